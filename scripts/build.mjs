@@ -1,0 +1,49 @@
+// One build script for every bundle: the extension host (Node), its solver worker, the `flab`
+// command line, the webview (browser) and the test bundles. Type checking is `tsc --noEmit`.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Every `*.ts` file under `dir` whose name matches `pattern`. */
+function findFiles(dir, pattern) {
+  let found = [];
+  let entries;
+  try { entries = readdirSync(dir); } catch { return found; }
+  for (const name of entries) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) found = found.concat(findFiles(full, pattern));
+    else if (pattern.test(name)) found.push(full);
+  }
+  return found;
+}
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'es2022' };
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
+const builds = [
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/extension/solverWorker.ts'], outfile: 'dist/solverWorker.js' },
+  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'browser', format: 'iife', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist', loader: { '.css': 'css' } },
+  // Tests: each unit test file is its own bundle, run by `node --test`.
+  { ...node, entryPoints: findFiles('test/unit', /\.test\.ts$/), outdir: 'out/test/unit', sourcemap: true },
+  { ...node, entryPoints: findFiles('test/integration', /\.ts$/), outdir: 'out/test/integration', external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'], sourcemap: true },
+  { ...node, entryPoints: findFiles('test/webview', /\.ts$/), outdir: 'out/test/webview', external: ['playwright-core'], sourcemap: true },
+].filter((b) => !b.entryPoints || (Array.isArray(b.entryPoints) ? b.entryPoints.length > 0 : true));
+
+const { existsSync } = await import('node:fs');
+const present = builds.filter((b) => {
+  const entries = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);
+  return entries.every((e) => existsSync(e));
+});
+
+if (watch) {
+  const contexts = await Promise.all(present.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching…');
+} else {
+  await Promise.all(present.map((b) => esbuild.build(b)));
+}
