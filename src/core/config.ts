@@ -1,0 +1,211 @@
+/**
+ * Reading an experiment file: JSON with comments → located diagnostics and, when there are none,
+ * a validated `Experiment` with its defaults filled in. The schema (`media/flab.schema.json`) is
+ * the single definition of the format; the checks here are the ones a schema cannot express
+ * (shapes that must agree, collinear data, ordered times, sizes).
+ */
+import { findNodeAtLocation, getNodeValue, Node, ParseError, parseTree, printParseErrorCode, JSONPath } from 'jsonc-parser';
+import schemaJson from '../../media/flab.schema.json';
+import { Diagnostic } from './diagnostics';
+import { DataSpec, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
+import { MAX_PARAMETERS } from './limits';
+import { checkAgainstSchema, formatNumber, SchemaNode } from './schemaCheck';
+
+export const EXPERIMENT_SCHEMA = schemaJson as unknown as SchemaNode;
+
+/** Relative tolerance of the collinearity check on a data set's inputs. */
+export const COLLINEARITY_TOLERANCE = 1e-9;
+
+export interface ParseResult {
+  /** The validated experiment, or null when there is any error. */
+  experiment: Experiment | null;
+  diagnostics: Diagnostic[];
+  /** The syntax tree (undefined when the text is not JSON at all); used to locate paths. */
+  tree: Node | undefined;
+}
+
+/** Parses and validates the text of a `*.flab.json` file. Never throws. */
+export function parseExperiment(text: string): ParseResult {
+  const parseErrors: ParseError[] = [];
+  const tree = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
+  const diagnostics: Diagnostic[] = parseErrors.map((e) => ({
+    message: `invalid JSON: ${describeParseError(printParseErrorCode(e.error))}`,
+    path: '',
+    offset: e.offset,
+    length: Math.max(1, e.length),
+    severity: 'error' as const,
+  }));
+  if (diagnostics.length > 0 || !tree) {
+    if (!tree && diagnostics.length === 0) diagnostics.push({ message: 'the file is empty: an experiment is a JSON object', path: '', offset: 0, length: 0, severity: 'error' });
+    return { experiment: null, diagnostics, tree };
+  }
+  checkAgainstSchema(tree, EXPERIMENT_SCHEMA, EXPERIMENT_SCHEMA, '', diagnostics);
+  if (diagnostics.length > 0) return { experiment: null, diagnostics, tree };
+
+  const experiment = normalise(getNodeValue(tree) as RawExperiment);
+  checkSemantics(experiment, tree, diagnostics);
+  return { experiment: diagnostics.length > 0 ? null : experiment, diagnostics, tree };
+}
+
+/** The character range of the value at a JSON path such as `learningRates.u` or `data.samples[2].x`. */
+export function locatePath(tree: Node | undefined, path: string): { offset: number; length: number } {
+  if (!tree) return { offset: 0, length: 0 };
+  const segments = parsePath(path);
+  for (let n = segments.length; n >= 0; n--) {
+    const node = findNodeAtLocation(tree, segments.slice(0, n));
+    if (node) return { offset: node.offset, length: node.length };
+  }
+  return { offset: tree.offset, length: 1 };
+}
+
+/** `a.b[2].c` → ['a', 'b', 2, 'c']. */
+export function parsePath(path: string): JSONPath {
+  const out: JSONPath = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return out;
+}
+
+interface RawExperiment {
+  name?: string;
+  description?: string;
+  model: { width: number; outputScale?: number; activation?: Experiment['model']['activation'] };
+  data: { x: number[]; y: number } | { samples: Sample[] };
+  init: { scaleU: number; scaleW: number; seed?: number } | { u: number[]; W: number[][] };
+  learningRates: { u: number; W: number };
+  time?: { end?: number; points?: number; spacing?: 'linear' | 'log'; start?: number } | { at: number[] };
+  compare?: { simulate?: boolean };
+}
+
+function normalise(raw: RawExperiment): Experiment {
+  const data: DataSpec = 'samples' in raw.data ? { kind: 'samples', samples: raw.data.samples } : { kind: 'single', x: raw.data.x, y: raw.data.y };
+  const init: InitSpec = 'u' in raw.init ? { kind: 'explicit', u: raw.init.u, W: raw.init.W } : { kind: 'random', scaleU: raw.init.scaleU, scaleW: raw.init.scaleW, seed: raw.init.seed ?? 0 };
+  const rawTime = raw.time ?? {};
+  const time: TimeSpec = 'at' in rawTime ? { kind: 'at', at: rawTime.at } : { kind: 'grid', end: rawTime.end, points: rawTime.points ?? 400, spacing: rawTime.spacing ?? 'linear', start: rawTime.start };
+  return {
+    name: raw.name,
+    description: raw.description,
+    model: { width: raw.model.width, outputScale: raw.model.outputScale ?? 1, activation: raw.model.activation ?? 'linear' },
+    data,
+    init,
+    learningRates: { u: raw.learningRates.u, W: raw.learningRates.W },
+    time,
+    compare: { simulate: raw.compare?.simulate ?? false },
+  };
+}
+
+function checkSemantics(e: Experiment, tree: Node, out: Diagnostic[]): void {
+  const error = (message: string, path: string) => out.push({ message, path, ...locatePath(tree, path), severity: 'error' });
+  const d = e.model.width;
+
+  // Input dimension and collinearity of the data.
+  let D: number;
+  if (e.data.kind === 'single') {
+    D = e.data.x.length;
+    if (e.data.x.every((v) => v === 0)) error('data.x is the zero vector: the input direction is undefined and nothing can be learned', 'data.x');
+  } else {
+    const samples = e.data.samples;
+    D = samples[0].x.length;
+    for (let i = 1; i < samples.length; i++) {
+      if (samples[i].x.length !== D) {
+        error(`data.samples[${i}].x has ${samples[i].x.length} entries, but data.samples[0].x has ${D}: every input must have the same dimension`, `data.samples[${i}].x`);
+        return;
+      }
+    }
+    const bad = firstNonCollinear(samples);
+    if (bad === -1) error('data.samples: every input is zero, so the input direction is undefined and nothing can be learned', 'data.samples');
+    else if (bad !== null) error(`data.samples[${bad}].x is not on the line of the first nonzero input: the data must be one-dimensional (collinear to a relative tolerance of ${COLLINEARITY_TOLERANCE})`, `data.samples[${bad}].x`);
+  }
+
+  // Sizes.
+  if (d * D > MAX_PARAMETERS) {
+    error(`model.width × input dimension = ${d} × ${D} = ${formatNumber(d * D)} hidden weights exceeds the limit of ${formatNumber(MAX_PARAMETERS)} (${formatNumber(MAX_PARAMETERS * 8 / 1e6)} MB of 64-bit numbers to draw and reduce)`, 'model.width');
+  }
+
+  // An explicit initialisation must match the width and the input dimension.
+  if (e.init.kind === 'explicit') {
+    if (e.init.u.length !== d) error(`init.u has ${e.init.u.length} entries, but model.width is ${d}`, 'init.u');
+    if (e.init.W.length !== d) error(`init.W has ${e.init.W.length} rows, but model.width is ${d}`, 'init.W');
+    for (let i = 0; i < e.init.W.length; i++) {
+      if (e.init.W[i].length !== D) {
+        error(`init.W[${i}] has ${e.init.W[i].length} entries, but the input dimension (length of the data's x) is ${D}`, `init.W[${i}]`);
+        break;
+      }
+    }
+  }
+
+  // Time.
+  if (e.time.kind === 'at') {
+    for (let i = 1; i < e.time.at.length; i++) {
+      if (!(e.time.at[i] >= e.time.at[i - 1])) {
+        error(`time.at must be in increasing order, but time.at[${i}] = ${formatNumber(e.time.at[i])} comes after ${formatNumber(e.time.at[i - 1])}`, `time.at[${i}]`);
+        break;
+      }
+    }
+  } else if (e.time.start !== undefined) {
+    if (e.time.spacing !== 'log') error('time.start applies to a log grid only: set time.spacing to "log" or remove time.start', 'time.start');
+    else if (e.time.end !== undefined && !(e.time.start < e.time.end)) error(`time.start must be < time.end (${formatNumber(e.time.end)}), got ${formatNumber(e.time.start)}`, 'time.start');
+  }
+}
+
+/**
+ * The index of the first sample whose input is off the line through the first nonzero input,
+ * null when all are on it, -1 when every input is zero.
+ */
+function firstNonCollinear(samples: Sample[]): number | null {
+  const first = samples.findIndex((s) => s.x.some((v) => v !== 0));
+  if (first < 0) return -1;
+  const n = unit(samples[first].x);
+  let scale = 0;
+  for (const s of samples) scale = Math.max(scale, norm(s.x));
+  for (let i = 0; i < samples.length; i++) {
+    const x = samples[i].x;
+    const a = dot(x, n);
+    let off = 0;
+    for (let j = 0; j < x.length; j++) off += (x[j] - a * n[j]) ** 2;
+    if (Math.sqrt(off) > COLLINEARITY_TOLERANCE * scale) return i;
+  }
+  return null;
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Euclidean norm, scaled against overflow and underflow. */
+export function norm(a: ArrayLike<number>): number {
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
+  if (scale === 0 || !Number.isFinite(scale)) return scale;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] / scale) ** 2;
+  return scale * Math.sqrt(s);
+}
+
+export function unit(a: ArrayLike<number>): number[] {
+  const n = norm(a);
+  return Array.from(a, (v) => v / n);
+}
+
+function describeParseError(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'malformed number',
+    PropertyNameExpected: 'a property name in double quotes was expected',
+    ValueExpected: 'a value was expected',
+    ColonExpected: 'a colon was expected',
+    CommaExpected: 'a comma was expected',
+    CloseBraceExpected: 'a closing brace `}` was expected',
+    CloseBracketExpected: 'a closing bracket `]` was expected',
+    EndOfFileExpected: 'end of file was expected',
+    InvalidCommentToken: 'malformed comment',
+    UnexpectedEndOfComment: 'unterminated comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character',
+  };
+  return words[code] ?? code;
+}

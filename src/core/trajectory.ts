@@ -1,0 +1,67 @@
+/**
+ * What a solve or a simulation returns: columns of equal length over the reported times, and a
+ * summary. This is the shape printed by `flab … --json` and posted to the webview.
+ */
+export interface Series {
+  /** Training time (gradient flow) or step number (gradient descent). */
+  t: number[];
+  /** f at the effective input x = ā·n. */
+  output: number[];
+  /** ½E[(f − y)²], including the irreducible part of a data set. */
+  loss: number[];
+  /** cos∠(u, W n); null where u = 0 or W n = 0. */
+  zeta: (number | null)[];
+  /** |u|. */
+  normU: number[];
+  /** ‖W‖_F. */
+  normW: number[];
+  /** Tangent kernel with the layer rates, K = γ²ā²(η_u|Wn|² + η_W|u|²) for the linear network. */
+  ntk?: number[];
+  /** ‖θ(t) − θ₀‖ / ‖θ₀‖ over θ = (u, W); the absolute distance when θ₀ = 0. */
+  distance: number[];
+}
+
+/** The long-time limit of the gradient flow (t → ∞). */
+export interface Limit {
+  output: number;
+  loss: number;
+  zeta: number | null;
+  normU: number;
+  normW: number;
+  ntk: number;
+}
+
+export interface Summary {
+  solver: 'exact' | 'simulate';
+  width: number;
+  inputDimension: number;
+  /** λ = γ ā √(η_u η_W), the one rate that the exact solution depends on. */
+  lambda: number | null;
+  /** Effective sample: ā = |x| = √E[a²] and y_eff = E[a y]/ā. */
+  effectiveInput: number;
+  effectiveTarget: number;
+  irreducibleLoss: number;
+  /** Characteristic rate ω of the exact solution (null for nonlinear activations). */
+  omega: number | null;
+  /** Time to halve the residual when the run escapes a plateau (K grows ≥ 10×), else null. */
+  plateauTime: number | null;
+  /** The horizon T of the reported grid (last reported time). */
+  horizon: number;
+  zetaInitial: number | null;
+  zetaFinal: number | null;
+  lossInitial: number;
+  lossFinal: number;
+  ntkInitial: number | null;
+  ntkFinal: number | null;
+  /** Gradient-flow fixed point reached as t → ∞ (linear network), else null. */
+  limit: Limit | null;
+  /** Gradient descent only: the step at which the run blew up, else null. */
+  diverged: { step: number } | null;
+}
+
+export interface Trajectory extends Series {
+  summary: Summary;
+}
+
+/** The column names of a trajectory, in the order `--csv` prints them. */
+export const SERIES_COLUMNS = ['t', 'output', 'loss', 'zeta', 'normU', 'normW', 'ntk', 'distance'] as const;
