@@ -38,7 +38,10 @@ export interface ErrorInfo {
 export type ToWebview =
   | {
       type: 'update';
-      /** Document version that produced this result. */
+      /**
+       * Increases with every newer state of the document the panel shows (a per-panel sequence,
+       * since a document's own version restarts when it is reopened); `invalid` and `busy` share it.
+       */
       version: number;
       title: string;
       trajectory: Trajectory;
@@ -52,7 +55,25 @@ export type ToWebview =
   | { type: 'invalid'; version: number; errors: ErrorInfo[]; controls: ControlState[] | null }
   | { type: 'busy'; version: number }
   | { type: 'closed'; reason: string }
-  | { type: 'exportChart'; requestId: number };
+  | { type: 'exportChart'; requestId: number }
+  /**
+   * Which file the panel shows; posted first after every `ready` and again after a rename. The
+   * webview keeps `{ documentUri }` in `setState` (merged with its own view preferences) so that
+   * the host's WebviewPanelSerializer can reopen the panel on that file after a window reload.
+   */
+  | { type: 'document'; documentUri: string; fileName: string };
+
+/** The part of the webview's saved state that the host reads back when it restores a panel. */
+export interface PanelState {
+  documentUri: string;
+}
+
+/** Reads the host's part of a restored webview state; null when it is missing or malformed. */
+export function parsePanelState(state: unknown): PanelState | null {
+  if (typeof state !== 'object' || state === null) return null;
+  const uri = (state as Record<string, unknown>).documentUri;
+  return typeof uri === 'string' && uri.length > 0 && uri.length < 10_000 ? { documentUri: uri } : null;
+}
 
 export type FromWebview =
   | { type: 'ready' }
