@@ -20,7 +20,8 @@ function findFiles(dir, pattern) {
   return found;
 }
 
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'es2022' };
+// jsonc-parser's UMD build hides its modules from bundlers: prefer the ESM build (`module`).
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'es2022', mainFields: ['module', 'main'] };
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 const builds = [

@@ -1,0 +1,110 @@
+/**
+ * `flab`: the exact solver and the gradient-descent simulator, headless.
+ * A thin shell over src/core: parse arguments, read the file, print, set the exit code
+ * (0 success, 1 bad experiment file, 2 bad usage). Errors are printed compiler-style,
+ * `FILE:LINE:COL: error: MESSAGE`, never as a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import { locatePath, parseExperiment } from './core/config';
+import { Diagnostic, formatDiagnostic } from './core/diagnostics';
+import { ExperimentError } from './core/errors';
+import { toCsv, toJson } from './core/format';
+import { simulate, solve } from './core/solve';
+import { Trajectory } from './core/trajectory';
+
+const USAGE = `usage: flab <command> FILE [--json | --csv | --summary]
+
+commands:
+  solve FILE      the exact gradient-flow trajectory (linear activation)
+  simulate FILE   plain full-batch gradient descent; time counts steps
+
+output (default --json):
+  --json          one JSON object: arrays t, output, loss, zeta, normU, normW, ntk, distance and a summary
+  --csv           the same columns as CSV with a header row
+  --summary       only the summary object, as JSON
+
+exit codes: 0 success, 1 bad experiment file, 2 bad usage`;
+
+const EXIT_OK = 0;
+const EXIT_BAD_FILE = 1;
+const EXIT_USAGE = 2;
+const MAX_PRINTED_ERRORS = 10;
+
+type Format = 'json' | 'csv' | 'summary';
+
+interface Invocation {
+  command: 'solve' | 'simulate';
+  file: string;
+  format: Format;
+}
+
+/** Parses the arguments; returns a usage error message instead of throwing. */
+export function parseArgs(argv: string[]): Invocation | { help: true } | { error: string } {
+  if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') return { help: true };
+  const [command, ...rest] = argv;
+  if (command === undefined) return { error: 'missing command' };
+  if (command !== 'solve' && command !== 'simulate') return { error: `unknown command \`${command}\`` };
+  let format: Format | undefined;
+  let file: string | undefined;
+  for (const arg of rest) {
+    if (arg === '--json' || arg === '--csv' || arg === '--summary') {
+      const f = arg.slice(2) as Format;
+      if (format !== undefined && format !== f) return { error: `--${format} and ${arg} cannot be combined` };
+      format = f;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      return { error: `unknown option \`${arg}\`` };
+    } else if (file === undefined) {
+      file = arg;
+    } else {
+      return { error: `unexpected argument \`${arg}\`: one experiment file at a time` };
+    }
+  }
+  if (file === undefined) return { error: `missing experiment file: flab ${command} FILE` };
+  return { command, file, format: format ?? 'json' };
+}
+
+/** Runs one invocation; returns the exit code and what to print. */
+export function run(argv: string[], readText: (file: string) => string): { code: number; stdout: string; stderr: string } {
+  const parsed = parseArgs(argv);
+  if ('help' in parsed) return { code: EXIT_OK, stdout: USAGE + '\n', stderr: '' };
+  if ('error' in parsed) return { code: EXIT_USAGE, stdout: '', stderr: `flab: ${parsed.error}\n${USAGE}\n` };
+  const { command, file, format } = parsed;
+  let text: string;
+  try {
+    text = readText(file);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    return { code: EXIT_BAD_FILE, stdout: '', stderr: `${file}: error: cannot read the experiment file: ${reason}\n` };
+  }
+  const { experiment, diagnostics, tree } = parseExperiment(text);
+  const report = (ds: Diagnostic[]): string => {
+    const lines = ds.slice(0, MAX_PRINTED_ERRORS).map((d) => formatDiagnostic(file, text, d));
+    if (ds.length > MAX_PRINTED_ERRORS) lines.push(`${file}: note: ${ds.length - MAX_PRINTED_ERRORS} more errors not shown`);
+    return lines.join('\n') + '\n';
+  };
+  if (!experiment) return { code: EXIT_BAD_FILE, stdout: '', stderr: report(diagnostics) };
+  let result: Trajectory;
+  try {
+    result = command === 'solve' ? solve(experiment) : simulate(experiment);
+  } catch (e) {
+    if (e instanceof ExperimentError) {
+      return { code: EXIT_BAD_FILE, stdout: '', stderr: report([{ message: e.message, path: e.path, ...locatePath(tree, e.path), severity: 'error' }]) };
+    }
+    return { code: EXIT_BAD_FILE, stdout: '', stderr: `${file}: error: internal error while running the experiment: ${(e as Error).message}\n` };
+  }
+  const stdout = format === 'csv' ? toCsv(result) : format === 'summary' ? JSON.stringify(result.summary, null, 2) + '\n' : toJson(result) + '\n';
+  return { code: EXIT_OK, stdout, stderr: '' };
+}
+
+function main(): void {
+  const { code, stdout, stderr } = run(process.argv.slice(2), (f) => readFileSync(f === '-' ? 0 : f, 'utf8'));
+  if (stderr) process.stderr.write(stderr);
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(code); // the reader went away (`flab … | head`): not an error of ours
+    throw e;
+  });
+  if (stdout) process.stdout.write(stdout, () => process.exit(code));
+  else process.exitCode = code;
+}
+
+if (require.main === module) main();

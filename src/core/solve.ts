@@ -1,0 +1,124 @@
+/** The two ways of running an experiment: the exact gradient flow and plain gradient descent. */
+import { ExperimentError } from './errors';
+import { ExactFlow, FlowPoint } from './exact';
+import { Experiment, inputDimension } from './experiment';
+import { effectiveSample, EffectiveSample, initialLayers, planeInvariants } from './reduce';
+import { timeGrid } from './timeGrid';
+import { Limit, Summary, Trajectory } from './trajectory';
+
+export { simulate } from './simulate';
+
+/** The default horizon ends when the residual is this fraction of its initial distance from its limit. */
+export const HORIZON_RESIDUAL_FRACTION = 1e-3;
+/** A plateau is reported when the tangent kernel grows by at least this factor during training. */
+export const PLATEAU_KERNEL_GROWTH = 10;
+
+/** The exact flow of an experiment with linear activation, and its effective sample. */
+export function exactFlowOf(e: Experiment): { flow: ExactFlow; sample: EffectiveSample; theta0: number } {
+  if (e.model.activation !== 'linear') {
+    throw new ExperimentError(`the exact solver needs model.activation "linear", got "${e.model.activation}": run it with \`flab simulate\` instead`, 'model.activation');
+  }
+  const sample = effectiveSample(e.data);
+  const layers = initialLayers(e.init, e.model.width, sample.direction);
+  const etaU = e.learningRates.u;
+  const etaW = e.learningRates.W;
+  const lambda = e.model.outputScale * sample.abar * Math.sqrt(etaU) * Math.sqrt(etaW);
+  if (!Number.isFinite(lambda)) {
+    throw new ExperimentError('model.outputScale × |x| × √(η_u η_W) overflows a 64-bit number: rescale the experiment', 'model.outputScale');
+  }
+  const plane = planeInvariants(layers.u, layers.v, etaU, etaW);
+  let normU2 = 0;
+  for (let i = 0; i < layers.u.length; i++) normU2 += layers.u[i] * layers.u[i];
+  const flow = new ExactFlow({ plane, etaU, etaW, lambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, normWPerp2: layers.normWPerp2 });
+  return { flow, sample, theta0: Math.sqrt(normU2 + layers.normW2) };
+}
+
+/** The exact gradient-flow trajectory of an experiment (linear activation), O(1) per time point. */
+export function solve(e: Experiment): Trajectory {
+  const { flow, sample, theta0 } = exactFlowOf(e);
+  const limit = flow.limit();
+  const times = timeGrid(e.time, () => defaultHorizon(flow, limit));
+  const n = times.length;
+  const out: Trajectory = {
+    t: times,
+    output: new Array<number>(n),
+    loss: new Array<number>(n),
+    zeta: new Array<number | null>(n),
+    normU: new Array<number>(n),
+    normW: new Array<number>(n),
+    ntk: new Array<number>(n),
+    distance: new Array<number>(n),
+    summary: undefined as unknown as Summary,
+  };
+  const scale = theta0 > 0 ? 1 / theta0 : 1;
+  for (let k = 0; k < n; k++) {
+    const p = flow.at(times[k]);
+    out.output[k] = p.output;
+    out.loss[k] = p.loss;
+    out.zeta[k] = p.zeta;
+    out.normU[k] = p.normU;
+    out.normW[k] = p.normW;
+    out.ntk![k] = p.ntk;
+    out.distance[k] = p.distance * scale;
+  }
+  out.summary = {
+    solver: 'exact',
+    width: e.model.width,
+    inputDimension: inputDimension(e),
+    lambda: flow.lambda,
+    effectiveInput: sample.abar,
+    effectiveTarget: sample.y,
+    irreducibleLoss: sample.irreducibleLoss,
+    omega: flow.omega,
+    plateauTime: plateauTime(flow, limit),
+    horizon: times[n - 1],
+    zetaInitial: out.zeta[0],
+    zetaFinal: out.zeta[n - 1],
+    lossInitial: out.loss[0],
+    lossFinal: out.loss[n - 1],
+    ntkInitial: out.ntk![0],
+    ntkFinal: out.ntk![n - 1],
+    limit: toLimit(limit),
+    diverged: null,
+  };
+  return out;
+}
+
+/**
+ * The horizon that shows the whole story: the time at which the residual has come within
+ * HORIZON_RESIDUAL_FRACTION of its initial distance from its limit (1 when nothing moves).
+ */
+export function defaultHorizon(flow: ExactFlow, limit: FlowPoint = flow.limit()): number {
+  const start = flow.gap(0, limit);
+  if (flow.still || start === 0) return 1;
+  return timeWhenGapIs(flow, limit, HORIZON_RESIDUAL_FRACTION * start);
+}
+
+/** Time to halve the residual's distance from its limit, when the tangent kernel grows ≥ 10× (an escape from a plateau). */
+export function plateauTime(flow: ExactFlow, limit: FlowPoint = flow.limit()): number | null {
+  if (flow.still || !(limit.ntk >= PLATEAU_KERNEL_GROWTH * flow.ntkInitial)) return null;
+  return timeWhenGapIs(flow, limit, 0.5 * flow.gap(0, limit));
+}
+
+/** The first time at which the (monotone) gap falls to `target`: doubling, then bisection in log t. */
+function timeWhenGapIs(flow: ExactFlow, limit: FlowPoint, target: number): number {
+  const rate = Math.max(flow.omega, flow.ntkInitial);
+  let hi = rate > 0 ? Math.min(1 / rate, 1e300) : 1;
+  let lo = 0;
+  while (flow.gap(hi, limit) > target) {
+    lo = hi;
+    if (hi > 1e300) return hi;
+    hi *= 2;
+  }
+  if (lo === 0) lo = hi / 2 ** 60;
+  for (let i = 0; i < 200 && hi / lo > 1 + 1e-9; i++) {
+    const mid = Math.sqrt(lo * hi);
+    if (flow.gap(mid, limit) > target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+function toLimit(p: FlowPoint): Limit {
+  return { output: p.output, loss: p.loss, zeta: p.zeta, normU: p.normU, normW: p.normW, ntk: p.ntk };
+}
