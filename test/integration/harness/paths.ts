@@ -1,0 +1,18 @@
+// Where the integration tests keep their scratch folders, screenshots and ports.
+import { join } from 'node:path';
+
+/** Scratch root (gitignored): FLAB_TEST_TMP or <repo>/.tmp/vscode. */
+export function tmpRoot(repo: string): string {
+  return process.env.FLAB_TEST_TMP || join(repo, '.tmp', 'vscode');
+}
+
+/** Screenshots the tests take (gitignored); look at them. */
+export function SCREENSHOTS(repo: string): string {
+  return join(repo, 'test-results', 'screenshots');
+}
+
+/** Ports the tests may use: FLAB_TEST_PORTS="from-to", default 18100–18199. */
+export const PORTS = ((): { from: number; to: number } => {
+  const m = /^(\d+)-(\d+)$/.exec(process.env.FLAB_TEST_PORTS ?? '');
+  return m ? { from: Number(m[1]), to: Number(m[2]) } : { from: 18100, to: 18199 };
+})();

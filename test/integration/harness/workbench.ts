@@ -1,0 +1,245 @@
+// Drives the code-server workbench in Debian's Chromium as a user would: palette commands, Ctrl+P,
+// clipboard paste, the dynamics panel's nested webview frames. Recipe: ../shared/docs/TESTING.md.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.FLAB_CHROMIUM || '/usr/bin/chromium';
+
+// The network is closed: without the last three, Chromium floods refused connections.
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A headless Chromium with a fresh profile (Playwright refuses --user-data-dir in args). */
+export async function launchBrowser(profileDir: string, viewport = { width: 1400, height: 900 }): Promise<BrowserContext> {
+  rmSync(profileDir, { recursive: true, force: true });
+  mkdirSync(profileDir, { recursive: true });
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+  });
+}
+
+export const PANEL_TITLE_COMMAND = 'Feature Learning: Open Dynamics Panel';
+
+export class Workbench {
+  constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly baseUrl: string,
+    readonly screenshotDir: string,
+  ) {}
+
+  /** Opens `folder` in a new tab of `context` and waits for the workbench; returns ms to ready. */
+  static async open(context: BrowserContext, baseUrl: string, folder: string, screenshotDir: string): Promise<{ wb: Workbench; readyMs: number }> {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const wb = new Workbench(context, page, baseUrl, screenshotDir);
+    const t0 = Date.now();
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+    await wb.waitReady();
+    return { wb, readyMs: Date.now() - t0 };
+  }
+
+  async waitReady(timeout = 90_000): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout });
+    await this.page.locator('.statusbar').waitFor({ timeout });
+    // The explorer shows the folder once the remote file system answers.
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout });
+  }
+
+  /** Runs a command by its palette title (F1, `>title`, Enter on the row with exactly that label). */
+  async runCommand(title: string, timeout = 30_000): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input.input');
+    await this.page.keyboard.press('F1');
+    await input.waitFor({ timeout });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
+  }
+
+  /** Labels of the palette's rows for `query`, then closes the palette. */
+  async paletteLabels(query: string, timeout = 30_000): Promise<string[]> {
+    const input = this.page.locator('.quick-input-widget input.input');
+    await this.page.keyboard.press('F1');
+    await input.waitFor({ timeout });
+    await input.fill(`>${query}`);
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout });
+    const labels = await this.page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+    await this.page.keyboard.press('Escape');
+    return labels.map((l) => l.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Opens a file by name with Ctrl+P, as a user would, and waits for its editor tab. */
+  async openFile(name: string, timeout = 30_000): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input.input');
+    await this.page.keyboard.press('Control+P');
+    await input.waitFor({ timeout });
+    await input.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout });
+    await this.page.keyboard.press('Enter');
+    await this.editorTab(name).waitFor({ timeout });
+    await this.editor(name).waitFor({ timeout });
+  }
+
+  editorTab(name: string): Locator {
+    return this.page.locator('.tabs-container .tab', { hasText: name }).first();
+  }
+
+  /** The text editor showing a file whose URI ends with `name`. */
+  editor(name: string): Locator {
+    return this.page.locator(`.monaco-editor[data-uri$="${encodeURI(name)}"]`).first();
+  }
+
+  /** Focuses the editor of `name` (click into its text). */
+  async focusEditor(name: string): Promise<void> {
+    await this.editorTab(name).click();
+    await this.editor(name).locator('.view-lines').click({ position: { x: 5, y: 5 } });
+  }
+
+  /** Replaces the whole text of `name`'s editor by clipboard paste; returns Date.now() just before the paste. */
+  async pasteText(name: string, text: string): Promise<number> {
+    await this.page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await this.focusEditor(name);
+    await this.page.keyboard.press('Control+A');
+    const t0 = Date.now();
+    await this.page.keyboard.press('Control+V');
+    return t0;
+  }
+
+  /** The editor's visible text (small files fit on screen), lines in order, non-breaking spaces undone. */
+  async editorText(name: string): Promise<string> {
+    return this.editor(name)
+      .locator('.view-lines')
+      .evaluate((el) => {
+        const lines = Array.from(el.querySelectorAll<HTMLElement>('.view-line'));
+        lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+        return lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n');
+      });
+  }
+
+  async save(name: string): Promise<void> {
+    await this.focusEditor(name);
+    await this.page.keyboard.press('Control+S');
+    await this.page.locator('.tabs-container .tab.dirty', { hasText: name }).waitFor({ state: 'detached', timeout: 30_000 });
+  }
+
+  /** The dynamics panel's webview document (two nested frames). */
+  panel(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  /** Waits until the panel shows all four charts, each with a uPlot canvas. */
+  async waitForCharts(timeout = 60_000): Promise<void> {
+    for (const chart of ['zeta', 'loss', 'norms', 'ntk']) {
+      await this.panel().locator(`[data-chart="${chart}"] canvas`).first().waitFor({ timeout });
+    }
+  }
+
+  summary(key: string): Locator {
+    return this.panel().locator(`[data-summary="${key}"]`);
+  }
+
+  async readSummary(key: string, timeout = 30_000): Promise<string> {
+    const loc = this.summary(key);
+    await loc.waitFor({ timeout });
+    return ((await loc.textContent()) ?? '').trim();
+  }
+
+  /** Waits until summary `key` reads something other than `old`; returns the new text. */
+  async waitForSummaryChange(key: string, old: string, timeout = 30_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const now = await this.readSummary(key, Math.max(1, deadline - Date.now()));
+      if (now !== old) return now;
+      if (Date.now() > deadline) throw new Error(`summary ${key} still reads ${JSON.stringify(old)} after ${timeout} ms`);
+      await this.page.waitForTimeout(50);
+    }
+  }
+
+  /**
+   * Arms a MutationObserver inside the webview that records Date.now() when summary `key` first
+   * reads something other than its current text; `collect()` waits for it. The time is taken in
+   * the page, so polling from here adds no latency to the measurement.
+   */
+  async watchSummary(key: string): Promise<{ before: string; collect: (timeout?: number) => Promise<{ at: number; text: string }> }> {
+    const loc = this.summary(key);
+    await loc.waitFor();
+    const before = await loc.evaluate((el) => {
+      const w = window as unknown as { __flabWatch?: { at: number; text: string } | null };
+      w.__flabWatch = null;
+      const start = (el.textContent ?? '').trim();
+      const obs = new MutationObserver(() => {
+        const text = (document.querySelector(`[data-summary="${el.getAttribute('data-summary')}"]`)?.textContent ?? '').trim();
+        if (text !== start && !w.__flabWatch) {
+          w.__flabWatch = { at: Date.now(), text };
+          obs.disconnect();
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, characterData: true });
+      return start;
+    });
+    const collect = async (timeout = 30_000): Promise<{ at: number; text: string }> => {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const got = await this.panel()
+          .locator('body')
+          .evaluate(() => (window as unknown as { __flabWatch?: { at: number; text: string } | null }).__flabWatch ?? null);
+        if (got) return got;
+        if (Date.now() > deadline) throw new Error(`summary ${key} did not change from ${JSON.stringify(before)} within ${timeout} ms`);
+        await this.page.waitForTimeout(20);
+      }
+    };
+    return { before, collect };
+  }
+
+  /** Error and warning counts from the status bar's problems item. */
+  async problemCounts(): Promise<{ errors: number; warnings: number }> {
+    const item = this.page.locator('[id="status.problems"]');
+    await item.waitFor();
+    const label = (await item.locator('a, .statusbar-item-label').first().getAttribute('aria-label')) ?? (await item.textContent()) ?? '';
+    const errors = /(\d+)\s+Error/i.exec(label);
+    const warnings = /(\d+)\s+Warning/i.exec(label);
+    if (errors || warnings) return { errors: errors ? Number(errors[1]) : 0, warnings: warnings ? Number(warnings[1]) : 0 };
+    if (/no problems/i.test(label)) return { errors: 0, warnings: 0 };
+    // Fallback: the item's text is "<errors> <warnings>" next to their icons.
+    const nums = ((await item.textContent()) ?? '').match(/\d+/g) ?? [];
+    return { errors: Number(nums[0] ?? 0), warnings: Number(nums[1] ?? 0) };
+  }
+
+  async waitForProblemCount(errors: number, timeout = 30_000): Promise<void> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const c = await this.problemCounts();
+      if (c.errors === errors) return;
+      if (Date.now() > deadline) throw new Error(`status bar shows ${c.errors} errors, expected ${errors}`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Opens the Problems panel (Ctrl+Shift+M) and returns the text of its rows. */
+  async problemsPanelRows(timeout = 30_000): Promise<string[]> {
+    await this.page.keyboard.press('Control+Shift+M');
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    await rows.first().waitFor({ timeout });
+    return (await rows.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(this.screenshotDir, { recursive: true });
+    const path = join(this.screenshotDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}

@@ -1,0 +1,41 @@
+// The integration suite's entry in the extension host. Two launchers load it:
+// - @vscode/test-electron calls `run()` (rejects when a test fails);
+// - inside code-server, src/extension/testHook.ts calls `runWithResult()` and writes the result.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+export interface SuiteResult {
+  passes: number;
+  failures: { title: string; message: string }[];
+  pending: number;
+  durationMs: number;
+}
+
+/** Runs every *.test.js beside this file with mocha (bdd) and collects the outcome. */
+export function runWithResult(): Promise<SuiteResult> {
+  // Generous timeouts: 2 cores, an extension host shared with the workbench's own work.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  for (const f of files) mocha.addFile(join(__dirname, f));
+  const t0 = Date.now();
+  return new Promise((done) => {
+    const result: SuiteResult = { passes: 0, failures: [], pending: 0, durationMs: 0 };
+    const runner = mocha.run(() => {
+      result.durationMs = Date.now() - t0;
+      done(result);
+    });
+    runner.on('pass', () => result.passes++);
+    runner.on('pending', () => result.pending++);
+    runner.on('fail', (test, err: Error) => {
+      result.failures.push({ title: test.fullTitle(), message: `${err.message}\n${err.stack ?? ''}` });
+    });
+  });
+}
+
+/** The @vscode/test-electron entry. */
+export async function run(): Promise<void> {
+  const result = await runWithResult();
+  console.log(`${result.passes} passed, ${result.failures.length} failed`);
+  if (result.failures.length > 0 || result.passes === 0) throw new Error(`${result.failures.length} integration test(s) failed`);
+}
