@@ -4,7 +4,7 @@
 # and the headers code-server's native modules compile against. Quick when all are present.
 set -euo pipefail
 
-PACKAGES=(chromium ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3 xz-utils)
+PACKAGES=(chromium ripgrep unzip libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3 xz-utils)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

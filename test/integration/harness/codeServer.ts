@@ -84,6 +84,8 @@ export const TEST_SETTINGS: Record<string, unknown> = {
   'git.enabled': false,
   'json.schemaDownload.enable': false,
   'editor.minimap.enabled': false,
+  // Whitespace markers would show up in the text read back from the editor's DOM.
+  'editor.renderWhitespace': 'none',
   'chat.commandCenter.enabled': false,
   'workbench.colorTheme': 'Default Dark Modern',
 };
@@ -153,6 +155,19 @@ export async function freePort(from: number, to: number): Promise<number> {
     if (ok) return port;
   }
   throw new Error(`no free port in ${from}–${to}`);
+}
+
+/** A port the system considers free right now (any number). */
+export function anyFreePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => done(port));
+    });
+  });
 }
 
 function httpStatus(url: string): Promise<number> {
