@@ -1,0 +1,119 @@
+/**
+ * One run of an experiment for the panel, from document text to what the webview draws (no
+ * vscode import: the solver worker runs it, and the unit tests call it directly). Never throws:
+ * a solver exception becomes a located diagnostic, exactly like a validation error.
+ */
+import { locatePath, parseExperiment } from '../core/config';
+import { Diagnostic } from '../core/diagnostics';
+import { ExperimentError } from '../core/errors';
+import { simulate, solve } from '../core/solve';
+import { Trajectory } from '../core/trajectory';
+import { ControlState } from '../protocol';
+import { readCompareSimulate, readControls } from './controls';
+
+export interface RunOptions {
+  /** Most points per series sent to the panel; longer series are thinned (summaries stay exact). */
+  maxPoints: number;
+  /** Shown as the run's title when the experiment has no `name`. */
+  fileName: string;
+}
+
+export type RunOutcome =
+  | { kind: 'invalid'; diagnostics: Diagnostic[]; controls: ControlState[] | null; compareSimulate: boolean }
+  | {
+      kind: 'result';
+      title: string;
+      /** The curves: the exact flow for a linear network, gradient descent for any other activation. */
+      trajectory: Trajectory;
+      /** Gradient descent drawn over the exact curves, when the experiment asks to compare. */
+      simulation: Trajectory | null;
+      deviation: number | null;
+      controls: ControlState[];
+      compareSimulate: boolean;
+    };
+
+/** Parses, validates and runs `text`; the outcome's series have at most `maxPoints` points. */
+export function runExperiment(text: string, options: RunOptions): RunOutcome {
+  const parsed = parseExperiment(text);
+  const controls = readControls(parsed.tree);
+  const compareSimulate = readCompareSimulate(parsed.tree);
+  const e = parsed.experiment;
+  if (!e || parsed.diagnostics.some((d) => d.severity === 'error')) {
+    return { kind: 'invalid', diagnostics: parsed.diagnostics, controls, compareSimulate };
+  }
+  try {
+    let trajectory: Trajectory;
+    let simulation: Trajectory | null = null;
+    let deviation: number | null = null;
+    if (e.model.activation === 'linear') {
+      trajectory = solve(e);
+      if (e.compare.simulate) {
+        simulation = simulate(e);
+        deviation = maxZetaDeviation(trajectory, simulation);
+      }
+    } else {
+      trajectory = simulate(e);
+    }
+    return {
+      kind: 'result',
+      title: e.name ?? options.fileName,
+      trajectory: thin(trajectory, options.maxPoints),
+      simulation: simulation && thin(simulation, options.maxPoints),
+      deviation,
+      controls: controls ?? [],
+      compareSimulate,
+    };
+  } catch (err) {
+    const diagnostic: Diagnostic =
+      err instanceof ExperimentError
+        ? { message: err.message, path: err.path, ...locatePath(parsed.tree, err.path), severity: 'error' }
+        : { message: `the solver failed: ${err instanceof Error ? err.message : String(err)}`, path: '', offset: 0, length: 0, severity: 'error' };
+    return { kind: 'invalid', diagnostics: [diagnostic], controls, compareSimulate };
+  }
+}
+
+/**
+ * Largest |ζ_simulated − ζ_exact| over the simulation's times inside the exact grid, with the
+ * exact ζ interpolated linearly in t; null when no time is comparable.
+ */
+export function maxZetaDeviation(exact: Trajectory, simulation: Trajectory): number | null {
+  const t = exact.t;
+  let worst: number | null = null;
+  let j = 0;
+  for (let k = 0; k < simulation.t.length; k++) {
+    const s = simulation.t[k];
+    const zs = simulation.zeta[k];
+    if (zs === null || !(s >= t[0]) || !(s <= t[t.length - 1])) continue;
+    while (j < t.length - 2 && t[j + 1] < s) j++;
+    const z0 = exact.zeta[j];
+    const z1 = exact.zeta[Math.min(j + 1, t.length - 1)];
+    let ze: number | null;
+    if (t.length === 1 || t[j + 1] === t[j]) ze = z0;
+    else if (z0 === null || z1 === null) ze = s === t[j] ? z0 : s === t[j + 1] ? z1 : null;
+    else ze = z0 + ((z1 - z0) * (s - t[j])) / (t[j + 1] - t[j]);
+    if (ze === null) continue;
+    const d = Math.abs(zs - ze);
+    if (worst === null || d > worst) worst = d;
+  }
+  return worst;
+}
+
+/**
+ * At most `maxPoints` evenly chosen points (by index, so a log grid stays log), first and last
+ * kept. Every array column of the series is thinned alike; the summary is kept as computed.
+ */
+export function thin(trajectory: Trajectory, maxPoints: number): Trajectory {
+  const n = trajectory.t.length;
+  const m = Math.max(2, Math.floor(maxPoints));
+  if (n <= m) return trajectory;
+  const picks: number[] = [];
+  for (let k = 0; k < m; k++) {
+    const i = Math.round((k * (n - 1)) / (m - 1));
+    if (picks.length === 0 || i > picks[picks.length - 1]) picks.push(i);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(trajectory)) {
+    out[key] = Array.isArray(value) && value.length === n ? picks.map((i) => value[i] as unknown) : value;
+  }
+  return out as unknown as Trajectory;
+}

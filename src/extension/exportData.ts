@@ -1,0 +1,37 @@
+/**
+ * What "Export Data" writes: the series the panel shows, as CSV or JSON (no vscode import;
+ * unit-tested). Numbers keep full precision; a missing ζ (a layer exactly zero) is an empty cell
+ * in CSV and null in JSON.
+ */
+import { SERIES_COLUMNS, Trajectory } from '../core/trajectory';
+
+export interface ExportedRun {
+  title: string;
+  documentUri: string;
+  trajectory: Trajectory;
+  simulation: Trajectory | null;
+  deviation: number | null;
+}
+
+/** CSV with one row per time point; the `series` column says which run the row belongs to. */
+export function exportCsv(run: ExportedRun): string {
+  const lines = [['series', ...SERIES_COLUMNS].join(',')];
+  const add = (name: string, t: Trajectory) => {
+    for (let k = 0; k < t.t.length; k++) {
+      const cells = SERIES_COLUMNS.map((c) => {
+        const column = t[c];
+        const v = column ? column[k] : null;
+        return typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
+      });
+      lines.push([name, ...cells].join(','));
+    }
+  };
+  add(run.trajectory.summary.solver === 'exact' ? 'exact' : 'simulate', run.trajectory);
+  if (run.simulation) add('simulate', run.simulation);
+  return lines.join('\n') + '\n';
+}
+
+/** JSON: the same columns and the summaries, in the shape `flab solve --json` prints. */
+export function exportJson(run: ExportedRun): string {
+  return JSON.stringify(run, null, 2) + '\n';
+}
