@@ -1,0 +1,301 @@
+/**
+ * The webview bundle in real Chromium, under the panel's real CSP: a tiny HTTP server serves
+ * dist/ and a page shaped like the host's HTML, with a stub of `acquireVsCodeApi` that records what
+ * the webview posts. Messages are posted the way VS Code delivers them (window `message` events).
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { join, normalize, extname } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { parseExperiment } from '../../src/core/config';
+import { solve, simulate } from '../../src/core/solve';
+import type { Trajectory } from '../../src/core/trajectory';
+import type { ControlState, ToWebview } from '../../src/protocol';
+
+export const ROOT = process.cwd();
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+const TMP = join(ROOT, '.tmp', 'webview');
+const NONCE = 'dGVzdC1ub25jZS13ZWJ2aWV3';
+
+/** Two themes with deliberately distinct chart colours, so a recolour is visible in the pixels. */
+export const THEMES = {
+  dark: {
+    kind: 'vscode-dark',
+    vars: {
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-foreground': '#cccccc',
+      '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-editor-background': '#1e1e1e',
+      '--vscode-font-family': 'DejaVu Sans, sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-focusBorder': '#007fd4',
+      '--vscode-input-background': '#3c3c3c',
+      '--vscode-input-foreground': '#cccccc',
+      '--vscode-button-background': '#0e639c',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-textLink-foreground': '#3794ff',
+      '--vscode-errorForeground': '#f48771',
+      '--vscode-inputValidation-errorBorder': '#be1100',
+      '--vscode-inputValidation-errorBackground': '#5a1d1d',
+    },
+  },
+  light: {
+    kind: 'vscode-light',
+    vars: {
+      '--vscode-charts-red': '#e51400',
+      '--vscode-charts-blue': '#c000c0',
+      '--vscode-charts-green': '#388a34',
+      '--vscode-charts-yellow': '#bf8803',
+      '--vscode-charts-orange': '#d18616',
+      '--vscode-charts-purple': '#652d90',
+      '--vscode-foreground': '#333333',
+      '--vscode-descriptionForeground': '#717171',
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-font-family': 'DejaVu Sans, sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-focusBorder': '#0090f1',
+      '--vscode-input-background': '#ffffff',
+      '--vscode-input-foreground': '#616161',
+      '--vscode-button-background': '#007acc',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-textLink-foreground': '#006ab1',
+      '--vscode-errorForeground': '#a1260d',
+      '--vscode-inputValidation-errorBorder': '#be1100',
+      '--vscode-inputValidation-errorBackground': '#f2dede',
+    },
+  },
+} as const;
+export type ThemeName = keyof typeof THEMES;
+
+/** Runs before the bundle (as the real host's script would): the API stub, CSP listener, theme. */
+const STUB = `(() => {
+  const themes = ${JSON.stringify(THEMES)};
+  window.__posted = [];
+  window.__violations = [];
+  window.__setStateCalls = 0;
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__violations.push(e.violatedDirective + ' blocked ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber);
+  });
+  const params = new URLSearchParams(location.search);
+  let state = params.has('state') ? JSON.parse(params.get('state')) : undefined;
+  let acquired = false;
+  window.__getState = () => state;
+  window.acquireVsCodeApi = () => {
+    if (acquired) throw new Error('acquireVsCodeApi must be called only once');
+    acquired = true;
+    return {
+      postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+      getState: () => state,
+      setState: (s) => { window.__setStateCalls++; state = JSON.parse(JSON.stringify(s)); },
+    };
+  };
+  // As VS Code does: variables on <html> through CSSOM, theme classes on <body>.
+  window.__setTheme = (name) => {
+    const t = themes[name];
+    for (const [k, v] of Object.entries(t.vars)) document.documentElement.style.setProperty(k, v);
+    document.body.classList.remove('vscode-dark', 'vscode-light');
+    document.body.classList.add(t.kind);
+    document.body.dataset.vscodeThemeKind = t.kind;
+  };
+  window.__setTheme(params.get('theme') || 'dark');
+})();`;
+
+function pageHtml(origin: string): string {
+  const csp = `default-src 'none'; img-src ${origin} data:; style-src ${origin}; script-src 'nonce-${NONCE}'; font-src ${origin};`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${origin}/dist/webview.css">
+<title>Feature Learning Lab</title>
+</head>
+<body>
+<div id="root"></div>
+<script nonce="${NONCE}" src="${origin}/stub.js"></script>
+<script nonce="${NONCE}" src="${origin}/dist/webview.js"></script>
+</body>
+</html>`;
+}
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.html': 'text/html' };
+
+export interface Harness {
+  origin: string;
+  context: BrowserContext;
+  /** Opens the panel page; resolves once the webview has posted `ready`. */
+  open(options?: { theme?: ThemeName; state?: unknown; width?: number; height?: number }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<number> {
+  for (let port = 18300; port < 18400; port++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) return port;
+  }
+  throw new Error('no free port in 18300–18399');
+}
+
+/** Starts the server and Chromium (fresh profile). Requires `npm run build` first. */
+export async function startHarness(): Promise<Harness> {
+  if (!existsSync(join(ROOT, 'dist', 'webview.js')) || !existsSync(join(ROOT, 'dist', 'webview.css'))) {
+    throw new Error('dist/webview.js or dist/webview.css is missing: run `npm run build` before `npm run test:webview`');
+  }
+  mkdirSync(TMP, { recursive: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  let origin = '';
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname === '/' || url.pathname === '/panel.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(pageHtml(origin));
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (url.pathname === '/stub.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(STUB);
+      return;
+    }
+    const file = normalize(join(ROOT, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(join(ROOT, 'dist')) || !existsSync(file)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  const port = await listen(server);
+  origin = `http://127.0.0.1:${port}`;
+  const profile = mkdtempSync(join(TMP, 'profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+    timeout: 60_000,
+  });
+  return {
+    origin,
+    context,
+    async open(options = {}) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width: options.width ?? 1280, height: options.height ?? 900 });
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        // The tests' own pixel reads (getImageData) make Chromium suggest willReadFrequently.
+        if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('willReadFrequently')) problems.push(`console.${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      (page as Page & { problems?: string[] }).problems = problems;
+      const params = new URLSearchParams({ theme: options.theme ?? 'dark' });
+      if (options.state !== undefined) params.set('state', JSON.stringify(options.state));
+      await page.goto(`${origin}/panel.html?${params}`);
+      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'), null, { timeout: 30_000 });
+      return page;
+    },
+    async close() {
+      await context.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Console errors/warnings, page errors and CSP violations seen by a page so far. */
+export async function problemsOf(page: Page): Promise<string[]> {
+  const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+  return [...((page as Page & { problems?: string[] }).problems ?? []), ...violations.map((v) => `CSP violation: ${v}`)];
+}
+
+/** Posts a host message to the webview, as VS Code delivers it. */
+export async function send(page: Page, message: ToWebview): Promise<void> {
+  await page.evaluate((m) => window.postMessage(m, '*'), message);
+}
+
+export async function posted(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {
+  return page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
+}
+
+/** An experiment file's text, as a user would write it. */
+export function experimentText(overrides: { width?: number; scaleU?: number; scaleW?: number; y?: number; activation?: string; simulate?: boolean } = {}): string {
+  return JSON.stringify({
+    name: 'Alignment from a small initialisation',
+    model: { width: overrides.width ?? 200, outputScale: 1, activation: overrides.activation ?? 'linear' },
+    data: { x: [1], y: overrides.y ?? 1 },
+    init: { scaleU: overrides.scaleU ?? 0.02, scaleW: overrides.scaleW ?? 0.02, seed: 7 },
+    learningRates: { u: 0.05, W: 0.05 },
+    compare: { simulate: overrides.simulate ?? false },
+  }, null, 2);
+}
+
+function parsed(text: string) {
+  const { experiment, diagnostics } = parseExperiment(text);
+  if (!experiment) throw new Error(`fixture experiment is invalid: ${diagnostics.map((d) => d.message).join('; ')}`);
+  return experiment;
+}
+
+/** Largest |ζ_sim − ζ_exact| over the simulation's times, with the exact ζ linearly interpolated. */
+function zetaDeviation(exact: Trajectory, sim: Trajectory): number {
+  let worst = 0;
+  let j = 0;
+  for (let i = 0; i < sim.t.length; i++) {
+    const t = sim.t[i];
+    const z = sim.zeta[i];
+    if (z === null || t > exact.t[exact.t.length - 1]) continue;
+    while (j + 1 < exact.t.length && exact.t[j + 1] < t) j++;
+    const a = exact.zeta[j];
+    const b = exact.zeta[Math.min(j + 1, exact.t.length - 1)];
+    if (a === null || b === null) continue;
+    const t0 = exact.t[j];
+    const t1 = exact.t[Math.min(j + 1, exact.t.length - 1)];
+    const w = t1 > t0 ? (t - t0) / (t1 - t0) : 0;
+    worst = Math.max(worst, Math.abs(z - (a + w * (b - a))));
+  }
+  return worst;
+}
+
+export const CONTROL_RANGES: ControlState[] = [
+  { key: 'model.width', value: 200, min: 1, max: 1e6, linear: false, integer: true },
+  { key: 'model.outputScale', value: 1, min: 1e-3, max: 1e3, linear: false, integer: false },
+  { key: 'init.scaleU', value: 0.02, min: 1e-4, max: 10, linear: false, integer: false },
+  { key: 'init.scaleW', value: 0.02, min: 1e-4, max: 10, linear: false, integer: false },
+  { key: 'learningRates.u', value: 0.05, min: 1e-4, max: 10, linear: false, integer: false },
+  { key: 'learningRates.W', value: 0.05, min: 1e-4, max: 10, linear: false, integer: false },
+  { key: 'data.y', value: 1, min: -10, max: 10, linear: true, integer: false },
+];
+
+/** The `update` message the host posts for an experiment, computed with the real solver. */
+export function updateFor(version: number, overrides: Parameters<typeof experimentText>[0] = {}): Extract<ToWebview, { type: 'update' }> {
+  const experiment = parsed(experimentText(overrides));
+  const trajectory = experiment.model.activation === 'linear' ? solve(experiment) : simulate(experiment);
+  const simulation = overrides.simulate && experiment.model.activation === 'linear' ? simulate(experiment) : null;
+  const controls = CONTROL_RANGES.map((c) => {
+    const value = { 'model.width': experiment.model.width, 'init.scaleU': overrides.scaleU ?? 0.02, 'init.scaleW': overrides.scaleW ?? 0.02, 'data.y': overrides.y ?? 1 }[c.key as string];
+    return { ...c, value: value ?? c.value };
+  });
+  return {
+    type: 'update',
+    version,
+    title: experiment.name ?? 'experiment',
+    trajectory,
+    simulation,
+    deviation: simulation ? zetaDeviation(trajectory, simulation) : null,
+    controls,
+    compareSimulate: !!overrides.simulate,
+  };
+}

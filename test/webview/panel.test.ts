@@ -1,0 +1,488 @@
+/**
+ * The dynamics panel's webview in real Chromium under the real CSP: it renders charts from the
+ * messages the extension posts (trajectories from the real solver), shows the summary, keeps the
+ * last result greyed with a banner when the document is invalid, posts the right messages from
+ * its controls, recolours with the theme and works at narrow widths. Every test fails on any
+ * console error, page error or CSP violation. Screenshots go to test-results/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { CONTROL_DOMAINS } from '../../webview/controlDomains';
+import { formatNumber } from '../../webview/format';
+import { CONTROL_RANGES, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, type Harness } from './harness';
+
+let harness: Harness;
+const pages: Page[] = [];
+
+async function open(options?: Parameters<Harness['open']>[0]): Promise<Page> {
+  const page = await harness.open(options);
+  pages.push(page);
+  return page;
+}
+
+async function summary(page: Page, key: string): Promise<string | null> {
+  const loc = page.locator(`[data-summary="${key}"]`);
+  return (await loc.count()) ? loc.first().innerText() : null;
+}
+
+/** Non-transparent pixels of a chart's canvas. */
+async function ink(page: Page, chart: string): Promise<number> {
+  return page.evaluate((key) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`[data-chart="${key}"] canvas`);
+    if (!canvas || !canvas.width) return 0;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return 0;
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return n;
+  }, chart);
+}
+
+/** Pixels of a chart's canvas within a small distance of a colour (opaque ones only). */
+async function pixelsOf(page: Page, chart: string, hex: string): Promise<number> {
+  return page.evaluate(
+    ([key, colour]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(`[data-chart="${key}"] canvas`);
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx) return 0;
+      const r = parseInt(colour.slice(1, 3), 16);
+      const g = parseInt(colour.slice(3, 5), 16);
+      const b = parseInt(colour.slice(5, 7), 16);
+      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] > 240 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 24) n++;
+      }
+      return n;
+    },
+    [chart, hex] as const,
+  );
+}
+
+async function waitForCharts(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelectorAll('[data-chart] canvas').length === 4, null, { timeout: 20_000 });
+  // uPlot commits in a microtask and draws on the next frame.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `webview-${name}.png`), fullPage: true });
+}
+
+before(async () => {
+  harness = await startHarness();
+});
+
+afterEach(async () => {
+  for (const page of pages.splice(0)) {
+    const problems = await problemsOf(page);
+    await page.close();
+    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
+  }
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+describe('dynamics panel webview', { timeout: 120_000 }, () => {
+  it('posts ready first, then shows a clear waiting state', async () => {
+    const page = await open();
+    const messages = await posted(page);
+    assert.deepEqual(messages, [{ type: 'ready' }]);
+    assert.ok(await page.locator('.waiting').isVisible(), 'the waiting message is visible');
+    assert.match(await page.locator('.waiting').innerText(), /waiting for a valid experiment/i);
+    assert.equal(await page.locator('[data-summary="error"]').count(), 0, 'no banner while nothing is invalid');
+    // The toolkit's components render under the strict CSP (constructable stylesheets).
+    const toolkit = await page.evaluate(() => {
+      const box = document.querySelector('vscode-checkbox');
+      const button = document.querySelector('vscode-button');
+      return {
+        defined: !!customElements.get('vscode-checkbox') && !!customElements.get('vscode-button'),
+        sheets: box?.shadowRoot?.adoptedStyleSheets.length ?? 0,
+        height: button?.getBoundingClientRect().height ?? 0,
+      };
+    });
+    assert.ok(toolkit.defined, 'toolkit elements are registered');
+    assert.ok(toolkit.sheets > 0, 'toolkit styles applied via adoptedStyleSheets');
+    assert.ok(toolkit.height > 10, 'toolkit button has a size (its styles apply)');
+    await shot(page, 'waiting');
+  });
+
+  it('draws four charts and a summary from a solved trajectory', async () => {
+    const page = await open();
+    const update = updateFor(1);
+    await send(page, update);
+    await waitForCharts(page);
+    for (const key of ['zeta', 'loss', 'norms', 'ntk']) assert.ok((await ink(page, key)) > 1000, `chart ${key} has drawn pixels`);
+    assert.equal(await page.locator('.waiting').isVisible(), false);
+    const s = update.trajectory.summary;
+    const zeta = await summary(page, 'zeta-final');
+    const loss = await summary(page, 'loss-final');
+    assert.equal(zeta, formatNumber(s.zetaFinal));
+    assert.equal(loss, formatNumber(s.lossFinal));
+    // At least 6 significant digits, and the printed number is the solver's to that precision.
+    assert.ok(Math.abs(Number(zeta) - (s.zetaFinal as number)) <= 1e-5 * Math.abs(s.zetaFinal as number));
+    assert.ok(Math.abs(Number(loss) - s.lossFinal) <= 1e-5 * Math.abs(s.lossFinal));
+    assert.ok((zeta as string).replace(/^-?0\.0*|[.-]|e.*$/g, '').length >= 6, `6 significant digits in ${zeta}`);
+    assert.equal(await summary(page, 'label'), '—', 'no label until the core provides summary.label');
+    assert.equal(await summary(page, 'omega'), formatNumber(s.omega));
+    assert.equal(await summary(page, 'horizon'), formatNumber(s.horizon));
+    assert.equal(await page.locator('.title').innerText(), update.title);
+    // Alignment from a small initialisation: ζ ends near 1.
+    assert.ok((s.zetaFinal as number) > 0.99);
+    // Legends are readable: series names present.
+    const legend = await page.locator('[data-chart="norms"] .u-legend').innerText();
+    assert.match(legend, /\|u\|/);
+    assert.match(legend, /‖W‖_F/);
+    await shot(page, 'charts-dark');
+  });
+
+  it('draws gradient-descent markers over the exact curves and shows the largest deviation', async () => {
+    const page = await open();
+    const plain = updateFor(1);
+    await send(page, plain);
+    await waitForCharts(page);
+    const before = await ink(page, 'zeta');
+    const update = updateFor(2, { simulate: true });
+    assert.ok(update.simulation && update.deviation !== null);
+    await send(page, update);
+    await page.waitForFunction(() => document.querySelector('[data-summary="deviation"]') !== null);
+    await waitForCharts(page);
+    assert.equal(await summary(page, 'deviation'), formatNumber(update.deviation));
+    assert.match(await page.locator('[data-chart="zeta"] .u-legend').innerText(), /ζ \(GD\)/);
+    assert.ok((await ink(page, 'zeta')) > before, 'markers add ink to the ζ chart');
+    assert.equal(await page.locator('vscode-checkbox[data-toggle="compare"]').evaluate((e) => (e as HTMLInputElement).checked), true);
+    await shot(page, 'simulation');
+  });
+
+  it('keeps the last result greyed under a clickable error banner while invalid', async () => {
+    const page = await open();
+    const update = updateFor(1);
+    await send(page, update);
+    await waitForCharts(page);
+    const zetaBefore = await summary(page, 'zeta-final');
+    await send(page, {
+      type: 'invalid',
+      version: 2,
+      errors: [
+        { message: 'invalid JSON: expected a comma', line: 4, column: 17 },
+        { message: 'model.width must be ≥ 1', line: 3, column: 14 },
+      ],
+      controls: null,
+    });
+    const banner = page.locator('[data-summary="error"]');
+    await banner.waitFor({ state: 'visible' });
+    assert.match(await banner.innerText(), /expected a comma/);
+    assert.match(await banner.innerText(), /Line 3, column 14/);
+    assert.equal(await summary(page, 'zeta-final'), zetaBefore, 'the last good summary is kept');
+    assert.ok((await ink(page, 'zeta')) > 1000, 'the last good chart is kept');
+    const opacity = await page.locator('.charts').evaluate((e) => Number(getComputedStyle(e).opacity));
+    assert.ok(opacity < 0.8, `charts are greyed (opacity ${opacity})`);
+    assert.equal(await page.locator('input[data-control="model.width"]').isDisabled(), true, 'controls disabled when the host cannot locate them');
+    await shot(page, 'invalid');
+    await page.locator('.error-link').nth(1).click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'reveal', line: 3, column: 14 });
+    // Keyboard: the error links are buttons.
+    await page.locator('.error-link').first().focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual((await posted(page)).at(-1), { type: 'reveal', line: 4, column: 17 });
+    // A stale result (older version) arriving late is ignored; the next valid one clears the banner.
+    await send(page, { ...update, version: 1 });
+    assert.equal(await banner.count(), 1);
+    await send(page, { ...updateFor(3, { scaleU: 0.05 }) });
+    await page.waitForFunction(() => document.querySelector('[data-summary="error"]') === null);
+    assert.equal(await page.locator('.panel.is-invalid').count(), 0);
+    assert.notEqual(await summary(page, 'zeta-final'), zetaBefore, 'the new result is shown');
+  });
+
+  it('shows the banner and the waiting state when the first document is invalid', async () => {
+    const page = await open();
+    await send(page, { type: 'invalid', version: 1, errors: [{ message: 'the file is empty', line: 1, column: 1 }], controls: null });
+    await page.locator('[data-summary="error"]').waitFor();
+    assert.ok(await page.locator('.waiting').isVisible());
+    await shot(page, 'invalid-first');
+  });
+
+  it('posts setValue from sliders: coalesced while dragging, final on release', async () => {
+    const page = await open();
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    const slider = page.locator('input[type="range"][data-control="init.scaleU"]');
+    const field = page.locator('input[type="number"][data-control-number="init.scaleU"]');
+    assert.equal(await field.inputValue(), '0.02');
+    const box = await slider.boundingBox();
+    assert.ok(box);
+    const y = box.y + box.height / 2;
+    const start = (await posted(page)).length;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.3 + i * 0.04), y);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const during = (await posted(page)).slice(start);
+    assert.ok(during.length >= 1, 'values posted while dragging');
+    assert.ok(during.every((m) => m.type === 'setValue' && m.key === 'init.scaleU' && m.final === false));
+    await page.mouse.up();
+    await page.waitForFunction((n) => (window as unknown as { __posted: { final?: boolean }[] }).__posted.slice(n).some((m) => m.final === true), start);
+    const all = (await posted(page)).slice(start);
+    const last = all.at(-1) as { type: string; key: string; value: number; final: boolean };
+    assert.equal(last.type, 'setValue');
+    assert.equal(last.final, true);
+    assert.ok(last.value > 0.02 && last.value <= 10, `dragged right increases σ_u (got ${last.value})`);
+    assert.equal(Number(await field.inputValue()), last.value, 'the number field follows the slider');
+    assert.equal(all.filter((m) => m.final === true).length, 1, 'one final message on release');
+    // Synchronous bursts of input events coalesce into one message per frame.
+    const burst = (await posted(page)).length;
+    await slider.evaluate((e: HTMLInputElement) => {
+      for (const v of [100, 200, 300, 400, 500]) {
+        e.value = String(v);
+        e.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const coalesced = (await posted(page)).slice(burst);
+    assert.equal(coalesced.length, 1, 'five input events in one frame → one message');
+    // Keyboard: arrows move a focused slider and post a final value.
+    const width = page.locator('input[type="range"][data-control="model.width"]');
+    await width.focus();
+    const k = (await posted(page)).length;
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((n) => (window as unknown as { __posted: unknown[] }).__posted.length > n, k);
+    const key = (await posted(page)).slice(k).find((m) => m.final === true) as { key: string; value: number } | undefined;
+    assert.ok(key && key.key === 'model.width' && Number.isInteger(key.value) && key.value > 200, 'width stays an integer');
+  });
+
+  it('number fields validate locally and post on Enter and blur', async () => {
+    const page = await open();
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    const width = page.locator('input[data-control-number="model.width"]');
+    const message = page.locator('[data-control-error="model.width"]');
+    const start = (await posted(page)).length;
+    for (const [text, pattern] of [['-3', /≥ 1/], ['1.5', /whole number/], ['', /Enter a number/], ['20000000', /≤ 10000000/]] as const) {
+      await width.fill(text);
+      await width.press('Enter');
+      await message.waitFor({ state: 'visible' });
+      assert.match(await message.innerText(), pattern);
+      assert.equal(await width.getAttribute('aria-invalid'), 'true');
+    }
+    assert.equal((await posted(page)).length, start, 'nothing posted for invalid input');
+    await shot(page, 'field-error');
+    await width.fill('2000');
+    await width.press('Enter');
+    assert.deepEqual((await posted(page)).at(-1), { type: 'setValue', key: 'model.width', value: 2000, final: true });
+    assert.equal(await message.isVisible(), false);
+    // σ_u = 0 is a valid document value; η_u = 0 is not.
+    const etaU = page.locator('input[data-control-number="learningRates.u"]');
+    await etaU.fill('0');
+    await etaU.press('Enter');
+    assert.match(await page.locator('[data-control-error="learningRates.u"]').innerText(), /> 0/);
+    const y = page.locator('input[data-control-number="data.y"]');
+    await y.fill('-2.5');
+    await y.evaluate((e: HTMLElement) => e.blur());
+    assert.deepEqual((await posted(page)).at(-1), { type: 'setValue', key: 'data.y', value: -2.5, final: true });
+    // A value the document does not have (null) disables the control.
+    const update = updateFor(2);
+    update.controls = update.controls.map((c) => (c.key === 'init.scaleW' ? { ...c, value: null } : c));
+    await send(page, update);
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('input[data-control="init.scaleW"]')?.disabled === true);
+    assert.equal(await page.locator('input[data-control-number="init.scaleW"]').isDisabled(), true);
+  });
+
+  it('compare toggle posts setCompare; view toggles are kept with setState', async () => {
+    const page = await open();
+    await send(page, { type: 'document', documentUri: 'file:///work/a.flab.json', fileName: 'a.flab.json' });
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    await page.locator('vscode-checkbox[data-toggle="compare"]').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'setCompare', simulate: true });
+    assert.equal(await page.locator('[data-chart="zeta"]').getAttribute('data-x-scale'), 'linear');
+    const linearMin = Number(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min'));
+    assert.equal(linearMin, 0);
+    await page.locator('vscode-checkbox[data-toggle="log-time"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-x-scale') === 'log');
+    const logMin = Number(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min'));
+    assert.ok(logMin > 0, `log time axis starts after t = 0 (min ${logMin})`);
+    await page.locator('vscode-checkbox[data-toggle="ratio"]').click();
+    await page.waitForFunction(() => /\|u\| \/ \|u₀\|/.test(document.querySelector('[data-chart="norms"] .u-legend')?.textContent ?? ''));
+    await waitForCharts(page);
+    await shot(page, 'log-time-ratio');
+    const state = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
+    assert.deepEqual(state, { logTime: true, ratioToInitial: true, documentUri: 'file:///work/a.flab.json' });
+    // A reloaded panel starts from the saved preferences.
+    const again = await open({ state });
+    assert.equal(await again.locator('vscode-checkbox[data-toggle="log-time"]').evaluate((e) => (e as HTMLInputElement).checked), true);
+    await send(again, updateFor(1));
+    await waitForCharts(again);
+    assert.equal(await again.locator('[data-chart="loss"]').getAttribute('data-x-scale'), 'log');
+  });
+
+  it('links zoom across charts and keeps it across updates', async () => {
+    const page = await open();
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    const over = page.locator('[data-chart="zeta"] .u-over');
+    const box = await over.boundingBox();
+    assert.ok(box);
+    const fullMax = Number(await page.locator('[data-chart="loss"]').getAttribute('data-x-max'));
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction((m) => Number(document.querySelector('[data-chart="loss"]')?.getAttribute('data-x-max')) < m * 0.9, fullMax);
+    const range = async (key: string) => [Number(await page.locator(`[data-chart="${key}"]`).getAttribute('data-x-min')), Number(await page.locator(`[data-chart="${key}"]`).getAttribute('data-x-max'))];
+    const zoomed = await range('zeta');
+    for (const key of ['loss', 'norms', 'ntk']) {
+      const r = await range(key);
+      assert.ok(Math.abs(r[0] - zoomed[0]) <= 1e-9 * fullMax && Math.abs(r[1] - zoomed[1]) <= 1e-9 * fullMax, `${key} zoomed with ζ (${r} vs ${zoomed})`);
+    }
+    // The cursor is linked too: hovering one chart moves the others' cursors.
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    const cursorLeft = await page.locator('[data-chart="loss"] .u-cursor-x').evaluate((e) => (e as HTMLElement).style.transform);
+    assert.match(cursorLeft, /translate/);
+    await send(page, updateFor(2, { scaleU: 0.03 }));
+    await page.waitForFunction(() => document.querySelector('[data-summary="zeta-final"]') !== null);
+    await waitForCharts(page);
+    const kept = await range('loss');
+    assert.ok(kept[1] < fullMax * 0.9, 'zoom survives a new result');
+    await page.locator('vscode-button[data-button="reset-zoom"]').click();
+    await page.waitForFunction((m) => Number(document.querySelector('[data-chart="ntk"]')?.getAttribute('data-x-max')) > m * 0.9, fullMax);
+  });
+
+  it('recolours the charts when the theme changes', async () => {
+    const page = await open({ theme: 'dark' });
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    const darkBlue = THEMES.dark.vars['--vscode-charts-blue'];
+    const lightBlue = THEMES.light.vars['--vscode-charts-blue'];
+    assert.ok((await pixelsOf(page, 'zeta', darkBlue)) > 100, 'ζ drawn in the dark theme blue');
+    assert.equal(await pixelsOf(page, 'zeta', lightBlue), 0);
+    await page.evaluate(() => (window as unknown as { __setTheme: (n: string) => void }).__setTheme('light'));
+    await page.waitForFunction((c) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-chart="zeta"] canvas');
+      const d = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+      if (!d) return false;
+      const r = parseInt(c.slice(1, 3), 16), g = parseInt(c.slice(3, 5), 16), b = parseInt(c.slice(5, 7), 16);
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 240 && Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 24) return true;
+      return false;
+    }, lightBlue);
+    await waitForCharts(page);
+    assert.ok((await pixelsOf(page, 'zeta', lightBlue)) > 100, 'ζ redrawn in the light theme blue');
+    assert.equal(await pixelsOf(page, 'zeta', darkBlue), 0, 'no dark-theme blue left');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, 'rgb(255, 255, 255)');
+    await shot(page, 'charts-light');
+  });
+
+  it('exports all charts as one PNG on exportChart', async () => {
+    const page = await open();
+    await send(page, updateFor(1, { simulate: true }));
+    await waitForCharts(page);
+    await send(page, { type: 'exportChart', requestId: 42 });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartImage'));
+    const reply = (await posted(page)).find((m) => m.type === 'chartImage') as unknown as { requestId: number; dataUrl: string };
+    assert.equal(reply.requestId, 42);
+    assert.match(reply.dataUrl, /^data:image\/png;base64,/);
+    const png = Buffer.from(reply.dataUrl.slice('data:image/png;base64,'.length), 'base64');
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    assert.ok(width >= 400 && height >= 4 * 220, `composed image ${width}×${height}`);
+    writeFileSync(join(SCREENSHOTS, 'webview-export.png'), png);
+  });
+
+  it('is keyboard reachable with visible focus', async () => {
+    const page = await open();
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    const reached = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => {
+        const a = document.activeElement as HTMLElement | null;
+        if (!a) return '';
+        return a.dataset.control ? `range:${a.dataset.control}` : a.dataset.controlNumber ? `number:${a.dataset.controlNumber}` : a.dataset.toggle ? `toggle:${a.dataset.toggle}` : a.dataset.button ? `button:${a.dataset.button}` : a.tagName;
+      });
+      reached.add(id);
+    }
+    for (const want of ['toggle:compare', 'toggle:log-time', 'toggle:ratio', 'button:reset-zoom', 'range:model.width', 'number:model.width', 'range:data.y', 'number:data.y']) {
+      assert.ok(reached.has(want), `${want} reachable by Tab (reached ${[...reached].join(', ')})`);
+    }
+    await page.locator('input[data-control="init.scaleW"]').focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    assert.notEqual(outline, 'none', 'focused control has an outline');
+    // Labels: every slider has one.
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll<HTMLInputElement>('input[type=range]')].filter((i) => !i.labels || i.labels.length === 0).length);
+    assert.equal(unlabelled, 0);
+  });
+
+  it('stacks charts and wraps controls at a narrow width', async () => {
+    const page = await open({ width: 380, height: 900 });
+    await send(page, updateFor(1, { simulate: true }));
+    await waitForCharts(page);
+    const boxes = await page.evaluate(() => [...document.querySelectorAll('[data-chart]')].map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+    for (const b of boxes) assert.ok(b.right <= 380 + 0.5 && b.width > 250, `chart fits the width: ${JSON.stringify(b)}`);
+    for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i].top >= boxes[i - 1].bottom - 0.5, 'charts stack vertically');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+    const canvasWidth = await page.locator('[data-chart="zeta"] canvas').evaluate((c) => c.getBoundingClientRect().width);
+    assert.ok(canvasWidth <= 380 && canvasWidth > 250, `canvas follows the container (${canvasWidth}px)`);
+    await shot(page, 'narrow');
+    // Widening resizes the charts (ResizeObserver).
+    await page.setViewportSize({ width: 1000, height: 900 });
+    await page.waitForFunction(() => (document.querySelector('[data-chart="zeta"] canvas')?.getBoundingClientRect().width ?? 0) > 400);
+  });
+
+  it('shows busy and closed states', async () => {
+    const page = await open();
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    await send(page, { type: 'busy', version: 2 });
+    await page.waitForFunction(() => /Computing/.test(document.querySelector('.status')?.textContent ?? ''));
+    await send(page, updateFor(2));
+    await page.waitForFunction(() => (document.querySelector('.status')?.textContent ?? '') === '');
+    await send(page, { type: 'closed', reason: 'The file a.flab.json was deleted.' });
+    await page.waitForFunction(() => /deleted/.test(document.querySelector('.status')?.textContent ?? ''));
+    assert.equal(await page.locator('input[data-control="model.width"]').isDisabled(), true);
+  });
+
+  it('renders a nonlinear (simulated) trajectory too', async () => {
+    const page = await open();
+    await send(page, updateFor(1, { activation: 'tanh', width: 50 }));
+    await waitForCharts(page);
+    assert.equal(await summary(page, 'solver'), 'gradient descent');
+    for (const key of ['zeta', 'loss', 'norms', 'ntk']) assert.ok((await ink(page, key)) > 500, `chart ${key} drawn`);
+  });
+});
+
+describe('control domains', () => {
+  it('match the experiment schema', () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'media', 'flab.schema.json'), 'utf8'));
+    const find = (node: Record<string, unknown>, path: string[]): Record<string, unknown> | null => {
+      if (path.length === 0) return node;
+      const props = node.properties as Record<string, Record<string, unknown>> | undefined;
+      if (props?.[path[0]]) return find(props[path[0]], path.slice(1));
+      for (const alt of [...((node.oneOf as Record<string, unknown>[]) ?? []), ...((node.anyOf as Record<string, unknown>[]) ?? [])]) {
+        const hit = find(alt, path);
+        if (hit) return hit;
+      }
+      return null;
+    };
+    for (const c of CONTROL_RANGES) {
+      const node = find(schema, c.key.split('.'));
+      assert.ok(node, `${c.key} in the schema`);
+      const d = CONTROL_DOMAINS[c.key];
+      assert.equal(d.integer, node.type === 'integer', `${c.key} integer`);
+      assert.equal(d.min, node.minimum, `${c.key} minimum`);
+      assert.equal(d.exclusiveMin, node.exclusiveMinimum, `${c.key} exclusiveMinimum`);
+      assert.equal(d.max, node.maximum, `${c.key} maximum`);
+    }
+  });
+});

@@ -1,0 +1,393 @@
+/**
+ * The four uPlot charts of the panel, used as uPlot's author means them: columnar data
+ * `[t, y1, y2, …]`, `setData` on every update, a ResizeObserver for the size, and one
+ * `cursor.sync` key so the cursor and drag-zoom are linked across charts.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Trajectory } from '../src/core/trajectory';
+import type { ViewPrefs } from './vscodeApi';
+import type { Palette } from './theme';
+
+export const CHART_KEYS = ['zeta', 'loss', 'norms', 'ntk'] as const;
+export type ChartKey = (typeof CHART_KEYS)[number];
+
+export interface ChartInput {
+  trajectory: Trajectory;
+  /** Gradient-descent points drawn over the exact curves, when compared. */
+  simulation: Trajectory | null;
+  prefs: ViewPrefs;
+  palette: Palette;
+}
+
+interface SeriesSpec {
+  label: string;
+  colour: string;
+  /** Dashed, so that curves which coincide stay distinguishable. */
+  dashed: boolean;
+  /** Markers only (the simulation), else a line. */
+  points: boolean;
+  scale: string;
+}
+
+interface ScaleSpec {
+  key: string;
+  label: string;
+  log: boolean;
+  range?: [number, number];
+  side: 'left' | 'right';
+}
+
+interface ChartModel {
+  title: string;
+  scales: ScaleSpec[];
+  series: SeriesSpec[];
+  data: uPlot.AlignedData;
+}
+
+/** At most this many simulation markers per series, so dense step grids stay readable. */
+const MAX_MARKERS = 80;
+const PLOT_HEIGHT = 220;
+const SYNC_KEY = 'flab-dynamics';
+
+type Column = (number | null)[];
+
+/** Non-finite values (and, on a log axis, non-positive ones) become gaps. */
+function clean(ys: readonly (number | null)[], log: boolean): Column {
+  return ys.map((y) => (y === null || !Number.isFinite(y) || (log && y <= 0) ? null : y));
+}
+
+/** ys / ys[0]; null where the initial value is 0 (the ratio is undefined). */
+function ratio(ys: readonly number[]): Column {
+  const y0 = ys[0];
+  return ys.map((y) => (y0 !== 0 && Number.isFinite(y0) ? y / y0 : null));
+}
+
+/**
+ * Rows of a table kept on the time axis. On a log time axis t = 0 cannot be drawn, so that point
+ * (and any t ≤ 0) is dropped rather than clamped: clamping would invent a time.
+ */
+function keptRows(t: readonly number[], logTime: boolean, thin: boolean): number[] {
+  const rows: number[] = [];
+  const pos = (x: number): number => (logTime ? Math.log(x) : x);
+  const valid = t.map((x, i) => (Number.isFinite(x) && (!logTime || x > 0) ? i : -1)).filter((i) => i >= 0);
+  if (!thin || valid.length <= MAX_MARKERS) return valid;
+  const lo = pos(t[valid[0]]);
+  const hi = pos(t[valid[valid.length - 1]]);
+  const step = (hi - lo) / (MAX_MARKERS - 1);
+  let last = -Infinity;
+  for (const i of valid) {
+    const p = pos(t[i]);
+    if (p - last >= step || i === valid[valid.length - 1]) {
+      rows.push(i);
+      last = p;
+    }
+  }
+  return rows;
+}
+
+function table(t: readonly number[], columns: Column[], rows: number[]): uPlot.AlignedData {
+  return [rows.map((i) => t[i]), ...columns.map((c) => rows.map((i) => c[i] ?? null))] as uPlot.AlignedData;
+}
+
+/** Builds one chart's scales, series and aligned data from the trajectories. */
+function buildModel(key: ChartKey, input: ChartInput): ChartModel {
+  const { trajectory: exact, simulation: sim, prefs, palette } = input;
+  let title: string;
+  let scales: ScaleSpec[];
+  let lines: { label: string; colour: string; scale: string; column: (tr: Trajectory) => Column }[];
+  switch (key) {
+    case 'zeta':
+      title = 'Alignment ζ(t) = cos∠(u, W n)';
+      scales = [{ key: 'y', label: 'ζ', log: false, range: [-1, 1], side: 'left' }];
+      lines = [{ label: 'ζ', colour: palette.blue, scale: 'y', column: (tr) => clean(tr.zeta, false) }];
+      break;
+    case 'loss':
+      title = 'Loss L(t) (log scale)';
+      scales = [{ key: 'y', label: 'L', log: true, side: 'left' }];
+      lines = [{ label: 'L', colour: palette.red, scale: 'y', column: (tr) => clean(tr.loss, true) }];
+      break;
+    case 'norms':
+      title = prefs.ratioToInitial ? 'Weight norms relative to initialisation' : 'Weight norms |u| and ‖W‖_F';
+      scales = [{ key: 'y', label: prefs.ratioToInitial ? 'ratio' : 'norm', log: false, side: 'left' }];
+      lines = prefs.ratioToInitial
+        ? [
+            { label: '|u| / |u₀|', colour: palette.orange, scale: 'y', column: (tr) => clean(ratio(tr.normU), false) },
+            { label: '‖W‖_F / ‖W₀‖_F', colour: palette.green, scale: 'y', column: (tr) => clean(ratio(tr.normW), false) },
+          ]
+        : [
+            { label: '|u|', colour: palette.orange, scale: 'y', column: (tr) => clean(tr.normU, false) },
+            { label: '‖W‖_F', colour: palette.green, scale: 'y', column: (tr) => clean(tr.normW, false) },
+          ];
+      break;
+    case 'ntk':
+      title = 'Tangent kernel K(t)/K(0) and distance from initialisation';
+      scales = [
+        { key: 'k', label: 'K/K₀', log: false, side: 'left' },
+        { key: 'd', label: '‖θ−θ₀‖/‖θ₀‖', log: false, side: 'right' },
+      ];
+      lines = [
+        { label: 'K(t)/K(0)', colour: palette.purple, scale: 'k', column: (tr) => (tr.ntk ? clean(ratio(tr.ntk), false) : tr.t.map(() => null)) },
+        { label: '‖θ−θ₀‖/‖θ₀‖', colour: palette.yellow, scale: 'd', column: (tr) => clean(tr.distance, false) },
+      ];
+      if (!exact.ntk && !sim?.ntk) {
+        lines.shift();
+        scales = [{ ...scales[1], side: 'left' }];
+      }
+      break;
+  }
+  const series: SeriesSpec[] = lines.map((l, i) => ({ label: l.label, colour: l.colour, dashed: i > 0, points: false, scale: l.scale }));
+  const exactTable = table(exact.t, lines.map((l) => l.column(exact)), keptRows(exact.t, prefs.logTime, false));
+  if (!sim) return { title, scales, series, data: exactTable };
+  for (const l of lines) series.push({ label: `${l.label} (GD)`, colour: l.colour, dashed: false, points: true, scale: l.scale });
+  const simTable = table(sim.t, lines.map((l) => l.column(sim)), keptRows(sim.t, prefs.logTime, true));
+  // Different time grids: join them; alignment gaps are `undefined`, which lines span.
+  return { title, scales, series, data: uPlot.join([exactTable, simTable]) };
+}
+
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+/** Ticks of a log axis: whole decades, at most about six of them; within one decade, four geometric steps. */
+function logSplits(_u: uPlot, _axis: number, min: number, max: number): number[] {
+  if (!(min > 0) || !(max > min)) return [min, max].filter((v) => v > 0);
+  const first = Math.ceil(Math.log10(min) - 1e-9);
+  const last = Math.floor(Math.log10(max) + 1e-9);
+  if (last - first < 1) return [0, 1, 2, 3].map((k) => min * Math.pow(max / min, k / 3));
+  const step = Math.max(1, Math.ceil((last - first + 1) / 6));
+  const out: number[] = [];
+  for (let e = Math.ceil(first / step) * step; e <= last; e += step) out.push(Math.pow(10, e));
+  return out;
+}
+
+function logValues(_u: uPlot, splits: number[]): string[] {
+  return splits.map((v) => {
+    const e = Math.log10(v);
+    if (Math.abs(e - Math.round(e)) > 1e-9) return String(Number(v.toPrecision(3)));
+    const n = Math.round(e);
+    if (n >= 0 && n <= 3) return String(Math.pow(10, n));
+    if (n === -1 || n === -2) return String(Math.pow(10, n).toFixed(-n));
+    return `10${String(n).replace(/./g, (c) => SUPERSCRIPT[c] ?? c)}`;
+  });
+}
+
+function signature(model: ChartModel, prefs: ViewPrefs, palette: Palette): string {
+  return JSON.stringify([model.title, model.scales, model.series, prefs.logTime, palette]);
+}
+
+function formatValue(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(4) : String(Number(v.toPrecision(6)));
+}
+
+function options(model: ChartModel, input: ChartInput, width: number): uPlot.Options {
+  const { palette, prefs } = input;
+  const font = `${palette.fontSize - 1}px ${palette.fontFamily}`;
+  const axisBase = {
+    stroke: palette.foreground,
+    font,
+    labelFont: font,
+    grid: { stroke: palette.grid, width: 1 },
+    ticks: { stroke: palette.grid, width: 1 },
+  };
+  const scales: uPlot.Scales = { x: { time: false, distr: prefs.logTime ? 3 : 1, log: 10 } };
+  for (const s of model.scales) {
+    scales[s.key] = s.log ? { distr: 3, log: 10 } : s.range ? { range: s.range } : {};
+  }
+  return {
+    title: model.title,
+    width,
+    height: PLOT_HEIGHT,
+    cursor: {
+      sync: { key: SYNC_KEY, setSeries: false, scales: ['x', null] },
+      drag: { x: true, y: false, setScale: true },
+      points: { size: 7 },
+    },
+    legend: { show: true, live: true },
+    scales,
+    hooks: {
+      // The visible time range, readable from the DOM (tests, and anyone inspecting the panel).
+      setScale: [
+        (u: uPlot, key: string) => {
+          if (key !== 'x') return;
+          const c = u.root.parentElement;
+          if (!c) return;
+          c.dataset.xMin = String(u.scales.x.min);
+          c.dataset.xMax = String(u.scales.x.max);
+          c.dataset.xScale = prefs.logTime ? 'log' : 'linear';
+        },
+      ],
+    },
+    axes: [
+      { ...axisBase, scale: 'x', label: prefs.logTime ? 't (log)' : 't', labelSize: 18, size: 40, ...(prefs.logTime ? { splits: logSplits, values: logValues } : {}) },
+      ...model.scales.map((s) => ({
+        ...axisBase,
+        ...(s.log ? { splits: logSplits, values: logValues } : {}),
+        scale: s.key,
+        side: s.side === 'left' ? 3 : 1,
+        label: s.label,
+        labelSize: 18,
+        size: 58,
+        grid: s.side === 'left' ? axisBase.grid : { show: false },
+      })),
+    ] as uPlot.Axis[],
+    series: [
+      { label: 't', value: (_u: uPlot, v: number | null) => formatValue(v) },
+      ...model.series.map((s): uPlot.Series =>
+        s.points
+          ? {
+              label: s.label,
+              scale: s.scale,
+              stroke: s.colour,
+              width: 0,
+              paths: () => null,
+              // Hollow markers: the exact curve stays visible through them.
+              points: { show: true, size: 7, width: 1.5, stroke: s.colour, fill: palette.background },
+              value: (_u: uPlot, v: number | null) => formatValue(v),
+            }
+          : {
+              label: s.label,
+              scale: s.scale,
+              stroke: s.colour,
+              width: 2,
+              dash: s.dashed ? [7, 4] : undefined,
+              spanGaps: false,
+              points: { show: false },
+              value: (_u: uPlot, v: number | null) => formatValue(v),
+            },
+      ),
+    ],
+  };
+}
+
+interface Mounted {
+  plot: uPlot;
+  signature: string;
+  model: ChartModel;
+}
+
+type XRange = { min: number; max: number };
+
+export class Charts {
+  private readonly mounted = new Map<ChartKey, Mounted>();
+  private readonly resize: ResizeObserver;
+
+  constructor(private readonly containers: Record<ChartKey, HTMLElement>) {
+    // uPlot does not resize itself; follow each container's width.
+    this.resize = new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        const key = (entry.target as HTMLElement).dataset.chart as ChartKey;
+        const m = this.mounted.get(key);
+        const width = this.widthOf(key);
+        if (m && Math.abs(m.plot.width - width) >= 1) m.plot.setSize({ width, height: PLOT_HEIGHT });
+      }
+    });
+    for (const key of CHART_KEYS) this.resize.observe(containers[key]);
+  }
+
+  private widthOf(key: ChartKey): number {
+    const w = this.containers[key].clientWidth;
+    return Math.max(200, Math.floor(w > 0 ? w : 400));
+  }
+
+  /** The x range the user has zoomed to, or null when showing everything. */
+  private currentZoom(): XRange | null {
+    const first = this.mounted.values().next().value;
+    if (!first) return null;
+    const xs = first.plot.data[0];
+    const { min, max } = first.plot.scales.x;
+    if (xs.length < 2 || min == null || max == null) return null;
+    const lo = xs[0];
+    const hi = xs[xs.length - 1];
+    const eps = (hi - lo) * 1e-9;
+    return min > lo + eps || max < hi - eps ? { min, max } : null;
+  }
+
+  /** Draws (or redraws) every chart for a new result; keeps the user's zoom when there is one. */
+  render(input: ChartInput, rebuild = false): void {
+    let zoom = this.currentZoom();
+    if (zoom && input.prefs.logTime && zoom.min <= 0) zoom = null;
+    for (const key of CHART_KEYS) {
+      const model = buildModel(key, input);
+      const sig = signature(model, input.prefs, input.palette);
+      const existing = this.mounted.get(key);
+      if (existing && !rebuild && existing.signature === sig) {
+        existing.model = model;
+        existing.plot.batch(() => {
+          existing.plot.setData(model.data);
+          if (zoom) existing.plot.setScale('x', zoom);
+        });
+        continue;
+      }
+      existing?.plot.destroy();
+      const plot = new uPlot(options(model, input, this.widthOf(key)), model.data, this.containers[key]);
+      if (zoom) plot.setScale('x', zoom);
+      this.mounted.set(key, { plot, signature: sig, model });
+    }
+  }
+
+  /** Shows the whole time range again on every chart. */
+  resetZoom(): void {
+    for (const m of this.mounted.values()) {
+      const xs = m.plot.data[0];
+      if (xs.length >= 2) m.plot.setScale('x', { min: xs[0], max: xs[xs.length - 1] });
+    }
+  }
+
+  get hasCharts(): boolean {
+    return this.mounted.size > 0;
+  }
+
+  /** The uPlot instance of a chart (for tests and export). */
+  plot(key: ChartKey): uPlot | undefined {
+    return this.mounted.get(key)?.plot;
+  }
+
+  /** All charts composed on one canvas with a background, titles and legends, as a PNG data URL. */
+  toPng(palette: Palette): string {
+    const ratio = window.devicePixelRatio || 1;
+    const titleH = Math.round(24 * ratio);
+    const legendH = Math.round(22 * ratio);
+    const pad = Math.round(12 * ratio);
+    const parts = CHART_KEYS.map((k) => this.mounted.get(k)).filter((m): m is Mounted => !!m);
+    const width = Math.max(400 * ratio, ...parts.map((m) => m.plot.ctx.canvas.width)) + 2 * pad;
+    const height = pad + parts.reduce((h, m) => h + titleH + m.plot.ctx.canvas.height + legendH + pad, 0);
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2D canvas context');
+    ctx.fillStyle = palette.background;
+    ctx.fillRect(0, 0, width, height);
+    let y = pad;
+    const fontPx = Math.round(palette.fontSize * ratio);
+    for (const m of parts) {
+      ctx.fillStyle = palette.foreground;
+      ctx.font = `bold ${fontPx}px ${palette.fontFamily}`;
+      ctx.textBaseline = 'middle';
+      ctx.textAlign = 'center';
+      ctx.fillText(m.model.title, width / 2, y + titleH / 2);
+      y += titleH;
+      ctx.drawImage(m.plot.ctx.canvas, pad, y);
+      y += m.plot.ctx.canvas.height;
+      ctx.font = `${fontPx}px ${palette.fontFamily}`;
+      ctx.textAlign = 'left';
+      let x = pad + 60 * ratio;
+      for (const s of m.model.series) {
+        ctx.fillStyle = s.colour;
+        if (s.points) {
+          ctx.beginPath();
+          ctx.arc(x + 6 * ratio, y + legendH / 2, 3 * ratio, 0, 2 * Math.PI);
+          ctx.fill();
+        } else {
+          ctx.fillRect(x, y + legendH / 2 - ratio, 12 * ratio, 2 * ratio);
+        }
+        ctx.fillStyle = palette.foreground;
+        ctx.fillText(s.label, x + 16 * ratio, y + legendH / 2);
+        x += ctx.measureText(s.label).width + 32 * ratio;
+      }
+      y += legendH + pad;
+    }
+    return canvas.toDataURL('image/png');
+  }
+}

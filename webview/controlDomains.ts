@@ -1,0 +1,49 @@
+/** What each control edits and which values it accepts; pure functions, no DOM. */
+import type { ControlKey, ControlState } from '../src/protocol';
+
+/** Labels, and the values the experiment schema (media/flab.schema.json) accepts for each key. */
+export const CONTROL_DOMAINS: Record<ControlKey, { label: string; integer: boolean; min?: number; exclusiveMin?: number; max?: number }> = {
+  'model.width': { label: 'Width d', integer: true, min: 1, max: 1e7 },
+  'model.outputScale': { label: 'Output scale γ', integer: false, exclusiveMin: 0 },
+  'init.scaleU': { label: 'Init scale σ_u', integer: false, min: 0 },
+  'init.scaleW': { label: 'Init scale σ_W', integer: false, min: 0 },
+  'learningRates.u': { label: 'Learning rate η_u', integer: false, exclusiveMin: 0 },
+  'learningRates.W': { label: 'Learning rate η_W', integer: false, exclusiveMin: 0 },
+  'data.y': { label: 'Target y', integer: false },
+};
+
+/** Slider positions 0 … SLIDER_STEPS. */
+export const SLIDER_STEPS = 1000;
+
+/** Slider position (0 … SLIDER_STEPS) → value, log-spaced unless linear; rounded to 4 significant digits
+ *  so that dragging writes tidy numbers into the user's file. */
+export function positionToValue(pos: number, s: ControlState): number {
+  const p = Math.min(1, Math.max(0, pos / SLIDER_STEPS));
+  let v = s.linear || s.min <= 0 ? s.min + p * (s.max - s.min) : Math.exp(Math.log(s.min) + p * (Math.log(s.max) - Math.log(s.min)));
+  if (s.integer) return Math.round(v);
+  v = Number(v.toPrecision(4));
+  return Math.abs(v) < 1e-12 * Math.max(Math.abs(s.min), Math.abs(s.max)) ? 0 : v;
+}
+
+/** Value → slider position, clamped to the slider's range. */
+export function valueToPosition(value: number, s: ControlState): number {
+  let p: number;
+  if (s.linear || s.min <= 0) p = s.max === s.min ? 0 : (value - s.min) / (s.max - s.min);
+  else p = value <= 0 ? 0 : (Math.log(value) - Math.log(s.min)) / (Math.log(s.max) - Math.log(s.min));
+  return Math.round(Math.min(1, Math.max(0, p)) * SLIDER_STEPS);
+}
+
+/** Checks typed text; returns the number or a message saying why it is refused. */
+export function validate(key: ControlKey, text: string, state: ControlState | undefined): { value: number } | { error: string } {
+  const d = CONTROL_DOMAINS[key];
+  const trimmed = text.trim();
+  if (trimmed === '') return { error: 'Enter a number.' };
+  const value = Number(trimmed);
+  if (!Number.isFinite(value)) return { error: `“${trimmed}” is not a finite number.` };
+  if ((d.integer || state?.integer) && !Number.isInteger(value)) return { error: 'Must be a whole number.' };
+  if (d.min !== undefined && value < d.min) return { error: `Must be ≥ ${d.min}.` };
+  if (d.exclusiveMin !== undefined && value <= d.exclusiveMin) return { error: `Must be > ${d.exclusiveMin}.` };
+  if (d.max !== undefined && value > d.max) return { error: `Must be ≤ ${d.max}.` };
+  return { value };
+}
+

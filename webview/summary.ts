@@ -1,0 +1,83 @@
+/**
+ * The run's summary as plain text in the DOM: each value in an element whose `data-summary`
+ * attribute names it (the testing contract of issue 3), numbers with at least 6 significant digits.
+ */
+import type { Trajectory } from '../src/core/trajectory';
+import { formatNumber } from './format';
+
+/** The regime/mechanism label, whatever form the core gives it; "—" until it exists. */
+function labelText(summary: object): string {
+  const label = (summary as { label?: unknown }).label;
+  if (typeof label === 'string' && label.trim()) return label;
+  if (label && typeof label === 'object') {
+    const parts = ['regime', 'mechanism', 'label', 'name']
+      .map((k) => (label as Record<string, unknown>)[k])
+      .filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    if (parts.length) return parts.join(' · ');
+  }
+  return '—';
+}
+
+interface Item {
+  key: string;
+  name: string;
+  value: string;
+  hint?: string;
+}
+
+function items(tr: Trajectory, simulation: Trajectory | null, deviation: number | null): Item[] {
+  const s = tr.summary;
+  const ntkChange = s.ntkInitial && s.ntkFinal != null ? s.ntkFinal / s.ntkInitial : null;
+  const list: Item[] = [
+    { key: 'label', name: 'Regime / mechanism', value: labelText(s) },
+    { key: 'zeta-final', name: 'ζ final', value: formatNumber(s.zetaFinal), hint: s.zetaFinal === null ? 'undefined: u = 0 or W n = 0' : undefined },
+    { key: 'zeta-initial', name: 'ζ initial', value: formatNumber(s.zetaInitial), hint: s.zetaInitial === null ? 'undefined: u = 0 or W n = 0' : undefined },
+    { key: 'loss-final', name: 'Loss final', value: formatNumber(s.lossFinal) },
+    { key: 'loss-initial', name: 'Loss initial', value: formatNumber(s.lossInitial) },
+    { key: 'ntk-change', name: 'K(T)/K(0)', value: formatNumber(ntkChange) },
+    { key: 'omega', name: 'Rate ω', value: formatNumber(s.omega) },
+    { key: 'plateau', name: 'Plateau time', value: s.plateauTime === null ? 'none' : formatNumber(s.plateauTime) },
+    { key: 'horizon', name: 'Horizon T', value: formatNumber(s.horizon) },
+    { key: 'lambda', name: 'λ', value: formatNumber(s.lambda) },
+    { key: 'width', name: 'Width d', value: formatNumber(s.width) },
+    { key: 'solver', name: 'Solver', value: s.solver === 'exact' ? 'exact (gradient flow)' : 'gradient descent' },
+  ];
+  if (s.limit) list.push({ key: 'limit-zeta', name: 'ζ as t → ∞', value: formatNumber(s.limit.zeta) });
+  if (s.diverged) list.push({ key: 'diverged', name: 'Diverged at step', value: formatNumber(s.diverged.step) });
+  if (simulation) {
+    list.push({ key: 'deviation', name: 'Max |ζ_GD − ζ_exact|', value: formatNumber(deviation) });
+    if (simulation.summary.diverged) list.push({ key: 'simulation-diverged', name: 'GD diverged at step', value: formatNumber(simulation.summary.diverged.step) });
+  }
+  return list;
+}
+
+export class SummaryView {
+  readonly element: HTMLElement;
+  private readonly list: HTMLDListElement;
+
+  constructor() {
+    this.element = document.createElement('section');
+    this.element.className = 'summary';
+    this.element.setAttribute('aria-label', 'Summary of the run');
+    this.list = document.createElement('dl');
+    this.element.append(this.list);
+  }
+
+  /** Replaces the summary with this result's values. */
+  show(tr: Trajectory, simulation: Trajectory | null, deviation: number | null): void {
+    const fragment = document.createDocumentFragment();
+    for (const item of items(tr, simulation, deviation)) {
+      const entry = document.createElement('div');
+      entry.className = 'summary-item';
+      const dt = document.createElement('dt');
+      dt.textContent = item.name;
+      const dd = document.createElement('dd');
+      dd.dataset.summary = item.key;
+      dd.textContent = item.value;
+      if (item.hint) dd.title = item.hint;
+      entry.append(dt, dd);
+      fragment.append(entry);
+    }
+    this.list.replaceChildren(fragment);
+  }
+}
