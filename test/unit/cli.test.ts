@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+
+// The CLI is tested as users run it: the built bundle, spawned as a real process.
+const CLI = resolve(__dirname, '../../../dist/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'flab-cli-'));
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function flab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const experiment = (extra = '') => `{
+  "model": { "width": 8, "outputScale": 1${extra} },
+  "data": { "x": [1, 0, 0], "y": 1 },
+  "init": { "scaleU": 0.01, "scaleW": 0.01, "seed": 1 },
+  "learningRates": { "u": 0.5, "W": 0.5 },
+  "time": { "end": 40, "points": 41 }
+}
+`;
+
+const COLUMNS = ['t', 'output', 'loss', 'zeta', 'normU', 'normW', 'ntk', 'distance'];
+
+test('solve prints one JSON object of equal-length arrays and a summary', () => {
+  const r = flab('solve', write('ok.flab.json', experiment()));
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const out = JSON.parse(r.stdout);
+  for (const c of COLUMNS) assert.equal(out[c].length, 41, c);
+  assert.equal(out.t[40], 40);
+  for (const key of ['zetaFinal', 'lossFinal', 'omega', 'plateauTime']) assert.ok(key in out.summary, key);
+  assert.ok(Math.abs(out.summary.zetaFinal) > 0.99, 'small initialisation aligns the layers');
+});
+
+test('--csv prints the same columns, and the same numbers, as --json', () => {
+  const file = write('csv.flab.json', experiment());
+  const json = JSON.parse(flab('solve', file, '--json').stdout);
+  const csv = flab('solve', file, '--csv');
+  assert.equal(csv.code, 0);
+  const lines = csv.stdout.trim().split('\n');
+  assert.equal(lines[0], COLUMNS.join(','));
+  assert.equal(lines.length, 42);
+  const row = lines[17].split(',').map(Number);
+  COLUMNS.forEach((c, i) => assert.equal(row[i], json[c][16], c));
+});
+
+test('simulate counts steps and reports every requested step', () => {
+  const r = flab('simulate', write('sim.flab.json', experiment()), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.t, Array.from({ length: 41 }, (_, k) => k));
+  assert.equal(out.summary.solver, 'simulate');
+  assert.equal(out.summary.diverged, null);
+});
+
+test('a bad file exits 1 with compiler-style located errors and no stack trace', () => {
+  const file = write('bad.flab.json', experiment().replace('"u": 0.5', '"u": -1'));
+  const r = flab('solve', file);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, `${file}:5:27: error: learningRates.u must be > 0, got -1\n`);
+  const typo = flab('solve', write('typo.flab.json', experiment().replace('"outputScale"', '"outputScael"')));
+  assert.equal(typo.code, 1);
+  assert.match(typo.stderr, /typo\.flab\.json:2:26: error: unknown key `outputScael` in model — did you mean `outputScale`\?\n$/);
+  const syntax = flab('solve', write('syntax.flab.json', '{ "model": { "width": 1 '));
+  assert.equal(syntax.code, 1);
+  assert.match(syntax.stderr, /syntax\.flab\.json:1:\d+: error: invalid JSON: /);
+  assert.doesNotMatch(syntax.stderr + typo.stderr, /at .*\.js:\d+/);
+});
+
+test('solve refuses a nonlinear activation at its location; simulate runs it', () => {
+  const file = write('relu.flab.json', experiment(', "activation": "relu"'));
+  const r = flab('solve', file);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /relu\.flab\.json:2:58: error: the exact solver needs model\.activation "linear", got "relu"/);
+  const sim = flab('simulate', file, '--summary');
+  assert.equal(sim.code, 0, sim.stderr);
+  assert.equal(JSON.parse(sim.stdout).solver, 'simulate');
+});
+
+test('divergence is reported in the summary, never printed as NaN', () => {
+  const file = write('diverge.flab.json', experiment().replace('"u": 0.5, "W": 0.5', '"u": 50, "W": 50').replace('"scaleU": 0.01, "scaleW": 0.01', '"scaleU": 1, "scaleW": 1'));
+  const r = flab('simulate', file, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /NaN|Infinity/);
+  const out = JSON.parse(r.stdout);
+  assert.ok(out.summary.diverged && out.summary.diverged.step > 0);
+  assert.ok(out.t.length < 41);
+  assert.ok(out.loss.every((x: number) => Number.isFinite(x)));
+});
+
+test('bad usage exits 2 and says how to use flab; a missing file exits 1', () => {
+  for (const args of [[], ['frobnicate', 'x'], ['solve'], ['solve', 'a', 'b'], ['solve', 'a', '--xml'], ['solve', 'a', '--json', '--csv']]) {
+    const r = flab(...args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /^flab: .*\nusage: flab/);
+  }
+  const help = flab('--help');
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^usage: flab/);
+  const missing = flab('solve', join(dir, 'nope.flab.json'));
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /nope\.flab\.json: error: cannot read the experiment file: no such file/);
+});
+
+test('the summary option prints only the summary', () => {
+  const r = flab('solve', write('summary.flab.json', experiment()), '--summary');
+  assert.equal(r.code, 0);
+  const summary = JSON.parse(r.stdout);
+  assert.equal(summary.solver, 'exact');
+  assert.equal(summary.width, 8);
+});
