@@ -159,8 +159,9 @@ function logSplits(_u: uPlot, _axis: number, min: number, max: number): number[]
   return out;
 }
 
-function logValues(_u: uPlot, splits: number[]): string[] {
+function logValues(_u: uPlot, splits: (number | null)[]): string[] {
   return splits.map((v) => {
+    if (v === null || !(v > 0)) return '';
     const e = Math.log10(v);
     if (Math.abs(e - Math.round(e)) > 1e-9) return String(Number(v.toPrecision(3)));
     const n = Math.round(e);
@@ -169,6 +170,9 @@ function logValues(_u: uPlot, splits: number[]): string[] {
     return `10${String(n).replace(/./g, (c) => SUPERSCRIPT[c] ?? c)}`;
   });
 }
+
+/** Our own decade ticks, all labelled (uPlot's default log filter would blank some of them). */
+const LOG_AXIS = { splits: logSplits, values: logValues, filter: (_u: uPlot, splits: number[]) => splits };
 
 function signature(model: ChartModel, prefs: ViewPrefs, palette: Palette): string {
   return JSON.stringify([model.title, model.scales, model.series, prefs.logTime, palette]);
@@ -190,7 +194,12 @@ function options(model: ChartModel, input: ChartInput, width: number): uPlot.Opt
     grid: { stroke: palette.grid, width: 1 },
     ticks: { stroke: palette.grid, width: 1 },
   };
-  const scales: uPlot.Scales = { x: { time: false, distr: prefs.logTime ? 3 : 1, log: 10 } };
+  // A log time axis spans the data exactly (uPlot would round out to whole decades).
+  const scales: uPlot.Scales = {
+    x: prefs.logTime
+      ? { time: false, distr: 3, log: 10, range: (_u, min, max) => (max > min ? [min, max] : [min / 2, max * 2]) }
+      : { time: false },
+  };
   for (const s of model.scales) {
     scales[s.key] = s.log ? { distr: 3, log: 10 } : s.range ? { range: s.range } : {};
   }
@@ -219,10 +228,10 @@ function options(model: ChartModel, input: ChartInput, width: number): uPlot.Opt
       ],
     },
     axes: [
-      { ...axisBase, scale: 'x', label: prefs.logTime ? 't (log)' : 't', labelSize: 18, size: 40, ...(prefs.logTime ? { splits: logSplits, values: logValues } : {}) },
+      { ...axisBase, scale: 'x', label: prefs.logTime ? 't (log)' : 't', labelSize: 18, size: 40, ...(prefs.logTime ? LOG_AXIS : {}) },
       ...model.scales.map((s) => ({
         ...axisBase,
-        ...(s.log ? { splits: logSplits, values: logValues } : {}),
+        ...(s.log ? LOG_AXIS : {}),
         scale: s.key,
         side: s.side === 'left' ? 3 : 1,
         label: s.label,
@@ -347,24 +356,44 @@ export class Charts {
   toPng(palette: Palette): string {
     const ratio = window.devicePixelRatio || 1;
     const titleH = Math.round(24 * ratio);
-    const legendH = Math.round(22 * ratio);
+    const lineH = Math.round(20 * ratio);
     const pad = Math.round(12 * ratio);
+    const fontPx = Math.round(palette.fontSize * ratio);
     const parts = CHART_KEYS.map((k) => this.mounted.get(k)).filter((m): m is Mounted => !!m);
     const width = Math.max(400 * ratio, ...parts.map((m) => m.plot.ctx.canvas.width)) + 2 * pad;
-    const height = pad + parts.reduce((h, m) => h + titleH + m.plot.ctx.canvas.height + legendH + pad, 0);
     const canvas = document.createElement('canvas');
+    const measure = canvas.getContext('2d');
+    if (!measure) throw new Error('no 2D canvas context');
+    // Legend entries wrap onto as many lines as the width needs.
+    measure.font = `${fontPx}px ${palette.fontFamily}`;
+    const swatch = 16 * ratio;
+    const gap = 16 * ratio;
+    const legends = parts.map((m) => {
+      const rows: { spec: SeriesSpec; x: number }[][] = [[]];
+      let x = pad;
+      for (const spec of m.model.series) {
+        const w = swatch + measure.measureText(spec.label).width + gap;
+        if (x + w > width - pad && rows[rows.length - 1].length > 0) {
+          rows.push([]);
+          x = pad;
+        }
+        rows[rows.length - 1].push({ spec, x });
+        x += w;
+      }
+      return rows;
+    });
+    const height = pad + parts.reduce((h, m, i) => h + titleH + m.plot.ctx.canvas.height + legends[i].length * lineH + pad, 0);
     canvas.width = width;
     canvas.height = height;
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('no 2D canvas context');
     ctx.fillStyle = palette.background;
     ctx.fillRect(0, 0, width, height);
+    ctx.textBaseline = 'middle';
     let y = pad;
-    const fontPx = Math.round(palette.fontSize * ratio);
-    for (const m of parts) {
+    parts.forEach((m, i) => {
       ctx.fillStyle = palette.foreground;
       ctx.font = `bold ${fontPx}px ${palette.fontFamily}`;
-      ctx.textBaseline = 'middle';
       ctx.textAlign = 'center';
       ctx.fillText(m.model.title, width / 2, y + titleH / 2);
       y += titleH;
@@ -372,22 +401,30 @@ export class Charts {
       y += m.plot.ctx.canvas.height;
       ctx.font = `${fontPx}px ${palette.fontFamily}`;
       ctx.textAlign = 'left';
-      let x = pad + 60 * ratio;
-      for (const s of m.model.series) {
-        ctx.fillStyle = s.colour;
-        if (s.points) {
+      for (const row of legends[i]) {
+        const mid = y + lineH / 2;
+        for (const { spec, x } of row) {
+          ctx.strokeStyle = spec.colour;
+          ctx.lineWidth = 2 * ratio;
           ctx.beginPath();
-          ctx.arc(x + 6 * ratio, y + legendH / 2, 3 * ratio, 0, 2 * Math.PI);
-          ctx.fill();
-        } else {
-          ctx.fillRect(x, y + legendH / 2 - ratio, 12 * ratio, 2 * ratio);
+          if (spec.points) {
+            ctx.fillStyle = palette.background;
+            ctx.arc(x + 6 * ratio, mid, 3.5 * ratio, 0, 2 * Math.PI);
+            ctx.fill();
+          } else {
+            ctx.setLineDash(spec.dashed ? [4 * ratio, 2 * ratio] : []);
+            ctx.moveTo(x, mid);
+            ctx.lineTo(x + 12 * ratio, mid);
+          }
+          ctx.stroke();
+          ctx.setLineDash([]);
+          ctx.fillStyle = palette.foreground;
+          ctx.fillText(spec.label, x + swatch, mid);
         }
-        ctx.fillStyle = palette.foreground;
-        ctx.fillText(s.label, x + 16 * ratio, y + legendH / 2);
-        x += ctx.measureText(s.label).width + 32 * ratio;
+        y += lineH;
       }
-      y += legendH + pad;
-    }
+      y += pad;
+    });
     return canvas.toDataURL('image/png');
   }
 }
