@@ -16,10 +16,13 @@ export interface RunOptions {
   maxPoints: number;
   /** Shown as the run's title when the experiment has no `name`. */
   fileName: string;
+  /** Only validate (for the Problems panel of a file without a panel): no solving. */
+  validateOnly?: boolean;
 }
 
 export type RunOutcome =
   | { kind: 'invalid'; diagnostics: Diagnostic[]; controls: ControlState[] | null; compareSimulate: boolean }
+  | { kind: 'valid' }
   | {
       kind: 'result';
       title: string;
@@ -41,6 +44,7 @@ export function runExperiment(text: string, options: RunOptions): RunOutcome {
   if (!e || parsed.diagnostics.some((d) => d.severity === 'error')) {
     return { kind: 'invalid', diagnostics: parsed.diagnostics, controls, compareSimulate };
   }
+  if (options.validateOnly) return { kind: 'valid' };
   try {
     let trajectory: Trajectory;
     let simulation: Trajectory | null = null;

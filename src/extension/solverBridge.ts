@@ -79,6 +79,21 @@ export class SolverBridge {
     });
   }
 
+  /**
+   * Nothing in flight matters any more (e.g. the document became invalid): waiting runs resolve as
+   * superseded, and a heavy run in progress is stopped; a cheap one finishes and is ignored.
+   */
+  cancel(): void {
+    this.waiting?.resolve({ superseded: true });
+    this.waiting = undefined;
+    const current = this.current;
+    if (current && shouldTerminate(performance.now() - current.startedAt, this.lastDurationMs, this.policy)) {
+      this.current = undefined;
+      current.resolve({ superseded: true });
+      this.killWorker();
+    }
+  }
+
   /** Whether a run is in progress. */
   get busy(): boolean {
     return this.current !== undefined;

@@ -120,3 +120,20 @@ describe('shouldTerminate', () => {
     assert.equal(shouldTerminate(5, 500, policy), true);
   });
 });
+
+describe('SolverBridge.cancel', () => {
+  it('stops a heavy run and leaves the bridge usable', async () => {
+    const b = new SolverBridge(workerPath, { respawnCostMs: 60 });
+    try {
+      const slow = b.run(heavy, opts);
+      await new Promise((r) => setTimeout(r, 300));
+      b.cancel();
+      assert.equal((await slow).superseded, true);
+      assert.equal(b.busy, false);
+      assert.ok(zetaFinal(await b.run(alignment, opts))! > 0.999);
+      assert.equal(b.spawned, 2);
+    } finally {
+      b.dispose();
+    }
+  });
+});
