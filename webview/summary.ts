@@ -5,17 +5,9 @@
 import type { Trajectory } from '../src/core/trajectory';
 import { formatNumber } from './format';
 
-/** The regime/mechanism label, whatever form the core gives it; "—" until it exists. */
-function labelText(summary: object): string {
-  const label = (summary as { label?: unknown }).label;
-  if (typeof label === 'string' && label.trim()) return label;
-  if (label && typeof label === 'object') {
-    const parts = ['regime', 'mechanism', 'label', 'name']
-      .map((k) => (label as Record<string, unknown>)[k])
-      .filter((v): v is string => typeof v === 'string' && v.trim() !== '');
-    if (parts.length) return parts.join(' · ');
-  }
-  return '—';
+/** The regime/mechanism label from the core's classifier; "—" where there is none (e.g. a diverged run). */
+function labelText(label: string | null | undefined): string {
+  return typeof label === 'string' && label.trim() ? label : '—';
 }
 
 interface Item {
@@ -29,7 +21,7 @@ function items(tr: Trajectory, simulation: Trajectory | null, deviation: number 
   const s = tr.summary;
   const ntkChange = s.ntkInitial && s.ntkFinal != null ? s.ntkFinal / s.ntkInitial : null;
   const list: Item[] = [
-    { key: 'label', name: 'Regime / mechanism', value: labelText(s) },
+    { key: 'label', name: 'Regime / mechanism', value: labelText(s.label) },
     { key: 'zeta-final', name: 'ζ final', value: formatNumber(s.zetaFinal), hint: s.zetaFinal === null ? 'undefined: u = 0 or W n = 0' : undefined },
     { key: 'zeta-initial', name: 'ζ initial', value: formatNumber(s.zetaInitial), hint: s.zetaInitial === null ? 'undefined: u = 0 or W n = 0' : undefined },
     { key: 'loss-final', name: 'Loss final', value: formatNumber(s.lossFinal) },
@@ -42,6 +34,14 @@ function items(tr: Trajectory, simulation: Trajectory | null, deviation: number 
     { key: 'width', name: 'Width d', value: formatNumber(s.width) },
     { key: 'solver', name: 'Solver', value: s.solver === 'exact' ? 'exact (gradient flow)' : 'gradient descent' },
   ];
+  if (s.scores) {
+    list.push(
+      { key: 'kernel-change', name: 'max |K/K(0) − 1|', value: formatNumber(s.scores.kernelChange) },
+      { key: 'zeta-change', name: '|ζ| change', value: formatNumber(s.scores.zetaChange) },
+      { key: 'norm-change-u', name: 'ln(|u| / |u₀|)', value: formatNumber(s.scores.normChangeU) },
+      { key: 'norm-change-w', name: 'ln(‖W‖ / ‖W₀‖)', value: formatNumber(s.scores.normChangeW) },
+    );
+  }
   if (s.limit) list.push({ key: 'limit-zeta', name: 'ζ as t → ∞', value: formatNumber(s.limit.zeta) });
   if (s.diverged) list.push({ key: 'diverged', name: 'Diverged at step', value: formatNumber(s.diverged.step) });
   if (simulation) {

@@ -7,10 +7,10 @@ import { createServer, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join, normalize, extname } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { parseExperiment } from '../../src/core/config';
-import { solve, simulate } from '../../src/core/solve';
-import type { Trajectory } from '../../src/core/trajectory';
-import type { ControlState, ToWebview } from '../../src/protocol';
+import { lineAndColumn } from '../../src/core/diagnostics';
+import { runExperiment } from '../../src/extension/experimentRun';
+import { webviewHtml } from '../../src/extension/webviewHtml';
+import type { ToWebview } from '../../src/protocol';
 
 export const ROOT = process.cwd();
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -105,23 +105,12 @@ const STUB = `(() => {
   window.__setTheme(params.get('theme') || 'dark');
 })();`;
 
+/** The host's own HTML (src/extension/webviewHtml.ts), plus the API stub before the bundle. */
 function pageHtml(origin: string): string {
-  const csp = `default-src 'none'; img-src ${origin} data:; style-src ${origin}; script-src 'nonce-${NONCE}'; font-src ${origin};`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${origin}/dist/webview.css">
-<title>Feature Learning Lab</title>
-</head>
-<body>
-<div id="root"></div>
-<script nonce="${NONCE}" src="${origin}/stub.js"></script>
-<script nonce="${NONCE}" src="${origin}/dist/webview.js"></script>
-</body>
-</html>`;
+  const html = webviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce: NONCE, title: 'Feature Learning Lab' });
+  const bundle = `<script nonce="${NONCE}" src="${origin}/dist/webview.js">`;
+  if (!html.includes(bundle)) throw new Error('the host HTML no longer loads dist/webview.js as expected');
+  return html.replace(bundle, `<script nonce="${NONCE}" src="${origin}/stub.js"></script>\n${bundle}`);
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.html': 'text/html' };
@@ -243,59 +232,24 @@ export function experimentText(overrides: { width?: number; scaleU?: number; sca
   }, null, 2);
 }
 
-function parsed(text: string) {
-  const { experiment, diagnostics } = parseExperiment(text);
-  if (!experiment) throw new Error(`fixture experiment is invalid: ${diagnostics.map((d) => d.message).join('; ')}`);
-  return experiment;
-}
+/** Most points per series the host sends (the `maxPoints` setting's order of magnitude). */
+const MAX_POINTS = 2000;
 
-/** Largest |ζ_sim − ζ_exact| over the simulation's times, with the exact ζ linearly interpolated. */
-function zetaDeviation(exact: Trajectory, sim: Trajectory): number {
-  let worst = 0;
-  let j = 0;
-  for (let i = 0; i < sim.t.length; i++) {
-    const t = sim.t[i];
-    const z = sim.zeta[i];
-    if (z === null || t > exact.t[exact.t.length - 1]) continue;
-    while (j + 1 < exact.t.length && exact.t[j + 1] < t) j++;
-    const a = exact.zeta[j];
-    const b = exact.zeta[Math.min(j + 1, exact.t.length - 1)];
-    if (a === null || b === null) continue;
-    const t0 = exact.t[j];
-    const t1 = exact.t[Math.min(j + 1, exact.t.length - 1)];
-    const w = t1 > t0 ? (t - t0) / (t1 - t0) : 0;
-    worst = Math.max(worst, Math.abs(z - (a + w * (b - a))));
-  }
-  return worst;
-}
-
-export const CONTROL_RANGES: ControlState[] = [
-  { key: 'model.width', value: 200, min: 1, max: 1e6, linear: false, integer: true },
-  { key: 'model.outputScale', value: 1, min: 1e-3, max: 1e3, linear: false, integer: false },
-  { key: 'init.scaleU', value: 0.02, min: 1e-4, max: 10, linear: false, integer: false },
-  { key: 'init.scaleW', value: 0.02, min: 1e-4, max: 10, linear: false, integer: false },
-  { key: 'learningRates.u', value: 0.05, min: 1e-4, max: 10, linear: false, integer: false },
-  { key: 'learningRates.W', value: 0.05, min: 1e-4, max: 10, linear: false, integer: false },
-  { key: 'data.y', value: 1, min: -10, max: 10, linear: true, integer: false },
-];
-
-/** The `update` message the host posts for an experiment, computed with the real solver. */
+/** The `update` message the host posts for an experiment text, made by the host's own runExperiment. */
 export function updateFor(version: number, overrides: Parameters<typeof experimentText>[0] = {}): Extract<ToWebview, { type: 'update' }> {
-  const experiment = parsed(experimentText(overrides));
-  const trajectory = experiment.model.activation === 'linear' ? solve(experiment) : simulate(experiment);
-  const simulation = overrides.simulate && experiment.model.activation === 'linear' ? simulate(experiment) : null;
-  const controls = CONTROL_RANGES.map((c) => {
-    const value = { 'model.width': experiment.model.width, 'init.scaleU': overrides.scaleU ?? 0.02, 'init.scaleW': overrides.scaleW ?? 0.02, 'data.y': overrides.y ?? 1 }[c.key as string];
-    return { ...c, value: value ?? c.value };
+  const outcome = runExperiment(experimentText(overrides), { maxPoints: MAX_POINTS, fileName: 'test.flab.json' });
+  if (outcome.kind !== 'result') throw new Error(`fixture experiment did not run: ${JSON.stringify(outcome)}`);
+  const { title, trajectory, simulation, deviation, controls, compareSimulate } = outcome;
+  return { type: 'update', version, title, trajectory, simulation, deviation, controls, compareSimulate };
+}
+
+/** The `invalid` message the host posts for a broken experiment text. */
+export function invalidFor(version: number, text: string): Extract<ToWebview, { type: 'invalid' }> {
+  const outcome = runExperiment(text, { maxPoints: MAX_POINTS, fileName: 'test.flab.json' });
+  if (outcome.kind !== 'invalid') throw new Error('fixture text is unexpectedly valid');
+  const errors = outcome.diagnostics.map((d) => {
+    const p = lineAndColumn(text, d.offset);
+    return { message: d.message, line: p.line + 1, column: p.column + 1 };
   });
-  return {
-    type: 'update',
-    version,
-    title: experiment.name ?? 'experiment',
-    trajectory,
-    simulation,
-    deviation: simulation ? zetaDeviation(trajectory, simulation) : null,
-    controls,
-    compareSimulate: !!overrides.simulate,
-  };
+  return { type: 'invalid', version, errors, controls: outcome.controls };
 }
