@@ -171,6 +171,16 @@ function logValues(_u: uPlot, splits: (number | null)[]): string[] {
   });
 }
 
+/** Sets every legend value to its series' last drawn point. */
+function showLastValues(u: uPlot): void {
+  const idxs = u.data.map((column, sidx) => {
+    if (sidx === 0) return column.length ? column.length - 1 : null;
+    for (let i = column.length - 1; i >= 0; i--) if (column[i] != null) return i;
+    return null;
+  });
+  u.setLegend({ idxs }, false);
+}
+
 /** Our own decade ticks, all labelled (uPlot's default log filter would blank some of them). */
 const LOG_AXIS = { splits: logSplits, values: logValues, filter: (_u: uPlot, splits: number[]) => splits };
 
@@ -215,6 +225,10 @@ function options(model: ChartModel, input: ChartInput, width: number): uPlot.Opt
     legend: { show: true, live: true },
     scales,
     hooks: {
+      // Off the chart, the legend shows each series' last value instead of dashes.
+      setCursor: [(u: uPlot) => (u.cursor.idx == null ? showLastValues(u) : undefined)],
+      ready: [showLastValues],
+      setData: [showLastValues],
       // The visible time range, readable from the DOM (tests, and anyone inspecting the panel).
       setScale: [
         (u: uPlot, key: string) => {

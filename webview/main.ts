@@ -13,6 +13,13 @@ import { loadPrefs, post, saveDocument, savePrefs, type ViewPrefs } from './vsco
 
 type Update = Extract<ToWebview, { type: 'update' }>;
 
+const CHART_LABELS: Record<ChartKey, string> = {
+  zeta: 'Alignment ζ over time',
+  loss: 'Loss over time, log scale',
+  norms: 'Weight norms over time',
+  ntk: 'Tangent kernel and distance from initialisation over time',
+};
+
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
@@ -60,6 +67,8 @@ class Panel {
     for (const key of CHART_KEYS) {
       const c = el('div', 'chart');
       c.dataset.chart = key;
+      c.setAttribute('role', 'group');
+      c.setAttribute('aria-label', CHART_LABELS[key]);
       containers[key] = c;
       this.chartsSection.append(c);
     }

@@ -495,6 +495,18 @@ describe('dynamics panel webview', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('input[data-control="model.width"]').isDisabled(), true);
   });
 
+  it('shows an undefined ζ (u = 0 at the start) as a dash and draws the rest', async () => {
+    const page = await open();
+    const update = updateFor(1, { scaleU: 0 });
+    assert.equal(update.trajectory.summary.zetaInitial, null);
+    await send(page, update);
+    await waitForCharts(page);
+    assert.equal(await summary(page, 'zeta-initial'), '—');
+    assert.match((await page.locator('[data-summary="zeta-initial"]').getAttribute('title')) ?? '', /undefined/);
+    assert.equal(await summary(page, 'zeta-final'), formatNumber(update.trajectory.summary.zetaFinal));
+    assert.ok((await ink(page, 'zeta')) > 1000);
+  });
+
   it('renders a nonlinear (simulated) trajectory too', async () => {
     const page = await open();
     await send(page, updateFor(1, { activation: 'tanh', width: 50 }));
