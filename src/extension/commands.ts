@@ -118,7 +118,8 @@ async function newExperiment(manager: PanelManager, arg?: unknown): Promise<stri
   if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, Buffer.from(template.text, 'utf8'));
   const document = await vscode.workspace.openTextDocument(target);
-  await vscode.window.showTextDocument(document, { preview: false });
+  // The file where the user works (first group unless an editor is active), its panel beside it.
+  await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One });
   manager.open(target);
   return target.toString();
 }

@@ -24,7 +24,7 @@ const BUSY_AFTER_MS = 150;
 
 type UpdateMessage = Extract<ToWebview, { type: 'update' }>;
 type InvalidMessage = Extract<ToWebview, { type: 'invalid' }>;
-type Write = { kind: 'value'; key: ControlKey; value: number } | { kind: 'compare'; simulate: boolean };
+type Write = { kind: 'value'; key: ControlKey; value: number; final: boolean } | { kind: 'compare'; simulate: boolean };
 
 export interface PanelSettings {
   debounceMs: number;
@@ -75,6 +75,8 @@ export class DynamicsPanel implements vscode.Disposable {
   private nextChartRequest = 1;
   private readonly chartRequests = new Map<number, (dataUrl: string) => void>();
   private readyWaiters: Array<() => void> = [];
+  /** A slider drag is under way: its edits so far form one undo step, closed by the `final` one. */
+  private dragging = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -229,7 +231,7 @@ export class DynamicsPanel implements vscode.Disposable {
         break;
       case 'setValue':
         // While dragging only the newest value is written; the release (`final`) is written too.
-        void this.writes.push({ kind: 'value', key: message.key, value: message.value });
+        void this.writes.push({ kind: 'value', key: message.key, value: message.value, final: message.final });
         break;
       case 'setCompare':
         void this.writes.push({ kind: 'compare', simulate: message.simulate });
@@ -372,14 +374,37 @@ export class DynamicsPanel implements vscode.Disposable {
         this.scheduler.trigger();
         return;
       }
-      if (edits.length === 0) return;
+      if (edits.length === 0) {
+        if (w.kind === 'value' && w.final) this.dragging = false;
+        return;
+      }
       const version = document.version;
-      if (await vscode.workspace.applyEdit(this.workspaceEdit(document, edits))) return;
+      if (await this.apply(document, edits, w)) return;
       if (document.version === version) {
         this.services.log.warn(`could not write ${w.kind === 'value' ? w.key : 'compare.simulate'} into ${this.documentUri.toString()}`);
         return;
       }
     }
+  }
+
+  /**
+   * Applies the edits. When an editor shows the document, through it, so that a whole slider drag
+   * is one undo step (no undo stop between its edits); else as a WorkspaceEdit. Either fails when
+   * the document changed since the edits were computed.
+   */
+  private async apply(document: vscode.TextDocument, edits: readonly TextEdit[], w: Write): Promise<boolean> {
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+    if (!editor) return vscode.workspace.applyEdit(this.workspaceEdit(document, edits));
+    const final = w.kind === 'compare' || w.final;
+    const first = !this.dragging;
+    const ok = await editor.edit(
+      (builder) => {
+        for (const e of edits) builder.replace(new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
+      },
+      { undoStopBefore: first, undoStopAfter: final },
+    );
+    if (ok) this.dragging = !final;
+    return ok;
   }
 
   private workspaceEdit(document: vscode.TextDocument, edits: readonly TextEdit[]): vscode.WorkspaceEdit {

@@ -22,7 +22,7 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
     detail: 'Small random weights: a plateau, then u and W·n line up (|ζ| → 1) as the target is fitted.',
     text: `${header('Learning by alignment: from a small initialisation the layers turn to face each other.')}{
   "name": "Alignment (small initialisation)",
-  "description": "σ_u = σ_W = 1e-3 at width 100: ζ starts near 0 (random directions) and ends at 1.",
+  "description": "scaleU = scaleW = 0.001 at width 100: the alignment zeta starts near 0 (random directions) and ends at 1.",
   "model": {
     "width": 100,
     "outputScale": 1
@@ -46,7 +46,7 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
     detail: 'Large random weights and a small target: the norms cannot shrink much, so the layers turn apart (|ζ| falls).',
     text: `${header('Learning by disalignment: a large initialisation fits a small target by turning the layers apart.')}{
   "name": "Disalignment (large initialisation, small target)",
-  "description": "σ_u = σ_W = 1 at width 16 with target 0.01: |ζ| decreases while the norms barely change.",
+  "description": "scaleU = scaleW = 1 at width 16 with target 0.01: |zeta| falls while the norms barely change.",
   "model": {
     "width": 16,
     "outputScale": 1
@@ -68,7 +68,7 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
     detail: 'Layers that start aligned, with η_W = η_u / 100: the norms grow by a large factor while ζ stays at 1.',
     text: `${header('Learning by rescaling: the norms change by a large factor while the alignment ζ stays put.')}{
   "name": "Rescaling (unequal learning rates)",
-  "description": "An explicit initialisation with u parallel to W·n, and η_W = η_u / 100: ζ = 1 throughout while |u| grows about a hundredfold.",
+  "description": "An explicit initialisation with u parallel to W n, and a hidden-layer rate 100 times smaller: zeta = 1 throughout while |u| grows about a hundredfold.",
   "model": {
     "width": 3,
     "outputScale": 1
@@ -94,7 +94,7 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
     detail: 'Width 10⁴ with output scale 1/√d: the tangent kernel barely moves and training is linear in the parameters.',
     text: `${header('The kernel regime: a wide network whose tangent kernel stays at its initial value.')}{
   "name": "Kernel regime (NTK scaling)",
-  "description": "Width 10⁴, γ = 1/√d, σ_u = σ_W = 1: K(t)/K(0) stays within a few per cent of 1 and the residual decays as e^{−K(0)t}.",
+  "description": "Width 10000, outputScale = 1/sqrt(width), scaleU = scaleW = 1: the tangent kernel K(t)/K(0) stays within a few per cent of 1 and the residual decays as exp(-K(0) t).",
   "model": {
     "width": 10000,
     "outputScale": 0.01 // 1/√width
@@ -112,7 +112,7 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
     detail: 'The alignment experiment with a ReLU hidden layer, simulated step by step; set "activation" to "linear" to compare with the exact theory.',
     text: `${header('A ReLU network from a small initialisation, trained by gradient descent (the exact solver needs a linear network).')}{
   "name": "ReLU network (gradient descent)",
-  "description": "Small initialisation, ReLU hidden layer: ζ grows as for the linear network (the paper reports the same qualitative behaviour). Change \\"activation\\" to \\"linear\\" to see the exact flow with these points drawn over it.",
+  "description": "Small initialisation, ReLU hidden layer: zeta grows as for the linear network (the paper reports the same qualitative behaviour). Change \\"activation\\" to \\"linear\\" to see the exact flow with these points drawn over it.",
   "model": {
     "width": 100,
     "outputScale": 1,
