@@ -15,10 +15,13 @@ export interface ExportedRun {
 
 /** CSV with one row per time point; the `series` column says which run the row belongs to. */
 export function exportCsv(run: ExportedRun): string {
-  const lines = [['series', ...SERIES_COLUMNS].join(',')];
+  // The columns some series has (ntk is absent for nonlinear activations, objective without weight decay).
+  const series = [run.trajectory, run.simulation].filter((t): t is Trajectory => t !== null);
+  const columns = SERIES_COLUMNS.filter((c) => series.some((t) => Array.isArray(t[c])));
+  const lines = [['series', ...columns].join(',')];
   const add = (name: string, t: Trajectory) => {
     for (let k = 0; k < t.t.length; k++) {
-      const cells = SERIES_COLUMNS.map((c) => {
+      const cells = columns.map((c) => {
         const column = t[c];
         const v = column ? column[k] : null;
         return typeof v === 'number' && Number.isFinite(v) ? String(v) : '';

@@ -73,31 +73,33 @@ describe('SolverBridge', () => {
 
   it('keeps the main thread free while the worker computes', async () => {
     const b = make();
-    // About a second of gradient descent in the worker.
+    // About a second of gradient descent in the worker (several seconds on a loaded machine).
     const text = heavy.replace('"width": 200000', '"width": 20000').replace('"end": 20000', '"end": 2000');
-    /** The longest gap between 10 ms timer ticks while the run is in progress. */
-    const worstGap = async (): Promise<number> => {
-      let finished = false;
-      const done = b.run(text, opts).then((r) => {
-        finished = true;
-        return r;
-      });
-      let last = performance.now();
-      let worst = 0;
-      while (!finished) {
-        await new Promise((r) => setTimeout(r, 10));
-        const now = performance.now();
-        worst = Math.max(worst, now - last);
-        last = now;
-      }
-      assert.equal((await done).superseded, false);
-      return worst;
-    };
-    // Best of three: other processes on a shared 2-core machine can delay a timer now and then,
-    // while work done on the main thread would delay it for the whole run every time.
-    const gaps: number[] = [];
-    for (let i = 0; i < 3 && !(gaps.length > 0 && Math.min(...gaps) < 50); i++) gaps.push(await worstGap());
-    assert.ok(Math.min(...gaps) < 50, `main thread blocked for ${gaps.map((g) => g.toFixed(0)).join(', ')} ms`);
+    let finished = false;
+    const t0 = performance.now();
+    const done = b.run(text, opts).then((r) => {
+      finished = true;
+      return r;
+    });
+    // A 10 ms timer on the main thread: had the run been computed here, it could not fire until the
+    // end, and its largest gap would be the whole run.
+    let last = performance.now();
+    let worst = 0;
+    let ticks = 0;
+    while (!finished) {
+      await new Promise((r) => setTimeout(r, 10));
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+      ticks++;
+    }
+    const total = performance.now() - t0;
+    assert.equal((await done).superseded, false);
+    assert.ok(total > 300, `the run took only ${total} ms: too short to tell`);
+    // On an idle machine the largest gap is ~10-15 ms (see the code-server check in the report);
+    // other processes sharing 2 cores can stretch a gap, but never to a large part of the run.
+    assert.ok(worst < Math.max(50, 0.2 * total), `main thread blocked for ${worst.toFixed(0)} ms of a ${total.toFixed(0)} ms run`);
+    assert.ok(ticks >= 10, `only ${ticks} timer ticks in ${total.toFixed(0)} ms`);
   });
 
   it('resolves every run as superseded after dispose', async () => {
