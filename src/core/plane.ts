@@ -1,0 +1,73 @@
+/**
+ * The shared evaluator of every quantity of docs/model.md §4 from the state of the plane that the
+ * rescaled layers ũ = u/√η_u, ṽ = Wn/√η_W never leave. The exact flow, the gradient-descent
+ * recursion and the weight-decay solver all describe their state by the Gram data of the pair
+ * p = ũ + ṽ, q = ũ − ṽ, and all hand it to `planePoint`, so the stable formulas live in one place.
+ */
+import type { FlowInput, FlowPoint } from './exact';
+
+/** Gram data of a pair (p, q): |p|², |q|², p·q and the wedge |p∧q|² = |p|²|q|² − (p·q)² ≥ 0. */
+export interface PairGram {
+  pp: number;
+  qq: number;
+  pq: number;
+  wedge: number;
+}
+
+/**
+ * |x|² and |y|² for x = (p + q)/2, y = (p − q)/2, without cancellation: the larger as
+ * (|p|² + |q|² + 2|p·q|)/4, the smaller through the product |x|²|y|² = (x·y)² + |p∧q|²/4.
+ * `xy` is x·y = (|p|² − |q|²)/4, passed in because callers often know it more accurately.
+ */
+export function splitPair(sum: number, pq: number, xy: number, wedge: number): { xx: number; yy: number } {
+  const big = (sum + 2 * Math.abs(pq)) / 4;
+  const small = big > 0 ? (xy * xy + wedge / 4) / big : 0;
+  return pq >= 0 ? { xx: big, yy: small } : { xx: small, yy: big };
+}
+
+/** Where the plane is at one time: the pair now, its displacement from t = 0, and the output. */
+export interface PlaneState {
+  /** (p, q) now. */
+  now: PairGram;
+  /** (p − p₀, q − q₀). */
+  moved: PairGram;
+  /** f at the effective input, and r = f − y_eff (the caller's most accurate forms). */
+  output: number;
+  residual: number;
+  /** W_⊥(t) = s·W_⊥(0): s = 1 without weight decay. */
+  perpScale: number;
+}
+
+/** Every drawn quantity from the plane's state; O(1). `distance` is absolute (‖θ − θ₀‖). */
+export function planePoint(input: FlowInput, s: PlaneState): FlowPoint {
+  const { lambda, etaU, etaW, irreducibleLoss, normWPerp2, plane } = input;
+  const { now, moved } = s;
+  const sum = now.pp + now.qq;
+  const m = lambda > 0 ? s.output / lambda : plane.uv; // ũ·ṽ
+  const { xx: uu, yy: vv } = splitPair(sum, now.pq, m, now.wedge);
+  const cross = Math.sqrt(m * m + now.wedge / 4); // |ũ||ṽ|
+  const d = splitPair(moved.pp + moved.qq, moved.pq, (moved.pp - moved.qq) / 4, moved.wedge);
+  const perp2 = s.perpScale === 1 ? normWPerp2 : normWPerp2 * s.perpScale * s.perpScale;
+  const perpMoved2 = s.perpScale === 1 ? 0 : normWPerp2 * (1 - s.perpScale) ** 2;
+  return {
+    output: s.output,
+    residual: s.residual,
+    loss: 0.5 * s.residual * s.residual + irreducibleLoss,
+    zeta: cross > 0 ? m / cross : null,
+    normU: Math.sqrt(etaU * uu),
+    normW: Math.sqrt(perp2 + etaW * vv),
+    ntk: (lambda * lambda * sum) / 2,
+    distance: Math.sqrt(etaU * d.xx + etaW * d.yy + perpMoved2),
+  };
+}
+
+/** The Gram data of (a₁p₀ + a₂q₀, b₁p₀ + b₂q₀) from the invariants P = |p₀|², Q = |q₀|², c = p₀·q₀, G = PQ − c². */
+export function gramOf(P: number, Q: number, c: number, G: number, a1: number, a2: number, b1: number, b2: number): PairGram {
+  const det = a1 * b2 - a2 * b1;
+  return {
+    pp: a1 * a1 * P + 2 * a1 * a2 * c + a2 * a2 * Q,
+    qq: b1 * b1 * P + 2 * b1 * b2 * c + b2 * b2 * Q,
+    pq: a1 * b1 * P + (a1 * b2 + a2 * b1) * c + a2 * b2 * Q,
+    wedge: det * det * G,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * What finite learning rates do that gradient flow cannot: catapults and divergence, and how far the
+ * rates can be raised before training stops converging (docs/finite-rates.md).
+ */
+import type { FlowInput } from './exact';
+import { PlaneDescent } from './recursion';
+
+/**
+ * A run is divergent once its loss exceeds this (or any number stops being finite). It is far below
+ * the overflow threshold, so the first divergent step is usually still finite and gets reported.
+ */
+export const DIVERGENCE_LOSS = 1e100;
+
+/** A catapult: the loss rose above its starting value at `fromStep` and fell below it again at `toStep`. */
+export interface Catapult {
+  fromStep: number;
+  toStep: number;
+  /** The largest loss in between. */
+  peakLoss: number;
+}
+
+/** Relative margin above the starting loss that counts as a rise (rounding must not make a catapult). */
+export const CATAPULT_RISE = 1e-9;
+
+/** Watches the loss step by step for the first catapult window; O(1) per step. */
+export class CatapultWatch {
+  private start = NaN;
+  private from = -1;
+  private peak = -Infinity;
+  private found: Catapult | null = null;
+
+  /** Feed the loss of every step, in order from step 0. */
+  observe(step: number, loss: number): void {
+    if (this.found) return;
+    if (step === 0) {
+      this.start = loss;
+      return;
+    }
+    if (this.from < 0) {
+      if (loss > this.start * (1 + CATAPULT_RISE)) {
+        this.from = step;
+        this.peak = loss;
+      }
+      return;
+    }
+    if (loss > this.peak) this.peak = loss;
+    if (loss < this.start) this.found = { fromStep: this.from, toStep: step, peakLoss: this.peak };
+  }
+
+  /** The first complete catapult window, or null. */
+  get catapult(): Catapult | null {
+    return this.found;
+  }
+}
+
+/** Bisection of maxStableRateScale stops when the bracket [converging, not converging] is this tight (relative). */
+export const STABILITY_TOLERANCE = 1e-3;
+/**
+ * A run converges when the output has come within this fraction of its initial distance from the
+ * gradient-flow limit and the tangent kernel is below 2 (linearly stable), on two consecutive steps.
+ */
+export const STABILITY_RESIDUAL_FRACTION = 1e-3;
+/** Steps allowed to one trial run: this many gradient-flow horizons at the trial's rates … */
+export const STABILITY_HORIZONS = 20;
+/** … at least this many … */
+export const STABILITY_MIN_STEPS = 1_000;
+/** … and at most this many (a slower run counts as not converging). */
+export const STABILITY_MAX_STEPS = 200_000;
+/** The bracket is widened by doubling or halving at most this many times. */
+const MAX_BRACKET_DOUBLINGS = 60;
+
+/** The gradient-flow facts a trial needs: its limit's output and its default horizon at the experiment's rates. */
+export interface FlowFacts {
+  limitOutput: number;
+  horizon: number;
+}
+
+/** The plane input with both learning rates multiplied by `scale` (λ → sλ, ũ, ṽ → ũ/√s, ṽ/√s). */
+export function scaledRates(input: FlowInput, scale: number): FlowInput {
+  const { plane } = input;
+  return {
+    ...input,
+    etaU: input.etaU * scale,
+    etaW: input.etaW * scale,
+    lambda: input.lambda * scale,
+    plane: { P: plane.P / scale, Q: plane.Q / scale, c: plane.c / scale, uv: plane.uv / scale, G: plane.G / scale / scale, uu: plane.uu / scale, vv: plane.vv / scale },
+  };
+}
+
+/** Whether gradient descent at `scale` × the experiment's rates converges (see STABILITY_RESIDUAL_FRACTION); O(steps). */
+export function convergesAtScale(input: FlowInput, facts: FlowFacts, scale: number): boolean {
+  const run = new PlaneDescent(scaledRates(input, scale));
+  const gap0 = Math.abs(input.lambda * input.plane.uv - facts.limitOutput);
+  const target = STABILITY_RESIDUAL_FRACTION * gap0;
+  const budget = Math.min(STABILITY_MAX_STEPS, Math.max(STABILITY_MIN_STEPS, Math.ceil((STABILITY_HORIZONS * facts.horizon) / scale)));
+  let settled = 0;
+  for (let k = 0; k <= budget; k++) {
+    const r = run.residual;
+    if (Math.abs(r + input.y - facts.limitOutput) <= target && run.ntk < 2) {
+      if (++settled === 2) return true;
+    } else {
+      settled = 0;
+    }
+    if (!(run.loss <= DIVERGENCE_LOSS) || !run.advance()) return false;
+  }
+  return false;
+}
+
+/**
+ * The largest factor by which both learning rates can be multiplied and gradient descent still
+ * converges: bracketed by doubling or halving from 1, then bisected in log scale to a relative
+ * tolerance of STABILITY_TOLERANCE; the converging end of the bracket is returned. A run at rest
+ * (r₀ = 0) is a fixed point, stable up to the factor 2/K₀. Null when no bracket is found.
+ */
+export function maxStableRateScale(input: FlowInput, facts: FlowFacts): number | null {
+  const gap0 = Math.abs(input.lambda * input.plane.uv - facts.limitOutput);
+  const ntk0 = input.lambda * input.lambda * (input.plane.uu + input.plane.vv);
+  if (gap0 === 0) return ntk0 > 0 ? 2 / ntk0 : null;
+  let lo: number;
+  let hi: number;
+  if (convergesAtScale(input, facts, 1)) {
+    lo = 1;
+    hi = 2;
+    let n = 0;
+    while (convergesAtScale(input, facts, hi)) {
+      if (++n > MAX_BRACKET_DOUBLINGS) return null;
+      lo = hi;
+      hi *= 2;
+    }
+  } else {
+    hi = 1;
+    lo = 0.5;
+    let n = 0;
+    while (!convergesAtScale(input, facts, lo)) {
+      if (++n > MAX_BRACKET_DOUBLINGS) return null;
+      hi = lo;
+      lo /= 2;
+    }
+  }
+  while (hi / lo > 1 + STABILITY_TOLERANCE) {
+    const mid = Math.sqrt(lo * hi);
+    if (convergesAtScale(input, facts, mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
