@@ -1,0 +1,190 @@
+/**
+ * Gradient flow with weight decay ρ > 0 (docs/finite-rates.md, MODEL.md §8): the objective
+ * ½E[(f − y)²] + ½ρ(|u|² + ‖W‖_F²). The layers still stay in the plane of (p₀, q₀) and W_⊥ decays as
+ * e^{−η_W ρ t}; what is left has no closed form and is integrated adaptively, independent of the width:
+ *
+ * - equal rates η: p = p₀e^{−a}, q = q₀e^{−b} with a' = λr + ηρ, b' = −λr + ηρ — the scalar ODE of
+ *   S = (a − b)/2 written as an autonomous pair (log-scale coordinates: no overflow at any init);
+ * - unequal rates: p = A₁p₀ + A₂q₀, q = B₁p₀ + B₂q₀ with
+ *   p' = −(λr + H)p − E q, q' = −E p + (λr − H) q, H = ρ(η_u + η_W)/2, E = ρ(η_u − η_W)/2.
+ *
+ * r = (λ/4)(|p|² − |q|²) − y_eff closes both systems.
+ */
+import type { FlowInput, FlowPoint } from './exact';
+import { logAbsExpm1 } from './logmath';
+import { gramOf, PairGram, planePoint } from './plane';
+import { integrateAt, OdeStats, OdeSystem } from './stiffOde';
+import type { Series } from './trajectory';
+
+/** Local error tolerance of one integration step; the reported series are accurate to ~1e-10 relative. */
+export const WEIGHT_DECAY_STEP_TOLERANCE = 1e-12;
+
+/** A reduced weight-decay flow: its ODE system and how a state becomes a drawn point. */
+export interface DecayFlow {
+  system: OdeSystem;
+  initial: Float64Array;
+  /** The point of a state at time t. `distance` is absolute. */
+  point(y: Float64Array, t: number): FlowPoint;
+  /** A first step size: a small fraction of the fastest initial time scale. */
+  firstStep: number;
+}
+
+/** The reduced system of the flow with weight decay `rho` > 0 for this plane input. */
+export function decayFlow(input: FlowInput, rho: number): DecayFlow {
+  return input.etaU === input.etaW ? equalRates(input, rho) : unequalRates(input, rho);
+}
+
+/** Points of the weight-decay flow at `times`, integrated adaptively. */
+export function decayPoints(input: FlowInput, rho: number, times: readonly number[], stats?: OdeStats): FlowPoint[] {
+  const flow = decayFlow(input, rho);
+  const states = integrateAt(flow.system, flow.initial, times, flow.firstStep, stats);
+  return states.map((y, k) => flow.point(y, times[k]));
+}
+
+function firstStepOf(input: FlowInput, rho: number): number {
+  const { plane, lambda, y, etaU, etaW } = input;
+  const ntk = lambda * lambda * (plane.uu + plane.vv);
+  const rate = ntk + Math.abs(lambda * y) + rho * Math.max(etaU, etaW);
+  return rate > 0 ? 1e-3 / rate : 1;
+}
+
+function equalRates(input: FlowInput, rho: number): DecayFlow {
+  const { plane, lambda, y: target } = input;
+  const { P, Q, c, G } = plane;
+  const decay = input.etaU * rho; // ηρ
+  const lnP = Math.log(P);
+  const lnQ = Math.log(Q);
+  const lnAbsC = Math.log(Math.abs(c));
+  const lnG = Math.log(G);
+  const quarter = lambda / 4;
+  const pp = (a: number) => Math.exp(lnP - 2 * a);
+  const qq = (b: number) => Math.exp(lnQ - 2 * b);
+  const system: OdeSystem = {
+    dim: 2,
+    rhs(s, out) {
+      const x = lambda * (quarter * (pp(s[0]) - qq(s[1])) - target);
+      out[0] = x + decay;
+      out[1] = -x + decay;
+    },
+    jacobian(s, J) {
+      const da = -(lambda * lambda * pp(s[0])) / 2; // ∂(λr)/∂a
+      const db = (lambda * lambda * qq(s[1])) / 2; // ∂(λr)/∂b
+      J[0] = da;
+      J[1] = db;
+      J[2] = -da;
+      J[3] = -db;
+    },
+    // a and b are logarithms of |p| and |q|: an absolute error is a relative error of the layers.
+    errorNorm(err) {
+      return Math.max(Math.abs(err[0]), Math.abs(err[1])) / WEIGHT_DECAY_STEP_TOLERANCE;
+    },
+  };
+  const point = (s: Float64Array, t: number): FlowPoint => {
+    const [a, b] = s;
+    const now: PairGram = {
+      pp: pp(a),
+      qq: qq(b),
+      pq: c === 0 ? 0 : Math.sign(c) * Math.exp(lnAbsC - a - b),
+      wedge: G === 0 ? 0 : Math.exp(lnG - 2 * a - 2 * b),
+    };
+    // Displacement (A p₀, B q₀) with A = e^{−a} − 1, B = e^{−b} − 1.
+    const lnA = logAbsExpm1(-a);
+    const lnB = logAbsExpm1(-b);
+    const signAB = Math.sign(a) * Math.sign(b);
+    const moved: PairGram = {
+      pp: Math.exp(lnP + 2 * lnA),
+      qq: Math.exp(lnQ + 2 * lnB),
+      pq: c === 0 || signAB === 0 ? 0 : signAB * Math.sign(c) * Math.exp(lnA + lnB + lnAbsC),
+      wedge: G === 0 ? 0 : Math.exp(2 * lnA + 2 * lnB + lnG),
+    };
+    const output = quarter * (now.pp - now.qq);
+    return planePoint(input, { now, moved, output, residual: output - target, perpScale: Math.exp(-decay * t) });
+  };
+  return { system, initial: new Float64Array(2), point, firstStep: firstStepOf(input, rho) };
+}
+
+function unequalRates(input: FlowInput, rho: number): DecayFlow {
+  const { plane, lambda, y: target, etaU, etaW } = input;
+  const { P, Q, c, G } = plane;
+  const H = (rho * (etaU + etaW)) / 2;
+  const E = (rho * (etaU - etaW)) / 2;
+  const half = lambda / 2;
+  const rootP = Math.sqrt(P);
+  const rootQ = Math.sqrt(Q);
+  const residual = (s: Float64Array): number => {
+    const [a1, a2, b1, b2] = s;
+    const pp = a1 * a1 * P + 2 * a1 * a2 * c + a2 * a2 * Q;
+    const qq = b1 * b1 * P + 2 * b1 * b2 * c + b2 * b2 * Q;
+    return (lambda / 4) * (pp - qq) - target;
+  };
+  const system: OdeSystem = {
+    dim: 4,
+    rhs(s, out) {
+      const x = lambda * residual(s);
+      out[0] = -(x + H) * s[0] - E * s[2];
+      out[1] = -(x + H) * s[1] - E * s[3];
+      out[2] = -E * s[0] + (x - H) * s[2];
+      out[3] = -E * s[1] + (x - H) * s[3];
+    },
+    jacobian(s, J) {
+      const x = lambda * residual(s);
+      // ∂(λr)/∂(A₁, A₂, B₁, B₂).
+      const g = [lambda * half * (s[0] * P + s[1] * c), lambda * half * (s[0] * c + s[1] * Q), -lambda * half * (s[2] * P + s[3] * c), -lambda * half * (s[2] * c + s[3] * Q)];
+      for (let j = 0; j < 4; j++) {
+        J[0 * 4 + j] = -s[0] * g[j];
+        J[1 * 4 + j] = -s[1] * g[j];
+        J[2 * 4 + j] = s[2] * g[j];
+        J[3 * 4 + j] = s[3] * g[j];
+      }
+      J[0 * 4 + 0] += -(x + H);
+      J[0 * 4 + 2] += -E;
+      J[1 * 4 + 1] += -(x + H);
+      J[1 * 4 + 3] += -E;
+      J[2 * 4 + 0] += -E;
+      J[2 * 4 + 2] += x - H;
+      J[3 * 4 + 1] += -E;
+      J[3 * 4 + 3] += x - H;
+    },
+    // Errors of p and of q, each relative to its own size: |δp| ≤ |δA₁|√P + |δA₂|√Q.
+    errorNorm(err, s) {
+      const sizeP = Math.abs(s[0]) * rootP + Math.abs(s[1]) * rootQ;
+      const sizeQ = Math.abs(s[2]) * rootP + Math.abs(s[3]) * rootQ;
+      const ep = Math.abs(err[0]) * rootP + Math.abs(err[1]) * rootQ;
+      const eq = Math.abs(err[2]) * rootP + Math.abs(err[3]) * rootQ;
+      const rp = ep === 0 ? 0 : ep / sizeP;
+      const rq = eq === 0 ? 0 : eq / sizeQ;
+      return Math.max(rp, rq) / WEIGHT_DECAY_STEP_TOLERANCE;
+    },
+  };
+  const point = (s: Float64Array, t: number): FlowPoint => {
+    const [a1, a2, b1, b2] = s;
+    const now = gramOf(P, Q, c, G, a1, a2, b1, b2);
+    const moved = gramOf(P, Q, c, G, a1 - 1, a2, b1, b2 - 1);
+    const output = (lambda / 4) * (now.pp - now.qq);
+    return planePoint(input, { now, moved, output, residual: output - target, perpScale: Math.exp(-etaW * rho * t) });
+  };
+  return { system, initial: Float64Array.from([1, 0, 0, 1]), point, firstStep: firstStepOf(input, rho) };
+}
+
+/** The default horizon with weight decay: the flow's own, stretched to show the decay (ln 10³/(ρ·min η)), at most 100×. */
+export function decayHorizon(input: FlowInput, rho: number, flowHorizon: number): number {
+  const decayTime = Math.log(1e3) / (rho * Math.min(input.etaU, input.etaW));
+  return Math.max(flowHorizon, Math.min(decayTime, 100 * flowHorizon));
+}
+
+/** The columns of a weight-decay solve at `times` (distance relative to θ₀, objective included). */
+export function decaySeries(input: FlowInput, rho: number, times: number[], theta0: number): Series & { objective: number[] } {
+  const points = decayPoints(input, rho, times);
+  const scale = theta0 > 0 ? 1 / theta0 : 1;
+  return {
+    t: times,
+    output: points.map((p) => p.output),
+    loss: points.map((p) => p.loss),
+    zeta: points.map((p) => (p.zeta === null ? null : Math.max(-1, Math.min(1, p.zeta)))),
+    normU: points.map((p) => p.normU),
+    normW: points.map((p) => p.normW),
+    ntk: points.map((p) => p.ntk),
+    distance: points.map((p) => p.distance * scale),
+    objective: points.map((p) => p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW)),
+  };
+}
