@@ -74,7 +74,7 @@ export class Validator implements vscode.Disposable {
     const key = document.uri.toString();
     let scheduler = this.schedulers.get(key);
     if (!scheduler) {
-      scheduler = new LiveScheduler(() => void this.validate(document.uri), this.delayMs());
+      scheduler = new LiveScheduler(() => void this.validate(document.uri).catch(() => undefined), this.delayMs());
       this.schedulers.set(key, scheduler);
     }
     scheduler.trigger();

@@ -86,7 +86,7 @@ export class DynamicsPanel implements vscode.Disposable {
     const webview = panel.webview;
     webview.options = webviewOptions(services.extensionUri);
     this.bridge = new SolverBridge(services.workerPath);
-    this.scheduler = new LiveScheduler(() => void this.refresh(), services.settings().debounceMs);
+    this.scheduler = new LiveScheduler(() => void this.refresh().catch((err: unknown) => this.failed('updating the panel', err)), services.settings().debounceMs);
     this.writes = new LatestOnlyQueue((w) => this.write(w));
     this.subscriptions.push(
       webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
@@ -203,6 +203,11 @@ export class DynamicsPanel implements vscode.Disposable {
     this.services.disposed(this);
   }
 
+  /** Logs an unexpected failure; the panel keeps what it shows (never an exception dialog). */
+  private failed(what: string, err: unknown): void {
+    this.services.log.error(`${what} for ${this.documentUri.toString()}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+
   private render(): void {
     const webview = this.panel.webview;
     const dist = vscode.Uri.joinPath(this.services.extensionUri, 'dist');
@@ -243,7 +248,7 @@ export class DynamicsPanel implements vscode.Disposable {
         break;
       }
       case 'reveal':
-        void this.showSource(message.line, message.column);
+        this.showSource(message.line, message.column).catch((err: unknown) => this.failed('revealing the error', err));
         break;
     }
   }
@@ -264,7 +269,7 @@ export class DynamicsPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.services.posted(this, message, changeToPostMs);
     // Messages posted before `ready` are lost; the snapshot is posted when it comes.
-    if (this.ready) void this.panel.webview.postMessage(message);
+    if (this.ready) this.panel.webview.postMessage(message).then(undefined, (err: unknown) => this.failed('posting to the webview', err));
   }
 
   private whenReady(timeoutMs: number): Promise<void> {

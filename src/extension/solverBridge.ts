@@ -157,6 +157,6 @@ export class SolverBridge {
   private killWorker(): void {
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) void worker.terminate();
+    if (worker) worker.terminate().catch(() => undefined);
   }
 }
