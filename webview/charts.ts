@@ -396,7 +396,7 @@ export class Charts {
       }
       return rows;
     });
-    const height = pad + parts.reduce((h, m, i) => h + titleH + m.plot.ctx.canvas.height + legends[i].length * lineH + pad, 0);
+    const height = parts.length === 0 ? 60 * ratio : pad + parts.reduce((h, m, i) => h + titleH + m.plot.ctx.canvas.height + legends[i].length * lineH + pad, 0);
     canvas.width = width;
     canvas.height = height;
     const ctx = canvas.getContext('2d');
@@ -404,6 +404,11 @@ export class Charts {
     ctx.fillStyle = palette.background;
     ctx.fillRect(0, 0, width, height);
     ctx.textBaseline = 'middle';
+    if (parts.length === 0) {
+      ctx.fillStyle = palette.foreground;
+      ctx.font = `${fontPx}px ${palette.fontFamily}`;
+      ctx.fillText('No valid result to export yet.', pad, height / 2);
+    }
     let y = pad;
     parts.forEach((m, i) => {
       ctx.fillStyle = palette.foreground;

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CONTROL_DOMAINS } from '../../webview/controlDomains';
+import { CONTROL_DOMAINS, positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/controlDomains';
 import { formatNumber } from '../../webview/format';
 import { CONTROL_KEYS } from '../../src/protocol';
 import { experimentText, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, type Harness } from './harness';
@@ -507,6 +507,32 @@ describe('dynamics panel webview', { timeout: 120_000 }, () => {
     assert.ok((await ink(page, 'zeta')) > 1000);
   });
 
+  it('copes with degenerate data: one time point, zero loss, the log axis with only t = 0', async () => {
+    const page = await open({ state: { logTime: true, ratioToInitial: true } });
+    const update = updateFor(1);
+    const tr = update.trajectory;
+    for (const k of ['t', 'output', 'loss', 'zeta', 'normU', 'normW', 'ntk', 'distance'] as const) (tr[k] as unknown[]).splice(1);
+    tr.loss[0] = 0;
+    await send(page, update);
+    await page.waitForFunction(() => document.querySelectorAll('[data-chart] canvas').length === 4);
+    assert.equal(await summary(page, 'zeta-final'), formatNumber(tr.summary.zetaFinal));
+    // Back to a full result: everything draws again.
+    await send(page, updateFor(2));
+    await waitForCharts(page);
+    assert.ok((await ink(page, 'loss')) > 1000);
+    await send(page, { type: 'exportChart', requestId: 1 });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartImage'));
+  });
+
+  it('answers exportChart before any result, with an image that says so', async () => {
+    const page = await open();
+    await send(page, { type: 'exportChart', requestId: 7 });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartImage'));
+    const reply = (await posted(page)).find((m) => m.type === 'chartImage') as unknown as { requestId: number; dataUrl: string };
+    assert.equal(reply.requestId, 7);
+    assert.match(reply.dataUrl, /^data:image\/png;base64,/);
+  });
+
   it('renders a nonlinear (simulated) trajectory too', async () => {
     const page = await open();
     await send(page, updateFor(1, { activation: 'tanh', width: 50 }));
@@ -539,5 +565,37 @@ describe('control domains', () => {
       assert.equal(d.exclusiveMin, node.exclusiveMinimum, `${c.key} exclusiveMinimum`);
       assert.equal(d.max, node.maximum, `${c.key} maximum`);
     }
+  });
+
+  it('map slider positions to tidy values and back', () => {
+    const log = { key: 'init.scaleU' as const, value: 0.02, min: 1e-6, max: 1e3, linear: false, integer: false };
+    assert.equal(positionToValue(0, log), 1e-6);
+    assert.equal(positionToValue(SLIDER_STEPS, log), 1e3);
+    // Log scale: the middle of the slider is the geometric middle of the range.
+    assert.ok(Math.abs(positionToValue(SLIDER_STEPS / 2, log) - Math.sqrt(1e-6 * 1e3)) < 1e-4 * Math.sqrt(1e-3));
+    for (let p = 0; p <= SLIDER_STEPS; p += 37) {
+      const v = positionToValue(p, log);
+      assert.equal(Number(v.toPrecision(4)), v, 'four significant digits at most');
+      assert.ok(Math.abs(valueToPosition(v, log) - p) <= 1, 'position → value → position');
+    }
+    const width = { key: 'model.width' as const, value: 200, min: 1, max: 1e6, linear: false, integer: true };
+    for (let p = 0; p <= SLIDER_STEPS; p += 50) assert.ok(Number.isInteger(positionToValue(p, width)));
+    const y = { key: 'data.y' as const, value: 1, min: -10, max: 10, linear: true, integer: false };
+    assert.equal(positionToValue(SLIDER_STEPS / 2, y), 0);
+    assert.equal(valueToPosition(-10, y), 0);
+    assert.equal(valueToPosition(99, y), SLIDER_STEPS, 'out-of-range values clamp the thumb');
+    assert.equal(valueToPosition(0, log), 0, 'σ = 0 sits at the left end of a log slider');
+  });
+
+  it('validate typed values as the schema does', () => {
+    assert.deepEqual(validate('model.width', ' 300 ', undefined), { value: 300 });
+    assert.ok('error' in validate('model.width', '0', undefined));
+    assert.ok('error' in validate('model.width', '2.5', undefined));
+    assert.deepEqual(validate('init.scaleU', '0', undefined), { value: 0 });
+    assert.ok('error' in validate('init.scaleU', '-1e-3', undefined));
+    assert.ok('error' in validate('learningRates.W', '0', undefined));
+    assert.deepEqual(validate('data.y', '-1e3', undefined), { value: -1000 });
+    assert.ok('error' in validate('data.y', 'Infinity', undefined));
+    assert.ok('error' in validate('data.y', '', undefined));
   });
 });
