@@ -90,7 +90,7 @@ after(async () => {
   await harness?.close();
 });
 
-describe('dynamics panel webview', { timeout: 120_000 }, () => {
+describe('dynamics panel webview', { timeout: 600_000 }, () => {
   it('posts ready first, then shows a clear waiting state', async () => {
     const page = await open();
     const messages = await posted(page);
