@@ -74,9 +74,10 @@ function equalRates(input: FlowInput, rho: number): DecayFlow {
       J[2] = -da;
       J[3] = -db;
     },
-    // a and b are logarithms of |p| and |q|: an absolute error is a relative error of the layers.
-    errorNorm(err) {
-      return Math.max(Math.abs(err[0]), Math.abs(err[1])) / WEIGHT_DECAY_STEP_TOLERANCE;
+    // a and b are logarithms of |p| and |q|: an absolute error is a relative error of the layers
+    // (relative to |a| once it is large: q = q₀e^{−b} keeps shrinking with b → ∞ under decay).
+    errorNorm(err, s) {
+      return Math.max(Math.abs(err[0]) / Math.max(1, Math.abs(s[0])), Math.abs(err[1]) / Math.max(1, Math.abs(s[1]))) / WEIGHT_DECAY_STEP_TOLERANCE;
     },
   };
   const point = (s: Float64Array, t: number): FlowPoint => {
