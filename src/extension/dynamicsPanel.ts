@@ -321,15 +321,20 @@ export class DynamicsPanel implements vscode.Disposable {
     }
 
     const settings = this.services.settings();
-    let finishProgress: (() => void) | undefined;
+    // The run's end, for the progress indicator (which may start after the run has ended).
+    let ended = false;
+    let endProgress: (() => void) | undefined;
     const busyTimer = setTimeout(() => {
       if (this.gate.isSuperseded(ticket) || this.disposed) return;
       this.post({ type: 'busy', version: ticket });
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Solving ${baseName(this.documentUri)}` }, () => new Promise<void>((resolve) => (finishProgress = resolve)));
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Solving ${baseName(this.documentUri)}` }, () =>
+        ended ? Promise.resolve() : new Promise<void>((resolve) => (endProgress = resolve)),
+      );
     }, BUSY_AFTER_MS);
     const result = await this.bridge.run(text, { maxPoints: settings.maxPoints, fileName: baseName(this.documentUri) });
     clearTimeout(busyTimer);
-    finishProgress?.();
+    ended = true;
+    endProgress?.();
     if (result.superseded || this.disposed || !this.gate.accept(ticket)) return;
     const outcome = result.outcome;
     if (outcome.kind === 'invalid') {
