@@ -90,6 +90,11 @@ function table(t: readonly number[], columns: Column[], rows: number[]): uPlot.A
   return [rows.map((i) => t[i]), ...columns.map((c) => rows.map((i) => c[i] ?? null))] as uPlot.AlignedData;
 }
 
+/** The objective column (runs with weight decay only; absent from older cores). */
+function objectiveOf(tr: Trajectory): number[] | undefined {
+  return (tr as Trajectory & { objective?: number[] }).objective;
+}
+
 /** Builds one chart's scales, series and aligned data from the trajectories. */
 function buildModel(key: ChartKey, input: ChartInput): ChartModel {
   const { trajectory: exact, simulation: sim, prefs, palette } = input;
@@ -106,6 +111,11 @@ function buildModel(key: ChartKey, input: ChartInput): ChartModel {
       title = 'Loss L(t) (log scale)';
       scales = [{ key: 'y', label: 'L', log: true, side: 'left' }];
       lines = [{ label: 'L', colour: palette.red, scale: 'y', column: (tr) => clean(tr.loss, true) }];
+      // With weight decay the training objective differs from the loss: draw both.
+      if (objectiveOf(exact) || (sim && objectiveOf(sim))) {
+        title = 'Loss L(t) and objective (log scale)';
+        lines.push({ label: 'L + ½ρ‖θ‖²', colour: palette.orange, scale: 'y', column: (tr) => { const o = objectiveOf(tr); return o ? clean(o, true) : tr.t.map(() => null); } });
+      }
       break;
     case 'norms':
       title = prefs.ratioToInitial ? 'Weight norms relative to initialisation' : 'Weight norms |u| and ‖W‖_F';

@@ -17,6 +17,30 @@ interface Item {
   hint?: string;
 }
 
+/** Summary fields of newer cores (finite rates, weight decay), read defensively. */
+interface SummaryExtras {
+  catapult?: { fromStep: number; toStep: number; peakLoss: number } | null;
+  maxStableRateScale?: number | null;
+  weightDecay?: number;
+}
+
+function extrasOf(tr: Trajectory): SummaryExtras {
+  return tr.summary as Trajectory['summary'] & SummaryExtras;
+}
+
+/** Gradient-descent facts (catapult, stability, divergence) of a run, keys prefixed for the simulation. */
+function descentItems(tr: Trajectory, prefix: string, who: string): Item[] {
+  const x = extrasOf(tr);
+  const list: Item[] = [];
+  if (tr.summary.diverged) list.push({ key: `${prefix}diverged`, name: `${who}diverged at step`, value: formatNumber(tr.summary.diverged.step) });
+  if (x.catapult) {
+    list.push({ key: `${prefix}catapult`, name: `${who}catapult (steps)`, value: `${formatNumber(x.catapult.fromStep)}–${formatNumber(x.catapult.toStep)}` });
+    list.push({ key: `${prefix}catapult-peak`, name: `${who}catapult peak loss`, value: formatNumber(x.catapult.peakLoss) });
+  }
+  if (x.maxStableRateScale != null) list.push({ key: `${prefix}max-stable-rate-scale`, name: `${who}stable up to rates ×`, value: formatNumber(x.maxStableRateScale) });
+  return list.map((item) => ({ ...item, name: item.name.charAt(0).toUpperCase() + item.name.slice(1) }));
+}
+
 function items(tr: Trajectory, simulation: Trajectory | null, deviation: number | null): Item[] {
   const s = tr.summary;
   const ntkChange = s.ntkInitial && s.ntkFinal != null ? s.ntkFinal / s.ntkInitial : null;
@@ -43,10 +67,12 @@ function items(tr: Trajectory, simulation: Trajectory | null, deviation: number 
     );
   }
   if (s.limit) list.push({ key: 'limit-zeta', name: 'ζ as t → ∞', value: formatNumber(s.limit.zeta) });
-  if (s.diverged) list.push({ key: 'diverged', name: 'Diverged at step', value: formatNumber(s.diverged.step) });
+  const rho = extrasOf(tr).weightDecay;
+  if (rho) list.push({ key: 'weight-decay', name: 'Weight decay ρ', value: formatNumber(rho) });
+  list.push(...descentItems(tr, '', ''));
   if (simulation) {
     list.push({ key: 'deviation', name: 'Max |ζ_GD − ζ_exact|', value: formatNumber(deviation) });
-    if (simulation.summary.diverged) list.push({ key: 'simulation-diverged', name: 'GD diverged at step', value: formatNumber(simulation.summary.diverged.step) });
+    list.push(...descentItems(simulation, 'simulation-', 'GD '));
   }
   return list;
 }

@@ -533,6 +533,28 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     assert.match(reply.dataUrl, /^data:image\/png;base64,/);
   });
 
+  it('shows weight decay, catapult and stability facts and the objective when the core reports them', async () => {
+    const page = await open();
+    const update = updateFor(1, { simulate: true });
+    const sim = update.simulation;
+    assert.ok(sim);
+    const rho = 1e-3;
+    const objective = (tr: typeof sim) => tr.loss.map((l, i) => l + 0.5 * rho * (tr.normU[i] ** 2 + tr.normW[i] ** 2));
+    Object.assign(update.trajectory, { objective: objective(update.trajectory) });
+    Object.assign(update.trajectory.summary, { weightDecay: rho });
+    Object.assign(sim, { objective: objective(sim) });
+    Object.assign(sim.summary, { catapult: { fromStep: 3, toStep: 17, peakLoss: 2.718281828 }, maxStableRateScale: 7.389056 });
+    await send(page, update);
+    await waitForCharts(page);
+    assert.equal(await summary(page, 'weight-decay'), '0.00100000');
+    assert.equal(await summary(page, 'simulation-catapult'), '3–17');
+    assert.equal(await summary(page, 'simulation-catapult-peak'), '2.71828');
+    assert.equal(await summary(page, 'simulation-max-stable-rate-scale'), '7.38906');
+    assert.match(await page.locator('[data-chart="loss"] .u-legend').innerText(), /½ρ‖θ‖²/);
+    assert.ok((await pixelsOf(page, 'loss', THEMES.dark.vars['--vscode-charts-orange'])) > 50, 'objective drawn');
+    await shot(page, 'weight-decay');
+  });
+
   it('renders a nonlinear (simulated) trajectory too', async () => {
     const page = await open();
     await send(page, updateFor(1, { activation: 'tanh', width: 50 }));
