@@ -1,0 +1,60 @@
+// Shared helpers of the benchmark sections: whole-process timing, medians, temporary files.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const cli = join(repo, 'dist', 'cli.js');
+
+let scratch;
+/** A fresh temporary directory for this benchmark run (outside the repository). */
+export function scratchDir() {
+  scratch ??= mkdtempSync(join(tmpdir(), 'flab-bench-'));
+  return scratch;
+}
+
+/** Writes an experiment object as a `*.flab.json` file in the scratch directory; returns its path. */
+export function writeExperiment(name, experiment) {
+  const file = join(scratchDir(), `${name}.flab.json`);
+  writeFileSync(file, JSON.stringify(experiment));
+  return file;
+}
+
+/**
+ * Runs `node ARGS` as a whole process with stdout discarded (as `> /dev/null`) and returns its wall
+ * time in milliseconds; throws with its stderr when it fails.
+ */
+export function timeProcess(args) {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 });
+  const ms = performance.now() - start;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status}): ${String(r.stderr).slice(0, 500)}`);
+  return ms;
+}
+
+/** Runs `node ARGS` and returns its stdout parsed as JSON. */
+export function runJson(args) {
+  const r = spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  return JSON.parse(r.stdout);
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Times several commands side by side: `repetitions` rounds, each running every command once in
+ * turn (so a change in machine load hits all of them alike); returns the median time of each.
+ */
+export function sideBySide(commands, repetitions) {
+  const times = commands.map(() => []);
+  for (let r = 0; r < repetitions; r++) commands.forEach((args, i) => times[i].push(timeProcess(args)));
+  return times.map(median);
+}
+
+export const ms = (x) => `${x.toFixed(0)} ms`;
