@@ -4,7 +4,8 @@
  * (0 success, 1 bad experiment file, 2 bad usage). Errors are printed compiler-style,
  * `FILE:LINE:COL: error: MESSAGE`, never as a stack trace.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ANALYSIS_USAGE, AnalysisOutput, isAnalysisCommand, runAnalysis } from './cliAnalysis';
 import { locatePath, parseExperiment } from './core/config';
 import { Diagnostic, formatDiagnostic } from './core/diagnostics';
 import { ExperimentError } from './core/errors';
@@ -17,6 +18,7 @@ const USAGE = `usage: flab <command> FILE [--json | --csv | --summary]
 commands:
   solve FILE      the exact gradient-flow trajectory (linear activation)
   simulate FILE   plain full-batch gradient descent; time counts steps
+${ANALYSIS_USAGE}
 
 output (default --json):
   --json          one JSON object: arrays t, output, loss, zeta, normU, normW, ntk, distance and a summary
@@ -64,7 +66,8 @@ export function parseArgs(argv: string[]): Invocation | { help: true } | { error
 }
 
 /** Runs one invocation; returns the exit code and what to print. */
-export function run(argv: string[], readText: (file: string) => string): { code: number; stdout: string; stderr: string } {
+export function run(argv: string[], readText: (file: string) => string): AnalysisOutput {
+  if (isAnalysisCommand(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) return runAnalysis(argv, readText, USAGE);
   const parsed = parseArgs(argv);
   if ('help' in parsed) return { code: EXIT_OK, stdout: USAGE + '\n', stderr: '' };
   if ('error' in parsed) return { code: EXIT_USAGE, stdout: '', stderr: `flab: ${parsed.error}\n${USAGE}\n` };
@@ -97,7 +100,15 @@ export function run(argv: string[], readText: (file: string) => string): { code:
 }
 
 function main(): void {
-  const { code, stdout, stderr } = run(process.argv.slice(2), (f) => readFileSync(f === '-' ? 0 : f, 'utf8'));
+  const { code, stdout, stderr, files } = run(process.argv.slice(2), (f) => readFileSync(f === '-' ? 0 : f, 'utf8'));
+  for (const f of files ?? []) {
+    try {
+      writeFileSync(f.path, f.text);
+    } catch (e) {
+      process.stderr.write(`flab: cannot write ${f.path}: ${(e as Error).message}\n`);
+      process.exit(EXIT_BAD_FILE);
+    }
+  }
   if (stderr) process.stderr.write(stderr);
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(code); // the reader went away (`flab … | head`): not an error of ours

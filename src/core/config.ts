@@ -10,6 +10,8 @@ import { Diagnostic } from './diagnostics';
 import { DataSpec, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
 import { MAX_PARAMETERS } from './limits';
 import { checkAgainstSchema, formatNumber, SchemaNode } from './schemaCheck';
+import { resolveSweep } from './sweepSpec';
+import { resolveWidthPowers } from './widthScaling';
 
 export const EXPERIMENT_SCHEMA = schemaJson as unknown as SchemaNode;
 
@@ -42,7 +44,14 @@ export function parseExperiment(text: string): ParseResult {
   checkAgainstSchema(tree, EXPERIMENT_SCHEMA, EXPERIMENT_SCHEMA, '', diagnostics);
   if (diagnostics.length > 0) return { experiment: null, diagnostics, tree };
 
-  const experiment = normalise(getNodeValue(tree) as RawExperiment);
+  // Width powers and a parameterisation become plain numbers first (docs/mechanisms.md); the sweep is resolved.
+  const source: unknown = getNodeValue(tree);
+  const widths = resolveWidthPowers(source);
+  const experiment = normalise(widths.resolved as RawExperiment);
+  const extra = source as { classify?: Experiment['classify']; sweep?: Parameters<typeof resolveSweep>[0]; parameterisation?: Experiment['parameterisation'] };
+  const sweep = extra.sweep ? resolveSweep(extra.sweep) : { spec: undefined, problems: [] };
+  Object.assign(experiment, { classify: extra.classify, sweep: sweep.spec, widthScaling: widths.widthScaling, parameterisation: extra.parameterisation, source });
+  for (const p of [...widths.problems, ...sweep.problems]) diagnostics.push({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' });
   checkSemantics(experiment, tree, diagnostics);
   return { experiment: diagnostics.length > 0 ? null : experiment, diagnostics, tree };
 }

@@ -27,6 +27,32 @@ export interface Experiment {
   learningRates: { u: number; W: number };
   time: TimeSpec;
   compare: { simulate: boolean };
+  /** Thresholds of the mechanism label (docs/mechanisms.md); missing ones take their defaults. */
+  classify?: { kernelChange?: number; zetaChange?: number; balanceChange?: number };
+  /** A sweep over one numeric hyperparameter (docs/mechanisms.md, "Sweeps"). */
+  sweep?: SweepSpec;
+  /** Hyperparameters that were given as powers of the width, by JSON path (values above are already d-scaled). */
+  widthScaling?: Record<string, WidthPower>;
+  /** The named parameterisation whose width exponents apply to plain numbers (docs/mechanisms.md). */
+  parameterisation?: Parameterisation;
+  /** The file's JSON value as written: sweeps, width scans and phase diagrams rewrite one key of it. */
+  source?: unknown;
+}
+
+/** A hyperparameter = base · d^exponent. */
+export interface WidthPower {
+  exponent: number;
+  base: number;
+}
+
+export type Parameterisation = 'standard' | 'ntk' | 'meanField' | 'muP';
+
+/** `"sweep": { "<key>": [values] | { from, to, count, scale } }`, resolved to a JSON path and its values. */
+export interface SweepSpec {
+  /** The key as written (`outputScale`), and the JSON path it names (`model.outputScale`). */
+  key: string;
+  path: string;
+  values: number[];
 }
 
 /** The input dimension D of an experiment. */

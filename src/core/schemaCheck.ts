@@ -11,7 +11,10 @@ export interface SchemaNode {
   type?: string | string[];
   properties?: Record<string, SchemaNode>;
   required?: string[];
-  additionalProperties?: boolean;
+  /** false: unknown keys are errors; a schema: every key not in `properties` must match it. */
+  additionalProperties?: boolean | SchemaNode;
+  minProperties?: number;
+  maxProperties?: number;
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
@@ -78,13 +81,21 @@ function checkObject(node: Node, schema: SchemaNode, root: SchemaNode, path: str
     seen.add(key);
     const childSchema = props[key];
     if (!childSchema) {
-      if (schema.additionalProperties === false) {
+      if (typeof schema.additionalProperties === 'object') {
+        if (valueNode) checkAgainstSchema(valueNode, schema.additionalProperties, root, childPath, out);
+      } else if (schema.additionalProperties === false) {
         const where = path === '' ? '' : ` in ${path}`;
         out.push(error(`unknown key \`${key}\`${where}${didYouMean(key, Object.keys(props))}`, childPath, keyNode));
       }
       continue;
     }
     if (valueNode) checkAgainstSchema(valueNode, childSchema, root, childPath, out);
+  }
+  const count = seen.size;
+  if (schema.minProperties !== undefined && count < schema.minProperties) {
+    out.push(error(`${name(path)} must have at least ${schema.minProperties} key${schema.minProperties === 1 ? '' : 's'}`, path, node));
+  } else if (schema.maxProperties !== undefined && count > schema.maxProperties) {
+    out.push(error(`${name(path)} may have at most ${schema.maxProperties} key${schema.maxProperties === 1 ? '' : 's'}, got ${count}`, path, node));
   }
   for (const key of schema.required ?? []) {
     if (!seen.has(key)) {

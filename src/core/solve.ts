@@ -6,7 +6,23 @@ import { effectiveSample, EffectiveSample, initialLayers, planeInvariants } from
 import { timeGrid } from './timeGrid';
 import { Limit, Summary, Trajectory } from './trajectory';
 
-export { simulate } from './simulate';
+import { simulate as simulateSteps } from './simulate';
+import { classify, DEFAULT_THRESHOLDS, exactScores, seriesScores, ClassifyThresholds } from './classify';
+import { PlaneInvariants } from './reduce';
+
+/** Plain gradient descent (src/core/simulate.ts) with the mechanism label of its reported steps. */
+export function simulate(e: Experiment): Trajectory {
+  const out = simulateSteps(e);
+  const scores = out.summary.diverged ? null : seriesScores(out);
+  out.summary.scores = scores;
+  out.summary.label = scores ? classify(scores, thresholdsOf(e)) : null;
+  return out;
+}
+
+/** The label's thresholds of an experiment: its `"classify"` values over the defaults. */
+export function thresholdsOf(e: Experiment): ClassifyThresholds {
+  return { ...DEFAULT_THRESHOLDS, ...e.classify };
+}
 
 /** The default horizon ends when the residual is this fraction of its initial distance from its limit. */
 export const HORIZON_RESIDUAL_FRACTION = 1e-3;
@@ -14,7 +30,7 @@ export const HORIZON_RESIDUAL_FRACTION = 1e-3;
 export const PLATEAU_KERNEL_GROWTH = 10;
 
 /** The exact flow of an experiment with linear activation, and its effective sample. */
-export function exactFlowOf(e: Experiment): { flow: ExactFlow; sample: EffectiveSample; theta0: number } {
+export function exactFlowOf(e: Experiment): { flow: ExactFlow; sample: EffectiveSample; theta0: number; plane: PlaneInvariants } {
   if (e.model.activation !== 'linear') {
     throw new ExperimentError(`the exact solver needs model.activation "linear", got "${e.model.activation}": run it with \`flab simulate\` instead`, 'model.activation');
   }
@@ -30,12 +46,12 @@ export function exactFlowOf(e: Experiment): { flow: ExactFlow; sample: Effective
   let normU2 = 0;
   for (let i = 0; i < layers.u.length; i++) normU2 += layers.u[i] * layers.u[i];
   const flow = new ExactFlow({ plane, etaU, etaW, lambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, normWPerp2: layers.normWPerp2 });
-  return { flow, sample, theta0: Math.sqrt(normU2 + layers.normW2) };
+  return { flow, sample, theta0: Math.sqrt(normU2 + layers.normW2), plane };
 }
 
 /** The exact gradient-flow trajectory of an experiment (linear activation), O(1) per time point. */
 export function solve(e: Experiment): Trajectory {
-  const { flow, sample, theta0 } = exactFlowOf(e);
+  const { flow, sample, theta0, plane } = exactFlowOf(e);
   const limit = flow.limit();
   const times = timeGrid(e.time, () => defaultHorizon(flow, limit));
   const n = times.length;
@@ -81,6 +97,9 @@ export function solve(e: Experiment): Trajectory {
     limit: toLimit(limit),
     diverged: null,
   };
+  const scores = exactScores(flow, plane, theta0);
+  out.summary.scores = scores;
+  out.summary.label = classify(scores, thresholdsOf(e));
   return out;
 }
 

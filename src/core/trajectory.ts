@@ -1,3 +1,5 @@
+import type { MechanismScores } from './classify';
+
 /**
  * What a solve or a simulation returns: columns of equal length over the reported times, and a
  * summary. This is the shape printed by `flab … --json` and posted to the webview.
@@ -57,6 +59,10 @@ export interface Summary {
   limit: Limit | null;
   /** Gradient descent only: the step at which the run blew up, else null. */
   diverged: { step: number } | null;
+  /** Mechanism label (docs/mechanisms.md): `kernel`, `alignment`, `disalignment`, `rescaling` or `mixed: a+b`; null for a diverged run. */
+  label?: string | null;
+  /** The classifier's scores (docs/mechanisms.md): exact runs over t ∈ [0, ∞), gradient descent over its steps. */
+  scores?: MechanismScores | null;
 }
 
 export interface Trajectory extends Series {

@@ -1,0 +1,197 @@
+/**
+ * The mechanism classifier (docs/mechanisms.md): continuous scores computed from the curves of a
+ * run, and a label — `kernel`, `alignment`, `disalignment`, `rescaling` or `mixed: a+b` — decided
+ * by thresholds that the experiment file may change (`"classify": {...}`).
+ *
+ * Exact runs are scored over the whole flow, t ∈ [0, ∞), in O(1): z = e^{2S} moves monotonically
+ * from 1 to its limit, the kernel K ∝ P/z + Qz is convex in ln z with its minimum λ²√(PQ) where
+ * the output f ∝ P/z − Qz crosses zero, and |ζ| is smallest (zero) at that same crossing. So the
+ * extremes over the path are at its two ends, or at the crossing when f changes sign.
+ * Gradient-descent runs are scored over their reported steps.
+ */
+import { ExactFlow, FlowPoint } from './exact';
+import { PlaneInvariants } from './reduce';
+import { Series } from './trajectory';
+
+/** Every score of a run; null where a quantity is undefined (a layer exactly zero). */
+export interface MechanismScores {
+  /** max over the run of |K(t)/K(0) − 1|: 0 for a constant tangent kernel. */
+  kernelChange: number;
+  /** |ζ(end)| − |ζ(0)| ∈ [−1, 1]: positive when the layers line up, negative when they turn apart. */
+  zetaChange: number | null;
+  /** |ζ(end)| − min_t |ζ(t)| ≥ 0: how far the layers lined up (after any turning apart). */
+  alignment: number | null;
+  /** |ζ(0)| − min_t |ζ(t)| ≥ 0: how far the layers turned apart. */
+  disalignment: number | null;
+  /** ln(|u|(end) / |u|(0)). */
+  normChangeU: number | null;
+  /** ln(‖W‖_F(end) / ‖W‖_F(0)). */
+  normChangeW: number | null;
+  /** |normChangeU − normChangeW|: how much one layer was rescaled against the other. */
+  balanceChange: number | null;
+  /** ‖θ(end) − θ₀‖ / ‖θ₀‖ over θ = (u, W) (absolute when θ₀ = 0). */
+  distance: number;
+  /**
+   * max over the run of ‖∇f(t) − ∇f(0)‖ / ‖∇f(0)‖ in the metric of the layer rates (whose square
+   * norm is K): how far the tangent features moved. Exact runs only (null for gradient descent).
+   */
+  tangentChange: number | null;
+}
+
+/** The names of the scores, in the order the CLI prints them. */
+export const SCORE_NAMES = ['kernelChange', 'tangentChange', 'zetaChange', 'alignment', 'disalignment', 'normChangeU', 'normChangeW', 'balanceChange', 'distance'] as const;
+export type ScoreName = (typeof SCORE_NAMES)[number];
+
+/** The thresholds of the label; `"classify"` in an experiment file overrides any of them. */
+export interface ClassifyThresholds {
+  /** Kernel regime when kernelChange is below this (and tangentChange below its own). */
+  kernelChange: number;
+  tangentChange: number;
+  /** Alignment (disalignment) when that score reaches this. */
+  zetaChange: number;
+  /** Rescaling alongside a change of ζ when balanceChange reaches this. */
+  balanceChange: number;
+}
+
+export const DEFAULT_THRESHOLDS: ClassifyThresholds = { kernelChange: 0.1, tangentChange: 0.1, zetaChange: 0.1, balanceChange: 1 };
+
+/** The three mechanisms, in the order a mixed label names them. */
+export const MECHANISMS = ['alignment', 'disalignment', 'rescaling'] as const;
+export type Mechanism = (typeof MECHANISMS)[number];
+
+/**
+ * A label as a small integer: 0 is `kernel`; otherwise bit 0 alignment, bit 1 disalignment,
+ * bit 2 rescaling. Used by the phase diagram's typed arrays.
+ */
+export type LabelCode = number;
+export const KERNEL_CODE = 0;
+
+/** The label's text: `kernel`, one mechanism, or `mixed: alignment+rescaling` and the like. */
+export function labelName(code: LabelCode): string {
+  if (code === KERNEL_CODE) return 'kernel';
+  const parts = MECHANISMS.filter((_, i) => (code & (1 << i)) !== 0);
+  return parts.length === 1 ? parts[0] : `mixed: ${parts.join('+')}`;
+}
+
+/** Every label the classifier can give, by code (index = code). */
+export const LABEL_NAMES: readonly string[] = Array.from({ length: 8 }, (_, code) => labelName(code));
+
+/**
+ * The label of a set of scores (docs/mechanisms.md, "The label"): kernel when the tangent kernel
+ * and the tangent features change by less than their thresholds; otherwise alignment and/or
+ * disalignment when those scores reach the ζ threshold, and rescaling when there is no such change
+ * of ζ (only the norms moved), or alongside one when the layers' balance changed by its threshold.
+ */
+export function classifyCode(s: MechanismScores, th: ClassifyThresholds = DEFAULT_THRESHOLDS): LabelCode {
+  // Turning apart changes K only at second order in ζ₀ but the tangent features at first order
+  // (docs/mechanisms.md): the kernel regime needs both to stay small.
+  if (s.kernelChange < th.kernelChange && (s.tangentChange === null || s.tangentChange < th.tangentChange)) return KERNEL_CODE;
+  let code = 0;
+  if (s.alignment !== null && s.alignment >= th.zetaChange) code |= 1;
+  if (s.disalignment !== null && s.disalignment >= th.zetaChange) code |= 2;
+  // A layer that starts or ends at exactly zero has an infinite norm change: count it as rescaled.
+  const rebalanced = s.balanceChange === null || s.balanceChange >= th.balanceChange;
+  if (code === 0 || rebalanced) code |= 4;
+  return code;
+}
+
+/** The label of a set of scores, as text. */
+export function classify(s: MechanismScores, th: ClassifyThresholds = DEFAULT_THRESHOLDS): string {
+  return labelName(classifyCode(s, th));
+}
+
+/** Scores of the exact flow over t ∈ [0, ∞); `theta0` = ‖θ₀‖. O(1). */
+export function exactScores(flow: ExactFlow, plane: PlaneInvariants, theta0: number): MechanismScores {
+  const start = flow.at(0);
+  const end = flow.still ? start : flow.limit();
+  return scoresFromEnds(start, end, plane, theta0, flow.still ? 0 : limitTangentChange(plane, flow.lambda, start.output - start.residual));
+}
+
+/**
+ * ‖∇f(∞) − ∇f(0)‖/‖∇f(0)‖ = √((P A² + Q B²)/(P + Q)) with A = e^{−S∞} − 1, B = e^{S∞} − 1
+ * (∇f in the rate metric is λ(ṽ, ũ), and |ũ − ũ₀|² + |ṽ − ṽ₀|² = (P A² + Q B²)/2). It grows
+ * monotonically with |S|, so its value at t → ∞ is its maximum. `y` is the effective target.
+ */
+export function limitTangentChange(plane: PlaneInvariants, lambda: number, y: number): number {
+  const { P, Q } = plane;
+  if (!(P + Q > 0) || lambda === 0) return 0;
+  const b = (2 * y) / lambda;
+  let lnZ: number | null = null; // ln z(∞) = 2 S(∞)
+  if (P > 0 && Q > 0) {
+    const root = Math.hypot(b, Math.sqrt(P) * Math.sqrt(Q)); // √(b² + PQ)
+    lnZ = b >= 0 ? Math.log(P) - Math.log(b + root) : Math.log(-b + root) - Math.log(Q);
+  } else if (Q === 0 && y > 0) {
+    lnZ = Math.log(lambda) + Math.log(P) - Math.log(4 * y); // f = (λ/4) P/z = y
+  } else if (P === 0 && y < 0) {
+    lnZ = Math.log(-4 * y) - Math.log(lambda) - Math.log(Q); // f = −(λ/4) Q z = y
+  }
+  // Otherwise the moving parts of both layers shrink to zero: ∇f(∞) = 0.
+  if (lnZ === null) return 1;
+  const S = lnZ / 2;
+  const A = Math.expm1(-S);
+  const B = Math.expm1(S);
+  const value = Math.sqrt((P * A * A + Q * B * B) / (P + Q));
+  return Number.isFinite(value) ? value : Number.MAX_VALUE;
+}
+
+/**
+ * Scores from the start and the end of an exact flow and its invariants (the phase diagram calls
+ * this per cell, with points it already has).
+ */
+export function scoresFromEnds(start: FlowPoint, end: FlowPoint, plane: PlaneInvariants, theta0: number, tangentChange: number): MechanismScores {
+  // f changes sign on the way (or reaches zero) exactly when the path passes the kernel's minimum.
+  const crosses = start.output !== end.output && (start.output === 0 || end.output === 0 || Math.sign(start.output) !== Math.sign(end.output));
+  let kernelChange = start.ntk > 0 ? Math.abs(end.ntk / start.ntk - 1) : end.ntk > 0 ? Number.MAX_VALUE : 0;
+  if (crosses && start.ntk > 0) {
+    // K_min / K₀ = 2√(PQ)/(P + Q), with P + Q = 2(|ũ|² + |ṽ|²).
+    const ratio = (Math.sqrt(plane.P) * Math.sqrt(plane.Q)) / (plane.uu + plane.vv);
+    kernelChange = Math.max(kernelChange, 1 - ratio);
+  }
+  const minZeta = start.zeta === null || end.zeta === null ? null : crosses ? 0 : Math.min(Math.abs(start.zeta), Math.abs(end.zeta));
+  return finishScores(kernelChange, start.zeta, end.zeta, minZeta, start.normU, end.normU, start.normW, end.normW, theta0 > 0 ? end.distance / theta0 : end.distance, tangentChange);
+}
+
+/**
+ * Scores of a reported series (gradient descent, or an exact trajectory on its own grid):
+ * extremes over the reported points, end = the last point. Null when the series has no kernel.
+ */
+export function seriesScores(s: Series): MechanismScores | null {
+  const n = s.t.length;
+  if (n === 0 || !s.ntk) return null;
+  const k0 = s.ntk[0];
+  let kernelChange = 0;
+  for (let k = 1; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Number.MAX_VALUE : 0);
+  let minZeta: number | null = Infinity;
+  for (let k = 0; k < n; k++) {
+    const z = s.zeta[k];
+    if (z === null) {
+      minZeta = null;
+      break;
+    }
+    minZeta = Math.min(minZeta, Math.abs(z));
+  }
+  return finishScores(kernelChange, s.zeta[0], s.zeta[n - 1], minZeta, s.normU[0], s.normU[n - 1], s.normW[0], s.normW[n - 1], s.distance[n - 1], null);
+}
+
+function finishScores(kernelChange: number, zeta0: number | null, zetaEnd: number | null, minZeta: number | null, u0: number, uEnd: number, w0: number, wEnd: number, distance: number, tangentChange: number | null): MechanismScores {
+  const both = zeta0 !== null && zetaEnd !== null && minZeta !== null;
+  const normChangeU = logRatio(uEnd, u0);
+  const normChangeW = logRatio(wEnd, w0);
+  return {
+    kernelChange: Math.min(kernelChange, Number.MAX_VALUE),
+    zetaChange: both ? Math.abs(zetaEnd) - Math.abs(zeta0) : null,
+    alignment: both ? Math.max(0, Math.abs(zetaEnd) - minZeta) : null,
+    disalignment: both ? Math.max(0, Math.abs(zeta0) - minZeta) : null,
+    normChangeU,
+    normChangeW,
+    balanceChange: normChangeU !== null && normChangeW !== null ? Math.abs(normChangeU - normChangeW) : null,
+    distance,
+    tangentChange,
+  };
+}
+
+/** ln(a/b) for positive a, b; null when either is zero (an infinite change). */
+function logRatio(a: number, b: number): number | null {
+  if (!(a > 0) || !(b > 0)) return null;
+  return Math.log(a) - Math.log(b);
+}

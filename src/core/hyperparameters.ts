@@ -1,0 +1,159 @@
+/**
+ * Numeric hyperparameters by name: a key is a JSON path (`model.outputScale`, `data.x[0]`) or the
+ * unique last segment of one (`outputScale`, `scaleU`). The schema (`media/flab.schema.json`) is
+ * the list of keys, so keys added to the format become sweepable without code here.
+ */
+import schemaJson from '../../media/flab.schema.json';
+import { parsePathSegments } from './paths';
+import { SchemaNode } from './schemaCheck';
+
+const SCHEMA = schemaJson as unknown as SchemaNode;
+
+/** A numeric key of the format and the constraints the schema puts on it. */
+export interface NumericKey {
+  path: string;
+  integer: boolean;
+  minimum?: number;
+  exclusiveMinimum?: number;
+  maximum?: number;
+  /** True when the key may also be written as a power of the width. */
+  widthScalable: boolean;
+}
+
+/** Paths whose keys are never hyperparameters (the sweep itself, the label's thresholds). */
+const NOT_HYPERPARAMETERS = ['sweep', 'classify', '$schema'];
+
+function resolveRef(s: SchemaNode): SchemaNode {
+  let node = s;
+  for (let guard = 0; node.$ref && guard < 16; guard++) {
+    const m = /^#\/\$defs\/(.+)$/.exec(node.$ref);
+    const target = m ? SCHEMA.$defs?.[m[1]] : undefined;
+    if (!target) return node;
+    node = target;
+  }
+  return node;
+}
+
+function isNumeric(s: SchemaNode): boolean {
+  const types = Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type];
+  return types.includes('number') || types.includes('integer');
+}
+
+function keyOf(path: string, s: SchemaNode): NumericKey {
+  const types = Array.isArray(s.type) ? s.type : [s.type];
+  return {
+    path,
+    integer: types.includes('integer') && !types.includes('number'),
+    minimum: s.minimum,
+    exclusiveMinimum: s.exclusiveMinimum,
+    maximum: s.maximum,
+    widthScalable: types.includes('object') && s.properties?.widthExponent !== undefined,
+  };
+}
+
+/** The schema node at a JSON path (object keys through `oneOf` branches, array indices through `items`), or null. */
+function schemaAt(path: string): SchemaNode | null {
+  let node: SchemaNode | null = resolveRef(SCHEMA);
+  for (const seg of parsePathSegments(path)) {
+    if (!node) return null;
+    if (typeof seg === 'number') {
+      node = node.items ? resolveRef(node.items) : null;
+      continue;
+    }
+    const branches: SchemaNode[] = node.oneOf ? node.oneOf.map(resolveRef) : [node];
+    const next: SchemaNode | undefined = branches.map((b) => b.properties?.[seg]).find((p) => p !== undefined);
+    node = next ? resolveRef(next) : null;
+  }
+  return node;
+}
+
+/** Every numeric key that is not inside an array, by full JSON path. */
+export function numericKeys(): NumericKey[] {
+  const out: NumericKey[] = [];
+  const walk = (s: SchemaNode, path: string): void => {
+    s = resolveRef(s);
+    if (isNumeric(s) && path !== '') out.push(keyOf(path, s));
+    const branches = s.oneOf ? s.oneOf.map(resolveRef) : [s];
+    for (const b of branches) {
+      for (const [k, child] of Object.entries(b.properties ?? {})) {
+        const childPath = path === '' ? k : `${path}.${k}`;
+        if (path === '' && NOT_HYPERPARAMETERS.includes(k)) continue;
+        if (isNumeric(s) && k === 'widthExponent') continue; // the parts of a width power are not keys of their own
+        if (isNumeric(s) && k === 'base') continue;
+        if (!out.some((o) => o.path === childPath)) walk(child, childPath);
+      }
+    }
+  };
+  walk(SCHEMA, '');
+  return out;
+}
+
+/**
+ * The numeric key named by `key`: a full JSON path, or the unique last segment of one.
+ * Returns an error message (with the candidates) when it names nothing or several keys.
+ */
+export function resolveKey(key: string): NumericKey | { error: string } {
+  const node = schemaAt(key);
+  if (node && isNumeric(node) && !NOT_HYPERPARAMETERS.includes(String(parsePathSegments(key)[0]))) return keyOf(key, node);
+  const all = numericKeys();
+  if (node) return { error: `\`${key}\` is not a numeric hyperparameter` };
+  const matches = all.filter((k) => k.path.endsWith(`.${key}`) || k.path === key);
+  if (matches.length === 1) return matches[0];
+  if (matches.length > 1) return { error: `\`${key}\` is ambiguous: write the full path, one of ${matches.map((m) => `\`${m.path}\``).join(', ')}` };
+  const names = all.map((k) => k.path);
+  return { error: `unknown hyperparameter \`${key}\`${suggest(key, names)}; numeric keys are ${names.map((n) => `\`${n}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)` };
+}
+
+function suggest(key: string, names: string[]): string {
+  const lower = key.toLowerCase();
+  const hit = names.find((n) => n.toLowerCase().includes(lower) || lower.includes(n.split('.').pop()!.toLowerCase()));
+  return hit ? ` — did you mean \`${hit}\`?` : '';
+}
+
+/** Why `value` is not allowed for `key`, or null when it is. */
+export function checkValue(key: NumericKey, value: number): string | null {
+  if (!Number.isFinite(value)) return `${key.path} must be a finite number, got ${value}`;
+  if (key.integer && !Number.isInteger(value)) return `${key.path} must be an integer, got ${value}`;
+  if (key.exclusiveMinimum !== undefined && !(value > key.exclusiveMinimum)) return `${key.path} must be > ${key.exclusiveMinimum}, got ${value}`;
+  if (key.minimum !== undefined && !(value >= key.minimum)) return `${key.path} must be ≥ ${key.minimum}, got ${value}`;
+  if (key.maximum !== undefined && !(value <= key.maximum)) return `${key.path} must be ≤ ${key.maximum}, got ${value}`;
+  return null;
+}
+
+/** The number at a JSON path of a plain JSON value (a width power counts as its base), or undefined. */
+export function getNumber(root: unknown, path: string): number | undefined {
+  let node: unknown = root;
+  for (const seg of parsePathSegments(path)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  if (typeof node === 'number') return node;
+  if (isWidthPower(node)) return node.base ?? 1;
+  return undefined;
+}
+
+/**
+ * A copy of a plain JSON value with the number at `path` replaced (missing objects are created).
+ * When the key holds a power of the width, its base is replaced and the exponent kept.
+ */
+export function withNumber(root: unknown, path: string, value: number): unknown {
+  const segs = parsePathSegments(path);
+  const set = (node: unknown, i: number): unknown => {
+    if (i === segs.length) return isWidthPower(node) ? { ...node, base: value } : value;
+    const seg = segs[i];
+    if (typeof seg === 'number') {
+      const arr = Array.isArray(node) ? node.slice() : [];
+      arr[seg] = set(arr[seg], i + 1);
+      return arr;
+    }
+    const obj: Record<string, unknown> = node !== null && typeof node === 'object' && !Array.isArray(node) ? { ...(node as Record<string, unknown>) } : {};
+    obj[seg] = set(obj[seg], i + 1);
+    return obj;
+  };
+  return set(root, 0);
+}
+
+/** `{ "widthExponent": e, "base": b }`. */
+export function isWidthPower(x: unknown): x is { widthExponent: number; base?: number } {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) && typeof (x as { widthExponent?: unknown }).widthExponent === 'number';
+}

@@ -1,0 +1,190 @@
+/**
+ * A phase diagram as a standalone SVG figure: cells coloured by label and shaded by the tangent
+ * kernel's change, axes with ticks, a legend, and the experiment's own point marked.
+ */
+import { PhaseDiagram } from './phase';
+
+/** One colour per label code (classify.ts): kernel grey, alignment blue, disalignment red, rescaling green, mixtures in between. */
+export const LABEL_COLOURS = ['#8c8c8c', '#1f6fb4', '#d1352b', '#2e9e44', '#8e5bb8', '#1aa6b7', '#e8831e', '#7f5a3c'];
+
+/** Shading: kernelChange from 10^SHADE_LOW (palest) to 10^SHADE_HIGH (full colour), on a log scale. */
+const SHADE_LOW = -4;
+const SHADE_HIGH = 1;
+const SHADE_LEVELS = 8;
+
+const W = 760;
+const H = 560;
+const LEFT = 92;
+const TOP = 48;
+const PLOT_W = 440;
+const PLOT_H = 420;
+const LEGEND_X = LEFT + PLOT_W + 28;
+
+/** The figure as SVG text. */
+export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): string {
+  const nx = p.x.values.length;
+  const ny = p.y.values.length;
+  const xLog = isLog(p.x.values);
+  const yLog = isLog(p.y.values);
+  const cw = PLOT_W / nx;
+  const ch = PLOT_H / ny;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
+  out.push(`<text x="${LEFT + PLOT_W / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${esc(options.title ?? 'Phase diagram')}</text>`);
+  // Cells: runs of equal label and shade along a row become one rectangle.
+  out.push('<g shape-rendering="crispEdges">');
+  const present = new Set<number>();
+  for (let i = 0; i < ny; i++) {
+    const y = TOP + PLOT_H - (i + 1) * ch;
+    let j = 0;
+    while (j < nx) {
+      const k = i * nx + j;
+      const code = p.labels[k];
+      const level = shadeLevel(p.scores.kernelChange[k]);
+      let end = j + 1;
+      while (end < nx && p.labels[i * nx + end] === code && shadeLevel(p.scores.kernelChange[i * nx + end]) === level) end++;
+      present.add(code);
+      out.push(`<rect x="${fmt(LEFT + j * cw)}" y="${fmt(y)}" width="${fmt((end - j) * cw + 0.02)}" height="${fmt(ch + 0.02)}" fill="${LABEL_COLOURS[code]}" fill-opacity="${opacity(level)}"/>`);
+      j = end;
+    }
+  }
+  out.push('</g>');
+  out.push(`<rect x="${LEFT}" y="${TOP}" width="${PLOT_W}" height="${PLOT_H}" fill="none" stroke="#222" stroke-width="1"/>`);
+  // Axes.
+  const xPos = (v: number): number => LEFT + axisFraction(v, p.x.values, xLog) * PLOT_W;
+  const yPos = (v: number): number => TOP + PLOT_H - axisFraction(v, p.y.values, yLog) * PLOT_H;
+  for (const t of ticks(p.x.values, xLog)) {
+    const x = xPos(t);
+    out.push(`<line x1="${fmt(x)}" y1="${TOP + PLOT_H}" x2="${fmt(x)}" y2="${TOP + PLOT_H + 5}" stroke="#222"/>`);
+    out.push(`<text x="${fmt(x)}" y="${TOP + PLOT_H + 19}" text-anchor="middle">${esc(tickLabel(t, xLog))}</text>`);
+  }
+  for (const t of ticks(p.y.values, yLog)) {
+    const y = yPos(t);
+    out.push(`<line x1="${LEFT - 5}" y1="${fmt(y)}" x2="${LEFT}" y2="${fmt(y)}" stroke="#222"/>`);
+    out.push(`<text x="${LEFT - 8}" y="${fmt(y + 4)}" text-anchor="end">${esc(tickLabel(t, yLog))}</text>`);
+  }
+  out.push(`<text x="${LEFT + PLOT_W / 2}" y="${TOP + PLOT_H + 42}" text-anchor="middle" font-size="13">${esc(axisTitle(p.x.path))}</text>`);
+  out.push(`<text transform="translate(${LEFT - 62} ${TOP + PLOT_H / 2}) rotate(-90)" text-anchor="middle" font-size="13">${esc(axisTitle(p.y.path))}</text>`);
+  // The experiment itself.
+  const cx = p.x.current;
+  const cy = p.y.current;
+  if (cx !== null && cy !== null && inRange(cx, p.x.values) && inRange(cy, p.y.values)) {
+    out.push(`<circle cx="${fmt(xPos(cx))}" cy="${fmt(yPos(cy))}" r="6" fill="none" stroke="#ffffff" stroke-width="3"/>`);
+    out.push(`<circle cx="${fmt(xPos(cx))}" cy="${fmt(yPos(cy))}" r="6" fill="none" stroke="#000000" stroke-width="1.5"/>`);
+  }
+  // Legend: labels present, then the shading scale.
+  let ly = TOP + 6;
+  out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">label</text>`);
+  ly += 10;
+  for (let code = 0; code < LABEL_COLOURS.length; code++) {
+    if (!present.has(code)) continue;
+    out.push(`<rect x="${LEGEND_X}" y="${ly}" width="16" height="16" fill="${LABEL_COLOURS[code]}"/>`);
+    out.push(`<text x="${LEGEND_X + 22}" y="${ly + 12}">${esc(p.labelNames[code])}</text>`);
+    ly += 22;
+  }
+  ly += 14;
+  out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">shading: kernel change</text>`);
+  ly += 6;
+  out.push(`<text x="${LEGEND_X}" y="${ly + 12}" font-size="11">max |K(t)/K(0) − 1|</text>`);
+  ly += 20;
+  for (let level = 0; level < SHADE_LEVELS; level++) {
+    out.push(`<rect x="${LEGEND_X + level * 22}" y="${ly}" width="22" height="14" fill="#555555" fill-opacity="${opacity(level)}"/>`);
+  }
+  out.push(`<text x="${LEGEND_X}" y="${ly + 28}" font-size="11">≤ ${esc(tickLabel(10 ** SHADE_LOW, true))}</text>`);
+  out.push(`<text x="${LEGEND_X + SHADE_LEVELS * 22}" y="${ly + 28}" font-size="11" text-anchor="end">≥ ${esc(tickLabel(10 ** SHADE_HIGH, true))}</text>`);
+  ly += 54;
+  out.push(`<text x="${LEGEND_X}" y="${ly}" font-size="11">thresholds: kernel ${p.thresholds.kernelChange},</text>`);
+  out.push(`<text x="${LEGEND_X}" y="${ly + 15}" font-size="11">ζ ${p.thresholds.zetaChange}, balance ${p.thresholds.balanceChange}</text>`);
+  if (cx !== null && cy !== null) {
+    out.push(`<circle cx="${LEGEND_X + 8}" cy="${ly + 36}" r="6" fill="none" stroke="#000" stroke-width="1.5"/>`);
+    out.push(`<text x="${LEGEND_X + 22}" y="${ly + 40}" font-size="11">this experiment</text>`);
+  }
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+function shadeLevel(kernelChange: number): number {
+  if (!(kernelChange > 0)) return 0;
+  const t = (Math.log10(kernelChange) - SHADE_LOW) / (SHADE_HIGH - SHADE_LOW);
+  return Math.max(0, Math.min(SHADE_LEVELS - 1, Math.floor(t * SHADE_LEVELS)));
+}
+
+function opacity(level: number): string {
+  return (0.3 + (0.7 * level) / (SHADE_LEVELS - 1)).toFixed(3);
+}
+
+function isLog(values: Float64Array): boolean {
+  if (values.length < 3 || !(values[0] > 0)) return false;
+  const a = values[1] - values[0];
+  const b = values[2] - values[1];
+  return Math.abs(a - b) > 1e-9 * Math.abs(b);
+}
+
+/** Where a value sits along the axis, 0 at the first cell's left edge and 1 at the last cell's right edge. */
+function axisFraction(v: number, values: Float64Array, log: boolean): number {
+  const n = values.length;
+  const f = log ? (x: number) => Math.log(x) : (x: number) => x;
+  if (n === 1) return 0.5;
+  const step = (f(values[n - 1]) - f(values[0])) / (n - 1);
+  return (f(v) - f(values[0]) + step / 2) / (step * n);
+}
+
+function inRange(v: number, values: Float64Array): boolean {
+  const lo = Math.min(values[0], values[values.length - 1]);
+  const hi = Math.max(values[0], values[values.length - 1]);
+  return v >= lo && v <= hi;
+}
+
+function ticks(values: Float64Array, log: boolean): number[] {
+  const lo = Math.min(values[0], values[values.length - 1]);
+  const hi = Math.max(values[0], values[values.length - 1]);
+  if (log) {
+    const a = Math.ceil(Math.log10(lo) - 1e-9);
+    const b = Math.floor(Math.log10(hi) + 1e-9);
+    const every = Math.max(1, Math.ceil((b - a + 1) / 8));
+    const out: number[] = [];
+    for (let k = a; k <= b; k += every) out.push(10 ** k);
+    return out.length > 0 ? out : [lo, hi];
+  }
+  if (hi === lo) return [lo];
+  const raw = (hi - lo) / 6;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Number(t.toPrecision(12)));
+  return out;
+}
+
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+function tickLabel(v: number, log: boolean): string {
+  if (log) {
+    const k = Math.round(Math.log10(v));
+    if (Math.abs(10 ** k - v) <= 1e-9 * v) return k === 0 ? '1' : k === 1 ? '10' : '10' + String(k).split('').map((c) => SUPERSCRIPT[c]).join('');
+  }
+  return String(Number(v.toPrecision(4)));
+}
+
+const SYMBOLS: Record<string, string> = {
+  'model.outputScale': 'output scale γ',
+  'model.width': 'width d',
+  'init.scaleU': 'init scale σ_u',
+  'init.scaleW': 'init scale σ_W',
+  'init.seed': 'seed',
+  'learningRates.u': 'learning rate η_u',
+  'learningRates.W': 'learning rate η_W',
+  'data.y': 'target y',
+};
+
+function axisTitle(path: string): string {
+  return SYMBOLS[path] ? `${SYMBOLS[path]}  (${path})` : path;
+}
+
+function fmt(v: number): string {
+  return String(Math.round(v * 100) / 100);
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

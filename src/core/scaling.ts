@@ -1,0 +1,171 @@
+/**
+ * Width scaling (docs/mechanisms.md, "Width scaling"): the scores at widths over decades, the median
+ * over seeds at each width, each score's fitted exponent (least squares of ln median against ln d)
+ * and the analytic exponent derived from the exact solution.
+ */
+import { exactScores, SCORE_NAMES, ScoreName } from './classify';
+import { ExperimentError } from './errors';
+import { Experiment, inputDimension } from './experiment';
+import { defaultHorizon, exactFlowOf } from './solve';
+import { withValue } from './sweep';
+import { WidthExponents, widthExponentsOf } from './widthScaling';
+
+/** The scores followed over width: the classifier's, and the training time. */
+export const SCALING_SCORES = [...SCORE_NAMES, 'horizon'] as const;
+export type ScalingScore = ScoreName | 'horizon';
+
+export interface ScalingResult {
+  widths: number[];
+  seeds: number[];
+  /** Each score's median over seeds of its magnitude |score|, per width (null when undefined at every seed). */
+  scores: Record<ScalingScore, (number | null)[]>;
+  /** Slope of ln(median) against ln(d) (null with fewer than two positive medians). */
+  fitted: Record<ScalingScore, number | null>;
+  /** The exponent derived from the exact solution as d → ∞ (null when the derivation does not apply). */
+  analytic: Record<ScalingScore, number | null>;
+  /** The width exponents used (value ∝ d^e) and the phase they give as d → ∞. */
+  exponents: WidthExponents;
+  phase: 'kernel' | 'feature learning' | null;
+}
+
+/** Widths `from:to` as powers of two in between (ends included), or a comma-separated list. */
+export function parseWidths(spec: string): number[] | { error: string } {
+  const range = /^(\d+):(\d+)(?::(\d+))?$/.exec(spec.trim());
+  if (range) {
+    const from = Number(range[1]);
+    const to = Number(range[2]);
+    if (!(from >= 1 && to >= from)) return { error: `--widths ${spec}: need 1 ≤ from ≤ to` };
+    if (range[3] !== undefined) {
+      const count = Number(range[3]);
+      if (!(count >= 2)) return { error: `--widths ${spec}: the count must be ≥ 2` };
+      const out = Array.from({ length: count }, (_, k) => Math.round(from * Math.pow(to / from, k / (count - 1))));
+      return out.filter((v, i) => i === 0 || v !== out[i - 1]);
+    }
+    const out: number[] = [];
+    for (let d = from; d < to; d *= 2) out.push(d);
+    out.push(to);
+    return out;
+  }
+  const list = spec.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((v) => !Number.isInteger(v) || v < 1)) return { error: `--widths ${spec}: expected FROM:TO, FROM:TO:COUNT or a list of whole numbers ≥ 1` };
+  return list;
+}
+
+/** Scores over widths; `seeds` runs per width with init.seed = seed, seed + 1, … */
+export function widthScaling(e: Experiment, widths: number[], seedCount = 5): ScalingResult {
+  if (e.init.kind !== 'random') throw new ExperimentError('a width scan needs a random initialisation (init.scaleU, init.scaleW): an explicit one fixes the width', 'init');
+  if (e.model.activation !== 'linear') throw new ExperimentError(`a width scan uses the exact solver, which needs model.activation "linear", got "${e.model.activation}"`, 'model.activation');
+  const seed0 = e.init.seed;
+  const seeds = Array.from({ length: seedCount }, (_, k) => seed0 + k);
+  const scores = {} as Record<ScalingScore, (number | null)[]>;
+  for (const name of SCALING_SCORES) scores[name] = [];
+  for (const d of widths) {
+    const atWidth = withValue(e, 'model.width', d);
+    const samples = {} as Record<ScalingScore, number[]>;
+    for (const name of SCALING_SCORES) samples[name] = [];
+    for (const seed of seeds) {
+      const run = withValue(atWidth, 'init.seed', seed);
+      const { flow, plane, theta0 } = exactFlowOf(run);
+      const s = exactScores(flow, plane, theta0);
+      for (const name of SCORE_NAMES) {
+        const v = s[name];
+        if (v !== null) samples[name].push(Math.abs(v));
+      }
+      samples.horizon.push(defaultHorizon(flow));
+    }
+    for (const name of SCALING_SCORES) scores[name].push(median(samples[name]));
+  }
+  const fitted = {} as Record<ScalingScore, number | null>;
+  for (const name of SCALING_SCORES) fitted[name] = logSlope(widths, scores[name]);
+  const exponents = widthExponentsOf(e);
+  const analytic = analyticExponents(exponents, e);
+  return { widths, seeds, scores, fitted, analytic: analytic.exponents, exponents, phase: analytic.phase };
+}
+
+/**
+ * The exponents of each score's typical size as d → ∞ for a random initialisation, a fixed
+ * effective sample with y_eff ≠ 0 and hyperparameters ∝ d^e (the derivation is in
+ * docs/mechanisms.md, "Width scaling"). 0 means bounded, or growing at most like a logarithm.
+ */
+export function analyticExponents(x: WidthExponents, e?: Experiment): { exponents: Record<ScalingScore, number | null>; phase: 'kernel' | 'feature learning' | null } {
+  const out = {} as Record<ScalingScore, number | null>;
+  for (const name of SCALING_SCORES) out[name] = null;
+  const y = e && e.data.kind === 'single' ? e.data.y : undefined;
+  if (y === 0) return { exponents: out, phase: null };
+  const eg = x['model.outputScale'];
+  const eu = x['init.scaleU'];
+  const ew = x['init.scaleW'];
+  const cu = x['learningRates.u'];
+  const cw = x['learningRates.W'];
+  const nu = 1 + 2 * eu - cu; // |ũ₀|²
+  const nv = 1 + 2 * ew - cw; // |ṽ₀|²
+  const n = Math.max(nu, nv); // |ũ₀|² + |ṽ₀|²
+  const l = eg + (cu + cw) / 2; // λ
+  const phi = l + (nu + nv - 1) / 2; // f₀
+  const k = l + n; // K₀/λ
+  const s = Math.max(0, phi) - k; // |S(∞)| of the linearised flow
+  const theta = Math.max(1 + 2 * eu, 1 + 2 * ew); // ‖θ₀‖²
+  const clean = (v: number): number => (Math.abs(v) < 1e-12 ? 0 : v);
+  if (s < 0) {
+    const kernel = 2 * s;
+    out.kernelChange = kernel;
+    out.tangentChange = s;
+    const zeta = Math.min(0, Math.max(0, phi) - phi - 0.5);
+    out.zetaChange = zeta;
+    out.alignment = zeta;
+    out.normChangeU = Math.min(0, kernel + n - nu);
+    out.normChangeW = Math.min(0, kernel + n - nv);
+    out.balanceChange = Math.max(out.normChangeU, out.normChangeW);
+    out.distance = 0.5 * (Math.max(cu + nv, cw + nu) - theta) + s;
+    out.horizon = -(2 * l + n);
+  } else {
+    out.kernelChange = s;
+    out.tangentChange = s / 2; // ‖∇f(∞)‖/‖∇f(0)‖ = √(K(∞)/K(0))
+    out.zetaChange = 0;
+    out.alignment = 0;
+    out.normChangeU = 0;
+    out.normChangeW = 0;
+    out.balanceChange = 0;
+    out.distance = Math.max(0, 0.5 * (Math.max(cu, cw) - l - theta));
+    out.horizon = -(2 * l + n) + s; // = −ℓ: the final rate ω ≈ 2λ|y|
+  }
+  out.disalignment = null; // not a power law: at about half of the seeds the layers never turn apart
+  // Equal scales of |ũ₀| and |ṽ₀| and no inert part of W (D = 1): the two layers' log changes agree
+  // at leading order and differ only through the O(d^(−1/2)) fluctuation of |ũ₀|² − |ṽ₀|².
+  if (e && e.init.kind === 'random' && nu === nv && inputDimension(e) === 1) {
+    const a = (e.init.scaleU * e.init.scaleU) / e.learningRates.u;
+    const b = (e.init.scaleW * e.init.scaleW) / e.learningRates.W;
+    if (Math.abs(a - b) <= 1e-12 * Math.max(a, b)) out.balanceChange = (out.balanceChange as number) - 0.5;
+  }
+  for (const name of SCALING_SCORES) if (out[name] !== null) out[name] = clean(out[name] as number);
+  return { exponents: out, phase: s < 0 ? 'kernel' : 'feature learning' };
+}
+
+function median(a: number[]): number | null {
+  if (a.length === 0) return null;
+  const b = a.slice().sort((p, q) => p - q);
+  const m = b.length >> 1;
+  return b.length % 2 ? b[m] : 0.5 * (b[m - 1] + b[m]);
+}
+
+/** Least-squares slope of ln v against ln d over the positive values. */
+function logSlope(widths: number[], values: (number | null)[]): number | null {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  values.forEach((v, i) => {
+    if (v !== null && v > 0 && Number.isFinite(v)) {
+      xs.push(Math.log(widths[i]));
+      ys.push(Math.log(v));
+    }
+  });
+  if (xs.length < 2) return null;
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : null;
+}

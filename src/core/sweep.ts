@@ -1,0 +1,64 @@
+/**
+ * Sweeps (docs/mechanisms.md, "Sweeps"): one run per value of one hyperparameter. Each value is
+ * written into the experiment's file value and validated again, so width powers, parameterisations
+ * and every check of the format apply to it as if the user had typed it.
+ */
+import { parseExperiment } from './config';
+import { ExperimentError } from './errors';
+import { Experiment, SweepSpec } from './experiment';
+import { withNumber } from './hyperparameters';
+import { simulate, solve } from './solve';
+import { Trajectory } from './trajectory';
+
+export interface SweepResult {
+  key: string;
+  path: string;
+  values: number[];
+  /** One trajectory per value (exact for a linear network, gradient descent otherwise). */
+  runs: Trajectory[];
+}
+
+/** The experiment with the number at `path` replaced (a width power keeps its exponent), validated again. */
+export function withValue(e: Experiment, path: string, value: number): Experiment {
+  const source = withNumber(e.source ?? {}, path, value);
+  const { experiment, diagnostics } = parseExperiment(JSON.stringify(source));
+  if (!experiment) {
+    const d = diagnostics[0];
+    throw new ExperimentError(`with ${path} = ${value}: ${d?.message ?? 'invalid experiment'}`, d?.path ?? path);
+  }
+  // The variant is not itself a sweep.
+  experiment.sweep = undefined;
+  return experiment;
+}
+
+/**
+ * Runs the experiment's sweep (or `spec`): one trajectory per value, between which an abort
+ * signal is honoured (the promise rejects with an AbortError).
+ */
+export async function solveSweep(e: Experiment, options: { spec?: SweepSpec; signal?: AbortSignal; method?: 'solve' | 'simulate' } = {}): Promise<SweepResult> {
+  const spec = options.spec ?? e.sweep;
+  if (!spec) throw new ExperimentError('the experiment has no "sweep"', 'sweep');
+  const runs: Trajectory[] = [];
+  for (const v of spec.values) {
+    if (options.signal?.aborted) {
+      const err = new Error('the sweep was cancelled');
+      err.name = 'AbortError';
+      throw err;
+    }
+    runs.push(runOne(withValue(e, spec.path, v), options.method));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { key: spec.key, path: spec.path, values: spec.values.slice(), runs };
+}
+
+/** The sweep in one synchronous call (the CLI). */
+export function solveSweepSync(e: Experiment, method?: 'solve' | 'simulate'): SweepResult {
+  const spec = e.sweep;
+  if (!spec) throw new ExperimentError('the experiment has no "sweep"', 'sweep');
+  return { key: spec.key, path: spec.path, values: spec.values.slice(), runs: spec.values.map((v) => runOne(withValue(e, spec.path, v), method)) };
+}
+
+function runOne(e: Experiment, method?: 'solve' | 'simulate'): Trajectory {
+  const m = method ?? (e.model.activation === 'linear' ? 'solve' : 'simulate');
+  return m === 'solve' ? solve(e) : simulate(e);
+}

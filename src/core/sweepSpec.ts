@@ -1,0 +1,47 @@
+/** The `"sweep"` key of an experiment file: which hyperparameter, which values (docs/mechanisms.md, "Sweeps"). */
+import { SweepSpec } from './experiment';
+import { checkValue, resolveKey } from './hyperparameters';
+
+/** A range `{ from, to, count, scale }` as written. */
+export interface SweepRange {
+  from: number;
+  to: number;
+  count: number;
+  scale?: 'log' | 'linear';
+}
+
+/** `count` values from `from` to `to` inclusive, evenly spaced in log (default) or linearly. */
+export function rangeValues(r: SweepRange): number[] {
+  const scale = r.scale ?? 'log';
+  if (r.count === 1) return [r.from];
+  const out = new Array<number>(r.count);
+  for (let k = 0; k < r.count; k++) {
+    const s = k / (r.count - 1);
+    out[k] = scale === 'log' ? Math.exp(Math.log(r.from) + s * (Math.log(r.to) - Math.log(r.from))) : r.from + s * (r.to - r.from);
+  }
+  out[0] = r.from;
+  out[r.count - 1] = r.to;
+  return out;
+}
+
+/** Resolves a schema-valid `"sweep"` object; problems come back located by JSON path. */
+export function resolveSweep(raw: Record<string, number[] | SweepRange>): { spec?: SweepSpec; problems: { path: string; message: string }[] } {
+  const [key] = Object.keys(raw);
+  const where = `sweep.${key}`;
+  const found = resolveKey(key);
+  if ('error' in found) return { problems: [{ path: where, message: `sweep: ${found.error}` }] };
+  const value = raw[key];
+  if (!Array.isArray(value) && (value.scale ?? 'log') === 'log' && !(value.from > 0 && value.to > 0)) {
+    return { problems: [{ path: where, message: `sweep.${key}: a log-spaced range needs from > 0 and to > 0 (got from = ${value.from}, to = ${value.to}); use "scale": "linear" otherwise` }] };
+  }
+  let values = Array.isArray(value) ? value.slice() : rangeValues(value);
+  // A range over an integer key (width, seed) is rounded, without repeats.
+  if (found.integer && !Array.isArray(value)) values = values.map(Math.round).filter((v, i, all) => i === 0 || v !== all[i - 1]);
+  const problems: { path: string; message: string }[] = [];
+  values.forEach((v, i) => {
+    const bad = checkValue(found, v);
+    if (bad && problems.length === 0) problems.push({ path: Array.isArray(value) ? `${where}[${i}]` : where, message: `sweep value ${i}: ${bad}` });
+  });
+  if (problems.length > 0) return { problems };
+  return { spec: { key, path: found.path, values }, problems };
+}
