@@ -16,6 +16,7 @@ interface SuiteResult {
   failures: { title: string; message: string }[];
   pending: number;
   durationMs: number;
+  passed?: string[];
 }
 
 const repo = findRepoRoot(__dirname);
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
     } catch (e) {
       r = { passes: 0, failures: [{ title: 'host suite', message: e instanceof Error ? e.message : String(e) }], pending: 0, durationMs: 0 };
     }
+    for (const t of r.passed ?? []) console.log(`  ✓ ${t}`);
     console.log(`host: ${r.passes} passed, ${r.failures.length} failed (${r.durationMs} ms)`);
     for (const f of r.failures) console.log(`  ✗ ${f.title}\n    ${f.message.split('\n').join('\n    ')}`);
     results.push({ name: 'host', r });

@@ -84,6 +84,9 @@ export const TEST_SETTINGS: Record<string, unknown> = {
   'git.enabled': false,
   'json.schemaDownload.enable': false,
   'editor.minimap.enabled': false,
+  // VS Code in a browser saves after a delay by default; the desktop does not. Tests (and users)
+  // of unsaved edits need the desktop's behaviour.
+  'files.autoSave': 'off',
   // Whitespace markers would show up in the text read back from the editor's DOM.
   'editor.renderWhitespace': 'none',
   'chat.commandCenter.enabled': false,

@@ -6,9 +6,9 @@ export function tmpRoot(repo: string): string {
   return process.env.FLAB_TEST_TMP || join(repo, '.tmp', 'vscode');
 }
 
-/** Screenshots the tests take (gitignored); look at them. */
+/** Screenshots the code-server tests take (gitignored; the webview tests have their own folder beside it). */
 export function SCREENSHOTS(repo: string): string {
-  return join(repo, 'test-results', 'screenshots');
+  return join(repo, 'test-results', 'screenshots', 'vscode');
 }
 
 /** Ports the tests may use: FLAB_TEST_PORTS="from-to", default 18100–18199. */

@@ -57,25 +57,41 @@ export class Workbench {
     await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout });
   }
 
-  /** Runs a command by its palette title (F1, `>title`, Enter on the row with exactly that label). */
-  async runCommand(title: string, timeout = 30_000): Promise<void> {
+  /**
+   * Opens the palette (F1) with `>query` and waits for a row containing `rowText`. The palette's
+   * list is computed when it opens, so while the extension host is still registering
+   * contributions it is closed and opened again until the row shows up.
+   */
+  private async paletteWithRow(query: string, rowText: string, timeout: number): Promise<void> {
     const input = this.page.locator('.quick-input-widget input.input');
-    await this.page.keyboard.press('F1');
-    await input.waitFor({ timeout });
-    await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ timeout });
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ timeout });
+      await input.fill(`>${query}`);
+      try {
+        await row.waitFor({ timeout: 3000 });
+        return;
+      } catch (e) {
+        // Leave no palette open over the workbench for whatever comes next.
+        await this.page.keyboard.press('Escape');
+        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
+        if (Date.now() > deadline) throw e;
+      }
+    }
+  }
+
+  /** Runs a command by its palette title (F1, `>title`, Enter on the row with that label). */
+  async runCommand(title: string, timeout = 30_000): Promise<void> {
+    await this.paletteWithRow(title, title, timeout);
     await this.page.keyboard.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
   }
 
-  /** Labels of the palette's rows for `query`, then closes the palette. */
-  async paletteLabels(query: string, timeout = 30_000): Promise<string[]> {
-    const input = this.page.locator('.quick-input-widget input.input');
-    await this.page.keyboard.press('F1');
-    await input.waitFor({ timeout });
-    await input.fill(`>${query}`);
-    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout });
+  /** Labels of the palette's rows for `query` once one shows `expected`, then closes the palette. */
+  async paletteLabels(query: string, expected = query, timeout = 60_000): Promise<string[]> {
+    await this.paletteWithRow(query, expected, timeout);
     const labels = await this.page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
     await this.page.keyboard.press('Escape');
     return labels.map((l) => l.replace(/\s+/g, ' ').trim());
@@ -218,22 +234,43 @@ export class Workbench {
     return { errors: Number(nums[0] ?? 0), warnings: Number(nums[1] ?? 0) };
   }
 
-  async waitForProblemCount(errors: number, timeout = 30_000): Promise<void> {
+  /** Waits until the status bar's error count is `errors` (or satisfies it, when a predicate). */
+  async waitForProblemCount(errors: number | ((n: number) => boolean), timeout = 30_000): Promise<number> {
+    const ok = typeof errors === 'number' ? (n: number) => n === errors : errors;
     const deadline = Date.now() + timeout;
     for (;;) {
       const c = await this.problemCounts();
-      if (c.errors === errors) return;
-      if (Date.now() > deadline) throw new Error(`status bar shows ${c.errors} errors, expected ${errors}`);
+      if (ok(c.errors)) return c.errors;
+      if (Date.now() > deadline) throw new Error(`status bar shows ${c.errors} errors, expected ${String(errors)}`);
       await this.page.waitForTimeout(100);
     }
   }
 
-  /** Opens the Problems panel (Ctrl+Shift+M) and returns the text of its rows. */
+  /** Opens the Problems panel (Ctrl+Shift+M) unless it is showing, and returns the text of its rows. */
   async problemsPanelRows(timeout = 30_000): Promise<string[]> {
-    await this.page.keyboard.press('Control+Shift+M');
-    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    await panel.waitFor({ timeout });
+    const rows = panel.locator('.monaco-list-row');
     await rows.first().waitFor({ timeout });
     return (await rows.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Waits until a row of the Problems panel satisfies `predicate`; returns all rows then. */
+  async waitForProblemRow(what: string, predicate: (row: string) => boolean, timeout = 30_000): Promise<string[]> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const rows = await this.problemsPanelRows(Math.max(1000, deadline - Date.now()));
+      if (rows.some(predicate)) return rows;
+      if (Date.now() > deadline) throw new Error(`no Problems row ${what}; rows: ${JSON.stringify(rows)}`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Closes the panel area (Problems) when it is open. */
+  async closeProblems(): Promise<void> {
+    if (await this.page.locator('.markers-panel').isVisible()) await this.runCommand('View: Toggle Panel Visibility');
+    await this.page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   async screenshot(name: string): Promise<string> {

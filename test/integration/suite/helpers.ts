@@ -1,6 +1,7 @@
 // Helpers for the in-host suite: find the extension, open fixtures, wait for conditions.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { FeatureLearningLabApi } from '../../../src/extension/extension';
 
 export const EXTENSION_NAME = 'feature-learning-lab';
 
@@ -24,8 +25,8 @@ export function contributedCommands(): ContributedCommand[] {
 
 /** The command id whose palette title is `Feature Learning: <title>`. */
 export function commandId(title: string): string {
-  const c = contributedCommands().find((x) => `${x.category ? `${x.category}: ` : ''}${x.title}` === `Feature Learning: ${title}` || x.title === title);
-  assert.ok(c, `no contributed command titled "${title}"`);
+  const c = contributedCommands().find((x) => x.category === 'Feature Learning' && x.title === title);
+  assert.ok(c, `no contributed command "Feature Learning: ${title}"`);
   return c.command;
 }
 
@@ -51,11 +52,27 @@ export async function openFixture(name: string, column = vscode.ViewColumn.One):
   return vscode.window.showTextDocument(doc, { viewColumn: column, preview: false });
 }
 
+/** The testing API the extension's activate() returns (type only: nothing of the extension is bundled here). */
+export async function testingApi(): Promise<FeatureLearningLabApi['testing']> {
+  const api = (await ourExtension().activate()) as FeatureLearningLabApi | undefined;
+  assert.ok(api?.testing, 'activate() returned no testing API');
+  return api.testing;
+}
+
 /** Webview tabs of our panels (their viewType contains the panel's type). */
 export function panelTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
 }
 
+/** Closes every editor and panel, reverting dirty documents first (a save prompt would block). */
 export async function closeAllEditors(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) if (doc.isDirty && !doc.isUntitled) await revert(doc);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Reverts a document to its saved text (so closing editors never asks to save). */
+export async function revert(doc: vscode.TextDocument): Promise<void> {
+  await vscode.window.showTextDocument(doc, { preview: false });
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await waitFor(`${doc.fileName} reverted`, () => (doc.isDirty ? undefined : true));
 }

@@ -10,6 +10,8 @@ export interface SuiteResult {
   failures: { title: string; message: string }[];
   pending: number;
   durationMs: number;
+  /** Full titles of the passing tests, for the runner's log. */
+  passed?: string[];
 }
 
 /** Runs every *.test.js beside this file with mocha (bdd) and collects the outcome. */
@@ -20,12 +22,15 @@ export function runWithResult(): Promise<SuiteResult> {
   for (const f of files) mocha.addFile(join(__dirname, f));
   const t0 = Date.now();
   return new Promise((done) => {
-    const result: SuiteResult = { passes: 0, failures: [], pending: 0, durationMs: 0 };
+    const result: SuiteResult = { passes: 0, failures: [], pending: 0, durationMs: 0, passed: [] };
     const runner = mocha.run(() => {
       result.durationMs = Date.now() - t0;
       done(result);
     });
-    runner.on('pass', () => result.passes++);
+    runner.on('pass', (test) => {
+      result.passes++;
+      result.passed?.push(`${test.fullTitle()} (${test.duration ?? 0} ms)`);
+    });
     runner.on('pending', () => result.pending++);
     runner.on('fail', (test, err: Error) => {
       result.failures.push({ title: test.fullTitle(), message: `${err.message}\n${err.stack ?? ''}` });

@@ -1,0 +1,206 @@
+// The dynamics panel as a user meets it in code-server: open an example with Ctrl+P, run the
+// command from the palette, see the charts; paste edits and see the summary follow; paste broken
+// JSON and see the Problems entry and the banner; move a slider and see the file change (and undo
+// it); save, reload the window and see the panel come back. Screenshots: test-results/screenshots.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyEdits, modify, parse } from 'jsonc-parser';
+import { findRepoRoot } from '../harness/codeServer';
+import { openPanel, openSession, pasteAndMeasure, Session } from '../harness/session';
+
+const repo = findRepoRoot(__dirname);
+// The folder a user opens and the example in it (overridable to try other files).
+const FOLDER = process.env.FLAB_UI_FOLDER || join(repo, 'examples');
+const EXAMPLE = process.env.FLAB_UI_EXAMPLE || 'alignment.flab.json';
+const TITLES = ['Open Dynamics Panel', 'New Experiment', 'Export Data', 'Export Chart'].map((t) => `Feature Learning: ${t}`);
+
+/** `text` with the value at `path` replaced (comments and layout kept). */
+function withValue(text: string, path: (string | number)[], value: unknown): string {
+  return applyEdits(text, modify(text, path, value, {}));
+}
+
+function valueAt(text: string, path: string[]): unknown {
+  let v: unknown = parse(text, [], { allowTrailingComma: true });
+  for (const k of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}
+
+/** Non-transparent pixels in the first canvas of chart `name` (0 for a blank chart). */
+async function inkedPixels(s: Session, name: string): Promise<number> {
+  return s.wb
+    .panel()
+    .locator(`[data-chart="${name}"] canvas`)
+    .first()
+    .evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) return 0;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
+      return n;
+    });
+}
+
+describe('dynamics panel in code-server (user level)', function () {
+  let s: Session;
+  let original = '';
+  let edited = '';
+  const timings: Record<string, number> = {};
+
+  before(async function () {
+    this.timeout(180_000);
+    s = await openSession({ repo, name: 'ui', folder: FOLDER });
+    timings['start-up (code-server spawn → workbench ready)'] = s.startupMs;
+    original = readFileSync(join(s.workspace, EXAMPLE), 'utf8');
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    for (const [k, v] of Object.entries(timings)) console.log(`      timing: ${k}: ${v} ms`);
+    await s?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) {
+      await s.wb.screenshot(`FAILED-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+    }
+  });
+
+  it('lists Open Dynamics Panel and New Experiment in the palette', async () => {
+    // Export Data/Chart act on a panel: the palette offers them once one is open (next test).
+    const labels = await s.wb.paletteLabels('Feature Learning', TITLES[0]);
+    for (const t of TITLES.slice(0, 2)) assert.ok(labels.includes(t), `palette lacks "${t}"; has ${JSON.stringify(labels)}`);
+  });
+
+  it('opens an example with Ctrl+P and shows the charts from the palette command', async () => {
+    const t0 = Date.now();
+    await openPanel(s.wb, EXAMPLE);
+    timings['open example + command → four charts'] = Date.now() - t0;
+    for (const chart of ['zeta', 'loss', 'norms', 'ntk']) assert.ok((await inkedPixels(s, chart)) > 100, `chart ${chart} is blank`);
+    const zeta = Number(await s.wb.readSummary('zeta-final'));
+    const loss = Number(await s.wb.readSummary('loss-final'));
+    assert.ok(Number.isFinite(zeta) && Math.abs(zeta) <= 1, `zeta-final reads ${zeta}`);
+    assert.ok(Number.isFinite(loss) && loss >= 0, `loss-final reads ${loss}`);
+    assert.equal(await s.wb.summary('error').count(), 0, 'an error banner on a valid example');
+    await s.wb.screenshot('1-panel-opened');
+    const labels = await s.wb.paletteLabels('Feature Learning', TITLES[2]);
+    for (const t of TITLES) assert.ok(labels.includes(t), `with a panel open, the palette lacks "${t}"; has ${JSON.stringify(labels)}`);
+  });
+
+  it('follows a pasted edit of the file (summary changes)', async () => {
+    const y = valueAt(original, ['data', 'y']);
+    assert.equal(typeof y, 'number', 'the example has no data.y');
+    edited = withValue(original, ['data', 'y'], (y as number) * 2 + 1);
+    const r = await pasteAndMeasure(s.wb, EXAMPLE, edited, 'zeta-final');
+    timings['pasted edit → new zeta-final in the panel (round trip)'] = r.ms;
+    assert.notEqual(r.after, r.before);
+    assert.ok(Number.isFinite(Number(r.after)), `zeta-final reads ${r.after}`);
+    await s.wb.screenshot('2-after-pasted-edit');
+  });
+
+  /** Pastes a valid text and waits until the panel shows no error. */
+  async function resetTo(text: string): Promise<void> {
+    await s.wb.pasteText(EXAMPLE, text);
+    await s.wb.summary('error').waitFor({ state: 'detached', timeout: 30_000 });
+    await s.wb.summary('zeta-final').waitFor({ timeout: 30_000 });
+  }
+
+  it('shows invalid JSON in the Problems panel and in the banner, keeping the charts', async () => {
+    await resetTo(edited);
+    const before = await s.wb.problemCounts();
+    // A missing comma between two properties: a syntax error on a known line.
+    const broken = edited.replace(/("model"\s*:\s*\{[^}]*\})\s*,/, '$1');
+    assert.notEqual(broken, edited, 'could not break the example');
+    await s.wb.pasteText(EXAMPLE, broken);
+    await s.wb.summary('error').waitFor({ timeout: 30_000 });
+    const banner = (await s.wb.summary('error').textContent()) ?? '';
+    assert.ok(banner.trim().length > 0, 'empty error banner');
+    // At least ours; VS Code's own JSON service may add its own syntax error.
+    await s.wb.waitForProblemCount((n) => n > before.errors, 30_000);
+    // The last good result stays drawn under the banner.
+    await s.wb.panel().locator('[data-chart="zeta"] canvas').first().waitFor();
+    assert.ok((await inkedPixels(s, 'zeta')) > 100, 'the zeta chart went blank on an invalid document');
+    await s.wb.waitForProblemRow('from flab about the syntax error', (r) => /flab\s*\[Ln \d+, Col \d+\]/.test(r));
+    await s.wb.screenshot('3-invalid-json');
+    await s.wb.closeProblems();
+  });
+
+  it('reports an invalid value with the CLI\'s message, in the Problems panel and the banner', async () => {
+    await resetTo(edited);
+    const bad = withValue(edited, ['learningRates', 'u'], -1);
+    const file = join(s.dir.root, 'cli-check.flab.json');
+    writeFileSync(file, bad);
+    const cli = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'solve', file], { encoding: 'utf8' });
+    assert.equal(cli.status, 1, `flab solve exit ${cli.status}: ${cli.stderr}`);
+    const m = /:(\d+):(\d+): error: (.*)$/m.exec(cli.stderr);
+    assert.ok(m, `unexpected CLI output ${cli.stderr}`);
+    const message = m[3];
+    await s.wb.pasteText(EXAMPLE, bad);
+    await s.wb.panel().locator('[data-summary="error"]', { hasText: message }).waitFor({ timeout: 30_000 });
+    await s.wb.waitForProblemRow(`"${message}" at Ln ${m[1]}, Col ${m[2]}`, (r) => r.includes(message) && r.includes(`[Ln ${m[1]}, Col ${m[2]}]`));
+    await s.wb.screenshot('4-invalid-value');
+    await s.wb.closeProblems();
+    // Back to the valid edit: the banner goes away.
+    await resetTo(edited);
+  });
+
+  it('writes a moved slider into the file as one undoable edit that keeps the comments', async () => {
+    await resetTo(edited);
+    const key = 'model.outputScale';
+    const path = key.split('.');
+    const textBefore = await s.wb.editorText(EXAMPLE);
+    const slider = s.wb.panel().locator(`input[type=range][data-control="${key}"]`);
+    await slider.waitFor({ timeout: 30_000 });
+    await slider.focus();
+    await slider.press('ArrowRight');
+    let textAfter = textBefore;
+    const deadline = Date.now() + 30_000;
+    while (valueAt(textAfter, path) === valueAt(textBefore, path) && Date.now() < deadline) {
+      await s.wb.page.waitForTimeout(100);
+      textAfter = await s.wb.editorText(EXAMPLE);
+    }
+    assert.notEqual(valueAt(textAfter, path), valueAt(textBefore, path), `${key} did not change in the editor`);
+    await s.wb.page.locator('.tabs-container .tab.dirty', { hasText: EXAMPLE }).first().waitFor({ timeout: 10_000 });
+    for (const comment of textBefore.match(/\/\/.*$|\/\*[\s\S]*?\*\//gm) ?? []) assert.ok(textAfter.includes(comment), `comment lost: ${comment}`);
+    await s.wb.screenshot('5-slider-moved');
+    // Undo in the editor restores the text exactly.
+    await s.wb.focusEditor(EXAMPLE);
+    await s.wb.page.keyboard.press('Control+Z');
+    const undoDeadline = Date.now() + 15_000;
+    let undone = await s.wb.editorText(EXAMPLE);
+    while (undone !== textBefore && Date.now() < undoDeadline) {
+      await s.wb.page.waitForTimeout(100);
+      undone = await s.wb.editorText(EXAMPLE);
+    }
+    assert.equal(undone, textBefore, 'Ctrl+Z did not restore the text');
+    // Move it again and keep it for the reload test.
+    await slider.focus();
+    await slider.press('ArrowRight');
+    const deadline2 = Date.now() + 30_000;
+    while (valueAt(await s.wb.editorText(EXAMPLE), path) === valueAt(textBefore, path) && Date.now() < deadline2) await s.wb.page.waitForTimeout(100);
+    assert.notEqual(valueAt(await s.wb.editorText(EXAMPLE), path), valueAt(textBefore, path));
+  });
+
+  it('comes back with its charts after saving and reloading the window', async () => {
+    // Nothing of the slider's edit is saved until the user saves.
+    assert.equal(readFileSync(join(s.workspace, EXAMPLE), 'utf8'), original);
+    await s.wb.save(EXAMPLE);
+    const saved = readFileSync(join(s.workspace, EXAMPLE), 'utf8');
+    assert.notEqual(saved, original, 'the saved file has none of the edits');
+    // What the restored panel must show: the CLI's result for the saved file.
+    const cli = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'solve', join(s.workspace, EXAMPLE), '--summary'], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, cli.stderr);
+    const zetaFinal = (JSON.parse(cli.stdout) as { zetaFinal: number }).zetaFinal;
+    const expected = Number.isInteger(zetaFinal) ? String(zetaFinal) : zetaFinal.toPrecision(6);
+    const t0 = Date.now();
+    await s.wb.page.reload();
+    await s.wb.waitReady();
+    await s.wb.waitForCharts(90_000);
+    timings['window reload → panel restored with charts'] = Date.now() - t0;
+    await s.wb.panel().locator('[data-summary="zeta-final"]', { hasText: expected }).waitFor({ timeout: 30_000 });
+    assert.ok((await inkedPixels(s, 'zeta')) > 100, 'restored zeta chart is blank');
+    await s.wb.screenshot('6-after-reload');
+  });
+});
