@@ -41,7 +41,9 @@ interface PlaneCoefficients {
 export class PlaneDescent {
   /** Steps taken. */
   step = 0;
-  private s: PlaneCoefficients = { a1: 1, a2: 0, ep: 0, b1: 0, b2: 1, eq: 0, perpScale: 1, output: 0 };
+  private readonly s: PlaneCoefficients = { a1: 1, a2: 0, ep: 0, b1: 0, b2: 1, eq: 0, perpScale: 1, output: 0 };
+  /** The state before the last `advance()`, for `stepBack()` (copied in place: no allocation per step). */
+  private readonly before: PlaneCoefficients = { ...this.s };
   private readonly h: number;
   private readonly e: number;
   private readonly perpFactor: number;
@@ -127,7 +129,15 @@ export class PlaneDescent {
     const qq = (b1 * b1 * P + 2 * b1 * b2 * c + b2 * b2 * Q) * pow2(2 * eq);
     const output = this.quarterLambda * (pp - qq);
     if (!Number.isFinite(output) || !Number.isFinite(pp) || !Number.isFinite(qq)) return false;
-    this.s = { a1, a2, ep, b1, b2, eq, perpScale: s.perpScale * this.perpFactor, output };
+    Object.assign(this.before, s);
+    s.a1 = a1;
+    s.a2 = a2;
+    s.ep = ep;
+    s.b1 = b1;
+    s.b2 = b2;
+    s.eq = eq;
+    s.perpScale *= this.perpFactor;
+    s.output = output;
     this.step++;
     return true;
   }
@@ -142,15 +152,11 @@ export class PlaneDescent {
     return planePoint(this.input, { now: this.now(), moved, output: s.output, residual: s.output - this.input.y, perpScale: s.perpScale });
   }
 
-  /** Remembers the current state, to step back to it with `restore`. */
-  save(): { step: number; state: PlaneCoefficients } {
-    return { step: this.step, state: this.s };
-  }
-
-  /** Returns to a state remembered by `save`. */
-  restore(saved: { step: number; state: PlaneCoefficients }): void {
-    this.step = saved.step;
-    this.s = saved.state;
+  /** Undoes the last successful `advance()` (once). */
+  stepBack(): void {
+    if (this.step === 0) return;
+    Object.assign(this.s, this.before);
+    this.step--;
   }
 
   private now(): PairGram {
