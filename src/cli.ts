@@ -17,7 +17,11 @@ const USAGE = `usage: flab <command> FILE [--json | --csv | --summary]
 
 commands:
   solve FILE      the exact gradient-flow trajectory (linear activation)
-  simulate FILE   plain full-batch gradient descent; time counts steps
+  simulate FILE   full-batch gradient descent; time counts steps (linear network: the exact
+                  O(1)-per-step recursion of docs/finite-rates.md)
+
+simulate options:
+  --reference     run the plain O(d·D)-per-step loop over (u, W) instead of the recursion
 ${ANALYSIS_USAGE}
 
 output (default --json):
@@ -38,6 +42,8 @@ interface Invocation {
   command: 'solve' | 'simulate';
   file: string;
   format: Format;
+  /** simulate: the plain loop instead of the recursion. */
+  reference: boolean;
 }
 
 /** Parses the arguments; returns a usage error message instead of throwing. */
@@ -48,8 +54,12 @@ export function parseArgs(argv: string[]): Invocation | { help: true } | { error
   if (command !== 'solve' && command !== 'simulate') return { error: `unknown command \`${command}\`` };
   let format: Format | undefined;
   let file: string | undefined;
+  let reference = false;
   for (const arg of rest) {
-    if (arg === '--json' || arg === '--csv' || arg === '--summary') {
+    if (arg === '--reference') {
+      if (command !== 'simulate') return { error: '--reference applies to `flab simulate` only' };
+      reference = true;
+    } else if (arg === '--json' || arg === '--csv' || arg === '--summary') {
       const f = arg.slice(2) as Format;
       if (format !== undefined && format !== f) return { error: `--${format} and ${arg} cannot be combined` };
       format = f;
@@ -62,7 +72,7 @@ export function parseArgs(argv: string[]): Invocation | { help: true } | { error
     }
   }
   if (file === undefined) return { error: `missing experiment file: flab ${command} FILE` };
-  return { command, file, format: format ?? 'json' };
+  return { command, file, format: format ?? 'json', reference };
 }
 
 /** Runs one invocation; returns the exit code and what to print. */
@@ -71,7 +81,7 @@ export function run(argv: string[], readText: (file: string) => string): Analysi
   const parsed = parseArgs(argv);
   if ('help' in parsed) return { code: EXIT_OK, stdout: USAGE + '\n', stderr: '' };
   if ('error' in parsed) return { code: EXIT_USAGE, stdout: '', stderr: `flab: ${parsed.error}\n${USAGE}\n` };
-  const { command, file, format } = parsed;
+  const { command, file, format, reference } = parsed;
   let text: string;
   try {
     text = readText(file);
@@ -88,7 +98,7 @@ export function run(argv: string[], readText: (file: string) => string): Analysi
   if (!experiment) return { code: EXIT_BAD_FILE, stdout: '', stderr: report(diagnostics) };
   let result: Trajectory;
   try {
-    result = command === 'solve' ? solve(experiment) : simulate(experiment);
+    result = command === 'solve' ? solve(experiment) : simulate(experiment, { reference });
   } catch (e) {
     if (e instanceof ExperimentError) {
       return { code: EXIT_BAD_FILE, stdout: '', stderr: report([{ message: e.message, path: e.path, ...locatePath(tree, e.path), severity: 'error' }]) };

@@ -83,6 +83,7 @@ interface RawExperiment {
   learningRates: { u: number; W: number };
   time?: { end?: number; points?: number; spacing?: 'linear' | 'log'; start?: number } | { at: number[] };
   compare?: { simulate?: boolean };
+  weightDecay?: number;
 }
 
 function normalise(raw: RawExperiment): Experiment {
@@ -99,6 +100,7 @@ function normalise(raw: RawExperiment): Experiment {
     learningRates: { u: raw.learningRates.u, W: raw.learningRates.W },
     time,
     compare: { simulate: raw.compare?.simulate ?? false },
+    weightDecay: raw.weightDecay ?? 0,
   };
 }
 

@@ -9,6 +9,7 @@
  * Q → 0, P → 0, y → 0, λ → 0 or ∞ and t → ∞ (the derivation is in docs/model.md).
  */
 import { logAbsExpm1, logAddExp, logAddExp3, logOneMinusExpNeg } from './logmath';
+import { PairGram, planePoint } from './plane';
 import { PlaneInvariants } from './reduce';
 
 /** Everything the panel and the CLI draw at one time (MODEL.md §4). */
@@ -64,7 +65,7 @@ export class ExactFlow {
     return this.input.lambda;
   }
 
-  constructor(private readonly input: FlowInput) {
+  constructor(readonly input: FlowInput) {
     const { plane, lambda, y } = input;
     const { P, Q } = plane;
     this.r0 = lambda * plane.uv - y;
@@ -142,32 +143,13 @@ export class ExactFlow {
   }
 
   private point(lnZ: number, r: number): FlowPoint {
-    const { plane, lambda, y, etaU, etaW, irreducibleLoss, normWPerp2 } = this.input;
+    const { plane, lambda, y } = this.input;
     const { c, G } = plane;
     const pz = Math.exp(this.lnP - lnZ); // |p|² = P/z
     const qz = Math.exp(this.lnQ + lnZ); // |q|² = Q z
-    const sumPQ = pz + qz;
     // f from whichever form is better conditioned.
-    const output = Math.abs(y) + Math.abs(r) <= (lambda * sumPQ) / 4 || lambda === 0 ? y + r : (lambda / 4) * (pz - qz);
-    const m = lambda > 0 ? output / lambda : plane.uv; // ũ·ṽ
-    const n2 = sumPQ / 2; // |ũ|² + |ṽ|²
-    // |ũ|² = (n2 + c)/2 and |ṽ|² = (n2 − c)/2; the smaller through |ũ|²|ṽ|² = m² + G/4.
-    const big = (n2 + Math.abs(c)) / 2;
-    const small = big > 0 ? (m * m + G / 4) / big : 0;
-    const uu = c >= 0 ? big : small;
-    const vv = c >= 0 ? small : big;
-    const cross = Math.sqrt(m * m + G / 4);
-    const zeta = cross > 0 ? m / cross : null;
-    return {
-      output,
-      residual: r,
-      loss: 0.5 * r * r + irreducibleLoss,
-      zeta,
-      normU: Math.sqrt(etaU * uu),
-      normW: Math.sqrt(normWPerp2 + etaW * vv),
-      ntk: lambda * lambda * n2,
-      distance: this.distanceFromStart(lnZ / 2),
-    };
+    const output = Math.abs(y) + Math.abs(r) <= (lambda * (pz + qz)) / 4 || lambda === 0 ? y + r : (lambda / 4) * (pz - qz);
+    return planePoint(this.input, { now: { pp: pz, qq: qz, pq: c, wedge: G }, moved: this.moved(lnZ / 2), output, residual: r, perpScale: 1 });
   }
 
   /** The limit of a degenerate flow: the moving parts of both layers vanish; ζ keeps its sign. */
@@ -186,22 +168,13 @@ export class ExactFlow {
     };
   }
 
-  /** ‖θ(t) − θ₀‖ with ũ − ũ₀ = (A p₀ + B q₀)/2, ṽ − ṽ₀ = (A p₀ − B q₀)/2, A = e^{−S} − 1, B = e^{S} − 1. */
-  private distanceFromStart(S: number): number {
-    if (S === 0) return 0;
-    const { plane, etaU, etaW } = this.input;
-    const { c, G } = plane;
+  /** The displacement (p − p₀, q − q₀) = (A p₀, B q₀) with A = e^{−S} − 1, B = e^{S} − 1 (AB ≤ 0), in the log domain. */
+  private moved(S: number): PairGram {
+    const { c, G } = this.input.plane;
+    if (S === 0) return { pp: 0, qq: 0, pq: 0, wedge: 0 };
     const lnA = logAbsExpm1(-S);
     const lnB = logAbsExpm1(S);
-    const pa = Math.exp(this.lnP + 2 * lnA); // P A²
-    const qb = Math.exp(this.lnQ + 2 * lnB); // Q B²
-    const ab = Math.exp(lnA + lnB); // |AB| (A and B have opposite signs)
-    const sum = pa + qb;
-    // |ũ−ũ₀|² = (sum − 2c|AB|)/4, |ṽ−ṽ₀|² = (sum + 2c|AB|)/4; the smaller via their product.
-    const big = (sum + 2 * Math.abs(c) * ab) / 4;
-    const small = big > 0 ? ((pa - qb) ** 2 + 4 * G * ab * ab) / 16 / big : 0;
-    const du2 = c >= 0 ? small : big;
-    const dv2 = c >= 0 ? big : small;
-    return Math.sqrt(etaU * du2 + etaW * dv2);
+    const ab = Math.exp(lnA + lnB); // |AB|
+    return { pp: Math.exp(this.lnP + 2 * lnA), qq: Math.exp(this.lnQ + 2 * lnB), pq: c === 0 ? 0 : -ab * c, wedge: G === 0 ? 0 : G * ab * ab };
   }
 }

@@ -27,6 +27,8 @@ export interface Experiment {
   learningRates: { u: number; W: number };
   time: TimeSpec;
   compare: { simulate: boolean };
+  /** Weight decay ρ ≥ 0: the objective adds ½ρ(|u|² + ‖W‖_F²) (docs/finite-rates.md); undefined means 0. */
+  weightDecay?: number;
   /** Thresholds of the mechanism label (docs/mechanisms.md); missing ones take their defaults. */
   classify?: { kernelChange?: number; zetaChange?: number; balanceChange?: number };
   /** A sweep over one numeric hyperparameter (docs/mechanisms.md, "Sweeps"). */

@@ -8,156 +8,67 @@ import { ExperimentError } from './errors';
 import { exactFlowOf, defaultHorizon, PLATEAU_KERNEL_GROWTH } from './solve';
 import { Experiment, inputDimension, Sample } from './experiment';
 import { MAX_SIMULATED_PARAMETERS, MAX_SIMULATION_WORK, MAX_STEPS } from './limits';
-import { effectiveSample, forEachInitialNeuron } from './reduce';
+import { effectiveSample, EffectiveSample, forEachInitialNeuron } from './reduce';
 import { formatNumber } from './schemaCheck';
 import { timeGrid } from './timeGrid';
 import { Trajectory } from './trajectory';
+import type { ExactFlow, FlowPoint } from './exact';
+import { decayHorizon } from './weightDecay';
+import { PlaneDescent } from './recursion';
+import { Catapult, CatapultWatch, DIVERGENCE_LOSS, maxStableRateScale } from './stability';
+
+export { DIVERGENCE_LOSS } from './stability';
+
+/** Options of `simulate`. */
+export interface SimulateOptions {
+  /** Run the plain O(d·D)-per-step loop even for the linear network (the recursion's reference). */
+  reference?: boolean;
+}
+
+/** One run of gradient descent before its summary: columns, divergence and catapult. */
+interface Descent {
+  out: Trajectory;
+  diverged: { step: number } | null;
+  catapult: Catapult | null;
+}
 
 /**
- * A run is divergent once its loss exceeds this (or any number stops being finite). It is far below
- * the overflow threshold, so the first divergent step is usually still finite and gets reported.
+ * Gradient descent at the experiment's rates; `time` counts steps. The linear network runs the
+ * exact O(1)-per-step recursion of docs/finite-rates.md (src/core/recursion.ts) unless
+ * `options.reference`; other activations, and `reference`, run the plain loop over (u, W).
+ * Both end their arrays at the last finite step when the run diverges (see `Summary.diverged`).
  */
-export const DIVERGENCE_LOSS = 1e100;
-
-/** Gradient descent at the experiment's rates; `time` counts steps. */
-export function simulate(e: Experiment): Trajectory {
+export function simulate(e: Experiment, options: SimulateOptions = {}): Trajectory {
   const d = e.model.width;
   const D = inputDimension(e);
   const samples: Sample[] = e.data.kind === 'single' ? [{ x: e.data.x, y: e.data.y }] : e.data.samples;
   const sample = effectiveSample(e.data);
-  const steps = reportedSteps(e);
+  // The linear network's exact flow (one O(d·D) draw of the weights) serves the recursion, the horizon and the summary.
+  const exact = e.model.activation === 'linear' ? exactFlowOf(e) : null;
+  const rho = e.weightDecay ?? 0;
+  const steps = reportedSteps(e, exact ? () => simulationHorizonOf(exact.flow, rho) : undefined);
   const lastStep = steps[steps.length - 1];
-  if (d * D > MAX_SIMULATED_PARAMETERS) {
-    throw new ExperimentError(`model.width × input dimension = ${formatNumber(d * D)} exceeds the simulator's limit of ${formatNumber(MAX_SIMULATED_PARAMETERS)} weights (it keeps W and its initial value in memory, 16 bytes each)`, 'model.width');
+  const byRecursion = e.model.activation === 'linear' && !options.reference;
+  if (!byRecursion) {
+    if (d * D > MAX_SIMULATED_PARAMETERS) {
+      throw new ExperimentError(`model.width × input dimension = ${formatNumber(d * D)} exceeds the simulator's limit of ${formatNumber(MAX_SIMULATED_PARAMETERS)} weights (it keeps W and its initial value in memory, 16 bytes each)`, 'model.width');
+    }
+    const work = lastStep * samples.length * d * D;
+    if (work > MAX_SIMULATION_WORK) {
+      throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps or a smaller width${e.model.activation === 'linear' ? ', or drop --reference' : ''}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
+    }
   }
-  const work = lastStep * samples.length * d * D;
-  if (work > MAX_SIMULATION_WORK) {
-    throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps or a smaller width`, e.time.kind === 'at' ? 'time.at' : 'time.end');
-  }
-
-  const sigma = ACTIVATIONS[e.model.activation];
-  const gamma = e.model.outputScale;
-  const etaU = e.learningRates.u;
-  const etaW = e.learningRates.W;
-  const u = new Float64Array(d);
-  const W = new Float64Array(d * D);
-  forEachInitialNeuron(e.init, d, D, (i, ui, row) => {
-    u[i] = ui;
-    W.set(row, i * D);
-  });
-  const u0 = u.slice();
-  const W0 = W.slice();
-  let theta0 = 0;
-  for (let i = 0; i < d; i++) theta0 += u[i] * u[i];
-  for (let k = 0; k < d * D; k++) theta0 += W[k] * W[k];
-  theta0 = Math.sqrt(theta0);
-
-  const n = samples.length;
-  const X = new Float64Array(n * D);
-  samples.forEach((s, i) => X.set(s.x, i * D));
-  const residuals = new Float64Array(n);
-  const gradU = new Float64Array(d);
-  const gradW = new Float64Array(d * D);
-
-  const out: Trajectory = { t: [], output: [], loss: [], zeta: [], normU: [], normW: [], ntk: [], distance: [], summary: undefined as unknown as Trajectory['summary'] };
-  let diverged: { step: number } | null = null;
-  let next = 0; // index into `steps`
-
-  /** ½ mean residual², filling `residuals`. */
-  const forward = (): number => {
-    let loss = 0;
-    for (let s = 0; s < n; s++) {
-      let f = 0;
-      for (let i = 0; i < d; i++) {
-        let z = 0;
-        for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
-        f += u[i] * sigma.value(z);
-      }
-      const r = gamma * f - samples[s].y;
-      residuals[s] = r;
-      loss += r * r;
-    }
-    return (0.5 * loss) / n;
-  };
-
-  const record = (step: number, loss: number): void => {
-    let output = 0;
-    let uu = 0;
-    let vv = 0;
-    let uv = 0;
-    let ww = 0;
-    let ntkU = 0;
-    let ntkW = 0;
-    let dist = 0;
-    for (let i = 0; i < d; i++) {
-      let v = 0;
-      for (let j = 0; j < D; j++) {
-        const w = W[i * D + j];
-        v += w * sample.direction[j];
-        ww += w * w;
-        const dw = w - W0[i * D + j];
-        dist += dw * dw;
-      }
-      const du = u[i] - u0[i];
-      dist += du * du;
-      const h = sigma.value(v * sample.abar);
-      const dh = sigma.derivative(v * sample.abar);
-      output += u[i] * h;
-      uu += u[i] * u[i];
-      vv += v * v;
-      uv += u[i] * v;
-      ntkU += h * h;
-      ntkW += u[i] * u[i] * dh * dh;
-    }
-    const cross = Math.sqrt(uu) * Math.sqrt(vv);
-    out.t.push(step);
-    out.output.push(gamma * output);
-    out.loss.push(loss);
-    out.zeta.push(cross > 0 ? Math.max(-1, Math.min(1, uv / cross)) : null);
-    out.normU.push(Math.sqrt(uu));
-    out.normW.push(Math.sqrt(ww));
-    out.ntk!.push(gamma * gamma * (etaU * ntkU + etaW * ntkW * sample.abar * sample.abar));
-    out.distance.push(theta0 > 0 ? Math.sqrt(dist) / theta0 : Math.sqrt(dist));
-  };
-
-  for (let step = 0; step <= lastStep; step++) {
-    const loss = forward();
-    if (!(loss <= DIVERGENCE_LOSS)) {
-      diverged = { step };
-      // The arrays end at the last finite state: this one, when it is still finite.
-      if (Number.isFinite(loss) && allFinite(u) && allFinite(W)) record(step, loss);
-      break;
-    }
-    if (step === steps[next]) {
-      record(step, loss);
-      next++;
-    }
-    if (step === lastStep) break;
-    // Both layers from the same gradient evaluation.
-    gradU.fill(0);
-    gradW.fill(0);
-    for (let s = 0; s < n; s++) {
-      const r = (gamma * residuals[s]) / n;
-      if (r === 0) continue;
-      for (let i = 0; i < d; i++) {
-        let z = 0;
-        for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
-        gradU[i] += r * sigma.value(z);
-        const g = r * u[i] * sigma.derivative(z);
-        for (let j = 0; j < D; j++) gradW[i * D + j] += g * X[s * D + j];
-      }
-    }
-    for (let i = 0; i < d; i++) u[i] -= etaU * gradU[i];
-    for (let k = 0; k < d * D; k++) W[k] -= etaW * gradW[k];
-  }
+  const { out, diverged, catapult } = byRecursion && exact ? recursionDescent(exact, steps, rho) : plainDescent(e, samples, sample, steps, rho);
   const m = out.t.length;
   if (m === 0) throw new ExperimentError('the initial loss overflows a 64-bit number: the initial weights or the output scale are far too large', 'init');
   let omega: number | null = null;
   let lambda: number | null = null;
-  if (e.model.activation === 'linear') {
-    const { flow } = exactFlowOf(e);
+  let maxScale: number | null = null;
+  if (exact) {
+    const { flow } = exact;
     omega = flow.omega;
     lambda = flow.lambda;
+    if (rho === 0) maxScale = maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow) });
   }
   out.summary = {
     solver: 'simulate',
@@ -178,16 +89,230 @@ export function simulate(e: Experiment): Trajectory {
     ntkFinal: out.ntk![m - 1],
     limit: null,
     diverged,
+    // A rise and fall on the way to blowing up is no catapult: training did not recover.
+    catapult: diverged ? null : catapult,
+    maxStableRateScale: maxScale,
+    weightDecay: rho,
   };
   return out;
 }
 
+function emptyTrajectory(rho: number): Trajectory {
+  const out: Trajectory = { t: [], output: [], loss: [], zeta: [], normU: [], normW: [], ntk: [], distance: [], summary: undefined as unknown as Trajectory['summary'] };
+  if (rho > 0) out.objective = [];
+  return out;
+}
+
+/** Appends one step's point unless some number of it is not finite; returns whether it did. */
+function pushPoint(out: Trajectory, step: number, p: FlowPoint, theta0: number, rho: number): boolean {
+  const objective = p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW);
+  const distance = theta0 > 0 ? p.distance / theta0 : p.distance;
+  if (![p.output, p.loss, p.normU, p.normW, p.ntk, distance, objective].every(Number.isFinite)) return false;
+  out.t.push(step);
+  out.output.push(p.output);
+  out.loss.push(p.loss);
+  out.zeta.push(p.zeta === null ? null : Math.max(-1, Math.min(1, p.zeta)));
+  out.normU.push(p.normU);
+  out.normW.push(p.normW);
+  out.ntk!.push(p.ntk);
+  out.distance.push(distance);
+  if (out.objective) out.objective.push(objective);
+  return true;
+}
+
+/** The linear network by the O(1)-per-step recursion on the plane of (ũ₀, ṽ₀). */
+function recursionDescent({ flow, theta0 }: { flow: ExactFlow; theta0: number }, steps: number[], rho: number): Descent {
+  const run = new PlaneDescent(flow.input, rho);
+  const watch = new CatapultWatch();
+  const out = emptyTrajectory(rho);
+  const lastStep = steps[steps.length - 1];
+  let diverged: { step: number } | null = null;
+  let next = 0;
+  let recorded = -1;
+  for (;;) {
+    const step = run.step;
+    const loss = run.loss;
+    if (!(loss <= DIVERGENCE_LOSS)) {
+      diverged = { step };
+      // The arrays end at the last finite state: this one if it is, else the one before.
+      if (!(Number.isFinite(loss) && pushPoint(out, step, run.point(), theta0, rho)) && step > 0 && recorded !== step - 1) {
+        run.stepBack();
+        pushPoint(out, step - 1, run.point(), theta0, rho);
+      }
+      break;
+    }
+    watch.observe(step, loss);
+    if (step === steps[next]) {
+      if (pushPoint(out, step, run.point(), theta0, rho)) recorded = step;
+      next++;
+    }
+    if (step === lastStep) break;
+    if (!run.advance()) {
+      diverged = { step: step + 1 };
+      if (recorded !== step) pushPoint(out, step, run.point(), theta0, rho);
+      break;
+    }
+  }
+  return { out, diverged, catapult: watch.catapult };
+}
+
+/** The plain loop over (u, W) on the samples themselves, any activation; O(samples·d·D) per step. */
+function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample, steps: number[], rho: number): Descent {
+  const d = e.model.width;
+  const D = inputDimension(e);
+  const lastStep = steps[steps.length - 1];
+  const sigma = ACTIVATIONS[e.model.activation];
+  const gamma = e.model.outputScale;
+  const etaU = e.learningRates.u;
+  const etaW = e.learningRates.W;
+  // Two buffers per layer: the gradient is accumulated in the spare one, which then receives the next
+  // state; they are swapped only when that state is finite, so the last finite state is never lost.
+  let u = new Float64Array(d);
+  let W = new Float64Array(d * D);
+  forEachInitialNeuron(e.init, d, D, (i, ui, row) => {
+    u[i] = ui;
+    W.set(row, i * D);
+  });
+  const u0 = u.slice();
+  const W0 = W.slice();
+  let theta0 = 0;
+  for (let i = 0; i < d; i++) theta0 += u[i] * u[i];
+  for (let k = 0; k < d * D; k++) theta0 += W[k] * W[k];
+  theta0 = Math.sqrt(theta0);
+
+  const n = samples.length;
+  const X = new Float64Array(n * D);
+  samples.forEach((s, i) => X.set(s.x, i * D));
+  const residuals = new Float64Array(n);
+  let gradU = new Float64Array(d);
+  let gradW = new Float64Array(d * D);
+
+  const out = emptyTrajectory(rho);
+  const watch = new CatapultWatch();
+  let diverged: { step: number } | null = null;
+  let next = 0; // index into `steps`
+  let recorded = -1;
+  let previousLoss = NaN;
+
+  /** ½ mean residual², filling `residuals`. */
+  const forward = (): number => {
+    let loss = 0;
+    for (let s = 0; s < n; s++) {
+      let f = 0;
+      for (let i = 0; i < d; i++) {
+        let z = 0;
+        for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
+        f += u[i] * sigma.value(z);
+      }
+      const r = gamma * f - samples[s].y;
+      residuals[s] = r;
+      loss += r * r;
+    }
+    return (0.5 * loss) / n;
+  };
+
+  /** Appends the state (uu, WW) = (u, W) or the previous one; returns whether it was finite. */
+  const record = (step: number, loss: number, uu: Float64Array, WW: Float64Array): boolean => {
+    let output = 0;
+    let nu = 0;
+    let vv = 0;
+    let uv = 0;
+    let ww = 0;
+    let ntkU = 0;
+    let ntkW = 0;
+    let dist = 0;
+    for (let i = 0; i < d; i++) {
+      let v = 0;
+      for (let j = 0; j < D; j++) {
+        const w = WW[i * D + j];
+        v += w * sample.direction[j];
+        ww += w * w;
+        const dw = w - W0[i * D + j];
+        dist += dw * dw;
+      }
+      const du = uu[i] - u0[i];
+      dist += du * du;
+      const h = sigma.value(v * sample.abar);
+      const dh = sigma.derivative(v * sample.abar);
+      output += uu[i] * h;
+      nu += uu[i] * uu[i];
+      vv += v * v;
+      uv += uu[i] * v;
+      ntkU += h * h;
+      ntkW += uu[i] * uu[i] * dh * dh;
+    }
+    const cross = Math.sqrt(nu) * Math.sqrt(vv);
+    const p: FlowPoint = {
+      output: gamma * output,
+      residual: NaN,
+      loss,
+      zeta: cross > 0 ? uv / cross : null,
+      normU: Math.sqrt(nu),
+      normW: Math.sqrt(ww),
+      ntk: gamma * gamma * (etaU * ntkU + etaW * ntkW * sample.abar * sample.abar),
+      distance: Math.sqrt(dist),
+    };
+    return pushPoint(out, step, p, theta0, rho);
+  };
+
+  for (let step = 0; step <= lastStep; step++) {
+    const loss = forward();
+    if (!(loss <= DIVERGENCE_LOSS)) {
+      diverged = { step };
+      // The arrays end at the last finite state: this one if it is, else the one before (in the spare buffers).
+      if (!(Number.isFinite(loss) && record(step, loss, u, W)) && step > 0 && recorded !== step - 1) record(step - 1, previousLoss, gradU, gradW);
+      break;
+    }
+    watch.observe(step, loss);
+    if (step === steps[next]) {
+      if (record(step, loss, u, W)) recorded = step;
+      next++;
+    }
+    if (step === lastStep) break;
+    // Both layers from the same gradient evaluation (weight decay adds ρ·θ).
+    gradU.fill(0);
+    gradW.fill(0);
+    for (let s = 0; s < n; s++) {
+      const r = (gamma * residuals[s]) / n;
+      if (r === 0) continue;
+      for (let i = 0; i < d; i++) {
+        let z = 0;
+        for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
+        gradU[i] += r * sigma.value(z);
+        const g = r * u[i] * sigma.derivative(z);
+        for (let j = 0; j < D; j++) gradW[i * D + j] += g * X[s * D + j];
+      }
+    }
+    // The next state goes into the gradient buffers; NaN-propagation tells whether all of it is finite.
+    let check = 0;
+    for (let i = 0; i < d; i++) {
+      const x = u[i] - etaU * (rho === 0 ? gradU[i] : gradU[i] + rho * u[i]);
+      gradU[i] = x;
+      check += x - x;
+    }
+    for (let k = 0; k < d * D; k++) {
+      const x = W[k] - etaW * (rho === 0 ? gradW[k] : gradW[k] + rho * W[k]);
+      gradW[k] = x;
+      check += x - x;
+    }
+    if (check !== 0) {
+      diverged = { step: step + 1 };
+      if (recorded !== step) record(step, loss, u, W);
+      break;
+    }
+    [u, gradU] = [gradU, u];
+    [W, gradW] = [gradW, W];
+    previousLoss = loss;
+  }
+  return { out, diverged, catapult: watch.catapult };
+}
+
 /** The steps reported: the time grid rounded to whole steps, without repeats. */
-export function reportedSteps(e: Experiment): number[] {
+export function reportedSteps(e: Experiment, horizon: () => number = () => simulationHorizon(e)): number[] {
   if (e.time.kind === 'grid' && e.time.end !== undefined && !Number.isInteger(e.time.end)) {
     throw new ExperimentError(`time.end counts gradient-descent steps for \`flab simulate\`: it must be a whole number, got ${formatNumber(e.time.end)}`, 'time.end');
   }
-  const times = timeGrid(e.time, () => Math.ceil(simulationHorizon(e)));
+  const times = timeGrid(e.time, () => Math.ceil(horizon()));
   const steps: number[] = [];
   for (const t of times) {
     const k = Math.round(t);
@@ -200,8 +325,13 @@ export function reportedSteps(e: Experiment): number[] {
 /** Default number of steps: the exact flow's horizon of the same network made linear (step ≈ unit time). */
 function simulationHorizon(e: Experiment): number {
   const linear: Experiment = { ...e, model: { ...e.model, activation: 'linear' } };
-  const { flow } = exactFlowOf(linear);
-  return Math.max(1, Math.min(defaultHorizon(flow), MAX_STEPS));
+  return simulationHorizonOf(exactFlowOf(linear).flow, e.weightDecay ?? 0);
+}
+
+/** The horizon of a flow in steps (stretched by weight decay as for `solve`), within [1, MAX_STEPS]. */
+function simulationHorizonOf(flow: ExactFlow, rho: number): number {
+  const h = defaultHorizon(flow);
+  return Math.max(1, Math.min(rho > 0 ? decayHorizon(flow.input, rho, h) : h, MAX_STEPS));
 }
 
 /** First reported time at which the loss has come a quarter of the way to its final value, when the kernel grows ≥ 10×. */
@@ -213,9 +343,4 @@ function observedPlateau(t: Trajectory): number | null {
   const last = t.loss[m - 1];
   for (let k = 0; k < m; k++) if (t.loss[k] - last <= 0.25 * (first - last)) return t.t[k];
   return null;
-}
-
-function allFinite(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
 }

@@ -4,15 +4,16 @@ import { ExactFlow, FlowPoint } from './exact';
 import { Experiment, inputDimension } from './experiment';
 import { effectiveSample, EffectiveSample, initialLayers, planeInvariants } from './reduce';
 import { timeGrid } from './timeGrid';
+import { decayHorizon, decaySeries } from './weightDecay';
 import { Limit, Summary, Trajectory } from './trajectory';
 
-import { simulate as simulateSteps } from './simulate';
+import { simulate as simulateSteps, SimulateOptions } from './simulate';
 import { classify, DEFAULT_THRESHOLDS, exactScores, seriesScores, ClassifyThresholds } from './classify';
 import { PlaneInvariants } from './reduce';
 
 /** Plain gradient descent (src/core/simulate.ts) with the mechanism label of its reported steps. */
-export function simulate(e: Experiment): Trajectory {
-  const out = simulateSteps(e);
+export function simulate(e: Experiment, options?: SimulateOptions): Trajectory {
+  const out = simulateSteps(e, options);
   const scores = out.summary.diverged ? null : seriesScores(out);
   out.summary.scores = scores;
   out.summary.label = scores ? classify(scores, thresholdsOf(e)) : null;
@@ -53,6 +54,8 @@ export function exactFlowOf(e: Experiment): { flow: ExactFlow; sample: Effective
 export function solve(e: Experiment): Trajectory {
   const { flow, sample, theta0, plane } = exactFlowOf(e);
   const limit = flow.limit();
+  const rho = e.weightDecay ?? 0;
+  if (rho > 0) return solveWithWeightDecay(e, flow, sample, limit, rho, theta0);
   const times = timeGrid(e.time, () => defaultHorizon(flow, limit));
   const n = times.length;
   const out: Trajectory = {
@@ -140,4 +143,43 @@ function timeWhenGapIs(flow: ExactFlow, limit: FlowPoint, target: number): numbe
 
 function toLimit(p: FlowPoint): Limit {
   return { output: p.output, loss: p.loss, zeta: p.zeta, normU: p.normU, normW: p.normW, ntk: p.ntk };
+}
+
+/**
+ * Gradient flow with weight decay ρ > 0: the reduced system of docs/finite-rates.md integrated
+ * adaptively (src/core/weightDecay.ts), O(1) per step at any width. `loss` is the data loss; the
+ * `objective` column adds ½ρ(|u|² + ‖W‖_F²). No closed-form rate, plateau or limit: those are null.
+ */
+function solveWithWeightDecay(e: Experiment, flow: ExactFlow, sample: EffectiveSample, limit: FlowPoint, rho: number, theta0: number): Trajectory {
+  const times = timeGrid(e.time, () => decayHorizon(flow.input, rho, defaultHorizon(flow, limit)));
+  const series = decaySeries(flow.input, rho, times, theta0);
+  const n = times.length;
+  const out: Trajectory = {
+    ...series,
+    summary: {
+      solver: 'exact',
+      width: e.model.width,
+      inputDimension: inputDimension(e),
+      lambda: flow.lambda,
+      effectiveInput: sample.abar,
+      effectiveTarget: sample.y,
+      irreducibleLoss: sample.irreducibleLoss,
+      omega: null,
+      plateauTime: null,
+      horizon: times[n - 1],
+      zetaInitial: series.zeta[0],
+      zetaFinal: series.zeta[n - 1],
+      lossInitial: series.loss[0],
+      lossFinal: series.loss[n - 1],
+      ntkInitial: series.ntk![0],
+      ntkFinal: series.ntk![n - 1],
+      limit: null,
+      diverged: null,
+      weightDecay: rho,
+    },
+  };
+  const scores = seriesScores(out);
+  out.summary.scores = scores;
+  out.summary.label = scores ? classify(scores, thresholdsOf(e)) : null;
+  return out;
 }

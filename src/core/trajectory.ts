@@ -21,6 +21,8 @@ export interface Series {
   ntk?: number[];
   /** ‖θ(t) − θ₀‖ / ‖θ₀‖ over θ = (u, W); the absolute distance when θ₀ = 0. */
   distance: number[];
+  /** With weight decay ρ > 0 only: the objective ½E[(f − y)²] + ½ρ(|u|² + ‖W‖_F²) (docs/finite-rates.md). */
+  objective?: number[];
 }
 
 /** The long-time limit of the gradient flow (t → ∞). */
@@ -59,6 +61,22 @@ export interface Summary {
   limit: Limit | null;
   /** Gradient descent only: the step at which the run blew up, else null. */
   diverged: { step: number } | null;
+  /**
+   * Gradient descent only: the first window in which the loss rose above its starting value
+   * (`fromStep`, by more than 1e-9 relative) and later fell below it again (`toStep`), with the largest
+   * loss in between; null when there is none or the run diverged.
+   */
+  catapult?: { fromStep: number; toStep: number; peakLoss: number } | null;
+  /**
+   * Gradient descent of the linear network without weight decay: the largest factor by which both
+   * learning rates can be multiplied and the run still converges — the output comes within 1e-3 of
+   * its initial distance from the gradient-flow limit with the tangent kernel below 2, on two
+   * consecutive steps, within 20 flow horizons (1e3 … 2e5 steps) — found by bisection on the O(1)
+   * recursion to a relative tolerance of 1e-3 (docs/finite-rates.md). Null otherwise.
+   */
+  maxStableRateScale?: number | null;
+  /** The weight decay ρ of the run (0 when none). */
+  weightDecay?: number;
   /** Mechanism label (docs/mechanisms.md): `kernel`, `alignment`, `disalignment`, `rescaling` or `mixed: a+b`; null for a diverged run. */
   label?: string | null;
   /** The classifier's scores (docs/mechanisms.md): exact runs over t ∈ [0, ∞), gradient descent over its steps. */
@@ -70,4 +88,4 @@ export interface Trajectory extends Series {
 }
 
 /** The column names of a trajectory, in the order `--csv` prints them. */
-export const SERIES_COLUMNS = ['t', 'output', 'loss', 'zeta', 'normU', 'normW', 'ntk', 'distance'] as const;
+export const SERIES_COLUMNS = ['t', 'output', 'loss', 'zeta', 'normU', 'normW', 'ntk', 'distance', 'objective'] as const;

@@ -16,8 +16,8 @@ import { Experiment } from '../../src/core/experiment';
 
 const TOLERANCE = 1e-8;
 
-// Dormand–Prince 5(4): nodes, stages, 5th-order weights (= last stage row) and error weights b − b̂.
-const C = [0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1, 1];
+// Dormand–Prince 5(4) for an autonomous system (nodes 0, 1/5, 3/10, 4/5, 8/9, 1, 1 are not needed):
+// stages, 5th-order weights (= last stage row) and error weights b − b̂.
 const A = [
   [],
   [1 / 5],
