@@ -31,6 +31,7 @@ export const CATEGORIES = [
   'u = 0, v ≠ 0',
   'zero initialisation',
   'data set with a zero first input and negative inputs',
+  'one layer 1e6–1e12 times smaller than the other',
 ] as const;
 
 /** Draws from a log-uniform distribution on [lo, hi]. */
@@ -190,6 +191,11 @@ export function randomConfigs(count: number, seed: number, options: ConfigOption
       case 'u = 0, v ≠ 0':
         init = { scaleU: 0, scaleW: sigmaW, seed: s };
         break;
+      case 'one layer 1e6–1e12 times smaller than the other': {
+        const ratio = logUniform(rng, 1e-12, 1e-6);
+        init = rng.uniform() < 0.5 ? { scaleU: sigmaW * ratio, scaleW: sigmaW, seed: s } : { scaleU: sigmaU, scaleW: sigmaU * ratio, seed: s };
+        break;
+      }
       case 'zero initialisation':
         init = { scaleU: 0, scaleW: 0, seed: s };
         break;
