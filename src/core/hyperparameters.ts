@@ -5,7 +5,7 @@
  */
 import schemaJson from '../../media/flab.schema.json';
 import { parsePathSegments } from './paths';
-import { SchemaNode } from './schemaCheck';
+import { didYouMean, SchemaNode } from './schemaCheck';
 
 const SCHEMA = schemaJson as unknown as SchemaNode;
 
@@ -105,8 +105,12 @@ export function resolveKey(key: string): NumericKey | { error: string } {
 }
 
 function suggest(key: string, names: string[]): string {
-  const lower = key.toLowerCase();
-  const hit = names.find((n) => n.toLowerCase().includes(lower) || lower.includes(n.split('.').pop()!.toLowerCase()));
+  // The nearest full path, or the path whose last segment is nearest.
+  const byPath = didYouMean(key, names);
+  if (byPath) return byPath;
+  const last = names.map((n) => n.split('.').pop()!);
+  const m = /`([^`]+)`/.exec(didYouMean(key, last));
+  const hit = m ? names[last.indexOf(m[1])] : undefined;
   return hit ? ` — did you mean \`${hit}\`?` : '';
 }
 
