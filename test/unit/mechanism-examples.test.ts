@@ -18,6 +18,7 @@ function flab(...args: string[]): { code: number | null; stdout: string; stderr:
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed CLI output, checked field by field below
 function json(...args: string[]): any {
   const r = flab(...args);
   assert.equal(r.code, 0, `flab ${args.join(' ')}: ${r.stderr}`);
