@@ -78,11 +78,12 @@ export async function openPanel(wb: Workbench, file: string, timeout = 60_000): 
 }
 
 /**
- * Pastes `text` as the whole document and measures, in the page, the time until summary `key`
- * shows a new value: the end-to-end round trip (edit → host → solve → webview → DOM).
+ * Pastes `text` as the whole document and measures, in the page, the time until one of the
+ * summaries `keys` shows a new value: the end-to-end round trip (edit → host → solve → webview →
+ * DOM). `before`/`after` are the watched summaries joined by " | ".
  */
-export async function pasteAndMeasure(wb: Workbench, file: string, text: string, key = 'zeta-final', timeout = 30_000): Promise<{ ms: number; before: string; after: string }> {
-  const watch = await wb.watchSummary(key);
+export async function pasteAndMeasure(wb: Workbench, file: string, text: string, keys: string | string[] = ['zeta-final', 'loss-final'], timeout = 30_000): Promise<{ ms: number; before: string; after: string }> {
+  const watch = await wb.watchSummary(keys);
   const t0 = await wb.pasteText(file, text);
   const got = await watch.collect(timeout);
   return { ms: got.at - t0, before: watch.before, after: got.text };

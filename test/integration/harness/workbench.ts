@@ -185,27 +185,30 @@ export class Workbench {
   }
 
   /**
-   * Arms a MutationObserver inside the webview that records Date.now() when summary `key` first
-   * reads something other than its current text; `collect()` waits for it. The time is taken in
-   * the page, so polling from here adds no latency to the measurement.
+   * Arms a MutationObserver inside the webview that records Date.now() when any of the summaries
+   * `keys` first reads something other than its current text; `collect()` waits for it. The time
+   * is taken in the page, so polling from here adds no latency to the measurement.
    */
-  async watchSummary(key: string): Promise<{ before: string; collect: (timeout?: number) => Promise<{ at: number; text: string }> }> {
-    const loc = this.summary(key);
-    await loc.waitFor();
-    const before = await loc.evaluate((el) => {
-      const w = window as unknown as { __flabWatch?: { at: number; text: string } | null };
-      w.__flabWatch = null;
-      const start = (el.textContent ?? '').trim();
-      const obs = new MutationObserver(() => {
-        const text = (document.querySelector(`[data-summary="${el.getAttribute('data-summary')}"]`)?.textContent ?? '').trim();
-        if (text !== start && !w.__flabWatch) {
-          w.__flabWatch = { at: Date.now(), text };
-          obs.disconnect();
-        }
-      });
-      obs.observe(document.body, { subtree: true, childList: true, characterData: true });
-      return start;
-    });
+  async watchSummary(keys: string | string[]): Promise<{ before: string; collect: (timeout?: number) => Promise<{ at: number; text: string }> }> {
+    const list = Array.isArray(keys) ? keys : [keys];
+    await this.summary(list[0]).waitFor();
+    const before = await this.panel()
+      .locator('body')
+      .evaluate((body, ks) => {
+        const w = window as unknown as { __flabWatch?: { at: number; text: string } | null };
+        w.__flabWatch = null;
+        const read = () => ks.map((k) => (document.querySelector(`[data-summary="${k}"]`)?.textContent ?? '').trim()).join(' | ');
+        const start = read();
+        const obs = new MutationObserver(() => {
+          const text = read();
+          if (text !== start && !w.__flabWatch) {
+            w.__flabWatch = { at: Date.now(), text };
+            obs.disconnect();
+          }
+        });
+        obs.observe(body, { subtree: true, childList: true, characterData: true });
+        return start;
+      }, list);
     const collect = async (timeout = 30_000): Promise<{ at: number; text: string }> => {
       const deadline = Date.now() + timeout;
       for (;;) {
@@ -213,7 +216,7 @@ export class Workbench {
           .locator('body')
           .evaluate(() => (window as unknown as { __flabWatch?: { at: number; text: string } | null }).__flabWatch ?? null);
         if (got) return got;
-        if (Date.now() > deadline) throw new Error(`summary ${key} did not change from ${JSON.stringify(before)} within ${timeout} ms`);
+        if (Date.now() > deadline) throw new Error(`summaries ${list.join(', ')} did not change from ${JSON.stringify(before)} within ${timeout} ms`);
         await this.page.waitForTimeout(20);
       }
     };
