@@ -5,6 +5,7 @@
  * p = ũ + ṽ, q = ũ − ṽ, and all hand it to `planePoint`, so the stable formulas live in one place.
  */
 import type { FlowInput, FlowPoint } from './exact';
+import type { PlaneInvariants } from './reduce';
 
 /** Gram data of a pair (p, q): |p|², |q|², p·q and the wedge |p∧q|² = |p|²|q|² − (p·q)² ≥ 0. */
 export interface PairGram {
@@ -40,25 +41,62 @@ export interface PlaneState {
 
 /** Every drawn quantity from the plane's state; O(1). `distance` is absolute (‖θ − θ₀‖). */
 export function planePoint(input: FlowInput, s: PlaneState): FlowPoint {
-  const { lambda, etaU, etaW, irreducibleLoss, normWPerp2, plane } = input;
+  const { lambda, plane } = input;
   const { now, moved } = s;
-  const sum = now.pp + now.qq;
   const m = lambda > 0 ? s.output / lambda : plane.uv; // ũ·ṽ
-  const { xx: uu, yy: vv } = splitPair(sum, now.pq, m, now.wedge);
-  const cross = Math.sqrt(m * m + now.wedge / 4); // |ũ||ṽ|
+  const { xx: uu, yy: vv } = splitPair(now.pp + now.qq, now.pq, m, now.wedge);
   const d = splitPair(moved.pp + moved.qq, moved.pq, (moved.pp - moved.qq) / 4, moved.wedge);
+  return layerPoint(input, { uu, vv, uv: m, cross: Math.sqrt(m * m + now.wedge / 4), n2: (now.pp + now.qq) / 2, du2: d.xx, dv2: d.yy, output: s.output, residual: s.residual, perpScale: s.perpScale });
+}
+
+/** The rescaled layers themselves at one time: the form in which gradient descent keeps them. */
+export interface LayerState {
+  /** |ũ|², |ṽ|², ũ·ṽ and |ũ||ṽ|. */
+  uu: number;
+  vv: number;
+  uv: number;
+  cross: number;
+  /** |ũ|² + |ṽ|² in the caller's most accurate form. */
+  n2: number;
+  /** |ũ − ũ₀|², |ṽ − ṽ₀|². */
+  du2: number;
+  dv2: number;
+  output: number;
+  residual: number;
+  /** W_⊥(t) = s·W_⊥(0). */
+  perpScale: number;
+}
+
+/** Every drawn quantity from the rescaled layers; O(1). `distance` is absolute (‖θ − θ₀‖). */
+export function layerPoint(input: FlowInput, s: LayerState): FlowPoint {
+  const { lambda, etaU, etaW, irreducibleLoss, normWPerp2 } = input;
   const perp2 = s.perpScale === 1 ? normWPerp2 : normWPerp2 * s.perpScale * s.perpScale;
   const perpMoved2 = s.perpScale === 1 ? 0 : normWPerp2 * (1 - s.perpScale) ** 2;
   return {
     output: s.output,
     residual: s.residual,
     loss: 0.5 * s.residual * s.residual + irreducibleLoss,
-    zeta: cross > 0 ? m / cross : null,
-    normU: Math.sqrt(etaU * uu),
-    normW: Math.sqrt(perp2 + etaW * vv),
-    ntk: (lambda * lambda * sum) / 2,
-    distance: Math.sqrt(etaU * d.xx + etaW * d.yy + perpMoved2),
+    zeta: s.cross > 0 ? s.uv / s.cross : null,
+    normU: Math.sqrt(etaU * s.uu),
+    normW: Math.sqrt(perp2 + etaW * s.vv),
+    ntk: lambda * lambda * s.n2,
+    distance: Math.sqrt(etaU * s.du2 + etaW * s.dv2 + perpMoved2),
   };
+}
+
+/**
+ * Coordinates of ũ₀ and ṽ₀ in an orthonormal frame of their plane, the first axis along the longer:
+ * [ũ₁, ũ₂, ṽ₁, ṽ₂]. Built from |ũ₀|², |ṽ₀|², ũ₀·ṽ₀ and G = 4|ũ₀∧ṽ₀|² (each accumulated directly), so
+ * the frame loses nothing to cancellation however unbalanced or (anti-)aligned the layers are.
+ */
+export function planeFrame(plane: PlaneInvariants): [number, number, number, number] {
+  const { uu, vv, uv, G } = plane;
+  if (uu >= vv) {
+    const n = Math.sqrt(uu);
+    return n > 0 ? [n, 0, uv / n, Math.sqrt(G) / (2 * n)] : [0, 0, 0, 0];
+  }
+  const n = Math.sqrt(vv);
+  return [uv / n, Math.sqrt(G) / (2 * n), n, 0];
 }
 
 /** The Gram data of (a₁p₀ + a₂q₀, b₁p₀ + b₂q₀) from the invariants P = |p₀|², Q = |q₀|², c = p₀·q₀, G = PQ − c². */

@@ -5,14 +5,15 @@
  *
  * - equal rates η: p = p₀e^{−a}, q = q₀e^{−b} with a' = λr + ηρ, b' = −λr + ηρ — the scalar ODE of
  *   S = (a − b)/2 written as an autonomous pair (log-scale coordinates: no overflow at any init);
- * - unequal rates: p = A₁p₀ + A₂q₀, q = B₁p₀ + B₂q₀ with
- *   p' = −(λr + H)p − E q, q' = −E p + (λr − H) q, H = ρ(η_u + η_W)/2, E = ρ(η_u − η_W)/2.
+ * - unequal rates: ũ and ṽ as 2-vectors in an orthonormal frame of the plane (`planeFrame`), a
+ *   4-dimensional system ũ' = −λr ṽ − η_uρ ũ, ṽ' = −λr ũ − η_Wρ ṽ (equivalently, in p = ũ + ṽ and
+ *   q = ũ − ṽ: p' = −(λr + H)p − E q, q' = −E p + (λr − H)q, H = ρ(η_u + η_W)/2, E = ρ(η_u − η_W)/2).
  *
- * r = (λ/4)(|p|² − |q|²) − y_eff closes both systems.
+ * r = λ ũ·ṽ − y_eff = (λ/4)(|p|² − |q|²) − y_eff closes both systems.
  */
 import type { FlowInput, FlowPoint } from './exact';
 import { logAbsExpm1 } from './logmath';
-import { gramOf, PairGram, planePoint } from './plane';
+import { layerPoint, PairGram, planeFrame, planePoint } from './plane';
 import { integrateAt, OdeStats, OdeSystem } from './stiffOde';
 import type { Series } from './trajectory';
 
@@ -106,65 +107,72 @@ function equalRates(input: FlowInput, rho: number): DecayFlow {
 
 function unequalRates(input: FlowInput, rho: number): DecayFlow {
   const { plane, lambda, y: target, etaU, etaW } = input;
-  const { P, Q, c, G } = plane;
-  const H = (rho * (etaU + etaW)) / 2;
-  const E = (rho * (etaU - etaW)) / 2;
-  const half = lambda / 2;
-  const rootP = Math.sqrt(P);
-  const rootQ = Math.sqrt(Q);
-  const residual = (s: Float64Array): number => {
-    const [a1, a2, b1, b2] = s;
-    const pp = a1 * a1 * P + 2 * a1 * a2 * c + a2 * a2 * Q;
-    const qq = b1 * b1 * P + 2 * b1 * b2 * c + b2 * b2 * Q;
-    return (lambda / 4) * (pp - qq) - target;
-  };
+  const du = etaU * rho;
+  const dw = etaW * rho;
+  const l2 = lambda * lambda;
+  const start = planeFrame(plane);
+  // The largest size each layer has had: errors of a layer that has shrunk far below it are measured
+  // against a thousandth of it (absolute), not against a vanishing size of its own.
+  let seenU = Math.hypot(start[0], start[1]);
+  let seenV = Math.hypot(start[2], start[3]);
   const system: OdeSystem = {
     dim: 4,
     rhs(s, out) {
-      const x = lambda * residual(s);
-      out[0] = -(x + H) * s[0] - E * s[2];
-      out[1] = -(x + H) * s[1] - E * s[3];
-      out[2] = -E * s[0] + (x - H) * s[2];
-      out[3] = -E * s[1] + (x - H) * s[3];
+      const x = lambda * (lambda * (s[0] * s[2] + s[1] * s[3]) - target);
+      out[0] = -x * s[2] - du * s[0];
+      out[1] = -x * s[3] - du * s[1];
+      out[2] = -x * s[0] - dw * s[2];
+      out[3] = -x * s[1] - dw * s[3];
     },
     jacobian(s, J) {
-      const x = lambda * residual(s);
-      // ∂(λr)/∂(A₁, A₂, B₁, B₂).
-      const g = [lambda * half * (s[0] * P + s[1] * c), lambda * half * (s[0] * c + s[1] * Q), -lambda * half * (s[2] * P + s[3] * c), -lambda * half * (s[2] * c + s[3] * Q)];
-      for (let j = 0; j < 4; j++) {
-        J[0 * 4 + j] = -s[0] * g[j];
-        J[1 * 4 + j] = -s[1] * g[j];
-        J[2 * 4 + j] = s[2] * g[j];
-        J[3 * 4 + j] = s[3] * g[j];
-      }
-      J[0 * 4 + 0] += -(x + H);
-      J[0 * 4 + 2] += -E;
-      J[1 * 4 + 1] += -(x + H);
-      J[1 * 4 + 3] += -E;
-      J[2 * 4 + 0] += -E;
-      J[2 * 4 + 2] += x - H;
-      J[3 * 4 + 1] += -E;
-      J[3 * 4 + 3] += x - H;
+      const x = lambda * (lambda * (s[0] * s[2] + s[1] * s[3]) - target);
+      // ∂x/∂(ũ₁, ũ₂, ṽ₁, ṽ₂) = λ²(ṽ₁, ṽ₂, ũ₁, ũ₂).
+      const g = [l2 * s[2], l2 * s[3], l2 * s[0], l2 * s[1]];
+      const owner = [2, 3, 0, 1]; // row i's equation multiplies x by component owner[i]
+      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) J[i * 4 + j] = -s[owner[i]] * g[j];
+      J[0 * 4 + 0] -= du;
+      J[0 * 4 + 2] -= x;
+      J[1 * 4 + 1] -= du;
+      J[1 * 4 + 3] -= x;
+      J[2 * 4 + 0] -= x;
+      J[2 * 4 + 2] -= dw;
+      J[3 * 4 + 1] -= x;
+      J[3 * 4 + 3] -= dw;
     },
-    // Errors of p and of q, each relative to its own size: |δp| ≤ |δA₁|√P + |δA₂|√Q.
+    // Errors of ũ and of ṽ, each relative to its own size (floored, see above) and to a 1e-10 part of the pair's.
     errorNorm(err, s) {
-      const sizeP = Math.abs(s[0]) * rootP + Math.abs(s[1]) * rootQ;
-      const sizeQ = Math.abs(s[2]) * rootP + Math.abs(s[3]) * rootQ;
-      const ep = Math.abs(err[0]) * rootP + Math.abs(err[1]) * rootQ;
-      const eq = Math.abs(err[2]) * rootP + Math.abs(err[3]) * rootQ;
-      const rp = ep === 0 ? 0 : ep / sizeP;
-      const rq = eq === 0 ? 0 : eq / sizeQ;
-      return Math.max(rp, rq) / WEIGHT_DECAY_STEP_TOLERANCE;
+      const nu = Math.hypot(s[0], s[1]);
+      const nv = Math.hypot(s[2], s[3]);
+      seenU = Math.max(seenU, nu);
+      seenV = Math.max(seenV, nv);
+      const pair = 1e-10 * (nu + nv);
+      const eu = Math.hypot(err[0], err[1]);
+      const ev = Math.hypot(err[2], err[3]);
+      const ru = eu === 0 ? 0 : eu / Math.max(nu, 1e-3 * seenU, pair);
+      const rv = ev === 0 ? 0 : ev / Math.max(nv, 1e-3 * seenV, pair);
+      return Math.max(ru, rv) / WEIGHT_DECAY_STEP_TOLERANCE;
     },
   };
   const point = (s: Float64Array, t: number): FlowPoint => {
-    const [a1, a2, b1, b2] = s;
-    const now = gramOf(P, Q, c, G, a1, a2, b1, b2);
-    const moved = gramOf(P, Q, c, G, a1 - 1, a2, b1, b2 - 1);
-    const output = (lambda / 4) * (now.pp - now.qq);
-    return planePoint(input, { now, moved, output, residual: output - target, perpScale: Math.exp(-etaW * rho * t) });
+    const [u1, u2, v1, v2] = s;
+    const uu = u1 * u1 + u2 * u2;
+    const vv = v1 * v1 + v2 * v2;
+    const uv = t === 0 ? plane.uv : u1 * v1 + u2 * v2;
+    const output = lambda * uv;
+    return layerPoint(input, {
+      uu,
+      vv,
+      uv,
+      cross: Math.sqrt(uu) * Math.sqrt(vv),
+      n2: uu + vv,
+      du2: (u1 - start[0]) ** 2 + (u2 - start[1]) ** 2,
+      dv2: (v1 - start[2]) ** 2 + (v2 - start[3]) ** 2,
+      output,
+      residual: output - target,
+      perpScale: Math.exp(-dw * t),
+    });
   };
-  return { system, initial: Float64Array.from([1, 0, 0, 1]), point, firstStep: firstStepOf(input, rho) };
+  return { system, initial: Float64Array.from(start), point, firstStep: firstStepOf(input, rho) };
 }
 
 /** The default horizon with weight decay: the flow's own, stretched to show the decay (ln 10³/(ρ·min η)), at most 100×. */
