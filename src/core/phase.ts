@@ -264,6 +264,9 @@ function planeOf(base: Base, a: number, b: number): PlaneInvariants {
 
 /** Draws (or reads) the initial weights once, in units of σ: O(d·D). */
 function baseOf(e: Experiment): Base {
+  if ((e.weightDecay ?? 0) > 0) {
+    throw new ExperimentError('the phase diagram uses the closed-form flow, which has no weight decay: set weightDecay to 0 (or leave it out) for a phase diagram', 'weightDecay');
+  }
   const sample = effectiveSample(e.data);
   const n = sample.direction;
   const D = n.length;

@@ -4,8 +4,12 @@
  */
 import { PhaseDiagram } from './phase';
 
-/** One colour per label code (classify.ts): kernel grey, alignment blue, disalignment red, rescaling green, mixtures in between. */
-export const LABEL_COLOURS = ['#8c8c8c', '#1f6fb4', '#d1352b', '#2e9e44', '#8e5bb8', '#1aa6b7', '#e8831e', '#7f5a3c'];
+/**
+ * One colour per label code (classify.ts; bit 0 alignment, bit 1 disalignment, bit 2 rescaling):
+ * kernel grey, alignment blue, disalignment red, rescaling green; mixtures purple (alignment +
+ * disalignment), teal (alignment + rescaling), orange (disalignment + rescaling), brown (all three).
+ */
+export const LABEL_COLOURS = ['#8c8c8c', '#1f6fb4', '#d1352b', '#8e5bb8', '#2e9e44', '#1aa6b7', '#e8831e', '#7f5a3c'];
 
 /** Shading: kernelChange from 10^SHADE_LOW (palest) to 10^SHADE_HIGH (full colour), on a log scale. */
 const SHADE_LOW = -4;
@@ -35,8 +39,13 @@ export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): str
   // Cells: runs of equal label and shade along a row become one rectangle.
   out.push('<g shape-rendering="crispEdges">');
   const present = new Set<number>();
+  // Cell edges on whole pixels, so that neighbouring rectangles leave no hairline seams.
+  const xEdge = (j: number): number => Math.round(LEFT + j * cw);
+  const yEdge = (i: number): number => Math.round(TOP + PLOT_H - i * ch);
   for (let i = 0; i < ny; i++) {
-    const y = TOP + PLOT_H - (i + 1) * ch;
+    const y = yEdge(i + 1);
+    const height = yEdge(i) - y;
+    if (height <= 0) continue;
     let j = 0;
     while (j < nx) {
       const k = i * nx + j;
@@ -45,7 +54,8 @@ export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): str
       let end = j + 1;
       while (end < nx && p.labels[i * nx + end] === code && shadeLevel(p.scores.kernelChange[i * nx + end]) === level) end++;
       present.add(code);
-      out.push(`<rect x="${fmt(LEFT + j * cw)}" y="${fmt(y)}" width="${fmt((end - j) * cw + 0.02)}" height="${fmt(ch + 0.02)}" fill="${LABEL_COLOURS[code]}" fill-opacity="${opacity(level)}"/>`);
+      const width = xEdge(end) - xEdge(j);
+      if (width > 0) out.push(`<rect x="${xEdge(j)}" y="${y}" width="${width}" height="${height}" fill="${LABEL_COLOURS[code]}" fill-opacity="${opacity(level)}"/>`);
       j = end;
     }
   }

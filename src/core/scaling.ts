@@ -55,6 +55,7 @@ export function parseWidths(spec: string): number[] | { error: string } {
 export function widthScaling(e: Experiment, widths: number[], seedCount = 5): ScalingResult {
   if (e.init.kind !== 'random') throw new ExperimentError('a width scan needs a random initialisation (init.scaleU, init.scaleW): an explicit one fixes the width', 'init');
   if (e.model.activation !== 'linear') throw new ExperimentError(`a width scan uses the exact solver, which needs model.activation "linear", got "${e.model.activation}"`, 'model.activation');
+  if ((e.weightDecay ?? 0) > 0) throw new ExperimentError('a width scan uses the closed-form flow, which has no weight decay: set weightDecay to 0 (or leave it out)', 'weightDecay');
   const seed0 = e.init.seed;
   const seeds = Array.from({ length: seedCount }, (_, k) => seed0 + k);
   const scores = {} as Record<ScalingScore, (number | null)[]>;

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classify, DEFAULT_THRESHOLDS, MechanismScores, SCORE_NAMES, seriesScores } from '../../src/core/classify';
+import { classify, DEFAULT_THRESHOLDS, LABEL_NAMES, MechanismScores, SCORE_NAMES, seriesScores } from '../../src/core/classify';
+import { LABEL_COLOURS } from '../../src/core/phaseSvg';
 import { parseExperiment } from '../../src/core/config';
 import { Experiment } from '../../src/core/experiment';
 import { phaseDiagram, phaseDiagramSync } from '../../src/core/phase';
@@ -136,6 +137,10 @@ test('phase diagram over a key that needs new draws (the width) matches single s
   }
   assert.throws(() => phaseDiagramSync(e, { key: 'nope', from: 1, to: 2 }, { key: 'outputScale', from: 1, to: 2 }, 4), /unknown hyperparameter/);
   assert.throws(() => phaseDiagramSync(e, { key: 'outputScale', from: -1, to: 2 }, { key: 'width', from: 1, to: 2 }, 4), /log axis needs both ends > 0/);
+  // The closed form has no weight decay: refused rather than silently wrong.
+  const decayed = withValue(e, 'weightDecay', 0.01);
+  assert.throws(() => phaseDiagramSync(decayed, { key: 'outputScale', from: 1, to: 2 }, { key: 'scaleU', from: 1, to: 2 }, 4), /no weight decay/);
+  assert.throws(() => widthScaling(decayed, [4, 8]), /no weight decay/);
 });
 
 test('width scans: fitted exponents agree with the analytic ones for NTK, mean-field and standard', () => {
@@ -150,4 +155,24 @@ test('width scans: fitted exponents agree with the analytic ones for NTK, mean-f
       assert.ok(a !== null && f !== null && Math.abs(a - f) <= 0.15, `${preset} ${name}: fitted ${f}, analytic ${a}`);
     }
   }
+});
+
+test('width powers and parameterisations: values, errors, and the phase figure colours', () => {
+  const ntk = experiment({ parameterisation: 'ntk', model: { width: 400 }, data: { x: [1], y: 1 }, init: { scaleU: 2, scaleW: 1 }, learningRates: { u: 3, W: 1 } });
+  assert.equal(ntk.model.outputScale, 0.05); // 1 · 400^(−1/2), the default base 1
+  assert.equal(ntk.init.kind === 'random' && ntk.init.scaleU, 2);
+  assert.equal(ntk.learningRates.u, 3);
+  const mf = experiment({ parameterisation: 'meanField', model: { width: 100, outputScale: 2 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 0.5, W: { widthExponent: 0, base: 0.25 } } });
+  assert.equal(mf.model.outputScale, 0.02);
+  assert.equal(mf.learningRates.u, 50);
+  assert.equal(mf.learningRates.W, 0.25); // its own exponent wins over the preset
+  const sp = experiment({ parameterisation: 'standard', model: { width: 16 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } });
+  assert.equal(sp.init.kind === 'random' && sp.init.scaleU, 0.25);
+  const overflow = parseExperiment(JSON.stringify({ model: { width: 10_000_000, outputScale: { widthExponent: -4, base: 1e-300 } }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } }));
+  assert.equal(overflow.experiment, null);
+  assert.match(overflow.diagnostics[0].message, /model\.outputScale = 1e-300 · 10000000\^-4 = 0 is out of range/);
+  const unknown = parseExperiment(JSON.stringify({ model: { width: 4, outputScale: { widthExponnent: 1 } }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } }));
+  assert.match(unknown.diagnostics.map((d) => d.message).join('\n'), /unknown key `widthExponnent`.*did you mean `widthExponent`/);
+  assert.deepEqual(LABEL_NAMES, ['kernel', 'alignment', 'disalignment', 'mixed: alignment+disalignment', 'rescaling', 'mixed: alignment+rescaling', 'mixed: disalignment+rescaling', 'mixed: alignment+disalignment+rescaling']);
+  assert.equal(LABEL_COLOURS[4], '#2e9e44'); // rescaling is green
 });
