@@ -27,15 +27,35 @@ function json(...args: string[]): any {
 
 const example = (name: string): string => join(EXAMPLES, name);
 
-test('every example parses and runs through the CLI, and says what it shows', () => {
+/** The label of every example (its description says why). */
+const LABELS: Record<string, string> = {
+  'alignment.flab.json': 'alignment',
+  'disalignment.flab.json': 'disalignment',
+  'kernel.flab.json': 'kernel',
+  'rescaling.flab.json': 'rescaling',
+  'phase-output-scale-rate.flab.json': 'alignment',
+  'width-scaling-mean-field.flab.json': 'alignment',
+  'width-scaling-ntk.flab.json': 'kernel',
+  'width-scaling-standard.flab.json': 'kernel',
+  'zeta-disalignment-linear.flab.json': 'disalignment',
+  'zeta-disalignment-relu.flab.json': 'disalignment',
+  'zeta-leaky_relu.flab.json': 'alignment',
+  'zeta-linear.flab.json': 'alignment',
+  'zeta-relu.flab.json': 'alignment',
+  'zeta-sigmoid.flab.json': 'kernel',
+  'zeta-swish.flab.json': 'alignment',
+  'zeta-tanh.flab.json': 'alignment',
+};
+
+test('every example parses and runs through the CLI, lands on its label, and says what it shows', () => {
   const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.flab.json'));
-  assert.ok(files.length >= 14, `examples: ${files.join(', ')}`);
+  assert.deepEqual(files.sort(), Object.keys(LABELS).sort(), 'every example has its label pinned here');
   for (const f of files) {
     const raw = JSON.parse(readFileSync(example(f), 'utf8'));
     assert.ok(typeof raw.description === 'string' && raw.description.length > 80, `${f} has a description`);
     const command = (raw.model.activation ?? 'linear') === 'linear' ? 'solve' : 'simulate';
     const s = json(command, example(f), '--summary');
-    assert.ok(typeof s.label === 'string', `${f}: label ${s.label}`);
+    assert.equal(s.label, LABELS[f], f);
     if (raw.compare?.simulate) json('simulate', example(f), '--summary');
     if (raw.sweep) assert.equal(json('sweep', example(f), '--summary').summaries.length, raw.sweep.outputScale.count);
   }
