@@ -113,7 +113,9 @@ export function analyticExponents(x: WidthExponents, e?: Experiment): { exponent
     out.tangentChange = s;
     const zeta = Math.min(0, Math.max(0, phi) - phi - 0.5);
     out.zetaChange = zeta;
-    out.alignment = zeta;
+    // With f₀ ≫ y (φ > 0) the seeds whose f₀ has the wrong sign cross ζ = 0 and the others do not:
+    // the median mixes two power laws.
+    out.alignment = phi > 0 ? null : zeta;
     out.normChangeU = Math.min(0, kernel + n - nu);
     out.normChangeW = Math.min(0, kernel + n - nv);
     out.balanceChange = Math.max(out.normChangeU, out.normChangeW);
@@ -128,7 +130,7 @@ export function analyticExponents(x: WidthExponents, e?: Experiment): { exponent
     out.normChangeW = 0;
     out.balanceChange = 0;
     out.distance = Math.max(0, 0.5 * (Math.max(cu, cw) - l - theta));
-    out.horizon = -(2 * l + n) + s; // = −ℓ: the final rate ω ≈ 2λ|y|
+    out.horizon = -l; // the final rate ω ≈ 2λ|y| (the plateau adds a logarithm)
   }
   out.disalignment = null; // not a power law: at about half of the seeds the layers never turn apart
   // Equal scales of |ũ₀| and |ṽ₀| and no inert part of W (D = 1): the two layers' log changes agree

@@ -176,3 +176,27 @@ test('width powers and parameterisations: values, errors, and the phase figure c
   assert.deepEqual(LABEL_NAMES, ['kernel', 'alignment', 'disalignment', 'mixed: alignment+disalignment', 'rescaling', 'mixed: alignment+rescaling', 'mixed: disalignment+rescaling', 'mixed: alignment+disalignment+rescaling']);
   assert.equal(LABEL_COLOURS[4], '#2e9e44'); // rescaling is green
 });
+
+test('width scans: the analytic exponents hold beyond the presets (both phases, unequal exponents)', () => {
+  // [γ, σ_u, σ_W, η_u, η_W] exponents; bases deliberately unequal.
+  const combos: [number, number, number, number, number][] = [
+    [-0.75, 0, 0, 0.5, 0.5],
+    [-0.5, -0.25, 0, 0, 0],
+    [-1, 0, 0, 1, 0],
+    [0, -0.5, -0.5, 0, 0],
+    [-0.5, 0, -0.5, 0, 1],
+    [-0.25, 0, 0, 0, 0],
+    [-1.25, 0, 0, 1, 1],
+  ];
+  for (const [g, su, sw, eu, ew] of combos) {
+    const p = (widthExponent: number, base: number) => ({ widthExponent, base });
+    const e = experiment({ model: { width: 64, outputScale: p(g, 1) }, data: { x: [1], y: 1 }, init: { scaleU: p(su, 1), scaleW: p(sw, 0.7), seed: 1 }, learningRates: { u: p(eu, 1), W: p(ew, 1.3) } });
+    const r = widthScaling(e, [256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536], 15);
+    for (const name of Object.keys(r.analytic) as (keyof typeof r.analytic)[]) {
+      const a = r.analytic[name];
+      if (a === null) continue;
+      const f = r.fitted[name];
+      assert.ok(f !== null && Math.abs(a - f) <= 0.15, `exponents ${[g, su, sw, eu, ew]} (${r.phase}) ${name}: fitted ${f}, analytic ${a}`);
+    }
+  }
+});
