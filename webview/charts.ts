@@ -6,22 +6,58 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Trajectory } from '../src/core/trajectory';
+import type { SweepView } from '../src/protocol';
 import type { ViewPrefs } from './vscodeApi';
-import type { Palette } from './theme';
+import { rampColours, type Palette } from './theme';
 
 export const CHART_KEYS = ['zeta', 'loss', 'norms', 'ntk'] as const;
 export type ChartKey = (typeof CHART_KEYS)[number];
 
+/** What the charts draw: the flow, gradient descent at the experiment's rates, or both together. */
+export type DynamicsMode = 'flow' | 'descent' | 'both';
+
 export interface ChartInput {
   trajectory: Trajectory;
-  /** Gradient-descent points drawn over the exact curves, when compared. */
+  /** Gradient descent at the experiment's rates, when the host computed it. */
   simulation: Trajectory | null;
+  /** What to draw (the panel has already settled what is available). */
+  mode: DynamicsMode;
+  /** A declared sweep: one curve per value instead of the single run. */
+  sweep: SweepView | null;
   prefs: ViewPrefs;
   palette: Palette;
 }
 
+/** A descent is drawn up to the first step whose loss passes this multiple of its initial loss. */
+export const BLOW_UP_FACTOR = 1e3;
+
+/**
+ * A diverged run cut where its loss first passes BLOW_UP_FACTOR × the initial loss (the arrays of a
+ * diverged run end at its last finite step, which may be astronomically large); other runs as they are.
+ */
+export function untilBlowUp(tr: Trajectory): Trajectory {
+  if (!tr.summary.diverged || tr.loss.length === 0) return tr;
+  const limit = BLOW_UP_FACTOR * Math.max(tr.loss[0], Number.MIN_VALUE);
+  let end = tr.loss.findIndex((l) => !(l <= limit));
+  if (end < 0) return tr;
+  end = Math.max(1, end);
+  const n = tr.t.length;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(tr)) out[k] = Array.isArray(v) && v.length === n ? v.slice(0, end) : v;
+  return out as unknown as Trajectory;
+}
+
+/** The catapult window to shade: the shown descent's, when there is one and a single run is drawn. */
+export function catapultOf(input: Pick<ChartInput, 'trajectory' | 'simulation' | 'mode' | 'sweep'>): { fromStep: number; toStep: number; peakLoss: number } | null {
+  if (input.sweep) return null;
+  const descent = input.trajectory.summary.solver === 'simulate' ? input.trajectory : input.mode !== 'flow' ? input.simulation : null;
+  return descent?.summary.catapult ?? null;
+}
+
 interface SeriesSpec {
   label: string;
+  /** Width of the line (sweeps draw thinner lines). */
+  width?: number;
   colour: string;
   /** Dashed, so that curves which coincide stay distinguishable. */
   dashed: boolean;
@@ -43,6 +79,9 @@ interface ChartModel {
   scales: ScaleSpec[];
   series: SeriesSpec[];
   data: uPlot.AlignedData;
+  /** uPlot's own legend (off for sweeps: the panel shows one shared legend of the values). */
+  legend: boolean;
+  catapult: { fromStep: number; toStep: number } | null;
 }
 
 /** At most this many simulation markers per series, so dense step grids stay readable. */
@@ -146,13 +185,33 @@ function buildModel(key: ChartKey, input: ChartInput): ChartModel {
       }
       break;
   }
-  const series: SeriesSpec[] = lines.map((l, i) => ({ label: l.label, colour: l.colour, dashed: i > 0, points: false, scale: l.scale }));
-  const exactTable = table(exact.t, lines.map((l) => l.column(exact)), keptRows(exact.t, prefs.logTime, false));
-  if (!sim) return { title, scales, series, data: exactTable };
-  for (const l of lines) series.push({ label: `${l.label} (GD)`, colour: l.colour, dashed: false, points: true, scale: l.scale });
-  const simTable = table(sim.t, lines.map((l) => l.column(sim)), keptRows(sim.t, prefs.logTime, true));
+  const series: SeriesSpec[] = [];
+  const tables: uPlot.AlignedData[] = [];
+  /** One run drawn as lines (each line its colour, or all in `colour`) or as hollow markers. */
+  const add = (tr: Trajectory, as: 'line' | 'points', suffix: string, colour?: string, width?: number): void => {
+    lines.forEach((l, i) => series.push({ label: `${l.label}${suffix}`, colour: colour ?? l.colour, dashed: as === 'line' && i > 0, points: as === 'points', scale: l.scale, width }));
+    tables.push(table(tr.t, lines.map((l) => l.column(tr)), keptRows(tr.t, prefs.logTime, as === 'points')));
+  };
+  const sweep = input.sweep;
+  const showFlow = input.mode !== 'descent' || !sim;
+  const showDescent = input.mode !== 'flow' && !!sim;
+  if (sweep) {
+    const colours = rampColours(palette, sweep.runs.length);
+    sweep.runs.forEach((run, i) => {
+      const suffix = ` (${sweep.key} = ${formatValue(run.value)})`;
+      const flow = input.mode !== 'descent' || !run.simulation ? run.trajectory : null;
+      const descent = input.mode !== 'flow' ? run.simulation : null;
+      if (flow) add(flow, 'line', suffix, colours[i], 1.5);
+      if (descent) add(untilBlowUp(descent), flow ? 'points' : 'line', `${suffix} (GD)`, colours[i], 1.5);
+    });
+  } else {
+    if (showFlow) add(exact.summary.solver === 'simulate' ? untilBlowUp(exact) : exact, 'line', '');
+    if (showDescent && sim) add(untilBlowUp(sim), showFlow ? 'points' : 'line', ' (GD)');
+  }
   // Different time grids: join them; alignment gaps are `undefined`, which lines span.
-  return { title, scales, series, data: uPlot.join([exactTable, simTable]) };
+  const data = tables.length === 1 ? tables[0] : uPlot.join(tables);
+  const catapult = catapultOf(input);
+  return { title, scales, series, data, legend: !sweep, catapult: catapult && { fromStep: catapult.fromStep, toStep: catapult.toStep } };
 }
 
 const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
@@ -195,7 +254,24 @@ function showLastValues(u: uPlot): void {
 const LOG_AXIS = { splits: logSplits, values: logValues, filter: (_u: uPlot, splits: number[]) => splits };
 
 function signature(model: ChartModel, prefs: ViewPrefs, palette: Palette): string {
-  return JSON.stringify([model.title, model.scales, model.series, prefs.logTime, palette]);
+  return JSON.stringify([model.title, model.scales, model.series, model.legend, model.catapult, prefs.logTime, palette]);
+}
+
+/** Shades the catapult window [fromStep, toStep] under the curves (drawn right after the canvas is cleared). */
+function shadeCatapult(window: { fromStep: number; toStep: number } | null, colour: string): (u: uPlot) => void {
+  return (u) => {
+    if (!window) return;
+    const { left, top, width, height } = u.bbox;
+    const x0 = Math.max(left, u.valToPos(window.fromStep, 'x', true));
+    const x1 = Math.min(left + width, u.valToPos(window.toStep, 'x', true));
+    if (!(x1 > x0)) return;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.globalAlpha = 0.22;
+    ctx.fillStyle = colour;
+    ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
+    ctx.restore();
+  };
 }
 
 function formatValue(v: number | null | undefined): string {
@@ -232,9 +308,10 @@ function options(model: ChartModel, input: ChartInput, width: number): uPlot.Opt
       drag: { x: true, y: false, setScale: true },
       points: { size: 7 },
     },
-    legend: { show: true, live: true },
+    legend: { show: model.legend, live: true },
     scales,
     hooks: {
+      drawClear: [shadeCatapult(model.catapult, palette.yellow)],
       // Off the chart, the legend shows each series' last value instead of dashes.
       setCursor: [(u: uPlot) => (u.cursor.idx == null ? showLastValues(u) : undefined)],
       ready: [showLastValues],
@@ -282,7 +359,7 @@ function options(model: ChartModel, input: ChartInput, width: number): uPlot.Opt
               label: s.label,
               scale: s.scale,
               stroke: s.colour,
-              width: 2,
+              width: s.width ?? 2,
               dash: s.dashed ? [7, 4] : undefined,
               spanGaps: false,
               points: { show: false },
@@ -353,7 +430,12 @@ export class Charts {
         continue;
       }
       existing?.plot.destroy();
-      const plot = new uPlot(options(model, input, this.widthOf(key)), model.data, this.containers[key]);
+      const container = this.containers[key];
+      // What is drawn, readable from the DOM (tests, and anyone inspecting the panel).
+      container.dataset.series = String(model.series.length);
+      if (model.catapult) container.dataset.catapult = `${model.catapult.fromStep}:${model.catapult.toStep}`;
+      else delete container.dataset.catapult;
+      const plot = new uPlot(options(model, input, this.widthOf(key)), model.data, container);
       if (zoom) plot.setScale('x', zoom);
       this.mounted.set(key, { plot, signature: sig, model });
     }

@@ -3,12 +3,14 @@
  * only state of its own is the view preferences (time axis, ratio toggle), kept with setState.
  */
 import './main.css';
-import type { ErrorInfo, ToWebview } from '../src/protocol';
-import { CHART_KEYS, Charts, type ChartKey } from './charts';
+import type { ErrorInfo, SweepView, ToWebview } from '../src/protocol';
+import type { Trajectory } from '../src/core/trajectory';
+import { BLOW_UP_FACTOR, CHART_KEYS, Charts, type ChartKey, type DynamicsMode } from './charts';
+import { formatNumber } from './format';
 import { Controls } from './controls';
 import { SummaryView } from './summary';
-import { readPalette, watchTheme, type Palette } from './theme';
-import { createButton, createToggle } from './toolkit';
+import { rampColours, readPalette, watchTheme, type Palette } from './theme';
+import { createButton, createChoice, createToggle } from './toolkit';
 import { loadPrefs, post, saveDocument, savePrefs, type ViewPrefs } from './vscodeApi';
 
 type Update = Extract<ToWebview, { type: 'update' }>;
@@ -37,7 +39,20 @@ class Panel {
   private readonly controls = new Controls();
   private readonly summary = new SummaryView();
   private readonly charts: Charts;
-  private readonly compare = createToggle('Compare with gradient descent', 'compare', (on) => post({ type: 'setCompare', simulate: on }));
+  private readonly noticeSlot = el('div', 'notice-slot');
+  private readonly sweepLegend = el('div', 'sweep-legend');
+  /** Flow, descent or both: "both" is the file's `compare.simulate`; flow or descent alone is a view preference. */
+  private readonly dynamics = createChoice<DynamicsMode>(
+    'Dynamics',
+    'dynamics',
+    [
+      { value: 'flow', label: 'Flow', title: 'Gradient flow (exact for the linear network)' },
+      { value: 'descent', label: 'Descent', title: 'Gradient descent at the experiment\'s learning rates (exact O(1) recursion for the linear network)' },
+      { value: 'both', label: 'Both', title: 'Descent drawn over the flow (sets "compare": { "simulate": true } in the file)' },
+    ],
+    'flow',
+    (mode) => this.chooseDynamics(mode),
+  );
   private readonly logTime = createToggle('Log time axis', 'log-time', (on) => this.setPrefs({ logTime: on }));
   private readonly ratio = createToggle('Norms relative to initial', 'ratio', (on) => this.setPrefs({ ratioToInitial: on }));
   private prefs: ViewPrefs = loadPrefs();
@@ -58,10 +73,10 @@ class Panel {
     const toolbar = el('div', 'toolbar');
     toolbar.setAttribute('role', 'group');
     toolbar.setAttribute('aria-label', 'View');
-    this.compare.disabled = true;
+    this.dynamics.disabled = true;
     this.logTime.checked = this.prefs.logTime;
     this.ratio.checked = this.prefs.ratioToInitial;
-    toolbar.append(this.compare.element, this.logTime.element, this.ratio.element, createButton('Reset zoom', 'reset-zoom', () => this.charts.resetZoom()));
+    toolbar.append(this.dynamics.element, this.logTime.element, this.ratio.element, createButton('Reset zoom', 'reset-zoom', () => this.charts.resetZoom()));
 
     const containers = {} as Record<ChartKey, HTMLElement>;
     for (const key of CHART_KEYS) {
@@ -72,6 +87,10 @@ class Panel {
       containers[key] = c;
       this.chartsSection.append(c);
     }
+    this.sweepLegend.hidden = true;
+    this.sweepLegend.setAttribute('role', 'list');
+    this.sweepLegend.setAttribute('aria-label', 'Sweep values');
+    this.chartsSection.prepend(this.sweepLegend);
     this.chartsSection.setAttribute('aria-label', 'Charts (drag to zoom the time axis, double-click to reset)');
     this.charts = new Charts(containers);
 
@@ -79,7 +98,7 @@ class Panel {
     side.append(toolbar, this.controls.element, this.summary.element);
     const main = el('div', 'layout');
     main.append(side, this.chartsSection);
-    root.append(header, this.bannerSlot, this.waiting, main);
+    root.append(header, this.bannerSlot, this.noticeSlot, this.waiting, main);
 
     watchTheme(() => {
       this.palette = readPalette();
@@ -93,9 +112,96 @@ class Panel {
     if (this.last) this.draw(true);
   }
 
+  /** The user picked flow, descent or both. */
+  private chooseDynamics(mode: DynamicsMode): void {
+    if (mode === 'both') {
+      post({ type: 'setCompare', simulate: true });
+      return;
+    }
+    const descent = mode === 'descent';
+    if (descent !== this.prefs.descent) {
+      this.setPrefs({ descent });
+      post({ type: 'showDescent', descent });
+    }
+    // Leaving "both" clears the file's compare flag.
+    if (this.last?.compareSimulate) post({ type: 'setCompare', simulate: false });
+  }
+
+  /** What the charts draw now: the file's compare flag wins, then the view preference. */
+  private mode(): DynamicsMode {
+    if (!this.last) return this.prefs.descent ? 'descent' : 'flow';
+    if (this.last.compareSimulate) return 'both';
+    return this.prefs.descent ? 'descent' : 'flow';
+  }
+
   private draw(rebuild: boolean): void {
     if (!this.last) return;
-    this.charts.render({ trajectory: this.last.trajectory, simulation: this.last.simulation, prefs: this.prefs, palette: this.palette }, rebuild);
+    const sweep = this.last.sweep ?? null;
+    // Descent alone: the summary is the descent's (its label, its final values).
+    const { trajectory, simulation, deviation } = this.last;
+    if (this.mode() === 'descent' && simulation) this.summary.show(simulation, null, null);
+    else this.summary.show(trajectory, simulation, deviation);
+    this.charts.render({ trajectory: this.last.trajectory, simulation: this.last.simulation, mode: this.mode(), sweep, prefs: this.prefs, palette: this.palette }, rebuild);
+    this.showSweepLegend(sweep);
+    this.showDivergence();
+  }
+
+  /** One shared legend for a sweep: each value's colour (the charts' ramp), value and label. */
+  private showSweepLegend(sweep: SweepView | null): void {
+    this.sweepLegend.hidden = !sweep;
+    if (!sweep) {
+      this.sweepLegend.replaceChildren();
+      return;
+    }
+    const colours = rampColours(this.palette, sweep.runs.length);
+    const heading = el('span', 'sweep-heading', `Sweep over ${sweep.key}`);
+    heading.title = sweep.path;
+    const items = sweep.runs.map((run, i) => {
+      const item = el('span', 'sweep-item');
+      item.setAttribute('role', 'listitem');
+      item.dataset.sweepValue = String(run.value);
+      const swatch = el('span', 'sweep-swatch');
+      // CSSOM, not a style attribute: allowed under the CSP.
+      swatch.style.backgroundColor = colours[i];
+      const shown = run.trajectory ?? run.simulation;
+      const diverged = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary.diverged;
+      const label = shown?.summary.label;
+      const value = el('span', 'sweep-value', String(Number(run.value.toPrecision(4))));
+      value.title = formatNumber(run.value);
+      const what = el('span', 'sweep-label', diverged ? `diverged at step ${formatNumber(diverged.step)}` : typeof label === 'string' && label ? label : '—');
+      what.dataset.sweepLabel = '';
+      item.append(swatch, value, what);
+      return item;
+    });
+    this.sweepLegend.replaceChildren(heading, ...items);
+  }
+
+  /** A diverged descent is said in a notice; the charts draw it only up to where it blows up. */
+  private showDivergence(): void {
+    const last = this.last;
+    const mode = this.mode();
+    const shown: { who: string; tr: Trajectory }[] = [];
+    if (last && !last.sweep) {
+      if (last.trajectory.summary.solver === 'simulate') shown.push({ who: 'Gradient descent', tr: last.trajectory });
+      else if (mode !== 'flow' && last.simulation) shown.push({ who: 'Gradient descent at the experiment\'s rates', tr: last.simulation });
+    }
+    const diverged = shown.find((s) => s.tr.summary.diverged);
+    if (!diverged) {
+      this.noticeSlot.replaceChildren();
+      return;
+    }
+    const s = diverged.tr.summary;
+    const notice = el('div', 'notice');
+    notice.dataset.notice = 'diverged';
+    notice.setAttribute('role', 'status');
+    const scale = s.maxStableRateScale;
+    const parts = [
+      `${diverged.who} diverged at step ${formatNumber(s.diverged?.step)}.`,
+      `Its curves are drawn only until the loss passes ${formatNumber(BLOW_UP_FACTOR)}× its initial value.`,
+    ];
+    if (typeof scale === 'number' && Number.isFinite(scale)) parts.push(`It converges for learning rates up to ×${formatNumber(scale)} of these.`);
+    notice.textContent = parts.join(' ');
+    this.noticeSlot.replaceChildren(notice);
   }
 
   handle(message: ToWebview): void {
@@ -114,9 +220,7 @@ class Panel {
         this.setBanner(null);
         this.root.classList.remove('is-waiting', 'is-closed');
         this.controls.update(message.controls);
-        this.compare.disabled = false;
-        this.compare.checked = message.compareSimulate;
-        this.summary.show(message.trajectory, message.simulation, message.deviation);
+        this.showDynamicsChoice();
         this.draw(false);
         if (this.busyVersion !== null && message.version >= this.busyVersion) this.setStatus('');
         break;
@@ -133,12 +237,23 @@ class Panel {
         this.root.classList.add('is-closed');
         this.setStatus(message.reason);
         this.controls.disableAll();
-        this.compare.disabled = true;
+        this.dynamics.disabled = true;
         break;
       case 'exportChart':
         post({ type: 'chartImage', requestId: message.requestId, dataUrl: this.charts.toPng(this.palette) });
         break;
     }
+  }
+
+  /** The flow/descent/both control: a nonlinear network has only descent. */
+  private showDynamicsChoice(): void {
+    const last = this.last;
+    if (!last) return;
+    const nonlinear = last.trajectory.summary.solver === 'simulate';
+    this.dynamics.disabled = false;
+    this.dynamics.value = nonlinear ? 'descent' : this.mode();
+    this.dynamics.disabled = nonlinear;
+    this.dynamics.hint = nonlinear ? 'A nonlinear activation has no exact flow: the panel shows gradient descent.' : '';
   }
 
   private setStatus(text: string): void {
@@ -184,3 +299,5 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 // Only now is the panel listening: the host posts nothing before this.
 post({ type: 'ready' });
+// The host computes the descent only when shown: tell it this panel's preference.
+if (loadPrefs().descent) post({ type: 'showDescent', descent: true });

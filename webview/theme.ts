@@ -14,6 +14,8 @@ export interface Palette {
   background: string;
   /** Grid and tick lines: the foreground, faint. */
   grid: string;
+  /** The chart colours blue → purple → red → orange → yellow as RGB, the anchors of the sweep's ramp. */
+  ramp: [number, number, number][];
   fontFamily: string;
   fontSize: number;
 }
@@ -44,6 +46,8 @@ export function readPalette(): Palette {
   probe.hidden = true;
   document.body.appendChild(probe);
   const fg = resolveColour(probe, foreground) ?? [128, 128, 128];
+  const chart = (name: string, dflt: string): string => v(`--vscode-charts-${name}`, dflt);
+  const ramp = (['blue', 'purple', 'red', 'orange', 'yellow'] as const).map((n): [number, number, number] => resolveColour(probe, chart(n, fallback[n])) ?? [128, 128, 128]);
   probe.remove();
   const size = parseFloat(v('--vscode-font-size', '13'));
   return {
@@ -56,6 +60,7 @@ export function readPalette(): Palette {
     foreground,
     background: v('--vscode-editor-background', fallback.background),
     grid: `rgba(${fg[0]}, ${fg[1]}, ${fg[2]}, 0.14)`,
+    ramp,
     fontFamily: v('--vscode-font-family', 'system-ui, sans-serif'),
     fontSize: Number.isFinite(size) && size > 0 ? size : 13,
   };
@@ -76,4 +81,21 @@ export function watchTheme(onChange: () => void): void {
   observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'data-vscode-theme-id'] });
   // The variables themselves live in <html style="…">.
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+}
+
+/**
+ * `n` distinct colours for the values of a sweep, in order: evenly spaced along the theme's chart
+ * colours blue → purple → red → orange → yellow (interpolated in RGB), so that neighbouring values
+ * get neighbouring colours.
+ */
+export function rampColours(palette: Pick<Palette, 'ramp'>, n: number): string[] {
+  const anchors = palette.ramp;
+  if (n <= 0) return [];
+  return Array.from({ length: n }, (_, i) => {
+    const s = n === 1 ? 0 : (i / (n - 1)) * (anchors.length - 1);
+    const k = Math.min(anchors.length - 2, Math.floor(s));
+    const f = s - k;
+    const c = anchors[k].map((a, j) => Math.round(a + f * (anchors[k + 1][j] - a)));
+    return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+  });
 }

@@ -67,3 +67,91 @@ export function createButton(label: string, name: string, onClick: () => void): 
   el.addEventListener('click', onClick);
   return el;
 }
+
+export interface Choice<T extends string> {
+  readonly element: HTMLElement;
+  value: T;
+  disabled: boolean;
+  /** A hint on the whole control (why it is disabled, say). */
+  hint: string;
+}
+
+/**
+ * A small segmented control of mutually exclusive options (a radio group of buttons: Tab reaches
+ * it, arrows move between options). `onChange` is called on user choices only, not when set from
+ * code. Plain buttons: the toolkit's radio group does not fit a compact toolbar.
+ */
+export function createChoice<T extends string>(label: string, name: string, options: readonly { value: T; label: string; title?: string }[], initial: T, onChange: (value: T) => void): Choice<T> {
+  const group = document.createElement('div');
+  group.className = 'choice';
+  group.setAttribute('role', 'radiogroup');
+  group.setAttribute('aria-label', label);
+  group.dataset.choice = name;
+  const caption = document.createElement('span');
+  caption.className = 'choice-label';
+  caption.textContent = label;
+  group.append(caption);
+  let value = initial;
+  let disabled = false;
+  const buttons = options.map((o) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'choice-option';
+    b.textContent = o.label;
+    b.dataset.value = o.value;
+    b.setAttribute('role', 'radio');
+    if (o.title) b.title = o.title;
+    b.addEventListener('click', () => choose(o.value, true));
+    b.addEventListener('keydown', (e) => {
+      const i = options.findIndex((x) => x.value === value);
+      const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+      if (!step) return;
+      e.preventDefault();
+      const next = options[(i + step + options.length) % options.length].value;
+      choose(next, true);
+      buttons.find((x) => x.dataset.value === next)?.focus();
+    });
+    group.append(b);
+    return b;
+  });
+  const show = (): void => {
+    for (const b of buttons) {
+      const on = b.dataset.value === value;
+      b.setAttribute('aria-checked', String(on));
+      // One tab stop for the group: the chosen option.
+      b.tabIndex = on ? 0 : -1;
+      b.disabled = disabled;
+    }
+  };
+  const choose = (v: T, fromUser: boolean): void => {
+    if (disabled) return;
+    const changed = v !== value;
+    value = v;
+    show();
+    if (fromUser && changed) onChange(v);
+  };
+  show();
+  return {
+    element: group,
+    get value() {
+      return value;
+    },
+    set value(v: T) {
+      value = v;
+      show();
+    },
+    get disabled() {
+      return disabled;
+    },
+    set disabled(d: boolean) {
+      disabled = d;
+      show();
+    },
+    get hint() {
+      return group.title;
+    },
+    set hint(text: string) {
+      group.title = text;
+    },
+  };
+}

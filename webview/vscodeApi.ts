@@ -21,6 +21,8 @@ export function post(message: FromWebview): void {
 export interface ViewPrefs {
   logTime: boolean;
   ratioToInitial: boolean;
+  /** Draw gradient descent instead of the flow when the file does not ask for both. */
+  descent: boolean;
 }
 
 /** Reads the saved view preferences, falling back to defaults for anything missing or malformed. */
@@ -29,6 +31,7 @@ export function loadPrefs(): ViewPrefs {
   return {
     logTime: typeof s?.logTime === 'boolean' ? s.logTime : false,
     ratioToInitial: typeof s?.ratioToInitial === 'boolean' ? s.ratioToInitial : false,
+    descent: typeof s?.descent === 'boolean' ? s.descent : false,
   };
 }
 

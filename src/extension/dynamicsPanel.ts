@@ -77,6 +77,8 @@ export class DynamicsPanel implements vscode.Disposable {
   private readyWaiters: Array<() => void> = [];
   /** A slider drag is under way: its edits so far form one undo step, closed by the `final` one. */
   private dragging = false;
+  /** The webview shows gradient descent instead of the flow (its view preference, told after `ready`). */
+  private wantDescent = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -241,6 +243,12 @@ export class DynamicsPanel implements vscode.Disposable {
       case 'setCompare':
         void this.writes.push({ kind: 'compare', simulate: message.simulate });
         break;
+      case 'showDescent':
+        if (this.wantDescent !== message.descent) {
+          this.wantDescent = message.descent;
+          this.scheduler.trigger();
+        }
+        break;
       case 'chartImage': {
         const resolve = this.chartRequests.get(message.requestId);
         this.chartRequests.delete(message.requestId);
@@ -301,7 +309,9 @@ export class DynamicsPanel implements vscode.Disposable {
     const document = await this.document();
     if (!document || this.disposed) return;
     const text = document.getText();
-    const ticket = this.gate.begin(text);
+    const descent = this.wantDescent;
+    // The view preference is part of what is computed: a switch recomputes an unchanged document.
+    const ticket = this.gate.begin(`${descent ? 'descent' : 'flow'}\u0000${text}`);
     if (ticket === null) {
       this.changedAt = undefined;
       return;
@@ -331,7 +341,7 @@ export class DynamicsPanel implements vscode.Disposable {
         ended ? Promise.resolve() : new Promise<void>((resolve) => (endProgress = resolve)),
       );
     }, BUSY_AFTER_MS);
-    const result = await this.bridge.run(text, { maxPoints: settings.maxPoints, fileName: baseName(this.documentUri) });
+    const result = await this.bridge.run(text, { maxPoints: settings.maxPoints, fileName: baseName(this.documentUri), descent });
     clearTimeout(busyTimer);
     ended = true;
     endProgress?.();
@@ -354,6 +364,7 @@ export class DynamicsPanel implements vscode.Disposable {
       deviation: outcome.deviation,
       controls: outcome.controls,
       compareSimulate: outcome.compareSimulate,
+      sweep: outcome.sweep,
     };
     this.lastGood = update;
     this.lastInvalid = undefined;

@@ -7,8 +7,9 @@ import { locatePath, parseExperiment } from '../core/config';
 import { Diagnostic } from '../core/diagnostics';
 import { ExperimentError } from '../core/errors';
 import { simulate, solve } from '../core/solve';
+import { solveSweepSync } from '../core/sweep';
 import { Trajectory } from '../core/trajectory';
-import { ControlState } from '../protocol';
+import { ControlState, SweepRunView, SweepView } from '../protocol';
 import { readCompareSimulate, readControls } from './controls';
 
 export interface RunOptions {
@@ -18,6 +19,11 @@ export interface RunOptions {
   fileName: string;
   /** Only validate (for the Problems panel of a file without a panel): no solving. */
   validateOnly?: boolean;
+  /**
+   * The panel shows gradient descent at the experiment's rates instead of the flow (a view
+   * preference): compute the descent of a linear network even when the file does not compare.
+   */
+  descent?: boolean;
 }
 
 export type RunOutcome =
@@ -33,6 +39,8 @@ export type RunOutcome =
       deviation: number | null;
       controls: ControlState[];
       compareSimulate: boolean;
+      /** The declared sweep's runs (flow and/or descent as shown); null when none is declared. */
+      sweep: SweepView | null;
     };
 
 /** Parses, validates and runs `text`; the outcome's series have at most `maxPoints` points. */
@@ -49,9 +57,11 @@ export function runExperiment(text: string, options: RunOptions): RunOutcome {
     let trajectory: Trajectory;
     let simulation: Trajectory | null = null;
     let deviation: number | null = null;
-    if (e.model.activation === 'linear') {
+    const linear = e.model.activation === 'linear';
+    const descent = linear && (e.compare.simulate || options.descent === true);
+    if (linear) {
       trajectory = solve(e);
-      if (e.compare.simulate) {
+      if (descent) {
         simulation = simulate(e);
         deviation = maxZetaDeviation(trajectory, simulation);
       }
@@ -66,6 +76,7 @@ export function runExperiment(text: string, options: RunOptions): RunOutcome {
       deviation,
       controls: controls ?? [],
       compareSimulate,
+      sweep: e.sweep ? sweepRuns(e, { flow: !linear || !descent || e.compare.simulate, descent }, options.maxPoints) : null,
     };
   } catch (err) {
     const diagnostic: Diagnostic =
@@ -74,6 +85,24 @@ export function runExperiment(text: string, options: RunOptions): RunOutcome {
         : { message: `the solver failed: ${err instanceof Error ? err.message : String(err)}`, path: '', offset: 0, length: 0, severity: 'error' };
     return { kind: 'invalid', diagnostics: [diagnostic], controls, compareSimulate };
   }
+}
+
+/**
+ * The sweep's runs: the flow (exact for a linear network, descent otherwise) when `show.flow`, the
+ * descent at the experiment's rates when `show.descent` (linear only). Each run gets a share of
+ * `maxPoints`, so a seven-value sweep costs the webview about what two plain runs do.
+ */
+function sweepRuns(e: Parameters<typeof solve>[0], show: { flow: boolean; descent: boolean }, maxPoints: number): SweepView {
+  const flows = show.flow ? solveSweepSync(e) : null;
+  const descents = show.descent ? solveSweepSync(e, 'simulate') : null;
+  const spec = (flows ?? descents)!;
+  const points = Math.max(300, Math.floor((2 * maxPoints) / Math.max(1, spec.values.length)));
+  const runs: SweepRunView[] = spec.values.map((value, i) => ({
+    value,
+    trajectory: flows ? thin(flows.runs[i], points) : null,
+    simulation: descents ? thin(descents.runs[i], points) : null,
+  }));
+  return { key: spec.key, path: spec.path, runs };
 }
 
 /**

@@ -221,26 +221,48 @@ export async function posted(page: Page): Promise<{ type: string; [k: string]: u
 }
 
 /** An experiment file's text, as a user would write it. */
-export function experimentText(overrides: { width?: number; scaleU?: number; scaleW?: number; y?: number; activation?: string; simulate?: boolean } = {}): string {
+export interface ExperimentOverrides {
+  name?: string;
+  width?: number;
+  outputScale?: number;
+  scaleU?: number;
+  scaleW?: number;
+  y?: number;
+  activation?: string;
+  simulate?: boolean;
+  /** Both learning rates. */
+  rate?: number;
+  time?: { end: number; points: number };
+  sweep?: Record<string, unknown>;
+}
+
+export function experimentText(overrides: ExperimentOverrides = {}): string {
   return JSON.stringify({
-    name: 'Alignment from a small initialisation',
-    model: { width: overrides.width ?? 200, outputScale: 1, activation: overrides.activation ?? 'linear' },
+    name: overrides.name ?? 'Alignment from a small initialisation',
+    model: { width: overrides.width ?? 200, outputScale: overrides.outputScale ?? 1, activation: overrides.activation ?? 'linear' },
     data: { x: [1], y: overrides.y ?? 1 },
     init: { scaleU: overrides.scaleU ?? 0.02, scaleW: overrides.scaleW ?? 0.02, seed: 7 },
-    learningRates: { u: 0.05, W: 0.05 },
+    learningRates: { u: overrides.rate ?? 0.05, W: overrides.rate ?? 0.05 },
+    ...(overrides.time ? { time: overrides.time } : {}),
     compare: { simulate: overrides.simulate ?? false },
+    ...(overrides.sweep ? { sweep: overrides.sweep } : {}),
   }, null, 2);
 }
+
+/** A run of gradient descent with a catapult (K₀ ≈ 2.5 per step): the loss rises over steps 1–10, then falls. */
+export const CATAPULT: ExperimentOverrides = { name: 'Catapult', scaleU: 0.3, scaleW: 0.3, rate: 0.07351, time: { end: 300, points: 301 } };
+/** The same network at rates past the stable limit: gradient descent blows up within ten steps. */
+export const DIVERGENT: ExperimentOverrides = { ...CATAPULT, name: 'Divergent', rate: 0.1764 };
 
 /** Most points per series the host sends (the `maxPoints` setting's order of magnitude). */
 const MAX_POINTS = 2000;
 
 /** The `update` message the host posts for an experiment text, made by the host's own runExperiment. */
-export function updateFor(version: number, overrides: Parameters<typeof experimentText>[0] = {}): Extract<ToWebview, { type: 'update' }> {
-  const outcome = runExperiment(experimentText(overrides), { maxPoints: MAX_POINTS, fileName: 'test.flab.json' });
+export function updateFor(version: number, overrides: ExperimentOverrides = {}, options: { descent?: boolean } = {}): Extract<ToWebview, { type: 'update' }> {
+  const outcome = runExperiment(experimentText(overrides), { maxPoints: MAX_POINTS, fileName: 'test.flab.json', descent: options.descent });
   if (outcome.kind !== 'result') throw new Error(`fixture experiment did not run: ${JSON.stringify(outcome)}`);
-  const { title, trajectory, simulation, deviation, controls, compareSimulate } = outcome;
-  return { type: 'update', version, title, trajectory, simulation, deviation, controls, compareSimulate };
+  const { title, trajectory, simulation, deviation, controls, compareSimulate, sweep } = outcome;
+  return { type: 'update', version, title, trajectory, simulation, deviation, controls, compareSimulate, sweep };
 }
 
 /** The `invalid` message the host posts for a broken experiment text. */

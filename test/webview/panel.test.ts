@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { CONTROL_DOMAINS, positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/controlDomains';
 import { formatNumber } from '../../webview/format';
 import { CONTROL_KEYS } from '../../src/protocol';
-import { experimentText, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, type Harness } from './harness';
+import { CATAPULT, DIVERGENT, experimentText, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, type Harness } from './harness';
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -61,6 +61,32 @@ async function pixelsOf(page: Page, chart: string, hex: string): Promise<number>
       return n;
     },
     [chart, hex] as const,
+  );
+}
+
+/** The option the flow/descent/both control shows as chosen. */
+async function chosen(page: Page): Promise<string | null> {
+  return page.locator('[data-choice="dynamics"] [aria-checked="true"]').getAttribute('data-value');
+}
+
+/** Pixels of a chart's canvas in the catapult shade: the theme's yellow at about 22 % opacity. */
+async function shadePixels(page: Page, chart: string): Promise<number> {
+  return page.evaluate(
+    ([key, colour]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(`[data-chart="${key}"] canvas`);
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx) return 0;
+      const r = parseInt(colour.slice(1, 3), 16);
+      const g = parseInt(colour.slice(3, 5), 16);
+      const b = parseInt(colour.slice(5, 7), 16);
+      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] > 40 && data[i + 3] < 72 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 30) n++;
+      }
+      return n;
+    },
+    [chart, THEMES.dark.vars['--vscode-charts-yellow']] as const,
   );
 }
 
@@ -163,7 +189,7 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     assert.equal(await summary(page, 'deviation'), formatNumber(update.deviation));
     assert.match(await page.locator('[data-chart="zeta"] .u-legend').innerText(), /ζ \(GD\)/);
     assert.ok((await ink(page, 'zeta')) > before, 'markers add ink to the ζ chart');
-    assert.equal(await page.locator('vscode-checkbox[data-toggle="compare"]').evaluate((e) => (e as HTMLInputElement).checked), true);
+    assert.equal(await chosen(page), 'both', 'the file compares: the dynamics control shows both');
     await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
     assert.deepEqual((await posted(page)).filter((m) => m.type !== 'ready'), [], 'showing the document\'s compare flag posts nothing back');
     await shot(page, 'simulation');
@@ -330,12 +356,12 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     assert.equal(await page.locator('input[data-control-number="init.scaleW"]').isDisabled(), true);
   });
 
-  it('compare toggle posts setCompare; view toggles are kept with setState', async () => {
+  it('choosing both posts setCompare; view toggles are kept with setState', async () => {
     const page = await open();
     await send(page, { type: 'document', documentUri: 'file:///work/a.flab.json', fileName: 'a.flab.json' });
     await send(page, updateFor(1));
     await waitForCharts(page);
-    await page.locator('vscode-checkbox[data-toggle="compare"]').click();
+    await page.locator('[data-choice="dynamics"] [data-value="both"]').click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'setCompare', simulate: true });
     assert.equal(await page.locator('[data-chart="zeta"]').getAttribute('data-x-scale'), 'linear');
     const linearMin = Number(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min'));
@@ -349,7 +375,7 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     await waitForCharts(page);
     await shot(page, 'log-time-ratio');
     const state = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
-    assert.deepEqual(state, { logTime: true, ratioToInitial: true, documentUri: 'file:///work/a.flab.json' });
+    assert.deepEqual(state, { logTime: true, ratioToInitial: true, descent: false, documentUri: 'file:///work/a.flab.json' });
     // A reloaded panel starts from the saved preferences.
     const again = await open({ state });
     assert.equal(await again.locator('vscode-checkbox[data-toggle="log-time"]').evaluate((e) => (e as HTMLInputElement).checked), true);
@@ -443,11 +469,13 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
       const id = await page.evaluate(() => {
         const a = document.activeElement as HTMLElement | null;
         if (!a) return '';
+        const choice = a.closest<HTMLElement>('[data-choice]');
+        if (choice) return `choice:${choice.dataset.choice}`;
         return a.dataset.control ? `range:${a.dataset.control}` : a.dataset.controlNumber ? `number:${a.dataset.controlNumber}` : a.dataset.toggle ? `toggle:${a.dataset.toggle}` : a.dataset.button ? `button:${a.dataset.button}` : a.tagName;
       });
       reached.add(id);
     }
-    for (const want of ['toggle:compare', 'toggle:log-time', 'toggle:ratio', 'button:reset-zoom', 'range:model.width', 'number:model.width', 'range:data.y', 'number:data.y']) {
+    for (const want of ['choice:dynamics', 'toggle:log-time', 'toggle:ratio', 'button:reset-zoom', 'range:model.width', 'number:model.width', 'range:data.y', 'number:data.y']) {
       assert.ok(reached.has(want), `${want} reachable by Tab (reached ${[...reached].join(', ')})`);
     }
     await page.locator('input[data-control="init.scaleW"]').focus();
@@ -553,6 +581,113 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     assert.match(await page.locator('[data-chart="loss"] .u-legend').innerText(), /½ρ‖θ‖²/);
     assert.ok((await pixelsOf(page, 'loss', THEMES.dark.vars['--vscode-charts-orange'])) > 50, 'objective drawn');
     await shot(page, 'weight-decay');
+  });
+
+  it('switches between flow, descent and both: the right messages, the right curves', async () => {
+    const page = await open();
+    await send(page, updateFor(1, CATAPULT));
+    await waitForCharts(page);
+    assert.equal(await chosen(page), 'flow');
+    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-series'), '1');
+    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-catapult'), null, 'no catapult drawn for the flow');
+    let start = (await posted(page)).length;
+    await page.locator('[data-choice="dynamics"] [data-value="descent"]').click();
+    assert.deepEqual((await posted(page)).slice(start), [{ type: 'showDescent', descent: true }], 'descent alone is a view preference: nothing written to the file');
+    assert.equal(await chosen(page), 'descent');
+    const descent = updateFor(2, CATAPULT, { descent: true });
+    const catapult = descent.simulation?.summary.catapult;
+    assert.ok(catapult, 'the fixture catapults');
+    await send(page, descent);
+    await page.waitForFunction(() => /\(GD\)/.test(document.querySelector('[data-chart="loss"] .u-legend')?.textContent ?? ''));
+    await waitForCharts(page);
+    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-series'), '1', 'descent alone: one curve, no flow');
+    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-catapult'), `${catapult.fromStep}:${catapult.toStep}`);
+    for (const key of ['zeta', 'loss', 'norms', 'ntk']) assert.ok((await shadePixels(page, key)) > 200, `catapult window shaded on ${key}`);
+    // Descent alone: the summary is the descent's.
+    assert.equal(await summary(page, 'catapult'), `${catapult.fromStep}–${catapult.toStep}`);
+    assert.equal(await summary(page, 'solver'), 'gradient descent');
+    assert.equal(await summary(page, 'zeta-final'), formatNumber(descent.simulation?.summary.zetaFinal));
+    await shot(page, 'descent-catapult');
+    start = (await posted(page)).length;
+    await page.locator('[data-choice="dynamics"] [data-value="both"]').click();
+    assert.deepEqual((await posted(page)).slice(start), [{ type: 'setCompare', simulate: true }], 'both is the file\'s compare flag');
+    await send(page, updateFor(3, { ...CATAPULT, simulate: true }));
+    await page.waitForFunction(() => document.querySelector('[data-chart="loss"]')?.getAttribute('data-series') === '2');
+    assert.equal(await chosen(page), 'both');
+    assert.ok((await shadePixels(page, 'loss')) > 200, 'shaded with both drawn');
+    await shot(page, 'both-catapult');
+    // Leaving both for flow: the preference, and the file's flag cleared.
+    start = (await posted(page)).length;
+    await page.locator('[data-choice="dynamics"] [data-value="flow"]').click();
+    assert.deepEqual((await posted(page)).slice(start), [{ type: 'showDescent', descent: false }, { type: 'setCompare', simulate: false }]);
+    // Keyboard: arrows move the choice.
+    await send(page, updateFor(4, CATAPULT));
+    await page.waitForFunction(() => document.querySelector('[data-choice="dynamics"] [aria-checked="true"]')?.getAttribute('data-value') === 'flow');
+    await page.locator('[data-choice="dynamics"] [data-value="flow"]').focus();
+    start = (await posted(page)).length;
+    await page.keyboard.press('ArrowRight');
+    assert.deepEqual((await posted(page)).slice(start), [{ type: 'showDescent', descent: true }]);
+    // The preference survives a reload, and is told to the host right after ready.
+    const state = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
+    const again = await open({ state });
+    await again.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length >= 2);
+    assert.deepEqual(await posted(again), [{ type: 'ready' }, { type: 'showDescent', descent: true }]);
+  });
+
+  it('says a diverged descent in a notice and draws it only until it blows up', async () => {
+    const page = await open({ state: { descent: true } });
+    const update = updateFor(1, DIVERGENT, { descent: true });
+    const sim = update.simulation;
+    assert.ok(sim?.summary.diverged, 'the fixture diverges');
+    await send(page, update);
+    await waitForCharts(page);
+    const notice = page.locator('[data-notice="diverged"]');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), new RegExp(`diverged at step ${sim.summary.diverged.step}`));
+    // The drawn loss stays within the blow-up bound, although the run's last finite loss is far above it.
+    const drawnMax = await page.evaluate(() => {
+      const text = document.querySelector('[data-chart="loss"] .u-legend .u-series:nth-child(2) .u-value')?.textContent ?? '';
+      return Number(text);
+    });
+    assert.ok(Number.isFinite(drawnMax) && drawnMax <= 1e3 * sim.loss[0], `last drawn loss ${drawnMax} ≤ 10³ × ${sim.loss[0]}`);
+    assert.ok(Math.max(...sim.loss) > 1e3 * sim.loss[0], 'the run itself went further');
+    await shot(page, 'diverged');
+    // Flow alone: the descent is not drawn, so nothing to say.
+    await page.locator('[data-choice="dynamics"] [data-value="flow"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-notice="diverged"]') === null);
+  });
+
+  it('overlays one curve per value of a declared sweep, with a legend in a colour ramp', async () => {
+    const page = await open({ state: { logTime: true } });
+    const update = updateFor(1, { sweep: { outputScale: { from: 0.1, to: 10, count: 5 } } });
+    const sweep = update.sweep;
+    assert.ok(sweep && sweep.runs.length === 5);
+    await send(page, update);
+    await waitForCharts(page);
+    const items = page.locator('.sweep-legend [data-sweep-value]');
+    assert.equal(await items.count(), 5);
+    assert.match(await page.locator('.sweep-legend').innerText(), /Sweep over outputScale/);
+    const entries = await items.evaluateAll((els) => els.map((e) => ({ value: Number((e as HTMLElement).dataset.sweepValue), text: e.textContent ?? '', colour: getComputedStyle(e.querySelector('.sweep-swatch')!).backgroundColor })));
+    entries.forEach((entry, i) => {
+      assert.equal(entry.value, sweep.runs[i].value);
+      assert.ok(entry.text.includes(String(Number(sweep.runs[i].value.toPrecision(4)))), entry.text);
+      assert.ok(entry.text.includes(sweep.runs[i].trajectory?.summary.label ?? '?'), `label of ${entry.value} in "${entry.text}"`);
+    });
+    assert.equal(new Set(entries.map((e) => e.colour)).size, 5, `five distinct colours: ${entries.map((e) => e.colour).join(' ')}`);
+    // The ends of the ramp are the theme's blue and yellow.
+    assert.equal(entries[0].colour, 'rgb(55, 148, 255)');
+    assert.equal(entries[4].colour, 'rgb(204, 167, 0)');
+    assert.equal(await page.locator('[data-chart="zeta"]').getAttribute('data-series'), '5');
+    assert.equal(await page.locator('[data-chart="norms"]').getAttribute('data-series'), '10');
+    assert.equal(await page.locator('[data-chart="zeta"] .u-legend').count(), 0, 'one shared legend instead of uPlot\'s');
+    for (const c of [entries[0].colour, entries[4].colour]) {
+      const hex = '#' + (c.match(/\d+/g) ?? []).map((v) => Number(v).toString(16).padStart(2, '0')).join('');
+      assert.ok((await pixelsOf(page, 'zeta', hex)) > 30, `curve in ${c} drawn`);
+    }
+    await shot(page, 'sweep');
+    // Without a sweep the legend goes away.
+    await send(page, updateFor(2));
+    await page.waitForFunction(() => (document.querySelector('.sweep-legend') as HTMLElement | null)?.hidden === true);
   });
 
   it('renders a nonlinear (simulated) trajectory too', async () => {
