@@ -60,10 +60,29 @@ function equalRates(input: FlowInput, rho: number): DecayFlow {
   const quarter = lambda / 4;
   const pp = (a: number) => Math.exp(lnP - 2 * a);
   const qq = (b: number) => Math.exp(lnQ - 2 * b);
+  // While e^{−a}, e^{−b} are representable, the layers are ũ = σũ₀ + δṽ₀, ṽ = δũ₀ + σṽ₀ with
+  // σ, δ = (e^{−a} ± e^{−b})/2: taken in the orthonormal frame of (ũ₀, ṽ₀), ũ·ṽ has the plain
+  // loop's rounding, whereas (|p|² − |q|²)/4 cancels when |ũ| ≫ |ṽ| (p₀ ≈ q₀).
+  const [U1, U2, V1, V2] = planeFrame(plane);
+  const FRAME_LIMIT = 600;
+  const inFrame = (a: number, b: number) => Math.abs(a) <= FRAME_LIMIT && Math.abs(b) <= FRAME_LIMIT;
+  /** σ − 1 and δ of (a, b), without cancellation near a = b = 0. */
+  const coefficients = (a: number, b: number): [number, number] => [(Math.expm1(-a) + Math.expm1(-b)) / 2, (Math.exp(-b) * Math.expm1(b - a)) / 2];
+  const layers = (a: number, b: number) => {
+    const [sm1, d] = coefficients(a, b);
+    const sg = (Math.exp(-a) + Math.exp(-b)) / 2; // not sm1 + 1: σ may be far below 1
+    return { u1: sg * U1 + d * V1, u2: sg * U2 + d * V2, v1: d * U1 + sg * V1, v2: d * U2 + sg * V2, sm1, d };
+  };
+  const uvOf = (a: number, b: number): number => {
+    if (a === 0 && b === 0) return plane.uv;
+    if (!inFrame(a, b)) return (pp(a) - qq(b)) / 4;
+    const l = layers(a, b);
+    return l.u1 * l.v1 + l.u2 * l.v2;
+  };
   const system: OdeSystem = {
     dim: 2,
     rhs(s, out) {
-      const x = lambda * (quarter * (pp(s[0]) - qq(s[1])) - target);
+      const x = lambda * (lambda * uvOf(s[0], s[1]) - target);
       out[0] = x + decay;
       out[1] = -x + decay;
     },
@@ -76,13 +95,46 @@ function equalRates(input: FlowInput, rho: number): DecayFlow {
       J[3] = -db;
     },
     // a and b are logarithms of |p| and |q|: an absolute error is a relative error of the layers
-    // (relative to |a| once it is large: q = q₀e^{−b} keeps shrinking with b → ∞ under decay).
+    // (relative to |a| once it is large: q = q₀e^{−b} keeps shrinking with b → ∞ under decay). And
+    // ũ·ṽ = (|p|² − |q|²)/4 moves by (|p|²δa + |q|²δb)/2, which is large against ũ·ṽ itself when
+    // |ũ| ≫ |ṽ| (|p| ≈ |q|): that is measured relative to |ũ·ṽ| (floored at the target's y/λ and at
+    // 1e-6 of (|ũ|² + |ṽ|²)/2), so the residual that drives the flow stays accurate.
     errorNorm(err, s) {
-      return Math.max(Math.abs(err[0]) / Math.max(1, Math.abs(s[0])), Math.abs(err[1]) / Math.max(1, Math.abs(s[1]))) / WEIGHT_DECAY_STEP_TOLERANCE;
+      const [a, b] = s;
+      const p2 = pp(a);
+      const q2 = qq(b);
+      const logs = Math.max(Math.abs(err[0]) / Math.max(1, Math.abs(a)), Math.abs(err[1]) / Math.max(1, Math.abs(b)));
+      const moved = (p2 * Math.abs(err[0]) + q2 * Math.abs(err[1])) / 2;
+      const uv = moved === 0 ? 0 : moved / Math.max(Math.abs(uvOf(a, b)), Math.abs(target / lambda), (1e-6 * (p2 + q2)) / 4);
+      return Math.max(logs, uv) / WEIGHT_DECAY_STEP_TOLERANCE;
     },
   };
   const point = (s: Float64Array, t: number): FlowPoint => {
     const [a, b] = s;
+    if (inFrame(a, b)) {
+      const l = layers(a, b);
+      const uu = l.u1 * l.u1 + l.u2 * l.u2;
+      const vv = l.v1 * l.v1 + l.v2 * l.v2;
+      const uv = uvOf(a, b);
+      // ũ − ũ₀ = (σ − 1)ũ₀ + δṽ₀, ṽ − ṽ₀ = δũ₀ + (σ − 1)ṽ₀.
+      const du1 = l.sm1 * U1 + l.d * V1;
+      const du2 = l.sm1 * U2 + l.d * V2;
+      const dv1 = l.d * U1 + l.sm1 * V1;
+      const dv2 = l.d * U2 + l.sm1 * V2;
+      const output = lambda * uv;
+      return layerPoint(input, {
+        uu,
+        vv,
+        uv,
+        cross: Math.sqrt(uu) * Math.sqrt(vv),
+        n2: uu + vv,
+        du2: du1 * du1 + du2 * du2,
+        dv2: dv1 * dv1 + dv2 * dv2,
+        output,
+        residual: output - target,
+        perpScale: Math.exp(-decay * t),
+      });
+    }
     const now: PairGram = {
       pp: pp(a),
       qq: qq(b),

@@ -139,6 +139,29 @@ test('weight decay: the reduced solver agrees with the full flow over (u, W), eq
   assert.equal(failures.length, 0, failures.slice(0, 6).join('\n'));
 });
 
+test('weight decay with unbalanced layers (|ũ|/|ṽ| from 10^-4.5 to 10^4.5): still the full flow to 1e-8', (t) => {
+  const rng = new Rng(604);
+  const failures: string[] = [];
+  let worst = 0;
+  for (const [i, raw] of decayConfigs(605, 16).entries()) {
+    const ratio = Math.pow(10, -4.5 + 9 * rng.uniform()); // |ũ|/|ṽ|, from init scales and rates together
+    const equal = raw.learningRates.u === raw.learningRates.W;
+    const splitInit = equal ? ratio : Math.sqrt(ratio);
+    raw.init = { ...raw.init, scaleU: raw.init.scaleU * Math.sqrt(splitInit), scaleW: raw.init.scaleW / Math.sqrt(splitInit) };
+    if (!equal) raw.learningRates = { u: raw.learningRates.u / Math.sqrt(splitInit), W: raw.learningRates.W * Math.sqrt(splitInit) };
+    const e = experimentOf(raw);
+    const traj = solve(e);
+    const ref = referenceDecay(e, traj.t);
+    for (const q of QUANTITIES) {
+      const err = seriesError(traj[q]!, ref[q]);
+      worst = Math.max(worst, err.error);
+      if (!(err.error <= TOLERANCE)) failures.push(`#${i} (ratio ${ratio.toExponential(1)}, equal rates ${equal}) ${q}: ${err.error.toExponential(2)} at t = ${traj.t[err.index]}\n  ${JSON.stringify(raw)}`);
+    }
+  }
+  t.diagnostic(`worst ${worst.toExponential(2)}`);
+  assert.equal(failures.length, 0, failures.slice(0, 6).join('\n'));
+});
+
 test('weight decay: the objective never increases under gradient flow, and loss stays the data loss', () => {
   for (const raw of decayConfigs(602, 30)) {
     const e = experimentOf({ ...raw, time: { points: 400, spacing: 'log' } });
