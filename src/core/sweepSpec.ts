@@ -17,7 +17,9 @@ export function rangeValues(r: SweepRange): number[] {
   const out = new Array<number>(r.count);
   for (let k = 0; k < r.count; k++) {
     const s = k / (r.count - 1);
-    out[k] = scale === 'log' ? Math.exp(Math.log(r.from) + s * (Math.log(r.to) - Math.log(r.from))) : r.from + s * (r.to - r.from);
+    const v = scale === 'log' ? Math.pow(10, Math.log10(r.from) + s * (Math.log10(r.to) - Math.log10(r.from))) : r.from + s * (r.to - r.from);
+    // 15 significant digits: decades come out as 0.01, not 0.009999999999999995.
+    out[k] = Number(v.toPrecision(15));
   }
   out[0] = r.from;
   out[r.count - 1] = r.to;
