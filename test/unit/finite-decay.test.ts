@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../src/core/rng';
-import { solve } from '../../src/core/solve';
+import { simulate, solve } from '../../src/core/solve';
 import { Trajectory } from '../../src/core/trajectory';
 import { seriesError, trajectoryProblems } from '../reference/compare';
 import { initialState, lossGradient, measure, networkOf } from '../reference/network';
@@ -183,4 +183,20 @@ test('weight decay ρ = 0 keeps the closed form and prints no objective column',
   assert.equal(withZero.objective, undefined);
   assert.deepEqual(withZero.output, without.output);
   assert.notEqual(withZero.summary.omega, null);
+});
+
+test('weight decay in gradient descent for every activation: small steps never raise the objective', () => {
+  for (const activation of ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'swish']) {
+    const raw = { model: { width: 20, activation }, data: { samples: [{ x: [1, 2], y: 1 }, { x: [-0.5, -1], y: 0.2 }] }, init: { scaleU: 0.7, scaleW: 0.7, seed: 4 }, learningRates: { u: 0.01, W: 0.02 }, weightDecay: 0.5, time: { end: 2000, points: 201 } };
+    for (const reference of activation === 'linear' ? [false, true] : [true]) {
+      const traj = simulate(experimentOf(raw), { reference });
+      assert.deepEqual(trajectoryProblems(traj), []);
+      const obj = traj.objective!;
+      assert.equal(obj.length, traj.t.length);
+      for (let k = 1; k < obj.length; k++) assert.ok(obj[k] <= obj[k - 1] * (1 + 1e-12), `${activation}: objective rises at step ${traj.t[k]}`);
+      assert.ok(obj[obj.length - 1] < 0.9 * obj[0], `${activation}: the objective falls`);
+      for (let k = 0; k < obj.length; k += 50) assert.ok(Math.abs(obj[k] - traj.loss[k] - 0.25 * (traj.normU[k] ** 2 + traj.normW[k] ** 2)) <= 1e-12 * obj[k]);
+      assert.equal(traj.summary.weightDecay, 0.5);
+    }
+  }
 });
