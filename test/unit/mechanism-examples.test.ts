@@ -32,6 +32,7 @@ const LABELS: Record<string, string> = {
   'alignment.flab.json': 'alignment',
   'disalignment.flab.json': 'disalignment',
   'kernel.flab.json': 'kernel',
+  'mixed-alignment-rescaling.flab.json': 'mixed: alignment+rescaling',
   'rescaling.flab.json': 'rescaling',
   'phase-output-scale-rate.flab.json': 'alignment',
   'width-scaling-mean-field.flab.json': 'alignment',
