@@ -8,9 +8,12 @@
  * of non-negative terms, evaluated in the log domain, so that it stays finite and accurate for
  * Q → 0, P → 0, y → 0, λ → 0 or ∞ and t → ∞ (the derivation is in docs/model.md).
  */
-import { logAbsExpm1, logAddExp, logAddExp3, logOneMinusExpNeg } from './logmath';
+import { logAbsExpm1, logAddExp, logOneMinusExpNeg } from './logmath';
 import { PairGram, planePoint } from './plane';
 import { PlaneInvariants } from './reduce';
+
+/** Unit roundoff of 64-bit floats. */
+const EPS = 2 ** -53;
 
 /** Everything the panel and the CLI draw at one time (MODEL.md §4). */
 export interface FlowPoint {
@@ -91,45 +94,63 @@ export class ExactFlow {
   }
 
   /**
-   * ln z(t) = 2S(t) together with ln of the denominator D(t) of the solution, for t ≥ 0
-   * (t = ∞ allowed when ω > 0).
+   * ln z(t) = 2S(t) for t ≥ 0, with an estimate of its absolute rounding error, and the parts of
+   * the solution's denominator D(t) that the residual needs.
    */
-  private logZ(t: number): { lnZ: number; lnDen: number; lnE: number } {
+  private logZ(t: number): { lnZ: number; errLnZ: number; lnTau: number; lnSlow: number; omegaT: number } {
     const omegaT = this.omega * t;
-    const lnE = -omegaT; // ln e^{−ωt}
     // τ = (1 − e^{−ωt})/ω → t as ω → 0.
-    const lnTau = this.omega > 0 ? (t === Infinity ? -Math.log(this.omega) : logOneMinusExpNeg(omegaT) - Math.log(this.omega)) : Math.log(t);
-    const lnNum = logAddExp(this.lnLambda + lnTau + this.lnWPlusLambdaP, Math.LN2 + lnE);
-    const lnDen = logAddExp3(2 * this.lnLambda + lnTau + this.lnQ, this.lnFracMinus, this.lnFracPlus + lnE);
-    return { lnZ: lnNum - lnDen, lnDen, lnE };
+    const lnTau = this.omega > 0 ? logOneMinusExpNeg(omegaT) - Math.log(this.omega) : Math.log(t);
+    // D = λ²τQ + W₋/ρ + (W₊/ρ)e^{−ωt}: the first two terms ("slow") and the decaying one.
+    const lnSlow = logAddExp(2 * this.lnLambda + lnTau + this.lnQ, this.lnFracMinus);
+    const lnDen = logAddExp(lnSlow, this.lnFracPlus - omegaT);
+    // N − D = 4λτ r₀, so z = 1 + 4λτr₀/D: while z is near 1 this keeps S accurate relative to itself
+    // (ln N − ln D would subtract two numbers near ln 2).
+    const lnX = this.lnLambda + lnTau + Math.log(4 * Math.abs(this.r0)) - lnDen;
+    const x = Math.sign(this.r0) * Math.exp(lnX);
+    if (Math.abs(x) <= 0.5) {
+      const terms = Math.abs(this.lnLambda) + Math.abs(lnTau) + Math.abs(Math.log(4 * Math.abs(this.r0))) + Math.abs(lnDen);
+      return { lnZ: Math.log1p(x), errLnZ: EPS * Math.abs(x) * (2 + terms), lnTau, lnSlow, omegaT };
+    }
+    const lnNum = logAddExp(this.lnLambda + lnTau + this.lnWPlusLambdaP, Math.LN2 - omegaT);
+    return { lnZ: lnNum - lnDen, errLnZ: EPS * (2 + Math.abs(lnNum) + Math.abs(lnDen)), lnTau, lnSlow, omegaT };
   }
 
-  /** The residual r(t) = f − y_eff; it keeps the sign of r₀ and |r| never increases. */
-  private residual(lnZ: number, lnDen: number, lnE: number): number {
-    // r(t) = r₀ · (2e^{−ωt}/D) · (W₊ + λP/z)/(W₊ + λP), or the equal form with (λQ + W₋/z)/(λQ + W₋).
-    const lnFactor =
+  /**
+   * The residual r(t) = f − y_eff; it keeps the sign of r₀ and |r| never increases. From
+   * r = r₀ (2e^{−ωt}/D)(W₊ + λP/z)/(W₊ + λP) and z = N/D,
+   *
+   *   r = r₀ (W₊·A + λP·B)/(W₊ + λP),  A = 2e^{−ωt}/D = 2/(W₊/ρ + (λ²τQ + W₋/ρ)e^{ωt}),
+   *                                     B = 2e^{−ωt}/N = 2/(2 + λτ(W₊ + λP)e^{ωt}),
+   *
+   * (or r₀ (λQ·A + W₋·B)/(λQ + W₋) when W₊ + λP = 0): positive terms only, and no difference of
+   * two large logarithms however large ωt is.
+   */
+  private residual(lnTau: number, lnSlow: number, omegaT: number): number {
+    const lnA = Math.LN2 - logAddExp(this.lnFracPlus, lnSlow + omegaT);
+    const lnB = Math.LN2 - logAddExp(Math.LN2, this.lnLambda + lnTau + this.lnWPlusLambdaP + omegaT);
+    const lnRatio =
       this.lnWPlusLambdaP > -Infinity
-        ? logAddExp(this.lnWPlus, this.lnLambda + this.lnP - lnZ) - this.lnWPlusLambdaP
-        : logAddExp(this.lnLambda + this.lnQ, this.lnWMinus - lnZ) - this.lnLambdaQWMinus;
-    const lnAbs = Math.log(Math.abs(this.r0)) + Math.LN2 + lnE - lnDen + lnFactor;
-    return Math.sign(this.r0) * Math.exp(lnAbs);
+        ? logAddExp(this.lnWPlus + lnA, this.lnLambda + this.lnP + lnB) - this.lnWPlusLambdaP
+        : logAddExp(this.lnLambda + this.lnQ + lnA, this.lnWMinus + lnB) - this.lnLambdaQWMinus;
+    return Math.sign(this.r0) * Math.exp(Math.log(Math.abs(this.r0)) + lnRatio);
   }
 
   /** The state at time t ≥ 0 (finite). */
   at(t: number): FlowPoint {
-    if (this.still || t === 0) return this.point(0, this.r0);
-    const { lnZ, lnDen, lnE } = this.logZ(t);
-    return this.point(lnZ, this.residual(lnZ, lnDen, lnE));
+    if (this.still || t === 0) return this.point(0, 0, this.r0);
+    const { lnZ, errLnZ, lnTau, lnSlow, omegaT } = this.logZ(t);
+    return this.point(lnZ, errLnZ, this.residual(lnTau, lnSlow, omegaT));
   }
 
   /** The limit t → ∞: the fixed point the flow converges to. */
   limit(): FlowPoint {
-    if (this.still) return this.point(0, this.r0);
+    if (this.still) return this.point(0, 0, this.r0);
     const { P, Q } = this.input.plane;
     const y = this.input.y;
     // Regular case: z → z₊ > 0 and r → 0.
-    if (Q > 0 && this.lnWPlus > -Infinity) return this.point(this.lnWPlus - this.lnLambda - this.lnQ, 0);
-    if (Q === 0 && y > 0) return this.point(this.lnLambda + this.lnP - this.lnWMinus, 0);
+    if (Q > 0 && this.lnWPlus > -Infinity) return this.point(this.lnWPlus - this.lnLambda - this.lnQ, EPS * (Math.abs(this.lnWPlus) + Math.abs(this.lnLambda) + Math.abs(this.lnQ)), 0);
+    if (Q === 0 && y > 0) return this.point(this.lnLambda + this.lnP - this.lnWMinus, EPS * (Math.abs(this.lnLambda) + Math.abs(this.lnP) + Math.abs(this.lnWMinus)), 0);
     // Degenerate: ũ = −ṽ (P = 0) cannot make f > 0, ũ = ṽ (Q = 0) cannot make f < 0, and with
     // y = 0 the decay is algebraic; the moving part of both layers shrinks to zero and f → 0.
     return this.restPoint(P === 0 ? -1 : 1);
@@ -142,14 +163,47 @@ export class ExactFlow {
     return Math.abs(p.output - limit.output);
   }
 
-  private point(lnZ: number, r: number): FlowPoint {
-    const { plane, lambda, y } = this.input;
+  /** Every quantity from ln z (with its absolute error `errLnZ`) and the residual r. */
+  private point(lnZ: number, errLnZ: number, r: number): FlowPoint {
+    const { plane } = this.input;
     const { c, G } = plane;
     const pz = Math.exp(this.lnP - lnZ); // |p|² = P/z
     const qz = Math.exp(this.lnQ + lnZ); // |q|² = Q z
-    // f from whichever form is better conditioned.
-    const output = Math.abs(y) + Math.abs(r) <= (lambda * (pz + qz)) / 4 || lambda === 0 ? y + r : (lambda / 4) * (pz - qz);
-    return planePoint(this.input, { now: { pp: pz, qq: qz, pq: c, wedge: G }, moved: this.moved(lnZ / 2), output, residual: r, perpScale: 1 });
+    const point = planePoint(this.input, { now: { pp: pz, qq: qz, pq: c, wedge: G }, moved: this.moved(lnZ / 2), output: this.output(lnZ, errLnZ, r, pz, qz), residual: r, perpScale: 1 });
+    if (point.zeta === null && G === 0 && lnZ !== 0) {
+      // Parallel layers too small for 64 bits (they shrink towards the saddle): ζ is still the sign
+      // of ũ·ṽ = (P/z − Qz)/4, which the logarithms decide.
+      const lnPz = this.lnP - lnZ;
+      const lnQz = this.lnQ + lnZ;
+      if (lnPz !== lnQz) point.zeta = lnPz > lnQz ? 1 : -1;
+    }
+    return point;
+  }
+
+  /**
+   * f = λ ũ·ṽ from the best conditioned of three equal forms: y + r, (λ/4)(P/z − Qz), and
+   * λ(ũ₀·ṽ₀ cosh 2S − ½(|ũ₀|² + |ṽ₀|²) sinh 2S) (from ũ = ũ₀ cosh S − ṽ₀ sinh S,
+   * ṽ = ṽ₀ cosh S − ũ₀ sinh S), each judged by a bound on its rounding error: the size of the
+   * terms it adds, and its sensitivity to the error of ln z.
+   */
+  private output(lnZ: number, errLnZ: number, r: number, pz: number, qz: number): number {
+    const { plane, lambda, y } = this.input;
+    if (lambda === 0) return y + r;
+    let best = y + r;
+    let bound = EPS * (Math.abs(y) + Math.abs(r));
+    const sumPQ = (lambda * (pz + qz)) / 4;
+    if (sumPQ * (EPS + errLnZ) < bound) {
+      best = (lambda / 4) * (pz - qz);
+      bound = sumPQ * (EPS + errLnZ);
+    }
+    if (Math.abs(lnZ) < 700) {
+      const ch = Math.cosh(lnZ);
+      const sh = Math.sinh(lnZ);
+      const n2 = plane.uu + plane.vv;
+      const boundHyp = lambda * (EPS * (Math.abs(plane.uv) * ch + (n2 * Math.abs(sh)) / 2) + errLnZ * Math.abs(plane.uv * sh - (n2 * ch) / 2));
+      if (boundHyp < bound) best = lambda * (plane.uv * ch - (n2 * sh) / 2);
+    }
+    return best;
   }
 
   /** The limit of a degenerate flow: the moving parts of both layers vanish; ζ keeps its sign. */

@@ -143,8 +143,9 @@ test('closed forms: Q = 0 (ũ = ṽ) and P = 0 (ũ = −ṽ) follow the logistic
   const logistic = (f0: number, y: number, lambda: number, t: number, sign: 1 | -1): number => {
     if (y === 0) return f0 / (1 + sign * 2 * lambda * f0 * t);
     const k = -sign * 2 * lambda * y * t;
-    // In the form that stays finite when e^{k} over- or underflows.
-    return k > 0 ? (y * Math.exp(-k)) / (Math.exp(-k) + (y / f0 - 1)) : y / (1 + (y / f0 - 1) * Math.exp(k));
+    // In the form that stays finite when e^{k} over- or underflows, with expm1 so that it is exact
+    // at t = 0 even for y ≪ f₀ (1 + (y/f₀ − 1) would cancel).
+    return k > 0 ? (y * f0 * Math.exp(-k)) / (y + f0 * Math.expm1(-k)) : (y * f0) / (y * Math.exp(k) - f0 * Math.expm1(k));
   };
   const cases: { u: number; w: number; y: number; gamma?: number; eta?: number; sign: 1 | -1 }[] = [
     { u: 1, w: 1, y: 2, sign: 1 },
