@@ -19,13 +19,14 @@ commands:
   solve FILE      the exact gradient-flow trajectory (linear activation)
   simulate FILE   full-batch gradient descent; time counts steps (linear network: the exact
                   O(1)-per-step recursion of docs/finite-rates.md)
+${ANALYSIS_USAGE}
 
 simulate options:
   --reference     run the plain O(d·D)-per-step loop over (u, W) instead of the recursion
-${ANALYSIS_USAGE}
 
 output (default --json):
-  --json          one JSON object: arrays t, output, loss, zeta, normU, normW, ntk, distance and a summary
+  --json          one JSON object: arrays t, output, loss, zeta, normU, normW, ntk, distance
+                  (and objective, with weight decay) and a summary
   --csv           the same columns as CSV with a header row
   --summary       only the summary object, as JSON
 
