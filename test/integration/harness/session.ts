@@ -88,3 +88,11 @@ export async function pasteAndMeasure(wb: Workbench, file: string, text: string,
   const got = await watch.collect(timeout);
   return { ms: got.at - t0, before: watch.before, after: got.text };
 }
+
+/** pasteAndMeasure for any webview elements (CSS selectors), e.g. the panel's title for an edit that needs no solving. */
+export async function pasteAndMeasureText(wb: Workbench, file: string, text: string, selectors: string[], timeout = 30_000): Promise<{ ms: number; before: string; after: string }> {
+  const watch = await wb.watchText(selectors);
+  const t0 = await wb.pasteText(file, text);
+  const got = await watch.collect(timeout);
+  return { ms: got.at - t0, before: watch.before, after: got.text };
+}

@@ -191,13 +191,19 @@ export class Workbench {
    */
   async watchSummary(keys: string | string[]): Promise<{ before: string; collect: (timeout?: number) => Promise<{ at: number; text: string }> }> {
     const list = Array.isArray(keys) ? keys : [keys];
-    await this.summary(list[0]).waitFor();
+    return this.watchText(list.map((k) => `[data-summary="${k}"]`));
+  }
+
+  /** Like watchSummary, for any elements of the webview given by CSS selectors (e.g. its title, for a change that needs no solving). */
+  async watchText(selectors: string[]): Promise<{ before: string; collect: (timeout?: number) => Promise<{ at: number; text: string }> }> {
+    const list = selectors;
+    await this.panel().locator(list[0]).first().waitFor();
     const before = await this.panel()
       .locator('body')
       .evaluate((body, ks) => {
         const w = window as unknown as { __flabWatch?: { at: number; text: string } | null };
         w.__flabWatch = null;
-        const read = () => ks.map((k) => (document.querySelector(`[data-summary="${k}"]`)?.textContent ?? '').trim()).join(' | ');
+        const read = () => ks.map((k) => (document.querySelector(k)?.textContent ?? '').trim()).join(' | ');
         const start = read();
         const obs = new MutationObserver(() => {
           const text = read();
@@ -216,7 +222,7 @@ export class Workbench {
           .locator('body')
           .evaluate(() => (window as unknown as { __flabWatch?: { at: number; text: string } | null }).__flabWatch ?? null);
         if (got) return got;
-        if (Date.now() > deadline) throw new Error(`summaries ${list.join(', ')} did not change from ${JSON.stringify(before)} within ${timeout} ms`);
+        if (Date.now() > deadline) throw new Error(`${list.join(', ')} did not change from ${JSON.stringify(before)} within ${timeout} ms`);
         await this.page.waitForTimeout(20);
       }
     };
