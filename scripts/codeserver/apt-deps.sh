@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the real-VS-Code tests need: Chromium (driven by playwright-core), Debian's
 # ripgrep (code-server's @vscode/ripgrep would download its own from GitHub, which is closed here)
-# and the headers code-server's native modules compile against. Quick when all are present.
+# and the headers code-server's native modules compile against; fonts, so screenshots show text
+# (installed without recommends). Quick when all are present.
 set -euo pipefail
 
-PACKAGES=(chromium ripgrep unzip libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3 xz-utils)
+PACKAGES=(chromium fonts-dejavu-core fonts-liberation ripgrep unzip libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config build-essential python3 xz-utils)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
