@@ -75,8 +75,11 @@ function withStepSize(raw: RawExperiment, stepSize: number): RawExperiment {
  * loop must match to 1e-12; the O(1) recursion multiplies its coefficients α_k = Π(1 − λr_j) step by
  * step, so 1e-10. Large steps (λ|r| ≳ 1) can make gradient descent chaotic: a 4-ulp change of θ₀
  * then grows to O(1) within tens of steps and no two computations can agree past that. So at each
- * step the bound is raised by 100× the spread that such a perturbation of the plain loop produces.
+ * step the bound is raised by 100× the spread that such a perturbation of the plain loop produces,
+ * and once that spread reaches 1e-3 of the scale (past the run's predictability horizon, where one
+ * perturbation no longer measures the envelope) the comparison stops.
  */
+const PREDICTABLE_SPREAD = 1e-3;
 const PLAIN_TOLERANCE = 1e-12;
 const RECURSION_TOLERANCE = 1e-10;
 
@@ -107,7 +110,7 @@ test('linear network: simulate (the O(1) recursion) equals a plain gradient-desc
         const own = pointErrors(spread.series, ref.series, m).errors;
         const { errors, quantities } = pointErrors(traj, ref.series, m);
         const tolerance = reference ? PLAIN_TOLERANCE : RECURSION_TOLERANCE;
-        for (let k = 0; k < m; k++) {
+        for (let k = 0; k < m && own[k] < PREDICTABLE_SPREAD; k++) {
           const bound = tolerance + 100 * own[k];
           if (own[k] < 1e-13 && errors[k] > worst[reference ? 'plain' : 'recursion'].error) worst[reference ? 'plain' : 'recursion'] = { error: errors[k], label: `${label} step ${traj.t[k]} ${quantities[k]}` };
           if (!(errors[k] <= bound)) throw new Error(`${name}: ${quantities[k]} off by ${errors[k].toExponential(2)} of its scale at step ${traj.t[k]} (bound ${bound.toExponential(2)}; step size λ|r₀| = ${stepSize.toPrecision(3)})`);
