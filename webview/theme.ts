@@ -24,7 +24,7 @@ const FALLBACK_DARK = { red: '#f14c4c', blue: '#3794ff', green: '#89d185', yello
 const FALLBACK_LIGHT = { red: '#e51400', blue: '#1a85ff', green: '#388a34', yellow: '#bf8803', orange: '#d18616', purple: '#652d90', foreground: '#616161', background: '#ffffff' };
 
 /** Resolves any CSS colour to `rgb(...)`/`rgba(...)` through the browser, so alpha can be applied. */
-function resolveColour(probe: HTMLElement, css: string): [number, number, number] | null {
+export function resolveColour(probe: HTMLElement, css: string): [number, number, number] | null {
   probe.style.color = '';
   probe.style.color = css;
   const m = /rgba?\((\d+(?:\.\d+)?),\s*(\d+(?:\.\d+)?),\s*(\d+(?:\.\d+)?)/.exec(getComputedStyle(probe).color);

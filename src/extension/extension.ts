@@ -9,6 +9,9 @@ import { COMMANDS, registerCommands } from './commands';
 import { isExperimentFile, Validator } from './diagnostics';
 import { PanelSettings } from './dynamicsPanel';
 import { PanelManager, PostedMessage } from './panelManager';
+import { registerPhaseCommand } from './phaseCommand';
+import { PhaseManager } from './phasePanel';
+import type { ToPhaseWebview } from '../protocol';
 import { maybeRunTestSuite } from './testHook';
 
 export { COMMANDS };
@@ -37,6 +40,10 @@ export interface FeatureLearningLabApi {
     onDidPost: vscode.Event<PostedMessage>;
     /** The next message for `documentUri` that satisfies `predicate` (subscribe before causing it). */
     waitForPost(documentUri: string, predicate: (m: ToWebview) => boolean, timeoutMs?: number): Promise<PostedMessage>;
+    /** The phase panels: file, axes and the last diagram's version and size. */
+    phasePanels(): { documentUri: string; x: string; y: string; size: number; version: number | undefined; elapsedMs: number | undefined }[];
+    /** Every message posted to a phase panel's webview. */
+    onDidPostPhase: vscode.Event<{ documentUri: string; message: ToPhaseWebview }>;
   };
 }
 
@@ -67,7 +74,15 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
     else diagnostics.delete(uri);
   });
   validator.start();
-  context.subscriptions.push(log, diagnostics, manager, validator, ...registerCommands(manager, log));
+  const phasePosted = new vscode.EventEmitter<{ documentUri: string; message: ToPhaseWebview }>();
+  const phases = new PhaseManager({
+    extensionUri: context.extensionUri,
+    log,
+    debounceMs: () => readSettings().debounceMs,
+    openDynamics: (uri, column) => manager.open(uri, column ?? vscode.ViewColumn.Beside, true),
+    posted: (documentUri, message) => phasePosted.fire({ documentUri, message }),
+  });
+  context.subscriptions.push(log, diagnostics, manager, validator, phasePosted, phases, registerPhaseCommand(phases, log), ...registerCommands(manager, log));
 
   const api: FeatureLearningLabApi = {
     testing: {
@@ -94,6 +109,16 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
           };
         }),
       onDidPost: manager.onDidPost,
+      phasePanels: () =>
+        phases.all().map((p) => ({
+          documentUri: p.uri.toString(),
+          x: p.axes.x.key,
+          y: p.axes.y.key,
+          size: p.axes.size,
+          version: p.shown?.version,
+          elapsedMs: p.shown?.elapsedMs,
+        })),
+      onDidPostPhase: phasePosted.event,
       waitForPost: (documentUri, predicate, timeoutMs = 20_000) =>
         new Promise<PostedMessage>((resolve, reject) => {
           const timer = setTimeout(() => {

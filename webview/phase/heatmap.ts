@@ -1,0 +1,191 @@
+/**
+ * The phase diagram drawn on a canvas: one cell per grid point, coloured by its mechanism label and
+ * shaded by its score (the tangent kernel's change, on a log scale), log or linear axes with ticks,
+ * and the experiment's own point marked. Pure geometry is exported for the tests.
+ */
+import type { PhaseAxisView } from '../../src/protocol';
+
+export type Rgb = [number, number, number];
+
+/** The plot area's margins inside the canvas, in CSS pixels. */
+export const MARGIN = { left: 78, right: 14, top: 12, bottom: 54 };
+
+/** Shading: the score from 10^SHADE_LOW (palest) to 10^SHADE_HIGH (full colour), log scale. */
+export const SHADE_LOW = -4;
+export const SHADE_HIGH = 1;
+
+/** How strongly a cell shows its label's colour (0.25 … 1) for a score value. */
+export function shadeOf(score: number): number {
+  if (!(score > 0)) return 0.25;
+  const s = (Math.log10(score) - SHADE_LOW) / (SHADE_HIGH - SHADE_LOW);
+  return 0.25 + 0.75 * Math.min(1, Math.max(0, s));
+}
+
+/** Position of a value along an axis, as a fraction 0 … 1 of its length: cell centres at (i + ½)/n. */
+export function axisFraction(axis: Pick<PhaseAxisView, 'values' | 'scale'>, v: number): number {
+  const n = axis.values.length;
+  const a = axis.values[0];
+  const b = axis.values[n - 1];
+  if (n < 2 || a === b) return 0.5;
+  const f = axis.scale === 'log' ? (Math.log(v) - Math.log(a)) / (Math.log(b) - Math.log(a)) : (v - a) / (b - a);
+  return (f * (n - 1) + 0.5) / n;
+}
+
+/** The cell index along an axis at a fraction 0 … 1 of its length (clamped to the grid). */
+export function cellAt(n: number, fraction: number): number {
+  return Math.min(n - 1, Math.max(0, Math.floor(fraction * n)));
+}
+
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+/** Ticks of an axis within its cell centres: whole decades on a log axis (every k-th when many), about five round numbers on a linear one. */
+export function ticks(axis: Pick<PhaseAxisView, 'values' | 'scale'>): { value: number; label: string }[] {
+  const vs = axis.values;
+  const lo = Math.min(vs[0], vs[vs.length - 1]);
+  const hi = Math.max(vs[0], vs[vs.length - 1]);
+  if (axis.scale === 'log') {
+    const first = Math.ceil(Math.log10(lo) - 1e-9);
+    const last = Math.floor(Math.log10(hi) + 1e-9);
+    if (last < first) return [lo, hi].map((v) => ({ value: v, label: String(Number(v.toPrecision(3))) }));
+    const step = Math.max(1, Math.ceil((last - first + 1) / 8));
+    const out: { value: number; label: string }[] = [];
+    for (let e = first; e <= last; e += step) {
+      const label = e >= 0 && e <= 3 ? String(10 ** e) : e === -1 || e === -2 ? (10 ** e).toFixed(-e) : `10${String(e).replace(/./g, (c) => SUPERSCRIPT[c] ?? c)}`;
+      out.push({ value: 10 ** e, label });
+    }
+    return out;
+  }
+  const span = hi - lo;
+  const raw = span / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const out: { value: number; label: string }[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push({ value: v, label: String(Number(v.toPrecision(6))) });
+  return out;
+}
+
+export interface HeatmapInput {
+  x: PhaseAxisView;
+  y: PhaseAxisView;
+  labels: Uint8Array;
+  shade: Float32Array;
+  colours: Rgb[];
+  background: Rgb;
+  foreground: string;
+  grid: string;
+  font: string;
+}
+
+/** Draws the whole figure onto `canvas` at `width` × `height` CSS pixels. */
+export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, width: number, height: number): void {
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  const nx = input.x.values.length;
+  const ny = input.y.values.length;
+  const pw = width - MARGIN.left - MARGIN.right;
+  const ph = height - MARGIN.top - MARGIN.bottom;
+  // One pixel per cell, row 0 (the smallest y) at the bottom, then scaled up without smoothing.
+  const cells = document.createElement('canvas');
+  cells.width = nx;
+  cells.height = ny;
+  const cctx = cells.getContext('2d');
+  if (!cctx) return;
+  const image = cctx.createImageData(nx, ny);
+  const [br, bg, bb] = input.background;
+  for (let i = 0; i < ny; i++) {
+    const rowOut = ny - 1 - i;
+    for (let j = 0; j < nx; j++) {
+      const k = i * nx + j;
+      const c = input.colours[input.labels[k]] ?? input.colours[0];
+      const s = shadeOf(input.shade[k]);
+      const o = 4 * (rowOut * nx + j);
+      image.data[o] = Math.round(br + s * (c[0] - br));
+      image.data[o + 1] = Math.round(bg + s * (c[1] - bg));
+      image.data[o + 2] = Math.round(bb + s * (c[2] - bb));
+      image.data[o + 3] = 255;
+    }
+  }
+  cctx.putImageData(image, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(cells, MARGIN.left, MARGIN.top, pw, ph);
+  // Frame, ticks and labels.
+  ctx.strokeStyle = input.foreground;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(MARGIN.left + 0.5, MARGIN.top + 0.5, pw - 1, ph - 1);
+  ctx.fillStyle = input.foreground;
+  ctx.font = input.font;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const t of ticks(input.x)) {
+    const px = MARGIN.left + axisFraction(input.x, t.value) * pw;
+    ctx.beginPath();
+    ctx.moveTo(px, MARGIN.top + ph);
+    ctx.lineTo(px, MARGIN.top + ph + 5);
+    ctx.stroke();
+    ctx.fillText(t.label, px, MARGIN.top + ph + 8);
+  }
+  ctx.fillText(input.x.path, MARGIN.left + pw / 2, MARGIN.top + ph + 30);
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const t of ticks(input.y)) {
+    const py = MARGIN.top + ph - axisFraction(input.y, t.value) * ph;
+    ctx.beginPath();
+    ctx.moveTo(MARGIN.left - 5, py);
+    ctx.lineTo(MARGIN.left, py);
+    ctx.stroke();
+    ctx.fillText(t.label, MARGIN.left - 8, py);
+  }
+  ctx.save();
+  ctx.translate(16, MARGIN.top + ph / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText(input.y.path, 0, 0);
+  ctx.restore();
+  // The experiment itself: a ring, light inside dark, visible on any cell colour.
+  const cx = input.x.current;
+  const cy = input.y.current;
+  if (cx !== null && cy !== null && inside(input.x, cx) && inside(input.y, cy)) {
+    const px = MARGIN.left + axisFraction(input.x, cx) * pw;
+    const py = MARGIN.top + ph - axisFraction(input.y, cy) * ph;
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = '#ffffff';
+    ctx.beginPath();
+    ctx.arc(px, py, 7, 0, 2 * Math.PI);
+    ctx.stroke();
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = '#000000';
+    ctx.beginPath();
+    ctx.arc(px, py, 7, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+}
+
+function inside(axis: PhaseAxisView, v: number): boolean {
+  const a = Math.min(axis.values[0], axis.values[axis.values.length - 1]);
+  const b = Math.max(axis.values[0], axis.values[axis.values.length - 1]);
+  return v >= a && v <= b && (axis.scale !== 'log' || v > 0);
+}
+
+/** The cell under a point of the canvas (CSS pixels), or null outside the plot area. */
+export function cellUnder(x: PhaseAxisView, y: PhaseAxisView, width: number, height: number, px: number, py: number): { row: number; col: number } | null {
+  const pw = width - MARGIN.left - MARGIN.right;
+  const ph = height - MARGIN.top - MARGIN.bottom;
+  const fx = (px - MARGIN.left) / pw;
+  const fy = (MARGIN.top + ph - py) / ph;
+  if (!(fx >= 0 && fx < 1 && fy >= 0 && fy < 1)) return null;
+  return { row: cellAt(y.values.length, fy), col: cellAt(x.values.length, fx) };
+}
+
+/** The centre of a cell in canvas CSS pixels. */
+export function cellCentre(x: PhaseAxisView, y: PhaseAxisView, width: number, height: number, row: number, col: number): { px: number; py: number } {
+  const pw = width - MARGIN.left - MARGIN.right;
+  const ph = height - MARGIN.top - MARGIN.bottom;
+  return { px: MARGIN.left + ((col + 0.5) / x.values.length) * pw, py: MARGIN.top + ph - ((row + 0.5) / y.values.length) * ph };
+}
