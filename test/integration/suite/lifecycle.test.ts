@@ -1,0 +1,95 @@
+// What a panel does over its file's life and what it hands out: Export Data (CSV, JSON as the CLI
+// prints it), Export Chart (a PNG drawn by the real webview), following a rename, closing when
+// the file is deleted. Each test works on its own copy of a fixture.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { closeAllEditors, commandId, openFixture, testingApi, waitFor, workspaceFile } from './helpers';
+
+const repo = join(__dirname, '..', '..', '..', '..');
+
+interface Exported {
+  summary: { zetaFinal: number };
+  t: number[];
+}
+
+async function copyOf(fixture: string, name: string): Promise<vscode.Uri> {
+  const target = workspaceFile(name);
+  await vscode.workspace.fs.copy(workspaceFile(fixture), target, { overwrite: true });
+  return target;
+}
+
+async function openWithPanel(uri: vscode.Uri): Promise<void> {
+  const testing = await testingApi();
+  await openFixture(uri.path.slice(uri.path.lastIndexOf('/') + 1));
+  await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+  await waitFor('a ready panel with a result', () => testing.panels().find((p) => p.documentUri === uri.toString() && p.ready && p.update));
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('panel life cycle and exports', () => {
+  afterEach(closeAllEditors);
+
+  it('exports the data as CSV and as JSON with the CLI\'s columns and summary', async () => {
+    const uri = await copyOf('basic.flab.json', 'export.flab.json');
+    await openWithPanel(uri);
+    const csv = workspaceFile('export.csv');
+    const json = workspaceFile('export.json');
+    await vscode.commands.executeCommand(commandId('Export Data'), { format: 'csv', target: csv, documentUri: uri });
+    await vscode.commands.executeCommand(commandId('Export Data'), { format: 'json', target: json, documentUri: uri });
+    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(csv)).trim().split(/\r?\n/);
+    const header = lines[0].split(',');
+    for (const col of ['t', 'loss', 'zeta']) assert.ok(header.includes(col), `CSV header ${lines[0]}`);
+    assert.ok(lines.length > 10, `only ${lines.length} CSV lines`);
+    // The columns and summary as `flab solve --json` prints them, at the top or under `trajectory`.
+    const raw = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as { trajectory?: Exported } & Exported;
+    const exported: Exported = raw.trajectory ?? raw;
+    const cli = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'solve', uri.fsPath, '--summary'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    assert.equal(cli.status, 0, cli.stderr);
+    const summary = JSON.parse(cli.stdout) as { zetaFinal: number };
+    assert.ok(Math.abs(exported.summary.zetaFinal - summary.zetaFinal) <= 1e-9 * Math.abs(summary.zetaFinal), `${exported.summary.zetaFinal} vs CLI ${summary.zetaFinal}`);
+    assert.equal(exported.t.length, lines.length - 1, 'JSON and CSV disagree on the number of points');
+  });
+
+  it('exports the charts as a PNG drawn by the webview', async () => {
+    const uri = await copyOf('basic.flab.json', 'chart.flab.json');
+    await openWithPanel(uri);
+    const png = workspaceFile('chart.png');
+    await vscode.commands.executeCommand(commandId('Export Chart'), { target: png, documentUri: uri });
+    const bytes = await vscode.workspace.fs.readFile(png);
+    assert.deepEqual([...bytes.slice(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'not a PNG');
+    assert.ok(bytes.length > 5000, `PNG of ${bytes.length} bytes`);
+  });
+
+  it('follows its file when it is renamed', async () => {
+    const testing = await testingApi();
+    const uri = await copyOf('basic.flab.json', 'before-rename.flab.json');
+    await openWithPanel(uri);
+    const renamed = workspaceFile('after-rename.flab.json');
+    const edit = new vscode.WorkspaceEdit();
+    edit.renameFile(uri, renamed, { overwrite: true });
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor('the panel on the new name', () => testing.panels().find((p) => p.documentUri === renamed.toString()));
+    assert.equal(testing.panels().find((p) => p.documentUri === uri.toString()), undefined);
+  });
+
+  it('closes when its file is deleted', async () => {
+    const testing = await testingApi();
+    const uri = await copyOf('basic.flab.json', 'to-delete.flab.json');
+    await openWithPanel(uri);
+    const edit = new vscode.WorkspaceEdit();
+    edit.deleteFile(uri);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.equal(await exists(uri), false);
+    await waitFor('the panel closed', () => (testing.panels().some((p) => p.documentUri === uri.toString()) ? undefined : true));
+  });
+});
