@@ -105,11 +105,11 @@ const STUB = `(() => {
   window.__setTheme(params.get('theme') || 'dark');
 })();`;
 
-/** The host's own HTML (src/extension/webviewHtml.ts), plus the API stub before the bundle. */
-function pageHtml(origin: string): string {
-  const html = webviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce: NONCE, title: 'Feature Learning Lab' });
-  const bundle = `<script nonce="${NONCE}" src="${origin}/dist/webview.js">`;
-  if (!html.includes(bundle)) throw new Error('the host HTML no longer loads dist/webview.js as expected');
+/** The host's own HTML (src/extension/webviewHtml.ts), plus the API stub before the bundle (`webview` or `phase`). */
+function pageHtml(origin: string, name = 'webview'): string {
+  const html = webviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/${name}.js`, styleUri: `${origin}/dist/${name}.css`, nonce: NONCE, title: 'Feature Learning Lab' });
+  const bundle = `<script nonce="${NONCE}" src="${origin}/dist/${name}.js">`;
+  if (!html.includes(bundle)) throw new Error(`the host HTML no longer loads dist/${name}.js as expected`);
   return html.replace(bundle, `<script nonce="${NONCE}" src="${origin}/stub.js"></script>\n${bundle}`);
 }
 
@@ -119,7 +119,7 @@ export interface Harness {
   origin: string;
   context: BrowserContext;
   /** Opens the panel page; resolves once the webview has posted `ready`. */
-  open(options?: { theme?: ThemeName; state?: unknown; width?: number; height?: number }): Promise<Page>;
+  open(options?: { theme?: ThemeName; state?: unknown; width?: number; height?: number; page?: 'panel' | 'phase' }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -144,9 +144,9 @@ export async function startHarness(): Promise<Harness> {
   let origin = '';
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname === '/' || url.pathname === '/panel.html') {
+    if (url.pathname === '/' || url.pathname === '/panel.html' || url.pathname === '/phase.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(pageHtml(origin));
+      res.end(pageHtml(origin, url.pathname === '/phase.html' ? 'phase' : 'webview'));
       return;
     }
     if (url.pathname === '/favicon.ico') {
@@ -193,7 +193,7 @@ export async function startHarness(): Promise<Harness> {
       (page as Page & { problems?: string[] }).problems = problems;
       const params = new URLSearchParams({ theme: options.theme ?? 'dark' });
       if (options.state !== undefined) params.set('state', JSON.stringify(options.state));
-      await page.goto(`${origin}/panel.html?${params}`);
+      await page.goto(`${origin}/${options.page ?? 'panel'}.html?${params}`);
       await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'), null, { timeout: 30_000 });
       return page;
     },

@@ -1,0 +1,190 @@
+/**
+ * The phase-diagram webview in real Chromium under the real CSP, fed the message the host makes
+ * (src/extension/phaseRun.ts over the real core): the heat map draws, the legend names the labels
+ * present, hover shows the cell's numbers, a click and the keyboard post `openCell`, errors show in
+ * a banner. Every test fails on a console error, a page error or a CSP violation.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { runPhase } from '../../src/extension/phaseRun';
+import type { PhaseAxisSpec, ToPhaseWebview } from '../../src/protocol';
+import { cellCentre } from '../../webview/phase/heatmap';
+import { experimentText, posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
+
+type Diagram = Extract<ToPhaseWebview, { type: 'phase' }>;
+
+let harness: Harness;
+const pages: Page[] = [];
+const X: PhaseAxisSpec = { key: 'model.outputScale', from: 1e-3, to: 1e3, scale: 'log' };
+const Y: PhaseAxisSpec = { key: 'init.scaleU', from: 1e-4, to: 10, scale: 'log' };
+
+async function diagram(version: number, size: number, x = X, y = Y): Promise<Diagram> {
+  const o = await runPhase(experimentText({ scaleW: 1 }), x, y, size, { fileName: 'a.flab.json' });
+  if (o.kind !== 'result') throw new Error(`fixture did not compute: ${JSON.stringify(o)}`);
+  return { ...o.message, version };
+}
+
+async function open(options: Parameters<Harness['open']>[0] = {}): Promise<Page> {
+  const page = await harness.open({ ...options, page: 'phase' });
+  pages.push(page);
+  return page;
+}
+
+async function send(page: Page, m: ToPhaseWebview): Promise<void> {
+  await page.evaluate((msg) => window.postMessage(msg, '*'), m);
+}
+
+async function drawn(page: Page, version: number): Promise<void> {
+  await page.waitForFunction((v) => document.querySelector('canvas.heatmap')?.getAttribute('data-drawn') === String(v), version, { timeout: 20_000 });
+}
+
+/** Opaque pixels and distinct colours of the heat map's canvas. */
+async function pixels(page: Page): Promise<{ opaque: number; colours: number }> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('canvas.heatmap');
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return { opaque: 0, colours: 0 };
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let opaque = 0;
+    const colours = new Set<number>();
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] === 255) {
+        opaque++;
+        colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      }
+    }
+    return { opaque, colours: colours.size };
+  });
+}
+
+/** Hovers the centre of a cell (geometry shared with the webview's own code). */
+async function hoverCell(page: Page, d: Diagram, row: number, col: number): Promise<void> {
+  const box = await page.locator('canvas.heatmap').boundingBox();
+  assert.ok(box);
+  const c = cellCentre(d.x, d.y, box.width, box.height, row, col);
+  await page.mouse.move(box.x + c.px, box.y + c.py);
+}
+
+function float32(b64: string, k: number): number {
+  const buf = Buffer.from(b64, 'base64');
+  return buf.readFloatLE(4 * k);
+}
+
+before(async () => {
+  harness = await startHarness();
+});
+
+afterEach(async () => {
+  for (const page of pages.splice(0)) {
+    const problems = await problemsOf(page);
+    await page.close();
+    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
+  }
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+describe('phase diagram webview', { timeout: 600_000 }, () => {
+  it('draws a 256² heat map with a legend, and keeps its file and axes with setState', async () => {
+    const page = await open();
+    assert.deepEqual(await posted(page), [{ type: 'ready' }]);
+    await send(page, { type: 'phaseDocument', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: X, y: Y, size: 256 });
+    const d = await diagram(1, 256);
+    await send(page, d);
+    await drawn(page, 1);
+    const px = await pixels(page);
+    assert.ok(px.opaque > 100_000, `heat map has drawn pixels (${px.opaque})`);
+    assert.ok(px.colours > 20, `cells in several colours and shades (${px.colours})`);
+    const labels = Buffer.from(d.labels, 'base64');
+    const present = [...new Set(labels)].map((code) => d.labelNames[code]).sort();
+    assert.ok(present.length >= 2, `the fixture has several phases: ${present.join(', ')}`);
+    const legend = await page.locator('.legend-item').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.label ?? ''));
+    assert.deepEqual(legend.sort(), present, 'the legend names exactly the labels present');
+    assert.match(await page.locator('.legend').innerText(), /Shade: max \|K\/K\(0\) − 1\|/);
+    assert.match(await page.locator('.title').innerText(), /Alignment from a small initialisation/);
+    assert.match(await page.locator('.status').innerText(), /256 × 256 cells/);
+    const state = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
+    assert.deepEqual(state, { documentUri: 'file:///w/a.flab.json', x: X, y: Y, size: 256 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-dark.png'), fullPage: true });
+  });
+
+  it('shows a cell\'s numbers on hover and posts openCell on click', async () => {
+    const page = await open();
+    const d = await diagram(3, 64);
+    await send(page, d);
+    await drawn(page, 3);
+    const row = 40;
+    const col = 17;
+    await hoverCell(page, d, row, col);
+    const tip = page.locator('.tooltip');
+    await tip.waitFor({ state: 'visible' });
+    assert.equal(await tip.getAttribute('data-row'), String(row));
+    assert.equal(await tip.getAttribute('data-col'), String(col));
+    const k = row * 64 + col;
+    const value = async (sel: string) => (await page.locator(`.tooltip ${sel}`).innerText()).trim();
+    assert.equal(Number(await value('[data-tip="x"]')), Number(d.x.values[col].toPrecision(6)));
+    assert.equal(Number(await value('[data-tip="y"]')), Number(d.y.values[row].toPrecision(6)));
+    assert.equal(await value('[data-tip="label"]'), d.labelNames[Buffer.from(d.labels, 'base64')[k]]);
+    for (const name of ['kernelChange', 'zetaChange', 'distance']) {
+      const shown = await value(`[data-tip-score="${name}"]`);
+      const expected = float32(d.scores[name], k);
+      if (Number.isNaN(expected)) assert.equal(shown, '—');
+      else assert.ok(Math.abs(Number(shown) - expected) <= 1e-3 * Math.abs(expected) + 1e-12, `${name}: ${shown} vs ${expected}`);
+    }
+    assert.match(await tip.innerText(), /model\.outputScale/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-hover.png'), fullPage: true });
+    const box = await page.locator('canvas.heatmap').boundingBox();
+    assert.ok(box);
+    const c = cellCentre(d.x, d.y, box.width, box.height, row, col);
+    await page.mouse.click(box.x + c.px, box.y + c.py);
+    assert.deepEqual((await posted(page)).at(-1), { type: 'openCell', version: 3, row, col });
+    // Outside the plot area: no tooltip, no message.
+    const before = (await posted(page)).length;
+    await page.mouse.click(box.x + 3, box.y + 3);
+    assert.equal((await posted(page)).length, before);
+    // Keyboard: arrows move a cell cursor, Enter opens it.
+    await page.locator('canvas.heatmap').focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    assert.deepEqual((await posted(page)).at(-1), { type: 'openCell', version: 3, row: 33, col: 33 });
+  });
+
+  it('shows errors in a banner over the last diagram, progress, and ignores stale versions', async () => {
+    const page = await open();
+    await send(page, { type: 'phaseInvalid', version: 1, errors: [{ message: 'the phase diagram uses the exact solver, which needs model.activation "linear"', line: 3, column: 40 }] });
+    await page.locator('[data-summary="error"]').waitFor();
+    await page.locator('.error-link').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'reveal', line: 3, column: 40 });
+    await send(page, { type: 'phaseBusy', version: 2, rowsDone: 32, rows: 128 });
+    await page.waitForFunction(() => /Computing… 25 %/.test(document.querySelector('.status')?.textContent ?? ''));
+    const d = await diagram(2, 32, { key: 'data.y', from: -2, to: 2, scale: 'linear' }, Y);
+    await send(page, d);
+    await drawn(page, 2);
+    assert.equal(await page.locator('[data-summary="error"]').count(), 0, 'the banner goes with a good result');
+    // A stale invalid result arriving late is ignored.
+    await send(page, { type: 'phaseInvalid', version: 1, errors: [{ message: 'old', line: 1, column: 1 }] });
+    await send(page, { type: 'phaseInvalid', version: 4, errors: [{ message: 'invalid JSON', line: 1, column: 1 }] });
+    await page.locator('[data-summary="error"]').waitFor();
+    assert.match(await page.locator('[data-summary="error"]').innerText(), /invalid JSON/);
+    assert.ok((await pixels(page)).opaque > 10_000, 'the last diagram stays');
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-invalid-linear-axis.png'), fullPage: true });
+  });
+
+  it('redraws in the light theme and at a narrow width', async () => {
+    const page = await open({ theme: 'light', width: 420, height: 900 });
+    const d = await diagram(1, 128);
+    await send(page, d);
+    await drawn(page, 1);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, 'rgb(255, 255, 255)');
+    assert.ok((await pixels(page)).opaque > 20_000);
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-light-narrow.png'), fullPage: true });
+  });
+});
