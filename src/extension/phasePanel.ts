@@ -229,8 +229,10 @@ export class PhasePanel implements vscode.Disposable {
       target = await vscode.workspace.openTextDocument({ language: 'jsonc', content: text });
       this.preview = target.uri;
     }
-    // The copy in an editor beside the diagram (so it can be saved), its dynamics panel over it.
-    const editor = await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true });
+    // The copy in an editor in the group right of the diagram (so it can be saved, and the diagram
+    // stays in view), its dynamics panel over it.
+    const column = Math.min(9, (this.panel.viewColumn ?? vscode.ViewColumn.One) + 1) as vscode.ViewColumn;
+    const editor = await vscode.window.showTextDocument(target, { viewColumn: column, preserveFocus: true, preview: true });
     this.services.openDynamics(target.uri, editor.viewColumn);
   }
 

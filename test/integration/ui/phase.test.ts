@@ -1,0 +1,142 @@
+// The phase diagram as a user meets it in code-server: open an experiment, run "Open Phase
+// Diagram" from the palette, pick the two axes (accepting the default ranges), see the heat map;
+// hover a cell, click it and see that configuration's dynamics open on an untitled copy; paste an
+// edit into the file and see the diagram recomputed. Screenshots: test-results/screenshots/vscode.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { findRepoRoot } from '../harness/codeServer';
+import { openSession, Session } from '../harness/session';
+
+const repo = findRepoRoot(__dirname);
+const FILE = 'basic.flab.json';
+
+/** The inner frame of the webview that contains `selector` (several webviews may be open). */
+async function webviewWith(page: Page, selector: string, timeout = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (f.name() !== 'active-frame' && !f.url().includes('fake.html')) continue;
+      if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview with ${selector}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+async function pickInQuickInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ timeout: 30_000 });
+  await input.fill(text);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Accepts the input box's prefilled value (the default range). */
+async function acceptInputBox(page: Page, expected: RegExp): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ timeout: 30_000 });
+  await page.waitForFunction((src) => new RegExp(src).test((document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value ?? ''), expected.source, { timeout: 30_000 });
+  await page.keyboard.press('Enter');
+}
+
+describe('phase diagram in code-server (user level)', function () {
+  let s: Session;
+
+  before(async function () {
+    this.timeout(180_000);
+    s = await openSession({ repo, name: 'ui-phase', folder: join(repo, 'test', 'integration', 'fixtures'), ports: { from: 18400, to: 18499 } });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await s?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) await s.wb.screenshot(`FAILED-phase-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+  });
+
+  it('asks for two axes from the palette and draws the heat map', async function () {
+    this.timeout(120_000);
+    const page = s.wb.page;
+    await s.wb.openFile(FILE);
+    await s.wb.runCommand('Feature Learning: Open Phase Diagram');
+    await pickInQuickInput(page, 'model.outputScale');
+    await acceptInputBox(page, /^0\.001:1000$/);
+    await pickInQuickInput(page, 'init.scaleU');
+    await acceptInputBox(page, /^0\.0001:100$/);
+    const frame = await webviewWith(page, 'canvas.heatmap[data-drawn]');
+    const ink = await frame.locator('canvas.heatmap').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      if (d) for (let i = 3; i < d.length; i += 4) if (d[i] === 255) n++;
+      return n;
+    });
+    assert.ok(ink > 50_000, `the heat map is drawn (${ink} pixels)`);
+    assert.match(await frame.locator('.status').innerText(), /256 × 256 cells in \d+ ms/);
+    assert.ok((await frame.locator('.legend-item').count()) >= 2, 'several phases in the legend');
+    await s.wb.screenshot('phase-panel');
+  });
+
+  it('shows a cell\'s numbers on hover and opens its dynamics on click', async function () {
+    this.timeout(120_000);
+    const page = s.wb.page;
+    const frame = await webviewWith(page, 'canvas.heatmap[data-drawn]');
+    const canvas = frame.locator('canvas.heatmap');
+    const box = await canvas.boundingBox();
+    assert.ok(box);
+    // A cell in the lower left (small output scale, small σ_u): feature learning there.
+    const px = box.x + 78 + (box.width - 92) * 0.1;
+    const py = box.y + 12 + (box.height - 66) * 0.8;
+    await page.mouse.move(px, py);
+    const tip = frame.locator('.tooltip');
+    await tip.waitFor({ state: 'visible', timeout: 10_000 });
+    const x = Number(await frame.locator('.tooltip [data-tip="x"]').innerText());
+    const y = Number(await frame.locator('.tooltip [data-tip="y"]').innerText());
+    assert.ok(x > 1e-3 && x < 1e-2, `x ${x}`);
+    assert.ok(y > 1e-4 && y < 1e-2, `y ${y}`);
+    const label = await frame.locator('.tooltip [data-tip="label"]').innerText();
+    await s.wb.screenshot('phase-hover');
+    await page.mouse.click(px, py);
+    // An untitled copy with the two values, and its dynamics panel with charts.
+    const dynamics = await webviewWith(page, '[data-chart="zeta"] canvas');
+    await dynamics.locator('[data-summary="label"]').waitFor({ timeout: 60_000 });
+    assert.equal((await dynamics.locator('[data-summary="label"]').innerText()).trim(), label, 'the cell\'s label is the run\'s label');
+    assert.ok((await page.locator('.tabs-container .tab', { hasText: 'Untitled' }).count()) >= 1, 'an untitled copy is open');
+    assert.equal(readFileSync(join(s.workspace, FILE), 'utf8').includes('"outputScale": 1 }'), true, 'the user\'s file is untouched');
+    await s.wb.screenshot('phase-cell-dynamics');
+  });
+
+  it('recomputes when the file is edited', async function () {
+    this.timeout(120_000);
+    const page = s.wb.page;
+    const frame = await webviewWith(page, 'canvas.heatmap[data-drawn]');
+    const before = await frame.locator('canvas.heatmap').getAttribute('data-drawn');
+    const text = readFileSync(join(s.workspace, FILE), 'utf8').replace('"scaleW": 0.1', '"scaleW": 2');
+    await s.wb.pasteText(FILE, text);
+    await frame.waitForFunction((v) => {
+      const d = document.querySelector('canvas.heatmap')?.getAttribute('data-drawn');
+      return d !== null && d !== undefined && d !== v;
+    }, before, { timeout: 60_000 });
+    await s.wb.screenshot('phase-after-edit');
+  });
+
+  it('comes back with its axes after saving and reloading the window', async function () {
+    this.timeout(180_000);
+    const page = s.wb.page;
+    await s.wb.save(FILE);
+    await page.reload();
+    await s.wb.waitReady();
+    // A restored webview loads when its tab is shown; the phase panel's group shows it.
+    const frame = await webviewWith(page, 'canvas.heatmap[data-drawn]', 90_000);
+    assert.match(await frame.locator('.status').innerText(), /256 × 256 cells/);
+    const box = await frame.locator('canvas.heatmap').boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await frame.locator('.tooltip [data-tip="x"]').waitFor({ timeout: 10_000 });
+    assert.match(await frame.locator('.tooltip').innerText(), /model\.outputScale[\s\S]*init\.scaleU/, 'the same axes');
+    await s.wb.screenshot('phase-after-reload');
+  });
+});
