@@ -108,7 +108,10 @@ class PhasePanel {
       this.tooltip.hidden = true;
     });
     new ResizeObserver(() => this.draw()).observe(this.figure);
-    watchTheme(() => this.draw());
+    watchTheme(() => {
+      this.draw();
+      this.showLegend();
+    });
   }
 
   handle(m: ToPhaseWebview): void {

@@ -109,6 +109,20 @@ describe('phase diagram in code-server (user level)', function () {
     await s.wb.screenshot('phase-cell-dynamics');
   });
 
+  it('switches the preview\'s dynamics to gradient descent, and to both (written into the copy)', async function () {
+    this.timeout(120_000);
+    const page = s.wb.page;
+    const dynamics = await webviewWith(page, '[data-choice="dynamics"]');
+    await dynamics.locator('[data-choice="dynamics"] [data-value="descent"]').click();
+    await dynamics.locator('[data-summary="solver"]', { hasText: 'gradient descent' }).waitFor({ timeout: 30_000 });
+    await dynamics.locator('[data-chart="zeta"] .u-legend', { hasText: '(GD)' }).waitFor({ timeout: 30_000 });
+    await s.wb.screenshot('phase-cell-descent');
+    await dynamics.locator('[data-choice="dynamics"] [data-value="both"]').click();
+    await dynamics.locator('[data-summary="deviation"]').waitFor({ timeout: 30_000 });
+    assert.equal(await dynamics.locator('[data-chart="zeta"]').getAttribute('data-series'), '2', 'flow and descent together');
+    assert.equal(await dynamics.locator('[data-choice="dynamics"] [aria-checked="true"]').getAttribute('data-value'), 'both');
+  });
+
   it('recomputes when the file is edited', async function () {
     this.timeout(120_000);
     const page = s.wb.page;
