@@ -97,6 +97,19 @@ export class Workbench {
     return labels.map((l) => l.replace(/\s+/g, ' ').trim());
   }
 
+  /**
+   * Reloads the window as VS Code does ("Developer: Reload Window"): the workbench shuts down,
+   * flushing its state (open editors, webview panels and their state), then the page reloads.
+   * A bare page.reload() races that flush (IndexedDB in the browser): in our trials the panel
+   * was sometimes not restored, through no fault of the extension.
+   */
+  async reloadWindow(timeout = 90_000): Promise<void> {
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (f) => f === this.page.mainFrame(), timeout });
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
+    await this.waitReady(timeout);
+  }
+
   /** Opens a file by name with Ctrl+P, as a user would, and waits for its editor tab. */
   async openFile(name: string, timeout = 30_000): Promise<void> {
     const input = this.page.locator('.quick-input-widget input.input');

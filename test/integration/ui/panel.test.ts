@@ -199,12 +199,31 @@ describe('dynamics panel in code-server (user level)', function () {
     const zetaFinal = (JSON.parse(cli.stdout) as { zetaFinal: number }).zetaFinal;
     const expected = Number.isInteger(zetaFinal) ? String(zetaFinal) : zetaFinal.toPrecision(6);
     const t0 = Date.now();
-    await s.wb.page.reload();
-    await s.wb.waitReady();
+    await s.wb.reloadWindow();
     await s.wb.waitForCharts(90_000);
     timings['window reload → panel restored with charts'] = Date.now() - t0;
     await s.wb.panel().locator('[data-summary="zeta-final"]', { hasText: expected }).waitFor({ timeout: 30_000 });
     assert.ok((await inkedPixels(s, 'zeta')) > 100, 'restored zeta chart is blank');
     await s.wb.screenshot('6-after-reload');
+  });
+
+  it('creates a new experiment from a template, with its panel beside it', async () => {
+    await s.wb.runCommand('View: Close All Editors');
+    await s.wb.page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await s.wb.runCommand('Feature Learning: New Experiment');
+    const input = s.wb.page.locator('.quick-input-widget input.input');
+    await input.waitFor();
+    await input.fill('Kernel regime');
+    await s.wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Kernel regime' }).first().waitFor();
+    await s.wb.page.keyboard.press('Enter');
+    // The examples folder has a kernel.flab.json already: the new file takes the next free name.
+    await s.wb.editorTab('kernel-2.flab.json').waitFor({ timeout: 30_000 });
+    await s.wb.waitForCharts();
+    assert.equal(await s.wb.summary('error').count(), 0, 'the template is invalid');
+    const cli = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'solve', join(s.workspace, 'kernel-2.flab.json'), '--summary'], { encoding: 'utf8' });
+    assert.equal(cli.status, 0, `the template fails in the CLI: ${cli.stderr}`);
+    const zetaFinal = (JSON.parse(cli.stdout) as { zetaFinal: number }).zetaFinal;
+    await s.wb.panel().locator('[data-summary="zeta-final"]', { hasText: zetaFinal.toPrecision(6) }).waitFor({ timeout: 30_000 });
+    await s.wb.screenshot('7-new-experiment');
   });
 });

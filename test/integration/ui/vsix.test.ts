@@ -64,6 +64,6 @@ describe('the .vsix from npm run package', function () {
     await openPanel(s.wb, 'basic.flab.json');
     const zeta = Number(await s.wb.readSummary('zeta-final'));
     assert.ok(Number.isFinite(zeta), 'no zeta-final in the panel');
-    await s.wb.screenshot('7-vsix-panel');
+    await s.wb.screenshot('8-vsix-panel');
   });
 });
