@@ -53,7 +53,7 @@ class Panel {
     'flow',
     (mode) => this.chooseDynamics(mode),
   );
-  private readonly logTime = createToggle('Log time axis', 'log-time', (on) => this.setPrefs({ logTime: on }));
+  private readonly logTime = createToggle('Log time axis', 'log-time', (on) => this.setPrefs({ logTime: on, logTimeChosen: true }));
   private readonly ratio = createToggle('Norms relative to initial', 'ratio', (on) => this.setPrefs({ ratioToInitial: on }));
   private prefs: ViewPrefs = loadPrefs();
   private palette: Palette = readPalette();
@@ -141,7 +141,10 @@ class Panel {
     const { trajectory, simulation, deviation } = this.last;
     if (this.mode() === 'descent' && simulation) this.summary.show(simulation, null, null);
     else this.summary.show(trajectory, simulation, deviation);
-    this.charts.render({ trajectory: this.last.trajectory, simulation: this.last.simulation, mode: this.mode(), sweep, prefs: this.prefs, palette: this.palette }, rebuild);
+    // A sweep whose runs end decades apart is unreadable on a linear time axis: log, until the user chooses.
+    const prefs = this.prefs.logTimeChosen || !spansDecades(sweep) ? this.prefs : { ...this.prefs, logTime: true };
+    this.logTime.checked = prefs.logTime;
+    this.charts.render({ trajectory: this.last.trajectory, simulation: this.last.simulation, mode: this.mode(), sweep, prefs, palette: this.palette }, rebuild);
     this.showSweepLegend(sweep);
     this.showDivergence();
   }
@@ -289,6 +292,13 @@ class Panel {
     banner.append(heading, list);
     this.bannerSlot.replaceChildren(banner);
   }
+}
+
+/** Whether a sweep's runs end more than two decades apart in time. */
+function spansDecades(sweep: SweepView | null): boolean {
+  if (!sweep) return false;
+  const ends = sweep.runs.map((r) => (r.trajectory ?? r.simulation)?.summary.horizon ?? NaN).filter((h) => h > 0);
+  return ends.length > 1 && Math.max(...ends) > 100 * Math.min(...ends);
 }
 
 const rootElement = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));

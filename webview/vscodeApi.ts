@@ -23,6 +23,8 @@ export interface ViewPrefs {
   ratioToInitial: boolean;
   /** Draw gradient descent instead of the flow when the file does not ask for both. */
   descent: boolean;
+  /** The user has set the time axis; until then a sweep whose horizons span decades is drawn on a log axis. */
+  logTimeChosen: boolean;
 }
 
 /** Reads the saved view preferences, falling back to defaults for anything missing or malformed. */
@@ -32,6 +34,7 @@ export function loadPrefs(): ViewPrefs {
     logTime: typeof s?.logTime === 'boolean' ? s.logTime : false,
     ratioToInitial: typeof s?.ratioToInitial === 'boolean' ? s.ratioToInitial : false,
     descent: typeof s?.descent === 'boolean' ? s.descent : false,
+    logTimeChosen: typeof s?.logTimeChosen === 'boolean' ? s.logTimeChosen : false,
   };
 }
 

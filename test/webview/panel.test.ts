@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { CONTROL_DOMAINS, positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/controlDomains';
 import { formatNumber } from '../../webview/format';
 import { CONTROL_KEYS } from '../../src/protocol';
+import { runExperiment } from '../../src/extension/experimentRun';
 import { CATAPULT, DIVERGENT, experimentText, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, type Harness } from './harness';
 
 let harness: Harness;
@@ -375,7 +376,7 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     await waitForCharts(page);
     await shot(page, 'log-time-ratio');
     const state = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
-    assert.deepEqual(state, { logTime: true, ratioToInitial: true, descent: false, documentUri: 'file:///work/a.flab.json' });
+    assert.deepEqual(state, { logTime: true, ratioToInitial: true, descent: false, logTimeChosen: true, documentUri: 'file:///work/a.flab.json' });
     // A reloaded panel starts from the saved preferences.
     const again = await open({ state });
     assert.equal(await again.locator('vscode-checkbox[data-toggle="log-time"]').evaluate((e) => (e as HTMLInputElement).checked), true);
@@ -658,7 +659,7 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
   });
 
   it('overlays one curve per value of a declared sweep, with a legend in a colour ramp', async () => {
-    const page = await open({ state: { logTime: true } });
+    const page = await open();
     const update = updateFor(1, { sweep: { outputScale: { from: 0.1, to: 10, count: 5 } } });
     const sweep = update.sweep;
     assert.ok(sweep && sweep.runs.length === 5);
@@ -684,10 +685,30 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
       const hex = '#' + (c.match(/\d+/g) ?? []).map((v) => Number(v).toString(16).padStart(2, '0')).join('');
       assert.ok((await pixelsOf(page, 'zeta', hex)) > 30, `curve in ${c} drawn`);
     }
+    assert.equal(await page.locator('[data-chart="zeta"]').getAttribute('data-x-scale'), 'log', 'horizons two decades apart: a log time axis');
+    assert.equal(await page.locator('vscode-checkbox[data-toggle="log-time"]').evaluate((e) => (e as HTMLInputElement).checked), true);
     await shot(page, 'sweep');
+    // The user's choice wins.
+    await page.locator('vscode-checkbox[data-toggle="log-time"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-x-scale') === 'linear');
     // Without a sweep the legend goes away.
     await send(page, updateFor(2));
     await page.waitForFunction(() => (document.querySelector('.sweep-legend') as HTMLElement | null)?.hidden === true);
+  });
+
+  it('draws the phase example\'s sweep over six decades of output scale', async () => {
+    const page = await open();
+    const text = readFileSync(join(ROOT, 'examples', 'phase-output-scale-rate.flab.json'), 'utf8');
+    const outcome = runExperiment(text, { maxPoints: 2000, fileName: 'phase-output-scale-rate.flab.json' });
+    assert.equal(outcome.kind, 'result');
+    if (outcome.kind !== 'result') return;
+    const { title, trajectory, simulation, deviation, controls, compareSimulate, sweep } = outcome;
+    await send(page, { type: 'update', version: 1, title, trajectory, simulation, deviation, controls, compareSimulate, sweep });
+    await waitForCharts(page);
+    assert.equal(await page.locator('.sweep-legend [data-sweep-value]').count(), sweep?.runs.length);
+    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-x-scale'), 'log');
+    for (const key of ['zeta', 'loss', 'norms', 'ntk']) assert.ok((await ink(page, key)) > 1000, `chart ${key} drawn`);
+    await shot(page, 'sweep-example');
   });
 
   it('renders a nonlinear (simulated) trajectory too', async () => {
