@@ -10,7 +10,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { runPhase } from '../../src/extension/phaseRun';
 import type { PhaseAxisSpec, ToPhaseWebview } from '../../src/protocol';
-import { cellCentre } from '../../webview/phase/heatmap';
+import { axisFraction, cellCentre, MARGIN } from '../../webview/phase/heatmap';
 import { experimentText, posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
 
 type Diagram = Extract<ToPhaseWebview, { type: 'phase' }>;
@@ -109,6 +109,26 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.match(await page.locator('.status').innerText(), /256 × 256 cells/);
     const state = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
     assert.deepEqual(state, { documentUri: 'file:///w/a.flab.json', x: X, y: Y, size: 256 });
+    // The experiment itself is marked by a black-and-white ring at its values.
+    assert.equal(d.x.current, 1);
+    assert.equal(d.y.current, 0.02);
+    const box = await page.locator('canvas.heatmap').boundingBox();
+    assert.ok(box);
+    const cx = MARGIN.left + axisFraction(d.x, 1) * (box.width - MARGIN.left - MARGIN.right);
+    const cy = MARGIN.top + (1 - axisFraction(d.y, 0.02)) * (box.height - MARGIN.top - MARGIN.bottom);
+    const ring = await page.evaluate(([x, y]) => {
+      const c = document.querySelector<HTMLCanvasElement>('canvas.heatmap')!;
+      const r = c.width / c.getBoundingClientRect().width;
+      const d = c.getContext('2d')!.getImageData(Math.round((x - 10) * r), Math.round((y - 10) * r), Math.round(20 * r), Math.round(20 * r)).data;
+      let white = 0;
+      let black = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) white++;
+        if (d[i] < 5 && d[i + 1] < 5 && d[i + 2] < 5 && d[i + 3] === 255) black++;
+      }
+      return { white, black };
+    }, [cx, cy] as const);
+    assert.ok(ring.white > 20 && ring.black > 20, `a ring at the experiment's point (${JSON.stringify(ring)})`);
     await page.screenshot({ path: join(SCREENSHOTS, 'phase-dark.png'), fullPage: true });
   });
 
