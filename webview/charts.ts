@@ -91,9 +91,23 @@ const SYNC_KEY = 'flab-dynamics';
 
 type Column = (number | null)[];
 
-/** Non-finite values (and, on a log axis, non-positive ones) become gaps. */
+/**
+ * Smallest value drawn on a log axis: below it (subnormal numbers, a loss converged to 1e-323)
+ * decades would underflow when the axis rounds its range, and nothing would be drawn.
+ */
+const LOG_FLOOR = 1e-300;
+
+/** Non-finite values (and, on a log axis, values below LOG_FLOOR) become gaps. */
 function clean(ys: readonly (number | null)[], log: boolean): Column {
-  return ys.map((y) => (y === null || !Number.isFinite(y) || (log && y <= 0) ? null : y));
+  return ys.map((y) => (y === null || !Number.isFinite(y) || (log && !(y >= LOG_FLOOR)) ? null : y));
+}
+
+/** A log axis's range: whole decades around the data, never below LOG_FLOOR. */
+function logRange(_u: uPlot, min: number, max: number): [number, number] {
+  if (!(max > 0) || !Number.isFinite(max)) return [1e-3, 1];
+  const lo = Math.pow(10, Math.floor(Math.log10(Math.max(min > 0 ? min : max, LOG_FLOOR))));
+  const hi = Math.pow(10, Math.ceil(Math.log10(max)));
+  return hi > lo ? [lo, hi] : [lo / 10, hi * 10];
 }
 
 /** ys / ys[0]; null where the initial value is 0 (the ratio is undefined). */
@@ -297,7 +311,7 @@ function options(model: ChartModel, input: ChartInput, width: number): uPlot.Opt
       : { time: false },
   };
   for (const s of model.scales) {
-    scales[s.key] = s.log ? { distr: 3, log: 10 } : s.range ? { range: s.range } : {};
+    scales[s.key] = s.log ? { distr: 3, log: 10, range: logRange } : s.range ? { range: s.range } : {};
   }
   return {
     title: model.title,
