@@ -141,8 +141,8 @@ describe('phase diagram in code-server (user level)', function () {
     this.timeout(180_000);
     const page = s.wb.page;
     await s.wb.save(FILE);
-    await page.reload();
-    await s.wb.waitReady();
+    // Developer: Reload Window: a bare page.reload() races the workbench's state flush (panels were sometimes not restored).
+    await s.wb.reloadWindow();
     // A restored webview loads when its tab is shown; the phase panel's group shows it.
     const frame = await webviewWith(page, 'canvas.heatmap[data-drawn]', 90_000);
     assert.match(await frame.locator('.status').innerText(), /256 × 256 cells/);

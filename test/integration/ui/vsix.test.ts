@@ -53,7 +53,10 @@ describe('the .vsix from npm run package', function () {
     console.log(`      .vsix holds: ${files.join(', ')}`);
     const bad = files.filter((f) => /\.map$|node_modules\/|^extension\/(src|test|webview|scripts|out)\/|\.ts$/.test(f));
     assert.deepEqual(bad, [], 'unwanted files in the .vsix');
-    assert.ok(files.includes('extension/dist/extension.js'), 'no dist/extension.js in the .vsix');
+    // Every bundle the build made (but the `flab` CLI) is in, so whatever the extension loads is there.
+    const bundles = readdirSync(join(tmpRoot(repo), 'package', 'dist')).filter((f) => /\.(js|css)$/.test(f) && f !== 'cli.js');
+    assert.ok(bundles.includes('extension.js'), `no extension.js among ${bundles.join(', ')}`);
+    for (const b of bundles) assert.ok(files.includes(`extension/dist/${b}`), `dist/${b} is missing from the .vsix`);
   });
 
   it('installs with code-server --install-extension and opens the panel', async function () {
