@@ -89,6 +89,8 @@ export const TEST_SETTINGS: Record<string, unknown> = {
   'files.autoSave': 'off',
   // Whitespace markers would show up in the text read back from the editor's DOM.
   'editor.renderWhitespace': 'none',
+  // Short files then never scroll, so the editor's DOM always holds every line (editorText).
+  'editor.scrollBeyondLastLine': false,
   'chat.commandCenter.enabled': false,
   'workbench.colorTheme': 'Default Dark Modern',
 };

@@ -62,9 +62,10 @@ export class Workbench {
    * list is computed when it opens, so while the extension host is still registering
    * contributions it is closed and opened again until the row shows up.
    */
-  private async paletteWithRow(query: string, rowText: string, timeout: number): Promise<void> {
+  private async paletteWithRow(query: string, rowText: string, timeout: number, exact = false): Promise<Locator> {
     const input = this.page.locator('.quick-input-widget input.input');
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    const row = (exact ? rows.filter({ has: this.page.locator('.label-name').getByText(rowText, { exact: true }) }) : rows.filter({ hasText: rowText })).first();
     const deadline = Date.now() + timeout;
     for (;;) {
       await this.page.keyboard.press('F1');
@@ -72,7 +73,7 @@ export class Workbench {
       await input.fill(`>${query}`);
       try {
         await row.waitFor({ timeout: 3000 });
-        return;
+        return row;
       } catch (e) {
         // Leave no palette open over the workbench for whatever comes next.
         await this.page.keyboard.press('Escape');
@@ -82,10 +83,20 @@ export class Workbench {
     }
   }
 
-  /** Runs a command by its palette title (F1, `>title`, Enter on the row with that label). */
-  async runCommand(title: string, timeout = 30_000): Promise<void> {
-    await this.paletteWithRow(title, title, timeout);
-    await this.page.keyboard.press('Enter');
+  /**
+   * Runs a command by its palette title (F1, `>title`, Enter on the row with that label). With
+   * `opensPicker`, the command shows a quick pick of its own: the palette's widget stays open.
+   */
+  async runCommand(title: string, timeout = 30_000, opensPicker = false): Promise<void> {
+    // Click the row with exactly this label: Enter would take the first row, which may be
+    // another command that also matches (e.g. "Preferences: Browse Color Themes…").
+    const row = await this.paletteWithRow(title, title, timeout, true);
+    await row.click();
+    if (opensPicker) {
+      // The palette's own text gives way to the command's picker.
+      await this.page.waitForFunction(() => !(document.querySelector<HTMLInputElement>('.quick-input-widget input.input')?.value ?? '').startsWith('>'), undefined, { timeout });
+      return;
+    }
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
   }
 
@@ -131,10 +142,16 @@ export class Workbench {
     return this.page.locator(`.monaco-editor[data-uri$="${encodeURI(name)}"]`).first();
   }
 
-  /** Focuses the editor of `name` (click into its text). */
+  /** Focuses the editor of `name`: its tab when it is hidden, then a click into its text area. */
   async focusEditor(name: string): Promise<void> {
-    await this.editorTab(name).click();
-    await this.editor(name).locator('.view-lines').click({ position: { x: 5, y: 5 } });
+    const editor = this.editor(name);
+    if (!(await editor.isVisible())) await this.editorTab(name).click();
+    await editor.waitFor();
+    // Left, half-way down: below the tab's hover (which would take the click) and inside the
+    // text area whatever its scroll; a click there only moves the cursor.
+    const box = await editor.boundingBox();
+    if (!box) throw new Error(`the editor of ${name} has no box`);
+    await this.page.mouse.click(box.x + 80, box.y + box.height / 2);
   }
 
   /** Replaces the whole text of `name`'s editor by clipboard paste; returns Date.now() just before the paste. */

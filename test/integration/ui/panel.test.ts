@@ -210,7 +210,7 @@ describe('dynamics panel in code-server (user level)', function () {
   it('creates a new experiment from a template, with its panel beside it', async () => {
     await s.wb.runCommand('View: Close All Editors');
     await s.wb.page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 30_000 });
-    await s.wb.runCommand('Feature Learning: New Experiment');
+    await s.wb.runCommand('Feature Learning: New Experiment', 30_000, true);
     const input = s.wb.page.locator('.quick-input-widget input.input');
     await input.waitFor();
     await input.fill('Kernel regime');
@@ -225,5 +225,37 @@ describe('dynamics panel in code-server (user level)', function () {
     const zetaFinal = (JSON.parse(cli.stdout) as { zetaFinal: number }).zetaFinal;
     await s.wb.panel().locator('[data-summary="zeta-final"]', { hasText: zetaFinal.toPrecision(6) }).waitFor({ timeout: 30_000 });
     await s.wb.screenshot('7-new-experiment');
+  });
+
+  it('takes its colours from the theme and redraws when it changes', async () => {
+    const background = () => s.wb.panel().locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+    const luminance = (rgb: string) => {
+      const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? ['0', '0', '0']).map(Number);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const chartPixels = () =>
+      s.wb
+        .panel()
+        .locator('[data-chart="zeta"] canvas')
+        .first()
+        .evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []).join(','));
+    const darkBg = await background();
+    const darkChart = await chartPixels();
+    assert.ok(luminance(darkBg) < 100, `dark theme background ${darkBg}`);
+    await s.wb.runCommand('Preferences: Color Theme', 30_000, true);
+    const input = s.wb.page.locator('.quick-input-widget input.input');
+    await input.waitFor();
+    await input.fill('Light Modern');
+    // Click the installed theme's row itself (Enter could land on "Browse Additional Color Themes…").
+    const row = s.wb.page.locator('.quick-input-list .monaco-list-row').filter({ has: s.wb.page.getByText('Light Modern', { exact: true }) }).first();
+    await row.waitFor();
+    await row.click();
+    const deadline = Date.now() + 30_000;
+    while (luminance(await background()) < 150 && Date.now() < deadline) await s.wb.page.waitForTimeout(100);
+    assert.ok(luminance(await background()) >= 150, `light theme background ${await background()}`);
+    const redrawDeadline = Date.now() + 30_000;
+    while ((await chartPixels()) === darkChart && Date.now() < redrawDeadline) await s.wb.page.waitForTimeout(100);
+    assert.notEqual(await chartPixels(), darkChart, 'the chart was not redrawn for the light theme');
+    await s.wb.screenshot('9-light-theme');
   });
 });
