@@ -187,6 +187,28 @@ describe('dynamics panel in code-server (user level)', function () {
     assert.notEqual(valueAt(await s.wb.editorText(EXAMPLE), path), valueAt(textBefore, path));
   });
 
+  it('draws gradient descent over the flow when "Both" is chosen, writing compare.simulate into the file', async () => {
+    const both = s.wb.panel().getByRole('radio', { name: 'Both' });
+    await both.click();
+    const deadline = Date.now() + 30_000;
+    let text = await s.wb.editorText(EXAMPLE);
+    while (valueAt(text, ['compare', 'simulate']) !== true && Date.now() < deadline) {
+      await s.wb.page.waitForTimeout(100);
+      text = await s.wb.editorText(EXAMPLE);
+    }
+    assert.equal(valueAt(text, ['compare', 'simulate']), true, `no "compare": { "simulate": true } in ${text}`);
+    assert.ok(text.includes('// a comment the panel must keep'), 'the comment was lost');
+    const deviation = Number(await s.wb.readSummary('deviation'));
+    assert.ok(Number.isFinite(deviation) && deviation >= 0, `deviation reads ${deviation}`);
+    await s.wb.screenshot('6-compare-both');
+    // Back to the flow alone for the tests that follow (Ctrl+Z undoes the edit in the file).
+    await s.wb.focusEditor(EXAMPLE);
+    await s.wb.page.keyboard.press('Control+Z');
+    const undoDeadline = Date.now() + 15_000;
+    while (valueAt(await s.wb.editorText(EXAMPLE), ['compare', 'simulate']) === true && Date.now() < undoDeadline) await s.wb.page.waitForTimeout(100);
+    assert.notEqual(valueAt(await s.wb.editorText(EXAMPLE), ['compare', 'simulate']), true, 'Ctrl+Z did not undo the compare edit');
+  });
+
   it('comes back with its charts after saving and reloading the window', async () => {
     // Nothing of the slider's edit is saved until the user saves.
     assert.equal(readFileSync(join(s.workspace, EXAMPLE), 'utf8'), original);
@@ -204,7 +226,7 @@ describe('dynamics panel in code-server (user level)', function () {
     timings['window reload → panel restored with charts'] = Date.now() - t0;
     await s.wb.panel().locator('[data-summary="zeta-final"]', { hasText: expected }).waitFor({ timeout: 30_000 });
     assert.ok((await inkedPixels(s, 'zeta')) > 100, 'restored zeta chart is blank');
-    await s.wb.screenshot('6-after-reload');
+    await s.wb.screenshot('6b-after-reload');
   });
 
   it('creates a new experiment from a template, with its panel beside it', async () => {
