@@ -5,8 +5,8 @@
  *
  * Exact runs are scored over the whole flow, t ∈ [0, ∞), in O(1): z = e^{2S} moves monotonically
  * from 1 to its limit, the kernel K ∝ P/z + Qz is convex in ln z with its minimum λ²√(PQ) where
- * the output f ∝ P/z − Qz crosses zero, and |ζ| is smallest (zero) at that same crossing. So the
- * extremes over the path are at its two ends, or at the crossing when f changes sign.
+ * the output f ∝ P/z − Qz crosses zero. So the kernel's extremes over the path are at its two
+ * ends, or at the crossing when f changes sign; the ζ scores are net changes from end to end.
  * Gradient-descent runs are scored over their reported steps.
  */
 import { ExactFlow, FlowPoint } from './exact';
@@ -19,9 +19,9 @@ export interface MechanismScores {
   kernelChange: number;
   /** |ζ(end)| − |ζ(0)| ∈ [−1, 1]: positive when the layers line up, negative when they turn apart. */
   zetaChange: number | null;
-  /** |ζ(end)| − min_t |ζ(t)| ≥ 0: how far the layers lined up (after any turning apart). */
+  /** max(0, zetaChange): how far the layers lined up over the run (MODEL.md §5: |ζ| grows). */
   alignment: number | null;
-  /** |ζ(0)| − min_t |ζ(t)| ≥ 0: how far the layers turned apart. */
+  /** max(0, −zetaChange): how far the layers turned apart over the run (|ζ| shrinks). */
   disalignment: number | null;
   /** ln(|u|(end) / |u|(0)). */
   normChangeU: number | null;
@@ -147,8 +147,7 @@ export function scoresFromEnds(start: FlowPoint, end: FlowPoint, plane: PlaneInv
     const ratio = (Math.sqrt(plane.P) * Math.sqrt(plane.Q)) / (plane.uu + plane.vv);
     kernelChange = Math.max(kernelChange, 1 - ratio);
   }
-  const minZeta = start.zeta === null || end.zeta === null ? null : crosses ? 0 : Math.min(Math.abs(start.zeta), Math.abs(end.zeta));
-  return finishScores(kernelChange, start.zeta, end.zeta, minZeta, start.normU, end.normU, start.normW, end.normW, theta0 > 0 ? end.distance / theta0 : end.distance, tangentChange);
+  return finishScores(kernelChange, start.zeta, end.zeta, start.normU, end.normU, start.normW, end.normW, theta0 > 0 ? end.distance / theta0 : end.distance, tangentChange);
 }
 
 /**
@@ -161,27 +160,20 @@ export function seriesScores(s: Series): MechanismScores | null {
   const k0 = s.ntk[0];
   let kernelChange = 0;
   for (let k = 1; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Number.MAX_VALUE : 0);
-  let minZeta: number | null = Infinity;
-  for (let k = 0; k < n; k++) {
-    const z = s.zeta[k];
-    if (z === null) {
-      minZeta = null;
-      break;
-    }
-    minZeta = Math.min(minZeta, Math.abs(z));
-  }
-  return finishScores(kernelChange, s.zeta[0], s.zeta[n - 1], minZeta, s.normU[0], s.normU[n - 1], s.normW[0], s.normW[n - 1], s.distance[n - 1], null);
+  return finishScores(kernelChange, s.zeta[0], s.zeta[n - 1], s.normU[0], s.normU[n - 1], s.normW[0], s.normW[n - 1], s.distance[n - 1], null);
 }
 
-function finishScores(kernelChange: number, zeta0: number | null, zetaEnd: number | null, minZeta: number | null, u0: number, uEnd: number, w0: number, wEnd: number, distance: number, tangentChange: number | null): MechanismScores {
-  const both = zeta0 !== null && zetaEnd !== null && minZeta !== null;
+function finishScores(kernelChange: number, zeta0: number | null, zetaEnd: number | null, u0: number, uEnd: number, w0: number, wEnd: number, distance: number, tangentChange: number | null): MechanismScores {
+  const zetaChange = zeta0 !== null && zetaEnd !== null ? Math.abs(zetaEnd) - Math.abs(zeta0) : null;
   const normChangeU = logRatio(uEnd, u0);
   const normChangeW = logRatio(wEnd, w0);
   return {
     kernelChange: Math.min(kernelChange, Number.MAX_VALUE),
-    zetaChange: both ? Math.abs(zetaEnd) - Math.abs(zeta0) : null,
-    alignment: both ? Math.max(0, Math.abs(zetaEnd) - minZeta) : null,
-    disalignment: both ? Math.max(0, Math.abs(zeta0) - minZeta) : null,
+    zetaChange,
+    // Net change, as MODEL.md §5 defines the mechanisms. When the output changes sign on the way,
+    // ζ passes through 0 (ũ·ṽ ∝ f), but that dip is the crossing, not a turning apart.
+    alignment: zetaChange === null ? null : Math.max(0, zetaChange),
+    disalignment: zetaChange === null ? null : Math.max(0, -zetaChange),
     normChangeU,
     normChangeW,
     balanceChange: normChangeU !== null && normChangeW !== null ? Math.abs(normChangeU - normChangeW) : null,
