@@ -34,7 +34,14 @@ export function exportCsv(run: ExportedRun): string {
   return lines.join('\n') + '\n';
 }
 
-/** JSON: the same columns and the summaries, in the shape `flab solve --json` prints. */
+/**
+ * JSON in the shape `flab solve --json` (or `simulate`) prints: the shown trajectory's arrays t,
+ * output, loss, zeta, normU, normW, ntk, distance (+ objective) and `summary` at the top level, so
+ * tools reading the CLI's output read this too. The one extra key, `panel`, holds the context the
+ * CLI has no counterpart for: the panel's title, the document, and the gradient-descent run drawn
+ * over the exact curves (`simulation`, null when none) with its largest ζ deviation.
+ */
 export function exportJson(run: ExportedRun): string {
-  return JSON.stringify(run, null, 2) + '\n';
+  const { trajectory, title, documentUri, simulation, deviation } = run;
+  return JSON.stringify({ ...trajectory, panel: { title, documentUri, simulation, deviation } }, null, 2) + '\n';
 }

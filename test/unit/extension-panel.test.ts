@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseExperiment } from '../../src/core/config';
+import { toJson } from '../../src/core/format';
 import { Trajectory } from '../../src/core/trajectory';
 import { exportCsv, exportJson } from '../../src/extension/exportData';
 import { maxZetaDeviation, runExperiment, thin } from '../../src/extension/experimentRun';
@@ -181,8 +182,13 @@ describe('export', () => {
     assert.equal(csv, 'series,t,output,loss,zeta,normU,normW,ntk,distance\nexact,0,0,0.5,,1,3,1,0\nexact,1,0.5,0.125,0.25,2,4,1,0.1\nsimulate,0,0,0.5,,1,3,1,0\nsimulate,1,0.5,0.125,0.25,2,4,1,0.1\n');
   });
 
-  it('writes JSON that reads back to the same run', () => {
-    const run = { title: 'x', documentUri: 'file:///x', trajectory: t('exact'), simulation: null, deviation: null };
-    assert.deepEqual(JSON.parse(exportJson(run)), run);
+  it('writes JSON in the CLI\'s shape, the panel\'s context under `panel`', () => {
+    const run = { title: 'x', documentUri: 'file:///x', trajectory: t('exact'), simulation: t('simulate'), deviation: 0.1 };
+    const json = JSON.parse(exportJson(run)) as Record<string, unknown>;
+    // Exactly what `flab solve --json` prints for this trajectory (src/core/format.ts), plus `panel`.
+    const { panel, ...cli } = json;
+    assert.deepEqual(cli, JSON.parse(toJson(run.trajectory)));
+    assert.deepEqual(panel, { title: 'x', documentUri: 'file:///x', simulation: run.simulation, deviation: 0.1 });
+    assert.deepEqual(Object.keys(json), [...Object.keys(run.trajectory), 'panel']);
   });
 });

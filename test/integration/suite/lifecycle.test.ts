@@ -9,10 +9,8 @@ import { closeAllEditors, commandId, openFixture, testingApi, waitFor, workspace
 
 const repo = join(__dirname, '..', '..', '..', '..');
 
-interface Exported {
-  summary: { zetaFinal: number };
-  t: number[];
-}
+/** `flab solve --json`'s object: equal-length columns and `summary`. */
+type CliJson = Record<string, unknown> & { t: number[]; loss: number[]; summary: Record<string, unknown> & { zetaFinal: number } };
 
 async function copyOf(fixture: string, name: string): Promise<vscode.Uri> {
   const target = workspaceFile(name);
@@ -50,13 +48,24 @@ describe('panel life cycle and exports', () => {
     const header = lines[0].split(',');
     for (const col of ['t', 'loss', 'zeta']) assert.ok(header.includes(col), `CSV header ${lines[0]}`);
     assert.ok(lines.length > 10, `only ${lines.length} CSV lines`);
-    // The columns and summary as `flab solve --json` prints them, at the top or under `trajectory`.
-    const raw = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as { trajectory?: Exported } & Exported;
-    const exported: Exported = raw.trajectory ?? raw;
-    const cli = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'solve', uri.fsPath, '--summary'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
-    assert.equal(cli.status, 0, cli.stderr);
-    const summary = JSON.parse(cli.stdout) as { zetaFinal: number };
-    assert.ok(Math.abs(exported.summary.zetaFinal - summary.zetaFinal) <= 1e-9 * Math.abs(summary.zetaFinal), `${exported.summary.zetaFinal} vs CLI ${summary.zetaFinal}`);
+    // The object `flab solve --json` prints, at the top level, plus only the panel's context under `panel`.
+    const { panel, ...exported } = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as CliJson & { panel?: unknown };
+    assert.ok(panel && typeof panel === 'object' && 'documentUri' in panel, 'no `panel` context');
+    const cliRun = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'solve', uri.fsPath, '--json'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    assert.equal(cliRun.status, 0, cliRun.stderr);
+    const cli = JSON.parse(cliRun.stdout) as CliJson;
+    assert.deepEqual(Object.keys(exported), Object.keys(cli), 'top-level keys differ from flab solve --json');
+    assert.deepEqual(Object.keys(exported.summary).sort(), Object.keys(cli.summary).sort(), 'summary keys differ from the CLI\'s');
+    assert.ok(Math.abs(exported.summary.zetaFinal - cli.summary.zetaFinal) <= 1e-9 * Math.abs(cli.summary.zetaFinal), `${exported.summary.zetaFinal} vs CLI ${cli.summary.zetaFinal}`);
+    for (const [key, column] of Object.entries(exported)) {
+      if (key !== 'summary') assert.ok(Array.isArray(column) && column.length === exported.t.length, `column ${key} is not an array of ${exported.t.length}`);
+    }
+    // The panel may thin long runs; every exported point is the CLI's point at the same time.
+    for (let k = 0; k < exported.t.length; k++) {
+      const i = cli.t.indexOf(exported.t[k]);
+      assert.ok(i >= 0, `t = ${exported.t[k]} is not one of the CLI's times`);
+      assert.ok(Math.abs(exported.loss[k] - cli.loss[i]) <= 1e-9 * Math.abs(cli.loss[i]), `loss at t = ${exported.t[k]}: ${exported.loss[k]} vs CLI ${cli.loss[i]}`);
+    }
     assert.equal(exported.t.length, lines.length - 1, 'JSON and CSV disagree on the number of points');
   });
 
