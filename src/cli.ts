@@ -5,10 +5,8 @@
  * `FILE:LINE:COL: error: MESSAGE`, never as a stack trace.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ANALYSIS_USAGE, AnalysisOutput, isAnalysisCommand, runAnalysis } from './cliAnalysis';
-import { locatePath, parseExperiment } from './core/config';
-import { Diagnostic, formatDiagnostic } from './core/diagnostics';
-import { ExperimentError } from './core/errors';
+import { ANALYSIS_USAGE, isAnalysisCommand, runAnalysis } from './cliAnalysis';
+import { CliOutput, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, loadExperiment } from './cliInput';
 import { toCsv, toJson } from './core/format';
 import { simulate, solve } from './core/solve';
 import { Trajectory } from './core/trajectory';
@@ -32,10 +30,6 @@ output (default --json):
 
 exit codes: 0 success, 1 bad experiment file, 2 bad usage`;
 
-const EXIT_OK = 0;
-const EXIT_BAD_FILE = 1;
-const EXIT_USAGE = 2;
-const MAX_PRINTED_ERRORS = 10;
 
 type Format = 'json' | 'csv' | 'summary';
 
@@ -77,34 +71,19 @@ export function parseArgs(argv: string[]): Invocation | { help: true } | { error
 }
 
 /** Runs one invocation; returns the exit code and what to print. */
-export function run(argv: string[], readText: (file: string) => string): AnalysisOutput {
+export function run(argv: string[], readText: (file: string) => string): CliOutput {
   if (isAnalysisCommand(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) return runAnalysis(argv, readText, USAGE);
   const parsed = parseArgs(argv);
   if ('help' in parsed) return { code: EXIT_OK, stdout: USAGE + '\n', stderr: '' };
   if ('error' in parsed) return { code: EXIT_USAGE, stdout: '', stderr: `flab: ${parsed.error}\n${USAGE}\n` };
   const { command, file, format, reference } = parsed;
-  let text: string;
-  try {
-    text = readText(file);
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    return { code: EXIT_BAD_FILE, stdout: '', stderr: `${file}: error: cannot read the experiment file: ${reason}\n` };
-  }
-  const { experiment, diagnostics, tree } = parseExperiment(text);
-  const report = (ds: Diagnostic[]): string => {
-    const lines = ds.slice(0, MAX_PRINTED_ERRORS).map((d) => formatDiagnostic(file, text, d));
-    if (ds.length > MAX_PRINTED_ERRORS) lines.push(`${file}: note: ${ds.length - MAX_PRINTED_ERRORS} more errors not shown`);
-    return lines.join('\n') + '\n';
-  };
-  if (!experiment) return { code: EXIT_BAD_FILE, stdout: '', stderr: report(diagnostics) };
+  const loaded = loadExperiment(file, readText);
+  if (!('experiment' in loaded)) return loaded;
   let result: Trajectory;
   try {
-    result = command === 'solve' ? solve(experiment) : simulate(experiment, { reference });
+    result = command === 'solve' ? solve(loaded.experiment) : simulate(loaded.experiment, { reference });
   } catch (e) {
-    if (e instanceof ExperimentError) {
-      return { code: EXIT_BAD_FILE, stdout: '', stderr: report([{ message: e.message, path: e.path, ...locatePath(tree, e.path), severity: 'error' }]) };
-    }
-    return { code: EXIT_BAD_FILE, stdout: '', stderr: `${file}: error: internal error while running the experiment: ${(e as Error).message}\n` };
+    return loaded.fail(e);
   }
   const stdout = format === 'csv' ? toCsv(result) : format === 'summary' ? JSON.stringify(result.summary, null, 2) + '\n' : toJson(result) + '\n';
   return { code: EXIT_OK, stdout, stderr: '' };

@@ -5,9 +5,7 @@
  *   flab sweep FILE [--json | --csv | --summary]
  * Same conventions as `flab solve`: exit 0 success, 1 bad experiment file, 2 bad usage.
  */
-import { locatePath, parseExperiment } from './core/config';
-import { Diagnostic, formatDiagnostic } from './core/diagnostics';
-import { ExperimentError } from './core/errors';
+import { CliOutput, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, loadExperiment } from './cliInput';
 import { SCORE_NAMES } from './core/classify';
 import { PhaseAxis, PhaseDiagram, phaseDiagramSync } from './core/phase';
 import { phaseSvg } from './core/phaseSvg';
@@ -26,17 +24,6 @@ export const ANALYSIS_USAGE = `  phase FILE --x KEY=FROM:TO --y KEY=FROM:TO [--s
   sweep FILE [--json | --csv | --summary]
                   one run per value of the file's "sweep"`;
 
-export interface AnalysisOutput {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Files to write (the SVG of `phase --svg OUT`). */
-  files?: { path: string; text: string }[];
-}
-
-const EXIT_OK = 0;
-const EXIT_BAD_FILE = 1;
-const EXIT_USAGE = 2;
 const DEFAULT_PHASE_SIZE = 64;
 
 /** True for the commands this module runs. */
@@ -107,10 +94,10 @@ export function parseAxis(spec: string, linear: boolean): PhaseAxis | { error: s
 }
 
 /** Runs `phase`, `scaling` or `sweep`. */
-export function runAnalysis(argv: string[], readText: (file: string) => string, usage: string): AnalysisOutput {
+export function runAnalysis(argv: string[], readText: (file: string) => string, usage: string): CliOutput {
   const command = argv[0] as Command;
   const parsed = parseOptions(command, argv.slice(1));
-  const usageError = (message: string): AnalysisOutput => ({ code: EXIT_USAGE, stdout: '', stderr: `flab: ${message}\n${usage}\n` });
+  const usageError = (message: string): CliOutput => ({ code: EXIT_USAGE, stdout: '', stderr: `flab: ${message}\n${usage}\n` });
   if ('error' in parsed) return usageError(parsed.error);
   const file = parsed.file!;
 
@@ -145,16 +132,9 @@ export function runAnalysis(argv: string[], readText: (file: string) => string, 
     }
   }
 
-  let text: string;
-  try {
-    text = readText(file);
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    return { code: EXIT_BAD_FILE, stdout: '', stderr: `${file}: error: cannot read the experiment file: ${reason}\n` };
-  }
-  const { experiment, diagnostics, tree } = parseExperiment(text);
-  const report = (ds: Diagnostic[]): string => ds.slice(0, 10).map((d) => formatDiagnostic(file, text, d)).join('\n') + '\n';
-  if (!experiment) return { code: EXIT_BAD_FILE, stdout: '', stderr: report(diagnostics) };
+  const loaded = loadExperiment(file, readText);
+  if (!('experiment' in loaded)) return loaded;
+  const { experiment } = loaded;
   try {
     switch (command) {
       case 'phase': {
@@ -173,9 +153,8 @@ export function runAnalysis(argv: string[], readText: (file: string) => string, 
       }
     }
   } catch (e) {
-    if (e instanceof ExperimentError) return { code: EXIT_BAD_FILE, stdout: '', stderr: report([{ message: e.message, path: e.path, ...locatePath(tree, e.path), severity: 'error' }]) };
     if (e instanceof RangeError) return usageError(e.message);
-    return { code: EXIT_BAD_FILE, stdout: '', stderr: `${file}: error: internal error: ${(e as Error).message}\n` };
+    return loaded.fail(e);
   }
   return usageError(`unknown command \`${command}\``);
 }

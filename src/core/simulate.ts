@@ -11,7 +11,7 @@ import { MAX_SIMULATED_PARAMETERS, MAX_SIMULATION_WORK, MAX_STEPS } from './limi
 import { effectiveSample, EffectiveSample, forEachInitialNeuron } from './reduce';
 import { formatNumber } from './schemaCheck';
 import { timeGrid } from './timeGrid';
-import { Trajectory } from './trajectory';
+import { seriesEnds, Trajectory } from './trajectory';
 import type { ExactFlow, FlowPoint } from './exact';
 import { decayHorizon } from './weightDecay';
 import { PlaneDescent } from './recursion';
@@ -80,13 +80,7 @@ export function simulate(e: Experiment, options: SimulateOptions = {}): Trajecto
     irreducibleLoss: sample.irreducibleLoss,
     omega,
     plateauTime: observedPlateau(out),
-    horizon: out.t[m - 1],
-    zetaInitial: out.zeta[0],
-    zetaFinal: out.zeta[m - 1],
-    lossInitial: out.loss[0],
-    lossFinal: out.loss[m - 1],
-    ntkInitial: out.ntk![0],
-    ntkFinal: out.ntk![m - 1],
+    ...seriesEnds(out),
     limit: null,
     diverged,
     // A rise and fall on the way to blowing up is no catapult: training did not recover.

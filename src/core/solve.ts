@@ -5,7 +5,7 @@ import { Experiment, inputDimension } from './experiment';
 import { effectiveSample, EffectiveSample, initialLayers, planeInvariants } from './reduce';
 import { timeGrid } from './timeGrid';
 import { decayHorizon, decaySeries } from './weightDecay';
-import { Limit, Summary, Trajectory } from './trajectory';
+import { Limit, seriesEnds, Summary, Trajectory } from './trajectory';
 
 import { simulate as simulateSteps, SimulateOptions } from './simulate';
 import { classify, DEFAULT_THRESHOLDS, exactScores, seriesScores, ClassifyThresholds } from './classify';
@@ -90,13 +90,7 @@ export function solve(e: Experiment): Trajectory {
     irreducibleLoss: sample.irreducibleLoss,
     omega: flow.omega,
     plateauTime: plateauTime(flow, limit),
-    horizon: times[n - 1],
-    zetaInitial: out.zeta[0],
-    zetaFinal: out.zeta[n - 1],
-    lossInitial: out.loss[0],
-    lossFinal: out.loss[n - 1],
-    ntkInitial: out.ntk![0],
-    ntkFinal: out.ntk![n - 1],
+    ...seriesEnds(out),
     limit: toLimit(limit),
     diverged: null,
   };
@@ -153,7 +147,6 @@ function toLimit(p: FlowPoint): Limit {
 function solveWithWeightDecay(e: Experiment, flow: ExactFlow, sample: EffectiveSample, limit: FlowPoint, rho: number, theta0: number): Trajectory {
   const times = timeGrid(e.time, () => decayHorizon(flow.input, rho, defaultHorizon(flow, limit)));
   const series = decaySeries(flow.input, rho, times, theta0);
-  const n = times.length;
   const out: Trajectory = {
     ...series,
     summary: {
@@ -166,13 +159,7 @@ function solveWithWeightDecay(e: Experiment, flow: ExactFlow, sample: EffectiveS
       irreducibleLoss: sample.irreducibleLoss,
       omega: null,
       plateauTime: null,
-      horizon: times[n - 1],
-      zetaInitial: series.zeta[0],
-      zetaFinal: series.zeta[n - 1],
-      lossInitial: series.loss[0],
-      lossFinal: series.loss[n - 1],
-      ntkInitial: series.ntk![0],
-      ntkFinal: series.ntk![n - 1],
+      ...seriesEnds(series),
       limit: null,
       diverged: null,
       weightDecay: rho,

@@ -89,3 +89,20 @@ export interface Trajectory extends Series {
 
 /** The column names of a trajectory, in the order `--csv` prints them. */
 export const SERIES_COLUMNS = ['t', 'output', 'loss', 'zeta', 'normU', 'normW', 'ntk', 'distance', 'objective'] as const;
+
+/** The summary fields read off a series' first and last reported points. */
+export type SeriesEnds = Pick<Summary, 'horizon' | 'zetaInitial' | 'zetaFinal' | 'lossInitial' | 'lossFinal' | 'ntkInitial' | 'ntkFinal'>;
+
+/** First and last values of a non-empty series, for its summary. */
+export function seriesEnds(s: Series): SeriesEnds {
+  const last = s.t.length - 1;
+  return {
+    horizon: s.t[last],
+    zetaInitial: s.zeta[0],
+    zetaFinal: s.zeta[last],
+    lossInitial: s.loss[0],
+    lossFinal: s.loss[last],
+    ntkInitial: s.ntk ? s.ntk[0] : null,
+    ntkFinal: s.ntk ? s.ntk[last] : null,
+  };
+}
