@@ -13,7 +13,8 @@ import { ms, repo, runJson, scratchDir } from './util.mjs';
 const REPETITIONS = Number(process.env.FLAB_BENCH_REPETITIONS ?? 7);
 /** Ports for the bench's code-servers (FLAB_BENCH_PORTS="from-to"); the tests use their own range. */
 const PORTS = process.env.FLAB_BENCH_PORTS ?? '18600-18699';
-const TIMEOUT_MS = 10 * 60_000;
+/** A section whose code-server run takes longer than this is stopped (FLAB_BENCH_TIMEOUT_MS). */
+const TIMEOUT_MS = Number(process.env.FLAB_BENCH_TIMEOUT_MS ?? 10 * 60_000);
 
 /** Process ids whose command line mentions `marker` (a scratch folder only this run uses). */
 function processesMentioning(marker) {
