@@ -8,6 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { Trajectory } from '../src/core/trajectory';
 import type { SweepView } from '../src/protocol';
 import type { ViewPrefs } from './vscodeApi';
+import { decadeLabel } from './dom';
 import { rampColours, type Palette } from './theme';
 
 export const CHART_KEYS = ['zeta', 'loss', 'norms', 'ntk'] as const;
@@ -228,8 +229,6 @@ function buildModel(key: ChartKey, input: ChartInput): ChartModel {
   return { title, scales, series, data, legend: !sweep, catapult: catapult && { fromStep: catapult.fromStep, toStep: catapult.toStep } };
 }
 
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
-
 /** Ticks of a log axis: whole decades, at most about six of them; within one decade, four geometric steps. */
 function logSplits(_u: uPlot, _axis: number, min: number, max: number): number[] {
   if (!(min > 0) || !(max > min)) return [min, max].filter((v) => v > 0);
@@ -247,10 +246,7 @@ function logValues(_u: uPlot, splits: (number | null)[]): string[] {
     if (v === null || !(v > 0)) return '';
     const e = Math.log10(v);
     if (Math.abs(e - Math.round(e)) > 1e-9) return String(Number(v.toPrecision(3)));
-    const n = Math.round(e);
-    if (n >= 0 && n <= 3) return String(Math.pow(10, n));
-    if (n === -1 || n === -2) return String(Math.pow(10, n).toFixed(-n));
-    return `10${String(n).replace(/./g, (c) => SUPERSCRIPT[c] ?? c)}`;
+    return decadeLabel(Math.round(e));
   });
 }
 

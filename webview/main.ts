@@ -2,10 +2,13 @@
  * The dynamics panel. Everything it shows comes from the host's messages (src/protocol.ts); the
  * only state of its own is the view preferences (time axis, ratio toggle), kept with setState.
  */
+import './common.css';
 import './main.css';
 import type { ErrorInfo, SweepView, ToWebview } from '../src/protocol';
 import type { Trajectory } from '../src/core/trajectory';
 import { BLOW_UP_FACTOR, CHART_KEYS, Charts, type ChartKey, type DynamicsMode } from './charts';
+import { renderBanner } from './banner';
+import { el } from './dom';
 import { formatNumber } from './format';
 import { Controls } from './controls';
 import { SummaryView } from './summary';
@@ -22,12 +25,6 @@ const CHART_LABELS: Record<ChartKey, string> = {
   ntk: 'Tangent kernel and distance from initialisation over time',
 };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 class Panel {
   private readonly root: HTMLElement;
@@ -266,32 +263,10 @@ class Panel {
 
   /** The error banner exists only while the document is invalid; the last good result stays, greyed. */
   private setBanner(errors: ErrorInfo[] | null): void {
-    this.root.classList.toggle('is-invalid', errors !== null);
-    if (errors === null) {
-      this.bannerSlot.replaceChildren();
-      return;
-    }
-    const banner = el('div', 'banner');
-    banner.dataset.summary = 'error';
-    banner.setAttribute('role', 'alert');
-    const heading = el('p', 'banner-heading', this.last ? 'The experiment is invalid — showing the last valid result.' : 'The experiment is invalid.');
-    const list = el('ul', 'banner-errors');
-    for (const error of errors) {
-      const item = el('li');
-      const link = el('button', 'error-link');
-      link.type = 'button';
-      link.dataset.line = String(error.line);
-      link.dataset.column = String(error.column);
-      link.title = 'Show in the editor';
-      const where = el('span', 'error-where', `Line ${error.line}, column ${error.column}: `);
-      link.append(where, document.createTextNode(error.message));
-      link.addEventListener('click', () => post({ type: 'reveal', line: error.line, column: error.column }));
-      item.append(link);
-      list.append(item);
-    }
-    banner.append(heading, list);
-    this.bannerSlot.replaceChildren(banner);
+    const heading = this.last ? 'The experiment is invalid — showing the last valid result.' : 'The experiment is invalid.';
+    renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
   }
+
 }
 
 /** Whether a sweep's runs end more than two decades apart in time. */

@@ -4,6 +4,7 @@
  * and the experiment's own point marked. Pure geometry is exported for the tests.
  */
 import type { PhaseAxisView } from '../../src/protocol';
+import { decadeLabel } from '../dom';
 
 export type Rgb = [number, number, number];
 
@@ -36,7 +37,6 @@ export function cellAt(n: number, fraction: number): number {
   return Math.min(n - 1, Math.max(0, Math.floor(fraction * n)));
 }
 
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
 
 /** Ticks of an axis within its cell centres: whole decades on a log axis (every k-th when many), about five round numbers on a linear one. */
 export function ticks(axis: Pick<PhaseAxisView, 'values' | 'scale'>): { value: number; label: string }[] {
@@ -50,7 +50,7 @@ export function ticks(axis: Pick<PhaseAxisView, 'values' | 'scale'>): { value: n
     const step = Math.max(1, Math.ceil((last - first + 1) / 8));
     const out: { value: number; label: string }[] = [];
     for (let e = first; e <= last; e += step) {
-      const label = e >= 0 && e <= 3 ? String(10 ** e) : e === -1 || e === -2 ? (10 ** e).toFixed(-e) : `10${String(e).replace(/./g, (c) => SUPERSCRIPT[c] ?? c)}`;
+      const label = decadeLabel(e);
       out.push({ value: 10 ** e, label });
     }
     return out;

@@ -4,8 +4,11 @@
  * Enter on the focused map) asks the host to open that cell's dynamics. Keeps only which file and
  * axes it shows (setState, for the host's serializer).
  */
+import '../common.css';
 import './phase.css';
 import type { ErrorInfo, FromPhaseWebview, ToPhaseWebview } from '../../src/protocol';
+import { renderBanner } from '../banner';
+import { el, superscript } from '../dom';
 import { readPalette, resolveColour, watchTheme } from '../theme';
 import { cellCentre, cellUnder, drawHeatmap, SHADE_HIGH, SHADE_LOW, type Rgb } from './heatmap';
 
@@ -33,12 +36,6 @@ const SCORE_TEXT: Record<string, string> = {
   distance: '‖θ − θ₀‖ / ‖θ₀‖',
 };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function decodeBytes(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
@@ -207,7 +204,7 @@ class PhasePanel {
       }
     }
     const scale = el('div', 'shade-scale');
-    scale.append(el('span', undefined, `≤ 10${sup(SHADE_LOW)}`), el('span', undefined, `≥ 10${sup(SHADE_HIGH)}`));
+    scale.append(el('span', undefined, `≤ 10${superscript(SHADE_LOW)}`), el('span', undefined, `≥ 10${superscript(SHADE_HIGH)}`));
     const thresholds = el('p', 'legend-note', `Kernel regime below ${fmtScore(d.thresholds.kernelChange)}; ring: this experiment.`);
     this.legend.replaceChildren(heading, list, shadeHeading, bar, scale, thresholds);
   }
@@ -288,35 +285,12 @@ class PhasePanel {
   }
 
   private setBanner(errors: ErrorInfo[] | null): void {
-    this.root.classList.toggle('is-invalid', errors !== null);
-    if (errors === null) {
-      this.bannerSlot.replaceChildren();
-      return;
-    }
-    const banner = el('div', 'banner');
-    banner.dataset.summary = 'error';
-    banner.setAttribute('role', 'alert');
-    const heading = el('p', 'banner-heading', this.diagram ? 'The experiment is invalid — showing the last phase diagram.' : 'No phase diagram for this experiment:');
-    const list = el('ul', 'banner-errors');
-    for (const error of errors) {
-      const item = el('li');
-      const link = el('button', 'error-link');
-      link.type = 'button';
-      link.title = 'Show in the editor';
-      link.append(el('span', 'error-where', `Line ${error.line}, column ${error.column}: `), document.createTextNode(error.message));
-      link.addEventListener('click', () => post({ type: 'reveal', line: error.line, column: error.column }));
-      item.append(link);
-      list.append(item);
-    }
-    banner.append(heading, list);
-    this.bannerSlot.replaceChildren(banner);
+    const heading = this.diagram ? 'The experiment is invalid — showing the last phase diagram.' : 'No phase diagram for this experiment:';
+    renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
   }
+
 }
 
-function sup(n: number): string {
-  const map: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
-  return String(n).replace(/./g, (c) => map[c] ?? c);
-}
 
 const rootElement = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));
 const panel = new PhasePanel(rootElement);
