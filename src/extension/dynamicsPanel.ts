@@ -13,6 +13,7 @@ import { readControls } from './controls';
 import { ExportedRun } from './exportData';
 import { LatestOnlyQueue } from './latestOnly';
 import { LiveScheduler } from './liveScheduler';
+import { LoadWatchdog } from './loadWatchdog';
 import { SolverBridge } from './solverBridge';
 import { VersionGate } from './versionGate';
 import { makeNonce, webviewHtml } from './webviewHtml';
@@ -67,6 +68,8 @@ export class DynamicsPanel implements vscode.Disposable {
   private readonly scheduler: LiveScheduler;
   private readonly bridge: SolverBridge;
   private readonly writes: LatestOnlyQueue<Write>;
+  /** Loads the page again when it never says `ready` (see loadWatchdog.ts). */
+  private readonly watchdog: LoadWatchdog;
   private readonly subscriptions: vscode.Disposable[] = [];
   private lastGood: UpdateMessage | undefined;
   private lastInvalid: InvalidMessage | undefined;
@@ -90,6 +93,11 @@ export class DynamicsPanel implements vscode.Disposable {
     this.bridge = new SolverBridge(services.workerPath);
     this.scheduler = new LiveScheduler(() => void this.refresh().catch((err: unknown) => this.failed('updating the panel', err)), services.settings().debounceMs);
     this.writes = new LatestOnlyQueue((w) => this.write(w));
+    this.watchdog = new LoadWatchdog((attempt, waitedMs) => {
+      if (this.disposed || this.ready || !panel.visible) return;
+      services.log.warn(`the dynamics panel of ${this.documentUri.toString()} did not load within ${waitedMs} ms; loading it again (attempt ${attempt})`);
+      this.render();
+    });
     this.subscriptions.push(
       webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
@@ -98,7 +106,9 @@ export class DynamicsPanel implements vscode.Disposable {
         if (!panel.visible) {
           // Without retainContextWhenHidden the webview is gone; it says `ready` again when shown.
           this.ready = false;
+          this.watchdog.cancel();
         } else {
+          if (!this.ready && !this.watchdog.waiting) this.watchdog.expect();
           this.scheduler.trigger();
         }
       }),
@@ -199,6 +209,7 @@ export class DynamicsPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.scheduler.dispose();
+    this.watchdog.dispose();
     this.bridge.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.readyWaiters.forEach((w) => w());
@@ -221,6 +232,8 @@ export class DynamicsPanel implements vscode.Disposable {
       nonce: makeNonce(),
       title: panelTitle(this.documentUri),
     });
+    this.ready = false;
+    if (this.panel.visible) this.watchdog.expect();
   }
 
   private receive(raw: unknown): void {
@@ -232,6 +245,7 @@ export class DynamicsPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        this.watchdog.loaded();
         this.rehydrate();
         this.readyWaiters.forEach((w) => w());
         this.readyWaiters = [];

@@ -11,6 +11,7 @@ import { lineAndColumn } from '../core/diagnostics';
 import { parsePhasePanelState, parseFromPhaseWebview, PhaseAxisSpec, ToPhaseWebview } from '../protocol';
 import { baseName } from './dynamicsPanel';
 import { LiveScheduler } from './liveScheduler';
+import { LoadWatchdog } from './loadWatchdog';
 import { PhaseBridge } from './phaseBridge';
 import { cellExperimentText, PhaseMessage } from './phaseRun';
 import { VersionGate } from './versionGate';
@@ -48,6 +49,8 @@ export class PhasePanel implements vscode.Disposable {
   private readonly gate = new VersionGate<string>();
   private readonly scheduler: LiveScheduler;
   private readonly bridge: PhaseBridge;
+  /** Loads the page again when it never says `ready` (see loadWatchdog.ts). */
+  private readonly watchdog: LoadWatchdog;
   private readonly subscriptions: vscode.Disposable[] = [];
   private last: (PhaseMessage & { version: number }) | undefined;
   private lastInvalid: Extract<ToPhaseWebview, { type: 'phaseInvalid' }> | undefined;
@@ -65,23 +68,42 @@ export class PhasePanel implements vscode.Disposable {
     webview.options = phaseWebviewOptions(services.extensionUri);
     this.bridge = new PhaseBridge(vscode.Uri.joinPath(services.extensionUri, 'dist', 'phaseWorker.js').fsPath);
     this.scheduler = new LiveScheduler(() => void this.refresh().catch((err: unknown) => this.failed('computing the phase diagram', err)), services.debounceMs());
+    this.watchdog = new LoadWatchdog((attempt, waitedMs) => {
+      if (this.disposed || this.ready || !panel.visible) return;
+      services.log.warn(`the phase panel of ${this.documentUri.toString()} did not load within ${waitedMs} ms; loading it again (attempt ${attempt})`);
+      this.render();
+    });
     this.subscriptions.push(
       webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
+        if (!panel.visible) {
+          // Without retainContextWhenHidden the page is gone; it loads again (and says `ready`) when shown.
+          this.ready = false;
+          this.watchdog.cancel();
+        } else if (!this.ready && !this.watchdog.waiting) {
+          this.watchdog.expect();
+        }
       }),
     );
-    const dist = vscode.Uri.joinPath(services.extensionUri, 'dist');
     panel.title = phaseTitle(documentUri);
+    this.render();
+    this.scheduler.trigger();
+  }
+
+  /** Sets the page (a fresh nonce each time, so setting it again loads a new document). */
+  private render(): void {
+    const webview = this.panel.webview;
+    const dist = vscode.Uri.joinPath(this.services.extensionUri, 'dist');
+    this.ready = false;
     webview.html = webviewHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'phase.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'phase.css')).toString(),
       nonce: makeNonce(),
-      title: phaseTitle(documentUri),
+      title: phaseTitle(this.documentUri),
     });
-    this.scheduler.trigger();
+    if (this.panel.visible) this.watchdog.expect();
   }
 
   get uri(): vscode.Uri {
@@ -125,6 +147,7 @@ export class PhasePanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.scheduler.dispose();
+    this.watchdog.dispose();
     this.bridge.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.onDispose(this);
@@ -153,6 +176,7 @@ export class PhasePanel implements vscode.Disposable {
     switch (m.type) {
       case 'ready':
         this.ready = true;
+        this.watchdog.loaded();
         this.postDocument();
         if (this.last) this.post({ ...this.last });
         if (this.lastInvalid) this.post(this.lastInvalid);

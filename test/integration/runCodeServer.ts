@@ -73,6 +73,8 @@ async function runHostSuite(entry: string): Promise<SuiteResult> {
 function runUiSuite(): Promise<SuiteResult> {
   const dir = join(__dirname, 'ui');
   const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
+  // FLAB_TEST_GREP: run only the ui tests whose full title contains it (e.g. one describe, to repeat it).
+  if (process.env.FLAB_TEST_GREP) mocha.grep(process.env.FLAB_TEST_GREP);
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort() : [];
   for (const f of files) mocha.addFile(join(dir, f));
   const t0 = Date.now();

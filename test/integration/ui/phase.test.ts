@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { findRepoRoot } from '../harness/codeServer';
+import { PORTS } from '../harness/paths';
 import { openSession, Session } from '../harness/session';
 
 const repo = findRepoRoot(__dirname);
@@ -46,7 +47,7 @@ describe('phase diagram in code-server (user level)', function () {
 
   before(async function () {
     this.timeout(180_000);
-    s = await openSession({ repo, name: 'ui-phase', folder: join(repo, 'test', 'integration', 'fixtures'), ports: { from: 18400, to: 18499 } });
+    s = await openSession({ repo, name: 'ui-phase', folder: join(repo, 'test', 'integration', 'fixtures'), ports: process.env.FLAB_TEST_PORTS ? PORTS : { from: 18400, to: 18499 } });
   });
 
   after(async function () {

@@ -1,0 +1,89 @@
+// The load watchdog (src/extension/loadWatchdog.ts) with a fake clock: a page that never says
+// `ready` is loaded again at growing deadlines, then left alone; `ready` or hiding stops the wait.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Clock } from '../../src/extension/liveScheduler';
+import { LoadWatchdog } from '../../src/extension/loadWatchdog';
+
+class FakeClock implements Clock {
+  time = 0;
+  private timers: { id: number; at: number; callback: () => void }[] = [];
+  private nextId = 1;
+  now(): number {
+    return this.time;
+  }
+  setTimeout(callback: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.timers.push({ id, at: this.time + ms, callback });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers = this.timers.filter((t) => t.id !== handle);
+  }
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      this.timers.sort((a, b) => a.at - b.at);
+      const due = this.timers[0];
+      if (!due || due.at > end) break;
+      this.timers.shift();
+      this.time = due.at;
+      due.callback();
+    }
+    this.time = end;
+  }
+}
+
+describe('LoadWatchdog', () => {
+  it('reloads a page that never says ready, at doubling deadlines, then gives up', () => {
+    const clock = new FakeClock();
+    const reloads: { at: number; attempt: number; waited: number }[] = [];
+    // Like the panels: each reload sets the page again and expects `ready` anew.
+    const w: LoadWatchdog = new LoadWatchdog((attempt, waited) => {
+      reloads.push({ at: clock.now(), attempt, waited });
+      w.expect();
+    }, [100, 200, 400], clock);
+    w.expect();
+    clock.advance(10_000);
+    assert.deepEqual(reloads, [
+      { at: 100, attempt: 1, waited: 100 },
+      { at: 300, attempt: 2, waited: 200 },
+      { at: 700, attempt: 3, waited: 400 },
+    ]);
+    assert.equal(w.waiting, false);
+  });
+
+  it('does nothing once the page says ready, and starts from the first deadline on the next load', () => {
+    const clock = new FakeClock();
+    const reloads: number[] = [];
+    const w = new LoadWatchdog((attempt) => reloads.push(attempt), [100, 200], clock);
+    w.expect();
+    clock.advance(150);
+    assert.deepEqual(reloads, [1]);
+    w.expect();
+    clock.advance(50);
+    w.loaded();
+    clock.advance(1000);
+    assert.deepEqual(reloads, [1]);
+    w.expect();
+    clock.advance(99);
+    assert.deepEqual(reloads, [1]);
+    clock.advance(1);
+    assert.deepEqual(reloads, [1, 1], 'the first deadline again after a successful load');
+  });
+
+  it('stops waiting while the panel is hidden, and after dispose', () => {
+    const clock = new FakeClock();
+    let reloads = 0;
+    const w = new LoadWatchdog(() => reloads++, [100], clock);
+    w.expect();
+    w.cancel();
+    clock.advance(500);
+    assert.equal(reloads, 0);
+    w.expect();
+    w.dispose();
+    w.expect();
+    clock.advance(500);
+    assert.equal(reloads, 0);
+  });
+});
