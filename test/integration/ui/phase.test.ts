@@ -29,8 +29,21 @@ async function webviewWith(page: Page, selector: string, timeout = 60_000): Prom
 async function pickInQuickInput(page: Page, text: string): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ timeout: 30_000 });
-  await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 30_000 });
+  // A picker that is still being shown may reset its value after our fill (the text was lost and
+  // Enter went nowhere): fill again until it keeps the text and the matching row has the focus.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await input.fill(text);
+    const kept = await page
+      .waitForFunction(
+        (t) => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value === t && (document.querySelector('.quick-input-list .monaco-list-row.focused')?.textContent ?? '').includes(t),
+        text,
+        { timeout: 2000 },
+      )
+      .then(() => true, () => false);
+    if (kept) break;
+    if (Date.now() > deadline) throw new Error(`the picker did not keep "${text}"`);
+  }
   await page.keyboard.press('Enter');
 }
 
