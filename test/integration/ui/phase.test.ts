@@ -76,7 +76,7 @@ describe('phase diagram in code-server (user level)', function () {
     this.timeout(120_000);
     const page = s.wb.page;
     await s.wb.openFile(FILE);
-    await s.wb.runCommand('Feature Learning: Open Phase Diagram');
+    await s.wb.runCommand('Feature Learning: Open Phase Diagram', 30_000, true);
     await pickInQuickInput(page, 'model.outputScale');
     await acceptInputBox(page, /^0\.001:1000$/);
     await pickInQuickInput(page, 'init.scaleU');
