@@ -1,5 +1,5 @@
-// One build script for every bundle: the extension host (Node), its solver worker, the `flab`
-// command line, the webview (browser) and the test bundles. Type checking is `tsc --noEmit`.
+// One build script for every bundle: the extension host (Node), its solver and phase workers, the
+// `flab` command line, the two webviews (browser) and the test bundles. Type checking is `tsc --noEmit`.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,18 +37,12 @@ const builds = [
   { ...node, entryPoints: findFiles('test/unit', /\.test\.ts$/), outdir: 'out/test/unit', sourcemap: true },
   { ...node, entryPoints: findFiles('test/integration', /\.ts$/), outdir: 'out/test/integration', external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'], sourcemap: true },
   { ...node, entryPoints: findFiles('test/webview', /\.ts$/), outdir: 'out/test/webview', external: ['playwright-core'], sourcemap: true },
-].filter((b) => !b.entryPoints || (Array.isArray(b.entryPoints) ? b.entryPoints.length > 0 : true));
-
-const { existsSync } = await import('node:fs');
-const present = builds.filter((b) => {
-  const entries = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);
-  return entries.every((e) => existsSync(e));
-});
+];
 
 if (watch) {
-  const contexts = await Promise.all(present.map((b) => esbuild.context(b)));
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('watching…');
 } else {
-  await Promise.all(present.map((b) => esbuild.build(b)));
+  await Promise.all(builds.map((b) => esbuild.build(b)));
 }
