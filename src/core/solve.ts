@@ -81,13 +81,7 @@ export function solve(e: Experiment): Trajectory {
     out.distance[k] = p.distance * scale;
   }
   out.summary = {
-    solver: 'exact',
-    width: e.model.width,
-    inputDimension: inputDimension(e),
-    lambda: flow.lambda,
-    effectiveInput: sample.abar,
-    effectiveTarget: sample.y,
-    irreducibleLoss: sample.irreducibleLoss,
+    ...exactSummaryBase(e, flow, sample),
     omega: flow.omega,
     plateauTime: plateauTime(flow, limit),
     ...seriesEnds(out),
@@ -135,6 +129,19 @@ function timeWhenGapIs(flow: ExactFlow, limit: FlowPoint, target: number): numbe
   return hi;
 }
 
+/** The summary fields every exact run shares: the network and its effective sample. */
+function exactSummaryBase(e: Experiment, flow: ExactFlow, sample: EffectiveSample): Pick<Summary, 'solver' | 'width' | 'inputDimension' | 'lambda' | 'effectiveInput' | 'effectiveTarget' | 'irreducibleLoss'> {
+  return {
+    solver: 'exact',
+    width: e.model.width,
+    inputDimension: inputDimension(e),
+    lambda: flow.lambda,
+    effectiveInput: sample.abar,
+    effectiveTarget: sample.y,
+    irreducibleLoss: sample.irreducibleLoss,
+  };
+}
+
 function toLimit(p: FlowPoint): Limit {
   return { output: p.output, loss: p.loss, zeta: p.zeta, normU: p.normU, normW: p.normW, ntk: p.ntk };
 }
@@ -150,13 +157,7 @@ function solveWithWeightDecay(e: Experiment, flow: ExactFlow, sample: EffectiveS
   const out: Trajectory = {
     ...series,
     summary: {
-      solver: 'exact',
-      width: e.model.width,
-      inputDimension: inputDimension(e),
-      lambda: flow.lambda,
-      effectiveInput: sample.abar,
-      effectiveTarget: sample.y,
-      irreducibleLoss: sample.irreducibleLoss,
+      ...exactSummaryBase(e, flow, sample),
       omega: null,
       plateauTime: null,
       ...seriesEnds(series),

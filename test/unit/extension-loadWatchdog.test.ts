@@ -2,37 +2,8 @@
 // `ready` is loaded again at growing deadlines, then left alone; `ready` or hiding stops the wait.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Clock } from '../../src/extension/liveScheduler';
 import { LoadWatchdog } from '../../src/extension/loadWatchdog';
-
-class FakeClock implements Clock {
-  time = 0;
-  private timers: { id: number; at: number; callback: () => void }[] = [];
-  private nextId = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.push({ id, at: this.time + ms, callback });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((t) => t.id !== handle);
-  }
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at);
-      const due = this.timers[0];
-      if (!due || due.at > end) break;
-      this.timers.shift();
-      this.time = due.at;
-      due.callback();
-    }
-    this.time = end;
-  }
-}
+import { FakeClock } from './fakeClock';
 
 describe('LoadWatchdog', () => {
   it('reloads a page that never says ready, at doubling deadlines, then gives up', () => {
