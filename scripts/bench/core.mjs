@@ -1,7 +1,5 @@
 // The core's benchmark sections (issue 2, "Speed"): each returns one line of results.
-import * as esbuild from 'esbuild';
-import { join } from 'node:path';
-import { cli, ms, repo, runJson, scratchDir, sideBySide, writeExperiment } from './util.mjs';
+import { bundleScript, cli, ms, normalsFloor, runJson, sideBySide, writeExperiment } from './util.mjs';
 
 const REPETITIONS = Number(process.env.FLAB_BENCH_REPETITIONS ?? 7);
 
@@ -20,25 +18,7 @@ async function wideSolve() {
     learningRates: { u: 1, W: 1 },
     time: { points: 2000 },
   });
-  const floor = join(scratchDir(), 'draw-normals.js');
-  await esbuild.build({
-    stdin: {
-      contents: `import { Rng } from './src/core/rng';
-        const rng = new Rng(${seed});
-        let sum = 0;
-        for (let i = 0; i < ${2 * width}; i++) sum += rng.normal();
-        // Use the draws, so that nothing can be skipped.
-        if (!Number.isFinite(sum)) process.exit(1);`,
-      resolveDir: repo,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: floor,
-    logLevel: 'warning',
-  });
+  const floor = await normalsFloor(width, seed);
   const [solve, draw] = sideBySide([[cli, 'solve', file, '--json'], [floor]], REPETITIONS);
   return `width 10⁶, 2,000 points: flab solve --json ${ms(solve)}, bare Node drawing 2·10⁶ normals ${ms(draw)}: ratio ${(solve / draw).toFixed(2)} (target ≤ 2; median of ${REPETITIONS}, alternating)`;
 }
@@ -76,10 +56,7 @@ async function solveVersusSimulate() {
   const totalSteps = steps[steps.length - 1];
   const [exact, recursion, plain] = sideBySide([[cli, 'solve', exactFile, '--json'], [cli, 'simulate', gdFile, '--json'], [cli, 'simulate', gdFile, '--reference', '--json']], Math.max(3, REPETITIONS - 2));
   // The same three in one process (parse once, then solve/simulate only): the work without Node's start-up.
-  const inProcess = join(scratchDir(), 'in-process.js');
-  await esbuild.build({
-    stdin: {
-      contents: `import { readFileSync } from 'node:fs';
+  const inProcess = await bundleScript('in-process.js', `import { readFileSync } from 'node:fs';
         import { parseExperiment } from './src/core/config';
         import { simulate, solve } from './src/core/solve';
         const exact = parseExperiment(readFileSync(process.argv[2], 'utf8')).experiment!;
@@ -88,18 +65,7 @@ async function solveVersusSimulate() {
         const times: number[][] = runs.map(() => []);
         for (let r = 0; r < ${REPETITIONS}; r++) runs.forEach((run, i) => { const t0 = performance.now(); run(); times[i].push(performance.now() - t0); });
         const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
-        console.log(JSON.stringify(times.map(median)));`,
-      resolveDir: repo,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    mainFields: ['module', 'main'], // as scripts/build.mjs: jsonc-parser's ESM build
-    outfile: inProcess,
-    logLevel: 'warning',
-  });
+        console.log(JSON.stringify(times.map(median)));`);
   const [e2, r2, p2] = runJson([inProcess, exactFile, gdFile]);
   const x = (a, b) => `×${(a / b).toFixed(a / b < 10 ? 2 : 0)}`;
   return `width 1000, flow time ${horizon.toPrecision(3)}, ${points} points; GD at rates η·${rate.toPrecision(3)} (${totalSteps} steps) is within ${error.toExponential(1)} of the flow. ` +

@@ -7,8 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import { ms, repo, runJson, scratchDir } from './util.mjs';
+import { bundleScript, ms, repo, runJson } from './util.mjs';
 
 const REPETITIONS = Number(process.env.FLAB_BENCH_REPETITIONS ?? 7);
 /** Ports for the bench's code-servers (FLAB_BENCH_PORTS="from-to"); the tests use their own range. */
@@ -101,10 +100,7 @@ async function hostHalf(widths) {
   const worker = join(repo, 'dist', 'solverWorker.js');
   if (!existsSync(worker)) throw new Error('dist/solverWorker.js is missing: npm run build');
   const original = readFileSync(join(repo, 'examples', 'alignment.flab.json'), 'utf8');
-  const script = join(scratchDir(), 'host-half.js');
-  await esbuild.build({
-    stdin: {
-      contents: `import { applyEdits, modify } from 'jsonc-parser';
+  const script = await bundleScript('host-half.js', `import { applyEdits, modify } from 'jsonc-parser';
         import { parseExperiment } from './src/core/config';
         import { SolverBridge } from './src/extension/solverBridge';
         const original = ${JSON.stringify(original)};
@@ -132,18 +128,7 @@ async function hostHalf(widths) {
           bridge.dispose();
           console.log(JSON.stringify(times.map(median)));
         }
-        main().catch((e) => { console.error(e); process.exit(1); });`,
-      resolveDir: repo,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    mainFields: ['module', 'main'], // as scripts/build.mjs: jsonc-parser's ESM build
-    outfile: script,
-    logLevel: 'warning',
-  });
+        main().catch((e) => { console.error(e); process.exit(1); });`);
   return runJson([script]);
 }
 

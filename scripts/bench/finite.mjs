@@ -1,7 +1,5 @@
 // Finite learning rates (issue 5, "Speed"): the O(1)-per-step recursion of docs/finite-rates.md.
-import * as esbuild from 'esbuild';
-import { join } from 'node:path';
-import { cli, ms, repo, scratchDir, sideBySide, writeExperiment } from './util.mjs';
+import { cli, ms, normalsFloor, sideBySide, writeExperiment } from './util.mjs';
 
 const REPETITIONS = Number(process.env.FLAB_BENCH_REPETITIONS ?? 7);
 const STEPS = 100_000;
@@ -17,34 +15,11 @@ function linear(width, steps) {
   };
 }
 
-/** A bare Node process that only draws 2·`width` normals with the project's generator (the floor). */
-async function normalsFloor(width) {
-  const file = join(scratchDir(), `finite-normals-${width}.js`);
-  await esbuild.build({
-    stdin: {
-      contents: `import { Rng } from './src/core/rng';
-        const rng = new Rng(7);
-        let sum = 0;
-        for (let i = 0; i < ${2 * width}; i++) sum += rng.normal();
-        if (!Number.isFinite(sum)) process.exit(1);`,
-      resolveDir: repo,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: file,
-    logLevel: 'warning',
-  });
-  return file;
-}
-
 /** Width 10⁶, 10⁵ steps of `flab simulate` (the recursion, stability bisection included) against drawing the normals. */
 async function wideSimulate() {
   const width = 1_000_000;
   const file = writeExperiment('finite-wide', linear(width, STEPS));
-  const floor = await normalsFloor(width);
+  const floor = await normalsFloor(width, 7);
   const [sim, draw] = sideBySide([[cli, 'simulate', file, '--json'], [floor]], REPETITIONS);
   return `width 10⁶, 10⁵ steps, 2,000 points: flab simulate --json ${ms(sim)}, bare Node drawing 2·10⁶ normals ${ms(draw)}: ratio ${(sim / draw).toFixed(2)} (target ≤ 2; median of ${REPETITIONS}, alternating)`;
 }

@@ -1,9 +1,7 @@
 // Phase diagrams (issue 4, "Speed"): a 256×256 diagram, target under one second. Measured in-process
 // (median of 5 after one warm-up, as the extension's worker runs it) and as a whole `flab phase` process.
-import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { cli, median, repo, scratchDir, timeProcess, writeExperiment } from './util.mjs';
+import { bundleScript, cli, median, timeProcess, writeExperiment } from './util.mjs';
 
 const SIZE = 256;
 const experiment = {
@@ -18,10 +16,7 @@ export const sections = [
     name: `phase diagram ${SIZE}×${SIZE} (exact, d = 1024)`,
     async run() {
       const file = writeExperiment('phase', experiment);
-      const script = join(scratchDir(), 'phase-inprocess.js');
-      await esbuild.build({
-        stdin: {
-          contents: `import { parseExperiment } from './src/core/config';
+      const script = await bundleScript('phase-inprocess.js', `import { parseExperiment } from './src/core/config';
             import { phaseDiagramSync } from './src/core/phase';
             const { experiment } = parseExperiment(${JSON.stringify(JSON.stringify(experiment))});
             const x = { key: 'outputScale', from: 1e-3, to: 1e3 };
@@ -33,17 +28,7 @@ export const sections = [
               if (k > 0) times.push(performance.now() - t0);
             }
             times.sort((a, b) => a - b);
-            console.log(JSON.stringify({ ms: times[times.length >> 1] }));`,
-          resolveDir: repo,
-          loader: 'ts',
-        },
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        outfile: script,
-        mainFields: ['module', 'main'],
-        logLevel: 'warning',
-      });
+            console.log(JSON.stringify({ ms: times[times.length >> 1] }));`);
       const r = spawnSync(process.execPath, [script], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(r.stderr.slice(0, 500));
       const inProcess = JSON.parse(r.stdout).ms;

@@ -1,4 +1,5 @@
 // Shared helpers of the benchmark sections: whole-process timing, medians, temporary files.
+import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,3 +59,35 @@ export function sideBySide(commands, repetitions) {
 }
 
 export const ms = (x) => `${x.toFixed(0)} ms`;
+
+/**
+ * Bundles a TypeScript snippet (imports resolved from the repository root) into a Node script
+ * `name` in the scratch directory, as scripts/build.mjs bundles the CLI; returns its path.
+ */
+export async function bundleScript(name, contents) {
+  const outfile = join(scratchDir(), name);
+  await esbuild.build({
+    stdin: { contents, resolveDir: repo, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'], // as scripts/build.mjs: jsonc-parser's ESM build
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+/**
+ * The floor of the wide benchmarks: a bare Node process that only draws the 2·`width` initial
+ * normals (u, then W, D = 1) with the project's generator, bundled like the CLI.
+ */
+export function normalsFloor(width, seed) {
+  return bundleScript(`draw-normals-${width}-${seed}.js`, `import { Rng } from './src/core/rng';
+    const rng = new Rng(${seed});
+    let sum = 0;
+    for (let i = 0; i < ${2 * width}; i++) sum += rng.normal();
+    // Use the draws, so that nothing can be skipped.
+    if (!Number.isFinite(sum)) process.exit(1);`);
+}
