@@ -61,6 +61,18 @@ export function baseName(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }
 
+/** The experiment a restored panel recorded, if it still exists (untitled documents are not checked). */
+export async function restorableUri(documentUri: string | undefined): Promise<vscode.Uri | undefined> {
+  if (documentUri === undefined) return undefined;
+  try {
+    const uri = vscode.Uri.parse(documentUri, true);
+    if (uri.scheme !== 'untitled') await vscode.workspace.fs.stat(uri);
+    return uri;
+  } catch {
+    return undefined;
+  }
+}
+
 export class DynamicsPanel implements vscode.Disposable {
   private ready = false;
   private disposed = false;

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { parsePanelState, ToWebview } from '../protocol';
-import { DynamicsPanel, PanelServices, PanelSettings, panelTitle, VIEW_TYPE, webviewOptions, baseName } from './dynamicsPanel';
+import { DynamicsPanel, PanelServices, PanelSettings, panelTitle, VIEW_TYPE, webviewOptions, baseName, restorableUri } from './dynamicsPanel';
 
 /** What the testing API and the bench see of each message a panel posts. */
 export interface PostedMessage {
@@ -93,13 +93,7 @@ export class PanelManager implements vscode.Disposable, vscode.WebviewPanelSeria
   /** Restores a panel after a window reload, from the file URI its webview kept. */
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const saved = parsePanelState(state);
-    let uri: vscode.Uri | undefined;
-    try {
-      uri = saved ? vscode.Uri.parse(saved.documentUri, true) : undefined;
-      if (uri && uri.scheme !== 'untitled') await vscode.workspace.fs.stat(uri);
-    } catch {
-      uri = undefined;
-    }
+    const uri = await restorableUri(saved?.documentUri);
     if (!uri || this.get(uri)) {
       // Nothing to show (the file is gone, or already has a panel): no blank panel.
       this.services.log.info(`not restoring a dynamics panel: ${saved ? `${saved.documentUri} is gone or already shown` : 'no file recorded'}`);

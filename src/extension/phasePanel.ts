@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { lineAndColumn } from '../core/diagnostics';
 import { parsePhasePanelState, parseFromPhaseWebview, PhaseAxisSpec, ToPhaseWebview } from '../protocol';
-import { baseName } from './dynamicsPanel';
+import { baseName, restorableUri } from './dynamicsPanel';
 import { LiveScheduler } from './liveScheduler';
 import { LoadWatchdog } from './loadWatchdog';
 import { PhaseBridge } from './phaseBridge';
@@ -316,13 +316,7 @@ export class PhaseManager implements vscode.Disposable, vscode.WebviewPanelSeria
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const saved = parsePhasePanelState(state);
-    let uri: vscode.Uri | undefined;
-    try {
-      uri = saved ? vscode.Uri.parse(saved.documentUri, true) : undefined;
-      if (uri && uri.scheme !== 'untitled') await vscode.workspace.fs.stat(uri);
-    } catch {
-      uri = undefined;
-    }
+    const uri = await restorableUri(saved?.documentUri);
     if (!saved || !uri || this.get(uri)) {
       panel.dispose();
       return;
