@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layeringPlugin } from './scripts/eslint/layering.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.tmp/**', '.vscode-test/**', 'test-results/**'] },
@@ -18,9 +19,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core is shared with the CLI and the tests: it never imports vscode.' }] }],
-    },
+    // The folder layering and no import cycles (scripts/eslint/layering.mjs; README, "Layout").
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    plugins: { flab: layeringPlugin },
+    rules: { 'flab/layers': 'error', 'flab/no-cycle': 'error' },
   },
 );

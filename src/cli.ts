@@ -7,9 +7,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ANALYSIS_USAGE, isAnalysisCommand, runAnalysis } from './cliAnalysis';
 import { CliOutput, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, loadExperiment } from './cliInput';
-import { toCsv, toJson } from './core/format';
-import { simulate, solve } from './core/solve';
-import { Trajectory } from './core/trajectory';
+import { toCsv, toJson } from './core/trajectory/writers';
+import { simulate } from './core/runs/simulate';
+import { solve } from './core/runs/solve';
+import { Trajectory } from './core/trajectory/trajectory';
 
 const USAGE = `usage: flab <command> FILE [--json | --csv | --summary]
 

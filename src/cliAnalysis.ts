@@ -6,12 +6,12 @@
  * Same conventions as `flab solve`: exit 0 success, 1 bad experiment file, 2 bad usage.
  */
 import { CliOutput, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, loadExperiment } from './cliInput';
-import { SCORE_NAMES } from './core/classify';
-import { PhaseAxis, PhaseDiagram, phaseDiagramSync } from './core/phase';
-import { phaseSvg } from './core/phaseSvg';
-import { parseWidths, SCALING_SCORES, ScalingResult, widthScaling } from './core/scaling';
-import { solveSweepSync, SweepResult } from './core/sweep';
-import { SERIES_COLUMNS } from './core/trajectory';
+import { SCORE_NAMES } from './core/mechanisms/classify';
+import { PhaseAxis, PhaseDiagram, phaseDiagramSync } from './core/analysis/phase/phaseDiagram';
+import { phaseSvg } from './core/analysis/phase/phaseSvg';
+import { parseWidths, WIDTH_SCAN_SCORES, WidthScanResult, widthScan } from './core/analysis/widthScan';
+import { solveSweepSync, SweepResult } from './core/analysis/sweep';
+import { SERIES_COLUMNS } from './core/trajectory/trajectory';
 
 export const ANALYSIS_COMMANDS = ['phase', 'scaling', 'sweep'] as const;
 type Command = (typeof ANALYSIS_COMMANDS)[number];
@@ -143,7 +143,7 @@ export function runAnalysis(argv: string[], readText: (file: string) => string, 
         return { code: EXIT_OK, stdout: parsed.format === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n', stderr: '' };
       }
       case 'scaling': {
-        const r = widthScaling(experiment, widths, seeds);
+        const r = widthScan(experiment, widths, seeds);
         return { code: EXIT_OK, stdout: parsed.format === 'csv' ? scalingCsv(r) : JSON.stringify(r) + '\n', stderr: '' };
       }
       case 'sweep': {
@@ -188,11 +188,11 @@ export function phaseCsv(p: PhaseDiagram): string {
   return lines.join('\n') + '\n';
 }
 
-function scalingCsv(r: ScalingResult): string {
-  const lines = [['width', ...SCALING_SCORES].join(',')];
-  r.widths.forEach((d, i) => lines.push([d, ...SCALING_SCORES.map((n) => csvNumber(r.scores[n][i]))].join(',')));
-  lines.push(['fitted', ...SCALING_SCORES.map((n) => csvNumber(r.fitted[n]))].join(','));
-  lines.push(['analytic', ...SCALING_SCORES.map((n) => csvNumber(r.analytic[n]))].join(','));
+function scalingCsv(r: WidthScanResult): string {
+  const lines = [['width', ...WIDTH_SCAN_SCORES].join(',')];
+  r.widths.forEach((d, i) => lines.push([d, ...WIDTH_SCAN_SCORES.map((n) => csvNumber(r.scores[n][i]))].join(',')));
+  lines.push(['fitted', ...WIDTH_SCAN_SCORES.map((n) => csvNumber(r.fitted[n]))].join(','));
+  lines.push(['analytic', ...WIDTH_SCAN_SCORES.map((n) => csvNumber(r.analytic[n]))].join(','));
   return lines.join('\n') + '\n';
 }
 

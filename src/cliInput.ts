@@ -3,10 +3,10 @@
  * turning its problems into compiler-style lines (`FILE:LINE:COL: error: MESSAGE`).
  */
 import type { Node } from 'jsonc-parser';
-import { locatePath, parseExperiment } from './core/config';
-import { Diagnostic, formatDiagnostic } from './core/diagnostics';
-import { ExperimentError } from './core/errors';
-import { Experiment } from './core/experiment';
+import { locatePath, parseExperiment } from './core/experiment/parse';
+import { Diagnostic, formatDiagnostic } from './core/experiment/diagnostic';
+import { ExperimentError } from './core/experiment/errors';
+import { Experiment } from './core/experiment/experiment';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_FILE = 1;

@@ -3,7 +3,7 @@
  * The host never posts before the webview has said `ready`; every message from the webview is
  * checked with `parseFromWebview` before it is used.
  */
-import type { Trajectory } from './core/trajectory';
+import type { Trajectory } from './core/trajectory/trajectory';
 
 /** The hyperparameters the panel's controls edit, by their JSON path in the experiment file. */
 export const CONTROL_KEYS = [

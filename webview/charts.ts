@@ -5,7 +5,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Trajectory } from '../src/core/trajectory';
+import type { Trajectory } from '../src/core/trajectory/trajectory';
 import type { SweepView } from '../src/protocol';
 import type { ViewPrefs } from './vscodeApi';
 import { decadeLabel } from './dom';

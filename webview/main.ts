@@ -5,7 +5,7 @@
 import './common.css';
 import './main.css';
 import type { ErrorInfo, SweepView, ToWebview } from '../src/protocol';
-import type { Trajectory } from '../src/core/trajectory';
+import type { Trajectory } from '../src/core/trajectory/trajectory';
 import { BLOW_UP_FACTOR, CHART_KEYS, Charts, type ChartKey, type DynamicsMode } from './charts';
 import { renderBanner } from './banner';
 import { el } from './dom';

@@ -2,7 +2,7 @@
  * The run's summary as plain text in the DOM: each value in an element whose `data-summary`
  * attribute names it (the testing contract of issue 3), numbers with at least 6 significant digits.
  */
-import type { Trajectory } from '../src/core/trajectory';
+import type { Trajectory } from '../src/core/trajectory/trajectory';
 import { formatNumber } from './format';
 
 /** The regime/mechanism label from the core's classifier; "—" where there is none (e.g. a diverged run). */

@@ -6,7 +6,7 @@ const REPETITIONS = Number(process.env.FLAB_BENCH_REPETITIONS ?? 7);
 /**
  * (a) A width-10⁶ exact solve with 2,000 points, as a whole `flab solve FILE --json > /dev/null`
  * process, against the floor: a bare Node process that only draws the same 2·10⁶ initial normals
- * (u, then W, D = 1) with the project's generator (src/core/rng.ts bundled by esbuild, like the CLI).
+ * (u, then W, D = 1) with the project's generator (src/core/math/rng.ts bundled by esbuild, like the CLI).
  */
 async function wideSolve() {
   const width = 1_000_000;
@@ -57,8 +57,9 @@ async function solveVersusSimulate() {
   const [exact, recursion, plain] = sideBySide([[cli, 'solve', exactFile, '--json'], [cli, 'simulate', gdFile, '--json'], [cli, 'simulate', gdFile, '--reference', '--json']], Math.max(3, REPETITIONS - 2));
   // The same three in one process (parse once, then solve/simulate only): the work without Node's start-up.
   const inProcess = await bundleScript('in-process.js', `import { readFileSync } from 'node:fs';
-        import { parseExperiment } from './src/core/config';
-        import { simulate, solve } from './src/core/solve';
+        import { parseExperiment } from './src/core/experiment/parse';
+        import { simulate } from './src/core/runs/simulate';
+        import { solve } from './src/core/runs/solve';
         const exact = parseExperiment(readFileSync(process.argv[2], 'utf8')).experiment!;
         const descent = parseExperiment(readFileSync(process.argv[3], 'utf8')).experiment!;
         const runs = [() => solve(exact), () => simulate(descent), () => simulate(descent, { reference: true })];

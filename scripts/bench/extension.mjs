@@ -101,7 +101,7 @@ async function hostHalf(widths) {
   if (!existsSync(worker)) throw new Error('dist/solverWorker.js is missing: npm run build');
   const original = readFileSync(join(repo, 'examples', 'alignment.flab.json'), 'utf8');
   const script = await bundleScript('host-half.js', `import { applyEdits, modify } from 'jsonc-parser';
-        import { parseExperiment } from './src/core/config';
+        import { parseExperiment } from './src/core/experiment/parse';
         import { SolverBridge } from './src/extension/solverBridge';
         const original = ${JSON.stringify(original)};
         const widths = ${JSON.stringify(widths)};

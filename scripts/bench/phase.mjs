@@ -17,7 +17,7 @@ export const sections = [
     async run() {
       const file = writeExperiment('phase', experiment);
       const script = await bundleScript('phase-inprocess.js', `import { parseExperiment } from './src/core/config';
-            import { phaseDiagramSync } from './src/core/phase';
+            import { phaseDiagramSync } from './src/core/analysis/phase/phaseDiagram';
             const { experiment } = parseExperiment(${JSON.stringify(JSON.stringify(experiment))});
             const x = { key: 'outputScale', from: 1e-3, to: 1e3 };
             const y = { key: 'init.scaleU', from: 1e-4, to: 10 };

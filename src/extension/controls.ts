@@ -5,7 +5,7 @@
  * initialisation is explicit, y when the data is a set of samples) has the value null and is disabled.
  */
 import { findNodeAtLocation, Node } from 'jsonc-parser';
-import { parsePath } from '../core/config';
+import { parsePath } from '../core/experiment/jsonPath';
 import { CONTROL_KEYS, ControlKey, ControlState } from '../protocol';
 
 type Range = Omit<ControlState, 'key' | 'value'>;

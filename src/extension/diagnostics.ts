@@ -4,8 +4,8 @@
  * publishes its own diagnostics, solver errors included).
  */
 import * as vscode from 'vscode';
-import { parseExperiment } from '../core/config';
-import { Diagnostic, lineAndColumn } from '../core/diagnostics';
+import { parseExperiment } from '../core/experiment/parse';
+import { Diagnostic, lineAndColumn } from '../core/experiment/diagnostic';
 import { ErrorInfo } from '../protocol';
 import { LiveScheduler } from './liveScheduler';
 import { SolverBridge } from './solverBridge';

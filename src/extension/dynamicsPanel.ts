@@ -5,8 +5,8 @@
  * rebuilt, so a hidden panel is simply re-hydrated when it says `ready` again.
  */
 import * as vscode from 'vscode';
-import { parseExperiment } from '../core/config';
-import { Diagnostic } from '../core/diagnostics';
+import { parseExperiment } from '../core/experiment/parse';
+import { Diagnostic } from '../core/experiment/diagnostic';
 import { ControlKey, ControlState, parseFromWebview, ToWebview } from '../protocol';
 import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics } from './diagnostics';
 import { readControls } from './controls';

@@ -3,12 +3,13 @@
  * vscode import: the solver worker runs it, and the unit tests call it directly). Never throws:
  * a solver exception becomes a located diagnostic, exactly like a validation error.
  */
-import { locatePath, parseExperiment } from '../core/config';
-import { Diagnostic } from '../core/diagnostics';
-import { ExperimentError } from '../core/errors';
-import { simulate, solve } from '../core/solve';
-import { solveSweepSync } from '../core/sweep';
-import { Trajectory } from '../core/trajectory';
+import { locatePath, parseExperiment } from '../core/experiment/parse';
+import { Diagnostic } from '../core/experiment/diagnostic';
+import { ExperimentError } from '../core/experiment/errors';
+import { simulate } from '../core/runs/simulate';
+import { solve } from '../core/runs/solve';
+import { solveSweepSync } from '../core/analysis/sweep';
+import { Trajectory } from '../core/trajectory/trajectory';
 import { ControlState, SweepRunView, SweepView } from '../protocol';
 import { readCompareSimulate, readControls } from './controls';
 

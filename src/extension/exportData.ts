@@ -3,7 +3,7 @@
  * unit-tested). Numbers keep full precision; a missing ζ (a layer exactly zero) is an empty cell
  * in CSV and null in JSON.
  */
-import { SERIES_COLUMNS, Trajectory } from '../core/trajectory';
+import { SERIES_COLUMNS, Trajectory } from '../core/trajectory/trajectory';
 
 export interface ExportedRun {
   title: string;

@@ -7,7 +7,7 @@
  * else changed) with its own dynamics panel; the user's file is never written.
  */
 import * as vscode from 'vscode';
-import { lineAndColumn } from '../core/diagnostics';
+import { lineAndColumn } from '../core/experiment/diagnostic';
 import { parsePhasePanelState, parseFromPhaseWebview, PhaseAxisSpec, ToPhaseWebview } from '../protocol';
 import { baseName, restorableUri } from './dynamicsPanel';
 import { LiveScheduler } from './liveScheduler';

@@ -5,12 +5,13 @@
  * of one cell (the two values substituted, the user's formatting and comments kept).
  */
 import { applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
-import { SCORE_NAMES } from '../core/classify';
-import { locatePath, parseExperiment, parsePath } from '../core/config';
-import { Diagnostic } from '../core/diagnostics';
-import { ExperimentError } from '../core/errors';
-import { getNumber, numericKeys, resolveKey } from '../core/hyperparameters';
-import { phaseDiagram, PhaseDiagram } from '../core/phase';
+import { SCORE_NAMES } from '../core/mechanisms/classify';
+import { locatePath, parseExperiment } from '../core/experiment/parse';
+import { parsePath } from '../core/experiment/jsonPath';
+import { Diagnostic } from '../core/experiment/diagnostic';
+import { ExperimentError } from '../core/experiment/errors';
+import { getNumber, numericKeys, resolveKey } from '../core/experiment/hyperparameters';
+import { phaseDiagram, PhaseDiagram } from '../core/analysis/phase/phaseDiagram';
 import { PhaseAxisSpec, ToPhaseWebview } from '../protocol';
 
 /** A key that can be an axis, with the experiment's value and a sensible default range. */

@@ -8,7 +8,7 @@
  * into a document with syntax errors (its tree may not be what the user means).
  */
 import { modify, Node, ParseError, parseTree } from 'jsonc-parser';
-import { parsePath } from '../core/config';
+import { parsePath } from '../core/experiment/jsonPath';
 import { ControlKey } from '../protocol';
 import { CONTROL_RANGES, keyStatus } from './controls';
 

@@ -1,5 +1,5 @@
 /** Comparing a solver's series with the reference, and checking that a trajectory is all finite. */
-import type { Series, Trajectory } from '../../src/core/trajectory';
+import type { Series, Trajectory } from '../../src/core/trajectory/trajectory';
 import type { ReferenceSeries } from './network';
 
 export const QUANTITIES = ['output', 'loss', 'zeta', 'normU', 'normW', 'ntk', 'distance'] as const;

@@ -3,7 +3,7 @@
  * targets over many decades, and the special initialisations the exact solution must get right.
  * Each is the JSON object of a `*.flab.json` file, so it goes through `parseExperiment` like a user's.
  */
-import { Rng } from '../../src/core/rng';
+import { Rng } from '../../src/core/math/rng';
 
 export interface RawExperiment {
   model: { width: number; outputScale: number; activation?: string };

@@ -10,7 +10,7 @@
  * double-double the rounding is 1e-32, so the reference stays good to ≪ 1e-8 down to ε ≈ 1e-14.
  * The inputs (doubles) are taken as exact, as the solver takes them.
  */
-import type { Experiment } from '../../src/core/experiment';
+import type { Experiment } from '../../src/core/experiment/experiment';
 import { IntegratorStats } from './extrapolation';
 import { initialState, measure, networkOf, ReferenceSeries } from './network';
 

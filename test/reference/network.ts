@@ -6,8 +6,8 @@
  *
  * State layout: one Float64Array, u_1 … u_d, then W row by row (W_11 … W_1D, W_21 …).
  */
-import type { Activation, Experiment } from '../../src/core/experiment';
-import { Rng } from '../../src/core/rng';
+import type { Activation, Experiment } from '../../src/core/experiment/experiment';
+import { Rng } from '../../src/core/math/rng';
 import { integrate, IntegratorOptions, IntegratorStats } from './extrapolation';
 
 export interface Network {
@@ -119,7 +119,7 @@ export function gradientFlow(net: Network): (t: number, theta: Float64Array, out
   };
 }
 
-/** The quantities the solver reports (MODEL.md §4), measured on θ directly. */
+/** The quantities the solver reports (docs/model.md §4), measured on θ directly. */
 export interface Measures {
   output: number;
   loss: number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseExperiment } from '../../src/core/config';
-import { lineAndColumn } from '../../src/core/diagnostics';
+import { parseExperiment } from '../../src/core/experiment/parse';
+import { lineAndColumn } from '../../src/core/experiment/diagnostic';
 
 const valid = `{
   // comments are allowed

@@ -2,9 +2,9 @@
 // webview draws (templates, errors, thinning, deviation) and the export formats.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseExperiment } from '../../src/core/config';
-import { toJson } from '../../src/core/format';
-import { Trajectory } from '../../src/core/trajectory';
+import { parseExperiment } from '../../src/core/experiment/parse';
+import { toJson } from '../../src/core/trajectory/writers';
+import { Trajectory } from '../../src/core/trajectory/trajectory';
 import { exportCsv, exportJson } from '../../src/extension/exportData';
 import { maxZetaDeviation, runExperiment, thin } from '../../src/extension/experimentRun';
 import { TEMPLATES } from '../../src/extension/templates';
@@ -185,7 +185,7 @@ describe('export', () => {
   it('writes JSON in the CLI\'s shape, the panel\'s context under `panel`', () => {
     const run = { title: 'x', documentUri: 'file:///x', trajectory: t('exact'), simulation: t('simulate'), deviation: 0.1 };
     const json = JSON.parse(exportJson(run)) as Record<string, unknown>;
-    // Exactly what `flab solve --json` prints for this trajectory (src/core/format.ts), plus `panel`.
+    // Exactly what `flab solve --json` prints for this trajectory (src/core/trajectory/writers.ts), plus `panel`.
     const { panel, ...cli } = json;
     assert.deepEqual(cli, JSON.parse(toJson(run.trajectory)));
     assert.deepEqual(panel, { title: 'x', documentUri: 'file:///x', simulation: run.simulation, deviation: 0.1 });

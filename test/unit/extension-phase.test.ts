@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseExperiment } from '../../src/core/config';
+import { parseExperiment } from '../../src/core/experiment/parse';
 import { PhaseBridge } from '../../src/extension/phaseBridge';
 import { axisCandidates, cellExperimentText, defaultRange, formatRange, parseAxisArgument, parseRange, runPhase } from '../../src/extension/phaseRun';
 import { parseFromPhaseWebview, parsePhasePanelState } from '../../src/protocol';

@@ -6,7 +6,7 @@ import { parseTree } from 'jsonc-parser';
 import { readCompareSimulate, readControls } from '../../src/extension/controls';
 import { applyTextEdits, editCompareSimulate, editControlValue, formatControlValue } from '../../src/extension/writeBack';
 import { TEMPLATES } from '../../src/extension/templates';
-import { parseExperiment } from '../../src/core/config';
+import { parseExperiment } from '../../src/core/experiment/parse';
 
 const doc = `// my experiment
 {

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { trajectoryProblems } from '../reference/compare';
-import { Trajectory } from '../../src/core/trajectory';
+import { Trajectory } from '../../src/core/trajectory/trajectory';
 
 const CLI = resolve(__dirname, '../../../dist/cli.js');
 const DIR = resolve(__dirname, '../../../.tmp/finite-cli');

@@ -1,18 +1,19 @@
 /**
- * Weight decay: the reduced solver (src/core/weightDecay.ts) against an independent integration of
+ * Weight decay: the reduced solver (src/core/linearFlow/weightDecay.ts) against an independent integration of
  * the FULL flow dθ/dt = −(η_u, η_W) ∘ (∇L(θ) + ρθ) over all d(D+1) parameters — a plain adaptive
  * Dormand–Prince 5(4) written here, on the loss of the samples themselves — and the objective's
  * monotone decrease. Agreement: |solver − reference| ≤ 1e-8 · max(|reference|, 1e-3 · series scale).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../src/core/rng';
-import { simulate, solve } from '../../src/core/solve';
-import { Trajectory } from '../../src/core/trajectory';
+import { Rng } from '../../src/core/math/rng';
+import { simulate } from '../../src/core/runs/simulate';
+import { solve } from '../../src/core/runs/solve';
+import { Trajectory } from '../../src/core/trajectory/trajectory';
 import { seriesError, trajectoryProblems } from '../reference/compare';
 import { initialState, lossGradient, measure, networkOf } from '../reference/network';
 import { experimentOf, logUniform, randomFinite } from './finiteConfigs';
-import { Experiment } from '../../src/core/experiment';
+import { Experiment } from '../../src/core/experiment/experiment';
 
 const TOLERANCE = 1e-8;
 

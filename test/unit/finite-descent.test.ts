@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../src/core/rng';
-import { simulate } from '../../src/core/simulate';
-import { Trajectory } from '../../src/core/trajectory';
+import { Rng } from '../../src/core/math/rng';
+import { gradientDescent } from '../../src/core/descent/gradientDescent';
+import { Trajectory } from '../../src/core/trajectory/trajectory';
 import { trajectoryProblems } from '../reference/compare';
 import { experimentOf, FiniteOptions, randomFinite, scaledError } from './finiteConfigs';
 
@@ -62,8 +62,8 @@ function agreement(t: { diagnostic: (m: string) => void }, seed: number, count: 
   for (let i = 0; i < count; i++) {
     const { raw, ntk0 } = randomFinite(rng, o);
     const e = experimentOf(raw);
-    let rec = simulate(e);
-    let ref = simulate(e, { reference: true });
+    let rec = gradientDescent(e);
+    let ref = gradientDescent(e, { reference: true });
     const why: string[] = [...trajectoryProblems(rec)];
     if (JSON.stringify(rec.summary.diverged) !== JSON.stringify(ref.summary.diverged)) why.push(`diverged ${JSON.stringify(rec.summary.diverged)} vs ${JSON.stringify(ref.summary.diverged)}`);
     if (rec.t.length !== ref.t.length) why.push(`${rec.t.length} points vs ${ref.t.length}`);

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../src/core/rng';
-import { simulate } from '../../src/core/simulate';
-import { Trajectory } from '../../src/core/trajectory';
+import { Rng } from '../../src/core/math/rng';
+import { gradientDescent } from '../../src/core/descent/gradientDescent';
+import { Trajectory } from '../../src/core/trajectory/trajectory';
 import { experimentOf, FiniteRaw, randomFinite } from './finiteConfigs';
 
 function scaled(raw: FiniteRaw, f: number): FiniteRaw {
@@ -26,10 +26,10 @@ test('maxStableRateScale brackets the behaviour of the plain loop: converges at 
   for (let i = 0; i < 24; i++) {
     const { raw } = randomFinite(rng, { maxWidth: 60, kernel: [0.3, 3], steps: 1, points: 2, decay: 0 });
     raw.time = { end: 4000, points: 401 };
-    const s = simulate(experimentOf(raw)).summary.maxStableRateScale;
+    const s = gradientDescent(experimentOf(raw)).summary.maxStableRateScale;
     assert.ok(typeof s === 'number' && s > 0, `a scale for every linear run without decay, got ${s}`);
-    const below = simulate(experimentOf(scaled(raw, 0.98 * s)), { reference: true });
-    const above = simulate(experimentOf(scaled(raw, 1.02 * s)), { reference: true });
+    const below = gradientDescent(experimentOf(scaled(raw, 0.98 * s)), { reference: true });
+    const above = gradientDescent(experimentOf(scaled(raw, 1.02 * s)), { reference: true });
     checked++;
     if (!converged(below)) failures.push(`#${i}: does not converge at 0.98 × ${s}`);
     if (converged(above)) failures.push(`#${i}: still converges at 1.02 × ${s}`);
@@ -41,13 +41,13 @@ test('maxStableRateScale brackets the behaviour of the plain loop: converges at 
 test('maxStableRateScale of a run at rest (r₀ = 0) is the linear stability limit 2/K₀', () => {
   // u = (1, 0), W = [[1], [0]], x = 1, γ = 1: f₀ = 1 = y, K₀ = η_u|v|² + η_W|u|² = 0.5 + 0.25.
   const raw = { model: { width: 2 }, data: { x: [1], y: 1 }, init: { u: [1, 0], W: [[1], [0]] }, learningRates: { u: 0.5, W: 0.25 }, time: { end: 10, points: 11 } };
-  const s = simulate(experimentOf(raw)).summary;
+  const s = gradientDescent(experimentOf(raw)).summary;
   assert.ok(Math.abs(s.maxStableRateScale! - 2 / 0.75) <= 1e-15 * (2 / 0.75));
   assert.equal(s.catapult, null);
 });
 
 test('no maxStableRateScale with weight decay or a nonlinear activation', () => {
   const base = { model: { width: 3 }, data: { x: [1, 2], y: 1 }, init: { scaleU: 0.5, scaleW: 0.5, seed: 1 }, learningRates: { u: 0.1, W: 0.1 }, time: { end: 50, points: 6 } };
-  assert.equal(simulate(experimentOf({ ...base, weightDecay: 0.01 })).summary.maxStableRateScale, null);
-  assert.equal(simulate(experimentOf({ ...base, model: { width: 3, activation: 'tanh' } })).summary.maxStableRateScale, null);
+  assert.equal(gradientDescent(experimentOf({ ...base, weightDecay: 0.01 })).summary.maxStableRateScale, null);
+  assert.equal(gradientDescent(experimentOf({ ...base, model: { width: 3, activation: 'tanh' } })).summary.maxStableRateScale, null);
 });

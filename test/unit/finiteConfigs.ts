@@ -4,10 +4,10 @@
  * descent lands where asked — smooth (K₀ < 2), catapult (2 < K₀ ≲ 4) or divergent (K₀ ≫ 4).
  */
 import assert from 'node:assert/strict';
-import { parseExperiment } from '../../src/core/config';
-import { Experiment } from '../../src/core/experiment';
-import { Rng } from '../../src/core/rng';
-import { exactFlowOf } from '../../src/core/solve';
+import { parseExperiment } from '../../src/core/experiment/parse';
+import { Experiment } from '../../src/core/experiment/experiment';
+import { Rng } from '../../src/core/math/rng';
+import { exactFlowOf } from '../../src/core/linearFlow/reduce';
 
 export interface FiniteRaw {
   model: { width: number; outputScale: number; activation?: string };

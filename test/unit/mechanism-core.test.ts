@@ -5,15 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classify, DEFAULT_THRESHOLDS, LABEL_NAMES, MechanismScores, SCORE_NAMES, seriesScores } from '../../src/core/classify';
-import { LABEL_COLOURS } from '../../src/core/phaseSvg';
-import { parseExperiment } from '../../src/core/config';
-import { Experiment } from '../../src/core/experiment';
-import { phaseDiagram, phaseDiagramSync } from '../../src/core/phase';
-import { widthScaling } from '../../src/core/scaling';
-import { solve } from '../../src/core/solve';
-import { solveSweepSync, withValue } from '../../src/core/sweep';
-import { Rng } from '../../src/core/rng';
+import { classify, DEFAULT_THRESHOLDS, LABEL_NAMES, MechanismScores, SCORE_NAMES } from '../../src/core/mechanisms/classify';
+import { seriesScores } from '../../src/core/trajectory/seriesScores';
+import { LABEL_COLOURS } from '../../src/core/analysis/phase/phaseSvg';
+import { parseExperiment } from '../../src/core/experiment/parse';
+import { Experiment } from '../../src/core/experiment/experiment';
+import { phaseDiagram, phaseDiagramSync } from '../../src/core/analysis/phase/phaseDiagram';
+import { widthScan } from '../../src/core/analysis/widthScan';
+import { solve } from '../../src/core/runs/solve';
+import { solveSweepSync, withValue } from '../../src/core/analysis/sweep';
+import { Rng } from '../../src/core/math/rng';
 
 function experiment(raw: unknown): Experiment {
   const { experiment: e, diagnostics } = parseExperiment(JSON.stringify(raw));
@@ -140,14 +141,14 @@ test('phase diagram over a key that needs new draws (the width) matches single s
   // The closed form has no weight decay: refused rather than silently wrong.
   const decayed = withValue(e, 'weightDecay', 0.01);
   assert.throws(() => phaseDiagramSync(decayed, { key: 'outputScale', from: 1, to: 2 }, { key: 'scaleU', from: 1, to: 2 }, 4), /no weight decay/);
-  assert.throws(() => widthScaling(decayed, [4, 8]), /no weight decay/);
+  assert.throws(() => widthScan(decayed, [4, 8]), /no weight decay/);
 });
 
 test('width scans: fitted exponents agree with the analytic ones for NTK, mean-field and standard', () => {
   const expected: Record<string, 'kernel' | 'feature learning'> = { ntk: 'kernel', meanField: 'feature learning', standard: 'kernel' };
   for (const preset of ['ntk', 'meanField', 'standard']) {
     const e = experiment({ parameterisation: preset, model: { width: 64 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1, seed: 1 }, learningRates: { u: 1, W: 1 } });
-    const r = widthScaling(e, [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384], 15);
+    const r = widthScan(e, [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384], 15);
     assert.equal(r.phase, expected[preset]);
     for (const name of ['kernelChange', 'tangentChange', 'zetaChange', 'normChangeU', 'normChangeW', 'distance', 'horizon'] as const) {
       const a = r.analytic[name];
@@ -191,7 +192,7 @@ test('width scans: the analytic exponents hold beyond the presets (both phases, 
   for (const [g, su, sw, eu, ew] of combos) {
     const p = (widthExponent: number, base: number) => ({ widthExponent, base });
     const e = experiment({ model: { width: 64, outputScale: p(g, 1) }, data: { x: [1], y: 1 }, init: { scaleU: p(su, 1), scaleW: p(sw, 0.7), seed: 1 }, learningRates: { u: p(eu, 1), W: p(ew, 1.3) } });
-    const r = widthScaling(e, [256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536], 15);
+    const r = widthScan(e, [256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536], 15);
     for (const name of Object.keys(r.analytic) as (keyof typeof r.analytic)[]) {
       const a = r.analytic[name];
       if (a === null) continue;

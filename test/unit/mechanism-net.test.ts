@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseExperiment } from '../../src/core/config';
-import { solve } from '../../src/core/solve';
+import { parseExperiment } from '../../src/core/experiment/parse';
+import { solve } from '../../src/core/runs/solve';
 
 /** A small random initialisation whose output starts with the sign opposite to the target's. */
 function run(y: number, seed: number) {

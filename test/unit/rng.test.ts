@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../src/core/rng';
+import { Rng } from '../../src/core/math/rng';
 
 test('the generator is a pure function of its seed', () => {
   const a = new Rng(7);

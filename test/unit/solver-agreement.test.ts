@@ -13,9 +13,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseExperiment } from '../../src/core/config';
-import { Experiment } from '../../src/core/experiment';
-import { solve } from '../../src/core/solve';
+import { parseExperiment } from '../../src/core/experiment/parse';
+import { Experiment } from '../../src/core/experiment/experiment';
+import { solve } from '../../src/core/runs/solve';
 import { compareSeries, QUANTITIES, Quantity, trajectoryProblems, WorstError } from '../reference/compare';
 import { CATEGORIES, LabelledConfig, needsDoubleDouble, randomConfigs, RawExperiment } from '../reference/configs';
 import { referenceFlowDD } from '../reference/doubleDouble';

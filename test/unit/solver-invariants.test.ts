@@ -1,14 +1,14 @@
 /**
- * Properties of the exact solver's own output that must hold for every configuration (MODEL.md §2–§4),
+ * Properties of the exact solver's own output that must hold for every configuration (docs/model.md §2–§4),
  * its fixed point, the extremes of issue 2, and closed forms of degenerate cases, computed here
  * independently of the solver.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseExperiment } from '../../src/core/config';
-import { Experiment } from '../../src/core/experiment';
-import { solve } from '../../src/core/solve';
-import { Trajectory } from '../../src/core/trajectory';
+import { parseExperiment } from '../../src/core/experiment/parse';
+import { Experiment } from '../../src/core/experiment/experiment';
+import { solve } from '../../src/core/runs/solve';
+import { Trajectory } from '../../src/core/trajectory/trajectory';
 import { trajectoryProblems } from '../reference/compare';
 import { randomConfigs, RawExperiment } from '../reference/configs';
 import { referenceFlowDD } from '../reference/doubleDouble';

@@ -5,14 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseExperiment } from '../../src/core/config';
-import { Activation, Experiment } from '../../src/core/experiment';
-import { simulate, solve } from '../../src/core/solve';
-import { Series } from '../../src/core/trajectory';
+import { parseExperiment } from '../../src/core/experiment/parse';
+import { Activation, Experiment } from '../../src/core/experiment/experiment';
+import { simulate } from '../../src/core/runs/simulate';
+import { solve } from '../../src/core/runs/solve';
+import { Series } from '../../src/core/trajectory/trajectory';
 import { trajectoryProblems } from '../reference/compare';
 import { logUniform, randomConfigs, RawExperiment } from '../reference/configs';
 import { referenceDescent } from '../reference/network';
-import { Rng } from '../../src/core/rng';
+import { Rng } from '../../src/core/math/rng';
 
 function experimentOf(raw: RawExperiment): Experiment {
   const { experiment, diagnostics } = parseExperiment(JSON.stringify(raw));

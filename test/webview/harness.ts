@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join, normalize, extname } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { lineAndColumn } from '../../src/core/diagnostics';
+import { lineAndColumn } from '../../src/core/experiment/diagnostic';
 import { runExperiment } from '../../src/extension/experimentRun';
 import { webviewHtml } from '../../src/extension/webviewHtml';
 import type { ToWebview } from '../../src/protocol';

@@ -9,9 +9,7 @@
  * ends, or at the crossing when f changes sign; the ζ scores are net changes from end to end.
  * Gradient-descent runs are scored over their reported steps.
  */
-import { ExactFlow, FlowPoint } from './exact';
-import { PlaneInvariants } from './reduce';
-import { Series } from './trajectory';
+import type { Experiment } from '../experiment/experiment';
 
 /** Every score of a run; null where a quantity is undefined (a layer exactly zero). */
 export interface MechanismScores {
@@ -19,7 +17,7 @@ export interface MechanismScores {
   kernelChange: number;
   /** |ζ(end)| − |ζ(0)| ∈ [−1, 1]: positive when the layers line up, negative when they turn apart. */
   zetaChange: number | null;
-  /** max(0, zetaChange): how far the layers lined up over the run (MODEL.md §5: |ζ| grows). */
+  /** max(0, zetaChange): how far the layers lined up over the run (docs/mechanisms.md, "The label": |ζ| grows). */
   alignment: number | null;
   /** max(0, −zetaChange): how far the layers turned apart over the run (|ζ| shrinks). */
   disalignment: number | null;
@@ -100,77 +98,14 @@ export function classify(s: MechanismScores, th: ClassifyThresholds = DEFAULT_TH
   return labelName(classifyCode(s, th));
 }
 
-/** Scores of the exact flow over t ∈ [0, ∞); `theta0` = ‖θ₀‖. O(1). */
-export function exactScores(flow: ExactFlow, plane: PlaneInvariants, theta0: number): MechanismScores {
-  const start = flow.at(0);
-  const end = flow.still ? start : flow.limit();
-  return scoresFromEnds(start, end, plane, theta0, flow.still ? 0 : limitTangentChange(plane, flow.lambda, start.output - start.residual));
-}
-
-/**
- * ‖∇f(∞) − ∇f(0)‖/‖∇f(0)‖ = √((P A² + Q B²)/(P + Q)) with A = e^{−S∞} − 1, B = e^{S∞} − 1
- * (∇f in the rate metric is λ(ṽ, ũ), and |ũ − ũ₀|² + |ṽ − ṽ₀|² = (P A² + Q B²)/2). It grows
- * monotonically with |S|, so its value at t → ∞ is its maximum. `y` is the effective target.
- */
-export function limitTangentChange(plane: PlaneInvariants, lambda: number, y: number): number {
-  const { P, Q } = plane;
-  if (!(P + Q > 0) || lambda === 0) return 0;
-  const b = (2 * y) / lambda;
-  let lnZ: number | null = null; // ln z(∞) = 2 S(∞)
-  if (P > 0 && Q > 0) {
-    const root = Math.hypot(b, Math.sqrt(P) * Math.sqrt(Q)); // √(b² + PQ)
-    lnZ = b >= 0 ? Math.log(P) - Math.log(b + root) : Math.log(-b + root) - Math.log(Q);
-  } else if (Q === 0 && y > 0) {
-    lnZ = Math.log(lambda) + Math.log(P) - Math.log(4 * y); // f = (λ/4) P/z = y
-  } else if (P === 0 && y < 0) {
-    lnZ = Math.log(-4 * y) - Math.log(lambda) - Math.log(Q); // f = −(λ/4) Q z = y
-  }
-  // Otherwise the moving parts of both layers shrink to zero: ∇f(∞) = 0.
-  if (lnZ === null) return 1;
-  const S = lnZ / 2;
-  const A = Math.expm1(-S);
-  const B = Math.expm1(S);
-  const value = Math.sqrt((P * A * A + Q * B * B) / (P + Q));
-  return Number.isFinite(value) ? value : Number.MAX_VALUE;
-}
-
-/**
- * Scores from the start and the end of an exact flow and its invariants (the phase diagram calls
- * this per cell, with points it already has).
- */
-export function scoresFromEnds(start: FlowPoint, end: FlowPoint, plane: PlaneInvariants, theta0: number, tangentChange: number): MechanismScores {
-  // f changes sign on the way (or reaches zero) exactly when the path passes the kernel's minimum.
-  const crosses = start.output !== end.output && (start.output === 0 || end.output === 0 || Math.sign(start.output) !== Math.sign(end.output));
-  let kernelChange = start.ntk > 0 ? Math.abs(end.ntk / start.ntk - 1) : end.ntk > 0 ? Number.MAX_VALUE : 0;
-  if (crosses && start.ntk > 0) {
-    // K_min / K₀ = 2√(PQ)/(P + Q), with P + Q = 2(|ũ|² + |ṽ|²).
-    const ratio = (Math.sqrt(plane.P) * Math.sqrt(plane.Q)) / (plane.uu + plane.vv);
-    kernelChange = Math.max(kernelChange, 1 - ratio);
-  }
-  return finishScores(kernelChange, start.zeta, end.zeta, start.normU, end.normU, start.normW, end.normW, theta0 > 0 ? end.distance / theta0 : end.distance, tangentChange);
-}
-
-/**
- * Scores of a reported series (gradient descent, or an exact trajectory on its own grid):
- * extremes over the reported points, end = the last point. Null when the series has no kernel.
- */
-export function seriesScores(s: Series): MechanismScores | null {
-  const n = s.t.length;
-  if (n === 0 || !s.ntk) return null;
-  const k0 = s.ntk[0];
-  let kernelChange = 0;
-  for (let k = 1; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Number.MAX_VALUE : 0);
-  return finishScores(kernelChange, s.zeta[0], s.zeta[n - 1], s.normU[0], s.normU[n - 1], s.normW[0], s.normW[n - 1], s.distance[n - 1], null);
-}
-
-function finishScores(kernelChange: number, zeta0: number | null, zetaEnd: number | null, u0: number, uEnd: number, w0: number, wEnd: number, distance: number, tangentChange: number | null): MechanismScores {
+export function scoresFromChanges(kernelChange: number, zeta0: number | null, zetaEnd: number | null, u0: number, uEnd: number, w0: number, wEnd: number, distance: number, tangentChange: number | null): MechanismScores {
   const zetaChange = zeta0 !== null && zetaEnd !== null ? Math.abs(zetaEnd) - Math.abs(zeta0) : null;
   const normChangeU = logRatio(uEnd, u0);
   const normChangeW = logRatio(wEnd, w0);
   return {
     kernelChange: Math.min(kernelChange, Number.MAX_VALUE),
     zetaChange,
-    // Net change, as MODEL.md §5 defines the mechanisms. When the output changes sign on the way,
+    // Net change, as docs/mechanisms.md defines the mechanisms. When the output changes sign on the way,
     // ζ passes through 0 (ũ·ṽ ∝ f), but that dip is the crossing, not a turning apart.
     alignment: zetaChange === null ? null : Math.max(0, zetaChange),
     disalignment: zetaChange === null ? null : Math.max(0, -zetaChange),
@@ -186,4 +121,9 @@ function finishScores(kernelChange: number, zeta0: number | null, zetaEnd: numbe
 function logRatio(a: number, b: number): number | null {
   if (!(a > 0) || !(b > 0)) return null;
   return Math.log(a) - Math.log(b);
+}
+
+/** The label's thresholds of an experiment: its `"classify"` values over the defaults. */
+export function thresholdsOf(e: Experiment): ClassifyThresholds {
+  return { ...DEFAULT_THRESHOLDS, ...e.classify };
 }

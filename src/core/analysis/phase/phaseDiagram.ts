@@ -7,15 +7,17 @@
  * and |g∧h|², so γ, σ_u, σ_W, η_u, η_W and the target change per cell at no cost. Any other key
  * (the width, the seed, an input) redraws once per value of that axis.
  */
-import { classifyCode, LABEL_NAMES, limitTangentChange, MechanismScores, SCORE_NAMES, ScoreName, scoresFromEnds } from './classify';
-import { parseExperiment } from './config';
-import { ExperimentError } from './errors';
-import { ExactFlow } from './exact';
-import { Experiment } from './experiment';
-import { checkValue, getNumber, NumericKey, resolveKey, withNumber } from './hyperparameters';
-import { effectiveSample, forEachInitialNeuron, PlaneInvariants } from './reduce';
-import { thresholdsOf } from './solve';
-import { rangeValues } from './sweepSpec';
+import { classifyCode, LABEL_NAMES, MechanismScores, SCORE_NAMES, ScoreName } from '../../mechanisms/classify';
+import { limitTangentChange, scoresFromEnds } from '../../linearFlow/exactScores';
+import { parseExperiment } from '../../experiment/parse';
+import { ExperimentError } from '../../experiment/errors';
+import { ExactFlow } from '../../linearFlow/exactFlow';
+import { Experiment } from '../../experiment/experiment';
+import { checkValue, getNumber, NumericKey, resolveKey, withNumber } from '../../experiment/hyperparameters';
+import { effectiveSample, forEachInitialNeuron } from '../../linearFlow/reduce';
+import { PlaneInvariants } from '../../linearFlow/plane';
+import { thresholdsOf } from '../../mechanisms/classify';
+import { rangeValues } from '../../experiment/sweepSpec';
 
 /** One axis: a key (JSON path or unique name) and its range. */
 export interface PhaseAxis {

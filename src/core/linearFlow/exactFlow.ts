@@ -8,39 +8,11 @@
  * of non-negative terms, evaluated in the log domain, so that it stays finite and accurate for
  * Q → 0, P → 0, y → 0, λ → 0 or ∞ and t → ∞ (the derivation is in docs/model.md).
  */
-import { logAbsExpm1, logAddExp, logOneMinusExpNeg } from './logmath';
-import { PairGram, planePoint } from './plane';
-import { PlaneInvariants } from './reduce';
+import { logAbsExpm1, logAddExp, logOneMinusExpNeg } from '../math/logDomain';
+import { FlowInput, FlowPoint, PairGram, planePoint } from './plane';
 
 /** Unit roundoff of 64-bit floats. */
 const EPS = 2 ** -53;
-
-/** Everything the panel and the CLI draw at one time (MODEL.md §4). */
-export interface FlowPoint {
-  output: number;
-  /** r = f − y_eff. */
-  residual: number;
-  loss: number;
-  zeta: number | null;
-  normU: number;
-  normW: number;
-  ntk: number;
-  /** ‖θ(t) − θ₀‖, absolute. */
-  distance: number;
-}
-
-export interface FlowInput {
-  plane: PlaneInvariants;
-  etaU: number;
-  etaW: number;
-  /** λ = γ ā √(η_u η_W). */
-  lambda: number;
-  /** The effective target y_eff. */
-  y: number;
-  irreducibleLoss: number;
-  /** ‖W_⊥‖_F², the part of W off the data direction (never moves). */
-  normWPerp2: number;
-}
 
 /** Closed-form gradient flow; O(1) work per time point. */
 export class ExactFlow {

@@ -4,14 +4,16 @@
  * the single definition of the format; the checks here are the ones a schema cannot express
  * (shapes that must agree, collinear data, ordered times, sizes).
  */
-import { findNodeAtLocation, getNodeValue, Node, ParseError, parseTree, printParseErrorCode, JSONPath } from 'jsonc-parser';
-import schemaJson from '../../media/flab.schema.json';
-import { Diagnostic } from './diagnostics';
+import { findNodeAtLocation, getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import schemaJson from '../../../media/flab.schema.json';
+import { Diagnostic, formatNumber } from './diagnostic';
 import { DataSpec, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
 import { MAX_PARAMETERS } from './limits';
-import { checkAgainstSchema, formatNumber, SchemaNode } from './schemaCheck';
+import { checkAgainstSchema, SchemaNode } from './schema';
+import { parsePath } from './jsonPath';
+import { dot, norm, unit } from '../math/vectors';
 import { resolveSweep } from './sweepSpec';
-import { resolveWidthPowers } from './widthScaling';
+import { resolveWidthPowers } from './widthPowers';
 
 export const EXPERIMENT_SCHEMA = schemaJson as unknown as SchemaNode;
 
@@ -65,13 +67,6 @@ export function locatePath(tree: Node | undefined, path: string): { offset: numb
     if (node) return { offset: node.offset, length: node.length };
   }
   return { offset: tree.offset, length: 1 };
-}
-
-/** `a.b[2].c` → ['a', 'b', 2, 'c']. */
-export function parsePath(path: string): JSONPath {
-  const out: JSONPath = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
-  return out;
 }
 
 interface RawExperiment {
@@ -176,27 +171,6 @@ function firstNonCollinear(samples: Sample[]): number | null {
     if (Math.sqrt(off) > COLLINEARITY_TOLERANCE * scale) return i;
   }
   return null;
-}
-
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-/** Euclidean norm, scaled against overflow and underflow. */
-export function norm(a: ArrayLike<number>): number {
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
-  if (scale === 0 || !Number.isFinite(scale)) return scale;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] / scale) ** 2;
-  return scale * Math.sqrt(s);
-}
-
-export function unit(a: ArrayLike<number>): number[] {
-  const n = norm(a);
-  return Array.from(a, (v) => v / n);
 }
 
 function describeParseError(code: string): string {

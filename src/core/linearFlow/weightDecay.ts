@@ -1,5 +1,5 @@
 /**
- * Gradient flow with weight decay ρ > 0 (docs/finite-rates.md, MODEL.md §8): the objective
+ * Gradient flow with weight decay ρ > 0 (docs/finite-rates.md §1): the objective
  * ½E[(f − y)²] + ½ρ(|u|² + ‖W‖_F²). The layers still stay in the plane of (p₀, q₀) and W_⊥ decays as
  * e^{−η_W ρ t}; what is left has no closed form and is integrated adaptively, independent of the width:
  *
@@ -11,11 +11,11 @@
  *
  * r = λ ũ·ṽ − y_eff = (λ/4)(|p|² − |q|²) − y_eff closes both systems.
  */
-import type { FlowInput, FlowPoint } from './exact';
-import { logAbsExpm1 } from './logmath';
+import type { FlowInput, FlowPoint } from './plane';
+import { logAbsExpm1 } from '../math/logDomain';
 import { layerPoint, PairGram, planeFrame, planePoint } from './plane';
-import { integrateAt, OdeStats, OdeSystem } from './stiffOde';
-import type { Series } from './trajectory';
+import { integrateAt, OdeStats, OdeSystem } from '../math/stiffOde';
+import type { Series } from '../trajectory/trajectory';
 
 /** Local error tolerance of one integration step; the reported series are accurate to ~1e-10 relative. */
 export const WEIGHT_DECAY_STEP_TOLERANCE = 1e-12;

@@ -3,12 +3,13 @@
  * written into the experiment's file value and validated again, so width powers, parameterisations
  * and every check of the format apply to it as if the user had typed it.
  */
-import { parseExperiment } from './config';
-import { ExperimentError } from './errors';
-import { Experiment, SweepSpec } from './experiment';
-import { withNumber } from './hyperparameters';
-import { simulate, solve } from './solve';
-import { Trajectory } from './trajectory';
+import { parseExperiment } from '../experiment/parse';
+import { ExperimentError } from '../experiment/errors';
+import { Experiment, SweepSpec } from '../experiment/experiment';
+import { withNumber } from '../experiment/hyperparameters';
+import { simulate } from '../runs/simulate';
+import { solve } from '../runs/solve';
+import { Trajectory } from '../trajectory/trajectory';
 
 export interface SweepResult {
   key: string;

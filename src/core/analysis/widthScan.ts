@@ -3,26 +3,28 @@
  * over seeds at each width, each score's fitted exponent (least squares of ln median against ln d)
  * and the analytic exponent derived from the exact solution.
  */
-import { exactScores, SCORE_NAMES, ScoreName } from './classify';
-import { ExperimentError } from './errors';
-import { Experiment, inputDimension } from './experiment';
-import { defaultHorizon, exactFlowOf } from './solve';
+import { exactScores } from '../linearFlow/exactScores';
+import { SCORE_NAMES, ScoreName } from '../mechanisms/classify';
+import { ExperimentError } from '../experiment/errors';
+import { Experiment, inputDimension } from '../experiment/experiment';
+import { defaultHorizon } from '../linearFlow/horizon';
+import { exactFlowOf } from '../linearFlow/reduce';
 import { withValue } from './sweep';
-import { WidthExponents, widthExponentsOf } from './widthScaling';
+import { WidthExponents, widthExponentsOf } from '../experiment/widthPowers';
 
 /** The scores followed over width: the classifier's, and the training time. */
-export const SCALING_SCORES = [...SCORE_NAMES, 'horizon'] as const;
-export type ScalingScore = ScoreName | 'horizon';
+export const WIDTH_SCAN_SCORES = [...SCORE_NAMES, 'horizon'] as const;
+export type WidthScanScore = ScoreName | 'horizon';
 
-export interface ScalingResult {
+export interface WidthScanResult {
   widths: number[];
   seeds: number[];
   /** Each score's median over seeds of its magnitude |score|, per width (null when undefined at every seed). */
-  scores: Record<ScalingScore, (number | null)[]>;
+  scores: Record<WidthScanScore, (number | null)[]>;
   /** Slope of ln(median) against ln(d) (null with fewer than two positive medians). */
-  fitted: Record<ScalingScore, number | null>;
+  fitted: Record<WidthScanScore, number | null>;
   /** The exponent derived from the exact solution as d → ∞ (null when the derivation does not apply). */
-  analytic: Record<ScalingScore, number | null>;
+  analytic: Record<WidthScanScore, number | null>;
   /** The width exponents used (value ∝ d^e) and the phase they give as d → ∞. */
   exponents: WidthExponents;
   phase: 'kernel' | 'feature learning' | null;
@@ -52,18 +54,18 @@ export function parseWidths(spec: string): number[] | { error: string } {
 }
 
 /** Scores over widths; `seeds` runs per width with init.seed = seed, seed + 1, … */
-export function widthScaling(e: Experiment, widths: number[], seedCount = 5): ScalingResult {
+export function widthScan(e: Experiment, widths: number[], seedCount = 5): WidthScanResult {
   if (e.init.kind !== 'random') throw new ExperimentError('a width scan needs a random initialisation (init.scaleU, init.scaleW): an explicit one fixes the width', 'init');
   if (e.model.activation !== 'linear') throw new ExperimentError(`a width scan uses the exact solver, which needs model.activation "linear", got "${e.model.activation}"`, 'model.activation');
   if ((e.weightDecay ?? 0) > 0) throw new ExperimentError('a width scan uses the closed-form flow, which has no weight decay: set weightDecay to 0 (or leave it out)', 'weightDecay');
   const seed0 = e.init.seed;
   const seeds = Array.from({ length: seedCount }, (_, k) => seed0 + k);
-  const scores = {} as Record<ScalingScore, (number | null)[]>;
-  for (const name of SCALING_SCORES) scores[name] = [];
+  const scores = {} as Record<WidthScanScore, (number | null)[]>;
+  for (const name of WIDTH_SCAN_SCORES) scores[name] = [];
   for (const d of widths) {
     const atWidth = withValue(e, 'model.width', d);
-    const samples = {} as Record<ScalingScore, number[]>;
-    for (const name of SCALING_SCORES) samples[name] = [];
+    const samples = {} as Record<WidthScanScore, number[]>;
+    for (const name of WIDTH_SCAN_SCORES) samples[name] = [];
     for (const seed of seeds) {
       const run = withValue(atWidth, 'init.seed', seed);
       const { flow, plane, theta0 } = exactFlowOf(run);
@@ -74,10 +76,10 @@ export function widthScaling(e: Experiment, widths: number[], seedCount = 5): Sc
       }
       samples.horizon.push(defaultHorizon(flow));
     }
-    for (const name of SCALING_SCORES) scores[name].push(median(samples[name]));
+    for (const name of WIDTH_SCAN_SCORES) scores[name].push(median(samples[name]));
   }
-  const fitted = {} as Record<ScalingScore, number | null>;
-  for (const name of SCALING_SCORES) fitted[name] = logSlope(widths, scores[name]);
+  const fitted = {} as Record<WidthScanScore, number | null>;
+  for (const name of WIDTH_SCAN_SCORES) fitted[name] = logSlope(widths, scores[name]);
   const exponents = widthExponentsOf(e);
   const analytic = analyticExponents(exponents, e);
   return { widths, seeds, scores, fitted, analytic: analytic.exponents, exponents, phase: analytic.phase };
@@ -88,9 +90,9 @@ export function widthScaling(e: Experiment, widths: number[], seedCount = 5): Sc
  * effective sample with y_eff ≠ 0 and hyperparameters ∝ d^e (the derivation is in
  * docs/mechanisms.md, "Width scaling"). 0 means bounded, or growing at most like a logarithm.
  */
-export function analyticExponents(x: WidthExponents, e?: Experiment): { exponents: Record<ScalingScore, number | null>; phase: 'kernel' | 'feature learning' | null } {
-  const out = {} as Record<ScalingScore, number | null>;
-  for (const name of SCALING_SCORES) out[name] = null;
+export function analyticExponents(x: WidthExponents, e?: Experiment): { exponents: Record<WidthScanScore, number | null>; phase: 'kernel' | 'feature learning' | null } {
+  const out = {} as Record<WidthScanScore, number | null>;
+  for (const name of WIDTH_SCAN_SCORES) out[name] = null;
   const y = e && e.data.kind === 'single' ? e.data.y : undefined;
   if (y === 0) return { exponents: out, phase: null };
   const eg = x['model.outputScale'];
@@ -140,7 +142,7 @@ export function analyticExponents(x: WidthExponents, e?: Experiment): { exponent
     const b = (e.init.scaleW * e.init.scaleW) / e.learningRates.W;
     if (Math.abs(a - b) <= 1e-12 * Math.max(a, b)) out.balanceChange = (out.balanceChange as number) - 0.5;
   }
-  for (const name of SCALING_SCORES) if (out[name] !== null) out[name] = clean(out[name] as number);
+  for (const name of WIDTH_SCAN_SCORES) if (out[name] !== null) out[name] = clean(out[name] as number);
   return { exponents: out, phase: s < 0 ? 'kernel' : 'feature learning' };
 }
 

@@ -1,17 +1,17 @@
 /**
- * Exact gradient descent of the linear network in O(1) per step (docs/finite-rates.md, MODEL.md §8).
+ * Exact gradient descent of the linear network in O(1) per step (docs/finite-rates.md §1).
  *
  * With x_k = λ r_k, one step of gradient descent (weight decay ρ included) maps the rescaled layers
  *
  *   ũ' = (1 − η_uρ) ũ − x ṽ,   ṽ' = (1 − η_Wρ) ṽ − x ũ,
  *
  * so they never leave the plane of ũ₀ and ṽ₀ (equivalently p = ũ + ṽ → (1 − x)p, q = ũ − ṽ → (1 + x)q
- * without decay: the α, β of MODEL.md §8). The recursion keeps ũ and ṽ as 2-vectors in an
- * orthonormal frame of that plane (src/core/plane.ts, `planeFrame`): the same arithmetic as the plain
+ * without decay: the α, β of docs/finite-rates.md §1). The recursion keeps ũ and ṽ as 2-vectors in an
+ * orthonormal frame of that plane (src/core/linearFlow/plane.ts, `planeFrame`): the same arithmetic as the plain
  * loop over (u, W), on 4 numbers instead of d(D + 1), so it also rounds like the plain loop —
  * however unbalanced or aligned the layers are (a form in p and q would cancel when |ũ| ≫ |ṽ|).
  */
-import type { FlowInput, FlowPoint } from './exact';
+import type { FlowInput, FlowPoint } from './plane';
 import { layerPoint, planeFrame } from './plane';
 
 /** The state after some number of steps: ũ = (u1, u2), ṽ = (v1, v2), W_⊥ = s·W_⊥(0), and f. */

@@ -3,9 +3,10 @@
  * unique last segment of one (`outputScale`, `scaleU`). The schema (`media/flab.schema.json`) is
  * the list of keys, so keys added to the format become sweepable without code here.
  */
-import schemaJson from '../../media/flab.schema.json';
-import { parsePathSegments } from './paths';
-import { didYouMean, SchemaNode } from './schemaCheck';
+import schemaJson from '../../../media/flab.schema.json';
+import { parsePath } from './jsonPath';
+import { didYouMean } from './diagnostic';
+import { SchemaNode } from './schema';
 
 const SCHEMA = schemaJson as unknown as SchemaNode;
 
@@ -54,7 +55,7 @@ function keyOf(path: string, s: SchemaNode): NumericKey {
 /** The schema node at a JSON path (object keys through `oneOf` branches, array indices through `items`), or null. */
 function schemaAt(path: string): SchemaNode | null {
   let node: SchemaNode | null = resolveRef(SCHEMA);
-  for (const seg of parsePathSegments(path)) {
+  for (const seg of parsePath(path)) {
     if (!node) return null;
     if (typeof seg === 'number') {
       node = node.items ? resolveRef(node.items) : null;
@@ -94,7 +95,7 @@ export function numericKeys(): NumericKey[] {
  */
 export function resolveKey(key: string): NumericKey | { error: string } {
   const node = schemaAt(key);
-  if (node && isNumeric(node) && !NOT_HYPERPARAMETERS.includes(String(parsePathSegments(key)[0]))) return keyOf(key, node);
+  if (node && isNumeric(node) && !NOT_HYPERPARAMETERS.includes(String(parsePath(key)[0]))) return keyOf(key, node);
   const all = numericKeys();
   if (node) return { error: `\`${key}\` is not a numeric hyperparameter` };
   const matches = all.filter((k) => k.path.endsWith(`.${key}`) || k.path === key);
@@ -127,7 +128,7 @@ export function checkValue(key: NumericKey, value: number): string | null {
 /** The number at a JSON path of a plain JSON value (a width power counts as its base), or undefined. */
 export function getNumber(root: unknown, path: string): number | undefined {
   let node: unknown = root;
-  for (const seg of parsePathSegments(path)) {
+  for (const seg of parsePath(path)) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string | number, unknown>)[seg];
   }
@@ -141,7 +142,7 @@ export function getNumber(root: unknown, path: string): number | undefined {
  * When the key holds a power of the width, its base is replaced and the exponent kept.
  */
 export function withNumber(root: unknown, path: string, value: number): unknown {
-  const segs = parsePathSegments(path);
+  const segs = parsePath(path);
   const set = (node: unknown, i: number): unknown => {
     if (i === segs.length) return isWidthPower(node) ? { ...node, base: value } : value;
     const seg = segs[i];

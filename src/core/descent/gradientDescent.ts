@@ -3,24 +3,23 @@
  * f(x) = γ Σᵢ uᵢ σ(wᵢ·x), L = ½ mean_s (f(x_s) − y_s)², both layers updated from the same
  * gradient evaluation, step k reported at t = k. O(samples·d·D) per step.
  */
+import { formatNumber } from '../experiment/diagnostic';
+import { ExperimentError } from '../experiment/errors';
+import { Experiment, inputDimension, Sample } from '../experiment/experiment';
+import { MAX_SIMULATED_PARAMETERS, MAX_SIMULATION_WORK, MAX_STEPS } from '../experiment/limits';
+import { timeGrid } from '../experiment/timeGrid';
+import type { ExactFlow } from '../linearFlow/exactFlow';
+import { defaultHorizon, PLATEAU_KERNEL_GROWTH } from '../linearFlow/horizon';
+import type { FlowPoint } from '../linearFlow/plane';
+import { PlaneDescent } from '../linearFlow/planeDescent';
+import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron } from '../linearFlow/reduce';
+import { Catapult, CatapultWatch, DIVERGENCE_LOSS, maxStableRateScale } from '../linearFlow/stability';
+import { decayHorizon } from '../linearFlow/weightDecay';
+import { seriesEnds, Trajectory } from '../trajectory/trajectory';
 import { ACTIVATIONS } from './activation';
-import { ExperimentError } from './errors';
-import { exactFlowOf, defaultHorizon, PLATEAU_KERNEL_GROWTH } from './solve';
-import { Experiment, inputDimension, Sample } from './experiment';
-import { MAX_SIMULATED_PARAMETERS, MAX_SIMULATION_WORK, MAX_STEPS } from './limits';
-import { effectiveSample, EffectiveSample, forEachInitialNeuron } from './reduce';
-import { formatNumber } from './schemaCheck';
-import { timeGrid } from './timeGrid';
-import { seriesEnds, Trajectory } from './trajectory';
-import type { ExactFlow, FlowPoint } from './exact';
-import { decayHorizon } from './weightDecay';
-import { PlaneDescent } from './recursion';
-import { Catapult, CatapultWatch, DIVERGENCE_LOSS, maxStableRateScale } from './stability';
 
-export { DIVERGENCE_LOSS } from './stability';
-
-/** Options of `simulate`. */
-export interface SimulateOptions {
+/** Options of `gradientDescent`. */
+export interface DescentOptions {
   /** Run the plain O(d·D)-per-step loop even for the linear network (the recursion's reference). */
   reference?: boolean;
 }
@@ -34,11 +33,11 @@ interface Descent {
 
 /**
  * Gradient descent at the experiment's rates; `time` counts steps. The linear network runs the
- * exact O(1)-per-step recursion of docs/finite-rates.md (src/core/recursion.ts) unless
+ * exact O(1)-per-step recursion of docs/finite-rates.md (src/core/linearFlow/planeDescent.ts) unless
  * `options.reference`; other activations, and `reference`, run the plain loop over (u, W).
  * Both end their arrays at the last finite step when the run diverges (see `Summary.diverged`).
  */
-export function simulate(e: Experiment, options: SimulateOptions = {}): Trajectory {
+export function gradientDescent(e: Experiment, options: DescentOptions = {}): Trajectory {
   const d = e.model.width;
   const D = inputDimension(e);
   const samples: Sample[] = e.data.kind === 'single' ? [{ x: e.data.x, y: e.data.y }] : e.data.samples;

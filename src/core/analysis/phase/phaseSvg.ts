@@ -2,7 +2,7 @@
  * A phase diagram as a standalone SVG figure: cells coloured by label and shaded by the tangent
  * kernel's change, axes with ticks, a legend, and the experiment's own point marked.
  */
-import { PhaseDiagram } from './phase';
+import { PhaseDiagram } from './phaseDiagram';
 
 /**
  * One colour per label code (classify.ts; bit 0 alignment, bit 1 disalignment, bit 2 rescaling):

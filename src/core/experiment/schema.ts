@@ -5,7 +5,7 @@
  * enum, items, minItems / maxItems, oneOf (chosen by the keys present) and local $ref.
  */
 import type { Node } from 'jsonc-parser';
-import { Diagnostic, joinPath } from './diagnostics';
+import { Diagnostic, didYouMean, formatNumber, joinPath } from './diagnostic';
 
 export interface SchemaNode {
   type?: string | string[];
@@ -206,42 +206,6 @@ function describeNode(node: Node): string {
 
 function name(path: string): string {
   return path === '' ? 'the experiment' : path;
-}
-
-/** Numbers as the user would write them: plain where short, exponent form otherwise. */
-export function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  const plain = String(x);
-  return plain.length <= 12 ? plain : x.toExponential().replace('e+', 'e');
-}
-
-/** `— did you mean `x`?` for the nearest candidate within a small edit distance, else ''. */
-export function didYouMean(word: string, candidates: string[]): string {
-  let best = '';
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = c;
-    }
-  }
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  return best !== '' && bestDistance <= limit ? ` — did you mean \`${best}\`?` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  // Damerau–Levenshtein (optimal string alignment): a transposed pair counts as one edit.
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
 }
 
 function error(message: string, path: string, node: Node, range?: { offset: number; length: number }): Diagnostic {

@@ -2,9 +2,12 @@
  * From an experiment to the few numbers its exact solution depends on (docs/model.md §1–§3):
  * the effective sample (ā, y_eff, irreducible loss) and the initial layers seen along the data.
  */
-import { dot, norm } from './config';
-import { DataSpec, InitSpec } from './experiment';
-import { Rng } from './rng';
+import { ExperimentError } from '../experiment/errors';
+import { DataSpec, Experiment, InitSpec } from '../experiment/experiment';
+import { Rng } from '../math/rng';
+import { dot, norm } from '../math/vectors';
+import { ExactFlow } from './exactFlow';
+import { PlaneInvariants, planeInvariants } from './plane';
 
 export interface EffectiveSample {
   /** Unit vector n of the data's line, oriented along the first nonzero input. */
@@ -17,7 +20,7 @@ export interface EffectiveSample {
   irreducibleLoss: number;
 }
 
-/** The single (x, y) pair whose gradient flow equals that of the data (MODEL.md §1, Proposition 1). */
+/** The single (x, y) pair whose gradient flow equals that of the data (docs/model.md §1, Proposition 1). */
 export function effectiveSample(data: DataSpec): EffectiveSample {
   if (data.kind === 'single') {
     const abar = norm(data.x);
@@ -101,59 +104,23 @@ export function initialLayers(init: InitSpec, width: number, direction: number[]
   return { u, v, normWPerp2, normW2 };
 }
 
-/**
- * The invariants of the rescaled layers ũ = u/√η_u, ṽ = v/√η_W (MODEL.md §3), computed directly
- * from the weights so that nearly aligned or anti-aligned layers lose no precision.
- */
-export interface PlaneInvariants {
-  /** P = |ũ + ṽ|², Q = |ũ − ṽ|². */
-  P: number;
-  Q: number;
-  /** c = |ũ|² − |ṽ|² = p₀·q₀ (conserved by the flow). */
-  c: number;
-  /** ũ·ṽ at t = 0. */
-  uv: number;
-  /** G = PQ − c² = 4(|ũ|²|ṽ|² − (ũ·ṽ)²) ≥ 0, from a two-pass projection (no cancellation). */
-  G: number;
-  /** |ũ|², |ṽ|² at t = 0. */
-  uu: number;
-  vv: number;
-}
 
-/** The plane invariants of (u, v) under the layer rates (η_u, η_W). */
-export function planeInvariants(u: Float64Array, v: Float64Array, etaU: number, etaW: number): PlaneInvariants {
-  const su = 1 / Math.sqrt(etaU);
-  const sv = 1 / Math.sqrt(etaW);
-  let P = 0;
-  let Q = 0;
-  let uu = 0;
-  let vv = 0;
-  let uv = 0;
-  let c = 0;
-  for (let i = 0; i < u.length; i++) {
-    const a = u[i] * su;
-    const b = v[i] * sv;
-    // c as Σ(ũ_i + ṽ_i)(ũ_i − ṽ_i) keeps its precision when |ũ| ≈ |ṽ|.
-    c += (a + b) * (a - b);
-    P += (a + b) * (a + b);
-    Q += (a - b) * (a - b);
-    uu += a * a;
-    vv += b * b;
-    uv += a * b;
+/** The exact flow of an experiment with linear activation, and its effective sample. */
+export function exactFlowOf(e: Experiment): { flow: ExactFlow; sample: EffectiveSample; theta0: number; plane: PlaneInvariants } {
+  if (e.model.activation !== 'linear') {
+    throw new ExperimentError(`the exact solver needs model.activation "linear", got "${e.model.activation}": run it with \`flab simulate\` instead`, 'model.activation');
   }
-  // |ũ ∧ ṽ|² as |longer|²·|shorter − projection|², the projection taken on the longer vector.
-  let wedge = 0;
-  if (uu > 0 && vv > 0) {
-    const alongU = uu >= vv;
-    const alpha = alongU ? uv / uu : uv / vv;
-    let rest = 0;
-    for (let i = 0; i < u.length; i++) {
-      const a = u[i] * su;
-      const b = v[i] * sv;
-      const off = alongU ? b - alpha * a : a - alpha * b;
-      rest += off * off;
-    }
-    wedge = (alongU ? uu : vv) * rest;
+  const sample = effectiveSample(e.data);
+  const layers = initialLayers(e.init, e.model.width, sample.direction);
+  const etaU = e.learningRates.u;
+  const etaW = e.learningRates.W;
+  const lambda = e.model.outputScale * sample.abar * Math.sqrt(etaU) * Math.sqrt(etaW);
+  if (!Number.isFinite(lambda)) {
+    throw new ExperimentError('model.outputScale × |x| × √(η_u η_W) overflows a 64-bit number: rescale the experiment', 'model.outputScale');
   }
-  return { P, Q, c, uv, G: 4 * wedge, uu, vv };
+  const plane = planeInvariants(layers.u, layers.v, etaU, etaW);
+  let normU2 = 0;
+  for (let i = 0; i < layers.u.length; i++) normU2 += layers.u[i] * layers.u[i];
+  const flow = new ExactFlow({ plane, etaU, etaW, lambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, normWPerp2: layers.normWPerp2 });
+  return { flow, sample, theta0: Math.sqrt(normU2 + layers.normW2), plane };
 }

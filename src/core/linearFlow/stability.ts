@@ -2,8 +2,8 @@
  * What finite learning rates do that gradient flow cannot: catapults and divergence, and how far the
  * rates can be raised before training stops converging (docs/finite-rates.md).
  */
-import type { FlowInput } from './exact';
-import { PlaneDescent } from './recursion';
+import type { FlowInput } from './plane';
+import { PlaneDescent } from './planeDescent';
 
 /**
  * A run is divergent once its loss exceeds this (or any number stops being finite). It is far below

@@ -1,5 +1,5 @@
 /** Hidden activations σ and their derivatives, for the gradient-descent simulator. */
-import { Activation } from './experiment';
+import { Activation } from '../experiment/experiment';
 
 /** Slope of `leaky_relu` for negative inputs. */
 export const LEAKY_SLOPE = 0.01;

@@ -4,8 +4,6 @@
  * recursion and the weight-decay solver all describe their state by the Gram data of the pair
  * p = ũ + ṽ, q = ũ − ṽ, and all hand it to `planePoint`, so the stable formulas live in one place.
  */
-import type { FlowInput, FlowPoint } from './exact';
-import type { PlaneInvariants } from './reduce';
 
 /** Gram data of a pair (p, q): |p|², |q|², p·q and the wedge |p∧q|² = |p|²|q|² − (p·q)² ≥ 0. */
 export interface PairGram {
@@ -108,4 +106,88 @@ export function gramOf(P: number, Q: number, c: number, G: number, a1: number, a
     pq: a1 * b1 * P + (a1 * b2 + a2 * b1) * c + a2 * b2 * Q,
     wedge: det * det * G,
   };
+}
+
+/** Everything the panel and the CLI draw at one time (docs/model.md §4). */
+export interface FlowPoint {
+  output: number;
+  /** r = f − y_eff. */
+  residual: number;
+  loss: number;
+  zeta: number | null;
+  normU: number;
+  normW: number;
+  ntk: number;
+  /** ‖θ(t) − θ₀‖, absolute. */
+  distance: number;
+}
+
+export interface FlowInput {
+  plane: PlaneInvariants;
+  etaU: number;
+  etaW: number;
+  /** λ = γ ā √(η_u η_W). */
+  lambda: number;
+  /** The effective target y_eff. */
+  y: number;
+  irreducibleLoss: number;
+  /** ‖W_⊥‖_F², the part of W off the data direction (never moves). */
+  normWPerp2: number;
+}
+
+/**
+ * The invariants of the rescaled layers ũ = u/√η_u, ṽ = v/√η_W (docs/model.md §3), computed directly
+ * from the weights so that nearly aligned or anti-aligned layers lose no precision.
+ */
+export interface PlaneInvariants {
+  /** P = |ũ + ṽ|², Q = |ũ − ṽ|². */
+  P: number;
+  Q: number;
+  /** c = |ũ|² − |ṽ|² = p₀·q₀ (conserved by the flow). */
+  c: number;
+  /** ũ·ṽ at t = 0. */
+  uv: number;
+  /** G = PQ − c² = 4(|ũ|²|ṽ|² − (ũ·ṽ)²) ≥ 0, from a two-pass projection (no cancellation). */
+  G: number;
+  /** |ũ|², |ṽ|² at t = 0. */
+  uu: number;
+  vv: number;
+}
+
+/** The plane invariants of (u, v) under the layer rates (η_u, η_W). */
+export function planeInvariants(u: Float64Array, v: Float64Array, etaU: number, etaW: number): PlaneInvariants {
+  const su = 1 / Math.sqrt(etaU);
+  const sv = 1 / Math.sqrt(etaW);
+  let P = 0;
+  let Q = 0;
+  let uu = 0;
+  let vv = 0;
+  let uv = 0;
+  let c = 0;
+  for (let i = 0; i < u.length; i++) {
+    const a = u[i] * su;
+    const b = v[i] * sv;
+    // c as Σ(ũ_i + ṽ_i)(ũ_i − ṽ_i) keeps its precision when |ũ| ≈ |ṽ|.
+    c += (a + b) * (a - b);
+    P += (a + b) * (a + b);
+    Q += (a - b) * (a - b);
+    uu += a * a;
+    vv += b * b;
+    uv += a * b;
+  }
+  // |ũ ∧ ṽ|² as |longer|²·|shorter − projection|², the projection taken on the longer vector.
+  let wedge = 0;
+  if (uu > 0 && vv > 0) {
+    const alongU = uu >= vv;
+    const alpha = alongU ? uv / uu : uv / vv;
+    let rest = 0;
+    for (let i = 0; i < u.length; i++) {
+      const a = u[i] * su;
+      const b = v[i] * sv;
+      const off = alongU ? b - alpha * a : a - alpha * b;
+      rest += off * off;
+    }
+    wedge = (alongU ? uu : vv) * rest;
+  }
+  return { P, Q, c, uv, G: 4 * wedge, uu, vv };
 }

@@ -1,4 +1,4 @@
-import type { MechanismScores } from './classify';
+import type { MechanismScores } from '../mechanisms/classify';
 
 /**
  * What a solve or a simulation returns: columns of equal length over the reported times, and a

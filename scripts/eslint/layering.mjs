@@ -1,0 +1,135 @@
+// The project's layering, enforced by ESLint (README, "Layout"): which folder may import which, and no
+// import cycles between files — type-only imports included, which `import/no-cycle` ignores by design.
+// A local plugin: both rules need only the relative import specifiers of each file.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
+
+/**
+ * What each folder may import, by folder (paths relative to the repository). A file's folder is the
+ * longest key that contains it; an import of a folder not listed (nor the file's own folder) is an error.
+ * Order inside src/core: math < experiment < mechanisms < trajectory < linearFlow < descent < runs < analysis,
+ * with network and checkpoints beside linearFlow and descent.
+ */
+export const LAYERS = {
+  'src/core/math': [],
+  'src/core/experiment': ['src/core/math', 'media'],
+  'src/core/mechanisms': ['src/core/math', 'src/core/experiment'],
+  'src/core/trajectory': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms'],
+  'src/core/linearFlow': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory'],
+  'src/core/descent': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory', 'src/core/linearFlow'],
+  'src/core/network': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory'],
+  'src/core/checkpoints': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory', 'src/core/network'],
+  'src/core/runs': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory', 'src/core/linearFlow', 'src/core/descent', 'src/core/network', 'src/core/checkpoints'],
+  'src/core/analysis': ['src/core'],
+  'src/protocol': ['src/core'],
+  'src/cli': ['src/core'],
+  'src/workers': ['src/core', 'src/protocol'],
+  'src/extension': ['src/core', 'src/protocol'],
+  webview: ['src/protocol', 'src/core', 'node_modules'],
+};
+
+/** Folders whose files may not import `vscode` (everything but the extension host and the tests). */
+const NO_VSCODE = ['src/core', 'src/protocol', 'src/cli', 'src/workers', 'webview'];
+
+const within = (path, folder) => path === folder || path.startsWith(folder + '/');
+
+function folderOf(path) {
+  let best;
+  for (const key of Object.keys(LAYERS)) if (within(path, key) && (!best || key.length > best.length)) best = key;
+  return best;
+}
+
+const repoPath = (abs) => relative(root, abs).split(sep).join('/');
+
+/** The file a relative specifier names (TypeScript's extension rules), or undefined. */
+function resolveSpecifier(fromFile, spec) {
+  const base = resolve(dirname(fromFile), spec);
+  for (const candidate of [base, `${base}.ts`, `${base}.mjs`, `${base}.js`, join(base, 'index.ts')]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return undefined;
+}
+
+const IMPORT = /^\s*(?:import|export)\b[^'"]*?from\s*['"](\.[^'"]+)['"]|^\s*import\s*['"](\.[^'"]+)['"]/gm;
+const importsCache = new Map();
+function importsOf(file) {
+  let list = importsCache.get(file);
+  if (list) return list;
+  list = [];
+  let text = '';
+  try { text = readFileSync(file, 'utf8'); } catch { /* gone */ }
+  for (const m of text.matchAll(IMPORT)) {
+    const target = resolveSpecifier(file, m[1] ?? m[2]);
+    if (target && /\.(ts|mjs)$/.test(target)) list.push(target);
+  }
+  importsCache.set(file, list);
+  return list;
+}
+
+/** A path of imports from `from` back to `to`, or null. */
+function pathBack(from, to) {
+  const seen = new Set();
+  const stack = [[from, [from]]];
+  while (stack.length) {
+    const [file, trail] = stack.pop();
+    if (file === to) return trail;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const next of importsOf(file)) stack.push([next, [...trail, next]]);
+  }
+  return null;
+}
+
+function sources(node) {
+  return node.source && typeof node.source.value === 'string' ? [node.source] : [];
+}
+
+const layers = {
+  meta: { type: 'problem', docs: { description: 'imports follow the folder layering of scripts/eslint/layering.mjs' }, schema: [] },
+  create(context) {
+    const file = context.filename;
+    const here = repoPath(file);
+    const folder = folderOf(here);
+    if (!folder) return {};
+    const check = (node) => {
+      for (const src of sources(node)) {
+        const spec = src.value;
+        if (spec === 'vscode' && NO_VSCODE.some((f) => within(here, f))) {
+          context.report({ node: src, message: `${folder} never imports vscode: it is shared with the CLI, the workers, the webviews and the tests` });
+          continue;
+        }
+        if (!spec.startsWith('.')) continue;
+        const target = repoPath(resolve(dirname(file), spec));
+        if (within(target, folder)) continue;
+        const allowed = LAYERS[folder];
+        if (!allowed.some((f) => within(target, f))) {
+          context.report({ node: src, message: `${folder} may not import ${target} (it may import ${allowed.length ? allowed.join(', ') : 'nothing outside itself'}; see scripts/eslint/layering.mjs)` });
+        }
+      }
+    };
+    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
+  },
+};
+
+const noCycle = {
+  meta: { type: 'problem', docs: { description: 'no import cycles, type-only imports included' }, schema: [] },
+  create(context) {
+    const file = context.filename;
+    // Each lint run sees the files as they are on disk now.
+    importsCache.clear();
+    const check = (node) => {
+      for (const src of sources(node)) {
+        if (!src.value.startsWith('.')) continue;
+        const target = resolveSpecifier(file, src.value);
+        if (!target) continue;
+        const back = pathBack(target, file);
+        if (back) context.report({ node: src, message: `import cycle: ${[file, ...back].map(repoPath).join(' → ')}` });
+      }
+    };
+    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
+  },
+};
+
+export const layeringPlugin = { rules: { layers, 'no-cycle': noCycle } };

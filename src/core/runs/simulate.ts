@@ -1,0 +1,15 @@
+/** Gradient descent with the mechanism label of its reported steps. */
+import { DescentOptions, gradientDescent } from '../descent/gradientDescent';
+import { Experiment } from '../experiment/experiment';
+import { classify, thresholdsOf } from '../mechanisms/classify';
+import { seriesScores } from '../trajectory/seriesScores';
+import { Trajectory } from '../trajectory/trajectory';
+
+/** Gradient descent (src/core/descent/gradientDescent.ts) with the mechanism label of its reported steps. */
+export function simulate(e: Experiment, options?: DescentOptions): Trajectory {
+  const out = gradientDescent(e, options);
+  const scores = out.summary.diverged ? null : seriesScores(out);
+  out.summary.scores = scores;
+  out.summary.label = scores ? classify(scores, thresholdsOf(e)) : null;
+  return out;
+}

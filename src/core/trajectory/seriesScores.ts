@@ -1,0 +1,16 @@
+/** The mechanism scores of a reported series (docs/mechanisms.md, "Scores"). */
+import { MechanismScores, scoresFromChanges } from '../mechanisms/classify';
+import { Series } from './trajectory';
+
+/**
+ * Scores of a reported series (gradient descent, or an exact trajectory on its own grid):
+ * extremes over the reported points, end = the last point. Null when the series has no kernel.
+ */
+export function seriesScores(s: Series): MechanismScores | null {
+  const n = s.t.length;
+  if (n === 0 || !s.ntk) return null;
+  const k0 = s.ntk[0];
+  let kernelChange = 0;
+  for (let k = 1; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Number.MAX_VALUE : 0);
+  return scoresFromChanges(kernelChange, s.zeta[0], s.zeta[n - 1], s.normU[0], s.normU[n - 1], s.normW[0], s.normW[n - 1], s.distance[n - 1], null);
+}
