@@ -1,5 +1,5 @@
-// One build script for every bundle: the extension host (Node), its solver and phase workers, the
-// `flab` command line, the two webviews (browser) and the test bundles. Type checking is `tsc --noEmit`.
+// One build script for every bundle: the extension host (Node), its workers, the `flab` command
+// line, the webviews (browser) and the test bundles. Type checking is `tsc --noEmit`.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,15 +26,15 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...node, entryPoints: ['src/extension/solverWorker.ts'], outfile: 'dist/solverWorker.js' },
-  { ...node, entryPoints: ['src/extension/phaseWorker.ts'], outfile: 'dist/phaseWorker.js' },
+  // One bundle per worker thread (src/workers/*Worker.ts → dist/*Worker.js).
+  ...findFiles('src/workers', /Worker\.ts$/).map((entry) => ({ ...node, entryPoints: [entry], outdir: 'dist' })),
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The alias swaps one CSP-unsafe probe of the webview toolkit's FAST utilities (webview/shims/).
-  { ...common, platform: 'browser', format: 'iife', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist', loader: { '.css': 'css' }, alias: { '@microsoft/fast-web-utilities': './webview/shims/fastWebUtilities.ts' } },
-  // The phase diagram's webview (no toolkit: plain DOM and a canvas).
-  { ...common, platform: 'browser', format: 'iife', entryPoints: { phase: 'webview/phase/main.ts' }, outdir: 'dist', loader: { '.css': 'css' } },
+  // One bundle per panel kind (webview/<kind>/main.ts → dist/<kind>.js and .css).
+  { ...common, platform: 'browser', format: 'iife', entryPoints: { dynamics: 'webview/dynamics/main.ts', phase: 'webview/phase/main.ts' }, outdir: 'dist', loader: { '.css': 'css' }, alias: { '@microsoft/fast-web-utilities': './webview/shims/fastWebUtilities.ts' } },
   // Tests: each unit test file is its own bundle, run by `node --test`.
-  { ...node, entryPoints: findFiles('test/unit', /\.test\.ts$/), outdir: 'out/test/unit', sourcemap: true },
+  // ESLint runs as itself in the lint test (it loads its config and plugins from disk).
+  { ...node, entryPoints: findFiles('test/unit', /\.test\.ts$/), outdir: 'out/test/unit', sourcemap: true, external: ['eslint'] },
   { ...node, entryPoints: findFiles('test/integration', /\.ts$/), outdir: 'out/test/integration', external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'], sourcemap: true },
   { ...node, entryPoints: findFiles('test/webview', /\.ts$/), outdir: 'out/test/webview', external: ['playwright-core'], sourcemap: true },
 ];

@@ -1,2 +1,2 @@
-// Side-effect CSS imports are bundled by esbuild into dist/webview.css.
+// Side-effect CSS imports are bundled by esbuild into dist/<bundle>.css.
 declare module '*.css';

@@ -93,21 +93,21 @@ const power = { 1000: '10³', 10000: '10⁴', 100000: '10⁵', 1000000: '10⁶' 
 
 /**
  * The host half alone, in Node: the panel's own steps after a document change (parse on the main
- * thread, the real SolverBridge running dist/solverWorker.js, the update message built) until the
+ * thread, the extension's real dynamics channel running dist/dynamicsWorker.js, the update message built) until the
  * message is ready to post. Medians per width, widths alternating.
  */
 async function hostHalf(widths) {
-  const worker = join(repo, 'dist', 'solverWorker.js');
-  if (!existsSync(worker)) throw new Error('dist/solverWorker.js is missing: npm run build');
+  const worker = join(repo, 'dist', 'dynamicsWorker.js');
+  if (!existsSync(worker)) throw new Error('dist/dynamicsWorker.js is missing: npm run build');
   const original = readFileSync(join(repo, 'examples', 'alignment.flab.json'), 'utf8');
   const script = await bundleScript('host-half.js', `import { applyEdits, modify } from 'jsonc-parser';
         import { parseExperiment } from './src/core/experiment/parse';
-        import { SolverBridge } from './src/extension/solverBridge';
+        import { dynamicsChannel } from './src/extension/channels';
         const original = ${JSON.stringify(original)};
         const widths = ${JSON.stringify(widths)};
         const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
         async function main() {
-          const bridge = new SolverBridge(${JSON.stringify(worker)});
+          const bridge = dynamicsChannel(${JSON.stringify(worker)});
           const times: number[][] = widths.map(() => []);
           // Round 0 warms the worker up at each width and is not a sample.
           for (let r = 0; r <= ${REPETITIONS}; r++) {
@@ -115,11 +115,11 @@ async function hostHalf(widths) {
               const base = applyEdits(original, modify(original, ['model', 'width'], width, {}));
               const text = applyEdits(base, modify(base, ['data', 'y'], 1 + 0.01 * (r + 1), {}));
               const t0 = performance.now();
-              // A small document (under diagnostics.ts's MAIN_THREAD_PARSE_LIMIT, as here) is parsed on the main thread first.
+              // A small document (under problems.ts's MAIN_THREAD_PARSE_LIMIT, as here) is parsed on the main thread first.
               if (!parseExperiment(text).experiment) throw new Error('invalid');
-              const result = await bridge.run(text, { maxPoints: 4000, fileName: 'alignment.flab.json' });
-              if (result.superseded || result.outcome.kind !== 'result') throw new Error(JSON.stringify(result).slice(0, 300));
-              const o = result.outcome;
+              const result = await bridge.run({ text, options: { maxPoints: 4000, fileName: 'alignment.flab.json' } });
+              if (result.superseded || result.result.kind !== 'result') throw new Error(JSON.stringify(result).slice(0, 300));
+              const o = result.result;
               const update = { type: 'update', version: r, title: o.title, trajectory: o.trajectory, simulation: o.simulation, deviation: o.deviation, controls: o.controls, compareSimulate: o.compareSimulate, sweep: o.sweep };
               if (!update.trajectory) throw new Error('no trajectory');
               if (r > 0) times[i].push(performance.now() - t0);
@@ -143,7 +143,7 @@ async function changeToSetData() {
   const parts = r.widths.map((w) => `${power[w.width] ?? w.width}: ${ms(w.medianMs)}`);
   const halves = widths.map((w, i) => `${power[w]}: ${ms(host[i])}`);
   return `${parts.join(', ')} (code-server, from the paste keystroke of a new data.y to the webview's chart setData: the editor's apply, parse, solve in the worker, message, the bundle's update; median of ${r.repeats} per width). ` +
-    `Host half alone in Node (parse, the real SolverBridge and dist/solverWorker.js, update message ready to post): ${halves.join(', ')}`;
+    `Host half alone in Node (parse, the real dynamics channel and dist/dynamicsWorker.js, update message ready to post): ${halves.join(', ')}`;
 }
 
 /** (b) End to end in code-server at width 10⁴: pasted edit → updated summary, beside the name-only floor. */

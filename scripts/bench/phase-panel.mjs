@@ -2,7 +2,7 @@
 // the extension's own), timed from the request on the main thread to the encoded result back on it
 // (what the panel then posts to its webview), with the main thread's longest stall meanwhile; and how
 // soon a newer request is answered when it supersedes a 1024² grid in progress. Target: < 1 s, off
-// the UI thread. The messages are the worker's protocol (src/extension/phaseBridge.ts).
+// the UI thread. The messages are the workers' envelope (src/protocol/workers.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -19,7 +19,7 @@ const X = { key: 'model.outputScale', from: 1e-3, to: 1e3, scale: 'log' };
 const Y = { key: 'init.scaleU', from: 1e-4, to: 10, scale: 'log' };
 
 function request(worker, id, size) {
-  worker.postMessage({ type: 'run', id, text, x: X, y: Y, size, fileName: 'bench.flab.json' });
+  worker.postMessage({ type: 'run', id, job: { text, x: X, y: Y, size, fileName: 'bench.flab.json' } });
 }
 
 function reply(worker, id) {
@@ -27,7 +27,7 @@ function reply(worker, id) {
     const on = (m) => {
       if (m.id !== id || m.type === 'progress') return;
       worker.off('message', on);
-      if (m.type === 'result' && m.outcome.kind !== 'result') reject(new Error(JSON.stringify(m.outcome.diagnostics)));
+      if (m.type === 'result' && m.result.kind !== 'result') reject(new Error(JSON.stringify(m.result.diagnostics)));
       else resolve(m);
     };
     worker.on('message', on);
@@ -59,7 +59,7 @@ async function run() {
       times.push(performance.now() - start);
       clearInterval(timer);
       stalls.push(worst);
-      bytes = JSON.stringify(m.outcome.message).length;
+      bytes = JSON.stringify(m.result.diagram).length;
     }
     // Supersede a 1024² grid (about 16× the work) 50 ms into it.
     const cancel = [];

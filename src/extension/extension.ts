@@ -1,23 +1,25 @@
 /**
- * Feature Learning Lab's extension host side: commands, live dynamics panels over `*.flab.json`
- * experiments, diagnostics, and the solver worker. See docs for the message flow:
- * document → parse (core) → solve (worker) → typed message → webview; panel edits → WorkspaceEdit.
+ * Feature Learning Lab's extension host side (docs/architecture.md): the commands, one registry of
+ * live panels per panel kind (dynamics, phase diagram), the Problems panel, and the testing API.
+ * Data flows one way: document → parse (core) → compute (worker) → typed message → webview; edits
+ * made in a panel go back as a WorkspaceEdit and come round the same loop.
  */
 import * as vscode from 'vscode';
-import { ErrorInfo, ToWebview } from '../protocol';
-import { COMMANDS, registerCommands } from './commands';
-import { isExperimentFile, Validator } from './diagnostics';
-import { PanelSettings } from './dynamicsPanel';
-import { PanelManager, PostedMessage } from './panelManager';
-import { registerPhaseCommand } from './phaseCommand';
-import { PhaseManager } from './phasePanel';
-import type { ToPhaseWebview } from '../protocol';
+import type { ErrorInfo } from '../protocol/common';
+import type { Invalid, ToDynamics, Update } from '../protocol/dynamics';
+import type { Diagram } from '../protocol/phase';
+import { registerCommands } from './commands';
+import { dynamicsChannel } from './channels';
+import { DynamicsDelegate, dynamicsFactory, DYNAMICS_KIND } from './dynamics/dynamicsPanel';
+import { PanelSettings } from './panels/livePanel';
+import { PanelRegistry, PostedMessage } from './panels/panelRegistry';
+import { PHASE_KIND, phaseFactory } from './phase/phasePanel';
+import { isExperimentFile, Validator } from './problems';
 import { maybeRunTestSuite } from './testHook';
 
-export { COMMANDS };
 export type { PostedMessage };
 
-/** One panel as the testing API reports it. */
+/** One dynamics panel as the testing API reports it. */
 export interface PanelInfo {
   documentUri: string;
   title: string;
@@ -36,14 +38,16 @@ export interface PanelInfo {
 export interface FeatureLearningLabApi {
   testing: {
     panels(): PanelInfo[];
-    /** Every message posted to a panel's webview (also while the webview is not ready: then it is kept for `ready`). */
+    /** Every message posted to a dynamics panel's webview (also while the webview is not ready: then it is kept for `ready`). */
     onDidPost: vscode.Event<PostedMessage>;
     /** The next message for `documentUri` that satisfies `predicate` (subscribe before causing it). */
-    waitForPost(documentUri: string, predicate: (m: ToWebview) => boolean, timeoutMs?: number): Promise<PostedMessage>;
-    /** The phase panels: file, axes and the last diagram's version and size. */
-    phasePanels(): { documentUri: string; x: string; y: string; size: number; version: number | undefined; elapsedMs: number | undefined }[];
+    waitForPost(documentUri: string, predicate: (m: ToDynamics) => boolean, timeoutMs?: number): Promise<PostedMessage>;
+    /** The phase panels: file, axes, the last diagram's version and size, and the coalescing window in force. */
+    phasePanels(): { documentUri: string; x: string; y: string; size: number; version: number | undefined; elapsedMs: number | undefined; ready: boolean; coalescingMs: number }[];
     /** Every message posted to a phase panel's webview. */
-    onDidPostPhase: vscode.Event<{ documentUri: string; message: ToPhaseWebview }>;
+    onDidPostPhase: vscode.Event<PostedMessage>;
+    /** The settings every panel reads now. */
+    settings(): PanelSettings;
   };
 }
 
@@ -59,13 +63,14 @@ export function readSettings(): PanelSettings {
 export function activate(context: vscode.ExtensionContext): FeatureLearningLabApi {
   const log = vscode.window.createOutputChannel('Feature Learning Lab', { log: true });
   const diagnostics = vscode.languages.createDiagnosticCollection('flab');
-  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'solverWorker.js').fsPath;
+  const dist = (file: string) => vscode.Uri.joinPath(context.extensionUri, 'dist', file).fsPath;
+  const shared = { extensionUri: context.extensionUri, log, settings: readSettings };
   // Both refer to each other; neither calls the other before both exist.
-  const validator = new Validator(diagnostics, (uri) => manager.get(uri) !== undefined, workerPath, () => readSettings().debounceMs);
-  const manager = new PanelManager(context, diagnostics, log, readSettings, (uri) => {
-    void vscode.commands.executeCommand('setContext', 'featureLearningLab.hasPanel', manager.all().length > 0);
+  const validator = new Validator(diagnostics, (uri) => dynamics.get(uri) !== undefined, () => dynamicsChannel(dist('dynamicsWorker.js')), () => readSettings().debounceMs);
+  const dynamics = new PanelRegistry(DYNAMICS_KIND, dynamicsFactory({ workerPath: dist('dynamicsWorker.js'), diagnostics }), shared, (uri) => {
+    void vscode.commands.executeCommand('setContext', 'featureLearningLab.hasPanel', dynamics.all().length > 0);
     // A panel owns its file's problems; without one, the validator does (or nobody, once closed).
-    if (manager.get(uri)) {
+    if (dynamics.get(uri)) {
       validator.forget(uri);
       return;
     }
@@ -73,60 +78,39 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
     if (open && isExperimentFile(uri)) validator.touch(open);
     else diagnostics.delete(uri);
   });
+  const phases = new PanelRegistry(
+    PHASE_KIND,
+    phaseFactory({ workerPath: dist('phaseWorker.js'), openDynamics: (uri, column) => dynamics.open(uri, {}, column ?? vscode.ViewColumn.Beside, true) }),
+    shared,
+  );
   validator.start();
-  const phasePosted = new vscode.EventEmitter<{ documentUri: string; message: ToPhaseWebview }>();
-  const phases = new PhaseManager({
-    extensionUri: context.extensionUri,
-    log,
-    debounceMs: () => readSettings().debounceMs,
-    openDynamics: (uri, column) => manager.open(uri, column ?? vscode.ViewColumn.Beside, true),
-    posted: (documentUri, message) => phasePosted.fire({ documentUri, message }),
-  });
-  context.subscriptions.push(log, diagnostics, manager, validator, phasePosted, phases, registerPhaseCommand(phases, log), ...registerCommands(manager, log));
+  context.subscriptions.push(log, diagnostics, dynamics, validator, phases, ...registerCommands({ dynamics, phases, log }));
 
   const api: FeatureLearningLabApi = {
     testing: {
-      panels: () =>
-        manager.all().map((p) => {
-          const { update, invalid } = p.snapshot;
-          return {
-            documentUri: p.uri.toString(),
-            title: p.panel.title,
-            visible: p.panel.visible,
-            active: p.panel.active,
-            ready: p.isReady,
-            viewColumn: p.panel.viewColumn,
-            update: update && {
-              version: update.version,
-              title: update.title,
-              zetaFinal: update.trajectory.summary.zetaFinal,
-              lossFinal: update.trajectory.summary.lossFinal,
-              solver: update.trajectory.summary.solver,
-              compareSimulate: update.compareSimulate,
-              deviation: update.deviation,
-            },
-            errors: invalid?.errors,
-          };
-        }),
-      onDidPost: manager.onDidPost,
+      panels: () => dynamics.all().map((p) => panelInfo(p.delegate, p)),
+      onDidPost: dynamics.onDidPost,
       phasePanels: () =>
         phases.all().map((p) => ({
           documentUri: p.uri.toString(),
-          x: p.axes.x.key,
-          y: p.axes.y.key,
-          size: p.axes.size,
-          version: p.shown?.version,
-          elapsedMs: p.shown?.elapsedMs,
+          x: p.delegate.axes.x.key,
+          y: p.delegate.axes.y.key,
+          size: p.delegate.axes.size,
+          version: p.delegate.shown?.version,
+          elapsedMs: p.delegate.shown?.elapsedMs,
+          ready: p.isReady,
+          coalescingMs: p.coalescingMs,
         })),
-      onDidPostPhase: phasePosted.event,
+      onDidPostPhase: phases.onDidPost,
+      settings: readSettings,
       waitForPost: (documentUri, predicate, timeoutMs = 20_000) =>
         new Promise<PostedMessage>((resolve, reject) => {
           const timer = setTimeout(() => {
             sub.dispose();
             reject(new Error(`no matching message for ${documentUri} within ${timeoutMs} ms`));
           }, timeoutMs);
-          const sub = manager.onDidPost((p) => {
-            if (p.documentUri !== documentUri || !predicate(p.message)) return;
+          const sub = dynamics.onDidPost((p) => {
+            if (p.documentUri !== documentUri || !predicate(p.message as ToDynamics)) return;
             clearTimeout(timer);
             sub.dispose();
             resolve(p);
@@ -137,6 +121,31 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
   maybeRunTestSuite(context);
   return api;
 }
+
+function panelInfo(delegate: DynamicsDelegate, p: { uri: vscode.Uri; panel: vscode.WebviewPanel; isReady: boolean }): PanelInfo {
+  const { update, invalid }: { update: Update | undefined; invalid: Invalid | undefined } = delegate.shown;
+  return {
+    documentUri: p.uri.toString(),
+    title: p.panel.title,
+    visible: p.panel.visible,
+    active: p.panel.active,
+    ready: p.isReady,
+    viewColumn: p.panel.viewColumn,
+    update: update && {
+      version: update.version,
+      title: update.title,
+      zetaFinal: update.trajectory.summary.zetaFinal,
+      lossFinal: update.trajectory.summary.lossFinal,
+      solver: update.trajectory.summary.solver,
+      compareSimulate: update.compareSimulate,
+      deviation: update.deviation,
+    },
+    errors: invalid?.errors,
+  };
+}
+
+/** Phase diagrams as the testing API sees them. */
+export type { Diagram };
 
 export function deactivate(): void {
   // Everything is in context.subscriptions.

@@ -20,6 +20,16 @@ interface SuiteModule {
 
 let started = false;
 
+/**
+ * Whether the integration suite runs in this extension host (FLAB_TEST_SUITE in code-server,
+ * FLAB_TEST_MODE=1 under @vscode/test-electron): only then may a command argument choose where an
+ * export is written (see commands/context.ts). The environment is fixed when the host starts:
+ * nothing running in it can turn this on.
+ */
+export function inTestMode(): boolean {
+  return Boolean(process.env.FLAB_TEST_SUITE) || process.env.FLAB_TEST_MODE === '1';
+}
+
 /** Runs the suite named by FLAB_TEST_SUITE once per extension host, after activation returns. */
 export function maybeRunTestSuite(_context: vscode.ExtensionContext): void {
   const suitePath = process.env.FLAB_TEST_SUITE;

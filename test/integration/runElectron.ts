@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     vscodeExecutablePath,
     extensionDevelopmentPath: repo,
     extensionTestsPath: join(repo, 'out', 'test', 'integration', 'suite', 'index.js'),
+    // Lets the export commands take a target path from the suite (src/extension/testHook.ts).
+    extensionTestsEnv: { FLAB_TEST_MODE: '1' },
     launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
   }).catch((e: unknown) => {
     console.error(`test:electron: ${e instanceof Error ? e.message : String(e)}`);

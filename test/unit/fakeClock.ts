@@ -1,5 +1,5 @@
 /** A clock for tests of timing logic: time moves only when `advance` says so. */
-import type { Clock } from '../../src/extension/liveScheduler';
+import type { Clock } from '../../src/extension/panels/liveScheduler';
 
 export class FakeClock implements Clock {
   time = 0;

@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync } from 'node:f
 import { join, normalize, extname } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { lineAndColumn } from '../../src/core/experiment/diagnostic';
-import { runExperiment } from '../../src/extension/experimentRun';
-import { webviewHtml } from '../../src/extension/webviewHtml';
-import type { ToWebview } from '../../src/protocol';
+import { webviewHtml } from '../../src/extension/panels/webviewHtml';
+import type { ToDynamics as ToWebview } from '../../src/protocol/dynamics';
+import { runExperiment } from '../../src/workers/dynamicsRun';
 
 export const ROOT = process.cwd();
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -106,7 +106,7 @@ const STUB = `(() => {
 })();`;
 
 /** The host's own HTML (src/extension/webviewHtml.ts), plus the API stub before the bundle (`webview` or `phase`). */
-function pageHtml(origin: string, name = 'webview'): string {
+function pageHtml(origin: string, name = 'dynamics'): string {
   const html = webviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/${name}.js`, styleUri: `${origin}/dist/${name}.css`, nonce: NONCE, title: 'Feature Learning Lab' });
   const bundle = `<script nonce="${NONCE}" src="${origin}/dist/${name}.js">`;
   if (!html.includes(bundle)) throw new Error(`the host HTML no longer loads dist/${name}.js as expected`);
@@ -136,8 +136,8 @@ async function listen(server: Server): Promise<number> {
 
 /** Starts the server and Chromium (fresh profile). Requires `npm run build` first. */
 export async function startHarness(): Promise<Harness> {
-  if (!existsSync(join(ROOT, 'dist', 'webview.js')) || !existsSync(join(ROOT, 'dist', 'webview.css'))) {
-    throw new Error('dist/webview.js or dist/webview.css is missing: run `npm run build` before `npm run test:webview`');
+  if (!existsSync(join(ROOT, 'dist', 'dynamics.js')) || !existsSync(join(ROOT, 'dist', 'dynamics.css'))) {
+    throw new Error('dist/dynamics.js or dist/dynamics.css is missing: run `npm run build` before `npm run test:webview`');
   }
   mkdirSync(TMP, { recursive: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -146,7 +146,7 @@ export async function startHarness(): Promise<Harness> {
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/' || url.pathname === '/panel.html' || url.pathname === '/phase.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(pageHtml(origin, url.pathname === '/phase.html' ? 'phase' : 'webview'));
+      res.end(pageHtml(origin, url.pathname === '/phase.html' ? 'phase' : 'dynamics'));
       return;
     }
     if (url.pathname === '/favicon.ico') {

@@ -10,10 +10,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { CONTROL_DOMAINS, positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/controlDomains';
-import { formatNumber } from '../../webview/format';
-import { CONTROL_KEYS } from '../../src/protocol';
-import { runExperiment } from '../../src/extension/experimentRun';
+import { CONTROL_DOMAINS, CONTROL_KEYS } from '../../src/protocol/dynamics';
+import { runExperiment } from '../../src/workers/dynamicsRun';
+import { positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/dynamics/controlDomains';
+import { formatNumber } from '../../webview/shared/numberFormat';
 import { CATAPULT, DIVERGENT, experimentText, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, type Harness } from './harness';
 
 let harness: Harness;
@@ -553,6 +553,24 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartImage'));
   });
 
+  it('says, off the chart, the last time and every value at that time — a loss of exactly 0 included', async () => {
+    const page = await open();
+    const update = updateFor(1);
+    const tr = update.trajectory;
+    const n = tr.t.length;
+    // The loss reaches exactly 0 at the end: nothing to draw there on a log axis, but the legend says 0.
+    tr.loss[n - 1] = 0;
+    tr.loss[n - 2] = 1.5262e-300;
+    await send(page, update);
+    await waitForCharts(page);
+    const values = async (chart: string) => page.locator(`[data-chart="${chart}"] .u-legend .u-series .u-value`).allInnerTexts();
+    const loss = await values('loss');
+    assert.equal(loss[0], String(Number(tr.t[n - 1].toPrecision(6))), `the time is the last one: ${loss.join(' · ')}`);
+    assert.equal(loss[1], '0', `the loss at that time: ${loss.join(' · ')}`);
+    const zeta = await values('zeta');
+    assert.equal(zeta[1], String(Number((tr.zeta[n - 1] as number).toPrecision(6))));
+  });
+
   it('answers exportChart before any result, with an image that says so', async () => {
     const page = await open();
     await send(page, { type: 'exportChart', requestId: 7 });
@@ -590,7 +608,7 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     await waitForCharts(page);
     assert.equal(await chosen(page), 'flow');
     assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-series'), '1');
-    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-catapult'), null, 'no catapult drawn for the flow');
+    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-shade'), null, 'no catapult drawn for the flow');
     let start = (await posted(page)).length;
     await page.locator('[data-choice="dynamics"] [data-value="descent"]').click();
     assert.deepEqual((await posted(page)).slice(start), [{ type: 'showDescent', descent: true }], 'descent alone is a view preference: nothing written to the file');
@@ -602,7 +620,7 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     await page.waitForFunction(() => /\(GD\)/.test(document.querySelector('[data-chart="loss"] .u-legend')?.textContent ?? ''));
     await waitForCharts(page);
     assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-series'), '1', 'descent alone: one curve, no flow');
-    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-catapult'), `${catapult.fromStep}:${catapult.toStep}`);
+    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-shade'), `${catapult.fromStep}:${catapult.toStep}`);
     for (const key of ['zeta', 'loss', 'norms', 'ntk']) assert.ok((await shadePixels(page, key)) > 200, `catapult window shaded on ${key}`);
     // Descent alone: the summary is the descent's.
     assert.equal(await summary(page, 'catapult'), `${catapult.fromStep}–${catapult.toStep}`);

@@ -8,12 +8,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { runPhase } from '../../src/extension/phaseRun';
-import type { PhaseAxisSpec, ToPhaseWebview } from '../../src/protocol';
+import type { Diagram, PhaseAxisSpec, ToPhase as ToPhaseWebview } from '../../src/protocol/phase';
+import { runPhase } from '../../src/workers/phaseRun';
 import { axisFraction, cellCentre, MARGIN } from '../../webview/phase/heatmap';
 import { experimentText, posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
 
-type Diagram = Extract<ToPhaseWebview, { type: 'phase' }>;
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -23,7 +22,7 @@ const Y: PhaseAxisSpec = { key: 'init.scaleU', from: 1e-4, to: 10, scale: 'log' 
 async function diagram(version: number, size: number, x = X, y = Y): Promise<Diagram> {
   const o = await runPhase(experimentText({ scaleW: 1 }), x, y, size, { fileName: 'a.flab.json' });
   if (o.kind !== 'result') throw new Error(`fixture did not compute: ${JSON.stringify(o)}`);
-  return { ...o.message, version };
+  return { ...o.diagram, version };
 }
 
 async function open(options: Parameters<Harness['open']>[0] = {}): Promise<Page> {
@@ -92,7 +91,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
   it('draws a 256² heat map with a legend, and keeps its file and axes with setState', async () => {
     const page = await open();
     assert.deepEqual(await posted(page), [{ type: 'ready' }]);
-    await send(page, { type: 'phaseDocument', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: X, y: Y, size: 256 });
+    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: X, y: Y, size: 256 });
     const d = await diagram(1, 256);
     await send(page, d);
     await drawn(page, 1);
@@ -176,19 +175,19 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
 
   it('shows errors in a banner over the last diagram, progress, and ignores stale versions', async () => {
     const page = await open();
-    await send(page, { type: 'phaseInvalid', version: 1, errors: [{ message: 'the phase diagram uses the exact solver, which needs model.activation "linear"', line: 3, column: 40 }] });
+    await send(page, { type: 'invalid', version: 1, errors: [{ message: 'the phase diagram uses the exact solver, which needs model.activation "linear"', line: 3, column: 40 }] });
     await page.locator('[data-summary="error"]').waitFor();
     await page.locator('.error-link').click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'reveal', line: 3, column: 40 });
-    await send(page, { type: 'phaseBusy', version: 2, rowsDone: 32, rows: 128 });
+    await send(page, { type: 'busy', version: 2, rowsDone: 32, rows: 128 });
     await page.waitForFunction(() => /Computing… 25 %/.test(document.querySelector('.status')?.textContent ?? ''));
     const d = await diagram(2, 32, { key: 'data.y', from: -2, to: 2, scale: 'linear' }, Y);
     await send(page, d);
     await drawn(page, 2);
     assert.equal(await page.locator('[data-summary="error"]').count(), 0, 'the banner goes with a good result');
     // A stale invalid result arriving late is ignored.
-    await send(page, { type: 'phaseInvalid', version: 1, errors: [{ message: 'old', line: 1, column: 1 }] });
-    await send(page, { type: 'phaseInvalid', version: 4, errors: [{ message: 'invalid JSON', line: 1, column: 1 }] });
+    await send(page, { type: 'invalid', version: 1, errors: [{ message: 'old', line: 1, column: 1 }] });
+    await send(page, { type: 'invalid', version: 4, errors: [{ message: 'invalid JSON', line: 1, column: 1 }] });
     await page.locator('[data-summary="error"]').waitFor();
     assert.match(await page.locator('[data-summary="error"]').innerText(), /invalid JSON/);
     assert.ok((await pixels(page)).opaque > 10_000, 'the last diagram stays');

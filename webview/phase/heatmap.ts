@@ -3,8 +3,8 @@
  * shaded by its score (the tangent kernel's change, on a log scale), log or linear axes with ticks,
  * and the experiment's own point marked. Pure geometry is exported for the tests.
  */
-import type { PhaseAxisView } from '../../src/protocol';
-import { decadeLabel } from '../dom';
+import type { PhaseAxisView } from '../../src/protocol/phase';
+import { decadeLabel } from '../shared/dom';
 
 export type Rgb = [number, number, number];
 

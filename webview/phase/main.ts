@@ -1,27 +1,22 @@
 /**
  * The phase-diagram panel: a heat map of the mechanism label over two hyperparameters, from the
- * host's messages (src/protocol.ts, ToPhaseWebview). Hover shows a cell's numbers; a click (or
+ * host's messages (src/protocol/phase.ts). Hover shows a cell's numbers; a click (or
  * Enter on the focused map) asks the host to open that cell's dynamics. Keeps only which file and
  * axes it shows (setState, for the host's serializer).
  */
-import '../common.css';
+import '../shared/common.css';
 import './phase.css';
-import type { ErrorInfo, FromPhaseWebview, ToPhaseWebview } from '../../src/protocol';
-import { renderBanner } from '../banner';
-import { el, superscript } from '../dom';
-import { readPalette, resolveColour, watchTheme } from '../theme';
+import type { ErrorInfo } from '../../src/protocol/common';
+import type { Diagram, FromPhase, ToPhase } from '../../src/protocol/phase';
+import { createHost } from '../host';
+import { renderBanner } from '../shared/banner';
+import { el, superscript } from '../shared/dom';
+import { readPalette, resolveColour, watchTheme } from '../shared/theme';
 import { cellCentre, cellUnder, drawHeatmap, SHADE_HIGH, SHADE_LOW, type Rgb } from './heatmap';
 
-type Diagram = Extract<ToPhaseWebview, { type: 'phase' }>;
-
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-const api = acquireVsCodeApi();
-const post = (m: FromPhaseWebview): void => api.postMessage(m);
+/** The phase panel keeps no view preferences of its own: only which file and axes it shows. */
+const host = createHost<FromPhase, Record<string, never>>(() => ({}));
+const post = (m: FromPhase): void => host.post(m);
 
 /** Scores shown in the tooltip, with their names in the paper's words. */
 const SCORE_TEXT: Record<string, string> = {
@@ -111,17 +106,17 @@ class PhasePanel {
     });
   }
 
-  handle(m: ToPhaseWebview): void {
-    if (m.type === 'phase' || m.type === 'phaseInvalid') {
+  handle(m: ToPhase): void {
+    if (m.type === 'diagram' || m.type === 'invalid') {
       if (m.version < this.shownVersion) return;
       this.shownVersion = m.version;
     }
     switch (m.type) {
-      case 'phaseDocument':
-        api.setState({ documentUri: m.documentUri, x: m.x, y: m.y, size: m.size });
+      case 'document':
+        host.saveDocument(m.documentUri, { x: m.x, y: m.y, size: m.size });
         if (!this.diagram) this.title.textContent = `Phase diagram: ${m.fileName}`;
         break;
-      case 'phase':
+      case 'diagram':
         this.diagram = m;
         this.labels = decodeBytes(m.labels);
         this.scores = Object.fromEntries(Object.entries(m.scores).map(([k, v]) => [k, decodeFloats(v)]));
@@ -133,11 +128,11 @@ class PhasePanel {
         this.draw();
         this.showLegend();
         break;
-      case 'phaseInvalid':
+      case 'invalid':
         this.setBanner(m.errors);
         this.status.textContent = '';
         break;
-      case 'phaseBusy':
+      case 'busy':
         this.status.textContent = `Computing… ${Math.round((100 * m.rowsDone) / Math.max(1, m.rows))} %`;
         break;
       case 'closed':
@@ -296,6 +291,6 @@ const rootElement = document.getElementById('root') ?? document.body.appendChild
 const panel = new PhasePanel(rootElement);
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const data = event.data;
-  if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') panel.handle(data as ToPhaseWebview);
+  if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') panel.handle(data as ToPhase);
 });
 post({ type: 'ready' });

@@ -1,0 +1,54 @@
+/**
+ * The dynamics panel's controls, read from the document's syntax tree (no vscode import; unit-tested).
+ * A control's value is what the document says, so that an invalid document still shows every value
+ * that can be read; a control whose key has no place in the document's current form (σ_u when the
+ * initialisation is explicit, y when the data is a set of samples) has the value null and is disabled.
+ */
+import { findNodeAtLocation, Node } from 'jsonc-parser';
+import { parsePath } from '../core/experiment/jsonPath';
+import { CONTROL_KEYS, CONTROL_RANGES, ControlKey, ControlState } from '../protocol/dynamics';
+
+/** Values an optional key takes when it is left out (the schema's defaults). */
+const DEFAULTS: Partial<Record<ControlKey, number>> = { 'model.outputScale': 1 };
+
+/** Where a control's key stands in a document: written, missing but insertable, or impossible in this form. */
+export type KeyStatus = { kind: 'present'; node: Node } | { kind: 'insertable'; parent: Node } | { kind: 'absent' };
+
+/** Finds a control's key (`init.scaleU`, …) in the tree, or the object it would be inserted into. */
+export function keyStatus(tree: Node | undefined, key: string): KeyStatus {
+  if (!tree || tree.type !== 'object') return { kind: 'absent' };
+  const path = parsePath(key);
+  const node = findNodeAtLocation(tree, path);
+  if (node) return { kind: 'present', node };
+  const parent = findNodeAtLocation(tree, path.slice(0, -1));
+  if (!parent || parent.type !== 'object') return { kind: 'absent' };
+  // The two forms of `init` and of `data` exclude each other's keys.
+  const has = (name: string) => findNodeAtLocation(parent, [name]) !== undefined;
+  if ((key === 'init.scaleU' || key === 'init.scaleW') && (has('u') || has('W'))) return { kind: 'absent' };
+  if (key === 'data.y' && has('samples')) return { kind: 'absent' };
+  return { kind: 'insertable', parent };
+}
+
+/** The number a control shows: the document's value, the default of a missing optional key, or null. */
+export function readControlValue(tree: Node | undefined, key: ControlKey): number | null {
+  const status = keyStatus(tree, key);
+  if (status.kind === 'present') {
+    const v: unknown = status.node.value;
+    return status.node.type === 'number' && typeof v === 'number' && Number.isFinite(v) ? v : null;
+  }
+  if (status.kind === 'insertable') return DEFAULTS[key] ?? null;
+  return null;
+}
+
+/** Every control with its range and current value; null when the document is not a JSON object at all. */
+export function readControls(tree: Node | undefined): ControlState[] | null {
+  if (!tree || tree.type !== 'object') return null;
+  return CONTROL_KEYS.map((key) => ({ key, value: readControlValue(tree, key), ...CONTROL_RANGES[key] }));
+}
+
+/** Whether `compare.simulate` is on in the document (false when absent or not a boolean). */
+export function readCompareSimulate(tree: Node | undefined): boolean {
+  if (!tree || tree.type !== 'object') return false;
+  const node = findNodeAtLocation(tree, ['compare', 'simulate']);
+  return node?.type === 'boolean' && node.value === true;
+}

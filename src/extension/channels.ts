@@ -1,0 +1,27 @@
+/**
+ * The extension host's channels to its workers, each with its supersede policy (no vscode import;
+ * unit-tested against the real bundled workers). See workerChannel.ts for what the policies mean.
+ */
+import type { DynamicsJob, DynamicsOutcome, PhaseJob, PhaseOutcome, PhaseProgress } from '../protocol/workers';
+import { WorkerChannel } from './workerChannel';
+
+/** The dynamics worker (dist/dynamicsWorker.js): a superseded run that is still cheap finishes, a heavy one is stopped. */
+export function dynamicsChannel(workerPath: string): WorkerChannel<DynamicsJob, DynamicsOutcome> {
+  return new WorkerChannel<DynamicsJob, DynamicsOutcome>(workerPath, {
+    policy: { kind: 'respawn', respawnCostMs: 60 },
+    crashed: (reason) => ({
+      kind: 'invalid',
+      diagnostics: [{ message: `the solver stopped unexpectedly (${reason}); the panel shows the last good result`, path: '', offset: 0, length: 0, severity: 'error' }],
+      controls: null,
+      compareSimulate: false,
+    }),
+  });
+}
+
+/** The phase worker (dist/phaseWorker.js): a superseded grid is abandoned between chunks; a worker that does not let go within 250 ms is replaced. */
+export function phaseChannel(workerPath: string): WorkerChannel<PhaseJob, PhaseOutcome, PhaseProgress> {
+  return new WorkerChannel<PhaseJob, PhaseOutcome, PhaseProgress>(workerPath, {
+    policy: { kind: 'cancel', ackMs: 250 },
+    crashed: (reason) => ({ kind: 'invalid', diagnostics: [{ message: `the phase worker stopped unexpectedly (${reason})`, path: '', offset: 0, length: 0, severity: 'error' }] }),
+  });
+}

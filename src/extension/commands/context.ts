@@ -1,0 +1,101 @@
+/**
+ * What every command gets (docs/architecture.md, "Commands"): the panel registries and the log,
+ * and the helpers several commands share.
+ */
+import * as vscode from 'vscode';
+import type { PhaseConfig } from '../../protocol/phase';
+import type { DynamicsDelegate } from '../dynamics/dynamicsPanel';
+import { baseName, LivePanel } from '../panels/livePanel';
+import type { PanelRegistry } from '../panels/panelRegistry';
+import type { PhaseDelegate } from '../phase/phasePanel';
+import { isExperimentFile } from '../problems';
+import { inTestMode } from '../testHook';
+
+export interface CommandContext {
+  dynamics: PanelRegistry<DynamicsDelegate, Record<string, never>>;
+  phases: PanelRegistry<PhaseDelegate, PhaseConfig>;
+  log: vscode.LogOutputChannel;
+}
+
+/** A command: its id (`featureLearningLab.…`), its title for messages, and what it does. */
+export interface Command {
+  id: string;
+  title: string;
+  run(context: CommandContext, ...args: unknown[]): Promise<unknown>;
+}
+
+/** The active editor's document when it is an experiment (or any JSON the user chose to open as one). */
+export function activeExperiment(): vscode.Uri | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc) return undefined;
+  return isExperimentFile(doc.uri) || doc.languageId === 'json' || doc.languageId === 'jsonc' ? doc.uri : undefined;
+}
+
+/** Asks which of the workspace's experiments (the only one without asking); undefined when there is none or the user cancels. */
+export async function pickExperiment(title: string): Promise<vscode.Uri | undefined> {
+  const files = await vscode.workspace.findFiles('**/*.flab.json', '**/node_modules/**', 200);
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage('Open a .flab.json experiment first, or create one with "Feature Learning: New Experiment".');
+    return undefined;
+  }
+  if (files.length === 1) return files[0];
+  const picked = await vscode.window.showQuickPick(
+    files.map((f) => ({ label: baseName(f), description: vscode.workspace.asRelativePath(f), uri: f })),
+    { title, placeHolder: 'Which experiment?' },
+  );
+  return picked?.uri;
+}
+
+/** A URI from a command argument: a Uri, or a string that parses as one. */
+export function uriArgument(x: unknown): vscode.Uri | undefined {
+  if (x instanceof vscode.Uri) return x;
+  if (typeof x !== 'string') return undefined;
+  try {
+    return vscode.Uri.parse(x, true);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where an export is written: the file the user picks in a save dialog. A `target` passed as a
+ * command argument is honoured only by the integration tests (behind the test hook): any extension
+ * or a `command:` link may run a command, and must not be able to choose where we write.
+ */
+export async function exportTarget(requested: unknown, dialog: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined> {
+  const forTests = inTestMode() ? uriArgument(requested) : undefined;
+  return forTests ?? (await vscode.window.showSaveDialog(dialog));
+}
+
+/** `dir/name.flab.json` → `dir/name.<ext>`. */
+export function sibling(uri: vscode.Uri, ext: string): vscode.Uri {
+  return uri.with({ path: uri.path.replace(/(\.flab)?\.json$/i, '') + `.${ext}` });
+}
+
+/** The arguments of the export commands. */
+export interface ExportArgs {
+  format?: 'csv' | 'json';
+  /** Honoured only in the integration tests (see `exportTarget`). */
+  target?: unknown;
+  /** Which panel (its file's URI); without it the current panel. */
+  documentUri?: vscode.Uri;
+}
+
+export function exportArgs(arg: unknown): ExportArgs {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const a = arg as Record<string, unknown>;
+  return { format: a.format === 'csv' || a.format === 'json' ? a.format : undefined, target: a.target, documentUri: uriArgument(a.documentUri) };
+}
+
+/** The dynamics panel of `documentUri`, else the current one, else one the user picks. */
+export async function choosePanel({ dynamics }: CommandContext, documentUri: vscode.Uri | undefined): Promise<LivePanel<DynamicsDelegate> | undefined> {
+  const panel = documentUri ? dynamics.get(documentUri) : dynamics.current();
+  if (panel) return panel;
+  const all = dynamics.all();
+  if (all.length === 0) {
+    void vscode.window.showInformationMessage('Open a dynamics panel first ("Feature Learning: Open Dynamics Panel").');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(all.map((p) => ({ label: baseName(p.uri), panel: p })), { placeHolder: 'Export from which panel?' });
+  return picked?.panel;
+}

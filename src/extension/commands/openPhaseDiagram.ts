@@ -1,0 +1,72 @@
+/**
+ * "Feature Learning: Open Phase Diagram": asks for the two axes — a QuickPick of the experiment's
+ * numeric keys, each with a default range that an input box lets the user change — and opens the
+ * phase panel beside the file. Arguments skip the questions (tests, keybindings):
+ * `{ documentUri?, x?: 'outputScale=1e-3:1e3', y?: 'init.scaleU=1e-4:1e1 linear', size? }`.
+ */
+import * as vscode from 'vscode';
+import { MAX_PHASE_SIZE, PhaseAxisSpec } from '../../protocol/phase';
+import { baseName } from '../panels/livePanel';
+import { AxisCandidate, axisCandidates, formatRange, parseAxisArgument, parseRange } from '../phase/axes';
+import { isExperimentFile } from '../problems';
+import { Command, pickExperiment, uriArgument } from './context';
+
+/** Cells a side by default: 256² cells take about 0.15–0.3 s in the worker on these machines. */
+export const DEFAULT_PHASE_SIZE = 256;
+
+export const openPhaseDiagram: Command = {
+  id: 'featureLearningLab.openPhaseDiagram',
+  title: 'Open Phase Diagram',
+  async run({ phases }, arg?: unknown) {
+    const a = (typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? arg : {}) as Record<string, unknown>;
+    const given = arg instanceof vscode.Uri ? arg : uriArgument(a.documentUri);
+    const active = vscode.window.activeTextEditor?.document;
+    const uri = given ?? (active && (isExperimentFile(active.uri) || active.languageId === 'jsonc' || active.languageId === 'json') ? active.uri : undefined) ?? (await pickExperiment('Open Phase Diagram'));
+    if (!uri) return undefined;
+    const document = await vscode.workspace.openTextDocument(uri);
+    const candidates = axisCandidates(document.getText());
+    if (candidates.length < 2) {
+      void vscode.window.showWarningMessage(`${baseName(uri)} is not a valid experiment yet (or has fewer than two numeric hyperparameters): fix it first.`);
+      return undefined;
+    }
+    const size = typeof a.size === 'number' && Number.isInteger(a.size) && a.size >= 2 && a.size <= MAX_PHASE_SIZE ? a.size : DEFAULT_PHASE_SIZE;
+    const fromArg = (v: unknown): PhaseAxisSpec | undefined => {
+      if (typeof v !== 'string') return undefined;
+      const r = parseAxisArgument(v);
+      if ('error' in r) throw new Error(r.error);
+      return r;
+    };
+    const x = fromArg(a.x) ?? (await askAxis('x (horizontal)', candidates, undefined));
+    if (!x) return undefined;
+    const y = fromArg(a.y) ?? (await askAxis('y (vertical)', candidates, x.key));
+    if (!y) return undefined;
+    phases.open(uri, { x, y, size });
+    return uri.toString();
+  },
+};
+
+async function askAxis(which: string, candidates: AxisCandidate[], exclude: string | undefined): Promise<PhaseAxisSpec | undefined> {
+  const items = candidates
+    .filter((c) => c.path !== exclude)
+    .map((c) => ({
+      label: c.path,
+      description: c.current === null ? 'not in the file' : `now ${c.current}`,
+      detail: `${formatRange(c.range)} (${c.range.scale})${c.fast ? '' : ' — redraws the network per value: slower'}`,
+      candidate: c,
+    }));
+  const picked = await vscode.window.showQuickPick(items, { title: `Phase diagram: ${which} axis`, placeHolder: 'Which hyperparameter?', matchOnDescription: true });
+  if (!picked) return undefined;
+  const c = picked.candidate;
+  const text = await vscode.window.showInputBox({
+    title: `Phase diagram: range of ${c.path}`,
+    prompt: 'FROM:TO, log-spaced (add "linear" for a linear axis)',
+    value: formatRange(c.range),
+    validateInput: (v) => {
+      const r = parseRange(c.path, v);
+      return 'error' in r ? r.error : undefined;
+    },
+  });
+  if (text === undefined) return undefined;
+  const r = parseRange(c.path, text);
+  return 'error' in r ? undefined : r;
+}

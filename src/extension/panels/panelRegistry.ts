@@ -1,0 +1,213 @@
+/**
+ * Every live panel of one kind (docs/architecture.md, "Panels"): at most one per experiment file,
+ * any number of files at once. One registry per kind gives every kind the same behaviour: routes
+ * document changes to their panel, restores panels after a window reload (the webview's state holds
+ * the file's URI), follows renamed files and folders, closes a panel — saying so — when its file or
+ * folder is deleted, inside VS Code or outside it, and passes on changed settings.
+ */
+import * as vscode from 'vscode';
+import { parsePanelState } from '../../protocol/common';
+import { baseName, LivePanel, PanelDelegate, PanelHost, PanelKind, PanelMessage, PanelServices, PanelSettings, webviewOptions } from './livePanel';
+
+/** What the testing API and the bench see of each message a panel posts. */
+export interface PostedMessage {
+  documentUri: string;
+  message: PanelMessage;
+  /** From the document change to this post, for results that answer a change. */
+  changeToPostMs: number | undefined;
+}
+
+/** A delete seen by the file watcher may be half of a rename: close only if the file is still gone after this long. */
+const OUTSIDE_DELETE_GRACE_MS = 500;
+
+/** Whether a saved URI may be reopened: an experiment file in a scheme the workspace uses. */
+export function isRestorable(uri: vscode.Uri): boolean {
+  const schemes = new Set(['file', 'untitled', ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.scheme)]);
+  return schemes.has(uri.scheme) && uri.path.toLowerCase().endsWith('.flab.json');
+}
+
+/** The experiment a restored panel recorded, if it may be reopened and still exists (untitled documents are not checked). */
+export async function restorableUri(documentUri: string | undefined): Promise<vscode.Uri | undefined> {
+  if (documentUri === undefined) return undefined;
+  try {
+    const uri = vscode.Uri.parse(documentUri, true);
+    if (!isRestorable(uri)) return undefined;
+    if (uri.scheme !== 'untitled') await vscode.workspace.fs.stat(uri);
+    return uri;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How a registry makes the delegate of a new or restored panel. */
+export interface DelegateFactory<D extends PanelDelegate, Options> {
+  /** For a panel the user opens, with the options of `open`. */
+  create(host: PanelHost, options: Options): D;
+  /** For a panel restored after a reload, from the webview's saved state; undefined when that state is unusable. */
+  restore(state: unknown): Options | undefined;
+  /** An open panel asked to open again (new options, e.g. other axes). */
+  reopen?(delegate: D, options: Options): void;
+}
+
+export class PanelRegistry<D extends PanelDelegate, Options> implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  private readonly panels = new Map<string, LivePanel<D>>();
+  private active: LivePanel<D> | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly postedEmitter = new vscode.EventEmitter<PostedMessage>();
+  /** Every message posted to any panel's webview. */
+  readonly onDidPost = this.postedEmitter.event;
+  private readonly services: PanelServices;
+
+  constructor(
+    readonly kind: PanelKind,
+    private readonly factory: DelegateFactory<D, Options>,
+    shared: { extensionUri: vscode.Uri; log: vscode.LogOutputChannel; settings(): PanelSettings },
+    /** A panel opened or closed for this file. */
+    private readonly onPanelsChanged: (uri: vscode.Uri) => void = () => undefined,
+  ) {
+    this.services = {
+      ...shared,
+      posted: (panel, message, changeToPostMs) => this.postedEmitter.fire({ documentUri: panel.uri.toString(), message, changeToPostMs }),
+      disposed: (panel) => this.forget(panel as LivePanel<D>),
+      activated: (panel) => (this.active = panel as LivePanel<D>),
+    };
+    this.subscriptions.push(
+      this.postedEmitter,
+      vscode.window.registerWebviewPanelSerializer(kind.viewType, this),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length > 0) this.get(e.document.uri)?.documentChanged();
+      }),
+      vscode.workspace.onDidOpenTextDocument((d) => this.get(d.uri)?.documentChanged()),
+      vscode.workspace.onDidRenameFiles((e) => this.renamed(e.files)),
+      vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.deleted(uri))),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('featureLearningLab')) this.all().forEach((p) => p.settingsChanged());
+      }),
+    );
+    // Deletions made outside VS Code (a terminal, git) reach us only through a watcher; a deleted
+    // folder is one event for the folder, so every path is watched, not only *.flab.json.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    this.subscriptions.push(watcher, watcher.onDidDelete((uri) => this.deletedOutside(uri)));
+  }
+
+  get(uri: vscode.Uri): LivePanel<D> | undefined {
+    return this.panels.get(uri.toString());
+  }
+
+  all(): LivePanel<D>[] {
+    return [...this.panels.values()];
+  }
+
+  /** The panel the user last worked with: the active one, else the one of the active editor, else the only one. */
+  current(): LivePanel<D> | undefined {
+    const live = this.all();
+    const active = live.find((p) => p.panel.active);
+    if (active) return active;
+    const editor = vscode.window.activeTextEditor;
+    const ofEditor = editor && this.get(editor.document.uri);
+    if (ofEditor) return ofEditor;
+    if (this.active && live.includes(this.active)) return this.active;
+    return live.length === 1 ? live[0] : undefined;
+  }
+
+  /** Shows the panel of `uri` (beside the editor unless `column` says otherwise), creating it if needed. */
+  open(uri: vscode.Uri, options: Options, column: vscode.ViewColumn = vscode.ViewColumn.Beside, preserveFocus = true): LivePanel<D> {
+    const existing = this.get(uri);
+    if (existing) {
+      this.factory.reopen?.(existing.delegate, options);
+      existing.panel.reveal(existing.panel.viewColumn ?? column, preserveFocus);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(this.kind.viewType, this.kind.title(baseName(uri)), { viewColumn: column, preserveFocus }, webviewOptions(this.services.extensionUri));
+    return this.adopt(panel, uri, options);
+  }
+
+  /** Restores a panel after a window reload, from the file URI (and options) its webview kept. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = parsePanelState(state);
+    const uri = await restorableUri(saved?.documentUri);
+    const options = uri ? this.factory.restore(state) : undefined;
+    if (!uri || options === undefined || this.get(uri)) {
+      // Nothing to show (the file is gone, not an experiment, or already has a panel): no blank panel.
+      this.services.log.info(`not restoring a ${this.kind.noun}: ${saved ? `${saved.documentUri.slice(0, 300)} is gone, not restorable or already shown` : 'no file recorded'}`);
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel, uri, options);
+  }
+
+  dispose(): void {
+    for (const p of this.all()) p.panel.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+
+  private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri, options: Options): LivePanel<D> {
+    const live = new LivePanel<D>(this.kind, panel, uri, this.services, (host) => this.factory.create(host, options));
+    this.panels.set(uri.toString(), live);
+    this.active = live;
+    this.onPanelsChanged(uri);
+    return live;
+  }
+
+  private forget(panel: LivePanel<D>): void {
+    const key = panel.uri.toString();
+    if (this.panels.get(key) === panel) this.panels.delete(key);
+    if (this.active === panel) this.active = undefined;
+    this.onPanelsChanged(panel.uri);
+  }
+
+  /** The panels on `uri` itself or on any file under it (a folder). */
+  private under(uri: vscode.Uri): { panel: LivePanel<D>; rest: string | undefined }[] {
+    const key = uri.toString();
+    const prefix = key.endsWith('/') ? key : `${key}/`;
+    const out: { panel: LivePanel<D>; rest: string | undefined }[] = [];
+    for (const panel of this.all()) {
+      const k = panel.uri.toString();
+      if (k === key) out.push({ panel, rest: undefined });
+      else if (k.startsWith(prefix)) out.push({ panel, rest: k.slice(prefix.length) });
+    }
+    return out;
+  }
+
+  private renamed(files: readonly { oldUri: vscode.Uri; newUri: vscode.Uri }[]): void {
+    for (const { oldUri, newUri } of files) {
+      // A renamed folder moves every panel under it.
+      for (const { panel, rest } of this.under(oldUri)) {
+        const target = rest === undefined ? newUri : vscode.Uri.joinPath(newUri, ...rest.split('/').map(decodeURIComponent));
+        const oldKey = panel.uri.toString();
+        this.panels.delete(oldKey);
+        this.panels.set(target.toString(), panel);
+        panel.retarget(target);
+        this.onPanelsChanged(vscode.Uri.parse(oldKey, true));
+        this.onPanelsChanged(target);
+      }
+    }
+  }
+
+  private deleted(uri: vscode.Uri): void {
+    for (const { panel } of this.under(uri)) this.closeDeleted(panel);
+  }
+
+  /** A watcher's delete may be half of a rename: close only if the file is really gone a moment later. */
+  private deletedOutside(uri: vscode.Uri): void {
+    const affected = this.under(uri).map((x) => x.panel);
+    if (affected.length === 0) return;
+    setTimeout(() => {
+      for (const panel of affected) {
+        if (this.get(panel.uri) !== panel) continue;
+        vscode.workspace.fs.stat(panel.uri).then(
+          () => undefined,
+          () => {
+            if (this.get(panel.uri) === panel) this.closeDeleted(panel);
+          },
+        );
+      }
+    }, OUTSIDE_DELETE_GRACE_MS);
+  }
+
+  private closeDeleted(panel: LivePanel<D>): void {
+    const name = baseName(panel.uri);
+    panel.close(`${name} was deleted`);
+    void vscode.window.showInformationMessage(`Closed the ${this.kind.noun} of ${name}: the file was deleted.`);
+  }
+}

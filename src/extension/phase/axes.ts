@@ -1,0 +1,95 @@
+/**
+ * The phase panel's axes, chosen on the host (no vscode import; unit-tested): which keys of an
+ * experiment can be an axis and their default ranges, and ranges as the user types them.
+ */
+import { getNumber, numericKeys, resolveKey } from '../../core/experiment/hyperparameters';
+import { parseExperiment } from '../../core/experiment/parse';
+import type { PhaseAxisSpec } from '../../protocol/phase';
+
+/** A key that can be an axis, with the experiment's value and a sensible default range. */
+export interface AxisCandidate {
+  path: string;
+  current: number | null;
+  integer: boolean;
+  range: PhaseAxisSpec;
+  /** Changing it costs nothing per cell (the random draws are shared); other keys redraw per row or column. */
+  fast: boolean;
+}
+
+/** Keys that never make a useful axis: the run's reporting grid does not change the t → ∞ scores, the seed is not a scale. */
+const NOT_AXES = [/^time\./, /^init\.seed$/, /^weightDecay$/];
+
+const FAST = new Set(['model.outputScale', 'init.scaleU', 'init.scaleW', 'learningRates.u', 'learningRates.W', 'data.y']);
+
+/** The two axes offered first, in this order (the paper's phase diagram). */
+const PREFERRED = ['model.outputScale', 'init.scaleU', 'init.scaleW', 'learningRates.u', 'learningRates.W', 'data.y', 'model.width'];
+
+/** Default range of an axis around the experiment's value: three decades either side on a log axis. */
+export function defaultRange(path: string, current: number | null, integer: boolean): PhaseAxisSpec {
+  if (path === 'data.y') {
+    const a = Math.max(1, Math.abs(current ?? 1));
+    return { key: path, from: -2 * a, to: 2 * a, scale: 'linear' };
+  }
+  if (integer) {
+    const c = current && current >= 1 ? current : 100;
+    return { key: path, from: Math.max(1, Math.round(c / 100)), to: Math.min(100_000, Math.max(2, Math.round(c * 100))), scale: 'log' };
+  }
+  if (current !== null && current > 0) return { key: path, from: tidy(current * 1e-3), to: tidy(current * 1e3), scale: 'log' };
+  return { key: path, from: 1e-4, to: 10, scale: 'log' };
+}
+
+function tidy(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+/** The keys of this experiment that can be an axis (preferred ones first); [] when the text is not an experiment. */
+export function axisCandidates(text: string): AxisCandidate[] {
+  const { experiment } = parseExperiment(text);
+  if (!experiment) return [];
+  const source = experiment.source;
+  const explicit = experiment.init.kind === 'explicit';
+  const single = experiment.data.kind === 'single';
+  const out: AxisCandidate[] = [];
+  for (const k of numericKeys()) {
+    if (NOT_AXES.some((re) => re.test(k.path))) continue;
+    if (explicit && (k.path === 'init.scaleU' || k.path === 'init.scaleW')) continue;
+    if (!single && k.path === 'data.y') continue;
+    let current = getNumber(source, k.path) ?? null;
+    if (current === null && k.path === 'model.outputScale') current = experiment.model.outputScale;
+    // Keys the experiment does not have (and whose absence is not a default) stay out of the list.
+    if (current === null && !FAST.has(k.path) && k.path !== 'model.width') continue;
+    out.push({ path: k.path, current, integer: k.integer, range: defaultRange(k.path, current, k.integer), fast: FAST.has(k.path) });
+  }
+  const rank = (p: string) => (PREFERRED.includes(p) ? PREFERRED.indexOf(p) : PREFERRED.length);
+  return out.sort((a, b) => rank(a.path) - rank(b.path));
+}
+
+/**
+ * A typed range: `FROM:TO`, optionally followed by `log` or `linear` (default `log`, or linear when
+ * an end is ≤ 0). Returns the axis or an error message for the input box.
+ */
+export function parseRange(key: string, text: string): PhaseAxisSpec | { error: string } {
+  const m = /^\s*([^:\s]+)\s*:\s*([^:\s]+)\s*(log|linear)?\s*$/i.exec(text);
+  if (!m) return { error: 'Write FROM:TO, e.g. 1e-3:1e3 (add "linear" for a linear axis)' };
+  const from = Number(m[1]);
+  const to = Number(m[2]);
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return { error: 'FROM and TO must be numbers' };
+  if (from === to) return { error: 'FROM and TO must differ' };
+  const scale = (m[3]?.toLowerCase() as 'log' | 'linear' | undefined) ?? (from > 0 && to > 0 ? 'log' : 'linear');
+  if (scale === 'log' && !(from > 0 && to > 0)) return { error: 'A log axis needs FROM > 0 and TO > 0 (add "linear" otherwise)' };
+  const k = resolveKey(key);
+  if ('error' in k) return { error: k.error };
+  return { key: k.path, from, to, scale };
+}
+
+/** `KEY=FROM:TO [log|linear]` → an axis (the command's argument form, as `flab phase --x`). */
+export function parseAxisArgument(spec: string): PhaseAxisSpec | { error: string } {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) return { error: `expected KEY=FROM:TO, got \`${spec}\`` };
+  return parseRange(spec.slice(0, eq).trim(), spec.slice(eq + 1));
+}
+
+/** `FROM:TO` (and ` linear` when linear), as the input box shows a range. */
+export function formatRange(a: PhaseAxisSpec): string {
+  return `${a.from}:${a.to}${a.scale === 'linear' ? ' linear' : ''}`;
+}

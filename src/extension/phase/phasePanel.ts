@@ -1,0 +1,145 @@
+/**
+ * The phase-diagram panel: one per experiment file, over two axes chosen by the user
+ * (docs/phase-diagram.md, "The panel"). Its delegate computes the grid in the phase worker (off
+ * the main thread, in chunks; a newer edit cancels the run in progress). A click on a cell opens
+ * that configuration's dynamics as a preview: an untitled copy of the experiment (the two values
+ * substituted, nothing else changed) with its own dynamics panel; the user's file is never written.
+ */
+import * as vscode from 'vscode';
+import { lineAndColumn } from '../../core/experiment/diagnostic';
+import { cellExperimentText } from '../../document/cellText';
+import { Diagram, DocumentShown, Invalid, parseFromPhase, parsePhasePanelState, PhaseConfig, ToPhase } from '../../protocol/phase';
+import type { PhaseJob, PhaseOutcome, PhaseProgress } from '../../protocol/workers';
+import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
+import { DelegateFactory } from '../panels/panelRegistry';
+import { phaseChannel } from '../channels';
+import { WorkerChannel } from '../workerChannel';
+
+export const PHASE_KIND: PanelKind = {
+  viewType: 'flab.phase',
+  bundle: 'phase',
+  noun: 'phase panel',
+  title: (fileName) => `Phase: ${fileName}`,
+};
+
+export interface PhaseServices {
+  /** dist/phaseWorker.js. */
+  workerPath: string;
+  /** Opens the dynamics panel of a document (the cell preview) in `column`. */
+  openDynamics(uri: vscode.Uri, column: vscode.ViewColumn | undefined): void;
+}
+
+export class PhaseDelegate implements PanelDelegate {
+  private readonly channel: WorkerChannel<PhaseJob, PhaseOutcome, PhaseProgress>;
+  /** The untitled copy that previews a cell, reused by later clicks while it is open. */
+  private preview: vscode.Uri | undefined;
+  /** Progress is posted once a run has been going for a while. */
+  private busyVersion: number | undefined;
+
+  constructor(
+    private readonly host: PanelHost,
+    private config: PhaseConfig,
+    private readonly services: PhaseServices,
+  ) {
+    this.channel = phaseChannel(services.workerPath);
+  }
+
+  get axes(): PhaseConfig {
+    return this.config;
+  }
+
+  /** The last diagram (for tests and the bench). */
+  get shown(): Diagram | undefined {
+    return this.host.snapshot.result as Diagram | undefined;
+  }
+
+  /** New axes: recompute. */
+  setConfig(config: PhaseConfig): void {
+    this.config = config;
+    this.host.post(this.documentMessage());
+    this.host.refresh();
+  }
+
+  key(text: string): string {
+    return `${JSON.stringify(this.config)}\u0000${text}`;
+  }
+
+  documentMessage(): DocumentShown {
+    return { type: 'document', documentUri: this.host.uri.toString(), fileName: baseName(this.host.uri), ...this.config };
+  }
+
+  busy(version: number): void {
+    this.busyVersion = version;
+  }
+
+  async compute({ text, version, superseded }: ComputeRequest): Promise<ComputeResult> {
+    this.busyVersion = undefined;
+    const r = await this.channel.run({ text, ...this.config, fileName: baseName(this.host.uri) }, ({ rowsDone, rows }) => {
+      if (this.busyVersion === version && !superseded()) this.host.post({ type: 'busy', version, rowsDone, rows } satisfies ToPhase);
+    });
+    if (r.superseded) return undefined;
+    const outcome = r.result;
+    if (outcome.kind === 'invalid') {
+      const errors = outcome.diagnostics.map((d) => {
+        const p = lineAndColumn(text, d.offset);
+        return { message: d.message, line: p.line + 1, column: p.column + 1 };
+      });
+      const invalid: Invalid = { type: 'invalid', version, errors };
+      return { kind: 'invalid', message: invalid };
+    }
+    const diagram: Diagram = { ...outcome.diagram, version };
+    return { kind: 'result', message: diagram };
+  }
+
+  receive(raw: unknown): boolean {
+    const m = parseFromPhase(raw);
+    if (!m || m.type !== 'openCell') return false;
+    this.openCell(m.version, m.row, m.col).catch((err: unknown) => this.host.failed('opening a cell', err));
+    return true;
+  }
+
+  dispose(): void {
+    this.channel.dispose();
+  }
+
+  /** Opens the dynamics of one cell: an untitled copy of the experiment with the two values substituted. */
+  private async openCell(version: number, row: number, col: number): Promise<void> {
+    const d = this.shown;
+    if (!d || d.version !== version || row >= d.y.values.length || col >= d.x.values.length) return;
+    const document = await this.host.document();
+    if (!document) return;
+    const xv = d.x.values[col];
+    const yv = d.y.values[row];
+    const short = (p: string) => p.slice(p.lastIndexOf('.') + 1);
+    const name = `${baseName(this.host.uri).replace(/\.flab\.json$/i, '')} at ${short(d.x.path)} = ${Number(xv.toPrecision(4))}, ${short(d.y.path)} = ${Number(yv.toPrecision(4))}`;
+    const text = cellExperimentText(document.getText(), [{ path: d.x.path, value: xv }, { path: d.y.path, value: yv }], name);
+    const open = this.preview && vscode.workspace.textDocuments.find((t) => t.uri.toString() === this.preview?.toString() && !t.isClosed);
+    let target: vscode.TextDocument;
+    if (open) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(open.uri, new vscode.Range(open.positionAt(0), open.positionAt(open.getText().length)), text);
+      await vscode.workspace.applyEdit(edit);
+      target = open;
+    } else {
+      target = await vscode.workspace.openTextDocument({ language: 'jsonc', content: text });
+      this.preview = target.uri;
+    }
+    // The copy in an editor in the group right of the diagram (so it can be saved, and the diagram
+    // stays in view), its dynamics panel over it.
+    const column = Math.min(9, (this.host.panel.viewColumn ?? vscode.ViewColumn.One) + 1) as vscode.ViewColumn;
+    const editor = await vscode.window.showTextDocument(target, { viewColumn: column, preserveFocus: true, preview: true });
+    this.services.openDynamics(target.uri, editor.viewColumn);
+  }
+}
+
+/** The phase panel's factory: its options are the axes and the grid size, restored from the webview's state. */
+export function phaseFactory(services: PhaseServices): DelegateFactory<PhaseDelegate, PhaseConfig> {
+  return {
+    create: (host, config) => new PhaseDelegate(host, config, services),
+    restore: (state) => {
+      const saved = parsePhasePanelState(state);
+      return saved ? { x: saved.x, y: saved.y, size: saved.size } : undefined;
+    },
+    reopen: (delegate, config) => delegate.setConfig(config),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The Problems panel: the core's diagnostics (the CLI's messages) at their exact ranges, source
+ * "flab"; and validation of every open `*.flab.json` that has no dynamics panel (a panel
+ * publishes its own diagnostics, solver errors included).
+ */
+import * as vscode from 'vscode';
+import { Diagnostic, lineAndColumn } from '../core/experiment/diagnostic';
+import { parseExperiment } from '../core/experiment/parse';
+import type { ErrorInfo } from '../protocol/common';
+import type { DynamicsJob, DynamicsOutcome } from '../protocol/workers';
+import { LiveScheduler } from './panels/liveScheduler';
+import { WorkerChannel } from './workerChannel';
+
+/** Texts up to this length are validated on the main thread (≈ 10 ms); longer ones in a worker. */
+export const MAIN_THREAD_PARSE_LIMIT = 100_000;
+
+export function isExperimentFile(uri: vscode.Uri): boolean {
+  return uri.path.toLowerCase().endsWith('.flab.json');
+}
+
+/**
+ * Converts located diagnostics of `text`; `document.positionAt` when the document still holds that
+ * text, else the same computation on the text itself.
+ */
+export function toVsDiagnostics(diagnostics: readonly Diagnostic[], text: string, document: vscode.TextDocument | undefined): vscode.Diagnostic[] {
+  const current = document !== undefined && document.getText() === text;
+  const position = (offset: number) => {
+    if (current) return document.positionAt(offset);
+    const p = lineAndColumn(text, offset);
+    return new vscode.Position(p.line, p.column);
+  };
+  return diagnostics.map((d) => {
+    const range = new vscode.Range(position(d.offset), position(d.offset + d.length));
+    const out = new vscode.Diagnostic(range, d.message, d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
+    out.source = 'flab';
+    return out;
+  });
+}
+
+/** What the webview's banner shows: the message at a one-based line and column. */
+export function toErrorInfo(diagnostics: readonly Diagnostic[], text: string): ErrorInfo[] {
+  return diagnostics.map((d) => {
+    const p = lineAndColumn(text, d.offset);
+    return { message: d.message, line: p.line + 1, column: p.column + 1 };
+  });
+}
+
+/** Keeps the Problems panel current for open experiment files that no panel is tracking. */
+export class Validator implements vscode.Disposable {
+  private readonly schedulers = new Map<string, LiveScheduler>();
+  private readonly channels = new Map<string, WorkerChannel<DynamicsJob, DynamicsOutcome>>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly collection: vscode.DiagnosticCollection,
+    private readonly hasPanel: (uri: vscode.Uri) => boolean,
+    /** A channel to the dynamics worker, for documents too long to validate on the main thread. */
+    private readonly channel: () => WorkerChannel<DynamicsJob, DynamicsOutcome>,
+    private readonly delayMs: () => number,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.touch(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.touch(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+    );
+  }
+
+  /** Validates the experiment files already open. */
+  start(): void {
+    for (const d of vscode.workspace.textDocuments) this.touch(d);
+  }
+
+  /** A document opened or changed: validate it soon. */
+  touch(document: vscode.TextDocument): void {
+    if (!isExperimentFile(document.uri) || this.hasPanel(document.uri)) return;
+    const key = document.uri.toString();
+    let scheduler = this.schedulers.get(key);
+    if (!scheduler) {
+      scheduler = new LiveScheduler(() => void this.validate(document.uri).catch(() => undefined), this.delayMs());
+      this.schedulers.set(key, scheduler);
+    }
+    scheduler.trigger();
+  }
+
+  /** Stops tracking a document (closed, or now tracked by a panel); clears its problems unless a panel owns them. */
+  forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.schedulers.get(key)?.dispose();
+    this.schedulers.delete(key);
+    this.channels.get(key)?.dispose();
+    this.channels.delete(key);
+    if (!this.hasPanel(uri)) this.collection.delete(uri);
+  }
+
+  dispose(): void {
+    for (const s of this.schedulers.values()) s.dispose();
+    for (const c of this.channels.values()) c.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+
+  private async validate(uri: vscode.Uri): Promise<void> {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!document || document.isClosed || this.hasPanel(uri)) return;
+    const text = document.getText();
+    const version = document.version;
+    let diagnostics: Diagnostic[];
+    if (text.length <= MAIN_THREAD_PARSE_LIMIT) {
+      diagnostics = parseExperiment(text).diagnostics;
+    } else {
+      const key = uri.toString();
+      let channel = this.channels.get(key);
+      if (!channel) this.channels.set(key, (channel = this.channel()));
+      const r = await channel.run({ text, options: { maxPoints: 2, fileName: '', validateOnly: true } });
+      if (r.superseded) return;
+      diagnostics = r.result.kind === 'invalid' ? r.result.diagnostics : [];
+    }
+    // A newer version is validated by its own run.
+    if (document.isClosed || document.version !== version || this.hasPanel(uri)) return;
+    this.collection.set(uri, toVsDiagnostics(diagnostics, text, document));
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Messages between the extension host and its worker threads (docs/architecture.md, "Workers"):
+ * one envelope for every worker — run a job, cancel it, progress, result, cancelled — and the job,
+ * progress and result types of each worker beside it.
+ */
+import type { Diagnostic } from '../core/experiment/diagnostic';
+import type { Trajectory } from '../core/trajectory/trajectory';
+import type { ControlState, SweepView } from './dynamics';
+import type { Diagram, PhaseConfig } from './phase';
+
+// ---- the envelope ---------------------------------------------------------------------------------
+
+/** Run `job`; supersedes the job in progress. */
+export interface RunJob<Job> {
+  type: 'run';
+  id: number;
+  job: Job;
+}
+
+/** Stop the job in progress (its answer is `cancelled`). */
+export interface CancelJob {
+  type: 'cancel';
+}
+
+export type ToWorker<Job> = RunJob<Job> | CancelJob;
+
+export interface JobProgress<Progress> {
+  type: 'progress';
+  id: number;
+  progress: Progress;
+}
+
+export interface JobResult<Result> {
+  type: 'result';
+  id: number;
+  result: Result;
+  elapsedMs: number;
+}
+
+/** The job was stopped (superseded or cancelled) before it finished. */
+export interface JobCancelled {
+  type: 'cancelled';
+  id: number;
+}
+
+export type FromWorker<Result, Progress> = JobProgress<Progress> | JobResult<Result> | JobCancelled;
+
+// ---- the dynamics worker (dist/dynamicsWorker.js) -----------------------------------------------
+
+export interface DynamicsRunOptions {
+  /** Most points per series sent to the panel; longer series are thinned (summaries stay exact). */
+  maxPoints: number;
+  /** Shown as the run's title when the experiment has no `name`. */
+  fileName: string;
+  /** Only validate (for the Problems panel of a file without a panel): no solving. */
+  validateOnly?: boolean;
+  /**
+   * The panel shows gradient descent at the experiment's rates instead of the flow (a view
+   * preference): compute the descent of a linear network even when the file does not compare.
+   */
+  descent?: boolean;
+}
+
+export interface DynamicsJob {
+  text: string;
+  options: DynamicsRunOptions;
+}
+
+export type DynamicsOutcome =
+  | { kind: 'invalid'; diagnostics: Diagnostic[]; controls: ControlState[] | null; compareSimulate: boolean }
+  | { kind: 'valid' }
+  | {
+      kind: 'result';
+      title: string;
+      /** The curves: the exact flow for a linear network, gradient descent for any other activation. */
+      trajectory: Trajectory;
+      /** Gradient descent drawn over the exact curves, when the experiment asks to compare. */
+      simulation: Trajectory | null;
+      deviation: number | null;
+      controls: ControlState[];
+      compareSimulate: boolean;
+      /** The declared sweep's runs (flow and/or descent as shown); null when none is declared. */
+      sweep: SweepView | null;
+    };
+
+// ---- the phase worker (dist/phaseWorker.js) -------------------------------------------------------
+
+export interface PhaseJob extends PhaseConfig {
+  text: string;
+  fileName: string;
+}
+
+export interface PhaseProgress {
+  rowsDone: number;
+  rows: number;
+}
+
+/** A diagram as the webview receives it, before the panel gives it its version. */
+export type DiagramBody = Omit<Diagram, 'version'>;
+
+export type PhaseOutcome = { kind: 'invalid'; diagnostics: Diagnostic[] } | { kind: 'result'; diagram: DiagramBody };

@@ -1,0 +1,164 @@
+// Control write-back: minimal edits that keep comments and formatting, insert a missing key, and
+// refuse what the document's current form does not have.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseTree } from 'jsonc-parser';
+import { readCompareSimulate, readControls } from '../../../src/document/controlState';
+import { applyTextEdits, editCompareSimulate, editControlValue, formatControlValue } from '../../../src/document/edits';
+import { TEMPLATES } from '../../../src/extension/templates';
+import { parseExperiment } from '../../../src/core/experiment/parse';
+
+const doc = `// my experiment
+{
+  "model": {
+    "width":    100,   // hidden units
+    "outputScale": 1
+  },
+  /* the data */
+  "data": { "x": [1], "y": 1 },
+  "init": {
+    "scaleU": 0.001, // small
+    "scaleW": 0.001
+  },
+  "learningRates": { "u": 1, "W": 1 }
+}
+`;
+
+function set(text: string, key: Parameters<typeof editControlValue>[1], value: number): string | null {
+  const edits = editControlValue(text, key, value);
+  return edits === null ? null : applyTextEdits(text, edits);
+}
+
+describe('editControlValue', () => {
+  it('replaces exactly the value and nothing else (comments and odd spacing kept)', () => {
+    const out = set(doc, 'model.width', 250)!;
+    assert.equal(out, doc.replace('"width":    100,', '"width":    250,'));
+    const edits = editControlValue(doc, 'model.width', 250)!;
+    assert.equal(edits.length, 1);
+    assert.equal(doc.slice(edits[0].offset, edits[0].offset + edits[0].length), '100');
+  });
+
+  it('edits values inside a one-line object and in a commented line', () => {
+    assert.equal(set(doc, 'data.y', -0.5), doc.replace('"y": 1 }', '"y": -0.5 }'));
+    assert.equal(set(doc, 'init.scaleU', 0.02), doc.replace('"scaleU": 0.001, // small', '"scaleU": 0.02, // small'));
+    assert.equal(set(doc, 'learningRates.W', 3), doc.replace('"W": 1 }', '"W": 3 }'));
+  });
+
+  it('returns no edit when the value is already there', () => {
+    assert.deepEqual(editControlValue(doc, 'model.outputScale', 1), []);
+  });
+
+  it('rounds the width to an integer and strips float noise', () => {
+    assert.equal(formatControlValue('model.width', 12.6), '13');
+    assert.equal(formatControlValue('model.width', 0.2), '1');
+    assert.equal(formatControlValue('learningRates.u', 0.1 + 0.2), '0.3');
+    assert.equal(formatControlValue('data.y', -0), '0');
+    assert.equal(formatControlValue('init.scaleU', 1e-7), '1e-7');
+  });
+
+  it('inserts a missing optional key after the last property, in its indentation', () => {
+    const text = doc.replace('100,   // hidden units\n    "outputScale": 1', '100   // hidden units');
+    assert.ok(!text.includes('outputScale'));
+    const out = set(text, 'model.outputScale', 0.5)!;
+    assert.equal(out, doc.replace('"outputScale": 1', '"outputScale": 0.5'));
+    assert.equal(parseExperiment(out).experiment?.model.outputScale, 0.5);
+  });
+
+  it('inserts into a one-line object on that line', () => {
+    const text = '{ "model": { "width": 3 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 } }';
+    assert.equal(set(text, 'model.outputScale', 2), text.replace('"width": 3 }', '"width": 3, "outputScale": 2 }'));
+  });
+
+  it('inserts after a trailing comma and a line comment, and keeps CRLF line ends', () => {
+    const text = '{\r\n  "model": {\r\n    "width": 3, // three\r\n  },\r\n  "x": 1\r\n}\r\n';
+    const out = set(text, 'model.outputScale', 2)!;
+    assert.equal(out, '{\r\n  "model": {\r\n    "width": 3, // three\r\n    "outputScale": 2,\r\n  },\r\n  "x": 1\r\n}\r\n');
+  });
+
+  it('refuses keys the current form does not have', () => {
+    const explicit = TEMPLATES.find((t) => t.id === 'rescaling')!.text;
+    assert.equal(editControlValue(explicit, 'init.scaleU', 1), null);
+    assert.equal(editControlValue(explicit, 'init.scaleW', 1), null);
+    const samples = '{ "model": { "width": 2 }, "data": { "samples": [{ "x": [1], "y": 1 }] }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 } }';
+    assert.equal(editControlValue(samples, 'data.y', 1), null);
+    assert.equal(editControlValue('{}', 'model.width', 3), null);
+    assert.equal(editControlValue('[1, 2]', 'model.width', 3), null);
+    assert.equal(editControlValue('', 'model.width', 3), null);
+  });
+
+  it('never overwrites a value of another type', () => {
+    const text = doc.replace('"width":    100', '"width":    "100"');
+    assert.equal(editControlValue(text, 'model.width', 5), null);
+  });
+
+  it('replaces a readable value in a document with a syntax error elsewhere, but inserts nothing there', () => {
+    const broken = doc.replace('"scaleW": 0.001', '"scaleW": 0.0.01');
+    assert.equal(set(broken, 'model.width', 7), broken.replace('"width":    100', '"width":    7'));
+    const brokenNoScale = broken.replace('100,   // hidden units\n    "outputScale": 1', '100   // hidden units');
+    assert.ok(!brokenNoScale.includes('outputScale'));
+    assert.equal(editControlValue(brokenNoScale, 'model.outputScale', 2), null);
+  });
+
+  it('keeps every template valid after setting every control it has', () => {
+    for (const t of TEMPLATES) {
+      for (const c of readControls(parseTree(t.text))!) {
+        if (c.value === null) continue;
+        const value = c.linear ? c.value / 2 : c.value * 2;
+        const out = set(t.text, c.key, value);
+        assert.ok(out !== null, `${t.id}: ${c.key}`);
+        // (Doubling the width of an explicit initialisation makes its u and W too short: that error is the user's to see.)
+        const explicitWidth = c.key === 'model.width' && /"u": \[/.test(t.text);
+        if (!explicitWidth) assert.deepEqual(parseExperiment(out).diagnostics, [], `${t.id}: ${c.key}`);
+        // Only the value changed: comments are all still there.
+        assert.equal(out.split('//').length, t.text.split('//').length);
+      }
+    }
+  });
+});
+
+describe('editCompareSimulate', () => {
+  it('flips an existing flag in place', () => {
+    const text = TEMPLATES.find((t) => t.id === 'relu')!.text;
+    const out = applyTextEdits(text, editCompareSimulate(text, false)!);
+    assert.equal(out, text.replace('"compare": { "simulate": true }', '"compare": { "simulate": false }'));
+    assert.equal(readCompareSimulate(parseTree(out)), false);
+  });
+
+  it('creates compare when the file has none, as the last top-level property', () => {
+    const out = applyTextEdits(doc, editCompareSimulate(doc, true)!);
+    assert.equal(out, doc.replace('"learningRates": { "u": 1, "W": 1 }\n', '"learningRates": { "u": 1, "W": 1 },\n  "compare": { "simulate": true }\n'));
+    assert.equal(parseExperiment(out).experiment?.compare.simulate, true);
+  });
+
+  it('inserts simulate into an empty compare object', () => {
+    const text = doc.replace('"learningRates": { "u": 1, "W": 1 }', '"learningRates": { "u": 1, "W": 1 },\n  "compare": {}');
+    const out = applyTextEdits(text, editCompareSimulate(text, true)!);
+    assert.ok(out.includes('"compare": { "simulate": true }'));
+  });
+
+  it('refuses when compare is not an object', () => {
+    const text = doc.replace('"learningRates": { "u": 1, "W": 1 }', '"learningRates": { "u": 1, "W": 1 },\n  "compare": 3');
+    assert.equal(editCompareSimulate(text, true), null);
+  });
+});
+
+describe('readControls', () => {
+  it('reads every value, the default for a missing outputScale, and null for keys of the other form', () => {
+    const explicit = TEMPLATES.find((t) => t.id === 'rescaling')!.text.replace(/"outputScale": 1/, '"activation": "linear"');
+    const controls = readControls(parseTree(explicit))!;
+    const byKey = Object.fromEntries(controls.map((c) => [c.key, c.value]));
+    assert.deepEqual(byKey, { 'model.width': 3, 'model.outputScale': 1, 'init.scaleU': null, 'init.scaleW': null, 'learningRates.u': 1, 'learningRates.W': 0.01, 'data.y': 1 });
+    const width = controls.find((c) => c.key === 'model.width')!;
+    assert.deepEqual([width.min, width.max, width.integer, width.linear], [1, 1e6, true, false]);
+    const y = controls.find((c) => c.key === 'data.y')!;
+    assert.deepEqual([y.min, y.max, y.linear], [-10, 10, true]);
+  });
+
+  it('reads what it can from an invalid document, and nothing from one that is not an object', () => {
+    const broken = doc.replace('"scaleW": 0.001', '"scaleW": -1');
+    const c = readControls(parseTree(broken))!;
+    assert.equal(c.find((x) => x.key === 'init.scaleW')!.value, -1);
+    assert.equal(readControls(parseTree('[1]')), null);
+    assert.equal(readControls(parseTree('')), null);
+  });
+});

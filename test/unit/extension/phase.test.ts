@@ -1,0 +1,178 @@
+// The phase panel's host logic: axis candidates and their default ranges, typed ranges, the cell's
+// experiment text, the encoded message, and the worker bridge (real dist/phaseWorker.js): off the
+// main thread, a newer run cancelling the one in progress, 256² in under a second.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseExperiment } from '../../../src/core/experiment/parse';
+import { cellExperimentText } from '../../../src/document/cellText';
+import { axisCandidates, defaultRange, formatRange, parseAxisArgument, parseRange } from '../../../src/extension/phase/axes';
+import { phaseChannel } from '../../../src/extension/channels';
+import { parseFromPhase as parseFromPhaseWebview, parsePhasePanelState } from '../../../src/protocol/phase';
+import { runPhase } from '../../../src/workers/phaseRun';
+
+const text = `{
+  // small initialisation: alignment
+  "name": "align",
+  "model": { "width": 200, "outputScale": 1 },
+  "data": { "x": [1], "y": 1 },
+  "init": { "scaleU": 0.02, "scaleW": 0.02, "seed": 7 },
+  "learningRates": { "u": 0.05, "W": 0.05 }
+}`;
+const X = { key: 'model.outputScale', from: 1e-3, to: 1e3, scale: 'log' as const };
+const Y = { key: 'init.scaleU', from: 1e-4, to: 10, scale: 'log' as const };
+const workerPath = join(process.cwd(), 'dist', 'phaseWorker.js');
+
+describe('phase axes', () => {
+  it('offers the experiment\'s numeric keys, the paper\'s axes first, with ranges around their values', () => {
+    const c = axisCandidates(text);
+    assert.deepEqual(c.slice(0, 2).map((k) => k.path), ['model.outputScale', 'init.scaleU']);
+    const paths = c.map((k) => k.path);
+    for (const p of ['init.scaleW', 'learningRates.u', 'learningRates.W', 'data.y', 'model.width']) assert.ok(paths.includes(p), p);
+    for (const p of ['init.seed', 'time.end', 'time.points']) assert.ok(!paths.includes(p), `${p} is not an axis`);
+    const u = c.find((k) => k.path === 'init.scaleU')!;
+    assert.deepEqual(u.range, { key: 'init.scaleU', from: 2e-5, to: 20, scale: 'log' });
+    assert.equal(u.fast, true);
+    const w = c.find((k) => k.path === 'model.width')!;
+    assert.deepEqual(w.range, { key: 'model.width', from: 2, to: 20000, scale: 'log' });
+    assert.equal(w.fast, false);
+    assert.deepEqual(defaultRange('data.y', -3, false), { key: 'data.y', from: -6, to: 6, scale: 'linear' });
+    assert.deepEqual(defaultRange('init.scaleU', 0, false), { key: 'init.scaleU', from: 1e-4, to: 10, scale: 'log' });
+    assert.deepEqual(axisCandidates('{ not json'), []);
+  });
+
+  it('parses typed ranges and arguments, refusing what a log axis cannot take', () => {
+    assert.deepEqual(parseRange('outputScale', '1e-3:1e3'), X);
+    assert.deepEqual(parseRange('data.y', ' -2 : 2 '), { key: 'data.y', from: -2, to: 2, scale: 'linear' });
+    assert.deepEqual(parseRange('scaleU', '0.1:10 linear'), { key: 'init.scaleU', from: 0.1, to: 10, scale: 'linear' });
+    assert.match((parseRange('scaleU', '0:10 log') as { error: string }).error, /log axis/);
+    assert.match((parseRange('scaleU', '1:1') as { error: string }).error, /differ/);
+    assert.match((parseRange('scaleU', 'a:b') as { error: string }).error, /numbers/);
+    assert.match((parseRange('nonsense', '1:2') as { error: string }).error, /unknown hyperparameter/);
+    assert.equal(formatRange({ key: 'data.y', from: -2, to: 2, scale: 'linear' }), '-2:2 linear');
+    assert.deepEqual(parseAxisArgument('outputScale=1e-3:1e3'), X);
+    assert.match((parseAxisArgument('1e-3:1e3') as { error: string }).error, /KEY=FROM:TO/);
+  });
+
+  it('writes a cell\'s two values into a copy, keeping comments and layout, dropping a sweep', () => {
+    const swept = text.replace('"learningRates"', '"sweep": { "outputScale": [0.1, 1] },\n  "learningRates"');
+    const out = cellExperimentText(swept, [{ path: 'model.outputScale', value: 0.123456789012345 }, { path: 'init.scaleU', value: 3e-4 }], 'align at outputScale = 0.1235, scaleU = 0.0003');
+    assert.ok(out.includes('// small initialisation: alignment'), 'comment kept');
+    assert.ok(out.includes('"outputScale": 0.123456789012'));
+    assert.ok(out.includes('"scaleU": 0.0003'));
+    assert.ok(!out.includes('"sweep"'));
+    const e = parseExperiment(out).experiment;
+    assert.ok(e);
+    assert.equal(e.name, 'align at outputScale = 0.1235, scaleU = 0.0003');
+    assert.equal(e.sweep, undefined);
+    assert.equal(e.init.kind === 'random' && e.init.scaleU, 3e-4);
+    // A width power keeps its exponent: the value becomes its base.
+    const power = text.replace('"outputScale": 1', '"outputScale": { "widthExponent": -0.5, "base": 1 }');
+    const p = cellExperimentText(power, [{ path: 'model.outputScale', value: 2 }], 'p');
+    assert.ok(p.includes('"widthExponent": -0.5, "base": 2'), p);
+    // A key the file leaves out is added.
+    const noScale = text.replace('"model": { "width": 200, "outputScale": 1 }', '"model": { "width": 200 }');
+    assert.equal(parseExperiment(cellExperimentText(noScale, [{ path: 'model.outputScale', value: 5 }], 'q')).experiment?.model.outputScale, 5);
+  });
+
+  it('encodes the diagram for the webview and locates errors', async () => {
+    const o = await runPhase(text, X, Y, 16, { fileName: 'a.flab.json' });
+    assert.equal(o.kind, 'result');
+    if (o.kind !== 'result') return;
+    const m = o.diagram;
+    assert.equal(m.title, 'align');
+    assert.equal(m.x.path, 'model.outputScale');
+    assert.equal(m.x.values.length, 16);
+    assert.equal(m.x.current, 1);
+    assert.equal(m.y.current, 0.02);
+    const labels = Buffer.from(m.labels, 'base64');
+    assert.equal(labels.length, 256);
+    const k = Buffer.from(m.scores.kernelChange, 'base64');
+    assert.equal(k.length, 256 * 4);
+    assert.ok(new Set(labels).size >= 2, 'the diagram has more than one phase');
+    const bad = await runPhase(text.replace('"outputScale": 1 }', '"outputScale": 1, "activation": "tanh" }'), X, Y, 8, { fileName: 'a.flab.json' });
+    assert.equal(bad.kind, 'invalid');
+    if (bad.kind === 'invalid') {
+      assert.match(bad.diagnostics[0].message, /linear/);
+      assert.equal(bad.diagnostics[0].path, 'model.activation');
+      assert.ok(bad.diagnostics[0].offset > 0, 'located in the file');
+    }
+    const sameAxes = await runPhase(text, X, { ...X }, 8, { fileName: 'a.flab.json' });
+    assert.equal(sameAxes.kind, 'invalid');
+  });
+
+  it('validates the phase webview\'s messages and restored state', () => {
+    assert.deepEqual(parseFromPhaseWebview({ type: 'openCell', version: 3, row: 2, col: 5 }), { type: 'openCell', version: 3, row: 2, col: 5 });
+    for (const bad of [{ type: 'openCell', version: 3, row: -1, col: 5 }, { type: 'openCell', version: 3, row: 1.5, col: 5 }, { type: 'openCell', row: 1, col: 1 }, { type: 'openCell', version: 1, row: 1e9, col: 1 }, { type: 'nope' }, null, 'ready']) {
+      assert.equal(parseFromPhaseWebview(bad), null, JSON.stringify(bad));
+    }
+    assert.deepEqual(parseFromPhaseWebview({ type: 'reveal', line: 2, column: 3 }), { type: 'reveal', line: 2, column: 3 });
+    const state = { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64, logTime: true };
+    assert.deepEqual(parsePhasePanelState(state), { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64 });
+    assert.equal(parsePhasePanelState({ ...state, size: 1e6 }), null);
+    assert.equal(parsePhasePanelState({ ...state, x: { ...X, from: 0 } }), null, 'a log axis from 0');
+    assert.equal(parsePhasePanelState({ documentUri: 'file:///a' }), null);
+  });
+});
+
+describe('phase worker bridge', { skip: !existsSync(workerPath) && 'run `npm run build` first' }, () => {
+  it('computes 256² off the main thread in under a second, the main thread never blocked for 50 ms', async () => {
+    const bridge = phaseChannel(workerPath);
+    try {
+      // Warm the worker (start-up and JIT), then time.
+      await bridge.run({ text, x: X, y: Y, size: 32, fileName: 'a' });
+      let worst = 0;
+      let last = performance.now();
+      const timer = setInterval(() => {
+        const now = performance.now();
+        worst = Math.max(worst, now - last);
+        last = now;
+      }, 5);
+      const start = performance.now();
+      const r = await bridge.run({ text, x: X, y: Y, size: 256, fileName: 'a' });
+      const elapsed = performance.now() - start;
+      clearInterval(timer);
+      assert.equal(r.superseded, false);
+      if (r.superseded) return;
+      assert.equal(r.result.kind, 'result');
+      assert.ok(elapsed < 1000, `256² took ${elapsed.toFixed(0)} ms`);
+      assert.ok(worst < 50, `main thread stalled ${worst.toFixed(1)} ms`);
+    } finally {
+      bridge.dispose();
+    }
+  });
+
+  it('cancels a run superseded by a newer one, and the newer one completes', async () => {
+    const bridge = phaseChannel(workerPath);
+    try {
+      // A slow grid: the width axis redraws the network per column.
+      const slow = bridge.run({ text, x: { key: 'model.width', from: 100, to: 200000, scale: 'log' }, y: Y, size: 512, fileName: 'a' });
+      await new Promise((r) => setTimeout(r, 100));
+      const start = performance.now();
+      const fast = bridge.run({ text, x: X, y: Y, size: 8, fileName: 'a' });
+      assert.deepEqual(await slow, { superseded: true });
+      const r = await fast;
+      const elapsed = performance.now() - start;
+      assert.equal(r.superseded, false);
+      assert.ok(elapsed < 1000, `the newer run was not held up by the old one (${elapsed.toFixed(0)} ms)`);
+      // cancel() drops the run in progress too.
+      const dropped = bridge.run({ text, x: { key: 'model.width', from: 100, to: 200000, scale: 'log' }, y: Y, size: 512, fileName: 'a' });
+      bridge.cancel();
+      assert.deepEqual(await dropped, { superseded: true });
+      const again = await bridge.run({ text, x: X, y: Y, size: 4, fileName: 'a' });
+      assert.equal(again.superseded, false);
+      // A grid of fast axes lets go between chunks of rows: the same worker carries on.
+      const spawned = bridge.spawned;
+      const big = bridge.run({ text, x: X, y: Y, size: 1024, fileName: 'a' });
+      await new Promise((r) => setTimeout(r, 80));
+      const next = bridge.run({ text, x: X, y: Y, size: 8, fileName: 'a' });
+      assert.deepEqual(await big, { superseded: true });
+      assert.equal((await next).superseded, false);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(bridge.spawned, spawned, 'cancelled cooperatively, no new worker');
+    } finally {
+      bridge.dispose();
+    }
+  });
+});
