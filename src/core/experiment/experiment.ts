@@ -13,7 +13,7 @@ export type InitSpec =
   | { kind: 'random'; scaleU: number; scaleW: number; seed: number }
   | { kind: 'explicit'; u: number[]; W: number[][] };
 
-/** `end` undefined: the solver picks the horizon (docs/model.md, "Default horizon"). */
+/** `end` undefined: the solver picks the horizon (docs/model.md §5). */
 export type TimeSpec =
   | { kind: 'grid'; end?: number; points: number; spacing: 'linear' | 'log'; start?: number }
   | { kind: 'at'; at: number[] };

@@ -1,5 +1,5 @@
 /**
- * The time scales of the exact flow (docs/model.md, "Default horizon"): the default horizon of a run and the
+ * The time scales of the exact flow (docs/model.md §5): the default horizon of a run and the
  * plateau time, found on the monotone gap between the residual and its limit.
  */
 import { ExactFlow } from './exactFlow';
