@@ -24,8 +24,9 @@ export function isIntegerType(t: ElementType): boolean {
  */
 export function decodeElements(t: ElementType, src: Uint8Array, srcOffset: number, count: number, dst: Float32Array | Float64Array, dstOffset: number): void {
   if (t.bytes === 1) {
-    if (t.kind === 'i') for (let i = 0; i < count; i++) dst[dstOffset + i] = (src[srcOffset + i] << 24) >> 24;
-    else for (let i = 0; i < count; i++) dst[dstOffset + i] = src[srcOffset + i];
+    // Typed-array set converts element types natively.
+    const bytes = t.kind === 'i' ? new Int8Array(src.buffer, src.byteOffset + srcOffset, count) : src.subarray(srcOffset, srcOffset + count);
+    dst.set(bytes, dstOffset);
     return;
   }
   const at = src.byteOffset + srcOffset;
