@@ -150,6 +150,10 @@ export function parseDataSpec(value: unknown, path = 'data'): DataSpec {
     return o as unknown as InlineSpec;
   }
   checkSubset(o, path);
+  const testFiles: Record<string, string> = { idx: 'testImages', cifar10: 'testBatches', csv: 'testFile', npy: 'testX' };
+  if (typeof o.test === 'number' && o.test > 0 && o[testFiles[format]] === undefined) {
+    throw new DataError(`${o.test} test samples asked for, and there is no test file ("${testFiles[format]}")`, joinPath(path, 'test'));
+  }
   switch (format) {
     case 'idx':
       requiredFile(o, 'trainImages', path);

@@ -49,6 +49,7 @@ test('each mistake is located at its key, with what was expected and what was fo
     [{ format: 'idx', trainImages: 'a', trainLabels: 'b', task: 'regression', classes: 3 }, 'data.classes', /applies to class labels/],
     [{ format: 'idx', trainImages: 'a', trainLabels: 'b', classes: 0 }, 'data.classes', /from 1 to 100,000, found 0/],
     [{ format: 'cifar10' }, 'data.trainBatches', /missing "trainBatches"/],
+    [{ format: 'cifar10', trainBatches: 'a', test: 10 }, 'data.test', /10 test samples asked for, and there is no test file \("testBatches"\)/],
     [{ format: 'cifar10', trainBatches: [] }, 'data.trainBatches', /non-empty list/],
     [{ format: 'cifar10', trainBatches: ['a', 3] }, 'data.trainBatches[1]', /expected a file path, found 3/],
     [{ format: 'csv', trainFile: 'a', label: [] }, 'data.label', /at least one label column/],
