@@ -89,7 +89,8 @@ export function parseDecimal(s: string): number {
     if (exponent === 0) return NaN;
   }
   if (i !== b) return NaN;
-  return Number(s.slice(a, b));
+  // Number() itself skips the surrounding spaces and tabs.
+  return Number(s);
 }
 
 /** Reads one CSV split: the layout of its columns, the kept samples, their targets. */
@@ -101,9 +102,12 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   let featureColumns: number[] = [];
   let features = 0;
   const outputs = o.label.length;
-  // Rows kept so far, growing by doubling (each growth checked against the memory budget first).
+  // Rows kept so far. The buffers grow to the number of rows the file's size suggests (from the
+  // characters per row so far), else by doubling; each growth is checked against the memory budget.
   let count = 0;
   let capacity = 0;
+  let rowChars = 0;
+  let dataSize: number | undefined;
   let x = new Float32Array(0);
   let regression = new Float32Array(0);
   let classValues = new Float64Array(0);
@@ -130,6 +134,13 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     capacity = rows;
   };
 
+  /** Room for the rows the file seems to hold (10 % more), or twice the rows so far. */
+  const nextCapacity = () => {
+    if (capacity === 0) return 1024;
+    const estimate = dataSize !== undefined && rowChars > 0 ? Math.ceil(((dataSize / rowChars) * count * 11) / 10) + 64 : 0;
+    return estimate > capacity ? estimate : capacity * 2;
+  };
+
   const columnName = (j: number) => (layout?.header ? ` ("${layout.header[j]}")` : '');
 
   const onRow = (row: CsvRow) => {
@@ -141,7 +152,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     if (fields.length !== layout.fieldCount) {
       throw fail(`expected ${formatCount(layout.fieldCount)} fields, as the first line has, found ${formatCount(fields.length)}`, lines[0], columns[0]);
     }
-    if (count === capacity) grow(Math.max(1024, capacity * 2));
+    if (count === capacity) grow(nextCapacity());
+    for (let j = 0; j < fields.length; j++) rowChars += fields[j].length + 1;
     const base = count * features;
     for (let f = 0; f < features; f++) {
       const j = featureColumns[f];
@@ -214,6 +226,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   };
 
   await withDataFile(ref, ctx.maxReadBytes, async (reader) => {
+    dataSize = reader.dataSize;
     const tokenizer = new CsvTokenizer(o.delimiter, onRow);
     const decoder = new StringDecoder('utf8');
     const buffer = new Uint8Array(1 << 20);
@@ -240,9 +253,14 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   // Keep the chosen rows (all, the first N, or a seeded subset), compacted in file order.
   const kept = o.seed !== undefined && o.asked !== undefined ? randomIndices(count, o.asked, o.seed) : null;
   const n = kept ? kept.length : count;
-  ctx.budget.reserve(n * (features + (o.task === 'classes' ? 1 : outputs)) * 4, `${o.what} samples: ${formatShape([n, features])} float32 inputs and their targets`, ref.key);
+  // All rows kept and little room left over: keep the buffers (views of their first n rows) rather
+  // than copy them, the room counted as memory in use.
+  const inPlace = !kept && capacity - n <= capacity / 8;
+  const held = inPlace ? capacity : n;
+  ctx.budget.reserve(held * (features + (o.task === 'classes' ? 1 : outputs)) * 4, `${o.what} samples: ${formatShape([n, features])} float32 inputs and their targets`, ref.key);
   const pick = <T extends Float32Array | Float64Array | Uint32Array>(a: T, per: number): T => {
-    if (!kept) return a.length === n * per ? a : (a.slice(0, n * per) as T);
+    if (inPlace) return a.subarray(0, n * per) as T;
+    if (!kept) return a.slice(0, n * per) as T;
     const b = new (a.constructor as new (n: number) => T)(n * per);
     kept.forEach((r, i) => b.set(a.subarray(r * per, (r + 1) * per), i * per));
     return b;

@@ -5,6 +5,7 @@
  * line and column (1-based, UTF-16 code units) where each field starts. Blank lines are skipped; a
  * UTF-8 byte-order mark at the start is dropped.
  */
+import { formatCount } from './dataError';
 import { MAX_CSV_FIELD_CHARS, MAX_CSV_FIELDS } from './dataLimits';
 
 /** A syntax error at a line and column. */
@@ -208,13 +209,13 @@ export class CsvTokenizer {
 
   private checkLength(): void {
     if (this.field.length > MAX_CSV_FIELD_CHARS) {
-      throw new CsvSyntaxError(`a field longer than ${MAX_CSV_FIELD_CHARS.toLocaleString('en-US')} characters starts here: no number or class name is this long (an unclosed quote?)`, this.fieldLine, this.fieldColumn);
+      throw new CsvSyntaxError(`a field longer than ${formatCount(MAX_CSV_FIELD_CHARS)} characters starts here: no number or class name is this long (an unclosed quote?)`, this.fieldLine, this.fieldColumn);
     }
   }
 
   private endField(): void {
     const row = this.row;
-    if (row.fields.length >= MAX_CSV_FIELDS) throw new CsvSyntaxError(`more than ${MAX_CSV_FIELDS.toLocaleString('en-US')} fields on one line`, this.fieldLine, this.fieldColumn);
+    if (row.fields.length >= MAX_CSV_FIELDS) throw new CsvSyntaxError(`more than ${formatCount(MAX_CSV_FIELDS)} fields on one line`, this.fieldLine, this.fieldColumn);
     row.fields.push(this.field);
     row.lines.push(this.fieldLine);
     row.columns.push(this.fieldColumn);

@@ -4,7 +4,7 @@
  * written inline. Paths are relative to the experiment file. `parseDataSpec` checks a parsed JSON value
  * and locates every problem at its key.
  */
-import { DataError, joinPath } from './dataError';
+import { DataError, formatCount, joinPath } from './dataError';
 import { NormalizeMode } from './normalize';
 
 /** What the targets are: class labels (one-hot inside the trainer) or regression values. */
@@ -217,7 +217,7 @@ function checkTaskAndClasses(o: Record<string, unknown>, path: string): void {
   if (c === undefined) return;
   if (o.task === 'regression') throw new DataError('"classes" applies to class labels, and "task" is "regression"', joinPath(path, 'classes'));
   if (typeof c !== 'number' || !Number.isInteger(c) || c < 1 || c > MAX_CLASSES) {
-    throw new DataError(`expected a whole number of classes from 1 to ${MAX_CLASSES.toLocaleString('en-US')}, found ${show(c)}`, joinPath(path, 'classes'));
+    throw new DataError(`expected a whole number of classes from 1 to ${formatCount(MAX_CLASSES)}, found ${show(c)}`, joinPath(path, 'classes'));
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DataError } from '../../../../src/core/network/data/dataError';
+import { DataError, formatBytes, formatCount } from '../../../../src/core/network/data/dataError';
 import { parseDataSpec } from '../../../../src/core/network/data/dataSpec';
 
 /** The path and message parseDataSpec throws for `value`. */
@@ -69,4 +69,15 @@ test('each mistake is located at its key, with what was expected and what was fo
     assert.match(m, message);
   }
   assert.deepEqual(problem({ dataset: 'mnist' }, 'networks[0].data')[0], 'networks[0].data.train');
+});
+
+test('sizes in messages: thousands separators as en-US writes them, bytes in binary units', () => {
+  for (const n of [0, 7, 999, 1000, 12345, 999_999, 1_000_000, -1_234_567, Number.MAX_SAFE_INTEGER]) assert.equal(formatCount(n), n.toLocaleString('en-US'));
+  assert.equal(formatCount(1.5), '1.5');
+  assert.equal(formatBytes(1), '1 byte');
+  assert.equal(formatBytes(1023), '1,023 bytes');
+  assert.equal(formatBytes(9214), '9 KiB (9,214 bytes)');
+  assert.equal(formatBytes(2 ** 30), '1 GiB (1,073,741,824 bytes)');
+  assert.equal(formatBytes(188_160_000), '179 MiB (188,160,000 bytes)');
+  assert.equal(formatBytes(47_040_000), '44.9 MiB (47,040,000 bytes)');
 });
