@@ -10,6 +10,7 @@ import { readRecords } from './records';
 import { RawSplit, ReadContext, reserveSplit } from './rawSplit';
 import { Selection } from './subset';
 
+/** Ten classes; a sample is channels-first: [3, 32, 32]. */
 export const CIFAR10_CLASSES = 10;
 export const CIFAR10_SAMPLE_SHAPE = [3, 32, 32];
 const PIXELS = 3 * 32 * 32;

@@ -41,6 +41,7 @@ const enum State {
   AfterQuoted,
 }
 
+/** Tokenizes text pushed chunk by chunk, calling `onRow` for each complete row; throws CsvSyntaxError. */
 export class CsvTokenizer {
   private state = State.FieldStart;
   private line = 1;

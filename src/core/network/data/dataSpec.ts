@@ -106,6 +106,7 @@ export type DataSpec = MnistSpec | IdxSpec | Cifar10Spec | CsvSpec | NpySpec | I
 export const DATA_FORMATS = ['idx', 'cifar10', 'csv', 'npy', 'inline'] as const;
 /** The embedded data sets, as `dataset` names them. */
 export const EMBEDDED_DATASETS = ['mnist'] as const;
+/** The values of `normalize` and of `task`. */
 export const NORMALIZE_MODES: readonly NormalizeMode[] = ['none', 'scale01', 'standardize'];
 export const DATA_TASKS: readonly DataTask[] = ['classes', 'regression'];
 

@@ -18,6 +18,7 @@ import { readNpySplit } from './npy';
 import { RawClasses, RawData, RawSplit, ReadContext } from './rawSplit';
 import { selectSamples } from './subset';
 
+/** Where relative paths start, the limits, and how errors are located. */
 export interface LoadOptions {
   /** The directory the spec's relative paths are resolved against: the experiment file's. */
   baseDir: string;
@@ -33,6 +34,7 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
+/** The loaded sets, normalised, with what was done to them. */
 export interface LoadedData {
   train: Dataset;
   test?: Dataset;

@@ -15,7 +15,9 @@ import { fixedSelection, randomPermutationPrefix, rangeIndices } from './subset'
 
 /** Digits in the embedded subset. */
 export const MNIST_EMBEDDED_COUNT = 10_000;
+/** The digits 0–9. */
 export const MNIST_CLASSES = 10;
+/** The embedded files in media/mnist/, as scripts/embedMnist.mjs names them. */
 export const MNIST_IMAGES_FILE = 'mnist-10k-images-idx3-ubyte.gz';
 export const MNIST_LABELS_FILE = 'mnist-10k-labels-idx1-ubyte.gz';
 
