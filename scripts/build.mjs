@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { embedMnist } from './embedMnist.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -38,6 +39,9 @@ const builds = [
   { ...node, entryPoints: findFiles('test/integration', /\.ts$/), outdir: 'out/test/integration', external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'], sourcemap: true },
   { ...node, entryPoints: findFiles('test/webview', /\.ts$/), outdir: 'out/test/webview', external: ['playwright-core'], sourcemap: true },
 ];
+
+// The embedded MNIST digits (media/mnist/, generated from the mnist package; does nothing when current).
+embedMnist();
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -1,0 +1,281 @@
+/**
+ * CSV files (docs/networks.md, "Data", "CSV"): one sample per line, feature columns and label
+ * column(s), an optional header line. Numbers are decimal (`-1.5`, `.5`, `2e-3`), finite and within
+ * float32's range; anything else in a feature column is an error at its line and column. Read as a
+ * stream: the first N samples stop the reading.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import { DataError, DataLocation, formatCount, joinPath } from './dataError';
+import { DataFileRef, withDataFile } from './dataFile';
+import { formatShape } from './dataLimits';
+import { CsvColumn, DataTask } from './dataSpec';
+import { CsvRow, CsvSyntaxError, CsvTokenizer } from './csvTokenizer';
+import { RawClasses, RawRegression, RawSplit, ReadContext } from './rawSplit';
+import { randomIndices } from './subset';
+
+/** How to read a CSV file, as the spec says (defaults applied). */
+export interface CsvReadOptions {
+  delimiter: string;
+  /** Undefined: a header when any field of the first line is not a number. */
+  header: boolean | undefined;
+  label: CsvColumn[];
+  /** The JSON path of each label column in the spec (`data.label`, `data.label[1]`). */
+  labelKeys: string[];
+  task: DataTask;
+  /** Samples to keep (undefined: all), and the seed of a random subset. */
+  asked: number | undefined;
+  seed: number | undefined;
+  /** `training`, `test`. */
+  what: string;
+  /** The spec's JSON path (`data`), for errors about `label` and `train`/`test`. */
+  specPath: string;
+  /** The training file's columns, which a test file must repeat. */
+  expect?: CsvLayout;
+}
+
+/** The columns of a CSV file. */
+export interface CsvLayout {
+  file: string;
+  fieldCount: number;
+  /** Column names when the file has a header. */
+  header: string[] | undefined;
+}
+
+/** A split read from CSV, with its layout. */
+export interface CsvSplit {
+  split: RawSplit;
+  layout: CsvLayout;
+}
+
+/** Stops the reading once enough rows are kept (caught by the reader loop, never seen outside). */
+class EnoughRows extends Error {}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * The value of a field that is a decimal number (surrounding spaces and tabs allowed), else NaN.
+ * Stricter than `Number()`, which also takes '' (as 0), hexadecimal, binary, octal and 'Infinity'.
+ */
+export function parseDecimal(s: string): number {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === SPACE || s.charCodeAt(a) === TAB)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === SPACE || s.charCodeAt(b - 1) === TAB)) b--;
+  let i = a;
+  let c = s.charCodeAt(i);
+  if (c === 0x2b || c === 0x2d) c = s.charCodeAt(++i);
+  let digits = 0;
+  while (c >= 0x30 && c <= 0x39) {
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  if (c === 0x2e) {
+    c = s.charCodeAt(++i);
+    while (c >= 0x30 && c <= 0x39) {
+      digits++;
+      c = s.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return NaN;
+  if (c === 0x65 || c === 0x45) {
+    c = s.charCodeAt(++i);
+    if (c === 0x2b || c === 0x2d) c = s.charCodeAt(++i);
+    let exponent = 0;
+    while (c >= 0x30 && c <= 0x39) {
+      exponent++;
+      c = s.charCodeAt(++i);
+    }
+    if (exponent === 0) return NaN;
+  }
+  if (i !== b) return NaN;
+  // Number() itself skips the surrounding spaces and tabs.
+  return Number(s);
+}
+
+/** Reads one CSV split: the layout of its columns, the kept samples, their targets. */
+export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvReadOptions): Promise<CsvSplit> {
+  const loc = (line: number, column?: number): DataLocation => ({ file: ref.display, filePath: ref.path, line, column });
+  const fail = (detail: string, line: number, column?: number, key = ref.key) => new DataError(detail, key, loc(line, column));
+  let layout: CsvLayout | undefined;
+  let labelColumns: number[] = [];
+  let featureColumns: number[] = [];
+  let features = 0;
+  const outputs = o.label.length;
+  // Rows kept so far. The buffers grow to the number of rows the file's size suggests (from the
+  // characters per row so far), else by doubling; each growth is checked against the memory budget.
+  let count = 0;
+  let capacity = 0;
+  let rowChars = 0;
+  let dataSize: number | undefined;
+  let x = new Float32Array(0);
+  let regression = new Float32Array(0);
+  let classValues = new Float64Array(0);
+  const classText: string[] = [];
+  let labelLine = new Uint32Array(0);
+  let labelColumn = new Uint32Array(0);
+  const limit = o.seed === undefined ? o.asked : undefined;
+
+  const grow = (rows: number) => {
+    // Classes: a float64 value, its line and its column per row (and the text, not counted).
+    const need = rows * (features + (o.task === 'classes' ? 4 : outputs)) * 4;
+    ctx.budget.check(need, `${o.what} samples read from ${ref.display}: ${formatShape([rows, features])} float32 inputs and their targets`, ref.key);
+    const resize = <T extends Float32Array | Float64Array | Uint32Array>(a: T, per: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(rows * per);
+      b.set(a);
+      return b;
+    };
+    x = resize(x, features);
+    if (o.task === 'classes') {
+      classValues = resize(classValues, 1);
+      labelLine = resize(labelLine, 1);
+      labelColumn = resize(labelColumn, 1);
+    } else regression = resize(regression, outputs);
+    capacity = rows;
+  };
+
+  /** Room for the rows the file seems to hold (10 % more), or twice the rows so far. */
+  const nextCapacity = () => {
+    if (capacity === 0) return 1024;
+    const estimate = dataSize !== undefined && rowChars > 0 ? Math.ceil(((dataSize / rowChars) * count * 11) / 10) + 64 : 0;
+    return estimate > capacity ? estimate : capacity * 2;
+  };
+
+  const columnName = (j: number) => (layout?.header ? ` ("${layout.header[j]}")` : '');
+
+  const onRow = (row: CsvRow) => {
+    const { fields, lines, columns } = row;
+    if (!layout) {
+      layout = startLayout(row);
+      if (layout.header) return;
+    }
+    if (fields.length !== layout.fieldCount) {
+      throw fail(`expected ${formatCount(layout.fieldCount)} fields, as the first line has, found ${formatCount(fields.length)}`, lines[0], columns[0]);
+    }
+    if (count === capacity) grow(nextCapacity());
+    for (let j = 0; j < fields.length; j++) rowChars += fields[j].length + 1;
+    const base = count * features;
+    for (let f = 0; f < features; f++) {
+      const j = featureColumns[f];
+      const v = parseDecimal(fields[j]);
+      x[base + f] = v;
+      if (!Number.isFinite(x[base + f])) {
+        const why = Number.isNaN(v) ? '' : ' (beyond the float32 range, ±3.4e38)';
+        throw fail(`expected a number in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}`, lines[j], columns[j]);
+      }
+    }
+    if (o.task === 'classes') {
+      const j = labelColumns[0];
+      const text = fields[j].trim();
+      if (text === '') throw fail(`expected a class label in field ${j + 1}${columnName(j)}, found an empty field`, lines[j], columns[j]);
+      classValues[count] = parseDecimal(text);
+      classText[count] = text;
+      labelLine[count] = lines[j];
+      labelColumn[count] = columns[j];
+    } else {
+      for (let t = 0; t < outputs; t++) {
+        const j = labelColumns[t];
+        const v = parseDecimal(fields[j]);
+        regression[count * outputs + t] = v;
+        if (!Number.isFinite(regression[count * outputs + t])) {
+          throw fail(`expected a number as the regression target in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}`, lines[j], columns[j]);
+        }
+      }
+    }
+    count++;
+    if (count === limit) throw new EnoughRows();
+  };
+
+  /** Settles the header and the label and feature columns from the first row. */
+  const startLayout = (row: CsvRow): CsvLayout => {
+    const { fields, lines } = row;
+    const header = o.header ?? fields.some((f) => Number.isNaN(parseDecimal(f)));
+    const names = header ? fields.map((f) => f.trim()) : undefined;
+    const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names };
+    if (o.expect) {
+      if (found.fieldCount !== o.expect.fieldCount) throw fail(`${formatCount(found.fieldCount)} fields, where ${o.expect.file} has ${formatCount(o.expect.fieldCount)}: the files must have the same columns`, lines[0], 1);
+      if (names && o.expect.header) {
+        const j = names.findIndex((n, k) => n !== o.expect!.header![k]);
+        if (j >= 0) throw fail(`column ${j + 1} is "${names[j]}", where ${o.expect.file} has "${o.expect.header[j]}": the files must have the same columns in the same order`, lines[j], row.columns[j]);
+      }
+    }
+    labelColumns = o.label.map((c, i) => resolveColumn(c, found, o.labelKeys[i]));
+    const duplicate = labelColumns.findIndex((c, i) => labelColumns.indexOf(c) !== i);
+    if (duplicate >= 0) throw new DataError(`column ${labelColumns[duplicate] + 1} is named twice as a label`, joinPath(o.specPath, 'label'));
+    if (o.task === 'classes' && labelColumns.length > 1) throw new DataError('class labels are one column; several label columns are regression targets (set "task": "regression")', joinPath(o.specPath, 'label'));
+    featureColumns = [];
+    for (let j = 0; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
+    if (featureColumns.length === 0) throw fail(`every column is a label: a sample needs at least one feature column`, lines[0], 1, joinPath(o.specPath, 'label'));
+    features = featureColumns.length;
+    if (limit !== undefined) grow(Math.max(limit, 1));
+    return found;
+  };
+
+  const resolveColumn = (c: CsvColumn, l: CsvLayout, path: string): number => {
+    if (typeof c === 'number') {
+      const j = c < 0 ? l.fieldCount + c : c;
+      if (j < 0 || j >= l.fieldCount) throw new DataError(`column index ${c} is outside the ${formatCount(l.fieldCount)} columns of ${ref.display} (0 to ${l.fieldCount - 1}, or −1 to −${l.fieldCount} from the end)`, path);
+      return j;
+    }
+    // A test file without a header takes the training file's column names.
+    if (!l.header && o.expect?.header && o.expect.header.includes(c)) return o.expect.header.indexOf(c);
+    if (!l.header) throw new DataError(`a column name needs a header line, and the first line of ${ref.display} is all numbers: give the column's 0-based index, or set "header": true`, path);
+    const j = l.header.indexOf(c);
+    if (j < 0) throw new DataError(`no column "${c}" in the header of ${ref.display} (${l.header.slice(0, 12).map((n) => `"${n}"`).join(', ')}${l.header.length > 12 ? ', …' : ''})`, path);
+    return j;
+  };
+
+  await withDataFile(ref, ctx.maxReadBytes, async (reader) => {
+    dataSize = reader.dataSize;
+    const tokenizer = new CsvTokenizer(o.delimiter, onRow);
+    const decoder = new StringDecoder('utf8');
+    const buffer = new Uint8Array(1 << 20);
+    try {
+      for (;;) {
+        ctx.signal?.throwIfAborted();
+        const n = await reader.read(buffer);
+        if (n === 0) break;
+        tokenizer.push(decoder.write(Buffer.from(buffer.buffer, 0, n)));
+      }
+      tokenizer.push(decoder.end());
+      tokenizer.end();
+    } catch (err) {
+      if (err instanceof EnoughRows) return;
+      if (err instanceof CsvSyntaxError) throw fail(err.message, err.line, err.column);
+      throw err;
+    }
+  });
+
+  if (!layout) throw new DataError('the file has no lines: expected a header or samples', ref.key, { file: ref.display, filePath: ref.path });
+  if (count === 0) throw new DataError('the file has a header and no samples', ref.key, loc(1));
+  if (o.asked !== undefined && o.asked > count) throw new DataError(`${formatCount(o.asked)} ${o.what} samples asked for, ${ref.display} has ${formatCount(count)}`, joinPath(o.specPath, o.what === 'test' ? 'test' : 'train'));
+
+  // Keep the chosen rows (all, the first N, or a seeded subset), compacted in file order.
+  const kept = o.seed !== undefined && o.asked !== undefined ? randomIndices(count, o.asked, o.seed) : null;
+  const n = kept ? kept.length : count;
+  // All rows kept and little room left over: keep the buffers (views of their first n rows) rather
+  // than copy them, the room counted as memory in use.
+  const inPlace = !kept && capacity - n <= capacity / 8;
+  const held = inPlace ? capacity : n;
+  ctx.budget.reserve(held * (features + (o.task === 'classes' ? 1 : outputs)) * 4, `${o.what} samples: ${formatShape([n, features])} float32 inputs and their targets`, ref.key);
+  const pick = <T extends Float32Array | Float64Array | Uint32Array>(a: T, per: number): T => {
+    if (inPlace) return a.subarray(0, n * per) as T;
+    if (!kept) return a.slice(0, n * per) as T;
+    const b = new (a.constructor as new (n: number) => T)(n * per);
+    kept.forEach((r, i) => b.set(a.subarray(r * per, (r + 1) * per), i * per));
+    return b;
+  };
+  const finalLayout = layout;
+  let targets: RawClasses | RawRegression;
+  if (o.task === 'classes') {
+    const lines = pick(labelLine, 1);
+    const cols = pick(labelColumn, 1);
+    targets = {
+      kind: 'classes',
+      values: pick(classValues, 1),
+      text: kept ? Array.from(kept, (r) => classText[r]) : classText.slice(0, n),
+      place: (i) => ({ key: ref.key, location: loc(lines[i], cols[i]) }),
+    };
+  } else targets = { kind: 'regression', values: pick(regression, outputs), outputs };
+  return { split: { count: n, sampleShape: [features], features, x: pick(x, features), byteValued: false, targets }, layout: finalLayout };
+}

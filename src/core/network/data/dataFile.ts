@@ -1,0 +1,282 @@
+/**
+ * Reading a data file safely (docs/networks.md, "Data", "Files"): only regular files (a FIFO, a
+ * device such as /dev/zero or a directory is refused without blocking), gzip recognised by its magic
+ * bytes and decompressed as a stream, every read bounded by a limit, every position known for messages.
+ */
+import { constants, promises as fs } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { createGunzip, Gunzip } from 'node:zlib';
+import { DataError, DataLocation, formatBytes } from './dataError';
+
+/** A data file named by a spec key. */
+export interface DataFileRef {
+  /** The path as the spec wrote it (for messages). */
+  display: string;
+  /** The absolute path. */
+  path: string;
+  /** The JSON path of the spec key that names it, e.g. `data.trainImages`. */
+  key: string;
+}
+
+/** A file named in the spec at `key`, resolved against the experiment's directory. */
+export function dataFileRef(name: string, baseDir: string, key: string): DataFileRef {
+  return { display: name, path: isAbsolute(name) ? name : resolve(baseDir, name), key };
+}
+
+/** Sequential reads from a data file, plain or gzip-compressed, with the position of the next byte. */
+export interface DataReader {
+  readonly ref: DataFileRef;
+  /** The file is gzip-compressed; positions count decompressed bytes. */
+  readonly gzip: boolean;
+  /** Bytes on disk. */
+  readonly fileSize: number;
+  /** Bytes of data when known before reading (a plain file's size); undefined for gzip. */
+  readonly dataSize: number | undefined;
+  /** Offset of the next byte of data. */
+  readonly position: number;
+  /** Fills `target` from the position on; returns the bytes read, fewer only at the end of the data. */
+  read(target: Uint8Array): Promise<number>;
+  /** Moves `n` bytes ahead; returns the bytes passed, fewer only at the end of the data. */
+  skip(n: number): Promise<number>;
+  /** A DataError located in this file at `offset` (the current position by default). */
+  error(detail: string, offset?: number): DataError;
+  close(): Promise<void>;
+}
+
+/** Reads are made in blocks of this size (and gzip output comes in chunks of it). */
+const BLOCK = 1 << 20;
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/**
+ * Opens a data file for reading. Refuses a missing file, a directory, a FIFO, a socket or a device
+ * (opened non-blocking, so a FIFO without a writer cannot hang the call), and refuses reading more
+ * than `maxReadBytes` (after decompression) from it.
+ */
+export async function openDataFile(ref: DataFileRef, maxReadBytes: number): Promise<DataReader> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(ref.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    throw new DataError(openFailure(err, ref), ref.key, { file: ref.display, filePath: ref.path });
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isSocket() ? 'a socket' : 'not a regular file';
+      throw new DataError(`expected a regular file, found ${kind}`, ref.key, { file: ref.display, filePath: ref.path });
+    }
+    const magic = new Uint8Array(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    const gzip = bytesRead === 2 && magic[0] === GZIP_MAGIC_0 && magic[1] === GZIP_MAGIC_1;
+    return gzip ? new GzipReader(ref, handle, stat.size, maxReadBytes) : new PlainReader(ref, handle, stat.size, maxReadBytes);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+function openFailure(err: unknown, ref: DataFileRef): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = ref.display === ref.path ? '' : ` (resolved to ${ref.path})`;
+  switch (code) {
+    case 'ENOENT':
+      return `file not found${where}`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied${where}`;
+    case 'ENXIO':
+      return `expected a regular file, found a socket or a device without a reader${where}`;
+    default:
+      return `cannot open${where}: ${(err as Error).message}`;
+  }
+}
+
+abstract class BaseReader implements DataReader {
+  position = 0;
+
+  constructor(
+    readonly ref: DataFileRef,
+    protected readonly handle: fs.FileHandle,
+    readonly fileSize: number,
+    private readonly maxReadBytes: number,
+  ) {}
+
+  abstract readonly gzip: boolean;
+  abstract readonly dataSize: number | undefined;
+  protected abstract readAt(target: Uint8Array, length: number): Promise<number>;
+  protected abstract skipAhead(n: number): Promise<number>;
+
+  location(offset: number): DataLocation {
+    return { file: this.ref.display, filePath: this.ref.path, offset, decompressed: this.gzip };
+  }
+
+  error(detail: string, offset = this.position): DataError {
+    return new DataError(detail, this.ref.key, this.location(offset));
+  }
+
+  async read(target: Uint8Array): Promise<number> {
+    const allowed = Math.min(target.length, this.maxReadBytes - this.position);
+    const n = await this.readAt(target, allowed);
+    this.position += n;
+    if (n === allowed && allowed < target.length) await this.refuseIfMore();
+    return n;
+  }
+
+  async skip(n: number): Promise<number> {
+    const allowed = Math.min(n, this.maxReadBytes - this.position);
+    const done = await this.skipAhead(allowed);
+    this.position += done;
+    if (done === allowed && allowed < n) await this.refuseIfMore();
+    return done;
+  }
+
+  /** Stopped by the read limit rather than by the end of the data: refuse if there is more. */
+  private async refuseIfMore(): Promise<void> {
+    if ((await this.skipAhead(1)) === 0) return;
+    throw this.error(`reading on would pass ${formatBytes(this.maxReadBytes)}${this.gzip ? ' of decompressed data' : ''}, the limit of bytes read from one data file (it bounds the time a load can take)`);
+  }
+
+  abstract close(): Promise<void>;
+}
+
+class PlainReader extends BaseReader {
+  readonly gzip = false;
+
+  get dataSize(): number {
+    return this.fileSize;
+  }
+
+  protected async readAt(target: Uint8Array, length: number): Promise<number> {
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await this.handle.read(target, done, Math.min(length - done, BLOCK), this.position + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done;
+  }
+
+  protected async skipAhead(n: number): Promise<number> {
+    return Math.max(0, Math.min(n, this.fileSize - this.position));
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+class GzipReader extends BaseReader {
+  readonly gzip = true;
+  readonly dataSize = undefined;
+  private readonly gunzip: Gunzip;
+  private readonly chunks: AsyncIterator<Buffer>;
+  private chunk: Buffer = Buffer.alloc(0);
+  private chunkOffset = 0;
+  private ended = false;
+
+  constructor(ref: DataFileRef, handle: fs.FileHandle, fileSize: number, maxReadBytes: number) {
+    super(ref, handle, fileSize, maxReadBytes);
+    const compressed = handle.createReadStream({ start: 0, highWaterMark: BLOCK, autoClose: false });
+    this.gunzip = createGunzip({ chunkSize: BLOCK });
+    compressed.on('error', (err) => this.gunzip.destroy(err));
+    // Errors reach the reader through the iterator; zlib can emit one more after the iterator has
+    // stopped listening (a bad checksum found at the end), which must not become an uncaught exception.
+    this.gunzip.on('error', () => undefined);
+    compressed.pipe(this.gunzip);
+    this.chunks = this.gunzip[Symbol.asyncIterator]();
+  }
+
+  /** The next chunk of decompressed data, or false at its end. */
+  private async nextChunk(): Promise<boolean> {
+    if (this.ended) return false;
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await this.chunks.next();
+    } catch (err) {
+      this.ended = true;
+      const code = (err as NodeJS.ErrnoException).code;
+      const message = (err as Error).message;
+      const reason = code === 'Z_BUF_ERROR' ? 'the compressed stream ends early (the .gz file is truncated)' : code === 'Z_DATA_ERROR' ? `the compressed data is damaged (zlib: ${message})` : message;
+      throw this.error(`not a valid gzip file: ${reason}`, this.position + (this.chunk.length - this.chunkOffset));
+    }
+    if (next.done) {
+      this.ended = true;
+      return false;
+    }
+    this.chunk = next.value;
+    this.chunkOffset = 0;
+    return true;
+  }
+
+  protected async readAt(target: Uint8Array, length: number): Promise<number> {
+    let done = 0;
+    while (done < length) {
+      if (this.chunkOffset === this.chunk.length && !(await this.nextChunk())) break;
+      const n = Math.min(length - done, this.chunk.length - this.chunkOffset);
+      target.set(this.chunk.subarray(this.chunkOffset, this.chunkOffset + n), done);
+      this.chunkOffset += n;
+      done += n;
+    }
+    return done;
+  }
+
+  protected async skipAhead(n: number): Promise<number> {
+    let done = 0;
+    while (done < n) {
+      if (this.chunkOffset === this.chunk.length && !(await this.nextChunk())) break;
+      const k = Math.min(n - done, this.chunk.length - this.chunkOffset);
+      this.chunkOffset += k;
+      done += k;
+    }
+    return done;
+  }
+
+  async close(): Promise<void> {
+    this.gunzip.destroy();
+    await this.chunks.return?.();
+    await this.handle.close();
+  }
+}
+
+/** Runs `body` with the file open and closes it afterwards, whatever happens. */
+export async function withDataFile<T>(ref: DataFileRef, maxReadBytes: number, body: (reader: DataReader) => Promise<T>): Promise<T> {
+  const reader = await openDataFile(ref, maxReadBytes);
+  try {
+    return await body(reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+/**
+ * Reads exactly `target.length` bytes or throws "truncated" located at the end of the data, naming
+ * `what` was being read (e.g. `the 16-byte IDX header`).
+ */
+export async function readExactly(reader: DataReader, target: Uint8Array, what: string): Promise<void> {
+  const start = reader.position;
+  const n = await reader.read(target);
+  if (n < target.length) {
+    throw reader.error(`the file ends after ${formatBytes(start + n)}${reader.gzip ? ' of decompressed data' : ''}, in the middle of ${what} (bytes ${start}–${start + target.length - 1} expected): truncated`, start + n);
+  }
+}
+
+/** Whether any data is left after the position (reads one byte ahead for gzip files). */
+export async function hasMoreData(reader: DataReader): Promise<boolean> {
+  if (reader.dataSize !== undefined) return reader.position < reader.dataSize;
+  return (await reader.skip(1)) > 0;
+}
+
+/**
+ * Bytes of data in the file: a plain file's size, or for gzip the length after decompressing it
+ * through (bounded by the read limit). Leaves the reader at the end.
+ */
+export async function dataLength(reader: DataReader): Promise<number> {
+  if (reader.dataSize !== undefined) return reader.dataSize;
+  for (;;) {
+    // Skips in blocks; a skip that would pass the read limit throws its message.
+    const n = await reader.skip(BLOCK * 64);
+    if (n < BLOCK * 64) return reader.position;
+  }
+}

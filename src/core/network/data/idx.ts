@@ -1,0 +1,175 @@
+/**
+ * IDX files (docs/networks.md, "Data", "IDX"), the format of MNIST, Fashion-MNIST, KMNIST and EMNIST:
+ * bytes 0–1 zero, byte 2 the element type, byte 3 the number of dimensions n, then n big-endian
+ * uint32 sizes, then the elements in row-major order, big-endian. Plain or gzip-compressed.
+ */
+import { countOf, formatBytes, formatCount } from './dataError';
+import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
+import { formatShape } from './dataLimits';
+import { DataTask } from './dataSpec';
+import { decodeElements, ElementType, firstNonFinite } from './elements';
+import { readRecords } from './records';
+import { RawClasses, RawRegression, RawSplit, ReadContext, reserveSplit } from './rawSplit';
+import { Selection } from './subset';
+
+/** The IDX element types by their code (byte 2). */
+export const IDX_TYPES: ReadonlyMap<number, ElementType> = new Map<number, ElementType>([
+  [0x08, { kind: 'u', bytes: 1, littleEndian: false, name: 'unsigned bytes' }],
+  [0x09, { kind: 'i', bytes: 1, littleEndian: false, name: 'signed bytes' }],
+  [0x0b, { kind: 'i', bytes: 2, littleEndian: false, name: 'big-endian int16' }],
+  [0x0c, { kind: 'i', bytes: 4, littleEndian: false, name: 'big-endian int32' }],
+  [0x0d, { kind: 'f', bytes: 4, littleEndian: false, name: 'big-endian float32' }],
+  [0x0e, { kind: 'f', bytes: 8, littleEndian: false, name: 'big-endian float64' }],
+]);
+
+/** A parsed IDX header. */
+export interface IdxHeader {
+  typeCode: number;
+  type: ElementType;
+  /** Sizes, dims[0] the number of samples. */
+  dims: number[];
+  /** Bytes before the first element: 4 + 4 · dims.length. */
+  headerBytes: number;
+  /** Elements per sample: the product of dims[1…] (1 when there is one dimension). */
+  elementsPerSample: number;
+}
+
+/** Reads and checks the header at the start of `reader`; for a plain file also checks the file size against it. */
+export async function readIdxHeader(reader: DataReader): Promise<IdxHeader> {
+  const magic = new Uint8Array(4);
+  const n = await reader.read(magic);
+  if (n < 4) throw reader.error(`expected an IDX file (4 magic bytes 00 00 TT NN), the file has only ${countOf(n, 'byte')}`, n);
+  if (magic[0] !== 0 || magic[1] !== 0) {
+    throw reader.error(`expected an IDX file, whose first two bytes are 00 00, found ${hex(magic[0])} ${hex(magic[1])}${guessFormat(magic)}`, 0);
+  }
+  const type = IDX_TYPES.get(magic[2]);
+  if (!type) throw reader.error(`unknown IDX element type ${hex(magic[2])}: expected 08 (unsigned byte), 09 (signed byte), 0B (int16), 0C (int32), 0D (float32) or 0E (float64)`, 2);
+  const rank = magic[3];
+  if (rank === 0) throw reader.error('an IDX file with 0 dimensions holds no samples: expected 1 or more (byte 3)', 3);
+  const sizes = new Uint8Array(4 * rank);
+  await readExactly(reader, sizes, `the ${rank} dimension sizes of the IDX header`);
+  const view = new DataView(sizes.buffer);
+  const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 * i, false));
+  const zero = dims.indexOf(0);
+  if (zero >= 0) throw reader.error(`dimension ${zero} of the IDX header is 0: the file holds no data`, 4 + 4 * zero);
+  const headerBytes = 4 + 4 * rank;
+  const elementsPerSample = dims.slice(1).reduce((a, b) => a * b, 1);
+  const header = { typeCode: magic[2], type, dims, headerBytes, elementsPerSample };
+  if (reader.dataSize !== undefined) {
+    const expected = headerBytes + dims.reduce((a, b) => a * b, 1) * type.bytes;
+    if (reader.dataSize !== expected) throw sizeMismatch(reader, header, expected);
+  }
+  return header;
+}
+
+function sizeMismatch(reader: DataReader, h: IdxHeader, expected: number) {
+  const actual = reader.dataSize ?? reader.position;
+  const declared = `the header declares ${formatShape(h.dims)} ${h.type.name} = ${formatBytes(expected - h.headerBytes)} after the ${h.headerBytes}-byte header`;
+  if (actual < expected) return reader.error(`${declared}, the file has ${formatBytes(Math.max(0, actual - h.headerBytes))} of data: truncated`, actual);
+  return reader.error(`${declared}, the file has ${formatBytes(actual - expected)} more: the header's dimensions do not match the data (wrong file, or not an IDX file)`, expected);
+}
+
+function hex(b: number): string {
+  return b.toString(16).toUpperCase().padStart(2, '0');
+}
+
+/** A hint when the bytes are another known format. */
+function guessFormat(magic: Uint8Array): string {
+  if (magic[0] === 0x93 && magic[1] === 0x4e) return ' (this is a NumPy .npy file: use "format": "npy")';
+  if (magic.every((b) => b >= 0x20 && b < 0x7f)) return ' (this looks like text: use "format": "csv" for a CSV file)';
+  return '';
+}
+
+/**
+ * Reads an images file and a labels file of the same samples, each file once, for one or more
+ * selections of samples (the embedded MNIST reads its training and test sets from one pair).
+ */
+export async function readIdxPair(ctx: ReadContext, images: DataFileRef, labels: DataFileRef, selections: Selection[], task: DataTask): Promise<RawSplit[]> {
+  return withDataFile(images, ctx.maxReadBytes, (imageReader) =>
+    withDataFile(labels, ctx.maxReadBytes, async (labelReader) => {
+      const ih = await readIdxHeader(imageReader);
+      const lh = await readIdxHeader(labelReader);
+      if (ih.dims[0] !== lh.dims[0]) {
+        throw labelReader.error(`${formatCount(lh.dims[0])} labels for ${formatCount(ih.dims[0])} images (${images.display}): the two files must hold the same samples`, 4);
+      }
+      const outputs = lh.elementsPerSample;
+      if (task === 'classes' && outputs !== 1) {
+        throw labelReader.error(`class labels are one number per sample, found ${formatShape(lh.dims.slice(1))} per sample (for regression targets set "task": "regression")`, 4);
+      }
+      const features = ih.elementsPerSample;
+      const sampleShape = ih.dims.length > 1 ? ih.dims.slice(1) : [1];
+      for (const s of selections) reserveSplit(ctx, s.what, s.count(ih.dims[0]), features, outputs, images.key, labels.key);
+      const chosen = selections.map((s) => s.indices(ih.dims[0]));
+      const splits = chosen.map((indices): RawSplit => {
+        const count = indices.length;
+        return { count, sampleShape, features, x: new Float32Array(count * features), byteValued: ih.typeCode === 0x08, targets: emptyTargets(task, count, outputs, labels, labelReader.gzip, lh, indices) };
+      });
+      // One pass over each file for every selection together: merge the indices, remember where each goes.
+      const { merged, split, row } = mergeSelections(chosen);
+      const imageBytes = features * ih.type.bytes;
+      await readRecords(imageReader, { start: ih.headerBytes, recordBytes: imageBytes, count: ih.dims[0], what: `sample of ${formatShape(sampleShape)} ${ih.type.name}` }, merged, (bytes, offset, k) => {
+        decodeElements(ih.type, bytes, offset, features, splits[split[k]].x, row[k] * features);
+      }, ctx.signal);
+      const labelBytes = outputs * lh.type.bytes;
+      await readRecords(labelReader, { start: lh.headerBytes, recordBytes: labelBytes, count: lh.dims[0], what: `label of ${lh.type.name}` }, merged, (bytes, offset, k) => {
+        const t = splits[split[k]].targets;
+        decodeElements(lh.type, bytes, offset, outputs, t.values, row[k] * outputs);
+      }, ctx.signal);
+      splits.forEach((s, j) => {
+        checkFinite(s.x, imageReader, ih, features, chosen[j], 'input');
+        if (s.targets.kind === 'regression') checkFinite(s.targets.values, labelReader, lh, outputs, chosen[j], 'target');
+        else checkFinite(s.targets.values, labelReader, lh, 1, chosen[j], 'label');
+      });
+      if (selections.length === 1 && chosen[0].length === ih.dims[0]) {
+        // Every sample was read: a gzip file must end exactly there too.
+        for (const [r, h] of [[imageReader, ih], [labelReader, lh]] as const) {
+          if (r.gzip && (await hasMoreData(r))) throw r.error(`the header declares ${formatShape(h.dims)} ${h.type.name}, and more data follows: the dimensions do not match the data`, r.position - 1);
+        }
+      }
+      return splits;
+    }),
+  );
+}
+
+function emptyTargets(task: DataTask, count: number, outputs: number, labels: DataFileRef, decompressed: boolean, lh: IdxHeader, indices: Uint32Array): RawClasses | RawRegression {
+  if (task === 'regression') return { kind: 'regression', values: new Float32Array(count * outputs), outputs };
+  const file = labels.display;
+  return {
+    kind: 'classes',
+    values: new Float64Array(count),
+    place: (i) => ({ key: labels.key, location: { file, filePath: labels.path, offset: lh.headerBytes + indices[i] * lh.type.bytes, decompressed } }),
+  };
+}
+
+/** Throws at the first value that is not finite (NaN or ±∞ in a float file), located at its bytes. */
+function checkFinite(values: Float32Array | Float64Array, reader: DataReader, h: IdxHeader, per: number, indices: Uint32Array, what: string): void {
+  if (h.type.kind !== 'f') return;
+  const bad = firstNonFinite(values);
+  if (bad < 0) return;
+  const sample = Math.floor(bad / per);
+  const offset = h.headerBytes + (indices[sample] * per + (bad % per)) * h.type.bytes;
+  throw reader.error(`${what} ${values[bad]} of sample ${formatCount(indices[sample])}: expected a finite number`, offset);
+}
+
+/** The union of ascending index lists, ascending, with the list and the row each entry came from. */
+function mergeSelections(lists: Uint32Array[]): { merged: Uint32Array; split: Uint8Array; row: Uint32Array } {
+  if (lists.length === 1) return { merged: lists[0], split: new Uint8Array(lists[0].length), row: lists[0].map((_, i) => i) };
+  const total = lists.reduce((a, l) => a + l.length, 0);
+  const entries = new Float64Array(total);
+  let n = 0;
+  // Each entry as index · 2⁸ + list: sorting the numbers sorts by index (exact below 2⁵³).
+  lists.forEach((l, j) => l.forEach((index) => (entries[n++] = index * 256 + j)));
+  entries.sort();
+  const merged = new Uint32Array(total);
+  const split = new Uint8Array(total);
+  const row = new Uint32Array(total);
+  const next = new Uint32Array(lists.length);
+  entries.forEach((e, k) => {
+    const j = e % 256;
+    merged[k] = (e - j) / 256;
+    split[k] = j;
+    row[k] = next[j]++;
+  });
+  return { merged, split, row };
+}
+

@@ -1,0 +1,78 @@
+/**
+ * Small data sets written in the experiment file (docs/networks.md, "Data", "Inline"):
+ * `{ "x": [[…], …], "y": […] }` per split, every problem located at its JSON path (`data.train.x[3][1]`).
+ */
+import { DataError, formatCount, joinPath } from './dataError';
+import { formatShape } from './dataLimits';
+import { DataTask, InlineSplit, show } from './dataSpec';
+import { RawClasses, RawRegression, RawSplit, ReadContext } from './rawSplit';
+
+/** The task an inline split implies when the spec does not say: regression when y holds rows, else classes. */
+export function inlineTask(split: InlineSplit): DataTask {
+  return Array.isArray(split.y[0]) ? 'regression' : 'classes';
+}
+
+/** Converts one inline split (checked structurally by parseDataSpec) at `key` (`data.train`). */
+export function readInlineSplit(ctx: ReadContext, split: InlineSplit, key: string, task: DataTask, what: string): RawSplit {
+  const xKey = joinPath(key, 'x');
+  const yKey = joinPath(key, 'y');
+  const rows = split.x;
+  const count = rows.length;
+  if (count === 0) throw new DataError('expected at least one sample, found an empty list', xKey);
+  if (split.y.length !== count) throw new DataError(`${formatCount(split.y.length)} targets for ${formatCount(count)} samples in "x": expected one per sample`, yKey);
+  const first = rows[0];
+  if (!Array.isArray(first) || first.length === 0) throw new DataError(`expected a sample as a non-empty array of numbers, found ${show(first)}`, joinPath(xKey, 0));
+  const features = first.length;
+  const outputs = task === 'regression' ? (Array.isArray(split.y[0]) ? (split.y[0] as unknown[]).length : 1) : 1;
+  ctx.budget.reserve(count * (features + outputs) * 4, `${what} samples: ${formatShape([count, features])} float32 inputs and their targets`, xKey);
+  const x = new Float32Array(count * features);
+  for (let i = 0; i < count; i++) {
+    const row = rows[i];
+    const rowKey = joinPath(xKey, i);
+    if (!Array.isArray(row)) throw new DataError(`expected a sample as an array of ${features} numbers, found ${show(row)}`, rowKey);
+    if (row.length !== features) throw new DataError(`expected ${features} numbers (as x[0] has), found ${row.length}`, rowKey);
+    for (let j = 0; j < features; j++) {
+      const v = row[j];
+      x[i * features + j] = typeof v === 'number' ? v : NaN;
+      if (typeof v !== 'number' || !Number.isFinite(x[i * features + j])) throw new DataError(`expected a finite number${typeof v === 'number' ? ' within the float32 range (±3.4e38)' : ''}, found ${show(v)}`, joinPath(rowKey, j));
+    }
+  }
+  const targets = task === 'regression' ? regression(split.y, yKey, count, outputs) : classes(split.y, yKey, count);
+  return { count, sampleShape: [features], features, x, byteValued: false, targets };
+}
+
+function regression(y: InlineSplit['y'], key: string, count: number, outputs: number): RawRegression {
+  const values = new Float32Array(count * outputs);
+  const rows = Array.isArray(y[0]);
+  for (let i = 0; i < count; i++) {
+    const entry = y[i];
+    const entryKey = joinPath(key, i);
+    const row = rows ? entry : [entry];
+    if (!Array.isArray(row)) throw new DataError(`expected a row of ${outputs} target values (as y[0] is), found ${show(entry)}`, entryKey);
+    if (row.length !== outputs) throw new DataError(`expected ${outputs} target values (as y[0] has), found ${row.length}`, entryKey);
+    for (let t = 0; t < outputs; t++) {
+      const v = row[t];
+      values[i * outputs + t] = typeof v === 'number' ? v : NaN;
+      if (!Number.isFinite(values[i * outputs + t])) throw new DataError(`expected a finite number as a regression target, found ${show(v)}`, rows ? joinPath(entryKey, t) : entryKey);
+    }
+  }
+  return { kind: 'regression', values, outputs };
+}
+
+function classes(y: InlineSplit['y'], key: string, count: number): RawClasses {
+  const values = new Float64Array(count);
+  const text: string[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const v = y[i];
+    if (typeof v === 'number') {
+      values[i] = v;
+      text[i] = String(v);
+    } else if (typeof v === 'string' && v.trim() !== '') {
+      values[i] = NaN;
+      text[i] = v.trim();
+    } else {
+      throw new DataError(`expected a class label (a whole number ≥ 0, or a class name), found ${show(v)}${Array.isArray(v) ? ' (rows of values are regression targets: set "task": "regression")' : ''}`, joinPath(key, i));
+    }
+  }
+  return { kind: 'classes', values, text, place: (i) => ({ key: joinPath(key, i), location: {} }) };
+}

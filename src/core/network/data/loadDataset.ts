@@ -1,0 +1,232 @@
+/**
+ * Loading the data set of an experiment (docs/networks.md, "Data"): the spec is checked, the files
+ * read (only the kept samples, each file once, limits checked before allocating), class labels
+ * settled, and the inputs normalised with statistics of the training set.
+ */
+import { Dataset } from '../dataset';
+import { countOf, DataError, formatCount, joinPath } from './dataError';
+import { dataFileRef } from './dataFile';
+import { MAX_DATA_BYTES, MAX_READ_BYTES, MemoryBudget } from './dataLimits';
+import { DataSpec, MAX_CLASSES, parseDataSpec } from './dataSpec';
+import { cifarBatchRefs, CIFAR10_CLASS_NAMES, CIFAR10_CLASSES, readCifar10Split } from './cifar10';
+import { readCsvSplit } from './csv';
+import { readIdxPair } from './idx';
+import { inlineTask, readInlineSplit } from './inline';
+import { defaultMnistDir, MNIST_CLASSES, readEmbeddedMnist } from './mnist';
+import { applyNormalization, fitNormalization, Normalization, NormalizeMode } from './normalize';
+import { readNpySplit } from './npy';
+import { RawClasses, RawData, RawSplit, ReadContext } from './rawSplit';
+import { selectSamples } from './subset';
+
+/** Where relative paths start, the limits, and how errors are located. */
+export interface LoadOptions {
+  /** The directory the spec's relative paths are resolved against: the experiment file's. */
+  baseDir: string;
+  /** Most bytes of inputs and targets in memory, train and test together (default MAX_DATA_BYTES, 1 GiB). */
+  maxBytes?: number;
+  /** Most bytes read from one file, after decompression (default MAX_READ_BYTES, 4 GiB). */
+  maxReadBytes?: number;
+  /** The JSON path of the spec in the experiment file, for errors (default `data`). */
+  specPath?: string;
+  /** Where the embedded MNIST files are (default media/mnist/ beside the running bundle's dist/). */
+  mnistDir?: string;
+  /** Aborts the reading (a newer edit of the experiment supersedes this load). */
+  signal?: AbortSignal;
+}
+
+/** The loaded sets, normalised, with what was done to them. */
+export interface LoadedData {
+  train: Dataset;
+  test?: Dataset;
+  /** One line saying where the data came from and what was kept. */
+  source: string;
+  /** The map applied to every input, fitted to the training inputs. */
+  normalization: Normalization;
+  /** The class names in label order, when the labels are names (CSV, inline) or known (CIFAR-10). */
+  classNames?: string[];
+}
+
+/**
+ * Loads the training set and, when the spec has one, the test set. Inputs are row-major count ×
+ * features float32, normalised as `spec.normalize` says; targets are class labels in [0, classCount)
+ * or regression values. Throws a DataError located at the spec key (and file position) of the first
+ * problem; never reads a non-regular file, never allocates beyond `maxBytes`.
+ */
+export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise<LoadedData> {
+  const path = options.specPath ?? 'data';
+  parseDataSpec(spec, path);
+  const ctx: ReadContext = {
+    baseDir: options.baseDir,
+    path,
+    maxReadBytes: options.maxReadBytes ?? MAX_READ_BYTES,
+    budget: new MemoryBudget(options.maxBytes ?? MAX_DATA_BYTES),
+    signal: options.signal,
+  };
+  const { raw, normalize, classes, fixedNames } = await readRaw(spec, ctx, options);
+  if (raw.test) checkSameShapes(raw.train, raw.test, raw.testKey ?? path);
+  const settled = settleClasses(raw, classes, joinPath(path, 'classes'));
+  const normalization = fitNormalization(normalize, raw.train.x, raw.train.count, raw.train.sampleShape, raw.train.byteValued);
+  applyNormalization(normalization, raw.train.x, raw.train.features);
+  if (raw.test) applyNormalization(normalization, raw.test.x, raw.test.features);
+  const dataset = (s: RawSplit, labels: Uint8Array | Int32Array | undefined): Dataset => ({
+    count: s.count,
+    features: s.features,
+    sampleShape: s.sampleShape,
+    x: s.x,
+    targets: s.targets.kind === 'regression' ? { kind: 'regression', values: s.targets.values, outputs: s.targets.outputs } : { kind: 'classes', labels: labels!, classCount: settled!.classCount },
+  });
+  const classNames = settled?.names ?? fixedNames;
+  const task = settled ? countOf(settled.classCount, 'class', 'classes') : `regression, ${countOf(raw.train.targets.kind === 'regression' ? raw.train.targets.outputs : 1, 'output')}`;
+  return {
+    train: dataset(raw.train, settled?.train),
+    test: raw.test ? dataset(raw.test, settled?.test) : undefined,
+    source: `${raw.source}; ${task}; normalize ${normalize}`,
+    normalization,
+    classNames,
+  };
+}
+
+interface Read {
+  raw: RawData;
+  normalize: NormalizeMode;
+  /** The class count when fixed by the spec or the format. */
+  classes: number | undefined;
+  fixedNames?: string[];
+}
+
+async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): Promise<Read> {
+  const path = ctx.path;
+  const key = (k: string) => joinPath(path, k);
+  if ('dataset' in spec) {
+    const raw = await readEmbeddedMnist(ctx, spec, options.mnistDir ?? defaultMnistDir());
+    return { raw, normalize: spec.normalize ?? 'scale01', classes: MNIST_CLASSES };
+  }
+  const file = (name: string, k: string) => dataFileRef(name, ctx.baseDir, key(k));
+  switch (spec.format) {
+    case 'idx': {
+      const task = spec.task ?? 'classes';
+      const choose = (asked: number | undefined, what: string) => selectSamples(asked, spec.subsetSeed, key(what === 'test' ? 'test' : 'train'), what);
+      const [train] = await readIdxPair(ctx, file(spec.trainImages, 'trainImages'), file(spec.trainLabels, 'trainLabels'), [choose(spec.train, 'training')], task);
+      const hasTest = spec.testImages !== undefined && spec.testLabels !== undefined && spec.test !== 0;
+      const test = hasTest ? (await readIdxPair(ctx, file(spec.testImages!, 'testImages'), file(spec.testLabels!, 'testLabels'), [choose(spec.test, 'test')], task))[0] : undefined;
+      const source = `IDX ${spec.trainImages} + ${spec.trainLabels}: ${formatCount(train.count)} training samples${test ? `; ${spec.testImages} + ${spec.testLabels}: ${formatCount(test.count)} test samples` : ''}${subsetText(spec.subsetSeed)}`;
+      return { raw: { train, test, testKey: key('testImages'), source }, normalize: spec.normalize ?? 'scale01', classes: spec.classes };
+    }
+    case 'cifar10': {
+      const choose = (asked: number | undefined, what: string) => selectSamples(asked, spec.subsetSeed, key(what === 'test' ? 'test' : 'train'), what);
+      const train = await readCifar10Split(ctx, cifarBatchRefs(spec.trainBatches, ctx.baseDir, key('trainBatches')), choose(spec.train, 'training'));
+      const hasTest = spec.testBatches !== undefined && spec.test !== 0;
+      const test = hasTest ? await readCifar10Split(ctx, cifarBatchRefs(spec.testBatches!, ctx.baseDir, key('testBatches')), choose(spec.test, 'test')) : undefined;
+      const source = `CIFAR-10 batches: ${formatCount(train.count)} training images${test ? `, ${formatCount(test.count)} test images` : ''}${subsetText(spec.subsetSeed)}`;
+      return { raw: { train, test, source }, normalize: spec.normalize ?? 'scale01', classes: CIFAR10_CLASSES, fixedNames: CIFAR10_CLASS_NAMES };
+    }
+    case 'csv': {
+      const task = spec.task ?? 'classes';
+      const labels = spec.label === undefined ? [-1] : Array.isArray(spec.label) ? spec.label : [spec.label];
+      const labelKeys = Array.isArray(spec.label) ? spec.label.map((_, i) => joinPath(key('label'), i)) : [key('label')];
+      const common = { delimiter: spec.delimiter ?? ',', header: spec.header, label: labels, labelKeys, task, seed: spec.subsetSeed, specPath: path };
+      const train = await readCsvSplit(ctx, file(spec.trainFile, 'trainFile'), { ...common, asked: spec.train, what: 'training' });
+      const hasTest = spec.testFile !== undefined && spec.test !== 0;
+      const test = hasTest ? await readCsvSplit(ctx, file(spec.testFile!, 'testFile'), { ...common, asked: spec.test, what: 'test', expect: train.layout }) : undefined;
+      const header = train.layout.header ? 'with a header line' : 'no header line';
+      const source = `CSV ${spec.trainFile} (${header}): ${formatCount(train.split.count)} training samples of ${formatCount(train.split.features)} features${test ? `; ${spec.testFile}: ${formatCount(test.split.count)} test samples` : ''}${subsetText(spec.subsetSeed)}`;
+      return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
+    }
+    case 'npy': {
+      const choose = (asked: number | undefined, what: string) => selectSamples(asked, spec.subsetSeed, key(what === 'test' ? 'test' : 'train'), what);
+      const train = await readNpySplit(ctx, file(spec.trainX, 'trainX'), file(spec.trainY, 'trainY'), choose(spec.train, 'training'), spec.task);
+      const hasTest = spec.testX !== undefined && spec.testY !== undefined && spec.test !== 0;
+      const test = hasTest ? await readNpySplit(ctx, file(spec.testX!, 'testX'), file(spec.testY!, 'testY'), choose(spec.test, 'test'), train.targets.kind) : undefined;
+      const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${formatCount(train.count)} training samples${test ? `; ${spec.testX} + ${spec.testY}: ${formatCount(test.count)} test samples` : ''}${subsetText(spec.subsetSeed)}`;
+      return { raw: { train, test, testKey: key('testX'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
+    }
+    default: {
+      const task = spec.task ?? inlineTask(spec.train);
+      const train = readInlineSplit(ctx, spec.train, key('train'), task, 'training');
+      const test = spec.test ? readInlineSplit(ctx, spec.test, key('test'), task, 'test') : undefined;
+      const source = `inline: ${formatCount(train.count)} training samples of ${formatCount(train.features)} features${test ? `, ${formatCount(test.count)} test samples` : ''}`;
+      return { raw: { train, test, testKey: joinPath(key('test'), 'x'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
+    }
+  }
+}
+
+/** The test samples must have the training samples' shape, and as many regression outputs. */
+function checkSameShapes(train: RawSplit, test: RawSplit, key: string): void {
+  const shape = (s: number[]) => `[${s.join(', ')}]`;
+  if (shape(train.sampleShape) !== shape(test.sampleShape)) throw new DataError(`test samples have shape ${shape(test.sampleShape)}, training samples ${shape(train.sampleShape)}: the network takes one input shape`, key);
+  const outputs = (s: RawSplit) => (s.targets.kind === 'regression' ? s.targets.outputs : 1);
+  if (outputs(train) !== outputs(test)) throw new DataError(`test targets have ${countOf(outputs(test), 'value')} per sample, training targets ${outputs(train)}`, key);
+}
+
+function subsetText(seed: number | undefined): string {
+  return seed === undefined ? '' : ` (a random subset, seed ${seed})`;
+}
+
+interface SettledClasses {
+  classCount: number;
+  train: Uint8Array | Int32Array;
+  test?: Uint8Array | Int32Array;
+  names?: string[];
+}
+
+/**
+ * Class labels as indices. When any label (of either split) is not a number, every label is a class
+ * name and the classes are the distinct names in sorted order; otherwise labels must be whole numbers
+ * ≥ 0 and the class count is `classes` when given, else the largest label + 1.
+ */
+function settleClasses(raw: RawData, classes: number | undefined, classesKey: string): SettledClasses | undefined {
+  const train = raw.train.targets;
+  const test = raw.test?.targets;
+  if (train.kind !== 'classes') {
+    if (test && test.kind !== 'regression') throw new Error('the splits disagree on the task');
+    return undefined;
+  }
+  if (test && test.kind !== 'classes') throw new Error('the splits disagree on the task');
+  const splits: RawClasses[] = test ? [train, test] : [train];
+  const isName = (t: RawClasses, i: number) => t.text !== undefined && Number.isNaN(t.values[i]);
+  const named = splits.some((t) => t.values.some((_, i) => isName(t, i)));
+  const array = (n: number, count: number) => (count <= 256 ? new Uint8Array(n) : new Int32Array(n));
+  if (named) {
+    const names = [...new Set(splits.flatMap((t) => t.text!))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (classes !== undefined && names.length > classes) throw new DataError(`the labels name ${formatCount(names.length)} classes (${names.slice(0, 8).map((n) => `"${n}"`).join(', ')}${names.length > 8 ? ', …' : ''}), more than "classes": ${classes}`, classesKey);
+    if (names.length > MAX_CLASSES) throw new DataError(`the labels name ${formatCount(names.length)} classes, over the limit of ${formatCount(MAX_CLASSES)} (one output per class)`, train.place(0).key);
+    const classCount = classes ?? names.length;
+    const index = new Map(names.map((n, i) => [n, i]));
+    const toIndices = (t: RawClasses) => {
+      const out = array(t.values.length, classCount);
+      t.text!.forEach((n, i) => (out[i] = index.get(n)!));
+      return out;
+    };
+    return { classCount, train: toIndices(train), test: test && toIndices(test), names };
+  }
+  let largest = -1;
+  let where: { t: RawClasses; i: number } | undefined;
+  for (const t of splits) {
+    for (let i = 0; i < t.values.length; i++) {
+      const v = t.values[i];
+      if (!(Number.isInteger(v) && v >= 0)) {
+        const p = t.place(i);
+        throw new DataError(`label ${v} is not a class index (a whole number ≥ 0); for numeric targets set "task": "regression"`, p.key, p.location);
+      }
+      if (classes !== undefined && v >= classes) {
+        const p = t.place(i);
+        throw new DataError(`label ${v} is beyond the ${formatCount(classes)} classes (labels 0 to ${classes - 1})`, p.key, p.location);
+      }
+      if (v > largest) {
+        largest = v;
+        where = { t, i };
+      }
+    }
+  }
+  const classCount = classes ?? largest + 1;
+  if (classCount > MAX_CLASSES) {
+    const p = where!.t.place(where!.i);
+    throw new DataError(`label ${formatCount(largest)} would make ${formatCount(classCount)} classes, over the limit of ${formatCount(MAX_CLASSES)} (one output per class)`, p.key, p.location);
+  }
+  const toIndices = (t: RawClasses) => {
+    const out = array(t.values.length, classCount);
+    for (let i = 0; i < out.length; i++) out[i] = t.values[i];
+    return out;
+  };
+  return { classCount, train: toIndices(train), test: test && toIndices(test) };
+}

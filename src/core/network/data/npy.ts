@@ -1,0 +1,228 @@
+/**
+ * NumPy .npy files (docs/networks.md, "Data", "NumPy"), as `np.save` writes them: the magic
+ * `\x93NUMPY`, a version byte pair, the header length (uint16 little-endian for version 1.0, uint32
+ * for 2.0 and 3.0), a header that is a Python dict literal `{'descr': '<f4', 'fortran_order': False,
+ * 'shape': (N, 784), }`, then the elements in C order. The header is parsed by a small tokenizer, never
+ * evaluated. Plain or gzip-compressed.
+ */
+import { formatBytes, formatCount } from './dataError';
+import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
+import { formatShape, MAX_NPY_HEADER_BYTES } from './dataLimits';
+import { DataTask } from './dataSpec';
+import { decodeElements, ElementType, firstNonFinite, isIntegerType } from './elements';
+import { readRecords } from './records';
+import { RawClasses, RawRegression, RawSplit, ReadContext, reserveSplit } from './rawSplit';
+import { Selection } from './subset';
+
+/** A parsed .npy header. */
+export interface NpyHeader {
+  version: string;
+  type: ElementType;
+  /** The dtype string as written, e.g. `<f4`. */
+  descr: string;
+  shape: number[];
+  /** Offset of the first element. */
+  dataStart: number;
+}
+
+/** The part of a header that is wrong, with its position in the header text. */
+export class NpyHeaderError extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
+    super(message);
+  }
+}
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+/** Reads and checks the header at the start of `reader`; for a plain file also checks the file size against it. */
+export async function readNpyHeader(reader: DataReader): Promise<NpyHeader> {
+  const prefix = new Uint8Array(8);
+  const n = await reader.read(prefix);
+  if (n < 8 || MAGIC.some((b, i) => prefix[i] !== b)) {
+    const found = Array.from(prefix.subarray(0, Math.min(n, 6)), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw reader.error(`expected a NumPy .npy file, which starts with the magic bytes 93 4E 55 4D 50 59 ("\\x93NUMPY"), found ${found || 'an empty file'}`, 0);
+  }
+  const major = prefix[6];
+  const minor = prefix[7];
+  if (major < 1 || major > 3 || minor !== 0) throw reader.error(`.npy format version ${major}.${minor} is not one this reader knows (1.0, 2.0, 3.0)`, 6);
+  const lengthBytes = new Uint8Array(major === 1 ? 2 : 4);
+  await readExactly(reader, lengthBytes, 'the .npy header length');
+  const view = new DataView(lengthBytes.buffer);
+  const headerLength = major === 1 ? view.getUint16(0, true) : view.getUint32(0, true);
+  if (headerLength > MAX_NPY_HEADER_BYTES) {
+    throw reader.error(`the header declares ${formatBytes(headerLength)}, over the limit of ${formatBytes(MAX_NPY_HEADER_BYTES)} (NumPy itself refuses headers over 10,000 bytes)`, 8);
+  }
+  const headerStart = reader.position;
+  const headerBytes = new Uint8Array(headerLength);
+  await readExactly(reader, headerBytes, `the ${headerLength}-byte .npy header`);
+  const text = Buffer.from(headerBytes).toString(major === 3 ? 'utf8' : 'latin1');
+  let parsed: ReturnType<typeof parseNpyHeader>;
+  try {
+    parsed = parseNpyHeader(text);
+  } catch (err) {
+    if (err instanceof NpyHeaderError) throw reader.error(`in the .npy header ${JSON.stringify(text.trim().slice(0, 120))}: ${err.message}`, headerStart + err.at);
+    throw err;
+  }
+  if (parsed.fortranOrder) {
+    throw reader.error(`the array is stored in Fortran (column-major) order, which this reader does not take: save it in C order, e.g. np.save(path, np.ascontiguousarray(a))`, headerStart + parsed.at.fortran_order);
+  }
+  let type: ElementType;
+  try {
+    type = npyElementType(parsed.descr);
+  } catch (err) {
+    if (err instanceof NpyHeaderError) throw reader.error(err.message, headerStart + parsed.at.descr);
+    throw err;
+  }
+  if (parsed.shape.length === 0) throw reader.error('the array is a scalar (shape ()): expected one row per sample, shape (N, …)', headerStart + parsed.at.shape);
+  const header: NpyHeader = { version: `${major}.0`, type, descr: parsed.descr, shape: parsed.shape, dataStart: headerStart + headerLength };
+  if (parsed.shape.includes(0)) throw reader.error(`the array has shape (${parsed.shape.join(', ')}): it holds no data`, headerStart + parsed.at.shape);
+  if (reader.dataSize !== undefined) {
+    const expected = header.dataStart + parsed.shape.reduce((a, b) => a * b, 1) * type.bytes;
+    if (reader.dataSize !== expected) {
+      const declared = `the header declares shape (${parsed.shape.join(', ')}) of ${type.name} = ${formatBytes(expected - header.dataStart)} from byte ${formatCount(header.dataStart)}`;
+      if (reader.dataSize < expected) throw reader.error(`${declared}, the file has ${formatBytes(Math.max(0, reader.dataSize - header.dataStart))}: truncated`, reader.dataSize);
+      throw reader.error(`${declared}, the file has ${formatBytes(reader.dataSize - expected)} more after the data: not a single array as np.save writes it`, expected);
+    }
+  }
+  return header;
+}
+
+/** The element type of a .npy `descr` such as `<f4`, `|u1`, `<i8`, `>f8`; throws for others. */
+export function npyElementType(descr: string): ElementType {
+  const m = /^([<>|=]?)([biuf])(\d+)$/.exec(descr);
+  const refuse = (why: string) => new NpyHeaderError(`dtype '${descr}' ${why}: expected a number type such as '<f4' (float32), '<f8' (float64), '|u1' (uint8), '<i4' or '<i8' (integers)`, 0);
+  if (!m) throw refuse(descr.startsWith('|O') ? 'holds Python objects (pickled), which this reader never loads' : 'is not a plain number type');
+  const [, order, kind, size] = m;
+  const bytes = Number(size);
+  const fits = kind === 'f' ? [2, 4, 8] : kind === 'b' ? [1] : [1, 2, 4, 8];
+  if (!fits.includes(bytes)) throw refuse(`has ${bytes}-byte elements`);
+  const littleEndian = order !== '>';
+  const names: Record<string, string> = { b: 'bool', i: 'int', u: 'uint', f: 'float' };
+  const name = `${bytes === 1 ? '' : littleEndian ? 'little-endian ' : 'big-endian '}${names[kind]}${kind === 'b' ? '' : bytes * 8} ('${descr}')`;
+  return { kind: kind as ElementType['kind'], bytes: bytes as ElementType['bytes'], littleEndian, name };
+}
+
+/**
+ * Parses the header dict literal: keys 'descr' (a string), 'fortran_order' (True/False), 'shape' (a
+ * tuple of integers); `at` gives where each key starts in the text.
+ */
+export function parseNpyHeader(text: string): { descr: string; fortranOrder: boolean; shape: number[]; at: Record<'descr' | 'fortran_order' | 'shape', number> } {
+  let i = 0;
+  const skipSpace = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
+  const expect = (c: string) => {
+    skipSpace();
+    if (text[i] !== c) throw new NpyHeaderError(`expected '${c}' at character ${i + 1}, found ${text[i] === undefined ? 'the end' : `'${text[i]}'`}`, i);
+    i++;
+  };
+  const string = (): string => {
+    skipSpace();
+    const quote = text[i];
+    if (quote !== "'" && quote !== '"') throw new NpyHeaderError(`expected a quoted string at character ${i + 1}`, i);
+    const end = text.indexOf(quote, i + 1);
+    if (end < 0) throw new NpyHeaderError(`unclosed string from character ${i + 1}`, i);
+    const s = text.slice(i + 1, end);
+    i = end + 1;
+    return s;
+  };
+  const value = (key: string): unknown => {
+    skipSpace();
+    const at = i;
+    if (text[i] === "'" || text[i] === '"') return string();
+    if (text.startsWith('True', i)) return (i += 4), true;
+    if (text.startsWith('False', i)) return (i += 5), false;
+    if (text[i] === '(') {
+      i++;
+      const dims: number[] = [];
+      for (;;) {
+        skipSpace();
+        if (text[i] === ')') break;
+        const m = /^\d+L?/.exec(text.slice(i, i + 24));
+        if (!m) throw new NpyHeaderError(`expected a whole number in the shape at character ${i + 1}`, i);
+        const d = Number(m[0].replace('L', ''));
+        if (!Number.isSafeInteger(d)) throw new NpyHeaderError(`shape size ${m[0]} is too large`, i);
+        dims.push(d);
+        i += m[0].length;
+        skipSpace();
+        if (text[i] === ',') i++;
+        else if (text[i] !== ')') throw new NpyHeaderError(`expected ',' or ')' in the shape at character ${i + 1}`, i);
+      }
+      i++;
+      return dims;
+    }
+    if (text[i] === '[') throw new NpyHeaderError(`'${key}' is a list: structured arrays (records with named fields) are not taken`, at);
+    throw new NpyHeaderError(`unexpected value for '${key}' at character ${i + 1}`, at);
+  };
+  const fields = new Map<string, { v: unknown; at: number }>();
+  expect('{');
+  for (;;) {
+    skipSpace();
+    if (text[i] === '}') break;
+    const at = i;
+    const key = string();
+    expect(':');
+    fields.set(key, { v: value(key), at });
+    skipSpace();
+    if (text[i] === ',') i++;
+    else if (text[i] !== '}') throw new NpyHeaderError(`expected ',' or '}' at character ${i + 1}`, i);
+  }
+  const get = (key: string, ok: (v: unknown) => boolean, what: string) => {
+    const f = fields.get(key);
+    if (!f) throw new NpyHeaderError(`missing '${key}'`, 0);
+    if (!ok(f.v)) throw new NpyHeaderError(`'${key}' must be ${what}`, f.at);
+    return f.v;
+  };
+  for (const [key, f] of fields) if (!['descr', 'fortran_order', 'shape'].includes(key)) throw new NpyHeaderError(`unknown key '${key}'`, f.at);
+  return {
+    descr: get('descr', (v) => typeof v === 'string', 'a string') as string,
+    fortranOrder: get('fortran_order', (v) => typeof v === 'boolean', 'True or False') as boolean,
+    shape: get('shape', Array.isArray, 'a tuple') as number[],
+    at: { descr: fields.get('descr')!.at, fortran_order: fields.get('fortran_order')!.at, shape: fields.get('shape')!.at },
+  };
+}
+
+/**
+ * Reads one split from an inputs file (N × …) and a targets file (N, or N × k): the samples `selection`
+ * picks of N. The task is `task` when given, else classes for integer or boolean targets and
+ * regression for floating-point ones.
+ */
+export async function readNpySplit(ctx: ReadContext, xRef: DataFileRef, yRef: DataFileRef, selection: Selection, task: DataTask | undefined): Promise<RawSplit> {
+  return withDataFile(xRef, ctx.maxReadBytes, (xr) =>
+    withDataFile(yRef, ctx.maxReadBytes, async (yr) => {
+      const xh = await readNpyHeader(xr);
+      const yh = await readNpyHeader(yr);
+      const total = xh.shape[0];
+      if (yh.shape[0] !== total) throw yr.error(`${formatCount(yh.shape[0])} targets (shape (${yh.shape.join(', ')})) for ${formatCount(total)} samples in ${xRef.display} (shape (${xh.shape.join(', ')})): the first sizes must agree`, yh.dataStart);
+      const sampleShape = xh.shape.length > 1 ? xh.shape.slice(1) : [1];
+      const features = sampleShape.reduce((a, b) => a * b, 1);
+      const outputs = yh.shape.slice(1).reduce((a, b) => a * b, 1);
+      const kind: DataTask = task ?? (isIntegerType(yh.type) ? 'classes' : 'regression');
+      if (kind === 'classes' && outputs !== 1) throw yr.error(`class labels are one number per sample, found shape (${yh.shape.join(', ')}) (for regression targets set "task": "regression")`, yh.dataStart);
+      reserveSplit(ctx, selection.what, selection.count(total), features, outputs, xRef.key, yRef.key);
+      const indices = selection.indices(total);
+      const count = indices.length;
+      const x = new Float32Array(count * features);
+      await readRecords(xr, { start: xh.dataStart, recordBytes: features * xh.type.bytes, count: total, what: `sample of ${formatShape(sampleShape)} ${xh.type.name}` }, indices, (bytes, offset, k) => decodeElements(xh.type, bytes, offset, features, x, k * features), ctx.signal);
+      const targets: RawClasses | RawRegression =
+        kind === 'classes'
+          ? { kind, values: new Float64Array(count), place: (i) => ({ key: yRef.key, location: { file: yRef.display, filePath: yRef.path, offset: yh.dataStart + indices[i] * yh.type.bytes, decompressed: yr.gzip } }) }
+          : { kind, values: new Float32Array(count * outputs), outputs };
+      await readRecords(yr, { start: yh.dataStart, recordBytes: outputs * yh.type.bytes, count: total, what: `target of ${yh.type.name}` }, indices, (bytes, offset, k) => decodeElements(yh.type, bytes, offset, outputs, targets.values, k * outputs), ctx.signal);
+      for (const [values, h, r, per, name] of [[x, xh, xr, features, 'input'], [targets.values, yh, yr, outputs, 'target']] as const) {
+        const bad = h.type.kind === 'f' ? firstNonFinite(values) : -1;
+        if (bad >= 0) {
+          const sample = Math.floor(bad / per);
+          throw r.error(`${name} ${values[bad]} of sample ${formatCount(indices[sample])}: expected a finite number`, h.dataStart + (indices[sample] * per + (bad % per)) * h.type.bytes);
+        }
+      }
+      if (count === total) {
+        for (const r of [xr, yr]) if (r.gzip && (await hasMoreData(r))) throw r.error('more data follows the array the header declares: not a single array as np.save writes it', r.position - 1);
+      }
+      return { count, sampleShape, features, x, byteValued: xh.type.kind === 'u' && xh.type.bytes === 1, targets };
+    }),
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * What each format's reader hands to `loadDataset`: the kept samples of one split with inputs as read
+ * (not yet normalised) and targets not yet turned into class indices, plus where each target came from
+ * so that a label beyond the class count is reported at its place in the file.
+ */
+import { DataLocation } from './dataError';
+import { formatShape, MemoryBudget } from './dataLimits';
+
+/** Where one sample's target is: the spec key of its file (or inline value) and the place in it. */
+export interface TargetPlace {
+  key: string;
+  location: DataLocation;
+}
+
+/**
+ * Class labels as read: `values[i]` is sample i's label as a number (NaN when it is not one); `text[i]`,
+ * when given, is the label as written (CSV fields and inline strings may be class names).
+ */
+export interface RawClasses {
+  kind: 'classes';
+  values: Float64Array;
+  text?: string[];
+  place(i: number): TargetPlace;
+}
+
+/** Regression targets, row-major count × outputs, already checked finite. */
+export interface RawRegression {
+  kind: 'regression';
+  values: Float32Array;
+  outputs: number;
+}
+
+/** One split as read. */
+export interface RawSplit {
+  count: number;
+  sampleShape: number[];
+  features: number;
+  /** Inputs as read (count × features), finite. */
+  x: Float32Array;
+  /** The inputs were stored as unsigned bytes 0–255 (so `scale01` divides by 255). */
+  byteValued: boolean;
+  targets: RawClasses | RawRegression;
+}
+
+/** Both splits of a data set as read, and a one-line description of where they came from. */
+export interface RawData {
+  train: RawSplit;
+  test?: RawSplit;
+  /** The spec key of the test inputs, where a test set that does not match the training set is reported. */
+  testKey?: string;
+  source: string;
+}
+
+/** What every reader needs. */
+export interface ReadContext {
+  /** The directory relative paths are resolved against (the experiment file's). */
+  baseDir: string;
+  /** The JSON path of the spec (`data`). */
+  path: string;
+  maxReadBytes: number;
+  budget: MemoryBudget;
+  signal?: AbortSignal;
+}
+
+/**
+ * Reserves the memory of a split of `count` samples before anything is allocated: the float32
+ * inputs (at `inputsKey`), the targets and the samples' indices in their files (at `targetsKey`).
+ */
+export function reserveSplit(ctx: ReadContext, what: string, count: number, features: number, outputs: number, inputsKey: string, targetsKey: string): void {
+  ctx.budget.reserve(count * features * 4, `${what} inputs: ${formatShape([count, features])} float32 values`, inputsKey);
+  ctx.budget.reserve(count * (outputs + 1) * 4, `${what} targets: ${formatShape([count, outputs])} values, and ${formatShape([count])} sample indices`, targetsKey);
+}

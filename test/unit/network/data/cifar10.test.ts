@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Cifar10Spec } from '../../../../src/core/network/data/dataSpec';
+import { loadDataset } from '../../../../src/core/network/data/loadDataset';
+import { randomIndices } from '../../../../src/core/network/data/subset';
+import { cifarBytes, randomInts, rejectsAt, tempDir, write } from './fixtures';
+
+const dir = tempDir();
+const o = { baseDir: dir };
+/** A pixel value that differs by image, channel and position. */
+const pixel = (image: number, p: number) => (image * 37 + p * 13 + (p >> 10) * 101) % 256;
+const labelsA = [3, 0, 9];
+const labelsB = [5, 5];
+const labelsT = [1, 2, 8, 7];
+write(dir, 'data_batch_1.bin', cifarBytes(labelsA, pixel));
+write(dir, 'data_batch_2.bin', cifarBytes(labelsB, (i, p) => pixel(i + 3, p)), true);
+write(dir, 'test_batch.bin', cifarBytes(labelsT, (i, p) => pixel(i + 100, p)));
+const spec = (over: Partial<Cifar10Spec>): Cifar10Spec => ({ format: 'cifar10', trainBatches: ['data_batch_1.bin', 'data_batch_2.bin'], testBatches: 'test_batch.bin', normalize: 'none', ...over });
+
+test('CIFAR-10 batches (one of them gzip) read back as one split: [3, 32, 32] channels first, labels, names', async () => {
+  const d = await loadDataset(spec({}), o);
+  assert.equal(d.train.count, 5);
+  assert.equal(d.train.features, 3072);
+  assert.deepEqual(d.train.sampleShape, [3, 32, 32]);
+  for (let i = 0; i < 5; i++) for (let p = 0; p < 3072; p++) assert.equal(d.train.x[i * 3072 + p], pixel(i, p));
+  assert.ok(d.train.targets.kind === 'classes' && d.test?.targets.kind === 'classes');
+  assert.deepEqual(Array.from(d.train.targets.labels), [...labelsA, ...labelsB]);
+  assert.equal(d.train.targets.classCount, 10);
+  assert.deepEqual(Array.from(d.test.targets.labels), labelsT);
+  assert.equal(d.test.x[2 * 3072 + 1500], pixel(102, 1500));
+  assert.equal(d.classNames?.[3], 'cat');
+  assert.equal(d.classNames?.length, 10);
+});
+
+test('subsets run across batch boundaries: the first 4, or 3 at random', async () => {
+  const first = await loadDataset(spec({ train: 4, test: 0 }), o);
+  assert.equal(first.test, undefined);
+  assert.ok(first.train.targets.kind === 'classes');
+  assert.deepEqual(Array.from(first.train.targets.labels), [3, 0, 9, 5]);
+  assert.equal(first.train.x[3 * 3072 + 77], pixel(3, 77));
+  const random = await loadDataset(spec({ train: 3, subsetSeed: 11 }), o);
+  const chosen = Array.from(randomIndices(5, 3, 11));
+  assert.ok(random.train.targets.kind === 'classes');
+  assert.deepEqual(Array.from(random.train.targets.labels), chosen.map((i) => [...labelsA, ...labelsB][i]));
+  chosen.forEach((image, k) => assert.equal(random.train.x[k * 3072 + 2049], pixel(image, 2049)));
+});
+
+test('standardize keeps one mean and deviation per colour channel, from the training images only', async () => {
+  const d = await loadDataset(spec({ normalize: 'standardize' }), o);
+  assert.equal(d.normalization.channels, 3);
+  for (let c = 0; c < 3; c++) {
+    let sum = 0;
+    for (let i = 0; i < 5; i++) for (let p = 0; p < 1024; p++) sum += pixel(i, c * 1024 + p);
+    const mean = sum / 5120;
+    let squares = 0;
+    for (let i = 0; i < 5; i++) for (let p = 0; p < 1024; p++) squares += (pixel(i, c * 1024 + p) - mean) ** 2;
+    const sd = Math.sqrt(squares / 5120);
+    assert.ok(Math.abs(d.normalization.shift[c] - mean) < 1e-9 * mean);
+    assert.ok(Math.abs(d.normalization.scale[c] - sd) < 1e-9 * sd);
+    const p = c * 1024 + 300;
+    assert.equal(d.train.x[4 * 3072 + p], Math.fround((pixel(4, p) - mean) / sd));
+    assert.equal(d.test!.x[1 * 3072 + p], Math.fround((pixel(101, p) - mean) / sd));
+  }
+});
+
+test('bad CIFAR-10 batches: each a located message', async () => {
+  const good = cifarBytes([1, 2, 3], pixel);
+  write(dir, 'short.bin', good.subarray(0, good.length - 5));
+  await rejectsAt(loadDataset(spec({ trainBatches: ['data_batch_1.bin', 'short.bin'] }), o), { path: 'data.trainBatches[1]', message: /^short.bin, byte 6,146: 9 KiB \(9,214 bytes\) is not a whole number of 3,073-byte CIFAR-10 records .*: 2 records and 3,068 bytes over, so record 2 is truncated/, offset: 6146 });
+  write(dir, 'hundred.bin', new Uint8Array(3074 * 2));
+  await rejectsAt(loadDataset(spec({ trainBatches: 'hundred.bin' }), o), { path: 'data.trainBatches', message: /fits CIFAR-100 records of 3,074 bytes/ });
+  const badLabel = Buffer.from(good);
+  badLabel[2 * 3073] = 10;
+  write(dir, 'label10.bin', badLabel);
+  await rejectsAt(loadDataset(spec({ trainBatches: ['label10.bin'] }), o), { path: 'data.trainBatches[0]', message: /^label10.bin, byte 6,146: label 10 of image 2: CIFAR-10 labels are 0–9/, offset: 6146 });
+  write(dir, 'empty.bin', new Uint8Array(0));
+  await rejectsAt(loadDataset(spec({ testBatches: ['empty.bin'] }), o), { path: 'data.testBatches[0]', message: /the file is empty/ });
+  await rejectsAt(loadDataset(spec({ train: 6 }), o), { path: 'data.train', message: /6 training samples asked for, the data has 5/ });
+  const labels = randomInts(1, 2, 10);
+  write(dir, 'cut.bin.gz', cifarBytes(labels, pixel).subarray(0, 4000), true);
+  await rejectsAt(loadDataset(spec({ trainBatches: 'cut.bin.gz' }), o), { path: 'data.trainBatches', message: /^cut.bin.gz, byte 3,073 \(decompressed\): 3.9 KiB \(4,000 bytes\) is not a whole number of 3,073-byte CIFAR-10 records .*: 1 record and 927 bytes over/ });
+});

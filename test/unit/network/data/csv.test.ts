@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseDecimal } from '../../../../src/core/network/data/csv';
+import { CsvRow, CsvSyntaxError, CsvTokenizer } from '../../../../src/core/network/data/csvTokenizer';
+import { CsvSpec } from '../../../../src/core/network/data/dataSpec';
+import { loadDataset } from '../../../../src/core/network/data/loadDataset';
+import { randomInts, randomNormals, rejectsAt, tempDir, write } from './fixtures';
+
+const dir = tempDir();
+const o = { baseDir: dir };
+const spec = (over: Partial<CsvSpec>): CsvSpec => ({ format: 'csv', trainFile: 'train.csv', ...over });
+
+/** Every row of `text` tokenized with the text cut into chunks at `cuts`. */
+function tokenize(text: string, cuts: number[] = []): Array<{ fields: string[]; lines: number[]; columns: number[] }> {
+  const rows: Array<{ fields: string[]; lines: number[]; columns: number[] }> = [];
+  const t = new CsvTokenizer(',', (r: CsvRow) => rows.push({ fields: [...r.fields], lines: [...r.lines], columns: [...r.columns] }));
+  let at = 0;
+  for (const cut of [...cuts, text.length]) {
+    t.push(text.slice(at, cut));
+    at = cut;
+  }
+  t.end();
+  return rows;
+}
+
+test('the tokenizer: quotes, doubled quotes, delimiters and line breaks inside quotes, CRLF, CR, BOM, blank lines', () => {
+  const text = '\uFEFFa,"b,c","say ""hi"""\r\n\r\n1, 2 ,"x\r\ny"\n\n  "q" ,4\rlast,,';
+  const rows = tokenize(text);
+  assert.deepEqual(rows.map((r) => r.fields), [
+    ['a', 'b,c', 'say "hi"'],
+    ['1', ' 2 ', 'x\r\ny'],
+    ['q', '4'],
+    ['last', '', ''],
+  ]);
+  assert.deepEqual(rows[0].columns, [1, 3, 9], 'the byte-order mark is not a column');
+  assert.deepEqual(rows[1].lines, [3, 3, 3]);
+  assert.deepEqual(rows[1].columns, [1, 3, 7]);
+  assert.deepEqual(rows[2].lines, [6, 6]);
+  assert.deepEqual(rows[2].columns, [3, 8]);
+  assert.deepEqual(rows[3].lines, [7, 7, 7]);
+  // Cut anywhere, even inside a CRLF or a doubled quote, the rows are the same.
+  for (let cut = 0; cut <= text.length; cut++) assert.deepEqual(tokenize(text, [cut]), rows, `cut at ${cut}`);
+  const cuts = Array.from({ length: text.length }, (_, i) => i + 1);
+  assert.deepEqual(tokenize(text, cuts), rows, 'one character at a time');
+});
+
+test('the tokenizer locates its syntax errors', () => {
+  const at = (text: string): [string, number, number] => {
+    try {
+      tokenize(text);
+    } catch (err) {
+      assert.ok(err instanceof CsvSyntaxError);
+      return [err.message, err.line, err.column];
+    }
+    throw new Error(`no error for ${JSON.stringify(text)}`);
+  };
+  assert.deepEqual(at('a,b\n1,"open\n2,3\n').slice(1), [2, 3]);
+  assert.match(at('a,b\n1,"open\n2,3\n')[0], /never closed/);
+  assert.deepEqual(at('a,b\n1,x"y\n').slice(1), [2, 4]);
+  assert.match(at('a,b\n1,x"y\n')[0], /a quote inside a field/);
+  assert.deepEqual(at('a,b\n"1"x,2\n').slice(1), [2, 4]);
+  assert.match(at('a,b\n"1"x,2\n')[0], /after the closing quote, found 'x'/);
+  assert.match(at(`"${'9'.repeat(5000)}"`)[0], /longer than 4,096 characters/);
+});
+
+test('decimal numbers only: no empty fields, hexadecimal, infinities or NaN', () => {
+  for (const [text, value] of [['1', 1], [' -2.5 ', -2.5], ['+3', 3], ['.5', 0.5], ['5.', 5], ['1e3', 1000], ['-1.5E-3', -0.0015], ['\t7\t', 7], ['0.1', 0.1]] as const) {
+    assert.equal(parseDecimal(text), value, text);
+  }
+  for (const text of ['', ' ', 'NaN', 'nan', 'Infinity', '-inf', '0x10', '0b1', '0o7', '1e', '1e+', '.', '-', '1.2.3', '1_000', '1,5', 'abc', '1 2']) {
+    assert.ok(Number.isNaN(parseDecimal(text)), JSON.stringify(text));
+  }
+});
+
+test('a CSV with a header: features and class labels read back value for value', async () => {
+  const n = 40;
+  const features = randomNormals(1, n * 3, 10);
+  const labels = randomInts(2, n, 4);
+  const lines = ['x1,x2,x3,label', ...Array.from({ length: n }, (_, i) => `${features.slice(i * 3, i * 3 + 3).join(',')},${labels[i]}`)];
+  write(dir, 'train.csv', lines.join('\n') + '\n');
+  const d = await loadDataset(spec({}), o);
+  assert.equal(d.train.count, n);
+  assert.deepEqual(d.train.sampleShape, [3]);
+  assert.deepEqual(Array.from(d.train.x), features.map(Math.fround));
+  assert.ok(d.train.targets.kind === 'classes');
+  assert.deepEqual(Array.from(d.train.targets.labels), labels);
+  assert.equal(d.train.targets.classCount, Math.max(...labels) + 1);
+  assert.match(d.source, /with a header line/);
+  // The label column by name, by index, by negative index: the same data.
+  for (const label of ['label', 3, -1]) assert.deepEqual((await loadDataset(spec({ label }), o)).train.x, d.train.x);
+  // The first column as the label.
+  const first = await loadDataset(spec({ label: 'x1', task: 'regression' }), o);
+  assert.ok(first.train.targets.kind === 'regression');
+  assert.deepEqual(Array.from(first.train.targets.values), features.filter((_, k) => k % 3 === 0).map(Math.fround));
+  assert.deepEqual(Array.from(first.train.x.subarray(0, 3)), [features[1], features[2], labels[0]].map(Math.fround));
+});
+
+test('no header line, other delimiters, CRLF, quoted numbers, no final line break', async () => {
+  write(dir, 'plain.csv', '1;2;0\r\n3;"4";1\r\n\r\n5;6;1');
+  const d = await loadDataset(spec({ trainFile: 'plain.csv', delimiter: ';' }), o);
+  assert.deepEqual(Array.from(d.train.x), [1, 2, 3, 4, 5, 6]);
+  assert.ok(d.train.targets.kind === 'classes');
+  assert.deepEqual(Array.from(d.train.targets.labels), [0, 1, 1]);
+  assert.match(d.source, /no header line/);
+  write(dir, 'tabs.tsv', 'a\tb\ty\n1\t2\t0.5\n');
+  const t = await loadDataset(spec({ trainFile: 'tabs.tsv', delimiter: '\t', task: 'regression' }), o);
+  assert.ok(t.train.targets.kind === 'regression');
+  assert.deepEqual(Array.from(t.train.targets.values), [0.5]);
+  // "header": false reads a first line of names as data, and says where.
+  await rejectsAt(loadDataset(spec({ trainFile: 'tabs.tsv', delimiter: '\t', header: false }), o), { path: 'data.trainFile', message: /^tabs.tsv:1:1: expected a number in field 1, found "a"/, line: 1, column: 1 });
+});
+
+test('class names are indexed in sorted order across both files; several label columns are regression targets', async () => {
+  write(dir, 'iris.csv', 'sepal,petal,species\n1,2,setosa\n3,4,"virginica"\n5,6,versicolor\n7,8,setosa\n');
+  write(dir, 'iris-test.csv', 'sepal,petal,species\n9,10,virginica\n11,12,arctica\n');
+  const d = await loadDataset(spec({ trainFile: 'iris.csv', testFile: 'iris-test.csv' }), o);
+  assert.deepEqual(d.classNames, ['arctica', 'setosa', 'versicolor', 'virginica']);
+  assert.ok(d.train.targets.kind === 'classes' && d.test?.targets.kind === 'classes');
+  assert.deepEqual(Array.from(d.train.targets.labels), [1, 3, 2, 1]);
+  assert.deepEqual(Array.from(d.test.targets.labels), [3, 0]);
+  assert.equal(d.train.targets.classCount, 4);
+  await rejectsAt(loadDataset(spec({ trainFile: 'iris.csv', classes: 2 }), o), { path: 'data.classes', message: /the labels name 3 classes \("setosa", "versicolor", "virginica"\), more than "classes": 2/ });
+  write(dir, 'multi.csv', 'a,y1,b,y2\n1,10,2,20\n3,30,4,40\n');
+  const m = await loadDataset(spec({ trainFile: 'multi.csv', label: ['y1', 'y2'], task: 'regression' }), o);
+  assert.deepEqual(Array.from(m.train.x), [1, 2, 3, 4]);
+  assert.ok(m.train.targets.kind === 'regression');
+  assert.equal(m.train.targets.outputs, 2);
+  assert.deepEqual(Array.from(m.train.targets.values), [10, 20, 30, 40]);
+  await rejectsAt(loadDataset(spec({ trainFile: 'multi.csv', label: ['y1', 'y2'] }), o), { path: 'data.label', message: /class labels are one column/ });
+});
+
+test('subsets of a CSV: the first N stop the reading (later lines are never parsed); a seed picks N at random', async () => {
+  write(dir, 'broken-tail.csv', 'a,y\n1,0\n2,1\n3,0\nbroken,"\n');
+  const d = await loadDataset(spec({ trainFile: 'broken-tail.csv', train: 3 }), o);
+  assert.deepEqual(Array.from(d.train.x), [1, 2, 3]);
+  await rejectsAt(loadDataset(spec({ trainFile: 'broken-tail.csv' }), o), { path: 'data.trainFile', message: /^broken-tail.csv:5:8: the quoted field that starts here is never closed/, line: 5, column: 8 });
+  const n = 50;
+  write(dir, 'many.csv', Array.from({ length: n }, (_, i) => `${i},${i % 2}`).join('\n'));
+  const r = await loadDataset(spec({ trainFile: 'many.csv', train: 10, subsetSeed: 3 }), o);
+  const xs = Array.from(r.train.x);
+  assert.equal(new Set(xs).size, 10);
+  assert.ok(xs.every((v, i) => i === 0 || v > xs[i - 1]), 'in file order');
+  assert.notDeepEqual(xs, Array.from({ length: 10 }, (_, i) => i));
+  assert.ok(r.train.targets.kind === 'classes');
+  assert.deepEqual(Array.from(r.train.targets.labels), xs.map((v) => v % 2));
+  await rejectsAt(loadDataset(spec({ trainFile: 'many.csv', train: 51 }), o), { path: 'data.train', message: /51 training samples asked for, many.csv has 50/ });
+});
+
+test('a CSV of several megabytes is read across block boundaries without loss', async () => {
+  const n = 20_000;
+  const f = 12;
+  const values = randomNormals(4, n * f);
+  const rows = Array.from({ length: n }, (_, i) => `${values.slice(i * f, (i + 1) * f).map((v) => v.toPrecision(17)).join(',')},"class ${i % 7}"`);
+  write(dir, 'big.csv', rows.join('\r\n'));
+  const d = await loadDataset(spec({ trainFile: 'big.csv', header: false }), o);
+  assert.equal(d.train.count, n);
+  let mismatches = 0;
+  for (let k = 0; k < n * f; k++) if (d.train.x[k] !== Math.fround(values[k])) mismatches++;
+  assert.equal(mismatches, 0);
+  assert.ok(d.train.targets.kind === 'classes');
+  assert.equal(d.train.targets.labels[12345], 12345 % 7);
+});
+
+test('bad CSV files: each a located message', async () => {
+  const cases: Array<[string, Partial<CsvSpec>, Parameters<typeof rejectsAt>[1]]> = [
+    ['a,b,y\n1,2,0\n3,NaN,1\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:3: expected a number in field 2 \("b"\), found "NaN"/, line: 3, column: 3 }],
+    ['a,b,y\n1,2,0\n3,,1\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:3: expected a number in field 2 \("b"\), found ""/, line: 3, column: 3 }],
+    ['a,b,y\n1,2,0\n3,1e39,1\n', {}, { path: 'data.trainFile', message: /found "1e39" \(beyond the float32 range/, line: 3, column: 3 }],
+    ['a,b,y\n1,2,0\n3,4\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:1: expected 3 fields, as the first line has, found 2/, line: 3, column: 1 }],
+    ['a,b,y\n1,2,0\n3,4,2.5\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: label 2.5 is not a class index .*"task": "regression"/, line: 3, column: 5 }],
+    ['a,b,y\n1,2,0\n3,4,7\n', { classes: 5 }, { path: 'data.trainFile', message: /^bad.csv:3:5: label 7 is beyond the 5 classes \(labels 0 to 4\)/, line: 3, column: 5 }],
+    ['a,b,y\n1,2,0\n3,4, \n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: expected a class label in field 3 \("y"\), found an empty field/ }],
+    ['a,b,y\n1,2,cat\n', { task: 'regression' }, { path: 'data.trainFile', message: /^bad.csv:2:5: expected a number as the regression target in field 3 \("y"\), found "cat"/ }],
+    ['a,b,y\n1,2,0\n', { label: 'z' }, { path: 'data.label', message: /no column "z" in the header of bad.csv \("a", "b", "y"\)/ }],
+    ['1,2,0\n', { label: 'y' }, { path: 'data.label', message: /a column name needs a header line/ }],
+    ['1,2,0\n', { label: 3 }, { path: 'data.label', message: /column index 3 is outside the 3 columns of bad.csv/ }],
+    ['1,2,0\n', { label: [0, -3], task: 'regression' }, { path: 'data.label', message: /column 1 is named twice/ }],
+    ['y\n1\n', {}, { path: 'data.label', message: /every column is a label/ }],
+    ['', {}, { path: 'data.trainFile', message: /^bad.csv: the file has no lines/ }],
+    ['a,b,y\n', {}, { path: 'data.trainFile', message: /the file has a header and no samples/ }],
+    ['a,b,y\n1,2,"0"x\n', {}, { path: 'data.trainFile', message: /^bad.csv:2:8: expected the delimiter or the end of the line after the closing quote/ }],
+  ];
+  for (const [text, over, expected] of cases) {
+    write(dir, 'bad.csv', text);
+    await rejectsAt(loadDataset(spec({ trainFile: 'bad.csv', ...over }), o), expected);
+  }
+  write(dir, 'good.csv', 'a,b,y\n1,2,0\n');
+  write(dir, 'other.csv', 'a,c,y\n1,2,0\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'good.csv', testFile: 'other.csv' }), o), { path: 'data.testFile', message: /^other.csv:1:3: column 2 is "c", where good.csv has "b"/ });
+  write(dir, 'narrow.csv', 'a,y\n1,0\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'good.csv', testFile: 'narrow.csv' }), o), { path: 'data.testFile', message: /2 fields, where good.csv has 3/ });
+});
+
+test('a gzip-compressed CSV reads as the plain one', async () => {
+  write(dir, 'z.csv.gz', 'a,b,y\n1,2,0\n3,4,1\n', true);
+  const d = await loadDataset(spec({ trainFile: 'z.csv.gz' }), o);
+  assert.deepEqual(Array.from(d.train.x), [1, 2, 3, 4]);
+});

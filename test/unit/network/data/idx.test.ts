@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { IdxSpec } from '../../../../src/core/network/data/dataSpec';
+import { loadDataset } from '../../../../src/core/network/data/loadDataset';
+import { randomIndices } from '../../../../src/core/network/data/subset';
+import { idxBytes, randomInts, randomNormals, rejectsAt, tempDir, write } from './fixtures';
+
+const dir = tempDir();
+const N = 23;
+const H = 5;
+const W = 4;
+const pixels = randomInts(1, N * H * W, 256);
+const labels = randomInts(2, N, 10);
+write(dir, 'images', idxBytes('u8', [N, H, W], pixels));
+write(dir, 'labels', idxBytes('u8', [N], labels));
+write(dir, 'images.gz', idxBytes('u8', [N, H, W], pixels), true);
+write(dir, 'labels.gz', idxBytes('u8', [N], labels), true);
+
+const spec = (over: Partial<IdxSpec> = {}): IdxSpec => ({ format: 'idx', trainImages: 'images', trainLabels: 'labels', normalize: 'none', ...over });
+
+test('IDX images and labels read back value for value, plain and gzip', async () => {
+  for (const [images, labelsFile] of [['images', 'labels'], ['images.gz', 'labels.gz']]) {
+    const d = await loadDataset(spec({ trainImages: images, trainLabels: labelsFile, testImages: images, testLabels: labelsFile }), { baseDir: dir });
+    assert.equal(d.train.count, N);
+    assert.equal(d.train.features, H * W);
+    assert.deepEqual(d.train.sampleShape, [H, W]);
+    assert.deepEqual(Array.from(d.train.x), pixels);
+    assert.equal(d.train.targets.kind, 'classes');
+    if (d.train.targets.kind !== 'classes') return;
+    assert.deepEqual(Array.from(d.train.targets.labels), labels);
+    assert.equal(d.train.targets.classCount, Math.max(...labels) + 1);
+    assert.deepEqual(Array.from(d.test!.x), pixels);
+  }
+});
+
+test('scale01 divides unsigned bytes by 255 (the default for IDX), whatever the subset', async () => {
+  const d = await loadDataset(spec({ normalize: undefined, train: 3 }), { baseDir: dir });
+  assert.equal(d.normalization.mode, 'scale01');
+  assert.deepEqual(Array.from(d.train.x), pixels.slice(0, 3 * H * W).map((p) => Math.fround(p / 255)));
+});
+
+test('every IDX element type: signed bytes, int16, int32, float32, float64 (big-endian)', async () => {
+  const cases = [
+    { type: 'i8', values: randomInts(3, N * 3, 256).map((v) => v - 128) },
+    { type: 'i16', values: randomInts(4, N * 3, 65536).map((v) => v - 32768) },
+    { type: 'i32', values: randomInts(5, N * 3, 2 ** 31).map((v) => v - 2 ** 30) },
+    { type: 'f32', values: randomNormals(6, N * 3, 1e3).map(Math.fround) },
+    { type: 'f64', values: randomNormals(7, N * 3, 1e-3) },
+  ] as const;
+  for (const c of cases) {
+    write(dir, `x-${c.type}`, idxBytes(c.type, [N, 3], c.values));
+    const d = await loadDataset(spec({ trainImages: `x-${c.type}` }), { baseDir: dir });
+    assert.deepEqual(Array.from(d.train.x), c.values.map(Math.fround), c.type);
+    assert.deepEqual(d.train.sampleShape, [3]);
+  }
+});
+
+test('regression targets from a float IDX labels file of N × 2', async () => {
+  const y = randomNormals(8, N * 2);
+  write(dir, 'y-f64', idxBytes('f64', [N, 2], y));
+  const d = await loadDataset(spec({ trainLabels: 'y-f64', task: 'regression' }), { baseDir: dir });
+  assert.equal(d.train.targets.kind, 'regression');
+  if (d.train.targets.kind !== 'regression') return;
+  assert.equal(d.train.targets.outputs, 2);
+  assert.deepEqual(Array.from(d.train.targets.values), y.map(Math.fround));
+});
+
+test('subsets: the first N, or N at random with a seed, in file order', async () => {
+  const first = await loadDataset(spec({ train: 7 }), { baseDir: dir });
+  assert.deepEqual(Array.from(first.train.x), pixels.slice(0, 7 * H * W));
+  for (const file of ['images', 'images.gz']) {
+    const random = await loadDataset(spec({ trainImages: file, train: 7, subsetSeed: 42 }), { baseDir: dir });
+    const chosen = Array.from(randomIndices(N, 7, 42));
+    assert.ok(chosen.every((c, i) => i === 0 || c > chosen[i - 1]));
+    assert.deepEqual(Array.from(random.train.x), chosen.flatMap((i) => pixels.slice(i * H * W, (i + 1) * H * W)));
+    if (random.train.targets.kind === 'classes') assert.deepEqual(Array.from(random.train.targets.labels), chosen.map((i) => labels[i]));
+  }
+  const other = await loadDataset(spec({ train: 7, subsetSeed: 43 }), { baseDir: dir });
+  const again = await loadDataset(spec({ train: 7, subsetSeed: 42 }), { baseDir: dir });
+  assert.notDeepEqual(Array.from(other.train.x), Array.from(again.train.x));
+  await rejectsAt(loadDataset(spec({ train: N + 1 }), { baseDir: dir }), { path: 'data.train', message: /24 training samples asked for, the data has 23/ });
+});
+
+test('the class count is the largest label + 1, or "classes"; a label beyond it is located at its byte', async () => {
+  const d = await loadDataset(spec({ classes: 12 }), { baseDir: dir });
+  assert.equal(d.train.targets.kind === 'classes' && d.train.targets.classCount, 12);
+  const bad = labels.map((l, i) => (i === 17 ? 11 : l % 10));
+  write(dir, 'labels-11', idxBytes('u8', [N], bad));
+  await rejectsAt(loadDataset(spec({ trainLabels: 'labels-11', classes: 10 }), { baseDir: dir }), { path: 'data.trainLabels', message: /^labels-11, byte 25: label 11 is beyond the 10 classes \(labels 0 to 9\)/, offset: 8 + 17 });
+  write(dir, 'labels-neg', idxBytes('i8', [N], labels.map((l, i) => (i === 3 ? -1 : l))));
+  await rejectsAt(loadDataset(spec({ trainLabels: 'labels-neg' }), { baseDir: dir }), { path: 'data.trainLabels', message: /label -1 is not a class index/, offset: 11 });
+  write(dir, 'labels-frac', idxBytes('f32', [N], labels.map((l, i) => (i === 5 ? 2.5 : l))));
+  await rejectsAt(loadDataset(spec({ trainLabels: 'labels-frac' }), { baseDir: dir }), { path: 'data.trainLabels', message: /label 2.5 is not a class index/, offset: 8 + 5 * 4 });
+});
+
+test('bad IDX files: each a located message', async () => {
+  const o = { baseDir: dir };
+  write(dir, 'not-idx', 'hello, world');
+  await rejectsAt(loadDataset(spec({ trainImages: 'not-idx' }), o), { path: 'data.trainImages', message: /^not-idx, byte 0: expected an IDX file, whose first two bytes are 00 00, found 68 65 \(this looks like text/, offset: 0 });
+  const wrongType = idxBytes('u8', [N, H, W], pixels);
+  wrongType[2] = 0x0a;
+  write(dir, 'wrong-type', wrongType);
+  await rejectsAt(loadDataset(spec({ trainImages: 'wrong-type' }), o), { path: 'data.trainImages', message: /unknown IDX element type 0A/, offset: 2 });
+  const full = idxBytes('u8', [N, H, W], pixels);
+  write(dir, 'truncated', full.subarray(0, full.length - 7));
+  await rejectsAt(loadDataset(spec({ trainImages: 'truncated' }), o), { path: 'data.trainImages', message: /the header declares 23 × 5 × 4 unsigned bytes = 460 bytes after the 16-byte header, the file has 453 bytes of data: truncated/, offset: full.length - 7 });
+  write(dir, 'truncated.gz', full.subarray(0, full.length - 7), true);
+  await rejectsAt(loadDataset(spec({ trainImages: 'truncated.gz' }), o), { path: 'data.trainImages', message: /^truncated.gz, byte 469 \(decompressed\): the data ends in record 22 .*the data holds 22: truncated/, offset: 469 });
+  write(dir, 'long', Buffer.concat([full, Buffer.from([1, 2, 3])]));
+  await rejectsAt(loadDataset(spec({ trainImages: 'long' }), o), { path: 'data.trainImages', message: /the file has 3 bytes more: the header's dimensions do not match the data/, offset: full.length });
+  write(dir, 'long.gz', Buffer.concat([full, Buffer.from([1, 2, 3])]), true);
+  await rejectsAt(loadDataset(spec({ trainImages: 'long.gz' }), o), { path: 'data.trainImages', message: /more data follows/ });
+  write(dir, 'header-only', full.subarray(0, 10));
+  await rejectsAt(loadDataset(spec({ trainImages: 'header-only' }), o), { path: 'data.trainImages', message: /in the middle of the 3 dimension sizes of the IDX header .*truncated/, offset: 10 });
+  write(dir, 'labels-22', idxBytes('u8', [N - 1], labels.slice(1)));
+  await rejectsAt(loadDataset(spec({ trainLabels: 'labels-22' }), o), { path: 'data.trainLabels', message: /22 labels for 23 images \(images\)/ });
+  write(dir, 'labels-2d', idxBytes('u8', [N, 2], [...labels, ...labels]));
+  await rejectsAt(loadDataset(spec({ trainLabels: 'labels-2d' }), o), { path: 'data.trainLabels', message: /class labels are one number per sample, found 2 per sample/ });
+  const nan = randomNormals(9, N * 3);
+  nan[3 * 4 + 2] = NaN;
+  write(dir, 'x-nan', idxBytes('f32', [N, 3], nan));
+  await rejectsAt(loadDataset(spec({ trainImages: 'x-nan' }), o), { path: 'data.trainImages', message: /input NaN of sample 4: expected a finite number/, offset: 12 + (3 * 4 + 2) * 4 });
+  const corrupt = Buffer.from(idxBytes('u8', [N, H, W], pixels));
+  const gz = gzipSync(corrupt);
+  gz.fill(0x55, 20, 40);
+  write(dir, 'corrupt.gz', gz);
+  await rejectsAt(loadDataset(spec({ trainImages: 'corrupt.gz' }), o), { path: 'data.trainImages', message: /not a valid gzip file/ });
+  write(dir, 'images-3x3', idxBytes('u8', [N, 3, 3], pixels.slice(0, N * 9)));
+  await rejectsAt(loadDataset(spec({ testImages: 'images-3x3', testLabels: 'labels' }), o), { path: 'data.testImages', message: /test samples have shape \[3, 3\], training samples \[5, 4\]/ });
+  await rejectsAt(loadDataset(spec({ trainImages: 'missing' }), o), { path: 'data.trainImages', message: /^missing: file not found \(resolved to .*missing\)/ });
+});

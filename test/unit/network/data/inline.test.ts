@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InlineSpec } from '../../../../src/core/network/data/dataSpec';
+import { loadDataset } from '../../../../src/core/network/data/loadDataset';
+import { rejectsAt } from './fixtures';
+
+const o = { baseDir: '/nonexistent' };
+
+test('inline class labels, class names and regression rows', async () => {
+  const d = await loadDataset({ train: { x: [[1, 2], [3, 4], [5, 6]], y: [0, 2, 1] }, test: { x: [[7, 8]], y: [2] } }, o);
+  assert.deepEqual(Array.from(d.train.x), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(d.train.sampleShape, [2]);
+  assert.ok(d.train.targets.kind === 'classes' && d.test?.targets.kind === 'classes');
+  assert.deepEqual(Array.from(d.train.targets.labels), [0, 2, 1]);
+  assert.equal(d.train.targets.classCount, 3);
+  assert.deepEqual(Array.from(d.test.targets.labels), [2]);
+  assert.equal(d.normalization.mode, 'none');
+
+  const names = await loadDataset({ format: 'inline', train: { x: [[1], [2], [3]], y: ['dog', 'cat', 'dog'] } }, o);
+  assert.deepEqual(names.classNames, ['cat', 'dog']);
+  assert.ok(names.train.targets.kind === 'classes');
+  assert.deepEqual(Array.from(names.train.targets.labels), [1, 0, 1]);
+
+  const r = await loadDataset({ train: { x: [[1], [2]], y: [[0.5, -1], [1.5, 2]] } }, o);
+  assert.ok(r.train.targets.kind === 'regression');
+  assert.equal(r.train.targets.outputs, 2);
+  assert.deepEqual(Array.from(r.train.targets.values), [0.5, -1, 1.5, 2]);
+  const flat = await loadDataset({ train: { x: [[1], [2]], y: [0.25, 7] }, task: 'regression' }, o);
+  assert.ok(flat.train.targets.kind === 'regression');
+  assert.equal(flat.train.targets.outputs, 1);
+  assert.deepEqual(Array.from(flat.train.targets.values), [0.25, 7]);
+});
+
+test('bad inline data: each located at its JSON path', async () => {
+  const cases: Array<[InlineSpec, string, RegExp]> = [
+    [{ train: { x: [[1, 2], [3, 'a' as unknown as number]], y: [0, 1] } }, 'data.train.x[1][1]', /expected a finite number, found "a"/],
+    [{ train: { x: [[1, 2], [3]], y: [0, 1] } }, 'data.train.x[1]', /expected 2 numbers \(as x\[0\] has\), found 1/],
+    [{ train: { x: [[1, 2], [3, 1e39]], y: [0, 1] } }, 'data.train.x[1][1]', /within the float32 range/],
+    [{ train: { x: [[1], [2]], y: [0] } }, 'data.train.y', /1 target for 2 samples|1 targets for 2 samples/],
+    [{ train: { x: [], y: [] } }, 'data.train.x', /at least one sample/],
+    [{ train: { x: [[1], [2]], y: [0, 1.5] } }, 'data.train.y[1]', /label 1.5 is not a class index/],
+    [{ train: { x: [[1], [2]], y: [0, 4] }, classes: 3 }, 'data.train.y[1]', /label 4 is beyond the 3 classes/],
+    [{ train: { x: [[1], [2]], y: [0, -1] } }, 'data.train.y[1]', /label -1 is not a class index/],
+    [{ train: { x: [[1], [2]], y: [0, null as unknown as number] } }, 'data.train.y[1]', /expected a class label .* found null/],
+    [{ train: { x: [[1], [2]], y: [[1], [2, 3]] } }, 'data.train.y[1]', /expected 1 target values \(as y\[0\] has\), found 2/],
+    [{ train: { x: [[1], [2]], y: [[1], ['x' as unknown as number]] } }, 'data.train.y[1][0]', /expected a finite number as a regression target, found "x"/],
+    [{ train: { x: [[1, 2]], y: [0] }, test: { x: [[1]], y: [0] } }, 'data.test.x', /test samples have shape \[1\], training samples \[2\]/],
+    [{ train: { x: [[1]], y: [[1, 2]] }, test: { x: [[1]], y: [[0]] } }, 'data.test.x', /test targets have 1 value per sample, training targets 2/],
+  ];
+  for (const [spec, path, message] of cases) await rejectsAt(loadDataset(spec, o), { path, message });
+});

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { IdxSpec } from '../../../../src/core/network/data/dataSpec';
+import { loadDataset } from '../../../../src/core/network/data/loadDataset';
+import { idxBytes, rejectsAt, tempDir, write } from './fixtures';
+
+const dir = tempDir();
+const o = { baseDir: dir };
+write(dir, 'labels', idxBytes('u8', [4], [0, 1, 2, 3]));
+write(dir, 'images', idxBytes('u8', [4, 2, 2], new Array(16).fill(7)));
+const spec = (over: Partial<IdxSpec>): IdxSpec => ({ format: 'idx', trainImages: 'images', trainLabels: 'labels', ...over });
+
+/** Rejects if `p` has not settled within `ms`: reading must never block. */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+test('a FIFO, a device, a directory, a missing file: refused at once, never read', async () => {
+  const fifo = join(dir, 'fifo');
+  const made = spawnSync('mkfifo', [fifo]);
+  if (made.status === 0) {
+    await within(rejectsAt(loadDataset(spec({ trainImages: 'fifo' }), o), { path: 'data.trainImages', message: /^fifo: expected a regular file, found a FIFO \(named pipe\)/ }), 2000);
+  }
+  await within(rejectsAt(loadDataset(spec({ trainImages: '/dev/zero' }), o), { path: 'data.trainImages', message: /^\/dev\/zero: expected a regular file, found a device/ }), 2000);
+  mkdirSync(join(dir, 'folder'));
+  await rejectsAt(loadDataset(spec({ trainLabels: 'folder' }), o), { path: 'data.trainLabels', message: /^folder: expected a regular file, found a directory/ });
+  await rejectsAt(loadDataset(spec({ trainLabels: 'nothing/here' }), o), { path: 'data.trainLabels', message: /^nothing\/here: file not found/ });
+});
+
+test('sizes beyond the memory limit are refused from the header, before anything is allocated', async () => {
+  // A gzip file whose header declares 4·10⁹ images of 28 × 28: 12 TiB of float32, from 60 bytes on disk.
+  const header = idxBytes('u8', [4_000_000_000, 28, 28], []);
+  write(dir, 'huge.gz', header, true);
+  write(dir, 'huge-labels.gz', idxBytes('u8', [4_000_000_000], []), true);
+  const before = process.memoryUsage().arrayBuffers;
+  await rejectsAt(loadDataset(spec({ trainImages: 'huge.gz', trainLabels: 'huge-labels.gz', train: 3_000_000_000 }), o), {
+    path: 'data.trainImages',
+    message: /training inputs: 3,000,000,000 × 784 float32 values = 8.6 TiB \(9,408,000,000,000 bytes\) exceed the limit of 1 GiB \(1,073,741,824 bytes\) for one data set in memory/,
+  });
+  assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'nothing large was allocated');
+  // The same check with a small limit, against a real file: 4 images of 2 × 2 need 64 + 32 bytes.
+  await rejectsAt(loadDataset(spec({}), { ...o, maxBytes: 70 }), { path: 'data.trainLabels', message: /^training targets: 4 × 1 values, and 4 sample indices = 32 bytes on top of the 64 bytes already loaded exceed the limit of 70 bytes/ });
+  const ok = await loadDataset(spec({}), { ...o, maxBytes: 96 });
+  assert.equal(ok.train.count, 4);
+});
+
+test('a gzip bomb stops at the read limit instead of decompressing on', async () => {
+  // 16 MiB of zeros (16 KiB compressed) as a CIFAR-10 batch, counted by decompressing: stopped at 1 MiB.
+  const n = 16 << 20;
+  const body = Buffer.alloc(8 + n);
+  body.set(idxBytes('u8', [n], []));
+  write(dir, 'bomb.gz', gzipSync(body));
+  await rejectsAt(loadDataset({ format: 'cifar10', trainBatches: 'bomb.gz' }, { ...o, maxReadBytes: 1 << 20 }), { path: 'data.trainBatches', message: /reading on would pass 1 MiB \(1,048,576 bytes\) of decompressed data, the limit of bytes read from one data file/ });
+});
+
+test('a load can be aborted', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(loadDataset(spec({}), { ...o, signal: controller.signal }), { name: 'AbortError' });
+});

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { NpySpec } from '../../../../src/core/network/data/dataSpec';
+import { float16 } from '../../../../src/core/network/data/elements';
+import { loadDataset } from '../../../../src/core/network/data/loadDataset';
+import { parseNpyHeader } from '../../../../src/core/network/data/npy';
+import { npyBytes, randomInts, randomNormals, rejectsAt, tempDir, write } from './fixtures';
+
+const dir = tempDir();
+const o = { baseDir: dir };
+const spec = (over: Partial<NpySpec>): NpySpec => ({ format: 'npy', trainX: 'x.npy', trainY: 'y.npy', ...over });
+const N = 9;
+
+test('a file NumPy wrote (np.save of np.arange(6, dtype="<f4").reshape(2, 3), NumPy 2.4.6) reads back', async () => {
+  const saved = '934e554d5059010076007b276465736372273a20273c6634272c2027666f727472616e5f6f72646572273a2046616c73652c20277368617065273a2028322c2033292c207d202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020200a000000000000803f0000004000004040000080400000a040';
+  write(dir, 'numpy.npy', Buffer.from(saved, 'hex'));
+  write(dir, 'numpy-y.npy', npyBytes('<i8', [2], [1, 0]));
+  assert.equal(Buffer.from(npyBytes('<f4', [2, 3], [0, 1, 2, 3, 4, 5])).toString('hex'), saved, 'the tests write .npy files byte for byte as NumPy does');
+  const d = await loadDataset(spec({ trainX: 'numpy.npy', trainY: 'numpy-y.npy' }), o);
+  assert.deepEqual(Array.from(d.train.x), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(d.train.sampleShape, [3]);
+  assert.ok(d.train.targets.kind === 'classes');
+  assert.deepEqual(Array.from(d.train.targets.labels), [1, 0]);
+});
+
+test('dtypes <f4 <f8 >f8 <f2 |u1 |i1 <i2 <u2 <i4 <i8 <u8 |b1, versions 1.0 and 2.0, read value for value', async () => {
+  const labels = randomInts(1, N, 3);
+  write(dir, 'y.npy', npyBytes('<i8', [N], labels));
+  const cases: Array<[string, number[], number[]]> = [
+    ['<f4', randomNormals(2, N * 4).map(Math.fround), []],
+    ['<f8', randomNormals(3, N * 4, 1e-5), []],
+    ['>f8', randomNormals(4, N * 4, 1e5), []],
+    ['|u1', randomInts(5, N * 4, 256), []],
+    ['|i1', randomInts(6, N * 4, 256).map((v) => v - 128), []],
+    ['<i2', randomInts(7, N * 4, 65536).map((v) => v - 32768), []],
+    ['<u2', randomInts(8, N * 4, 65536), []],
+    ['<i4', randomInts(9, N * 4, 2 ** 31).map((v) => 2 ** 30 - v), []],
+    ['<i8', randomInts(10, N * 4, 2 ** 31).map((v) => v * 4096 - 2 ** 40), []],
+    ['<u8', randomInts(11, N * 4, 2 ** 31).map((v) => v * 1024), []],
+    ['|b1', randomInts(12, N * 4, 2), []],
+  ];
+  for (const [descr, values] of cases) {
+    for (const version of [1, 2] as const) {
+      write(dir, 'x.npy', npyBytes(descr, [N, 2, 2], values, { version }));
+      const d = await loadDataset(spec({}), o);
+      assert.deepEqual(d.train.sampleShape, [2, 2]);
+      assert.deepEqual(Array.from(d.train.x), values.map(Math.fround), `${descr} version ${version}`);
+    }
+  }
+  // Half precision: the bits of 1, −2, 0.5, 65504 (the largest), 2⁻²⁴ (the smallest subnormal), 0.
+  const halves = [0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x0000];
+  assert.deepEqual(halves.map(float16), [1, -2, 0.5, 65504, 2 ** -24, 0]);
+  write(dir, 'x.npy', npyBytes('<f2', [6], halves));
+  write(dir, 'y6.npy', npyBytes('<i8', [6], [0, 1, 0, 1, 0, 1]));
+  const h = await loadDataset(spec({ trainY: 'y6.npy' }), o);
+  assert.deepEqual(Array.from(h.train.x), [1, -2, 0.5, 65504, Math.fround(2 ** -24), 0]);
+  assert.deepEqual(h.train.sampleShape, [1]);
+});
+
+test('the task follows the targets\' dtype: integers are classes, floats regression (N or N × k); "task" overrides', async () => {
+  const x = randomNormals(13, N * 3);
+  write(dir, 'x.npy', npyBytes('<f8', [N, 3], x));
+  const y = randomNormals(14, N * 2);
+  write(dir, 'yr.npy', npyBytes('<f4', [N, 2], y));
+  const r = await loadDataset(spec({ trainY: 'yr.npy' }), o);
+  assert.ok(r.train.targets.kind === 'regression');
+  assert.equal(r.train.targets.outputs, 2);
+  assert.deepEqual(Array.from(r.train.targets.values), y.map(Math.fround));
+  write(dir, 'yi.npy', npyBytes('|u1', [N], randomInts(15, N, 5)));
+  const asRegression = await loadDataset(spec({ trainY: 'yi.npy', task: 'regression' }), o);
+  assert.equal(asRegression.train.targets.kind, 'regression');
+  write(dir, 'yf.npy', npyBytes('<f8', [N], [0, 1, 2, 1, 0, 2, 2, 1, 0]));
+  const asClasses = await loadDataset(spec({ trainY: 'yf.npy', task: 'classes' }), o);
+  assert.ok(asClasses.train.targets.kind === 'classes');
+  assert.deepEqual(Array.from(asClasses.train.targets.labels), [0, 1, 2, 1, 0, 2, 2, 1, 0]);
+  // Test files, and subsets of them.
+  const t = await loadDataset(spec({ trainY: 'yf.npy', task: 'classes', testX: 'x.npy', testY: 'yf.npy', test: 4, subsetSeed: 1 }), o);
+  assert.equal(t.test!.count, 4);
+});
+
+test('gzip-compressed .npy files read as the plain ones', async () => {
+  const x = randomNormals(16, N * 5);
+  write(dir, 'x.npy.gz', npyBytes('<f4', [N, 5], x), true);
+  write(dir, 'y.npy.gz', npyBytes('<i4', [N], randomInts(17, N, 3)), true);
+  const d = await loadDataset(spec({ trainX: 'x.npy.gz', trainY: 'y.npy.gz' }), o);
+  assert.deepEqual(Array.from(d.train.x), x.map(Math.fround));
+});
+
+test('header dicts in the forms NumPy has written them', () => {
+  assert.deepEqual(parseNpyHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }"), { descr: '<f8', fortranOrder: false, shape: [3], at: { descr: 1, fortran_order: 17, shape: 41 } });
+  assert.deepEqual(parseNpyHeader("{'descr': '|u1', 'fortran_order': True, 'shape': (60000L, 28L, 28L)}   \n"), { descr: '|u1', fortranOrder: true, shape: [60000, 28, 28], at: { descr: 1, fortran_order: 17, shape: 40 } });
+  assert.deepEqual(parseNpyHeader('{"shape": (), "descr": "<i4", "fortran_order": False}').shape, []);
+  assert.throws(() => parseNpyHeader("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (3,), }"), /structured arrays/);
+  assert.throws(() => parseNpyHeader("{'descr': '<f4', 'shape': (3,), }"), /missing 'fortran_order'/);
+  assert.throws(() => parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), 'x': 1}"), /unexpected value for 'x'|unknown key 'x'/);
+  assert.throws(() => parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (3, -1), }"), /expected a whole number in the shape/);
+  assert.throws(() => parseNpyHeader("{'descr': '<f4'"), /expected ',' or '}'/);
+});
+
+test('bad .npy files: each a located message', async () => {
+  write(dir, 'y.npy', npyBytes('<i8', [N], randomInts(1, N, 3)));
+  const good = npyBytes('<f4', [N, 2], randomNormals(18, N * 2));
+  const dataStart = 128;
+  const at = async (bytes: Uint8Array | string, expected: Parameters<typeof rejectsAt>[1]) => {
+    write(dir, 'bad.npy', bytes);
+    await rejectsAt(loadDataset(spec({ trainX: 'bad.npy' }), o), expected);
+  };
+  await at('not numpy at all', { path: 'data.trainX', message: /^bad.npy, byte 0: expected a NumPy .npy file, which starts with the magic bytes 93 4E 55 4D 50 59/, offset: 0 });
+  await at(good.subarray(0, good.length - 3), { path: 'data.trainX', message: /the header declares shape \(9, 2\) of little-endian float32 \('<f4'\) = 72 bytes from byte 128, the file has 69 bytes: truncated/, offset: good.length - 3 });
+  await at(Buffer.concat([good, Buffer.alloc(8)]), { path: 'data.trainX', message: /the file has 8 bytes more after the data/, offset: good.length });
+  await at(good.subarray(0, 60), { path: 'data.trainX', message: /in the middle of the 118-byte .npy header .*truncated/, offset: 60 });
+  await at(npyBytes('<f4', [2, N], randomNormals(19, N * 2), { fortran: true }), { path: 'data.trainX', message: /Fortran \(column-major\) order, which this reader does not take: .*np.ascontiguousarray/, offset: 10 + "{'descr': '<f4', ".length });
+  await at(npyBytes('<c8', [N], new Array(N * 8).fill(0)), { path: 'data.trainX', message: /dtype '<c8' is not a plain number type/, offset: 11 });
+  await at(npyBytes('|O', [N], [], { header: "{'descr': '|O', 'fortran_order': False, 'shape': (9,), }" }), { path: 'data.trainX', message: /holds Python objects \(pickled\), which this reader never loads/ });
+  await at(npyBytes('<f4', [], [1], { header: "{'descr': '<f4', 'fortran_order': False, 'shape': (), }" }), { path: 'data.trainX', message: /the array is a scalar/ });
+  await at(npyBytes('<f4', [N, 2], [], { header: "{'descr': '<f4', 'fortran_order': False, 'shape': (9, 2), 'extra': 'x', }" }), { path: 'data.trainX', message: /in the .npy header .*unknown key 'extra'/, offset: 10 + "{'descr': '<f4', 'fortran_order': False, 'shape': (9, 2), ".length });
+  const big = Buffer.from(good);
+  big[6] = 4;
+  await at(big, { path: 'data.trainX', message: /.npy format version 4.0 is not one this reader knows/, offset: 6 });
+  const nan = randomNormals(20, N * 2);
+  nan[7] = NaN;
+  await at(npyBytes('<f8', [N, 2], nan), { path: 'data.trainX', message: /input NaN of sample 3: expected a finite number/, offset: dataStart + 7 * 8 });
+  const huge = randomNormals(21, N * 2);
+  huge[5] = 1e300;
+  await at(npyBytes('<f8', [N, 2], huge), { path: 'data.trainX', message: /input Infinity of sample 2/, offset: dataStart + 5 * 8 });
+  write(dir, 'x.npy', good);
+  write(dir, 'y-short.npy', npyBytes('<i8', [N - 1], randomInts(1, N - 1, 3)));
+  await rejectsAt(loadDataset(spec({ trainY: 'y-short.npy' }), o), { path: 'data.trainY', message: /8 targets \(shape \(8\)\) for 9 samples in x.npy/ });
+  write(dir, 'y-2d.npy', npyBytes('<i8', [N, 2], randomInts(1, N * 2, 3)));
+  await rejectsAt(loadDataset(spec({ trainY: 'y-2d.npy' }), o), { path: 'data.trainY', message: /class labels are one number per sample, found shape \(9, 2\)/ });
+  write(dir, 'y-big.npy', npyBytes('<i8', [N], [0, 1, 2, 3, 4, 5, 6, 7, 2 ** 40]));
+  await rejectsAt(loadDataset(spec({ trainY: 'y-big.npy' }), o), { path: 'data.trainY', message: /label 1,099,511,627,776 would make 1,099,511,627,777 classes, over the limit of 100,000/, offset: dataStart + 8 * 8 });
+});
