@@ -361,37 +361,56 @@ class JsLoaded implements LoadedMatrix {
   }
 
   productSquaredNorm(other: LoadedMatrix): number {
-    if (!(other instanceof JsLoaded)) throw new Error('productSquaredNorm: both matrices must be loaded by jsProducts');
-    const b = this.w;
-    const a = other.w;
-    const { rows: o, cols: m } = b;
-    const n = a.cols;
-    if (o === 0 || m === 0 || n === 0) return 0;
-    const wide = b.data instanceof Float64Array || a.data instanceof Float64Array;
-    // B padded to a multiple of 3 rows; Aᵀ (n × m, rows contiguous) padded likewise; zero rows add nothing.
-    const bp = wide ? new Float64Array(roundUp3(o) * m) : new Float32Array(roundUp3(o) * m);
-    bp.set(b.data);
-    const at = wide ? new Float64Array(roundUp3(n) * m) : new Float32Array(roundUp3(n) * m);
-    transposeInto(a.data, m, n, at);
-    return blockedSquaredProduct(bp, roundUp3(o), at, roundUp3(n), m);
+    if (other instanceof TfjsLoaded) return squaredProduct(this.w, other.matrix); // this layer was too large for the backend
+    if (!(other instanceof JsLoaded)) throw new Error('productSquaredNorm: both matrices must be loaded by the same products');
+    return squaredProduct(this.w, other.w);
   }
 
   release(): void {}
+}
+
+/** ‖B·A‖²_F in float64, by blocked dot products of B's rows and A's columns (see jsProducts). */
+function squaredProduct(b: WeightMatrix, a: WeightMatrix): number {
+  const { rows: o, cols: m } = b;
+  const n = a.cols;
+  if (o === 0 || m === 0 || n === 0) return 0;
+  const wide = b.data instanceof Float64Array || a.data instanceof Float64Array;
+  // B padded to a multiple of 3 rows; Aᵀ (n × m, rows contiguous) padded likewise; zero rows add nothing.
+  const bp = wide ? new Float64Array(roundUp3(o) * m) : new Float32Array(roundUp3(o) * m);
+  bp.set(b.data);
+  const at = wide ? new Float64Array(roundUp3(n) * m) : new Float32Array(roundUp3(n) * m);
+  transposeInto(a.data, m, n, at);
+  return blockedSquaredProduct(bp, roundUp3(o), at, roundUp3(n), m);
 }
 
 function roundUp3(x: number): number {
   return Math.ceil(x / 3) * 3;
 }
 
-/** out (c × r) ← the transpose of a (r × c), in 64 × 64 tiles. */
+/**
+ * out (c × r) ← the transpose of a (r × c): eight rows at a time over strips of 256 columns, so that
+ * each write of out fills eight consecutive entries (6 ms for 2048², ten times a 64 × 64 tiling here).
+ */
 function transposeInto(a: ArrayLike<number>, r: number, c: number, out: Float32Array | Float64Array): void {
-  const T = 64;
-  for (let i0 = 0; i0 < r; i0 += T) {
-    const i1 = Math.min(r, i0 + T);
-    for (let j0 = 0; j0 < c; j0 += T) {
-      const j1 = Math.min(c, j0 + T);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * r + i] = a[i * c + j];
+  const T = 256;
+  for (let j0 = 0; j0 < c; j0 += T) {
+    const j1 = Math.min(c, j0 + T);
+    let i = 0;
+    for (; i + 7 < r; i += 8) {
+      for (let j = j0; j < j1; j++) {
+        const w = j * r + i;
+        const s = i * c + j;
+        out[w] = a[s];
+        out[w + 1] = a[s + c];
+        out[w + 2] = a[s + 2 * c];
+        out[w + 3] = a[s + 3 * c];
+        out[w + 4] = a[s + 4 * c];
+        out[w + 5] = a[s + 5 * c];
+        out[w + 6] = a[s + 6 * c];
+        out[w + 7] = a[s + 7 * c];
+      }
     }
+    for (; i < r; i++) for (let j = j0; j < j1; j++) out[j * r + i] = a[i * c + j];
   }
 }
 
@@ -424,17 +443,22 @@ function blockedSquaredProduct(x: Float32Array | Float64Array, r: number, y: Flo
 
 /** Output entries of one TensorFlow.js product held at a time: larger ones are split by rows. */
 const TFJS_PRODUCT_ENTRIES = 1 << 22;
-/** Layers up to this many entries also keep Wᵀ in the backend (W·x as a row product is ~5× faster; transposing big layers costs more than it saves). */
-const TFJS_TRANSPOSE_ENTRIES = 1 << 20;
+/** Layers up to this many entries (4096²) also keep Wᵀ in the backend, so that W·X is a fast row product too. */
+const TFJS_TRANSPOSE_ENTRIES = 1 << 24;
+/** Larger layers stay in JavaScript: the backend would hold W, Wᵀ and a packed copy of each (4 × 4 bytes per entry). */
+const TFJS_MAX_ENTRIES = 1 << 26;
 
 /**
  * Products on a TensorFlow.js backend that is already set and ready (e.g. `tf.setBackend('wasm')`,
- * `await tf.ready()`), in float32. Only plain products with the thin factor first (x·W), which the
+ * `await tf.ready()`), in float32. Only plain products with the thin factor first (Xᵀ·W), which the
  * WebAssembly backend runs fastest — its transposed products are 10–15× slower, and it keeps W packed
- * between products; the squares are summed in float64 here. `release` frees the tensors.
+ * between products; W·X is computed as (Xᵀ·Wᵀ)ᵀ with Wᵀ transposed once here (for layers up to 4096²;
+ * above, as a column product). Squares are summed in float64 here. Layers above 2²⁶ entries are left
+ * to the JavaScript kernels. `release` frees the tensors. `limits` changes the two sizes (tests).
  */
-export function tfjsProducts(tf: typeof tfc): MatrixProducts {
-  return { load: (w) => new TfjsLoaded(tf, w) };
+export function tfjsProducts(tf: typeof tfc, limits: { transposeEntries?: number; maxEntries?: number } = {}): MatrixProducts {
+  const sizes = { transposeEntries: limits.transposeEntries ?? TFJS_TRANSPOSE_ENTRIES, maxEntries: limits.maxEntries ?? TFJS_MAX_ENTRIES };
+  return { load: (w) => (w.rows * w.cols > sizes.maxEntries ? new JsLoaded(w) : new TfjsLoaded(tf, w, sizes.transposeEntries)) };
 }
 
 class TfjsLoaded implements LoadedMatrix {
@@ -445,20 +469,21 @@ class TfjsLoaded implements LoadedMatrix {
 
   constructor(
     private readonly tf: typeof tfc,
-    private readonly source: WeightMatrix,
+    readonly matrix: WeightMatrix,
+    private readonly transposeEntries: number,
   ) {
-    this.rows = source.rows;
-    this.cols = source.cols;
-    this.w = tf.tensor2d(float32(source.data), [source.rows, source.cols]);
+    this.rows = matrix.rows;
+    this.cols = matrix.cols;
+    this.w = tf.tensor2d(float32(matrix.data), [matrix.rows, matrix.cols]);
   }
 
   times(x: WeightMatrix): WeightMatrix {
     const { tf, rows: r, cols: c } = this;
     const k = x.cols;
-    if (r * c > TFJS_TRANSPOSE_ENTRIES) return this.read(tf.tidy(() => tf.matMul(this.w, tf.tensor2d(float32(x.data), [c, k]))), r, k);
+    if (r * c > this.transposeEntries) return this.read(tf.tidy(() => tf.matMul(this.w, tf.tensor2d(float32(x.data), [c, k]))), r, k);
     if (!this.wt) {
       const t = new Float32Array(r * c);
-      transposeInto(this.source.data, r, c, t);
+      transposeInto(this.matrix.data, r, c, t);
       this.wt = tf.tensor2d(t, [c, r]);
     }
     const wt = this.wt;
@@ -474,7 +499,8 @@ class TfjsLoaded implements LoadedMatrix {
   }
 
   productSquaredNorm(other: LoadedMatrix): number {
-    if (!(other instanceof TfjsLoaded)) throw new Error('productSquaredNorm: both matrices must be loaded by the same tfjsProducts');
+    if (other instanceof JsLoaded) return squaredProduct(this.matrix, other.w); // a layer too large for the backend
+    if (!(other instanceof TfjsLoaded)) throw new Error('productSquaredNorm: both matrices must be loaded by the same products');
     const { tf, rows: o, cols: m } = this;
     const n = other.cols;
     if (o === 0 || m === 0 || n === 0) return 0;

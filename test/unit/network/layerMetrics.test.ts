@@ -257,9 +257,14 @@ test('TensorFlow.js (WebAssembly) products give the plain products to float32 ac
   const e1 = estimateProductSquaredNorm(b, a, jsProducts);
   const e2 = estimateProductSquaredNorm(b, a, products);
   close(e2.value, e1.value, 1e-5, 'estimate on the backend');
-  const big = matrix(1100, 1000, 702); // above the size that keeps Wᵀ: W·x as a column product
-  const t1 = topSingularTriplet(big, { maxSteps: 5 });
-  const t2 = topSingularTriplet(big, { maxSteps: 5, products });
-  close(t2.sigma, t1.sigma, 1e-5, 'σ after 5 steps');
+  // Layers above the size that keeps Wᵀ (W·x as a column product), and above the size the backend
+  // takes (left to JavaScript, mixed with layers on the backend).
+  for (const limits of [{ transposeEntries: 100 }, { maxEntries: 700 }, { maxEntries: 100 }]) {
+    const mixed = measureNetwork(layers, layers0, { products: tfjsProducts(tf, limits) });
+    mixed.alignment.forEach((p, l) => {
+      close(p!.zeta, js.alignment[l]!.zeta!, 1e-5, `ζ of pair ${l} with ${JSON.stringify(limits)}`);
+      close(p!.zetaTop, js.alignment[l]!.zetaTop!, 1e-4, `ζ_top of pair ${l} with ${JSON.stringify(limits)}`);
+    });
+  }
   assert.equal(tf.memory().numTensors, before, 'every tensor was freed');
 });
