@@ -31,6 +31,7 @@ export interface CheckpointsSpec {
   metrics?: string;
 }
 
+/** How a reader finds, waits for and measures the files. */
 export interface CheckpointReaderOptions {
   /** The folder relative paths start from: the experiment file's. */
   baseDir: string;
@@ -78,6 +79,7 @@ export interface AlignmentSeries {
   zetaError?: number[];
 }
 
+/** `summary` of the result: the label, its scores (docs/checkpoints.md, "Summary and label") and final values. */
 export interface CheckpointsSummary {
   /** kernel / alignment / disalignment / rescaling / `mixed: a+b`; null with fewer than two checkpoints. */
   label: string | null;
@@ -148,6 +150,11 @@ interface Selection {
   chaining: number[];
 }
 
+/**
+ * The series of one `checkpoints` entry, kept up to date by `refresh` (docs/checkpoints.md, "Live
+ * reading"): per file its size, modification time, header, step and measurement, so that nothing is
+ * read twice; `result()` is the object `flab checkpoints --json` prints.
+ */
 export class CheckpointReader {
   private readonly states = new Map<string, FileState>();
   private readonly spectra = new Map<number, SingularTriplet>();
@@ -155,7 +162,8 @@ export class CheckpointReader {
   private readonly now: () => number;
   private reference: { state: FileState; layers: WeightMatrix[] } | null = null;
   private selection: Selection | null = null;
-  private seriesProblem: string | null = null;
+  /** What is wrong with the glob (no match, too many files) and with the layers chosen in the first checkpoint. */
+  private problems: { glob: string | null; layers: string | null } = { glob: null, layers: null };
   private ordered: FileState[] = [];
   private duplicates: CheckpointProblem[] = [];
   private readonly metrics: MetricsLog;
@@ -203,9 +211,9 @@ export class CheckpointReader {
     let paths: string[] = [];
     try {
       paths = await findCheckpointFiles(this.spec.path, this.options.baseDir);
-      this.setSeriesProblem(paths.length === 0 ? `no file matches the checkpoint path "${this.spec.path}" (in ${this.options.baseDir})${this.settleMs > 0 ? ' yet' : ''}` : null);
+      this.setProblem('glob', paths.length === 0 ? `no file matches the checkpoint path "${this.spec.path}" (in ${this.options.baseDir})${this.settleMs > 0 ? ' yet' : ''}` : null);
     } catch (err) {
-      this.setSeriesProblem(err instanceof Error ? err.message : String(err));
+      this.setProblem('glob', err instanceof Error ? err.message : String(err));
     }
     const present = new Set(paths);
     for (const path of [...this.states.keys()]) if (!present.has(path)) this.forget(path);
@@ -236,9 +244,9 @@ export class CheckpointReader {
     return { changed, added };
   }
 
-  private setSeriesProblem(problem: string | null): void {
-    if (problem !== this.seriesProblem) this.dirty = true;
-    this.seriesProblem = problem;
+  private setProblem(kind: 'glob' | 'layers', problem: string | null): void {
+    if (problem !== this.problems[kind]) this.dirty = true;
+    this.problems[kind] = problem;
   }
 
   private forget(path: string): void {
@@ -318,10 +326,8 @@ export class CheckpointReader {
       if (this.reference?.state === first && this.selection) return;
       this.reset();
       const selection = this.select(first);
-      if (typeof selection === 'string') {
-        this.setSeriesProblem(selection);
-        return;
-      }
+      this.setProblem('layers', typeof selection === 'string' ? selection : null);
+      if (typeof selection === 'string') return;
       try {
         const file = await SafetensorsFile.open(first.path, first.file);
         try {
@@ -342,7 +348,10 @@ export class CheckpointReader {
         this.ordered.shift();
       }
     }
-    if (this.ordered.length === 0) this.reset();
+    if (this.ordered.length === 0) {
+      this.reset();
+      this.setProblem('layers', null);
+    }
   }
 
   private reset(): void {
@@ -463,7 +472,7 @@ export class CheckpointReader {
       return series;
     });
     const problems: CheckpointProblem[] = [];
-    if (this.seriesProblem) problems.push({ file: null, message: this.seriesProblem });
+    for (const message of [this.problems.glob, this.problems.layers]) if (message) problems.push({ file: null, message });
     for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem });
     problems.push(...this.duplicates);
     for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message });

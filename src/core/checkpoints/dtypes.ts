@@ -7,6 +7,7 @@
 
 /** The element types read as weights. */
 export const READ_DTYPES = ['F64', 'F32', 'F16', 'BF16'] as const;
+/** One of READ_DTYPES. */
 export type ReadDtype = (typeof READ_DTYPES)[number];
 
 /**
@@ -34,6 +35,7 @@ export const DTYPE_BYTES: Readonly<Record<string, number>> = {
   U64: 8,
 };
 
+/** Whether a header's dtype is read as weights. */
 export function isReadDtype(dtype: string): dtype is ReadDtype {
   return (READ_DTYPES as readonly string[]).includes(dtype);
 }

@@ -28,6 +28,7 @@ const LISTED_PROBLEMS = 20;
 /** The keys of a line that are read; documented in docs/checkpoints.md. */
 export const METRICS_KEYS = ['step', 'loss', 'accuracy'] as const;
 
+/** One metrics file, read incrementally by `refresh`; `series` and `messages` give what it holds. */
 export class MetricsLog {
   private readonly entries = new Map<number, MetricsEntry>();
   /** Complete lines read so far: bytes [0, consumed) and how many lines they held. */

@@ -30,6 +30,7 @@ export interface CheckpointThresholds {
   balanceChange: number;
 }
 
+/** The linear model's defaults: 0.1 for the distance (its `tangentChange`) and for ζ, 1 for the balance. */
 export const CHECKPOINT_THRESHOLDS: CheckpointThresholds = {
   distance: DEFAULT_THRESHOLDS.tangentChange,
   zetaChange: DEFAULT_THRESHOLDS.zetaChange,

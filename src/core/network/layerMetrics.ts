@@ -112,12 +112,15 @@ export interface SingularTriplet {
 
 /** Default `exactLimit`: 2²⁸ multiply-adds (e.g. 512 × 512 × 1024); the pairs of 784-256-256-256-10 are far below. */
 export const EXACT_ZETA_LIMIT = 2 ** 28;
-/** Hutch++ sketch size s (directions of B·A captured exactly) and probe count g (the rest, by Hutchinson). */
+/** Hutch++ sketch size s: directions of B·A captured exactly. */
 export const HUTCH_SKETCH = 8;
+/** Hutch++ probe count g: the rest of ‖B·A‖², by Hutchinson. */
 export const HUTCH_PROBES = 8;
-/** Lanczos: at most this many steps, and at most `LANCZOS_BUDGET` multiply-adds (but at least `LANCZOS_MIN_STEPS`). */
+/** Lanczos steps at most. */
 export const LANCZOS_MAX_STEPS = 64;
+/** Multiply-adds one Lanczos run may spend (2·r·c per step)… */
 export const LANCZOS_BUDGET = 2 ** 26;
+/** …but never fewer steps than this (when the layer allows). */
 export const LANCZOS_MIN_STEPS = 8;
 /** Lanczos stops once its Ritz residual is at most this × σ (float32 products allow about 10⁻⁷). */
 export const LANCZOS_TOLERANCE = 1e-6;

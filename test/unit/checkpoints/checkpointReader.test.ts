@@ -166,7 +166,10 @@ test('bad series: no match, a missing layer (the names that exist are listed), a
   assert.deepEqual(none.step, []);
   assert.deepEqual(none.problems, [{ file: null, message: `no file matches the checkpoint path "empty/*.safetensors" (in ${dir})` }]);
   assert.equal(none.summary.label, null);
-  const missing = await readCheckpoints({ path: 'run/*.safetensors', layers: ['fc1.weight', 'fc3.weight'] }, { baseDir: dir });
+  const reader = new CheckpointReader({ path: 'run/*.safetensors', layers: ['fc1.weight', 'fc3.weight'] }, { baseDir: dir });
+  assert.equal((await reader.refresh()).changed, true);
+  assert.equal((await reader.refresh()).changed, false, 'a problem that stays is no change');
+  const missing = reader.result();
   assert.deepEqual(missing.step, []);
   assert.deepEqual(missing.problems, [
     {
