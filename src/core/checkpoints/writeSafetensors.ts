@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { endianness } from 'node:os';
-import { numberToBfloat16, numberToHalf, READ_DTYPES, ReadDtype } from './dtypes';
+import { DTYPE_BYTES, numberToBfloat16, numberToHalf, READ_DTYPES, ReadDtype } from './dtypes';
 import { MAX_HEADER_BYTES } from './limits';
 import { formatShape } from './safetensors';
 
@@ -39,7 +39,7 @@ export async function writeSafetensors(path: string, tensors: readonly TensorToW
     if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`writeSafetensors: tensor "${t.name}": shape ${formatShape(t.shape)} is not a list of non-negative integers`);
     const count = t.shape.reduce((p, d) => p * d, 1);
     if (count !== t.data.length) throw new Error(`writeSafetensors: tensor "${t.name}": shape ${formatShape(t.shape)} has ${count} elements but ${t.data.length} values were given`);
-    const bytes = count * bytesOf(t.dtype);
+    const bytes = count * DTYPE_BYTES[t.dtype];
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
@@ -74,10 +74,6 @@ async function writeAll(handle: fs.FileHandle, bytes: Uint8Array): Promise<void>
 }
 
 const WRITE_CHUNK_BYTES = 16 * 2 ** 20;
-
-function bytesOf(dtype: ReadDtype): number {
-  return dtype === 'F64' ? 8 : dtype === 'F32' ? 4 : 2;
-}
 
 /** The little-endian bytes of `t.data` as `t.dtype`. */
 function encode(t: TensorToWrite): Uint8Array {
