@@ -6,7 +6,17 @@
  * (PyTorch's `nn.Linear.weight`; a convolution kernel out × in × k × k is read as out × (in·k·k)).
  * Layers are in network order, W_1 first; the pair (W_l, W_{l+1}) chains when W_{l+1}.cols = W_l.rows.
  * Norms are Frobenius norms accumulated in float64 whatever the storage.
+ *
+ * Costs (r × c a layer; a pair is A = W_l, m × n, then B = W_{l+1}, o × m):
+ * - norm and distance: one pass over W and W(0), r·c.
+ * - ζ: exact, ‖BA‖_F by a blocked product, o·m·n multiply-adds, when that is at most `exactLimit`
+ *   (2²⁸ by default); above it, estimated by Hutch++ in (2s + g)(m·n + o·m) multiply-adds, with its
+ *   standard error (`zetaError`).
+ * - ζ_top: one Golub–Kahan–Lanczos run per layer (both top singular vectors at once), 2·r·c per step,
+ *   at most `lanczosSteps(r, c)` steps, fewer once converged; a previous run's triplet can start it.
+ * Products run on `MeasureOptions.products`: plain JavaScript by default, TensorFlow.js on request.
  */
+import type * as tfc from '@tensorflow/tfjs-core';
 
 /** A weight matrix, row-major: `data[i * cols + j]` is the weight from input j to output i. */
 export interface WeightMatrix {
@@ -36,166 +46,795 @@ export interface PairMeasure {
    * null when either layer is zero.
    */
   zetaTop: number | null;
+  /** Standard error of `zeta` when it was estimated (a pair above the exact limit); 0 when exact or null. */
+  zetaError: number;
 }
 
 /** Every metric of one step. */
 export interface NetworkMeasure {
   layers: LayerMeasure[];
-  /** One per consecutive pair whose shapes chain; `null` where they do not (see `pairsThatChain`). */
+  /** One per consecutive pair whose shapes chain; `null` where they do not (see `chainProblem`). */
   alignment: (PairMeasure | null)[];
   /** ‖θ − θ₀‖ / ‖θ₀‖ over every layer together. */
   distance: number;
 }
 
+/**
+ * Where the products behind ζ and ζ_top run. `jsProducts` (the default) is plain JavaScript with
+ * float64 accumulation and no set-up; `tfjsProducts` runs them on a TensorFlow.js backend (float32
+ * products; several times faster with the WebAssembly backend).
+ */
+export interface MatrixProducts {
+  /** Makes W ready for repeated products (the backend's own copy); `release` it when done. */
+  load(w: WeightMatrix): LoadedMatrix;
+}
+
+/** A weight matrix W (r × c) made ready by `MatrixProducts.load`. */
+export interface LoadedMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  /** W·X for X (c × k), row-major: a new r × k matrix. */
+  times(x: WeightMatrix): WeightMatrix;
+  /** Wᵀ·U for U (r × k): a new c × k matrix. */
+  transposeTimes(u: WeightMatrix): WeightMatrix;
+  /** ‖W·A‖_F² for A loaded by the same products (A.rows = c), summed in float64. */
+  productSquaredNorm(a: LoadedMatrix): number;
+  /** Frees the backend's copy (nothing to do in plain JavaScript). */
+  release(): void;
+}
+
+/** Options of `measureNetwork`, `pairAlignment` and `NetworkMeasurer`; every one may be left out. */
+export interface MeasureOptions {
+  /** Where the products run (default `jsProducts`). */
+  products?: MatrixProducts;
+  /** Multiply-adds o·m·n of a pair above which ζ is estimated instead of computed exactly. */
+  exactLimit?: number;
+  /**
+   * Top singular triplets of an earlier measurement, per layer index, to start Lanczos from (and
+   * updated with this measurement's): pass the same map for successive steps of one run.
+   */
+  spectra?: Map<number, SingularTriplet>;
+  /** False skips ζ_top (null) and its Lanczos runs, e.g. to measure it on every n-th record only. */
+  zetaTop?: boolean;
+}
+
+/** The top singular value of a layer and its singular vectors (unit length), as Lanczos found them. */
+export interface SingularTriplet {
+  sigma: number;
+  /** Top left singular vector (length = rows): the output direction W amplifies most. */
+  left: Float64Array;
+  /** Top right singular vector (length = cols): the input direction W amplifies most. */
+  right: Float64Array;
+  /** The Ritz residual ‖Wᵀ·left − σ·right‖ of the last step (W·right = σ·left holds exactly). */
+  residual: number;
+  steps: number;
+}
+
+/** Default `exactLimit`: 2²⁸ multiply-adds (e.g. 512 × 512 × 1024); the pairs of 784-256-256-256-10 are far below. */
+export const EXACT_ZETA_LIMIT = 2 ** 28;
+/** Hutch++ sketch size s: directions of B·A captured exactly. */
+export const HUTCH_SKETCH = 8;
+/** Hutch++ probe count g: the rest of ‖B·A‖², by Hutchinson. */
+export const HUTCH_PROBES = 8;
+/** Lanczos steps at most. */
+export const LANCZOS_MAX_STEPS = 64;
+/** Multiply-adds one Lanczos run may spend (2·r·c per step)… */
+export const LANCZOS_BUDGET = 2 ** 26;
+/** …but never fewer steps than this (when the layer allows). */
+export const LANCZOS_MIN_STEPS = 8;
+/** Lanczos stops once its Ritz residual is at most this × σ (float32 products allow about 10⁻⁷). */
+export const LANCZOS_TOLERANCE = 1e-6;
+
+/** The step cap of one Lanczos run on an r × c layer: min(r, c, 64, max(8, ⌊2²⁶ / 2rc⌋)). */
+export function lanczosSteps(rows: number, cols: number): number {
+  return Math.min(rows, cols, LANCZOS_MAX_STEPS, Math.max(LANCZOS_MIN_STEPS, Math.floor(LANCZOS_BUDGET / (2 * rows * cols))));
+}
+
 /** ‖W‖_F, accumulated in float64. */
 export function frobeniusNorm(w: WeightMatrix): number {
-  const d = w.data;
-  let s = 0;
-  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
-  return Math.sqrt(s);
+  return Math.sqrt(sumOfSquares(w.data));
 }
 
-/** ‖W − W₀‖_F² in float64 (shapes must agree). */
-function squaredDistance(w: WeightMatrix, w0: WeightMatrix): number {
-  const a = w.data;
-  const b = w0.data;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const e = a[i] - b[i];
-    s += e * e;
-  }
-  return s;
-}
-
-/** Whether W_{l+1} can follow W_l (its inputs are W_l's outputs), and if not, why. */
-export function chainProblem(prev: WeightMatrix, next: WeightMatrix): string | null {
+/** Whether W_{l+1} can follow W_l (its inputs are W_l's outputs), and if not, why (only the shapes are read). */
+export function chainProblem(prev: Pick<WeightMatrix, 'rows' | 'cols'>, next: Pick<WeightMatrix, 'rows' | 'cols'>): string | null {
   return next.cols === prev.rows ? null : `its input size ${next.cols} is not the previous layer's output size ${prev.rows}`;
 }
 
-/**
- * ‖B A‖_F² for B (o × m) after A (m × n), exactly, in float64: row i of BA is Σ_k B_ik A_k·.
- * Cost o·m·n multiply-adds and O(n) memory.
- */
-function squaredProductNorm(next: WeightMatrix, prev: WeightMatrix): number {
-  const { rows: o, cols: m } = next;
-  const n = prev.cols;
-  const b = next.data;
-  const a = prev.data;
-  const row = new Float64Array(n);
-  let s = 0;
-  for (let i = 0; i < o; i++) {
-    row.fill(0);
-    for (let k = 0; k < m; k++) {
-      const bik = b[i * m + k];
-      if (bik === 0) continue;
-      const off = k * n;
-      for (let j = 0; j < n; j++) row[j] += bik * a[off + j];
-    }
-    for (let j = 0; j < n; j++) s += row[j] * row[j];
-  }
-  return s;
-}
-
-/** Power iterations for a top singular vector: at most this many, fewer once the Rayleigh quotient settles. */
-export const POWER_ITERATIONS = 300;
-/** Relative change of the Rayleigh quotient below which the power iteration stops. */
-const POWER_TOLERANCE = 1e-12;
-
-/**
- * The top eigenvector of the m × m Gram matrix `gram` (applied as a function) by power iteration
- * from a fixed start, unit length. Deterministic: the start is the same for every call.
- */
-function topEigenvector(m: number, apply: (x: Float64Array, out: Float64Array) => void): Float64Array {
-  let x = new Float64Array(m);
-  // A fixed start with no special alignment to coordinate axes.
-  for (let i = 0; i < m; i++) x[i] = 1 + ((i * 0.6180339887498949) % 1);
-  normalise(x);
-  let y = new Float64Array(m);
-  let previous = 0;
-  for (let it = 0; it < POWER_ITERATIONS; it++) {
-    apply(x, y);
-    const rayleigh = dot(x, y);
-    if (normalise(y) === 0) return y;
-    [x, y] = [y, x];
-    if (it > 0 && Math.abs(rayleigh - previous) <= POWER_TOLERANCE * Math.abs(rayleigh)) break;
-    previous = rayleigh;
-  }
-  return x;
-}
-
-/** x ← Wᵀ W x (for the right singular vectors of W), through a temporary of W's row count. */
-function gramRight(w: WeightMatrix): (x: Float64Array, out: Float64Array) => void {
-  const { rows, cols, data } = w;
-  const t = new Float64Array(rows);
-  return (x, out) => {
-    for (let i = 0; i < rows; i++) {
-      let s = 0;
-      const off = i * cols;
-      for (let j = 0; j < cols; j++) s += data[off + j] * x[j];
-      t[i] = s;
-    }
-    out.fill(0);
-    for (let i = 0; i < rows; i++) {
-      const ti = t[i];
-      const off = i * cols;
-      for (let j = 0; j < cols; j++) out[j] += data[off + j] * ti;
-    }
-  };
-}
-
-/** x ← W Wᵀ x (for the left singular vectors of W), through a temporary of W's column count. */
-function gramLeft(w: WeightMatrix): (x: Float64Array, out: Float64Array) => void {
-  const { rows, cols, data } = w;
-  const t = new Float64Array(cols);
-  return (x, out) => {
-    t.fill(0);
-    for (let i = 0; i < rows; i++) {
-      const xi = x[i];
-      const off = i * cols;
-      for (let j = 0; j < cols; j++) t[j] += data[off + j] * xi;
-    }
-    for (let i = 0; i < rows; i++) {
-      let s = 0;
-      const off = i * cols;
-      for (let j = 0; j < cols; j++) s += data[off + j] * t[j];
-      out[i] = s;
-    }
-  };
-}
-
-/** ζ and ζ_top of the pair (W_l = prev, W_{l+1} = next); the shapes must chain. */
-export function pairAlignment(prev: WeightMatrix, next: WeightMatrix): PairMeasure {
+/** ζ, its standard error and ζ_top of the pair (W_l = prev, W_{l+1} = next); the shapes must chain. */
+export function pairAlignment(prev: WeightMatrix, next: WeightMatrix, options: MeasureOptions = {}): PairMeasure {
   const problem = chainProblem(prev, next);
   if (problem) throw new Error(`pairAlignment: ${problem}`);
-  const nPrev = frobeniusNorm(prev);
-  const nNext = frobeniusNorm(next);
-  if (nPrev === 0 || nNext === 0) return { zeta: null, zetaTop: null };
-  const zeta = Math.min(1, Math.sqrt(squaredProductNorm(next, prev)) / (nNext * nPrev));
-  const right = topEigenvector(next.cols, gramRight(next));
-  const left = topEigenvector(prev.rows, gramLeft(prev));
-  const zetaTop = Math.min(1, Math.abs(dot(right, left)));
-  return { zeta, zetaTop };
+  const a = new Layer(prev, frobeniusNorm(prev), -1, options);
+  const b = new Layer(next, frobeniusNorm(next), -1, options);
+  try {
+    return alignmentOf(a, b, options);
+  } finally {
+    a.release();
+    b.release();
+  }
 }
 
 /**
  * Every metric of `layers` against the initial `layers0` (same shapes). Pairs whose shapes do not
  * chain get `null`.
  */
-export function measureNetwork(layers: readonly WeightMatrix[], layers0: readonly WeightMatrix[]): NetworkMeasure {
-  let moved2 = 0;
-  let start2 = 0;
-  const measures: LayerMeasure[] = layers.map((w, l) => {
-    const w0 = layers0[l];
-    const d2 = squaredDistance(w, w0);
-    const n0 = frobeniusNorm(w0);
-    moved2 += d2;
-    start2 += n0 * n0;
-    return { norm: frobeniusNorm(w), distance: n0 > 0 ? Math.sqrt(d2) / n0 : Math.sqrt(d2) };
-  });
-  const alignment: (PairMeasure | null)[] = [];
-  for (let l = 0; l + 1 < layers.length; l++) alignment.push(chainProblem(layers[l], layers[l + 1]) ? null : pairAlignment(layers[l], layers[l + 1]));
-  return { layers: measures, alignment, distance: start2 > 0 ? Math.sqrt(moved2 / start2) : Math.sqrt(moved2) };
+export function measureNetwork(layers: readonly WeightMatrix[], layers0: readonly WeightMatrix[], options: MeasureOptions = {}): NetworkMeasure {
+  if (layers0.length !== layers.length) throw new Error(`measureNetwork: ${layers.length} layers but ${layers0.length} initial ones`);
+  const measurer = new NetworkMeasurer(options);
+  layers.forEach((w, l) => measurer.add(w, layers0[l]));
+  return measurer.finish();
 }
+
+/**
+ * `measureNetwork` one layer at a time, in network order, keeping only the latest layer: what a
+ * reader that streams a checkpoint tensor by tensor needs. `add` each layer with its initial value,
+ * then `finish` (which also frees what the products hold; so does an `add` that throws).
+ */
+export class NetworkMeasurer {
+  private readonly layers: LayerMeasure[] = [];
+  private readonly alignment: (PairMeasure | null)[] = [];
+  private moved2 = 0;
+  private start2 = 0;
+  private previous: Layer | null = null;
+
+  constructor(private readonly options: MeasureOptions = {}) {}
+
+  /** Measures the next layer `w` against its initial value `w0` (same shape); returns its measure. */
+  add(w: WeightMatrix, w0: WeightMatrix): LayerMeasure {
+    if (w.rows !== w0.rows || w.cols !== w0.cols || w.data.length !== w.rows * w.cols || w0.data.length !== w.data.length) {
+      this.release();
+      throw new Error(`NetworkMeasurer.add: layer ${this.layers.length + 1} is ${w.rows} × ${w.cols} (${w.data.length} values) but its initial value ${w0.rows} × ${w0.cols} (${w0.data.length} values)`);
+    }
+    const { norm2, distance2, start2 } = normsAndDistance(w.data, w0.data);
+    this.moved2 += distance2;
+    this.start2 += start2;
+    const n0 = Math.sqrt(start2);
+    const measure = { norm: Math.sqrt(norm2), distance: n0 > 0 ? Math.sqrt(distance2) / n0 : Math.sqrt(distance2) };
+    const layer = new Layer(w, measure.norm, this.layers.length, this.options);
+    this.layers.push(measure);
+    const prev = this.previous;
+    this.previous = layer;
+    if (prev) {
+      try {
+        this.alignment.push(chainProblem(prev.w, w) ? null : alignmentOf(prev, layer, this.options));
+      } catch (err) {
+        this.release();
+        throw err;
+      } finally {
+        prev.release();
+      }
+    }
+    return measure;
+  }
+
+  /** Every metric of the layers added so far. */
+  finish(): NetworkMeasure {
+    this.release();
+    return { layers: this.layers.slice(), alignment: this.alignment.slice(), distance: this.start2 > 0 ? Math.sqrt(this.moved2 / this.start2) : Math.sqrt(this.moved2) };
+  }
+
+  private release(): void {
+    this.previous?.release();
+  }
+}
+
+/** One layer while it is measured: its products' copy and its top triplet, each made on first use. */
+class Layer {
+  private loaded: LoadedMatrix | null = null;
+  private triplet: SingularTriplet | null = null;
+
+  constructor(
+    readonly w: WeightMatrix,
+    readonly norm: number,
+    private readonly index: number,
+    private readonly options: MeasureOptions,
+  ) {}
+
+  load(): LoadedMatrix {
+    return (this.loaded ??= (this.options.products ?? jsProducts).load(this.w));
+  }
+
+  top(): SingularTriplet {
+    if (!this.triplet) {
+      const spectra = this.index >= 0 ? this.options.spectra : undefined;
+      this.triplet = lanczos(this.load(), { start: spectra?.get(this.index) });
+      spectra?.set(this.index, this.triplet);
+    }
+    return this.triplet;
+  }
+
+  release(): void {
+    this.loaded?.release();
+    this.loaded = null;
+  }
+}
+
+function alignmentOf(prev: Layer, next: Layer, options: MeasureOptions): PairMeasure {
+  if (prev.norm === 0 || next.norm === 0) return { zeta: null, zetaTop: null, zetaError: 0 };
+  const scale = next.norm * prev.norm;
+  let zeta: number;
+  let zetaError = 0;
+  if (next.w.rows * next.w.cols * prev.w.cols <= (options.exactLimit ?? EXACT_ZETA_LIMIT)) {
+    zeta = Math.sqrt(next.load().productSquaredNorm(prev.load())) / scale;
+  } else {
+    const { value, standardError } = estimateSquaredNorm(next.load(), prev.load());
+    zeta = Math.sqrt(value) / scale;
+    // Delta method: sd(√X) ≈ sd(X) / (2√X).
+    zetaError = value > 0 ? standardError / (2 * Math.sqrt(value) * scale) : 0;
+  }
+  const zetaTop = options.zetaTop === false ? null : Math.min(1, Math.abs(dot(next.top().right, prev.top().left)));
+  return { zeta: Math.min(1, zeta), zetaTop, zetaError };
+}
+
+/** ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one pass, float64, two accumulators each. */
+function normsAndDistance(a: Float32Array | Float64Array, b: Float32Array | Float64Array): { norm2: number; distance2: number; start2: number } {
+  let n0 = 0, n1 = 0, d0 = 0, d1 = 0, s0 = 0, s1 = 0; // prettier-ignore
+  const n = a.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const x0 = a[i], x1 = a[i + 1], y0 = b[i], y1 = b[i + 1]; // prettier-ignore
+    n0 += x0 * x0;
+    n1 += x1 * x1;
+    s0 += y0 * y0;
+    s1 += y1 * y1;
+    d0 += (x0 - y0) * (x0 - y0);
+    d1 += (x1 - y1) * (x1 - y1);
+  }
+  if (i < n) {
+    n0 += a[i] * a[i];
+    s0 += b[i] * b[i];
+    d0 += (a[i] - b[i]) * (a[i] - b[i]);
+  }
+  return { norm2: n0 + n1, distance2: d0 + d1, start2: s0 + s1 };
+}
+
+function sumOfSquares(d: ArrayLike<number>): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
+  const n = d.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += d[i] * d[i];
+    s1 += d[i + 1] * d[i + 1];
+    s2 += d[i + 2] * d[i + 2];
+    s3 += d[i + 3] * d[i + 3];
+  }
+  for (; i < n; i++) s0 += d[i] * d[i];
+  return s0 + s1 + s2 + s3;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Products
+
+/**
+ * The default products, in plain JavaScript with float64 accumulation and no copy of W. The exact
+ * ‖B·A‖² pads B and Aᵀ to multiples of 3 rows and sums 3 × 3 blocks of dot products held in
+ * registers (about 1.5–2 × 10⁹ multiply-adds per second here; a plain triple loop does 0.75).
+ */
+export const jsProducts: MatrixProducts = {
+  load: (w) => new JsLoaded(w),
+};
+
+class JsLoaded implements LoadedMatrix {
+  readonly rows: number;
+  readonly cols: number;
+
+  constructor(readonly w: WeightMatrix) {
+    this.rows = w.rows;
+    this.cols = w.cols;
+  }
+
+  times(x: WeightMatrix): WeightMatrix {
+    const { rows: r, cols: c, data } = this.w;
+    const k = x.cols;
+    const out = new Float64Array(r * k);
+    if (k === 1) multiplyVector(data, r, c, x.data, out);
+    else {
+      const xd = x.data;
+      for (let i = 0; i < r; i++) {
+        const o = i * k;
+        for (let p = 0; p < c; p++) {
+          const wip = data[i * c + p];
+          if (wip === 0) continue;
+          const xo = p * k;
+          for (let t = 0; t < k; t++) out[o + t] += wip * xd[xo + t];
+        }
+      }
+    }
+    return { rows: r, cols: k, data: out };
+  }
+
+  transposeTimes(u: WeightMatrix): WeightMatrix {
+    const { rows: r, cols: c, data } = this.w;
+    const k = u.cols;
+    const out = new Float64Array(c * k);
+    if (k === 1) multiplyTransposedVector(data, r, c, u.data, out);
+    else {
+      const ud = u.data;
+      for (let i = 0; i < r; i++) {
+        const uo = i * k;
+        for (let p = 0; p < c; p++) {
+          const wip = data[i * c + p];
+          if (wip === 0) continue;
+          const o = p * k;
+          for (let t = 0; t < k; t++) out[o + t] += wip * ud[uo + t];
+        }
+      }
+    }
+    return { rows: c, cols: k, data: out };
+  }
+
+  productSquaredNorm(other: LoadedMatrix): number {
+    if (other instanceof TfjsLoaded) return squaredProduct(this.w, other.matrix); // this layer was too large for the backend
+    if (!(other instanceof JsLoaded)) throw new Error('productSquaredNorm: both matrices must be loaded by the same products');
+    return squaredProduct(this.w, other.w);
+  }
+
+  release(): void {}
+}
+
+/** ‖B·A‖²_F in float64, by blocked dot products of B's rows and A's columns (see jsProducts). */
+function squaredProduct(b: WeightMatrix, a: WeightMatrix): number {
+  const { rows: o, cols: m } = b;
+  const n = a.cols;
+  if (o === 0 || m === 0 || n === 0) return 0;
+  const wide = b.data instanceof Float64Array || a.data instanceof Float64Array;
+  // B padded to a multiple of 3 rows; Aᵀ (n × m, rows contiguous) padded likewise; zero rows add nothing.
+  const bp = wide ? new Float64Array(roundUp3(o) * m) : new Float32Array(roundUp3(o) * m);
+  bp.set(b.data);
+  const at = wide ? new Float64Array(roundUp3(n) * m) : new Float32Array(roundUp3(n) * m);
+  transposeInto(a.data, m, n, at);
+  return blockedSquaredProduct(bp, roundUp3(o), at, roundUp3(n), m);
+}
+
+function roundUp3(x: number): number {
+  return Math.ceil(x / 3) * 3;
+}
+
+/**
+ * out (c × r) ← the transpose of a (r × c): eight rows at a time over strips of 256 columns, so that
+ * each write of out fills eight consecutive entries (6 ms for 2048², ten times a 64 × 64 tiling here).
+ */
+function transposeInto(a: ArrayLike<number>, r: number, c: number, out: Float32Array | Float64Array): void {
+  const T = 256;
+  for (let j0 = 0; j0 < c; j0 += T) {
+    const j1 = Math.min(c, j0 + T);
+    let i = 0;
+    for (; i + 7 < r; i += 8) {
+      for (let j = j0; j < j1; j++) {
+        const w = j * r + i;
+        const s = i * c + j;
+        out[w] = a[s];
+        out[w + 1] = a[s + c];
+        out[w + 2] = a[s + 2 * c];
+        out[w + 3] = a[s + 3 * c];
+        out[w + 4] = a[s + 4 * c];
+        out[w + 5] = a[s + 5 * c];
+        out[w + 6] = a[s + 6 * c];
+        out[w + 7] = a[s + 7 * c];
+      }
+    }
+    for (; i < r; i++) for (let j = j0; j < j1; j++) out[j * r + i] = a[i * c + j];
+  }
+}
+
+/** Σ_ij (x_i · y_j)² over rows x_i of X (r × k) and y_j of Y (c × k); r and c multiples of 3. */
+function blockedSquaredProduct(x: Float32Array | Float64Array, r: number, y: Float32Array | Float64Array, c: number, k: number): number {
+  let total = 0;
+  for (let i = 0; i < r; i += 3) {
+    const a0 = i * k, a1 = a0 + k, a2 = a1 + k; // prettier-ignore
+    for (let j = 0; j < c; j += 3) {
+      const b0 = j * k, b1 = b0 + k, b2 = b1 + k; // prettier-ignore
+      let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0, s20 = 0, s21 = 0, s22 = 0; // prettier-ignore
+      for (let p = 0; p < k; p++) {
+        const x0 = x[a0 + p], x1 = x[a1 + p], x2 = x[a2 + p]; // prettier-ignore
+        const y0 = y[b0 + p], y1 = y[b1 + p], y2 = y[b2 + p]; // prettier-ignore
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s20 += x2 * y0;
+        s21 += x2 * y1;
+        s22 += x2 * y2;
+      }
+      total += s00 * s00 + s01 * s01 + s02 * s02 + s10 * s10 + s11 * s11 + s12 * s12 + s20 * s20 + s21 * s21 + s22 * s22;
+    }
+  }
+  return total;
+}
+
+/** Output entries of one TensorFlow.js product held at a time: larger ones are split by rows. */
+const TFJS_PRODUCT_ENTRIES = 1 << 22;
+/** Layers up to this many entries (4096²) also keep Wᵀ in the backend, so that W·X is a fast row product too. */
+const TFJS_TRANSPOSE_ENTRIES = 1 << 24;
+/** Larger layers stay in JavaScript: the backend would hold W, Wᵀ and a packed copy of each (4 × 4 bytes per entry). */
+const TFJS_MAX_ENTRIES = 1 << 26;
+
+/**
+ * Products on a TensorFlow.js backend that is already set and ready (e.g. `tf.setBackend('wasm')`,
+ * `await tf.ready()`), in float32. Only plain products with the thin factor first (Xᵀ·W), which the
+ * WebAssembly backend runs fastest — its transposed products are 10–15× slower, and it keeps W packed
+ * between products; W·X is computed as (Xᵀ·Wᵀ)ᵀ with Wᵀ transposed once here (for layers up to 4096²;
+ * above, as a column product). Squares are summed in float64 here. Layers above 2²⁶ entries are left
+ * to the JavaScript kernels. `release` frees the tensors. `limits` changes the two sizes (tests).
+ */
+export function tfjsProducts(tf: typeof tfc, limits: { transposeEntries?: number; maxEntries?: number } = {}): MatrixProducts {
+  const sizes = { transposeEntries: limits.transposeEntries ?? TFJS_TRANSPOSE_ENTRIES, maxEntries: limits.maxEntries ?? TFJS_MAX_ENTRIES };
+  return { load: (w) => (w.rows * w.cols > sizes.maxEntries ? new JsLoaded(w) : new TfjsLoaded(tf, w, sizes.transposeEntries)) };
+}
+
+class TfjsLoaded implements LoadedMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  private readonly w: tfc.Tensor2D;
+  private wt: tfc.Tensor2D | null = null;
+
+  constructor(
+    private readonly tf: typeof tfc,
+    readonly matrix: WeightMatrix,
+    private readonly transposeEntries: number,
+  ) {
+    this.rows = matrix.rows;
+    this.cols = matrix.cols;
+    this.w = tf.tensor2d(float32(matrix.data), [matrix.rows, matrix.cols]);
+  }
+
+  times(x: WeightMatrix): WeightMatrix {
+    const { tf, rows: r, cols: c } = this;
+    const k = x.cols;
+    if (r * c > this.transposeEntries) return this.read(tf.tidy(() => tf.matMul(this.w, tf.tensor2d(float32(x.data), [c, k]))), r, k);
+    if (!this.wt) {
+      const t = new Float32Array(r * c);
+      transposeInto(this.matrix.data, r, c, t);
+      this.wt = tf.tensor2d(t, [c, r]);
+    }
+    const wt = this.wt;
+    // (Xᵀ Wᵀ)ᵀ
+    return transposed(this.read(tf.tidy(() => tf.matMul(tf.tensor2d(transposedData(x), [k, c]), wt)), k, r));
+  }
+
+  transposeTimes(u: WeightMatrix): WeightMatrix {
+    const { tf, rows: r, cols: c } = this;
+    const k = u.cols;
+    // (Uᵀ W)ᵀ
+    return transposed(this.read(tf.tidy(() => tf.matMul(tf.tensor2d(transposedData(u), [k, r]), this.w)), k, c));
+  }
+
+  productSquaredNorm(other: LoadedMatrix): number {
+    if (other instanceof JsLoaded) return squaredProduct(this.matrix, other.w); // a layer too large for the backend
+    if (!(other instanceof TfjsLoaded)) throw new Error('productSquaredNorm: both matrices must be loaded by the same products');
+    const { tf, rows: o, cols: m } = this;
+    const n = other.cols;
+    if (o === 0 || m === 0 || n === 0) return 0;
+    const step = Math.max(1, Math.floor(TFJS_PRODUCT_ENTRIES / n));
+    let total = 0;
+    for (let from = 0; from < o; from += step) {
+      const rows = Math.min(step, o - from);
+      const product = tf.tidy(() => tf.matMul(rows === o ? this.w : tf.slice(this.w, [from, 0], [rows, m]), other.w));
+      total += sumOfSquares(this.read(product, rows, n).data);
+    }
+    return total;
+  }
+
+  release(): void {
+    this.w.dispose();
+    this.wt?.dispose();
+    this.wt = null;
+  }
+
+  /** The values of `t` (then disposed) as a rows × cols matrix. */
+  private read(t: tfc.Tensor, rows: number, cols: number): WeightMatrix {
+    try {
+      return { rows, cols, data: t.dataSync() as Float32Array };
+    } finally {
+      t.dispose();
+    }
+  }
+}
+
+function float32(d: Float32Array | Float64Array): Float32Array {
+  return d instanceof Float32Array ? d : Float32Array.from(d);
+}
+
+/** The data of Xᵀ (a k-column matrix: no copy when k = 1). */
+function transposedData(x: WeightMatrix): Float32Array {
+  if (x.cols === 1) return float32(x.data);
+  const out = new Float32Array(x.rows * x.cols);
+  transposeInto(x.data, x.rows, x.cols, out);
+  return out;
+}
+
+function transposed(x: WeightMatrix): WeightMatrix {
+  if (x.rows === 1 || x.cols === 1) return { rows: x.cols, cols: x.rows, data: x.data };
+  const out = new Float32Array(x.rows * x.cols);
+  transposeInto(x.data, x.rows, x.cols, out);
+  return { rows: x.cols, cols: x.rows, data: out };
+}
+
+// ---------------------------------------------------------------------------------------------
+// ζ of large pairs: Hutch++ (Meyer, Musco, Musco & Woodruff 2021) for ‖M‖_F² with M = B·A
+
+/**
+ * ‖B·A‖_F² estimated from s + g fixed Rademacher probes Ω = [S G] (docs/networks.md, "Layer
+ * metrics"): with Q an orthonormal basis of M·S, ‖M‖² = ‖QᵀM‖² + ‖(I − QQᵀ)M‖², the first term exact,
+ * the second by Hutchinson over M·G. The probes are the same for every call (seeded), so successive
+ * steps of a run share their errors and curves stay smooth. Returns the estimate and its standard error
+ * (the sample deviation of the g probe terms over √g). Cost (2s + g)(m·n + o·m) multiply-adds.
+ */
+export function estimateProductSquaredNorm(b: WeightMatrix, a: WeightMatrix, products: MatrixProducts = jsProducts): { value: number; standardError: number } {
+  const lb = products.load(b);
+  try {
+    const la = products.load(a);
+    try {
+      return estimateSquaredNorm(lb, la);
+    } finally {
+      la.release();
+    }
+  } finally {
+    lb.release();
+  }
+}
+
+function estimateSquaredNorm(b: LoadedMatrix, a: LoadedMatrix): { value: number; standardError: number } {
+  const n = a.cols;
+  const o = b.rows;
+  const s = Math.min(HUTCH_SKETCH, n, o);
+  const g = HUTCH_PROBES;
+  const omega = new Float32Array(n * (s + g));
+  const random = seededUniform(0x5eed);
+  for (let i = 0; i < omega.length; i++) omega[i] = random() < 0.5 ? -1 : 1;
+  const y = b.times(a.times({ rows: n, cols: s + g, data: omega })); // o × (s + g)
+  const basis = orthonormalColumns(y, 0, s); // Q, as o-vectors
+  // ‖QᵀBA‖² = ‖Aᵀ(BᵀQ)‖².
+  let exact = 0;
+  if (basis.length > 0) {
+    const q = new Float64Array(o * basis.length);
+    basis.forEach((column, t) => column.forEach((v, i) => (q[i * basis.length + t] = v)));
+    exact = sumOfSquares(a.transposeTimes(b.transposeTimes({ rows: o, cols: basis.length, data: q })).data);
+  }
+  // ‖(I − QQᵀ) M g‖² for each probe g.
+  const terms: number[] = [];
+  const z = new Float64Array(o);
+  for (let t = s; t < s + g; t++) {
+    for (let i = 0; i < o; i++) z[i] = y.data[i * (s + g) + t];
+    for (let pass = 0; pass < 2; pass++) for (const column of basis) axpy(-dot(column, z), column, z);
+    terms.push(dot(z, z));
+  }
+  const mean = terms.reduce((x, v) => x + v, 0) / g;
+  const variance = terms.reduce((x, v) => x + (v - mean) * (v - mean), 0) / (g - 1);
+  return { value: exact + mean, standardError: Math.sqrt(variance / g) };
+}
+
+/** An orthonormal basis of columns [from, from + count) of `y` (Gram–Schmidt, twice), dependent columns dropped. */
+function orthonormalColumns(y: WeightMatrix, from: number, count: number): Float64Array[] {
+  const basis: Float64Array[] = [];
+  let largest = 0;
+  for (let t = from; t < from + count; t++) {
+    const v = new Float64Array(y.rows);
+    for (let i = 0; i < y.rows; i++) v[i] = y.data[i * y.cols + t];
+    largest = Math.max(largest, Math.sqrt(dot(v, v)));
+    reorthogonalise(v, basis);
+    const after = normalise(v);
+    if (after > 1e-6 * largest) basis.push(v);
+  }
+  return basis;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top singular triplet: Golub–Kahan–Lanczos bidiagonalisation with full reorthogonalisation
+
+/**
+ * The top singular triplet of W by k steps of Golub–Kahan–Lanczos (A V_k = U_k B_k with B_k upper
+ * bidiagonal), full reorthogonalisation of both bases, stopping when the Ritz residual β_k |x_k| is at
+ * most `tolerance`·σ or after `maxSteps` (default `lanczosSteps`). A is W, or Wᵀ when W is wider than
+ * tall, so that V lives on the smaller side: k = min(rows, cols) steps exhaust it and the result is
+ * exact to rounding. Cost 2·rows·cols per step. `start` (an earlier triplet of a matrix of the same
+ * shape, e.g. the previous step's) replaces the fixed pseudo-random start vector. A zero matrix gives
+ * σ = 0 and zero vectors.
+ */
+export function topSingularTriplet(w: WeightMatrix, options: { start?: SingularTriplet; maxSteps?: number; tolerance?: number; products?: MatrixProducts } = {}): SingularTriplet {
+  const loaded = (options.products ?? jsProducts).load(w);
+  try {
+    return lanczos(loaded, options);
+  } finally {
+    loaded.release();
+  }
+}
+
+function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?: number; tolerance?: number }): SingularTriplet {
+  const { rows: r, cols: c } = w;
+  const maxSteps = Math.max(1, Math.min(r, c, options.maxSteps ?? lanczosSteps(r, c)));
+  const tolerance = options.tolerance ?? LANCZOS_TOLERANCE;
+  const zero = { sigma: 0, left: new Float64Array(r), right: new Float64Array(c), residual: 0, steps: 0 };
+  if (r === 0 || c === 0) return zero;
+  // A = W (n = c inputs, m = r outputs) or Wᵀ, whichever has fewer inputs.
+  const transposed = r < c;
+  const n = transposed ? r : c;
+  const m = transposed ? c : r;
+  const apply = (x: Float64Array, out: Float64Array, adjoint: boolean) => {
+    const vector = { rows: x.length, cols: 1, data: x };
+    out.set((transposed !== adjoint ? w.transposeTimes(vector) : w.times(vector)).data);
+  };
+  const given = options.start && (transposed ? options.start.left : options.start.right);
+  const us: Float64Array[] = [];
+  const vs: Float64Array[] = [];
+  const alpha: number[] = [];
+  const beta: number[] = [];
+  let v = startVector(n, given);
+  vs.push(v);
+  let top: { theta: number; x: Float64Array; y: Float64Array } = { theta: 0, x: new Float64Array(0), y: new Float64Array(0) };
+  let residual = 0;
+  for (let j = 0; j < maxSteps; j++) {
+    const p = new Float64Array(m);
+    apply(v, p, false);
+    if (j > 0) axpy(-beta[j - 1], us[j - 1], p);
+    reorthogonalise(p, us);
+    let a = normalise(p);
+    if (a === 0 && j === 0) {
+      // The start lies in A's null space: start from each input axis in turn until A keeps one.
+      for (let axis = 0; axis < n && a === 0; axis++) {
+        v.fill(0);
+        v[axis] = 1;
+        apply(v, p, false);
+        a = normalise(p);
+      }
+      if (a === 0) return zero;
+    } else if (a === 0) {
+      // A v_j lies in span(u_1…u_{j−1}) (e.g. A of rank < j): α_j = 0 and any new direction continues
+      // the recurrence, so that B keeps the coupling β_{j−1} between v_j and u_{j−1}.
+      const random = seededUniform(0x3c6e + j);
+      for (let i = 0; i < m; i++) p[i] = 2 * random() - 1;
+      reorthogonalise(p, us);
+      normalise(p);
+    }
+    us.push(p);
+    alpha.push(a);
+    const q = new Float64Array(n);
+    apply(p, q, true);
+    axpy(-a, v, q);
+    reorthogonalise(q, vs);
+    const b = j + 1 === n ? 0 : normalise(q); // once V spans R^n, what is left of q is rounding
+    beta.push(b);
+    top = topOfBidiagonal(alpha, beta);
+    residual = b * Math.abs(top.x[top.x.length - 1]);
+    if (b === 0 || residual <= tolerance * top.theta || j + 1 === maxSteps) break;
+    v = q;
+    vs.push(v);
+  }
+  const outputs = new Float64Array(m);
+  const inputs = new Float64Array(n);
+  for (let i = 0; i < alpha.length; i++) {
+    axpy(top.x[i], us[i], outputs);
+    axpy(top.y[i], vs[i], inputs);
+  }
+  normalise(outputs);
+  normalise(inputs);
+  return { sigma: top.theta, left: transposed ? inputs : outputs, right: transposed ? outputs : inputs, residual, steps: alpha.length };
+}
+
+/** A unit start vector: the given one if it is usable, else fixed pseudo-random entries in [−1, 1). */
+function startVector(n: number, given?: Float64Array): Float64Array {
+  const v = new Float64Array(n);
+  if (given && given.length === n) {
+    v.set(given);
+    if (v.every(Number.isFinite) && normalise(v) > 0) return v;
+  }
+  const random = seededUniform(0x1a2c);
+  for (let i = 0; i < n; i++) v[i] = 2 * random() - 1;
+  normalise(v);
+  return v;
+}
+
+/**
+ * The top singular value θ of the k × k upper bidiagonal B (diagonal α, superdiagonal β_0…β_{k−2})
+ * with B y = θ x: θ² is the top eigenvalue of the tridiagonal T = BᵀB, found by bisection on Sturm
+ * counts, y by inverse iteration, x = B y / θ.
+ */
+function topOfBidiagonal(alpha: readonly number[], beta: readonly number[]): { theta: number; x: Float64Array; y: Float64Array } {
+  const k = alpha.length;
+  const diag = new Float64Array(k);
+  const off = new Float64Array(Math.max(0, k - 1)); // T_{i,i+1}
+  for (let i = 0; i < k; i++) diag[i] = alpha[i] * alpha[i] + (i > 0 ? beta[i - 1] * beta[i - 1] : 0);
+  for (let i = 0; i + 1 < k; i++) off[i] = alpha[i] * beta[i];
+  // Gershgorin bounds, then bisection for the largest eigenvalue λ: count(λ) = #eigenvalues < λ.
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < k; i++) hi = Math.max(hi, diag[i] + (i > 0 ? Math.abs(off[i - 1]) : 0) + (i + 1 < k ? Math.abs(off[i]) : 0));
+  if (hi === 0) return { theta: 0, x: new Float64Array(k), y: new Float64Array(k) };
+  lo = Math.max(...Array.from(diag)); // λ_max ≥ max_i T_ii
+  for (let it = 0; it < 200 && hi - lo > 4e-16 * hi; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (sturmCount(diag, off, mid) === k) hi = mid;
+    else lo = mid;
+  }
+  const lambda = hi;
+  // Inverse iteration on T − λ(1 + ε)I (shifted just past λ so the solve is well posed).
+  const shift = lambda * (1 + 1e-12) + 1e-300;
+  let y: Float64Array = new Float64Array(k).fill(1);
+  for (let it = 0; it < 3; it++) {
+    y = solveShiftedTridiagonal(diag, off, shift, y);
+    normalise(y);
+  }
+  const theta = Math.sqrt(lambda);
+  const x = new Float64Array(k);
+  for (let i = 0; i < k; i++) x[i] = alpha[i] * y[i] + (i + 1 < k ? beta[i] * y[i + 1] : 0);
+  normalise(x);
+  return { theta, x, y };
+}
+
+/** The number of eigenvalues of the symmetric tridiagonal (diag, off) below `lambda` (Sturm sequence). */
+function sturmCount(diag: Float64Array, off: Float64Array, lambda: number): number {
+  let count = 0;
+  let d = 1;
+  for (let i = 0; i < diag.length; i++) {
+    const o2 = i > 0 ? off[i - 1] * off[i - 1] : 0;
+    d = diag[i] - lambda - (i > 0 ? o2 / d : 0);
+    if (d === 0) d = -1e-300;
+    if (d < 0) count++;
+  }
+  return count;
+}
+
+/** Solves (T − shift·I) x = b for the symmetric tridiagonal T (Thomas algorithm with tiny-pivot guards). */
+function solveShiftedTridiagonal(diag: Float64Array, off: Float64Array, shift: number, b: Float64Array): Float64Array {
+  const k = diag.length;
+  const c = new Float64Array(k);
+  const x = new Float64Array(k);
+  let pivot = diag[0] - shift || 1e-300;
+  x[0] = b[0] / pivot;
+  for (let i = 1; i < k; i++) {
+    c[i - 1] = off[i - 1] / pivot;
+    pivot = diag[i] - shift - off[i - 1] * c[i - 1] || 1e-300;
+    x[i] = (b[i] - off[i - 1] * x[i - 1]) / pivot;
+  }
+  for (let i = k - 2; i >= 0; i--) x[i] -= c[i] * x[i + 1];
+  return x;
+}
+
+/** out ← W x (r-vector) for W r × c, four accumulators per row. */
+function multiplyVector(w: Float32Array | Float64Array, r: number, c: number, x: Float32Array | Float64Array, out: Float64Array): void {
+  for (let i = 0; i < r; i++) {
+    const off = i * c;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
+    let j = 0;
+    for (; j + 3 < c; j += 4) {
+      s0 += w[off + j] * x[j];
+      s1 += w[off + j + 1] * x[j + 1];
+      s2 += w[off + j + 2] * x[j + 2];
+      s3 += w[off + j + 3] * x[j + 3];
+    }
+    for (; j < c; j++) s0 += w[off + j] * x[j];
+    out[i] = s0 + s1 + s2 + s3;
+  }
+}
+
+/** out ← Wᵀ u (c-vector) for W r × c, four rows at a time. */
+function multiplyTransposedVector(w: Float32Array | Float64Array, r: number, c: number, u: Float32Array | Float64Array, out: Float64Array): void {
+  out.fill(0);
+  let i = 0;
+  for (; i + 3 < r; i += 4) {
+    const u0 = u[i], u1 = u[i + 1], u2 = u[i + 2], u3 = u[i + 3]; // prettier-ignore
+    const o0 = i * c, o1 = o0 + c, o2 = o1 + c, o3 = o2 + c; // prettier-ignore
+    for (let j = 0; j < c; j++) out[j] += u0 * w[o0 + j] + u1 * w[o1 + j] + u2 * w[o2 + j] + u3 * w[o3 + j];
+  }
+  for (; i < r; i++) {
+    const ui = u[i];
+    const off = i * c;
+    for (let j = 0; j < c; j++) out[j] += ui * w[off + j];
+  }
+}
+
+/** Classical Gram–Schmidt of `x` against the orthonormal `basis`, twice ("twice is enough"). */
+function reorthogonalise(x: Float64Array, basis: readonly Float64Array[]): void {
+  for (let pass = 0; pass < 2; pass++) {
+    const coefficients = basis.map((q) => dot(q, x));
+    basis.forEach((q, i) => axpy(-coefficients[i], q, x));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small vector helpers
 
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
@@ -203,9 +842,26 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/** y ← y + a x. */
+function axpy(a: number, x: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
+}
+
 /** Scales `x` to unit length in place; returns its former norm. */
 function normalise(x: Float64Array): number {
   const n = Math.sqrt(dot(x, x));
   if (n > 0) for (let i = 0; i < x.length; i++) x[i] /= n;
   return n;
+}
+
+/** A fixed-seed uniform generator on [0, 1) (mulberry32): probes and start vectors, identical on every call. */
+function seededUniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

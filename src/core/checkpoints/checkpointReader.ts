@@ -1,0 +1,580 @@
+/**
+ * Checkpoints of outside trainers (docs/checkpoints.md): the safetensors files a glob matches, ordered
+ * by step, each measured against the first with the layer metrics the built-in trainer uses — per
+ * layer its norm and relative distance, the whole network's distance, per consecutive pair ζ and
+ * ζ_top — plus the loss and accuracy of an optional metrics file, as the object `flab checkpoints
+ * --json` prints.
+ *
+ * `CheckpointReader` keeps state between `refresh` calls (per file: size, modification time, what was
+ * read), so a live view re-reads nothing it has: a new checkpoint is read once it is whole (its size is
+ * what its header says, and it has not changed for `settleMs`), one tensor at a time. Plain async Node
+ * fs, meant to run in a worker thread.
+ */
+import { promises as fs } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { chainProblem, MeasureOptions, NetworkMeasure, NetworkMeasurer, SingularTriplet, WeightMatrix } from '../network/layerMetrics';
+import { findCheckpointFiles } from './discover';
+import { isReadDtype, READ_DTYPES } from './dtypes';
+import { MAX_LAYERS, MAX_NETWORK_BYTES } from './limits';
+import { MetricsLog } from './metricsLog';
+import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from './naming';
+import { CheckpointError, formatShape, SafetensorsFile, TensorInfo } from './safetensors';
+import { checkpointLabel, CheckpointScores, checkpointScores, CHECKPOINT_THRESHOLDS, CheckpointThresholds } from './summary';
+
+/** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment entry"). */
+export interface CheckpointsSpec {
+  /** A glob of safetensors files, relative to the experiment file's folder (or absolute). */
+  path: string;
+  /** The weight tensors in network order; by default every 2-D tensor whose name ends in "weight", in natural order. */
+  layers?: readonly string[];
+  /** The metrics JSON Lines file; by default `metrics.jsonl` in the folder the glob starts from. */
+  metrics?: string;
+}
+
+/** How a reader finds, waits for and measures the files. */
+export interface CheckpointReaderOptions {
+  /** The folder relative paths start from: the experiment file's. */
+  baseDir: string;
+  /** How the layer metrics run (products, exact limit); the reader keeps its own warm starts. */
+  measure?: Omit<MeasureOptions, 'spectra'>;
+  /**
+   * A file whose length matches its header is read once it has not changed for this long (its
+   * modification time, or two refreshes this far apart, say so): a writer that fills a file it made
+   * at full length is not read half-written. 0 (the default) reads at once: for a one-shot read.
+   */
+  settleMs?: number;
+  /** The clock, in ms since the epoch (tests). */
+  now?: () => number;
+}
+
+/** Something wrong with one file (`file` set, as displayed) or with the whole series (`file` null). */
+export interface CheckpointProblem {
+  file: string | null;
+  message: string;
+}
+
+/** A consecutive pair of layers whose shapes do not chain: no alignment is computed for it. */
+export interface PairLeftOut {
+  layers: [string, string];
+  reason: string;
+}
+
+/** Per layer, one entry per checkpoint. */
+export interface LayerSeries {
+  name: string;
+  /** The tensor's shape in the file; measured as rows = shape[0] × cols = the product of the rest. */
+  shape: number[];
+  rows: number;
+  cols: number;
+  norm: number[];
+  distance: number[];
+}
+
+/** Per chaining pair, one entry per checkpoint. */
+export interface AlignmentSeries {
+  layers: [string, string];
+  zeta: (number | null)[];
+  zetaTop: (number | null)[];
+  /** Standard errors of ζ, present only for a pair above the exact limit (ζ estimated). */
+  zetaError?: number[];
+}
+
+/** `summary` of the result: the label, its scores (docs/checkpoints.md, "Summary and label") and final values. */
+export interface CheckpointsSummary {
+  /** kernel / alignment / disalignment / rescaling / `mixed: a+b`; null with fewer than two checkpoints. */
+  label: string | null;
+  checkpoints: number;
+  firstStep: number | null;
+  lastStep: number | null;
+  layers: string[];
+  /** Whether `layers` came from the experiment or from the default rule (to be checked by the user). */
+  layersChosen: 'listed' | 'default';
+  scores: CheckpointScores | null;
+  thresholds: CheckpointThresholds;
+  /** The last checkpoint's values. */
+  final: { step: number; distance: number; zeta: (number | null)[]; zetaTop: (number | null)[]; loss: number | null; accuracy: number | null } | null;
+  /** The largest accuracy in the metrics file. */
+  bestAccuracy: number | null;
+}
+
+/** What `flab checkpoints FILE --json` prints: columns with one entry per checkpoint, ordered by step. */
+export interface CheckpointsResult {
+  step: number[];
+  /** Each checkpoint's file, relative to the experiment's folder when inside it. */
+  files: string[];
+  /** ‖θ − θ₀‖/‖θ₀‖ over every layer, θ₀ the first checkpoint. */
+  distance: number[];
+  layers: LayerSeries[];
+  alignment: AlignmentSeries[];
+  pairsLeftOut: PairLeftOut[];
+  /** The metrics file's loss and accuracy at each checkpoint's step (null where it has no line); present with a metrics file. */
+  loss?: (number | null)[];
+  accuracy?: (number | null)[];
+  /** The metrics file's own curves, at every step it logged. */
+  metrics?: { file: string; step: number[]; loss: (number | null)[]; accuracy: (number | null)[] };
+  summary: CheckpointsSummary;
+  problems: CheckpointProblem[];
+  /** Files seen but not read yet: still being written, or not settled. */
+  pending: string[];
+}
+
+/** What one `refresh` did. */
+export interface RefreshReport {
+  /** Whether `result()` changed. */
+  changed: boolean;
+  /** Steps measured by this refresh. */
+  added: number[];
+}
+
+interface FileState {
+  path: string;
+  file: string;
+  size: number;
+  mtimeMs: number;
+  /** When this size and modification time were first seen. */
+  seenAt: number;
+  status: 'pending' | 'whole' | 'failed';
+  problem: string | null;
+  step: number | null;
+  tensors: TensorInfo[];
+  measure: NetworkMeasure | null;
+}
+
+interface Selection {
+  names: string[];
+  shapes: number[][];
+  dims: { rows: number; cols: number }[];
+  chosen: 'listed' | 'default';
+  pairsLeftOut: PairLeftOut[];
+  /** Index into the consecutive pairs of each chaining pair. */
+  chaining: number[];
+}
+
+/**
+ * The series of one `checkpoints` entry, kept up to date by `refresh` (docs/checkpoints.md, "Live
+ * reading"): per file its size, modification time, header, step and measurement, so that nothing is
+ * read twice; `result()` is the object `flab checkpoints --json` prints.
+ */
+export class CheckpointReader {
+  private readonly states = new Map<string, FileState>();
+  private readonly spectra = new Map<number, SingularTriplet>();
+  private readonly settleMs: number;
+  private readonly now: () => number;
+  private reference: { state: FileState; layers: WeightMatrix[] } | null = null;
+  private selection: Selection | null = null;
+  /** What is wrong with the glob (no match, too many files) and with the layers chosen in the first checkpoint. */
+  private problems: { glob: string | null; layers: string | null } = { glob: null, layers: null };
+  private ordered: FileState[] = [];
+  private duplicates: CheckpointProblem[] = [];
+  private readonly metrics: MetricsLog;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private cached: CheckpointsResult | null = null;
+  /** Set by every change that `result()` shows. */
+  private dirty = true;
+
+  constructor(
+    private readonly spec: CheckpointsSpec,
+    private readonly options: CheckpointReaderOptions,
+  ) {
+    this.settleMs = options.settleMs ?? 0;
+    this.now = options.now ?? Date.now;
+    const metricsPath = resolve(options.baseDir, spec.metrics ?? join(globBase(spec.path), 'metrics.jsonl'));
+    this.metrics = new MetricsLog(metricsPath, this.display(metricsPath));
+  }
+
+  /**
+   * Looks again: finds the files, reads the headers of new or changed ones, measures every whole
+   * checkpoint not measured yet (all of them again when the first checkpoint changed), and reads what
+   * the metrics file gained. Calls run one after another. Never throws for bad files: they become
+   * `problems` of the result.
+   */
+  refresh(): Promise<RefreshReport> {
+    const run = this.queue.then(() => this.refreshNow());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stops: later refreshes do nothing, and one under way stops before its next tensor. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** The series as `flab checkpoints --json` prints it. */
+  result(): CheckpointsResult {
+    return (this.cached ??= this.buildResult());
+  }
+
+  private async refreshNow(): Promise<RefreshReport> {
+    const added: number[] = [];
+    if (this.closed) return { changed: false, added };
+    let paths: string[] = [];
+    try {
+      paths = await findCheckpointFiles(this.spec.path, this.options.baseDir);
+      this.setProblem('glob', paths.length === 0 ? `no file matches the checkpoint path "${this.spec.path}" (in ${this.options.baseDir})${this.settleMs > 0 ? ' yet' : ''}` : null);
+    } catch (err) {
+      this.setProblem('glob', err instanceof Error ? err.message : String(err));
+    }
+    const present = new Set(paths);
+    for (const path of [...this.states.keys()]) if (!present.has(path)) this.forget(path);
+    for (const path of paths) {
+      if (this.closed) break;
+      await this.examine(path);
+    }
+    this.order();
+    await this.chooseReference();
+    if (this.reference && this.selection) {
+      for (const state of this.ordered) {
+        if (this.closed) break;
+        if (state.measure) continue;
+        try {
+          state.measure = await this.measureCheckpoint(state);
+          added.push(state.step!);
+          this.dirty = true;
+        } catch (err) {
+          if (err instanceof CheckpointError && err.truncated) this.wait(state); // it changed: look again next time
+          else this.fail(state, err);
+        }
+      }
+    }
+    if (await this.metrics.refresh((mtimeMs) => this.settled(mtimeMs, this.now()))) this.dirty = true;
+    const changed = this.dirty;
+    if (changed) this.cached = null;
+    this.dirty = false;
+    return { changed, added };
+  }
+
+  private setProblem(kind: 'glob' | 'layers', problem: string | null): void {
+    if (problem !== this.problems[kind]) this.dirty = true;
+    this.problems[kind] = problem;
+  }
+
+  private forget(path: string): void {
+    this.states.delete(path);
+    this.dirty = true;
+  }
+
+  /** Back to pending: the file is looked at again next time. */
+  private wait(state: FileState): void {
+    state.status = 'pending';
+    state.measure = null;
+    this.dirty = true;
+  }
+
+  /** Reads the header of a new or changed file; leaves a known, unchanged one alone. */
+  private async examine(path: string): Promise<void> {
+    let stat;
+    try {
+      stat = await fs.stat(path);
+    } catch {
+      if (this.states.has(path)) this.forget(path); // gone since the glob
+      return;
+    }
+    const now = this.now();
+    let state = this.states.get(path);
+    if (state && state.size === stat.size && state.mtimeMs === stat.mtimeMs && state.status !== 'pending') return;
+    if (!state || state.size !== stat.size || state.mtimeMs !== stat.mtimeMs) {
+      state = { path, file: this.display(path), size: stat.size, mtimeMs: stat.mtimeMs, seenAt: now, status: 'pending', problem: null, step: null, tensors: [], measure: null };
+      this.states.set(path, state);
+      this.dirty = true;
+    }
+    const settled = this.settled(state.mtimeMs, now) || now - state.seenAt >= this.settleMs;
+    try {
+      const file = await SafetensorsFile.open(path, state.file);
+      await file.close();
+      if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) return; // changed meanwhile: next time
+      if (!settled) return;
+      const step = stepFromMetadata(file.header.metadata) ?? stepFromPath(path);
+      if (step === null) throw new CheckpointError(state.file, 'has no step: neither its name nor its folder ends in an integer, and its metadata has no "step"');
+      Object.assign(state, { status: 'whole', problem: null, step, tensors: file.header.tensors });
+      this.dirty = true;
+    } catch (err) {
+      if (err instanceof CheckpointError && err.truncated && !settled) return; // being written
+      this.fail(state, err);
+    }
+  }
+
+  private fail(state: FileState, err: unknown): void {
+    state.status = 'failed';
+    state.measure = null;
+    state.problem = err instanceof CheckpointError ? err.message : `${state.file}: ${err instanceof Error ? err.message : String(err)}`;
+    this.dirty = true;
+  }
+
+  private settled(mtimeMs: number, now: number): boolean {
+    return this.settleMs <= 0 || now - mtimeMs >= this.settleMs;
+  }
+
+  /** Whole checkpoints by step; of two with one step, the first in natural order of names is kept. */
+  private order(): void {
+    const whole = [...this.states.values()].filter((s) => s.status === 'whole').sort((a, b) => a.step! - b.step! || naturalCompare(a.path, b.path));
+    const before = JSON.stringify(this.duplicates);
+    this.ordered = [];
+    this.duplicates = [];
+    for (const s of whole) {
+      const kept = this.ordered[this.ordered.length - 1];
+      if (kept && kept.step === s.step) this.duplicates.push({ file: s.file, message: `${s.file}: has step ${s.step}, as ${kept.file} has: skipped` });
+      else this.ordered.push(s);
+    }
+    if (JSON.stringify(this.duplicates) !== before) this.dirty = true;
+  }
+
+  /** The first checkpoint is the reference; when it changes every measurement is redone. */
+  private async chooseReference(): Promise<void> {
+    while (this.ordered.length > 0 && !this.closed) {
+      const first = this.ordered[0];
+      if (this.reference?.state === first && this.selection) return;
+      this.reset();
+      const selection = this.select(first);
+      this.setProblem('layers', typeof selection === 'string' ? selection : null);
+      if (typeof selection === 'string') return;
+      try {
+        const file = await SafetensorsFile.open(first.path, first.file);
+        try {
+          if (file.size !== first.size || file.mtimeMs !== first.mtimeMs) throw new CheckpointError(first.file, 'changed while being read', true);
+          const layers: WeightMatrix[] = [];
+          for (let l = 0; l < selection.names.length; l++) layers.push({ ...selection.dims[l], data: await file.read(file.tensor(selection.names[l])!) });
+          this.selection = selection;
+          this.reference = { state: first, layers };
+          this.dirty = true;
+          return;
+        } finally {
+          await file.close();
+        }
+      } catch (err) {
+        // Changed since its header was read (look again next time), or unreadable.
+        if (err instanceof CheckpointError && err.truncated) this.wait(first);
+        else this.fail(first, err);
+        this.ordered.shift();
+      }
+    }
+    if (this.ordered.length === 0) {
+      this.reset();
+      this.setProblem('layers', null);
+    }
+  }
+
+  private reset(): void {
+    if (this.reference || this.selection) this.dirty = true;
+    this.reference = null;
+    this.selection = null;
+    this.spectra.clear();
+    for (const s of this.states.values()) s.measure = null;
+  }
+
+  /** The layers to measure, from the first checkpoint's header: the listed names or the default rule. */
+  private select(first: FileState): Selection | string {
+    const listed = this.spec.layers;
+    const names = listed
+      ? [...listed]
+      : first.tensors
+          .filter((t) => t.shape.length === 2 && t.name.endsWith('weight'))
+          .map((t) => t.name)
+          .sort(naturalCompare);
+    const where = `the first checkpoint, ${first.file}`;
+    if (names.length === 0) {
+      return listed
+        ? 'the experiment lists no layers: give the weight tensors in network order, or leave "layers" out'
+        : `${where}, has no 2-D tensor whose name ends in "weight": list the layers under "layers". It has: ${listTensors(first.tensors)}`;
+    }
+    if (names.length > MAX_LAYERS) return `${names.length} layers are selected, more than the ${MAX_LAYERS} measured: list fewer under "layers"`;
+    const repeated = names.find((n, i) => names.indexOf(n) !== i);
+    if (repeated !== undefined) return `layer "${repeated}" is listed twice`;
+    const shapes: number[][] = [];
+    const dims: { rows: number; cols: number }[] = [];
+    let bytes = 0;
+    for (const name of names) {
+      const t = first.tensors.find((x) => x.name === name);
+      if (!t) return `layer "${name}" is not in ${where}. It has: ${listTensors(first.tensors)}`;
+      if (t.shape.length < 2) return `layer "${name}" is ${t.shape.length}-D ${formatShape(t.shape)} in ${where}: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`;
+      if (!isReadDtype(t.dtype)) return `layer "${name}" is ${t.dtype} in ${where}; weights are read from ${READ_DTYPES.join(', ')}`;
+      const rows = t.shape[0];
+      const cols = t.shape.slice(1).reduce((p, d) => p * d, 1);
+      shapes.push(t.shape);
+      dims.push({ rows, cols });
+      bytes += rows * cols * (t.dtype === 'F64' ? 8 : 4);
+    }
+    if (bytes > MAX_NETWORK_BYTES) return `the selected layers take ${bytes.toLocaleString('en-US')} bytes once read, more than the ${MAX_NETWORK_BYTES.toLocaleString('en-US')} allowed (the first checkpoint's layers stay in memory): select fewer`;
+    const pairsLeftOut: PairLeftOut[] = [];
+    const chaining: number[] = [];
+    for (let l = 0; l + 1 < names.length; l++) {
+      const problem = chainProblem(dims[l], dims[l + 1]);
+      if (problem) pairsLeftOut.push({ layers: [names[l], names[l + 1]], reason: `"${names[l + 1]}" ${formatShape(shapes[l + 1])} does not follow "${names[l]}" ${formatShape(shapes[l])}: ${problem}` });
+      else chaining.push(l);
+    }
+    return { names, shapes, dims, chosen: listed ? 'listed' : 'default', pairsLeftOut, chaining };
+  }
+
+  /**
+   * Every metric of one checkpoint against the reference, reading one selected tensor at a time (the
+   * next one is read while the current one is measured).
+   */
+  private async measureCheckpoint(state: FileState): Promise<NetworkMeasure> {
+    const { layers: reference, state: first } = this.reference!;
+    const selection = this.selection!;
+    const measurer = new NetworkMeasurer({ ...this.options.measure, spectra: this.spectra });
+    if (state === first) {
+      reference.forEach((w) => measurer.add(w, w));
+      return measurer.finish();
+    }
+    const file = await SafetensorsFile.open(state.path, state.file);
+    try {
+      if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) throw new CheckpointError(state.file, 'changed while being read', true);
+      const tensors = selection.names.map((name, l) => {
+        const t = file.tensor(name);
+        if (!t) throw new CheckpointError(state.file, `has no tensor "${name}" (the first checkpoint, ${first.file}, has). It has: ${listTensors(file.header.tensors)}`);
+        if (formatShape(t.shape) !== formatShape(selection.shapes[l])) {
+          throw new CheckpointError(state.file, `tensor "${name}" is ${formatShape(t.shape)} here but ${formatShape(selection.shapes[l])} in the first checkpoint, ${first.file}: shapes must stay the same`);
+        }
+        return t; // its dtype may differ from the first checkpoint's: `read` refuses one it cannot read
+      });
+      let next: Promise<Float32Array | Float64Array> | null = file.read(tensors[0]);
+      try {
+        for (let l = 0; l < tensors.length; l++) {
+          const data: Float32Array | Float64Array = await next!;
+          next = l + 1 < tensors.length && !this.closed ? file.read(tensors[l + 1]) : null;
+          if (this.closed) throw new CheckpointError(state.file, 'reading stopped', true);
+          measurer.add({ ...selection.dims[l], data }, reference[l]);
+        }
+      } finally {
+        await next?.catch(() => undefined);
+      }
+      return measurer.finish();
+    } finally {
+      await file.close();
+    }
+  }
+
+  /** A path as shown: relative to the experiment's folder when inside it, with "/" separators. */
+  private display(path: string): string {
+    const rel = relative(this.options.baseDir, path);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+  }
+
+  private buildResult(): CheckpointsResult {
+    const selection = this.selection;
+    const measured = this.reference && selection ? this.ordered.filter((s) => s.measure !== null) : [];
+    const step = measured.map((s) => s.step!);
+    const distance = measured.map((s) => s.measure!.distance);
+    const names = selection?.names ?? [];
+    const layers: LayerSeries[] = names.map((name, l) => ({
+      name,
+      shape: selection!.shapes[l],
+      ...selection!.dims[l],
+      norm: measured.map((s) => s.measure!.layers[l].norm),
+      distance: measured.map((s) => s.measure!.layers[l].distance),
+    }));
+    const alignment: AlignmentSeries[] = (selection?.chaining ?? []).map((l) => {
+      const pairs = measured.map((s) => s.measure!.alignment[l]!);
+      const series: AlignmentSeries = { layers: [names[l], names[l + 1]], zeta: pairs.map((p) => p.zeta), zetaTop: pairs.map((p) => p.zetaTop) };
+      if (pairs.some((p) => p.zetaError > 0)) series.zetaError = pairs.map((p) => p.zetaError);
+      return series;
+    });
+    const problems: CheckpointProblem[] = [];
+    for (const message of [this.problems.glob, this.problems.layers]) if (message) problems.push({ file: null, message });
+    for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem });
+    problems.push(...this.duplicates);
+    for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message });
+    const result: CheckpointsResult = { step, files: measured.map((s) => s.file), distance, layers, alignment, pairsLeftOut: selection?.pairsLeftOut ?? [], summary: null!, problems, pending: [] };
+    result.pending = [...this.states.values()].filter((s) => s.status === 'pending').map((s) => s.file);
+    const metrics = this.metrics.series();
+    if (metrics) {
+      const at = new Map(metrics.step.map((s, i) => [s, i]));
+      result.loss = step.map((s) => (at.has(s) ? metrics.loss[at.get(s)!] : null));
+      result.accuracy = step.map((s) => (at.has(s) ? metrics.accuracy[at.get(s)!] : null));
+      result.metrics = { file: this.metrics.file, ...metrics };
+    }
+    result.summary = summarise(result, selection?.chosen ?? (this.spec.layers ? 'listed' : 'default'));
+    return result;
+  }
+}
+
+function summarise(r: CheckpointsResult, chosen: 'listed' | 'default'): CheckpointsSummary {
+  const n = r.step.length;
+  const last = n - 1;
+  const scores = n > 0 ? checkpointScores(r.distance, r.alignment.map((a) => a.zeta), r.layers.map((l) => l.norm)) : null;
+  const accuracies = (r.metrics?.accuracy ?? []).filter((a): a is number => a !== null);
+  return {
+    label: scores ? checkpointLabel(scores, n) : null,
+    checkpoints: n,
+    firstStep: n > 0 ? r.step[0] : null,
+    lastStep: n > 0 ? r.step[last] : null,
+    layers: r.layers.map((l) => l.name),
+    layersChosen: chosen,
+    scores,
+    thresholds: CHECKPOINT_THRESHOLDS,
+    final:
+      n > 0
+        ? {
+            step: r.step[last],
+            distance: r.distance[last],
+            zeta: r.alignment.map((a) => a.zeta[last]),
+            zetaTop: r.alignment.map((a) => a.zetaTop[last]),
+            loss: r.loss?.[last] ?? null,
+            accuracy: r.accuracy?.[last] ?? null,
+          }
+        : null,
+    bestAccuracy: accuracies.length ? Math.max(...accuracies) : null,
+  };
+}
+
+/** The tensors of a header as `name [shape] dtype`, the first 30 of them. */
+function listTensors(tensors: readonly TensorInfo[]): string {
+  if (tensors.length === 0) return 'no tensors';
+  const shown = tensors.slice(0, 30).map((t) => `${t.name} ${formatShape(t.shape)} ${t.dtype}`);
+  return shown.join(', ') + (tensors.length > 30 ? `, … and ${tensors.length - 30} more` : '');
+}
+
+/**
+ * Reads a series once: every checkpoint the glob matches, at once (no settling), as `flab checkpoints
+ * --json` prints it.
+ */
+export async function readCheckpoints(spec: CheckpointsSpec, options: CheckpointReaderOptions): Promise<CheckpointsResult> {
+  const reader = new CheckpointReader(spec, { settleMs: 0, ...options });
+  await reader.refresh();
+  return reader.result();
+}
+
+/**
+ * Refreshes `reader` every `intervalMs` (default 250 ms) and calls `onUpdate` with the result whenever
+ * it changed (and once at the start). With `settleMs` ≤ the interval, a checkpoint appears within about
+ * two intervals of being written completely, plus its reading. `stop` ends the loop and waits for a
+ * refresh under way.
+ */
+export function watchCheckpoints(
+  reader: CheckpointReader,
+  onUpdate: (result: CheckpointsResult, report: RefreshReport) => void,
+  options: { intervalMs?: number; onError?: (err: unknown) => void } = {},
+): { stop(): Promise<void> } {
+  const intervalMs = options.intervalMs ?? 250;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let first = true;
+  const tick = () => {
+    timer = null;
+    running = reader.refresh().then(
+      (report) => {
+        if (stopped || !(report.changed || first)) return;
+        first = false;
+        try {
+          onUpdate(reader.result(), report);
+        } catch (err) {
+          options.onError?.(err);
+        }
+      },
+      (err) => options.onError?.(err),
+    );
+    void running.then(() => {
+      if (!stopped) timer = setTimeout(tick, intervalMs);
+    });
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * Sizes beyond which a checkpoint, a glob or a metrics file is refused rather than allowed to exhaust
+ * memory or time (docs/checkpoints.md, "Limits"). Each is checked before anything of that size is
+ * allocated, and named in the message that refuses it.
+ */
+
+/** Bytes of a safetensors JSON header: the reference implementation's own limit (100 MB). */
+export const MAX_HEADER_BYTES = 100_000_000;
+/** Bytes of one layer once read (as float32, or float64 for F64 tensors): 2 GiB. */
+export const MAX_LAYER_BYTES = 2 ** 31;
+/** Bytes of every selected layer together: the first checkpoint's layers stay in memory as the reference. */
+export const MAX_NETWORK_BYTES = 2 ** 33;
+/** Files a glob may match: every checkpoint is one point of every curve. */
+export const MAX_CHECKPOINTS = 2000;
+/** Milliseconds a glob may crawl before it is abandoned (a pattern like `/**` on a large disk). */
+export const GLOB_TIMEOUT_MS = 10_000;
+/** Bytes of a metrics JSON Lines file. */
+export const MAX_METRICS_BYTES = 256 * 2 ** 20;
+/** Layers selected (by name or by default). */
+export const MAX_LAYERS = 1000;
+/** Bytes read from a file by one read call; a larger tensor is read in pieces. */
+export const READ_CHUNK_BYTES = 16 * 2 ** 20;

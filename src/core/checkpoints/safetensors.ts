@@ -1,0 +1,250 @@
+/**
+ * Reading safetensors files (docs/checkpoints.md, "The format read"): an 8-byte little-endian header
+ * length N, N bytes of JSON (`{"name": {"dtype", "shape", "data_offsets": [begin, end]}, …,
+ * "__metadata__": {string: string}}`), then the tensors' bytes, little-endian, at offsets relative to
+ * byte 8 + N. The header is checked in full before any tensor is read; a tensor is read alone, by its
+ * offsets, through a file handle — never the whole file.
+ */
+import { constants, promises as fs } from 'node:fs';
+import { endianness } from 'node:os';
+import { decodeBF16, decodeF16, DTYPE_BYTES, isReadDtype, READ_DTYPES } from './dtypes';
+import { MAX_HEADER_BYTES, MAX_LAYER_BYTES, READ_CHUNK_BYTES } from './limits';
+
+/** A file that cannot be read as a checkpoint; `truncated` when it is shorter than its header says (perhaps still being written). */
+export class CheckpointError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    readonly truncated = false,
+  ) {
+    super(`${file}: ${problem}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** One tensor as the header describes it; `begin` and `end` are byte offsets into the data (after the header). */
+export interface TensorInfo {
+  name: string;
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** A parsed, checked header. */
+export interface SafetensorsHeader {
+  /** Tensors in header order. */
+  tensors: TensorInfo[];
+  /** `__metadata__`, or an empty object. */
+  metadata: Record<string, string>;
+  /** File offset of the data: 8 + N. */
+  dataStart: number;
+  /** Bytes of data the tensors index (the largest `end`). */
+  dataLength: number;
+}
+
+const SUB_BYTE_DTYPES = new Set(['F4', 'F6_E2M3', 'F6_E3M2']);
+
+/**
+ * Parses and checks the N header bytes of `file` (which starts its data at 8 + N): UTF-8 JSON object,
+ * beginning with `{`, each entry a known-shape tensor whose byte range matches dtype × shape, ranges
+ * that start at 0 and follow each other with no overlap and no gap (as the specification requires),
+ * `__metadata__` a map of strings. Throws `CheckpointError` saying what is wrong and where.
+ */
+export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader {
+  const fail = (problem: string): never => {
+    throw new CheckpointError(file, problem);
+  };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail(`the header (bytes 8–${8 + bytes.length - 1}) is not UTF-8 text: not a safetensors file`);
+  }
+  if (!text.startsWith('{')) return fail(`the header does not begin with "{" (byte 8 is 0x${bytes[0].toString(16).padStart(2, '0')}): not a safetensors file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const at = /position (\d+)/.exec(message);
+    const where = at ? ` at byte ${8 + Buffer.byteLength(text.slice(0, Number(at[1])))}` : '';
+    return fail(`the header is not valid JSON${where} (${message})`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('the header is not a JSON object');
+  const tensors: TensorInfo[] = [];
+  let metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      metadata = checkMetadata(value, fail);
+      continue;
+    }
+    const where = `tensor "${name}"`;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${where}: expected an object with dtype, shape and data_offsets, found ${describe(value)}`);
+    const entry = value as Record<string, unknown>;
+    const { dtype, shape, data_offsets: offsets } = entry;
+    if (typeof dtype !== 'string') return fail(`${where}: dtype should be a string such as "F32", found ${describe(dtype)}`);
+    if (!Array.isArray(shape) || !shape.every(isCount)) return fail(`${where}: shape should be a list of non-negative integers, found ${describe(shape)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+      return fail(`${where}: data_offsets should be [begin, end] with 0 ≤ begin ≤ end, found ${describe(offsets)}`);
+    }
+    const [begin, end] = offsets as number[];
+    const size = DTYPE_BYTES[dtype];
+    if (size === undefined && !SUB_BYTE_DTYPES.has(dtype)) return fail(`${where}: unknown dtype "${dtype}"`);
+    if (size !== undefined) {
+      const needed = (shape as number[]).reduce((p, d) => p * d, 1) * size;
+      if (needed !== end - begin) {
+        return fail(`${where}: ${dtype} ${formatShape(shape as number[])} needs ${needed.toLocaleString('en-US')} bytes but data_offsets [${begin}, ${end}] hold ${(end - begin).toLocaleString('en-US')}`);
+      }
+    }
+    tensors.push({ name, dtype, shape: shape as number[], begin, end });
+  }
+  // The byte ranges must tile [0, dataLength): sorted by start, each begins where the last ended.
+  const byStart = tensors.slice().sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let reached = 0;
+  let last: TensorInfo | null = null;
+  for (const t of byStart) {
+    if (t.begin < reached) return fail(`tensors "${last?.name}" (data bytes ${last?.begin}–${last?.end}) and "${t.name}" (${t.begin}–${t.end}) overlap`);
+    if (t.begin > reached) return fail(`data bytes ${reached}–${t.begin} belong to no tensor (the specification allows no holes)${last ? ` between "${last.name}" and "${t.name}"` : ` before "${t.name}"`}`);
+    if (t.end > t.begin) last = t;
+    reached = t.end;
+  }
+  return { tensors, metadata, dataStart: 8 + bytes.length, dataLength: reached };
+}
+
+function checkMetadata(value: unknown, fail: (problem: string) => never): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`__metadata__ should be an object of strings, found ${describe(value)}`);
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== 'string') fail(`__metadata__ "${key}" should be a string (the format stores text only), found ${describe(v)}`);
+  }
+  return value as Record<string, string>;
+}
+
+function isCount(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}
+
+function describe(x: unknown): string {
+  const text = JSON.stringify(x);
+  return text === undefined ? String(x) : text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** A shape as `[256, 784]`. */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+const littleEndianHost = endianness() === 'LE';
+
+/**
+ * An open safetensors file with its checked header: tensors are read one at a time by their offsets.
+ * `open` fails with `CheckpointError` (truncated or invalid); always `close` it.
+ */
+export class SafetensorsFile {
+  private constructor(
+    readonly file: string,
+    private readonly handle: fs.FileHandle,
+    readonly size: number,
+    readonly mtimeMs: number,
+    readonly header: SafetensorsHeader,
+  ) {}
+
+  /**
+   * Opens `path` (reported as `file`) without blocking on non-regular files (a FIFO would wait for a
+   * writer), checks it is a regular file, reads and checks its header and that its size is exactly
+   * 8 + N + the data the header indexes: shorter is `truncated` (perhaps still being written), longer
+   * is invalid.
+   */
+  static async open(path: string, file = path): Promise<SafetensorsFile> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    } catch (err) {
+      throw new CheckpointError(file, `cannot be opened (${(err as NodeJS.ErrnoException).code ?? err})`);
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw new CheckpointError(file, `is not a regular file (${kindOf(stat)})`);
+      const size = stat.size;
+      if (size < 8) throw new CheckpointError(file, `has ${size} bytes, fewer than the 8 of the header length`, true);
+      const prefix = await readExactly(handle, 0, 8, file);
+      const view = new DataView(prefix.buffer, prefix.byteOffset, 8);
+      const high = view.getUint32(4, true);
+      const n = view.getUint32(0, true);
+      if (high !== 0 || n > MAX_HEADER_BYTES) {
+        const length = view.getBigUint64(0, true);
+        throw new CheckpointError(file, `its header length (bytes 0–7) is ${length.toLocaleString('en-US')}, more than the ${MAX_HEADER_BYTES.toLocaleString('en-US')} bytes the format allows: not a safetensors file, or corrupt`);
+      }
+      if (n < 2) throw new CheckpointError(file, `its header length (bytes 0–7) is ${n}: too short for a JSON object`);
+      if (8 + n > size) throw new CheckpointError(file, `its header needs bytes 8–${8 + n - 1} but the file has ${size} bytes`, true);
+      const header = parseHeader(await readExactly(handle, 8, n, file), file);
+      const expected = header.dataStart + header.dataLength;
+      if (size < expected) throw new CheckpointError(file, `is truncated: its header indexes data up to byte ${expected.toLocaleString('en-US')} but the file has ${size.toLocaleString('en-US')} bytes`, true);
+      if (size > expected) throw new CheckpointError(file, `has ${(size - expected).toLocaleString('en-US')} bytes after the last tensor (its header indexes data up to byte ${expected.toLocaleString('en-US')})`);
+      return new SafetensorsFile(file, handle, size, stat.mtimeMs, header);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  tensor(name: string): TensorInfo | undefined {
+    return this.header.tensors.find((t) => t.name === name);
+  }
+
+  /**
+   * The values of tensor `t` (of this header), row-major as stored: F32, F16 and BF16 as a
+   * Float32Array (exact), F64 as a Float64Array. Reads only its bytes, in chunks; the size is checked
+   * against MAX_LAYER_BYTES before anything is allocated.
+   */
+  async read(t: TensorInfo): Promise<Float32Array | Float64Array> {
+    if (!isReadDtype(t.dtype)) throw new CheckpointError(this.file, `tensor "${t.name}" is ${t.dtype}; weights are read from ${READ_DTYPES.join(', ')}`);
+    const count = t.shape.reduce((p, d) => p * d, 1);
+    const bytes = count * (t.dtype === 'F64' ? 8 : 4);
+    if (bytes > MAX_LAYER_BYTES) {
+      throw new CheckpointError(this.file, `tensor "${t.name}" ${formatShape(t.shape)} would take ${bytes.toLocaleString('en-US')} bytes once read, more than the ${MAX_LAYER_BYTES.toLocaleString('en-US')} allowed for one layer`);
+    }
+    const at = this.header.dataStart + t.begin;
+    if (t.dtype === 'F32' || t.dtype === 'F64') {
+      const out = t.dtype === 'F32' ? new Float32Array(count) : new Float64Array(count);
+      await readInto(this.handle, at, new Uint8Array(out.buffer), this.file);
+      if (!littleEndianHost && t.dtype === 'F32') Buffer.from(out.buffer).swap32();
+      if (!littleEndianHost && t.dtype === 'F64') Buffer.from(out.buffer).swap64();
+      return out;
+    }
+    const bits = new Uint16Array(count);
+    await readInto(this.handle, at, new Uint8Array(bits.buffer), this.file);
+    if (!littleEndianHost) Buffer.from(bits.buffer).swap16();
+    return t.dtype === 'F16' ? decodeF16(bits) : decodeBF16(bits);
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+function kindOf(stat: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'not a file';
+}
+
+async function readExactly(handle: fs.FileHandle, position: number, length: number, file: string): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  await readInto(handle, position, out, file);
+  return out;
+}
+
+/** Fills `target` from `position` on, in chunks; a file that ends early (it shrank) is `truncated`. */
+async function readInto(handle: fs.FileHandle, position: number, target: Uint8Array, file: string): Promise<void> {
+  let done = 0;
+  while (done < target.length) {
+    const length = Math.min(READ_CHUNK_BYTES, target.length - done);
+    const { bytesRead } = await handle.read(target, done, length, position + done);
+    if (bytesRead === 0) throw new CheckpointError(file, `ended at byte ${position + done} while reading bytes ${position}–${position + target.length - 1}: it shrank while being read`, true);
+    done += bytesRead;
+  }
+}

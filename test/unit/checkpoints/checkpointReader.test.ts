@@ -1,0 +1,412 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { CheckpointReader, CheckpointsResult, readCheckpoints, watchCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
+import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
+import type { WeightMatrix } from '../../../src/core/network/layerMetrics';
+import { absCos, close, normal, random, refNorm, refTop, refZeta } from './float64Reference';
+import { bf16Exact, f16Exact, f32, f64, RawTensor, safetensorsBytes } from './handWritten';
+
+const root = mkdtempSync(join(tmpdir(), 'flab-checkpoints-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let folders = 0;
+
+/** A fresh experiment folder. */
+function experiment(): string {
+  const dir = join(root, `e${folders++}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+interface Layer {
+  name: string;
+  dtype: 'F32' | 'F64' | 'F16' | 'BF16';
+  shape: number[];
+  values: number[];
+}
+
+/** Values that F16 and BF16 hold exactly: integers from −127 to 127, over 64. */
+function exactValues(count: number, next: () => number): number[] {
+  return Array.from({ length: count }, () => (Math.floor(next() * 255) - 127) / 64);
+}
+
+/** A network of every read dtype, a 4-D convolution kernel, a bias, and names whose natural order differs from their plain order. */
+function network(seed: number): Layer[] {
+  const next = random(seed);
+  return [
+    { name: 'conv.weight', dtype: 'F32', shape: [4, 2, 3, 3], values: Array.from({ length: 72 }, () => Math.fround(normal(next))) },
+    { name: 'fc1.weight', dtype: 'F16', shape: [6, 4], values: exactValues(24, next) },
+    { name: 'fc1.bias', dtype: 'F32', shape: [6], values: Array.from({ length: 6 }, () => Math.fround(normal(next))) },
+    { name: 'fc10.weight', dtype: 'F64', shape: [2, 3], values: Array.from({ length: 6 }, () => normal(next)) },
+    { name: 'fc2.weight', dtype: 'BF16', shape: [3, 6], values: exactValues(18, next) },
+  ];
+}
+
+function encode(layer: Layer): RawTensor {
+  const bytes = { F32: f32, F64: f64, F16: f16Exact, BF16: bf16Exact }[layer.dtype](layer.values);
+  return { name: layer.name, dtype: layer.dtype, shape: layer.shape, bytes };
+}
+
+function writeCheckpoint(path: string, layers: Layer[], metadata?: Record<string, string>): void {
+  writeFileSync(path, safetensorsBytes(layers.map(encode), metadata));
+}
+
+/** The layer as the reader measures it: rows = shape[0], columns = the rest. */
+function asMatrix(layers: Layer[], name: string): WeightMatrix {
+  const l = layers.find((x) => x.name === name)!;
+  return { rows: l.shape[0], cols: l.values.length / l.shape[0], data: Float64Array.from(l.values) };
+}
+
+/** Every metric of `result` against the float64 reference, for checkpoints `nets` (in step order) and layers `names`. */
+function checkAgainstReference(result: CheckpointsResult, nets: Layer[][], names: string[]): void {
+  assert.deepEqual(
+    result.layers.map((l) => l.name),
+    names,
+  );
+  const first = names.map((n) => asMatrix(nets[0], n));
+  nets.forEach((net, c) => {
+    const layers = names.map((n) => asMatrix(net, n));
+    let moved = 0;
+    let start = 0;
+    layers.forEach((w, l) => {
+      const diff: WeightMatrix = { ...w, data: w.data.map((x, i) => x - first[l].data[i]) };
+      close(result.layers[l].norm[c], refNorm(w), 1e-12, `norm of ${names[l]} at checkpoint ${c}`);
+      close(result.layers[l].distance[c], refNorm(diff) / refNorm(first[l]), 1e-12, `distance of ${names[l]} at checkpoint ${c}`);
+      moved += refNorm(diff) ** 2;
+      start += refNorm(first[l]) ** 2;
+    });
+    close(result.distance[c], Math.sqrt(moved / start), 1e-12, `network distance at checkpoint ${c}`);
+    result.alignment.forEach((pair) => {
+      const a = layers[names.indexOf(pair.layers[0])];
+      const b = layers[names.indexOf(pair.layers[1])];
+      close(pair.zeta[c], refZeta(a, b), 1e-12, `ζ of ${pair.layers} at checkpoint ${c}`);
+      close(pair.zetaTop[c], absCos(refTop(b).right, refTop(a).left), 1e-9, `ζ_top of ${pair.layers} at checkpoint ${c}`);
+    });
+  });
+}
+
+/** Five checkpoints: steps from names (not zero-padded) and from metadata (which wins over the name). */
+function fiveCheckpoints(dir: string): Layer[][] {
+  mkdirSync(join(dir, 'run'));
+  const nets = [0, 2, 10, 15, 20].map((s) => network(s + 1));
+  writeCheckpoint(join(dir, 'run', 'step10.safetensors'), nets[2]);
+  writeCheckpoint(join(dir, 'run', 'step2.safetensors'), nets[1]);
+  writeCheckpoint(join(dir, 'run', 'step0.safetensors'), nets[0]);
+  writeCheckpoint(join(dir, 'run', 'ckpt_7.safetensors'), nets[3], { step: '15' });
+  writeCheckpoint(join(dir, 'run', 'final.safetensors'), nets[4], { format: 'pt', step: '20' });
+  return nets;
+}
+
+test('a series of every dtype is ordered by step and measured as the float64 reference measures it (default layers)', async () => {
+  const dir = experiment();
+  const nets = fiveCheckpoints(dir);
+  const result = await readCheckpoints({ path: 'run/*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.step, [0, 2, 10, 15, 20]);
+  assert.deepEqual(result.files, ['run/step0.safetensors', 'run/step2.safetensors', 'run/step10.safetensors', 'run/ckpt_7.safetensors', 'run/final.safetensors']);
+  // Default: the 2-D tensors named …weight, in natural order (fc2 before fc10); not the bias, not the 4-D kernel.
+  assert.equal(result.summary.layersChosen, 'default');
+  assert.deepEqual(result.summary.layers, ['fc1.weight', 'fc2.weight', 'fc10.weight']);
+  assert.deepEqual(
+    result.alignment.map((a) => a.layers),
+    [
+      ['fc1.weight', 'fc2.weight'],
+      ['fc2.weight', 'fc10.weight'],
+    ],
+  );
+  checkAgainstReference(result, nets, ['fc1.weight', 'fc2.weight', 'fc10.weight']);
+  assert.equal(result.distance[0], 0);
+  assert.equal(result.summary.checkpoints, 5);
+  assert.equal(result.summary.final!.step, 20);
+  assert.equal(result.loss, undefined, 'no metrics file, no loss');
+});
+
+test('listed layers: a 4-D convolution kernel is read as out × in·k·k, in the listed order; pairs that do not chain are left out with the reason', async () => {
+  const dir = experiment();
+  const nets = fiveCheckpoints(dir);
+  const names = ['conv.weight', 'fc1.weight', 'fc2.weight', 'fc10.weight'];
+  const result = await readCheckpoints({ path: 'run/*.safetensors', layers: names }, { baseDir: dir });
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.layers[0].shape, [4, 2, 3, 3]);
+  assert.deepEqual([result.layers[0].rows, result.layers[0].cols], [4, 18]);
+  assert.equal(result.summary.layersChosen, 'listed');
+  checkAgainstReference(result, nets, names);
+  const reversed = await readCheckpoints({ path: 'run/*.safetensors', layers: ['fc2.weight', 'fc1.weight', 'conv.weight'] }, { baseDir: dir });
+  assert.deepEqual(reversed.alignment, []);
+  assert.deepEqual(reversed.pairsLeftOut, [
+    { layers: ['fc2.weight', 'fc1.weight'], reason: `"fc1.weight" [6, 4] does not follow "fc2.weight" [3, 6]: its input size 4 is not the previous layer's output size 3` },
+    { layers: ['fc1.weight', 'conv.weight'], reason: `"conv.weight" [4, 2, 3, 3] does not follow "fc1.weight" [6, 4]: its input size 18 is not the previous layer's output size 6` },
+  ]);
+  checkAgainstReference(reversed, nets, ['fc2.weight', 'fc1.weight', 'conv.weight']);
+});
+
+test('the metrics file beside the checkpoints adds loss and accuracy at each step, and its own curves', async () => {
+  const dir = experiment();
+  fiveCheckpoints(dir);
+  writeFileSync(join(dir, 'run', 'metrics.jsonl'), ['{"step": 0, "loss": 2.5, "accuracy": 0.1}', '{"step": 1, "loss": 2.0}', '{"step": 2, "loss": 1.5, "accuracy": 0.6}', 'oops', '{"step": 20, "loss": 0.5, "accuracy": 0.9}', ''].join('\n'));
+  const result = await readCheckpoints({ path: 'run/*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(result.loss, [2.5, 1.5, null, null, 0.5]);
+  assert.deepEqual(result.accuracy, [0.1, 0.6, null, null, 0.9]);
+  assert.deepEqual(result.metrics, { file: 'run/metrics.jsonl', step: [0, 1, 2, 20], loss: [2.5, 2.0, 1.5, 0.5], accuracy: [0.1, null, 0.6, 0.9] });
+  assert.deepEqual(result.problems, [{ file: 'run/metrics.jsonl', message: 'run/metrics.jsonl line 4: not JSON (Unexpected token \'o\', "oops" is not valid JSON)' }]);
+  assert.equal(result.summary.bestAccuracy, 0.9);
+  assert.equal(result.summary.final!.loss, 0.5);
+  // An explicit metrics path.
+  writeFileSync(join(dir, 'log.jsonl'), '{"step": 10, "loss": 1}\n');
+  const other = await readCheckpoints({ path: 'run/*.safetensors', metrics: 'log.jsonl' }, { baseDir: dir });
+  assert.deepEqual(other.loss, [null, null, 1, null, null]);
+});
+
+test('bad series: no match, a missing layer (the names that exist are listed), a 1-D or integer layer, too many files', async () => {
+  const dir = experiment();
+  fiveCheckpoints(dir);
+  const none = await readCheckpoints({ path: 'empty/*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(none.step, []);
+  assert.deepEqual(none.problems, [{ file: null, message: `no file matches the checkpoint path "empty/*.safetensors" (in ${dir})` }]);
+  assert.equal(none.summary.label, null);
+  const reader = new CheckpointReader({ path: 'run/*.safetensors', layers: ['fc1.weight', 'fc3.weight'] }, { baseDir: dir });
+  assert.equal((await reader.refresh()).changed, true);
+  assert.equal((await reader.refresh()).changed, false, 'a problem that stays is no change');
+  const missing = reader.result();
+  assert.deepEqual(missing.step, []);
+  assert.deepEqual(missing.problems, [
+    {
+      file: null,
+      message: 'layer "fc3.weight" is not in the first checkpoint, run/step0.safetensors. It has: conv.weight [4, 2, 3, 3] F32, fc1.weight [6, 4] F16, fc1.bias [6] F32, fc10.weight [2, 3] F64, fc2.weight [3, 6] BF16',
+    },
+  ]);
+  const bias = await readCheckpoints({ path: 'run/*.safetensors', layers: ['fc1.bias'] }, { baseDir: dir });
+  assert.match(bias.problems[0].message, /layer "fc1.bias" is 1-D \[6\] in the first checkpoint, run\/step0.safetensors: a layer is a weight matrix \(2-D\) or a convolution kernel/);
+  assert.match((await readCheckpoints({ path: 'run/*.safetensors', layers: ['fc1.weight', 'fc1.weight'] }, { baseDir: dir })).problems[0].message, /layer "fc1.weight" is listed twice/);
+  assert.match((await readCheckpoints({ path: 'run/*.safetensors', layers: [] }, { baseDir: dir })).problems[0].message, /lists no layers/);
+  const ints = experiment();
+  writeFileSync(join(ints, 'a1.safetensors'), safetensorsBytes([{ name: 'emb.weight', dtype: 'I32', shape: [2, 2], bytes: new Uint8Array(16) }]));
+  const intResult = await readCheckpoints({ path: '*.safetensors', layers: ['emb.weight'] }, { baseDir: ints });
+  assert.match(intResult.problems[0].message, /layer "emb.weight" is I32 in the first checkpoint, a1.safetensors; weights are read from F64, F32, F16, BF16/);
+  const tables = experiment();
+  writeFileSync(join(tables, 'a1.safetensors'), safetensorsBytes([{ name: 'emb.table', dtype: 'F32', shape: [2, 2], bytes: new Uint8Array(16) }]));
+  const noWeights = await readCheckpoints({ path: '*.safetensors' }, { baseDir: tables });
+  assert.match(noWeights.problems[0].message, /a1.safetensors, has no 2-D tensor whose name ends in "weight": list the layers under "layers". It has: emb.table \[2, 2\] F32/);
+  const many = experiment();
+  for (let i = 0; i <= 2000; i++) writeFileSync(join(many, `c${i}.safetensors`), '');
+  const tooMany = await readCheckpoints({ path: '*.safetensors' }, { baseDir: many });
+  assert.deepEqual(tooMany.step, []);
+  assert.match(tooMany.problems[0].message, /matches 2,001 files, more than the 2,000 allowed: narrow it/);
+});
+
+test('bad files are skipped with their problem, the rest measured: truncated, corrupt, shape changed, duplicate or missing step, missing layer, not a file', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2), network(3)];
+  writeCheckpoint(join(dir, 'step0.safetensors'), nets[0]);
+  writeCheckpoint(join(dir, 'step1.safetensors'), nets[1]);
+  writeCheckpoint(join(dir, 'step2.safetensors'), nets[2]);
+  const whole = safetensorsBytes(nets[2].map(encode));
+  writeFileSync(join(dir, 'step3.safetensors'), whole.subarray(0, whole.length - 10));
+  writeFileSync(join(dir, 'step4.safetensors'), Buffer.concat([Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0]), whole.subarray(8)]));
+  const grown = network(5).map((l) => (l.name === 'fc1.weight' ? { ...l, shape: [4, 6] } : l));
+  writeCheckpoint(join(dir, 'step5.safetensors'), grown);
+  writeCheckpoint(join(dir, 'again2.safetensors'), nets[1], { step: '2' });
+  mkdirSync(join(dir, 'noStep'));
+  writeCheckpoint(join(dir, 'noStep', 'model.safetensors'), nets[1]);
+  writeCheckpoint(join(dir, 'step6.safetensors'), nets[1].filter((l) => l.name !== 'fc2.weight'));
+  mkdirSync(join(dir, 'step7.safetensors'));
+  const result = await readCheckpoints({ path: '**/*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(result.step, [0, 1, 2]);
+  // Of step2 and again2 (metadata step 2), the first in natural order is kept: again2, which holds nets[1].
+  assert.deepEqual(result.files, ['step0.safetensors', 'step1.safetensors', 'again2.safetensors']);
+  checkAgainstReference(result, [nets[0], nets[1], nets[1]], ['fc1.weight', 'fc2.weight', 'fc10.weight']);
+  const byFile = Object.fromEntries(result.problems.map((p) => [p.file, p.message]));
+  assert.match(byFile['step3.safetensors'], /step3.safetensors: is truncated: its header indexes data up to byte \d+ but the file has \d+ bytes/);
+  assert.match(byFile['step4.safetensors'], /step4.safetensors: its header length \(bytes 0–7\) is 1,099,511,627,775, more than the 100,000,000 bytes/);
+  assert.equal(byFile['step5.safetensors'], 'step5.safetensors: tensor "fc1.weight" is [4, 6] here but [6, 4] in the first checkpoint, step0.safetensors: shapes must stay the same');
+  assert.equal(byFile['step2.safetensors'], 'step2.safetensors: has step 2, as again2.safetensors has: skipped');
+  assert.equal(byFile['noStep/model.safetensors'], 'noStep/model.safetensors: has no step: neither its name nor its folder ends in an integer, and its metadata has no "step"');
+  assert.match(byFile['step6.safetensors'], /^step6.safetensors: has no tensor "fc2.weight" \(the first checkpoint, step0.safetensors, has\). It has: conv.weight/);
+  assert.equal(Object.keys(byFile).length, 6, JSON.stringify(byFile)); // the folder step7.safetensors is not matched at all
+});
+
+test('a refresh re-reads nothing it has: unchanged files are not opened again, changed ones are, a deleted one leaves the series', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2), network(3)];
+  // Whole seconds, which utimes can set back exactly (stat reports finer times than it sets).
+  const second = Math.floor(Date.now() / 1000) - 60;
+  nets.forEach((net, s) => {
+    writeCheckpoint(join(dir, `ckpt_${s}.safetensors`), net);
+    utimesSync(join(dir, `ckpt_${s}.safetensors`), second, second);
+  });
+  const reader = new CheckpointReader({ path: '*.safetensors' }, { baseDir: dir });
+  assert.deepEqual((await reader.refresh()).added, [0, 1, 2]);
+  assert.deepEqual(await reader.refresh(), { changed: false, added: [] });
+  // Garbage of the same size with the same modification time: not read again, so no problem appears.
+  const path = join(dir, 'ckpt_1.safetensors');
+  writeFileSync(path, Buffer.alloc(statSync(path).size, 0x41));
+  utimesSync(path, second, second);
+  assert.deepEqual(await reader.refresh(), { changed: false, added: [] });
+  assert.deepEqual(reader.result().problems, []);
+  // A new modification time: read again, and found corrupt.
+  utimesSync(path, second, second + 5);
+  const report = await reader.refresh();
+  assert.equal(report.changed, true);
+  assert.deepEqual(reader.result().step, [0, 2]);
+  assert.equal(reader.result().problems[0].message, 'ckpt_1.safetensors: its header length (bytes 0–7) is 4,702,111,234,474,983,745, more than the 100,000,000 bytes the format allows: not a safetensors file, or corrupt');
+  rmSync(join(dir, 'ckpt_2.safetensors'));
+  await reader.refresh();
+  assert.deepEqual(reader.result().step, [0]);
+  assert.deepEqual(reader.result().problems.length, 1);
+});
+
+test('a new first checkpoint (or a changed one) is the new reference: every distance is measured again', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2), network(3), network(4)];
+  writeCheckpoint(join(dir, 'ckpt_1.safetensors'), nets[1]);
+  writeCheckpoint(join(dir, 'ckpt_2.safetensors'), nets[2]);
+  const reader = new CheckpointReader({ path: '*.safetensors' }, { baseDir: dir });
+  await reader.refresh();
+  checkAgainstReference(reader.result(), [nets[1], nets[2]], ['fc1.weight', 'fc2.weight', 'fc10.weight']);
+  writeCheckpoint(join(dir, 'ckpt_0.safetensors'), nets[0]);
+  assert.deepEqual((await reader.refresh()).added, [0, 1, 2]);
+  checkAgainstReference(reader.result(), [nets[0], nets[1], nets[2]], ['fc1.weight', 'fc2.weight', 'fc10.weight']);
+  writeCheckpoint(join(dir, 'ckpt_0.safetensors'), nets[3]);
+  utimesSync(join(dir, 'ckpt_0.safetensors'), new Date(), new Date(Date.now() + 10_000)); // surely a new time
+  assert.deepEqual((await reader.refresh()).added, [0, 1, 2]);
+  checkAgainstReference(reader.result(), [nets[3], nets[1], nets[2]], ['fc1.weight', 'fc2.weight', 'fc10.weight']);
+});
+
+test('live: a file still being written is skipped until whole and settled, then read; one that stays short becomes a problem', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2)];
+  writeCheckpoint(join(dir, 'ckpt_0.safetensors'), nets[0]);
+  let now = Date.now() + 60_000; // a clock a minute ahead: ckpt_0 has settled
+  const reader = new CheckpointReader({ path: '*.safetensors' }, { baseDir: dir, settleMs: 500, now: () => now });
+  await reader.refresh();
+  assert.deepEqual(reader.result().step, [0]);
+  // Half written: the header and part of the data.
+  const bytes = safetensorsBytes(nets[1].map(encode));
+  const path = join(dir, 'ckpt_1.safetensors');
+  writeFileSync(path, bytes.subarray(0, 200));
+  now = Date.now();
+  assert.deepEqual(await reader.refresh(), { changed: true, added: [] });
+  assert.deepEqual(reader.result().pending, ['ckpt_1.safetensors']);
+  assert.deepEqual(reader.result().problems, []);
+  // Whole, but just written: not yet (a writer that makes the file at full length first would fool the length check).
+  appendFileSync(path, bytes.subarray(200));
+  now = Date.now();
+  await reader.refresh();
+  assert.deepEqual(reader.result().step, [0]);
+  now += 500;
+  assert.deepEqual((await reader.refresh()).added, [1]);
+  assert.deepEqual(reader.result().step, [0, 1]);
+  assert.deepEqual(reader.result().pending, []);
+  checkAgainstReference(reader.result(), nets, ['fc1.weight', 'fc2.weight', 'fc10.weight']);
+  // A file that stays short past the settling time is reported, and read once it is completed.
+  const short = join(dir, 'ckpt_2.safetensors');
+  writeFileSync(short, bytes.subarray(0, 100));
+  now = Date.now();
+  await reader.refresh();
+  assert.deepEqual(reader.result().problems, []);
+  now += 500;
+  await reader.refresh();
+  assert.match(reader.result().problems[0].message, /ckpt_2.safetensors: its header needs bytes 8–\d+ but the file has 100 bytes/);
+  writeFileSync(short, bytes);
+  utimesSync(short, new Date(), new Date(Date.now() - 10_000));
+  await reader.refresh();
+  assert.deepEqual(reader.result().step, [0, 1, 2]);
+  assert.deepEqual(reader.result().problems, []);
+});
+
+test('live: a modification time in the future (clock skew) settles once two refreshes see the same size', async () => {
+  const dir = experiment();
+  writeCheckpoint(join(dir, 'ckpt_0.safetensors'), network(1));
+  utimesSync(join(dir, 'ckpt_0.safetensors'), new Date(), new Date(Date.now() + 3_600_000));
+  let now = Date.now();
+  const reader = new CheckpointReader({ path: '*.safetensors' }, { baseDir: dir, settleMs: 300, now: () => now });
+  await reader.refresh();
+  assert.deepEqual(reader.result().step, []);
+  now += 300;
+  await reader.refresh();
+  assert.deepEqual(reader.result().step, [0]);
+});
+
+test('watching: a checkpoint written completely appears within a second; stop ends the loop', async () => {
+  const dir = experiment();
+  writeCheckpoint(join(dir, 'ckpt_0.safetensors'), network(1));
+  utimesSync(join(dir, 'ckpt_0.safetensors'), new Date(), new Date(Date.now() - 10_000));
+  const reader = new CheckpointReader({ path: '*.safetensors' }, { baseDir: dir, settleMs: 200 });
+  const seen: number[][] = [];
+  let resolveSecond: (ms: number) => void = () => undefined;
+  const second = new Promise<number>((resolve) => (resolveSecond = resolve));
+  let written = 0;
+  const watcher = watchCheckpoints(reader, (result) => {
+    seen.push(result.step);
+    if (result.step.length === 2) resolveSecond(performance.now() - written);
+  }, { intervalMs: 100 });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(seen, [[0]]);
+  const net = network(2);
+  await writeSafetensors(
+    join(dir, 'ckpt_1.safetensors'),
+    net.map((l) => ({ name: l.name, dtype: l.dtype, shape: l.shape, data: l.values })),
+  );
+  written = performance.now();
+  const latency = await Promise.race([second, new Promise<number>((r) => setTimeout(() => r(Infinity), 3000))]);
+  await watcher.stop();
+  assert.ok(latency < 1000, `appeared after ${latency} ms`);
+  assert.deepEqual(seen.at(-1), [0, 1]);
+  const count = seen.length;
+  await new Promise((r) => setTimeout(r, 250));
+  assert.equal(seen.length, count, 'no update after stop');
+});
+
+test('the summary labels kernel, alignment, disalignment and rescaling with the linear model\'s thresholds', async () => {
+  // Two layers, 4 → 3 → 2. Checkpoint 0: W2's rows orthogonal to W1's output directions (ζ = 0).
+  const w1 = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]; // outputs along e1, e2 of the hidden space
+  const w2 = [0, 0, 1, 0, 0, 1]; // reads only e3
+  const w2aligned = [0.6, 0.8, 0, 0, 0, 0.1]; // reads e1, e2
+  const write = async (dir: string, step: number, a: number[], b: number[]) =>
+    writeSafetensors(join(dir, `s${step}.safetensors`), [
+      { name: 'l1.weight', dtype: 'F64', shape: [3, 4], data: a },
+      { name: 'l2.weight', dtype: 'F64', shape: [2, 3], data: b },
+    ]);
+  const label = async (pairs: [number[], number[]][]) => {
+    const dir = experiment();
+    for (const [s, [a, b]] of pairs.entries()) await write(dir, s, a, b);
+    return (await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir })).summary;
+  };
+  const aligned = await label([
+    [w1, w2],
+    [w1, w2aligned],
+  ]);
+  assert.equal(aligned.label, 'alignment');
+  close(aligned.scores!.alignment, 1 / (Math.SQRT2 * Math.sqrt(1.01)), 1e-12, 'ζ from 0 to ‖W₂W₁‖/(‖W₂‖‖W₁‖)');
+  assert.equal((await label([
+    [w1, w2aligned],
+    [w1, w2],
+  ])).label, 'disalignment');
+  assert.equal((await label([
+    [w1, w2],
+    [w1.map((x) => 3 * x), w2.map((x) => 3 * x)],
+  ])).label, 'rescaling');
+  assert.equal((await label([
+    [w1, w2aligned],
+    [w1.map((x) => 20 * x), w2],
+  ])).label, 'mixed: disalignment+rescaling'); // l1 grew 20×, l2 did not: balance change ln 20 > 1
+  const kernel = await label([
+    [w1, w2],
+    [w1.map((x) => x * 1.01), w2],
+  ]);
+  assert.equal(kernel.label, 'kernel');
+  assert.ok(kernel.scores!.distance < 0.1);
+  assert.equal((await label([[w1, w2]])).label, null, 'one checkpoint: no label');
+});
+
+test('closing a reader stops it: later refreshes do nothing', async () => {
+  const dir = experiment();
+  writeCheckpoint(join(dir, 'ckpt_0.safetensors'), network(1));
+  const reader = new CheckpointReader({ path: '*.safetensors' }, { baseDir: dir });
+  reader.close();
+  assert.deepEqual(await reader.refresh(), { changed: false, added: [] });
+  assert.deepEqual(reader.result().step, []);
+  assert.ok(readFileSync(join(dir, 'ckpt_0.safetensors')).length > 0);
+});

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { findCheckpointFiles } from '../../../src/core/checkpoints/discover';
+import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from '../../../src/core/checkpoints/naming';
+
+test('natural order compares runs of digits as numbers', () => {
+  const names = ['step10', 'step2', 'step1', 'layers.10.weight', 'layers.9.weight', 'fc10.weight', 'fc2.weight', 'fc1.weight', 'step02', 'a', 'step'];
+  assert.deepEqual(names.slice().sort(naturalCompare), ['a', 'fc1.weight', 'fc2.weight', 'fc10.weight', 'layers.9.weight', 'layers.10.weight', 'step', 'step1', 'step2', 'step02', 'step10']);
+  assert.ok(naturalCompare('x99999999999999999999', 'x100000000000000000000') < 0); // beyond 2⁵³ too
+  assert.equal(naturalCompare('same', 'same'), 0);
+});
+
+test('the step comes from the trailing integer of the file name, else of its folder', () => {
+  assert.equal(stepFromPath('/runs/exp1/ckpt_000100.safetensors'), 100);
+  assert.equal(stepFromPath('runs/step2.safetensors'), 2);
+  assert.equal(stepFromPath('epoch3-step250.safetensors'), 250);
+  assert.equal(stepFromPath('/out/checkpoint-500/model.safetensors'), 500); // the Hugging Face Trainer's layout
+  assert.equal(stepFromPath('/out/final/model.safetensors'), null);
+  assert.equal(stepFromPath('model7b.safetensors'), null); // digits not at the end
+  assert.equal(stepFromPath('x123456789012345678901.safetensors'), null); // beyond 2⁵³
+});
+
+test('a metadata step must be a non-negative integer', () => {
+  assert.equal(stepFromMetadata({ step: '1200' }), 1200);
+  assert.equal(stepFromMetadata({ step: ' 7 ' }), 7);
+  assert.equal(stepFromMetadata({ format: 'pt' }), undefined);
+  assert.throws(() => stepFromMetadata({ step: '-3' }), /its metadata "step" is "-3", not a non-negative integer/);
+  assert.throws(() => stepFromMetadata({ step: '1.5' }), /not a non-negative integer/);
+  assert.throws(() => stepFromMetadata({ step: '' }), /not a non-negative integer/);
+});
+
+test('the folder a glob starts from', () => {
+  assert.equal(globBase('runs/exp1/*.safetensors'), 'runs/exp1');
+  assert.equal(globBase('out/checkpoint-*/model.safetensors'), 'out');
+  assert.equal(globBase('*.safetensors'), '.');
+  assert.equal(globBase('/abs/run/ckpt_{1,2}.safetensors'), '/abs/run');
+  assert.equal(globBase('/ckpt.safetensors'), '/');
+  assert.equal(globBase('run/final.safetensors'), 'run');
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'flab-glob-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the glob matches files relative to the experiment folder, in natural order, not folders; symbolic links are followed', async () => {
+  mkdirSync(join(dir, 'run'));
+  mkdirSync(join(dir, 'run', 'odd.safetensors')); // a folder that matches the pattern
+  for (const name of ['step10', 'step2', 'step1']) writeFileSync(join(dir, 'run', `${name}.safetensors`), '');
+  writeFileSync(join(dir, 'run', 'notes.txt'), '');
+  symlinkSync(join(dir, 'run', 'step1.safetensors'), join(dir, 'run', 'step3.safetensors'));
+  const found = await findCheckpointFiles('run/*.safetensors', dir);
+  assert.deepEqual(found, ['step1', 'step2', 'step3', 'step10'].map((n) => join(dir, 'run', `${n}.safetensors`)));
+  assert.deepEqual(await findCheckpointFiles(join(dir, 'run', 'step1*.safetensors'), '/'), [join(dir, 'run', 'step1.safetensors'), join(dir, 'run', 'step10.safetensors')]);
+  assert.deepEqual(await findCheckpointFiles('nothing/*.safetensors', dir), []);
+});
+
+test('a glob that matches too many files, an empty pattern or a backslash is refused with a message', async () => {
+  await assert.rejects(findCheckpointFiles('run/*.safetensors', dir, { maxFiles: 3, timeoutMs: 10_000 }), /the checkpoint path "run\/\*.safetensors" matches 4 files, more than the 3 allowed: narrow it/);
+  await assert.rejects(findCheckpointFiles('  ', dir), /the checkpoint path is empty/);
+  await assert.rejects(findCheckpointFiles('run\\*.safetensors', dir), /contains "\\": globs use "\/"/);
+  await assert.rejects(findCheckpointFiles('**/*.safetensors', dir, { maxFiles: 100, timeoutMs: 0 }), /was still being searched after 0 s/);
+});
