@@ -28,7 +28,7 @@ const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/extension/solverWorker.ts'], outfile: 'dist/solverWorker.js' },
   { ...node, entryPoints: ['src/extension/phaseWorker.ts'], outfile: 'dist/phaseWorker.js' },
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The alias swaps one CSP-unsafe probe of the webview toolkit's FAST utilities (webview/shims/).
   { ...common, platform: 'browser', format: 'iife', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist', loader: { '.css': 'css' }, alias: { '@microsoft/fast-web-utilities': './webview/shims/fastWebUtilities.ts' } },
   // The phase diagram's webview (no toolkit: plain DOM and a canvas).
