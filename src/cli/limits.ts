@@ -28,10 +28,11 @@ export const MAX_SCAN_WIDTHS = 100;
 export const MAX_SCAN_SEEDS = 1000;
 
 /**
- * Initial weights drawn (or read) by one analysis in all — a sweep, a width scan, a phase diagram —
- * counted as width × input dimension per draw: four times the largest single run (about 15 s).
+ * Numbers drawn (or read) by one analysis in all — a sweep, a width scan, a phase diagram — counted
+ * as (width + samples) × input dimension per run or redraw: twice the largest single run (about
+ * 10 s; a draw and its reduction cost about 100 ns).
  */
-export const MAX_ANALYSIS_DRAWS = 4 * MAX_PARAMETERS;
+export const MAX_ANALYSIS_DRAWS = 2 * MAX_PARAMETERS;
 
 /**
  * Reported points over all the runs of one sweep, whatever it prints: the runs are kept in memory

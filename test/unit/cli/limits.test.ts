@@ -187,7 +187,7 @@ test('scaling --widths and --seeds are bounded before any width is made', () => 
   const files = { w: readFileSync(join(REPO, 'examples/width-scaling-ntk.flab.json'), 'utf8') };
   const draws = run(['scaling', 'w', '--widths', '1:10000000', '--seeds', '1000'], files);
   assert.equal(draws.code, 2);
-  assert.match(draws.stderr, /^flab: --widths, --seeds: 1000 seeds × the widths' weights .* over the limit of 200000000 for one analysis/);
+  assert.match(draws.stderr, new RegExp(`^flab: --widths, --seeds: 1000 seeds × the widths' weights .* over the limit of ${MAX_ANALYSIS_DRAWS} for one analysis`));
   const wide = { d: ALIGNMENT.replace(/"x": \[[^\]]*\]/, `"x": [${Array(10).fill(1).join(', ')}]`) };
   const perRun = run(['scaling', 'd', '--widths', '10000000:10000000', '--seeds', '1'], wide);
   assert.equal(perRun.code, 2);
@@ -211,7 +211,7 @@ test('a sweep whose output or draws pass their limits is refused at its "sweep",
   const draws = JSON.stringify({ ...example, sweep: { width: { from: 1_000_000, to: 10_000_000, count: 100 } } });
   const d = run(['sweep', 's', '--summary'], { s: draws });
   assert.equal(d.code, 1);
-  assert.match(d.stderr, /^s:\d+:\d+: error: the sweep draws width × input dimension initial weights \(and reads the data\) for each of its 100 values, 392473928 numbers in all, over the limit of 200000000 for one analysis/);
+  assert.match(d.stderr, new RegExp(`^s:\\d+:\\d+: error: the sweep draws width × input dimension initial weights \\(and reads the data\\) for each of its 100 values, 392473928 numbers in all, over the limit of ${MAX_ANALYSIS_DRAWS} for one analysis`));
 });
 
 test('an error of flab\'s own is an internal error (exit 1), never bad usage', () => {
