@@ -58,7 +58,7 @@ interface CheckedAxis {
 }
 
 /** `KEY=FROM:TO` → an axis whose key is a numeric hyperparameter and whose ends are allowed values of it. */
-export function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
+function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
   const m = /^([^=]+)=([^:]*):([^:]*)$/.exec(spec);
   if (!m) throw new UsageError(`${flag}: expected KEY=FROM:TO, got \`${excerpt(spec)}\``);
   const key = resolveKey(m[1].trim());

@@ -6,17 +6,20 @@ import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/exp
 import { SERIES_COLUMNS } from '../../core/trajectory/trajectory';
 import { Command, printed } from '../command';
 import { MAX_ANALYSIS_DRAWS, MAX_SWEEP_POINTS } from '../limits';
-import { csvNumber, outputTooLarge, reportedRows, TRAJECTORY_FORMATS, trajectoryBytes } from '../output';
+import { csvNumber, outputTooLarge, reportedRows, trajectoryBytes } from '../output';
 
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'one run per value of the file\'s "sweep" (exact for a linear network, gradient descent otherwise)',
-  help: `--json prints {key, path, values, runs}, one trajectory per value; --csv one row per value and time,
-the swept value first; --summary {key, path, values, summaries}. A sweep has at most 1000 values
-(the schema), draws at most ${formatNumber(MAX_ANALYSIS_DRAWS)} initial weights in all, reports at most
-${formatNumber(MAX_SWEEP_POINTS)} points over all its runs, and prints at most the output limit (docs/limits.md).`,
+  help: `A sweep has at most 1000 values (the schema), draws at most ${formatNumber(MAX_ANALYSIS_DRAWS)} numbers in all
+(width × input dimension per run), reports at most ${formatNumber(MAX_SWEEP_POINTS)} points over all its runs, and prints
+at most the output limit (docs/limits.md).`,
   operands: ['FILE'],
-  options: TRAJECTORY_FORMATS,
+  options: [
+    { flag: '--json', group: 'format', help: '{key, path, values, runs}: one trajectory per value, as flab solve --json prints it (the default)' },
+    { flag: '--csv', group: 'format', help: 'one row per value and time: the swept value, then the trajectory\'s columns' },
+    { flag: '--summary', group: 'format', help: '{key, path, values, summaries}: the summary of each run' },
+  ],
   run(args, context) {
     const format = args.choice('format', 'json');
     const experiment = context.load(args.operands[0]);
