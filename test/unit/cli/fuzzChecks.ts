@@ -76,6 +76,8 @@ const TRAJECTORY_COLUMNS = ['t', 'output', 'loss', 'normU', 'normW', 'ntk', 'dis
 /** Problems of an accepted run's output: every number finite, |ζ| ≤ 1, a consistent summary. */
 export function outputProblems(argv: readonly string[], r: RunResult): string[] {
   if (r.code !== 0) return [];
+  const options = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (options.includes('-h') || options.includes('--help')) return r.stdout.startsWith('usage: flab ') ? [] : ['help asked for, and something else printed'];
   const out: string[] = [];
   const [command] = argv;
   const format = argv.find((a) => a === '--csv' || a === '--summary' || a === '--svg') ?? '--json';
