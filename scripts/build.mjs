@@ -29,7 +29,7 @@ const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // One bundle per worker thread (src/workers/*Worker.ts → dist/*Worker.js).
   ...findFiles('src/workers', /Worker\.ts$/).map((entry) => ({ ...node, entryPoints: [entry], outdir: 'dist' })),
-  { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The alias swaps one CSP-unsafe probe of the webview toolkit's FAST utilities (webview/shims/).
   // One bundle per panel kind (webview/<kind>/main.ts → dist/<kind>.js and .css).
   { ...common, platform: 'browser', format: 'iife', entryPoints: { dynamics: 'webview/dynamics/main.ts', phase: 'webview/phase/main.ts' }, outdir: 'dist', loader: { '.css': 'css' }, alias: { '@microsoft/fast-web-utilities': './webview/shims/fastWebUtilities.ts' } },

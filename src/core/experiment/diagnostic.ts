@@ -44,18 +44,42 @@ export function formatNumber(x: number): string {
   return plain.length <= 12 ? plain : x.toExponential().replace('e+', 'e');
 }
 
-/** `— did you mean `x`?` for the nearest candidate within a small edit distance, else ''. */
+/** Longest text echoed into a message as written (a key, a string value, a number's literal). */
+export const MAX_ECHOED_CHARACTERS = 48;
+
+/**
+ * `text` as it may be echoed into a message: unchanged when short, else its first
+ * MAX_ECHOED_CHARACTERS characters, an ellipsis and the full length, so that a 1 MB key makes a
+ * one-line message (docs/limits.md, "Sizes and limits").
+ */
+export function excerpt(text: string, max = MAX_ECHOED_CHARACTERS): string {
+  if (text.length <= max) return text;
+  // Never split a surrogate pair.
+  const cut = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  return `${text.slice(0, cut)}… (${text.length} characters)`;
+}
+
+/** Words longer than this get no suggestion: no key or value of the format is half as long. */
+const MAX_SUGGESTED_WORD = 64;
+
+/**
+ * `— did you mean `x`?` for the nearest candidate within a small edit distance, else ''.
+ * Bounded: words over MAX_SUGGESTED_WORD characters, and candidates whose length alone puts them
+ * out of reach, are not compared.
+ */
 export function didYouMean(word: string, candidates: string[]): string {
+  if (word.length > MAX_SUGGESTED_WORD) return '';
+  const limit = Math.max(2, Math.floor(word.length / 3));
   let best = '';
   let bestDistance = Infinity;
   for (const c of candidates) {
+    if (Math.abs(c.length - word.length) > limit) continue;
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) {
       bestDistance = d;
       best = c;
     }
   }
-  const limit = Math.max(2, Math.floor(word.length / 3));
   return best !== '' && bestDistance <= limit ? ` — did you mean \`${best}\`?` : '';
 }
 

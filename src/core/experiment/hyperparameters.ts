@@ -5,7 +5,7 @@
  */
 import schemaJson from '../../../media/flab.schema.json';
 import { parsePath } from './jsonPath';
-import { didYouMean } from './diagnostic';
+import { didYouMean, excerpt } from './diagnostic';
 import { SchemaNode } from './schema';
 
 const SCHEMA = schemaJson as unknown as SchemaNode;
@@ -62,7 +62,7 @@ function schemaAt(path: string): SchemaNode | null {
       continue;
     }
     const branches: SchemaNode[] = node.oneOf ? node.oneOf.map(resolveRef) : [node];
-    const next: SchemaNode | undefined = branches.map((b) => b.properties?.[seg]).find((p) => p !== undefined);
+    const next: SchemaNode | undefined = branches.map((b) => ownValue(b.properties, seg) as SchemaNode | undefined).find((p) => p !== undefined);
     node = next ? resolveRef(next) : null;
   }
   return node;
@@ -97,12 +97,12 @@ export function resolveKey(key: string): NumericKey | { error: string } {
   const node = schemaAt(key);
   if (node && isNumeric(node) && !NOT_HYPERPARAMETERS.includes(String(parsePath(key)[0]))) return keyOf(key, node);
   const all = numericKeys();
-  if (node) return { error: `\`${key}\` is not a numeric hyperparameter` };
+  if (node) return { error: `\`${excerpt(key)}\` is not a numeric hyperparameter` };
   const matches = all.filter((k) => k.path.endsWith(`.${key}`) || k.path === key);
   if (matches.length === 1) return matches[0];
-  if (matches.length > 1) return { error: `\`${key}\` is ambiguous: write the full path, one of ${matches.map((m) => `\`${m.path}\``).join(', ')}` };
+  if (matches.length > 1) return { error: `\`${excerpt(key)}\` is ambiguous: write the full path, one of ${matches.map((m) => `\`${m.path}\``).join(', ')}` };
   const names = all.map((k) => k.path);
-  return { error: `unknown hyperparameter \`${key}\`${suggest(key, names)}; numeric keys are ${names.map((n) => `\`${n}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)` };
+  return { error: `unknown hyperparameter \`${excerpt(key)}\`${suggest(key, names)}; numeric keys are ${names.map((n) => `\`${n}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)` };
 }
 
 function suggest(key: string, names: string[]): string {
@@ -129,8 +129,7 @@ export function checkValue(key: NumericKey, value: number): string | null {
 export function getNumber(root: unknown, path: string): number | undefined {
   let node: unknown = root;
   for (const seg of parsePath(path)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[seg];
+    node = ownValue(node, seg);
   }
   if (typeof node === 'number') return node;
   if (isWidthPower(node)) return node.base ?? 1;
@@ -152,10 +151,17 @@ export function withNumber(root: unknown, path: string, value: number): unknown 
       return arr;
     }
     const obj: Record<string, unknown> = node !== null && typeof node === 'object' && !Array.isArray(node) ? { ...(node as Record<string, unknown>) } : {};
-    obj[seg] = set(obj[seg], i + 1);
+    // A data property even for `__proto__`: a key never becomes a prototype.
+    Object.defineProperty(obj, seg, { value: set(ownValue(obj, seg), i + 1), enumerable: true, writable: true, configurable: true });
     return obj;
   };
   return set(root, 0);
+}
+
+/** `object[key]` when it is the object's own property (never one inherited from Object.prototype), else undefined. */
+function ownValue(object: unknown, key: string | number): unknown {
+  if (object === null || typeof object !== 'object') return undefined;
+  return Object.hasOwn(object, key) ? (object as Record<string | number, unknown>)[key] : undefined;
 }
 
 /** `{ "widthExponent": e, "base": b }`. */

@@ -4,7 +4,7 @@
  * the single definition of the format; the checks here are the ones a schema cannot express
  * (shapes that must agree, collinear data, ordered times, sizes).
  */
-import { findNodeAtLocation, getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import schemaJson from '../../../media/flab.schema.json';
 import { Diagnostic, formatNumber } from './diagnostic';
 import { DataSpec, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
@@ -20,6 +20,13 @@ export const EXPERIMENT_SCHEMA = schemaJson as unknown as SchemaNode;
 /** Relative tolerance of the collinearity check on a data set's inputs. */
 export const COLLINEARITY_TOLERANCE = 1e-9;
 
+/**
+ * Deepest nesting of arrays and objects read (docs/limits.md, "Sizes and limits"). An experiment
+ * needs 5 (`data.samples[i].x`); the parser recurses once per level, and a few thousand levels
+ * would exhaust the stack.
+ */
+export const MAX_NESTING_DEPTH = 64;
+
 export interface ParseResult {
   /** The validated experiment, or null when there is any error. */
   experiment: Experiment | null;
@@ -28,10 +35,17 @@ export interface ParseResult {
   tree: Node | undefined;
 }
 
-/** Parses and validates the text of a `*.flab.json` file. Never throws. */
+/**
+ * Parses and validates the text of a `*.flab.json` file. Never throws. A leading UTF-8 byte-order
+ * mark is accepted, as VS Code accepts it: it is read as white space, so every offset stays an
+ * offset into `text` (VS Code's document text has no mark; the CLI strips it before calling).
+ */
 export function parseExperiment(text: string): ParseResult {
+  const json = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  const tooDeep = nestingProblem(json);
+  if (tooDeep) return { experiment: null, diagnostics: [tooDeep], tree: undefined };
   const parseErrors: ParseError[] = [];
-  const tree = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
+  const tree = parseTree(json, parseErrors, { allowTrailingComma: true, disallowComments: false });
   const diagnostics: Diagnostic[] = parseErrors.map((e) => ({
     message: `invalid JSON: ${describeParseError(printParseErrorCode(e.error))}`,
     path: '',
@@ -43,7 +57,7 @@ export function parseExperiment(text: string): ParseResult {
     if (!tree && diagnostics.length === 0) diagnostics.push({ message: 'the file is empty: an experiment is a JSON object', path: '', offset: 0, length: 0, severity: 'error' });
     return { experiment: null, diagnostics, tree };
   }
-  checkAgainstSchema(tree, EXPERIMENT_SCHEMA, EXPERIMENT_SCHEMA, '', diagnostics);
+  checkAgainstSchema(tree, EXPERIMENT_SCHEMA, EXPERIMENT_SCHEMA, '', diagnostics, text);
   if (diagnostics.length > 0) return { experiment: null, diagnostics, tree };
 
   // Width powers and a parameterisation become plain numbers first (docs/mechanisms.md); the sweep is resolved.
@@ -56,6 +70,31 @@ export function parseExperiment(text: string): ParseResult {
   for (const p of [...widths.problems, ...sweep.problems]) diagnostics.push({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' });
   checkSemantics(experiment, tree, diagnostics);
   return { experiment: diagnostics.length > 0 ? null : experiment, diagnostics, tree };
+}
+
+/** jsonc-parser's SyntaxKind values (an ambient const enum, which isolated modules cannot read). */
+const TOKEN = { OpenBrace: 1, CloseBrace: 2, OpenBracket: 3, CloseBracket: 4, EOF: 17 } as const;
+
+/**
+ * The first bracket past MAX_NESTING_DEPTH levels, found by jsonc-parser's own scanner (the tokens
+ * its parser sees) before the parser recurses. The count keeps a stack and pops only a matching
+ * closer, as the parser closes only on one (a stray closer is skipped), so it never reads less
+ * depth than the parser would reach.
+ */
+function nestingProblem(text: string): Diagnostic | null {
+  const scanner = createScanner(text, true);
+  const open: number[] = [];
+  for (let token: number = scanner.scan(); token !== TOKEN.EOF; token = scanner.scan()) {
+    if (token === TOKEN.OpenBrace || token === TOKEN.OpenBracket) {
+      open.push(token);
+      if (open.length > MAX_NESTING_DEPTH) {
+        return { message: `nesting deeper than ${MAX_NESTING_DEPTH} levels of arrays and objects: an experiment needs 5 at most`, path: '', offset: scanner.getTokenOffset(), length: 1, severity: 'error' };
+      }
+    } else if ((token === TOKEN.CloseBrace && open[open.length - 1] === TOKEN.OpenBrace) || (token === TOKEN.CloseBracket && open[open.length - 1] === TOKEN.OpenBracket)) {
+      open.pop();
+    }
+  }
+  return null;
 }
 
 /** The character range of the value at a JSON path such as `learningRates.u` or `data.samples[2].x`. */

@@ -5,7 +5,7 @@
  * enum, items, minItems / maxItems, oneOf (chosen by the keys present) and local $ref.
  */
 import type { Node } from 'jsonc-parser';
-import { Diagnostic, didYouMean, formatNumber, joinPath } from './diagnostic';
+import { Diagnostic, didYouMean, excerpt, formatNumber, joinPath } from './diagnostic';
 
 export interface SchemaNode {
   type?: string | string[];
@@ -29,31 +29,49 @@ export interface SchemaNode {
   default?: unknown;
 }
 
-/** Checks `node` against `schema`; appends every problem to `out`. `root` resolves `$ref`s. */
-export function checkAgainstSchema(node: Node, schema: SchemaNode, root: SchemaNode, path: string, out: Diagnostic[]): void {
-  schema = resolve(schema, root);
+/** What every check needs besides the node: the schema's root (for `$ref`), the problems found, the text. */
+interface Check {
+  root: SchemaNode;
+  out: Diagnostic[];
+  /** The document text the tree was parsed from: numbers are echoed as written (`got 1e309`). */
+  text?: string;
+}
+
+/**
+ * Checks `node` against `schema`; appends every problem to `out`. `root` resolves `$ref`s. With the
+ * document `text`, a number is echoed as the user wrote it rather than as its 64-bit value (a
+ * literal such as 1e309 reads back as Infinity). Keys are looked up as the schema's own properties
+ * only, so `__proto__`, `constructor` or `toString` are unknown keys like any other.
+ */
+export function checkAgainstSchema(node: Node, schema: SchemaNode, root: SchemaNode, path: string, out: Diagnostic[], text?: string): void {
+  check(node, schema, path, { root, out, text });
+}
+
+function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
+  schema = resolve(schema, c.root);
   if (schema.oneOf) {
-    checkOneOf(node, schema, root, path, out);
+    checkOneOf(node, schema, path, c);
     return;
   }
   if (schema.type !== undefined && !matchesType(node, schema.type)) {
-    out.push(error(`${name(path)} must be ${describeType(schema.type)}, got ${describeNode(node)}`, path, node));
+    c.out.push(error(`${name(path)} must be ${describeType(schema.type)}, got ${describeNode(node, c.text)}`, path, node));
     return;
   }
   if (schema.enum && !schema.enum.includes(node.value)) {
     const allowed = schema.enum.map((v) => JSON.stringify(v)).join(', ');
     const hint = typeof node.value === 'string' ? didYouMean(node.value, schema.enum.filter((v): v is string => typeof v === 'string')) : '';
-    out.push(error(`${name(path)} must be one of ${allowed}, got ${JSON.stringify(node.value)}${hint}`, path, node));
+    c.out.push(error(`${name(path)} must be one of ${allowed}, got ${describeNode(node, c.text)}${hint}`, path, node));
     return;
   }
-  if (node.type === 'number') checkNumber(node, schema, path, out);
-  if (node.type === 'object') checkObject(node, schema, root, path, out);
-  if (node.type === 'array') checkArray(node, schema, root, path, out);
+  if (node.type === 'number') checkNumber(node, schema, path, c);
+  if (node.type === 'object') checkObject(node, schema, path, c);
+  if (node.type === 'array') checkArray(node, schema, path, c);
 }
 
-function checkNumber(node: Node, schema: SchemaNode, path: string, out: Diagnostic[]): void {
+function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): void {
+  const out = c.out;
   const value = node.value as number;
-  const got = `got ${formatNumber(value)}`;
+  const got = `got ${describeNode(node, c.text)}`;
   if (schema.exclusiveMinimum !== undefined && !(value > schema.exclusiveMinimum)) {
     out.push(error(`${name(path)} must be > ${formatNumber(schema.exclusiveMinimum)}, ${got}`, path, node));
   } else if (schema.minimum !== undefined && !(value >= schema.minimum)) {
@@ -65,7 +83,8 @@ function checkNumber(node: Node, schema: SchemaNode, path: string, out: Diagnost
   }
 }
 
-function checkObject(node: Node, schema: SchemaNode, root: SchemaNode, path: string, out: Diagnostic[]): void {
+function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): void {
+  const out = c.out;
   const props = schema.properties ?? {};
   const seen = new Set<string>();
   for (const prop of node.children ?? []) {
@@ -75,21 +94,22 @@ function checkObject(node: Node, schema: SchemaNode, root: SchemaNode, path: str
     const key = keyNode.value as string;
     const childPath = joinPath(path, key);
     if (seen.has(key)) {
-      out.push(error(`duplicate key \`${key}\` in ${path === '' ? 'the experiment' : path}`, childPath, keyNode));
+      out.push(error(`duplicate key \`${excerpt(key)}\` in ${path === '' ? 'the experiment' : path}`, childPath, keyNode));
       continue;
     }
     seen.add(key);
-    const childSchema = props[key];
+    // Own properties only: `constructor` or `__proto__` must not find Object.prototype's.
+    const childSchema = Object.hasOwn(props, key) ? props[key] : undefined;
     if (!childSchema) {
       if (typeof schema.additionalProperties === 'object') {
-        if (valueNode) checkAgainstSchema(valueNode, schema.additionalProperties, root, childPath, out);
+        if (valueNode) check(valueNode, schema.additionalProperties, childPath, c);
       } else if (schema.additionalProperties === false) {
         const where = path === '' ? '' : ` in ${path}`;
-        out.push(error(`unknown key \`${key}\`${where}${didYouMean(key, Object.keys(props))}`, childPath, keyNode));
+        out.push(error(`unknown key \`${excerpt(key)}\`${where}${didYouMean(key, Object.keys(props))}`, childPath, keyNode));
       }
       continue;
     }
-    if (valueNode) checkAgainstSchema(valueNode, childSchema, root, childPath, out);
+    if (valueNode) check(valueNode, childSchema, childPath, c);
   }
   const count = seen.size;
   if (schema.minProperties !== undefined && count < schema.minProperties) {
@@ -105,7 +125,8 @@ function checkObject(node: Node, schema: SchemaNode, root: SchemaNode, path: str
   }
 }
 
-function checkArray(node: Node, schema: SchemaNode, root: SchemaNode, path: string, out: Diagnostic[]): void {
+function checkArray(node: Node, schema: SchemaNode, path: string, c: Check): void {
+  const out = c.out;
   const items = node.children ?? [];
   if (schema.minItems !== undefined && items.length < schema.minItems) {
     out.push(error(`${name(path)} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, got ${items.length}`, path, node));
@@ -116,7 +137,7 @@ function checkArray(node: Node, schema: SchemaNode, root: SchemaNode, path: stri
   if (schema.items) {
     const before = out.length;
     for (let i = 0; i < items.length; i++) {
-      checkAgainstSchema(items[i], schema.items, root, joinPath(path, i), out);
+      check(items[i], schema.items, joinPath(path, i), c);
       if (out.length - before >= 5) break; // a few located errors say enough about a long array
     }
   }
@@ -127,10 +148,11 @@ function checkArray(node: Node, schema: SchemaNode, root: SchemaNode, path: stri
  * required keys are all present, else the one sharing most keys), so the user sees the errors
  * of the form they meant rather than a generic "matches no alternative".
  */
-function checkOneOf(node: Node, schema: SchemaNode, root: SchemaNode, path: string, out: Diagnostic[]): void {
-  const branches = (schema.oneOf ?? []).map((b) => resolve(b, root));
+function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): void {
+  const out = c.out;
+  const branches = (schema.oneOf ?? []).map((b) => resolve(b, c.root));
   if (node.type !== 'object') {
-    out.push(error(`${name(path)} must be an object, got ${describeNode(node)}`, path, node));
+    out.push(error(`${name(path)} must be an object, got ${describeNode(node, c.text)}`, path, node));
     return;
   }
   const keys = new Set((node.children ?? []).map((p) => p.children?.[0]?.value as string));
@@ -153,7 +175,7 @@ function checkOneOf(node: Node, schema: SchemaNode, root: SchemaNode, path: stri
     out.push(error(`${name(path)} must have the form ${forms}`, path, node));
     return;
   }
-  checkAgainstSchema(node, best, root, path, out);
+  check(node, best, path, c);
 }
 
 function resolve(schema: SchemaNode, root: SchemaNode): SchemaNode {
@@ -186,12 +208,18 @@ function describeType(type: string | string[]): string {
   return (Array.isArray(type) ? type : [type]).map((t) => words[t] ?? t).join(' or ');
 }
 
-function describeNode(node: Node): string {
+/** A value as echoed in a message: a number as written (when the text is known), a string quoted; both bounded. */
+function describeNode(node: Node, text?: string): string {
   switch (node.type) {
-    case 'number':
-      return formatNumber(node.value as number);
+    case 'number': {
+      const value = node.value as number;
+      const written = text?.slice(node.offset, node.offset + node.length);
+      if (written === undefined || written === '') return formatNumber(value);
+      const literal = excerpt(written);
+      return Number.isFinite(value) ? literal : `${literal} (beyond the range of 64-bit numbers)`;
+    }
     case 'string':
-      return JSON.stringify(node.value);
+      return excerpt(JSON.stringify(node.value));
     case 'boolean':
     case 'null':
       return String(node.value);

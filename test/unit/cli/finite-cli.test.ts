@@ -4,11 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { trajectoryProblems } from '../reference/compare';
-import { Trajectory } from '../../src/core/trajectory/trajectory';
+import { trajectoryProblems } from '../../reference/compare';
+import { Trajectory } from '../../../src/core/trajectory/trajectory';
 
-const CLI = resolve(__dirname, '../../../dist/cli.js');
-const DIR = resolve(__dirname, '../../../.tmp/finite-cli');
+const CLI = resolve(__dirname, '../../../../dist/cli.js');
+const DIR = resolve(__dirname, '../../../../.tmp/finite-cli');
 
 function flab(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });

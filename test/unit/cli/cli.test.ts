@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 
 // The CLI is tested as users run it: the built bundle, spawned as a real process.
-const CLI = resolve(__dirname, '../../../dist/cli.js');
+const CLI = resolve(__dirname, '../../../../dist/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'flab-cli-'));
 
 function write(name: string, text: string): string {

@@ -1,0 +1,87 @@
+/**
+ * The shape of a `flab` command (one file each in src/cli/commands/, listed in commands/index.ts)
+ * and what a command returns or throws. `run` reads its options from the parsed arguments, loads
+ * the experiment through the context, and returns what to print; it signals bad usage by throwing
+ * a UsageError, and the core's ExperimentErrors are located in the file by the dispatcher.
+ */
+import type { Experiment } from '../core/experiment/experiment';
+
+export const EXIT_OK = 0;
+export const EXIT_BAD_FILE = 1;
+export const EXIT_USAGE = 2;
+
+/** What a command prints, its exit code, and any files it writes (the SVG of `phase --svg OUT`). */
+export interface CliOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+  files?: { path: string; text: string }[];
+}
+
+/** One option: a flag (`--linear`) or a flag with a value (`--size N`). */
+export interface OptionSpec {
+  flag: string;
+  /** The value's name in the usage line (`N|NxM`), for an option that takes one. */
+  value?: string;
+  /** Options of one group exclude one another (the output formats: `--json | --csv`). */
+  group?: 'format';
+  /** Must be given. */
+  required?: boolean;
+  /** One line for `flab COMMAND --help`. */
+  help: string;
+}
+
+/** The arguments of one invocation, parsed against a command's options (src/cli/args.ts). */
+export interface ParsedArgs {
+  /** The operands, in the order the command names them. */
+  operands: string[];
+  /** True when the flag was given. */
+  has(flag: string): boolean;
+  /** The value of a valued option (the last one given), or undefined. */
+  value(flag: string): string | undefined;
+  /** The member of a group that was given, without its dashes (`csv`), or `fallback`. */
+  choice(group: 'format', fallback: string): string;
+}
+
+/** What the dispatcher gives a command. */
+export interface CommandContext {
+  /**
+   * Reads and validates an experiment file (`-`: standard input). A file that cannot be read or
+   * is not a valid experiment ends the command with exit 1 and its located errors; an
+   * ExperimentError thrown later by the work is located in this file.
+   */
+  load(file: string): Experiment;
+}
+
+export interface Command {
+  name: string;
+  /** What the command does, in one line of `flab --help`. */
+  summary: string;
+  /** Lines after the options in `flab COMMAND --help`: what it prints, its limits. */
+  help?: string;
+  /** The operands' names, in order (`FILE`); each is required. */
+  operands: string[];
+  options: OptionSpec[];
+  run(args: ParsedArgs, context: CommandContext): CliOutput;
+}
+
+/** Bad usage (exit 2): the message names the flag or the operand at fault. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** An experiment file that cannot be read or is invalid (exit 1), with what to print. */
+export class BadFileError extends Error {
+  constructor(readonly output: CliOutput) {
+    super(output.stderr);
+    this.name = 'BadFileError';
+  }
+}
+
+/** Output of a successful command. */
+export function printed(stdout: string, files?: CliOutput['files']): CliOutput {
+  return { code: EXIT_OK, stdout, stderr: '', ...(files ? { files } : {}) };
+}

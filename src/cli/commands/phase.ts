@@ -1,0 +1,177 @@
+/**
+ * `flab phase FILE --x KEY=FROM:TO --y KEY=FROM:TO`: the mechanism label and scores over a grid of
+ * two hyperparameters (docs/phase-diagram.md). Every flag is checked before the file is read, and
+ * the grid's output and redraws against their limits before any cell is computed (docs/limits.md).
+ */
+import { MAX_PHASE_CELLS, PhaseAxis, PhaseDiagram, phaseDiagramSync } from '../../core/analysis/phase/phaseDiagram';
+import { phaseSvg } from '../../core/analysis/phase/phaseSvg';
+import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
+import { Experiment, inputDimension } from '../../core/experiment/experiment';
+import { checkValue, NumericKey, resolveKey } from '../../core/experiment/hyperparameters';
+import { rangeValues } from '../../core/experiment/sweepSpec';
+import { WIDTH_SCALED_PATHS } from '../../core/experiment/widthPowers';
+import { LABEL_NAMES, SCORE_NAMES } from '../../core/mechanisms/classify';
+import { Command, printed, UsageError } from '../command';
+import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_OUTPUT_BYTES, NUMBER_BYTES } from '../limits';
+import { csvNumber, finiteOrNull, outputTooLarge } from '../output';
+
+const DEFAULT_SIZE = 64;
+
+export const phaseCommand: Command = {
+  name: 'phase',
+  summary: 'mechanism label and scores over a grid of two hyperparameters (exact, t → ∞); log axes unless --linear',
+  help: `KEY is a JSON path (init.scaleU, data.x[0]) or a unique key (outputScale). --json prints x and y
+({key, path, values, current}), label (rows by y, columns by x), scores (null where undefined) and
+thresholds. The grid has at most ${formatNumber(MAX_PHASE_CELLS)} cells, fewer in JSON or CSV so that the output stays
+within ${formatBytes(MAX_OUTPUT_BYTES)}; an axis other than γ, σ_u, σ_W, η_u, η_W or data.y redraws the initial
+weights per value, at most ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
+  operands: ['FILE'],
+  options: [
+    { flag: '--x', value: 'KEY=FROM:TO', required: true, help: 'the horizontal axis: a numeric hyperparameter and its range' },
+    { flag: '--y', value: 'KEY=FROM:TO', required: true, help: 'the vertical axis' },
+    { flag: '--size', value: 'N|NxM', help: `cells along x and y (N: N × N; NxM: N columns, M rows; default ${DEFAULT_SIZE})` },
+    { flag: '--linear', help: 'space both axes evenly (default: evenly in log, which needs both ends > 0)' },
+    { flag: '--json', group: 'format', help: 'the diagram as one JSON object (the default)' },
+    { flag: '--csv', group: 'format', help: 'one row per cell: x, y, label and every score' },
+    { flag: '--svg', value: 'OUT', group: 'format', help: 'write the diagram as an SVG figure to OUT' },
+  ],
+  run(args, context) {
+    const linear = args.has('--linear');
+    const format = args.choice('format', 'json');
+    const x = phaseAxis('--x', args.value('--x')!, linear);
+    const y = phaseAxis('--y', args.value('--y')!, linear);
+    if (x.key.path === y.key.path) throw new UsageError(`--x and --y both name ${x.key.path}: choose two different hyperparameters`);
+    const [nx, ny] = gridSize(args.value('--size'), format);
+    const xValues = axisValues('--x', x, nx);
+    const yValues = axisValues('--y', y, ny);
+    const experiment = context.load(args.operands[0]);
+    checkRedraws(experiment, x.key, xValues, y.key, yValues);
+    const p = phaseDiagramSync(experiment, x.axis, y.axis, [nx, ny]);
+    if (format === 'svg') return printed('', [{ path: args.value('--svg')!, text: phaseSvg(p, { title: experiment.name }) }]);
+    return printed(format === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n');
+  },
+};
+
+interface CheckedAxis {
+  axis: PhaseAxis;
+  key: NumericKey;
+}
+
+/** `KEY=FROM:TO` → an axis whose key is a numeric hyperparameter and whose ends are allowed values of it. */
+function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
+  const m = /^([^=]+)=([^:]*):([^:]*)$/.exec(spec);
+  if (!m) throw new UsageError(`${flag}: expected KEY=FROM:TO, got \`${excerpt(spec)}\``);
+  const key = resolveKey(m[1].trim());
+  if ('error' in key) throw new UsageError(`${flag}: ${key.error}`);
+  const from = parseNumber(m[2]);
+  const to = parseNumber(m[3]);
+  if (from === null || to === null) throw new UsageError(`${flag}: FROM and TO must be finite numbers, got \`${excerpt(spec)}\``);
+  const scale = linear ? 'linear' : 'log';
+  if (scale === 'log' && !(from > 0 && to > 0)) throw new UsageError(`${flag}: a log axis needs both ends > 0, got ${m[2]} and ${m[3]}; add --linear for an evenly spaced axis`);
+  for (const v of [from, to]) {
+    const bad = checkValue(key, key.integer ? Math.round(v) : v);
+    if (bad) throw new UsageError(`${flag}: ${bad}`);
+  }
+  return { axis: { key: m[1].trim(), from, to, scale }, key };
+}
+
+/** A decimal number as written on a command line (no hex, no `Infinity`, no empty text), or null. */
+function parseNumber(text: string): number | null {
+  const t = text.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return null;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : null;
+}
+
+/** `--size N | NxM` → [columns, rows], within the cells the format can print. */
+function gridSize(spec: string | undefined, format: string): [number, number] {
+  if (spec === undefined) return [DEFAULT_SIZE, DEFAULT_SIZE];
+  const m = /^(\d+)(?:x(\d+))?$/.exec(spec);
+  if (!m) throw new UsageError(`--size: expected N or NxM (whole numbers), got \`${excerpt(spec)}\``);
+  const nx = Number(m[1]);
+  const ny = Number(m[2] ?? m[1]);
+  if (nx < 1 || ny < 1) throw new UsageError(`--size: each side needs at least 1 cell, got ${m[1]} × ${m[2] ?? m[1]}`);
+  const cells = nx * ny;
+  if (cells > MAX_PHASE_CELLS) {
+    const n = Math.floor(Math.sqrt(MAX_PHASE_CELLS));
+    throw new UsageError(`--size ${excerpt(spec)}: ${formatNumber(cells)} cells, over the limit of ${formatNumber(MAX_PHASE_CELLS)} for one diagram (docs/limits.md): use at most ${n} × ${n}`);
+  }
+  if (format !== 'svg') {
+    let n = Math.floor(Math.sqrt(MAX_PHASE_CELLS));
+    while (phaseOutputBytes(n, n, format) > MAX_OUTPUT_BYTES) n--;
+    const tooLarge = outputTooLarge(phaseOutputBytes(nx, ny, format), `--size ${excerpt(spec)}: a ${nx} × ${ny} grid in ${format.toUpperCase()}`, `use at most ${n} × ${n}, or --svg OUT`);
+    if (tooLarge) throw new UsageError(tooLarge);
+  }
+  return [nx, ny];
+}
+
+/** Worst-case bytes of a phase diagram printed as JSON or CSV. */
+export function phaseOutputBytes(nx: number, ny: number, format: string): number {
+  const label = Math.max(...LABEL_NAMES.map((l) => Buffer.byteLength(l))) + 3;
+  const perCell = label + SCORE_NAMES.length * NUMBER_BYTES + (format === 'csv' ? 2 * NUMBER_BYTES + 1 : 0);
+  const rowBrackets = ny * (SCORE_NAMES.length + 1) * 3;
+  return nx * ny * perCell + (nx + ny) * NUMBER_BYTES + rowBrackets + 4096;
+}
+
+/** The axis's values as the diagram computes them (phaseDiagram.ts: rangeValues, rounded for integer keys), each an allowed value. */
+function axisValues(flag: string, { axis, key }: CheckedAxis, count: number): number[] {
+  let values = rangeValues({ from: axis.from, to: axis.to, count, scale: axis.scale });
+  if (key.integer) values = values.map(Math.round);
+  for (const v of values) {
+    const bad = checkValue(key, v);
+    if (bad) throw new UsageError(`${flag}: ${bad}`);
+  }
+  return values;
+}
+
+/**
+ * The cost of the initial weights a diagram draws (or reads), against MAX_ANALYSIS_DRAWS. γ, σ_u,
+ * σ_W, η_u, η_W and a single sample's y change per cell at no cost; any other axis redraws the
+ * weights (and reads the data) once per value, and per cell when both axes do (the "fast keys"
+ * of src/core/analysis/phase/phaseDiagram.ts).
+ */
+function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[]): void {
+  const fast = (path: string): boolean => (WIDTH_SCALED_PATHS as readonly string[]).includes(path) || (path === 'data.y' && e.data.kind === 'single');
+  const D = inputDimension(e);
+  const samples = e.data.kind === 'samples' ? e.data.samples.length : 1;
+  const cost = (width: number): number => (width + samples) * D;
+  const widthOf = (path: string, v: number): number | undefined => (path === 'model.width' ? v : undefined);
+  let draws: number;
+  if (fast(xKey.path) && fast(yKey.path)) draws = cost(e.model.width);
+  else if (fast(yKey.path)) draws = xs.reduce((s, v) => s + cost(widthOf(xKey.path, v) ?? e.model.width), 0);
+  else if (fast(xKey.path)) draws = ys.reduce((s, v) => s + cost(widthOf(yKey.path, v) ?? e.model.width), 0);
+  else draws = ys.reduce((s, yv) => s + xs.reduce((t, xv) => t + cost(widthOf(xKey.path, xv) ?? widthOf(yKey.path, yv) ?? e.model.width), 0), 0);
+  if (draws > MAX_ANALYSIS_DRAWS) {
+    const slow = [xKey, yKey].filter((k) => !fast(k.path)).map((k) => k.path).join(' and ');
+    throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatNumber(draws)} numbers in all, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size, smaller widths, or axes over γ, σ_u, σ_W, η_u, η_W`);
+  }
+}
+
+/** The JSON of `flab phase`: axes, labels and scores as rows (by y) of columns (by x); null where undefined. */
+export function phaseJson(p: PhaseDiagram): unknown {
+  const nx = p.x.values.length;
+  const ny = p.y.values.length;
+  const rows = <T>(cell: (k: number) => T): T[][] => Array.from({ length: ny }, (_, i) => Array.from({ length: nx }, (_, j) => cell(i * nx + j)));
+  const scores: Record<string, (number | null)[][]> = {};
+  for (const name of SCORE_NAMES) scores[name] = rows((k) => finiteOrNull(p.scores[name][k]));
+  return {
+    x: { key: p.x.key, path: p.x.path, values: Array.from(p.x.values), current: p.x.current },
+    y: { key: p.y.key, path: p.y.path, values: Array.from(p.y.values), current: p.y.current },
+    label: rows((k) => p.labelNames[p.labels[k]]),
+    scores,
+    thresholds: p.thresholds,
+  };
+}
+
+/** One row per cell: x, y, label and every score. */
+export function phaseCsv(p: PhaseDiagram): string {
+  const nx = p.x.values.length;
+  const lines = [[p.x.path, p.y.path, 'label', ...SCORE_NAMES].join(',')];
+  for (let i = 0; i < p.y.values.length; i++) {
+    for (let j = 0; j < nx; j++) {
+      const k = i * nx + j;
+      lines.push([p.x.values[j], p.y.values[i], `"${p.labelNames[p.labels[k]]}"`, ...SCORE_NAMES.map((n) => csvNumber(p.scores[n][k]))].join(','));
+    }
+  }
+  return lines.join('\n') + '\n';
+}

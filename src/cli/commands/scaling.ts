@@ -1,0 +1,108 @@
+/**
+ * `flab scaling FILE`: each score's median over seeds at widths over decades, with fitted and
+ * analytic exponents (docs/mechanisms.md, "Width scaling"). The widths and seeds are checked
+ * before the file is read, and their total draws before any run (docs/limits.md).
+ */
+import { WIDTH_SCAN_SCORES, WidthScanResult, widthScan } from '../../core/analysis/widthScan';
+import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
+import { inputDimension } from '../../core/experiment/experiment';
+import { resolveKey } from '../../core/experiment/hyperparameters';
+import { MAX_PARAMETERS } from '../../core/experiment/limits';
+import { Command, printed, UsageError } from '../command';
+import { MAX_ANALYSIS_DRAWS, MAX_SCAN_SEEDS, MAX_SCAN_WIDTHS } from '../limits';
+import { csvNumber } from '../output';
+
+const DEFAULT_WIDTHS = '64:65536';
+const DEFAULT_SEEDS = 5;
+
+/** The largest width the format allows (the schema's maximum of model.width). */
+const MAX_WIDTH = (() => {
+  const key = resolveKey('model.width');
+  return 'error' in key || key.maximum === undefined ? 1e7 : key.maximum;
+})();
+
+export const scalingCommand: Command = {
+  name: 'scaling',
+  summary: 'each score\'s median over seeds at widths over decades, fitted and analytic exponents',
+  help: `--widths FROM:TO takes the powers of two from FROM to TO (ends included), FROM:TO:COUNT takes COUNT
+widths evenly in log (rounded, without repeats), and a list takes those widths: at most ${MAX_SCAN_WIDTHS} widths,
+each from 1 to ${formatNumber(MAX_WIDTH)}; width × input dimension at most ${formatNumber(MAX_PARAMETERS)} per run and
+${formatNumber(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). --json prints widths, seeds, scores
+(medians of |score| over seeds), fitted and analytic exponents, exponents and phase.`,
+  operands: ['FILE'],
+  options: [
+    { flag: '--widths', value: 'FROM:TO|FROM:TO:COUNT|W,W,…', help: `the widths (default ${DEFAULT_WIDTHS})` },
+    { flag: '--seeds', value: 'N', help: `runs per width, with init.seed, init.seed + 1, … (default ${DEFAULT_SEEDS}, at most ${MAX_SCAN_SEEDS})` },
+    { flag: '--json', group: 'format', help: 'one JSON object (the default)' },
+    { flag: '--csv', group: 'format', help: 'one row per width, then the fitted and analytic exponents' },
+  ],
+  run(args, context) {
+    const widths = parseWidths(args.value('--widths') ?? DEFAULT_WIDTHS);
+    const seeds = parseSeeds(args.value('--seeds'));
+    const experiment = context.load(args.operands[0]);
+    const D = inputDimension(experiment);
+    const samples = experiment.data.kind === 'samples' ? experiment.data.samples.length : 1;
+    const widest = Math.max(...widths);
+    if (widest * D > MAX_PARAMETERS) {
+      throw new UsageError(`--widths: width ${formatNumber(widest)} × input dimension ${D} = ${formatNumber(widest * D)} weights, over the limit of ${formatNumber(MAX_PARAMETERS)} for one run (docs/limits.md): use widths up to ${formatNumber(Math.floor(MAX_PARAMETERS / D))}`);
+    }
+    const draws = seeds * widths.reduce((s, d) => s + (d + samples) * D, 0);
+    if (draws > MAX_ANALYSIS_DRAWS) {
+      throw new UsageError(`--widths, --seeds: ${seeds} seeds × the widths' weights (width × input dimension, and the data) = ${formatNumber(draws)} numbers drawn, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use fewer seeds or smaller widths`);
+    }
+    const r = widthScan(experiment, widths, seeds);
+    return printed(args.choice('format', 'json') === 'csv' ? scalingCsv(r) : JSON.stringify(r) + '\n');
+  },
+};
+
+/**
+ * `--widths`: `FROM:TO` (powers of two in between, ends included), `FROM:TO:COUNT` (COUNT widths
+ * evenly in log, rounded, without repeats) or a comma-separated list; each a whole number from 1
+ * to MAX_WIDTH, at most MAX_SCAN_WIDTHS of them — all checked before any width is made.
+ */
+export function parseWidths(spec: string): number[] {
+  const bad = (why: string): UsageError => new UsageError(`--widths ${excerpt(spec)}: ${why}`);
+  const whole = (text: string): number => {
+    if (!/^\d+$/.test(text.trim())) throw bad('expected FROM:TO, FROM:TO:COUNT or a list of whole numbers ≥ 1');
+    const v = Number(text.trim());
+    if (!(v >= 1 && v <= MAX_WIDTH)) throw bad(`each width must be a whole number from 1 to ${formatNumber(MAX_WIDTH)} (model.width's range), got ${excerpt(text.trim())}`);
+    return v;
+  };
+  const parts = spec.split(':');
+  if (parts.length === 2 || parts.length === 3) {
+    const from = whole(parts[0]);
+    const to = whole(parts[1]);
+    if (from > to) throw bad('need FROM ≤ TO');
+    if (parts.length === 3) {
+      if (!/^\d+$/.test(parts[2].trim())) throw bad('COUNT must be a whole number');
+      const count = Number(parts[2].trim());
+      if (!(count >= 2 && count <= MAX_SCAN_WIDTHS)) throw bad(`COUNT must be from 2 to ${MAX_SCAN_WIDTHS}, got ${excerpt(parts[2].trim())}`);
+      const out = Array.from({ length: count }, (_, k) => Math.round(from * Math.pow(to / from, k / (count - 1))));
+      return out.filter((v, i) => i === 0 || v !== out[i - 1]);
+    }
+    const out: number[] = [];
+    for (let d = from; d < to; d *= 2) out.push(d);
+    out.push(to);
+    if (out.length > MAX_SCAN_WIDTHS) throw bad(`${out.length} widths, over the limit of ${MAX_SCAN_WIDTHS}`);
+    return out;
+  }
+  if (parts.length !== 1) throw bad('expected FROM:TO, FROM:TO:COUNT or a list of whole numbers ≥ 1');
+  const items = spec.split(',');
+  if (items.length > MAX_SCAN_WIDTHS) throw bad(`${items.length} widths, over the limit of ${MAX_SCAN_WIDTHS}`);
+  return items.map(whole);
+}
+
+function parseSeeds(spec: string | undefined): number {
+  if (spec === undefined) return DEFAULT_SEEDS;
+  const seeds = /^\d+$/.test(spec.trim()) ? Number(spec.trim()) : NaN;
+  if (!(seeds >= 1 && seeds <= MAX_SCAN_SEEDS)) throw new UsageError(`--seeds must be a whole number from 1 to ${MAX_SCAN_SEEDS}, got \`${excerpt(spec)}\``);
+  return seeds;
+}
+
+function scalingCsv(r: WidthScanResult): string {
+  const lines = [['width', ...WIDTH_SCAN_SCORES].join(',')];
+  r.widths.forEach((d, i) => lines.push([d, ...WIDTH_SCAN_SCORES.map((n) => csvNumber(r.scores[n][i]))].join(',')));
+  lines.push(['fitted', ...WIDTH_SCAN_SCORES.map((n) => csvNumber(r.fitted[n]))].join(','));
+  lines.push(['analytic', ...WIDTH_SCAN_SCORES.map((n) => csvNumber(r.analytic[n]))].join(','));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,67 @@
+/** `flab sweep FILE`: one run per value of the file's `"sweep"` (docs/mechanisms.md, "Sweeps"). */
+import { solveSweepSync, SweepResult } from '../../core/analysis/sweep';
+import { formatNumber } from '../../core/experiment/diagnostic';
+import { ExperimentError } from '../../core/experiment/errors';
+import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
+import { SERIES_COLUMNS } from '../../core/trajectory/trajectory';
+import { Command, printed } from '../command';
+import { MAX_ANALYSIS_DRAWS, MAX_SWEEP_POINTS } from '../limits';
+import { csvNumber, outputTooLarge, reportedRows, trajectoryBytes } from '../output';
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'one run per value of the file\'s "sweep" (exact for a linear network, gradient descent otherwise)',
+  help: `A sweep has at most 1000 values (the schema), draws at most ${formatNumber(MAX_ANALYSIS_DRAWS)} numbers in all
+(width × input dimension per run), reports at most ${formatNumber(MAX_SWEEP_POINTS)} points over all its runs, and prints
+at most the output limit (docs/limits.md).`,
+  operands: ['FILE'],
+  options: [
+    { flag: '--json', group: 'format', help: '{key, path, values, runs}: one trajectory per value, as flab solve --json prints it (the default)' },
+    { flag: '--csv', group: 'format', help: 'one row per value and time: the swept value, then the trajectory\'s columns' },
+    { flag: '--summary', group: 'format', help: '{key, path, values, summaries}: the summary of each run' },
+  ],
+  run(args, context) {
+    const format = args.choice('format', 'json');
+    const experiment = context.load(args.operands[0]);
+    const spec = experiment.sweep;
+    if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "outputScale": { "from": 0.01, "to": 100, "count": 5 } })', 'sweep');
+    checkSweepSize(experiment, spec, format);
+    return printed(sweepOutput(solveSweepSync(experiment), format));
+  },
+};
+
+/** Refuses, at the file's "sweep", a sweep whose draws or output pass their limits (docs/limits.md). */
+function checkSweepSize(e: Experiment, spec: SweepSpec, format: string): void {
+  const D = inputDimension(e);
+  const samples = e.data.kind === 'samples' ? e.data.samples.length : 1;
+  let draws = 0;
+  let points = 0;
+  let bytes = 0;
+  for (const v of spec.values) {
+    const rows = spec.path === 'time.points' ? v : reportedRows(e);
+    draws += ((spec.path === 'model.width' ? v : e.model.width) + samples) * D;
+    points += rows;
+    bytes += trajectoryBytes(1, rows, format, 1);
+  }
+  if (draws > MAX_ANALYSIS_DRAWS) {
+    throw new ExperimentError(`the sweep draws width × input dimension initial weights (and reads the data) for each of its ${spec.values.length} values, ${formatNumber(draws)} numbers in all, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use fewer values or a smaller width`, 'sweep');
+  }
+  const tooLarge = outputTooLarge(bytes, `the sweep's ${spec.values.length} runs`, 'use fewer values or fewer time.points, or --summary');
+  if (tooLarge) throw new ExperimentError(tooLarge, 'sweep');
+  if (points > MAX_SWEEP_POINTS) {
+    throw new ExperimentError(`the sweep's ${spec.values.length} runs report ${formatNumber(points)} points in all, over the limit of ${formatNumber(MAX_SWEEP_POINTS)} for one sweep (docs/limits.md): use fewer values or fewer time.points`, 'sweep');
+  }
+}
+
+function sweepOutput(r: SweepResult, format: string): string {
+  if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
+  if (format === 'csv') {
+    const columns = SERIES_COLUMNS.filter((c) => r.runs.every((t) => t[c] !== undefined));
+    const lines = [[r.path, ...columns].join(',')];
+    r.runs.forEach((t, i) => {
+      for (let k = 0; k < t.t.length; k++) lines.push([r.values[i], ...columns.map((c) => csvNumber(t[c]![k]))].join(','));
+    });
+    return lines.join('\n') + '\n';
+  }
+  return JSON.stringify(r) + '\n';
+}

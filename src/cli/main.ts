@@ -1,0 +1,31 @@
+/**
+ * The `flab` executable (dist/cli.js): runs src/cli/run.ts on the process's arguments, writes the
+ * files a command produced (`phase --svg OUT`), prints, and exits with the code. Whatever happens,
+ * no stack trace reaches the terminal.
+ */
+import { writeFileSync } from 'node:fs';
+import { EXIT_BAD_FILE } from './command';
+import { runCli } from './run';
+
+function main(): void {
+  const { code, stdout, stderr, files } = runCli(process.argv.slice(2));
+  for (const f of files ?? []) {
+    try {
+      writeFileSync(f.path, f.text);
+    } catch (e) {
+      process.stderr.write(`flab: cannot write ${f.path}: ${(e as Error).message}\n`);
+      process.exit(EXIT_BAD_FILE);
+    }
+  }
+  if (stderr) process.stderr.write(stderr);
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    // The reader went away (`flab … | head`): not an error of ours.
+    if (e.code === 'EPIPE') process.exit(code);
+    process.stderr.write(`flab: cannot write the output: ${e.message}\n`);
+    process.exit(EXIT_BAD_FILE);
+  });
+  if (stdout) process.stdout.write(stdout, () => process.exit(code));
+  else process.exitCode = code;
+}
+
+main();

@@ -1,0 +1,50 @@
+/**
+ * What the commands print: the output formats, CSV fields, and the worst-case size of an output,
+ * estimated before the work so that a result too large to print is refused before it is computed.
+ */
+import { Experiment } from '../core/experiment/experiment';
+import { SERIES_COLUMNS, Trajectory } from '../core/trajectory/trajectory';
+import { toCsv, toJson } from '../core/trajectory/writers';
+import { OptionSpec } from './command';
+import { formatBytes, MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from './limits';
+
+/** `--json | --csv | --summary`, the formats of a trajectory (solve, simulate, sweep). */
+export const TRAJECTORY_FORMATS: OptionSpec[] = [
+  { flag: '--json', group: 'format', help: 'one JSON object: arrays t, output, loss, zeta, normU, normW, ntk, distance (and objective, with weight decay) and a summary (the default)' },
+  { flag: '--csv', group: 'format', help: 'the same columns as CSV with a header row (a null ζ is an empty field)' },
+  { flag: '--summary', group: 'format', help: 'only the summary object, as JSON' },
+];
+
+/** A trajectory in the chosen format. */
+export function formatTrajectory(t: Trajectory, format: string): string {
+  if (format === 'csv') return toCsv(t);
+  if (format === 'summary') return JSON.stringify(t.summary, null, 2) + '\n';
+  return toJson(t) + '\n';
+}
+
+/** A number as a CSV field: empty when it is not finite (or absent). */
+export function csvNumber(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '' : String(v);
+}
+
+/** A number as JSON, null when it is not finite. */
+export function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+/** Most rows (reported times) of one run of `e`: its explicit times or its grid's points. */
+export function reportedRows(e: Experiment): number {
+  return e.time.kind === 'at' ? e.time.at.length : e.time.points;
+}
+
+/** Worst-case bytes of `runs` trajectories of `rows` rows each, printed in `format` (CSV: with `extraColumns` more). */
+export function trajectoryBytes(runs: number, rows: number, format: string, extraColumns = 0): number {
+  if (format === 'summary') return runs * SUMMARY_BYTES;
+  return runs * (rows * (SERIES_COLUMNS.length + extraColumns) * NUMBER_BYTES + SUMMARY_BYTES);
+}
+
+/** Why an output of worst case `bytes` is refused (`what` asked for it; `instead` says what to do), or null within MAX_OUTPUT_BYTES. */
+export function outputTooLarge(bytes: number, what: string, instead: string): string | null {
+  if (bytes <= MAX_OUTPUT_BYTES) return null;
+  return `${what} could print up to ${formatBytes(bytes)}, over the output limit of ${formatBytes(MAX_OUTPUT_BYTES)} (docs/limits.md): ${instead}`;
+}

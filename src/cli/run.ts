@@ -1,0 +1,99 @@
+/**
+ * `flab` as a function: arguments in, what to print and the exit code out — 0 success, 1 bad
+ * experiment file, 2 bad usage. The command is looked up in the table (commands/index.ts), its
+ * arguments parsed against its options (args.ts), and every error becomes a message: bad usage
+ * names the flag, a bad file is located `FILE:LINE:COL`. Never throws and never prints a stack trace.
+ *
+ * Limits are checked before the work they bound (docs/limits.md), so an error of flab's own should
+ * not happen; if one does it is a bug, reported as an internal error with exit 1 and the file's
+ * name — never as bad usage.
+ */
+import { didYouMean, excerpt } from '../core/experiment/diagnostic';
+import { ExperimentError } from '../core/experiment/errors';
+import { parseArgs, usageLine } from './args';
+import { BadFileError, CliOutput, Command, CommandContext, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, UsageError } from './command';
+import { COMMANDS } from './commands';
+import { FileReader, LoadedFile, loadExperimentFile, readExperimentFile, reportExperimentError } from './experimentFile';
+import { formatBytes, MAX_FILE_BYTES } from './limits';
+
+const EXIT_CODES = 'exit codes: 0 success, 1 bad experiment file, 2 bad usage';
+
+/** The file system, read within the limits of src/cli/limits.ts. */
+export const FILE_SYSTEM: FileReader = { readText: (file) => readExperimentFile(file) };
+
+/** Runs one invocation of `flab` (the arguments after `flab`). */
+export function runCli(argv: readonly string[], reader: FileReader = FILE_SYSTEM): CliOutput {
+  let loaded: LoadedFile | undefined;
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined) return usageError(undefined, 'missing command');
+    if (name === '--help' || name === '-h' || name === 'help') {
+      const topic = name === 'help' ? rest[0] : undefined;
+      const command = topic === undefined ? undefined : COMMANDS.find((c) => c.name === topic);
+      if (topic !== undefined && !command) return usageError(undefined, unknownCommand(topic));
+      return { code: EXIT_OK, stdout: (command ? commandHelp(command) : overallHelp()) + '\n', stderr: '' };
+    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) return usageError(undefined, unknownCommand(name));
+    const beforeOperands = rest.indexOf('--');
+    const options = beforeOperands < 0 ? rest : rest.slice(0, beforeOperands);
+    if (options.includes('--help') || options.includes('-h')) return { code: EXIT_OK, stdout: commandHelp(command) + '\n', stderr: '' };
+    const context: CommandContext = {
+      load(file) {
+        const { experiment, loaded: l } = loadExperimentFile(file, reader);
+        loaded = l;
+        return experiment;
+      },
+    };
+    try {
+      return command.run(parseArgs(command, rest, COMMANDS), context);
+    } catch (e) {
+      if (e instanceof UsageError) return usageError(command, e.message);
+      if (e instanceof BadFileError) return e.output;
+      if (e instanceof ExperimentError && loaded) return reportExperimentError(loaded, e);
+      throw e;
+    }
+  } catch (e) {
+    return internalError(e, loaded);
+  }
+}
+
+function unknownCommand(name: string): string {
+  return `unknown command \`${excerpt(name)}\`${didYouMean(name, COMMANDS.map((c) => c.name))}`;
+}
+
+function usageError(command: Command | undefined, message: string): CliOutput {
+  const usage = command ? `usage: ${usageLine(command)}\n\`flab ${command.name} --help\` lists its options` : overallHelp();
+  return { code: EXIT_USAGE, stdout: '', stderr: `flab: ${message}\n${usage}\n` };
+}
+
+/** A bug of flab's (not the file's, not the user's): exit 1, named as such, without a stack trace. */
+function internalError(e: unknown, loaded: LoadedFile | undefined): CliOutput {
+  const message = excerpt(e instanceof Error ? `${e.name}: ${e.message}` : String(e), 400);
+  const where = loaded ? `${loaded.file}: error` : 'flab: error';
+  return { code: EXIT_BAD_FILE, stdout: '', stderr: `${where}: internal error while running the experiment: ${message} (a bug in flab: please report it with this file and command)\n` };
+}
+
+/** `flab --help`: every command's usage and summary, from the table. */
+export function overallHelp(): string {
+  const lines = ['usage: flab <command> FILE [options]', '', 'commands:'];
+  for (const c of COMMANDS) lines.push(`  ${usageLine(c).slice('flab '.length)}`, `      ${c.summary}`);
+  lines.push(
+    '',
+    `FILE is an experiment file (*.flab.json, at most ${formatBytes(MAX_FILE_BYTES)}), or - for standard input.`,
+    '`flab <command> --help` lists a command\'s options and limits (docs/limits.md).',
+    EXIT_CODES,
+  );
+  return lines.join('\n');
+}
+
+/** `flab COMMAND --help`: its usage, summary, options and notes, from its table entry. */
+export function commandHelp(c: Command): string {
+  const flags = c.options.map((o) => (o.value === undefined ? o.flag : `${o.flag} ${o.value}`));
+  const width = Math.min(28, Math.max(...flags.map((f) => f.length)) + 2);
+  const lines = [`usage: ${usageLine(c)}`, '', c.summary, '', 'options:'];
+  c.options.forEach((o, i) => lines.push(flags[i].length < width ? `  ${flags[i].padEnd(width)}${o.help}` : `  ${flags[i]}\n  ${''.padEnd(width)}${o.help}`));
+  if (c.help) lines.push('', c.help);
+  lines.push('', EXIT_CODES);
+  return lines.join('\n');
+}

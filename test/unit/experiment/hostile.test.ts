@@ -1,0 +1,105 @@
+/**
+ * Hostile experiment files at the parser (issue 8, kind 5): deep nesting, a byte-order mark, keys
+ * that name Object.prototype's members, huge keys and values echoed into messages, numbers past the
+ * 64-bit range. Each is refused with a located, one-line message, or (the mark) accepted.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { didYouMean, excerpt, lineAndColumn, MAX_ECHOED_CHARACTERS } from '../../../src/core/experiment/diagnostic';
+import { getNumber, resolveKey, withNumber } from '../../../src/core/experiment/hyperparameters';
+import { MAX_NESTING_DEPTH, parseExperiment } from '../../../src/core/experiment/parse';
+
+const valid = `{
+  "model": { "width": 4, "outputScale": 1 },
+  "data": { "x": [1, 0], "y": 1 },
+  "init": { "scaleU": 0.01, "scaleW": 0.01, "seed": 3 },
+  "learningRates": { "u": 0.1, "W": 0.1 },
+  "time": { "end": 10, "points": 11 }
+}`;
+
+function errors(text: string): { message: string; line: number; column: number; snippet: string }[] {
+  const { experiment, diagnostics } = parseExperiment(text);
+  assert.equal(experiment, null, 'refused');
+  return diagnostics.map((d) => {
+    const { line, column } = lineAndColumn(text, d.offset);
+    return { message: d.message, line: line + 1, column: column + 1, snippet: text.slice(d.offset, d.offset + d.length) };
+  });
+}
+
+test('nesting past the limit is refused at the first bracket too deep, before the parser recurses', () => {
+  for (const depth of [MAX_NESTING_DEPTH + 1, 5000, 200_000]) {
+    const text = `{"model": ${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+    const [e, ...rest] = errors(text);
+    assert.deepEqual(rest, []);
+    assert.equal(e.message, `nesting deeper than ${MAX_NESTING_DEPTH} levels of arrays and objects: an experiment needs 5 at most`);
+    // The root object is level 1: the first array past the limit opens at column 11 + (limit − 1).
+    assert.deepEqual([e.line, e.column, e.snippet], [1, 11 + MAX_NESTING_DEPTH - 1, '[']);
+  }
+  // Unclosed and mismatched brackets count as the parser would nest them (a stray closer closes nothing).
+  assert.match(errors('['.repeat(100_000)).map((e) => e.message).join(), /nesting deeper/);
+  assert.match(errors(`{"a": ${'[}'.repeat(100_000)}`).map((e) => e.message).join(), /nesting deeper/);
+  // At the limit the file is merely wrong, and brackets in strings and comments are not nesting.
+  const atLimit = `{"model": ${'['.repeat(MAX_NESTING_DEPTH - 1)}${']'.repeat(MAX_NESTING_DEPTH - 1)}}`;
+  assert.doesNotMatch(errors(atLimit).map((e) => e.message).join('\n'), /nesting/);
+  const inStrings = valid.replace('"model"', `"name": "${'['.repeat(10_000)}", /* ${'{'.repeat(10_000)} */ "model"`);
+  assert.ok(parseExperiment(inStrings).experiment, 'brackets inside a string or a comment do not nest');
+});
+
+test('a UTF-8 byte-order mark is accepted, and offsets stay offsets into the text given', () => {
+  const plain = parseExperiment(valid);
+  const marked = parseExperiment('\uFEFF' + valid);
+  assert.deepEqual(marked.diagnostics, []);
+  assert.deepEqual(marked.experiment?.model, plain.experiment?.model);
+  const bad = '\uFEFF' + valid.replace('"u": 0.1', '"u": -1');
+  const [d] = parseExperiment(bad).diagnostics;
+  assert.equal(d.message, 'learningRates.u must be > 0, got -1');
+  assert.equal(bad.slice(d.offset, d.offset + d.length), '-1');
+  // A mark anywhere else is still an unexpected character.
+  assert.match(errors(valid.replace('"data"', '\uFEFF"data"'))[0].message, /^invalid JSON/);
+});
+
+test('keys named after Object.prototype members are unknown keys, and never become prototypes', () => {
+  for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+    const inModel = errors(valid.replace('"width": 4', `"${key}": { "width": 4 }, "width": 4`));
+    assert.deepEqual(inModel.map((e) => [e.message, e.snippet]), [[`unknown key \`${key}\` in model`, `"${key}"`]]);
+    const atTop = errors(valid.replace('"model"', `"${key}": 1, "model"`));
+    assert.deepEqual(atTop.map((e) => e.message), [`unknown key \`${key}\``]);
+    const inSweep = errors(valid.replace('"model"', `"sweep": { "${key}": [1, 2] }, "model"`));
+    assert.match(inSweep[0].message, new RegExp(`^sweep: unknown hyperparameter \`${key}\``));
+    assert.equal(inSweep[0].snippet, '[1, 2]');
+  }
+  // The normaliser's copies keep `__proto__` an own data property; nothing reaches Object.prototype.
+  const rewritten = withNumber({ model: { width: 3 } }, '__proto__.width', 7) as Record<string, unknown>;
+  assert.ok(Object.hasOwn(rewritten, '__proto__'));
+  assert.equal(Object.getPrototypeOf(rewritten), Object.prototype);
+  assert.equal(({} as Record<string, unknown>).width, undefined);
+  assert.equal(getNumber({ a: 1 }, 'constructor'), undefined);
+  assert.equal(getNumber({ a: 1 }, 'toString.length'), undefined);
+  for (const key of ['constructor', 'model.constructor', '__proto__', 'toString']) assert.match((resolveKey(key) as { error: string }).error, /^unknown hyperparameter/);
+});
+
+test('a huge key or string is echoed shortened, with no suggestion search over it', () => {
+  const key = 'k'.repeat(1_000_000);
+  const [e] = errors(valid.replace('"width": 4', `"${key}": 1, "width": 4`));
+  assert.equal(e.message, `unknown key \`${'k'.repeat(MAX_ECHOED_CHARACTERS)}… (1000000 characters)\` in model`);
+  const activation = errors(valid.replace('"width": 4', `"width": 4, "activation": "${'r'.repeat(100_000)}"`))[0];
+  assert.ok(activation.message.length < 300, activation.message.slice(0, 300));
+  assert.match(activation.message, /got "r{47}… \(100002 characters\)$/);
+  const duplicate = errors(valid.replace('"width": 4', `"${'w'.repeat(5000)}": 1, "${'w'.repeat(5000)}": 1, "width": 4`));
+  assert.ok(duplicate.every((d) => d.message.length < 300));
+  assert.equal(didYouMean('outputScael', ['outputScale', 'width']), ' — did you mean `outputScale`?');
+  assert.equal(didYouMean('o'.repeat(65), ['o'.repeat(65)]), '', 'no suggestion for words over 64 characters');
+  assert.match((resolveKey('x'.repeat(100_000)) as { error: string }).error, /^unknown hyperparameter `x{48}… \(100000 characters\)`;/);
+  assert.equal(excerpt('short'), 'short');
+  assert.equal(excerpt('😀'.repeat(30)), `${'😀'.repeat(24)}… (60 characters)`);
+  assert.equal(excerpt('a' + '😀'.repeat(30)), `a${'😀'.repeat(23)}… (61 characters)`, 'a surrogate pair is never split');
+});
+
+test('numbers are echoed as written: 1e309 is not "Infinity"', () => {
+  assert.equal(errors(valid.replace('"width": 4', '"width": 1e309'))[0].message, 'model.width must be an integer, got 1e309 (beyond the range of 64-bit numbers)');
+  assert.equal(errors(valid.replace('"y": 1', '"y": -1e400'))[0].message, 'data.y must be a finite number, got -1e400 (beyond the range of 64-bit numbers)');
+  assert.equal(errors(valid.replace('"u": 0.1', '"u": -1.50'))[0].message, 'learningRates.u must be > 0, got -1.50');
+  assert.equal(errors(valid.replace('"width": 4', '"width": 99999999999999999999'))[0].message, 'model.width must be ≤ 10000000, got 99999999999999999999');
+  const long = `0.${'0'.repeat(500)}1`;
+  assert.equal(errors(valid.replace('"u": 0.1', `"u": -${long}`))[0].message, `learningRates.u must be > 0, got ${excerpt('-' + long)}`);
+});
