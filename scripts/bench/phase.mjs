@@ -16,7 +16,7 @@ export const sections = [
     name: `phase diagram ${SIZE}×${SIZE} (exact, d = 1024)`,
     async run() {
       const file = writeExperiment('phase', experiment);
-      const script = await bundleScript('phase-inprocess.js', `import { parseExperiment } from './src/core/config';
+      const script = await bundleScript('phase-inprocess.js', `import { parseExperiment } from './src/core/experiment/parse';
             import { phaseDiagramSync } from './src/core/analysis/phase/phaseDiagram';
             const { experiment } = parseExperiment(${JSON.stringify(JSON.stringify(experiment))});
             const x = { key: 'outputScale', from: 1e-3, to: 1e3 };

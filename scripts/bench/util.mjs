@@ -84,7 +84,7 @@ export async function bundleScript(name, contents) {
  * normals (u, then W, D = 1) with the project's generator, bundled like the CLI.
  */
 export function normalsFloor(width, seed) {
-  return bundleScript(`draw-normals-${width}-${seed}.js`, `import { Rng } from './src/core/rng';
+  return bundleScript(`draw-normals-${width}-${seed}.js`, `import { Rng } from './src/core/math/rng';
     const rng = new Rng(${seed});
     let sum = 0;
     for (let i = 0; i < ${2 * width}; i++) sum += rng.normal();

@@ -1,5 +1,6 @@
 /** The experiment text of one cell of a phase diagram (docs/phase-diagram.md, "The panel"). */
-import { applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify } from 'jsonc-parser';
+import { parseTreeGuarded } from '../core/experiment/parse';
 import { parsePath } from '../core/experiment/jsonPath';
 
 /**
@@ -12,10 +13,10 @@ export function cellExperimentText(text: string, cell: { path: string; value: nu
   const options = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
   for (const { path, value } of cell) {
     const segments = parsePath(path);
-    const node = findNodeAtLocation(parseTree(out) ?? { type: 'null', offset: 0, length: 0 }, segments);
+    const node = findNodeAtLocation(parseTreeGuarded(out) ?? { type: 'null', offset: 0, length: 0 }, segments);
     const target = node && node.type === 'object' && findNodeAtLocation(node, ['widthExponent']) ? [...segments, 'base'] : segments;
     out = applyEdits(out, modify(out, target, Number(value.toPrecision(12)), options));
   }
-  if (findNodeAtLocation(parseTree(out) ?? { type: 'null', offset: 0, length: 0 }, ['sweep'])) out = applyEdits(out, modify(out, ['sweep'], undefined, options));
+  if (findNodeAtLocation(parseTreeGuarded(out) ?? { type: 'null', offset: 0, length: 0 }, ['sweep'])) out = applyEdits(out, modify(out, ['sweep'], undefined, options));
   return applyEdits(out, modify(out, ['name'], name, options));
 }

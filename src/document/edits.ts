@@ -7,7 +7,8 @@
  * A key that has no place in the document's current form is refused (null), as is any insertion
  * into a document with syntax errors (its tree may not be what the user means).
  */
-import { modify, Node, ParseError, parseTree } from 'jsonc-parser';
+import { modify, Node, ParseError } from 'jsonc-parser';
+import { parseTreeGuarded } from '../core/experiment/parse';
 import { parsePath } from '../core/experiment/jsonPath';
 import { CONTROL_RANGES, ControlKey } from '../protocol/dynamics';
 import { keyStatus } from './controlState';
@@ -46,9 +47,10 @@ export function editCompareSimulate(text: string, simulate: boolean): TextEdit[]
   return insertProperty(text, tree, 'compare', `{ "simulate": ${simulate} }`);
 }
 
+/** The tree (none for a document nested too deeply to parse safely; nothing is then edited). */
 function parse(text: string): { tree: Node | undefined; errors: ParseError[] } {
   const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const tree = parseTreeGuarded(text, errors);
   return { tree, errors };
 }
 

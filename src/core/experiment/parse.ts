@@ -72,6 +72,16 @@ export function parseExperiment(text: string): ParseResult {
   return { experiment: diagnostics.length > 0 ? null : experiment, diagnostics, tree };
 }
 
+/**
+ * The syntax tree of `text` for code that reads or edits a document outside the validator (the
+ * panel's controls and its minimal edits): undefined when the nesting is deeper than
+ * MAX_NESTING_DEPTH, where jsonc-parser would exhaust the stack.
+ */
+export function parseTreeGuarded(text: string, errors: ParseError[] = []): Node | undefined {
+  if (nestingProblem(text)) return undefined;
+  return parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+}
+
 /** jsonc-parser's SyntaxKind values (an ambient const enum, which isolated modules cannot read). */
 const TOKEN = { OpenBrace: 1, CloseBrace: 2, OpenBracket: 3, CloseBracket: 4, EOF: 17 } as const;
 

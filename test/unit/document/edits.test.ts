@@ -162,3 +162,11 @@ describe('readControls', () => {
     assert.equal(readControls(parseTree('')), null);
   });
 });
+
+describe('edits of a document nested too deeply to parse safely', () => {
+  it('are refused, never a stack overflow', () => {
+    const deep = `{ "model": { "width": 3 }, "x": ${'['.repeat(200_000)}${']'.repeat(200_000)} }`;
+    assert.equal(editControlValue(deep, 'model.width', 4), null);
+    assert.equal(editCompareSimulate(deep, true), null);
+  });
+});
