@@ -117,6 +117,21 @@ export interface TrainingOptions {
   chunkRows?: number;
 }
 
+/**
+ * Where the wall time of the runs so far went, in milliseconds (work discarded by a stop included).
+ * Not part of the results: timings differ between runs; the numbers do not.
+ */
+export interface TrainingTiming {
+  /** Forward and backward passes, loss, accuracy and optimiser updates. */
+  steps: number;
+  /** Loss and accuracy over the test set at records. */
+  evaluation: number;
+  /** measureNetwork at records (norms, distances, ζ, ζ_top). */
+  layerMetrics: number;
+  /** The tangent kernel and features on the probe batch. */
+  kernel: number;
+}
+
 /** A spec and data that cannot be trained together; `problems` locate each by its key path. */
 export class TrainingSetupError extends Error {
   constructor(readonly problems: ExperimentError[]) {
@@ -168,6 +183,7 @@ export class Training {
   private divergedAt: number | null = null;
   private running = false;
   private disposed = false;
+  private readonly timing: TrainingTiming = { steps: 0, evaluation: 0, layerMetrics: 0, kernel: 0 };
   /** Gathered inputs of a minibatch chunk (reused). */
   private readonly scratch: Float32Array;
 
@@ -260,6 +276,11 @@ export class Training {
     } finally {
       this.running = false;
     }
+  }
+
+  /** Where the time went so far (see TrainingTiming). */
+  timings(): TrainingTiming {
+    return { ...this.timing };
   }
 
   /** Every record so far as columns, with the summary (`flab train --json`). */
@@ -364,6 +385,7 @@ export class Training {
       let lossSum = 0;
       let correct = 0;
       for (let c0 = 0; c0 < n; c0 += this.chunkRows) {
+        const started = performance.now();
         const c1 = Math.min(n, c0 + this.chunkRows);
         const before: Gradients | null = grads;
         const out: { stats: tf.Tensor; wt: tf.Tensor2D[]; b: tf.Tensor1D[] } = tf.tidy(() => {
@@ -380,6 +402,7 @@ export class Training {
         out.stats.dispose();
         lossSum += stats[0];
         correct += stats[1];
+        this.timing.steps += performance.now() - started;
         if (c1 < n && (await control.pause())) return 'stopped';
       }
       if (!Number.isFinite(lossSum)) {
@@ -396,16 +419,22 @@ export class Training {
         let test: { loss: number; accuracy: number | null } | null = null;
         if (this.data.test) {
           if (await control.pause()) return 'stopped';
+          const started = performance.now();
           test = await this.evaluate(this.data.test, control);
+          this.timing.evaluation += performance.now() - started;
           if (!test) return 'stopped';
         }
         if (await control.pause()) return 'stopped';
+        const started = performance.now();
         const measure = this.measureLayers();
+        this.timing.layerMetrics += performance.now() - started;
         let kernel: { kernelChange: number; tangentChange: number } | null = null;
         const intermediate = s !== 0 && s !== this.totalSteps;
         if (!intermediate || kernelSpent + this.kernelCost <= KERNEL_SHARE * this.stepWork * s) {
           if (await control.pause()) return 'stopped';
+          const started = performance.now();
           kernel = this.probe!.measure(params);
+          this.timing.kernel += performance.now() - started;
           if (intermediate) kernelSpent += this.kernelCost;
         }
         record = {
@@ -433,10 +462,12 @@ export class Training {
         this.window = { loss: this.window.loss + lossSum, correct: this.window.correct + correct, samples: this.window.samples + n };
       }
       if (learn) {
+        const started = performance.now();
         const next = optimizerStep(training.optimizer, params, grads!, this.optimizer, training.learningRate, training.weightDecay);
         disposeReplaced({ params, state: this.optimizer }, next);
         this.params = next.params;
         this.optimizer = next.state;
+        this.timing.steps += performance.now() - started;
       }
       this.next = s + 1;
       return 'committed';
