@@ -147,6 +147,8 @@ interface Case {
   count: number;
   target: { classes: number } | { outputs: number };
   steps: number;
+  /** Samples per chunk (default: the trainer's). */
+  chunkRows?: number;
 }
 
 /**
@@ -196,6 +198,15 @@ const optimizerCases: Case[] = [
     steps: 5,
   },
   {
+    name: 'full batch summed over chunks of 2 samples (7 samples: a chunk of 1 last), momentum, tanh, bias, squared loss',
+    input: { model: { hidden: [5], activation: 'tanh', bias: true, outputScale: 0.5 }, training: { loss: 'squared', momentum: 0.3, learningRate: 0.3, batchSize: 'full', steps: 5 } },
+    sizes: [3, 5, 2],
+    count: 7,
+    target: { outputs: 2 },
+    steps: 5,
+    chunkRows: 2,
+  },
+  {
     name: 'plain SGD with the middle layer frozen (rate 0), leaky ReLU, squared loss on classes',
     input: { model: { hidden: [5, 5], activation: 'leaky_relu' }, training: { loss: 'squared', learningRate: [0.2, 0, 0.2], batchSize: 'full', steps: 5 } },
     sizes: [3, 5, 5, 4],
@@ -213,7 +224,7 @@ for (const c of optimizerCases) {
     const input: NetworkSpecInput = { ...c.input, init: { weights: weightRows(net) }, training: { ...c.input.training, record: { every: 1 } } };
     const refNet: RefNetwork = { ...net, biases: c.input.model.bias ? c.sizes.slice(1).map((n) => new Float64Array(n)) : null };
     const expected = referenceRun({ ...c, input }, refNet, ref);
-    const t = new Training(networkSpec(input), { train: set });
+    const t = new Training(networkSpec(input), { train: set }, { chunkRows: c.chunkRows });
     const { records, weights, biases } = await trainAll(t);
     assert.equal(records.length, c.steps + 1);
     expected.thetas.forEach((theta, s) => {
@@ -439,4 +450,25 @@ test('bad combinations are refused before anything is allocated, each with its k
   const start = performance.now();
   assert.deepEqual(problems(networkSpec({ model: { hidden: [200_000, 200_000] } }), classes), ['model.hidden: layer sizes 4-200000-200000-3 make 40001400000 parameters, above the limit of 16777216 (the trainer keeps up to five float32 copies)']);
   assert.ok(performance.now() - start < 100);
+});
+
+test('no tensor outlives its use: the count is the same at every record, and back to the start after dispose', async () => {
+  const tf = await import('@tensorflow/tfjs-core');
+  const { spec, train, test } = fullFeatured(3);
+  const adam = networkSpec({ model: { hidden: [8, 6], bias: true }, init: { seed: 3 }, training: { optimizer: 'adam', loss: 'crossEntropy', batchSize: 8, epochs: 4, record: { every: 3 } } });
+  for (const s of [spec, adam]) {
+    const t = new Training(s, { train, test }, { chunkRows: 5 });
+    await t.run({ shouldStop: () => t.step === 4 });
+    const start = tf.memory().numTensors;
+    const counts: number[] = [];
+    await t.run({ onRecord: () => counts.push(tf.memory().numTensors) });
+    assert.ok(counts.length > 3);
+    // The last record has no gradient (no update follows it): fewer tensors, by one per parameter tensor.
+    const last = counts.pop()!;
+    assert.ok(counts.every((c) => c === counts[0]), `tensors at records: ${counts}`);
+    assert.equal(last, counts[0] - 6);
+    t.dispose();
+    assert.ok(tf.memory().numTensors < start, 'dispose frees the parameters and the probe');
+    assert.equal(tf.memory().numTensors, 0);
+  }
 });
