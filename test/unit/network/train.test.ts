@@ -207,6 +207,14 @@ const optimizerCases: Case[] = [
     chunkRows: 2,
   },
   {
+    name: 'no hidden layer (f = γ(W_1 x + b_1)), Adam, cross-entropy',
+    input: { model: { hidden: [], bias: true, outputScale: 2 }, training: { loss: 'crossEntropy', optimizer: 'adam', learningRate: 0.05, batchSize: 'full', steps: 4 } },
+    sizes: [4, 3],
+    count: 6,
+    target: { classes: 3 },
+    steps: 4,
+  },
+  {
     name: 'plain SGD with the middle layer frozen (rate 0), leaky ReLU, squared loss on classes',
     input: { model: { hidden: [5, 5], activation: 'leaky_relu' }, training: { loss: 'squared', learningRate: [0.2, 0, 0.2], batchSize: 'full', steps: 5 } },
     sizes: [3, 5, 5, 4],
@@ -219,7 +227,7 @@ const optimizerCases: Case[] = [
 for (const c of optimizerCases) {
   test(`the trainer follows a float64 reference step for step: ${c.name}`, async () => {
     const rng = new Rng(optimizerCases.indexOf(c) + 77);
-    const net = randomNetwork(rng, c.sizes, c.input.model.activation!, c.input.model.outputScale ?? 1, false, 1.2);
+    const net = randomNetwork(rng, c.sizes, c.input.model.activation ?? 'relu', c.input.model.outputScale ?? 1, false, 1.2);
     const { ref, set } = randomData(rng, c.count, c.sizes[0], c.target);
     const input: NetworkSpecInput = { ...c.input, init: { weights: weightRows(net) }, training: { ...c.input.training, record: { every: 1 } } };
     const refNet: RefNetwork = { ...net, biases: c.input.model.bias ? c.sizes.slice(1).map((n) => new Float64Array(n)) : null };
