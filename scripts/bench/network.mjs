@@ -19,8 +19,8 @@ function runJson(command, args, env = {}) {
 }
 
 /**
- * The trainer's step: `timings().steps` of a run of 10 + K steps minus that of a run of 10 (the
- * records and the last, forward-only iteration cancel), per step; median of `reps`.
+ * The trainer's step: one run with no record between its first and last step, stopped every 50 steps;
+ * `timings().steps` over each stretch of 50 (passes, loss, accuracy, update; no record), median.
  */
 const stepScript = () => bundleScript('network-step.js', `
   import { Training } from './src/core/network/train';
@@ -31,21 +31,20 @@ const stepScript = () => bundleScript('network-step.js', `
   const x = new Float32Array(count * 784).map(() => rng.normal());
   const labels = Int32Array.from({ length: count }, (_, i) => i % 10);
   const train = { count, features: 784, sampleShape: [784], x, targets: { kind: 'classes' as const, labels, classCount: 10 } };
-  const K = 100;
-  async function stepTime(steps: number): Promise<number> {
-    const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, steps, learningRate: 0.01, record: { every: 1e9 } } });
-    const t = new Training(spec, { train }, { wasmDirectory: ${wasmDirectory} });
-    await t.run();
-    const spent = t.timings().steps;
-    t.dispose();
-    return spent;
-  }
+  const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, steps: 1000, learningRate: 0.01, record: { every: 1e9 } } });
   (async () => {
-    await stepTime(10);
+    const t = new Training(spec, { train }, { wasmDirectory: ${wasmDirectory} });
+    let until = 20;
+    await t.run({ shouldStop: () => t.step >= until });
     const per: number[] = [];
-    for (let r = 0; r < 3; r++) per.push(((await stepTime(10 + K)) - (await stepTime(10))) / K);
+    for (let r = 0; r < 5; r++) {
+      const before = t.timings().steps;
+      until += 50;
+      await t.run({ shouldStop: () => t.step >= until });
+      per.push((t.timings().steps - before) / 50);
+    }
     per.sort((a, b) => a - b);
-    console.log(JSON.stringify({ step: per[1] }));
+    console.log(JSON.stringify({ step: per[2] }));
   })();`);
 
 /** The same step in numpy float32 (explicit forward and backward, as the trainer), median per step. */
