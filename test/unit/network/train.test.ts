@@ -111,6 +111,28 @@ test('the bridge: the two-layer linear network trained by full-batch SGD is the 
         assert.ok(Math.abs(records[k].alignment[0]!.zeta! - zeta) <= 1e-5, `step ${k}: ζ ${records[k].alignment[0]!.zeta} vs ${zeta}`);
       }
     });
+    // The tangent kernel of the probe (collinear samples a_i n) is a_i a_j/ā² times the linear model's
+    // K = γ²ā²(η_u|Wn|² + η_W|u|²): its relative change is |K(t)/K(0) − 1|, and the tangent features'
+    // is √((η_u|Δ(Wn)|² + η_W|Δu|²)/(η_u|W₀n|² + η_W|u₀|²)), whatever W_⊥ does.
+    const nUnit = n.map((v) => v / norm);
+    const parts = (theta: Float64Array) => {
+      const v = Array.from({ length: d }, (_, i) => nUnit.reduce((acc, nj, j) => acc + theta[d + i * D + j] * nj, 0));
+      return { u: Array.from(theta.subarray(0, d)), v };
+    };
+    const sq = (a: number[]) => a.reduce((acc, x) => acc + x * x, 0);
+    const p0 = parts(states[0]);
+    const k0 = etaU * sq(p0.v) + etaW * sq(p0.u);
+    let measured = 0;
+    records.forEach((r, k) => {
+      if (r.kernelChange === null) return;
+      measured++;
+      const p = parts(states[k]);
+      const kernelChange = Math.abs((etaU * sq(p.v) + etaW * sq(p.u)) / k0 - 1);
+      const tangentChange = Math.sqrt((etaU * sq(p.v.map((x, i) => x - p0.v[i])) + etaW * sq(p.u.map((x, i) => x - p0.u[i]))) / k0);
+      assert.ok(Math.abs(r.kernelChange - kernelChange) <= 1e-3 * kernelChange + 1e-6, `step ${k}: kernelChange ${r.kernelChange} vs ${kernelChange}`);
+      assert.ok(Math.abs(r.tangentChange! - tangentChange) <= 1e-3 * tangentChange + 1e-5, `step ${k}: tangentChange ${r.tangentChange} vs ${tangentChange}`);
+    });
+    assert.ok(measured >= 2 && records[steps].kernelChange! > 1e-3, `kernel measured at ${measured} records, last change ${records[steps].kernelChange}`);
     // The run learned something (the data keep an irreducible part, so the loss cannot vanish).
     assert.ok(records[steps].trainLoss < 0.9 * records[0].trainLoss, `loss ${records[0].trainLoss} → ${records[steps].trainLoss}`);
     assert.ok(records[steps].distance > 0.02, `distance ${records[steps].distance}`);
