@@ -1,7 +1,7 @@
 // One build script for every bundle: the extension host (Node), its workers, the `flab` command
 // line, the webviews (browser) and the test bundles. Type checking is `tsc --noEmit`.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { embedMnist } from './embedMnist.mjs';
 
@@ -42,6 +42,12 @@ const builds = [
 
 // The embedded MNIST digits (media/mnist/, generated from the mnist package; does nothing when current).
 embedMnist();
+
+// The trainer's TensorFlow.js backend loads its WebAssembly binaries from the bundle's folder at run
+// time (src/core/network/backend.ts): with SIMD, and the plain build for hosts without SIMD.
+const wasmDir = join('node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+mkdirSync('dist', { recursive: true });
+for (const file of ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm']) copyFileSync(join(wasmDir, file), join('dist', file));
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

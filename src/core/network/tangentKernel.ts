@@ -1,0 +1,201 @@
+/**
+ * The empirical tangent kernel of the network on a fixed probe batch, and how far it and the tangent
+ * features moved since the start (docs/networks.md, "Measurements").
+ *
+ * With J the Jacobian of the outputs f_a(x_i) (P probe samples × C outputs) with respect to every
+ * parameter, in the metric of the layer rates (the linear model's convention, so that the kernel is
+ * the one gradient descent moves the outputs with):
+ *   K = Σ_l η_l J_l J_lᵀ                         (PC × PC),
+ *   kernelChange  = ‖K_t − K_0‖_F / ‖K_0‖_F,
+ *   tangentChange = ‖J_t − J_0‖_F / ‖J_0‖_F      (‖J‖_F² = trace K).
+ * For an MLP, ∂f_a(x_i)/∂W_l = δ_l^{ia} h_{l−1}^{iᵀ} with δ_l^{ia} = ∂f_a(x_i)/∂z_l, so without ever
+ * forming J:  J_l J_lᵀ[(i,a),(j,b)] = (δ_l^{ia}·δ_l^{jb}) (h_{l−1}^i·h_{l−1}^j + [bias]).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { activationBackward, forward, Parameters } from './model';
+import type { NetworkActivation } from './spec';
+
+/** Probe samples: at most 32, and at most 256 kernel rows (samples × outputs) while that leaves one. */
+export function probeSize(count: number, outputs: number): number {
+  return Math.max(1, Math.min(count, 32, Math.floor(256 / outputs)));
+}
+
+/** The probe batch's sample indices: evenly spaced over the training set, ⌊i·N/P⌋. */
+export function probeIndices(count: number, outputs: number): number[] {
+  const p = probeSize(count, outputs);
+  return Array.from({ length: p }, (_, i) => Math.floor((i * count) / p));
+}
+
+/** Work of one kernel measurement in multiply-adds (the trainer's cadence budget, see train.ts). */
+export function kernelWork(sizes: readonly number[], probe: number): number {
+  const C = sizes[sizes.length - 1];
+  let w = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    const product = sizes[l - 1] * sizes[l];
+    w += probe * product; // forward
+    if (l > 1) w += probe * C * product; // backward, one row per (sample, output)
+    w += (probe * C) ** 2 * sizes[l] + probe * probe * sizes[l - 1]; // the two Gram matrices
+  }
+  return w;
+}
+
+/** δ_l and h_{l−1} of every probe row, per layer (the tangent features, factored). */
+interface Features {
+  /** deltas[l]: (P·C) × n_{l+1}, row (i, a) = ∂f_a(x_i)/∂z_{l+1}. */
+  deltas: tf.Tensor2D[];
+  /** inputs[l]: P × n_l, row i = h_l(x_i). */
+  inputs: tf.Tensor2D[];
+}
+
+export interface KernelMeasure {
+  kernelChange: number;
+  tangentChange: number;
+}
+
+/**
+ * The kernel probe of one run: holds the probe inputs and K_0, J_0 (taken at the first `measure`).
+ * `dispose` frees its tensors.
+ */
+export class TangentKernelProbe {
+  private readonly x: tf.Tensor2D;
+  private readonly seed: tf.Tensor2D;
+  private reference: { kernel: Float32Array; norm: number; features: Features; jNorm2: number } | null = null;
+
+  /** `x`: the probe samples, row-major P × n_0; `rates`: η_l per layer; `bias`: whether layers have biases. */
+  constructor(
+    x: Float32Array,
+    private readonly samples: number,
+    private readonly outputs: number,
+    private readonly activation: NetworkActivation,
+    private readonly outputScale: number,
+    private readonly rates: readonly number[],
+    private readonly bias: boolean,
+  ) {
+    this.x = tf.tensor2d(x, [samples, x.length / samples]);
+    // ∂f_a/∂z_L = γ e_a: row (i, a) of the seed is γ times the a-th unit vector.
+    const seed = new Float32Array(samples * outputs * outputs);
+    for (let i = 0; i < samples; i++) for (let a = 0; a < outputs; a++) seed[(i * outputs + a) * outputs + a] = outputScale;
+    this.seed = tf.tensor2d(seed, [samples * outputs, outputs]);
+  }
+
+  /** K and its tangent-feature change at these parameters; the first call sets the reference (0, 0). */
+  measure(params: Parameters): KernelMeasure {
+    const features = this.features(params);
+    const kernelTensor = tf.tidy(() => this.kernel(features));
+    const kernel = kernelTensor.dataSync() as Float32Array;
+    kernelTensor.dispose();
+    if (!this.reference) {
+      let n2 = 0;
+      let trace = 0;
+      const rows = this.samples * this.outputs;
+      for (let i = 0; i < kernel.length; i++) n2 += kernel[i] * kernel[i];
+      for (let i = 0; i < rows; i++) trace += kernel[i * rows + i];
+      this.reference = { kernel: kernel.slice(), norm: Math.sqrt(n2), features, jNorm2: trace };
+      return { kernelChange: 0, tangentChange: 0 };
+    }
+    const ref = this.reference;
+    let d2 = 0;
+    for (let i = 0; i < kernel.length; i++) {
+      const e = kernel[i] - ref.kernel[i];
+      d2 += e * e;
+    }
+    const moved2 = this.featureDistance2(features, ref.features);
+    disposeFeatures(features);
+    return {
+      kernelChange: ref.norm > 0 ? Math.sqrt(d2) / ref.norm : Math.sqrt(d2),
+      tangentChange: ref.jNorm2 > 0 ? Math.sqrt(moved2 / ref.jNorm2) : Math.sqrt(moved2),
+    };
+  }
+
+  dispose(): void {
+    this.x.dispose();
+    this.seed.dispose();
+    if (this.reference) disposeFeatures(this.reference.features);
+    this.reference = null;
+  }
+
+  /** δ_l for every (sample, output) row and h_{l−1} for every sample: one forward and one backward pass. */
+  private features(params: Parameters): Features {
+    return tf.tidy(() => {
+      const fwd = forward(params, this.x, this.activation, this.outputScale);
+      const L = params.wt.length;
+      const P = this.samples;
+      const C = this.outputs;
+      const deltas: tf.Tensor2D[] = new Array(L);
+      // Clones of the held tensors: the features are disposed on their own, the probe and seed are not.
+      let delta = tf.clone(this.seed);
+      for (let l = L - 1; l >= 0; l--) {
+        deltas[l] = delta;
+        if (l > 0) {
+          const back = tf.matMul(delta, tf.transpose(params.wt[l]));
+          const z = fwd.pre[l - 1];
+          const slope = activationBackward(this.activation, tf.onesLike(z), z, fwd.inputs[l]);
+          const n = z.shape[1];
+          delta = tf.reshape<tf.Rank.R2>(tf.mul(tf.reshape(back, [P, C, n]), tf.reshape(slope, [P, 1, n])), [P * C, n]);
+        }
+      }
+      return { deltas, inputs: fwd.inputs.map((h, l) => (l === 0 ? tf.clone(h) : h)) };
+    });
+  }
+
+  /** K = Σ_l η_l (D_l D_lᵀ) ⊙ (H_{l−1} H_{l−1}ᵀ ⊗ 1_{C×C} + [bias]). Call inside `tf.tidy`. */
+  private kernel(f: Features): tf.Tensor2D {
+    const P = this.samples;
+    const C = this.outputs;
+    let sum: tf.Tensor | null = null;
+    f.deltas.forEach((d, l) => {
+      if (this.rates[l] === 0) return;
+      const dd = tf.reshape(tf.matMul(d, tf.transpose(d)), [P, C, P, C]);
+      const h = f.inputs[l];
+      let hh: tf.Tensor = tf.matMul(h, tf.transpose(h));
+      if (this.bias) hh = tf.add(hh, 1);
+      const term = tf.mul(tf.mul(dd, tf.reshape(hh, [P, 1, P, 1])), this.rates[l]);
+      sum = sum ? tf.add(sum, term) : term;
+    });
+    return tf.reshape<tf.Rank.R2>(sum ?? tf.zeros([P * C, P * C]), [P * C, P * C]);
+  }
+
+  /**
+   * ‖J − J_0‖_F² without cancellation: per row, δhᵀ − δ₀h₀ᵀ = Δδ hᵀ + δ₀ Δhᵀ, so its squared norm is
+   * |Δδ|²|h|² + 2(Δδ·δ₀)(h·Δh) + |δ₀|²|Δh|² (plus |Δδ|² for the bias), summed in float64.
+   */
+  private featureDistance2(f: Features, f0: Features): number {
+    const P = this.samples;
+    const C = this.outputs;
+    let total = 0;
+    f.deltas.forEach((d, l) => {
+      if (this.rates[l] === 0) return;
+      const parts = tf.tidy(() => {
+        const dd = tf.sub<tf.Tensor2D>(d, f0.deltas[l]);
+        const dh = tf.sub<tf.Tensor2D>(f.inputs[l], f0.inputs[l]);
+        const rowDot = (a: tf.Tensor2D, b: tf.Tensor2D) => tf.sum(tf.mul(a, b), 1);
+        return tf.stack([
+          tf.reshape(rowDot(dd, dd), [P * C]),
+          tf.reshape(rowDot(dd, f0.deltas[l]), [P * C]),
+          tf.reshape(rowDot(f0.deltas[l], f0.deltas[l]), [P * C]),
+          tf.reshape(tf.tile(tf.reshape(rowDot(f.inputs[l], f.inputs[l]), [P, 1]), [1, C]), [P * C]),
+          tf.reshape(tf.tile(tf.reshape(rowDot(f.inputs[l], dh), [P, 1]), [1, C]), [P * C]),
+          tf.reshape(tf.tile(tf.reshape(rowDot(dh, dh), [P, 1]), [1, C]), [P * C]),
+        ]);
+      });
+      const v = parts.dataSync();
+      parts.dispose();
+      const n = P * C;
+      let s = 0;
+      for (let r = 0; r < n; r++) {
+        const [ddd, dd0, d00, hh, hdh, dhdh] = [v[r], v[n + r], v[2 * n + r], v[3 * n + r], v[4 * n + r], v[5 * n + r]];
+        s += ddd * hh + 2 * dd0 * hdh + d00 * dhdh + (this.bias ? ddd : 0);
+      }
+      total += this.rates[l] * s;
+    });
+    return total;
+  }
+}
+
+function disposeFeatures(f: Features): void {
+  const seen = new Set<tf.Tensor>();
+  for (const t of [...f.deltas, ...f.inputs]) if (!seen.has(t)) {
+    seen.add(t);
+    t.dispose();
+  }
+}

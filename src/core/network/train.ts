@@ -1,0 +1,703 @@
+/**
+ * Training a network experiment (docs/networks.md, "Training" and "Measurements"): a resumable loop on
+ * TensorFlow.js's WebAssembly backend that streams one record every `record.every` steps.
+ *
+ * Iteration s = 0, 1, …, T runs the forward (and, for s < T, the backward) pass of batch s at the
+ * weights θ_s, records θ_s when s is a record step, then updates θ_s → θ_{s+1} from that batch's
+ * gradient. Nothing persistent changes before the end of an iteration, so a stop anywhere inside one
+ * (between chunks of ≤ ~50 ms of work) drops its partial work and a later `run` redoes it exactly:
+ * a stopped and resumed run gives the same numbers as an uninterrupted one.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ExperimentError } from '../experiment/errors';
+import { Rng } from '../math/rng';
+import { useWasmBackend } from './backend';
+import { Dataset, outputSize } from './dataset';
+import { frobeniusNorm, LayerMeasure, MatrixProducts, measureNetwork, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
+import { networkLabel, networkScores, NetworkScores } from './label';
+import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, transposed } from './model';
+import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
+import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, specProblems } from './spec';
+import { kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
+
+/** The data of a run: the training set and, optionally, a test set of the same shape. */
+export interface TrainingData {
+  train: Dataset;
+  test?: Dataset;
+}
+
+/** What is measured at one recorded step (docs/networks.md, "Measurements"). */
+export interface TrainingRecord {
+  /** Optimiser steps taken: the record describes θ_step. */
+  step: number;
+  /** Passes over the training set: step / steps per epoch. */
+  epoch: number;
+  /** Mean loss of the batches evaluated since the previous record, each at the weights it saw (θ_step for the last). */
+  trainLoss: number;
+  /** Fraction of those batches' samples whose largest output is their class; null without classes. */
+  trainAccuracy: number | null;
+  /** Loss over the whole test set at θ_step; null without a test set. */
+  testLoss: number | null;
+  testAccuracy: number | null;
+  /** ‖θ − θ₀‖/‖θ₀‖ over every weight and bias. */
+  distance: number;
+  /** ‖K − K₀‖_F/‖K₀‖_F of the tangent kernel on the probe batch; null at records where it is not measured. */
+  kernelChange: number | null;
+  /** ‖J − J₀‖_F/‖J₀‖_F of the tangent features (same cadence). */
+  tangentChange: number | null;
+  /** One per weight matrix: ‖W_l‖_F and its relative distance from W_l(0). */
+  layers: LayerMeasure[];
+  /** One per consecutive pair (W_l, W_{l+1}): ζ and ζ_top. */
+  alignment: (PairMeasure | null)[];
+}
+
+export interface TrainingProgress {
+  /** Steps taken so far. */
+  step: number;
+  totalSteps: number;
+  epoch: number;
+}
+
+export interface RunOptions {
+  /** Polled at every cancel point (at least every ~50 ms of work); true stops the run there. */
+  shouldStop?(): boolean;
+  /** Each record, as soon as it is complete. */
+  onRecord?(record: TrainingRecord): void;
+  /** At most every 100 ms. */
+  onProgress?(progress: TrainingProgress): void;
+}
+
+export type TrainingStatus = 'ready' | 'stopped' | 'finished' | 'diverged';
+
+export interface RunOutcome {
+  status: Exclude<TrainingStatus, 'ready'>;
+  /** Steps taken (the divergent step for `diverged`). */
+  step: number;
+}
+
+export interface TrainingSummary {
+  status: TrainingStatus;
+  /** Steps the run is planned to take. */
+  totalSteps: number;
+  stepsPerEpoch: number;
+  /** The step whose loss was not finite; null unless diverged. */
+  divergedAt: number | null;
+  /** kernel / alignment / disalignment / rescaling / `mixed: a+b`; null for a diverged run or one without records. */
+  label: string | null;
+  scores: NetworkScores | null;
+  bestTestAccuracy: number | null;
+  bestTestAccuracyStep: number | null;
+  /** The last record's scalar values. */
+  final: Omit<TrainingRecord, 'layers' | 'alignment' | 'kernelChange' | 'tangentChange'> | null;
+}
+
+/** The run as `flab train --json` prints it: one array per column, one entry per record, and the summary. */
+export interface TrainingResult {
+  step: number[];
+  epoch: number[];
+  trainLoss: number[];
+  trainAccuracy: (number | null)[];
+  testLoss: (number | null)[];
+  testAccuracy: (number | null)[];
+  distance: number[];
+  kernelChange: (number | null)[];
+  tangentChange: (number | null)[];
+  layers: { norm: number[]; distance: number[] }[];
+  alignment: { zeta: (number | null)[]; zetaTop: (number | null)[] }[];
+  summary: TrainingSummary;
+}
+
+export interface TrainingOptions {
+  /** Folder of the TensorFlow.js .wasm binaries (default: found from the bundle's folder, see backend.ts). */
+  wasmDirectory?: string;
+  /**
+   * Samples per chunk of a step (default: about 50 ms of work). A step's gradient is summed over its
+   * chunks, so this changes the numbers only by rounding; tests set it to exercise stops inside a step.
+   */
+  chunkRows?: number;
+}
+
+/**
+ * Where the wall time of the runs so far went, in milliseconds (work discarded by a stop included).
+ * Not part of the results: timings differ between runs; the numbers do not.
+ */
+export interface TrainingTiming {
+  /** Forward and backward passes, loss, accuracy and optimiser updates. */
+  steps: number;
+  /** Loss and accuracy over the test set at records. */
+  evaluation: number;
+  /** measureNetwork at records (norms, distances, ζ, ζ_top). */
+  layerMetrics: number;
+  /** The tangent kernel and features on the probe batch. */
+  kernel: number;
+}
+
+/** A spec and data that cannot be trained together; `problems` locate each by its key path. */
+export class TrainingSetupError extends Error {
+  constructor(readonly problems: ExperimentError[]) {
+    super(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+    this.name = 'TrainingSetupError';
+  }
+}
+
+/** Multiply-adds of one chunk at most: about 50 ms on the WebAssembly backend (docs/networks.md, "Speed"). */
+const CHUNK_WORK = 6e8;
+/** Floats of activations a chunk may hold at most. */
+const CHUNK_FLOATS = 1 << 24;
+/** Share of the training's work the intermediate kernel measurements may take. */
+export const KERNEL_SHARE = 0.05;
+/** Work of one TensorFlow.js operation's fixed cost, in multiply-adds (~25 µs). */
+const OP_WORK = 4e5;
+/** The loop yields to the event loop when it has run this long (ms), so that messages get in. */
+const YIELD_MS = 10;
+const PROGRESS_MS = 100;
+
+/**
+ * One run of a network experiment. The constructor checks everything and draws θ₀ (no tensors yet);
+ * `run` trains until the end, a stop or a divergence, and may be called again after a stop.
+ */
+export class Training {
+  readonly sizes: number[];
+  readonly totalSteps: number;
+  readonly stepsPerEpoch: number;
+  /** Samples per step (the training set's size for the full batch). */
+  readonly batchSize: number;
+  private readonly full: boolean;
+  private readonly chunkRows: number;
+  private readonly evalRows: number;
+  private readonly initial: WeightMatrix[];
+  private readonly initialNorms2: number[];
+  private readonly order: BatchOrder;
+  private readonly stepWork: number;
+  private readonly kernelCost: number;
+  private readonly probeRows: number[];
+
+  private params: Parameters | null = null;
+  private optimizer: OptimizerState = initialOptimizerState();
+  private probe: TangentKernelProbe | null = null;
+  private kernelSpent = 0;
+  private window = { loss: 0, correct: 0, samples: 0 };
+  private next = 0; // the next iteration s
+  private readonly records: TrainingRecord[] = [];
+  private status: TrainingStatus = 'ready';
+  private divergedAt: number | null = null;
+  private running = false;
+  private disposed = false;
+  private readonly timing: TrainingTiming = { steps: 0, evaluation: 0, layerMetrics: 0, kernel: 0 };
+  /** Gathered inputs of a minibatch chunk (reused). */
+  private readonly scratch: Float32Array;
+
+  constructor(
+    readonly spec: NetworkSpec,
+    readonly data: TrainingData,
+    private readonly options: TrainingOptions = {},
+  ) {
+    const problems = specProblems(spec);
+    if (options.chunkRows !== undefined && !(Number.isInteger(options.chunkRows) && options.chunkRows >= 1)) throw new Error(`Training: chunkRows must be a positive integer, got ${options.chunkRows}`);
+    const train = data.train;
+    problems.push(...datasetProblems(train, 'data.train'));
+    if (data.test) problems.push(...datasetProblems(data.test, 'data.test'), ...testProblems(train, data.test));
+    if (problems.length) throw new TrainingSetupError(problems);
+
+    const outputs = outputSize(train);
+    this.sizes = layerSizes(spec.model, train.features, outputs);
+    const more = setupProblems(spec, train, this.sizes);
+    if (more.length) throw new TrainingSetupError(more);
+
+    const t = spec.training;
+    this.full = t.batchSize === 'full' || t.batchSize === train.count;
+    this.batchSize = t.batchSize === 'full' ? train.count : t.batchSize;
+    this.stepsPerEpoch = Math.ceil(train.count / this.batchSize);
+    this.totalSteps = t.length.unit === 'steps' ? t.length.count : t.length.count * this.stepsPerEpoch;
+    let products = 0;
+    let widths = 0;
+    for (let l = 1; l < this.sizes.length; l++) {
+      products += this.sizes[l - 1] * this.sizes[l];
+      widths += this.sizes[l - 1];
+    }
+    this.chunkRows = options.chunkRows ?? Math.max(1, Math.min(Math.floor(CHUNK_WORK / (3 * products)), Math.floor(CHUNK_FLOATS / (2 * widths))));
+    this.evalRows = options.chunkRows ?? Math.max(1, Math.min(Math.floor(CHUNK_WORK / products), Math.floor(CHUNK_FLOATS / widths)));
+    this.scratch = new Float32Array(this.full ? 0 : Math.min(this.chunkRows, this.batchSize) * train.features);
+    this.initial = initialWeights(spec.init, this.sizes);
+    this.initialNorms2 = this.initial.map((w) => frobeniusNorm(w) ** 2);
+    this.order = new BatchOrder(train.count, this.batchSize, this.full, t.seed);
+    const layers = this.sizes.length - 1;
+    this.probeRows = probeIndices(train.count, outputs);
+    this.stepWork = 3 * this.batchSize * products + OP_WORK * (11 * layers + 8);
+    this.kernelCost = kernelWork(this.sizes, this.probeRows.length) + OP_WORK * (36 * layers + 10);
+  }
+
+  /** Steps taken so far. */
+  get step(): number {
+    return Math.min(this.next, this.totalSteps);
+  }
+
+  get state(): TrainingStatus {
+    return this.status;
+  }
+
+  /**
+   * Trains until the last step, a stop (`shouldStop()` true at a cancel point) or a non-finite loss.
+   * Records stream through `onRecord` as they are made. Resolves with why it ended; after a stop,
+   * calling `run` again continues where it left off. Rejects if called while running or after `dispose`.
+   */
+  async run(options: RunOptions = {}): Promise<RunOutcome> {
+    if (this.disposed) throw new Error('Training.run: the training was disposed');
+    if (this.running) throw new Error('Training.run: already running');
+    if (this.status === 'finished' || this.status === 'diverged') return this.outcome();
+    this.running = true;
+    try {
+      await useWasmBackend(this.options.wasmDirectory);
+      this.ensureTensors();
+      const control = new Control(options.shouldStop ?? (() => false));
+      let lastProgress = performance.now();
+      while (this.next <= this.totalSteps) {
+        if (await control.pause()) {
+          this.status = 'stopped';
+          return this.outcome();
+        }
+        const result = await this.iterate(this.next, control, options);
+        if (result === 'stopped') {
+          this.status = 'stopped';
+          return this.outcome();
+        }
+        if (result === 'diverged') {
+          this.status = 'diverged';
+          return this.outcome();
+        }
+        if (options.onProgress && performance.now() - lastProgress >= PROGRESS_MS) {
+          lastProgress = performance.now();
+          options.onProgress({ step: this.step, totalSteps: this.totalSteps, epoch: this.step / this.stepsPerEpoch });
+        }
+      }
+      this.status = 'finished';
+      options.onProgress?.({ step: this.step, totalSteps: this.totalSteps, epoch: this.step / this.stepsPerEpoch });
+      return this.outcome();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Where the time went so far (see TrainingTiming). */
+  timings(): TrainingTiming {
+    return { ...this.timing };
+  }
+
+  /** Every record so far as columns, with the summary (`flab train --json`). */
+  result(): TrainingResult {
+    const r = this.records;
+    const L = this.sizes.length - 1;
+    const columns = {
+      step: r.map((x) => x.step),
+      epoch: r.map((x) => x.epoch),
+      trainLoss: r.map((x) => x.trainLoss),
+      trainAccuracy: r.map((x) => x.trainAccuracy),
+      testLoss: r.map((x) => x.testLoss),
+      testAccuracy: r.map((x) => x.testAccuracy),
+      distance: r.map((x) => x.distance),
+      kernelChange: r.map((x) => x.kernelChange),
+      tangentChange: r.map((x) => x.tangentChange),
+      layers: Array.from({ length: L }, (_, l) => ({ norm: r.map((x) => x.layers[l].norm), distance: r.map((x) => x.layers[l].distance) })),
+      alignment: Array.from({ length: L - 1 }, (_, p) => ({ zeta: r.map((x) => x.alignment[p]?.zeta ?? null), zetaTop: r.map((x) => x.alignment[p]?.zetaTop ?? null) })),
+    };
+    const scores = networkScores(columns);
+    let best: number | null = null;
+    let bestStep: number | null = null;
+    for (const x of r) {
+      if (x.testAccuracy !== null && (best === null || x.testAccuracy > best)) {
+        best = x.testAccuracy;
+        bestStep = x.step;
+      }
+    }
+    const last = r[r.length - 1];
+    const summary: TrainingSummary = {
+      status: this.status,
+      totalSteps: this.totalSteps,
+      stepsPerEpoch: this.stepsPerEpoch,
+      divergedAt: this.divergedAt,
+      label: scores && this.status !== 'diverged' ? networkLabel(scores, this.spec.classify) : null,
+      scores,
+      bestTestAccuracy: best,
+      bestTestAccuracyStep: bestStep,
+      final: last
+        ? { step: last.step, epoch: last.epoch, trainLoss: last.trainLoss, trainAccuracy: last.trainAccuracy, testLoss: last.testLoss, testAccuracy: last.testAccuracy, distance: last.distance }
+        : null,
+    };
+    return { ...columns, summary };
+  }
+
+  /** The current weights W_1 … W_L as rows (outputs × inputs), float32 copies (θ₀ before the first run). */
+  currentWeights(): WeightMatrix[] {
+    if (!this.params) return this.initial.map((w) => ({ rows: w.rows, cols: w.cols, data: (w.data as Float32Array).slice() }));
+    return this.params.wt.map((t, l) => {
+      const rows = this.sizes[l + 1];
+      const cols = this.sizes[l];
+      return { rows, cols, data: transposed(t.dataSync() as Float32Array, cols, rows) };
+    });
+  }
+
+  /** The current biases b_1 … b_L (float32 copies); null for a network without biases. */
+  currentBiases(): Float32Array[] | null {
+    if (!this.spec.model.bias) return null;
+    if (!this.params?.b) return this.sizes.slice(1).map((n) => new Float32Array(n));
+    return this.params.b.map((t) => (t.dataSync() as Float32Array).slice());
+  }
+
+  /** Frees the tensors of this run; it cannot run again. */
+  dispose(): void {
+    if (this.running) throw new Error('Training.dispose: stop the run first');
+    if (this.params) disposeReplaced({ params: this.params, state: this.optimizer }, { params: { wt: [], b: null }, state: initialOptimizerState() });
+    this.params = null;
+    this.probe?.dispose();
+    this.probe = null;
+    this.disposed = true;
+  }
+
+  private outcome(): RunOutcome {
+    if (this.status === 'ready') throw new Error('Training: no outcome before a run');
+    return { status: this.status, step: this.status === 'diverged' ? this.divergedAt! : this.step };
+  }
+
+  /** θ₀ and the kernel probe as tensors, at the first run. */
+  private ensureTensors(): void {
+    if (this.params) return;
+    const wt = this.initial.map((w) => tf.tensor2d(transposed(w.data as Float32Array, w.rows, w.cols), [w.cols, w.rows]));
+    const b = this.spec.model.bias ? this.sizes.slice(1).map((n) => tf.zeros([n]) as tf.Tensor1D) : null;
+    this.params = { wt, b };
+    const train = this.data.train;
+    const F = train.features;
+    const x = new Float32Array(this.probeRows.length * F);
+    this.probeRows.forEach((i, r) => x.set(train.x.subarray(i * F, (i + 1) * F), r * F));
+    const { model, training } = this.spec;
+    this.probe = new TangentKernelProbe(x, this.probeRows.length, outputSize(train), model.activation, model.outputScale, training.learningRate, model.bias);
+  }
+
+  /** One iteration (see the file's comment); commits only when it completes. */
+  private async iterate(s: number, control: Control, options: RunOptions): Promise<'committed' | 'stopped' | 'diverged'> {
+    const { model, training } = this.spec;
+    const train = this.data.train;
+    const params = this.params!;
+    const learn = s < this.totalSteps;
+    const batch = this.order.batch(s);
+    const n = batch ? batch.length : train.count;
+    let grads: Gradients | null = null;
+    try {
+      let lossSum = 0;
+      let correct = 0;
+      for (let c0 = 0; c0 < n; c0 += this.chunkRows) {
+        const started = performance.now();
+        const c1 = Math.min(n, c0 + this.chunkRows);
+        const before: Gradients | null = grads;
+        const out: { stats: tf.Tensor; wt: tf.Tensor2D[]; b: tf.Tensor1D[] } = tf.tidy(() => {
+          const { x, targets } = this.upload(train, batch, c0, c1);
+          const fwd = forward(params, x, model.activation, model.outputScale);
+          const terms = lossTerms(training.loss, fwd.output, targets, model.outputScale, learn ? n : null);
+          const g = learn ? backward(params, fwd, terms.deltaOut!, model.activation) : null;
+          const sum: Gradients | null = g && before ? addGradients(before, g) : g;
+          return { stats: tf.stack([terms.lossSum, terms.correct ?? tf.scalar(0)]), wt: sum?.wt ?? [], b: sum?.b ?? [] };
+        });
+        if (before) disposeGradients(before);
+        grads = learn ? { wt: out.wt, b: params.b ? out.b : null } : null;
+        const stats = out.stats.dataSync();
+        out.stats.dispose();
+        lossSum += stats[0];
+        correct += stats[1];
+        this.timing.steps += performance.now() - started;
+        if (c1 < n && (await control.pause())) return 'stopped';
+      }
+      if (!Number.isFinite(lossSum)) {
+        this.divergedAt = s;
+        return 'diverged';
+      }
+
+      const isRecord = s % training.record.every === 0 || s === this.totalSteps;
+      let record: TrainingRecord | null = null;
+      let kernelSpent = this.kernelSpent;
+      if (isRecord) {
+        const samples = this.window.samples + n;
+        const classes = train.targets.kind === 'classes';
+        let test: { loss: number; accuracy: number | null } | null = null;
+        if (this.data.test) {
+          if (await control.pause()) return 'stopped';
+          const started = performance.now();
+          test = await this.evaluate(this.data.test, control);
+          this.timing.evaluation += performance.now() - started;
+          if (!test) return 'stopped';
+        }
+        if (await control.pause()) return 'stopped';
+        const started = performance.now();
+        const measure = this.measureLayers();
+        this.timing.layerMetrics += performance.now() - started;
+        let kernel: { kernelChange: number; tangentChange: number } | null = null;
+        const intermediate = s !== 0 && s !== this.totalSteps;
+        if (!intermediate || kernelSpent + this.kernelCost <= KERNEL_SHARE * this.stepWork * s) {
+          if (await control.pause()) return 'stopped';
+          const started = performance.now();
+          kernel = this.probe!.measure(params);
+          this.timing.kernel += performance.now() - started;
+          if (intermediate) kernelSpent += this.kernelCost;
+        }
+        record = {
+          step: s,
+          epoch: s / this.stepsPerEpoch,
+          trainLoss: (this.window.loss + lossSum) / samples,
+          trainAccuracy: classes ? (this.window.correct + correct) / samples : null,
+          testLoss: test ? test.loss : null,
+          testAccuracy: test ? test.accuracy : null,
+          distance: measure.distance,
+          kernelChange: kernel ? kernel.kernelChange : null,
+          tangentChange: kernel ? kernel.tangentChange : null,
+          layers: measure.layers,
+          alignment: measure.alignment,
+        };
+      }
+
+      // Commit: nothing below awaits.
+      if (record) {
+        this.window = { loss: 0, correct: 0, samples: 0 };
+        this.kernelSpent = kernelSpent;
+        this.records.push(record);
+        options.onRecord?.(record);
+      } else {
+        this.window = { loss: this.window.loss + lossSum, correct: this.window.correct + correct, samples: this.window.samples + n };
+      }
+      if (learn) {
+        const started = performance.now();
+        const next = optimizerStep(training.optimizer, params, grads!, this.optimizer, training.learningRate, training.weightDecay);
+        disposeReplaced({ params, state: this.optimizer }, next);
+        this.params = next.params;
+        this.optimizer = next.state;
+        this.timing.steps += performance.now() - started;
+      }
+      this.next = s + 1;
+      return 'committed';
+    } finally {
+      if (grads) disposeGradients(grads);
+    }
+  }
+
+  /** Loss and accuracy over a whole data set at the current weights, in chunks; null if stopped. */
+  private async evaluate(set: Dataset, control: Control): Promise<{ loss: number; accuracy: number | null } | null> {
+    const { model, training } = this.spec;
+    const params = this.params!;
+    let loss = 0;
+    let correct = 0;
+    for (let c0 = 0; c0 < set.count; c0 += this.evalRows) {
+      const c1 = Math.min(set.count, c0 + this.evalRows);
+      const stats = tf.tidy(() => {
+        const { x, targets } = this.upload(set, null, c0, c1);
+        const fwd = forward(params, x, model.activation, model.outputScale);
+        const terms = lossTerms(training.loss, fwd.output, targets, model.outputScale, null);
+        return tf.stack([terms.lossSum, terms.correct ?? tf.scalar(0)]);
+      });
+      const v = stats.dataSync();
+      stats.dispose();
+      loss += v[0];
+      correct += v[1];
+      if (c1 < set.count && (await control.pause())) return null;
+    }
+    return { loss: loss / set.count, accuracy: set.targets.kind === 'classes' ? correct / set.count : null };
+  }
+
+  /** Where the layer metrics' products run (created with the backend's first record). */
+  private products: MatrixProducts | undefined;
+  /** Top singular triplets of the previous record, per layer: the next record's Lanczos starts there. */
+  private readonly spectra = new Map<number, SingularTriplet>();
+
+  /** measureNetwork on the current weights, with the biases in the whole network's distance. */
+  private measureLayers(): { layers: LayerMeasure[]; alignment: (PairMeasure | null)[]; distance: number } {
+    // The products on the WebAssembly backend, and each layer's top singular vectors warm-started from
+    // the previous record (docs/networks.md, "Layer metrics").
+    this.products ??= tfjsProducts(tf);
+    const m = measureNetwork(this.currentWeights(), this.initial, { products: this.products, spectra: this.spectra });
+    const biases = this.currentBiases();
+    if (!biases) return m;
+    // Biases start at 0: they add ‖b‖² to ‖θ − θ₀‖² and nothing to ‖θ₀‖².
+    let moved2 = 0;
+    let start2 = 0;
+    m.layers.forEach((layer, l) => {
+      const n0 = Math.sqrt(this.initialNorms2[l]);
+      moved2 += (n0 > 0 ? layer.distance * n0 : layer.distance) ** 2;
+      start2 += this.initialNorms2[l];
+    });
+    for (const b of biases) for (let i = 0; i < b.length; i++) moved2 += b[i] * b[i];
+    return { ...m, distance: start2 > 0 ? Math.sqrt(moved2 / start2) : Math.sqrt(moved2) };
+  }
+
+  /** Rows [c0, c1) of `batch` (or of the set in order when null) as device tensors. Call inside `tf.tidy`. */
+  private upload(set: Dataset, batch: Int32Array | null, c0: number, c1: number): { x: tf.Tensor2D; targets: ChunkTargets } {
+    const F = set.features;
+    const rows = c1 - c0;
+    let x: Float32Array;
+    if (batch) {
+      x = this.scratch.subarray(0, rows * F);
+      for (let r = 0; r < rows; r++) {
+        const i = batch[c0 + r];
+        x.set(set.x.subarray(i * F, (i + 1) * F), r * F);
+      }
+    } else {
+      x = set.x.subarray(c0 * F, c1 * F);
+    }
+    const row = (r: number) => (batch ? batch[c0 + r] : c0 + r);
+    const t = set.targets;
+    let targets: ChunkTargets;
+    if (t.kind === 'classes') {
+      const C = t.classCount;
+      const y = new Float32Array(rows * C);
+      const labels = new Int32Array(rows);
+      for (let r = 0; r < rows; r++) {
+        labels[r] = t.labels[row(r)];
+        y[r * C + labels[r]] = 1;
+      }
+      targets = { y: tf.tensor2d(y, [rows, C]), labels: tf.tensor1d(labels, 'int32') };
+    } else {
+      const C = t.outputs;
+      const y = new Float32Array(rows * C);
+      for (let r = 0; r < rows; r++) y.set(t.values.subarray(row(r) * C, (row(r) + 1) * C), r * C);
+      targets = { y: tf.tensor2d(y, [rows, C]), labels: null };
+    }
+    return { x: tf.tensor2d(x, [rows, F]), targets };
+  }
+}
+
+/** Where the loop may stop: polls `shouldStop` and yields to the event loop every YIELD_MS. */
+class Control {
+  private lastYield = performance.now();
+  constructor(private readonly shouldStop: () => boolean) {}
+
+  async pause(): Promise<boolean> {
+    if (performance.now() - this.lastYield >= YIELD_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.lastYield = performance.now();
+    }
+    return this.shouldStop();
+  }
+}
+
+/**
+ * The order of the samples: the full batch in the set's order, or for minibatches a fresh Fisher–Yates
+ * permutation of 0 … N−1 per epoch from one `Rng(seed)` (j = ⌊(1 − u)(i + 1)⌋ for i = N−1 … 1, u
+ * uniform in (0, 1]), cut into batches of B with a smaller last batch (PyTorch's default loader).
+ */
+export class BatchOrder {
+  private readonly rng: Rng;
+  private epoch = -1;
+  private readonly permutation: Int32Array;
+  private readonly perEpoch: number;
+
+  constructor(
+    private readonly count: number,
+    private readonly batchSize: number,
+    private readonly full: boolean,
+    seed: number,
+  ) {
+    this.rng = new Rng(seed);
+    this.permutation = new Int32Array(full ? 0 : count);
+    this.perEpoch = Math.ceil(count / batchSize);
+  }
+
+  /** The sample indices of iteration s (null: the whole set in order). Iterations must come in order. */
+  batch(s: number): Int32Array | null {
+    if (this.full) return null;
+    const e = Math.floor(s / this.perEpoch);
+    while (this.epoch < e) {
+      const p = this.permutation;
+      for (let i = 0; i < p.length; i++) p[i] = i;
+      for (let i = p.length - 1; i > 0; i--) {
+        const j = Math.floor((1 - this.rng.uniform()) * (i + 1));
+        const t = p[i];
+        p[i] = p[j];
+        p[j] = t;
+      }
+      this.epoch++;
+    }
+    const k = s - e * this.perEpoch;
+    return this.permutation.subarray(k * this.batchSize, Math.min(this.count, (k + 1) * this.batchSize));
+  }
+}
+
+function addGradients(a: Gradients, b: Gradients): Gradients {
+  return { wt: a.wt.map((t, l) => tf.add(t, b.wt[l])), b: a.b ? a.b.map((t, l) => tf.add(t, b.b![l])) : null };
+}
+
+function disposeGradients(g: Gradients): void {
+  for (const t of g.wt) t.dispose();
+  for (const t of g.b ?? []) t.dispose();
+}
+
+/** Problems of one data set on its own: sizes, finite inputs, targets in range. */
+export function datasetProblems(d: Dataset, path: string): ExperimentError[] {
+  const out: ExperimentError[] = [];
+  const bad = (message: string) => out.push(new ExperimentError(message, path));
+  if (!(Number.isInteger(d.count) && d.count >= 1)) bad(`a data set needs at least one sample, got ${d.count}`);
+  if (!(Number.isInteger(d.features) && d.features >= 1)) bad(`a sample needs at least one feature, got ${d.features}`);
+  if (out.length) return out;
+  if (d.x.length !== d.count * d.features) return [new ExperimentError(`${d.count} samples × ${d.features} features = ${d.count * d.features} inputs expected, the array holds ${d.x.length}`, path)];
+  for (let k = 0; k < d.x.length; k++) {
+    if (!Number.isFinite(d.x[k])) {
+      bad(`input ${d.x[k]} at sample ${Math.floor(k / d.features)}, feature ${k % d.features}: inputs must be finite`);
+      break;
+    }
+  }
+  const t = d.targets;
+  if (t.kind === 'classes') {
+    if (!(Number.isInteger(t.classCount) && t.classCount >= 2)) bad(`class targets need at least 2 classes, got ${t.classCount}`);
+    else if (t.labels.length !== d.count) bad(`${d.count} class labels expected, got ${t.labels.length}`);
+    else {
+      for (let i = 0; i < t.labels.length; i++) {
+        if (!(t.labels[i] >= 0 && t.labels[i] < t.classCount)) {
+          bad(`label ${t.labels[i]} of sample ${i} is not a class in [0, ${t.classCount})`);
+          break;
+        }
+      }
+    }
+  } else {
+    if (!(Number.isInteger(t.outputs) && t.outputs >= 1)) bad(`regression targets need at least 1 output, got ${t.outputs}`);
+    else if (t.values.length !== d.count * t.outputs) bad(`${d.count} samples × ${t.outputs} outputs = ${d.count * t.outputs} target values expected, got ${t.values.length}`);
+    else {
+      const k = t.values.findIndex((v) => !Number.isFinite(v));
+      if (k >= 0) bad(`target ${t.values[k]} at sample ${Math.floor(k / t.outputs)}, output ${k % t.outputs}: targets must be finite`);
+    }
+  }
+  return out;
+}
+
+/** A test set must have the training set's inputs and targets. */
+function testProblems(train: Dataset, test: Dataset): ExperimentError[] {
+  const out: ExperimentError[] = [];
+  const bad = (message: string) => out.push(new ExperimentError(message, 'data.test'));
+  if (test.features !== train.features) bad(`the test set has ${test.features} features, the training set ${train.features}`);
+  const a = train.targets;
+  const b = test.targets;
+  if (a.kind !== b.kind) bad(`the test set has ${b.kind === 'classes' ? 'class' : 'regression'} targets, the training set ${a.kind === 'classes' ? 'class' : 'regression'} targets`);
+  else if (a.kind === 'classes' && b.kind === 'classes' && a.classCount !== b.classCount) bad(`the test set has ${b.classCount} classes, the training set ${a.classCount}`);
+  else if (a.kind === 'regression' && b.kind === 'regression' && a.outputs !== b.outputs) bad(`the test set has ${b.outputs} outputs, the training set ${a.outputs}`);
+  return out;
+}
+
+/** Problems of the spec against the training set's shape (checked before anything is allocated). */
+function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): ExperimentError[] {
+  const out: ExperimentError[] = [];
+  const t = spec.training;
+  if (t.loss === 'crossEntropy' && train.targets.kind !== 'classes') {
+    out.push(new ExperimentError(`the cross-entropy loss needs class targets; the training set has regression targets (${train.targets.outputs} outputs): use "squared"`, 'training.loss'));
+  }
+  if (spec.init.kind === 'explicit') {
+    const w = spec.init.weights;
+    const L = w.length;
+    if (w[0][0].length !== train.features) out.push(new ExperimentError(`W_1 must have ${train.features} columns (the features of a sample), got ${w[0][0].length}`, 'init.weights[0]'));
+    if (w[L - 1].length !== sizes[sizes.length - 1]) out.push(new ExperimentError(`W_${L} must have ${sizes[sizes.length - 1]} rows (the network's outputs), got ${w[L - 1].length}`, `init.weights[${L - 1}]`));
+  }
+  const parameters = parameterCount(sizes, spec.model.bias);
+  if (parameters > NETWORK_LIMITS.parameters) {
+    out.push(new ExperimentError(`layer sizes ${sizes.join('-')} make ${parameters} parameters, above the limit of ${NETWORK_LIMITS.parameters} (the trainer keeps up to five float32 copies)`, 'model.hidden'));
+  }
+  if (t.batchSize !== 'full' && t.batchSize > train.count) {
+    out.push(new ExperimentError(`a batch of ${t.batchSize} is larger than the training set (${train.count} samples); use "full" for the whole set`, 'training.batchSize'));
+  }
+  if (t.length.unit === 'epochs') {
+    const perEpoch = t.batchSize === 'full' ? 1 : Math.ceil(train.count / Math.min(t.batchSize, train.count));
+    if (t.length.count * perEpoch > NETWORK_LIMITS.steps) out.push(new ExperimentError(`${t.length.count} epochs × ${perEpoch} steps exceed the limit of ${NETWORK_LIMITS.steps} steps`, 'training.epochs'));
+  }
+  return out;
+}

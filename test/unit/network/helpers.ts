@@ -1,0 +1,63 @@
+/** Shared pieces of the network tests: random tiny networks and data, and conversions to the trainer's types. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset } from '../../../src/core/network/dataset';
+import type { WeightMatrix } from '../../../src/core/network/layerMetrics';
+import { Parameters, transposed } from '../../../src/core/network/model';
+import type { NetworkActivation } from '../../../src/core/network/spec';
+import { Rng } from '../../../src/core/math/rng';
+import type { RefData, RefNetwork } from '../../reference/deepNetwork';
+
+/** A network with float32-representable random weights (so that both sides start from the same θ). */
+export function randomNetwork(rng: Rng, sizes: number[], activation: NetworkActivation, gamma: number, bias: boolean, scale = 1): RefNetwork {
+  const f32 = (v: number) => Math.fround(v);
+  const weights = sizes.slice(1).map((n, l) => Float64Array.from({ length: n * sizes[l] }, () => f32((scale * rng.normal()) / Math.sqrt(sizes[l]))));
+  const biases = bias ? sizes.slice(1).map((n) => Float64Array.from({ length: n }, () => f32(0.3 * rng.normal()))) : null;
+  return { sizes, activation, gamma, weights, biases };
+}
+
+/** Random inputs, and class labels or regression values, as both the reference's arrays and a Dataset. */
+export function randomData(rng: Rng, count: number, features: number, target: { classes: number } | { outputs: number }): { ref: RefData; set: Dataset } {
+  const x = new Float32Array(count * features);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  const xs = Array.from({ length: count }, (_, s) => Float64Array.from(x.subarray(s * features, (s + 1) * features)));
+  if ('classes' in target) {
+    const labels = new Int32Array(count);
+    for (let s = 0; s < count; s++) labels[s] = Math.min(target.classes - 1, Math.floor(rng.uniform() * target.classes));
+    return { ref: { xs, labels: [...labels] }, set: { count, features, sampleShape: [features], x, targets: { kind: 'classes', labels, classCount: target.classes } } };
+  }
+  const values = new Float32Array(count * target.outputs);
+  for (let i = 0; i < values.length; i++) values[i] = rng.normal();
+  const rows = Array.from({ length: count }, (_, s) => Float64Array.from(values.subarray(s * target.outputs, (s + 1) * target.outputs)));
+  return { ref: { xs, values: rows }, set: { count, features, sampleShape: [features], x, targets: { kind: 'regression', values, outputs: target.outputs } } };
+}
+
+/** The reference network's weights as the trainer's tensors (Wt_l = W_lᵀ). */
+export function toParameters(net: RefNetwork): Parameters {
+  const wt = net.weights.map((w, l) => {
+    const rows = net.sizes[l + 1];
+    const cols = net.sizes[l];
+    return tf.tensor2d(transposed(Float32Array.from(w), rows, cols), [cols, rows]);
+  });
+  return { wt, b: net.biases ? net.biases.map((b) => tf.tensor1d(Float32Array.from(b))) : null };
+}
+
+/** Explicit weights (rows) of a reference network, for `init.weights`. */
+export function weightRows(net: RefNetwork): number[][][] {
+  return net.weights.map((w, l) => Array.from({ length: net.sizes[l + 1] }, (_, i) => [...w.subarray(i * net.sizes[l], (i + 1) * net.sizes[l])]));
+}
+
+/** Largest |a − b| over matching arrays, and the largest |b|. */
+export function maxError(a: ArrayLike<number>[], b: ArrayLike<number>[]): { error: number; scale: number } {
+  let error = 0;
+  let scale = 0;
+  a.forEach((x, k) => {
+    for (let i = 0; i < x.length; i++) {
+      error = Math.max(error, Math.abs(x[i] - b[k][i]));
+      scale = Math.max(scale, Math.abs(b[k][i]));
+    }
+  });
+  return { error, scale };
+}
+
+/** A trainer's weight matrices as flat arrays (for comparisons with the reference). */
+export const flat = (ws: WeightMatrix[]): Float32Array[] => ws.map((w) => w.data as Float32Array);
