@@ -20,9 +20,10 @@ function checkThinned(full: Trajectory, thinned: Trajectory, maxPoints: number):
   assert.ok(n <= maxPoints, `${n} > ${maxPoints}`);
   assert.equal(thinned.t[0], full.t[0]);
   assert.equal(thinned.t[n - 1], full.t[full.t.length - 1]);
+  const index = new Map(full.t.map((t, i) => [t, i]));
   let last = -1;
   for (let k = 0; k < n; k++) {
-    const i = full.t.indexOf(thinned.t[k]);
+    const i = index.get(thinned.t[k]) ?? -1;
     assert.ok(i > last, 'kept points are points of the run, in order');
     for (const c of COLUMNS) if (full[c]) assert.equal(thinned[c]![k], full[c]![i], `${c} at t = ${thinned.t[k]}`);
     last = i;
@@ -54,8 +55,8 @@ describe('thin', () => {
 
   it('keeps every column’s extremes of random series, at any size', () => {
     const rng = new Rng(12);
-    for (let trial = 0; trial < 40; trial++) {
-      const n = 50 + Math.floor(rng.uniform() * 20000);
+    for (let trial = 0; trial < 30; trial++) {
+      const n = 50 + Math.floor(rng.uniform() * 4000);
       const m = 2 + Math.floor(rng.uniform() * 600);
       const col = (): (number | null)[] => Array.from({ length: n }, () => (rng.uniform() < 0.01 ? null : rng.normal() * Math.exp(4 * rng.normal())));
       const full = { t: Array.from({ length: n }, (_, i) => i), output: col(), loss: col(), zeta: col(), normU: col(), normW: col(), ntk: col(), distance: col(), summary: {} } as unknown as Trajectory;
