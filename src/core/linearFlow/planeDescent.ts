@@ -7,12 +7,13 @@
  *
  * so they never leave the plane of ũ₀ and ṽ₀ (equivalently p = ũ + ṽ → (1 − x)p, q = ũ − ṽ → (1 + x)q
  * without decay: the α, β of docs/finite-rates.md §1). The recursion keeps ũ and ṽ as 2-vectors in an
- * orthonormal frame of that plane (src/core/linearFlow/plane.ts, `planeFrame`): the same arithmetic as the plain
+ * orthonormal frame of that plane (src/core/linearFlow/plane.ts, `PlaneInvariants.frame`): the same arithmetic as the plain
  * loop over (u, W), on 4 numbers instead of d(D + 1), so it also rounds like the plain loop —
  * however unbalanced or aligned the layers are (a form in p and q would cancel when |ũ| ≫ |ṽ|).
  */
 import type { FlowInput, FlowPoint } from './plane';
-import { layerPoint, planeFrame } from './plane';
+import { layerPoint, physicalFrame } from './plane';
+import { ldexp } from '../math/logDomain';
 
 /** The state after some number of steps: ũ = (u1, u2), ṽ = (v1, v2), W_⊥ = s·W_⊥(0), and f. */
 interface LayerCoordinates {
@@ -36,6 +37,8 @@ export class PlaneDescent {
   private readonly hv: number;
   private readonly perpFactor: number;
   private readonly lambda: number;
+  /** ũ₀·ṽ₀ (physical). */
+  private readonly uv0: number;
 
   /** `input` as for the exact flow; `rho` ≥ 0 is the weight decay. */
   constructor(private readonly input: FlowInput, rho = 0) {
@@ -43,10 +46,11 @@ export class PlaneDescent {
     this.hu = 1 - input.etaU * rho;
     this.hv = 1 - input.etaW * rho;
     this.perpFactor = this.hv;
-    const [u1, u2, v1, v2] = planeFrame(input.plane);
+    const [u1, u2, v1, v2] = physicalFrame(input.plane);
     this.start = [u1, u2, v1, v2];
+    this.uv0 = ldexp(input.plane.uv, 2 * input.plane.k);
     // f₀ from ũ₀·ṽ₀ as accumulated over the neurons: the most accurate start.
-    this.s = { u1, u2, v1, v2, perpScale: 1, output: input.lambda * input.plane.uv };
+    this.s = { u1, u2, v1, v2, perpScale: 1, output: input.lambda * this.uv0 };
     this.before = { ...this.s };
   }
 
@@ -97,12 +101,12 @@ export class PlaneDescent {
     const [a1, a2, b1, b2] = this.start;
     const uu = u1 * u1 + u2 * u2;
     const vv = v1 * v1 + v2 * v2;
-    const uv = this.step === 0 ? this.input.plane.uv : u1 * v1 + u2 * v2;
+    const uv = this.step === 0 ? this.uv0 : u1 * v1 + u2 * v2;
     return layerPoint(this.input, {
+      k: 0,
       uu,
       vv,
       uv,
-      cross: Math.sqrt(uu) * Math.sqrt(vv),
       n2: uu + vv,
       du2: (u1 - a1) ** 2 + (u2 - a2) ** 2,
       dv2: (v1 - b1) ** 2 + (v2 - b2) ** 2,

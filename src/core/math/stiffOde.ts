@@ -16,14 +16,31 @@ export interface OdeSystem {
   jacobian(y: Float64Array, out: Float64Array): void;
   /** The size of an error `err` at the state `y`, in units of the wanted accuracy (≤ 1 is accepted). */
   errorNorm(err: Float64Array, y: Float64Array): number;
+  /**
+   * Called after every accepted step: may rescale the state in place, exactly (by powers of two kept
+   * in components whose derivative is 0), so that it stays far from overflow and underflow.
+   */
+  renormalise?(y: Float64Array): void;
 }
 
 /** Harmonic step-number sequence of the extrapolation tableau. */
 const SEQUENCE = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 /** Columns tried at least before a step may be accepted. */
 const MIN_COLUMNS = 3;
-/** A run that needs more steps than this is refused rather than left to hang. */
-export const MAX_ODE_STEPS = 2_000_000;
+/** A run that needs more steps than this is refused rather than left to hang (about a second of work). */
+export const MAX_ODE_STEPS = 200_000;
+
+/** The integration was stopped: too many steps, or a step size below the resolution of t. */
+export class OdeStepLimitError extends Error {
+  constructor(
+    message: string,
+    /** The time reached. */
+    readonly t: number,
+  ) {
+    super(message);
+    this.name = 'OdeStepLimitError';
+  }
+}
 
 /** Integration statistics, for tests and benchmarks. */
 export interface OdeStats {
@@ -33,9 +50,10 @@ export interface OdeStats {
 
 /**
  * The states at `times` (ascending, ≥ 0) of y' = F(y), y(0) = y0, stepping exactly onto each time.
- * Throws when more than MAX_ODE_STEPS steps would be needed.
+ * Throws OdeStepLimitError when more than `maxSteps` steps would be needed, or when the step size
+ * falls below the resolution of t.
  */
-export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly number[], firstStep: number, stats?: OdeStats): Float64Array[] {
+export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly number[], firstStep: number, stats?: OdeStats, maxSteps = MAX_ODE_STEPS): Float64Array[] {
   const n = sys.dim;
   const kmax = SEQUENCE.length;
   const y = Float64Array.from(y0);
@@ -56,9 +74,10 @@ export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly nu
   let rejected = 0;
   for (const target of times) {
     while (t < target) {
-      if (++steps > MAX_ODE_STEPS) throw new Error(`the weight-decay integration needs more than ${MAX_ODE_STEPS} steps`);
+      if (++steps > maxSteps) throw new OdeStepLimitError(`more than ${maxSteps} steps of the integrator`, t);
       const last = t + H >= target;
       const h = last ? target - t : H;
+      if (!last && !(t + h > t)) throw new OdeStepLimitError(`the step size fell below the resolution of t = ${t}`, t);
       sys.jacobian(y, J);
       sys.rhs(y, f);
       let accepted = -1;
@@ -106,6 +125,7 @@ export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly nu
       const factor = Number.isFinite(errNorm) && errNorm > 0 ? Math.min(4, Math.max(0.1, 0.8 * Math.pow(1 / errNorm, 1 / (used + 1)))) : errNorm === 0 ? 4 : 0.1;
       if (accepted >= 0) {
         y.set(T[accepted]);
+        sys.renormalise?.(y);
         t = last ? target : t + h;
         columns = Math.max(MIN_COLUMNS, Math.min(kmax - 2, accepted + 1));
         // A step clipped onto an output time must not shrink the proposal for the next one.
