@@ -81,9 +81,15 @@ export function exactMagnitudes(flow: ExactFlow, lnTheta0: number, o: MagnitudeO
   return out;
 }
 
-/** The first magnitude beyond 64 bits, or null. */
+/**
+ * A printed size must be below this logarithm: the largest 64-bit number with a margin of 16, so that
+ * the few sums and grid points formed from it stay finite (docs/limits.md: sizes up to about 1e307).
+ */
+export const LN_LIMIT = LN_MAX - Math.log(16);
+
+/** The first magnitude beyond the limit, or null. */
 export function firstOverflow(ms: readonly Magnitude[]): Magnitude | null {
-  return ms.find((m) => !(m.ln < LN_MAX)) ?? null;
+  return ms.find((m) => !(m.ln < LN_LIMIT)) ?? null;
 }
 
 /** A hyperparameter of the experiment that scales one part of the spec. */
@@ -144,12 +150,19 @@ function fieldsOf(e: Experiment, spec: FlowSpec): Field[] {
   ];
 }
 
-/** A number given by its logarithm, as the user would write it (1e602 beyond 64 bits). */
-function formatLn(ln: number): string {
+/** A number given by its logarithm, as the user would write it, to two digits (2.4e308 beyond 64 bits too). */
+export function formatLn(ln: number): string {
+  if (!Number.isFinite(ln)) return ln > 0 ? 'Infinity' : '0';
   const x = Math.exp(ln);
-  if (!Number.isFinite(ln)) return String(x);
-  if (!Number.isFinite(x) || x === 0) return `1e${Math.round(ln / Math.LN10)}`;
-  return formatNumber(Number(x.toPrecision(2))).replace('e+', 'e');
+  if (Number.isFinite(x) && x >= 1e-300) return formatNumber(Number(x.toPrecision(2))).replace('e+', 'e');
+  const decimal = ln / Math.LN10;
+  let exponent = Math.floor(decimal);
+  let mantissa = Number(Math.pow(10, decimal - exponent).toPrecision(2));
+  if (mantissa >= 10) {
+    mantissa /= 10;
+    exponent += 1;
+  }
+  return `${mantissa}e${exponent}`;
 }
 
 /** The magnitudes of a spec, or null when it cannot be built (a value that is not a positive finite number). */
@@ -181,10 +194,12 @@ function slopeOf(field: Field, spec: FlowSpec, m: Magnitude, o: MagnitudeOptions
 }
 
 /**
- * The change d of ln(value) from `d0` that brings ln|m| to `target` (secant iterations on the
- * magnitude, kept on the safe side), or null when this field alone cannot.
+ * The change d of ln(value) from `d0` that brings ln|m| to within `slack` of `target` from below —
+ * secant iterations on the magnitude, the closest point found on the safe side — or null when this
+ * field alone cannot.
  */
 function boundFor(field: Field, spec: FlowSpec, m: Magnitude, o: MagnitudeOptions, d0: number, target: number): number | null {
+  const slack = 0.1;
   const g = (d: number) => magnitudeOf(field.scaled(spec, d), m, o) - target;
   const slope = slopeOf(field, field.scaled(spec, d0), m, o);
   let a = d0;
@@ -192,14 +207,14 @@ function boundFor(field: Field, spec: FlowSpec, m: Magnitude, o: MagnitudeOption
   if (!(Math.abs(slope) > 1e-3) || !Number.isFinite(ga)) return null;
   let b = a - ga / slope;
   let gb = g(b);
-  let safe: number | null = gb <= 0 ? b : null;
-  for (let i = 0; i < 16 && Number.isFinite(ga) && Number.isFinite(gb) && Math.abs(gb) > 0.05 && gb !== ga; i++) {
+  let safe: number | null = gb <= slack ? b : null;
+  for (let i = 0; i < 16 && Number.isFinite(ga) && Number.isFinite(gb) && (gb > slack || gb < -1) && gb !== ga; i++) {
     const c = b - (gb * (b - a)) / (gb - ga);
     a = b;
     ga = gb;
     b = c;
     gb = g(b);
-    if (gb <= 0 && (safe === null || Math.abs(b - d0) < Math.abs(safe - d0))) safe = b;
+    if (gb <= slack && (safe === null || Math.abs(b - d0) < Math.abs(safe - d0))) safe = b;
   }
   return safe;
 }
@@ -207,7 +222,7 @@ function boundFor(field: Field, spec: FlowSpec, m: Magnitude, o: MagnitudeOption
 /** The range message of a magnitude beyond 64 bits: which field to blame, its value, and the values that work. */
 export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: MagnitudeOptions): ExperimentError {
   const size = Number.isFinite(m.ln) ? `about ${formatLn(m.ln)}` : 'infinite';
-  const head = `${m.what} is ${size}, beyond the largest 64-bit number (1.8e308)`;
+  const head = `${m.what} is ${size}, beyond the 64-bit range (sizes above ${formatLn(LN_LIMIT)} are refused)`;
   // Each field's push on ln|m|: its slope (d ln|m| / d ln value) times how far its value is from 1.
   let best: { field: Field; push: number } | null = null;
   for (const field of fieldsOf(e, spec)) {
@@ -222,7 +237,7 @@ export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: Magni
   const where = `${field.label} = ${formatLn(field.lnValue)}`;
   // The value of this field that brings every printed size into range: the bound of the first size
   // beyond it, then of any other size still beyond it there, and so on (a margin keeps sums finite).
-  const target = LN_MAX - Math.log(16);
+  const target = LN_LIMIT - Math.log(4);
   let d = 0;
   let current: Magnitude | null = m;
   for (let round = 0; round < 8 && current; round++) {
@@ -232,7 +247,7 @@ export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: Magni
     }
     d = next;
     const ms = magnitudesOf(field.scaled(spec, d), o);
-    current = ms ? ms.find((x) => !(x.ln < target + Math.log(8))) ?? null : null;
+    current = ms ? firstOverflow(ms) : null;
   }
   const relation = d < 0 ? '≤' : '≥';
   return new ExperimentError(`${where}: ${head}; with the other values as they are, ${field.path} must be ${relation} about ${formatLn(field.lnValue + d)} (docs/limits.md, "Representable ranges")`, field.path);

@@ -22,13 +22,24 @@ import { clampUnit, FlowInput, LogPoint, lossLog, lossOf } from './plane';
 /** Local error tolerance of one integration step; the reported series are accurate to ~1e-10 relative. */
 export const WEIGHT_DECAY_STEP_TOLERANCE = 1e-12;
 
-/** A layer passing through zero (parallel layers, G = 0) has its error measured against this fraction of the pair's length. */
+/**
+ * A layer's error is measured relative to its own length, or to this fraction of the other layer's
+ * when it is smaller than that (it has decayed to nothing beside it, or passes through zero).
+ */
 const PAIR_FLOOR = 1e-10;
+const LN_PAIR_FLOOR = Math.log(PAIR_FLOOR);
+
+/** A layer whose coupling rate exceeds this many times every other rate takes the other layer's rate as its integrating factor. */
+const UNBOUNDED = 1e4;
 
 /** A reduced weight-decay flow: its ODE system and how a state becomes a drawn point. */
 export interface DecayFlow {
   system: OdeSystem;
-  /** [ũ₁, ũ₂, ṽ₁, ṽ₂, e_u, e_v]: ũ = 2^{e_u}(ũ₁, ũ₂), ṽ = 2^{e_v}(ṽ₁, ṽ₂). */
+  /**
+   * [U₁, U₂, V₁, V₂, e_u, e_v, σ_d, δ, σ_c]: ũ = 2^{e_u} e^{s_u} (U₁, U₂), ṽ = 2^{e_v} e^{s_v} (V₁, V₂) with
+   * s_u + s_v = σ_d + σ_c (it only scales the output: σ_d from the decays, σ_c from the coupling) and
+   * s_v − s_u = δ (the couplings), kept apart so that a large common decay never rounds the rest.
+   */
   initial: Float64Array;
   /** The point of a state at time t, with its sizes as logarithms; `lnDistance` is absolute. */
   point(y: Float64Array, t: number): LogPoint & { lnObjective: number };
@@ -36,101 +47,182 @@ export interface DecayFlow {
   firstStep: number;
 }
 
-/** λ·2^e without overflow in the factor (∞ or 0 only when the product itself is). */
-function lambdaTimes(lambda: number, lnLambda: number, e: number): number {
-  if (Number.isFinite(lambda) && lambda >= 2 ** -1000) return ldexp(lambda, e);
-  return Math.exp(lnLambda + e * Math.LN2);
-}
-
-/** The reduced system of the flow with weight decay `rho` > 0 for this plane input. */
+/**
+ * The reduced system of the flow with weight decay `rho` > 0 for this plane input. Each layer is
+ * 2^e·e^{s}·(a vector of length about 1): the whole exponent e is renormalised exactly after every step,
+ * and s follows the layer's own logarithmic rate, s' = −κ with κ set at the start of each step to the
+ * rate at which that layer's length is then changing (an integrating factor, as in Lawson's methods).
+ * What the stiff integrator sees is then nearly constant however fast a layer decays or grows, so the
+ * steps follow the dynamics, not ρ, and each layer keeps its relative accuracy at any size.
+ */
 export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   const { plane, lambda, lnLambda, y: target, etaU, etaW } = input;
   const du = etaU * rho;
   const dw = etaW * rho;
-  const parallel = plane.lnG === -Infinity;
   const k = plane.k;
   const [a1, a2, b1, b2] = plane.frame;
-  // Coefficients of the current exponents, cached: λ·2^{eu+ev} (the output), λ·2^{ev−eu}, λ·2^{eu−ev} (the coupling).
-  let cacheU = NaN;
-  let cacheV = NaN;
-  let cOut = 0;
-  let cU = 0;
-  let cV = 0;
-  const coefficients = (eu: number, ev: number): void => {
-    if (eu === cacheU && ev === cacheV) return;
-    cacheU = eu;
-    cacheV = ev;
-    cOut = lambdaTimes(lambda, lnLambda, eu + ev);
-    cU = lambdaTimes(lambda, lnLambda, ev - eu);
-    cV = lambdaTimes(lambda, lnLambda, eu - ev);
+  const N = 9;
+  // The step's constants: κ_u, κ_v, and the exponents' factors for the output and the coupling.
+  let kappaU = 0;
+  let kappaV = 0;
+  let relaxU = du;
+  let relaxV = dw;
+  let sigma0 = 0;
+  let delta0 = 0;
+  let fine0 = 0;
+  let lnOut = 0;
+  let lnCU = 0;
+  let lnCV = 0;
+  const exponents = (s: Float64Array): void => {
+    lnOut = lnLambda + (s[4] + s[5]) * Math.LN2;
+    lnCU = lnLambda + (s[5] - s[4]) * Math.LN2;
+    lnCV = lnLambda + (s[4] - s[5]) * Math.LN2;
   };
+  /** f = λ ũ·ṽ = λ 2^{eu+ev} e^{σ} U·V, without overflow in the factor. */
+  const outputOf = (s: Float64Array): number => {
+    const dot = s[0] * s[2] + s[1] * s[3];
+    return dot === 0 ? 0 : signedExp(dot, lnOut + s[6] + s[8] + Math.log(Math.abs(dot)));
+  };
+  /** The couplings λ 2^{ev−eu} e^{δ} and λ 2^{eu−ev} e^{−δ}. */
+  const couplings = (s: Float64Array): [number, number] => [Math.exp(lnCU + s[7]), Math.exp(lnCV - s[7])];
   const system: OdeSystem = {
-    dim: 6,
+    dim: N,
+    beginStep(s) {
+      exponents(s);
+      sigma0 = s[6];
+      delta0 = s[7];
+      fine0 = s[8];
+      const r = outputOf(s) - target;
+      const [cU, cV] = couplings(s);
+      const dot = s[0] * s[2] + s[1] * s[3];
+      const uu = s[0] * s[0] + s[1] * s[1];
+      const vv = s[2] * s[2] + s[3] * s[3];
+      // κ = −d ln|ũ|/dt now, and what is left of the decay in U' after it, η_uρ − κ = −cU r (U·V)/|U|²
+      // (computed as such: the difference of two near rates would cancel). Where that coupling part is
+      // far beyond every other rate (a layer passing through zero, as parallel layers can), the layer
+      // takes the other's rate instead: its own is unbounded there.
+      relaxU = -(cU * r * dot) / uu;
+      relaxV = -(cV * r * dot) / vv;
+      const bound = UNBOUNDED * (du + dw + Math.min(Math.abs(relaxU), Math.abs(relaxV)));
+      const wildU = !(Math.abs(relaxU) <= bound);
+      const wildV = !(Math.abs(relaxV) <= bound);
+      kappaU = du - relaxU;
+      kappaV = dw - relaxV;
+      let ku = kappaU;
+      let kv = kappaV;
+      if (wildU) ku = wildV ? du : kappaV;
+      if (wildV) kv = wildU ? dw : kappaU;
+      // A layer below PAIR_FLOOR of the other is held only to that absolute accuracy, so its own rate
+      // may be noise: it stays between its decay rate and the other layer's rate (both meaningful:
+      // decoupled, it decays at its own; slaved, at the other's).
+      const lnRatio = 0.5 * (Math.log(uu) - Math.log(vv)) + (s[4] - s[5]) * Math.LN2 - s[7]; // ln(|ũ|/|ṽ|)
+      if (lnRatio < LN_PAIR_FLOOR) ku = Math.min(Math.max(ku, Math.min(du, kv)), Math.max(du, kv));
+      if (-lnRatio < LN_PAIR_FLOOR) kv = Math.min(Math.max(kv, Math.min(dw, ku)), Math.max(dw, ku));
+      // Where a rate was replaced, what is left of the decay follows (elsewhere relax keeps its own
+      // value: η_uρ − κ would round it away when η_uρ is far larger).
+      if (ku !== kappaU) relaxU = du - (kappaU = ku);
+      if (kv !== kappaV) relaxV = dw - (kappaV = kv);
+    },
     rhs(s, out) {
-      coefficients(s[4], s[5]);
-      const r = cOut * (s[0] * s[2] + s[1] * s[3]) - target;
-      out[0] = -cU * r * s[2] - du * s[0];
-      out[1] = -cU * r * s[3] - du * s[1];
-      out[2] = -cV * r * s[0] - dw * s[2];
-      out[3] = -cV * r * s[1] - dw * s[3];
+      const r = outputOf(s) - target;
+      const [cU, cV] = couplings(s);
+      out[0] = -cU * r * s[2] - relaxU * s[0];
+      out[1] = -cU * r * s[3] - relaxU * s[1];
+      out[2] = -cV * r * s[0] - relaxV * s[2];
+      out[3] = -cV * r * s[1] - relaxV * s[3];
       out[4] = 0;
       out[5] = 0;
+      out[6] = -(du + dw);
+      out[8] = relaxU + relaxV;
+      out[7] = du - dw + (relaxV - relaxU); // κ_u − κ_v without the common part
     },
     jacobian(s, J) {
-      coefficients(s[4], s[5]);
       J.fill(0);
-      const r = cOut * (s[0] * s[2] + s[1] * s[3]) - target;
-      // ∂r/∂(U₁, U₂, V₁, V₂) = cOut·(V₁, V₂, U₁, U₂); row i multiplies r by the other layer's component.
-      const g = [cOut * s[2], cOut * s[3], cOut * s[0], cOut * s[1]];
-      const rows: [number, number][] = [[cU, s[2]], [cU, s[3]], [cV, s[0]], [cV, s[1]]];
-      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) J[i * 6 + j] = -rows[i][0] * rows[i][1] * g[j];
-      J[0 * 6 + 0] -= du;
-      J[0 * 6 + 2] -= cU * r;
-      J[1 * 6 + 1] -= du;
-      J[1 * 6 + 3] -= cU * r;
-      J[2 * 6 + 0] -= cV * r;
-      J[2 * 6 + 2] -= dw;
-      J[3 * 6 + 1] -= cV * r;
-      J[3 * 6 + 3] -= dw;
+      const f = outputOf(s);
+      const r = f - target;
+      const [cU, cV] = couplings(s);
+      const dot = s[0] * s[2] + s[1] * s[3];
+      const c = dot === 0 ? Math.exp(lnOut + s[6] + s[8]) : f / dot; // λ 2^{eu+ev} e^{σ}
+      // ∂r/∂(U₁, U₂, V₁, V₂) = c·(V₁, V₂, U₁, U₂). The dependence on s_u and s_v is left out of the
+      // Jacobian (it is not stiff, and s moves by κh per step, which could be thousands: the products
+      // with it would bring rounding of that size into the linear solve); the method stays consistent.
+      const g = [c * s[2], c * s[3], c * s[0], c * s[1]];
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) J[i * N + j] = -cU * s[2 + i] * g[j];
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) J[(2 + i) * N + j] = -cV * s[i] * g[j];
+      J[0 * N + 0] -= relaxU;
+      J[0 * N + 2] -= cU * r;
+      J[1 * N + 1] -= relaxU;
+      J[1 * N + 3] -= cU * r;
+      J[2 * N + 0] -= cV * r;
+      J[2 * N + 2] -= relaxV;
+      J[3 * N + 1] -= cV * r;
+      J[3 * N + 3] -= relaxV;
     },
-    // Each layer relative to its own length; parallel layers (which can pass through zero) floored at
-    // PAIR_FLOOR of the pair's length. The exponents never change within a step (error 0).
+    // Each layer relative to its own length, floored at PAIR_FLOOR of the other's: a layer that has
+    // become negligible beside the other (or passes through zero, as parallel layers can) is held to
+    // an absolute accuracy on that scale. The exponents never change within a step, and s is exact.
     errorNorm(err, s) {
       const nu = Math.hypot(s[0], s[1]);
       const nv = Math.hypot(s[2], s[3]);
       const eu = Math.hypot(err[0], err[1]);
       const ev = Math.hypot(err[2], err[3]);
-      let floorU = 0;
-      let floorV = 0;
-      if (parallel) {
-        floorU = PAIR_FLOOR * (nu + ldexp(nv, s[5] - s[4]));
-        floorV = PAIR_FLOOR * (nv + ldexp(nu, s[4] - s[5]));
-      }
+      const lnRatio = (s[5] - s[4]) * Math.LN2 + s[7]; // ln of (|ṽ|/|V|)/(|ũ|/|U|)
+      const floorU = PAIR_FLOOR * nv * Math.exp(lnRatio);
+      const floorV = PAIR_FLOOR * nu * Math.exp(-lnRatio);
       const ru = eu === 0 ? 0 : eu / Math.max(nu, floorU);
       const rv = ev === 0 ? 0 : ev / Math.max(nv, floorV);
       return Math.max(ru, rv) / WEIGHT_DECAY_STEP_TOLERANCE;
     },
-    renormalise(s) {
+    // Then exact rescaling by powers of two: each layer to length in [½, 1), and the whole parts of σ
+    // and δ (while they are small enough to be split exactly) into the exponents.
+    renormalise(s, h) {
+      // σ and δ move linearly within a step: their exact values, not the extrapolation's rounding of them
+      // (which the Aitken–Neville differences amplify, and which no error estimate would see).
+      // σ in two parts: the decays' −(η_u + η_W)ρt, which can be far beyond 64 bits' precision of the
+      // rest, and what the coupling adds to it (never lost in the rounding of the first).
+      s[6] = sigma0 - (du + dw) * h;
+      if (!(s[6] > -1e300)) throw new OdeStepLimitError('the layers decay by more than e^{1e300}: the logarithms of their norms (normChangeU, normChangeW) are beyond 64-bit numbers', Number.NaN);
+      s[8] = fine0 + (relaxU + relaxV) * h;
+      s[7] = delta0 + (du - dw + (relaxV - relaxU)) * h;
       for (const [i, e] of [[0, 4], [2, 5]]) {
-        const shift = binaryExponent(Math.hypot(s[i], s[i + 1]));
-        if (shift !== 0 && Math.hypot(s[i], s[i + 1]) > 0) {
+        const n = Math.hypot(s[i], s[i + 1]);
+        const shift = binaryExponent(n);
+        if (shift !== 0 && n > 0) {
           s[i] = ldexp(s[i], -shift);
           s[i + 1] = ldexp(s[i + 1], -shift);
           s[e] += shift;
         }
+      }
+      const movable = (x: number) => Math.abs(x) >= 2 && Math.abs(x) < 2 ** 40;
+      for (const i of [6, 8]) {
+        if (movable(s[i])) {
+          const k = Math.trunc(s[i] / (2 * Math.LN2)); // e^{σ} = 4^k·e^{σ − 2k ln 2}: k to each exponent
+          s[i] -= 2 * k * Math.LN2;
+          s[4] += k;
+          s[5] += k;
+        }
+      }
+      if (movable(s[7])) {
+        const k = Math.trunc(s[7] / (2 * Math.LN2)); // e^{s_v} gains 2^k, e^{s_u} loses it
+        s[7] -= 2 * k * Math.LN2;
+        s[5] += k;
+        s[4] -= k;
       }
     },
   };
   const lnEtaU = Math.log(etaU);
   const lnEtaW = Math.log(etaW);
   const point = (s: Float64Array, t: number): LogPoint & { lnObjective: number } => {
-    coefficients(s[4], s[5]);
-    const [u1, u2, v1, v2, eu, ev] = s;
+    exponents(s);
+    const [u1, u2, v1, v2, eu, ev, coarse, delta, fine] = s;
+    const sigma = coarse + fine;
+    const su = (sigma - delta) / 2;
+    const sv = (sigma + delta) / 2;
     const dot = u1 * v1 + u2 * v2;
-    const output = t === 0 ? (Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv)))) : Number.isFinite(cOut) ? cOut * dot : signedExp(dot, lnLambda + (eu + ev) * Math.LN2 + Math.log(Math.abs(dot)));
+    const output = t === 0 ? (Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv)))) : outputOf(s);
     const residual = output - target;
-    const lnUU = 2 * Math.log(Math.hypot(u1, u2)) + 2 * eu * Math.LN2;
-    const lnVV = 2 * Math.log(Math.hypot(v1, v2)) + 2 * ev * Math.LN2;
+    const lnUU = 2 * Math.log(Math.hypot(u1, u2)) + 2 * (eu * Math.LN2 + su);
+    const lnVV = 2 * Math.log(Math.hypot(v1, v2)) + 2 * (ev * Math.LN2 + sv);
     const cross = Math.hypot(u1, u2) * Math.hypot(v1, v2);
     // W_⊥(t) = e^{−η_Wρt} W_⊥(0): its logarithm, and (1 − e^{−η_Wρt})² of it moved.
     const lnPerp = input.lnNormWPerp2 - 2 * dw * t;
@@ -146,20 +238,24 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       lnNormU,
       lnNormW,
       lnNtk: 2 * lnLambda + logAddExp(lnUU, lnVV),
-      lnDistance: 0.5 * logAddExp(logAddExp(lnEtaU + lnMoved(u1, u2, eu, a1, a2, k), lnEtaW + lnMoved(v1, v2, ev, b1, b2, k)), lnPerpMoved),
+      lnDistance: 0.5 * logAddExp(logAddExp(lnEtaU + lnMoved(u1, u2, eu, su, a1, a2, k), lnEtaW + lnMoved(v1, v2, ev, sv, b1, b2, k)), lnPerpMoved),
       lnObjective: logAddExp(lnLoss, Math.log(0.5 * rho) + logAddExp(2 * lnNormU, 2 * lnNormW)),
     };
   };
   const ntk = Math.exp(2 * lnLambda + Math.log(plane.uu + plane.vv) + 2 * k * Math.LN2);
   const rate = ntk + Math.abs(lambda * target) + rho * Math.max(etaU, etaW);
-  return { system, initial: Float64Array.from([a1, a2, b1, b2, k, k]), point, firstStep: rate > 0 && Number.isFinite(rate) ? 1e-3 / rate : 1e-3 };
+  return { system, initial: Float64Array.from([a1, a2, b1, b2, k, k, 0, 0, 0]), point, firstStep: rate > 0 && Number.isFinite(rate) ? 1e-3 / rate : 1e-3 };
 }
 
-/** ln|2^e·x − 2^k·x₀|² for 2-vectors, in the unit of the larger exponent (−∞ when equal). */
-function lnMoved(x1: number, x2: number, e: number, y1: number, y2: number, k: number): number {
-  const m = Math.max(e, k);
-  const d = Math.hypot(ldexp(x1, e - m) - ldexp(y1, k - m), ldexp(x2, e - m) - ldexp(y2, k - m));
-  return 2 * Math.log(d) + 2 * m * Math.LN2;
+/** ln|2^e e^{s} x − 2^k x₀|² for 2-vectors, in the unit of the larger of the two scales (−∞ when equal). */
+function lnMoved(x1: number, x2: number, e: number, s: number, y1: number, y2: number, k: number): number {
+  const lnX = e * Math.LN2 + s;
+  const lnY = k * Math.LN2;
+  const m = Math.max(lnX, lnY);
+  const fx = Math.exp(lnX - m);
+  const fy = Math.exp(lnY - m);
+  const d = Math.hypot(fx * x1 - fy * y1, fx * x2 - fy * y2);
+  return 2 * Math.log(d) + 2 * m;
 }
 
 /** Points of the weight-decay flow at `times`, integrated adaptively; `where` locates a refusal (step limit). */
@@ -170,7 +266,9 @@ export function decayPoints(input: FlowInput, rho: number, times: readonly numbe
     states = integrateAt(flow.system, flow.initial, times, flow.firstStep, stats);
   } catch (err) {
     if (!(err instanceof OdeStepLimitError)) throw err;
-    throw new ExperimentError(`the weight-decay flow was stopped at t = ${Number(err.t.toPrecision(4))} of ${Number(times[times.length - 1].toPrecision(4))}: it needs ${err.message} (a run this stiff over this long a time; docs/finite-rates.md §5). Shorten the time or change weightDecay`, where);
+    const end = Number(times[times.length - 1].toPrecision(4));
+    if (Number.isNaN(err.t)) throw new ExperimentError(`weightDecay = ${rho} over t ≤ ${end}: ${err.message} (docs/limits.md, "Representable ranges"). Shorten the time or lower weightDecay`, where);
+    throw new ExperimentError(`the weight-decay flow was stopped at t = ${Number(err.t.toPrecision(4))} of ${end}: ${err.message} (docs/finite-rates.md §5: a decay this much faster than the fit, or layers this far beyond the target's scale, over this long a time). Shorten the time or change weightDecay`, where);
   }
   return states.map((y, k) => flow.point(y, times[k]));
 }
