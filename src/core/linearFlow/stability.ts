@@ -116,18 +116,25 @@ export function convergesAtScale(input: FlowInput, facts: FlowFacts, scale: numb
 
 /**
  * The largest factor by which both learning rates can be multiplied and gradient descent still
- * converges: bracketed by doubling or halving from 1, then bisected in log scale to a relative
+ * converges: bracketed by doubling or halving from where K₀ is 1 per step, then bisected in log scale to a relative
  * tolerance of STABILITY_TOLERANCE; the converging end of the bracket is returned. A run at rest
- * (r₀ = 0) is a fixed point, stable up to the factor 2/K₀. Null when no bracket is found.
+ * (r₀ = 0) is a fixed point, stable up to the factor 2/K₀.
+ * Null when no bracket is found, or when the factor is beyond 2^±1000.
  */
 export function maxStableRateScale(input: FlowInput, facts: FlowFacts): number | null {
   const { gap0, ntk0 } = startOf(input, facts.limitOutput);
   if (gap0 === 0) return ntk0 > 0 ? 2 / ntk0 : null;
+  // Start where the tangent kernel is 1 per step (at the experiment's rates when it is already of that
+  // order): the largest stable factor is within a few doublings of it, whatever the scale of the rates.
+  const lnNtk0 = 2 * input.lnLambda + Math.log(input.plane.uu + input.plane.vv) + 2 * input.plane.k * Math.LN2;
+  const start = Number.isFinite(lnNtk0) && Math.abs(lnNtk0) > Math.LN2 * 2 ? Math.pow(2, Math.round(-lnNtk0 / Math.LN2)) : 1;
+  // A factor beyond 64 bits (a kernel below 1e-308 per step, or above 1e308) cannot be reported.
+  if (!(start > 0 && Number.isFinite(start)) || start < 2 ** -1000 || start > 2 ** 1000) return null;
   let lo: number;
   let hi: number;
-  if (convergesAtScale(input, facts, 1)) {
-    lo = 1;
-    hi = 2;
+  if (convergesAtScale(input, facts, start)) {
+    lo = start;
+    hi = 2 * start;
     let n = 0;
     while (convergesAtScale(input, facts, hi)) {
       if (++n > MAX_BRACKET_DOUBLINGS) return null;
@@ -135,8 +142,8 @@ export function maxStableRateScale(input: FlowInput, facts: FlowFacts): number |
       hi *= 2;
     }
   } else {
-    hi = 1;
-    lo = 0.5;
+    hi = start;
+    lo = start / 2;
     let n = 0;
     while (!convergesAtScale(input, facts, lo)) {
       if (++n > MAX_BRACKET_DOUBLINGS) return null;
