@@ -69,7 +69,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     const { flow } = exact;
     omega = flow.omega;
     lambda = flow.lambda;
-    if (rho === 0) maxScale = maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow) });
+    if (rho === 0) maxScale = maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow), lnNtkLimit: flow.limitLog().lnNtk });
   }
   out.summary = {
     solver: 'simulate',

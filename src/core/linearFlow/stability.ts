@@ -75,6 +75,8 @@ const MAX_BISECTIONS = 100;
 export interface FlowFacts {
   limitOutput: number;
   horizon: number;
+  /** ln of the gradient-flow limit's tangent kernel (where the bracket starts; the initial one when absent). */
+  lnNtkLimit?: number;
 }
 
 /** The plane input with both learning rates multiplied by `scale` (λ → sλ, ũ, ṽ → ũ/√s, ṽ/√s). */
@@ -116,7 +118,7 @@ export function convergesAtScale(input: FlowInput, facts: FlowFacts, scale: numb
 
 /**
  * The largest factor by which both learning rates can be multiplied and gradient descent still
- * converges: bracketed by doubling or halving from where K₀ is 1 per step, then bisected in log scale to a relative
+ * converges: bracketed by doubling or halving from where max(K₀, K(∞)) is 1 per step, then bisected in log scale to a relative
  * tolerance of STABILITY_TOLERANCE; the converging end of the bracket is returned. A run at rest
  * (r₀ = 0) is a fixed point, stable up to the factor 2/K₀.
  * Null when no bracket is found, or when the factor is beyond 2^±1000.
@@ -126,8 +128,11 @@ export function maxStableRateScale(input: FlowInput, facts: FlowFacts): number |
   if (gap0 === 0) return ntk0 > 0 ? 2 / ntk0 : null;
   // Start where the tangent kernel is 1 per step (at the experiment's rates when it is already of that
   // order): the largest stable factor is within a few doublings of it, whatever the scale of the rates.
+  // The larger of the initial and the final kernel sets the stability (a small initialisation grows
+  // from K₀ ≈ 0 to K(∞)): start where it is 1 per step.
   const lnNtk0 = 2 * input.lnLambda + Math.log(input.plane.uu + input.plane.vv) + 2 * input.plane.k * Math.LN2;
-  const start = Number.isFinite(lnNtk0) && Math.abs(lnNtk0) > Math.LN2 * 2 ? Math.pow(2, Math.round(-lnNtk0 / Math.LN2)) : 1;
+  const lnK = Math.max(lnNtk0, facts.lnNtkLimit ?? -Infinity);
+  const start = Number.isFinite(lnK) && Math.abs(lnK) > Math.LN2 * 2 ? Math.pow(2, Math.round(-lnK / Math.LN2)) : 1;
   // A factor beyond 64 bits (a kernel below 1e-308 per step, or above 1e308) cannot be reported.
   if (!(start > 0 && Number.isFinite(start)) || start < 2 ** -1000 || start > 2 ** 1000) return null;
   let lo: number;
