@@ -1,5 +1,4 @@
 /** An experiment's exact gradient flow, as a trajectory with its summary and label (docs/model.md §3–§5). */
-import { ExperimentError } from '../experiment/errors';
 import { Experiment, inputDimension } from '../experiment/experiment';
 import { timeGrid } from '../experiment/timeGrid';
 import { ExactFlow } from '../linearFlow/exactFlow';
@@ -11,6 +10,7 @@ import { EffectiveSample, exactFlowOf } from '../linearFlow/reduce';
 import { decayHorizon, decaySeries } from '../linearFlow/weightDecay';
 import { classify, thresholdsOf } from '../mechanisms/classify';
 import { Limit, seriesEnds, Summary, Trajectory } from '../trajectory/trajectory';
+import { assertFinite } from '../trajectory/finite';
 
 /**
  * The exact gradient-flow trajectory of an experiment (linear activation), O(1) per time point.
@@ -106,30 +106,4 @@ function solveWithWeightDecay(e: Experiment, flow: ExactFlow, sample: EffectiveS
   out.summary.label = scores ? classify(scores, thresholdsOf(e)) : null;
   assertFinite(out);
   return out;
-}
-
-/**
- * The last guard of "every number printed is finite" (docs/limits.md): the range checks before the
- * run refuse every size beyond 64 bits at the ends of the series, in the summary and the scores, so
- * this finds nothing unless a series leaves the range between its checked ends.
- */
-function assertFinite(t: Trajectory): void {
-  const bad = firstNonFinite(t);
-  if (bad !== null) throw new ExperimentError(`the run's ${bad} goes beyond the largest 64-bit number between its first and last reported times (docs/limits.md, "Representable ranges")`, '');
-}
-
-/** The name of the first column or summary field holding a number that is not finite, or null. */
-export function firstNonFinite(t: Trajectory): string | null {
-  for (const name of ['t', 'output', 'loss', 'zeta', 'normU', 'normW', 'ntk', 'distance', 'objective'] as const) {
-    const col = t[name] as readonly (number | null)[] | undefined;
-    if (col && col.some((v) => v !== null && !Number.isFinite(v))) return name;
-  }
-  let found: string | null = null;
-  const visit = (value: unknown, path: string): void => {
-    if (found !== null) return;
-    if (typeof value === 'number' && !Number.isFinite(value)) found = path;
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);
-  };
-  visit(t.summary, 'summary');
-  return found;
 }
