@@ -65,10 +65,27 @@ export class PlaneDescent {
     this.before = { ...this.s };
   }
 
+  /** 4^e for the current unit, cached (a plain factor while |2e| ≤ 1000, else NaN: ldexp). */
+  private unitE = NaN;
+  private unitFactor = NaN;
+  private factorOf(e: number): number {
+    if (e !== this.unitE) {
+      this.unitE = e;
+      this.unitFactor = Math.abs(2 * e) <= 1000 ? 2 ** (2 * e) : NaN;
+    }
+    return this.unitFactor;
+  }
+
+  /** x·4^e, exact (x a quadratic quantity in the unit 2^e). */
+  private physical(x: number, e: number): number {
+    const f = this.factorOf(e);
+    return f === f ? x * f : ldexp(x, 2 * e);
+  }
+
   /** λ·(ũ·ṽ) for ũ·ṽ given in units of 4^e. */
   private outputOf(uv: number, e: number): number {
     const direct = this.lambda * uv;
-    if (direct !== 0 && Math.abs(direct) >= 2 ** -1000 && Number.isFinite(direct)) return ldexp(direct, 2 * e);
+    if (direct !== 0 && Math.abs(direct) >= 2 ** -1000 && Number.isFinite(direct)) return this.physical(direct, e);
     return uv === 0 ? 0 : Math.sign(uv) * Math.exp(this.input.lnLambda + Math.log(Math.abs(uv)) + 2 * e * Math.LN2);
   }
 
@@ -103,7 +120,7 @@ export class PlaneDescent {
     let e = s.e;
     const output = this.outputOf(u1 * v1 + u2 * v2, e);
     // Diverged when the output or the weights themselves (in units of 1) are no longer finite.
-    if (!Number.isFinite(output) || !Number.isFinite(ldexp(u1 * u1 + u2 * u2 + v1 * v1 + v2 * v2, 2 * e))) return false;
+    if (!Number.isFinite(output) || !Number.isFinite(this.physical(u1 * u1 + u2 * u2 + v1 * v1 + v2 * v2, e))) return false;
     const big = Math.max(Math.abs(u1), Math.abs(u2), Math.abs(v1), Math.abs(v2));
     if (big > 0 && (big > 2 ** RESCALE || big < 2 ** -RESCALE)) {
       const shift = Math.round(Math.log2(big));
