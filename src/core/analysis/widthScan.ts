@@ -9,6 +9,7 @@ import { ExperimentError } from '../experiment/errors';
 import { Experiment, inputDimension } from '../experiment/experiment';
 import { defaultHorizon } from '../linearFlow/horizon';
 import { exactFlowOf } from '../linearFlow/reduce';
+import { checkExactRanges } from '../linearFlow/ranges';
 import { withValue } from './sweep';
 import { WidthExponents, widthExponentsOf } from '../experiment/widthPowers';
 
@@ -68,8 +69,9 @@ export function widthScan(e: Experiment, widths: number[], seedCount = 5): Width
     for (const name of WIDTH_SCAN_SCORES) samples[name] = [];
     for (const seed of seeds) {
       const run = withValue(atWidth, 'init.seed', seed);
-      const { flow, plane, theta0 } = exactFlowOf(run);
-      const s = exactScores(flow, plane, theta0);
+      const { flow, lnTheta0, spec } = exactFlowOf(run);
+      checkExactRanges(run, spec, flow, lnTheta0, { horizon: true, weightDecay: 0 });
+      const s = exactScores(flow, lnTheta0);
       for (const name of SCORE_NAMES) {
         const v = s[name];
         if (v !== null) samples[name].push(Math.abs(v));

@@ -14,6 +14,7 @@ import type { FlowPoint } from '../linearFlow/plane';
 import { PlaneDescent } from '../linearFlow/planeDescent';
 import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron } from '../linearFlow/reduce';
 import { Catapult, CatapultWatch, DIVERGENCE_LOSS, maxStableRateScale } from '../linearFlow/stability';
+import { checkInitialRanges } from '../linearFlow/ranges';
 import { decayHorizon } from '../linearFlow/weightDecay';
 import { seriesEnds, Trajectory } from '../trajectory/trajectory';
 import { ACTIVATIONS } from './activation';
@@ -44,6 +45,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   const sample = effectiveSample(e.data);
   // The linear network's exact flow (one O(d·D) draw of the weights) serves the recursion, the horizon and the summary.
   const exact = e.model.activation === 'linear' ? exactFlowOf(e) : null;
+  if (exact) checkInitialRanges(e, exact.spec, exact.flow, exact.lnTheta0);
   const rho = e.weightDecay ?? 0;
   const steps = reportedSteps(e, exact ? () => simulationHorizonOf(exact.flow, rho) : undefined);
   const lastStep = steps[steps.length - 1];
@@ -59,7 +61,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   }
   const { out, diverged, catapult } = byRecursion && exact ? recursionDescent(exact, steps, rho) : plainDescent(e, samples, sample, steps, rho);
   const m = out.t.length;
-  if (m === 0) throw new ExperimentError('the initial loss overflows a 64-bit number: the initial weights or the output scale are far too large', 'init');
+  if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
   let lambda: number | null = null;
   let maxScale: number | null = null;
@@ -67,7 +69,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     const { flow } = exact;
     omega = flow.omega;
     lambda = flow.lambda;
-    if (rho === 0) maxScale = maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow) });
+    if (rho === 0) maxScale = maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow), lnNtkLimit: flow.limitLog().lnNtk });
   }
   out.summary = {
     solver: 'simulate',
@@ -114,7 +116,8 @@ function pushPoint(out: Trajectory, step: number, p: FlowPoint, theta0: number, 
 }
 
 /** The linear network by the O(1)-per-step recursion on the plane of (ũ₀, ṽ₀). */
-function recursionDescent({ flow, theta0 }: { flow: ExactFlow; theta0: number }, steps: number[], rho: number): Descent {
+function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: number }, steps: number[], rho: number): Descent {
+  const theta0 = Math.exp(lnTheta0);
   const run = new PlaneDescent(flow.input, rho);
   const watch = new CatapultWatch();
   const out = emptyTrajectory(rho);
@@ -336,4 +339,28 @@ function observedPlateau(t: Trajectory): number | null {
   const last = t.loss[m - 1];
   for (let k = 0; k < m; k++) if (t.loss[k] - last <= 0.25 * (first - last)) return t.t[k];
   return null;
+}
+
+/**
+ * Why the first step of a plain run is not finite (nonlinear activations; the linear network is checked
+ * before it runs): a target beyond √(2·1.8e308) ≈ 1.9e154 makes ½(f − y)² overflow whatever the
+ * network; otherwise the initial output is too large, and the largest of its factors is named.
+ */
+function initialLossError(e: Experiment, samples: Sample[]): ExperimentError {
+  const limit = Math.sqrt(Number.MAX_VALUE);
+  let worst = 0;
+  for (let s = 1; s < samples.length; s++) if (Math.abs(samples[s].y) > Math.abs(samples[worst].y)) worst = s;
+  const y = samples[worst].y;
+  if (Math.abs(y) >= limit / 2) {
+    const path = e.data.kind === 'single' ? 'data.y' : `data.samples[${worst}].y`;
+    return new ExperimentError(`${path} = ${formatNumber(y)}: the initial loss ½(f₀ − y)² overflows a 64-bit number; |y| must be below about ${formatNumber(Number((limit / 2).toPrecision(2)))} (docs/limits.md, "Representable ranges")`, path);
+  }
+  const sizes: [string, number][] = [
+    ['model.outputScale', e.model.outputScale],
+    [e.init.kind === 'random' ? 'init.scaleU' : 'init.u', e.init.kind === 'random' ? e.init.scaleU : Math.max(...e.init.u.map(Math.abs))],
+    [e.init.kind === 'random' ? 'init.scaleW' : 'init.W', e.init.kind === 'random' ? e.init.scaleW : Math.max(...e.init.W.flat().map(Math.abs))],
+    [e.data.kind === 'single' ? 'data.x' : 'data.samples', Math.max(...samples.flatMap((s) => s.x.map(Math.abs)))],
+  ];
+  const [path, value] = sizes.reduce((a, b) => (Math.log(b[1]) > Math.log(a[1]) ? b : a));
+  return new ExperimentError(`${path} = ${formatNumber(value)}: the initial output γ·Σᵢ uᵢ σ(wᵢ·x) is so large that the initial loss ½(f₀ − y)² overflows a 64-bit number (docs/limits.md, "Representable ranges")`, path);
 }

@@ -15,7 +15,11 @@ export function timeGrid(spec: TimeSpec, horizon: () => number): number[] {
   const n = spec.points;
   const times = new Array<number>(n);
   if (spec.spacing === 'linear') {
-    for (let k = 0; k < n; k++) times[k] = (k * end) / (n - 1);
+    // k·T/(N−1), or T·(k/(N−1)) where k·T would overflow (horizons near the largest 64-bit number).
+    for (let k = 0; k < n; k++) {
+      const t = (k * end) / (n - 1);
+      times[k] = Number.isFinite(t) ? t : end * (k / (n - 1));
+    }
     times[n - 1] = end;
     return times;
   }

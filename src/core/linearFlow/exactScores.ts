@@ -1,56 +1,70 @@
 /**
  * The mechanism scores of the exact gradient flow over t ∈ [0, ∞), in O(1) (docs/mechanisms.md, "Scores").
+ * The end of the run is the series' own limit (ExactFlow.limitLog evaluates the series' formulas at
+ * t = ∞), and every change is computed without subtracting nearly equal numbers, so a score agrees
+ * with the last points of its own series however little or much the layers move.
  */
+import { logAddExp, logSubExp } from '../math/logDomain';
 import { MechanismScores, scoresFromChanges } from '../mechanisms/classify';
 import { ExactFlow } from './exactFlow';
-import { FlowPoint, PlaneInvariants } from './plane';
+import { LogPoint } from './plane';
 
-/** Scores of the exact flow over t ∈ [0, ∞); `theta0` = ‖θ₀‖. O(1). */
-export function exactScores(flow: ExactFlow, plane: PlaneInvariants, theta0: number): MechanismScores {
-  const start = flow.at(0);
-  const end = flow.still ? start : flow.limit();
-  return scoresFromEnds(start, end, plane, theta0, flow.still ? 0 : limitTangentChange(plane, flow.lambda, start.output - start.residual));
+/** The scores that can exceed 64 bits, as logarithms (for the range checks of ranges.ts). */
+export interface ScoreLogs {
+  lnKernelChange: number;
+  lnTangentChange: number;
+  lnDistance: number;
 }
 
-/**
- * ‖∇f(∞) − ∇f(0)‖/‖∇f(0)‖ = √((P A² + Q B²)/(P + Q)) with A = e^{−S∞} − 1, B = e^{S∞} − 1
- * (∇f in the rate metric is λ(ṽ, ũ), and |ũ − ũ₀|² + |ṽ − ṽ₀|² = (P A² + Q B²)/2). It grows
- * monotonically with |S|, so its value at t → ∞ is its maximum. `y` is the effective target.
- */
-export function limitTangentChange(plane: PlaneInvariants, lambda: number, y: number): number {
-  const { P, Q } = plane;
-  if (!(P + Q > 0) || lambda === 0) return 0;
-  const b = (2 * y) / lambda;
-  let lnZ: number | null = null; // ln z(∞) = 2 S(∞)
-  if (P > 0 && Q > 0) {
-    const root = Math.hypot(b, Math.sqrt(P) * Math.sqrt(Q)); // √(b² + PQ)
-    lnZ = b >= 0 ? Math.log(P) - Math.log(b + root) : Math.log(-b + root) - Math.log(Q);
-  } else if (Q === 0 && y > 0) {
-    lnZ = Math.log(lambda) + Math.log(P) - Math.log(4 * y); // f = (λ/4) P/z = y
-  } else if (P === 0 && y < 0) {
-    lnZ = Math.log(-4 * y) - Math.log(lambda) - Math.log(Q); // f = −(λ/4) Q z = y
+/** Scores of the exact flow over t ∈ [0, ∞) and the logarithms of the unbounded ones; `lnTheta0` = ln‖θ₀‖. O(1). */
+export function exactScoreLogs(flow: ExactFlow, lnTheta0: number): { scores: MechanismScores; logs: ScoreLogs } {
+  const start = flow.logPointAt(-Infinity);
+  if (flow.still) {
+    const logs = { lnKernelChange: -Infinity, lnTangentChange: -Infinity, lnDistance: -Infinity };
+    return { scores: scoresOf(start, start, logs), logs };
   }
-  // Otherwise the moving parts of both layers shrink to zero: ∇f(∞) = 0.
-  if (lnZ === null) return 1;
+  const end = flow.limitLog();
+  const { plane } = flow.input;
+  const { P, Q, uv } = plane;
+  const lnZ = flow.limitLnZ();
   const S = lnZ / 2;
-  const A = Math.expm1(-S);
-  const B = Math.expm1(S);
-  const value = Math.sqrt((P * A * A + Q * B * B) / (P + Q));
-  return Number.isFinite(value) ? value : Number.MAX_VALUE;
+  const n2 = (P + Q) / 2;
+  let lnKernel: number;
+  let lnTangent: number;
+  if (!Number.isFinite(S)) {
+    // The moving parts of both layers vanish: K(∞) = 0 and ∇f(∞) = 0.
+    lnKernel = 0;
+    lnTangent = 0;
+  } else {
+    // K(∞)/K(0) − 1 = Δn₂/n₂ with Δn₂ = (P + Q) sinh²S − 2 ũ₀·ṽ₀ sinh 2S (each term exact; no 1 + ε − 1).
+    if (Math.abs(S) < 350) {
+      const sh = Math.sinh(S);
+      lnKernel = Math.log(Math.abs((P + Q) * sh * sh - 2 * uv * Math.sinh(2 * S))) - Math.log(n2);
+    } else {
+      const lnRatio = end.lnNtk - start.lnNtk;
+      lnKernel = lnRatio > 0 ? logSubExp(lnRatio, 0) : logSubExp(0, lnRatio);
+    }
+    // ‖∇f(∞) − ∇f(0)‖/‖∇f(0)‖ = √((|ũ − ũ₀|² + |ṽ − ṽ₀|²)/(|ũ₀|² + |ṽ₀|²)), monotone in |S|: its maximum.
+    const moved = flow.moved(S);
+    lnTangent = 0.5 * (logAddExp(moved.lnDU, moved.lnDV) - Math.log(n2));
+  }
+  // f changes sign on the way (or reaches zero) exactly when the path passes the kernel's minimum:
+  // K_min/K₀ = 2√(PQ)/(P + Q), so 1 − K_min/K₀ = (√P − √Q)²/(P + Q).
+  const crosses = start.output !== end.output && (start.output === 0 || end.output === 0 || Math.sign(start.output) !== Math.sign(end.output));
+  if (crosses) lnKernel = Math.max(lnKernel, 2 * Math.log(Math.abs(Math.sqrt(P) - Math.sqrt(Q))) - Math.log(P + Q));
+  const lnDistance = lnTheta0 > -Infinity ? end.lnDistance - lnTheta0 : end.lnDistance;
+  const logs = { lnKernelChange: lnKernel, lnTangentChange: lnTangent, lnDistance };
+  return { scores: scoresOf(start, end, logs), logs };
 }
 
-/**
- * Scores from the start and the end of an exact flow and its invariants (the phase diagram calls
- * this per cell, with points it already has).
- */
-export function scoresFromEnds(start: FlowPoint, end: FlowPoint, plane: PlaneInvariants, theta0: number, tangentChange: number): MechanismScores {
-  // f changes sign on the way (or reaches zero) exactly when the path passes the kernel's minimum.
-  const crosses = start.output !== end.output && (start.output === 0 || end.output === 0 || Math.sign(start.output) !== Math.sign(end.output));
-  let kernelChange = start.ntk > 0 ? Math.abs(end.ntk / start.ntk - 1) : end.ntk > 0 ? Number.MAX_VALUE : 0;
-  if (crosses && start.ntk > 0) {
-    // K_min / K₀ = 2√(PQ)/(P + Q), with P + Q = 2(|ũ|² + |ṽ|²).
-    const ratio = (Math.sqrt(plane.P) * Math.sqrt(plane.Q)) / (plane.uu + plane.vv);
-    kernelChange = Math.max(kernelChange, 1 - ratio);
-  }
-  return scoresFromChanges(kernelChange, start.zeta, end.zeta, start.normU, end.normU, start.normW, end.normW, theta0 > 0 ? end.distance / theta0 : end.distance, tangentChange);
+/** Scores of the exact flow over t ∈ [0, ∞); `lnTheta0` = ln‖θ₀‖. O(1). */
+export function exactScores(flow: ExactFlow, lnTheta0: number): MechanismScores {
+  return exactScoreLogs(flow, lnTheta0).scores;
+}
+
+function scoresOf(start: LogPoint, end: LogPoint, logs: ScoreLogs): MechanismScores {
+  const zetaChange = start.zeta !== null && end.zeta !== null ? Math.abs(end.zeta) - Math.abs(start.zeta) : null;
+  const normChangeU = Number.isFinite(start.lnNormU) && Number.isFinite(end.lnNormU) ? end.lnNormU - start.lnNormU : null;
+  const normChangeW = Number.isFinite(start.lnNormW) && Number.isFinite(end.lnNormW) ? end.lnNormW - start.lnNormW : null;
+  return scoresFromChanges(Math.exp(logs.lnKernelChange), zetaChange, normChangeU, normChangeW, Math.exp(logs.lnDistance), Math.exp(logs.lnTangentChange));
 }

@@ -1,110 +1,214 @@
 /**
- * The shared evaluator of every quantity of docs/model.md §4 from the state of the plane that the
- * rescaled layers ũ = u/√η_u, ṽ = Wn/√η_W never leave. The exact flow, the gradient-descent
- * recursion and the weight-decay solver all describe their state by the Gram data of the pair
- * p = ũ + ṽ, q = ũ − ṽ, and all hand it to `planePoint`, so the stable formulas live in one place.
+ * The plane that the rescaled layers ũ = u/√η_u, ṽ = Wn/√η_W never leave, and the shared evaluator of
+ * every drawn quantity (docs/model.md §4).
+ *
+ * Scale (docs/model.md §3.2): the invariants of the initial pair are kept in a unit
+ * 4^k (2^k for lengths) chosen so that the longer layer has length about 1, and every physical quantity
+ * is formed from them through logarithms. So the geometry of the pair (its angle, the ratio of its
+ * lengths) is exact whatever the size of the weights, and a quantity is computed whenever it is
+ * representable itself — its factors and intermediate products need not be.
  */
+import { binaryExponent, ldexp, logAddExp } from '../math/logDomain';
 
-/** Gram data of a pair (p, q): |p|², |q|², p·q and the wedge |p∧q|² = |p|²|q|² − (p·q)² ≥ 0. */
-export interface PairGram {
-  pp: number;
-  qq: number;
-  pq: number;
-  wedge: number;
+/**
+ * A positive number m·2^e kept as a double m and a whole exponent e, so that it can be far beyond the
+ * range of 64-bit numbers and still scale a vector exactly (by `ldexp`) once the exponent is known.
+ */
+export interface Scale {
+  m: number;
+  e: number;
+}
+
+/** The scale of x·y/√z (all positive and finite): the plain double when it is a normal number, else from logarithms. */
+export function scaleOf(x: number, y: number, z: number): Scale {
+  const plain = (x * y) / Math.sqrt(z);
+  if (plain >= 2 ** -1000 && plain <= 2 ** 1000) return { m: plain, e: 0 };
+  const ln = Math.log(x) + Math.log(y) - 0.5 * Math.log(z);
+  const e = Math.round(ln / Math.LN2);
+  return { m: Math.exp(ln - e * Math.LN2), e };
+}
+
+/** ln of a scale. */
+export function lnScale(s: Scale): number {
+  return Math.log(s.m) + s.e * Math.LN2;
+}
+
+/** s·x for a factor x ≥ 0 that may be far from 1: the mantissa stays near the old one, the rest goes into the exponent. */
+export function scaleTimes(s: Scale, x: number): Scale {
+  const m = s.m * x;
+  if (m === 0 || (m >= 2 ** -1000 && m <= 2 ** 1000)) return { m, e: s.e };
+  const ln = Math.log(s.m) + Math.log(x);
+  const k = Math.round(ln / Math.LN2);
+  return { m: Math.exp(ln - k * Math.LN2), e: s.e + k };
 }
 
 /**
- * |x|² and |y|² for x = (p + q)/2, y = (p − q)/2, without cancellation: the larger as
- * (|p|² + |q|² + 2|p·q|)/4, the smaller through the product |x|²|y|² = (x·y)² + |p∧q|²/4.
- * `xy` is x·y = (|p|² − |q|²)/4, passed in because callers often know it more accurately.
+ * Sums over the neurons of the two initial layers, each layer in its own unit: ũ₀ = sU·g and
+ * ṽ₀ = sV·h with the largest entry of g and of h in [½, 1). Every sum is then O(1)…O(width),
+ * whatever the weights, the scales and the rates.
  */
-export function splitPair(sum: number, pq: number, xy: number, wedge: number): { xx: number; yy: number } {
-  const big = (sum + 2 * Math.abs(pq)) / 4;
-  const small = big > 0 ? (xy * xy + wedge / 4) / big : 0;
-  return pq >= 0 ? { xx: big, yy: small } : { xx: small, yy: big };
+export interface LayerSums {
+  gg: number;
+  hh: number;
+  gh: number;
+  /** |g∧h|² = |g|²|h|² − (g·h)², from a two-pass projection (no cancellation). */
+  wedge: number;
+  sU: Scale;
+  sV: Scale;
 }
 
-/** Where the plane is at one time: the pair now, its displacement from t = 0, and the output. */
-export interface PlaneState {
-  /** (p, q) now. */
-  now: PairGram;
-  /** (p − p₀, q − q₀). */
-  moved: PairGram;
-  /** f at the effective input, and r = f − y_eff (the caller's most accurate forms). */
-  output: number;
-  residual: number;
-  /** W_⊥(t) = s·W_⊥(0): s = 1 without weight decay. */
-  perpScale: number;
-}
-
-/** Every drawn quantity from the plane's state; O(1). `distance` is absolute (‖θ − θ₀‖). */
-export function planePoint(input: FlowInput, s: PlaneState): FlowPoint {
-  const { lambda, plane } = input;
-  const { now, moved } = s;
-  const m = lambda > 0 ? s.output / lambda : plane.uv; // ũ·ṽ
-  const { xx: uu, yy: vv } = splitPair(now.pp + now.qq, now.pq, m, now.wedge);
-  const d = splitPair(moved.pp + moved.qq, moved.pq, (moved.pp - moved.qq) / 4, moved.wedge);
-  return layerPoint(input, { uu, vv, uv: m, cross: Math.sqrt(m * m + now.wedge / 4), n2: (now.pp + now.qq) / 2, du2: d.xx, dv2: d.yy, output: s.output, residual: s.residual, perpScale: s.perpScale });
-}
-
-/** The rescaled layers themselves at one time: the form in which gradient descent keeps them. */
-export interface LayerState {
-  /** |ũ|², |ṽ|², ũ·ṽ and |ũ||ṽ|. */
+/**
+ * The invariants of the initial pair in the unit 4^k (docs/model.md §3–§4): P = |ũ + ṽ|², Q = |ũ − ṽ|²,
+ * c = |ũ|² − |ṽ|² = p·q, ũ·ṽ, |ũ|², |ṽ|² in units of 4^k, G = PQ − c² = 4|ũ∧ṽ|² in units of 16^k.
+ */
+export interface PlaneInvariants {
+  /** The unit exponent: physical |ũ₀|² = uu·4^k. The longer layer has length about 1 in this unit. */
+  k: number;
+  P: number;
+  Q: number;
+  c: number;
+  uv: number;
   uu: number;
   vv: number;
-  uv: number;
-  cross: number;
-  /** |ũ|² + |ṽ|² in the caller's most accurate form. */
-  n2: number;
-  /** |ũ − ũ₀|², |ṽ − ṽ₀|². */
-  du2: number;
-  dv2: number;
-  output: number;
-  residual: number;
-  /** W_⊥(t) = s·W_⊥(0). */
-  perpScale: number;
+  G: number;
+  /** ln|ũ₀|², ln|ṽ₀|², ln G in the same units: exact even where the doubles above underflow. */
+  lnUU: number;
+  lnVV: number;
+  lnG: number;
+  /** ζ₀ = cos∠(ũ₀, ṽ₀) from the layers' own directions (null when a layer is zero). */
+  zeta: number | null;
+  /** ũ₀ and ṽ₀ in an orthonormal frame of their plane, the first axis along the longer: [ũ₁, ũ₂, ṽ₁, ṽ₂], in units of 2^k. */
+  frame: readonly [number, number, number, number];
 }
 
-/** Every drawn quantity from the rescaled layers; O(1). `distance` is absolute (‖θ − θ₀‖). */
-export function layerPoint(input: FlowInput, s: LayerState): FlowPoint {
-  const { lambda, etaU, etaW, irreducibleLoss, normWPerp2 } = input;
-  const perp2 = s.perpScale === 1 ? normWPerp2 : normWPerp2 * s.perpScale * s.perpScale;
-  const perpMoved2 = s.perpScale === 1 ? 0 : normWPerp2 * (1 - s.perpScale) ** 2;
-  return {
-    output: s.output,
-    residual: s.residual,
-    loss: 0.5 * s.residual * s.residual + irreducibleLoss,
-    zeta: s.cross > 0 ? s.uv / s.cross : null,
-    normU: Math.sqrt(etaU * s.uu),
-    normW: Math.sqrt(perp2 + etaW * s.vv),
-    ntk: lambda * lambda * s.n2,
-    distance: Math.sqrt(etaU * s.du2 + etaW * s.dv2 + perpMoved2),
-  };
+/** Largest |x_i| of an array. */
+function maxAbs(x: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]));
+  return m;
+}
+
+/** Scales x in place by a power of two so that its largest entry is in [½, 1); returns that power (0 for a zero array). */
+export function normaliseExponent(x: Float64Array): number {
+  const m = maxAbs(x);
+  if (m === 0) return 0;
+  const e = binaryExponent(m);
+  if (e !== 0) for (let i = 0; i < x.length; i++) x[i] = ldexp(x[i], -e);
+  return e;
+}
+
+/** The layer sums of ũ = sU·g, ṽ = sV·h; g and h are normalised in place first. */
+export function layerSums(g: Float64Array, h: Float64Array, sU: Scale, sV: Scale): LayerSums {
+  const eg = normaliseExponent(g);
+  const eh = normaliseExponent(h);
+  let gg = 0;
+  let hh = 0;
+  let gh = 0;
+  for (let i = 0; i < g.length; i++) {
+    gg += g[i] * g[i];
+    hh += h[i] * h[i];
+    gh += g[i] * h[i];
+  }
+  return { gg, hh, gh, wedge: wedgeOf(g, h, gg, hh, gh), sU: { m: sU.m, e: sU.e + eg }, sV: { m: sV.m, e: sV.e + eh } };
+}
+
+/** |g∧h|² as |longer|²·|shorter − projection on the longer|² (two passes, no cancellation). */
+function wedgeOf(g: ArrayLike<number>, h: ArrayLike<number>, gg: number, hh: number, gh: number): number {
+  if (!(gg > 0 && hh > 0)) return 0;
+  const alongG = gg >= hh;
+  const alpha = alongG ? gh / gg : gh / hh;
+  let rest = 0;
+  for (let i = 0; i < g.length; i++) {
+    const off = alongG ? h[i] - alpha * g[i] : g[i] - alpha * h[i];
+    rest += off * off;
+  }
+  return (alongG ? gg : hh) * rest;
+}
+
+/** The unit exponent k of a pair whose layers have log-lengths lnA and lnB: the longer has length in [½√2, √2)·2^k. */
+export function unitExponent(lnA: number, lnB: number): number {
+  const m = Math.max(lnA, lnB);
+  return Number.isFinite(m) ? Math.round(m / Math.LN2) : 0;
 }
 
 /**
- * Coordinates of ũ₀ and ṽ₀ in an orthonormal frame of their plane, the first axis along the longer:
- * [ũ₁, ũ₂, ṽ₁, ṽ₂]. Built from |ũ₀|², |ṽ₀|², ũ₀·ṽ₀ and G = 4|ũ₀∧ṽ₀|² (each accumulated directly), so
- * the frame loses nothing to cancellation however unbalanced or (anti-)aligned the layers are.
+ * The invariants of the pair in its unit. `direct`, when given, supplies P, Q and c summed neuron by
+ * neuron in the unit (most accurate for nearly aligned layers, where ũ_i − ṽ_i is exact); otherwise
+ * they follow from the sums, with the nearly cancelling one of |g||h| ∓ g·h written through the wedge.
  */
-export function planeFrame(plane: PlaneInvariants): [number, number, number, number] {
-  const { uu, vv, uv, G } = plane;
-  if (uu >= vv) {
-    const n = Math.sqrt(uu);
-    return n > 0 ? [n, 0, uv / n, Math.sqrt(G) / (2 * n)] : [0, 0, 0, 0];
-  }
-  const n = Math.sqrt(vv);
-  return [uv / n, Math.sqrt(G) / (2 * n), n, 0];
+export function planeFromSums(s: LayerSums, direct?: (fu: number, fv: number) => { P: number; Q: number; c: number }): PlaneInvariants {
+  const normG = Math.sqrt(s.gg);
+  const normH = Math.sqrt(s.hh);
+  const lnA = s.gg > 0 ? lnScale(s.sU) + Math.log(normG) : -Infinity; // ln|ũ₀|
+  const lnB = s.hh > 0 ? lnScale(s.sV) + Math.log(normH) : -Infinity; // ln|ṽ₀|
+  const k = unitExponent(lnA, lnB);
+  // The layers' scales in the unit 2^k: exact powers of two times the scales' mantissas.
+  const fu = s.gg > 0 ? ldexp(s.sU.m, s.sU.e - k) : 0;
+  const fv = s.hh > 0 ? ldexp(s.sV.m, s.sV.e - k) : 0;
+  const A = fu * normG; // |ũ₀| in units of 2^k
+  const B = fv * normH;
+  const both = s.gg > 0 && s.hh > 0;
+  const cos = both ? clampUnit(s.gh / normG / normH) : 0;
+  // 1 ∓ cos through the wedge where it cancels: |g||h| ∓ g·h = |g∧h|²/(|g||h| ± g·h).
+  const norms = normG * normH;
+  const oneMinus = !both ? 1 : cos <= 0 ? 1 - cos : norms + s.gh > 0 ? s.wedge / (norms * (norms + s.gh)) : 0;
+  const onePlus = !both ? 1 : cos >= 0 ? 1 + cos : norms - s.gh > 0 ? s.wedge / (norms * (norms - s.gh)) : 0;
+  const sin2 = both ? Math.max(0, Math.min(1, s.wedge / s.gg / s.hh)) : 0; // 1 − cos²
+  const lnSin2 = both && s.wedge > 0 ? Math.log(s.wedge) - Math.log(s.gg) - Math.log(s.hh) : -Infinity;
+  const { P, Q, c } = direct ? direct(fu, fv) : { P: (A - B) * (A - B) + 2 * A * B * onePlus, Q: (A - B) * (A - B) + 2 * A * B * oneMinus, c: (A - B) * (A + B) };
+  const lnUU = 2 * (lnA - k * Math.LN2);
+  const lnVV = 2 * (lnB - k * Math.LN2);
+  const lnG = both ? 2 * Math.LN2 + lnUU + lnVV + lnSin2 : -Infinity;
+  // The frame: the longer layer along the first axis, the other at angle arccos ζ₀ from it.
+  const sin = Math.sqrt(sin2);
+  const frame: [number, number, number, number] = A >= B ? [A, 0, B * cos, B * sin] : [A * cos, A * sin, B, 0];
+  return { k, P, Q, c, uv: fu * fv * s.gh, uu: A * A, vv: B * B, G: Math.exp(lnG), lnUU, lnVV, lnG, zeta: both ? cos : null, frame };
 }
 
-/** The Gram data of (a₁p₀ + a₂q₀, b₁p₀ + b₂q₀) from the invariants P = |p₀|², Q = |q₀|², c = p₀·q₀, G = PQ − c². */
-export function gramOf(P: number, Q: number, c: number, G: number, a1: number, a2: number, b1: number, b2: number): PairGram {
-  const det = a1 * b2 - a2 * b1;
+/**
+ * The plane of explicit layers ũ_i = sums.sU·g_i, ṽ_i = sums.sV·h_i (g, h normalised as by `layerSums`,
+ * whose sums these are): the invariants as `planeFromSums`, with P, Q and c summed neuron by neuron in
+ * the pair's unit.
+ */
+export function planeOfLayers(g: Float64Array, h: Float64Array, sums: LayerSums): PlaneInvariants {
+  return planeFromSums(sums, (fu, fv) => {
+    let P = 0;
+    let Q = 0;
+    let c = 0;
+    for (let i = 0; i < g.length; i++) {
+      const a = g[i] * fu;
+      const b = h[i] * fv;
+      P += (a + b) * (a + b);
+      Q += (a - b) * (a - b);
+      // c as Σ(ũ_i + ṽ_i)(ũ_i − ṽ_i) keeps its precision when |ũ| ≈ |ṽ|.
+      c += (a + b) * (a - b);
+    }
+    return { P, Q, c };
+  });
+}
+
+/** The plane invariants of the pair with both learning rates multiplied by `scale` (ũ, ṽ → ũ/√s, ṽ/√s): a change of unit. */
+export function planeScaledBy(plane: PlaneInvariants, lnScale: number): PlaneInvariants {
+  // Physical |ũ|² = uu·4^k → uu·4^k/s: shift the unit by the nearest whole exponent, the rest into the values.
+  const dk = Math.round(-lnScale / (2 * Math.LN2));
+  const rest = -lnScale - 2 * dk * Math.LN2; // |rest| ≤ ln 2
+  const f = Math.exp(rest);
+  const r = Math.sqrt(f);
+  const [u1, u2, v1, v2] = plane.frame;
   return {
-    pp: a1 * a1 * P + 2 * a1 * a2 * c + a2 * a2 * Q,
-    qq: b1 * b1 * P + 2 * b1 * b2 * c + b2 * b2 * Q,
-    pq: a1 * b1 * P + (a1 * b2 + a2 * b1) * c + a2 * b2 * Q,
-    wedge: det * det * G,
+    k: plane.k + dk,
+    P: plane.P * f,
+    Q: plane.Q * f,
+    c: plane.c * f,
+    uv: plane.uv * f,
+    uu: plane.uu * f,
+    vv: plane.vv * f,
+    G: plane.G * f * f,
+    lnUU: plane.lnUU + rest,
+    lnVV: plane.lnVV + rest,
+    lnG: plane.lnG + 2 * rest,
+    zeta: plane.zeta,
+    frame: [u1 * r, u2 * r, v1 * r, v2 * r],
   };
 }
 
@@ -122,72 +226,117 @@ export interface FlowPoint {
   distance: number;
 }
 
+/** A point with its sizes as logarithms, so that scores and range checks never overflow. */
+export interface LogPoint {
+  output: number;
+  residual: number;
+  /** ln of the data loss ½r² + irreducible part. */
+  lnLoss: number;
+  zeta: number | null;
+  lnNormU: number;
+  lnNormW: number;
+  lnNtk: number;
+  /** ln‖θ(t) − θ₀‖. */
+  lnDistance: number;
+}
+
+/** The doubles of a log point (sizes beyond 64 bits become ∞, below them 0). */
+export function fromLogPoint(p: LogPoint, irreducibleLoss = 0): FlowPoint {
+  return {
+    output: p.output,
+    residual: p.residual,
+    loss: lossOf(p, irreducibleLoss),
+    zeta: p.zeta,
+    normU: Math.exp(p.lnNormU),
+    normW: Math.exp(p.lnNormW),
+    ntk: Math.exp(p.lnNtk),
+    distance: Math.exp(p.lnDistance),
+  };
+}
+
+/** What the plane's evaluator needs besides the plane: the rates, λ, the target and the parts of W that never move. */
 export interface FlowInput {
   plane: PlaneInvariants;
   etaU: number;
   etaW: number;
-  /** λ = γ ā √(η_u η_W). */
+  /** λ = γ ā √(η_u η_W) and its logarithm (λ itself may be beyond 64 bits; ln λ never is). */
   lambda: number;
+  lnLambda: number;
   /** The effective target y_eff. */
   y: number;
   irreducibleLoss: number;
-  /** ‖W_⊥‖_F², the part of W off the data direction (never moves). */
-  normWPerp2: number;
+  /** ln‖W_⊥‖_F², the part of W off the data direction (−∞ when there is none). */
+  lnNormWPerp2: number;
 }
 
 /**
- * The invariants of the rescaled layers ũ = u/√η_u, ṽ = v/√η_W (docs/model.md §3), computed directly
- * from the weights so that nearly aligned or anti-aligned layers lose no precision.
+ * The rescaled layers at one time, in units of 4^k (lengths in 2^k) — the form in which gradient
+ * descent and the weight-decay flow keep them.
  */
-export interface PlaneInvariants {
-  /** P = |ũ + ṽ|², Q = |ũ − ṽ|². */
-  P: number;
-  Q: number;
-  /** c = |ũ|² − |ṽ|² = p₀·q₀ (conserved by the flow). */
-  c: number;
-  /** ũ·ṽ at t = 0. */
-  uv: number;
-  /** G = PQ − c² = 4(|ũ|²|ṽ|² − (ũ·ṽ)²) ≥ 0, from a two-pass projection (no cancellation). */
-  G: number;
-  /** |ũ|², |ṽ|² at t = 0. */
+export interface LayerState {
+  k: number;
+  /** |ũ|², |ṽ|², ũ·ṽ. */
   uu: number;
   vv: number;
+  uv: number;
+  /** |ũ|² + |ṽ|² in the caller's most accurate form. */
+  n2: number;
+  /** |ũ − ũ₀|², |ṽ − ṽ₀|² in the same unit. */
+  du2: number;
+  dv2: number;
+  output: number;
+  residual: number;
+  /** W_⊥(t) = s·W_⊥(0): s = 1 without weight decay. */
+  perpScale: number;
 }
 
-/** The plane invariants of (u, v) under the layer rates (η_u, η_W). */
-export function planeInvariants(u: Float64Array, v: Float64Array, etaU: number, etaW: number): PlaneInvariants {
-  const su = 1 / Math.sqrt(etaU);
-  const sv = 1 / Math.sqrt(etaW);
-  let P = 0;
-  let Q = 0;
-  let uu = 0;
-  let vv = 0;
-  let uv = 0;
-  let c = 0;
-  for (let i = 0; i < u.length; i++) {
-    const a = u[i] * su;
-    const b = v[i] * sv;
-    // c as Σ(ũ_i + ṽ_i)(ũ_i − ṽ_i) keeps its precision when |ũ| ≈ |ṽ|.
-    c += (a + b) * (a - b);
-    P += (a + b) * (a + b);
-    Q += (a - b) * (a - b);
-    uu += a * a;
-    vv += b * b;
-    uv += a * b;
-  }
-  // |ũ ∧ ṽ|² as |longer|²·|shorter − projection|², the projection taken on the longer vector.
-  let wedge = 0;
-  if (uu > 0 && vv > 0) {
-    const alongU = uu >= vv;
-    const alpha = alongU ? uv / uu : uv / vv;
-    let rest = 0;
-    for (let i = 0; i < u.length; i++) {
-      const a = u[i] * su;
-      const b = v[i] * sv;
-      const off = alongU ? b - alpha * a : a - alpha * b;
-      rest += off * off;
-    }
-    wedge = (alongU ? uu : vv) * rest;
-  }
-  return { P, Q, c, uv, G: 4 * wedge, uu, vv };
+/** ln(x·4^k) for x ≥ 0 (−∞ at 0). */
+function lnIn(x: number, k: number): number {
+  return Math.log(x) + 2 * k * Math.LN2;
+}
+
+/** Every drawn quantity from the rescaled layers, with its sizes as logarithms; O(1). */
+export function layerLogPoint(input: FlowInput, s: LayerState): LogPoint {
+  const lnEtaU = Math.log(input.etaU);
+  const lnEtaW = Math.log(input.etaW);
+  const lnPerp = s.perpScale === 1 ? input.lnNormWPerp2 : input.lnNormWPerp2 + 2 * Math.log(Math.abs(s.perpScale));
+  const lnPerpMoved = s.perpScale === 1 ? -Infinity : input.lnNormWPerp2 + 2 * Math.log(Math.abs(1 - s.perpScale));
+  const cross = Math.sqrt(s.uu) * Math.sqrt(s.vv);
+  return {
+    output: s.output,
+    residual: s.residual,
+    lnLoss: lossLog(s.residual, input.irreducibleLoss),
+    zeta: cross > 0 ? clampUnit(s.uv / cross) : null,
+    lnNormU: 0.5 * (lnEtaU + lnIn(s.uu, s.k)),
+    lnNormW: 0.5 * logAddExp(lnPerp, lnEtaW + lnIn(s.vv, s.k)),
+    lnNtk: 2 * input.lnLambda + lnIn(s.n2, s.k),
+    lnDistance: 0.5 * logAddExp(logAddExp(lnEtaU + lnIn(s.du2, s.k), lnEtaW + lnIn(s.dv2, s.k)), lnPerpMoved),
+  };
+}
+
+/** Every drawn quantity from the rescaled layers; O(1). `distance` is absolute (‖θ − θ₀‖). */
+export function layerPoint(input: FlowInput, s: LayerState): FlowPoint {
+  return fromLogPoint(layerLogPoint(input, s), input.irreducibleLoss);
+}
+
+/** The data loss ½r² + irreducible of a point: directly where that is finite (exact rounding), else from its logarithm. */
+export function lossOf(p: LogPoint, irreducibleLoss: number): number {
+  const direct = 0.5 * p.residual * p.residual + irreducibleLoss;
+  return Number.isFinite(direct) ? direct : Math.exp(p.lnLoss);
+}
+
+/** ln(½r² + irreducible), without overflow for large r. */
+export function lossLog(r: number, irreducibleLoss: number): number {
+  return logAddExp(2 * Math.log(Math.abs(r)) - Math.LN2, Math.log(irreducibleLoss));
+}
+
+/** x clamped to [−1, 1] (ζ, whatever the rounding). */
+export function clampUnit(x: number): number {
+  return Math.max(-1, Math.min(1, x));
+}
+
+/** The physical frame coordinates of the initial pair (units of 1), for the recursions that work in them. */
+export function physicalFrame(plane: PlaneInvariants): [number, number, number, number] {
+  const [a, b, c, d] = plane.frame;
+  return [ldexp(a, plane.k), ldexp(b, plane.k), ldexp(c, plane.k), ldexp(d, plane.k)];
 }

@@ -1,52 +1,83 @@
 /**
  * From an experiment to the few numbers its exact solution depends on (docs/model.md §1–§3):
  * the effective sample (ā, y_eff, irreducible loss) and the initial layers seen along the data.
+ * Every sum is taken in a unit that keeps it representable (a power of two per array), so inputs
+ * anywhere in the 64-bit range reduce without overflow (docs/model.md §3.2).
  */
 import { ExperimentError } from '../experiment/errors';
 import { DataSpec, Experiment, InitSpec } from '../experiment/experiment';
+import { binaryExponent, ldexp, logAddExp } from '../math/logDomain';
 import { Rng } from '../math/rng';
-import { dot, norm } from '../math/vectors';
 import { ExactFlow } from './exactFlow';
-import { PlaneInvariants, planeInvariants } from './plane';
+import { FlowInput, LayerSums, layerSums, lnScale, normaliseExponent, PlaneInvariants, planeFromSums, planeOfLayers, Scale } from './plane';
 
 export interface EffectiveSample {
   /** Unit vector n of the data's line, oriented along the first nonzero input. */
   direction: number[];
-  /** ā = |x| = √E[a²] for inputs x̃ = a·n. */
+  /** ā = |x| = √E[a²] for inputs x̃ = a·n (∞ beyond 64 bits), and its logarithm (always finite). */
   abar: number;
-  /** y_eff = E[a·y] / ā. */
+  lnAbar: number;
+  /** y_eff = E[a·y] / ā (|y_eff| ≤ max |y|, so always finite). */
   y: number;
-  /** ½(E[y²] − y_eff²) ≥ 0, the part of the loss no network can remove. */
+  /** ½(E[y²] − y_eff²) ≥ 0, the part of the loss no network can remove (∞ beyond 64 bits). */
   irreducibleLoss: number;
+}
+
+/** Largest |x| over arrays. */
+function maxAbs(rows: readonly ArrayLike<number>[]): number {
+  let m = 0;
+  for (const r of rows) for (let i = 0; i < r.length; i++) m = Math.max(m, Math.abs(r[i]));
+  return m;
+}
+
+/** The unit vector along x, and ln|x|, computed in a power-of-two unit (no overflow or underflow). */
+function direction(x: readonly number[]): { n: number[]; lnNorm: number } {
+  const e = binaryExponent(maxAbs([x]));
+  const scaled = x.map((v) => ldexp(v, -e));
+  const norm = Math.hypot(...scaled);
+  return { n: scaled.map((v) => v / norm), lnNorm: Math.log(norm) + e * Math.LN2 };
 }
 
 /** The single (x, y) pair whose gradient flow equals that of the data (docs/model.md §1, Proposition 1). */
 export function effectiveSample(data: DataSpec): EffectiveSample {
   if (data.kind === 'single') {
-    const abar = norm(data.x);
-    return { direction: data.x.map((v) => v / abar), abar, y: data.y, irreducibleLoss: 0 };
+    const { n, lnNorm } = direction(data.x);
+    return { direction: n, abar: Math.exp(lnNorm), lnAbar: lnNorm, y: data.y, irreducibleLoss: 0 };
   }
   const samples = data.samples;
   const first = samples.find((s) => s.x.some((v) => v !== 0));
   if (!first) throw new Error('effectiveSample: every input is zero'); // rejected by parseExperiment
-  const firstNorm = norm(first.x);
-  const direction = first.x.map((v) => v / firstNorm);
-  const a = samples.map((s) => dot(s.x, direction));
+  const n = direction(first.x).n;
+  // a_s and y_s in units of 2^ex and 2^ey, so that E[a²] and E[ay] cannot overflow.
+  const ex = binaryExponent(maxAbs(samples.map((s) => s.x)));
+  const ey = binaryExponent(maxAbs([samples.map((s) => s.y)]));
+  const a = samples.map((s) => {
+    let v = 0;
+    for (let j = 0; j < n.length; j++) v += ldexp(s.x[j], -ex) * n[j];
+    return v;
+  });
+  const ys = samples.map((s) => ldexp(s.y, -ey));
   const count = samples.length;
   let m2 = 0;
   let may = 0;
   for (let i = 0; i < count; i++) {
     m2 += a[i] * a[i];
-    may += a[i] * samples[i].y;
+    may += a[i] * ys[i];
   }
   m2 /= count;
   may /= count;
   // Irreducible loss as the mean squared residual of the best fit y ≈ βa (two passes, no cancellation).
   const beta = may / m2;
   let residual = 0;
-  for (let i = 0; i < count; i++) residual += (samples[i].y - beta * a[i]) ** 2;
-  const abar = Math.sqrt(m2);
-  return { direction, abar, y: may / abar, irreducibleLoss: (0.5 * residual) / count };
+  for (let i = 0; i < count; i++) residual += (ys[i] - beta * a[i]) ** 2;
+  const root = Math.sqrt(m2);
+  return {
+    direction: n,
+    abar: ldexp(root, ex),
+    lnAbar: Math.log(root) + ex * Math.LN2,
+    y: ldexp(may / root, ey),
+    irreducibleLoss: ldexp((0.5 * residual) / count, 2 * ey),
+  };
 }
 
 /**
@@ -72,55 +103,155 @@ export function forEachInitialNeuron(init: InitSpec, width: number, inputDim: nu
   }
 }
 
-/** The initial layers seen along the data: u, v = W n, and the parts of W that never move. */
+/**
+ * The initial layers seen along the data, each as a scale times an array in [−1, 1]: u = sU·g and
+ * v = W n = sW·h (for a random initialisation the arrays are the standard draws and the scales σ_u,
+ * σ_W; for an explicit one, the weights in a power-of-two unit), and the parts of W that never move.
+ */
 export interface InitialLayers {
-  u: Float64Array;
-  /** v = W n, the hidden layer along the data direction. */
-  v: Float64Array;
-  /** ‖W_⊥‖_F² with W_⊥ = W − v nᵀ (constant under gradient flow without weight decay). */
-  normWPerp2: number;
-  /** ‖W‖_F². */
-  normW2: number;
+  g: Float64Array;
+  h: Float64Array;
+  sU: Scale;
+  sW: Scale;
+  /** ln|u|², ln‖W‖_F², ln‖W_⊥‖_F² with W_⊥ = W − v nᵀ (−∞ for zero). */
+  lnU2: number;
+  lnW2: number;
+  lnPerp2: number;
+}
+
+/** A scale σ ≥ 0 as m·2^e. */
+function scaleOfNumber(x: number): Scale {
+  return { m: x, e: 0 };
 }
 
 /** Draws or reads the initial weights and projects them on the data direction; O(d·D) time, O(d) memory. */
-export function initialLayers(init: InitSpec, width: number, direction: number[]): InitialLayers {
-  const D = direction.length;
-  const u = new Float64Array(width);
-  const v = new Float64Array(width);
-  let normWPerp2 = 0;
-  let normW2 = 0;
-  forEachInitialNeuron(init, width, D, (i, ui, row) => {
-    u[i] = ui;
+export function initialLayers(init: InitSpec, width: number, directionOfData: readonly number[]): InitialLayers {
+  const D = directionOfData.length;
+  const g = new Float64Array(width);
+  const h = new Float64Array(width);
+  let ww = 0;
+  let perp = 0;
+  let sU: Scale;
+  let sW: Scale;
+  const buffer = new Float64Array(D);
+  /** Projects one row, first brought to the unit 2^unit (exactly: a power of two). */
+  const project = (i: number, row: ArrayLike<number>, unit: number): void => {
+    const factor = 2 ** unit;
+    const exact = Math.abs(unit) <= 1000;
+    for (let j = 0; j < D; j++) buffer[j] = unit === 0 ? row[j] : exact ? row[j] * factor : ldexp(row[j], unit);
     let vi = 0;
-    for (let j = 0; j < D; j++) vi += row[j] * direction[j];
-    v[i] = vi;
+    for (let j = 0; j < D; j++) vi += buffer[j] * directionOfData[j];
+    h[i] = vi;
     for (let j = 0; j < D; j++) {
-      normW2 += row[j] * row[j];
-      const off = row[j] - vi * direction[j];
-      normWPerp2 += off * off;
+      const w = buffer[j];
+      ww += w * w;
+      const off = w - vi * directionOfData[j];
+      perp += off * off;
     }
-  });
-  return { u, v, normWPerp2, normW2 };
+  };
+  if (init.kind === 'explicit') {
+    g.set(init.u);
+    const eW = binaryExponent(maxAbs(init.W));
+    for (let i = 0; i < width; i++) project(i, init.W[i], -eW);
+    sU = { m: 1, e: 0 };
+    sW = { m: 1, e: eW };
+  } else {
+    // σ·N(0,1) as the plain loop draws it where that is a normal number (the same weights as an explicit
+    // initialisation with those values, to the last bit); otherwise the standard draws, σ kept apart.
+    const plain = (sigma: number) => sigma === 0 || (sigma >= 2 ** -900 && sigma <= 2 ** 900);
+    const drawU = plain(init.scaleU) ? init.scaleU : 1;
+    const drawW = plain(init.scaleW) ? init.scaleW : 1;
+    forEachInitialNeuron({ ...init, scaleU: drawU, scaleW: drawW }, width, D, (i, ui, row) => {
+      g[i] = ui;
+      project(i, row, 0);
+    });
+    sU = scaleOfNumber(init.scaleU / drawU || 0);
+    sW = scaleOfNumber(init.scaleW / drawW || 0);
+  }
+  const eg = normaliseExponent(g);
+  const eh = normaliseExponent(h);
+  let uu = 0;
+  for (let i = 0; i < width; i++) uu += g[i] * g[i];
+  const lnSU = lnScale(sU);
+  const lnSW = lnScale(sW);
+  return {
+    g,
+    h,
+    sU: { m: sU.m, e: sU.e + eg },
+    sW: { m: sW.m, e: sW.e + eh },
+    lnU2: Math.log(uu) + 2 * (lnSU + eg * Math.LN2),
+    lnW2: Math.log(ww) + 2 * lnSW,
+    lnPerp2: Math.log(perp) + 2 * lnSW,
+  };
 }
 
+/** s/√η as a scale: the plain double when it is comfortably normal, else from logarithms. */
+export function divideBySqrt(s: Scale, eta: number): Scale {
+  const plain = s.m / Math.sqrt(eta);
+  if (plain === 0 || (plain >= 2 ** -1000 && plain <= 2 ** 1000)) return { m: plain, e: s.e };
+  const ln = Math.log(s.m) - 0.5 * Math.log(eta);
+  const e = Math.round(ln / Math.LN2);
+  return { m: Math.exp(ln - e * Math.LN2), e: s.e + e };
+}
 
-/** The exact flow of an experiment with linear activation, and its effective sample. */
-export function exactFlowOf(e: Experiment): { flow: ExactFlow; sample: EffectiveSample; theta0: number; plane: PlaneInvariants } {
+/** λ = γ·ā·√η_u·√η_W and ln λ: the plain product where it is a normal number, else its logarithm. */
+export function lambdaOf(gamma: number, sample: EffectiveSample, etaU: number, etaW: number): { lambda: number; lnLambda: number } {
+  const plain = gamma * sample.abar * Math.sqrt(etaU) * Math.sqrt(etaW);
+  if (plain >= 2 ** -1000 && plain <= 2 ** 1000) return { lambda: plain, lnLambda: Math.log(plain) };
+  const lnLambda = Math.log(gamma) + sample.lnAbar + 0.5 * Math.log(etaU) + 0.5 * Math.log(etaW);
+  return { lambda: Math.exp(lnLambda), lnLambda };
+}
+
+/** An exact flow with its effective sample, ln‖θ₀‖, and the spec it was built from (for the range checks). */
+export interface ReducedFlow {
+  flow: ExactFlow;
+  sample: EffectiveSample;
+  /** ln‖θ₀‖ over θ = (u, W) (−∞ for θ₀ = 0). */
+  lnTheta0: number;
+  plane: PlaneInvariants;
+  spec: FlowSpec;
+}
+
+/** The exact flow of an experiment with linear activation, and its effective sample. O(d·D). */
+export function exactFlowOf(e: Experiment): ReducedFlow {
   if (e.model.activation !== 'linear') {
     throw new ExperimentError(`the exact solver needs model.activation "linear", got "${e.model.activation}": run it with \`flab simulate\` instead`, 'model.activation');
   }
   const sample = effectiveSample(e.data);
   const layers = initialLayers(e.init, e.model.width, sample.direction);
+  const sums = layerSums(layers.g, layers.h, layers.sU, layers.sW);
   const etaU = e.learningRates.u;
   const etaW = e.learningRates.W;
-  const lambda = e.model.outputScale * sample.abar * Math.sqrt(etaU) * Math.sqrt(etaW);
-  if (!Number.isFinite(lambda)) {
-    throw new ExperimentError('model.outputScale × |x| × √(η_u η_W) overflows a 64-bit number: rescale the experiment', 'model.outputScale');
-  }
-  const plane = planeInvariants(layers.u, layers.v, etaU, etaW);
-  let normU2 = 0;
-  for (let i = 0; i < layers.u.length; i++) normU2 += layers.u[i] * layers.u[i];
-  const flow = new ExactFlow({ plane, etaU, etaW, lambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, normWPerp2: layers.normWPerp2 });
-  return { flow, sample, theta0: Math.sqrt(normU2 + layers.normW2), plane };
+  const spec: FlowSpec = { sums, lnU2: layers.lnU2, lnW2: layers.lnW2, lnPerp2: layers.lnPerp2, gamma: e.model.outputScale, sample, etaU, etaW };
+  const plane = planeOfLayers(layers.g, layers.h, { ...sums, sU: divideBySqrt(sums.sU, etaU), sV: divideBySqrt(sums.sV, etaW) });
+  const { lambda, lnLambda } = lambdaOf(e.model.outputScale, sample, etaU, etaW);
+  const input: FlowInput = { plane, etaU, etaW, lambda, lnLambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, lnNormWPerp2: layers.lnPerp2 };
+  return { flow: new ExactFlow(input), sample, lnTheta0: 0.5 * logAddExp(layers.lnU2, layers.lnW2), plane, spec };
+}
+
+/**
+ * Everything the exact flow of a linear network depends on, with each hyperparameter kept apart from
+ * the draws: the layer sums of u = sU·g and v = W n = sW·h (the scales without the rates), and the
+ * scalars. Changing γ, ā, y, σ_u, σ_W, η_u or η_W is O(1) (`flowOfSpec`): the phase diagram's cells
+ * and the range checks' "what if this value were different" are built this way.
+ */
+export interface FlowSpec {
+  sums: LayerSums;
+  /** ln|u|², ln‖W‖², ln‖W_⊥‖² at the scales sU, sW of `sums`. */
+  lnU2: number;
+  lnW2: number;
+  lnPerp2: number;
+  gamma: number;
+  sample: EffectiveSample;
+  etaU: number;
+  etaW: number;
+}
+
+/** The exact flow of a spec, O(1); P, Q and c from the sums (planeFromSums). */
+export function flowOfSpec(spec: FlowSpec): { flow: ExactFlow; lnTheta0: number } {
+  const { sums, etaU, etaW, sample } = spec;
+  const plane = planeFromSums({ ...sums, sU: divideBySqrt(sums.sU, etaU), sV: divideBySqrt(sums.sV, etaW) });
+  const { lambda, lnLambda } = lambdaOf(spec.gamma, sample, etaU, etaW);
+  const input: FlowInput = { plane, etaU, etaW, lambda, lnLambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, lnNormWPerp2: spec.lnPerp2 };
+  return { flow: new ExactFlow(input), lnTheta0: 0.5 * logAddExp(spec.lnU2, spec.lnW2) };
 }

@@ -2,7 +2,8 @@
  * What finite learning rates do that gradient flow cannot: catapults and divergence, and how far the
  * rates can be raised before training stops converging (docs/finite-rates.md).
  */
-import type { FlowInput } from './plane';
+import { ldexp } from '../math/logDomain';
+import { FlowInput, planeScaledBy } from './plane';
 import { PlaneDescent } from './planeDescent';
 
 /**
@@ -66,31 +67,40 @@ export const STABILITY_HORIZONS = 20;
 export const STABILITY_MIN_STEPS = 1_000;
 /** … and at most this many (a slower run counts as not converging). */
 export const STABILITY_MAX_STEPS = 200_000;
-/** The bracket is widened by doubling or halving at most this many times. */
+/** The bracket is widened by doubling or halving at most this many times, and bisected at most this many. */
 const MAX_BRACKET_DOUBLINGS = 60;
+const MAX_BISECTIONS = 100;
 
 /** The gradient-flow facts a trial needs: its limit's output and its default horizon at the experiment's rates. */
 export interface FlowFacts {
   limitOutput: number;
   horizon: number;
+  /** ln of the gradient-flow limit's tangent kernel (where the bracket starts; the initial one when absent). */
+  lnNtkLimit?: number;
 }
 
 /** The plane input with both learning rates multiplied by `scale` (λ → sλ, ũ, ṽ → ũ/√s, ṽ/√s). */
 export function scaledRates(input: FlowInput, scale: number): FlowInput {
-  const { plane } = input;
   return {
     ...input,
     etaU: input.etaU * scale,
     etaW: input.etaW * scale,
     lambda: input.lambda * scale,
-    plane: { P: plane.P / scale, Q: plane.Q / scale, c: plane.c / scale, uv: plane.uv / scale, G: plane.G / scale / scale, uu: plane.uu / scale, vv: plane.vv / scale },
+    lnLambda: input.lnLambda + Math.log(scale),
+    plane: planeScaledBy(input.plane, Math.log(scale)),
   };
+}
+
+/** f₀ − (the flow's limit) and K₀ of a plane input, physical. */
+function startOf(input: FlowInput, limitOutput: number): { gap0: number; ntk0: number } {
+  const { plane, lambda } = input;
+  return { gap0: Math.abs(lambda * ldexp(plane.uv, 2 * plane.k) - limitOutput), ntk0: lambda * lambda * ldexp(plane.uu + plane.vv, 2 * plane.k) };
 }
 
 /** Whether gradient descent at `scale` × the experiment's rates converges (see STABILITY_RESIDUAL_FRACTION); O(steps). */
 export function convergesAtScale(input: FlowInput, facts: FlowFacts, scale: number): boolean {
   const run = new PlaneDescent(scaledRates(input, scale));
-  const gap0 = Math.abs(input.lambda * input.plane.uv - facts.limitOutput);
+  const { gap0 } = startOf(input, facts.limitOutput);
   const target = STABILITY_RESIDUAL_FRACTION * gap0;
   const budget = Math.min(STABILITY_MAX_STEPS, Math.max(STABILITY_MIN_STEPS, Math.ceil((STABILITY_HORIZONS * facts.horizon) / scale)));
   let settled = 0;
@@ -108,19 +118,28 @@ export function convergesAtScale(input: FlowInput, facts: FlowFacts, scale: numb
 
 /**
  * The largest factor by which both learning rates can be multiplied and gradient descent still
- * converges: bracketed by doubling or halving from 1, then bisected in log scale to a relative
+ * converges: bracketed by doubling or halving from where max(K₀, K(∞)) is 1 per step, then bisected in log scale to a relative
  * tolerance of STABILITY_TOLERANCE; the converging end of the bracket is returned. A run at rest
- * (r₀ = 0) is a fixed point, stable up to the factor 2/K₀. Null when no bracket is found.
+ * (r₀ = 0) is a fixed point, stable up to the factor 2/K₀.
+ * Null when no bracket is found, or when the factor is beyond 2^±1000.
  */
 export function maxStableRateScale(input: FlowInput, facts: FlowFacts): number | null {
-  const gap0 = Math.abs(input.lambda * input.plane.uv - facts.limitOutput);
-  const ntk0 = input.lambda * input.lambda * (input.plane.uu + input.plane.vv);
+  const { gap0, ntk0 } = startOf(input, facts.limitOutput);
   if (gap0 === 0) return ntk0 > 0 ? 2 / ntk0 : null;
+  // Start where the tangent kernel is 1 per step (at the experiment's rates when it is already of that
+  // order): the largest stable factor is within a few doublings of it, whatever the scale of the rates.
+  // The larger of the initial and the final kernel sets the stability (a small initialisation grows
+  // from K₀ ≈ 0 to K(∞)): start where it is 1 per step.
+  const lnNtk0 = 2 * input.lnLambda + Math.log(input.plane.uu + input.plane.vv) + 2 * input.plane.k * Math.LN2;
+  const lnK = Math.max(lnNtk0, facts.lnNtkLimit ?? -Infinity);
+  const start = Number.isFinite(lnK) && Math.abs(lnK) > Math.LN2 * 2 ? Math.pow(2, Math.round(-lnK / Math.LN2)) : 1;
+  // A factor beyond 64 bits (a kernel below 1e-308 per step, or above 1e308) cannot be reported.
+  if (!(start > 0 && Number.isFinite(start)) || start < 2 ** -1000 || start > 2 ** 1000) return null;
   let lo: number;
   let hi: number;
-  if (convergesAtScale(input, facts, 1)) {
-    lo = 1;
-    hi = 2;
+  if (convergesAtScale(input, facts, start)) {
+    lo = start;
+    hi = 2 * start;
     let n = 0;
     while (convergesAtScale(input, facts, hi)) {
       if (++n > MAX_BRACKET_DOUBLINGS) return null;
@@ -128,8 +147,8 @@ export function maxStableRateScale(input: FlowInput, facts: FlowFacts): number |
       hi *= 2;
     }
   } else {
-    hi = 1;
-    lo = 0.5;
+    hi = start;
+    lo = start / 2;
     let n = 0;
     while (!convergesAtScale(input, facts, lo)) {
       if (++n > MAX_BRACKET_DOUBLINGS) return null;
@@ -137,7 +156,7 @@ export function maxStableRateScale(input: FlowInput, facts: FlowFacts): number |
       lo /= 2;
     }
   }
-  while (hi / lo > 1 + STABILITY_TOLERANCE) {
+  for (let n = 0; n < MAX_BISECTIONS && hi / lo > 1 + STABILITY_TOLERANCE; n++) {
     const mid = Math.sqrt(lo * hi);
     if (convergesAtScale(input, facts, mid)) lo = mid;
     else hi = mid;

@@ -1,230 +1,276 @@
 /**
- * Gradient flow with weight decay ρ > 0 (docs/finite-rates.md §1): the objective
- * ½E[(f − y)²] + ½ρ(|u|² + ‖W‖_F²). The layers still stay in the plane of (p₀, q₀) and W_⊥ decays as
+ * Gradient flow with weight decay ρ > 0 (docs/finite-rates.md §5): the objective
+ * ½E[(f − y)²] + ½ρ(|u|² + ‖W‖_F²). The layers still stay in the plane of (ũ₀, ṽ₀) and W_⊥ decays as
  * e^{−η_W ρ t}; what is left has no closed form and is integrated adaptively, independent of the width:
+ * ũ and ṽ as 2-vectors in an orthonormal frame of the plane (`PlaneInvariants.frame`),
  *
- * - equal rates η: p = p₀e^{−a}, q = q₀e^{−b} with a' = λr + ηρ, b' = −λr + ηρ — the scalar ODE of
- *   S = (a − b)/2 written as an autonomous pair (log-scale coordinates: no overflow at any init);
- * - unequal rates: ũ and ṽ as 2-vectors in an orthonormal frame of the plane (`planeFrame`), a
- *   4-dimensional system ũ' = −λr ṽ − η_uρ ũ, ṽ' = −λr ũ − η_Wρ ṽ (equivalently, in p = ũ + ṽ and
- *   q = ũ − ṽ: p' = −(λr + H)p − E q, q' = −E p + (λr − H)q, H = ρ(η_u + η_W)/2, E = ρ(η_u − η_W)/2).
+ *   ũ' = −λ r ṽ − η_uρ ũ,   ṽ' = −λ r ũ − η_Wρ ṽ,   r = λ ũ·ṽ − y_eff,
  *
- * r = λ ũ·ṽ − y_eff = (λ/4)(|p|² − |q|²) − y_eff closes both systems.
+ * (equivalently, in p = ũ + ṽ and q = ũ − ṽ: p' = −(λr + H)p − E q, q' = −E p + (λr − H)q with
+ * H = ρ(η_u + η_W)/2, E = ρ(η_u − η_W)/2). Each layer is kept as 2^e times a vector of length about 1,
+ * the exponent renormalised exactly after every step, and its error is measured relative to its own
+ * length: so every series keeps its relative accuracy while the norms decay by any factor, whatever
+ * the output grid.
  */
-import type { FlowInput, FlowPoint } from './plane';
-import { logAbsExpm1 } from '../math/logDomain';
-import { layerPoint, PairGram, planeFrame, planePoint } from './plane';
-import { integrateAt, OdeStats, OdeSystem } from '../math/stiffOde';
+import { ExperimentError } from '../experiment/errors';
+import { binaryExponent, ldexp, logAddExp, signedExp } from '../math/logDomain';
+import { integrateAt, OdeStats, OdeStepLimitError, OdeSystem } from '../math/stiffOde';
+import { logRatio, MechanismScores, scoresFromChanges } from '../mechanisms/classify';
 import type { Series } from '../trajectory/trajectory';
+import { clampUnit, FlowInput, LogPoint, lossLog, lossOf } from './plane';
 
 /** Local error tolerance of one integration step; the reported series are accurate to ~1e-10 relative. */
 export const WEIGHT_DECAY_STEP_TOLERANCE = 1e-12;
 
+/**
+ * A layer's error is measured relative to its own length, or to this fraction of the other layer's
+ * when it is smaller than that (it has decayed to nothing beside it, or passes through zero).
+ */
+const PAIR_FLOOR = 1e-10;
+const LN_PAIR_FLOOR = Math.log(PAIR_FLOOR);
+
+/** A layer whose coupling rate exceeds this many times every other rate takes the other layer's rate as its integrating factor. */
+const UNBOUNDED = 1e4;
+
 /** A reduced weight-decay flow: its ODE system and how a state becomes a drawn point. */
 export interface DecayFlow {
   system: OdeSystem;
+  /**
+   * [U₁, U₂, V₁, V₂, e_u, e_v, σ_d, δ, σ_c]: ũ = 2^{e_u} e^{s_u} (U₁, U₂), ṽ = 2^{e_v} e^{s_v} (V₁, V₂) with
+   * s_u + s_v = σ_d + σ_c (it only scales the output: σ_d from the decays, σ_c from the coupling) and
+   * s_v − s_u = δ (the couplings), kept apart so that a large common decay never rounds the rest.
+   */
   initial: Float64Array;
-  /** The point of a state at time t. `distance` is absolute. */
-  point(y: Float64Array, t: number): FlowPoint;
+  /** The point of a state at time t, with its sizes as logarithms; `lnDistance` is absolute. */
+  point(y: Float64Array, t: number): LogPoint & { lnObjective: number };
   /** A first step size: a small fraction of the fastest initial time scale. */
   firstStep: number;
 }
 
-/** The reduced system of the flow with weight decay `rho` > 0 for this plane input. */
+/**
+ * The reduced system of the flow with weight decay `rho` > 0 for this plane input. Each layer is
+ * 2^e·e^{s}·(a vector of length about 1): the whole exponent e is renormalised exactly after every step,
+ * and s follows the layer's own logarithmic rate, s' = −κ with κ set at the start of each step to the
+ * rate at which that layer's length is then changing (an integrating factor, as in Lawson's methods).
+ * What the stiff integrator sees is then nearly constant however fast a layer decays or grows, so the
+ * steps follow the dynamics, not ρ, and each layer keeps its relative accuracy at any size.
+ */
 export function decayFlow(input: FlowInput, rho: number): DecayFlow {
-  return input.etaU === input.etaW ? equalRates(input, rho) : unequalRates(input, rho);
-}
-
-/** Points of the weight-decay flow at `times`, integrated adaptively. */
-export function decayPoints(input: FlowInput, rho: number, times: readonly number[], stats?: OdeStats): FlowPoint[] {
-  const flow = decayFlow(input, rho);
-  const states = integrateAt(flow.system, flow.initial, times, flow.firstStep, stats);
-  return states.map((y, k) => flow.point(y, times[k]));
-}
-
-function firstStepOf(input: FlowInput, rho: number): number {
-  const { plane, lambda, y, etaU, etaW } = input;
-  const ntk = lambda * lambda * (plane.uu + plane.vv);
-  const rate = ntk + Math.abs(lambda * y) + rho * Math.max(etaU, etaW);
-  return rate > 0 ? 1e-3 / rate : 1;
-}
-
-function equalRates(input: FlowInput, rho: number): DecayFlow {
-  const { plane, lambda, y: target } = input;
-  const { P, Q, c, G } = plane;
-  const decay = input.etaU * rho; // ηρ
-  const lnP = Math.log(P);
-  const lnQ = Math.log(Q);
-  const lnAbsC = Math.log(Math.abs(c));
-  const lnG = Math.log(G);
-  const quarter = lambda / 4;
-  const pp = (a: number) => Math.exp(lnP - 2 * a);
-  const qq = (b: number) => Math.exp(lnQ - 2 * b);
-  // While e^{−a}, e^{−b} are representable, the layers are ũ = σũ₀ + δṽ₀, ṽ = δũ₀ + σṽ₀ with
-  // σ, δ = (e^{−a} ± e^{−b})/2: taken in the orthonormal frame of (ũ₀, ṽ₀), ũ·ṽ has the plain
-  // loop's rounding, whereas (|p|² − |q|²)/4 cancels when |ũ| ≫ |ṽ| (p₀ ≈ q₀).
-  const [U1, U2, V1, V2] = planeFrame(plane);
-  const FRAME_LIMIT = 600;
-  const inFrame = (a: number, b: number) => Math.abs(a) <= FRAME_LIMIT && Math.abs(b) <= FRAME_LIMIT;
-  /** σ − 1 and δ of (a, b), without cancellation near a = b = 0. */
-  const coefficients = (a: number, b: number): [number, number] => [(Math.expm1(-a) + Math.expm1(-b)) / 2, (Math.exp(-b) * Math.expm1(b - a)) / 2];
-  const layers = (a: number, b: number) => {
-    const [sm1, d] = coefficients(a, b);
-    const sg = (Math.exp(-a) + Math.exp(-b)) / 2; // not sm1 + 1: σ may be far below 1
-    return { u1: sg * U1 + d * V1, u2: sg * U2 + d * V2, v1: d * U1 + sg * V1, v2: d * U2 + sg * V2, sm1, d };
-  };
-  const uvOf = (a: number, b: number): number => {
-    if (a === 0 && b === 0) return plane.uv;
-    if (!inFrame(a, b)) return (pp(a) - qq(b)) / 4;
-    const l = layers(a, b);
-    return l.u1 * l.v1 + l.u2 * l.v2;
-  };
-  const system: OdeSystem = {
-    dim: 2,
-    rhs(s, out) {
-      const x = lambda * (lambda * uvOf(s[0], s[1]) - target);
-      out[0] = x + decay;
-      out[1] = -x + decay;
-    },
-    jacobian(s, J) {
-      const da = -(lambda * lambda * pp(s[0])) / 2; // ∂(λr)/∂a
-      const db = (lambda * lambda * qq(s[1])) / 2; // ∂(λr)/∂b
-      J[0] = da;
-      J[1] = db;
-      J[2] = -da;
-      J[3] = -db;
-    },
-    // a and b are logarithms of |p| and |q|: an absolute error is a relative error of the layers
-    // (relative to |a| once it is large: q = q₀e^{−b} keeps shrinking with b → ∞ under decay). And
-    // ũ·ṽ = (|p|² − |q|²)/4 moves by (|p|²δa + |q|²δb)/2, which is large against ũ·ṽ itself when
-    // |ũ| ≫ |ṽ| (|p| ≈ |q|): that is measured relative to |ũ·ṽ| (floored at the target's y/λ and at
-    // 1e-6 of (|ũ|² + |ṽ|²)/2), so the residual that drives the flow stays accurate.
-    errorNorm(err, s) {
-      const [a, b] = s;
-      const p2 = pp(a);
-      const q2 = qq(b);
-      const logs = Math.max(Math.abs(err[0]) / Math.max(1, Math.abs(a)), Math.abs(err[1]) / Math.max(1, Math.abs(b)));
-      const moved = (p2 * Math.abs(err[0]) + q2 * Math.abs(err[1])) / 2;
-      const uv = moved === 0 ? 0 : moved / Math.max(Math.abs(uvOf(a, b)), Math.abs(target / lambda), (1e-6 * (p2 + q2)) / 4);
-      return Math.max(logs, uv) / WEIGHT_DECAY_STEP_TOLERANCE;
-    },
-  };
-  const point = (s: Float64Array, t: number): FlowPoint => {
-    const [a, b] = s;
-    if (inFrame(a, b)) {
-      const l = layers(a, b);
-      const uu = l.u1 * l.u1 + l.u2 * l.u2;
-      const vv = l.v1 * l.v1 + l.v2 * l.v2;
-      const uv = uvOf(a, b);
-      // ũ − ũ₀ = (σ − 1)ũ₀ + δṽ₀, ṽ − ṽ₀ = δũ₀ + (σ − 1)ṽ₀.
-      const du1 = l.sm1 * U1 + l.d * V1;
-      const du2 = l.sm1 * U2 + l.d * V2;
-      const dv1 = l.d * U1 + l.sm1 * V1;
-      const dv2 = l.d * U2 + l.sm1 * V2;
-      const output = lambda * uv;
-      return layerPoint(input, {
-        uu,
-        vv,
-        uv,
-        cross: Math.sqrt(uu) * Math.sqrt(vv),
-        n2: uu + vv,
-        du2: du1 * du1 + du2 * du2,
-        dv2: dv1 * dv1 + dv2 * dv2,
-        output,
-        residual: output - target,
-        perpScale: Math.exp(-decay * t),
-      });
-    }
-    const now: PairGram = {
-      pp: pp(a),
-      qq: qq(b),
-      pq: c === 0 ? 0 : Math.sign(c) * Math.exp(lnAbsC - a - b),
-      wedge: G === 0 ? 0 : Math.exp(lnG - 2 * a - 2 * b),
-    };
-    // Displacement (A p₀, B q₀) with A = e^{−a} − 1, B = e^{−b} − 1.
-    const lnA = logAbsExpm1(-a);
-    const lnB = logAbsExpm1(-b);
-    const signAB = Math.sign(a) * Math.sign(b);
-    const moved: PairGram = {
-      pp: Math.exp(lnP + 2 * lnA),
-      qq: Math.exp(lnQ + 2 * lnB),
-      pq: c === 0 || signAB === 0 ? 0 : signAB * Math.sign(c) * Math.exp(lnA + lnB + lnAbsC),
-      wedge: G === 0 ? 0 : Math.exp(2 * lnA + 2 * lnB + lnG),
-    };
-    const output = quarter * (now.pp - now.qq);
-    return planePoint(input, { now, moved, output, residual: output - target, perpScale: Math.exp(-decay * t) });
-  };
-  return { system, initial: new Float64Array(2), point, firstStep: firstStepOf(input, rho) };
-}
-
-function unequalRates(input: FlowInput, rho: number): DecayFlow {
-  const { plane, lambda, y: target, etaU, etaW } = input;
+  const { plane, lambda, lnLambda, y: target, etaU, etaW } = input;
   const du = etaU * rho;
   const dw = etaW * rho;
-  const l2 = lambda * lambda;
-  const start = planeFrame(plane);
-  // The largest size each layer has had: errors of a layer that has shrunk far below it are measured
-  // against a thousandth of it (absolute), not against a vanishing size of its own.
-  let seenU = Math.hypot(start[0], start[1]);
-  let seenV = Math.hypot(start[2], start[3]);
+  const k = plane.k;
+  const [a1, a2, b1, b2] = plane.frame;
+  const N = 9;
+  // The step's constants: κ_u, κ_v, and the exponents' factors for the output and the coupling.
+  let kappaU = 0;
+  let kappaV = 0;
+  let relaxU = du;
+  let relaxV = dw;
+  let sigma0 = 0;
+  let delta0 = 0;
+  let fine0 = 0;
+  let lnOut = 0;
+  let lnCU = 0;
+  let lnCV = 0;
+  const exponents = (s: Float64Array): void => {
+    lnOut = lnLambda + (s[4] + s[5]) * Math.LN2;
+    lnCU = lnLambda + (s[5] - s[4]) * Math.LN2;
+    lnCV = lnLambda + (s[4] - s[5]) * Math.LN2;
+  };
+  /** f = λ ũ·ṽ = λ 2^{eu+ev} e^{σ} U·V, without overflow in the factor. */
+  const outputOf = (s: Float64Array): number => {
+    const dot = s[0] * s[2] + s[1] * s[3];
+    return dot === 0 ? 0 : signedExp(dot, lnOut + s[6] + s[8] + Math.log(Math.abs(dot)));
+  };
+  /** The couplings λ 2^{ev−eu} e^{δ} and λ 2^{eu−ev} e^{−δ}. */
+  const couplings = (s: Float64Array): [number, number] => [Math.exp(lnCU + s[7]), Math.exp(lnCV - s[7])];
   const system: OdeSystem = {
-    dim: 4,
+    dim: N,
+    beginStep(s) {
+      exponents(s);
+      sigma0 = s[6];
+      delta0 = s[7];
+      fine0 = s[8];
+      const r = outputOf(s) - target;
+      const [cU, cV] = couplings(s);
+      const dot = s[0] * s[2] + s[1] * s[3];
+      const uu = s[0] * s[0] + s[1] * s[1];
+      const vv = s[2] * s[2] + s[3] * s[3];
+      // κ = −d ln|ũ|/dt now, and what is left of the decay in U' after it, η_uρ − κ = −cU r (U·V)/|U|²
+      // (computed as such: the difference of two near rates would cancel). Where that coupling part is
+      // far beyond every other rate (a layer passing through zero, as parallel layers can), the layer
+      // takes the other's rate instead: its own is unbounded there.
+      relaxU = -(cU * r * dot) / uu;
+      relaxV = -(cV * r * dot) / vv;
+      const bound = UNBOUNDED * (du + dw + Math.min(Math.abs(relaxU), Math.abs(relaxV)));
+      const wildU = !(Math.abs(relaxU) <= bound);
+      const wildV = !(Math.abs(relaxV) <= bound);
+      kappaU = du - relaxU;
+      kappaV = dw - relaxV;
+      let ku = kappaU;
+      let kv = kappaV;
+      if (wildU) ku = wildV ? du : kappaV;
+      if (wildV) kv = wildU ? dw : kappaU;
+      // A layer below PAIR_FLOOR of the other is held only to that absolute accuracy, so its own rate
+      // may be noise: it stays between its decay rate and the other layer's rate (both meaningful:
+      // decoupled, it decays at its own; slaved, at the other's).
+      const lnRatio = 0.5 * (Math.log(uu) - Math.log(vv)) + (s[4] - s[5]) * Math.LN2 - s[7]; // ln(|ũ|/|ṽ|)
+      if (lnRatio < LN_PAIR_FLOOR) ku = Math.min(Math.max(ku, Math.min(du, kv)), Math.max(du, kv));
+      if (-lnRatio < LN_PAIR_FLOOR) kv = Math.min(Math.max(kv, Math.min(dw, ku)), Math.max(dw, ku));
+      // Where a rate was replaced, what is left of the decay follows (elsewhere relax keeps its own
+      // value: η_uρ − κ would round it away when η_uρ is far larger).
+      if (ku !== kappaU) relaxU = du - (kappaU = ku);
+      if (kv !== kappaV) relaxV = dw - (kappaV = kv);
+    },
     rhs(s, out) {
-      const x = lambda * (lambda * (s[0] * s[2] + s[1] * s[3]) - target);
-      out[0] = -x * s[2] - du * s[0];
-      out[1] = -x * s[3] - du * s[1];
-      out[2] = -x * s[0] - dw * s[2];
-      out[3] = -x * s[1] - dw * s[3];
+      const r = outputOf(s) - target;
+      const [cU, cV] = couplings(s);
+      out[0] = -cU * r * s[2] - relaxU * s[0];
+      out[1] = -cU * r * s[3] - relaxU * s[1];
+      out[2] = -cV * r * s[0] - relaxV * s[2];
+      out[3] = -cV * r * s[1] - relaxV * s[3];
+      out[4] = 0;
+      out[5] = 0;
+      out[6] = -(du + dw);
+      out[8] = relaxU + relaxV;
+      out[7] = du - dw + (relaxV - relaxU); // κ_u − κ_v without the common part
     },
     jacobian(s, J) {
-      const x = lambda * (lambda * (s[0] * s[2] + s[1] * s[3]) - target);
-      // ∂x/∂(ũ₁, ũ₂, ṽ₁, ṽ₂) = λ²(ṽ₁, ṽ₂, ũ₁, ũ₂).
-      const g = [l2 * s[2], l2 * s[3], l2 * s[0], l2 * s[1]];
-      const owner = [2, 3, 0, 1]; // row i's equation multiplies x by component owner[i]
-      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) J[i * 4 + j] = -s[owner[i]] * g[j];
-      J[0 * 4 + 0] -= du;
-      J[0 * 4 + 2] -= x;
-      J[1 * 4 + 1] -= du;
-      J[1 * 4 + 3] -= x;
-      J[2 * 4 + 0] -= x;
-      J[2 * 4 + 2] -= dw;
-      J[3 * 4 + 1] -= x;
-      J[3 * 4 + 3] -= dw;
+      J.fill(0);
+      const f = outputOf(s);
+      const r = f - target;
+      const [cU, cV] = couplings(s);
+      const dot = s[0] * s[2] + s[1] * s[3];
+      const c = dot === 0 ? Math.exp(lnOut + s[6] + s[8]) : f / dot; // λ 2^{eu+ev} e^{σ}
+      // ∂r/∂(U₁, U₂, V₁, V₂) = c·(V₁, V₂, U₁, U₂). The dependence on s_u and s_v is left out of the
+      // Jacobian (it is not stiff, and s moves by κh per step, which could be thousands: the products
+      // with it would bring rounding of that size into the linear solve); the method stays consistent.
+      const g = [c * s[2], c * s[3], c * s[0], c * s[1]];
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) J[i * N + j] = -cU * s[2 + i] * g[j];
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) J[(2 + i) * N + j] = -cV * s[i] * g[j];
+      J[0 * N + 0] -= relaxU;
+      J[0 * N + 2] -= cU * r;
+      J[1 * N + 1] -= relaxU;
+      J[1 * N + 3] -= cU * r;
+      J[2 * N + 0] -= cV * r;
+      J[2 * N + 2] -= relaxV;
+      J[3 * N + 1] -= cV * r;
+      J[3 * N + 3] -= relaxV;
     },
-    // Errors of ũ and of ṽ, each relative to its own size (floored, see above) and to a 1e-10 part of the pair's.
+    // Each layer relative to its own length, floored at PAIR_FLOOR of the other's: a layer that has
+    // become negligible beside the other (or passes through zero, as parallel layers can) is held to
+    // an absolute accuracy on that scale. The exponents never change within a step, and s is exact.
     errorNorm(err, s) {
       const nu = Math.hypot(s[0], s[1]);
       const nv = Math.hypot(s[2], s[3]);
-      seenU = Math.max(seenU, nu);
-      seenV = Math.max(seenV, nv);
-      const pair = 1e-10 * (nu + nv);
       const eu = Math.hypot(err[0], err[1]);
       const ev = Math.hypot(err[2], err[3]);
-      const ru = eu === 0 ? 0 : eu / Math.max(nu, 1e-3 * seenU, pair);
-      const rv = ev === 0 ? 0 : ev / Math.max(nv, 1e-3 * seenV, pair);
+      const lnRatio = (s[5] - s[4]) * Math.LN2 + s[7]; // ln of (|ṽ|/|V|)/(|ũ|/|U|)
+      const floorU = PAIR_FLOOR * nv * Math.exp(lnRatio);
+      const floorV = PAIR_FLOOR * nu * Math.exp(-lnRatio);
+      const ru = eu === 0 ? 0 : eu / Math.max(nu, floorU);
+      const rv = ev === 0 ? 0 : ev / Math.max(nv, floorV);
       return Math.max(ru, rv) / WEIGHT_DECAY_STEP_TOLERANCE;
     },
+    // Then exact rescaling by powers of two: each layer to length in [½, 1), and the whole parts of σ
+    // and δ (while they are small enough to be split exactly) into the exponents.
+    renormalise(s, h) {
+      // σ and δ move linearly within a step: their exact values, not the extrapolation's rounding of them
+      // (which the Aitken–Neville differences amplify, and which no error estimate would see).
+      // σ in two parts: the decays' −(η_u + η_W)ρt, which can be far beyond 64 bits' precision of the
+      // rest, and what the coupling adds to it (never lost in the rounding of the first).
+      s[6] = sigma0 - (du + dw) * h;
+      if (!(s[6] > -1e300)) throw new OdeStepLimitError('the layers decay by more than e^{1e300}: the logarithms of their norms (normChangeU, normChangeW) are beyond 64-bit numbers', Number.NaN);
+      s[8] = fine0 + (relaxU + relaxV) * h;
+      s[7] = delta0 + (du - dw + (relaxV - relaxU)) * h;
+      for (const [i, e] of [[0, 4], [2, 5]]) {
+        const n = Math.hypot(s[i], s[i + 1]);
+        const shift = binaryExponent(n);
+        if (shift !== 0 && n > 0) {
+          s[i] = ldexp(s[i], -shift);
+          s[i + 1] = ldexp(s[i + 1], -shift);
+          s[e] += shift;
+        }
+      }
+      const movable = (x: number) => Math.abs(x) >= 2 && Math.abs(x) < 2 ** 40;
+      for (const i of [6, 8]) {
+        if (movable(s[i])) {
+          const k = Math.trunc(s[i] / (2 * Math.LN2)); // e^{σ} = 4^k·e^{σ − 2k ln 2}: k to each exponent
+          s[i] -= 2 * k * Math.LN2;
+          s[4] += k;
+          s[5] += k;
+        }
+      }
+      if (movable(s[7])) {
+        const k = Math.trunc(s[7] / (2 * Math.LN2)); // e^{s_v} gains 2^k, e^{s_u} loses it
+        s[7] -= 2 * k * Math.LN2;
+        s[5] += k;
+        s[4] -= k;
+      }
+    },
   };
-  const point = (s: Float64Array, t: number): FlowPoint => {
-    const [u1, u2, v1, v2] = s;
-    const uu = u1 * u1 + u2 * u2;
-    const vv = v1 * v1 + v2 * v2;
-    const uv = t === 0 ? plane.uv : u1 * v1 + u2 * v2;
-    const output = lambda * uv;
-    return layerPoint(input, {
-      uu,
-      vv,
-      uv,
-      cross: Math.sqrt(uu) * Math.sqrt(vv),
-      n2: uu + vv,
-      du2: (u1 - start[0]) ** 2 + (u2 - start[1]) ** 2,
-      dv2: (v1 - start[2]) ** 2 + (v2 - start[3]) ** 2,
+  const lnEtaU = Math.log(etaU);
+  const lnEtaW = Math.log(etaW);
+  const point = (s: Float64Array, t: number): LogPoint & { lnObjective: number } => {
+    exponents(s);
+    const [u1, u2, v1, v2, eu, ev, coarse, delta, fine] = s;
+    const sigma = coarse + fine;
+    const su = (sigma - delta) / 2;
+    const sv = (sigma + delta) / 2;
+    const dot = u1 * v1 + u2 * v2;
+    const output = t === 0 ? (Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv)))) : outputOf(s);
+    const residual = output - target;
+    const lnUU = 2 * Math.log(Math.hypot(u1, u2)) + 2 * (eu * Math.LN2 + su);
+    const lnVV = 2 * Math.log(Math.hypot(v1, v2)) + 2 * (ev * Math.LN2 + sv);
+    const cross = Math.hypot(u1, u2) * Math.hypot(v1, v2);
+    // W_⊥(t) = e^{−η_Wρt} W_⊥(0): its logarithm, and (1 − e^{−η_Wρt})² of it moved.
+    const lnPerp = input.lnNormWPerp2 - 2 * dw * t;
+    const lnPerpMoved = t === 0 ? -Infinity : input.lnNormWPerp2 + 2 * Math.log(-Math.expm1(-dw * t));
+    const lnNormU = 0.5 * (lnEtaU + lnUU);
+    const lnNormW = 0.5 * logAddExp(lnPerp, lnEtaW + lnVV);
+    const lnLoss = lossLog(residual, input.irreducibleLoss);
+    return {
       output,
-      residual: output - target,
-      perpScale: Math.exp(-dw * t),
-    });
+      residual,
+      lnLoss,
+      zeta: t === 0 ? plane.zeta : cross > 0 ? clampUnit(dot / cross) : null,
+      lnNormU,
+      lnNormW,
+      lnNtk: 2 * lnLambda + logAddExp(lnUU, lnVV),
+      lnDistance: 0.5 * logAddExp(logAddExp(lnEtaU + lnMoved(u1, u2, eu, su, a1, a2, k), lnEtaW + lnMoved(v1, v2, ev, sv, b1, b2, k)), lnPerpMoved),
+      lnObjective: logAddExp(lnLoss, Math.log(0.5 * rho) + logAddExp(2 * lnNormU, 2 * lnNormW)),
+    };
   };
-  return { system, initial: Float64Array.from(start), point, firstStep: firstStepOf(input, rho) };
+  const ntk = Math.exp(2 * lnLambda + Math.log(plane.uu + plane.vv) + 2 * k * Math.LN2);
+  const rate = ntk + Math.abs(lambda * target) + rho * Math.max(etaU, etaW);
+  return { system, initial: Float64Array.from([a1, a2, b1, b2, k, k, 0, 0, 0]), point, firstStep: rate > 0 && Number.isFinite(rate) ? 1e-3 / rate : 1e-3 };
+}
+
+/** ln|2^e e^{s} x − 2^k x₀|² for 2-vectors, in the unit of the larger of the two scales (−∞ when equal). */
+function lnMoved(x1: number, x2: number, e: number, s: number, y1: number, y2: number, k: number): number {
+  const lnX = e * Math.LN2 + s;
+  const lnY = k * Math.LN2;
+  const m = Math.max(lnX, lnY);
+  const fx = Math.exp(lnX - m);
+  const fy = Math.exp(lnY - m);
+  const d = Math.hypot(fx * x1 - fy * y1, fx * x2 - fy * y2);
+  return 2 * Math.log(d) + 2 * m;
+}
+
+/** Points of the weight-decay flow at `times`, integrated adaptively; `where` locates a refusal (step limit). */
+export function decayPoints(input: FlowInput, rho: number, times: readonly number[], where = 'weightDecay', stats?: OdeStats): (LogPoint & { lnObjective: number })[] {
+  const flow = decayFlow(input, rho);
+  let states: Float64Array[];
+  try {
+    states = integrateAt(flow.system, flow.initial, times, flow.firstStep, stats);
+  } catch (err) {
+    if (!(err instanceof OdeStepLimitError)) throw err;
+    const end = Number(times[times.length - 1].toPrecision(4));
+    if (Number.isNaN(err.t)) throw new ExperimentError(`weightDecay = ${rho} over t ≤ ${end}: ${err.message} (docs/limits.md, "Representable ranges"). Shorten the time or lower weightDecay`, 'weightDecay');
+    throw new ExperimentError(`the weight-decay flow was stopped at t = ${Number(err.t.toPrecision(4))} of ${end}: ${err.message} (docs/finite-rates.md §5: a decay this much faster than the fit, or layers this far beyond the target's scale, over this long a time). Shorten the time or change weightDecay`, where);
+  }
+  return states.map((y, k) => flow.point(y, times[k]));
 }
 
 /** The default horizon with weight decay: the flow's own, stretched to show the decay (ln 10³/(ρ·min η)), at most 100×. */
@@ -233,19 +279,31 @@ export function decayHorizon(input: FlowInput, rho: number, flowHorizon: number)
   return Math.max(flowHorizon, Math.min(decayTime, 100 * flowHorizon));
 }
 
-/** The columns of a weight-decay solve at `times` (distance relative to θ₀, objective included). */
-export function decaySeries(input: FlowInput, rho: number, times: number[], theta0: number): Series & { objective: number[] } {
-  const points = decayPoints(input, rho, times);
-  const scale = theta0 > 0 ? 1 / theta0 : 1;
-  return {
+/**
+ * The columns of a weight-decay solve at `times` (distance relative to θ₀, objective included), and
+ * the scores of the series, computed from the logarithms of its sizes (so a norm that decays below
+ * the 64-bit range still has its log change).
+ */
+export function decaySeries(input: FlowInput, rho: number, times: number[], lnTheta0: number, where?: string): { series: Series & { objective: number[] }; scores: MechanismScores } {
+  const points = decayPoints(input, rho, times, where);
+  const relative = Number.isFinite(lnTheta0);
+  const series = {
     t: times,
     output: points.map((p) => p.output),
-    loss: points.map((p) => p.loss),
-    zeta: points.map((p) => (p.zeta === null ? null : Math.max(-1, Math.min(1, p.zeta)))),
-    normU: points.map((p) => p.normU),
-    normW: points.map((p) => p.normW),
-    ntk: points.map((p) => p.ntk),
-    distance: points.map((p) => p.distance * scale),
-    objective: points.map((p) => p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW)),
+    loss: points.map((p) => lossOf(p, input.irreducibleLoss)),
+    zeta: points.map((p) => p.zeta),
+    normU: points.map((p) => Math.exp(p.lnNormU)),
+    normW: points.map((p) => Math.exp(p.lnNormW)),
+    ntk: points.map((p) => Math.exp(p.lnNtk)),
+    distance: points.map((p) => Math.exp(relative ? p.lnDistance - lnTheta0 : p.lnDistance)),
+    objective: points.map((p) => Math.exp(p.lnObjective)),
   };
+  const first = points[0];
+  const last = points[points.length - 1];
+  let kernelChange = 0;
+  for (const p of points) kernelChange = Math.max(kernelChange, Math.abs(Math.expm1(p.lnNtk - first.lnNtk)));
+  const zetaChange = first.zeta !== null && last.zeta !== null ? Math.abs(last.zeta) - Math.abs(first.zeta) : null;
+  const change = (a: number, b: number): number | null => (Number.isFinite(a) && Number.isFinite(b) ? a - b : logRatio(Math.exp(a), Math.exp(b)));
+  const scores = scoresFromChanges(kernelChange, zetaChange, change(last.lnNormU, first.lnNormU), change(last.lnNormW, first.lnNormW), series.distance[series.distance.length - 1], null);
+  return { series, scores };
 }

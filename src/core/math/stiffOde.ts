@@ -16,14 +16,39 @@ export interface OdeSystem {
   jacobian(y: Float64Array, out: Float64Array): void;
   /** The size of an error `err` at the state `y`, in units of the wanted accuracy (≤ 1 is accepted). */
   errorNorm(err: Float64Array, y: Float64Array): number;
+  /**
+   * Called after every accepted step of size h: may set components whose exact value is known (a
+   * component that grows linearly within the step, which extrapolation would only round), and rescale
+   * the state in place, exactly (by powers of two kept in components whose derivative is 0).
+   */
+  renormalise?(y: Float64Array, h: number): void;
+  /**
+   * Called before every step (and its retries) with the state it starts from: may set constants of F
+   * for this step (an integrating factor that follows the state), as long as F stays smooth within it.
+   */
+  beginStep?(y: Float64Array): void;
 }
 
 /** Harmonic step-number sequence of the extrapolation tableau. */
 const SEQUENCE = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 /** Columns tried at least before a step may be accepted. */
 const MIN_COLUMNS = 3;
-/** A run that needs more steps than this is refused rather than left to hang. */
-export const MAX_ODE_STEPS = 2_000_000;
+/** Work of the rows 0…j (right-hand sides and one factorisation each, a factorisation counted as one evaluation). */
+const WORK = SEQUENCE.map((_, j) => SEQUENCE.slice(0, j + 1).reduce((sum, nj) => sum + nj + 1, 1));
+/** A run that needs more steps than this is refused rather than left to hang (about a second of work). */
+export const MAX_ODE_STEPS = 50_000;
+
+/** The integration was stopped: too many steps, or a step size below the resolution of t. */
+export class OdeStepLimitError extends Error {
+  constructor(
+    message: string,
+    /** The time reached. */
+    readonly t: number,
+  ) {
+    super(message);
+    this.name = 'OdeStepLimitError';
+  }
+}
 
 /** Integration statistics, for tests and benchmarks. */
 export interface OdeStats {
@@ -33,9 +58,10 @@ export interface OdeStats {
 
 /**
  * The states at `times` (ascending, ≥ 0) of y' = F(y), y(0) = y0, stepping exactly onto each time.
- * Throws when more than MAX_ODE_STEPS steps would be needed.
+ * Throws OdeStepLimitError when more than `maxSteps` steps would be needed, or when the step size
+ * falls below the resolution of t.
  */
-export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly number[], firstStep: number, stats?: OdeStats): Float64Array[] {
+export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly number[], firstStep: number, stats?: OdeStats, maxSteps = MAX_ODE_STEPS): Float64Array[] {
   const n = sys.dim;
   const kmax = SEQUENCE.length;
   const y = Float64Array.from(y0);
@@ -51,20 +77,28 @@ export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly nu
   const out: Float64Array[] = [];
   let t = 0;
   let H = firstStep > 0 && Number.isFinite(firstStep) ? firstStep : 1;
-  let columns = 5;
+  // The target row kc of the tableau (order kc + 1) and each row's proposed step, for the order and
+  // step-size control of SEULEX (Hairer–Wanner): convergence is tested in rows kc − 1, kc, kc + 1 (so
+  // kc − 2 ≥ MIN_COLUMNS − 1 has an error estimate too), and the next order is the one with the least
+  // work per unit step.
+  let kc = 4;
+  const proposed = new Float64Array(kmax);
   let steps = 0;
   let rejected = 0;
   for (const target of times) {
     while (t < target) {
-      if (++steps > MAX_ODE_STEPS) throw new Error(`the weight-decay integration needs more than ${MAX_ODE_STEPS} steps`);
+      if (++steps > maxSteps) throw new OdeStepLimitError(`it needs more than ${maxSteps} steps of the integrator`, t);
       const last = t + H >= target;
       const h = last ? target - t : H;
+      if (!last && !(t + h > t)) throw new OdeStepLimitError('its step size fell below the resolution of t (the solution leaves the range of 64-bit numbers, or changes faster than t can resolve)', t);
+      sys.beginStep?.(y);
       sys.jacobian(y, J);
       sys.rhs(y, f);
       let accepted = -1;
-      let errNorm = Infinity;
+      let tested = -1;
+      const rows = Math.min(kc + 1, kmax - 1);
       // Tableau row j: n_j linearly implicit Euler steps (I − hJ)Δ = h F(y_i), then extrapolate.
-      for (let j = 0; j < kmax; j++) {
+      for (let j = 0; j <= rows; j++) {
         const nj = SEQUENCE[j];
         const hj = h / nj;
         for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) M[a * n + b] = (a === b ? 1 : 0) - hj * J[a * n + b];
@@ -93,26 +127,39 @@ export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly nu
         }
         if (j + 1 >= MIN_COLUMNS) {
           for (let a = 0; a < n; a++) err[a] = T[j][a] - T[j - 1][a];
-          errNorm = sys.errorNorm(err, T[j]);
-          if (errNorm <= 1) {
+          const errNorm = sys.errorNorm(err, T[j]);
+          // T[j][j−1] has order j: its error scales as h^{j+1}.
+          proposed[j] = h * (Number.isFinite(errNorm) ? (errNorm > 0 ? Math.min(4, Math.max(0.1, 0.8 * Math.pow(1 / errNorm, 1 / (j + 1)))) : 4) : 0.1);
+          tested = j;
+          if (errNorm <= 1 && j >= kc - 1) {
             accepted = j;
             break;
           }
-          if (j + 1 >= columns + 2) break; // far beyond the expected order: give up on this step size
         }
       }
-      // New step size from the last error estimate (order ≈ number of columns).
-      const used = accepted >= 0 ? accepted : Math.min(columns + 1, kmax - 1);
-      const factor = Number.isFinite(errNorm) && errNorm > 0 ? Math.min(4, Math.max(0.1, 0.8 * Math.pow(1 / errNorm, 1 / (used + 1)))) : errNorm === 0 ? 4 : 0.1;
       if (accepted >= 0) {
         y.set(T[accepted]);
+        sys.renormalise?.(y, h);
         t = last ? target : t + h;
-        columns = Math.max(MIN_COLUMNS, Math.min(kmax - 2, accepted + 1));
+        // The next order: one less if that is cheaper per unit step, one more if the current one was
+        // cheaper than the one below it (its step scaled by the work ratio), else the same.
+        const cost = (j: number) => WORK[j] / proposed[j];
+        let next = accepted;
+        let hNext = proposed[accepted];
+        if (cost(accepted - 1) < 0.8 * cost(accepted)) {
+          next = accepted - 1;
+          hNext = proposed[next];
+        } else if (accepted + 1 <= kmax - 2 && cost(accepted) < 0.9 * cost(accepted - 1)) {
+          next = accepted + 1;
+          hNext = (proposed[accepted] * WORK[next]) / WORK[accepted];
+        }
+        kc = Math.max(MIN_COLUMNS + 1, Math.min(kmax - 2, next));
         // A step clipped onto an output time must not shrink the proposal for the next one.
-        if (!last || h >= H) H = h * factor;
+        if (!last || h >= H) H = hNext;
       } else {
         rejected++;
-        H = h * Math.min(factor, 0.5);
+        kc = Math.max(MIN_COLUMNS + 1, Math.min(kc, tested >= MIN_COLUMNS - 1 ? tested : kc));
+        H = tested >= MIN_COLUMNS - 1 ? Math.min(proposed[Math.min(tested, kc)], 0.5 * h) : 0.1 * h;
       }
     }
     out.push(Float64Array.from(y));

@@ -98,12 +98,14 @@ export function classify(s: MechanismScores, th: ClassifyThresholds = DEFAULT_TH
   return labelName(classifyCode(s, th));
 }
 
-export function scoresFromChanges(kernelChange: number, zeta0: number | null, zetaEnd: number | null, u0: number, uEnd: number, w0: number, wEnd: number, distance: number, tangentChange: number | null): MechanismScores {
-  const zetaChange = zeta0 !== null && zetaEnd !== null ? Math.abs(zetaEnd) - Math.abs(zeta0) : null;
-  const normChangeU = logRatio(uEnd, u0);
-  const normChangeW = logRatio(wEnd, w0);
+/**
+ * The scores from the changes of a run: kernelChange, the net change of |ζ|, the log rescaling of each
+ * layer (null where a layer is zero at either end), the relative distance and the tangent change.
+ * The values are taken as given: callers refuse a run whose score is not a finite number (ranges.ts).
+ */
+export function scoresFromChanges(kernelChange: number, zetaChange: number | null, normChangeU: number | null, normChangeW: number | null, distance: number, tangentChange: number | null): MechanismScores {
   return {
-    kernelChange: Math.min(kernelChange, Number.MAX_VALUE),
+    kernelChange,
     zetaChange,
     // Net change, as docs/mechanisms.md defines the mechanisms. When the output changes sign on the way,
     // ζ passes through 0 (ũ·ṽ ∝ f), but that dip is the crossing, not a turning apart.
@@ -118,7 +120,7 @@ export function scoresFromChanges(kernelChange: number, zeta0: number | null, ze
 }
 
 /** ln(a/b) for positive a, b; null when either is zero (an infinite change). */
-function logRatio(a: number, b: number): number | null {
+export function logRatio(a: number, b: number): number | null {
   if (!(a > 0) || !(b > 0)) return null;
   return Math.log(a) - Math.log(b);
 }

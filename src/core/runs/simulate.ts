@@ -4,6 +4,7 @@ import { Experiment } from '../experiment/experiment';
 import { classify, thresholdsOf } from '../mechanisms/classify';
 import { seriesScores } from '../trajectory/seriesScores';
 import { Trajectory } from '../trajectory/trajectory';
+import { assertFinite } from '../trajectory/finite';
 
 /** Gradient descent (src/core/descent/gradientDescent.ts) with the mechanism label of its reported steps. */
 export function simulate(e: Experiment, options?: DescentOptions): Trajectory {
@@ -11,5 +12,6 @@ export function simulate(e: Experiment, options?: DescentOptions): Trajectory {
   const scores = out.summary.diverged ? null : seriesScores(out);
   out.summary.scores = scores;
   out.summary.label = scores ? classify(scores, thresholdsOf(e)) : null;
+  assertFinite(out);
   return out;
 }

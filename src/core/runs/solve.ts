@@ -3,21 +3,28 @@ import { Experiment, inputDimension } from '../experiment/experiment';
 import { timeGrid } from '../experiment/timeGrid';
 import { ExactFlow } from '../linearFlow/exactFlow';
 import { exactScores } from '../linearFlow/exactScores';
-import { defaultHorizon, plateauTime } from '../linearFlow/horizon';
-import { FlowPoint } from '../linearFlow/plane';
+import { defaultHorizonLn, plateauTimeLn } from '../linearFlow/horizon';
+import { FlowPoint, fromLogPoint, lossOf } from '../linearFlow/plane';
+import { checkExactRanges } from '../linearFlow/ranges';
 import { EffectiveSample, exactFlowOf } from '../linearFlow/reduce';
 import { decayHorizon, decaySeries } from '../linearFlow/weightDecay';
 import { classify, thresholdsOf } from '../mechanisms/classify';
-import { seriesScores } from '../trajectory/seriesScores';
 import { Limit, seriesEnds, Summary, Trajectory } from '../trajectory/trajectory';
+import { assertFinite } from '../trajectory/finite';
 
-/** The exact gradient-flow trajectory of an experiment (linear activation), O(1) per time point. */
+/**
+ * The exact gradient-flow trajectory of an experiment (linear activation), O(1) per time point.
+ * Refuses (ExperimentError, located) a run that would print a number beyond 64 bits (ranges.ts).
+ */
 export function solve(e: Experiment): Trajectory {
-  const { flow, sample, theta0, plane } = exactFlowOf(e);
-  const limit = flow.limit();
+  const { flow, sample, lnTheta0, spec } = exactFlowOf(e);
   const rho = e.weightDecay ?? 0;
-  if (rho > 0) return solveWithWeightDecay(e, flow, sample, limit, rho, theta0);
-  const times = timeGrid(e.time, () => defaultHorizon(flow, limit));
+  const options = { horizon: e.time.kind === 'grid' && e.time.end === undefined, weightDecay: rho };
+  checkExactRanges(e, spec, flow, lnTheta0, options);
+  const limitLog = flow.limitLog();
+  const limit = fromLogPoint(limitLog, sample.irreducibleLoss);
+  if (rho > 0) return solveWithWeightDecay(e, flow, sample, limit, rho, lnTheta0);
+  const times = timeGrid(e.time, () => Math.exp(defaultHorizonLn(flow, limit)));
   const n = times.length;
   const out: Trajectory = {
     t: times,
@@ -30,28 +37,30 @@ export function solve(e: Experiment): Trajectory {
     distance: new Array<number>(n),
     summary: undefined as unknown as Summary,
   };
-  const scale = theta0 > 0 ? 1 / theta0 : 1;
+  const relative = Number.isFinite(lnTheta0);
   for (let k = 0; k < n; k++) {
-    const p = flow.at(times[k]);
+    const p = flow.logPointAt(Math.log(times[k]));
     out.output[k] = p.output;
-    out.loss[k] = p.loss;
+    out.loss[k] = lossOf(p, sample.irreducibleLoss);
     out.zeta[k] = p.zeta;
-    out.normU[k] = p.normU;
-    out.normW[k] = p.normW;
-    out.ntk![k] = p.ntk;
-    out.distance[k] = p.distance * scale;
+    out.normU[k] = Math.exp(p.lnNormU);
+    out.normW[k] = Math.exp(p.lnNormW);
+    out.ntk![k] = Math.exp(p.lnNtk);
+    out.distance[k] = Math.exp(relative ? p.lnDistance - lnTheta0 : p.lnDistance);
   }
+  const plateau = plateauTimeLn(flow, limit, limitLog.lnNtk);
   out.summary = {
     ...exactSummaryBase(e, flow, sample),
     omega: flow.omega,
-    plateauTime: plateauTime(flow, limit),
+    plateauTime: plateau === null ? null : Math.exp(plateau),
     ...seriesEnds(out),
     limit: toLimit(limit),
     diverged: null,
   };
-  const scores = exactScores(flow, plane, theta0);
+  const scores = exactScores(flow, lnTheta0);
   out.summary.scores = scores;
   out.summary.label = classify(scores, thresholdsOf(e));
+  assertFinite(out);
   return out;
 }
 
@@ -77,23 +86,24 @@ function toLimit(p: FlowPoint): Limit {
  * adaptively (src/core/linearFlow/weightDecay.ts), O(1) per step at any width. `loss` is the data loss; the
  * `objective` column adds ½ρ(|u|² + ‖W‖_F²). No closed-form rate, plateau or limit: those are null.
  */
-function solveWithWeightDecay(e: Experiment, flow: ExactFlow, sample: EffectiveSample, limit: FlowPoint, rho: number, theta0: number): Trajectory {
-  const times = timeGrid(e.time, () => decayHorizon(flow.input, rho, defaultHorizon(flow, limit)));
-  const series = decaySeries(flow.input, rho, times, theta0);
+function solveWithWeightDecay(e: Experiment, flow: ExactFlow, sample: EffectiveSample, limit: FlowPoint, rho: number, lnTheta0: number): Trajectory {
+  const times = timeGrid(e.time, () => decayHorizon(flow.input, rho, Math.exp(defaultHorizonLn(flow, limit))));
+  const series = decaySeries(flow.input, rho, times, lnTheta0, e.time.kind === 'at' ? 'time.at' : e.time.end === undefined ? 'weightDecay' : 'time.end');
   const out: Trajectory = {
-    ...series,
+    ...series.series,
     summary: {
       ...exactSummaryBase(e, flow, sample),
       omega: null,
       plateauTime: null,
-      ...seriesEnds(series),
+      ...seriesEnds(series.series),
       limit: null,
       diverged: null,
       weightDecay: rho,
     },
   };
-  const scores = seriesScores(out);
+  const scores = series.scores;
   out.summary.scores = scores;
   out.summary.label = scores ? classify(scores, thresholdsOf(e)) : null;
+  assertFinite(out);
   return out;
 }

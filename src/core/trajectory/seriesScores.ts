@@ -1,5 +1,5 @@
 /** The mechanism scores of a reported series (docs/mechanisms.md, "Scores"). */
-import { MechanismScores, scoresFromChanges } from '../mechanisms/classify';
+import { logRatio, MechanismScores, scoresFromChanges } from '../mechanisms/classify';
 import { Series } from './trajectory';
 
 /**
@@ -11,6 +11,9 @@ export function seriesScores(s: Series): MechanismScores | null {
   if (n === 0 || !s.ntk) return null;
   const k0 = s.ntk[0];
   let kernelChange = 0;
-  for (let k = 1; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Number.MAX_VALUE : 0);
-  return scoresFromChanges(kernelChange, s.zeta[0], s.zeta[n - 1], s.normU[0], s.normU[n - 1], s.normW[0], s.normW[n - 1], s.distance[n - 1], null);
+  for (let k = 1; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Infinity : 0);
+  const z0 = s.zeta[0];
+  const z1 = s.zeta[n - 1];
+  const zetaChange = z0 !== null && z1 !== null ? Math.abs(z1) - Math.abs(z0) : null;
+  return scoresFromChanges(kernelChange, zetaChange, logRatio(s.normU[n - 1], s.normU[0]), logRatio(s.normW[n - 1], s.normW[0]), s.distance[n - 1], null);
 }

@@ -12,7 +12,7 @@
  * Two groups of faults are reported apart. Refusal problems — of the parser, the reader, the flags,
  * the messages — fail the first test. What happens once a file is accepted — a run past the time
  * limit, an internal error of the computation, a non-finite number printed — is the numerics of
- * issue 8 (kinds 1–4), reported by the second test, which stays a `todo` until those are fixed.
+ * issue 8 (kinds 1–4), reported by the second test.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -91,7 +91,6 @@ if (!isMainThread) {
 
   test(
     `fuzz: ${CASES} mutated experiment files (seed ${SEED}): every accepted file computed within the time limit, every number printed finite`,
-    { todo: 'the numerics of issue 8, kinds 1–4 (another branch)' },
     () => {
       const findings = outcomes.flatMap((o) => runFindings(o));
       assert.equal(findings.length, 0, report('problems of accepted files', findings));
@@ -103,7 +102,7 @@ if (!isMainThread) {
     assert.equal(findings.length, 0, report('refusal problems', findings));
   });
 
-  test('the hostile files of issue 8, kinds 1–4, as processes of the built CLI', { todo: 'the numerics of issue 8, kinds 1–4 (another branch)' }, async () => {
+  test('the hostile files of issue 8, kinds 1–4, as processes of the built CLI', async () => {
     const findings = await runFixed(FIXED_NUMERICS);
     assert.equal(findings.length, 0, report('problems of accepted files', findings));
   });

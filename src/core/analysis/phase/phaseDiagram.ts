@@ -8,14 +8,13 @@
  * (the width, the seed, an input) redraws once per value of that axis.
  */
 import { classifyCode, LABEL_NAMES, MechanismScores, SCORE_NAMES, ScoreName } from '../../mechanisms/classify';
-import { limitTangentChange, scoresFromEnds } from '../../linearFlow/exactScores';
+import { exactScoreLogs } from '../../linearFlow/exactScores';
 import { parseExperiment } from '../../experiment/parse';
 import { ExperimentError } from '../../experiment/errors';
-import { ExactFlow } from '../../linearFlow/exactFlow';
 import { Experiment } from '../../experiment/experiment';
 import { checkValue, getNumber, NumericKey, resolveKey, withNumber } from '../../experiment/hyperparameters';
-import { effectiveSample, forEachInitialNeuron } from '../../linearFlow/reduce';
-import { PlaneInvariants } from '../../linearFlow/plane';
+import { effectiveSample, FlowSpec, flowOfSpec, initialLayers } from '../../linearFlow/reduce';
+import { layerSums, scaleTimes } from '../../linearFlow/plane';
 import { thresholdsOf } from '../../mechanisms/classify';
 import { rangeValues } from '../../experiment/sweepSpec';
 
@@ -56,24 +55,15 @@ export const MAX_PHASE_CELLS = 4_000_000;
 /** The keys whose change costs nothing per cell. */
 const FAST_PATHS = new Set(['model.outputScale', 'init.scaleU', 'init.scaleW', 'learningRates.u', 'learningRates.W', 'data.y']);
 
-/** Sums of the standard draws and everything else a cell needs that the fast keys do not change. */
+/** The flow spec of the experiment (draws made once) and the values of the fast keys with their width factors. */
 interface Base {
-  gg: number;
-  hh: number;
-  gh: number;
-  /** |g|²|h|² − (g·h)², from a two-pass projection. */
-  wedge: number;
-  /** Σ over W of the draws off the data direction, squared; and of all of W. */
-  perp: number;
-  ww: number;
-  abar: number;
-  y: number;
-  irreducible: number;
+  spec: FlowSpec;
   /** The experiment's resolved values and the factor d^exponent of each fast key. */
   values: Record<string, number>;
   factor: Record<string, number>;
   explicit: boolean;
-  singleSample: boolean;
+  /** σ_u and σ_W of the draws in `spec` (the experiment's, or 1 where it is 0). */
+  drawn: { u: number; w: number };
 }
 
 /** The phase diagram, computed in chunks; rejects with an AbortError when `signal` fires. */
@@ -221,47 +211,33 @@ export class PhaseComputation {
 
   private cell(index: number, base: Base, over: Record<string, number>): void {
     const value = (path: string): number => (path in over ? over[path] * base.factor[path] : base.values[path]);
-    const gamma = value('model.outputScale');
-    const etaU = value('learningRates.u');
-    const etaW = value('learningRates.W');
-    const sigmaU = base.explicit ? 1 : value('init.scaleU');
-    const sigmaW = base.explicit ? 1 : value('init.scaleW');
-    const y = 'data.y' in over ? over['data.y'] : base.y;
-    const plane = planeOf(base, sigmaU / Math.sqrt(etaU), sigmaW / Math.sqrt(etaW));
-    const lambda = gamma * base.abar * Math.sqrt(etaU) * Math.sqrt(etaW);
-    const flow = new ExactFlow({ plane, etaU, etaW, lambda, y, irreducibleLoss: base.irreducible, normWPerp2: sigmaW * sigmaW * base.perp });
-    const start = flow.at(0);
-    const end = flow.still ? start : flow.limit();
-    const theta0 = Math.sqrt(sigmaU * sigmaU * base.gg + sigmaW * sigmaW * base.ww);
-    const s = scoresFromEnds(start, end, plane, theta0, flow.still ? 0 : limitTangentChange(plane, lambda, y));
+    const { spec } = base;
+    const cellSpec: FlowSpec = {
+      ...spec,
+      gamma: value('model.outputScale'),
+      etaU: value('learningRates.u'),
+      etaW: value('learningRates.W'),
+      sample: 'data.y' in over ? { ...spec.sample, y: over['data.y'] } : spec.sample,
+    };
+    if (!base.explicit) {
+      const su = value('init.scaleU');
+      const sw = value('init.scaleW');
+      cellSpec.sums = { ...spec.sums, sU: scaleTimes(spec.sums.sU, su / base.drawn.u), sV: scaleTimes(spec.sums.sV, sw / base.drawn.w) };
+      // ln|u|², ln‖W‖², ln‖W_⊥‖² scale with σ² from the experiment's own σ.
+      cellSpec.lnU2 = spec.lnU2 + 2 * (Math.log(su) - Math.log(base.drawn.u));
+      const dw = 2 * (Math.log(sw) - Math.log(base.drawn.w));
+      cellSpec.lnW2 = spec.lnW2 + dw;
+      cellSpec.lnPerp2 = spec.lnPerp2 + dw;
+    }
+    const { flow, lnTheta0 } = flowOfSpec(cellSpec);
+    const s = exactScoreLogs(flow, lnTheta0).scores;
     this.labels[index] = classifyCode(s, this.thresholds);
     for (const name of SCORE_NAMES) {
       const v = s[name];
-      this.scores[name][index] = v === null ? NaN : v;
+      // Undefined (a layer exactly zero) or beyond 64 bits: NaN, printed as null.
+      this.scores[name][index] = v === null || !Number.isFinite(v) ? NaN : v;
     }
   }
-}
-
-/** Plane invariants of ũ = a·g, ṽ = b·h from the sums of the draws, without cancellation. */
-function planeOf(base: Base, a: number, b: number): PlaneInvariants {
-  const { gg, hh, gh, wedge } = base;
-  const uu = a * a * gg;
-  const vv = b * b * hh;
-  const uv = a * b * gh;
-  const A = a * Math.sqrt(gg); // |ũ|
-  const B = b * Math.sqrt(hh); // |ṽ|
-  const norms = Math.sqrt(gg) * Math.sqrt(hh);
-  // |g||h| ∓ g·h through the wedge when the two nearly cancel.
-  let P: number;
-  let Q: number;
-  if (gh >= 0) {
-    P = uu + vv + 2 * uv;
-    Q = (A - B) ** 2 + (norms + gh > 0 ? (2 * a * b * wedge) / (norms + gh) : 0);
-  } else {
-    Q = uu + vv - 2 * uv;
-    P = (A - B) ** 2 + (norms - gh > 0 ? (2 * a * b * wedge) / (norms - gh) : 0);
-  }
-  return { P, Q, c: (A - B) * (A + B), uv, G: 4 * a * a * b * b * wedge, uu, vv };
 }
 
 /** Draws (or reads) the initial weights once, in units of σ: O(d·D). */
@@ -270,45 +246,11 @@ function baseOf(e: Experiment): Base {
     throw new ExperimentError('the phase diagram uses the closed-form flow, which has no weight decay: set weightDecay to 0 (or leave it out) for a phase diagram', 'weightDecay');
   }
   const sample = effectiveSample(e.data);
-  const n = sample.direction;
-  const D = n.length;
-  const d = e.model.width;
   const explicit = e.init.kind === 'explicit';
-  const unitInit = e.init.kind === 'random' ? { ...e.init, scaleU: 1, scaleW: 1 } : e.init;
-  const g = new Float64Array(d);
-  const h = new Float64Array(d);
-  let perp = 0;
-  let ww = 0;
-  forEachInitialNeuron(unitInit, d, D, (i, ui, row) => {
-    g[i] = ui;
-    let vi = 0;
-    for (let j = 0; j < D; j++) vi += row[j] * n[j];
-    h[i] = vi;
-    for (let j = 0; j < D; j++) {
-      ww += row[j] * row[j];
-      const off = row[j] - vi * n[j];
-      perp += off * off;
-    }
-  });
-  let gg = 0;
-  let hh = 0;
-  let gh = 0;
-  for (let i = 0; i < d; i++) {
-    gg += g[i] * g[i];
-    hh += h[i] * h[i];
-    gh += g[i] * h[i];
-  }
-  let wedge = 0;
-  if (gg > 0 && hh > 0) {
-    const alongG = gg >= hh;
-    const alpha = alongG ? gh / gg : gh / hh;
-    let rest = 0;
-    for (let i = 0; i < d; i++) {
-      const off = alongG ? h[i] - alpha * g[i] : g[i] - alpha * h[i];
-      rest += off * off;
-    }
-    wedge = (alongG ? gg : hh) * rest;
-  }
+  // σ = 1 for the draws when the scale is 0, so that a cell with another σ still has the directions.
+  const unitInit = e.init.kind === 'random' ? { ...e.init, scaleU: e.init.scaleU || 1, scaleW: e.init.scaleW || 1 } : e.init;
+  const layers = initialLayers(unitInit, e.model.width, sample.direction);
+  const spec: FlowSpec = { sums: layerSums(layers.g, layers.h, layers.sU, layers.sW), lnU2: layers.lnU2, lnW2: layers.lnW2, lnPerp2: layers.lnPerp2, gamma: e.model.outputScale, sample, etaU: e.learningRates.u, etaW: e.learningRates.W };
   const values: Record<string, number> = {
     'model.outputScale': e.model.outputScale,
     'learningRates.u': e.learningRates.u,
@@ -319,9 +261,10 @@ function baseOf(e: Experiment): Base {
   const factor: Record<string, number> = { 'data.y': 1 };
   for (const path of Object.keys(values)) {
     const power = e.widthScaling?.[path];
-    factor[path] = power ? Math.pow(d, power.exponent) : 1;
+    factor[path] = power ? Math.pow(e.model.width, power.exponent) : 1;
   }
-  return { gg, hh, gh, wedge, perp, ww, abar: sample.abar, y: sample.y, irreducible: sample.irreducibleLoss, values, factor, explicit, singleSample: e.data.kind === 'single' };
+  const drawn = unitInit.kind === 'random' ? { u: unitInit.scaleU, w: unitInit.scaleW } : { u: 1, w: 1 };
+  return { spec, values, factor, explicit, drawn };
 }
 
 function axisKey(axis: PhaseAxis, name: string): NumericKey {

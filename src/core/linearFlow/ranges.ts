@@ -1,0 +1,267 @@
+/**
+ * Representable ranges (docs/limits.md, "Representable ranges"). The exact flow is computed in the
+ * pair's unit with every scale in logarithms, so each printed number is computed whenever it is itself
+ * a 64-bit number. When one is not (a loss of 1e600, a horizon of 1e400 time units), the run is refused
+ * with the field to blame, its value, and the values of that field that work with the others as they
+ * are — found in O(1) per trial by rebuilding the flow from its spec with that one value changed.
+ */
+import { formatNumber } from '../experiment/diagnostic';
+import { ExperimentError } from '../experiment/errors';
+import { Experiment } from '../experiment/experiment';
+import { logAddExp, logSubExp } from '../math/logDomain';
+import { ExactFlow } from './exactFlow';
+import { exactScoreLogs } from './exactScores';
+import { defaultHorizonLn, plateauTimeLn } from './horizon';
+import { FlowSpec, flowOfSpec } from './reduce';
+import { LayerSums, Scale } from './plane';
+
+/** ln of the largest 64-bit number (≈ 709.78): a printed number must have a logarithm below it. */
+export const LN_MAX = Math.log(Number.MAX_VALUE);
+
+/** A size the output prints, as a logarithm (never overflows), and what it is in words. */
+export interface Magnitude {
+  name: string;
+  what: string;
+  ln: number;
+  /** Printed by gradient descent too (its first step and summary), not only by the exact flow. */
+  initial?: boolean;
+}
+
+/** What the magnitudes of an exact run include beyond the series' ends and the scores. */
+export interface MagnitudeOptions {
+  /** The default horizon is computed (no time.end). */
+  horizon: boolean;
+  /** Weight decay ρ > 0: the objective adds ½ρ(|u|² + ‖W‖²). */
+  weightDecay: number;
+}
+
+/** ln|a − b| for finite or infinite a and b given as logarithms of their magnitudes and their signs. */
+function lnDifference(sa: number, lnA: number, sb: number, lnB: number): number {
+  if (lnA === -Infinity) return lnB;
+  if (lnB === -Infinity) return lnA;
+  if (sa !== sb) return logAddExp(lnA, lnB);
+  if (lnA === lnB) return -Infinity;
+  return logSubExp(Math.max(lnA, lnB), Math.min(lnA, lnB));
+}
+
+/** Every size an exact run prints, as logarithms: the ends of the series, the summary and the scores. */
+export function exactMagnitudes(flow: ExactFlow, lnTheta0: number, o: MagnitudeOptions): Magnitude[] {
+  const { input } = flow;
+  const { plane } = input;
+  const start = flow.logPointAt(-Infinity);
+  const end = flow.limitLog();
+  const lnOutput0 = input.lnLambda + 2 * plane.k * Math.LN2 + Math.log(Math.abs(plane.uv));
+  const lnY = Math.log(Math.abs(input.y));
+  const lnR0 = lnDifference(Math.sign(plane.uv), lnOutput0, Math.sign(input.y), lnY);
+  const lnLoss0 = logAddExp(2 * lnR0 - Math.LN2, Math.log(input.irreducibleLoss));
+  const { logs } = exactScoreLogs(flow, lnTheta0);
+  const out: Magnitude[] = [
+    { name: 'lambda', initial: true, what: 'λ = γ·ā·√(η_u η_W)', ln: input.lnLambda },
+    { name: 'output', initial: true, what: 'the initial output f₀ = γ·uᵀW x', ln: lnOutput0 },
+    { name: 'loss', initial: true, what: 'the initial loss ½(f₀ − y)²', ln: lnLoss0 },
+    { name: 'irreducibleLoss', initial: true, what: 'the irreducible loss of the data', ln: Math.log(input.irreducibleLoss) },
+    { name: 'ntk', initial: true, what: 'the initial tangent kernel K₀ = γ²ā²(η_u|Wn|² + η_W|u|²)', ln: flow.lnNtkInitial },
+    { name: 'ntk', what: 'the final tangent kernel K(∞)', ln: end.lnNtk },
+    { name: 'normU', initial: true, what: 'the initial |u|', ln: start.lnNormU },
+    { name: 'normU', what: 'the final |u|', ln: end.lnNormU },
+    { name: 'normW', initial: true, what: 'the initial ‖W‖', ln: start.lnNormW },
+    { name: 'normW', what: 'the final ‖W‖', ln: end.lnNormW },
+    { name: 'omega', initial: true, what: 'the rate ω = λ√(4y² + λ²PQ)', ln: flow.lnOmega },
+    { name: 'kernelChange', what: 'kernelChange = |K(∞)/K(0) − 1| (how many times the tangent kernel grows)', ln: logs.lnKernelChange },
+    { name: 'tangentChange', what: 'tangentChange (how far the tangent features move)', ln: logs.lnTangentChange },
+    { name: 'distance', what: 'the distance from initialisation ‖θ(∞) − θ₀‖/‖θ₀‖', ln: logs.lnDistance },
+  ];
+  if (o.weightDecay > 0) {
+    const lnPenalty = Math.log(0.5 * o.weightDecay) + 2 * Math.max(start.lnNormU, start.lnNormW);
+    out.push({ name: 'objective', what: 'the initial objective ½(f₀ − y)² + ½ρ(|u|² + ‖W‖²)', ln: logAddExp(lnLoss0, lnPenalty) });
+  }
+  if (o.horizon) out.push({ name: 'horizon', what: 'the default horizon (the time the residual takes to come within 10⁻³ of its limit)', ln: defaultHorizonLn(flow) });
+  const plateau = plateauTimeLn(flow, flow.limit(), end.lnNtk);
+  if (plateau !== null) out.push({ name: 'plateauTime', what: 'the plateau time (the time the residual takes to halve)', ln: plateau });
+  return out;
+}
+
+/**
+ * A printed size must be below this logarithm: the largest 64-bit number with a margin of 16, so that
+ * the few sums and grid points formed from it stay finite (docs/limits.md: sizes up to about 1e307).
+ */
+export const LN_LIMIT = LN_MAX - Math.log(16);
+
+/** The first magnitude beyond the limit, or null. */
+export function firstOverflow(ms: readonly Magnitude[]): Magnitude | null {
+  return ms.find((m) => !(m.ln < LN_LIMIT)) ?? null;
+}
+
+/** A hyperparameter of the experiment that scales one part of the spec. */
+interface Field {
+  path: string;
+  /** How the value is named in the message (`init.u` is an array: its largest entry). */
+  label: string;
+  /** ln of its value (a size: |x|, the largest |u_i|, …). */
+  lnValue: number;
+  /** The spec with this value multiplied by e^d. */
+  scaled(spec: FlowSpec, d: number): FlowSpec;
+}
+
+/** s·e^d, keeping the mantissa near the old one. */
+function timesExp(s: Scale, d: number): Scale {
+  const k = Math.round(d / Math.LN2);
+  return { m: s.m * Math.exp(d - k * Math.LN2), e: s.e + k };
+}
+
+function withSums(spec: FlowSpec, sums: Partial<LayerSums>): FlowSpec {
+  return { ...spec, sums: { ...spec.sums, ...sums } };
+}
+
+const lnMaxAbs = (xs: readonly number[]): number => Math.log(xs.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+
+/** The fields an exact run's sizes depend on, with their values, for this experiment's form. */
+function fieldsOf(e: Experiment, spec: FlowSpec): Field[] {
+  const single = e.data.kind === 'single';
+  const random = e.init.kind === 'random';
+  return [
+    { path: 'model.outputScale', label: 'model.outputScale', lnValue: Math.log(e.model.outputScale), scaled: (s, d) => ({ ...s, gamma: s.gamma * Math.exp(d) }) },
+    {
+      path: single ? 'data.x' : 'data.samples',
+      label: single ? 'data.x (its length |x|)' : 'the inputs of data.samples (their size ā)',
+      lnValue: spec.sample.lnAbar,
+      scaled: (s, d) => ({ ...s, sample: { ...s.sample, abar: s.sample.abar * Math.exp(d), lnAbar: s.sample.lnAbar + d } }),
+    },
+    {
+      path: single ? 'data.y' : 'data.samples',
+      label: single ? 'data.y (its size |y|)' : 'the targets of data.samples (their largest |y|)',
+      lnValue: e.data.kind === 'single' ? Math.log(Math.abs(e.data.y)) : lnMaxAbs(e.data.samples.map((x) => x.y)),
+      scaled: (s, d) => ({ ...s, sample: { ...s.sample, y: s.sample.y * Math.exp(d), irreducibleLoss: s.sample.irreducibleLoss * Math.exp(2 * d) } }),
+    },
+    {
+      path: random ? 'init.scaleU' : 'init.u',
+      label: random ? 'init.scaleU' : 'init.u (its largest |u_i|)',
+      lnValue: e.init.kind === 'random' ? Math.log(e.init.scaleU) : lnMaxAbs(e.init.u),
+      scaled: (s, d) => ({ ...withSums(s, { sU: timesExp(s.sums.sU, d) }), lnU2: s.lnU2 + 2 * d }),
+    },
+    {
+      path: random ? 'init.scaleW' : 'init.W',
+      label: random ? 'init.scaleW' : 'init.W (its largest |W_ij|)',
+      lnValue: e.init.kind === 'random' ? Math.log(e.init.scaleW) : lnMaxAbs(e.init.W.flat()),
+      scaled: (s, d) => ({ ...withSums(s, { sV: timesExp(s.sums.sV, d) }), lnW2: s.lnW2 + 2 * d, lnPerp2: s.lnPerp2 + 2 * d }),
+    },
+    { path: 'learningRates.u', label: 'learningRates.u', lnValue: Math.log(e.learningRates.u), scaled: (s, d) => ({ ...s, etaU: s.etaU * Math.exp(d) }) },
+    { path: 'learningRates.W', label: 'learningRates.W', lnValue: Math.log(e.learningRates.W), scaled: (s, d) => ({ ...s, etaW: s.etaW * Math.exp(d) }) },
+  ];
+}
+
+/** A number given by its logarithm, as the user would write it, to two digits (2.4e308 beyond 64 bits too). */
+export function formatLn(ln: number): string {
+  if (!Number.isFinite(ln)) return ln > 0 ? 'Infinity' : '0';
+  const x = Math.exp(ln);
+  if (Number.isFinite(x) && x >= 1e-300) return formatNumber(Number(x.toPrecision(2))).replace('e+', 'e');
+  const decimal = ln / Math.LN10;
+  let exponent = Math.floor(decimal);
+  let mantissa = Number(Math.pow(10, decimal - exponent).toPrecision(2));
+  if (mantissa >= 10) {
+    mantissa /= 10;
+    exponent += 1;
+  }
+  return `${mantissa}e${exponent}`;
+}
+
+/** The magnitudes of a spec, or null when it cannot be built (a value that is not a positive finite number). */
+function magnitudesOf(spec: FlowSpec, o: MagnitudeOptions): Magnitude[] | null {
+  if (![spec.gamma, spec.etaU, spec.etaW].every((v) => v > 0 && Number.isFinite(v))) return null;
+  try {
+    const { flow, lnTheta0 } = flowOfSpec(spec);
+    return exactMagnitudes(flow, lnTheta0, o);
+  } catch {
+    return null;
+  }
+}
+
+/** ln of the magnitude like `m` (same name and description) of a spec, or NaN. */
+function magnitudeOf(spec: FlowSpec, m: Magnitude, o: MagnitudeOptions): number {
+  const found = magnitudesOf(spec, o)?.find((x) => x.name === m.name && x.what === m.what);
+  return found ? found.ln : NaN;
+}
+
+/** d ln|m| / d ln(value) at `spec`: a central difference over one e-fold, one-sided where a step leaves the range. */
+function slopeOf(field: Field, spec: FlowSpec, m: Magnitude, o: MagnitudeOptions): number {
+  const here = magnitudeOf(spec, m, o);
+  const up = magnitudeOf(field.scaled(spec, 1), m, o);
+  const down = magnitudeOf(field.scaled(spec, -1), m, o);
+  if (Number.isFinite(up) && Number.isFinite(down)) return (up - down) / 2;
+  if (Number.isFinite(up) && Number.isFinite(here)) return up - here;
+  if (Number.isFinite(down) && Number.isFinite(here)) return here - down;
+  return NaN;
+}
+
+/**
+ * The change d of ln(value) from `d0` that brings ln|m| to within `slack` of `target` from below —
+ * secant iterations on the magnitude, the closest point found on the safe side — or null when this
+ * field alone cannot.
+ */
+function boundFor(field: Field, spec: FlowSpec, m: Magnitude, o: MagnitudeOptions, d0: number, target: number): number | null {
+  const slack = 0.1;
+  const g = (d: number) => magnitudeOf(field.scaled(spec, d), m, o) - target;
+  const slope = slopeOf(field, field.scaled(spec, d0), m, o);
+  let a = d0;
+  let ga = g(a);
+  if (!(Math.abs(slope) > 1e-3) || !Number.isFinite(ga)) return null;
+  let b = a - ga / slope;
+  let gb = g(b);
+  let safe: number | null = gb <= slack ? b : null;
+  for (let i = 0; i < 16 && Number.isFinite(ga) && Number.isFinite(gb) && (gb > slack || gb < -1) && gb !== ga; i++) {
+    const c = b - (gb * (b - a)) / (gb - ga);
+    a = b;
+    ga = gb;
+    b = c;
+    gb = g(b);
+    if (gb <= slack && (safe === null || Math.abs(b - d0) < Math.abs(safe - d0))) safe = b;
+  }
+  return safe;
+}
+
+/** The range message of a magnitude beyond 64 bits: which field to blame, its value, and the values that work. */
+export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: MagnitudeOptions): ExperimentError {
+  const size = Number.isFinite(m.ln) ? `about ${formatLn(m.ln)}` : 'infinite';
+  const head = `${m.what} is ${size}, beyond the 64-bit range (sizes above ${formatLn(LN_LIMIT)} are refused)`;
+  // Each field's push on ln|m|: its slope (d ln|m| / d ln value) times how far its value is from 1.
+  let best: { field: Field; push: number } | null = null;
+  for (const field of fieldsOf(e, spec)) {
+    if (!Number.isFinite(field.lnValue)) continue;
+    const slope = slopeOf(field, spec, m, o);
+    if (!(Math.abs(slope) >= 1e-3)) continue;
+    const push = slope * field.lnValue;
+    if (!best || push > best.push) best = { field, push };
+  }
+  if (!best) return new ExperimentError(`${head}: the experiment's values are out of the representable range (docs/limits.md, "Representable ranges")`, '');
+  const { field } = best;
+  const where = `${field.label} = ${formatLn(field.lnValue)}`;
+  // The value of this field that brings every printed size into range: the bound of the first size
+  // beyond it, then of any other size still beyond it there, and so on (a margin keeps sums finite).
+  const target = LN_LIMIT - Math.log(4);
+  let d = 0;
+  let current: Magnitude | null = m;
+  for (let round = 0; round < 8 && current; round++) {
+    const next = boundFor(field, spec, current, o, d, target);
+    if (next === null || (d !== 0 && Math.sign(next) !== Math.sign(d))) {
+      return new ExperimentError(`${where}: ${head}, and no value of ${field.path} alone brings every number of the run into range with the other values as they are (docs/limits.md, "Representable ranges")`, field.path);
+    }
+    d = next;
+    const ms = magnitudesOf(field.scaled(spec, d), o);
+    current = ms ? firstOverflow(ms) : null;
+  }
+  const relation = d < 0 ? '≤' : '≥';
+  return new ExperimentError(`${where}: ${head}; with the other values as they are, ${field.path} must be ${relation} about ${formatLn(field.lnValue + d)} (docs/limits.md, "Representable ranges")`, field.path);
+}
+
+/** Refuses an exact run that would print a number beyond 64 bits; O(1) after the draw (O(1) per trial of the field search). */
+export function checkExactRanges(e: Experiment, spec: FlowSpec, flow: ExactFlow, lnTheta0: number, o: MagnitudeOptions): void {
+  const over = firstOverflow(exactMagnitudes(flow, lnTheta0, o));
+  if (over) throw rangeError(e, spec, over, o);
+}
+
+/** Refuses gradient descent of the linear network whose first step or summary would print a number beyond 64 bits. */
+export function checkInitialRanges(e: Experiment, spec: FlowSpec, flow: ExactFlow, lnTheta0: number): void {
+  const o = { horizon: false, weightDecay: e.weightDecay ?? 0 };
+  const over = firstOverflow(exactMagnitudes(flow, lnTheta0, o).filter((m) => m.initial));
+  if (over) throw rangeError(e, spec, over, o);
+}
