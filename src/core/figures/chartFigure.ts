@@ -5,7 +5,7 @@
  * gradient-descent markers, a shaded window and its key. Export Chart writes it as .svg and
  * rasterises the same SVG for .png, so both formats show one figure. Pure: text in, text out.
  */
-import { linearAxisTicks, logAxisTicks } from './ticks';
+import { linearAxisTicks, logAxisTicks, logTickLabels, logTicks } from './ticks';
 
 /** One axis: its name, its scale and the range shown. */
 export interface FigureAxis {
@@ -17,7 +17,7 @@ export interface FigureAxis {
   integer?: boolean;
 }
 
-/** One drawn series: a column over the chart's `xs`, against the left (0) or right (1) axis. */
+/** One drawn series: its points (x, y), against the left (0) or right (1) axis; a null y breaks the line. */
 export interface FigureSeries {
   label: string;
   colour: string;
@@ -27,6 +27,7 @@ export interface FigureSeries {
   /** Hollow markers instead of a line. */
   points: boolean;
   axis: 0 | 1;
+  x: number[];
   y: (number | null)[];
 }
 
@@ -36,6 +37,8 @@ export interface FigureKeyEntry {
   colour: string;
   /** 'line', 'dashed', 'points' or a colour 'swatch'. */
   mark: 'line' | 'dashed' | 'points' | 'swatch';
+  /** Entries of one group (a sweep's values) follow its name, written once: "outputScale: ▬ 0.1 ▬ 1". */
+  group?: string;
 }
 
 export interface FigureChart {
@@ -43,7 +46,6 @@ export interface FigureChart {
   x: FigureAxis;
   /** The left axis, and the right one when the chart has two scales. */
   y: FigureAxis[];
-  xs: number[];
   series: FigureSeries[];
   key: FigureKeyEntry[];
   /** A window of the x axis shaded under the curves (a catapult), or null. */
@@ -132,12 +134,31 @@ function wrapItems(items: readonly string[], sep: string, width: number, size = 
   return out;
 }
 
-/** Rows of key entries that fit `width`. */
-function keyRows(key: readonly FigureKeyEntry[], width: number): FigureKeyEntry[][] {
-  const rows: FigureKeyEntry[][] = [[]];
-  let x = 0;
+/** One drawn item of a key: a group's name, or an entry. */
+type KeyItem = { name: string } | FigureKeyEntry;
+
+/** The key's items: each group's name before its first entry. */
+function keyItems(key: readonly FigureKeyEntry[]): KeyItem[] {
+  const out: KeyItem[] = [];
+  let group: string | undefined;
   for (const k of key) {
-    const w = 24 + textWidth(k.label) + 14;
+    if (k.group !== undefined && k.group !== group) out.push({ name: `${k.group}:` });
+    group = k.group;
+    out.push(k);
+  }
+  return out;
+}
+
+function itemWidth(k: KeyItem): number {
+  return 'name' in k ? textWidth(k.name) + 8 : 24 + textWidth(k.label) + 14;
+}
+
+/** Rows of key items that fit `width`. */
+function keyRows(key: readonly FigureKeyEntry[], width: number): KeyItem[][] {
+  const rows: KeyItem[][] = [[]];
+  let x = 0;
+  for (const k of keyItems(key)) {
+    const w = itemWidth(k);
     if (x + w > width && rows[rows.length - 1].length > 0) {
       rows.push([]);
       x = 0;
@@ -157,9 +178,13 @@ function fraction(a: FigureAxis, v: number): number {
   return a.max > a.min ? (v - a.min) / (a.max - a.min) : 0.5;
 }
 
-function axisTicks(a: FigureAxis, lengthPx: number, perTickPx: number): { values: number[]; labels: string[] } {
+/** An axis's ticks; a log x axis also labels its right end (it spans the data exactly), a log y axis does not. */
+function axisTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd = false): { values: number[]; labels: string[] } {
   const count = Math.max(2, Math.floor(lengthPx / perTickPx));
-  return a.log ? logAxisTicks(a.min, a.max, count) : linearAxisTicks(a.min, a.max, count, a.integer === true);
+  if (!a.log) return linearAxisTicks(a.min, a.max, count, a.integer === true);
+  if (labelEnd) return logAxisTicks(a.min, a.max, count);
+  const values = logTicks(a.min, a.max, count);
+  return { values, labels: logTickLabels(values) };
 }
 
 /** The SVG of one chart, its top-left corner at (x0, y0); returns the markup and its height. */
@@ -172,7 +197,7 @@ function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMa
   const yPos = (a: FigureAxis, v: number): number => py + PLOT_H - fraction(a, v) * PLOT_H;
   out.push(`<text x="${r2(x0)}" y="${r2(y0 + 16)}" font-size="13" font-weight="bold">${esc(c.title)}</text>`);
   // Grid and ticks.
-  const xt = axisTicks(c.x, plotW, 70);
+  const xt = axisTicks(c.x, plotW, 60, true);
   const left = c.y[0];
   const yt = left ? axisTicks(left, PLOT_H, 36) : { values: [], labels: [] };
   out.push(`<g stroke="${esc(colours.grid)}" stroke-width="1">`);
@@ -198,10 +223,10 @@ function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMa
     if (!axis) continue;
     if (s.points) {
       const marks: string[] = [];
-      for (let i = 0; i < c.xs.length; i++) {
+      for (let i = 0; i < s.x.length; i++) {
         const v = s.y[i];
         if (v === null || v === undefined || !Number.isFinite(v)) continue;
-        const x = xPos(c.xs[i]);
+        const x = xPos(s.x[i]);
         const y = yPos(axis, v);
         if (Number.isFinite(x) && Number.isFinite(y)) marks.push(`<circle cx="${r2(x)}" cy="${r2(y)}" r="3"/>`);
       }
@@ -210,9 +235,9 @@ function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMa
     }
     let d = '';
     let pen = false;
-    for (let i = 0; i < c.xs.length; i++) {
+    for (let i = 0; i < s.x.length; i++) {
       const v = s.y[i];
-      const x = xPos(c.xs[i]);
+      const x = xPos(s.x[i]);
       const y = v === null || v === undefined || !Number.isFinite(v) ? NaN : yPos(axis, v);
       if (!Number.isFinite(x) || !Number.isFinite(y)) {
         pen = false;
@@ -253,11 +278,16 @@ function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMa
     let x = x0 + 8;
     const mid = y + KEY_ROW_H / 2;
     for (const k of row) {
+      if ('name' in k) {
+        out.push(`<text x="${r2(x)}" y="${r2(mid + 4)}">${esc(k.name)}</text>`);
+        x += itemWidth(k);
+        continue;
+      }
       if (k.mark === 'points') out.push(`<circle cx="${r2(x + 9)}" cy="${r2(mid)}" r="3.5" fill="${esc(colours.background)}" stroke="${esc(k.colour)}" stroke-width="1.5"/>`);
       else if (k.mark === 'swatch') out.push(`<rect x="${r2(x + 2)}" y="${r2(mid - 2.5)}" width="16" height="5" fill="${esc(k.colour)}"/>`);
       else out.push(`<line x1="${r2(x)}" y1="${r2(mid)}" x2="${r2(x + 18)}" y2="${r2(mid)}" stroke="${esc(k.colour)}" stroke-width="2"${k.mark === 'dashed' ? ' stroke-dasharray="5 3"' : ''}/>`);
       out.push(`<text x="${r2(x + 24)}" y="${r2(mid + 4)}">${esc(k.label)}</text>`);
-      x += 24 + textWidth(k.label) + 14;
+      x += itemWidth(k);
     }
     y += KEY_ROW_H;
   }
