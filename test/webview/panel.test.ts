@@ -677,7 +677,7 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     await page.locator('[data-choice="dynamics"] [data-value="flow"]').click();
     await send(page, updateFor(2, DIVERGENT, { view: 'flow' }));
     await page.waitForFunction(() => document.querySelector('[data-notice="diverged"]') === null);
-    assert.match(await page.locator('[data-notice="flow-unstable"]').innerText(), /cannot follow this flow/);
+    assert.match(await page.locator('[data-notice="flow-unstable"]').innerText(), /would not follow this flow/);
   });
 
   it('overlays one curve per value of a declared sweep, with a legend in a colour ramp', async () => {

@@ -64,7 +64,7 @@ export const Y_AXIS_SIZE = 62;
 export const AXIS_LABEL_SIZE = 18;
 /** Pixels per tick wanted along x and along y. */
 const X_TICK_SPACING = 60;
-const Y_TICK_SPACING = 38;
+const Y_TICK_SPACING = 30;
 
 export type Column = (number | null)[];
 

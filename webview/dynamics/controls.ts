@@ -40,6 +40,8 @@ interface Row {
   range: HTMLElement;
   /** The value a run of key steps has reached (one undo step, closed on key release), or null. */
   stepping: number | null;
+  /** The last stepped value sent, until the document's next value arrives: the next step starts from it. */
+  sent: number | null;
   state: ControlState | undefined;
   /** True between pointer-down on the slider and its release: incoming values do not move it. */
   dragging: boolean;
@@ -105,7 +107,7 @@ export class Controls {
     wrap.append(head, sliderLabel, slider, range, message);
     this.element.append(wrap);
 
-    const row: Row = { key, slider, field, message, range, state: undefined, dragging: false, pending: null, frame: 0, stepping: null };
+    const row: Row = { key, slider, field, message, range, state: undefined, dragging: false, pending: null, frame: 0, stepping: null, sent: null };
     slider.addEventListener('pointerdown', () => (row.dragging = true));
     const endDrag = (): void => {
       row.dragging = false;
@@ -145,7 +147,7 @@ export class Controls {
       } else if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && row.state && row.state.value !== null) {
         // Steps of the control's own scale, not the browser's ±1.
         e.preventDefault();
-        const from = row.stepping ?? row.state.value;
+        const from = row.stepping ?? row.sent ?? row.state.value;
         const size = e.shiftKey ? 'coarse' : e.altKey ? 'fine' : 'normal';
         const next = stepValue(key, from, e.key === 'ArrowUp' ? 1 : -1, size, row.state);
         if (next === from) return;
@@ -159,6 +161,7 @@ export class Controls {
       if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && row.stepping !== null) {
         const value = row.stepping;
         row.stepping = null;
+        row.sent = value;
         this.post({ type: 'setValue', key, value, final: true });
       }
     });
@@ -166,6 +169,7 @@ export class Controls {
       if (row.stepping !== null) {
         const value = row.stepping;
         row.stepping = null;
+        row.sent = value;
         this.post({ type: 'setValue', key, value, final: true });
         return;
       }
@@ -208,6 +212,8 @@ export class Controls {
     for (const row of this.rows.values()) {
       const state = states?.find((s) => s.key === row.key);
       row.state = state;
+      // The document's value has come back: steps start from it again.
+      row.sent = null;
       const enabled = !!state && state.value !== null;
       row.slider.disabled = !enabled;
       row.field.disabled = !enabled;

@@ -70,7 +70,7 @@ export function descentNotices(flow: Trajectory | null, descent: Trajectory | nu
     if (k !== null && k >= 2) {
       out.push({
         kind: 'flow-unstable',
-        text: `At these learning rates gradient descent cannot follow this flow: the flow's tangent kernel reaches K = ${n3(k)} per step, and a step is stable only while K < 2 — descent would oscillate, catapult or diverge (docs/finite-rates.md §3). Choose Descent or Both to see it, or lower both rates below ×${n3(2 / k)}.`,
+        text: `Gradient descent at these learning rates would not follow this flow: its tangent kernel reaches K = ${n3(k)} per step, and a step is stable only while K < 2 (docs/finite-rates.md §3). Descent or Both shows what it does; rates below ×${n3(2 / k)} of these follow the flow.`,
       });
     }
   }
