@@ -23,13 +23,13 @@ const post = (m: FromPhase): void => host.post(m);
 /** Scores shown in the tooltip, with their names in the paper's words. */
 const SCORE_TEXT: Record<string, string> = {
   kernelChange: 'max |K/K(0) − 1|',
-  tangentChange: 'tangent features moved',
+  tangentChange: 'tangent-feature change',
   zetaChange: '|ζ| change',
   alignment: 'alignment',
   disalignment: 'disalignment',
   normChangeU: 'ln(|u| / |u₀|)',
   normChangeW: 'ln(‖W‖ / ‖W₀‖)',
-  balanceChange: 'rescaling |Δ ln|',
+  balanceChange: 'balance change',
   distance: '‖θ − θ₀‖ / ‖θ₀‖',
 };
 

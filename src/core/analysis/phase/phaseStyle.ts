@@ -1,6 +1,6 @@
 /**
  * How a phase diagram looks, defined once for the panel, its legend, `flab phase --svg` and the
- * dynamics panel's label (docs/phase-diagram.md, "Figures"): the colour of each label, the shading
+ * dynamics panel's label (docs/panel.md, "The phase diagram"): the colour of each label, the shading
  * by the kernel's change, and the names of the axes in the paper's symbols.
  */
 import { LABEL_NAMES, LabelCode } from '../../mechanisms/classify';
