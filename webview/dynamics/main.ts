@@ -354,6 +354,8 @@ class Panel {
 
   /** Answers Export Chart: the figure of the charts as shown, as SVG content or as a rasterised PNG. */
   private async exportChart(request: ExportChartRequest): Promise<void> {
+    // A panel shown for the export has just drawn its charts: let uPlot commit their scales first.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const u = this.last;
     try {
       const palette = request.background === 'light' ? lightPalette(this.palette) : this.palette;
