@@ -17,6 +17,7 @@ export const LAYERS = {
   'src/core/experiment': ['src/core/math', 'media'],
   'src/core/mechanisms': ['src/core/math', 'src/core/experiment'],
   'src/core/trajectory': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms'],
+  'src/core/figures': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms'],
   'src/core/linearFlow': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory'],
   'src/core/descent': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory', 'src/core/linearFlow'],
   'src/core/network': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory'],
