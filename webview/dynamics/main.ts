@@ -9,7 +9,7 @@
  * the charts (stacked when narrow).
  */
 import '../shared/common.css';
-import './dynamics.css';
+import '../shared/panel.css';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { ErrorInfo } from '../../src/protocol/common';
 import type { DynamicsView, ExportChartRequest, FromDynamics, SweepRunView, SweepView, ToDynamics, Update } from '../../src/protocol/dynamics';
