@@ -14,7 +14,7 @@ import { Rng } from '../math/rng';
 import { useWasmBackend } from './backend';
 import { Dataset, outputSize } from './dataset';
 import { frobeniusNorm, LayerMeasure, MatrixProducts, measureNetwork, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
-import { networkLabel, networkScores, NetworkScores } from './label';
+import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
 import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
 import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, specProblems } from './spec';
@@ -84,7 +84,7 @@ export interface TrainingSummary {
   divergedAt: number | null;
   /** kernel / alignment / disalignment / rescaling / `mixed: a+b`; null for a diverged run or one without records. */
   label: string | null;
-  scores: NetworkScores | null;
+  scores: LayerScores | null;
   bestTestAccuracy: number | null;
   bestTestAccuracyStep: number | null;
   /** The last record's scalar values. */
@@ -300,7 +300,7 @@ export class Training {
       layers: Array.from({ length: L }, (_, l) => ({ norm: r.map((x) => x.layers[l].norm), distance: r.map((x) => x.layers[l].distance) })),
       alignment: Array.from({ length: L - 1 }, (_, p) => ({ zeta: r.map((x) => x.alignment[p]?.zeta ?? null), zetaTop: r.map((x) => x.alignment[p]?.zetaTop ?? null) })),
     };
-    const scores = networkScores(columns);
+    const scores = layerScores(columns);
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -315,7 +315,7 @@ export class Training {
       totalSteps: this.totalSteps,
       stepsPerEpoch: this.stepsPerEpoch,
       divergedAt: this.divergedAt,
-      label: scores && this.status !== 'diverged' ? networkLabel(scores, this.spec.classify) : null,
+      label: scores && this.status !== 'diverged' ? layerLabel(scores, r.length, { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }) : null,
       scores,
       bestTestAccuracy: best,
       bestTestAccuracyStep: bestStep,
