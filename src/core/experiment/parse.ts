@@ -79,10 +79,19 @@ export function parseJsonText(text: string): JsonText {
 export function parseExperiment(text: string): ParseResult {
   const { tree, diagnostics } = parseJsonText(text);
   if (diagnostics.length > 0 || !tree) return { experiment: null, diagnostics, tree };
+  return experimentFromTree(tree, text);
+}
+
+/**
+ * `parseExperiment` from the syntax tree of `text` (parsed without errors by `parseJsonText`): the
+ * kind, then the schema and the checks of the two-layer linear model.
+ */
+export function experimentFromTree(tree: Node, text: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
   const kind = experimentKind(tree);
   if (kind !== 'linear') return { experiment: null, diagnostics: [kindDiagnostic(tree, kind)], tree, kind };
   checkAgainstSchema(tree, EXPERIMENT_SCHEMA, EXPERIMENT_SCHEMA, '', diagnostics, text);
-  if (diagnostics.length > 0) return { experiment: null, diagnostics, tree };
+  if (diagnostics.length > 0) return { experiment: null, diagnostics, tree, kind };
 
   // Width powers and a parameterisation become plain numbers first (docs/mechanisms.md); the sweep is resolved.
   const source: unknown = getNodeValue(tree);
@@ -103,8 +112,10 @@ export function parseExperiment(text: string): ParseResult {
 export function kindDiagnostic(tree: Node, kind: ExperimentKind, instead?: string): Diagnostic {
   const key = KIND_KEYS[kind];
   const range = locateKey(tree, key);
-  const takes = instead ?? (kind === 'network' ? '`flab train` runs it' : '`flab checkpoints` reads it');
-  return { message: `this is ${describeKind(kind)}, not the two-layer linear model: ${takes}`, path: key, ...range, severity: 'error' };
+  const message = instead
+    ? `this is ${describeKind(kind)}: ${instead}`
+    : `this is ${describeKind(kind)}, not the two-layer linear model: ${kind === 'network' ? '`flab train` trains it' : '`flab checkpoints` reads it'}`;
+  return { message, path: key, ...range, severity: 'error' };
 }
 
 /** The range of the key (not the value) at a JSON path, e.g. `"hidden"` of `model.hidden`; the value's range when there is no key. */
