@@ -62,6 +62,8 @@ export interface CheckpointReaderOptions {
 export interface CheckpointProblem {
   file: string | null;
   message: string;
+  /** The key of the experiment it concerns: `checkpoints.path` (the glob, a file), `checkpoints.layers` or `checkpoints.metrics`. */
+  key: 'checkpoints.path' | 'checkpoints.layers' | 'checkpoints.metrics';
 }
 
 /** A consecutive pair of layers whose shapes do not chain: no alignment is computed for it. */
@@ -324,7 +326,7 @@ export class CheckpointReader {
     this.duplicates = [];
     for (const s of whole) {
       const kept = this.ordered[this.ordered.length - 1];
-      if (kept && kept.step === s.step) this.duplicates.push({ file: s.file, message: `${s.file}: has step ${s.step}, as ${kept.file} has: skipped` });
+      if (kept && kept.step === s.step) this.duplicates.push({ file: s.file, message: `${s.file}: has step ${s.step}, as ${kept.file} has: skipped`, key: 'checkpoints.path' });
       else this.ordered.push(s);
     }
     if (JSON.stringify(this.duplicates) !== before) this.dirty = true;
@@ -482,10 +484,11 @@ export class CheckpointReader {
       return series;
     });
     const problems: CheckpointProblem[] = [];
-    for (const message of [this.problems.glob, this.problems.layers]) if (message) problems.push({ file: null, message });
-    for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem });
+    if (this.problems.glob) problems.push({ file: null, message: this.problems.glob, key: 'checkpoints.path' });
+    if (this.problems.layers) problems.push({ file: null, message: this.problems.layers, key: 'checkpoints.layers' });
+    for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem, key: 'checkpoints.path' });
     problems.push(...this.duplicates);
-    for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message });
+    for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message, key: 'checkpoints.metrics' });
     const result: CheckpointsResult = { step, files: measured.map((s) => s.file), distance, layers, alignment, pairsLeftOut: selection?.pairsLeftOut ?? [], summary: null!, problems, pending: [] };
     result.pending = [...this.states.values()].filter((s) => s.status === 'pending').map((s) => s.file);
     const metrics = this.metrics.series();
