@@ -76,7 +76,7 @@ interface RawNetwork {
     epochs?: number;
     steps?: number;
     weightDecay?: number;
-    record?: { every: number };
+    record?: { every?: number; full?: boolean };
     seed?: number;
     checkpoints?: CheckpointWriting;
   };
@@ -136,7 +136,7 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
     if (t[key] !== undefined && owner !== optimizer) problem(`training.${key}`, `training.${key} belongs to the "${owner}" optimizer, and training.optimizer is "${optimizer}"`);
   }
   const checkpoints = t.checkpoints;
-  if (checkpoints && t.record && checkpoints.every % t.record.every !== 0) {
+  if (checkpoints && t.record?.every !== undefined && checkpoints.every % t.record.every !== 0) {
     problem('training.checkpoints.every', `a checkpoint is written at a record: training.checkpoints.every (${checkpoints.every}) must be a multiple of training.record.every (${t.record.every})`);
   }
   for (const e of dataSpecProblems(raw.data)) problem(e.path, e.message);
@@ -156,7 +156,7 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
       epochs: t.epochs,
       steps: t.steps,
       weightDecay: t.weightDecay,
-      record: t.record ?? { every: 1 },
+      record: { every: t.record?.every ?? 1, full: t.record?.full },
       seed: t.seed,
     },
     classify: raw.classify,
@@ -171,7 +171,7 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
       name: raw.name,
       description: raw.description,
       spec,
-      auto: { loss: t.loss === undefined, record: t.record === undefined },
+      auto: { loss: t.loss === undefined, record: t.record?.every === undefined },
       data: raw.data,
       checkpoints,
       sweep: sweep.spec,
@@ -197,7 +197,7 @@ export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
     const total = t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(train.count / Math.max(1, batch));
     let every = Math.max(1, Math.floor(total / DEFAULT_RECORDS));
     if (e.checkpoints) while (e.checkpoints.every % every !== 0) every--;
-    spec.training.record = { every };
+    spec.training.record = { ...spec.training.record, every };
   }
   return spec;
 }

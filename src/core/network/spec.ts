@@ -66,8 +66,12 @@ export interface NetworkTraining {
   length: TrainingLength;
   /** ρ ≥ 0: the objective adds ½ρ‖θ‖² over every weight and bias (L2, also under Adam). */
   weightDecay: number;
-  /** A record every `every` steps (and at the first and the last step). */
-  record: { every: number };
+  /**
+   * A record every `every` steps (and at the first and the last step). `full`: ζ, ζ_top and the tangent
+   * kernel at every record, whatever they cost (default false: within a share of the training's work,
+   * docs/networks.md "Cadence").
+   */
+  record: { every: number; full?: boolean };
   /** Seed of the batch order (its own generator; see docs/networks.md, "Training"). */
   seed: number;
 }
@@ -115,7 +119,7 @@ export interface NetworkSpecInput {
     epochs?: number;
     steps?: number;
     weightDecay?: number;
-    record?: { every: number };
+    record?: { every: number; full?: boolean };
     seed?: number;
   };
   classify?: Partial<NetworkThresholds>;
@@ -148,7 +152,7 @@ export function networkSpec(input: NetworkSpecInput): NetworkSpec {
       batchSize: t.batchSize ?? 'full',
       length: t.steps !== undefined ? { unit: 'steps', count: t.steps } : { unit: 'epochs', count: t.epochs ?? 1 },
       weightDecay: t.weightDecay ?? 0,
-      record: { every: t.record?.every ?? 1 },
+      record: { every: t.record?.every ?? 1, ...(t.record?.full ? { full: true } : {}) },
       seed: t.seed ?? (init.kind === 'random' ? init.seed : 0) + 1,
     },
     classify: { ...DEFAULT_NETWORK_THRESHOLDS, ...input.classify },
@@ -177,7 +181,7 @@ export function specFileForm(spec: NetworkSpec): { model: unknown; init: unknown
   return {
     model: { hidden: model.hidden, activation: model.activation, outputScale: model.outputScale, bias: model.bias },
     init: init.kind === 'random' ? { scheme: init.scheme, scale: init.scale, seed: init.seed } : { weights: init.weights },
-    training: { loss: t.loss, ...optimizer, learningRate: t.learningRate, batchSize: t.batchSize, [t.length.unit]: t.length.count, weightDecay: t.weightDecay, record: { every: t.record.every }, seed: t.seed },
+    training: { loss: t.loss, ...optimizer, learningRate: t.learningRate, batchSize: t.batchSize, [t.length.unit]: t.length.count, weightDecay: t.weightDecay, record: { every: t.record.every, ...(t.record.full ? { full: true } : {}) }, seed: t.seed },
     classify: spec.classify,
   };
 }

@@ -445,7 +445,7 @@ export class Training {
         // Which costly measurements this record gets: by work counts only, so the same seed gives the same nulls.
         const work = this.stepWork * s;
         const due = (key: keyof typeof spent, cost: number, share: number): boolean => {
-          if (!measurementDue(s, this.totalSteps, spent[key], cost, share, work)) return false;
+          if (!training.record.full && !measurementDue(s, this.totalSteps, spent[key], cost, share, work)) return false;
           spent[key] += cost;
           return true;
         };
