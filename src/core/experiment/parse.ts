@@ -161,15 +161,38 @@ function nestingProblem(text: string): Diagnostic | null {
   return null;
 }
 
-/** The character range of the value at a JSON path such as `learningRates.u` or `data.samples[2].x`. */
+/**
+ * The character range of the value at a JSON path such as `learningRates.u` or `data.samples[2].x`
+ * (or of the nearest enclosing value that exists). A key may itself hold dots — a sweep's key is a path,
+ * `sweep.model.outputScale` — so at each object the longest key that the path continues with is taken.
+ */
 export function locatePath(tree: Node | undefined, path: string): { offset: number; length: number } {
   if (!tree) return { offset: 0, length: 0 };
-  const segments = parsePath(path);
-  for (let n = segments.length; n >= 0; n--) {
-    const node = findNodeAtLocation(tree, segments.slice(0, n));
-    if (node) return { offset: node.offset, length: node.length };
+  let node = tree;
+  let rest = path;
+  while (rest !== '') {
+    let next: Node | undefined;
+    let consumed = 0;
+    const index = /^\[(\d+)\]/.exec(rest);
+    if (index && node.type === 'array') {
+      next = node.children?.[Number(index[1])];
+      consumed = index[0].length;
+    } else if (node.type === 'object') {
+      for (const prop of node.children ?? []) {
+        const key = prop.children?.[0]?.value;
+        if (typeof key !== 'string' || !rest.startsWith(key) || key.length <= consumed) continue;
+        const after = rest.charAt(key.length);
+        if (after === '' || after === '.' || after === '[') {
+          next = prop.children?.[1];
+          consumed = key.length;
+        }
+      }
+    }
+    if (!next) break;
+    node = next;
+    rest = rest.slice(consumed).replace(/^\./, '');
   }
-  return { offset: tree.offset, length: 1 };
+  return { offset: node.offset, length: node.length };
 }
 
 interface RawExperiment {
