@@ -21,7 +21,7 @@ import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from './nami
 import { CheckpointError, formatShape, SafetensorsFile, TensorInfo } from './safetensors';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores, LayerThresholds } from '../mechanisms/layerLabel';
 
-/** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment entry"). */
+/** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment file"). */
 export interface CheckpointsSpec {
   /** A glob of safetensors files, relative to the experiment file's folder (or absolute). */
   path: string;
