@@ -137,7 +137,7 @@ describe('training panel webview', () => {
     assert.equal(await page.locator('[data-summary="label"]').innerText(), 'alignment');
     const criteria = await page.locator('.criterion').evaluateAll((items) => items.map((i) => [(i as HTMLElement).dataset.criterion, (i as HTMLElement).dataset.reached]));
     assert.deepEqual(criteria, [['kernelChange', 'true'], ['alignment', 'true'], ['balanceChange', 'false']]);
-    assert.match(await page.locator('.criterion').first().innerText(), /0\.3 ≥ 0\.1/);
+    assert.match(await page.locator('.criterion').first().innerText(), /0\.3\s+≥ 0\.1/);
     assert.match(await page.locator('.notices').innerText(), /chosen by default/);
     // The verdict is above the charts, visible without scrolling.
     const box = await page.locator('.verdict').boundingBox();

@@ -168,10 +168,10 @@ class TrainingPanel {
     if (!m) return;
     const run = m.run;
     this.showStatus(m);
-    this.showVerdict(m.sweep ? null : run.verdict);
+    this.showVerdict(m.sweep ? null : run.verdict, run.status);
     this.description.hidden = !m.description;
     this.descriptionText.textContent = m.description ?? '';
-    this.notices.replaceChildren(...run.notices.map((n) => el('li', 'notice', n)));
+    this.notices.replaceChildren(...run.notices.map((n) => el('li', 'notice-item', n)));
     this.notices.hidden = run.notices.length === 0;
     const input: TrainingChartInput = { run, sweep: m.sweep, palette: this.palette, logStep: this.prefs.logStep };
     const models = (keys: string[]) =>
@@ -224,12 +224,14 @@ class TrainingPanel {
     this.progress.dataset.step = String(p.step);
   }
 
-  private showVerdict(v: VerdictView | null): void {
+  private showVerdict(v: VerdictView | null, status: RunView['status']): void {
     this.verdict.hidden = !v;
     if (!v) return;
     const label = el('span', 'verdict-label', v.label ?? '—');
     label.dataset.summary = 'label';
-    const regime = el('span', 'verdict-regime', v.regime);
+    // Until the run ends, the label describes the records so far.
+    const sofar = status === 'training' || status === 'stopped' || status === 'loading';
+    const regime = el('span', 'verdict-regime', sofar && v.label ? `${v.regime} · so far (step ${formatNumber(this.last?.run.progress?.step ?? 0)})` : v.regime);
     const head = el('div', 'verdict-head');
     head.append(label, regime);
     const criteria = el('ul', 'criteria');
@@ -240,8 +242,11 @@ class TrainingPanel {
         item.dataset.criterion = c.name;
         item.dataset.reached = String(c.reached);
         item.dataset.decisive = String(c.decisive);
-        const value = c.value === null ? '—' : formatValue(c.value);
-        item.append(el('span', 'criterion-name', c.text), el('span', 'criterion-value', `${value} ${c.reached ? '≥' : '<'} ${formatValue(c.threshold)}`), el('span', 'criterion-mark', c.reached ? 'reached' : 'not reached'));
+        const value = el('span', 'criterion-value', c.value === null ? '—' : formatValue(c.value));
+        value.dataset.criterionValue = c.value === null ? '' : String(c.value);
+        const test = el('span', 'criterion-test', `${c.reached ? '≥' : '<'} ${formatValue(c.threshold)}`);
+        test.dataset.threshold = String(c.threshold);
+        item.append(el('span', 'criterion-name', c.text), value, test, el('span', 'criterion-outcome', c.reached ? 'reached' : 'below its threshold'));
         return item;
       }),
     );

@@ -94,14 +94,8 @@ export function layerScores(c: LayerColumns): LayerScores | null {
   };
 }
 
-/**
- * The label of a series of `records` records (or checkpoints) with these scores: `kernel`,
- * `alignment`, `disalignment`, `rescaling` or `mixed: a+b`, by `classifyCode` — the linear model's
- * rule — with the kernel test the tangent kernel and features when measured, else the largest
- * distance from the start. Null with fewer than two records (nothing has changed yet).
- */
-export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
-  if (records < 2) return null;
+/** The linear model's scores and thresholds that `classifyCode` decides a network's label from. */
+function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismScores; thresholds: ClassifyThresholds; byKernel: boolean } {
   const byKernel = s.kernelChange !== null;
   const scores: MechanismScores = {
     kernelChange: byKernel ? s.kernelChange! : s.maxDistance,
@@ -114,6 +108,85 @@ export function layerLabel(s: LayerScores, records: number, th: LayerThresholds 
     balanceChange: s.balanceChange,
     distance: s.distance,
   };
-  const thresholds: ClassifyThresholds = { ...th, kernelChange: byKernel ? th.kernelChange : th.distance };
+  return { scores, thresholds: { ...th, kernelChange: byKernel ? th.kernelChange : th.distance }, byKernel };
+}
+
+/**
+ * The label of a series of `records` records (or checkpoints) with these scores: `kernel`,
+ * `alignment`, `disalignment`, `rescaling` or `mixed: a+b`, by `classifyCode` — the linear model's
+ * rule — with the kernel test the tangent kernel and features when measured, else the largest
+ * distance from the start. Null with fewer than two records (nothing has changed yet).
+ */
+export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
+  if (records < 2) return null;
+  const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
+}
+
+/** One criterion of a network's label, as the panel shows it. */
+export interface LayerCriterion {
+  name: 'kernelChange' | 'tangentChange' | 'distance' | 'alignment' | 'disalignment' | 'balanceChange';
+  /** In words, with its symbol. */
+  text: string;
+  value: number | null;
+  threshold: number;
+  reached: boolean;
+  /** Whether it decided the label (the rule's step that settled the regime or added a mechanism). */
+  decisive: boolean;
+}
+
+/** A network's label and why, in the order the rule (`classifyCode`) applies its criteria. */
+export interface LayerExplanation {
+  label: string | null;
+  regime: string;
+  criteria: LayerCriterion[];
+  reasons: string[];
+}
+
+const g = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(3))) : String(x));
+
+/**
+ * Why a network got its label (docs/networks.md, "Labels"): the kernel test (the tangent kernel and
+ * features on the probe batch, or for checkpoints the largest distance from the first), the largest
+ * rise and fall of ζ over the pairs of layers, the spread of the layers' log norm changes — each
+ * against its threshold — and the rule's steps in words. Agrees with `layerLabel` by construction:
+ * the label is `classifyCode` of the same scores.
+ */
+export function explainLayerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): LayerExplanation {
+  const label = layerLabel(s, records, th);
+  if (label === null) return { label: null, regime: records < 2 ? 'no label yet: one record, nothing has changed' : 'no label', criteria: [], reasons: [] };
+  const { scores, thresholds, byKernel } = asMechanism(s, th);
+  const code = classifyCode(scores, thresholds);
+  const kernel = code === 0;
+  const reached = (v: number | null, t: number) => v !== null && v >= t;
+  const kernelMoved = reached(scores.kernelChange, thresholds.kernelChange);
+  const tangentMoved = reached(scores.tangentChange, thresholds.tangentChange);
+  const criteria: LayerCriterion[] = [];
+  if (byKernel) {
+    criteria.push({ name: 'kernelChange', text: 'Tangent kernel change ‖K − K₀‖/‖K₀‖', value: s.kernelChange, threshold: th.kernelChange, reached: kernelMoved, decisive: kernel || kernelMoved });
+    if (s.tangentChange !== null) criteria.push({ name: 'tangentChange', text: 'Tangent-feature change ‖J − J₀‖/‖J₀‖', value: s.tangentChange, threshold: th.tangentChange, reached: tangentMoved, decisive: kernel || tangentMoved });
+  } else {
+    criteria.push({ name: 'distance', text: 'Largest distance from the first checkpoint ‖θ − θ₀‖/‖θ₀‖', value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
+  }
+  const rise = reached(s.alignment, th.zetaChange);
+  const fall = reached(s.disalignment, th.zetaChange);
+  criteria.push({ name: 'alignment', text: 'Largest rise of ζ over the pairs', value: s.alignment, threshold: th.zetaChange, reached: rise, decisive: !kernel && rise });
+  criteria.push({ name: 'disalignment', text: 'Largest fall of ζ over the pairs', value: s.disalignment, threshold: th.zetaChange, reached: fall, decisive: !kernel && fall });
+  const rescaled = (code & 4) !== 0;
+  criteria.push({ name: 'balanceChange', text: 'Balance change (spread of the layers\' ln‖W_l‖ changes)', value: s.balanceChange, threshold: th.balanceChange, reached: s.balanceChange === null || s.balanceChange >= th.balanceChange, decisive: !kernel && rescaled && (rise || fall) });
+
+  const reasons: string[] = [];
+  const test = byKernel
+    ? `The tangent kernel changed by ${g(scores.kernelChange)} ${kernelMoved ? '≥' : '<'} ${g(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${g(s.tangentChange)} ${tangentMoved ? '≥' : '<'} ${g(th.tangentChange)}` : ''}`
+    : `The network moved at most ${g(s.maxDistance)} ${kernelMoved ? '≥' : '<'} ${g(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
+  if (kernel) {
+    reasons.push(`${test}: the kernel regime — training is nearly linear in the parameters.`);
+    return { label, regime: 'kernel regime', criteria, reasons };
+  }
+  reasons.push(`${test}: feature learning.`);
+  if (rise) reasons.push(`ζ of a pair of layers rose by ${g(s.alignment!)} ≥ ${g(th.zetaChange)}: those layers lined up — alignment.`);
+  if (fall) reasons.push(`ζ of a pair of layers fell by ${g(s.disalignment!)} ≥ ${g(th.zetaChange)}: those layers turned apart — disalignment.`);
+  if (!rise && !fall) reasons.push(`No pair's ζ changed by ${g(th.zetaChange)} or more: the layers neither lined up nor turned apart, so the norms did the learning — rescaling.`);
+  else if (rescaled) reasons.push(s.balanceChange === null ? 'A layer starts or ends at exactly zero: rescaling alongside.' : `The layers' norms changed by factors whose logarithms spread over ${g(s.balanceChange)} ≥ ${g(th.balanceChange)}: one layer was rescaled against another — rescaling alongside.`);
+  return { label, regime: 'feature learning', criteria, reasons };
 }

@@ -8,12 +8,15 @@ import type { DynamicsDelegate } from '../dynamics/dynamicsPanel';
 import { baseName, LivePanel } from '../panels/livePanel';
 import type { PanelRegistry } from '../panels/panelRegistry';
 import type { PhaseDelegate } from '../phase/phasePanel';
+import type { TrainingDelegate } from '../training/trainingPanel';
 import { isExperimentFile } from '../problems';
 import { inTestMode } from '../testHook';
 
 export interface CommandContext {
   dynamics: PanelRegistry<DynamicsDelegate, Record<string, never>>;
   phases: PanelRegistry<PhaseDelegate, PhaseConfig>;
+  /** Network and checkpoint experiments: the training panel. */
+  training: PanelRegistry<TrainingDelegate, Record<string, never>>;
   log: vscode.LogOutputChannel;
 }
 

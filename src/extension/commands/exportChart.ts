@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { figureSvg } from '../../core/figures/chartFigure';
 import type { FigureOptions } from '../../protocol/dynamics';
 import { announceExport, choosePanel, Command, exportArgs, exportTarget, sibling } from './context';
+import { exportTrainingChart, trainingPanelFor } from './exportTraining';
 
 interface Choice extends vscode.QuickPickItem {
   options: FigureOptions;
@@ -52,11 +53,14 @@ export const exportChart: Command = {
   title: 'Export Chart',
   async run(context, arg?: unknown) {
     const args = exportArgs(arg);
-    const panel = await choosePanel(context, args.documentUri);
-    if (!panel) return undefined;
+    const training = trainingPanelFor(context, args.documentUri);
+    const panel = training ? undefined : await choosePanel(context, args.documentUri);
+    if (!training && !panel) return undefined;
     const options = await askOptions(optionsArgument(arg));
     if (!options) return undefined;
     lastChoice = options;
+    if (training) return exportTrainingChart(context, training, options, args.target);
+    if (!panel) return undefined;
     const ext = options.format;
     const target = await exportTarget(args.target, { defaultUri: sibling(panel.uri, ext), filters: ext === 'png' ? { PNG: ['png'] } : { SVG: ['svg'] }, title: 'Export Chart' });
     if (!target) return undefined;

@@ -8,12 +8,15 @@ import * as vscode from 'vscode';
 import { exportCsv, exportJson } from '../dynamics/exportData';
 import { baseName } from '../panels/livePanel';
 import { announceExport, choosePanel, Command, exportArgs, exportTarget, sibling } from './context';
+import { exportTrainingData, trainingPanelFor } from './exportTraining';
 
 export const exportData: Command = {
   id: 'featureLearningLab.exportData',
   title: 'Export Data',
   async run(context, arg?: unknown) {
     const args = exportArgs(arg);
+    const training = trainingPanelFor(context, args.documentUri);
+    if (training) return exportTrainingData(context, training, args.format, args.target);
     const panel = await choosePanel(context, args.documentUri);
     if (!panel) return undefined;
     const run = panel.delegate.shownRun;
