@@ -99,6 +99,8 @@ export interface TrainingJob {
   sweepIndex: number | null;
   /** Continue the training this worker stopped for the same text, when it has it. */
   resume: boolean;
+  /** Only parse: the file's kind, title and sweep, or its errors (for a file too long to parse on the host's main thread). */
+  describeOnly?: boolean;
 }
 
 /** A snapshot of the run so far (progress of a `TrainingJob`). */
@@ -106,6 +108,8 @@ export type TrainingSnapshot = RunView;
 
 export type TrainingOutcome =
   | { kind: 'invalid'; diagnostics: Diagnostic[] }
+  /** The file is the two-layer linear model's: the dynamics panel draws it. */
+  | { kind: 'linear' }
   | {
       kind: 'run';
       runKind: 'network' | 'checkpoints';
@@ -114,6 +118,6 @@ export type TrainingOutcome =
       /** The file's sweep, when it has one (each value is a job of its own). */
       sweep: { key: string; path: string; values: number[] } | null;
       run: RunView;
-      /** What `flab train --json` (or `flab checkpoints --json`) prints for this run, for Export Data. */
-      result: TrainResult | CheckpointsResult;
+      /** What `flab train --json` (or `flab checkpoints --json`) prints for this run, for Export Data; null for `describeOnly`. */
+      result: TrainResult | CheckpointsResult | null;
     };

@@ -46,10 +46,9 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
   const parsed = parseAnyExperiment(job.text);
   if (!parsed.parsed) return { kind: 'invalid', diagnostics: parsed.diagnostics };
   const any = parsed.parsed;
-  if (any.kind === 'linear') {
-    return { kind: 'invalid', diagnostics: [{ message: 'this is a two-layer linear experiment: its dynamics panel draws it (the training panel is for network and checkpoint experiments)', path: '', offset: 0, length: 0, severity: 'error' }] };
-  }
+  if (any.kind === 'linear') return { kind: 'linear' };
   const header = headerOf(any);
+  if (job.describeOnly) return { kind: 'run', ...header, run: loadingView(), result: null };
   try {
     if (any.kind === 'checkpoints') return { kind: 'run', ...header, ...(await followCheckpoints(job, any.experiment, signal)) };
     return { kind: 'run', ...header, ...(await train(job, any.experiment, signal, snapshot)) };

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { CheckpointsResult } from '../../core/checkpoints/checkpointReader';
+import type { Diagnostic } from '../../core/experiment/diagnostic';
 import { parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
@@ -18,7 +19,7 @@ import type { TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../proto
 import { trainingChannel } from '../channels';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
 import { DelegateFactory } from '../panels/panelRegistry';
-import { toErrorInfo, toVsDiagnostics } from '../problems';
+import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics } from '../problems';
 import { WorkerChannel } from '../workerChannel';
 
 export const TRAINING_KIND: PanelKind = {
@@ -30,6 +31,9 @@ export const TRAINING_KIND: PanelKind = {
 
 /** A checkpoint folder is read again this often while its panel is open. */
 export const FOLLOW_EVERY_MS = 1000;
+/** What the training panel says of a file that has become the two-layer linear model's. */
+const LINEAR_FILE: Diagnostic = { message: 'this file is now a two-layer linear experiment: close this panel and run "Feature Learning: Open Dynamics Panel" again to see its exact dynamics', path: '', offset: 0, length: 0, severity: 'error' };
+
 /** Finished runs kept by their text, across panels (least recently shown dropped first). */
 const CACHE_SIZE = 16;
 
@@ -105,31 +109,30 @@ export class TrainingDelegate implements PanelDelegate {
     const resume = this.resumeNext;
     this.resumeNext = false;
     this.stopFollowing();
-    const parsed = parseAnyExperiment(text);
-    if (!parsed.parsed) {
+    // What the file is: parsed here when short (an error needs no worker), else by the worker.
+    const described = await this.describe(text);
+    if (described === undefined) return undefined;
+    if ('diagnostics' in described) {
       this.cancelAll();
-      this.services.diagnostics.set(this.host.uri, toVsDiagnostics(parsed.diagnostics, text, document));
-      return this.invalid(version, text, parsed.diagnostics);
+      return this.invalid(version, text, described.diagnostics, document);
     }
     this.services.diagnostics.set(this.host.uri, []);
-    if (parsed.parsed.kind === 'linear') {
+    if (described.kind === 'linear') {
       this.cancelAll();
-      return this.invalid(version, text, [{ message: 'this file is now a two-layer linear experiment: close this panel and run "Feature Learning: Open Dynamics Panel" again to see its exact dynamics', path: '', offset: 0, length: 0, severity: 'error' }]);
+      return this.invalid(version, text, [LINEAR_FILE], document);
     }
-    const e = parsed.parsed.experiment;
-    this.header = { title: e.name ?? baseName(this.host.uri), description: e.description ?? null, kind: parsed.parsed.kind };
+    this.header = { title: described.title ?? baseName(this.host.uri), description: described.description, kind: described.kind };
     const cacheKey = `${this.baseDir}\u0000${text}`;
-    const cached = parsed.parsed.kind === 'network' && !resume ? recall(cacheKey) : undefined;
+    const cached = described.kind === 'network' && !resume ? recall(cacheKey) : undefined;
     if (cached) {
       this.cancelAll();
       return this.show({ ...cached.message, version, cached: true }, cached.export);
     }
     this.running = version;
-    const sweep = parsed.parsed.kind === 'network' ? parsed.parsed.experiment.sweep : undefined;
-    const outcome = sweep ? await this.trainSweep(text, version, sweep.values.length, resume, superseded) : await this.runOne(text, version, resume, superseded);
+    const outcome = described.sweepCount > 0 ? await this.trainSweep(text, version, described.sweepCount, resume, superseded) : await this.runOne(text, version, resume, superseded);
     if (outcome === undefined) return undefined;
-    if (outcome.kind === 'invalid') return outcome.result;
-    if (outcome.message.run.status !== 'following' && outcome.message.run.status !== 'stopped' && parsed.parsed.kind === 'network') remember(cacheKey, { message: outcome.message, export: outcome.export });
+    if (outcome.kind === 'invalid') return this.invalid(version, text, outcome.diagnostics, document);
+    if (outcome.message.run.status !== 'following' && outcome.message.run.status !== 'stopped' && described.kind === 'network') remember(cacheKey, { message: outcome.message, export: outcome.export });
     if (outcome.message.kind === 'checkpoints') this.startFollowing(text, version);
     return this.show(outcome.message, outcome.export);
   }
@@ -214,9 +217,31 @@ export class TrainingDelegate implements PanelDelegate {
     return { kind: 'result', message };
   }
 
-  private invalid(version: number, text: string, diagnostics: Parameters<typeof toErrorInfo>[0]): ComputeResult {
+  /** The errors of `text`, in the banner and in the Problems panel (a panel owns its file's problems). */
+  private invalid(version: number, text: string, diagnostics: Parameters<typeof toErrorInfo>[0], document: vscode.TextDocument): ComputeResult {
+    this.services.diagnostics.set(this.host.uri, toVsDiagnostics(diagnostics, text, document));
     const message: Invalid = { type: 'invalid', version, errors: toErrorInfo(diagnostics, text) };
     return { kind: 'invalid', message };
+  }
+
+  /**
+   * The file's kind, title, description and sweep size, or its errors: parsed on the main thread up
+   * to MAIN_THREAD_PARSE_LIMIT characters, by the worker beyond (undefined when superseded meanwhile).
+   */
+  private async describe(text: string): Promise<{ diagnostics: Diagnostic[] } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweepCount: number } | undefined> {
+    if (text.length <= MAIN_THREAD_PARSE_LIMIT) {
+      const parsed = parseAnyExperiment(text);
+      if (!parsed.parsed) return { diagnostics: parsed.diagnostics };
+      if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweepCount: 0 };
+      const e = parsed.parsed.experiment;
+      return { kind: parsed.parsed.kind, title: e.name ?? null, description: e.description ?? null, sweepCount: parsed.parsed.kind === 'network' ? (parsed.parsed.experiment.sweep?.values.length ?? 0) : 0 };
+    }
+    const r = await this.channel(0).run({ ...this.job(text, null, false), describeOnly: true });
+    if (r.superseded) return undefined;
+    const o = r.result;
+    if (o.kind === 'invalid') return { diagnostics: o.diagnostics };
+    if (o.kind === 'linear') return { kind: 'linear', title: null, description: null, sweepCount: 0 };
+    return { kind: o.runKind, title: o.title, description: o.description, sweepCount: o.sweep?.values.length ?? 0 };
   }
 
   private job(text: string, sweepIndex: number | null, resume: boolean): TrainingJob {
@@ -230,26 +255,27 @@ export class TrainingDelegate implements PanelDelegate {
   }
 
   /** The file as written: one job, snapshots posted as they come. */
-  private async runOne(text: string, version: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; result: ComputeResult } | undefined> {
+  private async runOne(text: string, version: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
     const r = await this.channel(0).run(this.job(text, null, resume), (snapshot) => {
       if (this.running === version && !superseded()) this.show(this.message(version, null, snapshot, null), this.currentExport);
     });
     if (r.superseded) return undefined;
     const o = r.result;
-    if (o.kind === 'invalid') return { kind: 'invalid', result: this.invalid(version, text, o.diagnostics) };
-    return { kind: 'run', message: this.message(version, o, o.run, null), export: o.result };
+    if (o.kind === 'invalid') return { kind: 'invalid', diagnostics: o.diagnostics };
+    if (o.kind === 'linear') return { kind: 'invalid', diagnostics: [LINEAR_FILE] };
+    return { kind: 'run', message: this.message(version, o, o.run, null), export: o.result! };
   }
 
   /**
    * A sweep: one job per value, on as many workers as there are cores (two here), each value's
    * snapshots posted into its place; the panel's own run is the sweep's first value.
    */
-  private async trainSweep(text: string, version: number, count: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; result: ComputeResult } | undefined> {
+  private async trainSweep(text: string, version: number, count: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
     const workers = Math.max(1, Math.min(count, availableParallelism()));
     const runs: (RunView | null)[] = new Array(count).fill(null);
     const results: (TrainResult | null)[] = new Array(count).fill(null);
     let header: Extract<TrainingOutcome, { kind: 'run' }> | null = null;
-    let invalid: ComputeResult | undefined;
+    let invalid: Diagnostic[] | undefined;
     let stopped = false;
     const post = () => {
       if (this.running !== version || superseded() || !header?.sweep) return;
@@ -270,8 +296,8 @@ export class TrainingDelegate implements PanelDelegate {
           stopped = true;
           return;
         }
-        if (r.result.kind === 'invalid') {
-          invalid = this.invalid(version, text, r.result.diagnostics);
+        if (r.result.kind !== 'run') {
+          invalid = r.result.kind === 'invalid' ? r.result.diagnostics : [LINEAR_FILE];
           return;
         }
         header ??= r.result;
@@ -281,7 +307,7 @@ export class TrainingDelegate implements PanelDelegate {
       }
     };
     await Promise.all(Array.from({ length: workers }, (_, w) => lane(w)));
-    if (invalid) return { kind: 'invalid', result: invalid };
+    if (invalid) return { kind: 'invalid', diagnostics: invalid };
     if (stopped || !header) return undefined;
     const h: Extract<TrainingOutcome, { kind: 'run' }> = header;
     const sweep: SweepView = { ...h.sweep!, runs };

@@ -78,7 +78,10 @@ describe('training worker', () => {
     assert.equal(missing.kind, 'invalid');
     assert.ok(missing.kind === 'invalid' && /nowhere\.csv/.test(missing.diagnostics[0].message) && missing.diagnostics[0].offset > 0, JSON.stringify(missing));
     const linear = await runTrainingJob(job(readFileSync(join(EXAMPLES, 'alignment.flab.json'), 'utf8')), signal, () => undefined);
-    assert.ok(linear.kind === 'invalid' && /linear experiment/.test(linear.diagnostics[0].message));
+    assert.equal(linear.kind, 'linear');
+    // Describing a long file: its kind, title and sweep, without training.
+    const described = await runTrainingJob({ ...job(bridge), describeOnly: true }, signal, () => assert.fail('no snapshot'));
+    assert.ok(described.kind === 'run' && described.runKind === 'network' && described.result === null && /bridge/i.test(described.title ?? ''), JSON.stringify(described).slice(0, 300));
   });
 });
 
