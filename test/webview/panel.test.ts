@@ -12,7 +12,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CONTROL_DOMAINS, CONTROL_KEYS } from '../../src/protocol/dynamics';
 import { positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/dynamics/controlDomains';
-import { formatNumber } from '../../webview/shared/numberFormat';
+import { formatReadout as formatNumber } from '../../webview/shared/numberFormat';
 import { sweepColours } from '../../src/core/figures/colours';
 import { CATAPULT, DIVERGENT, experimentText, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, updateForText, type Harness } from './harness';
 

@@ -19,7 +19,7 @@ import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
-import { formatNumber } from '../shared/numberFormat';
+import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, watchTheme, type Palette } from '../shared/theme';
 import { createButton, createToggle } from '../shared/toolkit';
 import { TRAINING_CHARTS, type TrainingChartInput } from './chartSpecs';
@@ -216,7 +216,7 @@ class TrainingPanel {
     }
     const fraction = p.totalSteps ? Math.min(1, p.step / p.totalSteps) : 0;
     this.bar.value = fraction;
-    const parts = [`step ${formatNumber(p.step)}${p.totalSteps ? ` of ${formatNumber(p.totalSteps)}` : ''}`];
+    const parts = [`step ${formatReadout(p.step)}${p.totalSteps ? ` of ${formatReadout(p.totalSteps)}` : ''}`];
     if (p.epoch !== null) parts.push(`epoch ${formatValue(p.epoch)}`);
     parts.push(`${duration(p.elapsedMs)} elapsed`);
     if (run.status === 'training' && p.remainingMs !== null) parts.push(`about ${duration(p.remainingMs)} left`);
@@ -231,7 +231,7 @@ class TrainingPanel {
     label.dataset.summary = 'label';
     // Until the run ends, the label describes the records so far.
     const sofar = status === 'training' || status === 'stopped' || status === 'loading';
-    const regime = el('span', 'verdict-regime', sofar && v.label ? `${v.regime} · so far (step ${formatNumber(this.last?.run.progress?.step ?? 0)})` : v.regime);
+    const regime = el('span', 'verdict-regime', sofar && v.label ? `${v.regime} · so far (step ${formatReadout(this.last?.run.progress?.step ?? 0)})` : v.regime);
     const head = el('div', 'verdict-head');
     head.append(label, regime);
     const criteria = el('ul', 'criteria');

@@ -18,7 +18,7 @@ import { isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_LAYERS, MAX_NETWORK_BYTES } from './limits';
 import { MetricsLog } from './metricsLog';
 import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from './naming';
-import { CheckpointError, formatShape, SafetensorsFile, TensorInfo } from './safetensors';
+import { CheckpointError, formatTensorShape, SafetensorsFile, TensorInfo } from './safetensors';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores, LayerThresholds } from '../mechanisms/layerLabel';
 
 /** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment file"). */
@@ -399,7 +399,7 @@ export class CheckpointReader {
     for (const name of names) {
       const t = first.tensors.find((x) => x.name === name);
       if (!t) return `layer "${name}" is not in ${where}. It has: ${listTensors(first.tensors)}`;
-      if (t.shape.length < 2) return `layer "${name}" is ${t.shape.length}-D ${formatShape(t.shape)} in ${where}: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`;
+      if (t.shape.length < 2) return `layer "${name}" is ${t.shape.length}-D ${formatTensorShape(t.shape)} in ${where}: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`;
       if (!isReadDtype(t.dtype)) return `layer "${name}" is ${t.dtype} in ${where}; weights are read from ${READ_DTYPES.join(', ')}`;
       const rows = t.shape[0];
       const cols = t.shape.slice(1).reduce((p, d) => p * d, 1);
@@ -412,7 +412,7 @@ export class CheckpointReader {
     const chaining: number[] = [];
     for (let l = 0; l + 1 < names.length; l++) {
       const problem = chainProblem(dims[l], dims[l + 1]);
-      if (problem) pairsLeftOut.push({ layers: [names[l], names[l + 1]], reason: `"${names[l + 1]}" ${formatShape(shapes[l + 1])} does not follow "${names[l]}" ${formatShape(shapes[l])}: ${problem}` });
+      if (problem) pairsLeftOut.push({ layers: [names[l], names[l + 1]], reason: `"${names[l + 1]}" ${formatTensorShape(shapes[l + 1])} does not follow "${names[l]}" ${formatTensorShape(shapes[l])}: ${problem}` });
       else chaining.push(l);
     }
     return { names, shapes, dims, chosen: listed ? 'listed' : 'default', pairsLeftOut, chaining };
@@ -436,8 +436,8 @@ export class CheckpointReader {
       const tensors = selection.names.map((name, l) => {
         const t = file.tensor(name);
         if (!t) throw new CheckpointError(state.file, `has no tensor "${name}" (the first checkpoint, ${first.file}, has). It has: ${listTensors(file.header.tensors)}`);
-        if (formatShape(t.shape) !== formatShape(selection.shapes[l])) {
-          throw new CheckpointError(state.file, `tensor "${name}" is ${formatShape(t.shape)} here but ${formatShape(selection.shapes[l])} in the first checkpoint, ${first.file}: shapes must stay the same`);
+        if (formatTensorShape(t.shape) !== formatTensorShape(selection.shapes[l])) {
+          throw new CheckpointError(state.file, `tensor "${name}" is ${formatTensorShape(t.shape)} here but ${formatTensorShape(selection.shapes[l])} in the first checkpoint, ${first.file}: shapes must stay the same`);
         }
         return t; // its dtype may differ from the first checkpoint's: `read` refuses one it cannot read
       });
@@ -535,7 +535,7 @@ function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', threshold
 /** The tensors of a header as `name [shape] dtype`, the first 30 of them. */
 function listTensors(tensors: readonly TensorInfo[]): string {
   if (tensors.length === 0) return 'no tensors';
-  const shown = tensors.slice(0, 30).map((t) => `${t.name} ${formatShape(t.shape)} ${t.dtype}`);
+  const shown = tensors.slice(0, 30).map((t) => `${t.name} ${formatTensorShape(t.shape)} ${t.dtype}`);
   return shown.join(', ') + (tensors.length > 30 ? `, … and ${tensors.length - 30} more` : '');
 }
 

@@ -6,7 +6,7 @@
  */
 import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { Diagnostic, formatNumber } from './diagnostic';
-import { DataSpec, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
+import { LinearData, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
 import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS } from './kind';
 import { MAX_PARAMETERS } from './limits';
 import { checkAgainstSchema } from './schema';
@@ -208,7 +208,7 @@ interface RawExperiment {
 }
 
 function normalise(raw: RawExperiment): Experiment {
-  const data: DataSpec = 'samples' in raw.data ? { kind: 'samples', samples: raw.data.samples } : { kind: 'single', x: raw.data.x, y: raw.data.y };
+  const data: LinearData = 'samples' in raw.data ? { kind: 'samples', samples: raw.data.samples } : { kind: 'single', x: raw.data.x, y: raw.data.y };
   const init: InitSpec = 'u' in raw.init ? { kind: 'explicit', u: raw.init.u, W: raw.init.W } : { kind: 'random', scaleU: raw.init.scaleU, scaleW: raw.init.scaleW, seed: raw.init.seed ?? 0 };
   const rawTime = raw.time ?? {};
   const time: TimeSpec = 'at' in rawTime ? { kind: 'at', at: rawTime.at } : { kind: 'grid', end: rawTime.end, points: rawTime.points ?? 400, spacing: rawTime.spacing ?? 'linear', start: rawTime.start };
