@@ -1,7 +1,7 @@
 /**
  * The Problems panel: the core's diagnostics (the CLI's messages) at their exact ranges, source
- * "flab"; and validation of every open `*.flab.json` that has no dynamics panel (a panel
- * publishes its own diagnostics, solver errors included).
+ * "flab", one entry per fault (`forProblems`); and validation of every open `*.flab.json` that has
+ * no dynamics panel (a panel publishes its own diagnostics, solver errors included).
  */
 import * as vscode from 'vscode';
 import { Diagnostic, lineAndColumn } from '../core/experiment/diagnostic';
@@ -19,8 +19,31 @@ export function isExperimentFile(uri: vscode.Uri): boolean {
 }
 
 /**
- * Converts located diagnostics of `text`; `document.positionAt` when the document still holds that
- * text, else the same computation on the text itself.
+ * Whether VS Code's own JSON language features validate JSON syntax now (they do for every JSON and
+ * JSONC document, `*.flab.json` included, unless the user turned `json.validate.enable` off).
+ */
+export function jsonServiceValidates(): boolean {
+  return vscode.extensions.getExtension('vscode.json-language-features') !== undefined && vscode.workspace.getConfiguration('json').get<boolean>('validate.enable', true) !== false;
+}
+
+/** A syntax error of the file (the parser's, not the format's). */
+function isSyntaxError(d: Diagnostic): boolean {
+  return d.path === '' && d.message.startsWith('invalid JSON:');
+}
+
+/**
+ * What goes into the Problems panel: one entry per fault (issue 10). VS Code is given the format's
+ * documentation without its validation (media/flab.editor.schema.json), so schema faults are ours
+ * alone; syntax errors VS Code's JSON service reports itself, so ours are left out while it
+ * validates. The panel's banner and the CLI keep every message.
+ */
+export function forProblems(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return jsonServiceValidates() ? diagnostics.filter((d) => !isSyntaxError(d)) : [...diagnostics];
+}
+
+/**
+ * Converts located diagnostics of `text` for the Problems panel (`forProblems`); `document.positionAt`
+ * when the document still holds that text, else the same computation on the text itself.
  */
 export function toVsDiagnostics(diagnostics: readonly Diagnostic[], text: string, document: vscode.TextDocument | undefined): vscode.Diagnostic[] {
   const current = document !== undefined && document.getText() === text;
@@ -29,7 +52,7 @@ export function toVsDiagnostics(diagnostics: readonly Diagnostic[], text: string
     const p = lineAndColumn(text, offset);
     return new vscode.Position(p.line, p.column);
   };
-  return diagnostics.map((d) => {
+  return forProblems(diagnostics).map((d) => {
     const range = new vscode.Range(position(d.offset), position(d.offset + d.length));
     const out = new vscode.Diagnostic(range, d.message, d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
     out.source = 'flab';

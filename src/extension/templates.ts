@@ -34,7 +34,8 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
     "scaleW": 0.001, // σ_W
     "seed": 1
   },
-  "learningRates": { "u": 1, "W": 1 },
+  // Gradient descent (Descent or Both in the panel) follows the flow at these rates: stable up to 10× them.
+  "learningRates": { "u": 0.1, "W": 0.1 },
   // No "end": the horizon is chosen to show the plateau, the transition and convergence.
   "time": { "points": 400 }
 }
@@ -57,7 +58,8 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
     "scaleW": 1, // σ_W: large
     "seed": 3
   },
-  "learningRates": { "u": 1, "W": 1 },
+  // Large weights make a large tangent kernel: small rates keep gradient descent stable (up to ~9× these).
+  "learningRates": { "u": 0.01, "W": 0.01 },
   "time": { "points": 400 }
 }
 `,
@@ -101,7 +103,8 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
   },
   "data": { "x": [1], "y": 1 },
   "init": { "scaleU": 1, "scaleW": 1, "seed": 7 },
-  "learningRates": { "u": 1, "W": 1 },
+  // K(0) ≈ 0.2 per step at these rates: gradient descent follows the flow (stable up to ~20× them).
+  "learningRates": { "u": 0.1, "W": 0.1 },
   "time": { "points": 400 }
 }
 `,

@@ -3,6 +3,9 @@
  * (docs/architecture.md, "Messages"). The host never posts before the webview has said `ready`;
  * every message from the webview is checked with `parseFromDynamics` before it is used.
  */
+import { FIGURE_LIMITS, FigureAxis, FigureChart, FigureKeyEntry, FigureSeries, FigureSpec } from '../core/figures/chartFigure';
+import type { Parameter } from '../core/figures/parameters';
+import type { ClassifyThresholds } from '../core/mechanisms/classify';
 import type { Trajectory } from '../core/trajectory/trajectory';
 import { asRecord, Closed, CommonFromWebview, ErrorInfo, isFiniteNumber, parseCommon } from './common';
 
@@ -74,6 +77,8 @@ export interface SweepRunView {
   value: number;
   trajectory: Trajectory | null;
   simulation: Trajectory | null;
+  /** The label's thresholds of this run (they differ between runs only in a sweep over `classify.*`). */
+  thresholds: ClassifyThresholds;
 }
 
 /** A declared sweep (`"sweep"` in the experiment), as the panel draws it. */
@@ -84,26 +89,65 @@ export interface SweepView {
   runs: SweepRunView[];
 }
 
+/** What the panel draws: the exact flow, gradient descent at the experiment's rates, or both together. */
+export type DynamicsView = 'flow' | 'descent' | 'both';
+export const DYNAMICS_VIEWS: readonly DynamicsView[] = ['flow', 'descent', 'both'];
+
+/**
+ * How far gradient descent strays from the flow in one drawn quantity (docs/panel.md, "Descent
+ * against flow"), over the descent's steps, each compared with the exact flow at the same time
+ * (t = step): `absolute` for ζ, the distance from initialisation and K/K(0) (the drawn ratio);
+ * `relative` for |u| and ‖W‖_F (to the flow's largest value over the compared steps); `decades`
+ * for the loss and the objective (|log₁₀(L_GD/L)|, as their log axis shows it, each loss raised to
+ * 10⁻¹² of its initial value first: below that it has converged).
+ */
+export interface Deviation {
+  /** The trajectory column: zeta, loss, objective, normU, normW, ntk, distance. */
+  column: string;
+  measure: 'absolute' | 'relative' | 'decades';
+  /** The largest deviation. */
+  max: number;
+  /** The time (= step) where it is largest. */
+  at: number;
+  /** The deviation at the last step compared. */
+  final: number;
+}
+
+/** What the panel computes for one state of the document (the dynamics worker's result). */
+export interface DynamicsResult {
+  title: string;
+  /** The experiment's `description`, or null. */
+  description: string | null;
+  /** The parameters as run (src/core/figures/parameters.ts), for the figure header and the CSV header. */
+  parameters: Parameter[];
+  /** The label's thresholds (the file's `classify` over the defaults). */
+  thresholds: ClassifyThresholds;
+  trajectory: Trajectory;
+  /** Gradient descent at the experiment's rates, when the view shows it. */
+  simulation: Trajectory | null;
+  /** Largest |ζ_simulated − ζ_exact| over the descent's steps, when both are computed. */
+  deviation: number | null;
+  /** The deviation of every drawn quantity, when both are computed; [] otherwise. */
+  deviations: Deviation[];
+  controls: ControlState[];
+  /** The file's `compare.simulate`: the view's default. */
+  compareSimulate: boolean;
+  /** What this result was computed for: the panel's view preference, else the file's default. */
+  view: DynamicsView;
+  /** The experiment's declared sweep, one run per value; null when it declares none. */
+  sweep: SweepView | null;
+}
+
 // ---- host → webview -----------------------------------------------------------------------------
 
 /** A new result for the document's newest valid state. */
-export interface Update {
+export interface Update extends DynamicsResult {
   type: 'update';
   /**
    * Increases with every newer state of the document the panel shows (a per-panel sequence, since
    * a document's own version restarts when it is reopened); `invalid` and `busy` share it.
    */
   version: number;
-  title: string;
-  trajectory: Trajectory;
-  /** Gradient descent at the experiment's rates, when compared. */
-  simulation: Trajectory | null;
-  /** Largest |ζ_simulated − ζ_exact| over common times, when compared. */
-  deviation: number | null;
-  controls: ControlState[];
-  compareSimulate: boolean;
-  /** The experiment's declared sweep, one run per value; null when it declares none. */
-  sweep?: SweepView | null;
 }
 
 /** The document is invalid now: the errors over the last good result (which stays, greyed). */
@@ -120,8 +164,17 @@ export interface Busy {
   version: number;
 }
 
-/** Draw the charts as a PNG and answer with `chartImage`. */
-export interface ExportChartRequest {
+/** How Export Chart draws the figure. */
+export interface FigureOptions {
+  format: 'png' | 'svg';
+  /** Pixels per CSS pixel of the PNG (1–4); the SVG is vector. */
+  scale: number;
+  /** `light`: a white page and print colours whatever the theme; `theme`: the editor's colours. */
+  background: 'light' | 'theme';
+}
+
+/** Make the figure of the charts as shown: answer `chartImage` (PNG) or `chartFigure` (what the SVG draws). */
+export interface ExportChartRequest extends FigureOptions {
   type: 'exportChart';
   requestId: number;
 }
@@ -149,29 +202,31 @@ export interface SetValue {
   final: boolean;
 }
 
-/** Compare flow and descent in the file (`compare.simulate`). */
-export interface SetCompare {
-  type: 'setCompare';
-  simulate: boolean;
-}
-
 /**
- * A view preference, not written to the file: draw gradient descent at the experiment's rates
- * instead of the flow (when not comparing both). The host computes the descent only when shown.
+ * A view preference, never written to the file: draw the flow, the descent at the experiment's
+ * rates, or both; null follows the file's `compare.simulate` (both when true, else the flow). The
+ * host computes the descent only when it is shown.
  */
-export interface ShowDescent {
-  type: 'showDescent';
-  descent: boolean;
+export interface SetView {
+  type: 'setView';
+  view: DynamicsView | null;
 }
 
-/** The answer to `exportChart`. */
+/** The answer to `exportChart` as a PNG. */
 export interface ChartImage {
   type: 'chartImage';
   requestId: number;
   dataUrl: string;
 }
 
-export type FromDynamics = CommonFromWebview | SetValue | SetCompare | ShowDescent | ChartImage;
+/** The answer to `exportChart` as the figure's content, which the host draws as SVG (src/core/figures/chartFigure.ts). */
+export interface ChartFigure {
+  type: 'chartFigure';
+  requestId: number;
+  figure: FigureSpec;
+}
+
+export type FromDynamics = CommonFromWebview | SetValue | SetView | ChartImage | ChartFigure;
 
 /** Largest chart image accepted from the webview. */
 export const MAX_CHART_IMAGE_LENGTH = 50_000_000;
@@ -189,16 +244,112 @@ export function parseFromDynamics(message: unknown): FromDynamics | null {
         return { type: 'setValue', key, value: clampToDomain(key, m.value), final: m.final };
       }
       return null;
-    case 'setCompare':
-      return typeof m.simulate === 'boolean' ? { type: 'setCompare', simulate: m.simulate } : null;
-    case 'showDescent':
-      return typeof m.descent === 'boolean' ? { type: 'showDescent', descent: m.descent } : null;
+    case 'setView':
+      return m.view === null || (DYNAMICS_VIEWS as readonly unknown[]).includes(m.view) ? { type: 'setView', view: m.view as DynamicsView | null } : null;
     case 'chartImage':
       if (isFiniteNumber(m.requestId) && typeof m.dataUrl === 'string' && m.dataUrl.startsWith('data:image/png;base64,') && m.dataUrl.length < MAX_CHART_IMAGE_LENGTH) {
         return { type: 'chartImage', requestId: m.requestId, dataUrl: m.dataUrl };
       }
       return null;
+    case 'chartFigure': {
+      const figure = isFiniteNumber(m.requestId) ? parseFigureSpec(m.figure) : null;
+      return figure ? { type: 'chartFigure', requestId: m.requestId as number, figure } : null;
+    }
     default:
       return null;
   }
+}
+
+// ---- the figure a webview sends for SVG export ----------------------------------------------------
+
+/** A colour the SVG may carry: #hex, rgb() or rgba() — nothing that could close an attribute. */
+const COLOUR = /^(#[0-9a-fA-F]{3,8}|rgba?\(\s*[\d.]+%?\s*,\s*[\d.]+%?\s*,\s*[\d.]+%?\s*(,\s*[\d.]+%?\s*)?\))$/;
+
+function text(x: unknown): string | null {
+  return typeof x === 'string' && x.length <= FIGURE_LIMITS.text ? x : null;
+}
+
+function colour(x: unknown): string | null {
+  return typeof x === 'string' && x.length <= 64 && COLOUR.test(x) ? x : null;
+}
+
+function axis(x: unknown): FigureAxis | null {
+  const a = asRecord(x);
+  const label = text(a?.label);
+  if (!a || label === null || typeof a.log !== 'boolean' || !isFiniteNumber(a.min) || !isFiniteNumber(a.max)) return null;
+  if (a.integer !== undefined && typeof a.integer !== 'boolean') return null;
+  return { label, log: a.log, min: a.min, max: a.max, ...(a.integer ? { integer: true } : {}) };
+}
+
+function column(x: unknown, length: number): (number | null)[] | null {
+  if (!Array.isArray(x) || x.length !== length) return null;
+  return x.every((v) => v === null || isFiniteNumber(v)) ? (x as (number | null)[]) : null;
+}
+
+function chart(x: unknown, budget: { points: number }): FigureChart | null {
+  const c = asRecord(x);
+  const title = text(c?.title);
+  if (!c || title === null || !Array.isArray(c.y) || !Array.isArray(c.series) || !Array.isArray(c.key)) return null;
+  const xAxis = axis(c.x);
+  const yAxes = c.y.map(axis);
+  if (!xAxis || yAxes.length < 1 || yAxes.length > 2 || yAxes.some((a) => a === null)) return null;
+  if (c.series.length > FIGURE_LIMITS.seriesPerChart || c.key.length > FIGURE_LIMITS.keyEntries) return null;
+  const series: FigureSeries[] = [];
+  for (const raw of c.series) {
+    const sr = asRecord(raw);
+    const label = text(sr?.label);
+    const stroke = colour(sr?.colour);
+    if (!sr || label === null || !stroke || !Array.isArray(sr.x)) return null;
+    // The size is checked before the columns are read.
+    budget.points -= sr.x.length;
+    if (budget.points < 0) return null;
+    const xs = sr.x.every(isFiniteNumber) ? (sr.x as number[]) : null;
+    const y = column(sr.y, sr.x.length);
+    if (!xs || !y || !isFiniteNumber(sr.width) || sr.width < 0 || sr.width > 20 || typeof sr.dashed !== 'boolean' || typeof sr.points !== 'boolean' || (sr.axis !== 0 && sr.axis !== 1)) return null;
+    series.push({ label, colour: stroke, width: sr.width, dashed: sr.dashed, points: sr.points, axis: sr.axis, x: xs, y });
+  }
+  const key: FigureKeyEntry[] = [];
+  for (const raw of c.key) {
+    const k = asRecord(raw);
+    const label = text(k?.label);
+    const stroke = colour(k?.colour);
+    const group = k?.group === undefined ? undefined : text(k.group);
+    if (!k || label === null || !stroke || !['line', 'dashed', 'points', 'swatch'].includes(k.mark as string) || group === null) return null;
+    key.push({ label, colour: stroke, mark: k.mark as FigureKeyEntry['mark'], ...(group !== undefined ? { group } : {}) });
+  }
+  let shade: FigureChart['shade'] = null;
+  if (c.shade !== null) {
+    const sh = asRecord(c.shade);
+    if (!sh || !isFiniteNumber(sh.from) || !isFiniteNumber(sh.to)) return null;
+    shade = { from: sh.from, to: sh.to };
+  }
+  return { title, x: xAxis, y: yAxes as FigureAxis[], series, key, shade };
+}
+
+/**
+ * A figure from a webview, checked before the host draws it: sizes within FIGURE_LIMITS (checked
+ * before the columns are read), numbers finite, texts bounded, colours only #hex, rgb() or rgba().
+ * Null for anything else.
+ */
+export function parseFigureSpec(x: unknown): FigureSpec | null {
+  const f = asRecord(x);
+  if (!f) return null;
+  const title = text(f.title);
+  const label = f.label === null ? null : text(f.label);
+  const lines = (v: unknown): string[] | null => (Array.isArray(v) && v.length <= FIGURE_LIMITS.lines && v.every((s) => text(s) !== null) ? (v as string[]) : null);
+  const parameters = lines(f.parameters);
+  const notes = lines(f.notes);
+  const c = asRecord(f.colours);
+  const colours = c && { foreground: colour(c.foreground), background: colour(c.background), grid: colour(c.grid), shade: colour(c.shade) };
+  if (title === null || (f.label !== null && label === null) || !parameters || !notes || !colours || Object.values(colours).some((v) => v === null)) return null;
+  if (!Number.isInteger(f.columns) || (f.columns as number) < 1 || (f.columns as number) > 3) return null;
+  if (!Array.isArray(f.charts) || f.charts.length > FIGURE_LIMITS.charts) return null;
+  const budget = { points: FIGURE_LIMITS.points };
+  const charts: FigureChart[] = [];
+  for (const raw of f.charts) {
+    const parsed = chart(raw, budget);
+    if (!parsed) return null;
+    charts.push(parsed);
+  }
+  return { title, label, parameters, notes, colours: colours as FigureSpec['colours'], columns: f.columns as number, charts };
 }

@@ -4,8 +4,7 @@
  * progress and result types of each worker beside it.
  */
 import type { Diagnostic } from '../core/experiment/diagnostic';
-import type { Trajectory } from '../core/trajectory/trajectory';
-import type { ControlState, SweepView } from './dynamics';
+import type { ControlState, DynamicsResult, DynamicsView } from './dynamics';
 import type { Diagram, PhaseConfig } from './phase';
 
 // ---- the envelope ---------------------------------------------------------------------------------
@@ -54,11 +53,8 @@ export interface DynamicsRunOptions {
   fileName: string;
   /** Only validate (for the Problems panel of a file without a panel): no solving. */
   validateOnly?: boolean;
-  /**
-   * The panel shows gradient descent at the experiment's rates instead of the flow (a view
-   * preference): compute the descent of a linear network even when the file does not compare.
-   */
-  descent?: boolean;
+  /** The panel's view preference (flow, descent or both); absent: the file's `compare.simulate` decides. */
+  view?: DynamicsView;
 }
 
 export interface DynamicsJob {
@@ -69,19 +65,7 @@ export interface DynamicsJob {
 export type DynamicsOutcome =
   | { kind: 'invalid'; diagnostics: Diagnostic[]; controls: ControlState[] | null; compareSimulate: boolean }
   | { kind: 'valid' }
-  | {
-      kind: 'result';
-      title: string;
-      /** The curves: the exact flow for a linear network, gradient descent for any other activation. */
-      trajectory: Trajectory;
-      /** Gradient descent drawn over the exact curves, when the experiment asks to compare. */
-      simulation: Trajectory | null;
-      deviation: number | null;
-      controls: ControlState[];
-      compareSimulate: boolean;
-      /** The declared sweep's runs (flow and/or descent as shown); null when none is declared. */
-      sweep: SweepView | null;
-    };
+  | ({ kind: 'result' } & DynamicsResult);
 
 // ---- the phase worker (dist/phaseWorker.js) -------------------------------------------------------
 

@@ -9,7 +9,7 @@ import { join, normalize, extname } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { lineAndColumn } from '../../src/core/experiment/diagnostic';
 import { webviewHtml } from '../../src/extension/panels/webviewHtml';
-import type { ToDynamics as ToWebview } from '../../src/protocol/dynamics';
+import type { DynamicsView, ToDynamics as ToWebview } from '../../src/protocol/dynamics';
 import { runExperiment } from '../../src/workers/dynamicsRun';
 
 export const ROOT = process.cwd();
@@ -258,11 +258,16 @@ export const DIVERGENT: ExperimentOverrides = { ...CATAPULT, name: 'Divergent', 
 const MAX_POINTS = 2000;
 
 /** The `update` message the host posts for an experiment text, made by the host's own runExperiment. */
-export function updateFor(version: number, overrides: ExperimentOverrides = {}, options: { descent?: boolean } = {}): Extract<ToWebview, { type: 'update' }> {
-  const outcome = runExperiment(experimentText(overrides), { maxPoints: MAX_POINTS, fileName: 'test.flab.json', descent: options.descent });
-  if (outcome.kind !== 'result') throw new Error(`fixture experiment did not run: ${JSON.stringify(outcome)}`);
-  const { title, trajectory, simulation, deviation, controls, compareSimulate, sweep } = outcome;
-  return { type: 'update', version, title, trajectory, simulation, deviation, controls, compareSimulate, sweep };
+export function updateFor(version: number, overrides: ExperimentOverrides = {}, options: { view?: DynamicsView } = {}): Extract<ToWebview, { type: 'update' }> {
+  return updateForText(version, experimentText(overrides), options);
+}
+
+/** The `update` message the host posts for any experiment text (an example file, say). */
+export function updateForText(version: number, text: string, options: { view?: DynamicsView } = {}): Extract<ToWebview, { type: 'update' }> {
+  const outcome = runExperiment(text, { maxPoints: MAX_POINTS, fileName: 'test.flab.json', ...(options.view ? { view: options.view } : {}) });
+  if (outcome.kind !== 'result') throw new Error(`fixture experiment did not run: ${JSON.stringify(outcome).slice(0, 500)}`);
+  const { kind: _kind, ...result } = outcome;
+  return { type: 'update', version, ...result };
 }
 
 /** The `invalid` message the host posts for a broken experiment text. */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { LABEL_COLOURS, SHADE_LEVELS } from '../../src/core/analysis/phase/phaseStyle';
 import type { Diagram, PhaseAxisSpec, ToPhase as ToPhaseWebview } from '../../src/protocol/phase';
 import { runPhase } from '../../src/workers/phaseRun';
 import { axisFraction, cellCentre, MARGIN } from '../../webview/phase/heatmap';
@@ -103,6 +104,15 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.ok(present.length >= 2, `the fixture has several phases: ${present.join(', ')}`);
     const legend = await page.locator('.legend-item').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.label ?? ''));
     assert.deepEqual(legend.sort(), present, 'the legend names exactly the labels present');
+    // One palette with the SVG (phaseStyle.ts), and every label's shades in the legend.
+    const items = await page.locator('.legend-item').evaluateAll((els) =>
+      els.map((e) => ({ label: (e as HTMLElement).dataset.label ?? '', swatch: getComputedStyle(e.querySelector('.swatch')!).backgroundColor, steps: e.querySelectorAll('.ramp-step').length })),
+    );
+    for (const item of items) {
+      const hex = LABEL_COLOURS[d.labelNames.indexOf(item.label)];
+      assert.equal(item.swatch, `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`, `${item.label} in the SVG's colour`);
+      assert.equal(item.steps, SHADE_LEVELS, `${item.label}'s shades`);
+    }
     assert.match(await page.locator('.legend').innerText(), /Shade: max \|K\/K\(0\) − 1\|/);
     assert.match(await page.locator('.title').innerText(), /Alignment from a small initialisation/);
     assert.match(await page.locator('.status').innerText(), /256 × 256 cells/);
@@ -154,10 +164,19 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
       if (Number.isNaN(expected)) assert.equal(shown, '—');
       else assert.ok(Math.abs(Number(shown) - expected) <= 1e-3 * Math.abs(expected) + 1e-12, `${name}: ${shown} vs ${expected}`);
     }
-    assert.match(await tip.innerText(), /model\.outputScale/);
+    assert.match(await tip.innerText(), /output scale γ \(model\.outputScale\)/, 'the axes in the paper\'s symbols');
     await page.screenshot({ path: join(SCREENSHOTS, 'phase-hover.png'), fullPage: true });
     const box = await page.locator('canvas.heatmap').boundingBox();
     assert.ok(box);
+    // The tooltip goes with the pointer: onto the legend, then back, then out of the window.
+    const legend = await page.locator('.legend').boundingBox();
+    assert.ok(legend);
+    await page.mouse.move(legend.x + legend.width / 2, legend.y + 10, { steps: 3 });
+    await tip.waitFor({ state: 'hidden' });
+    await hoverCell(page, d, row, col);
+    await tip.waitFor({ state: 'visible' });
+    await page.evaluate(() => window.dispatchEvent(new Event('blur')));
+    await tip.waitFor({ state: 'hidden' });
     const c = cellCentre(d.x, d.y, box.width, box.height, row, col);
     await page.mouse.click(box.x + c.px, box.y + c.py);
     assert.deepEqual((await posted(page)).at(-1), { type: 'openCell', version: 3, row, col });

@@ -4,10 +4,17 @@
  * `cursor.sync` key so the cursor and drag-zoom are linked across charts. A panel kind describes its
  * charts as a table of chart specs (webview/dynamics/chartSpecs.ts); each spec becomes a `ChartModel`,
  * and this engine draws models — a new chart is one more entry in a table.
+ *
+ * Readable by design (docs/panel.md, "Axes"): ticks and labels from the one tick format of every
+ * figure (src/core/figures/ticks.ts); every chart's plotting area at the same offset and width (the
+ * left axis has a fixed size and a chart without a right axis keeps its room empty), so the linked
+ * cursor lines up; the horizontal crosshair only on the chart under the pointer and only where one
+ * y scale gives it a meaning; a zoom kept across updates only while it still overlaps the data.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { decadeLabel } from '../shared/dom';
+import type { FigureAxis, FigureChart, FigureKeyEntry, FigureSeries } from '../../src/core/figures/chartFigure';
+import { linearAxisTicks, logAxisTicks, logTickLabels, logTicks } from '../../src/core/figures/ticks';
 import type { Palette } from '../shared/theme';
 
 export interface SeriesSpec {
@@ -35,8 +42,10 @@ export interface ChartModel {
   scales: ScaleSpec[];
   series: SeriesSpec[];
   data: uPlot.AlignedData;
-  /** uPlot's own legend (off for sweeps: the panel shows one shared legend of the values). */
+  /** uPlot's own legend with live values (off for sweeps: the chart's key says what each line is). */
   legend: boolean;
+  /** What each line style and colour means, shown under the chart when uPlot's legend is off, and in exported figures. */
+  key: FigureKeyEntry[];
   /**
    * The values as computed, in the same rows as `data`, for the legend: `data` has gaps where a value
    * cannot be drawn (a loss of exactly 0 on a log axis), the legend still says what it is.
@@ -46,11 +55,16 @@ export interface ChartModel {
   shade: { from: number; to: number } | null;
 }
 
-
 /** At most this many simulation markers per series, so dense step grids stay readable. */
 const MAX_MARKERS = 80;
 const PLOT_HEIGHT = 220;
 const SYNC_KEY = 'flab-dynamics';
+/** Width of a y axis's ticks and numbers, and of its name; the same on every chart so that plotting areas line up. */
+export const Y_AXIS_SIZE = 62;
+export const AXIS_LABEL_SIZE = 18;
+/** Pixels per tick wanted along x and along y. */
+const X_TICK_SPACING = 60;
+const Y_TICK_SPACING = 30;
 
 export type Column = (number | null)[];
 
@@ -106,25 +120,33 @@ export function table(t: readonly number[], columns: Column[], rows: number[]): 
   return [rows.map((i) => t[i]), ...columns.map((c) => rows.map((i) => c[i] ?? null))] as uPlot.AlignedData;
 }
 
-/** Ticks of a log axis: whole decades, at most about six of them; within one decade, four geometric steps. */
-function logSplits(_u: uPlot, _axis: number, min: number, max: number): number[] {
-  if (!(min > 0) || !(max > min)) return [min, max].filter((v) => v > 0);
-  const first = Math.ceil(Math.log10(min) - 1e-9);
-  const last = Math.floor(Math.log10(max) + 1e-9);
-  if (last - first < 1) return [0, 1, 2, 3].map((k) => min * Math.pow(max / min, k / 3));
-  const step = Math.max(1, Math.ceil((last - first + 1) / 6));
-  const out: number[] = [];
-  for (let e = Math.ceil(first / step) * step; e <= last; e += step) out.push(Math.pow(10, e));
-  return out;
-}
-
-function logValues(_u: uPlot, splits: (number | null)[]): string[] {
-  return splits.map((v) => {
-    if (v === null || !(v > 0)) return '';
-    const e = Math.log10(v);
-    if (Math.abs(e - Math.round(e)) > 1e-9) return String(Number(v.toPrecision(3)));
-    return decadeLabel(Math.round(e));
-  });
+/**
+ * The shared tick format (src/core/figures/ticks.ts) as uPlot's splits and values, for a log or
+ * linear axis; `labelEnd`: a log axis's right end gets its own label when no decade is near it (the
+ * time axis, which spans the data exactly).
+ */
+function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = false): Pick<uPlot.Axis, 'splits' | 'values' | 'filter'> {
+  let labels = new Map<number, string>();
+  return {
+    splits: (u: uPlot, axisIdx: number, min: number, max: number) => {
+      const axis = u.axes[axisIdx];
+      const length = axis.side === 0 || axis.side === 2 ? u.bbox.width / uPlot.pxRatio : u.bbox.height / uPlot.pxRatio;
+      const count = Math.max(2, Math.floor(length / spacing));
+      const ticks = log ? (labelEnd ? logAxisTicks(min, max, count) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(min, max, count, integer);
+      labels = new Map(ticks.values.map((v, i) => [v, ticks.labels[i]]));
+      return ticks.values;
+    },
+    values: (u: uPlot, splits: number[], axisIdx: number) => {
+      const out = splits.map((v) => labels.get(v) ?? '');
+      // The labels drawn, readable from the DOM (tests, and anyone inspecting the panel): data-ticks-<scale>.
+      const c = u.root.parentElement;
+      const scale = u.axes[axisIdx]?.scale;
+      if (c && scale) c.dataset[`ticks${scale.charAt(0).toUpperCase()}${scale.slice(1)}`] = out.join('|');
+      return out;
+    },
+    // Every tick labelled (uPlot's default log filter would blank some).
+    filter: (_u: uPlot, splits: number[]) => splits,
+  };
 }
 
 /** Off the chart, the legend shows the last time and every series' value at that time. */
@@ -133,15 +155,14 @@ function showLastValues(u: uPlot): void {
   u.setLegend({ idxs: u.data.map(() => last) }, false);
 }
 
-/** Our own decade ticks, all labelled (uPlot's default log filter would blank some of them). */
-const LOG_AXIS = { splits: logSplits, values: logValues, filter: (_u: uPlot, splits: number[]) => splits };
-
 /** How every chart of a panel is drawn now: the x axis and the theme. */
 export interface ChartView {
   /** A logarithmic x axis. */
   logX: boolean;
-  /** The x axis's name (`t`, `step`). */
+  /** The x axis's name (`t`, `step`, `t = step`). */
   xLabel: string;
+  /** Integer x ticks (gradient-descent steps). */
+  xInteger: boolean;
   palette: Palette;
 }
 
@@ -166,13 +187,14 @@ function shadeWindow(window: { from: number; to: number } | null, colour: string
   };
 }
 
+/** A value for the legend: six significant digits, an exponent when tiny or huge. */
 export function formatValue(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(4) : String(Number(v.toPrecision(6)));
 }
 
-function options(current: () => ChartModel, view: ChartView, width: number): uPlot.Options {
+function options(current: () => ChartModel, view: ChartView, width: number, onScale: (u: uPlot) => void): uPlot.Options {
   const model = current();
   /** A series' value for the legend: the drawn one, else the one computed (a gap on a log axis). */
   const legendValue = (_u: uPlot, v: number | null, sidx: number, idx: number | null): string => formatValue(v ?? (idx === null ? null : (current().raw?.[sidx]?.[idx] ?? null)));
@@ -189,19 +211,24 @@ function options(current: () => ChartModel, view: ChartView, width: number): uPl
   const scales: uPlot.Scales = {
     x: view.logX
       ? { time: false, distr: 3, log: 10, range: (_u, min, max) => (max > min ? [min, max] : [min / 2, max * 2]) }
-      : { time: false },
+      : { time: false, range: (_u, min, max) => (max > min ? [min, max] : [min - 1, max + 1]) },
   };
   for (const s of model.scales) {
     scales[s.key] = s.log ? { distr: 3, log: 10, range: logRange } : s.range ? { range: s.range } : {};
   }
+  const hasRight = model.scales.some((s) => s.side === 'right');
   return {
     title: model.title,
     width,
     height: PLOT_HEIGHT,
+    // A chart without a right axis keeps its room empty: every plotting area has the same width.
+    padding: [null, hasRight ? 0 : Y_AXIS_SIZE + AXIS_LABEL_SIZE, null, 0],
     cursor: {
       sync: { key: SYNC_KEY, setSeries: false, scales: ['x', null] },
       drag: { x: true, y: false, setScale: true },
       points: { size: 7 },
+      // A horizontal line reads a value only against one y scale (and only where the pointer is).
+      y: model.scales.length === 1,
     },
     legend: { show: model.legend, live: true },
     scales,
@@ -211,28 +238,30 @@ function options(current: () => ChartModel, view: ChartView, width: number): uPl
       setCursor: [(u: uPlot) => (u.cursor.idx == null ? showLastValues(u) : undefined)],
       ready: [showLastValues],
       setData: [showLastValues],
-      // The visible time range, readable from the DOM (tests, and anyone inspecting the panel).
       setScale: [
         (u: uPlot, key: string) => {
           if (key !== 'x') return;
+          // The visible time range, readable from the DOM (tests, and anyone inspecting the panel).
           const c = u.root.parentElement;
-          if (!c) return;
-          c.dataset.xMin = String(u.scales.x.min);
-          c.dataset.xMax = String(u.scales.x.max);
-          c.dataset.xScale = view.logX ? 'log' : 'linear';
+          if (c) {
+            c.dataset.xMin = String(u.scales.x.min);
+            c.dataset.xMax = String(u.scales.x.max);
+            c.dataset.xScale = view.logX ? 'log' : 'linear';
+          }
+          onScale(u);
         },
       ],
     },
     axes: [
-      { ...axisBase, scale: 'x', label: view.logX ? `${view.xLabel} (log)` : view.xLabel, labelSize: 18, size: 40, ...(view.logX ? LOG_AXIS : {}) },
+      { ...axisBase, scale: 'x', label: view.logX ? `${view.xLabel} (log)` : view.xLabel, labelSize: AXIS_LABEL_SIZE, size: 40, ...axisTicks(view.logX, view.xInteger && !view.logX, X_TICK_SPACING, true) },
       ...model.scales.map((s) => ({
         ...axisBase,
-        ...(s.log ? LOG_AXIS : {}),
+        ...axisTicks(s.log, false, Y_TICK_SPACING),
         scale: s.key,
         side: s.side === 'left' ? 3 : 1,
         label: s.label,
-        labelSize: 18,
-        size: 58,
+        labelSize: AXIS_LABEL_SIZE,
+        size: Y_AXIS_SIZE,
         grid: s.side === 'left' ? axisBase.grid : { show: false },
       })),
     ] as uPlot.Axis[],
@@ -270,14 +299,32 @@ interface Mounted {
   plot: uPlot;
   signature: string;
   model: ChartModel;
+  view: ChartView;
+  keyElement: HTMLElement;
 }
 
-type XRange = { min: number; max: number };
+export type XRange = { min: number; max: number };
+
+/** A zoom kept across new data: its overlap with the data's range, or null (refit) when that is nothing or a sliver. */
+export function keptZoom(zoom: XRange | null, data: XRange, log: boolean): XRange | null {
+  if (!zoom) return null;
+  const min = Math.max(zoom.min, data.min);
+  const max = Math.min(zoom.max, data.max);
+  if (!(max > min) || (log && !(min > 0))) return null;
+  const span = (a: number, b: number): number => (log ? Math.log(b) - Math.log(a) : b - a);
+  // Less than 1 % of the new range left in view: the zoom was of something else; show the whole run.
+  if (span(min, max) < 0.01 * span(data.min, data.max)) return null;
+  // The zoom covers the whole new range: nothing is zoomed any more.
+  if (min <= data.min && max >= data.max) return null;
+  return { min, max };
+}
 
 export class Charts {
   private readonly mounted = new Map<string, Mounted>();
   private readonly resize: ResizeObserver;
   private readonly containers = new Map<string, HTMLElement>();
+  private listeners: ((zoom: XRange | null) => void)[] = [];
+  private zoomShown: XRange | null = null;
 
   /** Charts drawn into `containers`, one per key, in this order (each container's `data-chart` is its key). */
   constructor(containers: readonly { key: string; element: HTMLElement }[]) {
@@ -294,28 +341,54 @@ export class Charts {
     for (const c of containers) this.resize.observe(c.element);
   }
 
+  /** Calls `listener` with the zoomed x range (null when the whole run shows) whenever it changes. */
+  onZoom(listener: (zoom: XRange | null) => void): void {
+    this.listeners.push(listener);
+  }
+
   private widthOf(key: string): number {
     const w = this.containers.get(key)?.clientWidth ?? 0;
     return Math.max(200, Math.floor(w > 0 ? w : 400));
+  }
+
+  /** The x range of the data of the first chart. */
+  private dataRange(plot: uPlot): XRange | null {
+    const xs = plot.data[0];
+    if (xs.length < 1) return null;
+    return { min: xs[0], max: xs[xs.length - 1] };
   }
 
   /** The x range the user has zoomed to, or null when showing everything. */
   private currentZoom(): XRange | null {
     const first = this.mounted.values().next().value;
     if (!first) return null;
-    const xs = first.plot.data[0];
+    const range = this.dataRange(first.plot);
     const { min, max } = first.plot.scales.x;
-    if (xs.length < 2 || min == null || max == null) return null;
-    const lo = xs[0];
-    const hi = xs[xs.length - 1];
-    const eps = (hi - lo) * 1e-9;
-    return min > lo + eps || max < hi - eps ? { min, max } : null;
+    if (!range || range.max <= range.min || min == null || max == null) return null;
+    const eps = (range.max - range.min) * 1e-9;
+    return min > range.min + eps || max < range.max - eps ? { min, max } : null;
   }
 
-  /** Draws (or redraws) every chart for a new result; keeps the user's zoom when there is one. */
+  /** Tells the listeners when the zoom changes (a drag, a reset, a refit). */
+  private scaled(): void {
+    const zoom = this.currentZoom();
+    const same = zoom === this.zoomShown || (zoom && this.zoomShown && zoom.min === this.zoomShown.min && zoom.max === this.zoomShown.max);
+    if (same) return;
+    this.zoomShown = zoom;
+    for (const l of this.listeners) l(zoom);
+  }
+
+  /**
+   * Draws (or redraws) every chart for a new result. A zoom is kept while it overlaps the new data
+   * (clipped to it); when the new time range leaves it (an edit changed the horizon), the charts
+   * show the whole run again rather than an empty window.
+   */
   render(models: readonly { key: string; model: ChartModel }[], view: ChartView, rebuild = false): void {
-    let zoom = this.currentZoom();
-    if (zoom && view.logX && zoom.min <= 0) zoom = null;
+    const previous = this.currentZoom();
+    const xs = models[0]?.model.data[0] ?? [];
+    const valid = view.logX ? xs.filter((x) => x > 0) : xs;
+    const data = valid.length > 0 ? { min: valid[0], max: valid[valid.length - 1] } : null;
+    const zoom = data ? keptZoom(previous, data, view.logX) : null;
     for (const { key, model } of models) {
       const container = this.containers.get(key);
       if (!container) continue;
@@ -327,27 +400,75 @@ export class Charts {
           existing.plot.setData(model.data);
           if (zoom) existing.plot.setScale('x', zoom);
         });
+        this.showKey(existing.keyElement, model);
         continue;
       }
       existing?.plot.destroy();
+      existing?.keyElement.remove();
       // What is drawn, readable from the DOM (tests, and anyone inspecting the panel).
       container.dataset.series = String(model.series.length);
       if (model.shade) container.dataset.shade = `${model.shade.from}:${model.shade.to}`;
       else delete container.dataset.shade;
-      const record = { model } as Mounted;
-      const plot = new uPlot(options(() => record.model, view, this.widthOf(key)), model.data, container);
+      const record = { model, view } as Mounted;
+      const plot = new uPlot(options(() => record.model, view, this.widthOf(key), () => this.scaled()), model.data, container);
       if (zoom) plot.setScale('x', zoom);
-      Object.assign(record, { plot, signature: sig });
+      const keyElement = document.createElement('ul');
+      keyElement.className = 'chart-key';
+      keyElement.setAttribute('aria-label', `Key of ${model.title}`);
+      container.append(keyElement);
+      this.showKey(keyElement, model);
+      Object.assign(record, { plot, signature: sig, keyElement });
       this.mounted.set(key, record);
     }
+    this.scaled();
+  }
+
+  /** The chart's key (line styles and colours) under it when uPlot's legend is off. */
+  private showKey(element: HTMLElement, model: ChartModel): void {
+    element.hidden = model.legend;
+    if (model.legend) {
+      element.replaceChildren();
+      return;
+    }
+    let group: string | undefined;
+    element.replaceChildren(
+      ...model.key.flatMap((k) => {
+        const items: HTMLElement[] = [];
+        if (k.group !== undefined && k.group !== group) {
+          const name = document.createElement('li');
+          name.className = 'key-group';
+          name.textContent = `${k.group}:`;
+          items.push(name);
+        }
+        group = k.group;
+        const item = document.createElement('li');
+        item.className = 'key-item';
+        item.dataset.mark = k.mark;
+        const mark = document.createElement('span');
+        mark.className = `key-mark key-${k.mark}`;
+        // CSSOM, not a style attribute: allowed under the CSP.
+        if (k.mark === 'swatch') mark.style.backgroundColor = k.colour;
+        else mark.style.borderColor = k.colour;
+        const label = document.createElement('span');
+        label.textContent = k.label;
+        item.append(mark, label);
+        items.push(item);
+        return items;
+      }),
+    );
   }
 
   /** Shows the whole time range again on every chart. */
   resetZoom(): void {
     for (const m of this.mounted.values()) {
-      const xs = m.plot.data[0];
-      if (xs.length >= 2) m.plot.setScale('x', { min: xs[0], max: xs[xs.length - 1] });
+      const range = this.dataRange(m.plot);
+      if (range && range.max > range.min) m.plot.setScale('x', range);
     }
+  }
+
+  /** The zoomed x range, or null when the whole run shows. */
+  get zoom(): XRange | null {
+    return this.currentZoom();
   }
 
   get hasCharts(): boolean {
@@ -359,84 +480,39 @@ export class Charts {
     return this.mounted.get(key)?.plot;
   }
 
-  /** All charts composed on one canvas with a background, titles and legends, as a PNG data URL. */
-  toPng(palette: Palette): string {
-    const ratio = window.devicePixelRatio || 1;
-    const titleH = Math.round(24 * ratio);
-    const lineH = Math.round(20 * ratio);
-    const pad = Math.round(12 * ratio);
-    const fontPx = Math.round(palette.fontSize * ratio);
-    const parts = [...this.containers.keys()].map((k) => this.mounted.get(k)).filter((m): m is Mounted => !!m);
-    const width = Math.max(400 * ratio, ...parts.map((m) => m.plot.ctx.canvas.width)) + 2 * pad;
-    const canvas = document.createElement('canvas');
-    const measure = canvas.getContext('2d');
-    if (!measure) throw new Error('no 2D canvas context');
-    // Legend entries wrap onto as many lines as the width needs.
-    measure.font = `${fontPx}px ${palette.fontFamily}`;
-    const swatch = 16 * ratio;
-    const gap = 16 * ratio;
-    const legends = parts.map((m) => {
-      const rows: { spec: SeriesSpec; x: number }[][] = [[]];
-      let x = pad;
-      for (const spec of m.model.series) {
-        const w = swatch + measure.measureText(spec.label).width + gap;
-        if (x + w > width - pad && rows[rows.length - 1].length > 0) {
-          rows.push([]);
-          x = pad;
-        }
-        rows[rows.length - 1].push({ spec, x });
-        x += w;
-      }
-      return rows;
-    });
-    const height = parts.length === 0 ? 60 * ratio : pad + parts.reduce((h, m, i) => h + titleH + m.plot.ctx.canvas.height + legends[i].length * lineH + pad, 0);
-    canvas.width = width;
-    canvas.height = height;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('no 2D canvas context');
-    ctx.fillStyle = palette.background;
-    ctx.fillRect(0, 0, width, height);
-    ctx.textBaseline = 'middle';
-    if (parts.length === 0) {
-      ctx.fillStyle = palette.foreground;
-      ctx.font = `${fontPx}px ${palette.fontFamily}`;
-      ctx.fillText('No valid result to export yet.', pad, height / 2);
+  /**
+   * The charts as shown now, for an exported figure (src/core/figures/chartFigure.ts): each chart's
+   * title, its axes over the ranges on screen (the zoom included), its series and its key. `restyle`
+   * gives a model in another palette (a light figure) with the same data.
+   */
+  figureCharts(restyle: (key: string, model: ChartModel) => ChartModel): FigureChart[] {
+    const out: FigureChart[] = [];
+    for (const key of this.containers.keys()) {
+      const m = this.mounted.get(key);
+      if (!m) continue;
+      const model = restyle(key, m.model);
+      const plot = m.plot;
+      const x = plot.scales.x;
+      const xAxis: FigureAxis = { label: m.view.logX ? `${m.view.xLabel} (log)` : m.view.xLabel, log: m.view.logX, min: x.min ?? 0, max: x.max ?? 1, ...(m.view.xInteger ? { integer: true } : {}) };
+      const yAxes: FigureAxis[] = model.scales.map((s) => {
+        const sc = plot.scales[s.key];
+        return { label: s.label, log: s.log, min: sc?.min ?? 0, max: sc?.max ?? 1 };
+      });
+      const data = model.data;
+      const series: FigureSeries[] = model.series.map((s, i) => {
+        // Rows another run put in the joined table (uPlot.join's `undefined`) are not points of this series.
+        const column = data[i + 1] ?? [];
+        const x: number[] = [];
+        const y: (number | null)[] = [];
+        column.forEach((v, row) => {
+          if (v === undefined) return;
+          x.push(Number(data[0][row]));
+          y.push(typeof v === 'number' && Number.isFinite(v) ? v : null);
+        });
+        return { label: s.label, colour: s.colour, width: s.width ?? 2, dashed: s.dashed, points: s.points, axis: model.scales.findIndex((sc) => sc.key === s.scale) === 1 ? 1 : 0, x, y };
+      });
+      out.push({ title: model.title, x: xAxis, y: yAxes, series, key: model.key, shade: model.shade });
     }
-    let y = pad;
-    parts.forEach((m, i) => {
-      ctx.fillStyle = palette.foreground;
-      ctx.font = `bold ${fontPx}px ${palette.fontFamily}`;
-      ctx.textAlign = 'center';
-      ctx.fillText(m.model.title, width / 2, y + titleH / 2);
-      y += titleH;
-      ctx.drawImage(m.plot.ctx.canvas, pad, y);
-      y += m.plot.ctx.canvas.height;
-      ctx.font = `${fontPx}px ${palette.fontFamily}`;
-      ctx.textAlign = 'left';
-      for (const row of legends[i]) {
-        const mid = y + lineH / 2;
-        for (const { spec, x } of row) {
-          ctx.strokeStyle = spec.colour;
-          ctx.lineWidth = 2 * ratio;
-          ctx.beginPath();
-          if (spec.points) {
-            ctx.fillStyle = palette.background;
-            ctx.arc(x + 6 * ratio, mid, 3.5 * ratio, 0, 2 * Math.PI);
-            ctx.fill();
-          } else {
-            ctx.setLineDash(spec.dashed ? [4 * ratio, 2 * ratio] : []);
-            ctx.moveTo(x, mid);
-            ctx.lineTo(x + 12 * ratio, mid);
-          }
-          ctx.stroke();
-          ctx.setLineDash([]);
-          ctx.fillStyle = palette.foreground;
-          ctx.fillText(spec.label, x + swatch, mid);
-        }
-        y += lineH;
-      }
-      y += pad;
-    });
-    return canvas.toDataURL('image/png');
+    return out;
   }
 }

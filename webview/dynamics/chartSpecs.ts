@@ -4,13 +4,15 @@
  * engine (webview/charts/chartEngine.ts) draws them. A new chart is one more entry.
  */
 import uPlot from 'uplot';
+import type { FigureKeyEntry } from '../../src/core/figures/chartFigure';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
-import type { SweepView } from '../../src/protocol/dynamics';
+import type { DynamicsView, SweepView } from '../../src/protocol/dynamics';
 import { ChartModel, clean, Column, formatValue, keptRows, ratio, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
-import { rampColours, type Palette } from '../shared/theme';
+import { sweepColoursOf, type Palette } from '../shared/theme';
+import { BLOW_UP_FACTOR } from './notices';
 
 /** What the charts draw: the flow, gradient descent at the experiment's rates, or both together. */
-export type DynamicsMode = 'flow' | 'descent' | 'both';
+export type DynamicsMode = DynamicsView;
 
 /** The view preferences the charts depend on. */
 export interface ChartPrefs {
@@ -116,8 +118,6 @@ export const DYNAMICS_CHARTS: readonly ChartSpec[] = [
   },
 ];
 
-/** A descent is drawn up to the first step whose loss passes this multiple of its initial loss. */
-export const BLOW_UP_FACTOR = 1e3;
 
 /**
  * A diverged run cut where its loss first passes BLOW_UP_FACTOR × the initial loss (the arrays of a
@@ -142,6 +142,11 @@ export function catapultOf(input: Pick<ChartInput, 'trajectory' | 'simulation' |
   return descent?.summary.catapult ?? null;
 }
 
+/** The key entry of a drawn series: its style and colour. */
+function keyEntry(s: SeriesSpec): FigureKeyEntry {
+  return { label: s.label, colour: s.colour, mark: s.points ? 'points' : s.dashed ? 'dashed' : 'line' };
+}
+
 /** One chart's model: the spec's lines over every run drawn (flow and descent, or a sweep's runs). */
 export function chartModel(spec: ChartSpec, input: ChartInput): ChartModel {
   const { trajectory: exact, simulation: sim, prefs, palette } = input;
@@ -157,23 +162,34 @@ export function chartModel(spec: ChartSpec, input: ChartInput): ChartModel {
     rawTables.push(table(tr.t, lines.map((l) => (l.raw ?? l.column)(tr)), rows));
   };
   const sweep = input.sweep;
+  let key: FigureKeyEntry[];
   if (sweep) {
-    const colours = rampColours(palette, sweep.runs.length);
+    const colours = sweepColoursOf(palette, sweep.runs.length);
+    let flows = false;
+    let markers = false;
     sweep.runs.forEach((run, i) => {
       const suffix = ` (${sweep.key} = ${formatValue(run.value)})`;
       const flow = input.mode !== 'descent' || !run.simulation ? run.trajectory : null;
       const descent = input.mode !== 'flow' ? run.simulation : null;
       if (flow) add(flow, 'line', suffix, colours[i], 1.5);
       if (descent) add(untilBlowUp(descent), flow ? 'points' : 'line', `${suffix} (GD)`, colours[i], 1.5);
+      flows ||= flow !== null;
+      markers ||= flow !== null && descent !== null;
     });
+    // A sweep's key: what each line style is (in the text colour), then what each colour is.
+    const styles: FigureKeyEntry[] = lines.map((l, i) => ({ label: flows ? l.label : `${l.label} (gradient descent)`, colour: palette.foreground, mark: i > 0 ? 'dashed' : 'line' }));
+    if (markers) styles.push({ label: 'gradient descent', colour: palette.foreground, mark: 'points' });
+    const values: FigureKeyEntry[] = sweep.runs.map((run, i) => ({ label: formatValue(run.value), colour: colours[i], mark: 'swatch', group: sweep.key }));
+    key = [...styles, ...values];
   } else {
     const showFlow = input.mode !== 'descent' || !sim;
     if (showFlow) add(exact.summary.solver === 'simulate' ? untilBlowUp(exact) : exact, 'line', '');
     if (input.mode !== 'flow' && sim) add(untilBlowUp(sim), showFlow ? 'points' : 'line', ' (GD)');
+    key = series.map(keyEntry);
   }
   // Different time grids: join them; alignment gaps are `undefined`, which lines span.
   const data = tables.length === 1 ? tables[0] : uPlot.join(tables);
   const raw = rawTables.length === 1 ? rawTables[0] : uPlot.join(rawTables);
   const catapult = catapultOf(input);
-  return { title, scales, series, data, raw, legend: !sweep, shade: catapult && { from: catapult.fromStep, to: catapult.toStep } };
+  return { title, scales, series, data, raw, legend: !sweep, key, shade: catapult && { from: catapult.fromStep, to: catapult.toStep } };
 }

@@ -36,3 +36,32 @@ export function validate(key: ControlKey, text: string, state: ControlState | un
   return { value };
 }
 
+
+/** Log steps of the number field's arrow keys: ×10^(1/20) ≈ 1.12, coarse ×10, fine ×10^(1/100) ≈ 1.023. */
+const LOG_STEPS = { normal: 1 / 20, coarse: 1, fine: 1 / 100 } as const;
+/** Linear steps: 0.1, coarse 1, fine 0.01. */
+const LINEAR_STEPS = { normal: 0.1, coarse: 1, fine: 0.01 } as const;
+
+/**
+ * The value one arrow-key step away from `value` (`direction` ±1), on the control's own scale:
+ * multiplicative on a log control (rounded to 4 significant digits; an integer control moves by at
+ * least 1), additive on a linear one (rounded to the step). Kept inside the key's domain; a log
+ * step from 0 goes to the slider's smallest value.
+ */
+export function stepValue(key: ControlKey, value: number, direction: 1 | -1, size: 'normal' | 'coarse' | 'fine', s: ControlState): number {
+  const d = CONTROL_DOMAINS[key];
+  let next: number;
+  if (s.linear || s.min <= 0) {
+    const step = LINEAR_STEPS[size];
+    next = Number((Math.round(value / step) * step + direction * step).toFixed(6));
+  } else if (value <= 0) {
+    next = direction > 0 ? s.min : value;
+  } else {
+    next = Number((value * 10 ** (direction * LOG_STEPS[size])).toPrecision(4));
+    if (d.integer || s.integer) next = direction > 0 ? Math.max(Math.round(next), value + 1) : Math.min(Math.round(next), value - 1);
+  }
+  if (d.min !== undefined && next < d.min) next = d.min;
+  if (d.max !== undefined && next > d.max) next = d.max;
+  if (d.exclusiveMin !== undefined && !(next > d.exclusiveMin)) next = value;
+  return next;
+}

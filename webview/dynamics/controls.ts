@@ -1,16 +1,47 @@
 /**
- * Sliders (log scale unless the host says linear) and number fields for the hyperparameters.
- * A control never holds a value of its own: it shows what the document says, and posts
- * `setValue` for the host to write into the document; the new result comes back as an update.
+ * The hyperparameters: a number field first — the primary control, with keyboard steps (↑/↓ by
+ * ×10^(1/20) on a log control, Shift ×10, Alt ×10^(1/100); linear ±0.1, ±1, ±0.01) — then a slider
+ * over the whole width of the control with its range written at its ends (docs/panel.md,
+ * "Controls"). A control never holds a value of its own: it shows what the document says, and
+ * posts `setValue` for the host to write into the document; the new result comes back as an update.
+ * A run of key steps is one undo step, closed when the key is released.
  */
+import { decadeLabel } from '../../src/core/figures/ticks';
 import { CONTROL_DOMAINS, CONTROL_KEYS, type ControlKey, type ControlState, type SetValue } from '../../src/protocol/dynamics';
-import { positionToValue, SLIDER_STEPS, validate, valueToPosition } from './controlDomains';
+import { positionToValue, SLIDER_STEPS, stepValue, validate, valueToPosition } from './controlDomains';
+
+/** What each control sets, on hover. */
+const CONTROL_HINTS: Record<ControlKey, string> = {
+  'model.width': 'd: the number of hidden units.',
+  'model.outputScale': 'γ: the output is f(x) = γ uᵀ W x.',
+  'init.scaleU': 'σ_u: u_i ~ N(0, σ_u²) at initialisation.',
+  'init.scaleW': 'σ_W: W_ij ~ N(0, σ_W²) at initialisation.',
+  'learningRates.u': 'η_u: the output layer\'s learning rate (the step of gradient descent; the time scale of the flow).',
+  'learningRates.W': 'η_W: the hidden layer\'s learning rate.',
+  'data.y': 'y: the target of the effective sample.',
+};
+
+/** A slider end as text: a decade 10ⁿ on a log slider (a count below 10⁴ as it is), the number on a linear one. */
+function endLabel(v: number, linear: boolean, integer = false): string {
+  if (integer && v < 1e4) return String(v);
+  if (!linear && v > 0) {
+    const e = Math.log10(v);
+    if (Math.abs(e - Math.round(e)) < 1e-9) return decadeLabel(Math.round(e));
+  }
+  return String(v).replace(/^-/, '−');
+}
 
 interface Row {
   key: ControlKey;
   slider: HTMLInputElement;
   field: HTMLInputElement;
   message: HTMLElement;
+  /** The slider's ends, written under it. */
+  range: HTMLElement;
+  /** The value a run of key steps has reached (one undo step, closed on key release), or null. */
+  stepping: number | null;
+  /** The last stepped value sent, until the document's next value arrives: the next step starts from it. */
+  sent: number | null;
   state: ControlState | undefined;
   /** True between pointer-down on the slider and its release: incoming values do not move it. */
   dragging: boolean;
@@ -34,10 +65,22 @@ export class Controls {
     const d = CONTROL_DOMAINS[key];
     const wrap = document.createElement('div');
     wrap.className = 'control';
+    wrap.dataset.controlRow = key;
     const id = `control-${key.replace(/\W/g, '-')}`;
+    const head = document.createElement('div');
+    head.className = 'control-head';
     const label = document.createElement('label');
-    label.htmlFor = id;
+    label.htmlFor = `${id}-value`;
     label.textContent = d.label;
+    label.title = CONTROL_HINTS[key];
+    const field = document.createElement('input');
+    field.type = 'number';
+    field.step = 'any';
+    field.id = `${id}-value`;
+    field.dataset.controlNumber = key;
+    field.disabled = true;
+    field.title = `${CONTROL_HINTS[key]} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`;
+    head.append(label, field);
     const slider = document.createElement('input');
     slider.type = 'range';
     slider.id = id;
@@ -46,12 +89,14 @@ export class Controls {
     slider.step = '1';
     slider.dataset.control = key;
     slider.disabled = true;
-    const field = document.createElement('input');
-    field.type = 'number';
-    field.step = 'any';
-    field.dataset.controlNumber = key;
-    field.setAttribute('aria-label', `${d.label} value`);
-    field.disabled = true;
+    // The slider's own label, for assistive technology (the visible one names the field).
+    const sliderLabel = document.createElement('label');
+    sliderLabel.htmlFor = id;
+    sliderLabel.className = 'visually-hidden';
+    sliderLabel.textContent = `${d.label} (slider)`;
+    const range = document.createElement('div');
+    range.className = 'control-range';
+    range.setAttribute('aria-hidden', 'true');
     const message = document.createElement('span');
     message.className = 'control-error';
     message.dataset.controlError = key;
@@ -59,10 +104,10 @@ export class Controls {
     message.id = `${id}-error`;
     message.hidden = true;
     field.setAttribute('aria-describedby', message.id);
-    wrap.append(label, slider, field, message);
+    wrap.append(head, sliderLabel, slider, range, message);
     this.element.append(wrap);
 
-    const row: Row = { key, slider, field, message, state: undefined, dragging: false, pending: null, frame: 0 };
+    const row: Row = { key, slider, field, message, range, state: undefined, dragging: false, pending: null, frame: 0, stepping: null, sent: null };
     slider.addEventListener('pointerdown', () => (row.dragging = true));
     const endDrag = (): void => {
       row.dragging = false;
@@ -99,9 +144,37 @@ export class Controls {
       } else if (e.key === 'Escape' && row.state?.value != null) {
         this.showValue(row, row.state.value, true);
         this.clearError(row);
+      } else if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && row.state && row.state.value !== null) {
+        // Steps of the control's own scale, not the browser's ±1.
+        e.preventDefault();
+        const from = row.stepping ?? row.sent ?? row.state.value;
+        const size = e.shiftKey ? 'coarse' : e.altKey ? 'fine' : 'normal';
+        const next = stepValue(key, from, e.key === 'ArrowUp' ? 1 : -1, size, row.state);
+        if (next === from) return;
+        row.stepping = next;
+        this.showValue(row, next, true);
+        this.clearError(row);
+        this.post({ type: 'setValue', key, value: next, final: false });
       }
     });
-    field.addEventListener('blur', () => this.commitField(row));
+    field.addEventListener('keyup', (e) => {
+      if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && row.stepping !== null) {
+        const value = row.stepping;
+        row.stepping = null;
+        row.sent = value;
+        this.post({ type: 'setValue', key, value, final: true });
+      }
+    });
+    field.addEventListener('blur', () => {
+      if (row.stepping !== null) {
+        const value = row.stepping;
+        row.stepping = null;
+        row.sent = value;
+        this.post({ type: 'setValue', key, value, final: true });
+        return;
+      }
+      this.commitField(row);
+    });
     return row;
   }
 
@@ -139,6 +212,8 @@ export class Controls {
     for (const row of this.rows.values()) {
       const state = states?.find((s) => s.key === row.key);
       row.state = state;
+      // The document's value has come back: steps start from it again.
+      row.sent = null;
       const enabled = !!state && state.value !== null;
       row.slider.disabled = !enabled;
       row.field.disabled = !enabled;
@@ -148,9 +223,13 @@ export class Controls {
         continue;
       }
       row.field.placeholder = '';
-      // Never pull a value out from under the user: not while dragging, not while typing.
+      const linear = state.linear || state.min <= 0;
+      const end = (v: number): string => endLabel(v, linear, state.integer);
+      row.range.replaceChildren(...[state.min, state.max].map((v) => Object.assign(document.createElement('span'), { textContent: end(v) })));
+      row.slider.title = `${end(state.min)} … ${end(state.max)}${linear ? '' : ', log scale'}; the number field takes any value`;
+      // Never pull a value out from under the user: not while dragging, not while typing or stepping.
       const typing = document.activeElement === row.field && row.field.value !== '' && Number(row.field.value) !== state.value;
-      if (!row.dragging && !typing) {
+      if (!row.dragging && !typing && row.stepping === null) {
         this.showValue(row, state.value, true);
         this.clearError(row);
       }

@@ -1,47 +1,86 @@
 /**
- * The dynamics panel. Everything it shows comes from the host's messages (src/protocol/dynamics.ts);
- * the only state of its own is the view preferences (time axis, ratio toggle), kept with the webview.
+ * The dynamics panel (docs/panel.md). Everything it shows comes from the host's messages
+ * (src/protocol/dynamics.ts); the only state of its own is the view preferences — the time axis,
+ * the norm ratio, flow / descent / both, the open description, the sweep run described — kept with
+ * the webview and never written to the document.
+ *
+ * From the top: the title, the verdict (the label and why), the experiment's description, what
+ * gradient descent does at these rates, then the view toolbar, the controls and the summary beside
+ * the charts (stacked when narrow).
  */
 import '../shared/common.css';
 import './dynamics.css';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { ErrorInfo } from '../../src/protocol/common';
-import type { FromDynamics, SweepView, ToDynamics, Update } from '../../src/protocol/dynamics';
-import { Charts } from '../charts/chartEngine';
+import type { DynamicsView, ExportChartRequest, FromDynamics, SweepRunView, SweepView, ToDynamics, Update } from '../../src/protocol/dynamics';
+import { Charts, formatValue, type ChartModel, type XRange } from '../charts/chartEngine';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
 import { formatNumber } from '../shared/numberFormat';
-import { rampColours, readPalette, watchTheme, type Palette } from '../shared/theme';
+import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { createButton, createChoice, createToggle } from '../shared/toolkit';
-import { BLOW_UP_FACTOR, chartModel, DYNAMICS_CHARTS, type DynamicsMode } from './chartSpecs';
+import { chartModel, DYNAMICS_CHARTS, type ChartInput } from './chartSpecs';
 import { Controls } from './controls';
+import { DEFINITIONS } from './definitions';
+import { figureSpec, labelLine, rasterise } from './figure';
+import { descentNotices } from './notices';
 import { SummaryView } from './summary';
+import { VerdictView } from './verdict';
 
 /** View preferences: the only state kept in the webview (everything else comes from the document). */
 interface ViewPrefs {
   logTime: boolean;
   ratioToInitial: boolean;
-  /** Draw gradient descent instead of the flow when the file does not ask for both. */
-  descent: boolean;
   /** The user has set the time axis; until then a sweep whose horizons span decades is drawn on a log axis. */
   logTimeChosen: boolean;
+  /** Flow, descent or both as chosen in the panel; null follows the file's compare.simulate. */
+  view: DynamicsView | null;
+  /** The file's compare.simulate when the view was chosen: when the file's changes, the file wins again. */
+  viewFileDefault: boolean | null;
+  descriptionOpen: boolean;
+  /** The sweep value whose run the verdict and the summary describe; null: the file's own values. */
+  sweepRun: number | null;
 }
 
-const host = createHost<FromDynamics, ViewPrefs>((s) => ({
-  logTime: boolPref(s, 'logTime', false),
-  ratioToInitial: boolPref(s, 'ratioToInitial', false),
-  descent: boolPref(s, 'descent', false),
-  logTimeChosen: boolPref(s, 'logTimeChosen', false),
-}));
+const host = createHost<FromDynamics, ViewPrefs>((s) => {
+  const view = s.view === 'flow' || s.view === 'descent' || s.view === 'both' ? s.view : boolPref(s, 'descent', false) ? 'descent' : null;
+  return {
+    logTime: boolPref(s, 'logTime', false),
+    ratioToInitial: boolPref(s, 'ratioToInitial', false),
+    logTimeChosen: boolPref(s, 'logTimeChosen', false),
+    view,
+    viewFileDefault: typeof s.viewFileDefault === 'boolean' ? s.viewFileDefault : null,
+    descriptionOpen: boolPref(s, 'descriptionOpen', false),
+    sweepRun: typeof s.sweepRun === 'number' && Number.isFinite(s.sweepRun) ? s.sweepRun : null,
+  };
+});
 const post = (m: FromDynamics): void => host.post(m);
 
+/** The view a file asks for by default. */
+const fileView = (compareSimulate: boolean): DynamicsView => (compareSimulate ? 'both' : 'flow');
+
+/** Which run the verdict, the summary and the notices describe, and in what words. */
+interface Subject {
+  /** The exact flow of that run (null for a nonlinear network, or a sweep run drawn as descent only). */
+  flow: Trajectory | null;
+  /** Its gradient descent as drawn (null when none is). */
+  descent: Trajectory | null;
+  /** The run the verdict explains. */
+  main: Trajectory;
+  what: string;
+  which: string | null;
+  thresholds: Update['thresholds'];
+}
 
 class Panel {
   private readonly root: HTMLElement;
   private readonly title = el('h1', 'title', 'Feature Learning Lab');
   private readonly status = el('span', 'status');
   private readonly bannerSlot = el('div', 'banner-slot');
+  private readonly verdict = new VerdictView();
+  private readonly description = el('details', 'description');
+  private readonly descriptionText = el('p', 'description-text');
   private readonly waiting = el('p', 'waiting', 'Waiting for a valid experiment… The panel draws as soon as the file parses and validates.');
   private readonly chartsSection = el('section', 'charts');
   private readonly controls = new Controls(post);
@@ -49,17 +88,19 @@ class Panel {
   private readonly charts: Charts;
   private readonly noticeSlot = el('div', 'notice-slot');
   private readonly sweepLegend = el('div', 'sweep-legend');
-  /** Flow, descent or both: "both" is the file's `compare.simulate`; flow or descent alone is a view preference. */
-  private readonly dynamics = createChoice<DynamicsMode>(
+  private readonly zoomState = el('span', 'zoom-state');
+  private readonly resetZoom: HTMLElement;
+  /** Flow, descent or both: a view preference; the file's compare.simulate is only its default. */
+  private readonly dynamics = createChoice<DynamicsView>(
     'Dynamics',
     'dynamics',
     [
-      { value: 'flow', label: 'Flow', title: 'Gradient flow (exact for the linear network)' },
-      { value: 'descent', label: 'Descent', title: 'Gradient descent at the experiment\'s learning rates (exact O(1) recursion for the linear network)' },
-      { value: 'both', label: 'Both', title: 'Descent drawn over the flow (sets "compare": { "simulate": true } in the file)' },
+      { value: 'flow', label: 'Flow', title: 'Gradient flow (exact for the linear network): the limit of small learning rates' },
+      { value: 'descent', label: 'Descent', title: 'Gradient descent at the experiment\'s learning rates, t counting steps (exact O(1) recursion for the linear network)' },
+      { value: 'both', label: 'Both', title: 'Gradient descent (markers) drawn over the flow (lines), with their deviation in every quantity. A view preference: the file is not changed (its "compare": { "simulate": true } only sets the default)' },
     ],
     'flow',
-    (mode) => this.chooseDynamics(mode),
+    (mode) => this.chooseView(mode),
   );
   private readonly logTime = createToggle('Log time axis', 'log-time', (on) => this.setPrefs({ logTime: on, logTimeChosen: true }));
   private readonly ratio = createToggle('Norms relative to initial', 'ratio', (on) => this.setPrefs({ ratioToInitial: on }));
@@ -78,13 +119,27 @@ class Panel {
     this.status.setAttribute('aria-live', 'polite');
     header.append(this.title, this.status);
 
+    const summaryLine = el('summary', 'description-summary', 'About this experiment');
+    this.description.append(summaryLine, this.descriptionText);
+    this.description.open = this.prefs.descriptionOpen;
+    this.description.hidden = true;
+    this.description.addEventListener('toggle', () => {
+      if (this.description.open !== this.prefs.descriptionOpen) this.setPrefs({ descriptionOpen: this.description.open }, false);
+    });
+
     const toolbar = el('div', 'toolbar');
     toolbar.setAttribute('role', 'group');
     toolbar.setAttribute('aria-label', 'View');
     this.dynamics.disabled = true;
     this.logTime.checked = this.prefs.logTime;
     this.ratio.checked = this.prefs.ratioToInitial;
-    toolbar.append(this.dynamics.element, this.logTime.element, this.ratio.element, createButton('Reset zoom', 'reset-zoom', () => this.charts.resetZoom()));
+    this.resetZoom = createButton('Reset zoom', 'reset-zoom', () => this.charts.resetZoom());
+    this.resetZoom.title = 'Show the whole run (or double-click a chart)';
+    this.zoomState.dataset.zoom = '';
+    this.zoomState.setAttribute('aria-live', 'polite');
+    const zoom = el('span', 'zoom');
+    zoom.append(this.zoomState, this.resetZoom);
+    toolbar.append(this.dynamics.element, this.logTime.element, this.ratio.element, zoom);
 
     const containers = DYNAMICS_CHARTS.map((spec) => {
       const c = el('div', 'chart');
@@ -95,17 +150,19 @@ class Panel {
       return { key: spec.key, element: c };
     });
     this.sweepLegend.hidden = true;
-    this.sweepLegend.setAttribute('role', 'list');
-    this.sweepLegend.setAttribute('aria-label', 'Sweep values');
+    this.sweepLegend.setAttribute('role', 'group');
+    this.sweepLegend.setAttribute('aria-label', 'Sweep values: choose the run the verdict and the summary describe');
     this.chartsSection.prepend(this.sweepLegend);
     this.chartsSection.setAttribute('aria-label', 'Charts (drag to zoom the time axis, double-click to reset)');
     this.charts = new Charts(containers);
+    this.charts.onZoom((z) => this.showZoom(z));
+    this.showZoom(null);
 
     const side = el('div', 'side');
     side.append(toolbar, this.controls.element, this.summary.element);
     const main = el('div', 'layout');
     main.append(side, this.chartsSection);
-    root.append(header, this.bannerSlot, this.noticeSlot, this.waiting, main);
+    root.append(header, this.bannerSlot, this.verdict.element, this.description, this.noticeSlot, this.waiting, main);
 
     watchTheme(() => {
       this.palette = readPalette();
@@ -113,65 +170,104 @@ class Panel {
     });
   }
 
-  private setPrefs(change: Partial<ViewPrefs>): void {
+  private setPrefs(change: Partial<ViewPrefs>, redraw = true): void {
     this.prefs = { ...this.prefs, ...change };
     host.savePrefs(this.prefs);
-    if (this.last) this.draw(true);
+    if (redraw && this.last) this.draw(true);
   }
 
-  /** The user picked flow, descent or both. */
-  private chooseDynamics(mode: DynamicsMode): void {
-    if (mode === 'both') {
-      post({ type: 'setCompare', simulate: true });
-      return;
-    }
-    const descent = mode === 'descent';
-    if (descent !== this.prefs.descent) {
-      this.setPrefs({ descent });
-      post({ type: 'showDescent', descent });
-    }
-    // Leaving "both" clears the file's compare flag.
-    if (this.last?.compareSimulate) post({ type: 'setCompare', simulate: false });
+  /** The user picked flow, descent or both: a view preference, told to the host (which computes the descent only when shown); the file is not touched. */
+  private chooseView(view: DynamicsView): void {
+    const fileDefault = this.last?.compareSimulate ?? null;
+    // Choosing what the file asks for anyway is following the file.
+    const follows = fileDefault !== null && view === fileView(fileDefault);
+    this.setPrefs({ view: follows ? null : view, viewFileDefault: follows ? null : fileDefault }, false);
+    post({ type: 'setView', view: follows ? null : view });
   }
 
-  /** What the charts draw now: the file's compare flag wins, then the view preference. */
-  private mode(): DynamicsMode {
-    if (!this.last) return this.prefs.descent ? 'descent' : 'flow';
-    if (this.last.compareSimulate) return 'both';
-    return this.prefs.descent ? 'descent' : 'flow';
+  /** What is chosen now: the preference, else the file's default. */
+  private chosenView(): DynamicsView {
+    if (this.last && this.last.trajectory.summary.solver === 'simulate') return 'descent';
+    return this.prefs.view ?? fileView(this.last?.compareSimulate ?? false);
+  }
+
+  /** The sweep run the user chose, when it is still one of the sweep's values. */
+  private chosenRun(sweep: SweepView | null): SweepRunView | null {
+    if (!sweep || this.prefs.sweepRun === null) return null;
+    return sweep.runs.find((r) => r.value === this.prefs.sweepRun) ?? null;
+  }
+
+  /** Which run the verdict, the summary and the notices describe now. */
+  private subject(u: Update): Subject {
+    const view = u.view;
+    const sweep = u.sweep;
+    const run = this.chosenRun(sweep);
+    const nonlinear = u.trajectory.summary.solver === 'simulate';
+    const source = run ? { trajectory: run.trajectory, simulation: run.simulation, thresholds: run.thresholds } : { trajectory: u.trajectory, simulation: u.simulation, thresholds: u.thresholds };
+    const flow = !nonlinear && source.trajectory?.summary.solver === 'exact' ? source.trajectory : null;
+    const descent = nonlinear ? source.trajectory : view !== 'flow' ? source.simulation : null;
+    let which: string | null = null;
+    if (sweep) {
+      const own = u.parameters.find((p) => p.path === sweep.path)?.value;
+      which = run ? `${sweep.key} = ${formatValue(run.value)} (sweep run ${sweep.runs.indexOf(run) + 1} of ${sweep.runs.length})` : `the file's own values${own !== undefined ? ` (${sweep.key} = ${own})` : ''}`;
+    }
+    const main = (view === 'descent' || !flow ? descent : flow) ?? source.trajectory ?? u.trajectory;
+    const what = main.summary.solver === 'exact' ? 'exact gradient flow' : nonlinear ? 'gradient descent' : 'gradient descent at the experiment\'s rates';
+    return { flow, descent, main, what, which, thresholds: source.thresholds };
   }
 
   private draw(rebuild: boolean): void {
-    if (!this.last) return;
-    const sweep = this.last.sweep ?? null;
-    // Descent alone: the summary is the descent's (its label, its final values).
-    const { trajectory, simulation, deviation } = this.last;
-    if (this.mode() === 'descent' && simulation) this.summary.show(simulation, null, null);
-    else this.summary.show(trajectory, simulation, deviation);
+    const u = this.last;
+    if (!u) return;
+    const sweep = u.sweep ?? null;
+    const subject = this.subject(u);
+    const also = subject.main === subject.flow && subject.descent ? `Gradient descent at these rates: ${subject.descent.summary.label ?? (subject.descent.summary.diverged ? `no label (diverged at step ${formatNumber(subject.descent.summary.diverged.step)})` : 'no label')}.` : null;
+    this.verdict.show({ run: subject.main, thresholds: subject.thresholds, what: subject.what, which: subject.which, also });
+    const shownSimulation = subject.main === subject.flow ? subject.descent : null;
+    const deviations = subject.main === u.trajectory && shownSimulation === u.simulation ? u.deviations : [];
+    this.summary.show(subject.main, shownSimulation, deviations, `${subject.which ?? ''}${subject.which ? ', ' : ''}${subject.what}`);
+    this.showNotices(subject, u.view);
     // A sweep whose runs end decades apart is unreadable on a linear time axis: log, until the user chooses.
     const prefs = this.prefs.logTimeChosen || !spansDecades(sweep) ? this.prefs : { ...this.prefs, logTime: true };
     this.logTime.checked = prefs.logTime;
-    const input = { trajectory: this.last.trajectory, simulation: this.last.simulation, mode: this.mode(), sweep, prefs, palette: this.palette };
-    const models = DYNAMICS_CHARTS.map((spec) => ({ key: spec.key, model: chartModel(spec, input) }));
-    this.charts.render(models, { logX: prefs.logTime, xLabel: 't', palette: this.palette }, rebuild);
+    const models = DYNAMICS_CHARTS.map((spec) => ({ key: spec.key, model: chartModel(spec, this.chartInput(u, this.palette, prefs)) }));
+    this.charts.render(models, this.chartView(u, prefs.logTime), rebuild);
     this.showSweepLegend(sweep);
-    this.showDivergence();
   }
 
-  /** One shared legend for a sweep: each value's colour (the charts' ramp), value and label. */
+  private chartInput(u: Update, palette: Palette, prefs: ViewPrefs): ChartInput {
+    return { trajectory: u.trajectory, simulation: u.simulation, mode: u.view, sweep: u.sweep ?? null, prefs, palette };
+  }
+
+  /** The x axis: time for the flow, steps for gradient descent alone (integer ticks), both when compared. */
+  private chartView(u: Update, logTime: boolean): { logX: boolean; xLabel: string; xInteger: boolean; palette: Palette } {
+    const descentOnly = u.view === 'descent' || u.trajectory.summary.solver === 'simulate';
+    return { logX: logTime, xLabel: descentOnly ? 'step' : u.view === 'both' ? 't = step' : 't', xInteger: descentOnly, palette: this.palette };
+  }
+
+  private showZoom(zoom: XRange | null): void {
+    this.zoomState.textContent = zoom ? `Zoomed: ${this.last && this.chartView(this.last, false).xLabel === 'step' ? 'steps' : 't'} ${formatValue(zoom.min)} … ${formatValue(zoom.max)}` : '';
+    this.zoomState.hidden = !zoom;
+    this.zoomState.dataset.zoom = zoom ? `${zoom.min}:${zoom.max}` : '';
+    this.resetZoom.toggleAttribute('disabled', !zoom);
+  }
+
+  /** One shared legend for a sweep: each value's colour, value and label; a click picks the run the verdict and the summary describe. */
   private showSweepLegend(sweep: SweepView | null): void {
     this.sweepLegend.hidden = !sweep;
     if (!sweep) {
       this.sweepLegend.replaceChildren();
       return;
     }
-    const colours = rampColours(this.palette, sweep.runs.length);
+    const colours = sweepColoursOf(this.palette, sweep.runs.length);
     const heading = el('span', 'sweep-heading', `Sweep over ${sweep.key}`);
-    heading.title = sweep.path;
+    heading.title = `${sweep.path}. Solid and dashed lines are the quantities of each chart (its key says which); the colours are the values. Choose a value for its verdict and summary.`;
+    const chosen = this.chosenRun(sweep);
     const items = sweep.runs.map((run, i) => {
-      const item = el('span', 'sweep-item');
-      item.setAttribute('role', 'listitem');
+      const item = el('button', 'sweep-item');
+      item.type = 'button';
       item.dataset.sweepValue = String(run.value);
+      item.setAttribute('aria-pressed', String(run === chosen));
       const swatch = el('span', 'sweep-swatch');
       // CSSOM, not a style attribute: allowed under the CSP.
       swatch.style.backgroundColor = colours[i];
@@ -183,37 +279,25 @@ class Panel {
       const what = el('span', 'sweep-label', diverged ? `diverged at step ${formatNumber(diverged.step)}` : typeof label === 'string' && label ? label : '—');
       what.dataset.sweepLabel = '';
       item.append(swatch, value, what);
+      item.title = run === chosen ? 'Described by the verdict and the summary; click again for the file\'s own values' : 'Show this run\'s verdict and summary';
+      item.addEventListener('click', () => this.setPrefs({ sweepRun: run === chosen ? null : run.value }));
       return item;
     });
     this.sweepLegend.replaceChildren(heading, ...items);
   }
 
-  /** A diverged descent is said in a notice; the charts draw it only up to where it blows up. */
-  private showDivergence(): void {
-    const last = this.last;
-    const mode = this.mode();
-    const shown: { who: string; tr: Trajectory }[] = [];
-    if (last && !last.sweep) {
-      if (last.trajectory.summary.solver === 'simulate') shown.push({ who: 'Gradient descent', tr: last.trajectory });
-      else if (mode !== 'flow' && last.simulation) shown.push({ who: 'Gradient descent at the experiment\'s rates', tr: last.simulation });
-    }
-    const diverged = shown.find((s) => s.tr.summary.diverged);
-    if (!diverged) {
-      this.noticeSlot.replaceChildren();
-      return;
-    }
-    const s = diverged.tr.summary;
-    const notice = el('div', 'notice');
-    notice.dataset.notice = 'diverged';
-    notice.setAttribute('role', 'status');
-    const scale = s.maxStableRateScale;
-    const parts = [
-      `${diverged.who} diverged at step ${formatNumber(s.diverged?.step)}.`,
-      `Its curves are drawn only until the loss passes ${formatNumber(BLOW_UP_FACTOR)}× its initial value.`,
-    ];
-    if (typeof scale === 'number' && Number.isFinite(scale)) parts.push(`It converges for learning rates up to ×${formatNumber(scale)} of these.`);
-    notice.textContent = parts.join(' ');
-    this.noticeSlot.replaceChildren(notice);
+  /** What gradient descent does at these rates: said whenever it is not what the flow promises. */
+  private showNotices(subject: Subject, view: DynamicsView): void {
+    const notices = descentNotices(subject.flow, subject.descent, view);
+    this.noticeSlot.replaceChildren(
+      ...notices.map((n) => {
+        const notice = el('div', 'notice', n.text);
+        notice.dataset.notice = n.kind;
+        notice.setAttribute('role', 'status');
+        notice.title = DEFINITIONS.maxStableRateScale;
+        return notice;
+      }),
+    );
   }
 
   handle(message: ToDynamics): void {
@@ -227,14 +311,7 @@ class Panel {
         if (!this.last) this.title.textContent = message.fileName;
         break;
       case 'update':
-        this.last = message;
-        this.title.textContent = message.title;
-        this.setBanner(null);
-        this.root.classList.remove('is-waiting', 'is-closed');
-        this.controls.update(message.controls);
-        this.showDynamicsChoice();
-        this.draw(false);
-        if (this.busyVersion !== null && message.version >= this.busyVersion) this.setStatus('');
+        this.update(message);
         break;
       case 'invalid':
         this.setBanner(message.errors);
@@ -252,8 +329,58 @@ class Panel {
         this.dynamics.disabled = true;
         break;
       case 'exportChart':
-        post({ type: 'chartImage', requestId: message.requestId, dataUrl: this.charts.toPng(this.palette) });
+        void this.exportChart(message);
         break;
+    }
+  }
+
+  private update(message: Update): void {
+    // The file's default changed since the view was chosen: the file wins again.
+    if (this.prefs.view !== null && this.prefs.viewFileDefault !== null && this.prefs.viewFileDefault !== message.compareSimulate) {
+      this.setPrefs({ view: null, viewFileDefault: null }, false);
+      post({ type: 'setView', view: null });
+    }
+    this.last = message;
+    this.title.textContent = message.title;
+    this.description.hidden = !message.description;
+    this.descriptionText.textContent = message.description ?? '';
+    this.setBanner(null);
+    this.root.classList.remove('is-waiting', 'is-closed');
+    this.controls.update(message.controls);
+    this.showDynamicsChoice();
+    this.draw(false);
+    if (this.busyVersion !== null && message.version >= this.busyVersion) this.setStatus('');
+  }
+
+  /** Answers Export Chart: the figure of the charts as shown, as SVG content or as a rasterised PNG. */
+  private async exportChart(request: ExportChartRequest): Promise<void> {
+    // A panel shown for the export has just drawn its charts: let uPlot commit their scales first.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const u = this.last;
+    try {
+      const palette = request.background === 'light' ? lightPalette(this.palette) : this.palette;
+      const prefs = this.prefs.logTimeChosen || !spansDecades(u?.sweep ?? null) ? this.prefs : { ...this.prefs, logTime: true };
+      const restyled = new Map<string, ChartModel>(u ? DYNAMICS_CHARTS.map((spec) => [spec.key, chartModel(spec, this.chartInput(u, palette, prefs))]) : []);
+      const charts = this.charts.figureCharts((key, model) => restyled.get(key) ?? model);
+      const subject = u ? this.subject(u) : null;
+      const notes: string[] = [];
+      if (u?.view === 'both' && u.simulation) notes.push('Gradient descent at the experiment\'s rates (markers) over the exact gradient flow (lines), t = step.');
+      if (u?.sweep) notes.push(`Sweep over ${u.sweep.key}: ${u.sweep.runs.map((r) => `${formatValue(r.value)} ${(r.trajectory ?? r.simulation)?.summary.label ?? '—'}`).join(', ')}.`);
+      const zoom = this.charts.zoom;
+      if (zoom) notes.push(`Zoomed to ${formatValue(zoom.min)} … ${formatValue(zoom.max)} on the time axis.`);
+      const spec = figureSpec({
+        title: u?.title ?? 'No valid result to export yet',
+        label: subject ? labelLine(subject.main, subject.thresholds, `${subject.which ? `${subject.which}, ` : ''}${subject.what}`) : null,
+        parameters: u?.parameters ?? [],
+        notes,
+        charts,
+        palette,
+      });
+      if (request.format === 'svg') post({ type: 'chartFigure', requestId: request.requestId, figure: spec });
+      else post({ type: 'chartImage', requestId: request.requestId, dataUrl: await rasterise(spec, Math.min(4, Math.max(1, request.scale))) });
+    } catch (err) {
+      // No answer: the host's request times out with its own message.
+      console.warn(`export failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -263,7 +390,7 @@ class Panel {
     if (!last) return;
     const nonlinear = last.trajectory.summary.solver === 'simulate';
     this.dynamics.disabled = false;
-    this.dynamics.value = nonlinear ? 'descent' : this.mode();
+    this.dynamics.value = nonlinear ? 'descent' : this.chosenView();
     this.dynamics.disabled = nonlinear;
     this.dynamics.hint = nonlinear ? 'A nonlinear activation has no exact flow: the panel shows gradient descent.' : '';
   }
@@ -278,7 +405,6 @@ class Panel {
     const heading = this.last ? 'The experiment is invalid — showing the last valid result.' : 'The experiment is invalid.';
     renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
   }
-
 }
 
 /** Whether a sweep's runs end more than two decades apart in time. */
@@ -296,5 +422,5 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 // Only now is the panel listening: the host posts nothing before this.
 post({ type: 'ready' });
-// The host computes the descent only when shown: tell it this panel's preference.
-if (host.prefs.descent) post({ type: 'showDescent', descent: true });
+// The host computes the descent only when shown: tell it this panel's view preference.
+if (host.prefs.view !== null) post({ type: 'setView', view: host.prefs.view });

@@ -1,109 +1,152 @@
 /**
- * The run's summary as plain text in the DOM: each value in an element whose `data-summary`
- * attribute names it (the testing contract of issue 3), numbers with at least 6 significant digits.
+ * The run's summary as plain text in the DOM, in groups (the run, its time scales, its scores,
+ * gradient descent, descent against flow): each value in an element whose `data-summary` attribute
+ * names it (the testing contract of issue 3), numbers with at least 6 significant digits, and every
+ * name defined on hover in the paper's words (definitions.ts). A heading says which run it describes.
  */
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
+import type { Deviation } from '../../src/protocol/dynamics';
+import { el } from '../shared/dom';
 import { formatNumber } from '../shared/numberFormat';
-
-/** The regime/mechanism label from the core's classifier; "—" where there is none (e.g. a diverged run). */
-function labelText(label: string | null | undefined): string {
-  return typeof label === 'string' && label.trim() ? label : '—';
-}
+import { DEFINITIONS } from './definitions';
 
 interface Item {
   key: string;
   name: string;
   value: string;
+  /** The name's definition, shown on hover. */
+  definition?: string;
+  /** A note on the value (why it is undefined). */
   hint?: string;
 }
 
-/** Summary fields of newer cores (finite rates, weight decay), read defensively. */
-interface SummaryExtras {
-  catapult?: { fromStep: number; toStep: number; peakLoss: number } | null;
-  maxStableRateScale?: number | null;
-  weightDecay?: number;
-}
-
-function extrasOf(tr: Trajectory): SummaryExtras {
-  return tr.summary as Trajectory['summary'] & SummaryExtras;
+interface Group {
+  key: string;
+  title: string;
+  items: Item[];
 }
 
 /** Gradient-descent facts (catapult, stability, divergence) of a run, keys prefixed for the simulation. */
-function descentItems(tr: Trajectory, prefix: string, who: string): Item[] {
-  const x = extrasOf(tr);
+function descentItems(tr: Trajectory, prefix: string): Item[] {
+  const s = tr.summary;
   const list: Item[] = [];
-  if (tr.summary.diverged) list.push({ key: `${prefix}diverged`, name: `${who}diverged at step`, value: formatNumber(tr.summary.diverged.step) });
-  if (x.catapult) {
-    list.push({ key: `${prefix}catapult`, name: `${who}catapult (steps)`, value: `${formatNumber(x.catapult.fromStep)}–${formatNumber(x.catapult.toStep)}` });
-    list.push({ key: `${prefix}catapult-peak`, name: `${who}catapult peak loss`, value: formatNumber(x.catapult.peakLoss) });
+  if (s.diverged) list.push({ key: `${prefix}diverged`, name: 'Diverged at step', value: formatNumber(s.diverged.step), definition: DEFINITIONS.diverged });
+  if (s.catapult) {
+    list.push({ key: `${prefix}catapult`, name: 'Catapult (steps)', value: `${formatNumber(s.catapult.fromStep)}–${formatNumber(s.catapult.toStep)}`, definition: DEFINITIONS.catapult });
+    list.push({ key: `${prefix}catapult-peak`, name: 'Catapult peak loss', value: formatNumber(s.catapult.peakLoss), definition: DEFINITIONS.catapult });
   }
-  if (x.maxStableRateScale != null) list.push({ key: `${prefix}max-stable-rate-scale`, name: `${who}stable up to rates ×`, value: formatNumber(x.maxStableRateScale) });
-  return list.map((item) => ({ ...item, name: item.name.charAt(0).toUpperCase() + item.name.slice(1) }));
+  if (s.maxStableRateScale != null) list.push({ key: `${prefix}max-stable-rate-scale`, name: 'Stable up to rates ×', value: formatNumber(s.maxStableRateScale), definition: DEFINITIONS.maxStableRateScale });
+  return list;
 }
 
-function items(tr: Trajectory, simulation: Trajectory | null, deviation: number | null): Item[] {
+/** The name of a drawn quantity in the deviations group. */
+const DEVIATION_NAMES: Record<string, string> = {
+  zeta: 'ζ',
+  loss: 'Loss',
+  objective: 'Objective',
+  normU: '|u|',
+  normW: '‖W‖_F',
+  ntk: 'K/K(0)',
+  distance: '‖θ − θ₀‖/‖θ₀‖',
+};
+
+/** A deviation as the summary prints it: largest value, how it is measured, where. */
+export function deviationText(d: Deviation): string {
+  const n3 = (x: number): string => String(Number(x.toPrecision(3)));
+  const value = d.measure === 'decades' ? `${n3(d.max)} decades` : d.measure === 'relative' ? `${n3(100 * d.max)} % of the flow's largest` : formatNumber(d.max);
+  return `${value} at t = ${formatNumber(d.at)}`;
+}
+
+function groups(tr: Trajectory, simulation: Trajectory | null, deviations: readonly Deviation[]): Group[] {
   const s = tr.summary;
   const ntkChange = s.ntkInitial && s.ntkFinal != null ? s.ntkFinal / s.ntkInitial : null;
-  const list: Item[] = [
-    { key: 'label', name: 'Regime / mechanism', value: labelText(s.label) },
-    { key: 'zeta-final', name: 'ζ final', value: formatNumber(s.zetaFinal), hint: s.zetaFinal === null ? 'undefined: u = 0 or W n = 0' : undefined },
-    { key: 'zeta-initial', name: 'ζ initial', value: formatNumber(s.zetaInitial), hint: s.zetaInitial === null ? 'undefined: u = 0 or W n = 0' : undefined },
-    { key: 'loss-final', name: 'Loss final', value: formatNumber(s.lossFinal) },
-    { key: 'loss-initial', name: 'Loss initial', value: formatNumber(s.lossInitial) },
-    { key: 'ntk-change', name: 'K(T)/K(0)', value: formatNumber(ntkChange) },
-    { key: 'omega', name: 'Rate ω', value: formatNumber(s.omega) },
-    { key: 'plateau', name: 'Plateau time', value: s.plateauTime === null ? 'none' : formatNumber(s.plateauTime) },
-    { key: 'horizon', name: 'Horizon T', value: formatNumber(s.horizon) },
-    { key: 'lambda', name: 'λ', value: formatNumber(s.lambda) },
-    { key: 'width', name: 'Width d', value: formatNumber(s.width) },
-    { key: 'solver', name: 'Solver', value: s.solver === 'exact' ? 'exact (gradient flow)' : 'gradient descent' },
+  const undefinedZeta = 'undefined: u = 0 or W n = 0';
+  const run: Item[] = [
+    { key: 'zeta-initial', name: 'ζ initial', value: formatNumber(s.zetaInitial), definition: DEFINITIONS.zeta, hint: s.zetaInitial === null ? undefinedZeta : undefined },
+    { key: 'zeta-final', name: 'ζ final', value: formatNumber(s.zetaFinal), definition: DEFINITIONS.zeta, hint: s.zetaFinal === null ? undefinedZeta : undefined },
+    { key: 'loss-initial', name: 'Loss initial', value: formatNumber(s.lossInitial), definition: DEFINITIONS.loss },
+    { key: 'loss-final', name: 'Loss final', value: formatNumber(s.lossFinal), definition: DEFINITIONS.loss },
+    { key: 'ntk-change', name: 'K(T)/K(0)', value: formatNumber(ntkChange), definition: `${DEFINITIONS.ntkRatio} ${DEFINITIONS.ntk}` },
   ];
-  if (s.scores) {
-    list.push(
-      { key: 'kernel-change', name: 'max |K/K(0) − 1|', value: formatNumber(s.scores.kernelChange) },
-      { key: 'zeta-change', name: '|ζ| change', value: formatNumber(s.scores.zetaChange) },
-      { key: 'norm-change-u', name: 'ln(|u| / |u₀|)', value: formatNumber(s.scores.normChangeU) },
-      { key: 'norm-change-w', name: 'ln(‖W‖ / ‖W₀‖)', value: formatNumber(s.scores.normChangeW) },
-    );
-  }
-  if (s.limit) list.push({ key: 'limit-zeta', name: 'ζ as t → ∞', value: formatNumber(s.limit.zeta) });
-  const rho = extrasOf(tr).weightDecay;
-  if (rho) list.push({ key: 'weight-decay', name: 'Weight decay ρ', value: formatNumber(rho) });
-  list.push(...descentItems(tr, '', ''));
+  if (s.limit) run.push({ key: 'limit-zeta', name: 'ζ as t → ∞', value: formatNumber(s.limit.zeta), definition: DEFINITIONS.limitZeta });
+  const times: Item[] = [
+    { key: 'lambda', name: 'λ', value: formatNumber(s.lambda), definition: DEFINITIONS.lambda },
+    { key: 'omega', name: 'Rate ω', value: formatNumber(s.omega), definition: DEFINITIONS.omega },
+    { key: 'plateau', name: 'Plateau time', value: s.plateauTime === null ? 'none' : formatNumber(s.plateauTime), definition: DEFINITIONS.plateau },
+    { key: 'horizon', name: s.solver === 'exact' ? 'Horizon T' : 'Steps', value: formatNumber(s.horizon), definition: DEFINITIONS.horizon },
+    { key: 'width', name: 'Width d', value: formatNumber(s.width), definition: DEFINITIONS.width },
+    { key: 'solver', name: 'Solver', value: s.solver === 'exact' ? 'exact (gradient flow)' : 'gradient descent', definition: DEFINITIONS.solver },
+  ];
+  if (s.weightDecay) times.push({ key: 'weight-decay', name: 'Weight decay ρ', value: formatNumber(s.weightDecay), definition: DEFINITIONS.weightDecay });
+  const scores: Item[] = s.scores
+    ? [
+        { key: 'kernel-change', name: 'max |K/K(0) − 1|', value: formatNumber(s.scores.kernelChange), definition: DEFINITIONS.kernelChange },
+        { key: 'tangent-change', name: 'Tangent-feature change', value: s.scores.tangentChange === null ? 'not computed' : formatNumber(s.scores.tangentChange), definition: DEFINITIONS.tangentChange },
+        { key: 'zeta-change', name: '|ζ| change', value: formatNumber(s.scores.zetaChange), definition: DEFINITIONS.zetaChange },
+        { key: 'balance-change', name: 'Balance change', value: formatNumber(s.scores.balanceChange), definition: DEFINITIONS.balanceChange },
+        { key: 'norm-change-u', name: 'ln(|u| / |u₀|)', value: formatNumber(s.scores.normChangeU), definition: DEFINITIONS.normChangeU },
+        { key: 'norm-change-w', name: 'ln(‖W‖ / ‖W₀‖)', value: formatNumber(s.scores.normChangeW), definition: DEFINITIONS.normChangeW },
+        { key: 'distance', name: '‖θ − θ₀‖/‖θ₀‖ at the end', value: formatNumber(s.scores.distance), definition: DEFINITIONS.distance },
+      ]
+    : [];
+  const out: Group[] = [
+    { key: 'run', title: 'Run', items: run },
+    { key: 'times', title: 'Time scales', items: times },
+    { key: 'scores', title: 'Scores', items: scores },
+  ];
+  const descent = [...descentItems(tr, ''), ...(simulation ? descentItems(simulation, 'simulation-') : [])];
+  if (descent.length > 0) out.push({ key: 'descent', title: simulation ? 'Gradient descent at these rates' : 'Gradient descent', items: descent });
   if (simulation) {
-    list.push({ key: 'deviation', name: 'Max |ζ_GD − ζ_exact|', value: formatNumber(deviation) });
-    list.push(...descentItems(simulation, 'simulation-', 'GD '));
+    const zeta = deviations.find((d) => d.column === 'zeta');
+    const items: Item[] = [{ key: 'deviation', name: 'Max |ζ_GD − ζ_exact|', value: formatNumber(zeta?.max ?? null), definition: DEFINITIONS.deviation }];
+    for (const d of deviations) {
+      if (d.column === 'zeta') continue;
+      items.push({ key: `deviation-${d.column}`, name: `${DEVIATION_NAMES[d.column] ?? d.column}: largest deviation`, value: deviationText(d), definition: DEFINITIONS.deviation });
+    }
+    items.push({ key: 'simulation-loss-final', name: 'GD loss final', value: formatNumber(simulation.summary.lossFinal), definition: DEFINITIONS.loss });
+    out.push({ key: 'deviations', title: 'Descent against flow', items });
   }
-  return list;
+  return out.filter((g) => g.items.length > 0);
 }
 
 export class SummaryView {
   readonly element: HTMLElement;
-  private readonly list: HTMLDListElement;
+  private readonly heading = el('h2', 'summary-heading');
+  private readonly body = el('div', 'summary-body');
 
   constructor() {
     this.element = document.createElement('section');
     this.element.className = 'summary';
     this.element.setAttribute('aria-label', 'Summary of the run');
-    this.list = document.createElement('dl');
-    this.element.append(this.list);
+    this.element.append(this.heading, this.body);
   }
 
-  /** Replaces the summary with this result's values. */
-  show(tr: Trajectory, simulation: Trajectory | null, deviation: number | null): void {
+  /** Replaces the summary with this result's values; `which` says which run it describes. */
+  show(tr: Trajectory, simulation: Trajectory | null, deviations: readonly Deviation[], which: string): void {
+    this.heading.textContent = `Summary: ${which}`;
+    this.heading.dataset.summaryOf = which;
     const fragment = document.createDocumentFragment();
-    for (const item of items(tr, simulation, deviation)) {
-      const entry = document.createElement('div');
-      entry.className = 'summary-item';
-      const dt = document.createElement('dt');
-      dt.textContent = item.name;
-      const dd = document.createElement('dd');
-      dd.dataset.summary = item.key;
-      dd.textContent = item.value;
-      if (item.hint) dd.title = item.hint;
-      entry.append(dt, dd);
-      fragment.append(entry);
+    for (const group of groups(tr, simulation, deviations)) {
+      const section = el('div', 'summary-group');
+      section.dataset.group = group.key;
+      const title = el('h3', 'summary-group-title', group.title);
+      const list = document.createElement('dl');
+      for (const item of group.items) {
+        const entry = el('div', 'summary-item');
+        const dt = el('dt', undefined, item.name);
+        if (item.definition) {
+          dt.title = item.definition;
+          dt.classList.add('defined');
+        }
+        const dd = el('dd', undefined, item.value);
+        dd.dataset.summary = item.key;
+        if (item.hint) dd.title = item.hint;
+        entry.append(dt, dd);
+        list.append(entry);
+      }
+      section.append(title, list);
+      fragment.append(section);
     }
-    this.list.replaceChildren(fragment);
+    this.body.replaceChildren(fragment);
   }
 }

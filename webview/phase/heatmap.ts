@@ -3,24 +3,14 @@
  * shaded by its score (the tangent kernel's change, on a log scale), log or linear axes with ticks,
  * and the experiment's own point marked. Pure geometry is exported for the tests.
  */
+import { axisTitle, shadeOf } from '../../src/core/analysis/phase/phaseStyle';
+import { linearTickLabels, linearTicks, logTickLabels, logTicks } from '../../src/core/figures/ticks';
 import type { PhaseAxisView } from '../../src/protocol/phase';
-import { decadeLabel } from '../shared/dom';
 
 export type Rgb = [number, number, number];
 
 /** The plot area's margins inside the canvas, in CSS pixels. */
 export const MARGIN = { left: 78, right: 14, top: 12, bottom: 54 };
-
-/** Shading: the score from 10^SHADE_LOW (palest) to 10^SHADE_HIGH (full colour), log scale. */
-export const SHADE_LOW = -4;
-export const SHADE_HIGH = 1;
-
-/** How strongly a cell shows its label's colour (0.25 … 1) for a score value. */
-export function shadeOf(score: number): number {
-  if (!(score > 0)) return 0.25;
-  const s = (Math.log10(score) - SHADE_LOW) / (SHADE_HIGH - SHADE_LOW);
-  return 0.25 + 0.75 * Math.min(1, Math.max(0, s));
-}
 
 /** Position of a value along an axis, as a fraction 0 … 1 of its length: cell centres at (i + ½)/n. */
 export function axisFraction(axis: Pick<PhaseAxisView, 'values' | 'scale'>, v: number): number {
@@ -38,30 +28,14 @@ export function cellAt(n: number, fraction: number): number {
 }
 
 
-/** Ticks of an axis within its cell centres: whole decades on a log axis (every k-th when many), about five round numbers on a linear one. */
+/** Ticks of an axis within its cell centres, in the one tick format of every figure (src/core/figures/ticks.ts). */
 export function ticks(axis: Pick<PhaseAxisView, 'values' | 'scale'>): { value: number; label: string }[] {
   const vs = axis.values;
   const lo = Math.min(vs[0], vs[vs.length - 1]);
   const hi = Math.max(vs[0], vs[vs.length - 1]);
-  if (axis.scale === 'log') {
-    const first = Math.ceil(Math.log10(lo) - 1e-9);
-    const last = Math.floor(Math.log10(hi) + 1e-9);
-    if (last < first) return [lo, hi].map((v) => ({ value: v, label: String(Number(v.toPrecision(3))) }));
-    const step = Math.max(1, Math.ceil((last - first + 1) / 8));
-    const out: { value: number; label: string }[] = [];
-    for (let e = first; e <= last; e += step) {
-      const label = decadeLabel(e);
-      out.push({ value: 10 ** e, label });
-    }
-    return out;
-  }
-  const span = hi - lo;
-  const raw = span / 5;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
-  const out: { value: number; label: string }[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push({ value: v, label: String(Number(v.toPrecision(6))) });
-  return out;
+  const values = axis.scale === 'log' ? logTicks(lo, hi, 8) : linearTicks(lo, hi, 5);
+  const labels = axis.scale === 'log' ? logTickLabels(values) : linearTickLabels(values);
+  return values.map((value, i) => ({ value, label: labels[i] }));
 }
 
 export interface HeatmapInput {
@@ -104,6 +78,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, widt
     for (let j = 0; j < nx; j++) {
       const k = i * nx + j;
       const c = input.colours[input.labels[k]] ?? input.colours[0];
+      // The shade steps of phaseStyle.ts, as in the SVG and the legend.
       const s = shadeOf(input.shade[k]);
       const o = 4 * (rowOut * nx + j);
       image.data[o] = Math.round(br + s * (c[0] - br));
@@ -131,7 +106,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, widt
     ctx.stroke();
     ctx.fillText(t.label, px, MARGIN.top + ph + 8);
   }
-  ctx.fillText(input.x.path, MARGIN.left + pw / 2, MARGIN.top + ph + 30);
+  ctx.fillText(axisTitle(input.x.path), MARGIN.left + pw / 2, MARGIN.top + ph + 30);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   for (const t of ticks(input.y)) {
@@ -146,7 +121,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, widt
   ctx.translate(16, MARGIN.top + ph / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textAlign = 'center';
-  ctx.fillText(input.y.path, 0, 0);
+  ctx.fillText(axisTitle(input.y.path), 0, 0);
   ctx.restore();
   // The experiment itself: a ring, light inside dark, visible on any cell colour.
   const cx = input.x.current;

@@ -10,9 +10,11 @@ import type { ErrorInfo } from '../../src/protocol/common';
 import type { Diagram, FromPhase, ToPhase } from '../../src/protocol/phase';
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
-import { el, superscript } from '../shared/dom';
+import { axisTitle, LABEL_COLOURS, shadeWeight, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from '../../src/core/analysis/phase/phaseStyle';
+import { decadeLabel } from '../../src/core/figures/ticks';
+import { el } from '../shared/dom';
 import { readPalette, resolveColour, watchTheme } from '../shared/theme';
-import { cellCentre, cellUnder, drawHeatmap, SHADE_HIGH, SHADE_LOW, type Rgb } from './heatmap';
+import { cellCentre, cellUnder, drawHeatmap, type Rgb } from './heatmap';
 
 /** The phase panel keeps no view preferences of its own: only which file and axes it shows. */
 const host = createHost<FromPhase, Record<string, never>>(() => ({}));
@@ -21,13 +23,13 @@ const post = (m: FromPhase): void => host.post(m);
 /** Scores shown in the tooltip, with their names in the paper's words. */
 const SCORE_TEXT: Record<string, string> = {
   kernelChange: 'max |K/K(0) − 1|',
-  tangentChange: 'tangent features moved',
+  tangentChange: 'tangent-feature change',
   zetaChange: '|ζ| change',
   alignment: 'alignment',
   disalignment: 'disalignment',
   normChangeU: 'ln(|u| / |u₀|)',
   normChangeW: 'ln(‖W‖ / ‖W₀‖)',
-  balanceChange: 'rescaling |Δ ln|',
+  balanceChange: 'balance change',
   distance: '‖θ − θ₀‖ / ‖θ₀‖',
 };
 
@@ -87,18 +89,22 @@ class PhasePanel {
     root.append(header, this.bannerSlot, this.waiting, layout, this.hint);
 
     this.canvas.addEventListener('mousemove', (e) => this.hover(e.offsetX, e.offsetY));
-    this.canvas.addEventListener('mouseleave', () => {
-      if (!this.focus) this.tooltip.hidden = true;
-    });
+    // The tooltip goes with the pointer: leaving the map, the page, or the window hides it (the
+    // keyboard shows it again on its own cell).
+    const hide = (): void => {
+      this.focus = null;
+      this.tooltip.hidden = true;
+    };
+    this.canvas.addEventListener('pointerleave', hide);
+    document.documentElement.addEventListener('pointerleave', hide);
+    window.addEventListener('blur', hide);
+    document.addEventListener('visibilitychange', hide);
     this.canvas.addEventListener('click', (e) => {
       const cell = this.cellAt(e.offsetX, e.offsetY);
       if (cell) this.open(cell.row, cell.col);
     });
     this.canvas.addEventListener('keydown', (e) => this.key(e));
-    this.canvas.addEventListener('blur', () => {
-      this.focus = null;
-      this.tooltip.hidden = true;
-    });
+    this.canvas.addEventListener('blur', hide);
     new ResizeObserver(() => this.draw()).observe(this.figure);
     watchTheme(() => {
       this.draw();
@@ -142,17 +148,15 @@ class PhasePanel {
     }
   }
 
+  /** The colours of the diagram: the labels' colours of phaseStyle.ts (shared with the SVG and the legend) on the theme's background. */
   private colours(): { colours: Rgb[]; background: Rgb; foreground: string; grid: string; font: string } {
     const p = readPalette();
     const probe = el('span');
     probe.hidden = true;
     document.body.append(probe);
     const rgb = (css: string): Rgb => resolveColour(probe, css) ?? [128, 128, 128];
-    const fg = rgb(p.foreground);
     const bg = rgb(p.background);
-    const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((i) => Math.round(a[i] + t * (b[i] - a[i]))) as Rgb;
-    // By label code (classify.ts): 0 kernel, bit 0 alignment, bit 1 disalignment, bit 2 rescaling.
-    const colours: Rgb[] = [mix(bg, fg, 0.55), rgb(p.blue), rgb(p.red), rgb(p.purple), rgb(p.green), rgb(p.yellow), rgb(p.orange), fg];
+    const colours: Rgb[] = LABEL_COLOURS.map(rgb);
     probe.remove();
     return { colours, background: bg, foreground: p.foreground, grid: p.grid, font: `${p.fontSize - 1}px ${p.fontFamily}` };
   }
@@ -168,6 +172,7 @@ class PhasePanel {
     this.canvas.dataset.drawn = String(d.version);
   }
 
+  /** The legend: each label present, its share of the cells, and its shade steps (every colour the map uses). */
   private showLegend(): void {
     const d = this.diagram;
     if (!d) return;
@@ -176,32 +181,29 @@ class PhasePanel {
     for (const code of this.labels) counts.set(code, (counts.get(code) ?? 0) + 1);
     const heading = el('p', 'legend-heading', 'Mechanism');
     const list = el('ul', 'legend-labels');
+    const blend = (colour: Rgb, w: number): string => `rgb(${colour.map((v, k) => Math.round(c.background[k] + w * (v - c.background[k]))).join(', ')})`;
     for (const code of [...counts.keys()].sort((a, b) => a - b)) {
       const item = el('li', 'legend-item');
       item.dataset.label = d.labelNames[code] ?? String(code);
       const swatch = el('span', 'swatch');
-      swatch.style.backgroundColor = `rgb(${c.colours[code].join(', ')})`;
+      swatch.style.backgroundColor = blend(c.colours[code], 1);
       const share = (100 * (counts.get(code) ?? 0)) / this.labels.length;
-      item.append(swatch, el('span', 'legend-name', d.labelNames[code] ?? String(code)), el('span', 'legend-share', `${share < 1 ? share.toFixed(1) : Math.round(share)} %`));
+      const ramp = el('span', 'legend-ramp');
+      ramp.setAttribute('aria-hidden', 'true');
+      for (let level = 0; level < SHADE_LEVELS; level++) {
+        const step = el('span', 'ramp-step');
+        // CSSOM, not a style attribute: allowed under the CSP.
+        step.style.backgroundColor = blend(c.colours[code], shadeWeight(level));
+        ramp.append(step);
+      }
+      item.append(swatch, el('span', 'legend-name', d.labelNames[code] ?? String(code)), el('span', 'legend-share', `${share < 1 ? share.toFixed(1) : Math.round(share)} %`), ramp);
       list.append(item);
     }
     const shadeHeading = el('p', 'legend-heading', `Shade: ${SCORE_TEXT[d.shadeScore] ?? d.shadeScore}`);
-    const bar = el('canvas', 'shade-bar');
-    bar.width = 160;
-    bar.height = 12;
-    const ctx = bar.getContext('2d');
-    if (ctx) {
-      for (let i = 0; i < bar.width; i++) {
-        const s = 0.25 + (0.75 * i) / (bar.width - 1);
-        const col = c.colours[1].map((v, k) => Math.round(c.background[k] + s * (v - c.background[k])));
-        ctx.fillStyle = `rgb(${col.join(', ')})`;
-        ctx.fillRect(i, 0, 1, bar.height);
-      }
-    }
     const scale = el('div', 'shade-scale');
-    scale.append(el('span', undefined, `≤ 10${superscript(SHADE_LOW)}`), el('span', undefined, `≥ 10${superscript(SHADE_HIGH)}`));
-    const thresholds = el('p', 'legend-note', `Kernel regime below ${fmtScore(d.thresholds.kernelChange)}; ring: this experiment.`);
-    this.legend.replaceChildren(heading, list, shadeHeading, bar, scale, thresholds);
+    scale.append(el('span', undefined, `≤ ${decadeLabel(SHADE_LOW)}`), el('span', undefined, `≥ ${decadeLabel(SHADE_HIGH)}`));
+    const thresholds = el('p', 'legend-note', `Each label's colour from pale (kernel change ≤ ${decadeLabel(SHADE_LOW)}) to full (≥ ${decadeLabel(SHADE_HIGH)}), in ${SHADE_LEVELS} steps. Kernel regime below ${fmtScore(d.thresholds.kernelChange)}; ring: this experiment.`);
+    this.legend.replaceChildren(heading, list, shadeHeading, scale, thresholds);
   }
 
   private cellAt(px: number, py: number): { row: number; col: number } | null {
@@ -234,8 +236,8 @@ class PhasePanel {
       return div;
     };
     const lines = [
-      line(d.x.path, fmtValue(d.x.values[col]), { tip: 'x' }),
-      line(d.y.path, fmtValue(d.y.values[row]), { tip: 'y' }),
+      line(axisTitle(d.x.path), fmtValue(d.x.values[col]), { tip: 'x' }),
+      line(axisTitle(d.y.path), fmtValue(d.y.values[row]), { tip: 'y' }),
       line('label', d.labelNames[this.labels[k]] ?? '?', { tip: 'label' }),
       ...Object.keys(SCORE_TEXT)
         .filter((name) => this.scores[name])

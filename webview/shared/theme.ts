@@ -1,3 +1,5 @@
+import { LIGHT_FIGURE, sweepColours } from '../../src/core/figures/colours';
+
 /**
  * Chart colours and fonts from the VS Code theme's CSS variables, re-read when the theme changes.
  * VS Code sets the variables on <html> and toggles `vscode-dark`/`vscode-light`/… on <body>
@@ -14,8 +16,8 @@ export interface Palette {
   background: string;
   /** Grid and tick lines: the foreground, faint. */
   grid: string;
-  /** The chart colours blue → purple → red → orange → yellow as RGB, the anchors of the sweep's ramp. */
-  ramp: [number, number, number][];
+  /** The background as RGB (the sweep's colours are chosen against it). */
+  backgroundRgb: [number, number, number];
   fontFamily: string;
   fontSize: number;
 }
@@ -46,8 +48,8 @@ export function readPalette(): Palette {
   probe.hidden = true;
   document.body.appendChild(probe);
   const fg = resolveColour(probe, foreground) ?? [128, 128, 128];
-  const chart = (name: string, dflt: string): string => v(`--vscode-charts-${name}`, dflt);
-  const ramp = (['blue', 'purple', 'red', 'orange', 'yellow'] as const).map((n): [number, number, number] => resolveColour(probe, chart(n, fallback[n])) ?? [128, 128, 128]);
+  const background = v('--vscode-editor-background', fallback.background);
+  const backgroundRgb = resolveColour(probe, background) ?? (isLight() ? [255, 255, 255] : [30, 30, 30]);
   probe.remove();
   const size = parseFloat(v('--vscode-font-size', '13'));
   return {
@@ -58,9 +60,9 @@ export function readPalette(): Palette {
     orange: v('--vscode-charts-orange', fallback.orange),
     purple: v('--vscode-charts-purple', fallback.purple),
     foreground,
-    background: v('--vscode-editor-background', fallback.background),
+    background,
+    backgroundRgb,
     grid: `rgba(${fg[0]}, ${fg[1]}, ${fg[2]}, 0.14)`,
-    ramp,
     fontFamily: v('--vscode-font-family', 'system-ui, sans-serif'),
     fontSize: Number.isFinite(size) && size > 0 ? size : 13,
   };
@@ -83,19 +85,15 @@ export function watchTheme(onChange: () => void): void {
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 }
 
+/** The colours of a sweep's `n` values on this palette's background (src/core/figures/colours.ts). */
+export function sweepColoursOf(palette: Pick<Palette, 'backgroundRgb'>, n: number): string[] {
+  return sweepColours(n, palette.backgroundRgb);
+}
+
 /**
- * `n` distinct colours for the values of a sweep, in order: evenly spaced along the theme's chart
- * colours blue → purple → red → orange → yellow (interpolated in RGB), so that neighbouring values
- * get neighbouring colours.
+ * The palette of an exported figure on a light page (Export Chart, "light background"), whatever
+ * the editor's theme: print colours on white, the font of the page.
  */
-export function rampColours(palette: Pick<Palette, 'ramp'>, n: number): string[] {
-  const anchors = palette.ramp;
-  if (n <= 0) return [];
-  return Array.from({ length: n }, (_, i) => {
-    const s = n === 1 ? 0 : (i / (n - 1)) * (anchors.length - 1);
-    const k = Math.min(anchors.length - 2, Math.floor(s));
-    const f = s - k;
-    const c = anchors[k].map((a, j) => Math.round(a + f * (anchors[k + 1][j] - a)));
-    return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
-  });
+export function lightPalette(base: Pick<Palette, 'fontFamily' | 'fontSize'>): Palette {
+  return { ...LIGHT_FIGURE, backgroundRgb: [255, 255, 255], fontFamily: base.fontFamily, fontSize: base.fontSize };
 }

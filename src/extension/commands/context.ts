@@ -67,6 +67,18 @@ export async function exportTarget(requested: unknown, dialog: vscode.SaveDialog
   return forTests ?? (await vscode.window.showSaveDialog(dialog));
 }
 
+/**
+ * Says where an export went, with an Open action (docs/panel.md, "Exports"). Not awaited by the
+ * command: the notification stays until the user acts or dismisses it.
+ */
+export function announceExport(target: vscode.Uri, what: string, log: vscode.LogOutputChannel): void {
+  const where = target.scheme === 'file' ? target.fsPath : target.toString();
+  log.info(`exported ${what} to ${where}`);
+  void vscode.window.showInformationMessage(`Exported ${what} to ${where}`, 'Open').then((choice) => {
+    if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', target);
+  });
+}
+
 /** `dir/name.flab.json` → `dir/name.<ext>`. */
 export function sibling(uri: vscode.Uri, ext: string): vscode.Uri {
   return uri.with({ path: uri.path.replace(/(\.flab)?\.json$/i, '') + `.${ext}` });

@@ -1,11 +1,51 @@
 /**
- * "Feature Learning: Export Chart": the dynamics panel's charts as a PNG drawn by the webview, to a
- * file the user picks. Argument: `{ documentUri? }` (and, for the integration tests only, `target`).
- * Returns the file's URI string.
+ * "Feature Learning: Export Chart": the dynamics panel's charts as drawn now (view, zoom, sweep) as a
+ * figure for a paper (docs/panel.md, "Figures for papers"): PNG at 1×, 2× or 3×, or SVG; on a
+ * light page whatever the theme, or in the theme's colours; with the experiment's title, label and
+ * parameters. The SVG is drawn here from the series the webview sends (src/core/figures/chartFigure.ts);
+ * the PNG is that same SVG rasterised by the webview. Written only where a save dialog says.
+ * Argument: `{ documentUri?, format?: 'png' | 'svg', scale?: 1–4, background?: 'light' | 'theme' }`
+ * (and, for the integration tests only, `target`). Returns the file's URI string.
  */
 import * as vscode from 'vscode';
-import { baseName } from '../panels/livePanel';
-import { choosePanel, Command, exportArgs, exportTarget, sibling } from './context';
+import { figureSvg } from '../../core/figures/chartFigure';
+import type { FigureOptions } from '../../protocol/dynamics';
+import { announceExport, choosePanel, Command, exportArgs, exportTarget, sibling } from './context';
+
+interface Choice extends vscode.QuickPickItem {
+  options: FigureOptions;
+}
+
+const CHOICES: Choice[] = [
+  { label: 'PNG at 2×, light background', description: 'for papers and slides', options: { format: 'png', scale: 2, background: 'light' } },
+  { label: 'PNG at 3×, light background', options: { format: 'png', scale: 3, background: 'light' } },
+  { label: 'SVG, light background', description: 'vector: scales to any size', options: { format: 'svg', scale: 1, background: 'light' } },
+  { label: 'PNG at 1×, light background', options: { format: 'png', scale: 1, background: 'light' } },
+  { label: 'PNG at 2×, in the theme\'s colours', options: { format: 'png', scale: 2, background: 'theme' } },
+  { label: 'SVG, in the theme\'s colours', options: { format: 'svg', scale: 1, background: 'theme' } },
+];
+
+/** The last choice of this session, offered first next time. */
+let lastChoice: FigureOptions | undefined;
+
+/** Figure options from a command argument; undefined for what it does not give. */
+function optionsArgument(arg: unknown): Partial<FigureOptions> {
+  if (typeof arg !== 'object' || arg === null) return {};
+  const a = arg as Record<string, unknown>;
+  return {
+    format: a.format === 'png' || a.format === 'svg' ? a.format : undefined,
+    scale: typeof a.scale === 'number' && Number.isFinite(a.scale) ? Math.min(4, Math.max(1, a.scale)) : undefined,
+    background: a.background === 'light' || a.background === 'theme' ? a.background : undefined,
+  };
+}
+
+async function askOptions(given: Partial<FigureOptions>): Promise<FigureOptions | undefined> {
+  if (given.format) return { format: given.format, scale: given.scale ?? 2, background: given.background ?? 'light' };
+  const first = lastChoice && CHOICES.find((c) => c.options.format === lastChoice?.format && c.options.scale === lastChoice.scale && c.options.background === lastChoice.background);
+  const items = first ? [first, ...CHOICES.filter((c) => c !== first)] : CHOICES;
+  const picked = await vscode.window.showQuickPick(items, { title: 'Export Chart', placeHolder: 'Format, scale and background (the figure carries the title, label and parameters)' });
+  return picked?.options;
+}
 
 export const exportChart: Command = {
   id: 'featureLearningLab.exportChart',
@@ -14,11 +54,16 @@ export const exportChart: Command = {
     const args = exportArgs(arg);
     const panel = await choosePanel(context, args.documentUri);
     if (!panel) return undefined;
-    const target = await exportTarget(args.target, { defaultUri: sibling(panel.uri, 'png'), filters: { PNG: ['png'] }, title: 'Export Chart' });
+    const options = await askOptions(optionsArgument(arg));
+    if (!options) return undefined;
+    lastChoice = options;
+    const ext = options.format;
+    const target = await exportTarget(args.target, { defaultUri: sibling(panel.uri, ext), filters: ext === 'png' ? { PNG: ['png'] } : { SVG: ['svg'] }, title: 'Export Chart' });
     if (!target) return undefined;
-    const png = await panel.delegate.chartImage();
-    await vscode.workspace.fs.writeFile(target, png);
-    void vscode.window.setStatusBarMessage(`Exported ${baseName(target)}`, 4000);
+    const answer = await panel.delegate.chartFigure(options);
+    const bytes = 'png' in answer ? answer.png : Buffer.from(figureSvg(answer.figure), 'utf8');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    announceExport(target, ext === 'png' ? `the chart (PNG, ${options.scale}×)` : 'the chart (SVG)', context.log);
     return target.toString();
   },
 };

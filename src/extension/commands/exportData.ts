@@ -1,12 +1,13 @@
 /**
- * "Feature Learning: Export Data": the series the dynamics panel shows, as CSV or JSON, to a file
- * the user picks. Argument: `{ format?, documentUri? }` (and, for the integration tests only,
+ * "Feature Learning: Export Data": the series the dynamics panel shows, as CSV (its parameters and
+ * label in commented header lines) or JSON, to a file the user picks, then a notification with the
+ * path and an Open action. Argument: `{ format?, documentUri? }` (and, for the integration tests only,
  * `target`). Returns the file's URI string.
  */
 import * as vscode from 'vscode';
 import { exportCsv, exportJson } from '../dynamics/exportData';
 import { baseName } from '../panels/livePanel';
-import { choosePanel, Command, exportArgs, exportTarget, sibling } from './context';
+import { announceExport, choosePanel, Command, exportArgs, exportTarget, sibling } from './context';
 
 export const exportData: Command = {
   id: 'featureLearningLab.exportData',
@@ -24,7 +25,7 @@ export const exportData: Command = {
     if (!format) {
       const picked = await vscode.window.showQuickPick(
         [
-          { label: 'CSV', description: 'one row per time point', format: 'csv' as const },
+          { label: 'CSV', description: 'one row per time point, the parameters in # comment lines', format: 'csv' as const },
           { label: 'JSON', description: 'columns and summaries, as `flab solve --json`', format: 'json' as const },
         ],
         { title: 'Export Data', placeHolder: 'Format' },
@@ -35,7 +36,7 @@ export const exportData: Command = {
     const target = await exportTarget(args.target, { defaultUri: sibling(panel.uri, format), filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] }, title: 'Export Data' });
     if (!target) return undefined;
     await vscode.workspace.fs.writeFile(target, Buffer.from(format === 'csv' ? exportCsv(run) : exportJson(run), 'utf8'));
-    void vscode.window.setStatusBarMessage(`Exported ${baseName(target)}`, 4000);
+    announceExport(target, `the data (${format.toUpperCase()})`, context.log);
     return target.toString();
   },
 };

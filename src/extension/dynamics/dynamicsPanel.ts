@@ -8,8 +8,9 @@ import * as vscode from 'vscode';
 import { Diagnostic } from '../../core/experiment/diagnostic';
 import { parseExperiment } from '../../core/experiment/parse';
 import { readControls } from '../../document/controlState';
-import { editCompareSimulate, editControlValue, TextEdit } from '../../document/edits';
-import { ControlKey, ControlState, DocumentShown, Invalid, parseFromDynamics, ToDynamics, Update } from '../../protocol/dynamics';
+import type { FigureSpec } from '../../core/figures/chartFigure';
+import { editControlValue, TextEdit } from '../../document/edits';
+import { ControlKey, ControlState, DocumentShown, DynamicsView, FigureOptions, Invalid, parseFromDynamics, ToDynamics, Update } from '../../protocol/dynamics';
 import type { DynamicsJob, DynamicsOutcome } from '../../protocol/workers';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
 import { LatestOnlyQueue } from '../panels/latestOnly';
@@ -26,7 +27,10 @@ export const DYNAMICS_KIND: PanelKind = {
   title: (fileName) => `Dynamics: ${fileName}`,
 };
 
-type Write = { kind: 'value'; key: ControlKey; value: number; final: boolean } | { kind: 'compare'; simulate: boolean };
+type Write = { key: ControlKey; value: number; final: boolean };
+
+/** A context key set once the panel has written a value into a document: the walkthrough's "change a value" step is done. */
+export const VALUE_CHANGED_CONTEXT = 'featureLearningLab.valueChanged';
 
 /** What the dynamics delegate needs besides its panel. */
 export interface DynamicsServices {
@@ -40,11 +44,11 @@ export class DynamicsDelegate implements PanelDelegate {
   private readonly channel: WorkerChannel<DynamicsJob, DynamicsOutcome>;
   private readonly writes: LatestOnlyQueue<Write>;
   private nextChartRequest = 1;
-  private readonly chartRequests = new Map<number, (dataUrl: string) => void>();
+  private readonly chartRequests = new Map<number, (answer: { dataUrl: string } | { figure: FigureSpec }) => void>();
   /** A slider drag is under way: its edits so far form one undo step, closed by the `final` one. */
   private dragging = false;
-  /** The webview shows gradient descent instead of the flow (its view preference, told after `ready`). */
-  private wantDescent = false;
+  /** The webview's view preference (told after `ready`); null follows the file's compare.simulate. */
+  private view: DynamicsView | null = null;
 
   constructor(
     private readonly host: PanelHost,
@@ -58,7 +62,17 @@ export class DynamicsDelegate implements PanelDelegate {
   get shownRun(): ExportedRun | undefined {
     const m = this.shown.update;
     if (!m) return undefined;
-    return { title: m.title, documentUri: this.host.uri.toString(), trajectory: m.trajectory, simulation: m.simulation, deviation: m.deviation };
+    return {
+      title: m.title,
+      documentUri: this.host.uri.toString(),
+      trajectory: m.trajectory,
+      simulation: m.simulation,
+      deviation: m.deviation,
+      deviations: m.deviations,
+      parameters: m.parameters,
+      thresholds: m.thresholds,
+      view: m.view,
+    };
   }
 
   /** The last update and, while the document is invalid, the errors shown over it. */
@@ -69,7 +83,7 @@ export class DynamicsDelegate implements PanelDelegate {
 
   key(text: string): string {
     // The view preference is part of what is computed: a switch recomputes an unchanged document.
-    return `${this.wantDescent ? 'descent' : 'flow'}\u0000${text}`;
+    return `${this.view ?? 'file'}\u0000${text}`;
   }
 
   documentMessage(): DocumentShown {
@@ -85,7 +99,7 @@ export class DynamicsDelegate implements PanelDelegate {
       }
     }
     const settings = this.host.services.settings();
-    const r = await this.channel.run({ text, options: { maxPoints: settings.maxPoints, fileName: baseName(this.host.uri), descent: this.wantDescent } });
+    const r = await this.channel.run({ text, options: { maxPoints: settings.maxPoints, fileName: baseName(this.host.uri), ...(this.view ? { view: this.view } : {}) } });
     if (r.superseded) return undefined;
     const outcome = r.result;
     if (outcome.kind === 'invalid') {
@@ -94,17 +108,8 @@ export class DynamicsDelegate implements PanelDelegate {
     }
     if (outcome.kind !== 'result') return undefined;
     this.services.diagnostics.set(this.host.uri, []);
-    const update: Update = {
-      type: 'update',
-      version,
-      title: outcome.title,
-      trajectory: outcome.trajectory,
-      simulation: outcome.simulation,
-      deviation: outcome.deviation,
-      controls: outcome.controls,
-      compareSimulate: outcome.compareSimulate,
-      sweep: outcome.sweep,
-    };
+    const { kind: _kind, ...result } = outcome;
+    const update: Update = { type: 'update', version, ...result };
     return { kind: 'result', message: update };
   }
 
@@ -119,21 +124,20 @@ export class DynamicsDelegate implements PanelDelegate {
     switch (message.type) {
       case 'setValue':
         // While dragging only the newest value is written; the release (`final`) is written too.
-        void this.writes.push({ kind: 'value', key: message.key, value: message.value, final: message.final });
+        void this.writes.push({ key: message.key, value: message.value, final: message.final });
         break;
-      case 'setCompare':
-        void this.writes.push({ kind: 'compare', simulate: message.simulate });
-        break;
-      case 'showDescent':
-        if (this.wantDescent !== message.descent) {
-          this.wantDescent = message.descent;
+      case 'setView':
+        // A view preference: recomputed, never written to the file.
+        if (this.view !== message.view) {
+          this.view = message.view;
           this.host.refresh();
         }
         break;
-      case 'chartImage': {
+      case 'chartImage':
+      case 'chartFigure': {
         const resolve = this.chartRequests.get(message.requestId);
         this.chartRequests.delete(message.requestId);
-        resolve?.(message.dataUrl);
+        resolve?.(message.type === 'chartImage' ? { dataUrl: message.dataUrl } : { figure: message.figure });
         break;
       }
     }
@@ -153,23 +157,31 @@ export class DynamicsDelegate implements PanelDelegate {
     this.channel.dispose();
   }
 
-  /** Asks the webview for its charts as a PNG; rejects after `timeoutMs`. */
-  async chartImage(timeoutMs = 15_000): Promise<Uint8Array> {
+  /**
+   * Asks the webview for its charts as drawn now (view, zoom, sweep): a PNG's bytes, or the figure
+   * the host draws as SVG (src/core/figures/chartFigure.ts). Rejects after `timeoutMs`.
+   */
+  async chartFigure(options: FigureOptions, timeoutMs = 15_000): Promise<{ png: Uint8Array } | { figure: FigureSpec }> {
     const deadline = Date.now() + timeoutMs;
     await this.host.whenReady(timeoutMs);
     const requestId = this.nextChartRequest++;
-    const dataUrl = await new Promise<string>((resolve, reject) => {
+    const answer = await new Promise<{ dataUrl: string } | { figure: FigureSpec }>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.chartRequests.delete(requestId);
-        reject(new Error('the panel did not send its chart image in time'));
+        reject(new Error('the panel did not send its chart in time'));
       }, Math.max(1, deadline - Date.now()));
-      this.chartRequests.set(requestId, (url) => {
+      this.chartRequests.set(requestId, (a) => {
         clearTimeout(timer);
-        resolve(url);
+        resolve(a);
       });
-      this.host.post({ type: 'exportChart', requestId } satisfies ToDynamics);
+      this.host.post({ type: 'exportChart', requestId, ...options } satisfies ToDynamics);
     });
-    return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+    if ('figure' in answer) {
+      if (options.format !== 'svg') throw new Error('the panel sent a figure where a PNG was asked for');
+      return { figure: answer.figure };
+    }
+    if (options.format !== 'png') throw new Error('the panel sent a PNG where a figure was asked for');
+    return { png: Buffer.from(answer.dataUrl.slice(answer.dataUrl.indexOf(',') + 1), 'base64') };
   }
 
   private invalid(version: number, text: string, document: vscode.TextDocument, diagnostics: Diagnostic[], controls: ControlState[] | null): ComputeResult & { kind: 'invalid' } {
@@ -178,15 +190,15 @@ export class DynamicsDelegate implements PanelDelegate {
     return { kind: 'invalid', message };
   }
 
-  /** Writes one control's value (or the compare flag) into the document as a minimal, undoable edit. */
+  /** Writes one control's value into the document as a minimal, undoable edit. */
   private async write(w: Write): Promise<void> {
-    const what = w.kind === 'value' ? w.key : 'compare.simulate';
+    const what = w.key;
     // A document edited between computing and applying the edit makes applyEdit fail: recompute then.
     for (let attempt = 0; attempt < 3; attempt++) {
       const document = await this.host.document();
       if (!document) return;
       const text = document.getText();
-      const edits = w.kind === 'value' ? editControlValue(text, w.key, w.value) : editCompareSimulate(text, w.simulate);
+      const edits = editControlValue(text, w.key, w.value);
       if (edits === null) {
         this.host.services.log.info(`${what} cannot be set in ${baseName(this.host.uri)} in its current form; the file is unchanged`);
         vscode.window.setStatusBarMessage(`Feature Learning: ${what} cannot be set in this file's current form`, 4000);
@@ -195,11 +207,14 @@ export class DynamicsDelegate implements PanelDelegate {
         return;
       }
       if (edits.length === 0) {
-        if (w.kind === 'value' && w.final) this.dragging = false;
+        if (w.final) this.dragging = false;
         return;
       }
       const version = document.version;
-      if (await this.apply(document, edits, w)) return;
+      if (await this.apply(document, edits, w)) {
+        void vscode.commands.executeCommand('setContext', VALUE_CHANGED_CONTEXT, true);
+        return;
+      }
       if (document.version === version) {
         this.host.services.log.warn(`could not write ${what} into ${this.host.uri.toString()}`);
         return;
@@ -219,7 +234,7 @@ export class DynamicsDelegate implements PanelDelegate {
       for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
       return vscode.workspace.applyEdit(edit);
     }
-    const final = w.kind === 'compare' || w.final;
+    const final = w.final;
     const first = !this.dragging;
     const ok = await editor.edit(
       (builder) => {

@@ -6,6 +6,7 @@
  * substituted, nothing else changed) with its own dynamics panel; the user's file is never written.
  */
 import * as vscode from 'vscode';
+import { axisShort } from '../../core/analysis/phase/phaseStyle';
 import { lineAndColumn } from '../../core/experiment/diagnostic';
 import { cellExperimentText } from '../../document/cellText';
 import { Diagram, DocumentShown, Invalid, parseFromPhase, parsePhasePanelState, PhaseConfig, ToPhase } from '../../protocol/phase';
@@ -110,8 +111,8 @@ export class PhaseDelegate implements PanelDelegate {
     if (!document) return;
     const xv = d.x.values[col];
     const yv = d.y.values[row];
-    const short = (p: string) => p.slice(p.lastIndexOf('.') + 1);
-    const name = `${baseName(this.host.uri).replace(/\.flab\.json$/i, '')} at ${short(d.x.path)} = ${Number(xv.toPrecision(4))}, ${short(d.y.path)} = ${Number(yv.toPrecision(4))}`;
+    // Named in the paper's symbols: "basic at γ = 0.01, η_W = 3.2".
+    const name = `${baseName(this.host.uri).replace(/\.flab\.json$/i, '')} at ${axisShort(d.x.path)} = ${Number(xv.toPrecision(4))}, ${axisShort(d.y.path)} = ${Number(yv.toPrecision(4))}`;
     const text = cellExperimentText(document.getText(), [{ path: d.x.path, value: xv }, { path: d.y.path, value: yv }], name);
     const open = this.preview && vscode.workspace.textDocuments.find((t) => t.uri.toString() === this.preview?.toString() && !t.isClosed);
     let target: vscode.TextDocument;
@@ -124,12 +125,25 @@ export class PhaseDelegate implements PanelDelegate {
       target = await vscode.workspace.openTextDocument({ language: 'jsonc', content: text });
       this.preview = target.uri;
     }
-    // The copy in an editor in the group right of the diagram (so it can be saved, and the diagram
-    // stays in view), its dynamics panel over it.
-    const column = Math.min(9, (this.host.panel.viewColumn ?? vscode.ViewColumn.One) + 1) as vscode.ViewColumn;
+    // The copy in an editor beside the diagram (so it can be saved, and the diagram stays in view),
+    // its dynamics panel over it in the same group: an existing neighbouring group, never a third one.
+    const column = besideColumn(this.host.panel.viewColumn, vscode.window.tabGroups.all.map((g) => g.viewColumn));
     const editor = await vscode.window.showTextDocument(target, { viewColumn: column, preserveFocus: true, preview: true });
     this.services.openDynamics(target.uri, editor.viewColumn);
   }
+}
+
+/**
+ * Where a cell's dynamics open: the editor group next to the diagram's (the one before it, else the
+ * one after it, else any other), or a new group beside it when the diagram is alone — so a click
+ * never makes a third group (issue 10).
+ */
+export function besideColumn(diagram: vscode.ViewColumn | undefined, groups: readonly vscode.ViewColumn[]): vscode.ViewColumn {
+  const own = diagram ?? vscode.ViewColumn.One;
+  const others = groups.filter((c) => c !== own);
+  if (others.includes(own - 1)) return own - 1;
+  if (others.includes(own + 1)) return own + 1;
+  return others[0] ?? vscode.ViewColumn.Beside;
 }
 
 /** The phase panel's factory: its options are the axes and the grid size, restored from the webview's state. */

@@ -1,6 +1,6 @@
-// What a panel does over its file's life and what it hands out: Export Data (CSV, JSON as the CLI
-// prints it), Export Chart (a PNG drawn by the real webview), following a rename, closing when
-// the file is deleted. Each test works on its own copy of a fixture.
+// What a panel does over its file's life and what it hands out: Export Data (CSV with its parameters
+// in # lines, JSON as the CLI prints it), Export Chart (SVG, and PNG at a scale, drawn from the real
+// webview's charts), following a rename, closing when the file is deleted. Each test works on its own copy of a fixture.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -22,7 +22,8 @@ async function openWithPanel(uri: vscode.Uri): Promise<void> {
   const testing = await testingApi();
   await openFixture(uri.path.slice(uri.path.lastIndexOf('/') + 1));
   await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
-  await waitFor('a ready panel with a result', () => testing.panels().find((p) => p.documentUri === uri.toString() && p.ready && p.update));
+  // Up to a minute: in code-server a webview restored beside others may need the load watchdog's reloads (4, 8, 16, 32 s).
+  await waitFor('a ready panel with a result', () => testing.panels().find((p) => p.documentUri === uri.toString() && p.ready && p.update), 60_000);
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -44,7 +45,13 @@ describe('panel life cycle and exports', () => {
     const json = workspaceFile('export.json');
     await vscode.commands.executeCommand(commandId('Export Data'), { format: 'csv', target: csv, documentUri: uri });
     await vscode.commands.executeCommand(commandId('Export Data'), { format: 'json', target: json, documentUri: uri });
-    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(csv)).trim().split(/\r?\n/);
+    const all = new TextDecoder().decode(await vscode.workspace.fs.readFile(csv)).trim().split(/\r?\n/);
+    // The commented header first: what the run is, its parameters, its label.
+    const comments = all.filter((l) => l.startsWith('#'));
+    assert.deepEqual(all.slice(0, comments.length), comments, 'the comments come first');
+    assert.equal(comments[0], '# Feature Learning Lab: fixture: basic');
+    for (const want of ['#   model.width (d) = 50', '#   data.x (x) = [1, 0]', '#   data.y (y) = 1.5', '#   learningRates.u (η_u) = 1']) assert.ok(comments.includes(want), `"${want}" in ${comments.join(' | ')}`);
+    const lines = all.slice(comments.length);
     const header = lines[0].split(',');
     for (const col of ['t', 'loss', 'zeta']) assert.ok(header.includes(col), `CSV header ${lines[0]}`);
     assert.ok(lines.length > 10, `only ${lines.length} CSV lines`);
@@ -69,14 +76,24 @@ describe('panel life cycle and exports', () => {
     assert.equal(exported.t.length, lines.length - 1, 'JSON and CSV disagree on the number of points');
   });
 
-  it('exports the charts as a PNG drawn by the webview', async () => {
+  it('exports the charts as a PNG at 1× and 3× and as an SVG, on a light page, with the title, label and parameters', async () => {
     const uri = await copyOf('basic.flab.json', 'chart.flab.json');
     await openWithPanel(uri);
-    const png = workspaceFile('chart.png');
-    await vscode.commands.executeCommand(commandId('Export Chart'), { target: png, documentUri: uri });
-    const bytes = await vscode.workspace.fs.readFile(png);
-    assert.deepEqual([...bytes.slice(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'not a PNG');
-    assert.ok(bytes.length > 5000, `PNG of ${bytes.length} bytes`);
+    const svg = workspaceFile('chart.svg');
+    await vscode.commands.executeCommand(commandId('Export Chart'), { format: 'svg', background: 'light', target: svg, documentUri: uri });
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(svg));
+    const size = /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="(\d+)" height="(\d+)"/.exec(text);
+    assert.ok(size, text.slice(0, 200));
+    for (const want of ['fixture: basic', 'Label: ', 'd = 50', 'η_u = 1', 'Loss L(t) (log scale)', 'fill="#ffffff"']) assert.ok(text.includes(want), `the SVG has ${want}`);
+    for (const scale of [1, 3]) {
+      const png = workspaceFile(`chart-${scale}x.png`);
+      await vscode.commands.executeCommand(commandId('Export Chart'), { format: 'png', scale, background: 'light', target: png, documentUri: uri });
+      const bytes = await vscode.workspace.fs.readFile(png);
+      assert.deepEqual([...bytes.slice(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'not a PNG');
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      assert.equal(view.getUint32(16), scale * Number(size[1]), `${scale}× the figure's width`);
+      assert.equal(view.getUint32(20), scale * Number(size[2]), `${scale}× its height`);
+    }
   });
 
   it('follows its file when it is renamed', async () => {

@@ -1,7 +1,8 @@
 // The phase diagram as a user meets it in code-server: open an experiment, run "Open Phase
 // Diagram" from the palette, pick the two axes (accepting the default ranges), see the heat map;
-// hover a cell, click it and see that configuration's dynamics open on an untitled copy; paste an
-// edit into the file and see the diagram recomputed. Screenshots: test-results/screenshots/vscode.
+// hover a cell (the tooltip goes when the pointer leaves), click it and see that configuration's
+// dynamics open on an untitled copy beside the diagram, without a third editor group; paste an edit
+// into the file and see the diagram recomputed. Screenshots: test-results/screenshots/vscode.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,18 +113,31 @@ describe('phase diagram in code-server (user level)', function () {
     assert.ok(x > 1e-3 && x < 1e-2, `x ${x}`);
     assert.ok(y > 1e-4 && y < 1e-2, `y ${y}`);
     const label = await frame.locator('.tooltip [data-tip="label"]').innerText();
+    // The axes in the paper's symbols, as in the SVG.
+    assert.match(await frame.locator('.tooltip').innerText(), /output scale γ \(model\.outputScale\)[\s\S]*init scale σ_u \(init\.scaleU\)/);
     await s.wb.screenshot('phase-hover');
+    // The tooltip goes when the pointer leaves the diagram (here, for the explorer).
+    await page.mouse.move(60, 300, { steps: 4 });
+    await tip.waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.mouse.move(px, py);
+    await tip.waitFor({ state: 'visible', timeout: 10_000 });
+    const groups = await page.locator('.editor-group-container').count();
+    assert.equal(groups, 2, 'the file and the diagram side by side');
     await page.mouse.click(px, py);
-    // An untitled copy with the two values, and its dynamics panel with charts.
+    // An untitled copy with the two values, and its dynamics panel with charts, beside the diagram.
     const dynamics = await webviewWith(page, '[data-chart="zeta"] canvas');
     await dynamics.locator('[data-summary="label"]').waitFor({ timeout: 60_000 });
     assert.equal((await dynamics.locator('[data-summary="label"]').innerText()).trim(), label, 'the cell\'s label is the run\'s label');
+    assert.match(await dynamics.locator('.title').innerText(), /^basic at γ = [\d.e-]+, σ_u = [\d.e-]+$/, 'the cell named in the paper\'s symbols');
     assert.ok((await page.locator('.tabs-container .tab', { hasText: 'Untitled' }).count()) >= 1, 'an untitled copy is open');
+    assert.equal(await page.locator('.editor-group-container').count(), 2, 'no third editor group');
+    // The diagram is still in view beside it.
+    assert.equal(await frame.locator('canvas.heatmap').isVisible(), true, 'the diagram stays visible');
     assert.equal(readFileSync(join(s.workspace, FILE), 'utf8').includes('"outputScale": 1 }'), true, 'the user\'s file is untouched');
     await s.wb.screenshot('phase-cell-dynamics');
   });
 
-  it('switches the preview\'s dynamics to gradient descent, and to both (written into the copy)', async function () {
+  it('switches the preview\'s dynamics to gradient descent, and to both (a view preference: the copy is not edited)', async function () {
     this.timeout(120_000);
     const page = s.wb.page;
     const dynamics = await webviewWith(page, '[data-choice="dynamics"]');

@@ -7,11 +7,12 @@ import { toJson } from '../../../src/core/trajectory/writers';
 import { Trajectory } from '../../../src/core/trajectory/trajectory';
 import { exportCsv, exportJson } from '../../../src/extension/dynamics/exportData';
 import { thin } from '../../../src/core/trajectory/thin';
-import { maxZetaDeviation, runExperiment } from '../../../src/workers/dynamicsRun';
+import { deviations, runExperiment } from '../../../src/workers/dynamicsRun';
 import { TEMPLATES } from '../../../src/extension/templates';
 import { contentSecurityPolicy, escapeHtml, makeNonce, webviewHtml } from '../../../src/extension/panels/webviewHtml';
 import { parsePanelState } from '../../../src/protocol/common';
-import { parseFromDynamics as parseFromWebview } from '../../../src/protocol/dynamics';
+import { parseFigureSpec, parseFromDynamics as parseFromWebview } from '../../../src/protocol/dynamics';
+import { FIGURE_LIMITS } from '../../../src/core/figures/chartFigure';
 
 describe('webview HTML', () => {
   const input = { cspSource: 'https://csp.example', scriptUri: 'https://csp.example/dist/webview.js', styleUri: 'https://csp.example/dist/webview.css', nonce: 'abc123', title: 'Dynamics: a<b>.flab.json' };
@@ -51,7 +52,7 @@ describe('messages from the webview', () => {
   it('accepts the well-formed ones', () => {
     assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseFromWebview({ type: 'setValue', key: 'model.width', value: 10, final: true }), { type: 'setValue', key: 'model.width', value: 10, final: true });
-    assert.deepEqual(parseFromWebview({ type: 'setCompare', simulate: false }), { type: 'setCompare', simulate: false });
+    assert.deepEqual(parseFromWebview({ type: 'setView', view: 'both' }), { type: 'setView', view: 'both' });
     assert.deepEqual(parseFromWebview({ type: 'reveal', line: 3.7, column: 1 }), { type: 'reveal', line: 3, column: 1 });
     assert.deepEqual(parseFromWebview({ type: 'chartImage', requestId: 1, dataUrl: 'data:image/png;base64,AAAA' }), { type: 'chartImage', requestId: 1, dataUrl: 'data:image/png;base64,AAAA' });
   });
@@ -114,7 +115,7 @@ describe('runExperiment', () => {
   });
 
   it('reports invalid documents with the CLI’s diagnostics and the controls it can read', () => {
-    const o = runExperiment(TEMPLATES[0].text.replace('"u": 1', '"u": -1'), opts);
+    const o = runExperiment(TEMPLATES[0].text.replace('"u": 0.1', '"u": -1'), opts);
     assert.equal(o.kind, 'invalid');
     if (o.kind !== 'invalid') return;
     assert.equal(o.diagnostics.length, 1);
@@ -160,7 +161,55 @@ describe('runExperiment', () => {
   });
 });
 
-describe('thin and maxZetaDeviation', () => {
+describe('the figure a webview sends for SVG export', () => {
+  const figure = () => ({
+    title: 'T',
+    label: 'Label: alignment',
+    parameters: ['d = 64'],
+    notes: [],
+    columns: 2,
+    colours: { foreground: '#111', background: '#ffffff', grid: 'rgba(0, 0, 0, 0.12)', shade: 'rgb(200, 160, 0)' },
+    charts: [
+      {
+        title: 'ζ',
+        x: { label: 't', log: false, min: 0, max: 1 },
+        y: [{ label: 'ζ', log: false, min: -1, max: 1 }],
+        series: [{ label: 'ζ', colour: '#1565c0', width: 2, dashed: false, points: false, axis: 0, x: [0, 1], y: [0, null] }],
+        key: [{ label: 'ζ', colour: '#1565c0', mark: 'line' }],
+        shade: null,
+      },
+    ],
+  });
+
+  it('accepts a well-formed figure and answers chartFigure with it', () => {
+    assert.deepEqual(parseFigureSpec(figure()), figure());
+    assert.deepEqual(parseFromWebview({ type: 'chartFigure', requestId: 3, figure: figure() }), { type: 'chartFigure', requestId: 3, figure: figure() });
+  });
+
+  it('refuses what could escape the SVG, non-finite numbers, mismatched columns and oversized figures', () => {
+    const bad: ((f: ReturnType<typeof figure>) => void)[] = [
+      (f) => (f.colours.background = 'red" onload="alert(1)'),
+      (f) => (f.charts[0].series[0].colour = 'url(javascript:x)'),
+      (f) => (f.charts[0].x.max = Infinity),
+      (f) => (f.charts[0].series[0].y = [0]),
+      (f) => ((f.charts[0].series[0].y as unknown[])[0] = '1'),
+      (f) => ((f.charts[0].key[0] as { mark: string }).mark = 'image'),
+      (f) => (f.columns = 7),
+      (f) => (f.title = 'x'.repeat(FIGURE_LIMITS.text + 1)),
+      (f) => (f.charts = Array.from({ length: FIGURE_LIMITS.charts + 1 }, () => f.charts[0])),
+      (f) => (f.charts[0].series[0].x = new Array(FIGURE_LIMITS.points + 1).fill(0)),
+      (f) => (f.charts[0].y = []),
+    ];
+    for (const change of bad) {
+      const f = figure();
+      change(f);
+      assert.equal(parseFigureSpec(f), null, change.toString());
+    }
+    assert.equal(parseFromWebview({ type: 'chartFigure', requestId: 'x', figure: figure() }), null);
+  });
+});
+
+describe('thin and the deviations of descent from flow', () => {
   const series = (t: number[], zeta: (number | null)[]): Trajectory =>
     ({ t, zeta, output: t, loss: t, normU: t, normW: t, distance: t, summary: { solver: 'exact' } }) as unknown as Trajectory;
 
@@ -169,30 +218,84 @@ describe('thin and maxZetaDeviation', () => {
     assert.equal(thin(s, 10), s);
   });
 
-  it('interpolates the exact ζ at the simulation’s times and skips nulls and times outside', () => {
-    const exact = series([0, 1, 2], [0, 1, 0]);
-    const sim = series([0.5, 1, 1.5, 3], [0.6, 1, null, 7]);
-    assert.ok(Math.abs(maxZetaDeviation(exact, sim)! - 0.1) < 1e-12);
-    assert.equal(maxZetaDeviation(exact, series([5], [1])), null);
+  it('measures every drawn quantity as its chart shows it: ζ, K/K(0), distance absolute; norms relative; loss in decades', () => {
+    const t = [0, 1, 2, 3];
+    const flow = { t, zeta: [0, 0.5, 0.9, null], loss: [1, 0.1, 1e-3, 1e-20], normU: [1, 2, 4, 4], normW: [1, 1, 1, 1], ntk: [2, 4, 6, 6], distance: [0, 0.5, 1, 1], output: t, summary: { solver: 'exact' } } as unknown as Trajectory;
+    const gd = { t, zeta: [0, 0.4, 0.95, 0.99], loss: [1, 0.2, 0.1, 1e-25], normU: [1, 2.2, 4, 3.6], normW: [1, 1, 1, 1], ntk: [2, 5, 6, 6], distance: [0, 0.5, 1.2, 1], output: t, summary: { solver: 'simulate' } } as unknown as Trajectory;
+    const d = Object.fromEntries(deviations(flow, gd).map((x) => [x.column, x]));
+    assert.deepEqual(Object.keys(d), ['zeta', 'loss', 'normU', 'normW', 'ntk', 'distance']);
+    assert.ok(Math.abs(d.zeta.max - 0.1) < 1e-12 && d.zeta.at === 1 && d.zeta.measure === 'absolute', JSON.stringify(d.zeta));
+    assert.ok(Math.abs(d.zeta.final - 0.05) < 1e-12, 'the last step with both ζ defined');
+    // The loss: 2 decades at t = 2; at t = 3 both are below 10⁻¹² of the start (converged): compared as that floor, they agree.
+    assert.ok(Math.abs(d.loss.max - 2) < 1e-12 && d.loss.at === 2 && d.loss.measure === 'decades', JSON.stringify(d.loss));
+    assert.equal(d.loss.final, 0);
+    // |u|: 0.4 off at t = 3, relative to the flow's largest value 4.
+    assert.ok(Math.abs(d.normU.max - 0.1) < 1e-12 && d.normU.at === 3 && d.normU.measure === 'relative');
+    assert.equal(d.normW.max, 0);
+    // K/K(0): (5 − 4)/2.
+    assert.ok(Math.abs(d.ntk.max - 0.5) < 1e-12 && d.ntk.at === 1);
+    assert.ok(Math.abs(d.distance.max - 0.2) < 1e-12 && d.distance.at === 2);
+  });
+
+  it('compares descent with the flow at exactly its steps (an independent loop over the two runs agrees)', () => {
+    const text = JSON.stringify({ model: { width: 50, outputScale: 1 }, data: { x: [1], y: 1 }, init: { scaleU: 0.1, scaleW: 0.1, seed: 3 }, learningRates: { u: 0.3, W: 0.3 }, time: { end: 60, points: 61 } });
+    const o = runExperiment(text, { maxPoints: 4000, fileName: 'x.flab.json', view: 'both' });
+    assert.equal(o.kind, 'result');
+    if (o.kind !== 'result') return;
+    const sim = o.simulation!;
+    // The flow and descent share the grid 0, 1, …, 60 here: compare them directly.
+    let worst = 0;
+    for (let k = 0; k < sim.t.length; k++) {
+      assert.equal(o.trajectory.t[k], sim.t[k]);
+      worst = Math.max(worst, Math.abs((sim.zeta[k] as number) - (o.trajectory.zeta[k] as number)));
+    }
+    assert.ok(Math.abs(o.deviation! - worst) < 1e-12, `${o.deviation} vs ${worst}`);
+    const loss = o.deviations.find((d) => d.column === 'loss')!;
+    let decades = 0;
+    const floor = 1e-12 * o.trajectory.loss[0];
+    for (let k = 0; k < sim.t.length; k++) decades = Math.max(decades, Math.abs(Math.log10(Math.max(sim.loss[k], floor) / Math.max(o.trajectory.loss[k], floor))));
+    assert.ok(Math.abs(loss.max - decades) < 1e-9, `${loss.max} vs ${decades}`);
+    assert.equal(o.deviations.length, 6);
   });
 });
 
 describe('export', () => {
   const t = (solver: string): Trajectory =>
-    ({ t: [0, 1], output: [0, 0.5], loss: [0.5, 0.125], zeta: [null, 0.25], normU: [1, 2], normW: [3, 4], ntk: [1, 1], distance: [0, 0.1], summary: { solver } }) as unknown as Trajectory;
+    ({ t: [0, 1], output: [0, 0.5], loss: [0.5, 0.125], zeta: [null, 0.25], normU: [1, 2], normW: [3, 4], ntk: [1, 1], distance: [0, 0.1], summary: { solver, label: solver === 'exact' ? 'alignment' : null, diverged: solver === 'exact' ? null : { step: 1 } } }) as unknown as Trajectory;
+  const run = {
+    title: 'x\ny',
+    documentUri: 'file:///x',
+    trajectory: t('exact'),
+    simulation: t('simulate'),
+    deviation: 0.1,
+    deviations: [{ column: 'zeta', measure: 'absolute' as const, max: 0.1, at: 1, final: 0.05 }],
+    parameters: [{ path: 'model.width', symbol: 'd', value: '64' }, { path: 'learningRates.u', symbol: 'η_u', value: '0.1' }],
+    thresholds: { kernelChange: 0.1, tangentChange: 0.1, zetaChange: 0.1, balanceChange: 1 },
+    view: 'both' as const,
+  };
 
-  it('writes CSV with a series column and empty cells for missing ζ', () => {
-    const csv = exportCsv({ title: 'x', documentUri: 'file:///x', trajectory: t('exact'), simulation: t('simulate'), deviation: 0.1 });
-    assert.equal(csv, 'series,t,output,loss,zeta,normU,normW,ntk,distance\nexact,0,0,0.5,,1,3,1,0\nexact,1,0.5,0.125,0.25,2,4,1,0.1\nsimulate,0,0,0.5,,1,3,1,0\nsimulate,1,0.5,0.125,0.25,2,4,1,0.1\n');
+  it('writes CSV: commented header lines (what, parameters, label, thresholds), then a series column and empty cells for missing ζ', () => {
+    const csv = exportCsv(run);
+    const lines = csv.split('\n');
+    const header = lines.filter((l) => l.startsWith('#'));
+    const body = lines.filter((l) => !l.startsWith('#')).join('\n');
+    assert.equal(body, 'series,t,output,loss,zeta,normU,normW,ntk,distance\nexact,0,0,0.5,,1,3,1,0\nexact,1,0.5,0.125,0.25,2,4,1,0.1\nsimulate,0,0,0.5,,1,3,1,0\nsimulate,1,0.5,0.125,0.25,2,4,1,0.1\n');
+    // The header comes first, every line a comment: pandas' read_csv(comment='#') skips it.
+    assert.ok(lines.slice(0, header.length).every((l) => l.startsWith('# ')));
+    assert.equal(header[0], '# Feature Learning Lab: x y', 'a line break in the title stays on one line');
+    assert.ok(header.includes('#   model.width (d) = 64'));
+    assert.ok(header.includes('#   learningRates.u (η_u) = 0.1'));
+    assert.ok(header.includes('# label: alignment (exact gradient flow); gradient descent at these rates: none (diverged at step 1)'));
+    assert.ok(header.includes('# thresholds of the label: kernelChange 0.1, tangentChange 0.1, zetaChange 0.1, balanceChange 1'));
+    assert.ok(header.includes('#   zeta: largest 0.1 at t = 1, at the end 0.05'));
   });
 
   it('writes JSON in the CLI\'s shape, the panel\'s context under `panel`', () => {
-    const run = { title: 'x', documentUri: 'file:///x', trajectory: t('exact'), simulation: t('simulate'), deviation: 0.1 };
     const json = JSON.parse(exportJson(run)) as Record<string, unknown>;
     // Exactly what `flab solve --json` prints for this trajectory (src/core/trajectory/writers.ts), plus `panel`.
     const { panel, ...cli } = json;
     assert.deepEqual(cli, JSON.parse(toJson(run.trajectory)));
-    assert.deepEqual(panel, { title: 'x', documentUri: 'file:///x', simulation: run.simulation, deviation: 0.1 });
+    assert.deepEqual(panel, { title: run.title, documentUri: 'file:///x', view: 'both', parameters: run.parameters, thresholds: run.thresholds, simulation: run.simulation, deviation: 0.1, deviations: run.deviations });
     assert.deepEqual(Object.keys(json), [...Object.keys(run.trajectory), 'panel']);
   });
 });

@@ -1,20 +1,14 @@
 /**
  * A phase diagram as a standalone SVG figure: cells coloured by label and shaded by the tangent
- * kernel's change, axes with ticks, a legend, and the experiment's own point marked.
+ * kernel's change, axes with ticks, a legend, and the experiment's own point marked. Colours,
+ * shading and axis names come from phaseStyle.ts (shared with the panel), ticks from the one tick
+ * format of every figure (src/core/figures/ticks.ts).
  */
+import { decadeLabel, linearTickLabels, linearTicks, logTickLabels, logTicks } from '../../figures/ticks';
 import { PhaseDiagram } from './phaseDiagram';
+import { axisTitle, LABEL_COLOURS, shadeLevel, shadeWeight, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from './phaseStyle';
 
-/**
- * One colour per label code (classify.ts; bit 0 alignment, bit 1 disalignment, bit 2 rescaling):
- * kernel grey, alignment blue, disalignment red, rescaling green; mixtures purple (alignment +
- * disalignment), teal (alignment + rescaling), orange (disalignment + rescaling), brown (all three).
- */
-export const LABEL_COLOURS = ['#8c8c8c', '#1f6fb4', '#d1352b', '#8e5bb8', '#2e9e44', '#1aa6b7', '#e8831e', '#7f5a3c'];
-
-/** Shading: kernelChange from 10^SHADE_LOW (palest) to 10^SHADE_HIGH (full colour), on a log scale. */
-const SHADE_LOW = -4;
-const SHADE_HIGH = 1;
-const SHADE_LEVELS = 8;
+export { LABEL_COLOURS };
 
 const W = 760;
 const H = 560;
@@ -64,16 +58,18 @@ export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): str
   // Axes.
   const xPos = (v: number): number => LEFT + axisFraction(v, p.x.values, xLog) * PLOT_W;
   const yPos = (v: number): number => TOP + PLOT_H - axisFraction(v, p.y.values, yLog) * PLOT_H;
-  for (const t of ticks(p.x.values, xLog)) {
+  const xt = ticks(p.x.values, xLog);
+  xt.values.forEach((t, i) => {
     const x = xPos(t);
     out.push(`<line x1="${fmt(x)}" y1="${TOP + PLOT_H}" x2="${fmt(x)}" y2="${TOP + PLOT_H + 5}" stroke="#222"/>`);
-    out.push(`<text x="${fmt(x)}" y="${TOP + PLOT_H + 19}" text-anchor="middle">${esc(tickLabel(t, xLog))}</text>`);
-  }
-  for (const t of ticks(p.y.values, yLog)) {
+    out.push(`<text x="${fmt(x)}" y="${TOP + PLOT_H + 19}" text-anchor="middle">${esc(xt.labels[i])}</text>`);
+  });
+  const yt = ticks(p.y.values, yLog);
+  yt.values.forEach((t, i) => {
     const y = yPos(t);
     out.push(`<line x1="${LEFT - 5}" y1="${fmt(y)}" x2="${LEFT}" y2="${fmt(y)}" stroke="#222"/>`);
-    out.push(`<text x="${LEFT - 8}" y="${fmt(y + 4)}" text-anchor="end">${esc(tickLabel(t, yLog))}</text>`);
-  }
+    out.push(`<text x="${LEFT - 8}" y="${fmt(y + 4)}" text-anchor="end">${esc(yt.labels[i])}</text>`);
+  });
   out.push(`<text x="${LEFT + PLOT_W / 2}" y="${TOP + PLOT_H + 42}" text-anchor="middle" font-size="13">${esc(axisTitle(p.x.path))}</text>`);
   out.push(`<text transform="translate(${LEFT - 62} ${TOP + PLOT_H / 2}) rotate(-90)" text-anchor="middle" font-size="13">${esc(axisTitle(p.y.path))}</text>`);
   // The experiment itself.
@@ -96,14 +92,19 @@ export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): str
   ly += 14;
   out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">shading: kernel change</text>`);
   ly += 6;
-  out.push(`<text x="${LEGEND_X}" y="${ly + 12}" font-size="11">max |K(t)/K(0) − 1|</text>`);
+  out.push(`<text x="${LEGEND_X}" y="${ly + 12}" font-size="11">max |K(t)/K(0) − 1|, each label's colour</text>`);
   ly += 20;
-  for (let level = 0; level < SHADE_LEVELS; level++) {
-    out.push(`<rect x="${LEGEND_X + level * 22}" y="${ly}" width="22" height="14" fill="#555555" fill-opacity="${opacity(level)}"/>`);
+  // One row of shade steps per label present: every colour the map uses is in the legend.
+  for (let code = 0; code < LABEL_COLOURS.length; code++) {
+    if (!present.has(code)) continue;
+    for (let level = 0; level < SHADE_LEVELS; level++) {
+      out.push(`<rect x="${LEGEND_X + level * 22}" y="${ly}" width="22" height="10" fill="${LABEL_COLOURS[code]}" fill-opacity="${opacity(level)}"/>`);
+    }
+    ly += 12;
   }
-  out.push(`<text x="${LEGEND_X}" y="${ly + 28}" font-size="11">≤ ${esc(tickLabel(10 ** SHADE_LOW, true))}</text>`);
-  out.push(`<text x="${LEGEND_X + SHADE_LEVELS * 22}" y="${ly + 28}" font-size="11" text-anchor="end">≥ ${esc(tickLabel(10 ** SHADE_HIGH, true))}</text>`);
-  ly += 54;
+  out.push(`<text x="${LEGEND_X}" y="${ly + 14}" font-size="11">≤ ${esc(decadeLabel(SHADE_LOW))}</text>`);
+  out.push(`<text x="${LEGEND_X + SHADE_LEVELS * 22}" y="${ly + 14}" font-size="11" text-anchor="end">≥ ${esc(decadeLabel(SHADE_HIGH))}</text>`);
+  ly += 40;
   out.push(`<text x="${LEGEND_X}" y="${ly}" font-size="11">thresholds: kernel ${p.thresholds.kernelChange},</text>`);
   out.push(`<text x="${LEGEND_X}" y="${ly + 15}" font-size="11">ζ ${p.thresholds.zetaChange}, balance ${p.thresholds.balanceChange}</text>`);
   if (cx !== null && cy !== null) {
@@ -114,14 +115,8 @@ export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): str
   return out.join('\n') + '\n';
 }
 
-function shadeLevel(kernelChange: number): number {
-  if (!(kernelChange > 0)) return 0;
-  const t = (Math.log10(kernelChange) - SHADE_LOW) / (SHADE_HIGH - SHADE_LOW);
-  return Math.max(0, Math.min(SHADE_LEVELS - 1, Math.floor(t * SHADE_LEVELS)));
-}
-
 function opacity(level: number): string {
-  return (0.3 + (0.7 * level) / (SHADE_LEVELS - 1)).toFixed(3);
+  return shadeWeight(level).toFixed(3);
 }
 
 function isLog(values: Float64Array): boolean {
@@ -146,49 +141,16 @@ function inRange(v: number, values: Float64Array): boolean {
   return v >= lo && v <= hi;
 }
 
-function ticks(values: Float64Array, log: boolean): number[] {
+/** The axis's ticks within its cells' values, in the one tick format of every figure. */
+function ticks(values: Float64Array, log: boolean): { values: number[]; labels: string[] } {
   const lo = Math.min(values[0], values[values.length - 1]);
   const hi = Math.max(values[0], values[values.length - 1]);
   if (log) {
-    const a = Math.ceil(Math.log10(lo) - 1e-9);
-    const b = Math.floor(Math.log10(hi) + 1e-9);
-    const every = Math.max(1, Math.ceil((b - a + 1) / 8));
-    const out: number[] = [];
-    for (let k = a; k <= b; k += every) out.push(10 ** k);
-    return out.length > 0 ? out : [lo, hi];
+    const ts = logTicks(lo, hi, 8);
+    return { values: ts, labels: logTickLabels(ts) };
   }
-  if (hi === lo) return [lo];
-  const raw = (hi - lo) / 6;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Number(t.toPrecision(12)));
-  return out;
-}
-
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
-
-function tickLabel(v: number, log: boolean): string {
-  if (log) {
-    const k = Math.round(Math.log10(v));
-    if (Math.abs(10 ** k - v) <= 1e-9 * v) return k === 0 ? '1' : k === 1 ? '10' : '10' + String(k).split('').map((c) => SUPERSCRIPT[c]).join('');
-  }
-  return String(Number(v.toPrecision(4)));
-}
-
-const SYMBOLS: Record<string, string> = {
-  'model.outputScale': 'output scale γ',
-  'model.width': 'width d',
-  'init.scaleU': 'init scale σ_u',
-  'init.scaleW': 'init scale σ_W',
-  'init.seed': 'seed',
-  'learningRates.u': 'learning rate η_u',
-  'learningRates.W': 'learning rate η_W',
-  'data.y': 'target y',
-};
-
-function axisTitle(path: string): string {
-  return SYMBOLS[path] ? `${SYMBOLS[path]}  (${path})` : path;
+  const ts = linearTicks(lo, hi, 6);
+  return { values: ts, labels: linearTickLabels(ts) };
 }
 
 function fmt(v: number): string {

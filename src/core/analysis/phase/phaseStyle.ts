@@ -1,0 +1,83 @@
+/**
+ * How a phase diagram looks, defined once for the panel, its legend, `flab phase --svg` and the
+ * dynamics panel's label (docs/panel.md, "The phase diagram"): the colour of each label, the shading
+ * by the kernel's change, and the names of the axes in the paper's symbols.
+ */
+import { LABEL_NAMES, LabelCode } from '../../mechanisms/classify';
+
+/**
+ * One colour per label code (classify.ts; bit 0 alignment, bit 1 disalignment, bit 2 rescaling):
+ * kernel grey, alignment blue, disalignment red, rescaling green; mixtures purple (alignment +
+ * disalignment), teal (alignment + rescaling), orange (disalignment + rescaling), brown (all three).
+ */
+export const LABEL_COLOURS: readonly string[] = ['#8c8c8c', '#1f6fb4', '#d1352b', '#8e5bb8', '#2e9e44', '#1aa6b7', '#e8831e', '#7f5a3c'];
+
+/** The colour of a label given by name (`alignment`, `mixed: alignment+rescaling`); null for an unknown name. */
+export function labelColour(label: string): string | null {
+  const code = LABEL_NAMES.indexOf(label);
+  return code >= 0 ? LABEL_COLOURS[code] : null;
+}
+
+/**
+ * Shading: the kernel's change on a log scale from 10^SHADE_LOW (palest) to 10^SHADE_HIGH (full
+ * colour), in SHADE_LEVELS steps — the same steps in the panel, its legend and the SVG.
+ */
+export const SHADE_LOW = -4;
+export const SHADE_HIGH = 1;
+export const SHADE_LEVELS = 8;
+
+/** The shade step (0 … SHADE_LEVELS − 1) of a kernel change; 0 for none. */
+export function shadeLevel(kernelChange: number): number {
+  if (!(kernelChange > 0)) return 0;
+  const t = (Math.log10(kernelChange) - SHADE_LOW) / (SHADE_HIGH - SHADE_LOW);
+  return Math.max(0, Math.min(SHADE_LEVELS - 1, Math.floor(t * SHADE_LEVELS)));
+}
+
+/** How strongly a shade step shows its label's colour over the background: 0.3 … 1. */
+export function shadeWeight(level: number): number {
+  return 0.3 + (0.7 * level) / (SHADE_LEVELS - 1);
+}
+
+/** How strongly a cell shows its label's colour for its kernel change. */
+export function shadeOf(kernelChange: number): number {
+  return shadeWeight(shadeLevel(kernelChange));
+}
+
+/** The paper's symbol of each axis key. */
+export const AXIS_SYMBOLS: Record<string, string> = {
+  'model.outputScale': 'output scale γ',
+  'model.width': 'width d',
+  'init.scaleU': 'init scale σ_u',
+  'init.scaleW': 'init scale σ_W',
+  'init.seed': 'seed',
+  'learningRates.u': 'learning rate η_u',
+  'learningRates.W': 'learning rate η_W',
+  'data.y': 'target y',
+};
+
+/** The short symbol of each axis key, for a cell's title (`η_W = 0.1`). */
+export const AXIS_SHORT: Record<string, string> = {
+  'model.outputScale': 'γ',
+  'model.width': 'd',
+  'init.scaleU': 'σ_u',
+  'init.scaleW': 'σ_W',
+  'init.seed': 'seed',
+  'learningRates.u': 'η_u',
+  'learningRates.W': 'η_W',
+  'data.y': 'y',
+};
+
+/** An axis's title: `output scale γ (model.outputScale)`, or the path for a key without a symbol. */
+export function axisTitle(path: string): string {
+  return AXIS_SYMBOLS[path] ? `${AXIS_SYMBOLS[path]} (${path})` : path;
+}
+
+/** An axis's short name: `η_W`, or the path's last segment. */
+export function axisShort(path: string): string {
+  return AXIS_SHORT[path] ?? path.slice(path.lastIndexOf('.') + 1);
+}
+
+/** The label text of a code. */
+export function labelText(code: LabelCode): string {
+  return LABEL_NAMES[code] ?? String(code);
+}

@@ -1,0 +1,60 @@
+/**
+ * An experiment's parameters as a reader of a figure or a data file needs them (docs/panel.md,
+ * "Figures for papers"): each with its JSON path, the symbol of docs/model.md and its value as run
+ * (width powers and parameterisations already applied). Export Chart prints them in the figure's
+ * header, Export Data as commented lines at the top of a CSV.
+ */
+import type { Experiment } from '../experiment/experiment';
+import { DEFAULT_THRESHOLDS } from '../mechanisms/classify';
+
+export interface Parameter {
+  /** The JSON path in the experiment file (`model.width`), or a name where there is none. */
+  path: string;
+  /** The symbol of docs/model.md (`d`, `γ`, `σ_u`, `η_W`). */
+  symbol: string;
+  value: string;
+}
+
+/** A number with up to six significant digits. */
+export function formatParameter(v: number): string {
+  return Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : String(Number(v.toPrecision(6)));
+}
+
+function vector(xs: readonly number[]): string {
+  return xs.length <= 8 ? `[${xs.map(formatParameter).join(', ')}]` : `[${xs.slice(0, 3).map(formatParameter).join(', ')}, … (${xs.length} entries)]`;
+}
+
+/** Every parameter that sets the run, in the order of the file format. */
+export function experimentParameters(e: Experiment): Parameter[] {
+  const out: Parameter[] = [];
+  const power = (path: string): string => {
+    const w = e.widthScaling?.[path];
+    return w && w.exponent !== 0 ? ` (= ${formatParameter(w.base)}·d^${formatParameter(w.exponent)})` : '';
+  };
+  if (e.parameterisation) out.push({ path: 'parameterisation', symbol: 'parameterisation', value: e.parameterisation });
+  out.push({ path: 'model.width', symbol: 'd', value: formatParameter(e.model.width) });
+  out.push({ path: 'model.outputScale', symbol: 'γ', value: formatParameter(e.model.outputScale) + power('model.outputScale') });
+  out.push({ path: 'model.activation', symbol: 'activation', value: e.model.activation });
+  if (e.data.kind === 'single') {
+    out.push({ path: 'data.x', symbol: 'x', value: vector(e.data.x) });
+    out.push({ path: 'data.y', symbol: 'y', value: formatParameter(e.data.y) });
+  } else {
+    out.push({ path: 'data.samples', symbol: 'samples', value: `${e.data.samples.length} of dimension ${e.data.samples[0]?.x.length ?? 0}` });
+  }
+  if (e.init.kind === 'random') {
+    out.push({ path: 'init.scaleU', symbol: 'σ_u', value: formatParameter(e.init.scaleU) + power('init.scaleU') });
+    out.push({ path: 'init.scaleW', symbol: 'σ_W', value: formatParameter(e.init.scaleW) + power('init.scaleW') });
+    out.push({ path: 'init.seed', symbol: 'seed', value: formatParameter(e.init.seed) });
+  } else {
+    out.push({ path: 'init', symbol: 'init', value: 'explicit u and W' });
+  }
+  out.push({ path: 'learningRates.u', symbol: 'η_u', value: formatParameter(e.learningRates.u) + power('learningRates.u') });
+  out.push({ path: 'learningRates.W', symbol: 'η_W', value: formatParameter(e.learningRates.W) + power('learningRates.W') });
+  if (e.weightDecay) out.push({ path: 'weightDecay', symbol: 'ρ', value: formatParameter(e.weightDecay) });
+  if (e.time.kind === 'grid' && e.time.end !== undefined) out.push({ path: 'time.end', symbol: 'T', value: formatParameter(e.time.end) });
+  const th = { ...DEFAULT_THRESHOLDS, ...e.classify };
+  for (const k of Object.keys(DEFAULT_THRESHOLDS) as (keyof typeof DEFAULT_THRESHOLDS)[]) {
+    if (th[k] !== DEFAULT_THRESHOLDS[k]) out.push({ path: `classify.${k}`, symbol: `threshold of ${k}`, value: formatParameter(th[k]) });
+  }
+  return out;
+}

@@ -1,0 +1,165 @@
+/**
+ * Axis ticks and their labels, in one format for every figure the project draws — the panels' charts
+ * (uPlot), the phase diagram, and the SVG figures of `flab phase --svg` and Export Chart
+ * (docs/panel.md, "Axes"):
+ * - a log axis is labelled at whole decades, each written 10ⁿ (10⁻⁴, 10⁰, 10²); other values on it
+ *   (a 1-2-5 tick within a single decade, the data's end) as a linear axis writes them;
+ * - a linear axis is labelled at 1, 2, 2.5 or 5 × 10ᵏ steps, every label with the same number of
+ *   decimals — as many as the step needs, so that 1 … 1.00012 reads 1.00000, 1.00004, … and no two
+ *   ticks print alike; when the values are tiny or huge (|v| < 10⁻³ or ≥ 10⁵) the labels share one
+ *   power of ten: 2×10⁻⁵, 4×10⁻⁵;
+ * - an integer axis (gradient-descent steps) has integer steps only;
+ * - negative numbers use the minus sign −.
+ * Pure functions, no DOM.
+ */
+
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+/** An integer in superscript digits: −4 → ⁻⁴. */
+export function superscript(n: number): string {
+  return String(n).replace(/./g, (c) => SUPERSCRIPT[c] ?? c);
+}
+
+/** The label of the decade 10ⁿ: 10⁻⁴, 10⁰, 10³. */
+export function decadeLabel(n: number): string {
+  return `10${superscript(n)}`;
+}
+
+/** ASCII hyphen-minus → the minus sign. */
+function minus(s: string): string {
+  return s.replace(/^-/, '−');
+}
+
+const MANTISSAS = [1, 2, 2.5, 5, 10];
+
+/**
+ * About `count` (at least 2) evenly spaced round values within [min, max]: a step of 1, 2, 2.5 or
+ * 5 × 10ᵏ (integers ≥ 1 only when `integer`), ticks at its multiples. [min] when min = max.
+ */
+export function linearTicks(min: number, max: number, count: number, integer = false): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (max < min) [min, max] = [max, min];
+  // A range below the resolution of the values themselves has no distinct round steps inside it.
+  if (max - min <= 1e-12 * Math.max(Math.abs(min), Math.abs(max))) return [min];
+  const raw = (max - min) / Math.max(1, count);
+  let step = raw;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  // Integer steps: no 2.5 below 25 (it would leave the integers).
+  const mantissas = integer && mag < 10 ? MANTISSAS.filter((m) => m !== 2.5) : MANTISSAS;
+  for (const m of mantissas) {
+    if (m * mag >= raw * (1 - 1e-9)) {
+      step = m * mag;
+      break;
+    }
+  }
+  if (integer) step = Math.max(1, Math.round(step));
+  const out: number[] = [];
+  const first = Math.ceil(min / step - 1e-9);
+  const last = Math.floor(max / step + 1e-9);
+  // Bounded: the step is at least (max − min)/count, so there are at most count + 1 multiples.
+  for (let k = first; k <= last; k++) out.push(cleanMultiple(k, step));
+  return out;
+}
+
+/** k·step without the binary noise of the product (0.1·3 = 0.30000000000000004). */
+function cleanMultiple(k: number, step: number): number {
+  const v = k * step;
+  return v === 0 ? 0 : Number(v.toPrecision(12));
+}
+
+/** Whole decades within [min, max] (every k-th when there are more than `count`); within one decade, 1-2-5 steps. */
+export function logTicks(min: number, max: number, count: number): number[] {
+  if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (max < min) [min, max] = [max, min];
+  const first = Math.ceil(Math.log10(min) - 1e-9);
+  const last = Math.floor(Math.log10(max) + 1e-9);
+  if (last - first >= 1) {
+    const every = Math.max(1, Math.ceil((last - first + 1) / Math.max(2, count)));
+    const out: number[] = [];
+    for (let e = Math.ceil(first / every) * every; e <= last; e += every) out.push(10 ** e);
+    return out;
+  }
+  // Less than two decades: 1, 2, 5 × 10ᵏ inside the range, or evenly spaced values when even those are too few.
+  const out: number[] = [];
+  for (let e = first - 1; e <= last; e++) for (const m of [1, 2, 5]) {
+    const v = m * 10 ** e;
+    if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) out.push(Number(v.toPrecision(12)));
+  }
+  return out.length >= 2 ? out : linearTicks(min, max, count).filter((v) => v > 0);
+}
+
+/** Whether `v` is a whole decade 10ⁿ (to 1e-9 relative). */
+export function isDecade(v: number): boolean {
+  if (!(v > 0)) return false;
+  const e = Math.round(Math.log10(v));
+  return Math.abs(10 ** e - v) <= 1e-9 * v;
+}
+
+/**
+ * Labels of a linear axis's ticks: one number of decimals for all, the fewest that print every
+ * tick exactly (to 10⁻⁹ of the step) and no two alike; a shared power of ten when the values are
+ * tiny or huge.
+ */
+export function linearTickLabels(ticks: readonly number[]): string[] {
+  if (ticks.length === 0) return [];
+  const mag = Math.max(...ticks.map((t) => Math.abs(t)));
+  if (mag === 0) return ticks.map(() => '0');
+  const exp = mag >= 1e5 || mag < 1e-3 ? Math.floor(Math.log10(mag)) : 0;
+  const scale = 10 ** exp;
+  const scaled = ticks.map((t) => t / scale);
+  const step = ticks.length > 1 ? Math.min(...ticks.slice(1).map((t, i) => Math.abs(t - ticks[i]) / scale).filter((d) => d > 0)) : Math.abs(scaled[0]) || 1;
+  let decimals = 0;
+  for (; decimals < 15; decimals++) {
+    const printed = scaled.map((v) => v.toFixed(decimals));
+    const exact = scaled.every((v) => Math.abs(Number(v.toFixed(decimals)) - v) <= 1e-9 * Math.max(step, Math.abs(v) * 1e-6));
+    if (exact && new Set(printed).size === printed.length) break;
+  }
+  return scaled.map((v) => {
+    const text = minus(fixed(v, decimals));
+    if (exp === 0) return text;
+    return v === 0 ? '0' : `${text}×${decadeLabel(exp)}`;
+  });
+}
+
+/** toFixed without a negative zero. */
+function fixed(v: number, decimals: number): string {
+  const s = v.toFixed(decimals);
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+}
+
+/** Labels of a log axis's ticks: decades as 10ⁿ, any other value as `formatTickValue` writes it. */
+export function logTickLabels(ticks: readonly number[]): string[] {
+  return ticks.map((v) => (isDecade(v) ? decadeLabel(Math.round(Math.log10(v))) : formatTickValue(v)));
+}
+
+/** A lone value on an axis (an end, a 1-2-5 tick): three significant digits, m×10ⁿ when tiny or huge. */
+export function formatTickValue(v: number): string {
+  if (!Number.isFinite(v)) return '';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e-3 && a < 1e5) return minus(String(Number(v.toPrecision(3))));
+  const e = Math.floor(Math.log10(a));
+  const m = Number((v / 10 ** e).toPrecision(3));
+  return m === 1 ? decadeLabel(e) : `${minus(String(m))}×${decadeLabel(e)}`;
+}
+
+/**
+ * A log axis's ticks and labels, with its right end labelled too when no tick is near it (a time
+ * axis spans the data exactly, so its end is rarely a decade): `gap` is the fraction of the axis's
+ * log-width within which a tick counts as near.
+ */
+export function logAxisTicks(min: number, max: number, count: number, gap = 0.12): { values: number[]; labels: string[] } {
+  const values = logTicks(min, max, count);
+  if (values.length > 0 && max > min && min > 0) {
+    const width = Math.log10(max) - Math.log10(min);
+    const lastTick = values[values.length - 1];
+    if ((Math.log10(max) - Math.log10(lastTick)) / width > gap) values.push(max);
+  }
+  return { values, labels: logTickLabels(values) };
+}
+
+/** A linear axis's ticks and labels. */
+export function linearAxisTicks(min: number, max: number, count: number, integer = false): { values: number[]; labels: string[] } {
+  const values = linearTicks(min, max, count, integer);
+  return { values, labels: linearTickLabels(values) };
+}

@@ -1,0 +1,168 @@
+/**
+ * Why a run got its label (docs/mechanisms.md, "The label" and "Reading a label"): each criterion of
+ * the labelling rule with its score, its threshold and whether the score reaches it, which criteria
+ * decided, and the reasons in words — so that a label explains itself in the panel exactly as
+ * `classifyCode` decided it (the two are checked against each other over random scores in
+ * test/unit/mechanisms/explain.test.ts).
+ */
+import { classifyCode, ClassifyThresholds, KERNEL_CODE, labelName, LabelCode, MechanismScores } from './classify';
+
+/** The four criteria of the label, in the order the rule applies them. */
+export const CRITERIA = ['kernelChange', 'tangentChange', 'zetaChange', 'balanceChange'] as const;
+export type CriterionName = (typeof CRITERIA)[number];
+
+/** One criterion of the rule, for one run. */
+export interface CriterionCheck {
+  name: CriterionName;
+  /** The score as computed: max|K/K(0) − 1|, the tangent features' move, the net |ζ| change (signed), |Δ ln‖·‖| between the layers. */
+  value: number | null;
+  /** What is compared with the threshold: `value`, except |value| for the |ζ| change. */
+  compared: number | null;
+  threshold: number;
+  /**
+   * Whether the compared value reaches the threshold (≥); null when the score is undefined (the
+   * tangent features of a gradient-descent run; ζ or a norm ratio when a layer is exactly zero).
+   */
+  reached: boolean | null;
+  /** What the criterion's outcome means for the label, in a few words ("the kernel moved", "no |ζ| change"). */
+  outcome: string;
+  /** Whether this criterion decided the label (see `LabelExplanation.reasons`). */
+  decisive: boolean;
+}
+
+/** A label and why. */
+export interface LabelExplanation {
+  code: LabelCode;
+  label: string;
+  regime: 'kernel' | 'feature learning';
+  /** kernelChange, tangentChange, zetaChange, balanceChange, in this order. */
+  criteria: CriterionCheck[];
+  /** The rule's steps as sentences: kernel or not, then the mechanisms. */
+  reasons: string[];
+  /** What a reader might expect the label to count, and why it does not (e.g. ζ moving in the kernel regime). */
+  notes: string[];
+}
+
+/** The run's ends of ζ, when known: the notes quote them. */
+export interface ExplainContext {
+  zetaInitial?: number | null;
+  zetaFinal?: number | null;
+}
+
+/** Three significant digits, as the reasons print numbers (ASCII minus for negatives, no exponent below 10⁻⁴). */
+export function formatScore(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e5) return String(Number(x.toPrecision(3)));
+  return x.toExponential(2).replace(/e\+?/, 'e');
+}
+
+const f = formatScore;
+
+/**
+ * The explanation of the label that `classifyCode(scores, thresholds)` gives (docs/mechanisms.md):
+ * 1. kernel when kernelChange < its threshold and tangentChange < its threshold (a null
+ *    tangentChange — gradient descent — leaves the kernel criterion alone);
+ * 2. otherwise feature learning, by alignment (|ζ| rose by ≥ the ζ threshold) or disalignment
+ *    (fell by ≥ it), and by rescaling when neither (only the norms moved) or alongside one when
+ *    balanceChange ≥ its threshold (a null balance — a layer exactly zero at one end — counts as rescaled).
+ */
+export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context: ExplainContext = {}): LabelExplanation {
+  const code = classifyCode(s, th);
+  const kernelMoved = s.kernelChange >= th.kernelChange;
+  const tangentMoved = s.tangentChange === null ? null : s.tangentChange >= th.tangentChange;
+  const kernel = code === KERNEL_CODE;
+  const zeta = s.zetaChange;
+  const zetaReached = zeta === null ? null : Math.abs(zeta) >= th.zetaChange;
+  const balanceReached = s.balanceChange === null ? null : s.balanceChange >= th.balanceChange;
+  const mechanism = code & 3;
+  const rescaling = (code & 4) !== 0;
+
+  const criteria: CriterionCheck[] = [
+    {
+      name: 'kernelChange',
+      value: s.kernelChange,
+      compared: s.kernelChange,
+      threshold: th.kernelChange,
+      reached: kernelMoved,
+      outcome: kernelMoved ? 'the kernel moved' : 'kernel nearly constant',
+      decisive: kernel || kernelMoved,
+    },
+    {
+      name: 'tangentChange',
+      value: s.tangentChange,
+      compared: s.tangentChange,
+      threshold: th.tangentChange,
+      reached: tangentMoved,
+      outcome: tangentMoved === null ? 'not computed for gradient descent' : tangentMoved ? 'the features moved' : 'features nearly fixed',
+      decisive: tangentMoved !== null && (kernel || tangentMoved),
+    },
+    {
+      name: 'zetaChange',
+      value: zeta,
+      compared: zeta === null ? null : Math.abs(zeta),
+      threshold: th.zetaChange,
+      reached: zetaReached,
+      outcome: zeta === null ? 'ζ undefined at one end' : zetaReached ? (zeta > 0 ? 'the layers lined up' : 'the layers turned apart') : 'no |ζ| change',
+      // In feature learning the ζ change picks the mechanism, or its absence makes it rescaling.
+      decisive: !kernel,
+    },
+    {
+      name: 'balanceChange',
+      value: s.balanceChange,
+      compared: s.balanceChange,
+      threshold: th.balanceChange,
+      reached: balanceReached,
+      outcome: s.balanceChange === null ? 'a layer is zero at one end' : balanceReached ? 'one layer rescaled against the other' : 'balanced',
+      // It decides only when it adds rescaling to a change of ζ.
+      decisive: !kernel && mechanism !== 0 && rescaling,
+    },
+  ];
+
+  const reasons: string[] = [];
+  const notes: string[] = [];
+  const kc = `${f(s.kernelChange)} ${kernelMoved ? '≥' : '<'} ${f(th.kernelChange)}`;
+  const tc = s.tangentChange === null ? null : `${f(s.tangentChange)} ${tangentMoved ? '≥' : '<'} ${f(th.tangentChange)}`;
+  if (kernel) {
+    reasons.push(
+      tc === null
+        ? `The tangent kernel changed by at most ${kc} (the tangent features are not computed for gradient descent): the kernel regime — training is linear in the parameters.`
+        : `The tangent kernel changed by at most ${kc} and the tangent features moved by ${tc}: the kernel regime — training is linear in the parameters.`,
+    );
+    const moved: string[] = [];
+    if (zetaReached && zeta !== null) moved.push(`ζ went ${ends(context)}(|ζ| change ${f(zeta)}, beyond the ${f(th.zetaChange)} that would mean ${zeta > 0 ? 'alignment' : 'disalignment'})`);
+    if (balanceReached && s.balanceChange !== null) moved.push(`one layer was rescaled against the other by a factor e^${f(s.balanceChange)} ≈ ${f(Math.exp(s.balanceChange))}`);
+    if (moved.length > 0) {
+      notes.push(
+        `${capitalise(moved.join(', and '))} — yet neither the kernel nor the tangent features moved: the layer that changed is small beside the other in the metric of the learning rates, so it grows along features that stay fixed. That is a linear fit with fixed features (the random-features case of docs/mechanisms.md), and the kernel criteria are applied first.`,
+      );
+    }
+    return { code, label: labelName(code), regime: 'kernel', criteria, reasons, notes };
+  }
+
+  if (kernelMoved && tangentMoved) reasons.push(`The tangent kernel changed by up to ${kc} and the tangent features moved by ${tc}: feature learning.`);
+  else if (kernelMoved) reasons.push(`The tangent kernel changed by up to ${kc}${tc === null ? ' (the tangent features are not computed for gradient descent)' : `, though the tangent features moved by only ${tc}`}: feature learning.`);
+  else reasons.push(`The tangent kernel changed by only ${kc}, but the tangent features moved by ${tc}: feature learning — the kernel regime needs both below their thresholds.`);
+
+  if (zeta === null) reasons.push('ζ is undefined at one end of the run (a layer is exactly zero there), so no change of |ζ| counts: only the norms moved — rescaling.');
+  else if (mechanism === 1) reasons.push(`|ζ| rose by ${f(zeta)} ≥ ${f(th.zetaChange)}: the layers lined up — alignment.`);
+  else if (mechanism === 2) reasons.push(`|ζ| fell by ${f(-zeta)} ≥ ${f(th.zetaChange)}: the layers turned apart — disalignment.`);
+  else reasons.push(`|ζ| changed by only ${f(zeta)} (|·| < ${f(th.zetaChange)}): the layers neither lined up nor turned apart, so the norms did the learning — rescaling.`);
+
+  if (mechanism !== 0) {
+    if (s.balanceChange === null) reasons.push('A layer starts or ends at exactly zero, an infinite change of its norm: rescaling alongside.');
+    else if (balanceReached) reasons.push(`The balance between the layers changed by ${f(s.balanceChange)} ≥ ${f(th.balanceChange)} (|Δ ln|u| − Δ ln‖W‖_F|): one layer was rescaled against the other — rescaling alongside.`);
+    else reasons.push(`The balance between the layers changed by only ${f(s.balanceChange)} < ${f(th.balanceChange)}: the norms grew together, which is part of ${mechanism === 1 ? 'alignment' : 'disalignment'}, not rescaling.`);
+  }
+  return { code, label: labelName(code), regime: 'feature learning', criteria, reasons, notes };
+}
+
+function ends({ zetaInitial, zetaFinal }: ExplainContext): string {
+  return typeof zetaInitial === 'number' && typeof zetaFinal === 'number' ? `from ${f(zetaInitial)} to ${f(zetaFinal)} ` : '';
+}
+
+/** The first letter in upper case, when it is a Latin one (ζ stays ζ: Ζ is another symbol). */
+function capitalise(s: string): string {
+  return /^[a-z]/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s;
+}

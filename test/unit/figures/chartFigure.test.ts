@@ -1,0 +1,105 @@
+/**
+ * The SVG figure (src/core/figures/chartFigure.ts): every series drawn where its values say — the
+ * coordinates recomputed here from the axis ranges —, gaps and log-axis non-positive values left
+ * out, markers for descent, the header (title, label, parameters), the shared tick format, escaping.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseExperiment } from '../../../src/core/experiment/parse';
+import { figureSvg, FigureSpec } from '../../../src/core/figures/chartFigure';
+import { experimentParameters } from '../../../src/core/figures/parameters';
+
+const colours = { foreground: '#111111', background: '#ffffff', grid: 'rgba(0, 0, 0, 0.12)', shade: '#aa8800' };
+
+function spec(): FigureSpec {
+  const xs = [0, 1, 2, 3, 4];
+  return {
+    title: 'Alignment <small init> & co',
+    label: 'alignment — |ζ| rose by 0.978 ≥ 0.1',
+    parameters: ['d = 64', 'γ = 1', 'σ_u = 0.001'],
+    notes: ['Gradient descent (markers) over the exact flow (lines).'],
+    columns: 2,
+    colours,
+    charts: [
+      {
+        title: 'Alignment ζ(t)',
+        x: { label: 't', log: false, min: 0, max: 4 },
+        y: [{ label: 'ζ', log: false, min: -1, max: 1 }],
+        series: [
+          { label: 'ζ', colour: '#1565c0', width: 2, dashed: false, points: false, axis: 0, x: xs, y: [-1, -0.5, null, 0.5, 1] },
+          { label: 'ζ (GD)', colour: '#1565c0', width: 2, dashed: false, points: true, axis: 0, x: xs, y: [-1, -0.4, 0, 0.6, 1] },
+        ],
+        key: [{ label: 'ζ', colour: '#1565c0', mark: 'line' }, { label: 'ζ (GD)', colour: '#1565c0', mark: 'points' }],
+        shade: { from: 1, to: 2 },
+      },
+      {
+        title: 'Loss L(t)',
+        x: { label: 't', log: false, min: 0, max: 4 },
+        y: [{ label: 'L', log: true, min: 1e-6, max: 1 }, { label: 'right', log: false, min: 0, max: 10 }],
+        series: [{ label: 'L', colour: '#c62828', width: 2, dashed: true, points: false, axis: 0, x: xs, y: [1, 0.1, 0, 1e-3, 1e-6] }],
+        key: [{ label: 'L', colour: '#c62828', mark: 'dashed' }],
+        shade: null,
+      },
+    ],
+  };
+}
+
+/** The numbers of an SVG path's M/L commands. */
+function pathPoints(d: string): { cmd: string; x: number; y: number }[] {
+  return [...d.matchAll(/([ML])([-\d.]+) ([-\d.]+)/g)].map((m) => ({ cmd: m[1], x: Number(m[2]), y: Number(m[3]) }));
+}
+
+test('lines go through their values on the axes as given; a gap breaks the line', () => {
+  const svg = figureSvg(spec());
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+" height="\d+"/);
+  const paths = [...svg.matchAll(/<path d="([^"]+)"[^>]*stroke="([^"]+)"([^>]*)\/>/g)];
+  assert.equal(paths.length, 2, 'one path per line series');
+  // The plot area of chart 0, read from its frame.
+  const frame = /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="none"/.exec(svg)!;
+  const [left, top, width, height] = frame.slice(1).map(Number);
+  const zeta = pathPoints(paths[0][1]);
+  const expected = [[0, -1], [1, -0.5], [3, 0.5], [4, 1]].map(([t, z]) => ({ x: left + (t / 4) * width, y: top + height - ((z + 1) / 2) * height }));
+  assert.deepEqual(zeta.map((p) => p.cmd), ['M', 'L', 'M', 'L'], 'the null at t = 2 breaks the line');
+  zeta.forEach((p, i) => {
+    assert.ok(Math.abs(p.x - expected[i].x) < 0.01 && Math.abs(p.y - expected[i].y) < 0.01, `point ${i}: ${JSON.stringify(p)} vs ${JSON.stringify(expected[i])}`);
+  });
+  // The loss on a log axis: the 0 cannot be placed and breaks the line; 10⁻³ sits at half of the six decades.
+  const loss = pathPoints(paths[1][1]);
+  assert.deepEqual(loss.map((p) => p.cmd), ['M', 'L', 'M', 'L']);
+  assert.ok(Math.abs((loss[2].y - top) / height - 0.5) < 1e-3, `10⁻³ at ${loss[2].y}`);
+  assert.match(paths[1][3], /stroke-dasharray/);
+  // Markers: one hollow circle per finite value (plus the one of the key).
+  const markers = /<g fill="#ffffff" stroke="#1565c0" stroke-width="1.5">(.*?)<\/g>/.exec(svg)!;
+  assert.equal((markers[1].match(/<circle/g) ?? []).length, 5);
+  // The catapult window: from t = 1 to t = 2, a quarter of the width.
+  const shade = /<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="#aa8800"/.exec(svg)!;
+  assert.ok(Math.abs(Number(shade[1]) - (left + width / 4)) < 0.02 && Math.abs(Number(shade[2]) - width / 4) < 0.02);
+  assert.ok(svg.includes('clip-path="url(#plot0)"') && svg.includes('<clipPath id="plot1">'));
+});
+
+test('the header says the title, the label and the parameters; text is escaped; ticks in the shared format', () => {
+  const svg = figureSvg(spec());
+  assert.ok(svg.includes('Alignment &lt;small init&gt; &amp; co'));
+  assert.ok(!svg.includes('<small init>'));
+  assert.ok(svg.includes('alignment — |ζ| rose by 0.978 ≥ 0.1'));
+  assert.ok(svg.includes('d = 64, γ = 1, σ_u = 0.001'));
+  for (const tick of ['−1.0', '−0.5', '0.0', '0.5', '1.0', '10⁻⁶', '10⁻⁴', '10⁻²', '10⁰']) assert.ok(svg.includes(`>${tick}</text>`), `tick ${tick}`);
+  // Both charts have the same plot width (a right axis on one reserves the margin on all).
+  const frames = [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="none"/g)].map((m) => m[1]);
+  assert.equal(new Set(frames).size, 1);
+});
+
+test('parameters: every value that sets the run, as run', () => {
+  const { experiment } = parseExperiment(JSON.stringify({ parameterisation: 'ntk', model: { width: 1024 }, data: { x: [1, 0], y: 1 }, init: { scaleU: 1, scaleW: 1, seed: 3 }, learningRates: { u: 0.1, W: 0.2 }, weightDecay: 0.01, classify: { kernelChange: 0.05 } }));
+  assert.ok(experiment);
+  const p = Object.fromEntries(experimentParameters(experiment).map((x) => [x.path, `${x.symbol} = ${x.value}`]));
+  assert.equal(p['model.width'], 'd = 1024');
+  assert.equal(p['model.outputScale'], 'γ = 0.03125 (= 1·d^-0.5)');
+  assert.equal(p['data.x'], 'x = [1, 0]');
+  assert.equal(p['init.scaleU'], 'σ_u = 1');
+  assert.equal(p['learningRates.W'], 'η_W = 0.2');
+  assert.equal(p.weightDecay, 'ρ = 0.01');
+  assert.equal(p['classify.kernelChange'], 'threshold of kernelChange = 0.05');
+  assert.equal(p['classify.zetaChange'], undefined, 'defaults are not repeated');
+  assert.equal(p.parameterisation, 'parameterisation = ntk');
+});

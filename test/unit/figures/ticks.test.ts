@@ -1,0 +1,94 @@
+/**
+ * One tick format for every figure (src/core/figures/ticks.ts): round, evenly spaced ticks inside
+ * the range; labels that read back as the ticks' values and never print two ticks alike, whatever
+ * the range (the kernel example's 1 … 1.00012 included); decades as 10ⁿ only; integer steps.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Rng } from '../../../src/core/math/rng';
+import { decadeLabel, formatTickValue, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks } from '../../../src/core/figures/ticks';
+
+const SUP: Record<string, string> = { '⁻': '-', '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9' };
+
+/** A label read back as a number (an independent parser of the format). */
+function read(label: string): number {
+  const s = label.replace(/−/g, '-');
+  const m = /^(-?[\d.]+)?(?:×?10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+))?$/.exec(s);
+  assert.ok(m, `unreadable label ${label}`);
+  const exp = m[2] ? Number([...m[2]].map((c) => SUP[c]).join('')) : 0;
+  const mantissa = m[1] === undefined ? 1 : Number(m[1]);
+  return mantissa * 10 ** exp;
+}
+
+test('linear ticks: round steps inside the range, labels exact and distinct, over random ranges', () => {
+  const rng = new Rng(3);
+  for (let k = 0; k < 3000; k++) {
+    const centre = (rng.uniform() - 0.5) * 10 ** (14 * rng.uniform() - 7);
+    const span = Math.abs(centre || 1) * 10 ** (-8 * rng.uniform()) + 10 ** (12 * rng.uniform() - 8);
+    const min = centre - span * rng.uniform();
+    const max = min + span;
+    const count = 2 + Math.floor(rng.uniform() * 8);
+    const ticks = linearTicks(min, max, count);
+    const what = `[${min}, ${max}] / ${count}: ${ticks.join(', ')}`;
+    assert.ok(ticks.length >= 1 && ticks.length <= 2 * count + 2, what);
+    for (const t of ticks) assert.ok(t >= min - 1e-9 * span && t <= max + 1e-9 * span, what);
+    if (ticks.length > 1) {
+      const step = ticks[1] - ticks[0];
+      const mantissa = step / 10 ** Math.floor(Math.log10(step));
+      assert.ok([1, 2, 2.5, 5, 10].some((m) => Math.abs(mantissa - m) < 1e-6), `step ${step}: ${what}`);
+      for (let i = 1; i < ticks.length; i++) assert.ok(Math.abs(ticks[i] - ticks[i - 1] - step) <= 1e-6 * step, what);
+      assert.ok(ticks.length >= Math.min(2, count), what);
+    }
+    const labels = linearTickLabels(ticks);
+    assert.equal(new Set(labels).size, labels.length, `labels repeat: ${labels.join(', ')} for ${what}`);
+    const step = ticks.length > 1 ? ticks[1] - ticks[0] : Math.abs(ticks[0]) || 1;
+    labels.forEach((l, i) => assert.ok(Math.abs(read(l) - ticks[i]) <= 1e-6 * step, `${l} reads ${read(l)}, tick ${ticks[i]}: ${what}`));
+    // One number of decimals and one power of ten per axis.
+    const decimals = new Set(labels.map((l) => (/\.(\d+)/.exec(l)?.[1].length ?? 0)));
+    const powers = new Set(labels.filter((l) => l !== '0').map((l) => /×10(.*)$/.exec(l)?.[1] ?? ''));
+    assert.ok(decimals.size <= 1 || labels.includes('0'), `decimals ${[...decimals]}: ${labels.join(', ')}`);
+    assert.ok(powers.size <= 1, `powers: ${labels.join(', ')}`);
+  }
+});
+
+test('the ranges of issue 10 read: K/K₀ over 1 … 1.00012, norms over 1.0015 … 1.0025, ζ over −1 … 1', () => {
+  assert.deepEqual(linearAxisTicks(1, 1.00012, 4).labels, ['1.00000', '1.00005', '1.00010']);
+  assert.deepEqual(linearAxisTicks(1, 1.00012, 6).labels, ['1.00000', '1.00002', '1.00004', '1.00006', '1.00008', '1.00010', '1.00012']);
+  assert.deepEqual(linearAxisTicks(1.0015, 1.0025, 5).labels, ['1.0016', '1.0018', '1.0020', '1.0022', '1.0024']);
+  assert.deepEqual(linearAxisTicks(-1, 1, 4).labels, ['−1.0', '−0.5', '0.0', '0.5', '1.0']);
+  assert.deepEqual(linearAxisTicks(0, 2e-5, 4).labels, ['0', '0.5×10⁻⁵', '1.0×10⁻⁵', '1.5×10⁻⁵', '2.0×10⁻⁵']);
+  assert.deepEqual(linearAxisTicks(0, 3e6, 3).labels, ['0', '1×10⁶', '2×10⁶', '3×10⁶']);
+});
+
+test('log ticks: decades written 10ⁿ only, 1-2-5 within one decade, the right end labelled', () => {
+  assert.deepEqual(logTickLabels(logTicks(1e-7, 1, 8)), ['10⁻⁷', '10⁻⁶', '10⁻⁵', '10⁻⁴', '10⁻³', '10⁻²', '10⁻¹', '10⁰']);
+  // No "0.01" beside "10⁻⁴": every decade has the same form.
+  for (const l of logTickLabels(logTicks(1e-300, 1e300, 6))) assert.match(l, /^10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+$/);
+  assert.ok(logTicks(1e-300, 1e300, 6).length <= 7);
+  assert.deepEqual(logTickLabels(logTicks(0.15, 0.9, 5)), ['0.2', '0.5']);
+  const time = logAxisTicks(0.0100665, 503.3, 6);
+  assert.deepEqual(time.labels, ['10⁻¹', '10⁰', '10¹', '10²', '503'], 'the data\'s end is labelled');
+  assert.equal(time.values[time.values.length - 1], 503.3);
+  const near = logAxisTicks(1e-3, 1.001e2, 6);
+  assert.equal(near.labels[near.labels.length - 1], '10²', 'no second label beside a decade at the end');
+  assert.equal(decadeLabel(0), '10⁰');
+  assert.equal(formatTickValue(2e-7), '2×10⁻⁷');
+  assert.equal(formatTickValue(-0.05), '−0.05');
+});
+
+test('integer axes (steps) have integer ticks only', () => {
+  assert.deepEqual(linearTicks(0, 7, 10, true), [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(linearTicks(0, 9, 4, true), [0, 5]);
+  assert.deepEqual(linearTicks(0, 3, 10, true), [0, 1, 2, 3]);
+  for (const t of linearTicks(1, 12345, 6, true)) assert.ok(Number.isInteger(t));
+  assert.deepEqual(linearAxisTicks(0, 1000, 4, true).labels, ['0', '250', '500', '750', '1000']);
+});
+
+test('degenerate ranges give one tick or none, never a hang', () => {
+  assert.deepEqual(linearTicks(1, 1, 5), [1]);
+  assert.deepEqual(linearTicks(1, 1 + 1e-15, 5), [1]);
+  assert.deepEqual(linearTicks(NaN, 1, 5), []);
+  assert.deepEqual(logTicks(0, 1, 5), []);
+  assert.deepEqual(linearTickLabels([0]), ['0']);
+  assert.deepEqual(linearTickLabels([3]), ['3']);
+});

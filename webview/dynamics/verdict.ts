@@ -1,0 +1,110 @@
+/**
+ * The verdict, first in the panel under its title (docs/panel.md, "The verdict"): the label, then
+ * each criterion of the labelling rule with its score against its threshold, which criteria decided,
+ * and why in words (src/core/mechanisms/explain.ts) — so that a label explains itself: a kernel
+ * change of 0.089 below 0.1 that is still "alignment" because the tangent features moved by 0.207;
+ * a "kernel" run whose ζ went to 1 because the moving layer is too small to change the kernel.
+ */
+import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
+import type { ClassifyThresholds } from '../../src/core/mechanisms/classify';
+import { explainLabel, formatScore } from '../../src/core/mechanisms/explain';
+import type { Trajectory } from '../../src/core/trajectory/trajectory';
+import { el } from '../shared/dom';
+import { formatNumber } from '../shared/numberFormat';
+import { CRITERION_TEXT, DEFINITIONS } from './definitions';
+
+/** Which run the verdict is about, in words. */
+export interface VerdictSubject {
+  run: Trajectory;
+  thresholds: ClassifyThresholds;
+  /** "exact gradient flow", "gradient descent at the experiment's rates", … */
+  what: string;
+  /** For a sweep: which run ("outputScale = 0.01, the file's value"); null otherwise. */
+  which: string | null;
+  /** The other run's label, when both are drawn ("gradient descent at these rates: alignment"). */
+  also: string | null;
+}
+
+export class VerdictView {
+  readonly element = el('section', 'verdict');
+  private readonly label = el('span', 'verdict-label');
+  private readonly regime = el('span', 'verdict-regime');
+  private readonly which = el('span', 'verdict-which');
+  private readonly criteria = el('ul', 'criteria');
+  private readonly reasons = el('div', 'verdict-reasons');
+  private readonly also = el('p', 'verdict-also');
+
+  constructor() {
+    this.element.setAttribute('aria-label', 'Verdict: the label and why');
+    this.element.setAttribute('aria-live', 'polite');
+    this.label.dataset.summary = 'label';
+    this.label.title = DEFINITIONS.label;
+    this.label.tabIndex = 0;
+    const head = el('div', 'verdict-head');
+    head.append(this.label, this.regime, this.which);
+    this.criteria.setAttribute('aria-label', 'The criteria of the label, each score against its threshold');
+    this.element.append(head, this.criteria, this.reasons, this.also);
+    this.element.hidden = true;
+  }
+
+  show(subject: VerdictSubject): void {
+    const { run, thresholds } = subject;
+    const s = run.summary;
+    this.element.hidden = false;
+    this.which.textContent = subject.which ? `for ${subject.which}` : '';
+    this.which.hidden = !subject.which;
+    this.also.textContent = subject.also ?? '';
+    this.also.hidden = !subject.also;
+    const label = typeof s.label === 'string' && s.label.trim() ? s.label : null;
+    const colour = label ? labelColour(label) : null;
+    this.label.textContent = label ?? '—';
+    // The label's colour of the phase diagram (phaseStyle.ts), through CSSOM: allowed under the CSP.
+    if (colour) this.element.style.setProperty('--label-colour', colour);
+    else this.element.style.removeProperty('--label-colour');
+    this.element.dataset.label = label ?? '';
+    if (!label || !s.scores) {
+      this.regime.textContent = s.diverged ? `no label: ${subject.what} diverged at step ${formatNumber(s.diverged.step)}` : `no label (${subject.what})`;
+      this.criteria.replaceChildren();
+      this.reasons.replaceChildren();
+      return;
+    }
+    const e = explainLabel(s.scores, thresholds, { zetaInitial: s.zetaInitial, zetaFinal: s.zetaFinal });
+    this.regime.textContent = `${e.regime} · ${subject.what}`;
+    this.criteria.replaceChildren(
+      ...e.criteria.map((c) => {
+        const text = CRITERION_TEXT[c.name];
+        const item = el('li', 'criterion');
+        item.dataset.criterion = c.name;
+        item.dataset.reached = String(c.reached);
+        item.dataset.decisive = String(c.decisive);
+        const name = el('span', 'criterion-name', text.name);
+        name.title = `${text.symbol}: ${text.definition}`;
+        const value = el('span', 'criterion-value', c.value === null ? '—' : c.name === 'zetaChange' && c.value > 0 ? `+${formatScore(c.value)}` : formatScore(c.value));
+        value.dataset.criterionValue = c.value === null ? '' : String(c.value);
+        value.title = c.value === null ? 'undefined' : `${text.symbol} = ${formatNumber(c.value)}`;
+        const sign = c.reached === null ? '' : c.reached ? '≥' : '<';
+        const test = el('span', 'criterion-test', c.reached === null ? `vs ${formatScore(c.threshold)}` : `${c.name === 'zetaChange' ? '|·| ' : ''}${sign} ${formatScore(c.threshold)}`);
+        test.dataset.threshold = String(c.threshold);
+        test.title = `The threshold of ${c.name} (the file's "classify" over the defaults)`;
+        const outcome = el('span', 'criterion-outcome', c.outcome);
+        item.append(name, value, test, outcome);
+        return item;
+      }),
+    );
+    const reasons = e.reasons.map((r) => {
+      const p = el('p', 'verdict-reason', r);
+      p.dataset.reason = '';
+      return p;
+    });
+    const notes = e.notes.map((n) => {
+      const p = el('p', 'verdict-note', n);
+      p.dataset.note = '';
+      return p;
+    });
+    this.reasons.replaceChildren(...reasons, ...notes);
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+  }
+}
