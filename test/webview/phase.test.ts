@@ -92,7 +92,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
   it('draws a 256² heat map with a legend, and keeps its file and axes with setState', async () => {
     const page = await open();
     assert.deepEqual(await posted(page), [{ type: 'ready' }]);
-    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: X, y: Y, size: 256 });
+    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: X, y: Y, size: 256, method: 'flow', previewed: null });
     const d = await diagram(1, 256);
     await send(page, d);
     await drawn(page, 1);
@@ -117,7 +117,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.match(await page.locator('.title').innerText(), /Alignment from a small initialisation/);
     assert.match(await page.locator('.status').innerText(), /256 × 256 cells/);
     const state = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
-    assert.deepEqual(state, { documentUri: 'file:///w/a.flab.json', x: X, y: Y, size: 256 });
+    assert.deepEqual(state, { documentUri: 'file:///w/a.flab.json', x: X, y: Y, size: 256, method: 'flow' });
     // The experiment itself is marked by a black-and-white ring at its values.
     assert.equal(d.x.current, 1);
     assert.equal(d.y.current, 0.02);

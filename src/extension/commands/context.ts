@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { PhaseConfig } from '../../protocol/phase';
 import type { DynamicsDelegate } from '../dynamics/dynamicsPanel';
-import { baseName, LivePanel } from '../panels/livePanel';
+import { baseName, LivePanel, type PanelSettings } from '../panels/livePanel';
 import type { PanelRegistry } from '../panels/panelRegistry';
 import type { PhaseDelegate } from '../phase/phasePanel';
 import { isExperimentFile } from '../problems';
@@ -15,6 +15,8 @@ export interface CommandContext {
   dynamics: PanelRegistry<DynamicsDelegate, Record<string, never>>;
   phases: PanelRegistry<PhaseDelegate, PhaseConfig>;
   log: vscode.LogOutputChannel;
+  /** The settings every panel reads now. */
+  settings(): PanelSettings;
 }
 
 /** A command: its id (`featureLearningLab.…`), its title for messages, and what it does. */
@@ -91,12 +93,52 @@ export interface ExportArgs {
   target?: unknown;
   /** Which panel (its file's URI); without it the current panel. */
   documentUri?: vscode.Uri;
+  /** Which kind of panel; without it the active panel's kind (see `chooseExportPanel`). */
+  panel?: 'dynamics' | 'phase';
 }
 
 export function exportArgs(arg: unknown): ExportArgs {
   if (typeof arg !== 'object' || arg === null) return {};
   const a = arg as Record<string, unknown>;
-  return { format: a.format === 'csv' || a.format === 'json' ? a.format : undefined, target: a.target, documentUri: uriArgument(a.documentUri) };
+  return {
+    format: a.format === 'csv' || a.format === 'json' ? a.format : undefined,
+    target: a.target,
+    documentUri: uriArgument(a.documentUri),
+    panel: a.panel === 'dynamics' || a.panel === 'phase' ? a.panel : undefined,
+  };
+}
+
+/** A panel of either kind, for the export commands. */
+export type ExportPanel = { kind: 'dynamics'; panel: LivePanel<DynamicsDelegate> } | { kind: 'phase'; panel: LivePanel<PhaseDelegate> };
+
+/**
+ * The panel an export is made from: of the kind `args.panel` names, or else the kind of the active
+ * panel (a phase diagram when it has the focus, as from its title bar's buttons), else the current
+ * dynamics panel, else the current phase panel; of `args.documentUri` when given. Asks when several
+ * could be meant; undefined (with a message) when there is none.
+ */
+export async function chooseExportPanel(context: CommandContext, args: ExportArgs): Promise<ExportPanel | undefined> {
+  const { dynamics, phases } = context;
+  const activePhase = phases.all().find((p) => p.panel.active);
+  const activeDynamics = dynamics.all().find((p) => p.panel.active);
+  const kind = args.panel ?? (activePhase ? 'phase' : activeDynamics ? 'dynamics' : undefined);
+  if (kind === 'dynamics' || (kind === undefined && (args.documentUri ? dynamics.get(args.documentUri) : dynamics.current()))) {
+    const panel = await choosePanel(context, args.documentUri);
+    return panel && { kind: 'dynamics', panel };
+  }
+  const panel = args.documentUri ? phases.get(args.documentUri) : phases.current();
+  if (panel) return { kind: 'phase', panel };
+  const all = kind === 'phase' ? phases.all().map((p) => ({ kind: 'phase' as const, panel: p })) : [...dynamics.all().map((p) => ({ kind: 'dynamics' as const, panel: p })), ...phases.all().map((p) => ({ kind: 'phase' as const, panel: p }))];
+  if (all.length === 0) {
+    void vscode.window.showInformationMessage('Open a dynamics panel or a phase diagram first ("Feature Learning: Open Dynamics Panel", "Open Phase Diagram").');
+    return undefined;
+  }
+  if (all.length === 1) return all[0] as ExportPanel;
+  const picked = await vscode.window.showQuickPick(
+    all.map((p) => ({ label: baseName(p.panel.uri), description: p.kind === 'phase' ? 'phase diagram' : 'dynamics', choice: p })),
+    { placeHolder: 'Export from which panel?' },
+  );
+  return picked?.choice as ExportPanel | undefined;
 }
 
 /** The dynamics panel of `documentUri`, else the current one, else one the user picks. */

@@ -272,6 +272,7 @@ describe('export', () => {
     parameters: [{ path: 'model.width', symbol: 'd', value: '64' }, { path: 'learningRates.u', symbol: 'η_u', value: '0.1' }],
     thresholds: { kernelChange: 0.1, tangentChange: 0.1, zetaChange: 0.1, balanceChange: 1 },
     view: 'both' as const,
+    sweep: null,
   };
 
   it('writes CSV: commented header lines (what, parameters, label, thresholds), then a series column and empty cells for missing ζ', () => {
@@ -295,7 +296,7 @@ describe('export', () => {
     // Exactly what `flab solve --json` prints for this trajectory (src/core/trajectory/writers.ts), plus `panel`.
     const { panel, ...cli } = json;
     assert.deepEqual(cli, JSON.parse(toJson(run.trajectory)));
-    assert.deepEqual(panel, { title: run.title, documentUri: 'file:///x', view: 'both', parameters: run.parameters, thresholds: run.thresholds, simulation: run.simulation, deviation: 0.1, deviations: run.deviations });
+    assert.deepEqual(panel, { title: run.title, documentUri: 'file:///x', view: 'both', parameters: run.parameters, thresholds: run.thresholds, simulation: run.simulation, deviation: 0.1, deviations: run.deviations, sweep: null });
     assert.deepEqual(Object.keys(json), [...Object.keys(run.trajectory), 'panel']);
   });
 });

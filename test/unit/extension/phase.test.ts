@@ -109,7 +109,7 @@ describe('phase axes', () => {
     }
     assert.deepEqual(parseFromPhaseWebview({ type: 'reveal', line: 2, column: 3 }), { type: 'reveal', line: 2, column: 3 });
     const state = { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64, logTime: true };
-    assert.deepEqual(parsePhasePanelState(state), { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64 });
+    assert.deepEqual(parsePhasePanelState(state), { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64, method: 'flow' });
     assert.equal(parsePhasePanelState({ ...state, size: 1e6 }), null);
     assert.equal(parsePhasePanelState({ ...state, x: { ...X, from: 0 } }), null, 'a log axis from 0');
     assert.equal(parsePhasePanelState({ documentUri: 'file:///a' }), null);
