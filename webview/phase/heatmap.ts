@@ -173,19 +173,19 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, widt
     });
     ctx.restore();
   }
-  // The previewed cell: a frame, light inside dark, at least 9 px whatever the grid.
+  // The previewed cell: a square frame, dark inside light, at least 12 px whatever the grid.
   const p = input.previewed;
   if (p) {
     const col = cellOfValue(input.x, p.x);
     const row = cellOfValue(input.y, p.y);
     if (col >= 0 && row >= 0) {
       const c = cellCentre(input.x, input.y, width, height, row, col);
-      const w = Math.max(9, pw / nx);
-      const h = Math.max(9, ph / ny);
-      ctx.lineWidth = 3;
+      const w = Math.max(12, pw / nx);
+      const h = Math.max(12, ph / ny);
+      ctx.lineWidth = 4;
       ctx.strokeStyle = '#ffffff';
       ctx.strokeRect(c.px - w / 2, c.py - h / 2, w, h);
-      ctx.lineWidth = 1.5;
+      ctx.lineWidth = 2;
       ctx.strokeStyle = '#000000';
       ctx.strokeRect(c.px - w / 2, c.py - h / 2, w, h);
     }

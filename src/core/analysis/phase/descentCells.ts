@@ -20,10 +20,11 @@ import { CellEvaluator, CellResult, NO_LABEL, PhaseWorkError, widthFactors } fro
 import { cellSpec, LinearBase, linearBase, lnNtk0Of, planeInputOf } from './linearCells';
 
 /**
- * Steps of the O(1) recursion in one diagram: 4·10⁹, about 20 s on these machines (a 256 × 256
- * diagram of 1,000 steps is 6.6·10⁷). Beyond it the diagram is refused before its first cell.
+ * Steps of the O(1) recursion in one diagram: 2³¹ ≈ 2.1·10⁹, about half a minute at ~16 ns a step on
+ * these machines (a 256 × 256 diagram of 1,000 steps is 6.6·10⁷, the panel's largest, 1024 × 1024 of
+ * 2,000 steps, just fits). Beyond it the diagram is refused before its first cell.
  */
-export const MAX_DIAGRAM_STEPS = 4e9;
+export const MAX_DIAGRAM_STEPS = 2 ** 31;
 
 /** Where a run's step budget is set in the file. */
 function budgetPath(e: Experiment): string {
@@ -83,7 +84,7 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
       const steps = stepsOf(e, fallback);
       const total = cells * steps[steps.length - 1];
       if (total > MAX_DIAGRAM_STEPS) {
-        throw new PhaseWorkError(`${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} gradient-descent steps = ${formatNumber(total)} steps, over the limit of ${formatNumber(MAX_DIAGRAM_STEPS)} for one phase diagram (about 20 s): use fewer cells or ${setsBudget(e) ? 'fewer steps' : `set ${budgetPath(e)}, the step budget (without it each cell runs the file's default of ${formatNumber(steps[steps.length - 1])} steps)`}`, budgetPath(e));
+        throw new PhaseWorkError(`${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} gradient-descent steps = ${formatNumber(total)} steps, over the limit of ${formatNumber(MAX_DIAGRAM_STEPS)} for one phase diagram (about half a minute): use fewer cells or ${setsBudget(e) ? 'fewer steps' : `set ${budgetPath(e)}, the step budget (without it each cell runs the file's default of ${formatNumber(steps[steps.length - 1])} steps)`}`, budgetPath(e));
       }
     },
   };
