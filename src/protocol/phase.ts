@@ -85,6 +85,8 @@ export interface Diagram {
   lines: LineView[];
   /** Steps of each descent cell; T for a flow scored at its end (null: each cell's horizon, or ∞). */
   budget: number | null;
+  /** Descent: the file sets no time.end, and its default number of steps was run. */
+  defaultBudget: boolean;
   /** Where the flow is scored: over t ∈ [0, ∞) or up to the end of the run (`classify.at`). */
   scoredOver: 'infinity' | 'end';
   /** The score that shades the cells (the tangent kernel's change). */

@@ -63,6 +63,7 @@ export function encodePhase(p: PhaseDiagram, x: PhaseAxisSpec, y: PhaseAxisSpec,
     outcomeNames: [...DESCENT_OUTCOMES],
     lines: p.lines.map((l) => ({ name: l.name, ntk: l.ntk, meaning: l.meaning, segments: l.segments.slice() })),
     budget: p.budget,
+    defaultBudget: p.defaultBudget,
     scoredOver: p.scoredOver,
   };
 }

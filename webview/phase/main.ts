@@ -194,7 +194,7 @@ class PhasePanel {
 
   /** What the cells are: "gradient descent, 1,000 steps", "exact flow, t → ∞". */
   private methodText(d: Diagram): string {
-    if (d.method === 'descent') return `gradient descent, ${d.budget === null ? 'the default number of' : fmtCount(d.budget)} steps`;
+    if (d.method === 'descent') return `gradient descent, ${d.budget === null ? 'the default number of' : fmtCount(d.budget)} steps${d.defaultBudget ? ' (the file\'s default: set time.end to choose)' : ''}`;
     if (d.scoredOver === 'end') return `exact flow up to ${d.budget === null ? 'each cell\'s horizon' : `t = ${fmtCount(d.budget)}`}`;
     return 'exact flow, t → ∞';
   }

@@ -31,6 +31,7 @@ export function diagramFigure(d: Diagram): PhaseFigureInput {
     lines: d.lines,
     thresholds: { kernelChange: d.thresholds.kernelChange, tangentChange: d.thresholds.tangentChange, zetaChange: d.thresholds.zetaChange, balanceChange: d.thresholds.balanceChange },
     budget: d.budget,
+    defaultBudget: d.defaultBudget,
     scoredOver: d.scoredOver,
   };
 }

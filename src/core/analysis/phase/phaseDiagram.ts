@@ -52,6 +52,8 @@ export interface PhaseDiagram {
    * or the last of `time.at` (null when each cell takes its own horizon); the flow at t → ∞: null.
    */
   budget: number | null;
+  /** Gradient descent: the file sets no budget (`time.end` or `time.at`), so its cells run the file's default number of steps. */
+  defaultBudget: boolean;
   /** Where the flow is scored (docs/mechanisms.md, "Two conventions"); descent is always scored over its steps. */
   scoredOver: ScoredOver;
   /** The initial tangent kernel K₀ per cell (per unit time with the layer rates: per step for descent); null for a nonlinear network. */
@@ -257,6 +259,7 @@ export class PhaseComputation {
       thresholds: this.thresholds,
       outcomes: this.outcomes,
       budget: this.budget(),
+      defaultBudget: this.method === 'descent' && e.time.kind === 'grid' && e.time.end === undefined,
       scoredOver: scoredOver(e),
       ntk0: linear ? this.ntk0 : null,
       lines,

@@ -27,6 +27,7 @@ export interface PhaseFigureInput {
   lines: readonly CriticalLine[];
   thresholds: ClassifyThresholds;
   budget: number | null;
+  defaultBudget: boolean;
   scoredOver: ScoredOver;
 }
 
@@ -40,8 +41,8 @@ const PLOT_H = 420;
 const LEGEND_X = LEFT + PLOT_W + 28;
 
 /** The subtitle: which dynamics, and over how much training. */
-export function phaseSubtitle(p: Pick<PhaseFigureInput, 'method' | 'budget' | 'scoredOver'>): string {
-  if (p.method === 'descent') return `gradient descent, ${p.budget === null ? 'each cell\'s default number of' : formatCount(p.budget)} steps`;
+export function phaseSubtitle(p: Pick<PhaseFigureInput, 'method' | 'budget' | 'defaultBudget' | 'scoredOver'>): string {
+  if (p.method === 'descent') return `gradient descent, ${p.budget === null ? 'each cell\'s default number of' : formatCount(p.budget)} steps${p.defaultBudget ? ' (the file\'s default: no time.end)' : ''}`;
   if (p.scoredOver === 'end') return `exact gradient flow, scored up to ${p.budget === null ? 'each cell\'s horizon' : `t = ${formatCount(p.budget)}`}`;
   return 'exact gradient flow, scored over t ∈ [0, ∞)';
 }

@@ -29,7 +29,7 @@ export function cellOutcome(p: PhaseDiagram, k: number): string | null {
 /**
  * The JSON object: method, axes, label and scores as rows (by y) of columns (by x), thresholds; for
  * gradient descent also `outcome` (rows × columns of `converged`, `catapult`, `diverged`), the step
- * budget and the critical lines (segments [x1, y1, x2, y2] in the axes' values); for the flow where it
+ * budget (`defaultBudget`: true when the file sets none and its default number of steps was run) and the critical lines (segments [x1, y1, x2, y2] in the axes' values); for the flow where it
  * was scored (`scoredOver`, and `budget` = T for `"end"`).
  */
 export function phaseJson(p: PhaseDiagram): unknown {
@@ -41,7 +41,7 @@ export function phaseJson(p: PhaseDiagram): unknown {
   const descent = p.method === 'descent';
   return {
     method: p.method,
-    ...(descent ? { budget: p.budget } : { scoredOver: p.scoredOver, budget: p.budget }),
+    ...(descent ? { budget: p.budget, defaultBudget: p.defaultBudget } : { scoredOver: p.scoredOver, budget: p.budget }),
     x: { key: p.x.key, path: p.x.path, values: Array.from(p.x.values), current: p.x.current },
     y: { key: p.y.key, path: p.y.path, values: Array.from(p.y.values), current: p.y.current },
     ...(descent ? { outcome: rows((k) => cellOutcome(p, k)) } : {}),

@@ -209,11 +209,12 @@ test('the step budget: time.end, or the file\'s own default number of steps for 
   const budget = reportedSteps(noEnd)[reportedSteps(noEnd).length - 1];
   const p = phaseDiagramSync(noEnd, axes[0], axes[1], 3, 'descent');
   assert.equal(p.budget, budget, 'the default of `flab simulate FILE`');
+  assert.equal(p.defaultBudget, true, 'and it says so');
   // A cell far from the file's values runs the same number of steps (not its own horizon): its scores
   // are simulate's of that cell with time.end = the budget.
   const cell = withValue(withValue(withValue(noEnd, 'model.outputScale', p.x.values[0]), 'learningRates.W', p.y.values[0]), 'time.end', budget);
   close(p.scores.distance[0], simulate(cell).summary.scores!.distance, 1e-9, 1e-12, 'the corner cell ran the file\'s budget');
-  assert.equal(phaseDiagramSync(e, axes[0], axes[1], 2, 'descent').budget, 200);
+  assert.deepEqual([phaseDiagramSync(e, axes[0], axes[1], 2, 'descent').budget, phaseDiagramSync(e, axes[0], axes[1], 2, 'descent').defaultBudget], [200, false]);
   // 2³¹ steps at most: 2000² cells × 538 steps is refused at time.end before any cell is computed.
   const big = experiment({ ...LINEAR, time: { end: Math.ceil(MAX_DIAGRAM_STEPS / 4e6) + 1, points: 10 } });
   const t0 = performance.now();
