@@ -32,7 +32,7 @@ const builds = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The alias swaps one CSP-unsafe probe of the webview toolkit's FAST utilities (webview/shims/).
   // One bundle per panel kind (webview/<kind>/main.ts → dist/<kind>.js and .css).
-  { ...common, platform: 'browser', format: 'iife', entryPoints: { dynamics: 'webview/dynamics/main.ts', phase: 'webview/phase/main.ts' }, outdir: 'dist', loader: { '.css': 'css' }, alias: { '@microsoft/fast-web-utilities': './webview/shims/fastWebUtilities.ts' } },
+  { ...common, platform: 'browser', format: 'iife', entryPoints: { dynamics: 'webview/dynamics/main.ts', phase: 'webview/phase/main.ts', training: 'webview/training/main.ts' }, outdir: 'dist', loader: { '.css': 'css' }, alias: { '@microsoft/fast-web-utilities': './webview/shims/fastWebUtilities.ts' } },
   // Tests: each unit test file is its own bundle, run by `node --test`.
   // ESLint runs as itself in the lint test (it loads its config and plugins from disk).
   { ...node, entryPoints: findFiles('test/unit', /\.test\.ts$/), outdir: 'out/test/unit', sourcemap: true, external: ['eslint'] },

@@ -108,8 +108,12 @@ async function sgdStep() {
     `ratio ${x(trainer, best)} to numpy's fastest (target ≤ 2; ${x(trainer, single)} to numpy on 1 thread)`;
 }
 
-/** An epoch of the 10,000 digits: batch 128 (79 steps), a record every 16 steps, in one process. */
-async function mnistEpoch() {
+/**
+ * Epochs of the 10,000 digits: batch 128 (79 steps an epoch), a record every 16 steps, in one process;
+ * the measurements on their cadence (docs/networks.md, "Cadence"). `epochs` 1 is the issue's epoch; 5
+ * shows the share once the first and the last record's fixed costs are spread over a longer run.
+ */
+async function mnistEpochs(epochs) {
   const script = await bundleScript('network-epoch.js', `
     import { readFileSync } from 'node:fs';
     import { join } from 'node:path';
@@ -126,22 +130,24 @@ async function mnistEpoch() {
         labels[n] = d;
       }
     }
-    const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, epochs: 1, learningRate: 0.05, record: { every: 16 } } });
+    const epochs = Number(process.argv[2]);
+    const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, epochs, learningRate: 0.05, record: { every: 16 } } });
     (async () => {
       const t = new Training(spec, { train: { count: n, features: 784, sampleShape: [28, 28], x, targets: { kind: 'classes', labels, classCount: 10 } } }, { wasmDirectory: ${wasmDirectory} });
       const start = performance.now();
       const outcome = await t.run();
       const wall = performance.now() - start;
       const r = t.result();
-      console.log(JSON.stringify({ outcome, wall, timing: t.timings(), records: r.step.length, kernels: r.kernelChange.filter((k) => k !== null).length,
+      const measured = (xs: (number | null)[]) => xs.filter((k) => k !== null).length;
+      console.log(JSON.stringify({ outcome, wall, timing: t.timings(), records: r.step.length, kernels: measured(r.kernelChange), zeta: measured(r.alignment[0].zeta), zetaTop: measured(r.alignment[0].zetaTop),
         loss: [r.trainLoss[0], r.trainLoss.at(-1)], accuracy: r.trainAccuracy.at(-1), label: r.summary.label, maxRss: process.resourceUsage().maxRSS * 1024 }));
     })();`);
-  const runs = Array.from({ length: Math.max(1, Math.min(3, ROUNDS)) }, () => runJson(process.execPath, [script]));
+  const runs = Array.from({ length: Math.max(1, Math.min(3, ROUNDS)) }, () => runJson(process.execPath, [script, String(epochs)]));
   const r = runs.sort((a, b) => a.wall - b.wall)[runs.length >> 1];
-  if (r.outcome.status !== 'finished') throw new Error(`the epoch ended ${r.outcome.status}`);
+  if (r.outcome.status !== 'finished') throw new Error(`the run ended ${r.outcome.status}`);
   const share = (v) => `${((100 * v) / r.wall).toFixed(1)}%`;
   const t = r.timing;
-  return `${r.outcome.step} steps, ${r.records} records (every 16 steps; kernel at ${r.kernels}): ${ms(r.wall)} wall, median of ${runs.length}; ` +
+  return `${epochs} epoch${epochs > 1 ? 's' : ''}, ${r.outcome.step} steps, ${r.records} records (every 16 steps; ζ at ${r.zeta}, ζ_top at ${r.zetaTop}, kernel at ${r.kernels}): ${ms(r.wall)} wall, median of ${runs.length}; ` +
     `steps ${ms(t.steps)} (${(t.steps / r.outcome.step).toFixed(1)} ms each), layer metrics ${ms(t.layerMetrics)} (${share(t.layerMetrics)}), kernel ${ms(t.kernel)} (${share(t.kernel)}): ` +
     `measurements ${share(t.layerMetrics + t.kernel + t.evaluation)} of the time (target ≤ 10%); peak RSS ${(Math.max(...runs.map((x) => x.maxRss)) / 2 ** 20).toFixed(0)} MB (target ≤ 600); ` +
     `train loss ${r.loss[0].toFixed(3)} → ${r.loss[1].toFixed(3)}, accuracy ${(100 * r.accuracy).toFixed(1)}%, label ${r.label}`;
@@ -149,5 +155,6 @@ async function mnistEpoch() {
 
 export const sections = [
   { name: 'network: one SGD step vs numpy float32', run: sgdStep },
-  { name: 'network: an epoch of 10,000 MNIST digits', run: mnistEpoch },
+  { name: 'network: an epoch of 10,000 MNIST digits', run: () => mnistEpochs(1) },
+  { name: 'network: five epochs of 10,000 MNIST digits', run: () => mnistEpochs(5) },
 ];

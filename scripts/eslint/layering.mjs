@@ -17,6 +17,7 @@ export const LAYERS = {
   'src/core/experiment': ['src/core/math', 'media'],
   'src/core/mechanisms': ['src/core/math', 'src/core/experiment'],
   'src/core/trajectory': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms'],
+  'src/core/figures': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms'],
   'src/core/linearFlow': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory'],
   'src/core/descent': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory', 'src/core/linearFlow'],
   'src/core/network': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory'],
@@ -42,18 +43,37 @@ function folderOf(path) {
   return best;
 }
 
+/**
+ * The folder a source file must be listed under: src/core/<concern>, src/<part>, or webview. A file
+ * in a folder the layering does not list (a new concern, a file loose in src/core) is itself an error:
+ * every folder says what it may import.
+ */
+function requiredFolder(path) {
+  if (within(path, 'webview')) return 'webview';
+  const core = /^src\/core\/([^/]+)\//.exec(path);
+  if (core) return `src/core/${core[1]}`;
+  if (/^src\/core\/[^/]+$/.test(path)) return 'src/core';
+  const top = /^src\/([^/]+)\//.exec(path);
+  if (top) return `src/${top[1]}`;
+  return /^src\/[^/]+$/.test(path) ? 'src' : undefined;
+}
+
 const repoPath = (abs) => relative(root, abs).split(sep).join('/');
 
 /** The file a relative specifier names (TypeScript's extension rules), or undefined. */
 function resolveSpecifier(fromFile, spec) {
   const base = resolve(dirname(fromFile), spec);
-  for (const candidate of [base, `${base}.ts`, `${base}.mjs`, `${base}.js`, join(base, 'index.ts')]) {
+  // TypeScript lets `./x.js` name ./x.ts.
+  const asTs = /\.js$/.test(base) ? [base.replace(/\.js$/, '.ts')] : [];
+  for (const candidate of [...asTs, base, `${base}.ts`, `${base}.mjs`, `${base}.js`, join(base, 'index.ts')]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
   }
   return undefined;
 }
 
-const IMPORT = /^\s*(?:import|export)\b[^'"]*?from\s*['"](\.[^'"]+)['"]|^\s*import\s*['"](\.[^'"]+)['"]/gm;
+// Every way a file names another: `from '…'` (import, export), a bare `import '…'`, a dynamic or type
+// `import('…')`, `require('…')` (also `import x = require('…')`).
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s*)['"](\.[^'"]+)['"]/gm;
 const importsCache = new Map();
 function importsOf(file) {
   let list = importsCache.get(file);
@@ -62,7 +82,7 @@ function importsOf(file) {
   let text = '';
   try { text = readFileSync(file, 'utf8'); } catch { /* gone */ }
   for (const m of text.matchAll(IMPORT)) {
-    const target = resolveSpecifier(file, m[1] ?? m[2]);
+    const target = resolveSpecifier(file, m[1]);
     if (target && /\.(ts|mjs)$/.test(target)) list.push(target);
   }
   importsCache.set(file, list);
@@ -83,8 +103,30 @@ function pathBack(from, to) {
   return null;
 }
 
+/** The module specifiers a node names, as literal nodes: imports, exports, `import()`, `typeof import()`, `require()`. */
 function sources(node) {
-  return node.source && typeof node.source.value === 'string' ? [node.source] : [];
+  switch (node.type) {
+    case 'ImportDeclaration':
+    case 'ExportNamedDeclaration':
+    case 'ExportAllDeclaration':
+    case 'ImportExpression':
+      return node.source && node.source.type === 'Literal' && typeof node.source.value === 'string' ? [node.source] : [];
+    case 'TSImportType': {
+      const arg = node.argument?.type === 'TSLiteralType' ? node.argument.literal : node.argument;
+      return arg && arg.type === 'Literal' && typeof arg.value === 'string' ? [arg] : [];
+    }
+    case 'TSExternalModuleReference':
+      return node.expression?.type === 'Literal' && typeof node.expression.value === 'string' ? [node.expression] : [];
+    case 'CallExpression':
+      return node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'Literal' && typeof node.arguments[0].value === 'string' ? [node.arguments[0]] : [];
+    default:
+      return [];
+  }
+}
+
+/** The visitor of every node kind that names a module. */
+function visitAll(check) {
+  return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check, TSImportType: check, TSExternalModuleReference: check, CallExpression: check };
 }
 
 const layers = {
@@ -92,6 +134,14 @@ const layers = {
   create(context) {
     const file = context.filename;
     const here = repoPath(file);
+    const required = requiredFolder(here);
+    if (required && !(required in LAYERS)) {
+      return {
+        Program(node) {
+          context.report({ node, message: `${required} is not in the layering: add it to LAYERS in scripts/eslint/layering.mjs with what it may import (docs/architecture.md, "Layers")` });
+        },
+      };
+    }
     const folder = folderOf(here);
     if (!folder) return {};
     const check = (node) => {
@@ -110,7 +160,7 @@ const layers = {
         }
       }
     };
-    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
+    return visitAll(check);
   },
 };
 
@@ -129,7 +179,7 @@ const noCycle = {
         if (back) context.report({ node: src, message: `import cycle: ${[file, ...back].map(repoPath).join(' → ')}` });
       }
     };
-    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check };
+    return visitAll(check);
   },
 };
 

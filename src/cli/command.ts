@@ -4,7 +4,9 @@
  * the experiment through the context, and returns what to print; it signals bad usage by throwing
  * a UsageError, and the core's ExperimentErrors are located in the file by the dispatcher.
  */
+import type { Node } from 'jsonc-parser';
 import type { Experiment } from '../core/experiment/experiment';
+import type { AnyExperiment } from '../core/runs/anyExperiment';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_FILE = 1;
@@ -43,14 +45,35 @@ export interface ParsedArgs {
   choice(group: 'format', fallback: string): string;
 }
 
+/** A file read and parsed: its text (without a byte-order mark) and syntax tree, for locating later errors. */
+export interface LoadedFile {
+  file: string;
+  text: string;
+  tree: Node | undefined;
+}
+
+/** An experiment file of any kind, read and validated, with where its relative paths start. */
+export interface LoadedExperiment {
+  parsed: AnyExperiment;
+  /** The file's folder (the working folder for standard input): data, checkpoint and glob paths are relative to it. */
+  baseDir: string;
+  /** The file's name, as given (`-` for standard input). */
+  fileName: string;
+  /** The text and tree, to locate problems found later (warnings beside an output). */
+  source: LoadedFile;
+}
+
 /** What the dispatcher gives a command. */
 export interface CommandContext {
   /**
-   * Reads and validates an experiment file (`-`: standard input). A file that cannot be read or
-   * is not a valid experiment ends the command with exit 1 and its located errors; an
-   * ExperimentError thrown later by the work is located in this file.
+   * Reads and validates an experiment file of the two-layer linear model (`-`: standard input). A
+   * file that cannot be read, is not a valid experiment, or is of another kind (a network or a
+   * checkpoint experiment, refused with the command that takes it) ends the command with exit 1 and
+   * its located errors; an ExperimentError thrown later by the work is located in this file.
    */
   load(file: string): Experiment;
+  /** Reads and validates an experiment file of any kind, likewise. */
+  loadAny(file: string): LoadedExperiment;
 }
 
 export interface Command {
@@ -62,7 +85,7 @@ export interface Command {
   /** The operands' names, in order (`FILE`); each is required. */
   operands: string[];
   options: OptionSpec[];
-  run(args: ParsedArgs, context: CommandContext): CliOutput;
+  run(args: ParsedArgs, context: CommandContext): CliOutput | Promise<CliOutput>;
 }
 
 /** Bad usage (exit 2): the message names the flag or the operand at fault. */

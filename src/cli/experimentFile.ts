@@ -4,12 +4,13 @@
  * lines `FILE:LINE:COL: error: MESSAGE` (exit 1).
  */
 import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
-import type { Node } from 'jsonc-parser';
+import { basename, dirname, resolve } from 'node:path';
 import { Diagnostic, formatDiagnostic } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { Experiment } from '../core/experiment/experiment';
-import { locatePath, parseExperiment } from '../core/experiment/parse';
-import { BadFileError, CliOutput, EXIT_BAD_FILE } from './command';
+import { kindDiagnostic, locatePath, parseExperiment } from '../core/experiment/parse';
+import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
+import { BadFileError, CliOutput, EXIT_BAD_FILE, LoadedExperiment, LoadedFile } from './command';
 import { formatBytes, MAX_FILE_BYTES } from './limits';
 
 /** Most errors printed for one file; the rest are counted. */
@@ -24,12 +25,7 @@ export interface FileReader {
   readText(file: string): string;
 }
 
-/** A file read and parsed: its text (without a byte-order mark) and syntax tree, for locating later errors. */
-export interface LoadedFile {
-  file: string;
-  text: string;
-  tree: Node | undefined;
-}
+export type { LoadedFile } from './command';
 
 /**
  * Reads `file` from the file system: refuses anything but a regular file, and files over `maxBytes`,
@@ -83,8 +79,35 @@ function readAll(fd: number, maxBytes: number, what: string): Buffer {
   return Buffer.concat(chunks, total);
 }
 
-/** Reads and validates `file`; throws a BadFileError with the output that says why (exit 1). */
-export function loadExperimentFile(file: string, reader: FileReader): { experiment: Experiment; loaded: LoadedFile } {
+/**
+ * Reads and validates `file`, an experiment of the two-layer linear model for `flab command`; throws
+ * a BadFileError with the output that says why (exit 1). A network or checkpoint experiment is refused
+ * at the key that makes it one, naming the command that takes it.
+ */
+export function loadExperimentFile(file: string, reader: FileReader, command = 'solve'): { experiment: Experiment; loaded: LoadedFile } {
+  const text = readText(file, reader);
+  const { experiment, diagnostics, tree, kind } = parseExperiment(text);
+  const loaded = { file, text, tree };
+  if (tree && kind && kind !== 'linear') {
+    const takes = kind === 'network' ? '`flab train` trains it (and `flab sweep` its sweep)' : '`flab checkpoints` reads it';
+    throw new BadFileError(reportDiagnostics(loaded, [kindDiagnostic(tree, kind, `\`flab ${command}\` takes the two-layer linear model; ${takes}`)]));
+  }
+  if (!experiment) throw new BadFileError(reportDiagnostics(loaded, diagnostics));
+  return { experiment, loaded };
+}
+
+/** Reads and validates `file`, an experiment of any kind; throws a BadFileError with the output that says why (exit 1). */
+export function loadAnyExperimentFile(file: string, reader: FileReader): { experiment: LoadedExperiment; loaded: LoadedFile } {
+  const text = readText(file, reader);
+  const { parsed, diagnostics, tree } = parseAnyExperiment(text);
+  const loaded = { file, text, tree };
+  if (!parsed) throw new BadFileError(reportDiagnostics(loaded, diagnostics));
+  const baseDir = file === '-' ? process.cwd() : dirname(resolve(file));
+  return { experiment: { parsed: parsed as AnyExperiment, baseDir, fileName: file === '-' ? '-' : basename(file), source: loaded }, loaded };
+}
+
+/** The text of `file` without a byte-order mark (editors hide it: lines and columns are counted without it). */
+function readText(file: string, reader: FileReader): string {
   let raw: string;
   try {
     raw = reader.readText(file);
@@ -93,12 +116,7 @@ export function loadExperimentFile(file: string, reader: FileReader): { experime
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new BadFileError({ code: EXIT_BAD_FILE, stdout: '', stderr: `${file}: error: cannot read the experiment file: ${reason}\n` });
   }
-  // Editors hide a UTF-8 byte-order mark: lines and columns are counted without it.
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  const { experiment, diagnostics, tree } = parseExperiment(text);
-  const loaded = { file, text, tree };
-  if (!experiment) throw new BadFileError(reportDiagnostics(loaded, diagnostics));
-  return { experiment, loaded };
+  return raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
 }
 
 /** An ExperimentError raised while running the file, at its place in the file (exit 1). */
@@ -106,7 +124,8 @@ export function reportExperimentError(loaded: LoadedFile, e: ExperimentError): C
   return reportDiagnostics(loaded, [{ message: e.message, path: e.path, ...locatePath(loaded.tree, e.path), severity: 'error' }]);
 }
 
-function reportDiagnostics({ file, text }: LoadedFile, ds: Diagnostic[]): CliOutput {
+/** Located problems of the file (exit 1), at most MAX_PRINTED_ERRORS of them. */
+export function reportDiagnostics({ file, text }: LoadedFile, ds: Diagnostic[]): CliOutput {
   const lines = ds.slice(0, MAX_PRINTED_ERRORS).map((d) => formatDiagnostic(file, text, d));
   if (ds.length > MAX_PRINTED_ERRORS) lines.push(`${file}: note: ${ds.length - MAX_PRINTED_ERRORS} more errors not shown`);
   return { code: EXIT_BAD_FILE, stdout: '', stderr: lines.join('\n') + '\n' };

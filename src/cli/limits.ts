@@ -40,14 +40,5 @@ export const MAX_ANALYSIS_DRAWS = 2 * MAX_PARAMETERS;
  */
 export const MAX_SWEEP_POINTS = 4 * MAX_POINTS;
 
-/** `n` bytes as a short size: 512 B, 64 MiB, 1.2 GiB. */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 || v >= 10 || Number.isInteger(v) ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
-}
+/** Sizes in messages are written as every experiment file's messages write them. */
+export { formatBytes } from '../core/experiment/diagnostic';

@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { EXIT_BAD_FILE } from './command';
 import { runCli } from './run';
 
-function main(): void {
-  const { code, stdout, stderr, files } = runCli(process.argv.slice(2));
+async function main(): Promise<void> {
+  const { code, stdout, stderr, files } = await runCli(process.argv.slice(2));
   for (const f of files ?? []) {
     try {
       writeFileSync(f.path, f.text);
@@ -28,4 +28,4 @@ function main(): void {
   else process.exitCode = code;
 }
 
-main();
+void main();

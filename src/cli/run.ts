@@ -6,14 +6,19 @@
  *
  * Limits are checked before the work they bound (docs/limits.md), so an error of flab's own should
  * not happen; if one does it is a bug, reported as an internal error with exit 1 and the file's
- * name — never as bad usage.
+ * name — never as bad usage. The problems of a network experiment's data (a DataError, at a `data`
+ * key and a file position) and of its setup (a TrainingSetupError, each problem at its key) are
+ * the file's, located like its other errors.
  */
 import { didYouMean, excerpt } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
+import { locatePath } from '../core/experiment/parse';
+import { DataError } from '../core/network/data/dataError';
+import { TrainingSetupError } from '../core/network/train';
 import { parseArgs, usageLine } from './args';
 import { BadFileError, CliOutput, Command, CommandContext, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import { COMMANDS } from './commands';
-import { FileReader, LoadedFile, loadExperimentFile, readExperimentFile, reportExperimentError } from './experimentFile';
+import { FileReader, LoadedFile, loadAnyExperimentFile, loadExperimentFile, readExperimentFile, reportDiagnostics, reportExperimentError } from './experimentFile';
 import { formatBytes, MAX_FILE_BYTES } from './limits';
 
 const EXIT_CODES = 'exit codes: 0 success, 1 bad experiment file, 2 bad usage';
@@ -21,8 +26,8 @@ const EXIT_CODES = 'exit codes: 0 success, 1 bad experiment file, 2 bad usage';
 /** The file system, read within the limits of src/cli/limits.ts. */
 export const FILE_SYSTEM: FileReader = { readText: (file) => readExperimentFile(file) };
 
-/** Runs one invocation of `flab` (the arguments after `flab`). */
-export function runCli(argv: readonly string[], reader: FileReader = FILE_SYSTEM): CliOutput {
+/** Runs one invocation of `flab` (the arguments after `flab`). Never rejects. */
+export async function runCli(argv: readonly string[], reader: FileReader = FILE_SYSTEM): Promise<CliOutput> {
   let loaded: LoadedFile | undefined;
   try {
     const [name, ...rest] = argv;
@@ -40,17 +45,29 @@ export function runCli(argv: readonly string[], reader: FileReader = FILE_SYSTEM
     if (options.includes('--help') || options.includes('-h')) return { code: EXIT_OK, stdout: commandHelp(command) + '\n', stderr: '' };
     const context: CommandContext = {
       load(file) {
-        const { experiment, loaded: l } = loadExperimentFile(file, reader);
+        const { experiment, loaded: l } = loadExperimentFile(file, reader, command.name);
+        loaded = l;
+        return experiment;
+      },
+      loadAny(file) {
+        const { experiment, loaded: l } = loadAnyExperimentFile(file, reader);
         loaded = l;
         return experiment;
       },
     };
     try {
-      return command.run(parseArgs(command, rest, COMMANDS), context);
+      return await command.run(parseArgs(command, rest, COMMANDS), context);
     } catch (e) {
       if (e instanceof UsageError) return usageError(command, e.message);
       if (e instanceof BadFileError) return e.output;
-      if (e instanceof ExperimentError && loaded) return reportExperimentError(loaded, e);
+      if (loaded) {
+        if (e instanceof ExperimentError) return reportExperimentError(loaded, e);
+        if (e instanceof DataError) return reportExperimentError(loaded, new ExperimentError(e.message, e.path));
+        if (e instanceof TrainingSetupError) {
+          const where = loaded;
+          return reportDiagnostics(where, e.problems.map((p) => ({ message: p.message, path: p.path, ...locatePath(where.tree, p.path), severity: 'error' as const })));
+        }
+      }
       throw e;
     }
   } catch (e) {

@@ -34,19 +34,6 @@ export function editControlValue(text: string, key: ControlKey, value: number): 
   return editValue(text, key, json, 'number');
 }
 
-/** Edits setting `compare.simulate`, creating `compare` when the file has none; null when refused. */
-export function editCompareSimulate(text: string, simulate: boolean): TextEdit[] | null {
-  const { tree, errors } = parse(text);
-  if (!tree || tree.type !== 'object') return null;
-  const compare = keyStatus(tree, 'compare');
-  if (compare.kind === 'present') {
-    if (compare.node.type !== 'object') return null;
-    return editValue(text, 'compare.simulate', JSON.stringify(simulate), 'boolean');
-  }
-  if (errors.length > 0) return null;
-  return insertProperty(text, tree, 'compare', `{ "simulate": ${simulate} }`);
-}
-
 /** The tree (none for a document nested too deeply to parse safely; nothing is then edited). */
 function parse(text: string): { tree: Node | undefined; errors: ParseError[] } {
   const errors: ParseError[] = [];

@@ -2,7 +2,7 @@
  * The extension host's channels to its workers, each with its supersede policy (no vscode import;
  * unit-tested against the real bundled workers). See workerChannel.ts for what the policies mean.
  */
-import type { DynamicsJob, DynamicsOutcome, PhaseJob, PhaseOutcome, PhaseProgress } from '../protocol/workers';
+import type { DynamicsJob, DynamicsOutcome, PhaseJob, PhaseOutcome, PhaseProgress, TrainingJob, TrainingOutcome, TrainingSnapshot } from '../protocol/workers';
 import { WorkerChannel } from './workerChannel';
 
 /** The dynamics worker (dist/dynamicsWorker.js): a superseded run that is still cheap finishes, a heavy one is stopped. */
@@ -23,5 +23,17 @@ export function phaseChannel(workerPath: string): WorkerChannel<PhaseJob, PhaseO
   return new WorkerChannel<PhaseJob, PhaseOutcome, PhaseProgress>(workerPath, {
     policy: { kind: 'cancel', ackMs: 250 },
     crashed: (reason) => ({ kind: 'invalid', diagnostics: [{ message: `the phase worker stopped unexpectedly (${reason})`, path: '', offset: 0, length: 0, severity: 'error' }] }),
+  });
+}
+
+/**
+ * The training worker (dist/trainingWorker.js): a training stops at its next cancel point (every
+ * ~50 ms of work, or after a record's measurements, which can take a second on large layers); a
+ * worker that does not let go within 3 s is replaced (and a stopped run it kept is lost).
+ */
+export function trainingChannel(workerPath: string): WorkerChannel<TrainingJob, TrainingOutcome, TrainingSnapshot> {
+  return new WorkerChannel<TrainingJob, TrainingOutcome, TrainingSnapshot>(workerPath, {
+    policy: { kind: 'cancel', ackMs: 3000 },
+    crashed: (reason) => ({ kind: 'invalid', diagnostics: [{ message: `the training worker stopped unexpectedly (${reason})`, path: '', offset: 0, length: 0, severity: 'error' }] }),
   });
 }

@@ -14,6 +14,7 @@ import { DynamicsDelegate, dynamicsFactory, DYNAMICS_KIND } from './dynamics/dyn
 import { PanelSettings } from './panels/livePanel';
 import { PanelRegistry, PostedMessage } from './panels/panelRegistry';
 import { PHASE_KIND, phaseFactory } from './phase/phasePanel';
+import { TRAINING_KIND, trainingFactory } from './training/trainingPanel';
 import { isExperimentFile, Validator } from './problems';
 import { maybeRunTestSuite } from './testHook';
 
@@ -46,6 +47,10 @@ export interface FeatureLearningLabApi {
     phasePanels(): { documentUri: string; x: string; y: string; size: number; version: number | undefined; elapsedMs: number | undefined; ready: boolean; coalescingMs: number }[];
     /** Every message posted to a phase panel's webview. */
     onDidPostPhase: vscode.Event<PostedMessage>;
+    /** The training panels: file, the shown run's status, step, label and records. */
+    trainingPanels(): { documentUri: string; ready: boolean; version: number | undefined; status: string | undefined; step: number | undefined; label: string | null; records: number; cached: boolean }[];
+    /** Every message posted to a training panel's webview. */
+    onDidPostTraining: vscode.Event<PostedMessage>;
     /** The settings every panel reads now. */
     settings(): PanelSettings;
   };
@@ -67,18 +72,21 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
   const dist = (file: string) => vscode.Uri.joinPath(context.extensionUri, 'dist', file).fsPath;
   const shared = { extensionUri: context.extensionUri, log, settings: readSettings };
   // Both refer to each other; neither calls the other before both exist.
-  const validator = new Validator(diagnostics, (uri) => dynamics.get(uri) !== undefined, () => dynamicsChannel(dist('dynamicsWorker.js')), () => readSettings().debounceMs);
-  const dynamics = new PanelRegistry(DYNAMICS_KIND, dynamicsFactory({ workerPath: dist('dynamicsWorker.js'), diagnostics }), shared, (uri) => {
-    void vscode.commands.executeCommand('setContext', 'featureLearningLab.hasPanel', dynamics.all().length > 0);
+  const hasPanel = (uri: vscode.Uri) => dynamics.get(uri) !== undefined || training.get(uri) !== undefined;
+  const validator = new Validator(diagnostics, hasPanel, () => dynamicsChannel(dist('dynamicsWorker.js')), () => readSettings().debounceMs);
+  const panelsChanged = (uri: vscode.Uri) => {
+    void vscode.commands.executeCommand('setContext', 'featureLearningLab.hasPanel', dynamics.all().length + training.all().length > 0);
     // A panel owns its file's problems; without one, the validator does (or nobody, once closed).
-    if (dynamics.get(uri)) {
+    if (hasPanel(uri)) {
       validator.forget(uri);
       return;
     }
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open && isExperimentFile(uri)) validator.touch(open);
     else diagnostics.delete(uri);
-  });
+  };
+  const dynamics = new PanelRegistry(DYNAMICS_KIND, dynamicsFactory({ workerPath: dist('dynamicsWorker.js'), diagnostics }), shared, panelsChanged);
+  const training = new PanelRegistry(TRAINING_KIND, trainingFactory({ workerPath: dist('trainingWorker.js'), diagnostics }), shared, panelsChanged);
   const phases = new PanelRegistry(
     PHASE_KIND,
     phaseFactory({ workerPath: dist('phaseWorker.js'), openDynamics: (uri, column) => dynamics.open(uri, {}, column ?? vscode.ViewColumn.Beside, true) }),
@@ -87,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
     () => void vscode.commands.executeCommand('setContext', 'featureLearningLab.hasPhasePanel', phases.all().length > 0),
   );
   validator.start();
-  context.subscriptions.push(log, diagnostics, dynamics, validator, phases, ...registerCommands({ dynamics, phases, log, settings: readSettings }));
+  context.subscriptions.push(log, diagnostics, dynamics, training, validator, phases, ...registerCommands({ dynamics, phases, training, log, settings: readSettings }));
 
   const api: FeatureLearningLabApi = {
     testing: {
@@ -105,6 +113,12 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
           coalescingMs: p.coalescingMs,
         })),
       onDidPostPhase: phases.onDidPost,
+      trainingPanels: () =>
+        training.all().map((p) => {
+          const m = p.delegate.shown;
+          return { documentUri: p.uri.toString(), ready: p.isReady, version: m?.version, status: m?.run.status, step: m?.run.progress?.step, label: m?.run.verdict?.label ?? null, records: m?.run.curves.step.length ?? 0, cached: m?.cached ?? false };
+        }),
+      onDidPostTraining: training.onDidPost,
       settings: readSettings,
       waitForPost: (documentUri, predicate, timeoutMs = 20_000) =>
         new Promise<PostedMessage>((resolve, reject) => {

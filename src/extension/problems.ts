@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Diagnostic, lineAndColumn } from '../core/experiment/diagnostic';
-import { parseExperiment } from '../core/experiment/parse';
+import { parseAnyExperiment } from '../core/runs/anyExperiment';
 import type { ErrorInfo } from '../protocol/common';
 import type { DynamicsJob, DynamicsOutcome } from '../protocol/workers';
 import { LiveScheduler } from './panels/liveScheduler';
@@ -128,7 +128,7 @@ export class Validator implements vscode.Disposable {
     const version = document.version;
     let diagnostics: Diagnostic[];
     if (text.length <= MAIN_THREAD_PARSE_LIMIT) {
-      diagnostics = parseExperiment(text).diagnostics;
+      diagnostics = parseAnyExperiment(text).diagnostics;
     } else {
       const key = uri.toString();
       let channel = this.channels.get(key);

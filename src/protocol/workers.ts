@@ -3,9 +3,12 @@
  * one envelope for every worker — run a job, cancel it, progress, result, cancelled — and the job,
  * progress and result types of each worker beside it.
  */
+import type { CheckpointsResult } from '../core/checkpoints/checkpointReader';
 import type { Diagnostic } from '../core/experiment/diagnostic';
+import type { TrainResult } from '../core/runs/train';
 import type { ControlState, DynamicsResult, DynamicsView } from './dynamics';
 import type { Diagram, PhaseConfig } from './phase';
+import type { RunView } from './training';
 
 // ---- the envelope ---------------------------------------------------------------------------------
 
@@ -87,3 +90,38 @@ export interface PhaseProgress {
 export type DiagramBody = Omit<Diagram, 'version'>;
 
 export type PhaseOutcome = { kind: 'invalid'; diagnostics: Diagnostic[] } | { kind: 'result'; diagram: DiagramBody } | { kind: 'data'; text: string };
+
+// ---- the training worker (dist/trainingWorker.js) -------------------------------------------------
+
+/** Train a network file (or one value of its sweep), or read a checkpoint file's folder. */
+export interface TrainingJob {
+  text: string;
+  fileName: string;
+  /** The experiment file's folder: data, globs and metrics are relative to it. */
+  baseDir: string;
+  /** One value of the file's sweep (its index), or null for the file as written. */
+  sweepIndex: number | null;
+  /** Continue the training this worker stopped for the same text, when it has it. */
+  resume: boolean;
+  /** Only parse: the file's kind, title and sweep, or its errors (for a file too long to parse on the host's main thread). */
+  describeOnly?: boolean;
+}
+
+/** A snapshot of the run so far (progress of a `TrainingJob`). */
+export type TrainingSnapshot = RunView;
+
+export type TrainingOutcome =
+  | { kind: 'invalid'; diagnostics: Diagnostic[] }
+  /** The file is the two-layer linear model's: the dynamics panel draws it. */
+  | { kind: 'linear' }
+  | {
+      kind: 'run';
+      runKind: 'network' | 'checkpoints';
+      title: string | null;
+      description: string | null;
+      /** The file's sweep, when it has one (each value is a job of its own). */
+      sweep: { key: string; path: string; values: number[] } | null;
+      run: RunView;
+      /** What `flab train --json` (or `flab checkpoints --json`) prints for this run, for Export Data; null for `describeOnly`. */
+      result: TrainResult | CheckpointsResult | null;
+    };

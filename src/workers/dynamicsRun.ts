@@ -8,6 +8,7 @@ import { Diagnostic } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import type { Experiment } from '../core/experiment/experiment';
 import { locatePath, parseExperiment } from '../core/experiment/parse';
+import { parseAnyExperiment } from '../core/runs/anyExperiment';
 import { LOG_GRID_START_FRACTION } from '../core/experiment/timeGrid';
 import { experimentParameters } from '../core/figures/parameters';
 import { thresholdsOf } from '../core/mechanisms/classify';
@@ -21,6 +22,11 @@ import type { DynamicsOutcome, DynamicsRunOptions } from '../protocol/workers';
 
 /** Parses, validates and runs `text`; the outcome's series have at most `maxPoints` points. */
 export function runExperiment(text: string, options: DynamicsRunOptions): DynamicsOutcome {
+  // Validation alone (the Problems panel of a long file without a panel) checks every kind of file.
+  if (options.validateOnly) {
+    const any = parseAnyExperiment(text);
+    return any.parsed ? { kind: 'valid' } : { kind: 'invalid', diagnostics: any.diagnostics, controls: null, compareSimulate: false };
+  }
   const parsed = parseExperiment(text);
   const controls = readControls(parsed.tree);
   const compareSimulate = readCompareSimulate(parsed.tree);
@@ -28,7 +34,6 @@ export function runExperiment(text: string, options: DynamicsRunOptions): Dynami
   if (!e || parsed.diagnostics.some((d) => d.severity === 'error')) {
     return { kind: 'invalid', diagnostics: parsed.diagnostics, controls, compareSimulate };
   }
-  if (options.validateOnly) return { kind: 'valid' };
   try {
     const linear = e.model.activation === 'linear';
     // A view preference wins; without one the file's compare.simulate is the default. A nonlinear

@@ -119,7 +119,7 @@ export interface Harness {
   origin: string;
   context: BrowserContext;
   /** Opens the panel page; resolves once the webview has posted `ready`. */
-  open(options?: { theme?: ThemeName; state?: unknown; width?: number; height?: number; page?: 'panel' | 'phase' }): Promise<Page>;
+  open(options?: { theme?: ThemeName; state?: unknown; width?: number; height?: number; page?: 'panel' | 'phase' | 'training' }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -144,9 +144,10 @@ export async function startHarness(): Promise<Harness> {
   let origin = '';
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname === '/' || url.pathname === '/panel.html' || url.pathname === '/phase.html') {
+    const pages: Record<string, string> = { '/': 'dynamics', '/panel.html': 'dynamics', '/phase.html': 'phase', '/training.html': 'training' };
+    if (pages[url.pathname]) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(pageHtml(origin, url.pathname === '/phase.html' ? 'phase' : 'dynamics'));
+      res.end(pageHtml(origin, pages[url.pathname]));
       return;
     }
     if (url.pathname === '/favicon.ico') {

@@ -12,7 +12,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CONTROL_DOMAINS, CONTROL_KEYS } from '../../src/protocol/dynamics';
 import { positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/dynamics/controlDomains';
-import { formatNumber } from '../../webview/shared/numberFormat';
+import { formatReadout as formatNumber } from '../../webview/shared/numberFormat';
 import { sweepColours } from '../../src/core/figures/colours';
 import { CATAPULT, DIVERGENT, experimentText, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, updateForText, type Harness } from './harness';
 
@@ -742,7 +742,8 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
 
 describe('control domains', () => {
   it('match the experiment schema', () => {
-    const schema = JSON.parse(readFileSync(join(ROOT, 'media', 'flab.schema.json'), 'utf8'));
+    // The linear model's form: the schema's root chooses between the three kinds of file.
+    const schema = JSON.parse(readFileSync(join(ROOT, 'media', 'flab.schema.json'), 'utf8')).$defs.linearExperiment;
     const find = (node: Record<string, unknown>, path: string[]): Record<string, unknown> | null => {
       if (path.length === 0) return node;
       const props = node.properties as Record<string, Record<string, unknown>> | undefined;

@@ -164,6 +164,8 @@ export interface ChartView {
   /** Integer x ticks (gradient-descent steps). */
   xInteger: boolean;
   palette: Palette;
+  /** Charts with the same key share their cursor and zoom (default: every chart of the panel over time). */
+  syncKey?: string;
 }
 
 function signature(model: ChartModel, view: ChartView): string {
@@ -224,7 +226,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
     // A chart without a right axis keeps its room empty: every plotting area has the same width.
     padding: [null, hasRight ? 0 : Y_AXIS_SIZE + AXIS_LABEL_SIZE, null, 0],
     cursor: {
-      sync: { key: SYNC_KEY, setSeries: false, scales: ['x', null] },
+      sync: { key: view.syncKey ?? SYNC_KEY, setSeries: false, scales: ['x', null] },
       drag: { x: true, y: false, setScale: true },
       points: { size: 7 },
       // A horizontal line reads a value only against one y scale (and only where the pointer is).

@@ -9,7 +9,7 @@
  * the charts (stacked when narrow).
  */
 import '../shared/common.css';
-import './dynamics.css';
+import '../shared/panel.css';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { ErrorInfo } from '../../src/protocol/common';
 import type { DynamicsView, ExportChartRequest, FromDynamics, SweepRunView, SweepView, ToDynamics, Update } from '../../src/protocol/dynamics';
@@ -17,7 +17,7 @@ import { Charts, formatValue, type ChartModel, type XRange } from '../charts/cha
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
-import { formatNumber } from '../shared/numberFormat';
+import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { createButton, createChoice, createToggle } from '../shared/toolkit';
 import { chartModel, DYNAMICS_CHARTS, type ChartInput } from './chartSpecs';
@@ -221,7 +221,7 @@ class Panel {
     if (!u) return;
     const sweep = u.sweep ?? null;
     const subject = this.subject(u);
-    const also = subject.main === subject.flow && subject.descent ? `Gradient descent at these rates: ${subject.descent.summary.label ?? (subject.descent.summary.diverged ? `no label (diverged at step ${formatNumber(subject.descent.summary.diverged.step)})` : 'no label')}.` : null;
+    const also = subject.main === subject.flow && subject.descent ? `Gradient descent at these rates: ${subject.descent.summary.label ?? (subject.descent.summary.diverged ? `no label (diverged at step ${formatReadout(subject.descent.summary.diverged.step)})` : 'no label')}.` : null;
     this.verdict.show({ run: subject.main, thresholds: subject.thresholds, what: subject.what, which: subject.which, also });
     const shownSimulation = subject.main === subject.flow ? subject.descent : null;
     const deviations = subject.main === u.trajectory && shownSimulation === u.simulation ? u.deviations : [];
@@ -275,8 +275,8 @@ class Panel {
       const diverged = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary.diverged;
       const label = shown?.summary.label;
       const value = el('span', 'sweep-value', String(Number(run.value.toPrecision(4))));
-      value.title = formatNumber(run.value);
-      const what = el('span', 'sweep-label', diverged ? `diverged at step ${formatNumber(diverged.step)}` : typeof label === 'string' && label ? label : '—');
+      value.title = formatReadout(run.value);
+      const what = el('span', 'sweep-label', diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : '—');
       what.dataset.sweepLabel = '';
       item.append(swatch, value, what);
       item.title = run === chosen ? 'Described by the verdict and the summary; click again for the file\'s own values' : 'Show this run\'s verdict and summary';

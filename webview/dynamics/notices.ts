@@ -7,7 +7,7 @@
  */
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { DynamicsView } from '../../src/protocol/dynamics';
-import { formatNumber } from '../shared/numberFormat';
+import { formatReadout } from '../shared/numberFormat';
 
 export type NoticeKind = 'diverged' | 'unstable' | 'catapult' | 'flow-unstable';
 
@@ -43,7 +43,7 @@ export function descentNotices(flow: Trajectory | null, descent: Trajectory | nu
     const scale = s.maxStableRateScale;
     const stable = typeof scale === 'number' && Number.isFinite(scale) ? ` It converges for learning rates up to ×${n3(scale)} of these (docs/finite-rates.md §4).` : '';
     if (s.diverged) {
-      out.push({ kind: 'diverged', text: `${who} diverged at step ${formatNumber(s.diverged.step)}. Its curves are drawn only until the loss passes ${formatNumber(BLOW_UP_FACTOR)}× its initial value.${stable}` });
+      out.push({ kind: 'diverged', text: `${who} diverged at step ${formatReadout(s.diverged.step)}. Its curves are drawn only until the loss passes ${formatReadout(BLOW_UP_FACTOR)}× its initial value.${stable}` });
       return out;
     }
     const below = typeof scale === 'number' && scale < 1;
@@ -55,7 +55,7 @@ export function descentNotices(flow: Trajectory | null, descent: Trajectory | nu
       const c = s.catapult;
       out.push({
         kind: below ? 'unstable' : 'catapult',
-        text: `${who} catapults: its loss rose above its start at step ${formatNumber(c.fromStep)} (peak ${n3(c.peakLoss)}) and fell back below it at step ${formatNumber(c.toStep)} (shaded) — the tangent kernel was above 2 per step.${below ? ` These rates are past the stable limit: it converges to the flow's minimum only for learning rates up to ×${n3(scale)} of these.` : stable}${compared}`,
+        text: `${who} catapults: its loss rose above its start at step ${formatReadout(c.fromStep)} (peak ${n3(c.peakLoss)}) and fell back below it at step ${formatReadout(c.toStep)} (shaded) — the tangent kernel was above 2 per step.${below ? ` These rates are past the stable limit: it converges to the flow's minimum only for learning rates up to ×${n3(scale)} of these.` : stable}${compared}`,
       });
     } else if (below) {
       const edge = scale >= 0.5;

@@ -7,7 +7,7 @@
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { Deviation } from '../../src/protocol/dynamics';
 import { el } from '../shared/dom';
-import { formatNumber } from '../shared/numberFormat';
+import { formatReadout } from '../shared/numberFormat';
 import { DEFINITIONS } from './definitions';
 
 interface Item {
@@ -30,12 +30,12 @@ interface Group {
 function descentItems(tr: Trajectory, prefix: string): Item[] {
   const s = tr.summary;
   const list: Item[] = [];
-  if (s.diverged) list.push({ key: `${prefix}diverged`, name: 'Diverged at step', value: formatNumber(s.diverged.step), definition: DEFINITIONS.diverged });
+  if (s.diverged) list.push({ key: `${prefix}diverged`, name: 'Diverged at step', value: formatReadout(s.diverged.step), definition: DEFINITIONS.diverged });
   if (s.catapult) {
-    list.push({ key: `${prefix}catapult`, name: 'Catapult (steps)', value: `${formatNumber(s.catapult.fromStep)}–${formatNumber(s.catapult.toStep)}`, definition: DEFINITIONS.catapult });
-    list.push({ key: `${prefix}catapult-peak`, name: 'Catapult peak loss', value: formatNumber(s.catapult.peakLoss), definition: DEFINITIONS.catapult });
+    list.push({ key: `${prefix}catapult`, name: 'Catapult (steps)', value: `${formatReadout(s.catapult.fromStep)}–${formatReadout(s.catapult.toStep)}`, definition: DEFINITIONS.catapult });
+    list.push({ key: `${prefix}catapult-peak`, name: 'Catapult peak loss', value: formatReadout(s.catapult.peakLoss), definition: DEFINITIONS.catapult });
   }
-  if (s.maxStableRateScale != null) list.push({ key: `${prefix}max-stable-rate-scale`, name: 'Stable up to rates ×', value: formatNumber(s.maxStableRateScale), definition: DEFINITIONS.maxStableRateScale });
+  if (s.maxStableRateScale != null) list.push({ key: `${prefix}max-stable-rate-scale`, name: 'Stable up to rates ×', value: formatReadout(s.maxStableRateScale), definition: DEFINITIONS.maxStableRateScale });
   return list;
 }
 
@@ -53,8 +53,8 @@ const DEVIATION_NAMES: Record<string, string> = {
 /** A deviation as the summary prints it: largest value, how it is measured, where. */
 export function deviationText(d: Deviation): string {
   const n3 = (x: number): string => String(Number(x.toPrecision(3)));
-  const value = d.measure === 'decades' ? `${n3(d.max)} decades` : d.measure === 'relative' ? `${n3(100 * d.max)} % of the flow's largest` : formatNumber(d.max);
-  return `${value} at t = ${formatNumber(d.at)}`;
+  const value = d.measure === 'decades' ? `${n3(d.max)} decades` : d.measure === 'relative' ? `${n3(100 * d.max)} % of the flow's largest` : formatReadout(d.max);
+  return `${value} at t = ${formatReadout(d.at)}`;
 }
 
 function groups(tr: Trajectory, simulation: Trajectory | null, deviations: readonly Deviation[]): Group[] {
@@ -62,31 +62,31 @@ function groups(tr: Trajectory, simulation: Trajectory | null, deviations: reado
   const ntkChange = s.ntkInitial && s.ntkFinal != null ? s.ntkFinal / s.ntkInitial : null;
   const undefinedZeta = 'undefined: u = 0 or W n = 0';
   const run: Item[] = [
-    { key: 'zeta-initial', name: 'ζ initial', value: formatNumber(s.zetaInitial), definition: DEFINITIONS.zeta, hint: s.zetaInitial === null ? undefinedZeta : undefined },
-    { key: 'zeta-final', name: 'ζ final', value: formatNumber(s.zetaFinal), definition: DEFINITIONS.zeta, hint: s.zetaFinal === null ? undefinedZeta : undefined },
-    { key: 'loss-initial', name: 'Loss initial', value: formatNumber(s.lossInitial), definition: DEFINITIONS.loss },
-    { key: 'loss-final', name: 'Loss final', value: formatNumber(s.lossFinal), definition: DEFINITIONS.loss },
-    { key: 'ntk-change', name: 'K(T)/K(0)', value: formatNumber(ntkChange), definition: `${DEFINITIONS.ntkRatio} ${DEFINITIONS.ntk}` },
+    { key: 'zeta-initial', name: 'ζ initial', value: formatReadout(s.zetaInitial), definition: DEFINITIONS.zeta, hint: s.zetaInitial === null ? undefinedZeta : undefined },
+    { key: 'zeta-final', name: 'ζ final', value: formatReadout(s.zetaFinal), definition: DEFINITIONS.zeta, hint: s.zetaFinal === null ? undefinedZeta : undefined },
+    { key: 'loss-initial', name: 'Loss initial', value: formatReadout(s.lossInitial), definition: DEFINITIONS.loss },
+    { key: 'loss-final', name: 'Loss final', value: formatReadout(s.lossFinal), definition: DEFINITIONS.loss },
+    { key: 'ntk-change', name: 'K(T)/K(0)', value: formatReadout(ntkChange), definition: `${DEFINITIONS.ntkRatio} ${DEFINITIONS.ntk}` },
   ];
-  if (s.limit) run.push({ key: 'limit-zeta', name: 'ζ as t → ∞', value: formatNumber(s.limit.zeta), definition: DEFINITIONS.limitZeta });
+  if (s.limit) run.push({ key: 'limit-zeta', name: 'ζ as t → ∞', value: formatReadout(s.limit.zeta), definition: DEFINITIONS.limitZeta });
   const times: Item[] = [
-    { key: 'lambda', name: 'λ', value: formatNumber(s.lambda), definition: DEFINITIONS.lambda },
-    { key: 'omega', name: 'Rate ω', value: formatNumber(s.omega), definition: DEFINITIONS.omega },
-    { key: 'plateau', name: 'Plateau time', value: s.plateauTime === null ? 'none' : formatNumber(s.plateauTime), definition: DEFINITIONS.plateau },
-    { key: 'horizon', name: s.solver === 'exact' ? 'Horizon T' : 'Steps', value: formatNumber(s.horizon), definition: DEFINITIONS.horizon },
-    { key: 'width', name: 'Width d', value: formatNumber(s.width), definition: DEFINITIONS.width },
+    { key: 'lambda', name: 'λ', value: formatReadout(s.lambda), definition: DEFINITIONS.lambda },
+    { key: 'omega', name: 'Rate ω', value: formatReadout(s.omega), definition: DEFINITIONS.omega },
+    { key: 'plateau', name: 'Plateau time', value: s.plateauTime === null ? 'none' : formatReadout(s.plateauTime), definition: DEFINITIONS.plateau },
+    { key: 'horizon', name: s.solver === 'exact' ? 'Horizon T' : 'Steps', value: formatReadout(s.horizon), definition: DEFINITIONS.horizon },
+    { key: 'width', name: 'Width d', value: formatReadout(s.width), definition: DEFINITIONS.width },
     { key: 'solver', name: 'Solver', value: s.solver === 'exact' ? 'exact (gradient flow)' : 'gradient descent', definition: DEFINITIONS.solver },
   ];
-  if (s.weightDecay) times.push({ key: 'weight-decay', name: 'Weight decay ρ', value: formatNumber(s.weightDecay), definition: DEFINITIONS.weightDecay });
+  if (s.weightDecay) times.push({ key: 'weight-decay', name: 'Weight decay ρ', value: formatReadout(s.weightDecay), definition: DEFINITIONS.weightDecay });
   const scores: Item[] = s.scores
     ? [
-        { key: 'kernel-change', name: 'max |K/K(0) − 1|', value: formatNumber(s.scores.kernelChange), definition: DEFINITIONS.kernelChange },
-        { key: 'tangent-change', name: 'Tangent-feature change', value: s.scores.tangentChange === null ? 'not computed' : formatNumber(s.scores.tangentChange), definition: DEFINITIONS.tangentChange },
-        { key: 'zeta-change', name: '|ζ| change', value: formatNumber(s.scores.zetaChange), definition: DEFINITIONS.zetaChange },
-        { key: 'balance-change', name: 'Balance change', value: formatNumber(s.scores.balanceChange), definition: DEFINITIONS.balanceChange },
-        { key: 'norm-change-u', name: 'ln(|u| / |u₀|)', value: formatNumber(s.scores.normChangeU), definition: DEFINITIONS.normChangeU },
-        { key: 'norm-change-w', name: 'ln(‖W‖ / ‖W₀‖)', value: formatNumber(s.scores.normChangeW), definition: DEFINITIONS.normChangeW },
-        { key: 'distance', name: '‖θ − θ₀‖/‖θ₀‖ at the end', value: formatNumber(s.scores.distance), definition: DEFINITIONS.distance },
+        { key: 'kernel-change', name: 'max |K/K(0) − 1|', value: formatReadout(s.scores.kernelChange), definition: DEFINITIONS.kernelChange },
+        { key: 'tangent-change', name: 'Tangent-feature change', value: s.scores.tangentChange === null ? 'not computed' : formatReadout(s.scores.tangentChange), definition: DEFINITIONS.tangentChange },
+        { key: 'zeta-change', name: '|ζ| change', value: formatReadout(s.scores.zetaChange), definition: DEFINITIONS.zetaChange },
+        { key: 'balance-change', name: 'Balance change', value: formatReadout(s.scores.balanceChange), definition: DEFINITIONS.balanceChange },
+        { key: 'norm-change-u', name: 'ln(|u| / |u₀|)', value: formatReadout(s.scores.normChangeU), definition: DEFINITIONS.normChangeU },
+        { key: 'norm-change-w', name: 'ln(‖W‖ / ‖W₀‖)', value: formatReadout(s.scores.normChangeW), definition: DEFINITIONS.normChangeW },
+        { key: 'distance', name: '‖θ − θ₀‖/‖θ₀‖ at the end', value: formatReadout(s.scores.distance), definition: DEFINITIONS.distance },
       ]
     : [];
   const out: Group[] = [
@@ -98,12 +98,12 @@ function groups(tr: Trajectory, simulation: Trajectory | null, deviations: reado
   if (descent.length > 0) out.push({ key: 'descent', title: simulation ? 'Gradient descent at these rates' : 'Gradient descent', items: descent });
   if (simulation) {
     const zeta = deviations.find((d) => d.column === 'zeta');
-    const items: Item[] = [{ key: 'deviation', name: 'Max |ζ_GD − ζ_exact|', value: formatNumber(zeta?.max ?? null), definition: DEFINITIONS.deviation }];
+    const items: Item[] = [{ key: 'deviation', name: 'Max |ζ_GD − ζ_exact|', value: formatReadout(zeta?.max ?? null), definition: DEFINITIONS.deviation }];
     for (const d of deviations) {
       if (d.column === 'zeta') continue;
       items.push({ key: `deviation-${d.column}`, name: `${DEVIATION_NAMES[d.column] ?? d.column}: largest deviation`, value: deviationText(d), definition: DEFINITIONS.deviation });
     }
-    items.push({ key: 'simulation-loss-final', name: 'GD loss final', value: formatNumber(simulation.summary.lossFinal), definition: DEFINITIONS.loss });
+    items.push({ key: 'simulation-loss-final', name: 'GD loss final', value: formatReadout(simulation.summary.lossFinal), definition: DEFINITIONS.loss });
     out.push({ key: 'deviations', title: 'Descent against flow', items });
   }
   return out.filter((g) => g.items.length > 0);

@@ -10,7 +10,7 @@ import type { ClassifyThresholds } from '../../src/core/mechanisms/classify';
 import { explainLabel, formatScore } from '../../src/core/mechanisms/explain';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import { el } from '../shared/dom';
-import { formatNumber } from '../shared/numberFormat';
+import { formatReadout } from '../shared/numberFormat';
 import { CRITERION_TEXT, DEFINITIONS } from './definitions';
 
 /** Which run the verdict is about, in words. */
@@ -63,7 +63,7 @@ export class VerdictView {
     else this.element.style.removeProperty('--label-colour');
     this.element.dataset.label = label ?? '';
     if (!label || !s.scores) {
-      this.regime.textContent = s.diverged ? `no label: ${subject.what} diverged at step ${formatNumber(s.diverged.step)}` : `no label (${subject.what})`;
+      this.regime.textContent = s.diverged ? `no label: ${subject.what} diverged at step ${formatReadout(s.diverged.step)}` : `no label (${subject.what})`;
       this.criteria.replaceChildren();
       this.reasons.replaceChildren();
       return;
@@ -81,7 +81,7 @@ export class VerdictView {
         name.title = `${text.symbol}: ${text.definition}`;
         const value = el('span', 'criterion-value', c.value === null ? '—' : c.name === 'zetaChange' && c.value > 0 ? `+${formatScore(c.value)}` : formatScore(c.value));
         value.dataset.criterionValue = c.value === null ? '' : String(c.value);
-        value.title = c.value === null ? 'undefined' : `${text.symbol} = ${formatNumber(c.value)}`;
+        value.title = c.value === null ? 'undefined' : `${text.symbol} = ${formatReadout(c.value)}`;
         const sign = c.reached === null ? '' : c.reached ? '≥' : '<';
         const test = el('span', 'criterion-test', c.reached === null ? `vs ${formatScore(c.threshold)}` : `${c.name === 'zetaChange' ? '|·| ' : ''}${sign} ${formatScore(c.threshold)}`);
         test.dataset.threshold = String(c.threshold);

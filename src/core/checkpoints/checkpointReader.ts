@@ -18,10 +18,10 @@ import { isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_LAYERS, MAX_NETWORK_BYTES } from './limits';
 import { MetricsLog } from './metricsLog';
 import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from './naming';
-import { CheckpointError, formatShape, SafetensorsFile, TensorInfo } from './safetensors';
-import { checkpointLabel, CheckpointScores, checkpointScores, CHECKPOINT_THRESHOLDS, CheckpointThresholds } from './summary';
+import { CheckpointError, formatTensorShape, SafetensorsFile, TensorInfo } from './safetensors';
+import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores, LayerThresholds } from '../mechanisms/layerLabel';
 
-/** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment entry"). */
+/** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment file"). */
 export interface CheckpointsSpec {
   /** A glob of safetensors files, relative to the experiment file's folder (or absolute). */
   path: string;
@@ -30,6 +30,15 @@ export interface CheckpointsSpec {
   /** The metrics JSON Lines file; by default `metrics.jsonl` in the folder the glob starts from. */
   metrics?: string;
 }
+
+/**
+ * The thresholds of a checkpoint series' label (docs/networks.md, "Labels"): checkpoints carry no data,
+ * so the kernel test is the largest relative distance from the first checkpoint.
+ */
+export type CheckpointThresholds = Pick<LayerThresholds, 'distance' | 'zetaChange' | 'balanceChange'>;
+
+/** The defaults: 0.1 for the distance and for ζ, 1 for the balance (the linear model's). */
+export const CHECKPOINT_THRESHOLDS: CheckpointThresholds = { distance: DEFAULT_LAYER_THRESHOLDS.distance, zetaChange: DEFAULT_LAYER_THRESHOLDS.zetaChange, balanceChange: DEFAULT_LAYER_THRESHOLDS.balanceChange };
 
 /** How a reader finds, waits for and measures the files. */
 export interface CheckpointReaderOptions {
@@ -45,12 +54,16 @@ export interface CheckpointReaderOptions {
   settleMs?: number;
   /** The clock, in ms since the epoch (tests). */
   now?: () => number;
+  /** The label's thresholds (the experiment's `classify`); missing ones take CHECKPOINT_THRESHOLDS. */
+  thresholds?: Partial<CheckpointThresholds>;
 }
 
 /** Something wrong with one file (`file` set, as displayed) or with the whole series (`file` null). */
 export interface CheckpointProblem {
   file: string | null;
   message: string;
+  /** The key of the experiment it concerns: `checkpoints.path` (the glob, a file), `checkpoints.layers` or `checkpoints.metrics`. */
+  key: 'checkpoints.path' | 'checkpoints.layers' | 'checkpoints.metrics';
 }
 
 /** A consecutive pair of layers whose shapes do not chain: no alignment is computed for it. */
@@ -89,7 +102,7 @@ export interface CheckpointsSummary {
   layers: string[];
   /** Whether `layers` came from the experiment or from the default rule (to be checked by the user). */
   layersChosen: 'listed' | 'default';
-  scores: CheckpointScores | null;
+  scores: LayerScores | null;
   thresholds: CheckpointThresholds;
   /** The last checkpoint's values. */
   final: { step: number; distance: number; zeta: (number | null)[]; zetaTop: (number | null)[]; loss: number | null; accuracy: number | null } | null;
@@ -313,7 +326,7 @@ export class CheckpointReader {
     this.duplicates = [];
     for (const s of whole) {
       const kept = this.ordered[this.ordered.length - 1];
-      if (kept && kept.step === s.step) this.duplicates.push({ file: s.file, message: `${s.file}: has step ${s.step}, as ${kept.file} has: skipped` });
+      if (kept && kept.step === s.step) this.duplicates.push({ file: s.file, message: `${s.file}: has step ${s.step}, as ${kept.file} has: skipped`, key: 'checkpoints.path' });
       else this.ordered.push(s);
     }
     if (JSON.stringify(this.duplicates) !== before) this.dirty = true;
@@ -386,7 +399,7 @@ export class CheckpointReader {
     for (const name of names) {
       const t = first.tensors.find((x) => x.name === name);
       if (!t) return `layer "${name}" is not in ${where}. It has: ${listTensors(first.tensors)}`;
-      if (t.shape.length < 2) return `layer "${name}" is ${t.shape.length}-D ${formatShape(t.shape)} in ${where}: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`;
+      if (t.shape.length < 2) return `layer "${name}" is ${t.shape.length}-D ${formatTensorShape(t.shape)} in ${where}: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`;
       if (!isReadDtype(t.dtype)) return `layer "${name}" is ${t.dtype} in ${where}; weights are read from ${READ_DTYPES.join(', ')}`;
       const rows = t.shape[0];
       const cols = t.shape.slice(1).reduce((p, d) => p * d, 1);
@@ -399,7 +412,7 @@ export class CheckpointReader {
     const chaining: number[] = [];
     for (let l = 0; l + 1 < names.length; l++) {
       const problem = chainProblem(dims[l], dims[l + 1]);
-      if (problem) pairsLeftOut.push({ layers: [names[l], names[l + 1]], reason: `"${names[l + 1]}" ${formatShape(shapes[l + 1])} does not follow "${names[l]}" ${formatShape(shapes[l])}: ${problem}` });
+      if (problem) pairsLeftOut.push({ layers: [names[l], names[l + 1]], reason: `"${names[l + 1]}" ${formatTensorShape(shapes[l + 1])} does not follow "${names[l]}" ${formatTensorShape(shapes[l])}: ${problem}` });
       else chaining.push(l);
     }
     return { names, shapes, dims, chosen: listed ? 'listed' : 'default', pairsLeftOut, chaining };
@@ -423,8 +436,8 @@ export class CheckpointReader {
       const tensors = selection.names.map((name, l) => {
         const t = file.tensor(name);
         if (!t) throw new CheckpointError(state.file, `has no tensor "${name}" (the first checkpoint, ${first.file}, has). It has: ${listTensors(file.header.tensors)}`);
-        if (formatShape(t.shape) !== formatShape(selection.shapes[l])) {
-          throw new CheckpointError(state.file, `tensor "${name}" is ${formatShape(t.shape)} here but ${formatShape(selection.shapes[l])} in the first checkpoint, ${first.file}: shapes must stay the same`);
+        if (formatTensorShape(t.shape) !== formatTensorShape(selection.shapes[l])) {
+          throw new CheckpointError(state.file, `tensor "${name}" is ${formatTensorShape(t.shape)} here but ${formatTensorShape(selection.shapes[l])} in the first checkpoint, ${first.file}: shapes must stay the same`);
         }
         return t; // its dtype may differ from the first checkpoint's: `read` refuses one it cannot read
       });
@@ -471,10 +484,11 @@ export class CheckpointReader {
       return series;
     });
     const problems: CheckpointProblem[] = [];
-    for (const message of [this.problems.glob, this.problems.layers]) if (message) problems.push({ file: null, message });
-    for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem });
+    if (this.problems.glob) problems.push({ file: null, message: this.problems.glob, key: 'checkpoints.path' });
+    if (this.problems.layers) problems.push({ file: null, message: this.problems.layers, key: 'checkpoints.layers' });
+    for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem, key: 'checkpoints.path' });
     problems.push(...this.duplicates);
-    for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message });
+    for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message, key: 'checkpoints.metrics' });
     const result: CheckpointsResult = { step, files: measured.map((s) => s.file), distance, layers, alignment, pairsLeftOut: selection?.pairsLeftOut ?? [], summary: null!, problems, pending: [] };
     result.pending = [...this.states.values()].filter((s) => s.status === 'pending').map((s) => s.file);
     const metrics = this.metrics.series();
@@ -484,25 +498,25 @@ export class CheckpointReader {
       result.accuracy = step.map((s) => (at.has(s) ? metrics.accuracy[at.get(s)!] : null));
       result.metrics = { file: this.metrics.file, ...metrics };
     }
-    result.summary = summarise(result, selection?.chosen ?? (this.spec.layers ? 'listed' : 'default'));
+    result.summary = summarise(result, selection?.chosen ?? (this.spec.layers ? 'listed' : 'default'), { ...CHECKPOINT_THRESHOLDS, ...this.options.thresholds });
     return result;
   }
 }
 
-function summarise(r: CheckpointsResult, chosen: 'listed' | 'default'): CheckpointsSummary {
+function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', thresholds: CheckpointThresholds): CheckpointsSummary {
   const n = r.step.length;
   const last = n - 1;
-  const scores = n > 0 ? checkpointScores(r.distance, r.alignment.map((a) => a.zeta), r.layers.map((l) => l.norm)) : null;
+  const scores = layerScores({ distance: r.distance, layers: r.layers, alignment: r.alignment });
   const accuracies = (r.metrics?.accuracy ?? []).filter((a): a is number => a !== null);
   return {
-    label: scores ? checkpointLabel(scores, n) : null,
+    label: scores ? layerLabel(scores, n, { ...DEFAULT_LAYER_THRESHOLDS, ...thresholds }) : null,
     checkpoints: n,
     firstStep: n > 0 ? r.step[0] : null,
     lastStep: n > 0 ? r.step[last] : null,
     layers: r.layers.map((l) => l.name),
     layersChosen: chosen,
     scores,
-    thresholds: CHECKPOINT_THRESHOLDS,
+    thresholds,
     final:
       n > 0
         ? {
@@ -521,7 +535,7 @@ function summarise(r: CheckpointsResult, chosen: 'listed' | 'default'): Checkpoi
 /** The tensors of a header as `name [shape] dtype`, the first 30 of them. */
 function listTensors(tensors: readonly TensorInfo[]): string {
   if (tensors.length === 0) return 'no tensors';
-  const shown = tensors.slice(0, 30).map((t) => `${t.name} ${formatShape(t.shape)} ${t.dtype}`);
+  const shown = tensors.slice(0, 30).map((t) => `${t.name} ${formatTensorShape(t.shape)} ${t.dtype}`);
   return shown.join(', ') + (tensors.length > 30 ? `, … and ${tensors.length - 30} more` : '');
 }
 

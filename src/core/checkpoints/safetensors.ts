@@ -94,7 +94,7 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
     if (size !== undefined) {
       const needed = (shape as number[]).reduce((p, d) => p * d, 1) * size;
       if (needed !== end - begin) {
-        return fail(`${where}: ${dtype} ${formatShape(shape as number[])} needs ${needed.toLocaleString('en-US')} bytes but data_offsets [${begin}, ${end}] hold ${(end - begin).toLocaleString('en-US')}`);
+        return fail(`${where}: ${dtype} ${formatTensorShape(shape as number[])} needs ${needed.toLocaleString('en-US')} bytes but data_offsets [${begin}, ${end}] hold ${(end - begin).toLocaleString('en-US')}`);
       }
     }
     tensors.push({ name, dtype, shape: shape as number[], begin, end });
@@ -130,7 +130,7 @@ function describe(x: unknown): string {
 }
 
 /** A shape as `[256, 784]`. */
-export function formatShape(shape: readonly number[]): string {
+export function formatTensorShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
@@ -202,7 +202,7 @@ export class SafetensorsFile {
     const count = t.shape.reduce((p, d) => p * d, 1);
     const bytes = count * (t.dtype === 'F64' ? 8 : 4);
     if (bytes > MAX_LAYER_BYTES) {
-      throw new CheckpointError(this.file, `tensor "${t.name}" ${formatShape(t.shape)} would take ${bytes.toLocaleString('en-US')} bytes once read, more than the ${MAX_LAYER_BYTES.toLocaleString('en-US')} allowed for one layer`);
+      throw new CheckpointError(this.file, `tensor "${t.name}" ${formatTensorShape(t.shape)} would take ${bytes.toLocaleString('en-US')} bytes once read, more than the ${MAX_LAYER_BYTES.toLocaleString('en-US')} allowed for one layer`);
     }
     const at = this.header.dataStart + t.begin;
     if (t.dtype === 'F32' || t.dtype === 'F64') {

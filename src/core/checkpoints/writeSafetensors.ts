@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { endianness } from 'node:os';
 import { DTYPE_BYTES, numberToBfloat16, numberToHalf, READ_DTYPES, ReadDtype } from './dtypes';
 import { MAX_HEADER_BYTES } from './limits';
-import { formatShape } from './safetensors';
+import { formatTensorShape } from './safetensors';
 
 /** One tensor to write: values row-major, converted to `dtype` (F16 and BF16 round to nearest even). */
 export interface TensorToWrite {
@@ -36,9 +36,9 @@ export async function writeSafetensors(path: string, tensors: readonly TensorToW
   for (const t of tensors) {
     if (typeof t.name !== 'string' || t.name === '' || t.name === '__metadata__' || t.name in header) throw new Error(`writeSafetensors: tensor name ${JSON.stringify(t.name)} is empty, reserved or repeated`);
     if (!(READ_DTYPES as readonly string[]).includes(t.dtype)) throw new Error(`writeSafetensors: tensor "${t.name}": dtype ${t.dtype} is not one of ${READ_DTYPES.join(', ')}`);
-    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`writeSafetensors: tensor "${t.name}": shape ${formatShape(t.shape)} is not a list of non-negative integers`);
+    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`writeSafetensors: tensor "${t.name}": shape ${formatTensorShape(t.shape)} is not a list of non-negative integers`);
     const count = t.shape.reduce((p, d) => p * d, 1);
-    if (count !== t.data.length) throw new Error(`writeSafetensors: tensor "${t.name}": shape ${formatShape(t.shape)} has ${count} elements but ${t.data.length} values were given`);
+    if (count !== t.data.length) throw new Error(`writeSafetensors: tensor "${t.name}": shape ${formatTensorShape(t.shape)} has ${count} elements but ${t.data.length} values were given`);
     const bytes = count * DTYPE_BYTES[t.dtype];
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;

@@ -7,7 +7,8 @@ export interface Sample {
   y: number;
 }
 
-export type DataSpec = { kind: 'single'; x: number[]; y: number } | { kind: 'samples'; samples: Sample[] };
+/** The two-layer linear model's data: one sample, or collinear samples (docs/model.md §1). */
+export type LinearData = { kind: 'single'; x: number[]; y: number } | { kind: 'samples'; samples: Sample[] };
 
 export type InitSpec =
   | { kind: 'random'; scaleU: number; scaleW: number; seed: number }
@@ -22,7 +23,7 @@ export interface Experiment {
   name?: string;
   description?: string;
   model: { width: number; outputScale: number; activation: Activation };
-  data: DataSpec;
+  data: LinearData;
   init: InitSpec;
   learningRates: { u: number; W: number };
   time: TimeSpec;

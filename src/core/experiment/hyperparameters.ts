@@ -1,14 +1,15 @@
 /**
  * Numeric hyperparameters by name: a key is a JSON path (`model.outputScale`, `data.x[0]`) or the
  * unique last segment of one (`outputScale`, `scaleU`). The schema (`media/flab.schema.json`) is
- * the list of keys, so keys added to the format become sweepable without code here.
+ * the list of keys, so keys added to the format become sweepable without code here. Each kind of
+ * experiment has its own keys (the linear model's by default; a network file's under `network`).
  */
-import schemaJson from '../../../media/flab.schema.json';
 import { parsePath } from './jsonPath';
 import { didYouMean, excerpt } from './diagnostic';
+import { EXPERIMENT_SCHEMA, ExperimentKind, kindSchema } from './kind';
 import { SchemaNode } from './schema';
 
-const SCHEMA = schemaJson as unknown as SchemaNode;
+const SCHEMA = EXPERIMENT_SCHEMA;
 
 /** A numeric key of the format and the constraints the schema puts on it. */
 export interface NumericKey {
@@ -35,12 +36,23 @@ function resolveRef(s: SchemaNode): SchemaNode {
   return node;
 }
 
-function isNumeric(s: SchemaNode): boolean {
+/** The numeric form of a key: the schema itself, or its numeric `anyOf` branch (`batchSize`: an integer or "full"). */
+function numericForm(s: SchemaNode): SchemaNode | null {
   const types = Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type];
-  return types.includes('number') || types.includes('integer');
+  if (types.includes('number') || types.includes('integer')) return s;
+  for (const branch of s.anyOf ?? []) {
+    const form = numericForm(resolveRef(branch));
+    if (form) return form;
+  }
+  return null;
 }
 
-function keyOf(path: string, s: SchemaNode): NumericKey {
+function isNumeric(s: SchemaNode): boolean {
+  return numericForm(s) !== null;
+}
+
+function keyOf(path: string, schema: SchemaNode): NumericKey {
+  const s = numericForm(schema) ?? schema;
   const types = Array.isArray(s.type) ? s.type : [s.type];
   return {
     path,
@@ -52,9 +64,9 @@ function keyOf(path: string, s: SchemaNode): NumericKey {
   };
 }
 
-/** The schema node at a JSON path (object keys through `oneOf` branches, array indices through `items`), or null. */
-function schemaAt(path: string): SchemaNode | null {
-  let node: SchemaNode | null = resolveRef(SCHEMA);
+/** The schema node at a JSON path of a file of `kind` (object keys through `oneOf` branches, array indices through `items`), or null. */
+function schemaAt(path: string, kind: ExperimentKind): SchemaNode | null {
+  let node: SchemaNode | null = kindSchema(kind);
   for (const seg of parsePath(path)) {
     if (!node) return null;
     if (typeof seg === 'number') {
@@ -68,8 +80,8 @@ function schemaAt(path: string): SchemaNode | null {
   return node;
 }
 
-/** Every numeric key that is not inside an array, by full JSON path. */
-export function numericKeys(): NumericKey[] {
+/** Every numeric key of a file of `kind` (default: the linear model's) that is not inside an array, by full JSON path. */
+export function numericKeys(kind: ExperimentKind = 'linear'): NumericKey[] {
   const out: NumericKey[] = [];
   const walk = (s: SchemaNode, path: string): void => {
     s = resolveRef(s);
@@ -85,18 +97,19 @@ export function numericKeys(): NumericKey[] {
       }
     }
   };
-  walk(SCHEMA, '');
+  walk(kindSchema(kind), '');
   return out;
 }
 
 /**
- * The numeric key named by `key`: a full JSON path, or the unique last segment of one.
- * Returns an error message (with the candidates) when it names nothing or several keys.
+ * The numeric key of a file of `kind` (default: the linear model's) named by `key`: a full JSON path,
+ * or the unique last segment of one. Returns an error message (with the candidates) when it names
+ * nothing or several keys.
  */
-export function resolveKey(key: string): NumericKey | { error: string } {
-  const node = schemaAt(key);
+export function resolveKey(key: string, kind: ExperimentKind = 'linear'): NumericKey | { error: string } {
+  const node = schemaAt(key, kind);
   if (node && isNumeric(node) && !NOT_HYPERPARAMETERS.includes(String(parsePath(key)[0]))) return keyOf(key, node);
-  const all = numericKeys();
+  const all = numericKeys(kind);
   if (node) return { error: `\`${excerpt(key)}\` is not a numeric hyperparameter` };
   const matches = all.filter((k) => k.path.endsWith(`.${key}`) || k.path === key);
   if (matches.length === 1) return matches[0];

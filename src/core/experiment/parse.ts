@@ -5,17 +5,17 @@
  * (shapes that must agree, collinear data, ordered times, sizes).
  */
 import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import schemaJson from '../../../media/flab.schema.json';
 import { Diagnostic, formatNumber } from './diagnostic';
-import { DataSpec, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
+import { LinearData, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
+import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS } from './kind';
 import { MAX_PARAMETERS } from './limits';
-import { checkAgainstSchema, SchemaNode } from './schema';
+import { checkAgainstSchema } from './schema';
 import { parsePath } from './jsonPath';
 import { dot, norm, unit } from '../math/vectors';
 import { resolveSweep } from './sweepSpec';
 import { resolveWidthPowers } from './widthPowers';
 
-export const EXPERIMENT_SCHEMA = schemaJson as unknown as SchemaNode;
+export { EXPERIMENT_SCHEMA } from './kind';
 
 /** Relative tolerance of the collinearity check on a data set's inputs. */
 export const COLLINEARITY_TOLERANCE = 1e-9;
@@ -33,17 +33,29 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
   /** The syntax tree (undefined when the text is not JSON at all); used to locate paths. */
   tree: Node | undefined;
+  /**
+   * The kind of file, once it is JSON (docs/architecture.md, "Experiment kinds"). A network or
+   * checkpoint file is refused here with one diagnostic at the key that makes it one: it is parsed by
+   * `parseAnyExperiment` (src/core/runs/anyExperiment.ts).
+   */
+  kind?: ExperimentKind;
+}
+
+/** The syntax tree of an experiment file's text, or the located reasons there is none (JSON syntax, nesting, emptiness). */
+export interface JsonText {
+  tree: Node | undefined;
+  diagnostics: Diagnostic[];
 }
 
 /**
- * Parses and validates the text of a `*.flab.json` file. Never throws. A leading UTF-8 byte-order
- * mark is accepted, as VS Code accepts it: it is read as white space, so every offset stays an
- * offset into `text` (VS Code's document text has no mark; the CLI strips it before calling).
+ * Reads the text of a `*.flab.json` file as JSON with comments: the tree, or located syntax errors.
+ * Never throws. A leading UTF-8 byte-order mark is read as white space, so every offset stays an
+ * offset into `text`. Nesting deeper than MAX_NESTING_DEPTH is refused before the parser recurses.
  */
-export function parseExperiment(text: string): ParseResult {
+export function parseJsonText(text: string): JsonText {
   const json = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
   const tooDeep = nestingProblem(json);
-  if (tooDeep) return { experiment: null, diagnostics: [tooDeep], tree: undefined };
+  if (tooDeep) return { diagnostics: [tooDeep], tree: undefined };
   const parseErrors: ParseError[] = [];
   const tree = parseTree(json, parseErrors, { allowTrailingComma: true, disallowComments: false });
   const diagnostics: Diagnostic[] = parseErrors.map((e) => ({
@@ -53,12 +65,33 @@ export function parseExperiment(text: string): ParseResult {
     length: Math.max(1, e.length),
     severity: 'error' as const,
   }));
-  if (diagnostics.length > 0 || !tree) {
-    if (!tree && diagnostics.length === 0) diagnostics.push({ message: 'the file is empty: an experiment is a JSON object', path: '', offset: 0, length: 0, severity: 'error' });
-    return { experiment: null, diagnostics, tree };
-  }
+  if (!tree && diagnostics.length === 0) diagnostics.push({ message: 'the file is empty: an experiment is a JSON object', path: '', offset: 0, length: 0, severity: 'error' });
+  return { tree, diagnostics };
+}
+
+/**
+ * Parses and validates the text of a `*.flab.json` file of the two-layer linear model. Never throws.
+ * A leading UTF-8 byte-order mark is accepted, as VS Code accepts it: it is read as white space, so
+ * every offset stays an offset into `text` (VS Code's document text has no mark; the CLI strips it
+ * before calling). A file of another kind gets one diagnostic, at the key that makes it that kind,
+ * and its `kind`.
+ */
+export function parseExperiment(text: string): ParseResult {
+  const { tree, diagnostics } = parseJsonText(text);
+  if (diagnostics.length > 0 || !tree) return { experiment: null, diagnostics, tree };
+  return experimentFromTree(tree, text);
+}
+
+/**
+ * `parseExperiment` from the syntax tree of `text` (parsed without errors by `parseJsonText`): the
+ * kind, then the schema and the checks of the two-layer linear model.
+ */
+export function experimentFromTree(tree: Node, text: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const kind = experimentKind(tree);
+  if (kind !== 'linear') return { experiment: null, diagnostics: [kindDiagnostic(tree, kind)], tree, kind };
   checkAgainstSchema(tree, EXPERIMENT_SCHEMA, EXPERIMENT_SCHEMA, '', diagnostics, text);
-  if (diagnostics.length > 0) return { experiment: null, diagnostics, tree };
+  if (diagnostics.length > 0) return { experiment: null, diagnostics, tree, kind };
 
   // Width powers and a parameterisation become plain numbers first (docs/mechanisms.md); the sweep is resolved.
   const source: unknown = getNodeValue(tree);
@@ -69,7 +102,28 @@ export function parseExperiment(text: string): ParseResult {
   Object.assign(experiment, { classify: extra.classify, sweep: sweep.spec, widthScaling: widths.widthScaling, parameterisation: extra.parameterisation, source });
   for (const p of [...widths.problems, ...sweep.problems]) diagnostics.push({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' });
   checkSemantics(experiment, tree, diagnostics);
-  return { experiment: diagnostics.length > 0 ? null : experiment, diagnostics, tree };
+  return { experiment: diagnostics.length > 0 ? null : experiment, diagnostics, tree, kind };
+}
+
+/**
+ * The diagnostic that refuses a file of `kind` where the two-layer linear model is expected, located
+ * at the key that makes it that kind; `instead` names what takes it (a command, a panel).
+ */
+export function kindDiagnostic(tree: Node, kind: ExperimentKind, instead?: string): Diagnostic {
+  const key = KIND_KEYS[kind];
+  const range = locateKey(tree, key);
+  const message = instead
+    ? `this is ${describeKind(kind)}: ${instead}`
+    : `this is ${describeKind(kind)}, not the two-layer linear model: ${kind === 'network' ? '`flab train` trains it' : '`flab checkpoints` reads it'}`;
+  return { message, path: key, ...range, severity: 'error' };
+}
+
+/** The range of the key (not the value) at a JSON path, e.g. `"hidden"` of `model.hidden`; the value's range when there is no key. */
+export function locateKey(tree: Node | undefined, path: string): { offset: number; length: number } {
+  if (!tree) return { offset: 0, length: 0 };
+  const node = findNodeAtLocation(tree, parsePath(path));
+  const key = node?.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+  return key ? { offset: key.offset, length: key.length } : locatePath(tree, path);
 }
 
 /**
@@ -107,15 +161,38 @@ function nestingProblem(text: string): Diagnostic | null {
   return null;
 }
 
-/** The character range of the value at a JSON path such as `learningRates.u` or `data.samples[2].x`. */
+/**
+ * The character range of the value at a JSON path such as `learningRates.u` or `data.samples[2].x`
+ * (or of the nearest enclosing value that exists). A key may itself hold dots — a sweep's key is a path,
+ * `sweep.model.outputScale` — so at each object the longest key that the path continues with is taken.
+ */
 export function locatePath(tree: Node | undefined, path: string): { offset: number; length: number } {
   if (!tree) return { offset: 0, length: 0 };
-  const segments = parsePath(path);
-  for (let n = segments.length; n >= 0; n--) {
-    const node = findNodeAtLocation(tree, segments.slice(0, n));
-    if (node) return { offset: node.offset, length: node.length };
+  let node = tree;
+  let rest = path;
+  while (rest !== '') {
+    let next: Node | undefined;
+    let consumed = 0;
+    const index = /^\[(\d+)\]/.exec(rest);
+    if (index && node.type === 'array') {
+      next = node.children?.[Number(index[1])];
+      consumed = index[0].length;
+    } else if (node.type === 'object') {
+      for (const prop of node.children ?? []) {
+        const key = prop.children?.[0]?.value;
+        if (typeof key !== 'string' || !rest.startsWith(key) || key.length <= consumed) continue;
+        const after = rest.charAt(key.length);
+        if (after === '' || after === '.' || after === '[') {
+          next = prop.children?.[1];
+          consumed = key.length;
+        }
+      }
+    }
+    if (!next) break;
+    node = next;
+    rest = rest.slice(consumed).replace(/^\./, '');
   }
-  return { offset: tree.offset, length: 1 };
+  return { offset: node.offset, length: node.length };
 }
 
 interface RawExperiment {
@@ -131,7 +208,7 @@ interface RawExperiment {
 }
 
 function normalise(raw: RawExperiment): Experiment {
-  const data: DataSpec = 'samples' in raw.data ? { kind: 'samples', samples: raw.data.samples } : { kind: 'single', x: raw.data.x, y: raw.data.y };
+  const data: LinearData = 'samples' in raw.data ? { kind: 'samples', samples: raw.data.samples } : { kind: 'single', x: raw.data.x, y: raw.data.y };
   const init: InitSpec = 'u' in raw.init ? { kind: 'explicit', u: raw.init.u, W: raw.init.W } : { kind: 'random', scaleU: raw.init.scaleU, scaleW: raw.init.scaleW, seed: raw.init.seed ?? 0 };
   const rawTime = raw.time ?? {};
   const time: TimeSpec = 'at' in rawTime ? { kind: 'at', at: rawTime.at } : { kind: 'grid', end: rawTime.end, points: rawTime.points ?? 400, spacing: rawTime.spacing ?? 'linear', start: rawTime.start };

@@ -1,8 +1,10 @@
 /**
  * Checks a parsed JSON tree against the experiment schema (`media/flab.schema.json`), the single
  * definition of the file format. Only the parts of JSON Schema the schema uses are interpreted:
- * type, properties, required, additionalProperties: false, minimum / maximum / exclusiveMinimum,
- * enum, items, minItems / maxItems, oneOf (chosen by the keys present) and local $ref.
+ * type, properties, required, additionalProperties (false or a schema), min/maxProperties,
+ * minimum / maximum / exclusiveMinimum / exclusiveMaximum, minLength / maxLength, enum, const, items,
+ * minItems / maxItems, dependencies (lists of keys), oneOf over objects (chosen by a `const`
+ * discriminator, else by the keys present), anyOf, if / then / else, and local $ref.
  */
 import type { Node } from 'jsonc-parser';
 import { Diagnostic, didYouMean, excerpt, formatNumber, joinPath } from './diagnostic';
@@ -15,14 +17,24 @@ export interface SchemaNode {
   additionalProperties?: boolean | SchemaNode;
   minProperties?: number;
   maxProperties?: number;
+  /** `key: [other, …]`: an object that has `key` must have each of the others. */
+  dependencies?: Record<string, string[]>;
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
   enum?: unknown[];
+  const?: unknown;
   items?: SchemaNode;
   minItems?: number;
   maxItems?: number;
   oneOf?: SchemaNode[];
+  anyOf?: SchemaNode[];
+  if?: SchemaNode;
+  then?: SchemaNode;
+  else?: SchemaNode;
   $ref?: string;
   $defs?: Record<string, SchemaNode>;
   description?: string;
@@ -47,14 +59,41 @@ export function checkAgainstSchema(node: Node, schema: SchemaNode, root: SchemaN
   check(node, schema, path, { root, out, text });
 }
 
+/** Whether `node` satisfies `schema` (what `if` asks): no problem found, none reported. */
+export function matchesSchema(node: Node, schema: SchemaNode, root: SchemaNode): boolean {
+  const out: Diagnostic[] = [];
+  check(node, schema, '', { root, out });
+  return out.length === 0;
+}
+
+/**
+ * Checks a plain JSON value (as `JSON.parse` gives, or built by code) against `schema`: the problems,
+ * located by JSON path only (offsets 0). Non-finite numbers are reported as such; keys whose value is
+ * `undefined` are absent, as JSON.stringify leaves them out.
+ */
+export function checkValue(value: unknown, schema: SchemaNode, root: SchemaNode, path: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  check(valueTree(value), schema, path, { root, out });
+  return out;
+}
+
 function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
   schema = resolve(schema, c.root);
   if (schema.oneOf) {
     checkOneOf(node, schema, path, c);
     return;
   }
+  if (schema.anyOf) {
+    checkAnyOf(node, schema, path, c);
+    return;
+  }
   if (schema.type !== undefined && !matchesType(node, schema.type)) {
     c.out.push(error(`${name(path)} must be ${describeType(schema.type)}, got ${describeNode(node, c.text)}`, path, node));
+    return;
+  }
+  if (schema.const !== undefined && node.value !== schema.const) {
+    const hint = typeof node.value === 'string' && typeof schema.const === 'string' ? didYouMean(node.value, [schema.const]) : '';
+    c.out.push(error(`${name(path)} must be ${JSON.stringify(schema.const)}, got ${describeNode(node, c.text)}${hint}`, path, node));
     return;
   }
   if (schema.enum && !schema.enum.includes(node.value)) {
@@ -64,8 +103,13 @@ function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
     return;
   }
   if (node.type === 'number') checkNumber(node, schema, path, c);
+  if (node.type === 'string') checkString(node, schema, path, c);
   if (node.type === 'object') checkObject(node, schema, path, c);
   if (node.type === 'array') checkArray(node, schema, path, c);
+  if (schema.if) {
+    const branch = matchesSchema(node, schema.if, c.root) ? schema.then : schema.else;
+    if (branch) check(node, branch, path, c);
+  }
 }
 
 function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): void {
@@ -78,15 +122,28 @@ function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): vo
     out.push(error(`${name(path)} must be ≥ ${formatNumber(schema.minimum)}, ${got}`, path, node));
   } else if (schema.maximum !== undefined && !(value <= schema.maximum)) {
     out.push(error(`${name(path)} must be ≤ ${formatNumber(schema.maximum)}, ${got}`, path, node));
+  } else if (schema.exclusiveMaximum !== undefined && !(value < schema.exclusiveMaximum)) {
+    out.push(error(`${name(path)} must be < ${formatNumber(schema.exclusiveMaximum)}, ${got}`, path, node));
   } else if (!Number.isFinite(value)) {
     out.push(error(`${name(path)} must be a finite number, ${got}`, path, node));
+  }
+}
+
+function checkString(node: Node, schema: SchemaNode, path: string, c: Check): void {
+  const length = (node.value as string).length;
+  if (schema.minLength !== undefined && length < schema.minLength) {
+    const want = schema.minLength === 1 ? 'must not be empty' : `must have at least ${schema.minLength} characters`;
+    c.out.push(error(`${name(path)} ${want}, got ${describeNode(node, c.text)}`, path, node));
+  } else if (schema.maxLength !== undefined && length > schema.maxLength) {
+    const want = schema.maxLength === 1 ? 'must be one character' : `may have at most ${schema.maxLength} characters`;
+    c.out.push(error(`${name(path)} ${want}, got ${describeNode(node, c.text)}`, path, node));
   }
 }
 
 function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): void {
   const out = c.out;
   const props = schema.properties ?? {};
-  const seen = new Set<string>();
+  const seen = new Map<string, Node>();
   for (const prop of node.children ?? []) {
     const keyNode = prop.children?.[0];
     const valueNode = prop.children?.[1];
@@ -97,7 +154,7 @@ function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): vo
       out.push(error(`duplicate key \`${excerpt(key)}\` in ${path === '' ? 'the experiment' : path}`, childPath, keyNode));
       continue;
     }
-    seen.add(key);
+    seen.set(key, keyNode);
     // Own properties only: `constructor` or `__proto__` must not find Object.prototype's.
     const childSchema = Object.hasOwn(props, key) ? props[key] : undefined;
     if (!childSchema) {
@@ -123,6 +180,13 @@ function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): vo
       out.push(error(`${where} is missing the required key \`${key}\``, path, node, keyOnly(node)));
     }
   }
+  for (const [key, others] of Object.entries(schema.dependencies ?? {})) {
+    const keyNode = seen.get(key);
+    if (!keyNode) continue;
+    for (const other of others) {
+      if (!seen.has(other)) out.push(error(`\`${key}\` and \`${other}\` go together: ${path === '' ? 'the experiment' : path} is missing \`${other}\``, joinPath(path, key), keyNode));
+    }
+  }
 }
 
 function checkArray(node: Node, schema: SchemaNode, path: string, c: Check): void {
@@ -144,9 +208,10 @@ function checkArray(node: Node, schema: SchemaNode, path: string, c: Check): voi
 }
 
 /**
- * `oneOf` over object shapes: the branch is chosen by the keys present (the branch whose
- * required keys are all present, else the one sharing most keys), so the user sees the errors
- * of the form they meant rather than a generic "matches no alternative".
+ * `oneOf` over object shapes. A branch is chosen, so that the user sees the errors of the form they
+ * meant rather than a generic "matches no alternative": by a discriminator first — a key whose value
+ * some branch fixes with `const` (`"format": "csv"`), an unknown value of which is itself the error —
+ * then by the keys present (the branch whose required keys are all present, else the one sharing most keys).
  */
 function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): void {
   const out = c.out;
@@ -155,7 +220,28 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
     out.push(error(`${name(path)} must be an object, got ${describeNode(node, c.text)}`, path, node));
     return;
   }
-  const keys = new Set((node.children ?? []).map((p) => p.children?.[0]?.value as string));
+  const entries = new Map<string, Node | undefined>();
+  for (const p of node.children ?? []) {
+    const key = p.children?.[0]?.value as string | undefined;
+    if (key !== undefined && !entries.has(key)) entries.set(key, p.children?.[1]);
+  }
+  const keys = new Set(entries.keys());
+  // Discriminators: keys present whose value some branch fixes by `const`.
+  const matched = new Map<SchemaNode, number>();
+  for (const [key, valueNode] of entries) {
+    const fixing = branches.filter((b) => b.properties && Object.hasOwn(b.properties, key) && resolve(b.properties[key], c.root).const !== undefined);
+    if (fixing.length === 0 || !valueNode) continue;
+    const hits = fixing.filter((b) => resolve(b.properties![key], c.root).const === valueNode.value);
+    if (hits.length === 0) {
+      const allowed = fixing.map((b) => resolve(b.properties![key], c.root).const);
+      const hint = typeof valueNode.value === 'string' ? didYouMean(valueNode.value, allowed.filter((v): v is string => typeof v === 'string')) : '';
+      const valuePath = joinPath(path, key);
+      const what = allowed.length === 1 ? JSON.stringify(allowed[0]) : `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+      out.push(error(`${valuePath} must be ${what}, got ${describeNode(valueNode, c.text)}${hint}`, valuePath, valueNode));
+      return;
+    }
+    for (const b of hits) matched.set(b, (matched.get(b) ?? 0) + 1);
+  }
   let best = branches[0];
   let bestScore = -Infinity;
   for (const branch of branches) {
@@ -163,7 +249,7 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
     const required = branch.required ?? [];
     const shared = props.filter((k) => keys.has(k)).length;
     const complete = required.every((k) => keys.has(k)) ? 1000 : 0;
-    const score = complete + shared * 10 - required.filter((k) => !keys.has(k)).length;
+    const score = (matched.get(branch) ?? 0) * 100000 + complete + shared * 10 - required.filter((k) => !keys.has(k)).length;
     if (score > bestScore) {
       bestScore = score;
       best = branch;
@@ -176,6 +262,25 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
     return;
   }
   check(node, best, path, c);
+}
+
+/**
+ * `anyOf` (of scalar forms, such as an integer or `"full"`): valid when some branch accepts the node.
+ * Otherwise the problems of the branch that takes the node's type (`must be ≥ 1`), or one line naming
+ * every form (`must be an integer or "full"`).
+ */
+function checkAnyOf(node: Node, schema: SchemaNode, path: string, c: Check): void {
+  const branches = (schema.anyOf ?? []).map((b) => resolve(b, c.root));
+  if (branches.some((b) => matchesSchema(node, b, c.root))) return;
+  const sameType = branches.filter((b) => (b.type !== undefined ? matchesType(node, b.type) : b.const !== undefined && typeof b.const === typeof node.value));
+  if (sameType.length === 1) {
+    check(node, sameType[0], path, c);
+    return;
+  }
+  const forms = branches.map((b) => (b.const !== undefined ? JSON.stringify(b.const) : b.type !== undefined ? describeType(b.type) : 'a value')).join(' or ');
+  const consts = branches.map((b) => b.const).filter((v): v is string => typeof v === 'string');
+  const hint = typeof node.value === 'string' ? didYouMean(node.value, consts) : '';
+  c.out.push(error(`${name(path)} must be ${forms}, got ${describeNode(node, c.text)}${hint}`, path, node));
 }
 
 function resolve(schema: SchemaNode, root: SchemaNode): SchemaNode {
@@ -244,4 +349,45 @@ function error(message: string, path: string, node: Node, range?: { offset: numb
 function keyOnly(node: Node): { offset: number; length: number } {
   const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
   return key ? { offset: key.offset, length: key.length } : { offset: node.offset, length: 1 };
+}
+
+/**
+ * A plain JSON value as a syntax tree of the shape jsonc-parser builds (offsets 0), so that the one
+ * checker serves code-built values too. Children are made when asked for and not kept: checking a
+ * large array holds one level of it at a time. Anything that is not JSON (a function, a symbol, a
+ * bigint) reads as null; `undefined` entries of an object are absent.
+ */
+export function valueTree(value: unknown, parent?: Node): Node {
+  const base = { offset: 0, length: 0, parent };
+  if (Array.isArray(value)) {
+    const node = { ...base, type: 'array' } as Node;
+    Object.defineProperty(node, 'children', { enumerable: true, get: () => value.map((v) => valueTree(v, node)) });
+    return node;
+  }
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    const node = { ...base, type: 'object' } as Node;
+    Object.defineProperty(node, 'children', {
+      enumerable: true,
+      get: () =>
+        Object.entries(value)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => {
+            const property = { type: 'property', offset: 0, length: 0, parent: node, children: [] as Node[] };
+            property.children.push({ type: 'string', value: k, offset: 0, length: 0, parent: property as Node }, valueTree(v, property as Node));
+            return property as Node;
+          }),
+    });
+    return node;
+  }
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return valueTree(Array.from(value as unknown as ArrayLike<number>), parent);
+  switch (typeof value) {
+    case 'number':
+      return { ...base, type: 'number', value };
+    case 'string':
+      return { ...base, type: 'string', value };
+    case 'boolean':
+      return { ...base, type: 'boolean', value };
+    default:
+      return { ...base, type: 'null', value: null };
+  }
 }

@@ -1,6 +1,7 @@
 /** The `"sweep"` key of an experiment file: which hyperparameter, which values (docs/mechanisms.md, "Sweeps"). */
 import { SweepSpec } from './experiment';
 import { checkValue, resolveKey } from './hyperparameters';
+import type { ExperimentKind } from './kind';
 
 /** A range `{ from, to, count, scale }` as written. */
 export interface SweepRange {
@@ -26,11 +27,11 @@ export function rangeValues(r: SweepRange): number[] {
   return out;
 }
 
-/** Resolves a schema-valid `"sweep"` object; problems come back located by JSON path. */
-export function resolveSweep(raw: Record<string, number[] | SweepRange>): { spec?: SweepSpec; problems: { path: string; message: string }[] } {
+/** Resolves a schema-valid `"sweep"` object of a file of `kind`; problems come back located by JSON path. */
+export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: ExperimentKind = 'linear'): { spec?: SweepSpec; problems: { path: string; message: string }[] } {
   const [key] = Object.keys(raw);
   const where = `sweep.${key}`;
-  const found = resolveKey(key);
+  const found = resolveKey(key, kind);
   if ('error' in found) return { problems: [{ path: where, message: `sweep: ${found.error}` }] };
   const value = raw[key];
   if (!Array.isArray(value) && (value.scale ?? 'log') === 'log' && !(value.from > 0 && value.to > 0)) {

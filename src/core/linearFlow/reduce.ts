@@ -5,7 +5,7 @@
  * anywhere in the 64-bit range reduce without overflow (docs/model.md §3.2).
  */
 import { ExperimentError } from '../experiment/errors';
-import { DataSpec, Experiment, InitSpec } from '../experiment/experiment';
+import { LinearData, Experiment, InitSpec } from '../experiment/experiment';
 import { binaryExponent, ldexp, logAddExp } from '../math/logDomain';
 import { Rng } from '../math/rng';
 import { ExactFlow } from './exactFlow';
@@ -39,7 +39,7 @@ function direction(x: readonly number[]): { n: number[]; lnNorm: number } {
 }
 
 /** The single (x, y) pair whose gradient flow equals that of the data (docs/model.md §1, Proposition 1). */
-export function effectiveSample(data: DataSpec): EffectiveSample {
+export function effectiveSample(data: LinearData): EffectiveSample {
   if (data.kind === 'single') {
     const { n, lnNorm } = direction(data.x);
     return { direction: n, abar: Math.exp(lnNorm), lnAbar: lnNorm, y: data.y, irreducibleLoss: 0 };

@@ -38,12 +38,12 @@ export interface PairMeasure {
   /**
    * ζ = ‖W_{l+1} W_l‖_F / (‖W_{l+1}‖_F ‖W_l‖_F) ∈ [0, 1]; for the two-layer linear model on 1-D
    * data (W_2 = uᵀ, W_1 = W with rank-one data) this is |cos∠(u, W n)| = |ζ| of docs/model.md.
-   * Null when either layer is zero.
+   * Null when either layer is zero, or when not measured (`zeta: false`).
    */
   zeta: number | null;
   /**
    * |cos| between W_{l+1}'s top right singular vector and W_l's top left singular vector, ∈ [0, 1];
-   * null when either layer is zero.
+   * null when either layer is zero, or when not measured (`zetaTop: false`).
    */
   zetaTop: number | null;
   /** Standard error of `zeta` when it was estimated (a pair above the exact limit); 0 when exact or null. */
@@ -96,6 +96,8 @@ export interface MeasureOptions {
   spectra?: Map<number, SingularTriplet>;
   /** False skips ζ_top (null) and its Lanczos runs, e.g. to measure it on every n-th record only. */
   zetaTop?: boolean;
+  /** False skips ζ (null) and its products, likewise (docs/networks.md, "Cadence"). */
+  zeta?: boolean;
 }
 
 /** The top singular value of a layer and its singular vectors (unit length), as Lanczos found them. */
@@ -252,9 +254,11 @@ class Layer {
 function alignmentOf(prev: Layer, next: Layer, options: MeasureOptions): PairMeasure {
   if (prev.norm === 0 || next.norm === 0) return { zeta: null, zetaTop: null, zetaError: 0 };
   const scale = next.norm * prev.norm;
-  let zeta: number;
+  let zeta: number | null;
   let zetaError = 0;
-  if (next.w.rows * next.w.cols * prev.w.cols <= (options.exactLimit ?? EXACT_ZETA_LIMIT)) {
+  if (options.zeta === false) {
+    zeta = null;
+  } else if (next.w.rows * next.w.cols * prev.w.cols <= (options.exactLimit ?? EXACT_ZETA_LIMIT)) {
     zeta = Math.sqrt(next.load().productSquaredNorm(prev.load())) / scale;
   } else {
     const { value, standardError } = estimateSquaredNorm(next.load(), prev.load());
@@ -263,7 +267,7 @@ function alignmentOf(prev: Layer, next: Layer, options: MeasureOptions): PairMea
     zetaError = value > 0 ? standardError / (2 * Math.sqrt(value) * scale) : 0;
   }
   const zetaTop = options.zetaTop === false ? null : Math.min(1, Math.abs(dot(next.top().right, prev.top().left)));
-  return { zeta: Math.min(1, zeta), zetaTop, zetaError };
+  return { zeta: zeta === null ? null : Math.min(1, zeta), zetaTop, zetaError };
 }
 
 /** ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one pass, float64, two accumulators each. */

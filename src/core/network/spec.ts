@@ -2,12 +2,15 @@
  * A network experiment, normalised (docs/networks.md, "Model" and "Training"): every option has its
  * value, defaults filled, the learning rate expanded to one per layer. The file format's parser
  * produces it; `networkSpec` fills the defaults of a partial description (tests, benches), and
- * `specProblems` lists what a well-typed spec still gets wrong (ranges, shapes), each with its key path.
+ * `specProblems` lists what a well-typed spec still gets wrong (by the file format's schema, then the
+ * shapes), each with its key path.
  *
  * Conventions: layers are numbered from the input, W_1 first; W_l is stored as rows (outputs × inputs),
  * PyTorch's `nn.Linear.weight`. The network is f(x) = γ·(W_L φ(… φ(W_1 x + b_1) …) + b_L).
  */
 import { ExperimentError } from '../experiment/errors';
+import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
+import { checkValue } from '../experiment/schema';
 
 export const NETWORK_ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'swish'] as const;
 /** The hidden activation φ (applied after every layer but the last). */
@@ -63,8 +66,12 @@ export interface NetworkTraining {
   length: TrainingLength;
   /** ρ ≥ 0: the objective adds ½ρ‖θ‖² over every weight and bias (L2, also under Adam). */
   weightDecay: number;
-  /** A record every `every` steps (and at the first and the last step). */
-  record: { every: number };
+  /**
+   * A record every `every` steps (and at the first and the last step). `full`: ζ, ζ_top and the tangent
+   * kernel at every record, whatever they cost (default false: within a share of the training's work,
+   * docs/networks.md "Cadence").
+   */
+  record: { every: number; full?: boolean };
   /** Seed of the batch order (its own generator; see docs/networks.md, "Training"). */
   seed: number;
 }
@@ -112,7 +119,7 @@ export interface NetworkSpecInput {
     epochs?: number;
     steps?: number;
     weightDecay?: number;
-    record?: { every: number };
+    record?: { every: number; full?: boolean };
     seed?: number;
   };
   classify?: Partial<NetworkThresholds>;
@@ -145,7 +152,7 @@ export function networkSpec(input: NetworkSpecInput): NetworkSpec {
       batchSize: t.batchSize ?? 'full',
       length: t.steps !== undefined ? { unit: 'steps', count: t.steps } : { unit: 'epochs', count: t.epochs ?? 1 },
       weightDecay: t.weightDecay ?? 0,
-      record: { every: t.record?.every ?? 1 },
+      record: { every: t.record?.every ?? 1, ...(t.record?.full ? { full: true } : {}) },
       seed: t.seed ?? (init.kind === 'random' ? init.seed : 0) + 1,
     },
     classify: { ...DEFAULT_NETWORK_THRESHOLDS, ...input.classify },
@@ -164,59 +171,52 @@ export function parameterCount(sizes: readonly number[], bias: boolean): number 
   return p;
 }
 
-const isPositiveInteger = (v: number): boolean => Number.isInteger(v) && v > 0;
-const isFinitePositive = (v: number): boolean => Number.isFinite(v) && v > 0;
+/**
+ * The spec as the file format writes it (the network form of media/flab.schema.json): `model`,
+ * `init`, `training` and `classify` objects, numbers as they are. What `specProblems` checks.
+ */
+export function specFileForm(spec: NetworkSpec): { model: unknown; init: unknown; training: unknown; classify: unknown } {
+  const { model, init, training: t } = spec;
+  const optimizer = t.optimizer.kind === 'sgd' ? { optimizer: 'sgd', momentum: t.optimizer.momentum } : { optimizer: 'adam', beta1: t.optimizer.beta1, beta2: t.optimizer.beta2, epsilon: t.optimizer.epsilon };
+  return {
+    model: { hidden: model.hidden, activation: model.activation, outputScale: model.outputScale, bias: model.bias },
+    init: init.kind === 'random' ? { scheme: init.scheme, scale: init.scale, seed: init.seed } : { weights: init.weights },
+    training: { loss: t.loss, ...optimizer, learningRate: t.learningRate, batchSize: t.batchSize, [t.length.unit]: t.length.count, weightDecay: t.weightDecay, record: { every: t.record.every, ...(t.record.full ? { full: true } : {}) }, seed: t.seed },
+    classify: spec.classify,
+  };
+}
 
 /**
  * Every problem of a spec that does not depend on the data, each as an `ExperimentError` whose `path`
- * is the JSON key path (`training.learningRate[2]`). Empty when the spec can be trained.
+ * is the key path in the file (`training.learningRate[2]`). The file format's schema checks the values
+ * (one definition and one vocabulary for files and for specs built in code: `specFileForm`), then
+ * `specSemantics` what a schema cannot say. Empty when the spec can be trained.
  */
 export function specProblems(spec: NetworkSpec): ExperimentError[] {
+  const schema = kindSchema('network').properties!;
+  const form = specFileForm(spec);
   const out: ExperimentError[] = [];
-  const bad = (path: string, message: string) => out.push(new ExperimentError(message, path));
-  const { model, init, training, classify } = spec;
-  const layers = model.hidden.length + 1;
-  if (layers > NETWORK_LIMITS.layers) bad('model.hidden', `${model.hidden.length} hidden layers exceed the limit of ${NETWORK_LIMITS.layers - 1}`);
-  model.hidden.forEach((w, i) => {
-    if (!isPositiveInteger(w)) bad(`model.hidden[${i}]`, `a hidden width must be a positive integer, got ${w}`);
-  });
-  if (!(NETWORK_ACTIVATIONS as readonly string[]).includes(model.activation)) bad('model.activation', `unknown activation ${JSON.stringify(model.activation)}; expected one of ${NETWORK_ACTIVATIONS.join(', ')}`);
-  if (!isFinitePositive(model.outputScale)) bad('model.outputScale', `the output scale γ must be a finite number > 0, got ${model.outputScale}`);
-  if (init.kind === 'random') {
-    if (!(INIT_SCHEMES as readonly string[]).includes(init.scheme)) bad('init.scheme', `unknown scheme ${JSON.stringify(init.scheme)}; expected kaiming or xavier`);
-    if (!(Number.isFinite(init.scale) && init.scale >= 0)) bad('init.scale', `the scale σ must be a finite number ≥ 0, got ${init.scale}`);
-    if (!Number.isSafeInteger(init.seed)) bad('init.seed', `the seed must be an integer, got ${init.seed}`);
-  } else {
-    out.push(...explicitWeightProblems(init.weights, model));
+  for (const key of ['model', 'init', 'training', 'classify'] as const) {
+    for (const d of checkValue(form[key], schema[key], EXPERIMENT_SCHEMA, key)) out.push(new ExperimentError(d.message, d.path));
   }
-  if (training.learningRate.length !== layers) {
-    bad('training.learningRate', `one learning rate per weight matrix: this network has ${layers}, got ${training.learningRate.length}`);
+  return out.length ? out : specSemantics(spec);
+}
+
+/**
+ * What a schema-valid spec can still get wrong, at its key: as many learning rates as weight
+ * matrices, explicit weights whose shapes chain and match the hidden widths, the size limits.
+ */
+export function specSemantics(spec: NetworkSpec): ExperimentError[] {
+  const out: ExperimentError[] = [];
+  const layers = spec.model.hidden.length + 1;
+  if (spec.training.learningRate.length !== layers) {
+    out.push(new ExperimentError(`one learning rate per weight matrix: this network has ${layers}, got ${spec.training.learningRate.length}`, 'training.learningRate'));
   }
-  training.learningRate.forEach((r, i) => {
-    if (!(Number.isFinite(r) && r >= 0)) bad(`training.learningRate[${i}]`, `a learning rate must be a finite number ≥ 0, got ${r}`);
-  });
-  if (training.batchSize !== 'full' && !isPositiveInteger(training.batchSize)) bad('training.batchSize', `the batch size must be a positive integer or "full", got ${training.batchSize}`);
-  const { length } = training;
-  if (!(Number.isInteger(length.count) && length.count >= 0)) bad(`training.${length.unit}`, `the number of ${length.unit} must be an integer ≥ 0, got ${length.count}`);
-  else if (length.unit === 'steps' && length.count > NETWORK_LIMITS.steps) bad('training.steps', `${length.count} steps exceed the limit of ${NETWORK_LIMITS.steps}`);
-  if (!(Number.isFinite(training.weightDecay) && training.weightDecay >= 0)) bad('training.weightDecay', `the weight decay ρ must be a finite number ≥ 0, got ${training.weightDecay}`);
-  if (!isPositiveInteger(training.record.every)) bad('training.record.every', `records are every k ≥ 1 steps, got ${training.record.every}`);
-  if (!Number.isSafeInteger(training.seed)) bad('training.seed', `the seed must be an integer, got ${training.seed}`);
-  const opt = training.optimizer;
-  if (opt.kind === 'sgd') {
-    if (!(Number.isFinite(opt.momentum) && opt.momentum >= 0 && opt.momentum < 1)) bad('training.optimizer.momentum', `the momentum μ must be in [0, 1), got ${opt.momentum}`);
-  } else {
-    if (!(opt.beta1 >= 0 && opt.beta1 < 1)) bad('training.optimizer.beta1', `β₁ must be in [0, 1), got ${opt.beta1}`);
-    if (!(opt.beta2 >= 0 && opt.beta2 < 1)) bad('training.optimizer.beta2', `β₂ must be in [0, 1), got ${opt.beta2}`);
-    if (!isFinitePositive(opt.epsilon)) bad('training.optimizer.epsilon', `ε must be a finite number > 0, got ${opt.epsilon}`);
-  }
-  for (const key of ['kernelChange', 'tangentChange', 'zetaChange', 'balanceChange'] as const) {
-    if (!isFinitePositive(classify[key])) bad(`classify.${key}`, `a threshold must be a finite number > 0, got ${classify[key]}`);
-  }
+  if (spec.init.kind === 'explicit') out.push(...explicitWeightProblems(spec.init.weights, spec.model));
   return out;
 }
 
-/** Shape and value problems of explicit weights against the hidden widths (the data's sizes are checked by the trainer). */
+/** Shape problems of explicit weights against the hidden widths (the data's sizes are checked by the trainer). */
 function explicitWeightProblems(weights: number[][][], model: NetworkModel): ExperimentError[] {
   const out: ExperimentError[] = [];
   const layers = model.hidden.length + 1;
@@ -239,11 +239,6 @@ function explicitWeightProblems(weights: number[][][], model: NetworkModel): Exp
     for (let i = 0; i < w.length; i++) {
       if (w[i].length !== cols) {
         out.push(new ExperimentError(`every row of W_${l + 1} must have ${cols} entries, row ${i} has ${w[i].length}`, `${path}[${i}]`));
-        break;
-      }
-      const j = w[i].findIndex((v) => !Number.isFinite(v));
-      if (j >= 0) {
-        out.push(new ExperimentError(`W_${l + 1}[${i}][${j}] must be a finite number, got ${w[i][j]}`, `${path}[${i}][${j}]`));
         break;
       }
     }

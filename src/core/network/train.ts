@@ -13,8 +13,8 @@ import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
 import { useWasmBackend } from './backend';
 import { Dataset, outputSize } from './dataset';
-import { frobeniusNorm, LayerMeasure, MatrixProducts, measureNetwork, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
-import { networkLabel, networkScores, NetworkScores } from './label';
+import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, lanczosSteps, LayerMeasure, MatrixProducts, measureNetwork, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
+import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
 import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
 import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, specProblems } from './spec';
@@ -47,7 +47,10 @@ export interface TrainingRecord {
   tangentChange: number | null;
   /** One per weight matrix: ‖W_l‖_F and its relative distance from W_l(0). */
   layers: LayerMeasure[];
-  /** One per consecutive pair (W_l, W_{l+1}): ζ and ζ_top. */
+  /**
+   * One per consecutive pair (W_l, W_{l+1}): ζ and ζ_top, each null at the records between the first
+   * and the last that its cadence skips (docs/networks.md, "Cadence").
+   */
   alignment: (PairMeasure | null)[];
 }
 
@@ -84,7 +87,7 @@ export interface TrainingSummary {
   divergedAt: number | null;
   /** kernel / alignment / disalignment / rescaling / `mixed: a+b`; null for a diverged run or one without records. */
   label: string | null;
-  scores: NetworkScores | null;
+  scores: LayerScores | null;
   bestTestAccuracy: number | null;
   bestTestAccuracyStep: number | null;
   /** The last record's scalar values. */
@@ -144,8 +147,17 @@ export class TrainingSetupError extends Error {
 const CHUNK_WORK = 6e8;
 /** Floats of activations a chunk may hold at most. */
 const CHUNK_FLOATS = 1 << 24;
-/** Share of the training's work the intermediate kernel measurements may take. */
-export const KERNEL_SHARE = 0.05;
+/**
+ * Shares of the training's work (steps' multiply-adds and operations) that the costly measurements at
+ * records may take, each counting every measurement of its own (docs/networks.md, "Cadence"): the
+ * tangent kernel, ζ (the products W_{l+1}W_l) and ζ_top (Lanczos per layer). Together with the norms
+ * at every record, about 8% of an epoch of MNIST.
+ */
+export const KERNEL_SHARE = 0.03;
+export const ZETA_SHARE = 0.02;
+export const ZETA_TOP_SHARE = 0.01;
+/** A measurement modeled below this much work (about a millisecond) is made at every record: small networks get whole curves. */
+export const CHEAP_MEASUREMENT = 1e7;
 /** Work of one TensorFlow.js operation's fixed cost, in multiply-adds (~25 µs). */
 const OP_WORK = 4e5;
 /** The loop yields to the event loop when it has run this long (ms), so that messages get in. */
@@ -170,12 +182,15 @@ export class Training {
   private readonly order: BatchOrder;
   private readonly stepWork: number;
   private readonly kernelCost: number;
+  private readonly zetaCost: number;
+  private readonly zetaTopCost: number;
   private readonly probeRows: number[];
 
   private params: Parameters | null = null;
   private optimizer: OptimizerState = initialOptimizerState();
   private probe: TangentKernelProbe | null = null;
-  private kernelSpent = 0;
+  /** Work spent so far on each cadenced measurement (committed with the record). */
+  private spent = { kernel: 0, zeta: 0, zetaTop: 0 };
   private window = { loss: 0, correct: 0, samples: 0 };
   private next = 0; // the next iteration s
   private readonly records: TrainingRecord[] = [];
@@ -225,6 +240,8 @@ export class Training {
     this.probeRows = probeIndices(train.count, outputs);
     this.stepWork = 3 * this.batchSize * products + OP_WORK * (11 * layers + 8);
     this.kernelCost = kernelWork(this.sizes, this.probeRows.length) + OP_WORK * (36 * layers + 10);
+    this.zetaCost = zetaWork(this.sizes);
+    this.zetaTopCost = zetaTopWork(this.sizes);
   }
 
   /** Steps taken so far. */
@@ -300,7 +317,7 @@ export class Training {
       layers: Array.from({ length: L }, (_, l) => ({ norm: r.map((x) => x.layers[l].norm), distance: r.map((x) => x.layers[l].distance) })),
       alignment: Array.from({ length: L - 1 }, (_, p) => ({ zeta: r.map((x) => x.alignment[p]?.zeta ?? null), zetaTop: r.map((x) => x.alignment[p]?.zetaTop ?? null) })),
     };
-    const scores = networkScores(columns);
+    const scores = layerScores(columns);
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -315,7 +332,7 @@ export class Training {
       totalSteps: this.totalSteps,
       stepsPerEpoch: this.stepsPerEpoch,
       divergedAt: this.divergedAt,
-      label: scores && this.status !== 'diverged' ? networkLabel(scores, this.spec.classify) : null,
+      label: scores && this.status !== 'diverged' ? layerLabel(scores, r.length, { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }) : null,
       scores,
       bestTestAccuracy: best,
       bestTestAccuracyStep: bestStep,
@@ -412,7 +429,8 @@ export class Training {
 
       const isRecord = s % training.record.every === 0 || s === this.totalSteps;
       let record: TrainingRecord | null = null;
-      let kernelSpent = this.kernelSpent;
+      const spent = { ...this.spent };
+      let spectra = this.spectra;
       if (isRecord) {
         const samples = this.window.samples + n;
         const classes = train.targets.kind === 'classes';
@@ -424,18 +442,28 @@ export class Training {
           this.timing.evaluation += performance.now() - started;
           if (!test) return 'stopped';
         }
+        // Which costly measurements this record gets: by work counts only, so the same seed gives the same nulls.
+        const work = this.stepWork * s;
+        const due = (key: keyof typeof spent, cost: number, share: number): boolean => {
+          if (!training.record.full && !measurementDue(s, this.totalSteps, spent[key], cost, share, work)) return false;
+          spent[key] += cost;
+          return true;
+        };
+        const zeta = due('zeta', this.zetaCost, ZETA_SHARE);
+        const zetaTop = due('zetaTop', this.zetaTopCost, ZETA_TOP_SHARE);
         if (await control.pause()) return 'stopped';
         const started = performance.now();
-        const measure = this.measureLayers();
+        // Lanczos warm-starts from the last measured triplets; a copy, committed with the record, so that a
+        // stop before the commit leaves the next attempt the same start.
+        spectra = new Map(this.spectra);
+        const measure = this.measureLayers({ zeta, zetaTop, spectra });
         this.timing.layerMetrics += performance.now() - started;
         let kernel: { kernelChange: number; tangentChange: number } | null = null;
-        const intermediate = s !== 0 && s !== this.totalSteps;
-        if (!intermediate || kernelSpent + this.kernelCost <= KERNEL_SHARE * this.stepWork * s) {
+        if (due('kernel', this.kernelCost, KERNEL_SHARE)) {
           if (await control.pause()) return 'stopped';
           const started = performance.now();
           kernel = this.probe!.measure(params);
           this.timing.kernel += performance.now() - started;
-          if (intermediate) kernelSpent += this.kernelCost;
         }
         record = {
           step: s,
@@ -455,7 +483,8 @@ export class Training {
       // Commit: nothing below awaits.
       if (record) {
         this.window = { loss: 0, correct: 0, samples: 0 };
-        this.kernelSpent = kernelSpent;
+        this.spent = spent;
+        this.spectra = spectra;
         this.records.push(record);
         options.onRecord?.(record);
       } else {
@@ -501,15 +530,15 @@ export class Training {
 
   /** Where the layer metrics' products run (created with the backend's first record). */
   private products: MatrixProducts | undefined;
-  /** Top singular triplets of the previous record, per layer: the next record's Lanczos starts there. */
-  private readonly spectra = new Map<number, SingularTriplet>();
+  /** Top singular triplets of the last record that measured ζ_top, per layer: the next one's Lanczos starts there. */
+  private spectra = new Map<number, SingularTriplet>();
 
-  /** measureNetwork on the current weights, with the biases in the whole network's distance. */
-  private measureLayers(): { layers: LayerMeasure[]; alignment: (PairMeasure | null)[]; distance: number } {
+  /** measureNetwork on the current weights, with the biases in the whole network's distance; ζ and ζ_top when asked. */
+  private measureLayers(which: { zeta: boolean; zetaTop: boolean; spectra: Map<number, SingularTriplet> }): { layers: LayerMeasure[]; alignment: (PairMeasure | null)[]; distance: number } {
     // The products on the WebAssembly backend, and each layer's top singular vectors warm-started from
-    // the previous record (docs/networks.md, "Layer metrics").
+    // the previous measurement (docs/networks.md, "Layer metrics").
     this.products ??= tfjsProducts(tf);
-    const m = measureNetwork(this.currentWeights(), this.initial, { products: this.products, spectra: this.spectra });
+    const m = measureNetwork(this.currentWeights(), this.initial, { products: this.products, spectra: which.spectra, zeta: which.zeta, zetaTop: which.zetaTop });
     const biases = this.currentBiases();
     if (!biases) return m;
     // Biases start at 0: they add ‖b‖² to ‖θ − θ₀‖² and nothing to ‖θ₀‖².
@@ -558,6 +587,40 @@ export class Training {
     }
     return { x: tf.tensor2d(x, [rows, F]), targets };
   }
+}
+
+/**
+ * Whether a costly measurement is due at the record of step s (docs/networks.md, "Cadence"): always at
+ * the first (s = 0) and the last (s = totalSteps) step, and at every step when it is cheap (modeled
+ * below CHEAP_MEASUREMENT, about a millisecond); otherwise in between when the work spent on it so far
+ * (the first measurement included), plus this one, plus the last one's (reserved), is within `share` of
+ * the training work done so far. Over a run its measurements then cost at most `share` of the training,
+ * or the first and the last alone when those are more. Work is counted in a fixed model (multiply-adds,
+ * plus OP_WORK per TensorFlow.js operation), never in seconds, so the cadence is deterministic.
+ */
+export function measurementDue(s: number, totalSteps: number, spent: number, cost: number, share: number, workDone: number): boolean {
+  if (s === 0 || s === totalSteps || cost <= CHEAP_MEASUREMENT) return true;
+  return spent + 2 * cost <= share * workDone;
+}
+
+/** Work of ζ at one record: the exact products ‖W_{l+1}W_l‖ (Hutch++ above the exact limit), the uploads and reads. */
+export function zetaWork(sizes: readonly number[]): number {
+  let w = OP_WORK * (sizes.length - 1);
+  for (let l = 1; l + 1 < sizes.length; l++) {
+    const [n, m, o] = [sizes[l - 1], sizes[l], sizes[l + 1]];
+    w += o * m * n <= EXACT_ZETA_LIMIT ? o * m * n + 2 * OP_WORK : (2 * HUTCH_SKETCH + HUTCH_PROBES) * (m * n + o * m) + 8 * OP_WORK;
+  }
+  return w;
+}
+
+/** Work of ζ_top at one record: a Lanczos run per layer at its step cap (two matrix-vector products per step), and Wᵀ's upload. */
+export function zetaTopWork(sizes: readonly number[]): number {
+  let w = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    const [c, r] = [sizes[l - 1], sizes[l]];
+    w += lanczosSteps(r, c) * (2 * r * c + 2 * OP_WORK) + r * c + 2 * OP_WORK;
+  }
+  return w;
 }
 
 /** Where the loop may stop: polls `shouldStop` and yields to the event loop every YIELD_MS. */

@@ -8,12 +8,15 @@ import type { DynamicsDelegate } from '../dynamics/dynamicsPanel';
 import { baseName, LivePanel, type PanelSettings } from '../panels/livePanel';
 import type { PanelRegistry } from '../panels/panelRegistry';
 import type { PhaseDelegate } from '../phase/phasePanel';
+import type { TrainingDelegate } from '../training/trainingPanel';
 import { isExperimentFile } from '../problems';
 import { inTestMode } from '../testHook';
 
 export interface CommandContext {
   dynamics: PanelRegistry<DynamicsDelegate, Record<string, never>>;
   phases: PanelRegistry<PhaseDelegate, PhaseConfig>;
+  /** Network and checkpoint experiments: the training panel. */
+  training: PanelRegistry<TrainingDelegate, Record<string, never>>;
   log: vscode.LogOutputChannel;
   /** The settings every panel reads now. */
   settings(): PanelSettings;
@@ -86,6 +89,9 @@ export function sibling(uri: vscode.Uri, ext: string): vscode.Uri {
   return uri.with({ path: uri.path.replace(/(\.flab)?\.json$/i, '') + `.${ext}` });
 }
 
+/** The kinds of panel the export commands export from. */
+export type ExportKind = 'dynamics' | 'training' | 'phase';
+
 /** The arguments of the export commands. */
 export interface ExportArgs {
   format?: 'csv' | 'json';
@@ -94,7 +100,7 @@ export interface ExportArgs {
   /** Which panel (its file's URI); without it the current panel. */
   documentUri?: vscode.Uri;
   /** Which kind of panel; without it the active panel's kind (see `chooseExportPanel`). */
-  panel?: 'dynamics' | 'phase';
+  panel?: ExportKind;
 }
 
 export function exportArgs(arg: unknown): ExportArgs {
@@ -104,52 +110,47 @@ export function exportArgs(arg: unknown): ExportArgs {
     format: a.format === 'csv' || a.format === 'json' ? a.format : undefined,
     target: a.target,
     documentUri: uriArgument(a.documentUri),
-    panel: a.panel === 'dynamics' || a.panel === 'phase' ? a.panel : undefined,
+    panel: a.panel === 'dynamics' || a.panel === 'training' || a.panel === 'phase' ? a.panel : undefined,
   };
 }
 
-/** A panel of either kind, for the export commands. */
-export type ExportPanel = { kind: 'dynamics'; panel: LivePanel<DynamicsDelegate> } | { kind: 'phase'; panel: LivePanel<PhaseDelegate> };
+/** A panel of any kind, for the export commands. */
+export type ExportPanel =
+  | { kind: 'dynamics'; panel: LivePanel<DynamicsDelegate> }
+  | { kind: 'training'; panel: LivePanel<TrainingDelegate> }
+  | { kind: 'phase'; panel: LivePanel<PhaseDelegate> };
+
+const KIND_NOUNS: Record<ExportKind, string> = { dynamics: 'dynamics', training: 'training', phase: 'phase diagram' };
 
 /**
- * The panel an export is made from: of the kind `args.panel` names, or else the kind of the active
- * panel (a phase diagram when it has the focus, as from its title bar's buttons), else the current
- * dynamics panel, else the current phase panel; of `args.documentUri` when given. Asks when several
- * could be meant; undefined (with a message) when there is none.
+ * The panel an export is made from: of the kind `args.panel` names, or else of the active panel's
+ * kind (a phase diagram when it has the focus, as from its title bar's buttons), else a dynamics
+ * panel, a training panel, a phase diagram, in this order; of `args.documentUri` when given, else the
+ * kind's current panel. Asks when several could be meant; undefined (with a message) when there is none.
  */
 export async function chooseExportPanel(context: CommandContext, args: ExportArgs): Promise<ExportPanel | undefined> {
-  const { dynamics, phases } = context;
-  const activePhase = phases.all().find((p) => p.panel.active);
-  const activeDynamics = dynamics.all().find((p) => p.panel.active);
-  const kind = args.panel ?? (activePhase ? 'phase' : activeDynamics ? 'dynamics' : undefined);
-  if (kind === 'dynamics' || (kind === undefined && (args.documentUri ? dynamics.get(args.documentUri) : dynamics.current()))) {
-    const panel = await choosePanel(context, args.documentUri);
-    return panel && { kind: 'dynamics', panel };
+  const registries = { dynamics: context.dynamics, training: context.training, phase: context.phases } as const;
+  const panelsOf = (kind: ExportKind): ExportPanel[] => registries[kind].all().map((panel) => ({ kind, panel }) as ExportPanel);
+  const order: ExportKind[] = ['dynamics', 'training', 'phase'];
+  const active = order.find((kind) => registries[kind].all().some((p) => p.panel.active));
+  const kinds = args.panel ? [args.panel] : active ? [active, ...order.filter((k) => k !== active)] : order;
+  for (const kind of kinds) {
+    const panel = args.documentUri ? registries[kind].get(args.documentUri) : registries[kind].current();
+    if (panel) return { kind, panel } as ExportPanel;
   }
-  const panel = args.documentUri ? phases.get(args.documentUri) : phases.current();
-  if (panel) return { kind: 'phase', panel };
-  const all = kind === 'phase' ? phases.all().map((p) => ({ kind: 'phase' as const, panel: p })) : [...dynamics.all().map((p) => ({ kind: 'dynamics' as const, panel: p })), ...phases.all().map((p) => ({ kind: 'phase' as const, panel: p }))];
+  const all = kinds.flatMap(panelsOf);
   if (all.length === 0) {
-    void vscode.window.showInformationMessage('Open a dynamics panel or a phase diagram first ("Feature Learning: Open Dynamics Panel", "Open Phase Diagram").');
+    const what =
+      args.panel === 'phase' ? 'a phase diagram first ("Feature Learning: Open Phase Diagram")'
+      : args.panel ? `a ${args.panel} panel first ("Feature Learning: Open Dynamics Panel")`
+      : 'a dynamics panel or a phase diagram first ("Feature Learning: Open Dynamics Panel", "Open Phase Diagram")';
+    void vscode.window.showInformationMessage(`Open ${what}.`);
     return undefined;
   }
-  if (all.length === 1) return all[0] as ExportPanel;
+  if (all.length === 1) return all[0];
   const picked = await vscode.window.showQuickPick(
-    all.map((p) => ({ label: baseName(p.panel.uri), description: p.kind === 'phase' ? 'phase diagram' : 'dynamics', choice: p })),
+    all.map((p) => ({ label: baseName(p.panel.uri), description: KIND_NOUNS[p.kind], choice: p })),
     { placeHolder: 'Export from which panel?' },
   );
-  return picked?.choice as ExportPanel | undefined;
-}
-
-/** The dynamics panel of `documentUri`, else the current one, else one the user picks. */
-export async function choosePanel({ dynamics }: CommandContext, documentUri: vscode.Uri | undefined): Promise<LivePanel<DynamicsDelegate> | undefined> {
-  const panel = documentUri ? dynamics.get(documentUri) : dynamics.current();
-  if (panel) return panel;
-  const all = dynamics.all();
-  if (all.length === 0) {
-    void vscode.window.showInformationMessage('Open a dynamics panel first ("Feature Learning: Open Dynamics Panel").');
-    return undefined;
-  }
-  const picked = await vscode.window.showQuickPick(all.map((p) => ({ label: baseName(p.uri), panel: p })), { placeHolder: 'Export from which panel?' });
-  return picked?.panel;
+  return picked?.choice;
 }

@@ -2,11 +2,12 @@
  * "Feature Learning: Export Chart": the dynamics panel's charts as drawn now (view, zoom, sweep) as a
  * figure for a paper (docs/panel.md, "Figures for papers"): PNG at 1×, 2× or 3×, or SVG; on a
  * light page whatever the theme, or in the theme's colours; with the experiment's title, label and
- * parameters. The SVG is drawn here from the series the webview sends (src/core/figures/chartFigure.ts);
- * the PNG is that same SVG rasterised by the webview. From a phase diagram: the figure `flab phase
+ * parameters (a training panel's charts the same way: exportTraining.ts). The SVG is drawn here from
+ * the series the webview sends (src/core/figures/chartFigure.ts); the PNG is that same SVG rasterised
+ * by the webview. From a phase diagram: the figure `flab phase
  * --svg` draws (src/core/analysis/phase/phaseSvg.ts), as SVG or rasterised by the panel as a PNG, on a
  * white page. Written only where a save dialog says.
- * Argument: `{ documentUri?, panel?: 'dynamics' | 'phase', format?: 'png' | 'svg', scale?: 1–4,
+ * Argument: `{ documentUri?, panel?: 'dynamics' | 'training' | 'phase', format?: 'png' | 'svg', scale?: 1–4,
  * background?: 'light' | 'theme' }` (and, for the integration tests only, `target`). Returns the
  * file's URI string.
  */
@@ -16,6 +17,7 @@ import type { FigureOptions } from '../../protocol/dynamics';
 import type { LivePanel } from '../panels/livePanel';
 import type { PhaseDelegate } from '../phase/phasePanel';
 import { announceExport, chooseExportPanel, Command, CommandContext, exportArgs, exportTarget, sibling } from './context';
+import { exportTrainingChart } from './exportTraining';
 
 interface Choice extends vscode.QuickPickItem {
   options: FigureOptions;
@@ -86,10 +88,11 @@ export const exportChart: Command = {
     const chosen = await chooseExportPanel(context, args);
     if (!chosen) return undefined;
     if (chosen.kind === 'phase') return exportPhaseChart(context, chosen.panel, arg, args.target);
-    const panel = chosen.panel;
     const options = await askOptions(optionsArgument(arg));
     if (!options) return undefined;
     lastChoice = options;
+    if (chosen.kind === 'training') return exportTrainingChart(context, chosen.panel, options, args.target);
+    const panel = chosen.panel;
     const ext = options.format;
     const target = await exportTarget(args.target, { defaultUri: sibling(panel.uri, ext), filters: ext === 'png' ? { PNG: ['png'] } : { SVG: ['svg'] }, title: 'Export Chart' });
     if (!target) return undefined;

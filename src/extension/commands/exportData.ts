@@ -1,9 +1,10 @@
 /**
  * "Feature Learning: Export Data": the series the dynamics panel shows — every run of a sweep, not only
- * the file's own — as CSV (its parameters and label in commented header lines) or JSON; or the phase
+ * the file's own — as CSV (its parameters and label in commented header lines) or JSON; a training
+ * panel's run as `flab train` prints it (exportTraining.ts); or the phase
  * diagram a phase panel shows, in full precision, as `flab phase --csv` or `--json` print it. To a file
  * the user picks, then a notification with the path and an Open action. Argument:
- * `{ format?, documentUri?, panel?: 'dynamics' | 'phase' }` (and, for the integration tests only,
+ * `{ format?, documentUri?, panel?: 'dynamics' | 'training' | 'phase' }` (and, for the integration tests only,
  * `target`). Returns the file's URI string.
  */
 import * as vscode from 'vscode';
@@ -11,6 +12,7 @@ import { exportCsv, exportJson } from '../dynamics/exportData';
 import { baseName, type LivePanel } from '../panels/livePanel';
 import type { PhaseDelegate } from '../phase/phasePanel';
 import { announceExport, chooseExportPanel, Command, CommandContext, ExportArgs, exportTarget, exportArgs, sibling } from './context';
+import { exportTrainingData } from './exportTraining';
 
 async function askFormat(given: 'csv' | 'json' | undefined, csv: string, json: string): Promise<'csv' | 'json' | undefined> {
   if (given) return given;
@@ -52,6 +54,7 @@ export const exportData: Command = {
     const chosen = await chooseExportPanel(context, args);
     if (!chosen) return undefined;
     if (chosen.kind === 'phase') return exportPhaseData(context, chosen.panel, args);
+    if (chosen.kind === 'training') return exportTrainingData(context, chosen.panel, args.format, args.target);
     const panel = chosen.panel;
     const run = panel.delegate.shownRun;
     if (!run) {

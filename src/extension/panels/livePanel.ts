@@ -82,6 +82,11 @@ export interface PanelHost {
   readonly snapshot: { result: PanelMessage | undefined; invalid: PanelMessage | undefined };
   /** Posts once the webview is ready (dropped before; the snapshot is posted on `ready`). */
   post<M extends PanelMessage>(message: M): void;
+  /**
+   * Shows a result while a computation is still running (a training's snapshot, a stopped state):
+   * posted, and kept as the result a re-loaded page is given.
+   */
+  showResult<M extends PanelMessage>(message: M): void;
   /** Computes again soon (a view preference changed); `force` even an unchanged document. */
   refresh(force?: boolean): void;
   /** The tracked document, opened (without an editor) when no editor has it. */
@@ -218,6 +223,13 @@ export class LivePanel<D extends PanelDelegate = PanelDelegate> implements vscod
     this.services.posted(this, message, changeToPostMs);
     // Messages posted before `ready` are lost; the snapshot is posted when it comes.
     if (this.ready) this.panel.webview.postMessage(message).then(undefined, (err: unknown) => this.failed('posting to the webview', err));
+  }
+
+  showResult<M extends PanelMessage>(message: M): void {
+    if (this.disposed) return;
+    this.lastResult = message;
+    this.lastInvalid = undefined;
+    this.post(message);
   }
 
   whenReady(timeoutMs: number): Promise<void> {

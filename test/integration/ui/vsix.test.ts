@@ -45,8 +45,11 @@ describe('the .vsix from npm run package', function () {
 
   it('is small and holds only what the extension needs', () => {
     const bytes = statSync(vsix).size;
+    // The bundles (minified) with TensorFlow.js and its two WebAssembly back ends (~0.7 MiB of the
+    // whole), the MNIST subset in media/ and the examples: about 2.4 MiB. Past 3 MiB, something that
+    // does not belong is in.
     console.log(`      .vsix size: ${(bytes / 1024).toFixed(1)} KiB`);
-    assert.ok(bytes < 2 * 1024 * 1024, `.vsix is ${bytes} bytes`);
+    assert.ok(bytes < 3 * 1024 * 1024, `.vsix is ${bytes} bytes`);
     const listing = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
     assert.equal(listing.status, 0, `unzip -Z1: ${listing.stderr}`);
     const files = listing.stdout.split('\n').filter(Boolean);

@@ -150,7 +150,7 @@ test('the metrics file beside the checkpoints adds loss and accuracy at each ste
   assert.deepEqual(result.loss, [2.5, 1.5, null, null, 0.5]);
   assert.deepEqual(result.accuracy, [0.1, 0.6, null, null, 0.9]);
   assert.deepEqual(result.metrics, { file: 'run/metrics.jsonl', step: [0, 1, 2, 20], loss: [2.5, 2.0, 1.5, 0.5], accuracy: [0.1, null, 0.6, 0.9] });
-  assert.deepEqual(result.problems, [{ file: 'run/metrics.jsonl', message: 'run/metrics.jsonl line 4: not JSON (Unexpected token \'o\', "oops" is not valid JSON)' }]);
+  assert.deepEqual(result.problems, [{ file: 'run/metrics.jsonl', message: 'run/metrics.jsonl line 4: not JSON (Unexpected token \'o\', "oops" is not valid JSON)', key: 'checkpoints.metrics' }]);
   assert.equal(result.summary.bestAccuracy, 0.9);
   assert.equal(result.summary.final!.loss, 0.5);
   // An explicit metrics path.
@@ -164,7 +164,7 @@ test('bad series: no match, a missing layer (the names that exist are listed), a
   fiveCheckpoints(dir);
   const none = await readCheckpoints({ path: 'empty/*.safetensors' }, { baseDir: dir });
   assert.deepEqual(none.step, []);
-  assert.deepEqual(none.problems, [{ file: null, message: `no file matches the checkpoint path "empty/*.safetensors" (in ${dir})` }]);
+  assert.deepEqual(none.problems, [{ file: null, message: `no file matches the checkpoint path "empty/*.safetensors" (in ${dir})`, key: 'checkpoints.path' }]);
   assert.equal(none.summary.label, null);
   const reader = new CheckpointReader({ path: 'run/*.safetensors', layers: ['fc1.weight', 'fc3.weight'] }, { baseDir: dir });
   assert.equal((await reader.refresh()).changed, true);
@@ -175,6 +175,7 @@ test('bad series: no match, a missing layer (the names that exist are listed), a
     {
       file: null,
       message: 'layer "fc3.weight" is not in the first checkpoint, run/step0.safetensors. It has: conv.weight [4, 2, 3, 3] F32, fc1.weight [6, 4] F16, fc1.bias [6] F32, fc10.weight [2, 3] F64, fc2.weight [3, 6] BF16',
+      key: 'checkpoints.layers',
     },
   ]);
   const bias = await readCheckpoints({ path: 'run/*.safetensors', layers: ['fc1.bias'] }, { baseDir: dir });

@@ -19,7 +19,7 @@ function usage(command: Command, argv: string[]): string {
   assert.fail(`accepted: ${argv.join(' ')}`);
 }
 
-test('options come before, between or after the operand; values inline or next; the last value wins', () => {
+test('options come before, between or after the operand; values inline or next; the last value wins', async () => {
   const a = parseArgs(phase, ['--x=outputScale=1:2', 'f.json', '--y', 'seed=1:3', '--size', '4', '--size=8', '--csv'], COMMANDS);
   assert.deepEqual(a.operands, ['f.json']);
   assert.equal(a.value('--x'), 'outputScale=1:2');
@@ -34,7 +34,7 @@ test('options come before, between or after the operand; values inline or next; 
   assert.equal(parseArgs(solve, ['f', '--json', '--json'], COMMANDS).choice('format', 'x'), 'json');
 });
 
-test('each misuse is a usage error that names the argument', () => {
+test('each misuse is a usage error that names the argument', async () => {
   assert.equal(usage(solve, ['f', '--xml']), 'unknown option `--xml` for `flab solve`');
   assert.equal(usage(solve, ['f', '--reference']), '--reference applies to `flab simulate` only');
   assert.equal(usage(solve, ['f', '--widths', '4']), '--widths applies to `flab scaling` only');
@@ -48,7 +48,7 @@ test('each misuse is a usage error that names the argument', () => {
   assert.match(usage(solve, [`--${'z'.repeat(10_000)}`]), /^unknown option `--z{46}… \(10002 characters\)` for `flab solve`$/);
 });
 
-test('usage lines and help come from the table', () => {
+test('usage lines and help come from the table', async () => {
   assert.equal(usageLine(phase), 'flab phase FILE --x KEY=FROM:TO --y KEY=FROM:TO [--size N|NxM] [--linear] [--descent] [--json | --csv | --svg OUT]');
   assert.equal(usageLine(solve), 'flab solve FILE [--json | --csv | --summary]');
   const all = overallHelp();
@@ -60,21 +60,21 @@ test('usage lines and help come from the table', () => {
   }
 });
 
-test('help exits 0 on stdout, overall and per command; bad usage exits 2 with the command\'s usage', () => {
+test('help exits 0 on stdout, overall and per command; bad usage exits 2 with the command\'s usage', async () => {
   for (const argv of [['--help'], ['-h'], ['help']]) {
-    const r = runCli(argv);
+    const r = await runCli(argv);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, overallHelp() + '\n', ''], argv.join(' '));
   }
   for (const argv of [['phase', '--help'], ['phase', 'f', '-h'], ['help', 'phase'], ['phase', '--x', 'bad', '--help']]) {
-    const r = runCli(argv);
+    const r = await runCli(argv);
     assert.deepEqual([r.code, r.stdout], [0, commandHelp(phase) + '\n'], argv.join(' '));
   }
-  const bad = runCli(['solve', 'f', '--xml']);
+  const bad = await runCli(['solve', 'f', '--xml']);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr, 'flab: unknown option `--xml` for `flab solve`\nusage: flab solve FILE [--json | --csv | --summary]\n`flab solve --help` lists its options\n');
-  const typo = runCli(['slove', 'f']);
+  const typo = await runCli(['slove', 'f']);
   assert.equal(typo.code, 2);
   assert.match(typo.stderr, /^flab: unknown command `slove` — did you mean `solve`\?\nusage: flab <command>/);
-  assert.equal(runCli(['help', 'nope']).code, 2);
-  assert.equal(runCli([]).code, 2);
+  assert.equal((await runCli(['help', 'nope'])).code, 2);
+  assert.equal((await runCli([])).code, 2);
 });

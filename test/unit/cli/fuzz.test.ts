@@ -52,13 +52,13 @@ type FromWorker = { id: number; stage: 'parsed'; valid: boolean } | { id: number
 
 if (!isMainThread) {
   // The worker: one case at a time, in-process.
-  parentPort!.on('message', (c: ToWorker) => {
+  parentPort!.on('message', async (c: ToWorker) => {
     const body = c.text.charCodeAt(0) === 0xfeff ? c.text.slice(1) : c.text;
     parentPort!.postMessage({ id: c.id, stage: 'parsed', valid: parseExperiment(body).experiment !== null } satisfies FromWorker);
     const start = performance.now();
     let result: RunResult;
     try {
-      result = runCli(c.argv, { readText: (f) => (f === c.file ? c.text : readFileSync(f, 'utf8')) });
+      result = await runCli(c.argv, { readText: (f) => (f === c.file ? c.text : readFileSync(f, 'utf8')) });
     } catch (e) {
       result = { code: null, stdout: '', stderr: `runCli threw: ${(e as Error).stack ?? e}` };
     }

@@ -47,7 +47,7 @@ function run(args: string[], files: Record<string, string> = {}) {
 
 const STACK = /^\s+at .+[:(]\d+:\d+\)?$/m;
 
-test('nesting 100,000 levels deep: a located refusal, not a stack trace', () => {
+test('nesting 100,000 levels deep: a located refusal, not a stack trace', async () => {
   const file = write('deep.flab.json', `{"model": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
   const r = flab(['solve', file]);
   assert.equal(r.code, 1);
@@ -55,14 +55,14 @@ test('nesting 100,000 levels deep: a located refusal, not a stack trace', () => 
   assert.doesNotMatch(r.stderr, STACK);
 });
 
-test('a file with a UTF-8 byte-order mark runs as without it, and its errors keep the editor\'s columns', () => {
-  const plain = run(['solve', 'a.flab.json', '--summary'], { 'a.flab.json': ALIGNMENT });
-  const marked = run(['solve', 'a.flab.json', '--summary'], { 'a.flab.json': '\uFEFF' + ALIGNMENT });
+test('a file with a UTF-8 byte-order mark runs as without it, and its errors keep the editor\'s columns', async () => {
+  const plain = await run(['solve', 'a.flab.json', '--summary'], { 'a.flab.json': ALIGNMENT });
+  const marked = await run(['solve', 'a.flab.json', '--summary'], { 'a.flab.json': '\uFEFF' + ALIGNMENT });
   assert.equal(marked.code, 0, marked.stderr);
   assert.equal(marked.stdout, plain.stdout);
   const bad = '{ "model": { "width": -1 } }';
-  const plainBad = run(['solve', 'b'], { b: bad });
-  const markedBad = run(['solve', 'b'], { b: '\uFEFF' + bad });
+  const plainBad = await run(['solve', 'b'], { b: bad });
+  const markedBad = await run(['solve', 'b'], { b: '\uFEFF' + bad });
   assert.match(plainBad.stderr, /^b:1:23: error: model\.width must be ≥ 1, got -1$/m);
   assert.equal(markedBad.stderr, plainBad.stderr);
   // The real reader too (bytes EF BB BF).
@@ -73,36 +73,36 @@ test('a file with a UTF-8 byte-order mark runs as without it, and its errors kee
   assert.equal(JSON.parse(r.stdout).label, 'alignment');
 });
 
-test('__proto__, constructor, toString and hasOwnProperty are unknown keys, each located', () => {
+test('__proto__, constructor, toString and hasOwnProperty are unknown keys, each located', async () => {
   const text = ALIGNMENT.replace('"model": {', '"model": { "__proto__": 1, "constructor": 2, "toString": 3, "hasOwnProperty": 4,');
-  const r = run(['solve', 'p'], { p: text });
+  const r = await run(['solve', 'p'], { p: text });
   assert.equal(r.code, 1);
   const line = text.split('\n').findIndex((l) => l.includes('__proto__')) + 1;
   assert.equal(r.stderr, ['__proto__', 'constructor', 'toString', 'hasOwnProperty'].map((k) => `p:${line}:${text.split('\n')[line - 1].indexOf(`"${k}"`) + 1}: error: unknown key \`${k}\` in model`).join('\n') + '\n');
 });
 
-test('a 1 MB unknown key makes one short line', () => {
+test('a 1 MB unknown key makes one short line', async () => {
   const text = ALIGNMENT.replace('"model": {', `"model": { "${'k'.repeat(1 << 20)}": 1,`);
-  const r = run(['solve', 'k'], { k: text });
+  const r = await run(['solve', 'k'], { k: text });
   assert.equal(r.code, 1);
   assert.ok(r.stderr.length < 200, `${r.stderr.length} characters`);
   assert.match(r.stderr, /^k:\d+:\d+: error: unknown key `k{48}… \(1048576 characters\)` in model\n$/);
 });
 
-test('a width written 1e309 is echoed as written', () => {
-  const r = run(['solve', 'w'], { w: ALIGNMENT.replace(/"width": \d+/, '"width": 1e309') });
+test('a width written 1e309 is echoed as written', async () => {
+  const r = await run(['solve', 'w'], { w: ALIGNMENT.replace(/"width": \d+/, '"width": 1e309') });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^w:\d+:\d+: error: model\.width must be an integer, got 1e309 \(beyond the range of 64-bit numbers\)\n$/);
 });
 
-test('flab sweep on a file without "sweep" is located at the experiment', () => {
+test('flab sweep on a file without "sweep" is located at the experiment', async () => {
   const text = `// no sweep here\n${ALIGNMENT}`;
-  const r = run(['sweep', 's'], { s: text });
+  const r = await run(['sweep', 's'], { s: text });
   assert.equal(r.code, 1);
   assert.equal(r.stderr, 's:2:1: error: the experiment has no "sweep" (for example "sweep": { "outputScale": { "from": 0.01, "to": 100, "count": 5 } })\n');
 });
 
-test('devices, FIFOs, folders and files over the size limit are refused before reading', () => {
+test('devices, FIFOs, folders and files over the size limit are refused before reading', async () => {
   const reason = (r: { stderr: string }) => r.stderr.replace(/^.*cannot read the experiment file: /, '').trim();
   const zero = flab(['solve', '/dev/zero']);
   assert.equal(zero.code, 1);
@@ -125,25 +125,25 @@ test('devices, FIFOs, folders and files over the size limit are refused before r
   assert.equal(piped.code, 0, piped.stderr);
 });
 
-test('phase --size is limited by what it prints, before the file is read', () => {
+test('phase --size is limited by what it prints, before the file is read', async () => {
   const axes = ['--x', 'outputScale=1e-3:1e3', '--y', 'learningRates.W=1e-3:1e3'];
   // A file that does not exist: the flags are refused first (exit 2, not 1).
-  const json = run(['phase', 'missing', ...axes, '--size', '2000']);
+  const json = await run(['phase', 'missing', ...axes, '--size', '2000']);
   assert.equal(json.code, 2);
-  assert.match(json.stderr, /^flab: --size 2000: a 2000 × 2000 grid in JSON could print up to 1\.0 GiB, over the output limit of 256 MiB \(docs\/limits\.md\): use at most 986 × 986, or --svg OUT\n/);
-  assert.match(run(['phase', 'missing', ...axes, '--size', '2000', '--csv']).stderr, /grid in CSV could print up to .* use at most \d+ × \d+/);
-  const svg = run(['phase', 'missing', ...axes, '--size', '2001', '--svg', 'out.svg']);
+  assert.match(json.stderr, /^flab: --size 2000: a 2000 × 2000 grid in JSON could print up to 1 GiB, over the output limit of 256 MiB \(docs\/limits\.md\): use at most 986 × 986, or --svg OUT\n/);
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '2000', '--csv'])).stderr, /grid in CSV could print up to .* use at most \d+ × \d+/);
+  const svg = await run(['phase', 'missing', ...axes, '--size', '2001', '--svg', 'out.svg']);
   assert.match(svg.stderr, /^flab: --size 2001: 4004001 cells, over the limit of 4000000 for one diagram/);
   for (const size of ['0', '0x5', '99999999999999999999', '-3', '1e3', '8x']) {
-    const r = run(['phase', 'missing', ...axes, '--size', size]);
+    const r = await run(['phase', 'missing', ...axes, '--size', size]);
     assert.equal(r.code, 2, size);
     assert.match(r.stderr, /^flab: --size/, size);
   }
   // Within the limit the file is read (and here it is missing: exit 1).
-  assert.equal(run(['phase', 'missing', ...axes, '--size', '986']).code, 1);
+  assert.equal((await run(['phase', 'missing', ...axes, '--size', '986'])).code, 1);
 });
 
-test('phase axes are checked before the file; a grid that would redraw too much is refused before computing', () => {
+test('phase axes are checked before the file; a grid that would redraw too much is refused before computing', async () => {
   const cases: [string, string, RegExp][] = [
     ['frob=1:2', 'seed=0:1', /^flab: --x: unknown hyperparameter `frob`/],
     ['outputScale=0:1', 'seed=0:1', /^flab: --x: a log axis needs both ends > 0, got 0 and 1/],
@@ -155,20 +155,20 @@ test('phase axes are checked before the file; a grid that would redraw too much 
     ['outputScale', 'seed=1:2', /^flab: --x: expected KEY=FROM:TO, got `outputScale`/],
   ];
   for (const [x, y, message] of cases) {
-    const r = run(['phase', 'missing', '--x', x, '--y', y]);
+    const r = await run(['phase', 'missing', '--x', x, '--y', y]);
     assert.equal(r.code, 2, x);
     assert.match(r.stderr, message, x);
   }
   const files = { p: PHASE_EXAMPLE };
-  const redraws = run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'seed=0:1000', '--linear'], files);
+  const redraws = await run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'seed=0:1000', '--linear'], files);
   assert.equal(redraws.code, 2);
   assert.match(redraws.stderr, new RegExp(`^flab: --x, --y: an axis over model\\.width and init\\.seed redraws the initial weights .* over the limit of ${MAX_ANALYSIS_DRAWS} for one analysis`));
-  const oneAxis = run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'outputScale=1:2', '--size', '8'], files);
+  const oneAxis = await run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'outputScale=1:2', '--size', '8'], files);
   assert.equal(oneAxis.code, 0, oneAxis.stderr);
   assert.deepEqual(JSON.parse(oneAxis.stdout).x.values.slice(-1), [10_000_000]);
 });
 
-test('scaling --widths and --seeds are bounded before any width is made', () => {
+test('scaling --widths and --seeds are bounded before any width is made', async () => {
   const cases: [string[], RegExp][] = [
     [['--widths', '1:2:1000000000'], /^flab: --widths 1:2:1000000000: COUNT must be from 2 to 100, got 1000000000/],
     [['--widths', '1:99999999999999999999'], /^flab: --widths 1:99999999999999999999: each width must be a whole number from 1 to 10000000 \(model\.width's range\), got 99999999999999999999/],
@@ -180,48 +180,48 @@ test('scaling --widths and --seeds are bounded before any width is made', () => 
     [['--seeds', '1e3'], /^flab: --seeds must be a whole number/],
   ];
   for (const [flags, message] of cases) {
-    const r = run(['scaling', 'missing', ...flags]);
+    const r = await run(['scaling', 'missing', ...flags]);
     assert.equal(r.code, 2, flags.join(' '));
     assert.match(r.stderr, message, flags.join(' '));
   }
   const files = { w: readFileSync(join(REPO, 'examples/width-scaling-ntk.flab.json'), 'utf8') };
-  const draws = run(['scaling', 'w', '--widths', '1:10000000', '--seeds', '1000'], files);
+  const draws = await run(['scaling', 'w', '--widths', '1:10000000', '--seeds', '1000'], files);
   assert.equal(draws.code, 2);
   assert.match(draws.stderr, new RegExp(`^flab: --widths, --seeds: 1000 seeds × the widths' weights .* over the limit of ${MAX_ANALYSIS_DRAWS} for one analysis`));
   const wide = { d: ALIGNMENT.replace(/"x": \[[^\]]*\]/, `"x": [${Array(10).fill(1).join(', ')}]`) };
-  const perRun = run(['scaling', 'd', '--widths', '10000000:10000000', '--seeds', '1'], wide);
+  const perRun = await run(['scaling', 'd', '--widths', '10000000:10000000', '--seeds', '1'], wide);
   assert.equal(perRun.code, 2);
   assert.match(perRun.stderr, new RegExp(`^flab: --widths: width 10000000 × input dimension 10 = 100000000 weights, over the limit of ${MAX_PARAMETERS} for one run`));
 });
 
-test('a sweep whose output or draws pass their limits is refused at its "sweep", before it runs', () => {
+test('a sweep whose output or draws pass their limits is refused at its "sweep", before it runs', async () => {
   const example = JSON.parse(ALIGNMENT);
   const output = JSON.stringify({ ...example, sweep: { outputScale: { from: 1, to: 2, count: 1000 } }, time: { end: 10, points: 1_000_000 } });
-  const r = run(['sweep', 's'], { s: output });
+  const r = await run(['sweep', 's'], { s: output });
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /^s:\d+:\d+: error: the sweep's 1000 runs could print up to .* GiB, over the output limit of 256 MiB/);
   // The runs are kept until printed: even their summaries alone are refused past the points of four runs.
-  const summary = run(['sweep', 's', '--summary'], { s: output });
+  const summary = await run(['sweep', 's', '--summary'], { s: output });
   assert.equal(summary.code, 1);
   assert.match(summary.stderr, /^s:\d+:\d+: error: the sweep's 1000 runs report 1000000000 points in all, over the limit of 4000000 for one sweep/);
   const small = JSON.stringify({ ...example, sweep: { outputScale: { from: 1, to: 2, count: 3 } }, time: { end: 10, points: 11 } });
-  const ok = run(['sweep', 's', '--summary'], { s: small });
+  const ok = await run(['sweep', 's', '--summary'], { s: small });
   assert.equal(ok.code, 0, ok.stderr);
   assert.deepEqual(JSON.parse(ok.stdout).values, [1, 1.41421356237309, 2]);
   const draws = JSON.stringify({ ...example, sweep: { width: { from: 1_000_000, to: 10_000_000, count: 100 } } });
-  const d = run(['sweep', 's', '--summary'], { s: draws });
+  const d = await run(['sweep', 's', '--summary'], { s: draws });
   assert.equal(d.code, 1);
   assert.match(d.stderr, new RegExp(`^s:\\d+:\\d+: error: the sweep draws width × input dimension initial weights \\(and reads the data\\) for each of its 100 values, 392473928 numbers in all, over the limit of ${MAX_ANALYSIS_DRAWS} for one analysis`));
 });
 
-test('an error of flab\'s own is an internal error (exit 1), never bad usage', () => {
+test('an error of flab\'s own is an internal error (exit 1), never bad usage', async () => {
   const run0 = solveCommand.run;
   try {
     solveCommand.run = (args, context) => {
       context.load(args.operands[0]);
       throw new RangeError('Invalid string length');
     };
-    const r = run(['solve', 'a'], { a: ALIGNMENT });
+    const r = await run(['solve', 'a'], { a: ALIGNMENT });
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'a: error: internal error while running the experiment: RangeError: Invalid string length (a bug in flab: please report it with this file and command)\n');
   } finally {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseTree } from 'jsonc-parser';
 import { readCompareSimulate, readControls } from '../../../src/document/controlState';
-import { applyTextEdits, editCompareSimulate, editControlValue, formatControlValue } from '../../../src/document/edits';
+import { applyTextEdits, editControlValue, formatControlValue } from '../../../src/document/edits';
 import { TEMPLATES } from '../../../src/extension/templates';
 import { parseExperiment } from '../../../src/core/experiment/parse';
 
@@ -116,32 +116,6 @@ describe('editControlValue', () => {
   });
 });
 
-describe('editCompareSimulate', () => {
-  it('flips an existing flag in place', () => {
-    const text = TEMPLATES.find((t) => t.id === 'relu')!.text;
-    const out = applyTextEdits(text, editCompareSimulate(text, false)!);
-    assert.equal(out, text.replace('"compare": { "simulate": true }', '"compare": { "simulate": false }'));
-    assert.equal(readCompareSimulate(parseTree(out)), false);
-  });
-
-  it('creates compare when the file has none, as the last top-level property', () => {
-    const out = applyTextEdits(doc, editCompareSimulate(doc, true)!);
-    assert.equal(out, doc.replace('"learningRates": { "u": 1, "W": 1 }\n', '"learningRates": { "u": 1, "W": 1 },\n  "compare": { "simulate": true }\n'));
-    assert.equal(parseExperiment(out).experiment?.compare.simulate, true);
-  });
-
-  it('inserts simulate into an empty compare object', () => {
-    const text = doc.replace('"learningRates": { "u": 1, "W": 1 }', '"learningRates": { "u": 1, "W": 1 },\n  "compare": {}');
-    const out = applyTextEdits(text, editCompareSimulate(text, true)!);
-    assert.ok(out.includes('"compare": { "simulate": true }'));
-  });
-
-  it('refuses when compare is not an object', () => {
-    const text = doc.replace('"learningRates": { "u": 1, "W": 1 }', '"learningRates": { "u": 1, "W": 1 },\n  "compare": 3');
-    assert.equal(editCompareSimulate(text, true), null);
-  });
-});
-
 describe('readControls', () => {
   it('reads every value, the default for a missing outputScale, and null for keys of the other form', () => {
     const explicit = TEMPLATES.find((t) => t.id === 'rescaling')!.text.replace(/"outputScale": 1/, '"activation": "linear"');
@@ -167,6 +141,15 @@ describe('edits of a document nested too deeply to parse safely', () => {
   it('are refused, never a stack overflow', () => {
     const deep = `{ "model": { "width": 3 }, "x": ${'['.repeat(200_000)}${']'.repeat(200_000)} }`;
     assert.equal(editControlValue(deep, 'model.width', 4), null);
-    assert.equal(editCompareSimulate(deep, true), null);
+  });
+});
+
+describe('readCompareSimulate', () => {
+  it('is true only for a boolean true at compare.simulate', () => {
+    assert.equal(readCompareSimulate(parseTree('{ "compare": { "simulate": true } }')), true);
+    for (const text of ['{ "compare": { "simulate": false } }', '{ "compare": { "simulate": "true" } }', '{ "compare": {} }', '{}', '[]']) {
+      assert.equal(readCompareSimulate(parseTree(text)), false, text);
+    }
+    assert.equal(readCompareSimulate(undefined), false);
   });
 });

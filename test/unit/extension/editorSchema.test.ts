@@ -5,7 +5,8 @@
  * media/flab.editor.schema.json instead: the format's schema (media/flab.schema.json, the single
  * definition, which our validator interprets) without what validates — types, bounds, required keys,
  * closed objects, enums (kept as `examples`: completion without validation), oneOf (as anyOf) —
- * and with everything that documents: descriptions, defaults, properties for completion and hover.
+ * and with everything that documents (the root's if/then/else keeps its condition, which only picks
+ * the kind whose keys are documented, and loses its branches' validation): descriptions, defaults, properties for completion and hover.
  * This test derives it and compares; `FLAB_UPDATE_EDITOR_SCHEMA=1` writes it.
  */
 import assert from 'node:assert/strict';
@@ -17,7 +18,7 @@ const MEDIA = join(process.cwd(), 'media');
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** The keywords that validate; VS Code would report a fault our validator reports already. */
-const VALIDATING = new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'pattern', 'required', 'multipleOf', 'uniqueItems', 'minProperties', 'maxProperties', 'propertyNames', 'const', 'not', 'if', 'then', 'else', 'dependencies', 'contains', 'format']);
+const VALIDATING = new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'pattern', 'required', 'multipleOf', 'uniqueItems', 'minProperties', 'maxProperties', 'propertyNames', 'const', 'not', 'dependencies', 'contains', 'format']);
 
 /** A schema node without its validating keywords (recursively; property names are not keywords). */
 function derive(node: Json): Json {
@@ -28,6 +29,10 @@ function derive(node: Json): Json {
     if (VALIDATING.has(k)) continue;
     if (k === 'properties' || k === 'definitions' || k === '$defs') out[k] = Object.fromEntries(Object.entries(v as { [k: string]: Json }).map(([name, s]) => [name, derive(s)]));
     else if (k === 'enum') out.examples = v;
+    // The kind of file (docs/networks.md, "The file format"): the condition as written, so that VS Code
+    // documents the right kind's keys; the branches without validation.
+    else if (k === 'if') out.if = v;
+    else if (k === 'then' || k === 'else') out[k] = derive(v);
     else if (k === 'oneOf' || k === 'anyOf' || k === 'allOf') out.anyOf = (v as Json[]).map(derive);
     else if (k === 'additionalProperties' || k === 'items') {
       if (typeof v === 'object' && v !== null) out[k] = derive(v);
@@ -68,7 +73,9 @@ test('nothing in it validates; every description and default of the format is in
     else if (node !== null && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) {
         if (!names) into(path, k, v);
-        walk(v, `${path}/${k}`, into, !names && (k === 'properties' || k === 'definitions'));
+        // The root's condition only chooses the kind documented: it is kept as written.
+        if (!names && k === 'if') continue;
+        walk(v, `${path}/${k}`, into, !names && (k === 'properties' || k === 'definitions' || k === '$defs'));
       }
     }
   };
@@ -89,5 +96,8 @@ test('nothing in it validates; every description and default of the format is in
   });
   assert.equal(found, documented.size, 'every description and default kept');
   // Completion of values: the activations and the sweep scales are offered as examples.
-  assert.deepEqual((editor as { properties: { model: { properties: { activation: { examples: string[] } } } } }).properties.model.properties.activation.examples, ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'swish']);
+  const defs = (editor as { $defs: Record<string, { properties: { model: { properties: { activation: { examples: string[] } } } } }> }).$defs;
+  for (const kind of ['linearExperiment', 'networkExperiment']) {
+    assert.deepEqual(defs[kind].properties.model.properties.activation.examples, ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'swish'], kind);
+  }
 });

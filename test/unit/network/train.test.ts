@@ -460,7 +460,7 @@ test('bad combinations are refused before anything is allocated, each with its k
   assert.deepEqual(problems(networkSpec({ ...base, training: { learningRate: [0.1, 0.1, 0.1] } }), classes), ['training.learningRate: one learning rate per weight matrix: this network has 2, got 3']);
   assert.deepEqual(problems(networkSpec({ model: { hidden: [4] }, init: { weights: [[[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]], [[1, 2, 3, 4], [1, 2, 3, 4]]] } }), classes), ['init.weights[1]: W_2 must have 3 rows (the network\'s outputs), got 2']);
   assert.deepEqual(problems(networkSpec({ model: { hidden: [4] }, init: { weights: [[[1, 2, 3], [1, 2, 3], [1, 2, 3], [1, 2, 3]], [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]]] } }), classes), ['init.weights[0]: W_1 must have 4 columns (the features of a sample), got 3']);
-  assert.deepEqual(problems(networkSpec({ model: { hidden: [4] }, init: { weights: [[[1, 2, 3, 4], [1, 2, NaN, 4], [1, 2, 3, 4], [1, 2, 3, 4]], [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]]] } }), classes), ['init.weights[0][1][2]: W_1[1][2] must be a finite number, got NaN']);
+  assert.deepEqual(problems(networkSpec({ model: { hidden: [4] }, init: { weights: [[[1, 2, 3, 4], [1, 2, NaN, 4], [1, 2, 3, 4], [1, 2, 3, 4]], [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]]] } }), classes), ['init.weights[0][1][2]: init.weights[0][1][2] must be a finite number, got NaN']);
   const nan = { ...classes, x: classes.x.slice() };
   nan.x[4 * 7 + 2] = Infinity;
   assert.deepEqual(problems(networkSpec(base), nan), ['data.train: input Infinity at sample 7, feature 2: inputs must be finite']);
@@ -470,11 +470,11 @@ test('bad combinations are refused before anything is allocated, each with its k
   assert.deepEqual(problems(networkSpec(base), classes, { ...randomData(rng, 3, 5, { classes: 3 }).set }), ['data.test: the test set has 5 features, the training set 4']);
   assert.deepEqual(problems(networkSpec(base), { ...classes, x: classes.x.subarray(0, 39) }), ['data.train: 10 samples × 4 features = 40 inputs expected, the array holds 39']);
   assert.deepEqual(problems(networkSpec({ model: { hidden: [0.5, -1] }, init: { scale: -1 }, training: { momentum: 1, record: { every: 0 } } }), classes), [
-    'model.hidden[0]: a hidden width must be a positive integer, got 0.5',
-    'model.hidden[1]: a hidden width must be a positive integer, got -1',
-    'init.scale: the scale σ must be a finite number ≥ 0, got -1',
-    'training.record.every: records are every k ≥ 1 steps, got 0',
-    'training.optimizer.momentum: the momentum μ must be in [0, 1), got 1',
+    'model.hidden[0]: model.hidden[0] must be an integer, got 0.5',
+    'model.hidden[1]: model.hidden[1] must be ≥ 1, got -1',
+    'init.scale: init.scale must be ≥ 0, got -1',
+    'training.momentum: training.momentum must be < 1, got 1',
+    'training.record.every: training.record.every must be ≥ 1, got 0',
   ]);
   // Limits, checked from the sizes alone: 2·10⁵ × 2·10⁵ would be 160 GB of weights.
   const start = performance.now();

@@ -3,6 +3,10 @@
  * data file says which key of the experiment file named it, which file, where in the file, what was
  * expected and what was found.
  */
+import { formatBytes as formatSize, formatCount } from '../../experiment/diagnostic';
+
+// The message helpers of every experiment file, used by the data readers too.
+export { formatCount, joinPath } from '../../experiment/diagnostic';
 
 /**
  * Where in a data file a problem is. `offset` counts bytes from 0 (for a gzip file, bytes of the
@@ -56,37 +60,14 @@ function locationPrefix(l: DataLocation): string {
   return `${l.file}: `;
 }
 
-/** An integer with thousands separators: 47,040,000 (without Intl, whose first use costs ~60 ms). */
-export function formatCount(n: number): string {
-  if (!Number.isSafeInteger(n)) return String(n);
-  const digits = String(Math.abs(n));
-  const head = digits.length % 3 || 3;
-  let text = digits.slice(0, head);
-  for (let i = head; i < digits.length; i += 3) text += `,${digits.slice(i, i + 3)}`;
-  return n < 0 ? `-${text}` : text;
-}
 
 /** `1 record`, `2 records`, `10,000 records` (`plural` for nouns that do not take an s). */
 export function countOf(n: number, noun: string, plural = `${noun}s`): string {
   return `${formatCount(n)} ${n === 1 ? noun : plural}`;
 }
 
-/** A size in bytes for a message: `188 MiB (196,000,000 bytes)`, or `512 bytes` below 1 KiB. */
+/** A size in bytes for a message, with its exact count: `188 MiB (196,000,000 bytes)`. */
 export function formatBytes(n: number): string {
-  if (n < 1024) return countOf(n, 'byte');
-  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const text = v >= 100 ? v.toFixed(0) : String(Number(v.toFixed(1)));
-  return `${text} ${units[u]} (${formatCount(n)} bytes)`;
+  return formatSize(n, true);
 }
 
-/** Appends a key to a JSON path: `data.trainBatches`, `data.trainBatches[2]`. */
-export function joinPath(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  return path === '' ? key : `${path}.${key}`;
-}

@@ -1,9 +1,12 @@
 /**
  * The `data` key of an experiment that trains a network on real data (docs/networks.md, "Data"): the
  * embedded MNIST subset, the user's files (IDX, CIFAR-10 batches, CSV, NumPy .npy), or a small set
- * written inline. Paths are relative to the experiment file. `parseDataSpec` checks a parsed JSON value
- * and locates every problem at its key.
+ * written inline. Paths are relative to the experiment file. The experiment schema (media/flab.schema.json,
+ * `$defs/data…`) defines these forms; `parseDataSpec` checks a parsed JSON value against it and
+ * locates every problem at its key.
  */
+import { EXPERIMENT_SCHEMA, kindSchema } from '../../experiment/kind';
+import { checkValue, SchemaNode } from '../../experiment/schema';
 import { DataError, formatCount, joinPath } from './dataError';
 import { NormalizeMode } from './normalize';
 
@@ -102,188 +105,57 @@ export interface InlineSpec {
 
 export type DataSpec = MnistSpec | IdxSpec | Cifar10Spec | CsvSpec | NpySpec | InlineSpec;
 
-/** The formats of the user's files, as `format` names them. */
-export const DATA_FORMATS = ['idx', 'cifar10', 'csv', 'npy', 'inline'] as const;
-/** The embedded data sets, as `dataset` names them. */
-export const EMBEDDED_DATASETS = ['mnist'] as const;
-/** The values of `normalize` and of `task`. */
-export const NORMALIZE_MODES: readonly NormalizeMode[] = ['none', 'scale01', 'standardize'];
-export const DATA_TASKS: readonly DataTask[] = ['classes', 'regression'];
+/** Digits in the embedded MNIST subset (docs/networks.md, "The embedded MNIST"). */
+export const MNIST_EMBEDDED_COUNT = 10_000;
 
-/** Most samples asked of one split (the largest count a 32-bit index holds). */
-const MAX_COUNT = 4294967295;
-/** Most classes: more than any labelled data set, few enough for a one-hot output layer. */
+/** Most classes: more than any labelled data set, few enough for a one-hot output layer (the schema's `classes` maximum). */
 export const MAX_CLASSES = 100_000;
 
-const SUBSET_KEYS = ['train', 'test', 'subsetSeed', 'normalize'];
-const KEYS: Record<string, string[]> = {
-  mnist: ['dataset', ...SUBSET_KEYS],
-  idx: ['format', 'trainImages', 'trainLabels', 'testImages', 'testLabels', 'task', 'classes', ...SUBSET_KEYS],
-  cifar10: ['format', 'trainBatches', 'testBatches', ...SUBSET_KEYS],
-  csv: ['format', 'trainFile', 'testFile', 'label', 'header', 'delimiter', 'task', 'classes', ...SUBSET_KEYS],
-  npy: ['format', 'trainX', 'trainY', 'testX', 'testY', 'task', 'classes', ...SUBSET_KEYS],
-  inline: ['format', 'train', 'test', 'task', 'classes', 'normalize'],
-};
+/** The schema of the `data` key (its six forms under the schema's `$defs`). */
+const DATA_SCHEMA: SchemaNode = kindSchema('network').properties!.data;
 
-/** Checks that `value` (the parsed JSON at `path`) is a data spec; throws a DataError at the first problem. */
+/** The file key that holds each form's test data: asking for test samples without it is an error. */
+const TEST_FILES: Record<string, string> = { idx: 'testImages', cifar10: 'testBatches', csv: 'testFile', npy: 'testX' };
+
+/**
+ * Checks that `value` (the parsed JSON at `path`) is a data spec: against the experiment schema's
+ * `data` forms (the file format's one definition and vocabulary), then `dataSpecProblems`. Throws a
+ * DataError at the first problem; returns the value, typed.
+ */
 export function parseDataSpec(value: unknown, path = 'data'): DataSpec {
-  const o = object(value, path);
-  if ('dataset' in o) {
-    if ('format' in o) throw new DataError('give either "dataset" (an embedded data set) or "format" (your own files), not both', joinPath(path, 'format'));
-    const dataset = o.dataset;
-    if (dataset !== 'mnist') throw new DataError(`expected an embedded data set, one of ${list(EMBEDDED_DATASETS)}, found ${show(dataset)}`, joinPath(path, 'dataset'));
-    checkKeys(o, KEYS.mnist, path, 'dataset "mnist"');
-    if (o.train === undefined) throw new DataError('the embedded MNIST needs "train": how many of its 10,000 digits to train on', joinPath(path, 'train'));
-    checkSubset(o, path);
-    return o as unknown as MnistSpec;
+  const [first] = checkValue(value, DATA_SCHEMA, EXPERIMENT_SCHEMA, path);
+  if (first) throw new DataError(first.message, first.path);
+  const [problem] = dataSpecProblems(value as DataSpec, path);
+  if (problem) throw problem;
+  return value as DataSpec;
+}
+
+/**
+ * What a schema-valid data spec can still get wrong that a schema cannot say, each at its key: test
+ * samples asked for without a test file, `classes` with regression targets, a CSV delimiter that is a
+ * quote or a line break, more embedded MNIST digits than there are.
+ */
+export function dataSpecProblems(spec: DataSpec, path = 'data'): DataError[] {
+  const out: DataError[] = [];
+  const o = spec as unknown as Record<string, unknown>;
+  const key = (k: string) => joinPath(path, k);
+  if ('dataset' in spec) {
+    const test = spec.test ?? 0;
+    if (spec.train + test > MNIST_EMBEDDED_COUNT) {
+      out.push(new DataError(`${formatCount(spec.train)} training + ${formatCount(test)} test digits exceed the ${formatCount(MNIST_EMBEDDED_COUNT)} of the embedded MNIST (the two sets never share a digit): at most ${formatCount(Math.max(0, MNIST_EMBEDDED_COUNT - spec.train))} test digits with this "train"`, key('test')));
+    }
+    return out;
   }
-  const format = o.format ?? (o.train !== undefined && typeof o.train === 'object' ? 'inline' : undefined);
-  if (format === undefined) throw new DataError(`expected "dataset": "mnist", or "format": one of ${list(DATA_FORMATS)} (or "train": { "x", "y" } written inline)`, path);
-  if (typeof format !== 'string' || !(DATA_FORMATS as readonly string[]).includes(format)) {
-    throw new DataError(`expected "format" to be one of ${list(DATA_FORMATS)}, found ${show(format)}`, joinPath(path, 'format'));
+  const format = spec.format ?? 'inline';
+  const testFile = TEST_FILES[format];
+  if (testFile && typeof o.test === 'number' && o.test > 0 && o[testFile] === undefined) {
+    out.push(new DataError(`${o.test} test samples asked for, and there is no test file ("${testFile}")`, key('test')));
   }
-  checkKeys(o, KEYS[format], path, `format "${format}"`);
-  if (format === 'inline') {
-    inlineSplit(o.train, joinPath(path, 'train'));
-    if (o.test !== undefined) inlineSplit(o.test, joinPath(path, 'test'));
-    checkTaskAndClasses(o, path);
-    optionalEnum(o, 'normalize', NORMALIZE_MODES, path);
-    return o as unknown as InlineSpec;
+  if (o.classes !== undefined && o.task === 'regression') out.push(new DataError('"classes" applies to class labels, and "task" is "regression"', key('classes')));
+  if (spec.format === 'csv' && spec.delimiter !== undefined && '"\r\n'.includes(spec.delimiter)) {
+    out.push(new DataError(`${key('delimiter')} must be one character other than a quote or a line break, got ${show(spec.delimiter)}`, key('delimiter')));
   }
-  checkSubset(o, path);
-  const testFiles: Record<string, string> = { idx: 'testImages', cifar10: 'testBatches', csv: 'testFile', npy: 'testX' };
-  if (typeof o.test === 'number' && o.test > 0 && o[testFiles[format]] === undefined) {
-    throw new DataError(`${o.test} test samples asked for, and there is no test file ("${testFiles[format]}")`, joinPath(path, 'test'));
-  }
-  switch (format) {
-    case 'idx':
-      requiredFile(o, 'trainImages', path);
-      requiredFile(o, 'trainLabels', path);
-      pairedFiles(o, 'testImages', 'testLabels', path);
-      checkTaskAndClasses(o, path);
-      break;
-    case 'cifar10':
-      fileList(o, 'trainBatches', path, true);
-      fileList(o, 'testBatches', path, false);
-      break;
-    case 'csv':
-      requiredFile(o, 'trainFile', path);
-      optionalFile(o, 'testFile', path);
-      csvLabel(o.label, joinPath(path, 'label'));
-      if (o.header !== undefined && typeof o.header !== 'boolean') throw new DataError(`expected true or false, found ${show(o.header)}`, joinPath(path, 'header'));
-      if (o.delimiter !== undefined && (typeof o.delimiter !== 'string' || o.delimiter.length !== 1 || '"\r\n'.includes(o.delimiter))) {
-        throw new DataError(`expected one character other than a quote or a line break, found ${show(o.delimiter)}`, joinPath(path, 'delimiter'));
-      }
-      checkTaskAndClasses(o, path);
-      break;
-    case 'npy':
-      requiredFile(o, 'trainX', path);
-      requiredFile(o, 'trainY', path);
-      pairedFiles(o, 'testX', 'testY', path);
-      checkTaskAndClasses(o, path);
-      break;
-  }
-  return o as unknown as DataSpec;
-}
-
-function object(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DataError(`expected an object, found ${show(value)}`, path);
-  return value as Record<string, unknown>;
-}
-
-function checkKeys(o: Record<string, unknown>, allowed: string[], path: string, what: string): void {
-  for (const key of Object.keys(o)) {
-    if (!allowed.includes(key)) throw new DataError(`unknown key "${key}" for ${what}, which takes ${allowed.map((k) => `"${k}"`).join(', ')}`, joinPath(path, key));
-  }
-}
-
-function checkSubset(o: Record<string, unknown>, path: string): void {
-  count(o, 'train', 1, path);
-  count(o, 'test', 0, path);
-  if (o.subsetSeed !== undefined && !Number.isSafeInteger(o.subsetSeed)) throw new DataError(`expected an integer seed, found ${show(o.subsetSeed)}`, joinPath(path, 'subsetSeed'));
-  optionalEnum(o, 'normalize', NORMALIZE_MODES, path);
-}
-
-function count(o: Record<string, unknown>, key: string, min: number, path: string): void {
-  const v = o[key];
-  if (v === undefined) return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > MAX_COUNT) {
-    throw new DataError(`expected a whole number of samples ≥ ${min}, found ${show(v)}`, joinPath(path, key));
-  }
-}
-
-function checkTaskAndClasses(o: Record<string, unknown>, path: string): void {
-  optionalEnum(o, 'task', DATA_TASKS, path);
-  const c = o.classes;
-  if (c === undefined) return;
-  if (o.task === 'regression') throw new DataError('"classes" applies to class labels, and "task" is "regression"', joinPath(path, 'classes'));
-  if (typeof c !== 'number' || !Number.isInteger(c) || c < 1 || c > MAX_CLASSES) {
-    throw new DataError(`expected a whole number of classes from 1 to ${formatCount(MAX_CLASSES)}, found ${show(c)}`, joinPath(path, 'classes'));
-  }
-}
-
-function optionalEnum(o: Record<string, unknown>, key: string, values: readonly string[], path: string): void {
-  const v = o[key];
-  if (v !== undefined && (typeof v !== 'string' || !values.includes(v))) throw new DataError(`expected one of ${list(values)}, found ${show(v)}`, joinPath(path, key));
-}
-
-function requiredFile(o: Record<string, unknown>, key: string, path: string): void {
-  if (o[key] === undefined) throw new DataError(`missing "${key}": the path of the file, relative to the experiment file`, joinPath(path, key));
-  optionalFile(o, key, path);
-}
-
-function optionalFile(o: Record<string, unknown>, key: string, path: string): void {
-  const v = o[key];
-  if (v !== undefined && (typeof v !== 'string' || v.length === 0)) throw new DataError(`expected a file path, found ${show(v)}`, joinPath(path, key));
-}
-
-function pairedFiles(o: Record<string, unknown>, a: string, b: string, path: string): void {
-  optionalFile(o, a, path);
-  optionalFile(o, b, path);
-  if ((o[a] === undefined) !== (o[b] === undefined)) {
-    const missing = o[a] === undefined ? a : b;
-    throw new DataError(`"${a}" and "${b}" go together: missing "${missing}"`, joinPath(path, missing));
-  }
-}
-
-function fileList(o: Record<string, unknown>, key: string, path: string, required: boolean): void {
-  const v = o[key];
-  if (v === undefined) {
-    if (required) throw new DataError(`missing "${key}": the batch files (data_batch_1.bin …), relative to the experiment file`, joinPath(path, key));
-    return;
-  }
-  if (typeof v === 'string') return optionalFile(o, key, path);
-  if (!Array.isArray(v) || v.length === 0) throw new DataError(`expected a file path or a non-empty list of them, found ${show(v)}`, joinPath(path, key));
-  v.forEach((f, i) => {
-    if (typeof f !== 'string' || f.length === 0) throw new DataError(`expected a file path, found ${show(f)}`, joinPath(joinPath(path, key), i));
-  });
-}
-
-function csvLabel(v: unknown, path: string): void {
-  if (v === undefined) return;
-  const one = (c: unknown, p: string): void => {
-    if (typeof c === 'string' && c.length > 0) return;
-    if (typeof c === 'number' && Number.isInteger(c)) return;
-    throw new DataError(`expected a column name or a 0-based column index (negative from the end), found ${show(c)}`, p);
-  };
-  if (Array.isArray(v)) {
-    if (v.length === 0) throw new DataError('expected at least one label column', path);
-    v.forEach((c, i) => one(c, joinPath(path, i)));
-  } else one(v, path);
-}
-
-/** Checks the structure of an inline split (values are checked as they are converted). */
-function inlineSplit(v: unknown, path: string): void {
-  const o = object(v, path);
-  for (const key of Object.keys(o)) {
-    if (key !== 'x' && key !== 'y') throw new DataError(`unknown key "${key}" in an inline split, which takes "x" (inputs, one row per sample) and "y" (targets)`, joinPath(path, key));
-  }
-  if (!Array.isArray(o.x)) throw new DataError(`expected "x": the inputs, one array of numbers per sample, found ${show(o.x)}`, joinPath(path, 'x'));
-  if (!Array.isArray(o.y)) throw new DataError(`expected "y": the targets, one per sample (class labels, or rows of regression values), found ${show(o.y)}`, joinPath(path, 'y'));
-}
-
-function list(values: readonly string[]): string {
-  return values.map((v) => `"${v}"`).join(', ');
+  return out;
 }
 
 /** A value as a message shows it: JSON, cut short. */

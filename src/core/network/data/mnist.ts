@@ -8,13 +8,12 @@
 import { join } from 'node:path';
 import { DataError, formatCount, joinPath } from './dataError';
 import { DataFileRef } from './dataFile';
-import { MnistSpec } from './dataSpec';
+import { MNIST_EMBEDDED_COUNT, MnistSpec } from './dataSpec';
 import { readIdxPair } from './idx';
 import { RawData, ReadContext } from './rawSplit';
 import { fixedSelection, randomPermutationPrefix, rangeIndices } from './subset';
 
-/** Digits in the embedded subset. */
-export const MNIST_EMBEDDED_COUNT = 10_000;
+export { MNIST_EMBEDDED_COUNT } from './dataSpec';
 /** The digits 0–9. */
 export const MNIST_CLASSES = 10;
 /** The embedded files in media/mnist/, as scripts/embedMnist.mjs names them. */
@@ -33,14 +32,11 @@ export function defaultMnistDir(): string {
  * The training and test sets of the embedded MNIST: `train` digits from the start of the embedded
  * order and `test` from its end (so the test set stays the same when `train` changes), or with
  * `subsetSeed` the first train + test of a seeded permutation, split in that order. Never overlapping.
+ * The spec is checked (parseDataSpec): train + test ≤ MNIST_EMBEDDED_COUNT.
  */
 export async function readEmbeddedMnist(ctx: ReadContext, spec: MnistSpec, dir: string): Promise<RawData> {
   const train = spec.train;
   const test = spec.test ?? 0;
-  if (train > MNIST_EMBEDDED_COUNT) throw new DataError(`${formatCount(train)} training digits asked for, the embedded MNIST has ${formatCount(MNIST_EMBEDDED_COUNT)}`, joinPath(ctx.path, 'train'));
-  if (train + test > MNIST_EMBEDDED_COUNT) {
-    throw new DataError(`${formatCount(train)} training + ${formatCount(test)} test digits exceed the ${formatCount(MNIST_EMBEDDED_COUNT)} of the embedded MNIST (the two sets never share a digit): at most ${formatCount(MNIST_EMBEDDED_COUNT - train)} test digits with this "train"`, joinPath(ctx.path, 'test'));
-  }
   const key = joinPath(ctx.path, 'dataset');
   const ref = (file: string): DataFileRef => ({ display: `media/mnist/${file}`, path: join(dir, file), key });
   let trainIndices: Uint32Array;

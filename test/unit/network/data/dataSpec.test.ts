@@ -29,46 +29,52 @@ test('every form of the spec is accepted as written', () => {
 });
 
 test('each mistake is located at its key, with what was expected and what was found', () => {
+  // The schema's vocabulary (media/flab.schema.json, `$defs/data…`): the same messages as in the file.
   const cases: Array<[unknown, string, RegExp]> = [
-    [42, 'data', /expected an object, found 42/],
-    [{}, 'data', /expected "dataset": "mnist", or "format": one of "idx", "cifar10", "csv", "npy", "inline"/],
-    [{ dataset: 'cifar' }, 'data.dataset', /expected an embedded data set, one of "mnist", found "cifar"/],
-    [{ dataset: 'mnist', format: 'idx' }, 'data.format', /either "dataset" .* or "format"/],
-    [{ dataset: 'mnist' }, 'data.train', /needs "train"/],
-    [{ dataset: 'mnist', train: 0 }, 'data.train', /expected a whole number of samples ≥ 1, found 0/],
-    [{ dataset: 'mnist', train: 1.5 }, 'data.train', /found 1.5/],
-    [{ dataset: 'mnist', train: 10, test: -1 }, 'data.test', /≥ 0, found -1/],
-    [{ dataset: 'mnist', train: 10, subsetSeed: 'x' }, 'data.subsetSeed', /expected an integer seed, found "x"/],
-    [{ dataset: 'mnist', train: 10, normalize: 'zscore' }, 'data.normalize', /expected one of "none", "scale01", "standardize", found "zscore"/],
-    [{ dataset: 'mnist', train: 10, classes: 10 }, 'data.classes', /unknown key "classes" for dataset "mnist"/],
-    [{ format: 'parquet' }, 'data.format', /expected "format" to be one of/],
-    [{ format: 'idx', trainLabels: 'b' }, 'data.trainImages', /missing "trainImages"/],
-    [{ format: 'idx', trainImages: 'a', trainLabels: 'b', testImages: 'c' }, 'data.testLabels', /"testImages" and "testLabels" go together/],
-    [{ format: 'idx', trainImages: '', trainLabels: 'b' }, 'data.trainImages', /expected a file path, found ""/],
-    [{ format: 'idx', trainImages: 'a', trainLabels: 'b', trainImage: 'c' }, 'data.trainImage', /unknown key "trainImage" for format "idx", which takes "format", "trainImages"/],
+    [42, 'data', /^data must be an object, got 42$/],
+    [{}, 'data', /^data is missing the required key `train`$/],
+    [{ dataset: 'cifar' }, 'data.dataset', /^data.dataset must be "mnist", got "cifar"$/],
+    [{ dataset: 'mnits', train: 1 }, 'data.dataset', /did you mean `mnist`\?/],
+    [{ dataset: 'mnist', format: 'idx' }, 'data.format', /unknown key `format` in data/],
+    [{ dataset: 'mnist' }, 'data', /data is missing the required key `train`/],
+    [{ dataset: 'mnist', train: 0 }, 'data.train', /data.train must be ≥ 1, got 0/],
+    [{ dataset: 'mnist', train: 1.5 }, 'data.train', /data.train must be an integer, got 1.5/],
+    [{ dataset: 'mnist', train: 10_001 }, 'data.train', /data.train must be ≤ 10000, got 10001/],
+    [{ dataset: 'mnist', train: 9000, test: 2000 }, 'data.test', /9,000 training \+ 2,000 test digits exceed the 10,000 of the embedded MNIST .* at most 1,000 test digits/],
+    [{ dataset: 'mnist', train: 10, test: -1 }, 'data.test', /≥ 0, got -1/],
+    [{ dataset: 'mnist', train: 10, subsetSeed: 'x' }, 'data.subsetSeed', /data.subsetSeed must be an integer, got "x"/],
+    [{ dataset: 'mnist', train: 10, normalize: 'zscore' }, 'data.normalize', /must be one of "none", "scale01", "standardize", got "zscore"/],
+    [{ dataset: 'mnist', train: 10, classes: 10 }, 'data.classes', /unknown key `classes` in data/],
+    [{ format: 'parquet' }, 'data.format', /data.format must be one of "idx", "cifar10", "csv", "npy", "inline", got "parquet"/],
+    [{ format: 'cvs', trainFile: 'a' }, 'data.format', /did you mean `csv`\?/],
+    [{ format: 'idx', trainLabels: 'b' }, 'data', /data is missing the required key `trainImages`/],
+    [{ format: 'idx', trainImages: 'a', trainLabels: 'b', testImages: 'c' }, 'data.testImages', /`testImages` and `testLabels` go together: data is missing `testLabels`/],
+    [{ format: 'idx', trainImages: '', trainLabels: 'b' }, 'data.trainImages', /data.trainImages must not be empty, got ""/],
+    [{ format: 'idx', trainImages: 'a', trainLabels: 'b', trainImage: 'c' }, 'data.trainImage', /unknown key `trainImage` in data — did you mean `trainImages`\?/],
     [{ format: 'idx', trainImages: 'a', trainLabels: 'b', task: 'regression', classes: 3 }, 'data.classes', /applies to class labels/],
-    [{ format: 'idx', trainImages: 'a', trainLabels: 'b', classes: 0 }, 'data.classes', /from 1 to 100,000, found 0/],
-    [{ format: 'cifar10' }, 'data.trainBatches', /missing "trainBatches"/],
+    [{ format: 'idx', trainImages: 'a', trainLabels: 'b', classes: 0 }, 'data.classes', /data.classes must be ≥ 1, got 0/],
+    [{ format: 'cifar10' }, 'data', /data is missing the required key `trainBatches`/],
     [{ format: 'cifar10', trainBatches: 'a', test: 10 }, 'data.test', /10 test samples asked for, and there is no test file \("testBatches"\)/],
-    [{ format: 'cifar10', trainBatches: [] }, 'data.trainBatches', /non-empty list/],
-    [{ format: 'cifar10', trainBatches: ['a', 3] }, 'data.trainBatches[1]', /expected a file path, found 3/],
-    [{ format: 'csv', trainFile: 'a', label: [] }, 'data.label', /at least one label column/],
-    [{ format: 'csv', trainFile: 'a', label: 1.5 }, 'data.label', /a column name or a 0-based column index/],
-    [{ format: 'csv', trainFile: 'a', label: ['y', null] }, 'data.label[1]', /found null/],
+    [{ format: 'cifar10', trainBatches: [] }, 'data.trainBatches', /must have at least 1 item, got 0/],
+    [{ format: 'cifar10', trainBatches: ['a', 3] }, 'data.trainBatches[1]', /data.trainBatches\[1\] must be a string, got 3/],
+    [{ format: 'csv', trainFile: 'a', label: [] }, 'data.label', /must have at least 1 item/],
+    [{ format: 'csv', trainFile: 'a', label: 1.5 }, 'data.label', /data.label must be a string or an integer or an array, got 1.5/],
+    [{ format: 'csv', trainFile: 'a', label: ['y', null] }, 'data.label[1]', /got null/],
     [{ format: 'csv', trainFile: 'a', delimiter: '"' }, 'data.delimiter', /one character other than a quote/],
-    [{ format: 'csv', trainFile: 'a', header: 'yes' }, 'data.header', /expected true or false/],
-    [{ format: 'npy', trainX: 'x' }, 'data.trainY', /missing "trainY"/],
-    [{ train: { x: [[1]] } }, 'data.train.y', /expected "y"/],
-    [{ train: { x: 1, y: [0] } }, 'data.train.x', /expected "x": the inputs/],
-    [{ train: { x: [[1]], y: [0], z: 1 } }, 'data.train.z', /unknown key "z" in an inline split/],
-    [{ format: 'inline', train: { x: [[1]], y: [0] }, subsetSeed: 1 }, 'data.subsetSeed', /unknown key "subsetSeed" for format "inline"/],
+    [{ format: 'csv', trainFile: 'a', delimiter: ';;' }, 'data.delimiter', /data.delimiter must be one character, got ";;"/],
+    [{ format: 'csv', trainFile: 'a', header: 'yes' }, 'data.header', /data.header must be true or false, got "yes"/],
+    [{ format: 'npy', trainX: 'x' }, 'data', /missing the required key `trainY`/],
+    [{ train: { x: [[1]] } }, 'data.train', /data.train is missing the required key `y`/],
+    [{ train: { x: 1, y: [0] } }, 'data.train.x', /data.train.x must be an array, got 1/],
+    [{ train: { x: [[1]], y: [0], z: 1 } }, 'data.train.z', /unknown key `z` in data.train/],
+    [{ format: 'inline', train: { x: [[1]], y: [0] }, subsetSeed: 1 }, 'data.subsetSeed', /unknown key `subsetSeed` in data/],
   ];
   for (const [value, path, message] of cases) {
     const [p, m] = problem(value);
     assert.equal(p, path, `path for ${JSON.stringify(value)}: ${m}`);
     assert.match(m, message);
   }
-  assert.deepEqual(problem({ dataset: 'mnist' }, 'networks[0].data')[0], 'networks[0].data.train');
+  assert.deepEqual(problem({ dataset: 'mnist', train: 0 }, 'networks[0].data'), ['networks[0].data.train', 'networks[0].data.train must be ≥ 1, got 0']);
 });
 
 test('sizes in messages: thousands separators as en-US writes them, bytes in binary units', () => {

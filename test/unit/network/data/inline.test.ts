@@ -33,17 +33,18 @@ test('inline class labels, class names and regression rows', async () => {
 
 test('bad inline data: each located at its JSON path', async () => {
   const cases: Array<[InlineSpec, string, RegExp]> = [
-    [{ train: { x: [[1, 2], [3, 'a' as unknown as number]], y: [0, 1] } }, 'data.train.x[1][1]', /expected a finite number, found "a"/],
+    [{ train: { x: [[1, 2], [3, 'a' as unknown as number]], y: [0, 1] } }, 'data.train.x[1][1]', /data.train.x\[1\]\[1\] must be a number, got "a"/],
     [{ train: { x: [[1, 2], [3]], y: [0, 1] } }, 'data.train.x[1]', /expected 2 numbers \(as x\[0\] has\), found 1/],
     [{ train: { x: [[1, 2], [3, 1e39]], y: [0, 1] } }, 'data.train.x[1][1]', /within the float32 range/],
     [{ train: { x: [[1], [2]], y: [0] } }, 'data.train.y', /1 target for 2 samples|1 targets for 2 samples/],
-    [{ train: { x: [], y: [] } }, 'data.train.x', /at least one sample/],
+    [{ train: { x: [], y: [] } }, 'data.train.x', /data.train.x must have at least 1 item, got 0/],
     [{ train: { x: [[1], [2]], y: [0, 1.5] } }, 'data.train.y[1]', /label 1.5 is not a class index/],
     [{ train: { x: [[1], [2]], y: [0, 4] }, classes: 3 }, 'data.train.y[1]', /label 4 is beyond the 3 classes/],
     [{ train: { x: [[1], [2]], y: [0, -1] } }, 'data.train.y[1]', /label -1 is not a class index/],
-    [{ train: { x: [[1], [2]], y: [0, null as unknown as number] } }, 'data.train.y[1]', /expected a class label .* found null/],
+    [{ train: { x: [[1], [2]], y: [0, null as unknown as number] } }, 'data.train.y[1]', /data.train.y\[1\] must be a number or a string or an array, got null/],
+    [{ train: { x: [[1], [2]], y: [0, [1]] as unknown as number[] } }, 'data.train.y[1]', /expected a class label .* found \[1\] \(rows of values are regression targets/],
     [{ train: { x: [[1], [2]], y: [[1], [2, 3]] } }, 'data.train.y[1]', /expected 1 target values \(as y\[0\] has\), found 2/],
-    [{ train: { x: [[1], [2]], y: [[1], ['x' as unknown as number]] } }, 'data.train.y[1][0]', /expected a finite number as a regression target, found "x"/],
+    [{ train: { x: [[1], [2]], y: [[1], ['x' as unknown as number]] } }, 'data.train.y[1][0]', /data.train.y\[1\]\[0\] must be a number, got "x"/],
     [{ train: { x: [[1, 2]], y: [0] }, test: { x: [[1]], y: [0] } }, 'data.test.x', /test samples have shape \[1\], training samples \[2\]/],
     [{ train: { x: [[1]], y: [[1, 2]] }, test: { x: [[1]], y: [[0]] } }, 'data.test.x', /test targets have 1 value per sample, training targets 2/],
   ];

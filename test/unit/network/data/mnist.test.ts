@@ -91,6 +91,6 @@ test('training digits from the start, test digits from the end, never shared; se
 
 test('the embedded MNIST refuses more digits than it has, and says how to build it when missing', async () => {
   await rejectsAt(loadDataset({ dataset: 'mnist', train: 9000, test: 2000 }, options), { path: 'data.test', message: /9,000 training \+ 2,000 test digits exceed the 10,000 of the embedded MNIST .* at most 1,000 test digits/ });
-  await rejectsAt(loadDataset({ dataset: 'mnist', train: 10_001 }, options), { path: 'data.train', message: /10,001 training digits asked for, the embedded MNIST has 10,000/ });
+  await rejectsAt(loadDataset({ dataset: 'mnist', train: 10_001 }, options), { path: 'data.train', message: /data.train must be ≤ 10000, got 10001/ });
   await rejectsAt(loadDataset({ dataset: 'mnist', train: 10 }, { baseDir: REPO, mnistDir: join(REPO, 'no-such-dir') }), { path: 'data.dataset', message: /the embedded MNIST is missing .*node scripts\/embedMnist.mjs/ });
 });

@@ -1,0 +1,64 @@
+/**
+ * `flab train FILE`: trains a network experiment (a file whose `model` has `hidden`) and prints its
+ * records (docs/networks.md, "Runs and output"). The data's limits are checked before it is read, the
+ * network's before anything is allocated, and the output's before the first step (docs/limits.md).
+ */
+import { ExperimentError } from '../../core/experiment/errors';
+import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
+import { NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
+import { Command, LoadedExperiment, printed } from '../command';
+import { formatBytes, MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
+import { outputTooLarge } from '../output';
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a network experiment (its model has "hidden") on its data; print losses, accuracies, layer norms and distances, ζ and ζ_top per pair of layers, the tangent kernel change and the label',
+  help: `--json prints one object: step, epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, distance,
+kernelChange, tangentChange (one entry per record), layers[] (name, shape, norm, distance),
+alignment[] (layers, zeta, zetaTop), network, data, checkpoints and summary; null where a quantity is
+not measured at a record or undefined. --csv flattens the columns (layers[0].norm, alignment[0].zeta,
+…). A file with "sweep" trains as written here; \`flab sweep\` trains once per value. Checkpoints asked
+for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT_BYTES)} (docs/limits.md).`,
+  operands: ['FILE'],
+  options: [
+    { flag: '--json', group: 'format', help: 'the run as one JSON object (the default)' },
+    { flag: '--csv', group: 'format', help: 'one row per record, one column per curve (named by its JSON path)' },
+    { flag: '--summary', group: 'format', help: 'only the summary object (label, scores, thresholds, best test accuracy, final values), as JSON' },
+  ],
+  async run(args, context) {
+    const format = args.choice('format', 'json');
+    const loaded = context.loadAny(args.operands[0]);
+    const e = networkOf(loaded, 'train');
+    const result = await trainExperiment(e, { baseDir: loaded.baseDir, fileName: loaded.fileName, beforeRun: (run) => checkOutput(run, format, 1) });
+    return printed(formatTrainResult(result, format));
+  },
+};
+
+/** The network experiment of a loaded file, or an ExperimentError naming the command that takes the file. */
+export function networkOf(loaded: LoadedExperiment, command: string) {
+  const p = loaded.parsed;
+  if (p.kind === 'network') return p.experiment;
+  if (p.kind === 'linear') throw new ExperimentError(`\`flab ${command}\` takes a network experiment (a "model" with "hidden"); this file is the two-layer linear model: \`flab solve\` or \`flab simulate\` runs it`, 'model');
+  throw new ExperimentError(`\`flab ${command}\` takes a network experiment (a "model" with "hidden"); this file is a checkpoint experiment: \`flab checkpoints\` reads it`, 'checkpoints');
+}
+
+/** A run's result in the chosen format. */
+export function formatTrainResult(r: TrainResult, format: string): string {
+  if (format === 'summary') return JSON.stringify(r.summary, null, 2) + '\n';
+  if (format === 'csv') return columnsCsv(trainColumns(r));
+  return JSON.stringify(r) + '\n';
+}
+
+/** Worst-case bytes of a run printed in `format`: its planned records × its columns. */
+export function trainOutputBytes(run: NetworkRun, format: string): number {
+  if (format === 'summary') return SUMMARY_BYTES;
+  const L = run.training.sizes.length - 1;
+  const columns = 9 + 2 * L + 2 * (L - 1) + (format === 'csv' ? 1 : 0);
+  return run.plannedRecords * columns * NUMBER_BYTES + SUMMARY_BYTES + 64 * L;
+}
+
+/** Refuses, at `training.record.every`, a run whose output (times `runs` of its size) would pass the limit. */
+export function checkOutput(run: NetworkRun, format: string, runs: number): void {
+  const tooLarge = outputTooLarge(runs * trainOutputBytes(run, format), `${run.plannedRecords.toLocaleString('en-US')} records${runs > 1 ? ` × ${runs} runs` : ''}`, 'record less often (training.record.every), or print --summary');
+  if (tooLarge) throw new ExperimentError(tooLarge, 'training.record');
+}

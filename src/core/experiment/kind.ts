@@ -1,0 +1,58 @@
+/**
+ * The three kinds of experiment file (docs/architecture.md, "Experiment kinds"): the two-layer linear
+ * network of today, a deep network trained on a data set (its `model` has `hidden`), and a folder of
+ * checkpoints of an outside trainer (a top-level `checkpoints`). The schema's root decides by
+ * `if` / `then` / `else`; the kind is read from those same conditions, so the validator, VS Code and
+ * this function can never disagree.
+ */
+import type { Node } from 'jsonc-parser';
+import schemaJson from '../../../media/flab.schema.json';
+import { matchesSchema, SchemaNode, valueTree } from './schema';
+
+/** The experiment schema (media/flab.schema.json): the single definition of the file format. */
+export const EXPERIMENT_SCHEMA = schemaJson as unknown as SchemaNode;
+
+export const EXPERIMENT_KINDS = ['linear', 'network', 'checkpoints'] as const;
+export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];
+
+/** The definition (under the schema's `$defs`) of each kind's file. */
+const DEFINITIONS: Record<string, ExperimentKind> = { linearExperiment: 'linear', networkExperiment: 'network', checkpointExperiment: 'checkpoints' };
+
+/** The schema of one kind's file (`$defs/linearExperiment`, …). */
+export function kindSchema(kind: ExperimentKind): SchemaNode {
+  const name = Object.keys(DEFINITIONS).find((d) => DEFINITIONS[d] === kind)!;
+  return EXPERIMENT_SCHEMA.$defs![name];
+}
+
+/** The kind of a parsed file: the branch the schema's root conditions choose (a file that is not an object is linear). */
+export function experimentKind(tree: Node): ExperimentKind {
+  if (tree.type !== 'object') return 'linear';
+  let s: SchemaNode | undefined = EXPERIMENT_SCHEMA;
+  for (let guard = 0; s && guard < 8; guard++) {
+    const ref: string | undefined = s.$ref;
+    if (ref) return DEFINITIONS[ref.replace('#/$defs/', '')] ?? 'linear';
+    if (!s.if) return 'linear';
+    s = matchesSchema(tree, s.if, EXPERIMENT_SCHEMA) ? s.then : s.else;
+  }
+  return 'linear';
+}
+
+/** The kind of a plain JSON value (a file's content after `JSON.parse`). */
+export function kindOfValue(value: unknown): ExperimentKind {
+  return experimentKind(valueTree(value));
+}
+
+/** The key that makes a file of this kind, as a JSON path: where a refusal of the kind is located. */
+export const KIND_KEYS: Record<ExperimentKind, string> = { linear: 'model.width', network: 'model.hidden', checkpoints: 'checkpoints' };
+
+/** The kind in words, for messages: "a network experiment (its `model` has `hidden`)". */
+export function describeKind(kind: ExperimentKind): string {
+  switch (kind) {
+    case 'network':
+      return 'a network experiment (its `model` has `hidden`)';
+    case 'checkpoints':
+      return 'a checkpoint experiment (it has `checkpoints`)';
+    default:
+      return 'an experiment on the two-layer linear model';
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The label of a network given by its layers — trained by the built-in trainer or read from the
+ * checkpoints of an outside trainer (docs/networks.md, "Labels") — in the linear model's vocabulary
+ * and by the linear model's rule (`classifyCode`, docs/mechanisms.md "The label"): one rule for the
+ * three kinds of experiment. Only the scores differ, as a network has several pairs of layers:
+ * - the kernel test is the tangent kernel and the tangent features on the probe batch (the trainer);
+ *   checkpoints carry no data, so for them it is the largest relative distance from the first
+ *   checkpoint (for the linear model at equal rates that distance is the tangent-feature change);
+ * - ζ is scored per pair of consecutive layers: alignment is the largest rise, disalignment the largest
+ *   fall (a deep network can have both, in different pairs);
+ * - the balance is the spread of the layers' log norm changes.
+ * Scores are net changes from the first record (or checkpoint) to the last.
+ */
+import { classifyCode, ClassifyThresholds, DEFAULT_THRESHOLDS, labelName, MechanismScores } from './classify';
+
+/** The columns the scores are read from: one entry per record (or checkpoint), the first the reference. */
+export interface LayerColumns {
+  /** ‖K_t − K_0‖_F/‖K_0‖_F where measured (null elsewhere); absent for checkpoints. */
+  kernelChange?: readonly (number | null)[];
+  /** ‖J_t − J_0‖_F/‖J_0‖_F where measured; absent for checkpoints. */
+  tangentChange?: readonly (number | null)[];
+  /** ‖θ − θ₀‖/‖θ₀‖. */
+  distance: readonly number[];
+  /** ‖W_l‖_F per layer. */
+  layers: readonly { norm: readonly number[] }[];
+  /** ζ per pair of consecutive layers (null where not measured or undefined). */
+  alignment: readonly { zeta: readonly (number | null)[] }[];
+}
+
+/** The scores behind a network's label; null where undefined. */
+export interface LayerScores {
+  /** max over the measured records after the first of ‖K_t − K_0‖_F/‖K_0‖_F; null when not measured (checkpoints, or one record). */
+  kernelChange: number | null;
+  /** max over the measured records of ‖J_t − J_0‖_F/‖J_0‖_F; null likewise. */
+  tangentChange: number | null;
+  /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
+  zetaChange: (number | null)[];
+  /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
+  alignment: number | null;
+  /** The largest fall of ζ over the pairs, max(0, ·); null without a pair. */
+  disalignment: number | null;
+  /** ln(‖W_l‖_F(last)/‖W_l‖_F(first)) per layer; null where a norm is 0. */
+  normChange: (number | null)[];
+  /** max − min of normChange over the layers (0 for one layer); null when a layer starts or ends at 0. */
+  balanceChange: number | null;
+  /** ‖θ − θ₀‖/‖θ₀‖ at the last record. */
+  distance: number;
+  /** max over the records of ‖θ − θ₀‖/‖θ₀‖: the kernel test of checkpoints. */
+  maxDistance: number;
+}
+
+/**
+ * The label's thresholds: the linear model's four (`classify` of a linear or network file) and, for
+ * checkpoints, `distance`: the largest relative distance still called the kernel regime.
+ */
+export interface LayerThresholds extends ClassifyThresholds {
+  distance: number;
+}
+
+/** The linear model's defaults, and 0.1 for the distance (the default of `tangentChange`, which it stands for). */
+export const DEFAULT_LAYER_THRESHOLDS: LayerThresholds = { ...DEFAULT_THRESHOLDS, distance: DEFAULT_THRESHOLDS.tangentChange };
+
+const maxOf = (xs: readonly (number | null)[]): number | null => {
+  let m: number | null = null;
+  for (const x of xs) if (x !== null && (m === null || x > m)) m = x;
+  return m;
+};
+
+/** The scores of a series; null without records. */
+export function layerScores(c: LayerColumns): LayerScores | null {
+  const n = c.distance.length;
+  if (n === 0) return null;
+  const last = n - 1;
+  // A kernel column counts once something after the first record was measured.
+  const measuredLater = (xs: readonly (number | null)[] | undefined) => (xs && xs.slice(1).some((x) => x !== null) ? maxOf(xs) : null);
+  const zetaChange = c.alignment.map((p) => {
+    const a = p.zeta[0];
+    const b = p.zeta[last];
+    return last > 0 && a !== null && b !== null ? b - a : null;
+  });
+  const known = zetaChange.filter((z): z is number => z !== null);
+  const normChange = c.layers.map((l) => (last > 0 && l.norm[0] > 0 && l.norm[last] > 0 ? Math.log(l.norm[last] / l.norm[0]) : null));
+  const norms = normChange.filter((z): z is number => z !== null);
+  return {
+    kernelChange: measuredLater(c.kernelChange),
+    tangentChange: measuredLater(c.tangentChange),
+    zetaChange,
+    alignment: known.length ? Math.max(0, ...known) : null,
+    disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
+    normChange,
+    balanceChange: last > 0 && norms.length === normChange.length ? (norms.length ? Math.max(...norms) - Math.min(...norms) : 0) : null,
+    distance: c.distance[last],
+    maxDistance: c.distance.reduce((m, d) => Math.max(m, d), 0),
+  };
+}
+
+/** The linear model's scores and thresholds that `classifyCode` decides a network's label from. */
+function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismScores; thresholds: ClassifyThresholds; byKernel: boolean } {
+  const byKernel = s.kernelChange !== null;
+  const scores: MechanismScores = {
+    kernelChange: byKernel ? s.kernelChange! : s.maxDistance,
+    tangentChange: byKernel ? s.tangentChange : null,
+    zetaChange: null,
+    alignment: s.alignment,
+    disalignment: s.disalignment,
+    normChangeU: null,
+    normChangeW: null,
+    balanceChange: s.balanceChange,
+    distance: s.distance,
+  };
+  return { scores, thresholds: { ...th, kernelChange: byKernel ? th.kernelChange : th.distance }, byKernel };
+}
+
+/**
+ * The label of a series of `records` records (or checkpoints) with these scores: `kernel`,
+ * `alignment`, `disalignment`, `rescaling` or `mixed: a+b`, by `classifyCode` — the linear model's
+ * rule — with the kernel test the tangent kernel and features when measured, else the largest
+ * distance from the start. Null with fewer than two records (nothing has changed yet).
+ */
+export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
+  if (records < 2) return null;
+  const { scores, thresholds } = asMechanism(s, th);
+  return labelName(classifyCode(scores, thresholds));
+}
+
+/** One criterion of a network's label, as the panel shows it. */
+export interface LayerCriterion {
+  name: 'kernelChange' | 'tangentChange' | 'distance' | 'alignment' | 'disalignment' | 'balanceChange';
+  /** In words, with its symbol. */
+  text: string;
+  value: number | null;
+  threshold: number;
+  reached: boolean;
+  /** Whether it decided the label (the rule's step that settled the regime or added a mechanism). */
+  decisive: boolean;
+}
+
+/** A network's label and why, in the order the rule (`classifyCode`) applies its criteria. */
+export interface LayerExplanation {
+  label: string | null;
+  regime: string;
+  criteria: LayerCriterion[];
+  reasons: string[];
+}
+
+const g = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(3))) : String(x));
+
+/**
+ * Why a network got its label (docs/networks.md, "Labels"): the kernel test (the tangent kernel and
+ * features on the probe batch, or for checkpoints the largest distance from the first), the largest
+ * rise and fall of ζ over the pairs of layers, the spread of the layers' log norm changes — each
+ * against its threshold — and the rule's steps in words. Agrees with `layerLabel` by construction:
+ * the label is `classifyCode` of the same scores.
+ */
+export function explainLayerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): LayerExplanation {
+  const label = layerLabel(s, records, th);
+  if (label === null) return { label: null, regime: records < 2 ? 'no label yet: one record, nothing has changed' : 'no label', criteria: [], reasons: [] };
+  const { scores, thresholds, byKernel } = asMechanism(s, th);
+  const code = classifyCode(scores, thresholds);
+  const kernel = code === 0;
+  const reached = (v: number | null, t: number) => v !== null && v >= t;
+  const kernelMoved = reached(scores.kernelChange, thresholds.kernelChange);
+  const tangentMoved = reached(scores.tangentChange, thresholds.tangentChange);
+  const criteria: LayerCriterion[] = [];
+  if (byKernel) {
+    criteria.push({ name: 'kernelChange', text: 'Tangent kernel change ‖K − K₀‖/‖K₀‖', value: s.kernelChange, threshold: th.kernelChange, reached: kernelMoved, decisive: kernel || kernelMoved });
+    if (s.tangentChange !== null) criteria.push({ name: 'tangentChange', text: 'Tangent-feature change ‖J − J₀‖/‖J₀‖', value: s.tangentChange, threshold: th.tangentChange, reached: tangentMoved, decisive: kernel || tangentMoved });
+  } else {
+    criteria.push({ name: 'distance', text: 'Largest distance from the first checkpoint ‖θ − θ₀‖/‖θ₀‖', value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
+  }
+  const rise = reached(s.alignment, th.zetaChange);
+  const fall = reached(s.disalignment, th.zetaChange);
+  criteria.push({ name: 'alignment', text: 'Largest rise of ζ over the pairs', value: s.alignment, threshold: th.zetaChange, reached: rise, decisive: !kernel && rise });
+  criteria.push({ name: 'disalignment', text: 'Largest fall of ζ over the pairs', value: s.disalignment, threshold: th.zetaChange, reached: fall, decisive: !kernel && fall });
+  const rescaled = (code & 4) !== 0;
+  criteria.push({ name: 'balanceChange', text: 'Balance change (spread of the layers\' ln‖W_l‖ changes)', value: s.balanceChange, threshold: th.balanceChange, reached: s.balanceChange === null || s.balanceChange >= th.balanceChange, decisive: !kernel && rescaled && (rise || fall) });
+
+  const reasons: string[] = [];
+  const test = byKernel
+    ? `The tangent kernel changed by ${g(scores.kernelChange)} ${kernelMoved ? '≥' : '<'} ${g(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${g(s.tangentChange)} ${tangentMoved ? '≥' : '<'} ${g(th.tangentChange)}` : ''}`
+    : `The network moved at most ${g(s.maxDistance)} ${kernelMoved ? '≥' : '<'} ${g(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
+  if (kernel) {
+    reasons.push(`${test}: the kernel regime — training is nearly linear in the parameters.`);
+    return { label, regime: 'kernel regime', criteria, reasons };
+  }
+  reasons.push(`${test}: feature learning.`);
+  if (rise) reasons.push(`ζ of a pair of layers rose by ${g(s.alignment!)} ≥ ${g(th.zetaChange)}: those layers lined up — alignment.`);
+  if (fall) reasons.push(`ζ of a pair of layers fell by ${g(s.disalignment!)} ≥ ${g(th.zetaChange)}: those layers turned apart — disalignment.`);
+  if (!rise && !fall) reasons.push(`No pair's ζ changed by ${g(th.zetaChange)} or more: the layers neither lined up nor turned apart, so the norms did the learning — rescaling.`);
+  else if (rescaled) reasons.push(s.balanceChange === null ? 'A layer starts or ends at exactly zero: rescaling alongside.' : `The layers' norms changed by factors whose logarithms spread over ${g(s.balanceChange)} ≥ ${g(th.balanceChange)}: one layer was rescaled against another — rescaling alongside.`);
+  return { label, regime: 'feature learning', criteria, reasons };
+}

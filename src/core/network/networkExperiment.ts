@@ -1,0 +1,220 @@
+/**
+ * A network experiment file, normalised (docs/networks.md, "The experiment file"): the network form of
+ * media/flab.schema.json (a file whose `model` has `hidden`) as the trainer's `NetworkSpec`, its data
+ * spec, its sweep and the checkpoints it writes. The schema has checked the values; this adds what a
+ * schema cannot say, each at its key: `epochs` and `steps` together, an optimiser's key given to the
+ * other optimiser, as many learning rates as weight matrices, the shapes of explicit weights, the
+ * checkpoint cadence against the record cadence, the data spec's own rules, width powers that leave
+ * their range, the sweep's key and values.
+ */
+import { ExperimentError } from '../experiment/errors';
+import { SweepSpec, WidthPower } from '../experiment/experiment';
+import { isWidthPower, withNumber } from '../experiment/hyperparameters';
+import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
+import { checkValue } from '../experiment/schema';
+import { resolveSweep, SweepRange } from '../experiment/sweepSpec';
+import { Dataset } from './dataset';
+import { DataSpec, dataSpecProblems } from './data/dataSpec';
+import { InitScheme, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, specSemantics } from './spec';
+
+/** Records of a run whose file does not set `training.record.every`: about this many (docs/networks.md, "The experiment file"). */
+export const DEFAULT_RECORDS = 100;
+
+/** `training.checkpoints`: the weights written every `every` steps (docs/checkpoints.md, "Writing checkpoints"). */
+export interface CheckpointWriting {
+  every: number;
+  /** The folder, relative to the experiment file; undefined: `runs/<file name without .flab.json>`. */
+  path?: string;
+}
+
+/** A network experiment, ready to train once its data is loaded (`specForData`). */
+export interface NetworkExperiment {
+  name?: string;
+  description?: string;
+  /**
+   * The network, its initialisation, its training and the label's thresholds, every default filled;
+   * the two that depend on the data (see `auto`) hold placeholders until `specForData` settles them.
+   */
+  spec: NetworkSpec;
+  /**
+   * Keys the file left to the data: the loss (cross-entropy for class targets, squared for
+   * regression) and the record cadence (about DEFAULT_RECORDS records over the run).
+   */
+  auto: { loss: boolean; record: boolean };
+  data: DataSpec;
+  checkpoints?: CheckpointWriting;
+  /** A sweep over one numeric key of the network form. */
+  sweep?: SweepSpec;
+  /** Keys given as powers of the width d of the last hidden layer, by JSON path (values in `spec` already resolved). */
+  widthScaling?: Record<string, WidthPower>;
+  /** The file's JSON value as written: a sweep rewrites one key of it and normalises again. */
+  source: unknown;
+}
+
+/** A problem of a schema-valid file, at its JSON path. */
+export interface NetworkProblem {
+  path: string;
+  message: string;
+}
+
+/** The file's network form as JSON gives it (checked by the schema). */
+interface RawNetwork {
+  name?: string;
+  description?: string;
+  model: { hidden: number[]; activation?: NetworkActivation; outputScale?: number | RawPower; bias?: boolean };
+  data: DataSpec;
+  init?: { scheme?: InitScheme; scale?: number | RawPower; seed?: number } | { weights: number[][][] };
+  training?: {
+    loss?: NetworkLoss;
+    optimizer?: 'sgd' | 'adam';
+    momentum?: number;
+    beta1?: number;
+    beta2?: number;
+    epsilon?: number;
+    learningRate?: number | RawPower | (number | RawPower)[];
+    batchSize?: number | 'full';
+    epochs?: number;
+    steps?: number;
+    weightDecay?: number;
+    record?: { every?: number; full?: boolean };
+    seed?: number;
+    checkpoints?: CheckpointWriting;
+  };
+  classify?: Partial<NetworkSpec['classify']>;
+  sweep?: Record<string, number[] | SweepRange>;
+}
+
+interface RawPower {
+  widthExponent: number;
+  base?: number;
+}
+
+/**
+ * The normal form of a file's value that the schema's network form accepts, with every problem a
+ * schema cannot see (none: `experiment` is set). Never throws.
+ */
+export function normaliseNetworkExperiment(value: unknown): { experiment: NetworkExperiment | null; problems: NetworkProblem[] } {
+  const raw = value as RawNetwork;
+  const problems: NetworkProblem[] = [];
+  const problem = (path: string, message: string) => problems.push({ path, message });
+  const t = raw.training ?? {};
+  const layers = raw.model.hidden.length + 1;
+
+  // Width powers: d is the width of the last hidden layer, the one the output layer reads.
+  const widthScaling: Record<string, WidthPower> = {};
+  const d = raw.model.hidden[raw.model.hidden.length - 1];
+  const resolve = (path: string, v: number | RawPower | undefined, strict: boolean): number | undefined => {
+    if (!isWidthPower(v)) return v as number | undefined;
+    const power = { exponent: v.widthExponent, base: v.base ?? 1 };
+    widthScaling[path] = power;
+    if (d === undefined) {
+      problem(path, `${path} is a power of the width, and this network has no hidden layer (d is the width of the last hidden layer): give a number`);
+      return undefined;
+    }
+    const x = power.base * Math.pow(d, power.exponent);
+    if (!Number.isFinite(x) || (strict ? !(x > 0) : !(x >= 0))) {
+      problem(path, `${path} = ${power.base} · ${d}^${power.exponent} = ${x} is out of range at this width (it must be a finite number ${strict ? '> 0' : '≥ 0'})`);
+      return undefined;
+    }
+    return x;
+  };
+  const outputScale = resolve('model.outputScale', raw.model.outputScale, true);
+  const init = raw.init && 'weights' in raw.init ? { weights: raw.init.weights } : { scheme: raw.init?.scheme, scale: resolve('init.scale', raw.init?.scale, false), seed: raw.init?.seed };
+  let learningRate: number | number[] | undefined;
+  if (Array.isArray(t.learningRate)) {
+    learningRate = t.learningRate.map((r, i) => resolve(`training.learningRate[${i}]`, r, false) ?? 0);
+    if (learningRate.length !== layers) problem('training.learningRate', `one learning rate per weight matrix, from the first to the last: this network has ${layers} (hidden ${JSON.stringify(raw.model.hidden)} and the output layer), got ${learningRate.length}`);
+  } else {
+    learningRate = resolve('training.learningRate', t.learningRate, false);
+  }
+
+  // Keys that belong together or exclude each other.
+  if (t.epochs !== undefined && t.steps !== undefined) problem('training.steps', 'give training.epochs or training.steps, not both');
+  const optimizer = t.optimizer ?? 'sgd';
+  for (const key of ['momentum', 'beta1', 'beta2', 'epsilon'] as const) {
+    const owner = key === 'momentum' ? 'sgd' : 'adam';
+    if (t[key] !== undefined && owner !== optimizer) problem(`training.${key}`, `training.${key} belongs to the "${owner}" optimizer, and training.optimizer is "${optimizer}"`);
+  }
+  const checkpoints = t.checkpoints;
+  if (checkpoints && t.record?.every !== undefined && checkpoints.every % t.record.every !== 0) {
+    problem('training.checkpoints.every', `a checkpoint is written at a record: training.checkpoints.every (${checkpoints.every}) must be a multiple of training.record.every (${t.record.every})`);
+  }
+  for (const e of dataSpecProblems(raw.data)) problem(e.path, e.message);
+
+  const spec = networkSpec({
+    model: { hidden: raw.model.hidden, activation: raw.model.activation, outputScale: outputScale ?? 1, bias: raw.model.bias },
+    init: 'weights' in init ? init : { scheme: init.scheme, scale: init.scale ?? 1, seed: init.seed },
+    training: {
+      loss: t.loss ?? 'crossEntropy',
+      optimizer,
+      momentum: t.momentum,
+      beta1: t.beta1,
+      beta2: t.beta2,
+      epsilon: t.epsilon,
+      learningRate: learningRate ?? 0.01,
+      batchSize: t.batchSize,
+      epochs: t.epochs,
+      steps: t.steps,
+      weightDecay: t.weightDecay,
+      record: { every: t.record?.every ?? 1, full: t.record?.full },
+      seed: t.seed,
+    },
+    classify: raw.classify,
+  });
+  for (const e of specSemantics(spec)) if (!problems.some((p) => p.path === e.path)) problem(e.path, e.message);
+
+  const sweep = raw.sweep ? resolveSweep(raw.sweep, 'network') : { spec: undefined, problems: [] };
+  problems.push(...sweep.problems);
+  if (problems.length > 0) return { experiment: null, problems };
+  return {
+    experiment: {
+      name: raw.name,
+      description: raw.description,
+      spec,
+      auto: { loss: t.loss === undefined, record: t.record?.every === undefined },
+      data: raw.data,
+      checkpoints,
+      sweep: sweep.spec,
+      widthScaling: Object.keys(widthScaling).length ? widthScaling : undefined,
+      source: value,
+    },
+    problems,
+  };
+}
+
+/**
+ * The spec to train on this training set: the loss and the record cadence settled when the file left
+ * them (`auto`). Cross-entropy for class targets, squared for regression; records every
+ * max(1, ⌊T/DEFAULT_RECORDS⌋) steps for a run of T steps — with checkpoints, the largest divisor of
+ * their cadence not above that, so that every checkpoint falls on a record.
+ */
+export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
+  const spec: NetworkSpec = { ...e.spec, training: { ...e.spec.training } };
+  if (e.auto.loss) spec.training.loss = train.targets.kind === 'classes' ? 'crossEntropy' : 'squared';
+  if (e.auto.record) {
+    const t = spec.training;
+    const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
+    const total = t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(train.count / Math.max(1, batch));
+    let every = Math.max(1, Math.floor(total / DEFAULT_RECORDS));
+    if (e.checkpoints) while (e.checkpoints.every % every !== 0) every--;
+    spec.training.record = { ...spec.training.record, every };
+  }
+  return spec;
+}
+
+/**
+ * The experiment with the number at `path` replaced (a width power keeps its exponent), checked by
+ * the schema and normalised again, as if the user had typed it: one run of a sweep. Throws an
+ * ExperimentError at the first problem, located at the swept key.
+ */
+export function networkVariant(e: NetworkExperiment, path: string, value: number): NetworkExperiment {
+  const source = withNumber(e.source, path, value);
+  const [bad] = checkValue(source, kindSchema('network'), EXPERIMENT_SCHEMA, '');
+  const normal = bad ? null : normaliseNetworkExperiment(source);
+  const problem = bad ?? normal!.problems[0];
+  // The value comes from the sweep, not from the key in the file: the sweep is where to look.
+  if (problem) throw new ExperimentError(`with ${path} = ${value}: ${problem.message}`, e.sweep ? `sweep.${e.sweep.key}` : path);
+  const variant = normal!.experiment!;
+  variant.sweep = undefined;
+  return variant;
+}

@@ -1,0 +1,53 @@
+/**
+ * Parsing an experiment file of any kind (docs/architecture.md, "Experiment kinds"): the text once, the
+ * kind from the schema's own conditions, then the kind's checks — the two-layer linear model's
+ * (`experimentFromTree`), a network experiment's (`normaliseNetworkExperiment`) or a checkpoint
+ * experiment's (`normaliseCheckpointExperiment`) — with every problem located in the text. It lives in
+ * runs/ because it needs the network and checkpoint layers, which the file format's own folder
+ * (experiment/) sits below.
+ */
+import { getNodeValue, Node } from 'jsonc-parser';
+import { Diagnostic } from '../experiment/diagnostic';
+import { Experiment } from '../experiment/experiment';
+import { EXPERIMENT_SCHEMA, experimentKind, ExperimentKind } from '../experiment/kind';
+import { experimentFromTree, locatePath, parseJsonText } from '../experiment/parse';
+import { checkAgainstSchema } from '../experiment/schema';
+import { CheckpointExperiment, normaliseCheckpointExperiment } from '../checkpoints/checkpointExperiment';
+import { NetworkExperiment, normaliseNetworkExperiment } from '../network/networkExperiment';
+
+/** A validated experiment of one of the three kinds, in its normal form. */
+export type AnyExperiment =
+  | { kind: 'linear'; experiment: Experiment }
+  | { kind: 'network'; experiment: NetworkExperiment }
+  | { kind: 'checkpoints'; experiment: CheckpointExperiment };
+
+export interface AnyParseResult {
+  /** The experiment, or null when there is any error. */
+  parsed: AnyExperiment | null;
+  /** The kind of file, once it is JSON (set even when the file has errors). */
+  kind?: ExperimentKind;
+  diagnostics: Diagnostic[];
+  /** The syntax tree (undefined when the text is not JSON at all); used to locate paths. */
+  tree: Node | undefined;
+}
+
+/**
+ * Parses and validates the text of a `*.flab.json` file of any kind. Never throws. As
+ * `parseExperiment`: a leading byte-order mark is white space, every offset is an offset into `text`.
+ */
+export function parseAnyExperiment(text: string): AnyParseResult {
+  const { tree, diagnostics } = parseJsonText(text);
+  if (diagnostics.length > 0 || !tree) return { parsed: null, diagnostics, tree };
+  const kind = experimentKind(tree);
+  if (kind === 'linear') {
+    const r = experimentFromTree(tree, text);
+    return { parsed: r.experiment ? { kind, experiment: r.experiment } : null, kind, diagnostics: r.diagnostics, tree };
+  }
+  checkAgainstSchema(tree, EXPERIMENT_SCHEMA, EXPERIMENT_SCHEMA, '', diagnostics, text);
+  if (diagnostics.length > 0) return { parsed: null, kind, diagnostics, tree };
+  const value: unknown = getNodeValue(tree);
+  if (kind === 'checkpoints') return { parsed: { kind, experiment: normaliseCheckpointExperiment(value) }, kind, diagnostics, tree };
+  const { experiment, problems } = normaliseNetworkExperiment(value);
+  for (const p of problems) diagnostics.push({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' });
+  return { parsed: experiment ? { kind, experiment } : null, kind, diagnostics, tree };
+}

@@ -1,0 +1,269 @@
+/**
+ * Running a network experiment (docs/networks.md, "Runs and output"): its data loaded (paths relative
+ * to the experiment file), the spec settled for that data (`specForData`), a resumable `Training`,
+ * the checkpoints written when the file asks (`training.checkpoints`), and the result that
+ * `flab train --json` prints — the trainer's columns with the layers named as in a checkpoint
+ * (`fc1.weight`, …), the data and the network described, the label's thresholds. A sweep trains once
+ * per value. Plain Node and TensorFlow.js (WebAssembly), no vscode: the CLI and the workers run it.
+ */
+import { basename, join, resolve } from 'node:path';
+import { ExperimentError } from '../experiment/errors';
+import { ClassifyThresholds } from '../mechanisms/classify';
+import { DEFAULT_LAYER_THRESHOLDS } from '../mechanisms/layerLabel';
+import { CheckpointFolder, trainerLayerName } from '../checkpoints/checkpointFolder';
+import { outputSize } from '../network/dataset';
+import { LoadedData, loadDataset } from '../network/data/loadDataset';
+import { NetworkExperiment, networkVariant, specForData } from '../network/networkExperiment';
+import { NetworkLoss, NetworkSpec, parameterCount } from '../network/spec';
+import { RunOptions, RunOutcome, Training, TrainingRecord, TrainingSummary } from '../network/train';
+
+/** Where a run reads and writes, and how it may be stopped. */
+export interface NetworkRunOptions {
+  /** The experiment file's folder: data paths and the checkpoint folder are relative to it. */
+  baseDir: string;
+  /** The experiment file's name: the default checkpoint folder is `runs/<name without .flab.json>` (default "experiment"). */
+  fileName?: string;
+  /** Aborts the data's loading; a run stops at its next cancel point. */
+  signal?: AbortSignal;
+  /** Write the checkpoints the file asks for (default true; a live view that reruns on every edit may say false). */
+  writeCheckpoints?: boolean;
+  /** The TensorFlow.js .wasm binaries' folder (default: found from the bundle, src/core/network/backend.ts). */
+  wasmDirectory?: string;
+  /** The embedded MNIST's folder (default: media/mnist/ beside the bundle's dist/). */
+  mnistDir?: string;
+  /** Samples per chunk of a step (tests). */
+  chunkRows?: number;
+}
+
+/** One weight matrix over the records: its name as a checkpoint of the run names it, its shape (out × in), ‖W_l‖_F and its relative distance. */
+export interface NetworkLayerSeries {
+  name: string;
+  shape: [number, number];
+  norm: number[];
+  distance: number[];
+}
+
+/** One pair of consecutive layers over the records: ζ and ζ_top, null at records their cadence skipped. */
+export interface NetworkAlignmentSeries {
+  layers: [string, string];
+  zeta: (number | null)[];
+  zetaTop: (number | null)[];
+}
+
+/**
+ * What `flab train FILE --json` prints (docs/networks.md, "Runs and output"): one entry per record in
+ * every column; numbers finite or null.
+ */
+export interface TrainResult {
+  name: string | null;
+  description: string | null;
+  /** Layer sizes n_0 … n_L, parameters, and the settings the data settled. */
+  network: { sizes: number[]; parameters: number; loss: NetworkLoss; recordEvery: number };
+  /** Where the samples came from and what was kept. */
+  data: { source: string; train: number; test: number | null; features: number; sampleShape: number[]; outputs: number; classes: number | null; classNames?: string[] };
+  step: number[];
+  epoch: number[];
+  trainLoss: number[];
+  trainAccuracy: (number | null)[];
+  testLoss: (number | null)[];
+  testAccuracy: (number | null)[];
+  distance: number[];
+  kernelChange: (number | null)[];
+  tangentChange: (number | null)[];
+  layers: NetworkLayerSeries[];
+  alignment: NetworkAlignmentSeries[];
+  summary: TrainingSummary & { thresholds: ClassifyThresholds; records: number };
+  /** The checkpoint folder (absolute) and the files written into it, in order; null when none were written. */
+  checkpoints: { folder: string; files: string[] } | null;
+}
+
+/** One training per value of a network file's sweep: what `flab sweep FILE --json` prints. */
+export interface TrainSweepResult {
+  key: string;
+  path: string;
+  values: number[];
+  runs: TrainResult[];
+}
+
+/**
+ * A network experiment ready to train: data loaded, spec settled, a `Training` (θ₀ drawn), the
+ * checkpoint folder prepared. `run` may be called again after a stop (Stop and Resume); `result`
+ * gives the records so far; `dispose` frees the tensors.
+ */
+export class NetworkRun {
+  private folder: CheckpointFolder | null = null;
+  private written: Promise<string[]> | null = null;
+
+  private constructor(
+    readonly experiment: NetworkExperiment,
+    /** The spec as trained: the file's, with the loss and the record cadence settled for the data. */
+    readonly spec: NetworkSpec,
+    readonly data: LoadedData,
+    readonly training: Training,
+    private readonly checkpointFolder: string | null,
+  ) {}
+
+  /**
+   * Loads the data and sets the run up. Rejects with a DataError (located at a `data` key and a file
+   * position), a TrainingSetupError (problems at their keys), or an AbortError once `signal` fires.
+   */
+  static async load(e: NetworkExperiment, options: NetworkRunOptions): Promise<NetworkRun> {
+    const data = await loadDataset(e.data, { baseDir: options.baseDir, mnistDir: options.mnistDir, signal: options.signal });
+    const spec = specForData(e, data.train);
+    const training = new Training(spec, { train: data.train, test: data.test }, { wasmDirectory: options.wasmDirectory, chunkRows: options.chunkRows });
+    const writing = e.checkpoints && options.writeCheckpoints !== false;
+    const folder = writing ? checkpointFolderOf(e, options) : null;
+    const run = new NetworkRun(e, spec, data, training, folder);
+    if (folder) {
+      run.folder = new CheckpointFolder(folder, training.totalSteps);
+      try {
+        await run.folder.prepare();
+      } catch (err) {
+        throw new ExperimentError(`cannot write checkpoints into ${folder}: ${(err as Error).message}`, 'training.checkpoints');
+      }
+    }
+    return run;
+  }
+
+  /** Records the run makes when it goes to the end: at step 0, every `record.every` steps and at the last. */
+  get plannedRecords(): number {
+    const T = this.training.totalSteps;
+    const k = this.spec.training.record.every;
+    return Math.floor(T / k) + 1 + (T % k === 0 ? 0 : 1);
+  }
+
+  /**
+   * Trains until the end, a stop (`shouldStop`, or the load's abort signal) or a divergence; records
+   * stream through `onRecord`, and each checkpoint step's weights are queued for writing.
+   */
+  run(options: RunOptions = {}): Promise<RunOutcome> {
+    const every = this.experiment.checkpoints?.every;
+    const T = this.training.totalSteps;
+    return this.training.run({
+      ...options,
+      onRecord: (r) => {
+        if (this.folder && every !== undefined && (r.step % every === 0 || r.step === T)) this.writeCheckpoint(r);
+        options.onRecord?.(r);
+      },
+    });
+  }
+
+  /** Waits for the checkpoints queued so far to be written; rejects with an ExperimentError at `training.checkpoints` when one cannot be. */
+  async checkpointsWritten(): Promise<string[]> {
+    if (!this.folder) return [];
+    try {
+      return await this.folder.finish();
+    } catch (err) {
+      throw new ExperimentError(`cannot write checkpoints into ${this.folder.folder}: ${(err as Error).message}`, 'training.checkpoints');
+    }
+  }
+
+  /** The records so far as `flab train --json` prints them (`files`: the checkpoints written, from `checkpointsWritten`). */
+  result(files: string[] = []): TrainResult {
+    const r = this.training.result();
+    const sizes = this.training.sizes;
+    const names = sizes.slice(1).map((_, l) => trainerLayerName(l + 1));
+    const train = this.data.train;
+    const classes = train.targets.kind === 'classes' ? train.targets.classCount : null;
+    const e = this.experiment;
+    return {
+      name: e.name ?? null,
+      description: e.description ?? null,
+      network: { sizes, parameters: parameterCount(sizes, this.spec.model.bias), loss: this.spec.training.loss, recordEvery: this.spec.training.record.every },
+      data: {
+        source: this.data.source,
+        train: train.count,
+        test: this.data.test?.count ?? null,
+        features: train.features,
+        sampleShape: train.sampleShape,
+        outputs: outputSize(train),
+        classes,
+        ...(this.data.classNames ? { classNames: this.data.classNames } : {}),
+      },
+      step: r.step,
+      epoch: r.epoch,
+      trainLoss: r.trainLoss,
+      trainAccuracy: r.trainAccuracy,
+      testLoss: r.testLoss,
+      testAccuracy: r.testAccuracy,
+      distance: r.distance,
+      kernelChange: r.kernelChange,
+      tangentChange: r.tangentChange,
+      layers: r.layers.map((l, i) => ({ name: names[i], shape: [sizes[i + 1], sizes[i]], norm: l.norm, distance: l.distance })),
+      alignment: r.alignment.map((a, i) => ({ layers: [names[i], names[i + 1]], zeta: a.zeta, zetaTop: a.zetaTop })),
+      summary: { ...r.summary, thresholds: { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }, records: r.step.length },
+      checkpoints: this.folder ? { folder: this.folder.folder, files } : null,
+    };
+  }
+
+  /** Frees the run's tensors. */
+  dispose(): void {
+    this.training.dispose();
+  }
+
+  private writeCheckpoint(r: TrainingRecord): void {
+    const test = r.testLoss !== null;
+    this.folder!.write(r.step, this.training.currentWeights(), this.training.currentBiases(), {
+      loss: test ? r.testLoss : r.trainLoss,
+      accuracy: test ? r.testAccuracy : r.trainAccuracy,
+      trainLoss: r.trainLoss,
+      trainAccuracy: r.trainAccuracy,
+      testLoss: r.testLoss,
+      testAccuracy: r.testAccuracy,
+    });
+  }
+}
+
+/** The checkpoint folder of a run: `training.checkpoints.path`, else `runs/<file name without .flab.json>`, relative to the file. */
+export function checkpointFolderOf(e: NetworkExperiment, options: Pick<NetworkRunOptions, 'baseDir' | 'fileName'>): string {
+  const stem = basename(options.fileName ?? 'experiment').replace(/\.flab\.json$|\.json$/, '') || 'experiment';
+  return resolve(options.baseDir, e.checkpoints?.path ?? join('runs', stem));
+}
+
+/** What `trainExperiment` and `trainSweep` take: where to read and write, and what to tell. */
+export interface TrainOptions extends NetworkRunOptions, Pick<RunOptions, 'onRecord' | 'onProgress'> {
+  /** Called once a run is set up, before its first step: may throw to refuse it (the CLI checks the size of its output). */
+  beforeRun?(run: NetworkRun): void;
+}
+
+/**
+ * Trains a network experiment to its end (or its divergence): the result, with the checkpoints
+ * written. Rejects with an AbortError when `signal` fires, and as `NetworkRun.load` does.
+ */
+export async function trainExperiment(e: NetworkExperiment, options: TrainOptions): Promise<TrainResult> {
+  const run = await NetworkRun.load(e, options);
+  try {
+    options.beforeRun?.(run);
+    const outcome = await run.run({ onRecord: options.onRecord, onProgress: options.onProgress, shouldStop: () => options.signal?.aborted ?? false });
+    const files = await run.checkpointsWritten();
+    if (outcome.status === 'stopped') throw abortError();
+    return run.result(files);
+  } finally {
+    run.dispose();
+  }
+}
+
+/**
+ * One training per value of the file's sweep (or `spec`), in order; each value is written into the
+ * file's value and checked again, so width powers follow a swept width. With checkpoints, each value
+ * writes into its own subfolder `<folder>/<key>=<value>`. `onRun` is told which value starts.
+ */
+export async function trainSweep(e: NetworkExperiment, options: TrainOptions & { onRun?(index: number, value: number): void }): Promise<TrainSweepResult> {
+  const spec = e.sweep;
+  if (!spec) throw new ExperimentError('the experiment has no "sweep"', 'sweep');
+  const runs: TrainResult[] = [];
+  for (const [i, v] of spec.values.entries()) {
+    if (options.signal?.aborted) throw abortError();
+    const variant = networkVariant(e, spec.path, v);
+    if (variant.checkpoints) variant.checkpoints = { ...variant.checkpoints, path: join(checkpointFolderOf(e, options), `${spec.path.replace(/[^\w.-]/g, '_')}=${v}`) };
+    options.onRun?.(i, v);
+    runs.push(await trainExperiment(variant, options));
+  }
+  return { key: spec.key, path: spec.path, values: spec.values.slice(), runs };
+}
+
+function abortError(): Error {
+  const err = new Error('the training was cancelled');
+  err.name = 'AbortError';
+  return err;
+}

@@ -1,0 +1,347 @@
+/**
+ * The training panel: a network experiment trained live, or a checkpoint folder followed live
+ * (docs/networks.md, "The panel"). Its delegate runs the training worker — one per core for a sweep —
+ * and posts snapshots as records arrive; an edit stops the run in progress and trains the new text;
+ * Stop keeps the trained state in the worker for Resume; finished runs are kept by their text so that
+ * reopening or undoing shows them at once; a checkpoint folder is read again every second while the
+ * panel is open, each checkpoint once.
+ */
+import * as vscode from 'vscode';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import type { CheckpointsResult } from '../../core/checkpoints/checkpointReader';
+import type { Diagnostic } from '../../core/experiment/diagnostic';
+import { parseAnyExperiment } from '../../core/runs/anyExperiment';
+import type { TrainResult } from '../../core/runs/train';
+import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
+import { DocumentShown, Invalid, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
+import type { TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
+import { trainingChannel } from '../channels';
+import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
+import { DelegateFactory } from '../panels/panelRegistry';
+import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics } from '../problems';
+import { WorkerChannel } from '../workerChannel';
+
+export const TRAINING_KIND: PanelKind = {
+  viewType: 'flab.training',
+  bundle: 'training',
+  noun: 'training panel',
+  title: (fileName) => `Dynamics: ${fileName}`,
+};
+
+/** A checkpoint folder is read again this often while its panel is open. */
+export const FOLLOW_EVERY_MS = 1000;
+/** What the training panel says of a file that has become the two-layer linear model's. */
+const LINEAR_FILE: Diagnostic = { message: 'this file is now a two-layer linear experiment: close this panel and run "Feature Learning: Open Dynamics Panel" again to see its exact dynamics', path: '', offset: 0, length: 0, severity: 'error' };
+
+/** Finished runs kept by their text, across panels (least recently shown dropped first). */
+const CACHE_SIZE = 16;
+
+/** What a finished run leaves: the message the page drew, and what Export Data writes. */
+interface Finished {
+  message: Training;
+  export: TrainingExport;
+}
+
+/** What Export Data writes for a training panel: `flab train --json`'s object, or a sweep's `{ key, path, values, runs }`. */
+export type TrainingExport = TrainResult | CheckpointsResult | { key: string; path: string; values: number[]; runs: (TrainResult | null)[] };
+
+const finished = new Map<string, Finished>();
+
+function remember(key: string, value: Finished): void {
+  finished.delete(key);
+  finished.set(key, value);
+  while (finished.size > CACHE_SIZE) finished.delete(finished.keys().next().value as string);
+}
+
+function recall(key: string): Finished | undefined {
+  const v = finished.get(key);
+  if (v) remember(key, v);
+  return v;
+}
+
+export interface TrainingServices {
+  /** dist/trainingWorker.js. */
+  workerPath: string;
+  diagnostics: vscode.DiagnosticCollection;
+}
+
+export class TrainingDelegate implements PanelDelegate {
+  /** One channel per worker: the first runs the file (or a sweep's first share), the others a sweep's other values. */
+  private readonly channels: WorkerChannel<TrainingJob, TrainingOutcome, TrainingSnapshot>[] = [];
+  private resumeNext = false;
+  /** What the page shows now (every snapshot), for Export Data and for the stopped state. */
+  private current: Training | null = null;
+  private currentExport: TrainingExport | null = null;
+  private follow: ReturnType<typeof setInterval> | undefined;
+  private following = false;
+  private nextChartRequest = 1;
+  private readonly chartRequests = new Map<number, (answer: ChartImage | ChartFigure) => void>();
+  /** The running computation's version, so that late snapshots of an older one are dropped. */
+  private running: number | null = null;
+  /** What the file says of itself, for every message of its run (snapshots included). */
+  private header: { title: string; description: string | null; kind: 'network' | 'checkpoints' } | null = null;
+
+  constructor(
+    private readonly host: PanelHost,
+    private readonly services: TrainingServices,
+  ) {}
+
+  key(text: string): string {
+    return `${this.resumeNext ? 'resume' : 'run'}\u0000${text}`;
+  }
+
+  documentMessage(): DocumentShown {
+    return { type: 'document', documentUri: this.host.uri.toString(), fileName: baseName(this.host.uri) };
+  }
+
+  /** What Export Data writes now; undefined before any run. */
+  get exported(): { title: string; data: TrainingExport } | undefined {
+    return this.current && this.currentExport ? { title: this.current.title, data: this.currentExport } : undefined;
+  }
+
+  /** The message the page shows now (tests). */
+  get shown(): Training | null {
+    return this.current;
+  }
+
+  async compute({ text, document, version, superseded }: ComputeRequest): Promise<ComputeResult> {
+    const resume = this.resumeNext;
+    this.resumeNext = false;
+    this.stopFollowing();
+    // What the file is: parsed here when short (an error needs no worker), else by the worker.
+    const described = await this.describe(text);
+    if (described === undefined) return undefined;
+    if ('diagnostics' in described) {
+      this.cancelAll();
+      return this.invalid(version, text, described.diagnostics, document);
+    }
+    this.services.diagnostics.set(this.host.uri, []);
+    if (described.kind === 'linear') {
+      this.cancelAll();
+      return this.invalid(version, text, [LINEAR_FILE], document);
+    }
+    this.header = { title: described.title ?? baseName(this.host.uri), description: described.description, kind: described.kind };
+    const cacheKey = `${this.baseDir}\u0000${text}`;
+    const cached = described.kind === 'network' && !resume ? recall(cacheKey) : undefined;
+    if (cached) {
+      this.cancelAll();
+      return this.show({ ...cached.message, version, cached: true }, cached.export);
+    }
+    this.running = version;
+    const outcome = described.sweepCount > 0 ? await this.trainSweep(text, version, described.sweepCount, resume, superseded) : await this.runOne(text, version, resume, superseded);
+    if (outcome === undefined) return undefined;
+    if (outcome.kind === 'invalid') return this.invalid(version, text, outcome.diagnostics, document);
+    if (outcome.message.run.status !== 'following' && outcome.message.run.status !== 'stopped' && described.kind === 'network') remember(cacheKey, { message: outcome.message, export: outcome.export });
+    if (outcome.message.kind === 'checkpoints') this.startFollowing(text, version);
+    return this.show(outcome.message, outcome.export);
+  }
+
+  receive(raw: unknown): boolean {
+    const m = parseFromTraining(raw);
+    if (!m || m.type === 'ready' || m.type === 'reveal') return false;
+    switch (m.type) {
+      case 'stop':
+        this.stop();
+        break;
+      case 'resume':
+        this.resumeNext = true;
+        this.host.refresh(true);
+        break;
+      case 'chartImage':
+      case 'chartFigure': {
+        const resolve = this.chartRequests.get(m.requestId);
+        this.chartRequests.delete(m.requestId);
+        resolve?.(m);
+        break;
+      }
+    }
+    return true;
+  }
+
+  retargeted(oldUri: vscode.Uri): void {
+    this.services.diagnostics.delete(oldUri);
+  }
+
+  dispose(): void {
+    this.stopFollowing();
+    for (const c of this.channels) c.dispose();
+  }
+
+  /** The figure of the charts as shown: a PNG drawn by the page, or what the host draws as SVG. */
+  async chartFigure(options: FigureOptions, timeoutMs = 15_000): Promise<{ png: Uint8Array } | { figure: ChartFigure['figure'] }> {
+    const deadline = Date.now() + timeoutMs;
+    await this.host.whenReady(timeoutMs);
+    const requestId = this.nextChartRequest++;
+    const answer = await new Promise<ChartImage | ChartFigure>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.chartRequests.delete(requestId);
+        reject(new Error('the panel did not send its chart in time'));
+      }, Math.max(1, deadline - Date.now()));
+      this.chartRequests.set(requestId, (a) => {
+        clearTimeout(timer);
+        resolve(a);
+      });
+      this.host.post({ type: 'exportChart', requestId, ...options });
+    });
+    return answer.type === 'chartImage' ? { png: Buffer.from(answer.dataUrl.slice(answer.dataUrl.indexOf(',') + 1), 'base64') } : { figure: answer.figure };
+  }
+
+  private get baseDir(): string {
+    return this.host.uri.scheme === 'file' ? dirname(this.host.uri.fsPath) : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
+  }
+
+  private channel(i: number): WorkerChannel<TrainingJob, TrainingOutcome, TrainingSnapshot> {
+    while (this.channels.length <= i) this.channels.push(trainingChannel(this.services.workerPath));
+    return this.channels[i];
+  }
+
+  private cancelAll(): void {
+    for (const c of this.channels) c.cancel();
+  }
+
+  /** Stop: the workers keep the trained state; the page shows the run as stopped, with Resume. */
+  private stop(): void {
+    this.cancelAll();
+    const m = this.current;
+    if (m && (m.run.status === 'training' || m.run.status === 'loading')) {
+      const stopped = (r: RunView | null): RunView | null => (r && (r.status === 'training' || r.status === 'loading') ? { ...r, status: 'stopped', progress: r.progress && { ...r.progress, remainingMs: null } } : r);
+      this.show({ ...m, run: stopped(m.run)!, sweep: m.sweep && { ...m.sweep, runs: m.sweep.runs.map(stopped) } }, this.currentExport);
+    }
+  }
+
+  private show(message: Training, exported: TrainingExport | null): ComputeResult {
+    this.current = message;
+    this.currentExport = exported;
+    this.host.showResult(message);
+    return { kind: 'result', message };
+  }
+
+  /** The errors of `text`, in the banner and in the Problems panel (a panel owns its file's problems). */
+  private invalid(version: number, text: string, diagnostics: Parameters<typeof toErrorInfo>[0], document: vscode.TextDocument): ComputeResult {
+    this.services.diagnostics.set(this.host.uri, toVsDiagnostics(diagnostics, text, document));
+    const message: Invalid = { type: 'invalid', version, errors: toErrorInfo(diagnostics, text) };
+    return { kind: 'invalid', message };
+  }
+
+  /**
+   * The file's kind, title, description and sweep size, or its errors: parsed on the main thread up
+   * to MAIN_THREAD_PARSE_LIMIT characters, by the worker beyond (undefined when superseded meanwhile).
+   */
+  private async describe(text: string): Promise<{ diagnostics: Diagnostic[] } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweepCount: number } | undefined> {
+    if (text.length <= MAIN_THREAD_PARSE_LIMIT) {
+      const parsed = parseAnyExperiment(text);
+      if (!parsed.parsed) return { diagnostics: parsed.diagnostics };
+      if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweepCount: 0 };
+      const e = parsed.parsed.experiment;
+      return { kind: parsed.parsed.kind, title: e.name ?? null, description: e.description ?? null, sweepCount: parsed.parsed.kind === 'network' ? (parsed.parsed.experiment.sweep?.values.length ?? 0) : 0 };
+    }
+    const r = await this.channel(0).run({ ...this.job(text, null, false), describeOnly: true });
+    if (r.superseded) return undefined;
+    const o = r.result;
+    if (o.kind === 'invalid') return { diagnostics: o.diagnostics };
+    if (o.kind === 'linear') return { kind: 'linear', title: null, description: null, sweepCount: 0 };
+    return { kind: o.runKind, title: o.title, description: o.description, sweepCount: o.sweep?.values.length ?? 0 };
+  }
+
+  private job(text: string, sweepIndex: number | null, resume: boolean): TrainingJob {
+    return { text, fileName: baseName(this.host.uri), baseDir: this.baseDir, sweepIndex, resume };
+  }
+
+  private message(version: number, o: Extract<TrainingOutcome, { kind: 'run' }> | null, run: RunView, sweep: SweepView | null): Training {
+    const kind = o?.runKind ?? this.header?.kind ?? 'network';
+    const title = o?.title ?? this.header?.title ?? baseName(this.host.uri);
+    return { type: 'training', version, title, description: o?.description ?? this.header?.description ?? null, kind, run, sweep, cached: false, stoppable: kind === 'network' };
+  }
+
+  /** The file as written: one job, snapshots posted as they come. */
+  private async runOne(text: string, version: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
+    const r = await this.channel(0).run(this.job(text, null, resume), (snapshot) => {
+      if (this.running === version && !superseded()) this.show(this.message(version, null, snapshot, null), this.currentExport);
+    });
+    if (r.superseded) return undefined;
+    const o = r.result;
+    if (o.kind === 'invalid') return { kind: 'invalid', diagnostics: o.diagnostics };
+    if (o.kind === 'linear') return { kind: 'invalid', diagnostics: [LINEAR_FILE] };
+    return { kind: 'run', message: this.message(version, o, o.run, null), export: o.result! };
+  }
+
+  /**
+   * A sweep: one job per value, on as many workers as there are cores (two here), each value's
+   * snapshots posted into its place; the panel's own run is the sweep's first value.
+   */
+  private async trainSweep(text: string, version: number, count: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
+    const workers = Math.max(1, Math.min(count, availableParallelism()));
+    const runs: (RunView | null)[] = new Array(count).fill(null);
+    const results: (TrainResult | null)[] = new Array(count).fill(null);
+    let header: Extract<TrainingOutcome, { kind: 'run' }> | null = null;
+    let invalid: Diagnostic[] | undefined;
+    let stopped = false;
+    const post = () => {
+      if (this.running !== version || superseded() || !header?.sweep) return;
+      const sweep: SweepView = { ...header.sweep, runs };
+      const main = runs.find((r) => r !== null) ?? runs[0];
+      this.show(this.message(version, header, main ?? { status: 'loading', progress: null, curves: { step: [], epoch: null, losses: [], accuracies: [], distance: [], kernel: [], layers: [], alignment: [] }, verdict: null, notices: [], bestAccuracy: null, finalNorm: null }, sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
+    };
+    let next = 0;
+    const lane = async (w: number): Promise<void> => {
+      while (!stopped && invalid === undefined) {
+        const i = next++;
+        if (i >= count) return;
+        const r = await this.channel(w).run(this.job(text, i, resume), (snapshot) => {
+          runs[i] = snapshot;
+          post();
+        });
+        if (r.superseded) {
+          stopped = true;
+          return;
+        }
+        if (r.result.kind !== 'run') {
+          invalid = r.result.kind === 'invalid' ? r.result.diagnostics : [LINEAR_FILE];
+          return;
+        }
+        header ??= r.result;
+        runs[i] = r.result.run;
+        results[i] = r.result.result as TrainResult;
+        post();
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, (_, w) => lane(w)));
+    if (invalid) return { kind: 'invalid', diagnostics: invalid };
+    if (stopped || !header) return undefined;
+    const h: Extract<TrainingOutcome, { kind: 'run' }> = header;
+    const sweep: SweepView = { ...h.sweep!, runs };
+    return { kind: 'run', message: this.message(version, h, runs[0] ?? h.run, sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results } };
+  }
+
+  /** A checkpoint folder: read again every FOLLOW_EVERY_MS while the panel shows this text. */
+  private startFollowing(text: string, version: number): void {
+    this.stopFollowing();
+    this.follow = setInterval(() => {
+      if (this.following) return;
+      this.following = true;
+      void this.channel(0)
+        .run(this.job(text, null, false))
+        .then((r) => {
+          if (r.superseded || r.result.kind !== 'run' || this.current?.version !== version) return;
+          const changed = JSON.stringify(r.result.run) !== JSON.stringify(this.current.run);
+          if (changed) this.show({ ...this.current, run: r.result.run }, r.result.result);
+        })
+        .catch((err: unknown) => this.host.failed('following the checkpoints', err))
+        .finally(() => (this.following = false));
+    }, FOLLOW_EVERY_MS);
+  }
+
+  private stopFollowing(): void {
+    if (this.follow !== undefined) clearInterval(this.follow);
+    this.follow = undefined;
+  }
+}
+
+/** The training panel's factory: no options (the document says everything). */
+export function trainingFactory(services: TrainingServices): DelegateFactory<TrainingDelegate, Record<string, never>> {
+  return {
+    create: (host) => new TrainingDelegate(host, services),
+    restore: () => ({}),
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * Every message between the extension host and the training panel — the dynamics of a network
+ * trained in the extension or of a folder of checkpoints written by an outside trainer — imported by
+ * both sides (docs/architecture.md, "Messages"); messages from the webview are checked with
+ * `parseFromTraining`.
+ */
+import { asRecord, Closed, CommonFromWebview, ErrorInfo, isFiniteNumber, parseCommon } from './common';
+import { ChartFigure, ChartImage, ExportChartRequest, MAX_CHART_IMAGE_LENGTH, parseFigureSpec } from './dynamics';
+
+/** One named column over the records: a loss, an accuracy, a kernel change. */
+export interface NamedColumn {
+  name: string;
+  values: (number | null)[];
+}
+
+/** What the charts draw, for a network trained here and for checkpoints alike: one entry per record (or checkpoint). */
+export interface LearningCurves {
+  /** Optimiser steps (the x axis). */
+  step: number[];
+  /** Passes over the training set at each record; null for checkpoints. */
+  epoch: number[] | null;
+  /** Training and test losses (networks), or the metrics file's loss (checkpoints); [] when none. */
+  losses: NamedColumn[];
+  accuracies: NamedColumn[];
+  /** ‖θ − θ₀‖/‖θ₀‖ over every layer. */
+  distance: (number | null)[];
+  /** The tangent kernel's and the tangent features' change on the probe batch (networks trained here). */
+  kernel: NamedColumn[];
+  /** Each weight matrix: its name, ‖W_l‖_F and ‖W_l − W_l(0)‖_F/‖W_l(0)‖_F. */
+  layers: { name: string; norm: (number | null)[]; distance: (number | null)[] }[];
+  /** Each pair of consecutive layers that chain: ζ and ζ_top. */
+  alignment: { name: string; zeta: (number | null)[]; zetaTop: (number | null)[] }[];
+}
+
+/** One criterion of the label, as the host explains it (src/core/mechanisms/layerLabel.ts). */
+export interface CriterionView {
+  name: string;
+  /** In words: "tangent kernel change", "largest rise of ζ". */
+  text: string;
+  value: number | null;
+  threshold: number;
+  /** Whether the score reaches its threshold. */
+  reached: boolean;
+  /** Whether this criterion decided the label. */
+  decisive: boolean;
+}
+
+/** The label of a run and the reasons behind it. */
+export interface VerdictView {
+  label: string | null;
+  /** "kernel regime" or "feature learning", or why there is no label. */
+  regime: string;
+  criteria: CriterionView[];
+  /** The rule's reasons, in words. */
+  reasons: string[];
+}
+
+export type RunStatus = 'loading' | 'training' | 'stopped' | 'finished' | 'diverged' | 'following' | 'failed';
+
+export interface RunProgress {
+  step: number;
+  totalSteps: number | null;
+  epoch: number | null;
+  /** Wall time of this run so far, and an estimate of the time left (null until it can be told). */
+  elapsedMs: number;
+  remainingMs: number | null;
+}
+
+/** One run as the panel shows it. */
+export interface RunView {
+  status: RunStatus;
+  progress: RunProgress | null;
+  curves: LearningCurves;
+  verdict: VerdictView | null;
+  /** Facts a reader must see: layers chosen by default, pairs left out, files pending, the step of a divergence. */
+  notices: string[];
+  /** The best test accuracy and the final total weight norm √Σ‖W_l‖², for the sweep's summary views. */
+  bestAccuracy: number | null;
+  finalNorm: number | null;
+}
+
+/** A sweep: one run per value. */
+export interface SweepView {
+  key: string;
+  path: string;
+  values: number[];
+  runs: (RunView | null)[];
+}
+
+// ---- host → webview -----------------------------------------------------------------------------
+
+/** The newest state of the run (posted as records stream in, at most a few times a second). */
+export interface Training {
+  type: 'training';
+  /** Per-panel sequence, shared with `invalid`: older ones are stale. */
+  version: number;
+  title: string;
+  description: string | null;
+  kind: 'network' | 'checkpoints';
+  run: RunView;
+  sweep: SweepView | null;
+  /** Shown from the cache of finished runs (the same text was trained before). */
+  cached: boolean;
+  /** Whether Stop / Resume apply (a network being trained, or stopped). */
+  stoppable: boolean;
+}
+
+export interface Invalid {
+  type: 'invalid';
+  version: number;
+  errors: ErrorInfo[];
+}
+
+export interface DocumentShown {
+  type: 'document';
+  documentUri: string;
+  fileName: string;
+}
+
+export type ToTraining = Training | Invalid | DocumentShown | Closed | ExportChartRequest;
+
+// ---- webview → host -----------------------------------------------------------------------------
+
+/** Stop the training in progress (it can be resumed). */
+export interface Stop {
+  type: 'stop';
+}
+
+/** Resume a stopped training where it stopped. */
+export interface Resume {
+  type: 'resume';
+}
+
+/** Export Chart's answers are the dynamics panel's: a PNG, or the figure the host draws as SVG. */
+export type FromTraining = CommonFromWebview | Stop | Resume | ChartImage | ChartFigure;
+
+/** Validates a message from the training webview; null for anything malformed. */
+export function parseFromTraining(message: unknown): FromTraining | null {
+  const common = parseCommon(message);
+  if (common) return common;
+  const m = asRecord(message);
+  if (!m) return null;
+  switch (m.type) {
+    case 'stop':
+      return { type: 'stop' };
+    case 'resume':
+      return { type: 'resume' };
+    case 'chartImage':
+      if (isFiniteNumber(m.requestId) && typeof m.dataUrl === 'string' && m.dataUrl.startsWith('data:image/png;base64,') && m.dataUrl.length < MAX_CHART_IMAGE_LENGTH) {
+        return { type: 'chartImage', requestId: m.requestId, dataUrl: m.dataUrl };
+      }
+      return null;
+    case 'chartFigure': {
+      const figure = isFiniteNumber(m.requestId) ? parseFigureSpec(m.figure) : null;
+      return figure ? { type: 'chartFigure', requestId: m.requestId as number, figure } : null;
+    }
+    default:
+      return null;
+  }
+}

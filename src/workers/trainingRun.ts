@@ -1,0 +1,230 @@
+/**
+ * The training worker's computation (no vscode import; the unit tests call it directly): a network
+ * experiment trained, or a checkpoint folder read, for the training panel (docs/networks.md, "The
+ * panel"), as `RunView`s the page draws. One module state per worker thread:
+ * - a stopped training is kept (its tensors, its step), so that Resume continues it exactly;
+ * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
+ */
+import { Diagnostic } from '../core/experiment/diagnostic';
+import { ExperimentError } from '../core/experiment/errors';
+import { locatePath } from '../core/experiment/parse';
+import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpointReader';
+import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
+import { DataError } from '../core/network/data/dataError';
+import { networkVariant } from '../core/network/networkExperiment';
+import { TrainingSetupError } from '../core/network/train';
+import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
+import { checkpointReaderOf } from '../core/runs/checkpoints';
+import { NetworkRun, TrainResult } from '../core/runs/train';
+import type { LearningCurves, RunStatus, RunView, VerdictView } from '../protocol/training';
+import type { TrainingJob, TrainingOutcome } from '../protocol/workers';
+import { abortError } from './workerServer';
+
+/** A snapshot is posted at most this often while training. */
+export const SNAPSHOT_EVERY_MS = 250;
+
+/** The training stopped here, kept for Resume (one per worker: the panel's own). */
+let paused: { key: string; run: NetworkRun; elapsedMs: number } | null = null;
+/** Checkpoint readers by file (text and folder): following a folder reads each checkpoint once. */
+const readers = new Map<string, CheckpointReader>();
+const MAX_READERS = 2;
+
+/** What is run: the file's text, and which value of its sweep. */
+function runKey(job: TrainingJob): string {
+  return `${job.baseDir}\u0000${job.sweepIndex ?? ''}\u0000${job.text}`;
+}
+
+function located(diagnostics: Diagnostic[]): TrainingOutcome {
+  return { kind: 'invalid', diagnostics };
+}
+
+/**
+ * Runs one job. A network trains (or resumes) until it ends or the signal fires; the signal keeps it
+ * for Resume and rejects with an AbortError. Snapshots of the records so far go to `snapshot`.
+ */
+export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snapshot: (run: RunView) => void): Promise<TrainingOutcome> {
+  const parsed = parseAnyExperiment(job.text);
+  if (!parsed.parsed) return { kind: 'invalid', diagnostics: parsed.diagnostics };
+  const any = parsed.parsed;
+  if (any.kind === 'linear') return { kind: 'linear' };
+  const header = headerOf(any);
+  if (job.describeOnly) return { kind: 'run', ...header, run: loadingView(), result: null };
+  try {
+    if (any.kind === 'checkpoints') return { kind: 'run', ...header, ...(await followCheckpoints(job, any.experiment, signal)) };
+    return { kind: 'run', ...header, ...(await train(job, any.experiment, signal, snapshot)) };
+  } catch (err) {
+    if (signal.aborted || (err instanceof Error && err.name === 'AbortError')) throw abortError('the training');
+    return locatedError(err, parsed.tree);
+  }
+}
+
+/** The parts of the outcome that the file alone settles. */
+function headerOf(any: Exclude<AnyExperiment, { kind: 'linear' }>): Pick<Extract<TrainingOutcome, { kind: 'run' }>, 'runKind' | 'title' | 'description' | 'sweep'> {
+  const e = any.experiment;
+  const sweep = any.kind === 'network' && any.experiment.sweep ? { key: any.experiment.sweep.key, path: any.experiment.sweep.path, values: any.experiment.sweep.values.slice() } : null;
+  return { runKind: any.kind, title: e.name ?? null, description: e.description ?? null, sweep };
+}
+
+async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'network' }>['experiment'], signal: AbortSignal, snapshot: (run: RunView) => void): Promise<{ run: RunView; result: TrainResult }> {
+  const key = runKey(job);
+  let run: NetworkRun;
+  let elapsedBefore = 0;
+  if (job.resume && paused?.key === key) {
+    ({ run, elapsedMs: elapsedBefore } = paused);
+    paused = null;
+  } else {
+    // A new text (or no Resume): whatever was kept is no longer wanted.
+    paused?.run.dispose();
+    paused = null;
+    const e = job.sweepIndex === null || !file.sweep ? file : networkVariant(file, file.sweep.path, file.sweep.values[job.sweepIndex]);
+    snapshot(loadingView());
+    // The panel's runs, redone on every edit, write no checkpoints: `flab train` does.
+    run = await NetworkRun.load(e, { baseDir: job.baseDir, fileName: job.fileName, signal, writeCheckpoints: false });
+  }
+  const began = performance.now();
+  const elapsed = () => elapsedBefore + performance.now() - began;
+  let lastSnapshot = 0;
+  const notices = file.checkpoints ? ['training.checkpoints: the panel writes no checkpoints (it trains again on every edit); `flab train` writes them.'] : [];
+  const outcome = await run.run({
+    shouldStop: () => signal.aborted,
+    onProgress: () => {
+      const now = performance.now();
+      if (now - lastSnapshot < SNAPSHOT_EVERY_MS) return;
+      lastSnapshot = now;
+      snapshot(networkView(run.result(), 'training', run, elapsed(), notices));
+    },
+  });
+  if (outcome.status === 'stopped') {
+    paused = { key, run, elapsedMs: elapsed() };
+    throw abortError('the training');
+  }
+  const result = run.result();
+  const view = networkView(result, outcome.status === 'diverged' ? 'diverged' : 'finished', run, elapsed(), notices);
+  run.dispose();
+  return { run: view, result };
+}
+
+/** The checkpoint folder as read now: a reader kept per file reads only what is new. */
+async function followCheckpoints(job: TrainingJob, e: Extract<AnyExperiment, { kind: 'checkpoints' }>['experiment'], signal: AbortSignal): Promise<{ run: RunView; result: CheckpointsResult }> {
+  const key = runKey(job);
+  let reader = readers.get(key);
+  if (!reader) {
+    reader = await checkpointReaderOf(e, { baseDir: job.baseDir });
+    readers.set(key, reader);
+    while (readers.size > MAX_READERS) {
+      const [oldest, r] = readers.entries().next().value as [string, CheckpointReader];
+      r.close();
+      readers.delete(oldest);
+    }
+  }
+  if (signal.aborted) throw abortError('reading the checkpoints');
+  await reader.refresh();
+  const result = reader.result();
+  return { run: checkpointsView(result, { ...DEFAULT_LAYER_THRESHOLDS, ...e.thresholds }), result };
+}
+
+function loadingView(): RunView {
+  return { status: 'loading', progress: null, curves: emptyCurves(), verdict: null, notices: [], bestAccuracy: null, finalNorm: null };
+}
+
+function emptyCurves(): LearningCurves {
+  return { step: [], epoch: null, losses: [], accuracies: [], distance: [], kernel: [], layers: [], alignment: [] };
+}
+
+const hasValues = (xs: readonly (number | null)[]): boolean => xs.some((x) => x !== null);
+
+/** √Σ‖W_l‖² at the last record. */
+function finalNorm(layers: readonly { norm: readonly (number | null)[] }[]): number | null {
+  if (layers.length === 0) return null;
+  let s = 0;
+  for (const l of layers) {
+    const n = l.norm[l.norm.length - 1];
+    if (n === null || n === undefined) return null;
+    s += n * n;
+  }
+  return Math.sqrt(s);
+}
+
+function verdictOf(scores: LayerScores | null, records: number, thresholds: LayerThresholds): VerdictView | null {
+  if (!scores) return null;
+  const e = explainLayerLabel(scores, records, thresholds);
+  return { label: e.label, regime: e.regime, criteria: e.criteria.map((c) => ({ name: c.name, text: c.text, value: c.value, threshold: c.threshold, reached: c.reached, decisive: c.decisive })), reasons: e.reasons };
+}
+
+/** A network's records as the panel draws them. */
+export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, elapsedMs: number, notices: string[]): RunView {
+  const last = r.step.length ? r.step[r.step.length - 1] : 0;
+  const total = run?.training.totalSteps ?? null;
+  const remaining = status === 'training' && total && last > 0 ? (elapsedMs / last) * (total - last) : null;
+  const curves: LearningCurves = {
+    step: r.step,
+    epoch: r.epoch,
+    losses: [{ name: 'train loss', values: r.trainLoss }, ...(hasValues(r.testLoss) ? [{ name: 'test loss', values: r.testLoss }] : [])],
+    accuracies: [...(hasValues(r.trainAccuracy) ? [{ name: 'train accuracy', values: r.trainAccuracy }] : []), ...(hasValues(r.testAccuracy) ? [{ name: 'test accuracy', values: r.testAccuracy }] : [])],
+    distance: r.distance,
+    kernel: hasValues(r.kernelChange) ? [{ name: 'kernel change', values: r.kernelChange }, { name: 'tangent-feature change', values: r.tangentChange }] : [],
+    layers: r.layers.map((l) => ({ name: l.name, norm: l.norm, distance: l.distance })),
+    alignment: r.alignment.map((a) => ({ name: `${a.layers[0]} → ${a.layers[1]}`, zeta: a.zeta, zetaTop: a.zetaTop })),
+  };
+  const s = r.summary;
+  const extra = [...notices];
+  if (s.divergedAt !== null) extra.push(`The loss stopped being finite at step ${s.divergedAt}: the run stopped there; the curves end at its last record.`);
+  return {
+    status,
+    progress: { step: last, totalSteps: total, epoch: r.epoch.length ? r.epoch[r.epoch.length - 1] : null, elapsedMs, remainingMs: remaining },
+    curves,
+    verdict: status === 'diverged' ? { label: null, regime: `no label: the run diverged at step ${s.divergedAt}`, criteria: [], reasons: [] } : verdictOf(s.scores, r.step.length, { ...DEFAULT_LAYER_THRESHOLDS, ...s.thresholds }),
+    notices: extra,
+    bestAccuracy: s.bestTestAccuracy ?? null,
+    finalNorm: finalNorm(r.layers),
+  };
+}
+
+/** A checkpoint folder's series as the panel draws it. */
+export function checkpointsView(r: CheckpointsResult, thresholds: LayerThresholds): RunView {
+  const s = r.summary;
+  const notices: string[] = [];
+  if (s.layersChosen === 'default' && s.layers.length > 0) notices.push(`Layers chosen by default (every 2-D tensor whose name ends in "weight", in natural order): ${s.layers.join(', ')}. List them under checkpoints.layers if that is not the network's order.`);
+  for (const p of r.pairsLeftOut) notices.push(`Left out of the alignment: ${p.layers.join(' → ')} — ${p.reason}.`);
+  if (r.pending.length > 0) notices.push(`Still being written (read once complete): ${r.pending.slice(0, 5).join(', ')}${r.pending.length > 5 ? ` and ${r.pending.length - 5} more` : ''}.`);
+  for (const p of r.problems.slice(0, 5)) notices.push(`${p.file ? `${p.file}: ` : ''}${p.message}`);
+  if (r.step.length === 0) notices.push('No checkpoint read yet: the panel follows the folder and draws each one once it is written completely.');
+  const metrics = r as CheckpointsResult & { loss?: (number | null)[]; accuracy?: (number | null)[] };
+  const curves: LearningCurves = {
+    step: r.step,
+    epoch: null,
+    losses: metrics.loss && hasValues(metrics.loss) ? [{ name: 'loss (metrics file)', values: metrics.loss }] : [],
+    accuracies: metrics.accuracy && hasValues(metrics.accuracy) ? [{ name: 'accuracy (metrics file)', values: metrics.accuracy }] : [],
+    distance: r.distance,
+    kernel: [],
+    layers: r.layers.map((l) => ({ name: l.name, norm: l.norm, distance: l.distance })),
+    alignment: r.alignment.map((a) => ({ name: a.layers.join(' → '), zeta: a.zeta, zetaTop: a.zetaTop })),
+  };
+  return {
+    status: 'following',
+    progress: r.step.length ? { step: r.step[r.step.length - 1], totalSteps: null, epoch: null, elapsedMs: 0, remainingMs: null } : null,
+    curves,
+    verdict: verdictOf(s.scores, r.step.length, thresholds),
+    notices,
+    bestAccuracy: s.bestAccuracy,
+    finalNorm: finalNorm(r.layers),
+  };
+}
+
+/** A failure of a run as a located diagnostic: at its key in the file, with the data file's place in its message. */
+function locatedError(err: unknown, tree: Parameters<typeof locatePath>[0]): TrainingOutcome {
+  const diag = (message: string, path: string): Diagnostic => ({ message, path, ...locatePath(tree, path), severity: 'error' });
+  if (err instanceof TrainingSetupError) return located(err.problems.map((p) => diag(p.message, p.path)));
+  if (err instanceof DataError) return located([diag(err.message, err.path)]);
+  if (err instanceof ExperimentError) return located([diag(err.message, err.path)]);
+  return located([{ message: `the training failed: ${err instanceof Error ? err.message : String(err)}`, path: '', offset: 0, length: 0, severity: 'error' }]);
+}
+
+/** Frees what the worker keeps (tests). */
+export function forgetKeptRuns(): void {
+  paused?.run.dispose();
+  paused = null;
+  for (const r of readers.values()) r.close();
+  readers.clear();
+}
+

@@ -1,0 +1,81 @@
+// The training panel in the extension host: a network experiment opens it (not the dynamics panel),
+// trains to its verdict, exports what `flab train --json` prints and its chart, and a finished run
+// comes back from the cache when the panel opens again; a checkpoint experiment is followed.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { closeAllEditors, commandId, testingApi, waitFor, workspaceFile } from './helpers';
+
+const repo = join(__dirname, '..', '..', '..', '..');
+const bridge = readFileSync(join(repo, 'examples', 'networks', 'bridge-linear-network.flab.json'), 'utf8').replace('"$schema": "../../media/flab.schema.json",', '');
+
+async function fileWith(name: string, text: string): Promise<vscode.Uri> {
+  const uri = workspaceFile(name);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+  return uri;
+}
+
+describe('training panel (extension host)', () => {
+  afterEach(closeAllEditors);
+
+  it('opens for a network experiment, trains to its verdict, and exports its data and chart', async function () {
+    this.timeout(120_000);
+    const testing = await testingApi();
+    const uri = await fileWith('bridge.flab.json', bridge);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const done = await waitFor('a finished training', () => testing.trainingPanels().find((p) => p.documentUri === uri.toString() && p.status === 'finished'), 90_000);
+    assert.equal(done.label, 'alignment');
+    assert.equal(done.step, 1500);
+    assert.equal(testing.panels().find((p) => p.documentUri === uri.toString()), undefined, 'no dynamics panel for a network file');
+    await waitFor('the page ready', () => testing.trainingPanels().find((p) => p.documentUri === uri.toString() && p.ready));
+
+    const json = workspaceFile('bridge-export.json');
+    await vscode.commands.executeCommand(commandId('Export Data'), { format: 'json', target: json, documentUri: uri });
+    const exported = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as Record<string, unknown> & { step: number[]; summary: { label: string } };
+    const cli = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'train', uri.fsPath, '--json'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    assert.equal(cli.status, 0, cli.stderr);
+    const printed = JSON.parse(cli.stdout) as Record<string, unknown> & { step: number[]; summary: { label: string } };
+    assert.deepEqual(Object.keys(exported).sort(), Object.keys(printed).sort(), 'the keys flab train --json prints');
+    assert.deepEqual(exported.step, printed.step);
+    assert.equal(exported.summary.label, printed.summary.label);
+
+    const csv = workspaceFile('bridge-export.csv');
+    await vscode.commands.executeCommand(commandId('Export Data'), { format: 'csv', target: csv, documentUri: uri });
+    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(csv)).trim().split('\n');
+    assert.ok(lines[0].startsWith('step,epoch,trainLoss') && lines[0].includes('alignment[0].zeta'), lines[0]);
+    assert.equal(lines.length - 1, printed.step.length);
+
+    const png = workspaceFile('bridge-chart.png');
+    await vscode.commands.executeCommand(commandId('Export Chart'), { target: png, documentUri: uri, format: 'png', scale: 2, background: 'light' });
+    const bytes = await vscode.workspace.fs.readFile(png);
+    assert.deepEqual([...bytes.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG');
+  });
+
+  it('shows a finished run from the cache when the panel opens again', async function () {
+    this.timeout(120_000);
+    const testing = await testingApi();
+    const uri = await fileWith('cached.flab.json', bridge.replace('"seed": 3', '"seed": 4'));
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    await waitFor('a finished training', () => testing.trainingPanels().find((p) => p.documentUri === uri.toString() && p.status === 'finished'), 90_000);
+    await closeAllEditors();
+    await waitFor('the panel closed', () => (testing.trainingPanels().some((p) => p.documentUri === uri.toString()) ? undefined : true));
+    const t0 = Date.now();
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const again = await waitFor('the run again', () => testing.trainingPanels().find((p) => p.documentUri === uri.toString() && p.status === 'finished'), 30_000);
+    assert.equal(again.cached, true, 'from the cache of finished runs');
+    assert.ok(Date.now() - t0 < 10_000, `${Date.now() - t0} ms`);
+  });
+
+  it('follows a checkpoint folder', async function () {
+    this.timeout(60_000);
+    const testing = await testingApi();
+    // The committed example folder, by an absolute glob.
+    const folder = join(repo, 'examples', 'checkpoints', 'run').split('\\').join('/');
+    const uri = await fileWith('follow.flab.json', JSON.stringify({ name: 'follow', checkpoints: { path: `${folder}/*.safetensors`, metrics: `${folder}/metrics.jsonl` } }));
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const shown = await waitFor('the checkpoints', () => testing.trainingPanels().find((p) => p.documentUri === uri.toString() && p.status === 'following' && p.records === 6), 45_000);
+    assert.equal(typeof shown.label, 'string');
+  });
+});

@@ -1,0 +1,87 @@
+// The training panel as a user meets it in code-server (issue 11, "Live in VS Code"): open a network
+// example with Ctrl+P and the palette's Open Dynamics Panel, watch the records stream in (the step
+// and the curves grow while the progress bar moves), Stop and Resume, and an edit that starts the new
+// run; the verdict on top. Screenshots: test-results/screenshots/vscode/training-*.png.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findRepoRoot } from '../harness/codeServer';
+import { openSession, Session } from '../harness/session';
+import { PANEL_TITLE_COMMAND } from '../harness/workbench';
+
+const repo = findRepoRoot(__dirname);
+const FOLDER = join(repo, 'examples', 'networks');
+const LONG = 'mnist-four-layer-zeta.flab.json';
+const SHORT = 'bridge-linear-network.flab.json';
+
+describe('training panel in code-server (user level)', function () {
+  let s: Session;
+
+  before(async function () {
+    this.timeout(180_000);
+    s = await openSession({ repo, name: 'ui-training', folder: FOLDER });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await s?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) await s.wb.screenshot(`FAILED-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+  });
+
+  const page = () => s.wb.panel();
+  const status = () => page().locator('.training-panel').getAttribute('data-status');
+  const step = async () => Number((await page().locator('.progress').getAttribute('data-step')) ?? -1);
+
+  it('streams a training: the step and the curves grow while it runs; Stop and Resume', async function () {
+    this.timeout(300_000);
+    await s.wb.openFile(LONG);
+    await s.wb.runCommand(PANEL_TITLE_COMMAND);
+    await page().locator('.training-panel[data-status="training"]').waitFor({ timeout: 120_000 });
+    await page().locator('[data-chart="zeta"] canvas').first().waitFor({ timeout: 60_000 });
+    // Streaming: two different steps seen while it trains.
+    const first = await step();
+    let later = first;
+    const deadline = Date.now() + 60_000;
+    while (later <= first && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      later = await step();
+    }
+    assert.ok(later > first, `the step moved from ${first} to ${later} while training`);
+    assert.match(await page().locator('.progress-text').innerText(), /step \d+ of \d+ · epoch/);
+    await s.wb.screenshot('training-1-streaming');
+    // Stop: the step stays; Resume continues from it.
+    await page().locator('vscode-button:has-text("Stop")').click();
+    await page().locator('.training-panel[data-status="stopped"]').waitFor({ timeout: 30_000 });
+    const stoppedAt = await step();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await step(), stoppedAt, 'nothing trains while stopped');
+    assert.equal(await status(), 'stopped');
+    await s.wb.screenshot('training-2-stopped');
+    await page().locator('vscode-button:has-text("Resume")').click();
+    await page().locator('.training-panel[data-status="training"], .training-panel[data-status="finished"]').first().waitFor({ timeout: 60_000 });
+    await page().locator('.training-panel[data-status="finished"]').waitFor({ timeout: 240_000 });
+    assert.ok((await step()) > stoppedAt);
+    assert.ok((await page().locator('[data-summary="label"]').innerText()).length > 0, 'a label once finished');
+    await s.wb.screenshot('training-3-finished');
+  });
+
+  it('an edit of the file stops the run in progress and trains the new text; the verdict is on top', async function () {
+    this.timeout(240_000);
+    await s.wb.openFile(SHORT);
+    await s.wb.runCommand(PANEL_TITLE_COMMAND);
+    await page().locator('.training-panel[data-status="finished"]').waitFor({ timeout: 120_000 });
+    assert.equal(await page().locator('[data-summary="label"]').innerText(), 'alignment');
+    const box = await page().locator('.verdict').boundingBox();
+    const viewport = s.wb.page.viewportSize();
+    assert.ok(box && viewport && box.y + box.height < viewport.height, `the verdict is on screen: ${JSON.stringify(box)}`);
+    // Fewer steps: the new run ends at the new budget.
+    const text = readFileSync(join(s.workspace, SHORT), 'utf8').replace('"steps": 1500', '"steps": 300');
+    await s.wb.pasteText(SHORT, text);
+    await s.wb.page.waitForTimeout(200);
+    await page().locator('.training-panel[data-status="finished"] .progress[data-step="300"]').waitFor({ timeout: 120_000 });
+    await s.wb.screenshot('training-4-after-edit');
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * `flab train`, `flab checkpoints` and `flab sweep` on network files, as processes of the built CLI
+ * (dist/cli.js, which loads the WebAssembly binaries from dist/ as an installed one does): the keys the
+ * issues list, CSV columns, bad input as located errors with the existing exit codes.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
+
+const CLI = resolve(__dirname, '../../../../dist/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'flab-network-cli-'));
+
+function flab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, cwd: dir });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function write(name: string, value: unknown): string {
+  const file = join(dir, name);
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  return file;
+}
+
+const data = { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0], [2, 1], [1, 2]], y: [0, 1, 1, 0, 1, 0] }, test: { x: [[2, 2], [0, 2]], y: [1, 0] } };
+const tiny = { name: 'tiny', model: { hidden: [4] }, data, training: { learningRate: 0.5, steps: 6, record: { every: 2 } } };
+
+test('flab train prints the keys of the issue as JSON, CSV or the summary', () => {
+  const file = write('tiny.flab.json', tiny);
+  const json = flab('train', file);
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(json.stderr, '');
+  const r = JSON.parse(json.stdout);
+  for (const key of ['step', 'epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'distance', 'kernelChange', 'tangentChange']) assert.equal(r[key].length, 4, key);
+  assert.deepEqual(r.step, [0, 2, 4, 6]);
+  assert.deepEqual(Object.keys(r.layers[0]), ['name', 'shape', 'norm', 'distance']);
+  assert.deepEqual(Object.keys(r.alignment[0]), ['layers', 'zeta', 'zetaTop']);
+  assert.equal(r.summary.status, 'finished');
+  assert.ok(typeof r.summary.label === 'string');
+  const csv = flab('train', file, '--csv');
+  assert.equal(csv.code, 0);
+  const lines = csv.stdout.trim().split('\n');
+  assert.equal(lines[0], 'step,epoch,trainLoss,trainAccuracy,testLoss,testAccuracy,distance,kernelChange,tangentChange,layers[0].norm,layers[0].distance,layers[1].norm,layers[1].distance,alignment[0].zeta,alignment[0].zetaTop');
+  assert.equal(lines.length, 5);
+  assert.equal(Number(lines[2].split(',')[2]), r.trainLoss[1], 'the same numbers as --json');
+  const summary = JSON.parse(flab('train', file, '--summary').stdout);
+  assert.deepEqual(summary, r.summary);
+});
+
+test('a diverging run exits 0, says where it diverged and keeps the curves so far', () => {
+  const file = write('diverge.flab.json', { ...tiny, model: { hidden: [4], activation: 'linear' }, data: { train: { x: [[1], [2], [3]], y: [[1], [2], [3]] } }, training: { loss: 'squared', learningRate: 50, steps: 50, record: { every: 1 } } });
+  const r = flab('train', file);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.summary.status, 'diverged');
+  assert.ok(out.summary.divergedAt > 0 && out.summary.divergedAt < 50);
+  assert.equal(out.step.length, out.summary.divergedAt, 'the records before it');
+  assert.equal(out.summary.label, null);
+  assert.ok(!/NaN|Infinity/.test(r.stdout));
+});
+
+test('bad data, sizes past the limits and the wrong kind are located errors (exit 1)', () => {
+  const at = (file: string, ...args: string[]): string => {
+    const r = flab(...args, file);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout.slice(0, 200)}`);
+    assert.match(r.stderr, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: `), r.stderr);
+    return r.stderr;
+  };
+  write('bad.csv', 'a,b,y\n1,2,0\n3,NaN,1\n');
+  assert.match(at(write('nan.flab.json', { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'bad.csv' } }), 'train'), /:\d+:\d+: error: bad.csv:3:3: expected a number in field 2 \("b"\), found "NaN"/);
+  write('labels.csv', 'a,y\n1,0\n2,7\n');
+  assert.match(at(write('labels.flab.json', { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'labels.csv', classes: 3 } }), 'train'), /labels.csv:3:3: label 7 is beyond the 3 classes \(labels 0 to 2\)/);
+  write('images', 'hello, this is text');
+  write('lab', Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 0]).toString('latin1'));
+  assert.match(at(write('idx.flab.json', { model: { hidden: [3] }, data: { format: 'idx', trainImages: 'images', trainLabels: 'lab' } }), 'train'), /images, byte 0: expected an IDX file, whose first two bytes are 00 00, found 68 65/);
+  const wide = at(write('wide.flab.json', { model: { hidden: [200000, 200000] }, data }), 'train');
+  assert.match(wide, /wide.flab.json:3:\d+: error: layer sizes 2-200000-200000-2 make 40000800000 parameters, above the limit of 16777216/);
+  assert.match(at(write('long.flab.json', { ...tiny, training: { steps: 10_000_000, record: { every: 1 } } }), 'train'), /10,000,001 records could print up to .* over the output limit of 256 MiB .* record less often/);
+  assert.match(at(write('network.flab.json', tiny), 'solve'), /this is a network experiment \(its `model` has `hidden`\): `flab solve` takes the two-layer linear model; `flab train` trains it/);
+  assert.match(at(write('linear.flab.json', { model: { width: 2 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } }), 'train'), /`flab train` takes a network experiment .* the two-layer linear model: `flab solve` or `flab simulate` runs it/);
+  assert.match(at(write('typo.flab.json', { ...tiny, training: { learningrate: 0.1 } }), 'train'), /unknown key `learningrate` in training — did you mean `learningRate`\?/);
+});
+
+test('flab sweep trains a network file once per value; --csv puts the swept value first', () => {
+  const file = write('sweep.flab.json', { ...tiny, sweep: { 'model.hidden[0]': [2, 5] } });
+  const r = JSON.parse(flab('sweep', file).stdout);
+  assert.deepEqual([r.key, r.path, r.values], ['model.hidden[0]', 'model.hidden[0]', [2, 5]]);
+  assert.deepEqual(r.runs.map((x: { network: { sizes: number[] } }) => x.network.sizes), [[2, 2, 2], [2, 5, 2]]);
+  const csv = flab('sweep', file, '--csv').stdout.trim().split('\n');
+  assert.ok(csv[0].startsWith('model.hidden[0],step,epoch,'));
+  assert.equal(csv.length, 1 + 2 * 4);
+  assert.ok(csv[5].startsWith('5,0,'));
+  assert.equal(JSON.parse(flab('sweep', file, '--summary').stdout).summaries.length, 2);
+});
+
+test('flab checkpoints: the series, the metrics, and its problems located at the key they concern', async () => {
+  const w = (k: number) => Array.from({ length: 12 }, (_, i) => Math.sin(i + k));
+  mkdirSync(join(dir, 'ck'), { recursive: true });
+  for (const step of [0, 10, 20]) {
+    await writeSafetensors(join(dir, 'ck', `step-${step}.safetensors`), [
+      { name: 'fc1.weight', dtype: 'F32', shape: [4, 3], data: w(step / 10) },
+      { name: 'fc2.weight', dtype: 'F16', shape: [3, 4], data: w(1 + step / 10) },
+    ]);
+  }
+  write('ck/metrics.jsonl', '{"step": 0, "loss": 2, "accuracy": 0.1}\n{"step": 20, "loss": 1, "accuracy": 0.5}\n');
+  const file = write('follow.flab.json', { checkpoints: { path: 'ck/*.safetensors' } });
+  const r = flab('checkpoints', file);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.step, [0, 10, 20]);
+  assert.deepEqual(out.summary.layers, ['fc1.weight', 'fc2.weight']);
+  assert.deepEqual(out.loss, [2, null, 1]);
+  assert.equal(out.alignment[0].zeta.length, 3);
+  assert.ok(typeof out.summary.label === 'string');
+  const csv = flab('checkpoints', file, '--csv').stdout.trim().split('\n');
+  assert.equal(csv[0], 'step,files,distance,layers[0].norm,layers[0].distance,layers[1].norm,layers[1].distance,alignment[0].zeta,alignment[0].zetaTop,loss,accuracy');
+  assert.ok(csv[2].startsWith('10,ck/step-10.safetensors,'));
+  assert.ok(csv[2].endsWith(',,'), 'no metrics line at step 10: empty fields');
+
+  // A truncated file beside whole ones: the output, and a warning located at the glob.
+  write('ck/step-30.safetensors', 'x'.repeat(20));
+  const warned = flab('checkpoints', file);
+  assert.equal(warned.code, 0);
+  assert.match(warned.stderr, /^.*follow.flab.json:\d+:\d+: warning: ck\/step-30.safetensors: /);
+  assert.deepEqual(JSON.parse(warned.stdout).step, [0, 10, 20]);
+
+  const none = flab('checkpoints', write('none.flab.json', { checkpoints: { path: 'nothing/*.safetensors' } }));
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /none.flab.json:\d+:\d+: error: no file matches the checkpoint path "nothing\/\*.safetensors"/);
+  const missing = flab('checkpoints', write('missing.flab.json', { checkpoints: { path: 'ck/step-[012]*.safetensors', layers: ['fc1.weight', 'fc3.weight'] } }));
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /missing.flab.json:4:\d+: error: layer "fc3.weight" is not in the first checkpoint, ck\/step-0.safetensors. It has: fc1.weight \[4, 3\] F32, fc2.weight \[3, 4\] F16/);
+  assert.match(flab('checkpoints', write('net2.flab.json', tiny)).stderr, /`flab checkpoints` takes a checkpoint experiment .* a network experiment: `flab train` trains it/);
+});

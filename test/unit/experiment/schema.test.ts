@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseTree } from 'jsonc-parser';
+import { Diagnostic } from '../../../src/core/experiment/diagnostic';
+import { numericKeys, resolveKey } from '../../../src/core/experiment/hyperparameters';
+import { EXPERIMENT_SCHEMA, experimentKind, kindOfValue, kindSchema } from '../../../src/core/experiment/kind';
+import { parseExperiment } from '../../../src/core/experiment/parse';
+import { checkAgainstSchema, checkValue, SchemaNode } from '../../../src/core/experiment/schema';
+import { INIT_SCHEMES, NETWORK_ACTIVATIONS } from '../../../src/core/network/spec';
+
+/** The problems of `text` against `schema`, as `path: message`. */
+function problems(schema: SchemaNode, text: string): string[] {
+  const out: Diagnostic[] = [];
+  checkAgainstSchema(parseTree(text)!, schema, schema, '', out, text);
+  return out.map((d) => `${d.path}: ${d.message}`);
+}
+
+test('if / then / else: the branch the condition chooses is the one checked', () => {
+  const schema: SchemaNode = {
+    type: 'object',
+    if: { required: ['kind'], properties: { kind: { const: 'a' } } },
+    then: { properties: { x: { type: 'number' } } },
+    else: { properties: { x: { type: 'string' } } },
+  };
+  assert.deepEqual(problems(schema, '{ "kind": "a", "x": 1 }'), []);
+  assert.deepEqual(problems(schema, '{ "kind": "a", "x": "1" }'), ['x: x must be a number, got "1"']);
+  assert.deepEqual(problems(schema, '{ "kind": "b", "x": "1" }'), []);
+  assert.deepEqual(problems(schema, '{ "x": 1 }'), ['x: x must be a string, got 1']);
+  assert.deepEqual(problems(schema, '[1]'), [': the experiment must be an object, got an array'], 'the type first: no branch for a non-object');
+});
+
+test('const, anyOf, dependencies, string lengths and exclusiveMaximum speak the same vocabulary', () => {
+  const schema: SchemaNode = {
+    type: 'object',
+    properties: {
+      mode: { const: 'full' },
+      batch: { anyOf: [{ type: 'integer', minimum: 1 }, { const: 'full' }] },
+      name: { type: 'string', minLength: 1, maxLength: 3 },
+      delimiter: { type: 'string', maxLength: 1 },
+      momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+      a: {},
+      b: {},
+    },
+    dependencies: { a: ['b'] },
+  };
+  assert.deepEqual(problems(schema, '{ "mode": "ful" }'), ['mode: mode must be "full", got "ful" — did you mean `full`?']);
+  assert.deepEqual(problems(schema, '{ "batch": 0 }'), ['batch: batch must be ≥ 1, got 0'], 'the branch of the value\'s type says what is wrong');
+  assert.deepEqual(problems(schema, '{ "batch": 2.5 }'), ['batch: batch must be an integer or "full", got 2.5']);
+  assert.deepEqual(problems(schema, '{ "batch": "fulll" }'), ['batch: batch must be "full", got "fulll" — did you mean `full`?']);
+  assert.deepEqual(problems(schema, '{ "batch": true }'), ['batch: batch must be an integer or "full", got true']);
+  assert.deepEqual(problems(schema, '{ "batch": 64 }'), []);
+  assert.deepEqual(problems(schema, '{ "batch": "full" }'), []);
+  assert.deepEqual(problems(schema, '{ "name": "" }'), ['name: name must not be empty, got ""']);
+  assert.deepEqual(problems(schema, '{ "name": "abcd" }'), ['name: name may have at most 3 characters, got "abcd"']);
+  assert.deepEqual(problems(schema, '{ "delimiter": ";;" }'), ['delimiter: delimiter must be one character, got ";;"']);
+  assert.deepEqual(problems(schema, '{ "momentum": 1 }'), ['momentum: momentum must be < 1, got 1']);
+  assert.deepEqual(problems(schema, '{ "momentum": 0.999 }'), []);
+  assert.deepEqual(problems(schema, '{ "a": 1 }'), ['a: `a` and `b` go together: the experiment is missing `b`']);
+  assert.deepEqual(problems(schema, '{ "a": 1, "b": 2 }'), []);
+});
+
+test('a oneOf of forms is chosen by its const discriminator, an unknown value of which is the error', () => {
+  const schema: SchemaNode = {
+    oneOf: [
+      { type: 'object', additionalProperties: false, required: ['format', 'file'], properties: { format: { const: 'csv' }, file: { type: 'string' } } },
+      { type: 'object', additionalProperties: false, required: ['format', 'images'], properties: { format: { const: 'idx' }, images: { type: 'string' }, file: { type: 'number' } } },
+    ],
+  };
+  assert.deepEqual(problems(schema, '{ "format": "idx", "file": "a" }'), ['file: file must be a number, got "a"', ': the experiment is missing the required key `images`'], 'the form the discriminator names, although the keys fit csv');
+  assert.deepEqual(problems(schema, '{ "format": "parquet", "file": "a" }'), ['format: format must be one of "csv", "idx", got "parquet"']);
+  assert.deepEqual(problems(schema, '{ "format": "cvs", "file": "a" }'), ['format: format must be one of "csv", "idx", got "cvs" — did you mean `csv`?']);
+  assert.deepEqual(problems(schema, '{ "format": "csv", "file": "a" }'), []);
+});
+
+test('plain values are checked by the same schema, with their paths; non-finite numbers are refused', () => {
+  const schema = kindSchema('network').properties!.training;
+  assert.deepEqual(checkValue({ momentum: 0.5, learningRate: [0.1, Infinity], record: { every: 0 }, seed: undefined }, schema, EXPERIMENT_SCHEMA, 'training').map((d) => `${d.path}: ${d.message}`), [
+    'training.learningRate[1]: training.learningRate[1] must be a finite number, got Infinity',
+    'training.record.every: training.record.every must be ≥ 1, got 0',
+  ]);
+  assert.deepEqual(checkValue({ batchSize: NaN }, schema, EXPERIMENT_SCHEMA, 'training').map((d) => d.message), ['training.batchSize must be an integer or "full", got NaN']);
+  // A large value is walked without building a tree of it first.
+  const weights = [Array.from({ length: 300 }, () => new Array<number>(1000).fill(0.5))];
+  assert.deepEqual(checkValue({ weights }, kindSchema('network').properties!.init, EXPERIMENT_SCHEMA, 'init'), []);
+});
+
+test('the kind is the branch the schema\'s root chooses: checkpoints, then a model with hidden, else the linear model', () => {
+  const kind = (text: string) => experimentKind(parseTree(text)!);
+  assert.equal(kind('{ "checkpoints": { "path": "*.safetensors" } }'), 'checkpoints');
+  assert.equal(kind('{ "checkpoints": 1, "model": { "hidden": [2] } }'), 'checkpoints');
+  assert.equal(kind('{ "model": { "hidden": [] } }'), 'network');
+  assert.equal(kind('{ "model": { "width": 4 } }'), 'linear');
+  assert.equal(kind('{ "model": "hidden" }'), 'linear', 'a model that is not an object is no network');
+  assert.equal(kind('{}'), 'linear');
+  assert.equal(kind('[]'), 'linear');
+  assert.equal(kindOfValue({ model: { hidden: [3] } }), 'network');
+  // The linear model's parser refuses the other kinds at the key that makes them one.
+  const text = '{\n  "model": { "hidden": [4] },\n  "data": { "dataset": "mnist", "train": 10 }\n}';
+  const r = parseExperiment(text);
+  assert.equal(r.experiment, null);
+  assert.equal(r.kind, 'network');
+  assert.deepEqual(r.diagnostics.map((d) => [d.path, text.slice(d.offset, d.offset + d.length)]), [['model.hidden', '"hidden"']]);
+  assert.match(r.diagnostics[0].message, /this is a network experiment \(its `model` has `hidden`\), not the two-layer linear model: `flab train` trains it/);
+});
+
+test('the network form mirrors the trainer\'s types, and each kind has its own numeric keys', () => {
+  const network = kindSchema('network').properties!;
+  assert.deepEqual(network.model.properties!.activation.enum, [...NETWORK_ACTIVATIONS]);
+  assert.deepEqual((network.init.oneOf![0].properties!.scheme as SchemaNode).enum, [...INIT_SCHEMES]);
+  const paths = numericKeys('network').map((k) => k.path);
+  for (const p of ['model.outputScale', 'init.scale', 'init.seed', 'training.learningRate', 'training.batchSize', 'training.epochs', 'training.momentum', 'data.train']) assert.ok(paths.includes(p), p);
+  assert.ok(!paths.some((p) => p.startsWith('classify') || p.startsWith('sweep')), 'thresholds and the sweep are no hyperparameters');
+  assert.deepEqual(numericKeys().map((k) => k.path), numericKeys('linear').map((k) => k.path), 'the linear keys by default');
+  assert.ok(!numericKeys().some((k) => k.path.startsWith('training')));
+  const width = resolveKey('model.hidden[0]', 'network');
+  assert.ok(!('error' in width) && width.integer && width.minimum === 1);
+  const batch = resolveKey('batchSize', 'network');
+  assert.ok(!('error' in batch) && batch.path === 'training.batchSize' && batch.integer, 'the numeric form of an integer-or-"full" key');
+  const seed = resolveKey('seed', 'network');
+  assert.ok('error' in seed && /ambiguous: .*`init.seed`, .*`training.seed`/.test(seed.error));
+  assert.ok('error' in resolveKey('scale', 'linear'), 'init.scale is a network key');
+});

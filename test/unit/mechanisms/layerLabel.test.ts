@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { classify, DEFAULT_THRESHOLDS, scoresFromChanges } from '../../../src/core/mechanisms/classify';
+import { DEFAULT_LAYER_THRESHOLDS, LayerColumns, layerLabel, layerScores } from '../../../src/core/mechanisms/layerLabel';
+import { Rng } from '../../../src/core/math/rng';
+
+/** Columns of a run with three layers (two pairs) from their start and end values; the middle record is unmeasured. */
+function columns(o: { kernel: number; tangent: number; zeta: [number | null, number | null][]; norms: [number, number][]; distance?: number }): LayerColumns {
+  return {
+    kernelChange: [0, null, o.kernel],
+    tangentChange: [0, null, o.tangent],
+    distance: [0, 0.5, o.distance ?? 0.7],
+    layers: o.norms.map(([a, b]) => ({ norm: [a, (a + b) / 2, b] })),
+    alignment: o.zeta.map(([a, b]) => ({ zeta: [a, 0.5, b] })),
+  };
+}
+
+const label = (c: LayerColumns) => layerLabel(layerScores(c)!, c.distance.length);
+
+test('scores are net changes of ζ per pair, log norm changes per layer, and the largest kernel and feature changes measured', () => {
+  const s = layerScores({ ...columns({ kernel: 0.3, tangent: 0.2, zeta: [[0.1, 0.6], [0.5, 0.2]], norms: [[1, Math.E], [2, 2], [4, 1]] }), kernelChange: [0, 0.5, 0.3] })!;
+  assert.equal(s.kernelChange, 0.5, 'the largest, not the last');
+  assert.equal(s.tangentChange, 0.2);
+  assert.deepEqual(s.zetaChange.map((z) => +z!.toFixed(12)), [0.5, -0.3]);
+  assert.equal(s.alignment, 0.5);
+  assert.equal(s.disalignment, 0.3);
+  assert.deepEqual(s.normChange.map((z) => +z!.toFixed(12)), [1, 0, +Math.log(1 / 4).toFixed(12)]);
+  assert.ok(Math.abs(s.balanceChange! - (1 + Math.log(4))) < 1e-12);
+  assert.equal(s.distance, 0.7);
+  assert.equal(s.maxDistance, 0.7);
+});
+
+test('the label: kernel only when both the kernel and the tangent features barely moved', () => {
+  assert.equal(label(columns({ kernel: 0.05, tangent: 0.05, zeta: [[0.1, 0.9], [0.1, 0.1]], norms: [[1, 1], [1, 1], [1, 1]] })), 'kernel');
+  // Disalignment moves the kernel at second order only: the features must count too.
+  assert.equal(label(columns({ kernel: 0.05, tangent: 0.3, zeta: [[0.6, 0.2], [0.3, 0.3]], norms: [[1, 1], [1, 1], [1, 1]] })), 'disalignment');
+  assert.equal(label(columns({ kernel: 0.5, tangent: 0.05, zeta: [[0.1, 0.6], [0.3, 0.35]], norms: [[1, 2], [1, 2], [1, 2]] })), 'alignment');
+});
+
+test('the label: rescaling when no ζ moved, or alongside when one layer was rescaled against another', () => {
+  assert.equal(label(columns({ kernel: 0.5, tangent: 0.5, zeta: [[0.3, 0.35], [0.3, 0.25]], norms: [[1, 3], [1, 3], [1, 3]] })), 'rescaling');
+  assert.equal(label(columns({ kernel: 0.5, tangent: 0.5, zeta: [[0.1, 0.7], [0.3, 0.3]], norms: [[1, 10], [1, 1], [1, 1]] })), 'mixed: alignment+rescaling');
+  // Pairs moving in opposite directions: both mechanisms are named.
+  assert.equal(label(columns({ kernel: 0.5, tangent: 0.5, zeta: [[0.1, 0.7], [0.8, 0.2]], norms: [[1, 1], [1, 1], [1, 1]] })), 'mixed: alignment+disalignment');
+  // Without pairs (no hidden layer) only the norms can tell.
+  assert.equal(label({ kernelChange: [0, 0.4], tangentChange: [0, 0.4], distance: [0, 1], layers: [{ norm: [1, 2] }], alignment: [] }), 'rescaling');
+  // A layer that starts at zero has an infinite norm change: rescaled, as for the linear model.
+  assert.equal(label({ kernelChange: [0, 0.4], tangentChange: [0, 0.4], distance: [0, 1], layers: [{ norm: [0, 2] }, { norm: [1, 1] }], alignment: [{ zeta: [null, 0.9] }] }), 'rescaling');
+  assert.equal(label({ kernelChange: [0, 0.4], tangentChange: [0, 0.4], distance: [0, 1], layers: [{ norm: [1, 2] }, { norm: [0, 1] }, { norm: [1, 1] }], alignment: [{ zeta: [0.1, 0.9] }, { zeta: [null, 0.9] }] }), 'mixed: alignment+rescaling');
+});
+
+test('checkpoints: without a kernel, the largest distance from the first checkpoint is the kernel test', () => {
+  const moved = (distance: number[], zeta: number[]) => ({ distance, layers: [{ norm: distance.map(() => 1) }, { norm: distance.map(() => 1) }], alignment: [{ zeta }] });
+  assert.equal(label(moved([0, 0.02, 0.05], [0.1, 0.2, 0.5])), 'kernel', 'ζ moved but the weights barely: a random-features fit');
+  assert.equal(label(moved([0, 0.4, 0.05], [0.1, 0.2, 0.5])), 'alignment', 'a series that went out and came back is not kernel');
+  const s = layerScores(moved([0, 0.4, 0.05], [0.1, 0.2, 0.5]))!;
+  assert.equal(s.kernelChange, null);
+  assert.equal(s.maxDistance, 0.4);
+  assert.equal(s.distance, 0.05);
+  assert.equal(layerLabel(s, 3, { ...DEFAULT_LAYER_THRESHOLDS, distance: 0.5 }), 'kernel', 'the threshold is the file\'s');
+  assert.equal(layerLabel(layerScores(moved([0], [0.1]))!, 1), null, 'one checkpoint: nothing has changed yet');
+});
+
+test('one rule: a two-layer network gets the linear model\'s label from the same scores', () => {
+  const rng = new Rng(11);
+  const labels = new Set<string>();
+  for (let k = 0; k < 2000; k++) {
+    const pick = (a: number, b: number) => a + (b - a) * rng.uniform();
+    const kernel = Math.exp(pick(-6, 1));
+    const tangent = Math.exp(pick(-6, 1));
+    const [z0, z1] = [pick(0, 1), pick(0, 1)];
+    const [u0, u1, w0, w1] = [pick(0.1, 2), pick(0.1, 20), pick(0.1, 2), pick(0.1, 20)];
+    const distance = pick(0, 2);
+    // W_1 = W (hidden), W_2 = uᵀ (output): the layers in network order.
+    const c: LayerColumns = { kernelChange: [0, kernel], tangentChange: [0, tangent], distance: [0, distance], layers: [{ norm: [w0, w1] }, { norm: [u0, u1] }], alignment: [{ zeta: [z0, z1] }] };
+    const expected = classify(scoresFromChanges(kernel, z1 - z0, Math.log(u1 / u0), Math.log(w1 / w0), distance, tangent), DEFAULT_THRESHOLDS);
+    const got = label(c);
+    assert.equal(got, expected, JSON.stringify(c));
+    labels.add(got!);
+  }
+  assert.ok(labels.size >= 5, `the cases reach most labels: ${[...labels].join(', ')}`);
+});
+
+test('undefined pieces stay null: no kernel measured after step 0, a layer at zero, no records', () => {
+  const s = layerScores({ kernelChange: [0, null], tangentChange: [0, null], distance: [0, 1], layers: [{ norm: [0, 1] }, { norm: [1, 1] }], alignment: [{ zeta: [null, 0.5] }] })!;
+  assert.equal(s.kernelChange, null);
+  assert.equal(s.tangentChange, null);
+  assert.deepEqual(s.zetaChange, [null]);
+  assert.equal(s.alignment, null);
+  assert.deepEqual(s.normChange, [null, 0]);
+  assert.equal(s.balanceChange, null);
+  // Not known to be kernel (and it moved), and no ζ change known: rescaling.
+  assert.equal(layerLabel(s, 2), 'rescaling');
+  assert.equal(layerScores({ kernelChange: [], tangentChange: [], distance: [], layers: [], alignment: [] }), null);
+});

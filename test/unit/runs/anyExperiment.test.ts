@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lineAndColumn } from '../../../src/core/experiment/diagnostic';
+import { Rng } from '../../../src/core/math/rng';
+import { Dataset } from '../../../src/core/network/dataset';
+import { networkVariant, specForData } from '../../../src/core/network/networkExperiment';
+import { parseAnyExperiment } from '../../../src/core/runs/anyExperiment';
+
+/** A value as JSON has it (the parser's objects have no prototype). */
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
+const network = (over: Record<string, unknown> = {}) => JSON.stringify({ model: { hidden: [8] }, data: { dataset: 'mnist', train: 100, test: 20 }, ...over }, null, 2);
+
+/** The problems of `text` as `path: message` (and where each points, as the text under it). */
+function problems(text: string): { path: string; message: string; at: string }[] {
+  const r = parseAnyExperiment(text);
+  assert.equal(r.parsed, null, 'expected problems');
+  return r.diagnostics.map((d) => ({ path: d.path, message: d.message, at: text.slice(d.offset, d.offset + d.length) }));
+}
+
+function parsedNetwork(text: string) {
+  const r = parseAnyExperiment(text);
+  assert.deepEqual(r.diagnostics, []);
+  assert.equal(r.parsed?.kind, 'network');
+  return r.parsed!.kind === 'network' ? r.parsed!.experiment : (undefined as never);
+}
+
+test('a network file parses to a NetworkSpec with every default, the data spec and the auto settings', () => {
+  const e = parsedNetwork(network());
+  assert.deepEqual(plain(e.spec.model), { hidden: [8], activation: 'relu', outputScale: 1, bias: false });
+  assert.deepEqual(e.spec.init, { kind: 'random', scheme: 'kaiming', scale: 1, seed: 0 });
+  assert.deepEqual(e.spec.training.optimizer, { kind: 'sgd', momentum: 0 });
+  assert.deepEqual(e.spec.training.learningRate, [0.01, 0.01]);
+  assert.deepEqual(e.spec.training.length, { unit: 'epochs', count: 1 });
+  assert.equal(e.spec.training.batchSize, 'full');
+  assert.deepEqual(e.auto, { loss: true, record: true });
+  assert.deepEqual(plain(e.data), { dataset: 'mnist', train: 100, test: 20 });
+  assert.equal(e.checkpoints, undefined);
+  // Settled by the data: cross-entropy for classes, squared for regression; about 100 records.
+  const rng = new Rng(1);
+  const classes: Dataset = { count: 1000, features: 4, sampleShape: [4], x: new Float32Array(4000).map(() => rng.normal()), targets: { kind: 'classes', labels: new Uint8Array(1000), classCount: 2 } };
+  const regression: Dataset = { ...classes, targets: { kind: 'regression', values: new Float32Array(1000), outputs: 1 } };
+  const minibatch = parsedNetwork(network({ training: { batchSize: 10, epochs: 3 } }));
+  assert.equal(specForData(minibatch, classes).training.loss, 'crossEntropy');
+  assert.equal(specForData(minibatch, regression).training.loss, 'squared');
+  assert.equal(specForData(minibatch, classes).training.record.every, 3, '300 steps → a record every 3');
+  const checkpointed = parsedNetwork(network({ training: { batchSize: 10, epochs: 3, checkpoints: { every: 25 } } }));
+  assert.equal(specForData(checkpointed, classes).training.record.every, 1, 'a divisor of the checkpoint cadence (25) not above 3');
+  const given = parsedNetwork(network({ training: { loss: 'squared', record: { every: 7 } } }));
+  assert.deepEqual(given.auto, { loss: false, record: false });
+  assert.equal(specForData(given, classes).training.loss, 'squared');
+});
+
+test('every key of the format reaches the spec', () => {
+  const e = parsedNetwork(
+    network({
+      name: 'n',
+      description: 'd',
+      model: { hidden: [6, 5], activation: 'tanh', outputScale: 0.5, bias: true },
+      init: { scheme: 'xavier', scale: 2, seed: 9 },
+      training: { loss: 'squared', optimizer: 'adam', beta1: 0.8, beta2: 0.99, epsilon: 1e-6, learningRate: [0.1, 0.2, 0.3], batchSize: 32, steps: 50, weightDecay: 0.01, record: { every: 5, full: true }, seed: 4, checkpoints: { every: 10, path: 'ck' } },
+      classify: { zetaChange: 0.2 },
+    }),
+  );
+  assert.equal(e.name, 'n');
+  assert.deepEqual(plain(e.spec.model), { hidden: [6, 5], activation: 'tanh', outputScale: 0.5, bias: true });
+  assert.deepEqual(e.spec.init, { kind: 'random', scheme: 'xavier', scale: 2, seed: 9 });
+  assert.deepEqual(plain(e.spec.training), {
+    loss: 'squared',
+    optimizer: { kind: 'adam', beta1: 0.8, beta2: 0.99, epsilon: 1e-6 },
+    learningRate: [0.1, 0.2, 0.3],
+    batchSize: 32,
+    length: { unit: 'steps', count: 50 },
+    weightDecay: 0.01,
+    record: { every: 5, full: true },
+    seed: 4,
+  });
+  assert.deepEqual(e.spec.classify, { kernelChange: 0.1, tangentChange: 0.1, zetaChange: 0.2, balanceChange: 1 });
+  assert.deepEqual(plain(e.checkpoints), { every: 10, path: 'ck' });
+  const explicit = parsedNetwork(network({ model: { hidden: [2] }, init: { weights: [[[1, 2], [3, 4]], [[1, 0]]] } }));
+  assert.deepEqual(plain(explicit.spec.init), { kind: 'explicit', weights: [[[1, 2], [3, 4]], [[1, 0]]] });
+});
+
+test('width powers take the width of the last hidden layer, and follow it through a sweep', () => {
+  const e = parsedNetwork(network({ model: { hidden: [50, 64], outputScale: { widthExponent: -0.5 } }, training: { learningRate: [0.1, { widthExponent: 1, base: 0.01 }, 0.1] }, init: { scale: { widthExponent: 0.5, base: 0.25 } }, sweep: { 'model.hidden[1]': [16, 256] } }));
+  assert.equal(e.spec.model.outputScale, 1 / 8);
+  assert.deepEqual(e.spec.training.learningRate, [0.1, 0.64, 0.1]);
+  assert.equal(e.spec.init.kind === 'random' && e.spec.init.scale, 2);
+  assert.deepEqual(Object.keys(e.widthScaling!).sort(), ['init.scale', 'model.outputScale', 'training.learningRate[1]']);
+  assert.deepEqual(plain(e.sweep), { key: 'model.hidden[1]', path: 'model.hidden[1]', values: [16, 256] });
+  const wide = networkVariant(e, 'model.hidden[1]', 256);
+  assert.equal(wide.spec.model.outputScale, 1 / 16);
+  assert.deepEqual(wide.spec.training.learningRate, [0.1, 2.56, 0.1]);
+  assert.equal(wide.sweep, undefined, 'a variant is no sweep');
+  assert.throws(() => networkVariant(e, 'training.batchSize', 0), (err: Error & { path?: string }) => /with training.batchSize = 0: training.batchSize must be ≥ 1, got 0/.test(err.message) && err.path === 'sweep.model.hidden[1]');
+});
+
+test('what a schema cannot say is located at its key', () => {
+  const cases: [Record<string, unknown>, string, RegExp, string][] = [
+    [{ training: { epochs: 2, steps: 10 } }, 'training.steps', /give training.epochs or training.steps, not both/, '10'],
+    [{ training: { optimizer: 'adam', momentum: 0.9 } }, 'training.momentum', /training.momentum belongs to the "sgd" optimizer, and training.optimizer is "adam"/, '0.9'],
+    [{ training: { beta1: 0.5 } }, 'training.beta1', /belongs to the "adam" optimizer, and training.optimizer is "sgd"/, '0.5'],
+    [{ training: { learningRate: [0.1, 0.1, 0.1] } }, 'training.learningRate', /one learning rate per weight matrix, from the first to the last: this network has 2 .* got 3/, '[\n      0.1,\n      0.1,\n      0.1\n    ]'],
+    [{ training: { record: { every: 4 }, checkpoints: { every: 10 } } }, 'training.checkpoints.every', /a checkpoint is written at a record: training.checkpoints.every \(10\) must be a multiple of training.record.every \(4\)/, '10'],
+    [{ data: { dataset: 'mnist', train: 9000, test: 2000 } }, 'data.test', /9,000 training \+ 2,000 test digits exceed the 10,000 of the embedded MNIST/, '2000'],
+    [{ data: { format: 'csv', trainFile: 'a.csv', test: 5 } }, 'data.test', /5 test samples asked for, and there is no test file \("testFile"\)/, '5'],
+    [{ model: { hidden: [] , outputScale: { widthExponent: 1 } } }, 'model.outputScale', /a power of the width, and this network has no hidden layer/, '{\n      "widthExponent": 1\n    }'],
+    [{ model: { hidden: [4] }, init: { weights: [[[1], [2], [3]], [[1, 2, 3]]] } }, 'init.weights[0]', /W_1 must have 4 rows \(model.hidden\[0\]\), got 3/, '[\n        [\n          1\n        ],\n        [\n          2\n        ],\n        [\n          3\n        ]\n      ]'],
+    [{ sweep: { width: [1, 2] } }, 'sweep.width', /unknown hyperparameter `width`/, '[\n      1,\n      2\n    ]'],
+    [{ sweep: { 'training.epochs': [1, 2.5] } }, 'sweep.training.epochs[1]', /sweep value 1: training.epochs must be an integer, got 2.5/, '2.5'],
+  ];
+  for (const [over, path, message, at] of cases) {
+    const ps = problems(network(over));
+    assert.equal(ps.length, 1, JSON.stringify(ps));
+    assert.equal(ps[0].path, path, ps[0].message);
+    assert.match(ps[0].message, message);
+    assert.equal(ps[0].at, at, path);
+  }
+});
+
+test('the schema\'s own messages for network and checkpoint files, located in the text', () => {
+  const text = '{\n  "model": { "hidden": [8], "activaton": "relu" },\n  "data": { "dataset": "mnist", "train": 0 },\n  "trainig": {}\n}';
+  const ps = parseAnyExperiment(text).diagnostics.map((d) => ({ message: d.message, ...lineAndColumn(text, d.offset) }));
+  assert.deepEqual(ps, [
+    { message: 'unknown key `activaton` in model — did you mean `activation`?', line: 1, column: 28 },
+    { message: 'data.train must be ≥ 1, got 0', line: 2, column: 41 },
+    { message: 'unknown key `trainig` — did you mean `training`?', line: 3, column: 2 },
+  ]);
+  const c = parseAnyExperiment('{ "checkpoints": { "path": "", "layer": ["a"] }, "classify": { "distance": -1 } }').diagnostics.map((d) => d.message);
+  assert.deepEqual(c, ['checkpoints.path must not be empty, got ""', 'unknown key `layer` in checkpoints — did you mean `layers`?', 'classify.distance must be ≥ 0, got -1']);
+  const ok = parseAnyExperiment('{ "name": "n", "checkpoints": { "path": "runs/*.safetensors", "layers": ["fc1.weight", "fc2.weight"], "metrics": "m.jsonl" }, "classify": { "distance": 0.2 } }');
+  assert.equal(ok.parsed?.kind, 'checkpoints');
+  assert.deepEqual(ok.parsed?.kind === 'checkpoints' && plain(ok.parsed.experiment.checkpoints), { path: 'runs/*.safetensors', layers: ['fc1.weight', 'fc2.weight'], metrics: 'm.jsonl' });
+  assert.deepEqual(ok.parsed?.kind === 'checkpoints' && plain(ok.parsed.experiment.thresholds), { distance: 0.2, zetaChange: 0.1, balanceChange: 1 });
+  // A linear file parses as before.
+  const linear = parseAnyExperiment(readFileSync(join(process.cwd(), 'examples', 'alignment.flab.json'), 'utf8'));
+  assert.equal(linear.parsed?.kind, 'linear');
+});
+
+test('mutated network and checkpoint files: never a throw, every problem located inside the text', () => {
+  const dirs = ['examples/networks', 'examples/checkpoints'].map((d) => join(process.cwd(), d));
+  const texts = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.flab.json')).map((f) => readFileSync(join(d, f), 'utf8')));
+  assert.ok(texts.length >= 10);
+  const rng = new Rng(77);
+  const pieces = ['0', '-1', '1e309', '"x"', 'null', '[]', '{}', '[[]]', '{"widthExponent": 9}', '"full"', 'true', '0.5', '1e-300'];
+  let refused = 0;
+  for (let k = 0; k < 400; k++) {
+    const text = texts[Math.floor(rng.uniform() * texts.length)];
+    // Replace one value (a number, a string, true/false or a bracketed value) with a hostile one, or cut the text.
+    const tokens = [...text.matchAll(/-?\d[\d.eE+-]*|"[^"]*"|true|false/g)];
+    const t = tokens[Math.floor(rng.uniform() * tokens.length)];
+    const mutated = rng.uniform() < 0.1 ? text.slice(0, Math.floor(rng.uniform() * text.length)) : text.slice(0, t.index) + pieces[Math.floor(rng.uniform() * pieces.length)] + text.slice(t.index! + t[0].length);
+    const r = parseAnyExperiment(mutated);
+    if (!r.parsed) refused++;
+    for (const d of r.diagnostics) {
+      assert.ok(d.offset >= 0 && d.offset + d.length <= mutated.length + 1, `a located problem: ${d.message}`);
+      assert.ok(d.message.length < 2000 && !/undefined|NaN|\[object/.test(d.message), d.message);
+    }
+  }
+  assert.ok(refused > 100, `${refused} of 400 mutations refused`);
+});

@@ -1,0 +1,121 @@
+// The training worker's computation (src/workers/trainingRun.ts), called directly: a network trains
+// with snapshots as it goes and ends with its verdict; a stop keeps it and Resume ends on exactly the
+// uninterrupted numbers; a checkpoint folder is read into the same views; bad files are located; and
+// the layer label's explanation agrees with the label.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Rng } from '../../../src/core/math/rng';
+import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, layerLabel, LayerScores } from '../../../src/core/mechanisms/layerLabel';
+import type { RunView } from '../../../src/protocol/training';
+import type { TrainingJob, TrainingOutcome } from '../../../src/protocol/workers';
+import { forgetKeptRuns, runTrainingJob } from '../../../src/workers/trainingRun';
+
+const EXAMPLES = join(process.cwd(), 'examples');
+const bridge = readFileSync(join(EXAMPLES, 'networks', 'bridge-linear-network.flab.json'), 'utf8');
+
+function job(text: string, resume = false, baseDir = join(EXAMPLES, 'networks')): TrainingJob {
+  return { text, fileName: 'x.flab.json', baseDir, sweepIndex: null, resume };
+}
+
+function runOf(o: TrainingOutcome): RunView {
+  assert.equal(o.kind, 'run', JSON.stringify(o).slice(0, 400));
+  return (o as Extract<TrainingOutcome, { kind: 'run' }>).run;
+}
+
+describe('training worker', () => {
+  after(forgetKeptRuns);
+
+  it('trains a network with snapshots on the way, and ends with its curves and its verdict', async () => {
+    const snapshots: RunView[] = [];
+    const o = await runTrainingJob(job(bridge), new AbortController().signal, (s) => snapshots.push(s));
+    const run = runOf(o);
+    assert.equal(run.status, 'finished');
+    assert.equal(run.curves.step[run.curves.step.length - 1], 1500);
+    assert.equal(run.curves.alignment.length, 1);
+    assert.equal(run.curves.layers.length, 2);
+    assert.ok(snapshots.length >= 1 && snapshots[0].status === 'loading', 'a first snapshot while the data loads');
+    assert.equal(run.verdict?.label, 'alignment', 'the description promises alignment');
+    assert.ok(run.verdict!.criteria.some((c) => c.name === 'alignment' && c.reached && c.decisive));
+    const z = run.curves.alignment[0].zeta;
+    assert.ok((z[0] ?? 1) < 0.3 && (z[z.length - 1] ?? 0) > 0.99, `ζ ${z[0]} → ${z[z.length - 1]}`);
+    assert.equal(o.kind === 'run' && o.result && 'epoch' in o.result && o.result.step.length, run.curves.step.length, 'Export Data gets what flab train --json prints');
+  });
+
+  it('keeps a stopped training, and Resume ends on exactly the uninterrupted numbers', async () => {
+    const whole = runOf(await runTrainingJob(job(bridge), new AbortController().signal, () => undefined));
+    const stop = new AbortController();
+    let records = 0;
+    const first = runTrainingJob(job(bridge), stop.signal, (s) => {
+      records = s.curves.step.length;
+      if (records >= 20) stop.abort();
+    });
+    await assert.rejects(first, (err: Error) => err.name === 'AbortError');
+    assert.ok(records >= 20 && records < whole.curves.step.length, `stopped after ${records} records`);
+    const resumed = runOf(await runTrainingJob(job(bridge, true), new AbortController().signal, () => undefined));
+    assert.deepEqual(resumed.curves, whole.curves);
+    assert.equal(resumed.verdict?.label, whole.verdict?.label);
+  });
+
+  it('reads a checkpoint folder into the same views, with its notices', async () => {
+    const text = readFileSync(join(EXAMPLES, 'checkpoints', 'follow-mlp.flab.json'), 'utf8');
+    const run = runOf(await runTrainingJob(job(text, false, join(EXAMPLES, 'checkpoints')), new AbortController().signal, () => undefined));
+    assert.equal(run.status, 'following');
+    assert.equal(run.curves.step.length, 6);
+    assert.deepEqual(run.curves.step, [0, 20, 40, 60, 80, 100]);
+    assert.ok(run.curves.alignment.length >= 1);
+    assert.ok(run.curves.losses.length === 1, 'the metrics file adds the loss');
+    assert.ok(typeof run.verdict?.label === 'string');
+  });
+
+  it('locates a bad file and a bad data set, and sends a linear file to its own panel', async () => {
+    const signal = new AbortController().signal;
+    const broken = await runTrainingJob(job(bridge.replace('"steps": 1500', '"steps": -3')), signal, () => undefined);
+    assert.equal(broken.kind, 'invalid');
+    assert.ok(broken.kind === 'invalid' && broken.diagnostics[0].offset > 0 && /training\.steps/.test(broken.diagnostics[0].path), JSON.stringify(broken));
+    const missing = await runTrainingJob(job(bridge.replace('"data": { "train": { "x": [[1], [2], [-1]], "y": [[0.9], [2.1], [-1.0]] } }', '"data": { "format": "csv", "trainFile": "nowhere.csv" }')), signal, () => undefined);
+    assert.equal(missing.kind, 'invalid');
+    assert.ok(missing.kind === 'invalid' && /nowhere\.csv/.test(missing.diagnostics[0].message) && missing.diagnostics[0].offset > 0, JSON.stringify(missing));
+    const linear = await runTrainingJob(job(readFileSync(join(EXAMPLES, 'alignment.flab.json'), 'utf8')), signal, () => undefined);
+    assert.equal(linear.kind, 'linear');
+    // Describing a long file: its kind, title and sweep, without training.
+    const described = await runTrainingJob({ ...job(bridge), describeOnly: true }, signal, () => assert.fail('no snapshot'));
+    assert.ok(described.kind === 'run' && described.runKind === 'network' && described.result === null && /bridge/i.test(described.title ?? ''), JSON.stringify(described).slice(0, 300));
+  });
+});
+
+describe('explainLayerLabel', () => {
+  it('gives the label layerLabel gives, with the criteria that decided it, over random scores', () => {
+    const rng = new Rng(5);
+    const maybe = (x: number) => (rng.uniform() < 0.1 ? null : x);
+    for (let k = 0; k < 3000; k++) {
+      const byKernel = rng.uniform() < 0.6;
+      const rise = Math.exp(-4 * rng.uniform());
+      const fall = Math.exp(-4 * rng.uniform());
+      const s: LayerScores = {
+        kernelChange: byKernel ? Math.exp(-5 * rng.uniform()) : null,
+        tangentChange: byKernel ? maybe(Math.exp(-5 * rng.uniform())) : null,
+        zetaChange: [rise, -fall],
+        alignment: maybe(rise),
+        disalignment: maybe(fall),
+        normChange: [0.1, -0.2],
+        balanceChange: maybe(Math.exp(2 * rng.normal())),
+        distance: rng.uniform(),
+        maxDistance: Math.exp(-4 * rng.uniform()),
+      };
+      const records = 1 + Math.floor(rng.uniform() * 5);
+      const e = explainLayerLabel(s, records, DEFAULT_LAYER_THRESHOLDS);
+      assert.equal(e.label, layerLabel(s, records, DEFAULT_LAYER_THRESHOLDS), JSON.stringify(s));
+      if (e.label === null) continue;
+      assert.equal(e.regime, e.label === 'kernel' ? 'kernel regime' : 'feature learning');
+      assert.ok(e.reasons.length >= 1);
+      const mechanisms = (e.label.startsWith('mixed: ') ? e.label.slice(7).split('+') : [e.label]).filter((m) => m !== 'kernel');
+      for (const m of ['alignment', 'disalignment'] as const) {
+        const c = e.criteria.find((x) => x.name === m)!;
+        assert.equal(c.decisive, mechanisms.includes(m), `${m} decisive for ${e.label}`);
+      }
+      for (const c of e.criteria) if (c.value !== null && c.name !== 'balanceChange') assert.equal(c.reached, c.value >= c.threshold, c.name);
+    }
+  });
+});

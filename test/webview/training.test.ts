@@ -1,0 +1,204 @@
+// The training panel's page (webview/training/) in real Chromium under the real CSP: records stream in
+// and every chart follows, the progress bar and Stop/Resume, the verdict with its criteria, a sweep's
+// summary views against the swept value, errors over the last run, stale versions, Export Chart.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { LearningCurves, RunView, ToTraining, Training } from '../../src/protocol/training';
+import { posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
+
+let harness: Harness;
+const pages: Page[] = [];
+
+async function open(options: Parameters<Harness['open']>[0] = {}): Promise<Page> {
+  const page = await harness.open({ ...options, page: 'training' });
+  pages.push(page);
+  return page;
+}
+
+async function send(page: Page, m: ToTraining): Promise<void> {
+  await page.evaluate((msg) => window.postMessage(msg, '*'), m);
+}
+
+/** Records of a three-layer network whose first pair aligns while the loss falls. */
+function curves(records: number, every = 10): LearningCurves {
+  const step = Array.from({ length: records }, (_, i) => i * every);
+  const f = (g: (s: number) => number) => step.map(g);
+  return {
+    step,
+    epoch: f((s) => s / 50),
+    losses: [
+      { name: 'train loss', values: f((s) => 2.3 * Math.exp(-s / 80) + 0.05) },
+      { name: 'test loss', values: f((s) => 2.3 * Math.exp(-s / 90) + 0.08) },
+    ],
+    accuracies: [
+      { name: 'train accuracy', values: f((s) => 1 - 0.9 * Math.exp(-s / 60)) },
+      { name: 'test accuracy', values: f((s) => 0.97 - 0.87 * Math.exp(-s / 70)) },
+    ],
+    distance: f((s) => 0.4 * (1 - Math.exp(-s / 100))),
+    kernel: [
+      { name: 'kernel change', values: step.map((s, i) => (i % 3 === 0 ? 0.3 * (1 - Math.exp(-s / 100)) : null)) },
+      { name: 'tangent change', values: step.map((s, i) => (i % 3 === 0 ? 0.2 * (1 - Math.exp(-s / 100)) : null)) },
+    ],
+    layers: ['fc1', 'fc2', 'fc3'].map((name, l) => ({ name, norm: f((s) => 10 + l + s / 100), distance: f((s) => (0.1 + 0.1 * l) * (1 - Math.exp(-s / 100))) })),
+    alignment: [
+      { name: 'fc1→fc2', zeta: f((s) => 0.1 + 0.7 * (1 - Math.exp(-s / 80))), zetaTop: f((s) => 0.05 + 0.9 * (1 - Math.exp(-s / 60))) },
+      { name: 'fc2→fc3', zeta: f((s) => 0.12 + 0.3 * (1 - Math.exp(-s / 80))), zetaTop: f(() => 0.3) },
+    ],
+  };
+}
+
+function run(records: number, status: RunView['status'], totalSteps = 500): RunView {
+  const c = curves(records);
+  const last = c.step[c.step.length - 1] ?? 0;
+  return {
+    status,
+    progress: { step: last, totalSteps, epoch: last / 50, elapsedMs: 1500, remainingMs: status === 'training' ? 4200 : null },
+    curves: c,
+    verdict: status === 'finished' ? {
+      label: 'alignment',
+      regime: 'feature learning',
+      criteria: [
+        { name: 'kernelChange', text: 'tangent kernel change', value: 0.3, threshold: 0.1, reached: true, decisive: true },
+        { name: 'alignment', text: 'largest rise of ζ', value: 0.7, threshold: 0.1, reached: true, decisive: true },
+        { name: 'balanceChange', text: 'layers rescaled against each other', value: 0.05, threshold: 1, reached: false, decisive: false },
+      ],
+      reasons: ['The tangent kernel changed by 0.3 ≥ 0.1: feature learning.', 'ζ of fc1→fc2 rose by 0.7 ≥ 0.1: alignment.'],
+    } : null,
+    notices: ['Layers chosen by default: fc1.weight, fc2.weight, fc3.weight.'],
+    bestAccuracy: 0.95,
+    finalNorm: 20,
+  };
+}
+
+function message(version: number, r: RunView, extra: Partial<Training> = {}): Training {
+  return { type: 'training', version, title: 'Four-layer ReLU on MNIST', description: 'σ = 1: the first pair of layers aligns.', kind: 'network', run: r, sweep: null, cached: false, stoppable: true, ...extra };
+}
+
+/** Series drawn (uPlot's own count, `data-series` of each chart container), by chart. */
+async function drawnCharts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const out: Record<string, number> = {};
+    document.querySelectorAll<HTMLElement>('[data-chart]').forEach((c) => {
+      if (!c.hidden && c.querySelector('canvas')) out[c.dataset.chart ?? ''] = Number(c.dataset.series ?? 0);
+    });
+    return out;
+  });
+}
+
+describe('training panel webview', () => {
+  before(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    for (const p of pages.splice(0)) {
+      assert.deepEqual(await problemsOf(p), [], 'no console errors or CSP violations');
+      await p.close();
+    }
+  });
+  after(async () => {
+    await harness?.close();
+  });
+
+  it('draws records as they stream in, with the progress bar and Stop', async () => {
+    const page = await open();
+    await send(page, message(1, run(3, 'training')));
+    await page.waitForFunction(() => document.querySelectorAll('[data-chart] canvas').length >= 6);
+    const first = await drawnCharts(page);
+    assert.deepEqual(Object.keys(first).sort(), ['accuracy', 'distance', 'kernel', 'loss', 'norms', 'zeta']);
+    assert.equal(first.zeta, 4, 'ζ and ζ_top of two pairs');
+    assert.equal(first.norms, 3, 'one line per layer');
+    // More records: the same charts, more points.
+    await send(page, message(2, run(30, 'training')));
+    await page.waitForFunction(() => document.querySelector('.progress')?.getAttribute('data-step') === '290');
+    const text = await page.locator('.progress-text').innerText();
+    assert.match(text, /step 290 of 500/);
+    assert.match(text, /about 4 s left/);
+    assert.equal(await page.locator('.progress-bar').evaluate((b: HTMLProgressElement) => b.value), 290 / 500);
+    const points = await page.locator('[data-chart="loss"]').evaluate((c) => (c as HTMLElement).dataset.series);
+    assert.equal(points, '2');
+    assert.equal(await page.locator('[data-action="stop"], vscode-button:has-text("Stop")').first().isVisible(), true);
+    await page.locator('vscode-button:has-text("Stop")').click();
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'stop'));
+    // Stopped: Resume instead of Stop.
+    await send(page, message(3, run(30, 'stopped')));
+    await page.waitForFunction(() => document.body.querySelector('.training-panel')?.getAttribute('data-status') === 'stopped');
+    assert.equal(await page.locator('vscode-button:has-text("Stop")').isVisible(), false);
+    await page.locator('vscode-button:has-text("Resume")').click();
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'resume'));
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-stream.png'), fullPage: true });
+  });
+
+  it('puts the verdict with its criteria first, and the notices', async () => {
+    const page = await open();
+    await send(page, message(1, run(50, 'finished')));
+    await page.waitForSelector('.verdict:not([hidden]) [data-summary="label"]');
+    assert.equal(await page.locator('[data-summary="label"]').innerText(), 'alignment');
+    const criteria = await page.locator('.criterion').evaluateAll((items) => items.map((i) => [(i as HTMLElement).dataset.criterion, (i as HTMLElement).dataset.reached]));
+    assert.deepEqual(criteria, [['kernelChange', 'true'], ['alignment', 'true'], ['balanceChange', 'false']]);
+    assert.match(await page.locator('.criterion').first().innerText(), /0\.3\s+≥ 0\.1/);
+    assert.match(await page.locator('.notices').innerText(), /chosen by default/);
+    // The verdict is above the charts, visible without scrolling.
+    const box = await page.locator('.verdict').boundingBox();
+    assert.ok(box && box.y + box.height < 900, JSON.stringify(box));
+    assert.equal(await page.locator('.progress').isVisible(), true);
+    assert.equal(await page.locator('vscode-button:has-text("Stop")').isVisible(), false, 'nothing to stop once finished');
+  });
+
+  it('shows a sweep: one curve per value over training, and the summary views against the value', async () => {
+    const page = await open();
+    const values = [0.1, 0.3, 1, 3, 10];
+    const runs = values.map((v) => {
+      const r = run(20, 'finished');
+      r.curves.alignment[0].zeta = r.curves.alignment[0].zeta.map((z) => (z === null ? null : z / (1 + v)));
+      r.bestAccuracy = 0.97 - 0.05 * Math.log10(10 * v);
+      r.finalNorm = 10 * (1 + v);
+      return r;
+    });
+    await send(page, message(1, runs[2], { sweep: { key: 'scale', path: 'init.scale', values, runs } }));
+    await page.waitForFunction(() => document.querySelectorAll('.sweep-charts [data-chart] canvas').length === 3);
+    const drawn = await drawnCharts(page);
+    assert.equal(drawn.zeta, 5, 'the first pair, one curve per value');
+    assert.equal(drawn.sweepZeta, 4, 'end and start of each of two pairs');
+    assert.equal(drawn.sweepAccuracy, 1);
+    assert.equal(drawn.sweepNorm, 1);
+    assert.equal(drawn.norms, undefined, 'per-layer charts are for one run');
+    const xs = await page.locator('[data-chart="sweepAccuracy"]').evaluate((c) => {
+      const u = (c as HTMLElement).querySelector('.u-over');
+      return u ? true : false;
+    });
+    assert.ok(xs);
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep.png'), fullPage: true });
+  });
+
+  it('keeps the last run under an error banner, and ignores stale versions', async () => {
+    const page = await open();
+    await send(page, message(2, run(10, 'finished')));
+    await page.waitForSelector('[data-chart="loss"] canvas');
+    await send(page, { type: 'invalid', version: 3, errors: [{ message: 'data.train must be ≥ 1, got 0', line: 4, column: 12 }] });
+    await page.waitForSelector('.banner');
+    assert.match(await page.locator('.banner').innerText(), /data\.train must be ≥ 1/);
+    await send(page, message(1, run(40, 'finished')));
+    await page.waitForTimeout(100);
+    assert.equal(await page.locator('.progress').getAttribute('data-step'), '90', 'an older version does not replace the newer');
+    await page.locator('.error-link').first().click();
+    const reveal = (await posted(page)).find((m) => m.type === 'reveal');
+    assert.deepEqual(reveal, { type: 'reveal', line: 4, column: 12 });
+  });
+
+  it('answers Export Chart with a PNG of the charts as shown, and stacks at 320 px', async () => {
+    const page = await open({ width: 320 });
+    await send(page, message(1, run(30, 'finished')));
+    await page.waitForSelector('[data-chart="zeta"] canvas');
+    await send(page, { type: 'exportChart', requestId: 5, format: 'png', scale: 2, background: 'light' });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartImage'));
+    const image = (await posted(page)).find((m) => m.type === 'chartImage') as unknown as { requestId: number; dataUrl: string };
+    assert.equal(image.requestId, 5);
+    assert.ok(image.dataUrl.startsWith('data:image/png;base64,') && image.dataUrl.length > 20_000, `${image.dataUrl.length} characters`);
+    // Narrow: the charts stack in one column, none wider than the page.
+    const widths = await page.locator('[data-chart]:not([hidden])').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).getBoundingClientRect().width));
+    assert.ok(widths.every((w) => w <= 320), JSON.stringify(widths));
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-narrow.png'), fullPage: true });
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The training panel's charts as a table of chart specs (docs/architecture.md, "Webviews"): the
+ * dynamics of a deep network over its records — ζ per pair of layers, losses, accuracies, norms,
+ * distances, the tangent kernel's change — and, for a sweep, the paper's summary views against the
+ * swept value (final ζ per pair with the initial ζ dashed; best test accuracy; final weight norm).
+ * Each spec builds a `ChartModel` that the engine (webview/charts/chartEngine.ts) draws.
+ */
+import uPlot from 'uplot';
+import type { LearningCurves, RunView, SweepView } from '../../src/protocol/training';
+import { ChartModel, clean, Column, formatValue, keptRows, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
+import { sweepColoursOf, type Palette } from '../shared/theme';
+
+export interface TrainingChartInput {
+  run: RunView;
+  sweep: SweepView | null;
+  palette: Palette;
+  logStep: boolean;
+}
+
+/** One line of a time chart: a column of the curves. */
+interface Line {
+  label: string;
+  colour: string;
+  scale: string;
+  dashed?: boolean;
+  column(c: LearningCurves): Column;
+}
+
+export interface TrainingChartSpec {
+  key: string;
+  /** For screen readers: what the chart shows. */
+  label: string;
+  /** Whether the chart has anything to draw for this input (a kernel chart without a kernel is left out). */
+  applies(input: TrainingChartInput): boolean;
+  build(input: TrainingChartInput): ChartModel;
+}
+
+/** The colours of the theme that lines take in turn (layers, pairs). */
+function cycle(p: Palette): string[] {
+  return [p.blue, p.orange, p.green, p.purple, p.red, p.yellow];
+}
+
+const columnOr = (c: Column | undefined, n: number): Column => c ?? new Array<number | null>(n).fill(null);
+
+/** A chart of lines over the records of one run, or of each sweep run in its own colour. */
+function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves, p: Palette) => Line[], input: TrainingChartInput): ChartModel {
+  const { run, sweep, palette, logStep } = input;
+  const series: SeriesSpec[] = [];
+  const tables: uPlot.AlignedData[] = [];
+  const add = (c: LearningCurves, suffix: string, colour?: string): void => {
+    const ls = lines(c, palette);
+    ls.forEach((l) => series.push({ label: `${l.label}${suffix}`, colour: colour ?? l.colour, dashed: l.dashed ?? false, points: false, scale: l.scale, width: colour ? 1.5 : 2 }));
+    tables.push(table(c.step, ls.map((l) => l.column(c)), keptRows(c.step, logStep, false)));
+  };
+  if (sweep && sweep.runs.some((r) => r !== null)) {
+    const colours = sweepColoursOf(palette, sweep.values.length);
+    sweep.runs.forEach((r, i) => {
+      if (r && r.curves.step.length > 0) add(r.curves, ` (${sweep.key} = ${formatValue(sweep.values[i])})`, colours[i]);
+    });
+  } else if (run.curves.step.length > 0) {
+    add(run.curves, '');
+  }
+  const data = tables.length === 0 ? ([[]] as unknown as uPlot.AlignedData) : tables.length === 1 ? tables[0] : uPlot.join(tables);
+  // A sweep's chart names its values in its key (a swatch per value), as the dynamics panel's do.
+  const key = sweep ? sweep.values.map((v, i) => ({ label: formatValue(v), colour: sweepColoursOf(palette, sweep.values.length)[i], mark: 'swatch' as const, group: sweep.key })) : [];
+  return { title, scales, series, data, legend: !sweep, key, shade: null };
+}
+
+/** A chart against the swept value: one line per summary quantity, markers at the values. */
+function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines: { label: string; colour: string; scale: string; dashed?: boolean; value(r: RunView): number | null }[]): ChartModel {
+  const order = sweep.values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
+  const xs = order.map((o) => o.v);
+  const columns = lines.map((l) => order.map((o) => {
+    const r = sweep.runs[o.i];
+    const v = r ? l.value(r) : null;
+    return v === null || !Number.isFinite(v) ? null : v;
+  }));
+  const series: SeriesSpec[] = lines.map((l) => ({ label: l.label, colour: l.colour, dashed: l.dashed ?? false, points: false, scale: l.scale }));
+  return { title, scales, series, data: [xs, ...columns] as uPlot.AlignedData, legend: true, key: [], shade: null };
+}
+
+const lastOf = (xs: readonly (number | null)[]): number | null => {
+  for (let i = xs.length - 1; i >= 0; i--) if (xs[i] !== null) return xs[i];
+  return null;
+};
+const firstOf = (xs: readonly (number | null)[]): number | null => xs.find((x) => x !== null) ?? null;
+
+export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
+  {
+    key: 'zeta',
+    label: 'Alignment ζ between consecutive layers over training',
+    applies: ({ run }) => run.curves.alignment.length > 0,
+    build: (input) =>
+      timeModel(
+        input.sweep ? 'Alignment ζ of the first pair of layers' : 'Alignment ζ = ‖W_{l+1}W_l‖/(‖W_{l+1}‖‖W_l‖) per pair (ζ_top dashed)',
+        [{ key: 'y', label: 'ζ', log: false, range: [0, 1], side: 'left' }],
+        (c, p) => {
+          const colours = cycle(p);
+          if (input.sweep) return c.alignment.slice(0, 1).map((a) => ({ label: `ζ ${a.name}`, colour: colours[0], scale: 'y', column: (cc: LearningCurves) => clean(cc.alignment[0]?.zeta ?? [], false) }));
+          return c.alignment.flatMap((a, i) => [
+            { label: `ζ ${a.name}`, colour: colours[i % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.alignment[i].zeta, false) },
+            { label: `ζ_top ${a.name}`, colour: colours[i % colours.length], scale: 'y', dashed: true, column: (cc: LearningCurves) => clean(cc.alignment[i].zetaTop, false) },
+          ]);
+        },
+        input,
+      ),
+  },
+  {
+    key: 'loss',
+    label: 'Training and test loss over training, log scale',
+    applies: ({ run }) => run.curves.losses.length > 0,
+    build: (input) =>
+      timeModel('Loss (log scale)', [{ key: 'y', label: 'loss', log: true, side: 'left' }], (c, p) => {
+        const losses = input.sweep ? c.losses.slice(0, 1) : c.losses;
+        return losses.map((l, i) => ({ label: l.name, colour: i === 0 ? p.red : p.orange, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.losses[i]?.values, cc.step.length), true) }));
+      }, input),
+  },
+  {
+    key: 'accuracy',
+    label: 'Training and test accuracy over training',
+    applies: ({ run }) => run.curves.accuracies.length > 0,
+    build: (input) =>
+      timeModel('Accuracy', [{ key: 'y', label: 'accuracy', log: false, range: [0, 1], side: 'left' }], (c, p) => {
+        const names = c.accuracies.map((a) => a.name);
+        // In a sweep, the test accuracy when there is one: what the paper compares.
+        const pick = input.sweep ? [Math.max(0, names.findIndex((n) => /test/.test(n)))] : names.map((_, i) => i);
+        return pick.map((i, k) => ({ label: names[i], colour: k === 0 ? p.green : p.blue, scale: 'y', dashed: k > 0, column: (cc: LearningCurves) => clean(columnOr(cc.accuracies[i]?.values, cc.step.length), false) }));
+      }, input),
+  },
+  {
+    key: 'norms',
+    label: 'Weight norm of each layer over training',
+    applies: ({ run, sweep }) => !sweep && run.curves.layers.length > 0,
+    build: (input) =>
+      timeModel('Weight norms ‖W_l‖_F', [{ key: 'y', label: 'norm', log: false, side: 'left' }], (c, p) => {
+        const colours = cycle(p);
+        return c.layers.map((l, i) => ({ label: `‖${l.name}‖`, colour: colours[i % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.layers[i].norm, false) }));
+      }, input),
+  },
+  {
+    key: 'distance',
+    label: 'Relative distance from initialisation over training, whole network and each layer',
+    applies: ({ run }) => run.curves.step.length > 0,
+    build: (input) =>
+      timeModel('Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ (layers dashed)', [{ key: 'y', label: 'distance', log: false, side: 'left' }], (c, p) => {
+        const colours = cycle(p);
+        const whole: Line = { label: 'network', colour: p.foreground, scale: 'y', column: (cc) => clean(cc.distance, false) };
+        if (input.sweep) return [whole];
+        return [whole, ...c.layers.map((l, i): Line => ({ label: l.name, colour: colours[i % colours.length], scale: 'y', dashed: true, column: (cc) => clean(cc.layers[i].distance, false) }))];
+      }, input),
+  },
+  {
+    key: 'kernel',
+    label: 'Change of the tangent kernel and of the tangent features on the probe batch',
+    applies: ({ run, sweep }) => !sweep && run.curves.kernel.some((k) => k.values.some((v) => v !== null)),
+    build: (input) =>
+      timeModel('Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)', [{ key: 'y', label: 'change', log: false, side: 'left' }], (c, p) =>
+        c.kernel.map((k, i) => ({ label: k.name, colour: i === 0 ? p.purple : p.yellow, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.kernel[i]?.values, cc.step.length), false) })), input),
+  },
+  {
+    key: 'sweepZeta',
+    label: 'Final alignment of each pair of layers against the swept value, initial alignment dashed',
+    applies: ({ sweep }) => !!sweep && sweep.runs.some((r) => r !== null && r.curves.alignment.length > 0),
+    build: ({ sweep, palette }) => {
+      const s = sweep!;
+      const pairs = s.runs.find((r) => r)?.curves.alignment.map((a) => a.name) ?? [];
+      const colours = cycle(palette);
+      return sweepModel(`Final ζ against ${s.key} (initial ζ dashed)`, [{ key: 'y', label: 'ζ', log: false, range: [0, 1], side: 'left' }], s, pairs.flatMap((name, i) => [
+        { label: `ζ ${name}, end`, colour: colours[i % colours.length], scale: 'y', value: (r: RunView) => lastOf(r.curves.alignment[i]?.zeta ?? []) },
+        { label: `ζ ${name}, start`, colour: colours[i % colours.length], scale: 'y', dashed: true, value: (r: RunView) => firstOf(r.curves.alignment[i]?.zeta ?? []) },
+      ]));
+    },
+  },
+  {
+    key: 'sweepAccuracy',
+    label: 'Best test accuracy against the swept value',
+    applies: ({ sweep }) => !!sweep && sweep.runs.some((r) => r?.bestAccuracy !== null && r?.bestAccuracy !== undefined),
+    build: ({ sweep, palette }) => sweepModel(`Best test accuracy against ${sweep!.key}`, [{ key: 'y', label: 'accuracy', log: false, side: 'left' }], sweep!, [{ label: 'best test accuracy', colour: palette.green, scale: 'y', value: (r) => r.bestAccuracy }]),
+  },
+  {
+    key: 'sweepNorm',
+    label: 'Final weight norm against the swept value',
+    applies: ({ sweep }) => !!sweep && sweep.runs.some((r) => r?.finalNorm !== null && r?.finalNorm !== undefined),
+    build: ({ sweep, palette }) => sweepModel(`Final weight norm √Σ‖W_l‖² against ${sweep!.key}`, [{ key: 'y', label: 'norm', log: false, side: 'left' }], sweep!, [{ label: 'final weight norm', colour: palette.orange, scale: 'y', value: (r) => r.finalNorm }]),
+  },
+];

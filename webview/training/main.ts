@@ -1,0 +1,290 @@
+/**
+ * The training panel (docs/networks.md, "The panel"): a deep network trained in the extension, or a
+ * folder of checkpoints written by an outside trainer, drawn live as records arrive. Everything it
+ * shows comes from the host's messages (src/protocol/training.ts); the only state of its own is the
+ * view preferences (the step axis, the open description), kept with the webview.
+ *
+ * From the top: the title, the verdict (the label and why), the description, the run's progress
+ * with Stop and Resume, what a reader must know (notices), then the charts over training and, for a
+ * sweep, the summary views against the swept value.
+ */
+import '../shared/common.css';
+import '../shared/panel.css';
+import './training.css';
+import type { ErrorInfo } from '../../src/protocol/common';
+import type { ExportChartRequest } from '../../src/protocol/dynamics';
+import type { FromTraining, RunView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
+import { Charts, formatValue } from '../charts/chartEngine';
+import { figureSpec, rasterise } from '../dynamics/figure';
+import { boolPref, createHost } from '../host';
+import { renderBanner } from '../shared/banner';
+import { el } from '../shared/dom';
+import { formatReadout } from '../shared/numberFormat';
+import { lightPalette, readPalette, watchTheme, type Palette } from '../shared/theme';
+import { createButton, createToggle } from '../shared/toolkit';
+import { TRAINING_CHARTS, type TrainingChartInput } from './chartSpecs';
+
+interface ViewPrefs {
+  logStep: boolean;
+  descriptionOpen: boolean;
+}
+
+const host = createHost<FromTraining, ViewPrefs>((s) => ({ logStep: boolPref(s, 'logStep', false), descriptionOpen: boolPref(s, 'descriptionOpen', false) }));
+const post = (m: FromTraining): void => host.post(m);
+
+/** Time charts share one cursor; the sweep's summary views (x = the swept value) share another. */
+const TIME_KEYS = ['zeta', 'loss', 'accuracy', 'norms', 'distance', 'kernel'];
+const SWEEP_KEYS = ['sweepZeta', 'sweepAccuracy', 'sweepNorm'];
+
+/** "1 min 20 s", "12 s". */
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+class TrainingPanel {
+  private readonly title = el('h1', 'title', 'Feature Learning Lab');
+  private readonly status = el('span', 'status');
+  private readonly bannerSlot = el('div', 'banner-slot');
+  private readonly verdict = el('section', 'verdict');
+  private readonly description = el('details', 'description');
+  private readonly descriptionText = el('p', 'description-text');
+  private readonly progress = el('section', 'progress');
+  private readonly bar = el('progress', 'progress-bar');
+  private readonly progressText = el('span', 'progress-text');
+  private readonly stop: HTMLElement;
+  private readonly resume: HTMLElement;
+  private readonly notices = el('ul', 'notices');
+  private readonly waiting = el('p', 'waiting', 'Waiting for a valid experiment… The panel trains as soon as the file parses and validates.');
+  private readonly timeSection = el('section', 'charts');
+  private readonly sweepSection = el('section', 'charts sweep-charts');
+  private readonly timeCharts: Charts;
+  private readonly sweepCharts: Charts;
+  private readonly containers = new Map<string, HTMLElement>();
+  private readonly logStep = createToggle('Log step axis', 'log-step', (on) => this.setPrefs({ logStep: on }));
+  private prefs: ViewPrefs = host.prefs;
+  private palette: Palette = readPalette();
+  private last: Training | null = null;
+  private shownVersion = -Infinity;
+
+  constructor(private readonly root: HTMLElement) {
+    root.classList.add('panel', 'training-panel', 'is-waiting');
+    const header = el('header', 'panel-header');
+    this.status.setAttribute('role', 'status');
+    this.status.setAttribute('aria-live', 'polite');
+    header.append(this.title, this.status);
+
+    this.verdict.setAttribute('aria-label', 'Verdict: the label and why');
+    this.verdict.hidden = true;
+    this.description.append(el('summary', 'description-summary', 'About this experiment'), this.descriptionText);
+    this.description.open = this.prefs.descriptionOpen;
+    this.description.hidden = true;
+    this.description.addEventListener('toggle', () => {
+      if (this.description.open !== this.prefs.descriptionOpen) this.setPrefs({ descriptionOpen: this.description.open }, false);
+    });
+
+    this.stop = createButton('Stop', 'stop', () => post({ type: 'stop' }));
+    this.resume = createButton('Resume', 'resume', () => post({ type: 'resume' }));
+    this.bar.max = 1;
+    this.bar.value = 0;
+    this.bar.setAttribute('aria-label', 'Training progress');
+    this.progressText.setAttribute('aria-live', 'polite');
+    const buttons = el('span', 'progress-buttons');
+    buttons.append(this.stop, this.resume);
+    this.progress.append(this.bar, this.progressText, buttons);
+    this.progress.hidden = true;
+    this.notices.setAttribute('aria-label', 'What to know about this run');
+
+    const toolbar = el('div', 'toolbar');
+    this.logStep.checked = this.prefs.logStep;
+    toolbar.append(this.logStep.element, createButton('Reset zoom', 'reset-zoom', () => this.timeCharts.resetZoom()));
+
+    const containers = (keys: string[], section: HTMLElement) =>
+      keys.map((key) => {
+        const spec = TRAINING_CHARTS.find((s) => s.key === key)!;
+        const c = el('div', 'chart');
+        c.dataset.chart = key;
+        c.setAttribute('role', 'group');
+        c.setAttribute('aria-label', spec.label);
+        c.hidden = true;
+        section.append(c);
+        this.containers.set(key, c);
+        return { key, element: c };
+      });
+    this.timeCharts = new Charts(containers(TIME_KEYS, this.timeSection));
+    this.sweepCharts = new Charts(containers(SWEEP_KEYS, this.sweepSection));
+    this.sweepSection.hidden = true;
+    this.timeSection.setAttribute('aria-label', 'Charts over training (drag to zoom the step axis, double-click to reset)');
+    this.sweepSection.setAttribute('aria-label', 'The sweep against its swept value');
+
+    root.append(header, this.bannerSlot, this.verdict, this.description, this.progress, this.notices, this.waiting, toolbar, this.timeSection, this.sweepSection);
+    watchTheme(() => {
+      this.palette = readPalette();
+      this.draw(true);
+    });
+  }
+
+  private setPrefs(change: Partial<ViewPrefs>, redraw = true): void {
+    this.prefs = { ...this.prefs, ...change };
+    host.savePrefs(this.prefs);
+    if (redraw) this.draw(true);
+  }
+
+  handle(message: ToTraining): void {
+    if (message.type === 'training' || message.type === 'invalid') {
+      if (message.version < this.shownVersion) return;
+      this.shownVersion = message.version;
+    }
+    switch (message.type) {
+      case 'document':
+        host.saveDocument(message.documentUri);
+        if (!this.last) this.title.textContent = message.fileName;
+        break;
+      case 'training':
+        this.last = message;
+        this.title.textContent = message.title;
+        this.setBanner(null);
+        this.root.classList.remove('is-waiting', 'is-closed');
+        this.draw(false);
+        break;
+      case 'invalid':
+        this.setBanner(message.errors);
+        break;
+      case 'closed':
+        this.root.classList.add('is-closed');
+        this.status.textContent = message.reason;
+        this.stop.hidden = this.resume.hidden = true;
+        break;
+      case 'exportChart':
+        void this.exportChart(message);
+        break;
+    }
+  }
+
+  private draw(rebuild: boolean): void {
+    const m = this.last;
+    if (!m) return;
+    const run = m.run;
+    this.showStatus(m);
+    this.showVerdict(m.sweep ? null : run.verdict, run.status);
+    this.description.hidden = !m.description;
+    this.descriptionText.textContent = m.description ?? '';
+    this.notices.replaceChildren(...run.notices.map((n) => el('li', 'notice-item', n)));
+    this.notices.hidden = run.notices.length === 0;
+    const input: TrainingChartInput = { run, sweep: m.sweep, palette: this.palette, logStep: this.prefs.logStep };
+    const models = (keys: string[]) =>
+      keys.flatMap((key) => {
+        const spec = TRAINING_CHARTS.find((s) => s.key === key)!;
+        const container = this.containers.get(key)!;
+        const applies = spec.applies(input);
+        container.hidden = !applies;
+        return applies ? [{ key, model: spec.build(input) }] : [];
+      });
+    this.timeCharts.render(models(TIME_KEYS), { logX: this.prefs.logStep, xLabel: 'step', xInteger: true, palette: this.palette }, rebuild);
+    this.sweepSection.hidden = !m.sweep;
+    if (m.sweep) {
+      const values = m.sweep.values.filter((v) => v > 0);
+      const logX = values.length === m.sweep.values.length && values.length > 1 && Math.max(...values) > 30 * Math.min(...values);
+      this.sweepCharts.render(models(SWEEP_KEYS), { logX, xLabel: m.sweep.key, xInteger: false, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
+    }
+  }
+
+  private showStatus(m: Training): void {
+    const { run } = m;
+    const p = run.progress;
+    const words: Record<RunView['status'], string> = {
+      loading: 'Loading the data…',
+      training: 'Training',
+      stopped: 'Stopped',
+      finished: m.cached ? 'Finished (shown from the cache of finished runs)' : 'Finished',
+      diverged: 'Diverged',
+      following: 'Following the checkpoint folder',
+      failed: 'Failed',
+    };
+    this.root.dataset.status = run.status;
+    this.status.textContent = words[run.status];
+    const showProgress = m.kind === 'network' && run.status !== 'failed';
+    this.progress.hidden = !showProgress;
+    this.stop.hidden = !(m.stoppable && (run.status === 'training' || run.status === 'loading'));
+    this.resume.hidden = !(m.stoppable && run.status === 'stopped');
+    if (!p) {
+      this.bar.removeAttribute('value');
+      this.progressText.textContent = run.status === 'loading' ? 'loading the data' : '';
+      return;
+    }
+    const fraction = p.totalSteps ? Math.min(1, p.step / p.totalSteps) : 0;
+    this.bar.value = fraction;
+    const parts = [`step ${formatReadout(p.step)}${p.totalSteps ? ` of ${formatReadout(p.totalSteps)}` : ''}`];
+    if (p.epoch !== null) parts.push(`epoch ${formatValue(p.epoch)}`);
+    parts.push(`${duration(p.elapsedMs)} elapsed`);
+    if (run.status === 'training' && p.remainingMs !== null) parts.push(`about ${duration(p.remainingMs)} left`);
+    this.progressText.textContent = parts.join(' · ');
+    this.progress.dataset.step = String(p.step);
+  }
+
+  private showVerdict(v: VerdictView | null, status: RunView['status']): void {
+    this.verdict.hidden = !v;
+    if (!v) return;
+    const label = el('span', 'verdict-label', v.label ?? '—');
+    label.dataset.summary = 'label';
+    // Until the run ends, the label describes the records so far.
+    const sofar = status === 'training' || status === 'stopped' || status === 'loading';
+    const regime = el('span', 'verdict-regime', sofar && v.label ? `${v.regime} · so far (step ${formatReadout(this.last?.run.progress?.step ?? 0)})` : v.regime);
+    const head = el('div', 'verdict-head');
+    head.append(label, regime);
+    const criteria = el('ul', 'criteria');
+    criteria.setAttribute('aria-label', 'The criteria of the label, each score against its threshold');
+    criteria.append(
+      ...v.criteria.map((c) => {
+        const item = el('li', 'criterion');
+        item.dataset.criterion = c.name;
+        item.dataset.reached = String(c.reached);
+        item.dataset.decisive = String(c.decisive);
+        const value = el('span', 'criterion-value', c.value === null ? '—' : formatValue(c.value));
+        value.dataset.criterionValue = c.value === null ? '' : String(c.value);
+        const test = el('span', 'criterion-test', `${c.reached ? '≥' : '<'} ${formatValue(c.threshold)}`);
+        test.dataset.threshold = String(c.threshold);
+        item.append(el('span', 'criterion-name', c.text), value, test, el('span', 'criterion-outcome', c.reached ? 'reached' : 'below its threshold'));
+        return item;
+      }),
+    );
+    const reasons = el('div', 'verdict-reasons');
+    reasons.append(...v.reasons.map((r) => el('p', 'verdict-reason', r)));
+    this.verdict.replaceChildren(head, criteria, reasons);
+  }
+
+  /** The error banner exists only while the document is invalid; the last good result stays, greyed. */
+  private setBanner(errors: ErrorInfo[] | null): void {
+    const heading = this.last ? 'The experiment is invalid — showing the last valid run.' : 'The experiment is invalid.';
+    renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
+  }
+
+  /** Answers Export Chart: the figure of the charts as shown, as SVG content or a rasterised PNG. */
+  private async exportChart(request: ExportChartRequest): Promise<void> {
+    const m = this.last;
+    const palette = request.background === 'light' ? lightPalette(this.palette) : this.palette;
+    const charts = [...this.timeCharts.figureCharts((_k, model) => model), ...(m?.sweep ? this.sweepCharts.figureCharts((_k, model) => model) : [])];
+    const verdict = m && !m.sweep ? m.run.verdict : null;
+    const spec = figureSpec({
+      title: m?.title ?? 'No run to export yet',
+      label: verdict?.label ? `Label: ${verdict.label} (${verdict.regime})` : null,
+      parameters: [],
+      notes: m?.run.notices ?? [],
+      charts,
+      palette,
+    });
+    if (request.format === 'svg') post({ type: 'chartFigure', requestId: request.requestId, figure: spec });
+    else post({ type: 'chartImage', requestId: request.requestId, dataUrl: await rasterise(spec, Math.min(4, Math.max(1, request.scale))) });
+  }
+}
+
+const rootElement = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));
+const panel = new TrainingPanel(rootElement);
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const data = event.data;
+  if (typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string') panel.handle(data as ToTraining);
+});
+// Only now is the panel listening: the host posts nothing before this.
+post({ type: 'ready' });
