@@ -13,6 +13,7 @@ import type { Diagram, FromPhase, PhaseMethod, PreviewedCell, RasteriseRequest, 
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { axisTitle, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from '../../src/core/analysis/phase/phaseStyle';
+import { formatCount } from '../../src/core/experiment/diagnostic';
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { el } from '../shared/dom';
 import { readPalette, resolveColour, watchTheme } from '../shared/theme';
@@ -69,10 +70,6 @@ function fmtScore(v: number): string {
   if (v === -Infinity) return '< −3.4e38';
   if (v !== 0 && Math.abs(v) < FLOAT32_MIN_NORMAL) return v > 0 ? '< 1.2e-38' : '> −1.2e-38';
   return String(Number(v.toPrecision(4)));
-}
-
-function fmtCount(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : String(Number(n.toPrecision(4)));
 }
 
 class PhasePanel {
@@ -194,8 +191,8 @@ class PhasePanel {
 
   /** What the cells are: "gradient descent, 1,000 steps", "exact flow, t → ∞". */
   private methodText(d: Diagram): string {
-    if (d.method === 'descent') return `gradient descent, ${d.budget === null ? 'the default number of' : fmtCount(d.budget)} steps${d.defaultBudget ? ' (the file\'s default: set time.end to choose)' : ''}`;
-    if (d.scoredOver === 'end') return `exact flow up to ${d.budget === null ? 'each cell\'s horizon' : `t = ${fmtCount(d.budget)}`}`;
+    if (d.method === 'descent') return `gradient descent, ${d.budget === null ? 'the default number of' : formatCount(d.budget)} steps${d.defaultBudget ? ' (the file\'s default: set time.end to choose)' : ''}`;
+    if (d.scoredOver === 'end') return `exact flow up to ${d.budget === null ? 'each cell\'s horizon' : `t = ${formatCount(d.budget)}`}`;
     return 'exact flow, t → ∞';
   }
 

@@ -6,6 +6,7 @@
  * and axis names come from phaseStyle.ts (shared with the panel), ticks from the one tick format of
  * every figure (src/core/figures/ticks.ts).
  */
+import { formatCount } from '../../experiment/diagnostic';
 import { decadeLabel, linearTickLabels, linearTicks, logTickLabels, logTicks } from '../../figures/ticks';
 import { DESCENT_OUTCOMES } from '../../linearFlow/stability';
 import type { ClassifyThresholds, ScoredOver } from '../../mechanisms/classify';
@@ -45,10 +46,6 @@ export function phaseSubtitle(p: Pick<PhaseFigureInput, 'method' | 'budget' | 'd
   if (p.method === 'descent') return `gradient descent, ${p.budget === null ? 'each cell\'s default number of' : formatCount(p.budget)} steps${p.defaultBudget ? ' (the file\'s default: no time.end)' : ''}`;
   if (p.scoredOver === 'end') return `exact gradient flow, scored up to ${p.budget === null ? 'each cell\'s horizon' : `t = ${formatCount(p.budget)}`}`;
   return 'exact gradient flow, scored over t ∈ [0, ∞)';
-}
-
-function formatCount(n: number): string {
-  return Number.isInteger(n) && Math.abs(n) < 1e15 ? n.toLocaleString('en-US') : String(Number(n.toPrecision(4)));
 }
 
 /** The figure as SVG text. */
@@ -165,7 +162,7 @@ function labelLegend(out: string[], p: PhaseFigureInput, ly: number): number {
   for (const [code, n] of counts) {
     out.push(`<rect x="${LEGEND_X}" y="${ly}" width="16" height="16" fill="${LABEL_COLOURS[code]}"/>`);
     out.push(`<text x="${LEGEND_X + 22}" y="${ly + 12}">${esc(p.labelNames[code] ?? String(code))}</text>`);
-    out.push(`<text x="${W - 12}" y="${ly + 12}" text-anchor="end" font-size="11" fill="#555">${shareText(n, p.labels.length)}</text>`);
+    out.push(`<text x="${W - 12}" y="${ly + 12}" text-anchor="end" font-size="11" fill="#555">${esc(shareText(n, p.labels.length))}</text>`);
     ly += 22;
   }
   return ly;
@@ -179,17 +176,17 @@ function outcomeLegend(out: string[], p: PhaseFigureInput, outcomes: ArrayLike<n
   for (const [code, n] of countBy(outcomes, (k) => outcomes[k])) {
     out.push(`<rect x="${LEGEND_X}" y="${ly}" width="16" height="16" fill="${OUTCOME_COLOURS[code]}"/>`);
     out.push(`<text x="${LEGEND_X + 22}" y="${ly + 12}">${esc(DESCENT_OUTCOMES[code] ?? String(code))}</text>`);
-    out.push(`<text x="${W - 12}" y="${ly + 12}" text-anchor="end" font-size="11" fill="#555">${shareText(n, total)}</text>`);
+    out.push(`<text x="${W - 12}" y="${ly + 12}" text-anchor="end" font-size="11" fill="#555">${esc(shareText(n, total))}</text>`);
     ly += 18;
     // The mechanisms within this outcome, largest share first (a diverged run has none).
     const within = [...countBy(p.labels, (k) => (outcomes[k] === code ? p.labels[k] : -1))].filter(([label]) => label >= 0 && label !== NO_LABEL).sort((a, b) => b[1] - a[1]);
     for (const [label, m] of within.slice(0, 3)) {
       out.push(`<text x="${LEGEND_X + 22}" y="${ly + 9}" font-size="10" fill="#444">${esc(p.labelNames[label] ?? String(label))}</text>`);
-      out.push(`<text x="${W - 12}" y="${ly + 9}" text-anchor="end" font-size="10" fill="#444">${shareText(m, total)}</text>`);
+      out.push(`<text x="${W - 12}" y="${ly + 9}" text-anchor="end" font-size="10" fill="#444">${esc(shareText(m, total))}</text>`);
       ly += 13;
     }
     if (within.length > 3) {
-      out.push(`<text x="${LEGEND_X + 22}" y="${ly + 9}" font-size="10" fill="#444">${within.length - 3} more labels</text>`);
+      out.push(`<text x="${LEGEND_X + 22}" y="${ly + 9}" font-size="10" fill="#444">${within.length - 3} more label${within.length - 3 === 1 ? '' : 's'}</text>`);
       ly += 13;
     }
     ly += 6;
