@@ -151,12 +151,11 @@ export interface SetMethod {
   method: PhaseMethod;
 }
 
-/** The answer to `rasterise`: the figure as a PNG data URL. */
-export interface ChartImage {
-  type: 'chartImage';
-  requestId: number;
-  dataUrl: string;
-}
+/** The answer to `rasterise`: the figure as a PNG data URL, or why the page could not draw it. */
+export type ChartImage = { type: 'chartImage'; requestId: number; dataUrl: string } | { type: 'chartImage'; requestId: number; error: string };
+
+/** Longest error text accepted with a `chartImage`. */
+const MAX_CHART_ERROR_LENGTH = 500;
 
 /** Largest chart image accepted from the webview (a 3× PNG of the figure is a few MB). */
 export const MAX_CHART_IMAGE_LENGTH = 50_000_000;
@@ -205,6 +204,9 @@ export function parseFromPhase(message: unknown): FromPhase | null {
   if (m.type === 'setMethod' && (PHASE_PANEL_METHODS as readonly unknown[]).includes(m.method)) return { type: 'setMethod', method: m.method as PhaseMethod };
   if (m.type === 'chartImage' && isIndex(m.requestId, Number.MAX_SAFE_INTEGER) && typeof m.dataUrl === 'string' && m.dataUrl.startsWith('data:image/png;base64,') && m.dataUrl.length < MAX_CHART_IMAGE_LENGTH) {
     return { type: 'chartImage', requestId: m.requestId, dataUrl: m.dataUrl };
+  }
+  if (m.type === 'chartImage' && isIndex(m.requestId, Number.MAX_SAFE_INTEGER) && typeof m.error === 'string' && m.error.length > 0 && m.error.length <= MAX_CHART_ERROR_LENGTH) {
+    return { type: 'chartImage', requestId: m.requestId, error: m.error };
   }
   return null;
 }

@@ -375,4 +375,14 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     // The PNG's IHDR: width and height at 3×.
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [360, 240]);
   });
+
+  it('answers a figure it cannot draw (not well-formed SVG) with an error, not silence', async () => {
+    const page = await open();
+    await send(page, { type: 'rasterise', requestId: 8, svg: '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><text>< 0.1 %</text></svg>', scale: 2 });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartImage'));
+    const answer = (await posted(page)).find((m) => m.type === 'chartImage') as unknown as { requestId: number; error?: string; dataUrl?: string };
+    assert.equal(answer.requestId, 8);
+    assert.equal(answer.dataUrl, undefined);
+    assert.match(answer.error ?? '', /could not load the SVG figure/);
+  });
 });

@@ -403,21 +403,23 @@ class PhasePanel {
   /** The host's SVG figure as a PNG at `scale` (an SVG from a data: URL leaves the canvas readable). */
   private async rasterise(m: RasteriseRequest): Promise<void> {
     const image = new Image();
-    const loaded = new Promise<void>((resolve, reject) => {
-      image.onload = () => resolve();
-      image.onerror = () => reject(new Error('the figure could not be drawn'));
+    const loaded = new Promise<boolean>((resolve) => {
+      image.onload = () => resolve(true);
+      image.onerror = () => resolve(false);
     });
     image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(m.svg)}`;
-    try {
-      await loaded;
-    } catch {
+    if (!(await loaded)) {
+      post({ type: 'chartImage', requestId: m.requestId, error: 'the page could not load the SVG figure as an image' });
       return;
     }
     const canvas = document.createElement('canvas');
     canvas.width = Math.max(1, Math.round(image.naturalWidth * m.scale));
     canvas.height = Math.max(1, Math.round(image.naturalHeight * m.scale));
     const ctx = canvas.getContext('2d');
-    if (!ctx) return;
+    if (!ctx) {
+      post({ type: 'chartImage', requestId: m.requestId, error: 'no 2D canvas in this page' });
+      return;
+    }
     ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
     post({ type: 'chartImage', requestId: m.requestId, dataUrl: canvas.toDataURL('image/png') });
   }

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
 import { lineAndColumn } from '../../core/experiment/diagnostic';
 import { cellExperimentText } from '../../document/cellText';
-import { Diagram, DocumentShown, Invalid, parseFromPhase, parsePhasePanelState, PhaseConfig, PreviewedCell, ToPhase } from '../../protocol/phase';
+import { type ChartImage, Diagram, DocumentShown, Invalid, parseFromPhase, parsePhasePanelState, PhaseConfig, PreviewedCell, ToPhase } from '../../protocol/phase';
 import type { PhaseJob, PhaseOutcome, PhaseProgress } from '../../protocol/workers';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
 import { DelegateFactory } from '../panels/panelRegistry';
@@ -46,7 +46,7 @@ export class PhaseDelegate implements PanelDelegate {
   /** The text of the diagram shown (Export Data prints that one, whatever the document has become). */
   private shownText: string | undefined;
   private nextChartRequest = 1;
-  private readonly chartRequests = new Map<number, (dataUrl: string) => void>();
+  private readonly chartRequests = new Map<number, (answer: ChartImage) => void>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -127,9 +127,9 @@ export class PhaseDelegate implements PanelDelegate {
         if (m.method !== this.config.method) this.setConfig({ ...this.config, method: m.method });
         return true;
       case 'chartImage': {
-        const resolve = this.chartRequests.get(m.requestId);
+        const answer = this.chartRequests.get(m.requestId);
         this.chartRequests.delete(m.requestId);
-        resolve?.(m.dataUrl);
+        answer?.(m);
         return true;
       }
       default:
@@ -167,9 +167,10 @@ export class PhaseDelegate implements PanelDelegate {
         this.chartRequests.delete(requestId);
         reject(new Error('the panel did not send its chart in time'));
       }, Math.max(1, deadline - Date.now()));
-      this.chartRequests.set(requestId, (url) => {
+      this.chartRequests.set(requestId, (answer) => {
         clearTimeout(timer);
-        resolve(url);
+        if ('dataUrl' in answer) resolve(answer.dataUrl);
+        else reject(new Error(`the panel could not draw the figure: ${answer.error}`));
       });
       this.host.post({ type: 'rasterise', requestId, svg, scale } satisfies ToPhase);
     });

@@ -237,10 +237,11 @@ describe('phase panel: gradient descent, exports, clamped scores (issue 13)', ()
 
   it('validates the switch, the chart image and a restored method', () => {
     assert.deepEqual(parseFromPhaseWebview({ type: 'setMethod', method: 'descent' }), { type: 'setMethod', method: 'descent' });
-    for (const bad of [{ type: 'setMethod', method: 'both' }, { type: 'setMethod' }, { type: 'chartImage', requestId: 1, dataUrl: 'data:text/html,<b>' }, { type: 'chartImage', requestId: -1, dataUrl: 'data:image/png;base64,AA' }]) {
+    for (const bad of [{ type: 'setMethod', method: 'both' }, { type: 'setMethod' }, { type: 'chartImage', requestId: 1, dataUrl: 'data:text/html,<b>' }, { type: 'chartImage', requestId: -1, dataUrl: 'data:image/png;base64,AA' }, { type: 'chartImage', requestId: 1, error: '' }, { type: 'chartImage', requestId: 1, error: 'x'.repeat(501) }]) {
       assert.equal(parseFromPhaseWebview(bad), null, JSON.stringify(bad));
     }
     assert.deepEqual(parseFromPhaseWebview({ type: 'chartImage', requestId: 3, dataUrl: 'data:image/png;base64,AA' }), { type: 'chartImage', requestId: 3, dataUrl: 'data:image/png;base64,AA' });
+    assert.deepEqual(parseFromPhaseWebview({ type: 'chartImage', requestId: 4, error: 'could not load', dataUrl: 1 }), { type: 'chartImage', requestId: 4, error: 'could not load' });
     const state = { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64 };
     assert.equal(parsePhasePanelState({ ...state, method: 'descent' })?.method, 'descent');
     assert.equal(parsePhasePanelState(state)?.method, 'flow', 'a state saved before the switch: the flow');
