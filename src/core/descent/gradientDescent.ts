@@ -23,6 +23,12 @@ import { ACTIVATIONS } from './activation';
 export interface DescentOptions {
   /** Run the plain O(d·D)-per-step loop even for the linear network (the recursion's reference). */
   reference?: boolean;
+  /**
+   * Sees the loss of every step from step 0, in order (not only the reported ones); returning false
+   * ends the run there (a phase diagram's cell stops at its blow-up). A run that ends early is cut at
+   * that step, like a diverged one, but `summary.diverged` stays null unless it diverged.
+   */
+  observe?: (step: number, loss: number) => boolean;
 }
 
 /** One run of gradient descent before its summary: columns, divergence and catapult. */
@@ -59,7 +65,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
       throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps or a smaller width${e.model.activation === 'linear' ? ', or drop --reference' : ''}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
     }
   }
-  const { out, diverged, catapult } = byRecursion && exact ? recursionDescent(exact, steps, rho) : plainDescent(e, samples, sample, steps, rho);
+  const { out, diverged, catapult } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
   const m = out.t.length;
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
@@ -116,7 +122,7 @@ function pushPoint(out: Trajectory, step: number, p: FlowPoint, theta0: number, 
 }
 
 /** The linear network by the O(1)-per-step recursion on the plane of (ũ₀, ṽ₀). */
-function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: number }, steps: number[], rho: number): Descent {
+function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: number }, steps: number[], rho: number, observe?: DescentOptions['observe']): Descent {
   const theta0 = Math.exp(lnTheta0);
   const run = new PlaneDescent(flow.input, rho);
   const watch = new CatapultWatch();
@@ -142,6 +148,10 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
       if (pushPoint(out, step, run.point(), theta0, rho)) recorded = step;
       next++;
     }
+    if (observe && !observe(step, loss)) {
+      if (recorded !== step) pushPoint(out, step, run.point(), theta0, rho);
+      break;
+    }
     if (step === lastStep) break;
     if (!run.advance()) {
       diverged = { step: step + 1 };
@@ -153,7 +163,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
 }
 
 /** The plain loop over (u, W) on the samples themselves, any activation; O(samples·d·D) per step. */
-function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample, steps: number[], rho: number): Descent {
+function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample, steps: number[], rho: number, observe?: DescentOptions['observe']): Descent {
   const d = e.model.width;
   const D = inputDimension(e);
   const lastStep = steps[steps.length - 1];
@@ -263,6 +273,10 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     if (step === steps[next]) {
       if (record(step, loss, u, W)) recorded = step;
       next++;
+    }
+    if (observe && !observe(step, loss)) {
+      if (recorded !== step) record(step, loss, u, W);
+      break;
     }
     if (step === lastStep) break;
     // Both layers from the same gradient evaluation (weight decay adds ρ·θ).
