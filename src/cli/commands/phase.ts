@@ -3,17 +3,19 @@
  * two hyperparameters (docs/phase-diagram.md). Every flag is checked before the file is read, and
  * the grid's output and redraws against their limits before any cell is computed (docs/limits.md).
  */
-import { MAX_PHASE_CELLS, PhaseAxis, PhaseDiagram, phaseDiagramSync } from '../../core/analysis/phase/phaseDiagram';
+import { MAX_PHASE_CELLS, PhaseAxis, PhaseDiagram, phaseDiagram } from '../../core/analysis/phase/phaseDiagram';
 import { phaseSvg } from '../../core/analysis/phase/phaseSvg';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
 import { Experiment, inputDimension } from '../../core/experiment/experiment';
-import { checkValue, NumericKey, resolveKey } from '../../core/experiment/hyperparameters';
+import { checkValue, keyNotInFile, NumericKey, numericKeys, resolveKey } from '../../core/experiment/hyperparameters';
+import { countJsonTokens } from '../../core/experiment/parse';
 import { rangeValues } from '../../core/experiment/sweepSpec';
 import { WIDTH_SCALED_PATHS } from '../../core/experiment/widthPowers';
 import { LABEL_NAMES, SCORE_NAMES } from '../../core/mechanisms/classify';
 import { Command, printed, UsageError } from '../command';
-import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_OUTPUT_BYTES, NUMBER_BYTES } from '../limits';
-import { csvNumber, finiteOrNull, outputTooLarge } from '../output';
+import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_OUTPUT_BYTES, NUMBER_BYTES } from '../limits';
+import { csvNumber, finiteOrNull, formatLarge, outputTooLarge } from '../output';
+import { outputFileProblem } from '../outputFile';
 
 const DEFAULT_SIZE = 64;
 
@@ -35,7 +37,7 @@ weights per value, at most ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limi
     { flag: '--csv', group: 'format', help: 'one row per cell: x, y, label and every score' },
     { flag: '--svg', value: 'OUT', group: 'format', help: 'write the diagram as an SVG figure to OUT' },
   ],
-  run(args, context) {
+  async run(args, context) {
     const linear = args.has('--linear');
     const format = args.choice('format', 'json');
     const x = phaseAxis('--x', args.value('--x')!, linear);
@@ -44,9 +46,16 @@ weights per value, at most ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limi
     const [nx, ny] = gridSize(args.value('--size'), format);
     const xValues = axisValues('--x', x, nx);
     const yValues = axisValues('--y', y, ny);
+    const svg = args.value('--svg');
+    const unwritable = svg === undefined ? null : outputFileProblem(svg);
+    if (svg !== undefined && unwritable) throw new UsageError(`--svg ${excerpt(svg)}: cannot write the figure there: ${unwritable}`);
     const experiment = context.load(args.operands[0]);
-    checkRedraws(experiment, x.key, xValues, y.key, yValues);
-    const p = phaseDiagramSync(experiment, x.axis, y.axis, [nx, ny]);
+    for (const [flag, axis] of [['--x', x], ['--y', y]] as const) {
+      const missing = keyNotInFile(experiment.source, axis.key.path);
+      if (missing) throw new UsageError(`${flag}: ${missing}`);
+    }
+    checkRedraws(experiment, x.key, xValues, y.key, yValues, () => countJsonTokens(JSON.stringify(experiment.source ?? {})));
+    const p = await phaseDiagram(experiment, x.axis, y.axis, [nx, ny], { onProgress: (done, rows) => context.progress.update(done, rows, 'rows') });
     if (format === 'svg') return printed('', [{ path: args.value('--svg')!, text: phaseSvg(p, { title: experiment.name }) }]);
     return printed(format === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n');
   },
@@ -63,6 +72,10 @@ function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
   if (!m) throw new UsageError(`${flag}: expected KEY=FROM:TO, got \`${excerpt(spec)}\``);
   const key = resolveKey(m[1].trim());
   if ('error' in key) throw new UsageError(`${flag}: ${key.error}`);
+  if (!isAxisKey(key.path)) {
+    const axes = numericKeys().map((k) => k.path).filter(isAxisKey);
+    throw new UsageError(`${flag}: ${key.path} cannot be an axis: a phase diagram labels each cell by its run's long-time limit (t → ∞) with the closed-form flow, which has no weight decay and no time grid; axes are ${axes.map((a) => `\`${a}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`);
+  }
   const from = parseNumber(m[2]);
   const to = parseNumber(m[3]);
   if (from === null || to === null) throw new UsageError(`${flag}: FROM and TO must be finite numbers, got \`${excerpt(spec)}\``);
@@ -73,6 +86,11 @@ function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
     if (bad) throw new UsageError(`${flag}: ${bad}`);
   }
   return { axis: { key: m[1].trim(), from, to, scale }, key };
+}
+
+/** Whether a key can be an axis of a phase diagram: not the time grid (the label is the t → ∞ limit's) nor weight decay (the closed-form flow has none). */
+function isAxisKey(path: string): boolean {
+  return !path.startsWith('time.') && path !== 'weightDecay';
 }
 
 /** A decimal number as written on a command line (no hex, no `Infinity`, no empty text), or null. */
@@ -130,19 +148,26 @@ function axisValues(flag: string, { axis, key }: CheckedAxis, count: number): nu
  * weights (and reads the data) once per value, and per cell when both axes do (the "fast keys"
  * of src/core/analysis/phase/phaseDiagram.ts).
  */
-function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[]): void {
+function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[], fileTokens: () => number): void {
   const fast = (path: string): boolean => (WIDTH_SCALED_PATHS as readonly string[]).includes(path) || (path === 'data.y' && e.data.kind === 'single');
   const D = inputDimension(e);
   const samples = e.data.kind === 'samples' ? e.data.samples.length : 1;
   const cost = (width: number): number => (width + samples) * D;
   const widthOf = (path: string, v: number): number | undefined => (path === 'model.width' ? v : undefined);
   let draws: number;
-  if (fast(xKey.path) && fast(yKey.path)) draws = cost(e.model.width);
-  else if (fast(yKey.path)) draws = xs.reduce((s, v) => s + cost(widthOf(xKey.path, v) ?? e.model.width), 0);
-  else if (fast(xKey.path)) draws = ys.reduce((s, v) => s + cost(widthOf(yKey.path, v) ?? e.model.width), 0);
-  else draws = ys.reduce((s, yv) => s + xs.reduce((t, xv) => t + cost(widthOf(xKey.path, xv) ?? widthOf(yKey.path, yv) ?? e.model.width), 0), 0);
+  let variants: number;
+  if (fast(xKey.path) && fast(yKey.path)) [draws, variants] = [cost(e.model.width), 0];
+  else if (fast(yKey.path)) [draws, variants] = [xs.reduce((s, v) => s + cost(widthOf(xKey.path, v) ?? e.model.width), 0), xs.length];
+  else if (fast(xKey.path)) [draws, variants] = [ys.reduce((s, v) => s + cost(widthOf(yKey.path, v) ?? e.model.width), 0), ys.length];
+  else [draws, variants] = [ys.reduce((s, yv) => s + xs.reduce((t, xv) => t + cost(widthOf(xKey.path, xv) ?? widthOf(yKey.path, yv) ?? e.model.width), 0), 0), xs.length * ys.length];
+  const slow = [xKey, yKey].filter((k) => !fast(k.path)).map((k) => k.path).join(' and ');
+  if (variants > 0) {
+    const tokens = fileTokens();
+    if (tokens * variants > MAX_ANALYSIS_TOKENS) {
+      throw new UsageError(`--x, --y: an axis over ${slow} checks the file again for each of its ${formatNumber(variants)} values: ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use a smaller --size, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W`);
+    }
+  }
   if (draws > MAX_ANALYSIS_DRAWS) {
-    const slow = [xKey, yKey].filter((k) => !fast(k.path)).map((k) => k.path).join(' and ');
     throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatNumber(draws)} numbers in all, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size, smaller widths, or axes over γ, σ_u, σ_W, η_u, η_W`);
   }
 }

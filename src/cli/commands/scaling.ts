@@ -9,8 +9,9 @@ import { inputDimension } from '../../core/experiment/experiment';
 import { resolveKey } from '../../core/experiment/hyperparameters';
 import { MAX_PARAMETERS } from '../../core/experiment/limits';
 import { Command, printed, UsageError } from '../command';
-import { MAX_ANALYSIS_DRAWS, MAX_SCAN_SEEDS, MAX_SCAN_WIDTHS } from '../limits';
-import { csvNumber } from '../output';
+import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_SCAN_SEEDS, MAX_SCAN_WIDTHS } from '../limits';
+import { countJsonTokens } from '../../core/experiment/parse';
+import { csvNumber, formatLarge } from '../output';
 
 const DEFAULT_WIDTHS = '64:65536';
 const DEFAULT_SEEDS = 5;
@@ -50,7 +51,13 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). 
     if (draws > MAX_ANALYSIS_DRAWS) {
       throw new UsageError(`--widths, --seeds: ${seeds} seeds × the widths' weights (width × input dimension, and the data) = ${formatNumber(draws)} numbers drawn, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use fewer seeds or smaller widths`);
     }
-    const r = widthScan(experiment, widths, seeds);
+    // Each width, then each seed at it, is written into the file's value and the file checked again.
+    const variants = widths.length * (1 + seeds);
+    const tokens = countJsonTokens(JSON.stringify(experiment.source ?? {}));
+    if (tokens * variants > MAX_ANALYSIS_TOKENS) {
+      throw new UsageError(`--widths, --seeds: the scan checks the file again for each width and each seed (${formatNumber(variants)} times): ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use fewer widths or seeds, or fewer samples in the file`);
+    }
+    const r = widthScan(experiment, widths, seeds, (done, runs) => context.progress.update(done, runs, 'runs'));
     return printed(args.choice('format', 'json') === 'csv' ? scalingCsv(r) : JSON.stringify(r) + '\n');
   },
 };
