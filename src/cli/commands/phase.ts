@@ -48,7 +48,7 @@ weights per value, at most ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limi
     const yValues = axisValues('--y', y, ny);
     const svg = args.value('--svg');
     const unwritable = svg === undefined ? null : outputFileProblem(svg);
-    if (svg !== undefined && unwritable) throw new UsageError(`--svg ${excerpt(svg)}: cannot write the figure there: ${unwritable}`);
+    if (svg !== undefined && unwritable) throw new UsageError(`--svg ${excerpt(svg, 1000)}: cannot write the figure there: ${unwritable}`);
     const experiment = context.load(args.operands[0]);
     for (const [flag, axis] of [['--x', x], ['--y', y]] as const) {
       const missing = keyNotInFile(experiment.source, axis.key.path);
