@@ -5,6 +5,7 @@
  */
 import { WIDTH_SCAN_SCORES, WidthScanResult, widthScan } from '../../core/analysis/widthScan';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
+import { ExperimentError } from '../../core/experiment/errors';
 import { inputDimension } from '../../core/experiment/experiment';
 import { resolveKey } from '../../core/experiment/hyperparameters';
 import { MAX_PARAMETERS } from '../../core/experiment/limits';
@@ -57,7 +58,23 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). 
     if (tokens * variants > MAX_ANALYSIS_TOKENS) {
       throw new UsageError(`--widths, --seeds: the scan checks the file again for each width and each seed (${formatNumber(variants)} times): ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use fewer widths or seeds, or fewer samples in the file`);
     }
-    const r = widthScan(experiment, widths, seeds, (done, runs) => context.progress.update(done, runs, 'runs'));
+    let done = 0;
+    let r: WidthScanResult;
+    try {
+      r = widthScan(experiment, widths, seeds, (runsDone, runs) => {
+        done = runsDone;
+        context.progress.update(runsDone, runs, 'runs');
+      });
+    } catch (e) {
+      // A run refused at a width or seed that the flags chose: say which, and blame the flag when the run blames that key.
+      if (!(e instanceof ExperimentError) || done >= widths.length * seeds) throw e;
+      const width = widths[Math.floor(done / seeds)];
+      const seed = experiment.init.kind === 'random' ? experiment.init.seed + (done % seeds) : undefined;
+      const at = `at width ${width}${seed === undefined ? '' : `, seed ${seed}`}: ${e.message}`;
+      if (e.path === 'model.width') throw new UsageError(`--widths: ${at}`);
+      if (e.path === 'init.seed') throw new UsageError(`--seeds: ${at}`);
+      throw new ExperimentError(`scan run ${at}`, e.path);
+    }
     return printed(args.choice('format', 'json') === 'csv' ? scalingCsv(r) : JSON.stringify(r) + '\n');
   },
 };

@@ -279,3 +279,10 @@ test('a sweep draws its counter on a terminal and prints the same output as with
   assert.ok(written.some((s) => /flab sweep: \d\/3 runs/.test(s)), written.join('|'));
   assert.equal(written[written.length - 1], '\r\x1b[K', 'erased at the end');
 });
+
+test('a width scan\'s run refused at a width or seed the flags chose says which, at the key it blames', async () => {
+  const tiny = BASE.replace('"scaleU": 0.1, "scaleW": 0.1', '"scaleU": 1e-200, "scaleW": 1e-200');
+  const r = await run(['scaling', 'f.flab.json', '--widths', '1:4', '--seeds', '2'], { 'f.flab.json': tiny });
+  assert.equal(r.code, 1);
+  assert.ok(r.stderr.startsWith(`f.flab.json:${position(tiny, '1e-200')}: error: scan run at width 1, seed 1: init.scaleU = 1e-200: kernelChange`), r.stderr);
+});
