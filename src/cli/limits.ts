@@ -43,8 +43,8 @@ export const MAX_SWEEP_POINTS = 4 * MAX_POINTS;
 /**
  * JSON tokens re-validated by one analysis in all: a sweep, a width scan or a phase axis over a key
  * that is not one of the fast keys writes each value into the file's value and checks the whole file
- * again (about 1.5 µs a token), so the file's tokens count once per value: two and a half times the
- * largest file (about 15 s).
+ * again (1.5–3 µs a token, idle or loaded), so the file's tokens count once per value: two and a half
+ * times the largest file (15–40 s; docs/limits.md has the measurement).
  */
 export const MAX_ANALYSIS_TOKENS = 2.5 * MAX_JSON_TOKENS;
 
