@@ -7,6 +7,7 @@
 import type { Node } from 'jsonc-parser';
 import type { Experiment } from '../core/experiment/experiment';
 import type { AnyExperiment } from '../core/runs/anyExperiment';
+import type { Progress } from './progress';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_FILE = 1;
@@ -74,6 +75,11 @@ export interface CommandContext {
   load(file: string): Experiment;
   /** Reads and validates an experiment file of any kind, likewise. */
   loadAny(file: string): LoadedExperiment;
+  /**
+   * The command's counter on standard error (src/cli/progress.ts): drawn on a terminal once the
+   * command has run for 2 s, erased when it ends; nothing elsewhere.
+   */
+  progress: Progress;
 }
 
 export interface Command {

@@ -4,7 +4,7 @@
  * a refusal names the limit. The limits of one run (width, weights, points, steps) are the core's:
  * src/core/experiment/limits.ts.
  */
-import { MAX_PARAMETERS, MAX_POINTS } from '../core/experiment/limits';
+import { MAX_JSON_TOKENS, MAX_PARAMETERS, MAX_POINTS, MAX_SIMULATION_WORK } from '../core/experiment/limits';
 
 /** Largest experiment file read, in bytes; larger files, and anything but a regular file, are refused before reading. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -39,6 +39,32 @@ export const MAX_ANALYSIS_DRAWS = 2 * MAX_PARAMETERS;
  * until printed (about 100 bytes a point): four times the most points of one run.
  */
 export const MAX_SWEEP_POINTS = 4 * MAX_POINTS;
+
+/**
+ * JSON tokens re-validated by one analysis in all: a sweep, a width scan or a phase axis over a key
+ * that is not one of the fast keys writes each value into the file's value and checks the whole file
+ * again (1.5–3 µs a token, idle or loaded), so the file's tokens count once per value: two and a half
+ * times the largest file (15–40 s; docs/limits.md has the measurement).
+ */
+export const MAX_ANALYSIS_TOKENS = 2.5 * MAX_JSON_TOKENS;
+
+/**
+ * Multiply-adds of gradient descent over all the runs of one sweep (steps × samples × width × input
+ * dimension, summed): the most of one run, so that a sweep takes no longer than the longest single
+ * run (the plain loop does about 10⁸ a second on one core: 1.5 minutes).
+ */
+export const MAX_ANALYSIS_WORK = MAX_SIMULATION_WORK;
+
+/**
+ * Modeled multiply-adds of all the trainings of one network sweep: steps × (3 × batch × Σ products of
+ * consecutive layer sizes + 25 × TRAINING_OPERATION_WORK): about five minutes at the backend's
+ * measured 28 GFLOP/s on two cores (docs/networks.md); the values of a longer study are trained one
+ * `flab train` at a time.
+ */
+export const MAX_TRAINING_SWEEP_WORK = 3e12;
+
+/** The fixed cost of one TensorFlow.js operation, in multiply-adds of the work model (docs/networks.md, "Measurements"). */
+export const TRAINING_OPERATION_WORK = 4e5;
 
 /** Sizes in messages are written as every experiment file's messages write them. */
 export { formatBytes } from '../core/experiment/diagnostic';

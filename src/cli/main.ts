@@ -8,7 +8,7 @@ import { EXIT_BAD_FILE } from './command';
 import { runCli } from './run';
 
 async function main(): Promise<void> {
-  const { code, stdout, stderr, files } = await runCli(process.argv.slice(2));
+  const { code, stdout, stderr, files } = await runCli(process.argv.slice(2), undefined, { sink: process.stderr });
   for (const f of files ?? []) {
     try {
       writeFileSync(f.path, f.text);

@@ -2,6 +2,7 @@
  * What the commands print: the output formats, CSV fields, and the worst-case size of an output,
  * estimated before the work so that a result too large to print is refused before it is computed.
  */
+import { formatCount } from '../core/experiment/diagnostic';
 import { Experiment } from '../core/experiment/experiment';
 import { SERIES_COLUMNS, Trajectory } from '../core/trajectory/trajectory';
 import { toCsv, toJson } from '../core/trajectory/writers';
@@ -20,6 +21,19 @@ export function formatTrajectory(t: Trajectory, format: string): string {
   if (format === 'csv') return toCsv(t);
   if (format === 'summary') return JSON.stringify(t.summary, null, 2) + '\n';
   return toJson(t) + '\n';
+}
+
+/** A count of work or tokens for a message: 47,040,000 up to a million, then 2 significant digits (1.2e10). */
+export function formatLarge(n: number): string {
+  if (n < 1e6) return formatCount(Math.round(n));
+  const exponent = Math.floor(Math.log10(n));
+  let mantissa = Number((n / 10 ** exponent).toPrecision(2));
+  let e = exponent;
+  if (mantissa >= 10) {
+    mantissa /= 10;
+    e += 1;
+  }
+  return `${mantissa}e${e}`;
 }
 
 /** A number as a CSV field: empty when it is not finite (or absent). */

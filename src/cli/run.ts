@@ -20,14 +20,19 @@ import { BadFileError, CliOutput, Command, CommandContext, EXIT_BAD_FILE, EXIT_O
 import { COMMANDS } from './commands';
 import { FileReader, LoadedFile, loadAnyExperimentFile, loadExperimentFile, readExperimentFile, reportDiagnostics, reportExperimentError } from './experimentFile';
 import { formatBytes, MAX_FILE_BYTES } from './limits';
+import { progressCounter, ProgressSink } from './progress';
 
 const EXIT_CODES = 'exit codes: 0 success, 1 bad experiment file, 2 bad usage';
 
 /** The file system, read within the limits of src/cli/limits.ts. */
 export const FILE_SYSTEM: FileReader = { readText: (file) => readExperimentFile(file) };
 
-/** Runs one invocation of `flab` (the arguments after `flab`). Never rejects. */
-export async function runCli(argv: readonly string[], reader: FileReader = FILE_SYSTEM): Promise<CliOutput> {
+/**
+ * Runs one invocation of `flab` (the arguments after `flab`). Never rejects. `progress` is where a
+ * long command draws its counter (the process's standard error; nothing when it is not a terminal),
+ * with `now` its clock in milliseconds.
+ */
+export async function runCli(argv: readonly string[], reader: FileReader = FILE_SYSTEM, progress?: { sink: ProgressSink; now?: () => number }): Promise<CliOutput> {
   let loaded: LoadedFile | undefined;
   try {
     const [name, ...rest] = argv;
@@ -43,7 +48,9 @@ export async function runCli(argv: readonly string[], reader: FileReader = FILE_
     const beforeOperands = rest.indexOf('--');
     const options = beforeOperands < 0 ? rest : rest.slice(0, beforeOperands);
     if (options.includes('--help') || options.includes('-h')) return { code: EXIT_OK, stdout: commandHelp(command) + '\n', stderr: '' };
+    const counter = progressCounter(command.name, progress?.sink, progress?.now);
     const context: CommandContext = {
+      progress: counter,
       load(file) {
         const { experiment, loaded: l } = loadExperimentFile(file, reader, command.name);
         loaded = l;
@@ -69,6 +76,8 @@ export async function runCli(argv: readonly string[], reader: FileReader = FILE_
         }
       }
       throw e;
+    } finally {
+      counter.end();
     }
   } catch (e) {
     return internalError(e, loaded);

@@ -11,14 +11,16 @@ import { phaseSvg } from '../../core/analysis/phase/phaseSvg';
 import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
 import { Experiment, inputDimension } from '../../core/experiment/experiment';
-import { checkValue, NumericKey, resolveKey } from '../../core/experiment/hyperparameters';
+import { checkValue, keyNotInFile, NumericKey, numericKeys, resolveKey } from '../../core/experiment/hyperparameters';
+import { countJsonTokens } from '../../core/experiment/parse';
 import { rangeValues } from '../../core/experiment/sweepSpec';
 import { WIDTH_SCALED_PATHS } from '../../core/experiment/widthPowers';
 import { DESCENT_OUTCOMES } from '../../core/linearFlow/stability';
 import { LABEL_NAMES, SCORE_NAMES } from '../../core/mechanisms/classify';
 import { Command, printed, UsageError } from '../command';
-import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_OUTPUT_BYTES, NUMBER_BYTES } from '../limits';
-import { outputTooLarge } from '../output';
+import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_OUTPUT_BYTES, NUMBER_BYTES } from '../limits';
+import { formatLarge, outputTooLarge } from '../output';
+import { outputFileProblem } from '../outputFile';
 
 const DEFAULT_SIZE = 64;
 
@@ -48,7 +50,7 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     { flag: '--csv', group: 'format', help: 'one row per cell: x, y, (outcome,) label and every score' },
     { flag: '--svg', value: 'OUT', group: 'format', help: 'write the diagram as an SVG figure to OUT' },
   ],
-  run(args, context) {
+  async run(args, context) {
     const linear = args.has('--linear');
     const method = args.has('--descent') ? 'descent' : 'flow';
     const format = args.choice('format', 'json');
@@ -58,8 +60,15 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     const [nx, ny] = gridSize(args.value('--size'), format, method, FAST_PATHS.has(x.key.path) && FAST_PATHS.has(y.key.path));
     const xValues = axisValues('--x', x, nx);
     const yValues = axisValues('--y', y, ny);
+    const svg = args.value('--svg');
+    const unwritable = svg === undefined ? null : outputFileProblem(svg);
+    if (svg !== undefined && unwritable) throw new UsageError(`--svg ${excerpt(svg, 1000)}: cannot write the figure there: ${unwritable}`);
     const experiment = context.load(args.operands[0]);
-    checkRedraws(experiment, x.key, xValues, y.key, yValues);
+    for (const [flag, axis] of [['--x', x], ['--y', y]] as const) {
+      const missing = keyNotInFile(experiment.source, axis.key.path);
+      if (missing) throw new UsageError(`${flag}: ${missing}`);
+    }
+    checkRedraws(experiment, x.key, xValues, y.key, yValues, () => countJsonTokens(JSON.stringify(experiment.source ?? {})));
     let job: PhaseComputation;
     try {
       job = new PhaseComputation(experiment, x.axis, y.axis, [nx, ny], method);
@@ -68,7 +77,11 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       if (err instanceof PhaseWorkError) throw new UsageError(`--size ${nx}x${ny}, ${err.path}: ${err.message}`);
       throw err;
     }
-    job.stepCells(nx * ny);
+    // Chunks of ~200 ms between the counter's redraws (terminal writes are synchronous).
+    while (!job.done) {
+      job.stepFor(200);
+      context.progress.update(job.rowsDone, job.rows, 'rows');
+    }
     const p = job.result();
     if (format === 'svg') return printed('', [{ path: args.value('--svg')!, text: phaseSvg(p, { title: experiment.name }) }]);
     return printed(format === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n');
@@ -86,6 +99,10 @@ function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
   if (!m) throw new UsageError(`${flag}: expected KEY=FROM:TO, got \`${excerpt(spec)}\``);
   const key = resolveKey(m[1].trim());
   if ('error' in key) throw new UsageError(`${flag}: ${key.error}`);
+  if (!isAxisKey(key.path)) {
+    const axes = numericKeys().map((k) => k.path).filter(isAxisKey);
+    throw new UsageError(`${flag}: ${key.path} cannot be an axis: a phase diagram labels each cell by its run's long-time limit (t → ∞) with the closed-form flow, which has no weight decay and no time grid; axes are ${axes.map((a) => `\`${a}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`);
+  }
   const from = parseNumber(m[2]);
   const to = parseNumber(m[3]);
   if (from === null || to === null) throw new UsageError(`${flag}: FROM and TO must be finite numbers, got \`${excerpt(spec)}\``);
@@ -96,6 +113,11 @@ function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
     if (bad) throw new UsageError(`${flag}: ${bad}`);
   }
   return { axis: { key: m[1].trim(), from, to, scale }, key };
+}
+
+/** Whether a key can be an axis of a phase diagram: not the time grid (the label is the t → ∞ limit's) nor weight decay (the closed-form flow has none). */
+function isAxisKey(path: string): boolean {
+  return !path.startsWith('time.') && path !== 'weightDecay';
 }
 
 /** A decimal number as written on a command line (no hex, no `Infinity`, no empty text), or null. */
@@ -160,19 +182,26 @@ function axisValues(flag: string, { axis, key }: CheckedAxis, count: number): nu
  * weights (and reads the data) once per value, and per cell when both axes do (the "fast keys"
  * of src/core/analysis/phase/phaseDiagram.ts).
  */
-function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[]): void {
+function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[], fileTokens: () => number): void {
   const fast = (path: string): boolean => (WIDTH_SCALED_PATHS as readonly string[]).includes(path) || (path === 'data.y' && e.data.kind === 'single');
   const D = inputDimension(e);
   const samples = e.data.kind === 'samples' ? e.data.samples.length : 1;
   const cost = (width: number): number => (width + samples) * D;
   const widthOf = (path: string, v: number): number | undefined => (path === 'model.width' ? v : undefined);
   let draws: number;
-  if (fast(xKey.path) && fast(yKey.path)) draws = cost(e.model.width);
-  else if (fast(yKey.path)) draws = xs.reduce((s, v) => s + cost(widthOf(xKey.path, v) ?? e.model.width), 0);
-  else if (fast(xKey.path)) draws = ys.reduce((s, v) => s + cost(widthOf(yKey.path, v) ?? e.model.width), 0);
-  else draws = ys.reduce((s, yv) => s + xs.reduce((t, xv) => t + cost(widthOf(xKey.path, xv) ?? widthOf(yKey.path, yv) ?? e.model.width), 0), 0);
+  let variants: number;
+  if (fast(xKey.path) && fast(yKey.path)) [draws, variants] = [cost(e.model.width), 0];
+  else if (fast(yKey.path)) [draws, variants] = [xs.reduce((s, v) => s + cost(widthOf(xKey.path, v) ?? e.model.width), 0), xs.length];
+  else if (fast(xKey.path)) [draws, variants] = [ys.reduce((s, v) => s + cost(widthOf(yKey.path, v) ?? e.model.width), 0), ys.length];
+  else [draws, variants] = [ys.reduce((s, yv) => s + xs.reduce((t, xv) => t + cost(widthOf(xKey.path, xv) ?? widthOf(yKey.path, yv) ?? e.model.width), 0), 0), xs.length * ys.length];
+  const slow = [xKey, yKey].filter((k) => !fast(k.path)).map((k) => k.path).join(' and ');
+  if (variants > 0) {
+    const tokens = fileTokens();
+    if (tokens * variants > MAX_ANALYSIS_TOKENS) {
+      throw new UsageError(`--x, --y: an axis over ${slow} checks the file again for each of its ${formatNumber(variants)} values: ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use a smaller --size, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W`);
+    }
+  }
   if (draws > MAX_ANALYSIS_DRAWS) {
-    const slow = [xKey, yKey].filter((k) => !fast(k.path)).map((k) => k.path).join(' and ');
     throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatNumber(draws)} numbers in all, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size, smaller widths, or axes over γ, σ_u, σ_W, η_u, η_W`);
   }
 }

@@ -5,12 +5,14 @@
  */
 import { WIDTH_SCAN_SCORES, WidthScanResult, widthScan } from '../../core/analysis/widthScan';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
+import { ExperimentError } from '../../core/experiment/errors';
 import { inputDimension } from '../../core/experiment/experiment';
 import { resolveKey } from '../../core/experiment/hyperparameters';
 import { MAX_PARAMETERS } from '../../core/experiment/limits';
 import { Command, printed, UsageError } from '../command';
-import { MAX_ANALYSIS_DRAWS, MAX_SCAN_SEEDS, MAX_SCAN_WIDTHS } from '../limits';
-import { csvNumber } from '../output';
+import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_SCAN_SEEDS, MAX_SCAN_WIDTHS } from '../limits';
+import { countJsonTokens } from '../../core/experiment/parse';
+import { csvNumber, formatLarge } from '../output';
 
 const DEFAULT_WIDTHS = '64:65536';
 const DEFAULT_SEEDS = 5;
@@ -50,7 +52,29 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). 
     if (draws > MAX_ANALYSIS_DRAWS) {
       throw new UsageError(`--widths, --seeds: ${seeds} seeds × the widths' weights (width × input dimension, and the data) = ${formatNumber(draws)} numbers drawn, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use fewer seeds or smaller widths`);
     }
-    const r = widthScan(experiment, widths, seeds);
+    // Each width, then each seed at it, is written into the file's value and the file checked again.
+    const variants = widths.length * (1 + seeds);
+    const tokens = countJsonTokens(JSON.stringify(experiment.source ?? {}));
+    if (tokens * variants > MAX_ANALYSIS_TOKENS) {
+      throw new UsageError(`--widths, --seeds: the scan checks the file again for each width and each seed (${formatNumber(variants)} times): ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use fewer widths or seeds, or fewer samples in the file`);
+    }
+    let done = 0;
+    let r: WidthScanResult;
+    try {
+      r = widthScan(experiment, widths, seeds, (runsDone, runs) => {
+        done = runsDone;
+        context.progress.update(runsDone, runs, 'runs');
+      });
+    } catch (e) {
+      // A run refused at a width or seed that the flags chose: say which, and blame the flag when the run blames that key.
+      if (!(e instanceof ExperimentError) || done >= widths.length * seeds) throw e;
+      const width = widths[Math.floor(done / seeds)];
+      const seed = experiment.init.kind === 'random' ? experiment.init.seed + (done % seeds) : undefined;
+      const at = `at width ${width}${seed === undefined ? '' : `, seed ${seed}`}: ${e.message}`;
+      if (e.path === 'model.width') throw new UsageError(`--widths: ${at}`);
+      if (e.path === 'init.seed') throw new UsageError(`--seeds: ${at}`);
+      throw new ExperimentError(`scan run ${at}`, e.path);
+    }
     return printed(args.choice('format', 'json') === 'csv' ? scalingCsv(r) : JSON.stringify(r) + '\n');
   },
 };

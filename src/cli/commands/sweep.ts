@@ -1,27 +1,41 @@
 /**
  * `flab sweep FILE`: one run per value of the file's `"sweep"` (docs/mechanisms.md, "Sweeps"): exact
  * or gradient-descent runs of the two-layer linear model, or one training per value of a network
- * experiment (docs/networks.md, "Runs and output").
+ * experiment (docs/networks.md, "Runs and output"). The sweep's draws, output, re-validations and
+ * total work are checked against their limits before its first run (docs/limits.md, "flab sweep");
+ * a run that fails is located at the sweep's entry that asked for it, not at the file's own value.
  */
-import { solveSweepSync, SweepResult } from '../../core/analysis/sweep';
-import { formatNumber } from '../../core/experiment/diagnostic';
+import { SweepResult, withValue } from '../../core/analysis/sweep';
+import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
+import { countJsonTokens } from '../../core/experiment/parse';
+import { reportedSteps } from '../../core/descent/gradientDescent';
+import { NetworkExperiment, networkVariant, specForData } from '../../core/network/networkExperiment';
+import { outputSize } from '../../core/network/dataset';
+import { layerSizes } from '../../core/network/spec';
+import { TrainingSetupError } from '../../core/network/train';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
-import { trainSweep, TrainSweepResult } from '../../core/runs/train';
-import { SERIES_COLUMNS } from '../../core/trajectory/trajectory';
-import { Command, printed } from '../command';
-import { MAX_ANALYSIS_DRAWS, MAX_SWEEP_POINTS } from '../limits';
-import { csvNumber, outputTooLarge, reportedRows, trajectoryBytes } from '../output';
-import { checkOutput } from './train';
+import { simulate } from '../../core/runs/simulate';
+import { solve } from '../../core/runs/solve';
+import { NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
+import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
+import { Command, LoadedExperiment, printed } from '../command';
+import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
+import { Progress } from '../progress';
+import { csvNumber, formatLarge, outputTooLarge, reportedRows, trajectoryBytes } from '../output';
+import { checkOutput, checkWritableCheckpoints } from './train';
 
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'one run per value of the file\'s "sweep" (exact for a linear network, gradient descent otherwise; a network experiment trains once per value)',
   help: `A sweep has at most 1000 values (the schema), draws at most ${formatNumber(MAX_ANALYSIS_DRAWS)} numbers in all
-(width × input dimension per run), reports at most ${formatNumber(MAX_SWEEP_POINTS)} points over all its runs, and prints
-at most the output limit (docs/limits.md). A network experiment's sweep prints {key, path, values, runs}
-with one \`flab train --json\` object per value; --csv puts the swept value first on every row.`,
+(width × input dimension per run), re-validates the file at most ${formatLarge(MAX_ANALYSIS_TOKENS)} JSON tokens in all
+(its tokens per value), does at most ${formatLarge(MAX_ANALYSIS_WORK)} multiply-adds of gradient descent over its runs
+(steps × samples × weights; a network's sweep ${formatLarge(MAX_TRAINING_SWEEP_WORK)}), reports at most
+${formatNumber(MAX_SWEEP_POINTS)} points over all its runs, and prints at most the output limit (docs/limits.md). A
+network experiment's sweep prints {key, path, values, runs} with one \`flab train --json\` object per
+value; --csv puts the swept value first on every row.`,
   operands: ['FILE'],
   options: [
     { flag: '--json', group: 'format', help: '{key, path, values, runs}: one trajectory per value, as flab solve --json prints it (the default)' },
@@ -33,20 +47,68 @@ with one \`flab train --json\` object per value; --csv puts the swept value firs
     const loaded = context.loadAny(args.operands[0]);
     const parsed = loaded.parsed;
     if (parsed.kind === 'checkpoints') throw new ExperimentError('`flab sweep` takes the two-layer linear model or a network experiment; this file is a checkpoint experiment: `flab checkpoints` reads it', 'checkpoints');
-    if (parsed.kind === 'network') {
-      const e = parsed.experiment;
-      if (!e.sweep) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "init.scale": [0.5, 1, 2] })', 'sweep');
-      const runs = e.sweep.values.length;
-      const result = await trainSweep(e, { baseDir: loaded.baseDir, fileName: loaded.fileName, beforeRun: (run) => checkOutput(run, format, runs) });
-      return printed(networkSweepOutput(result, format));
-    }
+    if (parsed.kind === 'network') return printed(networkSweepOutput(await networkSweep(parsed.experiment, loaded, format, context.progress), format));
     const experiment = parsed.experiment;
     const spec = experiment.sweep;
     if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "outputScale": { "from": 0.01, "to": 100, "count": 5 } })', 'sweep');
     checkSweepSize(experiment, spec, format);
-    return printed(sweepOutput(solveSweepSync(experiment), format));
+    const descent = experiment.model.activation !== 'linear';
+    checkRevalidation(loaded, spec, descent ? 2 : 1);
+    if (descent) checkDescentWork(experiment, spec, loaded);
+    const runs: Trajectory[] = [];
+    for (const [i, v] of spec.values.entries()) {
+      context.progress.update(i, spec.values.length, 'runs');
+      runs.push(atSweepEntry(spec, i, loaded, () => runOne(withValue(experiment, spec.path, v))));
+    }
+    return printed(sweepOutput({ key: spec.key, path: spec.path, values: spec.values.slice(), runs }, format));
   },
 };
+
+/** One run of a linear-model sweep, as src/core/analysis/sweep.ts runs it: exact for the linear activation, gradient descent otherwise. */
+function runOne(e: Experiment): Trajectory {
+  return e.model.activation === 'linear' ? solve(e) : simulate(e);
+}
+
+/**
+ * `work()`, with an ExperimentError it throws (or a network's setup problems) located at the sweep's
+ * entry `i` — `sweep.KEY[i]` for a list, `sweep.KEY` for a range — and saying which value it was:
+ * the value comes from the sweep, so that is where to look, whichever key the message names.
+ */
+function atSweepEntry<T>(spec: SweepSpec, i: number, loaded: LoadedExperiment, work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    throw relocated(spec, i, loaded, e);
+  }
+}
+
+/**
+ * An error of the run of sweep value `i`, at its sweep entry; other errors unchanged. `byValue` says
+ * which errors the value caused: every one of a linear-model run (the file itself was validated), a
+ * network's setup problems and errors at the swept key (not its data file's, nor its checkpoint
+ * folder's or its output's).
+ */
+function relocated(spec: SweepSpec, i: number, loaded: LoadedExperiment, e: unknown, byValue: (path: string) => boolean = () => true): unknown {
+  const message = e instanceof ExperimentError ? e.message : e instanceof TrainingSetupError ? e.problems.map((p) => p.message).join('; ') : null;
+  if (message === null) return e;
+  if (e instanceof ExperimentError && (e.path.startsWith('sweep') || !byValue(e.path))) return e;
+  const entry = `sweep.${spec.key}[${i}]`;
+  const written = writtenAt(loaded, entry) ?? formatNumber(spec.values[i]);
+  const own = message.replace(/^with [^=]+ = [^:]+: /, '');
+  return new ExperimentError(`sweep value ${i}, ${spec.path} = ${written}: ${own}`, entry);
+}
+
+/** The text of the number at `path` as the file writes it (a list's entry), or undefined when the path is not a number of the file (a range's values). */
+function writtenAt(loaded: LoadedExperiment, path: string): string | undefined {
+  const tree = loaded.source.tree;
+  if (!tree) return undefined;
+  const m = /^(sweep\.)(.+)\[(\d+)\]$/.exec(path);
+  if (!m) return undefined;
+  const sweep = tree.children?.find((p) => p.children?.[0]?.value === 'sweep')?.children?.[1];
+  const list = sweep?.children?.find((p) => p.children?.[0]?.value === m[2])?.children?.[1];
+  const node = list?.type === 'array' ? list.children?.[Number(m[3])] : undefined;
+  return node?.type === 'number' ? excerpt(loaded.source.text.slice(node.offset, node.offset + node.length)) : undefined;
+}
 
 /** Refuses, at the file's "sweep", a sweep whose draws or output pass their limits (docs/limits.md). */
 function checkSweepSize(e: Experiment, spec: SweepSpec, format: string): void {
@@ -69,6 +131,116 @@ function checkSweepSize(e: Experiment, spec: SweepSpec, format: string): void {
   if (points > MAX_SWEEP_POINTS) {
     throw new ExperimentError(`the sweep's ${spec.values.length} runs report ${formatNumber(points)} points in all, over the limit of ${formatNumber(MAX_SWEEP_POINTS)} for one sweep (docs/limits.md): use fewer values or fewer time.points`, 'sweep');
   }
+}
+
+/**
+ * Refuses, at the file's "sweep", a sweep that would re-validate more than MAX_ANALYSIS_TOKENS JSON
+ * tokens: each value is written into the file's value and the file checked again, `passes` times
+ * per value (docs/limits.md, "flab sweep").
+ */
+export function checkRevalidation(loaded: LoadedExperiment, spec: SweepSpec, passes: number): void {
+  const tokens = countJsonTokens(loaded.source.text);
+  const total = tokens * spec.values.length * passes;
+  if (total > MAX_ANALYSIS_TOKENS) {
+    throw new ExperimentError(`the sweep checks the file again for each of its ${spec.values.length} values${passes > 1 ? ` (${passes} times: to plan its steps, then to run)` : ''}: ${formatLarge(tokens)} JSON tokens each, ${formatLarge(total)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use fewer values, or fewer samples in the file`, 'sweep');
+  }
+}
+
+/**
+ * Refuses a sweep of gradient-descent runs (a nonlinear activation runs the plain loop) whose
+ * multiply-adds over all runs — steps × samples × width × input dimension, each run's steps from its
+ * own time grid or default horizon — pass MAX_ANALYSIS_WORK, before the first run. A run that alone
+ * passes a single run's limits is refused at its entry.
+ */
+function checkDescentWork(e: Experiment, spec: SweepSpec, loaded: LoadedExperiment): void {
+  let work = 0;
+  let largest = { work: 0, i: 0 };
+  for (const [i, v] of spec.values.entries()) {
+    const runWork = atSweepEntry(spec, i, loaded, () => {
+      const variant = withValue(e, spec.path, v);
+      const steps = reportedSteps(variant);
+      const samples = variant.data.kind === 'samples' ? variant.data.samples.length : 1;
+      return steps[steps.length - 1] * samples * variant.model.width * inputDimension(variant);
+    });
+    work += runWork;
+    if (runWork > largest.work) largest = { work: runWork, i };
+  }
+  if (work > MAX_ANALYSIS_WORK) {
+    throw new ExperimentError(`the sweep's ${spec.values.length} gradient-descent runs (model.activation "${e.model.activation}" runs the plain loop) do ${formatLarge(work)} multiply-adds in all (steps × samples × width × input dimension, summed over the runs; the largest, value ${largest.i}, ${formatLarge(largest.work)}), over the limit of ${formatLarge(MAX_ANALYSIS_WORK)} for one sweep (docs/limits.md): use fewer values, fewer steps (time.end) or a smaller width`, 'sweep');
+  }
+}
+
+/**
+ * The sweep of a network experiment: one training per value, with its total work checked once the
+ * data is read (before the first step: every value's steps × batch × parameters, planned with the
+ * first run's data) and again before each run with the runs' own sizes; errors of a value's run at
+ * its sweep entry.
+ */
+async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, progress: Progress): Promise<TrainSweepResult> {
+  const spec = e.sweep;
+  if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "init.scale": [0.5, 1, 2] })', 'sweep');
+  checkWritableCheckpoints(e, loaded);
+  const runs = spec.values.length;
+  let index = 0;
+  let spent = 0;
+  const stepsDone: number[] = [];
+  try {
+    return await trainSweep(e, {
+      baseDir: loaded.baseDir,
+      fileName: loaded.fileName,
+      onRun: (i) => {
+        index = i;
+      },
+      onProgress: (p) => {
+        stepsDone[index] = p.step;
+        progress.update(index, runs, `runs (step ${p.step} of ${p.totalSteps})`);
+      },
+      beforeRun: (run) => {
+        checkOutput(run, format, runs);
+        if (index === 0) checkTrainingWork(e, spec, run);
+        spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
+        if (spent > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(spent, runs, `with run ${index}'s own data`);
+      },
+    });
+  } catch (err) {
+    throw relocated(spec, index, loaded, err, (path) => path === spec.path);
+  }
+}
+
+/** Samples per step of a run set up with its data. */
+function batchOf(run: NetworkRun): number {
+  const t = run.spec.training;
+  return t.batchSize === 'full' ? run.data.train.count : Math.min(t.batchSize, run.data.train.count);
+}
+
+/**
+ * Modeled multiply-adds of a training (docs/networks.md, "Measurements": work in a fixed model):
+ * per step three products per layer over the batch (forward, and the two of the backward pass) and
+ * TRAINING_OPERATION_WORK for each of about 25 operations.
+ */
+export function trainingWork(steps: number, batch: number, sizes: readonly number[]): number {
+  let products = 0;
+  for (let l = 1; l < sizes.length; l++) products += sizes[l - 1] * sizes[l];
+  return steps * (3 * batch * products + 25 * TRAINING_OPERATION_WORK);
+}
+
+/** Every value's training work, planned with the first run's data, against MAX_TRAINING_SWEEP_WORK. */
+function checkTrainingWork(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): void {
+  const train = first.data.train;
+  let total = 0;
+  for (const v of spec.values) {
+    const variant = networkVariant(e, spec.path, v);
+    const s = specForData(variant, train);
+    const t = s.training;
+    const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
+    const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(train.count / Math.max(1, batch));
+    total += trainingWork(steps, batch, layerSizes(s.model, train.features, outputSize(train)));
+  }
+  if (total > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(total, spec.values.length, 'planned with the data as read');
+}
+
+function trainingWorkError(work: number, runs: number, how: string): ExperimentError {
+  return new ExperimentError(`the sweep's ${runs} trainings do about ${formatLarge(work)} multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; ${how}), over the limit of ${formatLarge(MAX_TRAINING_SWEEP_WORK)} for one sweep (docs/limits.md): use fewer values, fewer steps or epochs, or smaller layers`, 'sweep');
 }
 
 function sweepOutput(r: SweepResult, format: string): string {

@@ -5,10 +5,12 @@
  */
 import { ExperimentError } from '../../core/experiment/errors';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
-import { NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
+import { checkpointFolderOf, NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
+import type { NetworkExperiment } from '../../core/network/networkExperiment';
 import { Command, LoadedExperiment, printed } from '../command';
 import { formatBytes, MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
 import { outputTooLarge } from '../output';
+import { outputFolderProblem } from '../outputFile';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -29,7 +31,13 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
     const format = args.choice('format', 'json');
     const loaded = context.loadAny(args.operands[0]);
     const e = networkOf(loaded, 'train');
-    const result = await trainExperiment(e, { baseDir: loaded.baseDir, fileName: loaded.fileName, beforeRun: (run) => checkOutput(run, format, 1) });
+    checkWritableCheckpoints(e, loaded);
+    const result = await trainExperiment(e, {
+      baseDir: loaded.baseDir,
+      fileName: loaded.fileName,
+      beforeRun: (run) => checkOutput(run, format, 1),
+      onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
+    });
     return printed(formatTrainResult(result, format));
   },
 };
@@ -40,6 +48,18 @@ export function networkOf(loaded: LoadedExperiment, command: string) {
   if (p.kind === 'network') return p.experiment;
   if (p.kind === 'linear') throw new ExperimentError(`\`flab ${command}\` takes a network experiment (a "model" with "hidden"); this file is the two-layer linear model: \`flab solve\` or \`flab simulate\` runs it`, 'model');
   throw new ExperimentError(`\`flab ${command}\` takes a network experiment (a "model" with "hidden"); this file is a checkpoint experiment: \`flab checkpoints\` reads it`, 'checkpoints');
+}
+
+/**
+ * Refuses, at `training.checkpoints`, a run whose checkpoint folder (`training.checkpoints.path`, or
+ * `runs/<file name>` beside the file) cannot be created or written — before the data is read and the
+ * first step taken, not when the first checkpoint is due.
+ */
+export function checkWritableCheckpoints(e: NetworkExperiment, loaded: LoadedExperiment): void {
+  if (!e.checkpoints) return;
+  const folder = checkpointFolderOf(e, { baseDir: loaded.baseDir, fileName: loaded.fileName });
+  const problem = outputFolderProblem(folder);
+  if (problem) throw new ExperimentError(`cannot write checkpoints into ${folder}: ${problem}`, e.checkpoints.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
 }
 
 /** A run's result in the chosen format. */

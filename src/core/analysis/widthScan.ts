@@ -36,8 +36,9 @@ export interface WidthScanResult {
  * Scores over widths; `seeds` runs per width with init.seed = seed, seed + 1, … Each run is scored as
  * its `flab solve` would be: over t ∈ [0, ∞), or up to the end of its reported run with
  * `"classify": { "at": "end" }` (a fixed `time.end` is then the same training budget at every width).
+ * `onProgress` is told after each run.
  */
-export function widthScan(e: Experiment, widths: number[], seedCount = 5): WidthScanResult {
+export function widthScan(e: Experiment, widths: number[], seedCount = 5, onProgress?: (runsDone: number, runs: number) => void): WidthScanResult {
   if (e.init.kind !== 'random') throw new ExperimentError('a width scan needs a random initialisation (init.scaleU, init.scaleW): an explicit one fixes the width', 'init');
   if (e.model.activation !== 'linear') throw new ExperimentError(`a width scan uses the exact solver, which needs model.activation "linear", got "${e.model.activation}"`, 'model.activation');
   if ((e.weightDecay ?? 0) > 0) throw new ExperimentError('a width scan uses the closed-form flow, which has no weight decay: set weightDecay to 0 (or leave it out)', 'weightDecay');
@@ -45,6 +46,7 @@ export function widthScan(e: Experiment, widths: number[], seedCount = 5): Width
   const seeds = Array.from({ length: seedCount }, (_, k) => seed0 + k);
   const scores = {} as Record<WidthScanScore, (number | null)[]>;
   for (const name of WIDTH_SCAN_SCORES) scores[name] = [];
+  let runsDone = 0;
   for (const d of widths) {
     const atWidth = withValue(e, 'model.width', d);
     const samples = {} as Record<WidthScanScore, number[]>;
@@ -59,6 +61,7 @@ export function widthScan(e: Experiment, widths: number[], seedCount = 5): Width
         if (v !== null) samples[name].push(Math.abs(v));
       }
       samples.horizon.push(defaultHorizon(flow));
+      onProgress?.(++runsDone, widths.length * seeds.length);
     }
     for (const name of WIDTH_SCAN_SCORES) scores[name].push(median(samples[name]));
   }

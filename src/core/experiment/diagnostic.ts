@@ -40,7 +40,7 @@ export function joinPath(path: string, key: string | number): string {
 /** Numbers as the user would write them: plain where short, exponent form otherwise. */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  const plain = String(x);
+  const plain = String(x).replace('e+', 'e');
   return plain.length <= 12 ? plain : x.toExponential().replace('e+', 'e');
 }
 

@@ -5,7 +5,7 @@
  * experiment has its own keys (the linear model's by default; a network file's under `network`).
  */
 import { parsePath } from './jsonPath';
-import { didYouMean, excerpt } from './diagnostic';
+import { didYouMean, excerpt, formatNumber } from './diagnostic';
 import { EXPERIMENT_SCHEMA, ExperimentKind, kindSchema } from './kind';
 import { SchemaNode } from './schema';
 
@@ -110,7 +110,7 @@ export function resolveKey(key: string, kind: ExperimentKind = 'linear'): Numeri
   const node = schemaAt(key, kind);
   if (node && isNumeric(node) && !NOT_HYPERPARAMETERS.includes(String(parsePath(key)[0]))) return keyOf(key, node);
   const all = numericKeys(kind);
-  if (node) return { error: `\`${excerpt(key)}\` is not a numeric hyperparameter` };
+  if (node) return { error: `\`${excerpt(key)}\` is not a numeric hyperparameter; numeric keys are ${all.map((k) => `\`${k.path}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)` };
   const matches = all.filter((k) => k.path.endsWith(`.${key}`) || k.path === key);
   if (matches.length === 1) return matches[0];
   if (matches.length > 1) return { error: `\`${excerpt(key)}\` is ambiguous: write the full path, one of ${matches.map((m) => `\`${m.path}\``).join(', ')}` };
@@ -128,13 +128,54 @@ function suggest(key: string, names: string[]): string {
   return hit ? ` — did you mean \`${hit}\`?` : '';
 }
 
+/**
+ * Why the numeric key at `path` (a key that `resolveKey` accepted) is not a key of this file, or null
+ * when it is: an index the file's array does not have (`data.x[3]` when data.x has one entry), an
+ * array the file does not have (`init.u[0]` with a random initialisation), or a key of the other form
+ * of a `oneOf` (`data.y` in a file whose data is `samples`, `time.end` beside `time.at`). A key the
+ * file leaves out but may have (`weightDecay`, its default 0) is one of its keys. `root` is the
+ * file's plain JSON value; `kind` says which schema's forms apply.
+ */
+export function keyNotInFile(root: unknown, path: string, kind: ExperimentKind = 'linear'): string | null {
+  let node: unknown = root;
+  let schema: SchemaNode | null = kindSchema(kind);
+  let at = '';
+  for (const seg of parsePath(path)) {
+    if (typeof seg === 'number') {
+      if (!Array.isArray(node)) return `the file has no ${at === '' ? 'array' : `array ${at}`}, so ${path} is not one of its values`;
+      if (seg >= node.length) return `${at} has ${node.length} entr${node.length === 1 ? 'y' : 'ies'} in the file (indices 0 to ${node.length - 1}), so ${path} is not one of its values`;
+      node = node[seg];
+      schema = schema?.items ? resolveRef(schema.items) : null;
+      at = `${at}[${seg}]`;
+      continue;
+    }
+    if (schema?.oneOf && node !== null && typeof node === 'object' && !Array.isArray(node)) {
+      const branches = schema.oneOf.map(resolveRef);
+      const keys = Object.keys(node);
+      // The file's own form: the branch that has every key the file writes here.
+      const form = branches.find((b) => keys.every((k) => ownValue(b.properties, k) !== undefined));
+      if (form && ownValue(form.properties, seg) === undefined) {
+        return `${path} is not a key of this file's ${at}, which is written as { ${keys.map((k) => `"${excerpt(k)}"`).join(', ')} }`;
+      }
+      schema = form ? resolveRef(ownValue(form.properties, seg) as SchemaNode) : null;
+    } else {
+      const branches: SchemaNode[] = schema ? (schema.oneOf ? schema.oneOf.map(resolveRef) : [schema]) : [];
+      const next = branches.map((b) => ownValue(b.properties, seg) as SchemaNode | undefined).find((x) => x !== undefined);
+      schema = next ? resolveRef(next) : null;
+    }
+    node = ownValue(node, seg);
+    at = at === '' ? seg : `${at}.${seg}`;
+  }
+  return null;
+}
+
 /** Why `value` is not allowed for `key`, or null when it is. */
 export function checkValue(key: NumericKey, value: number): string | null {
-  if (!Number.isFinite(value)) return `${key.path} must be a finite number, got ${value}`;
-  if (key.integer && !Number.isInteger(value)) return `${key.path} must be an integer, got ${value}`;
-  if (key.exclusiveMinimum !== undefined && !(value > key.exclusiveMinimum)) return `${key.path} must be > ${key.exclusiveMinimum}, got ${value}`;
-  if (key.minimum !== undefined && !(value >= key.minimum)) return `${key.path} must be ≥ ${key.minimum}, got ${value}`;
-  if (key.maximum !== undefined && !(value <= key.maximum)) return `${key.path} must be ≤ ${key.maximum}, got ${value}`;
+  if (!Number.isFinite(value)) return `${key.path} must be a finite number, got ${formatNumber(value)}`;
+  if (key.integer && !Number.isInteger(value)) return `${key.path} must be an integer, got ${formatNumber(value)}`;
+  if (key.exclusiveMinimum !== undefined && !(value > key.exclusiveMinimum)) return `${key.path} must be > ${formatNumber(key.exclusiveMinimum)}, got ${formatNumber(value)}`;
+  if (key.minimum !== undefined && !(value >= key.minimum)) return `${key.path} must be ≥ ${formatNumber(key.minimum)}, got ${formatNumber(value)}`;
+  if (key.maximum !== undefined && !(value <= key.maximum)) return `${key.path} must be ≤ ${formatNumber(key.maximum)}, got ${formatNumber(value)}`;
   return null;
 }
 

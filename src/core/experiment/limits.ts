@@ -13,3 +13,12 @@ export const MAX_SIMULATION_WORK = 1e10;
 export const MAX_STEPS = 10_000_000;
 /** Reported time points. */
 export const MAX_POINTS = 1_000_000;
+/**
+ * Tokens of an experiment file's JSON (numbers, strings, keys, brackets, commas, colons), counted by
+ * the scanner before the parser builds its tree: the tree, the plain value and the checks take about
+ * 200 bytes per token, so the largest accepted file is parsed and validated within 1 GiB of heap
+ * (docs/limits.md, "Reading an experiment file", with the measurement).
+ */
+export const MAX_JSON_TOKENS = 4_000_000;
+/** What parsing more than MAX_JSON_TOKENS tokens would take, as a refusal says it. */
+export const JSON_TOKENS_MEMORY = '1 GiB of memory';

@@ -5,10 +5,10 @@
  * (shapes that must agree, collinear data, ordered times, sizes).
  */
 import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { Diagnostic, formatNumber } from './diagnostic';
+import { Diagnostic, excerpt, formatCount, formatNumber } from './diagnostic';
 import { LinearData, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
 import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS } from './kind';
-import { MAX_PARAMETERS } from './limits';
+import { JSON_TOKENS_MEMORY, MAX_JSON_TOKENS, MAX_PARAMETERS } from './limits';
 import { checkAgainstSchema } from './schema';
 import { parsePath } from './jsonPath';
 import { dot, norm, unit } from '../math/vectors';
@@ -50,11 +50,12 @@ export interface JsonText {
 /**
  * Reads the text of a `*.flab.json` file as JSON with comments: the tree, or located syntax errors.
  * Never throws. A leading UTF-8 byte-order mark is read as white space, so every offset stays an
- * offset into `text`. Nesting deeper than MAX_NESTING_DEPTH is refused before the parser recurses.
+ * offset into `text`. Nesting deeper than MAX_NESTING_DEPTH, and more than MAX_JSON_TOKENS tokens, are
+ * refused before the parser allocates or recurses (`structureProblem`).
  */
 export function parseJsonText(text: string): JsonText {
   const json = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
-  const tooDeep = nestingProblem(json);
+  const tooDeep = structureProblem(json);
   if (tooDeep) return { diagnostics: [tooDeep], tree: undefined };
   const parseErrors: ParseError[] = [];
   const tree = parseTree(json, parseErrors, { allowTrailingComma: true, disallowComments: false });
@@ -98,10 +99,10 @@ export function experimentFromTree(tree: Node, text: string): ParseResult {
   const widths = resolveWidthPowers(source);
   const experiment = normalise(widths.resolved as RawExperiment);
   const extra = source as { classify?: Experiment['classify']; sweep?: Parameters<typeof resolveSweep>[0]; parameterisation?: Experiment['parameterisation'] };
-  const sweep = extra.sweep ? resolveSweep(extra.sweep) : { spec: undefined, problems: [] };
+  const sweep = extra.sweep ? resolveSweep(extra.sweep, 'linear', source) : { spec: undefined, problems: [] };
   Object.assign(experiment, { classify: extra.classify, sweep: sweep.spec, widthScaling: widths.widthScaling, parameterisation: extra.parameterisation, source });
   for (const p of [...widths.problems, ...sweep.problems]) diagnostics.push({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' });
-  checkSemantics(experiment, tree, diagnostics);
+  checkSemantics(experiment, tree, diagnostics, text);
   return { experiment: diagnostics.length > 0 ? null : experiment, diagnostics, tree, kind };
 }
 
@@ -129,26 +130,43 @@ export function locateKey(tree: Node | undefined, path: string): { offset: numbe
 /**
  * The syntax tree of `text` for code that reads or edits a document outside the validator (the
  * panel's controls and its minimal edits): undefined when the nesting is deeper than
- * MAX_NESTING_DEPTH, where jsonc-parser would exhaust the stack.
+ * MAX_NESTING_DEPTH, where jsonc-parser would exhaust the stack, or the tokens more than
+ * MAX_JSON_TOKENS, where it would exhaust the heap.
  */
 export function parseTreeGuarded(text: string, errors: ParseError[] = []): Node | undefined {
-  if (nestingProblem(text)) return undefined;
+  if (structureProblem(text)) return undefined;
   return parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
 }
 
 /** jsonc-parser's SyntaxKind values (an ambient const enum, which isolated modules cannot read). */
-const TOKEN = { OpenBrace: 1, CloseBrace: 2, OpenBracket: 3, CloseBracket: 4, EOF: 17 } as const;
+const TOKEN = { OpenBrace: 1, CloseBrace: 2, OpenBracket: 3, CloseBracket: 4, LineComment: 12, BlockComment: 13, LineBreak: 14, Trivia: 15, EOF: 17 } as const;
 
 /**
- * The first bracket past MAX_NESTING_DEPTH levels, found by jsonc-parser's own scanner (the tokens
- * its parser sees) before the parser recurses. The count keeps a stack and pops only a matching
- * closer, as the parser closes only on one (a stray closer is skipped), so it never reads less
- * depth than the parser would reach.
+ * The first reason the parser must not build a tree of `text`, found by jsonc-parser's own scanner
+ * (the tokens its parser sees) in one pass, before the parser allocates or recurses:
+ * - a bracket past MAX_NESTING_DEPTH levels. The count keeps a stack and pops only a matching
+ *   closer, as the parser closes only on one (a stray closer is skipped), so it never reads less
+ *   depth than the parser would reach;
+ * - a token past MAX_JSON_TOKENS. Every token the parser sees is counted — numbers, strings (keys
+ *   included), `true`, `false`, `null`, brackets, commas, colons and unknown characters — since each
+ *   becomes a node of the tree or a parse error; white space and comments are not.
+ * Exported for the tests of the limits.
  */
-function nestingProblem(text: string): Diagnostic | null {
+export function structureProblem(text: string): Diagnostic | null {
   const scanner = createScanner(text, true);
   const open: number[] = [];
+  let tokens = 0;
   for (let token: number = scanner.scan(); token !== TOKEN.EOF; token = scanner.scan()) {
+    if (token === TOKEN.Trivia || token === TOKEN.LineBreak || token === TOKEN.LineComment || token === TOKEN.BlockComment) continue;
+    if (++tokens > MAX_JSON_TOKENS) {
+      return {
+        message: `more than ${formatCount(MAX_JSON_TOKENS)} JSON tokens (numbers, strings, keys, brackets, commas and colons): the file is refused before it is parsed, which would take over ${JSON_TOKENS_MEMORY} (docs/limits.md, "Reading an experiment file"); keep large data in a data file (a network experiment's "data": { "format": "csv", … })`,
+        path: '',
+        offset: scanner.getTokenOffset(),
+        length: Math.max(1, scanner.getTokenLength()),
+        severity: 'error',
+      };
+    }
     if (token === TOKEN.OpenBrace || token === TOKEN.OpenBracket) {
       open.push(token);
       if (open.length > MAX_NESTING_DEPTH) {
@@ -159,6 +177,16 @@ function nestingProblem(text: string): Diagnostic | null {
     }
   }
   return null;
+}
+
+/** The JSON tokens of `text` as `structureProblem` counts them (what re-validating the file costs, per value of a sweep). */
+export function countJsonTokens(text: string): number {
+  const scanner = createScanner(text, true);
+  let tokens = 0;
+  for (let token: number = scanner.scan(); token !== TOKEN.EOF; token = scanner.scan()) {
+    if (token !== TOKEN.Trivia && token !== TOKEN.LineBreak && token !== TOKEN.LineComment && token !== TOKEN.BlockComment) tokens++;
+  }
+  return tokens;
 }
 
 /**
@@ -225,7 +253,7 @@ function normalise(raw: RawExperiment): Experiment {
   };
 }
 
-function checkSemantics(e: Experiment, tree: Node, out: Diagnostic[]): void {
+function checkSemantics(e: Experiment, tree: Node, out: Diagnostic[], text: string): void {
   const error = (message: string, path: string) => out.push({ message, path, ...locatePath(tree, path), severity: 'error' });
   const d = e.model.width;
 
@@ -246,6 +274,15 @@ function checkSemantics(e: Experiment, tree: Node, out: Diagnostic[]): void {
     const bad = firstNonCollinear(samples);
     if (bad === -1) error('data.samples: every input is zero, so the input direction is undefined and nothing can be learned', 'data.samples');
     else if (bad !== null) error(`data.samples[${bad}].x is not on the line of the first nonzero input: the data must be one-dimensional (collinear to a relative tolerance of ${COLLINEARITY_TOLERANCE})`, `data.samples[${bad}].x`);
+    else {
+      const over = irreducibleLossOverflow(samples);
+      if (over) {
+        const path = `data.samples[${over.sample}].y`;
+        const at = locatePath(tree, path);
+        const written = excerpt(text.slice(at.offset, at.offset + at.length));
+        error(`${path} = ${written}: the data's irreducible loss ½E[(y − βa)²] (the least loss any weights reach, included in every loss printed; docs/model.md §1) is about ${over.size}, beyond the 64-bit range (sizes above ${twoDigits(MAX_PRINTED_SIZE)} are refused); scaled together, the targets must be at most about ${over.largest} in size (docs/limits.md, "Representable ranges")`, path);
+      }
+    }
   }
 
   // Sizes.
@@ -277,6 +314,68 @@ function checkSemantics(e: Experiment, tree: Node, out: Diagnostic[]): void {
     if (e.time.spacing !== 'log') error('time.start applies to a log grid only: set time.spacing to "log" or remove time.start', 'time.start');
     else if (e.time.end !== undefined && !(e.time.start < e.time.end)) error(`time.start must be < time.end (${formatNumber(e.time.end)}), got ${formatNumber(e.time.start)}`, 'time.start');
   }
+}
+
+/** Largest size a run prints (docs/limits.md, "Representable ranges"): the largest 64-bit number over 16, so that sums of a few stay finite. */
+const MAX_PRINTED_SIZE = Number.MAX_VALUE / 16;
+
+/**
+ * When the irreducible loss of collinear samples, ½E[(y − βa)²] at the least-squares β with a = x·n
+ * (docs/model.md §1), is beyond MAX_PRINTED_SIZE: the sample of the largest |y|, the loss and the
+ * largest target that would fit, as text; else null. Every loss of every run of these data is at
+ * least this, so no weights can make the run printable. Computed in the unit of the largest |a| and
+ * |y| (no overflow) from the residuals (no cancellation); a residual below 1e-14 of the targets is
+ * rounding, read as a perfect fit.
+ */
+function irreducibleLossOverflow(samples: Sample[]): { sample: number; size: string; largest: string } | null {
+  const first = samples.findIndex((s) => s.x.some((v) => v !== 0));
+  const n = unit(samples[first].x);
+  const a = samples.map((s) => dot(s.x, n));
+  let ma = 0;
+  let my = 0;
+  let sample = 0;
+  for (let i = 0; i < samples.length; i++) {
+    ma = Math.max(ma, Math.abs(a[i]));
+    if (Math.abs(samples[i].y) > my) {
+      my = Math.abs(samples[i].y);
+      sample = i;
+    }
+  }
+  if (!(my > 0) || !(ma > 0)) return null;
+  let aa = 0;
+  let ay = 0;
+  let yy = 0;
+  for (let i = 0; i < samples.length; i++) {
+    aa += (a[i] / ma) ** 2;
+    ay += (a[i] / ma) * (samples[i].y / my);
+    yy += (samples[i].y / my) ** 2;
+  }
+  const beta = ay / aa;
+  let rr = 0;
+  for (let i = 0; i < samples.length; i++) rr += (samples[i].y / my - beta * (a[i] / ma)) ** 2;
+  if (!(rr > 1e-28 * yy)) return null;
+  const lnLoss = Math.log(0.5) + 2 * Math.log(my) + Math.log(rr / samples.length);
+  const lnLimit = Math.log(MAX_PRINTED_SIZE);
+  if (lnLoss <= lnLimit) return null;
+  const bound = Math.exp(Math.log(my) + (lnLimit - lnLoss) / 2);
+  return { sample, size: formatLnNumber(lnLoss), largest: twoDigits(bound) };
+}
+
+/** A number to two digits, as a message writes it: 1.1e307. */
+function twoDigits(x: number): string {
+  return formatNumber(Number(x.toPrecision(2))).replace('e+', 'e');
+}
+
+/** A number given by its natural logarithm, to two digits, in exponent form (beyond 64 bits too). */
+function formatLnNumber(ln: number): string {
+  const decimal = ln / Math.LN10;
+  let exponent = Math.floor(decimal);
+  let mantissa = Number(Math.pow(10, decimal - exponent).toPrecision(2));
+  if (mantissa >= 10) {
+    mantissa /= 10;
+    exponent += 1;
+  }
+  return `${mantissa}e${exponent}`;
 }
 
 /**

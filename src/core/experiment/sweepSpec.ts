@@ -1,6 +1,6 @@
 /** The `"sweep"` key of an experiment file: which hyperparameter, which values (docs/mechanisms.md, "Sweeps"). */
 import { SweepSpec } from './experiment';
-import { checkValue, resolveKey } from './hyperparameters';
+import { checkValue, keyNotInFile, resolveKey } from './hyperparameters';
 import type { ExperimentKind } from './kind';
 
 /** A range `{ from, to, count, scale }` as written. */
@@ -27,12 +27,19 @@ export function rangeValues(r: SweepRange): number[] {
   return out;
 }
 
-/** Resolves a schema-valid `"sweep"` object of a file of `kind`; problems come back located by JSON path. */
-export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: ExperimentKind = 'linear'): { spec?: SweepSpec; problems: { path: string; message: string }[] } {
+/**
+ * Resolves a schema-valid `"sweep"` object of a file of `kind`; problems come back located by JSON
+ * path, at the sweep's key or entry. With `source` (the file's plain JSON value), a key the file
+ * does not have (an index past its array, the other form of its data or initialisation) is refused
+ * at the sweep's key rather than when its first run is built.
+ */
+export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: ExperimentKind = 'linear', source?: unknown): { spec?: SweepSpec; problems: { path: string; message: string }[] } {
   const [key] = Object.keys(raw);
   const where = `sweep.${key}`;
   const found = resolveKey(key, kind);
   if ('error' in found) return { problems: [{ path: where, message: `sweep: ${found.error}` }] };
+  const missing = source === undefined ? null : keyNotInFile(source, found.path, kind);
+  if (missing) return { problems: [{ path: where, message: `sweep: ${missing}` }] };
   const value = raw[key];
   if (!Array.isArray(value) && (value.scale ?? 'log') === 'log' && !(value.from > 0 && value.to > 0)) {
     return { problems: [{ path: where, message: `sweep.${key}: a log-spaced range needs from > 0 and to > 0 (got from = ${value.from}, to = ${value.to}); use "scale": "linear" otherwise` }] };

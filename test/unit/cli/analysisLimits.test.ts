@@ -1,0 +1,288 @@
+/**
+ * A reviewer's findings on the CLI's limits and on where its refusals point (issue 8, kinds 1 and
+ * 5–6; docs/limits.md): a file too large to parse in bounded memory is refused before parsing and the
+ * largest accepted one runs within 1 GiB of heap; a sweep's failed run is located at the sweep's
+ * entry; phase axes that the file does not have are usage errors; output paths are checked before the
+ * work; the total work and re-validations of sweeps, scans and phase axes are bounded before the first
+ * run; a long command draws a counter on a terminal, and nothing elsewhere.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { MAX_JSON_TOKENS } from '../../../src/core/experiment/limits';
+import { countJsonTokens } from '../../../src/core/experiment/parse';
+import { FileReader } from '../../../src/cli/experimentFile';
+import { outputFileProblem, outputFolderProblem } from '../../../src/cli/outputFile';
+import { PROGRESS_DELAY_MS, progressCounter } from '../../../src/cli/progress';
+import { runCli } from '../../../src/cli/run';
+
+const REPO = resolve(__dirname, '../../../..');
+const CLI = join(REPO, 'dist/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'flab-analysis-limits-'));
+const STACK = /^\s+at .+[:(]\d+:\d+\)?$/m;
+const PHASE_USAGE = 'usage: flab phase FILE --x KEY=FROM:TO --y KEY=FROM:TO [--size N|NxM] [--linear] [--descent] [--json | --csv | --svg OUT]';
+
+function flab(args: string[], options: { heapMiB?: number; timeout?: number } = {}): { code: number | null; stdout: string; stderr: string } {
+  const heap = options.heapMiB ? [`--max-old-space-size=${options.heapMiB}`] : [];
+  const r = spawnSync(process.execPath, [...heap, CLI, ...args], { encoding: 'utf8', timeout: options.timeout ?? 60_000, cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function write(name: string, value: unknown): string {
+  const file = join(dir, name);
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  return file;
+}
+
+/** runCli on in-memory files. */
+function run(args: string[], files: Record<string, string>, progress?: Parameters<typeof runCli>[2]) {
+  const reader: FileReader = {
+    readText: (f) => {
+      if (!(f in files)) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return files[f];
+    },
+  };
+  return runCli(args, reader, progress);
+}
+
+const BASE = `{
+  "model": { "width": 4 },
+  "data": { "x": [1], "y": 1 },
+  "init": { "scaleU": 0.1, "scaleW": 0.1, "seed": 1 },
+  "learningRates": { "u": 0.1, "W": 0.1 },
+  "time": { "points": 10 }
+}`;
+
+/** BASE with a sweep as its last key (line 7). */
+function withSweep(sweep: string, base = BASE): string {
+  return base.replace('"time": { "points": 10 }', `"time": { "points": 10 },\n  "sweep": ${sweep}`);
+}
+
+/** The one-based line:column of the first `needle` in `text`. */
+function position(text: string, needle: string, from = 0): string {
+  const offset = text.indexOf(needle, from);
+  assert.ok(offset >= 0, needle);
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${before[before.length - 1].length + 1}`;
+}
+
+test('a sweep\'s bad value is located at the sweep\'s entry, with the value as written, not at the file\'s own value', async () => {
+  const text = withSweep('{ "data.y": [1, 1e200] }');
+  const r = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': text });
+  assert.equal(r.code, 1);
+  assert.ok(r.stderr.startsWith(`f.flab.json:${position(text, '1e200]')}: error: sweep value 1, data.y = 1e200: data.y (its size |y|) = 1e200: the initial loss`), r.stderr);
+  assert.match(r.stderr, /data\.y must be ≤ about 2\.4e153/);
+  // A range: at the range, with its computed value.
+  const range = withSweep('{ "data.y": { "from": 1, "to": 1e200, "count": 3 } }');
+  const q = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': range });
+  assert.equal(q.code, 1);
+  assert.ok(q.stderr.startsWith(`f.flab.json:${position(range, '{ "from"')}: error: sweep value 2, data.y = 1e200: `), q.stderr);
+});
+
+test('a refused weightDecay sweep (a key the file leaves out) is located at its entry, not at 1:1', async () => {
+  const text = withSweep('{ "weightDecay": [0, 1e300] }');
+  const r = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': text });
+  assert.equal(r.code, 1);
+  assert.ok(r.stderr.startsWith(`f.flab.json:${position(text, '1e300]')}: error: sweep value 1, weightDecay = 1e300: `), r.stderr);
+  assert.match(r.stderr, /the layers decay by more than e\^\{1e300\}/);
+});
+
+test('a sweep over a key that is not a parameter is an unknown key with the list of keys that can be swept', async () => {
+  for (const key of ['__proto__', 'constructor', 'name']) {
+    const text = withSweep(`{ "${key}": [0, 1] }`);
+    const r = await run(['sweep', 'f.flab.json'], { 'f.flab.json': text });
+    assert.equal(r.code, 1, key);
+    assert.ok(r.stderr.startsWith(`f.flab.json:${position(text, '[0, 1]')}: error: sweep: `), r.stderr);
+    assert.match(r.stderr, /numeric keys are `model\.width`, `model\.outputScale`, `data\.y`, .*`weightDecay` \(or a path into an array, like `data\.x\[0\]`\)\n$/, key);
+  }
+});
+
+test('flab phase: an axis without =FROM:TO, an index the file does not have, an array it does not have: usage errors (exit 2) with the usage line', async () => {
+  const samples = BASE.replace('"x": [1], "y": 1', '"samples": [{ "x": [1], "y": 1 }, { "x": [2], "y": 1 }]');
+  const cases: [string, string, string][] = [
+    [BASE, 'weightDecay', '--x: expected KEY=FROM:TO, got `weightDecay`'],
+    [BASE, 'data.x[3]=1:2', '--x: data.x has 1 entry in the file (indices 0 to 0), so data.x[3] is not one of its values'],
+    [samples, 'data.x[0]=1:2', '--x: data.x[0] is not a key of this file\'s data, which is written as { "samples" }'],
+    [samples, 'data.y=1:2', '--x: data.y is not a key of this file\'s data, which is written as { "samples" }'],
+    [BASE, 'init.u[0]=1:2', '--x: init.u[0] is not a key of this file\'s init, which is written as { "scaleU", "scaleW", "seed" }'],
+  ];
+  for (const [text, axis, message] of cases) {
+    const r = await run(['phase', 'f.flab.json', '--x', axis, '--y', 'init.scaleU=0.1:1', '--size', '2'], { 'f.flab.json': text });
+    assert.equal(r.code, 2, axis);
+    assert.equal(r.stderr, `flab: ${message}\n${PHASE_USAGE}\n\`flab phase --help\` lists its options\n`, axis);
+  }
+  // An index the file has is an axis.
+  const ok = await run(['phase', 'f.flab.json', '--x', 'data.x[0]=1:2', '--y', 'init.scaleU=0.1:1', '--size', '2'], { 'f.flab.json': BASE });
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
+test('flab phase: weightDecay and the time grid are not axes (the label is the closed-form t → ∞ limit)', async () => {
+  for (const key of ['weightDecay', 'time.end', 'time.points', 'time.start']) {
+    const r = await run(['phase', 'missing.flab.json', '--x', `${key}=1:2`, '--y', 'init.scaleU=0.1:1'], {});
+    assert.equal(r.code, 2, key);
+    assert.ok(r.stderr.startsWith(`flab: --x: ${key} cannot be an axis: a phase diagram labels each cell by its run's long-time limit (t → ∞) with the closed-form flow, which has no weight decay and no time grid; axes are \`model.width\`, \`model.outputScale\`, \`data.y\`, \`init.scaleU\`, \`init.scaleW\`, \`init.seed\`, \`learningRates.u\`, \`learningRates.W\``), r.stderr);
+  }
+});
+
+test('phase --svg OUT is checked before the file is read and the diagram computed', async () => {
+  const file = write('svg/ok.flab.json', BASE);
+  write('svg/a-file', 'x');
+  const cases: [string, string][] = [
+    [join(dir, 'svg/no-such-folder/out.svg'), `its folder ${join(dir, 'svg/no-such-folder')} does not exist`],
+    [join(dir, 'svg'), `it is a folder: give a file's name, like ${join(dir, 'svg/figure.svg')}`],
+    [join(dir, 'svg/a-file/out.svg'), `a part of ${join(dir, 'svg/a-file/out.svg')} before its last is a file, not a folder`],
+  ];
+  for (const [out, why] of cases) {
+    // The experiment file does not exist: the flag is refused first.
+    const r = await run(['phase', 'missing.flab.json', '--x', 'init.scaleW=0.1:1', '--y', 'init.scaleU=0.1:1', '--svg', out], {});
+    assert.equal(r.code, 2, out);
+    assert.equal(r.stderr, `flab: --svg ${out}: cannot write the figure there: ${why}\n${PHASE_USAGE}\n\`flab phase --help\` lists its options\n`);
+  }
+  const out = join(dir, 'svg/figure.svg');
+  const r = flab(['phase', file, '--x', 'init.scaleW=0.1:1', '--y', 'init.scaleU=0.1:1', '--size', '4', '--svg', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(readFileSync(out, 'utf8'), /^<svg/);
+});
+
+test('output paths: a file\'s folder must exist and be writable; a folder to create needs a writable ancestor', () => {
+  write('paths/file', 'x');
+  assert.equal(outputFileProblem(join(dir, 'paths/new.svg')), null);
+  assert.equal(outputFileProblem(join(dir, 'paths/file')), null, 'an existing file is overwritten');
+  assert.equal(outputFolderProblem(join(dir, 'paths/new/deeper')), null, 'created with its parents');
+  assert.equal(outputFolderProblem(join(dir, 'paths/file')), `${join(dir, 'paths/file')} is a file, not a folder`);
+  assert.equal(outputFolderProblem(join(dir, 'paths/file/sub')), `a part of ${join(dir, 'paths/file/sub')} before its last is a file, not a folder`);
+});
+
+test('flab train: a checkpoint folder that cannot be made is refused at its key before the data is read', () => {
+  write('ckpt/blocker', 'x');
+  const e = {
+    model: { hidden: [4] },
+    data: { format: 'csv', trainFile: 'no-such-data.csv' },
+    training: { learningRate: 0.5, steps: 6, record: { every: 2 }, checkpoints: { every: 2, path: 'blocker/run' } },
+  };
+  const file = write('ckpt/e.flab.json', e);
+  const text = readFileSync(file, 'utf8');
+  const r = flab(['train', file]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `${file}:${position(text, '"blocker/run"')}: error: cannot write checkpoints into ${join(dir, 'ckpt/blocker/run')}: a part of ${join(dir, 'ckpt/blocker/run')} before its last is a file, not a folder\n`);
+  // A network sweep checks the same folder before its first run.
+  const sweep = write('ckpt/s.flab.json', { ...e, sweep: { 'init.scale': [1, 2] } });
+  const s = flab(['sweep', sweep]);
+  assert.equal(s.code, 1);
+  assert.match(s.stderr, /error: cannot write checkpoints into .*blocker\/run: a part of/);
+});
+
+test('a sweep of nonlinear gradient-descent runs is refused before its first run when its total work passes the limit', async () => {
+  const text = `{
+  "model": { "width": 1000, "activation": "relu" },
+  "data": { "x": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "y": 1 },
+  "init": { "scaleU": 0.05, "scaleW": 0.05, "seed": 2 },
+  "learningRates": { "u": 0.05, "W": 0.05 },
+  "time": { "end": 1000000, "points": 10 },
+  "sweep": { "init.seed": { "from": 1, "to": 100, "count": 100, "scale": "linear" } }
+}`;
+  const r = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': text });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `f.flab.json:7:12: error: the sweep's 100 gradient-descent runs (model.activation "relu" runs the plain loop) do 1e12 multiply-adds in all (steps × samples × width × input dimension, summed over the runs; the largest, value 0, 1e10), over the limit of 1e10 for one sweep (docs/limits.md): use fewer values, fewer steps (time.end) or a smaller width\n`);
+  // One run at a time of the same file is within the single run's limit: each alone would be accepted.
+  const single = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': text.replace('"count": 100', '"count": 1').replace('"end": 1000000', '"end": 10') });
+  assert.equal(single.code, 0, single.stderr);
+});
+
+test('a network sweep is refused before its first step when its trainings\' work passes the limit', () => {
+  const data = { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0], [2, 1], [1, 2]], y: [0, 1, 1, 0, 1, 0] } };
+  const file = write('net/big.flab.json', { model: { hidden: [2048, 2048] }, data, training: { learningRate: 0.1, steps: 100000 }, sweep: { 'init.scale': [1, 2] } });
+  const text = readFileSync(file, 'utf8');
+  const r = flab(['sweep', file, '--summary']);
+  assert.equal(r.code, 1);
+  // 100,000 steps × (3 × 6 samples × (2·2048 + 2048² + 2048·2) + 25 × 4e5) = 8.6e12 per value.
+  assert.equal(r.stderr, `${file}:${position(text, '{\n    "init.scale"')}: error: the sweep's 2 trainings do about 1.7e13 multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; planned with the data as read), over the limit of 3e12 for one sweep (docs/limits.md): use fewer values, fewer steps or epochs, or smaller layers\n`);
+});
+
+test('re-validating a large file per value is bounded: sweep, scaling and a slow phase axis', async () => {
+  // 60,000 samples of dimension 3: almost a million tokens, checked again per value.
+  const samples = Array.from({ length: 60_000 }, (_, i) => `{"x":[${i % 7 + 1},${i % 7 + 1},${i % 7 + 1}],"y":${i % 5}}`).join(',');
+  const big = BASE.replace('"x": [1], "y": 1', `"samples": [${samples}]`);
+  const tokens = countJsonTokens(big);
+  assert.ok(tokens > 0.95e6 && tokens < 1e6, String(tokens));
+  const sweep = withSweep('{ "learningRates.u": { "from": 0.1, "to": 1, "count": 11 } }', big);
+  const r = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': sweep });
+  assert.equal(r.code, 1);
+  const each = tokens.toLocaleString('en-US');
+  assert.equal(r.stderr, `f.flab.json:7:12: error: the sweep checks the file again for each of its 11 values: ${countJsonTokens(sweep).toLocaleString('en-US')} JSON tokens each, 1.1e7 in all, over the limit of 1e7 for one analysis (docs/limits.md): use fewer values, or fewer samples in the file\n`);
+  const scan = await run(['scaling', 'f.flab.json', '--widths', '1:8', '--seeds', '2'], { 'f.flab.json': big });
+  assert.equal(scan.code, 2);
+  assert.ok(scan.stderr.startsWith(`flab: --widths, --seeds: the scan checks the file again for each width and each seed (12 times): ${each} JSON tokens each, 1.2e7 in all, over the limit of 1e7 for one analysis (docs/limits.md): use fewer widths or seeds, or fewer samples in the file\n`), scan.stderr);
+  const phase = await run(['phase', 'f.flab.json', '--x', 'model.width=1:16', '--y', 'init.scaleU=0.1:1', '--size', '16'], { 'f.flab.json': big });
+  assert.equal(phase.code, 2);
+  assert.ok(phase.stderr.startsWith(`flab: --x, --y: an axis over model.width checks the file again for each of its 16 values: ${each} JSON tokens each, 1.5e7 in all, over the limit of 1e7 for one analysis (docs/limits.md): use a smaller --size, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W\n`), phase.stderr);
+});
+
+test('the largest accepted file (4·10⁶ tokens of inline samples) runs within 1 GiB of heap; one token more is refused before parsing', () => {
+  // 99,000 samples of dimension 15: 40 tokens each with its comma, just under the limit.
+  const sample = (i: number) => `{"x":[${Array(15).fill(1 + (i % 7)).join(',')}],"y":${1 + (i % 5)}}`;
+  const head = '{"model":{"width":4},"data":{"samples":[';
+  const tail = ']},"init":{"scaleU":0.1,"scaleW":0.1,"seed":1},"learningRates":{"u":0.1,"W":0.1},"time":{"points":10}}';
+  const text = head + Array.from({ length: 99_000 }, (_, i) => sample(i)).join(',') + tail;
+  const tokens = countJsonTokens(text);
+  assert.ok(tokens <= MAX_JSON_TOKENS && tokens > 0.98 * MAX_JSON_TOKENS, String(tokens));
+  const file = write('largest.flab.json', text);
+  const r = flab(['solve', file, '--summary'], { heapMiB: 1024, timeout: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).label, 'alignment');
+  // Past the limit by a sample's worth: refused at the token past it, with the heap untouched.
+  const over = head + Array.from({ length: 100_000 }, (_, i) => sample(i)).join(',') + tail;
+  const big = write('over.flab.json', over);
+  const q = flab(['solve', big, '--summary'], { heapMiB: 256 });
+  assert.equal(q.code, 1);
+  assert.match(q.stderr, /^.*over\.flab\.json:1:\d+: error: more than 4,000,000 JSON tokens/);
+  assert.doesNotMatch(q.stderr, STACK);
+});
+
+test('the counter: nothing for 2 s, then one updating line, erased at the end; nothing when standard error is not a terminal', () => {
+  let t = 0;
+  const written: string[] = [];
+  const tty = { isTTY: true, columns: 100, write: (s: string) => written.push(s) };
+  const p = progressCounter('sweep', tty, () => t);
+  p.update(0, 20, 'runs');
+  t = PROGRESS_DELAY_MS - 1;
+  p.update(1, 20, 'runs');
+  assert.deepEqual(written, [], 'nothing in the first 2 s');
+  t = PROGRESS_DELAY_MS;
+  p.update(2, 20, 'runs');
+  t += 50;
+  p.update(3, 20, 'runs');
+  assert.deepEqual(written, ['\rflab sweep: 2/20 runs · 2 s\x1b[K'], 'at most one redraw per 200 ms');
+  t += 200;
+  p.update(4, 20, 'runs');
+  p.end();
+  assert.deepEqual(written.slice(1), ['\rflab sweep: 4/20 runs · 2 s\x1b[K', '\r\x1b[K']);
+  const pipe: string[] = [];
+  const q = progressCounter('sweep', { isTTY: false, write: (s: string) => pipe.push(s) }, () => (t += 10_000));
+  q.update(1, 2, 'runs');
+  q.end();
+  assert.deepEqual(pipe, []);
+});
+
+test('a sweep draws its counter on a terminal and prints the same output as without one', async () => {
+  const text = withSweep('{ "init.scaleU": [0.1, 0.2, 0.3] }');
+  let t = 0;
+  const written: string[] = [];
+  const withCounter = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': text }, { sink: { isTTY: true, write: (s) => written.push(s) }, now: () => (t += 1000) });
+  const without = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': text });
+  assert.equal(withCounter.code, 0);
+  assert.deepEqual(withCounter, without);
+  assert.ok(written.some((s) => /flab sweep: \d\/3 runs/.test(s)), written.join('|'));
+  assert.equal(written[written.length - 1], '\r\x1b[K', 'erased at the end');
+});
+
+test('a width scan\'s run refused at a width or seed the flags chose says which, at the key it blames', async () => {
+  const tiny = BASE.replace('"scaleU": 0.1, "scaleW": 0.1', '"scaleU": 1e-200, "scaleW": 1e-200');
+  const r = await run(['scaling', 'f.flab.json', '--widths', '1:4', '--seeds', '2'], { 'f.flab.json': tiny });
+  assert.equal(r.code, 1);
+  assert.ok(r.stderr.startsWith(`f.flab.json:${position(tiny, '1e-200')}: error: scan run at width 1, seed 1: init.scaleU = 1e-200: kernelChange`), r.stderr);
+});
