@@ -98,32 +98,83 @@ function emptyTrajectory(rho: number): Trajectory {
   return out;
 }
 
+/**
+ * Steps of the first catapult window reported beside the time grid, at most (docs/finite-rates.md §3):
+ * the window's first steps up to this many, then its peak step and the step that closes it.
+ */
+export const MAX_WINDOW_STEPS = 2000;
+
 /** Appends one step's point unless some number of it is not finite; returns whether it did. */
 function pushPoint(out: Trajectory, step: number, p: FlowPoint, theta0: number, rho: number): boolean {
+  return insertPoint(out, out.t.length, step, p, theta0, rho);
+}
+
+/** Inserts one step's point at index `at` of the columns unless some number of it is not finite; returns whether it did. */
+function insertPoint(out: Trajectory, at: number, step: number, p: FlowPoint, theta0: number, rho: number): boolean {
   const objective = p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW);
   const distance = theta0 > 0 ? p.distance / theta0 : p.distance;
   if (![p.output, p.loss, p.normU, p.normW, p.ntk, distance, objective].every(Number.isFinite)) return false;
-  out.t.push(step);
-  out.output.push(p.output);
-  out.loss.push(p.loss);
-  out.zeta.push(p.zeta === null ? null : Math.max(-1, Math.min(1, p.zeta)));
-  out.normU.push(p.normU);
-  out.normW.push(p.normW);
-  out.ntk!.push(p.ntk);
-  out.distance.push(distance);
-  if (out.objective) out.objective.push(objective);
+  out.t.splice(at, 0, step);
+  out.output.splice(at, 0, p.output);
+  out.loss.splice(at, 0, p.loss);
+  out.zeta.splice(at, 0, p.zeta === null ? null : Math.max(-1, Math.min(1, p.zeta)));
+  out.normU.splice(at, 0, p.normU);
+  out.normW.splice(at, 0, p.normW);
+  out.ntk!.splice(at, 0, p.ntk);
+  out.distance.splice(at, 0, distance);
+  if (out.objective) out.objective.splice(at, 0, objective);
   return true;
+}
+
+/**
+ * Which steps a run reports: the time grid's, and those of the first catapult window (its first
+ * MAX_WINDOW_STEPS steps, its peak and the step that closes it), whatever the grid. The peak of a
+ * window longer than the budget is kept aside and put in its place at the end (`finish`).
+ */
+class ReportedSteps {
+  private next = 0;
+  private extra = 0;
+  private peak: { step: number; point: FlowPoint } | null = null;
+  readonly watch = new CatapultWatch();
+
+  constructor(private readonly grid: readonly number[]) {}
+
+  /**
+   * Feeds the step's loss to the catapult watch; returns whether the step is reported. `point` is
+   * called for a peak that is not (so its point is kept for `finish`).
+   */
+  observe(step: number, loss: number, point: () => FlowPoint): boolean {
+    const kind = this.watch.observe(step, loss);
+    const onGrid = step === this.grid[this.next];
+    if (onGrid) this.next++;
+    const closes = kind !== 'none' && this.watch.catapult !== null;
+    if (onGrid || (kind !== 'none' && (this.extra < MAX_WINDOW_STEPS || closes))) {
+      if (!onGrid) this.extra++;
+      if (kind === 'peak') this.peak = null;
+      return true;
+    }
+    if (kind === 'peak') this.peak = { step, point: point() };
+    return false;
+  }
+
+  /** Puts a peak that was kept aside in its place among the reported steps. */
+  finish(out: Trajectory, theta0: number, rho: number): void {
+    if (!this.peak) return;
+    const { step, point } = this.peak;
+    let at = out.t.length;
+    while (at > 0 && out.t[at - 1] > step) at--;
+    if (out.t[at - 1] !== step) insertPoint(out, at, step, point, theta0, rho);
+  }
 }
 
 /** The linear network by the O(1)-per-step recursion on the plane of (ũ₀, ṽ₀). */
 function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: number }, steps: number[], rho: number): Descent {
   const theta0 = Math.exp(lnTheta0);
   const run = new PlaneDescent(flow.input, rho);
-  const watch = new CatapultWatch();
+  const reported = new ReportedSteps(steps);
   const out = emptyTrajectory(rho);
   const lastStep = steps[steps.length - 1];
   let diverged: { step: number } | null = null;
-  let next = 0;
   let recorded = -1;
   for (;;) {
     const step = run.step;
@@ -137,11 +188,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
       }
       break;
     }
-    watch.observe(step, loss);
-    if (step === steps[next]) {
-      if (pushPoint(out, step, run.point(), theta0, rho)) recorded = step;
-      next++;
-    }
+    if (reported.observe(step, loss, () => run.point()) && pushPoint(out, step, run.point(), theta0, rho)) recorded = step;
     if (step === lastStep) break;
     if (!run.advance()) {
       diverged = { step: step + 1 };
@@ -149,7 +196,8 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
       break;
     }
   }
-  return { out, diverged, catapult: watch.catapult };
+  reported.finish(out, theta0, rho);
+  return { out, diverged, catapult: reported.watch.catapult };
 }
 
 /** The plain loop over (u, W) on the samples themselves, any activation; O(samples·d·D) per step. */
@@ -184,9 +232,8 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   let gradW = new Float64Array(d * D);
 
   const out = emptyTrajectory(rho);
-  const watch = new CatapultWatch();
+  const reported = new ReportedSteps(steps);
   let diverged: { step: number } | null = null;
-  let next = 0; // index into `steps`
   let recorded = -1;
   let previousLoss = NaN;
 
@@ -208,7 +255,10 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   };
 
   /** Appends the state (uu, WW) = (u, W) or the previous one; returns whether it was finite. */
-  const record = (step: number, loss: number, uu: Float64Array, WW: Float64Array): boolean => {
+  const record = (step: number, loss: number, uu: Float64Array, WW: Float64Array): boolean => pushPoint(out, step, pointOf(loss, uu, WW), theta0, rho);
+
+  /** Every drawn quantity of the state (uu, WW) with data loss `loss`; `distance` absolute. */
+  const pointOf = (loss: number, uu: Float64Array, WW: Float64Array): FlowPoint => {
     let output = 0;
     let nu = 0;
     let vv = 0;
@@ -248,7 +298,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       ntk: gamma * gamma * (etaU * ntkU + etaW * ntkW * sample.abar * sample.abar),
       distance: Math.sqrt(dist),
     };
-    return pushPoint(out, step, p, theta0, rho);
+    return p;
   };
 
   for (let step = 0; step <= lastStep; step++) {
@@ -259,11 +309,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       if (!(Number.isFinite(loss) && record(step, loss, u, W)) && step > 0 && recorded !== step - 1) record(step - 1, previousLoss, gradU, gradW);
       break;
     }
-    watch.observe(step, loss);
-    if (step === steps[next]) {
-      if (record(step, loss, u, W)) recorded = step;
-      next++;
-    }
+    if (reported.observe(step, loss, () => pointOf(loss, u, W)) && record(step, loss, u, W)) recorded = step;
     if (step === lastStep) break;
     // Both layers from the same gradient evaluation (weight decay adds ρ·θ).
     gradU.fill(0);
@@ -300,10 +346,11 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     [W, gradW] = [gradW, W];
     previousLoss = loss;
   }
-  return { out, diverged, catapult: watch.catapult };
+  reported.finish(out, theta0, rho);
+  return { out, diverged, catapult: reported.watch.catapult };
 }
 
-/** The steps reported: the time grid rounded to whole steps, without repeats. */
+/** The time grid's steps: the grid rounded to whole steps, without repeats (a run adds the steps of its events, docs/finite-rates.md §3). */
 export function reportedSteps(e: Experiment, horizon: () => number = () => simulationHorizon(e)): number[] {
   if (e.time.kind === 'grid' && e.time.end !== undefined && !Number.isInteger(e.time.end)) {
     throw new ExperimentError(`time.end counts gradient-descent steps for \`flab simulate\`: it must be a whole number, got ${formatNumber(e.time.end)}`, 'time.end');
