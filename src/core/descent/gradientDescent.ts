@@ -356,10 +356,15 @@ export function reportedSteps(e: Experiment, horizon: () => number = () => simul
     throw new ExperimentError(`time.end counts gradient-descent steps for \`flab simulate\`: it must be a whole number, got ${formatNumber(e.time.end)}`, 'time.end');
   }
   const times = timeGrid(e.time, () => Math.ceil(horizon()));
+  // The run's own number of steps (its last time), checked before the grid is rounded: the first grid
+  // point past the limit is not what the user asked for (time.end 1e15 was reported as 1.01e13 steps).
+  const last = times.reduce((m, t) => Math.max(m, t), 0);
+  if (Math.round(last) > MAX_STEPS) {
+    throw new ExperimentError(`${formatNumber(last).replace('e+', 'e')} gradient-descent steps exceed the limit of ${formatNumber(MAX_STEPS)} (docs/limits.md)`, e.time.kind === 'at' ? 'time.at' : 'time.end');
+  }
   const steps: number[] = [];
   for (const t of times) {
     const k = Math.round(t);
-    if (k > MAX_STEPS) throw new ExperimentError(`${formatNumber(k)} gradient-descent steps exceed the limit of ${formatNumber(MAX_STEPS)}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
     if (steps.length === 0 || k > steps[steps.length - 1]) steps.push(k);
   }
   return steps;
