@@ -6,7 +6,7 @@
 #   FLAB_CODE_SERVER_DIR  where to install (default ~/.cache/flab-code-server/4.100.3)
 #   FLAB_SKIP_APT=1       do not check/install the Debian packages (scripts/codeserver/apt-deps.sh)
 #
-# Prints the install folder on its last line. See ../shared/docs/TESTING.md for why each step.
+# Prints the install folder on its last line; each step below says why it is there.
 set -euo pipefail
 
 VERSION=4.100.3

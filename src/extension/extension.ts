@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { ErrorInfo } from '../protocol/common';
 import type { Invalid, ToDynamics, Update } from '../protocol/dynamics';
-import type { Diagram } from '../protocol/phase';
+import { DEFAULT_PHASE_GRID_SIZE, MAX_PHASE_SIZE, MIN_PHASE_GRID_SIZE, type Diagram } from '../protocol/phase';
 import { registerCommands } from './commands';
 import { dynamicsChannel } from './channels';
 import { DynamicsDelegate, dynamicsFactory, DYNAMICS_KIND } from './dynamics/dynamicsPanel';
@@ -62,6 +62,7 @@ export function readSettings(): PanelSettings {
   return {
     debounceMs: clamp(c.get('debounceMs'), 0, 1000, 40),
     maxPoints: Math.round(clamp(c.get('maxPoints'), 100, 100_000, 4000)),
+    phaseGridSize: Math.round(clamp(c.get('phaseGridSize'), MIN_PHASE_GRID_SIZE, MAX_PHASE_SIZE, DEFAULT_PHASE_GRID_SIZE)),
   };
 }
 
@@ -90,9 +91,11 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
     PHASE_KIND,
     phaseFactory({ workerPath: dist('phaseWorker.js'), openDynamics: (uri, column) => dynamics.open(uri, {}, column ?? vscode.ViewColumn.Beside, true) }),
     shared,
+    // Export Chart and Export Data are offered in the palette while a phase diagram is open too.
+    () => void vscode.commands.executeCommand('setContext', 'featureLearningLab.hasPhasePanel', phases.all().length > 0),
   );
   validator.start();
-  context.subscriptions.push(log, diagnostics, dynamics, training, validator, phases, ...registerCommands({ dynamics, phases, training, log }));
+  context.subscriptions.push(log, diagnostics, dynamics, training, validator, phases, ...registerCommands({ dynamics, phases, training, log, settings: readSettings }));
 
   const api: FeatureLearningLabApi = {
     testing: {

@@ -2,7 +2,13 @@
  * Every message between the extension host and the phase-diagram panel, imported by both sides
  * (docs/architecture.md, "Messages"); messages from the webview are checked with `parseFromPhase`.
  */
+import type { PhaseMethod } from '../core/analysis/phase/cellEvaluator';
 import { asRecord, Closed, CommonFromWebview, ErrorInfo, isFiniteNumber, isIndex, parseCommon, parsePanelState } from './common';
+
+export type { PhaseMethod };
+
+/** The methods a phase panel can show, as the switch offers them. */
+export const PHASE_PANEL_METHODS: readonly PhaseMethod[] = ['flow', 'descent'];
 
 /** One axis of a phase diagram as asked for: a numeric key (JSON path) and its range. */
 export interface PhaseAxisSpec {
@@ -22,11 +28,31 @@ export interface PhaseAxisView extends PhaseAxisSpec {
 /** Largest grid side the phase panel asks for. */
 export const MAX_PHASE_SIZE = 1024;
 
-/** What a phase panel computes: two axes and the grid's side. */
+/** The grid sides the setting `featureLearningLab.phaseGridSize` allows, and its default. */
+export const MIN_PHASE_GRID_SIZE = 64;
+export const DEFAULT_PHASE_GRID_SIZE = 256;
+
+/** What a phase panel computes: two axes, the grid's side, and the method (a view preference of the panel, never written to the file). */
 export interface PhaseConfig {
   x: PhaseAxisSpec;
   y: PhaseAxisSpec;
   size: number;
+  method: PhaseMethod;
+}
+
+/** A critical line as the webview draws it (src/core/analysis/phase/criticalLines.ts). */
+export interface LineView {
+  name: string;
+  ntk: number;
+  meaning: string;
+  /** [x1, y1, x2, y2, …] in the axes' values. */
+  segments: number[];
+}
+
+/** The cell whose dynamics were opened beside the diagram, by its two values (it stays marked while the axes include it). */
+export interface PreviewedCell {
+  x: number;
+  y: number;
 }
 
 // ---- host → webview -----------------------------------------------------------------------------
@@ -43,8 +69,26 @@ export interface Diagram {
   labels: string;
   /** The text of each label code. */
   labelNames: string[];
-  /** Each score per cell, base64 of a little-endian Float32Array (NaN where undefined). */
+  /**
+   * Each score per cell, base64 of a little-endian Float32Array (NaN where undefined or where the cell
+   * has no scores). Values beyond the single-precision range are sent as ±Infinity, meaning "beyond
+   * ±3.4e38", and nonzero values below its normal range as ±1.4e-45, meaning "below 1.2e-38": the
+   * hover says so rather than showing a wrong number (encodePhase).
+   */
   scores: Record<string, string>;
+  /** How the cells were computed. */
+  method: PhaseMethod;
+  /** Gradient descent: the outcome code per cell (base64 of a Uint8Array; names in `outcomeNames`); null for the flow. */
+  outcomes: string | null;
+  outcomeNames: string[];
+  /** Gradient descent of the linear network: the critical lines; [] otherwise. */
+  lines: LineView[];
+  /** Steps of each descent cell; T for a flow scored at its end (null: each cell's horizon, or ∞). */
+  budget: number | null;
+  /** Descent: the file sets no time.end, and its default number of steps was run. */
+  defaultBudget: boolean;
+  /** Where the flow is scored: over t ∈ [0, ∞) or up to the end of the run (`classify.at`). */
+  scoredOver: 'infinity' | 'end';
   /** The score that shades the cells (the tangent kernel's change). */
   shadeScore: string;
   thresholds: Record<string, number>;
@@ -67,14 +111,29 @@ export interface Busy {
   rows: number;
 }
 
-/** Which file and axes the panel shows; the webview keeps it in `setState` for the serializer. */
+/** Which file, axes and method the panel shows, and the previewed cell; the webview keeps the first three in `setState` for the serializer. */
 export interface DocumentShown extends PhaseConfig {
   type: 'document';
   documentUri: string;
   fileName: string;
+  previewed: PreviewedCell | null;
 }
 
-export type ToPhase = Diagram | Invalid | Busy | DocumentShown | Closed;
+/** The cell whose dynamics are open beside the diagram changed (null: none, or its copy was closed). */
+export interface Previewed {
+  type: 'previewed';
+  cell: PreviewedCell | null;
+}
+
+/** Rasterise this SVG figure (the one Export Chart writes as SVG) at `scale` pixels per px and answer `chartImage`. */
+export interface RasteriseRequest {
+  type: 'rasterise';
+  requestId: number;
+  svg: string;
+  scale: number;
+}
+
+export type ToPhase = Diagram | Invalid | Busy | DocumentShown | Previewed | RasteriseRequest | Closed;
 
 // ---- webview → host -----------------------------------------------------------------------------
 
@@ -86,7 +145,22 @@ export interface OpenCell {
   col: number;
 }
 
-export type FromPhase = CommonFromWebview | OpenCell;
+/** The switch: show the flow or gradient descent (a view preference of the panel, never written to the file). */
+export interface SetMethod {
+  type: 'setMethod';
+  method: PhaseMethod;
+}
+
+/** The answer to `rasterise`: the figure as a PNG data URL, or why the page could not draw it. */
+export type ChartImage = { type: 'chartImage'; requestId: number; dataUrl: string } | { type: 'chartImage'; requestId: number; error: string };
+
+/** Longest error text accepted with a `chartImage`. */
+const MAX_CHART_ERROR_LENGTH = 500;
+
+/** Largest chart image accepted from the webview (a 3× PNG of the figure is a few MB). */
+export const MAX_CHART_IMAGE_LENGTH = 50_000_000;
+
+export type FromPhase = CommonFromWebview | OpenCell | SetMethod | ChartImage;
 
 /** What the host reads back from a restored phase panel's state. */
 export interface PhasePanelState extends PhaseConfig {
@@ -112,7 +186,10 @@ export function parsePhasePanelState(state: unknown): PhasePanelState | null {
   const y = parsePhaseAxisSpec(s.y);
   const size = s.size;
   if (!x || !y || typeof size !== 'number' || !Number.isInteger(size) || size < 2 || size > MAX_PHASE_SIZE) return null;
-  return { documentUri: doc.documentUri, x, y, size };
+  // Saved before the switch existed: the flow.
+  const method = s.method === undefined ? 'flow' : (PHASE_PANEL_METHODS as readonly unknown[]).includes(s.method) ? (s.method as PhaseMethod) : null;
+  if (!method) return null;
+  return { documentUri: doc.documentUri, x, y, size, method };
 }
 
 /** Validates a message from the phase webview; null for anything malformed. */
@@ -123,6 +200,13 @@ export function parseFromPhase(message: unknown): FromPhase | null {
   if (!m) return null;
   if (m.type === 'openCell' && isIndex(m.version, Number.MAX_SAFE_INTEGER) && isIndex(m.row, MAX_PHASE_SIZE) && isIndex(m.col, MAX_PHASE_SIZE)) {
     return { type: 'openCell', version: m.version, row: m.row, col: m.col };
+  }
+  if (m.type === 'setMethod' && (PHASE_PANEL_METHODS as readonly unknown[]).includes(m.method)) return { type: 'setMethod', method: m.method as PhaseMethod };
+  if (m.type === 'chartImage' && isIndex(m.requestId, Number.MAX_SAFE_INTEGER) && typeof m.dataUrl === 'string' && m.dataUrl.startsWith('data:image/png;base64,') && m.dataUrl.length < MAX_CHART_IMAGE_LENGTH) {
+    return { type: 'chartImage', requestId: m.requestId, dataUrl: m.dataUrl };
+  }
+  if (m.type === 'chartImage' && isIndex(m.requestId, Number.MAX_SAFE_INTEGER) && typeof m.error === 'string' && m.error.length > 0 && m.error.length <= MAX_CHART_ERROR_LENGTH) {
+    return { type: 'chartImage', requestId: m.requestId, error: m.error };
   }
   return null;
 }

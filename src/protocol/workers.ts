@@ -72,9 +72,13 @@ export type DynamicsOutcome =
 
 // ---- the phase worker (dist/phaseWorker.js) -------------------------------------------------------
 
-export interface PhaseJob extends PhaseConfig {
+export interface PhaseJob extends Omit<PhaseConfig, 'method'> {
   text: string;
   fileName: string;
+  /** Default: the exact flow. */
+  method?: PhaseConfig['method'];
+  /** Instead of the panel's message, the whole diagram as data in full precision (Export Data): `flab phase`'s JSON or CSV. */
+  exportData?: 'json' | 'csv';
 }
 
 export interface PhaseProgress {
@@ -85,7 +89,7 @@ export interface PhaseProgress {
 /** A diagram as the webview receives it, before the panel gives it its version. */
 export type DiagramBody = Omit<Diagram, 'version'>;
 
-export type PhaseOutcome = { kind: 'invalid'; diagnostics: Diagnostic[] } | { kind: 'result'; diagram: DiagramBody };
+export type PhaseOutcome = { kind: 'invalid'; diagnostics: Diagnostic[] } | { kind: 'result'; diagram: DiagramBody } | { kind: 'data'; text: string };
 
 // ---- the training worker (dist/trainingWorker.js) -------------------------------------------------
 

@@ -17,6 +17,8 @@ serveWorker<PhaseJob, PhaseOutcome, PhaseProgress>(
     return runPhase(job.text, job.x, job.y, job.size, {
       signal,
       fileName: job.fileName,
+      method: job.method,
+      exportData: job.exportData,
       onProgress: (rowsDone, rows) => {
         const now = performance.now();
         if (now - lastProgress < PROGRESS_EVERY_MS || rowsDone >= rows) return;

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { LABEL_COLOURS, SHADE_LEVELS } from '../../src/core/analysis/phase/phaseStyle';
+import { LABEL_COLOURS, LINE_INK, OUTCOME_COLOURS, SHADE_LEVELS } from '../../src/core/analysis/phase/phaseStyle';
 import type { Diagram, PhaseAxisSpec, ToPhase as ToPhaseWebview } from '../../src/protocol/phase';
 import { runPhase } from '../../src/workers/phaseRun';
-import { axisFraction, cellCentre, MARGIN } from '../../webview/phase/heatmap';
+import { axisFraction, cellCentre, hexRgb, MARGIN } from '../../webview/phase/heatmap';
 import { experimentText, posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
 
 
@@ -24,6 +24,26 @@ async function diagram(version: number, size: number, x = X, y = Y): Promise<Dia
   const o = await runPhase(experimentText({ scaleW: 1 }), x, y, size, { fileName: 'a.flab.json' });
   if (o.kind !== 'result') throw new Error(`fixture did not compute: ${JSON.stringify(o)}`);
   return { ...o.diagram, version };
+}
+
+/** Gradient descent over γ and η_W for 300 steps (the host's own computation): all three outcomes and both critical lines. */
+const DX: PhaseAxisSpec = { key: 'model.outputScale', from: 0.1, to: 10, scale: 'log' };
+const DY: PhaseAxisSpec = { key: 'learningRates.W', from: 0.01, to: 30, scale: 'log' };
+async function descentDiagram(version: number, size: number): Promise<Diagram> {
+  const o = await runPhase(experimentText({ name: 'Descent', scaleU: 0.3, scaleW: 0.3, rate: 0.5, time: { end: 300, points: 31 } }), DX, DY, size, { fileName: 'a.flab.json', method: 'descent' });
+  if (o.kind !== 'result') throw new Error(`fixture did not compute: ${JSON.stringify(o)}`);
+  return { ...o.diagram, version };
+}
+
+/** How many of the canvas's pixels have exactly this colour. */
+async function pixelsOf(page: Page, rgb: [number, number, number]): Promise<number> {
+  return page.evaluate((c) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('canvas.heatmap')!;
+    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] === c[0] && d[i + 1] === c[1] && d[i + 2] === c[2]) n++;
+    return n;
+  }, rgb);
 }
 
 async function open(options: Parameters<Harness['open']>[0] = {}): Promise<Page> {
@@ -92,7 +112,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
   it('draws a 256² heat map with a legend, and keeps its file and axes with setState', async () => {
     const page = await open();
     assert.deepEqual(await posted(page), [{ type: 'ready' }]);
-    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: X, y: Y, size: 256 });
+    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: X, y: Y, size: 256, method: 'flow', previewed: null });
     const d = await diagram(1, 256);
     await send(page, d);
     await drawn(page, 1);
@@ -117,7 +137,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.match(await page.locator('.title').innerText(), /Alignment from a small initialisation/);
     assert.match(await page.locator('.status').innerText(), /256 × 256 cells/);
     const state = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
-    assert.deepEqual(state, { documentUri: 'file:///w/a.flab.json', x: X, y: Y, size: 256 });
+    assert.deepEqual(state, { documentUri: 'file:///w/a.flab.json', x: X, y: Y, size: 256, method: 'flow' });
     // The experiment itself is marked by a black-and-white ring at its values.
     assert.equal(d.x.current, 1);
     assert.equal(d.y.current, 0.02);
@@ -224,5 +244,145 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.equal(bg, 'rgb(255, 255, 255)');
     assert.ok((await pixels(page)).opaque > 20_000);
     await page.screenshot({ path: join(SCREENSHOTS, 'phase-light-narrow.png'), fullPage: true });
+  });
+
+  it('gradient descent: cells coloured by outcome, the legend gives each outcome\'s share and the labels within it, the critical lines drawn and named', async () => {
+    const page = await open();
+    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: DX, y: DY, size: 96, method: 'descent', previewed: null });
+    const d = await descentDiagram(1, 96);
+    await send(page, d);
+    await drawn(page, 1);
+    assert.match(await page.locator('.status').innerText(), /96 × 96 cells in \d+ ms — gradient descent, 300 steps/);
+    const outcomes = [...Buffer.from(d.outcomes!, 'base64')];
+    const present = [...new Set(outcomes)].sort();
+    assert.deepEqual(present.map((c) => d.outcomeNames[c]), ['converged', 'catapult', 'diverged'], 'the fixture has all three');
+    const legend = await page.locator('.legend-outcome').evaluateAll((els) => els.map((e) => ({ outcome: (e as HTMLElement).dataset.outcome, share: e.querySelector(':scope > .legend-share')?.textContent ?? '', within: [...e.querySelectorAll('.legend-sub')].map((li) => (li as HTMLElement).dataset.label) })));
+    assert.deepEqual(legend.map((l) => l.outcome), ['converged', 'catapult', 'diverged']);
+    legend.forEach((l, i) => {
+      const expected = (100 * outcomes.filter((o) => o === i).length) / outcomes.length;
+      assert.ok(Math.abs(parseFloat(l.share) - expected) <= 0.5, `${l.outcome}: ${l.share} of the cells, ${expected.toFixed(2)} %`);
+    });
+    assert.deepEqual(legend[2].within, [], 'a diverged run has no label');
+    assert.ok(legend[0].within.length >= 1 && legend[1].within.length >= 1, 'the labels within converged and catapult cells');
+    // Diverged cells are one flat colour; the lines are drawn in their ink.
+    assert.ok((await pixelsOf(page, hexRgb(OUTCOME_COLOURS[2]))) > 1000, 'diverged cells');
+    assert.ok((await pixelsOf(page, hexRgb(LINE_INK))) > 100, 'the critical lines');
+    assert.deepEqual(await page.locator('.legend-line').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.line)), ['ηK₀ = 2', 'ηK₀ = 4']);
+    assert.match(await page.locator('.legend').innerText(), /edge of stability/);
+    // The switch shows the method the host computes.
+    assert.equal(await page.locator('[data-choice="method"] [aria-checked="true"]').getAttribute('data-value'), 'descent');
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-descent.png'), fullPage: true });
+    // In the light theme the same colours over a white page.
+    await page.evaluate(() => (window as unknown as { __setTheme: (t: string) => void }).__setTheme('light'));
+    await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)');
+    await page.waitForTimeout(200);
+    assert.ok((await pixelsOf(page, hexRgb(OUTCOME_COLOURS[2]))) > 1000, 'diverged cells in the light theme');
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-descent-light.png'), fullPage: true });
+  });
+
+  it('hover tells a descent cell\'s outcome and mechanism, and a clamped score what it means', async () => {
+    const page = await open();
+    const d = await descentDiagram(2, 48);
+    const outcomes = Buffer.from(d.outcomes!, 'base64');
+    const labels = Buffer.from(d.labels, 'base64');
+    // Scores beyond or below single precision, as the host sends them (src/workers/phaseRun.ts toFloat32).
+    const kernel = Buffer.from(d.scores.kernelChange, 'base64');
+    const catapult = outcomes.indexOf(1);
+    const converged = outcomes.indexOf(0);
+    const diverged = outcomes.indexOf(2);
+    kernel.writeFloatLE(Infinity, 4 * catapult);
+    kernel.writeFloatLE(1.401298464324817e-45, 4 * converged);
+    await send(page, { ...d, scores: { ...d.scores, kernelChange: kernel.toString('base64') } });
+    await drawn(page, 2);
+    const at = async (k: number): Promise<string> => {
+      await hoverCell(page, d, Math.floor(k / 48), k % 48);
+      await page.locator('.tooltip').waitFor({ state: 'visible' });
+      return page.locator('.tooltip').innerText();
+    };
+    const tipCatapult = await at(catapult);
+    assert.match(tipCatapult, new RegExp(`gradient descent\\s+catapult, then ${d.labelNames[labels[catapult]].replace('+', '\\+')}`));
+    assert.match(tipCatapult, /max \|K\/K\(0\) − 1\|\s+> 3\.4e38/);
+    assert.match(await at(converged), /max \|K\/K\(0\) − 1\|\s+< 1\.2e-38/);
+    const tipDiverged = await at(diverged);
+    assert.match(tipDiverged, /gradient descent\s+diverged/);
+    assert.match(tipDiverged, /label\s+— \(none: diverged\)/);
+    assert.match(tipDiverged, /max \|K\/K\(0\) − 1\|\s+—/);
+  });
+
+  it('the Flow / Descent switch asks the host for the other method, and follows what the host shows', async () => {
+    const page = await open();
+    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: X, y: Y, size: 32, method: 'flow', previewed: null });
+    await send(page, await diagram(1, 32));
+    await drawn(page, 1);
+    await page.locator('[data-choice="method"] [data-value="descent"]').click();
+    assert.deepEqual((await posted(page)).at(-1), { type: 'setMethod', method: 'descent' });
+    // The host answers with its document message, then the descent diagram; the state keeps the method.
+    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: DX, y: DY, size: 32, method: 'descent', previewed: null });
+    assert.match(await page.locator('.status').innerText(), /Computing gradient descent/);
+    await send(page, await descentDiagram(2, 32));
+    await drawn(page, 2);
+    assert.equal(await page.locator('[data-choice="method"] [aria-checked="true"]').getAttribute('data-value'), 'descent');
+    const state = (await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState())) as { method: string };
+    assert.equal(state.method, 'descent');
+    // Keyboard: the arrows move between the options.
+    await page.locator('[data-choice="method"] [data-value="descent"]').focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.deepEqual((await posted(page)).at(-1), { type: 'setMethod', method: 'flow' });
+  });
+
+  it('frames the previewed cell at its values, and lets it go', async () => {
+    const page = await open();
+    const d = await diagram(1, 64);
+    await send(page, d);
+    await drawn(page, 1);
+    assert.equal(await page.locator('canvas.heatmap').getAttribute('data-previewed'), null);
+    const row = 20;
+    const col = 45;
+    await send(page, { type: 'previewed', cell: { x: d.x.values[col], y: d.y.values[row] } });
+    await page.waitForFunction((v) => document.querySelector('canvas.heatmap')?.getAttribute('data-previewed') === v, `${row},${col}`);
+    // A dark frame around the cell (at least 9 px wide, whatever the grid).
+    const box = await page.locator('canvas.heatmap').boundingBox();
+    assert.ok(box);
+    const c = cellCentre(d.x, d.y, box.width, box.height, row, col);
+    const frame = await page.evaluate(([x, y]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas.heatmap')!;
+      const r = canvas.width / canvas.getBoundingClientRect().width;
+      const data = canvas.getContext('2d')!.getImageData(Math.round((x - 8) * r), Math.round((y - 8) * r), Math.round(16 * r), Math.round(16 * r)).data;
+      let black = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] < 5 && data[i + 1] < 5 && data[i + 2] < 5) black++;
+      return black;
+    }, [c.px, c.py] as const);
+    assert.ok(frame > 20, `a frame around the previewed cell (${frame} dark pixels)`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-previewed.png'), fullPage: true });
+    // A value outside the axes is not framed; null lets it go.
+    await send(page, { type: 'previewed', cell: { x: 1e9, y: d.y.values[row] } });
+    await page.waitForFunction(() => !document.querySelector('canvas.heatmap')?.hasAttribute('data-previewed'));
+    await send(page, { type: 'previewed', cell: { x: d.x.values[col], y: d.y.values[row] } });
+    await page.waitForFunction(() => document.querySelector('canvas.heatmap')?.hasAttribute('data-previewed'));
+    await send(page, { type: 'previewed', cell: null });
+    await page.waitForFunction(() => !document.querySelector('canvas.heatmap')?.hasAttribute('data-previewed'));
+  });
+
+  it('rasterises the host\'s SVG figure as a PNG at the scale asked (Export Chart)', async () => {
+    const page = await open();
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80" viewBox="0 0 120 80"><rect width="120" height="80" fill="#ffffff"/><rect x="10" y="10" width="50" height="30" fill="#e5861d"/><text x="10" y="70">ηK₀ = 2</text></svg>';
+    await send(page, { type: 'rasterise', requestId: 7, svg, scale: 3 });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartImage'));
+    const answer = (await posted(page)).find((m) => m.type === 'chartImage') as unknown as { requestId: number; dataUrl: string };
+    assert.equal(answer.requestId, 7);
+    assert.match(answer.dataUrl, /^data:image\/png;base64,/);
+    const png = Buffer.from(answer.dataUrl.slice(answer.dataUrl.indexOf(',') + 1), 'base64');
+    // The PNG's IHDR: width and height at 3×.
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [360, 240]);
+  });
+
+  it('answers a figure it cannot draw (not well-formed SVG) with an error, not silence', async () => {
+    const page = await open();
+    await send(page, { type: 'rasterise', requestId: 8, svg: '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><text>< 0.1 %</text></svg>', scale: 2 });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartImage'));
+    const answer = (await posted(page)).find((m) => m.type === 'chartImage') as unknown as { requestId: number; error?: string; dataUrl?: string };
+    assert.equal(answer.requestId, 8);
+    assert.equal(answer.dataUrl, undefined);
+    assert.match(answer.error ?? '', /could not load the SVG figure/);
   });
 });

@@ -1,11 +1,13 @@
 /**
- * The phase diagram drawn on a canvas: one cell per grid point, coloured by its mechanism label and
- * shaded by its score (the tangent kernel's change, on a log scale), log or linear axes with ticks,
- * and the experiment's own point marked. Pure geometry is exported for the tests.
+ * The phase diagram drawn on a canvas: one cell per grid point, coloured by its mechanism label (the
+ * flow) or its outcome (gradient descent) and shaded by the tangent kernel's change on a log scale
+ * (phaseStyle.ts, as the SVG), the critical lines over a descent diagram, log or linear axes with
+ * ticks, the experiment's own point ringed and the previewed cell framed. Pure geometry is exported
+ * for the tests.
  */
-import { axisTitle, shadeOf } from '../../src/core/analysis/phase/phaseStyle';
+import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, OUTCOME_COLOURS } from '../../src/core/analysis/phase/phaseStyle';
 import { linearTickLabels, linearTicks, logTickLabels, logTicks } from '../../src/core/figures/ticks';
-import type { PhaseAxisView } from '../../src/protocol/phase';
+import type { LineView, PhaseAxisView, PreviewedCell } from '../../src/protocol/phase';
 
 export type Rgb = [number, number, number];
 
@@ -43,11 +45,30 @@ export interface HeatmapInput {
   y: PhaseAxisView;
   labels: Uint8Array;
   shade: Float32Array;
-  colours: Rgb[];
+  /** Gradient descent: the outcome code per cell; null for the flow. */
+  outcomes: Uint8Array | null;
+  lines: readonly LineView[];
+  /** The cell whose dynamics are open, framed; null for none. */
+  previewed: PreviewedCell | null;
   background: Rgb;
   foreground: string;
   grid: string;
   font: string;
+}
+
+/** `#rrggbb` → [r, g, b]. */
+export function hexRgb(hex: string): Rgb {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+const RGB = new Map<string, Rgb>([...LABEL_COLOURS, ...OUTCOME_COLOURS].map((c) => [c, hexRgb(c)]));
+
+/** The cell of an axis value: the one whose value is nearest (in the axis's own scale), or −1 outside the axis's range. */
+export function cellOfValue(axis: Pick<PhaseAxisView, 'values' | 'scale'>, v: number): number {
+  if (!inside(axis as PhaseAxisView, v)) return -1;
+  const n = axis.values.length;
+  return cellAt(n, axisFraction(axis, v));
 }
 
 /** Draws the whole figure onto `canvas` at `width` × `height` CSS pixels. */
@@ -77,9 +98,10 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, widt
     const rowOut = ny - 1 - i;
     for (let j = 0; j < nx; j++) {
       const k = i * nx + j;
-      const c = input.colours[input.labels[k]] ?? input.colours[0];
-      // The shade steps of phaseStyle.ts, as in the SVG and the legend.
-      const s = shadeOf(input.shade[k]);
+      // The colours and shade steps of phaseStyle.ts, as in the SVG and the legend.
+      const style = cellStyle(input.outcomes ? input.outcomes[k] : null, input.labels[k], input.shade[k]);
+      const c = RGB.get(style.colour) ?? [128, 128, 128];
+      const s = style.weight;
       const o = 4 * (rowOut * nx + j);
       image.data[o] = Math.round(br + s * (c[0] - br));
       image.data[o + 1] = Math.round(bg + s * (c[1] - bg));
@@ -123,6 +145,51 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, widt
   ctx.textAlign = 'center';
   ctx.fillText(axisTitle(input.y.path), 0, 0);
   ctx.restore();
+  const xAt = (v: number): number => MARGIN.left + axisFraction(input.x, v) * pw;
+  const yAt = (v: number): number => MARGIN.top + ph - axisFraction(input.y, v) * ph;
+  // The critical lines, clipped to the plot: a light halo under a dark stroke, dashed for the second.
+  if (input.lines.length > 0) {
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(MARGIN.left, MARGIN.top, pw, ph);
+    ctx.clip();
+    ctx.lineCap = 'round';
+    input.lines.forEach((line, n) => {
+      const path = new Path2D();
+      for (let s = 0; s + 3 < line.segments.length; s += 4) {
+        path.moveTo(xAt(line.segments[s]), yAt(line.segments[s + 1]));
+        path.lineTo(xAt(line.segments[s + 2]), yAt(line.segments[s + 3]));
+      }
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 0.8;
+      ctx.lineWidth = 3.5;
+      ctx.strokeStyle = LINE_HALO;
+      ctx.stroke(path);
+      ctx.globalAlpha = 1;
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = LINE_INK;
+      ctx.setLineDash([...(LINE_DASHES[n] ?? [])]);
+      ctx.stroke(path);
+    });
+    ctx.restore();
+  }
+  // The previewed cell: a square frame, dark inside light, at least 12 px whatever the grid.
+  const p = input.previewed;
+  if (p) {
+    const col = cellOfValue(input.x, p.x);
+    const row = cellOfValue(input.y, p.y);
+    if (col >= 0 && row >= 0) {
+      const c = cellCentre(input.x, input.y, width, height, row, col);
+      const w = Math.max(12, pw / nx);
+      const h = Math.max(12, ph / ny);
+      ctx.lineWidth = 4;
+      ctx.strokeStyle = '#ffffff';
+      ctx.strokeRect(c.px - w / 2, c.py - h / 2, w, h);
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = '#000000';
+      ctx.strokeRect(c.px - w / 2, c.py - h / 2, w, h);
+    }
+  }
   // The experiment itself: a ring, light inside dark, visible on any cell colour.
   const cx = input.x.current;
   const cy = input.y.current;

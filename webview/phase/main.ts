@@ -1,22 +1,26 @@
 /**
- * The phase-diagram panel: a heat map of the mechanism label over two hyperparameters, from the
- * host's messages (src/protocol/phase.ts). Hover shows a cell's numbers; a click (or
- * Enter on the focused map) asks the host to open that cell's dynamics. Keeps only which file and
- * axes it shows (setState, for the host's serializer).
+ * The phase-diagram panel: a heat map of the mechanism label (the exact flow) or of gradient
+ * descent's outcome over two hyperparameters, from the host's messages (src/protocol/phase.ts). A
+ * Flow / Descent switch asks the host for the other method (a view preference, never written to the
+ * file). Hover shows a cell's numbers; a click (or Enter on the focused map) asks the host to open
+ * that cell's dynamics, which stays framed on the map. Keeps only which file, axes, size and method it
+ * shows (setState, for the host's serializer). Rasterises the host's SVG figure for Export Chart.
  */
 import '../shared/common.css';
 import './phase.css';
 import type { ErrorInfo } from '../../src/protocol/common';
-import type { Diagram, FromPhase, ToPhase } from '../../src/protocol/phase';
+import type { Diagram, FromPhase, PhaseMethod, PreviewedCell, RasteriseRequest, ToPhase } from '../../src/protocol/phase';
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
-import { axisTitle, LABEL_COLOURS, shadeWeight, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from '../../src/core/analysis/phase/phaseStyle';
+import { axisTitle, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from '../../src/core/analysis/phase/phaseStyle';
+import { formatCount } from '../../src/core/experiment/diagnostic';
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { el } from '../shared/dom';
 import { readPalette, resolveColour, watchTheme } from '../shared/theme';
-import { cellCentre, cellUnder, drawHeatmap, type Rgb } from './heatmap';
+import { createChoice } from '../shared/toolkit';
+import { cellCentre, cellOfValue, cellUnder, drawHeatmap, hexRgb, type Rgb } from './heatmap';
 
-/** The phase panel keeps no view preferences of its own: only which file and axes it shows. */
+/** The phase panel keeps no view preferences of its own: only which file, axes and method it shows. */
 const host = createHost<FromPhase, Record<string, never>>(() => ({}));
 const post = (m: FromPhase): void => host.post(m);
 
@@ -33,6 +37,8 @@ const SCORE_TEXT: Record<string, string> = {
   distance: '‖θ − θ₀‖ / ‖θ₀‖',
 };
 
+/** The label code of a cell without one (a diverged descent run; cellEvaluator.ts NO_LABEL). */
+const NO_LABEL = 255;
 
 function decodeBytes(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
@@ -46,27 +52,51 @@ function decodeFloats(b64: string): Float32Array {
   return new Float32Array(bytes.buffer, 0, bytes.byteLength >> 2);
 }
 
-/** Axis values print in full; scores (single precision) to 4 significant digits. */
+/** Axis values print in full. */
 function fmtValue(v: number): string {
   return Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : String(Number(v.toPrecision(6)));
 }
+
+/** The smallest normal single-precision number: below it a score was sent clamped (src/workers/phaseRun.ts). */
+const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
+
+/**
+ * A score (sent as single precision) to 4 significant digits; what was clamped says so: beyond the
+ * single-precision range "> 3.4e38", a nonzero value below its normal range "< 1.2e-38"; undefined "—".
+ */
 function fmtScore(v: number): string {
-  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '—';
+  if (Number.isNaN(v)) return '—';
+  if (v === Infinity) return '> 3.4e38';
+  if (v === -Infinity) return '< −3.4e38';
+  if (v !== 0 && Math.abs(v) < FLOAT32_MIN_NORMAL) return v > 0 ? '< 1.2e-38' : '> −1.2e-38';
+  return String(Number(v.toPrecision(4)));
 }
 
 class PhasePanel {
   private readonly title = el('h1', 'title', 'Phase diagram');
   private readonly status = el('span', 'status');
+  private readonly method = createChoice<PhaseMethod>(
+    'Dynamics',
+    'method',
+    [
+      { value: 'flow', label: 'Flow', title: 'The exact gradient flow: each cell\'s label over t ∈ [0, ∞) (or up to time.end with classify.at "end")' },
+      { value: 'descent', label: 'Descent', title: 'Gradient descent at each cell\'s rates for time.end steps: converged, catapult or diverged, and the label of the run' },
+    ],
+    'flow',
+    (m) => post({ type: 'setMethod', method: m }),
+  );
   private readonly bannerSlot = el('div', 'banner-slot');
   private readonly waiting = el('p', 'waiting', 'Computing the phase diagram…');
   private readonly figure = el('div', 'figure');
   private readonly canvas = el('canvas', 'heatmap');
   private readonly tooltip = el('div', 'tooltip');
   private readonly legend = el('div', 'legend');
-  private readonly hint = el('p', 'hint', 'Hover a cell for its numbers; click it (or Enter) to open its dynamics.');
+  private readonly hint = el('p', 'hint', 'Hover a cell for its numbers; click it (or Enter) to open its dynamics, which stays framed on the map.');
   private diagram: Diagram | null = null;
   private labels: Uint8Array = new Uint8Array(0);
+  private outcomes: Uint8Array | null = null;
   private scores: Record<string, Float32Array<ArrayBufferLike>> = {};
+  private previewed: PreviewedCell | null = null;
   private shownVersion = -Infinity;
   private size = { width: 0, height: 0 };
   /** The cell the keyboard is on. */
@@ -77,10 +107,10 @@ class PhasePanel {
     const header = el('header', 'panel-header');
     this.status.setAttribute('role', 'status');
     this.status.setAttribute('aria-live', 'polite');
-    header.append(this.title, this.status);
+    header.append(this.title, this.method.element, this.status);
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', 'Phase diagram: mechanism label over two hyperparameters (arrow keys move between cells, Enter opens one)');
+    this.canvas.setAttribute('aria-label', 'Phase diagram over two hyperparameters (arrow keys move between cells, Enter opens one)');
     this.tooltip.hidden = true;
     this.tooltip.setAttribute('role', 'tooltip');
     this.figure.append(this.canvas, this.tooltip);
@@ -119,17 +149,22 @@ class PhasePanel {
     }
     switch (m.type) {
       case 'document':
-        host.saveDocument(m.documentUri, { x: m.x, y: m.y, size: m.size });
+        host.saveDocument(m.documentUri, { x: m.x, y: m.y, size: m.size, method: m.method });
+        this.method.value = m.method;
+        if (this.diagram && this.diagram.method !== m.method) this.status.textContent = `Computing ${m.method === 'descent' ? 'gradient descent' : 'the exact flow'}…`;
+        this.setPreviewed(m.previewed);
         if (!this.diagram) this.title.textContent = `Phase diagram: ${m.fileName}`;
         break;
       case 'diagram':
         this.diagram = m;
         this.labels = decodeBytes(m.labels);
+        this.outcomes = m.outcomes === null ? null : decodeBytes(m.outcomes);
         this.scores = Object.fromEntries(Object.entries(m.scores).map(([k, v]) => [k, decodeFloats(v)]));
         this.title.textContent = `Phase diagram: ${m.title}`;
         this.setBanner(null);
         this.root.classList.remove('is-waiting', 'is-closed');
-        this.status.textContent = `${m.x.values.length} × ${m.y.values.length} cells in ${Math.round(m.elapsedMs)} ms`;
+        this.root.dataset.method = m.method;
+        this.status.textContent = `${m.x.values.length} × ${m.y.values.length} cells in ${Math.round(m.elapsedMs)} ms — ${this.methodText(m)}`;
         this.figure.dataset.version = String(m.version);
         this.draw();
         this.showLegend();
@@ -141,6 +176,12 @@ class PhasePanel {
       case 'busy':
         this.status.textContent = `Computing… ${Math.round((100 * m.rowsDone) / Math.max(1, m.rows))} %`;
         break;
+      case 'previewed':
+        this.setPreviewed(m.cell);
+        break;
+      case 'rasterise':
+        void this.rasterise(m);
+        break;
       case 'closed':
         this.root.classList.add('is-closed');
         this.status.textContent = m.reason;
@@ -148,17 +189,28 @@ class PhasePanel {
     }
   }
 
-  /** The colours of the diagram: the labels' colours of phaseStyle.ts (shared with the SVG and the legend) on the theme's background. */
-  private colours(): { colours: Rgb[]; background: Rgb; foreground: string; grid: string; font: string } {
+  /** What the cells are: "gradient descent, 1,000 steps", "exact flow, t → ∞". */
+  private methodText(d: Diagram): string {
+    if (d.method === 'descent') return `gradient descent, ${d.budget === null ? 'the default number of' : formatCount(d.budget)} steps${d.defaultBudget ? ' (the file\'s default: set time.end to choose)' : ''}`;
+    if (d.scoredOver === 'end') return `exact flow up to ${d.budget === null ? 'each cell\'s horizon' : `t = ${formatCount(d.budget)}`}`;
+    return 'exact flow, t → ∞';
+  }
+
+  private setPreviewed(cell: PreviewedCell | null): void {
+    const same = cell === this.previewed || (cell !== null && this.previewed !== null && cell.x === this.previewed.x && cell.y === this.previewed.y);
+    this.previewed = cell;
+    if (!same) this.draw();
+  }
+
+  /** The page's colours: its background (cells blend into it) and text. */
+  private colours(): { background: Rgb; foreground: string; grid: string; font: string } {
     const p = readPalette();
     const probe = el('span');
     probe.hidden = true;
     document.body.append(probe);
-    const rgb = (css: string): Rgb => resolveColour(probe, css) ?? [128, 128, 128];
-    const bg = rgb(p.background);
-    const colours: Rgb[] = LABEL_COLOURS.map(rgb);
+    const background = resolveColour(probe, p.background) ?? [128, 128, 128];
     probe.remove();
-    return { colours, background: bg, foreground: p.foreground, grid: p.grid, font: `${p.fontSize - 1}px ${p.fontFamily}` };
+    return { background, foreground: p.foreground, grid: p.grid, font: `${p.fontSize - 1}px ${p.fontFamily}` };
   }
 
   private draw(): void {
@@ -168,42 +220,105 @@ class PhasePanel {
     const height = Math.max(240, Math.min(Math.round(width * 0.8), 640));
     this.size = { width, height };
     const c = this.colours();
-    drawHeatmap(this.canvas, { x: d.x, y: d.y, labels: this.labels, shade: this.scores[d.shadeScore] ?? new Float32Array(this.labels.length), ...c }, width, height);
+    drawHeatmap(this.canvas, { x: d.x, y: d.y, labels: this.labels, shade: this.scores[d.shadeScore] ?? new Float32Array(this.labels.length), outcomes: this.outcomes, lines: d.lines, previewed: this.previewed, ...c }, width, height);
     this.canvas.dataset.drawn = String(d.version);
+    const p = this.previewed;
+    const row = p ? cellOfValue(d.y, p.y) : -1;
+    const col = p ? cellOfValue(d.x, p.x) : -1;
+    if (row >= 0 && col >= 0) this.canvas.dataset.previewed = `${row},${col}`;
+    else delete this.canvas.dataset.previewed;
   }
 
-  /** The legend: each label present, its share of the cells, and its shade steps (every colour the map uses). */
+  /** The legend: each colour present with its share of the cells, and its shade steps (every colour the map uses). */
   private showLegend(): void {
     const d = this.diagram;
     if (!d) return;
-    const c = this.colours();
-    const counts = new Map<number, number>();
-    for (const code of this.labels) counts.set(code, (counts.get(code) ?? 0) + 1);
-    const heading = el('p', 'legend-heading', 'Mechanism');
-    const list = el('ul', 'legend-labels');
-    const blend = (colour: Rgb, w: number): string => `rgb(${colour.map((v, k) => Math.round(c.background[k] + w * (v - c.background[k]))).join(', ')})`;
-    for (const code of [...counts.keys()].sort((a, b) => a - b)) {
-      const item = el('li', 'legend-item');
-      item.dataset.label = d.labelNames[code] ?? String(code);
-      const swatch = el('span', 'swatch');
-      swatch.style.backgroundColor = blend(c.colours[code], 1);
-      const share = (100 * (counts.get(code) ?? 0)) / this.labels.length;
-      const ramp = el('span', 'legend-ramp');
-      ramp.setAttribute('aria-hidden', 'true');
+    const { background } = this.colours();
+    const blend = (hex: string, w: number): string => {
+      const colour = hexRgb(hex);
+      return `rgb(${colour.map((v, k) => Math.round(background[k] + w * (v - background[k]))).join(', ')})`;
+    };
+    const ramp = (hex: string): HTMLElement => {
+      const r = el('span', 'legend-ramp');
+      r.setAttribute('aria-hidden', 'true');
       for (let level = 0; level < SHADE_LEVELS; level++) {
         const step = el('span', 'ramp-step');
         // CSSOM, not a style attribute: allowed under the CSP.
-        step.style.backgroundColor = blend(c.colours[code], shadeWeight(level));
-        ramp.append(step);
+        step.style.backgroundColor = blend(hex, shadeWeight(level));
+        r.append(step);
       }
-      item.append(swatch, el('span', 'legend-name', d.labelNames[code] ?? String(code)), el('span', 'legend-share', `${share < 1 ? share.toFixed(1) : Math.round(share)} %`), ramp);
-      list.append(item);
+      return r;
+    };
+    const total = this.labels.length;
+    const count = (key: (k: number) => number): Map<number, number> => {
+      const m = new Map<number, number>();
+      for (let k = 0; k < total; k++) {
+        const c = key(k);
+        if (c >= 0) m.set(c, (m.get(c) ?? 0) + 1);
+      }
+      return new Map([...m].sort((a, b) => a[0] - b[0]));
+    };
+    const parts: HTMLElement[] = [];
+    const outcomes = this.outcomes;
+    if (outcomes) {
+      parts.push(el('p', 'legend-heading', 'Outcome of gradient descent'));
+      const list = el('ul', 'legend-labels');
+      for (const [code, n] of count((k) => outcomes[k])) {
+        const name = d.outcomeNames[code] ?? String(code);
+        const item = el('li', 'legend-outcome');
+        item.dataset.outcome = name;
+        const swatch = el('span', 'swatch');
+        swatch.style.backgroundColor = blend(OUTCOME_COLOURS[code], 1);
+        item.append(swatch, el('span', 'legend-name', name), el('span', 'legend-share', shareText(n, total)));
+        if (code !== OUTCOME_COLOURS.length - 1) item.append(ramp(OUTCOME_COLOURS[code]));
+        // The mechanisms within this outcome, largest share first.
+        const within = [...count((k) => (outcomes[k] === code && this.labels[k] !== NO_LABEL ? this.labels[k] : -1))].sort((a, b) => b[1] - a[1]);
+        if (within.length > 0) {
+          const sub = el('ul', 'legend-within');
+          for (const [label, m] of within) {
+            const li = el('li', 'legend-sub');
+            li.dataset.label = d.labelNames[label] ?? String(label);
+            li.append(el('span', 'legend-name', d.labelNames[label] ?? String(label)), el('span', 'legend-share', shareText(m, total)));
+            sub.append(li);
+          }
+          item.append(sub);
+        }
+        list.append(item);
+      }
+      parts.push(list);
+      if (d.lines.length > 0) {
+        parts.push(el('p', 'legend-heading', 'Critical rates (linearised)'));
+        const lines = el('ul', 'legend-labels');
+        d.lines.forEach((line, n) => {
+          const item = el('li', 'legend-line');
+          item.dataset.line = line.name;
+          const sample = el('span', (LINE_DASHES[n] ?? []).length ? 'line-sample dashed' : 'line-sample');
+          sample.setAttribute('aria-hidden', 'true');
+          item.append(sample, el('span', 'legend-name', `${line.name}${line.segments.length === 0 ? ' (not in range)' : ''}`), el('span', 'legend-meaning', line.meaning));
+          lines.append(item);
+        });
+        parts.push(lines);
+      }
+    } else {
+      parts.push(el('p', 'legend-heading', 'Mechanism'));
+      const list = el('ul', 'legend-labels');
+      for (const [code, n] of count((k) => this.labels[k])) {
+        const item = el('li', 'legend-item');
+        item.dataset.label = d.labelNames[code] ?? String(code);
+        const swatch = el('span', 'swatch');
+        swatch.style.backgroundColor = blend(LABEL_COLOURS[code], 1);
+        item.append(swatch, el('span', 'legend-name', d.labelNames[code] ?? String(code)), el('span', 'legend-share', shareText(n, total)), ramp(LABEL_COLOURS[code]));
+        list.append(item);
+      }
+      parts.push(list);
     }
-    const shadeHeading = el('p', 'legend-heading', `Shade: ${SCORE_TEXT[d.shadeScore] ?? d.shadeScore}`);
+    parts.push(el('p', 'legend-heading', `Shade: ${SCORE_TEXT[d.shadeScore] ?? d.shadeScore}`));
     const scale = el('div', 'shade-scale');
     scale.append(el('span', undefined, `≤ ${decadeLabel(SHADE_LOW)}`), el('span', undefined, `≥ ${decadeLabel(SHADE_HIGH)}`));
-    const thresholds = el('p', 'legend-note', `Each label's colour from pale (kernel change ≤ ${decadeLabel(SHADE_LOW)}) to full (≥ ${decadeLabel(SHADE_HIGH)}), in ${SHADE_LEVELS} steps. Kernel regime below ${fmtScore(d.thresholds.kernelChange)}; ring: this experiment.`);
-    this.legend.replaceChildren(heading, list, shadeHeading, scale, thresholds);
+    parts.push(scale);
+    const colour = outcomes ? 'Each outcome\'s colour' : 'Each label\'s colour';
+    parts.push(el('p', 'legend-note', `${colour} from pale (kernel change ≤ ${decadeLabel(SHADE_LOW)}) to full (≥ ${decadeLabel(SHADE_HIGH)}), in ${SHADE_LEVELS} steps. Kernel regime below ${fmtScore(d.thresholds.kernelChange)}; ring: this experiment; frame: the cell whose dynamics are open.`));
+    this.legend.replaceChildren(...parts);
   }
 
   private cellAt(px: number, py: number): { row: number; col: number } | null {
@@ -235,10 +350,14 @@ class PhasePanel {
       div.append(el('span', 'tip-name', name), v);
       return div;
     };
+    const code = this.labels[k];
+    const label = code === NO_LABEL ? '— (none: diverged)' : (d.labelNames[code] ?? '?');
+    const outcome = this.outcomes ? (d.outcomeNames[this.outcomes[k]] ?? '?') : null;
     const lines = [
       line(axisTitle(d.x.path), fmtValue(d.x.values[col]), { tip: 'x' }),
       line(axisTitle(d.y.path), fmtValue(d.y.values[row]), { tip: 'y' }),
-      line('label', d.labelNames[this.labels[k]] ?? '?', { tip: 'label' }),
+      ...(outcome !== null ? [line('gradient descent', code === NO_LABEL ? outcome : `${outcome}, then ${label}`, { tip: 'outcome' })] : []),
+      line('label', label, { tip: 'label' }),
       ...Object.keys(SCORE_TEXT)
         .filter((name) => this.scores[name])
         .map((name) => line(SCORE_TEXT[name], fmtScore(this.scores[name][k]), { tipScore: name })),
@@ -281,13 +400,35 @@ class PhasePanel {
     post({ type: 'openCell', version: d.version, row, col });
   }
 
+  /** The host's SVG figure as a PNG at `scale` (an SVG from a data: URL leaves the canvas readable). */
+  private async rasterise(m: RasteriseRequest): Promise<void> {
+    const image = new Image();
+    const loaded = new Promise<boolean>((resolve) => {
+      image.onload = () => resolve(true);
+      image.onerror = () => resolve(false);
+    });
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(m.svg)}`;
+    if (!(await loaded)) {
+      post({ type: 'chartImage', requestId: m.requestId, error: 'the page could not load the SVG figure as an image' });
+      return;
+    }
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(image.naturalWidth * m.scale));
+    canvas.height = Math.max(1, Math.round(image.naturalHeight * m.scale));
+    const ctx = canvas.getContext('2d');
+    if (!ctx) {
+      post({ type: 'chartImage', requestId: m.requestId, error: 'no 2D canvas in this page' });
+      return;
+    }
+    ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+    post({ type: 'chartImage', requestId: m.requestId, dataUrl: canvas.toDataURL('image/png') });
+  }
+
   private setBanner(errors: ErrorInfo[] | null): void {
     const heading = this.diagram ? 'The experiment is invalid — showing the last phase diagram.' : 'No phase diagram for this experiment:';
     renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
   }
-
 }
-
 
 const rootElement = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));
 const panel = new PhasePanel(rootElement);

@@ -1,52 +1,75 @@
 /**
- * `flab phase FILE --x KEY=FROM:TO --y KEY=FROM:TO`: the mechanism label and scores over a grid of
- * two hyperparameters (docs/phase-diagram.md). Every flag is checked before the file is read, and
- * the grid's output and redraws against their limits before any cell is computed (docs/limits.md).
+ * `flab phase FILE --x KEY=FROM:TO --y KEY=FROM:TO [--descent]`: the mechanism label and scores over a
+ * grid of two hyperparameters, of the exact flow or of gradient descent with its outcome
+ * (docs/phase-diagram.md). Every flag is checked before the file is read, and the grid's output,
+ * redraws and work against their limits before any cell is computed (docs/limits.md).
  */
-import { MAX_PHASE_CELLS, PhaseAxis, PhaseDiagram, phaseDiagramSync } from '../../core/analysis/phase/phaseDiagram';
+import { FAST_PATHS, PhaseWorkError } from '../../core/analysis/phase/cellEvaluator';
+import { MAX_DIAGRAM_STEPS } from '../../core/analysis/phase/descentCells';
+import { MAX_PHASE_CELLS, PhaseAxis, PhaseComputation } from '../../core/analysis/phase/phaseDiagram';
 import { phaseSvg } from '../../core/analysis/phase/phaseSvg';
+import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
 import { Experiment, inputDimension } from '../../core/experiment/experiment';
 import { checkValue, NumericKey, resolveKey } from '../../core/experiment/hyperparameters';
 import { rangeValues } from '../../core/experiment/sweepSpec';
 import { WIDTH_SCALED_PATHS } from '../../core/experiment/widthPowers';
+import { DESCENT_OUTCOMES } from '../../core/linearFlow/stability';
 import { LABEL_NAMES, SCORE_NAMES } from '../../core/mechanisms/classify';
 import { Command, printed, UsageError } from '../command';
 import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_OUTPUT_BYTES, NUMBER_BYTES } from '../limits';
-import { csvNumber, finiteOrNull, outputTooLarge } from '../output';
+import { outputTooLarge } from '../output';
 
 const DEFAULT_SIZE = 64;
 
+export { phaseCsv, phaseJson };
+
 export const phaseCommand: Command = {
   name: 'phase',
-  summary: 'mechanism label and scores over a grid of two hyperparameters (exact, t → ∞); log axes unless --linear',
-  help: `KEY is a JSON path (init.scaleU, data.x[0]) or a unique key (outputScale). --json prints x and y
-({key, path, values, current}), label (rows by y, columns by x), scores (null where undefined) and
-thresholds. The grid has at most ${formatNumber(MAX_PHASE_CELLS)} cells, fewer in JSON or CSV so that the output stays
-within ${formatBytes(MAX_OUTPUT_BYTES)}; an axis other than γ, σ_u, σ_W, η_u, η_W or data.y redraws the initial
-weights per value, at most ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
+  summary: 'mechanism label and scores over a grid of two hyperparameters (exact flow, t → ∞; or gradient descent with --descent); log axes unless --linear',
+  help: `KEY is a JSON path (init.scaleU, data.x[0]) or a unique key (outputScale). --json prints method, x and y
+({key, path, values, current}), label (rows by y, columns by x; null where a descent run diverged),
+scores (null where undefined) and thresholds; the flow also scoredOver ("infinity", or "end" with
+classify.at) and budget; --descent also budget (steps), outcome (converged, catapult or diverged per
+cell) and lines (the critical rates ηK₀ = 2 and 4 of the linear network, as segments [x1, y1, x2, y2]).
+With --descent each cell runs gradient descent for time.end steps (without time.end, the file's default
+number of steps, the same for every cell), at most ${formatNumber(MAX_DIAGRAM_STEPS)} steps in all. The grid has at most
+${formatNumber(MAX_PHASE_CELLS)} cells, fewer in JSON or CSV so that the output stays within ${formatBytes(MAX_OUTPUT_BYTES)}; an
+axis other than γ, σ_u, σ_W, η_u, η_W or data.y redraws the initial weights per value, at most
+${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
   operands: ['FILE'],
   options: [
     { flag: '--x', value: 'KEY=FROM:TO', required: true, help: 'the horizontal axis: a numeric hyperparameter and its range' },
     { flag: '--y', value: 'KEY=FROM:TO', required: true, help: 'the vertical axis' },
     { flag: '--size', value: 'N|NxM', help: `cells along x and y (N: N × N; NxM: N columns, M rows; default ${DEFAULT_SIZE})` },
     { flag: '--linear', help: 'space both axes evenly (default: evenly in log, which needs both ends > 0)' },
+    { flag: '--descent', help: 'gradient descent at each cell\'s rates for the step budget time.end, with its outcome (default: the exact flow)' },
     { flag: '--json', group: 'format', help: 'the diagram as one JSON object (the default)' },
-    { flag: '--csv', group: 'format', help: 'one row per cell: x, y, label and every score' },
+    { flag: '--csv', group: 'format', help: 'one row per cell: x, y, (outcome,) label and every score' },
     { flag: '--svg', value: 'OUT', group: 'format', help: 'write the diagram as an SVG figure to OUT' },
   ],
   run(args, context) {
     const linear = args.has('--linear');
+    const method = args.has('--descent') ? 'descent' : 'flow';
     const format = args.choice('format', 'json');
     const x = phaseAxis('--x', args.value('--x')!, linear);
     const y = phaseAxis('--y', args.value('--y')!, linear);
     if (x.key.path === y.key.path) throw new UsageError(`--x and --y both name ${x.key.path}: choose two different hyperparameters`);
-    const [nx, ny] = gridSize(args.value('--size'), format);
+    const [nx, ny] = gridSize(args.value('--size'), format, method, FAST_PATHS.has(x.key.path) && FAST_PATHS.has(y.key.path));
     const xValues = axisValues('--x', x, nx);
     const yValues = axisValues('--y', y, ny);
     const experiment = context.load(args.operands[0]);
     checkRedraws(experiment, x.key, xValues, y.key, yValues);
-    const p = phaseDiagramSync(experiment, x.axis, y.axis, [nx, ny]);
+    let job: PhaseComputation;
+    try {
+      job = new PhaseComputation(experiment, x.axis, y.axis, [nx, ny], method);
+    } catch (err) {
+      // The work of the whole grid is as much the flags' doing as the file's: bad usage, naming both.
+      if (err instanceof PhaseWorkError) throw new UsageError(`--size ${nx}x${ny}, ${err.path}: ${err.message}`);
+      throw err;
+    }
+    job.stepCells(nx * ny);
+    const p = job.result();
     if (format === 'svg') return printed('', [{ path: args.value('--svg')!, text: phaseSvg(p, { title: experiment.name }) }]);
     return printed(format === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n');
   },
@@ -84,7 +107,7 @@ function parseNumber(text: string): number | null {
 }
 
 /** `--size N | NxM` → [columns, rows], within the cells the format can print. */
-function gridSize(spec: string | undefined, format: string): [number, number] {
+function gridSize(spec: string | undefined, format: string, method: string, fastAxes: boolean): [number, number] {
   if (spec === undefined) return [DEFAULT_SIZE, DEFAULT_SIZE];
   const m = /^(\d+)(?:x(\d+))?$/.exec(spec);
   if (!m) throw new UsageError(`--size: expected N or NxM (whole numbers), got \`${excerpt(spec)}\``);
@@ -98,19 +121,26 @@ function gridSize(spec: string | undefined, format: string): [number, number] {
   }
   if (format !== 'svg') {
     let n = Math.floor(Math.sqrt(MAX_PHASE_CELLS));
-    while (phaseOutputBytes(n, n, format) > MAX_OUTPUT_BYTES) n--;
-    const tooLarge = outputTooLarge(phaseOutputBytes(nx, ny, format), `--size ${excerpt(spec)}: a ${nx} × ${ny} grid in ${format.toUpperCase()}`, `use at most ${n} × ${n}, or --svg OUT`);
+    while (phaseOutputBytes(n, n, format, method, fastAxes) > MAX_OUTPUT_BYTES) n--;
+    const tooLarge = outputTooLarge(phaseOutputBytes(nx, ny, format, method, fastAxes), `--size ${excerpt(spec)}: a ${nx} × ${ny} grid in ${format.toUpperCase()}`, `use at most ${n} × ${n}, or --svg OUT`);
     if (tooLarge) throw new UsageError(tooLarge);
   }
   return [nx, ny];
 }
 
-/** Worst-case bytes of a phase diagram printed as JSON or CSV. */
-export function phaseOutputBytes(nx: number, ny: number, format: string): number {
+/**
+ * Worst-case bytes of a phase diagram printed as JSON or CSV. Gradient descent adds an outcome per
+ * cell and, in JSON, the critical lines: at most two segments per square of four cells for each of the
+ * two lines; over two fast axes K₀ is monotone along each, so a line crosses at most nx + ny squares.
+ */
+export function phaseOutputBytes(nx: number, ny: number, format: string, method = 'flow', fastAxes = true): number {
   const label = Math.max(...LABEL_NAMES.map((l) => Buffer.byteLength(l))) + 3;
-  const perCell = label + SCORE_NAMES.length * NUMBER_BYTES + (format === 'csv' ? 2 * NUMBER_BYTES + 1 : 0);
-  const rowBrackets = ny * (SCORE_NAMES.length + 1) * 3;
-  return nx * ny * perCell + (nx + ny) * NUMBER_BYTES + rowBrackets + 4096;
+  const outcome = method === 'descent' ? Math.max(...DESCENT_OUTCOMES.map((o) => o.length)) + 3 : 0;
+  const perCell = label + outcome + SCORE_NAMES.length * NUMBER_BYTES + (format === 'csv' ? 2 * NUMBER_BYTES + 1 : 0);
+  const rowBrackets = ny * (SCORE_NAMES.length + (method === 'descent' ? 2 : 1)) * 3;
+  const squares = fastAxes ? nx + ny : nx * ny;
+  const lines = method === 'descent' && format === 'json' ? 2 * 2 * squares * (4 * NUMBER_BYTES + 4) + 4096 : 0;
+  return nx * ny * perCell + (nx + ny) * NUMBER_BYTES + rowBrackets + lines + 4096;
 }
 
 /** The axis's values as the diagram computes them (phaseDiagram.ts: rangeValues, rounded for integer keys), each an allowed value. */
@@ -145,33 +175,4 @@ function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: Numer
     const slow = [xKey, yKey].filter((k) => !fast(k.path)).map((k) => k.path).join(' and ');
     throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatNumber(draws)} numbers in all, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size, smaller widths, or axes over γ, σ_u, σ_W, η_u, η_W`);
   }
-}
-
-/** The JSON of `flab phase`: axes, labels and scores as rows (by y) of columns (by x); null where undefined. */
-export function phaseJson(p: PhaseDiagram): unknown {
-  const nx = p.x.values.length;
-  const ny = p.y.values.length;
-  const rows = <T>(cell: (k: number) => T): T[][] => Array.from({ length: ny }, (_, i) => Array.from({ length: nx }, (_, j) => cell(i * nx + j)));
-  const scores: Record<string, (number | null)[][]> = {};
-  for (const name of SCORE_NAMES) scores[name] = rows((k) => finiteOrNull(p.scores[name][k]));
-  return {
-    x: { key: p.x.key, path: p.x.path, values: Array.from(p.x.values), current: p.x.current },
-    y: { key: p.y.key, path: p.y.path, values: Array.from(p.y.values), current: p.y.current },
-    label: rows((k) => p.labelNames[p.labels[k]]),
-    scores,
-    thresholds: p.thresholds,
-  };
-}
-
-/** One row per cell: x, y, label and every score. */
-export function phaseCsv(p: PhaseDiagram): string {
-  const nx = p.x.values.length;
-  const lines = [[p.x.path, p.y.path, 'label', ...SCORE_NAMES].join(',')];
-  for (let i = 0; i < p.y.values.length; i++) {
-    for (let j = 0; j < nx; j++) {
-      const k = i * nx + j;
-      lines.push([p.x.values[j], p.y.values[i], `"${p.labelNames[p.labels[k]]}"`, ...SCORE_NAMES.map((n) => csvNumber(p.scores[n][k]))].join(','));
-    }
-  }
-  return lines.join('\n') + '\n';
 }

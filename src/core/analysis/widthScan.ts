@@ -10,6 +10,7 @@ import { Experiment, inputDimension } from '../experiment/experiment';
 import { defaultHorizon } from '../linearFlow/horizon';
 import { exactFlowOf } from '../linearFlow/reduce';
 import { checkExactRanges } from '../linearFlow/ranges';
+import { scoringLnTime } from '../runs/solve';
 import { withValue } from './sweep';
 import { WidthExponents, widthExponentsOf } from '../experiment/widthPowers';
 
@@ -31,30 +32,11 @@ export interface WidthScanResult {
   phase: 'kernel' | 'feature learning' | null;
 }
 
-/** Widths `from:to` as powers of two in between (ends included), or a comma-separated list. */
-export function parseWidths(spec: string): number[] | { error: string } {
-  const range = /^(\d+):(\d+)(?::(\d+))?$/.exec(spec.trim());
-  if (range) {
-    const from = Number(range[1]);
-    const to = Number(range[2]);
-    if (!(from >= 1 && to >= from)) return { error: `--widths ${spec}: need 1 ≤ from ≤ to` };
-    if (range[3] !== undefined) {
-      const count = Number(range[3]);
-      if (!(count >= 2)) return { error: `--widths ${spec}: the count must be ≥ 2` };
-      const out = Array.from({ length: count }, (_, k) => Math.round(from * Math.pow(to / from, k / (count - 1))));
-      return out.filter((v, i) => i === 0 || v !== out[i - 1]);
-    }
-    const out: number[] = [];
-    for (let d = from; d < to; d *= 2) out.push(d);
-    out.push(to);
-    return out;
-  }
-  const list = spec.split(',').map((s) => Number(s.trim()));
-  if (list.length === 0 || list.some((v) => !Number.isInteger(v) || v < 1)) return { error: `--widths ${spec}: expected FROM:TO, FROM:TO:COUNT or a list of whole numbers ≥ 1` };
-  return list;
-}
-
-/** Scores over widths; `seeds` runs per width with init.seed = seed, seed + 1, … */
+/**
+ * Scores over widths; `seeds` runs per width with init.seed = seed, seed + 1, … Each run is scored as
+ * its `flab solve` would be: over t ∈ [0, ∞), or up to the end of its reported run with
+ * `"classify": { "at": "end" }` (a fixed `time.end` is then the same training budget at every width).
+ */
 export function widthScan(e: Experiment, widths: number[], seedCount = 5): WidthScanResult {
   if (e.init.kind !== 'random') throw new ExperimentError('a width scan needs a random initialisation (init.scaleU, init.scaleW): an explicit one fixes the width', 'init');
   if (e.model.activation !== 'linear') throw new ExperimentError(`a width scan uses the exact solver, which needs model.activation "linear", got "${e.model.activation}"`, 'model.activation');
@@ -71,7 +53,7 @@ export function widthScan(e: Experiment, widths: number[], seedCount = 5): Width
       const run = withValue(atWidth, 'init.seed', seed);
       const { flow, lnTheta0, spec } = exactFlowOf(run);
       checkExactRanges(run, spec, flow, lnTheta0, { horizon: true, weightDecay: 0 });
-      const s = exactScores(flow, lnTheta0);
+      const s = exactScores(flow, lnTheta0, scoringLnTime(run, flow));
       for (const name of SCORE_NAMES) {
         const v = s[name];
         if (v !== null) samples[name].push(Math.abs(v));

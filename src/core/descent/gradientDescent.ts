@@ -11,7 +11,7 @@ import { timeGrid } from '../experiment/timeGrid';
 import type { ExactFlow } from '../linearFlow/exactFlow';
 import { defaultHorizon, PLATEAU_KERNEL_GROWTH } from '../linearFlow/horizon';
 import type { FlowPoint } from '../linearFlow/plane';
-import { PlaneDescent } from '../linearFlow/planeDescent';
+import { MAX_WINDOW_STEPS, PlaneDescent } from '../linearFlow/planeDescent';
 import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron } from '../linearFlow/reduce';
 import { Catapult, CatapultWatch, DIVERGENCE_LOSS, maxStableRateScale } from '../linearFlow/stability';
 import { checkInitialRanges } from '../linearFlow/ranges';
@@ -23,6 +23,12 @@ import { ACTIVATIONS } from './activation';
 export interface DescentOptions {
   /** Run the plain O(d·D)-per-step loop even for the linear network (the recursion's reference). */
   reference?: boolean;
+  /**
+   * Sees the loss of every step from step 0, in order (not only the reported ones); returning false
+   * ends the run there (a phase diagram's cell stops at its blow-up). A run that ends early is cut at
+   * that step, like a diverged one, but `summary.diverged` stays null unless it diverged.
+   */
+  observe?: (step: number, loss: number) => boolean;
 }
 
 /** One run of gradient descent before its summary: columns, divergence and catapult. */
@@ -59,7 +65,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
       throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps or a smaller width${e.model.activation === 'linear' ? ', or drop --reference' : ''}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
     }
   }
-  const { out, diverged, catapult } = byRecursion && exact ? recursionDescent(exact, steps, rho) : plainDescent(e, samples, sample, steps, rho);
+  const { out, diverged, catapult } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
   const m = out.t.length;
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
@@ -98,11 +104,8 @@ function emptyTrajectory(rho: number): Trajectory {
   return out;
 }
 
-/**
- * Steps of the first catapult window reported beside the time grid, at most (docs/finite-rates.md §3):
- * the window's first steps up to this many, then its peak step and the step that closes it.
- */
-export const MAX_WINDOW_STEPS = 2000;
+/** Steps of the first catapult window reported beside the time grid, at most (planeDescent.ts). */
+export { MAX_WINDOW_STEPS };
 
 /** Appends one step's point unless some number of it is not finite; returns whether it did. */
 function pushPoint(out: Trajectory, step: number, p: FlowPoint, theta0: number, rho: number): boolean {
@@ -168,7 +171,7 @@ class ReportedSteps {
 }
 
 /** The linear network by the O(1)-per-step recursion on the plane of (ũ₀, ṽ₀). */
-function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: number }, steps: number[], rho: number): Descent {
+function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: number }, steps: number[], rho: number, observe?: DescentOptions['observe']): Descent {
   const theta0 = Math.exp(lnTheta0);
   const run = new PlaneDescent(flow.input, rho);
   const reported = new ReportedSteps(steps);
@@ -189,6 +192,10 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
       break;
     }
     if (reported.observe(step, loss, () => run.point()) && pushPoint(out, step, run.point(), theta0, rho)) recorded = step;
+    if (observe && !observe(step, loss)) {
+      if (recorded !== step) pushPoint(out, step, run.point(), theta0, rho);
+      break;
+    }
     if (step === lastStep) break;
     if (!run.advance()) {
       diverged = { step: step + 1 };
@@ -201,7 +208,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
 }
 
 /** The plain loop over (u, W) on the samples themselves, any activation; O(samples·d·D) per step. */
-function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample, steps: number[], rho: number): Descent {
+function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample, steps: number[], rho: number, observe?: DescentOptions['observe']): Descent {
   const d = e.model.width;
   const D = inputDimension(e);
   const lastStep = steps[steps.length - 1];
@@ -310,6 +317,10 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       break;
     }
     if (reported.observe(step, loss, () => pointOf(loss, u, W)) && record(step, loss, u, W)) recorded = step;
+    if (observe && !observe(step, loss)) {
+      if (recorded !== step) record(step, loss, u, W);
+      break;
+    }
     if (step === lastStep) break;
     // Both layers from the same gradient evaluation (weight decay adds ρ·θ).
     gradU.fill(0);

@@ -30,8 +30,12 @@ export interface Experiment {
   compare: { simulate: boolean };
   /** Weight decay ρ ≥ 0: the objective adds ½ρ(|u|² + ‖W‖_F²) (docs/finite-rates.md); undefined means 0. */
   weightDecay?: number;
-  /** Thresholds of the mechanism label (docs/mechanisms.md); missing ones take their defaults. */
-  classify?: { kernelChange?: number; zetaChange?: number; balanceChange?: number };
+  /**
+   * Thresholds of the mechanism label (docs/mechanisms.md); missing ones take their defaults. `at`:
+   * where the exact flow is scored, over t ∈ [0, ∞) (`"infinity"`, the default) or up to the end of the
+   * reported run (`"end"`: a finite training budget).
+   */
+  classify?: { kernelChange?: number; tangentChange?: number; zetaChange?: number; balanceChange?: number; at?: 'infinity' | 'end' };
   /** A sweep over one numeric hyperparameter (docs/mechanisms.md, "Sweeps"). */
   sweep?: SweepSpec;
   /** Hyperparameters that were given as powers of the width, by JSON path (values above are already d-scaled). */

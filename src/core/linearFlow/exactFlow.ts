@@ -201,6 +201,13 @@ export class ExactFlow {
   private limitCache: LogPoint | null = null;
   private lnZCache: number | null = null;
 
+  /** ln z(t) = 2S(t) at ln t (t = 0 at −∞, t = ∞ at ∞): the series' own value (0 when still). */
+  lnZAt(lnT: number): number {
+    if (lnT === Infinity) return this.limitLnZ();
+    if (this.still || lnT === -Infinity) return 0;
+    return this.state(lnT).lnZ;
+  }
+
   /** ln z(∞) = 2S(∞), the same expression as the series at t = ∞ (±∞ for the degenerate limits, 0 when still). */
   limitLnZ(): number {
     if (this.lnZCache === null) {

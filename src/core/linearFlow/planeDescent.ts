@@ -48,6 +48,11 @@ const RESCALE_ABOVE = 2 ** RESCALE;
 const RESCALE_BELOW = 2 ** -RESCALE;
 /** A product below this is formed through logarithms (it may have lost bits to underflow). */
 const SMALLEST_DIRECT = 2 ** -1000;
+/**
+ * Steps of the first catapult window reported beside the time grid, at most (docs/finite-rates.md §3):
+ * the window's first steps up to this many, then its peak step and the step that closes it.
+ */
+export const MAX_WINDOW_STEPS = 2000;
 /** ln of the largest double: a weight norm beyond it is not finite. */
 const LN_MAX = Math.log(Number.MAX_VALUE);
 
@@ -84,6 +89,75 @@ function lnPhysical2(len: number, e: number, eta: number, lnEta: number): number
   return lnEta + 2 * Math.log(len) + 2 * e * Math.LN2;
 }
 
+/** The rate in the layers' units 2^eu, 2^ev: cu = λ2^{ev−eu}, cv = λ2^{eu−ev}, cf = λ2^{eu+ev} (the plain loop's γāη_u, γāη_W, γā up to powers of two). */
+function rateFactors(input: FlowInput, eu: number, ev: number): { cu: number; cv: number; cf: number } {
+  const { lambda, lnLambda } = input;
+  return { cu: lambdaTimesPow2(lambda, lnLambda, ev - eu), cv: lambdaTimesPow2(lambda, lnLambda, eu - ev), cf: lambdaTimesPow2(lambda, lnLambda, eu + ev) };
+}
+
+/** The largest |x|² of a layer in the unit 2^e whose weights η|2^e x|² are finite (∞ when every double is). */
+function finiteLimit(lnEta: number, e: number): number {
+  return Math.exp(LN_MAX - lnEta - 2 * e * Math.LN2);
+}
+
+/** c·m for m = ũ·ṽ in units of 2^n and c = λ2^n given as `factor` (the log path where the product is not a normal number). */
+function outputIn(lnLambda: number, m: number, n: number, factor: number): number {
+  const direct = factor * m;
+  if (direct !== 0 && Math.abs(direct) >= SMALLEST_DIRECT && Number.isFinite(direct)) return direct;
+  return m === 0 ? 0 : Math.sign(m) * Math.exp(lnLambda + Math.log(Math.abs(m)) + n * Math.LN2);
+}
+
+/** ln K = ln λ²(|ũ|² + |ṽ|²) of layers of lengths lenU·2^eu, lenV·2^ev: from the double cf(cu|ṽ|² + cv|ũ|²) where it is a normal number. */
+function lnKernelOf(input: FlowInput, lenU: number, eu: number, lenV: number, ev: number, cu: number, cv: number, cf: number): number {
+  const kernel = cf * (cu * lenV * lenV + cv * lenU * lenU);
+  if (kernel >= SMALLEST_DIRECT && kernel <= 2 ** 1000) return Math.log(kernel);
+  const lnU = 2 * Math.log(lenU) + 2 * eu * Math.LN2;
+  const lnV = 2 * Math.log(lenV) + 2 * ev * Math.LN2;
+  const hi = Math.max(lnU, lnV);
+  return 2 * input.lnLambda + (hi === -Infinity ? hi : hi + Math.log1p(Math.exp(Math.min(lnU, lnV) - hi)));
+}
+
+/**
+ * Every drawn quantity of the layers `s`, with its sizes as logarithms; `start` is ũ₀ = 2^eu0·(a1, a2),
+ * ṽ₀ = 2^ev0·(b1, b2) (for the distance), `first` whether this is step 0 (then ζ is the plane's own,
+ * from the sums over the neurons).
+ */
+function coordinatesLogPoint(input: FlowInput, start: readonly number[], s: LayerCoordinates, first: boolean, cu: number, cv: number, cf: number): LogPoint {
+  const { u1, u2, eu, v1, v2, ev, output, residual, perpScale } = s;
+  const [a1, a2, eu0, b1, b2, ev0] = start;
+  const lenU = Math.hypot(u1, u2);
+  const lenV = Math.hypot(v1, v2);
+  // ζ is unit-free: ũ·ṽ/(|ũ||ṽ|) in the coordinates.
+  const zeta = first ? input.plane.zeta : lenU > 0 && lenV > 0 ? (u1 * v1 + u2 * v2) / lenU / lenV : null;
+  const point = layerLogPointOfLogs(input, {
+    lnUU: 2 * Math.log(lenU) + 2 * eu * Math.LN2,
+    lnVV: 2 * Math.log(lenV) + 2 * ev * Math.LN2,
+    zeta,
+    lnDU2: lnDifference2(u1, u2, eu, a1, a2, eu0),
+    lnDV2: lnDifference2(v1, v2, ev, b1, b2, ev0),
+    output,
+    residual,
+    perpScale,
+    lnU2: lnPhysical2(lenU, eu, input.etaU, Math.log(input.etaU)),
+    lnV2: lnPhysical2(lenV, ev, input.etaW, Math.log(input.etaW)),
+  });
+  point.lnNtk = lnKernelOf(input, lenU, eu, lenV, ev, cu, cv, cf);
+  return point;
+}
+
+/** The starting layers of a plane, each normalised in its own unit: [a1, a2, eu0, b1, b2, ev0]. */
+function startOf(input: FlowInput): [number, number, number, number, number, number] {
+  const [a1, a2, eu] = normalised(input.plane.startU);
+  const [b1, b2, ev] = normalised(input.plane.startV);
+  return [a1, a2, eu, b1, b2, ev];
+}
+
+/** f₀ from ũ₀·ṽ₀ as accumulated over the neurons (the plane's uv, in units of 4^k): the most accurate start. */
+function initialOutput(input: FlowInput): number {
+  const n = 2 * input.plane.k;
+  return outputIn(input.lnLambda, input.plane.uv, n, lambdaTimesPow2(input.lambda, input.lnLambda, n));
+}
+
 /** Gradient descent on the plane of (ũ₀, ṽ₀): one `advance()` is one step of the full network. */
 export class PlaneDescent {
   /** Steps taken. */
@@ -100,10 +174,12 @@ export class PlaneDescent {
   private readonly perpFactor: number;
   private readonly lnEtaU: number;
   private readonly lnEtaW: number;
-  /** The rate in the layers' units: cu = λ2^{ev−eu}, cv = λ2^{eu−ev}, cf = λ2^{eu+ev} (for the units cachedU, cachedV). */
+  /** The rate in the layers' units (rateFactors) and the largest finite |ũ|², |ṽ|² there, for the units cachedU, cachedV. */
   private cu = NaN;
   private cv = NaN;
   private cf = NaN;
+  private limitU = NaN;
+  private limitV = NaN;
   private cachedU = NaN;
   private cachedV = NaN;
 
@@ -115,12 +191,10 @@ export class PlaneDescent {
     this.perpFactor = this.hv;
     this.lnEtaU = Math.log(input.etaU);
     this.lnEtaW = Math.log(input.etaW);
-    const [a1, a2, eu] = normalised(input.plane.startU);
-    const [b1, b2, ev] = normalised(input.plane.startV);
-    this.start = [a1, a2, eu, b1, b2, ev];
+    this.start = startOf(input);
+    const [a1, a2, eu, b1, b2, ev] = this.start;
     this.units(eu, ev);
-    // f₀ from ũ₀·ṽ₀ as accumulated over the neurons (the plane's uv, in units of 4^k): the most accurate start.
-    const output = this.outputOf(input.plane.uv, 2 * input.plane.k, lambdaTimesPow2(input.lambda, input.lnLambda, 2 * input.plane.k));
+    const output = initialOutput(input);
     this.s = { u1: a1, u2: a2, eu, v1: b1, v2: b2, ev, perpScale: 1, output, residual: output - input.y };
     this.before = { ...this.s };
   }
@@ -128,19 +202,11 @@ export class PlaneDescent {
   /** Sets the rate's factors for the units 2^eu, 2^ev. */
   private units(eu: number, ev: number): void {
     if (eu === this.cachedU && ev === this.cachedV) return;
-    const { lambda, lnLambda } = this.input;
-    this.cu = lambdaTimesPow2(lambda, lnLambda, ev - eu);
-    this.cv = lambdaTimesPow2(lambda, lnLambda, eu - ev);
-    this.cf = lambdaTimesPow2(lambda, lnLambda, eu + ev);
+    ({ cu: this.cu, cv: this.cv, cf: this.cf } = rateFactors(this.input, eu, ev));
+    this.limitU = finiteLimit(this.lnEtaU, eu);
+    this.limitV = finiteLimit(this.lnEtaW, ev);
     this.cachedU = eu;
     this.cachedV = ev;
-  }
-
-  /** c·m for m = ũ·ṽ in units of 2^n and c = λ2^n given as `factor` (the log path where the product is not a normal number). */
-  private outputOf(m: number, n: number, factor: number): number {
-    const direct = factor * m;
-    if (direct !== 0 && Math.abs(direct) >= SMALLEST_DIRECT && Number.isFinite(direct)) return direct;
-    return m === 0 ? 0 : Math.sign(m) * Math.exp(this.input.lnLambda + Math.log(Math.abs(m)) + n * Math.LN2);
   }
 
   /** r_k = f_k − y_eff of the current step. */
@@ -156,17 +222,8 @@ export class PlaneDescent {
 
   /** The tangent kernel λ²(|ũ|² + |ṽ|²) of the current step. */
   get ntk(): number {
-    const { u1, u2, v1, v2 } = this.s;
-    const kernel = this.cf * (this.cu * (v1 * v1 + v2 * v2) + this.cv * (u1 * u1 + u2 * u2));
-    return kernel >= SMALLEST_DIRECT && kernel <= 2 ** 1000 ? kernel : Math.exp(this.lnNtk());
-  }
-
-  private lnNtk(): number {
     const { u1, u2, eu, v1, v2, ev } = this.s;
-    const lnU = 2 * Math.log(Math.hypot(u1, u2)) + 2 * eu * Math.LN2;
-    const lnV = 2 * Math.log(Math.hypot(v1, v2)) + 2 * ev * Math.LN2;
-    const hi = Math.max(lnU, lnV);
-    return 2 * this.input.lnLambda + (hi === -Infinity ? hi : hi + Math.log1p(Math.exp(Math.min(lnU, lnV) - hi)));
+    return Math.exp(lnKernelOf(this.input, Math.hypot(u1, u2), eu, Math.hypot(v1, v2), ev, this.cu, this.cv, this.cf));
   }
 
   /**
@@ -189,7 +246,7 @@ export class PlaneDescent {
     // r' as f' − y from the new layers, or from r by its multiplicative update: whichever has the smaller rounding bound.
     const p1 = u1 * v1;
     const p2 = u2 * v2;
-    const fromLayers = this.outputOf(p1 + p2, eu + ev, this.cf);
+    const fromLayers = outputIn(this.input.lnLambda, p1 + p2, eu + ev, this.cf);
     const boundLayers = Math.abs(this.cf) * (Math.abs(p1) + Math.abs(p2)) + Math.abs(y);
     const uu = s.u1 * s.u1 + s.u2 * s.u2;
     const vv = s.v1 * s.v1 + s.v2 * s.v2;
@@ -202,8 +259,7 @@ export class PlaneDescent {
     const residual = boundResidual < boundLayers && Number.isFinite(fromResidual) ? fromResidual : fromLayers - y;
     // Diverged when the output, the residual or the weights themselves (|u|² = η_u|ũ|², ‖W n‖² = η_W|ṽ|²) are no longer finite.
     if (!Number.isFinite(output) || !Number.isFinite(residual)) return false;
-    if (0.5 * this.lnEtaU + Math.log(Math.hypot(u1, u2)) + eu * Math.LN2 > LN_MAX) return false;
-    if (0.5 * this.lnEtaW + Math.log(Math.hypot(v1, v2)) + ev * Math.LN2 > LN_MAX) return false;
+    if (!(u1 * u1 + u2 * u2 <= this.limitU) || !(v1 * v1 + v2 * v2 <= this.limitV)) return false;
     const bigU = Math.max(Math.abs(u1), Math.abs(u2));
     if (bigU > 0 && (bigU > RESCALE_ABOVE || bigU < RESCALE_BELOW)) {
       const shift = Math.round(Math.log2(bigU));
@@ -240,28 +296,7 @@ export class PlaneDescent {
 
   /** Every drawn quantity of the current step with its sizes as logarithms; `lnDistance` is absolute. */
   logPoint(): LogPoint {
-    const { u1, u2, eu, v1, v2, ev, output, residual, perpScale } = this.s;
-    const [a1, a2, eu0, b1, b2, ev0] = this.start;
-    const lenU = Math.hypot(u1, u2);
-    const lenV = Math.hypot(v1, v2);
-    // ζ is unit-free: ũ·ṽ/(|ũ||ṽ|) in the coordinates; at step 0 the plane's own (from the sums over the neurons).
-    const zeta = this.step === 0 ? this.input.plane.zeta : lenU > 0 && lenV > 0 ? (u1 * v1 + u2 * v2) / lenU / lenV : null;
-    const point = layerLogPointOfLogs(this.input, {
-      lnUU: 2 * Math.log(lenU) + 2 * eu * Math.LN2,
-      lnVV: 2 * Math.log(lenV) + 2 * ev * Math.LN2,
-      zeta,
-      lnDU2: lnDifference2(u1, u2, eu, a1, a2, eu0),
-      lnDV2: lnDifference2(v1, v2, ev, b1, b2, ev0),
-      output,
-      residual,
-      perpScale,
-      lnU2: lnPhysical2(lenU, eu, this.input.etaU, this.lnEtaU),
-      lnV2: lnPhysical2(lenV, ev, this.input.etaW, this.lnEtaW),
-    });
-    // K = λ²(|ũ|² + |ṽ|²) = cf·(cu|ṽ|² + cv|ũ|²) in the units, to the last bits where it is a normal number.
-    const kernel = this.cf * (this.cu * lenV * lenV + this.cv * lenU * lenU);
-    if (kernel >= SMALLEST_DIRECT && kernel <= 2 ** 1000) point.lnNtk = Math.log(kernel);
-    return point;
+    return coordinatesLogPoint(this.input, this.start, this.s, this.step === 0, this.cu, this.cv, this.cf);
   }
 
   /** Undoes the last successful `advance()` (once). */
@@ -271,4 +306,162 @@ export class PlaneDescent {
     this.units(this.s.eu, this.s.ev);
     this.step--;
   }
+}
+
+/**
+ * What one run of gradient descent says about its loss and its kernel, as a phase-diagram cell needs
+ * it (docs/phase-diagram.md, "Gradient descent"): the loss's rise above its start and its fall back
+ * below it, where it blew up, the kernel's largest change at the reported steps, and the first
+ * reported and the last state. The outcome (converged, catapult, diverged) is decided from these by
+ * stability.ts (`descentOutcome`).
+ */
+export interface DescentFacts {
+  /** The loss at step 0 and at the last step run. */
+  loss0: number;
+  lossEnd: number;
+  /** The first step whose loss exceeded loss0·(1 + rise), −1 if none. */
+  riseStep: number;
+  /** The first step after `riseStep` whose loss is below loss0, −1 if none. */
+  fallStep: number;
+  /** The first step whose loss is not finite or exceeds blowUp·loss0, or whose state would not be finite; −1 if none. The run stops there. */
+  blowUpStep: number;
+  /** Steps taken (the last finite state's step). */
+  steps: number;
+  /** max over the reported steps run of |K/K(first reported) − 1| (docs/mechanisms.md: descent runs are scored over their reported steps). */
+  kernelChange: number;
+  /** The first reported state and the last finite one, with their sizes as logarithms (distance absolute). */
+  first: LogPoint | null;
+  end: LogPoint;
+}
+
+/**
+ * Gradient descent of the linear network for `reported[reported.length − 1]` steps (or until it blows
+ * up), with nothing but the facts above recorded: the same arithmetic as `PlaneDescent.advance` on
+ * local variables (each layer in its own unit, the residual by its multiplicative update where that
+ * rounds better), O(1) per step and no allocation, so a phase diagram's cell costs O(steps). `reported` are the reported steps, ascending whole numbers; `rise` the relative
+ * margin above the starting loss that counts as a rise; `blowUp` the factor over it that counts as
+ * divergence. No weight decay (the phase diagram refuses it).
+ */
+export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>, rise: number, blowUp: number): DescentFacts {
+  const { lnLambda, y, irreducibleLoss } = input;
+  const start = startOf(input);
+  const lnEtaU = Math.log(input.etaU);
+  const lnEtaW = Math.log(input.etaW);
+  let [u1, u2, eu, v1, v2, ev] = start;
+  let { cu, cv, cf } = rateFactors(input, eu, ev);
+  let limitU = finiteLimit(lnEtaU, eu);
+  let limitV = finiteLimit(lnEtaW, ev);
+  let output = initialOutput(input);
+  let r = output - y;
+  const loss0 = 0.5 * r * r + irreducibleLoss;
+  const riseAbove = loss0 * (1 + rise);
+  const blowAbove = loss0 * blowUp;
+  const absY = Math.abs(y);
+  const last = reported.length > 0 ? reported[reported.length - 1] : 0;
+  let riseStep = -1;
+  let fallStep = -1;
+  let blowUpStep = -1;
+  let loss = loss0;
+  let next = 0;
+  let lnKernelRef = NaN;
+  let kernelChange = 0;
+  let first: LogPoint | null = null;
+  let step = 0;
+  // The first rise window's steps are reported too, as by `flab simulate` (gradientDescent.ts,
+  // ReportedSteps): its first MAX_WINDOW_STEPS steps off the grid, the step that closes it, and its
+  // peak (kept aside, lnPeakKernel, when beyond the budget).
+  let windowKind = 0; // of the current step: 0 outside the first window, 1 inside, 2 inside and a new peak
+  let peakLoss = -Infinity;
+  let extra = 0;
+  let lnPeakKernel = NaN;
+  const state = (): LayerCoordinates => ({ u1, u2, eu, v1, v2, ev, perpScale: 1, output, residual: r });
+  const lnKernelNow = (): number => lnKernelOf(input, Math.hypot(u1, u2), eu, Math.hypot(v1, v2), ev, cu, cv, cf);
+  const measure = (lnK: number): void => {
+    const change = lnKernelRef > -Infinity ? Math.abs(Math.expm1(lnK - lnKernelRef)) : lnK > -Infinity ? Infinity : 0;
+    if (change > kernelChange) kernelChange = change;
+  };
+  for (;;) {
+    const onGrid = next < reported.length && step === reported[next];
+    if (onGrid || (windowKind !== 0 && (extra < MAX_WINDOW_STEPS || step === fallStep))) {
+      // K/K(first reported): both kernels as doubles where they are normal numbers (λ² cancels in the ratio otherwise).
+      const lnK = lnKernelNow();
+      if (next === 0 && onGrid) {
+        lnKernelRef = lnK;
+        first = coordinatesLogPoint(input, start, state(), step === 0, cu, cv, cf);
+      } else measure(lnK);
+      if (onGrid) next++;
+      else extra++;
+      if (windowKind === 2) lnPeakKernel = NaN;
+    } else if (windowKind === 2) lnPeakKernel = lnKernelNow();
+    if (step >= last) break;
+    const a = r * cu;
+    const b = r * cv;
+    let n1 = u1 - a * v1;
+    let n2 = u2 - a * v2;
+    let m1 = v1 - b * u1;
+    let m2 = v2 - b * u2;
+    const p1 = n1 * m1;
+    const p2 = n2 * m2;
+    // outputIn, its common case inlined (x − x is 0 exactly when x is finite).
+    const direct = cf * (p1 + p2);
+    const out = (direct >= SMALLEST_DIRECT || direct <= -SMALLEST_DIRECT) && direct - direct === 0 ? direct : outputIn(lnLambda, p1 + p2, eu + ev, cf);
+    // r' = r(1 − K + λ²rf) where that rounds better than f' − y (PlaneDescent.advance).
+    const kernel = cf * (cu * (v1 * v1 + v2 * v2) + cv * (u1 * u1 + u2 * u2));
+    const lam2rf = a * (cv * output);
+    const fromResidual = r * (1 - kernel + lam2rf);
+    const boundResidual = (r < 0 ? -r : r) * (1 + (kernel < 0 ? -kernel : kernel) + (lam2rf < 0 ? -lam2rf : lam2rf));
+    const boundLayers = (cf < 0 ? -cf : cf) * ((p1 < 0 ? -p1 : p1) + (p2 < 0 ? -p2 : p2)) + absY;
+    const rNext = boundResidual < boundLayers && fromResidual - fromResidual === 0 ? fromResidual : out - y;
+    if (out - out !== 0 || rNext - rNext !== 0 || !(n1 * n1 + n2 * n2 <= limitU) || !(m1 * m1 + m2 * m2 <= limitV)) {
+      blowUpStep = step + 1;
+      break;
+    }
+    let moved = false;
+    const bigU = Math.max(n1 < 0 ? -n1 : n1, n2 < 0 ? -n2 : n2);
+    if (bigU > 0 && (bigU > RESCALE_ABOVE || bigU < RESCALE_BELOW)) {
+      const shift = Math.round(Math.log2(bigU));
+      n1 = ldexp(n1, -shift);
+      n2 = ldexp(n2, -shift);
+      eu += shift;
+      moved = true;
+    }
+    const bigV = Math.max(m1 < 0 ? -m1 : m1, m2 < 0 ? -m2 : m2);
+    if (bigV > 0 && (bigV > RESCALE_ABOVE || bigV < RESCALE_BELOW)) {
+      const shift = Math.round(Math.log2(bigV));
+      m1 = ldexp(m1, -shift);
+      m2 = ldexp(m2, -shift);
+      ev += shift;
+      moved = true;
+    }
+    if (moved) {
+      ({ cu, cv, cf } = rateFactors(input, eu, ev));
+      limitU = finiteLimit(lnEtaU, eu);
+      limitV = finiteLimit(lnEtaW, ev);
+    }
+    u1 = n1;
+    u2 = n2;
+    v1 = m1;
+    v2 = m2;
+    output = out;
+    r = rNext;
+    step++;
+    loss = 0.5 * r * r + irreducibleLoss;
+    if (!(loss <= blowAbove)) {
+      blowUpStep = step;
+      break;
+    }
+    if (riseStep < 0) {
+      if (loss > riseAbove) riseStep = step;
+    } else if (fallStep < 0 && loss < loss0) {
+      fallStep = step;
+    }
+    windowKind = 0;
+    if (riseStep >= 0 && (fallStep < 0 || fallStep === step)) {
+      windowKind = loss > peakLoss ? 2 : 1;
+      if (loss > peakLoss) peakLoss = loss;
+    }
+  }
+  if (!Number.isNaN(lnPeakKernel)) measure(lnPeakKernel);
+  const end = coordinatesLogPoint(input, start, state(), step === 0, cu, cv, cf);
+  return { loss0, lossEnd: loss, riseStep, fallStep, blowUpStep, steps: step, kernelChange, first, end };
 }

@@ -4,7 +4,7 @@
  */
 import { ldexp } from '../math/logDomain';
 import { FlowInput, planeScaledBy } from './plane';
-import { PlaneDescent } from './planeDescent';
+import { DescentFacts, PlaneDescent } from './planeDescent';
 
 /**
  * A run is divergent once its loss exceeds this (or any number stops being finite). It is far below
@@ -64,6 +64,69 @@ export class CatapultWatch {
   /** The first complete catapult window, or null. */
   get catapult(): Catapult | null {
     return this.found;
+  }
+}
+
+/**
+ * What gradient descent did within its step budget (docs/phase-diagram.md, "Gradient descent"), by
+ * code: 0 converged (the loss never rose above its starting value by more than CATAPULT_RISE),
+ * 1 catapult (it rose above, then fell below its starting value), 2 diverged (not finite, beyond
+ * DIVERGENCE_FACTOR × its start, or still above its start at the end of the budget).
+ */
+export const DESCENT_OUTCOMES = ['converged', 'catapult', 'diverged'] as const;
+export type DescentOutcome = (typeof DESCENT_OUTCOMES)[number];
+export const CONVERGED = 0;
+export const CATAPULT = 1;
+export const DIVERGED = 2;
+
+/** A loss beyond this factor times its starting value counts as divergence (the run stops there). */
+export const DIVERGENCE_FACTOR = 1e30;
+
+/** The facts of a run that decide its outcome: those of `DescentFacts`, however they were gathered. */
+export type OutcomeFacts = Pick<DescentFacts, 'loss0' | 'lossEnd' | 'riseStep' | 'fallStep' | 'blowUpStep'>;
+
+/**
+ * The outcome code of a run (DESCENT_OUTCOMES): diverged when it blew up, or rose above its start
+ * and is above it again (by CATAPULT_RISE) at the end, or rose and never fell back below it;
+ * catapult when it rose, fell back below its start and ends there; converged when it never rose.
+ */
+export function descentOutcome(f: OutcomeFacts): number {
+  if (f.blowUpStep >= 0) return DIVERGED;
+  if (f.riseStep < 0) return CONVERGED;
+  if (f.fallStep >= 0 && f.lossEnd <= f.loss0 * (1 + CATAPULT_RISE)) return CATAPULT;
+  return DIVERGED;
+}
+
+/**
+ * The facts of `DescentFacts` gathered from the losses of a run fed step by step (the plain loop,
+ * which has no plane): O(1) per step. `observe` returns false once the run has blown up.
+ */
+export class OutcomeWatch implements OutcomeFacts {
+  loss0 = NaN;
+  lossEnd = NaN;
+  riseStep = -1;
+  fallStep = -1;
+  blowUpStep = -1;
+
+  /** Feed the loss of every step, in order from step 0; false once the run has blown up (stop it). */
+  observe(step: number, loss: number): boolean {
+    if (step === 0) this.loss0 = loss;
+    this.lossEnd = loss;
+    if (step > 0 && !(loss <= this.loss0 * DIVERGENCE_FACTOR)) {
+      this.blowUpStep = step;
+      return false;
+    }
+    if (this.riseStep < 0) {
+      if (loss > this.loss0 * (1 + CATAPULT_RISE)) this.riseStep = step;
+    } else if (this.fallStep < 0 && loss < this.loss0) {
+      this.fallStep = step;
+    }
+    return true;
+  }
+
+  /** The run stopped because its next state was not finite, at `step`. */
+  blewUp(step: number): void {
+    if (this.blowUpStep < 0) this.blowUpStep = step;
   }
 }
 

@@ -127,5 +127,23 @@ export function logRatio(a: number, b: number): number | null {
 
 /** The label's thresholds of an experiment: its `"classify"` values over the defaults. */
 export function thresholdsOf(e: Experiment): ClassifyThresholds {
-  return { ...DEFAULT_THRESHOLDS, ...e.classify };
+  const c = e.classify ?? {};
+  const th = { ...DEFAULT_THRESHOLDS };
+  for (const name of Object.keys(DEFAULT_THRESHOLDS) as (keyof ClassifyThresholds)[]) {
+    const v = c[name];
+    if (typeof v === 'number') th[name] = v;
+  }
+  return th;
+}
+
+/**
+ * Where an experiment's exact flow is scored (docs/mechanisms.md, "Two conventions"): `infinity`
+ * (the default) over the whole flow, t ∈ [0, ∞); `end` over the reported run, t ∈ [0, T] with T its
+ * last reported time (`time.end`, the last of `time.at`, or the default horizon): a finite budget.
+ */
+export type ScoredOver = 'infinity' | 'end';
+
+/** The convention of an experiment's `"classify": { "at" }` (default `infinity`). */
+export function scoredOver(e: Experiment): ScoredOver {
+  return e.classify?.at === 'end' ? 'end' : 'infinity';
 }

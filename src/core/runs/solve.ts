@@ -8,12 +8,14 @@ import { FlowPoint, fromLogPoint, lossOf } from '../linearFlow/plane';
 import { checkExactRanges } from '../linearFlow/ranges';
 import { EffectiveSample, exactFlowOf } from '../linearFlow/reduce';
 import { decayHorizon, decaySeries } from '../linearFlow/weightDecay';
-import { classify, thresholdsOf } from '../mechanisms/classify';
+import { classify, scoredOver, thresholdsOf } from '../mechanisms/classify';
 import { Limit, seriesEnds, Summary, Trajectory } from '../trajectory/trajectory';
 import { assertFinite } from '../trajectory/finite';
 
 /**
- * The exact gradient-flow trajectory of an experiment (linear activation), O(1) per time point.
+ * The exact gradient-flow trajectory of an experiment (linear activation), O(1) per time point. Its
+ * scores and label are the whole flow's (t ∈ [0, ∞)), or the reported run's (t ∈ [0, T], T the last
+ * reported time) with `"classify": { "at": "end" }` (docs/mechanisms.md, "Two conventions").
  * Refuses (ExperimentError, located) a run that would print a number beyond 64 bits (ranges.ts).
  */
 export function solve(e: Experiment): Trajectory {
@@ -57,11 +59,22 @@ export function solve(e: Experiment): Trajectory {
     limit: toLimit(limit),
     diverged: null,
   };
-  const scores = exactScores(flow, lnTheta0);
+  const scores = exactScores(flow, lnTheta0, scoredOver(e) === 'end' ? Math.log(times[n - 1]) : Infinity);
   out.summary.scores = scores;
   out.summary.label = classify(scores, thresholdsOf(e));
   assertFinite(out);
   return out;
+}
+
+/**
+ * ln T of the time up to which an experiment's exact flow is scored (docs/mechanisms.md, "Two
+ * conventions"): ∞ by default; with `"classify": { "at": "end" }` the end of its reported run —
+ * `time.end`, the last of `time.at`, or the default horizon (in ln t, O(1)).
+ */
+export function scoringLnTime(e: Experiment, flow: ExactFlow): number {
+  if (scoredOver(e) === 'infinity') return Infinity;
+  if (e.time.kind === 'at') return Math.log(e.time.at[e.time.at.length - 1]);
+  return e.time.end !== undefined ? Math.log(e.time.end) : defaultHorizonLn(flow);
 }
 
 /** The summary fields every exact run shares: the network and its effective sample. */

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { PhaseConfig } from '../../protocol/phase';
 import type { DynamicsDelegate } from '../dynamics/dynamicsPanel';
-import { baseName, LivePanel } from '../panels/livePanel';
+import { baseName, LivePanel, type PanelSettings } from '../panels/livePanel';
 import type { PanelRegistry } from '../panels/panelRegistry';
 import type { PhaseDelegate } from '../phase/phasePanel';
 import type { TrainingDelegate } from '../training/trainingPanel';
@@ -18,6 +18,8 @@ export interface CommandContext {
   /** Network and checkpoint experiments: the training panel. */
   training: PanelRegistry<TrainingDelegate, Record<string, never>>;
   log: vscode.LogOutputChannel;
+  /** The settings every panel reads now. */
+  settings(): PanelSettings;
 }
 
 /** A command: its id (`featureLearningLab.…`), its title for messages, and what it does. */
@@ -87,6 +89,9 @@ export function sibling(uri: vscode.Uri, ext: string): vscode.Uri {
   return uri.with({ path: uri.path.replace(/(\.flab)?\.json$/i, '') + `.${ext}` });
 }
 
+/** The kinds of panel the export commands export from. */
+export type ExportKind = 'dynamics' | 'training' | 'phase';
+
 /** The arguments of the export commands. */
 export interface ExportArgs {
   format?: 'csv' | 'json';
@@ -94,23 +99,58 @@ export interface ExportArgs {
   target?: unknown;
   /** Which panel (its file's URI); without it the current panel. */
   documentUri?: vscode.Uri;
+  /** Which kind of panel; without it the active panel's kind (see `chooseExportPanel`). */
+  panel?: ExportKind;
 }
 
 export function exportArgs(arg: unknown): ExportArgs {
   if (typeof arg !== 'object' || arg === null) return {};
   const a = arg as Record<string, unknown>;
-  return { format: a.format === 'csv' || a.format === 'json' ? a.format : undefined, target: a.target, documentUri: uriArgument(a.documentUri) };
+  return {
+    format: a.format === 'csv' || a.format === 'json' ? a.format : undefined,
+    target: a.target,
+    documentUri: uriArgument(a.documentUri),
+    panel: a.panel === 'dynamics' || a.panel === 'training' || a.panel === 'phase' ? a.panel : undefined,
+  };
 }
 
-/** The dynamics panel of `documentUri`, else the current one, else one the user picks. */
-export async function choosePanel({ dynamics }: CommandContext, documentUri: vscode.Uri | undefined): Promise<LivePanel<DynamicsDelegate> | undefined> {
-  const panel = documentUri ? dynamics.get(documentUri) : dynamics.current();
-  if (panel) return panel;
-  const all = dynamics.all();
+/** A panel of any kind, for the export commands. */
+export type ExportPanel =
+  | { kind: 'dynamics'; panel: LivePanel<DynamicsDelegate> }
+  | { kind: 'training'; panel: LivePanel<TrainingDelegate> }
+  | { kind: 'phase'; panel: LivePanel<PhaseDelegate> };
+
+const KIND_NOUNS: Record<ExportKind, string> = { dynamics: 'dynamics', training: 'training', phase: 'phase diagram' };
+
+/**
+ * The panel an export is made from: of the kind `args.panel` names, or else of the active panel's
+ * kind (a phase diagram when it has the focus, as from its title bar's buttons), else a dynamics
+ * panel, a training panel, a phase diagram, in this order; of `args.documentUri` when given, else the
+ * kind's current panel. Asks when several could be meant; undefined (with a message) when there is none.
+ */
+export async function chooseExportPanel(context: CommandContext, args: ExportArgs): Promise<ExportPanel | undefined> {
+  const registries = { dynamics: context.dynamics, training: context.training, phase: context.phases } as const;
+  const panelsOf = (kind: ExportKind): ExportPanel[] => registries[kind].all().map((panel) => ({ kind, panel }) as ExportPanel);
+  const order: ExportKind[] = ['dynamics', 'training', 'phase'];
+  const active = order.find((kind) => registries[kind].all().some((p) => p.panel.active));
+  const kinds = args.panel ? [args.panel] : active ? [active, ...order.filter((k) => k !== active)] : order;
+  for (const kind of kinds) {
+    const panel = args.documentUri ? registries[kind].get(args.documentUri) : registries[kind].current();
+    if (panel) return { kind, panel } as ExportPanel;
+  }
+  const all = kinds.flatMap(panelsOf);
   if (all.length === 0) {
-    void vscode.window.showInformationMessage('Open a dynamics panel first ("Feature Learning: Open Dynamics Panel").');
+    const what =
+      args.panel === 'phase' ? 'a phase diagram first ("Feature Learning: Open Phase Diagram")'
+      : args.panel ? `a ${args.panel} panel first ("Feature Learning: Open Dynamics Panel")`
+      : 'a dynamics panel or a phase diagram first ("Feature Learning: Open Dynamics Panel", "Open Phase Diagram")';
+    void vscode.window.showInformationMessage(`Open ${what}.`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(all.map((p) => ({ label: baseName(p.uri), panel: p })), { placeHolder: 'Export from which panel?' });
-  return picked?.panel;
+  if (all.length === 1) return all[0];
+  const picked = await vscode.window.showQuickPick(
+    all.map((p) => ({ label: baseName(p.panel.uri), description: KIND_NOUNS[p.kind], choice: p })),
+    { placeHolder: 'Export from which panel?' },
+  );
+  return picked?.choice;
 }

@@ -15,15 +15,6 @@ import { baseName, LivePanel } from '../panels/livePanel';
 import type { TrainingDelegate, TrainingExport } from '../training/trainingPanel';
 import { announceExport, CommandContext, exportTarget, sibling } from './context';
 
-/** The training panel an export means: the one of `documentUri`, else the active one; undefined when a dynamics panel is meant. */
-export function trainingPanelFor({ training, dynamics }: CommandContext, documentUri: vscode.Uri | undefined): LivePanel<TrainingDelegate> | undefined {
-  if (documentUri) return dynamics.get(documentUri) ? undefined : training.get(documentUri);
-  const active = training.all().find((p) => p.panel.active);
-  if (active) return active;
-  if (dynamics.current()) return undefined;
-  return training.current();
-}
-
 /** CSV of a training export: one run as `flab train --csv`, a sweep with the swept value in a first column. */
 export function trainingCsv(data: TrainingExport): string {
   if ('runs' in data) {

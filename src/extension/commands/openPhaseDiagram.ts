@@ -1,23 +1,22 @@
 /**
  * "Feature Learning: Open Phase Diagram": asks for the two axes — a QuickPick of the experiment's
  * numeric keys, each with a default range that an input box lets the user change — and opens the
- * phase panel beside the file. Arguments skip the questions (tests, keybindings):
- * `{ documentUri?, x?: 'outputScale=1e-3:1e3', y?: 'init.scaleU=1e-4:1e1 linear', size? }`.
+ * phase panel beside the file, at the side the setting `featureLearningLab.phaseGridSize` gives and
+ * with the method the panel showed last (the exact flow for a new one). Arguments skip the questions
+ * (tests, keybindings): `{ documentUri?, x?: 'outputScale=1e-3:1e3', y?: 'init.scaleU=1e-4:1e1 linear',
+ * size?, method?: 'flow' | 'descent' }`.
  */
 import * as vscode from 'vscode';
-import { MAX_PHASE_SIZE, PhaseAxisSpec } from '../../protocol/phase';
+import { MAX_PHASE_SIZE, PHASE_PANEL_METHODS, PhaseAxisSpec, type PhaseMethod } from '../../protocol/phase';
 import { baseName } from '../panels/livePanel';
 import { AxisCandidate, axisCandidates, formatRange, parseAxisArgument, parseRange } from '../phase/axes';
 import { isExperimentFile } from '../problems';
 import { Command, pickExperiment, uriArgument } from './context';
 
-/** Cells a side by default: 256² cells take about 0.15–0.3 s in the worker on these machines. */
-export const DEFAULT_PHASE_SIZE = 256;
-
 export const openPhaseDiagram: Command = {
   id: 'featureLearningLab.openPhaseDiagram',
   title: 'Open Phase Diagram',
-  async run({ phases }, arg?: unknown) {
+  async run({ phases, settings }, arg?: unknown) {
     const a = (typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? arg : {}) as Record<string, unknown>;
     const given = arg instanceof vscode.Uri ? arg : uriArgument(a.documentUri);
     const active = vscode.window.activeTextEditor?.document;
@@ -29,7 +28,8 @@ export const openPhaseDiagram: Command = {
       void vscode.window.showWarningMessage(`${baseName(uri)} is not a valid experiment yet (or has fewer than two numeric hyperparameters): fix it first.`);
       return undefined;
     }
-    const size = typeof a.size === 'number' && Number.isInteger(a.size) && a.size >= 2 && a.size <= MAX_PHASE_SIZE ? a.size : DEFAULT_PHASE_SIZE;
+    const size = typeof a.size === 'number' && Number.isInteger(a.size) && a.size >= 2 && a.size <= MAX_PHASE_SIZE ? a.size : settings().phaseGridSize;
+    const method: PhaseMethod = (PHASE_PANEL_METHODS as readonly unknown[]).includes(a.method) ? (a.method as PhaseMethod) : (phases.get(uri)?.delegate.axes.method ?? 'flow');
     const fromArg = (v: unknown): PhaseAxisSpec | undefined => {
       if (typeof v !== 'string') return undefined;
       const r = parseAxisArgument(v);
@@ -40,7 +40,7 @@ export const openPhaseDiagram: Command = {
     if (!x) return undefined;
     const y = fromArg(a.y) ?? (await askAxis('y (vertical)', candidates, x.key));
     if (!y) return undefined;
-    phases.open(uri, { x, y, size });
+    phases.open(uri, { x, y, size, method });
     return uri.toString();
   },
 };

@@ -72,6 +72,7 @@ export class DynamicsDelegate implements PanelDelegate {
       parameters: m.parameters,
       thresholds: m.thresholds,
       view: m.view,
+      sweep: m.sweep ?? null,
     };
   }
 

@@ -1,12 +1,14 @@
 /**
- * What "Export Data" writes: the series the panel shows, as CSV (with a commented header saying what
- * the run is) or JSON (no vscode import; unit-tested). Numbers keep full precision; a missing ζ (a
- * layer exactly zero) is an empty cell in CSV and null in JSON.
+ * What "Export Data" writes: the series the panel shows — the file's own run and, for a sweep, every
+ * run of the sweep — as CSV (with a commented header saying what the runs are) or JSON (no vscode
+ * import; unit-tested). Numbers keep full precision (the series as sent to the panel, thinned to
+ * `featureLearningLab.maxPoints` per series, a sweep's runs to their share); a missing ζ (a layer
+ * exactly zero) is an empty cell in CSV and null in JSON.
  */
 import type { Parameter } from '../../core/figures/parameters';
 import type { ClassifyThresholds } from '../../core/mechanisms/classify';
 import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
-import type { Deviation, DynamicsView } from '../../protocol/dynamics';
+import type { Deviation, DynamicsView, SweepView } from '../../protocol/dynamics';
 
 export interface ExportedRun {
   title: string;
@@ -18,6 +20,8 @@ export interface ExportedRun {
   parameters: Parameter[];
   thresholds: ClassifyThresholds;
   view: DynamicsView;
+  /** The declared sweep's runs as the panel shows them; null without one. */
+  sweep: SweepView | null;
 }
 
 /** One line of text for a comment: no line breaks. */
@@ -42,7 +46,6 @@ export function describeDeviation(d: Deviation): string {
  * `genfromtxt(path, delimiter=',', names=True, comments='#')`.
  */
 export function csvHeader(run: ExportedRun): string[] {
-  const label = (t: Trajectory): string => (typeof t.summary.label === 'string' && t.summary.label ? t.summary.label : t.summary.diverged ? `none (diverged at step ${t.summary.diverged.step})` : 'none');
   const lines = [
     `Feature Learning Lab: ${oneLine(run.title)}`,
     `file: ${oneLine(run.documentUri)}`,
@@ -56,28 +59,60 @@ export function csvHeader(run: ExportedRun): string[] {
     lines.push('gradient descent against the flow at the same steps:');
     for (const d of run.deviations) lines.push(`  ${describeDeviation(d)}`);
   }
+  if (run.sweep) {
+    const { sweep } = run;
+    lines.push(`sweep over ${sweep.path}: ${sweep.runs.length} runs; the column run is 0 for the file's own values and 1 … ${sweep.runs.length} for the sweep's, the column ${sweep.path} is each run's value`);
+    sweep.runs.forEach((r, i) => {
+      const parts = [r.trajectory, r.simulation].filter((t): t is Trajectory => t !== null).map((t) => `${t.summary.solver === 'exact' ? 'flow' : 'descent'} ${label(t)}`);
+      lines.push(`  run ${i + 1}: ${sweep.path} = ${num(r.value)}; label: ${parts.join(', ')}`);
+    });
+  }
   return lines.map((l) => `# ${l}`);
 }
 
-/** CSV with one row per time point; the `series` column says which run the row belongs to; the header says what the run is. */
+/** A run's label for the header: its label, or why it has none. */
+function label(t: Trajectory): string {
+  return typeof t.summary.label === 'string' && t.summary.label ? t.summary.label : t.summary.diverged ? `none (diverged at step ${t.summary.diverged.step})` : 'none';
+}
+
+/**
+ * CSV with one row per time point; the `series` column says which dynamics the row belongs to (exact,
+ * simulate); with a sweep, the `run` column which run (0 the file's own, 1 … N the sweep's) and a
+ * column named by the sweep's key its value; the header says what the runs are.
+ */
 export function exportCsv(run: ExportedRun): string {
+  const { sweep } = run;
+  const runs: { index: number; value: number | null; trajectory: Trajectory | null; simulation: Trajectory | null }[] = [
+    { index: 0, value: sweep ? ownValue(run, sweep.path) : null, trajectory: run.trajectory, simulation: run.simulation },
+    ...(sweep ? sweep.runs.map((r, i) => ({ index: i + 1, value: r.value, trajectory: r.trajectory, simulation: r.simulation })) : []),
+  ];
   // The columns some series has (ntk is absent for nonlinear activations, objective without weight decay).
-  const series = [run.trajectory, run.simulation].filter((t): t is Trajectory => t !== null);
+  const series = runs.flatMap((r) => [r.trajectory, r.simulation]).filter((t): t is Trajectory => t !== null);
   const columns = SERIES_COLUMNS.filter((c) => series.some((t) => Array.isArray(t[c])));
-  const lines = [...csvHeader(run), ['series', ...columns].join(',')];
-  const add = (name: string, t: Trajectory) => {
+  const lines = [...csvHeader(run), [...(sweep ? ['run', sweep.path] : []), 'series', ...columns].join(',')];
+  const add = (r: (typeof runs)[number], name: string, t: Trajectory) => {
+    const lead = sweep ? [String(r.index), r.value === null ? '' : String(r.value)] : [];
     for (let k = 0; k < t.t.length; k++) {
       const cells = columns.map((c) => {
         const column = t[c];
         const v = column ? column[k] : null;
         return typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
       });
-      lines.push([name, ...cells].join(','));
+      lines.push([...lead, name, ...cells].join(','));
     }
   };
-  add(run.trajectory.summary.solver === 'exact' ? 'exact' : 'simulate', run.trajectory);
-  if (run.simulation) add('simulate', run.simulation);
+  for (const r of runs) {
+    if (r.trajectory) add(r, r.trajectory.summary.solver === 'exact' ? 'exact' : 'simulate', r.trajectory);
+    if (r.simulation) add(r, 'simulate', r.simulation);
+  }
   return lines.join('\n') + '\n';
+}
+
+/** The file's own value of the swept key, from the parameters as run (null when it is not a plain number). */
+function ownValue(run: ExportedRun, path: string): number | null {
+  const p = run.parameters.find((q) => q.path === path);
+  const v = p ? Number(p.value) : NaN;
+  return Number.isFinite(v) ? v : null;
 }
 
 /**
@@ -85,10 +120,11 @@ export function exportCsv(run: ExportedRun): string {
  * output, loss, zeta, normU, normW, ntk, distance (+ objective) and `summary` at the top level, so
  * tools reading the CLI's output read this too. The one extra key, `panel`, holds the context the
  * CLI has no counterpart for: the panel's title, the document, the parameters as run, the label's
- * thresholds, the view, and the gradient-descent run drawn over the exact curves (`simulation`,
- * null when none) with its largest ζ deviation and the deviation of every drawn quantity.
+ * thresholds, the view, the gradient-descent run drawn over the exact curves (`simulation`, null
+ * when none) with its largest ζ deviation and the deviation of every drawn quantity, and a sweep's
+ * runs (`sweep`: key, path and each run's value, trajectory, simulation and thresholds; null without one).
  */
 export function exportJson(run: ExportedRun): string {
-  const { trajectory, title, documentUri, simulation, deviation, deviations, parameters, thresholds, view } = run;
-  return JSON.stringify({ ...trajectory, panel: { title, documentUri, view, parameters, thresholds, simulation, deviation, deviations } }, null, 2) + '\n';
+  const { trajectory, title, documentUri, simulation, deviation, deviations, parameters, thresholds, view, sweep } = run;
+  return JSON.stringify({ ...trajectory, panel: { title, documentUri, view, parameters, thresholds, simulation, deviation, deviations, sweep } }, null, 2) + '\n';
 }

@@ -41,6 +41,8 @@ export interface PanelKind {
 export interface PanelSettings {
   debounceMs: number;
   maxPoints: number;
+  /** Cells along each side of a phase diagram (64 … 1024). */
+  phaseGridSize: number;
 }
 
 /** What a panel needs from the extension. */

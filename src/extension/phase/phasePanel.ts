@@ -1,20 +1,25 @@
 /**
- * The phase-diagram panel: one per experiment file, over two axes chosen by the user
- * (docs/phase-diagram.md, "The panel"). Its delegate computes the grid in the phase worker (off
- * the main thread, in chunks; a newer edit cancels the run in progress). A click on a cell opens
- * that configuration's dynamics as a preview: an untitled copy of the experiment (the two values
- * substituted, nothing else changed) with its own dynamics panel; the user's file is never written.
+ * The phase-diagram panel: one per experiment file, over two axes chosen by the user, of the exact
+ * flow or of gradient descent (a switch in the panel: a view preference, never written to the file;
+ * docs/phase-diagram.md, "The panel"). Its delegate computes the grid in the phase worker (off the
+ * main thread, in chunks; a newer edit cancels the run in progress) at the side the setting
+ * `featureLearningLab.phaseGridSize` gives. A click on a cell opens that configuration's dynamics as a
+ * preview: an untitled copy of the experiment (the two values substituted, nothing else changed) with
+ * its own dynamics panel, and the cell stays marked on the map; the user's file is never written.
+ * Export Chart draws the core's SVG figure (PNG: rasterised by the webview); Export Data prints the
+ * shown diagram in full precision, as `flab phase` does.
  */
 import * as vscode from 'vscode';
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
 import { lineAndColumn } from '../../core/experiment/diagnostic';
 import { cellExperimentText } from '../../document/cellText';
-import { Diagram, DocumentShown, Invalid, parseFromPhase, parsePhasePanelState, PhaseConfig, ToPhase } from '../../protocol/phase';
+import { type ChartImage, Diagram, DocumentShown, Invalid, parseFromPhase, parsePhasePanelState, PhaseConfig, PreviewedCell, ToPhase } from '../../protocol/phase';
 import type { PhaseJob, PhaseOutcome, PhaseProgress } from '../../protocol/workers';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
 import { DelegateFactory } from '../panels/panelRegistry';
 import { phaseChannel } from '../channels';
 import { WorkerChannel } from '../workerChannel';
+import { diagramSvg } from './figure';
 
 export const PHASE_KIND: PanelKind = {
   viewType: 'flab.phase',
@@ -34,8 +39,15 @@ export class PhaseDelegate implements PanelDelegate {
   private readonly channel: WorkerChannel<PhaseJob, PhaseOutcome, PhaseProgress>;
   /** The untitled copy that previews a cell, reused by later clicks while it is open. */
   private preview: vscode.Uri | undefined;
+  /** The previewed cell's two values, marked on the map while its copy is open. */
+  private previewed: PreviewedCell | null = null;
   /** Progress is posted once a run has been going for a while. */
   private busyVersion: number | undefined;
+  /** The text of the diagram shown (Export Data prints that one, whatever the document has become). */
+  private shownText: string | undefined;
+  private nextChartRequest = 1;
+  private readonly chartRequests = new Map<number, (answer: ChartImage) => void>();
+  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     private readonly host: PanelHost,
@@ -43,6 +55,11 @@ export class PhaseDelegate implements PanelDelegate {
     private readonly services: PhaseServices,
   ) {
     this.channel = phaseChannel(services.workerPath);
+    this.subscriptions.push(
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (this.preview && d.uri.toString() === this.preview.toString()) this.setPreviewed(null);
+      }),
+    );
   }
 
   get axes(): PhaseConfig {
@@ -54,7 +71,12 @@ export class PhaseDelegate implements PanelDelegate {
     return this.host.snapshot.result as Diagram | undefined;
   }
 
-  /** New axes: recompute. */
+  /** The cell marked as previewed (for tests). */
+  get previewedCell(): PreviewedCell | null {
+    return this.previewed;
+  }
+
+  /** New axes, size or method: recompute. */
   setConfig(config: PhaseConfig): void {
     this.config = config;
     this.host.post(this.documentMessage());
@@ -66,7 +88,7 @@ export class PhaseDelegate implements PanelDelegate {
   }
 
   documentMessage(): DocumentShown {
-    return { type: 'document', documentUri: this.host.uri.toString(), fileName: baseName(this.host.uri), ...this.config };
+    return { type: 'document', documentUri: this.host.uri.toString(), fileName: baseName(this.host.uri), ...this.config, previewed: this.previewed };
   }
 
   busy(version: number): void {
@@ -88,19 +110,95 @@ export class PhaseDelegate implements PanelDelegate {
       const invalid: Invalid = { type: 'invalid', version, errors };
       return { kind: 'invalid', message: invalid };
     }
+    if (outcome.kind !== 'result') return undefined;
+    this.shownText = text;
     const diagram: Diagram = { ...outcome.diagram, version };
     return { kind: 'result', message: diagram };
   }
 
   receive(raw: unknown): boolean {
     const m = parseFromPhase(raw);
-    if (!m || m.type !== 'openCell') return false;
-    this.openCell(m.version, m.row, m.col).catch((err: unknown) => this.host.failed('opening a cell', err));
-    return true;
+    if (!m) return false;
+    switch (m.type) {
+      case 'openCell':
+        this.openCell(m.version, m.row, m.col).catch((err: unknown) => this.host.failed('opening a cell', err));
+        return true;
+      case 'setMethod':
+        if (m.method !== this.config.method) this.setConfig({ ...this.config, method: m.method });
+        return true;
+      case 'chartImage': {
+        const answer = this.chartRequests.get(m.requestId);
+        this.chartRequests.delete(m.requestId);
+        answer?.(m);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** The setting `phaseGridSize` changed: every diagram is drawn again at the new side. */
+  settingsChanged(): void {
+    const size = this.host.services.settings().phaseGridSize;
+    if (size !== this.config.size) this.setConfig({ ...this.config, size });
   }
 
   dispose(): void {
     this.channel.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
+    this.chartRequests.clear();
+  }
+
+  /** The shown diagram as the SVG figure `flab phase --svg` draws; undefined before the first diagram. */
+  chartSvg(): string | undefined {
+    const d = this.shown;
+    return d && diagramSvg(d);
+  }
+
+  /** The shown diagram as a PNG at `scale` pixels per px: its SVG figure rasterised by the webview. Rejects after `timeoutMs`. */
+  async chartPng(scale: number, timeoutMs = 15_000): Promise<Uint8Array> {
+    const deadline = Date.now() + timeoutMs;
+    const svg = this.chartSvg();
+    if (!svg) throw new Error('the phase panel has no diagram yet');
+    await this.host.whenReady(timeoutMs);
+    const requestId = this.nextChartRequest++;
+    const dataUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.chartRequests.delete(requestId);
+        reject(new Error('the panel did not send its chart in time'));
+      }, Math.max(1, deadline - Date.now()));
+      this.chartRequests.set(requestId, (answer) => {
+        clearTimeout(timer);
+        if ('dataUrl' in answer) resolve(answer.dataUrl);
+        else reject(new Error(`the panel could not draw the figure: ${answer.error}`));
+      });
+      this.host.post({ type: 'rasterise', requestId, svg, scale } satisfies ToPhase);
+    });
+    return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+  }
+
+  /**
+   * The shown diagram as data in full precision — `flab phase --json` or `--csv` of the same text,
+   * axes and method — computed again in a worker of its own (the panel's message carries single
+   * precision). Undefined before the first diagram; the errors' text if the file cannot be computed.
+   */
+  async exportData(format: 'json' | 'csv'): Promise<{ text: string } | { error: string } | undefined> {
+    const text = this.shownText;
+    if (text === undefined) return undefined;
+    const channel = phaseChannel(this.services.workerPath);
+    try {
+      const r = await channel.run({ text, ...this.config, fileName: baseName(this.host.uri), exportData: format });
+      if (r.superseded) return { error: 'the export was cancelled' };
+      if (r.result.kind === 'data') return { text: r.result.text };
+      return { error: r.result.kind === 'invalid' ? r.result.diagnostics.map((d) => d.message).join('; ') : 'no data' };
+    } finally {
+      channel.dispose();
+    }
+  }
+
+  private setPreviewed(cell: PreviewedCell | null): void {
+    this.previewed = cell;
+    this.host.post({ type: 'previewed', cell } satisfies ToPhase);
   }
 
   /** Opens the dynamics of one cell: an untitled copy of the experiment with the two values substituted. */
@@ -129,6 +227,7 @@ export class PhaseDelegate implements PanelDelegate {
     // its dynamics panel over it in the same group: an existing neighbouring group, never a third one.
     const column = besideColumn(this.host.panel.viewColumn, vscode.window.tabGroups.all.map((g) => g.viewColumn));
     const editor = await vscode.window.showTextDocument(target, { viewColumn: column, preserveFocus: true, preview: true });
+    this.setPreviewed({ x: xv, y: yv });
     this.services.openDynamics(target.uri, editor.viewColumn);
   }
 }
@@ -146,13 +245,13 @@ export function besideColumn(diagram: vscode.ViewColumn | undefined, groups: rea
   return others[0] ?? vscode.ViewColumn.Beside;
 }
 
-/** The phase panel's factory: its options are the axes and the grid size, restored from the webview's state. */
+/** The phase panel's factory: its options are the axes, the grid size and the method, restored from the webview's state. */
 export function phaseFactory(services: PhaseServices): DelegateFactory<PhaseDelegate, PhaseConfig> {
   return {
     create: (host, config) => new PhaseDelegate(host, config, services),
     restore: (state) => {
       const saved = parsePhasePanelState(state);
-      return saved ? { x: saved.x, y: saved.y, size: saved.size } : undefined;
+      return saved ? { x: saved.x, y: saved.y, size: saved.size, method: saved.method } : undefined;
     },
     reopen: (delegate, config) => delegate.setConfig(config),
   };

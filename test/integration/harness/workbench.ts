@@ -1,5 +1,5 @@
 // Drives the code-server workbench in Debian's Chromium as a user would: palette commands, Ctrl+P,
-// clipboard paste, the dynamics panel's nested webview frames. Recipe: ../shared/docs/TESTING.md.
+// clipboard paste, the dynamics panel's nested webview frames. Recipe: docs/architecture.md, "Tests" (and the README's test part).
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';

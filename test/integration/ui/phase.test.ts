@@ -1,8 +1,11 @@
 // The phase diagram as a user meets it in code-server: open an experiment, run "Open Phase
 // Diagram" from the palette, pick the two axes (accepting the default ranges), see the heat map;
 // hover a cell (the tooltip goes when the pointer leaves), click it and see that configuration's
-// dynamics open on an untitled copy beside the diagram, without a third editor group; paste an edit
-// into the file and see the diagram recomputed. Screenshots: test-results/screenshots/vscode.
+// dynamics open on an untitled copy beside the diagram, without a third editor group, and the cell
+// framed on the map; switch the diagram to gradient descent (outcomes, their shares, the critical
+// lines; the file untouched); change the grid size in the settings; export the chart as PNG and SVG
+// and the data as CSV through the palette and the save dialog; paste an edit into the file and see
+// the diagram recomputed. Screenshots: test-results/screenshots/vscode.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +52,28 @@ async function pickInQuickInput(page: Page, text: string): Promise<void> {
 }
 
 /** Accepts the input box's prefilled value (the default range). */
+/** Waits for a notification that contains `text`, clicks its Open action. */
+async function openFromNotification(page: Page, text: string): Promise<void> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  await toast.waitFor({ timeout: 30_000 });
+  await toast.locator('.monaco-button', { hasText: 'Open' }).first().click();
+}
+
+/** Picks `label` in the command's own quick pick, then accepts the save dialog's proposed path; returns that path. */
+async function pickAndSave(page: Page, label: string): Promise<string> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor();
+  await input.fill(label);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+  await page.keyboard.press('Enter');
+  // The save dialog (code-server's simple dialog): a path beside the experiment, accepted as proposed.
+  await page.waitForFunction(() => /\.(png|svg|csv|json)$/.test((document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value ?? ''), undefined, { timeout: 30_000 });
+  const path = await input.inputValue();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+  return path;
+}
+
 async function acceptInputBox(page: Page, expected: RegExp): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ timeout: 30_000 });
@@ -58,6 +83,8 @@ async function acceptInputBox(page: Page, expected: RegExp): Promise<void> {
 
 describe('phase diagram in code-server (user level)', function () {
   let s: Session;
+  /** The cell the click test opened, as the tooltip named it. */
+  let clicked: { row: string | null; col: string | null } = { row: null, col: null };
 
   before(async function () {
     this.timeout(180_000);
@@ -121,6 +148,7 @@ describe('phase diagram in code-server (user level)', function () {
     await tip.waitFor({ state: 'hidden', timeout: 10_000 });
     await page.mouse.move(px, py);
     await tip.waitFor({ state: 'visible', timeout: 10_000 });
+    clicked = { row: await tip.getAttribute('data-row'), col: await tip.getAttribute('data-col') };
     const groups = await page.locator('.editor-group-container').count();
     assert.equal(groups, 2, 'the file and the diagram side by side');
     await page.mouse.click(px, py);
@@ -149,6 +177,101 @@ describe('phase diagram in code-server (user level)', function () {
     await dynamics.locator('[data-summary="deviation"]').waitFor({ timeout: 30_000 });
     assert.equal(await dynamics.locator('[data-chart="zeta"]').getAttribute('data-series'), '2', 'flow and descent together');
     assert.equal(await dynamics.locator('[data-choice="dynamics"] [aria-checked="true"]').getAttribute('data-value'), 'both');
+  });
+
+  it('frames the cell whose dynamics are open', async function () {
+    this.timeout(60_000);
+    const page = s.wb.page;
+    const frame = await webviewWith(page, 'canvas.heatmap[data-previewed]', 30_000);
+    assert.ok(clicked.row !== null && clicked.col !== null);
+    assert.equal(await frame.locator('canvas.heatmap').getAttribute('data-previewed'), `${clicked.row},${clicked.col}`, 'the clicked cell is framed');
+    await s.wb.screenshot('phase-previewed-cell');
+  });
+
+  it('switches the diagram to gradient descent: outcomes with their shares and the critical lines, the file untouched', async function () {
+    this.timeout(120_000);
+    const page = s.wb.page;
+    const before = readFileSync(join(s.workspace, FILE), 'utf8');
+    const frame = await webviewWith(page, 'canvas.heatmap[data-drawn]');
+    await frame.locator('[data-choice="method"] [data-value="descent"]').click();
+    await frame.locator('.status', { hasText: /cells in \d+ ms — gradient descent, 20 steps/ }).waitFor({ timeout: 60_000 });
+    const shares = await frame.locator('.legend-outcome').evaluateAll((els) => els.map((e) => ({ outcome: (e as HTMLElement).dataset.outcome ?? '', share: parseFloat(e.querySelector(':scope > .legend-share')?.textContent ?? 'NaN') })));
+    assert.ok(shares.length >= 2, `outcomes in the legend: ${JSON.stringify(shares)}`);
+    const total = shares.reduce((a, b) => a + b.share, 0);
+    assert.ok(Math.abs(total - 100) <= 1.5, `the shares add up to ${total} %`);
+    assert.deepEqual(await frame.locator('.legend-line').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.line)), ['ηK₀ = 2', 'ηK₀ = 4']);
+    // A cell says what descent did there.
+    const box = await frame.locator('canvas.heatmap').boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4);
+    await frame.locator('.tooltip [data-tip="outcome"]').waitFor({ timeout: 10_000 });
+    assert.match(await frame.locator('.tooltip [data-tip="outcome"]').innerText(), /^(converged|catapult|diverged)/);
+    await s.wb.screenshot('phase-descent');
+    await page.mouse.move(60, 300, { steps: 3 });
+    // A view preference: nothing was written to the file.
+    assert.equal(readFileSync(join(s.workspace, FILE), 'utf8'), before);
+    assert.equal(await page.locator('.tabs-container .tab.dirty', { hasText: FILE }).count(), 0, 'the file is not dirty');
+  });
+
+  it('exports the diagram as a 2× PNG and an SVG, and its data as CSV, each announced with Open', async function () {
+    this.timeout(180_000);
+    const page = s.wb.page;
+    /** Shows the phase panel again (an opened export takes its place in the group) and gives it the focus: the exports act on it. */
+    const focusPhase = async (): Promise<void> => {
+      await page.locator('.tabs-container .tab', { hasText: 'Phase: basic.flab.json' }).first().click();
+      const frame = await webviewWith(page, 'canvas.heatmap[data-drawn]');
+      await frame.locator('.legend').click();
+    };
+    await focusPhase();
+    await s.wb.runCommand('Feature Learning: Export Chart', 30_000, true);
+    const svgPath = await pickAndSave(page, 'SVG');
+    assert.match(svgPath, /basic\.phase\.svg$/);
+    await openFromNotification(page, 'Exported the phase diagram (SVG)');
+    await s.wb.editorTab('basic.phase.svg').waitFor({ timeout: 30_000 });
+    const svg = readFileSync(svgPath, 'utf8');
+    const [, w, h] = /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="(\d+)" height="(\d+)"/.exec(svg)!.map(Number);
+    for (const text of ['fixture: basic', 'gradient descent, 20 steps', '>outcome<', 'ηK₀ = 2', 'output scale γ (model.outputScale)']) assert.ok(svg.includes(text), `the figure says ${text}`);
+    await focusPhase();
+    await s.wb.runCommand('Feature Learning: Export Chart', 30_000, true);
+    const pngPath = await pickAndSave(page, 'PNG at 2×');
+    await openFromNotification(page, 'Exported the phase diagram (PNG, 2×)');
+    const png = readFileSync(pngPath);
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [2 * w, 2 * h], 'the SVG figure at twice its size');
+    // The image preview loads in a webview and takes the focus when it is ready: wait for it, then come back.
+    await page.waitForTimeout(1000);
+    await focusPhase();
+    await s.wb.runCommand('Feature Learning: Export Data', 30_000, true);
+    const csvPath = await pickAndSave(page, 'CSV');
+    await openFromNotification(page, 'Exported the phase diagram (CSV)');
+    const lines = readFileSync(csvPath, 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'model.outputScale,init.scaleU,outcome,label,kernelChange,tangentChange,zetaChange,alignment,disalignment,normChangeU,normChangeW,balanceChange,distance');
+    assert.equal(lines.length, 1 + 256 * 256, 'every cell, in full precision');
+    await s.wb.screenshot('phase-exports');
+    await focusPhase();
+  });
+
+  it('draws at the grid size the setting featureLearningLab.phaseGridSize says', async function () {
+    this.timeout(120_000);
+    const page = s.wb.page;
+    const setting = async (text: string): Promise<void> => {
+      await s.wb.runCommand('Preferences: Open Workspace Settings (JSON)');
+      await s.wb.editorTab('settings.json').waitFor({ timeout: 30_000 });
+      // The keyboard and the clipboard need the page's focus, which the diagram's webview had.
+      await s.wb.focusEditor('settings.json');
+      await s.wb.pasteText('settings.json', text);
+      await s.wb.save('settings.json');
+      await page.locator('.tabs-container .tab', { hasText: 'Phase: basic.flab.json' }).first().click();
+    };
+    await setting('{ "featureLearningLab.phaseGridSize": 64 }\n');
+    const frame = await webviewWith(page, 'canvas.heatmap[data-drawn]');
+    await frame.locator('.status', { hasText: /^64 × 64 cells/ }).waitFor({ timeout: 60_000 });
+    await s.wb.screenshot('phase-grid-64');
+    // Back to the flow and the default size for the tests that follow.
+    await frame.locator('[data-choice="method"] [data-value="flow"]').click();
+    await setting('{}\n');
+    await (await webviewWith(page, 'canvas.heatmap[data-drawn]')).locator('.status', { hasText: /^256 × 256 cells in \d+ ms — exact flow/ }).waitFor({ timeout: 60_000 });
+    await s.wb.focusEditor(FILE);
   });
 
   it('recomputes when the file is edited', async function () {

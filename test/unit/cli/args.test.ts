@@ -49,7 +49,7 @@ test('each misuse is a usage error that names the argument', async () => {
 });
 
 test('usage lines and help come from the table', async () => {
-  assert.equal(usageLine(phase), 'flab phase FILE --x KEY=FROM:TO --y KEY=FROM:TO [--size N|NxM] [--linear] [--json | --csv | --svg OUT]');
+  assert.equal(usageLine(phase), 'flab phase FILE --x KEY=FROM:TO --y KEY=FROM:TO [--size N|NxM] [--linear] [--descent] [--json | --csv | --svg OUT]');
   assert.equal(usageLine(solve), 'flab solve FILE [--json | --csv | --summary]');
   const all = overallHelp();
   for (const c of COMMANDS) assert.ok(all.includes(usageLine(c).slice(5)), c.name);

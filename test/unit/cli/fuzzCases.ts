@@ -375,7 +375,9 @@ export class CaseGenerator {
         const good = (): string => this.pick(['outputScale=1e-3:1e3', 'learningRates.W=1e-3:1e3', 'init.scaleU=1e-4:1', 'scaleW=1e-3:10', 'data.y=-2:2', 'width=1:256', 'seed=0:7']);
         const size = this.chance(0.85) ? this.pick(SIZES.slice(0, 7)) : this.pick(SIZES);
         const linear = this.chance(0.3) ? ['--linear'] : [];
-        return ['phase', file, '--x', this.chance(0.6) ? good() : axis(), '--y', this.chance(0.6) ? good() : axis(), '--size', size, ...linear, ...format(['--json', '--csv'])];
+        // Gradient descent on small grids only: a cell may run up to 10⁷ steps (the per-case time limit is 10 s).
+        const descent = this.chance(0.3);
+        return ['phase', file, '--x', this.chance(0.6) ? good() : axis(), '--y', this.chance(0.6) ? good() : axis(), '--size', descent ? this.pick(SIZES.slice(0, 3)) : size, ...linear, ...(descent ? ['--descent'] : []), ...format(['--json', '--csv'])];
       }
       default: {
         const widths = this.chance(0.7) ? this.pick(WIDTH_SPECS.slice(0, 5)) : this.pick(WIDTH_SPECS);

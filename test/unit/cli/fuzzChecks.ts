@@ -103,6 +103,17 @@ export function outputProblems(argv: readonly string[], r: RunResult): string[] 
       const values = (v[axis] as { values: unknown[] }).values;
       if (!values.every(isFinite)) out.push(`phase ${axis}.values not all finite`);
     }
+    // Gradient descent: an outcome per cell, and a label exactly where the run did not diverge.
+    const outcome = v.outcome as string[][] | undefined;
+    const label = v.label as (string | null)[][];
+    if (outcome) {
+      outcome.forEach((row, i) =>
+        row.forEach((o, j) => {
+          if (!['converged', 'catapult', 'diverged'].includes(o)) out.push(`phase outcome[${i}][${j}] = ${JSON.stringify(o)}`);
+          else if ((label[i][j] === null) !== (o === 'diverged')) out.push(`phase label[${i}][${j}] = ${JSON.stringify(label[i][j])} for a ${o} run`);
+        }),
+      );
+    }
   }
   return out.slice(0, 5);
 }
@@ -155,7 +166,7 @@ function csvProblems(command: string, text: string): string[] {
   for (let i = 1; i < lines.length && out.length < 3; i++) {
     const fields = lines[i].split(',');
     fields.forEach((f, j) => {
-      if (command === 'phase' && j === 2) return; // the label
+      if (command === 'phase' && (header[j] === 'label' || header[j] === 'outcome')) return; // text
       if (command === 'scaling' && j === 0) return; // a width, or `fitted`/`analytic`
       if (f === '' ? !nullable.has(header[j]) : !Number.isFinite(Number(f))) out.push(`CSV line ${i + 1}, ${header[j]} = ${JSON.stringify(f)}`);
     });

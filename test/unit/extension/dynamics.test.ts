@@ -272,6 +272,7 @@ describe('export', () => {
     parameters: [{ path: 'model.width', symbol: 'd', value: '64' }, { path: 'learningRates.u', symbol: 'η_u', value: '0.1' }],
     thresholds: { kernelChange: 0.1, tangentChange: 0.1, zetaChange: 0.1, balanceChange: 1 },
     view: 'both' as const,
+    sweep: null,
   };
 
   it('writes CSV: commented header lines (what, parameters, label, thresholds), then a series column and empty cells for missing ζ', () => {
@@ -290,12 +291,36 @@ describe('export', () => {
     assert.ok(header.includes('#   zeta: largest 0.1 at t = 1, at the end 0.05'));
   });
 
+  it('writes every run of a sweep, not only the file\'s own: a run column and the swept key\'s value in CSV, panel.sweep in JSON', () => {
+    const swept = {
+      ...run,
+      parameters: [...run.parameters, { path: 'model.outputScale', symbol: 'γ', value: '1' }],
+      sweep: {
+        key: 'outputScale',
+        path: 'model.outputScale',
+        runs: [
+          { value: 0.1, trajectory: t('exact'), simulation: null, thresholds: run.thresholds },
+          { value: 10, trajectory: t('exact'), simulation: t('simulate'), thresholds: run.thresholds },
+        ],
+      },
+    };
+    const lines = exportCsv(swept).split('\n');
+    const body = lines.filter((l) => l && !l.startsWith('#'));
+    assert.equal(body[0], 'run,model.outputScale,series,t,output,loss,zeta,normU,normW,ntk,distance');
+    // The file's own run (0, its value 1), then each sweep run with its value: 2 + 2 + 1 + 2 series of two points.
+    assert.deepEqual(body.slice(1).map((l) => l.split(',').slice(0, 3).join(',')), ['0,1,exact', '0,1,exact', '0,1,simulate', '0,1,simulate', '1,0.1,exact', '1,0.1,exact', '2,10,exact', '2,10,exact', '2,10,simulate', '2,10,simulate']);
+    assert.ok(lines.includes('# sweep over model.outputScale: 2 runs; the column run is 0 for the file\'s own values and 1 … 2 for the sweep\'s, the column model.outputScale is each run\'s value'));
+    assert.ok(lines.includes('#   run 2: model.outputScale = 10; label: flow alignment, descent none (diverged at step 1)'));
+    const json = JSON.parse(exportJson(swept)) as { panel: { sweep: unknown } };
+    assert.deepEqual(json.panel.sweep, JSON.parse(JSON.stringify(swept.sweep)));
+  });
+
   it('writes JSON in the CLI\'s shape, the panel\'s context under `panel`', () => {
     const json = JSON.parse(exportJson(run)) as Record<string, unknown>;
     // Exactly what `flab solve --json` prints for this trajectory (src/core/trajectory/writers.ts), plus `panel`.
     const { panel, ...cli } = json;
     assert.deepEqual(cli, JSON.parse(toJson(run.trajectory)));
-    assert.deepEqual(panel, { title: run.title, documentUri: 'file:///x', view: 'both', parameters: run.parameters, thresholds: run.thresholds, simulation: run.simulation, deviation: 0.1, deviations: run.deviations });
+    assert.deepEqual(panel, { title: run.title, documentUri: 'file:///x', view: 'both', parameters: run.parameters, thresholds: run.thresholds, simulation: run.simulation, deviation: 0.1, deviations: run.deviations, sweep: null });
     assert.deepEqual(Object.keys(json), [...Object.keys(run.trajectory), 'panel']);
   });
 });

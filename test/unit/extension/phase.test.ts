@@ -10,7 +10,11 @@ import { cellExperimentText } from '../../../src/document/cellText';
 import { axisCandidates, defaultRange, formatRange, parseAxisArgument, parseRange } from '../../../src/extension/phase/axes';
 import { phaseChannel } from '../../../src/extension/channels';
 import { parseFromPhase as parseFromPhaseWebview, parsePhasePanelState } from '../../../src/protocol/phase';
-import { runPhase } from '../../../src/workers/phaseRun';
+import { runPhase, toFloat32 } from '../../../src/workers/phaseRun';
+import { phaseDiagramSync } from '../../../src/core/analysis/phase/phaseDiagram';
+import { phaseSvg } from '../../../src/core/analysis/phase/phaseSvg';
+import { phaseCsv, phaseJson } from '../../../src/core/analysis/phase/phaseTable';
+import { diagramSvg } from '../../../src/extension/phase/figure';
 
 const text = `{
   // small initialisation: alignment
@@ -109,7 +113,7 @@ describe('phase axes', () => {
     }
     assert.deepEqual(parseFromPhaseWebview({ type: 'reveal', line: 2, column: 3 }), { type: 'reveal', line: 2, column: 3 });
     const state = { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64, logTime: true };
-    assert.deepEqual(parsePhasePanelState(state), { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64 });
+    assert.deepEqual(parsePhasePanelState(state), { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64, method: 'flow' });
     assert.equal(parsePhasePanelState({ ...state, size: 1e6 }), null);
     assert.equal(parsePhasePanelState({ ...state, x: { ...X, from: 0 } }), null, 'a log axis from 0');
     assert.equal(parsePhasePanelState({ documentUri: 'file:///a' }), null);
@@ -174,5 +178,73 @@ describe('phase worker bridge', { skip: !existsSync(workerPath) && 'run `npm run
     } finally {
       bridge.dispose();
     }
+  });
+});
+
+describe('phase panel: gradient descent, exports, clamped scores (issue 13)', () => {
+  it('encodes a descent diagram: outcomes, critical lines and the budget, as the core computed them', async () => {
+    const withEnd = text.replace('"learningRates"', '"time": { "end": 300 },\n  "learningRates"');
+    const x = { key: 'model.outputScale', from: 0.1, to: 30, scale: 'log' as const };
+    const y = { key: 'learningRates.W', from: 0.01, to: 30, scale: 'log' as const };
+    const o = await runPhase(withEnd, x, y, 24, { fileName: 'a.flab.json', method: 'descent' });
+    assert.equal(o.kind, 'result');
+    if (o.kind !== 'result') return;
+    const d = o.diagram;
+    const core = phaseDiagramSync(parseExperiment(withEnd).experiment!, x, y, 24, 'descent');
+    assert.equal(d.method, 'descent');
+    assert.equal(d.budget, 300);
+    assert.deepEqual(d.outcomeNames, ['converged', 'catapult', 'diverged']);
+    assert.deepEqual([...Buffer.from(d.outcomes!, 'base64')], [...core.outcomes!]);
+    assert.equal(new Set(core.outcomes).size, 3, 'the fixture has all three outcomes');
+    assert.deepEqual(d.lines, core.lines.map((l) => ({ name: l.name, ntk: l.ntk, meaning: l.meaning, segments: l.segments })));
+    // The flow's message says where it is scored.
+    const flow = await runPhase(text, X, Y, 4, { fileName: 'a.flab.json' });
+    assert.ok(flow.kind === 'result' && flow.diagram.method === 'flow' && flow.diagram.outcomes === null && flow.diagram.scoredOver === 'infinity' && flow.diagram.lines.length === 0);
+  });
+
+  it('sends scores in single precision without ever showing a wrong number: beyond 3.4e38 as ±Infinity, nonzero below 1.2e-38 as ±1.4e-45', () => {
+    const v = toFloat32(Float64Array.from([1e39, -1e300, 1e-40, -1e-300, 0, NaN, 3e38, 1.5e-38, 0.25]));
+    assert.deepEqual([...v].slice(0, 5), [Infinity, -Infinity, 1.401298464324817e-45, -1.401298464324817e-45, 0]);
+    assert.ok(Number.isNaN(v[5]), 'undefined stays NaN');
+    assert.equal(v[6], Math.fround(3e38), 'in range: rounded');
+    assert.equal(v[7], Math.fround(1.5e-38));
+    assert.equal(v[8], 0.25);
+    // A run whose kernel grows beyond single precision (σ = 1e-40: K(∞)/K₀ ≈ 1e76): the message carries
+    // Infinity, never a clipped finite number.
+    const tiny = text.replace('"scaleU": 0.02, "scaleW": 0.02', '"scaleU": 1e-40, "scaleW": 1e-40');
+    const p = phaseDiagramSync(parseExperiment(tiny).experiment!, X, { key: 'learningRates.W', from: 0.1, to: 10, scale: 'log' }, 2);
+    assert.ok(p.scores.kernelChange.some((k) => k > 3.5e38), 'the fixture has a kernel change beyond single precision');
+    const sent = toFloat32(p.scores.kernelChange);
+    p.scores.kernelChange.forEach((k, i) => assert.equal(sent[i], k > 3.5e38 ? Infinity : Math.fround(k)));
+  });
+
+  it('Export Data prints the shown diagram in full precision, as flab phase --csv and --json; Export Chart draws the CLI\'s SVG from the message', async () => {
+    const withEnd = text.replace('"learningRates"', '"time": { "end": 200 },\n  "learningRates"');
+    const e = parseExperiment(withEnd).experiment!;
+    for (const method of ['flow', 'descent'] as const) {
+      const asCsv = await runPhase(withEnd, X, Y, 9, { fileName: 'a', method, exportData: 'csv' });
+      const square = phaseDiagramSync(e, X, Y, 9, method);
+      assert.deepEqual(asCsv, { kind: 'data', text: phaseCsv(square) });
+      const asJson = await runPhase(withEnd, X, Y, 9, { fileName: 'a', method, exportData: 'json' });
+      assert.ok(asJson.kind === 'data');
+      assert.deepEqual(JSON.parse(asJson.text), JSON.parse(JSON.stringify(phaseJson(square))));
+      // The SVG of the panel's message is the CLI's figure of the same diagram.
+      const shown = await runPhase(withEnd, X, Y, 9, { fileName: 'a', method });
+      assert.ok(shown.kind === 'result');
+      assert.equal(diagramSvg({ ...shown.diagram, version: 1 }), phaseSvg(square, { title: shown.diagram.title }));
+    }
+  });
+
+  it('validates the switch, the chart image and a restored method', () => {
+    assert.deepEqual(parseFromPhaseWebview({ type: 'setMethod', method: 'descent' }), { type: 'setMethod', method: 'descent' });
+    for (const bad of [{ type: 'setMethod', method: 'both' }, { type: 'setMethod' }, { type: 'chartImage', requestId: 1, dataUrl: 'data:text/html,<b>' }, { type: 'chartImage', requestId: -1, dataUrl: 'data:image/png;base64,AA' }, { type: 'chartImage', requestId: 1, error: '' }, { type: 'chartImage', requestId: 1, error: 'x'.repeat(501) }]) {
+      assert.equal(parseFromPhaseWebview(bad), null, JSON.stringify(bad));
+    }
+    assert.deepEqual(parseFromPhaseWebview({ type: 'chartImage', requestId: 3, dataUrl: 'data:image/png;base64,AA' }), { type: 'chartImage', requestId: 3, dataUrl: 'data:image/png;base64,AA' });
+    assert.deepEqual(parseFromPhaseWebview({ type: 'chartImage', requestId: 4, error: 'could not load', dataUrl: 1 }), { type: 'chartImage', requestId: 4, error: 'could not load' });
+    const state = { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64 };
+    assert.equal(parsePhasePanelState({ ...state, method: 'descent' })?.method, 'descent');
+    assert.equal(parsePhasePanelState(state)?.method, 'flow', 'a state saved before the switch: the flow');
+    assert.equal(parsePhasePanelState({ ...state, method: 'other' }), null);
   });
 });

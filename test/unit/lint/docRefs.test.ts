@@ -49,3 +49,26 @@ describe('citations of docs/ in the code', () => {
     assert.deepEqual(problems, []);
   });
 });
+
+// A file of the repository that the README or docs/ names exists: a dangling path sends a reader
+// to nothing (the docs named test/unit/mechanism-core.test.ts and src/core/rng.ts long after they moved).
+const REPO_PATH = /(?<![\w./-])(?:src|test|scripts|media|examples|webview|docs)\/[\w./-]*\w\.(?:ts|mjs|md|json|sh|js|safetensors)\b/g;
+
+function markdown(): string[] {
+  return ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+}
+
+describe('paths named in the README and docs/', () => {
+  it('are files of the repository', () => {
+    const problems: string[] = [];
+    let count = 0;
+    for (const doc of markdown()) {
+      for (const m of readFileSync(join(ROOT, doc), 'utf8').matchAll(REPO_PATH)) {
+        count++;
+        if (!existsSync(join(ROOT, m[0]))) problems.push(`${doc}: ${m[0]}`);
+      }
+    }
+    assert.ok(count > 20, `only ${count} paths found: is the pattern still right?`);
+    assert.deepEqual(problems, []);
+  });
+});

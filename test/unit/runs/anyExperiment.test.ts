@@ -139,6 +139,16 @@ test('the schema\'s own messages for network and checkpoint files, located in th
   assert.equal(linear.parsed?.kind, 'linear');
 });
 
+test('classify.at (where the exact flow is scored) is the linear model\'s: a network file refuses it at its key', () => {
+  const text = network({ classify: { zetaChange: 0.2, at: 'end' } });
+  const ps = problems(text);
+  assert.deepEqual(ps.map((p) => p.message), ['unknown key `at` in classify']);
+  assert.equal(ps[0].at, '"at"');
+  const linear = parseAnyExperiment(JSON.stringify({ model: { width: 4 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 }, classify: { zetaChange: 0.2, at: 'end' } }));
+  assert.deepEqual(linear.diagnostics, []);
+  assert.equal(linear.parsed?.kind === 'linear' && linear.parsed.experiment.classify?.at, 'end');
+});
+
 test('mutated network and checkpoint files: never a throw, every problem located inside the text', () => {
   const dirs = ['examples/networks', 'examples/checkpoints'].map((d) => join(process.cwd(), d));
   const texts = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.flab.json')).map((f) => readFileSync(join(d, f), 'utf8')));

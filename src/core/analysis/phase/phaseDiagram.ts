@@ -1,22 +1,25 @@
 /**
  * Phase diagrams (docs/phase-diagram.md): the mechanism label and scores over a grid of two
- * hyperparameters, each cell the exact flow's t → ∞ scores in O(1).
+ * hyperparameters. This file is the grid machinery — axes, chunks, progress, cancel, the typed-array
+ * result — and a cell evaluator per method computes the cells: the exact flow (flowCells.ts) or
+ * gradient descent with its outcome (descentCells.ts).
  *
- * The random draws are made once: with u = σ_u g and v = W n = σ_W h for standard normal g, h,
- * every plane invariant of ũ = u/√η_u, ṽ = v/√η_W is a quadratic form in the sums |g|², |h|², g·h
- * and |g∧h|², so γ, σ_u, σ_W, η_u, η_W and the target change per cell at no cost. Any other key
- * (the width, the seed, an input) redraws once per value of that axis.
+ * Keys that change per cell at no cost (γ, σ_u, σ_W, η_u, η_W, a single y) share one set-up of the
+ * evaluator (the initial weights drawn once); any other key (the width, the seed, an input) makes a
+ * new set-up once per value of its axis, and per cell when both axes need it.
  */
-import { classifyCode, LABEL_NAMES, MechanismScores, SCORE_NAMES, ScoreName } from '../../mechanisms/classify';
-import { exactScoreLogs } from '../../linearFlow/exactScores';
 import { parseExperiment } from '../../experiment/parse';
 import { ExperimentError } from '../../experiment/errors';
 import { Experiment } from '../../experiment/experiment';
 import { checkValue, getNumber, NumericKey, resolveKey, withNumber } from '../../experiment/hyperparameters';
-import { effectiveSample, FlowSpec, flowOfSpec, initialLayers } from '../../linearFlow/reduce';
-import { layerSums, scaleTimes } from '../../linearFlow/plane';
-import { thresholdsOf } from '../../mechanisms/classify';
 import { rangeValues } from '../../experiment/sweepSpec';
+import { LABEL_NAMES, MechanismScores, SCORE_NAMES, ScoreName, scoredOver, thresholdsOf, type ScoredOver } from '../../mechanisms/classify';
+import { CellEvaluator, isFastKey, NO_LABEL, NO_OUTCOME, PhaseMethod } from './cellEvaluator';
+import { CriticalLine, criticalLines, ntkPower } from './criticalLines';
+import { descentCells } from './descentCells';
+import { flowCells } from './flowCells';
+
+export { NO_LABEL, NO_OUTCOME, type PhaseMethod };
 
 /** One axis: a key (JSON path or unique name) and its range. */
 export interface PhaseAxis {
@@ -29,55 +32,76 @@ export interface PhaseAxis {
 
 /** The result, as typed arrays: cell (i, j) = row i (y), column j (x) at index i·nx + j. */
 export interface PhaseDiagram {
+  /** How the cells were computed. */
+  method: PhaseMethod;
   /** Each axis: the key as given, its JSON path, its values, and the experiment's own value (null when absent). */
   x: { key: string; path: string; values: Float64Array; current: number | null };
   y: { key: string; path: string; values: Float64Array; current: number | null };
-  /** Label codes (classify.ts): 0 kernel, bit 0 alignment, bit 1 disalignment, bit 2 rescaling. */
+  /** Label codes (classify.ts): 0 kernel, bit 0 alignment, bit 1 disalignment, bit 2 rescaling; NO_LABEL (255) where a descent run diverged. */
   labels: Uint8Array;
   /** The text of each code. */
   labelNames: readonly string[];
-  /** Each score per cell; NaN where the score is undefined. */
+  /** Each score per cell; NaN where the score is undefined (or the cell has no scores). */
   scores: Record<ScoreName, Float64Array>;
   thresholds: ReturnType<typeof thresholdsOf>;
+  /** Gradient descent: the outcome code per cell (stability.ts, DESCENT_OUTCOMES: 0 converged, 1 catapult, 2 diverged); null for the flow. */
+  outcomes: Uint8Array | null;
+  /**
+   * Gradient descent: the step budget of the file's cells (`time.end`, the last of `time.at`, or the
+   * file's default number of steps); the flow scored at its end (`classify.at: "end"`): `time.end`
+   * or the last of `time.at` (null when each cell takes its own horizon); the flow at t → ∞: null.
+   */
+  budget: number | null;
+  /** Gradient descent: the file sets no budget (`time.end` or `time.at`), so its cells run the file's default number of steps. */
+  defaultBudget: boolean;
+  /** Where the flow is scored (docs/mechanisms.md, "Two conventions"); descent is always scored over its steps. */
+  scoredOver: ScoredOver;
+  /** The initial tangent kernel K₀ per cell (per unit time with the layer rates: per step for descent); null for a nonlinear network. */
+  ntk0: Float64Array | null;
+  /** The critical lines of the linearised dynamics (criticalLines.ts): gradient descent of the linear network only, [] otherwise. */
+  lines: CriticalLine[];
 }
 
 export interface PhaseOptions {
-  /** Abandons the computation (the promise rejects with an AbortError) between chunks of rows. */
+  /** How the cells are computed (default: the exact flow). */
+  method?: PhaseMethod;
+  /** Abandons the computation (the promise rejects with an AbortError) between chunks of cells. */
   signal?: AbortSignal;
-  /** Rows per chunk between yields to the event loop (default: about 20 ms of work). */
+  /** Rows per chunk between yields to the event loop (default: as many cells as take about 20 ms). */
   rowsPerChunk?: number;
   onProgress?: (rowsDone: number, rows: number) => void;
 }
 
-/** Largest number of cells of one diagram (16 bytes of scores and a label byte each, ×8 scores). */
+/** Time of one chunk of cells between yields to the event loop, in ms. */
+const CHUNK_MS = 20;
+
+/** Largest number of cells of one diagram (8 bytes of each of 9 scores, K₀, a label and an outcome byte each). */
 export const MAX_PHASE_CELLS = 4_000_000;
 
-/** The keys whose change costs nothing per cell. */
-const FAST_PATHS = new Set(['model.outputScale', 'init.scaleU', 'init.scaleW', 'learningRates.u', 'learningRates.W', 'data.y']);
-
-/** The flow spec of the experiment (draws made once) and the values of the fast keys with their width factors. */
-interface Base {
-  spec: FlowSpec;
-  /** The experiment's resolved values and the factor d^exponent of each fast key. */
-  values: Record<string, number>;
-  factor: Record<string, number>;
-  explicit: boolean;
-  /** σ_u and σ_W of the draws in `spec` (the experiment's, or 1 where it is 0). */
-  drawn: { u: number; w: number };
+/**
+ * The cell evaluator of a method for an experiment. Throws (ExperimentError, located) for what no
+ * cell of it can run: the exact flow of a nonlinear network, weight decay.
+ */
+export function evaluatorFor(e: Experiment, method: PhaseMethod): CellEvaluator {
+  if (method === 'flow' && e.model.activation !== 'linear') {
+    throw new ExperimentError(`the phase diagram of the exact flow needs model.activation "linear", got "${e.model.activation}": a phase diagram of gradient descent (flab phase --descent, or Descent in the panel) runs any activation`, 'model.activation');
+  }
+  if ((e.weightDecay ?? 0) > 0) {
+    throw new ExperimentError(`the phase diagram ${method === 'flow' ? 'uses the closed-form flow, which' : 'of gradient descent'} has no weight decay: set weightDecay to 0 (or leave it out) for a phase diagram`, 'weightDecay');
+  }
+  return method === 'descent' ? descentCells(e) : (flowCells as CellEvaluator);
 }
 
 /** The phase diagram, computed in chunks; rejects with an AbortError when `signal` fires. */
 export async function phaseDiagram(e: Experiment, x: PhaseAxis, y: PhaseAxis, size: number | [number, number], options: PhaseOptions = {}): Promise<PhaseDiagram> {
-  const job = new PhaseComputation(e, x, y, size);
-  const rows = job.rows;
-  let chunk = options.rowsPerChunk ?? 0;
+  const job = new PhaseComputation(e, x, y, size, options.method);
   while (!job.done) {
     if (options.signal?.aborted) throw abortError();
-    const start = performance.now();
-    job.step(chunk > 0 ? chunk : 1);
-    // Size the chunks to ~20 ms, so an abort is seen soon and the event loop keeps moving.
-    if (chunk === 0) chunk = Math.max(1, Math.floor(20 / Math.max(performance.now() - start, 0.01)));
-    options.onProgress?.(job.rowsDone, rows);
+    // Chunks of ~20 ms (cells differ in cost: a diverged descent run stops early), so an abort is
+    // seen soon and the event loop keeps moving.
+    if (options.rowsPerChunk) job.step(options.rowsPerChunk);
+    else job.stepFor(CHUNK_MS);
+    options.onProgress?.(job.rowsDone, job.rows);
     if (!job.done) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (options.signal?.aborted) throw abortError();
@@ -85,9 +109,9 @@ export async function phaseDiagram(e: Experiment, x: PhaseAxis, y: PhaseAxis, si
 }
 
 /** The phase diagram in one synchronous call (the CLI, the benchmark). */
-export function phaseDiagramSync(e: Experiment, x: PhaseAxis, y: PhaseAxis, size: number | [number, number]): PhaseDiagram {
-  const job = new PhaseComputation(e, x, y, size);
-  job.step(job.rows);
+export function phaseDiagramSync(e: Experiment, x: PhaseAxis, y: PhaseAxis, size: number | [number, number], method: PhaseMethod = 'flow'): PhaseDiagram {
+  const job = new PhaseComputation(e, x, y, size, method);
+  job.stepCells(job.rows * job.cols);
   return job.result();
 }
 
@@ -97,24 +121,37 @@ function abortError(): Error {
   return err;
 }
 
-/** A phase diagram computed row by row (`step`), so a worker can interleave it with messages. */
+/** A phase diagram computed cell by cell (`stepCells`), so a worker can interleave it with messages. */
 export class PhaseComputation {
   readonly rows: number;
   readonly cols: number;
-  rowsDone = 0;
+  readonly method: PhaseMethod;
+  private cellsDone = 0;
+  private readonly evaluator: CellEvaluator;
   private readonly xKey: NumericKey;
   private readonly yKey: NumericKey;
+  private readonly xFast: boolean;
+  private readonly yFast: boolean;
   private readonly xs: Float64Array;
   private readonly ys: Float64Array;
   private readonly labels: Uint8Array;
   private readonly scores: Record<ScoreName, Float64Array>;
+  private readonly outcomes: Uint8Array | null;
+  private readonly ntk0: Float64Array;
   private readonly thresholds: ReturnType<typeof thresholdsOf>;
-  /** One base for the whole grid, or per column / per row / per cell when an axis needs redrawing. */
-  private baseAll: Base | null = null;
-  private readonly baseByColumn: Base[] | null = null;
+  /** One set-up for the whole grid, or per column when only x needs new ones; per row (or cell) otherwise. */
+  private readonly baseAll: unknown = null;
+  private readonly baseByColumn: unknown[] | null = null;
+  /** The set-up of the row in progress when y needs new ones (kept across chunks). */
+  private rowBase: { row: number; base: unknown } | null = null;
 
   get done(): boolean {
-    return this.rowsDone >= this.rows;
+    return this.cellsDone >= this.rows * this.cols;
+  }
+
+  /** Whole rows computed. */
+  get rowsDone(): number {
+    return Math.floor(this.cellsDone / this.cols);
   }
 
   constructor(
@@ -122,14 +159,13 @@ export class PhaseComputation {
     private readonly xAxis: PhaseAxis,
     private readonly yAxis: PhaseAxis,
     size: number | [number, number],
+    method: PhaseMethod = 'flow',
   ) {
-    if (experiment.model.activation !== 'linear') {
-      throw new ExperimentError(`the phase diagram uses the exact solver, which needs model.activation "linear", got "${experiment.model.activation}"`, 'model.activation');
-    }
     const [nx, ny] = Array.isArray(size) ? size : [size, size];
     if (!(Number.isInteger(nx) && Number.isInteger(ny) && nx >= 1 && ny >= 1) || nx * ny > MAX_PHASE_CELLS) {
       throw new RangeError(`the grid must be whole numbers ≥ 1 of cells, at most ${MAX_PHASE_CELLS} in all; got ${nx} × ${ny}`);
     }
+    this.method = method;
     this.cols = nx;
     this.rows = ny;
     this.xKey = axisKey(xAxis, 'x');
@@ -137,64 +173,116 @@ export class PhaseComputation {
     if (this.xKey.path === this.yKey.path) throw new RangeError(`both axes name ${this.xKey.path}: choose two different hyperparameters`);
     this.xs = axisValues(xAxis, this.xKey, nx);
     this.ys = axisValues(yAxis, this.yKey, ny);
+    this.evaluator = evaluatorFor(experiment, method);
+    this.xFast = isFastKey(experiment, this.xKey.path);
+    this.yFast = isFastKey(experiment, this.yKey.path);
+    this.checkWork(nx * ny);
     this.labels = new Uint8Array(nx * ny);
     this.scores = {} as Record<ScoreName, Float64Array>;
     for (const name of SCORE_NAMES) this.scores[name] = new Float64Array(nx * ny);
+    this.outcomes = method === 'descent' ? new Uint8Array(nx * ny) : null;
+    this.ntk0 = new Float64Array(nx * ny);
     this.thresholds = thresholdsOf(experiment);
-    const xFast = this.isFast(this.xKey.path);
-    const yFast = this.isFast(this.yKey.path);
-    if (xFast && yFast) this.baseAll = baseOf(experiment);
-    else if (!xFast && yFast) this.baseByColumn = Array.from(this.xs, (v) => baseOf(this.variant(this.xKey.path, v)));
+    if (this.xFast && this.yFast) this.baseAll = this.evaluator.prepare(experiment);
+    else if (!this.xFast && this.yFast) this.baseByColumn = Array.from(this.xs, (v) => this.evaluator.prepare(this.variant(this.xKey.path, v)));
   }
 
   /** Computes up to `count` more rows. */
   step(count: number): void {
-    const end = Math.min(this.rows, this.rowsDone + count);
-    const xFast = this.isFast(this.xKey.path);
-    for (let i = this.rowsDone; i < end; i++) {
-      const yv = this.ys[i];
-      // A redrawn y axis: one base per row (and per cell when x needs redrawing too).
-      const rowBase = this.baseAll ?? (this.baseByColumn ? null : xFast ? baseOf(this.variant(this.yKey.path, yv)) : null);
-      for (let j = 0; j < this.cols; j++) {
-        const xv = this.xs[j];
-        let base: Base;
-        const over: Record<string, number> = {};
-        if (rowBase) {
-          base = rowBase;
-          if (this.isFast(this.yKey.path)) over[this.yKey.path] = yv;
-          over[this.xKey.path] = xv;
-        } else if (this.baseByColumn) {
-          base = this.baseByColumn[j];
-          over[this.yKey.path] = yv;
-        } else {
-          base = baseOf(this.variant(this.yKey.path, yv, this.xKey.path, xv));
-        }
-        this.cell(i * this.cols + j, base, over);
-      }
+    this.stepCells(Math.min(this.rows * this.cols, (this.rowsDone + count) * this.cols) - this.cellsDone);
+  }
+
+  /** Computes cells (row by row) for about `ms` milliseconds, at least one. */
+  stepFor(ms: number): void {
+    const deadline = performance.now() + ms;
+    // Batches that double while they are cheap: the clock is read once per batch, not per cell.
+    let batch = 1;
+    for (;;) {
+      const start = performance.now();
+      this.stepCells(batch);
+      const now = performance.now();
+      if (this.done || now >= deadline) return;
+      if (now - start < ms / 16) batch *= 2;
     }
-    this.rowsDone = end;
+  }
+
+  /** Computes up to `count` more cells (row by row). */
+  stepCells(count: number): void {
+    const end = Math.min(this.rows * this.cols, this.cellsDone + count);
+    for (let k = this.cellsDone; k < end; k++) {
+      const i = Math.floor(k / this.cols);
+      const j = k - i * this.cols;
+      const xv = this.xs[j];
+      const yv = this.ys[i];
+      const over: Record<string, number> = {};
+      let base: unknown;
+      if (this.baseAll !== null) {
+        base = this.baseAll;
+        over[this.xKey.path] = xv;
+        over[this.yKey.path] = yv;
+      } else if (this.baseByColumn) {
+        base = this.baseByColumn[j];
+        over[this.yKey.path] = yv;
+      } else if (this.xFast) {
+        // y needs new set-ups: one per row, kept across chunks.
+        if (this.rowBase?.row !== i) this.rowBase = { row: i, base: this.evaluator.prepare(this.variant(this.yKey.path, yv)) };
+        base = this.rowBase.base;
+        over[this.xKey.path] = xv;
+      } else {
+        base = this.evaluator.prepare(this.variant(this.yKey.path, yv, this.xKey.path, xv));
+      }
+      this.cell(k, base, over);
+    }
+    this.cellsDone = end;
   }
 
   /** The finished diagram. */
   result(): PhaseDiagram {
     if (!this.done) throw new Error('PhaseComputation.result: not finished');
+    const e = this.experiment;
+    const linear = this.evaluator.linear;
+    const lines =
+      this.method === 'descent' && linear
+        ? criticalLines(
+            { values: this.xs, log: (this.xAxis.scale ?? 'log') === 'log', power: this.xFast ? ntkPower(this.xKey.path) : null },
+            { values: this.ys, log: (this.yAxis.scale ?? 'log') === 'log', power: this.yFast ? ntkPower(this.yKey.path) : null },
+            this.ntk0,
+          )
+        : [];
     return {
-      x: { key: this.xAxis.key, path: this.xKey.path, values: this.xs, current: getNumber(this.experiment.source, this.xKey.path) ?? null },
-      y: { key: this.yAxis.key, path: this.yKey.path, values: this.ys, current: getNumber(this.experiment.source, this.yKey.path) ?? null },
+      method: this.method,
+      x: { key: this.xAxis.key, path: this.xKey.path, values: this.xs, current: getNumber(e.source, this.xKey.path) ?? null },
+      y: { key: this.yAxis.key, path: this.yKey.path, values: this.ys, current: getNumber(e.source, this.yKey.path) ?? null },
       labels: this.labels,
       labelNames: LABEL_NAMES,
       scores: this.scores,
       thresholds: this.thresholds,
+      outcomes: this.outcomes,
+      budget: this.budget(),
+      defaultBudget: this.method === 'descent' && e.time.kind === 'grid' && e.time.end === undefined,
+      scoredOver: scoredOver(e),
+      ntk0: linear ? this.ntk0 : null,
+      lines,
     };
   }
 
-  private isFast(path: string): boolean {
-    if (!FAST_PATHS.has(path)) return false;
-    if (path === 'data.y') return this.experiment.data.kind === 'single';
-    if (path === 'init.scaleU' || path === 'init.scaleW') {
-      if (this.experiment.init.kind !== 'random') throw new ExperimentError(`${path} is not in this experiment: its initialisation is explicit (init.u, init.W)`, 'init');
-    }
-    return true;
+  /** The budget the diagram reports (see PhaseDiagram.budget). */
+  private budget(): number | null {
+    const e = this.experiment;
+    const last = e.time.kind === 'at' ? e.time.at[e.time.at.length - 1] : e.time.end;
+    if (this.method === 'descent') return this.evaluator.budgetOf?.(e) ?? last ?? null;
+    return scoredOver(e) === 'end' ? (last ?? null) : null;
+  }
+
+  /**
+   * The method's work limit, before any cell: checked at the file's values and at both ends of each
+   * axis that makes new set-ups (the width or the step budget grows the work monotonically).
+   */
+  private checkWork(cells: number): void {
+    const variants = [this.experiment];
+    if (!this.xFast) variants.push(this.variant(this.xKey.path, this.xs[0]), this.variant(this.xKey.path, this.xs[this.xs.length - 1]));
+    if (!this.yFast) variants.push(this.variant(this.yKey.path, this.ys[0]), this.variant(this.yKey.path, this.ys[this.ys.length - 1]));
+    for (const v of variants) this.evaluator.checkWork(v, cells);
   }
 
   /** The experiment with one or two keys rewritten in its file value, validated again. */
@@ -209,62 +297,18 @@ export class PhaseComputation {
     return experiment;
   }
 
-  private cell(index: number, base: Base, over: Record<string, number>): void {
-    const value = (path: string): number => (path in over ? over[path] * base.factor[path] : base.values[path]);
-    const { spec } = base;
-    const cellSpec: FlowSpec = {
-      ...spec,
-      gamma: value('model.outputScale'),
-      etaU: value('learningRates.u'),
-      etaW: value('learningRates.W'),
-      sample: 'data.y' in over ? { ...spec.sample, y: over['data.y'] } : spec.sample,
-    };
-    if (!base.explicit) {
-      const su = value('init.scaleU');
-      const sw = value('init.scaleW');
-      cellSpec.sums = { ...spec.sums, sU: scaleTimes(spec.sums.sU, su / base.drawn.u), sV: scaleTimes(spec.sums.sV, sw / base.drawn.w) };
-      // ln|u|², ln‖W‖², ln‖W_⊥‖² scale with σ² from the experiment's own σ.
-      cellSpec.lnU2 = spec.lnU2 + 2 * (Math.log(su) - Math.log(base.drawn.u));
-      const dw = 2 * (Math.log(sw) - Math.log(base.drawn.w));
-      cellSpec.lnW2 = spec.lnW2 + dw;
-      cellSpec.lnPerp2 = spec.lnPerp2 + dw;
-    }
-    const { flow, lnTheta0 } = flowOfSpec(cellSpec);
-    const s = exactScoreLogs(flow, lnTheta0).scores;
-    this.labels[index] = classifyCode(s, this.thresholds);
+  private cell(index: number, base: unknown, over: Record<string, number>): void {
+    const c = this.evaluator.evaluate(base, over);
+    this.labels[index] = c.label;
+    if (this.outcomes) this.outcomes[index] = c.outcome;
+    this.ntk0[index] = c.ntk0;
+    const s = c.scores;
     for (const name of SCORE_NAMES) {
-      const v = s[name];
-      // Undefined (a layer exactly zero) or beyond 64 bits: NaN, printed as null.
+      const v = s ? s[name] : null;
+      // Undefined (a layer exactly zero), none (a diverged run) or beyond 64 bits: NaN, printed as null.
       this.scores[name][index] = v === null || !Number.isFinite(v) ? NaN : v;
     }
   }
-}
-
-/** Draws (or reads) the initial weights once, in units of σ: O(d·D). */
-function baseOf(e: Experiment): Base {
-  if ((e.weightDecay ?? 0) > 0) {
-    throw new ExperimentError('the phase diagram uses the closed-form flow, which has no weight decay: set weightDecay to 0 (or leave it out) for a phase diagram', 'weightDecay');
-  }
-  const sample = effectiveSample(e.data);
-  const explicit = e.init.kind === 'explicit';
-  // σ = 1 for the draws when the scale is 0, so that a cell with another σ still has the directions.
-  const unitInit = e.init.kind === 'random' ? { ...e.init, scaleU: e.init.scaleU || 1, scaleW: e.init.scaleW || 1 } : e.init;
-  const layers = initialLayers(unitInit, e.model.width, sample.direction);
-  const spec: FlowSpec = { sums: layerSums(layers.g, layers.h, layers.sU, layers.sW), lnU2: layers.lnU2, lnW2: layers.lnW2, lnPerp2: layers.lnPerp2, gamma: e.model.outputScale, sample, etaU: e.learningRates.u, etaW: e.learningRates.W };
-  const values: Record<string, number> = {
-    'model.outputScale': e.model.outputScale,
-    'learningRates.u': e.learningRates.u,
-    'learningRates.W': e.learningRates.W,
-    'init.scaleU': e.init.kind === 'random' ? e.init.scaleU : 1,
-    'init.scaleW': e.init.kind === 'random' ? e.init.scaleW : 1,
-  };
-  const factor: Record<string, number> = { 'data.y': 1 };
-  for (const path of Object.keys(values)) {
-    const power = e.widthScaling?.[path];
-    factor[path] = power ? Math.pow(e.model.width, power.exponent) : 1;
-  }
-  const drawn = unitInit.kind === 'random' ? { u: unitInit.scaleU, w: unitInit.scaleW } : { u: 1, w: 1 };
-  return { spec, values, factor, explicit, drawn };
 }
 
 function axisKey(axis: PhaseAxis, name: string): NumericKey {
@@ -285,9 +329,10 @@ function axisValues(axis: PhaseAxis, key: NumericKey, count: number): Float64Arr
   return Float64Array.from(values);
 }
 
-/** The scores of one cell as an object (null where undefined), e.g. for hover text. */
-export function cellScores(p: PhaseDiagram, row: number, col: number): MechanismScores {
+/** The scores of one cell as an object (null where undefined), e.g. for hover text; null for a cell without scores. */
+export function cellScores(p: PhaseDiagram, row: number, col: number): MechanismScores | null {
   const k = row * p.x.values.length + col;
+  if (p.labels[k] === NO_LABEL) return null;
   const get = (name: ScoreName): number | null => (Number.isNaN(p.scores[name][k]) ? null : p.scores[name][k]);
   return {
     kernelChange: get('kernelChange') ?? 0,

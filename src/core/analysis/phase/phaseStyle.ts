@@ -81,3 +81,30 @@ export function axisShort(path: string): string {
 export function labelText(code: LabelCode): string {
   return LABEL_NAMES[code] ?? String(code);
 }
+
+/**
+ * Gradient-descent diagrams are coloured by outcome (stability.ts, DESCENT_OUTCOMES: converged blue,
+ * catapult orange, diverged crimson — one that stands out on a dark page as on a light one) and shaded, like the flow's, by the kernel's change — pale where descent stays
+ * in the kernel regime, full where it learns features; the mechanism's name is in the hover and the
+ * legend. A diverged run has no scores: one flat colour.
+ */
+export const OUTCOME_COLOURS: readonly string[] = ['#3a78b5', '#e5861d', '#a3263c'];
+
+/** How the critical lines are drawn (criticalLines.ts, in CRITICAL_KERNELS order): ηK₀ = 2 solid, ηK₀ = 4 dashed, a dark stroke over a light halo so they show on any cell. */
+export const LINE_DASHES: readonly (readonly number[])[] = [[], [6, 4]];
+export const LINE_INK = '#111111';
+export const LINE_HALO = '#ffffff';
+
+/** The colour of a cell and how strongly it shows over the background (0.3 … 1). */
+export function cellStyle(outcome: number | null, label: number, kernelChange: number): { colour: string; weight: number } {
+  if (outcome === null) return { colour: LABEL_COLOURS[label] ?? LABEL_COLOURS[0], weight: shadeOf(kernelChange) };
+  const colour = OUTCOME_COLOURS[outcome] ?? OUTCOME_COLOURS[OUTCOME_COLOURS.length - 1];
+  return { colour, weight: outcome === OUTCOME_COLOURS.length - 1 ? 1 : shadeOf(kernelChange) };
+}
+
+/** A share of cells as the legends print it: `12 %`, `0.4 %`, `< 0.1 %` (never 0 for a colour that is on the map). */
+export function shareText(count: number, total: number): string {
+  const share = (100 * count) / Math.max(1, total);
+  if (share > 0 && share < 0.1) return '< 0.1 %';
+  return `${share > 0 && share < 1 ? share.toFixed(1) : Math.round(share)} %`;
+}

@@ -1,16 +1,39 @@
 /**
- * A phase diagram as a standalone SVG figure: cells coloured by label and shaded by the tangent
- * kernel's change, axes with ticks, a legend, and the experiment's own point marked. Colours,
- * shading and axis names come from phaseStyle.ts (shared with the panel), ticks from the one tick
- * format of every figure (src/core/figures/ticks.ts).
+ * A phase diagram as a standalone SVG figure (`flab phase --svg`, and the phase panel's Export Chart):
+ * cells coloured by label (the flow) or by outcome (gradient descent) and shaded by the tangent
+ * kernel's change, the critical lines of the linearised dynamics over a descent diagram, axes with
+ * ticks, a legend with each colour's share, and the experiment's own point marked. Colours, shading
+ * and axis names come from phaseStyle.ts (shared with the panel), ticks from the one tick format of
+ * every figure (src/core/figures/ticks.ts).
  */
+import { formatCount } from '../../experiment/diagnostic';
 import { decadeLabel, linearTickLabels, linearTicks, logTickLabels, logTicks } from '../../figures/ticks';
-import { PhaseDiagram } from './phaseDiagram';
-import { axisTitle, LABEL_COLOURS, shadeLevel, shadeWeight, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from './phaseStyle';
+import { DESCENT_OUTCOMES } from '../../linearFlow/stability';
+import type { ClassifyThresholds, ScoredOver } from '../../mechanisms/classify';
+import { NO_LABEL, type PhaseMethod } from './cellEvaluator';
+import type { CriticalLine } from './criticalLines';
+import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, OUTCOME_COLOURS, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from './phaseStyle';
 
 export { LABEL_COLOURS };
 
-const W = 760;
+/** What the figure draws: a PhaseDiagram, or the panel's diagram decoded from its message. */
+export interface PhaseFigureInput {
+  method: PhaseMethod;
+  x: { path: string; values: ArrayLike<number>; current: number | null };
+  y: { path: string; values: ArrayLike<number>; current: number | null };
+  labels: ArrayLike<number>;
+  labelNames: readonly string[];
+  scores: { kernelChange: ArrayLike<number> };
+  outcomes: ArrayLike<number> | null;
+  lines: readonly CriticalLine[];
+  thresholds: ClassifyThresholds;
+  budget: number | null;
+  defaultBudget: boolean;
+  scoredOver: ScoredOver;
+}
+
+const W = 780;
+/** The least height: the plot and its axes; a taller legend makes the figure taller. */
 const H = 560;
 const LEFT = 92;
 const TOP = 48;
@@ -18,21 +41,30 @@ const PLOT_W = 440;
 const PLOT_H = 420;
 const LEGEND_X = LEFT + PLOT_W + 28;
 
+/** The subtitle: which dynamics, and over how much training. */
+export function phaseSubtitle(p: Pick<PhaseFigureInput, 'method' | 'budget' | 'defaultBudget' | 'scoredOver'>): string {
+  if (p.method === 'descent') return `gradient descent, ${p.budget === null ? 'each cell\'s default number of' : formatCount(p.budget)} steps${p.defaultBudget ? ' (the file\'s default: no time.end)' : ''}`;
+  if (p.scoredOver === 'end') return `exact gradient flow, scored up to ${p.budget === null ? 'each cell\'s horizon' : `t = ${formatCount(p.budget)}`}`;
+  return 'exact gradient flow, scored over t ∈ [0, ∞)';
+}
+
 /** The figure as SVG text. */
-export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): string {
+export function phaseSvg(p: PhaseFigureInput, options: { title?: string } = {}): string {
   const nx = p.x.values.length;
   const ny = p.y.values.length;
   const xLog = isLog(p.x.values);
   const yLog = isLog(p.y.values);
   const cw = PLOT_W / nx;
   const ch = PLOT_H / ny;
+  const outcomes = p.outcomes;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
-  out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text x="${LEFT + PLOT_W / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${esc(options.title ?? 'Phase diagram')}</text>`);
-  // Cells: runs of equal label and shade along a row become one rectangle.
+  // The header is written last, once the legend's height is known.
+  out.push('', '');
+  out.push(`<text x="${LEFT + PLOT_W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(options.title ?? 'Phase diagram')}</text>`);
+  out.push(`<text x="${LEFT + PLOT_W / 2}" y="39" text-anchor="middle" font-size="11" fill="#444">${esc(phaseSubtitle(p))}</text>`);
+  // Cells: runs of equal colour and shade along a row become one rectangle.
   out.push('<g shape-rendering="crispEdges">');
-  const present = new Set<number>();
+  const style = (k: number) => cellStyle(outcomes ? outcomes[k] : null, p.labels[k], p.scores.kernelChange[k]);
   // Cell edges on whole pixels, so that neighbouring rectangles leave no hairline seams.
   const xEdge = (j: number): number => Math.round(LEFT + j * cw);
   const yEdge = (i: number): number => Math.round(TOP + PLOT_H - i * ch);
@@ -42,22 +74,35 @@ export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): str
     if (height <= 0) continue;
     let j = 0;
     while (j < nx) {
-      const k = i * nx + j;
-      const code = p.labels[k];
-      const level = shadeLevel(p.scores.kernelChange[k]);
+      const s = style(i * nx + j);
       let end = j + 1;
-      while (end < nx && p.labels[i * nx + end] === code && shadeLevel(p.scores.kernelChange[i * nx + end]) === level) end++;
-      present.add(code);
+      for (; end < nx; end++) {
+        const t = style(i * nx + end);
+        if (t.colour !== s.colour || t.weight !== s.weight) break;
+      }
       const width = xEdge(end) - xEdge(j);
-      if (width > 0) out.push(`<rect x="${xEdge(j)}" y="${y}" width="${width}" height="${height}" fill="${LABEL_COLOURS[code]}" fill-opacity="${opacity(level)}"/>`);
+      if (width > 0) out.push(`<rect x="${xEdge(j)}" y="${y}" width="${width}" height="${height}" fill="${s.colour}" fill-opacity="${s.weight.toFixed(3)}"/>`);
       j = end;
     }
   }
   out.push('</g>');
-  out.push(`<rect x="${LEFT}" y="${TOP}" width="${PLOT_W}" height="${PLOT_H}" fill="none" stroke="#222" stroke-width="1"/>`);
-  // Axes.
   const xPos = (v: number): number => LEFT + axisFraction(v, p.x.values, xLog) * PLOT_W;
   const yPos = (v: number): number => TOP + PLOT_H - axisFraction(v, p.y.values, yLog) * PLOT_H;
+  // The critical lines, clipped to the plot.
+  if (p.lines.length > 0) {
+    out.push(`<defs><clipPath id="plot"><rect x="${LEFT}" y="${TOP}" width="${PLOT_W}" height="${PLOT_H}"/></clipPath></defs>`);
+    out.push('<g clip-path="url(#plot)" fill="none" stroke-linecap="round">');
+    p.lines.forEach((line, n) => {
+      const d = pathOf(line.segments, xPos, yPos);
+      if (!d) return;
+      const dash = LINE_DASHES[n] ?? [];
+      out.push(`<path d="${d}" stroke="${LINE_HALO}" stroke-width="3.5" stroke-opacity="0.8"/>`);
+      out.push(`<path d="${d}" stroke="${LINE_INK}" stroke-width="1.5"${dash.length ? ` stroke-dasharray="${dash.join(' ')}"` : ''}/>`);
+    });
+    out.push('</g>');
+  }
+  out.push(`<rect x="${LEFT}" y="${TOP}" width="${PLOT_W}" height="${PLOT_H}" fill="none" stroke="#222" stroke-width="1"/>`);
+  // Axes.
   const xt = ticks(p.x.values, xLog);
   xt.values.forEach((t, i) => {
     const x = xPos(t);
@@ -79,26 +124,17 @@ export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): str
     out.push(`<circle cx="${fmt(xPos(cx))}" cy="${fmt(yPos(cy))}" r="6" fill="none" stroke="#ffffff" stroke-width="3"/>`);
     out.push(`<circle cx="${fmt(xPos(cx))}" cy="${fmt(yPos(cy))}" r="6" fill="none" stroke="#000000" stroke-width="1.5"/>`);
   }
-  // Legend: labels present, then the shading scale.
   let ly = TOP + 6;
-  out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">label</text>`);
-  ly += 10;
-  for (let code = 0; code < LABEL_COLOURS.length; code++) {
-    if (!present.has(code)) continue;
-    out.push(`<rect x="${LEGEND_X}" y="${ly}" width="16" height="16" fill="${LABEL_COLOURS[code]}"/>`);
-    out.push(`<text x="${LEGEND_X + 22}" y="${ly + 12}">${esc(p.labelNames[code])}</text>`);
-    ly += 22;
-  }
+  ly = outcomes ? outcomeLegend(out, p, outcomes, ly) : labelLegend(out, p, ly);
+  // The shading: one ramp per colour that is shaded.
   ly += 14;
   out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">shading: kernel change</text>`);
   ly += 6;
-  out.push(`<text x="${LEGEND_X}" y="${ly + 12}" font-size="11">max |K(t)/K(0) − 1|, each label's colour</text>`);
+  out.push(`<text x="${LEGEND_X}" y="${ly + 12}" font-size="11">max |K(t)/K(0) − 1|, from pale to full</text>`);
   ly += 20;
-  // One row of shade steps per label present: every colour the map uses is in the legend.
-  for (let code = 0; code < LABEL_COLOURS.length; code++) {
-    if (!present.has(code)) continue;
+  for (const colour of shadedColours(p)) {
     for (let level = 0; level < SHADE_LEVELS; level++) {
-      out.push(`<rect x="${LEGEND_X + level * 22}" y="${ly}" width="22" height="10" fill="${LABEL_COLOURS[code]}" fill-opacity="${opacity(level)}"/>`);
+      out.push(`<rect x="${LEGEND_X + level * 22}" y="${ly}" width="22" height="10" fill="${colour}" fill-opacity="${shadeWeight(level).toFixed(3)}"/>`);
     }
     ly += 12;
   }
@@ -111,15 +147,118 @@ export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): str
     out.push(`<circle cx="${LEGEND_X + 8}" cy="${ly + 36}" r="6" fill="none" stroke="#000" stroke-width="1.5"/>`);
     out.push(`<text x="${LEGEND_X + 22}" y="${ly + 40}" font-size="11">this experiment</text>`);
   }
+  const height = Math.max(H, Math.ceil(ly + 60));
+  out[0] = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`;
+  out[1] = `<rect width="${W}" height="${height}" fill="#ffffff"/>`;
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
 
-function opacity(level: number): string {
-  return shadeWeight(level).toFixed(3);
+/** The flow's legend: each label present with its share of the cells. */
+function labelLegend(out: string[], p: PhaseFigureInput, ly: number): number {
+  const counts = countBy(p.labels, (k) => p.labels[k]);
+  out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">label</text>`);
+  ly += 10;
+  for (const [code, n] of counts) {
+    out.push(`<rect x="${LEGEND_X}" y="${ly}" width="16" height="16" fill="${LABEL_COLOURS[code]}"/>`);
+    out.push(`<text x="${LEGEND_X + 22}" y="${ly + 12}">${esc(p.labelNames[code] ?? String(code))}</text>`);
+    out.push(`<text x="${W - 12}" y="${ly + 12}" text-anchor="end" font-size="11" fill="#555">${esc(shareText(n, p.labels.length))}</text>`);
+    ly += 22;
+  }
+  return ly;
 }
 
-function isLog(values: Float64Array): boolean {
+/** Gradient descent's legend: each outcome present with its share, the labels within it, then the critical lines. */
+function outcomeLegend(out: string[], p: PhaseFigureInput, outcomes: ArrayLike<number>, ly: number): number {
+  const total = outcomes.length;
+  out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">outcome</text>`);
+  ly += 10;
+  for (const [code, n] of countBy(outcomes, (k) => outcomes[k])) {
+    out.push(`<rect x="${LEGEND_X}" y="${ly}" width="16" height="16" fill="${OUTCOME_COLOURS[code]}"/>`);
+    out.push(`<text x="${LEGEND_X + 22}" y="${ly + 12}">${esc(DESCENT_OUTCOMES[code] ?? String(code))}</text>`);
+    out.push(`<text x="${W - 12}" y="${ly + 12}" text-anchor="end" font-size="11" fill="#555">${esc(shareText(n, total))}</text>`);
+    ly += 18;
+    // The mechanisms within this outcome, largest share first (a diverged run has none).
+    const within = [...countBy(p.labels, (k) => (outcomes[k] === code ? p.labels[k] : -1))].filter(([label]) => label >= 0 && label !== NO_LABEL).sort((a, b) => b[1] - a[1]);
+    for (const [label, m] of within.slice(0, 3)) {
+      out.push(`<text x="${LEGEND_X + 22}" y="${ly + 9}" font-size="10" fill="#444">${esc(p.labelNames[label] ?? String(label))}</text>`);
+      out.push(`<text x="${W - 12}" y="${ly + 9}" text-anchor="end" font-size="10" fill="#444">${esc(shareText(m, total))}</text>`);
+      ly += 13;
+    }
+    if (within.length > 3) {
+      out.push(`<text x="${LEGEND_X + 22}" y="${ly + 9}" font-size="10" fill="#444">${within.length - 3} more label${within.length - 3 === 1 ? '' : 's'}</text>`);
+      ly += 13;
+    }
+    ly += 6;
+  }
+  if (p.lines.length > 0) {
+    ly += 8;
+    out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">critical rates (linearised)</text>`);
+    ly += 8;
+    p.lines.forEach((line, n) => {
+      const dash = LINE_DASHES[n] ?? [];
+      out.push(`<line x1="${LEGEND_X}" y1="${ly + 8}" x2="${LEGEND_X + 24}" y2="${ly + 8}" stroke="${LINE_INK}" stroke-width="1.5"${dash.length ? ` stroke-dasharray="${dash.join(' ')}"` : ''}/>`);
+      out.push(`<text x="${LEGEND_X + 30}" y="${ly + 12}">${esc(line.name)}${line.segments.length === 0 ? ' (not in range)' : ''}</text>`);
+      for (const text of wrap(line.meaning, 36)) {
+        out.push(`<text x="${LEGEND_X + 30}" y="${ly + 25}" font-size="10" fill="#444">${esc(text)}</text>`);
+        ly += 12;
+      }
+      ly += 20;
+    });
+  }
+  return ly;
+}
+
+/** Words in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The colours the map shades (every label present; the outcomes present other than diverged). */
+function shadedColours(p: PhaseFigureInput): string[] {
+  const outcomes = p.outcomes;
+  if (!outcomes) return [...countBy(p.labels, (k) => p.labels[k]).keys()].map((code) => LABEL_COLOURS[code]);
+  return [...countBy(outcomes, (k) => outcomes[k]).keys()].filter((code) => code !== OUTCOME_COLOURS.length - 1).map((code) => OUTCOME_COLOURS[code]);
+}
+
+/** How many cells have each key, in ascending key order. */
+function countBy(cells: ArrayLike<number>, key: (k: number) => number): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (let k = 0; k < cells.length; k++) {
+    const c = key(k);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  return new Map([...counts].sort((a, b) => a[0] - b[0]));
+}
+
+/** An SVG path of segments [x1, y1, x2, y2, …] in the axes' values, joining segments that continue one another. */
+function pathOf(segments: readonly number[], xPos: (v: number) => number, yPos: (v: number) => number): string {
+  const parts: string[] = [];
+  let lastX = NaN;
+  let lastY = NaN;
+  for (let s = 0; s + 3 < segments.length; s += 4) {
+    const x1 = fmt(xPos(segments[s]));
+    const y1 = fmt(yPos(segments[s + 1]));
+    const x2 = fmt(xPos(segments[s + 2]));
+    const y2 = fmt(yPos(segments[s + 3]));
+    if (x1 === String(lastX) && y1 === String(lastY)) parts.push(`L${x2} ${y2}`);
+    else parts.push(`M${x1} ${y1}L${x2} ${y2}`);
+    lastX = Number(x2);
+    lastY = Number(y2);
+  }
+  return parts.join('');
+}
+
+function isLog(values: ArrayLike<number>): boolean {
   if (values.length < 3 || !(values[0] > 0)) return false;
   const a = values[1] - values[0];
   const b = values[2] - values[1];
@@ -127,7 +266,7 @@ function isLog(values: Float64Array): boolean {
 }
 
 /** Where a value sits along the axis, 0 at the first cell's left edge and 1 at the last cell's right edge. */
-function axisFraction(v: number, values: Float64Array, log: boolean): number {
+function axisFraction(v: number, values: ArrayLike<number>, log: boolean): number {
   const n = values.length;
   const f = log ? (x: number) => Math.log(x) : (x: number) => x;
   if (n === 1) return 0.5;
@@ -135,14 +274,14 @@ function axisFraction(v: number, values: Float64Array, log: boolean): number {
   return (f(v) - f(values[0]) + step / 2) / (step * n);
 }
 
-function inRange(v: number, values: Float64Array): boolean {
+function inRange(v: number, values: ArrayLike<number>): boolean {
   const lo = Math.min(values[0], values[values.length - 1]);
   const hi = Math.max(values[0], values[values.length - 1]);
   return v >= lo && v <= hi;
 }
 
 /** The axis's ticks within its cells' values, in the one tick format of every figure. */
-function ticks(values: Float64Array, log: boolean): { values: number[]; labels: string[] } {
+function ticks(values: ArrayLike<number>, log: boolean): { values: number[]; labels: string[] } {
   const lo = Math.min(values[0], values[values.length - 1]);
   const hi = Math.max(values[0], values[values.length - 1]);
   if (log) {

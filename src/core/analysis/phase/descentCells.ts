@@ -1,0 +1,173 @@
+/**
+ * Gradient descent's cells (docs/phase-diagram.md, "Gradient descent"): each cell runs gradient
+ * descent at its values for the experiment's step budget and is scored like one `flab simulate` of it
+ * (over its reported steps), with the outcome of the run — converged, catapult or diverged
+ * (stability.ts, `descentOutcome`). The linear network runs the exact O(1)-per-step recursion from the
+ * shared draws (each cell O(steps) after one O(d·D) set-up); other activations run the plain loop over
+ * (u, W), O(steps·samples·d·D) per cell.
+ */
+import { gradientDescent, reportedSteps } from '../../descent/gradientDescent';
+import { formatNumber } from '../../experiment/diagnostic';
+import { ExperimentError } from '../../experiment/errors';
+import { Experiment, inputDimension } from '../../experiment/experiment';
+import { MAX_SIMULATED_PARAMETERS, MAX_SIMULATION_WORK } from '../../experiment/limits';
+import type { LogPoint } from '../../linearFlow/plane';
+import { planeDescentFacts } from '../../linearFlow/planeDescent';
+import { CATAPULT_RISE, descentOutcome, DIVERGED, DIVERGENCE_FACTOR, OutcomeWatch } from '../../linearFlow/stability';
+import { classifyCode, MechanismScores, scoresFromChanges, thresholdsOf, type ClassifyThresholds } from '../../mechanisms/classify';
+import { seriesScores } from '../../trajectory/seriesScores';
+import { CellEvaluator, CellResult, NO_LABEL, PhaseWorkError, widthFactors } from './cellEvaluator';
+import { cellSpec, LinearBase, linearBase, lnNtk0Of, planeInputOf } from './linearCells';
+
+/**
+ * Steps of the O(1) recursion in one diagram: 2³¹ ≈ 2.1·10⁹, about half a minute at ~16 ns a step on
+ * these machines (a 256 × 256 diagram of 1,000 steps is 6.6·10⁷, the panel's largest, 1024 × 1024 of
+ * 2,000 steps, just fits). Beyond it the diagram is refused before its first cell.
+ */
+export const MAX_DIAGRAM_STEPS = 2 ** 31;
+
+/** Where a run's step budget is set in the file. */
+function budgetPath(e: Experiment): string {
+  return e.time.kind === 'at' ? 'time.at' : 'time.end';
+}
+
+/** Whether the file sets its own budget (`time.end` or `time.at`). */
+function setsBudget(e: Experiment): boolean {
+  return e.time.kind === 'at' || e.time.end !== undefined;
+}
+
+/**
+ * The steps a cell reports (and so runs: the last is the budget): those of `flab simulate` of the
+ * experiment. Without `time.end` (or `time.at`) every cell runs the file's own default number of
+ * steps (`fallback`, the exact flow's horizon at the file's values, as `flab simulate FILE` runs it),
+ * not each cell's, so that one budget holds for the whole diagram.
+ */
+function stepsOf(e: Experiment, fallback: () => number[]): number[] {
+  return setsBudget(e) ? reportedSteps(e) : fallback();
+}
+
+/** The gradient-descent evaluator for the experiment `file` (its default budget is computed at most once). */
+export function descentCells(file: Experiment): CellEvaluator {
+  let fileSteps: number[] | null = null;
+  const fallback = (): number[] => (fileSteps ??= reportedSteps(file));
+  return file.model.activation === 'linear' ? linearDescent(fallback) : plainDescent(fallback);
+}
+
+interface RecursionBase extends LinearBase {
+  steps: Float64Array;
+  thresholds: ClassifyThresholds;
+}
+
+/** The linear network: the O(1)-per-step recursion of docs/finite-rates.md §1 from the shared draws. */
+function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
+  return {
+    method: 'descent',
+    linear: true,
+    prepare(e) {
+      return { ...linearBase(e, 'gradient descent'), steps: Float64Array.from(stepsOf(e, fallback)), thresholds: thresholdsOf(e) };
+    },
+    evaluate(base, over): CellResult {
+      const { input, lnTheta0 } = planeInputOf(cellSpec(base, over));
+      const ntk0 = Math.exp(lnNtk0Of(input));
+      const f = planeDescentFacts(input, base.steps, CATAPULT_RISE, DIVERGENCE_FACTOR);
+      // A cell whose first loss is not even finite diverged before it began.
+      const outcome = Number.isFinite(f.loss0) ? descentOutcome(f) : DIVERGED;
+      if (outcome === DIVERGED || !f.first) return { label: NO_LABEL, scores: null, outcome, ntk0 };
+      const scores = scoresBetween(f.kernelChange, f.first, f.end, lnTheta0);
+      return { label: classifyCode(scores, base.thresholds), scores, outcome, ntk0 };
+    },
+    budgetOf(e) {
+      const steps = stepsOf(e, fallback);
+      return steps[steps.length - 1];
+    },
+    checkWork(e, cells) {
+      const steps = stepsOf(e, fallback);
+      const total = cells * steps[steps.length - 1];
+      if (total > MAX_DIAGRAM_STEPS) {
+        throw new PhaseWorkError(`${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} gradient-descent steps = ${formatNumber(total)} steps, over the limit of ${formatNumber(MAX_DIAGRAM_STEPS)} for one phase diagram (about half a minute): use fewer cells or ${setsBudget(e) ? 'fewer steps' : `set ${budgetPath(e)}, the step budget (without it each cell runs the file's default of ${formatNumber(steps[steps.length - 1])} steps)`}`, budgetPath(e));
+      }
+    },
+  };
+}
+
+/**
+ * The scores of a descent run from its first reported and last points, as `seriesScores` takes them
+ * from the reported series (docs/mechanisms.md): the kernel's change at the reported steps, the net
+ * change of |ζ|, the log changes of the norms, the distance from θ₀; no tangent change for descent.
+ */
+function scoresBetween(kernelChange: number, first: LogPoint, end: LogPoint, lnTheta0: number): MechanismScores {
+  const zetaChange = first.zeta !== null && end.zeta !== null ? Math.abs(end.zeta) - Math.abs(first.zeta) : null;
+  const change = (a: number, b: number): number | null => (Number.isFinite(a) && Number.isFinite(b) ? b - a : null);
+  const distance = Math.exp(lnTheta0 > -Infinity ? end.lnDistance - lnTheta0 : end.lnDistance);
+  return scoresFromChanges(kernelChange, zetaChange, change(first.lnNormU, end.lnNormU), change(first.lnNormW, end.lnNormW), distance, null);
+}
+
+interface PlainBase {
+  experiment: Experiment;
+  steps: number[];
+  factor: Record<string, number>;
+  thresholds: ClassifyThresholds;
+}
+
+/** Other activations: the plain loop over (u, W) on the samples, per cell (src/core/descent/gradientDescent.ts). */
+function plainDescent(fallback: () => number[]): CellEvaluator<PlainBase> {
+  return {
+    method: 'descent',
+    linear: false,
+    prepare(e) {
+      if ((e.weightDecay ?? 0) > 0) {
+        throw new ExperimentError('the phase diagram\'s gradient descent has no weight decay: set weightDecay to 0 (or leave it out) for a phase diagram', 'weightDecay');
+      }
+      return { experiment: e, steps: stepsOf(e, fallback), factor: widthFactors(e), thresholds: thresholdsOf(e) };
+    },
+    evaluate(base, over): CellResult {
+      const cell = withFastValues(base, over);
+      const watch = new OutcomeWatch();
+      let run;
+      try {
+        run = gradientDescent(cell, { observe: (step, loss) => watch.observe(step, loss) });
+      } catch (err) {
+        // The only refusal left once the limits are checked: a first loss that is not finite.
+        if (err instanceof ExperimentError) return { label: NO_LABEL, scores: null, outcome: DIVERGED, ntk0: NaN };
+        throw err;
+      }
+      if (run.summary.diverged) watch.blewUp(run.summary.diverged.step);
+      const outcome = Number.isFinite(watch.loss0) ? descentOutcome(watch) : DIVERGED;
+      const scores = outcome === DIVERGED ? null : seriesScores(run);
+      if (!scores) return { label: NO_LABEL, scores: null, outcome, ntk0: NaN };
+      return { label: classifyCode(scores, base.thresholds), scores, outcome, ntk0: NaN };
+    },
+    budgetOf(e) {
+      const steps = stepsOf(e, fallback);
+      return steps[steps.length - 1];
+    },
+    checkWork(e, cells) {
+      const d = e.model.width;
+      const D = inputDimension(e);
+      if (d * D > MAX_SIMULATED_PARAMETERS) {
+        throw new PhaseWorkError(`model.width × input dimension = ${formatNumber(d * D)} exceeds the simulator's limit of ${formatNumber(MAX_SIMULATED_PARAMETERS)} weights (it keeps W and its initial value in memory)`, 'model.width');
+      }
+      const steps = stepsOf(e, fallback);
+      const samples = e.data.kind === 'samples' ? e.data.samples.length : 1;
+      const work = cells * steps[steps.length - 1] * samples * d * D;
+      if (work > MAX_SIMULATION_WORK) {
+        throw new PhaseWorkError(`${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} steps × ${samples} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds of the plain gradient-descent loop (a nonlinear activation has no O(1) recursion), over the limit of ${formatNumber(MAX_SIMULATION_WORK)} for one phase diagram (minutes of computing): use fewer cells, fewer steps or a smaller width`, budgetPath(e));
+      }
+    },
+  };
+}
+
+/** The experiment of one plain cell: the fast keys of `over` set in place of the base's values (times their width powers); its reported steps fixed. */
+function withFastValues(base: PlainBase, over: Readonly<Record<string, number>>): Experiment {
+  const e = base.experiment;
+  const v = (path: string, current: number): number => (path in over ? over[path] * base.factor[path] : current);
+  return {
+    ...e,
+    model: { ...e.model, outputScale: v('model.outputScale', e.model.outputScale) },
+    learningRates: { u: v('learningRates.u', e.learningRates.u), W: v('learningRates.W', e.learningRates.W) },
+    init: e.init.kind === 'random' ? { ...e.init, scaleU: v('init.scaleU', e.init.scaleU), scaleW: v('init.scaleW', e.init.scaleW) } : e.init,
+    data: e.data.kind === 'single' && 'data.y' in over ? { ...e.data, y: over['data.y'] } : e.data,
+    time: { kind: 'at', at: base.steps },
+    sweep: undefined,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The exact flow's cells (docs/phase-diagram.md): each cell is scored exactly as one `flab solve` of
+ * it — over t ∈ [0, ∞), or up to the end of its reported run with `"classify": { "at": "end" }`
+ * (docs/mechanisms.md, "Two conventions") — in O(1) from the shared draws (linearCells.ts).
+ */
+import { exactScoreLogs } from '../../linearFlow/exactScores';
+import type { Experiment } from '../../experiment/experiment';
+import { flowOfSpec } from '../../linearFlow/reduce';
+import { classifyCode, thresholdsOf, type ClassifyThresholds } from '../../mechanisms/classify';
+import { scoringLnTime } from '../../runs/solve';
+import { CellEvaluator, CellResult, NO_OUTCOME } from './cellEvaluator';
+import { cellSpec, LinearBase, linearBase } from './linearCells';
+
+interface FlowBase extends LinearBase {
+  thresholds: ClassifyThresholds;
+}
+
+/** The exact flow's cell evaluator. */
+export const flowCells: CellEvaluator<FlowBase> = {
+  method: 'flow',
+  linear: true,
+  prepare(e: Experiment): FlowBase {
+    return { ...linearBase(e, 'exact flow'), thresholds: thresholdsOf(e) };
+  },
+  evaluate(base: FlowBase, over: Readonly<Record<string, number>>): CellResult {
+    const { flow, lnTheta0 } = flowOfSpec(cellSpec(base, over));
+    // T: ∞, `time.end` (or the last of `time.at`), or this cell's own default horizon.
+    const scores = exactScoreLogs(flow, lnTheta0, scoringLnTime(base.experiment, flow)).scores;
+    return { label: classifyCode(scores, base.thresholds), scores, outcome: NO_OUTCOME, ntk0: flow.ntkInitial };
+  },
+  checkWork(): void {
+    // O(1) per cell: the grid's own cell limit bounds it.
+  },
+};
