@@ -57,6 +57,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   const lastStep = steps[steps.length - 1];
   const byRecursion = e.model.activation === 'linear' && !options.reference;
   if (!byRecursion) {
+    checkPlainRanges(e, sample);
     if (d * D > MAX_SIMULATED_PARAMETERS) {
       throw new ExperimentError(`model.width × input dimension = ${formatNumber(d * D)} exceeds the simulator's limit of ${formatNumber(MAX_SIMULATED_PARAMETERS)} weights (it keeps W and its initial value in memory, 16 bytes each)`, 'model.width');
     }
@@ -359,6 +360,45 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   }
   reported.finish(out, theta0, rho);
   return { out, diverged, catapult: reported.watch.catapult };
+}
+
+/**
+ * The smallest weight scale the plain loop computes with: 2^-511 ≈ 1.5e-154, whose square 2^-1022 is the
+ * smallest normal 64-bit number. Below it the loop's squares and products (|u|², u·v, the kernel)
+ * lose their digits to underflow — norms printed 0, ζ null, a label from noise.
+ */
+export const PLAIN_LOOP_SMALLEST_SCALE = 2 ** -511;
+
+/**
+ * Refuses a run of the plain loop over (u, W) whose weights are too small for its 64-bit products
+ * (docs/limits.md, "Representable ranges"), at the field to blame with the value that works: σ_u (or
+ * the largest |u_i|), σ_W (the largest |W_ij|), and σ_W·|x| — the scale of the pre-activations w_i·x,
+ * blamed on the smaller of the two. The linear network's recursion keeps its own units and has no such
+ * limit; zero layers are exact and pass.
+ */
+function checkPlainRanges(e: Experiment, sample: EffectiveSample): void {
+  const random = e.init.kind === 'random';
+  const largest = (xs: readonly number[]): number => xs.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const sigmaU = e.init.kind === 'random' ? e.init.scaleU : largest(e.init.u);
+  const sigmaW = e.init.kind === 'random' ? e.init.scaleW : largest(e.init.W.flat());
+  const pathU = random ? 'init.scaleU' : 'init.u';
+  const pathW = random ? 'init.scaleW' : 'init.W';
+  const why = `the plain loop over (u, W)${e.model.activation === 'linear' ? ' (--reference)' : ` (activation ${e.model.activation})`} forms squares and products of the weights in 64 bits, which underflow below 2.2e-308: norms would print 0 and ζ null`;
+  const refuse = (path: string, label: string, value: number, bound: number): never => {
+    throw new ExperimentError(`${label} = ${formatNumber(value).replace('e+', 'e')}: ${why}; with the other values as they are, ${path} must be ≥ about ${formatNumber(Number(bound.toPrecision(2))).replace('e+', 'e')} (docs/limits.md, "Representable ranges")`, path);
+  };
+  // Rounded up so that the stated value itself passes.
+  const atLeast = (x: number): number => Number((x * 1.05).toPrecision(2));
+  if (sigmaU > 0 && sigmaU < PLAIN_LOOP_SMALLEST_SCALE) refuse(pathU, random ? pathU : `${pathU} (its largest |u_i|)`, sigmaU, atLeast(PLAIN_LOOP_SMALLEST_SCALE));
+  if (sigmaW > 0 && sigmaW < PLAIN_LOOP_SMALLEST_SCALE) refuse(pathW, random ? pathW : `${pathW} (its largest |W_ij|)`, sigmaW, atLeast(PLAIN_LOOP_SMALLEST_SCALE));
+  if (sigmaW > 0 && Math.log(sigmaW) + sample.lnAbar < Math.log(PLAIN_LOOP_SMALLEST_SCALE)) {
+    const single = e.data.kind === 'single';
+    // The pre-activations w_i·x: blame the smaller of σ_W and |x|.
+    if (sample.lnAbar < Math.log(sigmaW)) {
+      const path = single ? 'data.x' : 'data.samples';
+      refuse(path, single ? 'data.x (its length |x|)' : 'the inputs of data.samples (their size ā)', Math.exp(sample.lnAbar), atLeast(PLAIN_LOOP_SMALLEST_SCALE / sigmaW));
+    } else refuse(pathW, random ? pathW : `${pathW} (its largest |W_ij|)`, sigmaW, atLeast(Math.exp(Math.log(PLAIN_LOOP_SMALLEST_SCALE) - sample.lnAbar)));
+  }
 }
 
 /** The time grid's steps: the grid rounded to whole steps, without repeats (a run adds the steps of its events, docs/finite-rates.md §3). */
