@@ -29,8 +29,12 @@ import { internalError, outputProblems, refusalProblems, RunResult } from './fuz
 const REPO = resolve(__dirname, '../../../..');
 const SEED = Number(process.env.FLAB_FUZZ_SEED ?? 1);
 const CASES = Number(process.env.FLAB_FUZZ_CASES ?? 500);
-/** Per case: past this the worker is stopped and the case reported. */
-const TIME_LIMIT_MS = 10_000;
+/**
+ * Per case: past this the worker is stopped and the case reported. The limit catches hangs (the faults
+ * were endless loops); the slowest accepted case takes about 5 s of CPU (a swish network of width
+ * 32,000 with --reference), which a loaded 2-core machine stretches to 15–19 s of wall time.
+ */
+const TIME_LIMIT_MS = 30_000;
 /** The worker's heap: a run past it is stopped and reported. */
 const HEAP_LIMIT_MB = 1536;
 
