@@ -11,7 +11,7 @@ import { timeGrid } from '../experiment/timeGrid';
 import type { ExactFlow } from '../linearFlow/exactFlow';
 import { defaultHorizon, PLATEAU_KERNEL_GROWTH } from '../linearFlow/horizon';
 import type { FlowPoint } from '../linearFlow/plane';
-import { PlaneDescent } from '../linearFlow/planeDescent';
+import { MAX_WINDOW_STEPS, PlaneDescent } from '../linearFlow/planeDescent';
 import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron } from '../linearFlow/reduce';
 import { Catapult, CatapultWatch, DIVERGENCE_LOSS, maxStableRateScale } from '../linearFlow/stability';
 import { checkInitialRanges } from '../linearFlow/ranges';
@@ -57,6 +57,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   const lastStep = steps[steps.length - 1];
   const byRecursion = e.model.activation === 'linear' && !options.reference;
   if (!byRecursion) {
+    checkPlainRanges(e, sample);
     if (d * D > MAX_SIMULATED_PARAMETERS) {
       throw new ExperimentError(`model.width × input dimension = ${formatNumber(d * D)} exceeds the simulator's limit of ${formatNumber(MAX_SIMULATED_PARAMETERS)} weights (it keeps W and its initial value in memory, 16 bytes each)`, 'model.width');
     }
@@ -104,32 +105,80 @@ function emptyTrajectory(rho: number): Trajectory {
   return out;
 }
 
+/** Steps of the first catapult window reported beside the time grid, at most (planeDescent.ts). */
+export { MAX_WINDOW_STEPS };
+
 /** Appends one step's point unless some number of it is not finite; returns whether it did. */
 function pushPoint(out: Trajectory, step: number, p: FlowPoint, theta0: number, rho: number): boolean {
+  return insertPoint(out, out.t.length, step, p, theta0, rho);
+}
+
+/** Inserts one step's point at index `at` of the columns unless some number of it is not finite; returns whether it did. */
+function insertPoint(out: Trajectory, at: number, step: number, p: FlowPoint, theta0: number, rho: number): boolean {
   const objective = p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW);
   const distance = theta0 > 0 ? p.distance / theta0 : p.distance;
   if (![p.output, p.loss, p.normU, p.normW, p.ntk, distance, objective].every(Number.isFinite)) return false;
-  out.t.push(step);
-  out.output.push(p.output);
-  out.loss.push(p.loss);
-  out.zeta.push(p.zeta === null ? null : Math.max(-1, Math.min(1, p.zeta)));
-  out.normU.push(p.normU);
-  out.normW.push(p.normW);
-  out.ntk!.push(p.ntk);
-  out.distance.push(distance);
-  if (out.objective) out.objective.push(objective);
+  out.t.splice(at, 0, step);
+  out.output.splice(at, 0, p.output);
+  out.loss.splice(at, 0, p.loss);
+  out.zeta.splice(at, 0, p.zeta === null ? null : Math.max(-1, Math.min(1, p.zeta)));
+  out.normU.splice(at, 0, p.normU);
+  out.normW.splice(at, 0, p.normW);
+  out.ntk!.splice(at, 0, p.ntk);
+  out.distance.splice(at, 0, distance);
+  if (out.objective) out.objective.splice(at, 0, objective);
   return true;
+}
+
+/**
+ * Which steps a run reports: the time grid's, and those of the first catapult window (its first
+ * MAX_WINDOW_STEPS steps, its peak and the step that closes it), whatever the grid. The peak of a
+ * window longer than the budget is kept aside and put in its place at the end (`finish`).
+ */
+class ReportedSteps {
+  private next = 0;
+  private extra = 0;
+  private peak: { step: number; point: FlowPoint } | null = null;
+  readonly watch = new CatapultWatch();
+
+  constructor(private readonly grid: readonly number[]) {}
+
+  /**
+   * Feeds the step's loss to the catapult watch; returns whether the step is reported. `point` is
+   * called for a peak that is not (so its point is kept for `finish`).
+   */
+  observe(step: number, loss: number, point: () => FlowPoint): boolean {
+    const kind = this.watch.observe(step, loss);
+    const onGrid = step === this.grid[this.next];
+    if (onGrid) this.next++;
+    const closes = kind !== 'none' && this.watch.catapult !== null;
+    if (onGrid || (kind !== 'none' && (this.extra < MAX_WINDOW_STEPS || closes))) {
+      if (!onGrid) this.extra++;
+      if (kind === 'peak') this.peak = null;
+      return true;
+    }
+    if (kind === 'peak') this.peak = { step, point: point() };
+    return false;
+  }
+
+  /** Puts a peak that was kept aside in its place among the reported steps. */
+  finish(out: Trajectory, theta0: number, rho: number): void {
+    if (!this.peak) return;
+    const { step, point } = this.peak;
+    let at = out.t.length;
+    while (at > 0 && out.t[at - 1] > step) at--;
+    if (out.t[at - 1] !== step) insertPoint(out, at, step, point, theta0, rho);
+  }
 }
 
 /** The linear network by the O(1)-per-step recursion on the plane of (ũ₀, ṽ₀). */
 function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: number }, steps: number[], rho: number, observe?: DescentOptions['observe']): Descent {
   const theta0 = Math.exp(lnTheta0);
   const run = new PlaneDescent(flow.input, rho);
-  const watch = new CatapultWatch();
+  const reported = new ReportedSteps(steps);
   const out = emptyTrajectory(rho);
   const lastStep = steps[steps.length - 1];
   let diverged: { step: number } | null = null;
-  let next = 0;
   let recorded = -1;
   for (;;) {
     const step = run.step;
@@ -143,11 +192,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
       }
       break;
     }
-    watch.observe(step, loss);
-    if (step === steps[next]) {
-      if (pushPoint(out, step, run.point(), theta0, rho)) recorded = step;
-      next++;
-    }
+    if (reported.observe(step, loss, () => run.point()) && pushPoint(out, step, run.point(), theta0, rho)) recorded = step;
     if (observe && !observe(step, loss)) {
       if (recorded !== step) pushPoint(out, step, run.point(), theta0, rho);
       break;
@@ -159,7 +204,8 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
       break;
     }
   }
-  return { out, diverged, catapult: watch.catapult };
+  reported.finish(out, theta0, rho);
+  return { out, diverged, catapult: reported.watch.catapult };
 }
 
 /** The plain loop over (u, W) on the samples themselves, any activation; O(samples·d·D) per step. */
@@ -194,9 +240,8 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   let gradW = new Float64Array(d * D);
 
   const out = emptyTrajectory(rho);
-  const watch = new CatapultWatch();
+  const reported = new ReportedSteps(steps);
   let diverged: { step: number } | null = null;
-  let next = 0; // index into `steps`
   let recorded = -1;
   let previousLoss = NaN;
 
@@ -218,7 +263,10 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   };
 
   /** Appends the state (uu, WW) = (u, W) or the previous one; returns whether it was finite. */
-  const record = (step: number, loss: number, uu: Float64Array, WW: Float64Array): boolean => {
+  const record = (step: number, loss: number, uu: Float64Array, WW: Float64Array): boolean => pushPoint(out, step, pointOf(loss, uu, WW), theta0, rho);
+
+  /** Every drawn quantity of the state (uu, WW) with data loss `loss`; `distance` absolute. */
+  const pointOf = (loss: number, uu: Float64Array, WW: Float64Array): FlowPoint => {
     let output = 0;
     let nu = 0;
     let vv = 0;
@@ -258,7 +306,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       ntk: gamma * gamma * (etaU * ntkU + etaW * ntkW * sample.abar * sample.abar),
       distance: Math.sqrt(dist),
     };
-    return pushPoint(out, step, p, theta0, rho);
+    return p;
   };
 
   for (let step = 0; step <= lastStep; step++) {
@@ -269,11 +317,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       if (!(Number.isFinite(loss) && record(step, loss, u, W)) && step > 0 && recorded !== step - 1) record(step - 1, previousLoss, gradU, gradW);
       break;
     }
-    watch.observe(step, loss);
-    if (step === steps[next]) {
-      if (record(step, loss, u, W)) recorded = step;
-      next++;
-    }
+    if (reported.observe(step, loss, () => pointOf(loss, u, W)) && record(step, loss, u, W)) recorded = step;
     if (observe && !observe(step, loss)) {
       if (recorded !== step) record(step, loss, u, W);
       break;
@@ -314,19 +358,64 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     [W, gradW] = [gradW, W];
     previousLoss = loss;
   }
-  return { out, diverged, catapult: watch.catapult };
+  reported.finish(out, theta0, rho);
+  return { out, diverged, catapult: reported.watch.catapult };
 }
 
-/** The steps reported: the time grid rounded to whole steps, without repeats. */
+/**
+ * The smallest weight scale the plain loop computes with: 2^-511 ≈ 1.5e-154, whose square 2^-1022 is the
+ * smallest normal 64-bit number. Below it the loop's squares and products (|u|², u·v, the kernel)
+ * lose their digits to underflow — norms printed 0, ζ null, a label from noise.
+ */
+export const PLAIN_LOOP_SMALLEST_SCALE = 2 ** -511;
+
+/**
+ * Refuses a run of the plain loop over (u, W) whose weights are too small for its 64-bit products
+ * (docs/limits.md, "Representable ranges"), at the field to blame with the value that works: σ_u (or
+ * the largest |u_i|), σ_W (the largest |W_ij|), and σ_W·|x| — the scale of the pre-activations w_i·x,
+ * blamed on the smaller of the two. The linear network's recursion keeps its own units and has no such
+ * limit; zero layers are exact and pass.
+ */
+function checkPlainRanges(e: Experiment, sample: EffectiveSample): void {
+  const random = e.init.kind === 'random';
+  const largest = (xs: readonly number[]): number => xs.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const sigmaU = e.init.kind === 'random' ? e.init.scaleU : largest(e.init.u);
+  const sigmaW = e.init.kind === 'random' ? e.init.scaleW : largest(e.init.W.flat());
+  const pathU = random ? 'init.scaleU' : 'init.u';
+  const pathW = random ? 'init.scaleW' : 'init.W';
+  const why = `the plain loop over (u, W)${e.model.activation === 'linear' ? ' (--reference)' : ` (activation ${e.model.activation})`} forms squares and products of the weights in 64 bits, which underflow below 2.2e-308: norms would print 0 and ζ null`;
+  const refuse = (path: string, label: string, value: number, bound: number): never => {
+    throw new ExperimentError(`${label} = ${formatNumber(value).replace('e+', 'e')}: ${why}; with the other values as they are, ${path} must be ≥ about ${formatNumber(Number(bound.toPrecision(2))).replace('e+', 'e')} (docs/limits.md, "Representable ranges")`, path);
+  };
+  // Rounded up so that the stated value itself passes.
+  const atLeast = (x: number): number => Number((x * 1.05).toPrecision(2));
+  if (sigmaU > 0 && sigmaU < PLAIN_LOOP_SMALLEST_SCALE) refuse(pathU, random ? pathU : `${pathU} (its largest |u_i|)`, sigmaU, atLeast(PLAIN_LOOP_SMALLEST_SCALE));
+  if (sigmaW > 0 && sigmaW < PLAIN_LOOP_SMALLEST_SCALE) refuse(pathW, random ? pathW : `${pathW} (its largest |W_ij|)`, sigmaW, atLeast(PLAIN_LOOP_SMALLEST_SCALE));
+  if (sigmaW > 0 && Math.log(sigmaW) + sample.lnAbar < Math.log(PLAIN_LOOP_SMALLEST_SCALE)) {
+    const single = e.data.kind === 'single';
+    // The pre-activations w_i·x: blame the smaller of σ_W and |x|.
+    if (sample.lnAbar < Math.log(sigmaW)) {
+      const path = single ? 'data.x' : 'data.samples';
+      refuse(path, single ? 'data.x (its length |x|)' : 'the inputs of data.samples (their size ā)', Math.exp(sample.lnAbar), atLeast(PLAIN_LOOP_SMALLEST_SCALE / sigmaW));
+    } else refuse(pathW, random ? pathW : `${pathW} (its largest |W_ij|)`, sigmaW, atLeast(Math.exp(Math.log(PLAIN_LOOP_SMALLEST_SCALE) - sample.lnAbar)));
+  }
+}
+
+/** The time grid's steps: the grid rounded to whole steps, without repeats (a run adds the steps of its events, docs/finite-rates.md §3). */
 export function reportedSteps(e: Experiment, horizon: () => number = () => simulationHorizon(e)): number[] {
   if (e.time.kind === 'grid' && e.time.end !== undefined && !Number.isInteger(e.time.end)) {
     throw new ExperimentError(`time.end counts gradient-descent steps for \`flab simulate\`: it must be a whole number, got ${formatNumber(e.time.end)}`, 'time.end');
   }
   const times = timeGrid(e.time, () => Math.ceil(horizon()));
+  // The run's own number of steps (its last time), checked before the grid is rounded: the first grid
+  // point past the limit is not what the user asked for (time.end 1e15 was reported as 1.01e13 steps).
+  const last = times.reduce((m, t) => Math.max(m, t), 0);
+  if (Math.round(last) > MAX_STEPS) {
+    throw new ExperimentError(`${formatNumber(last).replace('e+', 'e')} gradient-descent steps exceed the limit of ${formatNumber(MAX_STEPS)} (docs/limits.md)`, e.time.kind === 'at' ? 'time.at' : 'time.end');
+  }
   const steps: number[] = [];
   for (const t of times) {
     const k = Math.round(t);
-    if (k > MAX_STEPS) throw new ExperimentError(`${formatNumber(k)} gradient-descent steps exceed the limit of ${formatNumber(MAX_STEPS)}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
     if (steps.length === 0 || k > steps[steps.length - 1]) steps.push(k);
   }
   return steps;

@@ -310,11 +310,17 @@ export class ExactFlow {
   }
 
   /**
-   * ln|ũ − ũ₀|² and ln|ṽ − ṽ₀|² (pair's unit) at S. While sinh S is representable, from the frame:
-   * ũ − ũ₀ = (cosh S − 1)ũ₀ − sinh S ṽ₀, ṽ − ṽ₀ = (cosh S − 1)ṽ₀ − sinh S ũ₀, with cosh S − 1 = 2sinh²(S/2)
-   * (accurate for tiny S, where the layers have barely moved). Beyond, from the Gram data of
-   * (A p₀, B q₀), A = e^{−S} − 1, B = e^{S} − 1 (AB ≤ 0), in the log domain: the larger of the two
-   * as (PA² + QB² + 2|AB c|)/4, the smaller through the product |Δũ|²|Δṽ|² = (Δũ·Δṽ)² + G A²B²/4.
+   * ln|ũ − ũ₀|² and ln|ṽ − ṽ₀|² (pair's unit) at S. While e^{|S|} is representable, each layer's
+   * displacement from whichever of two equal forms has the smaller rounding bound:
+   *   the frame form ũ − ũ₀ = (cosh S − 1)ũ₀ − sinh S ṽ₀, with cosh S − 1 = 2sinh²(S/2) (accurate for the
+   *   smallest moves; bound ε((cosh S − 1)|ũ₀| + |sinh S||ṽ₀|)), and
+   *   the (p, q) form ũ − ũ₀ = (A p₀ + B q₀)/2, ṽ − ṽ₀ = (A p₀ − B q₀)/2, A = e^{−S} − 1, B = e^S − 1, with
+   *   p₀, q₀ in a frame built from P, Q, c and G (each accurate to its last bits, however aligned the
+   *   layers are; bound ε(|A|√P + |B|√Q)).
+   * The frame form loses everything once |S| ≫ 1 with the layers (anti-)aligned: cosh S − 1 and sinh S
+   * then cancel to e^{−|S|} (docs/model.md §4). Beyond, from the Gram data of (A p₀, B q₀) in the log
+   * domain: the larger of the two as (PA² + QB² + 2|AB c|)/4, the smaller through the product
+   * |Δũ|²|Δṽ|² = (Δũ·Δṽ)² + G A²B²/4.
    */
   moved(S: number): { lnDU: number; lnDV: number } {
     if (S === 0) return { lnDU: -Infinity, lnDV: -Infinity };
@@ -324,8 +330,16 @@ export class ExactFlow {
       const half = Math.sinh(S / 2);
       const chm1 = 2 * half * half;
       const sh = Math.sinh(S);
-      const du = Math.hypot(chm1 * u1 - sh * v1, chm1 * u2 - sh * v2);
-      const dv = Math.hypot(chm1 * v1 - sh * u1, chm1 * v2 - sh * u2);
+      const lenU = Math.sqrt(plane.uu);
+      const lenV = Math.sqrt(plane.vv);
+      const boundFrameU = chm1 * lenU + Math.abs(sh) * lenV;
+      const boundFrameV = chm1 * lenV + Math.abs(sh) * lenU;
+      const A = Math.expm1(-S);
+      const B = Math.expm1(S);
+      const boundPQ = Math.abs(A) * Math.sqrt(plane.P) + Math.abs(B) * Math.sqrt(plane.Q);
+      const [p1, p2, q1, q2] = pqFrame(plane.P, plane.Q, plane.c, plane.lnG);
+      const du = boundFrameU <= boundPQ ? Math.hypot(chm1 * u1 - sh * v1, chm1 * u2 - sh * v2) : 0.5 * Math.hypot(A * p1 + B * q1, A * p2 + B * q2);
+      const dv = boundFrameV <= boundPQ ? Math.hypot(chm1 * v1 - sh * u1, chm1 * v2 - sh * u2) : 0.5 * Math.hypot(A * p1 - B * q1, A * p2 - B * q2);
       return { lnDU: 2 * Math.log(du), lnDV: 2 * Math.log(dv) };
     }
     const lnA = logAbsExpm1(-S);
@@ -354,4 +368,19 @@ export class ExactFlow {
       lnDistance: 0.5 * (logAddExp(this.lnEtaU + plane.lnUU, this.lnEtaW + plane.lnVV) + this.shift),
     };
   }
+}
+
+/**
+ * p₀ = ũ₀ + ṽ₀ and q₀ = ũ₀ − ṽ₀ in an orthonormal frame of their plane, the longer along the first axis:
+ * [p₁, p₂, q₁, q₂] from |p₀|² = P, |q₀|² = Q, p₀·q₀ = c and |p₀ ∧ q₀|² = PQ − c² = G (given as ln G). Each of P, Q, c, G is
+ * summed without cancellation (plane.ts), so q₀ keeps its relative accuracy when the layers are nearly
+ * aligned (and p₀ when anti-aligned), which ũ₀ − ṽ₀ formed from frame coordinates would not.
+ */
+function pqFrame(P: number, Q: number, c: number, lnG: number): [number, number, number, number] {
+  if (P >= Q) {
+    const rootP = Math.sqrt(P);
+    return rootP > 0 ? [rootP, 0, c / rootP, Math.exp(0.5 * (lnG - Math.log(P)))] : [0, 0, 0, 0];
+  }
+  const rootQ = Math.sqrt(Q);
+  return [c / rootQ, Math.exp(0.5 * (lnG - Math.log(Q))), rootQ, 0];
 }

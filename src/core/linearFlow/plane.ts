@@ -79,6 +79,19 @@ export interface PlaneInvariants {
   zeta: number | null;
   /** ũ₀ and ṽ₀ in an orthonormal frame of their plane, the first axis along the longer: [ũ₁, ũ₂, ṽ₁, ṽ₂], in units of 2^k. */
   frame: readonly [number, number, number, number];
+  /**
+   * ũ₀ and ṽ₀ in the same frame, each in its own unit: ũ₀ = 2^e·(x₁, x₂) with |x| = O(1). Layers whose
+   * lengths differ by more than the 64-bit range (|ũ₀|/|ṽ₀| = √(η_W/η_u)·|u|/|v| can be 1e300) are
+   * still both exact here, where the shared unit of `frame` underflows the shorter.
+   */
+  startU: LayerVector;
+  startV: LayerVector;
+}
+
+/** A vector of the plane in its own unit: 2^e·(x[0], x[1]). */
+export interface LayerVector {
+  x: readonly [number, number];
+  e: number;
 }
 
 /** Largest |x_i| of an array. */
@@ -161,8 +174,14 @@ export function planeFromSums(s: LayerSums, direct?: (fu: number, fv: number) =>
   const lnG = both ? 2 * Math.LN2 + lnUU + lnVV + lnSin2 : -Infinity;
   // The frame: the longer layer along the first axis, the other at angle arccos ζ₀ from it.
   const sin = Math.sqrt(sin2);
-  const frame: [number, number, number, number] = A >= B ? [A, 0, B * cos, B * sin] : [A * cos, A * sin, B, 0];
-  return { k, P, Q, c, uv: fu * fv * s.gh, uu: A * A, vv: B * B, G: Math.exp(lnG), lnUU, lnVV, lnG, zeta: both ? cos : null, frame };
+  const alongU = lnA >= lnB;
+  const frame: [number, number, number, number] = alongU ? [A, 0, B * cos, B * sin] : [A * cos, A * sin, B, 0];
+  // Each layer in its own unit: |ũ₀| = sU.m·|g|·2^{sU.e} (no power of two shared with the other layer).
+  const lengthU = s.sU.m * normG;
+  const lengthV = s.sV.m * normH;
+  const startU: LayerVector = { x: alongU ? [lengthU, 0] : [lengthU * cos, lengthU * sin], e: s.sU.e };
+  const startV: LayerVector = { x: alongU ? [lengthV * cos, lengthV * sin] : [lengthV, 0], e: s.sV.e };
+  return { k, P, Q, c, uv: fu * fv * s.gh, uu: A * A, vv: B * B, G: Math.exp(lnG), lnUU, lnVV, lnG, zeta: both ? cos : null, frame, startU, startV };
 }
 
 /**
@@ -195,6 +214,7 @@ export function planeScaledBy(plane: PlaneInvariants, lnScale: number): PlaneInv
   const f = Math.exp(rest);
   const r = Math.sqrt(f);
   const [u1, u2, v1, v2] = plane.frame;
+  const scaled = (l: LayerVector): LayerVector => ({ x: [l.x[0] * r, l.x[1] * r], e: l.e + dk });
   return {
     k: plane.k + dk,
     P: plane.P * f,
@@ -209,6 +229,8 @@ export function planeScaledBy(plane: PlaneInvariants, lnScale: number): PlaneInv
     lnG: plane.lnG + 2 * rest,
     zeta: plane.zeta,
     frame: [u1 * r, u2 * r, v1 * r, v2 * r],
+    startU: scaled(plane.startU),
+    startV: scaled(plane.startV),
   };
 }
 
@@ -295,22 +317,58 @@ function lnIn(x: number, k: number): number {
   return Math.log(x) + 2 * k * Math.LN2;
 }
 
+/**
+ * The rescaled layers at one time as logarithms of their sizes (|ũ|², |ṽ|², |ũ − ũ₀|², |ṽ − ṽ₀|² in
+ * units of 1), with ζ: the form for layers each kept in its own unit (planeDescent.ts).
+ */
+export interface LayerLogState {
+  lnUU: number;
+  lnVV: number;
+  zeta: number | null;
+  lnDU2: number;
+  lnDV2: number;
+  output: number;
+  residual: number;
+  /** W_⊥(t) = s·W_⊥(0): s = 1 without weight decay. */
+  perpScale: number;
+  /** ln|u|² and ln|W n|² (= ln η_u|ũ|², ln η_W|ṽ|²) where the caller has them to the last bits (the sum of logarithms loses |ln η|·2⁻⁵³). */
+  lnU2?: number;
+  lnV2?: number;
+}
+
 /** Every drawn quantity from the rescaled layers, with its sizes as logarithms; O(1). */
 export function layerLogPoint(input: FlowInput, s: LayerState): LogPoint {
+  const cross = Math.sqrt(s.uu) * Math.sqrt(s.vv);
+  return {
+    ...layerLogPointOfLogs(input, {
+      lnUU: lnIn(s.uu, s.k),
+      lnVV: lnIn(s.vv, s.k),
+      zeta: cross > 0 ? clampUnit(s.uv / cross) : null,
+      lnDU2: lnIn(s.du2, s.k),
+      lnDV2: lnIn(s.dv2, s.k),
+      output: s.output,
+      residual: s.residual,
+      perpScale: s.perpScale,
+    }),
+    lnNtk: 2 * input.lnLambda + lnIn(s.n2, s.k),
+  };
+}
+
+/** Every drawn quantity from the logarithms of the rescaled layers' sizes; O(1). */
+export function layerLogPointOfLogs(input: FlowInput, s: LayerLogState): LogPoint {
   const lnEtaU = Math.log(input.etaU);
   const lnEtaW = Math.log(input.etaW);
   const lnPerp = s.perpScale === 1 ? input.lnNormWPerp2 : input.lnNormWPerp2 + 2 * Math.log(Math.abs(s.perpScale));
   const lnPerpMoved = s.perpScale === 1 ? -Infinity : input.lnNormWPerp2 + 2 * Math.log(Math.abs(1 - s.perpScale));
-  const cross = Math.sqrt(s.uu) * Math.sqrt(s.vv);
   return {
     output: s.output,
     residual: s.residual,
     lnLoss: lossLog(s.residual, input.irreducibleLoss),
-    zeta: cross > 0 ? clampUnit(s.uv / cross) : null,
-    lnNormU: 0.5 * (lnEtaU + lnIn(s.uu, s.k)),
-    lnNormW: 0.5 * logAddExp(lnPerp, lnEtaW + lnIn(s.vv, s.k)),
-    lnNtk: 2 * input.lnLambda + lnIn(s.n2, s.k),
-    lnDistance: 0.5 * logAddExp(logAddExp(lnEtaU + lnIn(s.du2, s.k), lnEtaW + lnIn(s.dv2, s.k)), lnPerpMoved),
+    zeta: s.zeta === null ? null : clampUnit(s.zeta),
+    lnNormU: 0.5 * (s.lnU2 ?? lnEtaU + s.lnUU),
+    lnNormW: 0.5 * logAddExp(lnPerp, s.lnV2 ?? lnEtaW + s.lnVV),
+    lnNtk: 2 * input.lnLambda + logAddExp(s.lnUU, s.lnVV),
+    lnDistance: 0.5 * logAddExp(logAddExp(lnEtaU + s.lnDU2, lnEtaW + s.lnDV2), lnPerpMoved),
   };
 }
 

@@ -7,78 +7,155 @@
  *
  * so they never leave the plane of ũ₀ and ṽ₀ (equivalently p = ũ + ṽ → (1 − x)p, q = ũ − ṽ → (1 + x)q
  * without decay: the α, β of docs/finite-rates.md §1). The recursion keeps ũ and ṽ as 2-vectors in an
- * orthonormal frame of that plane (src/core/linearFlow/plane.ts, `PlaneInvariants.frame`): the same arithmetic as the plain
- * loop over (u, W), on 4 numbers instead of d(D + 1), so it also rounds like the plain loop —
- * however unbalanced or aligned the layers are (a form in p and q would cancel when |ũ| ≫ |ṽ|).
+ * orthonormal frame of that plane (src/core/linearFlow/plane.ts, `PlaneInvariants.startU/startV`),
+ * each layer in its own power-of-two unit: the same arithmetic as the plain loop over (u, W), on 4
+ * numbers instead of d(D + 1), however unbalanced or aligned the layers are (a form in p and q would
+ * cancel when |ũ| ≫ |ṽ|; a unit shared by both layers would underflow the shorter when
+ * η_u/η_W = 1e300 or η_W is subnormal).
+ *
+ * The residual is carried by its own multiplicative update (docs/finite-rates.md §1),
+ *
+ *   r' = r(1 − K_h + λ²r f) − f(1 − h_u h_v),  K_h = λ²(h_u|ũ|² + h_v|ṽ|²),  h = 1 − ηρ,
+ *
+ * whenever its rounding bound is below that of f' − y from the layers (|r| small beside |y|): the loss
+ * then follows the run down to 1e-300 and below instead of stopping at the precision of y (≈ 1e-32).
  */
-import type { FlowInput, FlowPoint, LogPoint } from './plane';
-import { fromLogPoint, layerLogPoint } from './plane';
-import { ldexp } from '../math/logDomain';
+import type { FlowInput, FlowPoint, LayerVector, LogPoint } from './plane';
+import { fromLogPoint, layerLogPointOfLogs } from './plane';
+import { binaryExponent, ldexp } from '../math/logDomain';
 
 /**
- * The state after some number of steps: ũ = (u1, u2), ṽ = (v1, v2) in units of 2^e, W_⊥ = s·W_⊥(0),
- * and f. Scaling by a power of two is exact, so the steps round as the plain loop's do wherever that
- * loop's numbers are normal; the unit keeps layers of 1e-200 (or 1e200) representable, squares included.
+ * The state after some number of steps: ũ = 2^eu·(u1, u2), ṽ = 2^ev·(v1, v2), W_⊥ = s·W_⊥(0), f and
+ * r = f − y_eff. Scaling by a power of two is exact, so the steps round as the plain loop's do wherever
+ * that loop's numbers are normal; the units keep layers of 1e-200 (or 1e200), and layers 1e300 apart,
+ * representable, squares included.
  */
 interface LayerCoordinates {
   u1: number;
   u2: number;
+  eu: number;
   v1: number;
   v2: number;
-  e: number;
+  ev: number;
   perpScale: number;
   output: number;
+  residual: number;
 }
 
-/** The largest coordinate is kept within 2^±RESCALE of 1 (then the unit moves by whole powers of two). */
+/** The largest coordinate of a layer is kept within 2^±RESCALE of 1 (then its unit moves by whole powers of two). */
 const RESCALE = 200;
 const RESCALE_ABOVE = 2 ** RESCALE;
 const RESCALE_BELOW = 2 ** -RESCALE;
-/** λ·uv below this is formed through logarithms (it may have lost bits to underflow). */
+/** A product below this is formed through logarithms (it may have lost bits to underflow). */
 const SMALLEST_DIRECT = 2 ** -1000;
+/**
+ * Steps of the first catapult window reported beside the time grid, at most (docs/finite-rates.md §3):
+ * the window's first steps up to this many, then its peak step and the step that closes it.
+ */
+export const MAX_WINDOW_STEPS = 2000;
+/** ln of the largest double: a weight norm beyond it is not finite. */
+const LN_MAX = Math.log(Number.MAX_VALUE);
 
-/** 4^e as a plain factor while |2e| ≤ 1000, else NaN (then `ldexp` scales). */
-function unitFactor(e: number): number {
-  return Math.abs(2 * e) <= 1000 ? 2 ** (2 * e) : NaN;
+/** λ·2^n for the rate λ (and its logarithm): exact where both are normal numbers, else from logarithms. */
+function lambdaTimesPow2(lambda: number, lnLambda: number, n: number): number {
+  if (lambda >= SMALLEST_DIRECT && Number.isFinite(lambda)) {
+    const v = ldexp(lambda, n);
+    if (v >= SMALLEST_DIRECT && v <= 2 ** 1000) return v;
+  }
+  return Math.exp(lnLambda + n * Math.LN2);
 }
 
-/** x·4^e, exact (x a quadratic quantity in the unit 2^e), with `factor` = unitFactor(e). */
-function physicalIn(x: number, e: number, factor: number): number {
-  return factor === factor ? x * factor : ldexp(x, 2 * e);
+/** A layer vector with its largest coordinate brought into [½, 1) by its unit. */
+function normalised(l: LayerVector): [number, number, number] {
+  const e = binaryExponent(Math.max(Math.abs(l.x[0]), Math.abs(l.x[1])));
+  return [ldexp(l.x[0], -e), ldexp(l.x[1], -e), l.e + e];
 }
 
-/** λ·(ũ·ṽ) for ũ·ṽ given in units of 4^e (`factor` = unitFactor(e)): directly where λ·uv is a normal number, else from logarithms. */
-function outputIn(lambda: number, lnLambda: number, uv: number, e: number, factor: number): number {
-  const direct = lambda * uv;
-  if (direct !== 0 && Math.abs(direct) >= SMALLEST_DIRECT && Number.isFinite(direct)) return physicalIn(direct, e, factor);
-  return uv === 0 ? 0 : Math.sign(uv) * Math.exp(lnLambda + Math.log(Math.abs(uv)) + 2 * e * Math.LN2);
+/** ln|2^e·(x1, x2) − 2^e0·(a1, a2)|², the difference taken in the larger unit. */
+function lnDifference2(x1: number, x2: number, e: number, a1: number, a2: number, e0: number): number {
+  const m = Math.max(e, e0);
+  const d1 = ldexp(x1, e - m) - ldexp(a1, e0 - m);
+  const d2 = ldexp(x2, e - m) - ldexp(a2, e0 - m);
+  return 2 * Math.log(Math.hypot(d1, d2)) + 2 * m * Math.LN2;
 }
 
 /**
- * Every drawn quantity of the pair (u1, u2), (v1, v2) in units of 2^e, with its sizes as logarithms;
- * `start` is ũ₀, ṽ₀ in units of 2^k0 (for the distance), `uv` the most accurate ũ·ṽ (at step 0, the
- * one accumulated over the neurons).
+ * ln(η·|2^e·x|²) for a layer of length `len` (in units of 2^e): from the double √η·len·2^e where that is
+ * a normal number (exact to the last bits: |u| itself), else from logarithms.
  */
-function coordinatesLogPoint(input: FlowInput, start: readonly number[], k0: number, s: LayerCoordinates, uv: number): LogPoint {
-  const { u1, u2, v1, v2, e, output, perpScale } = s;
-  // The displacement from the start in the larger of the two units.
-  const m = Math.max(e, k0);
-  const [a1, a2, b1, b2] = start.map((x) => ldexp(x, k0 - m));
-  const [c1, c2, d1, d2] = [u1, u2, v1, v2].map((x) => ldexp(x, e - m));
-  const uu = u1 * u1 + u2 * u2;
-  const vv = v1 * v1 + v2 * v2;
-  return layerLogPoint(input, {
-    k: e,
-    uu,
-    vv,
-    uv,
-    n2: uu + vv,
-    du2: ldexp((c1 - a1) ** 2 + (c2 - a2) ** 2, 2 * (m - e)),
-    dv2: ldexp((d1 - b1) ** 2 + (d2 - b2) ** 2, 2 * (m - e)),
+function lnPhysical2(len: number, e: number, eta: number, lnEta: number): number {
+  const v = ldexp(len * Math.sqrt(eta), e);
+  if (v >= SMALLEST_DIRECT && v <= 2 ** 1000) return 2 * Math.log(v);
+  return lnEta + 2 * Math.log(len) + 2 * e * Math.LN2;
+}
+
+/** The rate in the layers' units 2^eu, 2^ev: cu = λ2^{ev−eu}, cv = λ2^{eu−ev}, cf = λ2^{eu+ev} (the plain loop's γāη_u, γāη_W, γā up to powers of two). */
+function rateFactors(input: FlowInput, eu: number, ev: number): { cu: number; cv: number; cf: number } {
+  const { lambda, lnLambda } = input;
+  return { cu: lambdaTimesPow2(lambda, lnLambda, ev - eu), cv: lambdaTimesPow2(lambda, lnLambda, eu - ev), cf: lambdaTimesPow2(lambda, lnLambda, eu + ev) };
+}
+
+/** The largest |x|² of a layer in the unit 2^e whose weights η|2^e x|² are finite (∞ when every double is). */
+function finiteLimit(lnEta: number, e: number): number {
+  return Math.exp(LN_MAX - lnEta - 2 * e * Math.LN2);
+}
+
+/** c·m for m = ũ·ṽ in units of 2^n and c = λ2^n given as `factor` (the log path where the product is not a normal number). */
+function outputIn(lnLambda: number, m: number, n: number, factor: number): number {
+  const direct = factor * m;
+  if (direct !== 0 && Math.abs(direct) >= SMALLEST_DIRECT && Number.isFinite(direct)) return direct;
+  return m === 0 ? 0 : Math.sign(m) * Math.exp(lnLambda + Math.log(Math.abs(m)) + n * Math.LN2);
+}
+
+/** ln K = ln λ²(|ũ|² + |ṽ|²) of layers of lengths lenU·2^eu, lenV·2^ev: from the double cf(cu|ṽ|² + cv|ũ|²) where it is a normal number. */
+function lnKernelOf(input: FlowInput, lenU: number, eu: number, lenV: number, ev: number, cu: number, cv: number, cf: number): number {
+  const kernel = cf * (cu * lenV * lenV + cv * lenU * lenU);
+  if (kernel >= SMALLEST_DIRECT && kernel <= 2 ** 1000) return Math.log(kernel);
+  const lnU = 2 * Math.log(lenU) + 2 * eu * Math.LN2;
+  const lnV = 2 * Math.log(lenV) + 2 * ev * Math.LN2;
+  const hi = Math.max(lnU, lnV);
+  return 2 * input.lnLambda + (hi === -Infinity ? hi : hi + Math.log1p(Math.exp(Math.min(lnU, lnV) - hi)));
+}
+
+/**
+ * Every drawn quantity of the layers `s`, with its sizes as logarithms; `start` is ũ₀ = 2^eu0·(a1, a2),
+ * ṽ₀ = 2^ev0·(b1, b2) (for the distance), `first` whether this is step 0 (then ζ is the plane's own,
+ * from the sums over the neurons).
+ */
+function coordinatesLogPoint(input: FlowInput, start: readonly number[], s: LayerCoordinates, first: boolean, cu: number, cv: number, cf: number): LogPoint {
+  const { u1, u2, eu, v1, v2, ev, output, residual, perpScale } = s;
+  const [a1, a2, eu0, b1, b2, ev0] = start;
+  const lenU = Math.hypot(u1, u2);
+  const lenV = Math.hypot(v1, v2);
+  // ζ is unit-free: ũ·ṽ/(|ũ||ṽ|) in the coordinates.
+  const zeta = first ? input.plane.zeta : lenU > 0 && lenV > 0 ? (u1 * v1 + u2 * v2) / lenU / lenV : null;
+  const point = layerLogPointOfLogs(input, {
+    lnUU: 2 * Math.log(lenU) + 2 * eu * Math.LN2,
+    lnVV: 2 * Math.log(lenV) + 2 * ev * Math.LN2,
+    zeta,
+    lnDU2: lnDifference2(u1, u2, eu, a1, a2, eu0),
+    lnDV2: lnDifference2(v1, v2, ev, b1, b2, ev0),
     output,
-    residual: output - input.y,
+    residual,
     perpScale,
+    lnU2: lnPhysical2(lenU, eu, input.etaU, Math.log(input.etaU)),
+    lnV2: lnPhysical2(lenV, ev, input.etaW, Math.log(input.etaW)),
   });
+  point.lnNtk = lnKernelOf(input, lenU, eu, lenV, ev, cu, cv, cf);
+  return point;
+}
+
+/** The starting layers of a plane, each normalised in its own unit: [a1, a2, eu0, b1, b2, ev0]. */
+function startOf(input: FlowInput): [number, number, number, number, number, number] {
+  const [a1, a2, eu] = normalised(input.plane.startU);
+  const [b1, b2, ev] = normalised(input.plane.startV);
+  return [a1, a2, eu, b1, b2, ev];
+}
+
+/** f₀ from ũ₀·ṽ₀ as accumulated over the neurons (the plane's uv, in units of 4^k): the most accurate start. */
+function initialOutput(input: FlowInput): number {
+  const n = 2 * input.plane.k;
+  return outputIn(input.lnLambda, input.plane.uv, n, lambdaTimesPow2(input.lambda, input.lnLambda, n));
 }
 
 /** Gradient descent on the plane of (ũ₀, ṽ₀): one `advance()` is one step of the full network. */
@@ -88,67 +165,65 @@ export class PlaneDescent {
   private readonly s: LayerCoordinates;
   /** The state before the last `advance()`, for `stepBack()` (copied in place: no allocation per step). */
   private readonly before: LayerCoordinates;
-  /** ũ₀, ṽ₀ in units of 2^k (the plane's unit). */
-  private readonly start: readonly number[];
-  private readonly k0: number;
+  /** ũ₀ = 2^eu0·(a1, a2), ṽ₀ = 2^ev0·(b1, b2). */
+  private readonly start: readonly [number, number, number, number, number, number];
   private readonly hu: number;
   private readonly hv: number;
+  /** 1 − h_u h_v = ρ(η_u + η_W − η_u η_W ρ), without cancellation. */
+  private readonly decayLoss: number;
   private readonly perpFactor: number;
-  private readonly lambda: number;
-  /** ũ₀·ṽ₀ in units of 4^k. */
-  private readonly uv0: number;
+  private readonly lnEtaU: number;
+  private readonly lnEtaW: number;
+  /** The rate in the layers' units (rateFactors) and the largest finite |ũ|², |ṽ|² there, for the units cachedU, cachedV. */
+  private cu = NaN;
+  private cv = NaN;
+  private cf = NaN;
+  private limitU = NaN;
+  private limitV = NaN;
+  private cachedU = NaN;
+  private cachedV = NaN;
 
   /** `input` as for the exact flow; `rho` ≥ 0 is the weight decay. */
   constructor(private readonly input: FlowInput, rho = 0) {
-    this.lambda = input.lambda;
     this.hu = 1 - input.etaU * rho;
     this.hv = 1 - input.etaW * rho;
+    this.decayLoss = rho * (input.etaU + input.etaW - input.etaU * input.etaW * rho);
     this.perpFactor = this.hv;
-    const [u1, u2, v1, v2] = input.plane.frame;
-    this.start = [u1, u2, v1, v2];
-    this.k0 = input.plane.k;
-    this.uv0 = input.plane.uv;
-    // f₀ from ũ₀·ṽ₀ as accumulated over the neurons: the most accurate start.
-    this.s = { u1, u2, v1, v2, e: this.k0, perpScale: 1, output: this.outputOf(this.uv0, this.k0) };
+    this.lnEtaU = Math.log(input.etaU);
+    this.lnEtaW = Math.log(input.etaW);
+    this.start = startOf(input);
+    const [a1, a2, eu, b1, b2, ev] = this.start;
+    this.units(eu, ev);
+    const output = initialOutput(input);
+    this.s = { u1: a1, u2: a2, eu, v1: b1, v2: b2, ev, perpScale: 1, output, residual: output - input.y };
     this.before = { ...this.s };
   }
 
-  /** 4^e for the current unit, cached (a plain factor while |2e| ≤ 1000, else NaN: ldexp). */
-  private unitE = NaN;
-  private unitFactor = NaN;
-  private factorOf(e: number): number {
-    if (e !== this.unitE) {
-      this.unitE = e;
-      this.unitFactor = unitFactor(e);
-    }
-    return this.unitFactor;
-  }
-
-  /** x·4^e, exact (x a quadratic quantity in the unit 2^e). */
-  private physical(x: number, e: number): number {
-    return physicalIn(x, e, this.factorOf(e));
-  }
-
-  /** λ·(ũ·ṽ) for ũ·ṽ given in units of 4^e. */
-  private outputOf(uv: number, e: number): number {
-    return outputIn(this.lambda, this.input.lnLambda, uv, e, this.factorOf(e));
+  /** Sets the rate's factors for the units 2^eu, 2^ev. */
+  private units(eu: number, ev: number): void {
+    if (eu === this.cachedU && ev === this.cachedV) return;
+    ({ cu: this.cu, cv: this.cv, cf: this.cf } = rateFactors(this.input, eu, ev));
+    this.limitU = finiteLimit(this.lnEtaU, eu);
+    this.limitV = finiteLimit(this.lnEtaW, ev);
+    this.cachedU = eu;
+    this.cachedV = ev;
   }
 
   /** r_k = f_k − y_eff of the current step. */
   get residual(): number {
-    return this.s.output - this.input.y;
+    return this.s.residual;
   }
 
   /** The data loss ½r² plus the irreducible part. */
   get loss(): number {
-    const r = this.s.output - this.input.y;
+    const r = this.s.residual;
     return 0.5 * r * r + this.input.irreducibleLoss;
   }
 
   /** The tangent kernel λ²(|ũ|² + |ṽ|²) of the current step. */
   get ntk(): number {
-    const { u1, u2, v1, v2, e } = this.s;
-    return Math.exp(2 * this.input.lnLambda + Math.log(u1 * u1 + u2 * u2 + v1 * v1 + v2 * v2) + 2 * e * Math.LN2);
+    const { u1, u2, eu, v1, v2, ev } = this.s;
+    return Math.exp(lnKernelOf(this.input, Math.hypot(u1, u2), eu, Math.hypot(v1, v2), ev, this.cu, this.cv, this.cf));
   }
 
   /**
@@ -157,32 +232,59 @@ export class PlaneDescent {
    */
   advance(): boolean {
     const s = this.s;
-    const x = this.lambda * (s.output - this.input.y);
-    let u1 = this.hu * s.u1 - x * s.v1;
-    let u2 = this.hu * s.u2 - x * s.v2;
-    let v1 = this.hv * s.v1 - x * s.u1;
-    let v2 = this.hv * s.v2 - x * s.u2;
-    let e = s.e;
-    const output = this.outputOf(u1 * v1 + u2 * v2, e);
-    // Diverged when the output or the weights themselves (in units of 1) are no longer finite.
-    if (!Number.isFinite(output) || !Number.isFinite(this.physical(u1 * u1 + u2 * u2 + v1 * v1 + v2 * v2, e))) return false;
-    const big = Math.max(Math.abs(u1), Math.abs(u2), Math.abs(v1), Math.abs(v2));
-    if (big > 0 && (big > RESCALE_ABOVE || big < RESCALE_BELOW)) {
-      const shift = Math.round(Math.log2(big));
+    const { y } = this.input;
+    const r = s.residual;
+    const f = s.output;
+    const a = r * this.cu;
+    const b = r * this.cv;
+    let u1 = this.hu * s.u1 - a * s.v1;
+    let u2 = this.hu * s.u2 - a * s.v2;
+    let v1 = this.hv * s.v1 - b * s.u1;
+    let v2 = this.hv * s.v2 - b * s.u2;
+    let eu = s.eu;
+    let ev = s.ev;
+    // r' as f' − y from the new layers, or from r by its multiplicative update: whichever has the smaller rounding bound.
+    const p1 = u1 * v1;
+    const p2 = u2 * v2;
+    const fromLayers = outputIn(this.input.lnLambda, p1 + p2, eu + ev, this.cf);
+    const boundLayers = Math.abs(this.cf) * (Math.abs(p1) + Math.abs(p2)) + Math.abs(y);
+    const uu = s.u1 * s.u1 + s.u2 * s.u2;
+    const vv = s.v1 * s.v1 + s.v2 * s.v2;
+    const kernel = this.cf * (this.hv * this.cu * vv + this.hu * this.cv * uu); // K_h = λ²(h_u|ũ|² + h_v|ṽ|²)
+    const lam2rf = a * (this.cv * f); // λ² r f
+    const fromResidual = r * (1 - kernel + lam2rf) - f * this.decayLoss;
+    const boundResidual = Math.abs(r) * (1 + Math.abs(kernel) + Math.abs(lam2rf)) + Math.abs(f * this.decayLoss);
+    // f itself is always the layers' (y + r would lose f's own digits when |f| ≪ |y|).
+    const output = fromLayers;
+    const residual = boundResidual < boundLayers && Number.isFinite(fromResidual) ? fromResidual : fromLayers - y;
+    // Diverged when the output, the residual or the weights themselves (|u|² = η_u|ũ|², ‖W n‖² = η_W|ṽ|²) are no longer finite.
+    if (!Number.isFinite(output) || !Number.isFinite(residual)) return false;
+    if (!(u1 * u1 + u2 * u2 <= this.limitU) || !(v1 * v1 + v2 * v2 <= this.limitV)) return false;
+    const bigU = Math.max(Math.abs(u1), Math.abs(u2));
+    if (bigU > 0 && (bigU > RESCALE_ABOVE || bigU < RESCALE_BELOW)) {
+      const shift = Math.round(Math.log2(bigU));
       u1 = ldexp(u1, -shift);
       u2 = ldexp(u2, -shift);
+      eu += shift;
+    }
+    const bigV = Math.max(Math.abs(v1), Math.abs(v2));
+    if (bigV > 0 && (bigV > RESCALE_ABOVE || bigV < RESCALE_BELOW)) {
+      const shift = Math.round(Math.log2(bigV));
       v1 = ldexp(v1, -shift);
       v2 = ldexp(v2, -shift);
-      e += shift;
+      ev += shift;
     }
     Object.assign(this.before, s);
     s.u1 = u1;
     s.u2 = u2;
+    s.eu = eu;
     s.v1 = v1;
     s.v2 = v2;
-    s.e = e;
+    s.ev = ev;
     s.perpScale *= this.perpFactor;
     s.output = output;
+    s.residual = residual;
+    this.units(eu, ev);
     this.step++;
     return true;
   }
@@ -194,14 +296,14 @@ export class PlaneDescent {
 
   /** Every drawn quantity of the current step with its sizes as logarithms; `lnDistance` is absolute. */
   logPoint(): LogPoint {
-    const { u1, u2, v1, v2 } = this.s;
-    return coordinatesLogPoint(this.input, this.start, this.k0, this.s, this.step === 0 ? this.uv0 : u1 * v1 + u2 * v2);
+    return coordinatesLogPoint(this.input, this.start, this.s, this.step === 0, this.cu, this.cv, this.cf);
   }
 
   /** Undoes the last successful `advance()` (once). */
   stepBack(): void {
     if (this.step === 0) return;
     Object.assign(this.s, this.before);
+    this.units(this.s.eu, this.s.ev);
     this.step--;
   }
 }
@@ -235,87 +337,114 @@ export interface DescentFacts {
 /**
  * Gradient descent of the linear network for `reported[reported.length − 1]` steps (or until it blows
  * up), with nothing but the facts above recorded: the same arithmetic as `PlaneDescent.advance` on
- * local variables, O(1) per step and no allocation, so a phase diagram's cell costs O(steps)
- * (about 4 ns a step). `reported` are the reported steps, ascending whole numbers; `rise` the relative
+ * local variables (each layer in its own unit, the residual by its multiplicative update where that
+ * rounds better), O(1) per step and no allocation, so a phase diagram's cell costs O(steps). `reported` are the reported steps, ascending whole numbers; `rise` the relative
  * margin above the starting loss that counts as a rise; `blowUp` the factor over it that counts as
  * divergence. No weight decay (the phase diagram refuses it).
  */
 export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>, rise: number, blowUp: number): DescentFacts {
-  const { lambda, lnLambda, y, irreducibleLoss } = input;
-  const start = input.plane.frame;
-  const k0 = input.plane.k;
-  let [u1, u2, v1, v2] = start;
-  let e = k0;
-  let factor = unitFactor(e);
-  let output = outputIn(lambda, lnLambda, input.plane.uv, e, factor);
-  const loss0 = 0.5 * (output - y) * (output - y) + irreducibleLoss;
+  const { lnLambda, y, irreducibleLoss } = input;
+  const start = startOf(input);
+  const lnEtaU = Math.log(input.etaU);
+  const lnEtaW = Math.log(input.etaW);
+  let [u1, u2, eu, v1, v2, ev] = start;
+  let { cu, cv, cf } = rateFactors(input, eu, ev);
+  let limitU = finiteLimit(lnEtaU, eu);
+  let limitV = finiteLimit(lnEtaW, ev);
+  let output = initialOutput(input);
+  let r = output - y;
+  const loss0 = 0.5 * r * r + irreducibleLoss;
   const riseAbove = loss0 * (1 + rise);
   const blowAbove = loss0 * blowUp;
+  const absY = Math.abs(y);
   const last = reported.length > 0 ? reported[reported.length - 1] : 0;
   let riseStep = -1;
   let fallStep = -1;
   let blowUpStep = -1;
   let loss = loss0;
   let next = 0;
-  let kernelRef = NaN;
-  let kernelE = e;
+  let lnKernelRef = NaN;
   let kernelChange = 0;
   let first: LogPoint | null = null;
   let step = 0;
+  // The first rise window's steps are reported too, as by `flab simulate` (gradientDescent.ts,
+  // ReportedSteps): its first MAX_WINDOW_STEPS steps off the grid, the step that closes it, and its
+  // peak (kept aside, lnPeakKernel, when beyond the budget).
+  let windowKind = 0; // of the current step: 0 outside the first window, 1 inside, 2 inside and a new peak
+  let peakLoss = -Infinity;
+  let extra = 0;
+  let lnPeakKernel = NaN;
+  const state = (): LayerCoordinates => ({ u1, u2, eu, v1, v2, ev, perpScale: 1, output, residual: r });
+  const lnKernelNow = (): number => lnKernelOf(input, Math.hypot(u1, u2), eu, Math.hypot(v1, v2), ev, cu, cv, cf);
+  const measure = (lnK: number): void => {
+    const change = lnKernelRef > -Infinity ? Math.abs(Math.expm1(lnK - lnKernelRef)) : lnK > -Infinity ? Infinity : 0;
+    if (change > kernelChange) kernelChange = change;
+  };
   for (;;) {
-    if (next < reported.length && step === reported[next]) {
-      // K/K(first reported) from n₂ in the unit: the kernel's exact ratio (λ² cancels).
-      const n2 = u1 * u1 + u2 * u2 + v1 * v1 + v2 * v2;
-      if (next === 0) {
-        kernelRef = n2;
-        kernelE = e;
-        first = coordinatesLogPoint(input, start, k0, { u1, u2, v1, v2, e, output, perpScale: 1 }, step === 0 ? input.plane.uv : u1 * v1 + u2 * v2);
-      } else {
-        const de = 2 * (e - kernelE);
-        const ratio = de === 0 ? n2 / kernelRef : Math.abs(de) <= 1000 ? (n2 / kernelRef) * 2 ** de : ldexp(n2 / kernelRef, de);
-        const change = kernelRef > 0 ? Math.abs(ratio - 1) : n2 > 0 ? Infinity : 0;
-        if (change > kernelChange) kernelChange = change;
-      }
-      next++;
-    }
+    const onGrid = next < reported.length && step === reported[next];
+    if (onGrid || (windowKind !== 0 && (extra < MAX_WINDOW_STEPS || step === fallStep))) {
+      // K/K(first reported): both kernels as doubles where they are normal numbers (λ² cancels in the ratio otherwise).
+      const lnK = lnKernelNow();
+      if (next === 0 && onGrid) {
+        lnKernelRef = lnK;
+        first = coordinatesLogPoint(input, start, state(), step === 0, cu, cv, cf);
+      } else measure(lnK);
+      if (onGrid) next++;
+      else extra++;
+      if (windowKind === 2) lnPeakKernel = NaN;
+    } else if (windowKind === 2) lnPeakKernel = lnKernelNow();
     if (step >= last) break;
-    const x = lambda * (output - y);
-    let n1 = u1 - x * v1;
-    let n2 = u2 - x * v2;
-    let m1 = v1 - x * u1;
-    let m2 = v2 - x * u2;
-    // outputIn and physicalIn, their common case inlined (x − x is 0 exactly when x is finite).
-    const uv = n1 * m1 + n2 * m2;
-    const direct = lambda * uv;
-    const plain = factor === factor;
-    const out = plain && (direct >= SMALLEST_DIRECT || direct <= -SMALLEST_DIRECT) && direct - direct === 0 ? direct * factor : outputIn(lambda, lnLambda, uv, e, factor);
-    const sq = n1 * n1 + n2 * n2 + m1 * m1 + m2 * m2;
-    const size = plain ? sq * factor : physicalIn(sq, e, factor);
-    if (out - out !== 0 || size - size !== 0) {
+    const a = r * cu;
+    const b = r * cv;
+    let n1 = u1 - a * v1;
+    let n2 = u2 - a * v2;
+    let m1 = v1 - b * u1;
+    let m2 = v2 - b * u2;
+    const p1 = n1 * m1;
+    const p2 = n2 * m2;
+    // outputIn, its common case inlined (x − x is 0 exactly when x is finite).
+    const direct = cf * (p1 + p2);
+    const out = (direct >= SMALLEST_DIRECT || direct <= -SMALLEST_DIRECT) && direct - direct === 0 ? direct : outputIn(lnLambda, p1 + p2, eu + ev, cf);
+    // r' = r(1 − K + λ²rf) where that rounds better than f' − y (PlaneDescent.advance).
+    const kernel = cf * (cu * (v1 * v1 + v2 * v2) + cv * (u1 * u1 + u2 * u2));
+    const lam2rf = a * (cv * output);
+    const fromResidual = r * (1 - kernel + lam2rf);
+    const boundResidual = (r < 0 ? -r : r) * (1 + (kernel < 0 ? -kernel : kernel) + (lam2rf < 0 ? -lam2rf : lam2rf));
+    const boundLayers = (cf < 0 ? -cf : cf) * ((p1 < 0 ? -p1 : p1) + (p2 < 0 ? -p2 : p2)) + absY;
+    const rNext = boundResidual < boundLayers && fromResidual - fromResidual === 0 ? fromResidual : out - y;
+    if (out - out !== 0 || rNext - rNext !== 0 || !(n1 * n1 + n2 * n2 <= limitU) || !(m1 * m1 + m2 * m2 <= limitV)) {
       blowUpStep = step + 1;
       break;
     }
-    const a1 = n1 < 0 ? -n1 : n1;
-    const a2 = n2 < 0 ? -n2 : n2;
-    const b1 = m1 < 0 ? -m1 : m1;
-    const b2 = m2 < 0 ? -m2 : m2;
-    const big = Math.max(a1, a2, b1, b2);
-    if (big > 0 && (big > RESCALE_ABOVE || big < RESCALE_BELOW)) {
-      const shift = Math.round(Math.log2(big));
+    let moved = false;
+    const bigU = Math.max(n1 < 0 ? -n1 : n1, n2 < 0 ? -n2 : n2);
+    if (bigU > 0 && (bigU > RESCALE_ABOVE || bigU < RESCALE_BELOW)) {
+      const shift = Math.round(Math.log2(bigU));
       n1 = ldexp(n1, -shift);
       n2 = ldexp(n2, -shift);
+      eu += shift;
+      moved = true;
+    }
+    const bigV = Math.max(m1 < 0 ? -m1 : m1, m2 < 0 ? -m2 : m2);
+    if (bigV > 0 && (bigV > RESCALE_ABOVE || bigV < RESCALE_BELOW)) {
+      const shift = Math.round(Math.log2(bigV));
       m1 = ldexp(m1, -shift);
       m2 = ldexp(m2, -shift);
-      e += shift;
-      factor = unitFactor(e);
+      ev += shift;
+      moved = true;
+    }
+    if (moved) {
+      ({ cu, cv, cf } = rateFactors(input, eu, ev));
+      limitU = finiteLimit(lnEtaU, eu);
+      limitV = finiteLimit(lnEtaW, ev);
     }
     u1 = n1;
     u2 = n2;
     v1 = m1;
     v2 = m2;
     output = out;
+    r = rNext;
     step++;
-    const r = output - y;
     loss = 0.5 * r * r + irreducibleLoss;
     if (!(loss <= blowAbove)) {
       blowUpStep = step;
@@ -326,7 +455,13 @@ export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>,
     } else if (fallStep < 0 && loss < loss0) {
       fallStep = step;
     }
+    windowKind = 0;
+    if (riseStep >= 0 && (fallStep < 0 || fallStep === step)) {
+      windowKind = loss > peakLoss ? 2 : 1;
+      if (loss > peakLoss) peakLoss = loss;
+    }
   }
-  const end = coordinatesLogPoint(input, start, k0, { u1, u2, v1, v2, e, output, perpScale: 1 }, step === 0 ? input.plane.uv : u1 * v1 + u2 * v2);
+  if (!Number.isNaN(lnPeakKernel)) measure(lnPeakKernel);
+  const end = coordinatesLogPoint(input, start, state(), step === 0, cu, cv, cf);
   return { loss0, lossEnd: loss, riseStep, fallStep, blowUpStep, steps: step, kernelChange, first, end };
 }

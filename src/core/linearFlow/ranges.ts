@@ -99,6 +99,8 @@ interface Field {
   label: string;
   /** ln of its value (a size: |x|, the largest |u_i|, …). */
   lnValue: number;
+  /** The value as the file gives it (a key's own number, the largest entry of an array), for echoing; absent for derived sizes (|x|, ā). */
+  written?: number;
   /** The spec with this value multiplied by e^d. */
   scaled(spec: FlowSpec, d: number): FlowSpec;
 }
@@ -113,40 +115,69 @@ function withSums(spec: FlowSpec, sums: Partial<LayerSums>): FlowSpec {
   return { ...spec, sums: { ...spec.sums, ...sums } };
 }
 
-const lnMaxAbs = (xs: readonly number[]): number => Math.log(xs.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+const lnMaxAbs = (xs: readonly number[]): number => Math.log(maxAbs(xs));
+const maxAbs = (xs: readonly number[]): number => xs.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+/** A hyperparameter written as a power of the width: its value is base·d^exponent (widthPowers.ts), so the remedy is a base. */
+function widthPowered(e: Experiment, field: Field): { path: string; label: string; note: string; base: number; lnBase: number } | null {
+  const power = e.widthScaling?.[field.path];
+  if (!power || !(power.base > 0)) return null;
+  // `{ widthExponent, base }` in the file: the base is its own key; a plain number under a parameterisation is the base itself.
+  const node = e.source !== null && typeof e.source === 'object' ? field.path.split('.').reduce<unknown>((n, k) => (n !== null && typeof n === 'object' ? (n as Record<string, unknown>)[k] : undefined), e.source) : undefined;
+  const isObject = node !== null && typeof node === 'object';
+  const path = isObject ? `${field.path}.base` : field.path;
+  const baseGiven = isObject && (node as { base?: unknown }).base !== undefined;
+  const note = isObject ? (baseGiven ? '' : ' (omitted: 1)') : ` (the base b of ${field.path} = b·d^${formatNumber(power.exponent)} under the parameterisation)`;
+  return { path: isObject && !baseGiven ? field.path : path, label: path, note, base: power.base, lnBase: Math.log(power.base) };
+}
+
+/** A field's value in a message: the number as the file has it (5e-324, not 4.9e-324), or its size to two digits. */
+function echo(field: Field): string {
+  return field.written !== undefined ? formatWritten(field.written) : formatLn(field.lnValue);
+}
+
+/** A number of the file as the user writes it: its shortest round-trip form, 1e300 rather than 1e+300. */
+function formatWritten(x: number): string {
+  return formatNumber(x).replace('e+', 'e');
+}
 
 /** The fields an exact run's sizes depend on, with their values, for this experiment's form. */
 function fieldsOf(e: Experiment, spec: FlowSpec): Field[] {
   const single = e.data.kind === 'single';
   const random = e.init.kind === 'random';
   return [
-    { path: 'model.outputScale', label: 'model.outputScale', lnValue: Math.log(e.model.outputScale), scaled: (s, d) => ({ ...s, gamma: s.gamma * Math.exp(d) }) },
+    { path: 'model.outputScale', label: 'model.outputScale', lnValue: Math.log(e.model.outputScale), written: e.model.outputScale, scaled: (s, d) => ({ ...s, gamma: s.gamma * Math.exp(d) }) },
     {
       path: single ? 'data.x' : 'data.samples',
       label: single ? 'data.x (its length |x|)' : 'the inputs of data.samples (their size ā)',
       lnValue: spec.sample.lnAbar,
+      // One nonzero input: its length is that entry, as written.
+      written: e.data.kind === 'single' && e.data.x.filter((v) => v !== 0).length === 1 ? maxAbs(e.data.x) : undefined,
       scaled: (s, d) => ({ ...s, sample: { ...s.sample, abar: s.sample.abar * Math.exp(d), lnAbar: s.sample.lnAbar + d } }),
     },
     {
       path: single ? 'data.y' : 'data.samples',
       label: single ? 'data.y (its size |y|)' : 'the targets of data.samples (their largest |y|)',
       lnValue: e.data.kind === 'single' ? Math.log(Math.abs(e.data.y)) : lnMaxAbs(e.data.samples.map((x) => x.y)),
+      written: e.data.kind === 'single' ? e.data.y : undefined,
       scaled: (s, d) => ({ ...s, sample: { ...s.sample, y: s.sample.y * Math.exp(d), irreducibleLoss: s.sample.irreducibleLoss * Math.exp(2 * d) } }),
     },
     {
       path: random ? 'init.scaleU' : 'init.u',
       label: random ? 'init.scaleU' : 'init.u (its largest |u_i|)',
       lnValue: e.init.kind === 'random' ? Math.log(e.init.scaleU) : lnMaxAbs(e.init.u),
+      written: e.init.kind === 'random' ? e.init.scaleU : maxAbs(e.init.u),
       scaled: (s, d) => ({ ...withSums(s, { sU: timesExp(s.sums.sU, d) }), lnU2: s.lnU2 + 2 * d }),
     },
     {
       path: random ? 'init.scaleW' : 'init.W',
       label: random ? 'init.scaleW' : 'init.W (its largest |W_ij|)',
       lnValue: e.init.kind === 'random' ? Math.log(e.init.scaleW) : lnMaxAbs(e.init.W.flat()),
+      written: e.init.kind === 'random' ? e.init.scaleW : maxAbs(e.init.W.flat()),
       scaled: (s, d) => ({ ...withSums(s, { sV: timesExp(s.sums.sV, d) }), lnW2: s.lnW2 + 2 * d, lnPerp2: s.lnPerp2 + 2 * d }),
     },
-    { path: 'learningRates.u', label: 'learningRates.u', lnValue: Math.log(e.learningRates.u), scaled: (s, d) => ({ ...s, etaU: s.etaU * Math.exp(d) }) },
-    { path: 'learningRates.W', label: 'learningRates.W', lnValue: Math.log(e.learningRates.W), scaled: (s, d) => ({ ...s, etaW: s.etaW * Math.exp(d) }) },
+    { path: 'learningRates.u', label: 'learningRates.u', lnValue: Math.log(e.learningRates.u), written: e.learningRates.u, scaled: (s, d) => ({ ...s, etaU: s.etaU * Math.exp(d) }) },
+    { path: 'learningRates.W', label: 'learningRates.W', lnValue: Math.log(e.learningRates.W), written: e.learningRates.W, scaled: (s, d) => ({ ...s, etaW: s.etaW * Math.exp(d) }) },
   ];
 }
 
@@ -234,7 +265,12 @@ export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: Magni
   }
   if (!best) return new ExperimentError(`${head}: the experiment's values are out of the representable range (docs/limits.md, "Representable ranges")`, '');
   const { field } = best;
-  const where = `${field.label} = ${formatLn(field.lnValue)}`;
+  // A value written as base·d^exponent is echoed, and remedied, as its base: what the user can write.
+  const powered = widthPowered(e, field);
+  const path = powered ? powered.path : field.path;
+  const named = powered ? powered.label : field.path;
+  const where = powered ? `${powered.label} = ${formatWritten(powered.base)}${powered.note}` : `${field.label} = ${echo(field)}`;
+  const lnShown = powered ? powered.lnBase : field.lnValue;
   // The value of this field that brings every printed size into range: the bound of the first size
   // beyond it, then of any other size still beyond it there, and so on (a margin keeps sums finite).
   const target = LN_LIMIT - Math.log(4);
@@ -243,14 +279,14 @@ export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: Magni
   for (let round = 0; round < 8 && current; round++) {
     const next = boundFor(field, spec, current, o, d, target);
     if (next === null || (d !== 0 && Math.sign(next) !== Math.sign(d))) {
-      return new ExperimentError(`${where}: ${head}, and no value of ${field.path} alone brings every number of the run into range with the other values as they are (docs/limits.md, "Representable ranges")`, field.path);
+      return new ExperimentError(`${where}: ${head}, and no value of ${named} alone brings every number of the run into range with the other values as they are (docs/limits.md, "Representable ranges")`, path);
     }
     d = next;
     const ms = magnitudesOf(field.scaled(spec, d), o);
     current = ms ? firstOverflow(ms) : null;
   }
   const relation = d < 0 ? '≤' : '≥';
-  return new ExperimentError(`${where}: ${head}; with the other values as they are, ${field.path} must be ${relation} about ${formatLn(field.lnValue + d)} (docs/limits.md, "Representable ranges")`, field.path);
+  return new ExperimentError(`${where}: ${head}; with the other values as they are, ${named} must be ${relation} about ${formatLn(lnShown + d)} (docs/limits.md, "Representable ranges")`, path);
 }
 
 /** Refuses an exact run that would print a number beyond 64 bits; O(1) after the draw (O(1) per trial of the field search). */

@@ -23,6 +23,13 @@ export interface Catapult {
 /** Relative margin above the starting loss that counts as a rise (rounding must not make a catapult). */
 export const CATAPULT_RISE = 1e-9;
 
+/**
+ * What one step is to the first catapult window: outside it, inside it, or inside it with the largest
+ * loss so far (its first step included). The step that closes the window (loss back below the start) is
+ * 'window'.
+ */
+export type WindowStep = 'none' | 'window' | 'peak';
+
 /** Watches the loss step by step for the first catapult window; O(1) per step. */
 export class CatapultWatch {
   private start = NaN;
@@ -30,22 +37,28 @@ export class CatapultWatch {
   private peak = -Infinity;
   private found: Catapult | null = null;
 
-  /** Feed the loss of every step, in order from step 0. */
-  observe(step: number, loss: number): void {
-    if (this.found) return;
+  /** Feed the loss of every step, in order from step 0; says whether the step is in the first window (for the reported steps). */
+  observe(step: number, loss: number): WindowStep {
+    if (this.found) return 'none';
     if (step === 0) {
       this.start = loss;
-      return;
+      return 'none';
     }
     if (this.from < 0) {
       if (loss > this.start * (1 + CATAPULT_RISE)) {
         this.from = step;
         this.peak = loss;
+        return 'peak';
       }
-      return;
+      return 'none';
     }
-    if (loss > this.peak) this.peak = loss;
+    let peak = false;
+    if (loss > this.peak) {
+      this.peak = loss;
+      peak = true;
+    }
     if (loss < this.start) this.found = { fromStep: this.from, toStep: step, peakLoss: this.peak };
+    return peak ? 'peak' : 'window';
   }
 
   /** The first complete catapult window, or null. */

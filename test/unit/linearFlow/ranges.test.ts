@@ -70,7 +70,7 @@ test('kind 1: inputs, targets and output scales far beyond the representable ran
   const cases: [string, object, string][] = [
     ['data.x [1e300]', { ...explicitPair, data: { x: [1e300], y: 1 } }, 'data.x'],
     ['data.y −1e308', { ...explicitPair, data: { x: [1], y: -1e308 } }, 'data.y'],
-    ['output scale 1e300·d⁴', { model: { width: 64, outputScale: { widthExponent: 4, base: 1e300 } }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } }, 'model.outputScale'],
+    ['output scale 1e300·d⁴', { model: { width: 64, outputScale: { widthExponent: 4, base: 1e300 } }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } }, 'model.outputScale.base'], // the key the user can change (review round 2; was model.outputScale)
   ];
   for (const [name, raw, path] of cases) {
     const { error, ms } = refusal(() => solve(experimentOf(raw)));

@@ -185,7 +185,10 @@ test('the recursion\'s facts are those of PlaneDescent step by step, catapults a
     const ntk0 = run.ntk;
     for (let k = 0; k <= 300; k++) {
       if (!watch.observe(k, run.loss)) break;
-      if (k % 30 === 0) kernel = Math.max(kernel, Math.abs(run.ntk / ntk0 - 1));
+      // The reported steps: the grid's, and those of the first rise window (its first 2,000, the one
+      // that closes it), as `flab simulate` reports them (docs/finite-rates.md §3).
+      const inWindow = watch.riseStep >= 0 && (watch.fallStep < 0 || watch.fallStep === k);
+      if (k % 30 === 0 || inWindow) kernel = Math.max(kernel, Math.abs(run.ntk / ntk0 - 1));
       if (k < 300 && !run.advance()) {
         watch.blewUp(k + 1);
         break;
