@@ -5,7 +5,7 @@
  * gradient-descent markers, a shaded window and its key. Export Chart writes it as .svg and
  * rasterises the same SVG for .png, so both formats show one figure. Pure: text in, text out.
  */
-import { linearAxisTicks, logAxisTicks, logTickLabels, logTicks } from './ticks';
+import { LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks } from './ticks';
 
 /** One axis: its name, its scale and the range shown. */
 export interface FigureAxis {
@@ -182,7 +182,7 @@ function fraction(a: FigureAxis, v: number): number {
 function axisTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd = false): { values: number[]; labels: string[] } {
   const count = Math.max(2, Math.floor(lengthPx / perTickPx));
   if (!a.log) return linearAxisTicks(a.min, a.max, count, a.integer === true);
-  if (labelEnd) return logAxisTicks(a.min, a.max, count);
+  if (labelEnd) return logAxisTicks(a.min, a.max, count, LABEL_ROOM_PX / Math.max(1, lengthPx));
   const values = logTicks(a.min, a.max, count);
   return { values, labels: logTickLabels(values) };
 }

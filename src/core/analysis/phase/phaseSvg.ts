@@ -6,7 +6,7 @@
  */
 import { decadeLabel, linearTickLabels, linearTicks, logTickLabels, logTicks } from '../../figures/ticks';
 import { PhaseDiagram } from './phaseDiagram';
-import { axisTitle, LABEL_COLOURS, shadeLevel, shadeWeight, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from './phaseStyle';
+import { axisTitle, LABEL_COLOURS, shadeLevel, shadeWeight, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from './phaseStyle';
 
 export { LABEL_COLOURS };
 
@@ -105,14 +105,36 @@ export function phaseSvg(p: PhaseDiagram, options: { title?: string } = {}): str
   out.push(`<text x="${LEGEND_X}" y="${ly + 14}" font-size="11">≤ ${esc(decadeLabel(SHADE_LOW))}</text>`);
   out.push(`<text x="${LEGEND_X + SHADE_LEVELS * 22}" y="${ly + 14}" font-size="11" text-anchor="end">≥ ${esc(decadeLabel(SHADE_HIGH))}</text>`);
   ly += 40;
-  out.push(`<text x="${LEGEND_X}" y="${ly}" font-size="11">thresholds: kernel ${p.thresholds.kernelChange},</text>`);
-  out.push(`<text x="${LEGEND_X}" y="${ly + 15}" font-size="11">ζ ${p.thresholds.zetaChange}, balance ${p.thresholds.balanceChange}</text>`);
+  // The rule's thresholds, every criterion of the verdict (the tangent-feature change included), wrapped to the legend's width.
+  out.push(`<text x="${LEGEND_X}" y="${ly}" font-size="11" font-weight="bold">thresholds</text>`);
+  for (const line of thresholdClauses(p.thresholds).flatMap((c) => wrap(c, LEGEND_CHARS))) {
+    ly += 14;
+    out.push(`<text x="${LEGEND_X}" y="${ly}" font-size="11">${esc(line)}</text>`);
+  }
+  ly -= 15;
   if (cx !== null && cy !== null) {
     out.push(`<circle cx="${LEGEND_X + 8}" cy="${ly + 36}" r="6" fill="none" stroke="#000" stroke-width="1.5"/>`);
     out.push(`<text x="${LEGEND_X + 22}" y="${ly + 40}" font-size="11">this experiment</text>`);
   }
   out.push('</svg>');
   return out.join('\n') + '\n';
+}
+
+/** Characters of 11 px text that fit the legend's column (W − LEGEND_X − a margin). */
+const LEGEND_CHARS = 34;
+
+/** Words into lines of at most `width` characters (a longer word on a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 function opacity(level: number): string {
