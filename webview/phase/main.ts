@@ -10,7 +10,7 @@ import type { ErrorInfo } from '../../src/protocol/common';
 import type { Diagram, FromPhase, ToPhase } from '../../src/protocol/phase';
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
-import { axisTitle, LABEL_COLOURS, shadeWeight, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from '../../src/core/analysis/phase/phaseStyle';
+import { axisTitle, LABEL_COLOURS, shadeNote, shadeWeight, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { el } from '../shared/dom';
 import { readPalette, resolveColour, watchTheme } from '../shared/theme';
@@ -202,7 +202,7 @@ class PhasePanel {
     const shadeHeading = el('p', 'legend-heading', `Shade: ${SCORE_TEXT[d.shadeScore] ?? d.shadeScore}`);
     const scale = el('div', 'shade-scale');
     scale.append(el('span', undefined, `≤ ${decadeLabel(SHADE_LOW)}`), el('span', undefined, `≥ ${decadeLabel(SHADE_HIGH)}`));
-    const thresholds = el('p', 'legend-note', `Each label's colour from pale (kernel change ≤ ${decadeLabel(SHADE_LOW)}) to full (≥ ${decadeLabel(SHADE_HIGH)}), in ${SHADE_LEVELS} steps. Kernel regime below ${fmtScore(d.thresholds.kernelChange)}; ring: this experiment.`);
+    const thresholds = el('p', 'legend-note', `${shadeNote()} Thresholds — ${thresholdClauses(d.thresholds).join('; ')}. Ring: this experiment.`);
     this.legend.replaceChildren(heading, list, shadeHeading, scale, thresholds);
   }
 
