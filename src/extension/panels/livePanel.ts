@@ -87,7 +87,7 @@ export interface PanelHost {
   showResult<M extends PanelMessage>(message: M): void;
   /** Computes again soon (a view preference changed); `force` even an unchanged document. */
   refresh(force?: boolean): void;
-  /** The tracked document, opened (without an editor) when no editor has it. */
+  /** The tracked document, opened (without an editor) when no editor has it; undefined for an untitled one that is closed. */
   document(): Promise<vscode.TextDocument | undefined>;
   /** Resolves once the webview has said `ready` (revealing the panel when hidden); rejects after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<void>;
@@ -246,6 +246,9 @@ export class LivePanel<D extends PanelDelegate = PanelDelegate> implements vscod
     const key = this.documentUri.toString();
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
     if (open) return open;
+    // An untitled document exists only while open: opening its URI again would make a new, empty
+    // one (with a file name, an "untitled" URI names a file to be), and the panel would show it.
+    if (this.documentUri.scheme === 'untitled') return undefined;
     try {
       return await vscode.workspace.openTextDocument(this.documentUri);
     } catch (err) {
