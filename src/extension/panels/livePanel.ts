@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { CommonFromWebview, describeMalformed, parseCommon } from '../../protocol/common';
 import { LiveScheduler } from './liveScheduler';
 import { LoadWatchdog } from './loadWatchdog';
+import { PageHandshake } from './pageHandshake';
 import { VersionGate } from './versionGate';
 import { makeNonce, webviewHtml } from './webviewHtml';
 
@@ -128,6 +129,8 @@ export class LivePanel<D extends PanelDelegate = PanelDelegate> implements vscod
   /** When the change that the next run answers happened (for the latency figure). */
   private changedAt: number | undefined;
   private readyWaiters: Array<() => void> = [];
+  /** The id of the page set last: only its `ready` counts (a page replaced while loading may still say it). */
+  private readonly pages = new PageHandshake();
   readonly delegate: D;
 
   constructor(
@@ -300,6 +303,7 @@ export class LivePanel<D extends PanelDelegate = PanelDelegate> implements vscod
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, `${this.kind.bundle}.css`)).toString(),
       nonce: makeNonce(),
       title,
+      page: this.pages.next(),
     });
     this.ready = false;
     if (this.panel.visible) this.watchdog.expect();
@@ -319,6 +323,11 @@ export class LivePanel<D extends PanelDelegate = PanelDelegate> implements vscod
   private receiveCommon(message: CommonFromWebview): void {
     if (message.type === 'reveal') {
       this.showSource(message.line, message.column).catch((err: unknown) => this.failed('revealing the error', err));
+      return;
+    }
+    if (!this.pages.isCurrent(message.page)) {
+      // The page the HTML replaced (still on screen while the new one loads): not the one listening.
+      this.services.log.info(`the ${this.kind.noun} of ${this.documentUri.toString()}: a replaced page (${message.page ?? 'no id'}) said ready; waiting for ${this.pages.id}`);
       return;
     }
     this.ready = true;
