@@ -300,4 +300,19 @@ describe('a reviewer\'s findings (issue 10)', { timeout: 600_000 }, () => {
     assert.equal(await summaryValue(page, 'loss-final'), formatReadout(update.sweep!.runs[0].trajectory!.summary.lossFinal));
     await shot(page, '8-formats', true);
   });
+
+  it('11. every page says which page is ready (the id the host wrote into its HTML), in all three panels', async () => {
+    for (const kind of ['panel', 'phase', 'training'] as const) {
+      const page = await open({ page: kind, pageId: `p${kind.length}` });
+      const ready = (await posted(page)).filter((m) => m.type === 'ready');
+      assert.deepEqual(ready, [{ type: 'ready', page: `p${kind.length}` }], kind);
+      // Other messages are posted as they are.
+      if (kind === 'panel') {
+        await send(page, updateFor(1));
+        await waitForCharts(page);
+        await page.locator('[data-choice="dynamics"] [data-value="both"]').click();
+        assert.deepEqual((await posted(page)).at(-1), { type: 'setView', view: 'both' });
+      }
+    }
+  });
 });
