@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { figureSvg, type FigureSpec } from '../../src/core/figures/chartFigure';
 import { formatTickValue } from '../../src/core/figures/ticks';
 import { formatAgainst } from '../../src/core/mechanisms/explain';
 import type { Diagram, PhaseAxisSpec } from '../../src/protocol/phase';
@@ -195,6 +196,15 @@ describe('a reviewer\'s findings (issue 10)', { timeout: 600_000 }, () => {
     await send(page, update);
     await page.waitForFunction(() => document.querySelector('[data-chart="loss"]')?.getAttribute('data-zeros') === '1');
     await loss.screenshot({ path: join(SCREENSHOTS, 'review-5-zero-at-end.png') });
+    // Export Chart as SVG says it too: the mark on the floor of the loss chart, and a note in the header.
+    await send(page, { type: 'exportChart', requestId: 5, format: 'svg', scale: 1, background: 'light' });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartFigure'));
+    const reply = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: FigureSpec };
+    const lossChart = reply.figure.charts.find((c) => c.title.startsWith('Loss'))!;
+    assert.equal(lossChart.series[0].y.at(-1), 0, 'the figure keeps the 0');
+    const svg = figureSvg(reply.figure);
+    assert.equal([...svg.matchAll(/<path class="zeros" d="(M[^"]*)"/g)].map((m) => m[1].split('M').length - 1).join(), '1', 'one mark');
+    assert.match(svg, /▼ on the lower edge of a log axis: a value exactly 0 \(Loss L\(t\) \(log scale\)\)/);
     // A result without zeros: no note.
     await send(page, updateFor(3));
     await page.waitForFunction(() => !document.querySelector('[data-chart="loss"]')?.hasAttribute('data-zeros'));

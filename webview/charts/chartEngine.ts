@@ -574,12 +574,15 @@ export class Charts {
       const series: FigureSeries[] = model.series.map((s, i) => {
         // Rows another run put in the joined table (uPlot.join's `undefined`) are not points of this series.
         const column = data[i + 1] ?? [];
+        const raw = model.raw?.[i + 1];
+        const log = model.scales.find((sc) => sc.key === s.scale)?.log === true;
         const x: number[] = [];
         const y: (number | null)[] = [];
         column.forEach((v, row) => {
           if (v === undefined) return;
           x.push(Number(data[0][row]));
-          y.push(typeof v === 'number' && Number.isFinite(v) ? v : null);
+          // A 0 on a log axis is a gap in the drawn column; the figure marks it on the axis's floor.
+          y.push(typeof v === 'number' && Number.isFinite(v) ? v : log && raw?.[row] === 0 ? 0 : null);
         });
         return { label: s.label, colour: s.colour, width: s.width ?? 2, dashed: s.dashed, points: s.points, axis: model.scales.findIndex((sc) => sc.key === s.scale) === 1 ? 1 : 0, x, y };
       });

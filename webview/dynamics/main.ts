@@ -365,6 +365,8 @@ class Panel {
       const notes: string[] = [];
       if (u?.view === 'both' && u.simulation) notes.push('Gradient descent at the experiment\'s rates (markers) over the exact gradient flow (lines), t = step.');
       if (u?.sweep) notes.push(`Sweep over ${u.sweep.key}: ${u.sweep.runs.map((r) => `${formatReadout(r.value)} ${(r.trajectory ?? r.simulation)?.summary.label ?? '—'}`).join(', ')}.`);
+      const zeros = charts.filter((c) => c.series.some((sr) => c.y[sr.axis]?.log && sr.y.some((v) => v === 0)));
+      if (zeros.length > 0) notes.push(`▼ on the lower edge of a log axis: a value exactly 0 (${zeros.map((c) => c.title).join('; ')}).`);
       const zoom = this.charts.zoom;
       if (zoom) notes.push(`Zoomed to ${formatReadout(zoom.min)} … ${formatReadout(zoom.max)} on the time axis.`);
       const spec = figureSpec({
