@@ -16,6 +16,18 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const api: VsCodeApi = acquireVsCodeApi();
 
+/**
+ * This page's id, written by the host into its HTML (`data-page`): its `ready` carries it, so that
+ * the host can tell it from a page it has since replaced (src/extension/panels/pageHandshake.ts).
+ */
+const page = document.documentElement.dataset.page;
+
+/** A message as posted: a `ready` says which page is ready. */
+function stamped(message: unknown): unknown {
+  const m = asRecord(message);
+  return m && m.type === 'ready' && page ? { ...m, page } : message;
+}
+
 /** A webview's host: posts messages of type `FromWebview`, keeps view preferences of type `Prefs`. */
 export interface Host<FromWebview, Prefs> {
   post(message: FromWebview): void;
@@ -37,7 +49,7 @@ export function createHost<FromWebview, Prefs extends object>(readPrefs: (saved:
   let saved: Record<string, unknown> = { ...raw, ...prefs };
   const store = () => api.setState(saved);
   return {
-    post: (message) => api.postMessage(message),
+    post: (message) => api.postMessage(stamped(message)),
     get prefs() {
       return prefs;
     },

@@ -4,10 +4,18 @@
  * before the host uses it. Imported by the extension host and by the webviews.
  */
 
-/** The webview is listening: the host posts nothing before it (messages posted earlier are lost). */
+/**
+ * The webview is listening: the host posts nothing before it (messages posted earlier are lost).
+ * `page` is the id the host wrote into this page's HTML (`data-page`): a page the host has since
+ * replaced is not the one listening (src/extension/panels/pageHandshake.ts).
+ */
 export interface Ready {
   type: 'ready';
+  page?: string;
 }
+
+/** Longest page id a `ready` may carry. */
+export const MAX_PAGE_ID_LENGTH = 64;
 
 /** Show the experiment file at a one-based line and column (a click on an error in the banner). */
 export interface Reveal {
@@ -65,7 +73,7 @@ export function parsePanelState(state: unknown): PanelState | null {
 export function parseCommon(message: unknown): CommonFromWebview | null {
   const m = asRecord(message);
   if (!m) return null;
-  if (m.type === 'ready') return { type: 'ready' };
+  if (m.type === 'ready') return typeof m.page === 'string' && m.page.length <= MAX_PAGE_ID_LENGTH ? { type: 'ready', page: m.page } : { type: 'ready' };
   if (m.type === 'reveal' && isFiniteNumber(m.line) && isFiniteNumber(m.column) && m.line >= 1 && m.column >= 1 && m.line < 1e9 && m.column < 1e9) {
     return { type: 'reveal', line: Math.floor(m.line), column: Math.floor(m.column) };
   }

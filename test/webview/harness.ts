@@ -106,8 +106,8 @@ const STUB = `(() => {
 })();`;
 
 /** The host's own HTML (src/extension/webviewHtml.ts), plus the API stub before the bundle (`webview` or `phase`). */
-function pageHtml(origin: string, name = 'dynamics'): string {
-  const html = webviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/${name}.js`, styleUri: `${origin}/dist/${name}.css`, nonce: NONCE, title: 'Feature Learning Lab' });
+function pageHtml(origin: string, name = 'dynamics', page?: string): string {
+  const html = webviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/${name}.js`, styleUri: `${origin}/dist/${name}.css`, nonce: NONCE, title: 'Feature Learning Lab', ...(page ? { page } : {}) });
   const bundle = `<script nonce="${NONCE}" src="${origin}/dist/${name}.js">`;
   if (!html.includes(bundle)) throw new Error(`the host HTML no longer loads dist/${name}.js as expected`);
   return html.replace(bundle, `<script nonce="${NONCE}" src="${origin}/stub.js"></script>\n${bundle}`);
@@ -119,7 +119,8 @@ export interface Harness {
   origin: string;
   context: BrowserContext;
   /** Opens the panel page; resolves once the webview has posted `ready`. */
-  open(options?: { theme?: ThemeName; state?: unknown; width?: number; height?: number; page?: 'panel' | 'phase' | 'training' }): Promise<Page>;
+  /** `pageId`: the page's id in its HTML, as the host writes it (src/extension/panels/pageHandshake.ts). */
+  open(options?: { theme?: ThemeName; state?: unknown; width?: number; height?: number; page?: 'panel' | 'phase' | 'training'; pageId?: string }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -147,7 +148,7 @@ export async function startHarness(): Promise<Harness> {
     const pages: Record<string, string> = { '/': 'dynamics', '/panel.html': 'dynamics', '/phase.html': 'phase', '/training.html': 'training' };
     if (pages[url.pathname]) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(pageHtml(origin, pages[url.pathname]));
+      res.end(pageHtml(origin, pages[url.pathname], url.searchParams.get('pageId') ?? undefined));
       return;
     }
     if (url.pathname === '/favicon.ico') {
@@ -194,6 +195,7 @@ export async function startHarness(): Promise<Harness> {
       (page as Page & { problems?: string[] }).problems = problems;
       const params = new URLSearchParams({ theme: options.theme ?? 'dark' });
       if (options.state !== undefined) params.set('state', JSON.stringify(options.state));
+      if (options.pageId !== undefined) params.set('pageId', options.pageId);
       await page.goto(`${origin}/${options.page ?? 'panel'}.html?${params}`);
       await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'), null, { timeout: 30_000 });
       return page;

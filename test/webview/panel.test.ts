@@ -595,7 +595,7 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     Object.assign(sim.summary, { catapult: { fromStep: 3, toStep: 17, peakLoss: 2.718281828 }, maxStableRateScale: 7.389056 });
     await send(page, update);
     await waitForCharts(page);
-    assert.equal(await summary(page, 'weight-decay'), '0.00100000');
+    assert.equal(await summary(page, 'weight-decay'), '0.001');
     assert.equal(await summary(page, 'simulation-catapult'), '3–17');
     assert.equal(await summary(page, 'simulation-catapult-peak'), '2.71828');
     assert.equal(await summary(page, 'simulation-max-stable-rate-scale'), '7.38906');

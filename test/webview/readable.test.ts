@@ -124,7 +124,7 @@ describe('the verdict first (issue 10)', { timeout: 600_000 }, () => {
     const kc = await criterion(page, 'kernelChange');
     assert.deepEqual([kc.test, kc.decisive], ['< 0.1', 'true']);
     const note = await page.locator('[data-note]').innerText();
-    assert.match(note, /^ζ went from 0\.000398 to 0\.999/);
+    assert.match(note, /^ζ went from 3\.98e-4 to 0\.999/);
     assert.match(note, /random-features case/);
     const box = await page.locator('[data-note]').boundingBox();
     assert.ok(box && box.y + box.height <= 900, 'the note is on screen');

@@ -14,7 +14,8 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { FigureAxis, FigureChart, FigureKeyEntry, FigureSeries } from '../../src/core/figures/chartFigure';
-import { linearAxisTicks, logAxisTicks, logTickLabels, logTicks } from '../../src/core/figures/ticks';
+import { LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks } from '../../src/core/figures/ticks';
+import { formatReadout } from '../shared/numberFormat';
 import type { Palette } from '../shared/theme';
 
 export interface SeriesSpec {
@@ -132,7 +133,7 @@ function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = f
       const axis = u.axes[axisIdx];
       const length = axis.side === 0 || axis.side === 2 ? u.bbox.width / uPlot.pxRatio : u.bbox.height / uPlot.pxRatio;
       const count = Math.max(2, Math.floor(length / spacing));
-      const ticks = log ? (labelEnd ? logAxisTicks(min, max, count) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(min, max, count, integer);
+      const ticks = log ? (labelEnd ? logAxisTicks(min, max, count, LABEL_ROOM_PX / Math.max(1, length)) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(min, max, count, integer);
       labels = new Map(ticks.values.map((v, i) => [v, ticks.labels[i]]));
       return ticks.values;
     },
@@ -189,17 +190,68 @@ function shadeWindow(window: { from: number; to: number } | null, colour: string
   };
 }
 
-/** A value for the legend: six significant digits, an exponent when tiny or huge. */
-export function formatValue(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(4) : String(Number(v.toPrecision(6)));
+/**
+ * The values exactly 0 on a log axis: (series index in the model, row) pairs. A log axis has no 0,
+ * so such a value is a gap in `data`; it is still a value (a loss that reached 0 exactly), drawn at
+ * the axis's floor by `drawZeros` and said under the chart, never dropped silently.
+ */
+export function zerosOnLog(model: ChartModel): { series: number; row: number }[] {
+  const out: { series: number; row: number }[] = [];
+  const raw = model.raw;
+  if (!raw) return out;
+  model.series.forEach((s, i) => {
+    if (!model.scales.find((sc) => sc.key === s.scale)?.log) return;
+    const drawn = model.data[i + 1] ?? [];
+    const values = raw[i + 1] ?? [];
+    for (let row = 0; row < values.length; row++) if (values[row] === 0 && drawn[row] == null) out.push({ series: i, row });
+  });
+  return out;
+}
+
+/** Half the width (and the height) of the mark of a 0 on a log axis, in CSS pixels. */
+const ZERO_MARK = 4;
+
+/** What the mark of a 0 on a log axis means, under the chart: `scales` are the log scales' names. */
+export function zeroNote(scales: readonly string[]): string {
+  return `▼ on the lower edge: ${scales.map((n) => `${n} = 0`).join(', ')} exactly there (a log axis has no 0).`;
+}
+
+/**
+ * Marks each value exactly 0 on a log axis at the floor of the plotting area (its lower edge): a
+ * small triangle pointing down, in its series' colour, at most one per 2 marks' width.
+ */
+function drawZeros(current: () => ChartModel): (u: uPlot) => void {
+  return (u) => {
+    const zeros = zerosOnLog(current());
+    if (zeros.length === 0) return;
+    const { left, top, width, height } = u.bbox;
+    const r = ZERO_MARK * uPlot.pxRatio;
+    const floor = top + height;
+    const ctx = u.ctx;
+    ctx.save();
+    const lastX = new Map<number, number>();
+    for (const { series, row } of zeros) {
+      const s = u.series[series + 1];
+      if (!s || s.show === false) continue;
+      const x = u.valToPos(u.data[0][row], 'x', true);
+      if (!(x >= left - 0.5 && x <= left + width + 0.5) || x - (lastX.get(series) ?? -Infinity) < 2 * r) continue;
+      lastX.set(series, x);
+      ctx.fillStyle = current().series[series].colour;
+      ctx.beginPath();
+      ctx.moveTo(x - r, floor - 2 * r);
+      ctx.lineTo(x + r, floor - 2 * r);
+      ctx.lineTo(x, floor);
+      ctx.closePath();
+      ctx.fill();
+    }
+    ctx.restore();
+  };
 }
 
 function options(current: () => ChartModel, view: ChartView, width: number, onScale: (u: uPlot) => void): uPlot.Options {
   const model = current();
   /** A series' value for the legend: the drawn one, else the one computed (a gap on a log axis). */
-  const legendValue = (_u: uPlot, v: number | null, sidx: number, idx: number | null): string => formatValue(v ?? (idx === null ? null : (current().raw?.[sidx]?.[idx] ?? null)));
+  const legendValue = (_u: uPlot, v: number | null, sidx: number, idx: number | null): string => formatReadout(v ?? (idx === null ? null : (current().raw?.[sidx]?.[idx] ?? null)));
   const { palette } = view;
   const font = `${palette.fontSize - 1}px ${palette.fontFamily}`;
   const axisBase = {
@@ -236,6 +288,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
     scales,
     hooks: {
       drawClear: [shadeWindow(model.shade, palette.yellow)],
+      draw: [drawZeros(current)],
       // Off the chart, the legend shows each series' last value instead of dashes.
       setCursor: [(u: uPlot) => (u.cursor.idx == null ? showLastValues(u) : undefined)],
       ready: [showLastValues],
@@ -268,7 +321,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       })),
     ] as uPlot.Axis[],
     series: [
-      { label: view.xLabel, value: (_u: uPlot, v: number | null) => formatValue(v) },
+      { label: view.xLabel, value: (_u: uPlot, v: number | null) => formatReadout(v) },
       ...model.series.map((s): uPlot.Series =>
         s.points
           ? {
@@ -303,6 +356,8 @@ interface Mounted {
   model: ChartModel;
   view: ChartView;
   keyElement: HTMLElement;
+  /** Under the key: what the marks of a 0 on a log axis mean, when there are any. */
+  noteElement: HTMLElement;
 }
 
 export type XRange = { min: number; max: number };
@@ -403,10 +458,12 @@ export class Charts {
           if (zoom) existing.plot.setScale('x', zoom);
         });
         this.showKey(existing.keyElement, model);
+        this.showNote(container, existing.noteElement, model);
         continue;
       }
       existing?.plot.destroy();
       existing?.keyElement.remove();
+      existing?.noteElement.remove();
       // What is drawn, readable from the DOM (tests, and anyone inspecting the panel).
       container.dataset.series = String(model.series.length);
       if (model.shade) container.dataset.shade = `${model.shade.from}:${model.shade.to}`;
@@ -417,12 +474,25 @@ export class Charts {
       const keyElement = document.createElement('ul');
       keyElement.className = 'chart-key';
       keyElement.setAttribute('aria-label', `Key of ${model.title}`);
-      container.append(keyElement);
+      const noteElement = document.createElement('p');
+      noteElement.className = 'chart-note';
+      container.append(keyElement, noteElement);
       this.showKey(keyElement, model);
-      Object.assign(record, { plot, signature: sig, keyElement });
+      this.showNote(container, noteElement, model);
+      Object.assign(record, { plot, signature: sig, keyElement, noteElement });
       this.mounted.set(key, record);
     }
     this.scaled();
+  }
+
+  /** The note on values exactly 0 on a log axis (drawn as marks on its floor); their count in `data-zeros`. */
+  private showNote(container: HTMLElement, element: HTMLElement, model: ChartModel): void {
+    const zeros = zerosOnLog(model);
+    const scales = [...new Set(zeros.map((z) => model.scales.find((sc) => sc.key === model.series[z.series].scale)?.label ?? ''))];
+    element.hidden = zeros.length === 0;
+    element.textContent = zeros.length === 0 ? '' : zeroNote(scales);
+    if (zeros.length > 0) container.dataset.zeros = String(zeros.length);
+    else delete container.dataset.zeros;
   }
 
   /** The chart's key (line styles and colours) under it when uPlot's legend is off. */
@@ -504,12 +574,15 @@ export class Charts {
       const series: FigureSeries[] = model.series.map((s, i) => {
         // Rows another run put in the joined table (uPlot.join's `undefined`) are not points of this series.
         const column = data[i + 1] ?? [];
+        const raw = model.raw?.[i + 1];
+        const log = model.scales.find((sc) => sc.key === s.scale)?.log === true;
         const x: number[] = [];
         const y: (number | null)[] = [];
         column.forEach((v, row) => {
           if (v === undefined) return;
           x.push(Number(data[0][row]));
-          y.push(typeof v === 'number' && Number.isFinite(v) ? v : null);
+          // A 0 on a log axis is a gap in the drawn column; the figure marks it on the axis's floor.
+          y.push(typeof v === 'number' && Number.isFinite(v) ? v : log && raw?.[row] === 0 ? 0 : null);
         });
         return { label: s.label, colour: s.colour, width: s.width ?? 2, dashed: s.dashed, points: s.points, axis: model.scales.findIndex((sc) => sc.key === s.scale) === 1 ? 1 : 0, x, y };
       });

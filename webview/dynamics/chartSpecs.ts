@@ -7,7 +7,8 @@ import uPlot from 'uplot';
 import type { FigureKeyEntry } from '../../src/core/figures/chartFigure';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { DynamicsView, SweepView } from '../../src/protocol/dynamics';
-import { ChartModel, clean, Column, formatValue, keptRows, ratio, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
+import { ChartModel, clean, Column, keptRows, ratio, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
+import { formatReadout } from '../shared/numberFormat';
 import { sweepColoursOf, type Palette } from '../shared/theme';
 import { BLOW_UP_FACTOR } from './notices';
 
@@ -168,7 +169,7 @@ export function chartModel(spec: ChartSpec, input: ChartInput): ChartModel {
     let flows = false;
     let markers = false;
     sweep.runs.forEach((run, i) => {
-      const suffix = ` (${sweep.key} = ${formatValue(run.value)})`;
+      const suffix = ` (${sweep.key} = ${formatReadout(run.value)})`;
       const flow = input.mode !== 'descent' || !run.simulation ? run.trajectory : null;
       const descent = input.mode !== 'flow' ? run.simulation : null;
       if (flow) add(flow, 'line', suffix, colours[i], 1.5);
@@ -179,7 +180,7 @@ export function chartModel(spec: ChartSpec, input: ChartInput): ChartModel {
     // A sweep's key: what each line style is (in the text colour), then what each colour is.
     const styles: FigureKeyEntry[] = lines.map((l, i) => ({ label: flows ? l.label : `${l.label} (gradient descent)`, colour: palette.foreground, mark: i > 0 ? 'dashed' : 'line' }));
     if (markers) styles.push({ label: 'gradient descent', colour: palette.foreground, mark: 'points' });
-    const values: FigureKeyEntry[] = sweep.runs.map((run, i) => ({ label: formatValue(run.value), colour: colours[i], mark: 'swatch', group: sweep.key }));
+    const values: FigureKeyEntry[] = sweep.runs.map((run, i) => ({ label: formatReadout(run.value), colour: colours[i], mark: 'swatch', group: sweep.key }));
     key = [...styles, ...values];
   } else {
     const showFlow = input.mode !== 'descent' || !sim;

@@ -157,6 +157,8 @@ export class Controls {
         this.post({ type: 'setValue', key, value: next, final: false });
       }
     });
+    // Editing the text again withdraws the last refusal; Enter or leaving the field checks it anew.
+    field.addEventListener('input', () => this.clearError(row));
     field.addEventListener('keyup', (e) => {
       if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && row.stepping !== null) {
         const value = row.stepping;
@@ -178,20 +180,26 @@ export class Controls {
     return row;
   }
 
+  /**
+   * A typed value: refused in place when invalid — the field outlined in red with the reason under
+   * it, nothing posted, the slider at the document's value — else posted once. The slider is not
+   * moved here: it follows the document when the value comes back, so it never shows a value the
+   * file does not hold.
+   */
   private commitField(row: Row): void {
     if (!row.state || row.state.value === null) return;
-    // A type=number field reports unparsable text as '' with badInput set.
-    const text = row.field.validity.badInput ? 'not a number' : row.field.value;
-    const result = validate(row.key, text, row.state);
+    // A type=number field reports unparsable text ("1e", "1e999") as '' with badInput set.
+    const result = row.field.validity.badInput ? { error: 'Not a number: write a value such as 0.02 or 1e-3.' } : validate(row.key, row.field.value, row.state);
     if ('error' in result) {
       row.message.textContent = result.error;
       row.message.hidden = false;
       row.field.setAttribute('aria-invalid', 'true');
+      row.slider.value = String(valueToPosition(row.state.value, row.state));
       return;
     }
     this.clearError(row);
-    if (result.value === row.state.value) return;
-    row.slider.value = String(valueToPosition(result.value, row.state));
+    if (result.value === (row.sent ?? row.state.value)) return;
+    row.sent = result.value;
     this.post({ type: 'setValue', key: row.key, value: result.value, final: true });
   }
 
@@ -227,9 +235,14 @@ export class Controls {
       const end = (v: number): string => endLabel(v, linear, state.integer);
       row.range.replaceChildren(...[state.min, state.max].map((v) => Object.assign(document.createElement('span'), { textContent: end(v) })));
       row.slider.title = `${end(state.min)} … ${end(state.max)}${linear ? '' : ', log scale'}; the number field takes any value`;
-      // Never pull a value out from under the user: not while dragging, not while typing or stepping.
-      const typing = document.activeElement === row.field && row.field.value !== '' && Number(row.field.value) !== state.value;
-      if (!row.dragging && !typing && row.stepping === null) {
+      // Never pull a value out from under the user: not while dragging, not while typing (unparsable
+      // text included) or stepping. The slider shows the document's value all the same.
+      const typing = document.activeElement === row.field && (row.field.validity.badInput || (row.field.value !== '' && Number(row.field.value) !== state.value));
+      if (row.dragging || row.stepping !== null) continue;
+      if (typing) {
+        row.slider.value = String(valueToPosition(state.value, state));
+        row.slider.setAttribute('aria-valuetext', String(state.value));
+      } else {
         this.showValue(row, state.value, true);
         this.clearError(row);
       }

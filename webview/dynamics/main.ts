@@ -13,7 +13,7 @@ import '../shared/panel.css';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { ErrorInfo } from '../../src/protocol/common';
 import type { DynamicsView, ExportChartRequest, FromDynamics, SweepRunView, SweepView, ToDynamics, Update } from '../../src/protocol/dynamics';
-import { Charts, formatValue, type ChartModel, type XRange } from '../charts/chartEngine';
+import { Charts, type ChartModel, type XRange } from '../charts/chartEngine';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
@@ -209,7 +209,7 @@ class Panel {
     let which: string | null = null;
     if (sweep) {
       const own = u.parameters.find((p) => p.path === sweep.path)?.value;
-      which = run ? `${sweep.key} = ${formatValue(run.value)} (sweep run ${sweep.runs.indexOf(run) + 1} of ${sweep.runs.length})` : `the file's own values${own !== undefined ? ` (${sweep.key} = ${own})` : ''}`;
+      which = run ? `${sweep.key} = ${formatReadout(run.value)} (sweep run ${sweep.runs.indexOf(run) + 1} of ${sweep.runs.length})` : `the file's own values${own !== undefined ? ` (${sweep.key} = ${typeof own === 'number' ? formatReadout(own) : String(own)})` : ''}`;
     }
     const main = (view === 'descent' || !flow ? descent : flow) ?? source.trajectory ?? u.trajectory;
     const what = main.summary.solver === 'exact' ? 'exact gradient flow' : nonlinear ? 'gradient descent' : 'gradient descent at the experiment\'s rates';
@@ -246,7 +246,7 @@ class Panel {
   }
 
   private showZoom(zoom: XRange | null): void {
-    this.zoomState.textContent = zoom ? `Zoomed: ${this.last && this.chartView(this.last, false).xLabel === 'step' ? 'steps' : 't'} ${formatValue(zoom.min)} … ${formatValue(zoom.max)}` : '';
+    this.zoomState.textContent = zoom ? `Zoomed: ${this.last && this.chartView(this.last, false).xLabel === 'step' ? 'steps' : 't'} ${formatReadout(zoom.min)} … ${formatReadout(zoom.max)}` : '';
     this.zoomState.hidden = !zoom;
     this.zoomState.dataset.zoom = zoom ? `${zoom.min}:${zoom.max}` : '';
     this.resetZoom.toggleAttribute('disabled', !zoom);
@@ -274,8 +274,7 @@ class Panel {
       const shown = run.trajectory ?? run.simulation;
       const diverged = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary.diverged;
       const label = shown?.summary.label;
-      const value = el('span', 'sweep-value', String(Number(run.value.toPrecision(4))));
-      value.title = formatReadout(run.value);
+      const value = el('span', 'sweep-value', formatReadout(run.value));
       const what = el('span', 'sweep-label', diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : '—');
       what.dataset.sweepLabel = '';
       item.append(swatch, value, what);
@@ -365,9 +364,11 @@ class Panel {
       const subject = u ? this.subject(u) : null;
       const notes: string[] = [];
       if (u?.view === 'both' && u.simulation) notes.push('Gradient descent at the experiment\'s rates (markers) over the exact gradient flow (lines), t = step.');
-      if (u?.sweep) notes.push(`Sweep over ${u.sweep.key}: ${u.sweep.runs.map((r) => `${formatValue(r.value)} ${(r.trajectory ?? r.simulation)?.summary.label ?? '—'}`).join(', ')}.`);
+      if (u?.sweep) notes.push(`Sweep over ${u.sweep.key}: ${u.sweep.runs.map((r) => `${formatReadout(r.value)} ${(r.trajectory ?? r.simulation)?.summary.label ?? '—'}`).join(', ')}.`);
+      const zeros = charts.filter((c) => c.series.some((sr) => c.y[sr.axis]?.log && sr.y.some((v) => v === 0)));
+      if (zeros.length > 0) notes.push(`▼ on the lower edge of a log axis: a value exactly 0 (${zeros.map((c) => c.title).join('; ')}).`);
       const zoom = this.charts.zoom;
-      if (zoom) notes.push(`Zoomed to ${formatValue(zoom.min)} … ${formatValue(zoom.max)} on the time axis.`);
+      if (zoom) notes.push(`Zoomed to ${formatReadout(zoom.min)} … ${formatReadout(zoom.max)} on the time axis.`);
       const spec = figureSpec({
         title: u?.title ?? 'No valid result to export yet',
         label: subject ? labelLine(subject.main, subject.thresholds, `${subject.which ? `${subject.which}, ` : ''}${subject.what}`) : null,

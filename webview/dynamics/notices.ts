@@ -7,6 +7,7 @@
  */
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { DynamicsView } from '../../src/protocol/dynamics';
+import { formatAgainst } from '../../src/core/mechanisms/explain';
 import { formatReadout } from '../shared/numberFormat';
 
 export type NoticeKind = 'diverged' | 'unstable' | 'catapult' | 'flow-unstable';
@@ -19,10 +20,13 @@ export interface Notice {
 /** A descent is drawn up to the first step whose loss passes this multiple of its initial loss. */
 export const BLOW_UP_FACTOR = 1e3;
 
-/** Three significant digits. */
-function n3(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(3))) : String(x);
+/** Three significant digits — more where a limit the sentence states needs them (`formatAgainst`). */
+function n3(x: number, ...limits: number[]): string {
+  return Number.isFinite(x) ? formatAgainst(x, limits) : String(x);
 }
+
+/** The stable rate scale below which a descent is called unstable rather than at the edge of stability. */
+const EDGE = 0.5;
 
 /** The largest tangent kernel along a flow (per unit time = per step at these rates): its reported values and its limit. */
 export function flowKernelMax(flow: Trajectory): number | null {
@@ -41,7 +45,7 @@ export function descentNotices(flow: Trajectory | null, descent: Trajectory | nu
     const s = descent.summary;
     const who = flow ? 'Gradient descent at the experiment\'s learning rates' : 'Gradient descent';
     const scale = s.maxStableRateScale;
-    const stable = typeof scale === 'number' && Number.isFinite(scale) ? ` It converges for learning rates up to ×${n3(scale)} of these (docs/finite-rates.md §4).` : '';
+    const stable = typeof scale === 'number' && Number.isFinite(scale) ? ` It converges for learning rates up to ×${n3(scale, 1, EDGE)} of these (docs/finite-rates.md §4).` : '';
     if (s.diverged) {
       out.push({ kind: 'diverged', text: `${who} diverged at step ${formatReadout(s.diverged.step)}. Its curves are drawn only until the loss passes ${formatReadout(BLOW_UP_FACTOR)}× its initial value.${stable}` });
       return out;
@@ -50,18 +54,18 @@ export function descentNotices(flow: Trajectory | null, descent: Trajectory | nu
     // The final losses, when they differ by a decade or more above a converged floor (10⁻¹² of the start).
     const floor = 1e-12 * Math.max(s.lossInitial, Number.MIN_VALUE);
     const apart = flow ? Math.abs(Math.log10(Math.max(s.lossFinal, floor) / Math.max(flow.summary.lossFinal, floor))) : 0;
-    const compared = flow && view === 'both' && apart >= 1 ? ` It ends at loss ${n3(s.lossFinal)} against the flow's ${n3(flow.summary.lossFinal)}.` : '';
+    const compared = flow && view === 'both' && apart >= 1 ? ` It ends at loss ${formatReadout(s.lossFinal, 3)} against the flow's ${formatReadout(flow.summary.lossFinal, 3)}.` : '';
     if (s.catapult) {
       const c = s.catapult;
       out.push({
         kind: below ? 'unstable' : 'catapult',
-        text: `${who} catapults: its loss rose above its start at step ${formatReadout(c.fromStep)} (peak ${n3(c.peakLoss)}) and fell back below it at step ${formatReadout(c.toStep)} (shaded) — the tangent kernel was above 2 per step.${below ? ` These rates are past the stable limit: it converges to the flow's minimum only for learning rates up to ×${n3(scale)} of these.` : stable}${compared}`,
+        text: `${who} catapults: its loss rose above its start at step ${formatReadout(c.fromStep)} (peak ${formatReadout(c.peakLoss, 3)}) and fell back below it at step ${formatReadout(c.toStep)} (shaded) — the tangent kernel was above 2 per step.${below ? ` These rates are past the stable limit: it converges to the flow's minimum only for learning rates up to ×${n3(scale, 1, EDGE)} of these.` : stable}${compared}`,
       });
     } else if (below) {
-      const edge = scale >= 0.5;
+      const edge = scale >= EDGE;
       out.push({
         kind: 'unstable',
-        text: `${edge ? 'Edge of stability' : 'Unstable'}: ${who.charAt(0).toLowerCase()}${who.slice(1)} converges to the flow's minimum only for learning rates up to ×${n3(scale)} of these, so at these rates it oscillates instead of settling.${compared} Lower both rates below ×${n3(scale)} for descent that follows the flow.`,
+        text: `${edge ? 'Edge of stability' : 'Unstable'}: ${who.charAt(0).toLowerCase()}${who.slice(1)} converges to the flow's minimum only for learning rates up to ×${n3(scale, 1, EDGE)} of these, so at these rates it oscillates instead of settling.${compared} Lower both rates below ×${n3(scale, 1, EDGE)} for descent that follows the flow.`,
       });
     }
   }
@@ -70,7 +74,7 @@ export function descentNotices(flow: Trajectory | null, descent: Trajectory | nu
     if (k !== null && k >= 2) {
       out.push({
         kind: 'flow-unstable',
-        text: `Gradient descent at these learning rates would not follow this flow: its tangent kernel reaches K = ${n3(k)} per step, and a step is stable only while K < 2 (docs/finite-rates.md §3). Descent or Both shows what it does; rates below ×${n3(2 / k)} of these follow the flow.`,
+        text: `Gradient descent at these learning rates would not follow this flow: its tangent kernel reaches K = ${n3(k, 2)} per step, and a step is stable only while K < 2 (docs/finite-rates.md §3). Descent or Both shows what it does; rates below ×${n3(2 / k, 1)} of these follow the flow.`,
       });
     }
   }

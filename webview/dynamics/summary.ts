@@ -52,8 +52,7 @@ const DEVIATION_NAMES: Record<string, string> = {
 
 /** A deviation as the summary prints it: largest value, how it is measured, where. */
 export function deviationText(d: Deviation): string {
-  const n3 = (x: number): string => String(Number(x.toPrecision(3)));
-  const value = d.measure === 'decades' ? `${n3(d.max)} decades` : d.measure === 'relative' ? `${n3(100 * d.max)} % of the flow's largest` : formatReadout(d.max);
+  const value = d.measure === 'decades' ? `${formatReadout(d.max, 3)} decades` : d.measure === 'relative' ? `${formatReadout(100 * d.max, 3)} % of the flow's largest` : formatReadout(d.max);
   return `${value} at t = ${formatReadout(d.at)}`;
 }
 
@@ -86,9 +85,12 @@ function groups(tr: Trajectory, simulation: Trajectory | null, deviations: reado
         { key: 'balance-change', name: 'Balance change', value: formatReadout(s.scores.balanceChange), definition: DEFINITIONS.balanceChange },
         { key: 'norm-change-u', name: 'ln(|u| / |u₀|)', value: formatReadout(s.scores.normChangeU), definition: DEFINITIONS.normChangeU },
         { key: 'norm-change-w', name: 'ln(‖W‖ / ‖W₀‖)', value: formatReadout(s.scores.normChangeW), definition: DEFINITIONS.normChangeW },
-        { key: 'distance', name: '‖θ − θ₀‖/‖θ₀‖ at the end', value: formatReadout(s.scores.distance), definition: DEFINITIONS.distance },
+        // What the label says: the value at the end of the run drawn (t = T, the last step), as the
+        // chart shows it — the score itself is taken over [0, ∞) for the exact flow.
+        { key: 'distance', name: '‖θ − θ₀‖/‖θ₀‖ at the end', value: formatReadout(tr.distance.length > 0 ? tr.distance[tr.distance.length - 1] : null), definition: DEFINITIONS.distance },
       ]
     : [];
+  if (s.scores && s.solver === 'exact' && s.limit) scores.push({ key: 'distance-limit', name: '‖θ − θ₀‖/‖θ₀‖ as t → ∞', value: formatReadout(s.scores.distance), definition: DEFINITIONS.distance });
   const out: Group[] = [
     { key: 'run', title: 'Run', items: run },
     { key: 'times', title: 'Time scales', items: times },

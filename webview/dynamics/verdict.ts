@@ -7,7 +7,7 @@
  */
 import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
 import type { ClassifyThresholds } from '../../src/core/mechanisms/classify';
-import { explainLabel, formatScore } from '../../src/core/mechanisms/explain';
+import { digitsAgainst, explainLabel, formatExact, formatSignificant } from '../../src/core/mechanisms/explain';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import { el } from '../shared/dom';
 import { formatReadout } from '../shared/numberFormat';
@@ -79,11 +79,13 @@ export class VerdictView {
         item.dataset.decisive = String(c.decisive);
         const name = el('span', 'criterion-name', text.name);
         name.title = `${text.symbol}: ${text.definition}`;
-        const value = el('span', 'criterion-value', c.value === null ? '—' : c.name === 'zetaChange' && c.value > 0 ? `+${formatScore(c.value)}` : formatScore(c.value));
+        // Enough digits that the score stays on its side of the threshold printed beside it.
+        const printed = c.value === null || c.compared === null ? '—' : formatSignificant(c.value, digitsAgainst(c.compared, [c.threshold]));
+        const value = el('span', 'criterion-value', c.name === 'zetaChange' && c.value !== null && c.value > 0 ? `+${printed}` : printed);
         value.dataset.criterionValue = c.value === null ? '' : String(c.value);
         value.title = c.value === null ? 'undefined' : `${text.symbol} = ${formatReadout(c.value)}`;
         const sign = c.reached === null ? '' : c.reached ? '≥' : '<';
-        const test = el('span', 'criterion-test', c.reached === null ? `vs ${formatScore(c.threshold)}` : `${c.name === 'zetaChange' ? '|·| ' : ''}${sign} ${formatScore(c.threshold)}`);
+        const test = el('span', 'criterion-test', c.reached === null ? `vs ${formatExact(c.threshold)}` : `${c.name === 'zetaChange' ? '|·| ' : ''}${sign} ${formatExact(c.threshold)}`);
         test.dataset.threshold = String(c.threshold);
         test.title = `The threshold of ${c.name} (the file's "classify" over the defaults)`;
         const outcome = el('span', 'criterion-outcome', c.outcome);

@@ -12,7 +12,7 @@ import type { ErrorInfo } from '../../src/protocol/common';
 import type { Diagram, FromPhase, PhaseMethod, PreviewedCell, RasteriseRequest, ToPhase } from '../../src/protocol/phase';
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
-import { axisTitle, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from '../../src/core/analysis/phase/phaseStyle';
+import { axisTitle, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
 import { formatCount } from '../../src/core/experiment/diagnostic';
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { el } from '../shared/dom';
@@ -316,8 +316,8 @@ class PhasePanel {
     const scale = el('div', 'shade-scale');
     scale.append(el('span', undefined, `≤ ${decadeLabel(SHADE_LOW)}`), el('span', undefined, `≥ ${decadeLabel(SHADE_HIGH)}`));
     parts.push(scale);
-    const colour = outcomes ? 'Each outcome\'s colour' : 'Each label\'s colour';
-    parts.push(el('p', 'legend-note', `${colour} from pale (kernel change ≤ ${decadeLabel(SHADE_LOW)}) to full (≥ ${decadeLabel(SHADE_HIGH)}), in ${SHADE_LEVELS} steps. Kernel regime below ${fmtScore(d.thresholds.kernelChange)}; ring: this experiment; frame: the cell whose dynamics are open.`));
+    const colours = outcomes ? 'Each outcome\'s colour' : 'Each label\'s colour';
+    parts.push(el('p', 'legend-note', `${shadeNote(colours)} Thresholds — ${thresholdClauses(d.thresholds).join('; ')}. Ring: this experiment; frame: the cell whose dynamics are open.`));
     this.legend.replaceChildren(...parts);
   }
 

@@ -24,8 +24,12 @@ export function renderBanner(root: HTMLElement, slot: HTMLElement, errors: Error
     link.title = 'Show in the editor';
     link.append(el('span', 'error-where', `Line ${error.line}, column ${error.column}: `), document.createTextNode(error.message));
     link.addEventListener('click', () => reveal(error.line, error.column));
+    // The bullet is an element of its own in the first column: it stays beside the first line of
+    // its error however the text wraps (a native marker sits beside a wrapped button's last line).
     const item = el('li');
-    item.append(link);
+    const bullet = el('span', 'banner-bullet', '•');
+    bullet.setAttribute('aria-hidden', 'true');
+    item.append(bullet, link);
     list.append(item);
   }
   banner.append(el('p', 'banner-heading', heading), list);

@@ -7,7 +7,8 @@
  */
 import uPlot from 'uplot';
 import type { LearningCurves, RunView, SweepView } from '../../src/protocol/training';
-import { ChartModel, clean, Column, formatValue, keptRows, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
+import { ChartModel, clean, Column, keptRows, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
+import { formatReadout } from '../shared/numberFormat';
 import { sweepColoursOf, type Palette } from '../shared/theme';
 
 export interface TrainingChartInput {
@@ -55,14 +56,14 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
   if (sweep && sweep.runs.some((r) => r !== null)) {
     const colours = sweepColoursOf(palette, sweep.values.length);
     sweep.runs.forEach((r, i) => {
-      if (r && r.curves.step.length > 0) add(r.curves, ` (${sweep.key} = ${formatValue(sweep.values[i])})`, colours[i]);
+      if (r && r.curves.step.length > 0) add(r.curves, ` (${sweep.key} = ${formatReadout(sweep.values[i])})`, colours[i]);
     });
   } else if (run.curves.step.length > 0) {
     add(run.curves, '');
   }
   const data = tables.length === 0 ? ([[]] as unknown as uPlot.AlignedData) : tables.length === 1 ? tables[0] : uPlot.join(tables);
   // A sweep's chart names its values in its key (a swatch per value), as the dynamics panel's do.
-  const key = sweep ? sweep.values.map((v, i) => ({ label: formatValue(v), colour: sweepColoursOf(palette, sweep.values.length)[i], mark: 'swatch' as const, group: sweep.key })) : [];
+  const key = sweep ? sweep.values.map((v, i) => ({ label: formatReadout(v), colour: sweepColoursOf(palette, sweep.values.length)[i], mark: 'swatch' as const, group: sweep.key })) : [];
   return { title, scales, series, data, legend: !sweep, key, shade: null };
 }
 

@@ -5,7 +5,7 @@
  * gradient-descent markers, a shaded window and its key. Export Chart writes it as .svg and
  * rasterises the same SVG for .png, so both formats show one figure. Pure: text in, text out.
  */
-import { linearAxisTicks, logAxisTicks, logTickLabels, logTicks } from './ticks';
+import { LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks } from './ticks';
 
 /** One axis: its name, its scale and the range shown. */
 export interface FigureAxis {
@@ -178,11 +178,30 @@ function fraction(a: FigureAxis, v: number): number {
   return a.max > a.min ? (v - a.min) / (a.max - a.min) : 0.5;
 }
 
+/**
+ * A series' values exactly 0 on a log axis, which has no place for them: a small ▼ on the axis's lower
+ * edge (`floor`) at each, in the series' colour, as the panel draws them (docs/panel.md, "Axes").
+ */
+function zeroMarks(s: FigureSeries, axis: FigureAxis, xPos: (v: number) => number, floor: number, out: string[]): void {
+  if (!axis.log) return;
+  let d = '';
+  let last = -Infinity;
+  for (let i = 0; i < s.x.length; i++) {
+    if (s.y[i] !== 0) continue;
+    const x = xPos(s.x[i]);
+    // One mark per 8 px: a run of zeros is a row of marks, not a smear.
+    if (!Number.isFinite(x) || x - last < 8) continue;
+    last = x;
+    d += `M${r2(x - 4)} ${r2(floor - 8)}L${r2(x + 4)} ${r2(floor - 8)}L${r2(x)} ${r2(floor)}Z`;
+  }
+  if (d) out.push(`<path class="zeros" d="${d}" fill="${esc(s.colour)}"/>`);
+}
+
 /** An axis's ticks; a log x axis also labels its right end (it spans the data exactly), a log y axis does not. */
 function axisTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd = false): { values: number[]; labels: string[] } {
   const count = Math.max(2, Math.floor(lengthPx / perTickPx));
   if (!a.log) return linearAxisTicks(a.min, a.max, count, a.integer === true);
-  if (labelEnd) return logAxisTicks(a.min, a.max, count);
+  if (labelEnd) return logAxisTicks(a.min, a.max, count, LABEL_ROOM_PX / Math.max(1, lengthPx));
   const values = logTicks(a.min, a.max, count);
   return { values, labels: logTickLabels(values) };
 }
@@ -222,6 +241,7 @@ function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMa
     const axis = c.y[s.axis] ?? left;
     if (!axis) continue;
     if (s.points) {
+      zeroMarks(s, axis, xPos, py + PLOT_H, out);
       const marks: string[] = [];
       for (let i = 0; i < s.x.length; i++) {
         const v = s.y[i];
@@ -235,6 +255,7 @@ function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMa
     }
     let d = '';
     let pen = false;
+    zeroMarks(s, axis, xPos, py + PLOT_H, out);
     for (let i = 0; i < s.x.length; i++) {
       const v = s.y[i];
       const x = xPos(s.x[i]);

@@ -143,19 +143,33 @@ export function formatTickValue(v: number): string {
   return m === 1 ? decadeLabel(e) : `${minus(String(m))}×${decadeLabel(e)}`;
 }
 
+/** Room an axis label needs along a horizontal axis, in CSS pixels: closer than this, two labels run together. */
+export const LABEL_ROOM_PX = 48;
+
 /**
- * A log axis's ticks and labels, with its right end labelled too when no tick is near it (a time
- * axis spans the data exactly, so its end is rarely a decade): `gap` is the fraction of the axis's
- * log-width within which a tick counts as near.
+ * A log axis's ticks and labels, with its right end always labelled (a time axis spans the data
+ * exactly, so its end is rarely a decade, and a reader wants to know where the run stops): `gap` is
+ * the fraction of the axis's log-width within which the last tick is too near the end for both
+ * labels to be read — the charts pass the width of a label over the axis's length in pixels. When
+ * the last tick is that near, the end takes its place in the labels (the tick keeps its grid line,
+ * unlabelled), unless the end prints as that very tick (10² for an end at 100.1): then the tick's
+ * label stands for the end.
  */
 export function logAxisTicks(min: number, max: number, count: number, gap = 0.12): { values: number[]; labels: string[] } {
   const values = logTicks(min, max, count);
+  const labels = logTickLabels(values);
   if (values.length > 0 && max > min && min > 0) {
-    const width = Math.log10(max) - Math.log10(min);
     const lastTick = values[values.length - 1];
-    if ((Math.log10(max) - Math.log10(lastTick)) / width > gap) values.push(max);
+    const endPrinted = formatTickValue(max);
+    const endIsTick = Math.abs(max - lastTick) <= 1e-9 * max || endPrinted === labels[labels.length - 1] || Number(endPrinted.replace('−', '-')) === lastTick;
+    if (!endIsTick) {
+      const width = Math.log10(max) - Math.log10(min);
+      if ((Math.log10(max) - Math.log10(lastTick)) / width <= gap) labels[labels.length - 1] = '';
+      values.push(max);
+      labels.push(endPrinted);
+    }
   }
-  return { values, labels: logTickLabels(values) };
+  return { values, labels };
 }
 
 /** A linear axis's ticks and labels. */

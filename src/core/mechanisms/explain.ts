@@ -49,16 +49,65 @@ export interface ExplainContext {
   zetaFinal?: number | null;
 }
 
-/** Three significant digits, as the reasons print numbers (ASCII minus for negatives, no exponent below 10⁻⁴). */
-export function formatScore(x: number): string {
+/**
+ * The one number format of the panel's readouts, the verdict and its reasons (docs/panel.md,
+ * "Numbers"): up to `digits` significant digits without trailing zeros, plain decimals for
+ * 10⁻³ ≤ |x| < 10^digits (0.001, 0.0894, 12.3), else mantissa and exponent (1e-4, 4.74299e-7,
+ * 1.23e5); ASCII minus, so a value copies into a file or a calculator as it reads. Non-finite
+ * numbers as JavaScript writes them.
+ */
+export function formatSignificant(x: number, digits: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e-4 && a < 1e5) return String(Number(x.toPrecision(3)));
-  return x.toExponential(2).replace(/e\+?/, 'e');
+  const d = Math.min(17, Math.max(1, Math.round(digits)));
+  const rounded = Number(x.toPrecision(d));
+  const a = Math.abs(rounded);
+  if (a >= 1e-3 && a < 10 ** d) return String(rounded);
+  const [mantissa, exponent] = x.toExponential(d - 1).split('e');
+  return `${Number(mantissa)}e${Number(exponent)}`;
+}
+
+/**
+ * The fewest significant digits, at least `digits`, with which `x` prints on the same side of every
+ * limit as it is — below it, or at or above it, the split of the labelling rule's "<" and "≥": a
+ * value next to a claim never contradicts it. A kernel change of 0.09996 below the threshold 0.1
+ * prints 0.09996, not 0.1; a factor of 0.9996 below 1 prints ×0.9996, not ×1; a kernel of 2.0008
+ * per step, at or above 2, may print 2.
+ */
+export function digitsAgainst(x: number, limits: readonly number[], digits = 3): number {
+  if (!Number.isFinite(x)) return digits;
+  for (let d = Math.max(1, digits); d < 17; d++) {
+    const printed = Number(formatSignificant(x, d));
+    if (limits.every((l) => !Number.isFinite(l) || printed < l === x < l)) return d;
+  }
+  return 17;
+}
+
+/** `x` in the one number format with `digits` (3) significant digits, or more where a limit needs them (`digitsAgainst`). */
+export function formatAgainst(x: number, limits: readonly number[], digits = 3): string {
+  return formatSignificant(x, digitsAgainst(x, limits, digits));
+}
+
+/** `x` with as many significant digits as it has (a threshold from the file prints as written: 0.12345). */
+export function formatExact(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  let d = 1;
+  while (d < 17 && Number(x.toPrecision(d)) !== x) d++;
+  return formatSignificant(x, d);
+}
+
+/** Three significant digits, as the reasons print scores (`formatSignificant`). */
+export function formatScore(x: number): string {
+  return formatSignificant(x, 3);
 }
 
 const f = formatScore;
+/** A score beside its threshold: enough digits to stay on its side of it. */
+const fa = (x: number, threshold: number): string => formatAgainst(x, [threshold]);
+/** A signed score whose magnitude is compared with the threshold. */
+const fm = (x: number, threshold: number): string => formatSignificant(x, digitsAgainst(Math.abs(x), [threshold]));
+/** A threshold, exactly as set. */
+const ft = formatExact;
 
 /**
  * The explanation of the label that `classifyCode(scores, thresholds)` gives (docs/mechanisms.md):
@@ -122,8 +171,8 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
 
   const reasons: string[] = [];
   const notes: string[] = [];
-  const kc = `${f(s.kernelChange)} ${kernelMoved ? '≥' : '<'} ${f(th.kernelChange)}`;
-  const tc = s.tangentChange === null ? null : `${f(s.tangentChange)} ${tangentMoved ? '≥' : '<'} ${f(th.tangentChange)}`;
+  const kc = `${fa(s.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}`;
+  const tc = s.tangentChange === null ? null : `${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}`;
   if (kernel) {
     reasons.push(
       tc === null
@@ -131,7 +180,7 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
         : `The tangent kernel changed by at most ${kc} and the tangent features moved by ${tc}: the kernel regime — training is linear in the parameters.`,
     );
     const moved: string[] = [];
-    if (zetaReached && zeta !== null) moved.push(`ζ went ${ends(context)}(|ζ| change ${f(zeta)}, beyond the ${f(th.zetaChange)} that would mean ${zeta > 0 ? 'alignment' : 'disalignment'})`);
+    if (zetaReached && zeta !== null) moved.push(`ζ went ${ends(context)}(|ζ| change ${fm(zeta, th.zetaChange)}, beyond the ${ft(th.zetaChange)} that would mean ${zeta > 0 ? 'alignment' : 'disalignment'})`);
     if (balanceReached && s.balanceChange !== null) moved.push(`one layer was rescaled against the other by a factor e^${f(s.balanceChange)} ≈ ${f(Math.exp(s.balanceChange))}`);
     if (moved.length > 0) {
       notes.push(
@@ -146,14 +195,14 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
   else reasons.push(`The tangent kernel changed by only ${kc}, but the tangent features moved by ${tc}: feature learning — the kernel regime needs both below their thresholds.`);
 
   if (zeta === null) reasons.push('ζ is undefined at one end of the run (a layer is exactly zero there), so no change of |ζ| counts: only the norms moved — rescaling.');
-  else if (mechanism === 1) reasons.push(`|ζ| rose by ${f(zeta)} ≥ ${f(th.zetaChange)}: the layers lined up — alignment.`);
-  else if (mechanism === 2) reasons.push(`|ζ| fell by ${f(-zeta)} ≥ ${f(th.zetaChange)}: the layers turned apart — disalignment.`);
-  else reasons.push(`|ζ| changed by only ${f(zeta)} (|·| < ${f(th.zetaChange)}): the layers neither lined up nor turned apart, so the norms did the learning — rescaling.`);
+  else if (mechanism === 1) reasons.push(`|ζ| rose by ${fa(zeta, th.zetaChange)} ≥ ${ft(th.zetaChange)}: the layers lined up — alignment.`);
+  else if (mechanism === 2) reasons.push(`|ζ| fell by ${fa(-zeta, th.zetaChange)} ≥ ${ft(th.zetaChange)}: the layers turned apart — disalignment.`);
+  else reasons.push(`|ζ| changed by only ${fm(zeta, th.zetaChange)} (|·| < ${ft(th.zetaChange)}): the layers neither lined up nor turned apart, so the norms did the learning — rescaling.`);
 
   if (mechanism !== 0) {
     if (s.balanceChange === null) reasons.push('A layer starts or ends at exactly zero, an infinite change of its norm: rescaling alongside.');
-    else if (balanceReached) reasons.push(`The balance between the layers changed by ${f(s.balanceChange)} ≥ ${f(th.balanceChange)} (|Δ ln|u| − Δ ln‖W‖_F|): one layer was rescaled against the other — rescaling alongside.`);
-    else reasons.push(`The balance between the layers changed by only ${f(s.balanceChange)} < ${f(th.balanceChange)}: the norms grew together, which is part of ${mechanism === 1 ? 'alignment' : 'disalignment'}, not rescaling.`);
+    else if (balanceReached) reasons.push(`The balance between the layers changed by ${fa(s.balanceChange, th.balanceChange)} ≥ ${ft(th.balanceChange)} (|Δ ln|u| − Δ ln‖W‖_F|): one layer was rescaled against the other — rescaling alongside.`);
+    else reasons.push(`The balance between the layers changed by only ${fa(s.balanceChange, th.balanceChange)} < ${ft(th.balanceChange)}: the norms grew together, which is part of ${mechanism === 1 ? 'alignment' : 'disalignment'}, not rescaling.`);
   }
   return { code, label: labelName(code), regime: 'feature learning', criteria, reasons, notes };
 }

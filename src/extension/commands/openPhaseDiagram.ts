@@ -51,7 +51,8 @@ async function askAxis(which: string, candidates: AxisCandidate[], exclude: stri
     .map((c) => ({
       label: c.path,
       description: c.current === null ? 'not in the file' : `now ${c.current}`,
-      detail: `${formatRange(c.range)} (${c.range.scale})${c.fast ? '' : ' — redraws the network per value: slower'}`,
+      // The range once, with its scale once (formatRange's " linear" suffix is the input box's syntax, not a label).
+      detail: `${c.range.from} to ${c.range.to}, ${c.range.scale} scale${c.fast ? '' : ' — redraws the network per value: slower'}`,
       candidate: c,
     }));
   const picked = await vscode.window.showQuickPick(items, { title: `Phase diagram: ${which} axis`, placeHolder: 'Which hyperparameter?', matchOnDescription: true });

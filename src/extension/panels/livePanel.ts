@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import { CommonFromWebview, describeMalformed, parseCommon } from '../../protocol/common';
 import { LiveScheduler } from './liveScheduler';
 import { LoadWatchdog } from './loadWatchdog';
+import { PageHandshake } from './pageHandshake';
 import { VersionGate } from './versionGate';
 import { makeNonce, webviewHtml } from './webviewHtml';
 
@@ -89,7 +90,7 @@ export interface PanelHost {
   showResult<M extends PanelMessage>(message: M): void;
   /** Computes again soon (a view preference changed); `force` even an unchanged document. */
   refresh(force?: boolean): void;
-  /** The tracked document, opened (without an editor) when no editor has it. */
+  /** The tracked document, opened (without an editor) when no editor has it; undefined for an untitled one that is closed. */
   document(): Promise<vscode.TextDocument | undefined>;
   /** Resolves once the webview has said `ready` (revealing the panel when hidden); rejects after `timeoutMs`. */
   whenReady(timeoutMs: number): Promise<void>;
@@ -130,6 +131,8 @@ export class LivePanel<D extends PanelDelegate = PanelDelegate> implements vscod
   /** When the change that the next run answers happened (for the latency figure). */
   private changedAt: number | undefined;
   private readyWaiters: Array<() => void> = [];
+  /** The id of the page set last: only its `ready` counts (a page replaced while loading may still say it). */
+  private readonly pages = new PageHandshake();
   readonly delegate: D;
 
   constructor(
@@ -248,6 +251,9 @@ export class LivePanel<D extends PanelDelegate = PanelDelegate> implements vscod
     const key = this.documentUri.toString();
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
     if (open) return open;
+    // An untitled document exists only while open: opening its URI again would make a new, empty
+    // one (with a file name, an "untitled" URI names a file to be), and the panel would show it.
+    if (this.documentUri.scheme === 'untitled') return undefined;
     try {
       return await vscode.workspace.openTextDocument(this.documentUri);
     } catch (err) {
@@ -299,6 +305,7 @@ export class LivePanel<D extends PanelDelegate = PanelDelegate> implements vscod
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, `${this.kind.bundle}.css`)).toString(),
       nonce: makeNonce(),
       title,
+      page: this.pages.next(),
     });
     this.ready = false;
     if (this.panel.visible) this.watchdog.expect();
@@ -318,6 +325,11 @@ export class LivePanel<D extends PanelDelegate = PanelDelegate> implements vscod
   private receiveCommon(message: CommonFromWebview): void {
     if (message.type === 'reveal') {
       this.showSource(message.line, message.column).catch((err: unknown) => this.failed('revealing the error', err));
+      return;
+    }
+    if (!this.pages.isCurrent(message.page)) {
+      // The page the HTML replaced (still on screen while the new one loads): not the one listening.
+      this.services.log.info(`the ${this.kind.noun} of ${this.documentUri.toString()}: a replaced page (${message.page ?? 'no id'}) said ready; waiting for ${this.pages.id}`);
       return;
     }
     this.ready = true;

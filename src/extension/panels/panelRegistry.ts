@@ -26,13 +26,18 @@ export function isRestorable(uri: vscode.Uri): boolean {
   return schemes.has(uri.scheme) && uri.path.toLowerCase().endsWith('.flab.json');
 }
 
-/** The experiment a restored panel recorded, if it may be reopened and still exists (untitled documents are not checked). */
+/**
+ * The experiment a restored panel recorded, if it may be reopened and still exists: a file on disk,
+ * or an untitled document that is open (a phase cell's copy whose text came back with the window);
+ * an untitled document that did not come back is gone — opening its URI would make an empty one.
+ */
 export async function restorableUri(documentUri: string | undefined): Promise<vscode.Uri | undefined> {
   if (documentUri === undefined) return undefined;
   try {
     const uri = vscode.Uri.parse(documentUri, true);
     if (!isRestorable(uri)) return undefined;
-    if (uri.scheme !== 'untitled') await vscode.workspace.fs.stat(uri);
+    if (uri.scheme === 'untitled') return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()) ? uri : undefined;
+    await vscode.workspace.fs.stat(uri);
     return uri;
   } catch {
     return undefined;

@@ -13,6 +13,8 @@ export interface WebviewHtmlInput {
   styleUri: string;
   nonce: string;
   title: string;
+  /** The page's id (`data-page` on <html>), which its `ready` carries back (pageHandshake.ts). */
+  page?: string;
 }
 
 /** A fresh nonce for one HTML document: 128 random bits, base64 without padding. */
@@ -38,7 +40,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 export function webviewHtml(input: WebviewHtmlInput): string {
   const csp = contentSecurityPolicy(input.cspSource, input.nonce);
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="en"${input.page ? ` data-page="${escapeHtml(input.page)}"` : ''}>
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">

@@ -4,10 +4,10 @@
  * docs/phase-diagram.md, "The panel"). Its delegate computes the grid in the phase worker (off the
  * main thread, in chunks; a newer edit cancels the run in progress) at the side the setting
  * `featureLearningLab.phaseGridSize` gives. A click on a cell opens that configuration's dynamics as a
- * preview: an untitled copy of the experiment (the two values substituted, nothing else changed) with
- * its own dynamics panel, and the cell stays marked on the map; the user's file is never written.
- * Export Chart draws the core's SVG figure (PNG: rasterised by the webview); Export Data prints the
- * shown diagram in full precision, as `flab phase` does.
+ * preview: an untitled copy of the experiment (the two values substituted, nothing else changed),
+ * named for what it is, with its own dynamics panel, and the cell stays marked on the map; the user's
+ * file is never written. Export Chart draws the core's SVG figure (PNG: rasterised by the webview);
+ * Export Data prints the shown diagram in full precision, as `flab phase` does.
  */
 import * as vscode from 'vscode';
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
@@ -220,7 +220,7 @@ export class PhaseDelegate implements PanelDelegate {
       await vscode.workspace.applyEdit(edit);
       target = open;
     } else {
-      target = await vscode.workspace.openTextDocument({ language: 'jsonc', content: text });
+      target = await openCellCopy(this.host.uri, text);
       this.preview = target.uri;
     }
     // The copy in an editor beside the diagram (so it can be saved, and the diagram stays in view),
@@ -230,6 +230,39 @@ export class PhaseDelegate implements PanelDelegate {
     this.setPreviewed({ x: xv, y: yv });
     this.services.openDynamics(target.uri, editor.viewColumn);
   }
+}
+
+/** How many names `openCellCopy` tries before it settles for a plain untitled document. */
+const COPY_NAMES = 20;
+
+/**
+ * A cell's copy as an untitled document named for what it is — `basic (phase cell).flab.json`
+ * beside the experiment — rather than "Untitled-1": its tab and its dynamics panel say so, and Save
+ * writes it under that name. One copy is reused for every cell while it is open (its text and its
+ * "name" say which cell), so the name carries no values that a later click would make stale. A name
+ * already taken on disk or by an open copy is numbered ("(phase cell 2)"); a file that is not on
+ * disk gets a plain untitled copy.
+ */
+async function openCellCopy(source: vscode.Uri, text: string): Promise<vscode.TextDocument> {
+  if (source.scheme === 'file') {
+    const base = baseName(source).replace(/\.flab\.json$/i, '');
+    const folder = vscode.Uri.joinPath(source, '..');
+    for (let n = 1; n <= COPY_NAMES; n++) {
+      const uri = vscode.Uri.joinPath(folder, `${base} (phase cell${n > 1 ? ` ${n}` : ''}).flab.json`).with({ scheme: 'untitled' });
+      if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) continue;
+      let document: vscode.TextDocument;
+      try {
+        // Refused when a file of that name exists: try the next name.
+        document = await vscode.workspace.openTextDocument(uri);
+      } catch {
+        continue;
+      }
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+      if (await vscode.workspace.applyEdit(edit)) return document;
+    }
+  }
+  return vscode.workspace.openTextDocument({ language: 'jsonc', content: text });
 }
 
 /**

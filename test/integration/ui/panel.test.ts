@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyEdits, modify, parse } from 'jsonc-parser';
 import { findRepoRoot } from '../harness/codeServer';
+import { formatReadout } from '../../../webview/shared/numberFormat';
 import { openPanel, openSession, pasteAndMeasure, Session } from '../harness/session';
 
 const repo = findRepoRoot(__dirname);
@@ -221,7 +222,7 @@ describe('dynamics panel in code-server (user level)', function () {
     const cli = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'solve', join(s.workspace, EXAMPLE), '--summary'], { encoding: 'utf8' });
     assert.equal(cli.status, 0, cli.stderr);
     const zetaFinal = (JSON.parse(cli.stdout) as { zetaFinal: number }).zetaFinal;
-    const expected = Number.isInteger(zetaFinal) ? String(zetaFinal) : zetaFinal.toPrecision(6);
+    const expected = formatReadout(zetaFinal);
     const t0 = Date.now();
     await s.wb.reloadWindow();
     await s.wb.waitForCharts(90_000);
@@ -247,7 +248,7 @@ describe('dynamics panel in code-server (user level)', function () {
     const cli = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'solve', join(s.workspace, 'kernel-2.flab.json'), '--summary'], { encoding: 'utf8' });
     assert.equal(cli.status, 0, `the template fails in the CLI: ${cli.stderr}`);
     const zetaFinal = (JSON.parse(cli.stdout) as { zetaFinal: number }).zetaFinal;
-    await s.wb.panel().locator('[data-summary="zeta-final"]', { hasText: zetaFinal.toPrecision(6) }).waitFor({ timeout: 30_000 });
+    await s.wb.panel().locator('[data-summary="zeta-final"]', { hasText: formatReadout(zetaFinal) }).waitFor({ timeout: 30_000 });
     await s.wb.screenshot('7-new-experiment');
   });
 
@@ -281,5 +282,25 @@ describe('dynamics panel in code-server (user level)', function () {
     while ((await chartPixels()) === darkChart && Date.now() < redrawDeadline) await s.wb.page.waitForTimeout(100);
     assert.notEqual(await chartPixels(), darkChart, 'the chart was not redrawn for the light theme');
     await s.wb.screenshot('9-light-theme');
+  });
+
+  it('the phase diagram\'s axis picker gives each key\'s range once, with its scale once (issue 10 review)', async () => {
+    // The experiment made from a template two tests ago, its editor focused (the command asks for the active file's axes).
+    await s.wb.focusEditor('kernel-2.flab.json');
+    await s.wb.runCommand('Feature Learning: Open Phase Diagram', 30_000, true);
+    const rows = s.wb.page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'model.outputScale' }).first().waitFor({ timeout: 30_000 });
+    const texts = await rows.allInnerTexts();
+    await s.wb.screenshot('10-axis-picker');
+    await s.wb.page.keyboard.press('Escape');
+    assert.ok(texts.length >= 4, JSON.stringify(texts));
+    const linear = texts.filter((t) => /linear scale/.test(t));
+    assert.ok(linear.length >= 1, `a linear key (data.y) among ${JSON.stringify(texts)}`);
+    for (const t of texts) {
+      // Before: "−10:10 linear (linear)".
+      assert.doesNotMatch(t, /\((linear|log)\)/, t);
+      assert.equal(t.match(/\b(linear|log)\b/g)?.length, 1, `the scale said once: ${t}`);
+      assert.match(t, /\S+ to \S+, (log|linear) scale/, t);
+    }
   });
 });

@@ -157,7 +157,7 @@ describe('phase diagram in code-server (user level)', function () {
     await dynamics.locator('[data-summary="label"]').waitFor({ timeout: 60_000 });
     assert.equal((await dynamics.locator('[data-summary="label"]').innerText()).trim(), label, 'the cell\'s label is the run\'s label');
     assert.match(await dynamics.locator('.title').innerText(), /^basic at γ = [\d.e-]+, σ_u = [\d.e-]+$/, 'the cell named in the paper\'s symbols');
-    assert.ok((await page.locator('.tabs-container .tab', { hasText: 'Untitled' }).count()) >= 1, 'an untitled copy is open');
+    assert.ok((await page.locator('.tabs-container .tab', { hasText: 'basic (phase cell).flab.json' }).count()) >= 1, 'the copy is open, named for what it is');
     assert.equal(await page.locator('.editor-group-container').count(), 2, 'no third editor group');
     // The diagram is still in view beside it.
     assert.equal(await frame.locator('canvas.heatmap').isVisible(), true, 'the diagram stays visible');

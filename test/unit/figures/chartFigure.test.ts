@@ -68,6 +68,14 @@ test('lines go through their values on the axes as given; a gap breaks the line'
   assert.deepEqual(loss.map((p) => p.cmd), ['M', 'L', 'M', 'L']);
   assert.ok(Math.abs((loss[2].y - top) / height - 0.5) < 1e-3, `10⁻³ at ${loss[2].y}`);
   assert.match(paths[1][3], /stroke-dasharray/);
+  // … and is drawn as a ▼ on the log axis's floor at t = 2, in the loss's colour (never silently dropped).
+  const frames = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="none"/g)].map((m) => m.slice(1).map(Number));
+  const [lx, ly, lw, lh] = frames[1];
+  const zeros = [...svg.matchAll(/<path class="zeros" d="([^"]+)" fill="([^"]+)"\/>/g)];
+  assert.equal(zeros.length, 1, 'only the log axis marks its zeros (ζ = 0 on a linear axis is a point like any other)');
+  assert.equal(zeros[0][2], '#c62828');
+  const tip = pathPoints(zeros[0][1])[2];
+  assert.ok(Math.abs(tip.x - (lx + lw / 2)) < 0.01 && Math.abs(tip.y - (ly + lh)) < 0.01, `the mark's tip on the floor at t = 2: ${JSON.stringify(tip)}`);
   // Markers: one hollow circle per finite value (plus the one of the key).
   const markers = /<g fill="#ffffff" stroke="#1565c0" stroke-width="1.5">(.*?)<\/g>/.exec(svg)!;
   assert.equal((markers[1].match(/<circle/g) ?? []).length, 5);

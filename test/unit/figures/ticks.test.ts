@@ -71,6 +71,23 @@ test('log ticks: decades written 10ⁿ only, 1-2-5 within one decade, the right 
   assert.equal(time.values[time.values.length - 1], 503.3);
   const near = logAxisTicks(1e-3, 1.001e2, 6);
   assert.equal(near.labels[near.labels.length - 1], '10²', 'no second label beside a decade at the end');
+  assert.equal(near.values.length, near.labels.length);
+  // A sweep's time axis (issue 10): 1.5×10⁻¹⁰ … 6828, the end 0.83 decades past 10³ on a 360 px axis —
+  // too near for both labels: the end is labelled, 10³ keeps its grid line without one.
+  const sweep = logAxisTicks(1.4936e-10, 6827.88, 6, 48 / 360);
+  assert.equal(sweep.labels[sweep.labels.length - 1], '6830');
+  assert.equal(sweep.values[sweep.values.length - 1], 6827.88);
+  assert.equal(sweep.values[sweep.values.length - 2], 1000);
+  assert.equal(sweep.labels[sweep.labels.length - 2], '', 'the decade beside the end is not labelled over it');
+  // On a wide axis both fit.
+  assert.deepEqual(logAxisTicks(1.4936e-10, 6827.88, 6, 48 / 2000).labels.slice(-2), ['10³', '6830']);
+  // Every end is labelled, whatever the range, and always last.
+  for (const [lo, hi] of [[1e-3, 0.5], [2, 3.7], [1e-300, 7e-299], [0.01, 99.99], [0.1, 1000.0001]]) {
+    const t = logAxisTicks(lo, hi, 6, 0.1);
+    const last = t.values[t.values.length - 1];
+    assert.ok(last === hi || Number(formatTickValue(hi)) === last || formatTickValue(hi) === t.labels[t.labels.length - 1], `${lo} … ${hi}: the last label is the end's: ${t.labels.join(' ')}`);
+    assert.notEqual(t.labels[t.labels.length - 1], '', `${lo} … ${hi}: ${t.labels.join(' ')}`);
+  }
   assert.equal(decadeLabel(0), '10⁰');
   assert.equal(formatTickValue(2e-7), '2×10⁻⁷');
   assert.equal(formatTickValue(-0.05), '−0.05');

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { parseExperiment } from '../../../src/core/experiment/parse';
 import { Rng } from '../../../src/core/math/rng';
 import { classify, classifyCode, ClassifyThresholds, DEFAULT_THRESHOLDS, MechanismScores, thresholdsOf } from '../../../src/core/mechanisms/classify';
-import { CRITERIA, explainLabel, formatScore } from '../../../src/core/mechanisms/explain';
+import { CRITERIA, digitsAgainst, explainLabel, formatAgainst, formatExact, formatScore, formatSignificant } from '../../../src/core/mechanisms/explain';
 import { solve } from '../../../src/core/runs/solve';
 
 function randomScores(rng: Rng): MechanismScores {
@@ -132,7 +132,7 @@ test('issue 10: σ_u = 1, σ_W = 10⁻³, γ = 0.01, d = 4096 — ζ goes 0.0004
   assert.equal(e.criteria[2].reached, true, 'the |ζ| change reaches its threshold');
   assert.equal(e.criteria[2].decisive, false, 'but does not decide');
   assert.equal(e.notes.length, 1);
-  assert.match(e.notes[0], /^ζ went from 0\.000398 to 0\.999 \(\|ζ\| change 0\.999, beyond the 0\.1 that would mean alignment\), and one layer was rescaled against the other by a factor e\^3\.19 ≈ 24\.3/);
+  assert.match(e.notes[0], /^ζ went from 3\.98e-4 to 0\.999 \(\|ζ\| change 0\.999, beyond the 0\.1 that would mean alignment\), and one layer was rescaled against the other by a factor e\^3\.19 ≈ 24\.3/);
   assert.match(e.notes[0], /random-features case of docs\/mechanisms\.md/);
   assert.match(e.reasons[0], /^The tangent kernel changed by at most 0\.0012 < 0\.1 and the tangent features moved by 0\.0245 < 0\.1: the kernel regime/);
 });
@@ -141,7 +141,61 @@ test('formatScore: three significant digits, exponents only far from 1', () => {
   assert.equal(formatScore(0.089426), '0.0894');
   assert.equal(formatScore(12.2687), '12.3');
   assert.equal(formatScore(-0.38599), '-0.386');
-  assert.equal(formatScore(1.2e-7), '1.20e-7');
+  assert.equal(formatScore(1.2e-7), '1.2e-7');
   assert.equal(formatScore(0), '0');
   assert.equal(formatScore(123456), '1.23e5');
+});
+
+test('formatSignificant: one form for every readout — no trailing zeros, decimals from 10⁻³, exponents outside', () => {
+  assert.equal(formatSignificant(0.001, 6), '0.001');
+  assert.equal(formatSignificant(1e-4, 6), '1e-4');
+  assert.equal(formatSignificant(1.0e-3 * (1 + 1e-12), 6), '0.001');
+  assert.equal(formatSignificant(4.742994e-7, 6), '4.74299e-7');
+  assert.equal(formatSignificant(-0.00012345, 3), '-1.23e-4');
+  assert.equal(formatSignificant(999999.7, 6), '1e6', 'rounding up into the next decade takes the exponent form');
+  assert.equal(formatSignificant(999.96, 3), '1e3');
+  assert.equal(formatSignificant(123456, 6), '123456');
+  assert.equal(formatSignificant(Infinity, 3), 'Infinity');
+  // Over random values: what it prints reads back within half a unit of its last digit, and never ends in a zero decimal.
+  const rng = new Rng(11);
+  for (let i = 0; i < 2000; i++) {
+    const x = (rng.uniform() < 0.5 ? -1 : 1) * Math.exp(40 * (rng.uniform() - 0.5));
+    const d = 1 + Math.floor(rng.uniform() * 8);
+    const p = formatSignificant(x, d);
+    assert.ok(Math.abs(Number(p) - x) <= 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(x))) - d + 1) * (1 + 1e-9) + 1e-300, `${x} at ${d}: ${p}`);
+    assert.doesNotMatch(p, /\.\d*0(e|$)|e\+|\.$/, `${x} at ${d}: ${p}`);
+    const a = Math.abs(Number(p));
+    assert.equal(p.includes('e'), !(a >= 1e-3 && a < 10 ** d), `${x} at ${d}: ${p}`);
+  }
+});
+
+test('formatAgainst: a value never prints on the other side of a limit stated beside it', () => {
+  assert.equal(formatAgainst(0.09996, [0.1]), '0.09996', 'below 0.1 does not read 0.1');
+  assert.equal(formatAgainst(0.9996, [1, 0.5]), '0.9996', '×0.9996, not ×1');
+  assert.equal(formatAgainst(0.998, [1]), '0.998');
+  assert.equal(formatAgainst(2.0008, [2]), '2', 'at or above 2 may read 2: "stable only while K < 2" holds');
+  assert.equal(formatAgainst(0.0894, [0.1]), '0.0894', 'three digits when they are enough');
+  assert.equal(formatAgainst(1 - 1e-15, [1]), '0.999999999999999');
+  assert.equal(formatExact(0.12345), '0.12345');
+  assert.equal(formatExact(0.1), '0.1');
+  assert.equal(formatExact(1e-5), '1e-5');
+  // Over random values near random limits: the printed value is below a limit exactly when the value is.
+  const rng = new Rng(5);
+  for (let i = 0; i < 5000; i++) {
+    const limit = Math.exp(10 * (rng.uniform() - 0.5));
+    const x = limit * (1 + (rng.uniform() - 0.5) * 10 ** (-1 - 12 * rng.uniform()));
+    const p = Number(formatAgainst(x, [limit]));
+    assert.equal(p < limit, x < limit, `${x} against ${limit}: ${p}`);
+    assert.ok(digitsAgainst(x, [limit]) >= 3);
+  }
+});
+
+test('the reasons and the criteria never contradict a threshold: 0.099996 < 0.1 reads so', () => {
+  const s = { kernelChange: 0.099996, tangentChange: 0.0999996, zetaChange: 0.0999, alignment: 0.0999, disalignment: 0, normChangeU: null, normChangeW: null, balanceChange: 0.99996, distance: 0.1 } as MechanismScores;
+  const e = explainLabel(s, { ...DEFAULT_THRESHOLDS, tangentChange: 0.1 });
+  assert.equal(e.label, 'kernel');
+  assert.match(e.reasons[0], /changed by at most 0\.099996 < 0\.1 and the tangent features moved by 0\.0999996 < 0\.1/);
+  const t = explainLabel({ ...s, kernelChange: 0.2, zetaChange: -0.099996 }, { ...DEFAULT_THRESHOLDS, zetaChange: 0.1, balanceChange: 0.12345 });
+  assert.match(t.reasons.join(' '), /\|ζ\| changed by only -0\.099996 \(\|·\| < 0\.1\)/);
+  assert.match(t.reasons.join(' '), /balance|rescaling/);
 });

@@ -3,7 +3,9 @@
  * dynamics panel's label (docs/panel.md, "The phase diagram"): the colour of each label, the shading
  * by the kernel's change, and the names of the axes in the paper's symbols.
  */
-import { LABEL_NAMES, LabelCode } from '../../mechanisms/classify';
+import { ClassifyThresholds, DEFAULT_THRESHOLDS, LABEL_NAMES, LabelCode } from '../../mechanisms/classify';
+import { formatExact } from '../../mechanisms/explain';
+import { decadeLabel } from '../../figures/ticks';
 
 /**
  * One colour per label code (classify.ts; bit 0 alignment, bit 1 disalignment, bit 2 rescaling):
@@ -41,6 +43,29 @@ export function shadeWeight(level: number): number {
 /** How strongly a cell shows its label's colour for its kernel change. */
 export function shadeOf(kernelChange: number): number {
   return shadeWeight(shadeLevel(kernelChange));
+}
+
+/**
+ * What the shading means, in words that hold on any background: a weak shade is a faint tint —
+ * pale on a light page, dark on a dark one — so the legend says "faint" and "full", never "pale".
+ */
+export function shadeNote(colours = "Each label's colour"): string {
+  return `${colours} from faint — close to the background — (kernel change ≤ ${decadeLabel(SHADE_LOW)}) to full (≥ ${decadeLabel(SHADE_HIGH)}), in ${SHADE_LEVELS} steps.`;
+}
+
+/**
+ * The thresholds of the labelling rule as the legends state them, one clause per step of the rule
+ * (docs/mechanisms.md, "The label"): the kernel regime needs both the kernel change and the
+ * tangent-feature change below theirs, as the dynamics panel's verdict lists them. A threshold
+ * missing from `given` (a message from the panel's host) is the default.
+ */
+export function thresholdClauses(given: Partial<ClassifyThresholds>): string[] {
+  const th: ClassifyThresholds = { ...DEFAULT_THRESHOLDS, ...given };
+  return [
+    `kernel regime: kernel change < ${formatExact(th.kernelChange)} and tangent-feature change < ${formatExact(th.tangentChange)}`,
+    `alignment or disalignment: |ζ| change ≥ ${formatExact(th.zetaChange)}`,
+    `rescaling alongside: balance change ≥ ${formatExact(th.balanceChange)}`,
+  ];
 }
 
 /** The paper's symbol of each axis key. */

@@ -12,7 +12,7 @@ import { DESCENT_OUTCOMES } from '../../linearFlow/stability';
 import type { ClassifyThresholds, ScoredOver } from '../../mechanisms/classify';
 import { NO_LABEL, type PhaseMethod } from './cellEvaluator';
 import type { CriticalLine } from './criticalLines';
-import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, OUTCOME_COLOURS, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW } from './phaseStyle';
+import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, OUTCOME_COLOURS, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from './phaseStyle';
 
 export { LABEL_COLOURS };
 
@@ -141,8 +141,13 @@ export function phaseSvg(p: PhaseFigureInput, options: { title?: string } = {}):
   out.push(`<text x="${LEGEND_X}" y="${ly + 14}" font-size="11">≤ ${esc(decadeLabel(SHADE_LOW))}</text>`);
   out.push(`<text x="${LEGEND_X + SHADE_LEVELS * 22}" y="${ly + 14}" font-size="11" text-anchor="end">≥ ${esc(decadeLabel(SHADE_HIGH))}</text>`);
   ly += 40;
-  out.push(`<text x="${LEGEND_X}" y="${ly}" font-size="11">thresholds: kernel ${p.thresholds.kernelChange},</text>`);
-  out.push(`<text x="${LEGEND_X}" y="${ly + 15}" font-size="11">ζ ${p.thresholds.zetaChange}, balance ${p.thresholds.balanceChange}</text>`);
+  // The rule's thresholds, every criterion of the verdict (the tangent-feature change included), wrapped to the legend's width.
+  out.push(`<text x="${LEGEND_X}" y="${ly}" font-size="11" font-weight="bold">thresholds</text>`);
+  for (const line of thresholdClauses(p.thresholds).flatMap((c) => wrap(c, LEGEND_CHARS))) {
+    ly += 14;
+    out.push(`<text x="${LEGEND_X}" y="${ly}" font-size="11">${esc(line)}</text>`);
+  }
+  ly -= 15;
   if (cx !== null && cy !== null) {
     out.push(`<circle cx="${LEGEND_X + 8}" cy="${ly + 36}" r="6" fill="none" stroke="#000" stroke-width="1.5"/>`);
     out.push(`<text x="${LEGEND_X + 22}" y="${ly + 40}" font-size="11">this experiment</text>`);
@@ -209,7 +214,10 @@ function outcomeLegend(out: string[], p: PhaseFigureInput, outcomes: ArrayLike<n
   return ly;
 }
 
-/** Words in lines of at most `width` characters. */
+/** Characters of 11 px text that fit the legend's column (W − LEGEND_X − a margin). */
+const LEGEND_CHARS = 34;
+
+/** Words in lines of at most `width` characters (a longer word on a line of its own). */
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';

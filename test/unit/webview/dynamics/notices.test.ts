@@ -67,3 +67,16 @@ test('a catapult, and a divergence, are said with the steps', () => {
   assert.equal(dn.kind, 'diverged');
   assert.match(dn.text, new RegExp(`diverged at step ${d.summary.diverged!.step}\\.`));
 });
+
+test('a ratio near one is never rounded to ×1 beside "below" (issue 10): the flow\'s kernel at 2.0008 per step', () => {
+  const k1 = flowKernelMax(solve(experiment((raw) => (raw.learningRates = { u: 1, W: 1 }))))!;
+  const rate = (2.0008 / k1) * (1 + 1e-12);
+  const flow = solve(experiment((raw) => (raw.learningRates = { u: rate, W: rate })));
+  const k = flowKernelMax(flow)!;
+  assert.ok(k > 2.0007 && k < 2.0009, `K = ${k}`);
+  const [note] = descentNotices(flow, null, 'flow');
+  assert.equal(note.kind, 'flow-unstable');
+  // Before: "rates below ×1 of these follow the flow".
+  assert.match(note.text, /rates below ×0\.9996 of these follow the flow/);
+  assert.match(note.text, /reaches K = 2 per step/);
+});
