@@ -364,35 +364,33 @@ export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>,
   let loss = loss0;
   let next = 0;
   let lnKernelRef = NaN;
+  let kernelRef = 0;
   let kernelChange = 0;
   let first: LogPoint | null = null;
   let step = 0;
   // The first rise window's steps are reported too, as by `flab simulate` (gradientDescent.ts,
   // ReportedSteps): its first MAX_WINDOW_STEPS steps off the grid, the step that closes it, and its
-  // peak (kept aside, lnPeakKernel, when beyond the budget).
+  // peak (kept aside, peakChange, when beyond the budget).
   let windowKind = 0; // of the current step: 0 outside the first window, 1 inside, 2 inside and a new peak
   let peakLoss = -Infinity;
   let extra = 0;
-  let lnPeakKernel = NaN;
-  const state = (): LayerCoordinates => ({ u1, u2, eu, v1, v2, ev, perpScale: 1, output, residual: r });
-  const lnKernelNow = (): number => lnKernelOf(input, Math.hypot(u1, u2), eu, Math.hypot(v1, v2), ev, cu, cv, cf);
-  const measure = (lnK: number): void => {
-    const change = lnKernelRef > -Infinity ? Math.abs(Math.expm1(lnK - lnKernelRef)) : lnK > -Infinity ? Infinity : 0;
-    if (change > kernelChange) kernelChange = change;
-  };
+  let peakChange = NaN;
+  // No closure over the loop's variables: V8 would keep every captured one in a heap context instead
+  // of a register, which made each step about four times slower.
   for (;;) {
     const onGrid = next < reported.length && step === reported[next];
     if (onGrid || (windowKind !== 0 && (extra < MAX_WINDOW_STEPS || step === fallStep))) {
       // K/K(first reported): both kernels as doubles where they are normal numbers (λ² cancels in the ratio otherwise).
-      const lnK = lnKernelNow();
       if (next === 0 && onGrid) {
-        lnKernelRef = lnK;
-        first = coordinatesLogPoint(input, start, state(), step === 0, cu, cv, cf);
-      } else measure(lnK);
+        const kernel = cf * (cu * (v1 * v1 + v2 * v2) + cv * (u1 * u1 + u2 * u2));
+        kernelRef = kernel >= SMALLEST_DIRECT && kernel <= 2 ** 1000 ? kernel : 0;
+        lnKernelRef = lnKernelOf(input, Math.sqrt(u1 * u1 + u2 * u2), eu, Math.sqrt(v1 * v1 + v2 * v2), ev, cu, cv, cf);
+        first = coordinatesLogPoint(input, start, { u1, u2, eu, v1, v2, ev, perpScale: 1, output, residual: r }, step === 0, cu, cv, cf);
+      } else kernelChange = Math.max(kernelChange, kernelChangeOf(input, u1, u2, eu, v1, v2, ev, cu, cv, cf, kernelRef, lnKernelRef));
       if (onGrid) next++;
       else extra++;
-      if (windowKind === 2) lnPeakKernel = NaN;
-    } else if (windowKind === 2) lnPeakKernel = lnKernelNow();
+      if (windowKind === 2) peakChange = NaN;
+    } else if (windowKind === 2) peakChange = kernelChangeOf(input, u1, u2, eu, v1, v2, ev, cu, cv, cf, kernelRef, lnKernelRef);
     if (step >= last) break;
     const a = r * cu;
     const b = r * cv;
@@ -461,7 +459,20 @@ export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>,
       if (loss > peakLoss) peakLoss = loss;
     }
   }
-  if (!Number.isNaN(lnPeakKernel)) measure(lnPeakKernel);
-  const end = coordinatesLogPoint(input, start, state(), step === 0, cu, cv, cf);
+  if (!Number.isNaN(peakChange)) kernelChange = Math.max(kernelChange, peakChange);
+  const end = coordinatesLogPoint(input, start, { u1, u2, eu, v1, v2, ev, perpScale: 1, output, residual: r }, step === 0, cu, cv, cf);
   return { loss0, lossEnd: loss, riseStep, fallStep, blowUpStep, steps: step, kernelChange, first, end };
+}
+
+/**
+ * |K/K_ref − 1| for the kernel of layers (u1, u2)·2^eu, (v1, v2)·2^ev: the ratio of the two doubles
+ * where both are normal numbers (`kernelRef` > 0), else from the logarithms (∞ when the reference
+ * kernel is 0 and this one is not). The coordinates are within 2^±RESCALE of 1, so their squares are
+ * normal numbers (no hypot needed).
+ */
+function kernelChangeOf(input: FlowInput, u1: number, u2: number, eu: number, v1: number, v2: number, ev: number, cu: number, cv: number, cf: number, kernelRef: number, lnKernelRef: number): number {
+  const kernel = cf * (cu * (v1 * v1 + v2 * v2) + cv * (u1 * u1 + u2 * u2));
+  if (kernelRef > 0 && kernel >= SMALLEST_DIRECT && kernel <= 2 ** 1000) return Math.abs(kernel / kernelRef - 1);
+  const lnK = lnKernelOf(input, Math.sqrt(u1 * u1 + u2 * u2), eu, Math.sqrt(v1 * v1 + v2 * v2), ev, cu, cv, cf);
+  return lnKernelRef > -Infinity ? Math.abs(Math.expm1(lnK - lnKernelRef)) : lnK > -Infinity ? Infinity : 0;
 }
