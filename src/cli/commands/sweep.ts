@@ -5,7 +5,7 @@
  * total work are checked against their limits before its first run (docs/limits.md, "flab sweep");
  * a run that fails is located at the sweep's entry that asked for it, not at the file's own value.
  */
-import { SweepResult, withValue } from '../../core/analysis/sweep';
+import { SweepResult, sweepValueError, withValue } from '../../core/analysis/sweep';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
@@ -92,10 +92,7 @@ function relocated(spec: SweepSpec, i: number, loaded: LoadedExperiment, e: unkn
   const message = e instanceof ExperimentError ? e.message : e instanceof TrainingSetupError ? e.problems.map((p) => p.message).join('; ') : null;
   if (message === null) return e;
   if (e instanceof ExperimentError && (e.path.startsWith('sweep') || !byValue(e.path))) return e;
-  const entry = `sweep.${spec.key}[${i}]`;
-  const written = writtenAt(loaded, entry) ?? formatNumber(spec.values[i]);
-  const own = message.replace(/^with [^=]+ = [^:]+: /, '');
-  return new ExperimentError(`sweep value ${i}, ${spec.path} = ${written}: ${own}`, entry);
+  return sweepValueError(spec, i, message, writtenAt(loaded, `sweep.${spec.key}[${i}]`));
 }
 
 /** The text of the number at `path` as the file writes it (a list's entry), or undefined when the path is not a number of the file (a range's values). */

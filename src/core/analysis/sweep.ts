@@ -4,6 +4,7 @@
  * and every check of the format apply to it as if the user had typed it.
  */
 import { parseExperiment } from '../experiment/parse';
+import { formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Experiment, SweepSpec } from '../experiment/experiment';
 import { withNumber } from '../experiment/hyperparameters';
@@ -40,23 +41,44 @@ export async function solveSweep(e: Experiment, options: { spec?: SweepSpec; sig
   const spec = options.spec ?? e.sweep;
   if (!spec) throw new ExperimentError('the experiment has no "sweep"', 'sweep');
   const runs: Trajectory[] = [];
-  for (const v of spec.values) {
+  for (let i = 0; i < spec.values.length; i++) {
     if (options.signal?.aborted) {
       const err = new Error('the sweep was cancelled');
       err.name = 'AbortError';
       throw err;
     }
-    runs.push(runOne(withValue(e, spec.path, v), options.method));
+    runs.push(runValue(e, spec, i, options.method));
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { key: spec.key, path: spec.path, values: spec.values.slice(), runs };
 }
 
-/** The sweep in one synchronous call (the CLI). */
+/** The sweep in one synchronous call (the dynamics worker): a refused value is located at its sweep entry. */
 export function solveSweepSync(e: Experiment, method?: 'solve' | 'simulate'): SweepResult {
   const spec = e.sweep;
   if (!spec) throw new ExperimentError('the experiment has no "sweep"', 'sweep');
-  return { key: spec.key, path: spec.path, values: spec.values.slice(), runs: spec.values.map((v) => runOne(withValue(e, spec.path, v), method)) };
+  return { key: spec.key, path: spec.path, values: spec.values.slice(), runs: spec.values.map((v, i) => runValue(e, spec, i, method)) };
+}
+
+/** The run of sweep value `i`, its refusal located at the sweep's entry (`sweepValueError`). */
+function runValue(e: Experiment, spec: SweepSpec, i: number, method?: 'solve' | 'simulate'): Trajectory {
+  try {
+    return runOne(withValue(e, spec.path, spec.values[i]), method);
+  } catch (err) {
+    if (!(err instanceof ExperimentError) || err.path.startsWith('sweep')) throw err;
+    throw sweepValueError(spec, i, err.message);
+  }
+}
+
+/**
+ * A refusal of the run of sweep value `i`, located at its entry of the sweep — `sweep.KEY[i]` (for a
+ * range, the editor finds `sweep.KEY`) — and saying which value it was: the value comes from the sweep,
+ * so that is where to look, whichever key the message names (the file itself was validated).
+ * `written` is the value as the file writes it (default: the number formatted).
+ */
+export function sweepValueError(spec: SweepSpec, i: number, message: string, written = formatNumber(spec.values[i])): ExperimentError {
+  const own = message.replace(/^with [^=]+ = [^:]+: /, '');
+  return new ExperimentError(`sweep value ${i}, ${spec.path} = ${written}: ${own}`, `sweep.${spec.key}[${i}]`);
 }
 
 function runOne(e: Experiment, method?: 'solve' | 'simulate'): Trajectory {

@@ -98,6 +98,18 @@ describe('a declared sweep in the dynamics panel', () => {
     assert.equal(bad.kind, 'invalid');
     if (bad.kind === 'invalid') assert.match(bad.diagnostics[0].path, /^sweep/);
   });
+
+  it('locates a value the run refuses at its entry of the sweep, as flab sweep does (not at the file\'s own key)', () => {
+    const text = swept({ sweep: { 'data.y': [1, 1e300] } });
+    const bad = runExperiment(text, { maxPoints: 1000, fileName: 'a.flab.json' });
+    assert.equal(bad.kind, 'invalid');
+    if (bad.kind !== 'invalid') return;
+    const d = bad.diagnostics[0];
+    assert.equal(d.path, 'sweep.data.y[1]');
+    assert.match(d.message, /^sweep value 1, data\.y = 1e300: .*initial loss/);
+    // The range points into the sweep's list, at the second value.
+    assert.equal(text.slice(d.offset, d.offset + d.length), '1e+300');
+  });
 });
 
 describe('a sweep on one early time window (issue 10)', () => {
