@@ -123,3 +123,21 @@ export function formatBytes(n: number, exact = false): string {
   const short = `${v >= 100 ? v.toFixed(0) : String(Number(v.toFixed(1)))} ${units[u]}`;
   return exact ? `${short} (${formatCount(n)} bytes)` : short;
 }
+
+/**
+ * A number given by its natural logarithm, as a user would write it, to two significant digits:
+ * `2.4e308` (beyond the 64-bit range too), `0.0012`; `Infinity` for ln = +∞ and `0` for −∞.
+ */
+export function formatLn(ln: number): string {
+  if (!Number.isFinite(ln)) return ln > 0 ? 'Infinity' : '0';
+  const x = Math.exp(ln);
+  if (Number.isFinite(x) && x >= 1e-300) return formatNumber(Number(x.toPrecision(2))).replace('e+', 'e');
+  const decimal = ln / Math.LN10;
+  let exponent = Math.floor(decimal);
+  let mantissa = Number(Math.pow(10, decimal - exponent).toPrecision(2));
+  if (mantissa >= 10) {
+    mantissa /= 10;
+    exponent += 1;
+  }
+  return `${mantissa}e${exponent}`;
+}

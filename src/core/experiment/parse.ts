@@ -5,7 +5,7 @@
  * (shapes that must agree, collinear data, ordered times, sizes).
  */
 import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { Diagnostic, excerpt, formatCount, formatNumber } from './diagnostic';
+import { Diagnostic, excerpt, formatCount, formatLn, formatNumber } from './diagnostic';
 import { LinearData, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
 import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS } from './kind';
 import { JSON_TOKENS_MEMORY, MAX_JSON_TOKENS, MAX_PARAMETERS } from './limits';
@@ -280,7 +280,7 @@ function checkSemantics(e: Experiment, tree: Node, out: Diagnostic[], text: stri
         const path = `data.samples[${over.sample}].y`;
         const at = locatePath(tree, path);
         const written = excerpt(text.slice(at.offset, at.offset + at.length));
-        error(`${path} = ${written}: the data's irreducible loss ½E[(y − βa)²] (the least loss any weights reach, included in every loss printed; docs/model.md §1) is about ${over.size}, beyond the 64-bit range (sizes above ${twoDigits(MAX_PRINTED_SIZE)} are refused); scaled together, the targets must be at most about ${over.largest} in size (docs/limits.md, "Representable ranges")`, path);
+        error(`${path} = ${written}: the data's irreducible loss ½E[(y − βa)²] (the least loss any weights reach, included in every loss printed; docs/model.md §1) is about ${over.size}, beyond the 64-bit range (sizes above ${formatLn(Math.log(MAX_PRINTED_SIZE))} are refused); scaled together, the targets must be at most about ${over.largest} in size (docs/limits.md, "Representable ranges")`, path);
       }
     }
   }
@@ -358,25 +358,10 @@ function irreducibleLossOverflow(samples: Sample[]): { sample: number; size: str
   const lnLimit = Math.log(MAX_PRINTED_SIZE);
   if (lnLoss <= lnLimit) return null;
   const bound = Math.exp(Math.log(my) + (lnLimit - lnLoss) / 2);
-  return { sample, size: formatLnNumber(lnLoss), largest: twoDigits(bound) };
+  return { sample, size: formatLn(lnLoss), largest: formatLn(Math.log(bound)) };
 }
 
 /** A number to two digits, as a message writes it: 1.1e307. */
-function twoDigits(x: number): string {
-  return formatNumber(Number(x.toPrecision(2))).replace('e+', 'e');
-}
-
-/** A number given by its natural logarithm, to two digits, in exponent form (beyond 64 bits too). */
-function formatLnNumber(ln: number): string {
-  const decimal = ln / Math.LN10;
-  let exponent = Math.floor(decimal);
-  let mantissa = Number(Math.pow(10, decimal - exponent).toPrecision(2));
-  if (mantissa >= 10) {
-    mantissa /= 10;
-    exponent += 1;
-  }
-  return `${mantissa}e${exponent}`;
-}
 
 /**
  * The index of the first sample whose input is off the line through the first nonzero input,

@@ -5,7 +5,7 @@
  * with the field to blame, its value, and the values of that field that work with the others as they
  * are — found in O(1) per trial by rebuilding the flow from its spec with that one value changed.
  */
-import { formatNumber } from '../experiment/diagnostic';
+import { formatLn, formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Experiment } from '../experiment/experiment';
 import { logAddExp, logSubExp } from '../math/logDomain';
@@ -181,20 +181,6 @@ function fieldsOf(e: Experiment, spec: FlowSpec): Field[] {
   ];
 }
 
-/** A number given by its logarithm, as the user would write it, to two digits (2.4e308 beyond 64 bits too). */
-export function formatLn(ln: number): string {
-  if (!Number.isFinite(ln)) return ln > 0 ? 'Infinity' : '0';
-  const x = Math.exp(ln);
-  if (Number.isFinite(x) && x >= 1e-300) return formatNumber(Number(x.toPrecision(2))).replace('e+', 'e');
-  const decimal = ln / Math.LN10;
-  let exponent = Math.floor(decimal);
-  let mantissa = Number(Math.pow(10, decimal - exponent).toPrecision(2));
-  if (mantissa >= 10) {
-    mantissa /= 10;
-    exponent += 1;
-  }
-  return `${mantissa}e${exponent}`;
-}
 
 /** The magnitudes of a spec, or null when it cannot be built (a value that is not a positive finite number). */
 function magnitudesOf(spec: FlowSpec, o: MagnitudeOptions): Magnitude[] | null {
