@@ -246,18 +246,25 @@ export function parseFromDynamics(message: unknown): FromDynamics | null {
       return null;
     case 'setView':
       return m.view === null || (DYNAMICS_VIEWS as readonly unknown[]).includes(m.view) ? { type: 'setView', view: m.view as DynamicsView | null } : null;
-    case 'chartImage':
-      if (isFiniteNumber(m.requestId) && typeof m.dataUrl === 'string' && m.dataUrl.startsWith('data:image/png;base64,') && m.dataUrl.length < MAX_CHART_IMAGE_LENGTH) {
-        return { type: 'chartImage', requestId: m.requestId, dataUrl: m.dataUrl };
-      }
-      return null;
-    case 'chartFigure': {
-      const figure = isFiniteNumber(m.requestId) ? parseFigureSpec(m.figure) : null;
-      return figure ? { type: 'chartFigure', requestId: m.requestId as number, figure } : null;
-    }
     default:
-      return null;
+      return parseChartAnswer(m);
   }
+}
+
+/**
+ * An answer to `exportChart` from a panel that draws its charts with the chart engine (the dynamics and
+ * training panels): a PNG data URL, or the figure's content for the SVG; null for anything else.
+ */
+export function parseChartAnswer(m: Record<string, unknown>): ChartImage | ChartFigure | null {
+  if (m.type === 'chartImage') {
+    const ok = isFiniteNumber(m.requestId) && typeof m.dataUrl === 'string' && m.dataUrl.startsWith('data:image/png;base64,') && m.dataUrl.length < MAX_CHART_IMAGE_LENGTH;
+    return ok ? { type: 'chartImage', requestId: m.requestId as number, dataUrl: m.dataUrl as string } : null;
+  }
+  if (m.type === 'chartFigure') {
+    const figure = isFiniteNumber(m.requestId) ? parseFigureSpec(m.figure) : null;
+    return figure ? { type: 'chartFigure', requestId: m.requestId as number, figure } : null;
+  }
+  return null;
 }
 
 // ---- the figure a webview sends for SVG export ----------------------------------------------------

@@ -4,6 +4,8 @@
  */
 import type { PhaseMethod } from '../core/analysis/phase/cellEvaluator';
 import { asRecord, Closed, CommonFromWebview, ErrorInfo, isFiniteNumber, isIndex, parseCommon, parsePanelState } from './common';
+// Largest chart image accepted from a webview (a 3× PNG of the figure is a few MB): one bound for every panel.
+import { MAX_CHART_IMAGE_LENGTH } from './dynamics';
 
 export type { PhaseMethod };
 
@@ -157,8 +159,6 @@ export type ChartImage = { type: 'chartImage'; requestId: number; dataUrl: strin
 /** Longest error text accepted with a `chartImage`. */
 const MAX_CHART_ERROR_LENGTH = 500;
 
-/** Largest chart image accepted from the webview (a 3× PNG of the figure is a few MB). */
-export const MAX_CHART_IMAGE_LENGTH = 50_000_000;
 
 export type FromPhase = CommonFromWebview | OpenCell | SetMethod | ChartImage;
 

@@ -4,8 +4,8 @@
  * both sides (docs/architecture.md, "Messages"); messages from the webview are checked with
  * `parseFromTraining`.
  */
-import { asRecord, Closed, CommonFromWebview, ErrorInfo, isFiniteNumber, parseCommon } from './common';
-import { ChartFigure, ChartImage, ExportChartRequest, MAX_CHART_IMAGE_LENGTH, parseFigureSpec } from './dynamics';
+import { asRecord, Closed, CommonFromWebview, ErrorInfo, parseCommon } from './common';
+import { ChartFigure, ChartImage, ExportChartRequest, parseChartAnswer } from './dynamics';
 
 /** One named column over the records: a loss, an accuracy, a kernel change. */
 export interface NamedColumn {
@@ -145,16 +145,7 @@ export function parseFromTraining(message: unknown): FromTraining | null {
       return { type: 'stop' };
     case 'resume':
       return { type: 'resume' };
-    case 'chartImage':
-      if (isFiniteNumber(m.requestId) && typeof m.dataUrl === 'string' && m.dataUrl.startsWith('data:image/png;base64,') && m.dataUrl.length < MAX_CHART_IMAGE_LENGTH) {
-        return { type: 'chartImage', requestId: m.requestId, dataUrl: m.dataUrl };
-      }
-      return null;
-    case 'chartFigure': {
-      const figure = isFiniteNumber(m.requestId) ? parseFigureSpec(m.figure) : null;
-      return figure ? { type: 'chartFigure', requestId: m.requestId as number, figure } : null;
-    }
     default:
-      return null;
+      return parseChartAnswer(m);
   }
 }
