@@ -14,6 +14,7 @@ import { ControlKey, ControlState, DocumentShown, DynamicsView, FigureOptions, I
 import type { DynamicsJob, DynamicsOutcome } from '../../protocol/workers';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
 import { LatestOnlyQueue } from '../panels/latestOnly';
+import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
 import { DelegateFactory } from '../panels/panelRegistry';
 import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics } from '../problems';
 import { dynamicsChannel } from '../channels';
@@ -43,8 +44,7 @@ export interface DynamicsServices {
 export class DynamicsDelegate implements PanelDelegate {
   private readonly channel: WorkerChannel<DynamicsJob, DynamicsOutcome>;
   private readonly writes: LatestOnlyQueue<Write>;
-  private nextChartRequest = 1;
-  private readonly chartRequests = new Map<number, (answer: { dataUrl: string } | { figure: FigureSpec }) => void>();
+  private readonly chartRequests = new PageRequests<{ dataUrl: string } | { figure: FigureSpec }>();
   /** A slider drag is under way: its edits so far form one undo step, closed by the `final` one. */
   private dragging = false;
   /** The webview's view preference (told after `ready`); null follows the file's compare.simulate. */
@@ -136,9 +136,7 @@ export class DynamicsDelegate implements PanelDelegate {
         break;
       case 'chartImage':
       case 'chartFigure': {
-        const resolve = this.chartRequests.get(message.requestId);
-        this.chartRequests.delete(message.requestId);
-        resolve?.(message.type === 'chartImage' ? { dataUrl: message.dataUrl } : { figure: message.figure });
+        this.chartRequests.answer(message.requestId, message.type === 'chartImage' ? { dataUrl: message.dataUrl } : { figure: message.figure });
         break;
       }
     }
@@ -165,24 +163,13 @@ export class DynamicsDelegate implements PanelDelegate {
   async chartFigure(options: FigureOptions, timeoutMs = 15_000): Promise<{ png: Uint8Array } | { figure: FigureSpec }> {
     const deadline = Date.now() + timeoutMs;
     await this.host.whenReady(timeoutMs);
-    const requestId = this.nextChartRequest++;
-    const answer = await new Promise<{ dataUrl: string } | { figure: FigureSpec }>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.chartRequests.delete(requestId);
-        reject(new Error('the panel did not send its chart in time'));
-      }, Math.max(1, deadline - Date.now()));
-      this.chartRequests.set(requestId, (a) => {
-        clearTimeout(timer);
-        resolve(a);
-      });
-      this.host.post({ type: 'exportChart', requestId, ...options } satisfies ToDynamics);
-    });
+    const answer = await this.chartRequests.ask((requestId) => this.host.post({ type: 'exportChart', requestId, ...options } satisfies ToDynamics), deadline - Date.now());
     if ('figure' in answer) {
       if (options.format !== 'svg') throw new Error('the panel sent a figure where a PNG was asked for');
       return { figure: answer.figure };
     }
     if (options.format !== 'png') throw new Error('the panel sent a PNG where a figure was asked for');
-    return { png: Buffer.from(answer.dataUrl.slice(answer.dataUrl.indexOf(',') + 1), 'base64') };
+    return { png: pngOfDataUrl(answer.dataUrl) };
   }
 
   private invalid(version: number, text: string, document: vscode.TextDocument, diagnostics: Diagnostic[], controls: ControlState[] | null): ComputeResult & { kind: 'invalid' } {

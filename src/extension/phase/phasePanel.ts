@@ -16,6 +16,7 @@ import { cellExperimentText } from '../../document/cellText';
 import { type ChartImage, Diagram, DocumentShown, Invalid, parseFromPhase, parsePhasePanelState, PhaseConfig, PreviewedCell, ToPhase } from '../../protocol/phase';
 import type { PhaseJob, PhaseOutcome, PhaseProgress } from '../../protocol/workers';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
+import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
 import { DelegateFactory } from '../panels/panelRegistry';
 import { phaseChannel } from '../channels';
 import { WorkerChannel } from '../workerChannel';
@@ -45,8 +46,7 @@ export class PhaseDelegate implements PanelDelegate {
   private busyVersion: number | undefined;
   /** The text of the diagram shown (Export Data prints that one, whatever the document has become). */
   private shownText: string | undefined;
-  private nextChartRequest = 1;
-  private readonly chartRequests = new Map<number, (answer: ChartImage) => void>();
+  private readonly chartRequests = new PageRequests<ChartImage>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -127,9 +127,7 @@ export class PhaseDelegate implements PanelDelegate {
         if (m.method !== this.config.method) this.setConfig({ ...this.config, method: m.method });
         return true;
       case 'chartImage': {
-        const answer = this.chartRequests.get(m.requestId);
-        this.chartRequests.delete(m.requestId);
-        answer?.(m);
+        this.chartRequests.answer(m.requestId, m);
         return true;
       }
       default:
@@ -161,20 +159,9 @@ export class PhaseDelegate implements PanelDelegate {
     const svg = this.chartSvg();
     if (!svg) throw new Error('the phase panel has no diagram yet');
     await this.host.whenReady(timeoutMs);
-    const requestId = this.nextChartRequest++;
-    const dataUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.chartRequests.delete(requestId);
-        reject(new Error('the panel did not send its chart in time'));
-      }, Math.max(1, deadline - Date.now()));
-      this.chartRequests.set(requestId, (answer) => {
-        clearTimeout(timer);
-        if ('dataUrl' in answer) resolve(answer.dataUrl);
-        else reject(new Error(`the panel could not draw the figure: ${answer.error}`));
-      });
-      this.host.post({ type: 'rasterise', requestId, svg, scale } satisfies ToPhase);
-    });
-    return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+    const answer = await this.chartRequests.ask((requestId) => this.host.post({ type: 'rasterise', requestId, svg, scale } satisfies ToPhase), deadline - Date.now());
+    if (!('dataUrl' in answer)) throw new Error(`the panel could not draw the figure: ${answer.error}`);
+    return pngOfDataUrl(answer.dataUrl);
   }
 
   /**

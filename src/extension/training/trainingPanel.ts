@@ -18,6 +18,7 @@ import { DocumentShown, Invalid, parseFromTraining, RunView, SweepView, Training
 import type { TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
 import { trainingChannel } from '../channels';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
+import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
 import { DelegateFactory } from '../panels/panelRegistry';
 import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics } from '../problems';
 import { WorkerChannel } from '../workerChannel';
@@ -75,8 +76,7 @@ export class TrainingDelegate implements PanelDelegate {
   private currentExport: TrainingExport | null = null;
   private follow: ReturnType<typeof setInterval> | undefined;
   private following = false;
-  private nextChartRequest = 1;
-  private readonly chartRequests = new Map<number, (answer: ChartImage | ChartFigure) => void>();
+  private readonly chartRequests = new PageRequests<ChartImage | ChartFigure>();
   /** The running computation's version, so that late snapshots of an older one are dropped. */
   private running: number | null = null;
   /** What the file says of itself, for every message of its run (snapshots included). */
@@ -150,9 +150,7 @@ export class TrainingDelegate implements PanelDelegate {
         break;
       case 'chartImage':
       case 'chartFigure': {
-        const resolve = this.chartRequests.get(m.requestId);
-        this.chartRequests.delete(m.requestId);
-        resolve?.(m);
+        this.chartRequests.answer(m.requestId, m);
         break;
       }
     }
@@ -172,19 +170,8 @@ export class TrainingDelegate implements PanelDelegate {
   async chartFigure(options: FigureOptions, timeoutMs = 15_000): Promise<{ png: Uint8Array } | { figure: ChartFigure['figure'] }> {
     const deadline = Date.now() + timeoutMs;
     await this.host.whenReady(timeoutMs);
-    const requestId = this.nextChartRequest++;
-    const answer = await new Promise<ChartImage | ChartFigure>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.chartRequests.delete(requestId);
-        reject(new Error('the panel did not send its chart in time'));
-      }, Math.max(1, deadline - Date.now()));
-      this.chartRequests.set(requestId, (a) => {
-        clearTimeout(timer);
-        resolve(a);
-      });
-      this.host.post({ type: 'exportChart', requestId, ...options });
-    });
-    return answer.type === 'chartImage' ? { png: Buffer.from(answer.dataUrl.slice(answer.dataUrl.indexOf(',') + 1), 'base64') } : { figure: answer.figure };
+    const answer = await this.chartRequests.ask((requestId) => this.host.post({ type: 'exportChart', requestId, ...options }), deadline - Date.now());
+    return answer.type === 'chartImage' ? { png: pngOfDataUrl(answer.dataUrl) } : { figure: answer.figure };
   }
 
   private get baseDir(): string {
