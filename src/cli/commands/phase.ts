@@ -101,7 +101,7 @@ function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
   if ('error' in key) throw new UsageError(`${flag}: ${key.error}`);
   if (!isAxisKey(key.path)) {
     const axes = numericKeys().map((k) => k.path).filter(isAxisKey);
-    throw new UsageError(`${flag}: ${key.path} cannot be an axis: a phase diagram labels each cell by its run's long-time limit (t → ∞) with the closed-form flow, which has no weight decay and no time grid; axes are ${axes.map((a) => `\`${a}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`);
+    throw new UsageError(`${flag}: ${key.path} cannot be an axis: every cell of a phase diagram runs the file's own time range and step budget, and the closed-form flow of a cell has no weight decay; axes are ${axes.map((a) => `\`${a}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`);
   }
   const from = parseNumber(m[2]);
   const to = parseNumber(m[3]);

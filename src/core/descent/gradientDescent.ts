@@ -404,7 +404,7 @@ function checkPlainRanges(e: Experiment, sample: EffectiveSample): void {
 /** The time grid's steps: the grid rounded to whole steps, without repeats (a run adds the steps of its events, docs/finite-rates.md §3). */
 export function reportedSteps(e: Experiment, horizon: () => number = () => simulationHorizon(e)): number[] {
   if (e.time.kind === 'grid' && e.time.end !== undefined && !Number.isInteger(e.time.end)) {
-    throw new ExperimentError(`time.end counts gradient-descent steps for \`flab simulate\`: it must be a whole number, got ${formatNumber(e.time.end)}`, 'time.end');
+    throw new ExperimentError(`time.end counts gradient-descent steps: it must be a whole number, got ${formatNumber(e.time.end)}`, 'time.end');
   }
   const times = timeGrid(e.time, () => Math.ceil(horizon()));
   // The run's own number of steps (its last time), checked before the grid is rounded: the first grid

@@ -124,7 +124,7 @@ test('flab phase: weightDecay and the time grid are not axes (the label is the c
   for (const key of ['weightDecay', 'time.end', 'time.points', 'time.start']) {
     const r = await run(['phase', 'missing.flab.json', '--x', `${key}=1:2`, '--y', 'init.scaleU=0.1:1'], {});
     assert.equal(r.code, 2, key);
-    assert.ok(r.stderr.startsWith(`flab: --x: ${key} cannot be an axis: a phase diagram labels each cell by its run's long-time limit (t → ∞) with the closed-form flow, which has no weight decay and no time grid; axes are \`model.width\`, \`model.outputScale\`, \`data.y\`, \`init.scaleU\`, \`init.scaleW\`, \`init.seed\`, \`learningRates.u\`, \`learningRates.W\``), r.stderr);
+    assert.ok(r.stderr.startsWith(`flab: --x: ${key} cannot be an axis: every cell of a phase diagram runs the file's own time range and step budget, and the closed-form flow of a cell has no weight decay; axes are \`model.width\`, \`model.outputScale\`, \`data.y\`, \`init.scaleU\`, \`init.scaleW\`, \`init.seed\`, \`learningRates.u\`, \`learningRates.W\``), r.stderr);
   }
 });
 

@@ -20,7 +20,7 @@ import { CellEvaluator, CellResult, NO_LABEL, PhaseWorkError, widthFactors } fro
 import { cellSpec, LinearBase, linearBase, lnNtk0Of, planeInputOf } from './linearCells';
 
 /**
- * Steps of the O(1) recursion in one diagram: 2³¹ ≈ 2.1·10⁹, about half a minute at ~16 ns a step on
+ * Steps of the O(1) recursion in one diagram: 2³¹ ≈ 2.1·10⁹, one to two minutes at the 29–49 ns a step measured on
  * these machines (a 256 × 256 diagram of 1,000 steps is 6.6·10⁷, the panel's largest, 1024 × 1024 of
  * 2,000 steps, just fits). Beyond it the diagram is refused before its first cell.
  */
@@ -84,7 +84,7 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
       const steps = stepsOf(e, fallback);
       const total = cells * steps[steps.length - 1];
       if (total > MAX_DIAGRAM_STEPS) {
-        throw new PhaseWorkError(`${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} gradient-descent steps = ${formatNumber(total)} steps, over the limit of ${formatNumber(MAX_DIAGRAM_STEPS)} for one phase diagram (about half a minute): use fewer cells or ${setsBudget(e) ? 'fewer steps' : `set ${budgetPath(e)}, the step budget (without it each cell runs the file's default of ${formatNumber(steps[steps.length - 1])} steps)`}`, budgetPath(e));
+        throw new PhaseWorkError(`${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} gradient-descent steps = ${formatNumber(total)} steps, over the limit of ${formatNumber(MAX_DIAGRAM_STEPS)} for one phase diagram (one to two minutes): use fewer cells or ${setsBudget(e) ? 'fewer steps' : `set ${budgetPath(e)}, the step budget (without it each cell runs the file's default of ${formatNumber(steps[steps.length - 1])} steps)`}`, budgetPath(e));
       }
     },
   };
