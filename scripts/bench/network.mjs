@@ -31,7 +31,7 @@ const stepScript = () => bundleScript('network-step.js', `
   const x = new Float32Array(count * 784).map(() => rng.normal());
   const labels = Int32Array.from({ length: count }, (_, i) => i % 10);
   const train = { count, features: 784, sampleShape: [784], x, targets: { kind: 'classes' as const, labels, classCount: 10 } };
-  const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, steps: 1000, learningRate: 0.01, record: { every: 1e9 } } });
+  const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, steps: 1000, learningRate: 0.01, record: { every: 1e8 } } });
   (async () => {
     const t = new Training(spec, { train }, { wasmDirectory: ${wasmDirectory} });
     let until = 20;
