@@ -10,12 +10,13 @@ import { MAX_SIMULATED_PARAMETERS, MAX_SIMULATION_WORK, MAX_STEPS } from '../exp
 import { timeGrid } from '../experiment/timeGrid';
 import type { ExactFlow } from '../linearFlow/exactFlow';
 import { defaultHorizon, PLATEAU_KERNEL_GROWTH } from '../linearFlow/horizon';
-import type { FlowPoint } from '../linearFlow/plane';
+import { fromLogPoint, type FlowPoint, type LogPoint } from '../linearFlow/plane';
 import { MAX_WINDOW_STEPS, PlaneDescent } from '../linearFlow/planeDescent';
 import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron } from '../linearFlow/reduce';
 import { Catapult, CatapultWatch, DIVERGENCE_LOSS, maxStableRateScale } from '../linearFlow/stability';
-import { checkInitialRanges } from '../linearFlow/ranges';
+import { checkDescentRanges, checkInitialRanges } from '../linearFlow/ranges';
 import { decayHorizon } from '../linearFlow/weightDecay';
+import { seriesScores } from '../trajectory/seriesScores';
 import { seriesEnds, Trajectory } from '../trajectory/trajectory';
 import { ACTIVATIONS } from './activation';
 
@@ -36,6 +37,11 @@ interface Descent {
   out: Trajectory;
   diverged: { step: number } | null;
   catapult: Catapult | null;
+  /**
+   * The recursion: the kernel's largest relative change over the reported steps, from ln K (the ntk
+   * column rounds a K below 2.2e-308 to 0, from which no ratio can be taken); the plain loop: absent.
+   */
+  kernelChange?: number;
 }
 
 /**
@@ -55,6 +61,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   const rho = e.weightDecay ?? 0;
   const steps = reportedSteps(e, exact ? () => simulationHorizonOf(exact.flow, rho) : undefined);
   const lastStep = steps[steps.length - 1];
+  if (exact && rho === 0 && lastStep > 0) checkDescentRanges(e, exact.spec, exact.flow, exact.lnTheta0, lastStep);
   const byRecursion = e.model.activation === 'linear' && !options.reference;
   if (!byRecursion) {
     checkPlainRanges(e, sample);
@@ -66,7 +73,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
       throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps or a smaller width${e.model.activation === 'linear' ? ', or drop --reference' : ''}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
     }
   }
-  const { out, diverged, catapult } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
+  const { out, diverged, catapult, kernelChange } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
   const m = out.t.length;
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
@@ -96,6 +103,8 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     maxStableRateScale: maxScale,
     weightDecay: rho,
   };
+  // Over the reported steps; none for a run that diverged (docs/mechanisms.md, "Scores").
+  out.summary.scores = diverged ? null : seriesScores(out, kernelChange);
   return out;
 }
 
@@ -161,13 +170,13 @@ class ReportedSteps {
     return false;
   }
 
-  /** Puts a peak that was kept aside in its place among the reported steps. */
-  finish(out: Trajectory, theta0: number, rho: number): void {
-    if (!this.peak) return;
+  /** Puts a peak that was kept aside in its place among the reported steps; returns whether it did. */
+  finish(out: Trajectory, theta0: number, rho: number): boolean {
+    if (!this.peak) return false;
     const { step, point } = this.peak;
     let at = out.t.length;
     while (at > 0 && out.t[at - 1] > step) at--;
-    if (out.t[at - 1] !== step) insertPoint(out, at, step, point, theta0, rho);
+    return out.t[at - 1] !== step && insertPoint(out, at, step, point, theta0, rho);
   }
 }
 
@@ -178,6 +187,16 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   const reported = new ReportedSteps(steps);
   const out = emptyTrajectory(rho);
   const lastStep = steps[steps.length - 1];
+  const kernel = new KernelChange();
+  const { irreducibleLoss } = flow.input;
+  // Reports the current step; its ln K counts towards the kernel's change when the point is reported.
+  const push = (step: number, p: LogPoint = run.logPoint()): boolean => pushPoint(out, step, fromLogPoint(p, irreducibleLoss), theta0, rho) && kernel.see(p.lnNtk);
+  let peakLnNtk = NaN;
+  const peakPoint = (): FlowPoint => {
+    const p = run.logPoint();
+    peakLnNtk = p.lnNtk;
+    return fromLogPoint(p, irreducibleLoss);
+  };
   let diverged: { step: number } | null = null;
   let recorded = -1;
   for (;;) {
@@ -186,26 +205,46 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
     if (!(loss <= DIVERGENCE_LOSS)) {
       diverged = { step };
       // The arrays end at the last finite state: this one if it is, else the one before.
-      if (!(Number.isFinite(loss) && pushPoint(out, step, run.point(), theta0, rho)) && step > 0 && recorded !== step - 1) {
+      if (!(Number.isFinite(loss) && push(step)) && step > 0 && recorded !== step - 1) {
         run.stepBack();
-        pushPoint(out, step - 1, run.point(), theta0, rho);
+        push(step - 1);
       }
       break;
     }
-    if (reported.observe(step, loss, () => run.point()) && pushPoint(out, step, run.point(), theta0, rho)) recorded = step;
+    if (reported.observe(step, loss, peakPoint) && push(step)) recorded = step;
     if (observe && !observe(step, loss)) {
-      if (recorded !== step) pushPoint(out, step, run.point(), theta0, rho);
+      if (recorded !== step) push(step);
       break;
     }
     if (step === lastStep) break;
     if (!run.advance()) {
       diverged = { step: step + 1 };
-      if (recorded !== step) pushPoint(out, step, run.point(), theta0, rho);
+      if (recorded !== step) push(step);
       break;
     }
   }
-  reported.finish(out, theta0, rho);
-  return { out, diverged, catapult: reported.watch.catapult };
+  if (reported.finish(out, theta0, rho)) kernel.see(peakLnNtk);
+  return { out, diverged, catapult: reported.watch.catapult, kernelChange: kernel.change };
+}
+
+/**
+ * The kernel's largest relative change |K/K₀ − 1| over the reported points, from ln K: exact where
+ * the ntk column underflows (σ = 1e-300 gives K₀ ≈ 1e-600, printed 0). The first point seen is K₀.
+ */
+class KernelChange {
+  private lnK0: number | null = null;
+  change = 0;
+
+  /** Counts one reported point's ln K; returns true (so that it chains after a successful push). */
+  see(lnK: number): true {
+    if (this.lnK0 === null) this.lnK0 = lnK;
+    else if (this.lnK0 === -Infinity) this.change = Math.max(this.change, lnK > -Infinity ? Infinity : 0);
+    else {
+      const r = lnK - this.lnK0;
+      this.change = Math.max(this.change, r > 0 ? Math.expm1(r) : -Math.expm1(r));
+    }
+    return true;
+  }
 }
 
 /** The plain loop over (u, W) on the samples themselves, any activation; O(samples·d·D) per step. */

@@ -33,6 +33,14 @@ export interface MagnitudeOptions {
   horizon: boolean;
   /** Weight decay ρ > 0: the objective adds ½ρ(|u|² + ‖W‖²). */
   weightDecay: number;
+  /**
+   * ln T of a run that ends at T — gradient descent's last reported step, step k at t = k — whose
+   * end and scores are the flow's at T as the proxy of the run's (docs/limits.md, "Representable
+   * ranges"); default ∞, the exact flow's own end.
+   */
+  lnEnd?: number;
+  /** With a finite `lnEnd`: the run prints the flow's limit t → ∞ too (the exact solver's summary), so its sizes count. */
+  limit?: boolean;
 }
 
 /** ln|a − b| for finite or infinite a and b given as logarithms of their magnitudes and their signs. */
@@ -48,35 +56,46 @@ function lnDifference(sa: number, lnA: number, sb: number, lnB: number): number 
 export function exactMagnitudes(flow: ExactFlow, lnTheta0: number, o: MagnitudeOptions): Magnitude[] {
   const { input } = flow;
   const { plane } = input;
+  const lnEnd = o.lnEnd ?? Infinity;
+  const atInfinity = lnEnd === Infinity;
   const start = flow.logPointAt(-Infinity);
-  const end = flow.limitLog();
+  const end = atInfinity ? flow.limitLog() : flow.logPointAt(lnEnd);
   const lnOutput0 = input.lnLambda + 2 * plane.k * Math.LN2 + Math.log(Math.abs(plane.uv));
   const lnY = Math.log(Math.abs(input.y));
   const lnR0 = lnDifference(Math.sign(plane.uv), lnOutput0, Math.sign(input.y), lnY);
   const lnLoss0 = logAddExp(2 * lnR0 - Math.LN2, Math.log(input.irreducibleLoss));
-  const { logs } = exactScoreLogs(flow, lnTheta0);
+  const { logs } = exactScoreLogs(flow, lnTheta0, lnEnd);
+  const at = atInfinity ? '∞' : 'T';
   const out: Magnitude[] = [
     { name: 'lambda', initial: true, what: 'λ = γ·ā·√(η_u η_W)', ln: input.lnLambda },
     { name: 'output', initial: true, what: 'the initial output f₀ = γ·uᵀW x', ln: lnOutput0 },
     { name: 'loss', initial: true, what: 'the initial loss ½(f₀ − y)²', ln: lnLoss0 },
     { name: 'irreducibleLoss', initial: true, what: 'the irreducible loss of the data', ln: Math.log(input.irreducibleLoss) },
     { name: 'ntk', initial: true, what: 'the initial tangent kernel K₀ = γ²ā²(η_u|Wn|² + η_W|u|²)', ln: flow.lnNtkInitial },
-    { name: 'ntk', what: 'the final tangent kernel K(∞)', ln: end.lnNtk },
+    { name: 'ntk', what: `the final tangent kernel K(${at})`, ln: end.lnNtk },
     { name: 'normU', initial: true, what: 'the initial |u|', ln: start.lnNormU },
     { name: 'normU', what: 'the final |u|', ln: end.lnNormU },
     { name: 'normW', initial: true, what: 'the initial ‖W‖', ln: start.lnNormW },
     { name: 'normW', what: 'the final ‖W‖', ln: end.lnNormW },
     { name: 'omega', initial: true, what: 'the rate ω = λ√(4y² + λ²PQ)', ln: flow.lnOmega },
-    { name: 'kernelChange', what: 'kernelChange = |K(∞)/K(0) − 1| (how many times the tangent kernel grows)', ln: logs.lnKernelChange },
+    { name: 'kernelChange', what: `kernelChange = |K(${at})/K(0) − 1| (how many times the tangent kernel grows)`, ln: logs.lnKernelChange },
     { name: 'tangentChange', what: 'tangentChange (how far the tangent features move)', ln: logs.lnTangentChange },
-    { name: 'distance', what: 'the distance from initialisation ‖θ(∞) − θ₀‖/‖θ₀‖', ln: logs.lnDistance },
+    { name: 'distance', what: `the distance from initialisation ‖θ(${at}) − θ₀‖/‖θ₀‖`, ln: logs.lnDistance },
   ];
+  if (!atInfinity && o.limit) {
+    const limit = flow.limitLog();
+    out.push(
+      { name: 'ntk', what: 'the limit of the tangent kernel K(∞)', ln: limit.lnNtk },
+      { name: 'normU', what: 'the limit of |u| (t → ∞)', ln: limit.lnNormU },
+      { name: 'normW', what: 'the limit of ‖W‖ (t → ∞)', ln: limit.lnNormW },
+    );
+  }
   if (o.weightDecay > 0) {
     const lnPenalty = Math.log(0.5 * o.weightDecay) + 2 * Math.max(start.lnNormU, start.lnNormW);
     out.push({ name: 'objective', what: 'the initial objective ½(f₀ − y)² + ½ρ(|u|² + ‖W‖²)', ln: logAddExp(lnLoss0, lnPenalty) });
   }
   if (o.horizon) out.push({ name: 'horizon', what: 'the default horizon (the time the residual takes to come within 10⁻³ of its limit)', ln: defaultHorizonLn(flow) });
-  const plateau = plateauTimeLn(flow, flow.limit(), end.lnNtk);
+  const plateau = atInfinity ? plateauTimeLn(flow, flow.limit(), end.lnNtk) : null;
   if (plateau !== null) out.push({ name: 'plateauTime', what: 'the plateau time (the time the residual takes to halve)', ln: plateau });
   return out;
 }
@@ -285,5 +304,17 @@ export function checkExactRanges(e: Experiment, spec: FlowSpec, flow: ExactFlow,
 export function checkInitialRanges(e: Experiment, spec: FlowSpec, flow: ExactFlow, lnTheta0: number): void {
   const o = { horizon: false, weightDecay: e.weightDecay ?? 0 };
   const over = firstOverflow(exactMagnitudes(flow, lnTheta0, o).filter((m) => m.initial));
+  if (over) throw rangeError(e, spec, over, o);
+}
+
+/**
+ * Refuses gradient descent of the linear network without weight decay whose end or scores over its
+ * `lastStep` steps would be beyond 64 bits (a kernel that grows 1e598-fold from σ = 1e-300), before
+ * the run: the gradient flow over the same span (step k at t = k) is their proxy, as the run follows
+ * it wherever it converges (docs/limits.md, "Representable ranges"). Call after `checkInitialRanges`.
+ */
+export function checkDescentRanges(e: Experiment, spec: FlowSpec, flow: ExactFlow, lnTheta0: number, lastStep: number): void {
+  const o = { horizon: false, weightDecay: 0, lnEnd: Math.log(lastStep) };
+  const over = firstOverflow(exactMagnitudes(flow, lnTheta0, o));
   if (over) throw rangeError(e, spec, over, o);
 }

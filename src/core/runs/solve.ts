@@ -21,7 +21,8 @@ import { assertFinite } from '../trajectory/finite';
 export function solve(e: Experiment): Trajectory {
   const { flow, sample, lnTheta0, spec } = exactFlowOf(e);
   const rho = e.weightDecay ?? 0;
-  const options = { horizon: e.time.kind === 'grid' && e.time.end === undefined, weightDecay: rho };
+  // Scored at T with `classify.at: "end"`: the scores are the run's to T, and the summary has the limit t → ∞ besides.
+  const options = { horizon: e.time.kind === 'grid' && e.time.end === undefined, weightDecay: rho, lnEnd: rho > 0 ? Infinity : scoringLnTime(e, flow), limit: true };
   checkExactRanges(e, spec, flow, lnTheta0, options);
   const limitLog = flow.limitLog();
   const limit = fromLogPoint(limitLog, sample.irreducibleLoss);

@@ -15,7 +15,6 @@ import type { LogPoint } from '../../linearFlow/plane';
 import { planeDescentFacts } from '../../linearFlow/planeDescent';
 import { CATAPULT_RISE, descentOutcome, DIVERGED, DIVERGENCE_FACTOR, OutcomeWatch } from '../../linearFlow/stability';
 import { classifyCode, MechanismScores, scoresFromChanges, thresholdsOf, type ClassifyThresholds } from '../../mechanisms/classify';
-import { seriesScores } from '../../trajectory/seriesScores';
 import { CellEvaluator, CellResult, NO_LABEL, PhaseWorkError, widthFactors } from './cellEvaluator';
 import { cellSpec, LinearBase, linearBase, lnNtk0Of, planeInputOf } from './linearCells';
 
@@ -133,7 +132,7 @@ function plainDescent(fallback: () => number[]): CellEvaluator<PlainBase> {
       }
       if (run.summary.diverged) watch.blewUp(run.summary.diverged.step);
       const outcome = Number.isFinite(watch.loss0) ? descentOutcome(watch) : DIVERGED;
-      const scores = outcome === DIVERGED ? null : seriesScores(run);
+      const scores = outcome === DIVERGED ? null : (run.summary.scores ?? null);
       if (!scores) return { label: NO_LABEL, scores: null, outcome, ntk0: NaN };
       return { label: classifyCode(scores, base.thresholds), scores, outcome, ntk0: NaN };
     },

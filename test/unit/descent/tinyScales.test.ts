@@ -1,0 +1,74 @@
+/**
+ * Issue 8, kind 2 (review round 3): gradient descent of the linear network (`flab simulate`, the O(1)
+ * recursion) at initial scales whose tangent kernel is below 64 bits. With σ_u = σ_W = 1e-300 the
+ * run was refused at FILE:1:1 ("the run's kernelChange is beyond the 64-bit range") without the field
+ * or the range, where `flab solve` names `init.scaleW ≥ about 8.7e-155`; with a short run (time.at up
+ * to 1000) the kernel's change was taken from an ntk column that had underflowed to 0.
+ *
+ * Now the recursion's run is checked before it starts against the flow over the same span (the run's
+ * kernelChange over the default run is ~1e598: refused at its field, with the value that works), and
+ * the kernel's change comes from ln K. Reference: the same gradient descent on (u, W) itself iterated in
+ * 80-digit arithmetic (mpmath; the script is below), K = x²(η_u‖W‖² + η_W|u|²):
+ *
+ *   u = s·[1, −0.5], W = s·[[0.3], [0.8]], x = [1], y = 1, η = 0.1, reported steps 0, 500, 1000:
+ *   max |K_k/K₀ − 1| = 2.7421747834896013e82 for s = 1e-300 and for s = 1e-200 (still on the plateau).
+ *
+ *   from mpmath import mp, mpf; mp.dps = 80
+ *   u, W = [s, -s/2], [0.3*s, 0.8*s]  (s an mpf); for k in 0..1000: record K at 0, 500, 1000; r = u·W − 1;
+ *   u, W = [u_i − 0.1·r·W_i], [W_i − 0.1·r·u_i]
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ExperimentError } from '../../../src/core/experiment/errors';
+import { simulate } from '../../../src/core/runs/simulate';
+import { solve } from '../../../src/core/runs/solve';
+import { experimentOf } from '../linearFlow/finiteConfigs';
+
+function refusal(run: () => unknown): ExperimentError {
+  try {
+    run();
+  } catch (e) {
+    assert.ok(e instanceof ExperimentError, `an ExperimentError, got ${(e as Error).stack}`);
+    return e;
+  }
+  assert.fail('the run was expected to be refused');
+}
+
+const random = (scale: number, time: object = { points: 50, spacing: 'log' }) => ({ model: { width: 64 }, data: { x: [1], y: 1 }, init: { scaleU: scale, scaleW: scale, seed: 1 }, learningRates: { u: 0.1, W: 0.1 }, time });
+
+test('σ = 1e-300 over the default run is refused at init.scaleW with the range solve names; the bound it gives runs', () => {
+  const e = refusal(() => simulate(experimentOf(random(1e-300))));
+  assert.equal(e.path, 'init.scaleW');
+  assert.match(e.message, /^init\.scaleW = 1e-300: kernelChange = \|K\(T\)\/K\(0\) − 1\| .* is about 1\.\de598, beyond the 64-bit range/);
+  const bound = /init\.scaleW must be ≥ about ([\d.e+-]+)/.exec(e.message);
+  assert.ok(bound, e.message);
+  assert.ok(Math.abs(Number(bound[1]) / 8.7e-155 - 1) < 0.05, `the bound ${bound[1]} is solve's 8.7e-155`);
+  // At the bound (its two digits rounded up) the run is computed, every number finite.
+  const out = simulate(experimentOf(random(Number(bound[1]) * 1.1)));
+  const s = out.summary.scores!;
+  assert.ok(Number.isFinite(s.kernelChange) && s.kernelChange > 1e280, `kernelChange ${s.kernelChange}`);
+  assert.equal(out.summary.label, 'alignment');
+});
+
+for (const scale of [1e-300, 1e-200]) {
+  test(`explicit weights of size ${scale}: the kernel's change over steps 0, 500, 1000 is the 80-digit iteration's (K₀ below 64 bits)`, () => {
+    const file = { model: { width: 2 }, data: { x: [1], y: 1 }, init: { u: [scale, -0.5 * scale], W: [[0.3 * scale], [0.8 * scale]] }, learningRates: { u: 0.1, W: 0.1 }, time: { at: [0, 500, 1000] } };
+    const out = simulate(experimentOf(file));
+    const expected = 2.7421747834896013e82;
+    const got = out.summary.scores!.kernelChange;
+    assert.ok(Math.abs(got / expected - 1) < 1e-10, `kernelChange ${got}, expected ${expected}`);
+    assert.equal(out.summary.label, 'alignment');
+  });
+}
+
+test('a short run from σ = 1e-300 is computed: its kernel change grows as the flow\'s over the same span, at the discrete rate', () => {
+  // Flow over [0, T] on the plateau: K grows as e^{2λyT} (λ = 0.1, y = 1); descent as (1 + ηλ... )^{2T}.
+  // The two differ, but both are finite and far above 1 at T = 1000, and solve scored at the end agrees in size.
+  const e = experimentOf({ ...random(1e-300, { end: 1000, points: 5 }), classify: { at: 'end' } });
+  const descent = simulate(e).summary.scores!.kernelChange;
+  const flow = solve(e).summary.scores!.kernelChange;
+  assert.ok(Number.isFinite(descent) && Number.isFinite(flow));
+  // ln K grows by 2·ln(1.1) per step for descent and by 0.2 per unit time for the flow: 1000 steps apart by 2000·(0.1 − ln 1.1) ≈ 9.4.
+  const gap = Math.log(flow) - Math.log(descent);
+  assert.ok(Math.abs(gap - 2000 * (0.1 - Math.log(1.1))) < 0.5, `ln(flow/descent) = ${gap}`);
+});
