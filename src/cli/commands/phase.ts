@@ -31,7 +31,8 @@ export const phaseCommand: Command = {
   summary: 'mechanism label and scores over a grid of two hyperparameters (exact flow, t → ∞; or gradient descent with --descent); log axes unless --linear',
   help: `KEY is a JSON path (init.scaleU, data.x[0]) or a unique key (outputScale). --json prints method, x and y
 ({key, path, values, current}), label (rows by y, columns by x; null where a descent run diverged),
-scores (null where undefined) and thresholds; the flow also scoredOver ("infinity", or "end" with
+refused (true where the cell's run would print a number beyond 64 bits: flab solve or simulate of it is
+refused, and it has no label, scores or outcome), scores (null where undefined) and thresholds; the flow also scoredOver ("infinity", or "end" with
 classify.at) and budget; --descent also budget (steps), outcome (converged, catapult or diverged per
 cell) and lines (the critical rates ηK₀ = 2 and 4 of the linear network, as segments [x1, y1, x2, y2]).
 With --descent each cell runs gradient descent for time.end steps (without time.end, the file's default
@@ -83,10 +84,17 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       context.progress.update(job.rowsDone, job.rows, 'rows');
     }
     const p = job.result();
-    if (format === 'svg') return printed('', [{ path: args.value('--svg')!, text: phaseSvg(p, { title: experiment.name }) }]);
-    return printed(format === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n');
+    const out = format === 'svg' ? printed('', [{ path: args.value('--svg')!, text: phaseSvg(p, { title: experiment.name }) }]) : printed(format === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n');
+    return { ...out, stderr: refusedNote(p.refused, method) };
   },
 };
+
+/** A note on standard error when some cells are refused (beyond 64 bits), else ''. */
+function refusedNote(refused: Uint8Array, method: string): string {
+  const n = refused.reduce((s, r) => s + r, 0);
+  if (n === 0) return '';
+  return `flab: note: ${formatNumber(n)} of ${formatNumber(refused.length)} cells are refused (refused: true, no label or scores): their runs would print a number beyond 64 bits, and flab ${method === 'descent' ? 'simulate' : 'solve'} of each refuses it, naming the field and the values that work (docs/limits.md, "Representable ranges")\n`;
+}
 
 interface CheckedAxis {
   axis: PhaseAxis;
@@ -158,8 +166,9 @@ function gridSize(spec: string | undefined, format: string, method: string, fast
 export function phaseOutputBytes(nx: number, ny: number, format: string, method = 'flow', fastAxes = true): number {
   const label = Math.max(...LABEL_NAMES.map((l) => Buffer.byteLength(l))) + 3;
   const outcome = method === 'descent' ? Math.max(...DESCENT_OUTCOMES.map((o) => o.length)) + 3 : 0;
-  const perCell = label + outcome + SCORE_NAMES.length * NUMBER_BYTES + (format === 'csv' ? 2 * NUMBER_BYTES + 1 : 0);
-  const rowBrackets = ny * (SCORE_NAMES.length + (method === 'descent' ? 2 : 1)) * 3;
+  // `refused`: "false," in JSON, ",false" in CSV.
+  const perCell = label + outcome + 6 + SCORE_NAMES.length * NUMBER_BYTES + (format === 'csv' ? 2 * NUMBER_BYTES + 1 : 0);
+  const rowBrackets = ny * (SCORE_NAMES.length + (method === 'descent' ? 3 : 2)) * 3;
   const squares = fastAxes ? nx + ny : nx * ny;
   const lines = method === 'descent' && format === 'json' ? 2 * 2 * squares * (4 * NUMBER_BYTES + 4) + 4096 : 0;
   return nx * ny * perCell + (nx + ny) * NUMBER_BYTES + rowBrackets + lines + 4096;

@@ -33,7 +33,9 @@ export function refusalProblems(argv: readonly string[], file: string, text: str
   const lines = r.stderr.split('\n').filter((l) => l !== '');
   const long = lines.find((l) => l.length > MAX_MESSAGE_LINE);
   if (long) out.push(`a message line of ${long.length} characters: ${JSON.stringify(long.slice(0, 120))}…`);
-  if (r.code === 0 && r.stderr !== '') out.push(`exit 0 with stderr ${JSON.stringify(r.stderr.slice(0, 200))}`);
+  // A success prints nothing on standard error but notes (`flab phase`'s count of refused cells).
+  const unexpected = lines.find((l) => !l.startsWith('flab: note: '));
+  if (r.code === 0 && unexpected !== undefined) out.push(`exit 0 with stderr ${JSON.stringify(unexpected.slice(0, 200))}`);
   if (r.code === 1) {
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     const fileLines = body.split(/\r\n|\r|\n/);
@@ -103,17 +105,21 @@ export function outputProblems(argv: readonly string[], r: RunResult): string[] 
       const values = (v[axis] as { values: unknown[] }).values;
       if (!values.every(isFinite)) out.push(`phase ${axis}.values not all finite`);
     }
-    // Gradient descent: an outcome per cell, and a label exactly where the run did not diverge.
-    const outcome = v.outcome as string[][] | undefined;
+    // A refused cell (beyond 64 bits) has no label and no outcome; otherwise gradient descent has an
+    // outcome per cell, and a label exactly where the run did not diverge; the flow a label everywhere.
+    const outcome = v.outcome as (string | null)[][] | undefined;
     const label = v.label as (string | null)[][];
-    if (outcome) {
-      outcome.forEach((row, i) =>
-        row.forEach((o, j) => {
-          if (!['converged', 'catapult', 'diverged'].includes(o)) out.push(`phase outcome[${i}][${j}] = ${JSON.stringify(o)}`);
-          else if ((label[i][j] === null) !== (o === 'diverged')) out.push(`phase label[${i}][${j}] = ${JSON.stringify(label[i][j])} for a ${o} run`);
-        }),
-      );
-    }
+    const refused = v.refused as boolean[][];
+    label.forEach((row, i) =>
+      row.forEach((l, j) => {
+        const o = outcome ? outcome[i][j] : null;
+        if (typeof refused[i][j] !== 'boolean') out.push(`phase refused[${i}][${j}] = ${JSON.stringify(refused[i][j])}`);
+        else if (refused[i][j]) {
+          if (l !== null || o !== null) out.push(`phase cell [${i}][${j}] is refused but has label ${JSON.stringify(l)}, outcome ${JSON.stringify(o)}`);
+        } else if (outcome && !['converged', 'catapult', 'diverged'].includes(o as string)) out.push(`phase outcome[${i}][${j}] = ${JSON.stringify(o)}`);
+        else if ((l === null) !== (o === 'diverged')) out.push(`phase label[${i}][${j}] = ${JSON.stringify(l)} for a ${o ?? 'flow'} cell`);
+      }),
+    );
   }
   return out.slice(0, 5);
 }
@@ -167,6 +173,10 @@ function csvProblems(command: string, text: string): string[] {
     const fields = lines[i].split(',');
     fields.forEach((f, j) => {
       if (command === 'phase' && (header[j] === 'label' || header[j] === 'outcome')) return; // text
+      if (command === 'phase' && header[j] === 'refused') {
+        if (f !== 'true' && f !== 'false') out.push(`CSV line ${i + 1}, refused = ${JSON.stringify(f)}`);
+        return;
+      }
       if (command === 'scaling' && j === 0) return; // a width, or `fitted`/`analytic`
       if (f === '' ? !nullable.has(header[j]) : !Number.isFinite(Number(f))) out.push(`CSV line ${i + 1}, ${header[j]} = ${JSON.stringify(f)}`);
     });

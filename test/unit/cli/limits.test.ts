@@ -130,7 +130,7 @@ test('phase --size is limited by what it prints, before the file is read', async
   // A file that does not exist: the flags are refused first (exit 2, not 1).
   const json = await run(['phase', 'missing', ...axes, '--size', '2000']);
   assert.equal(json.code, 2);
-  assert.match(json.stderr, /^flab: --size 2000: a 2000 × 2000 grid in JSON could print up to 1 GiB, over the output limit of 256 MiB \(docs\/limits\.md\): use at most 986 × 986, or --svg OUT\n/);
+  assert.match(json.stderr, /^flab: --size 2000: a 2000 × 2000 grid in JSON could print up to 1\.1 GiB, over the output limit of 256 MiB \(docs\/limits\.md\): use at most 975 × 975, or --svg OUT\n/);
   assert.match((await run(['phase', 'missing', ...axes, '--size', '2000', '--csv'])).stderr, /grid in CSV could print up to .* use at most \d+ × \d+/);
   const svg = await run(['phase', 'missing', ...axes, '--size', '2001', '--svg', 'out.svg']);
   assert.match(svg.stderr, /^flab: --size 2001: 4004001 cells, over the limit of 4000000 for one diagram/);
@@ -140,7 +140,7 @@ test('phase --size is limited by what it prints, before the file is read', async
     assert.match(r.stderr, /^flab: --size/, size);
   }
   // Within the limit the file is read (and here it is missing: exit 1).
-  assert.equal((await run(['phase', 'missing', ...axes, '--size', '986'])).code, 1);
+  assert.equal((await run(['phase', 'missing', ...axes, '--size', '975'])).code, 1);
 });
 
 test('phase axes are checked before the file; a grid that would redraw too much is refused before computing', async () => {

@@ -26,11 +26,20 @@ export const PHASE_METHODS: readonly PhaseMethod[] = ['flow', 'descent'];
 /** The label code of a cell that has none (a diverged descent run). */
 export const NO_LABEL = 255;
 
-/** The outcome code of a cell computed by the flow (which always converges: it has no outcome). */
+/** The outcome code of a cell computed by the flow (which always converges: it has no outcome), or of a refused cell. */
 export const NO_OUTCOME = 255;
+
+/** A cell beyond the representable range (CellResult.refused). */
+export const REFUSED_CELL: CellResult = Object.freeze({ label: NO_LABEL, scores: null, outcome: NO_OUTCOME, ntk0: NaN, refused: true as const });
 
 /** One computed cell. */
 export interface CellResult {
+  /**
+   * The cell's run would print a number beyond 64 bits, so `flab solve` (the flow) or `flab simulate`
+   * (descent) of it is refused (docs/limits.md, "Representable ranges"): it has no label, scores or
+   * outcome. Absent: computed.
+   */
+  refused?: true;
   /** Label code (classify.ts), or NO_LABEL. */
   label: number;
   /** Its scores; null when it has none (a diverged descent run). */

@@ -13,9 +13,11 @@ import { Experiment, inputDimension } from '../../experiment/experiment';
 import { MAX_SIMULATED_PARAMETERS, MAX_SIMULATION_WORK } from '../../experiment/limits';
 import type { LogPoint } from '../../linearFlow/plane';
 import { planeDescentFacts } from '../../linearFlow/planeDescent';
+import { exactMagnitudes, firstOverflow } from '../../linearFlow/ranges';
+import { flowOfSpec } from '../../linearFlow/reduce';
 import { CATAPULT_RISE, descentOutcome, DIVERGED, DIVERGENCE_FACTOR, OutcomeWatch } from '../../linearFlow/stability';
 import { classifyCode, MechanismScores, scoresFromChanges, thresholdsOf, type ClassifyThresholds } from '../../mechanisms/classify';
-import { CellEvaluator, CellResult, NO_LABEL, PhaseWorkError, widthFactors } from './cellEvaluator';
+import { CellEvaluator, CellResult, NO_LABEL, PhaseWorkError, REFUSED_CELL, widthFactors } from './cellEvaluator';
 import { cellSpec, LinearBase, linearBase, lnNtk0Of, planeInputOf } from './linearCells';
 
 /**
@@ -55,6 +57,8 @@ export function descentCells(file: Experiment): CellEvaluator {
 interface RecursionBase extends LinearBase {
   steps: Float64Array;
   thresholds: ClassifyThresholds;
+  /** ln of the last step: the span of the range check. */
+  lnEnd: number;
 }
 
 /** The linear network: the O(1)-per-step recursion of docs/finite-rates.md §1 from the shared draws. */
@@ -63,10 +67,16 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
     method: 'descent',
     linear: true,
     prepare(e) {
-      return { ...linearBase(e, 'gradient descent'), steps: Float64Array.from(stepsOf(e, fallback)), thresholds: thresholdsOf(e) };
+      const steps = Float64Array.from(stepsOf(e, fallback));
+      return { ...linearBase(e, 'gradient descent'), steps, thresholds: thresholdsOf(e), lnEnd: Math.log(steps[steps.length - 1]) };
     },
     evaluate(base, over): CellResult {
-      const { input, lnTheta0 } = planeInputOf(cellSpec(base, over));
+      const spec = cellSpec(base, over);
+      // Refused exactly where `flab simulate` of the cell is: its first step, end and scores over the
+      // budget, with the flow over the same span as their proxy (src/core/linearFlow/ranges.ts).
+      const exact = flowOfSpec(spec);
+      if (firstOverflow(exactMagnitudes(exact.flow, exact.lnTheta0, { horizon: false, weightDecay: 0, lnEnd: base.lnEnd }))) return REFUSED_CELL;
+      const { input, lnTheta0 } = planeInputOf(spec);
       const ntk0 = Math.exp(lnNtk0Of(input));
       const f = planeDescentFacts(input, base.steps, CATAPULT_RISE, DIVERGENCE_FACTOR);
       // A cell whose first loss is not even finite diverged before it began.
@@ -126,8 +136,9 @@ function plainDescent(fallback: () => number[]): CellEvaluator<PlainBase> {
       try {
         run = gradientDescent(cell, { observe: (step, loss) => watch.observe(step, loss) });
       } catch (err) {
-        // The only refusal left once the limits are checked: a first loss that is not finite.
-        if (err instanceof ExperimentError) return { label: NO_LABEL, scores: null, outcome: DIVERGED, ntk0: NaN };
+        // Refused as `flab simulate` of the cell is, once the diagram's limits are checked: weights too
+        // small for the plain loop's 64-bit squares, or a first loss beyond 64 bits.
+        if (err instanceof ExperimentError) return REFUSED_CELL;
         throw err;
       }
       if (run.summary.diverged) watch.blewUp(run.summary.diverged.step);

@@ -4,15 +4,18 @@
  * (docs/mechanisms.md, "Two conventions") — in O(1) from the shared draws (linearCells.ts).
  */
 import { exactScoreLogs } from '../../linearFlow/exactScores';
+import { exactMagnitudes, firstOverflow, type MagnitudeOptions } from '../../linearFlow/ranges';
 import type { Experiment } from '../../experiment/experiment';
 import { flowOfSpec } from '../../linearFlow/reduce';
 import { classifyCode, thresholdsOf, type ClassifyThresholds } from '../../mechanisms/classify';
 import { scoringLnTime } from '../../runs/solve';
-import { CellEvaluator, CellResult, NO_OUTCOME } from './cellEvaluator';
+import { CellEvaluator, CellResult, NO_OUTCOME, REFUSED_CELL } from './cellEvaluator';
 import { cellSpec, LinearBase, linearBase } from './linearCells';
 
 interface FlowBase extends LinearBase {
   thresholds: ClassifyThresholds;
+  /** Whether `flab solve` of a cell prints its default horizon (a time grid without an end). */
+  horizon: boolean;
 }
 
 /** The exact flow's cell evaluator. */
@@ -20,12 +23,16 @@ export const flowCells: CellEvaluator<FlowBase> = {
   method: 'flow',
   linear: true,
   prepare(e: Experiment): FlowBase {
-    return { ...linearBase(e, 'exact flow'), thresholds: thresholdsOf(e) };
+    return { ...linearBase(e, 'exact flow'), thresholds: thresholdsOf(e), horizon: e.time.kind === 'grid' && e.time.end === undefined };
   },
   evaluate(base: FlowBase, over: Readonly<Record<string, number>>): CellResult {
     const { flow, lnTheta0 } = flowOfSpec(cellSpec(base, over));
     // T: ∞, `time.end` (or the last of `time.at`), or this cell's own default horizon.
-    const scores = exactScoreLogs(flow, lnTheta0, scoringLnTime(base.experiment, flow)).scores;
+    const lnEnd = scoringLnTime(base.experiment, flow);
+    // Refused exactly where `flab solve` of the cell is (its range check, src/core/runs/solve.ts).
+    const o: MagnitudeOptions = { horizon: base.horizon, weightDecay: 0, lnEnd, limit: true };
+    if (firstOverflow(exactMagnitudes(flow, lnTheta0, o))) return REFUSED_CELL;
+    const scores = exactScoreLogs(flow, lnTheta0, lnEnd).scores;
     return { label: classifyCode(scores, base.thresholds), scores, outcome: NO_OUTCOME, ntk0: flow.ntkInitial };
   },
   checkWork(): void {

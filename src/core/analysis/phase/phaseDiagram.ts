@@ -37,14 +37,20 @@ export interface PhaseDiagram {
   /** Each axis: the key as given, its JSON path, its values, and the experiment's own value (null when absent). */
   x: { key: string; path: string; values: Float64Array; current: number | null };
   y: { key: string; path: string; values: Float64Array; current: number | null };
-  /** Label codes (classify.ts): 0 kernel, bit 0 alignment, bit 1 disalignment, bit 2 rescaling; NO_LABEL (255) where a descent run diverged. */
+  /** Label codes (classify.ts): 0 kernel, bit 0 alignment, bit 1 disalignment, bit 2 rescaling; NO_LABEL (255) where a descent run diverged or the cell is refused. */
   labels: Uint8Array;
+  /**
+   * 1 where the cell is refused: its run would print a number beyond 64 bits, so `flab solve` (the
+   * flow) or `flab simulate` (descent) of it is refused (docs/limits.md, "Representable ranges"); it
+   * has no label, no scores and no outcome. 0 elsewhere.
+   */
+  refused: Uint8Array;
   /** The text of each code. */
   labelNames: readonly string[];
   /** Each score per cell; NaN where the score is undefined (or the cell has no scores). */
   scores: Record<ScoreName, Float64Array>;
   thresholds: ReturnType<typeof thresholdsOf>;
-  /** Gradient descent: the outcome code per cell (stability.ts, DESCENT_OUTCOMES: 0 converged, 1 catapult, 2 diverged); null for the flow. */
+  /** Gradient descent: the outcome code per cell (stability.ts, DESCENT_OUTCOMES: 0 converged, 1 catapult, 2 diverged; NO_OUTCOME where refused); null for the flow. */
   outcomes: Uint8Array | null;
   /**
    * Gradient descent: the step budget of the file's cells (`time.end`, the last of `time.at`, or the
@@ -135,6 +141,7 @@ export class PhaseComputation {
   private readonly xs: Float64Array;
   private readonly ys: Float64Array;
   private readonly labels: Uint8Array;
+  private readonly refused: Uint8Array;
   private readonly scores: Record<ScoreName, Float64Array>;
   private readonly outcomes: Uint8Array | null;
   private readonly ntk0: Float64Array;
@@ -178,6 +185,7 @@ export class PhaseComputation {
     this.yFast = isFastKey(experiment, this.yKey.path);
     this.checkWork(nx * ny);
     this.labels = new Uint8Array(nx * ny);
+    this.refused = new Uint8Array(nx * ny);
     this.scores = {} as Record<ScoreName, Float64Array>;
     for (const name of SCORE_NAMES) this.scores[name] = new Float64Array(nx * ny);
     this.outcomes = method === 'descent' ? new Uint8Array(nx * ny) : null;
@@ -254,6 +262,7 @@ export class PhaseComputation {
       x: { key: this.xAxis.key, path: this.xKey.path, values: this.xs, current: getNumber(e.source, this.xKey.path) ?? null },
       y: { key: this.yAxis.key, path: this.yKey.path, values: this.ys, current: getNumber(e.source, this.yKey.path) ?? null },
       labels: this.labels,
+      refused: this.refused,
       labelNames: LABEL_NAMES,
       scores: this.scores,
       thresholds: this.thresholds,
@@ -300,6 +309,7 @@ export class PhaseComputation {
   private cell(index: number, base: unknown, over: Record<string, number>): void {
     const c = this.evaluator.evaluate(base, over);
     this.labels[index] = c.label;
+    this.refused[index] = c.refused ? 1 : 0;
     if (this.outcomes) this.outcomes[index] = c.outcome;
     this.ntk0[index] = c.ntk0;
     const s = c.scores;

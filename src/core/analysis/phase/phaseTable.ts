@@ -1,7 +1,8 @@
 /**
  * A phase diagram as data (docs/phase-diagram.md): the JSON of `flab phase --json` and the CSV of
  * `--csv`, also written by the phase panel's Export Data. Numbers keep full precision; a score that is
- * undefined (or a cell without scores: a diverged descent run) is null in JSON and empty in CSV.
+ * undefined (or a cell without scores: a diverged descent run, a refused cell) is null in JSON and
+ * empty in CSV. `refused` marks the cells beyond the representable range (PhaseDiagram.refused).
  */
 import { SCORE_NAMES } from '../../mechanisms/classify';
 import { DESCENT_OUTCOMES } from '../../linearFlow/stability';
@@ -21,13 +22,13 @@ export function cellLabel(p: PhaseDiagram, k: number): string | null {
   return code === NO_LABEL ? null : (p.labelNames[code] ?? null);
 }
 
-/** A cell's outcome text (gradient descent), or null for the flow. */
+/** A cell's outcome text (gradient descent), or null for the flow and for a refused cell. */
 export function cellOutcome(p: PhaseDiagram, k: number): string | null {
   return p.outcomes ? (DESCENT_OUTCOMES[p.outcomes[k]] ?? null) : null;
 }
 
 /**
- * The JSON object: method, axes, label and scores as rows (by y) of columns (by x), thresholds; for
+ * The JSON object: method, axes, label, refused and scores as rows (by y) of columns (by x), thresholds; for
  * gradient descent also `outcome` (rows × columns of `converged`, `catapult`, `diverged`), the step
  * budget (`defaultBudget`: true when the file sets none and its default number of steps was run) and the critical lines (segments [x1, y1, x2, y2] in the axes' values); for the flow where it
  * was scored (`scoredOver`, and `budget` = T for `"end"`).
@@ -46,6 +47,7 @@ export function phaseJson(p: PhaseDiagram): unknown {
     y: { key: p.y.key, path: p.y.path, values: Array.from(p.y.values), current: p.y.current },
     ...(descent ? { outcome: rows((k) => cellOutcome(p, k)) } : {}),
     label: rows((k) => cellLabel(p, k)),
+    refused: rows((k) => p.refused[k] === 1),
     scores,
     thresholds: p.thresholds,
     ...(descent
@@ -61,16 +63,16 @@ export function phaseJson(p: PhaseDiagram): unknown {
   };
 }
 
-/** One row per cell: x, y, (outcome,) label and every score. */
+/** One row per cell: x, y, (outcome,) label, refused (true or false) and every score. */
 export function phaseCsv(p: PhaseDiagram): string {
   const nx = p.x.values.length;
   const descent = p.outcomes !== null;
-  const lines = [[p.x.path, p.y.path, ...(descent ? ['outcome'] : []), 'label', ...SCORE_NAMES].join(',')];
+  const lines = [[p.x.path, p.y.path, ...(descent ? ['outcome'] : []), 'label', 'refused', ...SCORE_NAMES].join(',')];
   for (let i = 0; i < p.y.values.length; i++) {
     for (let j = 0; j < nx; j++) {
       const k = i * nx + j;
       const label = cellLabel(p, k);
-      lines.push([p.x.values[j], p.y.values[i], ...(descent ? [cellOutcome(p, k)] : []), label === null ? '' : `"${label}"`, ...SCORE_NAMES.map((n) => csvNumber(p.scores[n][k]))].join(','));
+      lines.push([p.x.values[j], p.y.values[i], ...(descent ? [cellOutcome(p, k) ?? ''] : []), label === null ? '' : `"${label}"`, p.refused[k] === 1, ...SCORE_NAMES.map((n) => csvNumber(p.scores[n][k]))].join(','));
     }
   }
   return lines.join('\n') + '\n';
