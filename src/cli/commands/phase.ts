@@ -6,7 +6,7 @@
  */
 import { FAST_PATHS, PhaseWorkError } from '../../core/analysis/phase/cellEvaluator';
 import { MAX_DIAGRAM_STEPS } from '../../core/analysis/phase/descentCells';
-import { MAX_PHASE_CELLS, PhaseAxis, PhaseComputation } from '../../core/analysis/phase/phaseDiagram';
+import { MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation } from '../../core/analysis/phase/phaseDiagram';
 import { phaseSvg } from '../../core/analysis/phase/phaseSvg';
 import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
@@ -73,15 +73,17 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     let job: PhaseComputation;
     try {
       job = new PhaseComputation(experiment, x.axis, y.axis, [nx, ny], method);
+      // Chunks of ~200 ms between the counter's redraws (terminal writes are synchronous).
+      while (!job.done) {
+        job.stepFor(200);
+        context.progress.update(job.rowsDone, job.rows, 'rows');
+      }
     } catch (err) {
       // The work of the whole grid is as much the flags' doing as the file's: bad usage, naming both.
       if (err instanceof PhaseWorkError) throw new UsageError(`--size ${nx}x${ny}, ${err.path}: ${err.message}`);
+      // A value of an axis that makes the (valid) file invalid: the flag's.
+      if (err instanceof PhaseAxisError) throw new UsageError(`${err.axes.map((a) => `--${a}`).join(', ')}: ${err.message}`);
       throw err;
-    }
-    // Chunks of ~200 ms between the counter's redraws (terminal writes are synchronous).
-    while (!job.done) {
-      job.stepFor(200);
-      context.progress.update(job.rowsDone, job.rows, 'rows');
     }
     const p = job.result();
     const out = format === 'svg' ? printed('', [{ path: args.value('--svg')!, text: phaseSvg(p, { title: experiment.name }) }]) : printed(format === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n');

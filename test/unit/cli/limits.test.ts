@@ -168,6 +168,33 @@ test('phase axes are checked before the file; a grid that would redraw too much 
   assert.deepEqual(JSON.parse(oneAxis.stdout).x.values.slice(-1), [10_000_000]);
 });
 
+test('an axis value that makes the valid file invalid is the flag\'s: exit 2 naming the axis, the value and the problem', async () => {
+  // Issue 8, kind 6 (review round 3): data.x[0] from −1 to 1 passes through 0 and makes data.x the zero
+  // vector; the file (data.x = [0.5]) is valid, so the flag is to blame, not FILE (it was exit 1 at data.x).
+  const files = { z: JSON.stringify({ model: { width: 8 }, data: { x: [0.5], y: 1 }, init: { scaleU: 0.1, scaleW: 0.1, seed: 1 }, learningRates: { u: 0.1, W: 0.1 }, time: { end: 100 } }) };
+  const zero = 'data.x[0]=-1:1';
+  const cases: [string, string, RegExp][] = [
+    [zero, 'outputScale=0.1:10', /^flab: --x: at data\.x\[0\] = 0, a value of the diagram's x axis: data\.x is the zero vector.*; choose a range of data\.x\[0\] without it\n/],
+    ['outputScale=0.1:10', zero, /^flab: --y: at data\.x\[0\] = 0, a value of the diagram's y axis: data\.x is the zero vector/],
+    ['width=1:8', zero, /^flab: --y: at data\.x\[0\] = 0, a value of the diagram's y axis/],
+    [zero, 'width=1:8', /^flab: --x: at data\.x\[0\] = 0, a value of the diagram's x axis/],
+  ];
+  for (const method of [[], ['--descent']]) {
+    for (const [x, y, message] of cases) {
+      const r = await run(['phase', 'z', '--x', x, '--y', y, '--linear', '--size', '5', ...method], files);
+      assert.equal(r.code, 2, `${x} ${y} ${method}: ${r.stderr}`);
+      assert.match(r.stderr, message, `${x} ${y}`);
+    }
+  }
+  // Two values that are each fine but not together: both flags.
+  const two = { t: files.z.replace('"x":[0.5]', '"x":[0.5,0.5]') };
+  const pair = await run(['phase', 't', '--x', 'data.x[0]=-1:1', '--y', 'data.x[1]=-1:1', '--linear', '--size', '3'], two);
+  assert.equal(pair.code, 2, pair.stderr);
+  assert.match(pair.stderr, /^flab: --x, --y: at data\.x\[0\] = 0 and data\.x\[1\] = 0, a value of the diagram's two axes: data\.x is the zero vector.*; choose ranges without this pair\n/);
+  // Without 0 on the axis the diagram is computed.
+  assert.equal((await run(['phase', 'z', '--x', 'data.x[0]=-1:1', '--y', 'outputScale=0.1:10', '--linear', '--size', '4'], files)).code, 0);
+});
+
 test('scaling --widths and --seeds are bounded before any width is made', async () => {
   const cases: [string[], RegExp][] = [
     [['--widths', '1:2:1000000000'], /^flab: --widths 1:2:1000000000: COUNT must be from 2 to 100, got 1000000000/],

@@ -9,6 +9,7 @@
  * new set-up once per value of its axis, and per cell when both axes need it.
  */
 import { parseExperiment } from '../../experiment/parse';
+import { formatNumber } from '../../experiment/diagnostic';
 import { ExperimentError } from '../../experiment/errors';
 import { Experiment } from '../../experiment/experiment';
 import { checkValue, getNumber, NumericKey, resolveKey, withNumber } from '../../experiment/hyperparameters';
@@ -76,6 +77,23 @@ export interface PhaseOptions {
   /** Rows per chunk between yields to the event loop (default: as many cells as take about 20 ms). */
   rowsPerChunk?: number;
   onProgress?: (rowsDone: number, rows: number) => void;
+}
+
+/**
+ * A value of an axis makes the experiment invalid — `data.x[0] = 0` on an axis through zero makes
+ * `data.x` the zero vector — so the axis is to blame, not the file (which is valid as written):
+ * `axes` names the axis, or both when only their combination fails. The CLI reports it as bad usage of
+ * `--x`/`--y`; the panel as a message about its axes. Raised before the first cell for each value of
+ * an axis that redraws the weights, and at a cell for a combination of two such values.
+ */
+export class PhaseAxisError extends Error {
+  constructor(
+    readonly axes: readonly ('x' | 'y')[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PhaseAxisError';
+  }
 }
 
 /** Time of one chunk of cells between yields to the event loop, in ms. */
@@ -183,6 +201,10 @@ export class PhaseComputation {
     this.evaluator = evaluatorFor(experiment, method);
     this.xFast = isFastKey(experiment, this.xKey.path);
     this.yFast = isFastKey(experiment, this.yKey.path);
+    // Each value of an axis that rewrites the file is checked alone before any work (the variants of
+    // the x axis are prepared below when y is fast; those of y, and pairs, only as their cells come).
+    if (!this.yFast) for (const v of this.ys) this.variant({ y: v });
+    if (!this.xFast && !this.yFast) for (const v of this.xs) this.variant({ x: v });
     this.checkWork(nx * ny);
     this.labels = new Uint8Array(nx * ny);
     this.refused = new Uint8Array(nx * ny);
@@ -192,7 +214,7 @@ export class PhaseComputation {
     this.ntk0 = new Float64Array(nx * ny);
     this.thresholds = thresholdsOf(experiment);
     if (this.xFast && this.yFast) this.baseAll = this.evaluator.prepare(experiment);
-    else if (!this.xFast && this.yFast) this.baseByColumn = Array.from(this.xs, (v) => this.evaluator.prepare(this.variant(this.xKey.path, v)));
+    else if (!this.xFast && this.yFast) this.baseByColumn = Array.from(this.xs, (v) => this.prepareVariant({ x: v }));
   }
 
   /** Computes up to `count` more rows. */
@@ -233,11 +255,11 @@ export class PhaseComputation {
         over[this.yKey.path] = yv;
       } else if (this.xFast) {
         // y needs new set-ups: one per row, kept across chunks.
-        if (this.rowBase?.row !== i) this.rowBase = { row: i, base: this.evaluator.prepare(this.variant(this.yKey.path, yv)) };
+        if (this.rowBase?.row !== i) this.rowBase = { row: i, base: this.prepareVariant({ y: yv }) };
         base = this.rowBase.base;
         over[this.xKey.path] = xv;
       } else {
-        base = this.evaluator.prepare(this.variant(this.yKey.path, yv, this.xKey.path, xv));
+        base = this.prepareVariant({ x: xv, y: yv });
       }
       this.cell(k, base, over);
     }
@@ -289,21 +311,40 @@ export class PhaseComputation {
    */
   private checkWork(cells: number): void {
     const variants = [this.experiment];
-    if (!this.xFast) variants.push(this.variant(this.xKey.path, this.xs[0]), this.variant(this.xKey.path, this.xs[this.xs.length - 1]));
-    if (!this.yFast) variants.push(this.variant(this.yKey.path, this.ys[0]), this.variant(this.yKey.path, this.ys[this.ys.length - 1]));
+    if (!this.xFast) variants.push(this.variant({ x: this.xs[0] }), this.variant({ x: this.xs[this.xs.length - 1] }));
+    if (!this.yFast) variants.push(this.variant({ y: this.ys[0] }), this.variant({ y: this.ys[this.ys.length - 1] }));
     for (const v of variants) this.evaluator.checkWork(v, cells);
   }
 
-  /** The experiment with one or two keys rewritten in its file value, validated again. */
-  private variant(path: string, value: number, path2?: string, value2?: number): Experiment {
-    let source = withNumber(this.experiment.source ?? {}, path, value);
-    if (path2 !== undefined && value2 !== undefined) source = withNumber(source, path2, value2);
+  /**
+   * The experiment with the values of one or both axes written into its file, validated again. Throws
+   * PhaseAxisError when the values make it invalid (the file itself is valid).
+   */
+  private variant(at: { x?: number; y?: number }): Experiment {
+    let source: unknown = this.experiment.source ?? {};
+    if (at.y !== undefined) source = withNumber(source, this.yKey.path, at.y);
+    if (at.x !== undefined) source = withNumber(source, this.xKey.path, at.x);
     const { experiment, diagnostics } = parseExperiment(JSON.stringify(source));
-    if (!experiment) {
-      const d = diagnostics[0];
-      throw new ExperimentError(`with ${path} = ${value}${path2 ? ` and ${path2} = ${value2}` : ''}: ${d?.message ?? 'invalid experiment'}`, d?.path ?? path);
-    }
+    if (!experiment) throw this.axisError(at, diagnostics.find((d) => d.severity === 'error')?.message ?? 'the experiment is not valid');
     return experiment;
+  }
+
+  /** The evaluator's set-up of a variant; its refusal (an ExperimentError) is the axes' doing too. */
+  private prepareVariant(at: { x?: number; y?: number }): unknown {
+    const e = this.variant(at);
+    try {
+      return this.evaluator.prepare(e);
+    } catch (err) {
+      if (err instanceof ExperimentError) throw this.axisError(at, `${err.path ? `${err.path}: ` : ''}${err.message}`);
+      throw err;
+    }
+  }
+
+  private axisError(at: { x?: number; y?: number }, problem: string): PhaseAxisError {
+    const axes = (['x', 'y'] as const).filter((a) => at[a] !== undefined);
+    const values = axes.map((a) => `${(a === 'x' ? this.xKey : this.yKey).path} = ${formatNumber(at[a]!)}`).join(' and ');
+    const remedy = axes.length === 1 ? `choose a range of ${(axes[0] === 'x' ? this.xKey : this.yKey).path} without it` : 'choose ranges without this pair';
+    return new PhaseAxisError(axes, `at ${values}, a value of the diagram's ${axes.length === 1 ? `${axes[0]} axis` : 'two axes'}: ${problem}; ${remedy}`);
   }
 
   private cell(index: number, base: unknown, over: Record<string, number>): void {
