@@ -96,6 +96,8 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     omega,
     plateauTime: observedPlateau(out),
     ...seriesEnds(out),
+    // The grid's horizon, not where a diverged run's series end (time.end 1e160-fold rates: horizon 1, diverged at step 1).
+    horizon: lastStep,
     limit: null,
     diverged,
     // A rise and fall on the way to blowing up is no catapult: training did not recover.

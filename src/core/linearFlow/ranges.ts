@@ -290,8 +290,10 @@ export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: Magni
     const ms = magnitudesOf(field.scaled(spec, d), o);
     current = ms ? firstOverflow(ms) : null;
   }
-  const relation = d < 0 ? '≤' : '≥';
-  return new ExperimentError(`${where}: ${head}; with the other values as they are, ${named} must be ${relation} about ${formatLn(lnShown + d)} (docs/limits.md, "Representable ranges")`, path);
+  // A negative value (a target of −1e308) is bounded on its own side of zero: its size shrinks as it rises.
+  const negative = !powered && field.written !== undefined && field.written < 0;
+  const relation = d < 0 !== negative ? '≤' : '≥';
+  return new ExperimentError(`${where}: ${head}; with the other values as they are, ${named} must be ${relation} about ${negative ? '-' : ''}${formatLn(lnShown + d)} (docs/limits.md, "Representable ranges")`, path);
 }
 
 /** Refuses an exact run that would print a number beyond 64 bits; O(1) after the draw (O(1) per trial of the field search). */

@@ -49,7 +49,10 @@ export interface Summary {
   omega: number | null;
   /** Time to halve the residual when the run escapes a plateau (K grows ≥ 10×), else null. */
   plateauTime: number | null;
-  /** The horizon T of the reported grid (last reported time). */
+  /**
+   * The horizon T of the reported grid (its last time). A diverged run's series end before it, at
+   * the last finite step (`diverged.step` says where it blew up); so does a run a caller stopped early.
+   */
   horizon: number;
   zetaInitial: number | null;
   zetaFinal: number | null;

@@ -224,3 +224,15 @@ test('relu with huge rates: every unit dies, the loss settles at ½y² and stays
   const ref = referenceDescent(e, traj.t);
   assert.ok(descentErrors(traj, ref.series).worst <= 1e-12);
 });
+
+test('a run that diverges reports its grid\'s horizon beside the step where it blew up, its series ending before', () => {
+  // Issue 8, example 1a: rates 1e160 (width 2, x [1], y 1, u [1, 0.5], W [[1], [0.5]]). The default
+  // grid is one step (the flow's horizon, 3e-160, rounded up); the step blows up, so the series end at
+  // step 0. The summary said horizon 0 beside diverged at step 1.
+  for (const reference of [false, true]) {
+    const out = simulate(experimentOf({ model: { width: 2 }, data: { x: [1], y: 1 }, init: { u: [1, 0.5], W: [[1], [0.5]] }, learningRates: { u: 1e160, W: 1e160 } } as RawExperiment), { reference });
+    assert.deepEqual(out.summary.diverged, { step: 1 });
+    assert.equal(out.summary.horizon, 1, `reference ${reference}`);
+    assert.deepEqual(out.t, [0]);
+  }
+});

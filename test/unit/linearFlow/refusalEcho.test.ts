@@ -79,3 +79,16 @@ test("gradient descent's step limit names the run's steps: time.end 1e15 and 123
     assert.ok(e.message.startsWith(`${text} gradient-descent steps exceed the limit of 10000000`), e.message);
   }
 });
+
+for (const y of [-1e308, 1e308, -1e200]) {
+  test(`a target of ${y}: refused at data.y with a bound on its own side of zero, and the stated value runs`, () => {
+    // Review round 3: −1e308 was told "data.y must be ≤ about 2.4e153", which it already is.
+    const file = { model: { width: 2 }, data: { x: [1], y }, init: { scaleU: 1, scaleW: 1, seed: 1 }, learningRates: { u: 1, W: 1 } };
+    const e = refusal(() => solve(experimentOf(file)));
+    assert.equal(e.path, 'data.y');
+    assert.match(e.message, y < 0 ? /data\.y must be ≥ about -\d/ : /data\.y must be ≤ about \d/);
+    const bound = statedBound(e.message);
+    assert.ok(Math.sign(bound) === Math.sign(y) && Math.abs(bound) < Math.abs(y), `${bound}`);
+    assert.deepEqual(trajectoryProblems(solve(experimentOf({ ...file, data: { x: [1], y: bound } }))), []);
+  });
+}
