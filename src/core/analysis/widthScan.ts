@@ -4,7 +4,7 @@
  * and the analytic exponent derived from the exact solution.
  */
 import { exactScores } from '../linearFlow/exactScores';
-import { SCORE_NAMES, ScoreName } from '../mechanisms/classify';
+import { SCORE_NAMES, ScoreName, scoredOver, type ScoredOver } from '../mechanisms/classify';
 import { ExperimentError } from '../experiment/errors';
 import { Experiment, inputDimension } from '../experiment/experiment';
 import { defaultHorizon } from '../linearFlow/horizon';
@@ -30,6 +30,8 @@ export interface WidthScanResult {
   /** The width exponents used (value ∝ d^e) and the phase they give as d → ∞. */
   exponents: WidthExponents;
   phase: 'kernel' | 'feature learning' | null;
+  /** Where each run is scored (docs/mechanisms.md, "Two conventions"): over t → ∞, or over its reported run with `classify.at: "end"`. */
+  scoredOver: ScoredOver;
 }
 
 /**
@@ -54,8 +56,10 @@ export function widthScan(e: Experiment, widths: number[], seedCount = 5, onProg
     for (const seed of seeds) {
       const run = withValue(atWidth, 'init.seed', seed);
       const { flow, lnTheta0, spec } = exactFlowOf(run);
-      checkExactRanges(run, spec, flow, lnTheta0, { horizon: true, weightDecay: 0 });
-      const s = exactScores(flow, lnTheta0, scoringLnTime(run, flow));
+      // Its scores where they are taken (to T with classify.at "end"), and the default horizon it prints.
+      const lnEnd = scoringLnTime(run, flow);
+      checkExactRanges(run, spec, flow, lnTheta0, { horizon: true, weightDecay: 0, lnEnd });
+      const s = exactScores(flow, lnTheta0, lnEnd);
       for (const name of SCORE_NAMES) {
         const v = s[name];
         if (v !== null) samples[name].push(Math.abs(v));
@@ -69,7 +73,7 @@ export function widthScan(e: Experiment, widths: number[], seedCount = 5, onProg
   for (const name of WIDTH_SCAN_SCORES) fitted[name] = logSlope(widths, scores[name]);
   const exponents = widthExponentsOf(e);
   const analytic = analyticExponents(exponents, e);
-  return { widths, seeds, scores, fitted, analytic: analytic.exponents, exponents, phase: analytic.phase };
+  return { widths, seeds, scores, fitted, analytic: analytic.exponents, exponents, phase: analytic.phase, scoredOver: scoredOver(e) };
 }
 
 /**

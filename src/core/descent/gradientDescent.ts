@@ -107,6 +107,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   };
   // Over the reported steps; none for a run that diverged (docs/mechanisms.md, "Scores").
   out.summary.scores = diverged ? null : seriesScores(out, kernelChange);
+  out.summary.scoredOver = 'end';
   return out;
 }
 

@@ -62,6 +62,7 @@ export function solve(e: Experiment): Trajectory {
   };
   const scores = exactScores(flow, lnTheta0, scoredOver(e) === 'end' ? Math.log(times[n - 1]) : Infinity);
   out.summary.scores = scores;
+  out.summary.scoredOver = scoredOver(e);
   out.summary.label = classify(scores, thresholdsOf(e));
   assertFinite(out);
   return out;
@@ -117,6 +118,7 @@ function solveWithWeightDecay(e: Experiment, flow: ExactFlow, sample: EffectiveS
   };
   const scores = series.scores;
   out.summary.scores = scores;
+  out.summary.scoredOver = 'end';
   out.summary.label = scores ? classify(scores, thresholdsOf(e)) : null;
   assertFinite(out);
   return out;

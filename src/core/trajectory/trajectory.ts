@@ -1,4 +1,4 @@
-import type { MechanismScores } from '../mechanisms/classify';
+import type { MechanismScores, ScoredOver } from '../mechanisms/classify';
 
 /**
  * What a solve or a simulation returns: columns of equal length over the reported times, and a
@@ -84,6 +84,12 @@ export interface Summary {
   label?: string | null;
   /** The classifier's scores (docs/mechanisms.md): exact runs over t ∈ [0, ∞), gradient descent over its steps. */
   scores?: MechanismScores | null;
+  /**
+   * Where the scores were taken (docs/mechanisms.md, "Two conventions"): `infinity`, the exact flow
+   * over t ∈ [0, ∞) (its default); `end`, over the reported run — the exact flow with `classify.at:
+   * "end"`, weight decay, and gradient descent always.
+   */
+  scoredOver?: ScoredOver;
 }
 
 export interface Trajectory extends Series {

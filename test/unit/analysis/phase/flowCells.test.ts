@@ -15,6 +15,7 @@ import { exactScores } from '../../../../src/core/linearFlow/exactScores';
 import { exactFlowOf } from '../../../../src/core/linearFlow/reduce';
 import { SCORE_NAMES } from '../../../../src/core/mechanisms/classify';
 import { solve } from '../../../../src/core/runs/solve';
+import { simulate } from '../../../../src/core/runs/simulate';
 
 function experiment(raw: unknown): Experiment {
   const { experiment: e, diagnostics } = parseExperiment(JSON.stringify(raw));
@@ -74,4 +75,15 @@ test('the width scan scores every run over the budget: when the training time gr
   for (let i = 0; i < widths.length; i++) assert.ok(share[i] < 1, `width ${widths[i]}: the budget stops the run short`);
   for (let i = 1; i < widths.length; i++) assert.ok(share[i] < share[i - 1], `a smaller share of the training at width ${widths[i]}: ${share}`);
   assert.ok(share[widths.length - 1] < 0.1, `at width 4096 the budget covers under a tenth of the way (${share[3]})`);
+});
+
+test('every output says where it was scored: solve and scaling by the file\'s classify.at, descent and weight decay over the run', () => {
+  // Review round 3: solve and scaling did not say which convention they used (phase did, as scoredOver).
+  const raw = { ...RAW, classify: undefined, time: { end: 8 } };
+  assert.equal(solve(experiment(raw)).summary.scoredOver, 'infinity');
+  assert.equal(solve(experiment({ ...raw, classify: { at: 'end' } })).summary.scoredOver, 'end');
+  assert.equal(solve(experiment({ ...raw, weightDecay: 0.1 })).summary.scoredOver, 'end');
+  assert.equal(simulate(experiment(raw)).summary.scoredOver, 'end');
+  assert.equal(widthScan(experiment(raw), [8, 16], 1).scoredOver, 'infinity');
+  assert.equal(widthScan(experiment({ ...raw, classify: { at: 'end' } }), [8, 16], 1).scoredOver, 'end');
 });
