@@ -13,6 +13,10 @@ import { simulate } from '../../../src/core/runs/simulate';
 import { solve } from '../../../src/core/runs/solve';
 import { Trajectory } from '../../../src/core/trajectory/trajectory';
 import { compareSeries, trajectoryProblems } from '../../reference/compare';
+import { defaultHorizonLn } from '../../../src/core/linearFlow/horizon';
+import { beyondRange, exactMagnitudes, firstOverflow, HORIZON_OMEGA_BOUND } from '../../../src/core/linearFlow/ranges';
+import { exactFlowOf } from '../../../src/core/linearFlow/reduce';
+import { Rng } from '../../../src/core/math/rng';
 import { referenceFlow } from '../../reference/network';
 
 function experimentOf(raw: object): Experiment {
@@ -193,4 +197,28 @@ test('the exact solver never prints a null, NaN or Infinity, and |ζ| ≤ 1, ove
     }
   }
   assert.ok(computed > 40 && refused > 10, `${computed} computed, ${refused} refused`);
+});
+
+test('horizon·ω stays far below HORIZON_OMEGA_BOUND over extreme runs, and beyondRange, which skips the horizon under it, agrees with the full check', () => {
+  // Every value log-uniform over its extreme range; a third of the targets 0.
+  const rng = new Rng(7);
+  const lu = (a: number, b: number) => Math.exp(Math.log(a) + rng.uniform() * (Math.log(b) - Math.log(a)));
+  let worst = -Infinity;
+  let runs = 0;
+  for (let i = 0; i < 3000; i++) {
+    const y = rng.uniform() < 0.3 ? 0 : (rng.uniform() < 0.5 ? -1 : 1) * lu(1e-200, 1e200);
+    const raw = { model: { width: 1 + Math.floor(rng.uniform() * 64), outputScale: lu(1e-200, 1e200) }, data: { x: [lu(1e-100, 1e100), rng.uniform() < 0.5 ? 0 : lu(1e-5, 1)], y }, init: { scaleU: lu(1e-300, 1e100), scaleW: lu(1e-300, 1e100), seed: i }, learningRates: { u: lu(1e-100, 1e100), W: lu(1e-100, 1e100) } };
+    const { experiment } = parseExperiment(JSON.stringify(raw));
+    if (!experiment) continue;
+    const { flow, lnTheta0 } = exactFlowOf(experiment);
+    const o = { horizon: true, weightDecay: 0, lnEnd: Infinity, limit: true };
+    assert.equal(beyondRange(flow, lnTheta0, o), firstOverflow(exactMagnitudes(flow, lnTheta0, o)) !== null, JSON.stringify(raw));
+    const h = defaultHorizonLn(flow);
+    if (Number.isFinite(h) && Number.isFinite(flow.lnOmega)) {
+      worst = Math.max(worst, h + flow.lnOmega);
+      runs++;
+    }
+  }
+  assert.ok(runs > 2000, `${runs} runs with a finite horizon and rate`);
+  assert.ok(worst < Math.log(HORIZON_OMEGA_BOUND / 10), `horizon·ω reached ${Math.exp(worst)}`);
 });

@@ -13,7 +13,7 @@ import { Experiment, inputDimension } from '../../experiment/experiment';
 import { MAX_SIMULATED_PARAMETERS, MAX_SIMULATION_WORK } from '../../experiment/limits';
 import type { LogPoint } from '../../linearFlow/plane';
 import { planeDescentFacts } from '../../linearFlow/planeDescent';
-import { exactMagnitudes, firstOverflow } from '../../linearFlow/ranges';
+import { beyondRange } from '../../linearFlow/ranges';
 import { flowOfSpec } from '../../linearFlow/reduce';
 import { CATAPULT_RISE, descentOutcome, DIVERGED, DIVERGENCE_FACTOR, OutcomeWatch } from '../../linearFlow/stability';
 import { classifyCode, MechanismScores, scoresFromChanges, thresholdsOf, type ClassifyThresholds } from '../../mechanisms/classify';
@@ -75,7 +75,7 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
       // Refused exactly where `flab simulate` of the cell is: its first step, end and scores over the
       // budget, with the flow over the same span as their proxy (src/core/linearFlow/ranges.ts).
       const exact = flowOfSpec(spec);
-      if (firstOverflow(exactMagnitudes(exact.flow, exact.lnTheta0, { horizon: false, weightDecay: 0, lnEnd: base.lnEnd }))) return REFUSED_CELL;
+      if (beyondRange(exact.flow, exact.lnTheta0, { horizon: false, weightDecay: 0, lnEnd: base.lnEnd })) return REFUSED_CELL;
       const { input, lnTheta0 } = planeInputOf(spec);
       const ntk0 = Math.exp(lnNtk0Of(input));
       const f = planeDescentFacts(input, base.steps, CATAPULT_RISE, DIVERGENCE_FACTOR);

@@ -4,7 +4,7 @@
  * (docs/mechanisms.md, "Two conventions") — in O(1) from the shared draws (linearCells.ts).
  */
 import { exactScoreLogs } from '../../linearFlow/exactScores';
-import { exactMagnitudes, firstOverflow, type MagnitudeOptions } from '../../linearFlow/ranges';
+import { beyondRange } from '../../linearFlow/ranges';
 import type { Experiment } from '../../experiment/experiment';
 import { flowOfSpec } from '../../linearFlow/reduce';
 import { classifyCode, thresholdsOf, type ClassifyThresholds } from '../../mechanisms/classify';
@@ -30,9 +30,8 @@ export const flowCells: CellEvaluator<FlowBase> = {
     // T: ∞, `time.end` (or the last of `time.at`), or this cell's own default horizon.
     const lnEnd = scoringLnTime(base.experiment, flow);
     // Refused exactly where `flab solve` of the cell is (its range check, src/core/runs/solve.ts).
-    const o: MagnitudeOptions = { horizon: base.horizon, weightDecay: 0, lnEnd, limit: true };
-    if (firstOverflow(exactMagnitudes(flow, lnTheta0, o))) return REFUSED_CELL;
-    const scores = exactScoreLogs(flow, lnTheta0, lnEnd).scores;
+    const { scores, logs } = exactScoreLogs(flow, lnTheta0, lnEnd);
+    if (beyondRange(flow, lnTheta0, { horizon: base.horizon, weightDecay: 0, lnEnd, limit: true }, logs)) return REFUSED_CELL;
     return { label: classifyCode(scores, base.thresholds), scores, outcome: NO_OUTCOME, ntk0: flow.ntkInitial };
   },
   checkWork(): void {
