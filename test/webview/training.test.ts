@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { LearningCurves, RunView, ToTraining, Training } from '../../src/protocol/training';
+import { explainLayerLabel, type LayerScores } from '../../src/core/mechanisms/layerLabel';
+import type { LearningCurves, RunView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
 import { posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
 
 let harness: Harness;
@@ -87,6 +88,32 @@ async function drawnCharts(page: Page): Promise<Record<string, number>> {
   });
 }
 
+/**
+ * The verdict of a run as the host sends it (src/workers/trainingRun.ts): the label rule's own
+ * explanation of scores with many digits, as a real run's are (the bench's epoch of MNIST).
+ */
+function realVerdict(): VerdictView {
+  const scores: LayerScores = {
+    kernelChange: 7.215279164682295,
+    tangentChange: 1.9829488368250971,
+    zetaChange: [0.0002236063, 0.0002660779, 0.005803993],
+    alignment: 0.005803993,
+    disalignment: 0,
+    normChange: [0.0412, 0.0523, 0.0618, 0.00237],
+    balanceChange: 0.979888134,
+    distance: 0.0731264,
+    maxDistance: 0.0731264,
+  };
+  const e = explainLayerLabel(scores, 6);
+  return { label: e.label, regime: e.regime, criteria: e.criteria.map((c) => ({ name: c.name, text: c.text, value: c.value, threshold: c.threshold, reached: c.reached, decisive: c.decisive })), reasons: e.reasons };
+}
+
+/** Digits of a printed number's mantissa ("9.79888" → 6, "0.0058" → 2, "1e-4" → 1). */
+function significantDigits(printed: string): number {
+  const mantissa = printed.replace(/^[+−-]/, '').split('e')[0].replace('.', '').replace(/^0+/, '');
+  return mantissa.length;
+}
+
 describe('training panel webview', () => {
   before(async () => {
     harness = await startHarness();
@@ -144,6 +171,64 @@ describe('training panel webview', () => {
     assert.ok(box && box.y + box.height < 900, JSON.stringify(box));
     assert.equal(await page.locator('.progress').isVisible(), true);
     assert.equal(await page.locator('vscode-button:has-text("Stop")').isVisible(), false, 'nothing to stop once finished');
+  });
+
+  it('prints the verdict as the dynamics panel does: compact rows, numbers to the digits their threshold needs', async () => {
+    // 600 px: a panel beside the editor, where the outcomes used to wrap word by word into tall rows.
+    const page = await open({ width: 600 });
+    const verdict = realVerdict();
+    await send(page, message(1, { ...run(30, 'finished'), verdict }));
+    await page.waitForSelector('.verdict:not([hidden]) .criterion');
+    await page.locator('.verdict').screenshot({ path: join(SCREENSHOTS, 'training-verdict.png') });
+    // Every score with three significant digits, or more only where its threshold needs them (formatAgainst).
+    const rows = await page.locator('.criterion').evaluateAll((items) =>
+      items.map((i) => ({ name: (i as HTMLElement).dataset.criterion, value: i.querySelector('.criterion-value')!.textContent ?? '', test: i.querySelector('.criterion-test')!.textContent ?? '' })),
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.name, r.value, r.test]),
+      [
+        ['kernelChange', '7.22', '≥ 0.1'],
+        ['tangentChange', '1.98', '≥ 0.1'],
+        ['alignment', '0.0058', '< 0.1'],
+        ['disalignment', '0', '< 0.1'],
+        ['balanceChange', '0.98', '< 1'],
+      ],
+    );
+    // …and never 6-digit mantissas anywhere in the verdict (9.79888 was the symptom).
+    const verdictText = await page.locator('.verdict').innerText();
+    for (const n of verdictText.match(/\d[\d.]*(e[+−-]?\d+)?/g) ?? []) assert.ok(significantDigits(n) <= 4, `"${n}" in the verdict: ${verdictText}`);
+    // Compact: measured on the text itself (a grid cell's box stretches to its row), consecutive rows'
+    // names are at most a few pixels apart, and no cell of a row reaches below its name's text — an
+    // outcome wrapped word by word under a one-line name made those gaps.
+    const rowsText = await page.locator('.criterion').evaluateAll((items) =>
+      items.map((item) => {
+        const extent = (e: Element) => {
+          const range = document.createRange();
+          range.selectNodeContents(e);
+          const r = range.getBoundingClientRect();
+          return { top: r.top, bottom: r.bottom };
+        };
+        const cells = [...item.children].map(extent);
+        return { name: extent(item.querySelector('.criterion-name')!), bottom: Math.max(...cells.map((c) => c.bottom)) };
+      }),
+    );
+    for (let i = 0; i < rowsText.length; i++) {
+      const row = rowsText[i];
+      assert.ok(row.bottom - row.name.bottom <= 2, `verdict row ${i + 1} reaches ${(row.bottom - row.name.bottom).toFixed(1)} px below its name: ${JSON.stringify(rowsText)}`);
+      if (i > 0) {
+        const gap = row.name.top - rowsText[i - 1].name.bottom;
+        assert.ok(gap <= 4, `a gap of ${gap.toFixed(1)} px between verdict rows ${i} and ${i + 1}: ${JSON.stringify(rowsText)}`);
+      }
+    }
+    // The reasons: paragraphs a few pixels apart, as in the dynamics panel.
+    const reasons = await page.locator('.verdict-reason').evaluateAll((ps) => ps.map((p) => p.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom })));
+    for (let i = 1; i < reasons.length; i++) assert.ok(reasons[i].top - reasons[i - 1].bottom <= 6, `reasons ${JSON.stringify(reasons)}`);
+    // Nothing overflows the panel sideways.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal overflow');
+    // Progress in the readout format: integers exact, the epoch to six digits at most.
+    await send(page, message(2, { ...run(30, 'training'), progress: { step: 290, totalSteps: 1000, epoch: 290 / 79, elapsedMs: 1500, remainingMs: 4200 } }));
+    await page.waitForFunction(() => document.querySelector('.progress')?.getAttribute('data-step') === '290');
+    assert.match(await page.locator('.progress-text').innerText(), /^step 290 of 1000 · epoch 3\.67089 · /);
   });
 
   it('shows a sweep: one curve per value over training, and the summary views against the value', async () => {

@@ -19,6 +19,8 @@ import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
+import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
+import { formatAgainst, formatExact } from '../../src/core/mechanisms/explain';
 import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, watchTheme, type Palette } from '../shared/theme';
 import { createButton, createToggle } from '../shared/toolkit';
@@ -229,6 +231,11 @@ class TrainingPanel {
     if (!v) return;
     const label = el('span', 'verdict-label', v.label ?? '—');
     label.dataset.summary = 'label';
+    // The label's colour of the phase diagram, as in the dynamics panel's verdict (through CSSOM: allowed under the CSP).
+    const colour = v.label ? labelColour(v.label) : null;
+    if (colour) this.verdict.style.setProperty('--label-colour', colour);
+    else this.verdict.style.removeProperty('--label-colour');
+    this.verdict.dataset.label = v.label ?? '';
     // Until the run ends, the label describes the records so far.
     const sofar = status === 'training' || status === 'stopped' || status === 'loading';
     const regime = el('span', 'verdict-regime', sofar && v.label ? `${v.regime} · so far (step ${formatReadout(this.last?.run.progress?.step ?? 0)})` : v.regime);
@@ -242,11 +249,16 @@ class TrainingPanel {
         item.dataset.criterion = c.name;
         item.dataset.reached = String(c.reached);
         item.dataset.decisive = String(c.decisive);
-        const value = el('span', 'criterion-value', c.value === null ? '—' : formatReadout(c.value));
+        const name = el('span', 'criterion-name', c.text);
+        name.title = c.text;
+        // As the dynamics panel's verdict (docs/panel.md, "Numbers"): three significant digits, or the
+        // more it takes to stay on its side of the threshold printed beside it, which prints as set.
+        const value = el('span', 'criterion-value', c.value === null ? '—' : formatAgainst(c.value, [c.threshold]));
         value.dataset.criterionValue = c.value === null ? '' : String(c.value);
-        const test = el('span', 'criterion-test', `${c.reached ? '≥' : '<'} ${formatReadout(c.threshold)}`);
+        value.title = c.value === null ? 'undefined' : formatReadout(c.value);
+        const test = el('span', 'criterion-test', `${c.reached ? '≥' : '<'} ${formatExact(c.threshold)}`);
         test.dataset.threshold = String(c.threshold);
-        item.append(el('span', 'criterion-name', c.text), value, test, el('span', 'criterion-outcome', c.reached ? 'reached' : 'below its threshold'));
+        item.append(name, value, test, el('span', 'criterion-outcome', c.reached ? 'reached' : 'below its threshold'));
         return item;
       }),
     );

@@ -12,6 +12,7 @@
  * Scores are net changes from the first record (or checkpoint) to the last.
  */
 import { classifyCode, ClassifyThresholds, DEFAULT_THRESHOLDS, labelName, MechanismScores } from './classify';
+import { formatAgainst, formatExact } from './explain';
 
 /** The columns the scores are read from: one entry per record (or checkpoint), the first the reference. */
 export interface LayerColumns {
@@ -143,7 +144,10 @@ export interface LayerExplanation {
   reasons: string[];
 }
 
-const g = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(3))) : String(x));
+/** A score beside its threshold: three significant digits, or more to stay on its side of it (docs/panel.md, "Numbers"). */
+const fa = (x: number, threshold: number): string => formatAgainst(x, [threshold]);
+/** A threshold, exactly as set. */
+const ft = formatExact;
 
 /**
  * Why a network got its label (docs/networks.md, "Labels"): the kernel test (the tangent kernel and
@@ -177,16 +181,16 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
 
   const reasons: string[] = [];
   const test = byKernel
-    ? `The tangent kernel changed by ${g(scores.kernelChange)} ${kernelMoved ? '≥' : '<'} ${g(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${g(s.tangentChange)} ${tangentMoved ? '≥' : '<'} ${g(th.tangentChange)}` : ''}`
-    : `The network moved at most ${g(s.maxDistance)} ${kernelMoved ? '≥' : '<'} ${g(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
+    ? `The tangent kernel changed by ${fa(scores.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}` : ''}`
+    : `The network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
   if (kernel) {
     reasons.push(`${test}: the kernel regime — training is nearly linear in the parameters.`);
     return { label, regime: 'kernel regime', criteria, reasons };
   }
   reasons.push(`${test}: feature learning.`);
-  if (rise) reasons.push(`ζ of a pair of layers rose by ${g(s.alignment!)} ≥ ${g(th.zetaChange)}: those layers lined up — alignment.`);
-  if (fall) reasons.push(`ζ of a pair of layers fell by ${g(s.disalignment!)} ≥ ${g(th.zetaChange)}: those layers turned apart — disalignment.`);
-  if (!rise && !fall) reasons.push(`No pair's ζ changed by ${g(th.zetaChange)} or more: the layers neither lined up nor turned apart, so the norms did the learning — rescaling.`);
-  else if (rescaled) reasons.push(s.balanceChange === null ? 'A layer starts or ends at exactly zero: rescaling alongside.' : `The layers' norms changed by factors whose logarithms spread over ${g(s.balanceChange)} ≥ ${g(th.balanceChange)}: one layer was rescaled against another — rescaling alongside.`);
+  if (rise) reasons.push(`ζ of a pair of layers rose by ${fa(s.alignment!, th.zetaChange)} ≥ ${ft(th.zetaChange)}: those layers lined up — alignment.`);
+  if (fall) reasons.push(`ζ of a pair of layers fell by ${fa(s.disalignment!, th.zetaChange)} ≥ ${ft(th.zetaChange)}: those layers turned apart — disalignment.`);
+  if (!rise && !fall) reasons.push(`No pair's ζ changed by ${ft(th.zetaChange)} or more: the layers neither lined up nor turned apart, so the norms did the learning — rescaling.`);
+  else if (rescaled) reasons.push(s.balanceChange === null ? 'A layer starts or ends at exactly zero: rescaling alongside.' : `The layers' norms changed by factors whose logarithms spread over ${fa(s.balanceChange, th.balanceChange)} ≥ ${ft(th.balanceChange)}: one layer was rescaled against another — rescaling alongside.`);
   return { label, regime: 'feature learning', criteria, reasons };
 }
