@@ -131,7 +131,7 @@ test('flab phase: CSV, SVG figure, and usage errors', () => {
   assert.equal(csv.code, 0, csv.stderr);
   const lines = csv.stdout.trim().split('\n');
   assert.equal(lines.length, 17);
-  assert.match(lines[0], /^model\.outputScale,init\.scaleU,label,kernelChange,/);
+  assert.match(lines[0], /^model\.outputScale,init\.scaleU,label,refused,kernelChange,/);
   const out = join(mkdtempSync(join(tmpdir(), 'flab-phase-')), 'phase.svg');
   const svg = flab('phase', example('alignment.flab.json'), '--x', 'outputScale=1e-3:1e3', '--y', 'init.scaleU=1e-4:1e1', '--size', '64', '--svg', out);
   assert.equal(svg.code, 0, svg.stderr);
