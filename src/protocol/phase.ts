@@ -2,7 +2,7 @@
  * Every message between the extension host and the phase-diagram panel, imported by both sides
  * (docs/architecture.md, "Messages"); messages from the webview are checked with `parseFromPhase`.
  */
-import type { PhaseMethod } from '../core/analysis/phase/cellEvaluator';
+import { NO_LABEL, NO_OUTCOME, type PhaseMethod } from '../core/analysis/phase/cellEvaluator';
 import { asRecord, Closed, CommonFromWebview, ErrorInfo, isFiniteNumber, isIndex, parseCommon, parsePanelState } from './common';
 // Largest chart image accepted from a webview (a 3× PNG of the figure is a few MB): one bound for every panel.
 import { MAX_CHART_IMAGE_LENGTH } from './dynamics';
@@ -67,8 +67,14 @@ export interface Diagram {
   title: string;
   x: PhaseAxisView;
   y: PhaseAxisView;
-  /** Label code per cell, row-major (row = y index, column = x index), base64 of a Uint8Array. */
+  /** Label code per cell, row-major (row = y index, column = x index), base64 of a Uint8Array; NO_LABEL (255) where there is none (a diverged descent run, a refused cell). */
   labels: string;
+  /**
+   * 1 where the cell is refused — its run would print a number beyond 64 bits, so `flab solve` (the
+   * flow) or `flab simulate` (descent) of it is refused — 0 where it was computed; row-major, base64
+   * of a Uint8Array. A refused cell has no label, no outcome and NaN scores.
+   */
+  refused: string;
   /** The text of each label code. */
   labelNames: string[];
   /**
@@ -80,7 +86,7 @@ export interface Diagram {
   scores: Record<string, string>;
   /** How the cells were computed. */
   method: PhaseMethod;
-  /** Gradient descent: the outcome code per cell (base64 of a Uint8Array; names in `outcomeNames`); null for the flow. */
+  /** Gradient descent: the outcome code per cell (base64 of a Uint8Array; names in `outcomeNames`; NO_OUTCOME (255) where refused); null for the flow. */
   outcomes: string | null;
   outcomeNames: string[];
   /** Gradient descent of the linear network: the critical lines; [] otherwise. */
@@ -96,6 +102,43 @@ export interface Diagram {
   thresholds: Record<string, number>;
   /** Time the grid took in the worker. */
   elapsedMs: number;
+}
+
+/** A diagram's per-cell bytes, decoded from its base64 fields. */
+export interface DiagramCells {
+  labels: Uint8Array;
+  refused: Uint8Array;
+  outcomes: Uint8Array | null;
+}
+
+/**
+ * Checks a diagram's per-cell bytes against its grid (both ends decode the base64 with their own
+ * decoder, then call this): each array has one byte per cell (x values × y values); a label is a code
+ * of `labelNames` or NO_LABEL; `refused` is 0 or 1, and a refused cell has neither label nor outcome;
+ * descent has an outcome per cell, a code of `outcomeNames` or NO_OUTCOME (only where refused), and
+ * the flow none. Returns null when all hold, else the first problem: which array, which cell, what
+ * was expected and what was found.
+ */
+export function diagramCellsError(d: Pick<Diagram, 'x' | 'y' | 'labelNames' | 'outcomeNames' | 'method'>, cells: DiagramCells): string | null {
+  const n = d.x.values.length * d.y.values.length;
+  const arrays: [string, Uint8Array | null][] = [['labels', cells.labels], ['refused', cells.refused], ['outcomes', cells.outcomes]];
+  for (const [name, bytes] of arrays) {
+    if (bytes && bytes.length !== n) return `diagram ${name}: ${bytes.length} bytes for ${d.x.values.length} × ${d.y.values.length} = ${n} cells`;
+  }
+  if ((d.method === 'descent') !== (cells.outcomes !== null)) return `diagram outcomes: ${d.method === 'descent' ? 'missing for gradient descent' : 'given for the flow, which has none'}`;
+  const { labels, refused, outcomes } = cells;
+  for (let k = 0; k < n; k++) {
+    const at = `cell ${k} (row ${Math.floor(k / d.x.values.length)}, column ${k % d.x.values.length})`;
+    if (refused[k] > 1) return `diagram refused: ${at} is ${refused[k]}, expected 0 or 1`;
+    if (!(labels[k] < d.labelNames.length || labels[k] === NO_LABEL)) return `diagram labels: ${at} is ${labels[k]}, expected a code below ${d.labelNames.length} or ${NO_LABEL} (none)`;
+    if (outcomes && !(outcomes[k] < d.outcomeNames.length || (outcomes[k] === NO_OUTCOME && refused[k] === 1))) {
+      return `diagram outcomes: ${at} is ${outcomes[k]}, expected a code below ${d.outcomeNames.length}${refused[k] ? ` or ${NO_OUTCOME} (refused)` : ''}`;
+    }
+    if (refused[k] === 1 && (labels[k] !== NO_LABEL || (outcomes && outcomes[k] !== NO_OUTCOME))) {
+      return `diagram refused: ${at} is refused but has label ${labels[k]}${outcomes ? ` and outcome ${outcomes[k]}` : ''}, expected ${NO_LABEL} (none)`;
+    }
+  }
+  return null;
 }
 
 /** The document is invalid now: the errors over the last diagram. */

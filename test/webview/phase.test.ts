@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { LABEL_COLOURS, LINE_INK, OUTCOME_COLOURS, SHADE_LEVELS } from '../../src/core/analysis/phase/phaseStyle';
+import { LABEL_COLOURS, LINE_INK, OUTCOME_COLOURS, REFUSED_FILL, REFUSED_HATCH, REFUSED_NAME, SHADE_LEVELS, shareText } from '../../src/core/analysis/phase/phaseStyle';
 import type { Diagram, PhaseAxisSpec, ToPhase as ToPhaseWebview } from '../../src/protocol/phase';
 import { runPhase } from '../../src/workers/phaseRun';
 import { axisFraction, cellCentre, hexRgb, MARGIN } from '../../webview/phase/heatmap';
@@ -31,6 +31,16 @@ const DX: PhaseAxisSpec = { key: 'model.outputScale', from: 0.1, to: 10, scale: 
 const DY: PhaseAxisSpec = { key: 'learningRates.W', from: 0.01, to: 30, scale: 'log' };
 async function descentDiagram(version: number, size: number): Promise<Diagram> {
   const o = await runPhase(experimentText({ name: 'Descent', scaleU: 0.3, scaleW: 0.3, rate: 0.5, time: { end: 300, points: 31 } }), DX, DY, size, { fileName: 'a.flab.json', method: 'descent' });
+  if (o.kind !== 'result') throw new Error(`fixture did not compute: ${JSON.stringify(o)}`);
+  return { ...o.diagram, version };
+}
+
+/** σ_W and σ_u from 1e-300 to 1e300: the extremes are refused (beyond 64 bits), the middle computed. */
+const WIDE = { model: { width: 64 }, data: { x: [1], y: 1 }, init: { scaleU: 1e-3, scaleW: 1e-3, seed: 1 }, learningRates: { u: 0.1, W: 0.1 }, time: { end: 400 } };
+const WIDE_X: PhaseAxisSpec = { key: 'init.scaleW', from: 1e-300, to: 1e300, scale: 'log' };
+const WIDE_Y: PhaseAxisSpec = { key: 'init.scaleU', from: 1e-300, to: 1e300, scale: 'log' };
+async function wideDiagram(version: number, size: number, method: 'flow' | 'descent'): Promise<Diagram> {
+  const o = await runPhase(JSON.stringify(WIDE), WIDE_X, WIDE_Y, size, { fileName: 'wide.flab.json', method });
   if (o.kind !== 'result') throw new Error(`fixture did not compute: ${JSON.stringify(o)}`);
   return { ...o.diagram, version };
 }
@@ -384,5 +394,125 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.equal(answer.requestId, 8);
     assert.equal(answer.dataUrl, undefined);
     assert.match(answer.error ?? '', /could not load the SVG figure/);
+  });
+
+  it('refused cells (beyond 64 bits) are hatched on a neutral fill, listed in the legend with their share, and the hover says why', async () => {
+    const page = await open();
+    const n = 16;
+    await send(page, { type: 'document', documentUri: 'file:///w/wide.flab.json', fileName: 'wide.flab.json', x: WIDE_X, y: WIDE_Y, size: n, method: 'flow', previewed: null });
+    const d = await wideDiagram(11, n, 'flow');
+    const refused = Buffer.from(d.refused, 'base64');
+    const refusedCells = [...refused].filter((r) => r === 1).length;
+    assert.ok(refusedCells > 0 && refusedCells < n * n, `${refusedCells} refused cells: the fixture has both kinds`);
+    await send(page, d);
+    await drawn(page, 11);
+    // A refused cell: the shared fill and its dark hatch, neutral grey only; a computed cell: one flat colour of its label.
+    const box = await page.locator('canvas.heatmap').boundingBox();
+    assert.ok(box);
+    const inside = async (k: number): Promise<Map<string, number>> => {
+      const c = cellCentre(d.x, d.y, box.width, box.height, Math.floor(k / n), k % n);
+      // The cell's inside, 3 px clear of its edges.
+      const half = Math.min((box.width - MARGIN.left - MARGIN.right) / n, (box.height - MARGIN.top - MARGIN.bottom) / n) / 2 - 3;
+      return new Map(
+        await page.evaluate(
+          ([x, y, h]) => {
+            const canvas = document.querySelector<HTMLCanvasElement>('canvas.heatmap')!;
+            const r = canvas.width / canvas.getBoundingClientRect().width;
+            const px = canvas.getContext('2d')!.getImageData(Math.round((x - h) * r), Math.round((y - h) * r), Math.round(2 * h * r), Math.round(2 * h * r)).data;
+            const m = new Map<string, number>();
+            for (let i = 0; i < px.length; i += 4) {
+              const key = `${px[i]},${px[i + 1]},${px[i + 2]}`;
+              m.set(key, (m.get(key) ?? 0) + 1);
+            }
+            return [...m];
+          },
+          [c.px, c.py, half] as const,
+        ),
+      );
+    };
+    const labels = Buffer.from(d.labels, 'base64');
+    // Away from the ring at the experiment's own point (σ = 1e-3, near the middle).
+    const ringCol = Math.floor(n / 2);
+    const refusedCell = [...refused.keys()].find((k) => refused[k] === 1 && Math.abs((k % n) - ringCol) > 2)!;
+    const computedCell = [...refused.keys()].find((k) => refused[k] === 0 && Math.abs((k % n) - ringCol) > 2 && Math.abs(Math.floor(k / n) - ringCol) > 2)!;
+    assert.ok(refusedCell !== undefined && computedCell !== undefined);
+    const atRefused = await inside(refusedCell);
+    const fill = hexRgb(REFUSED_FILL).join(',');
+    assert.ok((atRefused.get(fill) ?? 0) > 20, `the refused fill ${fill} in a refused cell: ${JSON.stringify([...atRefused])}`);
+    const hatch = hexRgb(REFUSED_HATCH);
+    const dark = [...atRefused].filter(([rgb]) => Number(rgb.split(',')[0]) <= hatch[0] + 40).reduce((a, [, m]) => a + m, 0);
+    assert.ok(dark > 10, `the hatch's dark lines cross the cell (${dark} px)`);
+    for (const rgb of atRefused.keys()) {
+      const [r, g, b] = rgb.split(',').map(Number);
+      assert.ok(r === g && g === b, `only neutral greys in a refused cell, found ${rgb}`);
+    }
+    const atComputed = await inside(computedCell);
+    assert.equal(atComputed.size, 1, `one flat colour in a computed cell: ${JSON.stringify([...atComputed])}`);
+    assert.ok(!atComputed.has(fill), 'not the refused fill');
+    const label = labels[computedCell];
+    assert.ok(label < d.labelNames.length, 'a computed cell has a label');
+    // The legend: the labels of the computed cells, and the refused entry with its share of all the cells.
+    const legend = await page.locator('.legend-item').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.label ?? ''));
+    assert.deepEqual(legend.sort(), [...new Set([...labels].filter((_, k) => refused[k] === 0))].map((c) => d.labelNames[c]).sort());
+    const entry = page.locator('.legend-refused');
+    assert.equal(await entry.count(), 1);
+    assert.equal((await entry.locator('.legend-name').innerText()).trim(), REFUSED_NAME);
+    assert.equal((await entry.locator('.legend-share').innerText()).trim(), shareText(refusedCells, n * n));
+    assert.match(await entry.locator('.swatch').evaluate((e) => getComputedStyle(e).backgroundImage), /repeating-linear-gradient/);
+    assert.match(await page.locator('.legend').innerText(), new RegExp(`Shares of all ${n * n} cells, refused ones included`));
+    // Hover on a refused cell: why it is refused and what to do; on a computed one, its numbers.
+    await hoverCell(page, d, Math.floor(refusedCell / n), refusedCell % n);
+    const tip = page.locator('.tooltip');
+    await tip.waitFor({ state: 'visible' });
+    assert.equal((await page.locator('.tooltip [data-tip="label"]').innerText()).trim(), REFUSED_NAME);
+    const note = (await page.locator('.tooltip [data-tip="refused"]').innerText()).trim();
+    assert.match(note, /^beyond 64 bits: flab solve of this cell is refused \(a number it would print is beyond the 64-bit range\); click it to open the cell/);
+    assert.equal(Number(await page.locator('.tooltip [data-tip="x"]').innerText()), Number(d.x.values[refusedCell % n].toPrecision(6)));
+    assert.equal(await page.locator('.tooltip [data-tip-score]').count(), 0, 'no scores for a refused cell');
+    const tipBox = await tip.boundingBox();
+    const figureBox = await page.locator('.figure').boundingBox();
+    assert.ok(tipBox && figureBox && tipBox.x >= figureBox.x - 1 && tipBox.x + tipBox.width <= figureBox.x + figureBox.width + 1, 'the hover stays inside the figure');
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-refused.png'), fullPage: true });
+    await hoverCell(page, d, Math.floor(computedCell / n), computedCell % n);
+    await page.waitForFunction((k) => document.querySelector('.tooltip')?.getAttribute('data-col') === String(k), computedCell % n);
+    assert.equal((await page.locator('.tooltip [data-tip="label"]').innerText()).trim(), d.labelNames[label]);
+    assert.equal(await page.locator('.tooltip [data-tip="refused"]').count(), 0);
+  });
+
+  it('descent: refused cells are no outcome — the legend lists them apart, the hover names flab simulate', async () => {
+    const page = await open();
+    const n = 9;
+    await send(page, { type: 'document', documentUri: 'file:///w/wide.flab.json', fileName: 'wide.flab.json', x: WIDE_X, y: WIDE_Y, size: n, method: 'descent', previewed: null });
+    const d = await wideDiagram(12, n, 'descent');
+    const refused = Buffer.from(d.refused, 'base64');
+    const outcomes = Buffer.from(d.outcomes!, 'base64');
+    const refusedCells = [...refused].filter((r) => r === 1).length;
+    assert.ok(refusedCells > 0);
+    await send(page, d);
+    await drawn(page, 12);
+    const shown = await page.locator('.legend-outcome').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.outcome));
+    assert.deepEqual(shown, [...new Set([...outcomes].filter((_, k) => refused[k] === 0))].sort().map((c) => d.outcomeNames[c]), 'the outcomes of the computed cells only');
+    assert.equal((await page.locator('.legend-refused .legend-share').innerText()).trim(), shareText(refusedCells, n * n));
+    const k = refused.indexOf(1);
+    await hoverCell(page, d, Math.floor(k / n), k % n);
+    await page.locator('.tooltip').waitFor({ state: 'visible' });
+    assert.match(await page.locator('.tooltip [data-tip="refused"]').innerText(), /^beyond 64 bits: flab simulate of this cell is refused/);
+    assert.equal(await page.locator('.tooltip [data-tip="outcome"]').count(), 0, 'no outcome for a refused cell');
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-refused-descent.png'), fullPage: true });
+  });
+
+  it('does not draw a diagram whose refused cells do not fit its grid, and says so', async () => {
+    const page = await open();
+    const d = await wideDiagram(13, 7, 'flow');
+    await send(page, { ...d, refused: Buffer.from(new Uint8Array(48)).toString('base64') });
+    await page.waitForFunction(() => /malformed diagram/.test(document.querySelector('.status')?.textContent ?? ''));
+    assert.match(await page.locator('.status').innerText(), /diagram refused: 48 bytes for 7 × 7 = 49 cells/);
+    assert.equal(await page.locator('canvas.heatmap').getAttribute('data-drawn'), null, 'nothing drawn');
+    const bad = Buffer.from(d.refused, 'base64');
+    bad[0] = 2;
+    await send(page, { ...d, refused: bad.toString('base64') });
+    await page.waitForFunction(() => /is 2, expected 0 or 1/.test(document.querySelector('.status')?.textContent ?? ''));
+    await send(page, d);
+    await drawn(page, 13);
   });
 });

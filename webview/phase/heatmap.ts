@@ -1,11 +1,12 @@
 /**
  * The phase diagram drawn on a canvas: one cell per grid point, coloured by its mechanism label (the
  * flow) or its outcome (gradient descent) and shaded by the tangent kernel's change on a log scale
- * (phaseStyle.ts, as the SVG), the critical lines over a descent diagram, log or linear axes with
+ * (phaseStyle.ts, as the SVG), refused cells (beyond 64 bits) hatched on a neutral fill as in the
+ * SVG, the critical lines over a descent diagram, log or linear axes with
  * ticks, the experiment's own point ringed and the previewed cell framed. Pure geometry is exported
  * for the tests.
  */
-import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, OUTCOME_COLOURS } from '../../src/core/analysis/phase/phaseStyle';
+import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, OUTCOME_COLOURS, REFUSED_FILL, REFUSED_HATCH, REFUSED_HATCH_PERIOD, REFUSED_HATCH_WIDTH } from '../../src/core/analysis/phase/phaseStyle';
 import { linearTickLabels, linearTicks, logTickLabels, logTicks } from '../../src/core/figures/ticks';
 import type { LineView, PhaseAxisView, PreviewedCell } from '../../src/protocol/phase';
 
@@ -44,6 +45,8 @@ export interface HeatmapInput {
   x: PhaseAxisView;
   y: PhaseAxisView;
   labels: Uint8Array;
+  /** 1 where the cell is refused (beyond 64 bits): drawn hatched, whatever its label or outcome code. */
+  refused: Uint8Array;
   shade: Float32Array;
   /** Gradient descent: the outcome code per cell; null for the flow. */
   outcomes: Uint8Array | null;
@@ -63,6 +66,7 @@ export function hexRgb(hex: string): Rgb {
 }
 
 const RGB = new Map<string, Rgb>([...LABEL_COLOURS, ...OUTCOME_COLOURS].map((c) => [c, hexRgb(c)]));
+const REFUSED_RGB = hexRgb(REFUSED_FILL);
 
 /** The cell of an axis value: the one whose value is nearest (in the axis's own scale), or −1 outside the axis's range. */
 export function cellOfValue(axis: Pick<PhaseAxisView, 'values' | 'scale'>, v: number): number {
@@ -94,15 +98,31 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, widt
   if (!cctx) return;
   const image = cctx.createImageData(nx, ny);
   const [br, bg, bb] = input.background;
+  // Refused cells, as runs along each row (row 0 at the bottom), for their hatch.
+  const refused = new Path2D();
+  let anyRefused = false;
   for (let i = 0; i < ny; i++) {
     const rowOut = ny - 1 - i;
     for (let j = 0; j < nx; j++) {
       const k = i * nx + j;
+      const o = 4 * (rowOut * nx + j);
+      if (input.refused[k]) {
+        let end = j + 1;
+        while (end < nx && input.refused[i * nx + end]) end++;
+        refused.rect(MARGIN.left + (j * pw) / nx, MARGIN.top + (rowOut * ph) / ny, ((end - j) * pw) / nx, ph / ny);
+        anyRefused = true;
+        for (let r = j; r < end; r++) {
+          const q = 4 * (rowOut * nx + r);
+          image.data.set(REFUSED_RGB, q);
+          image.data[q + 3] = 255;
+        }
+        j = end - 1;
+        continue;
+      }
       // The colours and shade steps of phaseStyle.ts, as in the SVG and the legend.
       const style = cellStyle(input.outcomes ? input.outcomes[k] : null, input.labels[k], input.shade[k]);
       const c = RGB.get(style.colour) ?? [128, 128, 128];
       const s = style.weight;
-      const o = 4 * (rowOut * nx + j);
       image.data[o] = Math.round(br + s * (c[0] - br));
       image.data[o + 1] = Math.round(bg + s * (c[1] - bg));
       image.data[o + 2] = Math.round(bb + s * (c[2] - bb));
@@ -112,6 +132,20 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, widt
   cctx.putImageData(image, 0, 0);
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(cells, MARGIN.left, MARGIN.top, pw, ph);
+  // The hatch over the refused cells: the lines x + y = n·period from the plot's corner, as the SVG's pattern.
+  if (anyRefused) {
+    ctx.save();
+    ctx.clip(refused);
+    ctx.strokeStyle = REFUSED_HATCH;
+    ctx.lineWidth = REFUSED_HATCH_WIDTH;
+    ctx.beginPath();
+    for (let c = 0; c <= pw + ph + REFUSED_HATCH_PERIOD; c += REFUSED_HATCH_PERIOD) {
+      ctx.moveTo(MARGIN.left + c, MARGIN.top);
+      ctx.lineTo(MARGIN.left + c - ph, MARGIN.top + ph);
+    }
+    ctx.stroke();
+    ctx.restore();
+  }
   // Frame, ticks and labels.
   ctx.strokeStyle = input.foreground;
   ctx.lineWidth = 1;

@@ -9,10 +9,10 @@
 import '../shared/common.css';
 import './phase.css';
 import type { ErrorInfo } from '../../src/protocol/common';
-import type { Diagram, FromPhase, PhaseMethod, PreviewedCell, RasteriseRequest, ToPhase } from '../../src/protocol/phase';
+import { diagramCellsError, type Diagram, type FromPhase, type PhaseMethod, type PreviewedCell, type RasteriseRequest, type ToPhase } from '../../src/protocol/phase';
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
-import { axisTitle, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
+import { axisTitle, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, REFUSED_NAME, refusedCssBackground, refusedNote, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
 import { formatCount } from '../../src/core/experiment/diagnostic';
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { el } from '../shared/dom';
@@ -72,6 +72,12 @@ function fmtScore(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
+/** What opening a refused cell shows, after refusedNote's reason (the copy opens beside the diagram with its dynamics). */
+const REFUSED_CLICK: Record<PhaseMethod, string> = {
+  flow: 'click it to open the cell beside the diagram: its dynamics name the field to blame and the values that work.',
+  descent: 'click it to open the cell beside the diagram (an untitled copy): flab simulate of that copy, once saved, names the field to blame and the values that work.',
+};
+
 class PhasePanel {
   private readonly title = el('h1', 'title', 'Phase diagram');
   private readonly status = el('span', 'status');
@@ -94,6 +100,8 @@ class PhasePanel {
   private readonly hint = el('p', 'hint', 'Hover a cell for its numbers; click it (or Enter) to open its dynamics, which stays framed on the map.');
   private diagram: Diagram | null = null;
   private labels: Uint8Array = new Uint8Array(0);
+  /** 1 where the cell is refused (beyond 64 bits), 0 where it was computed. */
+  private refused: Uint8Array = new Uint8Array(0);
   private outcomes: Uint8Array | null = null;
   private scores: Record<string, Float32Array<ArrayBufferLike>> = {};
   private previewed: PreviewedCell | null = null;
@@ -155,10 +163,20 @@ class PhasePanel {
         this.setPreviewed(m.previewed);
         if (!this.diagram) this.title.textContent = `Phase diagram: ${m.fileName}`;
         break;
-      case 'diagram':
+      case 'diagram': {
+        const labels = decodeBytes(m.labels);
+        const refused = decodeBytes(m.refused);
+        const outcomes = m.outcomes === null ? null : decodeBytes(m.outcomes);
+        // A diagram whose cells do not fit its grid is not drawn: the status says what is wrong.
+        const error = diagramCellsError(m, { labels, refused, outcomes });
+        if (error) {
+          this.status.textContent = `The host sent a malformed diagram: ${error}`;
+          break;
+        }
         this.diagram = m;
-        this.labels = decodeBytes(m.labels);
-        this.outcomes = m.outcomes === null ? null : decodeBytes(m.outcomes);
+        this.labels = labels;
+        this.refused = refused;
+        this.outcomes = outcomes;
         this.scores = Object.fromEntries(Object.entries(m.scores).map(([k, v]) => [k, decodeFloats(v)]));
         this.title.textContent = `Phase diagram: ${m.title}`;
         this.setBanner(null);
@@ -169,6 +187,7 @@ class PhasePanel {
         this.draw();
         this.showLegend();
         break;
+      }
       case 'invalid':
         this.setBanner(m.errors);
         this.status.textContent = '';
@@ -220,7 +239,7 @@ class PhasePanel {
     const height = Math.max(240, Math.min(Math.round(width * 0.8), 640));
     this.size = { width, height };
     const c = this.colours();
-    drawHeatmap(this.canvas, { x: d.x, y: d.y, labels: this.labels, shade: this.scores[d.shadeScore] ?? new Float32Array(this.labels.length), outcomes: this.outcomes, lines: d.lines, previewed: this.previewed, ...c }, width, height);
+    drawHeatmap(this.canvas, { x: d.x, y: d.y, labels: this.labels, refused: this.refused, shade: this.scores[d.shadeScore] ?? new Float32Array(this.labels.length), outcomes: this.outcomes, lines: d.lines, previewed: this.previewed, ...c }, width, height);
     this.canvas.dataset.drawn = String(d.version);
     const p = this.previewed;
     const row = p ? cellOfValue(d.y, p.y) : -1;
@@ -229,7 +248,10 @@ class PhasePanel {
     else delete this.canvas.dataset.previewed;
   }
 
-  /** The legend: each colour present with its share of the cells, and its shade steps (every colour the map uses). */
+  /**
+   * The legend: each colour of the computed cells with its share of all the cells and its shade steps
+   * (every colour the map uses), and the refused cells' hatch with theirs when there are any.
+   */
   private showLegend(): void {
     const d = this.diagram;
     if (!d) return;
@@ -259,11 +281,25 @@ class PhasePanel {
       return new Map([...m].sort((a, b) => a[0] - b[0]));
     };
     const parts: HTMLElement[] = [];
+    // Refused cells: their hatch and share, right after the colours of the computed cells.
+    const refused = count((k) => (this.refused[k] ? 1 : -1)).get(1) ?? 0;
+    const refusedEntry = (): void => {
+      if (refused > 0) {
+        const list = el('ul', 'legend-labels');
+        const item = el('li', 'legend-refused');
+        const swatch = el('span', 'swatch');
+        swatch.style.backgroundImage = refusedCssBackground();
+        item.append(swatch, el('span', 'legend-name', REFUSED_NAME), el('span', 'legend-share', shareText(refused, total)));
+        list.append(item);
+        parts.push(list);
+      }
+      parts.push(el('p', 'legend-note', `Shares of all ${formatCount(total)} cells${refused > 0 ? ', refused ones included' : ''}.`));
+    };
     const outcomes = this.outcomes;
     if (outcomes) {
       parts.push(el('p', 'legend-heading', 'Outcome of gradient descent'));
       const list = el('ul', 'legend-labels');
-      for (const [code, n] of count((k) => outcomes[k])) {
+      for (const [code, n] of count((k) => (this.refused[k] ? -1 : outcomes[k]))) {
         const name = d.outcomeNames[code] ?? String(code);
         const item = el('li', 'legend-outcome');
         item.dataset.outcome = name;
@@ -272,7 +308,7 @@ class PhasePanel {
         item.append(swatch, el('span', 'legend-name', name), el('span', 'legend-share', shareText(n, total)));
         if (code !== OUTCOME_COLOURS.length - 1) item.append(ramp(OUTCOME_COLOURS[code]));
         // The mechanisms within this outcome, largest share first.
-        const within = [...count((k) => (outcomes[k] === code && this.labels[k] !== NO_LABEL ? this.labels[k] : -1))].sort((a, b) => b[1] - a[1]);
+        const within = [...count((k) => (outcomes[k] === code && !this.refused[k] && this.labels[k] !== NO_LABEL ? this.labels[k] : -1))].sort((a, b) => b[1] - a[1]);
         if (within.length > 0) {
           const sub = el('ul', 'legend-within');
           for (const [label, m] of within) {
@@ -286,6 +322,7 @@ class PhasePanel {
         list.append(item);
       }
       parts.push(list);
+      refusedEntry();
       if (d.lines.length > 0) {
         parts.push(el('p', 'legend-heading', 'Critical rates (linearised)'));
         const lines = el('ul', 'legend-labels');
@@ -302,7 +339,7 @@ class PhasePanel {
     } else {
       parts.push(el('p', 'legend-heading', 'Mechanism'));
       const list = el('ul', 'legend-labels');
-      for (const [code, n] of count((k) => this.labels[k])) {
+      for (const [code, n] of count((k) => (this.refused[k] ? -1 : this.labels[k]))) {
         const item = el('li', 'legend-item');
         item.dataset.label = d.labelNames[code] ?? String(code);
         const swatch = el('span', 'swatch');
@@ -311,6 +348,7 @@ class PhasePanel {
         list.append(item);
       }
       parts.push(list);
+      refusedEntry();
     }
     parts.push(el('p', 'legend-heading', `Shade: ${SCORE_TEXT[d.shadeScore] ?? d.shadeScore}`));
     const scale = el('div', 'shade-scale');
@@ -350,6 +388,13 @@ class PhasePanel {
       div.append(el('span', 'tip-name', name), v);
       return div;
     };
+    if (this.refused[k]) {
+      const note = el('div', 'tip-note', refusedNote(d.method, REFUSED_CLICK[d.method]));
+      note.dataset.tip = 'refused';
+      t.replaceChildren(line(axisTitle(d.x.path), fmtValue(d.x.values[col]), { tip: 'x' }), line(axisTitle(d.y.path), fmtValue(d.y.values[row]), { tip: 'y' }), line('label', REFUSED_NAME, { tip: 'label' }), note);
+      this.placeTooltip(px, py);
+      return;
+    }
     const code = this.labels[k];
     const label = code === NO_LABEL ? '— (none: diverged)' : (d.labelNames[code] ?? '?');
     const outcome = this.outcomes ? (d.outcomeNames[this.outcomes[k]] ?? '?') : null;
@@ -363,8 +408,13 @@ class PhasePanel {
         .map((name) => line(SCORE_TEXT[name], fmtScore(this.scores[name][k]), { tipScore: name })),
     ];
     t.replaceChildren(...lines);
+    this.placeTooltip(px, py);
+  }
+
+  /** Shows the tooltip beside the pointer, kept inside the figure. */
+  private placeTooltip(px: number, py: number): void {
+    const t = this.tooltip;
     t.hidden = false;
-    // Beside the pointer, kept inside the figure.
     const fw = this.figure.clientWidth;
     const tw = t.offsetWidth;
     const th = t.offsetHeight;

@@ -305,3 +305,73 @@ describe('phase diagram in code-server (user level)', function () {
     await s.wb.screenshot('phase-after-reload');
   });
 });
+
+describe('phase diagram refused cells in code-server (user level)', function () {
+  let s: Session;
+
+  before(async function () {
+    this.timeout(180_000);
+    s = await openSession({ repo, name: 'ui-phase-refused', folder: join(repo, 'test', 'integration', 'fixtures'), ports: process.env.FLAB_TEST_PORTS ? PORTS : { from: 18400, to: 18499 } });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await s?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) await s.wb.screenshot(`FAILED-phase-refused-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+  });
+
+  it('σ from 1e-300 to 1e300: the extremes are hatched, the legend lists them with their share, the hover says why', async function () {
+    this.timeout(180_000);
+    const page = s.wb.page;
+    await s.wb.openFile(FILE);
+    await s.wb.runCommand('Feature Learning: Open Phase Diagram', 30_000, true);
+    await pickInQuickInput(page, 'init.scaleW');
+    await typeInInputBox(page, '1e-300:1e300');
+    await pickInQuickInput(page, 'init.scaleU');
+    await typeInInputBox(page, '1e-300:1e300');
+    const frame = await webviewWith(page, '.legend-refused');
+    await frame.locator('canvas.heatmap[data-drawn]').waitFor({ timeout: 60_000 });
+    const entry = frame.locator('.legend-refused');
+    assert.equal((await entry.locator('.legend-name').innerText()).trim(), 'beyond 64 bits (refused)');
+    const share = parseFloat(await entry.locator('.legend-share').innerText());
+    assert.ok(share > 5 && share < 95, `a share of the cells (${share} %)`);
+    assert.match(await frame.locator('.legend').innerText(), /Shares of all 65,536 cells, refused ones included/);
+    // The top-right corner (σ_W = σ_u = 1e300) is refused.
+    const box = await frame.locator('canvas.heatmap').boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + box.width - 14 - 4, box.y + 12 + 4);
+    const tip = frame.locator('.tooltip');
+    await tip.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal((await frame.locator('.tooltip [data-tip="label"]').innerText()).trim(), 'beyond 64 bits (refused)');
+    assert.match(await frame.locator('.tooltip [data-tip="refused"]').innerText(), /^beyond 64 bits: flab solve of this cell is refused/);
+    await s.wb.screenshot('phase-refused');
+    // What the hover promises: a click opens the cell beside the diagram, and its dynamics name the field and the values that work.
+    await page.mouse.click(box.x + box.width - 14 - 4, box.y + 12 + 4);
+    const dynamics = await webviewWith(page, '.banner-errors li');
+    const errors = await dynamics.locator('.banner-errors').innerText();
+    assert.match(errors, /init\.scale[UW]/, `the field to blame: ${errors}`);
+    assert.match(errors, /64 bits|beyond|representable/i, `why: ${errors}`);
+    await s.wb.screenshot('phase-refused-cell');
+  });
+});
+
+/** Types `text` into the input box (replacing its prefilled value) and accepts it. */
+async function typeInInputBox(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ timeout: 30_000 });
+  // The box is prefilled with the default range once shown: replace it after that, until it keeps the text.
+  await page.waitForFunction(() => /:/.test((document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value ?? ''), undefined, { timeout: 30_000 });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await input.fill(text);
+    const kept = await page
+      .waitForFunction((t) => (document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value === t, text, { timeout: 2000 })
+      .then(() => true, () => false);
+    if (kept) break;
+    if (Date.now() > deadline) throw new Error(`the input box did not keep "${text}"`);
+  }
+  await page.keyboard.press('Enter');
+}

@@ -127,6 +127,41 @@ export function cellStyle(outcome: number | null, label: number, kernelChange: n
   return { colour, weight: outcome === OUTCOME_COLOURS.length - 1 ? 1 : shadeOf(kernelChange) };
 }
 
+/**
+ * A refused cell (phaseDiagram.ts, `refused`: its run would print a number beyond 64 bits, so its
+ * one-run command refuses it; docs/phase-diagram.md, "Refused cells") is drawn as no result at all:
+ * a light neutral fill crossed by dark grey diagonal lines ("/", the lines x + y = n·REFUSED_HATCH_PERIOD
+ * in px from the plot's corner or the figure's origin), one look in the SVG, the panel and both
+ * legends. No label or outcome colour is a neutral fill with lines on it, and the fill is lighter than
+ * the faintest shade (weight 0.3 of any colour over white, at most #dddddd for the kernel's grey), so
+ * it cannot be read as a label, an outcome or a small kernel change.
+ */
+export const REFUSED_FILL = '#f4f4f4';
+export const REFUSED_HATCH = '#5e5e5e';
+/** The hatch's period along each axis and its line width, in px (CSS pixels in the panel, user units in the SVG). */
+export const REFUSED_HATCH_PERIOD = 8;
+export const REFUSED_HATCH_WIDTH = 1.5;
+/** The legends' name of refused cells. */
+export const REFUSED_NAME = 'beyond 64 bits (refused)';
+
+/**
+ * The hover text of a refused cell: which one-run command refuses it and why, and how to see the
+ * field to blame and the values that work (`click` says what opening the cell does where the text is
+ * shown).
+ */
+export function refusedNote(method: 'flow' | 'descent', click: string): string {
+  const command = method === 'descent' ? 'flab simulate' : 'flab solve';
+  return `beyond 64 bits: ${command} of this cell is refused (a number it would print is beyond the 64-bit range); ${click}`;
+}
+
+/** The hatch as a CSS background image (the panel's legend swatch): the same lines as the map's, `/` every REFUSED_HATCH_PERIOD px. */
+export function refusedCssBackground(): string {
+  // Along the gradient's axis (45°) the lines' spacing is the period over √2.
+  const spacing = REFUSED_HATCH_PERIOD / Math.SQRT2;
+  const half = REFUSED_HATCH_WIDTH / 2;
+  return `repeating-linear-gradient(-45deg, ${REFUSED_HATCH} 0 ${half}px, ${REFUSED_FILL} ${half}px ${spacing - half}px, ${REFUSED_HATCH} ${spacing - half}px ${spacing}px)`;
+}
+
 /** A share of cells as the legends print it: `12 %`, `0.4 %`, `< 0.1 %` (never 0 for a colour that is on the map). */
 export function shareText(count: number, total: number): string {
   const share = (100 * count) / Math.max(1, total);

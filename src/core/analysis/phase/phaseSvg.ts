@@ -1,8 +1,9 @@
 /**
  * A phase diagram as a standalone SVG figure (`flab phase --svg`, and the phase panel's Export Chart):
  * cells coloured by label (the flow) or by outcome (gradient descent) and shaded by the tangent
- * kernel's change, the critical lines of the linearised dynamics over a descent diagram, axes with
- * ticks, a legend with each colour's share, and the experiment's own point marked. Colours, shading
+ * kernel's change, refused cells (beyond 64 bits) hatched on a neutral fill, the critical lines of
+ * the linearised dynamics over a descent diagram, axes with ticks, a legend with each colour's share,
+ * and the experiment's own point marked. Colours, shading
  * and axis names come from phaseStyle.ts (shared with the panel), ticks from the one tick format of
  * every figure (src/core/figures/ticks.ts).
  */
@@ -12,7 +13,7 @@ import { DESCENT_OUTCOMES } from '../../linearFlow/stability';
 import type { ClassifyThresholds, ScoredOver } from '../../mechanisms/classify';
 import { NO_LABEL, type PhaseMethod } from './cellEvaluator';
 import type { CriticalLine } from './criticalLines';
-import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, OUTCOME_COLOURS, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from './phaseStyle';
+import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, OUTCOME_COLOURS, REFUSED_FILL, REFUSED_HATCH, REFUSED_HATCH_PERIOD, REFUSED_HATCH_WIDTH, REFUSED_NAME, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from './phaseStyle';
 
 export { LABEL_COLOURS };
 
@@ -22,6 +23,8 @@ export interface PhaseFigureInput {
   x: { path: string; values: ArrayLike<number>; current: number | null };
   y: { path: string; values: ArrayLike<number>; current: number | null };
   labels: ArrayLike<number>;
+  /** 1 where the cell is refused (beyond 64 bits: no label, scores or outcome), 0 where it was computed. */
+  refused: ArrayLike<number>;
   labelNames: readonly string[];
   scores: { kernelChange: ArrayLike<number> };
   outcomes: ArrayLike<number> | null;
@@ -48,7 +51,15 @@ export function phaseSubtitle(p: Pick<PhaseFigureInput, 'method' | 'budget' | 'd
   return 'exact gradient flow, scored over t ∈ [0, ∞)';
 }
 
-/** The figure as SVG text. */
+/** The fill of refused cells: the hatch pattern defined once in the figure (REFUSED_FILL crossed by REFUSED_HATCH). */
+const REFUSED_PATTERN = 'url(#refused)';
+
+/**
+ * The figure as SVG text. Refused cells (`refused` 1) are hatched (phaseStyle.ts, REFUSED_FILL and
+ * REFUSED_HATCH) whatever their label or outcome code, and the legend lists them as "beyond 64 bits
+ * (refused)" when there is at least one; every share in the legend is of all the cells, so the
+ * shares, refused included, add up to 100 %.
+ */
 export function phaseSvg(p: PhaseFigureInput, options: { title?: string } = {}): string {
   const nx = p.x.values.length;
   const ny = p.y.values.length;
@@ -62,9 +73,18 @@ export function phaseSvg(p: PhaseFigureInput, options: { title?: string } = {}):
   out.push('', '');
   out.push(`<text x="${LEFT + PLOT_W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(options.title ?? 'Phase diagram')}</text>`);
   out.push(`<text x="${LEFT + PLOT_W / 2}" y="39" text-anchor="middle" font-size="11" fill="#444">${esc(phaseSubtitle(p))}</text>`);
+  const refusedCount = countRefused(p.refused);
+  // Refused cells: a light neutral fill crossed by diagonal lines x + y = n·period ("/"), defined once.
+  if (refusedCount > 0) {
+    const q = REFUSED_HATCH_PERIOD;
+    out.push(
+      `<defs><pattern id="refused" patternUnits="userSpaceOnUse" width="${q}" height="${q}"><rect width="${q}" height="${q}" fill="${REFUSED_FILL}"/>` +
+        `<path d="M-1 1L1 -1M0 ${q}L${q} 0M${q - 1} ${q + 1}L${q + 1} ${q - 1}" stroke="${REFUSED_HATCH}" stroke-width="${REFUSED_HATCH_WIDTH}"/></pattern></defs>`,
+    );
+  }
   // Cells: runs of equal colour and shade along a row become one rectangle.
   out.push('<g shape-rendering="crispEdges">');
-  const style = (k: number) => cellStyle(outcomes ? outcomes[k] : null, p.labels[k], p.scores.kernelChange[k]);
+  const style = (k: number) => (p.refused[k] ? { colour: REFUSED_PATTERN, weight: 1 } : cellStyle(outcomes ? outcomes[k] : null, p.labels[k], p.scores.kernelChange[k]));
   // Cell edges on whole pixels, so that neighbouring rectangles leave no hairline seams.
   const xEdge = (j: number): number => Math.round(LEFT + j * cw);
   const yEdge = (i: number): number => Math.round(TOP + PLOT_H - i * ch);
@@ -125,7 +145,16 @@ export function phaseSvg(p: PhaseFigureInput, options: { title?: string } = {}):
     out.push(`<circle cx="${fmt(xPos(cx))}" cy="${fmt(yPos(cy))}" r="6" fill="none" stroke="#000000" stroke-width="1.5"/>`);
   }
   let ly = TOP + 6;
+  // The shares' column says what the shares count.
+  out.push(`<text x="${W - 12}" y="${ly}" text-anchor="end" font-size="11" fill="#555">share of all cells</text>`);
   ly = outcomes ? outcomeLegend(out, p, outcomes, ly) : labelLegend(out, p, ly);
+  if (refusedCount > 0) {
+    out.push(`<rect x="${LEGEND_X}" y="${ly}" width="16" height="16" fill="${REFUSED_PATTERN}" stroke="#999" stroke-width="0.5"/>`);
+    out.push(`<text x="${LEGEND_X + 22}" y="${ly + 12}">${esc(REFUSED_NAME)}</text>`);
+    out.push(`<text x="${W - 12}" y="${ly + 12}" text-anchor="end" font-size="11" fill="#555">${esc(shareText(refusedCount, p.refused.length))}</text>`);
+    ly += 28;
+  }
+  if (outcomes) ly = linesLegend(out, p, ly);
   // The shading: one ramp per colour that is shaded.
   ly += 14;
   out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">shading: kernel change</text>`);
@@ -159,9 +188,9 @@ export function phaseSvg(p: PhaseFigureInput, options: { title?: string } = {}):
   return out.join('\n') + '\n';
 }
 
-/** The flow's legend: each label present with its share of the cells. */
+/** The flow's legend: each label present in a computed cell with its share of all the cells. */
 function labelLegend(out: string[], p: PhaseFigureInput, ly: number): number {
-  const counts = countBy(p.labels, (k) => p.labels[k]);
+  const counts = countBy(p.labels, (k) => (p.refused[k] ? -1 : p.labels[k]));
   out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">label</text>`);
   ly += 10;
   for (const [code, n] of counts) {
@@ -173,18 +202,18 @@ function labelLegend(out: string[], p: PhaseFigureInput, ly: number): number {
   return ly;
 }
 
-/** Gradient descent's legend: each outcome present with its share, the labels within it, then the critical lines. */
+/** Gradient descent's legend: each outcome of a computed cell with its share of all the cells, and the labels within it. */
 function outcomeLegend(out: string[], p: PhaseFigureInput, outcomes: ArrayLike<number>, ly: number): number {
   const total = outcomes.length;
   out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">outcome</text>`);
   ly += 10;
-  for (const [code, n] of countBy(outcomes, (k) => outcomes[k])) {
+  for (const [code, n] of countBy(outcomes, (k) => (p.refused[k] ? -1 : outcomes[k]))) {
     out.push(`<rect x="${LEGEND_X}" y="${ly}" width="16" height="16" fill="${OUTCOME_COLOURS[code]}"/>`);
     out.push(`<text x="${LEGEND_X + 22}" y="${ly + 12}">${esc(DESCENT_OUTCOMES[code] ?? String(code))}</text>`);
     out.push(`<text x="${W - 12}" y="${ly + 12}" text-anchor="end" font-size="11" fill="#555">${esc(shareText(n, total))}</text>`);
     ly += 18;
     // The mechanisms within this outcome, largest share first (a diverged run has none).
-    const within = [...countBy(p.labels, (k) => (outcomes[k] === code ? p.labels[k] : -1))].filter(([label]) => label >= 0 && label !== NO_LABEL).sort((a, b) => b[1] - a[1]);
+    const within = [...countBy(p.labels, (k) => (outcomes[k] === code && !p.refused[k] ? p.labels[k] : -1))].filter(([label]) => label >= 0 && label !== NO_LABEL).sort((a, b) => b[1] - a[1]);
     for (const [label, m] of within.slice(0, 3)) {
       out.push(`<text x="${LEGEND_X + 22}" y="${ly + 9}" font-size="10" fill="#444">${esc(p.labelNames[label] ?? String(label))}</text>`);
       out.push(`<text x="${W - 12}" y="${ly + 9}" text-anchor="end" font-size="10" fill="#444">${esc(shareText(m, total))}</text>`);
@@ -196,6 +225,11 @@ function outcomeLegend(out: string[], p: PhaseFigureInput, outcomes: ArrayLike<n
     }
     ly += 6;
   }
+  return ly;
+}
+
+/** The critical lines' legend (a descent diagram of the linear network). */
+function linesLegend(out: string[], p: PhaseFigureInput, ly: number): number {
   if (p.lines.length > 0) {
     ly += 8;
     out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">critical rates (linearised)</text>`);
@@ -231,19 +265,25 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-/** The colours the map shades (every label present; the outcomes present other than diverged). */
+/** The colours the map shades (every label of a computed cell; the outcomes of computed cells other than diverged). */
 function shadedColours(p: PhaseFigureInput): string[] {
   const outcomes = p.outcomes;
-  if (!outcomes) return [...countBy(p.labels, (k) => p.labels[k]).keys()].map((code) => LABEL_COLOURS[code]);
-  return [...countBy(outcomes, (k) => outcomes[k]).keys()].filter((code) => code !== OUTCOME_COLOURS.length - 1).map((code) => OUTCOME_COLOURS[code]);
+  if (!outcomes) return [...countBy(p.labels, (k) => (p.refused[k] ? -1 : p.labels[k])).keys()].map((code) => LABEL_COLOURS[code]);
+  return [...countBy(outcomes, (k) => (p.refused[k] ? -1 : outcomes[k])).keys()].filter((code) => code !== OUTCOME_COLOURS.length - 1).map((code) => OUTCOME_COLOURS[code]);
 }
 
-/** How many cells have each key, in ascending key order. */
+function countRefused(refused: ArrayLike<number>): number {
+  let n = 0;
+  for (let k = 0; k < refused.length; k++) if (refused[k]) n++;
+  return n;
+}
+
+/** How many cells have each key, in ascending key order; a key < 0 is not counted. */
 function countBy(cells: ArrayLike<number>, key: (k: number) => number): Map<number, number> {
   const counts = new Map<number, number>();
   for (let k = 0; k < cells.length; k++) {
     const c = key(k);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c >= 0) counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   return new Map([...counts].sort((a, b) => a[0] - b[0]));
 }
