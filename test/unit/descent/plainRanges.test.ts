@@ -8,20 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExperimentError } from '../../../src/core/experiment/errors';
 import { simulate } from '../../../src/core/runs/simulate';
 import { trajectoryProblems } from '../../reference/compare';
-import { experimentOf } from '../linearFlow/finiteConfigs';
-
-function refusal(run: () => unknown): ExperimentError {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof ExperimentError, `an ExperimentError, got ${(e as Error).stack}`);
-    return e;
-  }
-  assert.fail('the run was expected to be refused');
-}
+import { experimentOf, refusal } from '../linearFlow/finiteConfigs';
 
 const relu = (scaleU: number, scaleW: number, x = [1]) => ({ model: { width: 16, activation: 'relu' }, data: { x, y: 1 }, init: { scaleU, scaleW, seed: 3 }, learningRates: { u: 1, W: 1 }, time: { end: 100, points: 5 } });
 

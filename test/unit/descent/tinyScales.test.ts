@@ -19,20 +19,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExperimentError } from '../../../src/core/experiment/errors';
 import { simulate } from '../../../src/core/runs/simulate';
 import { solve } from '../../../src/core/runs/solve';
-import { experimentOf } from '../linearFlow/finiteConfigs';
-
-function refusal(run: () => unknown): ExperimentError {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof ExperimentError, `an ExperimentError, got ${(e as Error).stack}`);
-    return e;
-  }
-  assert.fail('the run was expected to be refused');
-}
+import { experimentOf, refusal } from '../linearFlow/finiteConfigs';
 
 const random = (scale: number, time: object = { points: 50, spacing: 'log' }) => ({ model: { width: 64 }, data: { x: [1], y: 1 }, init: { scaleU: scale, scaleW: scale, seed: 1 }, learningRates: { u: 0.1, W: 0.1 }, time });
 

@@ -4,6 +4,7 @@
  * descent lands where asked — smooth (K₀ < 2), catapult (2 < K₀ ≲ 4) or divergent (K₀ ≫ 4).
  */
 import assert from 'node:assert/strict';
+import { ExperimentError } from '../../../src/core/experiment/errors';
 import { parseExperiment } from '../../../src/core/experiment/parse';
 import { Experiment } from '../../../src/core/experiment/experiment';
 import { Rng } from '../../../src/core/math/rng';
@@ -93,4 +94,15 @@ export function scaledError(a: readonly (number | null)[] | undefined, b: readon
     if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : e;
   }
   return worst;
+}
+
+/** The ExperimentError a run is refused with; fails the test when it runs or throws anything else. */
+export function refusal(run: () => unknown): ExperimentError {
+  try {
+    run();
+  } catch (e) {
+    assert.ok(e instanceof ExperimentError, `an ExperimentError, got ${(e as Error).stack}`);
+    return e;
+  }
+  assert.fail('the run was expected to be refused');
 }

@@ -9,21 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExperimentError } from '../../../src/core/experiment/errors';
 import { simulate } from '../../../src/core/runs/simulate';
 import { solve } from '../../../src/core/runs/solve';
 import { trajectoryProblems } from '../../reference/compare';
-import { experimentOf } from './finiteConfigs';
-
-function refusal(run: () => unknown): ExperimentError {
-  try {
-    run();
-  } catch (e) {
-    assert.ok(e instanceof ExperimentError, `an ExperimentError, got ${(e as Error).stack}`);
-    return e;
-  }
-  assert.fail('the run was expected to be refused');
-}
+import { experimentOf, refusal } from './finiteConfigs';
 
 function statedBound(message: string): number {
   const m = /must be (?:≤|≥) about ([0-9.e+-]+)/.exec(message);
