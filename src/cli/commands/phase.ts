@@ -31,9 +31,9 @@ export const phaseCommand: Command = {
   summary: 'mechanism label and scores over a grid of two hyperparameters (exact flow, t → ∞; or gradient descent with --descent); log axes unless --linear',
   help: `KEY is a JSON path (init.scaleU, data.x[0]) or a unique key (outputScale). --json prints method, x and y
 ({key, path, values, current}), label (rows by y, columns by x; null where a descent run diverged),
-refused (true where the cell's run would print a number beyond 64 bits: flab solve or simulate of it is
-refused, and it has no label, scores or outcome), scores (null where undefined) and thresholds; the flow also scoredOver ("infinity", or "end" with
-classify.at) and budget; --descent also budget (steps), outcome (converged, catapult or diverged per
+refused (true where the cell's run would print a number beyond 64 bits, as flab solve or simulate of
+it would refuse it: no label, scores or outcome), scores (null where undefined) and thresholds; the
+flow also scoredOver ("infinity", or "end" with classify.at) and budget; --descent also budget (steps), outcome (converged, catapult or diverged per
 cell) and lines (the critical rates ηK₀ = 2 and 4 of the linear network, as segments [x1, y1, x2, y2]).
 With --descent each cell runs gradient descent for time.end steps (without time.end, the file's default
 number of steps, the same for every cell), at most ${formatNumber(MAX_DIAGRAM_STEPS)} steps in all. The grid has at most
