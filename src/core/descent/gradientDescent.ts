@@ -13,10 +13,11 @@ import { defaultHorizon, PLATEAU_KERNEL_GROWTH } from '../linearFlow/horizon';
 import { fromLogPoint, type FlowPoint, type LogPoint } from '../linearFlow/plane';
 import { MAX_WINDOW_STEPS, PlaneDescent } from '../linearFlow/planeDescent';
 import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron } from '../linearFlow/reduce';
-import { Catapult, CatapultWatch, DIVERGENCE_LOSS, maxStableRateScale } from '../linearFlow/stability';
-import { checkDescentRanges, checkInitialRanges } from '../linearFlow/ranges';
+import { Catapult, CatapultWatch, divergenceThreshold, maxStableRateScale } from '../linearFlow/stability';
+import { checkInitialRanges, descentRangeError } from '../linearFlow/ranges';
 import { decayHorizon } from '../linearFlow/weightDecay';
-import { seriesScores } from '../trajectory/seriesScores';
+import { firstNonFinite } from '../trajectory/finite';
+import { seriesScores, type LoggedChanges } from '../trajectory/seriesScores';
 import { seriesEnds, Trajectory } from '../trajectory/trajectory';
 import { ACTIVATIONS } from './activation';
 
@@ -37,11 +38,8 @@ interface Descent {
   out: Trajectory;
   diverged: { step: number } | null;
   catapult: Catapult | null;
-  /**
-   * The recursion: the kernel's largest relative change over the reported steps, from ln K (the ntk
-   * column rounds a K below 2.2e-308 to 0, from which no ratio can be taken); the plain loop: absent.
-   */
-  kernelChange?: number;
+  /** The recursion: its scores' changes from logarithms (LogScores); the plain loop: absent. */
+  logged?: LoggedChanges;
 }
 
 /**
@@ -61,7 +59,6 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   const rho = e.weightDecay ?? 0;
   const steps = reportedSteps(e, exact ? () => simulationHorizonOf(exact.flow, rho) : undefined);
   const lastStep = steps[steps.length - 1];
-  if (exact && rho === 0 && lastStep > 0) checkDescentRanges(e, exact.spec, exact.flow, exact.lnTheta0, lastStep);
   const byRecursion = e.model.activation === 'linear' && !options.reference;
   if (!byRecursion) {
     checkPlainRanges(e, sample);
@@ -73,7 +70,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
       throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps or a smaller width${e.model.activation === 'linear' ? ', or drop --reference' : ''}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
     }
   }
-  const { out, diverged, catapult, kernelChange } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
+  const { out, diverged, catapult, logged } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
   const m = out.t.length;
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
@@ -106,8 +103,13 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     weightDecay: rho,
   };
   // Over the reported steps; none for a run that diverged (docs/mechanisms.md, "Scores").
-  out.summary.scores = diverged ? null : seriesScores(out, kernelChange);
+  out.summary.scores = diverged ? null : seriesScores(out, logged);
   out.summary.scoredOver = 'end';
+  // A printed number beyond 64 bits: refused at the field to blame where the flow over the same span is
+  // beyond them too (a run of σ = 1e-300 to its default horizon); otherwise `assertFinite` says which.
+  const beyond = exact && rho === 0 ? firstNonFinite(out) : null;
+  const refusal = beyond === null ? null : descentRangeError(e, exact!.spec, exact!.flow, exact!.lnTheta0, lastStep, beyond);
+  if (refusal) throw refusal;
   return out;
 }
 
@@ -127,7 +129,8 @@ function pushPoint(out: Trajectory, step: number, p: FlowPoint, theta0: number, 
 
 /** Inserts one step's point at index `at` of the columns unless some number of it is not finite; returns whether it did. */
 function insertPoint(out: Trajectory, at: number, step: number, p: FlowPoint, theta0: number, rho: number): boolean {
-  const objective = p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW);
+  // Without weight decay the objective is the loss: 0·|u|² is NaN once |u|² overflows (|u| ≈ 1e225 is a fine run).
+  const objective = rho > 0 ? p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW) : p.loss;
   const distance = theta0 > 0 ? p.distance / theta0 : p.distance;
   if (![p.output, p.loss, p.normU, p.normW, p.ntk, distance, objective].every(Number.isFinite)) return false;
   out.t.splice(at, 0, step);
@@ -190,22 +193,22 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   const reported = new ReportedSteps(steps);
   const out = emptyTrajectory(rho);
   const lastStep = steps[steps.length - 1];
-  const kernel = new KernelChange();
+  const logs = new LogScores();
   const { irreducibleLoss } = flow.input;
-  // Reports the current step; its ln K counts towards the kernel's change when the point is reported.
-  const push = (step: number, p: LogPoint = run.logPoint()): boolean => pushPoint(out, step, fromLogPoint(p, irreducibleLoss), theta0, rho) && kernel.see(p.lnNtk);
-  let peakLnNtk = NaN;
+  // Reports the current step; its logarithms count towards the scores when the point is reported.
+  const push = (step: number, p: LogPoint = run.logPoint()): boolean => pushPoint(out, step, fromLogPoint(p, irreducibleLoss), theta0, rho) && logs.see(step, p);
+  let peak: { step: number; p: LogPoint } | null = null;
   const peakPoint = (): FlowPoint => {
-    const p = run.logPoint();
-    peakLnNtk = p.lnNtk;
-    return fromLogPoint(p, irreducibleLoss);
+    peak = { step: run.step, p: run.logPoint() };
+    return fromLogPoint(peak.p, irreducibleLoss);
   };
   let diverged: { step: number } | null = null;
   let recorded = -1;
+  const threshold = divergenceThreshold(run.loss);
   for (;;) {
     const step = run.step;
     const loss = run.loss;
-    if (!(loss <= DIVERGENCE_LOSS)) {
+    if (!(loss <= threshold)) {
       diverged = { step };
       // The arrays end at the last finite state: this one if it is, else the one before.
       if (!(Number.isFinite(loss) && push(step)) && step > 0 && recorded !== step - 1) {
@@ -226,27 +229,42 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
       break;
     }
   }
-  if (reported.finish(out, theta0, rho)) kernel.see(peakLnNtk);
-  return { out, diverged, catapult: reported.watch.catapult, kernelChange: kernel.change };
+  const kept = peak as { step: number; p: LogPoint } | null;
+  if (reported.finish(out, theta0, rho) && kept) logs.see(kept.step, kept.p);
+  return { out, diverged, catapult: reported.watch.catapult, logged: logs.changes() };
 }
 
 /**
- * The kernel's largest relative change |K/K₀ − 1| over the reported points, from ln K: exact where
- * the ntk column underflows (σ = 1e-300 gives K₀ ≈ 1e-600, printed 0). The first point seen is K₀.
+ * The recursion's scores from logarithms over the reported points (LoggedChanges): the kernel's
+ * largest relative change |K/K₀ − 1| from ln K — exact where the ntk column underflows (σ = 1e-300
+ * gives K₀ ≈ 1e-600, printed 0) — and the norms' log changes where they decay below 64 bits. The first
+ * point seen is the start; the last point in time, the end.
  */
-class KernelChange {
+class LogScores {
   private lnK0: number | null = null;
-  change = 0;
+  private kernel = 0;
+  private first: LogPoint | null = null;
+  private last: { step: number; p: LogPoint } | null = null;
 
-  /** Counts one reported point's ln K; returns true (so that it chains after a successful push). */
-  see(lnK: number): true {
+  /** Counts one reported point; returns true (so that it chains after a successful push). */
+  see(step: number, p: LogPoint): true {
+    const lnK = p.lnNtk;
     if (this.lnK0 === null) this.lnK0 = lnK;
-    else if (this.lnK0 === -Infinity) this.change = Math.max(this.change, lnK > -Infinity ? Infinity : 0);
+    else if (this.lnK0 === -Infinity) this.kernel = Math.max(this.kernel, lnK > -Infinity ? Infinity : 0);
     else {
       const r = lnK - this.lnK0;
-      this.change = Math.max(this.change, r > 0 ? Math.expm1(r) : -Math.expm1(r));
+      this.kernel = Math.max(this.kernel, r > 0 ? Math.expm1(r) : -Math.expm1(r));
     }
+    this.first ??= p;
+    if (this.last === null || step >= this.last.step) this.last = { step, p };
     return true;
+  }
+
+  changes(): LoggedChanges | undefined {
+    if (!this.first || !this.last) return undefined;
+    const { first } = this;
+    const last = this.last.p;
+    return { kernelChange: this.kernel, lnNormU: [first.lnNormU, last.lnNormU], lnNormW: [first.lnNormW, last.lnNormW] };
   }
 }
 
@@ -351,9 +369,11 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     return p;
   };
 
+  let threshold = NaN;
   for (let step = 0; step <= lastStep; step++) {
     const loss = forward();
-    if (!(loss <= DIVERGENCE_LOSS)) {
+    if (step === 0) threshold = divergenceThreshold(loss);
+    if (!(loss <= threshold)) {
       diverged = { step };
       // The arrays end at the last finite state: this one if it is, else the one before (in the spare buffers).
       if (!(Number.isFinite(loss) && record(step, loss, u, W)) && step > 0 && recorded !== step - 1) record(step - 1, previousLoss, gradU, gradW);
@@ -412,6 +432,13 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
 export const PLAIN_LOOP_SMALLEST_SCALE = 2 ** -511;
 
 /**
+ * The largest weight scale the plain loop computes with: 2^500 ≈ 3.3e150, so that its sums of squares
+ * over up to 10⁷ weights of a few σ each (|u|², ‖W‖², the kernel) stay below 2^1024. Above it they
+ * overflow — norms printed ∞ — where the linear recursion, in its own units, computes the run.
+ */
+export const PLAIN_LOOP_LARGEST_SCALE = 2 ** 500;
+
+/**
  * Refuses a run of the plain loop over (u, W) whose weights are too small for its 64-bit products
  * (docs/limits.md, "Representable ranges"), at the field to blame with the value that works: σ_u (or
  * the largest |u_i|), σ_W (the largest |W_ij|), and σ_W·|x| — the scale of the pre-activations w_i·x,
@@ -432,6 +459,13 @@ function checkPlainRanges(e: Experiment, sample: EffectiveSample): void {
   // Rounded up so that the stated value itself passes.
   const atLeast = (x: number): number => Number((x * 1.05).toPrecision(2));
   if (sigmaU > 0 && sigmaU < PLAIN_LOOP_SMALLEST_SCALE) refuse(pathU, random ? pathU : `${pathU} (its largest |u_i|)`, sigmaU, atLeast(PLAIN_LOOP_SMALLEST_SCALE));
+  // Rounded down so that the stated value itself passes.
+  const atMost = (x: number): number => Number((x * 0.95).toPrecision(2));
+  const tooLarge = (path: string, label: string, value: number): never => {
+    throw new ExperimentError(`${label} = ${formatNumber(value).replace('e+', 'e')}: the plain loop over (u, W)${e.model.activation === 'linear' ? ' (--reference)' : ` (activation ${e.model.activation})`} forms squares of the weights in 64 bits, which overflow above 1.8e308: norms would print Infinity; with the other values as they are, ${path} must be ≤ about ${formatNumber(atMost(PLAIN_LOOP_LARGEST_SCALE)).replace('e+', 'e')} (docs/limits.md, "Representable ranges")`, path);
+  };
+  if (sigmaU > PLAIN_LOOP_LARGEST_SCALE) tooLarge(pathU, random ? pathU : `${pathU} (its largest |u_i|)`, sigmaU);
+  if (sigmaW > PLAIN_LOOP_LARGEST_SCALE) tooLarge(pathW, random ? pathW : `${pathW} (its largest |W_ij|)`, sigmaW);
   if (sigmaW > 0 && sigmaW < PLAIN_LOOP_SMALLEST_SCALE) refuse(pathW, random ? pathW : `${pathW} (its largest |W_ij|)`, sigmaW, atLeast(PLAIN_LOOP_SMALLEST_SCALE));
   if (sigmaW > 0 && Math.log(sigmaW) + sample.lnAbar < Math.log(PLAIN_LOOP_SMALLEST_SCALE)) {
     const single = e.data.kind === 'single';

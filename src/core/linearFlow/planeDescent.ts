@@ -95,9 +95,13 @@ function rateFactors(input: FlowInput, eu: number, ev: number): { cu: number; cv
   return { cu: lambdaTimesPow2(lambda, lnLambda, ev - eu), cv: lambdaTimesPow2(lambda, lnLambda, eu - ev), cf: lambdaTimesPow2(lambda, lnLambda, eu + ev) };
 }
 
-/** The largest |x|² of a layer in the unit 2^e whose weights η|2^e x|² are finite (∞ when every double is). */
+/**
+ * The largest |x|² of a layer in the unit 2^e whose weights are finite: |u| = √η·2^e·|x| ≤ MAX, i.e.
+ * |x|² ≤ MAX²/(η·4^e) (∞ when every double is). Their squares need not be: |u| = 1e225 is a run to
+ * compute (|u|² = 1e450 is not printed; the kernel and the norms are taken from logarithms).
+ */
 function finiteLimit(lnEta: number, e: number): number {
-  return Math.exp(LN_MAX - lnEta - 2 * e * Math.LN2);
+  return Math.exp(2 * LN_MAX - lnEta - 2 * e * Math.LN2);
 }
 
 /** c·m for m = ũ·ṽ in units of 2^n and c = λ2^n given as `factor` (the log path where the product is not a normal number). */

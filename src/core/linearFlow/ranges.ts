@@ -330,14 +330,36 @@ export function checkInitialRanges(e: Experiment, spec: FlowSpec, flow: ExactFlo
   if (over) throw rangeError(e, spec, over, o);
 }
 
+/** The magnitude (`exactMagnitudes`' names) under which each field a descent run prints falls. */
+const PRINTED_AS: Readonly<Record<string, string>> = {
+  output: 'output',
+  loss: 'loss',
+  lossInitial: 'loss',
+  lossFinal: 'loss',
+  normU: 'normU',
+  normW: 'normW',
+  ntk: 'ntk',
+  ntkInitial: 'ntk',
+  ntkFinal: 'ntk',
+  distance: 'distance',
+  kernelChange: 'kernelChange',
+  lambda: 'lambda',
+  omega: 'omega',
+};
+
 /**
- * Refuses gradient descent of the linear network without weight decay whose end or scores over its
- * `lastStep` steps would be beyond 64 bits (a kernel that grows 1e598-fold from σ = 1e-300), before
- * the run: the gradient flow over the same span (step k at t = k) is their proxy, as the run follows
- * it wherever it converges (docs/limits.md, "Representable ranges"). Call after `checkInitialRanges`.
+ * The refusal of gradient descent of the linear network without weight decay whose run printed `field`
+ * (a column or summary key, `firstNonFinite`) beyond 64 bits — a kernel that grew 1e598-fold from
+ * σ = 1e-300 — naming the field to blame and the values that work, found on the gradient flow over the
+ * same span (step k at t = k) as the run's proxy: the run follows the flow where it converges, more
+ * slowly at finite rates, so the flow's bound is enough for the run (docs/limits.md, "Representable
+ * ranges"). Null when the flow's size is within range there (the run left the range on its own).
  */
-export function checkDescentRanges(e: Experiment, spec: FlowSpec, flow: ExactFlow, lnTheta0: number, lastStep: number): void {
+export function descentRangeError(e: Experiment, spec: FlowSpec, flow: ExactFlow, lnTheta0: number, lastStep: number, field: string): ExperimentError | null {
+  const name = PRINTED_AS[field];
+  if (name === undefined) return null;
   const o = { horizon: false, weightDecay: 0, lnEnd: Math.log(lastStep) };
-  const over = firstOverflow(exactMagnitudes(flow, lnTheta0, o));
-  if (over) throw rangeError(e, spec, over, o);
+  const sizes = exactMagnitudes(flow, lnTheta0, o).filter((m) => m.name === name);
+  const largest = sizes.reduce<Magnitude | null>((a, m) => (a === null || m.ln > a.ln ? m : a), null);
+  return largest !== null && !(largest.ln < LN_LIMIT) ? rangeError(e, spec, largest, o) : null;
 }

@@ -82,6 +82,15 @@ export const DIVERGED = 2;
 /** A loss beyond this factor times its starting value counts as divergence (the run stops there). */
 export const DIVERGENCE_FACTOR = 1e30;
 
+/**
+ * The loss beyond which `flab simulate` calls a run diverged and stops it: DIVERGENCE_LOSS, or
+ * DIVERGENCE_FACTOR × its starting loss when that is larger — a run that starts at 1e195 (σ_u = 1e100)
+ * and descends has not diverged at step 0 (the phase diagram's cells use the same relative factor).
+ */
+export function divergenceThreshold(loss0: number): number {
+  return Math.max(DIVERGENCE_LOSS, DIVERGENCE_FACTOR * loss0);
+}
+
 /** The facts of a run that decide its outcome: those of `DescentFacts`, however they were gathered. */
 export type OutcomeFacts = Pick<DescentFacts, 'loss0' | 'lossEnd' | 'riseStep' | 'fallStep' | 'blowUpStep'>;
 

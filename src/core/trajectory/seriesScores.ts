@@ -3,21 +3,35 @@ import { logRatio, MechanismScores, scoresFromChanges } from '../mechanisms/clas
 import { Series } from './trajectory';
 
 /**
+ * What a run computed in the log domain over its reported points (the linear recursion), in place of
+ * ratios of the printed columns, which round sizes below 2.2e-308 (K₀ ≈ 1e-600 from σ = 1e-300, norms
+ * decayed to e^-834 by weight decay) towards 0, from which no ratio can be taken.
+ */
+export interface LoggedChanges {
+  /** The kernel's largest relative change |K/K₀ − 1|. */
+  kernelChange: number;
+  /** ln|u| and ln‖W‖ at the first and the last reported point. */
+  lnNormU: [number, number];
+  lnNormW: [number, number];
+}
+
+/**
  * Scores of a reported series (gradient descent, or an exact trajectory on its own grid):
  * extremes over the reported points, end = the last point. Null when the series has no kernel.
- * `kernelChange`, when given, is the kernel's largest relative change over the points as the run
- * computed it in the log domain (the linear recursion), in place of the ratio of the ntk column.
+ * `logged`, when given, supplies the kernel's change and the norms' log changes (LoggedChanges).
  */
-export function seriesScores(s: Series, kernelChange?: number): MechanismScores | null {
+export function seriesScores(s: Series, logged?: LoggedChanges): MechanismScores | null {
   const n = s.t.length;
   if (n === 0 || !s.ntk) return null;
   const k0 = s.ntk[0];
-  if (kernelChange === undefined) {
-    kernelChange = 0;
-    for (let k = 1; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Infinity : 0);
-  }
+  let kernelChange = 0;
+  if (logged) kernelChange = logged.kernelChange;
+  else for (let k = 1; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Infinity : 0);
   const z0 = s.zeta[0];
   const z1 = s.zeta[n - 1];
   const zetaChange = z0 !== null && z1 !== null ? Math.abs(z1) - Math.abs(z0) : null;
-  return scoresFromChanges(kernelChange, zetaChange, logRatio(s.normU[n - 1], s.normU[0]), logRatio(s.normW[n - 1], s.normW[0]), s.distance[n - 1], null);
+  const change = ([first, last]: [number, number]): number | null => (Number.isFinite(first) && Number.isFinite(last) ? last - first : null);
+  const normChangeU = logged ? change(logged.lnNormU) : logRatio(s.normU[n - 1], s.normU[0]);
+  const normChangeW = logged ? change(logged.lnNormW) : logRatio(s.normW[n - 1], s.normW[0]);
+  return scoresFromChanges(kernelChange, zetaChange, normChangeU, normChangeW, s.distance[n - 1], null);
 }

@@ -61,3 +61,45 @@ test('a short run from σ = 1e-300 is computed: its kernel change grows as the f
   const gap = Math.log(flow) - Math.log(descent);
   assert.ok(Math.abs(gap - 2000 * (0.1 - Math.log(1.1))) < 0.5, `ln(flow/descent) = ${gap}`);
 });
+
+// Review round 4. References: the same descent iterated in 50–60-digit arithmetic (mpmath) by the reviewer.
+for (const [end, expected] of [[3500, 1.4895841926732e289], [3550, 2.0527e293], [3600, 2.83e297]] as const) {
+  test(`weights of size 1e-300 over ${end} steps: computed (the flow overstates the kernel's growth at a finite rate), kernelChange ${expected}`, () => {
+    // The flow over the same span is beyond 64 bits from about 3500 steps: it is the proxy of a refusal
+    // only once the run itself printed a number beyond them.
+    const file = { model: { width: 3 }, data: { x: [1], y: 1 }, init: { u: [1e-300, -2e-300, 5e-301], W: [[7e-301], [1.1e-300], [-3e-301]] }, learningRates: { u: 0.1, W: 0.1 }, time: { end, points: 3 } };
+    const got = simulate(experimentOf(file)).summary.scores!.kernelChange;
+    assert.ok(Math.abs(got / expected - 1) < (end === 3500 ? 1e-10 : 1e-3), `kernelChange ${got}, expected ${expected}`);
+  });
+}
+
+test('a tiny output from huge weights (γ = 1e-300, σ_u = 1e225): computed by the recursion (|u|² overflows, |u| does not); the plain loop refuses with its range', () => {
+  const file = { model: { width: 64, outputScale: 1e-300 }, data: { x: [1], y: 1 }, init: { scaleU: 1e225, scaleW: 0.001, seed: 1 }, learningRates: { u: 0.1, W: 0.1 }, time: { end: 1000, points: 3 } };
+  const out = simulate(experimentOf(file));
+  assert.equal(out.summary.diverged, null);
+  assert.equal(out.summary.lossInitial, 0.5);
+  assert.equal(out.summary.label, 'kernel');
+  assert.ok(Math.abs(out.summary.scores!.kernelChange) < 1e-6);
+  const e = refusal(() => simulate(experimentOf(file), { reference: true }));
+  assert.equal(e.path, 'init.scaleU');
+  assert.match(e.message, /init\.scaleU must be ≤ about 3\.1e150/);
+  assert.equal(simulate(experimentOf({ ...file, init: { ...file.init, scaleU: 3.1e150 } }), { reference: true }).summary.label, 'kernel');
+});
+
+test('a run that starts at a loss of 2.7e195 and descends has not diverged at step 0 (σ_u = 1e100, η_W = 1e-300)', () => {
+  const file = { model: { width: 64 }, data: { x: [1], y: 1 }, init: { scaleU: 1e100, scaleW: 0.001, seed: 1 }, learningRates: { u: 0.1, W: 1e-300 }, time: { end: 86, points: 5 } };
+  const out = simulate(experimentOf(file));
+  assert.equal(out.summary.diverged, null);
+  assert.ok(out.summary.lossFinal <= out.summary.lossInitial && out.summary.lossInitial > 1e195);
+  assert.equal(out.summary.label, 'kernel');
+});
+
+test('weight decay taking the norms to e^-834: the norms\' log changes from the recursion, not from columns rounded to 0', () => {
+  // mpmath (50 digits): normChangeU −834.4698, normChangeW −834.8163, balance 0.3466, ζ → 1: alignment.
+  const file = { model: { width: 2 }, data: { x: [1], y: 0.01 }, init: { u: [3, -1], W: [[2], [4]] }, learningRates: { u: 0.1, W: 0.1 }, weightDecay: 1, time: { end: 8000, points: 3 } };
+  const s = simulate(experimentOf(file)).summary;
+  assert.ok(Math.abs(s.scores!.normChangeU! + 834.4698) < 1e-3, `${s.scores!.normChangeU}`);
+  assert.ok(Math.abs(s.scores!.normChangeW! + 834.8163) < 1e-3, `${s.scores!.normChangeW}`);
+  assert.ok(Math.abs(s.scores!.balanceChange! - 0.3466) < 1e-3, `${s.scores!.balanceChange}`);
+  assert.equal(s.label, 'alignment');
+});

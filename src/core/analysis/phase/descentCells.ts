@@ -13,7 +13,7 @@ import { Experiment, inputDimension } from '../../experiment/experiment';
 import { MAX_SIMULATED_PARAMETERS, MAX_SIMULATION_WORK } from '../../experiment/limits';
 import type { LogPoint } from '../../linearFlow/plane';
 import { planeDescentFacts } from '../../linearFlow/planeDescent';
-import { beyondRange } from '../../linearFlow/ranges';
+import { exactMagnitudes, firstOverflow } from '../../linearFlow/ranges';
 import { flowOfSpec } from '../../linearFlow/reduce';
 import { CATAPULT_RISE, descentOutcome, DIVERGED, DIVERGENCE_FACTOR, OutcomeWatch } from '../../linearFlow/stability';
 import { classifyCode, MechanismScores, scoresFromChanges, thresholdsOf, type ClassifyThresholds } from '../../mechanisms/classify';
@@ -57,8 +57,6 @@ export function descentCells(file: Experiment): CellEvaluator {
 interface RecursionBase extends LinearBase {
   steps: Float64Array;
   thresholds: ClassifyThresholds;
-  /** ln of the last step: the span of the range check. */
-  lnEnd: number;
 }
 
 /** The linear network: the O(1)-per-step recursion of docs/finite-rates.md §1 from the shared draws. */
@@ -67,15 +65,14 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
     method: 'descent',
     linear: true,
     prepare(e) {
-      const steps = Float64Array.from(stepsOf(e, fallback));
-      return { ...linearBase(e, 'gradient descent'), steps, thresholds: thresholdsOf(e), lnEnd: Math.log(steps[steps.length - 1]) };
+      return { ...linearBase(e, 'gradient descent'), steps: Float64Array.from(stepsOf(e, fallback)), thresholds: thresholdsOf(e) };
     },
     evaluate(base, over): CellResult {
       const spec = cellSpec(base, over);
-      // Refused exactly where `flab simulate` of the cell is: its first step, end and scores over the
-      // budget, with the flow over the same span as their proxy (src/core/linearFlow/ranges.ts).
+      // Refused where `flab simulate` of the cell is: its first step and summary beyond 64 bits
+      // (before the run), or the scores it prints (after it).
       const exact = flowOfSpec(spec);
-      if (beyondRange(exact.flow, exact.lnTheta0, { horizon: false, weightDecay: 0, lnEnd: base.lnEnd })) return REFUSED_CELL;
+      if (firstOverflow(exactMagnitudes(exact.flow, exact.lnTheta0, { horizon: false, weightDecay: 0 }).filter((m) => m.initial))) return REFUSED_CELL;
       const { input, lnTheta0 } = planeInputOf(spec);
       const ntk0 = Math.exp(lnNtk0Of(input));
       const f = planeDescentFacts(input, base.steps, CATAPULT_RISE, DIVERGENCE_FACTOR);
@@ -83,6 +80,7 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
       const outcome = Number.isFinite(f.loss0) ? descentOutcome(f) : DIVERGED;
       if (outcome === DIVERGED || !f.first) return { label: NO_LABEL, scores: null, outcome, ntk0 };
       const scores = scoresBetween(f.kernelChange, f.first, f.end, lnTheta0);
+      if (!finiteScores(scores)) return REFUSED_CELL;
       return { label: classifyCode(scores, base.thresholds), scores, outcome, ntk0 };
     },
     budgetOf(e) {
@@ -109,6 +107,11 @@ function scoresBetween(kernelChange: number, first: LogPoint, end: LogPoint, lnT
   const change = (a: number, b: number): number | null => (Number.isFinite(a) && Number.isFinite(b) ? b - a : null);
   const distance = Math.exp(lnTheta0 > -Infinity ? end.lnDistance - lnTheta0 : end.lnDistance);
   return scoresFromChanges(kernelChange, zetaChange, change(first.lnNormU, end.lnNormU), change(first.lnNormW, end.lnNormW), distance, null);
+}
+
+/** Whether every score is a 64-bit number or null (undefined): what `flab simulate` prints. */
+function finiteScores(s: MechanismScores): boolean {
+  return Object.values(s).every((v) => v === null || Number.isFinite(v));
 }
 
 interface PlainBase {
@@ -144,6 +147,7 @@ function plainDescent(fallback: () => number[]): CellEvaluator<PlainBase> {
       if (run.summary.diverged) watch.blewUp(run.summary.diverged.step);
       const outcome = Number.isFinite(watch.loss0) ? descentOutcome(watch) : DIVERGED;
       const scores = outcome === DIVERGED ? null : (run.summary.scores ?? null);
+      if (scores && !finiteScores(scores)) return REFUSED_CELL;
       if (!scores) return { label: NO_LABEL, scores: null, outcome, ntk0: NaN };
       return { label: classifyCode(scores, base.thresholds), scores, outcome, ntk0: NaN };
     },

@@ -39,19 +39,23 @@ const FILES: Record<string, unknown> = {
   'two inputs, scored at the end': { model: { width: 16 }, data: { x: [1, 0.5], y: -2 }, init: { scaleU: 0.1, scaleW: 0.1, seed: 4 }, learningRates: { u: 0.5, W: 0.5 }, time: { end: 60 }, classify: { at: 'end' } },
 };
 
+// Review round 4: γ × σ_u (γ = 1e-300 with σ_u = 1e225 was "diverged") and η_W × σ_u (η_W = 1e-300 with
+// σ_u = 1e100 was converged in the diagram, diverged at step 0 in simulate).
+const AXES: [string, string][] = [['init.scaleW', 'init.scaleU'], ['model.outputScale', 'init.scaleU'], ['learningRates.W', 'init.scaleU']];
+
 for (const [name, raw] of Object.entries(FILES)) {
-  for (const method of ['flow', 'descent'] as PhaseMethod[]) {
-    test(`${name}, ${method}: a cell is refused exactly where flab ${method === 'flow' ? 'solve' : 'simulate'} of it is`, () => {
+  for (const method of ['flow', 'descent'] as PhaseMethod[]) for (const [xKey, yKey] of AXES) {
+    test(`${name}, ${method}, ${xKey} × ${yKey}: a cell is refused exactly where flab ${method === 'flow' ? 'solve' : 'simulate'} of it is, and labelled as it`, () => {
       const e = experiment(raw);
       const size = 7;
-      const p = phaseDiagramSync(e, { key: 'init.scaleW', from: 1e-300, to: 1e300 }, { key: 'init.scaleU', from: 1e-300, to: 1e300 }, size, method);
+      const p = phaseDiagramSync(e, { key: xKey, from: 1e-300, to: 1e300 }, { key: yKey, from: 1e-300, to: 1e300 }, size, method);
       let refused = 0;
       for (let i = 0; i < size; i++) {
         for (let j = 0; j < size; j++) {
           const k = i * size + j;
-          const cell = withValue(withValue(e, 'init.scaleW', p.x.values[j]), 'init.scaleU', p.y.values[i]);
+          const cell = withValue(withValue(e, xKey, p.x.values[j]), yKey, p.y.values[i]);
           const verdict = oneRun(() => (method === 'flow' ? solve(cell) : simulate(cell)));
-          const where = `cell σ_W = ${p.x.values[j]}, σ_u = ${p.y.values[i]}`;
+          const where = `cell ${xKey} = ${p.x.values[j]}, ${yKey} = ${p.y.values[i]}`;
           if (verdict === 'refused') {
             refused++;
             assert.equal(p.refused[k], 1, `${where}: refused by the one-run command`);
@@ -61,6 +65,7 @@ for (const [name, raw] of Object.entries(FILES)) {
           } else {
             assert.equal(p.refused[k], 0, `${where}: computed by the one-run command (${verdict})`);
             if (verdict !== null) assert.equal(p.labelNames[p.labels[k]], verdict, where);
+            else assert.equal(p.labels[k], NO_LABEL, `${where}: the one-run command's run diverged`);
           }
         }
       }
