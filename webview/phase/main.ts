@@ -293,7 +293,7 @@ class PhasePanel {
         list.append(item);
         parts.push(list);
       }
-      parts.push(el('p', 'legend-note', `Shares of all ${formatCount(total)} cells${refused > 0 ? ', refused ones included' : ''}.`));
+      parts.push(el('p', 'legend-shares', `Shares of all ${formatCount(total)} cells${refused > 0 ? ', refused ones included' : ''}.`));
     };
     const outcomes = this.outcomes;
     if (outcomes) {
