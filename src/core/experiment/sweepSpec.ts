@@ -55,8 +55,9 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
     return { problems: [{ path: where, message: `sweep.${key}: a log-spaced range needs from > 0 and to > 0 (got from = ${value.from}, to = ${value.to}); use "scale": "linear" otherwise` }] };
   }
   let values = Array.isArray(value) ? value.slice() : rangeValues(value);
-  // A range over an integer key (width, seed) is rounded, without repeats.
-  if (found.integer && !Array.isArray(value)) values = values.map(Math.round).filter((v, i, all) => i === 0 || v !== all[i - 1]);
+  // A range over an integer key (width, seed) is rounded, without repeats; so is one over time.end
+  // when the file's runs are gradient descent, where time.end counts steps.
+  if ((found.integer || (found.path === 'time.end' && countsSteps(source))) && !Array.isArray(value)) values = values.map(Math.round).filter((v, i, all) => i === 0 || v !== all[i - 1]);
   const problems: { path: string; message: string }[] = [];
   values.forEach((v, i) => {
     const bad = checkValue(found, v);
@@ -64,4 +65,14 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   });
   if (problems.length > 0) return { problems };
   return { spec: { key, path: found.path, values }, problems };
+}
+
+/**
+ * Whether the runs of a linear-model file (its plain JSON value) are gradient descent, whose time is
+ * counted in whole steps: a nonlinear `model.activation` (docs/finite-rates.md); the flow of the
+ * linear activation runs in continuous time.
+ */
+function countsSteps(source: unknown): boolean {
+  const model = (source as { model?: { activation?: unknown } } | undefined)?.model;
+  return typeof model?.activation === 'string' && model.activation !== 'linear';
 }

@@ -71,3 +71,17 @@ test('a sweep of data.y from -1e308 to 1e308 resolves to finite values (the midd
   assert.deepEqual(problems, []);
   assert.deepEqual(spec?.values, [-1e308, 0, 1e308]);
 });
+
+test('a range over time.end is rounded to whole steps when the runs are gradient descent, and kept in a linear file', () => {
+  const range = { 'time.end': { from: 10, to: 1000, count: 5 } };
+  const relu = resolveSweep(range, 'linear', { model: { width: 4, activation: 'relu' } });
+  assert.deepEqual(relu.problems, []);
+  assert.deepEqual(relu.spec?.values, [10, 32, 100, 316, 1000]);
+  // Without repeats, like width or seed.
+  assert.deepEqual(resolveSweep({ 'time.end': { from: 1, to: 3, count: 9, scale: 'linear' } }, 'linear', { model: { width: 4, activation: 'tanh' } }).spec?.values, [1, 2, 3]);
+  for (const model of [{ width: 4 }, { width: 4, activation: 'linear' }]) {
+    assert.deepEqual(resolveSweep(range, 'linear', { model }).spec?.values, [10, 31.6227766016838, 100, 316.227766016838, 1000]);
+  }
+  // A list is taken as written.
+  assert.deepEqual(resolveSweep({ 'time.end': [10, 31.5] }, 'linear', { model: { width: 4, activation: 'relu' } }).spec?.values, [10, 31.5]);
+});
