@@ -191,6 +191,20 @@ test('an axis value that makes the valid file invalid is the flag\'s: exit 2 nam
   const pair = await run(['phase', 't', '--x', 'data.x[0]=-1:1', '--y', 'data.x[1]=-1:1', '--linear', '--size', '3'], two);
   assert.equal(pair.code, 2, pair.stderr);
   assert.match(pair.stderr, /^flab: --x, --y: at data\.x\[0\] = 0 and data\.x\[1\] = 0, a value of the diagram's two axes: data\.x is the zero vector.*; choose ranges without this pair\n/);
+  // Issue 8, F9: the file's own data.x[1] is 0, but the diagram never uses it: x = 0 is refused only
+  // with y = 0, so the pair is to blame, not --x alone (it was "--x: at data.x[0] = 0").
+  const own = { o: files.z.replace('"x":[0.5]', '"x":[1,0]') };
+  const both = await run(['phase', 'o', '--x', 'data.x[0]=-1:1', '--y', 'data.x[1]=-1:1', '--linear', '--size', '3'], own);
+  assert.equal(both.code, 2, both.stderr);
+  assert.match(both.stderr, /^flab: --x, --y: at data\.x\[0\] = 0 and data\.x\[1\] = 0, a value of the diagram's two axes: data\.x is the zero vector.*; choose ranges without this pair\n/);
+  // Without the pair (0, 0) in the grid it is computed, though the file's data.x[1] is 0.
+  const apart = await run(['phase', 'o', '--x', 'data.x[0]=-1:1', '--y', 'data.x[1]=0.5:1', '--linear', '--size', '3'], own);
+  assert.equal(apart.code, 0, apart.stderr);
+  // A value refused with every value of the other axis is that axis's: data.x[0] = 0 against a y axis
+  // of the one value data.x[1] = 0 (one row) is --x's.
+  const onlyX = await run(['phase', 'o', '--x', 'data.x[0]=-1:1', '--y', 'data.x[1]=0:0', '--linear', '--size', '3x1'], own);
+  assert.equal(onlyX.code, 2, onlyX.stderr);
+  assert.match(onlyX.stderr, /^flab: --x: at data\.x\[0\] = 0, a value of the diagram's x axis: data\.x is the zero vector/);
   // Without 0 on the axis the diagram is computed.
   assert.equal((await run(['phase', 'z', '--x', 'data.x[0]=-1:1', '--y', 'outputScale=0.1:10', '--linear', '--size', '4'], files)).code, 0);
 });
