@@ -10,10 +10,12 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { MAX_FIGURE_SIDE } from '../../../src/core/analysis/phase/phaseSvg';
 import { MAX_PARAMETERS } from '../../../src/core/experiment/limits';
 import { FileReader } from '../../../src/cli/experimentFile';
 import { MAX_ANALYSIS_DRAWS, MAX_FILE_BYTES, MAX_SCAN_WIDTHS } from '../../../src/cli/limits';
 import { runCli } from '../../../src/cli/run';
+import { MAX_PHASE_SIZE } from '../../../src/protocol/phase';
 import { solveCommand } from '../../../src/cli/commands/solve';
 
 const REPO = resolve(__dirname, '../../../..');
@@ -132,8 +134,18 @@ test('phase --size is limited by what it prints, before the file is read', async
   assert.equal(json.code, 2);
   assert.match(json.stderr, /^flab: --size 2000: a 2000 × 2000 grid in JSON could print up to 1\.1 GiB, over the output limit of 256 MiB \(docs\/limits\.md\): use at most 975 × 975, or --svg OUT\n/);
   assert.match((await run(['phase', 'missing', ...axes, '--size', '2000', '--csv'])).stderr, /grid in CSV could print up to .* use at most \d+ × \d+/);
-  const svg = await run(['phase', 'missing', ...axes, '--size', '2001', '--svg', 'out.svg']);
-  assert.match(svg.stderr, /^flab: --size 2001: 4004001 cells, over the limit of 4000000 for one diagram/);
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '2001'])).stderr, /^flab: --size 2001: 4004001 cells, over the limit of 4000000 for one diagram/);
+  // A figure shows at most 1024 cells a side (its plot is 440 × 420 pixels): 2000 × 2000 or 4000000 × 1
+  // cells of the flow took 84–95 s to draw what 1024 × 1024 draws in about 15 (issue 8, F6).
+  for (const [size, grid] of [['2000', '2000 × 2000'], ['4000000x1', '4000000 × 1'], ['1x1025', '1 × 1025'], ['2001', '2001 × 2001']]) {
+    const svg = await run(['phase', 'missing', ...axes, '--size', size, '--svg', 'out.svg']);
+    assert.equal(svg.code, 2, size);
+    assert.ok(svg.stderr.startsWith(`flab: --size ${size}: a ${grid} grid for --svg, over the limit of 1024 cells a side for a figure (docs/limits.md): its plot is 440 × 420 pixels, so more cells would not be seen, only computed; use at most 1024 × 1024, or --json or --csv for the numbers\nusage: flab phase`), svg.stderr);
+  }
+  for (const size of ['1024', '1024x1', '1x1024']) assert.equal((await run(['phase', 'missing', ...axes, '--size', size, '--svg', 'out.svg'])).code, 1, size);
+  // The phase panel's grid (the setting's largest side, which its figures are exported at) is within it.
+  const setting = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).contributes.configuration.properties['featureLearningLab.phaseGridSize'];
+  assert.ok(setting.maximum <= MAX_FIGURE_SIDE && MAX_PHASE_SIZE <= MAX_FIGURE_SIDE, `${setting.maximum}, ${MAX_PHASE_SIZE}`);
   for (const size of ['0', '0x5', '99999999999999999999', '-3', '1e3', '8x']) {
     const r = await run(['phase', 'missing', ...axes, '--size', size]);
     assert.equal(r.code, 2, size);
