@@ -3,6 +3,7 @@
  * (docs/architecture.md, "Messages"); messages from the webview are checked with `parseFromPhase`.
  */
 import { NO_LABEL, NO_OUTCOME, type PhaseMethod } from '../core/analysis/phase/cellEvaluator';
+import { MAX_FIGURE_SIDE } from '../core/analysis/phase/phaseSvg';
 import { asRecord, Closed, CommonFromWebview, ErrorInfo, isFiniteNumber, isIndex, parseCommon, parsePanelState } from './common';
 // Largest chart image accepted from a webview (a 3× PNG of the figure is a few MB): one bound for every panel.
 import { MAX_CHART_IMAGE_LENGTH } from './dynamics';
@@ -27,8 +28,8 @@ export interface PhaseAxisView extends PhaseAxisSpec {
   current: number | null;
 }
 
-/** Largest grid side the phase panel asks for. */
-export const MAX_PHASE_SIZE = 1024;
+/** Largest grid side the phase panel asks for: the largest its figure (phaseSvg.ts) is drawn for, as `flab phase --svg` allows. */
+export const MAX_PHASE_SIZE = MAX_FIGURE_SIDE;
 
 /** The grid sides the setting `featureLearningLab.phaseGridSize` allows, and its default. */
 export const MIN_PHASE_GRID_SIZE = 64;

@@ -7,7 +7,7 @@
 import { FAST_PATHS, PhaseWorkError } from '../../core/analysis/phase/cellEvaluator';
 import { MAX_DIAGRAM_STEPS } from '../../core/analysis/phase/descentCells';
 import { MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation } from '../../core/analysis/phase/phaseDiagram';
-import { phaseSvg } from '../../core/analysis/phase/phaseSvg';
+import { MAX_FIGURE_SIDE, phaseSvg, PLOT_H, PLOT_W } from '../../core/analysis/phase/phaseSvg';
 import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
 import { Experiment, inputDimension } from '../../core/experiment/experiment';
@@ -37,14 +37,15 @@ flow also scoredOver ("infinity", or "end" with classify.at) and budget; --desce
 cell) and lines (the critical rates ηK₀ = 2 and 4 of the linear network, as segments [x1, y1, x2, y2]).
 With --descent each cell runs gradient descent for time.end steps (without time.end, the file's default
 number of steps, the same for every cell), at most ${formatNumber(MAX_DIAGRAM_STEPS)} steps in all. The grid has at most
-${formatNumber(MAX_PHASE_CELLS)} cells, fewer in JSON or CSV so that the output stays within ${formatBytes(MAX_OUTPUT_BYTES)}; an
+${formatNumber(MAX_PHASE_CELLS)} cells: with --svg at most ${formatNumber(MAX_FIGURE_SIDE)} a side (the figure's plot is ${PLOT_W} × ${PLOT_H} pixels), in
+JSON or CSV as many as keep the output within ${formatBytes(MAX_OUTPUT_BYTES)}; an
 axis other than γ, σ_u, σ_W, η_u, η_W or data.y redraws the initial weights per value, at most
 ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
   operands: ['FILE'],
   options: [
     { flag: '--x', value: 'KEY=FROM:TO', required: true, help: 'the horizontal axis: a numeric hyperparameter and its range' },
     { flag: '--y', value: 'KEY=FROM:TO', required: true, help: 'the vertical axis' },
-    { flag: '--size', value: 'N|NxM', help: `cells along x and y (N: N × N; NxM: N columns, M rows; default ${DEFAULT_SIZE})` },
+    { flag: '--size', value: 'N|NxM', help: `cells along x and y (N: N × N; NxM: N columns, M rows; default ${DEFAULT_SIZE}; with --svg at most ${MAX_FIGURE_SIDE} a side)` },
     { flag: '--linear', help: 'space both axes evenly (default: evenly in log, which needs both ends > 0)' },
     { flag: '--descent', help: 'gradient descent at each cell\'s rates for the step budget time.end, with its outcome (default: the exact flow)' },
     { flag: '--json', group: 'format', help: 'the diagram as one JSON object (the default)' },
@@ -138,7 +139,7 @@ function parseNumber(text: string): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** `--size N | NxM` → [columns, rows], within the cells the format can print. */
+/** `--size N | NxM` → [columns, rows], within the cells the format can print (SVG: the sides its figure shows). */
 function gridSize(spec: string | undefined, format: string, method: string, fastAxes: boolean): [number, number] {
   if (spec === undefined) return [DEFAULT_SIZE, DEFAULT_SIZE];
   const m = /^(\d+)(?:x(\d+))?$/.exec(spec);
@@ -146,6 +147,9 @@ function gridSize(spec: string | undefined, format: string, method: string, fast
   const nx = Number(m[1]);
   const ny = Number(m[2] ?? m[1]);
   if (nx < 1 || ny < 1) throw new UsageError(`--size: each side needs at least 1 cell, got ${m[1]} × ${m[2] ?? m[1]}`);
+  if (format === 'svg' && Math.max(nx, ny) > MAX_FIGURE_SIDE) {
+    throw new UsageError(`--size ${excerpt(spec)}: a ${nx} × ${ny} grid for --svg, over the limit of ${formatNumber(MAX_FIGURE_SIDE)} cells a side for a figure (docs/limits.md): its plot is ${PLOT_W} × ${PLOT_H} pixels, so more cells would not be seen, only computed; use at most ${MAX_FIGURE_SIDE} × ${MAX_FIGURE_SIDE}, or --json or --csv for the numbers`);
+  }
   const cells = nx * ny;
   if (cells > MAX_PHASE_CELLS) {
     const n = Math.floor(Math.sqrt(MAX_PHASE_CELLS));

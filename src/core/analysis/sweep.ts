@@ -78,7 +78,10 @@ function runValue(e: Experiment, spec: SweepSpec, i: number, method?: 'solve' | 
  */
 export function sweepValueError(spec: SweepSpec, i: number, message: string, written = formatNumber(spec.values[i])): ExperimentError {
   const own = message.replace(/^with [^=]+ = [^:]+: /, '');
-  return new ExperimentError(`sweep value ${i}, ${spec.path} = ${written}: ${own}`, `sweep.${spec.key}[${i}]`);
+  // A message that begins with the swept key and its value (`model.outputScale = 7e153: …`, `data.y
+  // (its size |y|) = -1e308: …`) has them said once, here, with the value as the sweep writes it.
+  const rest = own.replace(new RegExp(`^${spec.path.replace(/[.[\]]/g, '\\$&')}(?: \\([^)]*\\))? = [^:]+: `), '');
+  return new ExperimentError(`sweep value ${i}, ${spec.path} = ${written}: ${rest}`, `sweep.${spec.key}[${i}]`);
 }
 
 function runOne(e: Experiment, method?: 'solve' | 'simulate'): Trajectory {

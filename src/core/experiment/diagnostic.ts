@@ -37,11 +37,17 @@ export function joinPath(path: string, key: string | number): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
-/** Numbers as the user would write them: plain where short, exponent form otherwise. */
+/**
+ * Numbers as the user would write them: JavaScript's shortest round-trip text (`1e300`, not `1e+300`)
+ * where it is at most 12 characters, else the shorter of that and the exponent form — `1.5e-8`,
+ * `1.18870769771187e307`, but `56.2341325190349` rather than `5.62341325190349e1`.
+ */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const plain = String(x).replace('e+', 'e');
-  return plain.length <= 12 ? plain : x.toExponential().replace('e+', 'e');
+  if (plain.length <= 12) return plain;
+  const exponent = x.toExponential().replace('e+', 'e');
+  return exponent.length < plain.length ? exponent : plain;
 }
 
 /** Longest text echoed into a message as written (a key, a string value, a number's literal). */

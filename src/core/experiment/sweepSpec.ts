@@ -11,16 +11,26 @@ export interface SweepRange {
   scale?: 'log' | 'linear';
 }
 
-/** `count` values from `from` to `to` inclusive, evenly spaced in log (default) or linearly. */
+/**
+ * `count` values from `from` to `to` inclusive, evenly spaced in log (default) or linearly, exact at
+ * both ends. Each value is a weighted mean of the ends, from·(1 − s) + to·s (of their logarithms
+ * for a log range), never from + s·(to − from): the difference of two ends beyond ±8.99e307 is
+ * beyond the 64-bit range, and the sweep of −1e308 to 1e308 must give 0 in the middle, not
+ * Infinity (docs/limits.md, "Representable ranges").
+ */
 export function rangeValues(r: SweepRange): number[] {
   const scale = r.scale ?? 'log';
   if (r.count === 1) return [r.from];
+  const [a, b] = scale === 'log' ? [Math.log10(r.from), Math.log10(r.to)] : [r.from, r.to];
   const out = new Array<number>(r.count);
   for (let k = 0; k < r.count; k++) {
     const s = k / (r.count - 1);
-    const v = scale === 'log' ? Math.pow(10, Math.log10(r.from) + s * (Math.log10(r.to) - Math.log10(r.from))) : r.from + s * (r.to - r.from);
-    // 15 significant digits: decades come out as 0.01, not 0.009999999999999995.
-    out[k] = Number(v.toPrecision(15));
+    const mean = a * (1 - s) + b * s;
+    const v = scale === 'log' ? Math.pow(10, mean) : mean;
+    // 15 significant digits: decades come out as 0.01, not 0.009999999999999995 (unless rounding
+    // would carry a value within 1e-15 of the largest double past it).
+    const rounded = Number(v.toPrecision(15));
+    out[k] = Number.isFinite(rounded) ? rounded : v;
   }
   out[0] = r.from;
   out[r.count - 1] = r.to;
@@ -45,8 +55,9 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
     return { problems: [{ path: where, message: `sweep.${key}: a log-spaced range needs from > 0 and to > 0 (got from = ${value.from}, to = ${value.to}); use "scale": "linear" otherwise` }] };
   }
   let values = Array.isArray(value) ? value.slice() : rangeValues(value);
-  // A range over an integer key (width, seed) is rounded, without repeats.
-  if (found.integer && !Array.isArray(value)) values = values.map(Math.round).filter((v, i, all) => i === 0 || v !== all[i - 1]);
+  // A range over an integer key (width, seed) is rounded, without repeats; so is one over time.end
+  // when the file's runs are gradient descent, where time.end counts steps.
+  if ((found.integer || (found.path === 'time.end' && countsSteps(source))) && !Array.isArray(value)) values = values.map(Math.round).filter((v, i, all) => i === 0 || v !== all[i - 1]);
   const problems: { path: string; message: string }[] = [];
   values.forEach((v, i) => {
     const bad = checkValue(found, v);
@@ -54,4 +65,14 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   });
   if (problems.length > 0) return { problems };
   return { spec: { key, path: found.path, values }, problems };
+}
+
+/**
+ * Whether the runs of a linear-model file (its plain JSON value) are gradient descent, whose time is
+ * counted in whole steps: a nonlinear `model.activation` (docs/finite-rates.md); the flow of the
+ * linear activation runs in continuous time.
+ */
+function countsSteps(source: unknown): boolean {
+  const model = (source as { model?: { activation?: unknown } } | undefined)?.model;
+  return typeof model?.activation === 'string' && model.activation !== 'linear';
 }

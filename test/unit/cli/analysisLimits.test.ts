@@ -74,13 +74,45 @@ test('a sweep\'s bad value is located at the sweep\'s entry, with the value as w
   const text = withSweep('{ "data.y": [1, 1e200] }');
   const r = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': text });
   assert.equal(r.code, 1);
-  assert.ok(r.stderr.startsWith(`f.flab.json:${position(text, '1e200]')}: error: sweep value 1, data.y = 1e200: data.y (its size |y|) = 1e200: the initial loss`), r.stderr);
+  assert.ok(r.stderr.startsWith(`f.flab.json:${position(text, '1e200]')}: error: sweep value 1, data.y = 1e200: the initial loss`), r.stderr);
   assert.match(r.stderr, /data\.y must be ≤ about 2\.4e153/);
   // A range: at the range, with its computed value.
   const range = withSweep('{ "data.y": { "from": 1, "to": 1e200, "count": 3 } }');
   const q = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': range });
   assert.equal(q.code, 1);
   assert.ok(q.stderr.startsWith(`f.flab.json:${position(range, '{ "from"')}: error: sweep value 2, data.y = 1e200: `), q.stderr);
+});
+
+test('a refused sweep value says its key and value once', async () => {
+  const range = withSweep('{ "outputScale": { "from": 1, "to": 1e300, "count": 3 } }');
+  const r = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': range });
+  assert.equal(r.code, 1);
+  assert.ok(r.stderr.startsWith(`f.flab.json:${position(range, '{ "from"')}: error: sweep value 2, model.outputScale = 1e300: the initial`), r.stderr);
+  assert.equal(r.stderr.split('model.outputScale = ').length, 2, r.stderr);
+  // The target's own message names it as `data.y (its size |y|) = …`: said once, as the sweep's value.
+  const y = withSweep('{ "data.y": { "from": 1e-1, "to": 1e300, "count": 5 } }');
+  const q = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': y });
+  assert.equal(q.code, 1);
+  assert.ok(q.stderr.includes('error: sweep value 3, data.y = 5.62341325190349e224: the initial loss'), q.stderr);
+  assert.doesNotMatch(q.stderr, /its size/);
+  const ok = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': withSweep('{ "outputScale": { "from": 1, "to": 100, "count": 9 } }') });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(JSON.parse(ok.stdout).values, [1, 1.77827941003892, 3.16227766016838, 5.62341325190349, 10, 17.7827941003892, 31.6227766016838, 56.2341325190349, 100]);
+});
+
+test('a log sweep of time.end in a gradient-descent file runs whole steps; in a linear file, the flow\'s own times', async () => {
+  const relu = withSweep('{ "time.end": { "from": 10, "to": 1000, "count": 5 } }', BASE.replace('"width": 4 }', '"width": 4, "activation": "relu" }'));
+  const r = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': relu });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).values, [10, 32, 100, 316, 1000]);
+  const linear = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': withSweep('{ "time.end": { "from": 10, "to": 1000, "count": 5 } }') });
+  assert.equal(linear.code, 0, linear.stderr);
+  assert.deepEqual(JSON.parse(linear.stdout).values, [10, 31.6227766016838, 100, 316.227766016838, 1000]);
+  // A list is the user's own numbers: a fraction of a step is refused at its entry.
+  const list = withSweep('{ "time.end": [10, 31.5] }', BASE.replace('"width": 4 }', '"width": 4, "activation": "relu" }'));
+  const q = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': list });
+  assert.equal(q.code, 1);
+  assert.ok(q.stderr.startsWith(`f.flab.json:${position(list, '31.5]')}: error: sweep value 1, time.end = 31.5: time.end counts gradient-descent steps`), q.stderr);
 });
 
 test('a refused weightDecay sweep (a key the file leaves out) is located at its entry, not at 1:1', async () => {

@@ -10,10 +10,12 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { MAX_FIGURE_SIDE } from '../../../src/core/analysis/phase/phaseSvg';
 import { MAX_PARAMETERS } from '../../../src/core/experiment/limits';
 import { FileReader } from '../../../src/cli/experimentFile';
 import { MAX_ANALYSIS_DRAWS, MAX_FILE_BYTES, MAX_SCAN_WIDTHS } from '../../../src/cli/limits';
 import { runCli } from '../../../src/cli/run';
+import { MAX_PHASE_SIZE } from '../../../src/protocol/phase';
 import { solveCommand } from '../../../src/cli/commands/solve';
 
 const REPO = resolve(__dirname, '../../../..');
@@ -132,8 +134,18 @@ test('phase --size is limited by what it prints, before the file is read', async
   assert.equal(json.code, 2);
   assert.match(json.stderr, /^flab: --size 2000: a 2000 × 2000 grid in JSON could print up to 1\.1 GiB, over the output limit of 256 MiB \(docs\/limits\.md\): use at most 975 × 975, or --svg OUT\n/);
   assert.match((await run(['phase', 'missing', ...axes, '--size', '2000', '--csv'])).stderr, /grid in CSV could print up to .* use at most \d+ × \d+/);
-  const svg = await run(['phase', 'missing', ...axes, '--size', '2001', '--svg', 'out.svg']);
-  assert.match(svg.stderr, /^flab: --size 2001: 4004001 cells, over the limit of 4000000 for one diagram/);
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '2001'])).stderr, /^flab: --size 2001: 4004001 cells, over the limit of 4000000 for one diagram/);
+  // A figure shows at most 1024 cells a side (its plot is 440 × 420 pixels): 2000 × 2000 or 4000000 × 1
+  // cells of the flow took 84–95 s to draw what 1024 × 1024 draws in about 15 (issue 8, F6).
+  for (const [size, grid] of [['2000', '2000 × 2000'], ['4000000x1', '4000000 × 1'], ['1x1025', '1 × 1025'], ['2001', '2001 × 2001']]) {
+    const svg = await run(['phase', 'missing', ...axes, '--size', size, '--svg', 'out.svg']);
+    assert.equal(svg.code, 2, size);
+    assert.ok(svg.stderr.startsWith(`flab: --size ${size}: a ${grid} grid for --svg, over the limit of 1024 cells a side for a figure (docs/limits.md): its plot is 440 × 420 pixels, so more cells would not be seen, only computed; use at most 1024 × 1024, or --json or --csv for the numbers\nusage: flab phase`), svg.stderr);
+  }
+  for (const size of ['1024', '1024x1', '1x1024']) assert.equal((await run(['phase', 'missing', ...axes, '--size', size, '--svg', 'out.svg'])).code, 1, size);
+  // The phase panel's grid (the setting's largest side, which its figures are exported at) is within it.
+  const setting = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).contributes.configuration.properties['featureLearningLab.phaseGridSize'];
+  assert.ok(setting.maximum <= MAX_FIGURE_SIDE && MAX_PHASE_SIZE <= MAX_FIGURE_SIDE, `${setting.maximum}, ${MAX_PHASE_SIZE}`);
   for (const size of ['0', '0x5', '99999999999999999999', '-3', '1e3', '8x']) {
     const r = await run(['phase', 'missing', ...axes, '--size', size]);
     assert.equal(r.code, 2, size);
@@ -191,6 +203,20 @@ test('an axis value that makes the valid file invalid is the flag\'s: exit 2 nam
   const pair = await run(['phase', 't', '--x', 'data.x[0]=-1:1', '--y', 'data.x[1]=-1:1', '--linear', '--size', '3'], two);
   assert.equal(pair.code, 2, pair.stderr);
   assert.match(pair.stderr, /^flab: --x, --y: at data\.x\[0\] = 0 and data\.x\[1\] = 0, a value of the diagram's two axes: data\.x is the zero vector.*; choose ranges without this pair\n/);
+  // Issue 8, F9: the file's own data.x[1] is 0, but the diagram never uses it: x = 0 is refused only
+  // with y = 0, so the pair is to blame, not --x alone (it was "--x: at data.x[0] = 0").
+  const own = { o: files.z.replace('"x":[0.5]', '"x":[1,0]') };
+  const both = await run(['phase', 'o', '--x', 'data.x[0]=-1:1', '--y', 'data.x[1]=-1:1', '--linear', '--size', '3'], own);
+  assert.equal(both.code, 2, both.stderr);
+  assert.match(both.stderr, /^flab: --x, --y: at data\.x\[0\] = 0 and data\.x\[1\] = 0, a value of the diagram's two axes: data\.x is the zero vector.*; choose ranges without this pair\n/);
+  // Without the pair (0, 0) in the grid it is computed, though the file's data.x[1] is 0.
+  const apart = await run(['phase', 'o', '--x', 'data.x[0]=-1:1', '--y', 'data.x[1]=0.5:1', '--linear', '--size', '3'], own);
+  assert.equal(apart.code, 0, apart.stderr);
+  // A value refused with every value of the other axis is that axis's: data.x[0] = 0 against a y axis
+  // of the one value data.x[1] = 0 (one row) is --x's.
+  const onlyX = await run(['phase', 'o', '--x', 'data.x[0]=-1:1', '--y', 'data.x[1]=0:0', '--linear', '--size', '3x1'], own);
+  assert.equal(onlyX.code, 2, onlyX.stderr);
+  assert.match(onlyX.stderr, /^flab: --x: at data\.x\[0\] = 0, a value of the diagram's x axis: data\.x is the zero vector/);
   // Without 0 on the axis the diagram is computed.
   assert.equal((await run(['phase', 'z', '--x', 'data.x[0]=-1:1', '--y', 'outputScale=0.1:10', '--linear', '--size', '4'], files)).code, 0);
 });

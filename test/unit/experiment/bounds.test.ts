@@ -149,6 +149,13 @@ test('numbers in messages are written as a user writes them: 1e300, not 1e+300',
   assert.equal(formatNumber(1e300), '1e300');
   assert.equal(formatNumber(-1e-300), '-1e-300');
   assert.equal(formatNumber(0.5), '0.5');
+  // Beyond 12 characters, the shorter of the two forms: never an exponent of 1 or 2.
+  assert.equal(formatNumber(56.2341325190349), '56.2341325190349');
+  assert.equal(formatNumber(316.227766016838), '316.227766016838');
+  assert.equal(formatNumber(1.18870769771187e307), '1.18870769771187e307');
+  assert.equal(formatNumber(0.000123456789), '1.23456789e-4');
+  assert.equal(formatNumber(-0.0123456789012), '-0.0123456789012');
+  for (const x of [56.2341325190349, 1.18870769771187e307, 5e-324, -0.0123456789012, 123456789012345680]) assert.equal(Number(formatNumber(x)), x);
   const text = valid.replace('"time": { "points": 10 }', '"time": { "points": 10 },\n  "sweep": { "model.width": [4, 1e300] }');
   assert.equal(located(text)[0].message, 'sweep value 1: model.width must be ≤ 10000000, got 1e300');
 });

@@ -84,7 +84,9 @@ export interface PhaseOptions {
  * `data.x` the zero vector — so the axis is to blame, not the file (which is valid as written):
  * `axes` names the axis, or both when only their combination fails. The CLI reports it as bad usage of
  * `--x`/`--y`; the panel as a message about its axes. Raised before the first cell for each value of
- * an axis that redraws the weights, and at a cell for a combination of two such values.
+ * an axis that redraws the weights (with the other axis's first value when both do, never with the
+ * file's own value of the other key), and at a cell for a combination of two such values; a pair is
+ * blamed on the axis whose value is refused with another value of the other axis too.
  */
 export class PhaseAxisError extends Error {
   constructor(
@@ -201,10 +203,15 @@ export class PhaseComputation {
     this.evaluator = evaluatorFor(experiment, method);
     this.xFast = isFastKey(experiment, this.xKey.path);
     this.yFast = isFastKey(experiment, this.yKey.path);
-    // Each value of an axis that rewrites the file is checked alone before any work (the variants of
-    // the x axis are prepared below when y is fast; those of y, and pairs, only as their cells come).
-    if (!this.yFast) for (const v of this.ys) this.variant({ y: v });
-    if (!this.xFast && !this.yFast) for (const v of this.xs) this.variant({ x: v });
+    // Each value of an axis that rewrites the file is checked before any work (the variants of the x
+    // axis are prepared below when y is fast; those of y, and pairs, only as their cells come). When
+    // both axes rewrite it, a value is checked with the other axis's first value, never with the
+    // file's own value of the other key, which no cell uses.
+    if (this.xFast && !this.yFast) for (const v of this.ys) this.variant({ y: v });
+    if (!this.xFast && !this.yFast) {
+      for (const v of this.ys) this.variant({ x: this.xs[0], y: v });
+      for (const v of this.xs) this.variant({ x: v, y: this.ys[0] });
+    }
     this.checkWork(nx * ny);
     this.labels = new Uint8Array(nx * ny);
     this.refused = new Uint8Array(nx * ny);
@@ -311,8 +318,11 @@ export class PhaseComputation {
    */
   private checkWork(cells: number): void {
     const variants = [this.experiment];
-    if (!this.xFast) variants.push(this.variant({ x: this.xs[0] }), this.variant({ x: this.xs[this.xs.length - 1] }));
-    if (!this.yFast) variants.push(this.variant({ y: this.ys[0] }), this.variant({ y: this.ys[this.ys.length - 1] }));
+    const xEnds = [this.xs[0], this.xs[this.xs.length - 1]];
+    const yEnds = [this.ys[0], this.ys[this.ys.length - 1]];
+    if (!this.xFast && !this.yFast) for (const x of xEnds) for (const y of yEnds) variants.push(this.variant({ x, y }));
+    else if (!this.xFast) for (const x of xEnds) variants.push(this.variant({ x }));
+    else if (!this.yFast) for (const y of yEnds) variants.push(this.variant({ y }));
     for (const v of variants) this.evaluator.checkWork(v, cells);
   }
 
@@ -321,12 +331,18 @@ export class PhaseComputation {
    * PhaseAxisError when the values make it invalid (the file itself is valid).
    */
   private variant(at: { x?: number; y?: number }): Experiment {
+    const { experiment, problem } = this.parseVariant(at);
+    if (!experiment) throw this.blame(at, problem);
+    return experiment;
+  }
+
+  /** The variant at `at`, or the first error its file has. */
+  private parseVariant(at: { x?: number; y?: number }): { experiment: Experiment | null; problem: string } {
     let source: unknown = this.experiment.source ?? {};
     if (at.y !== undefined) source = withNumber(source, this.yKey.path, at.y);
     if (at.x !== undefined) source = withNumber(source, this.xKey.path, at.x);
     const { experiment, diagnostics } = parseExperiment(JSON.stringify(source));
-    if (!experiment) throw this.axisError(at, diagnostics.find((d) => d.severity === 'error')?.message ?? 'the experiment is not valid');
-    return experiment;
+    return { experiment, problem: diagnostics.find((d) => d.severity === 'error')?.message ?? 'the experiment is not valid' };
   }
 
   /** The evaluator's set-up of a variant; its refusal (an ExperimentError) is the axes' doing too. */
@@ -335,9 +351,39 @@ export class PhaseComputation {
     try {
       return this.evaluator.prepare(e);
     } catch (err) {
-      if (err instanceof ExperimentError) throw this.axisError(at, `${err.path ? `${err.path}: ` : ''}${err.message}`);
+      if (err instanceof ExperimentError) throw this.blame(at, preparationProblem(err));
       throw err;
     }
+  }
+
+  /** Whether the variant at `at` is refused, by its file or by the evaluator's set-up. */
+  private refusedAt(at: { x: number; y: number }): boolean {
+    const { experiment } = this.parseVariant(at);
+    if (!experiment) return true;
+    try {
+      this.evaluator.prepare(experiment);
+      return false;
+    } catch (err) {
+      if (err instanceof ExperimentError) return true;
+      throw err;
+    }
+  }
+
+  /**
+   * The refusal of the values `at`. A pair of values of two axes that both rewrite the file is blamed
+   * on the axis whose value is refused with another value of the other axis too (the other axis's
+   * first value, or its second when the pair has the first; an axis of one value has no other, so its
+   * partner is refused with every value it has); on both, naming the pair, when neither or each is.
+   */
+  private blame(at: { x?: number; y?: number }, problem: string): PhaseAxisError {
+    if (at.x === undefined || at.y === undefined) return this.axisError(at, problem);
+    const otherX = this.xs.find((v) => v !== at.x);
+    const otherY = this.ys.find((v) => v !== at.y);
+    const xRefused = otherY === undefined || this.refusedAt({ x: at.x, y: otherY });
+    const yRefused = otherX === undefined || this.refusedAt({ x: otherX, y: at.y });
+    if (xRefused && !yRefused) return this.axisError({ x: at.x }, problem);
+    if (yRefused && !xRefused) return this.axisError({ y: at.y }, problem);
+    return this.axisError(at, problem);
   }
 
   private axisError(at: { x?: number; y?: number }, problem: string): PhaseAxisError {
@@ -360,6 +406,11 @@ export class PhaseComputation {
       this.scores[name][index] = v === null || !Number.isFinite(v) ? NaN : v;
     }
   }
+}
+
+/** An evaluator's refusal of a set-up, as an axis error tells it: `PATH: MESSAGE`. */
+function preparationProblem(err: ExperimentError): string {
+  return `${err.path ? `${err.path}: ` : ''}${err.message}`;
 }
 
 function axisKey(axis: PhaseAxis, name: string): NumericKey {

@@ -36,12 +36,21 @@ export interface PhaseFigureInput {
 }
 
 const W = 780;
+/** The plot's size in pixels (the figure is W wide): more cells than these are not seen. */
+export const PLOT_W = 440;
+export const PLOT_H = 420;
+
+/**
+ * Largest grid side a figure is drawn for: the phase panel's largest side (its figures are exported
+ * with this function), about 2.4 cells a pixel of the plot, which a viewer's zoom still separates.
+ * `flab phase --svg` refuses a larger side before the file is read: the cells would not be seen, and
+ * 1024 × 1024 cells of the flow take about 15 s on two cores (docs/limits.md, "flab phase").
+ */
+export const MAX_FIGURE_SIDE = 1024;
 /** The least height: the plot and its axes; a taller legend makes the figure taller. */
 const H = 560;
 const LEFT = 92;
 const TOP = 48;
-const PLOT_W = 440;
-const PLOT_H = 420;
 const LEGEND_X = LEFT + PLOT_W + 28;
 
 /** The subtitle: which dynamics, and over how much training. */

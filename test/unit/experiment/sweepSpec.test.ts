@@ -1,0 +1,87 @@
+/**
+ * The values of a range `{ from, to, count, scale }` (sweepSpec.ts `rangeValues`), which `flab
+ * sweep` and both axes of `flab phase` compute: evenly spaced, exact at both ends, and finite
+ * whenever both ends are — up to ±1.8e308, where `to − from` itself is beyond the 64-bit range.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rangeValues, resolveSweep } from '../../../src/core/experiment/sweepSpec';
+
+/** A small deterministic generator (mulberry32) so the random cases are the same every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('a linear range across ±1e308 is finite, symmetric about 0 and exact at both ends', () => {
+  assert.deepEqual(rangeValues({ from: -1e308, to: 1e308, count: 3, scale: 'linear' }), [-1e308, 0, 1e308]);
+  // The inner values are rounded to 15 significant digits, like every range's.
+  const half = Number((Number.MAX_VALUE / 2).toPrecision(15));
+  assert.deepEqual(rangeValues({ from: -Number.MAX_VALUE, to: Number.MAX_VALUE, count: 5, scale: 'linear' }), [-Number.MAX_VALUE, -half, 0, half, Number.MAX_VALUE]);
+  const values = rangeValues({ from: Number.MAX_VALUE, to: -Number.MAX_VALUE, count: 1000, scale: 'linear' });
+  assert.ok(values.every(Number.isFinite));
+  for (let k = 1; k < values.length; k++) assert.ok(values[k] < values[k - 1], `decreasing at ${k}`);
+});
+
+test('a log range from 5e-324 to 1.7976931348623157e308 is finite, positive, increasing, exact at both ends', () => {
+  const values = rangeValues({ from: 5e-324, to: Number.MAX_VALUE, count: 1000 });
+  assert.equal(values[0], 5e-324);
+  assert.equal(values[999], Number.MAX_VALUE);
+  for (let k = 1; k < values.length; k++) assert.ok(values[k] > values[k - 1] && Number.isFinite(values[k]), `increasing and finite at ${k}`);
+  // Each step is the same ratio: 631.56 decades over 999 steps (the smallest subnormals are coarse).
+  const decade = (Math.log10(Number.MAX_VALUE) - Math.log10(5e-324)) / 999;
+  for (let k = 20; k < values.length; k++) assert.ok(Math.abs(Math.log10(values[k] / values[k - 1]) - decade) < 1e-9, `ratio at ${k}`);
+  assert.deepEqual(rangeValues({ from: 1e-300, to: 1e300, count: 3 }), [1e-300, 1, 1e300]);
+});
+
+test('random linear ranges agree with a float64 reference computed in halves, within an ulp of the span', () => {
+  const rand = random(8);
+  for (let trial = 0; trial < 500; trial++) {
+    const scale = Math.pow(10, Math.floor(rand() * 616) - 308);
+    const from = (rand() * 2 - 1) * scale;
+    const to = (rand() * 2 - 1) * Math.pow(10, Math.floor(rand() * 616) - 308);
+    const count = 2 + Math.floor(rand() * 40);
+    const values = rangeValues({ from, to, count, scale: 'linear' });
+    assert.equal(values[0], from);
+    assert.equal(values[count - 1], to);
+    // The reference: from/2 + s·(to/2 − from/2), doubled — the halves never overflow.
+    const span = Math.abs(to / 2 - from / 2) * 2;
+    for (let k = 0; k < count; k++) {
+      const reference = 2 * (from / 2 + (k / (count - 1)) * (to / 2 - from / 2));
+      assert.ok(Number.isFinite(values[k]));
+      assert.ok(Math.abs(values[k] - reference) <= 1e-14 * Math.max(span, Math.abs(reference)) + 1e-300, `trial ${trial}, value ${k}: ${values[k]} vs ${reference}`);
+    }
+  }
+});
+
+test('decades come out as written, and one value is the start', () => {
+  assert.deepEqual(rangeValues({ from: 0.001, to: 1, count: 4 }), [0.001, 0.01, 0.1, 1]);
+  assert.deepEqual(rangeValues({ from: 0, to: 1, count: 11, scale: 'linear' }), [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+  assert.deepEqual(rangeValues({ from: 3, to: 7, count: 1 }), [3]);
+});
+
+test('a sweep of data.y from -1e308 to 1e308 resolves to finite values (the middle is 0)', () => {
+  const { spec, problems } = resolveSweep({ 'data.y': { from: -1e308, to: 1e308, count: 3, scale: 'linear' } });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(spec?.values, [-1e308, 0, 1e308]);
+});
+
+test('a range over time.end is rounded to whole steps when the runs are gradient descent, and kept in a linear file', () => {
+  const range = { 'time.end': { from: 10, to: 1000, count: 5 } };
+  const relu = resolveSweep(range, 'linear', { model: { width: 4, activation: 'relu' } });
+  assert.deepEqual(relu.problems, []);
+  assert.deepEqual(relu.spec?.values, [10, 32, 100, 316, 1000]);
+  // Without repeats, like width or seed.
+  assert.deepEqual(resolveSweep({ 'time.end': { from: 1, to: 3, count: 9, scale: 'linear' } }, 'linear', { model: { width: 4, activation: 'tanh' } }).spec?.values, [1, 2, 3]);
+  for (const model of [{ width: 4 }, { width: 4, activation: 'linear' }]) {
+    assert.deepEqual(resolveSweep(range, 'linear', { model }).spec?.values, [10, 31.6227766016838, 100, 316.227766016838, 1000]);
+  }
+  // A list is taken as written.
+  assert.deepEqual(resolveSweep({ 'time.end': [10, 31.5] }, 'linear', { model: { width: 4, activation: 'relu' } }).spec?.values, [10, 31.5]);
+});
