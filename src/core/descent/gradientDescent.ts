@@ -503,9 +503,17 @@ function simulationHorizon(e: Experiment): number {
   return simulationHorizonOf(exactFlowOf(linear).flow, e.weightDecay ?? 0);
 }
 
-/** The horizon of a flow in steps (stretched by weight decay as for `solve`), within [1, MAX_STEPS]. */
+/**
+ * The default number of steps: the flow's horizon (stretched by weight decay as for `solve`), stretched
+ * again by g/ln(1 + g) for g = λ|y| < 1 — a plateau grows by e^g per unit time in the flow but by 1 + g
+ * per step of descent (docs/finite-rates.md §1), so a small initialisation's descent leaves its plateau
+ * later than the flow (σ = 1e-100 at λy = 0.1: 2319 steps were still on it; 4.9% more are past it).
+ * Within [1, MAX_STEPS].
+ */
 function simulationHorizonOf(flow: ExactFlow, rho: number): number {
-  const h = defaultHorizon(flow);
+  const g = flow.lambda * Math.abs(flow.input.y);
+  const stretch = g > 0 && g < 1 ? g / Math.log1p(g) : 1;
+  const h = defaultHorizon(flow) * stretch;
   return Math.max(1, Math.min(rho > 0 ? decayHorizon(flow.input, rho, h) : h, MAX_STEPS));
 }
 

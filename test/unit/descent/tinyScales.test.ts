@@ -103,3 +103,12 @@ test('weight decay taking the norms to e^-834: the norms\' log changes from the 
   assert.ok(Math.abs(s.scores!.balanceChange! - 0.3466) < 1e-3, `${s.scores!.balanceChange}`);
   assert.equal(s.label, 'alignment');
 });
+
+test('the default number of steps takes a small initialisation past its plateau at a finite rate (σ = 1e-100, λy = 0.1)', () => {
+  // Review round 4: the flow's horizon (2319) stopped descent on its plateau (lossFinal 0.49999963); a
+  // 60-digit descent leaves it around step 2400 (loss 0.048) and has converged by 2500 (5e-21).
+  const out = simulate(experimentOf(random(1e-100)));
+  assert.ok(out.summary.horizon > 2400 && out.summary.horizon < 2600, `horizon ${out.summary.horizon}`);
+  assert.ok(out.summary.lossFinal < 1e-6 * out.summary.lossInitial, `lossFinal ${out.summary.lossFinal}`);
+  assert.equal(out.summary.label, 'alignment');
+});
