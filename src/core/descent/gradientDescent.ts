@@ -542,12 +542,63 @@ function initialLossError(e: Experiment, samples: Sample[]): ExperimentError {
     const path = e.data.kind === 'single' ? 'data.y' : `data.samples[${worst}].y`;
     return new ExperimentError(`${path} = ${formatNumber(y)}: the initial loss ½(f₀ − y)² overflows a 64-bit number; |y| must be below about ${formatNumber(Number((limit / 2).toPrecision(2)))} (docs/limits.md, "Representable ranges")`, path);
   }
-  const sizes: [string, number][] = [
-    ['model.outputScale', e.model.outputScale],
-    [e.init.kind === 'random' ? 'init.scaleU' : 'init.u', e.init.kind === 'random' ? e.init.scaleU : Math.max(...e.init.u.map(Math.abs))],
-    [e.init.kind === 'random' ? 'init.scaleW' : 'init.W', e.init.kind === 'random' ? e.init.scaleW : Math.max(...e.init.W.flat().map(Math.abs))],
-    [e.data.kind === 'single' ? 'data.x' : 'data.samples', Math.max(...samples.flatMap((s) => s.x.map(Math.abs)))],
+  // The factors the output is proportional to: γ and u always; W and x only where σ grows linearly
+  // (a saturating tanh or sigmoid bounds σ(w·x), so they cannot be to blame).
+  const unbounded = e.model.activation !== 'tanh' && e.model.activation !== 'sigmoid';
+  const sizes: [Factor, string, number][] = [
+    ['gamma', 'model.outputScale', e.model.outputScale],
+    ['u', e.init.kind === 'random' ? 'init.scaleU' : 'init.u', e.init.kind === 'random' ? e.init.scaleU : Math.max(...e.init.u.map(Math.abs))],
+    ...(unbounded
+      ? ([
+          ['W', e.init.kind === 'random' ? 'init.scaleW' : 'init.W', e.init.kind === 'random' ? e.init.scaleW : Math.max(...e.init.W.flat().map(Math.abs))],
+          ['x', e.data.kind === 'single' ? 'data.x' : 'data.samples', Math.max(...samples.flatMap((s) => s.x.map(Math.abs)))],
+        ] as [Factor, string, number][])
+      : []),
   ];
-  const [path, value] = sizes.reduce((a, b) => (Math.log(b[1]) > Math.log(a[1]) ? b : a));
-  return new ExperimentError(`${path} = ${formatNumber(value)}: the initial output γ·Σᵢ uᵢ σ(wᵢ·x) is so large that the initial loss ½(f₀ − y)² overflows a 64-bit number (docs/limits.md, "Representable ranges")`, path);
+  const [factor, path, value] = sizes.reduce((a, b) => (Math.log(b[2]) > Math.log(a[2]) ? b : a));
+  // The output is of degree one in the factor (exactly for γ and u; for large W·x, σ(z) ≈ z or ≈ 0.01z)
+  // and the tangent kernel of degree at most two: with the factor divided out (`perUnit`), the value c
+  // of the factor with |f₀| ≤ √MAX/4 and K ≤ MAX/16 — so that the loss, the kernel and their sums stay finite.
+  const unit = perUnit(e, samples, factor, value);
+  const bound = Math.min(Math.exp(Math.log(Math.sqrt(Number.MAX_VALUE) / 4) - unit.lnOutput), Math.exp(0.5 * (Math.log(Number.MAX_VALUE / 16) - unit.lnKernel)));
+  const remedy = bound > 0 && bound < value ? `; with the other values as they are, ${path} must be ≤ about ${formatNumber(Number(bound.toPrecision(2))).replace('e+', 'e')}` : '';
+  return new ExperimentError(`${path} = ${formatNumber(value).replace('e+', 'e')}: the initial output γ·Σᵢ uᵢ σ(wᵢ·x) is so large that the initial loss ½(f₀ − y)² overflows a 64-bit number${remedy} (docs/limits.md, "Representable ranges")`, path);
+}
+
+type Factor = 'gamma' | 'u' | 'W' | 'x';
+
+/**
+ * The initial output and tangent kernel with one factor divided by its size `value` (γ, the weights u
+ * or W, or the inputs), so that they are finite: ln of the largest |f₀(x_s)| over the samples and ln of
+ * the kernel at the effective input (docs/model.md §6), per unit of that factor. NaN when not finite
+ * or zero. The kernel's terms have degree at most two in the factor, so K(c) ≤ c²·K(1) for c ≥ 1.
+ */
+function perUnit(e: Experiment, samples: Sample[], factor: Factor, value: number): { lnOutput: number; lnKernel: number } {
+  const d = e.model.width;
+  const D = inputDimension(e);
+  const { value: sigma, derivative } = ACTIVATIONS[e.model.activation];
+  const gamma = factor === 'gamma' ? 1 : e.model.outputScale;
+  const su = factor === 'u' ? value : 1;
+  const sw = factor === 'W' ? value : 1;
+  const sx = factor === 'x' ? value : 1;
+  const { abar, direction } = effectiveSample(e.data);
+  const f = new Float64Array(samples.length);
+  let kernelU = 0;
+  let kernelW = 0;
+  forEachInitialNeuron(e.init, d, D, (_i, ui, row) => {
+    const u = ui / su;
+    samples.forEach((s, k) => {
+      let z = 0;
+      for (let j = 0; j < D; j++) z += (row[j] / sw) * (s.x[j] / sx);
+      f[k] += u * sigma(z);
+    });
+    let z = 0;
+    for (let j = 0; j < D; j++) z += (row[j] / sw) * ((abar / sx) * direction[j]);
+    kernelU += sigma(z) ** 2;
+    kernelW += (u * derivative(z)) ** 2;
+  });
+  const ln = (v: number): number => (v > 0 && Number.isFinite(v) ? Math.log(v) : NaN);
+  const largest = f.reduce((m, v) => Math.max(m, Math.abs(gamma * v)), 0);
+  const kernel = gamma * gamma * (e.learningRates.u * kernelU + e.learningRates.W * (abar / sx) ** 2 * kernelW);
+  return { lnOutput: ln(largest), lnKernel: ln(kernel) };
 }

@@ -53,3 +53,28 @@ test('small but representable weights run: tanh at σ = 1e-100', () => {
   assert.deepEqual(trajectoryProblems(t), []);
   assert.ok(t.normU[0] > 0 && t.zeta[0] !== null);
 });
+
+// Review round 4: "the initial output … overflows" named a field but not the values that work.
+const ACTIVATION_NAMES = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'swish'] as const;
+const wide = (activation: string, outputScale: number, x: number[]) => ({ model: { width: 8, activation, outputScale }, data: { x, y: 1 }, init: { scaleU: 0.5, scaleW: 0.5, seed: 3 }, learningRates: { u: 0.1, W: 0.1 }, time: { end: 10 } });
+
+for (const activation of ACTIVATION_NAMES) {
+  test(`${activation}: an output scale of 1e300 is refused at model.outputScale with a bound, and the bound runs`, () => {
+    const e = refusal(() => simulate(experimentOf(wide(activation, 1e300, [1, 2])), { reference: true }));
+    assert.equal(e.path, 'model.outputScale');
+    const m = /model\.outputScale must be ≤ about ([\d.e+]+)/.exec(e.message);
+    assert.ok(m, e.message);
+    const out = simulate(experimentOf(wide(activation, Number(m[1]), [1, 2])), { reference: true });
+    assert.ok(Number.isFinite(out.summary.lossInitial) && out.summary.lossInitial > 1e300, `lossInitial ${out.summary.lossInitial}`);
+  });
+}
+
+for (const activation of ['relu', 'swish'] as const) {
+  test(`${activation}: an input of 1e300 is refused at data.x with a bound, and the bound runs`, () => {
+    const e = refusal(() => simulate(experimentOf(wide(activation, 1, [1e300])), { reference: true }));
+    assert.equal(e.path, 'data.x');
+    const m = /data\.x must be ≤ about ([\d.e+]+)/.exec(e.message);
+    assert.ok(m, e.message);
+    assert.ok(Number.isFinite(simulate(experimentOf(wide(activation, 1, [Number(m[1])])), { reference: true }).summary.lossInitial));
+  });
+}
