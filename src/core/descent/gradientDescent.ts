@@ -38,6 +38,12 @@ interface Descent {
   out: Trajectory;
   diverged: { step: number } | null;
   catapult: Catapult | null;
+  /**
+   * A reported step of a run that had not diverged whose point has a number beyond 64 bits (the
+   * distance from 1e-300 weights grown 2^50-fold): the run stops there and is refused, never cut short
+   * in silence. The step and the column.
+   */
+  escaped?: { step: number; column: string };
   /** The recursion: its scores' changes from logarithms (LogScores); the plain loop: absent. */
   logged?: LoggedChanges;
 }
@@ -70,7 +76,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
       throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps or a smaller width${e.model.activation === 'linear' ? ', or drop --reference' : ''}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
     }
   }
-  const { out, diverged, catapult, logged } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
+  const { out, diverged, catapult, logged, escaped } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
   const m = out.t.length;
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
@@ -106,10 +112,13 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   out.summary.scores = diverged ? null : seriesScores(out, logged);
   out.summary.scoredOver = 'end';
   // A printed number beyond 64 bits: refused at the field to blame where the flow over the same span is
-  // beyond them too (a run of σ = 1e-300 to its default horizon); otherwise `assertFinite` says which.
-  const beyond = exact && rho === 0 ? firstNonFinite(out) : null;
-  const refusal = beyond === null ? null : descentRangeError(e, exact!.spec, exact!.flow, exact!.lnTheta0, lastStep, beyond);
+  // beyond them too (a run of σ = 1e-300 to its default horizon); otherwise with the step and the column.
+  const beyond = escaped?.column ?? firstNonFinite(out);
+  const refusal = beyond !== null && exact && rho === 0 ? descentRangeError(e, exact.spec, exact.flow, exact.lnTheta0, lastStep, beyond) : null;
   if (refusal) throw refusal;
+  if (escaped) {
+    throw new ExperimentError(`the run's ${escaped.column} at step ${formatNumber(escaped.step)} is beyond the 64-bit range (the run is refused rather than cut short; docs/limits.md, "Representable ranges")`, e.time.kind === 'at' ? 'time.at' : 'time.end');
+  }
   return out;
 }
 
@@ -122,6 +131,15 @@ function emptyTrajectory(rho: number): Trajectory {
 /** Steps of the first catapult window reported beside the time grid, at most (planeDescent.ts). */
 export { MAX_WINDOW_STEPS };
 
+/** The first column of a step's point that is not a 64-bit number (as printed), or null. */
+function unprintable(p: FlowPoint, theta0: number, rho: number): string | null {
+  // Without weight decay the objective is the loss: 0·|u|² is NaN once |u|² overflows (|u| ≈ 1e225 is a fine run).
+  const objective = rho > 0 ? p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW) : p.loss;
+  const distance = theta0 > 0 ? p.distance / theta0 : p.distance;
+  const columns: [string, number][] = [['output', p.output], ['loss', p.loss], ['normU', p.normU], ['normW', p.normW], ['ntk', p.ntk], ['distance', distance], ['objective', objective]];
+  return columns.find(([, v]) => !Number.isFinite(v))?.[0] ?? null;
+}
+
 /** Appends one step's point unless some number of it is not finite; returns whether it did. */
 function pushPoint(out: Trajectory, step: number, p: FlowPoint, theta0: number, rho: number): boolean {
   return insertPoint(out, out.t.length, step, p, theta0, rho);
@@ -129,10 +147,9 @@ function pushPoint(out: Trajectory, step: number, p: FlowPoint, theta0: number, 
 
 /** Inserts one step's point at index `at` of the columns unless some number of it is not finite; returns whether it did. */
 function insertPoint(out: Trajectory, at: number, step: number, p: FlowPoint, theta0: number, rho: number): boolean {
-  // Without weight decay the objective is the loss: 0·|u|² is NaN once |u|² overflows (|u| ≈ 1e225 is a fine run).
+  if (unprintable(p, theta0, rho) !== null) return false;
   const objective = rho > 0 ? p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW) : p.loss;
   const distance = theta0 > 0 ? p.distance / theta0 : p.distance;
-  if (![p.output, p.loss, p.normU, p.normW, p.ntk, distance, objective].every(Number.isFinite)) return false;
   out.t.splice(at, 0, step);
   out.output.splice(at, 0, p.output);
   out.loss.splice(at, 0, p.loss);
@@ -203,6 +220,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
     return fromLogPoint(peak.p, irreducibleLoss);
   };
   let diverged: { step: number } | null = null;
+  let escaped: Descent['escaped'] = undefined;
   let recorded = -1;
   const threshold = divergenceThreshold(run.loss);
   for (;;) {
@@ -217,7 +235,14 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
       }
       break;
     }
-    if (reported.observe(step, loss, peakPoint) && push(step)) recorded = step;
+    if (reported.observe(step, loss, peakPoint)) {
+      const p = run.logPoint();
+      if (!push(step, p)) {
+        escaped = { step, column: unprintable(fromLogPoint(p, irreducibleLoss), theta0, rho) ?? 'output' };
+        break;
+      }
+      recorded = step;
+    }
     if (observe && !observe(step, loss)) {
       if (recorded !== step) push(step);
       break;
@@ -231,7 +256,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   }
   const kept = peak as { step: number; p: LogPoint } | null;
   if (reported.finish(out, theta0, rho) && kept) logs.see(kept.step, kept.p);
-  return { out, diverged, catapult: reported.watch.catapult, logged: logs.changes() };
+  return { out, diverged, catapult: reported.watch.catapult, logged: logs.changes(), ...(escaped ? { escaped } : {}) };
 }
 
 /**
@@ -302,6 +327,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   const out = emptyTrajectory(rho);
   const reported = new ReportedSteps(steps);
   let diverged: { step: number } | null = null;
+  let escaped: Descent['escaped'] = undefined;
   let recorded = -1;
   let previousLoss = NaN;
 
@@ -379,7 +405,13 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       if (!(Number.isFinite(loss) && record(step, loss, u, W)) && step > 0 && recorded !== step - 1) record(step - 1, previousLoss, gradU, gradW);
       break;
     }
-    if (reported.observe(step, loss, () => pointOf(loss, u, W)) && record(step, loss, u, W)) recorded = step;
+    if (reported.observe(step, loss, () => pointOf(loss, u, W))) {
+      if (!record(step, loss, u, W)) {
+        escaped = { step, column: unprintable(pointOf(loss, u, W), theta0, rho) ?? 'output' };
+        break;
+      }
+      recorded = step;
+    }
     if (observe && !observe(step, loss)) {
       if (recorded !== step) record(step, loss, u, W);
       break;
@@ -421,7 +453,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     previousLoss = loss;
   }
   reported.finish(out, theta0, rho);
-  return { out, diverged, catapult: reported.watch.catapult };
+  return { out, diverged, catapult: reported.watch.catapult, ...(escaped ? { escaped } : {}) };
 }
 
 /**

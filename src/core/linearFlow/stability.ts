@@ -88,7 +88,8 @@ export const DIVERGENCE_FACTOR = 1e30;
  * and descends has not diverged at step 0 (the phase diagram's cells use the same relative factor).
  */
 export function divergenceThreshold(loss0: number): number {
-  return Math.max(DIVERGENCE_LOSS, DIVERGENCE_FACTOR * loss0);
+  // Never ∞: a loss that is not finite has diverged whatever it started at.
+  return Math.min(Number.MAX_VALUE, Math.max(DIVERGENCE_LOSS, DIVERGENCE_FACTOR * loss0));
 }
 
 /** The facts of a run that decide its outcome: those of `DescentFacts`, however they were gathered. */

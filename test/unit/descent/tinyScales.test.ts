@@ -112,3 +112,17 @@ test('the default number of steps takes a small initialisation past its plateau 
   assert.ok(out.summary.lossFinal < 1e-6 * out.summary.lossInitial, `lossFinal ${out.summary.lossFinal}`);
   assert.equal(out.summary.label, 'alignment');
 });
+
+test('a run whose distance leaves 64 bits on the way is refused at the field to blame, never cut short in silence', () => {
+  // Review round 5: rates 1e-300/1e300 on 1e-300 weights grow them about 2× a step; the distance passes
+  // 1.8e308 near step 28, and simulate printed the scores of step 25 as the run's, exit 0 (a 60-digit
+  // descent: distance 4.86e314 at step 50).
+  const file = { model: { width: 3 }, data: { x: [1], y: 1 }, init: { u: [1e-300, -2e-300, 5e-301], W: [[7e-301], [1.1e-300], [-3e-301]] }, learningRates: { u: 1e-300, W: 1e300 }, time: { end: 50, points: 51 } };
+  const e = refusal(() => simulate(experimentOf(file)));
+  assert.equal(e.path, 'learningRates.W');
+  const m = /learningRates\.W must be ≤ about ([\d.e+]+)/.exec(e.message);
+  assert.ok(m, e.message);
+  const out = simulate(experimentOf({ ...file, learningRates: { u: 1e-300, W: Number(m[1]) } }));
+  assert.equal(out.t[out.t.length - 1], 50, 'the whole run is printed');
+  assert.ok(Number.isFinite(out.summary.scores!.distance));
+});
