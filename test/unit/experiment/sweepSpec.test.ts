@@ -6,18 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rangeValues, resolveSweep } from '../../../src/core/experiment/sweepSpec';
-
-/** A small deterministic generator (mulberry32) so the random cases are the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../../../src/core/math/rng';
 
 test('a linear range across ±1e308 is finite, symmetric about 0 and exact at both ends', () => {
   assert.deepEqual(rangeValues({ from: -1e308, to: 1e308, count: 3, scale: 'linear' }), [-1e308, 0, 1e308]);
@@ -41,7 +30,8 @@ test('a log range from 5e-324 to 1.7976931348623157e308 is finite, positive, inc
 });
 
 test('random linear ranges agree with a float64 reference computed in halves, within an ulp of the span', () => {
-  const rand = random(8);
+  const rng = new Rng(8);
+  const rand = (): number => rng.uniform();
   for (let trial = 0; trial < 500; trial++) {
     const scale = Math.pow(10, Math.floor(rand() * 616) - 308);
     const from = (rand() * 2 - 1) * scale;
