@@ -205,7 +205,9 @@ class ReportedSteps {
 
 /** The linear network by the O(1)-per-step recursion on the plane of (ũ₀, ṽ₀). */
 function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: number }, steps: number[], rho: number, observe?: DescentOptions['observe']): Descent {
-  const theta0 = Math.exp(lnTheta0);
+  // The distance relative to ‖θ₀‖ from logarithms (both may be below 64 bits: subnormal weights),
+  // so the points carry it already divided (θ₀ = 1 for pushPoint); the absolute distance when θ₀ = 0.
+  const theta0 = Number.isFinite(lnTheta0) ? 1 : 0;
   const run = new PlaneDescent(flow.input, rho);
   const reported = new ReportedSteps(steps);
   const out = emptyTrajectory(rho);
@@ -213,11 +215,16 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   const logs = new LogScores();
   const { irreducibleLoss } = flow.input;
   // Reports the current step; its logarithms count towards the scores when the point is reported.
-  const push = (step: number, p: LogPoint = run.logPoint()): boolean => pushPoint(out, step, fromLogPoint(p, irreducibleLoss), theta0, rho) && logs.see(step, p);
+  const toPoint = (p: LogPoint): FlowPoint => {
+    const point = fromLogPoint(p, irreducibleLoss);
+    if (theta0 === 1) point.distance = Math.exp(p.lnDistance - lnTheta0);
+    return point;
+  };
+  const push = (step: number, p: LogPoint = run.logPoint()): boolean => pushPoint(out, step, toPoint(p), theta0, rho) && logs.see(step, p);
   let peak: { step: number; p: LogPoint } | null = null;
   const peakPoint = (): FlowPoint => {
     peak = { step: run.step, p: run.logPoint() };
-    return fromLogPoint(peak.p, irreducibleLoss);
+    return toPoint(peak.p);
   };
   let diverged: { step: number } | null = null;
   let escaped: Descent['escaped'] = undefined;
@@ -238,7 +245,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
     if (reported.observe(step, loss, peakPoint)) {
       const p = run.logPoint();
       if (!push(step, p)) {
-        escaped = { step, column: unprintable(fromLogPoint(p, irreducibleLoss), theta0, rho) ?? 'output' };
+        escaped = { step, column: unprintable(toPoint(p), theta0, rho) ?? 'output' };
         break;
       }
       recorded = step;

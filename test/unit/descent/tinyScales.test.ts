@@ -126,3 +126,13 @@ test('a run whose distance leaves 64 bits on the way is refused at the field to 
   assert.equal(out.t[out.t.length - 1], 50, 'the whole run is printed');
   assert.ok(Number.isFinite(out.summary.scores!.distance));
 });
+
+test('subnormal explicit weights: the distance relative to ‖θ₀‖ is taken from logarithms, as at 1e-300', () => {
+  // Review round 5: |θ − θ₀| and ‖θ₀‖ below 64 bits were each rounded before dividing (2/√3 too large);
+  // 60-digit descent: 3.0502843097244e82 at step 2000, the same as for the weights scaled to 1e-300.
+  const at = (k: number) => ({ model: { width: 3 }, data: { x: [1], y: 1 }, init: { u: [k, -k, 2 * k], W: [[k], [2 * k], [-k]] }, learningRates: { u: 0.1, W: 0.1 }, time: { at: [0, 1, 10, 2000] } });
+  const tiny = simulate(experimentOf(at(5e-324)));
+  const scaled = simulate(experimentOf(at(1e-300)));
+  assert.ok(Math.abs(tiny.summary.scores!.distance! / 3.0502843097244e82 - 1) < 1e-10, `${tiny.summary.scores!.distance}`);
+  tiny.distance.forEach((v, i) => assert.ok(Math.abs(v - scaled.distance[i]) <= 1e-10 * Math.max(1, scaled.distance[i]), `step ${tiny.t[i]}: ${v} vs ${scaled.distance[i]}`));
+});
