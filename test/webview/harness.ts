@@ -209,6 +209,15 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** Console errors/warnings, page errors and CSP violations seen by a page so far. */
+/** Waits until the dynamics page has drawn its four charts (uPlot commits in a microtask and draws on the next frame). */
+export async function waitForCharts(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelectorAll('[data-chart] canvas').length === 4, null, { timeout: 20_000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** The text of an example file of the repository. */
+export const example = (name: string): string => readFileSync(join(ROOT, 'examples', name), 'utf8');
+
 export async function problemsOf(page: Page): Promise<string[]> {
   const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
   return [...((page as Page & { problems?: string[] }).problems ?? []), ...violations.map((v) => `CSP violation: ${v}`)];

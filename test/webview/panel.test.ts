@@ -14,7 +14,7 @@ import { CONTROL_DOMAINS, CONTROL_KEYS } from '../../src/protocol/dynamics';
 import { positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/dynamics/controlDomains';
 import { formatReadout as formatNumber } from '../../webview/shared/numberFormat';
 import { sweepColours } from '../../src/core/figures/colours';
-import { CATAPULT, DIVERGENT, experimentText, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, updateForText, type Harness } from './harness';
+import { CATAPULT, DIVERGENT, experimentText, type Harness, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, updateForText, waitForCharts } from './harness';
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -89,12 +89,6 @@ async function shadePixels(page: Page, chart: string): Promise<number> {
     },
     [chart, THEMES.dark.vars['--vscode-charts-yellow']] as const,
   );
-}
-
-async function waitForCharts(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('[data-chart] canvas').length === 4, null, { timeout: 20_000 });
-  // uPlot commits in a microtask and draws on the next frame.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
 async function shot(page: Page, name: string): Promise<void> {

@@ -7,13 +7,13 @@
  * exported figures. Every test fails on any console error, page error or CSP violation.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { figureSvg, FigureSpec } from '../../src/core/figures/chartFigure';
 import { formatTickValue } from '../../src/core/figures/ticks';
-import { posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, updateFor, updateForText, type Harness } from './harness';
+import { example, type Harness, posted, problemsOf, SCREENSHOTS, send, startHarness, updateFor, updateForText, waitForCharts } from './harness';
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -24,16 +24,9 @@ async function open(options?: Parameters<Harness['open']>[0]): Promise<Page> {
   return page;
 }
 
-async function waitForCharts(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('[data-chart] canvas').length === 4, null, { timeout: 20_000 });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
-
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `webview-${name}.png`), fullPage });
 }
-
-const example = (name: string): string => readFileSync(join(ROOT, 'examples', name), 'utf8');
 
 /** The example's text with other values (JSON, comments not needed here). */
 function withValues(text: string, change: (raw: Record<string, Record<string, unknown>>) => void): string {

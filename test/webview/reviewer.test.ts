@@ -9,7 +9,6 @@
  * any console error, page error or CSP violation. Screenshots: test-results/screenshots/review-*.png.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -21,7 +20,7 @@ import { runPhase } from '../../src/workers/phaseRun';
 import { valueToPosition } from '../../webview/dynamics/controlDomains';
 import { flowKernelMax } from '../../webview/dynamics/notices';
 import { formatReadout } from '../../webview/shared/numberFormat';
-import { experimentText, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, updateForText, type Harness } from './harness';
+import { example, experimentText, type Harness, invalidFor, posted, problemsOf, SCREENSHOTS, send, startHarness, THEMES, updateFor, updateForText, waitForCharts } from './harness';
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -32,16 +31,9 @@ async function open(options?: Parameters<Harness['open']>[0]): Promise<Page> {
   return page;
 }
 
-async function waitForCharts(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('[data-chart] canvas').length === 4, null, { timeout: 20_000 });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
-
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `review-${name}.png`), fullPage });
 }
-
-const example = (name: string): string => readFileSync(join(ROOT, 'examples', name), 'utf8');
 
 /** The JSON of an example (no comments in them) with some values changed. */
 function withValues(text: string, change: (raw: Record<string, Record<string, unknown>>) => void): string {
