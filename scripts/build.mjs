@@ -23,10 +23,13 @@ function findFiles(dir, pattern) {
 
 // jsonc-parser's UMD build hides its modules from bundlers: prefer the ESM build (`module`).
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'es2022', mainFields: ['module', 'main'] };
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// onnxruntime-node carries a native binary per platform: it is loaded from node_modules at run time
+// (src/core/network/onnx/onnxSteps.ts), never bundled.
+const native = ['onnxruntime-node'];
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: native };
 
 const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...native, 'vscode'] },
   // One bundle per worker thread (src/workers/*Worker.ts → dist/*Worker.js).
   ...findFiles('src/workers', /Worker\.ts$/).map((entry) => ({ ...node, entryPoints: [entry], outdir: 'dist' })),
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
@@ -35,9 +38,9 @@ const builds = [
   { ...common, platform: 'browser', format: 'iife', entryPoints: { dynamics: 'webview/dynamics/main.ts', phase: 'webview/phase/main.ts', training: 'webview/training/main.ts' }, outdir: 'dist', loader: { '.css': 'css' }, alias: { '@microsoft/fast-web-utilities': './webview/shims/fastWebUtilities.ts' } },
   // Tests: each unit test file is its own bundle, run by `node --test`.
   // ESLint runs as itself in the lint test (it loads its config and plugins from disk).
-  { ...node, entryPoints: findFiles('test/unit', /\.test\.ts$/), outdir: 'out/test/unit', sourcemap: true, external: ['eslint'] },
-  { ...node, entryPoints: findFiles('test/integration', /\.ts$/), outdir: 'out/test/integration', external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'], sourcemap: true },
-  { ...node, entryPoints: findFiles('test/webview', /\.ts$/), outdir: 'out/test/webview', external: ['playwright-core'], sourcemap: true },
+  { ...node, entryPoints: findFiles('test/unit', /\.test\.ts$/), outdir: 'out/test/unit', sourcemap: true, external: [...native, 'eslint'] },
+  { ...node, entryPoints: findFiles('test/integration', /\.ts$/), outdir: 'out/test/integration', external: [...native, 'vscode', 'mocha', 'playwright-core', '@vscode/test-electron'], sourcemap: true },
+  { ...node, entryPoints: findFiles('test/webview', /\.ts$/), outdir: 'out/test/webview', external: [...native, 'playwright-core'], sourcemap: true },
 ];
 
 // The embedded MNIST digits (media/mnist/, generated from the mnist package; does nothing when current).
