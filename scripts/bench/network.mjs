@@ -33,7 +33,7 @@ const stepScript = () => bundleScript('network-step.js', `
   const train = { count, features: 784, sampleShape: [784], x, targets: { kind: 'classes' as const, labels, classCount: 10 } };
   const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, steps: 1000, learningRate: 0.01, record: { every: 1e8 } } });
   (async () => {
-    const t = new Training(spec, { train }, { wasmDirectory: ${wasmDirectory} });
+    const t = new Training(spec, { train }, { wasmDirectory: ${wasmDirectory}, backend: process.argv[2] as 'onnxruntime' | 'tfjs' });
     let until = 20;
     await t.run({ shouldStop: () => t.step >= until });
     const per: number[] = [];
@@ -93,17 +93,19 @@ async function sgdStep() {
   // taking them back dominate in this VM; raising the mmap and trim thresholds keeps them: numpy at its best.
   const tuned = { MALLOC_MMAP_THRESHOLD_: '1073741824', MALLOC_TRIM_THRESHOLD_: '4294967296' };
   const variants = [
-    ['trainer', () => runJson(process.execPath, [node]).step],
+    ['trainer', () => runJson(process.execPath, [node, 'onnxruntime']).step],
+    ['trainer on TF.js', () => runJson(process.execPath, [node, 'tfjs']).step],
     ['numpy', () => runJson('python3', [py]).step],
     ['numpy, malloc kept', () => runJson('python3', [py], tuned).step],
     ['numpy, malloc kept, 1 thread', () => runJson('python3', [py], { ...tuned, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' }).step],
   ];
   const times = variants.map(() => []);
   for (let r = 0; r < ROUNDS; r++) variants.forEach(([, f], i) => times[i].push(f()));
-  const [trainer, plain, kept, single] = times.map(median);
+  const [trainer, tfjs, plain, kept, single] = times.map(median);
   const best = Math.min(plain, kept, single);
   const x = (a, b) => (a / b).toFixed(1);
-  return `784-256-256-256-10 ReLU, batch 128, cross-entropy, in-process medians of ${ROUNDS} alternating rounds: trainer (TF.js WebAssembly SIMD, 1 thread) ${trainer.toFixed(2)} ms; ` +
+  return `784-256-256-256-10 ReLU, batch 128, cross-entropy, in-process medians of ${ROUNDS} alternating rounds: trainer (ONNX Runtime, 1 thread) ${trainer.toFixed(2)} ms, ` +
+    `on its fallback (TF.js WebAssembly SIMD, 1 thread) ${tfjs.toFixed(2)} ms; ` +
     `numpy float32 ${plain.toFixed(2)} ms as run plainly, ${kept.toFixed(2)} ms with malloc kept (2 threads), ${single.toFixed(2)} ms with malloc kept on 1 thread: ` +
     `ratio ${x(trainer, best)} to numpy's fastest (target ≤ 2; ${x(trainer, single)} to numpy on 1 thread)`;
 }
@@ -139,7 +141,7 @@ async function mnistEpochs(epochs) {
       const wall = performance.now() - start;
       const r = t.result();
       const measured = (xs: (number | null)[]) => xs.filter((k) => k !== null).length;
-      console.log(JSON.stringify({ outcome, wall, timing: t.timings(), records: r.step.length, kernels: measured(r.kernelChange), zeta: measured(r.alignment[0].zeta), zetaTop: measured(r.alignment[0].zetaTop),
+      console.log(JSON.stringify({ outcome, wall, backend: r.summary.backend, timing: t.timings(), records: r.step.length, kernels: measured(r.kernelChange), zeta: measured(r.alignment[0].zeta), zetaTop: measured(r.alignment[0].zetaTop),
         loss: [r.trainLoss[0], r.trainLoss.at(-1)], accuracy: r.trainAccuracy.at(-1), label: r.summary.label, maxRss: process.resourceUsage().maxRSS * 1024 }));
     })();`);
   const runs = Array.from({ length: Math.max(1, Math.min(3, ROUNDS)) }, () => runJson(process.execPath, [script, String(epochs)]));
@@ -147,7 +149,7 @@ async function mnistEpochs(epochs) {
   if (r.outcome.status !== 'finished') throw new Error(`the run ended ${r.outcome.status}`);
   const share = (v) => `${((100 * v) / r.wall).toFixed(1)}%`;
   const t = r.timing;
-  return `${epochs} epoch${epochs > 1 ? 's' : ''}, ${r.outcome.step} steps, ${r.records} records (every 16 steps; ζ at ${r.zeta}, ζ_top at ${r.zetaTop}, kernel at ${r.kernels}): ${ms(r.wall)} wall, median of ${runs.length}; ` +
+  return `${epochs} epoch${epochs > 1 ? 's' : ''} on ${r.backend}, ${r.outcome.step} steps, ${r.records} records (every 16 steps; ζ at ${r.zeta}, ζ_top at ${r.zetaTop}, kernel at ${r.kernels}): ${ms(r.wall)} wall, median of ${runs.length}; ` +
     `steps ${ms(t.steps)} (${(t.steps / r.outcome.step).toFixed(1)} ms each), layer metrics ${ms(t.layerMetrics)} (${share(t.layerMetrics)}), kernel ${ms(t.kernel)} (${share(t.kernel)}): ` +
     `measurements ${share(t.layerMetrics + t.kernel + t.evaluation)} of the time (target ≤ 10%); peak RSS ${(Math.max(...runs.map((x) => x.maxRss)) / 2 ** 20).toFixed(0)} MB (target ≤ 600); ` +
     `train loss ${r.loss[0].toFixed(3)} → ${r.loss[1].toFixed(3)}, accuracy ${(100 * r.accuracy).toFixed(1)}%, label ${r.label}`;

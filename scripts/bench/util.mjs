@@ -65,7 +65,9 @@ export const ms = (x) => `${x.toFixed(0)} ms`;
  * `name` in the scratch directory, as scripts/build.mjs bundles the CLI; returns its path.
  */
 export async function bundleScript(name, contents) {
-  const outfile = join(scratchDir(), name);
+  // In the repository's out/, so that the native onnxruntime-node, kept out of the bundle as in
+  // scripts/build.mjs, is found in node_modules at run time.
+  const outfile = join(repo, 'out', 'bench', name);
   await esbuild.build({
     stdin: { contents, resolveDir: repo, loader: 'ts' },
     bundle: true,
@@ -74,6 +76,7 @@ export async function bundleScript(name, contents) {
     target: 'node20',
     mainFields: ['module', 'main'], // as scripts/build.mjs: jsonc-parser's ESM build
     outfile,
+    external: ['onnxruntime-node'],
     logLevel: 'warning',
   });
   return outfile;

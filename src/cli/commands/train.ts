@@ -7,7 +7,8 @@ import { ExperimentError } from '../../core/experiment/errors';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
 import { checkpointFolderOf, NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
 import type { NetworkExperiment } from '../../core/network/networkExperiment';
-import { Command, LoadedExperiment, printed } from '../command';
+import { BackendError, TrainingOptions } from '../../core/network/train';
+import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { formatBytes, MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
 import { outputTooLarge } from '../output';
 import { outputFolderProblem } from '../outputFile';
@@ -26,21 +27,32 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
     { flag: '--json', group: 'format', help: 'the run as one JSON object (the default)' },
     { flag: '--csv', group: 'format', help: 'one row per record, one column per curve (named by its JSON path)' },
     { flag: '--summary', group: 'format', help: 'only the summary object (label, scores, thresholds, best test accuracy, final values), as JSON' },
+    { flag: '--backend', value: 'auto|onnxruntime|tfjs', help: 'the library that runs the steps (default auto: ONNX Runtime where it loads and a step is one chunk, else TensorFlow.js; summary.backend says which ran)' },
   ],
   async run(args, context) {
     const format = args.choice('format', 'json');
+    const backend = backendOf(args.value('--backend'));
     const loaded = context.loadAny(args.operands[0]);
     const e = networkOf(loaded, 'train');
     checkWritableCheckpoints(e, loaded);
     const result = await trainExperiment(e, {
       baseDir: loaded.baseDir,
       fileName: loaded.fileName,
+      backend,
       beforeRun: (run) => checkOutput(run, format, 1),
       onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
+    }).catch((err: unknown) => {
+      throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;
     });
     return printed(formatTrainResult(result, format));
   },
 };
+
+/** The value of `--backend` (default auto); a usage error for any other word. */
+export function backendOf(value: string | undefined): TrainingOptions['backend'] {
+  if (value === undefined || value === 'auto' || value === 'onnxruntime' || value === 'tfjs') return value ?? 'auto';
+  throw new UsageError(`--backend takes auto, onnxruntime or tfjs, got \`${value}\``);
+}
 
 /** The network experiment of a loaded file, or an ExperimentError naming the command that takes the file. */
 export function networkOf(loaded: LoadedExperiment, command: string) {

@@ -19,6 +19,8 @@ import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, 
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
 import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, specProblems } from './spec';
 import { kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
+import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
+import type { StepGraphSpec } from './onnx/stepGraph';
 
 /** The data of a run: the training set and, optionally, a test set of the same shape. */
 export interface TrainingData {
@@ -92,6 +94,8 @@ export interface TrainingSummary {
   bestTestAccuracyStep: number | null;
   /** The last record's scalar values. */
   final: Omit<TrainingRecord, 'layers' | 'alignment' | 'kernelChange' | 'tangentChange'> | null;
+  /** The library that ran the steps (docs/networks.md, "Speed"): the numbers differ between them by float32 rounding. */
+  backend: TrainingEngine;
 }
 
 /** The run as `flab train --json` prints it: one array per column, one entry per record, and the summary. */
@@ -110,9 +114,18 @@ export interface TrainingResult {
   summary: TrainingSummary;
 }
 
+/** The library that runs the training steps: ONNX Runtime (native) or TensorFlow.js (WebAssembly). */
+export type TrainingEngine = 'onnxruntime' | 'tfjs';
+
 export interface TrainingOptions {
   /** Folder of the TensorFlow.js .wasm binaries (default: found from the bundle's folder, see backend.ts). */
   wasmDirectory?: string;
+  /**
+   * Which library runs the steps (docs/networks.md, "Speed"). `auto` (the default): ONNX Runtime when
+   * onnxruntime-node loads on this platform and a step fits one chunk, else TensorFlow.js. Asking for
+   * `onnxruntime` where it cannot run throws, with the reason.
+   */
+  backend?: 'auto' | TrainingEngine;
   /**
    * Samples per chunk of a step (default: about 50 ms of work). A step's gradient is summed over its
    * chunks, so this changes the numbers only by rounding; tests set it to exercise stops inside a step.
@@ -133,6 +146,11 @@ export interface TrainingTiming {
   layerMetrics: number;
   /** The tangent kernel and features on the probe batch. */
   kernel: number;
+}
+
+/** The backend asked for cannot run this training here (TrainingOptions.backend). */
+export class BackendError extends Error {
+  override name = 'BackendError';
 }
 
 /** A spec and data that cannot be trained together; `problems` locate each by its key path. */
@@ -160,6 +178,16 @@ export const ZETA_TOP_SHARE = 0.01;
 export const CHEAP_MEASUREMENT = 1e7;
 /** Work of one TensorFlow.js operation's fixed cost, in multiply-adds (~25 µs). */
 const OP_WORK = 4e5;
+/**
+ * ONNX Runtime's step in the same work units (the measurements run on TensorFlow.js, so their share is
+ * counted against what the step would cost there): its products take 1/6 of TensorFlow.js's time, the
+ * parameters fed in and the new ones read out cost about 40 units each, and a run of the graph about
+ * 3.3·10⁶ (≈ 0.2 ms). Fitted to steps of 784-256³-10 (batch 128 and 32), 8-16³-2 and 100-64³-10, and checked on
+ * 256-512³-10 within 8% (docs/networks.md, "Speed").
+ */
+const ONNX_PRODUCT_SHARE = 1 / 6;
+const ONNX_PARAMETER_WORK = 40;
+const ONNX_RUN_WORK = 3.3e6;
 /** The loop yields to the event loop when it has run this long (ms), so that messages get in. */
 const YIELD_MS = 10;
 const PROGRESS_MS = 100;
@@ -181,12 +209,16 @@ export class Training {
   private readonly initialNorms2: number[];
   private readonly order: BatchOrder;
   private readonly stepWork: number;
+  /** The library that runs the steps (chosen in the constructor; see TrainingOptions.backend). */
+  readonly engine: TrainingEngine;
   private readonly kernelCost: number;
   private readonly zetaCost: number;
   private readonly zetaTopCost: number;
   private readonly probeRows: number[];
 
+  /** θ and the optimiser's state: TensorFlow.js tensors, or ONNX Runtime's arrays. */
   private params: Parameters | null = null;
+  private onnx: OnnxSteps | null = null;
   private optimizer: OptimizerState = initialOptimizerState();
   private probe: TangentKernelProbe | null = null;
   /** Work spent so far on each cadenced measurement (committed with the record). */
@@ -238,7 +270,10 @@ export class Training {
     this.order = new BatchOrder(train.count, this.batchSize, this.full, t.seed);
     const layers = this.sizes.length - 1;
     this.probeRows = probeIndices(train.count, outputs);
-    this.stepWork = 3 * this.batchSize * products + OP_WORK * (11 * layers + 8);
+    this.engine = chooseEngine(options.backend ?? 'auto', this.full ? train.count : this.batchSize, this.chunkRows);
+    this.stepWork = this.engine === 'onnxruntime'
+      ? 3 * this.batchSize * products * ONNX_PRODUCT_SHARE + ONNX_PARAMETER_WORK * products + ONNX_RUN_WORK
+      : 3 * this.batchSize * products + OP_WORK * (11 * layers + 8);
     this.kernelCost = kernelWork(this.sizes, this.probeRows.length) + OP_WORK * (36 * layers + 10);
     this.zetaCost = zetaWork(this.sizes);
     this.zetaTopCost = zetaTopWork(this.sizes);
@@ -265,7 +300,7 @@ export class Training {
     this.running = true;
     try {
       await useWasmBackend(this.options.wasmDirectory);
-      this.ensureTensors();
+      await this.ensureState();
       const control = new Control(options.shouldStop ?? (() => false));
       let lastProgress = performance.now();
       while (this.next <= this.totalSteps) {
@@ -339,12 +374,14 @@ export class Training {
       final: last
         ? { step: last.step, epoch: last.epoch, trainLoss: last.trainLoss, trainAccuracy: last.trainAccuracy, testLoss: last.testLoss, testAccuracy: last.testAccuracy, distance: last.distance }
         : null,
+      backend: this.engine,
     };
     return { ...columns, summary };
   }
 
   /** The current weights W_1 … W_L as rows (outputs × inputs), float32 copies (θ₀ before the first run). */
   currentWeights(): WeightMatrix[] {
+    if (this.onnx) return this.onnx.weights().map((w) => ({ ...w, data: (w.data as Float32Array).slice() }));
     if (!this.params) return this.initial.map((w) => ({ rows: w.rows, cols: w.cols, data: (w.data as Float32Array).slice() }));
     return this.params.wt.map((t, l) => {
       const rows = this.sizes[l + 1];
@@ -356,6 +393,7 @@ export class Training {
   /** The current biases b_1 … b_L (float32 copies); null for a network without biases. */
   currentBiases(): Float32Array[] | null {
     if (!this.spec.model.bias) return null;
+    if (this.onnx) return this.onnx.biases()!.map((b) => b.slice());
     if (!this.params?.b) return this.sizes.slice(1).map((n) => new Float32Array(n));
     return this.params.b.map((t) => (t.dataSync() as Float32Array).slice());
   }
@@ -365,6 +403,8 @@ export class Training {
     if (this.running) throw new Error('Training.dispose: stop the run first');
     if (this.params) disposeReplaced({ params: this.params, state: this.optimizer }, { params: { wt: [], b: null }, state: initialOptimizerState() });
     this.params = null;
+    this.onnx?.release();
+    this.onnx = null;
     this.probe?.dispose();
     this.probe = null;
     this.disposed = true;
@@ -375,53 +415,37 @@ export class Training {
     return { status: this.status, step: this.status === 'diverged' ? this.divergedAt! : this.step };
   }
 
-  /** θ₀ and the kernel probe as tensors, at the first run. */
-  private ensureTensors(): void {
-    if (this.params) return;
-    const wt = this.initial.map((w) => tf.tensor2d(transposed(w.data as Float32Array, w.rows, w.cols), [w.cols, w.rows]));
-    const b = this.spec.model.bias ? this.sizes.slice(1).map((n) => tf.zeros([n]) as tf.Tensor1D) : null;
-    this.params = { wt, b };
+  /** θ₀ on the engine, and the kernel probe as tensors, at the first run. */
+  private async ensureState(): Promise<void> {
+    if (this.probe) return;
+    const { model, training } = this.spec;
+    if (this.engine === 'onnxruntime') {
+      const graph: StepGraphSpec = {
+        sizes: this.sizes, activation: model.activation, outputScale: model.outputScale, bias: model.bias, loss: training.loss,
+        classes: this.data.train.targets.kind === 'classes', optimizer: training.optimizer, learningRates: training.learningRate, weightDecay: training.weightDecay,
+      };
+      this.onnx = await OnnxSteps.create(onnxRuntime() as Exclude<ReturnType<typeof onnxRuntime>, Error>, graph, this.initial);
+    } else {
+      this.params = tensorsOf(this.initial, this.spec.model.bias ? this.sizes.slice(1).map((n) => new Float32Array(n)) : null);
+    }
     const train = this.data.train;
     const F = train.features;
     const x = new Float32Array(this.probeRows.length * F);
     this.probeRows.forEach((i, r) => x.set(train.x.subarray(i * F, (i + 1) * F), r * F));
-    const { model, training } = this.spec;
     this.probe = new TangentKernelProbe(x, this.probeRows.length, outputSize(train), model.activation, model.outputScale, training.learningRate, model.bias);
   }
 
   /** One iteration (see the file's comment); commits only when it completes. */
   private async iterate(s: number, control: Control, options: RunOptions): Promise<'committed' | 'stopped' | 'diverged'> {
-    const { model, training } = this.spec;
+    const { training } = this.spec;
     const train = this.data.train;
-    const params = this.params!;
     const learn = s < this.totalSteps;
     const batch = this.order.batch(s);
     const n = batch ? batch.length : train.count;
-    let grads: Gradients | null = null;
+    const pending = this.onnx ? await this.onnxStep(batch, n, learn) : await this.tfjsStep(batch, n, learn, control);
+    if (pending === 'stopped') return 'stopped';
     try {
-      let lossSum = 0;
-      let correct = 0;
-      for (let c0 = 0; c0 < n; c0 += this.chunkRows) {
-        const started = performance.now();
-        const c1 = Math.min(n, c0 + this.chunkRows);
-        const before: Gradients | null = grads;
-        const out: { stats: tf.Tensor; wt: tf.Tensor2D[]; b: tf.Tensor1D[] } = tf.tidy(() => {
-          const { x, targets } = this.upload(train, batch, c0, c1);
-          const fwd = forward(params, x, model.activation, model.outputScale);
-          const terms = lossTerms(training.loss, fwd.output, targets, model.outputScale, learn ? n : null);
-          const g = learn ? backward(params, fwd, terms.deltaOut!, model.activation) : null;
-          const sum: Gradients | null = g && before ? addGradients(before, g) : g;
-          return { stats: tf.stack([terms.lossSum, terms.correct ?? tf.scalar(0)]), wt: sum?.wt ?? [], b: sum?.b ?? [] };
-        });
-        if (before) disposeGradients(before);
-        grads = learn ? { wt: out.wt, b: params.b ? out.b : null } : null;
-        const stats = out.stats.dataSync();
-        out.stats.dispose();
-        lossSum += stats[0];
-        correct += stats[1];
-        this.timing.steps += performance.now() - started;
-        if (c1 < n && (await control.pause())) return 'stopped';
-      }
+      const { lossSum, correct } = pending;
       if (!Number.isFinite(lossSum)) {
         this.divergedAt = s;
         return 'diverged';
@@ -462,7 +486,7 @@ export class Training {
         if (due('kernel', this.kernelCost, KERNEL_SHARE)) {
           if (await control.pause()) return 'stopped';
           const started = performance.now();
-          kernel = this.probe!.measure(params);
+          kernel = this.measureKernel();
           this.timing.kernel += performance.now() - started;
         }
         record = {
@@ -492,35 +516,125 @@ export class Training {
       }
       if (learn) {
         const started = performance.now();
-        const next = optimizerStep(training.optimizer, params, grads!, this.optimizer, training.learningRate, training.weightDecay);
-        disposeReplaced({ params, state: this.optimizer }, next);
-        this.params = next.params;
-        this.optimizer = next.state;
+        pending.take();
         this.timing.steps += performance.now() - started;
       }
       this.next = s + 1;
       return 'committed';
     } finally {
+      pending.discard();
+    }
+  }
+
+  /**
+   * The batch's loss and correct count at θ_s, and (when `learn`) the step to θ_{s+1} on TensorFlow.js,
+   * the gradient summed over chunks (a stop may come between chunks). `take` applies the optimiser;
+   * `discard` frees what is left either way.
+   */
+  private async tfjsStep(batch: Int32Array | null, n: number, learn: boolean, control: Control): Promise<PendingStep | 'stopped'> {
+    const { model, training } = this.spec;
+    const train = this.data.train;
+    const params = this.params!;
+    let grads: Gradients | null = null;
+    const discard = () => {
       if (grads) disposeGradients(grads);
+      grads = null;
+    };
+    try {
+      let lossSum = 0;
+      let correct = 0;
+      for (let c0 = 0; c0 < n; c0 += this.chunkRows) {
+        const started = performance.now();
+        const c1 = Math.min(n, c0 + this.chunkRows);
+        const before: Gradients | null = grads;
+        const out: { stats: tf.Tensor; wt: tf.Tensor2D[]; b: tf.Tensor1D[] } = tf.tidy(() => {
+          const { x, targets } = this.upload(train, batch, c0, c1);
+          const fwd = forward(params, x, model.activation, model.outputScale);
+          const terms = lossTerms(training.loss, fwd.output, targets, model.outputScale, learn ? n : null);
+          const g = learn ? backward(params, fwd, terms.deltaOut!, model.activation) : null;
+          const sum: Gradients | null = g && before ? addGradients(before, g) : g;
+          return { stats: tf.stack([terms.lossSum, terms.correct ?? tf.scalar(0)]), wt: sum?.wt ?? [], b: sum?.b ?? [] };
+        });
+        if (before) disposeGradients(before);
+        grads = learn ? { wt: out.wt, b: params.b ? out.b : null } : null;
+        const stats = out.stats.dataSync();
+        out.stats.dispose();
+        lossSum += stats[0];
+        correct += stats[1];
+        this.timing.steps += performance.now() - started;
+        if (c1 < n && (await control.pause())) {
+          discard();
+          return 'stopped';
+        }
+      }
+      return {
+        lossSum,
+        correct,
+        take: () => {
+          const next = optimizerStep(training.optimizer, params, grads!, this.optimizer, training.learningRate, training.weightDecay);
+          disposeReplaced({ params, state: this.optimizer }, next);
+          this.params = next.params;
+          this.optimizer = next.state;
+        },
+        discard,
+      };
+    } catch (e) {
+      discard();
+      throw e;
+    }
+  }
+
+  /** The same on ONNX Runtime: one run of the step graph (or of the evaluation graph when not `learn`). */
+  private async onnxStep(batch: Int32Array | null, n: number, learn: boolean): Promise<PendingStep> {
+    const started = performance.now();
+    const { x, y } = this.gather(this.data.train, batch, 0, n);
+    const onnx = this.onnx!;
+    let result: PendingStep;
+    if (learn) {
+      const step = await onnx.step(x, y, n);
+      result = { lossSum: step.lossSum, correct: step.correct, take: () => onnx.commit(step), discard: () => undefined };
+    } else {
+      const stats = await onnx.evaluate(x, y, n);
+      result = { ...stats, take: () => undefined, discard: () => undefined };
+    }
+    this.timing.steps += performance.now() - started;
+    return result;
+  }
+
+  /** The tangent kernel's change at the current weights (TensorFlow.js tensors of them for ONNX Runtime's state). */
+  private measureKernel(): { kernelChange: number; tangentChange: number } {
+    if (!this.onnx) return this.probe!.measure(this.params!);
+    const params = tensorsOf(this.onnx.weights(), this.onnx.biases());
+    try {
+      return this.probe!.measure(params);
+    } finally {
+      for (const t of [...params.wt, ...(params.b ?? [])]) t.dispose();
     }
   }
 
   /** Loss and accuracy over a whole data set at the current weights, in chunks; null if stopped. */
   private async evaluate(set: Dataset, control: Control): Promise<{ loss: number; accuracy: number | null } | null> {
     const { model, training } = this.spec;
-    const params = this.params!;
     let loss = 0;
     let correct = 0;
     for (let c0 = 0; c0 < set.count; c0 += this.evalRows) {
       const c1 = Math.min(set.count, c0 + this.evalRows);
-      const stats = tf.tidy(() => {
-        const { x, targets } = this.upload(set, null, c0, c1);
-        const fwd = forward(params, x, model.activation, model.outputScale);
-        const terms = lossTerms(training.loss, fwd.output, targets, model.outputScale, null);
-        return tf.stack([terms.lossSum, terms.correct ?? tf.scalar(0)]);
-      });
-      const v = stats.dataSync();
-      stats.dispose();
+      let v: ArrayLike<number>;
+      if (this.onnx) {
+        const { x, y } = this.gather(set, null, c0, c1);
+        const stats = await this.onnx.evaluate(x, y, c1 - c0);
+        v = [stats.lossSum, stats.correct];
+      } else {
+        const params = this.params!;
+        const stats = tf.tidy(() => {
+          const { x, targets } = this.upload(set, null, c0, c1);
+          const fwd = forward(params, x, model.activation, model.outputScale);
+          const terms = lossTerms(training.loss, fwd.output, targets, model.outputScale, null);
+          return tf.stack([terms.lossSum, terms.correct ?? tf.scalar(0)]);
+        });
+        v = stats.dataSync();
+        stats.dispose();
+      }
       loss += v[0];
       correct += v[1];
       if (c1 < set.count && (await control.pause())) return null;
@@ -553,8 +667,12 @@ export class Training {
     return { ...m, distance: start2 > 0 ? Math.sqrt(moved2 / start2) : Math.sqrt(moved2) };
   }
 
-  /** Rows [c0, c1) of `batch` (or of the set in order when null) as device tensors. Call inside `tf.tidy`. */
-  private upload(set: Dataset, batch: Int32Array | null, c0: number, c1: number): { x: tf.Tensor2D; targets: ChunkTargets } {
+  /**
+   * Rows [c0, c1) of `batch` (or of the set in order when null): the inputs (rows × features; the reused
+   * scratch buffer for a minibatch, a view of the set otherwise), the targets as one-hot rows or values
+   * (rows × outputs) and the class labels (null for regression).
+   */
+  private gather(set: Dataset, batch: Int32Array | null, c0: number, c1: number): { x: Float32Array; y: Float32Array; labels: Int32Array | null } {
     const F = set.features;
     const rows = c1 - c0;
     let x: Float32Array;
@@ -569,7 +687,6 @@ export class Training {
     }
     const row = (r: number) => (batch ? batch[c0 + r] : c0 + r);
     const t = set.targets;
-    let targets: ChunkTargets;
     if (t.kind === 'classes') {
       const C = t.classCount;
       const y = new Float32Array(rows * C);
@@ -578,14 +695,22 @@ export class Training {
         labels[r] = t.labels[row(r)];
         y[r * C + labels[r]] = 1;
       }
-      targets = { y: tf.tensor2d(y, [rows, C]), labels: tf.tensor1d(labels, 'int32') };
-    } else {
-      const C = t.outputs;
-      const y = new Float32Array(rows * C);
-      for (let r = 0; r < rows; r++) y.set(t.values.subarray(row(r) * C, (row(r) + 1) * C), r * C);
-      targets = { y: tf.tensor2d(y, [rows, C]), labels: null };
+      return { x, y, labels };
     }
-    return { x: tf.tensor2d(x, [rows, F]), targets };
+    const C = t.outputs;
+    const y = new Float32Array(rows * C);
+    for (let r = 0; r < rows; r++) y.set(t.values.subarray(row(r) * C, (row(r) + 1) * C), r * C);
+    return { x, y, labels: null };
+  }
+
+  /** The same rows as device tensors. Call inside `tf.tidy`. */
+  private upload(set: Dataset, batch: Int32Array | null, c0: number, c1: number): { x: tf.Tensor2D; targets: ChunkTargets } {
+    const rows = c1 - c0;
+    const { x, y, labels } = this.gather(set, batch, c0, c1);
+    return {
+      x: tf.tensor2d(x, [rows, set.features]),
+      targets: { y: tf.tensor2d(y, [rows, y.length / rows]), labels: labels ? tf.tensor1d(labels, 'int32') : null },
+    };
   }
 }
 
@@ -686,6 +811,39 @@ function addGradients(a: Gradients, b: Gradients): Gradients {
 function disposeGradients(g: Gradients): void {
   for (const t of g.wt) t.dispose();
   for (const t of g.b ?? []) t.dispose();
+}
+
+/** A step computed at θ_s: its batch's loss summed and correct count; `take` moves to θ_{s+1}, `discard` frees what is left. */
+interface PendingStep {
+  lossSum: number;
+  correct: number;
+  take(): void;
+  discard(): void;
+}
+
+/** Weights as rows (out × in) and biases, as the TensorFlow.js parameters (Wt_l = W_lᵀ). The caller disposes them. */
+function tensorsOf(weights: readonly WeightMatrix[], biases: readonly Float32Array[] | null): Parameters {
+  return {
+    wt: weights.map((w) => tf.tensor2d(transposed(w.data as Float32Array, w.rows, w.cols), [w.cols, w.rows])),
+    b: biases ? biases.map((b) => tf.tensor1d(b)) : null,
+  };
+}
+
+/**
+ * The engine of a run (TrainingOptions.backend): ONNX Runtime when asked for or by default where it loads
+ * and a step of `stepRows` samples is one chunk (its graph takes the whole step at once; TensorFlow.js
+ * sums larger batches over chunks). Throws when `onnxruntime` is asked for and cannot run.
+ */
+export function chooseEngine(asked: 'auto' | TrainingEngine, stepRows: number, chunkRows: number): TrainingEngine {
+  if (asked === 'tfjs') return 'tfjs';
+  const ort = onnxRuntime();
+  const oneChunk = stepRows <= chunkRows;
+  if (asked === 'onnxruntime') {
+    if (ort instanceof Error) throw new BackendError(`onnxruntime-node cannot run here (${ort.message.split('\n')[0]}); the tfjs backend can`);
+    if (!oneChunk) throw new BackendError(`a step of ${stepRows} samples is summed over chunks of ${chunkRows}, which only the tfjs backend does`);
+    return 'onnxruntime';
+  }
+  return ort instanceof Error || !oneChunk ? 'tfjs' : 'onnxruntime';
 }
 
 /** Problems of one data set on its own: sizes, finite inputs, targets in range. */

@@ -15,7 +15,7 @@ import { outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
 import { NetworkExperiment, networkVariant, specForData } from '../network/networkExperiment';
 import { NetworkLoss, NetworkSpec, parameterCount } from '../network/spec';
-import { RunOptions, RunOutcome, Training, TrainingRecord, TrainingSummary } from '../network/train';
+import { RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingSummary } from '../network/train';
 
 /** Where a run reads and writes, and how it may be stopped. */
 export interface NetworkRunOptions {
@@ -33,6 +33,8 @@ export interface NetworkRunOptions {
   mnistDir?: string;
   /** Samples per chunk of a step (tests). */
   chunkRows?: number;
+  /** The library that runs the steps (TrainingOptions.backend; default auto). */
+  backend?: TrainingOptions['backend'];
 }
 
 /** One weight matrix over the records: its name as a checkpoint of the run names it, its shape (out × in), ‖W_l‖_F and its relative distance. */
@@ -110,7 +112,7 @@ export class NetworkRun {
   static async load(e: NetworkExperiment, options: NetworkRunOptions): Promise<NetworkRun> {
     const data = await loadDataset(e.data, { baseDir: options.baseDir, mnistDir: options.mnistDir, signal: options.signal });
     const spec = specForData(e, data.train);
-    const training = new Training(spec, { train: data.train, test: data.test }, { wasmDirectory: options.wasmDirectory, chunkRows: options.chunkRows });
+    const training = new Training(spec, { train: data.train, test: data.test }, { wasmDirectory: options.wasmDirectory, chunkRows: options.chunkRows, backend: options.backend });
     const writing = e.checkpoints && options.writeCheckpoints !== false;
     const folder = writing ? checkpointFolderOf(e, options) : null;
     const run = new NetworkRun(e, spec, data, training, folder);

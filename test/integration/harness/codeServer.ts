@@ -2,7 +2,7 @@
 // HOME/XDG folders, user data, extensions and settings, in its own process group that `stop()`
 // ends. Shared by the integration tests, `npm start` and `npm run bench`.
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync, symlinkSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
@@ -51,7 +51,7 @@ export function extensionId(repoRoot: string): ExtensionId {
   return { publisher: pkg.publisher, name: pkg.name, version: pkg.version, id: `${pkg.publisher}.${pkg.name}` };
 }
 
-/** What goes into the installed extension: the same set .vscodeignore keeps in the .vsix. */
+/** What goes into the installed extension: the same set .vscodeignore keeps in the .vsix (and onnxruntime-node, below). */
 const EXTENSION_FILES = ['package.json', 'dist', 'media', 'examples', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 /** Installs the built extension by copying it to `<extensionsDir>/<publisher>.<name>-<version>`. */
@@ -65,6 +65,9 @@ export function installExtensionFolder(repoRoot: string, extensionsDir: string):
     const src = join(repoRoot, f);
     if (existsSync(src)) cpSync(src, join(target, f), { recursive: true, filter: (p) => !p.endsWith('.map') });
   }
+  // The trainer's native engine, as the platform's .vsix carries it (scripts/package.mjs): linked, not copied.
+  mkdirSync(join(target, 'node_modules'));
+  for (const p of ['onnxruntime-node', 'onnxruntime-common']) symlinkSync(join(repoRoot, 'node_modules', p), join(target, 'node_modules', p), 'dir');
   return target;
 }
 

@@ -19,9 +19,9 @@ function bundle(dir: string): string {
     const labels = Int32Array.from({ length: 10 }, (_, i) => i % 2);
     const t = new Training(networkSpec({ model: { hidden: [6] }, training: { loss: 'crossEntropy', steps: 20, learningRate: 0.5, record: { every: 5 } } }),
       { train: { count: 10, features: 4, sampleShape: [4], x, targets: { kind: 'classes', labels, classCount: 2 } } });
-    t.run().then((outcome) => console.log(JSON.stringify({ outcome, loss: t.result().trainLoss })), (e) => { console.error(String(e.message ?? e)); process.exit(3); });`);
+    t.run().then((outcome) => console.log(JSON.stringify({ outcome, loss: t.result().trainLoss, backend: t.result().summary.backend })), (e) => { console.error(String(e.message ?? e)); process.exit(3); });`);
   const out = join(dir, 'train.js');
-  const r = spawnSync(join(repo, 'node_modules', '.bin', 'esbuild'), [entry, '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--main-fields=module,main', `--outfile=${out}`, '--log-level=error'], { encoding: 'utf8' });
+  const r = spawnSync(join(repo, 'node_modules', '.bin', 'esbuild'), [entry, '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--main-fields=module,main', `--outfile=${out}`, '--external:onnxruntime-node', '--log-level=error'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return out;
 }
@@ -33,8 +33,10 @@ test('a bundle finds the WebAssembly binaries in its own folder (as dist/ ships 
   for (const f of WASM_FILES) copyFileSync(join(repo, 'dist', f), join(dir, f));
   const r = spawnSync(process.execPath, [script], { encoding: 'utf8', cwd: tmpdir() });
   assert.equal(r.status, 0, r.stderr);
-  const { outcome, loss } = JSON.parse(r.stdout);
+  const { outcome, loss, backend } = JSON.parse(r.stdout);
   assert.deepEqual(outcome, { status: 'finished', step: 20 });
+  // onnxruntime-node is not bundled (scripts/build.mjs) and there is no node_modules here: the fallback runs.
+  assert.equal(backend, 'tfjs');
   assert.equal(loss.length, 5);
   assert.ok(loss[4] < loss[0]);
 });
