@@ -83,10 +83,35 @@ export interface LoadedMatrix {
   release(): void;
 }
 
+/**
+ * Gram matrices of one layer W (r × c), computed elsewhere (the trainer's ONNX Runtime graph,
+ * onnx/measureGraph.ts), either or both: `outer` = W Wᵀ (r × r), `inner` = Wᵀ W (c × c).
+ */
+export interface LayerGrams {
+  outer?: WeightMatrix;
+  inner?: WeightMatrix;
+}
+
+/** ‖W‖², ‖W − W(0)‖² and ‖W(0)‖² of one layer, summed in float64 elsewhere (the trainer's ONNX Runtime graph). */
+export interface LayerNorms {
+  norm2: number;
+  distance2: number;
+  start2: number;
+}
+
 /** Options of `measureNetwork`, `pairAlignment` and `NetworkMeasurer`; every one may be left out. */
 export interface MeasureOptions {
   /** Where the products run (default `jsProducts`). */
   products?: MatrixProducts;
+  /**
+   * The layers' Gram matrices, by layer index, where already computed (docs/networks.md, "Layer
+   * metrics"): a pair whose W_l has `outer` and W_{l+1} `inner` takes ζ² = ⟨W_{l+1}ᵀW_{l+1}, W_l W_lᵀ⟩
+   * from them, and a layer with either takes its top singular vectors from Lanczos on the smaller one,
+   * instead of the products.
+   */
+  grams?: readonly LayerGrams[];
+  /** The layers' squared norms and distances, by layer index, where already computed: used instead of the pass over W and W(0). */
+  norms?: readonly LayerNorms[];
   /** Multiply-adds o·m·n of a pair above which ζ is estimated instead of computed exactly. */
   exactLimit?: number;
   /**
@@ -187,7 +212,7 @@ export class NetworkMeasurer {
       this.release();
       throw new Error(`NetworkMeasurer.add: layer ${this.layers.length + 1} is ${w.rows} × ${w.cols} (${w.data.length} values) but its initial value ${w0.rows} × ${w0.cols} (${w0.data.length} values)`);
     }
-    const { norm2, distance2, start2 } = normsAndDistance(w.data, w0.data);
+    const { norm2, distance2, start2 } = this.options.norms?.[this.layers.length] ?? normsAndDistance(w.data, w0.data);
     this.moved2 += distance2;
     this.start2 += start2;
     const n0 = Math.sqrt(start2);
@@ -236,10 +261,18 @@ class Layer {
     return (this.loaded ??= (this.options.products ?? jsProducts).load(this.w));
   }
 
+  /** The layer's Gram matrices given in the options (none for a layer measured on its own). */
+  get grams(): LayerGrams | undefined {
+    return this.index >= 0 ? this.options.grams?.[this.index] : undefined;
+  }
+
   top(): SingularTriplet {
     if (!this.triplet) {
       const spectra = this.index >= 0 ? this.options.spectra : undefined;
-      this.triplet = lanczos(this.load(), { start: spectra?.get(this.index) });
+      const start = spectra?.get(this.index);
+      const grams = this.grams;
+      const side = gramSide(this.w, grams);
+      this.triplet = side ? tripletFromGram(this.w, grams![side]!, side, start) : lanczos(this.load(), { start });
       spectra?.set(this.index, this.triplet);
     }
     return this.triplet;
@@ -258,6 +291,8 @@ function alignmentOf(prev: Layer, next: Layer, options: MeasureOptions): PairMea
   let zetaError = 0;
   if (options.zeta === false) {
     zeta = null;
+  } else if (prev.grams?.outer && next.grams?.inner) {
+    zeta = Math.sqrt(Math.max(0, gramInner(next.grams.inner, prev.grams.outer))) / scale;
   } else if (next.w.rows * next.w.cols * prev.w.cols <= (options.exactLimit ?? EXACT_ZETA_LIMIT)) {
     zeta = Math.sqrt(next.load().productSquaredNorm(prev.load())) / scale;
   } else {
@@ -268,6 +303,57 @@ function alignmentOf(prev: Layer, next: Layer, options: MeasureOptions): PairMea
   }
   const zetaTop = options.zetaTop === false ? null : Math.min(1, Math.abs(dot(next.top().right, prev.top().left)));
   return { zeta: zeta === null ? null : Math.min(1, zeta), zetaTop, zetaError };
+}
+
+/** ⟨A, B⟩ = Σ_ij A_ij B_ij of two matrices of one shape, in float64 (‖W_{l+1}W_l‖² from the two Grams). */
+function gramInner(a: WeightMatrix, b: WeightMatrix): number {
+  if (a.rows !== b.rows || a.cols !== b.cols) throw new Error(`measureNetwork: Gram matrices ${a.rows} × ${a.cols} and ${b.rows} × ${b.cols} of one pair differ in shape`);
+  const x = a.data;
+  const y = b.data;
+  let s0 = 0, s1 = 0; // prettier-ignore
+  let i = 0;
+  for (; i + 1 < x.length; i += 2) {
+    s0 += x[i] * y[i];
+    s1 += x[i + 1] * y[i + 1];
+  }
+  if (i < x.length) s0 += x[i] * y[i];
+  return s0 + s1;
+}
+
+/**
+ * W's top singular triplet from its Gram G (`outer` W Wᵀ or `inner` WᵀW): G's top eigenvector by
+ * Lanczos (`topEigenpair`) is W's top left (outer) or right (inner) singular vector; the other side
+ * follows by one product with W, σ being its norm. The residual is that of the side not made exact,
+ * ‖W·right − σ·left‖ (outer) or ‖Wᵀ·left − σ·right‖ (inner): G's Ritz residual over σ, the Ritz value
+ * being σ². Float32 Grams give the vectors to about 10⁻⁷ over the relative gap (docs/networks.md).
+ */
+function tripletFromGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'inner', start?: SingularTriplet): SingularTriplet {
+  checkGram(w, gram, side);
+  return tripletFromEigenpair(w, side, topEigenpair(gram, start && (side === 'outer' ? start.left : start.right)));
+}
+
+/** Which Gram of a layer its Lanczos runs on: the smaller of those given (null when none is). */
+function gramSide(w: Pick<WeightMatrix, 'rows' | 'cols'>, grams: LayerGrams | undefined): 'outer' | 'inner' | null {
+  return grams?.outer && (!grams.inner || w.rows <= w.cols) ? 'outer' : grams?.inner ? 'inner' : null;
+}
+
+function checkGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'inner'): void {
+  const m = side === 'outer' ? w.rows : w.cols;
+  if (gram.rows !== m || gram.cols !== m) throw new Error(`measureNetwork: the ${side} Gram of a ${w.rows} × ${w.cols} layer is ${gram.rows} × ${gram.cols}, not ${m} × ${m}`);
+}
+
+/** W's top singular triplet from the top eigenpair of its `side` Gram (see `tripletFromGram`). */
+function tripletFromEigenpair(w: WeightMatrix, side: 'outer' | 'inner', eigen: Eigenpair): SingularTriplet {
+  const { rows: r, cols: c } = w;
+  const known = eigen.vector;
+  const other = new Float64Array(side === 'outer' ? c : r);
+  if (side === 'outer') multiplyTransposedVector(w.data, r, c, known, other);
+  else multiplyVector(w.data, r, c, known, other);
+  const sigma = normalise(other);
+  if (sigma === 0 || eigen.value === 0) return { sigma: 0, left: new Float64Array(r), right: new Float64Array(c), residual: 0, steps: eigen.steps };
+  // With other = Wᵀu/σ (outer), W·other − σu = (Gu − σ²u)/σ: G's Ritz residual over σ, as σ² is u's
+  // Rayleigh quotient (likewise for inner).
+  return { sigma, left: side === 'outer' ? known : other, right: side === 'outer' ? other : known, residual: eigen.residual / sigma, steps: eigen.steps };
 }
 
 /** ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one pass, float64, two accumulators each. */
@@ -634,7 +720,8 @@ function orthonormalColumns(y: WeightMatrix, from: number, count: number): Float
  * most `tolerance`·σ or after `maxSteps` (default `lanczosSteps`). A is W, or Wᵀ when W is wider than
  * tall, so that V lives on the smaller side: k = min(rows, cols) steps exhaust it and the result is
  * exact to rounding. Cost 2·rows·cols per step. `start` (an earlier triplet of a matrix of the same
- * shape, e.g. the previous step's) replaces the fixed pseudo-random start vector. A zero matrix gives
+ * shape, e.g. the previous step's) replaces the fixed pseudo-random start vector, 10⁻⁵ of which is
+ * mixed into it (a start that is a lower singular vector would otherwise stop there). A zero matrix gives
  * σ = 0 and zero vectors.
  */
 export function topSingularTriplet(w: WeightMatrix, options: { start?: SingularTriplet; maxSteps?: number; tolerance?: number; products?: MatrixProducts } = {}): SingularTriplet {
@@ -665,7 +752,7 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
   const vs: Float64Array[] = [];
   const alpha: number[] = [];
   const beta: number[] = [];
-  let v = startVector(n, given);
+  let v = startVector(n, given, WARM_START_MIX);
   vs.push(v);
   let top: { theta: number; x: Float64Array; y: Float64Array } = { theta: 0, x: new Float64Array(0), y: new Float64Array(0) };
   let residual = 0;
@@ -717,14 +804,115 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
   return { sigma: top.theta, left: transposed ? inputs : outputs, right: transposed ? outputs : inputs, residual, steps: alpha.length };
 }
 
-/** A unit start vector: the given one if it is usable, else fixed pseudo-random entries in [−1, 1). */
-function startVector(n: number, given?: Float64Array): Float64Array {
+/** The top eigenvalue of a symmetric matrix, its unit eigenvector, the Ritz residual and the Lanczos steps taken. */
+export interface Eigenpair {
+  value: number;
+  vector: Float64Array;
+  residual: number;
+  steps: number;
+}
+
+/**
+ * The top eigenpair of a symmetric positive semidefinite G (m × m, e.g. a Gram matrix) by symmetric
+ * Lanczos with full reorthogonalisation (a second pass where the first cancelled much): one product G·q
+ * per step (Golub–Kahan on G would take two for the same Krylov space of W Wᵀ), the tridiagonal's top
+ * eigenpair by bisection and inverse iteration, stopping when the Ritz residual β_k |y_k| is at most
+ * `tolerance`·λ or after min(m, 2·LANCZOS_MAX_STEPS) steps. `start` (e.g. the previous record's vector)
+ * replaces the fixed pseudo-random start; 10⁻⁵ of that is mixed into it, so that a start that is an
+ * eigenvector of a lower eigenvalue still leads to the top one. A zero G gives λ = 0 and a zero vector.
+ */
+export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = LANCZOS_TOLERANCE): Eigenpair {
+  const m = g.rows;
+  if (g.cols !== m) throw new Error(`topEigenpair: a ${g.rows} × ${g.cols} matrix is not square`);
+  const maxSteps = Math.min(m, 2 * LANCZOS_MAX_STEPS);
+  const qs: Float64Array[] = [];
+  const alpha: number[] = [];
+  const beta: number[] = [];
+  let q = startVector(m, start, WARM_START_MIX);
+  let top: { lambda: number; y: Float64Array } = { lambda: 0, y: new Float64Array(0) };
+  let residual = 0;
+  for (let j = 0; j < maxSteps; j++) {
+    qs.push(q);
+    const w = new Float64Array(m);
+    multiplyVector(g.data, m, m, q, w);
+    const a = dot(q, w);
+    axpy(-a, q, w);
+    if (j > 0) axpy(-beta[j - 1], qs[j - 1], w);
+    reorthogonaliseAsNeeded(w, qs);
+    alpha.push(a);
+    const b = j + 1 === m ? 0 : normalise(w);
+    beta.push(b);
+    top = topOfTridiagonal(alpha, beta, top.lambda);
+    residual = b * Math.abs(top.y[top.y.length - 1]);
+    if (b === 0 || residual <= tolerance * top.lambda || j + 1 === maxSteps) break;
+    q = w;
+  }
+  if (!(top.lambda > 0)) {
+    // The start met only G's null space (or G = 0): start again from the axis of the largest diagonal entry.
+    let best = -1;
+    for (let i = 0; i < m; i++) if (g.data[i * m + i] > 0 && (best < 0 || g.data[i * m + i] > g.data[best * m + best])) best = i;
+    if (best < 0 || start?.[best] === 1) return { value: 0, vector: new Float64Array(m), residual: 0, steps: qs.length };
+    const axis = new Float64Array(m);
+    axis[best] = 1;
+    return topEigenpair(g, axis, tolerance);
+  }
+  const vector = new Float64Array(m);
+  for (let i = 0; i < alpha.length; i++) axpy(top.y[i], qs[i], vector);
+  normalise(vector);
+  return { value: top.lambda, vector, residual, steps: alpha.length };
+}
+
+/**
+ * The top eigenvalue λ of the k × k symmetric tridiagonal T (diagonal α, off-diagonal β_0 … β_{k−2})
+ * and its unit eigenvector y: bisection on Sturm counts, then inverse iteration. `below`: a value known
+ * not to exceed λ (the previous Lanczos step's, by interlacing).
+ */
+function topOfTridiagonal(alpha: readonly number[], beta: readonly number[], below = 0): { lambda: number; y: Float64Array } {
+  const k = alpha.length;
+  const diag = Float64Array.from(alpha);
+  const off = Float64Array.from(beta.slice(0, Math.max(0, k - 1)));
+  let hi = -Infinity;
+  let lo = below; // λ_max ≥ max_i T_ii and ≥ the previous step's
+  for (let i = 0; i < k; i++) {
+    hi = Math.max(hi, diag[i] + (i > 0 ? Math.abs(off[i - 1]) : 0) + (i + 1 < k ? Math.abs(off[i]) : 0));
+    lo = Math.max(lo, diag[i]);
+  }
+  if (!(hi > 0)) return { lambda: 0, y: new Float64Array(k) };
+  for (let it = 0; it < 200 && hi - lo > 4e-16 * hi; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (sturmCount(diag, off, mid) === k) hi = mid;
+    else lo = mid;
+  }
+  const shift = hi * (1 + 1e-12) + 1e-300;
+  let y: Float64Array = new Float64Array(k).fill(1);
+  for (let it = 0; it < 3; it++) {
+    y = solveShiftedTridiagonal(diag, off, shift, y);
+    normalise(y);
+  }
+  return { lambda: hi, y };
+}
+
+/** How much of the fixed pseudo-random vector a given start is mixed with (relative to its length). */
+const WARM_START_MIX = 1e-5;
+
+/**
+ * A unit start vector: the given one if it is usable — with `mix` times the fixed pseudo-random vector
+ * added, when asked — else fixed pseudo-random entries in [−1, 1).
+ */
+function startVector(n: number, given?: Float64Array, mix = 0): Float64Array {
   const v = new Float64Array(n);
+  const random = seededUniform(0x1a2c);
   if (given && given.length === n) {
     v.set(given);
-    if (v.every(Number.isFinite) && normalise(v) > 0) return v;
+    if (v.every(Number.isFinite) && normalise(v) > 0) {
+      if (mix > 0) {
+        const scale = mix / Math.sqrt(n / 3); // the random entries' root mean square is 1/√3
+        for (let i = 0; i < n; i++) v[i] += scale * (2 * random() - 1);
+        normalise(v);
+      }
+      return v;
+    }
   }
-  const random = seededUniform(0x1a2c);
   for (let i = 0; i < n; i++) v[i] = 2 * random() - 1;
   normalise(v);
   return v;
@@ -796,20 +984,39 @@ function solveShiftedTridiagonal(diag: Float64Array, off: Float64Array, shift: n
   return x;
 }
 
-/** out ← W x (r-vector) for W r × c, four accumulators per row. */
+/** out ← W x (r-vector) for W r × c: two rows at a time sharing the loads of x, two accumulators each. */
 function multiplyVector(w: Float32Array | Float64Array, r: number, c: number, x: Float32Array | Float64Array, out: Float64Array): void {
-  for (let i = 0; i < r; i++) {
-    const off = i * c;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
+  let i = 0;
+  for (; i + 1 < r; i += 2) {
+    const a = i * c;
+    const b = a + c;
+    let s0 = 0, s1 = 0, t0 = 0, t1 = 0; // prettier-ignore
     let j = 0;
-    for (; j + 3 < c; j += 4) {
-      s0 += w[off + j] * x[j];
-      s1 += w[off + j + 1] * x[j + 1];
-      s2 += w[off + j + 2] * x[j + 2];
-      s3 += w[off + j + 3] * x[j + 3];
+    for (; j + 1 < c; j += 2) {
+      const x0 = x[j];
+      const x1 = x[j + 1];
+      s0 += w[a + j] * x0;
+      s1 += w[a + j + 1] * x1;
+      t0 += w[b + j] * x0;
+      t1 += w[b + j + 1] * x1;
     }
-    for (; j < c; j++) s0 += w[off + j] * x[j];
-    out[i] = s0 + s1 + s2 + s3;
+    if (j < c) {
+      s0 += w[a + j] * x[j];
+      t0 += w[b + j] * x[j];
+    }
+    out[i] = s0 + s1;
+    out[i + 1] = t0 + t1;
+  }
+  if (i < r) {
+    const a = i * c;
+    let s0 = 0, s1 = 0; // prettier-ignore
+    let j = 0;
+    for (; j + 1 < c; j += 2) {
+      s0 += w[a + j] * x[j];
+      s1 += w[a + j + 1] * x[j + 1];
+    }
+    if (j < c) s0 += w[a + j] * x[j];
+    out[i] = s0 + s1;
   }
 }
 
@@ -831,10 +1038,28 @@ function multiplyTransposedVector(w: Float32Array | Float64Array, r: number, c: 
 
 /** Classical Gram–Schmidt of `x` against the orthonormal `basis`, twice ("twice is enough"). */
 function reorthogonalise(x: Float64Array, basis: readonly Float64Array[]): void {
+  orthogonaliseOnce(x, basis);
+  orthogonaliseOnce(x, basis);
+}
+
+/**
+ * Classical Gram–Schmidt of `x` against `basis`, repeated only when the pass removed more than 30%
+ * of x's norm (the Daniel–Gragg–Kaufman–Stewart test: a small cancellation leaves x orthogonal to
+ * working accuracy after one pass, as in a Lanczos step, where x is nearly orthogonal already).
+ */
+function reorthogonaliseAsNeeded(x: Float64Array, basis: readonly Float64Array[]): void {
   for (let pass = 0; pass < 2; pass++) {
-    const coefficients = basis.map((q) => dot(q, x));
-    basis.forEach((q, i) => axpy(-coefficients[i], q, x));
+    const before = dot(x, x);
+    orthogonaliseOnce(x, basis);
+    if (dot(x, x) >= 0.49 * before) return;
   }
+}
+
+/** One classical Gram–Schmidt pass: x ← x − Σ_q (q·x) q, the coefficients taken before any update. */
+function orthogonaliseOnce(x: Float64Array, basis: readonly Float64Array[]): void {
+  const coefficients = new Float64Array(basis.length);
+  for (let i = 0; i < basis.length; i++) coefficients[i] = dot(basis[i], x);
+  for (let i = 0; i < basis.length; i++) axpy(-coefficients[i], basis[i], x);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -39,12 +39,25 @@ export function kernelWork(sizes: readonly number[], probe: number): number {
   return w;
 }
 
-/** δ_l and h_{l−1} of every probe row, per layer (the tangent features, factored). */
+/** δ_l and h_{l−1} of every probe row, per layer (the tangent features, factored), as tensors. */
 interface Features {
   /** deltas[l]: (P·C) × n_{l+1}, row (i, a) = ∂f_a(x_i)/∂z_{l+1}. */
   deltas: tf.Tensor2D[];
   /** inputs[l]: P × n_l, row i = h_l(x_i). */
   inputs: tf.Tensor2D[];
+}
+
+/**
+ * The tangent kernel and features at one step, read out (row-major float32), from TensorFlow.js
+ * (`TangentKernelProbe`) or ONNX Runtime (onnx/onnxMeasures.ts).
+ */
+export interface TangentFeatures {
+  /** K (PC × PC). */
+  kernel: Float32Array;
+  /** deltas[l]: (P·C) × n_{l+1}, row (i, a) = ∂f_a(x_i)/∂z_{l+1}, l = 0 … L−1. */
+  deltas: Float32Array[];
+  /** inputs[l]: P × n_l, row i = h_l(x_i), l = 0 … L−1 (inputs[0] the probe samples). */
+  inputs: Float32Array[];
 }
 
 export interface KernelMeasure {
@@ -53,13 +66,97 @@ export interface KernelMeasure {
 }
 
 /**
- * The kernel probe of one run: holds the probe inputs and K_0, J_0 (taken at the first `measure`).
- * `dispose` frees its tensors.
+ * The changes of the kernel and of the tangent features from the first features it is given (K_0,
+ * J_0), in float64: `measure` the features of successive steps of one run.
+ */
+export class KernelChange {
+  private reference: { features: TangentFeatures; norm: number; jNorm2: number } | null = null;
+
+  /** `rates`: η_l per layer; `bias`: whether layers have biases. */
+  constructor(
+    private readonly samples: number,
+    private readonly outputs: number,
+    private readonly rates: readonly number[],
+    private readonly bias: boolean,
+  ) {}
+
+  /** The changes at these features; the first call sets the reference (0, 0) and keeps copies of them. */
+  measure(f: TangentFeatures): KernelMeasure {
+    const rows = this.samples * this.outputs;
+    if (f.kernel.length !== rows * rows || f.deltas.length !== this.rates.length || f.inputs.length !== this.rates.length) {
+      throw new Error(`KernelChange: features of ${f.kernel.length} kernel entries and ${f.deltas.length} layers, not ${rows}² and ${this.rates.length}`);
+    }
+    if (!this.reference) {
+      let n2 = 0;
+      let trace = 0;
+      for (let i = 0; i < f.kernel.length; i++) n2 += f.kernel[i] * f.kernel[i];
+      for (let i = 0; i < rows; i++) trace += f.kernel[i * rows + i];
+      const copy = { kernel: f.kernel.slice(), deltas: f.deltas.map((d) => d.slice()), inputs: f.inputs.map((h) => h.slice()) };
+      this.reference = { features: copy, norm: Math.sqrt(n2), jNorm2: trace };
+      return { kernelChange: 0, tangentChange: 0 };
+    }
+    const ref = this.reference;
+    let d2 = 0;
+    for (let i = 0; i < f.kernel.length; i++) {
+      const e = f.kernel[i] - ref.features.kernel[i];
+      d2 += e * e;
+    }
+    const moved2 = this.featureDistance2(f, ref.features);
+    return {
+      kernelChange: ref.norm > 0 ? Math.sqrt(d2) / ref.norm : Math.sqrt(d2),
+      tangentChange: ref.jNorm2 > 0 ? Math.sqrt(moved2 / ref.jNorm2) : Math.sqrt(moved2),
+    };
+  }
+
+  /**
+   * ‖J − J_0‖_F² without cancellation: per row, δhᵀ − δ₀h₀ᵀ = Δδ hᵀ + δ₀ Δhᵀ, so its squared norm is
+   * |Δδ|²|h|² + 2(Δδ·δ₀)(h·Δh) + |δ₀|²|Δh|² (plus |Δδ|² for the bias), summed in float64.
+   */
+  private featureDistance2(f: TangentFeatures, f0: TangentFeatures): number {
+    const P = this.samples;
+    const C = this.outputs;
+    let total = 0;
+    f.deltas.forEach((d, l) => {
+      if (this.rates[l] === 0) return;
+      const d0 = f0.deltas[l];
+      const h = f.inputs[l];
+      const h0 = f0.inputs[l];
+      const n = d.length / (P * C); // n_{l+1}
+      const m = h.length / P; // n_l
+      let s = 0;
+      for (let i = 0; i < P; i++) {
+        let hh = 0, hdh = 0, dhdh = 0; // prettier-ignore
+        for (let k = i * m; k < (i + 1) * m; k++) {
+          const dh = h[k] - h0[k];
+          hh += h[k] * h[k];
+          hdh += h[k] * dh;
+          dhdh += dh * dh;
+        }
+        for (let a = 0; a < C; a++) {
+          let ddd = 0, dd0 = 0, d00 = 0; // prettier-ignore
+          for (let k = (i * C + a) * n; k < (i * C + a + 1) * n; k++) {
+            const dd = d[k] - d0[k];
+            ddd += dd * dd;
+            dd0 += dd * d0[k];
+            d00 += d0[k] * d0[k];
+          }
+          s += ddd * hh + 2 * dd0 * hdh + d00 * dhdh + (this.bias ? ddd : 0);
+        }
+      }
+      total += this.rates[l] * s;
+    });
+    return total;
+  }
+}
+
+/**
+ * The kernel probe of a run on TensorFlow.js: holds the probe inputs, and K_0, J_0 from the first
+ * `measure` (a `KernelChange`). `dispose` frees its tensors.
  */
 export class TangentKernelProbe {
   private readonly x: tf.Tensor2D;
   private readonly seed: tf.Tensor2D;
-  private reference: { kernel: Float32Array; norm: number; features: Features; jNorm2: number } | null = null;
+  private readonly change: KernelChange;
 
   /** `x`: the probe samples, row-major P × n_0; `rates`: η_l per layer; `bias`: whether layers have biases. */
   constructor(
@@ -76,42 +173,31 @@ export class TangentKernelProbe {
     const seed = new Float32Array(samples * outputs * outputs);
     for (let i = 0; i < samples; i++) for (let a = 0; a < outputs; a++) seed[(i * outputs + a) * outputs + a] = outputScale;
     this.seed = tf.tensor2d(seed, [samples * outputs, outputs]);
+    this.change = new KernelChange(samples, outputs, rates, bias);
   }
 
   /** K and its tangent-feature change at these parameters; the first call sets the reference (0, 0). */
   measure(params: Parameters): KernelMeasure {
+    return this.change.measure(this.tangentFeatures(params));
+  }
+
+  /** The kernel and the features at these parameters, read out. */
+  tangentFeatures(params: Parameters): TangentFeatures {
     const features = this.features(params);
-    const kernelTensor = tf.tidy(() => this.kernel(features));
-    const kernel = kernelTensor.dataSync() as Float32Array;
-    kernelTensor.dispose();
-    if (!this.reference) {
-      let n2 = 0;
-      let trace = 0;
-      const rows = this.samples * this.outputs;
-      for (let i = 0; i < kernel.length; i++) n2 += kernel[i] * kernel[i];
-      for (let i = 0; i < rows; i++) trace += kernel[i * rows + i];
-      this.reference = { kernel: kernel.slice(), norm: Math.sqrt(n2), features, jNorm2: trace };
-      return { kernelChange: 0, tangentChange: 0 };
+    try {
+      const kernel = tf.tidy(() => this.kernel(features));
+      const read = (t: tf.Tensor) => (t.dataSync() as Float32Array).slice();
+      const result = { kernel: read(kernel), deltas: features.deltas.map(read), inputs: features.inputs.map(read) };
+      kernel.dispose();
+      return result;
+    } finally {
+      disposeFeatures(features);
     }
-    const ref = this.reference;
-    let d2 = 0;
-    for (let i = 0; i < kernel.length; i++) {
-      const e = kernel[i] - ref.kernel[i];
-      d2 += e * e;
-    }
-    const moved2 = this.featureDistance2(features, ref.features);
-    disposeFeatures(features);
-    return {
-      kernelChange: ref.norm > 0 ? Math.sqrt(d2) / ref.norm : Math.sqrt(d2),
-      tangentChange: ref.jNorm2 > 0 ? Math.sqrt(moved2 / ref.jNorm2) : Math.sqrt(moved2),
-    };
   }
 
   dispose(): void {
     this.x.dispose();
     this.seed.dispose();
-    if (this.reference) disposeFeatures(this.reference.features);
-    this.reference = null;
   }
 
   /** δ_l for every (sample, output) row and h_{l−1} for every sample: one forward and one backward pass. */
@@ -153,42 +239,6 @@ export class TangentKernelProbe {
       sum = sum ? tf.add(sum, term) : term;
     });
     return tf.reshape<tf.Rank.R2>(sum ?? tf.zeros([P * C, P * C]), [P * C, P * C]);
-  }
-
-  /**
-   * ‖J − J_0‖_F² without cancellation: per row, δhᵀ − δ₀h₀ᵀ = Δδ hᵀ + δ₀ Δhᵀ, so its squared norm is
-   * |Δδ|²|h|² + 2(Δδ·δ₀)(h·Δh) + |δ₀|²|Δh|² (plus |Δδ|² for the bias), summed in float64.
-   */
-  private featureDistance2(f: Features, f0: Features): number {
-    const P = this.samples;
-    const C = this.outputs;
-    let total = 0;
-    f.deltas.forEach((d, l) => {
-      if (this.rates[l] === 0) return;
-      const parts = tf.tidy(() => {
-        const dd = tf.sub<tf.Tensor2D>(d, f0.deltas[l]);
-        const dh = tf.sub<tf.Tensor2D>(f.inputs[l], f0.inputs[l]);
-        const rowDot = (a: tf.Tensor2D, b: tf.Tensor2D) => tf.sum(tf.mul(a, b), 1);
-        return tf.stack([
-          tf.reshape(rowDot(dd, dd), [P * C]),
-          tf.reshape(rowDot(dd, f0.deltas[l]), [P * C]),
-          tf.reshape(rowDot(f0.deltas[l], f0.deltas[l]), [P * C]),
-          tf.reshape(tf.tile(tf.reshape(rowDot(f.inputs[l], f.inputs[l]), [P, 1]), [1, C]), [P * C]),
-          tf.reshape(tf.tile(tf.reshape(rowDot(f.inputs[l], dh), [P, 1]), [1, C]), [P * C]),
-          tf.reshape(tf.tile(tf.reshape(rowDot(dh, dh), [P, 1]), [1, C]), [P * C]),
-        ]);
-      });
-      const v = parts.dataSync();
-      parts.dispose();
-      const n = P * C;
-      let s = 0;
-      for (let r = 0; r < n; r++) {
-        const [ddd, dd0, d00, hh, hdh, dhdh] = [v[r], v[n + r], v[2 * n + r], v[3 * n + r], v[4 * n + r], v[5 * n + r]];
-        s += ddd * hh + 2 * dd0 * hdh + d00 * dhdh + (this.bias ? ddd : 0);
-      }
-      total += this.rates[l] * s;
-    });
-    return total;
   }
 }
 

@@ -13,12 +13,14 @@ import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
 import { useWasmBackend } from './backend';
 import { Dataset, outputSize } from './dataset';
-import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, lanczosSteps, LayerMeasure, MatrixProducts, measureNetwork, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
+import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
 import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
 import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, specProblems } from './spec';
 import { kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
+import { gramOutputs, gramWork } from './onnx/measureGraph';
+import { OnnxMeasures } from './onnx/onnxMeasures';
 import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
 import type { StepGraphSpec } from './onnx/stepGraph';
 
@@ -188,6 +190,17 @@ const OP_WORK = 4e5;
 const ONNX_PRODUCT_SHARE = 1 / 6;
 const ONNX_PARAMETER_WORK = 40;
 const ONNX_RUN_WORK = 3.3e6;
+/**
+ * A multiply-add of the JavaScript loops (Lanczos on a Gram matrix, ζ's inner products) in the same
+ * units: about 1 ns against TensorFlow.js's ≈ 1/12 ns per unit (6·10⁸ units ≈ 50 ms).
+ */
+const JS_WORK = 12;
+/**
+ * ζ and ζ_top of a run on ONNX Runtime come from the layers' Gram matrices there when no hidden layer
+ * is wider than this (docs/networks.md, "Layer metrics"): a Gram is hidden width², and Lanczos on it
+ * runs in JavaScript. Wider networks take the products on TensorFlow.js (Hutch++ above the exact limit).
+ */
+export const GRAM_MAX_WIDTH = 1024;
 /** The loop yields to the event loop when it has run this long (ms), so that messages get in. */
 const YIELD_MS = 10;
 const PROGRESS_MS = 100;
@@ -220,7 +233,11 @@ export class Training {
   private params: Parameters | null = null;
   private onnx: OnnxSteps | null = null;
   private optimizer: OptimizerState = initialOptimizerState();
+  /** The kernel probe on TensorFlow.js; on ONNX Runtime, the measurement graphs (which hold the kernel's reference). */
   private probe: TangentKernelProbe | null = null;
+  private measures: OnnxMeasures | null = null;
+  /** Whether ζ and ζ_top come from ONNX Runtime's Gram matrices (GRAM_MAX_WIDTH). */
+  private readonly gramsUsable: boolean;
   /** Work spent so far on each cadenced measurement (committed with the record). */
   private spent = { kernel: 0, zeta: 0, zetaTop: 0 };
   private window = { loss: 0, correct: 0, samples: 0 };
@@ -274,9 +291,11 @@ export class Training {
     this.stepWork = this.engine === 'onnxruntime'
       ? 3 * this.batchSize * products * ONNX_PRODUCT_SHARE + ONNX_PARAMETER_WORK * products + ONNX_RUN_WORK
       : 3 * this.batchSize * products + OP_WORK * (11 * layers + 8);
-    this.kernelCost = kernelWork(this.sizes, this.probeRows.length) + OP_WORK * (36 * layers + 10);
-    this.zetaCost = zetaWork(this.sizes);
-    this.zetaTopCost = zetaTopWork(this.sizes);
+    const onnx = this.engine === 'onnxruntime';
+    this.gramsUsable = onnx && this.sizes.slice(1, -1).every((n) => n <= GRAM_MAX_WIDTH);
+    this.kernelCost = onnx ? onnxKernelWork(this.sizes, this.probeRows.length) : kernelWork(this.sizes, this.probeRows.length) + OP_WORK * (36 * layers + 10);
+    this.zetaCost = this.gramsUsable ? onnxZetaWork(this.sizes) : zetaWork(this.sizes);
+    this.zetaTopCost = this.gramsUsable ? onnxZetaTopWork(this.sizes) : zetaTopWork(this.sizes);
   }
 
   /** Steps taken so far. */
@@ -299,7 +318,7 @@ export class Training {
     if (this.status === 'finished' || this.status === 'diverged') return this.outcome();
     this.running = true;
     try {
-      await useWasmBackend(this.options.wasmDirectory);
+      if (this.engine === 'tfjs') await useWasmBackend(this.options.wasmDirectory);
       await this.ensureState();
       const control = new Control(options.shouldStop ?? (() => false));
       let lastProgress = performance.now();
@@ -405,6 +424,8 @@ export class Training {
     this.params = null;
     this.onnx?.release();
     this.onnx = null;
+    this.measures?.release();
+    this.measures = null;
     this.probe?.dispose();
     this.probe = null;
     this.disposed = true;
@@ -415,24 +436,35 @@ export class Training {
     return { status: this.status, step: this.status === 'diverged' ? this.divergedAt! : this.step };
   }
 
-  /** θ₀ on the engine, and the kernel probe as tensors, at the first run. */
+  /** θ₀ on the engine, and the kernel probe, at the first run. */
   private async ensureState(): Promise<void> {
-    if (this.probe) return;
+    if (this.probe || this.measures) return;
     const { model, training } = this.spec;
     if (this.engine === 'onnxruntime') {
       const graph: StepGraphSpec = {
         sizes: this.sizes, activation: model.activation, outputScale: model.outputScale, bias: model.bias, loss: training.loss,
         classes: this.data.train.targets.kind === 'classes', optimizer: training.optimizer, learningRates: training.learningRate, weightDecay: training.weightDecay,
       };
-      this.onnx = await OnnxSteps.create(onnxRuntime() as Exclude<ReturnType<typeof onnxRuntime>, Error>, graph, this.initial);
+      const ort = onnxRuntime() as Exclude<ReturnType<typeof onnxRuntime>, Error>;
+      this.onnx = await OnnxSteps.create(ort, graph, this.initial);
+      const P = this.probeRows.length;
+      this.measures = new OnnxMeasures(ort, { sizes: this.sizes, activation: model.activation, outputScale: model.outputScale, bias: model.bias, rates: training.learningRate, samples: P }, this.probeInputs());
+      // The measurement graphs are built and run once at set-up, with the step's (their first runs cost
+      // 10–20 ms, which would otherwise land on the first record).
+      await this.measures.prepare();
     } else {
       this.params = tensorsOf(this.initial, this.spec.model.bias ? this.sizes.slice(1).map((n) => new Float32Array(n)) : null);
+      this.probe = new TangentKernelProbe(this.probeInputs(), this.probeRows.length, outputSize(this.data.train), model.activation, model.outputScale, training.learningRate, model.bias);
     }
+  }
+
+  /** The probe batch's inputs, row-major P × n_0. */
+  private probeInputs(): Float32Array {
     const train = this.data.train;
     const F = train.features;
     const x = new Float32Array(this.probeRows.length * F);
     this.probeRows.forEach((i, r) => x.set(train.x.subarray(i * F, (i + 1) * F), r * F));
-    this.probe = new TangentKernelProbe(x, this.probeRows.length, outputSize(train), model.activation, model.outputScale, training.learningRate, model.bias);
+    return x;
   }
 
   /** One iteration (see the file's comment); commits only when it completes. */
@@ -480,13 +512,13 @@ export class Training {
         // Lanczos warm-starts from the last measured triplets; a copy, committed with the record, so that a
         // stop before the commit leaves the next attempt the same start.
         spectra = new Map(this.spectra);
-        const measure = this.measureLayers({ zeta, zetaTop, spectra });
+        const measure = await this.measureLayers({ zeta, zetaTop, spectra });
         this.timing.layerMetrics += performance.now() - started;
         let kernel: { kernelChange: number; tangentChange: number } | null = null;
         if (due('kernel', this.kernelCost, KERNEL_SHARE)) {
           if (await control.pause()) return 'stopped';
           const started = performance.now();
-          kernel = this.measureKernel();
+          kernel = await this.measureKernel();
           this.timing.kernel += performance.now() - started;
         }
         record = {
@@ -601,15 +633,10 @@ export class Training {
     return result;
   }
 
-  /** The tangent kernel's change at the current weights (TensorFlow.js tensors of them for ONNX Runtime's state). */
-  private measureKernel(): { kernelChange: number; tangentChange: number } {
+  /** The tangent kernel's change at the current weights, on the engine that holds them. */
+  private async measureKernel(): Promise<{ kernelChange: number; tangentChange: number }> {
     if (!this.onnx) return this.probe!.measure(this.params!);
-    const params = tensorsOf(this.onnx.weights(), this.onnx.biases());
-    try {
-      return this.probe!.measure(params);
-    } finally {
-      for (const t of [...params.wt, ...(params.b ?? [])]) t.dispose();
-    }
+    return this.measures!.kernelChange(this.onnx.weights(), this.onnx.biases());
   }
 
   /** Loss and accuracy over a whole data set at the current weights, in chunks; null if stopped. */
@@ -648,11 +675,23 @@ export class Training {
   private spectra = new Map<number, SingularTriplet>();
 
   /** measureNetwork on the current weights, with the biases in the whole network's distance; ζ and ζ_top when asked. */
-  private measureLayers(which: { zeta: boolean; zetaTop: boolean; spectra: Map<number, SingularTriplet> }): { layers: LayerMeasure[]; alignment: (PairMeasure | null)[]; distance: number } {
-    // The products on the WebAssembly backend, and each layer's top singular vectors warm-started from
-    // the previous measurement (docs/networks.md, "Layer metrics").
-    this.products ??= tfjsProducts(tf);
-    const m = measureNetwork(this.currentWeights(), this.initial, { products: this.products, spectra: which.spectra, zeta: which.zeta, zetaTop: which.zetaTop });
+  private async measureLayers(which: { zeta: boolean; zetaTop: boolean; spectra: Map<number, SingularTriplet> }): Promise<{ layers: LayerMeasure[]; alignment: (PairMeasure | null)[]; distance: number }> {
+    // Norms and distances, and ζ and ζ_top from the Gram matrices, on ONNX Runtime, or ζ and ζ_top from
+    // products on the WebAssembly backend; each layer's top singular vectors warm-started from the
+    // previous measurement (docs/networks.md, "Layer metrics").
+    // ONNX Runtime's arrays are never written again (a step makes new ones): measured in place.
+    const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
+    let grams: LayerGrams[] | undefined;
+    if (which.zeta || which.zetaTop) {
+      if (this.gramsUsable) {
+        grams = await this.measures!.grams(weights);
+      } else if (!this.products) {
+        await useWasmBackend(this.options.wasmDirectory);
+        this.products = tfjsProducts(tf);
+      }
+    }
+    const norms = this.measures ? await this.measures.norms(weights, this.initial) : undefined;
+    const m = measureNetwork(weights, this.initial, { products: this.products ?? jsProducts, grams, norms, spectra: which.spectra, zeta: which.zeta, zetaTop: which.zetaTop });
     const biases = this.currentBiases();
     if (!biases) return m;
     // Biases start at 0: they add ‖b‖² to ‖θ − θ₀‖² and nothing to ‖θ₀‖².
@@ -746,6 +785,46 @@ export function zetaTopWork(sizes: readonly number[]): number {
     w += lanczosSteps(r, c) * (2 * r * c + 2 * OP_WORK) + r * c + 2 * OP_WORK;
   }
   return w;
+}
+
+/** Work of the Gram graph's run (ONNX Runtime): its products, the run, and the Grams read back. */
+function gramGraphWork(sizes: readonly number[]): number {
+  const entries = gramOutputs(sizes).reduce((n, g) => n + g.size * g.size, 0);
+  return gramWork(sizes) * ONNX_PRODUCT_SHARE + ONNX_RUN_WORK + ONNX_PARAMETER_WORK * entries;
+}
+
+/** Work of ζ from the Grams: the graph, then ⟨inner, outer⟩ per pair in JavaScript. */
+export function onnxZetaWork(sizes: readonly number[]): number {
+  return gramGraphWork(sizes) + JS_WORK * sizes.slice(1, -1).reduce((w, n) => w + n * n, 0);
+}
+
+/**
+ * Work of ζ_top from the Grams: the graph, then per layer symmetric Lanczos on its Gram (m × m, one
+ * product a step, at half its step cap: random layers take 30–40 steps, the cap 128) and one product with W.
+ */
+export function onnxZetaTopWork(sizes: readonly number[]): number {
+  let w = gramGraphWork(sizes);
+  for (let l = 1; l < sizes.length; l++) {
+    const [c, r] = [sizes[l - 1], sizes[l]];
+    const m = Math.min(r, c); // each layer's smaller Gram is among the outputs
+    w += JS_WORK * (Math.min(m, LANCZOS_MAX_STEPS) * m * m + r * c);
+  }
+  return w;
+}
+
+/**
+ * Work of the kernel on ONNX Runtime: the graph's passes and Gram matrices, its run, the parameters and
+ * the reference (K₀ and the features) fed in, and the changes' row sums (a few passes over the features).
+ */
+export function onnxKernelWork(sizes: readonly number[], probe: number): number {
+  const C = sizes[sizes.length - 1];
+  let features = 0;
+  let parameters = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    features += probe * C * sizes[l] + probe * sizes[l];
+    parameters += sizes[l - 1] * sizes[l] + sizes[l];
+  }
+  return (kernelWork(sizes, probe) + 8 * features) * ONNX_PRODUCT_SHARE + ONNX_RUN_WORK + ONNX_PARAMETER_WORK * (parameters + (probe * C) ** 2 + features);
 }
 
 /** Where the loop may stop: polls `shouldStop` and yields to the event loop every YIELD_MS. */

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Experiment } from '../../../src/core/experiment/experiment';
 import type { Dataset } from '../../../src/core/network/dataset';
 import { networkSpec, NetworkSpecInput } from '../../../src/core/network/spec';
+import { jsProducts, measureNetwork, WeightMatrix } from '../../../src/core/network/layerMetrics';
 import { Training, TrainingRecord } from '../../../src/core/network/train';
 import { Rng } from '../../../src/core/math/rng';
 import { lossGradient, networkOf } from '../../reference/network';
@@ -430,11 +431,13 @@ for (const engine of engines) test(`divergence on ${engine.backend}: a non-finit
   t.dispose();
 });
 
-test('the tangent kernel is measured at the first and last records and in between within its work budget', async () => {
+// On ONNX Runtime the kernel of a small network is one cheap graph run (measured at every record), so
+// there the network is wide enough for the kernel to cost more than a step.
+for (const [engine, hidden, classes] of [['tfjs', [32], 2], ['onnxruntime', [512, 512], 10]] as const) test(`the tangent kernel is measured at the first and last records and in between within its work budget on ${engine}`, async () => {
   const rng = new Rng(12);
-  const { set } = randomData(rng, 64, 4, { classes: 2 });
-  const spec = networkSpec({ model: { hidden: [32] }, training: { loss: 'crossEntropy', learningRate: 0.1, batchSize: 1, steps: 300, record: { every: 10 } } });
-  const t = new Training(spec, { train: set });
+  const { set } = randomData(rng, 64, 4, { classes });
+  const spec = networkSpec({ model: { hidden: [...hidden] }, training: { loss: 'crossEntropy', learningRate: 0.1, batchSize: 1, steps: 300, record: { every: 10 } } });
+  const t = new Training(spec, { train: set }, { backend: engine });
   await t.run();
   const r = t.result();
   const measured = r.kernelChange.map((k, i) => (k === null ? -1 : i)).filter((i) => i >= 0);
@@ -445,6 +448,44 @@ test('the tangent kernel is measured at the first and last records and in betwee
   assert.deepEqual(r.kernelChange.map((k) => k === null), r.tangentChange.map((k) => k === null));
   assert.ok(r.summary.scores!.kernelChange! > 0);
   t.dispose();
+});
+
+test('the measurements at records agree between the engines and with measureNetwork in float64 on the same weights', async () => {
+  const { spec: base, train, test: testSet } = fullFeatured(4);
+  const spec = { ...base, training: { ...base.training, record: { ...base.training.record, full: true } } };
+  const runs: { records: TrainingRecord[]; weights: WeightMatrix[][] }[] = [];
+  for (const engine of engines) {
+    const t = new Training(spec, { train, test: testSet }, engine);
+    const records: TrainingRecord[] = [];
+    const weights: WeightMatrix[][] = [];
+    await t.run({ onRecord: (r) => (records.push(r), weights.push(t.currentWeights())) });
+    assert.equal(t.engine, engine.backend);
+    runs.push({ records, weights });
+    t.dispose();
+  }
+  const [onnx, tfjs] = runs;
+  assert.equal(onnx.records.length, tfjs.records.length);
+  const close = (a: number | null, b: number | null, tol: number, what: string) => {
+    assert.ok(a !== null && b !== null && Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+  };
+  onnx.records.forEach((r, k) => {
+    // The independent computation: plain JavaScript products in float64 on the weights the record describes.
+    const expected = measureNetwork(onnx.weights[k], onnx.weights[0], { products: jsProducts });
+    r.alignment.forEach((p, i) => {
+      close(p!.zeta, expected.alignment[i]!.zeta, 1e-5, `record ${k} pair ${i} ζ`);
+      close(p!.zetaTop, expected.alignment[i]!.zetaTop, 1e-4, `record ${k} pair ${i} ζ_top`);
+    });
+    r.layers.forEach((layer, l) => {
+      close(layer.norm, expected.layers[l].norm, 1e-6 * expected.layers[l].norm, `record ${k} ‖W_${l + 1}‖`);
+      close(layer.distance, expected.layers[l].distance, 1e-6 * Math.max(1e-3, expected.layers[l].distance), `record ${k} W_${l + 1}'s distance`);
+    });
+    // Both engines train to the same weights up to float32 rounding over a few dozen steps.
+    const other = tfjs.records[k];
+    r.alignment.forEach((p, i) => close(p!.zeta, other.alignment[i]!.zeta, 1e-4, `record ${k} pair ${i} ζ across engines`));
+    close(r.kernelChange, other.kernelChange, 1e-3 * Math.max(1, other.kernelChange ?? 0), `record ${k} kernel change across engines`);
+    close(r.tangentChange, other.tangentChange, 1e-3 * Math.max(1, other.tangentChange ?? 0), `record ${k} tangent change across engines`);
+  });
+  assert.ok(onnx.records.at(-1)!.kernelChange! > 0.01, 'the kernel moved: the comparison is not vacuous');
 });
 
 test('bad combinations are refused before anything is allocated, each with its key path', () => {

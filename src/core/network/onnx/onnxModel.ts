@@ -2,7 +2,7 @@
  * A small ONNX graph builder and its protobuf encoding (docs/networks.md, "Speed"): the subset of
  * onnx.proto (ONNX 1.10, IR version 7, default-domain opset 13) that a training step needs — nodes
  * with int, float and ints attributes, float and int64 initializers, and inputs and outputs of float
- * tensors whose dimensions are numbers or named (a batch of any size). The wire format is written
+ * (or double) tensors whose dimensions are numbers or named (a batch of any size). The wire format is written
  * with protobufjs's `Writer` (no code generation, no eval); the field numbers are onnx.proto's.
  */
 import { Writer } from 'protobufjs/minimal';
@@ -21,6 +21,8 @@ export interface OnnxNode {
 export interface TensorSignature {
   name: string;
   dims: readonly (number | string)[];
+  /** The element type (default float32). */
+  type?: 'float32' | 'float64';
 }
 
 export interface OnnxInitializer {
@@ -33,6 +35,7 @@ export interface OnnxInitializer {
 /** ONNX's TensorProto.DataType values used here. */
 const FLOAT = 1;
 const INT64 = 7;
+const DOUBLE = 11;
 /** AttributeProto.AttributeType. */
 const ATTR_FLOAT = 1;
 const ATTR_INT = 2;
@@ -72,7 +75,7 @@ function valueInfo(w: Writer, field: number, t: TensorSignature): void {
     key(v, 1, BYTES).string(t.name);
     message(v, 2, (type) =>
       message(type, 1, (tensor) => {
-        key(tensor, 1, VARINT).int32(FLOAT);
+        key(tensor, 1, VARINT).int32(t.type === 'float64' ? DOUBLE : FLOAT);
         message(tensor, 2, (shape) => {
           for (const d of t.dims) {
             message(shape, 1, (dim) => {

@@ -9,7 +9,7 @@ import type * as Ort from 'onnxruntime-node';
 import type { WeightMatrix } from '../layerMetrics';
 import { evaluationGraph, parameterNames, parameterShape, stateNames, StepGraphSpec, stepGraph } from './stepGraph';
 
-type OrtModule = typeof Ort;
+export type OrtModule = typeof Ort;
 let loaded: OrtModule | Error | undefined;
 
 /** onnxruntime-node, loaded once per thread; the error of loading it when it cannot be. */
@@ -28,7 +28,7 @@ export function onnxRuntime(): OrtModule | Error {
 }
 
 /** Per session: one thread, nodes in order, every graph optimisation. Sweeps run one worker per core. */
-const SESSION_OPTIONS: Ort.InferenceSession.SessionOptions = {
+export const SESSION_OPTIONS: Ort.InferenceSession.SessionOptions = {
   intraOpNumThreads: 1,
   interOpNumThreads: 1,
   executionMode: 'sequential',

@@ -54,7 +54,8 @@ export function parameterShape(sizes: readonly number[], name: string): number[]
   return name[0] === 'W' ? [sizes[l], sizes[l - 1]] : [sizes[l]];
 }
 
-class GraphBuilder {
+/** Builds a graph node by node: outputs named in order, constants shared by value. */
+export class GraphBuilder {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxInitializer[] = [];
   private count = 0;
@@ -102,7 +103,7 @@ class GraphBuilder {
 }
 
 /** φ(z). */
-function activate(g: GraphBuilder, activation: NetworkActivation, z: string): string {
+export function activate(g: GraphBuilder, activation: NetworkActivation, z: string): string {
   switch (activation) {
     case 'linear': return z;
     case 'relu': return g.op('Relu', [z]);
@@ -113,8 +114,8 @@ function activate(g: GraphBuilder, activation: NetworkActivation, z: string): st
   }
 }
 
-/** φ′(z) ⊙ d, with h = φ(z): model.ts's activationBackward (relu′(0) = 0, leaky: 0.01). */
-function activationBackward(g: GraphBuilder, activation: NetworkActivation, d: string, z: string, h: string): string {
+/** φ′(z) ⊙ d, with h = φ(z): model.ts's activationBackward (relu′(0) = 0, leaky: 0.01); broadcasts as ONNX does. */
+export function activationBackward(g: GraphBuilder, activation: NetworkActivation, d: string, z: string, h: string): string {
   switch (activation) {
     case 'linear': return d;
     case 'relu': return g.op('Where', [g.op('Greater', [z, g.scalar(0)]), d, g.scalar(0)]);
@@ -128,12 +129,15 @@ function activationBackward(g: GraphBuilder, activation: NetworkActivation, d: s
   }
 }
 
-/** The forward pass, the loss summed over the batch, the correct count, and the residual f − y (or softmax(f) − y). */
-function forwardAndLoss(g: GraphBuilder, spec: StepGraphSpec, withResidual: boolean): { inputs: string[]; pre: string[]; residual: string | null } {
+/**
+ * The forward pass from the batch `x` (n × n_0) with the parameters W1 … WL (and b1 … bL): `inputs[l]`
+ * = h_l (inputs[0] = x), `pre[l]` = z_{l+1}, the last being the network's output before γ.
+ */
+export function forwardPass(g: GraphBuilder, spec: Pick<StepGraphSpec, 'sizes' | 'activation' | 'bias'>, x: string): { inputs: string[]; pre: string[] } {
   const L = spec.sizes.length - 1;
-  const inputs = ['X'];
+  const inputs = [x];
   const pre: string[] = [];
-  let h = 'X';
+  let h = x;
   for (let l = 1; l <= L; l++) {
     const z = g.op('Gemm', spec.bias ? [h, `W${l}`, `b${l}`] : [h, `W${l}`], { transB: { int: 1 } });
     pre.push(z);
@@ -142,6 +146,13 @@ function forwardAndLoss(g: GraphBuilder, spec: StepGraphSpec, withResidual: bool
       inputs.push(h);
     }
   }
+  return { inputs, pre };
+}
+
+/** The forward pass, the loss summed over the batch, the correct count, and the residual f − y (or softmax(f) − y). */
+function forwardAndLoss(g: GraphBuilder, spec: StepGraphSpec, withResidual: boolean): { inputs: string[]; pre: string[]; residual: string | null } {
+  const L = spec.sizes.length - 1;
+  const { inputs, pre } = forwardPass(g, spec, 'X');
   const f = g.scale(pre[L - 1], spec.outputScale);
   let residual: string | null = null;
   if (spec.loss === 'squared') {
