@@ -1,8 +1,8 @@
 /**
  * The measurements of a record on ONNX Runtime, for a trainer whose steps run there (measureGraph.ts;
- * docs/networks.md, "Layer metrics" and "Speed"): the layers' norms and distances, and their Gram
- * matrices, from which measureNetwork takes ζ and ζ_top, and the changes of the tangent kernel and features on the probe batch since the
- * first measurement. Each session is built by `prepare` or at its first use,
+ * docs/networks.md, "Layer metrics" and "Speed"): the layers' norms and distances, their Gram matrices
+ * (from which measureNetwork takes ζ and ζ_top), and the changes of the tangent kernel and features on
+ * the probe batch since the first measurement. Each session is built by `prepare` or at its first use,
  * one thread each, as the step's.
  */
 import type * as Ort from 'onnxruntime-node';
