@@ -15,6 +15,8 @@
  * - ζ_top: one Golub–Kahan–Lanczos run per layer (both top singular vectors at once), 2·r·c per step,
  *   at most `lanczosSteps(r, c)` steps, fewer once converged; a previous run's triplet can start it.
  * Products run on `MeasureOptions.products`: plain JavaScript by default, TensorFlow.js on request.
+ * Given the layers' Gram matrices and norms (`grams`, `norms`: the trainer's ONNX Runtime graphs), ζ is
+ * their float64 inner product and ζ_top symmetric Lanczos on the smaller Gram (`topEigenpair`).
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 
