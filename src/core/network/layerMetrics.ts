@@ -722,8 +722,8 @@ function orthonormalColumns(y: WeightMatrix, from: number, count: number): Float
  * most `tolerance`·σ or after `maxSteps` (default `lanczosSteps`). A is W, or Wᵀ when W is wider than
  * tall, so that V lives on the smaller side: k = min(rows, cols) steps exhaust it and the result is
  * exact to rounding. Cost 2·rows·cols per step. `start` (an earlier triplet of a matrix of the same
- * shape, e.g. the previous step's) replaces the fixed pseudo-random start vector, 10⁻⁵ of which is
- * mixed into it (a start that is a lower singular vector would otherwise stop there). A zero matrix gives
+ * shape, e.g. the previous step's) replaces the fixed pseudo-random start vector (as is: a start that
+ * is exactly a lower singular vector stops there, unlike `topEigenpair`'s). A zero matrix gives
  * σ = 0 and zero vectors.
  */
 export function topSingularTriplet(w: WeightMatrix, options: { start?: SingularTriplet; maxSteps?: number; tolerance?: number; products?: MatrixProducts } = {}): SingularTriplet {
@@ -754,7 +754,7 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
   const vs: Float64Array[] = [];
   const alpha: number[] = [];
   const beta: number[] = [];
-  let v = startVector(n, given, WARM_START_MIX);
+  let v = startVector(n, given);
   vs.push(v);
   let top: { theta: number; x: Float64Array; y: Float64Array } = { theta: 0, x: new Float64Array(0), y: new Float64Array(0) };
   let residual = 0;

@@ -105,7 +105,9 @@ test('the checkpoint loop: the committed checkpoints are what train-mlp.flab.jso
     // products that may differ in their last bits on another processor.
     const tolerance = s === 0 ? 1e-12 : 1e-3;
     trained.layers.forEach((l, j) => assert.ok(Math.abs(l.norm[i] - committed.layers[j].norm[k]) <= tolerance * l.norm[i], `step ${s}, layer ${j}`));
-    trained.alignment.forEach((a, j) => assert.ok(Math.abs(a.zeta[i]! - committed.alignment[j].zeta[k]!) <= 10 * tolerance, `step ${s}, pair ${j}`));
+    // The trainer (on ONNX Runtime) takes ζ from float32 Gram matrices, the reader from float64 products: 10⁻⁹ apart at step 0.
+    const zetaTolerance = s === 0 ? 1e-7 : 1e-2;
+    trained.alignment.forEach((a, j) => assert.ok(Math.abs(a.zeta[i]! - committed.alignment[j].zeta[k]!) <= zetaTolerance, `step ${s}, pair ${j}: ${a.zeta[i]} vs ${committed.alignment[j].zeta[k]}`));
     assert.ok(Math.abs(trained.testAccuracy[i]! - committed.accuracy![k]!) <= 0.01, `step ${s}: accuracy from the metrics file`);
   });
 });
