@@ -61,3 +61,26 @@ export function maxError(a: ArrayLike<number>[], b: ArrayLike<number>[]): { erro
 
 /** A trainer's weight matrices as flat arrays (for comparisons with the reference). */
 export const flat = (ws: WeightMatrix[]): Float32Array[] => ws.map((w) => w.data as Float32Array);
+
+/** θ + ε·noise, rounded to float32 like everything the trainer holds. */
+export function perturbed(net: RefNetwork, rng: Rng, epsilon: number): RefNetwork {
+  const move = (a: Float64Array) => a.map((v) => Math.fround(v + epsilon * rng.normal()));
+  return { ...net, weights: net.weights.map(move), biases: net.biases ? net.biases.map(move) : null };
+}
+
+/** ‖a − b‖ (‖a‖ without b), in float64. */
+export function frobenius(a: Float64Array, b?: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - (b ? b[i] : 0)) ** 2;
+  return Math.sqrt(s);
+}
+
+/** The tangent-kernel tests' networks, for every engine: each activation, with and without biases, a zero rate. */
+export const KERNEL_CASES: { activation: NetworkActivation; bias: boolean; outputs: number; rates: number[] }[] = [
+  { activation: 'relu', bias: false, outputs: 2, rates: [0.1, 0.1, 0.1] },
+  { activation: 'tanh', bias: true, outputs: 3, rates: [0.5, 0.05, 2] },
+  { activation: 'swish', bias: true, outputs: 1, rates: [1, 1, 0.2] },
+  { activation: 'linear', bias: false, outputs: 2, rates: [0.3, 0, 1] },
+  { activation: 'sigmoid', bias: false, outputs: 2, rates: [1, 2, 3] },
+  { activation: 'leaky_relu', bias: true, outputs: 2, rates: [0.2, 1, 0] },
+];

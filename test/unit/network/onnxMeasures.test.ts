@@ -18,11 +18,10 @@ import { jsProducts, measureNetwork, SingularTriplet, topEigenpair, topSingularT
 import { KernelGraphSpec } from '../../../src/core/network/onnx/measureGraph';
 import { OnnxMeasures } from '../../../src/core/network/onnx/onnxMeasures';
 import { onnxRuntime } from '../../../src/core/network/onnx/onnxSteps';
-import { NetworkActivation } from '../../../src/core/network/spec';
 import { KernelChange, TangentFeatures, TangentKernelProbe } from '../../../src/core/network/tangentKernel';
 import { Rng } from '../../../src/core/math/rng';
 import { jacobianDistance2, RefNetwork, refKernel } from '../../reference/deepNetwork';
-import { randomNetwork, toParameters } from './helpers';
+import { frobenius, KERNEL_CASES, perturbed, randomNetwork, toParameters } from './helpers';
 
 type Ort = Exclude<ReturnType<typeof onnxRuntime>, Error>;
 
@@ -393,17 +392,6 @@ test('topEigenpair refuses a matrix that is not square', () => {
 // ---------------------------------------------------------------------------------------------
 // The tangent kernel on ONNX Runtime
 
-/** θ + ε·noise, rounded to float32 like everything the trainer holds. */
-function perturbed(net: RefNetwork, rng: Rng, epsilon: number): RefNetwork {
-  const move = (a: Float64Array) => a.map((v) => Math.fround(v + epsilon * rng.normal()));
-  return { ...net, weights: net.weights.map(move), biases: net.biases ? net.biases.map(move) : null };
-}
-
-function frobenius(a: Float64Array, b?: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - (b ? b[i] : 0)) ** 2;
-  return Math.sqrt(s);
-}
 
 /** The reference network's weights (rows) and biases as OnnxMeasures takes them. */
 function weightsOf(net: RefNetwork): WeightMatrix[] {
@@ -418,14 +406,7 @@ function kernelMeasures(net: RefNetwork, rates: readonly number[], probe: Float3
   return new OnnxMeasures(ort(), { sizes: net.sizes, activation: net.activation, outputScale: net.gamma, bias: net.biases !== null, rates, samples }, probe);
 }
 
-const cases: { activation: NetworkActivation; bias: boolean; outputs: number; rates: number[] }[] = [
-  { activation: 'relu', bias: false, outputs: 2, rates: [0.1, 0.1, 0.1] },
-  { activation: 'tanh', bias: true, outputs: 3, rates: [0.5, 0.05, 2] },
-  { activation: 'swish', bias: true, outputs: 1, rates: [1, 1, 0.2] },
-  { activation: 'linear', bias: false, outputs: 2, rates: [0.3, 0, 1] },
-  { activation: 'sigmoid', bias: false, outputs: 2, rates: [1, 2, 3] },
-  { activation: 'leaky_relu', bias: true, outputs: 2, rates: [0.2, 1, 0] },
-];
+const cases = KERNEL_CASES;
 
 for (const c of cases) {
   test(`ONNX kernel and tangent-feature changes match the finite-difference Jacobian (${c.activation}, ${c.bias ? 'bias' : 'no bias'}, ${c.outputs} outputs, rates ${c.rates})`, async () => {

@@ -3,32 +3,14 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { useWasmBackend } from '../../../src/core/network/backend';
 import { kernelWork, probeIndices, probeSize, TangentKernelProbe } from '../../../src/core/network/tangentKernel';
-import { NetworkActivation } from '../../../src/core/network/spec';
 import { Rng } from '../../../src/core/math/rng';
-import { jacobianDistance2, RefNetwork, refKernel } from '../../reference/deepNetwork';
-import { randomNetwork, toParameters } from './helpers';
+import { jacobianDistance2, refKernel } from '../../reference/deepNetwork';
+import { frobenius, KERNEL_CASES, perturbed, randomNetwork, toParameters } from './helpers';
 
 before(() => useWasmBackend());
 
-/** θ + ε·noise, rounded to float32 like everything the trainer holds. */
-function perturbed(net: RefNetwork, rng: Rng, epsilon: number): RefNetwork {
-  const move = (a: Float64Array) => a.map((v) => Math.fround(v + epsilon * rng.normal()));
-  return { ...net, weights: net.weights.map(move), biases: net.biases ? net.biases.map(move) : null };
-}
 
-function frobenius(a: Float64Array, b?: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - (b ? b[i] : 0)) ** 2;
-  return Math.sqrt(s);
-}
-
-const cases: { activation: NetworkActivation; bias: boolean; outputs: number; rates: number[] }[] = [
-  { activation: 'relu', bias: false, outputs: 2, rates: [0.1, 0.1, 0.1] },
-  { activation: 'tanh', bias: true, outputs: 3, rates: [0.5, 0.05, 2] },
-  { activation: 'swish', bias: true, outputs: 1, rates: [1, 1, 0.2] },
-  { activation: 'linear', bias: false, outputs: 2, rates: [0.3, 0, 1] },
-  { activation: 'sigmoid', bias: false, outputs: 2, rates: [1, 2, 3] },
-];
+const cases = KERNEL_CASES;
 
 for (const c of cases) {
   test(`kernel and tangent-feature changes match the finite-difference Jacobian (${c.activation}, ${c.bias ? 'bias' : 'no bias'}, ${c.outputs} outputs, rates ${c.rates})`, () => {
