@@ -322,6 +322,11 @@ function gramInner(a: WeightMatrix, b: WeightMatrix): number {
   return s0 + s1;
 }
 
+/** Which Gram of a layer its Lanczos runs on: the smaller of those given (null when none is). */
+function gramSide(w: Pick<WeightMatrix, 'rows' | 'cols'>, grams: LayerGrams | undefined): 'outer' | 'inner' | null {
+  return grams?.outer && (!grams.inner || w.rows <= w.cols) ? 'outer' : grams?.inner ? 'inner' : null;
+}
+
 /**
  * W's top singular triplet from its Gram G (`outer` W Wᵀ or `inner` WᵀW): G's top eigenvector by
  * Lanczos (`topEigenpair`) is W's top left (outer) or right (inner) singular vector; the other side
@@ -330,23 +335,10 @@ function gramInner(a: WeightMatrix, b: WeightMatrix): number {
  * being σ². Float32 Grams give the vectors to about 10⁻⁷ over the relative gap (docs/networks.md).
  */
 function tripletFromGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'inner', start?: SingularTriplet): SingularTriplet {
-  checkGram(w, gram, side);
-  return tripletFromEigenpair(w, side, topEigenpair(gram, start && (side === 'outer' ? start.left : start.right)));
-}
-
-/** Which Gram of a layer its Lanczos runs on: the smaller of those given (null when none is). */
-function gramSide(w: Pick<WeightMatrix, 'rows' | 'cols'>, grams: LayerGrams | undefined): 'outer' | 'inner' | null {
-  return grams?.outer && (!grams.inner || w.rows <= w.cols) ? 'outer' : grams?.inner ? 'inner' : null;
-}
-
-function checkGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'inner'): void {
-  const m = side === 'outer' ? w.rows : w.cols;
-  if (gram.rows !== m || gram.cols !== m) throw new Error(`measureNetwork: the ${side} Gram of a ${w.rows} × ${w.cols} layer is ${gram.rows} × ${gram.cols}, not ${m} × ${m}`);
-}
-
-/** W's top singular triplet from the top eigenpair of its `side` Gram (see `tripletFromGram`). */
-function tripletFromEigenpair(w: WeightMatrix, side: 'outer' | 'inner', eigen: Eigenpair): SingularTriplet {
   const { rows: r, cols: c } = w;
+  const m = side === 'outer' ? r : c;
+  if (gram.rows !== m || gram.cols !== m) throw new Error(`measureNetwork: the ${side} Gram of a ${r} × ${c} layer is ${gram.rows} × ${gram.cols}, not ${m} × ${m}`);
+  const eigen = topEigenpair(gram, start && (side === 'outer' ? start.left : start.right));
   const known = eigen.vector;
   const other = new Float64Array(side === 'outer' ? c : r);
   if (side === 'outer') multiplyTransposedVector(w.data, r, c, known, other);
