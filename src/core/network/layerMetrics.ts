@@ -15,7 +15,7 @@
  * - ζ_top: one Golub–Kahan–Lanczos run per layer (both top singular vectors at once), 2·r·c per step,
  *   at most `lanczosSteps(r, c)` steps, fewer once converged; a previous run's triplet can start it.
  * Products run on `MeasureOptions.products`: plain JavaScript by default, TensorFlow.js on request.
- * Given the layers' Gram matrices and norms (`grams`, `norms`: the trainer's ONNX Runtime graphs), ζ is
+ * Given the layers' Gram matrices (`grams`: the trainer's ONNX Runtime graph), ζ is
  * their float64 inner product and ζ_top symmetric Lanczos on the smaller Gram (`topEigenpair`).
  */
 import type * as tfc from '@tensorflow/tfjs-core';
@@ -94,13 +94,6 @@ export interface LayerGrams {
   inner?: WeightMatrix;
 }
 
-/** ‖W‖², ‖W − W(0)‖² and ‖W(0)‖² of one layer, summed in float64 elsewhere (the trainer's ONNX Runtime graph). */
-export interface LayerNorms {
-  norm2: number;
-  distance2: number;
-  start2: number;
-}
-
 /** Options of `measureNetwork`, `pairAlignment` and `NetworkMeasurer`; every one may be left out. */
 export interface MeasureOptions {
   /** Where the products run (default `jsProducts`). */
@@ -112,8 +105,6 @@ export interface MeasureOptions {
    * instead of the products.
    */
   grams?: readonly LayerGrams[];
-  /** The layers' squared norms and distances, by layer index, where already computed: used instead of the pass over W and W(0). */
-  norms?: readonly LayerNorms[];
   /** Multiply-adds o·m·n of a pair above which ζ is estimated instead of computed exactly. */
   exactLimit?: number;
   /**
@@ -214,7 +205,7 @@ export class NetworkMeasurer {
       this.release();
       throw new Error(`NetworkMeasurer.add: layer ${this.layers.length + 1} is ${w.rows} × ${w.cols} (${w.data.length} values) but its initial value ${w0.rows} × ${w0.cols} (${w0.data.length} values)`);
     }
-    const { norm2, distance2, start2 } = this.options.norms?.[this.layers.length] ?? normsAndDistance(w.data, w0.data);
+    const { norm2, distance2, start2 } = normsAndDistance(w.data, w0.data);
     this.moved2 += distance2;
     this.start2 += start2;
     const n0 = Math.sqrt(start2);

@@ -144,9 +144,9 @@ export interface TrainingTiming {
   steps: number;
   /** Loss and accuracy over the test set at records. */
   evaluation: number;
-  /** measureNetwork at records (norms, distances, ζ, ζ_top). */
+  /** measureNetwork at records (norms, distances, ζ, ζ_top), with the Grams' session built at its first use. */
   layerMetrics: number;
-  /** The tangent kernel and features on the probe batch. */
+  /** The tangent kernel and features on the probe batch, with their session built at its first use. */
   kernel: number;
 }
 
@@ -448,10 +448,8 @@ export class Training {
       const ort = onnxRuntime() as Exclude<ReturnType<typeof onnxRuntime>, Error>;
       this.onnx = await OnnxSteps.create(ort, graph, this.initial);
       const P = this.probeRows.length;
+      // Its sessions are built at their first use, inside the measurements' timing.
       this.measures = new OnnxMeasures(ort, { sizes: this.sizes, activation: model.activation, outputScale: model.outputScale, bias: model.bias, rates: training.learningRate, samples: P }, this.probeInputs());
-      // The measurement graphs are built and run once at set-up, with the step's (their first runs cost
-      // 10–20 ms, which would otherwise land on the first record).
-      await this.measures.prepare();
     } else {
       this.params = tensorsOf(this.initial, this.spec.model.bias ? this.sizes.slice(1).map((n) => new Float32Array(n)) : null);
       this.probe = new TangentKernelProbe(this.probeInputs(), this.probeRows.length, outputSize(this.data.train), model.activation, model.outputScale, training.learningRate, model.bias);
@@ -676,8 +674,8 @@ export class Training {
 
   /** measureNetwork on the current weights, with the biases in the whole network's distance; ζ and ζ_top when asked. */
   private async measureLayers(which: { zeta: boolean; zetaTop: boolean; spectra: Map<number, SingularTriplet> }): Promise<{ layers: LayerMeasure[]; alignment: (PairMeasure | null)[]; distance: number }> {
-    // Norms and distances, and ζ and ζ_top from the Gram matrices, on ONNX Runtime, or ζ and ζ_top from
-    // products on the WebAssembly backend; each layer's top singular vectors warm-started from the
+    // Norms and distances in JavaScript; ζ and ζ_top from the Gram matrices made on ONNX Runtime, or
+    // from products on the WebAssembly backend; each layer's top singular vectors warm-started from the
     // previous measurement (docs/networks.md, "Layer metrics").
     // ONNX Runtime's arrays are never written again (a step makes new ones): measured in place.
     const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
@@ -690,8 +688,7 @@ export class Training {
         this.products = tfjsProducts(tf);
       }
     }
-    const norms = this.measures ? await this.measures.norms(weights, this.initial) : undefined;
-    const m = measureNetwork(weights, this.initial, { products: this.products ?? jsProducts, grams, norms, spectra: which.spectra, zeta: which.zeta, zetaTop: which.zetaTop });
+    const m = measureNetwork(weights, this.initial, { products: this.products ?? jsProducts, grams, spectra: which.spectra, zeta: which.zeta, zetaTop: which.zetaTop });
     const biases = this.currentBiases();
     if (!biases) return m;
     // Biases start at 0: they add ‖b‖² to ‖θ − θ₀‖² and nothing to ‖θ₀‖².

@@ -567,36 +567,33 @@ test('KernelChange on hand-built features: two layers with biases, the hidden fe
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
-test('prepare() first gives the same measurements as building the sessions at first use (float64 weights too); release() twice does not throw', async () => {
+test('the sessions, built at first use, give the same measurements again, and float64 weights as their float32 values; release() twice does not throw', async () => {
   const rng = new Rng(60);
   const net0 = randomNetwork(rng, [5, 7, 6, 2], 'swish', 1, true);
   const net1 = perturbed(net0, rng, 0.2);
   const x = probeOf(rng, 4, 5);
   const rates = [1, 0.5, 0.25];
-  const prepared = kernelMeasures(net0, rates, x, 4);
-  const lazy = kernelMeasures(net0, rates, x, 4);
+  const measures = kernelMeasures(net0, rates, x, 4);
+  const again = kernelMeasures(net0, rates, x, 4);
   try {
-    await prepared.prepare();
-    await prepared.prepare();
     for (const net of [net0, net1]) {
-      assert.deepEqual(await prepared.grams(weightsOf(net)), await lazy.grams(weightsOf(net)));
-      assert.deepEqual(await prepared.kernelChange(weightsOf(net), biasesOf(net)), await lazy.kernelChange(weightsOf(net), biasesOf(net)));
+      assert.deepEqual(await measures.grams(weightsOf(net)), await again.grams(weightsOf(net)));
+      assert.deepEqual(await measures.kernelChange(weightsOf(net), biasesOf(net)), await again.kernelChange(weightsOf(net), biasesOf(net)));
     }
-    const last = await prepared.kernelChange(weightsOf(net1), biasesOf(net1));
-    assert.ok(last.kernelChange > 0 && last.tangentChange > 0, 'prepare() did not become the reference');
+    const last = await measures.kernelChange(weightsOf(net1), biasesOf(net1));
+    assert.ok(last.kernelChange > 0 && last.tangentChange > 0, 'the first measurement did not become the reference');
     // Float64 weights are taken as their float32 values.
     const wide = weightsOf(net1).map((w) => ({ ...w, data: Float64Array.from(w.data) }));
-    assert.deepEqual(await prepared.grams(wide), await prepared.grams(weightsOf(net1)));
-    assert.deepEqual(await prepared.kernelChange(wide, biasesOf(net1)), last);
+    assert.deepEqual(await measures.grams(wide), await measures.grams(weightsOf(net1)));
+    assert.deepEqual(await measures.kernelChange(wide, biasesOf(net1)), last);
   } finally {
-    prepared.release();
-    prepared.release();
-    lazy.release();
+    measures.release();
+    measures.release();
+    again.release();
   }
   // A one-layer network: no Gram session, a kernel session.
   const single = randomNetwork(rng, [3, 2], 'linear', 1, false);
   const one = kernelMeasures(single, [1], probeOf(rng, 2, 3), 2);
-  await one.prepare();
   assert.deepEqual(await one.grams(weightsOf(single)), [{}]);
   assert.deepEqual(await one.kernelChange(weightsOf(single), null), { kernelChange: 0, tangentChange: 0 });
   one.release();

@@ -25,32 +25,6 @@ import type { NetworkActivation } from '../spec';
 import { encodeModel } from './onnxModel';
 import { activationBackward, forwardPass, GraphBuilder, parameterNames, parameterShape } from './stepGraph';
 
-/**
- * The norms graph: inputs W1 … WL and their initial values `W0:l`; outputs, in float64 (Cast, then
- * the sums), `norm2:l` = ‖W_l‖²_F, `distance2:l` = ‖W_l − W_l(0)‖²_F and `start2:l` = ‖W_l(0)‖²_F —
- * measureNetwork's `norms`, at every record.
- */
-export function normGraph(sizes: readonly number[]): Uint8Array {
-  const L = sizes.length - 1;
-  const g = new GraphBuilder();
-  const sum = (t: string, output: string) => g.op('ReduceSumSquare', [t], { keepdims: { int: 0 } }, output);
-  for (let l = 1; l <= L; l++) {
-    const w = g.op('Cast', [`W${l}`], { to: { int: 11 } });
-    const w0 = g.op('Cast', [`W0:${l}`], { to: { int: 11 } });
-    sum(w, `norm2:${l}`);
-    sum(g.op('Sub', [w, w0]), `distance2:${l}`);
-    sum(w0, `start2:${l}`);
-  }
-  const weights = parameterNames(L, false);
-  return encodeModel({
-    name: 'norms',
-    nodes: g.nodes,
-    initializers: g.initializers,
-    inputs: [...weights.map((p) => ({ name: p, dims: parameterShape(sizes, p) })), ...weights.map((p) => ({ name: `W0:${p.slice(1)}`, dims: parameterShape(sizes, p) }))],
-    outputs: weights.flatMap((p) => ['norm2', 'distance2', 'start2'].map((k) => ({ name: `${k}:${p.slice(1)}`, dims: [], type: 'float64' as const }))),
-  });
-}
-
 /** What the Gram graph computes for layer sizes n_0 … n_L: the names and sizes of its outputs. */
 export function gramOutputs(sizes: readonly number[]): { name: string; layer: number; side: 'outer' | 'inner'; size: number }[] {
   const L = sizes.length - 1;

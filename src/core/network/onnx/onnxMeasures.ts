@@ -1,26 +1,29 @@
 /**
  * The measurements of a record on ONNX Runtime, for a trainer whose steps run there (measureGraph.ts;
- * docs/networks.md, "Layer metrics" and "Speed"): the layers' norms and distances, their Gram matrices
- * (from which measureNetwork takes ζ and ζ_top), and the changes of the tangent kernel and features on
- * the probe batch since the first measurement. Each session is built by `prepare` or at its first use,
- * one thread each, as the step's.
+ * docs/networks.md, "Layer metrics" and "Speed"): the layers' Gram matrices (from which measureNetwork
+ * takes ζ and ζ_top), and the changes of the tangent kernel and features on the probe batch since the
+ * first measurement. Each session is built at its first use, one thread, as the step's; that first
+ * use pays for building it and for its first run's memory, and the trainer counts both as measurement
+ * time.
  */
 import type * as Ort from 'onnxruntime-node';
-import type { LayerGrams, LayerNorms, WeightMatrix } from '../layerMetrics';
+import type { LayerGrams, WeightMatrix } from '../layerMetrics';
 import type { KernelMeasure } from '../tangentKernel';
-import { gramGraph, gramOutputs, kernelFeatures, KernelGraphSpec, kernelGraph, normGraph } from './measureGraph';
+import { gramGraph, gramOutputs, kernelFeatures, KernelGraphSpec, kernelGraph } from './measureGraph';
 import { OrtModule, SESSION_OPTIONS } from './onnxSteps';
 
 /**
- * The step's session options without the memory pattern: with it, a session's first two runs take
- * fresh memory (the first plans the pattern, the second allocates it: 17–20 ms each for the norms
- * graph's float64 copies, page faults mostly), so the warm-up run of `prepare` would leave the second
- * on the first record; without it, the arena holds what the first run took and later runs reuse it.
+ * The step's session options, with two changes for graphs that run a few times a run:
+ * - No memory pattern. With it, a session's first two runs take fresh memory (the first plans the
+ *   pattern, the second allocates it), and first-touched memory is dear (page faults: about 14 µs a
+ *   4 KiB page on these machines, 3.5 ms a MiB). Without it, the arena holds what the first run took
+ *   and later runs reuse it.
+ * - No graph optimisation. It took 4–10 ms of the kernel graph's 8–15 ms build, and its runs are as
+ *   fast without it (2.0 ms on 784-256³-10, 25 probe samples).
  */
-const MEASURE_OPTIONS: Ort.InferenceSession.SessionOptions = { ...SESSION_OPTIONS, enableMemPattern: false };
+const MEASURE_OPTIONS: Ort.InferenceSession.SessionOptions = { ...SESSION_OPTIONS, enableMemPattern: false, graphOptimizationLevel: 'disabled' };
 
 export class OnnxMeasures {
-  private normSession: Promise<Ort.InferenceSession> | null = null;
   private gramSession: Promise<Ort.InferenceSession> | null = null;
   private kernelSession: Promise<Ort.InferenceSession> | null = null;
   private readonly probe: Ort.Tensor;
@@ -36,34 +39,6 @@ export class OnnxMeasures {
   ) {
     if (probeX.length !== spec.samples * spec.sizes[0]) throw new Error(`OnnxMeasures: the probe has ${probeX.length} values, not ${spec.samples} × ${spec.sizes[0]}`);
     this.probe = new ort.Tensor('float32', probeX, [spec.samples, spec.sizes[0]]);
-  }
-
-  /** Builds the sessions and runs each once, now (the trainer's set-up, with the step's session), not at their first use. */
-  async prepare(): Promise<void> {
-    const { sizes } = this.spec;
-    this.normSession ??= this.ort.InferenceSession.create(normGraph(sizes), MEASURE_OPTIONS);
-    if (sizes.length >= 3) this.gramSession ??= this.ort.InferenceSession.create(gramGraph(sizes), MEASURE_OPTIONS);
-    this.kernelSession ??= this.ort.InferenceSession.create(kernelGraph(this.spec), MEASURE_OPTIONS);
-    const [norms, grams, kernel] = await Promise.all([this.normSession, this.gramSession, this.kernelSession]);
-    // One run of each on zero weights: a session's first run plans its memory and packs its kernels
-    // (10–20 ms here), which would otherwise land on the first record.
-    const zeros = this.spec.sizes.slice(1).map((rows, l) => ({ rows, cols: this.spec.sizes[l], data: new Float32Array(rows * this.spec.sizes[l]) }));
-    const feeds = this.weightFeeds(zeros, this.spec.bias ? this.spec.sizes.slice(1).map((n) => new Float32Array(n)) : null);
-    await norms!.run(this.normFeeds(zeros, zeros));
-    if (grams) await grams.run(this.weightFeeds(zeros, null));
-    for (const f of kernelFeatures(this.spec)) feeds[f.reference] = new this.ort.Tensor('float32', new Float32Array(f.dims.reduce((a, b) => a * b, 1)), f.dims);
-    await kernel!.run({ X: this.probe, ...feeds });
-  }
-
-  /**
-   * Per layer, ‖W_l‖², ‖W_l − W_l(0)‖² and ‖W_l(0)‖², summed in float64 (measureNetwork's `norms`).
-   * `weights` and `initial`: W_1 … W_L and their initial values as rows, float32.
-   */
-  async norms(weights: readonly WeightMatrix[], initial: readonly WeightMatrix[]): Promise<LayerNorms[]> {
-    this.normSession ??= this.ort.InferenceSession.create(normGraph(this.spec.sizes), MEASURE_OPTIONS);
-    const out = await (await this.normSession).run(this.normFeeds(weights, initial));
-    const value = (name: string) => Number((out[name].data as Float64Array)[0]);
-    return weights.map((_, l) => ({ norm2: value(`norm2:${l + 1}`), distance2: value(`distance2:${l + 1}`), start2: value(`start2:${l + 1}`) }));
   }
 
   /**
@@ -92,7 +67,10 @@ export class OnnxMeasures {
     const features = kernelFeatures(this.spec);
     const feeds: Record<string, Ort.Tensor> = { X: this.probe, ...this.weightFeeds(weights, biases) };
     const first = !this.reference;
-    for (const f of features) feeds[f.reference] = this.reference?.[f.reference] ?? new this.ort.Tensor('float32', new Float32Array(f.dims.reduce((a, b) => a * b, 1)), f.dims);
+    // The first run's references are zeros, views of one buffer (ONNX Runtime only reads its inputs).
+    const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+    const zeros = first ? new Float32Array(Math.max(...features.map((f) => size(f.dims)))) : null;
+    for (const f of features) feeds[f.reference] = this.reference?.[f.reference] ?? new this.ort.Tensor('float32', zeros!.subarray(0, size(f.dims)), f.dims);
     // Later runs fetch the scalars only: the arrays stay inside ONNX Runtime.
     const out = first ? await session.run(feeds) : await session.run(feeds, ['kernelDistance2', 'featureDistance2']);
     const scalar = (name: string) => (out[name].data as Float32Array)[0];
@@ -112,14 +90,8 @@ export class OnnxMeasures {
 
   /** Frees the sessions built so far. */
   release(): void {
-    for (const s of [this.normSession, this.gramSession, this.kernelSession]) void s?.then((session) => session.release()).catch(() => undefined);
-    this.normSession = this.gramSession = this.kernelSession = null;
-  }
-
-  private normFeeds(weights: readonly WeightMatrix[], initial: readonly WeightMatrix[]): Record<string, Ort.Tensor> {
-    const feeds = this.weightFeeds(weights, null);
-    initial.forEach((w, l) => (feeds[`W0:${l + 1}`] = this.matrix(w)));
-    return feeds;
+    for (const s of [this.gramSession, this.kernelSession]) void s?.then((session) => session.release()).catch(() => undefined);
+    this.gramSession = this.kernelSession = null;
   }
 
   private matrix(w: WeightMatrix): Ort.Tensor {
