@@ -13,15 +13,17 @@ import { gramGraph, gramOutputs, kernelFeatures, KernelGraphSpec, kernelGraph } 
 import { OrtModule, SESSION_OPTIONS } from './onnxSteps';
 
 /**
- * The step's session options, with two changes for graphs that run a few times a run:
- * - No memory pattern. With it, a session's first two runs take fresh memory (the first plans the
- *   pattern, the second allocates it), and first-touched memory is dear (page faults: about 14 µs a
- *   4 KiB page on these machines, 3.5 ms a MiB). Without it, the arena holds what the first run took
- *   and later runs reuse it.
- * - No graph optimisation. It took 4–10 ms of the kernel graph's 8–15 ms build, and its runs are as
+ * The step's session options, with three changes for graphs that run a few times a run. First-touched
+ * memory is dear on these machines (a page fault costs about 14 µs a 4 KiB page, 3.5 ms a MiB), and
+ * a fresh process's measurements were mostly that:
+ * - No arena of their own: their tensors come from the process's heap, partly memory the steps have
+ *   freed (a fresh epoch's kernel measurements, build included, took 24 ms instead of 31).
+ * - No memory pattern: with it, a session's first two runs take fresh memory (the first plans the
+ *   pattern, the second allocates it).
+ * - No graph optimisation: it took 4–10 ms of the kernel graph's 8–15 ms build, and the runs are as
  *   fast without it (2.0 ms on 784-256³-10, 25 probe samples).
  */
-const MEASURE_OPTIONS: Ort.InferenceSession.SessionOptions = { ...SESSION_OPTIONS, enableMemPattern: false, graphOptimizationLevel: 'disabled' };
+const MEASURE_OPTIONS: Ort.InferenceSession.SessionOptions = { ...SESSION_OPTIONS, enableCpuMemArena: false, enableMemPattern: false, graphOptimizationLevel: 'disabled' };
 
 export class OnnxMeasures {
   private gramSession: Promise<Ort.InferenceSession> | null = null;
