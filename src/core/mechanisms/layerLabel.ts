@@ -5,7 +5,8 @@
  * three kinds of experiment. Only the scores differ, as a network has several pairs of layers:
  * - the kernel test is the tangent kernel and the tangent features on the probe batch (the trainer);
  *   checkpoints carry no data, so for them it is the largest relative distance from the first
- *   checkpoint (for the linear model at equal rates that distance is the tangent-feature change);
+ *   checkpoint (for the linear model at equal rates that distance is the tangent-feature change), and
+ *   so it is for a run whose kernel measurement came out not finite;
  * - ζ is scored per pair of consecutive layers: alignment is the largest rise, disalignment the largest
  *   fall (a deep network can have both, in different pairs);
  * - the balance is the spread of the layers' log norm changes.
@@ -30,10 +31,19 @@ export interface LayerColumns {
 
 /** The scores behind a network's label; null where undefined. */
 export interface LayerScores {
-  /** max over the measured records after the first of ‖K_t − K_0‖_F/‖K_0‖_F; null when not measured (checkpoints, or one record). */
+  /**
+   * max over the measured records after the first of ‖K_t − K_0‖_F/‖K_0‖_F; null when not measured
+   * (checkpoints, or one record) or when a measurement was not finite (`kernelNotFinite`).
+   */
   kernelChange: number | null;
   /** max over the measured records of ‖J_t − J_0‖_F/‖J_0‖_F; null likewise. */
   tangentChange: number | null;
+  /**
+   * A kernel or tangent-feature measurement came out not finite: float32 overflow in the kernel's
+   * products (activations of about 10⁸ and beyond). The kernel test is then the largest distance
+   * from θ₀, as for checkpoints, never the measurements that remain (docs/networks.md, "Labels").
+   */
+  kernelNotFinite: boolean;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -72,8 +82,11 @@ export function layerScores(c: LayerColumns): LayerScores | null {
   const n = c.distance.length;
   if (n === 0) return null;
   const last = n - 1;
-  // A kernel column counts once something after the first record was measured.
+  // A kernel column counts once something after the first record was measured, and only when every
+  // measurement of both is finite.
   const measuredLater = (xs: readonly (number | null)[] | undefined) => (xs && xs.slice(1).some((x) => x !== null) ? maxOf(xs) : null);
+  const finite = (xs: readonly (number | null)[] | undefined) => !xs || xs.every((x) => x === null || Number.isFinite(x));
+  const kernelFinite = finite(c.kernelChange) && finite(c.tangentChange);
   const zetaChange = c.alignment.map((p) => {
     const a = p.zeta[0];
     const b = p.zeta[last];
@@ -83,8 +96,9 @@ export function layerScores(c: LayerColumns): LayerScores | null {
   const normChange = c.layers.map((l) => (last > 0 && l.norm[0] > 0 && l.norm[last] > 0 ? Math.log(l.norm[last] / l.norm[0]) : null));
   const norms = normChange.filter((z): z is number => z !== null);
   return {
-    kernelChange: measuredLater(c.kernelChange),
-    tangentChange: measuredLater(c.tangentChange),
+    kernelChange: kernelFinite ? measuredLater(c.kernelChange) : null,
+    tangentChange: kernelFinite ? measuredLater(c.tangentChange) : null,
+    kernelNotFinite: !kernelFinite,
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
     disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
@@ -170,7 +184,7 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
     criteria.push({ name: 'kernelChange', text: 'Tangent kernel change ‖K − K₀‖/‖K₀‖', value: s.kernelChange, threshold: th.kernelChange, reached: kernelMoved, decisive: kernel || kernelMoved });
     if (s.tangentChange !== null) criteria.push({ name: 'tangentChange', text: 'Tangent-feature change ‖J − J₀‖/‖J₀‖', value: s.tangentChange, threshold: th.tangentChange, reached: tangentMoved, decisive: kernel || tangentMoved });
   } else {
-    criteria.push({ name: 'distance', text: 'Largest distance from the first checkpoint ‖θ − θ₀‖/‖θ₀‖', value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
+    criteria.push({ name: 'distance', text: `Largest distance from ${s.kernelNotFinite ? 'θ₀' : 'the first checkpoint'} ‖θ − θ₀‖/‖θ₀‖`, value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
   }
   const rise = reached(s.alignment, th.zetaChange);
   const fall = reached(s.disalignment, th.zetaChange);
@@ -182,7 +196,9 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
   const reasons: string[] = [];
   const test = byKernel
     ? `The tangent kernel changed by ${fa(scores.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}` : ''}`
-    : `The network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
+    : s.kernelNotFinite
+      ? `The tangent kernel's change came out not finite (its float32 products overflowed), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
+      : `The network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
   if (kernel) {
     reasons.push(`${test}: the kernel regime — training is nearly linear in the parameters.`);
     return { label, regime: 'kernel regime', criteria, reasons };

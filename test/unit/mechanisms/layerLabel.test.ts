@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classify, DEFAULT_THRESHOLDS, scoresFromChanges } from '../../../src/core/mechanisms/classify';
-import { DEFAULT_LAYER_THRESHOLDS, LayerColumns, layerLabel, layerScores } from '../../../src/core/mechanisms/layerLabel';
+import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerColumns, layerLabel, layerScores } from '../../../src/core/mechanisms/layerLabel';
 import { Rng } from '../../../src/core/math/rng';
 
 /** Columns of a run with three layers (two pairs) from their start and end values; the middle record is unmeasured. */
@@ -59,6 +59,30 @@ test('checkpoints: without a kernel, the largest distance from the first checkpo
   assert.equal(s.distance, 0.05);
   assert.equal(layerLabel(s, 3, { ...DEFAULT_LAYER_THRESHOLDS, distance: 0.5 }), 'kernel', 'the threshold is the file\'s');
   assert.equal(layerLabel(layerScores(moved([0], [0.1]))!, 1), null, 'one checkpoint: nothing has changed yet');
+});
+
+test('a kernel measurement that is not finite never passes the kernel test: the largest distance from θ₀ stands for it, and the explanation says why', () => {
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    // The first record's 0 is the only finite kernel measurement left: it must not decide "kernel".
+    const c = { ...columns({ kernel: bad, tangent: 0.05, zeta: [[0.1, 0.1], [0.2, 0.2]], norms: [[1, 1], [1, 1], [1, 1]], distance: 0.7 }), kernelChange: [0, bad, bad] };
+    const s = layerScores(c)!;
+    assert.equal(s.kernelNotFinite, true);
+    assert.equal(s.kernelChange, null);
+    assert.equal(s.tangentChange, null, 'both are set aside together');
+    assert.equal(label(c), 'rescaling', 'moved 0.7 from θ₀: feature learning, not kernel');
+    const e = explainLayerLabel(s, 3);
+    assert.equal(e.criteria[0].name, 'distance');
+    assert.match(e.criteria[0].text, /from θ₀/);
+    assert.match(e.reasons[0], /not finite/);
+    // A run that barely moved is still kernel, by the distance.
+    assert.equal(label({ ...c, distance: [0, 0.02, 0.05] }), 'kernel');
+  }
+  // A tangent change that is not finite sets the kernel aside too; finite columns keep the kernel test.
+  assert.equal(layerScores({ ...columns({ kernel: 0.05, tangent: NaN, zeta: [[0.1, 0.1]], norms: [[1, 1], [1, 1]] }) })!.kernelNotFinite, true);
+  const fine = layerScores(columns({ kernel: 0.05, tangent: 0.05, zeta: [[0.1, 0.1]], norms: [[1, 1], [1, 1]] }))!;
+  assert.equal(fine.kernelNotFinite, false);
+  assert.equal(fine.kernelChange, 0.05);
+  assert.equal(layerScores({ distance: [0, 0.4], layers: [{ norm: [1, 1] }], alignment: [] })!.kernelNotFinite, false, 'checkpoints: no kernel, nothing not finite');
 });
 
 test('one rule: a two-layer network gets the linear model\'s label from the same scores', () => {

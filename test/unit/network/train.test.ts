@@ -5,6 +5,7 @@ import type { Dataset } from '../../../src/core/network/dataset';
 import { networkSpec, NetworkSpecInput } from '../../../src/core/network/spec';
 import { jsProducts, measureNetwork, WeightMatrix } from '../../../src/core/network/layerMetrics';
 import { Training, TrainingRecord } from '../../../src/core/network/train';
+import { explainLayerLabel } from '../../../src/core/mechanisms/layerLabel';
 import { Rng } from '../../../src/core/math/rng';
 import { lossGradient, networkOf } from '../../reference/network';
 import { finiteDifference, RefData, RefNetwork, refForward, refLoss, refOptimizerStep, RefOptimizerState, sampleLoss } from '../../reference/deepNetwork';
@@ -486,6 +487,30 @@ test('the measurements at records agree between the engines and with measureNetw
     close(r.tangentChange, other.tangentChange, 1e-3 * Math.max(1, other.tangentChange ?? 0), `record ${k} tangent change across engines`);
   });
   assert.ok(onnx.records.at(-1)!.kernelChange! > 0.01, 'the kernel moved: the comparison is not vacuous');
+});
+
+test('a tangent kernel whose float32 products overflow is reported as not finite, and the label takes the distance test instead of the first record\'s 0', async () => {
+  // A feature of 3·10³⁸ (unnormalised data): ONNX Runtime's kernel graph squares kernel entries of
+  // ~10³⁸ in float32. Before the fix the records held NaN, the scores kept the first record's 0, and the
+  // label read "kernel" from a test never taken.
+  const { set } = randomData(new Rng(5), 30, 3, { classes: 2 });
+  set.x[3 * 3] = 3e38;
+  const spec = networkSpec({ model: { hidden: [8], activation: 'relu' }, training: { loss: 'crossEntropy', learningRate: 0.1, batchSize: 10, epochs: 2 } });
+  const t = new Training(spec, { train: set }, { backend: 'onnxruntime' });
+  assert.equal((await t.run()).status, 'finished');
+  const r = t.result();
+  t.dispose();
+  assert.equal(r.kernelChange[0], 0);
+  const later = r.kernelChange.slice(1).filter((k) => k !== null);
+  assert.ok(later.length > 0 && later.every((k) => Number.isNaN(k)), `later kernel changes: ${r.kernelChange.join(', ')}`);
+  const s = r.summary.scores!;
+  assert.equal(s.kernelNotFinite, true);
+  assert.equal(s.kernelChange, null);
+  assert.equal(s.tangentChange, null);
+  const e = explainLayerLabel(s, r.step.length);
+  assert.equal(e.criteria[0].name, 'distance');
+  assert.equal(r.summary.label, s.maxDistance < 0.1 ? 'kernel' : e.label);
+  assert.match(e.reasons[0], /not finite/);
 });
 
 test('bad combinations are refused before anything is allocated, each with its key path', () => {

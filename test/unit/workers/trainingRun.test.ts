@@ -103,6 +103,7 @@ describe('explainLayerLabel', () => {
         balanceChange: maybe(Math.exp(2 * rng.normal())),
         distance: rng.uniform(),
         maxDistance: Math.exp(-4 * rng.uniform()),
+        kernelNotFinite: false,
       };
       const records = 1 + Math.floor(rng.uniform() * 5);
       const e = explainLayerLabel(s, records, DEFAULT_LAYER_THRESHOLDS);
