@@ -6,7 +6,7 @@
  * the folder back: the loop closes.
  */
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SafetensorsFile } from './safetensors';
 import { TensorToWrite, writeSafetensors } from './writeSafetensors';
 
@@ -61,7 +61,7 @@ export class CheckpointFolder {
    * empties `metrics.jsonl`, so that the folder holds this run only.
    */
   async prepare(): Promise<void> {
-    await fs.mkdir(this.folder, { recursive: true });
+    await makeFolder(this.folder);
     for (const name of await fs.readdir(this.folder)) {
       if (!/^step-\d+\.safetensors$/.test(name)) continue;
       const path = join(this.folder, name);
@@ -107,5 +107,30 @@ export class CheckpointFolder {
     await this.pending;
     if (this.failure) throw this.failure;
     return this.written.slice();
+  }
+}
+
+/**
+ * Makes `folder` and the ancestors it lacks, one `mkdir` each from the nearest existing ancestor down.
+ * Not `mkdir(…, { recursive: true })`: under a pseudo-filesystem that refuses new entries (`/proc/x`),
+ * Node's recursive mkdir retries the same ENOENT forever; here the first refusal is the error.
+ */
+export async function makeFolder(folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (let dir = resolve(folder); ; dir = dirname(dir)) {
+    try {
+      if ((await fs.stat(dir)).isDirectory()) break;
+      throw new Error(`${dir} is a file, not a folder`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw err;
+      missing.push(dir);
+    }
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      await fs.mkdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
 }

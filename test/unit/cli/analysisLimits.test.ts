@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -206,6 +206,16 @@ test('flab train: a checkpoint folder that cannot be made is refused at its key 
   const s = flab(['sweep', sweep]);
   assert.equal(s.code, 1);
   assert.match(s.stderr, /error: cannot write checkpoints into .*blocker\/run: a part of/);
+});
+
+test('flab train: a checkpoint folder in a filesystem that refuses new entries (/proc) is an error at its key, not a hang', { skip: !existsSync('/proc/self') }, () => {
+  // Node's mkdir(…, { recursive: true }) retried mkdir("/proc/x") = ENOENT forever (a fresh reviewer's case).
+  for (const path of ['/proc/flab-no-such-folder', '/proc/flab-no-such-folder/deeper']) {
+    const file = write('ckpt/proc.flab.json', { model: { hidden: [4] }, data: { train: { x: [[0, 1], [1, 0], [1, 1]], y: [0, 1, 1] } }, training: { learningRate: 0.5, steps: 4, record: { every: 2 }, checkpoints: { every: 2, path } } });
+    const r = flab(['train', file], { timeout: 20_000 });
+    assert.equal(r.code, 1, `exit ${r.code} (null: killed by the timeout) for ${path}; stderr ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`:\\d+:\\d+: error: cannot write checkpoints into ${path}: ENOENT`));
+  }
 });
 
 test('a sweep of nonlinear gradient-descent runs is refused before its first run when its total work passes the limit', async () => {
