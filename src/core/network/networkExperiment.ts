@@ -163,7 +163,7 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
   });
   for (const e of specSemantics(spec)) if (!problems.some((p) => p.path === e.path)) problem(e.path, e.message);
 
-  const sweep = raw.sweep ? resolveSweep(raw.sweep, 'network') : { spec: undefined, problems: [] };
+  const sweep = raw.sweep ? resolveSweep(raw.sweep, 'network', value) : { spec: undefined, problems: [] };
   problems.push(...sweep.problems);
   if (problems.length > 0) return { experiment: null, problems };
   return {

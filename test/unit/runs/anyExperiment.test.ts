@@ -110,6 +110,11 @@ test('what a schema cannot say is located at its key', () => {
     [{ model: { hidden: [4] }, init: { weights: [[[1], [2], [3]], [[1, 2, 3]]] } }, 'init.weights[0]', /W_1 must have 4 rows \(model.hidden\[0\]\), got 3/, '[\n        [\n          1\n        ],\n        [\n          2\n        ],\n        [\n          3\n        ]\n      ]'],
     [{ sweep: { width: [1, 2] } }, 'sweep.width', /unknown hyperparameter `width`/, '[\n      1,\n      2\n    ]'],
     [{ sweep: { 'training.epochs': [1, 2.5] } }, 'sweep.training.epochs[1]', /sweep value 1: training.epochs must be an integer, got 2.5/, '2.5'],
+    // A key the file does not have: an index past its array crashed the run (TypeError) or appended a layer.
+    [{ sweep: { 'training.learningRate[1]': [0.1, 0.2] } }, 'sweep.training.learningRate[1]', /^sweep: the file has no array training.learningRate, so training.learningRate\[1\] is not one of its values$/, '[\n      0.1,\n      0.2\n    ]'],
+    [{ training: { learningRate: 0.1 }, sweep: { 'training.learningRate[1]': [0.1] } }, 'sweep.training.learningRate[1]', /^sweep: the file has no array training.learningRate/, '[\n      0.1\n    ]'],
+    [{ sweep: { 'model.hidden[5]': [3] } }, 'sweep.model.hidden[5]', /^sweep: model.hidden has 1 entry in the file \(indices 0 to 0\), so model.hidden\[5\] is not one of its values$/, '[\n      3\n    ]'],
+    [{ sweep: { 'model.hidden[1]': [3] } }, 'sweep.model.hidden[1]', /^sweep: model.hidden has 1 entry in the file \(indices 0 to 0\), so model.hidden\[1\] is not one of its values$/, '[\n      3\n    ]'],
   ];
   for (const [over, path, message, at] of cases) {
     const ps = problems(network(over));
