@@ -53,9 +53,11 @@ interface Check {
  * Checks `node` against `schema`; appends every problem to `out`. `root` resolves `$ref`s. With the
  * document `text`, a number is echoed as the user wrote it rather than as its 64-bit value (a
  * literal such as 1e309 reads back as Infinity). Keys are looked up as the schema's own properties
- * only, so `__proto__`, `constructor` or `toString` are unknown keys like any other.
+ * only, so `__proto__`, `constructor` or `toString` are unknown keys like any other. A key written
+ * twice in one object is reported once, first; the schema checks its first value.
  */
 export function checkAgainstSchema(node: Node, schema: SchemaNode, root: SchemaNode, path: string, out: Diagnostic[], text?: string): void {
+  out.push(...duplicateKeys(node, path));
   check(node, schema, path, { root, out, text });
 }
 
@@ -74,6 +76,35 @@ export function matchesSchema(node: Node, schema: SchemaNode, root: SchemaNode):
 export function checkValue(value: unknown, schema: SchemaNode, root: SchemaNode, path: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   check(valueTree(value), schema, path, { root, out });
+  return out;
+}
+
+/**
+ * Every key written twice in one object, anywhere under `tree`, once each (at its second and later
+ * occurrences). Reported by `checkAgainstSchema` in one pass, not where the schema is matched: a
+ * duplicate made every branch of an `if` or a `oneOf` fail, so a network file with one was read as a
+ * linear model, and the duplicate was reported once per branch tried.
+ */
+function duplicateKeys(tree: Node, at: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const walk = (node: Node, path: string): void => {
+    if (node.type === 'array') {
+      node.children?.forEach((child, i) => walk(child, `${path}[${i}]`));
+      return;
+    }
+    if (node.type !== 'object') return;
+    const seen = new Set<string>();
+    for (const prop of node.children ?? []) {
+      const [keyNode, valueNode] = prop.children ?? [];
+      if (!keyNode) continue;
+      const key = keyNode.value as string;
+      const childPath = joinPath(path, key);
+      if (seen.has(key)) out.push(error(`duplicate key \`${excerpt(key)}\` in ${path === '' ? 'the experiment' : path}`, childPath, keyNode));
+      seen.add(key);
+      if (valueNode) walk(valueNode, childPath);
+    }
+  };
+  walk(tree, at);
   return out;
 }
 
@@ -150,10 +181,8 @@ function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): vo
     if (!keyNode) continue;
     const key = keyNode.value as string;
     const childPath = joinPath(path, key);
-    if (seen.has(key)) {
-      out.push(error(`duplicate key \`${excerpt(key)}\` in ${path === '' ? 'the experiment' : path}`, childPath, keyNode));
-      continue;
-    }
+    // Reported once, by duplicateKeys; the first value is the one checked.
+    if (seen.has(key)) continue;
     seen.set(key, keyNode);
     // Own properties only: `constructor` or `__proto__` must not find Object.prototype's.
     const childSchema = Object.hasOwn(props, key) ? props[key] : undefined;

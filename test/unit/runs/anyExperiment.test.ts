@@ -125,6 +125,29 @@ test('what a schema cannot say is located at its key', () => {
   }
 });
 
+test('a key written twice is one error at its second occurrence: the file keeps its kind and no other check guesses', () => {
+  // Before, a network file with a duplicate was read as a linear model: the duplicate three times, then
+  // `width`, `init` and `learningRates` missing and `training` unknown (a fresh reviewer's case).
+  const cases: [string, string, string][] = [
+    ['{"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10},"training":{"epochs":1},"training":{"epochs":2}}', 'training', 'duplicate key `training` in the experiment'],
+    ['{"model":{"hidden":[8],"hidden":[4]},"data":{"dataset":"mnist","train":10}}', 'model.hidden', 'duplicate key `hidden` in model'],
+    ['{"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10,"train":20}}', 'data.train', 'duplicate key `train` in data'],
+  ];
+  for (const [text, path, message] of cases) {
+    const r = parseAnyExperiment(text);
+    assert.equal(r.kind, 'network', text);
+    assert.deepEqual(r.diagnostics.map((d) => [d.path, d.message]), [[path, message]], text);
+    const key = path.split('.').at(-1)!;
+    assert.equal(r.diagnostics[0].offset, text.lastIndexOf(`"${key}"`), 'at the second occurrence');
+  }
+  // Three times, twice in an array of objects: each once; other faults are still found beside them.
+  const text = '{"name":"a","name":"b","name":"c","model":{"hidden":[0]},"data":{"train":{"x":[[1]],"y":[1]}},"init":{"weights":[{"a":1,"a":2}]}}';
+  const ps = parseAnyExperiment(text).diagnostics.map((d) => d.message);
+  assert.equal(ps.filter((m) => m === 'duplicate key `name` in the experiment').length, 2);
+  assert.equal(ps.filter((m) => /duplicate key `a` in init.weights\[0\]/.test(m)).length, 1, ps.join('\n'));
+  assert.ok(ps.some((m) => /model.hidden\[0\] must be ≥ 1/.test(m)), ps.join('\n'));
+});
+
 test('the schema\'s own messages for network and checkpoint files, located in the text', () => {
   const text = '{\n  "model": { "hidden": [8], "activaton": "relu" },\n  "data": { "dataset": "mnist", "train": 0 },\n  "trainig": {}\n}';
   const ps = parseAnyExperiment(text).diagnostics.map((d) => ({ message: d.message, ...lineAndColumn(text, d.offset) }));
