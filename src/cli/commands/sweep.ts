@@ -12,6 +12,7 @@ import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/exp
 import { countJsonTokens } from '../../core/experiment/parse';
 import { reportedSteps } from '../../core/descent/gradientDescent';
 import { NetworkExperiment, networkVariant, specForData } from '../../core/network/networkExperiment';
+import { DataError } from '../../core/network/data/dataError';
 import { outputSize } from '../../core/network/dataset';
 import { layerSizes } from '../../core/network/spec';
 import { TrainingSetupError } from '../../core/network/train';
@@ -24,7 +25,7 @@ import { Command, LoadedExperiment, printed } from '../command';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
 import { Progress } from '../progress';
 import { csvNumber, formatLarge, outputTooLarge, reportedRows, trajectoryBytes } from '../output';
-import { checkOutput, checkWritableCheckpoints } from './train';
+import { checkOutput, checkWritableCheckpoints, divergedNote } from './train';
 
 export const sweepCommand: Command = {
   name: 'sweep',
@@ -47,7 +48,11 @@ value; --csv puts the swept value first on every row.`,
     const loaded = context.loadAny(args.operands[0]);
     const parsed = loaded.parsed;
     if (parsed.kind === 'checkpoints') throw new ExperimentError('`flab sweep` takes the two-layer linear model or a network experiment; this file is a checkpoint experiment: `flab checkpoints` reads it', 'checkpoints');
-    if (parsed.kind === 'network') return printed(networkSweepOutput(await networkSweep(parsed.experiment, loaded, format, context.progress), format));
+    if (parsed.kind === 'network') {
+      const result = await networkSweep(parsed.experiment, loaded, format, context.progress);
+      const notes = result.runs.map((r, i) => divergedNote(loaded.source.file, r, `sweep value ${i}, ${result.path} = ${formatNumber(result.values[i])}`)).join('');
+      return { ...printed(networkSweepOutput(result, format)), stderr: notes };
+    }
     const experiment = parsed.experiment;
     const spec = experiment.sweep;
     if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "outputScale": { "from": 0.01, "to": 100, "count": 5 } })', 'sweep');
@@ -85,13 +90,14 @@ function atSweepEntry<T>(spec: SweepSpec, i: number, loaded: LoadedExperiment, w
 /**
  * An error of the run of sweep value `i`, at its sweep entry; other errors unchanged. `byValue` says
  * which errors the value caused: every one of a linear-model run (the file itself was validated), a
- * network's setup problems and errors at the swept key (not its data file's, nor its checkpoint
- * folder's or its output's).
+ * network's setup problems and errors at the swept key — the data's too, as when `data.train` asks
+ * for more samples than the file has (not other keys' data errors, nor its checkpoint folder's or
+ * its output's).
  */
 function relocated(spec: SweepSpec, i: number, loaded: LoadedExperiment, e: unknown, byValue: (path: string) => boolean = () => true): unknown {
-  const message = e instanceof ExperimentError ? e.message : e instanceof TrainingSetupError ? e.problems.map((p) => p.message).join('; ') : null;
+  const message = e instanceof ExperimentError || e instanceof DataError ? e.message : e instanceof TrainingSetupError ? e.problems.map((p) => p.message).join('; ') : null;
   if (message === null) return e;
-  if (e instanceof ExperimentError && (e.path.startsWith('sweep') || !byValue(e.path))) return e;
+  if ((e instanceof ExperimentError || e instanceof DataError) && (e.path.startsWith('sweep') || !byValue(e.path))) return e;
   return sweepValueError(spec, i, message, writtenAt(loaded, `sweep.${spec.key}[${i}]`));
 }
 

@@ -44,9 +44,19 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
     }).catch((err: unknown) => {
       throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;
     });
-    return printed(formatTrainResult(result, format));
+    return { ...printed(formatTrainResult(result, format)), stderr: divergedNote(loaded.source.file, result) };
   },
 };
+
+/**
+ * A note on standard error for a run that diverged, whatever the format (`--csv` has no room for
+ * it): where the loss stopped being finite, and that the records up to there are what is printed.
+ * `run` names a sweep's run. Empty for a run that did not diverge.
+ */
+export function divergedNote(file: string, r: TrainResult, run?: string): string {
+  if (r.summary.status !== 'diverged') return '';
+  return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${r.summary.divergedAt}, and the training stopped there: the records up to step ${r.step.at(-1)} are printed, without a label\n`;
+}
 
 /** The value of `--backend` (default auto); a usage error for any other word. */
 export function backendOf(value: string | undefined): TrainingOptions['backend'] {

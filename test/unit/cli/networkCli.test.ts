@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -61,6 +61,28 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   assert.equal(out.step.length, out.summary.divergedAt, 'the records before it');
   assert.equal(out.summary.label, null);
   assert.ok(!/NaN|Infinity/.test(r.stdout));
+  // Standard error says so in every format: --csv has no room for the status.
+  const note = `${file}: note: the loss stopped being finite at step ${out.summary.divergedAt}, and the training stopped there: the records up to step ${out.step.at(-1)} are printed, without a label\n`;
+  assert.equal(r.stderr, note);
+  for (const format of ['--csv', '--summary']) assert.equal(flab('train', file, format).stderr, note, format);
+  assert.equal(flab('train', write('fine.flab.json', tiny)).stderr, '', 'nothing for a run that finished');
+  // A sweep names the run.
+  const sweep = write('diverge-sweep.flab.json', { ...JSON.parse(readFileSync(file, 'utf8')), sweep: { 'training.learningRate': [0.01, 50] } });
+  const s = flab('sweep', sweep, '--csv');
+  assert.equal(s.code, 0, s.stderr);
+  assert.equal(s.stderr, `${sweep}: note: sweep value 1, training.learningRate = 50: the loss stopped being finite at step ${out.summary.divergedAt}, and the training stopped there: the records up to step ${out.step.at(-1)} are printed, without a label\n`);
+});
+
+test('a sweep value whose data cannot be had is an error at that value: data.train past the file\'s samples', () => {
+  write('six.csv', 'a,b,y\n0,1,0\n1,0,1\n1,1,1\n0,0,0\n2,1,1\n1,2,0\n');
+  const file = write('too-many.flab.json', { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'six.csv', train: 4 }, training: { learningRate: 0.5, steps: 2 }, sweep: { 'data.train': [4, 100] } });
+  const r = flab('sweep', file);
+  assert.equal(r.code, 1);
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf('100');
+  const line = text.slice(0, at).split('\n').length;
+  const column = at - text.lastIndexOf('\n', at - 1);
+  assert.equal(r.stderr, `${file}:${line}:${column}: error: sweep value 1, data.train = 100: 100 training samples asked for, six.csv has 6\n`);
 });
 
 test('bad data, sizes past the limits and the wrong kind are located errors (exit 1)', () => {
