@@ -54,6 +54,21 @@ const SPACE = 0x20;
 const TAB = 0x09;
 
 /**
+ * Why the first bytes of a file are not text (a NUL byte among the first 4 KiB: no CSV has one), with
+ * the format they look like, or null. Else the header check would quote the binary bytes back.
+ */
+function binaryStart(bytes: Uint8Array): { message: string; offset: number } | null {
+  const head = bytes.subarray(0, 4096);
+  const nul = head.indexOf(0);
+  if (nul < 0) return null;
+  const guess =
+    head[0] === 0x93 && head[1] === 0x4e ? ': it is a NumPy .npy file (use "format": "npy")'
+    : head[0] === 0 && head[1] === 0 && [0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e].includes(head[2]) ? ': it looks like an IDX file (use "format": "idx")'
+    : '';
+  return { message: `expected a CSV text file, found a binary one (byte ${nul} is 00)${guess}`, offset: nul };
+}
+
+/**
  * The value of a field that is a decimal number (surrounding spaces and tabs allowed), else NaN.
  * Stricter than `Number()`, which also takes '' (as 0), hexadecimal, binary, octal and 'Infinity'.
  */
@@ -230,11 +245,17 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const tokenizer = new CsvTokenizer(o.delimiter, onRow);
     const decoder = new StringDecoder('utf8');
     const buffer = new Uint8Array(1 << 20);
+    let first = true;
     try {
       for (;;) {
         ctx.signal?.throwIfAborted();
         const n = await reader.read(buffer);
         if (n === 0) break;
+        if (first) {
+          first = false;
+          const binary = binaryStart(buffer.subarray(0, n));
+          if (binary) throw reader.error(binary.message, binary.offset);
+        }
         tokenizer.push(decoder.write(Buffer.from(buffer.buffer, 0, n)));
       }
       tokenizer.push(decoder.end());

@@ -191,6 +191,23 @@ test('bad CSV files: each a located message', async () => {
   await rejectsAt(loadDataset(spec({ trainFile: 'good.csv', testFile: 'narrow.csv' }), o), { path: 'data.testFile', message: /2 fields, where good.csv has 3/ });
 });
 
+test('a binary file given as CSV is refused as binary, with the format it looks like, never quoted back', async () => {
+  // Before, the header check quoted the file's bytes: `no column "label" in the header of img.idx ("  2  _���…")`.
+  const idx = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]);
+  const npy = new Uint8Array([0x93, ...Buffer.from('NUMPY'), 1, 0, 118, 0, ...Buffer.from("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }")]);
+  const other = new Uint8Array([...Buffer.from('a,b,y\n1,2,0\n'), 0, 7, 9]);
+  const cases: [Uint8Array, boolean, RegExp, number][] = [
+    [idx, false, /^img.bin, byte 0: expected a CSV text file, found a binary one \(byte 0 is 00\): it looks like an IDX file \(use "format": "idx"\)$/, 0],
+    [idx, true, /it looks like an IDX file/, 0],
+    [npy, false, /^img.bin, byte 7: expected a CSV text file, found a binary one \(byte 7 is 00\): it is a NumPy .npy file \(use "format": "npy"\)$/, 7],
+    [other, false, /^img.bin, byte 12: expected a CSV text file, found a binary one \(byte 12 is 00\)$/, 12],
+  ];
+  for (const [bytes, gzip, message, offset] of cases) {
+    write(dir, 'img.bin', bytes, gzip);
+    await rejectsAt(loadDataset(spec({ trainFile: 'img.bin', label: 'y' }), o), { path: 'data.trainFile', message, offset });
+  }
+});
+
 test('a gzip-compressed CSV reads as the plain one', async () => {
   write(dir, 'z.csv.gz', 'a,b,y\n1,2,0\n3,4,1\n', true);
   const d = await loadDataset(spec({ trainFile: 'z.csv.gz' }), o);
