@@ -273,6 +273,26 @@ describe('training panel webview', () => {
     assert.deepEqual(reveal, { type: 'reveal', line: 4, column: 12 });
   });
 
+  it('labels the loss axis of a diverging run: values past 10¹⁷ run off the top, and the note under the chart says so', async () => {
+    // uPlot draws no axis whose end has more than 17 integer digits: a loss of 3·10³² left the log
+    // axis without a tick (a fresh reviewer's screenshot).
+    const page = await open();
+    const r = run(4, 'diverged', 6);
+    const loss = [0.94, 6.6e10, 3e21, 3.43e32];
+    r.curves = { ...r.curves, step: [0, 1, 2, 3], losses: [{ name: 'train loss', values: loss }] };
+    await send(page, message(1, r));
+    await page.waitForSelector('[data-chart="loss"][data-ticks-y]');
+    const ticks = (await page.locator('[data-chart="loss"]').getAttribute('data-ticks-y'))!.split('|').filter((t) => t !== '');
+    assert.ok(ticks.length >= 2 && ticks.includes('10⁰'), `ticks: ${ticks.join(' ')}`);
+    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-above'), 'loss');
+    assert.match(await page.locator('[data-chart="loss"] .chart-note').innerText(), /Off the top: loss above 10¹⁷/);
+    assert.match(await page.locator('[data-chart="loss"]').innerText(), /3\.43e32/, 'the legend gives the last value');
+    // A run whose loss stays below the ceiling has no such note.
+    await send(page, message(2, run(10, 'finished')));
+    await page.waitForFunction(() => document.querySelector('[data-chart="loss"]')?.getAttribute('data-above') === null);
+    assert.equal(await page.locator('[data-chart="loss"] .chart-note').isHidden(), true);
+  });
+
   it('answers Export Chart with a PNG of the charts as shown, and stacks at 320 px', async () => {
     const page = await open({ width: 320 });
     await send(page, message(1, run(30, 'finished')));

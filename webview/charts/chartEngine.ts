@@ -80,12 +80,30 @@ export function clean(ys: readonly (number | null)[], log: boolean): Column {
   return ys.map((y) => (y === null || !Number.isFinite(y) || (log && !(y >= LOG_FLOOR)) ? null : y));
 }
 
-/** A log axis's range: whole decades around the data, never below LOG_FLOOR. */
+/**
+ * Largest value a log axis reaches: uPlot draws no axis whose end has more than 17 integer digits
+ * (its search for a tick step gives up), so the loss of a diverging run (10³²) lost every tick.
+ * Larger values are drawn, and run off the top; the note under the chart says so, and the legend
+ * gives them.
+ */
+export const LOG_CEILING = 1e17;
+
+/** A log axis's range: whole decades around the data, never below LOG_FLOOR nor above LOG_CEILING. */
 function logRange(_u: uPlot, min: number, max: number): [number, number] {
   if (!(max > 0) || !Number.isFinite(max)) return [1e-3, 1];
-  const lo = Math.pow(10, Math.floor(Math.log10(Math.max(min > 0 ? min : max, LOG_FLOOR))));
-  const hi = Math.pow(10, Math.ceil(Math.log10(max)));
+  const hi = Math.min(LOG_CEILING, Math.pow(10, Math.ceil(Math.log10(max))));
+  const lo = Math.min(hi / 10, Math.pow(10, Math.floor(Math.log10(Math.max(min > 0 ? min : max, LOG_FLOOR)))));
   return hi > lo ? [lo, hi] : [lo / 10, hi * 10];
+}
+
+/** The labels of the log scales on which a drawn value passes LOG_CEILING (off the top of the chart). */
+export function aboveCeiling(model: ChartModel): string[] {
+  const labels = new Set<string>();
+  model.series.forEach((s, i) => {
+    const scale = model.scales.find((sc) => sc.key === s.scale);
+    if (scale?.log && (model.data[i + 1] ?? []).some((v) => v != null && v > LOG_CEILING)) labels.add(scale.label);
+  });
+  return [...labels];
 }
 
 /** ys / ys[0]; null where the initial value is 0 (the ratio is undefined). */
@@ -485,14 +503,21 @@ export class Charts {
     this.scaled();
   }
 
-  /** The note on values exactly 0 on a log axis (drawn as marks on its floor); their count in `data-zeros`. */
+  /**
+   * The note under a chart: values exactly 0 on a log axis (drawn as marks on its floor; their count
+   * in `data-zeros`), and values above LOG_CEILING (off the top; `data-above`).
+   */
   private showNote(container: HTMLElement, element: HTMLElement, model: ChartModel): void {
     const zeros = zerosOnLog(model);
     const scales = [...new Set(zeros.map((z) => model.scales.find((sc) => sc.key === model.series[z.series].scale)?.label ?? ''))];
-    element.hidden = zeros.length === 0;
-    element.textContent = zeros.length === 0 ? '' : zeroNote(scales);
+    const above = aboveCeiling(model);
+    const notes = [...(zeros.length ? [zeroNote(scales)] : []), ...(above.length ? [`▲ Off the top: ${above.join(', ')} above 10¹⁷, beyond what the axis can draw (the legend gives the values).`] : [])];
+    element.hidden = notes.length === 0;
+    element.textContent = notes.join(' ');
     if (zeros.length > 0) container.dataset.zeros = String(zeros.length);
     else delete container.dataset.zeros;
+    if (above.length > 0) container.dataset.above = above.join('|');
+    else delete container.dataset.above;
   }
 
   /** The chart's key (line styles and colours) under it when uPlot's legend is off. */
