@@ -273,23 +273,25 @@ describe('training panel webview', () => {
     assert.deepEqual(reveal, { type: 'reveal', line: 4, column: 12 });
   });
 
-  it('labels the loss axis of a diverging run: values past 10¹⁷ run off the top, and the note under the chart says so', async () => {
+  it('labels the axes of a diverging run: values past 10¹⁷ run off the chart, and the note under it says so', async () => {
     // uPlot draws no axis whose end has more than 17 integer digits: a loss of 3·10³² left the log
-    // axis without a tick (a fresh reviewer's screenshot).
+    // axis without a tick (a fresh reviewer's screenshot), and a distance of 10²⁰ the linear one.
     const page = await open();
     const r = run(4, 'diverged', 6);
-    const loss = [0.94, 6.6e10, 3e21, 3.43e32];
-    r.curves = { ...r.curves, step: [0, 1, 2, 3], losses: [{ name: 'train loss', values: loss }] };
+    r.curves = { ...r.curves, step: [0, 1, 2, 3], losses: [{ name: 'train loss', values: [0.94, 6.6e10, 3e21, 3.43e32] }], distance: [0, 2e3, 4e12, 1e20] };
     await send(page, message(1, r));
     await page.waitForSelector('[data-chart="loss"][data-ticks-y]');
-    const ticks = (await page.locator('[data-chart="loss"]').getAttribute('data-ticks-y'))!.split('|').filter((t) => t !== '');
-    assert.ok(ticks.length >= 2 && ticks.includes('10⁰'), `ticks: ${ticks.join(' ')}`);
-    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-above'), 'loss');
-    assert.match(await page.locator('[data-chart="loss"] .chart-note').innerText(), /Off the top: loss above 10¹⁷/);
+    for (const [chart, label, tick] of [['loss', 'loss', '10⁰'], ['distance', 'distance', '0']] as const) {
+      const at = page.locator(`[data-chart="${chart}"]`);
+      const ticks = (await at.evaluate((c) => Object.entries((c as HTMLElement).dataset).find(([k]) => /^ticks(?!X)/.test(k))?.[1] ?? '')).split('|').filter((t) => t !== '');
+      assert.ok(ticks.length >= 2 && ticks.includes(tick), `${chart} ticks: ${ticks.join(' ')}`);
+      assert.equal(await at.getAttribute('data-beyond'), label);
+      assert.match(await at.locator('.chart-note').innerText(), new RegExp(`Off the chart: ${label} beyond 10¹⁷ in size`));
+    }
     assert.match(await page.locator('[data-chart="loss"]').innerText(), /3\.43e32/, 'the legend gives the last value');
-    // A run whose loss stays below the ceiling has no such note.
+    // A run within the limit has no such note.
     await send(page, message(2, run(10, 'finished')));
-    await page.waitForFunction(() => document.querySelector('[data-chart="loss"]')?.getAttribute('data-above') === null);
+    await page.waitForFunction(() => document.querySelector('[data-chart="loss"]')?.getAttribute('data-beyond') === null);
     assert.equal(await page.locator('[data-chart="loss"] .chart-note').isHidden(), true);
   });
 

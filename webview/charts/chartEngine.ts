@@ -81,27 +81,35 @@ export function clean(ys: readonly (number | null)[], log: boolean): Column {
 }
 
 /**
- * Largest value a log axis reaches: uPlot draws no axis whose end has more than 17 integer digits
- * (its search for a tick step gives up), so the loss of a diverging run (10³²) lost every tick.
- * Larger values are drawn, and run off the top; the note under the chart says so, and the legend
- * gives them.
+ * Largest size a y axis reaches: uPlot draws no axis whose end has more than 17 integer digits (its
+ * search for a tick step gives up), so the loss of a diverging run (10³²) lost every tick. Larger
+ * values are drawn, and run off the chart; the note under it says so, and the legend gives them.
  */
-export const LOG_CEILING = 1e17;
+export const AXIS_LIMIT = 1e17;
 
-/** A log axis's range: whole decades around the data, never below LOG_FLOOR nor above LOG_CEILING. */
+/** A log axis's range: whole decades around the data, never below LOG_FLOOR nor above AXIS_LIMIT. */
 function logRange(_u: uPlot, min: number, max: number): [number, number] {
   if (!(max > 0) || !Number.isFinite(max)) return [1e-3, 1];
-  const hi = Math.min(LOG_CEILING, Math.pow(10, Math.ceil(Math.log10(max))));
+  const hi = Math.min(AXIS_LIMIT, Math.pow(10, Math.ceil(Math.log10(max))));
   const lo = Math.min(hi / 10, Math.pow(10, Math.floor(Math.log10(Math.max(min > 0 ? min : max, LOG_FLOOR)))));
   return hi > lo ? [lo, hi] : [lo / 10, hi * 10];
 }
 
-/** The labels of the log scales on which a drawn value passes LOG_CEILING (off the top of the chart). */
-export function aboveCeiling(model: ChartModel): string[] {
+/** A linear axis's range: uPlot's own (the data padded by a tenth), within ±AXIS_LIMIT. */
+function linearRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null) return [null, null];
+  const [lo, hi] = uPlot.rangeNum(min, max, 0.1, true);
+  const a = Math.max(-AXIS_LIMIT, lo ?? min);
+  const b = Math.min(AXIS_LIMIT, hi ?? max);
+  return b > a ? [a, b] : [AXIS_LIMIT / 2, AXIS_LIMIT];
+}
+
+/** The labels of the y axes on which a drawn value is larger than AXIS_LIMIT in size (off the chart). */
+export function beyondAxis(model: ChartModel): string[] {
   const labels = new Set<string>();
   model.series.forEach((s, i) => {
     const scale = model.scales.find((sc) => sc.key === s.scale);
-    if (scale?.log && (model.data[i + 1] ?? []).some((v) => v != null && v > LOG_CEILING)) labels.add(scale.label);
+    if (scale && (model.data[i + 1] ?? []).some((v) => v != null && Math.abs(v) > AXIS_LIMIT)) labels.add(scale.label);
   });
   return [...labels];
 }
@@ -286,7 +294,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       : { time: false, range: (_u, min, max) => (max > min ? [min, max] : [min - 1, max + 1]) },
   };
   for (const s of model.scales) {
-    scales[s.key] = s.log ? { distr: 3, log: 10, range: logRange } : s.range ? { range: s.range } : {};
+    scales[s.key] = s.log ? { distr: 3, log: 10, range: logRange } : { range: s.range ?? linearRange };
   }
   const hasRight = model.scales.some((s) => s.side === 'right');
   return {
@@ -505,19 +513,19 @@ export class Charts {
 
   /**
    * The note under a chart: values exactly 0 on a log axis (drawn as marks on its floor; their count
-   * in `data-zeros`), and values above LOG_CEILING (off the top; `data-above`).
+   * in `data-zeros`), and values larger than AXIS_LIMIT (off the chart; `data-beyond`).
    */
   private showNote(container: HTMLElement, element: HTMLElement, model: ChartModel): void {
     const zeros = zerosOnLog(model);
     const scales = [...new Set(zeros.map((z) => model.scales.find((sc) => sc.key === model.series[z.series].scale)?.label ?? ''))];
-    const above = aboveCeiling(model);
-    const notes = [...(zeros.length ? [zeroNote(scales)] : []), ...(above.length ? [`▲ Off the top: ${above.join(', ')} above 10¹⁷, beyond what the axis can draw (the legend gives the values).`] : [])];
+    const beyond = beyondAxis(model);
+    const notes = [...(zeros.length ? [zeroNote(scales)] : []), ...(beyond.length ? [`Off the chart: ${beyond.join(', ')} beyond 10¹⁷ in size, more than the axis can draw (the legend gives the values).`] : [])];
     element.hidden = notes.length === 0;
     element.textContent = notes.join(' ');
     if (zeros.length > 0) container.dataset.zeros = String(zeros.length);
     else delete container.dataset.zeros;
-    if (above.length > 0) container.dataset.above = above.join('|');
-    else delete container.dataset.above;
+    if (beyond.length > 0) container.dataset.beyond = beyond.join('|');
+    else delete container.dataset.beyond;
   }
 
   /** The chart's key (line styles and colours) under it when uPlot's legend is off. */
