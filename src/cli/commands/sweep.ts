@@ -243,7 +243,7 @@ function checkTrainingWork(e: NetworkExperiment, spec: SweepSpec, first: Network
 }
 
 function trainingWorkError(work: number, runs: number, how: string): ExperimentError {
-  return new ExperimentError(`the sweep's ${runs} trainings do about ${formatLarge(work)} multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; ${how}), over the limit of ${formatLarge(MAX_TRAINING_SWEEP_WORK)} for one sweep (docs/limits.md): use fewer values, fewer steps or epochs, or smaller layers`, 'sweep');
+  return new ExperimentError(`the sweep's ${runs === 1 ? 'one training does' : `${runs} trainings do`} about ${formatLarge(work)} multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; ${how}), over the limit of ${formatLarge(MAX_TRAINING_SWEEP_WORK)} for one sweep (docs/limits.md): use fewer values, fewer steps or epochs, or smaller layers`, 'sweep');
 }
 
 function sweepOutput(r: SweepResult, format: string): string {
