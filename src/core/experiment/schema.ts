@@ -54,7 +54,7 @@ interface Check {
  * document `text`, a number is echoed as the user wrote it rather than as its 64-bit value (a
  * literal such as 1e309 reads back as Infinity). Keys are looked up as the schema's own properties
  * only, so `__proto__`, `constructor` or `toString` are unknown keys like any other. A key written
- * twice in one object is reported once, first; the schema checks its first value.
+ * twice in one object is reported once, first; the schema checks its last value (JSON.parse's).
  */
 export function checkAgainstSchema(node: Node, schema: SchemaNode, root: SchemaNode, path: string, out: Diagnostic[], text?: string): void {
   out.push(...duplicateKeys(node, path));
@@ -174,16 +174,20 @@ function checkString(node: Node, schema: SchemaNode, path: string, c: Check): vo
 function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): void {
   const out = c.out;
   const props = schema.properties ?? {};
-  const seen = new Map<string, Node>();
-  for (const prop of node.children ?? []) {
+  // A key written twice is reported once, by duplicateKeys; its last value is the one checked, as it is
+  // the one JSON.parse and the kind's checks keep.
+  // (Read once: a plain value's tree makes new nodes at every read of `children`.)
+  const children = node.children ?? [];
+  const last = new Map<string, Node>();
+  for (const prop of children) if (prop.children?.[0]) last.set(prop.children[0].value as string, prop);
+  const seen = new Map([...last].map(([key, prop]) => [key, prop.children![0]]));
+  for (const prop of children) {
     const keyNode = prop.children?.[0];
     const valueNode = prop.children?.[1];
     if (!keyNode) continue;
     const key = keyNode.value as string;
     const childPath = joinPath(path, key);
-    // Reported once, by duplicateKeys; the first value is the one checked.
-    if (seen.has(key)) continue;
-    seen.set(key, keyNode);
+    if (last.get(key) !== prop) continue;
     // Own properties only: `constructor` or `__proto__` must not find Object.prototype's.
     const childSchema = Object.hasOwn(props, key) ? props[key] : undefined;
     if (!childSchema) {

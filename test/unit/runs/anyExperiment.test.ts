@@ -132,6 +132,8 @@ test('a key written twice is one error at its second occurrence: the file keeps 
     ['{"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10},"training":{"epochs":1},"training":{"epochs":2}}', 'training', 'duplicate key `training` in the experiment'],
     ['{"model":{"hidden":[8],"hidden":[4]},"data":{"dataset":"mnist","train":10}}', 'model.hidden', 'duplicate key `hidden` in model'],
     ['{"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10,"train":20}}', 'data.train', 'duplicate key `train` in data'],
+    // The last value is the one checked (JSON.parse's): a linear `model` then a network one is a network file.
+    ['{"model":{"width":8},"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10}}', 'model', 'duplicate key `model` in the experiment'],
   ];
   for (const [text, path, message] of cases) {
     const r = parseAnyExperiment(text);
