@@ -54,18 +54,39 @@ const SPACE = 0x20;
 const TAB = 0x09;
 
 /**
- * Why the first bytes of a file are not text (a NUL byte among the first 4 KiB: no CSV has one), with
- * the format they look like, or null. Else the header check would quote the binary bytes back.
+ * Why the first bytes of a file are not CSV text, or null: the first byte among the first 4 KiB that
+ * no UTF-8 text file has — a NUL, another control character than tab, line feed, form feed or carriage
+ * return, or a byte that is not UTF-8 — with the format the file looks like. Else the header check or
+ * a field's message would quote the binary bytes back. `complete`: `bytes` is the whole file (a
+ * character cut at the end of a longer file's first block is not an error).
  */
-function binaryStart(bytes: Uint8Array): { message: string; offset: number } | null {
+function binaryStart(bytes: Uint8Array, complete: boolean): { message: string; offset: number } | null {
   const head = bytes.subarray(0, 4096);
-  const nul = head.indexOf(0);
-  if (nul < 0) return null;
+  const whole = complete && head.length === bytes.length;
+  const control = head.findIndex((b) => (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) || b === 0x7f);
+  const nonUtf8 = firstNonUtf8(head, whole);
+  const at = control < 0 ? nonUtf8 : nonUtf8 < 0 ? control : Math.min(control, nonUtf8);
+  if (at < 0) return null;
   const guess =
     head[0] === 0x93 && head[1] === 0x4e ? ': it is a NumPy .npy file (use "format": "npy")'
     : head[0] === 0 && head[1] === 0 && [0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e].includes(head[2]) ? ': it looks like an IDX file (use "format": "idx")'
+    : head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47 ? ': it is a PNG image'
     : '';
-  return { message: `expected a CSV text file, found a binary one (byte ${nul} is 00)${guess}`, offset: nul };
+  const hex = head[at].toString(16).toUpperCase().padStart(2, '0');
+  return { message: `expected a CSV text file (UTF-8), found a binary one (byte ${at} is ${hex})${guess}`, offset: at };
+}
+
+/** The offset of the first byte that does not continue a UTF-8 sequence, or −1; a sequence cut by the end counts only when `complete`. */
+function firstNonUtf8(b: Uint8Array, complete: boolean): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const more = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    if (more < 0) return i;
+    if (i + more >= b.length) return complete ? i : -1;
+    for (let k = 1; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    i += more + 1;
+  }
+  return -1;
 }
 
 /**
@@ -253,7 +274,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         if (n === 0) break;
         if (first) {
           first = false;
-          const binary = binaryStart(buffer.subarray(0, n));
+          const binary = binaryStart(buffer.subarray(0, n), n < buffer.length);
           if (binary) throw reader.error(binary.message, binary.offset);
         }
         tokenizer.push(decoder.write(Buffer.from(buffer.buffer, 0, n)));

@@ -195,17 +195,30 @@ test('a binary file given as CSV is refused as binary, with the format it looks 
   // Before, the header check quoted the file's bytes: `no column "label" in the header of img.idx ("  2  _���…")`.
   const idx = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]);
   const npy = new Uint8Array([0x93, ...Buffer.from('NUMPY'), 1, 0, 118, 0, ...Buffer.from("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }")]);
-  const other = new Uint8Array([...Buffer.from('a,b,y\n1,2,0\n'), 0, 7, 9]);
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const text = (t: string) => [...Buffer.from(t)];
   const cases: [Uint8Array, boolean, RegExp, number][] = [
-    [idx, false, /^img.bin, byte 0: expected a CSV text file, found a binary one \(byte 0 is 00\): it looks like an IDX file \(use "format": "idx"\)$/, 0],
+    [idx, false, /^img.bin, byte 0: expected a CSV text file \(UTF-8\), found a binary one \(byte 0 is 00\): it looks like an IDX file \(use "format": "idx"\)$/, 0],
     [idx, true, /it looks like an IDX file/, 0],
-    [npy, false, /^img.bin, byte 7: expected a CSV text file, found a binary one \(byte 7 is 00\): it is a NumPy .npy file \(use "format": "npy"\)$/, 7],
-    [other, false, /^img.bin, byte 12: expected a CSV text file, found a binary one \(byte 12 is 00\)$/, 12],
+    [npy, false, /^img.bin, byte 0: expected a CSV text file \(UTF-8\), found a binary one \(byte 0 is 93\): it is a NumPy .npy file \(use "format": "npy"\)$/, 0],
+    [png, false, /byte 0 is 89\): it is a PNG image$/, 0],
+    [new Uint8Array([...text('a,b,y\n1,2,0\n'), 0, 7, 9]), false, /found a binary one \(byte 12 is 00\)$/, 12],
+    // No NUL at all: a control character, or bytes that are not UTF-8 (random bytes; Latin-1 text).
+    [new Uint8Array([...text('a,b,y\n'), 0x1b, 0x02, 0x41]), false, /found a binary one \(byte 6 is 1B\)$/, 6],
+    [new Uint8Array([...text('a,b,y\n'), 0xd7, 0x41, 0xfe, 0x31]), false, /found a binary one \(byte 6 is D7\)$/, 6],
+    [new Uint8Array([...text('caf'), 0xe9, ...text(',b,y\n1,2,0\n')]), false, /found a binary one \(byte 3 is E9\)$/, 3],
+    [new Uint8Array([...text('a,b,y\n1,2,0\n'), 0xc3]), false, /found a binary one \(byte 12 is C3\)$/, 12],
   ];
   for (const [bytes, gzip, message, offset] of cases) {
     write(dir, 'img.bin', bytes, gzip);
     await rejectsAt(loadDataset(spec({ trainFile: 'img.bin', label: 'y' }), o), { path: 'data.trainFile', message, offset });
   }
+  // UTF-8 text passes: other alphabets, CRLF and tabs, and a character cut by the end of the first 4 KiB checked.
+  const row = '1,\t2,0\r\n';
+  write(dir, 'ok.csv', 'é,b,y\r\n' + row.repeat(1000));
+  assert.equal((await loadDataset(spec({ trainFile: 'ok.csv', label: 'y' }), o)).train.count, 1000);
+  write(dir, 'straddle.csv', 'x'.repeat(4095) + 'é,b,y\n' + row); // é is bytes 4095 and 4096
+  assert.equal((await loadDataset(spec({ trainFile: 'straddle.csv', label: 'y' }), o)).train.count, 1);
 });
 
 test('a gzip-compressed CSV reads as the plain one', async () => {
