@@ -97,7 +97,9 @@ function atSweepEntry<T>(spec: SweepSpec, i: number, loaded: LoadedExperiment, w
 function relocated(spec: SweepSpec, i: number, loaded: LoadedExperiment, e: unknown, byValue: (path: string) => boolean = () => true): unknown {
   const message = e instanceof ExperimentError || e instanceof DataError ? e.message : e instanceof TrainingSetupError ? e.problems.map((p) => p.message).join('; ') : null;
   if (message === null) return e;
-  if ((e instanceof ExperimentError || e instanceof DataError) && (e.path.startsWith('sweep') || !byValue(e.path))) return e;
+  // A variant's own refusal (`with P = v: …`, at the sweep's key) takes the sweep value's form too.
+  const variant = e instanceof ExperimentError && message.startsWith(`with ${spec.path} = `);
+  if (!variant && (e instanceof ExperimentError || e instanceof DataError) && (e.path.startsWith('sweep') || !byValue(e.path))) return e;
   return sweepValueError(spec, i, message, writtenAt(loaded, `sweep.${spec.key}[${i}]`));
 }
 

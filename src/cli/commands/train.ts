@@ -55,7 +55,8 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
  */
 export function divergedNote(file: string, r: TrainResult, run?: string): string {
   if (r.summary.status !== 'diverged') return '';
-  return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${r.summary.divergedAt}, and the training stopped there: the records up to step ${r.step.at(-1)} are printed, without a label\n`;
+  const kept = r.step.length > 0 ? `the records up to step ${r.step.at(-1)} are printed` : 'no record was made';
+  return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${r.summary.divergedAt}, and the training stopped there: ${kept}, without a label\n`;
 }
 
 /** The value of `--backend` (default auto); a usage error for any other word. */

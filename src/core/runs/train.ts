@@ -121,7 +121,7 @@ export class NetworkRun {
       try {
         await run.folder.prepare();
       } catch (err) {
-        throw new ExperimentError(`cannot write checkpoints into ${folder}: ${(err as Error).message}`, 'training.checkpoints');
+        throw new ExperimentError(`cannot write checkpoints into ${folder}: ${(err as Error).message}`, e.checkpoints!.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
       }
     }
     return run;

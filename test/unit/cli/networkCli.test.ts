@@ -66,6 +66,11 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   assert.equal(r.stderr, note);
   for (const format of ['--csv', '--summary']) assert.equal(flab('train', file, format).stderr, note, format);
   assert.equal(flab('train', write('fine.flab.json', tiny)).stderr, '', 'nothing for a run that finished');
+  // A run that diverges at its very first step has no record to print.
+  const at0 = write('diverge-at-0.flab.json', { ...tiny, init: { scale: 1e30 } });
+  const z = flab('train', at0, '--summary');
+  assert.equal(JSON.parse(z.stdout).divergedAt, 0);
+  assert.equal(z.stderr, `${at0}: note: the loss stopped being finite at step 0, and the training stopped there: no record was made, without a label\n`);
   // A sweep names the run.
   const sweep = write('diverge-sweep.flab.json', { ...JSON.parse(readFileSync(file, 'utf8')), sweep: { 'training.learningRate': [0.01, 50] } });
   const s = flab('sweep', sweep, '--csv');
@@ -83,6 +88,9 @@ test('a sweep value whose data cannot be had is an error at that value: data.tra
   const line = text.slice(0, at).split('\n').length;
   const column = at - text.lastIndexOf('\n', at - 1);
   assert.equal(r.stderr, `${file}:${line}:${column}: error: sweep value 1, data.train = 100: 100 training samples asked for, six.csv has 6\n`);
+  // A value the file's own checks refuse (a test size without a test file) takes the same form.
+  const test = write('no-test-file.flab.json', { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'six.csv' }, training: { learningRate: 0.5, steps: 2 }, sweep: { 'data.test': [2, 3] } });
+  assert.match(flab('sweep', test).stderr, /:\d+:\d+: error: sweep value 0, data.test = 2: 2 test samples asked for, and there is no test file/);
 });
 
 test('bad data, sizes past the limits and the wrong kind are located errors (exit 1)', () => {
