@@ -15,17 +15,17 @@ import { NetworkExperiment, networkVariant, specForData } from '../../core/netwo
 import { DataError } from '../../core/network/data/dataError';
 import { outputSize } from '../../core/network/dataset';
 import { layerSizes } from '../../core/network/spec';
-import { TrainingSetupError } from '../../core/network/train';
+import { BackendError, TrainingOptions, TrainingSetupError } from '../../core/network/train';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
 import { simulate } from '../../core/runs/simulate';
 import { solve } from '../../core/runs/solve';
 import { NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
 import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
-import { Command, LoadedExperiment, printed } from '../command';
+import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
 import { Progress } from '../progress';
 import { csvNumber, formatLarge, outputTooLarge, reportedRows, trajectoryBytes } from '../output';
-import { checkOutput, checkWritableCheckpoints, divergedNote } from './train';
+import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote } from './train';
 
 export const sweepCommand: Command = {
   name: 'sweep',
@@ -42,14 +42,17 @@ value; --csv puts the swept value first on every row.`,
     { flag: '--json', group: 'format', help: '{key, path, values, runs}: one trajectory per value, as flab solve --json prints it (the default)' },
     { flag: '--csv', group: 'format', help: 'one row per value and time: the swept value, then the trajectory\'s columns' },
     { flag: '--summary', group: 'format', help: '{key, path, values, summaries}: the summary of each run' },
+    { flag: '--backend', value: 'auto|onnxruntime|tfjs', help: 'a network experiment: the library that runs the steps, as for flab train (default auto)' },
   ],
   async run(args, context) {
     const format = args.choice('format', 'json');
     const loaded = context.loadAny(args.operands[0]);
     const parsed = loaded.parsed;
+    const backend = args.value('--backend');
+    if (backend !== undefined && parsed.kind !== 'network') throw new UsageError('--backend is for a network experiment (a "model" with "hidden"): the two-layer linear model has no training library to choose');
     if (parsed.kind === 'checkpoints') throw new ExperimentError('`flab sweep` takes the two-layer linear model or a network experiment; this file is a checkpoint experiment: `flab checkpoints` reads it', 'checkpoints');
     if (parsed.kind === 'network') {
-      const result = await networkSweep(parsed.experiment, loaded, format, context.progress);
+      const result = await networkSweep(parsed.experiment, loaded, format, context.progress, backendOf(backend));
       const notes = result.runs.map((r, i) => divergedNote(loaded.source.file, r, `sweep value ${i}, ${result.path} = ${formatNumber(result.values[i])}`)).join('');
       return { ...printed(networkSweepOutput(result, format)), stderr: notes };
     }
@@ -181,7 +184,7 @@ function checkDescentWork(e: Experiment, spec: SweepSpec, loaded: LoadedExperime
  * first run's data) and again before each run with the runs' own sizes; errors of a value's run at
  * its sweep entry.
  */
-async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, progress: Progress): Promise<TrainSweepResult> {
+async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, progress: Progress, backend: TrainingOptions['backend']): Promise<TrainSweepResult> {
   const spec = e.sweep;
   if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "init.scale": [0.5, 1, 2] })', 'sweep');
   checkWritableCheckpoints(e, loaded);
@@ -193,6 +196,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
     return await trainSweep(e, {
       baseDir: loaded.baseDir,
       fileName: loaded.fileName,
+      backend,
       onRun: (i) => {
         index = i;
       },
@@ -208,6 +212,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
       },
     });
   } catch (err) {
+    if (err instanceof BackendError) throw new UsageError(`--backend ${backend}: ${err.message}`);
     throw relocated(spec, index, loaded, err, (path) => path === spec.path);
   }
 }

@@ -125,6 +125,19 @@ test('flab sweep trains a network file once per value; --csv puts the swept valu
   assert.equal(csv.length, 1 + 2 * 4);
   assert.ok(csv[5].startsWith('5,0,'));
   assert.equal(JSON.parse(flab('sweep', file, '--summary').stdout).summaries.length, 2);
+  // --backend as for flab train: every run on the library asked for; the same numbers up to float32 rounding.
+  const on = (backend: string) => JSON.parse(flab('sweep', file, '--summary', '--backend', backend).stdout).summaries as { backend: string; final: { trainLoss: number } }[];
+  const [tfjs, onnx] = [on('tfjs'), on('onnxruntime')];
+  assert.deepEqual(tfjs.map((x) => x.backend), ['tfjs', 'tfjs']);
+  assert.deepEqual(onnx.map((x) => x.backend), ['onnxruntime', 'onnxruntime']);
+  tfjs.forEach((x, i) => assert.ok(Math.abs(x.final.trainLoss - onnx[i].final.trainLoss) <= 1e-4, `run ${i}: ${x.final.trainLoss} vs ${onnx[i].final.trainLoss}`));
+  const bad = flab('sweep', file, '--backend', 'gpu');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--backend takes auto, onnxruntime or tfjs, got `gpu`/);
+  const linear = write('linear-sweep.flab.json', { model: { width: 2 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 }, sweep: { 'model.width': [2, 3] } });
+  const l = flab('sweep', linear, '--backend', 'tfjs');
+  assert.equal(l.code, 2);
+  assert.match(l.stderr, /--backend is for a network experiment/);
 });
 
 test('flab checkpoints: the series, the metrics, and its problems located at the key they concern', async () => {
