@@ -60,7 +60,9 @@ export class Workbench {
   /**
    * Opens the palette (F1) with `>query` and waits for a row containing `rowText`. The palette's
    * list is computed when it opens, so while the extension host is still registering
-   * contributions it is closed and opened again until the row shows up.
+   * contributions it is closed and opened again until the row shows up; so it is when the palette
+   * closes again before it can be typed into (focus taken by a webview that has just drawn: the
+   * input was there, then hidden, and a fill waited 30 s for it once in CI).
    */
   private async paletteWithRow(query: string, rowText: string, timeout: number, exact = false): Promise<Locator> {
     const input = this.page.locator('.quick-input-widget input.input');
@@ -68,16 +70,16 @@ export class Workbench {
     const row = (exact ? rows.filter({ has: this.page.locator('.label-name').getByText(rowText, { exact: true }) }) : rows.filter({ hasText: rowText })).first();
     const deadline = Date.now() + timeout;
     for (;;) {
-      await this.page.keyboard.press('F1');
-      await input.waitFor({ timeout });
-      await input.fill(`>${query}`);
       try {
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ timeout: Math.min(timeout, 10_000) });
+        await input.fill(`>${query}`, { timeout: 5000 });
         await row.waitFor({ timeout: 3000 });
         return row;
       } catch (e) {
         // Leave no palette open over the workbench for whatever comes next.
         await this.page.keyboard.press('Escape');
-        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
+        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
         if (Date.now() > deadline) throw e;
       }
     }
