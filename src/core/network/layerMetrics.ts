@@ -863,6 +863,16 @@ function topOfTridiagonal(alpha: readonly number[], beta: readonly number[], bel
     lo = Math.max(lo, diag[i]);
   }
   if (!(hi > 0)) return { lambda: 0, y: new Float64Array(k) };
+  return topByBisection(diag, off, lo, hi);
+}
+
+/**
+ * The top eigenvalue λ of the symmetric tridiagonal (diag, off), known to lie in [lo, hi], and its
+ * unit eigenvector y: bisection on Sturm counts (count(λ) = #eigenvalues < λ) to 4·10⁻¹⁶ of hi, then
+ * three steps of inverse iteration on T − λ(1 + ε)I (shifted just past λ so the solve is well posed).
+ */
+function topByBisection(diag: Float64Array, off: Float64Array, lo: number, hi: number): { lambda: number; y: Float64Array } {
+  const k = diag.length;
   for (let it = 0; it < 200 && hi - lo > 4e-16 * hi; it++) {
     const mid = 0.5 * (lo + hi);
     if (sturmCount(diag, off, mid) === k) hi = mid;
@@ -920,19 +930,7 @@ function topOfBidiagonal(alpha: readonly number[], beta: readonly number[]): { t
   for (let i = 0; i < k; i++) hi = Math.max(hi, diag[i] + (i > 0 ? Math.abs(off[i - 1]) : 0) + (i + 1 < k ? Math.abs(off[i]) : 0));
   if (hi === 0) return { theta: 0, x: new Float64Array(k), y: new Float64Array(k) };
   lo = Math.max(...Array.from(diag)); // λ_max ≥ max_i T_ii
-  for (let it = 0; it < 200 && hi - lo > 4e-16 * hi; it++) {
-    const mid = 0.5 * (lo + hi);
-    if (sturmCount(diag, off, mid) === k) hi = mid;
-    else lo = mid;
-  }
-  const lambda = hi;
-  // Inverse iteration on T − λ(1 + ε)I (shifted just past λ so the solve is well posed).
-  const shift = lambda * (1 + 1e-12) + 1e-300;
-  let y: Float64Array = new Float64Array(k).fill(1);
-  for (let it = 0; it < 3; it++) {
-    y = solveShiftedTridiagonal(diag, off, shift, y);
-    normalise(y);
-  }
+  const { lambda, y } = topByBisection(diag, off, lo, hi);
   const theta = Math.sqrt(lambda);
   const x = new Float64Array(k);
   for (let i = 0; i < k; i++) x[i] = alpha[i] * y[i] + (i + 1 < k ? beta[i] * y[i + 1] : 0);
