@@ -1,11 +1,13 @@
 /** Shared pieces of the network tests: random tiny networks and data, and conversions to the trainer's types. */
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../../../src/core/network/dataset';
 import type { WeightMatrix } from '../../../src/core/network/layerMetrics';
 import { Parameters, transposed } from '../../../src/core/network/model';
 import type { NetworkActivation } from '../../../src/core/network/spec';
+import type { KernelMeasure } from '../../../src/core/network/tangentKernel';
 import { Rng } from '../../../src/core/math/rng';
-import type { RefData, RefNetwork } from '../../reference/deepNetwork';
+import { jacobianDistance2, RefData, RefNetwork, refKernel } from '../../reference/deepNetwork';
 
 /** A network with float32-representable random weights (so that both sides start from the same θ). */
 export function randomNetwork(rng: Rng, sizes: number[], activation: NetworkActivation, gamma: number, bias: boolean, scale = 1): RefNetwork {
@@ -84,3 +86,43 @@ export const KERNEL_CASES: { activation: NetworkActivation; bias: boolean; outpu
   { activation: 'sigmoid', bias: false, outputs: 2, rates: [1, 2, 3] },
   { activation: 'leaky_relu', bias: true, outputs: 2, rates: [0.2, 1, 0] },
 ];
+
+export type KernelCase = (typeof KERNEL_CASES)[number];
+
+/**
+ * Case `index` of KERNEL_CASES as a 3-5-4-C network (γ = 0.7, weights ×1.3) and a probe of 3 samples:
+ * `x` row-major (3 × 3, float32) for the engine, `probe` as float64 rows for the reference.
+ */
+export function kernelCase(c: KernelCase, index: number): { rng: Rng; sizes: number[]; gamma: number; net0: RefNetwork; probe: Float64Array[]; x: Float32Array } {
+  const rng = new Rng(index + 40);
+  const sizes = [3, 5, 4, c.outputs];
+  const gamma = 0.7;
+  const net0 = randomNetwork(rng, sizes, c.activation, gamma, c.bias, 1.3);
+  const probe = Array.from({ length: 3 }, () => Float64Array.from({ length: 3 }, () => Math.fround(rng.normal())));
+  const x = new Float32Array(9);
+  probe.forEach((p, i) => x.set(p, i * 3));
+  return { rng, sizes, gamma, net0, probe, x };
+}
+
+/**
+ * An engine's kernel and tangent-feature changes against the float64 finite-difference Jacobian
+ * (refKernel): 0 at θ₀ (the first measurement, the reference), then at θ₀ moved by ε = 0.3 and 10⁻³
+ * within 2·10⁻³ and 2·10⁻² relative (float32 kernels: about 10⁻⁶ of ‖K‖, so 10⁻⁶/ε of the change).
+ * `measure(net)`: the engine's changes at `net` since its first measurement.
+ */
+export async function expectKernelChanges(c: KernelCase, k: ReturnType<typeof kernelCase>, measure: (net: RefNetwork) => KernelMeasure | Promise<KernelMeasure>): Promise<void> {
+  assert.deepEqual(await measure(k.net0), { kernelChange: 0, tangentChange: 0 });
+  const ref0 = refKernel(k.net0, k.probe, c.rates);
+  for (const epsilon of [0.3, 1e-3]) {
+    const net1 = perturbed(k.net0, k.rng, epsilon);
+    const got = await measure(net1);
+    const ref1 = refKernel(net1, k.probe, c.rates);
+    const kernelChange = frobenius(ref1.kernel, ref0.kernel) / frobenius(ref0.kernel);
+    const { moved, start } = jacobianDistance2(ref1.rows, ref0.rows, c.rates, k.sizes.length - 1);
+    const tangentChange = Math.sqrt(moved / start);
+    assert.ok(kernelChange > epsilon / 100, `a change worth testing (${kernelChange})`);
+    const tol = epsilon > 0.1 ? 2e-3 : 2e-2;
+    assert.ok(Math.abs(got.kernelChange / kernelChange - 1) < tol, `ε ${epsilon}: kernelChange ${got.kernelChange} vs ${kernelChange}`);
+    assert.ok(Math.abs(got.tangentChange / tangentChange - 1) < tol, `ε ${epsilon}: tangentChange ${got.tangentChange} vs ${tangentChange}`);
+  }
+}

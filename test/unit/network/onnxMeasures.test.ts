@@ -20,8 +20,8 @@ import { OnnxMeasures } from '../../../src/core/network/onnx/onnxMeasures';
 import { onnxRuntime } from '../../../src/core/network/onnx/onnxSteps';
 import { KernelChange, TangentFeatures, TangentKernelProbe } from '../../../src/core/network/tangentKernel';
 import { Rng } from '../../../src/core/math/rng';
-import { jacobianDistance2, RefNetwork, refKernel } from '../../reference/deepNetwork';
-import { frobenius, KERNEL_CASES, perturbed, randomNetwork, toParameters } from './helpers';
+import type { RefNetwork } from '../../reference/deepNetwork';
+import { expectKernelChanges, KERNEL_CASES, kernelCase, perturbed, randomNetwork, toParameters } from './helpers';
 
 type Ort = Exclude<ReturnType<typeof onnxRuntime>, Error>;
 
@@ -410,32 +410,12 @@ const cases = KERNEL_CASES;
 
 for (const c of cases) {
   test(`ONNX kernel and tangent-feature changes match the finite-difference Jacobian (${c.activation}, ${c.bias ? 'bias' : 'no bias'}, ${c.outputs} outputs, rates ${c.rates})`, async () => {
-    const rng = new Rng(cases.indexOf(c) + 40);
-    const sizes = [3, 5, 4, c.outputs];
-    const gamma = 0.7;
-    const net0 = randomNetwork(rng, sizes, c.activation, gamma, c.bias, 1.3);
-    const probe = Array.from({ length: 3 }, () => Float64Array.from({ length: 3 }, () => Math.fround(rng.normal())));
-    const x = new Float32Array(9);
-    probe.forEach((p, i) => x.set(p, i * 3));
-    const m = kernelMeasures(net0, c.rates, x, 3);
+    const k = kernelCase(c, cases.indexOf(c));
+    const m = kernelMeasures(k.net0, c.rates, k.x, 3);
     try {
-      assert.deepEqual(await m.kernelChange(weightsOf(net0), biasesOf(net0)), { kernelChange: 0, tangentChange: 0 });
-      const ref0 = refKernel(net0, probe, c.rates);
-      for (const epsilon of [0.3, 1e-3]) {
-        const net1 = perturbed(net0, rng, epsilon);
-        const got = await m.kernelChange(weightsOf(net1), biasesOf(net1));
-        const ref1 = refKernel(net1, probe, c.rates);
-        const kernelChange = frobenius(ref1.kernel, ref0.kernel) / frobenius(ref0.kernel);
-        const { moved: movedJ, start } = jacobianDistance2(ref1.rows, ref0.rows, c.rates, sizes.length - 1);
-        const tangentChange = Math.sqrt(movedJ / start);
-        assert.ok(kernelChange > epsilon / 100, `a change worth testing (${kernelChange})`);
-        // Float32 kernels: relative error ~1e-6 of ‖K‖, so ~1e-6/ε of the change.
-        const tol = epsilon > 0.1 ? 2e-3 : 2e-2;
-        assert.ok(Math.abs(got.kernelChange / kernelChange - 1) < tol, `ε ${epsilon}: kernelChange ${got.kernelChange} vs ${kernelChange}`);
-        assert.ok(Math.abs(got.tangentChange / tangentChange - 1) < tol, `ε ${epsilon}: tangentChange ${got.tangentChange} vs ${tangentChange}`);
-      }
+      await expectKernelChanges(c, k, (net) => m.kernelChange(weightsOf(net), biasesOf(net)));
       // The reference stays the first measurement's: θ₀ again gives no change.
-      const back = await m.kernelChange(weightsOf(net0), biasesOf(net0));
+      const back = await m.kernelChange(weightsOf(k.net0), biasesOf(k.net0));
       assert.ok(back.kernelChange < 1e-6 && back.tangentChange < 1e-6, `back at θ₀: ${JSON.stringify(back)}`);
     } finally {
       m.release();
