@@ -13,6 +13,7 @@ import { countJsonTokens } from '../../core/experiment/parse';
 import { reportedSteps } from '../../core/descent/gradientDescent';
 import { NetworkExperiment, networkVariant, specForData } from '../../core/network/networkExperiment';
 import { DataError } from '../../core/network/data/dataError';
+import { loadDataset } from '../../core/network/data/loadDataset';
 import { outputSize } from '../../core/network/dataset';
 import { layerSizes } from '../../core/network/spec';
 import { BackendError, TrainingOptions, TrainingSetupError } from '../../core/network/train';
@@ -94,8 +95,9 @@ function atSweepEntry<T>(spec: SweepSpec, i: number, loaded: LoadedExperiment, w
  * An error of the run of sweep value `i`, at its sweep entry; other errors unchanged. `byValue` says
  * which errors the value caused: every one of a linear-model run (the file itself was validated), a
  * network's setup problems and errors at the swept key — the data's too, as when `data.train` asks
- * for more samples than the file has (not other keys' data errors, nor its checkpoint folder's or
- * its output's).
+ * for more samples than the file has — and, in a sweep over a data key, any data error when the
+ * file's own data loads (not otherwise other keys' data errors, nor its checkpoint folder's or its
+ * output's).
  */
 function relocated(spec: SweepSpec, i: number, loaded: LoadedExperiment, e: unknown, byValue: (path: string) => boolean = () => true): unknown {
   const message = e instanceof ExperimentError || e instanceof DataError ? e.message : e instanceof TrainingSetupError ? e.problems.map((p) => p.message).join('; ') : null;
@@ -213,7 +215,22 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
     });
   } catch (err) {
     if (err instanceof BackendError) throw new UsageError(`--backend ${backend}: ${err.message}`);
-    throw relocated(spec, index, loaded, err, (path) => path === spec.path);
+    const byValue = err instanceof DataError && spec.path.startsWith('data.') && err.path !== spec.path && (await dataLoads(e, loaded));
+    throw relocated(spec, index, loaded, err, (path) => byValue || path === spec.path);
+  }
+}
+
+/**
+ * Whether the experiment's own data (the file's value of the swept data key) loads: when it does, a
+ * data error of a run that sweeps a data key (`data.label`, `data.train`, …) is that value's, wherever
+ * in the data it shows (the file with the labels the value chose).
+ */
+async function dataLoads(e: NetworkExperiment, loaded: LoadedExperiment): Promise<boolean> {
+  try {
+    await loadDataset(e.data, { baseDir: loaded.baseDir });
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -91,6 +91,18 @@ test('a sweep value whose data cannot be had is an error at that value: data.tra
   // A value the file's own checks refuse (a test size without a test file) takes the same form.
   const test = write('no-test-file.flab.json', { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'six.csv' }, training: { learningRate: 0.5, steps: 2 }, sweep: { 'data.test': [2, 3] } });
   assert.match(flab('sweep', test).stderr, /:\d+:\d+: error: sweep value 0, data.test = 2: 2 test samples asked for, and there is no test file/);
+  // A value that makes the file's labels wrong (column 1, fractional) is an error at that value, with
+  // the data file's place in the message; where the file's own label column is wrong too, the error
+  // stays at the file's own keys.
+  write('labels.csv', 'a,b,c\n1,2,0\n3,4,1\n5,6,0.5\n7,8,1\n');
+  const label = write('label-sweep.flab.json', { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'labels.csv', label: 1 }, training: { learningRate: 0.5, steps: 2 }, sweep: { 'data.label': [1, 2] } });
+  const bad = flab('sweep', label);
+  assert.equal(bad.code, 1);
+  const labelText = readFileSync(label, 'utf8');
+  const valueAt = labelText.indexOf('2', labelText.indexOf('"data.label"'));
+  assert.equal(bad.stderr, `${label}:${labelText.slice(0, valueAt).split('\n').length}:${valueAt - labelText.lastIndexOf('\n', valueAt - 1)}: error: sweep value 1, data.label = 2: labels.csv:4:5: label 0.5 is not a class index (a whole number ≥ 0); for numeric targets set "task": "regression"\n`);
+  const bothBad = write('label-sweep-base.flab.json', { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'labels.csv', label: 2 }, training: { learningRate: 0.5, steps: 2 }, sweep: { 'data.label': [2, 1] } });
+  assert.doesNotMatch(flab('sweep', bothBad).stderr, /sweep value/);
 });
 
 test('bad data, sizes past the limits and the wrong kind are located errors (exit 1)', () => {
