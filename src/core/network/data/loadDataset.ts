@@ -170,9 +170,47 @@ interface SettledClasses {
 }
 
 /**
+ * Refuses inferred classes of which most never occur: a stray large label (a corrupt byte, an
+ * "ignore" label such as 255) would otherwise add an output per missing class and train silently.
+ * More than half of the classes and at least MIN_MISSING_CLASSES of them missing is that signature;
+ * a `classes` key in the file says the gaps are meant.
+ */
+function checkClassGaps(splits: readonly RawClasses[], classCount: number, largest: { t: RawClasses; i: number } | undefined): void {
+  const seen = new Uint8Array(classCount);
+  for (const t of splits) for (let i = 0; i < t.values.length; i++) seen[t.values[i]] = 1;
+  const present: number[] = [];
+  seen.forEach((s, c) => s && present.push(c));
+  const missing = classCount - present.length;
+  if (missing * 2 <= classCount || missing < MIN_MISSING_CLASSES || !largest) return;
+  const p = largest.t.place(largest.i);
+  throw new DataError(
+    `label ${formatCount(classCount - 1)} would make ${formatCount(classCount)} classes, and ${formatCount(missing)} of them never occur (the labels are ${labelRanges(present)}): set "classes" if that is meant, or "task": "regression" for numeric targets`,
+    p.key,
+    p.location,
+  );
+}
+
+/** At least this many classes missing before checkClassGaps refuses (0, 5 as two classes is fine). */
+const MIN_MISSING_CLASSES = 10;
+
+/** Sorted labels as ranges: "0–9 and 200", "1, 3, 5–7, …". */
+function labelRanges(sorted: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    ranges.push(j === i ? `${sorted[i]}` : `${sorted[i]}–${sorted[j]}`);
+    i = j + 1;
+  }
+  if (ranges.length > 6) return `${ranges.slice(0, 5).join(', ')}, … ${ranges.at(-1)}`;
+  return ranges.length > 1 ? `${ranges.slice(0, -1).join(', ')} and ${ranges.at(-1)}` : ranges[0];
+}
+
+/**
  * Class labels as indices. When any label (of either split) is not a number, every label is a class
  * name and the classes are the distinct names in sorted order; otherwise labels must be whole numbers
- * ≥ 0 and the class count is `classes` when given, else the largest label + 1.
+ * ≥ 0 and the class count is `classes` when given, else the largest label + 1 (refused when most of
+ * those classes never occur: `checkClassGaps`).
  */
 function settleClasses(raw: RawData, classes: number | undefined, classesKey: string): SettledClasses | undefined {
   const train = raw.train.targets;
@@ -223,6 +261,7 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
     const p = where!.t.place(where!.i);
     throw new DataError(`label ${formatCount(largest)} would make ${formatCount(classCount)} classes, over the limit of ${formatCount(MAX_CLASSES)} (one output per class)`, p.key, p.location);
   }
+  if (classes === undefined) checkClassGaps(splits, classCount, where);
   const toIndices = (t: RawClasses) => {
     const out = array(t.values.length, classCount);
     for (let i = 0; i < out.length; i++) out[i] = t.values[i];

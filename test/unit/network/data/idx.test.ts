@@ -94,6 +94,27 @@ test('the class count is the largest label + 1, or "classes"; a label beyond it 
   await rejectsAt(loadDataset(spec({ trainLabels: 'labels-frac' }), { baseDir: dir }), { path: 'data.trainLabels', message: /label 2.5 is not a class index/, offset: 8 + 5 * 4 });
 });
 
+test('inferred classes of which most never occur (one corrupt label byte) are refused at that label; "classes" allows them', async () => {
+  const digits = Array.from({ length: N }, (_, i) => i % 10);
+  write(dir, 'labels-200', idxBytes('u8', [N], digits.map((l, i) => (i === 13 ? 200 : l))));
+  const present = [...new Set(digits.filter((_, i) => i !== 13))].sort((a, b) => a - b);
+  assert.deepEqual(present, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the fixture has every digit');
+  await rejectsAt(loadDataset(spec({ trainLabels: 'labels-200' }), { baseDir: dir }), {
+    path: 'data.trainLabels',
+    message: /^labels-200, byte 21: label 200 would make 201 classes, and 190 of them never occur \(the labels are 0–9 and 200\): set "classes" if that is meant, or "task": "regression"/,
+    offset: 8 + 13,
+  });
+  const meant = await loadDataset(spec({ trainLabels: 'labels-200', classes: 201 }), { baseDir: dir });
+  assert.equal(meant.train.targets.kind === 'classes' && meant.train.targets.classCount, 201);
+  // A few missing classes (1-based labels, or every other class) are not that signature.
+  write(dir, 'labels-1based', idxBytes('u8', [N], digits.map((l) => l + 1)));
+  const oneBased = await loadDataset(spec({ trainLabels: 'labels-1based' }), { baseDir: dir });
+  assert.equal(oneBased.train.targets.kind === 'classes' && oneBased.train.targets.classCount, 11);
+  write(dir, 'labels-even', idxBytes('u8', [N], digits.map((l) => 2 * l)));
+  const even = await loadDataset(spec({ trainLabels: 'labels-even' }), { baseDir: dir });
+  assert.equal(even.train.targets.kind === 'classes' && even.train.targets.classCount, 19);
+});
+
 test('bad IDX files: each a located message', async () => {
   const o = { baseDir: dir };
   write(dir, 'not-idx', 'hello, world');
