@@ -208,6 +208,12 @@ test('a binary file given as CSV is refused as binary, with the format it looks 
     [new Uint8Array([...text('a,b,y\n'), 0xd7, 0x41, 0xfe, 0x31]), false, /found a binary one \(byte 6 is D7\)$/, 6],
     [new Uint8Array([...text('caf'), 0xe9, ...text(',b,y\n1,2,0\n')]), false, /found a binary one \(byte 3 is E9\)$/, 3],
     [new Uint8Array([...text('a,b,y\n1,2,0\n'), 0xc3]), false, /found a binary one \(byte 12 is C3\)$/, 12],
+    // UTF-16, with a byte-order mark or without (every other byte zero), either order.
+    [new Uint8Array([0xff, 0xfe, ...Buffer.from('a,b,y\n1,2,0\n', 'utf16le')]), false, /found a binary one \(byte 0 is FF\): it looks like UTF-16 text \(save it as UTF-8\)$/, 0],
+    [new Uint8Array(Buffer.from('a,b,y\n1,2,0\n', 'utf16le')), false, /found a binary one \(byte 1 is 00\): it looks like UTF-16 text/, 1],
+    [new Uint8Array(Buffer.from('a,b,y\n1,2,0\n', 'utf16le').swap16()), false, /found a binary one \(byte 0 is 00\): it looks like UTF-16 text/, 0],
+    // A CIFAR-10 batch: its size a whole number of 3,073-byte records, a label byte first.
+    [new Uint8Array(2 * 3073).map((_, i) => (i % 3073 === 0 ? 3 : (i * 7) % 256)), false, /found a binary one \(byte 0 is 03\): it looks like a CIFAR-10 binary batch \(2 records of 1 \+ 3,072 bytes; use "format": "cifar10"\)$/, 0],
   ];
   for (const [bytes, gzip, message, offset] of cases) {
     write(dir, 'img.bin', bytes, gzip);
