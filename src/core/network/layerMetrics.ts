@@ -705,9 +705,9 @@ function orthonormalColumns(y: WeightMatrix, from: number, count: number): Float
  * most `tolerance`·σ or after `maxSteps` (default `lanczosSteps`). A is W, or Wᵀ when W is wider than
  * tall, so that V lives on the smaller side: k = min(rows, cols) steps exhaust it and the result is
  * exact to rounding. Cost 2·rows·cols per step. `start` (an earlier triplet of a matrix of the same
- * shape, e.g. the previous step's) replaces the fixed pseudo-random start vector (as is: a start that
- * is exactly a lower singular vector stops there, unlike `topEigenpair`'s). A zero matrix gives
- * σ = 0 and zero vectors.
+ * shape, e.g. the previous step's) replaces the fixed pseudo-random start vector; as in `topEigenpair`,
+ * 10⁻⁵ of that is mixed into it, so that a start that is a lower singular vector still leads to the
+ * top one. A zero matrix gives σ = 0 and zero vectors.
  */
 export function topSingularTriplet(w: WeightMatrix, options: { start?: SingularTriplet; maxSteps?: number; tolerance?: number; products?: MatrixProducts } = {}): SingularTriplet {
   const loaded = (options.products ?? jsProducts).load(w);
@@ -737,7 +737,7 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
   const vs: Float64Array[] = [];
   const alpha: number[] = [];
   const beta: number[] = [];
-  let v = startVector(n, given);
+  let v = startVector(n, given, WARM_START_MIX);
   vs.push(v);
   let top: { theta: number; x: Float64Array; y: Float64Array } = { theta: 0, x: new Float64Array(0), y: new Float64Array(0) };
   let residual = 0;

@@ -82,7 +82,9 @@ function checkAgainstReference(result: CheckpointsResult, nets: Layer[][], names
       const a = layers[names.indexOf(pair.layers[0])];
       const b = layers[names.indexOf(pair.layers[1])];
       close(pair.zeta[c], refZeta(a, b), 1e-12, `ζ of ${pair.layers} at checkpoint ${c}`);
-      close(pair.zetaTop[c], absCos(refTop(b).right, refTop(a).left), 1e-9, `ζ_top of ${pair.layers} at checkpoint ${c}`);
+      // Lanczos stops at a Ritz residual of 10⁻⁶σ, warm-started from the previous checkpoint's vectors
+      // (mixed with 10⁻⁵ of its fixed start): ζ_top to about 10⁻⁶ (LANCZOS_TOLERANCE).
+      close(pair.zetaTop[c], absCos(refTop(b).right, refTop(a).left), 1e-6, `ζ_top of ${pair.layers} at checkpoint ${c}`);
     });
   });
 }
