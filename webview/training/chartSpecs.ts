@@ -93,7 +93,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     applies: ({ run }) => run.curves.alignment.length > 0,
     build: (input) =>
       timeModel(
-        input.sweep ? 'Alignment ζ of the first pair of layers' : 'Alignment ζ = ‖W_{l+1}W_l‖/(‖W_{l+1}‖‖W_l‖) per pair (ζ_top dashed)',
+        input.sweep ? 'Alignment ζ of the first pair of layers' : 'Alignment ζ = ‖Wₗ₊₁Wₗ‖/(‖Wₗ₊₁‖‖Wₗ‖) per pair (ζ_top dashed)',
         [{ key: 'y', label: 'ζ', log: false, range: [0, 1], side: 'left' }],
         (c, p) => {
           const colours = cycle(p);
@@ -133,7 +133,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     label: 'Weight norm of each layer over training',
     applies: ({ run, sweep }) => !sweep && run.curves.layers.length > 0,
     build: (input) =>
-      timeModel('Weight norms ‖W_l‖_F', [{ key: 'y', label: 'norm', log: false, side: 'left' }], (c, p) => {
+      timeModel('Weight norms ‖Wₗ‖_F', [{ key: 'y', label: 'norm', log: false, side: 'left' }], (c, p) => {
         const colours = cycle(p);
         return c.layers.map((l, i) => ({ label: `‖${l.name}‖`, colour: colours[i % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.layers[i].norm, false) }));
       }, input),
@@ -182,6 +182,6 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     key: 'sweepNorm',
     label: 'Final weight norm against the swept value',
     applies: ({ sweep }) => !!sweep && sweep.runs.some((r) => r?.finalNorm !== null && r?.finalNorm !== undefined),
-    build: ({ sweep, palette }) => sweepModel(`Final weight norm √Σ‖W_l‖² against ${sweep!.key}`, [{ key: 'y', label: 'norm', log: false, side: 'left' }], sweep!, [{ label: 'final weight norm', colour: palette.orange, scale: 'y', value: (r) => r.finalNorm }]),
+    build: ({ sweep, palette }) => sweepModel(`Final weight norm √Σₗ‖Wₗ‖² against ${sweep!.key}`, [{ key: 'y', label: 'norm', log: false, side: 'left' }], sweep!, [{ label: 'final weight norm', colour: palette.orange, scale: 'y', value: (r) => r.finalNorm }]),
   },
 ];
