@@ -5,6 +5,7 @@
  * - a stopped training is kept (its tensors, its step), so that Resume continues it exactly;
  * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
  */
+import { sweepRunError } from '../core/analysis/sweep';
 import { Diagnostic } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatePath } from '../core/experiment/parse';
@@ -54,7 +55,9 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
     return { kind: 'run', ...header, ...(await train(job, any.experiment, signal, snapshot)) };
   } catch (err) {
     if (signal.aborted || (err instanceof Error && err.name === 'AbortError')) throw abortError('the training');
-    return locatedError(err, parsed.tree);
+    // A sweep value's own failure is located at its entry of the sweep, as `flab sweep` reports it.
+    const sweepValue = any.kind === 'network' && job.sweepIndex !== null ? await sweepRunError(any.experiment, job.sweepIndex, err, { baseDir: job.baseDir }) : err;
+    return locatedError(sweepValue, parsed.tree);
   }
 }
 

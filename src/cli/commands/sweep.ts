@@ -5,18 +5,16 @@
  * total work are checked against their limits before its first run (docs/limits.md, "flab sweep");
  * a run that fails is located at the sweep's entry that asked for it, not at the file's own value.
  */
-import { SweepResult, sweepValueError, withValue } from '../../core/analysis/sweep';
+import { SweepResult, sweepRunError, sweepValueError, withValue } from '../../core/analysis/sweep';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
 import { countJsonTokens } from '../../core/experiment/parse';
 import { reportedSteps } from '../../core/descent/gradientDescent';
 import { NetworkExperiment, networkVariant, specForData } from '../../core/network/networkExperiment';
-import { DataError } from '../../core/network/data/dataError';
-import { loadDataset } from '../../core/network/data/loadDataset';
 import { outputSize } from '../../core/network/dataset';
 import { layerSizes } from '../../core/network/spec';
-import { BackendError, TrainingOptions, TrainingSetupError } from '../../core/network/train';
+import { BackendError, TrainingOptions } from '../../core/network/train';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
 import { simulate } from '../../core/runs/simulate';
 import { solve } from '../../core/runs/solve';
@@ -92,20 +90,15 @@ function atSweepEntry<T>(spec: SweepSpec, i: number, loaded: LoadedExperiment, w
 }
 
 /**
- * An error of the run of sweep value `i`, at its sweep entry; other errors unchanged. `byValue` says
- * which errors the value caused: every one of a linear-model run (the file itself was validated), a
- * network's setup problems and errors at the swept key — the data's too, as when `data.train` asks
- * for more samples than the file has — and, in a sweep over a data key, any data error when the
- * file's own data loads (not otherwise other keys' data errors, nor its checkpoint folder's or its
- * output's).
+ * An error of the run of a linear model's sweep value `i`, at its sweep entry (the file itself was
+ * validated: the value caused it); errors of the sweep itself unchanged. A network's are
+ * `sweepRunError`'s.
  */
-function relocated(spec: SweepSpec, i: number, loaded: LoadedExperiment, e: unknown, byValue: (path: string) => boolean = () => true): unknown {
-  const message = e instanceof ExperimentError || e instanceof DataError ? e.message : e instanceof TrainingSetupError ? e.problems.map((p) => p.message).join('; ') : null;
-  if (message === null) return e;
+function relocated(spec: SweepSpec, i: number, loaded: LoadedExperiment, e: unknown): unknown {
+  if (!(e instanceof ExperimentError)) return e;
   // A variant's own refusal (`with P = v: …`, at the sweep's key) takes the sweep value's form too.
-  const variant = e instanceof ExperimentError && message.startsWith(`with ${spec.path} = `);
-  if (!variant && (e instanceof ExperimentError || e instanceof DataError) && (e.path.startsWith('sweep') || !byValue(e.path))) return e;
-  return sweepValueError(spec, i, message, writtenAt(loaded, `sweep.${spec.key}[${i}]`));
+  if (e.path.startsWith('sweep') && !e.message.startsWith(`with ${spec.path} = `)) return e;
+  return sweepValueError(spec, i, e.message, writtenAt(loaded, `sweep.${spec.key}[${i}]`));
 }
 
 /** The text of the number at `path` as the file writes it (a list's entry), or undefined when the path is not a number of the file (a range's values). */
@@ -215,22 +208,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
     });
   } catch (err) {
     if (err instanceof BackendError) throw new UsageError(`--backend ${backend}: ${err.message}`);
-    const byValue = err instanceof DataError && spec.path.startsWith('data.') && err.path !== spec.path && (await dataLoads(e, loaded));
-    throw relocated(spec, index, loaded, err, (path) => byValue || path === spec.path);
-  }
-}
-
-/**
- * Whether the experiment's own data (the file's value of the swept data key) loads: when it does, a
- * data error of a run that sweeps a data key (`data.label`, `data.train`, …) is that value's, wherever
- * in the data it shows (the file with the labels the value chose).
- */
-async function dataLoads(e: NetworkExperiment, loaded: LoadedExperiment): Promise<boolean> {
-  try {
-    await loadDataset(e.data, { baseDir: loaded.baseDir });
-    return true;
-  } catch {
-    return false;
+    throw await sweepRunError(e, index, err, { baseDir: loaded.baseDir, written: writtenAt(loaded, `sweep.${spec.key}[${index}]`) });
   }
 }
 

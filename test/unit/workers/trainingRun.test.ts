@@ -3,7 +3,8 @@
 // uninterrupted numbers; a checkpoint folder is read into the same views; bad files are located; and
 // the layer label's explanation agrees with the label.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Rng } from '../../../src/core/math/rng';
@@ -82,6 +83,25 @@ describe('training worker', () => {
     // Describing a long file: its kind, title and sweep, without training.
     const described = await runTrainingJob({ ...job(bridge), describeOnly: true }, signal, () => assert.fail('no snapshot'));
     assert.ok(described.kind === 'run' && described.runKind === 'network' && described.result === null && /bridge/i.test(described.title ?? ''), JSON.stringify(described).slice(0, 300));
+  });
+
+  it('locates a sweep value\'s own failure at its sweep entry, as flab sweep does; the file\'s own at its key', async () => {
+    const signal = new AbortController().signal;
+    const dir = mkdtempSync(join(tmpdir(), 'flab-worker-sweep-'));
+    writeFileSync(join(dir, 'six.csv'), 'a,b,y\n0,1,0\n1,0,1\n1,1,1\n0,0,0\n2,1,1\n1,2,0\n');
+    const text = JSON.stringify({ model: { hidden: [3] }, data: { format: 'csv', trainFile: 'six.csv', train: 4 }, training: { learningRate: 0.5, steps: 2 }, sweep: { 'data.train': [4, 30] } }, null, 2);
+    const sweepJob = (i: number, t = text): TrainingJob => ({ ...job(t, false, dir), sweepIndex: i });
+    assert.equal((await runTrainingJob(sweepJob(0), signal, () => undefined)).kind, 'run');
+    const bad = await runTrainingJob(sweepJob(1), signal, () => undefined);
+    assert.ok(bad.kind === 'invalid', JSON.stringify(bad));
+    const d = bad.diagnostics[0];
+    assert.equal(d.path, 'sweep.data.train[1]');
+    assert.match(d.message, /^sweep value 1, data\.train = 30: 30 training samples asked for/);
+    assert.equal(text.slice(d.offset, d.offset + d.length), '30');
+    // A data file missing whatever the value is the file's: located at its own key.
+    const missing = text.replace('six.csv', 'nowhere.csv');
+    const m = await runTrainingJob(sweepJob(1, missing), signal, () => undefined);
+    assert.ok(m.kind === 'invalid' && m.diagnostics[0].path === 'data.trainFile' && !/sweep value/.test(m.diagnostics[0].message), JSON.stringify(m));
   });
 });
 
