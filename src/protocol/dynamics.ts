@@ -313,7 +313,8 @@ function chart(x: unknown, budget: { points: number }): FigureChart | null {
     const xs = sr.x.every(isFiniteNumber) ? (sr.x as number[]) : null;
     const y = column(sr.y, sr.x.length);
     if (!xs || !y || !isFiniteNumber(sr.width) || sr.width < 0 || sr.width > 20 || typeof sr.dashed !== 'boolean' || typeof sr.points !== 'boolean' || (sr.axis !== 0 && sr.axis !== 1)) return null;
-    series.push({ label, colour: stroke, width: sr.width, dashed: sr.dashed, points: sr.points, axis: sr.axis, x: xs, y });
+    if (sr.joined !== undefined && typeof sr.joined !== 'boolean') return null;
+    series.push({ label, colour: stroke, width: sr.width, dashed: sr.dashed, points: sr.points, ...(sr.joined ? { joined: true } : {}), axis: sr.axis, x: xs, y });
   }
   const key: FigureKeyEntry[] = [];
   for (const raw of c.key) {

@@ -258,6 +258,36 @@ describe('training panel webview', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep.png'), fullPage: true });
   });
 
+  it('draws a quantity measured at some records only as a line through its measurements, each marked, on screen and in the figure', async () => {
+    // A fresh reviewer's sweep of σ showed an empty ζ chart: each run's ζ is measured at its first and
+    // last record only (the cadence), and a line broken at every null drew nothing.
+    const page = await open();
+    const values = [0.1, 1, 10];
+    const runs = values.map(() => {
+      const r = run(12, 'finished');
+      const ends = (xs: (number | null)[]) => xs.map((z, i) => (i === 0 || i === xs.length - 1 ? z : null));
+      r.curves.alignment = r.curves.alignment.map((a) => ({ ...a, zeta: ends(a.zeta), zetaTop: ends(a.zetaTop) }));
+      return r;
+    });
+    await send(page, message(1, runs[0], { sweep: { key: 'scale', path: 'init.scale', values, runs } }));
+    await page.waitForSelector('[data-chart="zeta"] canvas');
+    assert.equal(await page.locator('[data-chart="zeta"]').getAttribute('data-sparse'), '3', 'each value\'s ζ joined and marked');
+    assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-sparse'), '0', 'a loss at every record is a plain line');
+    await send(page, { type: 'exportChart', requestId: 7, format: 'svg', scale: 1, background: 'light' });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartFigure'));
+    const figure = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { charts: { title: string; series: { label: string; joined?: boolean; x: number[]; y: (number | null)[] }[] }[] } };
+    const zeta = figure.figure.charts.find((c) => /^Alignment ζ/.test(c.title))!;
+    assert.equal(zeta.series.length, 3);
+    for (const s of zeta.series) {
+      assert.equal(s.joined, true, s.label);
+      assert.deepEqual(s.x, [0, 110], `${s.label}: the two measurements only`);
+      assert.ok(s.y.every((v) => v !== null), s.label);
+    }
+    // One record: a single measurement is still drawn (a dot).
+    await send(page, message(2, run(1, 'training')));
+    await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-sparse') === '4');
+  });
+
   it('keeps the last run under an error banner, and ignores stale versions', async () => {
     const page = await open();
     await send(page, message(2, run(10, 'finished')));

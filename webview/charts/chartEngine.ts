@@ -27,6 +27,12 @@ export interface SeriesSpec {
   dashed: boolean;
   /** Markers only (the simulation), else a line. */
   points: boolean;
+  /**
+   * A quantity measured at some rows only (the trainer's ζ, ζ_top and kernel on their cadence): the
+   * line joins the measurements across the rows between them, each marked with a dot. Else a null
+   * breaks the line.
+   */
+  sparse?: boolean;
   scale: string;
 }
 
@@ -366,8 +372,8 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
               stroke: s.colour,
               width: s.width ?? 2,
               dash: s.dashed ? [7, 4] : undefined,
-              spanGaps: false,
-              points: { show: false },
+              spanGaps: s.sparse === true,
+              points: s.sparse ? { show: true, size: 5, width: 1, stroke: s.colour, fill: s.colour } : { show: false },
               value: legendValue,
             },
       ),
@@ -492,6 +498,7 @@ export class Charts {
       existing?.noteElement.remove();
       // What is drawn, readable from the DOM (tests, and anyone inspecting the panel).
       container.dataset.series = String(model.series.length);
+      container.dataset.sparse = String(model.series.filter((s) => s.sparse).length);
       if (model.shade) container.dataset.shade = `${model.shade.from}:${model.shade.to}`;
       else delete container.dataset.shade;
       const record = { model, view } as Mounted;
@@ -617,7 +624,17 @@ export class Charts {
           // A 0 on a log axis is a gap in the drawn column; the figure marks it on the axis's floor.
           y.push(typeof v === 'number' && Number.isFinite(v) ? v : log && raw?.[row] === 0 ? 0 : null);
         });
-        return { label: s.label, colour: s.colour, width: s.width ?? 2, dashed: s.dashed, points: s.points, axis: model.scales.findIndex((sc) => sc.key === s.scale) === 1 ? 1 : 0, x, y };
+        // A sparse series keeps its measurements only: joined, and marked (FigureSeries.joined).
+        const kept = s.sparse ? x.map((_, k) => k).filter((k) => y[k] !== null) : null;
+        return {
+          label: s.label,
+          colour: s.colour,
+          width: s.width ?? 2,
+          dashed: s.dashed,
+          points: s.points,
+          ...(kept ? { joined: true, x: kept.map((k) => x[k]), y: kept.map((k) => y[k]) } : { x, y }),
+          axis: model.scales.findIndex((sc) => sc.key === s.scale) === 1 ? 1 : 0,
+        };
       });
       out.push({ title: model.title, x: xAxis, y: yAxes, series, key: model.key, shade: model.shade });
     }

@@ -43,6 +43,27 @@ function cycle(p: Palette): string[] {
 
 const columnOr = (c: Column | undefined, n: number): Column => c ?? new Array<number | null>(n).fill(null);
 
+/**
+ * Whether a column is measured at some records only (ζ, ζ_top and the kernel on their cadence,
+ * docs/networks.md "Cadence"): a null between two values, or a single value. Drawn as a line through
+ * its measurements, each marked: as separate segments most of them would not show at all.
+ */
+function isSparse(c: Column): boolean {
+  let values = 0;
+  let gap = false;
+  let seen = false;
+  for (const v of c) {
+    if (v === null || v === undefined) {
+      if (seen) gap = true;
+      continue;
+    }
+    if (gap) return true;
+    seen = true;
+    values++;
+  }
+  return values === 1;
+}
+
 /** A chart of lines over the records of one run, or of each sweep run in its own colour. */
 function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves, p: Palette) => Line[], input: TrainingChartInput): ChartModel {
   const { run, sweep, palette, logStep } = input;
@@ -50,8 +71,9 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
   const tables: uPlot.AlignedData[] = [];
   const add = (c: LearningCurves, suffix: string, colour?: string): void => {
     const ls = lines(c, palette);
-    ls.forEach((l) => series.push({ label: `${l.label}${suffix}`, colour: colour ?? l.colour, dashed: l.dashed ?? false, points: false, scale: l.scale, width: colour ? 1.5 : 2 }));
-    tables.push(table(c.step, ls.map((l) => l.column(c)), keptRows(c.step, logStep, false)));
+    const columns = ls.map((l) => l.column(c));
+    ls.forEach((l, i) => series.push({ label: `${l.label}${suffix}`, colour: colour ?? l.colour, dashed: l.dashed ?? false, points: false, sparse: isSparse(columns[i]), scale: l.scale, width: colour ? 1.5 : 2 }));
+    tables.push(table(c.step, columns, keptRows(c.step, logStep, false)));
   };
   if (sweep && sweep.runs.some((r) => r !== null)) {
     const colours = sweepColoursOf(palette, sweep.values.length);

@@ -26,6 +26,8 @@ export interface FigureSeries {
   dashed: boolean;
   /** Hollow markers instead of a line. */
   points: boolean;
+  /** A line through measurements made at some steps only, each marked with a dot (its nulls dropped). */
+  joined?: boolean;
   axis: 0 | 1;
   x: number[];
   y: (number | null)[];
@@ -268,6 +270,16 @@ function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMa
       pen = true;
     }
     if (d) out.push(`<path d="${d}" fill="none" stroke="${esc(s.colour)}" stroke-width="${r2(s.width)}" stroke-linejoin="round"${s.dashed ? ' stroke-dasharray="7 4"' : ''}/>`);
+    if (s.joined) {
+      const dots: string[] = [];
+      for (let i = 0; i < s.x.length; i++) {
+        const v = s.y[i];
+        const x = xPos(s.x[i]);
+        const y = v === null || v === undefined || !Number.isFinite(v) ? NaN : yPos(axis, v);
+        if (Number.isFinite(x) && Number.isFinite(y)) dots.push(`<circle cx="${r2(x)}" cy="${r2(y)}" r="2.5"/>`);
+      }
+      if (dots.length) out.push(`<g fill="${esc(s.colour)}">${dots.join('')}</g>`);
+    }
   }
   out.push('</g>');
   out.push(`<rect x="${r2(px)}" y="${r2(py)}" width="${r2(plotW)}" height="${PLOT_H}" fill="none" stroke="${esc(colours.foreground)}" stroke-opacity="0.6"/>`);
