@@ -103,6 +103,11 @@ export interface Training {
   cached: boolean;
   /** Whether Stop / Resume apply (a network being trained, or stopped). */
   stoppable: boolean;
+  /**
+   * The curves, verdict and notices are the previous run's, shown greyed under this run's status
+   * until its first record (an edit does not blank the panel).
+   */
+  previous?: boolean;
 }
 
 export interface Invalid {

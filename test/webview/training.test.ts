@@ -288,6 +288,20 @@ describe('training panel webview', () => {
     await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-sparse') === '4');
   });
 
+  it('greys the last run under the new run\'s status while the new one loads (an edit does not blank the panel)', async () => {
+    const page = await open();
+    await send(page, message(1, run(10, 'finished')));
+    await page.waitForSelector('[data-chart="loss"] canvas');
+    const last = run(10, 'finished');
+    await send(page, message(2, { ...last, status: 'loading', progress: null }, { previous: true }));
+    await page.waitForFunction(() => document.querySelector('[data-status]')?.getAttribute('data-status') === 'loading');
+    assert.equal(await page.evaluate(() => document.querySelector('.is-previous') !== null), true, 'greyed');
+    assert.match(await page.locator('.status').first().innerText(), /^Loading the data… \(the last run is shown greyed until this one's first record\)/);
+    assert.equal(await page.locator('[data-chart="loss"] canvas').count(), 1, 'the charts stay');
+    await send(page, message(3, run(2, 'training')));
+    await page.waitForFunction(() => document.querySelector('.is-previous') === null);
+  });
+
   it('keeps the last run under an error banner, and ignores stale versions', async () => {
     const page = await open();
     await send(page, message(2, run(10, 'finished')));

@@ -149,6 +149,7 @@ class TrainingPanel {
         this.title.textContent = message.title;
         this.setBanner(null);
         this.root.classList.remove('is-waiting', 'is-closed');
+        this.root.classList.toggle('is-previous', message.previous === true);
         this.draw(false);
         break;
       case 'invalid':
@@ -206,7 +207,7 @@ class TrainingPanel {
       failed: 'Failed',
     };
     this.root.dataset.status = run.status;
-    this.status.textContent = words[run.status];
+    this.status.textContent = m.previous ? `${words[run.status]} (the last run is shown greyed until this one's first record)` : words[run.status];
     const showProgress = m.kind === 'network' && run.status !== 'failed';
     this.progress.hidden = !showProgress;
     this.stop.hidden = !(m.stoppable && (run.status === 'training' || run.status === 'loading'));
@@ -269,7 +270,8 @@ class TrainingPanel {
 
   /** The error banner exists only while the document is invalid; the last good result stays, greyed. */
   private setBanner(errors: ErrorInfo[] | null): void {
-    const heading = this.last ? 'The experiment is invalid — showing the last valid run.' : 'The experiment is invalid.';
+    const shown = this.last && (this.last.run.curves.step.length > 0 || this.last.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0));
+    const heading = shown ? 'The experiment is invalid — showing the last valid run.' : 'The experiment is invalid.';
     renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
   }
 

@@ -79,8 +79,17 @@ export class TrainingDelegate implements PanelDelegate {
   private readonly chartRequests = new PageRequests<ChartImage | ChartFigure>();
   /** The running computation's version, so that late snapshots of an older one are dropped. */
   private running: number | null = null;
+  /** What was on screen when the running computation began (kept, greyed, until its first record). */
+  private previous: { message: Training; export: TrainingExport | null } | null = null;
   /** What the file says of itself, for every message of its run (snapshots included). */
   private header: { title: string; description: string | null; kind: 'network' | 'checkpoints' } | null = null;
+  /** The text of the run in progress (or last run). */
+  private runningText: string | null = null;
+  /**
+   * A run an invalid edit interrupted: when the text comes back as it was, a run that was training
+   * continues from its step (the worker kept it), and one the user had stopped shows as stopped again.
+   */
+  private interrupted: { text: string; resume: boolean; message: Training; export: TrainingExport | null } | null = null;
 
   constructor(
     private readonly host: PanelHost,
@@ -106,15 +115,23 @@ export class TrainingDelegate implements PanelDelegate {
   }
 
   async compute({ text, document, version, superseded }: ComputeRequest): Promise<ComputeResult> {
-    const resume = this.resumeNext;
+    const interrupted = this.interrupted?.text === text ? this.interrupted : null;
+    this.interrupted = null;
+    const resume = this.resumeNext || interrupted?.resume === true;
     this.resumeNext = false;
     this.stopFollowing();
+    // What is on screen now: kept (greyed) while a new run loads, and again if it fails.
+    const before = this.current?.previous ? this.previous : this.current && hasRecords(this.current) ? { message: this.current, export: this.currentExport } : null;
     // What the file is: parsed here when short (an error needs no worker), else by the worker.
     const described = await this.describe(text);
     if (described === undefined) return undefined;
     if ('diagnostics' in described) {
-      this.cancelAll();
+      this.interrupt();
       return this.invalid(version, text, described.diagnostics, document);
+    }
+    if (interrupted && !interrupted.resume) {
+      this.services.diagnostics.set(this.host.uri, []);
+      return this.show({ ...interrupted.message, version }, interrupted.export);
     }
     this.services.diagnostics.set(this.host.uri, []);
     if (described.kind === 'linear') {
@@ -129,9 +146,19 @@ export class TrainingDelegate implements PanelDelegate {
       return this.show({ ...cached.message, version, cached: true }, cached.export);
     }
     this.running = version;
+    this.runningText = text;
+    this.previous = before;
     const outcome = described.sweepCount > 0 ? await this.trainSweep(text, version, described.sweepCount, resume, superseded) : await this.runOne(text, version, resume, superseded);
     if (outcome === undefined) return undefined;
-    if (outcome.kind === 'invalid') return this.invalid(version, text, outcome.diagnostics, document);
+    if (outcome.kind === 'invalid') {
+      // The run failed before its first record (its data, its set-up): the page shows the last run
+      // under the error banner again, or that there is none — never this run's loading state.
+      if (this.current?.version === version) {
+        if (before) this.show({ ...before.message, version, previous: false }, before.export);
+        else this.show(this.message(version, null, failedView(), null), null);
+      }
+      return this.invalid(version, text, outcome.diagnostics, document);
+    }
     if (outcome.message.run.status !== 'following' && outcome.message.run.status !== 'stopped' && described.kind === 'network') remember(cacheKey, { message: outcome.message, export: outcome.export });
     if (outcome.message.kind === 'checkpoints') this.startFollowing(text, version);
     return this.show(outcome.message, outcome.export);
@@ -187,6 +214,19 @@ export class TrainingDelegate implements PanelDelegate {
     for (const c of this.channels) c.cancel();
   }
 
+  /**
+   * An invalid edit while a run is on screen: the run stops (the worker keeps it) and shows as
+   * stopped, and is remembered with its text, so that the text coming back continues it.
+   */
+  private interrupt(): void {
+    const m = this.current;
+    const status = m?.run.status;
+    this.stop();
+    if (m && this.runningText !== null && (status === 'training' || status === 'loading' || status === 'stopped')) {
+      this.interrupted = { text: this.runningText, resume: status !== 'stopped', message: this.current!, export: this.currentExport };
+    }
+  }
+
   /** Stop: the workers keep the trained state; the page shows the run as stopped, with Resume. */
   private stop(): void {
     this.cancelAll();
@@ -195,6 +235,20 @@ export class TrainingDelegate implements PanelDelegate {
       const stopped = (r: RunView | null): RunView | null => (r && (r.status === 'training' || r.status === 'loading') ? { ...r, status: 'stopped', progress: r.progress && { ...r.progress, remainingMs: null } } : r);
       this.show({ ...m, run: stopped(m.run)!, sweep: m.sweep && { ...m.sweep, runs: m.sweep.runs.map(stopped) } }, this.currentExport);
     }
+  }
+
+  /**
+   * A snapshot of the run in progress. Until it has a record, the run shown before it (if any) stays
+   * on screen, greyed, under this run's status (loading the data, building the network): an edit
+   * does not blank the panel.
+   */
+  private showSnapshot(version: number, message: Training, exported: TrainingExport | null = this.currentExport): void {
+    const before = this.previous;
+    if (before && !hasRecords(message)) {
+      this.show({ ...before.message, version, run: { ...before.message.run, status: message.run.status, progress: message.run.progress }, cached: false, stoppable: message.stoppable, previous: true }, before.export);
+      return;
+    }
+    this.show(message, exported);
   }
 
   private show(message: Training, exported: TrainingExport | null): ComputeResult {
@@ -244,7 +298,7 @@ export class TrainingDelegate implements PanelDelegate {
   /** The file as written: one job, snapshots posted as they come. */
   private async runOne(text: string, version: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
     const r = await this.channel(0).run(this.job(text, null, resume), (snapshot) => {
-      if (this.running === version && !superseded()) this.show(this.message(version, null, snapshot, null), this.currentExport);
+      if (this.running === version && !superseded()) this.showSnapshot(version, this.message(version, null, snapshot, null));
     });
     if (r.superseded) return undefined;
     const o = r.result;
@@ -268,7 +322,7 @@ export class TrainingDelegate implements PanelDelegate {
       if (this.running !== version || superseded() || !header?.sweep) return;
       const sweep: SweepView = { ...header.sweep, runs };
       const main = runs.find((r) => r !== null) ?? runs[0];
-      this.show(this.message(version, header, main ?? { status: 'loading', progress: null, curves: { step: [], epoch: null, losses: [], accuracies: [], distance: [], kernel: [], layers: [], alignment: [] }, verdict: null, notices: [], bestAccuracy: null, finalNorm: null }, sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
+      this.showSnapshot(version, this.message(version, header, main ?? loadingView(), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
     };
     let next = 0;
     const lane = async (w: number): Promise<void> => {
@@ -323,6 +377,24 @@ export class TrainingDelegate implements PanelDelegate {
     if (this.follow !== undefined) clearInterval(this.follow);
     this.follow = undefined;
   }
+}
+
+/** Whether a message has anything drawn: a record of its run, or of one of its sweep's runs. */
+function hasRecords(m: Training): boolean {
+  return m.run.curves.step.length > 0 || (m.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0) ?? false);
+}
+
+function emptyCurves(): RunView['curves'] {
+  return { step: [], epoch: null, losses: [], accuracies: [], distance: [], kernel: [], layers: [], alignment: [] };
+}
+
+function loadingView(): RunView {
+  return { status: 'loading', progress: null, curves: emptyCurves(), verdict: null, notices: [], bestAccuracy: null, finalNorm: null };
+}
+
+/** A run that failed before its first record, with no earlier run to show: nothing drawn, no progress. */
+function failedView(): RunView {
+  return { ...loadingView(), status: 'failed' };
 }
 
 /** The training panel's factory: no options (the document says everything). */

@@ -68,6 +68,40 @@ describe('training panel (extension host)', () => {
     assert.ok(Date.now() - t0 < 10_000, `${Date.now() - t0} ms`);
   });
 
+  it('keeps the last run on screen through an edit that cannot load, and continues a run that an invalid edit interrupted', async function () {
+    this.timeout(180_000);
+    const testing = await testingApi();
+    const uri = await fileWith('interrupted.flab.json', bridge.replace('"seed": 3', '"seed": 6'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    await waitFor('a finished training', () => (panel()?.status === 'finished' ? true : undefined), 90_000);
+    const setText = async (text: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+    };
+    const errors = () => (vscode.languages.getDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? true : undefined);
+    // A data file that does not exist: the error is located, and the finished run stays (before, the
+    // panel showed the new run's loading state under "showing the last valid run", with Stop).
+    await setText(bridge.replace('"seed": 3', '"seed": 6').replace(/"data": \{.*\},\n/, '"data": { "format": "csv", "trainFile": "nowhere.csv" },\n'));
+    await waitFor('the missing file located', errors, 30_000);
+    await waitFor('the last run shown again', () => (panel()?.status === 'finished' && panel()?.step === 1500 && !panel()?.previous ? true : undefined), 30_000);
+    // A long run, broken by a stray character while it trains: it stops, and the text coming back
+    // continues it from its step instead of training again from step 0.
+    const long = bridge.replace('"seed": 3', '"seed": 6').replace('"steps": 1500', '"steps": 3000000').replace('"every": 10', '"every": 1000');
+    await setText(long);
+    const before = await waitFor('the long run under way', () => (panel()?.status === 'training' && (panel()?.step ?? 0) >= 5_000 ? panel()!.step! : undefined), 90_000);
+    await setText(long.replace('"training":', '"training": ,'));
+    await waitFor('the syntax error located', errors, 30_000);
+    const stoppedAt = await waitFor('the run stopped', () => (panel()?.status === 'stopped' ? panel()!.step! : undefined), 30_000);
+    assert.ok(stoppedAt >= before, `${stoppedAt} < ${before}`);
+    await setText(long);
+    const resumed = await waitFor('the run going again', () => (panel()?.status === 'training' && panel()!.step! > stoppedAt ? panel()!.step! : panel()?.status === 'training' && panel()!.step! < stoppedAt ? -panel()!.step! : undefined), 60_000);
+    assert.ok(resumed > stoppedAt, `the run started again at step ${-resumed} instead of continuing from ${stoppedAt}`);
+  });
+
   it('follows a checkpoint folder', async function () {
     this.timeout(60_000);
     const testing = await testingApi();
