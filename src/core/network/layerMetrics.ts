@@ -238,20 +238,42 @@ export class NetworkMeasurer {
   }
 }
 
+/**
+ * Layers whose root-mean-square entry lies outside [2⁻¹⁶, 2¹⁶] are measured as a copy scaled by a power
+ * of two into that range (exactly: a power of two changes no digit). The products may run in float32
+ * (TensorFlow.js), where a checkpoint's F64 layer of 10⁻⁵⁰ underflows to 0 and a product of entries of
+ * 10¹⁹ overflows: ζ came out 0 or null. ζ and the top singular vectors do not depend on a layer's scale.
+ */
+const UNIT_RANGE = 16;
+
 /** One layer while it is measured: its products' copy and its top triplet, each made on first use. */
 class Layer {
   private loaded: LoadedMatrix | null = null;
   private triplet: SingularTriplet | null = null;
+  /** The power of two the products' copy is multiplied by, as its exponent (0 for most layers). */
+  private readonly shift: number;
 
   constructor(
     readonly w: WeightMatrix,
     readonly norm: number,
     private readonly index: number,
     private readonly options: MeasureOptions,
-  ) {}
+  ) {
+    const rms = norm / Math.sqrt(Math.max(1, w.rows * w.cols));
+    const e = rms > 0 && Number.isFinite(rms) ? Math.round(Math.log2(rms)) : 0;
+    this.shift = Math.abs(e) > UNIT_RANGE ? -e : 0;
+  }
+
+  /** The norm of the products' copy. */
+  get loadedNorm(): number {
+    return timesPowerOfTwo(this.norm, this.shift);
+  }
 
   load(): LoadedMatrix {
-    return (this.loaded ??= (this.options.products ?? jsProducts).load(this.w));
+    if (this.loaded) return this.loaded;
+    const k = this.shift;
+    const scaled = k === 0 ? this.w : { rows: this.w.rows, cols: this.w.cols, data: Float64Array.from(this.w.data, (x) => timesPowerOfTwo(x, k)) };
+    return (this.loaded = (this.options.products ?? jsProducts).load(scaled));
   }
 
   /** The layer's Gram matrices given in the options (none for a layer measured on its own). */
@@ -280,6 +302,8 @@ class Layer {
 function alignmentOf(prev: Layer, next: Layer, options: MeasureOptions): PairMeasure {
   if (prev.norm === 0 || next.norm === 0) return { zeta: null, zetaTop: null, zetaError: 0 };
   const scale = next.norm * prev.norm;
+  // The products run on the layers' copies (Layer.load), scaled into float32's comfortable range.
+  const loadedScale = next.loadedNorm * prev.loadedNorm;
   let zeta: number | null;
   let zetaError = 0;
   if (options.zeta === false) {
@@ -287,15 +311,21 @@ function alignmentOf(prev: Layer, next: Layer, options: MeasureOptions): PairMea
   } else if (prev.grams?.outer && next.grams?.inner) {
     zeta = Math.sqrt(Math.max(0, gramInner(next.grams.inner, prev.grams.outer))) / scale;
   } else if (next.w.rows * next.w.cols * prev.w.cols <= (options.exactLimit ?? EXACT_ZETA_LIMIT)) {
-    zeta = Math.sqrt(next.load().productSquaredNorm(prev.load())) / scale;
+    zeta = Math.sqrt(next.load().productSquaredNorm(prev.load())) / loadedScale;
   } else {
     const { value, standardError } = estimateSquaredNorm(next.load(), prev.load());
-    zeta = Math.sqrt(value) / scale;
+    zeta = Math.sqrt(value) / loadedScale;
     // Delta method: sd(√X) ≈ sd(X) / (2√X).
-    zetaError = value > 0 ? standardError / (2 * Math.sqrt(value) * scale) : 0;
+    zetaError = value > 0 ? standardError / (2 * Math.sqrt(value) * loadedScale) : 0;
   }
   const zetaTop = options.zetaTop === false ? null : Math.min(1, Math.abs(dot(next.top().right, prev.top().left)));
   return { zeta: zeta === null ? null : Math.min(1, zeta), zetaTop, zetaError };
+}
+
+/** x · 2^k, exactly (in two factors, each a float64, for |k| up to 2046). */
+function timesPowerOfTwo(x: number, k: number): number {
+  const half = Math.trunc(k / 2);
+  return x * 2 ** half * 2 ** (k - half);
 }
 
 /** ⟨A, B⟩ = Σ_ij A_ij B_ij of two matrices of one shape, in float64 (‖W_{l+1}W_l‖² from the two Grams). */

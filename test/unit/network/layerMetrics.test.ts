@@ -273,3 +273,29 @@ test('TensorFlow.js (WebAssembly) products give the plain products to float32 ac
   }
   assert.equal(tf.memory().numTensors, before, 'every tensor was freed');
 });
+
+test('ζ and ζ_top do not depend on a layer\'s scale, even at 10⁻⁵⁰ or 10⁵⁰ with float32 products (a checkpoint\'s F64 layers gave ζ = 0 or null)', async () => {
+  setWasmPaths(join(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'));
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const a = matrix(12, 9, 900);
+  const b = matrix(7, 12, 901);
+  const unit = pairAlignment(a, b);
+  const scaled = (w: WeightMatrix, k: number, type: Float32ArrayConstructor | Float64ArrayConstructor): WeightMatrix => {
+    const data = new type(w.data.length);
+    w.data.forEach((x, i) => (data[i] = x * k));
+    return { ...w, data };
+  };
+  for (const products of [jsProducts, tfjsProducts(tf)]) {
+    for (const [k, type] of [[1e-50, Float64Array], [1e-25, Float32Array], [1e-25, Float64Array], [1e19, Float32Array], [1e50, Float64Array]] as const) {
+      for (const exactLimit of [undefined, 0]) {
+        const p = pairAlignment(scaled(a, k, type), scaled(b, k, type), { products, exactLimit });
+        const what = `${products === jsProducts ? 'JS' : 'TF.js'} products, ${type.name} × ${k}${exactLimit === 0 ? ', Hutch++' : ''}`;
+        assert.ok(p.zeta !== null && p.zetaTop !== null, `${what}: ${JSON.stringify(p)}`);
+        if (exactLimit === 0) assert.ok(Math.abs(p.zeta - unit.zeta!) <= 4 * p.zetaError + 1e-6, `${what}: ζ ${p.zeta} ± ${p.zetaError} against ${unit.zeta}`);
+        else close(p.zeta, unit.zeta!, 1e-5, `${what}: ζ`);
+        close(p.zetaTop, unit.zetaTop!, 1e-4, `${what}: ζ_top`);
+      }
+    }
+  }
+});
