@@ -193,7 +193,7 @@ export class CheckpointReader {
     this.settleMs = options.settleMs ?? 0;
     this.now = options.now ?? Date.now;
     const metricsPath = resolve(options.baseDir, spec.metrics ?? join(globBase(spec.path), 'metrics.jsonl'));
-    this.metrics = new MetricsLog(metricsPath, this.display(metricsPath));
+    this.metrics = new MetricsLog(metricsPath, this.display(metricsPath), spec.metrics !== undefined);
   }
 
   /**
@@ -507,7 +507,8 @@ function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', threshold
   const n = r.step.length;
   const last = n - 1;
   const scores = layerScores({ distance: r.distance, layers: r.layers, alignment: r.alignment });
-  const accuracies = (r.metrics?.accuracy ?? []).filter((a): a is number => a !== null);
+  // A metrics file may hold millions of lines: no spread into Math.max's arguments.
+  const bestAccuracy = (r.metrics?.accuracy ?? []).reduce<number | null>((best, a) => (a === null || (best !== null && best >= a) ? best : a), null);
   return {
     label: scores ? layerLabel(scores, n, { ...DEFAULT_LAYER_THRESHOLDS, ...thresholds }) : null,
     checkpoints: n,
@@ -528,7 +529,7 @@ function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', threshold
             accuracy: r.accuracy?.[last] ?? null,
           }
         : null,
-    bestAccuracy: accuracies.length ? Math.max(...accuracies) : null,
+    bestAccuracy,
   };
 }
 

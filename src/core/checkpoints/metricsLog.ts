@@ -45,9 +45,14 @@ export class MetricsLog {
   private refusal: string | null = null;
 
   /** `path` is read; `file` names it in messages. */
+  /** Why a file named in the experiment cannot be had now (null when it can, or was not named). */
+  private absence: string | null = null;
+
+  /** `named`: the experiment names the file (`checkpoints.metrics`), so its absence is said, not silent. */
   constructor(
     readonly path: string,
     readonly file: string,
+    private readonly named = false,
   ) {}
 
   /**
@@ -61,8 +66,11 @@ export class MetricsLog {
     let stat;
     try {
       stat = await fs.stat(this.path);
-    } catch {
+      this.absence = null;
+    } catch (err) {
       this.reset();
+      const code = (err as NodeJS.ErrnoException).code;
+      this.absence = this.named ? `${this.file}: ${code === 'ENOENT' ? 'no such file (it is read once it exists)' : `cannot be read (${code ?? String(err)})`}` : null;
       return before !== this.fingerprint();
     }
     if (!stat.isFile() || stat.size > MAX_METRICS_BYTES) {
@@ -106,6 +114,7 @@ export class MetricsLog {
 
   /** Messages about bad lines (the first LISTED_PROBLEMS, then a count), or why the file is not read. */
   messages(): string[] {
+    if (this.absence) return [this.absence];
     if (this.refusal) return [this.refusal];
     const out = this.problems.slice();
     const more = this.problemCount - this.problems.length;
@@ -139,7 +148,7 @@ export class MetricsLog {
 
   /** A cheap fingerprint of what `series` and `messages` return. */
   private fingerprint(): string {
-    return `${this.present}:${this.refusal}:${this.consumed}:${this.problemCount}:${this.tail?.text ?? ''}:${this.tailReported}`;
+    return `${this.present}:${this.absence}:${this.refusal}:${this.consumed}:${this.problemCount}:${this.tail?.text ?? ''}:${this.tailReported}`;
   }
 }
 

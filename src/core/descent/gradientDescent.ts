@@ -586,11 +586,11 @@ function initialLossError(e: Experiment, samples: Sample[]): ExperimentError {
   const unbounded = e.model.activation !== 'tanh' && e.model.activation !== 'sigmoid';
   const sizes: [Factor, string, number][] = [
     ['gamma', 'model.outputScale', e.model.outputScale],
-    ['u', e.init.kind === 'random' ? 'init.scaleU' : 'init.u', e.init.kind === 'random' ? e.init.scaleU : Math.max(...e.init.u.map(Math.abs))],
+    ['u', e.init.kind === 'random' ? 'init.scaleU' : 'init.u', e.init.kind === 'random' ? e.init.scaleU : largestSize([e.init.u])],
     ...(unbounded
       ? ([
-          ['W', e.init.kind === 'random' ? 'init.scaleW' : 'init.W', e.init.kind === 'random' ? e.init.scaleW : Math.max(...e.init.W.flat().map(Math.abs))],
-          ['x', e.data.kind === 'single' ? 'data.x' : 'data.samples', Math.max(...samples.flatMap((s) => s.x.map(Math.abs)))],
+          ['W', e.init.kind === 'random' ? 'init.scaleW' : 'init.W', e.init.kind === 'random' ? e.init.scaleW : largestSize(e.init.W)],
+          ['x', e.data.kind === 'single' ? 'data.x' : 'data.samples', largestSize(samples.map((s) => s.x))],
         ] as [Factor, string, number][])
       : []),
   ];
@@ -640,4 +640,11 @@ function perUnit(e: Experiment, samples: Sample[], factor: Factor, value: number
   const largest = f.reduce((m, v) => Math.max(m, Math.abs(gamma * v)), 0);
   const kernel = gamma * gamma * (e.learningRates.u * kernelU + e.learningRates.W * (abar / sx) ** 2 * kernelW);
   return { lnOutput: ln(largest), lnKernel: ln(kernel) };
+}
+
+/** max |v| over rows of numbers, without spreading them into arguments (a file's explicit W can hold millions). */
+function largestSize(rows: readonly (readonly number[])[]): number {
+  let m = -Infinity;
+  for (const row of rows) for (const v of row) m = Math.max(m, Math.abs(v));
+  return m;
 }

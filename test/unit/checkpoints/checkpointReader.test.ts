@@ -159,6 +159,16 @@ test('the metrics file beside the checkpoints adds loss and accuracy at each ste
   writeFileSync(join(dir, 'log.jsonl'), '{"step": 10, "loss": 1}\n');
   const other = await readCheckpoints({ path: 'run/*.safetensors', metrics: 'log.jsonl' }, { baseDir: dir });
   assert.deepEqual(other.loss, [null, null, 1, null, null]);
+  // A metrics file the experiment names and that does not exist is said (the default one is optional).
+  const named = await readCheckpoints({ path: 'run/*.safetensors', metrics: 'nope.jsonl' }, { baseDir: dir });
+  assert.deepEqual(named.problems, [{ file: 'nope.jsonl', message: 'nope.jsonl: no such file (it is read once it exists)', key: 'checkpoints.metrics' }]);
+  assert.equal(named.metrics, undefined);
+  // A long file (here 200,000 lines): the best accuracy without spreading them into Math.max (it
+  // overflowed the stack from about 125,000 lines).
+  const lines = Array.from({ length: 200_000 }, (_, i) => `{"step": ${i}, "loss": 1, "accuracy": ${i === 123_456 ? 0.99 : 0.5}}`);
+  writeFileSync(join(dir, 'long.jsonl'), lines.join('\n') + '\n');
+  const long = await readCheckpoints({ path: 'run/*.safetensors', metrics: 'long.jsonl' }, { baseDir: dir });
+  assert.equal(long.summary.bestAccuracy, 0.99);
 });
 
 test('bad series: no match, a missing layer (the names that exist are listed), a 1-D or integer layer, too many files', async () => {
