@@ -104,6 +104,7 @@ function realVerdict(): VerdictView {
     distance: 0.0731264,
     maxDistance: 0.0731264,
     kernelNotFinite: false,
+    weightsNotFinite: false,
   };
   const e = explainLayerLabel(scores, 6);
   return { label: e.label, regime: e.regime, criteria: e.criteria.map((c) => ({ name: c.name, text: c.text, value: c.value, threshold: c.threshold, reached: c.reached, decisive: c.decisive })), reasons: e.reasons };

@@ -44,6 +44,11 @@ export interface LayerScores {
    * from θ₀, as for checkpoints, never the measurements that remain (docs/networks.md, "Labels").
    */
   kernelNotFinite: boolean;
+  /**
+   * A layer's norm, or the distance, is not finite at the first or the last record (a checkpoint
+   * holding NaN or ±∞): every score built on it is meaningless, and there is no label.
+   */
+  weightsNotFinite: boolean;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -95,10 +100,12 @@ export function layerScores(c: LayerColumns): LayerScores | null {
   const known = zetaChange.filter((z): z is number => z !== null);
   const normChange = c.layers.map((l) => (last > 0 && l.norm[0] > 0 && l.norm[last] > 0 ? Math.log(l.norm[last] / l.norm[0]) : null));
   const norms = normChange.filter((z): z is number => z !== null);
+  const ends = (xs: readonly number[]) => Number.isFinite(xs[0]) && Number.isFinite(xs[last]);
   return {
     kernelChange: kernelFinite ? measuredLater(c.kernelChange) : null,
     tangentChange: kernelFinite ? measuredLater(c.tangentChange) : null,
     kernelNotFinite: !kernelFinite,
+    weightsNotFinite: !ends(c.distance) || c.layers.some((l) => !ends(l.norm)),
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
     disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
@@ -130,10 +137,11 @@ function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismSc
  * The label of a series of `records` records (or checkpoints) with these scores: `kernel`,
  * `alignment`, `disalignment`, `rescaling` or `mixed: a+b`, by `classifyCode` — the linear model's
  * rule — with the kernel test the tangent kernel and features when measured, else the largest
- * distance from the start. Null with fewer than two records (nothing has changed yet).
+ * distance from the start. Null with fewer than two records (nothing has changed yet), and when the
+ * weights are not finite at either end (`weightsNotFinite`).
  */
 export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
-  if (records < 2) return null;
+  if (records < 2 || s.weightsNotFinite) return null;
   const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
 }
@@ -172,7 +180,10 @@ const ft = formatExact;
  */
 export function explainLayerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): LayerExplanation {
   const label = layerLabel(s, records, th);
-  if (label === null) return { label: null, regime: records < 2 ? 'no label yet: one record, nothing has changed' : 'no label', criteria: [], reasons: [] };
+  if (label === null) {
+    const regime = records < 2 ? 'no label yet: one record, nothing has changed' : s.weightsNotFinite ? 'no label: the weights are not finite (NaN or ±∞) at the first or the last record' : 'no label';
+    return { label: null, regime, criteria: [], reasons: [] };
+  }
   const { scores, thresholds, byKernel } = asMechanism(s, th);
   const code = classifyCode(scores, thresholds);
   const kernel = code === 0;

@@ -85,6 +85,27 @@ test('a kernel measurement that is not finite never passes the kernel test: the 
   assert.equal(layerScores({ distance: [0, 0.4], layers: [{ norm: [1, 1] }], alignment: [] })!.kernelNotFinite, false, 'checkpoints: no kernel, nothing not finite');
 });
 
+test('weights that are not finite at either end (a checkpoint holding NaN) give no label, and say why', () => {
+  // Before, a NaN norm made the balance change null — read as a layer gone to zero — and "rescaling".
+  for (const bad of [NaN, Infinity]) {
+    for (const at of ['first', 'last', 'distance'] as const) {
+      const c = columns({ kernel: 0.5, tangent: 0.5, zeta: [[0.1, 0.1]], norms: [[1, 1], [1, 1]] });
+      const norms = c.layers.map((l) => ({ norm: [...l.norm] }));
+      const distance = [...c.distance];
+      if (at === 'first') norms[0].norm[0] = bad;
+      else if (at === 'last') norms[1].norm[2] = bad;
+      else distance[2] = bad;
+      const s = layerScores({ ...c, layers: norms, distance })!;
+      assert.equal(s.weightsNotFinite, true, `${bad} at the ${at}`);
+      assert.equal(layerLabel(s, 3), null, `${bad} at the ${at}`);
+      assert.match(explainLayerLabel(s, 3).regime, /not finite/);
+    }
+  }
+  // A NaN at a checkpoint in between: the scores are of the ends, which are finite.
+  const middle = columns({ kernel: 0.5, tangent: 0.5, zeta: [[0.1, 0.1]], norms: [[1, 1], [1, 1]] });
+  assert.equal(layerScores({ ...middle, layers: [{ norm: [1, NaN, 1] }, { norm: [1, 1, 1] }] })!.weightsNotFinite, false);
+});
+
 test('one rule: a two-layer network gets the linear model\'s label from the same scores', () => {
   const rng = new Rng(11);
   const labels = new Set<string>();

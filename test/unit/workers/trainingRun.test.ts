@@ -124,6 +124,7 @@ describe('explainLayerLabel', () => {
         distance: rng.uniform(),
         maxDistance: Math.exp(-4 * rng.uniform()),
         kernelNotFinite: false,
+        weightsNotFinite: false,
       };
       const records = 1 + Math.floor(rng.uniform() * 5);
       const e = explainLayerLabel(s, records, DEFAULT_LAYER_THRESHOLDS);
