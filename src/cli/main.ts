@@ -18,13 +18,15 @@ async function main(): Promise<void> {
     }
   }
   if (stderr) process.stderr.write(stderr);
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  const failed = (e: NodeJS.ErrnoException): void => {
     // The reader went away (`flab … | head`): not an error of ours.
     if (e.code === 'EPIPE') process.exit(code);
     process.stderr.write(`flab: cannot write the output: ${e.message}\n`);
     process.exit(EXIT_BAD_FILE);
-  });
-  if (stdout) process.stdout.write(stdout, () => process.exit(code));
+  };
+  process.stdout.on('error', failed);
+  // The write's own callback hears a failed write first (a full disk, /dev/full): it must not exit 0.
+  if (stdout) process.stdout.write(stdout, (e) => (e ? failed(e) : process.exit(code)));
   else process.exitCode = code;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -119,4 +119,18 @@ test('the summary option prints only the summary', () => {
   const summary = JSON.parse(r.stdout);
   assert.equal(summary.solver, 'exact');
   assert.equal(summary.width, 8);
+});
+
+test('a write of the output that fails (a full disk) exits 1 and says so; a reader that went away (| head) is not an error', { skip: !existsSync('/dev/full') && 'no /dev/full here' }, () => {
+  const example = resolve(__dirname, '../../../../examples/alignment.flab.json');
+  const full = openSync('/dev/full', 'w');
+  try {
+    const r = spawnSync(process.execPath, [CLI, 'solve', example, '--json'], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1, 'before, the write callback exited 0 before the error was heard');
+    assert.match(r.stderr, /^flab: cannot write the output: ENOSPC/);
+  } finally {
+    closeSync(full);
+  }
+  const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" solve "${example}" --json | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(piped.stdout.trim(), '0');
 });
