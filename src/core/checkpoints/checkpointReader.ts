@@ -20,6 +20,7 @@ import { MetricsLog } from './metricsLog';
 import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from './naming';
 import { CheckpointError, formatTensorShape, SafetensorsFile, TensorInfo } from './safetensors';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores, LayerThresholds } from '../mechanisms/layerLabel';
+import { excerpt } from '../experiment/diagnostic';
 
 /** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment file"). */
 export interface CheckpointsSpec {
@@ -224,7 +225,7 @@ export class CheckpointReader {
     let paths: string[] = [];
     try {
       paths = await findCheckpointFiles(this.spec.path, this.options.baseDir);
-      this.setProblem('glob', paths.length === 0 ? `no file matches the checkpoint path "${this.spec.path}" (in ${this.options.baseDir})${this.settleMs > 0 ? ' yet' : ''}` : null);
+      this.setProblem('glob', paths.length === 0 ? `no file matches the checkpoint path "${excerpt(this.spec.path)}" (in ${this.options.baseDir})${this.settleMs > 0 ? ' yet' : ''}` : null);
     } catch (err) {
       this.setProblem('glob', err instanceof Error ? err.message : String(err));
     }
@@ -392,15 +393,15 @@ export class CheckpointReader {
     }
     if (names.length > MAX_LAYERS) return `${names.length} layers are selected, more than the ${MAX_LAYERS} measured: list fewer under "layers"`;
     const repeated = names.find((n, i) => names.indexOf(n) !== i);
-    if (repeated !== undefined) return `layer "${repeated}" is listed twice`;
+    if (repeated !== undefined) return `layer "${excerpt(repeated)}" is listed twice`;
     const shapes: number[][] = [];
     const dims: { rows: number; cols: number }[] = [];
     let bytes = 0;
     for (const name of names) {
       const t = first.tensors.find((x) => x.name === name);
-      if (!t) return `layer "${name}" is not in ${where}. It has: ${listTensors(first.tensors)}`;
-      if (t.shape.length < 2) return `layer "${name}" is ${t.shape.length}-D ${formatTensorShape(t.shape)} in ${where}: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`;
-      if (!isReadDtype(t.dtype)) return `layer "${name}" is ${t.dtype} in ${where}; weights are read from ${READ_DTYPES.join(', ')}`;
+      if (!t) return `layer "${excerpt(name)}" is not in ${where}. It has: ${listTensors(first.tensors)}`;
+      if (t.shape.length < 2) return `layer "${excerpt(name)}" is ${t.shape.length}-D ${formatTensorShape(t.shape)} in ${where}: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`;
+      if (!isReadDtype(t.dtype)) return `layer "${excerpt(name)}" is ${excerpt(t.dtype)} in ${where}; weights are read from ${READ_DTYPES.join(', ')}`;
       const rows = t.shape[0];
       const cols = t.shape.slice(1).reduce((p, d) => p * d, 1);
       shapes.push(t.shape);
@@ -435,9 +436,9 @@ export class CheckpointReader {
       if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) throw new CheckpointError(state.file, 'changed while being read', true);
       const tensors = selection.names.map((name, l) => {
         const t = file.tensor(name);
-        if (!t) throw new CheckpointError(state.file, `has no tensor "${name}" (the first checkpoint, ${first.file}, has). It has: ${listTensors(file.header.tensors)}`);
+        if (!t) throw new CheckpointError(state.file, `has no tensor "${excerpt(name)}" (the first checkpoint, ${first.file}, has). It has: ${listTensors(file.header.tensors)}`);
         if (formatTensorShape(t.shape) !== formatTensorShape(selection.shapes[l])) {
-          throw new CheckpointError(state.file, `tensor "${name}" is ${formatTensorShape(t.shape)} here but ${formatTensorShape(selection.shapes[l])} in the first checkpoint, ${first.file}: shapes must stay the same`);
+          throw new CheckpointError(state.file, `tensor "${excerpt(name)}" is ${formatTensorShape(t.shape)} here but ${formatTensorShape(selection.shapes[l])} in the first checkpoint, ${first.file}: shapes must stay the same`);
         }
         return t; // its dtype may differ from the first checkpoint's: `read` refuses one it cannot read
       });
@@ -536,7 +537,7 @@ function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', threshold
 /** The tensors of a header as `name [shape] dtype`, the first 30 of them. */
 function listTensors(tensors: readonly TensorInfo[]): string {
   if (tensors.length === 0) return 'no tensors';
-  const shown = tensors.slice(0, 30).map((t) => `${t.name} ${formatTensorShape(t.shape)} ${t.dtype}`);
+  const shown = tensors.slice(0, 30).map((t) => `${excerpt(t.name)} ${formatTensorShape(t.shape)} ${excerpt(t.dtype)}`);
   return shown.join(', ') + (tensors.length > 30 ? `, … and ${tensors.length - 30} more` : '');
 }
 

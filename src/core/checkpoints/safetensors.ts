@@ -7,6 +7,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { endianness } from 'node:os';
+import { excerpt } from '../experiment/diagnostic';
 import { decodeBF16, decodeF16, DTYPE_BYTES, isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_HEADER_BYTES, MAX_LAYER_BYTES, READ_CHUNK_BYTES } from './limits';
 
@@ -79,7 +80,7 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
       metadata = checkMetadata(value, fail);
       continue;
     }
-    const where = `tensor "${name}"`;
+    const where = `tensor ${q(name)}`;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${where}: expected an object with dtype, shape and data_offsets, found ${describe(value)}`);
     const entry = value as Record<string, unknown>;
     const { dtype, shape, data_offsets: offsets } = entry;
@@ -90,7 +91,7 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
     }
     const [begin, end] = offsets as number[];
     const size = DTYPE_BYTES[dtype];
-    if (size === undefined && !SUB_BYTE_DTYPES.has(dtype)) return fail(`${where}: unknown dtype "${dtype}"`);
+    if (size === undefined && !SUB_BYTE_DTYPES.has(dtype)) return fail(`${where}: unknown dtype ${describe(dtype)}`);
     if (size !== undefined) {
       const needed = (shape as number[]).reduce((p, d) => p * d, 1) * size;
       if (needed !== end - begin) {
@@ -104,8 +105,8 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
   let reached = 0;
   let last: TensorInfo | null = null;
   for (const t of byStart) {
-    if (t.begin < reached) return fail(`tensors "${last?.name}" (data bytes ${last?.begin}–${last?.end}) and "${t.name}" (${t.begin}–${t.end}) overlap`);
-    if (t.begin > reached) return fail(`data bytes ${reached}–${t.begin} belong to no tensor (the specification allows no holes)${last ? ` between "${last.name}" and "${t.name}"` : ` before "${t.name}"`}`);
+    if (t.begin < reached) return fail(`tensors ${q(last?.name)} (data bytes ${last?.begin}–${last?.end}) and ${q(t.name)} (${t.begin}–${t.end}) overlap`);
+    if (t.begin > reached) return fail(`data bytes ${reached}–${t.begin} belong to no tensor (the specification allows no holes)${last ? ` between ${q(last.name)} and ${q(t.name)}` : ` before ${q(t.name)}`}`);
     if (t.end > t.begin) last = t;
     reached = t.end;
   }
@@ -115,7 +116,7 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
 function checkMetadata(value: unknown, fail: (problem: string) => never): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`__metadata__ should be an object of strings, found ${describe(value)}`);
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== 'string') fail(`__metadata__ "${key}" should be a string (the format stores text only), found ${describe(v)}`);
+    if (typeof v !== 'string') fail(`__metadata__ ${q(key)} should be a string (the format stores text only), found ${describe(v)}`);
   }
   return value as Record<string, string>;
 }
@@ -124,10 +125,22 @@ function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
 
+/**
+ * A header value in a message, bounded whatever the file holds: a string quoted up to 48 characters
+ * (`excerpt`), a container by its size (a header nested 10,000 deep overflowed JSON.stringify's stack).
+ */
 function describe(x: unknown): string {
-  const text = JSON.stringify(x);
-  return text === undefined ? String(x) : text.length > 60 ? `${text.slice(0, 57)}…` : text;
+  if (typeof x === 'string') return `"${excerpt(x)}"`;
+  if (typeof x !== 'object' || x === null) return String(x);
+  const items = Array.isArray(x) ? x : Object.values(x);
+  // A short, flat value as written ([-1], {"a": 1}); else its size.
+  if (items.length <= 16 && items.every((v) => typeof v !== 'object' || v === null)) return excerpt(JSON.stringify(x));
+  const n = items.length.toLocaleString('en-US');
+  return Array.isArray(x) ? `an array of ${n} item${items.length === 1 ? '' : 's'}` : `an object of ${n} key${items.length === 1 ? '' : 's'}`;
 }
+
+/** A name from the file (a tensor's, a metadata key), quoted and bounded. */
+const q = (name: string | undefined): string => `"${excerpt(name ?? '')}"`;
 
 /** A shape as `[256, 784]`. */
 export function formatTensorShape(shape: readonly number[]): string {
@@ -198,11 +211,11 @@ export class SafetensorsFile {
    * against MAX_LAYER_BYTES before anything is allocated.
    */
   async read(t: TensorInfo): Promise<Float32Array | Float64Array> {
-    if (!isReadDtype(t.dtype)) throw new CheckpointError(this.file, `tensor "${t.name}" is ${t.dtype}; weights are read from ${READ_DTYPES.join(', ')}`);
+    if (!isReadDtype(t.dtype)) throw new CheckpointError(this.file, `tensor ${q(t.name)} is ${t.dtype}; weights are read from ${READ_DTYPES.join(', ')}`);
     const count = t.shape.reduce((p, d) => p * d, 1);
     const bytes = count * (t.dtype === 'F64' ? 8 : 4);
     if (bytes > MAX_LAYER_BYTES) {
-      throw new CheckpointError(this.file, `tensor "${t.name}" ${formatTensorShape(t.shape)} would take ${bytes.toLocaleString('en-US')} bytes once read, more than the ${MAX_LAYER_BYTES.toLocaleString('en-US')} allowed for one layer`);
+      throw new CheckpointError(this.file, `tensor ${q(t.name)} ${formatTensorShape(t.shape)} would take ${bytes.toLocaleString('en-US')} bytes once read, more than the ${MAX_LAYER_BYTES.toLocaleString('en-US')} allowed for one layer`);
     }
     const at = this.header.dataStart + t.begin;
     if (t.dtype === 'F32' || t.dtype === 'F64') {

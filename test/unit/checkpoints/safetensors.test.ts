@@ -113,6 +113,10 @@ test('a header that lies is refused with what is wrong and where, before anythin
     [withHeader('{"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}', data), /has 8 bytes after the last tensor \(its header indexes data up to byte/],
     [withHeader('{"__metadata__": {"step": 10}}'), /__metadata__ "step" should be a string \(the format stores text only\), found 10/],
     [withHeader('{"__metadata__": [1]}'), /__metadata__ should be an object of strings/],
+    // Nested 10,000 deep (JSON.stringify of it overflowed the stack: a raw "Maximum call stack size
+    // exceeded"), and a name of a million characters: both said in a few words.
+    [withHeader(`{"__metadata__": {"x": ${'['.repeat(10_000)}${']'.repeat(10_000)}}}`), /^x\.safetensors: __metadata__ "x" should be a string \(the format stores text only\), found an array of 1 item$/],
+    [withHeader(`{"${'w'.repeat(1_000_000)}": {"dtype": "F99", "shape": [1], "data_offsets": [0, 4]}}`, data), /^x\.safetensors: tensor "w{48}… \(1000000 characters\)": unknown dtype "F99"$/],
   ];
   for (const [bytes, pattern] of cases) {
     const err = await openError(bytes);
