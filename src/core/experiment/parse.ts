@@ -131,7 +131,8 @@ export function locateKey(tree: Node | undefined, path: string): { offset: numbe
  * The syntax tree of `text` for code that reads or edits a document outside the validator (the
  * panel's controls and its minimal edits): undefined when the nesting is deeper than
  * MAX_NESTING_DEPTH, where jsonc-parser would exhaust the stack, or the tokens more than
- * MAX_JSON_TOKENS, where it would exhaust the heap.
+ * MAX_JSON_TOKENS, where it would exhaust the heap, or a run of spaces and tabs is longer than
+ * MAX_BLANK_RUN, where its scanner would take minutes.
  */
 export function parseTreeGuarded(text: string, errors: ParseError[] = []): Node | undefined {
   if (structureProblem(text)) return undefined;
@@ -153,6 +154,16 @@ const TOKEN = { OpenBrace: 1, CloseBrace: 2, OpenBracket: 3, CloseBracket: 4, Li
  * Exported for the tests of the limits.
  */
 export function structureProblem(text: string): Diagnostic | null {
+  const run = longBlankRun(text);
+  if (run >= 0) {
+    return {
+      message: `more than ${formatCount(MAX_BLANK_RUN)} spaces and tabs in a row: the parser builds such a run one character at a time (64 MiB of spaces took a minute and 3 GB of memory), so the file is refused before it is parsed (docs/limits.md, "Reading an experiment file"); remove the run`,
+      path: '',
+      offset: run,
+      length: MAX_BLANK_RUN + 1,
+      severity: 'error',
+    };
+  }
   const scanner = createScanner(text, true);
   const open: number[] = [];
   let tokens = 0;
@@ -177,6 +188,45 @@ export function structureProblem(text: string): Diagnostic | null {
     }
   }
   return null;
+}
+
+/**
+ * Spaces and tabs in a row accepted by `structureProblem`. jsonc-parser's scanner appends a run to its
+ * token's value one character at a time, and the rope of a long run costs memory and collection time
+ * that grow faster than the run (8 MiB: 1.2 s and 630 MB; 64 MiB: about a minute and 3 GB); runs of
+ * 64 Ki characters filling 60 MiB take 1.5 s and 300 MB, as other white space does.
+ */
+export const MAX_BLANK_RUN = 65_536;
+
+/**
+ * The offset of the first run of more than MAX_BLANK_RUN spaces and tabs that jsonc-parser's scanner
+ * would read as white space, or −1: runs inside strings and comments, which it takes as substrings,
+ * are skipped as it skips them (a string ends at its closing quote or at a line break, a line comment
+ * at a line break, a block comment at its closing mark).
+ */
+function longBlankRun(text: string): number {
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      if (i - start >= MAX_BLANK_RUN) return start;
+      continue;
+    }
+    if (c === 34) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34 || d === 10 || d === 13) break;
+      }
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10 && text.charCodeAt(i + 1) !== 13) i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    }
+    start = i + 1;
+  }
+  return -1;
 }
 
 /** The JSON tokens of `text` as `structureProblem` counts them (what re-validating the file costs, per value of a sweep). */

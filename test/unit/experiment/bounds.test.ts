@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { formatNumber, lineAndColumn } from '../../../src/core/experiment/diagnostic';
 import { keyNotInFile, resolveKey } from '../../../src/core/experiment/hyperparameters';
 import { MAX_JSON_TOKENS } from '../../../src/core/experiment/limits';
-import { countJsonTokens, parseExperiment, parseJsonText, parseTreeGuarded, structureProblem } from '../../../src/core/experiment/parse';
+import { countJsonTokens, MAX_BLANK_RUN, parseExperiment, parseJsonText, parseTreeGuarded, structureProblem } from '../../../src/core/experiment/parse';
 
 const valid = `{
   "model": { "width": 4 },
@@ -62,6 +62,28 @@ test('a file of samples past the token limit (the reviewer\'s 63 MiB file, in ki
   assert.equal(errors.length, 1);
   assert.match(errors[0].message, /^more than 4,000,000 JSON tokens/);
   assert.equal(errors[0].at.split(':')[0], '1');
+});
+
+test('a run of spaces and tabs longer than MAX_BLANK_RUN is refused at its start, before the scanner reads it; in strings and comments it is not', () => {
+  // 64 MiB of spaces in a file under the size limit took about a minute and 3 GB in jsonc-parser's scanner.
+  const run = ' \t'.repeat(MAX_BLANK_RUN / 2);
+  const over = valid.replace('  "model"', `${run} "model"`); // MAX_BLANK_RUN + 1, from the line's start
+  const started = performance.now();
+  const errors = located(over);
+  assert.ok(performance.now() - started < 2000, 'refused without scanning the run');
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0].at, '2:1');
+  assert.match(errors[0].message, /^more than 65,536 spaces and tabs in a row: .* remove the run$/);
+  assert.equal(parseTreeGuarded(over), undefined, 'the panel\'s parser is guarded by the same scan');
+  const big = valid.replace('"model"', `${' '.repeat(8 * 2 ** 20)}"model"`);
+  assert.equal(located(big)[0].at, '2:1', 'a run of 8 Mi spaces is refused in the same way');
+  // At the limit, and runs the scanner takes as substrings: accepted.
+  assert.equal(parseExperiment(valid.replace('  "model"', `${run}"model"`)).diagnostics.length, 0);
+  for (const inside of [`/*${run} */`, `//${run}\n`]) assert.equal(parseExperiment(valid.replace('"model"', `${inside} "model"`)).diagnostics.length, 0, inside.slice(0, 2));
+  const quoted = valid.replace('"time"', `"description": "a\\"${run}", "time"`);
+  assert.equal(structureProblem(quoted), null, 'spaces inside a string, after an escaped quote');
+  const unterminated = `{ "a": "open\n${run} }`;
+  assert.equal(structureProblem(unterminated)?.offset, unterminated.indexOf('\n') + 1, 'a string ends at a line break, as the scanner ends it');
 });
 
 test('keys a sweep or an axis may name in this file: an index it has, a key of its own form', () => {
