@@ -81,7 +81,7 @@ export interface NpySpec extends SubsetOptions {
   trainY: string;
   testX?: string;
   testY?: string;
-  /** Default: `classes` for integer or boolean targets, `regression` for floating-point ones. */
+  /** Default: `classes` when `classes` is given or the targets are integer or boolean, else `regression`. */
   task?: DataTask;
   classes?: number;
 }
@@ -97,7 +97,7 @@ export interface InlineSpec {
   format?: 'inline';
   train: InlineSplit;
   test?: InlineSplit;
-  /** Default: `regression` when y holds rows, else `classes`. */
+  /** Default: `classes` when `classes` is given, else `regression` when y holds rows, else `classes`. */
   task?: DataTask;
   classes?: number;
   normalize?: NormalizeMode;

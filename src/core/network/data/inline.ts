@@ -71,7 +71,7 @@ function classes(y: InlineSplit['y'], key: string, count: number): RawClasses {
       values[i] = NaN;
       text[i] = v.trim();
     } else {
-      throw new DataError(`expected a class label (a whole number ≥ 0, or a class name), found ${show(v)}${Array.isArray(v) ? ' (rows of values are regression targets: set "task": "regression")' : ''}`, joinPath(key, i));
+      throw new DataError(`expected a class label (a whole number ≥ 0, or a class name), found ${show(v)}${Array.isArray(v) ? ' (a label is one number; rows of values are regression targets: "task": "regression")' : ''}`, joinPath(key, i));
     }
   }
   return { kind: 'classes', values, text, place: (i) => ({ key: joinPath(key, i), location: {} }) };

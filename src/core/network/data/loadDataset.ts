@@ -134,14 +134,14 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
     }
     case 'npy': {
       const choose = (asked: number | undefined, what: string) => selectSamples(asked, spec.subsetSeed, key(what === 'test' ? 'test' : 'train'), what);
-      const train = await readNpySplit(ctx, file(spec.trainX, 'trainX'), file(spec.trainY, 'trainY'), choose(spec.train, 'training'), spec.task);
+      const train = await readNpySplit(ctx, file(spec.trainX, 'trainX'), file(spec.trainY, 'trainY'), choose(spec.train, 'training'), spec.task ?? (spec.classes !== undefined ? 'classes' : undefined));
       const hasTest = spec.testX !== undefined && spec.testY !== undefined && spec.test !== 0;
       const test = hasTest ? await readNpySplit(ctx, file(spec.testX!, 'testX'), file(spec.testY!, 'testY'), choose(spec.test, 'test'), train.targets.kind) : undefined;
       const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${formatCount(train.count)} training samples${test ? `; ${spec.testX} + ${spec.testY}: ${formatCount(test.count)} test samples` : ''}${subsetText(spec.subsetSeed)}`;
       return { raw: { train, test, testKey: key('testX'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
     default: {
-      const task = spec.task ?? inlineTask(spec.train);
+      const task = spec.task ?? (spec.classes !== undefined ? 'classes' : inlineTask(spec.train));
       const train = readInlineSplit(ctx, spec.train, key('train'), task, 'training');
       const test = spec.test ? readInlineSplit(ctx, spec.test, key('test'), task, 'test') : undefined;
       const source = `inline: ${formatCount(train.count)} training samples of ${formatCount(train.features)} features${test ? `, ${formatCount(test.count)} test samples` : ''}`;

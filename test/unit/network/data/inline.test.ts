@@ -29,6 +29,11 @@ test('inline class labels, class names and regression rows', async () => {
   assert.ok(flat.train.targets.kind === 'regression');
   assert.equal(flat.train.targets.outputs, 1);
   assert.deepEqual(Array.from(flat.train.targets.values), [0.25, 7]);
+  // "classes" says y holds labels: without "task", rows are not read as regression targets with "classes" ignored.
+  const counted = await loadDataset({ train: { x: [[1], [2]], y: [0, 1] }, classes: 3 }, o);
+  assert.ok(counted.train.targets.kind === 'classes');
+  assert.equal(counted.train.targets.classCount, 3);
+  await rejectsAt(loadDataset({ train: { x: [[1], [2]], y: [[0], [1]] }, classes: 2 }, o), { path: 'data.train.y[0]', message: /expected a class label .* found \[0\] \(a label is one number; rows of values are regression targets/ });
 });
 
 test('bad inline data: each located at its JSON path', async () => {
@@ -42,7 +47,7 @@ test('bad inline data: each located at its JSON path', async () => {
     [{ train: { x: [[1], [2]], y: [0, 4] }, classes: 3 }, 'data.train.y[1]', /label 4 is beyond the 3 classes/],
     [{ train: { x: [[1], [2]], y: [0, -1] } }, 'data.train.y[1]', /label -1 is not a class index/],
     [{ train: { x: [[1], [2]], y: [0, null as unknown as number] } }, 'data.train.y[1]', /data.train.y\[1\] must be a number or a string or an array, got null/],
-    [{ train: { x: [[1], [2]], y: [0, [1]] as unknown as number[] } }, 'data.train.y[1]', /expected a class label .* found \[1\] \(rows of values are regression targets/],
+    [{ train: { x: [[1], [2]], y: [0, [1]] as unknown as number[] } }, 'data.train.y[1]', /expected a class label .* found \[1\] \(a label is one number; rows of values are regression targets/],
     [{ train: { x: [[1], [2]], y: [[1], [2, 3]] } }, 'data.train.y[1]', /expected 1 target values \(as y\[0\] has\), found 2/],
     [{ train: { x: [[1], [2]], y: [[1], ['x' as unknown as number]] } }, 'data.train.y[1][0]', /data.train.y\[1\]\[0\] must be a number, got "x"/],
     [{ train: { x: [[1, 2]], y: [0] }, test: { x: [[1]], y: [0] } }, 'data.test.x', /test samples have shape \[1\], training samples \[2\]/],

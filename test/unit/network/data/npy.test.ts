@@ -57,7 +57,7 @@ test('dtypes <f4 <f8 >f8 <f2 |u1 |i1 <i2 <u2 <i4 <i8 <u8 |b1, versions 1.0 and 2
   assert.deepEqual(h.train.sampleShape, [1]);
 });
 
-test('the task follows the targets\' dtype: integers are classes, floats regression (N or N × k); "task" overrides', async () => {
+test('the task follows the targets\' dtype: integers are classes, floats regression (N or N × k); "task" and "classes" override', async () => {
   const x = randomNormals(13, N * 3);
   write(dir, 'x.npy', npyBytes('<f8', [N, 3], x));
   const y = randomNormals(14, N * 2);
@@ -73,6 +73,12 @@ test('the task follows the targets\' dtype: integers are classes, floats regress
   const asClasses = await loadDataset(spec({ trainY: 'yf.npy', task: 'classes' }), o);
   assert.ok(asClasses.train.targets.kind === 'classes');
   assert.deepEqual(Array.from(asClasses.train.targets.labels), [0, 1, 2, 1, 0, 2, 2, 1, 0]);
+  // "classes" says the targets are labels: float targets with it are classes, not regression with "classes" ignored.
+  const counted = await loadDataset(spec({ trainY: 'yf.npy', classes: 4 }), o);
+  assert.ok(counted.train.targets.kind === 'classes');
+  assert.equal(counted.train.targets.classCount, 4);
+  assert.deepEqual(Array.from(counted.train.targets.labels), [0, 1, 2, 1, 0, 2, 2, 1, 0]);
+  await assert.rejects(loadDataset(spec({ trainY: 'yr.npy', classes: 4 }), o), /class labels are one number per sample, found shape/);
   // Test files, and subsets of them.
   const t = await loadDataset(spec({ trainY: 'yf.npy', task: 'classes', testX: 'x.npy', testY: 'yf.npy', test: 4, subsetSeed: 1 }), o);
   assert.equal(t.test!.count, 4);
