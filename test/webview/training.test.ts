@@ -104,6 +104,7 @@ function realVerdict(): VerdictView {
     distance: 0.0731264,
     maxDistance: 0.0731264,
     kernelNotFinite: false,
+    kernelOmitted: null,
     weightsNotFinite: false,
   };
   const e = explainLayerLabel(scores, 6);

@@ -21,6 +21,8 @@ export interface LayerColumns {
   kernelChange?: readonly (number | null)[];
   /** ‖J_t − J_0‖_F/‖J_0‖_F where measured; absent for checkpoints. */
   tangentChange?: readonly (number | null)[];
+  /** Why a trained network's tangent kernel was never measured (too many outputs), when it was not. */
+  kernelOmitted?: string | null;
   /** ‖θ − θ₀‖/‖θ₀‖. */
   distance: readonly number[];
   /** ‖W_l‖_F per layer. */
@@ -44,6 +46,11 @@ export interface LayerScores {
    * from θ₀, as for checkpoints, never the measurements that remain (docs/networks.md, "Labels").
    */
   kernelNotFinite: boolean;
+  /**
+   * Why a trained network's kernel was never measured (its outputs would make too large a kernel:
+   * tangentKernel.ts, `kernelOmission`); null otherwise. The distance from θ₀ then stands for it.
+   */
+  kernelOmitted: string | null;
   /**
    * A layer's norm, or the distance, is not finite at the first or the last record (a checkpoint
    * holding NaN or ±∞): every score built on it is meaningless, and there is no label.
@@ -105,6 +112,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     kernelChange: kernelFinite ? measuredLater(c.kernelChange) : null,
     tangentChange: kernelFinite ? measuredLater(c.tangentChange) : null,
     kernelNotFinite: !kernelFinite,
+    kernelOmitted: c.kernelOmitted ?? null,
     weightsNotFinite: !ends(c.distance) || c.layers.some((l) => !ends(l.norm)),
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
@@ -195,7 +203,7 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
     criteria.push({ name: 'kernelChange', text: 'Tangent kernel change ‖K − K₀‖/‖K₀‖', value: s.kernelChange, threshold: th.kernelChange, reached: kernelMoved, decisive: kernel || kernelMoved });
     if (s.tangentChange !== null) criteria.push({ name: 'tangentChange', text: 'Tangent-feature change ‖J − J₀‖/‖J₀‖', value: s.tangentChange, threshold: th.tangentChange, reached: tangentMoved, decisive: kernel || tangentMoved });
   } else {
-    criteria.push({ name: 'distance', text: `Largest distance from ${s.kernelNotFinite ? 'θ₀' : 'the first checkpoint'} ‖θ − θ₀‖/‖θ₀‖`, value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
+    criteria.push({ name: 'distance', text: `Largest distance from ${s.kernelNotFinite || s.kernelOmitted ? 'θ₀' : 'the first checkpoint'} ‖θ − θ₀‖/‖θ₀‖`, value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
   }
   const rise = reached(s.alignment, th.zetaChange);
   const fall = reached(s.disalignment, th.zetaChange);
@@ -209,7 +217,9 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
     ? `The tangent kernel changed by ${fa(scores.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}` : ''}`
     : s.kernelNotFinite
       ? `The tangent kernel's change came out not finite (its float32 products overflowed), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
-      : `The network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
+      : s.kernelOmitted
+        ? `The tangent kernel is not measured (${s.kernelOmitted}), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
+        : `The network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
   if (kernel) {
     reasons.push(`${test}: the kernel regime — training is nearly linear in the parameters.`);
     return { label, regime: 'kernel regime', criteria, reasons };

@@ -12,8 +12,23 @@
  * forming J:  J_l J_lᵀ[(i,a),(j,b)] = (δ_l^{ia}·δ_l^{jb}) (h_{l−1}^i·h_{l−1}^j + [bias]).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { formatCount } from '../experiment/diagnostic';
 import { activationBackward, forward, Parameters } from './model';
 import type { NetworkActivation } from './spec';
+
+/**
+ * Outputs beyond which the tangent kernel is not measured. One probe sample of C outputs (P = 1 past
+ * 256) makes a C × C kernel and a C × C backward seed: 2,048 outputs take 4·10⁶ float32 entries (16 MB)
+ * each, 20,000 outputs 4·10⁸ (1.6 GB, which exhausted the heap). Beyond it the distance from θ₀ stands
+ * for the kernel test, as for checkpoints (docs/networks.md, "Measurements").
+ */
+export const MAX_KERNEL_OUTPUTS = 2048;
+
+/** Why a network of `outputs` outputs gets no tangent kernel, or null when it gets one. */
+export function kernelOmission(outputs: number): string | null {
+  if (outputs <= MAX_KERNEL_OUTPUTS) return null;
+  return `its ${formatCount(outputs)} outputs would make a tangent kernel of ${formatCount(outputs)}² entries on one probe sample, beyond the ${formatCount(MAX_KERNEL_OUTPUTS)} outputs measured`;
+}
 
 /** Probe samples: at most 32, and at most 256 kernel rows (samples × outputs) while that leaves one. */
 export function probeSize(count: number, outputs: number): number {

@@ -18,7 +18,7 @@ import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '
 import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
 import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, specProblems } from './spec';
-import { kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
+import { kernelOmission, kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
 import { gramOutputs, gramWork } from './onnx/measureGraph';
 import { OnnxMeasures } from './onnx/onnxMeasures';
 import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
@@ -225,6 +225,8 @@ export class Training {
   /** The library that runs the steps (chosen in the constructor; see TrainingOptions.backend). */
   readonly engine: TrainingEngine;
   private readonly kernelCost: number;
+  /** Why the tangent kernel is never measured (too many outputs: `kernelOmission`), or null. */
+  private readonly kernelOmitted: string | null;
   private readonly zetaCost: number;
   private readonly zetaTopCost: number;
   private readonly probeRows: number[];
@@ -287,6 +289,7 @@ export class Training {
     this.order = new BatchOrder(train.count, this.batchSize, this.full, t.seed);
     const layers = this.sizes.length - 1;
     this.probeRows = probeIndices(train.count, outputs);
+    this.kernelOmitted = kernelOmission(outputs);
     this.engine = chooseEngine(options.backend ?? 'auto', this.full ? train.count : this.batchSize, this.chunkRows);
     this.stepWork = this.engine === 'onnxruntime'
       ? 3 * this.batchSize * products * ONNX_PRODUCT_SHARE + ONNX_PARAMETER_WORK * products + ONNX_RUN_WORK
@@ -371,7 +374,7 @@ export class Training {
       layers: Array.from({ length: L }, (_, l) => ({ norm: r.map((x) => x.layers[l].norm), distance: r.map((x) => x.layers[l].distance) })),
       alignment: Array.from({ length: L - 1 }, (_, p) => ({ zeta: r.map((x) => x.alignment[p]?.zeta ?? null), zetaTop: r.map((x) => x.alignment[p]?.zetaTop ?? null) })),
     };
-    const scores = layerScores(columns);
+    const scores = layerScores({ ...columns, kernelOmitted: this.kernelOmitted });
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -438,7 +441,7 @@ export class Training {
 
   /** θ₀ on the engine, and the kernel probe, at the first run. */
   private async ensureState(): Promise<void> {
-    if (this.probe || this.measures) return;
+    if (this.params || this.measures) return;
     const { model, training } = this.spec;
     if (this.engine === 'onnxruntime') {
       const graph: StepGraphSpec = {
@@ -452,7 +455,7 @@ export class Training {
       this.measures = new OnnxMeasures(ort, { sizes: this.sizes, activation: model.activation, outputScale: model.outputScale, bias: model.bias, rates: training.learningRate, samples: P }, this.probeInputs());
     } else {
       this.params = tensorsOf(this.initial, this.spec.model.bias ? this.sizes.slice(1).map((n) => new Float32Array(n)) : null);
-      this.probe = new TangentKernelProbe(this.probeInputs(), this.probeRows.length, outputSize(this.data.train), model.activation, model.outputScale, training.learningRate, model.bias);
+      this.probe = this.kernelOmitted ? null : new TangentKernelProbe(this.probeInputs(), this.probeRows.length, outputSize(this.data.train), model.activation, model.outputScale, training.learningRate, model.bias);
     }
   }
 
@@ -513,7 +516,7 @@ export class Training {
         const measure = await this.measureLayers({ zeta, zetaTop, spectra });
         this.timing.layerMetrics += performance.now() - started;
         let kernel: { kernelChange: number; tangentChange: number } | null = null;
-        if (due('kernel', this.kernelCost, KERNEL_SHARE)) {
+        if (!this.kernelOmitted && due('kernel', this.kernelCost, KERNEL_SHARE)) {
           if (await control.pause()) return 'stopped';
           const started = performance.now();
           kernel = await this.measureKernel();

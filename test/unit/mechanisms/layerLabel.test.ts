@@ -85,6 +85,19 @@ test('a kernel measurement that is not finite never passes the kernel test: the 
   assert.equal(layerScores({ distance: [0, 0.4], layers: [{ norm: [1, 1] }], alignment: [] })!.kernelNotFinite, false, 'checkpoints: no kernel, nothing not finite');
 });
 
+test('a kernel never measured for too many outputs: the distance from θ₀ stands for it, and the reason names the outputs', () => {
+  const c = { ...columns({ kernel: 0, tangent: 0, zeta: [[0.1, 0.1], [0.2, 0.2]], norms: [[1, 1], [1, 1], [1, 1]], distance: 0.7 }), kernelChange: [null, null, null], tangentChange: [null, null, null], kernelOmitted: 'its 5,000 outputs …' };
+  const s = layerScores(c)!;
+  assert.equal(s.kernelOmitted, 'its 5,000 outputs …');
+  assert.equal(s.kernelNotFinite, false);
+  const e = explainLayerLabel(s, 3);
+  assert.equal(e.criteria[0].name, 'distance');
+  assert.match(e.criteria[0].text, /from θ₀/, 'a training run\'s θ₀, not a first checkpoint');
+  assert.match(e.reasons[0], /^The tangent kernel is not measured \(its 5,000 outputs …\), so the distance stands for it: the network moved at most 0\.7 ≥ 0\.1 from θ₀: feature learning\.$/);
+  assert.equal(label({ ...c, distance: [0, 0.02, 0.05] }), 'kernel', 'a run that barely moved is kernel, by the distance');
+  assert.equal(layerScores(columns({ kernel: 0.05, tangent: 0.05, zeta: [[0.1, 0.1]], norms: [[1, 1], [1, 1]] }))!.kernelOmitted, null);
+});
+
 test('weights that are not finite at either end (a checkpoint holding NaN) give no label, and say why', () => {
   // Before, a NaN norm made the balance change null — read as a layer gone to zero — and "rescaling".
   for (const bad of [NaN, Infinity]) {

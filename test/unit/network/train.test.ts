@@ -5,6 +5,7 @@ import type { Dataset } from '../../../src/core/network/dataset';
 import { networkSpec, NetworkSpecInput } from '../../../src/core/network/spec';
 import { jsProducts, measureNetwork, WeightMatrix } from '../../../src/core/network/layerMetrics';
 import { Training, TrainingRecord } from '../../../src/core/network/train';
+import { kernelOmission, MAX_KERNEL_OUTPUTS } from '../../../src/core/network/tangentKernel';
 import { explainLayerLabel } from '../../../src/core/mechanisms/layerLabel';
 import { Rng } from '../../../src/core/math/rng';
 import { lossGradient, networkOf } from '../../reference/network';
@@ -487,6 +488,32 @@ test('the measurements at records agree between the engines and with measureNetw
     close(r.tangentChange, other.tangentChange, 1e-3 * Math.max(1, other.tangentChange ?? 0), `record ${k} tangent change across engines`);
   });
   assert.ok(onnx.records.at(-1)!.kernelChange! > 0.01, 'the kernel moved: the comparison is not vacuous');
+});
+
+test('a network with more outputs than MAX_KERNEL_OUTPUTS trains without a tangent kernel, and the label says why the distance stands for it', async () => {
+  // 20,000 classes made a 20,000² kernel and backward seed: the heap ran out (a native abort), on both engines.
+  const C = MAX_KERNEL_OUTPUTS + 1;
+  const { set } = randomData(new Rng(6), 12, 3, { classes: 2 });
+  const labels = new Int32Array(12).map((_, i) => (i * 997) % C);
+  const data: Dataset = { ...set, targets: { kind: 'classes', labels, classCount: C } };
+  const spec = networkSpec({ model: { hidden: [8], activation: 'relu' }, training: { loss: 'crossEntropy', learningRate: 0.1, batchSize: 4, steps: 3, record: { every: 1 } } });
+  for (const backend of ['onnxruntime', 'tfjs'] as const) {
+    const t = new Training(spec, { train: data }, { backend });
+    assert.equal((await t.run()).status, 'finished', backend);
+    const r = t.result();
+    t.dispose();
+    assert.deepEqual(r.kernelChange, [null, null, null, null], backend);
+    assert.deepEqual(r.tangentChange, [null, null, null, null], backend);
+    const s = r.summary.scores!;
+    assert.equal(s.kernelOmitted, kernelOmission(C));
+    assert.match(s.kernelOmitted!, /^its 2,049 outputs would make a tangent kernel of 2,049² entries on one probe sample, beyond the 2,048 outputs measured$/);
+    const e = explainLayerLabel(s, r.step.length);
+    assert.equal(e.criteria[0].name, 'distance');
+    assert.match(e.criteria[0].text, /from θ₀/);
+    assert.match(e.reasons[0], /^The tangent kernel is not measured \(its 2,049 outputs .*\), so the distance stands for it/);
+    assert.ok(r.alignment[0].zeta.every((z) => z !== null), 'the layer metrics are still measured');
+  }
+  assert.equal(kernelOmission(MAX_KERNEL_OUTPUTS), null, 'at the limit, measured');
 });
 
 test('a tangent kernel whose float32 products overflow is reported as not finite, and the label takes the distance test instead of the first record\'s 0', async () => {

@@ -124,6 +124,7 @@ describe('explainLayerLabel', () => {
         distance: rng.uniform(),
         maxDistance: Math.exp(-4 * rng.uniform()),
         kernelNotFinite: false,
+        kernelOmitted: null,
         weightsNotFinite: false,
       };
       const records = 1 + Math.floor(rng.uniform() * 5);
