@@ -101,6 +101,12 @@ export const NETWORK_LIMITS = {
   layers: 64,
   /** Optimiser steps of one run. */
   steps: 100_000_000,
+  /**
+   * Records × weight matrices of one run: every record is kept (the panel's curves, `--json`), about
+   * 160 bytes a weight matrix (its norm and distance, a pair's ζ, the objects holding them), so 2·10⁶
+   * take about 320 MB; 10⁸ records of a step each exhausted the heap.
+   */
+  recordLayers: 2_000_000,
 } as const;
 
 /** A partial spec, as tests and benches write one: everything but the hidden widths has a default. */

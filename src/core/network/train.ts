@@ -8,6 +8,7 @@
  * (between chunks of ≤ ~50 ms of work) drops its partial work and a later `run` redoes it exactly:
  * a stopped and resumed run gives the same numbers as an uninterrupted one.
  */
+import { formatCount } from '../experiment/diagnostic';
 import * as tf from '@tensorflow/tfjs-core';
 import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
@@ -976,6 +977,11 @@ function testProblems(train: Dataset, test: Dataset): ExperimentError[] {
 }
 
 /** Problems of the spec against the training set's shape (checked before anything is allocated). */
+/** Records of a run of `steps` steps with a record every `every`: steps 0, every, 2·every, … and the last. */
+export function recordCount(steps: number, every: number): number {
+  return Math.floor(steps / every) + 1 + (steps % every === 0 ? 0 : 1);
+}
+
 function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): ExperimentError[] {
   const out: ExperimentError[] = [];
   const t = spec.training;
@@ -998,6 +1004,13 @@ function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): Expe
   if (t.length.unit === 'epochs') {
     const perEpoch = t.batchSize === 'full' ? 1 : Math.ceil(train.count / Math.min(t.batchSize, train.count));
     if (t.length.count * perEpoch > NETWORK_LIMITS.steps) out.push(new ExperimentError(`${t.length.count} epochs × ${perEpoch} steps exceed the limit of ${NETWORK_LIMITS.steps} steps`, 'training.epochs'));
+  }
+  const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * (t.batchSize === 'full' ? 1 : Math.ceil(train.count / Math.min(t.batchSize, train.count)));
+  const layers = sizes.length - 1;
+  const records = recordCount(steps, t.record.every);
+  if (steps <= NETWORK_LIMITS.steps && records * layers > NETWORK_LIMITS.recordLayers) {
+    const every = Math.ceil(steps / (Math.floor(NETWORK_LIMITS.recordLayers / layers) - 2));
+    out.push(new ExperimentError(`a record every ${formatCount(t.record.every)} step${t.record.every === 1 ? '' : 's'} over ${formatCount(steps)} steps makes ${formatCount(records)} records of ${layers} weight matrices, over the limit of ${formatCount(NETWORK_LIMITS.recordLayers)} matrices in all (every record is kept in memory): record every ${formatCount(every)} steps or more`, 'training.record.every'));
   }
   return out;
 }

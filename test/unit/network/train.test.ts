@@ -4,7 +4,7 @@ import type { Experiment } from '../../../src/core/experiment/experiment';
 import type { Dataset } from '../../../src/core/network/dataset';
 import { networkSpec, NetworkSpecInput } from '../../../src/core/network/spec';
 import { jsProducts, measureNetwork, WeightMatrix } from '../../../src/core/network/layerMetrics';
-import { Training, TrainingRecord } from '../../../src/core/network/train';
+import { recordCount, Training, TrainingRecord } from '../../../src/core/network/train';
 import { kernelOmission, MAX_KERNEL_OUTPUTS } from '../../../src/core/network/tangentKernel';
 import { explainLayerLabel } from '../../../src/core/mechanisms/layerLabel';
 import { Rng } from '../../../src/core/math/rng';
@@ -578,6 +578,14 @@ test('bad combinations are refused before anything is allocated, each with its k
   const start = performance.now();
   assert.deepEqual(problems(networkSpec({ model: { hidden: [200_000, 200_000] } }), classes), ['model.hidden: layer sizes 4-200000-200000-3 make 40001400000 parameters, above the limit of 16777216 (the trainer keeps up to five float32 copies)']);
   assert.ok(performance.now() - start < 100);
+  // Every record is kept: 10⁸ records of a step each exhausted the heap. 4-5-3 has 2 weight matrices.
+  assert.deepEqual(problems(networkSpec({ ...base, training: { steps: 100_000_000, record: { every: 1 } } }), classes), [
+    'training.record.every: a record every 1 step over 100,000,000 steps makes 100,000,001 records of 2 weight matrices, over the limit of 2,000,000 matrices in all (every record is kept in memory): record every 101 steps or more',
+  ]);
+  assert.deepEqual(problems(networkSpec({ ...base, training: { epochs: 1_000_000, batchSize: 5, record: { every: 2 } } }), classes).map((p) => p.split(':')[0]), ['training.record.every'], '2·10⁶ steps of epochs');
+  assert.deepEqual(problems(networkSpec({ ...base, training: { steps: 100_000_000, record: { every: 101 } } }), classes), [], 'the suggested cadence is accepted');
+  assert.equal(recordCount(100_000_000, 101), 990_101);
+  assert.deepEqual([recordCount(10, 5), recordCount(11, 5), recordCount(0, 3)], [3, 4, 1]);
 });
 
 test('no tensor outlives its use: the count is the same at every record, and back to the start after dispose', async () => {
