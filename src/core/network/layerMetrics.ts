@@ -15,8 +15,9 @@
  * - ζ_top: one Golub–Kahan–Lanczos run per layer (both top singular vectors at once), 2·r·c per step,
  *   at most `lanczosSteps(r, c)` steps, fewer once converged; a previous run's triplet can start it.
  * Products run on `MeasureOptions.products`: plain JavaScript by default, TensorFlow.js on request.
- * Given the layers' Gram matrices (`grams`: the trainer's ONNX Runtime graph), ζ is
- * their float64 inner product and ζ_top symmetric Lanczos on the smaller Gram (`topEigenpair`).
+ * Given the layers' Gram matrices (`grams`: the trainer's ONNX Runtime graph, each of the layer times
+ * the power of two `unitShift` picks), ζ is their float64 inner product over the shifted norms and
+ * ζ_top symmetric Lanczos on the smaller Gram (`topEigenpair`).
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 
@@ -86,12 +87,16 @@ export interface LoadedMatrix {
 }
 
 /**
- * Gram matrices of one layer W (r × c), computed elsewhere (the trainer's ONNX Runtime graph,
- * onnx/measureGraph.ts), either or both: `outer` = W Wᵀ (r × r), `inner` = Wᵀ W (c × c).
+ * Gram matrices of one layer W (r × c) times 2^shift, computed elsewhere (the trainer's ONNX Runtime
+ * graph, onnx/measureGraph.ts), either or both: `outer` = 2^(2·shift) W Wᵀ (r × r), `inner` =
+ * 2^(2·shift) Wᵀ W (c × c). The shift (`unitShift`, 0 when left out) keeps float32 Grams of a layer of
+ * any finite scale in range: at 10¹⁹ W Wᵀ overflowed (ζ read 1; at 10³⁰ ζ_top 0), at 10⁻²⁵ it underflowed (0).
  */
 export interface LayerGrams {
   outer?: WeightMatrix;
   inner?: WeightMatrix;
+  /** The exponent k of the power of two the Grams' layer was multiplied by (docs/networks.md, "Layer metrics"). */
+  shift?: number;
 }
 
 /** Options of `measureNetwork`, `pairAlignment` and `NetworkMeasurer`; every one may be left out. */
@@ -241,10 +246,24 @@ export class NetworkMeasurer {
 /**
  * Layers whose root-mean-square entry lies outside [2⁻¹⁶, 2¹⁶] are measured as a copy scaled by a power
  * of two into that range (exactly: a power of two changes no digit). The products may run in float32
- * (TensorFlow.js), where a checkpoint's F64 layer of 10⁻⁵⁰ underflows to 0 and a product of entries of
- * 10¹⁹ overflows: ζ came out 0 or null. ζ and the top singular vectors do not depend on a layer's scale.
+ * (TensorFlow.js, and ONNX Runtime's Grams), where a checkpoint's F64 layer of 10⁻⁵⁰ underflows to 0 and
+ * a product of entries of 10¹⁹ overflows: ζ came out 0 or null. ζ and the top singular vectors do not
+ * depend on a layer's scale.
  */
 const UNIT_RANGE = 16;
+
+/**
+ * The exponent k of the power of two a layer of Frobenius norm `norm` and `entries` entries is
+ * multiplied by before float32 products: −round(log₂ RMS) when its root-mean-square entry RMS =
+ * norm/√entries lies outside [2⁻¹⁶, 2¹⁶] (then 2^k·RMS ∈ [2^−½, 2^½]), else 0 (no copy); 0 for a zero
+ * or non-finite norm. Within the range a float32 product of n entries stays below n·2⁵⁶ and, where
+ * it matters beside the layer's norm, above 2⁻¹²⁶.
+ */
+export function unitShift(norm: number, entries: number): number {
+  const rms = norm / Math.sqrt(Math.max(1, entries));
+  const e = rms > 0 && Number.isFinite(rms) ? Math.round(Math.log2(rms)) : 0;
+  return Math.abs(e) > UNIT_RANGE ? -e : 0;
+}
 
 /** One layer while it is measured: its products' copy and its top triplet, each made on first use. */
 class Layer {
@@ -259,9 +278,7 @@ class Layer {
     private readonly index: number,
     private readonly options: MeasureOptions,
   ) {
-    const rms = norm / Math.sqrt(Math.max(1, w.rows * w.cols));
-    const e = rms > 0 && Number.isFinite(rms) ? Math.round(Math.log2(rms)) : 0;
-    this.shift = Math.abs(e) > UNIT_RANGE ? -e : 0;
+    this.shift = unitShift(norm, w.rows * w.cols);
   }
 
   /** The norm of the products' copy. */
@@ -287,7 +304,8 @@ class Layer {
       const start = spectra?.get(this.index);
       const grams = this.grams;
       const side = gramSide(this.w, grams);
-      this.triplet = side ? tripletFromGram(this.w, grams![side]!, side, start) : lanczos(this.load(), { start });
+      // A Gram that is not finite (given unscaled, out of float32's range) gives none: the layer's own products do.
+      this.triplet = (side && tripletFromGram(this.w, grams![side]!, side, grams!.shift ?? 0, start)) || lanczos(this.load(), { start });
       spectra?.set(this.index, this.triplet);
     }
     return this.triplet;
@@ -301,15 +319,19 @@ class Layer {
 
 function alignmentOf(prev: Layer, next: Layer, options: MeasureOptions): PairMeasure {
   if (prev.norm === 0 || next.norm === 0) return { zeta: null, zetaTop: null, zetaError: 0 };
-  const scale = next.norm * prev.norm;
   // The products run on the layers' copies (Layer.load), scaled into float32's comfortable range.
   const loadedScale = next.loadedNorm * prev.loadedNorm;
+  // ‖BA‖² from the Grams, times 2^(2(k_A + k_B)) for Grams of 2^k W (LayerGrams.shift); not finite when
+  // given Grams are out of float32's range, and then the products measure ζ instead.
+  const pg = prev.grams;
+  const ng = next.grams;
+  const fromGrams = options.zeta !== false && pg?.outer && ng?.inner ? gramInner(ng.inner, pg.outer) : NaN;
   let zeta: number | null;
   let zetaError = 0;
   if (options.zeta === false) {
     zeta = null;
-  } else if (prev.grams?.outer && next.grams?.inner) {
-    zeta = Math.sqrt(Math.max(0, gramInner(next.grams.inner, prev.grams.outer))) / scale;
+  } else if (Number.isFinite(fromGrams)) {
+    zeta = Math.sqrt(Math.max(0, fromGrams)) / (timesPowerOfTwo(next.norm, ng?.shift ?? 0) * timesPowerOfTwo(prev.norm, pg?.shift ?? 0));
   } else if (next.w.rows * next.w.cols * prev.w.cols <= (options.exactLimit ?? EXACT_ZETA_LIMIT)) {
     zeta = Math.sqrt(next.load().productSquaredNorm(prev.load())) / loadedScale;
   } else {
@@ -322,8 +344,8 @@ function alignmentOf(prev: Layer, next: Layer, options: MeasureOptions): PairMea
   return { zeta: zeta === null ? null : Math.min(1, zeta), zetaTop, zetaError };
 }
 
-/** x · 2^k, exactly (in two factors, each a float64, for |k| up to 2046). */
-function timesPowerOfTwo(x: number, k: number): number {
+/** x · 2^k, exactly (in two factors, each a float64, for |k| up to 2046) unless the result leaves float64's normal range. */
+export function timesPowerOfTwo(x: number, k: number): number {
   const half = Math.trunc(k / 2);
   return x * 2 ** half * 2 ** (k - half);
 }
@@ -349,17 +371,19 @@ function gramSide(w: Pick<WeightMatrix, 'rows' | 'cols'>, grams: LayerGrams | un
 }
 
 /**
- * W's top singular triplet from its Gram G (`outer` W Wᵀ or `inner` WᵀW): G's top eigenvector by
- * Lanczos (`topEigenpair`) is W's top left (outer) or right (inner) singular vector; the other side
- * follows by one product with W, σ being its norm. The residual is that of the side not made exact,
- * ‖W·right − σ·left‖ (outer) or ‖Wᵀ·left − σ·right‖ (inner): G's Ritz residual over σ, the Ritz value
- * being σ². Float32 Grams give the vectors to about 10⁻⁷ over the relative gap (docs/networks.md).
+ * W's top singular triplet from its Gram G of 2^shift·W (`outer` 2^2k W Wᵀ or `inner` 2^2k WᵀW): G's
+ * top eigenvector by Lanczos (`topEigenpair`) is W's top left (outer) or right (inner) singular vector,
+ * whatever the shift; the other side follows by one product with W itself (float64), σ being its norm.
+ * The residual is that of the side not made exact, ‖W·right − σ·left‖ (outer) or ‖Wᵀ·left − σ·right‖
+ * (inner): G's Ritz residual times 2^−2k over σ, the Ritz value being 2^2k σ². Float32 Grams give the
+ * vectors to about 10⁻⁷ over the relative gap (docs/networks.md). Null when G is not finite.
  */
-function tripletFromGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'inner', start?: SingularTriplet): SingularTriplet {
+function tripletFromGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'inner', shift: number, start?: SingularTriplet): SingularTriplet | null {
   const { rows: r, cols: c } = w;
   const m = side === 'outer' ? r : c;
   if (gram.rows !== m || gram.cols !== m) throw new Error(`measureNetwork: the ${side} Gram of a ${r} × ${c} layer is ${gram.rows} × ${gram.cols}, not ${m} × ${m}`);
   const eigen = topEigenpair(gram, start && (side === 'outer' ? start.left : start.right));
+  if (Number.isNaN(eigen.value)) return null;
   const known = eigen.vector;
   const other = new Float64Array(side === 'outer' ? c : r);
   if (side === 'outer') multiplyTransposedVector(w.data, r, c, known, other);
@@ -368,7 +392,7 @@ function tripletFromGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'i
   if (sigma === 0 || eigen.value === 0) return { sigma: 0, left: new Float64Array(r), right: new Float64Array(c), residual: 0, steps: eigen.steps };
   // With other = Wᵀu/σ (outer), W·other − σu = (Gu − σ²u)/σ: G's Ritz residual over σ, as σ² is u's
   // Rayleigh quotient (likewise for inner).
-  return { sigma, left: side === 'outer' ? known : other, right: side === 'outer' ? other : known, residual: eigen.residual / sigma, steps: eigen.steps };
+  return { sigma, left: side === 'outer' ? known : other, right: side === 'outer' ? other : known, residual: timesPowerOfTwo(eigen.residual, -2 * shift) / sigma, steps: eigen.steps };
 }
 
 /** ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one pass, float64, two accumulators each. */
@@ -834,7 +858,8 @@ export interface Eigenpair {
  * eigenpair by bisection and inverse iteration, stopping when the Ritz residual β_k |y_k| is at most
  * `tolerance`·λ or after min(m, 2·LANCZOS_MAX_STEPS) steps. `start` (e.g. the previous record's vector)
  * replaces the fixed pseudo-random start; 10⁻⁵ of that is mixed into it, so that a start that is an
- * eigenvector of a lower eigenvalue still leads to the top one. A zero G gives λ = 0 and a zero vector.
+ * eigenvector of a lower eigenvalue still leads to the top one. A zero G gives λ = 0 and a zero vector;
+ * a G with an entry that is not finite gives λ = NaN (its first product G·q is not finite).
  */
 export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = LANCZOS_TOLERANCE): Eigenpair {
   const m = g.rows;
@@ -851,6 +876,7 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
     const w = new Float64Array(m);
     multiplyVector(g.data, m, m, q, w);
     const a = dot(q, w);
+    if (!Number.isFinite(a)) return { value: NaN, vector: new Float64Array(m).fill(NaN), residual: NaN, steps: qs.length };
     axpy(-a, q, w);
     if (j > 0) axpy(-beta[j - 1], qs[j - 1], w);
     reorthogonaliseAsNeeded(w, qs);

@@ -75,9 +75,78 @@ export interface TangentFeatures {
   inputs: Float32Array[];
 }
 
+/**
+ * The changes since the first measurement; each NaN when float32 cannot hold it (`referenceInRange`):
+ * not finite, as the records and labels mark it (`kernelNotFinite`), never a wrong number.
+ */
 export interface KernelMeasure {
   kernelChange: number;
   tangentChange: number;
+}
+
+/**
+ * ‖J‖²_η = Σ_l η_l Σ_(i,a) |δ_l^{ia}|² (|h_{l−1}^i|² + [bias]) of float32 features, in float64: trace K,
+ * without K. `rates`: η_l; P samples, C outputs.
+ */
+export function featureNorm2(f: Pick<TangentFeatures, 'deltas' | 'inputs'>, rates: readonly number[], bias: boolean, samples: number, outputs: number): number {
+  let total = 0;
+  f.deltas.forEach((d, l) => {
+    if (rates[l] === 0) return;
+    const h = f.inputs[l];
+    const n = d.length / (samples * outputs);
+    const m = h.length / samples;
+    let s = 0;
+    for (let i = 0; i < samples; i++) {
+      let hh = bias ? 1 : 0;
+      for (let k = i * m; k < (i + 1) * m; k++) hh += h[k] * h[k];
+      for (let a = 0; a < outputs; a++) {
+        let dd = 0;
+        for (let k = (i * outputs + a) * n; k < (i * outputs + a + 1) * n; k++) dd += d[k] * d[k];
+        s += dd * hh;
+      }
+    }
+    total += rates[l] * s;
+  });
+  return total;
+}
+
+/**
+ * γ and the rates η_l as the kernel measurements use them: each times the power of two that brings it
+ * (the largest rate) nearest 1. The changes are ratios in which K ∝ γ² and a common factor of the rates
+ * cancel, exactly for powers of two: without this, γ = 10⁻³⁰ or rates of 10⁻⁴⁵ put K below float32's
+ * range at any weights (docs/networks.md, "Measurements").
+ */
+export function kernelUnits(outputScale: number, rates: readonly number[]): { outputScale: number; rates: number[] } {
+  const unit = (x: number) => (x > 0 && Number.isFinite(x) ? 2 ** -Math.round(Math.log2(x)) : 1);
+  const r = unit(Math.max(...rates));
+  return { outputScale: outputScale * unit(Math.abs(outputScale)), rates: rates.map((eta) => eta * r) };
+}
+
+/** How far float32 sums may stray from their float64 values and still count as in range. */
+const RANGE_TOLERANCE = 1e-3;
+
+/**
+ * Whether the first measurement's float32 features measure the changes (docs/networks.md,
+ * "Measurements"): the kernel and features of a network far from unit scale leave float32's range —
+ * K = Σ η_l (DDᵀ) ⊙ (HHᵀ) overflows at weights of 10¹⁹, and underflows to 0 at 10⁻²⁵ — and a change
+ * against such a reference would be a wrong number. `j2`: ‖J₀‖²_η in float64 (`featureNorm2`, exact
+ * but for the features' own float32 rounding); `features2` and `kernel2`: the ‖J₀‖²_η and ‖K₀‖²_F the
+ * later changes are divided by, as the engine summed them. The features count when j2 is finite and
+ * `features2` within 10⁻³ of it; the kernel when K₀'s entries are finite, its trace (float64 over
+ * them) within 10⁻³ of j2, and `kernel2` within the bounds trace²/PC ≤ ‖K₀‖² ≤ trace² of a positive
+ * semidefinite PC × PC matrix (10⁻³ apart). A zero reference (every rate 0, zero features) counts.
+ */
+export function referenceInRange(kernel: Float32Array, j2: number, sums: { kernel2: number; features2: number }): { kernel: boolean; features: boolean } {
+  const near = (x: number, y: number) => Number.isFinite(x) && Math.abs(x - y) <= RANGE_TOLERANCE * y;
+  const features = Number.isFinite(j2) && near(sums.features2, j2);
+  const rows = Math.round(Math.sqrt(kernel.length));
+  let trace = 0;
+  let finite = true;
+  for (let i = 0; i < kernel.length; i++) if (!Number.isFinite(kernel[i])) finite = false;
+  for (let i = 0; i < rows; i++) trace += kernel[i * rows + i];
+  const t2 = trace * trace;
+  const kernelOk = finite && Number.isFinite(j2) && near(trace, j2) && Number.isFinite(sums.kernel2) && sums.kernel2 >= (t2 / rows) * (1 - RANGE_TOLERANCE) && sums.kernel2 <= t2 * (1 + RANGE_TOLERANCE);
+  return { kernel: kernelOk, features };
 }
 
 /**
@@ -85,7 +154,7 @@ export interface KernelMeasure {
  * J_0), in float64: `measure` the features of successive steps of one run.
  */
 export class KernelChange {
-  private reference: { features: TangentFeatures; norm: number; jNorm2: number } | null = null;
+  private reference: { features: TangentFeatures; norm: number; jNorm2: number; inRange: { kernel: boolean; features: boolean } } | null = null;
 
   /** `rates`: η_l per layer; `bias`: whether layers have biases. */
   constructor(
@@ -95,7 +164,10 @@ export class KernelChange {
     private readonly bias: boolean,
   ) {}
 
-  /** The changes at these features; the first call sets the reference (0, 0) and keeps copies of them. */
+  /**
+   * The changes at these features; the first call sets the reference (0, 0) and keeps copies of them.
+   * A change whose reference is out of float32's range (`referenceInRange`), or that is not finite, is NaN.
+   */
   measure(f: TangentFeatures): KernelMeasure {
     const rows = this.samples * this.outputs;
     if (f.kernel.length !== rows * rows || f.deltas.length !== this.rates.length || f.inputs.length !== this.rates.length) {
@@ -103,12 +175,13 @@ export class KernelChange {
     }
     if (!this.reference) {
       let n2 = 0;
-      let trace = 0;
       for (let i = 0; i < f.kernel.length; i++) n2 += f.kernel[i] * f.kernel[i];
-      for (let i = 0; i < rows; i++) trace += f.kernel[i * rows + i];
+      // ‖J₀‖²_η from the features (= trace K₀, but finite where K₀ overflowed).
+      const jNorm2 = featureNorm2(f, this.rates, this.bias, this.samples, this.outputs);
+      const inRange = referenceInRange(f.kernel, jNorm2, { kernel2: n2, features2: jNorm2 });
       const copy = { kernel: f.kernel.slice(), deltas: f.deltas.map((d) => d.slice()), inputs: f.inputs.map((h) => h.slice()) };
-      this.reference = { features: copy, norm: Math.sqrt(n2), jNorm2: trace };
-      return { kernelChange: 0, tangentChange: 0 };
+      this.reference = { features: copy, norm: Math.sqrt(n2), jNorm2, inRange };
+      return { kernelChange: inRange.kernel ? 0 : NaN, tangentChange: inRange.features ? 0 : NaN };
     }
     const ref = this.reference;
     let d2 = 0;
@@ -117,9 +190,11 @@ export class KernelChange {
       d2 += e * e;
     }
     const moved2 = this.featureDistance2(f, ref.features);
+    const kernelChange = ref.norm > 0 ? Math.sqrt(d2) / ref.norm : Math.sqrt(d2);
+    const tangentChange = ref.jNorm2 > 0 ? Math.sqrt(moved2 / ref.jNorm2) : Math.sqrt(moved2);
     return {
-      kernelChange: ref.norm > 0 ? Math.sqrt(d2) / ref.norm : Math.sqrt(d2),
-      tangentChange: ref.jNorm2 > 0 ? Math.sqrt(moved2 / ref.jNorm2) : Math.sqrt(moved2),
+      kernelChange: ref.inRange.kernel && Number.isFinite(kernelChange) ? kernelChange : NaN,
+      tangentChange: ref.inRange.features && Number.isFinite(tangentChange) ? tangentChange : NaN,
     };
   }
 
@@ -172,6 +247,8 @@ export class TangentKernelProbe {
   private readonly x: tf.Tensor2D;
   private readonly seed: tf.Tensor2D;
   private readonly change: KernelChange;
+  /** η_l as measured (`kernelUnits`). */
+  private readonly rates: readonly number[];
 
   /** `x`: the probe samples, row-major P × n_0; `rates`: η_l per layer; `bias`: whether layers have biases. */
   constructor(
@@ -180,15 +257,17 @@ export class TangentKernelProbe {
     private readonly outputs: number,
     private readonly activation: NetworkActivation,
     private readonly outputScale: number,
-    private readonly rates: readonly number[],
+    rates: readonly number[],
     private readonly bias: boolean,
   ) {
     this.x = tf.tensor2d(x, [samples, x.length / samples]);
+    const units = kernelUnits(outputScale, rates);
+    this.rates = units.rates;
     // ∂f_a/∂z_L = γ e_a: row (i, a) of the seed is γ times the a-th unit vector.
     const seed = new Float32Array(samples * outputs * outputs);
-    for (let i = 0; i < samples; i++) for (let a = 0; a < outputs; a++) seed[(i * outputs + a) * outputs + a] = outputScale;
+    for (let i = 0; i < samples; i++) for (let a = 0; a < outputs; a++) seed[(i * outputs + a) * outputs + a] = units.outputScale;
     this.seed = tf.tensor2d(seed, [samples * outputs, outputs]);
-    this.change = new KernelChange(samples, outputs, rates, bias);
+    this.change = new KernelChange(samples, outputs, units.rates, bias);
   }
 
   /** K and its tangent-feature change at these parameters; the first call sets the reference (0, 0). */

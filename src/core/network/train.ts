@@ -19,7 +19,7 @@ import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '
 import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
 import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, specProblems } from './spec';
-import { kernelOmission, kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
+import { KernelMeasure, kernelOmission, kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
 import { gramOutputs, gramWork } from './onnx/measureGraph';
 import { OnnxMeasures } from './onnx/onnxMeasures';
 import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
@@ -516,7 +516,7 @@ export class Training {
         spectra = new Map(this.spectra);
         const measure = await this.measureLayers({ zeta, zetaTop, spectra });
         this.timing.layerMetrics += performance.now() - started;
-        let kernel: { kernelChange: number; tangentChange: number } | null = null;
+        let kernel: KernelMeasure | null = null;
         if (!this.kernelOmitted && due('kernel', this.kernelCost, KERNEL_SHARE)) {
           if (await control.pause()) return 'stopped';
           const started = performance.now();
@@ -636,7 +636,7 @@ export class Training {
   }
 
   /** The tangent kernel's change at the current weights, on the engine that holds them. */
-  private async measureKernel(): Promise<{ kernelChange: number; tangentChange: number }> {
+  private async measureKernel(): Promise<KernelMeasure> {
     if (!this.onnx) return this.probe!.measure(this.params!);
     return this.measures!.kernelChange(this.onnx.weights(), this.onnx.biases());
   }

@@ -127,7 +127,8 @@ for (const sizes of [
         const l = k + 1;
         // The Grams a pair meets on, and the first and last layers' smaller Gram (for their Lanczos runs).
         const sides = (['outer', 'inner'] as const).filter((side) => (side === 'outer' ? l < L || sizes[l] < sizes[l - 1] : l > 1 || sizes[l - 1] < sizes[l]));
-        assert.deepEqual(Object.keys(g).sort(), [...sides].sort(), `the Grams of layer ${l}`);
+        assert.deepEqual(Object.keys(g).sort(), [...sides, 'shift'].sort(), `the Grams of layer ${l}`);
+        assert.equal(g.shift, 0, `layer ${l}'s entries are near unit size: its Grams are of W itself`);
         for (const side of sides) {
           const got = g[side]!;
           const size = side === 'outer' ? sizes[l] : sizes[l - 1];
@@ -283,6 +284,80 @@ test('a shared spectra map warm-starts Lanczos on the Grams: fewer steps for sli
       assert.ok(w < c, `layer ${l + 1}: warm ${w} < cold ${c} steps (first measurement ${coldSteps[l]})`);
     });
     warm.alignment.forEach((p, l) => close(p!.zetaTop, again.alignment[l]!.zetaTop!, 1e-6, `warm ζ_top of pair ${l}`));
+  } finally {
+    m.release();
+  }
+});
+
+/** Each layer times k, as float32 (rounded once) or float64. */
+function scaledLayers(layers: readonly WeightMatrix[], k: number, type: Float32ArrayConstructor | Float64ArrayConstructor = Float32Array): WeightMatrix[] {
+  return layers.map((w) => {
+    const data = new type(w.data.length);
+    w.data.forEach((x, i) => (data[i] = x * k));
+    return { ...w, data };
+  });
+}
+
+test('ζ and ζ_top from ONNX Grams do not depend on the layers\' scale, float32 layers of 10⁻⁴⁰ to 10³⁸ and float64 ones of 10^±100 (float32 Grams of raw weights gave ζ = 1 at 10¹⁹, ζ_top = 0 at 10³⁰, 0 and 0 at 10⁻²⁵)', async () => {
+  const rng = new Rng(1919);
+  const sizes = [30, 40, 20, 10];
+  const weights0 = sizes.slice(1).map((n, l) => plantedLayer(rng, n, sizes[l]));
+  const weights = moved(rng, weights0, 0.05);
+  const m = gramMeasures(sizes, rng);
+  try {
+    const unitSpectra = new Map<number, SingularTriplet>();
+    const unit = measureNetwork(weights, weights0, { grams: await m.grams(weights), spectra: unitSpectra });
+    const cases: [number, Float32ArrayConstructor | Float64ArrayConstructor][] = [
+      [1e-40, Float32Array], [1e-30, Float32Array], [1e-25, Float32Array], [1e-19, Float32Array], [2 ** -80, Float32Array],
+      [1e19, Float32Array], [1e30, Float32Array], [1e38, Float32Array], [1e-100, Float64Array], [1e100, Float64Array],
+    ];
+    for (const [k, type] of cases) {
+      const what = `${type.name} layers × ${k}`;
+      const w = scaledLayers(weights, k, type);
+      const w0 = scaledLayers(weights0, k, type);
+      const grams = await m.grams(w);
+      const spectra = new Map<number, SingularTriplet>();
+      const got = measureNetwork(w, w0, { grams, spectra });
+      // The products' path on the same weights (exact powers of two into range, float64 sums).
+      const js = measureNetwork(w, w0, { products: jsProducts });
+      // Subnormal float32 entries (10⁻⁴⁰ × 0.1) keep about 12 bits: the layers themselves differ from the unit ones by 10⁻⁴.
+      const tolerance = k < 1e-37 && type === Float32Array ? 1e-3 : 1e-5;
+      got.alignment.forEach((p, l) => {
+        close(p!.zeta, unit.alignment[l]!.zeta!, tolerance, `${what}: ζ of pair ${l}`);
+        close(p!.zetaTop, unit.alignment[l]!.zetaTop!, 10 * tolerance, `${what}: ζ_top of pair ${l}`);
+        close(p!.zeta, js.alignment[l]!.zeta!, 1e-5, `${what}: ζ of pair ${l} against the products`);
+        close(p!.zetaTop, js.alignment[l]!.zetaTop!, 1e-4, `${what}: ζ_top of pair ${l} against the products`);
+      });
+      weights.forEach((_, l) => {
+        const t = spectra.get(l)!;
+        close(t.sigma / (k * unitSpectra.get(l)!.sigma), 1, tolerance, `${what}: σ of layer ${l + 1}`);
+        assert.ok(t.residual <= 1e-4 * t.sigma, `${what}: layer ${l + 1}'s residual ${t.residual} against σ ${t.sigma}`);
+      });
+      // The Grams themselves, not a fallback, gave them.
+      grams.forEach((g, l) => {
+        for (const side of ['outer', 'inner'] as const) if (g[side]) assert.ok(g[side].data.every(Number.isFinite) && g[side].data.some((x) => x !== 0), `${what}: layer ${l + 1}'s ${side} Gram is in range (shift ${g.shift})`);
+      });
+    }
+  } finally {
+    m.release();
+  }
+});
+
+test('measureNetwork does not trust Grams out of float32\'s range: an infinite Gram gives ζ and ζ_top from the products', async () => {
+  const rng = new Rng(33);
+  const sizes = [9, 8, 7, 5];
+  const weights = sizes.slice(1).map((n, l) => plantedLayer(rng, n, sizes[l]));
+  const m = gramMeasures(sizes, rng);
+  try {
+    const grams = await m.grams(weights);
+    // What float32 Grams of raw weights of 10¹⁹ gave: W Wᵀ overflowed.
+    grams[1] = { ...grams[1], outer: { ...grams[1].outer!, data: grams[1].outer!.data.map(() => Infinity) } };
+    const got = measureNetwork(weights, weights, { grams });
+    const ref = measureNetwork(weights, weights, { products: jsProducts });
+    got.alignment.forEach((p, l) => {
+      close(p!.zeta, ref.alignment[l]!.zeta!, 1e-5, `ζ of pair ${l}`);
+      close(p!.zetaTop, ref.alignment[l]!.zetaTop!, 1e-4, `ζ_top of pair ${l}`);
+    });
   } finally {
     m.release();
   }
@@ -478,6 +553,46 @@ for (const [activation, bias] of [
     }
   });
 }
+
+test('a kernel out of float32\'s range is not a number on either engine (NaN: not finite, never a wrong number): weights of 10¹⁹ and 10⁻¹²; γ = 10⁻³⁰ with rates of 10⁻⁴⁵ is measured as γ = rate = 1', async () => {
+  const rng = new Rng(1919);
+  const sizes = [3, 5, 4, 2];
+  const probe = probeOf(rng, 3, 3);
+  const net0 = randomNetwork(rng, sizes, 'relu', 1, false);
+  const net1 = perturbed(net0, rng, 0.3);
+  const scaledNet = (net: RefNetwork, k: number): RefNetwork => ({ ...net, weights: net.weights.map((w) => Float64Array.from(w, (x) => Math.fround(x * k))) });
+  const changes = async (gamma: number, rates: number[], k: number) => {
+    const spec: KernelGraphSpec = { sizes, activation: 'relu', outputScale: gamma, bias: false, rates, samples: 3 };
+    const m = new OnnxMeasures(ort(), spec, probe);
+    const tfjs = new TangentKernelProbe(probe, 3, 2, 'relu', gamma, rates, false);
+    try {
+      const onnx = [await m.kernelChange(weightsOf(scaledNet(net0, k)), null), await m.kernelChange(weightsOf(scaledNet(net1, k)), null)];
+      const params = [net0, net1].map((n) => toParameters(scaledNet(n, k)));
+      const tf1 = params.map((p) => tfjs.measure(p));
+      params.forEach((p) => tf.dispose([...p.wt, ...(p.b ?? [])]));
+      return { onnx, tfjs: tf1 };
+    } finally {
+      m.release();
+      tfjs.dispose();
+    }
+  };
+  const unit = await changes(1, [1, 1, 1], 1);
+  assert.ok(unit.onnx[1].kernelChange! > 0.01, `a change worth testing: ${JSON.stringify(unit)}`);
+  // γ and a common factor of the rates cancel from both ratios: measured exactly as powers of two.
+  const tiny = await changes(1e-30, [1e-45, 1e-45, 1e-45], 1);
+  for (const engine of ['onnx', 'tfjs'] as const) {
+    close(tiny[engine][1].kernelChange, unit[engine][1].kernelChange!, 1e-5 * unit[engine][1].kernelChange!, `${engine}: kernelChange at γ = 10⁻³⁰, rates 10⁻⁴⁵`);
+    close(tiny[engine][1].tangentChange, unit[engine][1].tangentChange!, 1e-5 * unit[engine][1].tangentChange!, `${engine}: tangentChange at γ = 10⁻³⁰, rates 10⁻⁴⁵`);
+  }
+  for (const k of [1e19, 1e-12]) {
+    const got = await changes(1, [1, 1, 1], k);
+    // K (∝ k⁴ here) overflows or underflows float32: no number; TensorFlow.js's tangent change is float64 from the features, which hold.
+    for (const engine of ['onnx', 'tfjs'] as const) for (const c of got[engine]) assert.ok(Number.isNaN(c.kernelChange), `${engine} × ${k}: ${JSON.stringify(got)}`);
+    for (const c of got.onnx) assert.ok(Number.isNaN(c.tangentChange) || Number.isFinite(c.tangentChange), `onnx × ${k}: ${JSON.stringify(got.onnx)}`);
+    if (!Number.isNaN(got.onnx[1].tangentChange)) close(got.onnx[1].tangentChange, unit.onnx[1].tangentChange!, 1e-4, `onnx × ${k}: tangentChange`);
+    close(got.tfjs[1].tangentChange, unit.tfjs[1].tangentChange!, 1e-4, `tfjs × ${k}: tangentChange`);
+  }
+});
 
 test('with every rate 0 the kernel is zero: both changes are 0 after a move', async () => {
   const rng = new Rng(50);

@@ -527,7 +527,8 @@ test('a tangent kernel whose float32 products overflow is reported as not finite
   assert.equal((await t.run()).status, 'finished');
   const r = t.result();
   t.dispose();
-  assert.equal(r.kernelChange[0], 0);
+  // The first record's kernel is out of range already (checked against ‖J₀‖² in float64): NaN, not 0.
+  assert.ok(Number.isNaN(r.kernelChange[0]), `first kernel change: ${r.kernelChange[0]}`);
   const later = r.kernelChange.slice(1).filter((k) => k !== null);
   assert.ok(later.length > 0 && later.every((k) => Number.isNaN(k)), `later kernel changes: ${r.kernelChange.join(', ')}`);
   const s = r.summary.scores!;

@@ -7,8 +7,8 @@
  * time.
  */
 import type * as Ort from 'onnxruntime-node';
-import type { LayerGrams, WeightMatrix } from '../layerMetrics';
-import type { KernelMeasure } from '../tangentKernel';
+import { frobeniusNorm, LayerGrams, timesPowerOfTwo, unitShift, WeightMatrix } from '../layerMetrics';
+import { featureNorm2, kernelUnits, KernelMeasure, referenceInRange } from '../tangentKernel';
 import { gramGraph, gramOutputs, kernelFeatures, KernelGraphSpec, kernelGraph } from './measureGraph';
 import { OrtModule, SESSION_OPTIONS } from './onnxSteps';
 
@@ -29,9 +29,11 @@ export class OnnxMeasures {
   private gramSession: Promise<Ort.InferenceSession> | null = null;
   private kernelSession: Promise<Ort.InferenceSession> | null = null;
   private readonly probe: Ort.Tensor;
+  /** The kernel graph's spec: γ and the rates times powers of two (`kernelUnits`), which the changes do not depend on. */
+  private readonly kernelSpec: KernelGraphSpec;
   /** K0, D0:l, H0:l (the first kernel measurement's outputs) and ‖K0‖², ‖J0‖²_η. */
   private reference: Record<string, Ort.Tensor> | null = null;
-  private referenceNorms: { kernel2: number; features2: number } | null = null;
+  private referenceNorms: { kernel2: number; features2: number; inRange: { kernel: boolean; features: boolean } } | null = null;
 
   /** `spec`: the network and its probe; `probe`: the probe samples, row-major P × n_0. */
   constructor(
@@ -41,30 +43,41 @@ export class OnnxMeasures {
   ) {
     if (probeX.length !== spec.samples * spec.sizes[0]) throw new Error(`OnnxMeasures: the probe has ${probeX.length} values, not ${spec.samples} × ${spec.sizes[0]}`);
     this.probe = new ort.Tensor('float32', probeX, [spec.samples, spec.sizes[0]]);
+    this.kernelSpec = { ...spec, ...kernelUnits(spec.outputScale, spec.rates) };
   }
 
   /**
    * Per layer, the Grams of measureGraph.ts's `gramOutputs` (W_l W_lᵀ for l < L, W_lᵀ W_l for l > 1,
-   * and the first and last layers' smaller one), float32 (measureNetwork's `grams`). `weights`: W_1 …
-   * W_L as rows, float32. A network of one layer has none.
+   * and the first and last layers' smaller one), float32 (measureNetwork's `grams`), each of W_l times
+   * 2^shift_l (`unitShift`, in `LayerGrams.shift`; 0, and W_l fed as it is, unless its entries' RMS lies
+   * outside [2⁻¹⁶, 2¹⁶]): so every float32 product is in range for any finite weights (docs/networks.md,
+   * "Layer metrics"). `weights`: W_1 … W_L as rows, float32 (float64 is scaled, then rounded to
+   * float32); `norms`: their Frobenius norms when already computed (else one float64 pass over each). A
+   * network of one layer has none.
    */
-  async grams(weights: readonly WeightMatrix[]): Promise<LayerGrams[]> {
+  async grams(weights: readonly WeightMatrix[], norms?: readonly number[]): Promise<LayerGrams[]> {
     const { sizes } = this.spec;
     const grams: LayerGrams[] = weights.map(() => ({}));
     if (sizes.length < 3) return grams;
+    const shifts = weights.map((w, l) => unitShift(norms?.[l] ?? frobeniusNorm(w), w.rows * w.cols));
     this.gramSession ??= this.ort.InferenceSession.create(gramGraph(sizes), MEASURE_OPTIONS);
-    const out = await (await this.gramSession).run(this.weightFeeds(weights, null));
+    const feeds: Record<string, Ort.Tensor> = {};
+    weights.forEach((w, l) => (feeds[`W${l + 1}`] = this.matrix(w, shifts[l])));
+    const out = await (await this.gramSession).run(feeds);
+    shifts.forEach((shift, l) => (grams[l].shift = shift));
     for (const o of gramOutputs(sizes)) grams[o.layer - 1][o.side] = { rows: o.size, cols: o.size, data: out[o.name].data as Float32Array };
     return grams;
   }
 
   /**
    * The kernel's and the tangent features' change at these parameters (biases null without them) since
-   * the first call, whose K, D and H become the reference (and which gives 0, 0).
+   * the first call, whose K, D and H become the reference (and which gives 0, 0). Each is NaN when
+   * float32 cannot hold it: a reference out of range (`referenceInRange`, checked against ‖J₀‖²_η in
+   * float64 from D₀ and H₀), or a change that is not finite (docs/networks.md, "Measurements").
    */
   async kernelChange(weights: readonly WeightMatrix[], biases: readonly Float32Array[] | null): Promise<KernelMeasure> {
     if (this.spec.bias !== (biases !== null)) throw new Error(`OnnxMeasures.kernelChange: the network ${this.spec.bias ? 'has' : 'has no'} biases`);
-    this.kernelSession ??= this.ort.InferenceSession.create(kernelGraph(this.spec), MEASURE_OPTIONS);
+    this.kernelSession ??= this.ort.InferenceSession.create(kernelGraph(this.kernelSpec), MEASURE_OPTIONS);
     const session = await this.kernelSession;
     const features = kernelFeatures(this.spec);
     const feeds: Record<string, Ort.Tensor> = { X: this.probe, ...this.weightFeeds(weights, biases) };
@@ -78,15 +91,23 @@ export class OnnxMeasures {
     const scalar = (name: string) => (out[name].data as Float32Array)[0];
     if (first) {
       this.reference = Object.fromEntries(features.map((f) => [f.reference, out[f.name]]));
-      this.referenceNorms = { kernel2: scalar('kernelNorm2'), features2: scalar('featureNorm2') };
-      return { kernelChange: 0, tangentChange: 0 };
+      const { sizes, samples, rates, bias } = this.kernelSpec;
+      const L = sizes.length - 1;
+      const array = (name: string) => out[name].data as Float32Array;
+      const f = { deltas: sizes.slice(1).map((_, l) => array(`D:${l + 1}`)), inputs: [this.probeX, ...sizes.slice(1, L).map((_, l) => array(`H:${l + 1}`))] };
+      const sums = { kernel2: scalar('kernelNorm2'), features2: scalar('featureNorm2') };
+      const inRange = referenceInRange(array('K'), featureNorm2(f, rates, bias, samples, sizes[L]), sums);
+      this.referenceNorms = { ...sums, inRange };
+      return { kernelChange: inRange.kernel ? 0 : NaN, tangentChange: inRange.features ? 0 : NaN };
     }
     const ref = this.referenceNorms!;
     const d2 = Math.max(0, scalar('kernelDistance2'));
     const moved2 = Math.max(0, scalar('featureDistance2'));
+    const kernelChange = ref.kernel2 > 0 ? Math.sqrt(d2 / ref.kernel2) : Math.sqrt(d2);
+    const tangentChange = ref.features2 > 0 ? Math.sqrt(moved2 / ref.features2) : Math.sqrt(moved2);
     return {
-      kernelChange: ref.kernel2 > 0 ? Math.sqrt(d2 / ref.kernel2) : Math.sqrt(d2),
-      tangentChange: ref.features2 > 0 ? Math.sqrt(moved2 / ref.features2) : Math.sqrt(moved2),
+      kernelChange: ref.inRange.kernel && Number.isFinite(kernelChange) ? kernelChange : NaN,
+      tangentChange: ref.inRange.features && Number.isFinite(tangentChange) ? tangentChange : NaN,
     };
   }
 
@@ -96,8 +117,17 @@ export class OnnxMeasures {
     this.gramSession = this.kernelSession = null;
   }
 
-  private matrix(w: WeightMatrix): Ort.Tensor {
-    return new this.ort.Tensor('float32', w.data instanceof Float32Array ? w.data : Float32Array.from(w.data), [w.rows, w.cols]);
+  /** W × 2^shift as a float32 tensor: W's own array when it is float32 and not shifted, else a copy (exact for float32 W). */
+  private matrix(w: WeightMatrix, shift = 0): Ort.Tensor {
+    let data: Float32Array;
+    if (shift === 0) {
+      data = w.data instanceof Float32Array ? w.data : Float32Array.from(w.data);
+    } else {
+      data = new Float32Array(w.data.length);
+      const src = w.data;
+      for (let i = 0; i < src.length; i++) data[i] = timesPowerOfTwo(src[i], shift);
+    }
+    return new this.ort.Tensor('float32', data, [w.rows, w.cols]);
   }
 
   private weightFeeds(weights: readonly WeightMatrix[], biases: readonly Float32Array[] | null): Record<string, Ort.Tensor> {
