@@ -161,7 +161,7 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
     },
     classify: raw.classify,
   });
-  for (const e of specSemantics(spec)) if (!problems.some((p) => p.path === e.path)) problem(e.path, e.message);
+  for (const e of specSemantics(spec, Array.isArray(t.learningRate) ? 'list' : 'number')) if (!problems.some((p) => p.path === e.path)) problem(e.path, e.message);
 
   const sweep = raw.sweep ? resolveSweep(raw.sweep, 'network', value) : { spec: undefined, problems: [] };
   problems.push(...sweep.problems);

@@ -8,6 +8,7 @@
  * Conventions: layers are numbered from the input, W_1 first; W_l is stored as rows (outputs × inputs),
  * PyTorch's `nn.Linear.weight`. The network is f(x) = γ·(W_L φ(… φ(W_1 x + b_1) …) + b_L).
  */
+import { formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
 import { checkValue } from '../experiment/schema';
@@ -210,15 +211,90 @@ export function specProblems(spec: NetworkSpec): ExperimentError[] {
 
 /**
  * What a schema-valid spec can still get wrong, at its key: as many learning rates as weight
- * matrices, explicit weights whose shapes chain and match the hidden widths, the size limits.
+ * matrices, explicit weights whose shapes chain and match the hidden widths, the size limits, and
+ * numbers the float32 trainer cannot hold (`float32Problems`). `rateWritten`: how the file writes
+ * `training.learningRate` — one number (a problem of the rate is then at `training.learningRate`) or
+ * a list, one per layer (at `training.learningRate[l]`; the default, as `specFileForm` writes it).
  */
-export function specSemantics(spec: NetworkSpec): ExperimentError[] {
+export function specSemantics(spec: NetworkSpec, rateWritten: 'number' | 'list' = 'list'): ExperimentError[] {
   const out: ExperimentError[] = [];
   const layers = spec.model.hidden.length + 1;
   if (spec.training.learningRate.length !== layers) {
     out.push(new ExperimentError(`one learning rate per weight matrix: this network has ${layers}, got ${spec.training.learningRate.length}`, 'training.learningRate'));
   }
   if (spec.init.kind === 'explicit') out.push(...explicitWeightProblems(spec.init.weights, spec.model));
+  out.push(...float32Problems(spec, rateWritten));
+  return out;
+}
+
+/**
+ * Why the trainer cannot hold `value`, the number at key `path`, or null when it can. The trainer
+ * computes in float32 (docs/networks.md, "Float32 range"): a number that float32 rounds to ±Infinity
+ * is refused (the run could only report "diverged"); with `zero` (what 0 would mean at that key), a
+ * nonzero number that float32 rounds to 0 is refused too — a hyperparameter of 0 is a different
+ * experiment (`positive`: one the key does not allow); with `belowOne`, a number that float32 rounds
+ * to 1 (a key that must be < 1). The message begins `path = value: ` (a sweep says the value once,
+ * `sweepValueError`).
+ */
+export function float32Problem(path: string, value: number, options: { zero?: string; positive?: boolean; belowOne?: boolean } = {}): ExperimentError | null {
+  const f = Math.fround(value);
+  const said = `${path} = ${formatNumber(value)}`;
+  if (Number.isFinite(value) && !Number.isFinite(f)) {
+    return new ExperimentError(`${said}: beyond the float32 range (magnitudes up to 3.4028235e38); the trainer computes in float32, where this number would be ${f > 0 ? '+' : '−'}Infinity and the run could only diverge: give a number of magnitude at most 3.4e38`, path);
+  }
+  if (options.zero !== undefined && value !== 0 && f === 0) {
+    const what = options.positive ? `${options.zero}, which ${path} must not be` : `${options.zero}: a different experiment`;
+    return new ExperimentError(`${said}: nonzero, but below the smallest float32 magnitude (1.4e-45); the trainer computes in float32, where this number would be 0 — ${what}: give a magnitude of at least 1.5e-45${options.positive ? '' : ', or 0 if that is what you mean'}`, path);
+  }
+  if (options.belowOne && value < 1 && f === 1) {
+    return new ExperimentError(`${said}: the trainer computes in float32, where this number would be 1, and ${path} must be < 1: give at most 0.99999994 (the largest float32 below 1)`, path);
+  }
+  return null;
+}
+
+/**
+ * Every number of the spec that the float32 trainer cannot hold (`float32Problem`), at its key: γ,
+ * the learning rates, weight decay, the optimiser's constants — refused also when a nonzero value
+ * would be 0, and β₁, β₂ and the momentum when they would be 1 — and explicit weights, which are
+ * rounded to the nearest float32 like data (a tiny weight may become 0), but never to ±Infinity: the
+ * first entry beyond the range of each matrix, with how many more there are.
+ */
+export function float32Problems(spec: NetworkSpec, rateWritten: 'number' | 'list' = 'list'): ExperimentError[] {
+  const out: ExperimentError[] = [];
+  const add = (p: ExperimentError | null): void => {
+    if (p) out.push(p);
+  };
+  const { model, training: t } = spec;
+  add(float32Problem('model.outputScale', model.outputScale, { zero: 'γ = 0', positive: true }));
+  if (rateWritten === 'number' && t.learningRate.every((r) => Object.is(r, t.learningRate[0]))) {
+    if (t.learningRate.length) add(float32Problem('training.learningRate', t.learningRate[0], { zero: 'a rate of 0, with which no layer learns' }));
+  } else {
+    t.learningRate.forEach((r, l) => add(float32Problem(`training.learningRate[${l}]`, r, { zero: `a rate of 0, with which W_${l + 1} does not learn` })));
+  }
+  add(float32Problem('training.weightDecay', t.weightDecay, { zero: 'no weight decay' }));
+  if (t.optimizer.kind === 'sgd') {
+    add(float32Problem('training.momentum', t.optimizer.momentum, { zero: 'no momentum (plain SGD)', belowOne: true }));
+  } else {
+    add(float32Problem('training.beta1', t.optimizer.beta1, { zero: 'β₁ = 0', belowOne: true }));
+    add(float32Problem('training.beta2', t.optimizer.beta2, { zero: 'β₂ = 0', belowOne: true }));
+    add(float32Problem('training.epsilon', t.optimizer.epsilon, { zero: 'ε = 0', positive: true }));
+  }
+  if (spec.init.kind === 'explicit') {
+    spec.init.weights.forEach((w, l) => {
+      let first: ExperimentError | null = null;
+      let more = 0;
+      for (let i = 0; i < w.length; i++) {
+        const row = Array.isArray(w[i]) ? w[i] : [];
+        for (let j = 0; j < row.length; j++) {
+          const x = row[j];
+          if (typeof x !== 'number' || !Number.isFinite(x) || Number.isFinite(Math.fround(x))) continue;
+          if (first) more++;
+          else first = float32Problem(`init.weights[${l}][${i}][${j}]`, x);
+        }
+      }
+      if (first) out.push(more ? new ExperimentError(`${first.message} (W_${l + 1} has ${more} more entr${more === 1 ? 'y' : 'ies'} beyond the range)`, first.path) : first);
+    });
+  }
   return out;
 }
 

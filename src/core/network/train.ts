@@ -10,13 +10,14 @@
  */
 import { formatCount } from '../experiment/diagnostic';
 import * as tf from '@tensorflow/tfjs-core';
+import { formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
 import { useWasmBackend } from './backend';
 import { Dataset, outputSize } from './dataset';
 import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
-import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, transposed } from './model';
+import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, schemeStd, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
 import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, specProblems } from './spec';
 import { KernelMeasure, kernelOmission, kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
@@ -286,6 +287,8 @@ export class Training {
     this.evalRows = options.chunkRows ?? Math.max(1, Math.min(Math.floor(CHUNK_WORK / products), Math.floor(CHUNK_FLOATS / widths)));
     this.scratch = new Float32Array(this.full ? 0 : Math.min(this.chunkRows, this.batchSize) * train.features);
     this.initial = initialWeights(spec.init, this.sizes);
+    const drawn = drawnWeightProblems(spec, this.initial);
+    if (drawn.length) throw new TrainingSetupError(drawn);
     this.initialNorms2 = this.initial.map((w) => frobeniusNorm(w) ** 2);
     this.order = new BatchOrder(train.count, this.batchSize, this.full, t.seed);
     const layers = this.sizes.length - 1;
@@ -974,6 +977,28 @@ function testProblems(train: Dataset, test: Dataset): ExperimentError[] {
   else if (a.kind === 'classes' && b.kind === 'classes' && a.classCount !== b.classCount) bad(`the test set has ${b.classCount} classes, the training set ${a.classCount}`);
   else if (a.kind === 'regression' && b.kind === 'regression' && a.outputs !== b.outputs) bad(`the test set has ${b.outputs} outputs, the training set ${a.outputs}`);
   return out;
+}
+
+/**
+ * Problems of random initial weights as float32 holds them (docs/networks.md, "Float32 range"), at
+ * `init.scale`: σ times the scheme's standard deviation (which depends on the layer sizes, the data's
+ * among them) can put a draw beyond the float32 range, where it is ±Infinity, or make every draw of a
+ * matrix 0 although σ > 0 — a different experiment (σ = 0).
+ */
+function drawnWeightProblems(spec: NetworkSpec, initial: readonly WeightMatrix[]): ExperimentError[] {
+  const init = spec.init;
+  if (init.kind !== 'random' || init.scale === 0) return [];
+  for (const [l, w] of initial.entries()) {
+    const data = w.data as Float32Array;
+    const std = init.scale * schemeStd(init.scheme, w.cols, w.rows);
+    if (data.some((x) => !Number.isFinite(x))) {
+      return [new ExperimentError(`init.scale = ${formatNumber(init.scale)}: W_${l + 1}'s draws (standard deviation ${formatNumber(Number(std.toPrecision(3)))}: σ times the ${init.scheme} scheme's) reach beyond the float32 range (magnitudes up to 3.4e38); the trainer computes in float32, where they are ±Infinity: give a smaller init.scale`, 'init.scale')];
+    }
+    if (data.length > 0 && data.every((x) => x === 0)) {
+      return [new ExperimentError(`init.scale = ${formatNumber(init.scale)}: W_${l + 1}'s draws (standard deviation ${formatNumber(Number(std.toPrecision(3)))}: σ times the ${init.scheme} scheme's) are all below the smallest float32 magnitude (1.4e-45); the trainer computes in float32, where they are 0 — a zero initialisation, a different experiment: give a larger init.scale, or 0 if that is what you mean`, 'init.scale')];
+    }
+  }
+  return [];
 }
 
 /** Problems of the spec against the training set's shape (checked before anything is allocated). */

@@ -43,3 +43,41 @@ test('specProblems names every bad value by its key path in the file, in the sch
   const chain = networkSpec({ model: { hidden: [2, 2] }, init: { weights: [[[1], [2]], [[1, 2, 3], [1, 2, 3]], [[1, 2]]] } });
   assert.deepEqual(specProblems(chain).map((p) => `${p.path}: ${p.message}`), ['init.weights[1][0]: W_2 must have 2 columns (the rows of W_1), got 3']);
 });
+
+test('numbers the float32 trainer would make ±Infinity are refused at their key, saying the range and why', () => {
+  const problems = (input: Parameters<typeof networkSpec>[0]): string[] => specProblems(networkSpec(input)).map((p) => `${p.path}: ${p.message}`);
+  const beyond = (path: string, written: string): string => `${path}: ${path} = ${written}: beyond the float32 range (magnitudes up to 3.4028235e38); the trainer computes in float32, where this number would be +Infinity and the run could only diverge: give a number of magnitude at most 3.4e38`;
+  assert.deepEqual(problems({ model: { hidden: [2], outputScale: 1e39 } }), [beyond('model.outputScale', '1e39')]);
+  assert.deepEqual(problems({ model: { hidden: [2] }, training: { learningRate: 1e39 } }), [beyond('training.learningRate[0]', '1e39'), beyond('training.learningRate[1]', '1e39')]);
+  assert.deepEqual(problems({ model: { hidden: [2] }, training: { learningRate: [0.1, 1e39] } }), [beyond('training.learningRate[1]', '1e39')]);
+  assert.deepEqual(problems({ model: { hidden: [2] }, training: { weightDecay: 1e39 } }), [beyond('training.weightDecay', '1e39')]);
+  assert.deepEqual(problems({ model: { hidden: [2] }, training: { optimizer: 'adam', epsilon: 4e38 } }), [beyond('training.epsilon', '4e38')]);
+  // The largest float32 is kept, and so is a number that rounds down to it.
+  assert.deepEqual(problems({ model: { hidden: [2], outputScale: 3.4028235e38 } }), []);
+  assert.deepEqual(problems({ model: { hidden: [2], outputScale: 3.40282356e38 } }), []);
+  // Explicit weights: the first entry beyond the range of each matrix, and how many more.
+  const weights = [[[1], [1e39]], [[-1e39, 2e39]]];
+  assert.deepEqual(problems({ model: { hidden: [2] }, init: { weights } }), [
+    beyond('init.weights[0][1][0]', '1e39'),
+    'init.weights[1][0][0]: init.weights[1][0][0] = -1e39: beyond the float32 range (magnitudes up to 3.4028235e38); the trainer computes in float32, where this number would be −Infinity and the run could only diverge: give a number of magnitude at most 3.4e38 (W_2 has 1 more entry beyond the range)',
+  ]);
+});
+
+test('a nonzero hyperparameter that float32 makes 0, or a momentum or β that it makes 1, is refused at its key', () => {
+  const problems = (input: Parameters<typeof networkSpec>[0]): string[] => specProblems(networkSpec(input)).map((p) => `${p.path}: ${p.message}`);
+  assert.deepEqual(problems({ model: { hidden: [] }, training: { learningRate: 1e-50 } }), [
+    'training.learningRate[0]: training.learningRate[0] = 1e-50: nonzero, but below the smallest float32 magnitude (1.4e-45); the trainer computes in float32, where this number would be 0 — a rate of 0, with which W_1 does not learn: a different experiment: give a magnitude of at least 1.5e-45, or 0 if that is what you mean',
+  ]);
+  assert.deepEqual(problems({ model: { hidden: [], outputScale: 1e-46 } }), [
+    'model.outputScale: model.outputScale = 1e-46: nonzero, but below the smallest float32 magnitude (1.4e-45); the trainer computes in float32, where this number would be 0 — γ = 0, which model.outputScale must not be: give a magnitude of at least 1.5e-45',
+  ]);
+  assert.deepEqual(problems({ model: { hidden: [] }, training: { weightDecay: 1e-300, momentum: 1e-300 } }).map((p) => p.split(':')[0]), ['training.weightDecay', 'training.momentum']);
+  assert.deepEqual(problems({ model: { hidden: [] }, training: { optimizer: 'adam', beta1: 1e-46, epsilon: 1e-46 } }).map((p) => p.split(':')[0]), ['training.beta1', 'training.epsilon']);
+  assert.deepEqual(problems({ model: { hidden: [] }, training: { momentum: 0.99999999 } }), [
+    'training.momentum: training.momentum = 0.99999999: the trainer computes in float32, where this number would be 1, and training.momentum must be < 1: give at most 0.99999994 (the largest float32 below 1)',
+  ]);
+  assert.deepEqual(problems({ model: { hidden: [] }, training: { optimizer: 'adam', beta2: 0.99999998 } }).map((p) => p.split(':')[0]), ['training.beta2']);
+  // The smallest float32, the largest below 1, and 0 itself are kept; tiny explicit weights are rounded, as data is.
+  assert.deepEqual(problems({ model: { hidden: [] }, training: { learningRate: 1.5e-45, momentum: 0.99999994, weightDecay: 0 } }), []);
+  assert.deepEqual(problems({ model: { hidden: [1] }, init: { weights: [[[1e-50]], [[1]]] } }), []);
+});

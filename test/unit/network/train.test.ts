@@ -560,6 +560,13 @@ test('bad combinations are refused before anything is allocated, each with its k
   assert.deepEqual(problems(networkSpec({ model: { hidden: [4] }, init: { weights: [[[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]], [[1, 2, 3, 4], [1, 2, 3, 4]]] } }), classes), ['init.weights[1]: W_2 must have 3 rows (the network\'s outputs), got 2']);
   assert.deepEqual(problems(networkSpec({ model: { hidden: [4] }, init: { weights: [[[1, 2, 3], [1, 2, 3], [1, 2, 3], [1, 2, 3]], [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]]] } }), classes), ['init.weights[0]: W_1 must have 4 columns (the features of a sample), got 3']);
   assert.deepEqual(problems(networkSpec({ model: { hidden: [4] }, init: { weights: [[[1, 2, 3, 4], [1, 2, NaN, 4], [1, 2, 3, 4], [1, 2, 3, 4]], [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]]] } }), classes), ['init.weights[0][1][2]: init.weights[0][1][2] must be a finite number, got NaN']);
+  // σ times the scheme's standard deviation, which depends on the data's features, beyond float32 or below it.
+  assert.deepEqual(problems(networkSpec({ ...base, init: { scale: 1e39 } }), classes), [
+    "init.scale: init.scale = 1e39: W_1's draws (standard deviation 7.07e38: σ times the kaiming scheme's) reach beyond the float32 range (magnitudes up to 3.4e38); the trainer computes in float32, where they are ±Infinity: give a smaller init.scale",
+  ]);
+  assert.deepEqual(problems(networkSpec({ ...base, init: { scale: 1e-50 } }), classes), [
+    "init.scale: init.scale = 1e-50: W_1's draws (standard deviation 7.07e-51: σ times the kaiming scheme's) are all below the smallest float32 magnitude (1.4e-45); the trainer computes in float32, where they are 0 — a zero initialisation, a different experiment: give a larger init.scale, or 0 if that is what you mean",
+  ]);
   const nan = { ...classes, x: classes.x.slice() };
   nan.x[4 * 7 + 2] = Infinity;
   assert.deepEqual(problems(networkSpec(base), nan), ['data.train: input Infinity at sample 7, feature 2: inputs must be finite']);

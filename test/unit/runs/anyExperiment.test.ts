@@ -108,6 +108,12 @@ test('what a schema cannot say is located at its key', () => {
     [{ data: { format: 'csv', trainFile: 'a.csv', test: 5 } }, 'data.test', /5 test samples asked for, and there is no test file \("testFile"\)/, '5'],
     [{ model: { hidden: [] , outputScale: { widthExponent: 1 } } }, 'model.outputScale', /a power of the width, and this network has no hidden layer/, '{\n      "widthExponent": 1\n    }'],
     [{ model: { hidden: [4] }, init: { weights: [[[1], [2], [3]], [[1, 2, 3]]] } }, 'init.weights[0]', /W_1 must have 4 rows \(model.hidden\[0\]\), got 3/, '[\n        [\n          1\n        ],\n        [\n          2\n        ],\n        [\n          3\n        ]\n      ]'],
+    // Numbers the float32 trainer cannot hold, at the key as the file writes it (one rate, or a list).
+    [{ training: { learningRate: 1e39 } }, 'training.learningRate', /^training.learningRate = 1e39: beyond the float32 range .*the trainer computes in float32/, '1e+39'],
+    [{ training: { learningRate: 1e-50 } }, 'training.learningRate', /^training.learningRate = 1e-50: nonzero, but below the smallest float32 magnitude .* a rate of 0, with which no layer learns/, '1e-50'],
+    [{ training: { learningRate: [0.1, 1e39] } }, 'training.learningRate[1]', /^training.learningRate\[1\] = 1e39: beyond the float32 range/, '1e+39'],
+    [{ model: { hidden: [2], outputScale: 1e39 } }, 'model.outputScale', /^model.outputScale = 1e39: beyond the float32 range/, '1e+39'],
+    [{ model: { hidden: [2] }, init: { weights: [[[1, 2], [3, 1e39]], [[1, 2]]] } }, 'init.weights[0][1][1]', /^init.weights\[0\]\[1\]\[1\] = 1e39: beyond the float32 range/, '1e+39'],
     [{ sweep: { width: [1, 2] } }, 'sweep.width', /unknown hyperparameter `width`/, '[\n      1,\n      2\n    ]'],
     [{ sweep: { 'training.epochs': [1, 2.5] } }, 'sweep.training.epochs[1]', /sweep value 1: training.epochs must be an integer, got 2.5/, '2.5'],
     // A key the file does not have: an index past its array crashed the run (TypeError) or appended a layer.

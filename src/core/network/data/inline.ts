@@ -53,7 +53,7 @@ function regression(y: InlineSplit['y'], key: string, count: number, outputs: nu
     for (let t = 0; t < outputs; t++) {
       const v = row[t];
       values[i * outputs + t] = typeof v === 'number' ? v : NaN;
-      if (!Number.isFinite(values[i * outputs + t])) throw new DataError(`expected a finite number as a regression target, found ${show(v)}`, rows ? joinPath(entryKey, t) : entryKey);
+      if (!Number.isFinite(values[i * outputs + t])) throw new DataError(`expected a finite number${typeof v === 'number' ? ' within the float32 range (±3.4e38)' : ''} as a regression target, found ${show(v)}`, rows ? joinPath(entryKey, t) : entryKey);
     }
   }
   return { kind: 'regression', values, outputs };

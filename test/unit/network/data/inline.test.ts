@@ -41,6 +41,7 @@ test('bad inline data: each located at its JSON path', async () => {
     [{ train: { x: [[1, 2], [3, 'a' as unknown as number]], y: [0, 1] } }, 'data.train.x[1][1]', /data.train.x\[1\]\[1\] must be a number, got "a"/],
     [{ train: { x: [[1, 2], [3]], y: [0, 1] } }, 'data.train.x[1]', /expected 2 numbers \(as x\[0\] has\), found 1/],
     [{ train: { x: [[1, 2], [3, 1e39]], y: [0, 1] } }, 'data.train.x[1][1]', /within the float32 range/],
+    [{ train: { x: [[1], [2]], y: [[1], [2e39]] } }, 'data.train.y[1][0]', /expected a finite number within the float32 range \(±3.4e38\) as a regression target, found 2e\+?39/],
     [{ train: { x: [[1], [2]], y: [0] } }, 'data.train.y', /1 target for 2 samples|1 targets for 2 samples/],
     [{ train: { x: [], y: [] } }, 'data.train.x', /data.train.x must have at least 1 item, got 0/],
     [{ train: { x: [[1], [2]], y: [0, 1.5] } }, 'data.train.y[1]', /label 1.5 is not a class index/],
