@@ -9,6 +9,7 @@ import { ExperimentError } from '../../core/experiment/errors';
 import { inputDimension } from '../../core/experiment/experiment';
 import { resolveKey } from '../../core/experiment/hyperparameters';
 import { MAX_PARAMETERS } from '../../core/experiment/limits';
+import { seedAfter } from '../../core/math/rng';
 import { Command, printed, UsageError } from '../command';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_SCAN_SEEDS, MAX_SCAN_WIDTHS } from '../limits';
 import { countJsonTokens } from '../../core/experiment/parse';
@@ -34,7 +35,7 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). 
   operands: ['FILE'],
   options: [
     { flag: '--widths', value: 'FROM:TO|FROM:TO:COUNT|W,W,…', help: `the widths (default ${DEFAULT_WIDTHS})` },
-    { flag: '--seeds', value: 'N', help: `runs per width, with init.seed, init.seed + 1, … (default ${DEFAULT_SEEDS}, at most ${MAX_SCAN_SEEDS})` },
+    { flag: '--seeds', value: 'N', help: `runs per width, with init.seed, init.seed + 1, … (on from 0 past the largest seed; default ${DEFAULT_SEEDS}, at most ${MAX_SCAN_SEEDS})` },
     { flag: '--json', group: 'format', help: 'one JSON object (the default)' },
     { flag: '--csv', group: 'format', help: 'one row per width, then the fitted and analytic exponents' },
   ],
@@ -69,7 +70,7 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). 
       // A run refused at a width or seed that the flags chose: say which, and blame the flag when the run blames that key.
       if (!(e instanceof ExperimentError) || done >= widths.length * seeds) throw e;
       const width = widths[Math.floor(done / seeds)];
-      const seed = experiment.init.kind === 'random' ? experiment.init.seed + (done % seeds) : undefined;
+      const seed = experiment.init.kind === 'random' ? seedAfter(experiment.init.seed, done % seeds) : undefined;
       const at = `at width ${width}${seed === undefined ? '' : `, seed ${seed}`}: ${e.message}`;
       if (e.path === 'model.width') throw new UsageError(`--widths: ${at}`);
       if (e.path === 'init.seed') throw new UsageError(`--seeds: ${at}`);

@@ -11,6 +11,7 @@ import { defaultHorizon } from '../linearFlow/horizon';
 import { exactFlowOf } from '../linearFlow/reduce';
 import { checkExactRanges } from '../linearFlow/ranges';
 import { scoringLnTime } from '../runs/solve';
+import { seedAfter } from '../math/rng';
 import { withValue } from './sweep';
 import { WidthExponents, widthExponentsOf } from '../experiment/widthPowers';
 
@@ -35,7 +36,8 @@ export interface WidthScanResult {
 }
 
 /**
- * Scores over widths; `seeds` runs per width with init.seed = seed, seed + 1, … Each run is scored as
+ * Scores over widths; `seeds` runs per width with init.seed = seed, seed + 1, … (on from 0 past the
+ * largest seed, `seedAfter`). Each run is scored as
  * its `flab solve` would be: over t ∈ [0, ∞), or up to the end of its reported run with
  * `"classify": { "at": "end" }` (a fixed `time.end` is then the same training budget at every width).
  * `onProgress` is told after each run.
@@ -45,7 +47,7 @@ export function widthScan(e: Experiment, widths: number[], seedCount = 5, onProg
   if (e.model.activation !== 'linear') throw new ExperimentError(`a width scan uses the exact solver, which needs model.activation "linear", got "${e.model.activation}"`, 'model.activation');
   if ((e.weightDecay ?? 0) > 0) throw new ExperimentError('a width scan uses the closed-form flow, which has no weight decay: set weightDecay to 0 (or leave it out)', 'weightDecay');
   const seed0 = e.init.seed;
-  const seeds = Array.from({ length: seedCount }, (_, k) => seed0 + k);
+  const seeds = Array.from({ length: seedCount }, (_, k) => seedAfter(seed0, k));
   const scores = {} as Record<WidthScanScore, (number | null)[]>;
   for (const name of WIDTH_SCAN_SCORES) scores[name] = [];
   let runsDone = 0;

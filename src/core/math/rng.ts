@@ -7,6 +7,17 @@
  * `Math.log`, `Math.sqrt`, `Math.cos` and `Math.sin`, which V8 (Node, VS Code) implements with its
  * own fdlibm port, so the normals are the same on every platform that runs V8.
  */
+/** The largest seed a file may give (`init.seed`, `training.seed`: the schema's maximum, 2⁵³ − 1). */
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The seed `k` after `seed` (k ≥ 0), counting on from 0 past MAX_SEED: a seed derived from the file's
+ * (the batch order's init seed + 1, a scan's init.seed + k) never leaves the range the file may write.
+ */
+export function seedAfter(seed: number, k = 1): number {
+  return k <= MAX_SEED - seed ? seed + k : k - (MAX_SEED - seed) - 1;
+}
+
 export class Rng {
   private s0: number;
   private s1: number;

@@ -15,7 +15,7 @@ import { checkValue } from '../experiment/schema';
 import { resolveSweep, SweepRange } from '../experiment/sweepSpec';
 import { Dataset } from './dataset';
 import { DataSpec, dataSpecProblems } from './data/dataSpec';
-import { InitScheme, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, specSemantics } from './spec';
+import { InitScheme, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, specSemantics } from './spec';
 
 /** Records of a run whose file does not set `training.record.every`: about this many (docs/networks.md, "The experiment file"). */
 export const DEFAULT_RECORDS = 100;
@@ -185,8 +185,9 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
 /**
  * The spec to train on this training set: the loss and the record cadence settled when the file left
  * them (`auto`). Cross-entropy for class targets, squared for regression; records every
- * max(1, ⌊T/DEFAULT_RECORDS⌋) steps for a run of T steps — with checkpoints, the largest divisor of
- * their cadence not above that, so that every checkpoint falls on a record.
+ * max(1, ⌊T/DEFAULT_RECORDS⌋) steps for a run of T steps (at most NETWORK_LIMITS.steps, the key's
+ * maximum) — with checkpoints, the largest divisor of their cadence not above that, so that every
+ * checkpoint falls on a record.
  */
 export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
   const spec: NetworkSpec = { ...e.spec, training: { ...e.spec.training } };
@@ -195,8 +196,13 @@ export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
     const t = spec.training;
     const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
     const total = t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(train.count / Math.max(1, batch));
-    let every = Math.max(1, Math.floor(total / DEFAULT_RECORDS));
-    if (e.checkpoints) while (e.checkpoints.every % every !== 0) every--;
+    // At most the key's maximum (the step limit): a run too long for it is refused at its length, not
+    // at training.record.every, which the file does not write.
+    let every = Math.min(NETWORK_LIMITS.steps, Math.max(1, Math.floor(total / DEFAULT_RECORDS)));
+    if (e.checkpoints) {
+      every = Math.min(every, e.checkpoints.every);
+      while (e.checkpoints.every % every !== 0) every--;
+    }
     spec.training.record = { ...spec.training.record, every };
   }
   return spec;

@@ -12,6 +12,7 @@ import { formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
 import { checkValue } from '../experiment/schema';
+import { seedAfter } from '../math/rng';
 
 export const NETWORK_ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'swish'] as const;
 /** The hidden activation φ (applied after every layer but the last). */
@@ -136,7 +137,8 @@ export interface NetworkSpecInput {
  * The normalised spec of a partial description. Defaults: activation `relu`, γ = 1, no bias; Kaiming
  * init with σ = 1, seed 0; squared loss, SGD without momentum, η = 0.01 for every layer, full batch,
  * 1 epoch (unless `steps`), no weight decay, a record every step; Adam β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸;
- * batch-order seed = init seed + 1 (1 with explicit weights).
+ * batch-order seed = init seed + 1 (1 with explicit weights; 0 after the largest seed, `seedAfter`, so
+ * that a seed the file may write never derives one it may not).
  */
 export function networkSpec(input: NetworkSpecInput): NetworkSpec {
   const m = input.model;
@@ -160,7 +162,7 @@ export function networkSpec(input: NetworkSpecInput): NetworkSpec {
       length: t.steps !== undefined ? { unit: 'steps', count: t.steps } : { unit: 'epochs', count: t.epochs ?? 1 },
       weightDecay: t.weightDecay ?? 0,
       record: { every: t.record?.every ?? 1, ...(t.record?.full ? { full: true } : {}) },
-      seed: t.seed ?? (init.kind === 'random' ? init.seed : 0) + 1,
+      seed: t.seed ?? seedAfter(init.kind === 'random' ? init.seed : 0),
     },
     classify: { ...DEFAULT_NETWORK_THRESHOLDS, ...input.classify },
   };

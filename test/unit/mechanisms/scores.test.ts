@@ -142,6 +142,13 @@ test('phase diagram over a key that needs new draws (the width) matches single s
   const decayed = withValue(e, 'weightDecay', 0.01);
   assert.throws(() => phaseDiagramSync(decayed, { key: 'outputScale', from: 1, to: 2 }, { key: 'scaleU', from: 1, to: 2 }, 4), /no weight decay/);
   assert.throws(() => widthScan(decayed, [4, 8]), /no weight decay/);
+  // Seeds from the largest init.seed count on from 0: init.seed + 1 was refused at init.seed, a value the file does not hold.
+  const last = experiment({ model: { width: 8 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1, seed: 9007199254740991 }, learningRates: { u: 1, W: 1 } });
+  const first = experiment({ model: { width: 8 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1, seed: 0 }, learningRates: { u: 1, W: 1 } });
+  const scan = (e: Experiment) => widthScan(e, [4], 2).scores.kernelChange[0];
+  const median = (runs: number[]) => (runs[0] + runs[1]) / 2;
+  const kernelChange = (e: Experiment) => Math.abs(solve(withValue(e, 'model.width', 4)).summary.scores!.kernelChange);
+  assert.equal(scan(last), median([kernelChange(last), kernelChange(first)]));
 });
 
 test('width scans: fitted exponents agree with the analytic ones for NTK, mean-field and standard', () => {

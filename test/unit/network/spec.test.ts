@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MAX_SEED, seedAfter } from '../../../src/core/math/rng';
 import { networkSpec, specFileForm, specProblems } from '../../../src/core/network/spec';
 
 test('networkSpec fills every default and expands the learning rate to one per layer', () => {
@@ -80,4 +81,22 @@ test('a nonzero hyperparameter that float32 makes 0, or a momentum or β that it
   // The smallest float32, the largest below 1, and 0 itself are kept; tiny explicit weights are rounded, as data is.
   assert.deepEqual(problems({ model: { hidden: [] }, training: { learningRate: 1.5e-45, momentum: 0.99999994, weightDecay: 0 } }), []);
   assert.deepEqual(problems({ model: { hidden: [1] }, init: { weights: [[[1e-50]], [[1]]] } }), []);
+});
+
+test('the batch order\'s default seed counts on from 0 past the largest seed: the largest init.seed is valid', () => {
+  const largest = networkSpec({ model: { hidden: [2] }, init: { seed: Number.MAX_SAFE_INTEGER } });
+  assert.equal(largest.training.seed, 0, 'init seed + 1 would be 2⁵³, beyond what training.seed may be');
+  assert.deepEqual(specProblems(largest), [], 'nothing refused at training.seed, a key the file never wrote');
+  assert.equal(networkSpec({ model: { hidden: [2] }, init: { seed: Number.MAX_SAFE_INTEGER - 1 } }).training.seed, Number.MAX_SAFE_INTEGER);
+  assert.equal(networkSpec({ model: { hidden: [2] }, init: { weights: [[[1], [1]], [[1, 1]]] } }).training.seed, 1);
+});
+
+test('seedAfter: the seed k after a seed, on from 0 past 2⁵³ − 1, exact at every step', () => {
+  assert.equal(seedAfter(0), 1);
+  assert.equal(seedAfter(41, 3), 44);
+  assert.equal(seedAfter(MAX_SEED), 0);
+  assert.equal(seedAfter(MAX_SEED - 1, 1), MAX_SEED);
+  assert.equal(seedAfter(MAX_SEED - 1, 2), 0);
+  assert.equal(seedAfter(MAX_SEED - 1, 5), 3);
+  assert.equal(seedAfter(MAX_SEED, 0), MAX_SEED);
 });

@@ -6,6 +6,7 @@ import { lineAndColumn } from '../../../src/core/experiment/diagnostic';
 import { Rng } from '../../../src/core/math/rng';
 import { Dataset } from '../../../src/core/network/dataset';
 import { networkVariant, specForData } from '../../../src/core/network/networkExperiment';
+import { specProblems } from '../../../src/core/network/spec';
 import { parseAnyExperiment } from '../../../src/core/runs/anyExperiment';
 
 /** A value as JSON has it (the parser's objects have no prototype). */
@@ -48,6 +49,13 @@ test('a network file parses to a NetworkSpec with every default, the data spec a
   assert.equal(specForData(minibatch, classes).training.record.every, 3, '300 steps → a record every 3');
   const checkpointed = parsedNetwork(network({ training: { batchSize: 10, epochs: 3, checkpoints: { every: 25 } } }));
   assert.equal(specForData(checkpointed, classes).training.record.every, 1, 'a divisor of the checkpoint cadence (25) not above 3');
+  // A run too long for any record cadence the file may write (10¹¹ steps): the derived cadence stays
+  // within training.record.every's range, so that the run is refused at its length, a key the file has.
+  const endless = specForData(parsedNetwork(network({ training: { batchSize: 1, epochs: 100_000_000 } })), classes);
+  assert.equal(endless.training.record.every, 100_000_000);
+  assert.deepEqual(specProblems(endless), []);
+  // The largest init.seed: the batch order's seed is 0, and nothing is refused at training.seed.
+  assert.equal(parsedNetwork(network({ init: { seed: 9007199254740991 } })).spec.training.seed, 0);
   const given = parsedNetwork(network({ training: { loss: 'squared', record: { every: 7 } } }));
   assert.deepEqual(given.auto, { loss: false, record: false });
   assert.equal(specForData(given, classes).training.loss, 'squared');
