@@ -5,7 +5,7 @@
  * total work are checked against their limits before its first run (docs/limits.md, "flab sweep");
  * a run that fails is located at the sweep's entry that asked for it, not at the file's own value.
  */
-import { SweepResult, sweepRunError, sweepValueError, withValue } from '../../core/analysis/sweep';
+import { SweepResult, sweepRunError, sweepValueError, variantIndex, withValue } from '../../core/analysis/sweep';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
@@ -98,7 +98,8 @@ function relocated(spec: SweepSpec, i: number, loaded: LoadedExperiment, e: unkn
   if (!(e instanceof ExperimentError)) return e;
   // A variant's own refusal (`with P = v: …`, at the sweep's key) takes the sweep value's form too.
   if (e.path.startsWith('sweep') && !e.message.startsWith(`with ${spec.path} = `)) return e;
-  return sweepValueError(spec, i, e.message, writtenAt(loaded, `sweep.${spec.key}[${i}]`));
+  const j = variantIndex(spec, i, e);
+  return sweepValueError(spec, j, e.message, writtenAt(loaded, `sweep.${spec.key}[${j}]`));
 }
 
 /** The text of the number at `path` as the file writes it (a list's entry), or undefined when the path is not a number of the file (a range's values). */
@@ -208,7 +209,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
     });
   } catch (err) {
     if (err instanceof BackendError) throw new UsageError(`--backend ${backend}: ${err.message}`);
-    throw await sweepRunError(e, index, err, { baseDir: loaded.baseDir, written: writtenAt(loaded, `sweep.${spec.key}[${index}]`) });
+    throw await sweepRunError(e, index, err, { baseDir: loaded.baseDir, written: (j) => writtenAt(loaded, `sweep.${spec.key}[${j}]`) });
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { parseExperiment } from '../experiment/parse';
 import { formatNumber } from '../experiment/diagnostic';
-import { ExperimentError } from '../experiment/errors';
+import { ExperimentError, VariantError } from '../experiment/errors';
 import { Experiment, SweepSpec } from '../experiment/experiment';
 import { withNumber } from '../experiment/hyperparameters';
 import { DataError } from '../network/data/dataError';
@@ -30,7 +30,7 @@ export function withValue(e: Experiment, path: string, value: number): Experimen
   const { experiment, diagnostics } = parseExperiment(JSON.stringify(source));
   if (!experiment) {
     const d = diagnostics[0];
-    throw new ExperimentError(`with ${path} = ${value}: ${d?.message ?? 'invalid experiment'}`, d?.path ?? path);
+    throw new VariantError(`with ${path} = ${value}: ${d?.message ?? 'invalid experiment'}`, d?.path ?? path, path, value);
   }
   // The variant is not itself a sweep.
   experiment.sweep = undefined;
@@ -98,16 +98,19 @@ function runOne(e: Experiment, method?: 'solve' | 'simulate'): Trajectory {
  * (`sweepValueError`: `sweep value 1, data.label = 2: …`) when the value caused it — a setup problem,
  * an error at the swept key or the variant's own refusal (`with P = v: …`), and in a sweep over a data
  * key any data error when the file's own data loads (the value chose what the data file is read as).
- * Anything else (an error of the sweep itself, a data file or checkpoint folder the file names
- * whatever the value) is returned as it is: the file's. `written`: the value as the file writes it.
- * The CLI and the training worker both report a sweep's failures so.
+ * A variant's refusal is located at the value it was built with (`VariantError`), which need not be
+ * value `i`: the CLI plans every value's work during the first run. Anything else (an error of the
+ * sweep itself, a data file or checkpoint folder the file names whatever the value) is returned as it
+ * is: the file's. `written(j)`: value j as the file writes it. The CLI and the training worker both
+ * report a sweep's failures so.
  */
-export async function sweepRunError(e: NetworkExperiment, i: number, err: unknown, options: { baseDir: string; mnistDir?: string; written?: string }): Promise<unknown> {
+export async function sweepRunError(e: NetworkExperiment, i: number, err: unknown, options: { baseDir: string; mnistDir?: string; written?: (j: number) => string | undefined }): Promise<unknown> {
   const spec = e.sweep;
   if (!spec) return err;
   const caused = async (): Promise<boolean> => {
     if (err instanceof TrainingSetupError) return true;
     if (!(err instanceof ExperimentError || err instanceof DataError)) return false;
+    if (err instanceof VariantError && err.key === spec.path) return true;
     if (err instanceof ExperimentError && err.message.startsWith(`with ${spec.path} = `)) return true;
     if (err.path.startsWith('sweep')) return false;
     if (err.path === spec.path) return true;
@@ -115,7 +118,18 @@ export async function sweepRunError(e: NetworkExperiment, i: number, err: unknow
   };
   if (!(await caused())) return err;
   const message = err instanceof TrainingSetupError ? err.problems.map((p) => p.message).join('; ') : (err as Error).message;
-  return sweepValueError(spec, i, message, options.written);
+  const j = variantIndex(spec, i, err);
+  return sweepValueError(spec, j, message, options.written?.(j));
+}
+
+/**
+ * The index of the sweep value an error is about: the value a variant was built with
+ * (`VariantError`, its first entry in the sweep), else `i`, the run under way.
+ */
+export function variantIndex(spec: SweepSpec, i: number, err: unknown): number {
+  if (!(err instanceof VariantError) || err.key !== spec.path || Object.is(spec.values[i], err.value)) return i;
+  const j = spec.values.findIndex((v) => Object.is(v, err.value));
+  return j >= 0 ? j : i;
 }
 
 /** Whether the data loads (its errors aside). */

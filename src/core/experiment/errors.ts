@@ -8,3 +8,20 @@ export class ExperimentError extends Error {
     this.name = 'ExperimentError';
   }
 }
+
+/**
+ * The refusal of a variant of an experiment — the file's value with `value` written at the key `key`
+ * (one value of a sweep, `with P = v: …`): the value is what the refusal is about, whichever value of
+ * the sweep was running when the variant was built (a sweep plans every value before its first run).
+ */
+export class VariantError extends ExperimentError {
+  constructor(
+    message: string,
+    path: string,
+    readonly key: string,
+    readonly value: number,
+  ) {
+    super(message, path);
+    this.name = 'VariantError';
+  }
+}

@@ -7,7 +7,7 @@
  * checkpoint cadence against the record cadence, the data spec's own rules, width powers that leave
  * their range, the sweep's key and values.
  */
-import { ExperimentError } from '../experiment/errors';
+import { VariantError } from '../experiment/errors';
 import { SweepSpec, WidthPower } from '../experiment/experiment';
 import { isWidthPower, withNumber } from '../experiment/hyperparameters';
 import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
@@ -210,8 +210,8 @@ export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
 
 /**
  * The experiment with the number at `path` replaced (a width power keeps its exponent), checked by
- * the schema and normalised again, as if the user had typed it: one run of a sweep. Throws an
- * ExperimentError at the first problem, located at the swept key.
+ * the schema and normalised again, as if the user had typed it: one run of a sweep. Throws a
+ * VariantError (which value, at which key) at the first problem, located at the sweep's key.
  */
 export function networkVariant(e: NetworkExperiment, path: string, value: number): NetworkExperiment {
   const source = withNumber(e.source, path, value);
@@ -219,7 +219,7 @@ export function networkVariant(e: NetworkExperiment, path: string, value: number
   const normal = bad ? null : normaliseNetworkExperiment(source);
   const problem = bad ?? normal!.problems[0];
   // The value comes from the sweep, not from the key in the file: the sweep is where to look.
-  if (problem) throw new ExperimentError(`with ${path} = ${value}: ${problem.message}`, e.sweep ? `sweep.${e.sweep.key}` : path);
+  if (problem) throw new VariantError(`with ${path} = ${value}: ${problem.message}`, e.sweep ? `sweep.${e.sweep.key}` : path, path, value);
   const variant = normal!.experiment!;
   variant.sweep = undefined;
   return variant;

@@ -4,7 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sweepValueError } from '../../../src/core/analysis/sweep';
+import { sweepRunError, sweepValueError, variantIndex } from '../../../src/core/analysis/sweep';
+import { ExperimentError, VariantError } from '../../../src/core/experiment/errors';
+import { resolveSweep } from '../../../src/core/experiment/sweepSpec';
+import { networkVariant, normaliseNetworkExperiment } from '../../../src/core/network/networkExperiment';
 
 const spec = { key: 'learningRates.u', path: 'learningRates.u', values: [1, 56.2341325190349, 2.41759407916908e307] };
 
@@ -30,4 +33,41 @@ test('a generated value is echoed as formatNumber writes it: 56.2341325190349, n
   assert.match(sweepValueError(spec, 1, 'refused').message, /^sweep value 1, learningRates\.u = 56\.2341325190349: refused$/);
   // The value as written in a list wins.
   assert.match(sweepValueError(spec, 1, 'refused', '5.623413251903491E1').message, /= 5\.623413251903491E1: refused$/);
+});
+
+test('a sweep value at or past an exclusive upper bound is refused at its own entry before any run: momentum, Adam\'s β', () => {
+  const problems = (sweep: Record<string, number[]>, training: Record<string, unknown> = {}) => resolveSweep(sweep, 'network', { model: { hidden: [2] }, training }).problems;
+  assert.deepEqual(problems({ 'training.momentum': [0, 0.5, 1] }), [{ path: 'sweep.training.momentum[2]', message: 'sweep value 2: training.momentum must be < 1, got 1' }]);
+  assert.deepEqual(problems({ 'training.beta1': [0.9, 1.5, 0.5] }, { optimizer: 'adam' }), [{ path: 'sweep.training.beta1[1]', message: 'sweep value 1: training.beta1 must be < 1, got 1.5' }]);
+  assert.deepEqual(problems({ 'training.beta2': [0.9, 0.999] }, { optimizer: 'adam' }), []);
+  // An ordinary (inclusive) bound, as before.
+  assert.deepEqual(problems({ 'training.weightDecay': [0, 0.1, -1] }), [{ path: 'sweep.training.weightDecay[2]', message: 'sweep value 2: training.weightDecay must be ≥ 0, got -1' }]);
+});
+
+test('a variant\'s refusal is located at the value it was built with, not at the run under way', async () => {
+  const file = { model: { hidden: [2] }, data: { train: { x: [[1], [2]], y: [[1], [2]] } }, training: { loss: 'squared', steps: 1 } };
+  for (const [key, values, bad, training] of [
+    ['training.momentum', [0, 0.5, 0.99999999], 2, {}],
+    ['training.beta1', [0.9, 0.99999999, 0.5], 1, { optimizer: 'adam' }],
+    ['training.learningRate', [0.1, 0.2, 1e39], 2, {}],
+  ] as const) {
+    const source = { ...file, training: { ...file.training, ...training }, sweep: { [key]: values } };
+    const { experiment } = normaliseNetworkExperiment(source);
+    assert.ok(experiment?.sweep, key);
+    // The CLI plans every value's work while the first value (i = 0) runs: the bad value's variant throws then.
+    let thrown: unknown;
+    for (const v of values) {
+      try {
+        networkVariant(experiment, key, v);
+      } catch (err) {
+        thrown = err;
+        break;
+      }
+    }
+    assert.ok(thrown instanceof VariantError, key);
+    const located = (await sweepRunError(experiment, 0, thrown, { baseDir: '.', written: (j) => `«${j}»` })) as ExperimentError;
+    assert.equal(located.path, `sweep.${key}[${bad}]`, key);
+    assert.match(located.message, new RegExp(`^sweep value ${bad}, ${key.replace('.', '\\.')} = «${bad}»: `), key);
+    assert.equal(variantIndex(experiment.sweep, 0, thrown), bad, key);
+  }
 });

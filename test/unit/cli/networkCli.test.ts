@@ -105,6 +105,22 @@ test('a sweep value whose data cannot be had is an error at that value: data.tra
   assert.doesNotMatch(flab('sweep', bothBad).stderr, /sweep value/);
 });
 
+test('a sweep value the key refuses is located at that value, not at the first: momentum, Adam\'s β, the learning rate', () => {
+  const base = { model: { hidden: [3] }, data, training: { learningRate: 0.5, steps: 2 } };
+  for (const [name, training, key, values, bad, message] of [
+    ['momentum', {}, 'training.momentum', [0, 0.5, 1], '1', 'sweep value 2: training.momentum must be < 1, got 1'],
+    ['beta2', { optimizer: 'adam' }, 'training.beta2', [0.9, 0.99999999, 0.999], '0.99999999', 'sweep value 1, training.beta2 = 0.99999999: the trainer computes in float32, where this number would be 1, and training.beta2 must be < 1: give at most 0.99999994 (the largest float32 below 1)'],
+    ['rate', {}, 'training.learningRate', [0.1, 0.2, 1e39], '1e+39', 'sweep value 2, training.learningRate = 1e+39: beyond the float32 range (magnitudes up to 3.4028235e38); the trainer computes in float32, where this number would be +Infinity and the run could only diverge: give a number of magnitude at most 3.4e38'],
+  ] as const) {
+    const file = write(`bound-${name}.flab.json`, { ...base, training: { ...base.training, ...training }, sweep: { [key]: values } });
+    const r = flab('sweep', file, '--summary');
+    assert.equal(r.code, 1, name);
+    const text = readFileSync(file, 'utf8');
+    const at = text.indexOf(bad, text.indexOf(`"${key}"`));
+    assert.equal(r.stderr, `${file}:${text.slice(0, at).split('\n').length}:${at - text.lastIndexOf('\n', at - 1)}: error: ${message}\n`, name);
+  }
+});
+
 test('bad data, sizes past the limits and the wrong kind are located errors (exit 1)', () => {
   const at = (file: string, ...args: string[]): string => {
     const r = flab(...args, file);
