@@ -5,8 +5,13 @@
  * ignored. A bad line is reported by its number and skipped; a later line with the same step replaces an
  * earlier one (a resumed run logs again). The file is read incrementally: only what was appended since
  * the last read, and from the start again if it shrank.
+ *
+ * Memory: the file is read in pieces of METRICS_CHUNK_BYTES, never whole, and each line keeps only
+ * its three numbers, in growable Float64Arrays (24 bytes a line, NaN for null): a 131 MB file of 1.35
+ * million lines took 780 MB held as one Buffer, its text, its lines and an object per line.
  */
 import { constants, promises as fs } from 'node:fs';
+import { excerpt } from '../experiment/diagnostic';
 import { MAX_METRICS_BYTES } from './limits';
 
 /** One line's values. */
@@ -25,30 +30,126 @@ export interface MetricsSeries {
 /** Problems listed in full; beyond this many only their count. */
 const LISTED_PROBLEMS = 20;
 
+/** Bytes read from the file by one read call: the file is never held whole. */
+export const METRICS_CHUNK_BYTES = 4 * 2 ** 20;
+
 /** The keys of a line that are read; documented in docs/checkpoints.md. */
 export const METRICS_KEYS = ['step', 'loss', 'accuracy'] as const;
 
+/** A line read: its step and values. */
+type MetricsLine = [step: number, entry: MetricsEntry];
+
+/** What is wrong with a line, and the column (from 1) where, when known. */
+interface LineProblem {
+  problem: string;
+  column: number | null;
+}
+
+/**
+ * The lines read, in file order, as columns of float64 (null stored as NaN: a read value is always
+ * finite). Growing by doubling; `increasing` while every step exceeds the one before, the common case,
+ * in which the columns are already the series.
+ */
+class MetricsColumns {
+  length = 0;
+  increasing = true;
+  private steps = new Float64Array(1024);
+  private losses = new Float64Array(1024);
+  private accuracies = new Float64Array(1024);
+
+  push(step: number, entry: MetricsEntry): void {
+    if (this.length === this.steps.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.steps = grow(this.steps);
+      this.losses = grow(this.losses);
+      this.accuracies = grow(this.accuracies);
+    }
+    if (this.length > 0 && !(step > this.steps[this.length - 1])) this.increasing = false;
+    this.steps[this.length] = step;
+    this.losses[this.length] = entry.loss ?? NaN;
+    this.accuracies[this.length] = entry.accuracy ?? NaN;
+    this.length++;
+  }
+
+  clear(): void {
+    this.length = 0;
+    this.increasing = true;
+    this.steps = new Float64Array(1024);
+    this.losses = new Float64Array(1024);
+    this.accuracies = new Float64Array(1024);
+  }
+
+  /** The series by step, with `extra` (the unfinished last line) after every line; of one step, the last line wins. */
+  series(extra: MetricsLine | null): MetricsSeries {
+    const n = this.length;
+    // In file order when increasing; else by step, and of one step the later line first, so that
+    // the first of each run of a step is the one kept.
+    const order = this.increasing ? null : identity(n).sort((a, b) => this.steps[a] - this.steps[b] || b - a);
+    const value = (x: number): number | null => (Number.isNaN(x) ? null : x);
+    const out: MetricsSeries = { step: [], loss: [], accuracy: [] };
+    let last = -1;
+    for (let k = 0; k < n; k++) {
+      const i = order ? order[k] : k;
+      if (this.steps[i] === last) continue;
+      last = this.steps[i];
+      out.step.push(last);
+      out.loss.push(value(this.losses[i]));
+      out.accuracy.push(value(this.accuracies[i]));
+    }
+    if (extra) {
+      const [step, entry] = extra;
+      // Binary search for the step: replace its line, or insert it in order.
+      let lo = 0;
+      let hi = out.step.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (out.step[mid] < step) lo = mid + 1;
+        else hi = mid;
+      }
+      const same = out.step[lo] === step ? 1 : 0;
+      out.step.splice(lo, same, step);
+      out.loss.splice(lo, same, entry.loss);
+      out.accuracy.splice(lo, same, entry.accuracy);
+    }
+    return out;
+  }
+}
+
+/** 0, 1, …, n − 1. */
+function identity(n: number): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
 /** One metrics file, read incrementally by `refresh`; `series` and `messages` give what it holds. */
 export class MetricsLog {
-  private readonly entries = new Map<number, MetricsEntry>();
+  private readonly columns = new MetricsColumns();
   /** Complete lines read so far: bytes [0, consumed) and how many lines they held. */
   private consumed = 0;
   private lines = 0;
   private problems: string[] = [];
   private problemCount = 0;
   /** An unfinished last line (no newline yet), its values if it already parses, and its problem once settled. */
-  private tail: { text: string; entry: [number, MetricsEntry] | null; problem: string } | null = null;
+  private tail: { text: string; bytes: number; entry: MetricsLine | null; problem: string } | null = null;
   private tailReported = false;
   private present = false;
   private mtimeMs = -1;
   /** Why the file is not read at all (too large, not a file). */
   private refusal: string | null = null;
-
-  /** `path` is read; `file` names it in messages. */
   /** Why a file named in the experiment cannot be had now (null when it can, or was not named). */
   private absence: string | null = null;
+  /** `series()` until something changes. */
+  private cachedSeries: MetricsSeries | null = null;
 
-  /** `named`: the experiment names the file (`checkpoints.metrics`), so its absence is said, not silent. */
+  /**
+   * `path` is read; `file` names it in messages. `named`: the experiment names the file
+   * (`checkpoints.metrics`), so its absence is said, not silent.
+   */
   constructor(
     readonly path: string,
     readonly file: string,
@@ -71,7 +172,7 @@ export class MetricsLog {
       this.reset();
       const code = (err as NodeJS.ErrnoException).code;
       this.absence = this.named ? `${this.file}: ${code === 'ENOENT' ? 'no such file (it is read once it exists)' : `cannot be read (${code ?? String(err)})`}` : null;
-      return before !== this.fingerprint();
+      return this.changedSince(before);
     }
     if (!stat.isFile() || stat.size > MAX_METRICS_BYTES) {
       this.reset();
@@ -79,37 +180,31 @@ export class MetricsLog {
       this.refusal = !stat.isFile()
         ? `${this.file}: is not a regular file`
         : `${this.file}: has ${stat.size.toLocaleString('en-US')} bytes, more than the ${MAX_METRICS_BYTES.toLocaleString('en-US')} read: log less often, or start a new file`;
-      return before !== this.fingerprint();
+      return this.changedSince(before);
     }
     if (stat.size < this.consumed || this.refusal !== null) this.reset(); // rewritten, or back within the limit
     this.present = true;
-    const known = this.consumed + (this.tail ? Buffer.byteLength(this.tail.text) : 0);
+    const known = this.consumed + (this.tail?.bytes ?? 0);
     if (stat.size !== known || stat.mtimeMs !== this.mtimeMs) {
       this.mtimeMs = stat.mtimeMs;
-      const fresh = await readRange(this.path, this.consumed, stat.size - this.consumed);
-      const end = fresh.lastIndexOf(0x0a);
-      if (end >= 0) {
-        for (const line of fresh.subarray(0, end + 1).toString('utf8').split('\n').slice(0, -1)) this.readLine(line, ++this.lines);
-        this.consumed += end + 1;
-      }
-      const rest = fresh.subarray(end + 1).toString('utf8');
+      const rest = await this.readLines(stat.size);
       this.tail = null;
-      if (rest.trim() !== '') {
-        const parsed = parseLine(rest);
-        this.tail = typeof parsed === 'string' ? { text: rest, entry: null, problem: `${this.file} line ${this.lines + 1} (unfinished, no newline): ${parsed}` } : { text: rest, entry: parsed, problem: '' };
+      const text = rest.toString('utf8');
+      if (text.trim() !== '') {
+        const parsed = parseLine(text);
+        this.tail = Array.isArray(parsed)
+          ? { text, bytes: rest.length, entry: parsed, problem: '' }
+          : { text, bytes: rest.length, entry: null, problem: `${this.where(this.lines + 1, parsed.column)} (unfinished, no newline): ${parsed.problem}` };
       }
     }
     this.tailReported = this.tail !== null && this.tail.entry === null && settled(stat.mtimeMs);
-    return before !== this.fingerprint();
+    return this.changedSince(before);
   }
 
   /** The curves, sorted by step (null when there is no file, or it is not read). */
   series(): MetricsSeries | null {
     if (!this.present || this.refusal) return null;
-    const all = new Map(this.entries);
-    if (this.tail?.entry) all.set(this.tail.entry[0], this.tail.entry[1]);
-    const steps = [...all.keys()].sort((a, b) => a - b);
-    return { step: steps, loss: steps.map((s) => all.get(s)!.loss), accuracy: steps.map((s) => all.get(s)!.accuracy) };
+    return (this.cachedSeries ??= this.columns.series(this.tail?.entry ?? null));
   }
 
   /** Messages about bad lines (the first LISTED_PROBLEMS, then a count), or why the file is not read. */
@@ -123,18 +218,58 @@ export class MetricsLog {
     return out;
   }
 
-  private readLine(line: string, number: number): void {
-    if (line.trim() === '') return;
-    const parsed = parseLine(line);
-    if (typeof parsed !== 'string') this.entries.set(parsed[0], parsed[1]);
-    else {
-      this.problemCount++;
-      if (this.problems.length < LISTED_PROBLEMS) this.problems.push(`${this.file} line ${number}: ${parsed}`);
+  /**
+   * Reads bytes [consumed, size) in pieces of METRICS_CHUNK_BYTES, reading each whole line as it
+   * comes; returns the bytes after the last newline (an unfinished line).
+   */
+  private async readLines(size: number): Promise<Buffer> {
+    const handle = await fs.open(this.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      let carry = Buffer.alloc(0);
+      let position = this.consumed;
+      while (position < size) {
+        const chunk = Buffer.allocUnsafe(Math.min(METRICS_CHUNK_BYTES, size - position));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+        if (bytesRead === 0) break; // it shrank meanwhile: read the rest next time
+        position += bytesRead;
+        const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+        const end = data.lastIndexOf(0x0a);
+        if (end < 0) {
+          carry = data;
+          continue;
+        }
+        let start = 0;
+        while (start <= end) {
+          const newline = data.indexOf(0x0a, start);
+          this.readLine(data.toString('utf8', start, newline), ++this.lines);
+          start = newline + 1;
+        }
+        this.consumed += end + 1;
+        carry = Buffer.from(data.subarray(end + 1)); // a copy: the chunk is not kept for a few bytes
+      }
+      return carry;
+    } finally {
+      await handle.close();
     }
   }
 
+  private readLine(line: string, number: number): void {
+    if (line.trim() === '') return;
+    const parsed = parseLine(line);
+    if (Array.isArray(parsed)) this.columns.push(parsed[0], parsed[1]);
+    else {
+      this.problemCount++;
+      if (this.problems.length < LISTED_PROBLEMS) this.problems.push(`${this.where(number, parsed.column)}: ${parsed.problem}`);
+    }
+  }
+
+  /** `metrics.jsonl line 4, column 12`. */
+  private where(line: number, column: number | null): string {
+    return `${this.file} line ${line}${column === null ? '' : `, column ${column}`}`;
+  }
+
   private reset(): void {
-    this.entries.clear();
+    this.columns.clear();
     this.consumed = 0;
     this.lines = 0;
     this.problems = [];
@@ -146,14 +281,23 @@ export class MetricsLog {
     this.refusal = null;
   }
 
+  private changedSince(before: string): boolean {
+    const changed = before !== this.fingerprint();
+    if (changed) this.cachedSeries = null;
+    return changed;
+  }
+
   /** A cheap fingerprint of what `series` and `messages` return. */
   private fingerprint(): string {
     return `${this.present}:${this.absence}:${this.refusal}:${this.consumed}:${this.problemCount}:${this.tail?.text ?? ''}:${this.tailReported}`;
   }
 }
 
-/** One line as [step, values], or what is wrong with it. */
-function parseLine(line: string): [number, MetricsEntry] | string {
+/** The largest float64, about 1.8 × 10³⁰⁸: a JSON number beyond it reads as ±Infinity. */
+const FLOAT64_RANGE = 'the float64 range (±1.8 × 10³⁰⁸)';
+
+/** One line as [step, values], or what is wrong with it and where. */
+function parseLine(line: string): MetricsLine | LineProblem {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -163,35 +307,68 @@ function parseLine(line: string): [number, MetricsEntry] | string {
     try {
       value = JSON.parse(bare);
     } catch {
-      return `not JSON (${err instanceof Error ? err.message : err})`;
+      const message = err instanceof Error ? err.message : String(err);
+      const at = /at position (\d+)/.exec(message);
+      return { problem: `not JSON (${excerpt(message.replace(/ in JSON at position \d+.*$/, ''))}): each line should be one object such as {"step": 100, "loss": 0.31}`, column: at ? Number(at[1]) + 1 : null };
     }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected an object such as {"step": 100, "loss": 0.31, "accuracy": 0.91}';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'expected an object such as {"step": 100, "loss": 0.31, "accuracy": 0.91}', column: null };
   const o = value as Record<string, unknown>;
   const step = o.step;
-  if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) return `"step" should be a non-negative integer, found ${JSON.stringify(step) ?? 'nothing'}`;
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) {
+    const raw = rawValue(line, 'step');
+    if (typeof step === 'number' && !Number.isFinite(step)) return outOfRange('step', raw, step);
+    return { problem: `"step" should be a non-negative integer, found ${raw?.text ?? JSON.stringify(step) ?? 'nothing'}`, column: raw?.column ?? null };
+  }
+  if (!Number.isSafeInteger(step)) {
+    const raw = rawValue(line, 'step');
+    return {
+      problem: `"step" ${raw?.text ?? step} is beyond ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} (2⁵³ − 1), the largest integer a float64 holds exactly: steps beyond it cannot be told apart, so the line is skipped — log the step count itself`,
+      column: raw?.column ?? null,
+    };
+  }
   const entry: MetricsEntry = { loss: null, accuracy: null };
   for (const key of ['loss', 'accuracy'] as const) {
     const v = o[key];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) return `"${key}" should be a finite number or null, found ${JSON.stringify(v)}`;
+    const raw = rawValue(line, key);
+    if (typeof v === 'number' && !Number.isFinite(v)) return outOfRange(key, raw, v);
+    if (typeof v !== 'number') return { problem: `"${key}" should be a finite number or null, found ${raw?.text ?? describeValue(v)}`, column: raw?.column ?? null };
     entry[key] = v;
   }
   return [step, entry];
 }
 
-async function readRange(path: string, position: number, length: number): Promise<Buffer> {
-  const out = Buffer.alloc(length);
-  const handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await handle.read(out, done, length - done, position + done);
-      if (bytesRead === 0) break; // it shrank meanwhile: read the rest next time
-      done += bytesRead;
-    }
-    return out.subarray(0, done);
-  } finally {
-    await handle.close();
-  }
+/**
+ * A number that JSON.parse read as ±Infinity: its text is beyond the float64 range (JSON itself has
+ * no infinity; NaN and Infinity written bare are read as null before this).
+ */
+function outOfRange(key: string, raw: { text: string; column: number } | null, v: number): LineProblem {
+  return {
+    problem: `"${key}" ${raw?.text ?? (v > 0 ? 'Infinity' : '-Infinity')} is out of ${FLOAT64_RANGE}: it would read as ${v > 0 ? '' : '-'}Infinity; write a number within the range, or null (or NaN) for no value`,
+    column: raw?.column ?? null,
+  };
+}
+
+/** A value of a line in a message: bounded. */
+function describeValue(v: unknown): string {
+  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? 'an array' : 'an object';
+  return excerpt(JSON.stringify(v) ?? String(v));
+}
+
+/** Per key, its name and colon as written: `"loss" :`. */
+const KEY_PATTERNS: Record<string, RegExp> = Object.fromEntries(METRICS_KEYS.map((k) => [k, new RegExp(`"${k}"\\s*:\\s*`, 'g')]));
+
+/**
+ * The text of `key`'s value as written on the line (the last occurrence, the one JSON.parse keeps)
+ * and its column from 1, or null if the key is written otherwise (escaped). Linear in the line.
+ */
+function rawValue(line: string, key: string): { text: string; column: number } | null {
+  const pattern = KEY_PATTERNS[key];
+  pattern.lastIndex = 0;
+  let at = -1;
+  for (let m = pattern.exec(line); m; m = pattern.exec(line)) at = m.index + m[0].length;
+  if (at < 0) return null;
+  const token = /^(?:"(?:[^"\\]|\\.)*"|[^,}\]\s]+)/.exec(line.slice(at, at + 200));
+  return token ? { text: excerpt(token[0]), column: at + 1 } : null;
 }

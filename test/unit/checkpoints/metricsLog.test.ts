@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { MetricsLog } from '../../../src/core/checkpoints/metricsLog';
+import { METRICS_CHUNK_BYTES, MetricsLog } from '../../../src/core/checkpoints/metricsLog';
 
 const dir = mkdtempSync(join(tmpdir(), 'flab-metrics-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,8 +37,8 @@ test('lines give step, loss and accuracy; bad lines are reported by number and s
   assert.match(messages[0], /^a.jsonl line 4: not JSON/);
   assert.match(messages[1], /^a.jsonl line 5: expected an object/);
   assert.match(messages[2], /^a.jsonl line 6: "step" should be a non-negative integer, found nothing/);
-  assert.match(messages[3], /^a.jsonl line 7: "step" should be a non-negative integer, found -1/);
-  assert.match(messages[4], /^a.jsonl line 8: "loss" should be a finite number or null, found "high"/);
+  assert.match(messages[3], /^a.jsonl line 7, column 10: "step" should be a non-negative integer, found -1/);
+  assert.match(messages[4], /^a.jsonl line 8, column 22: "loss" should be a finite number or null, found "high"/);
   assert.equal(await log.refresh(settled), false, 'nothing new');
 });
 
@@ -51,7 +51,7 @@ test('appended lines are read incrementally; an unfinished last line waits, and 
   assert.deepEqual(log.messages(), []);
   await log.refresh(settled);
   assert.equal(log.messages().length, 1);
-  assert.match(log.messages()[0], /^b.jsonl line 2 \(unfinished, no newline\): not JSON/);
+  assert.match(log.messages()[0], /^b.jsonl line 2, column 16 \(unfinished, no newline\): not JSON \(Unterminated string\)/);
   appendFileSync(path, 'ss": 0.5}\n{"step": 3, "loss": 0.25}');
   assert.equal(await log.refresh(writing), true);
   // The last line has no newline yet but is a whole object: it counts.
@@ -93,4 +93,70 @@ test('only the first 20 bad lines are listed, then their count', async () => {
   assert.equal(messages.length, 21);
   assert.equal(messages[20], 'd.jsonl: 5 more bad lines');
   assert.deepEqual(log.series()!.step, [5]);
+});
+
+test('numbers beyond the float64 range (1e309, which JSON.parse reads as Infinity) are said to be, at their line and column; NaN written bare is null', async () => {
+  const path = join(dir, 'e.jsonl');
+  writeFileSync(
+    path,
+    [
+      '{"step": 1, "loss": 1e309}',
+      '{"step": 2, "accuracy": -1e309, "loss": 0.5}',
+      '{"step": 1e309}',
+      '{"step": NaN, "loss": 1}',
+      '{"step": 3, "loss": "NaN"}',
+      '{"step": 4, "loss": NaN, "accuracy": -Infinity}',
+      '{"step": 5, "loss": 1e308, "accuracy": 1e-400}',
+      '',
+    ].join('\n'),
+  );
+  const log = new MetricsLog(path, 'e.jsonl');
+  await log.refresh(settled);
+  assert.deepEqual(log.messages(), [
+    'e.jsonl line 1, column 21: "loss" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸): it would read as Infinity; write a number within the range, or null (or NaN) for no value',
+    'e.jsonl line 2, column 25: "accuracy" -1e309 is out of the float64 range (±1.8 × 10³⁰⁸): it would read as -Infinity; write a number within the range, or null (or NaN) for no value',
+    'e.jsonl line 3, column 10: "step" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸): it would read as Infinity; write a number within the range, or null (or NaN) for no value',
+    'e.jsonl line 4, column 10: "step" should be a non-negative integer, found NaN',
+    'e.jsonl line 5, column 21: "loss" should be a finite number or null, found "NaN"',
+  ]);
+  assert.deepEqual(log.series(), { step: [4, 5], loss: [null, 1e308], accuracy: [null, 0] });
+});
+
+test('a step beyond 2⁵³ − 1 is refused as such (a float64 cannot hold it exactly), not as "not an integer"', async () => {
+  const path = join(dir, 'f.jsonl');
+  writeFileSync(path, ['{"step": 9007199254740991, "loss": 1}', '{"step": 9007199254740992, "loss": 2}', '{"step": 9007199254740993}', '{"step": 1e300}', ''].join('\n'));
+  const log = new MetricsLog(path, 'f.jsonl');
+  await log.refresh(settled);
+  const beyond = (text: string, line: number) =>
+    `f.jsonl line ${line}, column 10: "step" ${text} is beyond 9,007,199,254,740,991 (2⁵³ − 1), the largest integer a float64 holds exactly: steps beyond it cannot be told apart, so the line is skipped — log the step count itself`;
+  assert.deepEqual(log.messages(), [beyond('9007199254740992', 2), beyond('9007199254740993', 3), beyond('1e300', 4)]);
+  assert.deepEqual(log.series(), { step: [9007199254740991], loss: [1], accuracy: [null] });
+});
+
+test('a file of several read pieces is read piece by piece: lines across pieces, steps out of order, a later line of a step wins', async () => {
+  const path = join(dir, 'g.jsonl');
+  const lines: string[] = [];
+  // Lines of uneven length, so that pieces end mid-line; steps descending in the second half.
+  for (let i = 0, bytes = 0; bytes < 2.5 * METRICS_CHUNK_BYTES; i++) {
+    lines.push(JSON.stringify({ step: i < 40_000 ? i : 1_000_000 - i, loss: i / 7, pad: 'x'.repeat(i % 97) }));
+    bytes += lines[i].length + 1;
+  }
+  lines.push('{"step": 5, "loss": -1}');
+  writeFileSync(path, lines.join('\n') + '\n{"step": 6, "loss"');
+  const log = new MetricsLog(path, 'g.jsonl');
+  await log.refresh(writing);
+  const series = log.series()!;
+  const expected = new Map<number, number>();
+  for (const line of lines) {
+    const o = JSON.parse(line) as { step: number; loss: number };
+    expected.set(o.step, o.loss);
+  }
+  const steps = [...expected.keys()].sort((a, b) => a - b);
+  assert.deepEqual(series.step, steps);
+  assert.deepEqual(series.loss, steps.map((s) => expected.get(s)));
+  assert.equal(series.loss[5], -1);
+  assert.deepEqual(log.messages(), []);
+  appendFileSync(path, ': 0.25}\n');
+  await log.refresh(settled);
+  assert.equal(log.series()!.loss[6], 0.25);
 });
