@@ -225,6 +225,7 @@ test('bad files are skipped with their problem, the rest measured: truncated, co
   writeCheckpoint(join(dir, 'noStep', 'model.safetensors'), nets[1]);
   writeCheckpoint(join(dir, 'step6.safetensors'), nets[1].filter((l) => l.name !== 'fc2.weight'));
   mkdirSync(join(dir, 'step7.safetensors'));
+  writeCheckpoint(join(dir, 'step9007199254740993.safetensors'), nets[1]);
   const result = await readCheckpoints({ path: '**/*.safetensors' }, { baseDir: dir });
   assert.deepEqual(result.step, [0, 1, 2]);
   // Of step2 and again2 (metadata step 2), the first in natural order is kept: again2, which holds nets[1].
@@ -237,7 +238,11 @@ test('bad files are skipped with their problem, the rest measured: truncated, co
   assert.equal(byFile['step2.safetensors'], 'step2.safetensors: has step 2, as again2.safetensors has: skipped');
   assert.equal(byFile['noStep/model.safetensors'], 'noStep/model.safetensors: has no step: neither its name nor its folder ends in an integer, and its metadata has no "step"');
   assert.match(byFile['step6.safetensors'], /^step6.safetensors: has no tensor "fc2.weight" \(the first checkpoint, step0.safetensors, has\). It has: conv.weight/);
-  assert.equal(Object.keys(byFile).length, 6, JSON.stringify(byFile)); // the folder step7.safetensors is not matched at all
+  assert.equal(
+    byFile['step9007199254740993.safetensors'],
+    'step9007199254740993.safetensors: its name ends in 9007199254740993, beyond 9,007,199,254,740,991 (2⁵³ − 1), the largest step a float64 holds exactly (steps beyond it could not be told apart): give the checkpoint a name whose trailing number is its training step, or a metadata "step"',
+  );
+  assert.equal(Object.keys(byFile).length, 7, JSON.stringify(byFile)); // the folder step7.safetensors is not matched at all
 });
 
 test('a refresh re-reads nothing it has: unchanged files are not opened again, changed ones are, a deleted one leaves the series', async () => {

@@ -20,7 +20,15 @@ test('the step comes from the trailing integer of the file name, else of its fol
   assert.equal(stepFromPath('/out/checkpoint-500/model.safetensors'), 500); // the Hugging Face Trainer's layout
   assert.equal(stepFromPath('/out/final/model.safetensors'), null);
   assert.equal(stepFromPath('model7b.safetensors'), null); // digits not at the end
-  assert.equal(stepFromPath('x123456789012345678901.safetensors'), null); // beyond 2⁵³
+  assert.equal(stepFromPath('/out/checkpoint-9007199254740991/model.safetensors'), 9007199254740991); // 2⁵³ − 1
+});
+
+test('a step beyond 2⁵³ − 1 in a name or in metadata is refused as such, not as "no step" or "not an integer"', () => {
+  const beyond = (digits: string) => `${digits}, beyond 9,007,199,254,740,991 (2⁵³ − 1), the largest step a float64 holds exactly (steps beyond it could not be told apart)`;
+  assert.throws(() => stepFromPath('x123456789012345678901.safetensors'), { message: `its name ends in ${beyond('123456789012345678901')}: give the checkpoint a name whose trailing number is its training step, or a metadata "step"` });
+  assert.throws(() => stepFromPath('/run/step9007199254740992.safetensors'), /its name ends in 9007199254740992, beyond 9,007,199,254,740,991/);
+  assert.throws(() => stepFromPath('/out/checkpoint-9007199254740993/model.safetensors'), /its folder's name ends in 9007199254740993, beyond/);
+  assert.throws(() => stepFromMetadata({ step: '9007199254740993' }), { message: `its metadata "step" is ${beyond('9007199254740993')}: write the training step itself` });
 });
 
 test('a metadata step must be a non-negative integer', () => {
