@@ -73,6 +73,14 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
     return fail(`the header is not valid JSON${where} (${message})`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('the header is not a JSON object');
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) {
+    const [first, second] = duplicate.at.map((i) => 8 + Buffer.byteLength(text.slice(0, i)));
+    const { key, within } = duplicate;
+    const owner = (name: string) => (name === '__metadata__' ? name : `tensor ${q(name)}`);
+    const what = within === null ? owner(key) : `key ${q(key)} of ${owner(within)}`;
+    return fail(`the header has ${what} twice (at bytes ${first} and ${second}): the format allows each name once, and a JSON reader keeps only the last, silently — write the file again with one entry each`);
+  }
   const tensors: TensorInfo[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
@@ -111,6 +119,56 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
     reached = t.end;
   }
   return { tensors, metadata, dataStart: 8 + bytes.length, dataLength: reached };
+}
+
+/**
+ * The first key that appears twice in one object of `text` (valid JSON, so only strings and
+ * structure need telling apart): the key, the name of the object it is in (null for the top level,
+ * the tensors' names), and the UTF-16 indices of both occurrences. JSON.parse keeps the last of two
+ * silently. One pass, with an explicit stack (no recursion: a header may nest 10,000 deep), a set of
+ * keys per open object: linear in the header, which MAX_HEADER_BYTES bounds.
+ */
+export function findDuplicateKey(text: string): { key: string; within: string | null; at: [number, number] } | null {
+  interface Open {
+    keys: Map<string, number> | null; // null for an array
+    name: string | null;
+  }
+  const stack: Open[] = [];
+  let lastKey: string | null = null;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let end = i + 1;
+      for (;;) {
+        end = text.indexOf('"', end);
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) break;
+        end++;
+      }
+      const top = stack[stack.length - 1];
+      // A key: a string in an object followed by ':'.
+      let j = end + 1;
+      while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r')) j++;
+      if (top?.keys && text[j] === ':') {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        const seen = top.keys.get(key);
+        if (seen !== undefined) return { key, within: top.name, at: [seen, i] };
+        top.keys.set(key, i);
+        lastKey = key;
+      }
+      i = end + 1;
+      continue;
+    }
+    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      // A top-level value is named by its key (the last key read); anything deeper by that value's name.
+      const name = stack.length === 0 ? null : stack.length === 1 ? lastKey : stack[stack.length - 1].name;
+      stack.push({ keys: c === 0x7b ? new Map() : null, name });
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) stack.pop();
+    i++;
+  }
+  return null;
 }
 
 function checkMetadata(value: unknown, fail: (problem: string) => never): Record<string, string> {

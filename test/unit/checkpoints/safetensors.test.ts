@@ -117,6 +117,16 @@ test('a header that lies is refused with what is wrong and where, before anythin
     // exceeded"), and a name of a million characters: both said in a few words.
     [withHeader(`{"__metadata__": {"x": ${'['.repeat(10_000)}${']'.repeat(10_000)}}}`), /^x\.safetensors: __metadata__ "x" should be a string \(the format stores text only\), found an array of 1 item$/],
     [withHeader(`{"${'w'.repeat(1_000_000)}": {"dtype": "F99", "shape": [1], "data_offsets": [0, 4]}}`, data), /^x\.safetensors: tensor "w{48}… \(1000000 characters\)": unknown dtype "F99"$/],
+    // Names twice (JSON.parse keeps the last silently; the format allows each once), located by byte.
+    [
+      withHeader('{"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}', data),
+      /^x\.safetensors: the header has tensor "w" twice \(at bytes 9 and 70\): the format allows each name once, and a JSON reader keeps only the last, silently — write the file again with one entry each$/,
+    ],
+    [withHeader('{"\\u0077": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "é": 1, "w": 2}', data), /the header has tensor "w" twice \(at bytes 9 and 85\)/],
+    [withHeader('{"w": {"dtype": "F32", "dtype": "F16", "shape": [4], "data_offsets": [0, 16]}}', data), /the header has key "dtype" of tensor "w" twice/],
+    [withHeader('{"__metadata__": {"step": "1", "step": "2"}}'), /the header has key "step" of __metadata__ twice/],
+    [withHeader('{"__metadata__": {}, "__metadata__": {}}'), /the header has __metadata__ twice/],
+    [withHeader('{"a\\"": {"n": {"\\"a": [{"x": 1}, {"x": 2}]}}, "a\\"": 1}'), /the header has tensor "a"" twice \(at bytes 9 and 54\)/],
   ];
   for (const [bytes, pattern] of cases) {
     const err = await openError(bytes);
