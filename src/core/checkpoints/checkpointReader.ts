@@ -180,6 +180,8 @@ export class CheckpointReader {
   private problems: { glob: string | null; layers: string | null } = { glob: null, layers: null };
   private ordered: FileState[] = [];
   private duplicates: CheckpointProblem[] = [];
+  /** Paths the glob matches that are not read: not regular files, dangling links, names not UTF-8. */
+  private skipped: CheckpointProblem[] = [];
   private readonly metrics: MetricsLog;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -223,12 +225,18 @@ export class CheckpointReader {
     const added: number[] = [];
     if (this.closed) return { changed: false, added };
     let paths: string[] = [];
+    let skipped: CheckpointProblem[] = [];
     try {
-      paths = await findCheckpointFiles(this.spec.path, this.options.baseDir);
-      this.setProblem('glob', paths.length === 0 ? `no file matches the checkpoint path "${excerpt(this.spec.path)}" (in ${this.options.baseDir})${this.settleMs > 0 ? ' yet' : ''}` : null);
+      const found = await findCheckpointFiles(this.spec.path, this.options.baseDir);
+      paths = found.files;
+      skipped = found.skipped.map(({ path, problem }) => ({ file: this.display(path), message: `${this.display(path)}: ${problem}`, key: 'checkpoints.path' }));
+      const none = found.skipped.length > 0 ? `no readable file matches the checkpoint path "${excerpt(this.spec.path)}" (in ${this.options.baseDir}): what it matches is skipped, as said` : `no file matches the checkpoint path "${excerpt(this.spec.path)}" (in ${this.options.baseDir})${this.settleMs > 0 ? ' yet' : ''}`;
+      this.setProblem('glob', paths.length === 0 ? none : null);
     } catch (err) {
       this.setProblem('glob', err instanceof Error ? err.message : String(err));
     }
+    if (JSON.stringify(skipped) !== JSON.stringify(this.skipped)) this.dirty = true;
+    this.skipped = skipped;
     const present = new Set(paths);
     for (const path of [...this.states.keys()]) if (!present.has(path)) this.forget(path);
     for (const path of paths) {
@@ -294,6 +302,8 @@ export class CheckpointReader {
     }
     const settled = this.settled(state.mtimeMs, now) || now - state.seenAt >= this.settleMs;
     try {
+      // Never opened when not a regular file (a named pipe made since the glob would wait for a writer).
+      if (!stat.isFile()) throw new CheckpointError(state.file, `is not a regular file (${stat.isFIFO() ? 'a named pipe' : stat.isDirectory() ? 'a folder' : 'a device or socket'}): skipped without being opened`);
       const file = await SafetensorsFile.open(path, state.file);
       await file.close();
       if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) return; // changed meanwhile: next time
@@ -486,6 +496,7 @@ export class CheckpointReader {
     });
     const problems: CheckpointProblem[] = [];
     if (this.problems.glob) problems.push({ file: null, message: this.problems.glob, key: 'checkpoints.path' });
+    problems.push(...this.skipped);
     if (this.problems.layers) problems.push({ file: null, message: this.problems.layers, key: 'checkpoints.layers' });
     for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem, key: 'checkpoints.path' });
     problems.push(...this.duplicates);

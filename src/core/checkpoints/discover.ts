@@ -2,28 +2,228 @@
  * Finding the checkpoint files of a glob (tinyglobby: fdir's crawler with picomatch, the glob library
  * of Vite and ESLint's ecosystem), with the limits of docs/checkpoints.md: at most MAX_CHECKPOINTS
  * files, at most GLOB_TIMEOUT_MS of crawling.
+ *
+ * The crawler lists folders through `CheckpointCrawl.readdir` (tinyglobby's `fs` option), which
+ * enforces the time limit inside the crawl — between every 256 entries of a folder, however large
+ * — and sees every entry, so that none is dropped silently: what matches the pattern but cannot be a
+ * checkpoint (a named pipe, a device, a socket, a symbolic link to nothing, a name that is not UTF-8)
+ * is matched as a file would be, then returned as `skipped` with the reason, never opened. Symbolic
+ * links are resolved here (a link to a folder is a folder, to a file a file), and each real folder is
+ * read once, so a link to an ancestor does not loop.
  */
+import { promises as fs, type Stats } from 'node:fs';
 import { isAbsolute } from 'node:path';
 // The CommonJS build on purpose: the ES module build of tinyglobby's crawler (fdir) calls
 // createRequire(import.meta.url), and import.meta is empty in the CommonJS bundles esbuild makes here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import tinyglobby = require('tinyglobby');
+import { excerpt } from '../experiment/diagnostic';
 import { GLOB_TIMEOUT_MS, MAX_CHECKPOINTS } from './limits';
 import { naturalCompare } from './naming';
 
+/** A path the pattern matches that is not read, and why (a sentence fragment: "is a named pipe, …"). */
+export interface SkippedPath {
+  path: string;
+  problem: string;
+}
+
+/** What a glob matches: the files to read (absolute, natural order) and the matches that are not read. */
+export interface FoundCheckpoints {
+  files: string[];
+  skipped: SkippedPath[];
+}
+
+/** The limits of one search; the defaults are MAX_CHECKPOINTS and GLOB_TIMEOUT_MS. */
+export interface DiscoveryLimits {
+  maxFiles: number;
+  timeoutMs: number;
+  /** The clock the crawl looks at, in ms (tests); the limit is also held by a timer of `timeoutMs`. */
+  now?: () => number;
+}
+
+/** Entries of a folder read between two looks at the clock. */
+const ENTRIES_PER_CHECK = 256;
+
 /**
  * Absolute paths of the files `pattern` matches, relative to `baseDir` unless absolute, in natural
- * order. Directories are not matched; symbolic links are followed. Throws a message naming the
- * pattern when it is empty, matches more than MAX_CHECKPOINTS files, or crawls too long.
+ * order, and the matches that are skipped (not regular files, dangling links, names not UTF-8), each
+ * with its reason. Folders are not matched; symbolic links are followed. Throws a message naming the
+ * pattern when it is empty, matches more than `maxFiles` paths, or crawls longer than `timeoutMs`
+ * (checked inside the crawl: the search ends within about one batch of entries of the limit).
  */
-export async function findCheckpointFiles(pattern: string, baseDir: string, limits = { maxFiles: MAX_CHECKPOINTS, timeoutMs: GLOB_TIMEOUT_MS }): Promise<string[]> {
+export async function findCheckpointFiles(pattern: string, baseDir: string, limits: DiscoveryLimits = { maxFiles: MAX_CHECKPOINTS, timeoutMs: GLOB_TIMEOUT_MS }): Promise<FoundCheckpoints> {
   if (pattern.trim() === '') throw new Error('the checkpoint path is empty: give a glob such as "runs/exp1/*.safetensors"');
-  if (pattern.includes('\\') && !isAbsolute(pattern)) throw new Error(`the checkpoint path "${pattern}" contains "\\": globs use "/" between folders`);
-  const signal = AbortSignal.timeout(limits.timeoutMs);
-  const files = await tinyglobby.glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, expandDirectories: false, signal });
-  if (signal.aborted) throw new Error(`the checkpoint path "${pattern}" was still being searched after ${limits.timeoutMs / 1000} s: make it more specific (no "**" over large folders)`);
-  if (files.length > limits.maxFiles) {
-    throw new Error(`the checkpoint path "${pattern}" matches ${files.length.toLocaleString('en-US')} files, more than the ${limits.maxFiles.toLocaleString('en-US')} allowed: narrow it (e.g. "ckpt_*000.safetensors" for every 1000th step)`);
+  if (pattern.includes('\\') && !isAbsolute(pattern)) throw new Error(`the checkpoint path "${excerpt(pattern)}" contains "\\": globs use "/" between folders`);
+  const now = limits.now ?? Date.now;
+  const crawl = new CheckpointCrawl(now() + limits.timeoutMs, now);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      crawl.expire();
+      reject(new Error('expired'));
+    }, limits.timeoutMs);
+  });
+  const searching = tinyglobby.glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, expandDirectories: false, signal: crawl.signal, fs: { readdir: crawl.readdir } });
+  searching.catch(() => undefined); // once expired, its end is not waited for
+  let matched: string[];
+  try {
+    // The race returns at the limit even if a file system call of the crawl hangs (a network drive).
+    matched = await Promise.race([searching, expired]);
+  } catch (err) {
+    if (!crawl.expired) throw err;
+    matched = [];
+  } finally {
+    clearTimeout(timer);
   }
-  return files.sort(naturalCompare);
+  if (crawl.expired) {
+    throw new Error(
+      `the checkpoint path "${excerpt(pattern)}" was still being searched after ${limits.timeoutMs / 1000} s, the limit (${crawl.folders.toLocaleString('en-US')} folders and ${crawl.entries.toLocaleString('en-US')} entries read): name the folder the checkpoints are in, e.g. "runs/exp1/*.safetensors", rather than "**" over a large tree such as / or /proc`,
+    );
+  }
+  if (matched.length > limits.maxFiles) {
+    throw new Error(`the checkpoint path "${excerpt(pattern)}" matches ${matched.length.toLocaleString('en-US')} files, more than the ${limits.maxFiles.toLocaleString('en-US')} allowed: narrow it (e.g. "ckpt_*000.safetensors" for every 1000th step)`);
+  }
+  const files: string[] = [];
+  const skipped: SkippedPath[] = [];
+  for (const path of matched.sort(naturalCompare)) {
+    const problem = crawl.problems.get(path);
+    if (problem === undefined) files.push(path);
+    else skipped.push({ path, problem });
+  }
+  return { files, skipped };
+}
+
+/** The part of a Dirent that fdir reads. */
+interface Entry {
+  name: string;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+const asFile = (name: string): Entry => ({ name, isFile: () => true, isDirectory: () => false, isSymbolicLink: () => false });
+const asFolder = (name: string): Entry => ({ name, isFile: () => false, isDirectory: () => true, isSymbolicLink: () => false });
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** One search: the deadline, what was read, and the problem of each path that is not a checkpoint file. */
+class CheckpointCrawl {
+  /** Problems by the path (as tinyglobby returns it) of an entry presented as a file that is not one. */
+  readonly problems = new Map<string, string>();
+  folders = 0;
+  entries = 0;
+  expired = false;
+  private readonly controller = new AbortController();
+  /** Raw bytes of folders whose path is not UTF-8 (under a name that is not), by their path as text. */
+  private readonly rawPaths = new Map<string, Buffer>();
+  /** Real folders read (device:inode): a folder reached again through a link is not read again. */
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly deadline: number,
+    private readonly now: () => number,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  expire(): void {
+    this.expired = true;
+    this.controller.abort();
+  }
+
+  /** fdir's `readdir(path, { withFileTypes: true }, callback)`. */
+  readonly readdir = ((path: string, _options: unknown, callback: (err: NodeJS.ErrnoException | null, entries?: Entry[]) => void) => {
+    this.list(path).then(
+      (entries) => callback(null, entries),
+      (err: NodeJS.ErrnoException) => callback(err),
+    );
+  }) as unknown as typeof import('node:fs').readdir;
+
+  private check(): void {
+    if (!this.expired && this.now() >= this.deadline) this.expire();
+    if (this.expired) throw Object.assign(new Error('the search time is over'), { code: 'ETIMEDOUT' });
+  }
+
+  /** The entries of one folder, as fdir should see them. */
+  private async list(crawlPath: string): Promise<Entry[]> {
+    this.check();
+    const folder = crawlPath.length > 1 && crawlPath.endsWith('/') ? crawlPath.slice(0, -1) : crawlPath;
+    const raw = this.rawPaths.get(folder);
+    const real: string | Buffer = raw ?? folder;
+    const stat = await fs.stat(real);
+    const id = `${stat.dev}:${stat.ino}`;
+    if (this.seen.has(id)) return [];
+    this.seen.add(id);
+    this.folders++;
+    const out: Entry[] = [];
+    // Names as bytes: a name that is not UTF-8 would otherwise be replaced by U+FFFD and then not found.
+    const dir = await fs.opendir(real as string, { encoding: 'buffer' as BufferEncoding, bufferSize: ENTRIES_PER_CHECK });
+    let count = 0;
+    for await (const dirent of dir) {
+      if (++count % ENTRIES_PER_CHECK === 0) this.check(); // leaving the loop closes the folder
+      this.entries++;
+      const bytes = dirent.name as unknown as Buffer;
+      let name: string;
+      let notUtf8 = raw !== undefined;
+      try {
+        name = strictUtf8.decode(bytes);
+      } catch {
+        name = bytes.toString('utf8');
+        notUtf8 = true;
+      }
+      const path = folder === '/' ? `/${name}` : `${folder}/${name}`;
+      const rawPath = notUtf8 ? Buffer.concat([raw ?? Buffer.from(folder), Buffer.from('/'), bytes]) : null;
+      const whyNotUtf8 = raw !== undefined ? 'a folder of its path has a name that is not UTF-8' : `its name is not UTF-8 (${escapeBytes(bytes)})`;
+      const entry = await this.classify(dirent, rawPath ?? path);
+      if (entry.kind === 'folder') {
+        if (rawPath) this.rawPaths.set(path, rawPath);
+        out.push(asFolder(name));
+        continue;
+      }
+      // Anything else is shown to the matcher as a file; what is not a readable file is remembered.
+      out.push(asFile(name));
+      if (notUtf8) this.problems.set(path, `${whyNotUtf8}: skipped, as paths are read as UTF-8 text — rename it`);
+      else if (entry.kind !== 'file') this.problems.set(path, entry.problem);
+    }
+    return out;
+  }
+
+  /** What an entry is, following a symbolic link; never opens it. */
+  private async classify(dirent: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }, path: string | Buffer): Promise<{ kind: 'file' } | { kind: 'folder' } | { kind: 'other'; problem: string }> {
+    if (dirent.isFile()) return { kind: 'file' };
+    if (dirent.isDirectory()) return { kind: 'folder' };
+    const link = dirent.isSymbolicLink();
+    let stat: Stats;
+    try {
+      // A link is followed; an entry of unknown type (some file systems do not say) is looked at.
+      stat = link ? await fs.stat(path) : await fs.lstat(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      if (!link) return { kind: 'other', problem: `cannot be examined (${code}): skipped` };
+      const target = await fs.readlink(path).catch(() => '?');
+      const why = code === 'ENOENT' ? 'which does not exist' : code === 'ELOOP' ? 'which loops' : `which cannot be followed (${code})`;
+      return { kind: 'other', problem: `is a symbolic link to "${excerpt(target)}", ${why}: skipped — fix or remove the link` };
+    }
+    if (stat.isFile()) return { kind: 'file' };
+    if (stat.isDirectory()) return { kind: 'folder' };
+    return { kind: 'other', problem: `is ${link ? 'a symbolic link to ' : ''}${kindOfEntry(stat)}, not a file: skipped without being opened (a checkpoint is a regular file)` };
+  }
+}
+
+/** `a named pipe`, `a socket`, … */
+function kindOfEntry(stat: Stats): string {
+  if (stat.isFIFO()) return 'a named pipe';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'not a file';
+}
+
+/** A name's bytes as text, each byte outside printable ASCII as \xNN: `ckpt\xff.safetensors`. */
+function escapeBytes(bytes: Buffer): string {
+  let out = '';
+  for (const b of bytes.subarray(0, 96)) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return bytes.length > 96 ? `${out}… (${bytes.length} bytes)` : out;
 }

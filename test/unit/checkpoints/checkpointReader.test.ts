@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -243,6 +244,37 @@ test('bad files are skipped with their problem, the rest measured: truncated, co
     'step9007199254740993.safetensors: its name ends in 9007199254740993, beyond 9,007,199,254,740,991 (2⁵³ − 1), the largest step a float64 holds exactly (steps beyond it could not be told apart): give the checkpoint a name whose trailing number is its training step, or a metadata "step"',
   );
   assert.equal(Object.keys(byFile).length, 7, JSON.stringify(byFile)); // the folder step7.safetensors is not matched at all
+});
+
+test('matches that are not checkpoint files are reported where they are and never opened: a named pipe (its writer stays blocked), a dangling link', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2)];
+  writeCheckpoint(join(dir, 'step0.safetensors'), nets[0]);
+  writeCheckpoint(join(dir, 'step1.safetensors'), nets[1]);
+  const fifo = join(dir, 'step2.safetensors');
+  execFileSync('mkfifo', [fifo]);
+  symlinkSync(join(dir, 'nowhere'), join(dir, 'step3.safetensors'));
+  // A writer blocks in open() until a reader opens the pipe: while it waits, nothing has opened it.
+  const writer = spawn('sh', ['-c', 'echo x > "$0"', fifo], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    const result = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+    assert.deepEqual(result.step, [0, 1]);
+    assert.deepEqual(result.problems, [
+      { file: 'step2.safetensors', message: 'step2.safetensors: is a named pipe, not a file: skipped without being opened (a checkpoint is a regular file)', key: 'checkpoints.path' },
+      { file: 'step3.safetensors', message: `step3.safetensors: is a symbolic link to "${join(dir, 'nowhere')}", which does not exist: skipped — fix or remove the link`, key: 'checkpoints.path' },
+    ]);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(writer.exitCode, null, 'the writer of the named pipe went on: the pipe was opened');
+  } finally {
+    writer.kill();
+  }
+  // Only such matches: the series says so, and each is listed.
+  const only = experiment();
+  symlinkSync(join(only, 'nowhere'), join(only, 'a1.safetensors'));
+  const none = await readCheckpoints({ path: '*.safetensors' }, { baseDir: only });
+  assert.match(none.problems[0].message, /^no readable file matches the checkpoint path "\*\.safetensors" \(in .*\): what it matches is skipped, as said$/);
+  assert.match(none.problems[1].message, /^a1.safetensors: is a symbolic link to ".*nowhere", which does not exist/);
 });
 
 test('a refresh re-reads nothing it has: unchanged files are not opened again, changed ones are, a deleted one leaves the series', async () => {
