@@ -178,7 +178,7 @@ export class MetricsLog {
       this.reset();
       this.present = true;
       this.refusal = !stat.isFile()
-        ? `${this.file}: is not a regular file`
+        ? `${this.file}: is not a regular file (a folder, a named pipe or a device), so it is not read: point checkpoints.metrics at the JSON Lines file`
         : `${this.file}: has ${stat.size.toLocaleString('en-US')} bytes, more than the ${MAX_METRICS_BYTES.toLocaleString('en-US')} read: log less often, or start a new file`;
       return this.changedSince(before);
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -159,4 +159,13 @@ test('a file of several read pieces is read piece by piece: lines across pieces,
   appendFileSync(path, ': 0.25}\n');
   await log.refresh(settled);
   assert.equal(log.series()!.loss[6], 0.25);
+});
+
+test('a metrics path that is not a regular file is refused, not opened, with what to do', async () => {
+  const path = join(dir, 'folder.jsonl');
+  mkdirSync(path);
+  const log = new MetricsLog(path, 'folder.jsonl', true);
+  await log.refresh(settled);
+  assert.equal(log.series(), null);
+  assert.deepEqual(log.messages(), ['folder.jsonl: is not a regular file (a folder, a named pipe or a device), so it is not read: point checkpoints.metrics at the JSON Lines file']);
 });
