@@ -10,14 +10,15 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
  * What each folder may import, by folder (paths relative to the repository). A file's folder is the
  * longest key that contains it; an import of a folder not listed (nor the file's own folder) is an error.
  * Order inside src/core: math < experiment < mechanisms < trajectory < linearFlow < descent < runs < analysis,
- * with network and checkpoints beside linearFlow and descent.
+ * with network and checkpoints beside linearFlow and descent; figures (what an exported figure's header
+ * says of a linear or network experiment) over experiment, mechanisms and network.
  */
 export const LAYERS = {
   'src/core/math': [],
   'src/core/experiment': ['src/core/math', 'media'],
   'src/core/mechanisms': ['src/core/math', 'src/core/experiment'],
   'src/core/trajectory': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms'],
-  'src/core/figures': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms'],
+  'src/core/figures': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/network'],
   'src/core/linearFlow': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory'],
   'src/core/descent': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory', 'src/core/linearFlow'],
   'src/core/network': ['src/core/math', 'src/core/experiment', 'src/core/mechanisms', 'src/core/trajectory'],

@@ -6,6 +6,7 @@
  */
 import { asRecord, Closed, CommonFromWebview, ErrorInfo, parseCommon } from './common';
 import { ChartFigure, ChartImage, ExportChartRequest, parseChartAnswer } from './dynamics';
+import type { Parameter } from '../core/figures/parameters';
 
 /** One named column over the records: a loss, an accuracy, a kernel change. */
 export interface NamedColumn {
@@ -77,6 +78,8 @@ export interface RunView {
   /** The best test accuracy and the final total weight norm √Σ‖W_l‖², for the sweep's summary views. */
   bestAccuracy: number | null;
   finalNorm: number | null;
+  /** What set the run, for an exported figure's header (src/core/figures/parameters.ts); [] for checkpoints. */
+  parameters: Parameter[];
 }
 
 /** A sweep: one run per value. */

@@ -10,6 +10,7 @@ import { Diagnostic } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatePath } from '../core/experiment/parse';
 import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpointReader';
+import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
 import { DataError } from '../core/network/data/dataError';
 import { networkVariant } from '../core/network/networkExperiment';
@@ -127,7 +128,7 @@ async function followCheckpoints(job: TrainingJob, e: Extract<AnyExperiment, { k
 }
 
 function loadingView(): RunView {
-  return { status: 'loading', progress: null, curves: emptyCurves(), verdict: null, notices: [], bestAccuracy: null, finalNorm: null };
+  return { status: 'loading', progress: null, curves: emptyCurves(), verdict: null, notices: [], bestAccuracy: null, finalNorm: null, parameters: [] };
 }
 
 function emptyCurves(): LearningCurves {
@@ -180,6 +181,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
     notices: extra,
     bestAccuracy: s.bestTestAccuracy ?? null,
     finalNorm: finalNorm(r.layers),
+    parameters: run ? networkParameters(run.spec, r.network.sizes, r.data.source) : [],
   };
 }
 
@@ -211,6 +213,7 @@ export function checkpointsView(r: CheckpointsResult, thresholds: LayerThreshold
     notices,
     bestAccuracy: s.bestAccuracy,
     finalNorm: finalNorm(r.layers),
+    parameters: [],
   };
 }
 

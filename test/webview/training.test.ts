@@ -70,6 +70,11 @@ function run(records: number, status: RunView['status'], totalSteps = 500): RunV
     notices: ['Layers chosen by default: fc1.weight, fc2.weight, fc3.weight.'],
     bestAccuracy: 0.95,
     finalNorm: 20,
+    parameters: [
+      { path: 'model.hidden', symbol: 'layers', value: '784-256-256-10' },
+      { path: 'init.scale', symbol: 'σ', value: '1' },
+      { path: 'training.learningRate', symbol: 'η', value: '0.05' },
+    ],
   };
 }
 
@@ -285,6 +290,15 @@ describe('training panel webview', () => {
       assert.deepEqual(s.x, [0, 110], `${s.label}: the two measurements only`);
       assert.ok(s.y.every((v) => v !== null), s.label);
     }
+    // The figure says what was swept, names what each chart draws, and keys the summary views.
+    const full = figure.figure as unknown as { parameters: string[]; charts: { title: string; key: { label: string; mark: string; group?: string }[] }[] };
+    assert.deepEqual(full.parameters, ['layers = 784-256-256-10', 'σ = swept: 0.1, 1, 10', 'η = 0.05']);
+    assert.deepEqual(full.charts.map((c) => c.title), [
+      'Alignment ζ of the first pair of layers', 'Train loss (log scale)', 'Test accuracy', 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network',
+      'Final ζ against scale (initial ζ dashed)', 'Best test accuracy against scale', 'Final weight norm √Σₗ‖Wₗ‖² against scale',
+    ]);
+    assert.deepEqual(full.charts[0].key.map((k) => `${k.group}: ${k.label} ${k.mark}`), ['scale: 0.1 swatch', 'scale: 1 swatch', 'scale: 10 swatch']);
+    assert.deepEqual(full.charts[4].key.map((k) => `${k.label} ${k.mark}`), ['ζ fc1→fc2, end line', 'ζ fc1→fc2, start dashed', 'ζ fc2→fc3, end line', 'ζ fc2→fc3, start dashed']);
     // One record: a single measurement is still drawn (a dot).
     await send(page, message(2, run(1, 'training')));
     await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-sparse') === '4');
@@ -339,6 +353,20 @@ describe('training panel webview', () => {
     await send(page, message(2, run(10, 'finished')));
     await page.waitForFunction(() => document.querySelector('[data-chart="loss"]')?.getAttribute('data-beyond') === null);
     assert.equal(await page.locator('[data-chart="loss"] .chart-note').isHidden(), true);
+  });
+
+  it('exports one run\'s figure with the run\'s parameters and a key naming every line of each chart', async () => {
+    // Before, a single run's figure had neither: four unnamed ζ lines, and no σ or η to read.
+    const page = await open();
+    await send(page, message(1, run(30, 'finished')));
+    await page.waitForSelector('[data-chart="zeta"] canvas');
+    await send(page, { type: 'exportChart', requestId: 9, format: 'svg', scale: 1, background: 'theme' });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartFigure'));
+    const { figure } = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { parameters: string[]; charts: { title: string; series: { label: string }[]; key: { label: string; mark: string }[] }[] } };
+    assert.deepEqual(figure.parameters, ['layers = 784-256-256-10', 'σ = 1', 'η = 0.05']);
+    for (const c of figure.charts) assert.deepEqual(c.key.map((k) => k.label), c.series.map((sr) => sr.label), c.title);
+    const zeta = figure.charts.find((c) => /^Alignment ζ/.test(c.title))!;
+    assert.deepEqual(zeta.key.map((k) => `${k.label} ${k.mark}`), ['ζ fc1→fc2 line', 'ζ_top fc1→fc2 dashed', 'ζ fc2→fc3 line', 'ζ_top fc2→fc3 dashed']);
   });
 
   it('answers Export Chart with a PNG of the charts as shown, and stacks at 320 px', async () => {

@@ -36,6 +36,11 @@ export interface SeriesSpec {
   scale: string;
 }
 
+/** A series' entry in an exported figure's key: its label, colour and how it is drawn. */
+export function keyEntry(s: SeriesSpec): FigureKeyEntry {
+  return { label: s.label, colour: s.colour, mark: s.points ? 'points' : s.dashed ? 'dashed' : 'line' };
+}
+
 export interface ScaleSpec {
   key: string;
   label: string;

@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import type { FigureKeyEntry } from '../../src/core/figures/chartFigure';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { DynamicsView, SweepView } from '../../src/protocol/dynamics';
-import { ChartModel, clean, Column, keptRows, ratio, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
+import { ChartModel, clean, Column, keyEntry, keptRows, ratio, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
 import { formatReadout } from '../shared/numberFormat';
 import { sweepColoursOf, type Palette } from '../shared/theme';
 import { BLOW_UP_FACTOR } from './notices';
@@ -141,11 +141,6 @@ export function catapultOf(input: Pick<ChartInput, 'trajectory' | 'simulation' |
   if (input.sweep) return null;
   const descent = input.trajectory.summary.solver === 'simulate' ? input.trajectory : input.mode !== 'flow' ? input.simulation : null;
   return descent?.summary.catapult ?? null;
-}
-
-/** The key entry of a drawn series: its style and colour. */
-function keyEntry(s: SeriesSpec): FigureKeyEntry {
-  return { label: s.label, colour: s.colour, mark: s.points ? 'points' : s.dashed ? 'dashed' : 'line' };
 }
 
 /** One chart's model: the spec's lines over every run drawn (flow and descent, or a sweep's runs). */

@@ -7,7 +7,7 @@
  */
 import uPlot from 'uplot';
 import type { LearningCurves, RunView, SweepView } from '../../src/protocol/training';
-import { ChartModel, clean, Column, keptRows, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
+import { ChartModel, clean, Column, keyEntry, keptRows, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
 import { formatReadout } from '../shared/numberFormat';
 import { sweepColoursOf, type Palette } from '../shared/theme';
 
@@ -84,12 +84,13 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
     add(run.curves, '');
   }
   const data = tables.length === 0 ? ([[]] as unknown as uPlot.AlignedData) : tables.length === 1 ? tables[0] : uPlot.join(tables);
-  // A sweep's chart names its values in its key (a swatch per value), as the dynamics panel's do.
-  const key = sweep ? sweep.values.map((v, i) => ({ label: formatReadout(v), colour: sweepColoursOf(palette, sweep.values.length)[i], mark: 'swatch' as const, group: sweep.key })) : [];
+  // A sweep's chart names its values in its key (a swatch per value), as the dynamics panel's do; one
+  // run's names its lines, as the legend on screen does.
+  const key = sweep ? sweep.values.map((v, i) => ({ label: formatReadout(v), colour: sweepColoursOf(palette, sweep.values.length)[i], mark: 'swatch' as const, group: sweep.key })) : series.map(keyEntry);
   return { title, scales, series, data, legend: !sweep, key, shade: null };
 }
 
-/** A chart against the swept value: one line per summary quantity, markers at the values. */
+/** A chart against the swept value: one line per summary quantity through a marker at each value. */
 function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines: { label: string; colour: string; scale: string; dashed?: boolean; value(r: RunView): number | null }[]): ChartModel {
   const order = sweep.values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
   const xs = order.map((o) => o.v);
@@ -98,8 +99,19 @@ function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines:
     const v = r ? l.value(r) : null;
     return v === null || !Number.isFinite(v) ? null : v;
   }));
-  const series: SeriesSpec[] = lines.map((l) => ({ label: l.label, colour: l.colour, dashed: l.dashed ?? false, points: false, scale: l.scale }));
-  return { title, scales, series, data: [xs, ...columns] as uPlot.AlignedData, legend: true, key: [], shade: null };
+  // Marked and joined across a value whose run has none (SeriesSpec.sparse): a few values, each a run.
+  const series: SeriesSpec[] = lines.map((l) => ({ label: l.label, colour: l.colour, dashed: l.dashed ?? false, points: false, sparse: true, scale: l.scale }));
+  return { title, scales, series, data: [xs, ...columns] as uPlot.AlignedData, legend: true, key: series.map(keyEntry), shade: null };
+}
+
+/** In a sweep, the accuracy drawn: the test accuracy when there is one (what the paper compares). */
+function sweepAccuracyIndex(c: LearningCurves): number {
+  return Math.max(0, c.accuracies.findIndex((a) => /test/.test(a.name)));
+}
+
+/** A column's name as a title: "train loss" → "Train loss". */
+function capitalised(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 const lastOf = (xs: readonly (number | null)[]): number | null => {
@@ -133,7 +145,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     label: 'Training and test loss over training, log scale',
     applies: ({ run }) => run.curves.losses.length > 0,
     build: (input) =>
-      timeModel('Loss (log scale)', [{ key: 'y', label: 'loss', log: true, side: 'left' }], (c, p) => {
+      timeModel(input.sweep ? `${capitalised(input.run.curves.losses[0]?.name ?? 'loss')} (log scale)` : 'Loss (log scale)', [{ key: 'y', label: 'loss', log: true, side: 'left' }], (c, p) => {
         const losses = input.sweep ? c.losses.slice(0, 1) : c.losses;
         return losses.map((l, i) => ({ label: l.name, colour: i === 0 ? p.red : p.orange, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.losses[i]?.values, cc.step.length), true) }));
       }, input),
@@ -143,10 +155,9 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     label: 'Training and test accuracy over training',
     applies: ({ run }) => run.curves.accuracies.length > 0,
     build: (input) =>
-      timeModel('Accuracy', [{ key: 'y', label: 'accuracy', log: false, range: [0, 1], side: 'left' }], (c, p) => {
+      timeModel(input.sweep ? capitalised(input.run.curves.accuracies[sweepAccuracyIndex(input.run.curves)]?.name ?? 'accuracy') : 'Accuracy', [{ key: 'y', label: 'accuracy', log: false, range: [0, 1], side: 'left' }], (c, p) => {
         const names = c.accuracies.map((a) => a.name);
-        // In a sweep, the test accuracy when there is one: what the paper compares.
-        const pick = input.sweep ? [Math.max(0, names.findIndex((n) => /test/.test(n)))] : names.map((_, i) => i);
+        const pick = input.sweep ? [sweepAccuracyIndex(c)] : names.map((_, i) => i);
         return pick.map((i, k) => ({ label: names[i], colour: k === 0 ? p.green : p.blue, scale: 'y', dashed: k > 0, column: (cc: LearningCurves) => clean(columnOr(cc.accuracies[i]?.values, cc.step.length), false) }));
       }, input),
   },
@@ -165,7 +176,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     label: 'Relative distance from initialisation over training, whole network and each layer',
     applies: ({ run }) => run.curves.step.length > 0,
     build: (input) =>
-      timeModel('Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ (layers dashed)', [{ key: 'y', label: 'distance', log: false, side: 'left' }], (c, p) => {
+      timeModel(input.sweep ? 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network' : 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ (layers dashed)', [{ key: 'y', label: 'distance', log: false, side: 'left' }], (c, p) => {
         const colours = cycle(p);
         const whole: Line = { label: 'network', colour: p.foreground, scale: 'y', column: (cc) => clean(cc.distance, false) };
         if (input.sweep) return [whole];

@@ -13,7 +13,8 @@ import '../shared/panel.css';
 import './training.css';
 import type { ErrorInfo } from '../../src/protocol/common';
 import type { ExportChartRequest } from '../../src/protocol/dynamics';
-import type { FromTraining, RunView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
+import type { Parameter } from '../../src/core/figures/parameters';
+import type { FromTraining, RunView, SweepView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
 import { Charts } from '../charts/chartEngine';
 import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
@@ -284,7 +285,7 @@ class TrainingPanel {
     const spec = figureSpec({
       title: m?.title ?? 'No run to export yet',
       label: verdict?.label ? `Label: ${verdict.label} (${verdict.regime})` : null,
-      parameters: [],
+      parameters: m ? figureParameters(m.run.parameters, m.sweep) : [],
       notes: m?.run.notices ?? [],
       charts,
       palette,
@@ -292,6 +293,15 @@ class TrainingPanel {
     if (request.format === 'svg') post({ type: 'chartFigure', requestId: request.requestId, figure: spec });
     else post({ type: 'chartImage', requestId: request.requestId, dataUrl: await rasterise(spec, Math.min(4, Math.max(1, request.scale))) });
   }
+}
+
+/** The figure's parameters: the run's, with a sweep's key giving its values instead of one. */
+function figureParameters(parameters: readonly Parameter[], sweep: SweepView | null): Parameter[] {
+  if (!sweep) return [...parameters];
+  const swept = `swept: ${sweep.values.map(formatReadout).join(', ')}`;
+  const out = parameters.map((p) => (p.path === sweep.path ? { ...p, value: swept } : p));
+  if (!parameters.some((p) => p.path === sweep.path)) out.push({ path: sweep.path, symbol: sweep.key, value: swept });
+  return out;
 }
 
 const rootElement = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));

@@ -6,6 +6,7 @@
  */
 import type { Experiment } from '../experiment/experiment';
 import { DEFAULT_THRESHOLDS } from '../mechanisms/classify';
+import { DEFAULT_NETWORK_THRESHOLDS, type NetworkSpec } from '../network/spec';
 
 export interface Parameter {
   /** The JSON path in the experiment file (`model.width`), or a name where there is none. */
@@ -55,6 +56,42 @@ export function experimentParameters(e: Experiment): Parameter[] {
   const th = { ...DEFAULT_THRESHOLDS, ...e.classify };
   for (const k of Object.keys(DEFAULT_THRESHOLDS) as (keyof typeof DEFAULT_THRESHOLDS)[]) {
     if (th[k] !== DEFAULT_THRESHOLDS[k]) out.push({ path: `classify.${k}`, symbol: `threshold of ${k}`, value: formatParameter(th[k]) });
+  }
+  return out;
+}
+
+/**
+ * Every parameter that sets a network's training (docs/networks.md, "The experiment file"), in the
+ * order of the file format, as trained: `spec` with the loss and the cadence settled for the data,
+ * `sizes` n_0 … n_L, `source` the data's one-line description (`LoadedData.source`).
+ */
+export function networkParameters(spec: NetworkSpec, sizes: readonly number[], source: string): Parameter[] {
+  const { model, init, training: t } = spec;
+  const out: Parameter[] = [
+    { path: 'model.hidden', symbol: 'layers', value: sizes.join('-') },
+    { path: 'model.activation', symbol: 'φ', value: model.activation },
+    { path: 'model.outputScale', symbol: 'γ', value: formatParameter(model.outputScale) },
+  ];
+  if (model.bias) out.push({ path: 'model.bias', symbol: 'bias', value: 'yes' });
+  out.push({ path: 'data', symbol: 'data', value: source });
+  if (init.kind === 'random') {
+    out.push({ path: 'init.scheme', symbol: 'init', value: init.scheme });
+    out.push({ path: 'init.scale', symbol: 'σ', value: formatParameter(init.scale) });
+    out.push({ path: 'init.seed', symbol: 'seed', value: formatParameter(init.seed) });
+  } else {
+    out.push({ path: 'init.weights', symbol: 'init', value: `explicit W_1 … W_${init.weights.length}` });
+  }
+  out.push({ path: 'training.loss', symbol: 'loss', value: t.loss === 'crossEntropy' ? 'cross-entropy' : 'squared' });
+  const o = t.optimizer;
+  out.push({ path: 'training.optimizer', symbol: 'optimizer', value: o.kind === 'adam' ? `Adam (β₁ = ${formatParameter(o.beta1)}, β₂ = ${formatParameter(o.beta2)}, ε = ${formatParameter(o.epsilon)})` : o.momentum ? `SGD (momentum μ = ${formatParameter(o.momentum)})` : 'SGD' });
+  const rates = t.learningRate;
+  out.push({ path: 'training.learningRate', symbol: 'η', value: rates.every((r) => r === rates[0]) ? formatParameter(rates[0]) : vector(rates) });
+  out.push({ path: 'training.batchSize', symbol: 'B', value: t.batchSize === 'full' ? 'full' : formatParameter(t.batchSize) });
+  out.push({ path: `training.${t.length.unit}`, symbol: t.length.unit, value: formatParameter(t.length.count) });
+  if (t.weightDecay) out.push({ path: 'training.weightDecay', symbol: 'ρ', value: formatParameter(t.weightDecay) });
+  out.push({ path: 'training.seed', symbol: 'batch-order seed', value: formatParameter(t.seed) });
+  for (const k of Object.keys(DEFAULT_NETWORK_THRESHOLDS) as (keyof typeof DEFAULT_NETWORK_THRESHOLDS)[]) {
+    if (spec.classify[k] !== DEFAULT_NETWORK_THRESHOLDS[k]) out.push({ path: `classify.${k}`, symbol: `threshold of ${k}`, value: formatParameter(spec.classify[k]) });
   }
   return out;
 }

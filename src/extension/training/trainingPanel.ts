@@ -389,7 +389,7 @@ function emptyCurves(): RunView['curves'] {
 }
 
 function loadingView(): RunView {
-  return { status: 'loading', progress: null, curves: emptyCurves(), verdict: null, notices: [], bestAccuracy: null, finalNorm: null };
+  return { status: 'loading', progress: null, curves: emptyCurves(), verdict: null, notices: [], bestAccuracy: null, finalNorm: null, parameters: [] };
 }
 
 /** A run that failed before its first record, with no earlier run to show: nothing drawn, no progress. */
