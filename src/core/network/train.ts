@@ -8,9 +8,8 @@
  * (between chunks of ≤ ~50 ms of work) drops its partial work and a later `run` redoes it exactly:
  * a stopped and resumed run gives the same numbers as an uninterrupted one.
  */
-import { formatCount } from '../experiment/diagnostic';
 import * as tf from '@tensorflow/tfjs-core';
-import { formatNumber } from '../experiment/diagnostic';
+import { formatCount, formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
 import { useWasmBackend } from './backend';
@@ -1001,12 +1000,12 @@ function drawnWeightProblems(spec: NetworkSpec, initial: readonly WeightMatrix[]
   return [];
 }
 
-/** Problems of the spec against the training set's shape (checked before anything is allocated). */
 /** Records of a run of `steps` steps with a record every `every`: steps 0, every, 2·every, … and the last. */
 export function recordCount(steps: number, every: number): number {
   return Math.floor(steps / every) + 1 + (steps % every === 0 ? 0 : 1);
 }
 
+/** Problems of the spec against the training set's shape (checked before anything is allocated). */
 function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): ExperimentError[] {
   const out: ExperimentError[] = [];
   const t = spec.training;
@@ -1026,11 +1025,11 @@ function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): Expe
   if (t.batchSize !== 'full' && t.batchSize > train.count) {
     out.push(new ExperimentError(`a batch of ${t.batchSize} is larger than the training set (${train.count} samples); use "full" for the whole set`, 'training.batchSize'));
   }
-  if (t.length.unit === 'epochs') {
-    const perEpoch = t.batchSize === 'full' ? 1 : Math.ceil(train.count / Math.min(t.batchSize, train.count));
-    if (t.length.count * perEpoch > NETWORK_LIMITS.steps) out.push(new ExperimentError(`${t.length.count} epochs × ${perEpoch} steps exceed the limit of ${NETWORK_LIMITS.steps} steps`, 'training.epochs'));
+  const perEpoch = t.batchSize === 'full' ? 1 : Math.ceil(train.count / Math.min(t.batchSize, train.count));
+  if (t.length.unit === 'epochs' && t.length.count * perEpoch > NETWORK_LIMITS.steps) {
+    out.push(new ExperimentError(`${t.length.count} epochs × ${perEpoch} steps exceed the limit of ${NETWORK_LIMITS.steps} steps`, 'training.epochs'));
   }
-  const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * (t.batchSize === 'full' ? 1 : Math.ceil(train.count / Math.min(t.batchSize, train.count)));
+  const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * perEpoch;
   const layers = sizes.length - 1;
   const records = recordCount(steps, t.record.every);
   if (steps <= NETWORK_LIMITS.steps && records * layers > NETWORK_LIMITS.recordLayers) {

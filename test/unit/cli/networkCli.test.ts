@@ -137,7 +137,9 @@ test('bad data, sizes past the limits and the wrong kind are located errors (exi
   assert.match(at(write('idx.flab.json', { model: { hidden: [3] }, data: { format: 'idx', trainImages: 'images', trainLabels: 'lab' } }), 'train'), /images, byte 0: expected an IDX file, whose first two bytes are 00 00, found 68 65/);
   const wide = at(write('wide.flab.json', { model: { hidden: [200000, 200000] }, data }), 'train');
   assert.match(wide, /wide.flab.json:3:\d+: error: layer sizes 2-200000-200000-2 make 40000800000 parameters, above the limit of 16777216/);
-  assert.match(at(write('long.flab.json', { ...tiny, training: { steps: 10_000_000, record: { every: 1 } } }), 'train'), /10,000,001 records could print up to .* over the output limit of 256 MiB .* record less often/);
+  // Records kept in memory (every run), then what --json could print (the command line's own limit).
+  assert.match(at(write('long.flab.json', { ...tiny, training: { steps: 10_000_000, record: { every: 1 } } }), 'train'), /long.flab.json:\d+:\d+: error: a record every 1 step over 10,000,000 steps makes 10,000,001 records of 2 weight matrices, over the limit of 2,000,000 matrices in all \(every record is kept in memory\): record every 11 steps or more/);
+  assert.match(at(write('printed.flab.json', { ...tiny, training: { steps: 999_999, record: { every: 1 } } }), 'train'), /1,000,000 records could print up to .* over the output limit of 256 MiB .* record less often/);
   assert.match(at(write('network.flab.json', tiny), 'solve'), /this is a network experiment \(its `model` has `hidden`\): `flab solve` takes the two-layer linear model; `flab train` trains it/);
   assert.match(at(write('linear.flab.json', { model: { width: 2 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } }), 'train'), /`flab train` takes a network experiment .* the two-layer linear model: `flab solve` or `flab simulate` runs it/);
   assert.match(at(write('typo.flab.json', { ...tiny, training: { learningrate: 0.1 } }), 'train'), /unknown key `learningrate` in training — did you mean `learningRate`\?/);
