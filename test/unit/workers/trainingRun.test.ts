@@ -25,6 +25,23 @@ function runOf(o: TrainingOutcome): RunView {
   return (o as Extract<TrainingOutcome, { kind: 'run' }>).run;
 }
 
+/**
+ * An AbortSignal that counts how often `aborted` is read (the trainer polls it at every cancel point)
+ * and aborts at read `stopAt`: a stop at the same point of the run whatever the machine's speed.
+ */
+function polled(stopAt = Infinity): { signal: AbortSignal; polls(): number } {
+  const controller = new AbortController();
+  let reads = 0;
+  const signal = new Proxy(controller.signal, {
+    get(target, key) {
+      if (key === 'aborted' && ++reads >= stopAt) controller.abort();
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { signal, polls: () => reads };
+}
+
 describe('training worker', () => {
   after(forgetKeptRuns);
 
@@ -45,16 +62,18 @@ describe('training worker', () => {
   });
 
   it('keeps a stopped training, and Resume ends on exactly the uninterrupted numbers', async () => {
-    const whole = runOf(await runTrainingJob(job(bridge), new AbortController().signal, () => undefined));
-    const stop = new AbortController();
-    let records = 0;
-    const first = runTrainingJob(job(bridge), stop.signal, (s) => {
-      records = s.curves.step.length;
-      if (records >= 20) stop.abort();
-    });
+    // The stop comes at the same cancel point on any machine: halfway through the polls of the whole
+    // run. (Stopping from a snapshot, which comes every SNAPSHOT_EVERY_MS, missed on a fast machine: the
+    // run ended before its first.)
+    const counted = polled();
+    const whole = runOf(await runTrainingJob(job(bridge), counted.signal, () => undefined));
+    assert.ok(counted.polls() > 1000, `${counted.polls()} polls: about one a step of the 1,500, so halfway is well inside the training`);
+    const stop = polled(Math.floor(counted.polls() / 2));
+    const first = runTrainingJob(job(bridge), stop.signal, () => undefined);
     await assert.rejects(first, (err: Error) => err.name === 'AbortError');
-    assert.ok(records >= 20 && records < whole.curves.step.length, `stopped after ${records} records`);
-    const resumed = runOf(await runTrainingJob(job(bridge, true), new AbortController().signal, () => undefined));
+    const again = polled();
+    const resumed = runOf(await runTrainingJob(job(bridge, true), again.signal, () => undefined));
+    assert.ok(again.polls() < 0.75 * counted.polls(), `${again.polls()} of ${counted.polls()} polls: resumed where it stopped, not from the start`);
     assert.deepEqual(resumed.curves, whole.curves);
     assert.equal(resumed.verdict?.label, whole.verdict?.label);
   });
