@@ -192,7 +192,8 @@ export function checkpointsView(r: CheckpointsResult, thresholds: LayerThreshold
   if (s.layersChosen === 'default' && s.layers.length > 0) notices.push(`Layers chosen by default (every 2-D tensor whose name ends in "weight", in natural order): ${s.layers.join(', ')}. List them under checkpoints.layers if that is not the network's order.`);
   for (const p of r.pairsLeftOut) notices.push(`Left out of the alignment: ${p.layers.join(' → ')} — ${p.reason}.`);
   if (r.pending.length > 0) notices.push(`Still being written (read once complete): ${r.pending.slice(0, 5).join(', ')}${r.pending.length > 5 ? ` and ${r.pending.length - 5} more` : ''}.`);
-  for (const p of r.problems.slice(0, 5)) notices.push(`${p.file ? `${p.file}: ` : ''}${p.message}`);
+  // A file's problem already begins with its name (CheckpointError's message).
+  for (const p of r.problems.slice(0, 5)) notices.push(p.file && !p.message.startsWith(`${p.file}: `) ? `${p.file}: ${p.message}` : p.message);
   if (r.step.length === 0) notices.push('No checkpoint read yet: the panel follows the folder and draws each one once it is written completely.');
   const metrics = r as CheckpointsResult & { loss?: (number | null)[]; accuracy?: (number | null)[] };
   const curves: LearningCurves = {

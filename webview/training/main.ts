@@ -223,7 +223,7 @@ class TrainingPanel {
     const parts = [`step ${formatReadout(p.step)}${p.totalSteps ? ` of ${formatReadout(p.totalSteps)}` : ''}`];
     if (p.epoch !== null) parts.push(`epoch ${formatReadout(p.epoch)}`);
     parts.push(`${duration(p.elapsedMs)} elapsed`);
-    if (run.status === 'training' && p.remainingMs !== null) parts.push(`about ${duration(p.remainingMs)} left`);
+    if (run.status === 'training' && p.remainingMs !== null) parts.push(p.remainingMs < 500 ? 'less than a second left' : `about ${duration(p.remainingMs)} left`);
     this.progressText.textContent = parts.join(' · ');
     this.progress.dataset.step = String(p.step);
   }

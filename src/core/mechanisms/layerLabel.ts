@@ -200,8 +200,8 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
   const tangentMoved = reached(scores.tangentChange, thresholds.tangentChange);
   const criteria: LayerCriterion[] = [];
   if (byKernel) {
-    criteria.push({ name: 'kernelChange', text: 'Tangent kernel change ‖K − K₀‖/‖K₀‖', value: s.kernelChange, threshold: th.kernelChange, reached: kernelMoved, decisive: kernel || kernelMoved });
-    if (s.tangentChange !== null) criteria.push({ name: 'tangentChange', text: 'Tangent-feature change ‖J − J₀‖/‖J₀‖', value: s.tangentChange, threshold: th.tangentChange, reached: tangentMoved, decisive: kernel || tangentMoved });
+    criteria.push({ name: 'kernelChange', text: 'Largest tangent kernel change ‖K − K₀‖/‖K₀‖', value: s.kernelChange, threshold: th.kernelChange, reached: kernelMoved, decisive: kernel || kernelMoved });
+    if (s.tangentChange !== null) criteria.push({ name: 'tangentChange', text: 'Largest tangent-feature change ‖J − J₀‖/‖J₀‖', value: s.tangentChange, threshold: th.tangentChange, reached: tangentMoved, decisive: kernel || tangentMoved });
   } else {
     criteria.push({ name: 'distance', text: `Largest distance from ${s.kernelNotFinite || s.kernelOmitted ? 'θ₀' : 'the first checkpoint'} ‖θ − θ₀‖/‖θ₀‖`, value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
   }

@@ -3,7 +3,7 @@
 // uninterrupted numbers; a checkpoint folder is read into the same views; bad files are located; and
 // the layer label's explanation agrees with the label.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -87,6 +87,22 @@ describe('training worker', () => {
     assert.ok(run.curves.alignment.length >= 1);
     assert.ok(run.curves.losses.length === 1, 'the metrics file adds the loss');
     assert.ok(typeof run.verdict?.label === 'string');
+  });
+
+  it('names a checkpoint that cannot be read once in its notice', async () => {
+    // The notice read "run/step-000999.safetensors: run/step-000999.safetensors: …": the problem already begins with the file.
+    const dir = mkdtempSync(join(tmpdir(), 'flab-notice-'));
+    cpSync(join(EXAMPLES, 'checkpoints', 'run'), join(dir, 'run'), { recursive: true });
+    writeFileSync(join(dir, 'run', 'step-000999.safetensors'), Buffer.from([1, 2, 3]));
+    // Written an hour ago: settled, not still being written.
+    const past = new Date(Date.now() - 3_600_000);
+    for (const f of readdirSync(join(dir, 'run'))) utimesSync(join(dir, 'run', f), past, past);
+    const text = readFileSync(join(EXAMPLES, 'checkpoints', 'follow-mlp.flab.json'), 'utf8');
+    const run = runOf(await runTrainingJob(job(text, false, dir), new AbortController().signal, () => undefined));
+    const notice = run.notices.find((n) => n.includes('step-000999'));
+    assert.ok(notice, run.notices.join('\n'));
+    assert.equal(notice.split('step-000999.safetensors').length - 1, 1, notice);
+    assert.match(notice, /^run\/step-000999\.safetensors: /);
   });
 
   it('locates a bad file and a bad data set, and sends a linear file to its own panel', async () => {
