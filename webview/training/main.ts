@@ -22,6 +22,7 @@ import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
 import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
 import { formatAgainst, formatExact } from '../../src/core/mechanisms/explain';
+import { prefersLogAxis } from '../../src/core/figures/ticks';
 import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, watchTheme, type Palette } from '../shared/theme';
 import { createButton, createToggle } from '../shared/toolkit';
@@ -189,9 +190,7 @@ class TrainingPanel {
     this.timeCharts.render(models(TIME_KEYS), { logX: this.prefs.logStep, xLabel: 'step', xInteger: true, palette: this.palette }, rebuild);
     this.sweepSection.hidden = !m.sweep;
     if (m.sweep) {
-      const values = m.sweep.values.filter((v) => v > 0);
-      const logX = values.length === m.sweep.values.length && values.length > 1 && Math.max(...values) > 30 * Math.min(...values);
-      this.sweepCharts.render(models(SWEEP_KEYS), { logX, xLabel: m.sweep.key, xInteger: false, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
+      this.sweepCharts.render(models(SWEEP_KEYS), { logX: prefersLogAxis(m.sweep.values), xLabel: m.sweep.key, xInteger: false, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
     }
   }
 

@@ -177,3 +177,26 @@ export function linearAxisTicks(min: number, max: number, count: number, integer
   const values = linearTicks(min, max, count, integer);
   return { values, labels: linearTickLabels(values) };
 }
+
+/**
+ * Whether the values a chart's x axis takes (a sweep's, one point each) read better on a log axis:
+ * all positive, and spanning more than 30×, or at least 10× while spaced more evenly on a log scale
+ * than on a linear one — σ = 0.1, 0.3, 1, 3 spans exactly 30× and on a linear axis crowded three of
+ * its four values into the first tenth.
+ */
+export function prefersLogAxis(values: readonly number[]): boolean {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length < 2 || v[0] <= 0) return false;
+  const span = v[v.length - 1] / v[0];
+  if (span > 30) return true;
+  if (span < 10) return false;
+  const spread = (gaps: number[]) => Math.max(...gaps) / Math.min(...gaps);
+  const linear: number[] = [];
+  const log: number[] = [];
+  for (let i = 1; i < v.length; i++) {
+    if (v[i] === v[i - 1]) continue;
+    linear.push(v[i] - v[i - 1]);
+    log.push(Math.log(v[i] / v[i - 1]));
+  }
+  return log.length < 2 || spread(log) < spread(linear);
+}

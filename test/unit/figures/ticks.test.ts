@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../../src/core/math/rng';
-import { decadeLabel, formatTickValue, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks } from '../../../src/core/figures/ticks';
+import { decadeLabel, formatTickValue, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks, prefersLogAxis } from '../../../src/core/figures/ticks';
 
 const SUP: Record<string, string> = { '⁻': '-', '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9' };
 
@@ -108,4 +108,17 @@ test('degenerate ranges give one tick or none, never a hang', () => {
   assert.deepEqual(logTicks(0, 1, 5), []);
   assert.deepEqual(linearTickLabels([0]), ['0']);
   assert.deepEqual(linearTickLabels([3]), ['3']);
+});
+
+test('a sweep\'s values go on a log axis when they span decades or are spaced evenly on one', () => {
+  assert.equal(prefersLogAxis([0.1, 0.3, 1, 3]), true, 'σ of the MNIST sweep: 30× exactly, evenly spaced in log');
+  assert.equal(prefersLogAxis([3, 0.1, 1, 0.3]), true, 'in any order');
+  assert.equal(prefersLogAxis([0.01, 100]), true, 'beyond 30×');
+  assert.equal(prefersLogAxis([1, 10]), true, 'two values a decade apart');
+  assert.equal(prefersLogAxis([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), false, 'evenly spaced in linear, 10×');
+  assert.equal(prefersLogAxis([0.5, 1, 1.5, 2]), false, 'within 10×');
+  assert.equal(prefersLogAxis([0, 1, 10, 100]), false, 'a value of 0 has no log');
+  assert.equal(prefersLogAxis([-1, 1, 100]), false);
+  assert.equal(prefersLogAxis([5]), false, 'one value');
+  assert.equal(prefersLogAxis([1, 1, 10, 10]), true, 'repeated values');
 });
