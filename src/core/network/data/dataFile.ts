@@ -68,13 +68,26 @@ export async function openDataFile(ref: DataFileRef, maxReadBytes: number): Prom
       throw new DataError(`expected a regular file, found ${kind}`, ref.key, { file: ref.display, filePath: ref.path });
     }
     const magic = new Uint8Array(2);
-    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await handle.read(magic, 0, 2, 0));
+    } catch (err) {
+      throw new DataError(readFailure(err), ref.key, { file: ref.display, filePath: ref.path, offset: 0 });
+    }
     const gzip = bytesRead === 2 && magic[0] === GZIP_MAGIC_0 && magic[1] === GZIP_MAGIC_1;
     return gzip ? new GzipReader(ref, handle, stat.size, maxReadBytes) : new PlainReader(ref, handle, stat.size, maxReadBytes);
   } catch (err) {
     await handle.close();
     throw err;
   }
+}
+
+/**
+ * A read that the system refused (EIO from /proc/self/mem or a failing disk, EISDIR…): said with the
+ * system's reason, never an internal error.
+ */
+function readFailure(err: unknown): string {
+  return `cannot read the file: ${(err as Error).message ?? String(err)} (the system refused the read)`;
 }
 
 function openFailure(err: unknown, ref: DataFileRef): string {
@@ -151,7 +164,12 @@ class PlainReader extends BaseReader {
   protected async readAt(target: Uint8Array, length: number): Promise<number> {
     let done = 0;
     while (done < length) {
-      const { bytesRead } = await this.handle.read(target, done, Math.min(length - done, BLOCK), this.position + done);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await this.handle.read(target, done, Math.min(length - done, BLOCK), this.position + done));
+      } catch (err) {
+        throw this.error(readFailure(err), this.position + done);
+      }
       if (bytesRead === 0) break;
       done += bytesRead;
     }
@@ -198,8 +216,11 @@ class GzipReader extends BaseReader {
       this.ended = true;
       const code = (err as NodeJS.ErrnoException).code;
       const message = (err as Error).message;
+      const at = this.position + (this.chunk.length - this.chunkOffset);
+      // Not zlib's: the compressed file's own read failed (its stream passes the system's error on).
+      if (typeof code === 'string' && !code.startsWith('Z_')) throw this.error(readFailure(err), at);
       const reason = code === 'Z_BUF_ERROR' ? 'the compressed stream ends early (the .gz file is truncated)' : code === 'Z_DATA_ERROR' ? `the compressed data is damaged (zlib: ${message})` : message;
-      throw this.error(`not a valid gzip file: ${reason}`, this.position + (this.chunk.length - this.chunkOffset));
+      throw this.error(`not a valid gzip file: ${reason}`, at);
     }
     if (next.done) {
       this.ended = true;

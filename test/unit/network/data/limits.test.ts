@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -31,6 +31,12 @@ test('a FIFO, a device, a directory, a missing file: refused at once, never read
   mkdirSync(join(dir, 'folder'));
   await rejectsAt(loadDataset(spec({ trainLabels: 'folder' }), o), { path: 'data.trainLabels', message: /^folder: expected a regular file, found a directory/ });
   await rejectsAt(loadDataset(spec({ trainLabels: 'nothing/here' }), o), { path: 'data.trainLabels', message: /^nothing\/here: file not found/ });
+});
+
+test('a file the system refuses to read (EIO) is a located data error, not an internal one', { skip: !existsSync('/proc/self/mem') && 'no /proc/self/mem here' }, async () => {
+  // /proc/self/mem is a regular file of size 0 whose read at offset 0 fails with EIO.
+  await within(rejectsAt(loadDataset(spec({ trainImages: '/proc/self/mem' }), o), { path: 'data.trainImages', offset: 0, message: /^\/proc\/self\/mem, byte 0: cannot read the file: EIO: i\/o error, read \(the system refused the read\)$/ }), 2000);
+  await within(rejectsAt(loadDataset({ format: 'csv', trainFile: '/proc/self/mem' }, o), { path: 'data.trainFile', message: /cannot read the file: EIO/ }), 2000);
 });
 
 test('sizes beyond the memory limit are refused from the header, before anything is allocated', async () => {
