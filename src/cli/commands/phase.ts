@@ -109,7 +109,12 @@ function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
   const m = /^([^=]+)=([^:]*):([^:]*)$/.exec(spec);
   if (!m) throw new UsageError(`${flag}: expected KEY=FROM:TO, got \`${excerpt(spec)}\``);
   const key = resolveKey(m[1].trim());
-  if ('error' in key) throw new UsageError(`${flag}: ${key.error}`);
+  if ('error' in key) {
+    // A network experiment's key (the flags are read before the file): say that phase diagrams are the linear model's.
+    const network = resolveKey(m[1].trim(), 'network');
+    if (!('error' in network)) throw new UsageError(`${flag}: \`${network.path}\` is a key of network experiments, and flab phase draws the two-layer linear model's phase diagram (docs/phase-diagram.md); for a network, sweep the key (\`flab sweep\`)`);
+    throw new UsageError(`${flag}: ${key.error}`);
+  }
   if (!isAxisKey(key.path)) {
     const axes = numericKeys().map((k) => k.path).filter(isAxisKey);
     throw new UsageError(`${flag}: ${key.path} cannot be an axis: every cell of a phase diagram runs the file's own time range and step budget, and the closed-form flow of a cell has no weight decay; axes are ${axes.map((a) => `\`${a}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`);

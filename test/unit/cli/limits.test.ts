@@ -165,6 +165,8 @@ test('phase axes are checked before the file; a grid that would redraw too much 
     ['width=0.2:10', 'seed=1:2', /^flab: --x: model\.width must be ≥ 1, got 0/],
     ['outputScale=1:2', 'outputScale=3:4', /^flab: --x and --y both name model\.outputScale/],
     ['outputScale', 'seed=1:2', /^flab: --x: expected KEY=FROM:TO, got `outputScale`/],
+    // A network experiment's key: not "unknown", but what flab phase takes and what to do instead.
+    ['training.learningRate=0.01:0.1', 'seed=1:2', /^flab: --x: `training\.learningRate` is a key of network experiments, and flab phase draws the two-layer linear model's phase diagram \(docs\/phase-diagram\.md\); for a network, sweep the key \(`flab sweep`\)/],
   ];
   for (const [x, y, message] of cases) {
     const r = await run(['phase', 'missing', '--x', x, '--y', y]);
