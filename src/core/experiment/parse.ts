@@ -132,7 +132,8 @@ export function locateKey(tree: Node | undefined, path: string): { offset: numbe
  * panel's controls and its minimal edits): undefined when the nesting is deeper than
  * MAX_NESTING_DEPTH, where jsonc-parser would exhaust the stack, or the tokens more than
  * MAX_JSON_TOKENS, where it would exhaust the heap, or a run of spaces and tabs is longer than
- * MAX_BLANK_RUN, where its scanner would take minutes.
+ * MAX_BLANK_RUN or the strings hold more than MAX_STRING_ESCAPES escapes, where its scanner would take
+ * minutes or gigabytes.
  */
 export function parseTreeGuarded(text: string, errors: ParseError[] = []): Node | undefined {
   if (structureProblem(text)) return undefined;
@@ -154,13 +155,22 @@ const TOKEN = { OpenBrace: 1, CloseBrace: 2, OpenBracket: 3, CloseBracket: 4, Li
  * Exported for the tests of the limits.
  */
 export function structureProblem(text: string): Diagnostic | null {
-  const run = longBlankRun(text);
-  if (run >= 0) {
+  const costs = scannerCosts(text);
+  if (costs.blankRun >= 0) {
     return {
       message: `more than ${formatCount(MAX_BLANK_RUN)} spaces and tabs in a row: the parser builds such a run one character at a time (64 MiB of spaces took a minute and 3 GB of memory), so the file is refused before it is parsed (docs/limits.md, "Reading an experiment file"); remove the run`,
       path: '',
-      offset: run,
+      offset: costs.blankRun,
       length: MAX_BLANK_RUN + 1,
+      severity: 'error',
+    };
+  }
+  if (costs.escapesOver >= 0) {
+    return {
+      message: `more than ${formatCount(MAX_STRING_ESCAPES)} escape sequences (\\n, \\t, \\u0041 …) in the file's strings: the parser builds a string piece by piece between them (31 million took 1.35 GB), so the file is refused before it is parsed (docs/limits.md, "Reading an experiment file"); keep long text out of the experiment file`,
+      path: '',
+      offset: costs.escapesOver,
+      length: 2,
       severity: 'error',
     };
   }
@@ -199,24 +209,37 @@ export function structureProblem(text: string): Diagnostic | null {
 export const MAX_BLANK_RUN = 65_536;
 
 /**
- * The offset of the first run of more than MAX_BLANK_RUN spaces and tabs that jsonc-parser's scanner
- * would read as white space, or −1: runs inside strings and comments, which it takes as substrings,
- * are skipped as it skips them (a string ends at its closing quote or at a line break, a line comment
- * at a line break, a block comment at its closing mark).
+ * Escape sequences (`\n`, `\t`, `\u0041` …) in the strings of a file accepted by `structureProblem`.
+ * jsonc-parser's scanner appends a string to its value piece by piece between escapes, and a rope of
+ * millions of pieces costs about 40 bytes each: 31 million `\t` in a 60 MiB file took 5.7 s and 1.35 GB,
+ * and a sweep parses the file again for every value. 10⁶ take about 0.2 s and 40 MB.
  */
-function longBlankRun(text: string): number {
+export const MAX_STRING_ESCAPES = 1_000_000;
+
+/**
+ * What would make jsonc-parser's scanner slow, found in one pass before it runs: the offset of the first
+ * run of more than MAX_BLANK_RUN spaces and tabs that it would read as white space (runs inside strings
+ * and comments, which it takes as substrings, are skipped as it skips them: a string ends at its
+ * closing quote or at a line break, a line comment at a line break, a block comment at its closing
+ * mark), or −1; the escape sequences in strings, and the offset of the one past MAX_STRING_ESCAPES, or −1.
+ */
+function scannerCosts(text: string): { blankRun: number; escapes: number; escapesOver: number } {
   let start = 0;
+  let escapes = 0;
+  let escapesOver = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9) {
-      if (i - start >= MAX_BLANK_RUN) return start;
+      if (i - start >= MAX_BLANK_RUN) return { blankRun: start, escapes, escapesOver };
       continue;
     }
     if (c === 34) {
       for (i++; i < text.length; i++) {
         const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34 || d === 10 || d === 13) break;
+        if (d === 92) {
+          if (++escapes > MAX_STRING_ESCAPES && escapesOver < 0) escapesOver = i;
+          i++;
+        } else if (d === 34 || d === 10 || d === 13) break;
       }
     } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
       while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10 && text.charCodeAt(i + 1) !== 13) i++;
@@ -226,13 +249,16 @@ function longBlankRun(text: string): number {
     }
     start = i + 1;
   }
-  return -1;
+  return { blankRun: -1, escapes, escapesOver };
 }
 
-/** The JSON tokens of `text` as `structureProblem` counts them (what re-validating the file costs, per value of a sweep). */
+/**
+ * The JSON tokens of `text` as `structureProblem` counts them, and its strings' escape sequences, each
+ * a step of the scanner's as costly: what re-validating the file costs, per value of a sweep.
+ */
 export function countJsonTokens(text: string): number {
   const scanner = createScanner(text, true);
-  let tokens = 0;
+  let tokens = scannerCosts(text).escapes;
   for (let token: number = scanner.scan(); token !== TOKEN.EOF; token = scanner.scan()) {
     if (token !== TOKEN.Trivia && token !== TOKEN.LineBreak && token !== TOKEN.LineComment && token !== TOKEN.BlockComment) tokens++;
   }

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { formatNumber, lineAndColumn } from '../../../src/core/experiment/diagnostic';
 import { keyNotInFile, resolveKey } from '../../../src/core/experiment/hyperparameters';
 import { MAX_JSON_TOKENS } from '../../../src/core/experiment/limits';
-import { countJsonTokens, MAX_BLANK_RUN, parseExperiment, parseJsonText, parseTreeGuarded, structureProblem } from '../../../src/core/experiment/parse';
+import { countJsonTokens, MAX_BLANK_RUN, MAX_STRING_ESCAPES, parseExperiment, parseJsonText, parseTreeGuarded, structureProblem } from '../../../src/core/experiment/parse';
 
 const valid = `{
   "model": { "width": 4 },
@@ -84,6 +84,26 @@ test('a run of spaces and tabs longer than MAX_BLANK_RUN is refused at its start
   assert.equal(structureProblem(quoted), null, 'spaces inside a string, after an escaped quote');
   const unterminated = `{ "a": "open\n${run} }`;
   assert.equal(structureProblem(unterminated)?.offset, unterminated.indexOf('\n') + 1, 'a string ends at a line break, as the scanner ends it');
+});
+
+test('more than MAX_STRING_ESCAPES escapes in the strings are refused at the one past the limit, before the scanner builds them', () => {
+  // 31 million \t in a 60 MiB name took 5.7 s and 1.35 GB in jsonc-parser's scanner, and a sweep parses again per value.
+  const at = (escapes: number, extra = '') => valid.replace('"time"', `"name": "${'\\t'.repeat(escapes)}"${extra}, "time"`);
+  const over = at(MAX_STRING_ESCAPES + 1);
+  const started = performance.now();
+  const errors = located(over);
+  assert.ok(performance.now() - started < 2000);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0].message, /^more than 1,000,000 escape sequences \(\\n, \\t, \\u0041 …\) in the file's strings: .* keep long text out of the experiment file$/);
+  assert.equal(errors[0].snippet, '\\t', 'at the escape past the limit');
+  assert.equal(over.indexOf('\\t') + 2 * MAX_STRING_ESCAPES, parseJsonText(over).diagnostics[0].offset);
+  assert.equal(parseTreeGuarded(over), undefined);
+  // At the limit: parsed; escapes in keys count as well; a comment's backslashes are not escapes.
+  assert.equal(structureProblem(at(MAX_STRING_ESCAPES)), null);
+  assert.ok(structureProblem(valid.replace('"time"', `"${'\\n'.repeat(MAX_STRING_ESCAPES + 1)}": 1, "time"`)), 'in a key');
+  assert.equal(structureProblem(valid.replace('"time"', `/* ${'\\t'.repeat(MAX_STRING_ESCAPES + 1)} */ "time"`)), null, 'in a comment');
+  // A sweep's cost counts them as tokens.
+  assert.equal(countJsonTokens('{"a": "x\\ny\\u0041"}') - countJsonTokens('{"a": "xy"}'), 2);
 });
 
 test('keys a sweep or an axis may name in this file: an index it has, a key of its own form', () => {
