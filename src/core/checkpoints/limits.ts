@@ -16,6 +16,12 @@ export const MAX_CHECKPOINTS = 2000;
 export const GLOB_TIMEOUT_MS = 10_000;
 /** Bytes of a metrics JSON Lines file. */
 export const MAX_METRICS_BYTES = 256 * 2 ** 20;
+/**
+ * Bytes of one line of it: a line holds a step and a few numbers (a logger's line is a few hundred
+ * bytes). A longer one is skipped unread: one line of 250 MB of nested arrays took 5 GB to parse and
+ * crashed the process.
+ */
+export const MAX_METRICS_LINE_BYTES = 2 ** 20;
 /** Layers selected (by name or by default). */
 export const MAX_LAYERS = 1000;
 /** Bytes read from a file by one read call; a larger tensor is read in pieces. */

@@ -8,11 +8,12 @@
  *
  * Memory: the file is read in pieces of METRICS_CHUNK_BYTES, never whole, and each line keeps only
  * its three numbers, in growable Float64Arrays (24 bytes a line, NaN for null): a 131 MB file of 1.35
- * million lines took 780 MB held as one Buffer, its text, its lines and an object per line.
+ * million lines took 780 MB held as one Buffer, its text, its lines and an object per line. A line
+ * longer than MAX_METRICS_LINE_BYTES is skipped unread, its bytes dropped as they come.
  */
 import { constants, promises as fs } from 'node:fs';
 import { excerpt } from '../experiment/diagnostic';
-import { MAX_METRICS_BYTES } from './limits';
+import { MAX_METRICS_BYTES, MAX_METRICS_LINE_BYTES } from './limits';
 
 /** One line's values. */
 export interface MetricsEntry {
@@ -137,6 +138,8 @@ export class MetricsLog {
   /** An unfinished last line (no newline yet), its values if it already parses, and its problem once settled. */
   private tail: { text: string; bytes: number; entry: MetricsLine | null; problem: string } | null = null;
   private tailReported = false;
+  /** A line past MAX_METRICS_LINE_BYTES being skipped at `consumed`: its bytes so far (its newline not yet read). */
+  private longLine: number | null = null;
   private present = false;
   private mtimeMs = -1;
   /** Why the file is not read at all (too large, not a file). */
@@ -184,7 +187,7 @@ export class MetricsLog {
     }
     if (stat.size < this.consumed || this.refusal !== null) this.reset(); // rewritten, or back within the limit
     this.present = true;
-    const known = this.consumed + (this.tail?.bytes ?? 0);
+    const known = this.consumed + (this.longLine ?? 0) + (this.tail?.bytes ?? 0);
     if (stat.size !== known || stat.mtimeMs !== this.mtimeMs) {
       this.mtimeMs = stat.mtimeMs;
       const rest = await this.readLines(stat.size);
@@ -215,6 +218,7 @@ export class MetricsLog {
     const more = this.problemCount - this.problems.length;
     if (more > 0) out.push(`${this.file}: ${more} more bad lines`);
     if (this.tailReported && this.tail) out.push(this.tail.problem);
+    if (this.longLine !== null) out.push(`${this.where(this.lines + 1, null)} (unfinished, no newline): ${tooLong(this.longLine, true)}`);
     return out;
   }
 
@@ -226,26 +230,43 @@ export class MetricsLog {
     const handle = await fs.open(this.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
       let carry = Buffer.alloc(0);
-      let position = this.consumed;
+      let position = this.consumed + (this.longLine ?? 0);
       while (position < size) {
         const chunk = Buffer.allocUnsafe(Math.min(METRICS_CHUNK_BYTES, size - position));
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
         if (bytesRead === 0) break; // it shrank meanwhile: read the rest next time
         position += bytesRead;
         const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-        const end = data.lastIndexOf(0x0a);
-        if (end < 0) {
-          carry = data;
-          continue;
-        }
         let start = 0;
-        while (start <= end) {
-          const newline = data.indexOf(0x0a, start);
-          this.readLine(data.toString('utf8', start, newline), ++this.lines);
+        if (this.longLine !== null) {
+          // Inside a line too long to read: drop its bytes up to its newline.
+          const newline = data.indexOf(0x0a);
+          if (newline < 0) {
+            this.longLine += data.length;
+            carry = Buffer.alloc(0);
+            continue;
+          }
+          this.skipLine(this.longLine + newline);
+          this.consumed += this.longLine + newline + 1;
+          this.longLine = null;
           start = newline + 1;
         }
-        this.consumed += end + 1;
-        carry = Buffer.from(data.subarray(end + 1)); // a copy: the chunk is not kept for a few bytes
+        const end = data.lastIndexOf(0x0a);
+        if (end >= start) {
+          const first = start;
+          while (start <= end) {
+            const newline = data.indexOf(0x0a, start);
+            if (newline - start > MAX_METRICS_LINE_BYTES) this.skipLine(newline - start);
+            else this.readLine(data.toString('utf8', start, newline), ++this.lines);
+            start = newline + 1;
+          }
+          this.consumed += end + 1 - first;
+        }
+        // The unfinished line: kept (a copy: the chunk is not kept for a few bytes), or dropped as too long.
+        if (data.length - start > MAX_METRICS_LINE_BYTES) {
+          this.longLine = data.length - start;
+          carry = Buffer.alloc(0);
+        } else carry = Buffer.from(data.subarray(start));
       }
       return carry;
     } finally {
@@ -263,6 +284,13 @@ export class MetricsLog {
     }
   }
 
+  /** A complete line of `bytes` past MAX_METRICS_LINE_BYTES: counted, reported, never parsed. */
+  private skipLine(bytes: number): void {
+    this.problemCount++;
+    const number = ++this.lines;
+    if (this.problems.length < LISTED_PROBLEMS) this.problems.push(`${this.where(number, null)}: ${tooLong(bytes, false)}`);
+  }
+
   /** `metrics.jsonl line 4, column 12`. */
   private where(line: number, column: number | null): string {
     return `${this.file} line ${line}${column === null ? '' : `, column ${column}`}`;
@@ -276,6 +304,7 @@ export class MetricsLog {
     this.problemCount = 0;
     this.tail = null;
     this.tailReported = false;
+    this.longLine = null;
     this.present = false;
     this.mtimeMs = -1;
     this.refusal = null;
@@ -289,8 +318,13 @@ export class MetricsLog {
 
   /** A cheap fingerprint of what `series` and `messages` return. */
   private fingerprint(): string {
-    return `${this.present}:${this.absence}:${this.refusal}:${this.consumed}:${this.problemCount}:${this.tail?.text ?? ''}:${this.tailReported}`;
+    return `${this.present}:${this.absence}:${this.refusal}:${this.consumed}:${this.problemCount}:${this.tail?.text ?? ''}:${this.tailReported}:${this.longLine}`;
   }
+}
+
+/** Why a line of `bytes` bytes is skipped (MAX_METRICS_LINE_BYTES). */
+function tooLong(bytes: number, sofar: boolean): string {
+  return `${bytes.toLocaleString('en-US')} bytes${sofar ? ' so far' : ''}, more than the ${MAX_METRICS_LINE_BYTES.toLocaleString('en-US')} of a metrics line (a step and a few numbers): skipped without being read`;
 }
 
 /** The largest float64, about 1.8 × 10³⁰⁸: a JSON number beyond it reads as ±Infinity. */

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { MAX_METRICS_LINE_BYTES } from '../../../src/core/checkpoints/limits';
 import { METRICS_CHUNK_BYTES, MetricsLog } from '../../../src/core/checkpoints/metricsLog';
 
 const dir = mkdtempSync(join(tmpdir(), 'flab-metrics-'));
@@ -168,4 +169,33 @@ test('a metrics path that is not a regular file is refused, not opened, with wha
   await log.refresh(settled);
   assert.equal(log.series(), null);
   assert.deepEqual(log.messages(), ['folder.jsonl: is not a regular file (a folder, a named pipe or a device), so it is not read: point checkpoints.metrics at the JSON Lines file']);
+});
+
+test('a line longer than MAX_METRICS_LINE_BYTES is skipped unread, within a piece, across pieces and across refreshes', async () => {
+  // One line of 250 MB of nested arrays took 5 GB to parse and crashed the process.
+  const path = join(dir, 'long.jsonl');
+  const long = (bytes: number) => `{"step": 5, "pad": "${'x'.repeat(bytes - 22)}"}`;
+  const short = long(MAX_METRICS_LINE_BYTES - 100);
+  assert.ok(short.length < MAX_METRICS_LINE_BYTES);
+  // Within one piece (2 MiB), then across pieces (9 MiB, more than two of METRICS_CHUNK_BYTES).
+  writeFileSync(path, `{"step": 0, "loss": 1}\n${long(2 * 2 ** 20)}\n{"step": 10, "loss": 2}\n${long(9 * 2 ** 20)}\n${short}\n{"step": 20, "loss": 3}\n`);
+  const log = new MetricsLog(path, 'long.jsonl');
+  await log.refresh(settled);
+  assert.deepEqual(log.series()?.step, [0, 5, 10, 20], 'the lines around them, and a long line within the limit, are read');
+  const messages = log.messages();
+  assert.equal(messages.length, 2, messages.join('\n'));
+  assert.equal(messages[0], `long.jsonl line 2: ${(2 * 2 ** 20).toLocaleString('en-US')} bytes, more than the 1,048,576 of a metrics line (a step and a few numbers): skipped without being read`);
+  assert.match(messages[1], /^long\.jsonl line 4: 9,437,184 bytes, more than/);
+  // Across refreshes: a long line being written is dropped as it comes, then skipped once its newline comes.
+  const grow = join(dir, 'grow.jsonl');
+  writeFileSync(grow, `{"step": 0, "loss": 1}\n{"step": 1, "pad": "${'y'.repeat(3 * 2 ** 20)}`);
+  const g = new MetricsLog(grow, 'grow.jsonl');
+  await g.refresh(writing);
+  assert.deepEqual(g.series()?.step, [0]);
+  assert.match(g.messages().join('\n'), /^grow\.jsonl line 2 \(unfinished, no newline\): 3,145,748 bytes so far, more than/);
+  appendFileSync(grow, `${'y'.repeat(2 ** 20)}"}\n{"step": 2, "loss": 5}\n`);
+  await g.refresh(settled);
+  assert.deepEqual(g.series()?.step, [0, 2], 'the line after it is read from its first byte');
+  assert.deepEqual(g.series()?.loss, [1, 5]);
+  assert.deepEqual(g.messages(), [`grow.jsonl line 2: ${(3 * 2 ** 20 + 20 + 2 ** 20 + 2).toLocaleString('en-US')} bytes, more than the 1,048,576 of a metrics line (a step and a few numbers): skipped without being read`]);
 });
