@@ -92,16 +92,27 @@ export function formatTrainResult(r: TrainResult, format: string): string {
   return JSON.stringify(r) + '\n';
 }
 
-/** Worst-case bytes of a run printed in `format`: its planned records × its columns. */
-export function trainOutputBytes(run: NetworkRun, format: string): number {
+/** Worst-case bytes of a run printed in `format`: `records` (default its planned ones) × its columns. */
+export function trainOutputBytes(run: NetworkRun, format: string, records = run.plannedRecords): number {
   if (format === 'summary') return SUMMARY_BYTES;
   const L = run.training.sizes.length - 1;
-  const columns = 9 + 2 * L + 2 * (L - 1) + (format === 'csv' ? 1 : 0);
-  return run.plannedRecords * columns * NUMBER_BYTES + SUMMARY_BYTES + 64 * L;
+  return records * recordBytes(L, format) + SUMMARY_BYTES + 64 * L;
 }
 
-/** Refuses, at `training.record.every`, a run whose output (times `runs` of its size) would pass the limit. */
+/** Worst-case bytes of one record of a network of L weight matrices, in `format`. */
+function recordBytes(L: number, format: string): number {
+  return (9 + 2 * L + 2 * (L - 1) + (format === 'csv' ? 1 : 0)) * NUMBER_BYTES;
+}
+
+/**
+ * Refuses, at `training.record.every`, a run whose output (times `runs` of its size) would pass the
+ * limit, with the least cadence whose output fits.
+ */
 export function checkOutput(run: NetworkRun, format: string, runs: number): void {
-  const tooLarge = outputTooLarge(runs * trainOutputBytes(run, format), `${run.plannedRecords.toLocaleString('en-US')} records${runs > 1 ? ` × ${runs} runs` : ''}`, 'record less often (training.record.every), or print --summary');
+  const L = run.training.sizes.length - 1;
+  const fits = Math.floor((MAX_OUTPUT_BYTES / runs - SUMMARY_BYTES - 64 * L) / recordBytes(L, format));
+  const every = fits > 2 ? Math.ceil(run.training.totalSteps / (fits - 2)) : null;
+  const instead = every === null ? 'print --summary' : `record every ${every.toLocaleString('en-US')} steps or more (training.record.every), or print --summary`;
+  const tooLarge = outputTooLarge(runs * trainOutputBytes(run, format), `${run.plannedRecords.toLocaleString('en-US')} records${runs > 1 ? ` × ${runs} runs` : ''}`, instead);
   if (tooLarge) throw new ExperimentError(tooLarge, 'training.record');
 }

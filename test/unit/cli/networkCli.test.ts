@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
+import { normaliseNetworkExperiment } from '../../../src/core/network/networkExperiment';
+import { NetworkRun } from '../../../src/core/runs/train';
+import { checkOutput } from '../../../src/cli/commands/train';
 
 const CLI = resolve(__dirname, '../../../../dist/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'flab-network-cli-'));
@@ -121,6 +124,18 @@ test('a sweep value the key refuses is located at that value, not at the first: 
   }
 });
 
+test('the output limit of flab train suggests a cadence whose output fits, in JSON and CSV', async () => {
+  // Checked on loaded runs, without training them.
+  const runAt = (every: number) => NetworkRun.load(normaliseNetworkExperiment({ ...tiny, training: { steps: 999_999, record: { every } } }).experiment!, { baseDir: dir });
+  const [every1, every2] = [await runAt(1), await runAt(2)];
+  for (const format of ['json', 'csv']) {
+    assert.throws(() => checkOutput(every1, format, 1), /record every 2 steps or more \(training\.record\.every\), or print --summary/, format);
+    assert.doesNotThrow(() => checkOutput(every2, format, 1), format);
+  }
+  every1.dispose();
+  every2.dispose();
+});
+
 test('bad data, sizes past the limits and the wrong kind are located errors (exit 1)', () => {
   const at = (file: string, ...args: string[]): string => {
     const r = flab(...args, file);
@@ -139,7 +154,9 @@ test('bad data, sizes past the limits and the wrong kind are located errors (exi
   assert.match(wide, /wide.flab.json:3:\d+: error: layer sizes 2-200000-200000-2 make 40000800000 parameters, above the limit of 16777216/);
   // Records kept in memory (every run), then what --json could print (the command line's own limit).
   assert.match(at(write('long.flab.json', { ...tiny, training: { steps: 10_000_000, record: { every: 1 } } }), 'train'), /long.flab.json:\d+:\d+: error: a record every 1 step over 10,000,000 steps makes 10,000,001 records of 2 weight matrices, over the limit of 2,000,000 matrices in all \(every record is kept in memory\): record every 11 steps or more/);
-  assert.match(at(write('printed.flab.json', { ...tiny, training: { steps: 999_999, record: { every: 1 } } }), 'train'), /1,000,000 records could print up to .* over the output limit of 256 MiB .* record less often/);
+  const printedMessage = at(write('printed.flab.json', { ...tiny, training: { steps: 999_999, record: { every: 1 } } }), 'train');
+  assert.match(printedMessage, /1,000,000 records could print up to .* over the output limit of 256 MiB \(docs\/limits\.md\): record every 2 steps or more \(training\.record\.every\), or print --summary/);
+
   assert.match(at(write('network.flab.json', tiny), 'solve'), /this is a network experiment \(its `model` has `hidden`\): `flab solve` takes the two-layer linear model; `flab train` trains it/);
   assert.match(at(write('linear.flab.json', { model: { width: 2 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } }), 'train'), /`flab train` takes a network experiment .* the two-layer linear model: `flab solve` or `flab simulate` runs it/);
   assert.match(at(write('typo.flab.json', { ...tiny, training: { learningrate: 0.1 } }), 'train'), /unknown key `learningrate` in training — did you mean `learningRate`\?/);
