@@ -14,6 +14,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { excerpt } from '../experiment/diagnostic';
 import { MAX_METRICS_BYTES, MAX_METRICS_LINE_BYTES } from './limits';
+import { findDuplicateKey } from './safetensors';
 
 /** One line's values. */
 export interface MetricsEntry {
@@ -333,6 +334,7 @@ const FLOAT64_RANGE = 'the float64 range (±1.8 × 10³⁰⁸)';
 /** One line as [step, values], or what is wrong with it and where. */
 function parseLine(line: string): MetricsLine | LineProblem {
   let value: unknown;
+  let parsed = line;
   try {
     value = JSON.parse(line);
   } catch (err) {
@@ -340,6 +342,7 @@ function parseLine(line: string): MetricsLine | LineProblem {
     const bare = line.replace(/(?<=[:,[]\s*)(?:NaN|-?Infinity)(?=\s*[,}\]])/g, 'null');
     try {
       value = JSON.parse(bare);
+      parsed = bare;
     } catch {
       const message = err instanceof Error ? err.message : String(err);
       const at = /at position (\d+)/.exec(message);
@@ -347,6 +350,8 @@ function parseLine(line: string): MetricsLine | LineProblem {
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'expected an object such as {"step": 100, "loss": 0.31, "accuracy": 0.91}', column: null };
+  const twice = repeatedKey(parsed);
+  if (twice) return twice;
   const o = value as Record<string, unknown>;
   const step = o.step;
   if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) {
@@ -371,6 +376,22 @@ function parseLine(line: string): MetricsLine | LineProblem {
     entry[key] = v;
   }
   return [step, entry];
+}
+
+/** The keys a line is read for: one written twice would be read as its last value, silently. */
+const READ_KEYS = ['step', 'loss', 'accuracy'] as const;
+
+/**
+ * The problem of a line (valid JSON) that writes `step`, `loss` or `accuracy` twice at its top level,
+ * or null. A line names each key once, so the full scan (`findDuplicateKey`) runs only when one's
+ * quoted name occurs twice or the line has an escape (a key may be written `"\u0073tep"`).
+ */
+function repeatedKey(text: string): LineProblem | null {
+  const suspect = text.includes('\\u') || READ_KEYS.some((k) => text.indexOf(`"${k}"`) !== text.lastIndexOf(`"${k}"`));
+  if (!suspect) return null;
+  const found = findDuplicateKey(text);
+  if (!found || found.within !== null || !(READ_KEYS as readonly string[]).includes(found.key)) return null;
+  return { problem: `"${found.key}" is written twice (columns ${found.at[0] + 1} and ${found.at[1] + 1}): JSON keeps the last silently, so the line is skipped — write each key once`, column: found.at[1] + 1 };
 }
 
 /**

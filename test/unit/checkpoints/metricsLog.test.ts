@@ -199,3 +199,17 @@ test('a line longer than MAX_METRICS_LINE_BYTES is skipped unread, within a piec
   assert.deepEqual(g.series()?.loss, [1, 5]);
   assert.deepEqual(g.messages(), [`grow.jsonl line 2: ${(3 * 2 ** 20 + 20 + 2 ** 20 + 2).toLocaleString('en-US')} bytes, more than the 1,048,576 of a metrics line (a step and a few numbers): skipped without being read`]);
 });
+
+test('a line that writes step, loss or accuracy twice is skipped with both columns; other keys twice are ignored with them', async () => {
+  // JSON.parse keeps the last: {"step": 20, "step": 40} was read as step 40, silently.
+  const path = join(dir, 'twice.jsonl');
+  writeFileSync(path, ['{"step": 20, "step": 40, "loss": 2}', '{"step": 0, "loss": 1, "loss": 3}', '{"\\u0073tep": 7, "step": 8}', '{"step": 9, "loss": 0.5, "note": "a", "note": "b"}', '{"step": 10, "loss": 0.25, "text": "\\"step\\" \\"step\\""}', ''].join('\n'));
+  const log = new MetricsLog(path, 'twice.jsonl');
+  await log.refresh(settled);
+  assert.deepEqual(log.series()?.step, [9, 10], 'a repeated key it does not read, and its name inside a string, are no problem');
+  assert.deepEqual(log.messages(), [
+    'twice.jsonl line 1, column 14: "step" is written twice (columns 2 and 14): JSON keeps the last silently, so the line is skipped — write each key once',
+    'twice.jsonl line 2, column 24: "loss" is written twice (columns 13 and 24): JSON keeps the last silently, so the line is skipped — write each key once',
+    'twice.jsonl line 3, column 18: "step" is written twice (columns 2 and 18): JSON keeps the last silently, so the line is skipped — write each key once',
+  ]);
+});
