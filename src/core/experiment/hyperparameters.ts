@@ -155,8 +155,10 @@ export function keyNotInFile(root: unknown, path: string, kind: ExperimentKind =
     if (schema?.oneOf && node !== null && typeof node === 'object' && !Array.isArray(node)) {
       const branches = schema.oneOf.map(resolveRef);
       const keys = Object.keys(node);
-      // The file's own form: the branch that has every key the file writes here.
-      const form = branches.find((b) => keys.every((k) => ownValue(b.properties, k) !== undefined));
+      // The file's own form: the branch that has every key the file writes here, preferring one whose
+      // required keys the file writes too (inline data { "train" } is not CSV's, which requires "format").
+      const has = (b: SchemaNode) => keys.every((k) => ownValue(b.properties, k) !== undefined);
+      const form = branches.find((b) => has(b) && (b.required ?? []).every((r) => keys.includes(r))) ?? branches.find(has);
       if (form && ownValue(form.properties, seg) === undefined) {
         return `${path} is not a key of this file's ${at}, which is written as { ${keys.map((k) => `"${excerpt(k)}"`).join(', ')} }`;
       }

@@ -165,6 +165,11 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
 
   const sweep = raw.sweep ? resolveSweep(raw.sweep, 'network', value) : { spec: undefined, problems: [] };
   problems.push(...sweep.problems);
+  // A key of the other optimizer: every value would fail alike, so the sweep's key is the fault.
+  const swept = /^training\.(momentum|beta1|beta2|epsilon)$/.exec(sweep.spec?.path ?? '');
+  if (swept && (swept[1] === 'momentum' ? 'sgd' : 'adam') !== optimizer) {
+    problem(`sweep.${sweep.spec!.key}`, `sweep: ${swept[0]} belongs to the "${swept[1] === 'momentum' ? 'sgd' : 'adam'}" optimizer, and training.optimizer is "${optimizer}"`);
+  }
   if (problems.length > 0) return { experiment: null, problems };
   return {
     experiment: {

@@ -44,6 +44,18 @@ test('a sweep value at or past an exclusive upper bound is refused at its own en
   assert.deepEqual(problems({ 'training.weightDecay': [0, 0.1, -1] }), [{ path: 'sweep.training.weightDecay[2]', message: 'sweep value 2: training.weightDecay must be ≥ 0, got -1' }]);
 });
 
+test('a swept key that no value could fit in this file is refused at the sweep\'s key, not at value 0', () => {
+  // Inline data has no subsetSeed (CSV has); Adam's β₁ under SGD; both were "sweep value 0, …".
+  const data = { train: { x: [[0], [1]], y: [0, 1] } };
+  const problems = (sweep: Record<string, number[]>, training: Record<string, unknown> = {}) => normaliseNetworkExperiment({ model: { hidden: [2] }, data, training, sweep }).problems.map((p) => `${p.path}: ${p.message}`);
+  assert.deepEqual(problems({ 'data.subsetSeed': [1, 2] }), ['sweep.data.subsetSeed: sweep: data.subsetSeed is not a key of this file\'s data, which is written as { "train" }']);
+  assert.deepEqual(problems({ 'training.beta1': [0.5, 0.9] }), ['sweep.training.beta1: sweep: training.beta1 belongs to the "adam" optimizer, and training.optimizer is "sgd"']);
+  assert.deepEqual(problems({ 'training.momentum': [0.5] }, { optimizer: 'adam' }), ['sweep.training.momentum: sweep: training.momentum belongs to the "sgd" optimizer, and training.optimizer is "adam"']);
+  assert.deepEqual(problems({ 'training.beta1': [0.5] }, { optimizer: 'adam' }), [], 'its own optimizer');
+  // CSV data has subsetSeed: a key of its form.
+  assert.deepEqual(normaliseNetworkExperiment({ model: { hidden: [2] }, data: { format: 'csv', trainFile: 'a.csv', train: 10 }, sweep: { 'data.subsetSeed': [1, 2] } }).problems, []);
+});
+
 test('a variant\'s refusal is located at the value it was built with, not at the run under way', async () => {
   const file = { model: { hidden: [2] }, data: { train: { x: [[1], [2]], y: [[1], [2]] } }, training: { loss: 'squared', steps: 1 } };
   for (const [key, values, bad, training] of [
