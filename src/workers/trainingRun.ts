@@ -14,7 +14,7 @@ import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
 import { DataError } from '../core/network/data/dataError';
 import { networkVariant } from '../core/network/networkExperiment';
-import { TrainingSetupError } from '../core/network/train';
+import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/train';
 import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { NetworkRun, TrainResult } from '../core/runs/train';
@@ -172,12 +172,13 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
   };
   const s = r.summary;
   const extra = [...notices];
-  if (s.divergedAt !== null) extra.push(`The loss stopped being finite at step ${s.divergedAt}: the run stopped there; the curves end at its last record.`);
+  if (s.divergedAt === 0) extra.push(`${INITIAL_LOSS_NOT_FINITE.charAt(0).toUpperCase()}${INITIAL_LOSS_NOT_FINITE.slice(1)}.`);
+  else if (s.divergedAt !== null) extra.push(`The loss stopped being finite at step ${s.divergedAt}: the run stopped there; the curves end at its last record.`);
   return {
     status,
     progress: { step: last, totalSteps: total, epoch: r.epoch.length ? r.epoch[r.epoch.length - 1] : null, elapsedMs, remainingMs: remaining },
     curves,
-    verdict: status === 'diverged' ? { label: null, regime: `no label: the run diverged at step ${s.divergedAt}`, criteria: [], reasons: [] } : verdictOf(s.scores, r.step.length, { ...DEFAULT_LAYER_THRESHOLDS, ...s.thresholds }),
+    verdict: status === 'diverged' ? { label: null, regime: s.divergedAt === 0 ? 'no label: the loss at θ₀ is not finite in float32' : `no label: the run diverged at step ${s.divergedAt}`, criteria: [], reasons: [] } : verdictOf(s.scores, r.step.length, { ...DEFAULT_LAYER_THRESHOLDS, ...s.thresholds }),
     notices: extra,
     bestAccuracy: s.bestTestAccuracy ?? null,
     finalNorm: finalNorm(r.layers),

@@ -7,7 +7,7 @@ import { ExperimentError } from '../../core/experiment/errors';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
 import { checkpointFolderOf, NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
 import type { NetworkExperiment } from '../../core/network/networkExperiment';
-import { BackendError, TrainingOptions } from '../../core/network/train';
+import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { formatBytes, MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
 import { outputTooLarge } from '../output';
@@ -55,6 +55,7 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
  */
 export function divergedNote(file: string, r: TrainResult, run?: string): string {
   if (r.summary.status !== 'diverged') return '';
+  if (r.summary.divergedAt === 0) return `${file}: note: ${run ? `${run}: ` : ''}${INITIAL_LOSS_NOT_FINITE}\n`;
   const kept = r.step.length > 0 ? `the records up to step ${r.step.at(-1)} are printed` : 'no record was made';
   return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${r.summary.divergedAt}, and the training stopped there: ${kept}, without a label\n`;
 }

@@ -151,6 +151,12 @@ export interface TrainingTiming {
   kernel: number;
 }
 
+/**
+ * What a run whose loss is not finite at θ₀ (status `diverged`, `divergedAt` 0) says: nothing diverged —
+ * float32, the trainer's arithmetic, cannot hold the first outputs or their loss.
+ */
+export const INITIAL_LOSS_NOT_FINITE = 'the loss at the initial weights θ₀ is not finite in float32, the trainer\'s arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)';
+
 /** The backend asked for cannot run this training here (TrainingOptions.backend). */
 export class BackendError extends Error {
   override name = 'BackendError';

@@ -69,11 +69,11 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   assert.equal(r.stderr, note);
   for (const format of ['--csv', '--summary']) assert.equal(flab('train', file, format).stderr, note, format);
   assert.equal(flab('train', write('fine.flab.json', tiny)).stderr, '', 'nothing for a run that finished');
-  // A run that diverges at its very first step has no record to print.
+  // A loss not finite at θ₀ (first outputs beyond float32) is no divergence: said so, with what to change.
   const at0 = write('diverge-at-0.flab.json', { ...tiny, init: { scale: 1e30 } });
   const z = flab('train', at0, '--summary');
   assert.equal(JSON.parse(z.stdout).divergedAt, 0);
-  assert.equal(z.stderr, `${at0}: note: the loss stopped being finite at step 0, and the training stopped there: no record was made, without a label\n`);
+  assert.equal(z.stderr, `${at0}: note: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)\n`);
   // A sweep names the run.
   const sweep = write('diverge-sweep.flab.json', { ...JSON.parse(readFileSync(file, 'utf8')), sweep: { 'training.learningRate': [0.01, 50] } });
   const s = flab('sweep', sweep, '--csv');
