@@ -110,6 +110,7 @@ function realVerdict(): VerdictView {
     maxDistance: 0.0731264,
     kernelNotFinite: false,
     kernelOmitted: null,
+    frozen: false,
     weightsNotFinite: false,
   };
   const e = explainLayerLabel(scores, 6);

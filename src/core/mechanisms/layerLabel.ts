@@ -23,6 +23,8 @@ export interface LayerColumns {
   tangentChange?: readonly (number | null)[];
   /** Why a trained network's tangent kernel was never measured (too many outputs), when it was not. */
   kernelOmitted?: string | null;
+  /** The columns are a training run's with some learning rate above 0 (absent for checkpoints). */
+  trained?: boolean;
   /** ‖θ − θ₀‖/‖θ₀‖. */
   distance: readonly number[];
   /** ‖W_l‖_F per layer. */
@@ -56,6 +58,13 @@ export interface LayerScores {
    * holding NaN or ±∞): every score built on it is meaningless, and there is no label.
    */
   weightsNotFinite: boolean;
+  /**
+   * A training run with a learning rate above 0 whose weights never moved (the distance exactly 0 at
+   * every record): every update was 0 in float32 — gradients that underflow at a tiny init.scale or
+   * outputScale — or the loss was at a stationary point. No label: "kernel" would be read from
+   * rounding, not from training.
+   */
+  frozen: boolean;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -114,6 +123,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     kernelNotFinite: !kernelFinite,
     kernelOmitted: c.kernelOmitted ?? null,
     weightsNotFinite: !ends(c.distance) || c.layers.some((l) => !ends(l.norm)),
+    frozen: c.trained === true && n > 1 && c.distance.every((d) => d === 0),
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
     disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
@@ -149,7 +159,7 @@ function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismSc
  * weights are not finite at either end (`weightsNotFinite`).
  */
 export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
-  if (records < 2 || s.weightsNotFinite) return null;
+  if (records < 2 || s.weightsNotFinite || s.frozen) return null;
   const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
 }
@@ -189,7 +199,14 @@ const ft = formatExact;
 export function explainLayerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): LayerExplanation {
   const label = layerLabel(s, records, th);
   if (label === null) {
-    const regime = records < 2 ? 'no label yet: one record, nothing has changed' : s.weightsNotFinite ? 'no label: the weights are not finite (NaN or ±∞) at the first or the last record' : 'no label';
+    const regime =
+      records < 2
+        ? 'no label yet: one record, nothing has changed'
+        : s.weightsNotFinite
+          ? 'no label: the weights are not finite (NaN or ±∞) at the first or the last record'
+          : s.frozen
+            ? 'no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny init.scale or outputScale, or a loss already at a stationary point)'
+            : 'no label';
     return { label: null, regime, criteria: [], reasons: [] };
   }
   const { scores, thresholds, byKernel } = asMechanism(s, th);

@@ -383,7 +383,7 @@ export class Training {
       layers: Array.from({ length: L }, (_, l) => ({ norm: r.map((x) => x.layers[l].norm), distance: r.map((x) => x.layers[l].distance) })),
       alignment: Array.from({ length: L - 1 }, (_, p) => ({ zeta: r.map((x) => x.alignment[p]?.zeta ?? null), zetaTop: r.map((x) => x.alignment[p]?.zetaTop ?? null) })),
     };
-    const scores = layerScores({ ...columns, kernelOmitted: this.kernelOmitted });
+    const scores = layerScores({ ...columns, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0) });
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {

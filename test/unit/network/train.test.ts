@@ -516,6 +516,29 @@ test('a network with more outputs than MAX_KERNEL_OUTPUTS trains without a tange
   assert.equal(kernelOmission(MAX_KERNEL_OUTPUTS), null, 'at the limit, measured');
 });
 
+test('a network whose float32 updates are all 0 (σ = 10⁻³⁰: the passes underflow) gets no label, not "kernel"', async () => {
+  // Before, the distance stayed exactly 0, the kernel change 0, and the label read "kernel" on both engines.
+  const { set } = randomData(new Rng(8), 6, 2, { classes: 3 });
+  const spec = networkSpec({ model: { hidden: [16, 16], activation: 'relu' }, init: { scale: 1e-30 }, training: { loss: 'crossEntropy', learningRate: 1e30, steps: 20, record: { every: 5 } } });
+  for (const backend of ['onnxruntime', 'tfjs'] as const) {
+    const t = new Training(spec, { train: set }, { backend });
+    assert.equal((await t.run()).status, 'finished', backend);
+    const r = t.result();
+    t.dispose();
+    assert.ok(r.distance.every((d) => d === 0), `${backend}: ${r.distance.join(', ')}`);
+    assert.equal(r.summary.scores!.frozen, true, backend);
+    assert.equal(r.summary.label, null, backend);
+    assert.match(explainLayerLabel(r.summary.scores!, r.step.length).regime, /^no label: the weights never moved — every update was exactly 0 in float32/);
+  }
+  // A learning rate of 0 everywhere: not moving is what was asked, and the label stands.
+  const still = new Training(networkSpec({ model: { hidden: [4] }, training: { learningRate: 0, steps: 4 } }), { train: set });
+  await still.run();
+  const s = still.result();
+  still.dispose();
+  assert.equal(s.summary.scores!.frozen, false);
+  assert.equal(s.summary.label, 'kernel');
+});
+
 test('a tangent kernel whose float32 products overflow is reported as not finite, and the label takes the distance test instead of the first record\'s 0', async () => {
   // A feature of 3·10³⁸ (unnormalised data): ONNX Runtime's kernel graph squares kernel entries of
   // ~10³⁸ in float32. Before the fix the records held NaN, the scores kept the first record's 0, and the

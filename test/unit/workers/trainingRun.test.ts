@@ -160,6 +160,7 @@ describe('explainLayerLabel', () => {
         maxDistance: Math.exp(-4 * rng.uniform()),
         kernelNotFinite: false,
         kernelOmitted: null,
+        frozen: false,
         weightsNotFinite: false,
       };
       const records = 1 + Math.floor(rng.uniform() * 5);
