@@ -9,6 +9,7 @@
  */
 import { VariantError } from '../experiment/errors';
 import { SweepSpec, WidthPower } from '../experiment/experiment';
+import { formatNumber } from '../experiment/diagnostic';
 import { isWidthPower, withNumber } from '../experiment/hyperparameters';
 import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
 import { checkValue } from '../experiment/schema';
@@ -161,7 +162,13 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
     },
     classify: raw.classify,
   });
-  for (const e of specSemantics(spec, Array.isArray(t.learningRate) ? 'list' : 'number')) if (!problems.some((p) => p.path === e.path)) problem(e.path, e.message);
+  for (const e of specSemantics(spec, Array.isArray(t.learningRate) ? 'list' : 'number')) {
+    if (problems.some((p) => p.path === e.path)) continue;
+    // A value written as a power of the width is changed through its base: the problem is there.
+    const power = widthScaling[e.path];
+    if (power && d !== undefined) problem(`${e.path}.base`, `${e.message} (written as base · d^${power.exponent} with d = ${d}: the value is base × ${formatNumber(Math.pow(d, power.exponent))}, so change "base")`);
+    else problem(e.path, e.message);
+  }
 
   const sweep = raw.sweep ? resolveSweep(raw.sweep, 'network', value) : { spec: undefined, problems: [] };
   problems.push(...sweep.problems);

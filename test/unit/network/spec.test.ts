@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_SEED, seedAfter } from '../../../src/core/math/rng';
 import { networkSpec, specFileForm, specProblems } from '../../../src/core/network/spec';
+import { normaliseNetworkExperiment } from '../../../src/core/network/networkExperiment';
 
 test('networkSpec fills every default and expands the learning rate to one per layer', () => {
   assert.deepEqual(networkSpec({ model: { hidden: [5, 3] } }), {
@@ -99,4 +100,12 @@ test('seedAfter: the seed k after a seed, on from 0 past 2⁵³ − 1, exact at 
   assert.equal(seedAfter(MAX_SEED - 1, 2), 0);
   assert.equal(seedAfter(MAX_SEED - 1, 5), 3);
   assert.equal(seedAfter(MAX_SEED, 0), MAX_SEED);
+});
+
+test('a number beyond float32 written as a power of the width is refused at its base, with the factor', () => {
+  const data = { train: { x: [[0], [1]], y: [0, 1] } };
+  const { problems } = normaliseNetworkExperiment({ model: { hidden: [8] }, data, training: { learningRate: { base: 1e36, widthExponent: 4 } } });
+  assert.deepEqual(problems.map((p) => p.path), ['training.learningRate.base']);
+  assert.match(problems[0].message, /^training\.learningRate = 4\.096e39: beyond the float32 range .* \(written as base · d\^4 with d = 8: the value is base × 4096, so change "base"\)$/);
+  assert.deepEqual(normaliseNetworkExperiment({ model: { hidden: [8] }, data, training: { learningRate: { base: 1e34, widthExponent: 4 } } }).problems, [], 'a base within the range at this width');
 });
