@@ -57,6 +57,6 @@ function diagnostic(file: LoadedFile, p: CheckpointProblem, severity: 'error' | 
 /** The problems of a series that was read: one located warning per line (the first 10, then a count). */
 function warnings(file: LoadedFile, r: CheckpointRunResult): string {
   const lines = r.problems.slice(0, 10).map((p) => formatDiagnostic(file.file, file.text, diagnostic(file, p, 'warning')));
-  if (r.problems.length > 10) lines.push(`${file.file}: note: ${r.problems.length - 10} more warnings not shown`);
+  if (r.problems.length > 10) lines.push(`${file.file}: note: ${r.problems.length - 10} more warning${r.problems.length === 11 ? '' : 's'} not shown`);
   return lines.length ? lines.join('\n') + '\n' : '';
 }

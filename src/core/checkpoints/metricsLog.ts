@@ -217,7 +217,7 @@ export class MetricsLog {
     if (this.refusal) return [this.refusal];
     const out = this.problems.slice();
     const more = this.problemCount - this.problems.length;
-    if (more > 0) out.push(`${this.file}: ${more} more bad lines`);
+    if (more > 0) out.push(`${this.file}: ${more} more bad line${more === 1 ? '' : 's'}`);
     if (this.tailReported && this.tail) out.push(this.tail.problem);
     if (this.longLine !== null) out.push(`${this.where(this.lines + 1, null)} (unfinished, no newline): ${tooLong(this.longLine, true)}`);
     return out;

@@ -928,7 +928,7 @@ export function chooseEngine(asked: 'auto' | TrainingEngine, stepRows: number, c
   const oneChunk = stepRows <= chunkRows;
   if (asked === 'onnxruntime') {
     if (ort instanceof Error) throw new BackendError(`onnxruntime-node cannot run here (${ort.message.split('\n')[0]}); the tfjs backend can`);
-    if (!oneChunk) throw new BackendError(`a step of ${stepRows} samples is summed over chunks of ${chunkRows}, which only the tfjs backend does`);
+    if (!oneChunk) throw new BackendError(`a step of ${stepRows} samples is summed over chunks of ${chunkRows}, which only the tfjs backend does: use --backend tfjs (or auto), or a batch of at most ${chunkRows}`);
     return 'onnxruntime';
   }
   return ort instanceof Error || !oneChunk ? 'tfjs' : 'onnxruntime';

@@ -516,6 +516,12 @@ test('a network with more outputs than MAX_KERNEL_OUTPUTS trains without a tange
   assert.equal(kernelOmission(MAX_KERNEL_OUTPUTS), null, 'at the limit, measured');
 });
 
+test('asking for ONNX Runtime for a step larger than one chunk says what to do instead', () => {
+  const { set } = randomData(new Rng(9), 10, 2, { classes: 2 });
+  const spec = networkSpec({ model: { hidden: [4] }, training: { batchSize: 8 } });
+  assert.throws(() => new Training(spec, { train: set }, { backend: 'onnxruntime', chunkRows: 5 }), /^BackendError: a step of 8 samples is summed over chunks of 5, which only the tfjs backend does: use --backend tfjs \(or auto\), or a batch of at most 5$/);
+});
+
 test('a network whose float32 updates are all 0 (σ = 10⁻³⁰: the passes underflow) gets no label, not "kernel"', async () => {
   // Before, the distance stayed exactly 0, the kernel change 0, and the label read "kernel" on both engines.
   const { set } = randomData(new Rng(8), 6, 2, { classes: 3 });

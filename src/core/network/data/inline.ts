@@ -2,7 +2,7 @@
  * Small data sets written in the experiment file (docs/networks.md, "Data", "Inline"):
  * `{ "x": [[…], …], "y": […] }` per split, every problem located at its JSON path (`data.train.x[3][1]`).
  */
-import { DataError, formatCount, joinPath } from './dataError';
+import { countOf, DataError, formatCount, joinPath } from './dataError';
 import { formatShape } from './dataLimits';
 import { DataTask, InlineSplit, show } from './dataSpec';
 import { RawClasses, RawRegression, RawSplit, ReadContext } from './rawSplit';
@@ -48,8 +48,8 @@ function regression(y: InlineSplit['y'], key: string, count: number, outputs: nu
     const entry = y[i];
     const entryKey = joinPath(key, i);
     const row = rows ? entry : [entry];
-    if (!Array.isArray(row)) throw new DataError(`expected a row of ${outputs} target values (as y[0] is), found ${show(entry)}`, entryKey);
-    if (row.length !== outputs) throw new DataError(`expected ${outputs} target values (as y[0] has), found ${row.length}`, entryKey);
+    if (!Array.isArray(row)) throw new DataError(`expected a row of ${countOf(outputs, 'target value')} (as y[0] is), found ${show(entry)}`, entryKey);
+    if (row.length !== outputs) throw new DataError(`expected ${countOf(outputs, 'target value')} (as y[0] has), found ${row.length}`, entryKey);
     for (let t = 0; t < outputs; t++) {
       const v = row[t];
       values[i * outputs + t] = typeof v === 'number' ? v : NaN;

@@ -248,7 +248,7 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
       }
       if (classes !== undefined && v >= classes) {
         const p = t.place(i);
-        throw new DataError(`label ${v} is beyond the ${formatCount(classes)} classes (labels 0 to ${classes - 1})`, p.key, p.location);
+        throw new DataError(`label ${v} is beyond the ${countOf(classes, 'class', 'classes')} (labels 0 to ${classes - 1})`, p.key, p.location);
       }
       if (v > largest) {
         largest = v;

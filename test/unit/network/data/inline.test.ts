@@ -49,7 +49,7 @@ test('bad inline data: each located at its JSON path', async () => {
     [{ train: { x: [[1], [2]], y: [0, -1] } }, 'data.train.y[1]', /label -1 is not a class index/],
     [{ train: { x: [[1], [2]], y: [0, null as unknown as number] } }, 'data.train.y[1]', /data.train.y\[1\] must be a number or a string or an array, got null/],
     [{ train: { x: [[1], [2]], y: [0, [1]] as unknown as number[] } }, 'data.train.y[1]', /expected a class label .* found \[1\] \(a label is one number; rows of values are regression targets/],
-    [{ train: { x: [[1], [2]], y: [[1], [2, 3]] } }, 'data.train.y[1]', /expected 1 target values \(as y\[0\] has\), found 2/],
+    [{ train: { x: [[1], [2]], y: [[1], [2, 3]] } }, 'data.train.y[1]', /expected 1 target value \(as y\[0\] has\), found 2/],
     [{ train: { x: [[1], [2]], y: [[1], ['x' as unknown as number]] } }, 'data.train.y[1][0]', /data.train.y\[1\]\[0\] must be a number, got "x"/],
     [{ train: { x: [[1, 2]], y: [0] }, test: { x: [[1]], y: [0] } }, 'data.test.x', /test samples have shape \[1\], training samples \[2\]/],
     [{ train: { x: [[1]], y: [[1, 2]] }, test: { x: [[1]], y: [[0]] } }, 'data.test.x', /test targets have 1 value per sample, training targets 2/],
