@@ -174,15 +174,14 @@ export class MetricsLog {
       this.absence = null;
     } catch (err) {
       this.reset();
-      const code = (err as NodeJS.ErrnoException).code;
-      this.absence = this.named ? `${this.file}: ${code === 'ENOENT' ? 'no such file (it is read once it exists)' : `cannot be read (${code ?? String(err)})`}` : null;
+      this.absence = this.named ? `${this.file}: ${await whyMissing(this.path, err)}` : null;
       return this.changedSince(before);
     }
     if (!stat.isFile() || stat.size > MAX_METRICS_BYTES) {
       this.reset();
       this.present = true;
       this.refusal = !stat.isFile()
-        ? `${this.file}: is not a regular file (a folder, a named pipe or a device), so it is not read: point checkpoints.metrics at the JSON Lines file`
+        ? `${this.file}: is ${stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : 'a device'}, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file`
         : `${this.file}: has ${stat.size.toLocaleString('en-US')} bytes, more than the ${MAX_METRICS_BYTES.toLocaleString('en-US')} read: log less often, or start a new file`;
       return this.changedSince(before);
     }
@@ -320,6 +319,19 @@ export class MetricsLog {
   /** A cheap fingerprint of what `series` and `messages` return. */
   private fingerprint(): string {
     return `${this.present}:${this.absence}:${this.refusal}:${this.consumed}:${this.problemCount}:${this.tail?.text ?? ''}:${this.tailReported}:${this.longLine}`;
+  }
+}
+
+/** Why `path`, which `stat` refused with `err`, cannot be read now: a missing file, a link to nothing or in a loop. */
+async function whyMissing(path: string, err: unknown): Promise<string> {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return 'is a symbolic link in a loop (a link that leads back to itself), so it is not read: point checkpoints.metrics at the JSON Lines file';
+  if (code !== 'ENOENT') return `cannot be read (${code ?? String(err)})`;
+  try {
+    const target = await fs.readlink(path);
+    return `is a symbolic link to ${excerpt(target)}, which does not exist (it is read once it does)`;
+  } catch {
+    return 'no such file (it is read once it exists)';
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -168,7 +169,28 @@ test('a metrics path that is not a regular file is refused, not opened, with wha
   const log = new MetricsLog(path, 'folder.jsonl', true);
   await log.refresh(settled);
   assert.equal(log.series(), null);
-  assert.deepEqual(log.messages(), ['folder.jsonl: is not a regular file (a folder, a named pipe or a device), so it is not read: point checkpoints.metrics at the JSON Lines file']);
+  assert.deepEqual(log.messages(), ['folder.jsonl: is a folder, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file']);
+  if (spawnSync('mkfifo', [join(dir, 'pipe.jsonl')]).status === 0) {
+    const pipe = new MetricsLog(join(dir, 'pipe.jsonl'), 'pipe.jsonl', true);
+    await pipe.refresh(settled);
+    assert.deepEqual(pipe.messages(), ['pipe.jsonl: is a named pipe, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file']);
+  }
+});
+
+test('a metrics path that is a link to nothing, or a link in a loop, says so', async () => {
+  // Both said only "no such file" or "cannot be read (ELOOP)".
+  symlinkSync(join(dir, 'nowhere.jsonl'), join(dir, 'dangling.jsonl'));
+  const dangling = new MetricsLog(join(dir, 'dangling.jsonl'), 'dangling.jsonl', true);
+  await dangling.refresh(settled);
+  assert.deepEqual(dangling.messages(), [`dangling.jsonl: is a symbolic link to ${join(dir, 'nowhere.jsonl')}, which does not exist (it is read once it does)`]);
+  symlinkSync(join(dir, 'loop-b.jsonl'), join(dir, 'loop-a.jsonl'));
+  symlinkSync(join(dir, 'loop-a.jsonl'), join(dir, 'loop-b.jsonl'));
+  const loop = new MetricsLog(join(dir, 'loop-a.jsonl'), 'loop-a.jsonl', true);
+  await loop.refresh(settled);
+  assert.deepEqual(loop.messages(), ['loop-a.jsonl: is a symbolic link in a loop (a link that leads back to itself), so it is not read: point checkpoints.metrics at the JSON Lines file']);
+  const missing = new MetricsLog(join(dir, 'none.jsonl'), 'none.jsonl', true);
+  await missing.refresh(settled);
+  assert.deepEqual(missing.messages(), ['none.jsonl: no such file (it is read once it exists)']);
 });
 
 test('a line longer than MAX_METRICS_LINE_BYTES is skipped unread, within a piece, across pieces and across refreshes', async () => {
