@@ -49,6 +49,25 @@ export const MAX_SWEEP_POINTS = 4 * MAX_POINTS;
 export const MAX_ANALYSIS_TOKENS = 2.5 * MAX_JSON_TOKENS;
 
 /**
+ * Characters of the file written out and read again by one analysis in all (the file's length once per
+ * value): the tokens do not see a long string, which costs about 10 ns a character to read again, and
+ * each variant's experiment keeps its own text — a 60 MB name over a 128 × 2 phase grid exhausted a
+ * 4 GB heap, and a sweep of 1,000 values over it would have taken ten minutes. 2²⁸ characters is
+ * about 3 s and at most 512 MB.
+ */
+export const MAX_ANALYSIS_CHARACTERS = 2 ** 28;
+
+/**
+ * Why re-reading a file of `characters` characters `variants` times is refused (`what` says what
+ * asks for it, `instead` what to do), or null within MAX_ANALYSIS_CHARACTERS.
+ */
+export function rereadTooLarge(characters: number, variants: number, what: string, instead: string): string | null {
+  const total = characters * variants;
+  if (total <= MAX_ANALYSIS_CHARACTERS) return null;
+  return `${what} writes the file out and reads it again for each of its ${variants.toLocaleString('en-US')} values: ${characters.toLocaleString('en-US')} characters each, ${total.toLocaleString('en-US')} in all, over the limit of ${MAX_ANALYSIS_CHARACTERS.toLocaleString('en-US')} for one analysis (docs/limits.md): ${instead}, or keep long text (a long name or description) out of the file`;
+}
+
+/**
  * Multiply-adds of gradient descent over all the runs of one sweep (steps × samples × width × input
  * dimension, summed): the most of one run, so that a sweep takes no longer than the longest single
  * run (the plain loop does about 10⁸ a second on one core: 1.5 minutes).

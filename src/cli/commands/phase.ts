@@ -18,7 +18,7 @@ import { WIDTH_SCALED_PATHS } from '../../core/experiment/widthPowers';
 import { DESCENT_OUTCOMES } from '../../core/linearFlow/stability';
 import { LABEL_NAMES, SCORE_NAMES } from '../../core/mechanisms/classify';
 import { Command, printed, UsageError } from '../command';
-import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_OUTPUT_BYTES, NUMBER_BYTES } from '../limits';
+import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_OUTPUT_BYTES, NUMBER_BYTES, rereadTooLarge } from '../limits';
 import { formatLarge, outputTooLarge } from '../output';
 import { outputFileProblem } from '../outputFile';
 
@@ -70,7 +70,10 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       const missing = keyNotInFile(experiment.source, axis.key.path);
       if (missing) throw new UsageError(`${flag}: ${missing}`);
     }
-    checkRedraws(experiment, x.key, xValues, y.key, yValues, () => countJsonTokens(JSON.stringify(experiment.source ?? {})));
+    checkRedraws(experiment, x.key, xValues, y.key, yValues, () => {
+      const text = JSON.stringify(experiment.source ?? {});
+      return { tokens: countJsonTokens(text), characters: text.length };
+    });
     let job: PhaseComputation;
     try {
       job = new PhaseComputation(experiment, x.axis, y.axis, [nx, ny], method);
@@ -202,7 +205,7 @@ function axisValues(flag: string, { axis, key }: CheckedAxis, count: number): nu
  * weights (and reads the data) once per value, and per cell when both axes do (the "fast keys"
  * of src/core/analysis/phase/phaseDiagram.ts).
  */
-function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[], fileTokens: () => number): void {
+function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[], fileTokens: () => { tokens: number; characters: number }): void {
   const fast = (path: string): boolean => (WIDTH_SCALED_PATHS as readonly string[]).includes(path) || (path === 'data.y' && e.data.kind === 'single');
   const D = inputDimension(e);
   const samples = e.data.kind === 'samples' ? e.data.samples.length : 1;
@@ -216,10 +219,12 @@ function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: Numer
   else [draws, variants] = [ys.reduce((s, yv) => s + xs.reduce((t, xv) => t + cost(widthOf(xKey.path, xv) ?? widthOf(yKey.path, yv) ?? e.model.width), 0), 0), xs.length * ys.length];
   const slow = [xKey, yKey].filter((k) => !fast(k.path)).map((k) => k.path).join(' and ');
   if (variants > 0) {
-    const tokens = fileTokens();
+    const { tokens, characters } = fileTokens();
     if (tokens * variants > MAX_ANALYSIS_TOKENS) {
       throw new UsageError(`--x, --y: an axis over ${slow} checks the file again for each of its ${formatNumber(variants)} values: ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use a smaller --size, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W`);
     }
+    const reread = rereadTooLarge(characters, variants, `--x, --y: an axis over ${slow}`, 'use a smaller --size, or axes over γ, σ_u, σ_W, η_u, η_W');
+    if (reread) throw new UsageError(reread);
   }
   if (draws > MAX_ANALYSIS_DRAWS) {
     throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatNumber(draws)} numbers in all, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size, smaller widths, or axes over γ, σ_u, σ_W, η_u, η_W`);

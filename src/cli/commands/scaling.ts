@@ -11,7 +11,7 @@ import { resolveKey } from '../../core/experiment/hyperparameters';
 import { MAX_PARAMETERS } from '../../core/experiment/limits';
 import { seedAfter } from '../../core/math/rng';
 import { Command, printed, UsageError } from '../command';
-import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_SCAN_SEEDS, MAX_SCAN_WIDTHS } from '../limits';
+import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_SCAN_SEEDS, MAX_SCAN_WIDTHS, rereadTooLarge } from '../limits';
 import { countJsonTokens } from '../../core/experiment/parse';
 import { csvNumber, formatLarge } from '../output';
 
@@ -55,10 +55,13 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). 
     }
     // Each width, then each seed at it, is written into the file's value and the file checked again.
     const variants = widths.length * (1 + seeds);
-    const tokens = countJsonTokens(JSON.stringify(experiment.source ?? {}));
+    const text = JSON.stringify(experiment.source ?? {});
+    const tokens = countJsonTokens(text);
     if (tokens * variants > MAX_ANALYSIS_TOKENS) {
       throw new UsageError(`--widths, --seeds: the scan checks the file again for each width and each seed (${formatNumber(variants)} times): ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use fewer widths or seeds, or fewer samples in the file`);
     }
+    const reread = rereadTooLarge(text.length, variants, '--widths, --seeds: the scan', 'use fewer widths or seeds');
+    if (reread) throw new UsageError(reread);
     let done = 0;
     let r: WidthScanResult;
     try {

@@ -21,7 +21,7 @@ import { solve } from '../../core/runs/solve';
 import { NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
 import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
-import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
+import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK, rereadTooLarge } from '../limits';
 import { Progress } from '../progress';
 import { csvNumber, formatLarge, outputTooLarge, reportedRows, trajectoryBytes } from '../output';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote } from './train';
@@ -148,6 +148,8 @@ export function checkRevalidation(loaded: LoadedExperiment, spec: SweepSpec, pas
   if (total > MAX_ANALYSIS_TOKENS) {
     throw new ExperimentError(`the sweep checks the file again for each of its ${spec.values.length} values${passes > 1 ? ` (${passes} times: to plan its steps, then to run)` : ''}: ${formatLarge(tokens)} JSON tokens each, ${formatLarge(total)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use fewer values, or fewer samples in the file`, 'sweep');
   }
+  const reread = rereadTooLarge(loaded.source.text.length, spec.values.length * passes, 'the sweep', 'use fewer values');
+  if (reread) throw new ExperimentError(reread, 'sweep');
 }
 
 /**

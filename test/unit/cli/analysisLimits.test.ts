@@ -330,3 +330,21 @@ test('a width scan\'s run refused at a width or seed the flags chose says which,
   assert.equal(r.code, 1);
   assert.ok(r.stderr.startsWith(`f.flab.json:${position(tiny, '1e-200')}: error: scan run at width 1, seed 1: init.scaleU = 1e-200: kernelChange`), r.stderr);
 });
+
+test('a long string the token budget does not see is counted by its characters: phase, sweep and scan are refused before the first variant', () => {
+  // A 60 MB name (50 tokens) over a 128 × 2 phase grid exhausted a 4 GB heap; a 1,000-value sweep would have taken ten minutes.
+  const base = { name: 'x'.repeat(3_000_000), model: { width: 4 }, data: { x: [1], y: 1 }, init: { scaleU: 0.1, scaleW: 0.1, seed: 1 }, learningRates: { u: 0.1, W: 0.1 }, time: { points: 10 } };
+  const long = write('long-name.flab.json', base);
+  const phase = flab(['phase', long, '--x', 'model.width=2:64', '--y', 'learningRates.u=0.01:1', '--size', '128x2', '--json']);
+  assert.equal(phase.code, 2, phase.stderr);
+  assert.match(phase.stderr, /^flab: --x, --y: an axis over model\.width writes the file out and reads it again for each of its 128 values: 3,000,\d{3} characters each, 384,0\d\d,\d{3} in all, over the limit of 268,435,456 for one analysis \(docs\/limits\.md\): use a smaller --size, or axes over γ, σ_u, σ_W, η_u, η_W, or keep long text \(a long name or description\) out of the file\n/);
+  const sweep = flab(['sweep', write('long-sweep.flab.json', { ...base, sweep: { 'model.width': { from: 2, to: 200, count: 100, scale: 'linear' } } }), '--summary']);
+  assert.equal(sweep.code, 1, sweep.stderr);
+  assert.match(sweep.stderr, /error: the sweep writes the file out and reads it again for each of its 100 values: 3,000,\d{3} characters each/);
+  const scan = flab(['scaling', long, '--widths', '2:64:100', '--seeds', '1']);
+  assert.equal(scan.code, 2, scan.stderr);
+  assert.match(scan.stderr, /^flab: --widths, --seeds: the scan writes the file out and reads it again for each of its \d+ values: 3,000,\d{3} characters each/);
+  // Within the budget: a few values run.
+  const few = flab(['phase', long, '--x', 'model.width=2:8', '--y', 'learningRates.u=0.01:1', '--size', '4x2', '--json']);
+  assert.equal(few.code, 0, few.stderr);
+});
