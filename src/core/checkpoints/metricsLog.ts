@@ -192,7 +192,8 @@ export class MetricsLog {
       this.mtimeMs = stat.mtimeMs;
       const rest = await this.readLines(stat.size);
       this.tail = null;
-      const text = rest.toString('utf8');
+      const read = rest.toString('utf8');
+      const text = this.lines === 0 && read.charCodeAt(0) === 0xfeff ? read.slice(1) : read; // the first line's byte-order mark
       if (text.trim() !== '') {
         const parsed = parseLine(text);
         this.tail = Array.isArray(parsed)
@@ -256,7 +257,9 @@ export class MetricsLog {
           const first = start;
           while (start <= end) {
             const newline = data.indexOf(0x0a, start);
-            if (newline - start > MAX_METRICS_LINE_BYTES) this.skipLine(newline - start);
+            // A CRLF line's \r is not part of its length.
+            const length = newline - start - (newline > start && data[newline - 1] === 0x0d ? 1 : 0);
+            if (length > MAX_METRICS_LINE_BYTES) this.skipLine(length);
             else this.readLine(data.toString('utf8', start, newline), ++this.lines);
             start = newline + 1;
           }
@@ -275,6 +278,8 @@ export class MetricsLog {
   }
 
   private readLine(line: string, number: number): void {
+    // A UTF-8 byte-order mark before the first line (Windows editors write one) is not part of it.
+    if (number === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     if (line.trim() === '') return;
     const parsed = parseLine(line);
     if (Array.isArray(parsed)) this.columns.push(parsed[0], parsed[1]);

@@ -235,3 +235,25 @@ test('a line that writes step, loss or accuracy twice is skipped with both colum
     'twice.jsonl line 3, column 18: "step" is written twice (columns 2 and 18): JSON keeps the last silently, so the line is skipped — write each key once',
   ]);
 });
+
+test('a byte-order mark before the first line is not part of it, and a CRLF line\'s \\r does not count toward the line limit', async () => {
+  // The BOM made line 1 "not JSON (Unexpected token '…')" and lost step 0; a 1 MiB line ending in CRLF was refused as 1,048,577 bytes.
+  const bom = join(dir, 'bom.jsonl');
+  writeFileSync(bom, '\ufeff{"step": 0, "loss": 1}\n{"step": 1, "loss": 2}\n');
+  const log = new MetricsLog(bom, 'bom.jsonl');
+  await log.refresh(settled);
+  assert.deepEqual(log.series()?.step, [0, 1]);
+  assert.deepEqual(log.messages(), []);
+  const only = join(dir, 'bom-tail.jsonl');
+  writeFileSync(only, '\ufeff{"step": 3, "loss": 1}');
+  const tail = new MetricsLog(only, 'bom-tail.jsonl');
+  await tail.refresh(settled);
+  assert.deepEqual(tail.series()?.step, [3], 'an unfinished first line too');
+  const crlf = join(dir, 'crlf.jsonl');
+  const line = `{"step": 4, "pad": "${'x'.repeat(MAX_METRICS_LINE_BYTES - 22)}"}`;
+  assert.equal(line.length, MAX_METRICS_LINE_BYTES);
+  writeFileSync(crlf, `${line}\r\n{"step": 5, "loss": 1}\r\n`);
+  const c = new MetricsLog(crlf, 'crlf.jsonl');
+  await c.refresh(settled);
+  assert.deepEqual(c.series()?.step, [4, 5]);
+});
