@@ -7,6 +7,7 @@ import { ExperimentError } from '../../core/experiment/errors';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
 import { checkpointFolderOf, NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
 import type { NetworkExperiment } from '../../core/network/networkExperiment';
+import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { formatBytes, MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
@@ -49,11 +50,13 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
 };
 
 /**
- * A note on standard error for a run that diverged, whatever the format (`--csv` has no room for
- * it): where the loss stopped being finite, and that the records up to there are what is printed.
- * `run` names a sweep's run. Empty for a run that did not diverge.
+ * A note on standard error for a run that diverged or whose weights never moved, whatever the format
+ * (`--csv` has no room for it): where the loss stopped being finite and that the records up to there
+ * are what is printed, or why there is no label. `run` names a sweep's run. Empty otherwise.
  */
 export function divergedNote(file: string, r: TrainResult, run?: string): string {
+  // A run whose weights never moved has no label either: the reason, which only the panel showed.
+  if (r.summary.scores?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).regime}\n`;
   if (r.summary.status !== 'diverged') return '';
   if (r.summary.divergedAt === 0) return `${file}: note: ${run ? `${run}: ` : ''}${INITIAL_LOSS_NOT_FINITE}\n`;
   const kept = r.step.length > 0 ? `the records up to step ${r.step.at(-1)} are printed` : 'no record was made';

@@ -74,6 +74,11 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   const z = flab('train', at0, '--summary');
   assert.equal(JSON.parse(z.stdout).divergedAt, 0);
   assert.equal(z.stderr, `${at0}: note: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)\n`);
+  // A run whose weights never moved (σ = 10⁻³⁰: the float32 passes underflow) says why it has no label.
+  const frozen = write('frozen.flab.json', { ...tiny, model: { hidden: [8, 8, 8] }, init: { scale: 1e-30 }, training: { learningRate: 1000, steps: 6, record: { every: 2 } } });
+  const f = flab('train', frozen, '--summary');
+  assert.equal(JSON.parse(f.stdout).label, null);
+  assert.equal(f.stderr, `${frozen}: note: no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny init.scale or outputScale, or a loss already at a stationary point)\n`);
   // A sweep names the run.
   const sweep = write('diverge-sweep.flab.json', { ...JSON.parse(readFileSync(file, 'utf8')), sweep: { 'training.learningRate': [0.01, 50] } });
   const s = flab('sweep', sweep, '--csv');
