@@ -150,6 +150,24 @@ export function referenceInRange(kernel: Float32Array, j2: number, sums: { kerne
 }
 
 /**
+ * Whether an engine's float32 reference is plainly in range without the float64 pass of
+ * `referenceInRange`: its ‖J₀‖²_η and ‖K₀‖² sums finite, ‖J₀‖²_η > 0 and within 10⁻³ of K₀'s trace
+ * (two float32 sums of the same terms, taken differently), and ‖K₀‖² within the bounds of a positive
+ * semidefinite matrix. Overflow makes a sum infinite; underflow of everything makes ‖J₀‖²_η 0, and
+ * underflow of part makes the two sums disagree or leaves the lost terms negligible. False sends the
+ * reference to `referenceInRange`.
+ */
+export function plainlyInRange(kernel: Float32Array, sums: { kernel2: number; features2: number }): boolean {
+  const { kernel2, features2 } = sums;
+  if (!(Number.isFinite(kernel2) && Number.isFinite(features2) && features2 > 0)) return false;
+  const rows = Math.round(Math.sqrt(kernel.length));
+  let trace = 0;
+  for (let i = 0; i < rows; i++) trace += kernel[i * rows + i];
+  const t2 = trace * trace;
+  return Math.abs(trace - features2) <= RANGE_TOLERANCE * features2 && kernel2 >= (t2 / rows) * (1 - RANGE_TOLERANCE) && kernel2 <= t2 * (1 + RANGE_TOLERANCE);
+}
+
+/**
  * The changes of the kernel and of the tangent features from the first features it is given (K_0,
  * J_0), in float64: `measure` the features of successive steps of one run.
  */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { useWasmBackend } from '../../../src/core/network/backend';
-import { kernelWork, probeIndices, probeSize, TangentKernelProbe } from '../../../src/core/network/tangentKernel';
+import { kernelWork, plainlyInRange, probeIndices, probeSize, TangentKernelProbe } from '../../../src/core/network/tangentKernel';
 import { Rng } from '../../../src/core/math/rng';
 import { expectKernelChanges, KERNEL_CASES, kernelCase, randomNetwork, toParameters } from './helpers';
 
@@ -53,4 +53,15 @@ test('the kernel probe leaves no tensors behind', () => {
   kp.dispose();
   tf.dispose([...p.wt, ...(p.b ?? [])]);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('a reference is plainly in range only when the engine\'s sums are finite, positive and agree with K₀', () => {
+  // K = [[2, 1], [1, 3]]: trace 5, ‖K‖² = 15 (between 25/2 and 25).
+  const k = Float32Array.from([2, 1, 1, 3]);
+  assert.equal(plainlyInRange(k, { kernel2: 15, features2: 5 }), true);
+  assert.equal(plainlyInRange(k, { kernel2: Infinity, features2: 5 }), false, 'overflowed');
+  assert.equal(plainlyInRange(k, { kernel2: 15, features2: 0 }), false, 'underflowed to 0');
+  assert.equal(plainlyInRange(k, { kernel2: 15, features2: 4 }), false, 'the two sums of the same terms disagree');
+  assert.equal(plainlyInRange(k, { kernel2: 30, features2: 5 }), false, 'no positive semidefinite matrix of trace 5 has ‖K‖² 30');
+  assert.equal(plainlyInRange(Float32Array.from([NaN, 0, 0, 1]), { kernel2: 15, features2: 5 }), false);
 });
