@@ -171,6 +171,8 @@ export function keyNotInFile(root: unknown, path: string, kind: ExperimentKind =
     node = ownValue(node, seg);
     at = at === '' ? seg : `${at}.${seg}`;
   }
+  // A key that is a number in another form only (CSV's "test" count, inline data's "test" samples).
+  if (schema && !isNumeric(schema)) return `${path} is not a number in this file's form of ${at.includes('.') ? at.slice(0, at.lastIndexOf('.')) : at}, so it cannot take numeric values`;
   return null;
 }
 

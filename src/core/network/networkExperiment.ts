@@ -172,6 +172,10 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
 
   const sweep = raw.sweep ? resolveSweep(raw.sweep, 'network', value) : { spec: undefined, problems: [] };
   problems.push(...sweep.problems);
+  // The other of epochs and steps: every value would give both, so the sweep's key is the fault.
+  const length = /^training\.(epochs|steps)$/.exec(sweep.spec?.path ?? '');
+  const other = length?.[1] === 'epochs' ? 'steps' : 'epochs';
+  if (length && t[other] !== undefined) problem(`sweep.${sweep.spec!.key}`, `sweep: the file gives training.${other}, and a run is as long as one of training.epochs or training.steps: sweep training.${other}, or write training.${length[1]} instead of it`);
   // A key of the other optimizer: every value would fail alike, so the sweep's key is the fault.
   const swept = /^training\.(momentum|beta1|beta2|epsilon)$/.exec(sweep.spec?.path ?? '');
   if (swept && (swept[1] === 'momentum' ? 'sgd' : 'adam') !== optimizer) {

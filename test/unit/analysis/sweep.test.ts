@@ -52,6 +52,12 @@ test('a swept key that no value could fit in this file is refused at the sweep\'
   assert.deepEqual(problems({ 'training.beta1': [0.5, 0.9] }), ['sweep.training.beta1: sweep: training.beta1 belongs to the "adam" optimizer, and training.optimizer is "sgd"']);
   assert.deepEqual(problems({ 'training.momentum': [0.5] }, { optimizer: 'adam' }), ['sweep.training.momentum: sweep: training.momentum belongs to the "sgd" optimizer, and training.optimizer is "adam"']);
   assert.deepEqual(problems({ 'training.beta1': [0.5] }, { optimizer: 'adam' }), [], 'its own optimizer');
+  // The other of epochs and steps; a key that is a number only in another form of the data.
+  const length = (training: Record<string, unknown>, sweep: Record<string, number[]>) => normaliseNetworkExperiment({ model: { hidden: [2] }, data, training, sweep }).problems.map((p) => `${p.path}: ${p.message}`);
+  assert.deepEqual(length({ steps: 10 }, { 'training.epochs': [1, 2] }), ['sweep.training.epochs: sweep: the file gives training.steps, and a run is as long as one of training.epochs or training.steps: sweep training.steps, or write training.epochs instead of it']);
+  assert.deepEqual(length({ epochs: 2 }, { 'training.steps': [1, 2] }), ['sweep.training.steps: sweep: the file gives training.epochs, and a run is as long as one of training.epochs or training.steps: sweep training.epochs, or write training.steps instead of it']);
+  assert.deepEqual(length({ steps: 10 }, { 'training.steps': [5, 10] }), [], 'its own length');
+  assert.deepEqual(problems({ 'data.test': [10] }), ['sweep.data.test: sweep: data.test is not a number in this file\'s form of data, so it cannot take numeric values']);
   // CSV data has subsetSeed: a key of its form.
   assert.deepEqual(normaliseNetworkExperiment({ model: { hidden: [2] }, data: { format: 'csv', trainFile: 'a.csv', train: 10 }, sweep: { 'data.subsetSeed': [1, 2] } }).problems, []);
 });
