@@ -14,7 +14,7 @@ import { reportedSteps } from '../../core/descent/gradientDescent';
 import { NetworkExperiment, networkVariant, specForData } from '../../core/network/networkExperiment';
 import { outputSize } from '../../core/network/dataset';
 import { layerSizes } from '../../core/network/spec';
-import { BackendError, TrainingOptions } from '../../core/network/train';
+import { BackendError, recordCount, TrainingOptions } from '../../core/network/train';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
 import { simulate } from '../../core/runs/simulate';
 import { solve } from '../../core/runs/solve';
@@ -189,6 +189,9 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
   const runs = spec.values.length;
   let index = 0;
   let spent = 0;
+  // Every value's records and steps, planned with the first run's data; each run's own replaces its plan.
+  let planned: number[] = [];
+  let stepsPlanned = 0;
   const stepsDone: number[] = [];
   try {
     return await trainSweep(e, {
@@ -203,7 +206,10 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
         progress.update(index, runs, `runs (step ${p.step} of ${p.totalSteps})`);
       },
       beforeRun: (run) => {
-        checkOutput(run, format, runs);
+        // The output of every value's records, before the first step (the runs' own as they come).
+        if (index === 0) ({ records: planned, steps: stepsPlanned } = plannedRecords(e, spec, run));
+        planned[index] = run.plannedRecords;
+        checkOutput(run, format, planned, stepsPlanned);
         if (index === 0) checkTrainingWork(e, spec, run);
         spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
         if (spent > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(spent, runs, `with run ${index}'s own data`);
@@ -213,6 +219,20 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
     if (err instanceof BackendError) throw new UsageError(`--backend ${backend}: ${err.message}`);
     throw await sweepRunError(e, index, err, { baseDir: loaded.baseDir, written: (j) => writtenAt(loaded, `sweep.${spec.key}[${j}]`) });
   }
+}
+
+/** Each value's records, and the steps of all, planned with the first run's data. */
+function plannedRecords(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): { records: number[]; steps: number } {
+  const train = first.data.train;
+  let steps = 0;
+  const records = spec.values.map((v) => {
+    const t = specForData(networkVariant(e, spec.path, v), train).training;
+    const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
+    const n = t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(train.count / Math.max(1, batch));
+    steps += n;
+    return recordCount(n, t.record.every);
+  });
+  return { records, steps };
 }
 
 /** Samples per step of a run set up with its data. */

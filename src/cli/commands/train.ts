@@ -40,7 +40,7 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
       baseDir: loaded.baseDir,
       fileName: loaded.fileName,
       backend,
-      beforeRun: (run) => checkOutput(run, format, 1),
+      beforeRun: (run) => checkOutput(run, format),
       onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
     }).catch((err: unknown) => {
       throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;
@@ -109,14 +109,18 @@ function recordBytes(L: number, format: string): number {
 }
 
 /**
- * Refuses, at `training.record.every`, a run whose output (times `runs` of its size) would pass the
- * limit, with the least cadence whose output fits.
+ * Refuses, at `training.record.every`, runs whose output would pass the limit, with the least cadence
+ * whose output fits: `records` per run (default: this one run's), `steps` their steps in all; `run`
+ * gives the layers (the same number in every run of a sweep).
  */
-export function checkOutput(run: NetworkRun, format: string, runs: number): void {
+export function checkOutput(run: NetworkRun, format: string, records: readonly number[] = [run.plannedRecords], steps = run.training.totalSteps): void {
   const L = run.training.sizes.length - 1;
-  const fits = Math.floor((MAX_OUTPUT_BYTES / runs - SUMMARY_BYTES - 64 * L) / recordBytes(L, format));
-  const every = fits > 2 ? Math.ceil(run.training.totalSteps / (fits - 2)) : null;
+  const runs = records.length;
+  const bytes = records.reduce((sum, n) => sum + trainOutputBytes(run, format, n), 0);
+  const fits = Math.floor((MAX_OUTPUT_BYTES - runs * (SUMMARY_BYTES + 64 * L)) / recordBytes(L, format));
+  const every = fits > 2 * runs ? Math.ceil(steps / (fits - 2 * runs)) : null;
   const instead = every === null ? 'print --summary' : `record every ${every.toLocaleString('en-US')} steps or more (training.record.every), or print --summary`;
-  const tooLarge = outputTooLarge(runs * trainOutputBytes(run, format), `${run.plannedRecords.toLocaleString('en-US')} records${runs > 1 ? ` × ${runs} runs` : ''}`, instead);
+  const total = records.reduce((a, b) => a + b, 0);
+  const tooLarge = outputTooLarge(bytes, `${total.toLocaleString('en-US')} records${runs > 1 ? ` in ${runs} runs` : ''}`, instead);
   if (tooLarge) throw new ExperimentError(tooLarge, 'training.record');
 }

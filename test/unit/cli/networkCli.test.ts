@@ -134,11 +134,19 @@ test('the output limit of flab train suggests a cadence whose output fits, in JS
   const runAt = (every: number) => NetworkRun.load(normaliseNetworkExperiment({ ...tiny, training: { steps: 999_999, record: { every } } }).experiment!, { baseDir: dir });
   const [every1, every2] = [await runAt(1), await runAt(2)];
   for (const format of ['json', 'csv']) {
-    assert.throws(() => checkOutput(every1, format, 1), /record every 2 steps or more \(training\.record\.every\), or print --summary/, format);
-    assert.doesNotThrow(() => checkOutput(every2, format, 1), format);
+    assert.throws(() => checkOutput(every1, format), /record every 2 steps or more \(training\.record\.every\), or print --summary/, format);
+    assert.doesNotThrow(() => checkOutput(every2, format), format);
   }
   every1.dispose();
   every2.dispose();
+  // A sweep counts every value's records, before the first step: 900,000 and 100,000 steps were counted
+  // as twice the first run's (and a later, longer value was refused after the first had trained).
+  const sweep = write('printed-sweep.flab.json', { ...tiny, training: { record: { every: 1 } }, sweep: { 'training.steps': [900_000, 100_000] } });
+  const started = performance.now();
+  const r = flab('sweep', sweep, '--json');
+  assert.ok(performance.now() - started < 30_000, 'refused before training');
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /error: 1,000,002 records in 2 runs could print up to 372 MiB, over the output limit of 256 MiB \(docs\/limits\.md\): record every 2 steps or more/);
 });
 
 test('bad data, sizes past the limits and the wrong kind are located errors (exit 1)', () => {
