@@ -328,7 +328,8 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.deepEqual((await posted(page)).at(-1), { type: 'setMethod', method: 'descent' });
     // The host answers with its document message, then the descent diagram; the state keeps the method.
     await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: DX, y: DY, size: 32, method: 'descent', previewed: null });
-    assert.match(await page.locator('.status').innerText(), /Computing gradient descent/);
+    // A posted message is handled in a later task: wait for it rather than read at once (a race that failed once in CI).
+    await page.waitForFunction(() => /Computing gradient descent/.test(document.querySelector('.status')?.textContent ?? ''));
     await send(page, await descentDiagram(2, 32));
     await drawn(page, 2);
     assert.equal(await page.locator('[data-choice="method"] [aria-checked="true"]').getAttribute('data-value'), 'descent');
