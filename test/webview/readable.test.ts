@@ -146,8 +146,8 @@ describe('the verdict first (issue 10)', { timeout: 600_000 }, () => {
     assert.equal(await page.locator('.description-text').isVisible(), false);
     await page.locator('.description-summary').click();
     assert.match(await page.locator('.description-text').innerText(), /Small initialisation/);
-    const state = await page.evaluate(() => (window as unknown as { __getState: () => { descriptionOpen?: boolean } }).__getState());
-    assert.equal(state.descriptionOpen, true);
+    // The <details> toggle event that saves the state comes in a later task: wait for it (read at once, it failed once in CI).
+    await page.waitForFunction(() => (window as unknown as { __getState: () => { descriptionOpen?: boolean } }).__getState().descriptionOpen === true);
     await shot(page, 'description-open');
   });
 });
