@@ -192,8 +192,7 @@ export class MetricsLog {
       this.mtimeMs = stat.mtimeMs;
       const rest = await this.readLines(stat.size);
       this.tail = null;
-      const read = rest.toString('utf8');
-      const text = this.lines === 0 && read.charCodeAt(0) === 0xfeff ? read.slice(1) : read; // the first line's byte-order mark
+      const text = withoutByteOrderMark(rest.toString('utf8'), this.lines + 1);
       if (text.trim() !== '') {
         const parsed = parseLine(text);
         this.tail = Array.isArray(parsed)
@@ -277,9 +276,8 @@ export class MetricsLog {
     }
   }
 
-  private readLine(line: string, number: number): void {
-    // A UTF-8 byte-order mark before the first line (Windows editors write one) is not part of it.
-    if (number === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+  private readLine(text: string, number: number): void {
+    const line = withoutByteOrderMark(text, number);
     if (line.trim() === '') return;
     const parsed = parseLine(line);
     if (Array.isArray(parsed)) this.columns.push(parsed[0], parsed[1]);
@@ -340,6 +338,11 @@ async function whyMissing(path: string, err: unknown): Promise<string> {
   }
 }
 
+/** Line `number` of the file without the UTF-8 byte-order mark that may open the first (Windows editors write one). */
+function withoutByteOrderMark(line: string, number: number): string {
+  return number === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+}
+
 /** Why a line of `bytes` bytes is skipped (MAX_METRICS_LINE_BYTES). */
 function tooLong(bytes: number, sofar: boolean): string {
   return `${bytes.toLocaleString('en-US')} bytes${sofar ? ' so far' : ''}, more than the ${MAX_METRICS_LINE_BYTES.toLocaleString('en-US')} of a metrics line (a step and a few numbers): skipped without being read`;
@@ -395,19 +398,16 @@ function parseLine(line: string): MetricsLine | LineProblem {
   return [step, entry];
 }
 
-/** The keys a line is read for: one written twice would be read as its last value, silently. */
-const READ_KEYS = ['step', 'loss', 'accuracy'] as const;
-
 /**
  * The problem of a line (valid JSON) that writes `step`, `loss` or `accuracy` twice at its top level,
  * or null. A line names each key once, so the full scan (`findDuplicateKey`) runs only when one's
  * quoted name occurs twice or the line has an escape (a key may be written `"\u0073tep"`).
  */
 function repeatedKey(text: string): LineProblem | null {
-  const suspect = text.includes('\\u') || READ_KEYS.some((k) => text.indexOf(`"${k}"`) !== text.lastIndexOf(`"${k}"`));
+  const suspect = text.includes('\\u') || METRICS_KEYS.some((k) => text.indexOf(`"${k}"`) !== text.lastIndexOf(`"${k}"`));
   if (!suspect) return null;
   const found = findDuplicateKey(text);
-  if (!found || found.within !== null || !(READ_KEYS as readonly string[]).includes(found.key)) return null;
+  if (!found || found.within !== null || !(METRICS_KEYS as readonly string[]).includes(found.key)) return null;
   return { problem: `"${found.key}" is written twice (columns ${found.at[0] + 1} and ${found.at[1] + 1}): JSON keeps the last silently, so the line is skipped — write each key once`, column: found.at[1] + 1 };
 }
 
