@@ -21,6 +21,7 @@ import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from './nami
 import { CheckpointError, formatTensorShape, SafetensorsFile, TensorInfo } from './safetensors';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores, LayerThresholds } from '../mechanisms/layerLabel';
 import { excerpt } from '../experiment/diagnostic';
+import { lowerBound } from '../math/vectors';
 
 /** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment file"). */
 export interface CheckpointsSpec {
@@ -548,14 +549,8 @@ function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', threshold
 
 /** The index of `x` in the ascending `sorted`, or −1. */
 function indexOfSorted(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted[lo] === x ? lo : -1;
+  const i = lowerBound(sorted, x);
+  return sorted[i] === x ? i : -1;
 }
 
 /** The tensors of a header as `name [shape] dtype`, the first 30 of them. */

@@ -13,6 +13,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { excerpt } from '../experiment/diagnostic';
+import { lowerBound } from '../math/vectors';
 import { MAX_METRICS_BYTES, MAX_METRICS_LINE_BYTES } from './limits';
 import { findDuplicateKey } from './safetensors';
 
@@ -104,14 +105,8 @@ class MetricsColumns {
     }
     if (extra) {
       const [step, entry] = extra;
-      // Binary search for the step: replace its line, or insert it in order.
-      let lo = 0;
-      let hi = out.step.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (out.step[mid] < step) lo = mid + 1;
-        else hi = mid;
-      }
+      // Replace its step's line, or insert it in order.
+      const lo = lowerBound(out.step, step);
       const same = out.step[lo] === step ? 1 : 0;
       out.step.splice(lo, same, step);
       out.loss.splice(lo, same, entry.loss);

@@ -20,3 +20,15 @@ export function unit(a: ArrayLike<number>): number[] {
   const n = norm(a);
   return Array.from(a, (v) => v / n);
 }
+
+/** The first index of the ascending `sorted` whose value is not below `x` (`sorted.length` when none is). */
+export function lowerBound(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
