@@ -20,6 +20,7 @@ import tinyglobby = require('tinyglobby');
 import { excerpt } from '../experiment/diagnostic';
 import { GLOB_TIMEOUT_MS, MAX_CHECKPOINTS } from './limits';
 import { naturalCompare } from './naming';
+import { kindOf } from './safetensors';
 
 /** A path the pattern matches that is not read, and why (a sentence fragment: "is a named pipe, …"). */
 export interface SkippedPath {
@@ -208,17 +209,8 @@ class CheckpointCrawl {
     }
     if (stat.isFile()) return { kind: 'file' };
     if (stat.isDirectory()) return { kind: 'folder' };
-    return { kind: 'other', problem: `is ${link ? 'a symbolic link to ' : ''}${kindOfEntry(stat)}, not a file: skipped without being opened (a checkpoint is a regular file)` };
+    return { kind: 'other', problem: `is ${link ? 'a symbolic link to ' : ''}${kindOf(stat)}, not a file: skipped without being opened (a checkpoint is a regular file)` };
   }
-}
-
-/** `a named pipe`, `a socket`, … */
-function kindOfEntry(stat: Stats): string {
-  if (stat.isFIFO()) return 'a named pipe';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  return 'not a file';
 }
 
 /** A name's bytes as text, each byte outside printable ASCII as \xNN: `ckpt\xff.safetensors`. */
