@@ -206,11 +206,15 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
         progress.update(index, runs, `runs (step ${p.step} of ${p.totalSteps})`);
       },
       beforeRun: (run) => {
-        // The output of every value's records, before the first step (the runs' own as they come).
-        if (index === 0) ({ records: planned, steps: stepsPlanned } = plannedRecords(e, spec, run));
+        // Every value's output and work, planned before the first step; each run's own records as it comes.
+        const runsPlanned = index === 0 ? plannedRuns(e, spec, run) : null;
+        if (runsPlanned) {
+          planned = runsPlanned.map((r) => r.records);
+          stepsPlanned = runsPlanned.reduce((sum, r) => sum + r.steps, 0);
+        }
         planned[index] = run.plannedRecords;
         checkOutput(run, format, planned, stepsPlanned);
-        if (index === 0) checkTrainingWork(e, spec, run);
+        if (runsPlanned) checkTrainingWork(runsPlanned);
         spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
         if (spent > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(spent, runs, `with run ${index}'s own data`);
       },
@@ -221,18 +225,16 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
   }
 }
 
-/** Each value's records, and the steps of all, planned with the first run's data. */
-function plannedRecords(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): { records: number[]; steps: number } {
+/** Each value's run as planned with the first run's data: its steps, batch, layer sizes and records. */
+function plannedRuns(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): { steps: number; batch: number; sizes: number[]; records: number }[] {
   const train = first.data.train;
-  let steps = 0;
-  const records = spec.values.map((v) => {
-    const t = specForData(networkVariant(e, spec.path, v), train).training;
+  return spec.values.map((v) => {
+    const s = specForData(networkVariant(e, spec.path, v), train);
+    const t = s.training;
     const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
-    const n = t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(train.count / Math.max(1, batch));
-    steps += n;
-    return recordCount(n, t.record.every);
+    const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(train.count / Math.max(1, batch));
+    return { steps, batch, sizes: layerSizes(s.model, train.features, outputSize(train)), records: recordCount(steps, t.record.every) };
   });
-  return { records, steps };
 }
 
 /** Samples per step of a run set up with its data. */
@@ -253,18 +255,9 @@ export function trainingWork(steps: number, batch: number, sizes: readonly numbe
 }
 
 /** Every value's training work, planned with the first run's data, against MAX_TRAINING_SWEEP_WORK. */
-function checkTrainingWork(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): void {
-  const train = first.data.train;
-  let total = 0;
-  for (const v of spec.values) {
-    const variant = networkVariant(e, spec.path, v);
-    const s = specForData(variant, train);
-    const t = s.training;
-    const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
-    const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(train.count / Math.max(1, batch));
-    total += trainingWork(steps, batch, layerSizes(s.model, train.features, outputSize(train)));
-  }
-  if (total > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(total, spec.values.length, 'planned with the data as read');
+function checkTrainingWork(runs: readonly { steps: number; batch: number; sizes: number[] }[]): void {
+  const total = runs.reduce((sum, r) => sum + trainingWork(r.steps, r.batch, r.sizes), 0);
+  if (total > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(total, runs.length, 'planned with the data as read');
 }
 
 function trainingWorkError(work: number, runs: number, how: string): ExperimentError {

@@ -15,7 +15,7 @@ import { outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
 import { NetworkExperiment, networkVariant, specForData } from '../network/networkExperiment';
 import { NetworkLoss, NetworkSpec, parameterCount } from '../network/spec';
-import { RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingSummary } from '../network/train';
+import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingSummary } from '../network/train';
 
 /** Where a run reads and writes, and how it may be stopped. */
 export interface NetworkRunOptions {
@@ -129,9 +129,7 @@ export class NetworkRun {
 
   /** Records the run makes when it goes to the end: at step 0, every `record.every` steps and at the last. */
   get plannedRecords(): number {
-    const T = this.training.totalSteps;
-    const k = this.spec.training.record.every;
-    return Math.floor(T / k) + 1 + (T % k === 0 ? 0 : 1);
+    return recordCount(this.training.totalSteps, this.spec.training.record.every);
   }
 
   /**
