@@ -137,16 +137,28 @@ const RANGE_TOLERANCE = 1e-3;
  * semidefinite PC × PC matrix (10⁻³ apart). A zero reference (every rate 0, zero features) counts.
  */
 export function referenceInRange(kernel: Float32Array, j2: number, sums: { kernel2: number; features2: number }): { kernel: boolean; features: boolean } {
-  const near = (x: number, y: number) => Number.isFinite(x) && Math.abs(x - y) <= RANGE_TOLERANCE * y;
   const features = Number.isFinite(j2) && near(sums.features2, j2);
-  const rows = Math.round(Math.sqrt(kernel.length));
-  let trace = 0;
   let finite = true;
   for (let i = 0; i < kernel.length; i++) if (!Number.isFinite(kernel[i])) finite = false;
+  return { kernel: finite && Number.isFinite(j2) && kernelAgrees(kernel, j2, sums.kernel2), features };
+}
+
+/** x within RANGE_TOLERANCE of y (relative), x finite. */
+function near(x: number, y: number): boolean {
+  return Number.isFinite(x) && Math.abs(x - y) <= RANGE_TOLERANCE * y;
+}
+
+/**
+ * Whether the PC × PC kernel K₀ agrees with `norm2`, a sum for its trace ‖J₀‖²_η (within 10⁻³), and
+ * with `kernel2`, a sum for ‖K₀‖²_F, within the bounds trace²/PC ≤ ‖K₀‖² ≤ trace² of a positive
+ * semidefinite matrix (10⁻³ apart).
+ */
+function kernelAgrees(kernel: Float32Array, norm2: number, kernel2: number): boolean {
+  const rows = Math.round(Math.sqrt(kernel.length));
+  let trace = 0;
   for (let i = 0; i < rows; i++) trace += kernel[i * rows + i];
   const t2 = trace * trace;
-  const kernelOk = finite && Number.isFinite(j2) && near(trace, j2) && Number.isFinite(sums.kernel2) && sums.kernel2 >= (t2 / rows) * (1 - RANGE_TOLERANCE) && sums.kernel2 <= t2 * (1 + RANGE_TOLERANCE);
-  return { kernel: kernelOk, features };
+  return near(trace, norm2) && Number.isFinite(kernel2) && kernel2 >= (t2 / rows) * (1 - RANGE_TOLERANCE) && kernel2 <= t2 * (1 + RANGE_TOLERANCE);
 }
 
 /**
@@ -158,13 +170,7 @@ export function referenceInRange(kernel: Float32Array, j2: number, sums: { kerne
  * reference to `referenceInRange`.
  */
 export function plainlyInRange(kernel: Float32Array, sums: { kernel2: number; features2: number }): boolean {
-  const { kernel2, features2 } = sums;
-  if (!(Number.isFinite(kernel2) && Number.isFinite(features2) && features2 > 0)) return false;
-  const rows = Math.round(Math.sqrt(kernel.length));
-  let trace = 0;
-  for (let i = 0; i < rows; i++) trace += kernel[i * rows + i];
-  const t2 = trace * trace;
-  return Math.abs(trace - features2) <= RANGE_TOLERANCE * features2 && kernel2 >= (t2 / rows) * (1 - RANGE_TOLERANCE) && kernel2 <= t2 * (1 + RANGE_TOLERANCE);
+  return Number.isFinite(sums.features2) && sums.features2 > 0 && kernelAgrees(kernel, sums.features2, sums.kernel2);
 }
 
 /**
