@@ -18,6 +18,9 @@ import { Dataset } from './dataset';
 import { DataSpec, dataSpecProblems } from './data/dataSpec';
 import { InitScheme, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, specSemantics } from './spec';
 
+/** The optimiser each optimiser-specific key of `training` belongs to. */
+const OPTIMIZER_OF = { momentum: 'sgd', beta1: 'adam', beta2: 'adam', epsilon: 'adam' } as const;
+
 /** Records of a run whose file does not set `training.record.every`: about this many (docs/networks.md, "The experiment file"). */
 export const DEFAULT_RECORDS = 100;
 
@@ -132,9 +135,12 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
   // Keys that belong together or exclude each other.
   if (t.epochs !== undefined && t.steps !== undefined) problem('training.steps', 'give training.epochs or training.steps, not both');
   const optimizer = t.optimizer ?? 'sgd';
-  for (const key of ['momentum', 'beta1', 'beta2', 'epsilon'] as const) {
-    const owner = key === 'momentum' ? 'sgd' : 'adam';
-    if (t[key] !== undefined && owner !== optimizer) problem(`training.${key}`, `training.${key} belongs to the "${owner}" optimizer, and training.optimizer is "${optimizer}"`);
+  /** Why training.`key` does not apply to this file's optimizer, or null. */
+  const otherOptimizers = (key: keyof typeof OPTIMIZER_OF): string | null =>
+    OPTIMIZER_OF[key] === optimizer ? null : `training.${key} belongs to the "${OPTIMIZER_OF[key]}" optimizer, and training.optimizer is "${optimizer}"`;
+  for (const key of Object.keys(OPTIMIZER_OF) as (keyof typeof OPTIMIZER_OF)[]) {
+    const wrong = t[key] === undefined ? null : otherOptimizers(key);
+    if (wrong) problem(`training.${key}`, wrong);
   }
   const checkpoints = t.checkpoints;
   if (checkpoints && t.record?.every !== undefined && checkpoints.every % t.record.every !== 0) {
@@ -178,9 +184,8 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
   if (length && t[other] !== undefined) problem(`sweep.${sweep.spec!.key}`, `sweep: the file gives training.${other}, and a run is as long as one of training.epochs or training.steps: sweep training.${other}, or write training.${length[1]} instead of it`);
   // A key of the other optimizer: every value would fail alike, so the sweep's key is the fault.
   const swept = /^training\.(momentum|beta1|beta2|epsilon)$/.exec(sweep.spec?.path ?? '');
-  if (swept && (swept[1] === 'momentum' ? 'sgd' : 'adam') !== optimizer) {
-    problem(`sweep.${sweep.spec!.key}`, `sweep: ${swept[0]} belongs to the "${swept[1] === 'momentum' ? 'sgd' : 'adam'}" optimizer, and training.optimizer is "${optimizer}"`);
-  }
+  const wrongOptimizer = swept && otherOptimizers(swept[1] as keyof typeof OPTIMIZER_OF);
+  if (wrongOptimizer) problem(`sweep.${sweep.spec!.key}`, `sweep: ${wrongOptimizer}`);
   if (problems.length > 0) return { experiment: null, problems };
   return {
     experiment: {
