@@ -20,6 +20,7 @@
  * ζ_top symmetric Lanczos on the smaller Gram (`topEigenpair`).
  */
 import type * as tfc from '@tensorflow/tfjs-core';
+import { innerProduct, kernels, matrixTimesVector, squaredNorms } from '../math/kernels';
 
 /** A weight matrix, row-major: `data[i * cols + j]` is the weight from input j to output i. */
 export interface WeightMatrix {
@@ -350,19 +351,10 @@ export function timesPowerOfTwo(x: number, k: number): number {
   return x * 2 ** half * 2 ** (k - half);
 }
 
-/** ⟨A, B⟩ = Σ_ij A_ij B_ij of two matrices of one shape, in float64 (‖W_{l+1}W_l‖² from the two Grams). */
+/** ⟨A, B⟩ = Σ_ij A_ij B_ij of two matrices of one shape, in float64 on WebAssembly (‖W_{l+1}W_l‖² from the two Grams). */
 function gramInner(a: WeightMatrix, b: WeightMatrix): number {
   if (a.rows !== b.rows || a.cols !== b.cols) throw new Error(`measureNetwork: Gram matrices ${a.rows} × ${a.cols} and ${b.rows} × ${b.cols} of one pair differ in shape`);
-  const x = a.data;
-  const y = b.data;
-  let s0 = 0, s1 = 0; // prettier-ignore
-  let i = 0;
-  for (; i + 1 < x.length; i += 2) {
-    s0 += x[i] * y[i];
-    s1 += x[i + 1] * y[i + 1];
-  }
-  if (i < x.length) s0 += x[i] * y[i];
-  return s0 + s1;
+  return innerProduct(a.data, b.data);
 }
 
 /** Which Gram of a layer its Lanczos runs on: the smaller of those given (null when none is). */
@@ -385,9 +377,8 @@ function tripletFromGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'i
   const eigen = topEigenpair(gram, start && (side === 'outer' ? start.left : start.right));
   if (Number.isNaN(eigen.value)) return null;
   const known = eigen.vector;
-  const other = new Float64Array(side === 'outer' ? c : r);
-  if (side === 'outer') multiplyTransposedVector(w.data, r, c, known, other);
-  else multiplyVector(w.data, r, c, known, other);
+  // The other side, Wᵀu (outer) or W v (inner), in float64 on WebAssembly.
+  const other = matrixTimesVector(w.data, r, c, known, side === 'outer');
   const sigma = normalise(other);
   if (sigma === 0 || eigen.value === 0) return { sigma: 0, left: new Float64Array(r), right: new Float64Array(c), residual: 0, steps: eigen.steps };
   // With other = Wᵀu/σ (outer), W·other − σu = (Gu − σ²u)/σ: G's Ritz residual over σ, as σ² is u's
@@ -395,40 +386,15 @@ function tripletFromGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'i
   return { sigma, left: side === 'outer' ? known : other, right: side === 'outer' ? other : known, residual: timesPowerOfTwo(eigen.residual, -2 * shift) / sigma, steps: eigen.steps };
 }
 
-/** ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one pass, float64, two accumulators each. */
+/** ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one pass, float64, on WebAssembly (math/kernels.ts). */
 function normsAndDistance(a: Float32Array | Float64Array, b: Float32Array | Float64Array): { norm2: number; distance2: number; start2: number } {
-  let n0 = 0, n1 = 0, d0 = 0, d1 = 0, s0 = 0, s1 = 0; // prettier-ignore
-  const n = a.length;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const x0 = a[i], x1 = a[i + 1], y0 = b[i], y1 = b[i + 1]; // prettier-ignore
-    n0 += x0 * x0;
-    n1 += x1 * x1;
-    s0 += y0 * y0;
-    s1 += y1 * y1;
-    d0 += (x0 - y0) * (x0 - y0);
-    d1 += (x1 - y1) * (x1 - y1);
-  }
-  if (i < n) {
-    n0 += a[i] * a[i];
-    s0 += b[i] * b[i];
-    d0 += (a[i] - b[i]) * (a[i] - b[i]);
-  }
-  return { norm2: n0 + n1, distance2: d0 + d1, start2: s0 + s1 };
+  const { a2, difference2, b2 } = squaredNorms(a, b);
+  return { norm2: a2, distance2: difference2, start2: b2 };
 }
 
-function sumOfSquares(d: ArrayLike<number>): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
-  const n = d.length;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    s0 += d[i] * d[i];
-    s1 += d[i + 1] * d[i + 1];
-    s2 += d[i + 2] * d[i + 2];
-    s3 += d[i + 3] * d[i + 3];
-  }
-  for (; i < n; i++) s0 += d[i] * d[i];
-  return s0 + s1 + s2 + s3;
+/** Σ d_i² in float64, on WebAssembly. */
+function sumOfSquares(d: Float32Array | Float64Array): number {
+  return squaredNorms(d, d).a2;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -859,88 +825,108 @@ export interface Eigenpair {
  * `tolerance`·λ or after min(m, 2·LANCZOS_MAX_STEPS) steps. `start` (e.g. the previous record's vector)
  * replaces the fixed pseudo-random start; 10⁻⁵ of that is mixed into it, so that a start that is an
  * eigenvector of a lower eigenvalue still leads to the top one. A zero G gives λ = 0 and a zero vector;
- * a G with an entry that is not finite gives λ = NaN (its first product G·q is not finite).
+ * a G with an entry that is not finite gives λ = NaN (its first product G·q is not finite). The
+ * products and Gram–Schmidt passes run in float64 on WebAssembly (math/kernels.ts), on a float64 copy
+ * of G and the Lanczos vectors: (m + min(m, 128) + 1)·m·8 bytes, 9 MB for m = 1024; a G too large for
+ * WebAssembly's memory (m above about 23,000) is a RangeError.
  */
 export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = LANCZOS_TOLERANCE): Eigenpair {
   const m = g.rows;
   if (g.cols !== m) throw new Error(`topEigenpair: a ${g.rows} × ${g.cols} matrix is not square`);
   const maxSteps = Math.min(m, 2 * LANCZOS_MAX_STEPS);
-  const qs: Float64Array[] = [];
+  // The kernels' memory (math/kernels.ts), in float64 entries: G, then the Lanczos vectors q_0 … q_maxSteps
+  // one after another, the Gram–Schmidt coefficients, the tridiagonal's eigenvector, the result, and
+  // the tridiagonal's own (topOfTridiagonal, 5·maxSteps): all reserved at once, so that the memory
+  // does not grow (and move) during the run.
+  const k = kernels();
+  const Q = m * m;
+  const C = Q + (maxSteps + 1) * m;
+  const Y = C + maxSteps + 1;
+  const V = Y + maxSteps;
+  const T = V + m;
+  const mem = k.reserve(T + 5 * maxSteps);
+  const { dot, axpy, divide, matvec, orthogonalise, combine } = k.exports;
+  mem.set(g.data, 0);
+  mem.set(startVector(m, start, WARM_START_MIX), Q);
+  const q = (j: number) => 8 * (Q + j * m);
   const alpha: number[] = [];
   const beta: number[] = [];
-  let q = startVector(m, start, WARM_START_MIX);
   let top: { lambda: number; y: Float64Array } = { lambda: 0, y: new Float64Array(0) };
   let residual = 0;
   for (let j = 0; j < maxSteps; j++) {
-    qs.push(q);
-    const w = new Float64Array(m);
-    multiplyVector(g.data, m, m, q, w);
-    const a = dot(q, w);
-    if (!Number.isFinite(a)) return { value: NaN, vector: new Float64Array(m).fill(NaN), residual: NaN, steps: qs.length };
-    axpy(-a, q, w);
-    if (j > 0) axpy(-beta[j - 1], qs[j - 1], w);
-    reorthogonaliseAsNeeded(w, qs);
+    // The next vector is made in place: w = G q_j − α_j q_j − β_{j−1} q_{j−1}, orthogonalised, normalised.
+    const w = q(j + 1);
+    matvec(0, m, m, q(j), w);
+    const a = dot(q(j), w, m);
+    if (!Number.isFinite(a)) return { value: NaN, vector: new Float64Array(m).fill(NaN), residual: NaN, steps: j + 1 };
+    axpy(-a, q(j), w, m);
+    if (j > 0) axpy(-beta[j - 1], q(j - 1), w, m);
+    // Gram–Schmidt against q_0 … q_j, a second pass only when the first removed more than 30% of w's
+    // norm (the Daniel–Gragg–Kaufman–Stewart test; in a Lanczos step w is nearly orthogonal already).
+    for (let pass = 0; pass < 2; pass++) {
+      const before = dot(w, w, m);
+      orthogonalise(q(0), j + 1, m, w, 8 * C);
+      if (dot(w, w, m) >= 0.49 * before) break;
+    }
     alpha.push(a);
-    const b = j + 1 === m ? 0 : normalise(w);
+    const b = j + 1 === m ? 0 : Math.sqrt(dot(w, w, m));
+    if (b > 0) divide(w, m, b);
     beta.push(b);
-    top = topOfTridiagonal(alpha, beta, top.lambda);
+    top = topOfTridiagonal(alpha, beta, top.lambda, T);
     residual = b * Math.abs(top.y[top.y.length - 1]);
     if (b === 0 || residual <= tolerance * top.lambda || j + 1 === maxSteps) break;
-    q = w;
   }
+  const steps = alpha.length;
   if (!(top.lambda > 0)) {
     // The start met only G's null space (or G = 0): start again from the axis of the largest diagonal entry.
     let best = -1;
     for (let i = 0; i < m; i++) if (g.data[i * m + i] > 0 && (best < 0 || g.data[i * m + i] > g.data[best * m + best])) best = i;
-    if (best < 0 || start?.[best] === 1) return { value: 0, vector: new Float64Array(m), residual: 0, steps: qs.length };
+    if (best < 0 || start?.[best] === 1) return { value: 0, vector: new Float64Array(m), residual: 0, steps };
     const axis = new Float64Array(m);
     axis[best] = 1;
     return topEigenpair(g, axis, tolerance);
   }
-  const vector = new Float64Array(m);
-  for (let i = 0; i < alpha.length; i++) axpy(top.y[i], qs[i], vector);
+  mem.set(top.y, Y);
+  combine(q(0), steps, m, 8 * Y, 8 * V);
+  const vector = mem.slice(V, V + m);
   normalise(vector);
-  return { value: top.lambda, vector, residual, steps: alpha.length };
+  return { value: top.lambda, vector, residual, steps };
 }
 
 /**
  * The top eigenvalue λ of the k × k symmetric tridiagonal T (diagonal α, off-diagonal β_0 … β_{k−2})
- * and its unit eigenvector y: bisection on Sturm counts, then inverse iteration. `below`: a value known
- * not to exceed λ (the previous Lanczos step's, by interlacing).
+ * and its unit eigenvector y: bisection on Sturm counts, then inverse iteration (`topByBisection`).
+ * `below`: a value known not to exceed λ (the previous Lanczos step's, by interlacing); `base`: where in
+ * the kernels' memory to work (float64 entries from there on: 5k).
  */
-function topOfTridiagonal(alpha: readonly number[], beta: readonly number[], below = 0): { lambda: number; y: Float64Array } {
+function topOfTridiagonal(alpha: readonly number[], beta: readonly number[], below = 0, base = 0): { lambda: number; y: Float64Array } {
   const k = alpha.length;
-  const diag = Float64Array.from(alpha);
-  const off = Float64Array.from(beta.slice(0, Math.max(0, k - 1)));
   let hi = -Infinity;
   let lo = below; // λ_max ≥ max_i T_ii and ≥ the previous step's
   for (let i = 0; i < k; i++) {
-    hi = Math.max(hi, diag[i] + (i > 0 ? Math.abs(off[i - 1]) : 0) + (i + 1 < k ? Math.abs(off[i]) : 0));
-    lo = Math.max(lo, diag[i]);
+    hi = Math.max(hi, alpha[i] + (i > 0 ? Math.abs(beta[i - 1]) : 0) + (i + 1 < k ? Math.abs(beta[i]) : 0));
+    lo = Math.max(lo, alpha[i]);
   }
   if (!(hi > 0)) return { lambda: 0, y: new Float64Array(k) };
-  return topByBisection(diag, off, lo, hi);
+  return topByBisection(alpha, beta, lo, hi, base);
 }
 
 /**
- * The top eigenvalue λ of the symmetric tridiagonal (diag, off), known to lie in [lo, hi], and its
- * unit eigenvector y: bisection on Sturm counts (count(λ) = #eigenvalues < λ) to 4·10⁻¹⁶ of hi, then
- * three steps of inverse iteration on T − λ(1 + ε)I (shifted just past λ so the solve is well posed).
+ * The top eigenvalue λ of the symmetric tridiagonal with diagonal `diag` (k entries) and off-diagonal
+ * `off` (its first k − 1 entries), known to lie in [lo, hi], and its unit eigenvector y, on WebAssembly
+ * (kernels.wat's `tridiagonalTop`): bisection on Sturm counts to 4·10⁻¹⁶ of hi, then three steps of
+ * inverse iteration on T − λ(1 + 10⁻¹²)I (shifted just past λ so the solve is well posed). Works in the
+ * kernels' memory from float64 entry `base` on (5k entries).
  */
-function topByBisection(diag: Float64Array, off: Float64Array, lo: number, hi: number): { lambda: number; y: Float64Array } {
+function topByBisection(diag: ArrayLike<number>, off: ArrayLike<number>, lo: number, hi: number, base = 0): { lambda: number; y: Float64Array } {
   const k = diag.length;
-  for (let it = 0; it < 200 && hi - lo > 4e-16 * hi; it++) {
-    const mid = 0.5 * (lo + hi);
-    if (sturmCount(diag, off, mid) === k) hi = mid;
-    else lo = mid;
-  }
-  const shift = hi * (1 + 1e-12) + 1e-300;
-  let y: Float64Array = new Float64Array(k).fill(1);
-  for (let it = 0; it < 3; it++) {
-    y = solveShiftedTridiagonal(diag, off, shift, y);
-    normalise(y);
-  }
-  return { lambda: hi, y };
+  const kern = kernels();
+  const [D, E, Y, S] = [base, base + k, base + 2 * k, base + 3 * k];
+  const mem = kern.reserve(S + 2 * k);
+  for (let i = 0; i < k; i++) mem[D + i] = diag[i];
+  for (let i = 0; i + 1 < k; i++) mem[E + i] = off[i];
+  const lambda = kern.exports.tridiagonalTop(8 * D, 8 * E, k, lo, hi, 8 * Y, 8 * S);
+  return { lambda, y: mem.slice(Y, Y + k) };
 }
 
 /** How much of the fixed pseudo-random vector a given start is mixed with (relative to its length). */
@@ -992,35 +978,6 @@ function topOfBidiagonal(alpha: readonly number[], beta: readonly number[]): { t
   for (let i = 0; i < k; i++) x[i] = alpha[i] * y[i] + (i + 1 < k ? beta[i] * y[i + 1] : 0);
   normalise(x);
   return { theta, x, y };
-}
-
-/** The number of eigenvalues of the symmetric tridiagonal (diag, off) below `lambda` (Sturm sequence). */
-function sturmCount(diag: Float64Array, off: Float64Array, lambda: number): number {
-  let count = 0;
-  let d = 1;
-  for (let i = 0; i < diag.length; i++) {
-    const o2 = i > 0 ? off[i - 1] * off[i - 1] : 0;
-    d = diag[i] - lambda - (i > 0 ? o2 / d : 0);
-    if (d === 0) d = -1e-300;
-    if (d < 0) count++;
-  }
-  return count;
-}
-
-/** Solves (T − shift·I) x = b for the symmetric tridiagonal T (Thomas algorithm with tiny-pivot guards). */
-function solveShiftedTridiagonal(diag: Float64Array, off: Float64Array, shift: number, b: Float64Array): Float64Array {
-  const k = diag.length;
-  const c = new Float64Array(k);
-  const x = new Float64Array(k);
-  let pivot = diag[0] - shift || 1e-300;
-  x[0] = b[0] / pivot;
-  for (let i = 1; i < k; i++) {
-    c[i - 1] = off[i - 1] / pivot;
-    pivot = diag[i] - shift - off[i - 1] * c[i - 1] || 1e-300;
-    x[i] = (b[i] - off[i - 1] * x[i - 1]) / pivot;
-  }
-  for (let i = k - 2; i >= 0; i--) x[i] -= c[i] * x[i + 1];
-  return x;
 }
 
 /** out ← W x (r-vector) for W r × c: two rows at a time sharing the loads of x, two accumulators each. */
@@ -1079,19 +1036,6 @@ function multiplyTransposedVector(w: Float32Array | Float64Array, r: number, c: 
 function reorthogonalise(x: Float64Array, basis: readonly Float64Array[]): void {
   orthogonaliseOnce(x, basis);
   orthogonaliseOnce(x, basis);
-}
-
-/**
- * Classical Gram–Schmidt of `x` against `basis`, repeated only when the pass removed more than 30%
- * of x's norm (the Daniel–Gragg–Kaufman–Stewart test: a small cancellation leaves x orthogonal to
- * working accuracy after one pass, as in a Lanczos step, where x is nearly orthogonal already).
- */
-function reorthogonaliseAsNeeded(x: Float64Array, basis: readonly Float64Array[]): void {
-  for (let pass = 0; pass < 2; pass++) {
-    const before = dot(x, x);
-    orthogonaliseOnce(x, basis);
-    if (dot(x, x) >= 0.49 * before) return;
-  }
 }
 
 /** One classical Gram–Schmidt pass: x ← x − Σ_q (q·x) q, the coefficients taken before any update. */

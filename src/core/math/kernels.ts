@@ -1,0 +1,170 @@
+/**
+ * The layer metrics' numeric loops as WebAssembly (kernels.wat; docs/networks.md, "Speed"): float64
+ * dot products, matrix–vector products and Gram–Schmidt passes with 128-bit SIMD, on vectors copied
+ * into the module's memory. WebAssembly runs at full speed from its first call — the JavaScript it
+ * replaced ran its first Lanczos run of a process three times slower than the later ones, while the
+ * compiler warmed up — and its SIMD float64 products run about six times faster than that JavaScript
+ * warm (typed arrays of two element types made its loads polymorphic).
+ *
+ * One module instance serves the process (each worker thread has its own): `kernels()` compiles it
+ * synchronously at the first call (753 bytes, under a millisecond). Callers are synchronous and
+ * never nest, so a caller owns the whole memory between `reserve` and its return.
+ */
+import { KERNELS_BASE64 } from './kernelsBinary';
+
+/** The module's exports (kernels.wat): addresses are byte offsets into `memory`, vectors float64. */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  /** Σ a_i b_i over n entries. */
+  dot(a: number, b: number, n: number): number;
+  /** y ← y + α x over n entries. */
+  axpy(alpha: number, x: number, y: number, n: number): void;
+  /** x ← x / d over n entries. */
+  divide(x: number, n: number, d: number): void;
+  /** out ← A x for A r × c (row-major), x c, out r (not overlapping A or x). */
+  matvec(a: number, r: number, c: number, x: number, out: number): void;
+  /** out ← Aᵀ u for A r × c (row-major), u r, out c (not overlapping A or u). */
+  matvecTransposed(a: number, r: number, c: number, u: number, out: number): void;
+  /** x ← x − Σ_{i<k} (q_i·x) q_i for k vectors of m entries one after another at q; the coefficients go to `coefficients` (k). */
+  orthogonalise(q: number, k: number, m: number, x: number, coefficients: number): void;
+  /** out ← Σ_{i<k} y_i q_i for k vectors of m entries one after another at q. */
+  combine(q: number, k: number, m: number, y: number, out: number): void;
+  /**
+   * The top eigenvalue λ ∈ [lo, hi] of the symmetric tridiagonal of k rows (diagonal at d, off-diagonal at
+   * e, k − 1 entries) by bisection on Sturm counts, and its unit eigenvector by inverse iteration, into y
+   * (k); scratch: 2k entries. Returns λ.
+   */
+  tridiagonalTop(d: number, e: number, k: number, lo: number, hi: number, y: number, scratch: number): number;
+  /** Σ a_i², Σ (a_i − b_i)², Σ b_i² over n float32 entries at a and b, summed in float64, to out (three float64). */
+  squaredNormsF32(a: number, b: number, n: number, out: number): void;
+  /** The same over n float64 entries. */
+  squaredNormsF64(a: number, b: number, n: number, out: number): void;
+}
+
+const PAGE = 65536;
+
+/** The module and its memory, with float64 views that follow the memory when it grows. */
+export class Kernels {
+  readonly exports: KernelExports;
+  private view: Float64Array;
+  private view32: Float32Array;
+
+  constructor() {
+    const bytes = Uint8Array.from(atob(KERNELS_BASE64), (c) => c.charCodeAt(0));
+    this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
+    this.view = new Float64Array(this.exports.memory.buffer);
+    this.view32 = new Float32Array(this.exports.memory.buffer);
+  }
+
+  /**
+   * Makes the memory hold at least `count` float64 entries (growing it, never shrinking) and returns
+   * a float64 view of all of it: entry i is at byte address 8·i. Throws a RangeError when the
+   * engine cannot grow it that far (WebAssembly's 32-bit memory holds at most 2²⁹ entries).
+   */
+  reserve(count: number): Float64Array {
+    const bytes = 8 * count;
+    const memory = this.exports.memory;
+    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    if (this.view.buffer !== memory.buffer) {
+      this.view = new Float64Array(memory.buffer);
+      this.view32 = new Float32Array(memory.buffer);
+    }
+    return this.view;
+  }
+
+  /** A float32 view of the whole memory as the last `reserve` left it: entry i is at byte address 4·i. */
+  float32(): Float32Array {
+    return this.view32;
+  }
+}
+
+let instance: Kernels | null = null;
+
+/** The process's (or worker thread's) kernels, compiled at the first call. */
+export function kernels(): Kernels {
+  return (instance ??= new Kernels());
+}
+
+/**
+ * Entries copied into the kernels' memory at a time by the functions below: arrays of any length are
+ * taken in pieces, so that the memory stays small (a few MB) whatever the layer — it never shrinks.
+ */
+export const KERNEL_CHUNK = 1 << 17;
+
+/**
+ * Σ a_i², Σ (a_i − b_i)² and Σ b_i² of two arrays of one length, in float64 (float32 entries taken to
+ * float64 exactly first); `b` may be `a`. Throws when the lengths differ.
+ */
+export function squaredNorms(a: Float32Array | Float64Array, b: Float32Array | Float64Array): { a2: number; difference2: number; b2: number } {
+  if (a.length !== b.length) throw new Error(`squaredNorms: arrays of ${a.length} and ${b.length} entries`);
+  const k = kernels();
+  const same = a === b;
+  const f32 = a instanceof Float32Array && b instanceof Float32Array;
+  const chunk = Math.min(KERNEL_CHUNK, a.length);
+  // In bytes: a's piece at 0, then b's (unless b is a), then the three sums, at a multiple of 8.
+  const size = f32 ? 4 : 8;
+  const second = same ? 0 : size * chunk;
+  const out = 8 * Math.ceil((second + size * chunk) / 8);
+  const f64 = k.reserve(out / 8 + 3);
+  const view = f32 ? k.float32() : f64;
+  let a2 = 0;
+  let difference2 = 0;
+  let b2 = 0;
+  for (let start = 0; start < a.length; start += chunk) {
+    const end = Math.min(a.length, start + chunk);
+    view.set(a.subarray(start, end), 0);
+    if (!same) view.set(b.subarray(start, end), chunk);
+    if (f32) k.exports.squaredNormsF32(0, second, end - start, out);
+    else k.exports.squaredNormsF64(0, second, end - start, out);
+    a2 += f64[out / 8];
+    difference2 += f64[out / 8 + 1];
+    b2 += f64[out / 8 + 2];
+  }
+  return { a2, difference2, b2 };
+}
+
+/** Σ a_i b_i of two arrays of one length, in float64. Throws when the lengths differ. */
+export function innerProduct(a: Float32Array | Float64Array, b: Float32Array | Float64Array): number {
+  if (a.length !== b.length) throw new Error(`innerProduct: arrays of ${a.length} and ${b.length} entries`);
+  const k = kernels();
+  const chunk = Math.min(KERNEL_CHUNK, a.length);
+  const f64 = k.reserve(2 * chunk);
+  let sum = 0;
+  for (let start = 0; start < a.length; start += chunk) {
+    const end = Math.min(a.length, start + chunk);
+    f64.set(a.subarray(start, end), 0);
+    f64.set(b.subarray(start, end), chunk);
+    sum += k.exports.dot(0, 8 * chunk, end - start);
+  }
+  return sum;
+}
+
+/**
+ * W x (`transpose` false: x has c entries, the result r) or Wᵀ x (true: x has r entries, the result
+ * c) for W r × c row-major, in float64: W is copied in pieces of whole rows. Throws when x's length
+ * does not fit.
+ */
+export function matrixTimesVector(w: Float32Array | Float64Array, r: number, c: number, x: Float64Array, transpose = false): Float64Array {
+  if (w.length !== r * c || x.length !== (transpose ? r : c)) throw new Error(`matrixTimesVector: a ${r} × ${c} matrix of ${w.length} entries${transpose ? ', transposed,' : ''} and a vector of ${x.length}`);
+  const result = new Float64Array(transpose ? c : r);
+  if (r === 0 || c === 0) return result;
+  const k = kernels();
+  const rows = Math.max(1, Math.min(r, Math.floor(KERNEL_CHUNK / c)));
+  // In float64 entries: the rows' piece of W, then x, then the piece's product (W x: `rows` entries; Wᵀ x: c).
+  const X = rows * c;
+  const OUT = X + x.length;
+  const f64 = k.reserve(OUT + (transpose ? c : rows));
+  f64.set(x, X);
+  for (let start = 0; start < r; start += rows) {
+    const n = Math.min(rows, r - start);
+    f64.set(w.subarray(start * c, (start + n) * c), 0);
+    if (transpose) {
+      k.exports.matvecTransposed(0, n, c, 8 * (X + start), 8 * OUT);
+      for (let j = 0; j < c; j++) result[j] += f64[OUT + j];
+    } else {
+      k.exports.matvec(0, n, c, 8 * X, 8 * OUT);
+      result.set(f64.subarray(OUT, OUT + n), start);
+    }
+  }
+  return result;
+}

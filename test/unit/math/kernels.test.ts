@@ -1,0 +1,171 @@
+/**
+ * The WebAssembly kernels (src/core/math/kernels.wat, kernels.ts) against plain float64 loops: every
+ * length class of the SIMD loops (the blocks of two and four and their tails), arrays across the
+ * pieces `KERNEL_CHUNK` copies, float32 and float64 storage, non-finite entries, and the committed
+ * binary against what scripts/kernels.mjs assembles from the .wat.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { innerProduct, KERNEL_CHUNK, kernels, matrixTimesVector, squaredNorms } from '../../../src/core/math/kernels';
+import { Rng } from '../../../src/core/math/rng';
+
+const repo = resolve(__dirname, '..', '..', '..', '..');
+
+const LENGTHS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 31, 256, 1001, KERNEL_CHUNK - 1, KERNEL_CHUNK, KERNEL_CHUNK + 1, 2 * KERNEL_CHUNK + 3];
+
+function normals(rng: Rng, n: number, scale = 1): number[] {
+  return Array.from({ length: n }, () => scale * rng.normal());
+}
+
+/** The relative error allowed a float64 sum of n terms in another order: n·2⁻⁵² (the recursive-summation bound), at least 10⁻¹⁴. */
+const sumTolerance = (n: number) => Math.max(1e-14, n * 2 ** -52);
+
+/** |x − reference| within `relative` of `size` (the sum of the terms' magnitudes). */
+function within(x: number, reference: number, size: number, relative = 1e-13, what = ''): void {
+  assert.ok(Math.abs(x - reference) <= relative * size + 1e-300, `${what}: ${x} vs ${reference} (terms ${size})`);
+}
+
+test('squaredNorms gives Σa², Σ(a − b)² and Σb² of float32, float64 and mixed arrays of every length class as float64 loops do', () => {
+  const rng = new Rng(11);
+  for (const n of LENGTHS) {
+    const a64 = Float64Array.from(normals(rng, n));
+    const b64 = Float64Array.from(a64, (x) => x + 0.01 * rng.normal());
+    const a32 = Float32Array.from(a64);
+    const b32 = Float32Array.from(b64);
+    for (const [a, b, kind] of [[a32, b32, 'float32'], [a64, b64, 'float64'], [a32, b64, 'mixed']] as const) {
+      let a2 = 0, d2 = 0, b2 = 0; // prettier-ignore
+      for (let i = 0; i < n; i++) {
+        a2 += a[i] * a[i];
+        b2 += b[i] * b[i];
+        d2 += (a[i] - b[i]) ** 2;
+      }
+      const got = squaredNorms(a, b);
+      const tolerance = sumTolerance(n);
+      within(got.a2, a2, a2, tolerance, `${kind} n=${n} Σa²`);
+      within(got.b2, b2, b2, tolerance, `${kind} n=${n} Σb²`);
+      // The differences are taken in float64 from the exact float32 values: no cancellation to allow for.
+      within(got.difference2, d2, d2, tolerance, `${kind} n=${n} Σ(a − b)²`);
+      const same = squaredNorms(a, a);
+      within(same.a2, a2, a2, tolerance, `${kind} n=${n} a with itself`);
+      assert.equal(same.difference2, 0);
+    }
+  }
+});
+
+test('squaredNorms takes float32 entries to float64 before squaring: 3·10³⁸ squares to 9·10⁷⁶, 10⁻³⁰ to 10⁻⁶⁰', () => {
+  const big = Float32Array.of(3e38, -3e38, 3e38);
+  const x = Math.fround(3e38);
+  assert.equal(squaredNorms(big, new Float32Array(3)).a2, 3 * x * x);
+  const tiny = Float32Array.of(1e-30, 1e-30, 1e-30, 1e-30, 1e-30);
+  const y = Math.fround(1e-30);
+  within(squaredNorms(tiny, tiny).a2, 5 * y * y, 5 * y * y, 1e-15, 'tiny');
+});
+
+test('squaredNorms and innerProduct carry NaN and infinities as the loops do, wherever they fall', () => {
+  for (const n of [1, 5, 9, KERNEL_CHUNK + 2]) {
+    for (const at of [0, n - 1, n >> 1]) {
+      const a = new Float32Array(n).fill(1);
+      a[at] = NaN;
+      assert.ok(Number.isNaN(squaredNorms(a, new Float32Array(n)).a2), `NaN at ${at} of ${n}`);
+      assert.ok(Number.isNaN(innerProduct(a, new Float64Array(n).fill(1))));
+      a[at] = Infinity;
+      assert.equal(squaredNorms(a, new Float32Array(n)).a2, Infinity);
+      assert.equal(innerProduct(a, new Float64Array(n).fill(1)), Infinity);
+    }
+  }
+});
+
+test('innerProduct of float32 and float64 arrays of every length class agrees with a float64 loop', () => {
+  const rng = new Rng(12);
+  for (const n of LENGTHS) {
+    const a = Float32Array.from(normals(rng, n));
+    const b = Float64Array.from(normals(rng, n));
+    let s = 0;
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      s += a[i] * b[i];
+      size += Math.abs(a[i] * b[i]);
+    }
+    within(innerProduct(a, b), s, size, sumTolerance(n), `n=${n}`);
+  }
+  assert.throws(() => innerProduct(new Float32Array(3), new Float32Array(4)), /arrays of 3 and 4 entries/);
+  assert.throws(() => squaredNorms(new Float32Array(3), new Float64Array(2)), /arrays of 3 and 2 entries/);
+});
+
+test('matrixTimesVector gives W x and Wᵀ x for any shape, in pieces of whole rows, as float64 loops do', () => {
+  const rng = new Rng(13);
+  // Shapes across the kinds: single rows and columns, odd widths, several pieces of rows, a row wider than a piece.
+  const shapes: [number, number][] = [[1, 1], [1, 7], [7, 1], [5, 3], [3, 4], [256, 784], [600, 300], [3, KERNEL_CHUNK + 5], [0, 4], [4, 0]];
+  for (const [r, c] of shapes) {
+    for (const storage of ['float32', 'float64'] as const) {
+      const values = normals(rng, r * c);
+      const w = storage === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+      const x = Float64Array.from(normals(rng, c));
+      const u = Float64Array.from(normals(rng, r));
+      const wx = matrixTimesVector(w, r, c, x);
+      const wtu = matrixTimesVector(w, r, c, u, true);
+      assert.equal(wx.length, r);
+      assert.equal(wtu.length, c);
+      for (let i = 0; i < r; i++) {
+        let s = 0, size = 0; // prettier-ignore
+        for (let j = 0; j < c; j++) {
+          s += w[i * c + j] * x[j];
+          size += Math.abs(w[i * c + j] * x[j]);
+        }
+        within(wx[i], s, size, sumTolerance(c), `${storage} ${r}×${c} (W x)_${i}`);
+      }
+      for (let j = 0; j < c; j++) {
+        let s = 0, size = 0; // prettier-ignore
+        for (let i = 0; i < r; i++) {
+          s += w[i * c + j] * u[i];
+          size += Math.abs(w[i * c + j] * u[i]);
+        }
+        within(wtu[j], s, size, sumTolerance(r), `${storage} ${r}×${c} (Wᵀ u)_${j}`);
+      }
+    }
+  }
+  assert.throws(() => matrixTimesVector(new Float32Array(6), 2, 3, new Float64Array(2)), /a 2 × 3 matrix of 6 entries and a vector of 2/);
+  assert.throws(() => matrixTimesVector(new Float32Array(6), 2, 3, new Float64Array(3), true), /transposed/);
+});
+
+test('tridiagonalTop finds the top eigenpair of tridiagonal Toeplitz matrices (λ = a + 2|b| cos(π/(k + 1))), one row included', () => {
+  const kern = kernels();
+  for (const k of [1, 2, 3, 10, 64, 128]) {
+    for (const [a, b] of [[2, -1], [1, 0.5], [3, 0]]) {
+      const mem = kern.reserve(5 * k);
+      mem.fill(a, 0, k);
+      mem.fill(b, k, 2 * k - 1);
+      const top = a + 2 * Math.abs(b) * Math.cos(Math.PI / (k + 1));
+      const lambda = kern.exports.tridiagonalTop(0, 8 * k, k, a, a + 2 * Math.abs(b), 8 * 2 * k, 8 * 3 * k);
+      within(lambda, top, Math.abs(top), 1e-14, `k=${k}, a=${a}, b=${b}`);
+      if (b === 0) continue; // a multiple eigenvalue: any vector of its space
+      // The eigenvector: sin(iπ/(k + 1)), alternating in sign when b < 0.
+      const y = kern.reserve(5 * k).slice(2 * k, 3 * k);
+      const expected = Array.from({ length: k }, (_, i) => Math.sin(((i + 1) * Math.PI) / (k + 1)) * (b < 0 ? (-1) ** i : 1));
+      const n = Math.hypot(...expected);
+      const sign = Math.sign(y[0]) * Math.sign(expected[0]);
+      for (let i = 0; i < k; i++) within(y[i], (sign * expected[i]) / n, 1, 1e-10, `k=${k} y_${i}`);
+    }
+  }
+});
+
+test('the memory grows for a larger request and the views follow it; results after growing stay right', () => {
+  const kern = kernels();
+  const before = kern.exports.memory.buffer.byteLength;
+  const n = Math.ceil(before / 8) + 3 * KERNEL_CHUNK;
+  const view = kern.reserve(n);
+  assert.ok(kern.exports.memory.buffer.byteLength >= 8 * n);
+  assert.equal(view.buffer, kern.exports.memory.buffer);
+  assert.equal(kern.float32().buffer, kern.exports.memory.buffer);
+  assert.equal(squaredNorms(Float32Array.of(3, 4), Float32Array.of(0, 0)).a2, 25);
+  assert.throws(() => kern.reserve(2 ** 40), RangeError);
+});
+
+test('src/core/math/kernelsBinary.ts is what scripts/kernels.mjs assembles from kernels.wat (run `node scripts/kernels.mjs` after editing the .wat)', async () => {
+  const script = (await import(pathToFileURL(join(repo, 'scripts', 'kernels.mjs')).href)) as { kernelsModule(source: string): Promise<string>; SOURCE: string; TARGET: string };
+  const expected = await script.kernelsModule(readFileSync(script.SOURCE, 'utf8'));
+  assert.equal(readFileSync(script.TARGET, 'utf8'), expected);
+});
