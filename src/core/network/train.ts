@@ -198,10 +198,11 @@ const ONNX_PRODUCT_SHARE = 1 / 6;
 const ONNX_PARAMETER_WORK = 40;
 const ONNX_RUN_WORK = 3.3e6;
 /**
- * A multiply-add of the JavaScript loops (Lanczos on a Gram matrix, ζ's inner products) in the same
- * units: about 1 ns against TensorFlow.js's ≈ 1/12 ns per unit (6·10⁸ units ≈ 50 ms).
+ * A multiply-add of the WebAssembly loops (math/kernels.ts: Lanczos on a Gram matrix with its
+ * Gram–Schmidt passes, ζ's inner products) in the same units: about 0.4 ns against TensorFlow.js's
+ * ≈ 1/12 ns per unit (6·10⁸ units ≈ 50 ms); the JavaScript loops they replaced took about 1 ns (12).
  */
-const JS_WORK = 12;
+const WASM_WORK = 5;
 /**
  * ζ and ζ_top of a run on ONNX Runtime come from the layers' Gram matrices there when no hidden layer
  * is wider than this (docs/networks.md, "Layer metrics"): a Gram is hidden width², and Lanczos on it
@@ -804,7 +805,7 @@ function gramGraphWork(sizes: readonly number[]): number {
 
 /** Work of ζ from the Grams: the graph, then ⟨inner, outer⟩ per pair in JavaScript. */
 export function onnxZetaWork(sizes: readonly number[]): number {
-  return gramGraphWork(sizes) + JS_WORK * sizes.slice(1, -1).reduce((w, n) => w + n * n, 0);
+  return gramGraphWork(sizes) + WASM_WORK * sizes.slice(1, -1).reduce((w, n) => w + n * n, 0);
 }
 
 /**
@@ -816,7 +817,7 @@ export function onnxZetaTopWork(sizes: readonly number[]): number {
   for (let l = 1; l < sizes.length; l++) {
     const [c, r] = [sizes[l - 1], sizes[l]];
     const m = Math.min(r, c); // each layer's smaller Gram is among the outputs
-    w += JS_WORK * (Math.min(m, LANCZOS_MAX_STEPS) * m * m + r * c);
+    w += WASM_WORK * (Math.min(m, LANCZOS_MAX_STEPS) * m * m + r * c);
   }
   return w;
 }
