@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useWasmBackend } from '../../../src/core/network/backend';
 import { jsProducts, measureNetwork, SingularTriplet, topEigenpair, topSingularTriplet, WeightMatrix } from '../../../src/core/network/layerMetrics';
 import { KernelGraphSpec } from '../../../src/core/network/onnx/measureGraph';
-import { OnnxMeasures } from '../../../src/core/network/onnx/onnxMeasures';
+import { IDLE_SESSIONS, measurementSessions, OnnxMeasures } from '../../../src/core/network/onnx/onnxMeasures';
 import { onnxRuntime } from '../../../src/core/network/onnx/onnxSteps';
 import { KernelChange, TangentFeatures, TangentKernelProbe } from '../../../src/core/network/tangentKernel';
 import { Rng } from '../../../src/core/math/rng';
@@ -697,4 +697,36 @@ test('the sessions, built at first use, give the same measurements again, and fl
   const never = kernelMeasures(single, [1], probeOf(rng, 2, 3), 2);
   never.release();
   never.release();
+});
+
+test('measurement sessions are kept between the runs of a thread: a second run of the same network builds none and measures the same; at most IDLE_SESSIONS stay idle', async () => {
+  const rng = new Rng(61);
+  const net0 = randomNetwork(rng, [6, 5, 4, 3], 'relu', 1, false);
+  const net1 = perturbed(net0, rng, 0.2);
+  const x = probeOf(rng, 3, 6);
+  const rates = [1, 0.5, 1];
+  // Giving back happens when the session's promise settles: after the microtasks of release().
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+  const run = async (net: RefNetwork) => {
+    const m = kernelMeasures(net, rates, x, 3);
+    try {
+      const out: unknown[] = [];
+      for (const at of net === net0 ? [net0, net1] : [net]) out.push(await m.grams(weightsOf(at)), await m.kernelChange(weightsOf(at), null));
+      return out;
+    } finally {
+      m.release();
+      await settled();
+    }
+  };
+  const first = await run(net0);
+  const built = measurementSessions().built;
+  assert.deepEqual(await run(net0), first);
+  assert.equal(measurementSessions().built, built, 'the second run of the same network built sessions');
+  // Other networks build their own two each; the pool keeps the last IDLE_SESSIONS given back.
+  for (let k = 0; k < IDLE_SESSIONS; k++) await run(randomNetwork(rng, [6, 6 + k, 4, 3], 'relu', 1, false));
+  assert.equal(measurementSessions().built, built + 2 * IDLE_SESSIONS);
+  assert.equal(measurementSessions().idle, IDLE_SESSIONS);
+  // The first network's sessions were the oldest: released, so it builds again.
+  await run(net0);
+  assert.equal(measurementSessions().built, built + 2 * IDLE_SESSIONS + 2);
 });

@@ -2,10 +2,11 @@
  * The measurements of a record on ONNX Runtime, for a trainer whose steps run there (measureGraph.ts;
  * docs/networks.md, "Layer metrics" and "Speed"): the layers' Gram matrices (from which measureNetwork
  * takes ζ and ζ_top), and the changes of the tangent kernel and features on the probe batch since the
- * first measurement. Each session is built at its first use, one thread, as the step's; that first
- * use pays for building it and for its first run's memory, and the trainer counts both as measurement
- * time.
+ * first measurement. Each session is built at its first use (or taken from the thread's pool of
+ * sessions that earlier runs gave back), one thread, as the step's; that first use pays for building
+ * it and for its first run's memory, and the trainer counts both as measurement time.
  */
+import { createHash } from 'node:crypto';
 import type * as Ort from 'onnxruntime-node';
 import { frobeniusNorm, LayerGrams, timesPowerOfTwo, unitShift, WeightMatrix } from '../layerMetrics';
 import { featureNorm2, kernelUnits, KernelMeasure, plainlyInRange, referenceInRange } from '../tangentKernel';
@@ -25,9 +26,57 @@ import { OrtModule, SESSION_OPTIONS } from './onnxSteps';
  */
 const MEASURE_OPTIONS: Ort.InferenceSession.SessionOptions = { ...SESSION_OPTIONS, enableCpuMemArena: false, enableMemPattern: false, graphOptimizationLevel: 'disabled' };
 
+/**
+ * Measurement sessions kept between the runs of one thread, by their graph's bytes. A worker trains run
+ * after run — every edit of the file starts one, most with the same network — and building the kernel
+ * graph's session took ≈ 3 ms of a warm one-epoch run's ≈ 10 ms of kernel measurements (docs/networks.md,
+ * "Speed"). A session is here only while no run holds it (`OnnxMeasures.release` gives it back); the
+ * last IDLE_SESSIONS given back are kept, older ones released (an idle session holds its graph, whose
+ * largest part is the kernel's backward seed, P·C² floats: 10 KB for 784-256³-10, 16 MB at 2,048 outputs).
+ */
+export const IDLE_SESSIONS = 4;
+const idleSessions = new Map<string, Ort.InferenceSession>();
+let sessionsBuilt = 0;
+
+/** A session of ONNX Runtime for a measurement graph, with its key in the pool. */
+interface HeldSession {
+  key: string;
+  session: Ort.InferenceSession;
+}
+
+/** A session of `graph`: an idle one of the same bytes (by their SHA-256) if kept, else a new one. */
+async function holdSession(ort: OrtModule, graph: Uint8Array): Promise<HeldSession> {
+  const key = createHash('sha256').update(graph).digest('hex');
+  const kept = idleSessions.get(key);
+  if (kept) {
+    idleSessions.delete(key);
+    return { key, session: kept };
+  }
+  const session = await ort.InferenceSession.create(graph, MEASURE_OPTIONS);
+  sessionsBuilt++;
+  return { key, session };
+}
+
+/** Gives a held session back to the pool (releasing it when one of the same graph is already idle) and trims the pool. */
+function giveBack(held: HeldSession): void {
+  const release = (s: Ort.InferenceSession) => void s.release().catch(() => undefined);
+  if (idleSessions.has(held.key)) return release(held.session);
+  idleSessions.set(held.key, held.session);
+  for (const [key, session] of idleSessions) {
+    if (idleSessions.size <= IDLE_SESSIONS) break;
+    idleSessions.delete(key);
+    release(session);
+  }
+}
+
+/** How many measurement sessions this thread has built, and how many are idle in the pool (for tests and diagnostics). */
+export function measurementSessions(): { built: number; idle: number } {
+  return { built: sessionsBuilt, idle: idleSessions.size };
+}
+
 export class OnnxMeasures {
-  private gramSession: Promise<Ort.InferenceSession> | null = null;
-  private kernelSession: Promise<Ort.InferenceSession> | null = null;
+  private gramSession: Promise<HeldSession> | null = null;
+  private kernelSession: Promise<HeldSession> | null = null;
   private readonly probe: Ort.Tensor;
   /** The kernel graph's spec: γ and the rates times powers of two (`kernelUnits`), which the changes do not depend on. */
   private readonly kernelSpec: KernelGraphSpec;
@@ -60,10 +109,10 @@ export class OnnxMeasures {
     const grams: LayerGrams[] = weights.map(() => ({}));
     if (sizes.length < 3) return grams;
     const shifts = weights.map((w, l) => unitShift(norms?.[l] ?? frobeniusNorm(w), w.rows * w.cols));
-    this.gramSession ??= this.ort.InferenceSession.create(gramGraph(sizes), MEASURE_OPTIONS);
+    this.gramSession ??= holdSession(this.ort, gramGraph(sizes));
     const feeds: Record<string, Ort.Tensor> = {};
     weights.forEach((w, l) => (feeds[`W${l + 1}`] = this.matrix(w, shifts[l])));
-    const out = await (await this.gramSession).run(feeds);
+    const out = await (await this.gramSession).session.run(feeds);
     shifts.forEach((shift, l) => (grams[l].shift = shift));
     for (const o of gramOutputs(sizes)) grams[o.layer - 1][o.side] = { rows: o.size, cols: o.size, data: out[o.name].data as Float32Array };
     return grams;
@@ -77,8 +126,8 @@ export class OnnxMeasures {
    */
   async kernelChange(weights: readonly WeightMatrix[], biases: readonly Float32Array[] | null): Promise<KernelMeasure> {
     if (this.spec.bias !== (biases !== null)) throw new Error(`OnnxMeasures.kernelChange: the network ${this.spec.bias ? 'has' : 'has no'} biases`);
-    this.kernelSession ??= this.ort.InferenceSession.create(kernelGraph(this.kernelSpec), MEASURE_OPTIONS);
-    const session = await this.kernelSession;
+    this.kernelSession ??= holdSession(this.ort, kernelGraph(this.kernelSpec));
+    const { session } = await this.kernelSession;
     const features = kernelFeatures(this.spec);
     const feeds: Record<string, Ort.Tensor> = { X: this.probe, ...this.weightFeeds(weights, biases) };
     const first = !this.reference;
@@ -113,9 +162,9 @@ export class OnnxMeasures {
     };
   }
 
-  /** Frees the sessions built so far. */
+  /** Gives the sessions held so far back to the thread's pool (see IDLE_SESSIONS). */
   release(): void {
-    for (const s of [this.gramSession, this.kernelSession]) void s?.then((session) => session.release()).catch(() => undefined);
+    for (const s of [this.gramSession, this.kernelSession]) void s?.then(giveBack).catch(() => undefined);
     this.gramSession = this.kernelSession = null;
   }
 
