@@ -220,7 +220,8 @@ class TrainingPanel {
     const fraction = p.totalSteps ? Math.min(1, p.step / p.totalSteps) : 0;
     this.bar.value = fraction;
     const parts = [`step ${formatReadout(p.step)}${p.totalSteps ? ` of ${formatReadout(p.totalSteps)}` : ''}`];
-    if (p.epoch !== null) parts.push(`epoch ${formatReadout(p.epoch)}`);
+    // Three significant digits: a progress line, not a value to read off (epoch 3.67, not 3.67089).
+    if (p.epoch !== null) parts.push(`epoch ${formatReadout(p.epoch, 3)}`);
     parts.push(`${duration(p.elapsedMs)} elapsed`);
     if (run.status === 'training' && p.remainingMs !== null) parts.push(p.remainingMs < 500 ? 'less than a second left' : `about ${duration(p.remainingMs)} left`);
     this.progressText.textContent = parts.join(' · ');
