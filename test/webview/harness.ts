@@ -94,6 +94,18 @@ const STUB = `(() => {
       setState: (s) => { window.__setStateCalls++; state = JSON.parse(JSON.stringify(s)); },
     };
   };
+  // send()'s barrier: a message only the harness sees (this listener comes before the page's and stops
+  // it there), posted right after the host's message. Posted messages arrive in order, so when the
+  // barrier arrives the page has run its handler of the host's message.
+  window.__barriers = new Map();
+  window.addEventListener('message', (e) => {
+    const id = e.data && e.data.__flabTestBarrier;
+    if (id === undefined) return;
+    e.stopImmediatePropagation();
+    const done = window.__barriers.get(id);
+    window.__barriers.delete(id);
+    if (done) done();
+  });
   // As VS Code does: variables on <html> through CSSOM, theme classes on <body>.
   window.__setTheme = (name) => {
     const t = themes[name];
@@ -223,9 +235,24 @@ export async function problemsOf(page: Page): Promise<string[]> {
   return [...((page as Page & { problems?: string[] }).problems ?? []), ...violations.map((v) => `CSP violation: ${v}`)];
 }
 
-/** Posts a host message to the webview, as VS Code delivers it. */
+/**
+ * Posts a host message to the webview, as VS Code delivers it, and returns once the page has handled
+ * it (a barrier message posted after it has arrived) and drawn two frames since: a test reads what the
+ * message made without polling for each kind of change (what the page does later, asynchronously, still
+ * needs a wait for its condition).
+ */
 export async function send(page: Page, message: ToWebview): Promise<void> {
-  await page.evaluate((m) => window.postMessage(m, '*'), message);
+  await page.evaluate(
+    (m) =>
+      new Promise<void>((resolve) => {
+        const w = window as unknown as { __barriers: Map<number, () => void>; __barrierCount?: number };
+        const id = (w.__barrierCount = (w.__barrierCount ?? 0) + 1);
+        w.__barriers.set(id, () => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+        window.postMessage(m, '*');
+        window.postMessage({ __flabTestBarrier: id }, '*');
+      }),
+    message,
+  );
 }
 
 export async function posted(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {
