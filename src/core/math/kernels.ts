@@ -7,7 +7,7 @@
  * warm (typed arrays of two element types made its loads polymorphic).
  *
  * One module instance serves the process (each worker thread has its own): `kernels()` compiles it
- * synchronously at the first call (753 bytes, under a millisecond). Callers are synchronous and
+ * synchronously at the first call (about 2 KB: under a millisecond). Callers are synchronous and
  * never nest, so a caller owns the whole memory between `reserve` and its return.
  */
 import { KERNELS_BASE64 } from './kernelsBinary';
