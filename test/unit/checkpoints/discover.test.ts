@@ -22,7 +22,7 @@ test('the glob matches files relative to the experiment folder, in natural order
 });
 
 test('a glob that matches too many files, an empty pattern or a backslash is refused with a message', async () => {
-  await assert.rejects(findCheckpointFiles('run/*.safetensors', dir, { maxFiles: 3, timeoutMs: 10_000 }), /the checkpoint path "run\/\*.safetensors" matches 4 files, more than the 3 allowed: narrow it/);
+  await assert.rejects(findCheckpointFiles('run/*.safetensors', dir, { maxFiles: 3, timeoutMs: 10_000 }), /the checkpoint path "run\/\*.safetensors" matches (at least )?4 files, more than the 3 allowed: narrow it/);
   await assert.rejects(findCheckpointFiles('  ', dir), /the checkpoint path is empty/);
   await assert.rejects(findCheckpointFiles('run\\*.safetensors', dir), /contains "\\": globs use "\/"/);
   await assert.rejects(findCheckpointFiles('**/*.safetensors', dir, { maxFiles: 100, timeoutMs: 0 }), /was still being searched after 0 s/);
@@ -77,4 +77,42 @@ test('matches that cannot be checkpoints are skipped with the reason, never sile
     'sub\uFFFD/step8.safetensors': 'a folder of its path has a name that is not UTF-8: skipped, as paths are read as UTF-8 text — rename it',
     'toPipe3.safetensors': 'is a symbolic link to a named pipe, not a file: skipped without being opened (a checkpoint is a regular file)',
   });
+});
+
+test('a glob that matches more than maxFiles is refused as soon as more are found, not after crawling the whole tree', async () => {
+  // "**" over a large tree collected every match before refusing them (8 s and 523 MB over /).
+  // The clock is looked at once at the start, once per folder read and once per 256 entries of one:
+  // how often it is read says how much of the tree was crawled.
+  let looks = 0;
+  const clock = () => (looks++, 0);
+  const limits = { maxFiles: 10, timeoutMs: 10_000, now: clock };
+  // A chain of 40 folders of 50 files each.
+  let deep = join(dir, 'dense');
+  for (let i = 0; i < 40; i++) {
+    mkdirSync((deep = join(deep, `d${i}`)), { recursive: true });
+    for (let j = 0; j < 50; j++) writeFileSync(join(deep, `f${j}.safetensors`), '');
+  }
+  await assert.rejects(findCheckpointFiles('dense/**', dir, limits), {
+    message: 'the checkpoint path "dense/**" matches at least 11 files, more than the 10 allowed: narrow it (e.g. "ckpt_*000.safetensors" for every 1000th step)',
+  });
+  assert.ok(looks <= 4, `the clock was read ${looks} times: the crawl went on after 11 files (it reads 41 folders)`);
+  // One folder of 5,000 files.
+  const wide = join(dir, 'many');
+  mkdirSync(wide);
+  for (let i = 0; i < 5000; i++) writeFileSync(join(wide, `step${i}.safetensors`), '');
+  looks = 0;
+  await assert.rejects(findCheckpointFiles('many/*.safetensors', dir, limits), /matches at least 11 files, more than the 10 allowed/);
+  assert.ok(looks <= 3, `the clock was read ${looks} times: the folder was read on after 11 files (it has 5,000)`);
+});
+
+test('files that do not match do not count toward maxFiles: the limit, and one more, among many other files', async () => {
+  const mixed = join(dir, 'mixed');
+  mkdirSync(mixed);
+  for (let i = 0; i < 100; i++) writeFileSync(join(mixed, `notes${i}.txt`), '');
+  for (let i = 1; i <= 10; i++) writeFileSync(join(mixed, `step${i}.safetensors`), '');
+  const limits = { maxFiles: 10, timeoutMs: 10_000 };
+  const found = await findCheckpointFiles('mixed/*.safetensors', dir, limits);
+  assert.deepEqual(found.files, Array.from({ length: 10 }, (_, i) => join(mixed, `step${i + 1}.safetensors`)));
+  writeFileSync(join(mixed, 'step11.safetensors'), '');
+  await assert.rejects(findCheckpointFiles('mixed/*.safetensors', dir, limits), /^Error: the checkpoint path "mixed\/\*\.safetensors" matches (at least )?11 files, more than the 10 allowed/);
 });
