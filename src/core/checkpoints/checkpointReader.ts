@@ -13,7 +13,7 @@
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { chainProblem, MeasureOptions, NetworkMeasure, NetworkMeasurer, SingularTriplet, WeightMatrix } from '../network/layerMetrics';
-import { findCheckpointFiles } from './discover';
+import { findCheckpointFiles, LinksNotFollowed } from './discover';
 import { isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_LAYERS, MAX_NETWORK_BYTES } from './limits';
 import { MetricsLog } from './metricsLog';
@@ -177,8 +177,8 @@ export class CheckpointReader {
   private readonly now: () => number;
   private reference: { state: FileState; layers: WeightMatrix[] } | null = null;
   private selection: Selection | null = null;
-  /** What is wrong with the glob (no match, too many files) and with the layers chosen in the first checkpoint. */
-  private problems: { glob: string | null; layers: string | null } = { glob: null, layers: null };
+  /** What is wrong with the glob (no match, too many files, links not followed) and with the layers chosen in the first checkpoint. */
+  private problems: { glob: string | null; links: string | null; layers: string | null } = { glob: null, links: null, layers: null };
   private ordered: FileState[] = [];
   private duplicates: CheckpointProblem[] = [];
   /** Paths the glob matches that are not read: not regular files, dangling links, names not UTF-8. */
@@ -233,8 +233,10 @@ export class CheckpointReader {
       skipped = found.skipped.map(({ path, problem }) => ({ file: this.display(path), message: `${this.display(path)}: ${problem}`, key: 'checkpoints.path' }));
       const none = found.skipped.length > 0 ? `no readable file matches the checkpoint path "${excerpt(this.spec.path)}" (in ${this.options.baseDir}): what it matches is skipped, as said` : `no file matches the checkpoint path "${excerpt(this.spec.path)}" (in ${this.options.baseDir})${this.settleMs > 0 ? ' yet' : ''}`;
       this.setProblem('glob', paths.length === 0 ? none : null);
+      this.setProblem('links', this.linksProblem(found.linksNotFollowed));
     } catch (err) {
       this.setProblem('glob', err instanceof Error ? err.message : String(err));
+      this.setProblem('links', null);
     }
     if (JSON.stringify(skipped) !== JSON.stringify(this.skipped)) this.dirty = true;
     this.skipped = skipped;
@@ -267,7 +269,15 @@ export class CheckpointReader {
     return { changed, added };
   }
 
-  private setProblem(kind: 'glob' | 'layers', problem: string | null): void {
+  /** What the symbolic links to folders that "**" did not follow are, or null when there are none. */
+  private linksProblem({ count, first }: LinksNotFollowed): string | null {
+    if (count === 0) return null;
+    const listed = first.map((path) => this.display(path)).join(', ') + (count > first.length ? ` and ${(count - first.length).toLocaleString('en-US')} more` : '');
+    const links = count === 1 ? '1 symbolic link to a folder was' : `${count.toLocaleString('en-US')} symbolic links to folders were`;
+    return `${links} not followed: ${listed} — "**" does not descend through links, which may lead anywhere (/proc/<pid>/root leads to /); to search such a folder, name it before any "**", by its path or by "*"`;
+  }
+
+  private setProblem(kind: 'glob' | 'links' | 'layers', problem: string | null): void {
     if (problem !== this.problems[kind]) this.dirty = true;
     this.problems[kind] = problem;
   }
@@ -497,6 +507,7 @@ export class CheckpointReader {
     });
     const problems: CheckpointProblem[] = [];
     if (this.problems.glob) problems.push({ file: null, message: this.problems.glob, key: 'checkpoints.path' });
+    if (this.problems.links) problems.push({ file: null, message: this.problems.links, key: 'checkpoints.path' });
     problems.push(...this.skipped);
     if (this.problems.layers) problems.push({ file: null, message: this.problems.layers, key: 'checkpoints.layers' });
     for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem, key: 'checkpoints.path' });

@@ -10,16 +10,22 @@
  * is matched as a file would be, then returned as `skipped` with the reason, never opened. Symbolic
  * links are resolved here (a link to a folder is a folder, to a file a file), and each real folder is
  * read once, so a link to an ancestor does not loop.
+ *
+ * "**" does not descend through a symbolic link to a folder, as bash's globstar (since 4.3), zsh's
+ * `**` and Python's pathlib (since 3.13) do not: such a link may lead anywhere — /proc/<pid>/cwd into
+ * another process's folder, /proc/<pid>/root to / — so a search of a tree stays in that tree. A link
+ * the pattern names before its first "**" (in its fixed part, or by a wildcard of one folder) is
+ * followed. The links not followed are counted, never dropped silently.
  */
 import { promises as fs, type Stats } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 // The CommonJS build on purpose: the ES module build of tinyglobby's crawler (fdir) calls
 // createRequire(import.meta.url), and import.meta is empty in the CommonJS bundles esbuild makes here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import tinyglobby = require('tinyglobby');
 import { excerpt } from '../experiment/diagnostic';
 import { GLOB_TIMEOUT_MS, MAX_CHECKPOINTS } from './limits';
-import { naturalCompare } from './naming';
+import { globBase, naturalCompare } from './naming';
 import { kindOf } from './safetensors';
 
 /** A path the pattern matches that is not read, and why (a sentence fragment: "is a named pipe, …"). */
@@ -28,10 +34,17 @@ export interface SkippedPath {
   problem: string;
 }
 
-/** What a glob matches: the files to read (absolute, natural order) and the matches that are not read. */
+/** Symbolic links to folders that "**" met and did not descend into: how many, and the first few (absolute, natural order). */
+export interface LinksNotFollowed {
+  count: number;
+  first: string[];
+}
+
+/** What a glob matches: the files to read (absolute, natural order), the matches that are not read, and the links not followed. */
 export interface FoundCheckpoints {
   files: string[];
   skipped: SkippedPath[];
+  linksNotFollowed: LinksNotFollowed;
 }
 
 /** The limits of one search; the defaults are MAX_CHECKPOINTS and GLOB_TIMEOUT_MS. */
@@ -45,13 +58,17 @@ export interface DiscoveryLimits {
 /** Entries of a folder read between two looks at the clock. */
 const ENTRIES_PER_CHECK = 256;
 
+/** Links not followed that are named in `LinksNotFollowed.first`. */
+const LISTED_LINKS = 3;
+
 /** How many times more files each crawl of a search may show the matcher than the one before: 2 to 16. */
 const MAX_BUDGET_GROWTH = 16;
 
 /**
  * Absolute paths of the files `pattern` matches, relative to `baseDir` unless absolute, in natural
  * order, and the matches that are skipped (not regular files, dangling links, names not UTF-8), each
- * with its reason. Folders are not matched; symbolic links are followed. Throws a message naming the
+ * with its reason. Folders are not matched; symbolic links are followed, except links to folders
+ * below a "**", which are counted in `linksNotFollowed` (see above). Throws a message naming the
  * pattern when it is empty, matches more than `maxFiles` paths (said as soon as more are found, not
  * after the whole tree: see CheckpointCrawl), or crawls longer than `timeoutMs` (checked inside the
  * crawl: the search ends within about one batch of entries of the limit).
@@ -61,6 +78,7 @@ export async function findCheckpointFiles(pattern: string, baseDir: string, limi
   if (pattern.includes('\\') && !isAbsolute(pattern)) throw new Error(`the checkpoint path "${excerpt(pattern)}" contains "\\": globs use "/" between folders`);
   const now = limits.now ?? Date.now;
   const deadline = now() + limits.timeoutMs;
+  const links = linkRule(pattern, baseDir);
   let crawl: CheckpointCrawl | null = null;
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -80,7 +98,7 @@ export async function findCheckpointFiles(pattern: string, baseDir: string, limi
     // after holding every match of the tree; a search among many other files reads their first ones
     // again (/usr/**/*.safetensors over 118,000 files and no match: 2.8 s instead of 2.4).
     for (let budget = limits.maxFiles + 1; ; ) {
-      crawl = new CheckpointCrawl(deadline, now, budget);
+      crawl = new CheckpointCrawl(deadline, now, budget, links);
       const searching = tinyglobby.glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, expandDirectories: false, signal: crawl.signal, fs: { readdir: crawl.readdir } });
       searching.catch(() => undefined); // once expired, its end is not waited for
       let matched: string[] = [];
@@ -99,7 +117,7 @@ export async function findCheckpointFiles(pattern: string, baseDir: string, limi
         const count = `${crawl.stopped ? 'at least ' : ''}${matched.length.toLocaleString('en-US')}`;
         throw new Error(`the checkpoint path "${excerpt(pattern)}" matches ${count} files, more than the ${limits.maxFiles.toLocaleString('en-US')} allowed: narrow it (e.g. "ckpt_*000.safetensors" for every 1000th step)`);
       }
-      if (!crawl.stopped) return sortFound(matched, crawl.problems);
+      if (!crawl.stopped) return { ...sortFound(matched, crawl.problems), linksNotFollowed: { count: crawl.linksNotFollowed, first: crawl.firstLinksNotFollowed.sort(naturalCompare) } };
       budget *= Math.min(MAX_BUDGET_GROWTH, Math.max(2, Math.ceil((2 * (limits.maxFiles + 1)) / (matched.length + 1))));
     }
   } finally {
@@ -107,8 +125,28 @@ export async function findCheckpointFiles(pattern: string, baseDir: string, limi
   }
 }
 
+/**
+ * Which symbolic links to folders a crawl follows: those fewer than `depth` folders below `base`, the
+ * folder the pattern's fixed part names (absolute); a link that deep or deeper is met by the
+ * pattern's first "**" (`depth` is Infinity without one). Counted on the pattern's text: with a brace
+ * whose alternatives hold "/", a link above that depth may be followed where an alternative's "**"
+ * meets it, never a link deeper.
+ */
+interface LinkRule {
+  base: string;
+  depth: number;
+}
+
+/** The LinkRule of `pattern`, relative to `baseDir` unless absolute. */
+function linkRule(pattern: string, baseDir: string): LinkRule {
+  const fixed = globBase(pattern);
+  const rest = fixed === '.' ? pattern : pattern.slice(fixed === '/' ? 1 : fixed.length + 1);
+  const first = rest.split('/').findIndex((part) => part.includes('**'));
+  return { base: resolve(baseDir, fixed), depth: first < 0 ? Infinity : first };
+}
+
 /** The matches in natural order, split into files to read and paths skipped with their problem. */
-function sortFound(matched: string[], problems: ReadonlyMap<string, string>): FoundCheckpoints {
+function sortFound(matched: string[], problems: ReadonlyMap<string, string>): Omit<FoundCheckpoints, 'linksNotFollowed'> {
   const files: string[] = [];
   const skipped: SkippedPath[] = [];
   for (const path of matched.sort(naturalCompare)) {
@@ -148,6 +186,9 @@ class CheckpointCrawl {
   expired = false;
   /** Whether the crawl met a file past its budget, and so ended before the tree did. */
   stopped = false;
+  /** Symbolic links to folders not followed (below a "**"), and the first LISTED_LINKS of them. */
+  linksNotFollowed = 0;
+  readonly firstLinksNotFollowed: string[] = [];
   private readonly controller = new AbortController();
   /** Raw bytes of folders whose path is not UTF-8 (under a name that is not), by their path as text. */
   private readonly rawPaths = new Map<string, Buffer>();
@@ -158,6 +199,7 @@ class CheckpointCrawl {
     private readonly deadline: number,
     private readonly now: () => number,
     private readonly budget: number,
+    private readonly links: LinkRule,
   ) {}
 
   get signal(): AbortSignal {
@@ -194,6 +236,7 @@ class CheckpointCrawl {
     if (this.seen.has(id)) return [];
     this.seen.add(id);
     this.folders++;
+    const followLinks = this.depthBelowBase(folder) < this.links.depth;
     const out: Entry[] = [];
     // Names as bytes: a name that is not UTF-8 would otherwise be replaced by U+FFFD and then not found.
     const dir = await fs.opendir(real as string, { encoding: 'buffer' as BufferEncoding, bufferSize: ENTRIES_PER_CHECK });
@@ -216,6 +259,10 @@ class CheckpointCrawl {
       const whyNotUtf8 = raw !== undefined ? 'a folder of its path has a name that is not UTF-8' : `its name is not UTF-8 (${escapeBytes(bytes)})`;
       const entry = await this.classify(dirent, rawPath ?? path);
       if (entry.kind === 'folder') {
+        if (entry.link && !followLinks) {
+          if (this.linksNotFollowed++ < LISTED_LINKS) this.firstLinksNotFollowed.push(path);
+          continue;
+        }
         if (rawPath) this.rawPaths.set(path, rawPath);
         out.push(asFolder(name));
         continue;
@@ -233,10 +280,18 @@ class CheckpointCrawl {
     return out;
   }
 
-  /** What an entry is, following a symbolic link; never opens it. */
-  private async classify(dirent: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }, path: string | Buffer): Promise<{ kind: 'file' } | { kind: 'folder' } | { kind: 'other'; problem: string }> {
+  /** How many folders `folder` (a crawl path) is below the pattern's fixed folder: 0 for it, Infinity outside it. */
+  private depthBelowBase(folder: string): number {
+    const { base } = this.links;
+    if (folder === base) return 0;
+    const prefix = base === '/' ? '/' : `${base}/`;
+    return folder.startsWith(prefix) ? folder.slice(prefix.length).split('/').length : Infinity;
+  }
+
+  /** What an entry is, following a symbolic link (`link` says whether it is one); never opens it. */
+  private async classify(dirent: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }, path: string | Buffer): Promise<{ kind: 'file' } | { kind: 'folder'; link: boolean } | { kind: 'other'; problem: string }> {
     if (dirent.isFile()) return { kind: 'file' };
-    if (dirent.isDirectory()) return { kind: 'folder' };
+    if (dirent.isDirectory()) return { kind: 'folder', link: false };
     const link = dirent.isSymbolicLink();
     let stat: Stats;
     try {
@@ -250,7 +305,7 @@ class CheckpointCrawl {
       return { kind: 'other', problem: `is a symbolic link to "${excerpt(target)}", ${why}: skipped — fix or remove the link` };
     }
     if (stat.isFile()) return { kind: 'file' };
-    if (stat.isDirectory()) return { kind: 'folder' };
+    if (stat.isDirectory()) return { kind: 'folder', link };
     return { kind: 'other', problem: `is ${link ? 'a symbolic link to ' : ''}${kindOf(stat)}, not a file: skipped without being opened (a checkpoint is a regular file)` };
   }
 }

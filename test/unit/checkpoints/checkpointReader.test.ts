@@ -277,6 +277,35 @@ test('matches that are not checkpoint files are reported where they are and neve
   assert.match(none.problems[1].message, /^a1.safetensors: is a symbolic link to ".*nowhere", which does not exist/);
 });
 
+test('symbolic links to folders that "**" does not follow are reported at checkpoints.path: how many, and the first of them', async () => {
+  // "/proc/**" wandered through /proc/<pid>/cwd and /proc/<pid>/root; not following such links must not lose checkpoints silently.
+  const dir = experiment();
+  const elsewhere = experiment();
+  const nets = [network(1), network(2), network(3)];
+  mkdirSync(join(dir, 'run'));
+  writeCheckpoint(join(dir, 'run', 'step0.safetensors'), nets[0]);
+  writeCheckpoint(join(dir, 'run', 'step1.safetensors'), nets[1]);
+  writeCheckpoint(join(elsewhere, 'step2.safetensors'), nets[2]);
+  symlinkSync(elsewhere, join(dir, 'run', 'more'));
+  const result = await readCheckpoints({ path: 'run/**/*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(result.step, [0, 1]);
+  assert.deepEqual(result.problems, [
+    {
+      file: null,
+      message: '1 symbolic link to a folder was not followed: run/more — "**" does not descend through links, which may lead anywhere (/proc/<pid>/root leads to /); to search such a folder, name it before any "**", by its path or by "*"',
+      key: 'checkpoints.path',
+    },
+  ]);
+  // Named by "*": followed, and no problem.
+  const named = await readCheckpoints({ path: 'run/*/*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(named.step, [2]);
+  assert.deepEqual(named.problems, []);
+  for (let i = 0; i < 4; i++) symlinkSync(elsewhere, join(dir, 'run', `link${i}`));
+  const many = await readCheckpoints({ path: 'run/**/*.safetensors' }, { baseDir: dir });
+  // The first three the crawl met, in natural order.
+  assert.match(many.problems[0].message, /^5 symbolic links to folders were not followed: run\/\w+, run\/\w+, run\/\w+ and 2 more — "\*\*" does not descend/);
+});
+
 test('a refresh re-reads nothing it has: unchanged files are not opened again, changed ones are, a deleted one leaves the series', async () => {
   const dir = experiment();
   const nets = [network(1), network(2), network(3)];

@@ -8,6 +8,7 @@ import { findCheckpointFiles } from '../../../src/core/checkpoints/discover';
 
 const dir = mkdtempSync(join(tmpdir(), 'flab-glob-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+const none = { count: 0, first: [] };
 
 test('the glob matches files relative to the experiment folder, in natural order, not folders; symbolic links are followed', async () => {
   mkdirSync(join(dir, 'run'));
@@ -16,9 +17,9 @@ test('the glob matches files relative to the experiment folder, in natural order
   writeFileSync(join(dir, 'run', 'notes.txt'), '');
   symlinkSync(join(dir, 'run', 'step1.safetensors'), join(dir, 'run', 'step3.safetensors'));
   const found = await findCheckpointFiles('run/*.safetensors', dir);
-  assert.deepEqual(found, { files: ['step1', 'step2', 'step3', 'step10'].map((n) => join(dir, 'run', `${n}.safetensors`)), skipped: [] });
+  assert.deepEqual(found, { files: ['step1', 'step2', 'step3', 'step10'].map((n) => join(dir, 'run', `${n}.safetensors`)), skipped: [], linksNotFollowed: none });
   assert.deepEqual((await findCheckpointFiles(join(dir, 'run', 'step1*.safetensors'), '/')).files, [join(dir, 'run', 'step1.safetensors'), join(dir, 'run', 'step10.safetensors')]);
-  assert.deepEqual(await findCheckpointFiles('nothing/*.safetensors', dir), { files: [], skipped: [] });
+  assert.deepEqual(await findCheckpointFiles('nothing/*.safetensors', dir), { files: [], skipped: [], linksNotFollowed: none });
 });
 
 test('a glob that matches too many files, an empty pattern or a backslash is refused with a message', async () => {
@@ -47,7 +48,7 @@ test('the time limit holds inside the crawl: in a wide folder between batches of
   t = 0;
   await assert.rejects(findCheckpointFiles('deep/**/*.safetensors', dir, { maxFiles: 100, timeoutMs: 20_000, now: clock }), /was still being searched after 20 s, the limit \(\d+ folders/);
   // With a real clock the same searches end in time.
-  assert.deepEqual(await findCheckpointFiles('deep/**/*.safetensors', dir), { files: [], skipped: [] });
+  assert.deepEqual(await findCheckpointFiles('deep/**/*.safetensors', dir), { files: [], skipped: [], linksNotFollowed: none });
 });
 
 test('matches that cannot be checkpoints are skipped with the reason, never silently and never opened: pipes, devices, dangling or looping links, names not UTF-8', async () => {
@@ -62,11 +63,12 @@ test('matches that cannot be checkpoints are skipped with the reason, never sile
   writeFileSync(Buffer.from(`${odd}/bad\xff7.safetensors`, 'latin1'), '');
   mkdirSync(Buffer.from(`${odd}/sub\xfe`, 'latin1'));
   writeFileSync(Buffer.from(`${odd}/sub\xfe/step8.safetensors`, 'latin1'), '');
-  symlinkSync(odd, join(odd, 'again')); // a link to its own folder: read once, no loop
+  symlinkSync(odd, join(odd, 'again')); // a link to its own folder: "**" does not loop through it
   writeFileSync(join(odd, 'notes.txt'), '');
   execFileSync('mkfifo', [join(odd, 'pipe.txt')]); // matches no pattern here: not reported
   const found = await findCheckpointFiles('odd/**/*.safetensors', dir);
   assert.deepEqual(found.files, [join(odd, 'step1.safetensors')]);
+  assert.deepEqual(found.linksNotFollowed, { count: 1, first: [join(odd, 'again')] });
   const why = Object.fromEntries(found.skipped.map((s) => [s.path.slice(odd.length + 1), s.problem]));
   assert.deepEqual(why, {
     'bad\uFFFD7.safetensors': 'its name is not UTF-8 (bad\\xff7.safetensors): skipped, as paths are read as UTF-8 text — rename it',
@@ -115,4 +117,37 @@ test('files that do not match do not count toward maxFiles: the limit, and one m
   assert.deepEqual(found.files, Array.from({ length: 10 }, (_, i) => join(mixed, `step${i + 1}.safetensors`)));
   writeFileSync(join(mixed, 'step11.safetensors'), '');
   await assert.rejects(findCheckpointFiles('mixed/*.safetensors', dir, limits), /^Error: the checkpoint path "mixed\/\*\.safetensors" matches (at least )?11 files, more than the 10 allowed/);
+});
+
+test('"**" does not descend through a symbolic link to a folder, which is counted; a link the pattern names before any "**" is followed, as is a link to a file', async () => {
+  // "/proc/**/*.safetensors" went through /proc/<pid>/cwd and /proc/<pid>/root into other processes' folders and /.
+  const tree = join(dir, 'links');
+  const outside = join(dir, 'outside');
+  const elsewhere = join(dir, 'elsewhere');
+  mkdirSync(join(tree, 'exp1'), { recursive: true });
+  mkdirSync(join(outside, 'deep'), { recursive: true });
+  mkdirSync(elsewhere);
+  writeFileSync(join(elsewhere, 'step5.safetensors'), '');
+  writeFileSync(join(tree, 'exp1', 'step1.safetensors'), '');
+  writeFileSync(join(outside, 'step2.safetensors'), '');
+  writeFileSync(join(outside, 'deep', 'step3.safetensors'), '');
+  symlinkSync(outside, join(tree, 'exp2'));
+  symlinkSync(elsewhere, join(tree, 'exp1', 'cwd')); // as /proc/<pid>/cwd
+  symlinkSync(join(outside, 'step2.safetensors'), join(tree, 'exp1', 'step4.safetensors'));
+  symlinkSync(tree, join(tree, 'up')); // followed before the "**": read once, no loop
+  const at = (...names: string[]) => join(tree, ...names);
+  assert.deepEqual(await findCheckpointFiles('links/**/*.safetensors', dir), {
+    files: [at('exp1', 'step1.safetensors'), at('exp1', 'step4.safetensors')],
+    skipped: [],
+    linksNotFollowed: { count: 3, first: [at('exp1', 'cwd'), at('exp2'), at('up')] },
+  });
+  // Named by "*" before the "**": followed there, not below.
+  assert.deepEqual(await findCheckpointFiles('links/*/**/*.safetensors', dir), {
+    files: [at('exp1', 'step1.safetensors'), at('exp1', 'step4.safetensors'), at('exp2', 'deep', 'step3.safetensors'), at('exp2', 'step2.safetensors')],
+    skipped: [],
+    linksNotFollowed: { count: 1, first: [at('exp1', 'cwd')] },
+  });
+  // Named by the pattern's fixed part, or by a pattern without "**".
+  assert.deepEqual((await findCheckpointFiles(join(tree, 'exp2', '**', '*.safetensors'), '/')).files, [at('exp2', 'deep', 'step3.safetensors'), at('exp2', 'step2.safetensors')]);
+  assert.deepEqual((await findCheckpointFiles('links/*/*/*.safetensors', dir)).files, [at('exp1', 'cwd', 'step5.safetensors'), at('exp2', 'deep', 'step3.safetensors')]);
 });
