@@ -395,14 +395,15 @@ function parseLine(line: string): MetricsLine | LineProblem {
 
 /**
  * The problem of a line (valid JSON) that writes `step`, `loss` or `accuracy` twice at its top level,
- * or null. A line names each key once, so the full scan (`findDuplicateKey`) runs only when one's
- * quoted name occurs twice or the line has an escape (a key may be written `"\u0073tep"`).
+ * or null; other keys written twice, and keys of nested objects, are passed over. A line names each
+ * key once, so the full scan (`findDuplicateKey`) runs only when one's quoted name occurs twice or the
+ * line has an escape (a key may be written `"\u0073tep"`).
  */
 function repeatedKey(text: string): LineProblem | null {
   const suspect = text.includes('\\u') || METRICS_KEYS.some((k) => text.indexOf(`"${k}"`) !== text.lastIndexOf(`"${k}"`));
   if (!suspect) return null;
-  const found = findDuplicateKey(text);
-  if (!found || found.within !== null || !(METRICS_KEYS as readonly string[]).includes(found.key)) return null;
+  const found = findDuplicateKey(text, (key, within) => within === null && (METRICS_KEYS as readonly string[]).includes(key));
+  if (!found) return null;
   return { problem: `"${found.key}" is written twice (columns ${found.at[0] + 1} and ${found.at[1] + 1}): JSON keeps the last silently, so the line is skipped — write each key once`, column: found.at[1] + 1 };
 }
 

@@ -123,12 +123,13 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
 
 /**
  * The first key that appears twice in one object of `text` (valid JSON, so only strings and
- * structure need telling apart): the key, the name of the object it is in (null for the top level,
- * the tensors' names), and the UTF-16 indices of both occurrences. JSON.parse keeps the last of two
- * silently. One pass, with an explicit stack (no recursion: a header may nest 10,000 deep), a set of
- * keys per open object: linear in the header, which MAX_HEADER_BYTES bounds.
+ * structure need telling apart) and that `counts` accepts (by default every key): the key, the name of
+ * the object it is in (null for the top level, the tensors' names), and the UTF-16 indices of both
+ * occurrences. Keys are compared as JSON.parse reads them (`"st\u0065p"` is `step`), which keeps the
+ * last of two silently. One pass, with an explicit stack (no recursion: a header may nest 10,000
+ * deep), a set of keys per open object: linear in the header, which MAX_HEADER_BYTES bounds.
  */
-export function findDuplicateKey(text: string): { key: string; within: string | null; at: [number, number] } | null {
+export function findDuplicateKey(text: string, counts: (key: string, within: string | null) => boolean = () => true): { key: string; within: string | null; at: [number, number] } | null {
   interface Open {
     keys: Map<string, number> | null; // null for an array
     name: string | null;
@@ -154,8 +155,8 @@ export function findDuplicateKey(text: string): { key: string; within: string | 
       if (top?.keys && text[j] === ':') {
         const key = JSON.parse(text.slice(i, end + 1)) as string;
         const seen = top.keys.get(key);
-        if (seen !== undefined) return { key, within: top.name, at: [seen, i] };
-        top.keys.set(key, i);
+        if (seen !== undefined && counts(key, top.name)) return { key, within: top.name, at: [seen, i] };
+        if (seen === undefined) top.keys.set(key, i);
         lastKey = key;
       }
       i = end + 1;

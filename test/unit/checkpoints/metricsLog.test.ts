@@ -236,6 +236,28 @@ test('a line that writes step, loss or accuracy twice is skipped with both colum
   ]);
 });
 
+test('a repeated step, loss or accuracy is found whichever key is repeated first: after another repeated key, a nested one, an escaped spelling', async () => {
+  // Only the first repeated key of a line was looked at: {"note": 1, "note": 2, "step": 1, "step": 2} was read as step 2, silently.
+  const path = join(dir, 'twice-later.jsonl');
+  writeFileSync(
+    path,
+    [
+      '{"note": 1, "note": 2, "step": 1, "step": 2}',
+      '{"x": {"a": 1, "a": 2}, "step": 3, "step": 4}',
+      '{"loss": 1, "st\\u0065p": 5, "note": 0, "note": 1, "step": 6}',
+      '{"accuracy": 0.5, "x": [{"accuracy": 1}], "accuracy": 0.7, "step": 7}',
+      '{"step": 8, "loss": 1, "x": {"step": 1, "step": 2}, "note": 0, "note": 1}',
+      '',
+    ].join('\n'),
+  );
+  const log = new MetricsLog(path, 'twice-later.jsonl');
+  await log.refresh(settled);
+  assert.deepEqual(log.series()?.step, [8], 'keys repeated inside a nested object, or keys it does not read, are no problem');
+  const twice = (line: number, key: string, a: number, b: number) =>
+    `twice-later.jsonl line ${line}, column ${b}: "${key}" is written twice (columns ${a} and ${b}): JSON keeps the last silently, so the line is skipped — write each key once`;
+  assert.deepEqual(log.messages(), [twice(1, 'step', 24, 35), twice(2, 'step', 25, 36), twice(3, 'step', 13, 51), twice(4, 'accuracy', 2, 43)]);
+});
+
 test('a byte-order mark before the first line is not part of it, and a CRLF line\'s \\r does not count toward the line limit', async () => {
   // The BOM made line 1 "not JSON (Unexpected token '…')" and lost step 0; a 1 MiB line ending in CRLF was refused as 1,048,577 bytes.
   const bom = join(dir, 'bom.jsonl');
