@@ -2,9 +2,11 @@
  * The optional metrics file beside the checkpoints (docs/checkpoints.md, "The metrics file"): JSON
  * Lines, one object per line, `{"step": 100, "loss": 0.31, "accuracy": 0.91}`. `step` is required (a
  * non-negative integer); `loss` and `accuracy` are numbers or null and may be left out; other keys are
- * ignored. A bad line is reported by its number and skipped; a later line with the same step replaces an
- * earlier one (a resumed run logs again). The file is read incrementally: only what was appended since
- * the last read, and from the start again if it shrank.
+ * ignored. A bad line is reported by its number and skipped, except that a loss or accuracy beyond the
+ * float64 range (1e309) is reported and read as null, as Infinity written bare is, the rest of its line
+ * kept; a later line with the same step replaces an earlier one (a resumed run logs again). The file
+ * is read incrementally: only what was appended since the last read, and from the start again if it
+ * shrank.
  *
  * Memory: the file is read in pieces of METRICS_CHUNK_BYTES, never whole, and each line keeps only
  * its three numbers, in growable Float64Arrays (24 bytes a line, NaN for null): a 131 MB file of 1.35
@@ -46,6 +48,20 @@ type MetricsLine = [step: number, entry: MetricsEntry];
 interface LineProblem {
   problem: string;
   column: number | null;
+}
+
+/** A line parsed: what is read of it (null when it is skipped), and what is wrong with it, if anything. */
+interface ParsedLine {
+  read: MetricsLine | null;
+  problem: LineProblem | null;
+}
+
+/** A loss or accuracy beyond the float64 range: its key, its text and column as written, and the ±Infinity JSON.parse read. */
+interface BeyondRange {
+  key: string;
+  text: string;
+  column: number | null;
+  value: number;
 }
 
 /**
@@ -189,13 +205,11 @@ export class MetricsLog {
       this.tail = null;
       const text = withoutByteOrderMark(rest.toString('utf8'), this.lines + 1);
       if (text.trim() !== '') {
-        const parsed = parseLine(text);
-        this.tail = Array.isArray(parsed)
-          ? { text, bytes: rest.length, entry: parsed, problem: '' }
-          : { text, bytes: rest.length, entry: null, problem: `${this.where(this.lines + 1, parsed.column)} (unfinished, no newline): ${parsed.problem}` };
+        const { read, problem } = parseLine(text);
+        this.tail = { text, bytes: rest.length, entry: read, problem: problem ? `${this.where(this.lines + 1, problem.column)} (unfinished, no newline): ${problem.problem}` : '' };
       }
     }
-    this.tailReported = this.tail !== null && this.tail.entry === null && settled(stat.mtimeMs);
+    this.tailReported = this.tail !== null && this.tail.problem !== '' && settled(stat.mtimeMs);
     return this.changedSince(before);
   }
 
@@ -274,11 +288,11 @@ export class MetricsLog {
   private readLine(text: string, number: number): void {
     const line = withoutByteOrderMark(text, number);
     if (line.trim() === '') return;
-    const parsed = parseLine(line);
-    if (Array.isArray(parsed)) this.columns.push(parsed[0], parsed[1]);
-    else {
+    const { read, problem } = parseLine(line);
+    if (read) this.columns.push(...read);
+    if (problem) {
       this.problemCount++;
-      if (this.problems.length < LISTED_PROBLEMS) this.problems.push(`${this.where(number, parsed.column)}: ${parsed.problem}`);
+      if (this.problems.length < LISTED_PROBLEMS) this.problems.push(`${this.where(number, problem.column)}: ${problem.problem}`);
     }
   }
 
@@ -346,8 +360,15 @@ function tooLong(bytes: number, sofar: boolean): string {
 /** The largest float64, about 1.8 × 10³⁰⁸: a JSON number beyond it reads as ±Infinity. */
 const FLOAT64_RANGE = 'the float64 range (±1.8 × 10³⁰⁸)';
 
-/** One line as [step, values], or what is wrong with it and where. */
-function parseLine(line: string): MetricsLine | LineProblem {
+/** What a skipped line's message ends with, before any advice. */
+const SKIPPED = 'the line is skipped';
+
+/**
+ * One line: its step and values, or null when it is skipped, and what is wrong with it and where. A
+ * loss or accuracy beyond the float64 range is read as null and reported, the rest of the line kept.
+ */
+function parseLine(line: string): ParsedLine {
+  const skip = (problem: string, column: number | null = null): ParsedLine => ({ read: null, problem: { problem, column } });
   let value: unknown;
   let parsed = line;
   try {
@@ -361,36 +382,50 @@ function parseLine(line: string): MetricsLine | LineProblem {
     } catch {
       const message = err instanceof Error ? err.message : String(err);
       const at = /at position (\d+)/.exec(message);
-      return { problem: `not JSON (${excerpt(message.replace(/ in JSON at position \d+.*$/, ''))}): each line should be one object such as {"step": 100, "loss": 0.31}`, column: at ? Number(at[1]) + 1 : null };
+      return skip(`not JSON (${excerpt(message.replace(/ in JSON at position \d+.*$/, ''))}): ${SKIPPED} — each line should be one object such as {"step": 100, "loss": 0.31}`, at ? Number(at[1]) + 1 : null);
     }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'expected an object such as {"step": 100, "loss": 0.31, "accuracy": 0.91}', column: null };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return skip(`expected an object such as {"step": 100, "loss": 0.31, "accuracy": 0.91}, found ${describeValue(value)}: ${SKIPPED}`);
   const twice = repeatedKey(parsed);
-  if (twice) return twice;
+  if (twice) return { read: null, problem: twice };
   const o = value as Record<string, unknown>;
   const step = o.step;
   if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) {
     const raw = rawValue(line, 'step');
-    if (typeof step === 'number' && !Number.isFinite(step)) return outOfRange('step', raw, step);
-    return { problem: `"step" should be a non-negative integer, found ${raw?.text ?? JSON.stringify(step) ?? 'nothing'}`, column: raw?.column ?? null };
+    if (typeof step === 'number' && !Number.isFinite(step)) {
+      return skip(`"step" ${raw?.text ?? step} is out of ${FLOAT64_RANGE}: it would read as ${step}, so ${SKIPPED} — log the step count itself`, raw?.column ?? null);
+    }
+    return skip(`"step" should be a non-negative integer, found ${raw?.text ?? JSON.stringify(step) ?? 'nothing'}: ${SKIPPED}`, raw?.column ?? null);
   }
   if (!Number.isSafeInteger(step)) {
     const raw = rawValue(line, 'step');
-    return {
-      problem: `"step" ${raw?.text ?? step} is beyond ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} (2⁵³ − 1), the largest integer a float64 holds exactly: steps beyond it cannot be told apart, so the line is skipped — log the step count itself`,
-      column: raw?.column ?? null,
-    };
+    return skip(`"step" ${raw?.text ?? step} is beyond ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} (2⁵³ − 1), the largest integer a float64 holds exactly: steps beyond it cannot be told apart, so ${SKIPPED} — log the step count itself`, raw?.column ?? null);
   }
   const entry: MetricsEntry = { loss: null, accuracy: null };
+  const beyond: BeyondRange[] = [];
   for (const key of ['loss', 'accuracy'] as const) {
     const v = o[key];
     if (v === undefined || v === null) continue;
     const raw = rawValue(line, key);
-    if (typeof v === 'number' && !Number.isFinite(v)) return outOfRange(key, raw, v);
-    if (typeof v !== 'number') return { problem: `"${key}" should be a finite number or null, found ${raw?.text ?? describeValue(v)}`, column: raw?.column ?? null };
-    entry[key] = v;
+    if (typeof v === 'number' && !Number.isFinite(v)) beyond.push({ key, text: raw?.text ?? String(v), column: raw?.column ?? null, value: v });
+    else if (typeof v !== 'number') return skip(`"${key}" should be a finite number or null, found ${raw?.text ?? describeValue(v)}: ${SKIPPED}`, raw?.column ?? null);
+    else entry[key] = v;
   }
-  return [step, entry];
+  return { read: [step, entry], problem: beyond.length > 0 ? readAsNull(beyond) : null };
+}
+
+/**
+ * The warning of a line whose loss or accuracy (`beyond`, in line order) is beyond the float64 range,
+ * which JSON.parse reads as ±Infinity: each is read as null, as Infinity written bare is.
+ */
+function readAsNull(beyond: readonly BeyondRange[]): LineProblem {
+  const one = beyond.length === 1;
+  const values = beyond.map((b) => `"${b.key}" ${b.text}`).join(' and ');
+  const infinity = beyond.every((b) => b.value > 0) ? 'Infinity' : beyond.every((b) => b.value < 0) ? '-Infinity' : '±Infinity';
+  return {
+    problem: `${values} ${one ? 'is' : 'are'} out of ${FLOAT64_RANGE}, so ${one ? 'it is' : 'they are'} read as null (no value), as ${infinity} written bare is; the rest of the line is kept — write a number within the range, or null (or NaN) for no value`,
+    column: beyond[0].column,
+  };
 }
 
 /**
@@ -404,18 +439,7 @@ function repeatedKey(text: string): LineProblem | null {
   if (!suspect) return null;
   const found = findDuplicateKey(text, (key, within) => within === null && (METRICS_KEYS as readonly string[]).includes(key));
   if (!found) return null;
-  return { problem: `"${found.key}" is written twice (columns ${found.at[0] + 1} and ${found.at[1] + 1}): JSON keeps the last silently, so the line is skipped — write each key once`, column: found.at[1] + 1 };
-}
-
-/**
- * A number that JSON.parse read as ±Infinity: its text is beyond the float64 range (JSON itself has
- * no infinity; NaN and Infinity written bare are read as null before this).
- */
-function outOfRange(key: string, raw: { text: string; column: number } | null, v: number): LineProblem {
-  return {
-    problem: `"${key}" ${raw?.text ?? (v > 0 ? 'Infinity' : '-Infinity')} is out of ${FLOAT64_RANGE}: it would read as ${v > 0 ? '' : '-'}Infinity; write a number within the range, or null (or NaN) for no value`,
-    column: raw?.column ?? null,
-  };
+  return { problem: `"${found.key}" is written twice (columns ${found.at[0] + 1} and ${found.at[1] + 1}): JSON keeps the last silently, so ${SKIPPED} — write each key once`, column: found.at[1] + 1 };
 }
 
 /** A value of a line in a message: bounded. */

@@ -36,11 +36,14 @@ test('lines give step, loss and accuracy; bad lines are reported by number and s
   assert.deepEqual(log.series(), { step: [0, 10, 30, 40], loss: [2.3, 1.1, null, null], accuracy: [0.1, 0.4, 0.5, null] });
   const messages = log.messages();
   assert.equal(messages.length, 5);
-  assert.match(messages[0], /^a.jsonl line 4: not JSON/);
-  assert.match(messages[1], /^a.jsonl line 5: expected an object/);
-  assert.match(messages[2], /^a.jsonl line 6: "step" should be a non-negative integer, found nothing/);
-  assert.match(messages[3], /^a.jsonl line 7, column 10: "step" should be a non-negative integer, found -1/);
-  assert.match(messages[4], /^a.jsonl line 8, column 22: "loss" should be a finite number or null, found "high"/);
+  // Each says that its line is skipped.
+  assert.match(messages[0], /^a.jsonl line 4: not JSON \(.+\): the line is skipped — each line should be one object such as \{"step": 100, "loss": 0.31\}$/s);
+  assert.deepEqual(messages.slice(1), [
+    'a.jsonl line 5: expected an object such as {"step": 100, "loss": 0.31, "accuracy": 0.91}, found an array: the line is skipped',
+    'a.jsonl line 6: "step" should be a non-negative integer, found nothing: the line is skipped',
+    'a.jsonl line 7, column 10: "step" should be a non-negative integer, found -1: the line is skipped',
+    'a.jsonl line 8, column 22: "loss" should be a finite number or null, found "high": the line is skipped',
+  ]);
   assert.equal(await log.refresh(settled), false, 'nothing new');
 });
 
@@ -97,7 +100,7 @@ test('only the first 20 bad lines are listed, then their count', async () => {
   assert.deepEqual(log.series()!.step, [5]);
 });
 
-test('numbers beyond the float64 range (1e309, which JSON.parse reads as Infinity) are said to be, at their line and column; NaN written bare is null', async () => {
+test('numbers beyond the float64 range (1e309, which JSON.parse reads as Infinity) are said to be, at their line and column: a step skips its line, a loss or accuracy reads as null; NaN written bare is null', async () => {
   const path = join(dir, 'e.jsonl');
   writeFileSync(
     path,
@@ -115,13 +118,37 @@ test('numbers beyond the float64 range (1e309, which JSON.parse reads as Infinit
   const log = new MetricsLog(path, 'e.jsonl');
   await log.refresh(settled);
   assert.deepEqual(log.messages(), [
-    'e.jsonl line 1, column 21: "loss" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸): it would read as Infinity; write a number within the range, or null (or NaN) for no value',
-    'e.jsonl line 2, column 25: "accuracy" -1e309 is out of the float64 range (±1.8 × 10³⁰⁸): it would read as -Infinity; write a number within the range, or null (or NaN) for no value',
-    'e.jsonl line 3, column 10: "step" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸): it would read as Infinity; write a number within the range, or null (or NaN) for no value',
-    'e.jsonl line 4, column 10: "step" should be a non-negative integer, found NaN',
-    'e.jsonl line 5, column 21: "loss" should be a finite number or null, found "NaN"',
+    'e.jsonl line 1, column 21: "loss" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), as Infinity written bare is; the rest of the line is kept — write a number within the range, or null (or NaN) for no value',
+    'e.jsonl line 2, column 25: "accuracy" -1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), as -Infinity written bare is; the rest of the line is kept — write a number within the range, or null (or NaN) for no value',
+    'e.jsonl line 3, column 10: "step" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸): it would read as Infinity, so the line is skipped — log the step count itself',
+    'e.jsonl line 4, column 10: "step" should be a non-negative integer, found NaN: the line is skipped',
+    'e.jsonl line 5, column 21: "loss" should be a finite number or null, found "NaN": the line is skipped',
   ]);
-  assert.deepEqual(log.series(), { step: [4, 5], loss: [null, 1e308], accuracy: [null, 0] });
+  assert.deepEqual(log.series(), { step: [1, 2, 4, 5], loss: [null, 0.5, null, 1e308], accuracy: [null, null, null, 0] });
+});
+
+test('a loss or accuracy beyond the float64 range costs only itself: the line\'s valid values are kept, and the warning names each such key and its value as written', async () => {
+  // {"step": 3, "loss": 0.5, "accuracy": 1e309} was skipped whole, its loss lost, with a warning that said neither.
+  const path = join(dir, 'range.jsonl');
+  writeFileSync(path, ['{"step": 3, "loss": 0.5, "accuracy": 1e309}', '{"step": 4, "loss": -1E+400, "accuracy": 2e308}', '{"step": 5, "loss": 1e309, "accuracy": "high"}', '{"step": 6, "loss": 0.25'].join('\n'));
+  const log = new MetricsLog(path, 'range.jsonl');
+  await log.refresh(settled);
+  assert.deepEqual(log.series(), { step: [3, 4], loss: [0.5, null], accuracy: [null, null] });
+  const kept = 'the rest of the line is kept — write a number within the range, or null (or NaN) for no value';
+  assert.deepEqual(log.messages(), [
+    `range.jsonl line 1, column 38: "accuracy" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), as Infinity written bare is; ${kept}`,
+    `range.jsonl line 2, column 21: "loss" -1E+400 and "accuracy" 2e308 are out of the float64 range (±1.8 × 10³⁰⁸), so they are read as null (no value), as ±Infinity written bare is; ${kept}`,
+    'range.jsonl line 3, column 40: "accuracy" should be a finite number or null, found "high": the line is skipped',
+    'range.jsonl line 4, column 25 (unfinished, no newline): not JSON (Expected \',\' or \'}\' after property value): the line is skipped — each line should be one object such as {"step": 100, "loss": 0.31}',
+  ]);
+  // An unfinished last line that is a whole object counts at once; its warning is said once the file has settled.
+  writeFileSync(path, '{"step": 7, "loss": 0.5, "accuracy": 1e309}');
+  const tail = new MetricsLog(path, 'range.jsonl');
+  await tail.refresh(writing);
+  assert.deepEqual(tail.series(), { step: [7], loss: [0.5], accuracy: [null] });
+  assert.deepEqual(tail.messages(), []);
+  await tail.refresh(settled);
+  assert.deepEqual(tail.messages(), [`range.jsonl line 1, column 38 (unfinished, no newline): "accuracy" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), as Infinity written bare is; ${kept}`]);
 });
 
 test('a step beyond 2⁵³ − 1 is refused as such (a float64 cannot hold it exactly), not as "not an integer"', async () => {
