@@ -38,6 +38,12 @@ const LISTED_PROBLEMS = 20;
 /** Bytes read from the file by one read call: the file is never held whole. */
 export const METRICS_CHUNK_BYTES = 4 * 2 ** 20;
 
+/**
+ * Bytes asked by a read call at least, whatever the file's size says: a file of /proc says 0 and holds
+ * more, and a file may grow while it is read.
+ */
+const MIN_READ_BYTES = 64 * 2 ** 10;
+
 /** The keys of a line that are read; documented in docs/checkpoints.md. */
 export const METRICS_KEYS = ['step', 'loss', 'accuracy'] as const;
 
@@ -189,19 +195,27 @@ export class MetricsLog {
       return this.changedSince(before);
     }
     if (!stat.isFile() || stat.size > MAX_METRICS_BYTES) {
-      this.reset();
-      this.present = true;
-      this.refusal = !stat.isFile()
-        ? `${this.file}: is ${stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : 'a device'}, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file`
-        : `${this.file}: has ${stat.size.toLocaleString('en-US')} bytes, more than the ${MAX_METRICS_BYTES.toLocaleString('en-US')} read: log less often, or start a new file`;
-      return this.changedSince(before);
+      return this.refuse(
+        !stat.isFile()
+          ? `${this.file}: is ${stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : 'a device'}, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file`
+          : `${this.file}: has ${stat.size.toLocaleString('en-US')} bytes, more than the ${MAX_METRICS_BYTES.toLocaleString('en-US')} read: log less often, or start a new file`,
+        before,
+      );
     }
     if (stat.size < this.consumed || this.refusal !== null) this.reset(); // rewritten, or back within the limit
     this.present = true;
     const known = this.consumed + (this.longLine ?? 0) + (this.tail?.bytes ?? 0);
     if (stat.size !== known || stat.mtimeMs !== this.mtimeMs) {
       this.mtimeMs = stat.mtimeMs;
-      const rest = await this.readLines(stat.size);
+      let rest: Buffer | null;
+      try {
+        rest = await this.readLines(stat.size);
+      } catch (err) {
+        return this.refuse(`${this.file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}), so it is not read: point checkpoints.metrics at the JSON Lines file`, before);
+      }
+      if (rest === null) {
+        return this.refuse(`${this.file}: has more than the ${MAX_METRICS_BYTES.toLocaleString('en-US')} bytes read (its file system said ${stat.size.toLocaleString('en-US')}): log less often, or start a new file`, before);
+      }
       this.tail = null;
       const text = withoutByteOrderMark(rest.toString('utf8'), this.lines + 1);
       if (text.trim() !== '') {
@@ -232,19 +246,22 @@ export class MetricsLog {
   }
 
   /**
-   * Reads bytes [consumed, size) in pieces of METRICS_CHUNK_BYTES, reading each whole line as it
-   * comes; returns the bytes after the last newline (an unfinished line).
+   * Reads from byte `consumed` to the end of the file in pieces of at most METRICS_CHUNK_BYTES,
+   * reading each whole line as it comes; returns the bytes after the last newline (an unfinished
+   * line), or null past MAX_METRICS_BYTES. `size` (the file system's) is a hint only: a file of /proc
+   * says 0, and a file may grow meanwhile. Throws what the file system throws (EIO, EACCES).
    */
-  private async readLines(size: number): Promise<Buffer> {
+  private async readLines(size: number): Promise<Buffer | null> {
     const handle = await fs.open(this.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
       let carry = Buffer.alloc(0);
       let position = this.consumed + (this.longLine ?? 0);
-      while (position < size) {
-        const chunk = Buffer.allocUnsafe(Math.min(METRICS_CHUNK_BYTES, size - position));
+      for (;;) {
+        const chunk = Buffer.allocUnsafe(Math.min(METRICS_CHUNK_BYTES, Math.max(size - position, MIN_READ_BYTES)));
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
-        if (bytesRead === 0) break; // it shrank meanwhile: read the rest next time
+        if (bytesRead === 0) break; // its end
         position += bytesRead;
+        if (position > MAX_METRICS_BYTES) return null;
         const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
         let start = 0;
         if (this.longLine !== null) {
@@ -306,6 +323,14 @@ export class MetricsLog {
   /** `metrics.jsonl line 4, column 12`. */
   private where(line: number, column: number | null): string {
     return `${this.file} line ${line}${column === null ? '' : `, column ${column}`}`;
+  }
+
+  /** Makes `refusal` why the file is not read at all, and nothing of it read; returns whether that changed what is shown. */
+  private refuse(refusal: string, before: string): boolean {
+    this.reset();
+    this.present = true;
+    this.refusal = refusal;
+    return this.changedSince(before);
   }
 
   private reset(): void {

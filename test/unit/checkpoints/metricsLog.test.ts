@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -202,6 +202,26 @@ test('a metrics path that is not a regular file is refused, not opened, with wha
     await pipe.refresh(settled);
     assert.deepEqual(pipe.messages(), ['pipe.jsonl: is a named pipe, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file']);
   }
+});
+
+test('a file that says it has 0 bytes but has more (/proc) is read to its end, again from its start each time; one that cannot be read says why', { skip: !existsSync('/proc/self/status') && 'no /proc' }, async () => {
+  // /proc/self/status reports a size of 0: its lines were never read, and nothing said so.
+  const status = new MetricsLog('/proc/self/status', 'status', true);
+  await status.refresh(settled);
+  assert.equal(statSync('/proc/self/status').size, 0);
+  assert.deepEqual(status.series(), { step: [], loss: [], accuracy: [] });
+  const first = status.messages();
+  assert.match(first[0], /^status line 1: not JSON \(.+\): the line is skipped/);
+  assert.match(first[20], /^status: \d+ more bad lines$/);
+  // Its values change between reads (VmSize, State): only where each message is, is compared.
+  const where = (messages: string[]) => messages.slice(0, 20).map((m) => m.slice(0, m.indexOf(':')));
+  await status.refresh(settled);
+  assert.deepEqual(where(status.messages()), where(first), 'read again from line 1, not on from where the last read ended');
+  // Reading /proc/self/mem at byte 0 fails (EIO): said, not thrown.
+  const mem = new MetricsLog('/proc/self/mem', 'mem', true);
+  await mem.refresh(settled);
+  assert.equal(mem.series(), null);
+  assert.deepEqual(mem.messages(), ['mem: cannot be read (EIO), so it is not read: point checkpoints.metrics at the JSON Lines file']);
 });
 
 test('a metrics path that is a link to nothing, or a link in a loop, says so', async () => {
