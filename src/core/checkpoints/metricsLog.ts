@@ -1,12 +1,12 @@
 /**
  * The optional metrics file beside the checkpoints (docs/checkpoints.md, "The metrics file"): JSON
- * Lines, one object per line, `{"step": 100, "loss": 0.31, "accuracy": 0.91}`. `step` is required (a
- * non-negative integer); `loss` and `accuracy` are numbers or null and may be left out; other keys are
- * ignored. A bad line is reported by its number and skipped, except that a loss or accuracy beyond the
- * float64 range (1e309) is reported and read as null, as Infinity written bare is, the rest of its line
- * kept; a later line with the same step replaces an earlier one (a resumed run logs again). The file
- * is read incrementally: only what was appended since the last read, and from the start again if it
- * shrank.
+ * Lines, one object per line, `{"step": 100, "loss": 0.31, "accuracy": 0.91}`, each ended by \n,
+ * \r\n or \r alone. `step` is required (a non-negative integer); `loss` and `accuracy` are numbers or
+ * null and may be left out; other keys are ignored. A bad line is reported by its number and skipped,
+ * except that a loss or accuracy beyond the float64 range (1e309) is reported and read as null, as
+ * Infinity written bare is, the rest of its line kept; a later line with the same step replaces an
+ * earlier one (a resumed run logs again). The file is read incrementally: only what was appended since
+ * the last read, and from the start again if it shrank.
  *
  * Memory: the file is read in pieces of METRICS_CHUNK_BYTES, never whole, and each line keeps only
  * its three numbers, in growable Float64Arrays (24 bytes a line, NaN for null): a 131 MB file of 1.35
@@ -217,7 +217,8 @@ export class MetricsLog {
         return this.refuse(`${this.file}: has more than the ${MAX_METRICS_BYTES.toLocaleString('en-US')} bytes read (its file system said ${stat.size.toLocaleString('en-US')}): log less often, or start a new file`, before);
       }
       this.tail = null;
-      const text = withoutByteOrderMark(rest.toString('utf8'), this.lines + 1);
+      // Its \r, if it ends in one (a line ended by \r alone, or half a \r\n), is not part of its text.
+      const text = withoutByteOrderMark(rest.toString('utf8', 0, rest.length - (rest[rest.length - 1] === CR ? 1 : 0)), this.lines + 1);
       if (text.trim() !== '') {
         const { read, problem } = parseLine(text);
         this.tail = { text, bytes: rest.length, entry: read, problem: problem ? `${this.where(this.lines + 1, problem.column)} (unfinished, no newline): ${problem.problem}` : '' };
@@ -263,37 +264,36 @@ export class MetricsLog {
         position += bytesRead;
         if (position > MAX_METRICS_BYTES) return null;
         const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+        // A \r last may be the first half of a \r\n whose \n is not read yet: it ends no line until
+        // the byte after it is (a \r at the end of the file is kept with the unfinished line).
+        const limit = data[data.length - 1] === CR ? data.length - 1 : data.length;
+        const nextEnd = lineEnds(data, limit);
         let start = 0;
         if (this.longLine !== null) {
-          // Inside a line too long to read: drop its bytes up to its newline.
-          const newline = data.indexOf(0x0a);
-          if (newline < 0) {
-            this.longLine += data.length;
-            carry = Buffer.alloc(0);
+          // Inside a line too long to read: drop its bytes up to its end.
+          const end = nextEnd(0);
+          if (end < 0) {
+            this.longLine += limit;
+            carry = Buffer.from(data.subarray(limit));
             continue;
           }
-          this.skipLine(this.longLine + newline);
-          this.consumed += this.longLine + newline + 1;
+          this.skipLine(this.longLine + end);
+          start = afterLineEnd(data, end);
+          this.consumed += this.longLine + start;
           this.longLine = null;
-          start = newline + 1;
         }
-        const end = data.lastIndexOf(0x0a);
-        if (end >= start) {
-          const first = start;
-          while (start <= end) {
-            const newline = data.indexOf(0x0a, start);
-            // A CRLF line's \r is not part of its length.
-            const length = newline - start - (newline > start && data[newline - 1] === 0x0d ? 1 : 0);
-            if (length > MAX_METRICS_LINE_BYTES) this.skipLine(length);
-            else this.readLine(data.toString('utf8', start, newline), ++this.lines);
-            start = newline + 1;
-          }
-          this.consumed += end + 1 - first;
+        const first = start;
+        for (let end = nextEnd(start); end >= 0; end = nextEnd(start)) {
+          const length = end - start; // without its \r, \n or \r\n
+          if (length > MAX_METRICS_LINE_BYTES) this.skipLine(length);
+          else this.readLine(data.toString('utf8', start, end), ++this.lines);
+          start = afterLineEnd(data, end);
         }
+        this.consumed += start - first;
         // The unfinished line: kept (a copy: the chunk is not kept for a few bytes), or dropped as too long.
-        if (data.length - start > MAX_METRICS_LINE_BYTES) {
-          this.longLine = data.length - start;
-          carry = Buffer.alloc(0);
+        if (limit - start > MAX_METRICS_LINE_BYTES) {
+          this.longLine = limit - start;
+          carry = Buffer.from(data.subarray(limit));
         } else carry = Buffer.from(data.subarray(start));
       }
       return carry;
@@ -370,6 +370,30 @@ async function whyMissing(path: string, err: unknown): Promise<string> {
   } catch {
     return 'no such file (it is read once it exists)';
   }
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * The ends of the lines of data[0, limit) — the index of each \n, \r alone or \r\n's \r — from
+ * calls with rising `from`, -1 when there is none: each byte's next place is looked up again only once
+ * passed, so a piece is scanned once however many lines it holds.
+ */
+function lineEnds(data: Buffer, limit: number): (from: number) => number {
+  let lf = -2;
+  let cr = -2;
+  return (from) => {
+    if (lf !== -1 && lf < from) lf = data.indexOf(LF, from);
+    if (cr !== -1 && cr < from) cr = data.indexOf(CR, from);
+    const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+    return end < limit ? end : -1;
+  };
+}
+
+/** The index after the line end at `end`: past the \n of a \r\n too. */
+function afterLineEnd(data: Buffer, end: number): number {
+  return data[end] === CR && data[end + 1] === LF ? end + 2 : end + 1;
 }
 
 /** Line `number` of the file without the UTF-8 byte-order mark that may open the first (Windows editors write one). */

@@ -326,3 +326,54 @@ test('a byte-order mark before the first line is not part of it, and a CRLF line
   await c.refresh(settled);
   assert.deepEqual(c.series()?.step, [4, 5]);
 });
+
+test('lines may end in \\r alone (old Mac OS), \\r\\n or \\n, mixed, also where a read piece or a refresh splits a \\r\\n', async () => {
+  // A file of \r-ended lines was one line: "not JSON", or skipped as longer than 1 MiB, and every step lost.
+  const path = join(dir, 'cr.jsonl');
+  writeFileSync(path, '{"step": 0, "loss": 1}\r{"step": 1, "loss": 2}\roops\r\n{"step": 3, "loss": 4}\n\r{"step": 5, "loss": 6}\r');
+  const log = new MetricsLog(path, 'cr.jsonl');
+  await log.refresh(settled);
+  assert.deepEqual(log.series(), { step: [0, 1, 3, 5], loss: [1, 2, 4, 6], accuracy: [null, null, null, null] });
+  assert.deepEqual(
+    log.messages().map((m) => m.slice(0, m.indexOf(':'))),
+    ['cr.jsonl line 3'],
+    'line 5 is blank (\\n then \\r), so the last is line 6',
+  );
+  // A writer's \r\n split across refreshes: the \r alone ends no line yet.
+  appendFileSync(path, '\n{"step": 7, "loss": 8}\r');
+  await log.refresh(settled);
+  appendFileSync(path, '\noops\r\n');
+  await log.refresh(settled);
+  assert.deepEqual(log.series()?.step, [0, 1, 3, 5, 7]);
+  assert.deepEqual(
+    log.messages().map((m) => m.slice(0, m.indexOf(':'))),
+    ['cr.jsonl line 3', 'cr.jsonl line 8'],
+  );
+  // Across read pieces: a \r\n whose \r ends the first piece, then a \r alone that ends the second.
+  const pieces = join(dir, 'cr-pieces.jsonl');
+  let text = '';
+  let lines = 0;
+  const line = (step: number, length: number) => {
+    const head = `{"step": ${step}, "pad": "`;
+    return head + 'x'.repeat(length - head.length - 2) + '"}';
+  };
+  for (let k = 1; k <= 2; k++) {
+    while (text.length < k * METRICS_CHUNK_BYTES - 2000) text += line(lines++, 300) + '\r';
+    text += line(lines++, k * METRICS_CHUNK_BYTES - 1 - text.length) + (k === 1 ? '\r\n' : '\r');
+  }
+  text += 'oops\r' + line(lines + 1, 100) + '\r';
+  writeFileSync(pieces, text);
+  const p = new MetricsLog(pieces, 'cr-pieces.jsonl');
+  await p.refresh(settled);
+  assert.equal(p.series()?.step.length, lines + 1);
+  assert.deepEqual(p.messages().map((m) => m.slice(0, m.indexOf(':'))), [`cr-pieces.jsonl line ${lines + 1}`]);
+});
+
+test('a line longer than MAX_METRICS_LINE_BYTES may end in \\r alone: skipped, and the next line read', async () => {
+  const path = join(dir, 'cr-long.jsonl');
+  writeFileSync(path, `{"step": 0, "loss": 1}\r{"step": 1, "pad": "${'x'.repeat(2 * MAX_METRICS_LINE_BYTES)}"}\r{"step": 2, "loss": 3}\r\n`);
+  const log = new MetricsLog(path, 'cr-long.jsonl');
+  await log.refresh(settled);
+  assert.deepEqual(log.series()?.step, [0, 2]);
+  assert.deepEqual(log.messages(), [`cr-long.jsonl line 2: ${(2 * MAX_METRICS_LINE_BYTES + 22).toLocaleString('en-US')} bytes, more than the 1,048,576 of a metrics line (a step and a few numbers): skipped without being read`]);
+});
