@@ -18,7 +18,7 @@ import { isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_LAYERS, MAX_NETWORK_BYTES } from './limits';
 import { MetricsLog } from './metricsLog';
 import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from './naming';
-import { CheckpointError, formatTensorShape, SafetensorsFile, TensorInfo } from './safetensors';
+import { CheckpointError, formatTensorShape, kindOf, SafetensorsFile, TensorInfo } from './safetensors';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores, LayerThresholds } from '../mechanisms/layerLabel';
 import { excerpt } from '../experiment/diagnostic';
 import { lowerBound } from '../math/vectors';
@@ -314,7 +314,7 @@ export class CheckpointReader {
     const settled = this.settled(state.mtimeMs, now) || now - state.seenAt >= this.settleMs;
     try {
       // Never opened when not a regular file (a named pipe made since the glob would wait for a writer).
-      if (!stat.isFile()) throw new CheckpointError(state.file, `is not a regular file (${stat.isFIFO() ? 'a named pipe' : stat.isDirectory() ? 'a folder' : 'a device or socket'}): skipped without being opened`);
+      if (!stat.isFile()) throw new CheckpointError(state.file, `is not a regular file (${kindOf(stat)}): skipped without being opened`);
       const file = await SafetensorsFile.open(path, state.file);
       await file.close();
       if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) return; // changed meanwhile: next time

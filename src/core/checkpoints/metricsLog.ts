@@ -17,7 +17,7 @@ import { constants, promises as fs } from 'node:fs';
 import { excerpt } from '../experiment/diagnostic';
 import { lowerBound } from '../math/vectors';
 import { MAX_METRICS_BYTES, MAX_METRICS_LINE_BYTES } from './limits';
-import { findDuplicateKey } from './safetensors';
+import { findDuplicateKey, kindOf } from './safetensors';
 
 /** One line's values. */
 export interface MetricsEntry {
@@ -197,7 +197,7 @@ export class MetricsLog {
     if (!stat.isFile() || stat.size > MAX_METRICS_BYTES) {
       return this.refuse(
         !stat.isFile()
-          ? `${this.file}: is ${stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a named pipe' : stat.isSocket() ? 'a socket' : 'a device'}, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file`
+          ? `${this.file}: is ${kindOf(stat)}, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file`
           : `${this.file}: has ${stat.size.toLocaleString('en-US')} bytes, more than the ${MAX_METRICS_BYTES.toLocaleString('en-US')} read: log less often, or start a new file`,
         before,
       );

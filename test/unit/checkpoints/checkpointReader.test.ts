@@ -277,6 +277,31 @@ test('matches that are not checkpoint files are reported where they are and neve
   assert.match(none.problems[1].message, /^a1.safetensors: is a symbolic link to ".*nowhere", which does not exist/);
 });
 
+test('a match that is no longer a regular file when examined is refused by what it is, in safetensors.ts\'s words, and never opened', async () => {
+  // Its message said "a folder" and "a device or socket" where kindOf says "a directory", "a socket", "a character device".
+  const dir = experiment();
+  const nets = [network(1), network(2)];
+  for (const s of [0, 1, 2]) writeCheckpoint(join(dir, `step${s}.safetensors`), nets[Math.min(s, 1)]);
+  // The reader's clock is first read when the first file has been examined, after the glob: the two others are replaced then.
+  let replaced = false;
+  const now = () => {
+    if (!replaced) {
+      replaced = true;
+      rmSync(join(dir, 'step1.safetensors'));
+      mkdirSync(join(dir, 'step1.safetensors'));
+      rmSync(join(dir, 'step2.safetensors'));
+      execFileSync('mkfifo', [join(dir, 'step2.safetensors')]);
+    }
+    return Date.now();
+  };
+  const result = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir, now });
+  assert.deepEqual(result.step, [0]);
+  assert.deepEqual(
+    result.problems.map((p) => p.message),
+    ['step1.safetensors: is not a regular file (a directory): skipped without being opened', 'step2.safetensors: is not a regular file (a named pipe): skipped without being opened'],
+  );
+});
+
 test('symbolic links to folders that "**" does not follow are reported at checkpoints.path: how many, and the first of them', async () => {
   // "/proc/**" wandered through /proc/<pid>/cwd and /proc/<pid>/root; not following such links must not lose checkpoints silently.
   const dir = experiment();

@@ -196,7 +196,11 @@ test('a metrics path that is not a regular file is refused, not opened, with wha
   const log = new MetricsLog(path, 'folder.jsonl', true);
   await log.refresh(settled);
   assert.equal(log.series(), null);
-  assert.deepEqual(log.messages(), ['folder.jsonl: is a folder, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file']);
+  // In safetensors.ts's words (kindOf): it said "a folder", and "a device" for a character device.
+  assert.deepEqual(log.messages(), ['folder.jsonl: is a directory, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file']);
+  const device = new MetricsLog('/dev/null', '/dev/null', true);
+  await device.refresh(settled);
+  assert.deepEqual(device.messages(), ['/dev/null: is a character device, not a regular file, so it is not read: point checkpoints.metrics at the JSON Lines file']);
   if (spawnSync('mkfifo', [join(dir, 'pipe.jsonl')]).status === 0) {
     const pipe = new MetricsLog(join(dir, 'pipe.jsonl'), 'pipe.jsonl', true);
     await pipe.refresh(settled);
