@@ -50,19 +50,70 @@ export function formatNumber(x: number): string {
   return exponent.length < plain.length ? exponent : plain;
 }
 
-/** Longest text echoed into a message as written (a key, a string value, a number's literal). */
+/** Longest text echoed into a message as written (a key, a string value, a number's literal), in characters (code points). */
 export const MAX_ECHOED_CHARACTERS = 48;
 
 /**
- * `text` as it may be echoed into a message: unchanged when short, else its first
- * MAX_ECHOED_CHARACTERS characters, an ellipsis and the full length, so that a 1 MB key makes a
- * one-line message (docs/limits.md, "Sizes and limits").
+ * `text` as it may be echoed into a message: unchanged when at most `max` characters, else its first
+ * `max` characters, an ellipsis and the full length, so that a 1 MB key makes a one-line message
+ * (docs/limits.md, "Sizes and limits"). Characters are code points, so an emoji counts one, as the
+ * editor shows it; the cut never splits a surrogate pair, and never leaves a combining mark, a
+ * variation selector or a zero-width joiner without the character before it (it backs up to before
+ * that character).
  */
 export function excerpt(text: string, max = MAX_ECHOED_CHARACTERS): string {
   if (text.length <= max) return text;
-  // Never split a surrogate pair.
-  const cut = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
-  return `${text.slice(0, cut)}… (${text.length} characters)`;
+  let cut = 0;
+  let kept = 0;
+  while (kept < max && cut < text.length) {
+    cut += isPairAt(text, cut) ? 2 : 1;
+    kept++;
+  }
+  if (cut >= text.length) return text;
+  // Back up over a cluster the cut would split, by at most MAX_CLUSTER characters: text that is all
+  // marks is cut where it is.
+  for (let back = cut, backKept = kept; backKept > 0 && kept - backKept <= MAX_CLUSTER; backKept--) {
+    if (!splitsCluster(text, back)) {
+      cut = back;
+      kept = backKept;
+      break;
+    }
+    back -= back >= 2 && isPairAt(text, back - 2) ? 2 : 1;
+  }
+  return `${text.slice(0, cut)}… (${kept + countCharacters(text, cut)} characters)`;
+}
+
+/** The most characters the cut of `excerpt` backs up to keep a cluster whole (an emoji family is 7). */
+const MAX_CLUSTER = 16;
+/** Characters that belong to the one before them: combining marks (variation selectors among them) and a zero-width joiner. */
+const JOINS_PREVIOUS = /^(?:\p{M}|\u200D)/u;
+/** A zero-width joiner joins the character after it to the one before. */
+const JOINS_NEXT = /\u200D$/u;
+
+/** Whether a cut at UTF-16 index `i` separates a character from the one it joins. */
+function splitsCluster(text: string, i: number): boolean {
+  return JOINS_PREVIOUS.test(charAt(text, i)) || JOINS_NEXT.test(charBefore(text, i));
+}
+
+function isPairAt(text: string, i: number): boolean {
+  const hi = text.charCodeAt(i);
+  const lo = text.charCodeAt(i + 1);
+  return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff;
+}
+
+function charAt(text: string, i: number): string {
+  return text.slice(i, isPairAt(text, i) ? i + 2 : i + 1);
+}
+
+function charBefore(text: string, i: number): string {
+  return text.slice(i >= 2 && isPairAt(text, i - 2) ? i - 2 : i - 1, i);
+}
+
+/** Code points of `text` from `from` on (a surrogate pair counts one). */
+export function countCharacters(text: string, from = 0): number {
+  let n = 0;
+  for (let i = from; i < text.length; i++, n++) if (isPairAt(text, i)) i++;
+  return n;
 }
 
 /** Words longer than this get no suggestion: no key or value of the format is half as long. */

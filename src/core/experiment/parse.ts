@@ -4,7 +4,7 @@
  * the single definition of the format; the checks here are the ones a schema cannot express
  * (shapes that must agree, collinear data, ordered times, sizes).
  */
-import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree } from 'jsonc-parser';
 import { Diagnostic, excerpt, formatCount, formatLn, formatNumber } from './diagnostic';
 import { LinearData, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
 import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS } from './kind';
@@ -14,6 +14,7 @@ import { parsePath } from './jsonPath';
 import { dot, norm, unit } from '../math/vectors';
 import { resolveSweep } from './sweepSpec';
 import { resolveWidthPowers } from './widthPowers';
+import { syntaxDiagnostic } from './syntaxError';
 
 export { EXPERIMENT_SCHEMA } from './kind';
 
@@ -59,13 +60,7 @@ export function parseJsonText(text: string): JsonText {
   if (tooDeep) return { diagnostics: [tooDeep], tree: undefined };
   const parseErrors: ParseError[] = [];
   const tree = parseTree(json, parseErrors, { allowTrailingComma: true, disallowComments: false });
-  const diagnostics: Diagnostic[] = parseErrors.map((e) => ({
-    message: `invalid JSON: ${describeParseError(printParseErrorCode(e.error))}`,
-    path: '',
-    offset: e.offset,
-    length: Math.max(1, e.length),
-    severity: 'error' as const,
-  }));
+  const diagnostics: Diagnostic[] = parseErrors.map((e) => syntaxDiagnostic(json, e));
   if (!tree && diagnostics.length === 0) diagnostics.push({ message: 'the file is empty: an experiment is a JSON object', path: '', offset: 0, length: 0, severity: 'error' });
   return { tree, diagnostics };
 }
@@ -457,26 +452,4 @@ function firstNonCollinear(samples: Sample[]): number | null {
     if (Math.sqrt(off) > COLLINEARITY_TOLERANCE * scale) return i;
   }
   return null;
-}
-
-function describeParseError(code: string): string {
-  const words: Record<string, string> = {
-    InvalidSymbol: 'unexpected character',
-    InvalidNumberFormat: 'malformed number',
-    PropertyNameExpected: 'a property name in double quotes was expected',
-    ValueExpected: 'a value was expected',
-    ColonExpected: 'a colon was expected',
-    CommaExpected: 'a comma was expected',
-    CloseBraceExpected: 'a closing brace `}` was expected',
-    CloseBracketExpected: 'a closing bracket `]` was expected',
-    EndOfFileExpected: 'end of file was expected',
-    InvalidCommentToken: 'malformed comment',
-    UnexpectedEndOfComment: 'unterminated comment',
-    UnexpectedEndOfString: 'unterminated string',
-    UnexpectedEndOfNumber: 'unterminated number',
-    InvalidUnicode: 'invalid unicode escape',
-    InvalidEscapeCharacter: 'invalid escape character',
-    InvalidCharacter: 'invalid character',
-  };
-  return words[code] ?? code;
 }

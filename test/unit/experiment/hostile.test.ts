@@ -91,8 +91,6 @@ test('a huge key or string is echoed shortened, with no suggestion search over i
   assert.equal(didYouMean('o'.repeat(65), ['o'.repeat(65)]), '', 'no suggestion for words over 64 characters');
   assert.match((resolveKey('x'.repeat(100_000)) as { error: string }).error, /^unknown hyperparameter `x{48}… \(100000 characters\)`;/);
   assert.equal(excerpt('short'), 'short');
-  assert.equal(excerpt('😀'.repeat(30)), `${'😀'.repeat(24)}… (60 characters)`);
-  assert.equal(excerpt('a' + '😀'.repeat(30)), `a${'😀'.repeat(23)}… (61 characters)`, 'a surrogate pair is never split');
 });
 
 test('numbers are echoed as written: 1e309 is not "Infinity"', () => {
@@ -102,4 +100,50 @@ test('numbers are echoed as written: 1e309 is not "Infinity"', () => {
   assert.equal(errors(valid.replace('"width": 4', '"width": 99999999999999999999'))[0].message, 'model.width must be ≤ 10000000, got 99999999999999999999');
   const long = `0.${'0'.repeat(500)}1`;
   assert.equal(errors(valid.replace('"u": 0.1', `"u": -${long}`))[0].message, `learningRates.u must be > 0, got ${excerpt('-' + long)}`);
+});
+
+test('excerpt counts and cuts whole characters: code points, never a mark away from its letter', () => {
+  // 30 emoji are 30 characters (60 UTF-16 units): under the limit, echoed whole.
+  assert.equal(excerpt('😀'.repeat(30)), '😀'.repeat(30));
+  assert.equal(excerpt('😀'.repeat(60)), `${'😀'.repeat(MAX_ECHOED_CHARACTERS)}… (60 characters)`);
+  assert.equal(excerpt('a' + '😀'.repeat(60)), `a${'😀'.repeat(MAX_ECHOED_CHARACTERS - 1)}… (61 characters)`, 'a surrogate pair is never split');
+  // A combining accent stays with its letter: the cut backs up to before the "e" whose accent would follow.
+  assert.equal(excerpt('a' + 'e\u0301'.repeat(30)), `a${'e\u0301'.repeat(23)}… (61 characters)`);
+  // An emoji sequence joined by U+200D is kept whole or left out: the cut after its joiner backs up to its start.
+  const family = '\u{1F468}\u200D\u{1F469}';
+  assert.equal(excerpt('b'.repeat(46) + family + 'c'.repeat(10)), `${'b'.repeat(46)}… (59 characters)`);
+  // Text that is all marks is cut where it is, not backed up to nothing.
+  assert.equal(excerpt('\u0301'.repeat(100)), `${'\u0301'.repeat(MAX_ECHOED_CHARACTERS)}… (100 characters)`);
+});
+
+test('a JSON syntax error quotes the text at fault, in whole characters, on one line', () => {
+  const message = (text: string) => errors(text)[0];
+  const single = message(valid.replace('"width": 4', '"width": 4, "activation": \'relu\''));
+  assert.equal(single.message, "invalid JSON: unexpected `'relu'`: JSON strings are written in double quotes");
+  assert.equal(single.snippet, "'relu'");
+  assert.equal(message(valid.replace('"y": 1', '"y": True')).message, 'invalid JSON: unexpected `True`: JSON writes true, false and null in lower case');
+  assert.equal(message(valid.replace('"y": 1', '"y": NaN')).message, 'invalid JSON: unexpected `NaN`: JSON has no NaN or Infinity, only finite numbers');
+  assert.equal(message(valid.replace('"y": 1', '"y": \u00a01')).message, 'invalid JSON: unexpected character U+00A0 (a no-break space)');
+  const comma = message(valid.replace('"width": 4, "outputScale"', '"width": 4 "outputScale"'));
+  assert.equal(comma.message, 'invalid JSON: a comma was expected before `"outputScale"`');
+  assert.equal(message(valid.slice(0, -1)).message, 'invalid JSON: a closing brace `}` was expected at the end of the file');
+  // An invalid escape late in a long string is quoted and located itself, not the string's first characters.
+  const long = valid.replace('"model"', `"description": "${'x'.repeat(80)} C:\\qdata \\u12g4", "model"`);
+  const escape = message(long);
+  assert.equal(escape.message, 'invalid JSON: invalid escape `\\q` in a string: JSON\'s escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (a backslash is written \\\\)');
+  assert.equal(escape.snippet, '\\q');
+  const unicode = message(long.replace('\\qdata', 'data'));
+  assert.equal(unicode.message, 'invalid JSON: invalid escape `\\u12g4` in a string: \\u takes four hexadecimal digits');
+  assert.equal(unicode.snippet, '\\u12g4');
+  const tab = message(valid.replace('"model"', '"name": "a\tb", "model"'));
+  assert.equal(tab.message, 'invalid JSON: character U+0009 (a tab) in a string: write it as \\t');
+  assert.equal(tab.snippet, '\t');
+  // An unterminated string of emoji: an excerpt cut between characters, never between a pair's halves.
+  const open = message(valid.replace('"model"', `"name": "${'😀'.repeat(60)}\n, "model"`));
+  assert.equal(open.message, `invalid JSON: unterminated string \`"${'😀'.repeat(MAX_ECHOED_CHARACTERS - 1)}… (61 characters)\`: a string must close with " on the line it opens (a line break in a string is written \\n)`);
+  assert.doesNotMatch(open.message, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/, 'no lone surrogate');
+  // A comment left open over lines is quoted on one line.
+  const comment = message(valid.replace('"model"', '/* width\n   sweep "model"').replace(/\}$/, ''));
+  assert.equal(comment.message, 'invalid JSON: unterminated comment `/* width\\n   sweep "model": { "width": 4, "output… (234 characters)`: a /* comment ends with */');
+  assert.ok(!comment.message.includes('\n'));
 });

@@ -67,7 +67,7 @@ test('invalid JSON gives a located syntax error', () => {
   assert.equal(experiment, null);
   assert.ok(diagnostics.length >= 1);
   assert.match(diagnostics[0].message, /^invalid JSON: /);
-  assert.deepEqual(parseExperiment('').diagnostics.map((d) => d.message), ['invalid JSON: a value was expected']);
+  assert.deepEqual(parseExperiment('').diagnostics.map((d) => d.message), ['invalid JSON: a value was expected at the end of the file']);
 });
 
 test('an explicit initialisation must match the width and the input dimension', () => {

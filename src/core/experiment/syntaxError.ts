@@ -1,0 +1,147 @@
+/**
+ * JSON syntax errors of an experiment file as messages that quote the text at fault: jsonc-parser
+ * gives a code and the range of the token it stopped at; the message names the fault, quotes that
+ * token (or, inside a string, the escape or character at fault, located there) and says how JSON
+ * writes it. Quoted text is an `excerpt` (whole characters, one line: line breaks and invisible
+ * characters are written as escapes or U+XXXX) — docs/limits.md, "Reading an experiment file".
+ */
+import { ParseError, printParseErrorCode } from 'jsonc-parser';
+import { Diagnostic, excerpt } from './diagnostic';
+
+/**
+ * The located diagnostic of jsonc-parser's error `e` in `json` (the text the parser read, offsets in
+ * UTF-16 code units). Never throws; the message begins `invalid JSON: `.
+ */
+export function syntaxDiagnostic(json: string, e: ParseError): Diagnostic {
+  const token = json.slice(e.offset, e.offset + e.length);
+  const { message, offset, length } = describe(printParseErrorCode(e.error), token, e.offset, json);
+  return { message: `invalid JSON: ${message}`, path: '', offset, length: Math.max(1, length), severity: 'error' };
+}
+
+interface Located {
+  message: string;
+  offset: number;
+  length: number;
+}
+
+/** JSON's escapes, as a message lists them. */
+const ESCAPES = '\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX';
+
+function describe(code: string, token: string, offset: number, json: string): Located {
+  const at = (message: string): Located => ({ message, offset, length: token.length });
+  const found = token === '' ? (json.slice(offset).trim() === '' ? ' at the end of the file' : '') : `, found ${quote(token)}`;
+  switch (code) {
+    case 'InvalidSymbol':
+      return invalidSymbol(token, offset);
+    case 'InvalidCharacter':
+    case 'InvalidEscapeCharacter':
+    case 'InvalidUnicode':
+      return stringFault(token, offset) ?? at(`${code === 'InvalidUnicode' ? 'invalid unicode escape' : code === 'InvalidCharacter' ? 'invalid character' : 'invalid escape character'} in ${quote(token)}`);
+    case 'UnexpectedEndOfString':
+      return at(`unterminated string ${quote(token)}: a string must close with " on the line it opens (a line break in a string is written \\n)`);
+    case 'UnexpectedEndOfComment':
+      return at(`unterminated comment ${quote(token)}: a /* comment ends with */`);
+    case 'UnexpectedEndOfNumber':
+      return at(`unterminated number ${quote(token)}: digits must follow its "." or its exponent's "e"`);
+    case 'InvalidNumberFormat':
+      return at(`malformed number ${quote(token)}`);
+    case 'InvalidCommentToken':
+      return at(`malformed comment ${quote(token)}`);
+    case 'CommaExpected':
+      return at(token === '' ? `a comma was expected${found}` : `a comma was expected before ${quote(token)}`);
+    case 'ColonExpected':
+      return at(token === '' ? `a colon was expected${found}` : `a colon was expected before ${quote(token)}`);
+    case 'PropertyNameExpected':
+      return at(`a property name in double quotes was expected${found}`);
+    case 'ValueExpected':
+      return at(`a value was expected${found}`);
+    case 'CloseBraceExpected':
+      return at(`a closing brace \`}\` was expected${found}`);
+    case 'CloseBracketExpected':
+      return at(`a closing bracket \`]\` was expected${found}`);
+    case 'EndOfFileExpected':
+      return at(`the file should end after its object${found}`);
+    default:
+      return at(`${code}${found}`);
+  }
+}
+
+/** A run of characters the scanner could not read as a token: `'relu'`, `True`, `NaN`, a no-break space. */
+function invalidSymbol(token: string, offset: number): Located {
+  const invisible = INVISIBLE.exec(token);
+  if (invisible) return { message: `unexpected character ${codePoint(invisible[0])}`, offset: offset + invisible.index, length: invisible[0].length };
+  let hint = '';
+  if (token.startsWith("'")) hint = ': JSON strings are written in double quotes';
+  else if (/^(true|false|null)$/i.test(token)) hint = ': JSON writes true, false and null in lower case';
+  else if (/^(None|nil|undefined)$/.test(token)) hint = ': JSON writes null';
+  else if (/^[-+]?(NaN|Infinity|inf)$/i.test(token)) hint = ': JSON has no NaN or Infinity, only finite numbers';
+  return { message: `unexpected ${quote(token)}${hint}`, offset, length: token.length };
+}
+
+/**
+ * The first fault inside the string token `token` (from its opening quote): a control character, an
+ * escape JSON has not, or a \u without four hexadecimal digits — located at it, so that a fault late
+ * in a long string is shown, not the string's first characters. Null when none is found.
+ */
+function stringFault(token: string, offset: number): Located | null {
+  for (let i = 1; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c === 0x22 /* " */) return null;
+    if (c < 0x20) {
+      const escape = c === 9 ? '\\t' : c === 10 ? '\\n' : c === 13 ? '\\r' : `\\u${c.toString(16).padStart(4, '0')}`;
+      return { message: `character ${codePoint(token[i])} in a string: write it as ${escape}`, offset: offset + i, length: 1 };
+    }
+    if (c !== 0x5c /* \ */) continue;
+    const next = token[i + 1] ?? '';
+    if (next !== '' && '"\\/bfnrt'.includes(next)) {
+      i++;
+      continue;
+    }
+    if (next === 'u') {
+      const four = /^[^"]{0,4}/.exec(token.slice(i + 2, i + 6))![0];
+      if (/^[0-9a-fA-F]{4}$/.test(four)) {
+        i += 5;
+        continue;
+      }
+      const shown = `\\u${four}`;
+      return { message: `invalid escape ${quote(shown)} in a string: \\u takes four hexadecimal digits`, offset: offset + i, length: shown.length };
+    }
+    const shown = next === '' ? '\\' : `\\${String.fromCodePoint(token.codePointAt(i + 1)!)}`;
+    return { message: `invalid escape ${quote(shown)} in a string: JSON's escapes are ${ESCAPES} (a backslash is written \\\\)`, offset: offset + i, length: shown.length };
+  }
+  return null;
+}
+
+/**
+ * Characters a reader cannot see: controls, format characters (but the zero-width joiner inside an
+ * emoji sequence), separators other than the space.
+ */
+const INVISIBLE = /(?!\u200D)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/u;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
+
+const NAMES: Record<number, string> = {
+  0x09: 'a tab',
+  0x0a: 'a line feed',
+  0x0d: 'a carriage return',
+  0xa0: 'a no-break space',
+  0x200b: 'a zero-width space',
+  0x2028: 'a line separator',
+  0x2029: 'a paragraph separator',
+  0xfeff: 'a byte-order mark',
+};
+
+/** `U+00A0 (a no-break space)`: a character a message cannot show, by its code point. */
+function codePoint(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  const hex = cp.toString(16).toUpperCase().padStart(4, '0');
+  return `U+${hex} (${NAMES[cp] ?? 'an invisible character'})`;
+}
+
+/** `text` in backticks as a message quotes it: an excerpt on one line, invisible characters escaped. */
+function quote(text: string): string {
+  const shown = excerpt(text).replace(INVISIBLE_ALL, (ch) => {
+    const cp = ch.codePointAt(0) ?? 0;
+    return cp === 10 ? '\\n' : cp === 13 ? '\\r' : cp === 9 ? '\\t' : `<U+${cp.toString(16).toUpperCase().padStart(4, '0')}>`;
+  });
+  return `\`${shown}\``;
+}
