@@ -11,7 +11,7 @@ import { MAX_FIGURE_SIDE, phaseSvg, PLOT_H, PLOT_W } from '../../core/analysis/p
 import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
 import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
 import { Experiment, inputDimension } from '../../core/experiment/experiment';
-import { checkValue, keyNotInFile, NumericKey, numericKeys, resolveKey } from '../../core/experiment/hyperparameters';
+import { checkValue, keyNotInFile, NumericKey, numericKeys, otherKindKey, otherKindPhrase, resolveKey } from '../../core/experiment/hyperparameters';
 import { countJsonTokens } from '../../core/experiment/parse';
 import { rangeValues } from '../../core/experiment/sweepSpec';
 import { WIDTH_SCALED_PATHS } from '../../core/experiment/widthPowers';
@@ -112,15 +112,19 @@ function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
   const m = /^([^=]+)=([^:]*):([^:]*)$/.exec(spec);
   if (!m) throw new UsageError(`${flag}: expected KEY=FROM:TO, got \`${excerpt(spec)}\``);
   const key = resolveKey(m[1].trim());
+  const axes = `axes are ${numericKeys().map((k) => k.path).filter(isAxisKey).map((a) => `\`${a}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`;
   if ('error' in key) {
-    // A network experiment's key (the flags are read before the file): say that phase diagrams are the linear model's.
-    const network = resolveKey(m[1].trim(), 'network');
-    if (!('error' in network)) throw new UsageError(`${flag}: \`${network.path}\` is a key of network experiments, and flab phase draws the two-layer linear model's phase diagram (docs/phase-diagram.md); for a network, sweep the key (\`flab sweep\`)`);
-    throw new UsageError(`${flag}: ${key.error}`);
+    // A network experiment's key (the flags are read before the file): the linear model's keys that
+    // play its part, as axes; phase diagrams are the linear model's, and a network's key is swept.
+    const network = otherKindKey(m[1].trim(), 'linear');
+    if (!network) throw new UsageError(`${flag}: ${key.error}`);
+    const asAxes = network.counterparts.filter(isAxisKey);
+    const here = `${otherKindPhrase(network, 'linear')}, and flab phase draws its phase diagram (docs/phase-diagram.md)`;
+    const instead = asAxes.length > 0 ? ` — did you mean ${asAxes.map((a) => `\`${a}\``).join(' or ')}?` : network.counterparts.length > 0 ? `, where it cannot be an axis: ${axes}` : `: ${axes}`;
+    throw new UsageError(`${flag}: ${here}${instead}; for a network, sweep the key (\`flab sweep\`)`);
   }
   if (!isAxisKey(key.path)) {
-    const axes = numericKeys().map((k) => k.path).filter(isAxisKey);
-    throw new UsageError(`${flag}: ${key.path} cannot be an axis: every cell of a phase diagram runs the file's own time range and step budget, and the closed-form flow of a cell has no weight decay; axes are ${axes.map((a) => `\`${a}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`);
+    throw new UsageError(`${flag}: ${key.path} cannot be an axis: every cell of a phase diagram runs the file's own time range and step budget, and the closed-form flow of a cell has no weight decay; ${axes}`);
   }
   const from = parseNumber(m[2]);
   const to = parseNumber(m[3]);

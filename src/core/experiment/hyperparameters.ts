@@ -110,6 +110,89 @@ export function numericKeys(kind: ExperimentKind = 'linear'): NumericKey[] {
  * nothing or several keys.
  */
 export function resolveKey(key: string, kind: ExperimentKind = 'linear'): NumericKey | { error: string } {
+  const own = resolveOwnKey(key, kind);
+  if (!('error' in own) || !own.unknown) return own;
+  const other = otherKindKey(key, kind);
+  if (!other) return { error: own.error };
+  const keys = numericKeys(kind).map((k) => `\`${k.path}\``).join(', ');
+  return { error: other.counterparts.length > 0 ? otherKindPhrase(other, kind) : `${otherKindPhrase(other, kind)}; its numeric keys are ${keys}` };
+}
+
+/**
+ * A key of the other kind of experiment than `kind` (a network's key where the two-layer linear
+ * model's are expected, or the reverse): its full path there, that kind, and the keys of `kind` that
+ * play its part (COUNTERPARTS; [] when none does). Null when `key` names no numeric key of the other
+ * kind, or `kind` has no other (a checkpoint experiment).
+ */
+export function otherKindKey(key: string, kind: ExperimentKind): { path: string; kind: ExperimentKind; counterparts: string[] } | null {
+  if (kind !== 'linear' && kind !== 'network') return null;
+  const otherKind = kind === 'linear' ? 'network' : 'linear';
+  const found = resolveOwnKey(key, otherKind);
+  if ('error' in found) return null;
+  const entry = counterpartOf(found.path, otherKind);
+  return { path: found.path, kind: otherKind, counterparts: entry ? entry[kind].keys : [] };
+}
+
+/**
+ * `\`training.learningRate\` is a key of network experiments; the two-layer linear model's learning
+ * rates are …`, or `…, which the two-layer linear model has no counterpart of` — the message of
+ * `resolveKey` for a key of the other kind, without the list of `kind`'s keys.
+ */
+export function otherKindPhrase(other: { path: string; kind: ExperimentKind }, kind: ExperimentKind): string {
+  const whose = `\`${excerpt(other.path)}\` is a key of ${KIND_NOUNS[other.kind]}`;
+  const entry = counterpartOf(other.path, other.kind);
+  if (!entry) return `${whose}, which ${KIND_NOUNS[kind]} has no counterpart of`;
+  const here = entry[kind as 'linear' | 'network'];
+  return `${whose}; ${KIND_OWNERS[kind]} ${here.says}`;
+}
+
+/** Each kind's name in a message about its keys. */
+const KIND_NOUNS: Record<ExperimentKind, string> = { linear: 'the two-layer linear model', network: 'network experiments', checkpoints: 'checkpoint experiments' };
+const KIND_OWNERS: Record<ExperimentKind, string> = { linear: "the two-layer linear model's", network: "a network experiment's", checkpoints: "a checkpoint experiment's" };
+
+/** What one kind calls a quantity (`learning rates are …`) and its keys, in the order a message lists them. */
+interface Counterpart {
+  keys: string[];
+  says: string;
+}
+
+/**
+ * The keys of the two-layer linear model and of a network experiment that play the same part: where
+ * a file of one kind names the other's key (a sweep, a phase axis), the message names its own.
+ * Matched on the path without array indices (`model.hidden[1]` is `model.hidden`). Keys both kinds
+ * share (`model.outputScale`, `init.seed`) resolve in either and need no entry.
+ */
+const COUNTERPARTS: { linear: Counterpart; network: Counterpart }[] = [
+  {
+    linear: { keys: ['learningRates.u', 'learningRates.W'], says: 'learning rates are `learningRates.u` (of u, the output weights) and `learningRates.W` (of W, the hidden layer)' },
+    network: { keys: ['training.learningRate'], says: 'learning rate is `training.learningRate` (one number, or one per weight matrix)' },
+  },
+  {
+    linear: { keys: ['init.scaleU', 'init.scaleW'], says: 'initialisation scales are `init.scaleU` and `init.scaleW`' },
+    network: { keys: ['init.scale'], says: 'initialisation scale is `init.scale`' },
+  },
+  {
+    linear: { keys: ['model.width'], says: 'width is `model.width`' },
+    network: { keys: ['model.hidden[0]'], says: 'widths are the entries of `model.hidden` (`model.hidden[0]`, …)' },
+  },
+  {
+    linear: { keys: ['weightDecay'], says: 'weight decay is `weightDecay`' },
+    network: { keys: ['training.weightDecay'], says: 'weight decay is `training.weightDecay`' },
+  },
+  {
+    linear: { keys: ['time.end'], says: 'length of a run is `time.end`' },
+    network: { keys: ['training.epochs', 'training.steps'], says: 'length of training is `training.epochs` or `training.steps`' },
+  },
+];
+
+function counterpartOf(path: string, kind: ExperimentKind): { linear: Counterpart; network: Counterpart } | undefined {
+  if (kind !== 'linear' && kind !== 'network') return undefined;
+  const bare = (p: string) => p.replace(/\[\d+\]/g, '');
+  return COUNTERPARTS.find((c) => c[kind].keys.some((k) => bare(k) === bare(path)));
+}
+
+/** `resolveKey` within one kind's keys; `unknown` when the key names none of them (not a non-numeric or ambiguous one). */
+function resolveOwnKey(key: string, kind: ExperimentKind): NumericKey | { error: string; unknown?: true } {
   const node = schemaAt(key, kind);
   if (node && isNumeric(node) && !NOT_HYPERPARAMETERS.includes(String(parsePath(key)[0]))) return keyOf(key, node);
   const all = numericKeys(kind);
@@ -118,7 +201,7 @@ export function resolveKey(key: string, kind: ExperimentKind = 'linear'): Numeri
   if (matches.length === 1) return matches[0];
   if (matches.length > 1) return { error: `\`${excerpt(key)}\` is ambiguous: write the full path, one of ${matches.map((m) => `\`${m.path}\``).join(', ')}` };
   const names = all.map((k) => k.path);
-  return { error: `unknown hyperparameter \`${excerpt(key)}\`${suggest(key, names)}; numeric keys are ${names.map((n) => `\`${n}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)` };
+  return { error: `unknown hyperparameter \`${excerpt(key)}\`${suggest(key, names)}; numeric keys are ${names.map((n) => `\`${n}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`, unknown: true };
 }
 
 function suggest(key: string, names: string[]): string {

@@ -165,14 +165,25 @@ test('phase axes are checked before the file; a grid that would redraw too much 
     ['width=0.2:10', 'seed=1:2', /^flab: --x: model\.width must be ≥ 1, got 0/],
     ['outputScale=1:2', 'outputScale=3:4', /^flab: --x and --y both name model\.outputScale/],
     ['outputScale', 'seed=1:2', /^flab: --x: expected KEY=FROM:TO, got `outputScale`/],
-    // A network experiment's key: not "unknown", but what flab phase takes and what to do instead.
-    ['training.learningRate=0.01:0.1', 'seed=1:2', /^flab: --x: `training\.learningRate` is a key of network experiments, and flab phase draws the two-layer linear model's phase diagram \(docs\/phase-diagram\.md\); for a network, sweep the key \(`flab sweep`\)/],
+    // A network experiment's key: not "unknown", but the linear model's keys that play its part (axes
+    // only), what flab phase takes and what to do for a network.
+    ['training.learningRate=0.01:0.1', 'seed=1:2', /^flab: --x: `training\.learningRate` is a key of network experiments; the two-layer linear model's learning rates are `learningRates\.u` \(of u, the output weights\) and `learningRates\.W` \(of W, the hidden layer\), and flab phase draws its phase diagram \(docs\/phase-diagram\.md\) — did you mean `learningRates\.u` or `learningRates\.W`\?; for a network, sweep the key \(`flab sweep`\)\n/],
+    ['outputScale=0.1:10', 'learningRate=0.01:0.1', /^flab: --y: `training\.learningRate` is a key of network experiments; the two-layer linear model's learning rates are .* — did you mean `learningRates\.u` or `learningRates\.W`\?/],
+    ['init.scale=0.01:0.1', 'seed=1:2', /^flab: --x: `init\.scale` is a key of network experiments; .* — did you mean `init\.scaleU` or `init\.scaleW`\?; for a network/],
+    ['model.hidden[0]=1:100', 'seed=1:2', /^flab: --x: `model\.hidden\[0\]` is a key of network experiments; .* — did you mean `model\.width`\?; for a network/],
+    // Its counterpart is no axis (weight decay, the run's length): said, with the axes there are.
+    ['training.weightDecay=0.01:0.1', 'seed=1:2', /^flab: --x: `training\.weightDecay` is a key of network experiments; the two-layer linear model's weight decay is `weightDecay`, and flab phase draws its phase diagram \(docs\/phase-diagram\.md\), where it cannot be an axis: axes are `model\.width`, .*; for a network, sweep the key \(`flab sweep`\)\n/],
+    ['training.momentum=0.1:0.5', 'seed=1:2', /^flab: --x: `training\.momentum` is a key of network experiments, which the two-layer linear model has no counterpart of, and flab phase draws its phase diagram \(docs\/phase-diagram\.md\): axes are `model\.width`, .*; for a network, sweep the key \(`flab sweep`\)\n/],
   ];
   for (const [x, y, message] of cases) {
     const r = await run(['phase', 'missing', '--x', x, '--y', y]);
     assert.equal(r.code, 2, x);
     assert.match(r.stderr, message, x);
   }
+  // The reverse, a network file with the linear model's keys: the file is refused as what flab phase does not take.
+  const network = await run(['phase', 'n', '--x', 'learningRates.u=0.01:0.1', '--y', 'init.scaleU=0.1:1'], { n: readFileSync(join(REPO, 'examples/networks/two-layer-init-scale.flab.json'), 'utf8') });
+  assert.equal(network.code, 1);
+  assert.match(network.stderr, /^n:5:14: error: this is a network experiment \(its `model` has `hidden`\): `flab phase` takes the two-layer linear model; `flab train` trains it \(and `flab sweep` its sweep\)\n/);
   const files = { p: PHASE_EXAMPLE };
   const redraws = await run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'seed=0:1000', '--linear'], files);
   assert.equal(redraws.code, 2);

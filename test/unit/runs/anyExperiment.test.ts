@@ -122,7 +122,7 @@ test('what a schema cannot say is located at its key', () => {
     [{ training: { learningRate: [0.1, 1e39] } }, 'training.learningRate[1]', /^training.learningRate\[1\] = 1e39: beyond the float32 range/, '1e+39'],
     [{ model: { hidden: [2], outputScale: 1e39 } }, 'model.outputScale', /^model.outputScale = 1e39: beyond the float32 range/, '1e+39'],
     [{ model: { hidden: [2] }, init: { weights: [[[1, 2], [3, 1e39]], [[1, 2]]] } }, 'init.weights[0][1][1]', /^init.weights\[0\]\[1\]\[1\] = 1e39: beyond the float32 range/, '1e+39'],
-    [{ sweep: { width: [1, 2] } }, 'sweep.width', /unknown hyperparameter `width`/, '[\n      1,\n      2\n    ]'],
+    [{ sweep: { width: [1, 2] } }, 'sweep.width', /^sweep: `model\.width` is a key of the two-layer linear model; a network experiment's widths are the entries of `model\.hidden` \(`model\.hidden\[0\]`, …\)$/, '[\n      1,\n      2\n    ]'],
     [{ sweep: { 'training.epochs': [1, 2.5] } }, 'sweep.training.epochs[1]', /sweep value 1: training.epochs must be an integer, got 2.5/, '2.5'],
     // A key the file does not have: an index past its array crashed the run (TypeError) or appended a layer.
     [{ sweep: { 'training.learningRate[1]': [0.1, 0.2] } }, 'sweep.training.learningRate[1]', /^sweep: the file has no array training.learningRate, so training.learningRate\[1\] is not one of its values$/, '[\n      0.1,\n      0.2\n    ]'],
