@@ -83,8 +83,10 @@ function runValue(e: Experiment, spec: SweepSpec, i: number, method?: 'solve' | 
 export function sweepValueError(spec: SweepSpec, i: number, message: string, written = formatNumber(spec.values[i])): ExperimentError {
   const own = message.replace(/^with [^=]+ = [^:]+: /, '');
   // A message that begins with the swept key and its value (`model.outputScale = 7e153: …`, `data.y
-  // (its size |y|) = -1e308: …`) has them said once, here, with the value as the sweep writes it.
-  const rest = own.replace(new RegExp(`^${spec.path.replace(/[.[\]]/g, '\\$&')}(?: \\([^)]*\\))? = [^:]+: `), '');
+  // (its size |y|) = -1e308: …`) has them said once, here, with the value as the sweep writes it; so
+  // does one that begins with its base (`training.learningRate.base = 1e36; the value used, … is
+  // 1e39: …`: a sweep over a width power sets its base), whose value used stays said.
+  const rest = own.replace(new RegExp(`^${spec.path.replace(/[.[\]]/g, '\\$&')}(?:\\.base)?(?: \\([^)]*\\))? = [^:;]+[:;] `), '');
   return new ExperimentError(`sweep value ${i}, ${spec.path} = ${written}: ${rest}`, `sweep.${spec.key}[${i}]`);
 }
 

@@ -154,6 +154,25 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/**
+ * A bound for a message's remedy ("give at most …", "at least …"), to two significant digits, that
+ * satisfies `ok`: the nearest such number to `target`, moved one step inward (down for `atMost`, up
+ * for `atLeast`) when rounding put it on the wrong side — so that the value a message offers, written
+ * back, is accepted. `target` is finite and > 0.
+ */
+export function formatBound(target: number, side: 'atMost' | 'atLeast', ok: (x: number) => boolean): string {
+  const [m, e] = target.toExponential(1).split('e');
+  let mantissa = Math.round(Number(m) * 10);
+  let exponent = Number(e);
+  const value = () => Number(`${mantissa / 10}e${exponent}`);
+  for (let step = 0; step < 3 && !ok(value()); step++) {
+    mantissa += side === 'atMost' ? -1 : 1;
+    if (mantissa < 10) [mantissa, exponent] = [99, exponent - 1];
+    if (mantissa > 99) [mantissa, exponent] = [10, exponent + 1];
+  }
+  return formatNumber(value());
+}
+
 /** An integer with thousands separators for a message: 47,040,000 (without Intl, whose first use costs ~60 ms). */
 export function formatCount(n: number): string {
   if (!Number.isSafeInteger(n)) return String(n);

@@ -4,6 +4,7 @@
  * `"parameterisation"` gives every plain number of the five scalable keys its preset exponent.
  */
 import { Experiment, Parameterisation, WidthPower } from './experiment';
+import { formatBound, formatLn, formatNumber } from './diagnostic';
 import { getNumber, isWidthPower, withNumber } from './hyperparameters';
 
 /** The five hyperparameters that may scale with the width, by JSON path. */
@@ -51,14 +52,57 @@ export function resolveWidthPowers(raw: unknown): WidthResolution {
     if (!power) continue;
     const value = power.base * Math.pow(width, power.exponent);
     widthScaling[path] = power;
-    const strict = path !== 'init.scaleU' && path !== 'init.scaleW';
-    if (!Number.isFinite(value) || (strict && !(value > 0))) {
-      problems.push({ path, message: `${path} = ${power.base} · ${width}^${power.exponent} = ${value} is out of range at this width (it must be a finite number${strict ? ' > 0' : ' ≥ 0'})` });
+    // `{ widthExponent, base }` in the file: the base is its own key; a plain number under a parameterisation is the base itself.
+    const written = isWidthPower(node) ? { at: `${path}.base` } : { at: path, note: ` (the base b of ${path} = b·d^${formatNumber(power.exponent)} under the parameterisation)` };
+    const problem = widthPowerRangeProblem(power, width, `the width d = ${width}`, written, path !== 'init.scaleU' && path !== 'init.scaleW');
+    if (problem) {
+      problems.push(problem);
       continue;
     }
     resolved = replaceAt(resolved, path, value);
   }
   return { resolved, widthScaling, problems };
+}
+
+/** Where and how a message names the base of a width power: its key (`init.scale.base`) and a note after its value. */
+export interface WrittenBase {
+  at: string;
+  note?: string;
+}
+
+/**
+ * How a message names a width power and what it became: `init.scale.base = 1e30; the value used,
+ * base · d^4 at d = 1000 (…), is 1e42` — the base as written, then the value used, to 12 digits, or
+ * `about 1e-324` when it is beyond the 64-bit range or 0 from a nonzero base. `where` names d
+ * (`the width d = 64`). A sweep over the key says its value once: `sweepValueError` drops this up to
+ * the ";".
+ */
+export function widthPowerSaid(power: WidthPower, width: number, where: string, written: WrittenBase): string {
+  const value = power.base * Math.pow(width, power.exponent);
+  const exact = Number.isFinite(value) && (value !== 0 || power.base === 0);
+  const used = exact ? formatNumber(Number(value.toPrecision(12))) : `about ${formatLn(Math.log(power.base) + power.exponent * Math.log(width))}`;
+  return `${written.at} = ${formatNumber(power.base)}${written.note ?? ''}; the value used, base · d^${formatNumber(power.exponent)} at ${where}, is ${used}`;
+}
+
+/**
+ * Why the width power `power` cannot be used at width `width`, or null: its value base·d^e beyond
+ * the 64-bit range, or 0 from a nonzero base (below the smallest 64-bit number: a rate, a scale or γ
+ * of 0 is another experiment). Located at the base (`written.at`), what the user changes, with the
+ * bases that work (docs/limits.md, "Representable ranges"); `positive`: a key that must be > 0, to
+ * which 0 is not offered. The base itself is ≥ 0 (the schema).
+ */
+export function widthPowerRangeProblem(power: WidthPower, width: number, where: string, written: WrittenBase, positive = false): { path: string; message: string } | null {
+  const factor = Math.pow(width, power.exponent);
+  const value = power.base * factor;
+  const said = widthPowerSaid(power, width, where, written);
+  if (!Number.isFinite(value)) {
+    return { path: written.at, message: `${said}: beyond the range of 64-bit numbers (1.8e308): give a base of at most ${formatBound(Number.MAX_VALUE / factor, 'atMost', (b) => Number.isFinite(b * factor))}` };
+  }
+  if (value === 0 && power.base !== 0) {
+    const zero = positive ? `which ${written.at.replace(/\.base$/, '')} must not be` : 'a different experiment';
+    return { path: written.at, message: `${said}: below the smallest 64-bit number (5e-324), where it is 0, ${zero}: give a base of at least ${formatBound(Number.MIN_VALUE / factor, 'atLeast', (b) => b * factor !== 0)}${positive ? '' : ', or 0 if that is what you mean'}` };
+  }
+  return null;
 }
 
 /** The width exponents of an experiment (0 for hyperparameters that do not scale). */

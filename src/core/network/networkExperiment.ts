@@ -7,16 +7,16 @@
  * checkpoint cadence against the record cadence, the data spec's own rules, width powers that leave
  * their range, the sweep's key and values.
  */
-import { VariantError } from '../experiment/errors';
+import { ExperimentError, VariantError } from '../experiment/errors';
 import { SweepSpec, WidthPower } from '../experiment/experiment';
-import { formatNumber } from '../experiment/diagnostic';
 import { isWidthPower, withNumber } from '../experiment/hyperparameters';
 import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
 import { checkValue } from '../experiment/schema';
 import { resolveSweep, SweepRange } from '../experiment/sweepSpec';
+import { widthPowerRangeProblem, widthPowerSaid } from '../experiment/widthPowers';
 import { Dataset } from './dataset';
 import { DataSpec, dataSpecProblems } from './data/dataSpec';
-import { InitScheme, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, specSemantics } from './spec';
+import { InitScheme, lastHiddenWidth, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, specSemantics } from './spec';
 
 /** The optimiser each optimiser-specific key of `training` belongs to. */
 const OPTIMIZER_OF = { momentum: 'sgd', beta1: 'adam', beta2: 'adam', epsilon: 'adam' } as const;
@@ -107,7 +107,7 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
   // Width powers: d is the width of the last hidden layer, the one the output layer reads.
   const widthScaling: Record<string, WidthPower> = {};
   const d = raw.model.hidden[raw.model.hidden.length - 1];
-  const resolve = (path: string, v: number | RawPower | undefined, strict: boolean): number | undefined => {
+  const resolve = (path: string, v: number | RawPower | undefined, float32Checked: boolean): number | undefined => {
     if (!isWidthPower(v)) return v as number | undefined;
     const power = { exponent: v.widthExponent, base: v.base ?? 1 };
     widthScaling[path] = power;
@@ -115,21 +115,24 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
       problem(path, `${path} is a power of the width, and this network has no hidden layer (d is the width of the last hidden layer): give a number`);
       return undefined;
     }
-    const x = power.base * Math.pow(d, power.exponent);
-    if (!Number.isFinite(x) || (strict ? !(x > 0) : !(x >= 0))) {
-      problem(path, `${path} = ${power.base} · ${d}^${power.exponent} = ${x} is out of range at this width (it must be a finite number ${strict ? '> 0' : '≥ 0'})`);
+    // γ and the rates have float32's bounds, checked with the spec (`float32Problems`, at the base): a
+    // value beyond 64 bits (±Infinity, or 0 from a nonzero base) is refused there. σ has none of its
+    // own (its draws are checked with the data): 64 bits' here.
+    const range = float32Checked ? null : widthPowerRangeProblem(power, d, lastHiddenWidth(d), { at: `${path}.base` });
+    if (range) {
+      problem(range.path, range.message);
       return undefined;
     }
-    return x;
+    return power.base * Math.pow(d, power.exponent);
   };
   const outputScale = resolve('model.outputScale', raw.model.outputScale, true);
   const init = raw.init && 'weights' in raw.init ? { weights: raw.init.weights } : { scheme: raw.init?.scheme, scale: resolve('init.scale', raw.init?.scale, false), seed: raw.init?.seed };
   let learningRate: number | number[] | undefined;
   if (Array.isArray(t.learningRate)) {
-    learningRate = t.learningRate.map((r, i) => resolve(`training.learningRate[${i}]`, r, false) ?? 0);
+    learningRate = t.learningRate.map((r, i) => resolve(`training.learningRate[${i}]`, r, true) ?? 0);
     if (learningRate.length !== layers) problem('training.learningRate', `one learning rate per weight matrix, from the first to the last: this network has ${layers} (hidden ${JSON.stringify(raw.model.hidden)} and the output layer), got ${learningRate.length}`);
   } else {
-    learningRate = resolve('training.learningRate', t.learningRate, false);
+    learningRate = resolve('training.learningRate', t.learningRate, true);
   }
 
   // Keys that belong together or exclude each other.
@@ -168,12 +171,10 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
     },
     classify: raw.classify,
   });
-  for (const e of specSemantics(spec, Array.isArray(t.learningRate) ? 'list' : 'number')) {
-    if (problems.some((p) => p.path === e.path)) continue;
-    // A value written as a power of the width is changed through its base: the problem is there.
-    const power = widthScaling[e.path];
-    if (power && d !== undefined) problem(`${e.path}.base`, `${e.message} (written as base · d^${power.exponent} with d = ${d}: the value is base × ${formatNumber(Math.pow(d, power.exponent))}, so change "base")`);
-    else problem(e.path, e.message);
+  // A value written as a power of the width is changed through its base: its problems are there.
+  const widths = d === undefined ? undefined : { width: d, powers: widthScaling };
+  for (const e of specSemantics(spec, Array.isArray(t.learningRate) ? 'list' : 'number', widths)) {
+    if (!problems.some((p) => p.path === e.path || p.path === e.path.replace(/\.base$/, ''))) problem(e.path, e.message);
   }
 
   const sweep = raw.sweep ? resolveSweep(raw.sweep, 'network', value) : { spec: undefined, problems: [] };
@@ -201,6 +202,25 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
     },
     problems,
   };
+}
+
+/**
+ * A problem found with the data (`TrainingSetupError`: random draws beyond float32 at `init.scale`)
+ * at a key the file writes as a power of the width: at its base, what the user changes, naming the
+ * base and the value used (`init.scale.base = 1e30; the value used, base · d^4 at d = 1000 (…), is
+ * 1e42: …`); a remedy "give a smaller init.scale" says it is the base. Other problems unchanged.
+ * Messages begin `path = value: ` (`float32Problem`'s convention), which this replaces.
+ */
+export function atWidthPowerBase(e: NetworkExperiment, problem: ExperimentError): ExperimentError {
+  const power = e.widthScaling?.[problem.path];
+  const d = e.spec.model.hidden[e.spec.model.hidden.length - 1];
+  if (!power || d === undefined) return problem;
+  const at = `${problem.path}.base`;
+  const said = widthPowerSaid(power, d, lastHiddenWidth(d), { at });
+  const prefix = `${problem.path} = `;
+  const rest = problem.message.startsWith(prefix) && problem.message.includes(': ') ? problem.message.slice(problem.message.indexOf(': ') + 2) : problem.message;
+  const escaped = problem.path.replace(/[.[\]]/g, '\\$&');
+  return new ExperimentError(`${said}: ${rest.replace(new RegExp(`(give an? \\w+ ${escaped})(?![\\w.[])`, 'g'), '$1 (its base)')}`, at);
 }
 
 /**

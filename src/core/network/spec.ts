@@ -8,10 +8,12 @@
  * Conventions: layers are numbered from the input, W_1 first; W_l is stored as rows (outputs × inputs),
  * PyTorch's `nn.Linear.weight`. The network is f(x) = γ·(W_L φ(… φ(W_1 x + b_1) …) + b_L).
  */
-import { formatNumber } from '../experiment/diagnostic';
+import { formatBound, formatNumber } from '../experiment/diagnostic';
+import { WidthPower } from '../experiment/experiment';
 import { ExperimentError } from '../experiment/errors';
 import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
 import { checkValue } from '../experiment/schema';
+import { widthPowerSaid } from '../experiment/widthPowers';
 import { seedAfter } from '../math/rng';
 
 export const NETWORK_ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'swish'] as const;
@@ -217,16 +219,35 @@ export function specProblems(spec: NetworkSpec): ExperimentError[] {
  * numbers the float32 trainer cannot hold (`float32Problems`). `rateWritten`: how the file writes
  * `training.learningRate` — one number (a problem of the rate is then at `training.learningRate`) or
  * a list, one per layer (at `training.learningRate[l]`; the default, as `specFileForm` writes it).
+ * `widths`: the keys the file writes as powers of the width (their problems are at their base).
  */
-export function specSemantics(spec: NetworkSpec, rateWritten: 'number' | 'list' = 'list'): ExperimentError[] {
+export function specSemantics(spec: NetworkSpec, rateWritten: 'number' | 'list' = 'list', widths?: WidthPowers): ExperimentError[] {
   const out: ExperimentError[] = [];
   const layers = spec.model.hidden.length + 1;
   if (spec.training.learningRate.length !== layers) {
     out.push(new ExperimentError(`one learning rate per weight matrix: this network has ${layers}, got ${spec.training.learningRate.length}`, 'training.learningRate'));
   }
   if (spec.init.kind === 'explicit') out.push(...explicitWeightProblems(spec.init.weights, spec.model));
-  out.push(...float32Problems(spec, rateWritten));
+  out.push(...float32Problems(spec, rateWritten, widths));
   return out;
+}
+
+/**
+ * Keys of a file written as powers of the width (docs/networks.md, "Width powers"): `d`, the width of
+ * the last hidden layer, and each power by the key's JSON path (`training.learningRate[1]`).
+ */
+export interface WidthPowers {
+  width: number;
+  powers: Record<string, WidthPower>;
+}
+
+/** The float32 bounds a message offers: within the range, and nonzero. */
+const FLOAT32_MAX_SAID = 3.4e38;
+const FLOAT32_MIN_SAID = 1.5e-45;
+
+/** How a network's problem names d: `d = 1000 (the last hidden layer's width)`. */
+export function lastHiddenWidth(width: number): string {
+  return `d = ${width} (the last hidden layer's width)`;
 }
 
 /**
@@ -236,20 +257,28 @@ export function specSemantics(spec: NetworkSpec, rateWritten: 'number' | 'list' 
  * nonzero number that float32 rounds to 0 is refused too — a hyperparameter of 0 is a different
  * experiment (`positive`: one the key does not allow); with `belowOne`, a number that float32 rounds
  * to 1 (a key that must be < 1). The message begins `path = value: ` (a sweep says the value once,
- * `sweepValueError`).
+ * `sweepValueError`). With `power` (the key written as base · d^e, `value` its value: ±Infinity or 0
+ * when 64 bits could not hold it), the problem is at `path.base`, what the file lets the user change:
+ * the message begins `path.base = b; the value used, … is value: ` and offers bases.
  */
-export function float32Problem(path: string, value: number, options: { zero?: string; positive?: boolean; belowOne?: boolean } = {}): ExperimentError | null {
+export function float32Problem(path: string, value: number, options: { zero?: string; positive?: boolean; belowOne?: boolean; power?: WidthPower & { width: number } } = {}): ExperimentError | null {
   const f = Math.fround(value);
-  const said = `${path} = ${formatNumber(value)}`;
-  if (Number.isFinite(value) && !Number.isFinite(f)) {
-    return new ExperimentError(`${said}: beyond the float32 range (magnitudes up to 3.4028235e38); the trainer computes in float32, where this number would be ${f > 0 ? '+' : '−'}Infinity and the run could only diverge: give a number of magnitude at most 3.4e38`, path);
+  const power = options.power;
+  const factor = power ? Math.pow(power.width, power.exponent) : 1;
+  const at = power ? `${path}.base` : path;
+  const said = power ? widthPowerSaid(power, power.width, lastHiddenWidth(power.width), { at }) : `${path} = ${formatNumber(value)}`;
+  const nonzero = power ? power.base !== 0 : value !== 0;
+  if (!Number.isFinite(f) && (power ? !Number.isNaN(value) : Number.isFinite(value))) {
+    const give = power ? `give a base of at most ${formatBound(FLOAT32_MAX_SAID / factor, 'atMost', (b) => Number.isFinite(Math.fround(b * factor)))}` : 'give a number of magnitude at most 3.4e38';
+    return new ExperimentError(`${said}: beyond the float32 range (magnitudes up to 3.4028235e38); the trainer computes in float32, where this number would be ${f > 0 ? '+' : '−'}Infinity and the run could only diverge: ${give}`, at);
   }
-  if (options.zero !== undefined && value !== 0 && f === 0) {
+  if (options.zero !== undefined && nonzero && f === 0) {
     const what = options.positive ? `${options.zero}, which ${path} must not be` : `${options.zero}: a different experiment`;
-    return new ExperimentError(`${said}: nonzero, but below the smallest float32 magnitude (1.4e-45); the trainer computes in float32, where this number would be 0 — ${what}: give a magnitude of at least 1.5e-45${options.positive ? '' : ', or 0 if that is what you mean'}`, path);
+    const least = power ? `a base of at least ${formatBound(FLOAT32_MIN_SAID / factor, 'atLeast', (b) => Math.fround(b * factor) !== 0)}` : 'a magnitude of at least 1.5e-45';
+    return new ExperimentError(`${said}: nonzero, but below the smallest float32 magnitude (1.4e-45); the trainer computes in float32, where this number would be 0 — ${what}: give ${least}${options.positive ? '' : ', or 0 if that is what you mean'}`, at);
   }
   if (options.belowOne && value < 1 && f === 1) {
-    return new ExperimentError(`${said}: the trainer computes in float32, where this number would be 1, and ${path} must be < 1: give at most 0.99999994 (the largest float32 below 1)`, path);
+    return new ExperimentError(`${said}: the trainer computes in float32, where this number would be 1, and ${path} must be < 1: give at most 0.99999994 (the largest float32 below 1)`, at);
   }
   return null;
 }
@@ -259,19 +288,24 @@ export function float32Problem(path: string, value: number, options: { zero?: st
  * the learning rates, weight decay, the optimiser's constants — refused also when a nonzero value
  * would be 0, and β₁, β₂ and the momentum when they would be 1 — and explicit weights, which are
  * rounded to the nearest float32 like data (a tiny weight may become 0), but never to ±Infinity: the
- * first entry beyond the range of each matrix, with how many more there are.
+ * first entry beyond the range of each matrix, with how many more there are. `widths`: the keys the
+ * file writes as powers of the width, refused at their base.
  */
-export function float32Problems(spec: NetworkSpec, rateWritten: 'number' | 'list' = 'list'): ExperimentError[] {
+export function float32Problems(spec: NetworkSpec, rateWritten: 'number' | 'list' = 'list', widths?: WidthPowers): ExperimentError[] {
   const out: ExperimentError[] = [];
   const add = (p: ExperimentError | null): void => {
     if (p) out.push(p);
   };
+  const powerOf = (path: string) => {
+    const p = widths?.powers[path];
+    return p ? { ...p, width: widths!.width } : undefined;
+  };
   const { model, training: t } = spec;
-  add(float32Problem('model.outputScale', model.outputScale, { zero: 'γ = 0', positive: true }));
+  add(float32Problem('model.outputScale', model.outputScale, { zero: 'γ = 0', positive: true, power: powerOf('model.outputScale') }));
   if (rateWritten === 'number' && t.learningRate.every((r) => Object.is(r, t.learningRate[0]))) {
-    if (t.learningRate.length) add(float32Problem('training.learningRate', t.learningRate[0], { zero: 'a rate of 0, with which no layer learns' }));
+    if (t.learningRate.length) add(float32Problem('training.learningRate', t.learningRate[0], { zero: 'a rate of 0, with which no layer learns', power: powerOf('training.learningRate') }));
   } else {
-    t.learningRate.forEach((r, l) => add(float32Problem(`training.learningRate[${l}]`, r, { zero: `a rate of 0, with which W_${l + 1} does not learn` })));
+    t.learningRate.forEach((r, l) => add(float32Problem(`training.learningRate[${l}]`, r, { zero: `a rate of 0, with which W_${l + 1} does not learn`, power: powerOf(`training.learningRate[${l}]`) })));
   }
   add(float32Problem('training.weightDecay', t.weightDecay, { zero: 'no weight decay' }));
   if (t.optimizer.kind === 'sgd') {

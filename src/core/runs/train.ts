@@ -13,9 +13,9 @@ import { DEFAULT_LAYER_THRESHOLDS } from '../mechanisms/layerLabel';
 import { CheckpointFolder, trainerLayerName } from '../checkpoints/checkpointFolder';
 import { outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
-import { NetworkExperiment, networkVariant, specForData } from '../network/networkExperiment';
+import { atWidthPowerBase, NetworkExperiment, networkVariant, specForData } from '../network/networkExperiment';
 import { NetworkLoss, NetworkSpec, parameterCount } from '../network/spec';
-import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingSummary } from '../network/train';
+import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingSetupError, TrainingSummary } from '../network/train';
 
 /** Where a run reads and writes, and how it may be stopped. */
 export interface NetworkRunOptions {
@@ -112,7 +112,13 @@ export class NetworkRun {
   static async load(e: NetworkExperiment, options: NetworkRunOptions): Promise<NetworkRun> {
     const data = await loadDataset(e.data, { baseDir: options.baseDir, mnistDir: options.mnistDir, signal: options.signal });
     const spec = specForData(e, data.train);
-    const training = new Training(spec, { train: data.train, test: data.test }, { wasmDirectory: options.wasmDirectory, chunkRows: options.chunkRows, backend: options.backend });
+    let training: Training;
+    try {
+      training = new Training(spec, { train: data.train, test: data.test }, { wasmDirectory: options.wasmDirectory, chunkRows: options.chunkRows, backend: options.backend });
+    } catch (err) {
+      // A problem of a key written as a power of the width is at its base, as the file's own checks put it.
+      throw err instanceof TrainingSetupError ? new TrainingSetupError(err.problems.map((p) => atWidthPowerBase(e, p))) : err;
+    }
     const writing = e.checkpoints && options.writeCheckpoints !== false;
     const folder = writing ? checkpointFolderOf(e, options) : null;
     const run = new NetworkRun(e, spec, data, training, folder);

@@ -119,6 +119,9 @@ test('a sweep value the key refuses is located at that value, not at the first: 
     ['momentum', {}, 'training.momentum', [0, 0.5, 1], '1', 'sweep value 2: training.momentum must be < 1, got 1'],
     ['beta2', { optimizer: 'adam' }, 'training.beta2', [0.9, 0.99999999, 0.999], '0.99999999', 'sweep value 1, training.beta2 = 0.99999999: the trainer computes in float32, where this number would be 1, and training.beta2 must be < 1: give at most 0.99999994 (the largest float32 below 1)'],
     ['rate', {}, 'training.learningRate', [0.1, 0.2, 1e39], '1e+39', 'sweep value 2, training.learningRate = 1e+39: beyond the float32 range (magnitudes up to 3.4028235e38); the trainer computes in float32, where this number would be +Infinity and the run could only diverge: give a number of magnitude at most 3.4e38'],
+    // A rate written as a power of the width: the sweep sets its base; the message says the base as
+    // written and the rate used (base · d at d = 3), and the remedy is a base.
+    ['rate-power', { learningRate: { widthExponent: 1, base: 0.001 } }, 'training.learningRate', [0.001, 2e38], '2e+38', 'sweep value 1, training.learningRate = 2e+38: the value used, base · d^1 at d = 3 (the last hidden layer\'s width), is 6e38: beyond the float32 range (magnitudes up to 3.4028235e38); the trainer computes in float32, where this number would be +Infinity and the run could only diverge: give a base of at most 1.1e38'],
   ] as const) {
     const file = write(`bound-${name}.flab.json`, { ...base, training: { ...base.training, ...training }, sweep: { [key]: values } });
     const r = flab('sweep', file, '--summary');

@@ -108,3 +108,21 @@ test('sizes that would exhaust memory are refused with the limit and the reason'
   assert.match(onlyError(valid.replace('"width": 4', '"width": 100000000')).message, /model\.width must be ≤ 10000000/);
   assert.match(onlyError(valid.replace('"points": 50', '"points": 10000000')).message, /time\.points must be ≤ 1000000/);
 });
+
+test('a width power whose value leaves the 64-bit range is refused at its base, with the value used and the bases that work', () => {
+  const file = (model: object, init: object = { scaleU: 0.1, scaleW: 0.1 }, extra: object = {}) => JSON.stringify({ model, data: { x: [1], y: 1 }, init, learningRates: { u: 0.1, W: 0.1 }, ...extra });
+  const errors = (text: string) => parseExperiment(text).diagnostics.map((d) => ({ path: d.path, message: d.message, snippet: text.slice(d.offset, d.offset + d.length) }));
+  // σ_u = 1e-300 · (10⁶)⁻⁴ is 0 in 64 bits: it was accepted, a zero initialisation of u.
+  const zero = errors(file({ width: 1_000_000 }, { scaleU: { widthExponent: -4, base: 1e-300 }, scaleW: 0.1 }));
+  assert.deepEqual(zero.map((e) => [e.path, e.snippet]), [['init.scaleU.base', '1e-300']]);
+  assert.equal(zero[0].message, 'init.scaleU.base = 1e-300; the value used, base · d^-4 at the width d = 1000000, is about 1e-324: below the smallest 64-bit number (5e-324), where it is 0, a different experiment: give a base of at least 4.9e-300, or 0 if that is what you mean');
+  assert.deepEqual(errors(file({ width: 1_000_000 }, { scaleU: { widthExponent: -4, base: 4.9e-300 }, scaleW: 0.1 })), [], 'the stated base is accepted');
+  // γ beyond the 64-bit range: at the base (it was at model.outputScale).
+  const over = errors(file({ width: 100_000, outputScale: { widthExponent: 4, base: 1e300 } }));
+  assert.deepEqual(over.map((e) => e.path), ['model.outputScale.base']);
+  assert.match(over[0].message, /^model\.outputScale\.base = 1e300; the value used, base · d\^4 at the width d = 100000, is about 1e320: beyond the range of 64-bit numbers \(1\.8e308\): give a base of at most 1\.7e288$/);
+  // Under a parameterisation a plain number is the base: refused at it, said so.
+  const preset = errors(JSON.stringify({ parameterisation: 'meanField', model: { width: 10_000_000 }, data: { x: [1], y: 1 }, init: { scaleU: 0.1, scaleW: 0.1 }, learningRates: { u: 1e302, W: 0.1 } }));
+  assert.deepEqual(preset.map((e) => [e.path, e.snippet]), [['learningRates.u', '1e+302']]);
+  assert.match(preset[0].message, /^learningRates\.u = 1e302 \(the base b of learningRates\.u = b·d\^1 under the parameterisation\); the value used, base · d\^1 at the width d = 10000000, is about 1e309: beyond the range of 64-bit numbers \(1\.8e308\): give a base of at most 1\.7e301$/);
+});

@@ -178,7 +178,8 @@ test('width powers and parameterisations: values, errors, and the phase figure c
   assert.equal(sp.init.kind === 'random' && sp.init.scaleU, 0.25);
   const overflow = parseExperiment(JSON.stringify({ model: { width: 10_000_000, outputScale: { widthExponent: -4, base: 1e-300 } }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } }));
   assert.equal(overflow.experiment, null);
-  assert.match(overflow.diagnostics[0].message, /model\.outputScale = 1e-300 · 10000000\^-4 = 0 is out of range/);
+  assert.equal(overflow.diagnostics[0].path, 'model.outputScale.base');
+  assert.equal(overflow.diagnostics[0].message, 'model.outputScale.base = 1e-300; the value used, base · d^-4 at the width d = 10000000, is about 1e-328: below the smallest 64-bit number (5e-324), where it is 0, which model.outputScale must not be: give a base of at least 4.9e-296');
   const unknown = parseExperiment(JSON.stringify({ model: { width: 4, outputScale: { widthExponnent: 1 } }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } }));
   assert.match(unknown.diagnostics.map((d) => d.message).join('\n'), /unknown key `widthExponnent`.*did you mean `widthExponent`/);
   assert.deepEqual(LABEL_NAMES, ['kernel', 'alignment', 'disalignment', 'mixed: alignment+disalignment', 'rescaling', 'mixed: alignment+rescaling', 'mixed: disalignment+rescaling', 'mixed: alignment+disalignment+rescaling']);

@@ -102,10 +102,41 @@ test('seedAfter: the seed k after a seed, on from 0 past 2⁵³ − 1, exact at 
   assert.equal(seedAfter(MAX_SEED, 0), MAX_SEED);
 });
 
-test('a number beyond float32 written as a power of the width is refused at its base, with the factor', () => {
+test('a number beyond float32 written as a power of the width is refused at its base, with the value used and the bases that work', () => {
   const data = { train: { x: [[0], [1]], y: [0, 1] } };
-  const { problems } = normaliseNetworkExperiment({ model: { hidden: [8] }, data, training: { learningRate: { base: 1e36, widthExponent: 4 } } });
-  assert.deepEqual(problems.map((p) => p.path), ['training.learningRate.base']);
-  assert.match(problems[0].message, /^training\.learningRate = 4\.096e39: beyond the float32 range .* \(written as base · d\^4 with d = 8: the value is base × 4096, so change "base"\)$/);
-  assert.deepEqual(normaliseNetworkExperiment({ model: { hidden: [8] }, data, training: { learningRate: { base: 1e34, widthExponent: 4 } } }).problems, [], 'a base within the range at this width');
+  const at = (model: object, training: object = {}) => normaliseNetworkExperiment({ model, data, training }).problems;
+  const over = at({ hidden: [8] }, { learningRate: { base: 1e36, widthExponent: 4 } });
+  assert.deepEqual(over.map((p) => p.path), ['training.learningRate.base']);
+  assert.equal(over[0].message, 'training.learningRate.base = 1e36; the value used, base · d^4 at d = 8 (the last hidden layer\'s width), is 4.096e39: beyond the float32 range (magnitudes up to 3.4028235e38); the trainer computes in float32, where this number would be +Infinity and the run could only diverge: give a base of at most 8.3e34');
+  // The stated base, written back, is accepted; so is a base within the range at this width.
+  assert.deepEqual(at({ hidden: [8] }, { learningRate: { base: 8.3e34, widthExponent: 4 } }), []);
+  // Below float32 at this width: refused at the base, with the least base that works.
+  const under = at({ hidden: [1000] }, { learningRate: { base: 1e-43, widthExponent: -1 } });
+  assert.deepEqual(under.map((p) => p.path), ['training.learningRate.base']);
+  assert.match(under[0].message, /^training\.learningRate\.base = 1e-43; the value used, base · d\^-1 at d = 1000 \(the last hidden layer's width\), is 1e-46: nonzero, but below the smallest float32 magnitude .*: give a base of at least 1\.5e-42, or 0 if that is what you mean$/);
+  assert.deepEqual(at({ hidden: [1000] }, { learningRate: { base: 1.5e-42, widthExponent: -1 } }), []);
+  // One entry of a list of rates, written as a power.
+  const entry = at({ hidden: [1000] }, { learningRate: [0.1, { base: 1e-43, widthExponent: -1 }] });
+  assert.deepEqual(entry.map((p) => p.path), ['training.learningRate[1].base']);
+});
+
+test('a width power whose value leaves the 64-bit range is refused at its base, never silently 0 or Infinity', () => {
+  const data = { train: { x: [[0], [1]], y: [0, 1] } };
+  const at = (model: object, rest: object = {}) => normaliseNetworkExperiment({ model, data, ...rest }).problems;
+  // 1e-300 · (10⁶)⁻⁴ is 0 in 64 bits: the rate was 0 (no layer learned) and the run went ahead.
+  const rate = at({ hidden: [1_000_000] }, { training: { learningRate: { base: 1e-300, widthExponent: -4 } } });
+  assert.deepEqual(rate.map((p) => p.path), ['training.learningRate.base']);
+  assert.match(rate[0].message, /^training\.learningRate\.base = 1e-300; the value used, base · d\^-4 at d = 1000000 \(the last hidden layer's width\), is about 1e-324: nonzero, but below the smallest float32 magnitude .*: give a base of at least 1\.5e-21, or 0 if that is what you mean$/);
+  assert.deepEqual(at({ hidden: [1_000_000] }, { training: { learningRate: { base: 1.5e-21, widthExponent: -4 } } }), []);
+  const gamma = at({ hidden: [1_000_000], outputScale: { base: 1e-300, widthExponent: -4 } });
+  assert.deepEqual(gamma.map((p) => p.path), ['model.outputScale.base'], 'at the base, where it was at model.outputScale');
+  assert.match(gamma[0].message, /: give a base of at least 1\.5e-21$/);
+  // init.scale has no float32 bound of its own (its draws are checked with the data): the 64-bit one.
+  const sigma = at({ hidden: [1000] }, { init: { scale: { base: 1e300, widthExponent: 4 } } });
+  assert.deepEqual(sigma.map((p) => p.path), ['init.scale.base']);
+  assert.equal(sigma[0].message, 'init.scale.base = 1e300; the value used, base · d^4 at d = 1000 (the last hidden layer\'s width), is about 1e312: beyond the range of 64-bit numbers (1.8e308): give a base of at most 1.7e296');
+  assert.deepEqual(at({ hidden: [1000] }, { init: { scale: { base: 1.7e296, widthExponent: 4 } } }), []);
+  const zero = at({ hidden: [1_000_000] }, { init: { scale: { base: 1e-300, widthExponent: -4 } } });
+  assert.deepEqual(zero.map((p) => p.path), ['init.scale.base']);
+  assert.match(zero[0].message, /is about 1e-324: below the smallest 64-bit number \(5e-324\), where it is 0, a different experiment: give a base of at least 4\.9e-300, or 0 if that is what you mean$/);
 });

@@ -147,6 +147,29 @@ test('a sweep trains once per value, each with its own checkpoint folder; a canc
   await assert.rejects(trainExperiment(regression, { baseDir: dir }), (err: Error & { problems?: { path: string }[] }) => err.problems?.[0].path === 'training.loss');
 });
 
+test('random draws beyond float32 of an init.scale written as a width power are refused at init.scale.base, with the value used', async () => {
+  const dir = temp();
+  const setup = async (scale: object) => {
+    const e = experiment({ model: { hidden: [1000] }, data: inline(3), init: { scale }, training: { learningRate: 0.1, steps: 1 } });
+    return NetworkRun.load(e, { baseDir: dir }).then(
+      (run) => {
+        run.dispose();
+        return [];
+      },
+      (err: Error & { problems?: { path: string; message: string }[] }) => err.problems ?? [{ path: '', message: err.message }],
+    );
+  };
+  const over = await setup({ widthExponent: 4, base: 1e30 });
+  assert.deepEqual(over.map((p) => p.path), ['init.scale.base'], 'where it was init.scale, which the file writes as an object');
+  assert.match(over[0].message, /^init\.scale\.base = 1e30; the value used, base · d\^4 at d = 1000 \(the last hidden layer's width\), is 1e42: W_1's draws .* beyond the float32 range .*: give a smaller init\.scale \(its base\)$/);
+  const under = await setup({ widthExponent: -4, base: 1e-40 });
+  assert.deepEqual(under.map((p) => p.path), ['init.scale.base']);
+  assert.match(under[0].message, /^init\.scale\.base = 1e-40; the value used, base · d\^-4 at d = 1000 \(the last hidden layer's width\), is 1e-52: W_1's draws .* are all below the smallest float32 magnitude .*: give a larger init\.scale \(its base\), or 0 if that is what you mean$/);
+  // A plain number stays where it is.
+  const plain = await setup(1e42 as unknown as object);
+  assert.deepEqual(plain.map((p) => p.path), ['init.scale']);
+});
+
 test('the bridge: trained as a network, the linear model follows its exact descent to float32 accuracy and its exact flow at first order in the rate', async () => {
   const file = JSON.parse(readFileSync(join(REPO, 'examples', 'networks', 'bridge-linear-network.flab.json'), 'utf8'));
   const errors: number[] = [];
