@@ -57,8 +57,8 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
 export function divergedNote(file: string, r: TrainResult, run?: string): string {
   // A run whose weights never moved has no label either: the reason, which only the panel showed.
   if (r.summary.scores?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).regime}\n`;
+  if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${INITIAL_LOSS_NOT_FINITE}\n`;
   if (r.summary.status !== 'diverged') return '';
-  if (r.summary.divergedAt === 0) return `${file}: note: ${run ? `${run}: ` : ''}${INITIAL_LOSS_NOT_FINITE}\n`;
   const kept = r.step.length > 0 ? `the records up to step ${r.step.at(-1)} are printed` : 'no record was made';
   return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${r.summary.divergedAt}, and the training stopped there: ${kept}, without a label\n`;
 }

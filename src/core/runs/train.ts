@@ -74,9 +74,25 @@ export interface TrainResult {
   tangentChange: (number | null)[];
   layers: NetworkLayerSeries[];
   alignment: NetworkAlignmentSeries[];
-  summary: TrainingSummary & { thresholds: ClassifyThresholds; records: number };
+  /**
+   * The trainer's summary, with its own status for a run that never started: `notTrained` when the
+   * loss at θ₀ is not finite in float32 (`divergedAt` 0, no record: nothing diverged, nothing was
+   * trained — the trainer says `diverged`; docs/networks.md, "Runs and output").
+   */
+  summary: Omit<TrainingSummary, 'status'> & { status: PrintedStatus; thresholds: ClassifyThresholds; records: number };
   /** The checkpoint folder (absolute) and the files written into it, in order; null when none were written. */
   checkpoints: { folder: string; files: string[] } | null;
+}
+
+/**
+ * `summary.status` as printed: the trainer's (`finished`, `stopped`, `diverged`; `ready` before a
+ * run), or `notTrained` for a run whose loss is not finite at the initial weights, which took no step.
+ */
+export type PrintedStatus = TrainingSummary['status'] | 'notTrained';
+
+/** The status a run's summary prints (`PrintedStatus`): `notTrained` for a loss not finite at θ₀. */
+export function printedStatus(s: Pick<TrainingSummary, 'status' | 'divergedAt'>): PrintedStatus {
+  return s.status === 'diverged' && s.divergedAt === 0 ? 'notTrained' : s.status;
 }
 
 /** One training per value of a network file's sweep: what `flab sweep FILE --json` prints. */
@@ -197,7 +213,7 @@ export class NetworkRun {
       tangentChange: r.tangentChange,
       layers: r.layers.map((l, i) => ({ name: names[i], shape: [sizes[i + 1], sizes[i]], norm: l.norm, distance: l.distance })),
       alignment: r.alignment.map((a, i) => ({ layers: [names[i], names[i + 1]], zeta: a.zeta, zetaTop: a.zetaTop })),
-      summary: { ...r.summary, thresholds: { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }, records: r.step.length },
+      summary: { ...r.summary, status: printedStatus(r.summary), thresholds: { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }, records: r.step.length },
       checkpoints: this.folder ? { folder: this.folder.folder, files } : null,
     };
   }

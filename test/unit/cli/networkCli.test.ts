@@ -72,7 +72,11 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   // A loss not finite at θ₀ (first outputs beyond float32) is no divergence: said so, with what to change.
   const at0 = write('diverge-at-0.flab.json', { ...tiny, init: { scale: 1e30 } });
   const z = flab('train', at0, '--summary');
-  assert.equal(JSON.parse(z.stdout).divergedAt, 0);
+  assert.equal(z.code, 0);
+  // Its own status, not "diverged" (which a sweep over a rate reads as the rate's instability); divergedAt
+  // still names the step whose loss was not finite.
+  assert.deepEqual([JSON.parse(z.stdout).status, JSON.parse(z.stdout).divergedAt, JSON.parse(z.stdout).records], ['notTrained', 0, 0]);
+  assert.equal(JSON.parse(flab('train', at0, '--json').stdout).summary.status, 'notTrained');
   assert.equal(z.stderr, `${at0}: note: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)\n`);
   // A run whose weights never moved (σ = 10⁻³⁰: the float32 passes underflow) says why it has no label.
   const frozen = write('frozen.flab.json', { ...tiny, model: { hidden: [8, 8, 8] }, init: { scale: 1e-30 }, training: { learningRate: 1000, steps: 6, record: { every: 2 } } });
@@ -84,6 +88,12 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   const s = flab('sweep', sweep, '--csv');
   assert.equal(s.code, 0, s.stderr);
   assert.equal(s.stderr, `${sweep}: note: sweep value 1, training.learningRate = 50: the loss stopped being finite at step ${out.summary.divergedAt}, and the training stopped there: the records up to step ${out.step.at(-1)} are printed, without a label\n`);
+  // A sweep over σ: the value whose θ₀ overflows is not trained, the others are; each says which.
+  const sigma = write('sigma-sweep.flab.json', { ...tiny, sweep: { 'init.scale': [1, 1e30] } });
+  const g = flab('sweep', sigma, '--summary');
+  assert.equal(g.code, 0, g.stderr);
+  assert.deepEqual(JSON.parse(g.stdout).summaries.map((x: { status: string }) => x.status), ['finished', 'notTrained']);
+  assert.equal(g.stderr, `${sigma}: note: sweep value 1, init.scale = 1e30: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)\n`);
 });
 
 test('a sweep value whose data cannot be had is an error at that value: data.train past the file\'s samples', () => {
