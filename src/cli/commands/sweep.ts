@@ -11,7 +11,7 @@ import { ExperimentError } from '../../core/experiment/errors';
 import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
 import { countJsonTokens } from '../../core/experiment/parse';
 import { reportedSteps } from '../../core/descent/gradientDescent';
-import { NetworkExperiment, networkVariant, specForData } from '../../core/network/networkExperiment';
+import { NetworkExperiment, networkVariant, plannedSteps, specForData } from '../../core/network/networkExperiment';
 import { outputSize } from '../../core/network/dataset';
 import { layerSizes } from '../../core/network/spec';
 import { BackendError, recordCount, TrainingOptions } from '../../core/network/train';
@@ -24,7 +24,7 @@ import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK, rereadTooLarge } from '../limits';
 import { Progress } from '../progress';
 import { csvNumber, formatLarge, outputTooLarge, reportedRows, trajectoryBytes } from '../output';
-import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote } from './train';
+import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords } from './train';
 
 export const sweepCommand: Command = {
   name: 'sweep',
@@ -198,6 +198,8 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
       baseDir: loaded.baseDir,
       fileName: loaded.fileName,
       backend,
+      // A run refused for the records it keeps is advised a cadence whose output fits too: an equal share of it per run.
+      recordsAtMost: (layers) => Math.floor(printableRecords(layers, format, runs) / runs),
       onRun: (i) => {
         index = i;
       },
@@ -232,7 +234,7 @@ function plannedRuns(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): 
     const s = specForData(networkVariant(e, spec.path, v), train);
     const t = s.training;
     const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
-    const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(train.count / Math.max(1, batch));
+    const steps = plannedSteps(s, train.count);
     return { steps, batch, sizes: layerSizes(s.model, train.features, outputSize(train)), records: recordCount(steps, t.record.every) };
   });
 }

@@ -9,6 +9,7 @@ import { checkpointFolderOf, NetworkRun, trainExperiment, TrainResult } from '..
 import type { NetworkExperiment } from '../../core/network/networkExperiment';
 import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
+import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/network/spec';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { formatBytes, MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
 import { outputTooLarge } from '../output';
@@ -40,6 +41,7 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
       baseDir: loaded.baseDir,
       fileName: loaded.fileName,
       backend,
+      recordsAtMost: (layers) => printableRecords(layers, format, 1),
       beforeRun: (run) => checkOutput(run, format),
       onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
     }).catch((err: unknown) => {
@@ -109,17 +111,29 @@ function recordBytes(L: number, format: string): number {
 }
 
 /**
- * Refuses, at `training.record.every`, runs whose output would pass the limit, with the least cadence
- * whose output fits: `records` per run (default: this one run's), `steps` their steps in all; `run`
- * gives the layers (the same number in every run of a sweep).
+ * Records of a network of `layers` weight matrices that `runs` runs printed in `format` may hold in
+ * all within the output limit (their summaries aside); unbounded for `--summary`.
+ */
+export function printableRecords(layers: number, format: string, runs: number): number {
+  if (format === 'summary') return Infinity;
+  return Math.floor((MAX_OUTPUT_BYTES - runs * (SUMMARY_BYTES + 64 * layers)) / recordBytes(layers, format));
+}
+
+/**
+ * Refuses, at `training.record`, runs whose output would pass the limit, with the least cadence that
+ * every check accepts: the output (`records` per run, default this one run's; `steps` their steps in
+ * all), the records the run keeps in memory and the file's checkpoints, each written at a record
+ * (`cadenceAdvice`). `run` gives the layers (the same number in every run of a sweep).
  */
 export function checkOutput(run: NetworkRun, format: string, records: readonly number[] = [run.plannedRecords], steps = run.training.totalSteps): void {
   const L = run.training.sizes.length - 1;
   const runs = records.length;
   const bytes = records.reduce((sum, n) => sum + trainOutputBytes(run, format, n), 0);
-  const fits = Math.floor((MAX_OUTPUT_BYTES - runs * (SUMMARY_BYTES + 64 * L)) / recordBytes(L, format));
-  const every = fits > 2 * runs ? Math.ceil(steps / (fits - 2 * runs)) : null;
-  const instead = every === null ? 'print --summary' : `record every ${every.toLocaleString('en-US')} steps or more (training.record.every), or print --summary`;
+  const fits = printableRecords(L, format, runs);
+  // One run: exactly the least cadence that fits (⌈T/every⌉ + 1 records); several: Σ(T_i/every + 2) ≤ fits.
+  const least = runs === 1 ? leastRecordEvery(steps, fits) : Math.ceil(steps / (fits - 2 * runs));
+  const within = Math.max(least, leastRecordEvery(run.training.totalSteps, maxRecordsKept(L)));
+  const instead = fits > 2 * runs ? `${cadenceAdvice(within, run.experiment.checkpoints?.every)}, or print --summary` : 'print --summary';
   const total = records.reduce((a, b) => a + b, 0);
   const tooLarge = outputTooLarge(bytes, `${total.toLocaleString('en-US')} records${runs > 1 ? ` in ${runs} runs` : ''}`, instead);
   if (tooLarge) throw new ExperimentError(tooLarge, 'training.record');

@@ -234,9 +234,7 @@ export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
   const spec: NetworkSpec = { ...e.spec, training: { ...e.spec.training } };
   if (e.auto.loss) spec.training.loss = train.targets.kind === 'classes' ? 'crossEntropy' : 'squared';
   if (e.auto.record) {
-    const t = spec.training;
-    const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
-    const total = t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(train.count / Math.max(1, batch));
+    const total = plannedSteps(spec, train.count);
     // At most the key's maximum (the step limit): a run too long for it is refused at its length, not
     // at training.record.every, which the file does not write.
     let every = Math.min(NETWORK_LIMITS.steps, Math.max(1, Math.floor(total / DEFAULT_RECORDS)));
@@ -247,6 +245,16 @@ export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
     spec.training.record = { ...spec.training.record, every };
   }
   return spec;
+}
+
+/**
+ * The steps a run of `spec` takes on a training set of `count` samples: `steps`, or `epochs` passes of
+ * ⌈count / batch⌉ steps (a batch larger than the set is the whole set).
+ */
+export function plannedSteps(spec: NetworkSpec, count: number): number {
+  const t = spec.training;
+  const batch = t.batchSize === 'full' ? count : Math.min(t.batchSize, count);
+  return t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(count / Math.max(1, batch));
 }
 
 /**

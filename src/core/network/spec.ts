@@ -8,7 +8,7 @@
  * Conventions: layers are numbered from the input, W_1 first; W_l is stored as rows (outputs × inputs),
  * PyTorch's `nn.Linear.weight`. The network is f(x) = γ·(W_L φ(… φ(W_1 x + b_1) …) + b_L).
  */
-import { formatBound, formatNumber } from '../experiment/diagnostic';
+import { formatBound, formatCount, formatNumber } from '../experiment/diagnostic';
 import { WidthPower } from '../experiment/experiment';
 import { ExperimentError } from '../experiment/errors';
 import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
@@ -112,6 +112,59 @@ export const NETWORK_LIMITS = {
    */
   recordLayers: 2_000_000,
 } as const;
+
+/** The most records a run of `layers` weight matrices keeps in memory (NETWORK_LIMITS.recordLayers). */
+export function maxRecordsKept(layers: number): number {
+  return Math.floor(NETWORK_LIMITS.recordLayers / layers);
+}
+
+/**
+ * The least record cadence whose records over `steps` steps — at step 0, every `every` steps and at
+ * the last, ⌈steps/every⌉ + 1 — are at most `maxRecords` (≥ 2): ⌈steps / (maxRecords − 1)⌉, at least 1.
+ */
+export function leastRecordEvery(steps: number, maxRecords: number): number {
+  return Math.max(1, Math.ceil(steps / Math.max(1, maxRecords - 1)));
+}
+
+/**
+ * The advice of a refused record cadence when records every `least` steps or more are needed (the
+ * limits of what is kept and printed): `record every N steps or more (training.record.every)`; with
+ * checkpoints every k steps, each written at a record, the cadence must divide k: the least divisor
+ * of k from `least` on, or, when k < least, records every `least` steps and checkpoints at a multiple
+ * of it. Written back into the file, the numbers it gives pass those checks (docs/networks.md,
+ * "Cadence").
+ */
+export function cadenceAdvice(least: number, checkpointsEvery?: number): string {
+  const n = formatCount(least);
+  if (checkpointsEvery === undefined) return `record every ${n} steps or more (training.record.every)`;
+  const divisor = leastDivisorFrom(checkpointsEvery, least);
+  if (divisor !== null) return `record every ${formatCount(divisor)} steps (training.record.every: a divisor of training.checkpoints.every, ${formatCount(checkpointsEvery)}, since a checkpoint is written at a record)`;
+  return `record every ${n} steps (training.record.every) and write checkpoints every ${n} steps or a multiple of ${n} (training.checkpoints.every, now ${formatCount(checkpointsEvery)}: a checkpoint is written at a record)`;
+}
+
+/** The least divisor of `k` that is ≥ `from`, or null when `from` > k. O(√k). */
+function leastDivisorFrom(k: number, from: number): number | null {
+  if (from > k) return null;
+  let best = k;
+  for (let i = 1; i * i <= k; i++) {
+    if (k % i !== 0) continue;
+    if (i >= from && i < best) best = i;
+    const j = k / i;
+    if (j >= from && j < best) best = j;
+  }
+  return best;
+}
+
+/**
+ * The refusal, at `training.record.every`, of `records` records (`every` steps apart over `steps`
+ * steps) of `layers` weight matrices beyond what a run keeps in memory (NETWORK_LIMITS.recordLayers),
+ * or null within it. `advice`: what to write instead (default: the least cadence within the limit,
+ * `cadenceAdvice`; a caller that knows the checkpoints or its own limits gives its own).
+ */
+export function recordsInMemoryProblem(records: number, every: number, steps: number, layers: number, advice = cadenceAdvice(leastRecordEvery(steps, maxRecordsKept(layers)))): ExperimentError | null {
+  if (records * layers <= NETWORK_LIMITS.recordLayers) return null;
+  return new ExperimentError(`a record every ${formatCount(every)} step${every === 1 ? '' : 's'} over ${formatCount(steps)} steps makes ${formatCount(records)} records of ${layers} weight matrices, over the limit of ${formatCount(NETWORK_LIMITS.recordLayers)} matrices in all (every record is kept in memory): ${advice}`, 'training.record.every');
+}
 
 /** A partial spec, as tests and benches write one: everything but the hidden widths has a default. */
 export interface NetworkSpecInput {

@@ -9,7 +9,7 @@
  * a stopped and resumed run gives the same numbers as an uninterrupted one.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { formatCount, formatNumber } from '../experiment/diagnostic';
+import { formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
 import { useWasmBackend } from './backend';
@@ -18,7 +18,7 @@ import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, jsProducts
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
 import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, schemeStd, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
-import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, specProblems } from './spec';
+import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, recordsInMemoryProblem, specProblems } from './spec';
 import { KernelMeasure, kernelOmission, kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
 import { gramOutputs, gramWork } from './onnx/measureGraph';
 import { OnnxMeasures } from './onnx/onnxMeasures';
@@ -1038,10 +1038,7 @@ function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): Expe
   }
   const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * perEpoch;
   const layers = sizes.length - 1;
-  const records = recordCount(steps, t.record.every);
-  if (steps <= NETWORK_LIMITS.steps && records * layers > NETWORK_LIMITS.recordLayers) {
-    const every = Math.ceil(steps / (Math.floor(NETWORK_LIMITS.recordLayers / layers) - 2));
-    out.push(new ExperimentError(`a record every ${formatCount(t.record.every)} step${t.record.every === 1 ? '' : 's'} over ${formatCount(steps)} steps makes ${formatCount(records)} records of ${layers} weight matrices, over the limit of ${formatCount(NETWORK_LIMITS.recordLayers)} matrices in all (every record is kept in memory): record every ${formatCount(every)} steps or more`, 'training.record.every'));
-  }
+  const kept = steps <= NETWORK_LIMITS.steps ? recordsInMemoryProblem(recordCount(steps, t.record.every), t.record.every, steps, layers) : null;
+  if (kept) out.push(kept);
   return out;
 }

@@ -13,8 +13,8 @@ import { DEFAULT_LAYER_THRESHOLDS } from '../mechanisms/layerLabel';
 import { CheckpointFolder, trainerLayerName } from '../checkpoints/checkpointFolder';
 import { outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
-import { atWidthPowerBase, NetworkExperiment, networkVariant, specForData } from '../network/networkExperiment';
-import { NetworkLoss, NetworkSpec, parameterCount } from '../network/spec';
+import { atWidthPowerBase, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../network/networkExperiment';
+import { cadenceAdvice, leastRecordEvery, maxRecordsKept, NetworkLoss, NetworkSpec, parameterCount, recordsInMemoryProblem } from '../network/spec';
 import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingSetupError, TrainingSummary } from '../network/train';
 
 /** Where a run reads and writes, and how it may be stopped. */
@@ -35,6 +35,12 @@ export interface NetworkRunOptions {
   chunkRows?: number;
   /** The library that runs the steps (TrainingOptions.backend; default auto). */
   backend?: TrainingOptions['backend'];
+  /**
+   * The caller's own limit on a run's records, for a network of `layers` weight matrices (the command
+   * line: what its output may hold). Not checked here: a cadence refused for the records kept in
+   * memory is advised within it too, so that the advice passes the caller's check as well.
+   */
+  recordsAtMost?(layers: number): number;
 }
 
 /** One weight matrix over the records: its name as a checkpoint of the run names it, its shape (out × in), ‖W_l‖_F and its relative distance. */
@@ -132,8 +138,10 @@ export class NetworkRun {
     try {
       training = new Training(spec, { train: data.train, test: data.test }, { wasmDirectory: options.wasmDirectory, chunkRows: options.chunkRows, backend: options.backend });
     } catch (err) {
-      // A problem of a key written as a power of the width is at its base, as the file's own checks put it.
-      throw err instanceof TrainingSetupError ? new TrainingSetupError(err.problems.map((p) => atWidthPowerBase(e, p))) : err;
+      if (!(err instanceof TrainingSetupError)) throw err;
+      // A problem of a key written as a power of the width is at its base, as the file's own checks put
+      // it; a cadence refused for the records kept is advised within every check (`cadenceWithin`).
+      throw new TrainingSetupError(err.problems.map((p) => (p.path === 'training.record.every' ? cadenceWithin(e, spec, data.train.count, options) ?? p : atWidthPowerBase(e, p))));
     }
     const writing = e.checkpoints && options.writeCheckpoints !== false;
     const folder = writing ? checkpointFolderOf(e, options) : null;
@@ -234,6 +242,21 @@ export class NetworkRun {
       testAccuracy: r.testAccuracy,
     });
   }
+}
+
+/**
+ * The records-in-memory refusal of a run of `spec` on `count` training samples, advising the least
+ * cadence that every check accepts: the records kept (NETWORK_LIMITS.recordLayers), the caller's own
+ * limit (`recordsAtMost`: the command line's output) and the file's checkpoints, each written at a
+ * record (`cadenceAdvice`). Null when the records are within memory.
+ */
+export function cadenceWithin(e: NetworkExperiment, spec: NetworkSpec, count: number, options: Pick<NetworkRunOptions, 'recordsAtMost'> = {}): ExperimentError | null {
+  const steps = plannedSteps(spec, count);
+  const layers = spec.model.hidden.length + 1;
+  const every = spec.training.record.every;
+  const kept = maxRecordsKept(layers);
+  const least = leastRecordEvery(steps, Math.min(kept, options.recordsAtMost?.(layers) ?? kept));
+  return recordsInMemoryProblem(recordCount(steps, every), every, steps, layers, cadenceAdvice(least, e.checkpoints?.every));
 }
 
 /** The checkpoint folder of a run: `training.checkpoints.path`, else `runs/<file name without .flab.json>`, relative to the file. */

@@ -162,6 +162,50 @@ test('the output limit of flab train suggests a cadence whose output fits, in JS
   assert.match(r.stderr, /error: 1,000,002 records in 2 runs could print up to 372 MiB, over the output limit of 256 MiB \(docs\/limits\.md\): record every 2 steps or more/);
 });
 
+test('a refused record cadence suggests one that every check accepts: the records kept, the output of the format, checkpoints at records', async () => {
+  /** What refuses `training` (the file's checks, the run's set-up, the output of `format`), checked without training. */
+  const problemsOf = async (training: Record<string, unknown>, format: string): Promise<string[]> => {
+    const n = normaliseNetworkExperiment({ ...tiny, training: { learningRate: 0.5, ...training } });
+    if (!n.experiment) return n.problems.map((p) => `${p.path}: ${p.message}`);
+    let run: NetworkRun;
+    try {
+      run = await NetworkRun.load(n.experiment, { baseDir: dir, writeCheckpoints: false });
+    } catch (err) {
+      return (err as { problems?: { message: string }[] }).problems?.map((p) => p.message) ?? [String(err)];
+    }
+    try {
+      checkOutput(run, format);
+      return [];
+    } catch (err) {
+      return [(err as Error).message];
+    } finally {
+      run.dispose();
+    }
+  };
+  const number = (m: RegExpExecArray | null) => (m ? Number(m[1].replace(/,/g, '')) : undefined);
+  const cases: [string, Record<string, unknown>, string, RegExp][] = [
+    // 10⁷ steps of 2 weight matrices: the records kept (every 11 steps) and, in JSON, what --json prints (every 15).
+    ['memory, json', { steps: 10_000_000, record: { every: 1 } }, 'json', /over the limit of 2,000,000 matrices in all \(every record is kept in memory\): record every 15 steps or more \(training\.record\.every\)\n/],
+    ['memory, summary', { steps: 10_000_000, record: { every: 1 } }, 'summary', /\(every record is kept in memory\): record every 11 steps or more \(training\.record\.every\)\n/],
+    // With checkpoints every 40 steps, the record cadence divides 40; with checkpoints every 12, none from 15 on does.
+    ['memory, checkpoints 40', { steps: 10_000_000, record: { every: 1 }, checkpoints: { every: 40 } }, 'json', /: record every 20 steps \(training\.record\.every: a divisor of training\.checkpoints\.every, 40, since a checkpoint is written at a record\)\n/],
+    ['memory, checkpoints 12', { steps: 10_000_000, record: { every: 1 }, checkpoints: { every: 12 } }, 'json', /: record every 15 steps \(training\.record\.every\) and write checkpoints every 15 steps or a multiple of 15 \(training\.checkpoints\.every, now 12: a checkpoint is written at a record\)\n/],
+    // The output limit's own refusal (the records kept are within theirs).
+    ['output, checkpoints 3', { steps: 999_999, record: { every: 1 }, checkpoints: { every: 3 } }, 'csv', /over the output limit of 256 MiB \(docs\/limits\.md\): record every 3 steps \(training\.record\.every: a divisor of training\.checkpoints\.every, 3, since a checkpoint is written at a record\), or print --summary\n/],
+  ];
+  for (const [name, training, format, message] of cases) {
+    const file = write(`cadence-${name.replace(/\W+/g, '-')}.flab.json`, { ...tiny, training: { learningRate: 0.5, ...training } });
+    const r = flab('train', file, `--${format}`);
+    assert.equal(r.code, 1, name);
+    assert.match(r.stderr, message, name);
+    const every = number(/record every ([\d,]+) steps/.exec(r.stderr))!;
+    const checkpoints = number(/write checkpoints every ([\d,]+) steps/.exec(r.stderr)) ?? (training.checkpoints as { every: number } | undefined)?.every;
+    const written = { ...training, record: { every }, ...(checkpoints ? { checkpoints: { every: checkpoints } } : {}) };
+    assert.deepEqual(await problemsOf(written, format), [], `${name}: the suggested cadence, written back, is accepted`);
+    if (!training.checkpoints) assert.notDeepEqual(await problemsOf({ ...written, record: { every: every - 1 } }, format), [], `${name}: and it is the least`);
+  }
+});
+
 test('bad data, sizes past the limits and the wrong kind are located errors (exit 1)', () => {
   const at = (file: string, ...args: string[]): string => {
     const r = flab(...args, file);
@@ -179,7 +223,7 @@ test('bad data, sizes past the limits and the wrong kind are located errors (exi
   const wide = at(write('wide.flab.json', { model: { hidden: [200000, 200000] }, data }), 'train');
   assert.match(wide, /wide.flab.json:3:\d+: error: layer sizes 2-200000-200000-2 make 40000800000 parameters, above the limit of 16777216/);
   // Records kept in memory (every run), then what --json could print (the command line's own limit).
-  assert.match(at(write('long.flab.json', { ...tiny, training: { steps: 10_000_000, record: { every: 1 } } }), 'train'), /long.flab.json:\d+:\d+: error: a record every 1 step over 10,000,000 steps makes 10,000,001 records of 2 weight matrices, over the limit of 2,000,000 matrices in all \(every record is kept in memory\): record every 11 steps or more/);
+  assert.match(at(write('long.flab.json', { ...tiny, training: { steps: 10_000_000, record: { every: 1 } } }), 'train'), /long.flab.json:\d+:\d+: error: a record every 1 step over 10,000,000 steps makes 10,000,001 records of 2 weight matrices, over the limit of 2,000,000 matrices in all \(every record is kept in memory\): record every 15 steps or more \(training\.record\.every\)/);
   const printedMessage = at(write('printed.flab.json', { ...tiny, training: { steps: 999_999, record: { every: 1 } } }), 'train');
   assert.match(printedMessage, /1,000,000 records could print up to .* over the output limit of 256 MiB \(docs\/limits\.md\): record every 2 steps or more \(training\.record\.every\), or print --summary/);
 

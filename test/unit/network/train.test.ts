@@ -617,7 +617,7 @@ test('bad combinations are refused before anything is allocated, each with its k
   assert.ok(performance.now() - start < 100);
   // Every record is kept: 10⁸ records of a step each exhausted the heap. 4-5-3 has 2 weight matrices.
   assert.deepEqual(problems(networkSpec({ ...base, training: { steps: 100_000_000, record: { every: 1 } } }), classes), [
-    'training.record.every: a record every 1 step over 100,000,000 steps makes 100,000,001 records of 2 weight matrices, over the limit of 2,000,000 matrices in all (every record is kept in memory): record every 101 steps or more',
+    'training.record.every: a record every 1 step over 100,000,000 steps makes 100,000,001 records of 2 weight matrices, over the limit of 2,000,000 matrices in all (every record is kept in memory): record every 101 steps or more (training.record.every)',
   ]);
   assert.deepEqual(problems(networkSpec({ ...base, training: { epochs: 1_000_000, batchSize: 5, record: { every: 2 } } }), classes).map((p) => p.split(':')[0]), ['training.record.every'], '2·10⁶ steps of epochs');
   assert.deepEqual(problems(networkSpec({ ...base, training: { steps: 100_000_000, record: { every: 101 } } }), classes), [], 'the suggested cadence is accepted');
