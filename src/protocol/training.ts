@@ -56,7 +56,11 @@ export interface VerdictView {
   reasons: string[];
 }
 
-export type RunStatus = 'loading' | 'training' | 'stopped' | 'finished' | 'diverged' | 'following' | 'failed';
+/**
+ * A run's state. `notTrained`: the loss was not finite at the initial weights, so no step was taken (as
+ * `flab train` prints summary.status; `diverged` is a loss that stopped being finite during training).
+ */
+export type RunStatus = 'loading' | 'training' | 'stopped' | 'finished' | 'diverged' | 'notTrained' | 'following' | 'failed';
 
 export interface RunProgress {
   step: number;

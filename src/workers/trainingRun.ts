@@ -103,7 +103,7 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
     throw abortError('the training');
   }
   const result = run.result();
-  const view = networkView(result, outcome.status === 'diverged' ? 'diverged' : 'finished', run, elapsed(), notices);
+  const view = networkView(result, outcome.status === 'diverged' ? (result.summary.divergedAt === 0 ? 'notTrained' : 'diverged') : 'finished', run, elapsed(), notices);
   run.dispose();
   return { run: view, result };
 }
@@ -178,7 +178,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
     status,
     progress: { step: last, totalSteps: total, epoch: r.epoch.length ? r.epoch[r.epoch.length - 1] : null, elapsedMs, remainingMs: remaining },
     curves,
-    verdict: status === 'diverged' ? { label: null, regime: s.divergedAt === 0 ? 'no label: the loss at θ₀ is not finite in float32' : `no label: the run diverged at step ${s.divergedAt}`, criteria: [], reasons: [] } : verdictOf(s.scores, r.step.length, { ...DEFAULT_LAYER_THRESHOLDS, ...s.thresholds }),
+    verdict: status === 'diverged' || status === 'notTrained' ? { label: null, regime: s.divergedAt === 0 ? 'no label: the loss at θ₀ is not finite in float32' : `no label: the run diverged at step ${s.divergedAt}`, criteria: [], reasons: [] } : verdictOf(s.scores, r.step.length, { ...DEFAULT_LAYER_THRESHOLDS, ...s.thresholds }),
     notices: extra,
     bestAccuracy: s.bestTestAccuracy ?? null,
     finalNorm: finalNorm(r.layers),

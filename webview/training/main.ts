@@ -203,6 +203,7 @@ class TrainingPanel {
       stopped: 'Stopped',
       finished: m.cached ? 'Finished (shown from the cache of finished runs)' : 'Finished',
       diverged: 'Diverged',
+      notTrained: 'Not trained: the loss at θ₀ is not finite',
       following: 'Following the checkpoint folder',
       failed: 'Failed',
     };

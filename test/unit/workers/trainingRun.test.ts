@@ -61,6 +61,16 @@ describe('training worker', () => {
     assert.equal(o.kind === 'run' && o.result && 'epoch' in o.result && o.result.step.length, run.curves.step.length, 'Export Data gets what flab train --json prints');
   });
 
+  it('says a run whose loss is not finite at θ₀ was not trained, as flab train does — not that it diverged', async () => {
+    const file = JSON.parse(bridge);
+    const o = await runTrainingJob(job(JSON.stringify({ ...file, init: { ...file.init, scale: 1e30 } })), new AbortController().signal, () => undefined);
+    const run = runOf(o);
+    assert.equal(run.status, 'notTrained');
+    assert.equal(run.curves.step.length, 0);
+    assert.deepEqual([run.verdict?.label, run.verdict?.regime], [null, 'no label: the loss at θ₀ is not finite in float32']);
+    assert.ok(run.notices.some((n) => /^The loss at the initial weights θ₀ is not finite in float32/.test(n)), JSON.stringify(run.notices));
+  });
+
   it('keeps a stopped training, and Resume ends on exactly the uninterrupted numbers', async () => {
     // The stop comes at the same cancel point on any machine: halfway through the polls of the whole
     // run. (Stopping from a snapshot, which comes every SNAPSHOT_EVERY_MS, missed on a fast machine: the
