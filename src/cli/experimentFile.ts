@@ -9,6 +9,7 @@ import { Diagnostic, formatDiagnostic } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { Experiment } from '../core/experiment/experiment';
 import { kindDiagnostic, locatePath, parseExperiment } from '../core/experiment/parse';
+import { kindOf } from '../core/experiment/pathKind';
 import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { BadFileError, CliOutput, EXIT_BAD_FILE, LoadedExperiment, LoadedFile } from './command';
 import { formatBytes, MAX_FILE_BYTES } from './limits';
@@ -48,8 +49,7 @@ export function readExperimentFile(file: string, maxBytes = MAX_FILE_BYTES): str
 
 function refuseUnlessRegular(stats: Stats, maxBytes: number): void {
   if (!stats.isFile()) {
-    const kind = stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a pipe (FIFO)' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : stats.isSocket() ? 'a socket' : 'not a regular file';
-    throw new FileReadError(`it is ${kind}, not a regular file (to read a stream, pass - and pipe it to standard input)`);
+    throw new FileReadError(`it is ${kindOf(stats)}, not a regular file (to read a stream, pass - and pipe it to standard input)`);
   }
   if (stats.size > maxBytes) throw new FileReadError(`it has ${formatBytes(stats.size)}, over the limit of ${formatBytes(maxBytes)} for an experiment file (docs/limits.md)`);
 }

@@ -26,7 +26,7 @@ import tinyglobby = require('tinyglobby');
 import { excerpt } from '../experiment/diagnostic';
 import { GLOB_TIMEOUT_MS, MAX_CHECKPOINTS } from './limits';
 import { globBase, naturalCompare } from './naming';
-import { kindOf } from './safetensors';
+import { kindOf } from '../experiment/pathKind';
 
 /** A path the pattern matches that is not read, and why (a sentence fragment: "is a named pipe, …"). */
 export interface SkippedPath {

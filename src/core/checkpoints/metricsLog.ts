@@ -17,7 +17,8 @@ import { constants, promises as fs } from 'node:fs';
 import { excerpt } from '../experiment/diagnostic';
 import { lowerBound } from '../math/vectors';
 import { MAX_METRICS_BYTES, MAX_METRICS_LINE_BYTES } from './limits';
-import { findDuplicateKey, kindOf } from './safetensors';
+import { kindOf } from '../experiment/pathKind';
+import { findDuplicateKey } from './safetensors';
 
 /** One line's values. */
 export interface MetricsEntry {

@@ -8,6 +8,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { endianness } from 'node:os';
 import { excerpt } from '../experiment/diagnostic';
+import { kindOf } from '../experiment/pathKind';
 import { decodeBF16, decodeF16, DTYPE_BYTES, isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_HEADER_BYTES, MAX_LAYER_BYTES, READ_CHUNK_BYTES } from './limits';
 
@@ -293,16 +294,6 @@ export class SafetensorsFile {
   close(): Promise<void> {
     return this.handle.close();
   }
-}
-
-/** What a path that is not a regular file is: `a directory`, `a named pipe`, `a socket`, … */
-export function kindOf(stat: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isFIFO()) return 'a named pipe';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  return 'not a file';
 }
 
 async function readExactly(handle: fs.FileHandle, position: number, length: number, file: string): Promise<Uint8Array> {

@@ -108,13 +108,13 @@ test('devices, FIFOs, folders and files over the size limit are refused before r
   const reason = (r: { stderr: string }) => r.stderr.replace(/^.*cannot read the experiment file: /, '').trim();
   const zero = flab(['solve', '/dev/zero']);
   assert.equal(zero.code, 1);
-  assert.equal(reason(zero), 'it is a device, not a regular file (to read a stream, pass - and pipe it to standard input)');
+  assert.equal(reason(zero), 'it is a character device, not a regular file (to read a stream, pass - and pipe it to standard input)');
   const fifo = join(dir, 'fifo.flab.json');
   execFileSync('mkfifo', [fifo]);
   const f = flab(['solve', fifo]);
   assert.equal(f.code, 1, 'a FIFO with no writer does not block the reader');
-  assert.match(reason(f), /^it is a pipe \(FIFO\), not a regular file/);
-  assert.match(reason(flab(['solve', dir])), /^it is a folder/);
+  assert.match(reason(f), /^it is a named pipe, not a regular file/);
+  assert.match(reason(flab(['solve', dir])), /^it is a directory, not a regular file/);
   const big = join(dir, 'big.flab.json');
   const fd = openSync(big, 'w');
   ftruncateSync(fd, MAX_FILE_BYTES + 1);

@@ -6,6 +6,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { createGunzip, Gunzip } from 'node:zlib';
+import { kindOf } from '../../experiment/pathKind';
 import { DataError, DataLocation, formatBytes } from './dataError';
 
 /** A data file named by a spec key. */
@@ -64,8 +65,7 @@ export async function openDataFile(ref: DataFileRef, maxReadBytes: number): Prom
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) {
-      const kind = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO (named pipe)' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isSocket() ? 'a socket' : 'not a regular file';
-      throw new DataError(`expected a regular file, found ${kind}`, ref.key, { file: ref.display, filePath: ref.path });
+      throw new DataError(`expected a regular file, found ${kindOf(stat)}`, ref.key, { file: ref.display, filePath: ref.path });
     }
     const magic = new Uint8Array(2);
     let bytesRead: number;
