@@ -111,5 +111,8 @@ export function describeMalformed(message: unknown, limit = 200): string {
     return write('}');
   };
   visit(message, 0);
-  return out.length > limit ? `${out.slice(0, limit)}…` : out;
+  if (out.length <= limit) return out;
+  // Not between the two halves of a surrogate pair (an emoji): the log would show a broken character.
+  const high = out.charCodeAt(limit - 1);
+  return `${out.slice(0, high >= 0xd800 && high <= 0xdbff ? limit - 1 : limit)}…`;
 }

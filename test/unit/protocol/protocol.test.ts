@@ -58,6 +58,15 @@ describe('describeMalformed', () => {
     assert.ok(reads > 0 && reads < 200, `${reads} elements read of a million`);
   });
 
+  it('never ends between the two halves of an emoji', () => {
+    for (let pad = 0; pad < 4; pad++) {
+      const text = describeMalformed({ type: 'x'.repeat(pad), emoji: '😀'.repeat(200) });
+      const last = text.charCodeAt(text.length - 2); // before the ellipsis
+      assert.ok(!(last >= 0xd800 && last <= 0xdbff), `a lone high surrogate before the ellipsis at padding ${pad}`);
+      assert.ok(text.endsWith('😀…'), text.slice(-6));
+    }
+  });
+
   it('prints short messages whole, and survives cycles and odd values', () => {
     assert.equal(describeMalformed({ type: 'x', n: 1, ok: true, nothing: null }), '{"type":"x","n":1,"ok":true,"nothing":null}');
     const cyclic: Record<string, unknown> = { type: 'loop' };

@@ -5,6 +5,7 @@
  * `$defs/data…`) defines these forms; `parseDataSpec` checks a parsed JSON value against it and
  * locates every problem at its key.
  */
+import { excerpt } from '../../experiment/diagnostic';
 import { EXPERIMENT_SCHEMA, kindSchema } from '../../experiment/kind';
 import { checkValue, SchemaNode } from '../../experiment/schema';
 import { DataError, formatCount, joinPath } from './dataError';
@@ -158,7 +159,7 @@ export function dataSpecProblems(spec: DataSpec, path = 'data'): DataError[] {
   return out;
 }
 
-/** A value as a message shows it: JSON, cut short. */
+/** A value as a message shows it: JSON, cut after 60 characters (`excerpt`: never inside a character). */
 export function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   let text: string;
@@ -167,5 +168,5 @@ export function show(v: unknown): string {
   } catch {
     text = String(v);
   }
-  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+  return excerpt(text, 60);
 }

@@ -5,6 +5,7 @@
  * 'shape': (N, 784), }`, then the elements in C order. The header is parsed by a small tokenizer, never
  * evaluated. Plain or gzip-compressed.
  */
+import { excerpt } from '../../experiment/diagnostic';
 import { formatBytes, formatCount } from './dataError';
 import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
 import { formatShape, MAX_NPY_HEADER_BYTES } from './dataLimits';
@@ -63,7 +64,7 @@ export async function readNpyHeader(reader: DataReader): Promise<NpyHeader> {
   try {
     parsed = parseNpyHeader(text);
   } catch (err) {
-    if (err instanceof NpyHeaderError) throw reader.error(`in the .npy header ${JSON.stringify(text.trim().slice(0, 120))}: ${err.message}`, headerStart + err.at);
+    if (err instanceof NpyHeaderError) throw reader.error(`in the .npy header ${JSON.stringify(excerpt(text.trim(), 120))}: ${err.message}`, headerStart + err.at);
     throw err;
   }
   if (parsed.fortranOrder) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DataError, formatBytes, formatCount } from '../../../../src/core/network/data/dataError';
-import { parseDataSpec } from '../../../../src/core/network/data/dataSpec';
+import { parseDataSpec, show } from '../../../../src/core/network/data/dataSpec';
 
 /** The path and message parseDataSpec throws for `value`. */
 function problem(value: unknown, path?: string): [string, string] {
@@ -75,6 +75,15 @@ test('each mistake is located at its key, with what was expected and what was fo
     assert.match(m, message);
   }
   assert.deepEqual(problem({ dataset: 'mnist', train: 0 }, 'networks[0].data'), ['networks[0].data.train', 'networks[0].data.train must be ≥ 1, got 0']);
+});
+
+test('a value shown in a message is cut after 60 characters, never inside a character', () => {
+  assert.equal(show('short'), '"short"');
+  for (let pad = 0; pad < 3; pad++) {
+    const shown = show('x'.repeat(pad) + '😀'.repeat(100));
+    assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])/.test(shown), `a lone surrogate at padding ${pad}: ${shown}`);
+    assert.match(shown, /😀… \(\d+ characters\)$/);
+  }
 });
 
 test('sizes in messages: thousands separators as en-US writes them, bytes in binary units', () => {
