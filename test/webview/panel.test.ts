@@ -213,6 +213,10 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     assert.ok((await ink(page, 'zeta')) > 1000, 'the last good chart is kept');
     const opacity = await page.locator('.charts').evaluate((e) => Number(getComputedStyle(e).opacity));
     assert.ok(opacity < 0.8, `charts are greyed (opacity ${opacity})`);
+    // Greyed, not wholly grey: series of one lightness keep a trace of their hue to be told apart.
+    const filter = await page.locator('.charts').evaluate((e) => getComputedStyle(e).filter);
+    const grey = Number(/grayscale\(([\d.]+)\)/.exec(filter)?.[1]);
+    assert.ok(grey >= 0.5 && grey < 1, `charts greyed by ${filter}`);
     assert.equal(await page.locator('input[data-control="model.width"]').isDisabled(), true, 'controls disabled when the host cannot locate them');
     await shot(page, 'invalid');
     await page.locator('.error-link').nth(1).click();
