@@ -319,7 +319,12 @@ describe('training panel webview', () => {
     assert.equal(await page.evaluate(() => document.querySelector('.is-previous') !== null), true, 'greyed');
     assert.match(await page.locator('.status').first().innerText(), /^Loading the data… \(the last run is shown greyed until this one's first record\)/);
     assert.equal(await page.locator('[data-chart="loss"] canvas').count(), 1, 'the charts stay');
-    await send(page, message(3, run(2, 'training')));
+    const bar = () => page.locator('.progress-bar').evaluate((b: HTMLProgressElement) => b.hasAttribute('value'));
+    assert.equal(await bar(), false, 'loading: the bar is indeterminate');
+    // Stopped before its first step: nothing is under way, so the bar is still (it animated forever).
+    await send(page, message(3, { ...last, status: 'stopped', progress: null }, { previous: true }));
+    assert.equal(await bar(), true, 'stopped: the bar is not indeterminate');
+    await send(page, message(4, run(2, 'training')));
     await page.waitForFunction(() => document.querySelector('.is-previous') === null);
   });
 

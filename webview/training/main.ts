@@ -214,7 +214,10 @@ class TrainingPanel {
     this.stop.hidden = !(m.stoppable && (run.status === 'training' || run.status === 'loading'));
     this.resume.hidden = !(m.stoppable && run.status === 'stopped');
     if (!p) {
-      this.bar.removeAttribute('value');
+      // Indeterminate (animated) only while something is under way: a run stopped before its first
+      // step has no progress to show, and an animated bar would say it is still working.
+      if (run.status === 'loading' || run.status === 'training') this.bar.removeAttribute('value');
+      else this.bar.value = 0;
       this.progressText.textContent = run.status === 'loading' ? 'loading the data' : '';
       return;
     }

@@ -216,11 +216,19 @@ export class TrainingDelegate implements PanelDelegate {
 
   /**
    * An invalid edit while a run is on screen: the run stops (the worker keeps it) and shows as
-   * stopped, and is remembered with its text, so that the text coming back continues it.
+   * stopped, and is remembered with its text, so that the text coming back continues it. A run with no
+   * record yet (the last result still on screen, greyed, under its status) has nothing to show or
+   * continue: it is dropped, and the last result comes back as it was — under the error banner, without
+   * a Resume that would have nothing to resume (it showed "Stopped" over the old run's curves before).
    */
   private interrupt(): void {
     const m = this.current;
     const status = m?.run.status;
+    if (m?.previous && this.previous) {
+      this.cancelAll();
+      this.show({ ...this.previous.message, version: m.version, previous: false }, this.previous.export);
+      return;
+    }
     this.stop();
     if (m && this.runningText !== null && (status === 'training' || status === 'loading' || status === 'stopped')) {
       this.interrupted = { text: this.runningText, resume: status !== 'stopped', message: this.current!, export: this.currentExport };

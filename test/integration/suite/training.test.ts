@@ -102,6 +102,34 @@ describe('training panel (extension host)', () => {
     assert.ok(resumed > stoppedAt, `the run started again at step ${-resumed} instead of continuing from ${stoppedAt}`);
   });
 
+  it('brings the last run back, without Resume, when an invalid edit interrupts a run before its first record', async function () {
+    // Before, the panel showed "Stopped" over the greyed last run, with an animated bar and a Resume
+    // that had nothing to resume (a fresh user's report, typing a rate digit by digit into "-1").
+    this.timeout(180_000);
+    const testing = await testingApi();
+    const text = bridge.replace('"seed": 3', '"seed": 7');
+    const uri = await fileWith('before-first-record.flab.json', text);
+    // Three million rows: seconds of loading, during which the new run has no record.
+    await vscode.workspace.fs.writeFile(workspaceFile('slow.csv'), Buffer.from(`x,y\n${'0.5,1.0\n'.repeat(3_000_000)}`, 'utf8'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    await waitFor('a finished training', () => (panel()?.status === 'finished' ? true : undefined), 90_000);
+    const setText = async (next: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), next);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+    };
+    const slow = text.replace(/"data": \{.*\},\n/, '"data": { "format": "csv", "trainFile": "slow.csv", "task": "regression" },\n');
+    await setText(slow);
+    await waitFor('the new run loading, the last one greyed', () => (panel()?.previous && panel()?.status === 'loading' ? true : undefined), 30_000);
+    await setText(slow.replace('"training":', '"training": ,'));
+    await waitFor('the syntax error located', () => (vscode.languages.getDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? true : undefined), 30_000);
+    const shown = await waitFor('the last run back', () => (panel()?.previous === false ? panel() : undefined), 30_000);
+    assert.deepEqual([shown.status, shown.step, shown.records > 0], ['finished', 1500, true], JSON.stringify(shown));
+  });
+
   it('follows a checkpoint folder', async function () {
     this.timeout(60_000);
     const testing = await testingApi();
