@@ -16,6 +16,7 @@ import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
 import { DocumentShown, Invalid, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
 import type { TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
+import { sameRun } from '../../document/sameRun';
 import { trainingChannel } from '../channels';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
 import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
@@ -48,6 +49,10 @@ interface Finished {
 export type TrainingExport = TrainResult | CheckpointsResult | { key: string; path: string; values: number[]; runs: (TrainResult | null)[] };
 
 const finished = new Map<string, Finished>();
+
+/** The statuses of a run that is over: nothing of it is under way or kept for Resume. */
+const FINAL = new Set<RunView['status']>(['finished', 'diverged', 'notTrained']);
+
 
 function remember(key: string, value: Finished): void {
   finished.delete(key);
@@ -137,6 +142,17 @@ export class TrainingDelegate implements PanelDelegate {
     if (described.kind === 'linear') {
       this.cancelAll();
       return this.invalid(version, text, [LINEAR_FILE], document);
+    }
+    // Only the name or the description changed since the finished run on screen: the same run, under
+    // the header the text now gives — it trained again from step 0 at every keystroke of a description.
+    const shown = this.current;
+    if (described.kind === 'network' && !resume && shown && !shown.previous && FINAL.has(shown.run.status) && this.runningText !== null && sameRun(text, this.runningText, MAIN_THREAD_PARSE_LIMIT)) {
+      this.cancelAll();
+      this.runningText = text;
+      const title = described.title ?? baseName(this.host.uri);
+      this.header = { title, description: described.description, kind: described.kind };
+      const exported = this.currentExport && 'name' in this.currentExport ? { ...this.currentExport, name: described.title, description: described.description } : this.currentExport;
+      return this.show({ ...shown, version, title, description: described.description }, exported);
     }
     this.header = { title: described.title ?? baseName(this.host.uri), description: described.description, kind: described.kind };
     const cacheKey = `${this.baseDir}\u0000${text}`;

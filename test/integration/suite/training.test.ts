@@ -130,6 +130,39 @@ describe('training panel (extension host)', () => {
     assert.deepEqual([shown.status, shown.step, shown.records > 0], ['finished', 1500, true], JSON.stringify(shown));
   });
 
+  it('does not train again for an edit of the name or description: the finished run stays, under the new header', async function () {
+    // Before, every keystroke in the description stopped the run on screen and trained from step 0.
+    this.timeout(180_000);
+    const testing = await testingApi();
+    const text = bridge.replace('"seed": 3', '"seed": 8');
+    const uri = await fileWith('description.flab.json', text);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    const done = await waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
+    const statuses = new Set<string | undefined>();
+    const watch = setInterval(() => statuses.add(panel()?.status), 10);
+    try {
+      const edit = new vscode.WorkspaceEdit();
+      const at = doc.getText().indexOf('The bridge to the exact solution');
+      edit.insert(uri, doc.positionAt(at), 'Edited: ');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const shown = await waitFor('the new description shown', () => (panel()?.description?.startsWith('Edited: ') ? panel() : undefined), 30_000);
+      assert.deepEqual([shown.status, shown.step, shown.records, shown.label], ['finished', done.step, done.records, done.label]);
+      assert.ok(shown.version! > done.version!, 'shown as the new version of the text');
+    } finally {
+      clearInterval(watch);
+    }
+    assert.deepEqual([...statuses], ['finished'], 'nothing trained again');
+    // A change of the run itself trains again.
+    const rate = new vscode.WorkspaceEdit();
+    const r = doc.getText().indexOf('[0.02, 0.02]');
+    rate.replace(uri, new vscode.Range(doc.positionAt(r), doc.positionAt(r + '[0.02, 0.02]'.length)), '[0.03, 0.03]');
+    assert.ok(await vscode.workspace.applyEdit(rate));
+    await waitFor('a new run', () => (panel()?.status !== 'finished' || panel()?.label !== done.label || panel()!.version! > done.version! + 1 ? true : undefined), 30_000);
+  });
+
   it('follows a checkpoint folder', async function () {
     this.timeout(60_000);
     const testing = await testingApi();
