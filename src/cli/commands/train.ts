@@ -47,9 +47,16 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
     }).catch((err: unknown) => {
       throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;
     });
-    return { ...printed(formatTrainResult(result, format)), stderr: divergedNote(loaded.source.file, result) };
+    return { ...printed(formatTrainResult(result, format)), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result) };
   },
 };
+
+/** A note that `flab train` trained a file with a sweep as written, once (it said nothing: the sweep looked ignored). */
+export function sweepNote(file: string, e: NetworkExperiment): string {
+  if (!e.sweep) return '';
+  const n = e.sweep.values.length;
+  return `${file}: note: the file sweeps ${e.sweep.path} over ${n} value${n === 1 ? '' : 's'}; flab train trained it once, as written without the sweep — \`flab sweep\` trains once per value\n`;
+}
 
 /**
  * A note on standard error for a run that diverged or whose weights never moved, whatever the format

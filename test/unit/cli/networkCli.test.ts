@@ -96,6 +96,14 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   assert.equal(g.stderr, `${sigma}: note: sweep value 1, init.scale = 1e30: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)\n`);
 });
 
+test('flab train on a file with a sweep trains it once, as written, and says so (it said nothing: the sweep looked ignored)', () => {
+  const file = write('swept.flab.json', { ...tiny, sweep: { 'training.learningRate': [0.1, 0.2, 0.4] } });
+  const r = flab('train', file, '--summary');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, `${file}: note: the file sweeps training.learningRate over 3 values; flab train trained it once, as written without the sweep — \`flab sweep\` trains once per value\n`);
+  assert.equal(flab('train', write('plain.flab.json', tiny), '--summary').stderr, '', 'no note without a sweep');
+});
+
 test('a sweep value whose data cannot be had is an error at that value: data.train past the file\'s samples', () => {
   write('six.csv', 'a,b,y\n0,1,0\n1,0,1\n1,1,1\n0,0,0\n2,1,1\n1,2,0\n');
   const file = write('too-many.flab.json', { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'six.csv', train: 4 }, training: { learningRate: 0.5, steps: 2 }, sweep: { 'data.train': [4, 100] } });
