@@ -28,7 +28,7 @@ export const TRAINING_KIND: PanelKind = {
   viewType: 'flab.training',
   bundle: 'training',
   noun: 'training panel',
-  title: (fileName) => `Dynamics: ${fileName}`,
+  title: (fileName) => `Training: ${fileName}`,
 };
 
 /** A checkpoint folder is read again this often while its panel is open. */
