@@ -267,6 +267,20 @@ describe('training panel webview', () => {
       return u ? true : false;
     });
     assert.ok(xs);
+    // One legend names each value's colour and label (the panel showed no label for any value); a click
+    // shows that run's verdict, a second one none.
+    const runsLabelled = runs.map((r, i) => (i < 2 ? r : { ...r, verdict: { ...r.verdict!, label: 'rescaling' } }));
+    runsLabelled[4] = { ...runsLabelled[4], status: 'diverged', verdict: null };
+    await send(page, message(2, runs[2], { sweep: { key: 'scale', path: 'init.scale', values, runs: runsLabelled } }));
+    const legend = await page.locator('.sweep-legend .sweep-item').allInnerTexts();
+    assert.deepEqual(legend.map((t) => t.replace(/\s+/g, ' ').trim()), ['0.1 alignment', '0.3 alignment', '1 rescaling', '3 rescaling', '10 diverged']);
+    assert.equal(await page.locator('.verdict').isHidden(), true, 'no value chosen: no verdict');
+    await page.locator('.sweep-item[data-sweep-value="3"]').click();
+    await page.waitForFunction(() => !(document.querySelector('.verdict') as HTMLElement).hidden);
+    assert.equal(await page.locator('[data-summary="label"], .verdict-label').first().innerText(), 'rescaling');
+    assert.equal(await page.locator('.sweep-item[data-sweep-value="3"]').getAttribute('aria-pressed'), 'true');
+    await page.locator('.sweep-item[data-sweep-value="3"]').click();
+    await page.waitForFunction(() => (document.querySelector('.verdict') as HTMLElement).hidden);
     await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep.png'), fullPage: true });
   });
 

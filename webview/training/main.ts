@@ -24,16 +24,22 @@ import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
 import { formatAgainst, formatExact } from '../../src/core/mechanisms/explain';
 import { prefersLogAxis } from '../../src/core/figures/ticks';
 import { formatReadout } from '../shared/numberFormat';
-import { lightPalette, readPalette, watchTheme, type Palette } from '../shared/theme';
+import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { createButton, createToggle } from '../shared/toolkit';
 import { TRAINING_CHARTS, type TrainingChartInput } from './chartSpecs';
 
 interface ViewPrefs {
   logStep: boolean;
   descriptionOpen: boolean;
+  /** In a sweep, the value whose run the verdict describes (null: none, the sweep's views only). */
+  sweepRun: number | null;
 }
 
-const host = createHost<FromTraining, ViewPrefs>((s) => ({ logStep: boolPref(s, 'logStep', false), descriptionOpen: boolPref(s, 'descriptionOpen', false) }));
+const host = createHost<FromTraining, ViewPrefs>((s) => ({
+  logStep: boolPref(s, 'logStep', false),
+  descriptionOpen: boolPref(s, 'descriptionOpen', false),
+  sweepRun: typeof s.sweepRun === 'number' && Number.isFinite(s.sweepRun) ? s.sweepRun : null,
+}));
 const post = (m: FromTraining): void => host.post(m);
 
 /** Time charts share one cursor; the sweep's summary views (x = the swept value) share another. */
@@ -61,6 +67,7 @@ class TrainingPanel {
   private readonly stop: HTMLElement;
   private readonly resume: HTMLElement;
   private readonly notices = el('ul', 'notices');
+  private readonly sweepLegend = el('div', 'sweep-legend');
   private readonly waiting = el('p', 'waiting', 'Waiting for a valid experiment… The panel trains as soon as the file parses and validates.');
   private readonly timeSection = el('section', 'charts');
   private readonly sweepSection = el('section', 'charts sweep-charts');
@@ -121,9 +128,12 @@ class TrainingPanel {
     this.sweepCharts = new Charts(containers(SWEEP_KEYS, this.sweepSection));
     this.sweepSection.hidden = true;
     this.timeSection.setAttribute('aria-label', 'Charts over training (drag to zoom the step axis, double-click to reset)');
+    this.sweepLegend.hidden = true;
+    this.sweepLegend.setAttribute('role', 'group');
+    this.sweepLegend.setAttribute('aria-label', 'Sweep values and their labels: choose the run the verdict describes');
     this.sweepSection.setAttribute('aria-label', 'The sweep against its swept value');
 
-    root.append(header, this.bannerSlot, this.verdict, this.description, this.progress, this.notices, this.waiting, toolbar, this.timeSection, this.sweepSection);
+    root.append(header, this.bannerSlot, this.verdict, this.description, this.progress, this.notices, this.waiting, this.sweepLegend, toolbar, this.timeSection, this.sweepSection);
     watchTheme(() => {
       this.palette = readPalette();
       this.draw(true);
@@ -173,7 +183,9 @@ class TrainingPanel {
     if (!m) return;
     const run = m.run;
     this.showStatus(m);
-    this.showVerdict(m.sweep ? null : run.verdict, run.status);
+    const chosen = this.chosenRun(m.sweep);
+    this.showVerdict(m.sweep ? (chosen?.verdict ?? null) : run.verdict, chosen?.status ?? run.status);
+    this.showSweepLegend(m.sweep);
     this.description.hidden = !m.description;
     this.descriptionText.textContent = m.description ?? '';
     this.notices.replaceChildren(...run.notices.map((n) => el('li', 'notice-item', n)));
@@ -192,6 +204,47 @@ class TrainingPanel {
     if (m.sweep) {
       this.sweepCharts.render(models(SWEEP_KEYS), { logX: prefersLogAxis(m.sweep.values), xLabel: m.sweep.key, xInteger: false, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
     }
+  }
+
+  /** In a sweep, the run the verdict describes: the chosen value's, once it has one. */
+  private chosenRun(sweep: SweepView | null): RunView | null {
+    if (!sweep || this.prefs.sweepRun === null) return null;
+    const i = sweep.values.indexOf(this.prefs.sweepRun);
+    return i >= 0 ? sweep.runs[i] : null;
+  }
+
+  /**
+   * One legend for a sweep, as the dynamics panel's: each value's colour, value and label (— until it
+   * has one); a click shows that run's verdict above, a second click none.
+   */
+  private showSweepLegend(sweep: SweepView | null): void {
+    this.sweepLegend.hidden = !sweep;
+    if (!sweep) {
+      this.sweepLegend.replaceChildren();
+      return;
+    }
+    const colours = sweepColoursOf(this.palette, sweep.values.length);
+    const heading = el('span', 'sweep-heading', `Sweep over ${sweep.key}`);
+    heading.title = `${sweep.path}. The colours are the values in every chart; choose a value for its verdict.`;
+    const items = sweep.values.map((v, i) => {
+      const run = sweep.runs[i];
+      const item = el('button', 'sweep-item');
+      item.type = 'button';
+      item.dataset.sweepValue = String(v);
+      const picked = this.prefs.sweepRun === v;
+      item.setAttribute('aria-pressed', String(picked));
+      const swatch = el('span', 'sweep-swatch');
+      // CSSOM, not a style attribute: allowed under the CSP.
+      swatch.style.backgroundColor = colours[i];
+      const label = run?.status === 'diverged' ? 'diverged' : run?.status === 'notTrained' ? 'not trained' : (run?.verdict?.label ?? '—');
+      const what = el('span', 'sweep-label', label);
+      what.dataset.sweepLabel = '';
+      item.append(swatch, el('span', 'sweep-value', formatReadout(v)), what);
+      item.title = picked ? 'Its verdict is shown above; click again for none' : 'Show this run\'s verdict';
+      item.addEventListener('click', () => this.setPrefs({ sweepRun: picked ? null : v }));
+      return item;
+    });
+    this.sweepLegend.replaceChildren(heading, ...items);
   }
 
   private showStatus(m: Training): void {
