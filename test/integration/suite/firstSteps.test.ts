@@ -2,6 +2,7 @@
 // command registered and working on the example), and one Problems entry per fault — ours, with the
 // CLI's message, and not VS Code's schema check of the same fault beside it.
 import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { closeAllEditors, openFixture, ourExtension, testingApi, waitFor, workspaceFile } from './helpers';
 
@@ -83,5 +84,19 @@ describe('first steps', () => {
     assert.match(onWidth[0].message, /model\.width must be ≥ 1, got 0/);
     await closeAllEditors();
     await vscode.workspace.fs.delete(uri);
+    // Likewise for a file that names its schema, as the examples do: they name the editor schema (with
+    // the full one, its minimum was a second entry, "Value is below the minimum of 1.").
+    const named = workspaceFile('named-schema.flab.json');
+    const schema = vscode.Uri.file(join(__dirname, '..', '..', '..', '..', 'media', 'flab.editor.schema.json')).toString();
+    await vscode.workspace.fs.writeFile(named, new TextEncoder().encode(text.replace('{\n', `{\n  "$schema": ${JSON.stringify(schema)},\n`)));
+    await openFixture('named-schema.flab.json');
+    const again = await waitFor('ours and the JSON service\'s diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(named);
+      return d.some((x) => x.source === 'flab') && d.some((x) => x.source !== 'flab' && /duplicate/i.test(x.message)) ? d : undefined;
+    }, 30_000);
+    const width = again.filter((d) => d.range.start.line === widthLine + 1);
+    assert.deepEqual(width.map((d) => d.source), ['flab'], JSON.stringify(width.map((d) => [d.source, d.message])));
+    await closeAllEditors();
+    await vscode.workspace.fs.delete(named);
   });
 });

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { closeAllEditors, commandId, testingApi, waitFor, workspaceFile } from './helpers';
 
 const repo = join(__dirname, '..', '..', '..', '..');
-const bridge = readFileSync(join(repo, 'examples', 'networks', 'bridge-linear-network.flab.json'), 'utf8').replace('"$schema": "../../media/flab.schema.json",', '');
+const bridge = readFileSync(join(repo, 'examples', 'networks', 'bridge-linear-network.flab.json'), 'utf8').replace('"$schema": "../../media/flab.editor.schema.json",', '');
 
 async function fileWith(name: string, text: string): Promise<vscode.Uri> {
   const uri = workspaceFile(name);

@@ -50,6 +50,21 @@ test('every example parses as its kind and says what the paper reports and what 
   }
 });
 
+test('every example names the editor schema (the documentation without validation) as its $schema, and that file exists', () => {
+  // With the full schema, VS Code's JSON service checked an example itself: each fault was in Problems
+  // twice ("Value is below the minimum of 0." beside flab's message), and a syntax error brought its
+  // follow-on schema warnings ("Missing property …") — a fresh user's report.
+  const examples = join(REPO, 'examples');
+  const files = readdirSync(examples, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.flab.json'));
+  assert.ok(files.length >= 20, `${files.length} examples`);
+  for (const f of files) {
+    const schema = JSON.parse(readFileSync(join(examples, f), 'utf8')).$schema as string | undefined;
+    if (schema === undefined) continue;
+    assert.match(schema, /(^|\/)media\/flab\.editor\.schema\.json$/, f);
+    assert.ok(readFileSync(join(examples, f.split('/').slice(0, -1).join('/'), schema), 'utf8').includes('without its validation'), `${f}: ${schema} resolves to the editor schema`);
+  }
+});
+
 test('Fig. 2b: the final alignment falls as the initialisation scale σ grows (from the same initial ζ)', async () => {
   const e = variant('mnist-four-layer-sigma.flab.json', (f) => {
     f.model.hidden = [128, 128, 128];
