@@ -166,6 +166,27 @@ describe('training panel webview', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'training-stream.png'), fullPage: true });
   });
 
+  it('gives the training and the test set one colour each in every chart (the loss had red and orange, the accuracy green and blue)', async () => {
+    const page = await open();
+    await send(page, message(1, run(10, 'finished')));
+    await page.waitForSelector('[data-chart="accuracy"] .u-legend .u-series');
+    const colours = await page.evaluate(() => {
+      const out: Record<string, string> = {};
+      for (const chart of ['loss', 'accuracy']) {
+        for (const row of document.querySelectorAll(`[data-chart="${chart}"] .u-legend .u-series`)) {
+          const name = row.querySelector('.u-label')?.textContent ?? '';
+          const marker = row.querySelector('.u-marker') as HTMLElement | null;
+          if (marker && /train|test/.test(name)) out[name] = getComputedStyle(marker).borderColor;
+        }
+      }
+      return out;
+    });
+    assert.deepEqual(Object.keys(colours).sort(), ['test accuracy', 'test loss', 'train accuracy', 'train loss']);
+    assert.equal(colours['train loss'], colours['train accuracy']);
+    assert.equal(colours['test loss'], colours['test accuracy']);
+    assert.notEqual(colours['train loss'], colours['test loss']);
+  });
+
   it('puts the verdict with its criteria first, and the notices', async () => {
     const page = await open();
     await send(page, message(1, run(50, 'finished')));

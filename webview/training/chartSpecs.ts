@@ -104,6 +104,12 @@ function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines:
   return { title, scales, series, data: [xs, ...columns] as uPlot.AlignedData, legend: true, key: series.map(keyEntry), shade: null };
 }
 
+/** Whether a loss or accuracy series is the test set's ("test loss", "test accuracy"). */
+const isTest = (name: string): boolean => name.startsWith('test');
+
+/** One colour per split in every chart: the training set's blue, the test set's orange (dashed). */
+const splitColour = (name: string, p: Palette): string => (isTest(name) ? p.orange : p.blue);
+
 /** In a sweep, the accuracy drawn: the test accuracy when there is one (what the paper compares). */
 function sweepAccuracyIndex(c: LearningCurves): number {
   return Math.max(0, c.accuracies.findIndex((a) => /test/.test(a.name)));
@@ -147,7 +153,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     build: (input) =>
       timeModel(input.sweep ? `${capitalised(input.run.curves.losses[0]?.name ?? 'loss')} (log scale)` : 'Loss (log scale)', [{ key: 'y', label: 'loss', log: true, side: 'left' }], (c, p) => {
         const losses = input.sweep ? c.losses.slice(0, 1) : c.losses;
-        return losses.map((l, i) => ({ label: l.name, colour: i === 0 ? p.red : p.orange, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.losses[i]?.values, cc.step.length), true) }));
+        return losses.map((l, i) => ({ label: l.name, colour: splitColour(l.name, p), scale: 'y', dashed: isTest(l.name), column: (cc: LearningCurves) => clean(columnOr(cc.losses[i]?.values, cc.step.length), true) }));
       }, input),
   },
   {
@@ -158,7 +164,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
       timeModel(input.sweep ? capitalised(input.run.curves.accuracies[sweepAccuracyIndex(input.run.curves)]?.name ?? 'accuracy') : 'Accuracy', [{ key: 'y', label: 'accuracy', log: false, range: [0, 1], side: 'left' }], (c, p) => {
         const names = c.accuracies.map((a) => a.name);
         const pick = input.sweep ? [sweepAccuracyIndex(c)] : names.map((_, i) => i);
-        return pick.map((i, k) => ({ label: names[i], colour: k === 0 ? p.green : p.blue, scale: 'y', dashed: k > 0, column: (cc: LearningCurves) => clean(columnOr(cc.accuracies[i]?.values, cc.step.length), false) }));
+        return pick.map((i) => ({ label: names[i], colour: splitColour(names[i], p), scale: 'y', dashed: isTest(names[i]), column: (cc: LearningCurves) => clean(columnOr(cc.accuracies[i]?.values, cc.step.length), false) }));
       }, input),
   },
   {
