@@ -473,7 +473,7 @@ function readAsNull(beyond: readonly BeyondRange[]): LineProblem {
   const values = beyond.map((b) => `"${b.key}" ${b.text}`).join(' and ');
   const infinity = beyond.every((b) => b.value > 0) ? 'Infinity' : beyond.every((b) => b.value < 0) ? '-Infinity' : '±Infinity';
   return {
-    problem: `${values} ${one ? 'is' : 'are'} out of ${FLOAT64_RANGE}, so ${one ? 'it is' : 'they are'} read as null (no value), as ${infinity} written bare is; the rest of the line is kept — write a number within the range, or null (or NaN) for no value`,
+    problem: `${values} ${one ? 'is' : 'are'} out of ${FLOAT64_RANGE}, so ${one ? 'it is' : 'they are'} read as null (no value), like a bare ${infinity}; the rest of the line is kept — write a number within the range, or null (or NaN) for no value`,
     column: beyond[0].column,
   };
 }
