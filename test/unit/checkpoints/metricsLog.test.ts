@@ -119,7 +119,7 @@ test('numbers beyond the float64 range (1e309, which JSON.parse reads as Infinit
   await log.refresh(settled);
   assert.deepEqual(log.messages(), [
     'e.jsonl line 1, column 21: "loss" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), like a bare Infinity; the rest of the line is kept — write a number within the range, or null (or NaN) for no value',
-    'e.jsonl line 2, column 25: "accuracy" -1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), as -Infinity written bare is; the rest of the line is kept — write a number within the range, or null (or NaN) for no value',
+    'e.jsonl line 2, column 25: "accuracy" -1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), like a bare -Infinity; the rest of the line is kept — write a number within the range, or null (or NaN) for no value',
     'e.jsonl line 3, column 10: "step" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸): it would read as Infinity, so the line is skipped — log the step count itself',
     'e.jsonl line 4, column 10: "step" should be a non-negative integer, found NaN: the line is skipped',
     'e.jsonl line 5, column 21: "loss" should be a finite number or null, found "NaN": the line is skipped',
@@ -137,7 +137,7 @@ test('a loss or accuracy beyond the float64 range costs only itself: the line\'s
   const kept = 'the rest of the line is kept — write a number within the range, or null (or NaN) for no value';
   assert.deepEqual(log.messages(), [
     `range.jsonl line 1, column 38: "accuracy" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), like a bare Infinity; ${kept}`,
-    `range.jsonl line 2, column 21: "loss" -1E+400 and "accuracy" 2e308 are out of the float64 range (±1.8 × 10³⁰⁸), so they are read as null (no value), as ±Infinity written bare is; ${kept}`,
+    `range.jsonl line 2, column 21: "loss" -1E+400 and "accuracy" 2e308 are out of the float64 range (±1.8 × 10³⁰⁸), so they are read as null (no value), like a bare ±Infinity; ${kept}`,
     'range.jsonl line 3, column 40: "accuracy" should be a finite number or null, found "high": the line is skipped',
     'range.jsonl line 4, column 25 (unfinished, no newline): not JSON (Expected \',\' or \'}\' after property value): the line is skipped — each line should be one object such as {"step": 100, "loss": 0.31}',
   ]);
