@@ -44,8 +44,11 @@ export async function pickExperiment(title: string): Promise<vscode.Uri | undefi
     return undefined;
   }
   if (files.length === 1) return files[0];
+  // By folder, then name (findFiles returns them in the file system's order, which reads as none).
+  const items = files.map((f) => ({ label: baseName(f), description: vscode.workspace.asRelativePath(f), uri: f }));
+  items.sort((a, b) => a.description.localeCompare(b.description, undefined, { numeric: true }));
   const picked = await vscode.window.showQuickPick(
-    files.map((f) => ({ label: baseName(f), description: vscode.workspace.asRelativePath(f), uri: f })),
+    items,
     { title, placeHolder: 'Which experiment?' },
   );
   return picked?.uri;
