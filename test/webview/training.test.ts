@@ -185,6 +185,17 @@ describe('training panel webview', () => {
     assert.equal(colours['train loss'], colours['train accuracy']);
     assert.equal(colours['test loss'], colours['test accuracy']);
     assert.notEqual(colours['train loss'], colours['test loss']);
+    // Their markers say which line is which: the test set's (dashed) dashed, as ζ_top's beside ζ.
+    const styles = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-chart="loss"] .u-legend .u-series, [data-chart="zeta"] .u-legend .u-series')].flatMap((row) => {
+        const marker = row.querySelector('.u-marker') as HTMLElement | null;
+        const name = row.querySelector('.u-label')?.textContent ?? '';
+        return marker && name ? [[name, getComputedStyle(marker).borderTopStyle]] : [];
+      }),
+    );
+    const style = Object.fromEntries(styles);
+    assert.deepEqual([style['train loss'], style['test loss']], ['solid', 'dashed'], JSON.stringify(styles));
+    assert.ok(styles.some(([n, st]) => /^ζ_top/.test(n) && st === 'dashed') && styles.some(([n, st]) => /^ζ /.test(n) && st === 'solid'), JSON.stringify(styles));
   });
 
   it('puts the verdict with its criteria first, and the notices', async () => {

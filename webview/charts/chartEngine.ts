@@ -321,7 +321,8 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       // A horizontal line reads a value only against one y scale (and only where the pointer is).
       y: model.scales.length === 1,
     },
-    legend: { show: model.legend, live: true },
+    // A dashed series' marker is dashed too: ζ_top (dashed) and ζ (solid) of one pair share a colour.
+    legend: { show: model.legend, live: true, markers: { dash: (u: uPlot, i: number) => (u.series[i].dash ? 'dashed' : 'solid') } },
     scales,
     hooks: {
       drawClear: [shadeWindow(model.shade, palette.yellow)],
