@@ -17,6 +17,7 @@ import { Charts, type ChartModel, type XRange } from '../charts/chartEngine';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
+import { sweepLegendItem } from '../shared/sweepLegend';
 import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { createButton, createChoice, createToggle } from '../shared/toolkit';
@@ -264,23 +265,17 @@ class Panel {
     heading.title = `${sweep.path}. Solid and dashed lines are the quantities of each chart (its key says which); the colours are the values. Choose a value for its verdict and summary.`;
     const chosen = this.chosenRun(sweep);
     const items = sweep.runs.map((run, i) => {
-      const item = el('button', 'sweep-item');
-      item.type = 'button';
-      item.dataset.sweepValue = String(run.value);
-      item.setAttribute('aria-pressed', String(run === chosen));
-      const swatch = el('span', 'sweep-swatch');
-      // CSSOM, not a style attribute: allowed under the CSP.
-      swatch.style.backgroundColor = colours[i];
       const shown = run.trajectory ?? run.simulation;
       const diverged = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary.diverged;
       const label = shown?.summary.label;
-      const value = el('span', 'sweep-value', formatReadout(run.value));
-      const what = el('span', 'sweep-label', diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : '—');
-      what.dataset.sweepLabel = '';
-      item.append(swatch, value, what);
-      item.title = run === chosen ? 'Described by the verdict and the summary; click again for the file\'s own values' : 'Show this run\'s verdict and summary';
-      item.addEventListener('click', () => this.setPrefs({ sweepRun: run === chosen ? null : run.value }));
-      return item;
+      return sweepLegendItem({
+        value: run.value,
+        colour: colours[i],
+        label: diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : '—',
+        pressed: run === chosen,
+        title: run === chosen ? 'Described by the verdict and the summary; click again for the file\'s own values' : 'Show this run\'s verdict and summary',
+        onClick: () => this.setPrefs({ sweepRun: run === chosen ? null : run.value }),
+      });
     });
     this.sweepLegend.replaceChildren(heading, ...items);
   }

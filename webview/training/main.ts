@@ -20,6 +20,7 @@ import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
+import { sweepLegendItem } from '../shared/sweepLegend';
 import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
 import { formatAgainst, formatExact } from '../../src/core/mechanisms/explain';
 import { prefersLogAxis } from '../../src/core/figures/ticks';
@@ -228,21 +229,15 @@ class TrainingPanel {
     heading.title = `${sweep.path}. The colours are the values in every chart; choose a value for its verdict.`;
     const items = sweep.values.map((v, i) => {
       const run = sweep.runs[i];
-      const item = el('button', 'sweep-item');
-      item.type = 'button';
-      item.dataset.sweepValue = String(v);
-      const picked = this.prefs.sweepRun === v;
-      item.setAttribute('aria-pressed', String(picked));
-      const swatch = el('span', 'sweep-swatch');
-      // CSSOM, not a style attribute: allowed under the CSP.
-      swatch.style.backgroundColor = colours[i];
-      const label = run?.status === 'diverged' ? 'diverged' : run?.status === 'notTrained' ? 'not trained' : (run?.verdict?.label ?? '—');
-      const what = el('span', 'sweep-label', label);
-      what.dataset.sweepLabel = '';
-      item.append(swatch, el('span', 'sweep-value', formatReadout(v)), what);
-      item.title = picked ? 'Its verdict is shown above; click again for none' : 'Show this run\'s verdict';
-      item.addEventListener('click', () => this.setPrefs({ sweepRun: picked ? null : v }));
-      return item;
+      const pressed = this.prefs.sweepRun === v;
+      return sweepLegendItem({
+        value: v,
+        colour: colours[i],
+        label: run?.status === 'diverged' ? 'diverged' : run?.status === 'notTrained' ? 'not trained' : (run?.verdict?.label ?? '—'),
+        pressed,
+        title: pressed ? 'Its verdict is shown above; click again for none' : 'Show this run\'s verdict',
+        onClick: () => this.setPrefs({ sweepRun: pressed ? null : v }),
+      });
     });
     this.sweepLegend.replaceChildren(heading, ...items);
   }

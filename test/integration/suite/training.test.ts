@@ -17,6 +17,13 @@ async function fileWith(name: string, text: string): Promise<vscode.Uri> {
   return uri;
 }
 
+/** Replaces the whole text of an open document, as a user's edit (unsaved). */
+async function replaceText(doc: vscode.TextDocument, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+}
+
 describe('training panel (extension host)', () => {
   afterEach(closeAllEditors);
 
@@ -77,11 +84,7 @@ describe('training panel (extension host)', () => {
     await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
     const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
     await waitFor('a finished training', () => (panel()?.status === 'finished' ? true : undefined), 90_000);
-    const setText = async (text: string) => {
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
-      assert.ok(await vscode.workspace.applyEdit(edit));
-    };
+    const setText = (next: string) => replaceText(doc, next);
     const errors = () => (vscode.languages.getDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? true : undefined);
     // A data file that does not exist: the error is located, and the finished run stays (before, the
     // panel showed the new run's loading state under "showing the last valid run", with Stop).
@@ -116,11 +119,7 @@ describe('training panel (extension host)', () => {
     await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
     const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
     await waitFor('a finished training', () => (panel()?.status === 'finished' ? true : undefined), 90_000);
-    const setText = async (next: string) => {
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), next);
-      assert.ok(await vscode.workspace.applyEdit(edit));
-    };
+    const setText = (next: string) => replaceText(doc, next);
     const slow = text.replace(/"data": \{.*\},\n/, '"data": { "format": "csv", "trainFile": "slow.csv", "task": "regression" },\n');
     await setText(slow);
     await waitFor('the new run loading, the last one greyed', () => (panel()?.previous && panel()?.status === 'loading' ? true : undefined), 30_000);
