@@ -24,6 +24,18 @@ async function replaceText(doc: vscode.TextDocument, text: string): Promise<void
   assert.ok(await vscode.workspace.applyEdit(edit));
 }
 
+/** The file `name` with `text`, open in an editor with its training panel, once the panel shows its finished run. */
+async function openTrained(name: string, text: string) {
+  const testing = await testingApi();
+  const uri = await fileWith(name, text);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+  const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+  const done = await waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
+  return { uri, doc, panel, done, setText: (next: string) => replaceText(doc, next) };
+}
+
 describe('training panel (extension host)', () => {
   afterEach(closeAllEditors);
 
@@ -77,14 +89,7 @@ describe('training panel (extension host)', () => {
 
   it('keeps the last run on screen through an edit that cannot load, and continues a run that an invalid edit interrupted', async function () {
     this.timeout(180_000);
-    const testing = await testingApi();
-    const uri = await fileWith('interrupted.flab.json', bridge.replace('"seed": 3', '"seed": 6'));
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
-    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
-    await waitFor('a finished training', () => (panel()?.status === 'finished' ? true : undefined), 90_000);
-    const setText = (next: string) => replaceText(doc, next);
+    const { uri, panel, setText } = await openTrained('interrupted.flab.json', bridge.replace('"seed": 3', '"seed": 6'));
     const errors = () => (vscode.languages.getDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error) ? true : undefined);
     // A data file that does not exist: the error is located, and the finished run stays (before, the
     // panel showed the new run's loading state under "showing the last valid run", with Stop).
@@ -109,17 +114,10 @@ describe('training panel (extension host)', () => {
     // Before, the panel showed "Stopped" over the greyed last run, with an animated bar and a Resume
     // that had nothing to resume (a fresh user's report, typing a rate digit by digit into "-1").
     this.timeout(180_000);
-    const testing = await testingApi();
     const text = bridge.replace('"seed": 3', '"seed": 7');
-    const uri = await fileWith('before-first-record.flab.json', text);
     // Three million rows: seconds of loading, during which the new run has no record.
     await vscode.workspace.fs.writeFile(workspaceFile('slow.csv'), Buffer.from(`x,y\n${'0.5,1.0\n'.repeat(3_000_000)}`, 'utf8'));
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
-    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
-    await waitFor('a finished training', () => (panel()?.status === 'finished' ? true : undefined), 90_000);
-    const setText = (next: string) => replaceText(doc, next);
+    const { uri, panel, setText } = await openTrained('before-first-record.flab.json', text);
     const slow = text.replace(/"data": \{.*\},\n/, '"data": { "format": "csv", "trainFile": "slow.csv", "task": "regression" },\n');
     await setText(slow);
     await waitFor('the new run loading, the last one greyed', () => (panel()?.previous && panel()?.status === 'loading' ? true : undefined), 30_000);
@@ -132,14 +130,7 @@ describe('training panel (extension host)', () => {
   it('does not train again for an edit of the name or description: the finished run stays, under the new header', async function () {
     // Before, every keystroke in the description stopped the run on screen and trained from step 0.
     this.timeout(180_000);
-    const testing = await testingApi();
-    const text = bridge.replace('"seed": 3', '"seed": 8');
-    const uri = await fileWith('description.flab.json', text);
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
-    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
-    const done = await waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
+    const { uri, doc, panel, done } = await openTrained('description.flab.json', bridge.replace('"seed": 3', '"seed": 8'));
     const statuses = new Set<string | undefined>();
     const watch = setInterval(() => statuses.add(panel()?.status), 10);
     try {
