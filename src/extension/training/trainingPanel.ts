@@ -53,7 +53,6 @@ const finished = new Map<string, Finished>();
 /** The statuses of a run that is over: nothing of it is under way or kept for Resume. */
 const FINAL = new Set<RunView['status']>(['finished', 'diverged', 'notTrained']);
 
-
 function remember(key: string, value: Finished): void {
   finished.delete(key);
   finished.set(key, value);
