@@ -541,18 +541,25 @@ function blockedSquaredProduct(x: Float32Array | Float64Array, r: number, y: Flo
 
 /** Output entries of one TensorFlow.js product held at a time: larger ones are split by rows. */
 const TFJS_PRODUCT_ENTRIES = 1 << 22;
-/** Layers up to this many entries (4096²) also keep Wᵀ in the backend, so that W·X is a fast row product too. */
+/** Layers up to this many entries (4096²) also keep Wᵀ in the backend, so that Wᵀ·U too has the layer on the left. */
 const TFJS_TRANSPOSE_ENTRIES = 1 << 24;
+/**
+ * Layers of at least this many entries (2²⁰) are on the left of their one-column products too: the
+ * backend's packing of a 2048² layer at every product cost more than its slower single-column product
+ * (a 784-256³-10 record's Lanczos runs were 25% slower with its small layers on the left).
+ */
+const LEFT_ENTRIES = 1 << 20;
 /** Larger layers stay in JavaScript: the backend would hold W, Wᵀ and a packed copy of each (4 × 4 bytes per entry). */
 const TFJS_MAX_ENTRIES = 1 << 26;
 
 /**
  * Products on a TensorFlow.js backend that is already set and ready (e.g. `tf.setBackend('wasm')`,
- * `await tf.ready()`), in float32. Only plain products with the thin factor first (Xᵀ·W), which the
- * WebAssembly backend runs fastest — its transposed products are 10–15× slower, and it keeps W packed
- * between products; W·X is computed as (Xᵀ·Wᵀ)ᵀ with Wᵀ transposed once here (for layers up to 4096²;
- * above, as a column product). Squares are summed in float64 here. Layers above 2²⁶ entries are left
- * to the JavaScript kernels. `release` frees the tensors. `limits` changes the two sizes (tests).
+ * `await tf.ready()`), in float32. Only plain products (the WebAssembly backend's transposed ones are
+ * 10–15× slower), with the layer on the left: W·X, and Wᵀ·U with Wᵀ transposed once here (for layers up
+ * to 4096²; above, as (Uᵀ·W)ᵀ) — the backend packs its right operand at every product, and a thin one
+ * packs in no time where a 2048² layer took 36 ms a product (docs/networks.md, "Products"). Squares
+ * are summed in float64 here. Layers above 2²⁶ entries are left to the JavaScript kernels. `release`
+ * frees the tensors. `limits` changes the two sizes (tests).
  */
 export function tfjsProducts(tf: typeof tfc, limits: { transposeEntries?: number; maxEntries?: number } = {}): MatrixProducts {
   const sizes = { transposeEntries: limits.transposeEntries ?? TFJS_TRANSPOSE_ENTRIES, maxEntries: limits.maxEntries ?? TFJS_MAX_ENTRIES };
@@ -578,22 +585,34 @@ class TfjsLoaded implements LoadedMatrix {
   times(x: WeightMatrix): WeightMatrix {
     const { tf, rows: r, cols: c } = this;
     const k = x.cols;
-    if (r * c > this.transposeEntries) return this.read(tf.tidy(() => tf.matMul(this.w, tf.tensor2d(float32(x.data), [c, k]))), r, k);
-    if (!this.wt) {
-      const t = new Float32Array(r * c);
-      transposeInto(this.matrix.data, r, c, t);
-      this.wt = tf.tensor2d(t, [c, r]);
-    }
-    const wt = this.wt;
-    // (Xᵀ Wᵀ)ᵀ
+    // The layer on the left (the backend packs its right operand at every product: here the thin X) —
+    // but for one column of a layer below LEFT_ENTRIES, where its single-column product is the slower.
+    if (k > 1 || r * c >= LEFT_ENTRIES || r * c > this.transposeEntries) return this.read(tf.tidy(() => tf.matMul(this.w, tf.tensor2d(float32(x.data), [c, k]))), r, k);
+    // (xᵀ Wᵀ)ᵀ; Wᵀ made outside the tidy, which would dispose it.
+    const wt = this.transposedW();
     return transposed(this.read(tf.tidy(() => tf.matMul(tf.tensor2d(transposedData(x), [k, c]), wt)), k, r));
   }
 
   transposeTimes(u: WeightMatrix): WeightMatrix {
     const { tf, rows: r, cols: c } = this;
     const k = u.cols;
-    // (Uᵀ W)ᵀ
+    // Wᵀ on the left, as W in `times`; (Uᵀ W)ᵀ for one column of a small layer, and for layers too large to copy.
+    if ((k > 1 || r * c >= LEFT_ENTRIES) && r * c <= this.transposeEntries) {
+      const wt = this.transposedW();
+      return this.read(tf.tidy(() => tf.matMul(wt, tf.tensor2d(float32(u.data), [r, k]))), c, k);
+    }
     return transposed(this.read(tf.tidy(() => tf.matMul(tf.tensor2d(transposedData(u), [k, r]), this.w)), k, c));
+  }
+
+  /** Wᵀ in the backend, transposed once here (call it outside `tf.tidy`: the tensor is kept). */
+  private transposedW(): tfc.Tensor2D {
+    if (!this.wt) {
+      const { rows: r, cols: c } = this;
+      const t = new Float32Array(r * c);
+      transposeInto(this.matrix.data, r, c, t);
+      this.wt = this.tf.tensor2d(t, [c, r]);
+    }
+    return this.wt;
   }
 
   productSquaredNorm(other: LoadedMatrix): number {

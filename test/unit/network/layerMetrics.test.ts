@@ -271,6 +271,25 @@ test('TensorFlow.js (WebAssembly) products give the plain products to float32 ac
       close(p!.zetaTop, js.alignment[l]!.zetaTop!, 1e-4, `ζ_top of pair ${l} with ${JSON.stringify(limits)}`);
     });
   }
+  // A layer of 2²⁰ entries (LEFT_ENTRIES) is on the left of its one-column products as well: W·x and Wᵀ·u
+  // against float64 loops, and through the Lanczos run of its top triplet.
+  const big = matrix(1024, 1024, 702);
+  const loaded = products.load(big);
+  const x = { rows: 1024, cols: 1, data: Float64Array.from({ length: 1024 }, (_, i) => Math.cos(i)) };
+  const [wx, wtx] = [loaded.times(x).data, loaded.transposeTimes(x).data];
+  loaded.release();
+  let worst = 0;
+  for (let i = 0; i < 1024; i++) {
+    let s1 = 0, s2 = 0, size = 0; // prettier-ignore
+    for (let j = 0; j < 1024; j++) {
+      s1 += big.data[i * 1024 + j] * x.data[j];
+      s2 += big.data[j * 1024 + i] * x.data[j];
+      size += Math.abs(big.data[i * 1024 + j] * x.data[j]);
+    }
+    worst = Math.max(worst, Math.abs(wx[i] - s1) / size, Math.abs(wtx[i] - s2) / size);
+  }
+  assert.ok(worst < 1e-5, `W·x and Wᵀ·x of a 1024² layer within float32 accuracy: ${worst}`);
+  close(topSingularTriplet(big, { products }).sigma, topSingularTriplet(big).sigma, 1e-4 * topSingularTriplet(big).sigma, 'σ of a 1024² layer');
   assert.equal(tf.memory().numTensors, before, 'every tensor was freed');
 });
 
