@@ -103,7 +103,9 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
     throw abortError('the training');
   }
   const result = run.result();
-  const view = networkView(result, outcome.status === 'diverged' ? (result.summary.divergedAt === 0 ? 'notTrained' : 'diverged') : 'finished', run, elapsed(), notices);
+  // The summary's status is the one flab train prints (printedStatus: a loss not finite at θ₀ is notTrained).
+  const { status } = result.summary;
+  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, elapsed(), notices);
   run.dispose();
   return { run: view, result };
 }
