@@ -142,18 +142,16 @@ export class TrainingDelegate implements PanelDelegate {
       this.cancelAll();
       return this.invalid(version, text, [LINEAR_FILE], document);
     }
+    this.header = { title: described.title ?? baseName(this.host.uri), description: described.description, kind: described.kind };
     // Only the name or the description changed since the finished run on screen: the same run, under
     // the header the text now gives — it trained again from step 0 at every keystroke of a description.
     const shown = this.current;
     if (described.kind === 'network' && !resume && shown && !shown.previous && FINAL.has(shown.run.status) && this.runningText !== null && sameRun(text, this.runningText, MAIN_THREAD_PARSE_LIMIT)) {
       this.cancelAll();
       this.runningText = text;
-      const title = described.title ?? baseName(this.host.uri);
-      this.header = { title, description: described.description, kind: described.kind };
       const exported = this.currentExport && 'name' in this.currentExport ? { ...this.currentExport, name: described.title, description: described.description } : this.currentExport;
-      return this.show({ ...shown, version, title, description: described.description }, exported);
+      return this.show({ ...shown, version, title: this.header.title, description: described.description }, exported);
     }
-    this.header = { title: described.title ?? baseName(this.host.uri), description: described.description, kind: described.kind };
     const cacheKey = `${this.baseDir}\u0000${text}`;
     const cached = described.kind === 'network' && !resume ? recall(cacheKey) : undefined;
     if (cached) {
