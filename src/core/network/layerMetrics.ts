@@ -211,7 +211,8 @@ export class NetworkMeasurer {
       this.release();
       throw new Error(`NetworkMeasurer.add: layer ${this.layers.length + 1} is ${w.rows} × ${w.cols} (${w.data.length} values) but its initial value ${w0.rows} × ${w0.cols} (${w0.data.length} values)`);
     }
-    const { norm2, distance2, start2 } = normsAndDistance(w.data, w0.data);
+    // ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one float64 pass (WebAssembly).
+    const { a2: norm2, difference2: distance2, b2: start2 } = squaredNorms(w.data, w0.data);
     this.moved2 += distance2;
     this.start2 += start2;
     const n0 = Math.sqrt(start2);
@@ -384,12 +385,6 @@ function tripletFromGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'i
   // With other = Wᵀu/σ (outer), W·other − σu = (Gu − σ²u)/σ: G's Ritz residual over σ, as σ² is u's
   // Rayleigh quotient (likewise for inner).
   return { sigma, left: side === 'outer' ? known : other, right: side === 'outer' ? other : known, residual: timesPowerOfTwo(eigen.residual, -2 * shift) / sigma, steps: eigen.steps };
-}
-
-/** ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one pass, float64, on WebAssembly (math/kernels.ts). */
-function normsAndDistance(a: Float32Array | Float64Array, b: Float32Array | Float64Array): { norm2: number; distance2: number; start2: number } {
-  const { a2, difference2, b2 } = squaredNorms(a, b);
-  return { norm2: a2, distance2: difference2, start2: b2 };
 }
 
 /** Σ d_i² in float64, on WebAssembly. */
