@@ -17,7 +17,7 @@ import { Charts, type ChartModel, type XRange } from '../charts/chartEngine';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
-import { sweepLegendItem } from '../shared/sweepLegend';
+import { renderSweepLegend } from '../shared/sweepLegend';
 import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { createButton, createChoice, createToggle } from '../shared/toolkit';
@@ -255,29 +255,26 @@ class Panel {
 
   /** One shared legend for a sweep: each value's colour, value and label; a click picks the run the verdict and the summary describe. */
   private showSweepLegend(sweep: SweepView | null): void {
-    this.sweepLegend.hidden = !sweep;
-    if (!sweep) {
-      this.sweepLegend.replaceChildren();
-      return;
-    }
+    if (!sweep) return renderSweepLegend(this.sweepLegend, null);
     const colours = sweepColoursOf(this.palette, sweep.runs.length);
-    const heading = el('span', 'sweep-heading', `Sweep over ${sweep.key}`);
-    heading.title = `${sweep.path}. Solid and dashed lines are the quantities of each chart (its key says which); the colours are the values. Choose a value for its verdict and summary.`;
     const chosen = this.chosenRun(sweep);
-    const items = sweep.runs.map((run, i) => {
-      const shown = run.trajectory ?? run.simulation;
-      const diverged = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary.diverged;
-      const label = shown?.summary.label;
-      return sweepLegendItem({
-        value: run.value,
-        colour: colours[i],
-        label: diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : '—',
-        pressed: run === chosen,
-        title: run === chosen ? 'Described by the verdict and the summary; click again for the file\'s own values' : 'Show this run\'s verdict and summary',
-        onClick: () => this.setPrefs({ sweepRun: run === chosen ? null : run.value }),
-      });
+    renderSweepLegend(this.sweepLegend, {
+      key: sweep.key,
+      title: `${sweep.path}. Solid and dashed lines are the quantities of each chart (its key says which); the colours are the values. Choose a value for its verdict and summary.`,
+      entries: sweep.runs.map((run, i) => {
+        const shown = run.trajectory ?? run.simulation;
+        const diverged = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary.diverged;
+        const label = shown?.summary.label;
+        return {
+          value: run.value,
+          colour: colours[i],
+          label: diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : '—',
+          pressed: run === chosen,
+          title: run === chosen ? 'Described by the verdict and the summary; click again for the file\'s own values' : 'Show this run\'s verdict and summary',
+          onClick: () => this.setPrefs({ sweepRun: run === chosen ? null : run.value }),
+        };
+      }),
     });
-    this.sweepLegend.replaceChildren(heading, ...items);
   }
 
   /** What gradient descent does at these rates: said whenever it is not what the flow promises. */

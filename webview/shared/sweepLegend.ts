@@ -1,6 +1,6 @@
 /**
- * One entry of a sweep's shared legend (the dynamics and the training panel): the value's colour, the
- * value and its label, as a toggle button — pressed when its run is the one the verdict describes.
+ * A sweep's shared legend (the dynamics and the training panel): a heading, then per value its colour,
+ * the value and its label, as a toggle button — pressed when its run is the one the verdict describes.
  */
 import { el } from './dom';
 import { formatReadout } from './numberFormat';
@@ -17,7 +17,7 @@ export interface SweepLegendEntry {
 }
 
 /** The button of one swept value, with `data-sweep-value` and its label's `data-sweep-label`. */
-export function sweepLegendItem(entry: SweepLegendEntry): HTMLButtonElement {
+function sweepLegendItem(entry: SweepLegendEntry): HTMLButtonElement {
   const item = el('button', 'sweep-item');
   item.type = 'button';
   item.dataset.sweepValue = String(entry.value);
@@ -31,4 +31,23 @@ export function sweepLegendItem(entry: SweepLegendEntry): HTMLButtonElement {
   item.title = entry.title;
   item.addEventListener('click', entry.onClick);
   return item;
+}
+
+/** What a sweep's legend shows: the swept key, the heading's tooltip and one entry per value. */
+export interface SweepLegend {
+  key: string;
+  title: string;
+  entries: SweepLegendEntry[];
+}
+
+/** Fills `container` with the legend ("Sweep over KEY", then the entries); empty and hidden for none. */
+export function renderSweepLegend(container: HTMLElement, legend: SweepLegend | null): void {
+  container.hidden = !legend;
+  if (!legend) {
+    container.replaceChildren();
+    return;
+  }
+  const heading = el('span', 'sweep-heading', `Sweep over ${legend.key}`);
+  heading.title = legend.title;
+  container.replaceChildren(heading, ...legend.entries.map(sweepLegendItem));
 }

@@ -20,7 +20,7 @@ import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
-import { sweepLegendItem } from '../shared/sweepLegend';
+import { renderSweepLegend } from '../shared/sweepLegend';
 import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
 import { formatAgainst, formatExact } from '../../src/core/mechanisms/explain';
 import { prefersLogAxis } from '../../src/core/figures/ticks';
@@ -219,27 +219,24 @@ class TrainingPanel {
    * has one); a click shows that run's verdict above, a second click none.
    */
   private showSweepLegend(sweep: SweepView | null): void {
-    this.sweepLegend.hidden = !sweep;
-    if (!sweep) {
-      this.sweepLegend.replaceChildren();
-      return;
-    }
+    if (!sweep) return renderSweepLegend(this.sweepLegend, null);
     const colours = sweepColoursOf(this.palette, sweep.values.length);
-    const heading = el('span', 'sweep-heading', `Sweep over ${sweep.key}`);
-    heading.title = `${sweep.path}. The colours are the values in every chart; choose a value for its verdict.`;
-    const items = sweep.values.map((v, i) => {
-      const run = sweep.runs[i];
-      const pressed = this.prefs.sweepRun === v;
-      return sweepLegendItem({
-        value: v,
-        colour: colours[i],
-        label: run?.status === 'diverged' ? 'diverged' : run?.status === 'notTrained' ? 'not trained' : (run?.verdict?.label ?? '—'),
-        pressed,
-        title: pressed ? 'Its verdict is shown above; click again for none' : 'Show this run\'s verdict',
-        onClick: () => this.setPrefs({ sweepRun: pressed ? null : v }),
-      });
+    renderSweepLegend(this.sweepLegend, {
+      key: sweep.key,
+      title: `${sweep.path}. The colours are the values in every chart; choose a value for its verdict.`,
+      entries: sweep.values.map((v, i) => {
+        const run = sweep.runs[i];
+        const pressed = this.prefs.sweepRun === v;
+        return {
+          value: v,
+          colour: colours[i],
+          label: run?.status === 'diverged' ? 'diverged' : run?.status === 'notTrained' ? 'not trained' : (run?.verdict?.label ?? '—'),
+          pressed,
+          title: pressed ? 'Its verdict is shown above; click again for none' : 'Show this run\'s verdict',
+          onClick: () => this.setPrefs({ sweepRun: pressed ? null : v }),
+        };
+      }),
     });
-    this.sweepLegend.replaceChildren(heading, ...items);
   }
 
   private showStatus(m: Training): void {
