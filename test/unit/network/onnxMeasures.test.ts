@@ -554,7 +554,7 @@ for (const [activation, bias] of [
   });
 }
 
-test('a kernel out of float32\'s range is not a number on either engine (NaN: not finite, never a wrong number): weights of 10¹⁹ and 10⁻¹²; γ = 10⁻³⁰ with rates of 10⁻⁴⁵ is measured as γ = rate = 1', async () => {
+test('a kernel out of float32\'s range is not a number on either engine (NaN: not finite, never a wrong number): weights of 10¹⁹ and 10⁻¹²; at 10⁵ only ‖K‖² is out of range and the tangent change stays (rates with a 0 too); γ = 10⁻³⁰ with rates of 10⁻⁴⁵ is measured as γ = rate = 1', async () => {
   const rng = new Rng(1919);
   const sizes = [3, 5, 4, 2];
   const probe = probeOf(rng, 3, 3);
@@ -584,13 +584,21 @@ test('a kernel out of float32\'s range is not a number on either engine (NaN: no
     close(tiny[engine][1].kernelChange, unit[engine][1].kernelChange!, 1e-5 * unit[engine][1].kernelChange!, `${engine}: kernelChange at γ = 10⁻³⁰, rates 10⁻⁴⁵`);
     close(tiny[engine][1].tangentChange, unit[engine][1].tangentChange!, 1e-5 * unit[engine][1].tangentChange!, `${engine}: tangentChange at γ = 10⁻³⁰, rates 10⁻⁴⁵`);
   }
-  for (const k of [1e19, 1e-12]) {
-    const got = await changes(1, [1, 1, 1], k);
-    // K (∝ k⁴ here) overflows or underflows float32: no number; TensorFlow.js's tangent change is float64 from the features, which hold.
-    for (const engine of ['onnx', 'tfjs'] as const) for (const c of got[engine]) assert.ok(Number.isNaN(c.kernelChange), `${engine} × ${k}: ${JSON.stringify(got)}`);
-    for (const c of got.onnx) assert.ok(Number.isNaN(c.tangentChange) || Number.isFinite(c.tangentChange), `onnx × ${k}: ${JSON.stringify(got.onnx)}`);
-    if (!Number.isNaN(got.onnx[1].tangentChange)) close(got.onnx[1].tangentChange, unit.onnx[1].tangentChange!, 1e-4, `onnx × ${k}: tangentChange`);
-    close(got.tfjs[1].tangentChange, unit.tfjs[1].tangentChange!, 1e-4, `tfjs × ${k}: tangentChange`);
+  for (const rates of [[1, 1, 1], [1, 0, 1], [0, 1, 1]]) {
+    const base = rates.every((r) => r === 1) ? unit : await changes(1, rates, 1);
+    for (const k of [1e19, 1e-12]) {
+      const got = await changes(1, rates, k);
+      // K (∝ k⁴ here) overflows or underflows float32: no number; TensorFlow.js's tangent change is float64 from the features, which hold.
+      for (const engine of ['onnx', 'tfjs'] as const) for (const c of got[engine]) assert.ok(Number.isNaN(c.kernelChange), `${engine} × ${k}, rates ${rates}: ${JSON.stringify(got)}`);
+      for (const c of got.onnx) assert.ok(Number.isNaN(c.tangentChange) || Number.isFinite(c.tangentChange), `onnx × ${k}, rates ${rates}: ${JSON.stringify(got.onnx)}`);
+      if (!Number.isNaN(got.onnx[1].tangentChange)) close(got.onnx[1].tangentChange, base.onnx[1].tangentChange!, 1e-4, `onnx × ${k}, rates ${rates}: tangentChange`);
+      close(got.tfjs[1].tangentChange, base.tfjs[1].tangentChange!, 1e-4, `tfjs × ${k}, rates ${rates}: tangentChange`);
+    }
+    // ‖K‖² beyond float32 but the features within it: the reference's float64 check reads the features
+    // back layer by layer (a layer of rate 0 has none) and keeps the tangent change.
+    const large = await changes(1, rates, 1e5);
+    assert.ok(large.onnx.every((c) => Number.isNaN(c.kernelChange)), `onnx × 10⁵, rates ${rates}: ${JSON.stringify(large.onnx)}`);
+    close(large.onnx[1].tangentChange, base.onnx[1].tangentChange!, 1e-4, `onnx × 10⁵, rates ${rates}: tangentChange`);
   }
 });
 

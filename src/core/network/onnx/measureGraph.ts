@@ -12,8 +12,9 @@
  *
  * The kernel graph: inputs X (the probe batch, P × n_0), the parameters, and the reference — `K0`,
  * `D0:l`, `H0:l`, the same at θ₀ (zeros at the first measurement, which makes them); outputs `K` (PC ×
- * PC), `D:l` (PC × n_l, row (i, a) = ∂f_a(x_i)/∂z_l, l = 1 … L) and `H:l` (P × n_l, h_l of each probe
- * sample, l = 1 … L−1) — tangentKernel.ts's definitions, there computed on TensorFlow.js:
+ * PC), `D:l` (P × C × n_l, entry (i, a) = ∂f_a(x_i)/∂z_l) and `H:(l−1)` (P × n_{l−1}, h_{l−1} of each
+ * probe sample, for l > 1), for the layers l whose rate is not 0 (`trainedLayers`) — tangentKernel.ts's
+ * definitions, there computed on TensorFlow.js:
  *   D_L = γ e_a per row,  D_{l−1} = (D_l W_l) ⊙ φ′(z_{l−1}),
  *   K = Σ_l η_l (D_l D_lᵀ) ⊙ (H_{l−1} H_{l−1}ᵀ + [bias]) ⊗ 1_{C×C};
  * and the scalars `kernelNorm2` ‖K‖_F², `kernelDistance2` ‖K − K0‖_F², `featureNorm2` ‖J‖²_η = trace K
@@ -76,79 +77,72 @@ export interface KernelGraphSpec {
 /** The kernel graph's scalar outputs. */
 export const KERNEL_SCALARS = ['kernelNorm2', 'kernelDistance2', 'featureNorm2', 'featureDistance2'] as const;
 
-/** The kernel graph's array outputs (K, D:l, H:l) with their shapes, and the input each is the reference of. */
-export function kernelFeatures(spec: Pick<KernelGraphSpec, 'sizes' | 'samples'>): { name: string; reference: string; dims: number[] }[] {
-  const { sizes, samples: P } = spec;
-  const L = sizes.length - 1;
-  const C = sizes[L];
-  return [
-    { name: 'K', reference: 'K0', dims: [P * C, P * C] },
-    ...sizes.slice(1).map((n, l) => ({ name: `D:${l + 1}`, reference: `D0:${l + 1}`, dims: [P * C, n] })),
-    ...sizes.slice(1, L).map((n, l) => ({ name: `H:${l + 1}`, reference: `H0:${l + 1}`, dims: [P, n] })),
-  ];
+/** The layers whose rate is not 0, first to last (1-based): those the tangent features have a block of. */
+export function trainedLayers(rates: readonly number[]): number[] {
+  return rates.flatMap((rate, l) => (rate !== 0 ? [l + 1] : []));
 }
 
-/** The kernel graph (see the file's comment). */
+/**
+ * The kernel graph's array outputs with their shapes, and the input each is the reference of: `K`,
+ * then `D:l` and, for l > 1, `H:(l−1)` of every layer l with a rate (`trainedLayers`).
+ */
+export function kernelFeatures(spec: Pick<KernelGraphSpec, 'sizes' | 'samples' | 'rates'>): { name: string; reference: string; dims: number[] }[] {
+  const { sizes, samples: P } = spec;
+  const C = sizes[sizes.length - 1];
+  const features = [{ name: 'K', reference: 'K0', dims: [P * C, P * C] }];
+  for (const l of trainedLayers(spec.rates)) {
+    features.push({ name: `D:${l}`, reference: `D0:${l}`, dims: [P, C, sizes[l]] });
+    if (l > 1) features.push({ name: `H:${l - 1}`, reference: `H0:${l - 1}`, dims: [P, sizes[l - 1]] });
+  }
+  return features;
+}
+
+/** Which of z and h = φ(z) `activationBackward` reads for an activation. */
+function backwardReads(activation: NetworkActivation): { z: boolean; h: boolean } {
+  return { z: activation === 'relu' || activation === 'leaky_relu' || activation === 'swish', h: activation === 'tanh' || activation === 'sigmoid' };
+}
+
+/**
+ * The kernel graph (see the file's comment). It is written for few nodes and few large temporaries:
+ * building its session costs about 17 µs a node, encoding it about as much, and every large temporary
+ * is fresh memory at every run (docs/networks.md, "Speed"). So the deltas are kept per sample and
+ * output (P × C × n_l, the per-sample φ′ broadcast over the outputs without copies), the row products
+ * of the tangent features are sums of squares along the last axis, the rates scale the per-row sums,
+ * and ‖J‖²_η is the trace of K.
+ */
 export function kernelGraph(spec: KernelGraphSpec): Uint8Array {
   const { sizes, samples: P } = spec;
   const L = sizes.length - 1;
   const C = sizes[L];
   if (spec.rates.length !== L) throw new Error(`kernelGraph: ${L} layers need ${L} rates, got ${spec.rates.length}`);
+  const trained = trainedLayers(spec.rates);
   const g = new GraphBuilder();
   const { inputs, pre } = forwardPass(g, spec, 'X');
-  const seed = new Array<number>(P * C * C).fill(0);
+  // D_L = γ e_a for row (i, a): P·C × C, and as P × C × C.
+  const seed = new Float32Array(P * C * C);
   for (let i = 0; i < P; i++) for (let a = 0; a < C; a++) seed[(i * C + a) * C + a] = spec.outputScale;
   g.initializers.push({ name: 'seed', dims: [P * C, C], type: 'float32', values: seed });
+  const reads = backwardReads(spec.activation);
+  const isTrained = (l: number) => spec.rates[l - 1] !== 0;
   const deltas: string[] = new Array(L);
-  let delta = 'seed';
-  for (let l = L; l >= 1; l--) {
-    deltas[l - 1] = g.op('Identity', [delta], undefined, `D:${l}`);
-    if (l > 1) {
-      const n = sizes[l - 1];
-      const back = g.op('Reshape', [g.op('MatMul', [delta, `W${l}`]), g.ints([P, C, n])]);
-      const perSample = (t: string) => g.op('Reshape', [t, g.ints([P, 1, n])]);
-      const d = activationBackward(g, spec.activation, back, perSample(pre[l - 2]), perSample(inputs[l - 1]));
-      delta = g.op('Reshape', [d, g.ints([P * C, n])]);
-    }
+  deltas[L - 1] = g.op('Reshape', ['seed', g.ints([P, C, C])], undefined, isTrained(L) ? `D:${L}` : undefined);
+  for (let l = L; l > (trained[0] ?? L); l--) {
+    // D_{l−1} = (D_l W_l) ⊙ φ′(z_{l−1}), P × C × n_{l−1}; z and h broadcast over the outputs as P × 1 × n_{l−1}.
+    const perSample = (t: string) => g.op('Reshape', [t, g.ints([P, 1, sizes[l - 1]])]);
+    const back = g.op('MatMul', [deltas[l - 1], `W${l}`]);
+    const z = reads.z ? perSample(pre[l - 2]) : '';
+    const h = reads.h ? perSample(inputs[l - 1]) : '';
+    deltas[l - 2] = activationBackward(g, spec.activation, back, z, h, isTrained(l - 1) ? `D:${l - 1}` : undefined);
   }
-  for (let l = 1; l < L; l++) g.op('Identity', [inputs[l]], undefined, `H:${l}`);
-  // The tangent features' norm and change, per layer from row dot products: (i, a) rows of D as P × C, rows of H as P × 1.
-  const rowDot = (a: string, b: string, shape: number[]) => g.op('Reshape', [g.op('ReduceSum', [g.mul(a, b), g.ints([1])], { keepdims: { int: 0 } }), g.ints(shape)]);
-  const total = (t: string) => g.op('ReduceSum', [t], { keepdims: { int: 0 } });
-  let featureNorm2: string | null = null;
-  let featureDistance2: string | null = null;
-  for (let l = 1; l <= L; l++) {
-    const rate = spec.rates[l - 1];
-    if (rate === 0) continue;
-    const d = deltas[l - 1];
-    const d0 = `D0:${l}`;
-    const h = inputs[l - 1];
-    const dd = g.op('Sub', [d, d0]);
-    const hh = rowDot(h, h, [P, 1]);
-    const dddd = rowDot(dd, dd, [P, C]);
-    let norm = g.mul(rowDot(d, d, [P, C]), spec.bias ? g.op('Add', [hh, g.scalar(1)]) : hh);
-    let moved = g.mul(dddd, hh);
-    if (l > 1) {
-      const dh = g.op('Sub', [h, `H0:${l - 1}`]);
-      moved = g.op('Add', [moved, g.scale(g.mul(rowDot(dd, d0, [P, C]), rowDot(h, dh, [P, 1])), 2)]);
-      moved = g.op('Add', [moved, g.mul(rowDot(d0, d0, [P, C]), rowDot(dh, dh, [P, 1]))]);
-    }
-    if (spec.bias) moved = g.op('Add', [moved, dddd]);
-    norm = g.scale(total(norm), rate);
-    moved = g.scale(total(moved), rate);
-    featureNorm2 = featureNorm2 ? g.op('Add', [featureNorm2, norm]) : norm;
-    featureDistance2 = featureDistance2 ? g.op('Add', [featureDistance2, moved]) : moved;
-  }
-  g.op('Identity', [featureNorm2 ?? g.scalar(0)], undefined, 'featureNorm2');
-  g.op('Identity', [featureDistance2 ?? g.scalar(0)], undefined, 'featureDistance2');
+  // K = Σ_l η_l (D_l D_lᵀ) ⊙ ((H_{l−1} H_{l−1}ᵀ + [bias]) ⊗ 1_{C×C}), as P × C × P × C.
   let kernel: string | null = null;
-  for (let l = 1; l <= L; l++) {
+  for (const l of trained) {
     const rate = spec.rates[l - 1];
-    if (rate === 0) continue;
-    const dd = g.op('Reshape', [g.op('Gemm', [deltas[l - 1], deltas[l - 1]], { transB: { int: 1 } }), g.ints([P, C, P, C])]);
-    let hh = g.op('Gemm', [inputs[l - 1], inputs[l - 1]], { transB: { int: 1 } });
-    if (spec.bias) hh = g.op('Add', [hh, g.scalar(1)]);
-    const term = g.scale(g.mul(dd, g.op('Reshape', [hh, g.ints([P, 1, P, 1])])), rate);
+    const d = l === L ? 'seed' : g.op('Reshape', [deltas[l - 1], g.ints([P * C, sizes[l]])]);
+    const dd = g.op('Reshape', [g.op('Gemm', [d, d], { transB: { int: 1 } }), g.ints([P, C, P, C])]);
+    const h = inputs[l - 1];
+    const hh = g.op('Gemm', spec.bias ? [h, h, g.scalar(rate)] : [h, h], { transB: { int: 1 }, alpha: { float: rate } });
+    const term = g.mul(dd, g.op('Reshape', [hh, g.ints([P, 1, P, 1])]));
     kernel = kernel ? g.op('Add', [kernel, term]) : term;
   }
   // Every rate 0: the kernel is zero (of the right shape).
@@ -156,9 +150,35 @@ export function kernelGraph(spec: KernelGraphSpec): Uint8Array {
     const seedGram = g.op('Gemm', ['seed', 'seed'], { transB: { int: 1 } });
     return g.op('Sub', [seedGram, seedGram]);
   };
-  const K = g.op('Reshape', [kernel ?? zero(), g.ints([P * C, P * C])], undefined, 'K');
+  const PC = P * C;
+  const K = g.op('Reshape', [kernel ?? zero(), g.ints([PC, PC])], undefined, 'K');
   g.op('ReduceSumSquare', [K], { keepdims: { int: 0 } }, 'kernelNorm2');
   g.op('ReduceSumSquare', [g.op('Sub', [K, 'K0'])], { keepdims: { int: 0 } }, 'kernelDistance2');
+  // ‖J‖²_η = trace K: every (PC + 1)-th entry of K flattened.
+  const diagonal = g.op('Slice', [g.op('Reshape', [K, g.ints([PC * PC])]), g.ints([0]), g.ints([PC * PC]), g.ints([0]), g.ints([PC + 1])]);
+  g.op('ReduceSum', [diagonal], { keepdims: { int: 0 } }, 'featureNorm2');
+  // ‖J − J0‖²_η per row (i, a), layer by layer: with Δδ = D − D0 and Δh = H − H0 (0 for the probe
+  // itself, l = 1), η_l (|Δδ|²|h|² + 2(Δδ·δ₀)(h·Δh) + |δ₀|²|Δh|² [+ |Δδ|² with biases]), as P × C.
+  const squares = (t: string, axis: number, keepdims: number) => g.op('ReduceSumSquare', [t], { axes: { ints: [axis] }, keepdims: { int: keepdims } });
+  const dots = (a: string, b: string, axis: number, keepdims: number) => g.op('ReduceSum', [g.mul(a, b), g.ints([axis])], { keepdims: { int: keepdims } });
+  let moved: string | null = null;
+  for (const l of trained) {
+    const h = inputs[l - 1];
+    const dD = g.op('Sub', [deltas[l - 1], `D0:${l}`]);
+    const dDdD = squares(dD, 2, 0);
+    const hh = squares(h, 1, 1);
+    let term = g.mul(dDdD, hh);
+    if (l > 1) {
+      const dH = g.op('Sub', [h, `H0:${l - 1}`]);
+      const cross = g.scale(g.mul(dots(dD, `D0:${l}`, 2, 0), dots(h, dH, 1, 1)), 2);
+      term = g.op('Add', [g.op('Add', [term, cross]), g.mul(squares(`D0:${l}`, 2, 0), squares(dH, 1, 1))]);
+      g.op('Identity', [h], undefined, `H:${l - 1}`);
+    }
+    if (spec.bias) term = g.op('Add', [term, dDdD]);
+    term = g.scale(term, spec.rates[l - 1]);
+    moved = moved ? g.op('Add', [moved, term]) : term;
+  }
+  g.op('ReduceSum', [moved ?? g.scalar(0)], { keepdims: { int: 0 } }, 'featureDistance2');
   return encodeModel({
     name: 'tangentKernel',
     nodes: g.nodes,

@@ -141,13 +141,13 @@ export class OnnxMeasures {
     if (first) {
       this.reference = Object.fromEntries(features.map((f) => [f.reference, out[f.name]]));
       const { sizes, samples, rates, bias } = this.kernelSpec;
-      const L = sizes.length - 1;
       const array = (name: string) => out[name].data as Float32Array;
-      const f = { deltas: sizes.slice(1).map((_, l) => array(`D:${l + 1}`)), inputs: [this.probeX, ...sizes.slice(1, L).map((_, l) => array(`H:${l + 1}`))] };
       const sums = { kernel2: scalar('kernelNorm2'), features2: scalar('featureNorm2') };
       // The float64 pass over the features only when the engine's own sums disagree (it costs a fresh
       // epoch's first measurement several milliseconds of the compiler's warm-up).
-      const inRange = plainlyInRange(array('K'), sums) ? { kernel: true, features: true } : referenceInRange(array('K'), featureNorm2(f, rates, bias, samples, sizes[L]), sums);
+      const inRange = plainlyInRange(array('K'), sums)
+        ? { kernel: true, features: true }
+        : referenceInRange(array('K'), featureNorm2(this.layerFeatures(array), rates, bias, samples, sizes[sizes.length - 1]), sums);
       this.referenceNorms = { ...sums, inRange };
       return { kernelChange: inRange.kernel ? 0 : NaN, tangentChange: inRange.features ? 0 : NaN };
     }
@@ -159,6 +159,16 @@ export class OnnxMeasures {
     return {
       kernelChange: ref.inRange.kernel && Number.isFinite(kernelChange) ? kernelChange : NaN,
       tangentChange: ref.inRange.features && Number.isFinite(tangentChange) ? tangentChange : NaN,
+    };
+  }
+
+  /** The kernel graph's D:l and H:(l−1) as tangentKernel.ts's features, per layer (empty for a layer of rate 0). */
+  private layerFeatures(array: (name: string) => Float32Array): { deltas: Float32Array[]; inputs: Float32Array[] } {
+    const none = new Float32Array(0);
+    const { rates } = this.spec;
+    return {
+      deltas: rates.map((rate, l) => (rate !== 0 ? array(`D:${l + 1}`) : none)),
+      inputs: rates.map((rate, l) => (rate === 0 ? none : l === 0 ? this.probeX : array(`H:${l}`))),
     };
   }
 

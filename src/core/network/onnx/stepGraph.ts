@@ -114,17 +114,20 @@ export function activate(g: GraphBuilder, activation: NetworkActivation, z: stri
   }
 }
 
-/** φ′(z) ⊙ d, with h = φ(z): model.ts's activationBackward (relu′(0) = 0, leaky: 0.01); broadcasts as ONNX does. */
-export function activationBackward(g: GraphBuilder, activation: NetworkActivation, d: string, z: string, h: string): string {
+/**
+ * φ′(z) ⊙ d, with h = φ(z): model.ts's activationBackward (relu′(0) = 0, leaky: 0.01); broadcasts as ONNX
+ * does. `output`: the name of the result (else a fresh one; the linear activation then returns d itself).
+ */
+export function activationBackward(g: GraphBuilder, activation: NetworkActivation, d: string, z: string, h: string, output?: string): string {
   switch (activation) {
-    case 'linear': return d;
-    case 'relu': return g.op('Where', [g.op('Greater', [z, g.scalar(0)]), d, g.scalar(0)]);
-    case 'leaky_relu': return g.op('Where', [g.op('Greater', [z, g.scalar(0)]), d, g.scale(d, LEAKY_RELU_SLOPE)]);
-    case 'tanh': return g.mul(d, g.op('Sub', [g.scalar(1), g.mul(h, h)]));
-    case 'sigmoid': return g.mul(d, g.mul(h, g.op('Sub', [g.scalar(1), h])));
+    case 'linear': return output ? g.op('Identity', [d], undefined, output) : d;
+    case 'relu': return g.op('Where', [g.op('Greater', [z, g.scalar(0)]), d, g.scalar(0)], undefined, output);
+    case 'leaky_relu': return g.op('Where', [g.op('Greater', [z, g.scalar(0)]), d, g.scale(d, LEAKY_RELU_SLOPE)], undefined, output);
+    case 'tanh': return g.op('Mul', [d, g.op('Sub', [g.scalar(1), g.mul(h, h)])], undefined, output);
+    case 'sigmoid': return g.op('Mul', [d, g.mul(h, g.op('Sub', [g.scalar(1), h]))], undefined, output);
     case 'swish': {
       const s = g.op('Sigmoid', [z]);
-      return g.mul(d, g.mul(s, g.op('Add', [g.scalar(1), g.mul(z, g.op('Sub', [g.scalar(1), s]))])));
+      return g.op('Mul', [d, g.mul(s, g.op('Add', [g.scalar(1), g.mul(z, g.op('Sub', [g.scalar(1), s]))]))], undefined, output);
     }
   }
 }
