@@ -6,7 +6,6 @@
  * sessions that earlier runs gave back), one thread, as the step's; that first use pays for building
  * it and for its first run's memory, and the trainer counts both as measurement time.
  */
-import { createHash } from 'node:crypto';
 import type * as Ort from 'onnxruntime-node';
 import { frobeniusNorm, LayerGrams, timesPowerOfTwo, unitShift, WeightMatrix } from '../layerMetrics';
 import { featureNorm2, kernelUnits, KernelMeasure, plainlyInRange, referenceInRange } from '../tangentKernel';
@@ -27,7 +26,7 @@ import { OrtModule, SESSION_OPTIONS } from './onnxSteps';
 const MEASURE_OPTIONS: Ort.InferenceSession.SessionOptions = { ...SESSION_OPTIONS, enableCpuMemArena: false, enableMemPattern: false, graphOptimizationLevel: 'disabled' };
 
 /**
- * Measurement sessions kept between the runs of one thread, by their graph's bytes. A worker trains run
+ * Measurement sessions kept between the runs of one thread, by their graph's spec. A worker trains run
  * after run — every edit of the file starts one, most with the same network — and building the kernel
  * graph's session took ≈ 3 ms of a warm one-epoch run's ≈ 10 ms of kernel measurements (docs/networks.md,
  * "Speed"). A session is here only while no run holds it (`OnnxMeasures.release` gives it back); the
@@ -44,15 +43,18 @@ interface HeldSession {
   session: Ort.InferenceSession;
 }
 
-/** A session of `graph`: an idle one of the same bytes (by their SHA-256) if kept, else a new one. */
-async function holdSession(ort: OrtModule, graph: Uint8Array): Promise<HeldSession> {
-  const key = createHash('sha256').update(graph).digest('hex');
+/**
+ * A session of the graph `key` names: an idle one if kept, else one built from `graph()`. The key
+ * is the graph's spec (a graph is a function of it), so a kept session costs neither the graph's
+ * encoding nor a hash of its bytes.
+ */
+async function holdSession(ort: OrtModule, key: string, graph: () => Uint8Array): Promise<HeldSession> {
   const kept = idleSessions.get(key);
   if (kept) {
     idleSessions.delete(key);
     return { key, session: kept };
   }
-  const session = await ort.InferenceSession.create(graph, MEASURE_OPTIONS);
+  const session = await ort.InferenceSession.create(graph(), MEASURE_OPTIONS);
   sessionsBuilt++;
   return { key, session };
 }
@@ -109,7 +111,7 @@ export class OnnxMeasures {
     const grams: LayerGrams[] = weights.map(() => ({}));
     if (sizes.length < 3) return grams;
     const shifts = weights.map((w, l) => unitShift(norms?.[l] ?? frobeniusNorm(w), w.rows * w.cols));
-    this.gramSession ??= holdSession(this.ort, gramGraph(sizes));
+    this.gramSession ??= holdSession(this.ort, `grams ${sizes.join(' ')}`, () => gramGraph(sizes));
     const feeds: Record<string, Ort.Tensor> = {};
     weights.forEach((w, l) => (feeds[`W${l + 1}`] = this.matrix(w, shifts[l])));
     const out = await (await this.gramSession).session.run(feeds);
@@ -126,7 +128,8 @@ export class OnnxMeasures {
    */
   async kernelChange(weights: readonly WeightMatrix[], biases: readonly Float32Array[] | null): Promise<KernelMeasure> {
     if (this.spec.bias !== (biases !== null)) throw new Error(`OnnxMeasures.kernelChange: the network ${this.spec.bias ? 'has' : 'has no'} biases`);
-    this.kernelSession ??= holdSession(this.ort, kernelGraph(this.kernelSpec));
+    const { sizes, activation, outputScale, bias, rates, samples } = this.kernelSpec;
+    this.kernelSession ??= holdSession(this.ort, `kernel ${JSON.stringify([sizes, activation, outputScale, bias, rates, samples])}`, () => kernelGraph(this.kernelSpec));
     const { session } = await this.kernelSession;
     const features = kernelFeatures(this.spec);
     const feeds: Record<string, Ort.Tensor> = { X: this.probe, ...this.weightFeeds(weights, biases) };
@@ -140,7 +143,6 @@ export class OnnxMeasures {
     const scalar = (name: string) => (out[name].data as Float32Array)[0];
     if (first) {
       this.reference = Object.fromEntries(features.map((f) => [f.reference, out[f.name]]));
-      const { sizes, samples, rates, bias } = this.kernelSpec;
       const array = (name: string) => out[name].data as Float32Array;
       const sums = { kernel2: scalar('kernelNorm2'), features2: scalar('featureNorm2') };
       // The float64 pass over the features only when the engine's own sums disagree (it costs a fresh
