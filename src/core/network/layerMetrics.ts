@@ -122,6 +122,11 @@ export interface MeasureOptions {
   zetaTop?: boolean;
   /** False skips ζ (null) and its products, likewise (docs/networks.md, "Cadence"). */
   zeta?: boolean;
+  /**
+   * ‖W_l‖², ‖W_l − W_l(0)‖² and ‖W_l(0)‖² by layer index (`squaredNorms` of math/kernels.ts), where
+   * already computed: the layer's float64 pass is not made again.
+   */
+  squaredNorms?: readonly { a2: number; difference2: number; b2: number }[];
 }
 
 /** The top singular value of a layer and its singular vectors (unit length), as Lanczos found them. */
@@ -212,7 +217,7 @@ export class NetworkMeasurer {
       throw new Error(`NetworkMeasurer.add: layer ${this.layers.length + 1} is ${w.rows} × ${w.cols} (${w.data.length} values) but its initial value ${w0.rows} × ${w0.cols} (${w0.data.length} values)`);
     }
     // ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one float64 pass (WebAssembly).
-    const { a2: norm2, difference2: distance2, b2: start2 } = squaredNorms(w.data, w0.data);
+    const { a2: norm2, difference2: distance2, b2: start2 } = this.options.squaredNorms?.[this.layers.length] ?? squaredNorms(w.data, w0.data);
     this.moved2 += distance2;
     this.start2 += start2;
     const n0 = Math.sqrt(start2);

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
+import { squaredNorms } from '../math/kernels';
 import { useWasmBackend } from './backend';
 import { Dataset, outputSize } from './dataset';
 import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
@@ -692,16 +693,18 @@ export class Training {
     // previous measurement (docs/networks.md, "Layer metrics").
     // ONNX Runtime's arrays are never written again (a step makes new ones): measured in place.
     const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
+    // ‖W‖, ‖W − W₀‖ and ‖W₀‖ of every layer in one float64 pass each, for the Grams' scaling and measureNetwork.
+    const sums = weights.map((w, l) => squaredNorms(w.data, this.initial[l].data));
     let grams: LayerGrams[] | undefined;
     if (which.zeta || which.zetaTop) {
       if (this.gramsUsable) {
-        grams = await this.measures!.grams(weights);
+        grams = await this.measures!.grams(weights, sums.map((x) => Math.sqrt(x.a2)));
       } else if (!this.products) {
         await useWasmBackend(this.options.wasmDirectory);
         this.products = tfjsProducts(tf);
       }
     }
-    const m = measureNetwork(weights, this.initial, { products: this.products ?? jsProducts, grams, spectra: which.spectra, zeta: which.zeta, zetaTop: which.zetaTop });
+    const m = measureNetwork(weights, this.initial, { products: this.products ?? jsProducts, grams, spectra: which.spectra, zeta: which.zeta, zetaTop: which.zetaTop, squaredNorms: sums });
     const biases = this.currentBiases();
     if (!biases) return m;
     // Biases start at 0: they add ‖b‖² to ‖θ − θ₀‖² and nothing to ‖θ₀‖².
