@@ -31,10 +31,11 @@ export interface KernelExports {
   combine(q: number, k: number, m: number, y: number, out: number): void;
   /**
    * The top eigenvalue λ ∈ [lo, hi] of the symmetric tridiagonal of k rows (diagonal at d, off-diagonal at
-   * e, k − 1 entries) by bisection on Sturm counts, and its unit eigenvector by inverse iteration, into y
-   * (k); scratch: 2k entries. Returns λ.
+   * e, k − 1 entries) by bisection on Sturm counts to `tolerance` relative (4·10⁻¹⁶: float64's limit), and
+   * its unit eigenvector by inverse iteration, into y (k); scratch: 2k entries. Returns the bisection's
+   * upper end, within `tolerance` above λ.
    */
-  tridiagonalTop(d: number, e: number, k: number, lo: number, hi: number, y: number, scratch: number): number;
+  tridiagonalTop(d: number, e: number, k: number, lo: number, hi: number, tolerance: number, y: number, scratch: number): number;
   /** Σ a_i², Σ (a_i − b_i)², Σ b_i² over n float32 entries at a and b, summed in float64, to out (three float64). */
   squaredNormsF32(a: number, b: number, n: number, out: number): void;
   /** The same over n float64 entries. */

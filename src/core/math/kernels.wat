@@ -252,14 +252,14 @@
 
   ;; The top eigenvalue λ of the symmetric tridiagonal T of k ≥ 1 rows ($d, $e as for $sturmCount),
   ;; known to lie in [lo, hi], and its unit eigenvector, into $y (k entries): bisection on Sturm
-  ;; counts to 4·10⁻¹⁶ of hi (at most 200 halvings), then three steps of inverse iteration on
-  ;; T − λ(1 + 10⁻¹²)I (shifted just past λ, so that the solve is well posed) from the vector of ones.
-  ;; $scratch: 2k entries. Returns λ.
-  (func (export "tridiagonalTop") (param $d i32) (param $e i32) (param $k i32) (param $lo f64) (param $hi f64) (param $y i32) (param $scratch i32) (result f64)
+  ;; counts until hi − lo ≤ $tolerance·hi (at most 200 halvings; 4·10⁻¹⁶ is float64's limit), then
+  ;; three steps of inverse iteration on T − λ(1 + 10⁻¹²)I (shifted just past λ, so that the solve is
+  ;; well posed) from the vector of ones. $scratch: 2k entries. Returns λ (the final hi: λ ≤ it).
+  (func (export "tridiagonalTop") (param $d i32) (param $e i32) (param $k i32) (param $lo f64) (param $hi f64) (param $tolerance f64) (param $y i32) (param $scratch i32) (result f64)
     (local $it i32) (local $mid f64) (local $shift f64) (local $n f64) (local $i i32)
     (block $done (loop $halve
       (br_if $done (i32.ge_u (local.get $it) (i32.const 200)))
-      (br_if $done (i32.eqz (f64.gt (f64.sub (local.get $hi) (local.get $lo)) (f64.mul (f64.const 4e-16) (local.get $hi)))))
+      (br_if $done (i32.eqz (f64.gt (f64.sub (local.get $hi) (local.get $lo)) (f64.mul (local.get $tolerance) (local.get $hi)))))
       (local.set $mid (f64.mul (f64.const 0.5) (f64.add (local.get $lo) (local.get $hi))))
       (if (i32.eq (call $sturmCount (local.get $d) (local.get $e) (local.get $k) (local.get $mid)) (local.get $k))
         (then (local.set $hi (local.get $mid)))

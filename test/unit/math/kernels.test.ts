@@ -139,7 +139,7 @@ test('tridiagonalTop finds the top eigenpair of tridiagonal Toeplitz matrices (Î
       mem.fill(a, 0, k);
       mem.fill(b, k, 2 * k - 1);
       const top = a + 2 * Math.abs(b) * Math.cos(Math.PI / (k + 1));
-      const lambda = kern.exports.tridiagonalTop(0, 8 * k, k, a, a + 2 * Math.abs(b), 8 * 2 * k, 8 * 3 * k);
+      const lambda = kern.exports.tridiagonalTop(0, 8 * k, k, a, a + 2 * Math.abs(b), 4e-16, 8 * 2 * k, 8 * 3 * k);
       within(lambda, top, Math.abs(top), 1e-14, `k=${k}, a=${a}, b=${b}`);
       if (b === 0) continue; // a multiple eigenvalue: any vector of its space
       // The eigenvector: sin(iÏ€/(k + 1)), alternating in sign when b < 0.
