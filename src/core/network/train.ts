@@ -15,7 +15,8 @@ import { Rng } from '../math/rng';
 import { squaredNorms } from '../math/kernels';
 import { useWasmBackend } from './backend';
 import { Dataset, outputSize } from './dataset';
-import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
+import { FirstMeasurements } from './firstMeasurements';
+import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, NetworkMeasure, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
 import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, schemeStd, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
@@ -524,7 +525,7 @@ export class Training {
         // Lanczos warm-starts from the last measured triplets; a copy, committed with the record, so that a
         // stop before the commit leaves the next attempt the same start.
         spectra = new Map(this.spectra);
-        const measure = await this.measureLayers({ zeta, zetaTop, spectra });
+        const measure = await this.measureLayers({ zeta, zetaTop, spectra }, s === 0);
         this.timing.layerMetrics += performance.now() - started;
         let kernel: KernelMeasure | null = null;
         if (!this.kernelOmitted && due('kernel', this.kernelCost, KERNEL_SHARE)) {
@@ -686,8 +687,27 @@ export class Training {
   /** Top singular triplets of the last record that measured ζ_top, per layer: the next one's Lanczos starts there. */
   private spectra = new Map<number, SingularTriplet>();
 
-  /** measureNetwork on the current weights, with the biases in the whole network's distance; ζ and ζ_top when asked. */
-  private async measureLayers(which: { zeta: boolean; zetaTop: boolean; spectra: Map<number, SingularTriplet> }): Promise<{ layers: LayerMeasure[]; alignment: (PairMeasure | null)[]; distance: number }> {
+  /**
+   * measureNetwork on the current weights, with the biases in the whole network's distance; ζ and ζ_top
+   * when asked. `initial`: the weights are θ₀ (the first record), whose measurement on the Grams an
+   * earlier run of this thread may have made already (`firstLayerMeasures`).
+   */
+  private async measureLayers(which: { zeta: boolean; zetaTop: boolean; spectra: Map<number, SingularTriplet> }, initial: boolean): Promise<NetworkMeasure> {
+    const kept = initial && this.gramsUsable && which.zeta && which.zetaTop;
+    const theta0 = this.initial.map((w) => w.data);
+    if (kept) {
+      const earlier = firstLayerMeasures.get(GRAMS, theta0);
+      if (earlier) {
+        for (const [l, triplet] of earlier.spectra) which.spectra.set(l, triplet);
+        return copyMeasure(earlier.measure);
+      }
+    }
+    const m = await this.measureLayersNow(which);
+    if (kept) firstLayerMeasures.set(GRAMS, theta0, { measure: copyMeasure(m), spectra: [...which.spectra] });
+    return m;
+  }
+
+  private async measureLayersNow(which: { zeta: boolean; zetaTop: boolean; spectra: Map<number, SingularTriplet> }): Promise<NetworkMeasure> {
     // Norms and distances in JavaScript; ζ and ζ_top from the Gram matrices made on ONNX Runtime, or
     // from products on the WebAssembly backend; each layer's top singular vectors warm-started from the
     // previous measurement (docs/networks.md, "Layer metrics").
@@ -764,6 +784,24 @@ export class Training {
       targets: { y: tf.tensor2d(y, [rows, y.length / rows]), labels: labels ? tf.tensor1d(labels, 'int32') : null },
     };
   }
+}
+
+/**
+ * The first record's layer metrics on ONNX Runtime's Grams (ζ and ζ_top both measured), by θ₀, with the
+ * Lanczos vectors that warm-start the next records: a later run of this thread from the same θ₀ takes
+ * them instead of measuring again (firstMeasurements.ts). The last two networks are kept.
+ */
+const firstLayerMeasures = new FirstMeasurements<{ measure: NetworkMeasure; spectra: [number, SingularTriplet][] }>(2);
+const GRAMS = 'grams';
+
+/** How many first records' layer metrics this thread took from an earlier run, and how many it keeps (for tests and diagnostics). */
+export function firstLayerMeasurements(): { hits: number; kept: number } {
+  return { hits: firstLayerMeasures.hits, kept: firstLayerMeasures.size };
+}
+
+/** A copy of a network measure, its arrays and objects new (a record's are handed to listeners). */
+function copyMeasure(m: NetworkMeasure): NetworkMeasure {
+  return { layers: m.layers.map((x) => ({ ...x })), alignment: m.alignment.map((x) => (x ? { ...x } : null)), distance: m.distance };
 }
 
 /**

@@ -4,7 +4,8 @@ import type { Experiment } from '../../../src/core/experiment/experiment';
 import type { Dataset } from '../../../src/core/network/dataset';
 import { networkSpec, NetworkSpecInput } from '../../../src/core/network/spec';
 import { jsProducts, measureNetwork, WeightMatrix } from '../../../src/core/network/layerMetrics';
-import { recordCount, Training, TrainingRecord } from '../../../src/core/network/train';
+import { firstLayerMeasurements, recordCount, Training, TrainingRecord } from '../../../src/core/network/train';
+import { firstKernelMeasurements } from '../../../src/core/network/onnx/onnxMeasures';
 import { kernelOmission, MAX_KERNEL_OUTPUTS } from '../../../src/core/network/tangentKernel';
 import { explainLayerLabel } from '../../../src/core/mechanisms/layerLabel';
 import { Rng } from '../../../src/core/math/rng';
@@ -369,6 +370,37 @@ for (const engine of engines) test(`same seed, same numbers on ${engine.backend}
   const d = await run(1, 77);
   assert.equal(d.layers[0].norm[0], a.layers[0].norm[0], 'the same θ₀');
   assert.notDeepEqual(d.trainLoss.slice(1), a.trainLoss.slice(1), 'another batch order');
+});
+
+test('a run from the θ₀ and probe of an earlier run of the thread takes its first record\'s ζ, ζ_top, warm starts and kernel reference from it: the numbers of a run that measured them', async () => {
+  const run = async (learningRate: number, seed = 9001) => {
+    const { spec, train, test } = fullFeatured(seed);
+    const t = new Training({ ...spec, training: { ...spec.training, learningRate: spec.training.learningRate.map(() => learningRate) } }, { train, test }, { backend: 'onnxruntime' });
+    await t.run();
+    const r = t.result();
+    t.dispose();
+    return r;
+  };
+  const hits = () => ({ layers: firstLayerMeasurements().hits, kernels: firstKernelMeasurements().hits });
+  const before = hits();
+  const measured = await run(0.1);
+  assert.deepEqual(hits(), before, 'a θ₀ not met before is measured');
+  const again = await run(0.1);
+  assert.deepEqual(hits(), { layers: before.layers + 1, kernels: before.kernels + 1 });
+  assert.deepEqual(again, measured, 'every record, the first one taken from the earlier run, the later ones warm-started from its vectors');
+  // Half the rate: the kernel's metric Σ η_l K_l only halves, which the changes do not see (kernelUnits): both taken.
+  await run(0.05);
+  assert.deepEqual(hits(), { layers: before.layers + 2, kernels: before.kernels + 2 });
+  // Another rate: the same θ₀'s Grams, but the kernel measured anew (its key holds the rates as kernelUnits leaves them).
+  const slower = await run(0.07);
+  assert.deepEqual(hits(), { layers: before.layers + 3, kernels: before.kernels + 2 });
+  assert.deepEqual(slower.alignment.map((a) => [a.zeta[0], a.zetaTop[0]]), measured.alignment.map((a) => [a.zeta[0], a.zetaTop[0]]));
+  assert.equal(slower.kernelChange[0], 0);
+  assert.notDeepEqual(slower.kernelChange, measured.kernelChange);
+  // Another seed: another θ₀, nothing taken.
+  const other = await run(0.1, 9002);
+  assert.deepEqual(hits(), { layers: before.layers + 3, kernels: before.kernels + 2 });
+  assert.notEqual(other.alignment[0].zeta[0], measured.alignment[0].zeta[0]);
 });
 
 for (const engine of engines) test(`stopping anywhere (inside a step, inside a record) and resuming gives the numbers of an uninterrupted run on ${engine.backend}`, async () => {

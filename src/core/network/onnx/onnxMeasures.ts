@@ -8,6 +8,7 @@
  */
 import type * as Ort from 'onnxruntime-node';
 import { frobeniusNorm, LayerGrams, timesPowerOfTwo, unitShift, WeightMatrix } from '../layerMetrics';
+import { FirstMeasurements } from '../firstMeasurements';
 import { featureNorm2, kernelUnits, KernelMeasure, plainlyInRange, referenceInRange } from '../tangentKernel';
 import { gramGraph, gramOutputs, kernelFeatures, KernelGraphSpec, kernelGraph } from './measureGraph';
 import { OrtModule, SESSION_OPTIONS } from './onnxSteps';
@@ -76,6 +77,26 @@ export function measurementSessions(): { built: number; idle: number } {
   return { built: sessionsBuilt, idle: idleSessions.size };
 }
 
+/** ‖K₀‖², ‖J₀‖²_η and whether float32 holds each (the first kernel measurement's). */
+interface ReferenceNorms {
+  kernel2: number;
+  features2: number;
+  inRange: { kernel: boolean; features: boolean };
+}
+
+/**
+ * The first kernel measurements of this thread's last four runs (firstMeasurements.ts): the reference
+ * K₀, D₀, H₀ and its norms, by the kernel graph's spec and the exact parameters and probe. A run from
+ * the same θ₀, probe and kernel spec (γ and the rates in `kernelUnits`) takes them instead of
+ * measuring; ONNX Runtime only reads the tensors, so runs can share them.
+ */
+const firstKernels = new FirstMeasurements<{ reference: Record<string, Ort.Tensor>; norms: ReferenceNorms }>(4);
+
+/** How many first kernel measurements this thread took from an earlier run, and how many it keeps (for tests and diagnostics). */
+export function firstKernelMeasurements(): { hits: number; kept: number } {
+  return { hits: firstKernels.hits, kept: firstKernels.size };
+}
+
 export class OnnxMeasures {
   private gramSession: Promise<HeldSession> | null = null;
   private kernelSession: Promise<HeldSession> | null = null;
@@ -84,7 +105,7 @@ export class OnnxMeasures {
   private readonly kernelSpec: KernelGraphSpec;
   /** K0, D0:l, H0:l (the first kernel measurement's outputs) and ‖K0‖², ‖J0‖²_η. */
   private reference: Record<string, Ort.Tensor> | null = null;
-  private referenceNorms: { kernel2: number; features2: number; inRange: { kernel: boolean; features: boolean } } | null = null;
+  private referenceNorms: ReferenceNorms | null = null;
 
   /** `spec`: the network and its probe; `probe`: the probe samples, row-major P × n_0. */
   constructor(
@@ -129,11 +150,19 @@ export class OnnxMeasures {
   async kernelChange(weights: readonly WeightMatrix[], biases: readonly Float32Array[] | null): Promise<KernelMeasure> {
     if (this.spec.bias !== (biases !== null)) throw new Error(`OnnxMeasures.kernelChange: the network ${this.spec.bias ? 'has' : 'has no'} biases`);
     const { sizes, activation, outputScale, bias, rates, samples } = this.kernelSpec;
-    this.kernelSession ??= holdSession(this.ort, `kernel ${JSON.stringify([sizes, activation, outputScale, bias, rates, samples])}`, () => kernelGraph(this.kernelSpec));
+    const key = `kernel ${JSON.stringify([sizes, activation, outputScale, bias, rates, samples])}`;
+    const first = !this.reference;
+    // The first call's parameters and probe, exactly as an earlier run of this thread measured them: its reference.
+    const at = first ? [this.probeX, ...weights.map((w) => w.data), ...(biases ?? [])] : [];
+    const earlier = first ? firstKernels.get(key, at) : undefined;
+    if (earlier) {
+      ({ reference: this.reference, norms: this.referenceNorms } = earlier);
+      return { kernelChange: earlier.norms.inRange.kernel ? 0 : NaN, tangentChange: earlier.norms.inRange.features ? 0 : NaN };
+    }
+    this.kernelSession ??= holdSession(this.ort, key, () => kernelGraph(this.kernelSpec));
     const { session } = await this.kernelSession;
     const features = kernelFeatures(this.spec);
     const feeds: Record<string, Ort.Tensor> = { X: this.probe, ...this.weightFeeds(weights, biases) };
-    const first = !this.reference;
     // The first run's references are zeros, views of one buffer (ONNX Runtime only reads its inputs).
     const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
     const zeros = first ? new Float32Array(Math.max(...features.map((f) => size(f.dims)))) : null;
@@ -151,6 +180,8 @@ export class OnnxMeasures {
         ? { kernel: true, features: true }
         : referenceInRange(array('K'), featureNorm2(this.layerFeatures(array), rates, bias, samples, sizes[sizes.length - 1]), sums);
       this.referenceNorms = { ...sums, inRange };
+      const bytes = Object.values(this.reference).reduce((n, t) => n + 4 * t.size, 0);
+      firstKernels.set(key, at, { reference: this.reference, norms: this.referenceNorms }, bytes);
       return { kernelChange: inRange.kernel ? 0 : NaN, tangentChange: inRange.features ? 0 : NaN };
     }
     const ref = this.referenceNorms!;
