@@ -64,7 +64,9 @@ export class OnnxSteps {
     const L = spec.sizes.length - 1;
     const parameters = parameterNames(L, spec.bias);
     this.names = { parameters, state: stateNames(spec.optimizer, parameters) };
-    initial.forEach((w, l) => this.values.set(`W${l + 1}`, Float32Array.from(w.data)));
+    // θ₀ as given when float32 (ONNX Runtime only reads its inputs, and a step makes new arrays): the
+    // trainer's θ₀ and these are then one array, which the measurements at θ₀ keep (firstMeasurements.ts).
+    initial.forEach((w, l) => this.values.set(`W${l + 1}`, w.data instanceof Float32Array ? w.data : Float32Array.from(w.data)));
     for (const name of [...parameters.slice(L), ...this.names.state]) {
       this.values.set(name, new Float32Array(parameterShape(spec.sizes, name.slice(name.lastIndexOf(':') + 1)).reduce((a, b) => a * b, 1)));
     }
