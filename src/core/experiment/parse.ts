@@ -14,7 +14,7 @@ import { parsePath } from './jsonPath';
 import { dot, norm, unit } from '../math/vectors';
 import { resolveSweep } from './sweepSpec';
 import { resolveWidthPowers } from './widthPowers';
-import { syntaxDiagnostic } from './syntaxError';
+import { syntaxDiagnostics } from './syntaxError';
 
 export { EXPERIMENT_SCHEMA } from './kind';
 
@@ -59,8 +59,9 @@ export function parseJsonText(text: string): JsonText {
   const tooDeep = structureProblem(json);
   if (tooDeep) return { diagnostics: [tooDeep], tree: undefined };
   const parseErrors: ParseError[] = [];
-  const tree = parseTree(json, parseErrors, { allowTrailingComma: true, disallowComments: false });
-  const diagnostics: Diagnostic[] = parseErrors.map((e) => syntaxDiagnostic(json, e));
+  const options = { allowTrailingComma: true, disallowComments: false };
+  const tree = parseTree(json, parseErrors, options);
+  const diagnostics: Diagnostic[] = syntaxDiagnostics(json, parseErrors, options);
   if (!tree && diagnostics.length === 0) diagnostics.push({ message: 'the file is empty: an experiment is a JSON object', path: '', offset: 0, length: 0, severity: 'error' });
   return { tree, diagnostics };
 }

@@ -5,8 +5,98 @@
  * writes it. Quoted text is an `excerpt` (whole characters, one line: line breaks and invisible
  * characters are written as escapes or U+XXXX) — docs/limits.md, "Reading an experiment file".
  */
-import { ParseError, printParseErrorCode } from 'jsonc-parser';
+import { ParseError, ParseOptions, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { Diagnostic, excerpt } from './diagnostic';
+
+/**
+ * The located diagnostics of jsonc-parser's errors `errors` in `json`, parsed with `options`, without
+ * the errors a token the scanner could not read drags after it. jsonc-parser reports such a token
+ * (`'relu'`, `True`, `-Infinity`, a key without quotes) and then whatever the parser meets while it
+ * recovers — "a value was expected" at the next comma, "a property name was expected" at the colon
+ * after a single-quoted key — three errors for one fault. So the text is parsed again with each such
+ * token (adjacent ones merged: `-Infinity` is one) replaced by `""`, a valid value and key (white space
+ * for invisible characters), and the errors of that parse, located back in `json`, stand for the rest:
+ * every fault of the file once, each at its offset.
+ */
+export function syntaxDiagnostics(json: string, errors: readonly ParseError[], options: ParseOptions): Diagnostic[] {
+  const symbols: ParseError[] = [];
+  let unclosed = false;
+  for (const e of errors) {
+    if (printParseErrorCode(e.error) !== 'InvalidSymbol') continue;
+    const last = symbols[symbols.length - 1];
+    const end = last ? last.offset + last.length : 0;
+    if (last && e.offset < end) continue; // inside a quoted run (below)
+    // Adjacent tokens are one fault (`-Infinity`); so are the words after a quote never closed ('a b).
+    if (last && (e.offset === end || (unclosed && /^[ \t]+$/.test(json.slice(end, e.offset))))) last.length = e.offset + e.length - last.offset;
+    else symbols.push({ ...e });
+    // A string in other quotes is one fault to its closing quote on the line, spaces and all: 'a b' is
+    // two tokens to the scanner.
+    const open = symbols[symbols.length - 1];
+    const close = CLOSING_QUOTE[json[open.offset]];
+    unclosed = false;
+    if (close === undefined) continue;
+    const line = json.slice(open.offset + 1).split(/[\r\n]/, 1)[0];
+    const closing = line.indexOf(close, Math.max(0, open.length - 2));
+    if (closing >= 0) open.length = Math.max(open.length, closing + 2);
+    else unclosed = true;
+  }
+  if (symbols.length === 0) return withoutFollowers(json, errors).map((e) => syntaxDiagnostic(json, e));
+  // The patched text, and where each replacement ends in it and in `json`.
+  let patched = '';
+  let at = 0;
+  const ends: { patched: number; original: number; start: number }[] = [];
+  for (const e of symbols) {
+    const token = json.slice(e.offset, e.offset + e.length);
+    patched += json.slice(at, e.offset);
+    const start = patched.length;
+    patched += INVISIBLE_RUN.test(token) ? ' ' : '""';
+    at = e.offset + e.length;
+    ends.push({ patched: patched.length, original: at, start });
+  }
+  patched += json.slice(at);
+  const rest: ParseError[] = [];
+  parseTree(patched, rest, options);
+  const located: ParseError[] = [];
+  for (const e of rest) {
+    const before = ends.filter((x) => x.start <= e.offset).pop();
+    if (before && e.offset < before.patched) {
+      // At a replacement: a fault of its context ("a comma was expected before" it), at the token.
+      const symbol = symbols[ends.indexOf(before)];
+      located.push({ ...e, offset: symbol.offset, length: symbol.length });
+    } else {
+      located.push({ ...e, offset: before ? e.offset - before.patched + before.original : e.offset });
+    }
+  }
+  return withoutFollowers(json, [...symbols, ...located].sort((a, b) => a.offset - b.offset)).map((e) => syntaxDiagnostic(json, e));
+}
+
+/** Quotes JSON does not have, each with the one that closes its string. */
+const CLOSING_QUOTE: Record<string, string> = { "'": "'", '`': '`', '\u2018': '\u2019', '\u2019': '\u2019', '\u201C': '\u201D', '\u201D': '\u201D' };
+
+/** What the parser expects next while it recovers from an error: reported right after one, these are its echo. */
+const FOLLOWERS = new Set(['PropertyNameExpected', 'ColonExpected', 'ValueExpected', 'CloseBraceExpected', 'CloseBracketExpected']);
+
+/**
+ * `errors` (in order of offset) without the recovery's echo of an error: a second error at the same
+ * offset, and an expectation (FOLLOWERS) met right after the token of the error before it, with only
+ * white space or comments between — `{"a": 1 2}` is one missing comma, not also a property name
+ * expected at `2` and a value at `}`. A missing comma is always reported (in `[1 2 3]` each is one).
+ */
+function withoutFollowers(json: string, errors: readonly ParseError[]): ParseError[] {
+  const kept: ParseError[] = [];
+  for (const e of errors) {
+    const last = kept[kept.length - 1];
+    if (last && e.offset === last.offset) continue;
+    if (last && FOLLOWERS.has(printParseErrorCode(e.error)) && e.offset >= last.offset + last.length && onlySpace(json.slice(last.offset + last.length, e.offset))) continue;
+    kept.push(e);
+  }
+  return kept;
+}
+
+/** Whether text is white space and comments only. */
+function onlySpace(text: string): boolean {
+  return /^(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*$/.test(text);
+}
 
 /**
  * The located diagnostic of jsonc-parser's error `e` in `json` (the text the parser read, offsets in
@@ -32,7 +122,7 @@ function describe(code: string, token: string, offset: number, json: string): Lo
   const found = token === '' ? (json.slice(offset).trim() === '' ? ' at the end of the file' : '') : `, found ${quote(token)}`;
   switch (code) {
     case 'InvalidSymbol':
-      return invalidSymbol(token, offset);
+      return invalidSymbol(token, offset, json);
     case 'InvalidCharacter':
     case 'InvalidEscapeCharacter':
     case 'InvalidUnicode':
@@ -66,15 +156,17 @@ function describe(code: string, token: string, offset: number, json: string): Lo
   }
 }
 
-/** A run of characters the scanner could not read as a token: `'relu'`, `True`, `NaN`, a no-break space. */
-function invalidSymbol(token: string, offset: number): Located {
+/** A run of characters the scanner could not read as a token: `'relu'`, `True`, `NaN`, a no-break space, a key without quotes. */
+function invalidSymbol(token: string, offset: number, json: string): Located {
   const invisible = INVISIBLE.exec(token);
   if (invisible) return { message: `unexpected character ${codePoint(invisible[0])}`, offset: offset + invisible.index, length: invisible[0].length };
   let hint = '';
   if (token.startsWith("'")) hint = ': JSON strings are written in double quotes';
+  else if (/^[`\u2018\u2019\u201C\u201D]/.test(token)) hint = ': JSON strings are written in straight double quotes, "…"';
   else if (/^(true|false|null)$/i.test(token)) hint = ': JSON writes true, false and null in lower case';
   else if (/^(None|nil|undefined)$/.test(token)) hint = ': JSON writes null';
   else if (/^[-+]?(NaN|Infinity|inf)$/i.test(token)) hint = ': JSON has no NaN or Infinity, only finite numbers';
+  else if (/^[\p{L}_$][\p{L}\p{N}_$-]*$/u.test(token) && /^\s*:/.test(json.slice(offset + token.length))) hint = `: a property name is written in double quotes, "${token}"`;
   return { message: `unexpected ${quote(token)}${hint}`, offset, length: token.length };
 }
 
@@ -117,6 +209,8 @@ function stringFault(token: string, offset: number): Located | null {
  * emoji sequence), separators other than the space.
  */
 const INVISIBLE = /(?!\u200D)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/u;
+/** A token of invisible characters only (a no-break space where a space was meant): white space stands for it. */
+const INVISIBLE_RUN = /^(?:(?!\u200D)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000])+$/u;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 
 const NAMES: Record<number, string> = {

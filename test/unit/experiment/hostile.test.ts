@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { didYouMean, excerpt, lineAndColumn, MAX_ECHOED_CHARACTERS } from '../../../src/core/experiment/diagnostic';
 import { getNumber, resolveKey, withNumber } from '../../../src/core/experiment/hyperparameters';
-import { MAX_NESTING_DEPTH, parseExperiment } from '../../../src/core/experiment/parse';
+import { MAX_NESTING_DEPTH, parseExperiment, parseJsonText } from '../../../src/core/experiment/parse';
 
 const valid = `{
   "model": { "width": 4, "outputScale": 1 },
@@ -100,6 +100,38 @@ test('numbers are echoed as written: 1e309 is not "Infinity"', () => {
   assert.equal(errors(valid.replace('"width": 4', '"width": 99999999999999999999'))[0].message, 'model.width must be ≤ 10000000, got 99999999999999999999');
   const long = `0.${'0'.repeat(500)}1`;
   assert.equal(errors(valid.replace('"u": 0.1', `"u": -${long}`))[0].message, `learningRates.u must be > 0, got ${excerpt('-' + long)}`);
+});
+
+test('one fault, one syntax error: a token the scanner cannot read, or a missing comma, is not echoed by the parser\'s recovery; separate faults each get theirs', () => {
+  const at = (text: string) => parseJsonText(text).diagnostics.map((d) => `${d.offset}: ${d.message.replace('invalid JSON: ', '')}`);
+  // A single-quoted value was also "a value was expected, found }"; a single-quoted key, also a property name and a value expected.
+  assert.deepEqual(at(`{ "a": 'relu' }`), ["7: unexpected `'relu'`: JSON strings are written in double quotes"]);
+  assert.deepEqual(at(`{ 'a': 1, "b": 2 }`), ["2: unexpected `'a'`: JSON strings are written in double quotes"]);
+  assert.deepEqual(at(`{ "a": 'it''s' }`), ["7: unexpected `'it''s'`: JSON strings are written in double quotes"]);
+  assert.deepEqual(at('{ "a": True, "b": 2 }'), ['7: unexpected `True`: JSON writes true, false and null in lower case']);
+  assert.deepEqual(at('{ "a": NaN }'), ['7: unexpected `NaN`: JSON has no NaN or Infinity, only finite numbers']);
+  // `-` and `Infinity` are two tokens to the scanner, one fault.
+  assert.deepEqual(at('{ "a": -Infinity, "b": [1 2] }'), ['7: unexpected `-Infinity`: JSON has no NaN or Infinity, only finite numbers', '26: a comma was expected before `2`']);
+  // A key without quotes, with or without space before it.
+  assert.deepEqual(at('{ a: 1 }'), ['2: unexpected `a`: a property name is written in double quotes, "a"']);
+  assert.deepEqual(at('{"a":1,bb:2}'), ['7: unexpected `bb`: a property name is written in double quotes, "bb"']);
+  assert.deepEqual(at('{ "a": 1, b: 2, "c": Nope }'), ['10: unexpected `b`: a property name is written in double quotes, "b"', '21: unexpected `Nope`']);
+  // A missing comma between members was also a property name expected at the next value and a value at `}`.
+  assert.deepEqual(at('{"a": 1 2}'), ['8: a comma was expected before `2`']);
+  assert.deepEqual(at('{"a": "x" "y"}'), ['10: a comma was expected before `"y"`']);
+  assert.deepEqual(at('{"a": {"b": 1 /* c */ 2}}'), ['22: a comma was expected before `2`']);
+  // Each missing comma of an array is its own fault.
+  assert.deepEqual(at('{ "a": [1 2 3] }'), ['10: a comma was expected before `2`', '12: a comma was expected before `3`']);
+  assert.deepEqual(at('{"a": True False}'), ['6: unexpected `True`: JSON writes true, false and null in lower case', '11: unexpected `False`: JSON writes true, false and null in lower case']);
+  // Faults apart from each other are all reported, each at its place, after a token of another length was replaced.
+  assert.deepEqual(at(`{ "a": 'a long single-quoted value', "b": [1,, 2], "c": 1 "d": 2 }`), [
+    "7: unexpected `'a long single-quoted value'`: JSON strings are written in double quotes",
+    '45: a value was expected, found `,`',
+    '58: a comma was expected before `"d"`',
+  ]);
+  // A string in quotes JSON has not is one fault to its closing quote, or over the words after a quote never closed.
+  assert.deepEqual(at('{ "a": “two words”, "b": 1 }'), ['7: unexpected `“two words”`: JSON strings are written in straight double quotes, "…"']);
+  assert.deepEqual(at(`{ "a": 'unclosed value, "b": 1 }`), ["7: unexpected `'unclosed value`: JSON strings are written in double quotes"]);
 });
 
 test('excerpt counts and cuts whole characters: code points, never a mark away from its letter', () => {
