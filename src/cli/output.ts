@@ -51,9 +51,14 @@ export function reportedRows(e: Experiment): number {
   return e.time.kind === 'at' ? e.time.at.length : e.time.points;
 }
 
+/** Whether `format` prints a few lines a run (its summary, or a table row), not its records. */
+export function perRunOnly(format: string): boolean {
+  return format === 'summary' || format === 'table';
+}
+
 /** Worst-case bytes of `runs` trajectories of `rows` rows each, printed in `format` (CSV: with `extraColumns` more). */
 export function trajectoryBytes(runs: number, rows: number, format: string, extraColumns = 0): number {
-  if (format === 'summary') return runs * SUMMARY_BYTES;
+  if (perRunOnly(format)) return runs * SUMMARY_BYTES;
   return runs * (rows * (SERIES_COLUMNS.length + extraColumns) * NUMBER_BYTES + SUMMARY_BYTES);
 }
 
@@ -61,4 +66,26 @@ export function trajectoryBytes(runs: number, rows: number, format: string, extr
 export function outputTooLarge(bytes: number, what: string, instead: string): string | null {
   if (bytes <= MAX_OUTPUT_BYTES) return null;
   return `${what} could print up to ${formatBytes(bytes)}, over the output limit of ${formatBytes(MAX_OUTPUT_BYTES)} (docs/limits.md): ${instead}`;
+}
+
+/**
+ * Rows of cells as a table for reading: a header row, columns two spaces apart, each as wide as its
+ * widest cell in characters (code points: a table's cells are numbers, labels and ζ), numbers
+ * right-aligned. Cells that are empty are written as "–".
+ */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [header, ...rows].map((r) => r.map((c) => (c === '' ? '–' : c)));
+  const length = (c: string) => Array.from(c).length;
+  const widths = header.map((_, j) => Math.max(...all.map((r) => length(r[j]))));
+  const numeric = header.map((_, j) => rows.every((r) => /^[-+]?[\d.]+(e[-+]?\d+)?%?$|^–$|^$/.test(r[j])));
+  const pad = (c: string, j: number) => (numeric[j] ? ' '.repeat(widths[j] - length(c)) + c : c + ' '.repeat(widths[j] - length(c)));
+  return all.map((r) => r.map(pad).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** A number for a table: 4 significant digits, no trailing zeros; "" when absent or not finite. */
+export function tableNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e6 ? String(Number(v.toPrecision(4))) : v.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
 }

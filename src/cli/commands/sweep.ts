@@ -23,7 +23,7 @@ import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK, rereadTooLarge } from '../limits';
 import { Progress } from '../progress';
-import { csvNumber, formatLarge, outputTooLarge, reportedRows, trajectoryBytes } from '../output';
+import { csvNumber, formatLarge, formatTable, outputTooLarge, reportedRows, tableNumber, trajectoryBytes } from '../output';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords } from './train';
 
 export const sweepCommand: Command = {
@@ -41,6 +41,7 @@ value; --csv puts the swept value first on every row.`,
     { flag: '--json', group: 'format', help: '{key, path, values, runs}: one trajectory per value, as flab solve --json prints it (the default)' },
     { flag: '--csv', group: 'format', help: 'one row per value and time: the swept value, then the trajectory\'s columns' },
     { flag: '--summary', group: 'format', help: '{key, path, values, summaries}: the summary of each run' },
+    { flag: '--table', group: 'format', help: 'one line per value, for reading: its status, label and the numbers behind it (a network: best test accuracy, final train loss, distance, kernel change, final ζ per pair; the linear model: ζ from and to, final loss, kernel change, distance)' },
     { flag: '--backend', value: 'auto|onnxruntime|tfjs', help: 'a network experiment: the library that runs the steps, as for flab train (default auto)' },
   ],
   async run(args, context) {
@@ -267,6 +268,13 @@ function trainingWorkError(work: number, runs: number, how: string): ExperimentE
 }
 
 function sweepOutput(r: SweepResult, format: string): string {
+  if (format === 'table') {
+    const rows = r.runs.map((t, i) => {
+      const s = t.summary;
+      return [tableNumber(r.values[i]), s.diverged ? 'diverged' : 'finished', s.label ?? '', tableNumber(s.zetaInitial), tableNumber(s.zetaFinal), tableNumber(s.lossFinal), tableNumber(s.scores?.kernelChange), tableNumber(s.scores?.distance)];
+    });
+    return formatTable([r.path, 'status', 'label', 'ζ initial', 'ζ final', 'final loss', 'kernel change', 'distance'], rows);
+  }
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
   if (format === 'csv') {
     const columns = SERIES_COLUMNS.filter((c) => r.runs.every((t) => t[c] !== undefined));
@@ -280,7 +288,25 @@ function sweepOutput(r: SweepResult, format: string): string {
 }
 
 function networkSweepOutput(r: TrainSweepResult, format: string): string {
+  if (format === 'table') {
+    const pairs = r.runs[0]?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
+    const rows = r.runs.map((t, i) => {
+      const s = t.summary;
+      return [
+        tableNumber(r.values[i]), s.status, s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
+        tableNumber(s.final?.trainLoss), tableNumber(s.final?.distance), tableNumber(lastMeasured(t.kernelChange)),
+        ...t.alignment.map((a) => tableNumber(lastMeasured(a.zeta))),
+      ];
+    });
+    return formatTable([r.path, 'status', 'label', 'best test accuracy', 'final train loss', 'distance', 'kernel change', ...pairs], rows);
+  }
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
   if (format === 'csv') return r.runs.map((t, i) => columnsCsv(trainColumns(t), [{ name: r.path, value: r.values[i] }], i === 0)).join('');
   return JSON.stringify(r) + '\n';
+}
+
+/** The last entry of a series that is not null (a measurement's cadence leaves nulls), or null. */
+function lastMeasured(xs: readonly (number | null)[]): number | null {
+  for (let i = xs.length - 1; i >= 0; i--) if (xs[i] !== null) return xs[i];
+  return null;
 }

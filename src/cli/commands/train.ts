@@ -12,7 +12,7 @@ import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../co
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/network/spec';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { formatBytes, MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
-import { outputTooLarge } from '../output';
+import { outputTooLarge, perRunOnly } from '../output';
 import { outputFolderProblem } from '../outputFile';
 
 export const trainCommand: Command = {
@@ -107,7 +107,7 @@ export function formatTrainResult(r: TrainResult, format: string): string {
 
 /** Worst-case bytes of a run printed in `format`: `records` (default its planned ones) × its columns. */
 export function trainOutputBytes(run: NetworkRun, format: string, records = run.plannedRecords): number {
-  if (format === 'summary') return SUMMARY_BYTES;
+  if (perRunOnly(format)) return SUMMARY_BYTES;
   const L = run.training.sizes.length - 1;
   return records * recordBytes(L, format) + SUMMARY_BYTES + 64 * L;
 }
@@ -122,7 +122,7 @@ function recordBytes(L: number, format: string): number {
  * all within the output limit (their summaries aside); unbounded for `--summary`.
  */
 export function printableRecords(layers: number, format: string, runs: number): number {
-  if (format === 'summary') return Infinity;
+  if (perRunOnly(format)) return Infinity;
   return Math.floor((MAX_OUTPUT_BYTES - runs * (SUMMARY_BYTES + 64 * layers)) / recordBytes(layers, format));
 }
 

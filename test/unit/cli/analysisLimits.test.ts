@@ -98,6 +98,14 @@ test('a refused sweep value says its key and value once', async () => {
   const ok = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': withSweep('{ "outputScale": { "from": 1, "to": 100, "count": 9 } }') });
   assert.equal(ok.code, 0, ok.stderr);
   assert.deepEqual(JSON.parse(ok.stdout).values, [1, 1.77827941003892, 3.16227766016838, 5.62341325190349, 10, 17.7827941003892, 31.6227766016838, 56.2341325190349, 100]);
+  // --table: one line per value with its label and numbers, the header first.
+  const table = await run(['sweep', 'f.flab.json', '--table'], { 'f.flab.json': withSweep('{ "outputScale": { "from": 1, "to": 100, "count": 9 } }') });
+  assert.equal(table.code, 0, table.stderr);
+  const lines = table.stdout.trimEnd().split('\n');
+  assert.match(lines[0], /^model\.outputScale +status +label +ζ initial +ζ final +final loss +kernel change +distance$/);
+  const summaries = JSON.parse(ok.stdout).summaries;
+  assert.deepEqual(lines.slice(1).map((l) => l.trim().split(/ +/).slice(0, 3)), summaries.map((x: { label: string }, i: number) => [String(Number(JSON.parse(ok.stdout).values[i].toPrecision(4))), 'finished', x.label]));
+  lines.slice(1).forEach((l, i) => assert.equal(Number(l.trim().split(/ +/)[4]), Number(summaries[i].zetaFinal.toPrecision(4))));
 });
 
 test('a log sweep of time.end in a gradient-descent file runs whole steps; in a linear file, the flow\'s own times', async () => {

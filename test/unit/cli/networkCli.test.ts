@@ -96,6 +96,29 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   assert.equal(g.stderr, `${sigma}: note: sweep value 1, init.scale = 1e30: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)\n`);
 });
 
+test('flab sweep --table prints one aligned line per value, the numbers of the summaries; a diverged or untrained value says so with empty cells', () => {
+  const file = write('table-sweep.flab.json', { ...tiny, sweep: { 'init.scale': [1, 0.5, 1e30] } });
+  const t = flab('sweep', file, '--table');
+  assert.equal(t.code, 0, t.stderr);
+  const summaries = JSON.parse(flab('sweep', file, '--summary').stdout).summaries;
+  const lines = t.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 4, t.stdout);
+  assert.match(lines[0], /^init\.scale +status +label +best test accuracy +final train loss +distance +kernel change +ζ fc1\.weight–fc2\.weight$/);
+  // Every line as wide as the header, cells at the same places.
+  const width = (line: string) => Array.from(line).length;
+  for (const line of lines.slice(1)) assert.ok(width(line) <= width(lines[0]), line);
+  const cells = lines.slice(1).map((l) => l.trim().split(/ {2,}/));
+  assert.deepEqual(cells.map((c) => c[0]), ['1', '0.5', '1e30']);
+  assert.deepEqual(cells.map((c) => c[1]), ['finished', 'finished', 'notTrained']);
+  cells.slice(0, 2).forEach((c, i) => {
+    assert.equal(c[2], summaries[i].label);
+    assert.equal(c[3], `${Number((100 * summaries[i].bestTestAccuracy).toPrecision(4))}%`);
+    assert.equal(Number(c[4]), Number(summaries[i].final.trainLoss.toPrecision(4)));
+    assert.equal(Number(c[5]), Number(summaries[i].final.distance.toPrecision(4)));
+  });
+  assert.deepEqual(cells[2].slice(2), ['–', '–', '–', '–', '–', '–'], 'no label, no numbers for a value never trained');
+});
+
 test('flab train on a file with a sweep trains it once, as written, and says so (it said nothing: the sweep looked ignored)', () => {
   const file = write('swept.flab.json', { ...tiny, sweep: { 'training.learningRate': [0.1, 0.2, 0.4] } });
   const r = flab('train', file, '--summary');
