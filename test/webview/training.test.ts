@@ -389,6 +389,29 @@ describe('training panel webview', () => {
     assert.deepEqual(reveal, { type: 'reveal', line: 4, column: 12 });
   });
 
+  it('fits the ζ and accuracy axes to the data within [0, 1]: ζ between 0.06 and 0.1 fills its chart, one near 1 shows no tick past 1', async () => {
+    const page = await open();
+    const yTicks = async (chart: string) =>
+      (await page.locator(`[data-chart="${chart}"]`).evaluate((c) => Object.entries((c as HTMLElement).dataset).find(([k]) => /^ticks(?!X)/.test(k))?.[1] ?? ''))
+        .split('|')
+        .filter((t) => t !== '')
+        .map(Number);
+    const small = run(10, 'finished');
+    small.curves = { ...small.curves, alignment: [{ name: 'fc1→fc2', zeta: small.curves.step.map((s) => 0.06 + 0.04 * (s / 90)), zetaTop: small.curves.step.map(() => 0.07) }], accuracies: [{ name: 'train accuracy', values: small.curves.step.map((s) => 0.85 + 0.08 * (s / 90)) }] };
+    await send(page, message(1, small));
+    await page.waitForSelector('[data-chart="zeta"][data-ticks-y]');
+    const zeta = await yTicks('zeta');
+    assert.ok(zeta.length >= 3 && Math.min(...zeta) >= 0.04 && Math.max(...zeta) <= 0.12, `ζ ticks span the data, not 0–1: ${zeta.join(' ')}`);
+    const accuracy = await yTicks('accuracy');
+    assert.ok(accuracy.length >= 3 && Math.min(...accuracy) >= 0.8 && Math.max(...accuracy) <= 1, `accuracy ticks span the data: ${accuracy.join(' ')}`);
+    // Near the bounds: the axis stops at them.
+    const full = run(10, 'finished');
+    full.curves = { ...full.curves, alignment: [{ name: 'fc1→fc2', zeta: full.curves.step.map((s) => s / 90), zetaTop: full.curves.step.map(() => 1) }] };
+    await send(page, message(2, full));
+    const bounded = await yTicks('zeta');
+    assert.ok(Math.min(...bounded) >= 0 && Math.max(...bounded) === 1, `ζ ticks within [0, 1]: ${bounded.join(' ')}`);
+  });
+
   it('labels the axes of a diverging run: values past 10¹⁷ run off the chart, and the note under it says so', async () => {
     // uPlot draws no axis whose end has more than 17 integer digits: a loss of 3·10³² left the log
     // axis without a tick (a fresh reviewer's screenshot), and a distance of 10²⁰ the linear one.

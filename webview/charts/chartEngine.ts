@@ -45,7 +45,14 @@ export interface ScaleSpec {
   key: string;
   label: string;
   log: boolean;
+  /** A fixed range. */
   range?: [number, number];
+  /**
+   * Bounds the quantity cannot leave (ζ in [0, 1], an accuracy): the axis fits the data as any linear
+   * axis does, but never reaches past them — so ζ between 0.06 and 0.1 fills the chart instead of
+   * lying along the bottom of a 0–1 axis, and a ζ near 1 shows no 1.1.
+   */
+  within?: [number, number];
   side: 'left' | 'right';
 }
 
@@ -113,6 +120,17 @@ function linearRange(_u: uPlot, min: number | null, max: number | null): uPlot.R
   const a = Math.max(-AXIS_LIMIT, lo ?? min);
   const b = Math.min(AXIS_LIMIT, hi ?? max);
   return b > a ? [a, b] : [AXIS_LIMIT / 2, AXIS_LIMIT];
+}
+
+/** A linear axis's range fitted to the data (`linearRange`) and clipped to `bounds`. */
+function rangeWithin(bounds: [number, number]): uPlot.Range.Function {
+  return (u, min, max) => {
+    if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return bounds;
+    const [lo, hi] = linearRange(u, min, max);
+    const a = Math.max(bounds[0], lo ?? bounds[0]);
+    const b = Math.min(bounds[1], hi ?? bounds[1]);
+    return b > a ? [a, b] : bounds;
+  };
 }
 
 /** The labels of the y axes on which a drawn value is larger than AXIS_LIMIT in size (off the chart). */
@@ -305,7 +323,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       : { time: false, range: (_u, min, max) => (max > min ? [min, max] : [min - 1, max + 1]) },
   };
   for (const s of model.scales) {
-    scales[s.key] = s.log ? { distr: 3, log: 10, range: logRange } : { range: s.range ?? linearRange };
+    scales[s.key] = s.log ? { distr: 3, log: 10, range: logRange } : { range: s.range ?? (s.within ? rangeWithin(s.within) : linearRange) };
   }
   const hasRight = model.scales.some((s) => s.side === 'right');
   return {

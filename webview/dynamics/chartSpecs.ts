@@ -61,7 +61,7 @@ export const DYNAMICS_CHARTS: readonly ChartSpec[] = [
     label: 'Alignment ζ over time',
     build: ({ palette }) => ({
       title: 'Alignment ζ(t) = cos∠(u, W n)',
-      scales: [{ key: 'y', label: 'ζ', log: false, range: [-1, 1], side: 'left' }],
+      scales: [{ key: 'y', label: 'ζ', log: false, within: [-1, 1], side: 'left' }],
       lines: [{ label: 'ζ', colour: palette.blue, scale: 'y', column: (tr) => clean(tr.zeta, false) }],
     }),
   },

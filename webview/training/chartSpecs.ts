@@ -134,7 +134,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     build: (input) =>
       timeModel(
         input.sweep ? 'Alignment ζ of the first pair of layers' : 'Alignment ζ = ‖Wₗ₊₁Wₗ‖/(‖Wₗ₊₁‖‖Wₗ‖) per pair (ζ_top dashed)',
-        [{ key: 'y', label: 'ζ', log: false, range: [0, 1], side: 'left' }],
+        [{ key: 'y', label: 'ζ', log: false, within: [0, 1], side: 'left' }],
         (c, p) => {
           const colours = cycle(p);
           if (input.sweep) return c.alignment.slice(0, 1).map((a) => ({ label: `ζ ${a.name}`, colour: colours[0], scale: 'y', column: (cc: LearningCurves) => clean(cc.alignment[0]?.zeta ?? [], false) }));
@@ -161,7 +161,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     label: 'Training and test accuracy over training',
     applies: ({ run }) => run.curves.accuracies.length > 0,
     build: (input) =>
-      timeModel(input.sweep ? capitalised(input.run.curves.accuracies[sweepAccuracyIndex(input.run.curves)]?.name ?? 'accuracy') : 'Accuracy', [{ key: 'y', label: 'accuracy', log: false, range: [0, 1], side: 'left' }], (c, p) => {
+      timeModel(input.sweep ? capitalised(input.run.curves.accuracies[sweepAccuracyIndex(input.run.curves)]?.name ?? 'accuracy') : 'Accuracy', [{ key: 'y', label: 'accuracy', log: false, within: [0, 1], side: 'left' }], (c, p) => {
         const names = c.accuracies.map((a) => a.name);
         const pick = input.sweep ? [sweepAccuracyIndex(c)] : names.map((_, i) => i);
         return pick.map((i) => ({ label: names[i], colour: splitColour(names[i], p), scale: 'y', dashed: isTest(names[i]), column: (cc: LearningCurves) => clean(columnOr(cc.accuracies[i]?.values, cc.step.length), false) }));
@@ -205,7 +205,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
       const s = sweep!;
       const pairs = s.runs.find((r) => r)?.curves.alignment.map((a) => a.name) ?? [];
       const colours = cycle(palette);
-      return sweepModel(`Final ζ against ${s.key} (initial ζ dashed)`, [{ key: 'y', label: 'ζ', log: false, range: [0, 1], side: 'left' }], s, pairs.flatMap((name, i) => [
+      return sweepModel(`Final ζ against ${s.key} (initial ζ dashed)`, [{ key: 'y', label: 'ζ', log: false, within: [0, 1], side: 'left' }], s, pairs.flatMap((name, i) => [
         { label: `ζ ${name}, end`, colour: colours[i % colours.length], scale: 'y', value: (r: RunView) => lastOf(r.curves.alignment[i]?.zeta ?? []) },
         { label: `ζ ${name}, start`, colour: colours[i % colours.length], scale: 'y', dashed: true, value: (r: RunView) => firstOf(r.curves.alignment[i]?.zeta ?? []) },
       ]));
