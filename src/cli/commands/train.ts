@@ -68,7 +68,8 @@ export function divergedNote(file: string, r: TrainResult, run?: string): string
   if (r.summary.scores?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).regime}\n`;
   if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${INITIAL_LOSS_NOT_FINITE}\n`;
   if (r.summary.status !== 'diverged') return '';
-  const kept = r.step.length > 0 ? `the records up to step ${r.step.at(-1)} are printed` : 'no record was made';
+  const atDivergence = r.step.at(-1) === r.summary.divergedAt ? ` (the last made there: its train loss that of the finite batches before it, its weights those whose loss was not finite)` : '';
+  const kept = r.step.length > 0 ? `the records up to step ${r.step.at(-1)} are printed${atDivergence}` : 'no record was made';
   return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${r.summary.divergedAt}, and the training stopped there: ${kept}, without a label\n`;
 }
 

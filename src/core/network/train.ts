@@ -493,6 +493,11 @@ export class Training {
       const { lossSum, correct } = pending;
       if (!Number.isFinite(lossSum)) {
         this.divergedAt = s;
+        const record = await this.divergenceRecord(s);
+        if (record) {
+          this.records.push(record);
+          options.onRecord?.(record);
+        }
         return 'diverged';
       }
 
@@ -644,6 +649,43 @@ export class Training {
     }
     this.timing.steps += performance.now() - started;
     return result;
+  }
+
+  /**
+   * The record made where the loss stopped being finite, at step s (θ_s, the weights whose batch loss is
+   * not finite), when steps were taken since the last record — without it a run that diverged between
+   * records kept none of them (docs/networks.md, "Training"): its train loss and accuracy are those of
+   * the finite batches since the last record (step s's is left out), the test set is measured at θ_s,
+   * and so are the norms and distances, with ζ and ζ_top when every weight is still finite; no kernel.
+   */
+  private async divergenceRecord(s: number): Promise<TrainingRecord | null> {
+    const window = this.window;
+    if (window.samples === 0) return null;
+    const control = new Control(() => false);
+    let test: { loss: number; accuracy: number | null } | null = null;
+    if (this.data.test) {
+      const started = performance.now();
+      test = await this.evaluate(this.data.test, control);
+      this.timing.evaluation += performance.now() - started;
+    }
+    const started = performance.now();
+    const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
+    const finite = weights.every((w) => w.data.every(Number.isFinite));
+    const measure = await this.measureLayers({ zeta: finite, zetaTop: finite, spectra: new Map(this.spectra) }, false);
+    this.timing.layerMetrics += performance.now() - started;
+    return {
+      step: s,
+      epoch: s / this.stepsPerEpoch,
+      trainLoss: window.loss / window.samples,
+      trainAccuracy: this.data.train.targets.kind === 'classes' ? window.correct / window.samples : null,
+      testLoss: test ? test.loss : null,
+      testAccuracy: test ? test.accuracy : null,
+      distance: measure.distance,
+      kernelChange: null,
+      tangentChange: null,
+      layers: measure.layers,
+      alignment: measure.alignment,
+    };
   }
 
   /** The tangent kernel's change at the current weights, on the engine that holds them. */

@@ -69,6 +69,13 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   assert.equal(r.stderr, note);
   for (const format of ['--csv', '--summary']) assert.equal(flab('train', file, format).stderr, note, format);
   assert.equal(flab('train', write('fine.flab.json', tiny)).stderr, '', 'nothing for a run that finished');
+  // Diverging between records: a record at the divergence, and the note says what it holds.
+  const sparse = write('diverge-sparse.flab.json', { ...JSON.parse(readFileSync(file, 'utf8')), training: { loss: 'squared', learningRate: 50, steps: 50, record: { every: 49 } } });
+  const p = flab('train', sparse);
+  const between = JSON.parse(p.stdout);
+  assert.deepEqual(between.step, [0, out.summary.divergedAt]);
+  assert.equal(between.trainLoss[1], out.trainLoss.slice(1).reduce((a: number, b: number) => a + b, 0) / (out.step.length - 1), 'the mean of the finite batches since step 0');
+  assert.equal(p.stderr, `${sparse}: note: the loss stopped being finite at step ${out.summary.divergedAt}, and the training stopped there: the records up to step ${out.summary.divergedAt} are printed (the last made there: its train loss that of the finite batches before it, its weights those whose loss was not finite), without a label\n`);
   // A loss not finite at θ₀ (first outputs beyond float32) is no divergence: said so, with what to change.
   const at0 = write('diverge-at-0.flab.json', { ...tiny, init: { scale: 1e30 } });
   const z = flab('train', at0, '--summary');

@@ -465,6 +465,39 @@ for (const engine of engines) test(`divergence on ${engine.backend}: a non-finit
   t.dispose();
 });
 
+for (const engine of engines) test(`divergence between records on ${engine.backend}: a record is made at the divergent step, its loss the finite batches since the last record, its weights measured; the run had kept only step 0`, async () => {
+  const rng = new Rng(8);
+  const { set } = randomData(rng, 10, 4, { outputs: 2 });
+  const test = randomData(rng, 5, 4, { outputs: 2 }).set;
+  const spec = (every: number) => networkSpec({ model: { hidden: [16, 16], activation: 'relu' }, training: { loss: 'squared', learningRate: 6, steps: 1000, record: { every } } });
+  // Every step recorded: where it diverges, and the losses before.
+  const each = new Training(spec(1), { train: set, test }, engine);
+  const d = (await each.run()).step;
+  const perStep = each.result();
+  each.dispose();
+  assert.ok(d > 2 && d < 100, `diverged at ${d}`);
+  const every = d + 5; // the divergence comes before the second scheduled record
+  const t = new Training(spec(every), { train: set, test }, engine);
+  const streamed: TrainingRecord[] = [];
+  const outcome = await t.run({ onRecord: (r) => streamed.push(r) });
+  assert.deepEqual(outcome, { status: 'diverged', step: d });
+  const r = t.result();
+  assert.deepEqual(r.step, [0, d]);
+  assert.equal(streamed.length, 2, 'the record at the divergence streams too');
+  // Its train loss: the mean of the finite batches 1 … d − 1 (full batches here: each step's loss at θ_s).
+  const finite = perStep.trainLoss.slice(1, d);
+  const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+  assert.ok(Math.abs(r.trainLoss[1] - mean) <= 1e-6 * mean, `train loss ${r.trainLoss[1]} against ${mean}`);
+  assert.ok(Number.isFinite(r.trainLoss[1]) && r.trainLoss[1] > 1e3 * r.trainLoss[0], 'it shows the blow-up');
+  // The norms and distances at θ_d are the every-step run's measurement of θ_d would be: the step-d weights.
+  assert.ok(r.layers.every((l) => l.norm[1] === null || l.norm[1] > l.norm[0]), 'the norms grew');
+  assert.equal(r.kernelChange[1], null, 'no kernel at the divergence');
+  assert.equal(r.summary.divergedAt, d);
+  assert.equal(r.summary.label, null);
+  assert.equal(r.summary.final?.step, d);
+  t.dispose();
+});
+
 // On ONNX Runtime the kernel of a small network is one cheap graph run (measured at every record), so
 // there the network is wide enough for the kernel to cost more than a step.
 for (const [engine, hidden, classes] of [['tfjs', [32], 2], ['onnxruntime', [512, 512], 10]] as const) test(`the tangent kernel is measured at the first and last records and in between within its work budget on ${engine}`, async () => {
