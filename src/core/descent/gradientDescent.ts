@@ -553,8 +553,20 @@ function simulationHorizonOf(flow: ExactFlow, rho: number): number {
   const g = flow.lambda * Math.abs(flow.input.y);
   const stretch = g > 0 && g < 1 ? g / Math.log1p(g) : 1;
   const h = defaultHorizon(flow) * stretch;
-  return Math.max(1, Math.min(rho > 0 ? decayHorizon(flow.input, rho, h) : h, MAX_STEPS));
+  const steps = Math.max(1, Math.min(rho > 0 ? decayHorizon(flow.input, rho, h) : h, MAX_STEPS));
+  if (rho > 0 || steps >= UNSTABLE_MIN_STEPS) return steps;
+  // Rates beyond the largest stable ones: descent does not converge, and the flow's horizon — one step
+  // at rates of 10⁶ — showed the loss grown 10¹³-fold with no divergence and a label. Enough steps to see it go.
+  const scale = maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow), lnNtkLimit: flow.limitLog().lnNtk });
+  return scale !== null && scale < 1 ? UNSTABLE_MIN_STEPS : steps;
 }
+
+/**
+ * The default number of steps at least, when the rates are beyond the largest stable ones
+ * (`maxStableRateScale` < 1): a run that does not converge diverges within it unless it is barely
+ * unstable (docs/finite-rates.md).
+ */
+export const UNSTABLE_MIN_STEPS = 100;
 
 /** First reported time at which the loss has come a quarter of the way to its final value, when the kernel grows ≥ 10×. */
 function observedPlateau(t: Trajectory): number | null {
