@@ -67,6 +67,8 @@ export function divergedNote(file: string, r: TrainResult, run?: string): string
   // A run whose weights never moved has no label either: the reason, which only the panel showed.
   if (r.summary.scores?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).regime}\n`;
   if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${INITIAL_LOSS_NOT_FINITE}\n`;
+  // Zero steps (training.epochs or steps 0) is a measurement of θ₀ alone: allowed, but said, as it has no label.
+  if (r.summary.status === 'finished' && r.summary.totalSteps === 0) return `${file}: note: ${run ? `${run}: ` : ''}no label: the run has 0 steps (training.epochs or training.steps is 0), so its one record measures θ₀ alone\n`;
   if (r.summary.status !== 'diverged') return '';
   const atDivergence = r.step.at(-1) === r.summary.divergedAt ? ` (the last made there: its train loss that of the finite batches before it, its weights those whose loss was not finite)` : '';
   const kept = r.step.length > 0 ? `the records up to step ${r.step.at(-1)} are printed${atDivergence}` : 'no record was made';

@@ -90,6 +90,14 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   const f = flab('train', frozen, '--summary');
   assert.equal(JSON.parse(f.stdout).label, null);
   assert.equal(f.stderr, `${frozen}: note: no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny init.scale or outputScale, or a loss already at a stationary point)\n`);
+  // Zero steps: θ₀ measured, no label, and a note says why.
+  for (const length of [{ epochs: 0 }, { steps: 0 }]) {
+    const none = write('zero-steps.flab.json', { ...tiny, training: { learningRate: 0.5, ...length } });
+    const n = flab('train', none, '--summary');
+    assert.equal(n.code, 0, n.stderr);
+    assert.deepEqual([JSON.parse(n.stdout).status, JSON.parse(n.stdout).totalSteps, JSON.parse(n.stdout).label], ['finished', 0, null]);
+    assert.equal(n.stderr, `${none}: note: no label: the run has 0 steps (training.epochs or training.steps is 0), so its one record measures θ₀ alone\n`);
+  }
   // A sweep names the run.
   const sweep = write('diverge-sweep.flab.json', { ...JSON.parse(readFileSync(file, 'utf8')), sweep: { 'training.learningRate': [0.01, 50] } });
   const s = flab('sweep', sweep, '--csv');
