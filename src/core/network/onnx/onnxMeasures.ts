@@ -143,9 +143,11 @@ export class OnnxMeasures {
 
   /**
    * The kernel's and the tangent features' change at these parameters (biases null without them) since
-   * the first call, whose K, D and H become the reference (and which gives 0, 0). Each is NaN when
-   * float32 cannot hold it: a reference out of range (`referenceInRange`, checked against ‖J₀‖²_η in
-   * float64 from D₀ and H₀), or a change that is not finite (docs/networks.md, "Measurements").
+   * the first call, whose K, D and H become the reference (and which gives 0, 0) — taken from an earlier
+   * run of this thread when its first call had the same parameters, probe and spec (`firstKernels`).
+   * Each is NaN when float32 cannot hold it: a reference out of range (`referenceInRange`, checked
+   * against ‖J₀‖²_η in float64 from D₀ and H₀), or a change that is not finite (docs/networks.md,
+   * "Measurements"). The first call's arrays are kept by `firstKernels`: they must not be written again.
    */
   async kernelChange(weights: readonly WeightMatrix[], biases: readonly Float32Array[] | null): Promise<KernelMeasure> {
     if (this.spec.bias !== (biases !== null)) throw new Error(`OnnxMeasures.kernelChange: the network ${this.spec.bias ? 'has' : 'has no'} biases`);
