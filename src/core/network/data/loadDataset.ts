@@ -3,6 +3,7 @@
  * read (only the kept samples, each file once, limits checked before allocating), class labels
  * settled, and the inputs normalised with statistics of the training set.
  */
+import { excerpt } from '../../experiment/diagnostic';
 import { Dataset } from '../dataset';
 import { countOf, DataError, formatCount, joinPath } from './dataError';
 import { dataFileRef } from './dataFile';
@@ -190,15 +191,56 @@ function checkClassGaps(splits: readonly RawClasses[], classCount: number, large
   );
 }
 
+/**
+ * Refuses test labels that no training sample has, when the classes are inferred from the labels: a
+ * typo in the test labels (or a test file of other classes) would otherwise add an output that is
+ * never trained and test samples that count as errors, without a word. Located at the first such test
+ * sample; `untrained(i)` says whether test sample i's label (`labelOf(i)`) is one, `list` lists the distinct
+ * such labels, `trainedList` lists the training set's. A `classes` key in the file says the training set
+ * may lack classes (a small subset of a large set may), and skips this check.
+ */
+function checkTestClassesTrained<T extends number | string>(test: RawClasses, labelOf: (i: number) => T, untrained: (i: number) => boolean, list: (distinct: T[]) => string, trainedList: string): void {
+  let first = -1;
+  const absent = new Set<T>();
+  for (let i = 0; i < test.values.length; i++) {
+    if (!untrained(i)) continue;
+    if (first < 0) first = i;
+    absent.add(labelOf(i));
+  }
+  if (first < 0) return;
+  const labels = list([...absent]);
+  const p = test.place(first);
+  throw new DataError(
+    absent.size === 1
+      ? `test label ${labels} never occurs in the training set (labels ${trainedList}): a class the network is never trained on — check the test labels, or set "classes" if the training set is meant to lack it`
+      : `test labels ${labels} never occur in the training set (labels ${trainedList}): classes the network is never trained on — check the test labels, or set "classes" if the training set is meant to lack them`,
+    p.key,
+    p.location,
+  );
+}
+
+/** Sorts strings by UTF-16 code units (the class names' order). */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorted class names for a message: `"cat" and "dog"`, `"a", "b", "c", "d", "e", … (12 in all)`. */
+function nameList(sorted: readonly string[]): string {
+  const q = sorted.map((n) => JSON.stringify(excerpt(n)));
+  if (q.length > 6) return `${q.slice(0, 5).join(', ')}, … (${formatCount(q.length)} in all)`;
+  return q.length > 1 ? `${q.slice(0, -1).join(', ')} and ${q.at(-1)}` : q[0];
+}
+
 /** At least this many classes missing before checkClassGaps refuses (0, 5 as two classes is fine). */
 const MIN_MISSING_CLASSES = 10;
 
-/** Sorted labels as ranges: "0–9 and 200", "1, 3, 5–7, …". */
+/** Sorted labels as ranges of three or more: "0–9 and 200", "0 and 1", "1, 3, 5–7, …". */
 function labelRanges(sorted: readonly number[]): string {
   const ranges: string[] = [];
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    if (j === i + 1) j = i;
     ranges.push(j === i ? `${sorted[i]}` : `${sorted[i]}–${sorted[j]}`);
     i = j + 1;
   }
@@ -225,9 +267,13 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
   const named = splits.some((t) => t.values.some((_, i) => isName(t, i)));
   const array = (n: number, count: number) => (count <= 256 ? new Uint8Array(n) : new Int32Array(n));
   if (named) {
-    const names = [...new Set(splits.flatMap((t) => t.text!))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const names = [...new Set(splits.flatMap((t) => t.text!))].sort(byCodeUnits);
     if (classes !== undefined && names.length > classes) throw new DataError(`the labels name ${formatCount(names.length)} classes (${names.slice(0, 8).map((n) => `"${n}"`).join(', ')}${names.length > 8 ? ', …' : ''}), more than "classes": ${classes}`, classesKey);
     if (names.length > MAX_CLASSES) throw new DataError(`the labels name ${formatCount(names.length)} classes, over the limit of ${formatCount(MAX_CLASSES)} (one output per class)`, train.place(0).key);
+    if (classes === undefined && test) {
+      const trained = new Set(train.text);
+      checkTestClassesTrained(test, (i) => test.text![i], (i) => !trained.has(test.text![i]), (absent) => nameList(absent.sort(byCodeUnits)), nameList([...trained].sort(byCodeUnits)));
+    }
     const classCount = classes ?? names.length;
     const index = new Map(names.map((n, i) => [n, i]));
     const toIndices = (t: RawClasses) => {
@@ -260,6 +306,13 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
   if (classCount > MAX_CLASSES) {
     const p = where!.t.place(where!.i);
     throw new DataError(`label ${formatCount(largest)} would make ${formatCount(classCount)} classes, over the limit of ${formatCount(MAX_CLASSES)} (one output per class)`, p.key, p.location);
+  }
+  if (classes === undefined && test) {
+    const trained = new Uint8Array(classCount);
+    for (let i = 0; i < train.values.length; i++) trained[train.values[i]] = 1;
+    const present: number[] = [];
+    trained.forEach((s, c) => s && present.push(c));
+    checkTestClassesTrained(test, (i) => test.values[i], (i) => !trained[test.values[i]], (absent) => labelRanges(absent.sort((a, b) => a - b)), labelRanges(present));
   }
   if (classes === undefined) checkClassGaps(splits, classCount, where);
   const toIndices = (t: RawClasses) => {

@@ -4,7 +4,7 @@ import { parseDecimal } from '../../../../src/core/network/data/csv';
 import { CsvRow, CsvSyntaxError, CsvTokenizer } from '../../../../src/core/network/data/csvTokenizer';
 import { CsvSpec } from '../../../../src/core/network/data/dataSpec';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
-import { randomInts, randomNormals, rejectsAt, tempDir, write } from './fixtures';
+import { exactly, randomInts, randomNormals, rejectsAt, tempDir, write } from './fixtures';
 
 const dir = tempDir();
 const o = { baseDir: dir };
@@ -113,7 +113,8 @@ test('no header line, other delimiters, CRLF, quoted numbers, no final line brea
 test('class names are indexed in sorted order across both files; several label columns are regression targets', async () => {
   write(dir, 'iris.csv', 'sepal,petal,species\n1,2,setosa\n3,4,"virginica"\n5,6,versicolor\n7,8,setosa\n');
   write(dir, 'iris-test.csv', 'sepal,petal,species\n9,10,virginica\n11,12,arctica\n');
-  const d = await loadDataset(spec({ trainFile: 'iris.csv', testFile: 'iris-test.csv' }), o);
+  // "arctica" is in the test file only: taken with "classes" (else refused: see the next test).
+  const d = await loadDataset(spec({ trainFile: 'iris.csv', testFile: 'iris-test.csv', classes: 4 }), o);
   assert.deepEqual(d.classNames, ['arctica', 'setosa', 'versicolor', 'virginica']);
   assert.ok(d.train.targets.kind === 'classes' && d.test?.targets.kind === 'classes');
   assert.deepEqual(Array.from(d.train.targets.labels), [1, 3, 2, 1]);
@@ -127,6 +128,27 @@ test('class names are indexed in sorted order across both files; several label c
   assert.equal(m.train.targets.outputs, 2);
   assert.deepEqual(Array.from(m.train.targets.values), [10, 20, 30, 40]);
   await rejectsAt(loadDataset(spec({ trainFile: 'multi.csv', label: ['y1', 'y2'] }), o), { path: 'data.label', message: /class labels are one column/ });
+});
+
+test('test labels that no training sample has are refused at the first of them (numbers in training, names in test)', async () => {
+  // Before, training labels 0/1 and test labels cat/dog made the classes ['0', '1', 'cat', 'dog'] and a test accuracy over classes never trained.
+  write(dir, 'pets.csv', 'a,b,y\n1,2,0\n3,4,1\n5,6,0\n');
+  write(dir, 'pets-test.csv', 'a,b,y\n1,2,cat\n3,4,dog\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'pets.csv', testFile: 'pets-test.csv' }), o), {
+    path: 'data.testFile',
+    message: exactly('pets-test.csv:2:5: test labels "cat" and "dog" never occur in the training set (labels "0" and "1"): classes the network is never trained on — check the test labels, or set "classes" if the training set is meant to lack them'),
+    line: 2,
+    column: 5,
+  });
+  write(dir, 'pets-test2.csv', 'a,b,y\n1,2,1\n3,4,1\n5,6,2\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'pets.csv', testFile: 'pets-test2.csv' }), o), {
+    path: 'data.testFile',
+    message: exactly('pets-test2.csv:4:5: test label 2 never occurs in the training set (labels 0 and 1): a class the network is never trained on — check the test labels, or set "classes" if the training set is meant to lack it'),
+    line: 4,
+    column: 5,
+  });
+  const counted = await loadDataset(spec({ trainFile: 'pets.csv', testFile: 'pets-test2.csv', classes: 3 }), o);
+  assert.equal(counted.test?.targets.kind === 'classes' && counted.test.targets.classCount, 3);
 });
 
 test('subsets of a CSV: the first N stop the reading (later lines are never parsed); a seed picks N at random', async () => {

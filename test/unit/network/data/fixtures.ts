@@ -116,6 +116,11 @@ export interface ExpectedError {
   column?: number;
 }
 
+/** A pattern matching exactly `message`, the whole of it. */
+export function exactly(message: string): RegExp {
+  return new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
 /** Asserts that `p` rejects with a DataError at `e.path` whose message and location match. */
 export async function rejectsAt(p: Promise<unknown>, e: ExpectedError): Promise<void> {
   await assert.rejects(p, (err: unknown) => {

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { IdxSpec } from '../../../../src/core/network/data/dataSpec';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
 import { randomIndices } from '../../../../src/core/network/data/subset';
-import { idxBytes, randomInts, randomNormals, rejectsAt, tempDir, write } from './fixtures';
+import { exactly, idxBytes, randomInts, randomNormals, rejectsAt, tempDir, write } from './fixtures';
 
 const dir = tempDir();
 const N = 23;
@@ -92,6 +92,19 @@ test('the class count is the largest label + 1, or "classes"; a label beyond it 
   await rejectsAt(loadDataset(spec({ trainLabels: 'labels-neg' }), { baseDir: dir }), { path: 'data.trainLabels', message: /label -1 is not a class index/, offset: 11 });
   write(dir, 'labels-frac', idxBytes('f32', [N], labels.map((l, i) => (i === 5 ? 2.5 : l))));
   await rejectsAt(loadDataset(spec({ trainLabels: 'labels-frac' }), { baseDir: dir }), { path: 'data.trainLabels', message: /label 2.5 is not a class index/, offset: 8 + 5 * 4 });
+});
+
+test('a test label that no training sample has is refused at its byte; "classes" allows it (a small training subset may lack a class)', async () => {
+  write(dir, 'labels-01', idxBytes('u8', [N], labels.map((_, i) => i % 2)));
+  write(dir, 'labels-012', idxBytes('u8', [N], labels.map((_, i) => (i === 4 ? 2 : i % 2))));
+  const o = { baseDir: dir };
+  await rejectsAt(loadDataset(spec({ trainLabels: 'labels-01', testImages: 'images', testLabels: 'labels-012' }), o), {
+    path: 'data.testLabels',
+    message: exactly('labels-012, byte 12: test label 2 never occurs in the training set (labels 0 and 1): a class the network is never trained on — check the test labels, or set "classes" if the training set is meant to lack it'),
+    offset: 8 + 4,
+  });
+  const d = await loadDataset(spec({ trainLabels: 'labels-01', testImages: 'images', testLabels: 'labels-012', classes: 3 }), o);
+  assert.equal(d.test?.targets.kind === 'classes' && d.test.targets.classCount, 3);
 });
 
 test('inferred classes of which most never occur (one corrupt label byte) are refused at that label; "classes" allows them', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InlineSpec } from '../../../../src/core/network/data/dataSpec';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
-import { rejectsAt } from './fixtures';
+import { exactly, rejectsAt } from './fixtures';
 
 const o = { baseDir: '/nonexistent' };
 
@@ -55,4 +55,34 @@ test('bad inline data: each located at its JSON path', async () => {
     [{ train: { x: [[1]], y: [[1, 2]] }, test: { x: [[1]], y: [[0]] } }, 'data.test.x', /test targets have 1 value per sample, training targets 2/],
   ];
   for (const [spec, path, message] of cases) await rejectsAt(loadDataset(spec, o), { path, message });
+});
+
+test('test labels that no training sample has are refused, at the first of them, when the classes are inferred; "classes" allows them', async () => {
+  // Before, y [5] in the test set made a 6-class network without a word, and a test accuracy over a class never trained.
+  const train = { x: [[0, 0], [0, 1], [1, 0]], y: [0, 1, 1] };
+  await rejectsAt(loadDataset({ train, test: { x: [[0, 0]], y: [5] } }, o), {
+    path: 'data.test.y[0]',
+    message: exactly('test label 5 never occurs in the training set (labels 0 and 1): a class the network is never trained on — check the test labels, or set "classes" if the training set is meant to lack it'),
+  });
+  await rejectsAt(loadDataset({ train, test: { x: [[0, 0], [1, 1], [2, 2], [3, 3]], y: [1, 7, 5, 7] } }, o), {
+    path: 'data.test.y[1]',
+    message: exactly('test labels 5 and 7 never occur in the training set (labels 0 and 1): classes the network is never trained on — check the test labels, or set "classes" if the training set is meant to lack them'),
+  });
+  // A typo in a class name.
+  await rejectsAt(loadDataset({ train: { x: [[0], [1], [2]], y: ['cat', 'dog', 'cat'] }, test: { x: [[0], [1]], y: ['cat', 'dgo'] } }, o), {
+    path: 'data.test.y[1]',
+    message: exactly('test label "dgo" never occurs in the training set (labels "cat" and "dog"): a class the network is never trained on — check the test labels, or set "classes" if the training set is meant to lack it'),
+  });
+  // Rather than the inferred class count's gap check: a stray test label is named as the test set's.
+  await rejectsAt(loadDataset({ train: { x: [[0], [1]], y: [0, 1] }, test: { x: [[0]], y: [200] } }, o), { path: 'data.test.y[0]', message: /^test label 200 never occurs in the training set \(labels 0 and 1\)/ });
+  // "classes" says the training set may lack classes (a small subset may): labels below it, or names within it, are taken.
+  const counted = await loadDataset({ train, test: { x: [[0, 0]], y: [5] }, classes: 6 }, o);
+  assert.ok(counted.test?.targets.kind === 'classes');
+  assert.equal(counted.test.targets.classCount, 6);
+  assert.deepEqual(Array.from(counted.test.targets.labels), [5]);
+  const named = await loadDataset({ train: { x: [[0], [1]], y: ['cat', 'dog'] }, test: { x: [[0]], y: ['bird'] }, classes: 3 }, o);
+  assert.deepEqual(named.classNames, ['bird', 'cat', 'dog']);
+  // Training labels the test set lacks are fine.
+  const fewer = await loadDataset({ train, test: { x: [[0, 0]], y: [1] } }, o);
+  assert.equal(fewer.train.targets.kind === 'classes' && fewer.train.targets.classCount, 2);
 });
