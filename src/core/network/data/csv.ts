@@ -5,7 +5,7 @@
  * stream: the first N samples stop the reading.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { DataError, DataLocation, formatCount, joinPath } from './dataError';
+import { BEYOND_FLOAT32, DataError, DataLocation, formatCount, joinPath } from './dataError';
 import { DataFileRef, withDataFile } from './dataFile';
 import { formatShape } from './dataLimits';
 import { CsvColumn, DataTask } from './dataSpec';
@@ -201,7 +201,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       const v = parseDecimal(fields[j]);
       x[base + f] = v;
       if (!Number.isFinite(x[base + f])) {
-        const why = Number.isNaN(v) ? '' : ' (beyond the float32 range, ±3.4e38)';
+        const why = Number.isNaN(v) ? '' : BEYOND_FLOAT32;
         throw fail(`expected a number in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}`, lines[j], columns[j]);
       }
     }

@@ -6,7 +6,10 @@
 import { formatBytes as formatSize, formatCount } from '../../experiment/diagnostic';
 
 // The message helpers of every experiment file, used by the data readers too.
-export { formatCount, joinPath } from '../../experiment/diagnostic';
+export { formatCount, formatNumber, joinPath } from '../../experiment/diagnostic';
+
+/** What the readers add to a number, as written or stored, that float32 cannot hold (the trainer's precision). */
+export const BEYOND_FLOAT32 = ' (beyond the float32 range, ±3.4e38)';
 
 /**
  * Where in a data file a problem is. `offset` counts bytes from 0 (for a gzip file, bytes of the

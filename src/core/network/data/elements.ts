@@ -1,6 +1,7 @@
 /**
  * Numeric element types of binary data files (IDX, .npy) and their conversion to floating point.
  */
+import { BEYOND_FLOAT32, formatCount, formatNumber } from './dataError';
 
 /** One element type: kind (unsigned, signed integer, floating point, boolean), size and byte order. */
 export interface ElementType {
@@ -76,8 +77,30 @@ export function float16(h: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
-/** The index of the first value of `a` that is not finite, or −1. */
-export function firstNonFinite(a: Float32Array | Float64Array): number {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
-  return -1;
+/** The value of the element of type `t` at byte `offset` of `src` as stored (a float64 not rounded to float32). */
+export function elementValue(t: ElementType, src: Uint8Array, offset: number): number {
+  const value = new Float64Array(1);
+  decodeElements(t, src, offset, 1, value, 0);
+  return value[0];
+}
+
+/**
+ * The first of `count` values just decoded by `decodeElements(t, src, srcOffset, count, dst, dstOffset)`
+ * that is not finite — NaN, ±∞, or a float64 beyond float32's range, which became ±∞ in a Float32Array —
+ * as its index among them and its value as stored (1e300, not Infinity); undefined when all are finite.
+ */
+export function firstNonFinite(t: ElementType, src: Uint8Array, srcOffset: number, count: number, dst: Float32Array | Float64Array, dstOffset: number): { index: number; stored: number } | undefined {
+  if (t.kind !== 'f') return undefined;
+  for (let i = 0; i < count; i++) if (!Number.isFinite(dst[dstOffset + i])) return { index: i, stored: elementValue(t, src, srcOffset + i * t.bytes) };
+  return undefined;
+}
+
+/**
+ * The message for a value that is not finite: `input of sample 3 (element 7): expected a finite number,
+ * found 1e300 (beyond the float32 range, ±3.4e38)` — the element within the sample when it has several
+ * (`per`), the value as stored, and the CSV reader's words for a number float32 cannot hold.
+ */
+export function notFiniteMessage(what: string, sample: number, element: number, per: number, stored: number): string {
+  const where = per > 1 ? ` (element ${formatCount(element)})` : '';
+  return `${what} of sample ${formatCount(sample)}${where}: expected a finite number, found ${formatNumber(stored)}${Number.isFinite(stored) ? BEYOND_FLOAT32 : ''}`;
 }

@@ -7,7 +7,7 @@ import { countOf, formatBytes, formatCount } from './dataError';
 import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
 import { formatShape } from './dataLimits';
 import { DataTask } from './dataSpec';
-import { decodeElements, ElementType, firstNonFinite } from './elements';
+import { decodeElements, ElementType, firstNonFinite, notFiniteMessage } from './elements';
 import { readRecords } from './records';
 import { RawClasses, RawRegression, RawSplit, ReadContext, reserveSplit } from './rawSplit';
 import { Selection } from './subset';
@@ -108,18 +108,16 @@ export async function readIdxPair(ctx: ReadContext, images: DataFileRef, labels:
       const { merged, split, row } = mergeSelections(chosen);
       const imageBytes = features * ih.type.bytes;
       await readRecords(imageReader, { start: ih.headerBytes, recordBytes: imageBytes, count: ih.dims[0], what: `sample of ${formatShape(sampleShape)} ${ih.type.name}` }, merged, (bytes, offset, k) => {
-        decodeElements(ih.type, bytes, offset, features, splits[split[k]].x, row[k] * features);
+        const x = splits[split[k]].x;
+        decodeElements(ih.type, bytes, offset, features, x, row[k] * features);
+        checkFinite(imageReader, ih, features, 'input', bytes, offset, x, row[k] * features, merged[k]);
       }, ctx.signal);
       const labelBytes = outputs * lh.type.bytes;
       await readRecords(labelReader, { start: lh.headerBytes, recordBytes: labelBytes, count: lh.dims[0], what: `label of ${lh.type.name}` }, merged, (bytes, offset, k) => {
         const t = splits[split[k]].targets;
         decodeElements(lh.type, bytes, offset, outputs, t.values, row[k] * outputs);
+        checkFinite(labelReader, lh, outputs, t.kind === 'regression' ? 'target' : 'label', bytes, offset, t.values, row[k] * outputs, merged[k]);
       }, ctx.signal);
-      splits.forEach((s, j) => {
-        checkFinite(s.x, imageReader, ih, features, chosen[j], 'input');
-        if (s.targets.kind === 'regression') checkFinite(s.targets.values, labelReader, lh, outputs, chosen[j], 'target');
-        else checkFinite(s.targets.values, labelReader, lh, 1, chosen[j], 'label');
-      });
       if (selections.length === 1 && chosen[0].length === ih.dims[0]) {
         // Every sample was read: a gzip file must end exactly there too.
         for (const [r, h] of [[imageReader, ih], [labelReader, lh]] as const) {
@@ -141,14 +139,14 @@ function emptyTargets(task: DataTask, count: number, outputs: number, labels: Da
   };
 }
 
-/** Throws at the first value that is not finite (NaN or ±∞ in a float file), located at its bytes. */
-function checkFinite(values: Float32Array | Float64Array, reader: DataReader, h: IdxHeader, per: number, indices: Uint32Array, what: string): void {
-  if (h.type.kind !== 'f') return;
-  const bad = firstNonFinite(values);
-  if (bad < 0) return;
-  const sample = Math.floor(bad / per);
-  const offset = h.headerBytes + (indices[sample] * per + (bad % per)) * h.type.bytes;
-  throw reader.error(`${what} ${values[bad]} of sample ${formatCount(indices[sample])}: expected a finite number`, offset);
+/**
+ * Throws at the first value of sample `sample` just decoded (`per` values from `bytes` at `offset` into
+ * `dst` at `dstOffset`) that is not finite — NaN, ±∞, or a float64 beyond float32's range — quoted as
+ * the file holds it and located at its bytes.
+ */
+function checkFinite(reader: DataReader, h: IdxHeader, per: number, what: string, bytes: Uint8Array, offset: number, dst: Float32Array | Float64Array, dstOffset: number, sample: number): void {
+  const bad = firstNonFinite(h.type, bytes, offset, per, dst, dstOffset);
+  if (bad) throw reader.error(notFiniteMessage(what, sample, bad.index, per, bad.stored), h.headerBytes + (sample * per + bad.index) * h.type.bytes);
 }
 
 /** The union of ascending index lists, ascending, with the list and the row each entry came from. */

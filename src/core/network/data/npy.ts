@@ -10,7 +10,7 @@ import { formatBytes, formatCount } from './dataError';
 import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
 import { formatShape, MAX_NPY_HEADER_BYTES } from './dataLimits';
 import { DataTask } from './dataSpec';
-import { decodeElements, ElementType, firstNonFinite, isIntegerType } from './elements';
+import { decodeElements, ElementType, firstNonFinite, isIntegerType, notFiniteMessage } from './elements';
 import { readRecords } from './records';
 import { RawClasses, RawRegression, RawSplit, ReadContext, reserveSplit } from './rawSplit';
 import { Selection } from './subset';
@@ -207,19 +207,19 @@ export async function readNpySplit(ctx: ReadContext, xRef: DataFileRef, yRef: Da
       const indices = selection.indices(total);
       const count = indices.length;
       const x = new Float32Array(count * features);
-      await readRecords(xr, { start: xh.dataStart, recordBytes: features * xh.type.bytes, count: total, what: `sample of ${formatShape(sampleShape)} ${xh.type.name}` }, indices, (bytes, offset, k) => decodeElements(xh.type, bytes, offset, features, x, k * features), ctx.signal);
+      // Each record is checked as it is decoded, while its bytes still say what the file holds (a
+      // float64 1e300 is ±∞ once in the float32 inputs).
+      const decode = (r: DataReader, h: NpyHeader, per: number, name: string, dst: Float32Array | Float64Array) => (bytes: Uint8Array, offset: number, k: number) => {
+        decodeElements(h.type, bytes, offset, per, dst, k * per);
+        const bad = firstNonFinite(h.type, bytes, offset, per, dst, k * per);
+        if (bad) throw r.error(notFiniteMessage(name, indices[k], bad.index, per, bad.stored), h.dataStart + (indices[k] * per + bad.index) * h.type.bytes);
+      };
+      await readRecords(xr, { start: xh.dataStart, recordBytes: features * xh.type.bytes, count: total, what: `sample of ${formatShape(sampleShape)} ${xh.type.name}` }, indices, decode(xr, xh, features, 'input', x), ctx.signal);
       const targets: RawClasses | RawRegression =
         kind === 'classes'
           ? { kind, values: new Float64Array(count), place: (i) => ({ key: yRef.key, location: { file: yRef.display, filePath: yRef.path, offset: yh.dataStart + indices[i] * yh.type.bytes, decompressed: yr.gzip } }) }
           : { kind, values: new Float32Array(count * outputs), outputs };
-      await readRecords(yr, { start: yh.dataStart, recordBytes: outputs * yh.type.bytes, count: total, what: `target of ${yh.type.name}` }, indices, (bytes, offset, k) => decodeElements(yh.type, bytes, offset, outputs, targets.values, k * outputs), ctx.signal);
-      for (const [values, h, r, per, name] of [[x, xh, xr, features, 'input'], [targets.values, yh, yr, outputs, 'target']] as const) {
-        const bad = h.type.kind === 'f' ? firstNonFinite(values) : -1;
-        if (bad >= 0) {
-          const sample = Math.floor(bad / per);
-          throw r.error(`${name} ${values[bad]} of sample ${formatCount(indices[sample])}: expected a finite number`, h.dataStart + (indices[sample] * per + (bad % per)) * h.type.bytes);
-        }
-      }
+      await readRecords(yr, { start: yh.dataStart, recordBytes: outputs * yh.type.bytes, count: total, what: `target of ${yh.type.name}` }, indices, decode(yr, yh, outputs, 'target', targets.values), ctx.signal);
       if (count === total) {
         for (const r of [xr, yr]) if (r.gzip && (await hasMoreData(r))) throw r.error('more data follows the array the header declares: not a single array as np.save writes it', r.position - 1);
       }

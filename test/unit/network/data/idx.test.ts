@@ -154,7 +154,12 @@ test('bad IDX files: each a located message', async () => {
   const nan = randomNormals(9, N * 3);
   nan[3 * 4 + 2] = NaN;
   write(dir, 'x-nan', idxBytes('f32', [N, 3], nan));
-  await rejectsAt(loadDataset(spec({ trainImages: 'x-nan' }), o), { path: 'data.trainImages', message: /input NaN of sample 4: expected a finite number/, offset: 12 + (3 * 4 + 2) * 4 });
+  await rejectsAt(loadDataset(spec({ trainImages: 'x-nan' }), o), { path: 'data.trainImages', message: exactly(`x-nan, byte ${12 + (3 * 4 + 2) * 4}: input of sample 4 (element 2): expected a finite number, found NaN`), offset: 12 + (3 * 4 + 2) * 4 });
+  // A float64 beyond float32's range is quoted as the file holds it, not as the ±Infinity it rounds to.
+  write(dir, 'x-huge', idxBytes('f64', [N, 3], nan.map((v, i) => (i === 3 * 4 + 2 ? -1e300 : i === 20 ? 1e300 : v))));
+  await rejectsAt(loadDataset(spec({ trainImages: 'x-huge', train: 5 }), o), { path: 'data.trainImages', message: exactly(`x-huge, byte ${12 + (3 * 4 + 2) * 8}: input of sample 4 (element 2): expected a finite number, found -1e300 (beyond the float32 range, ±3.4e38)`), offset: 12 + (3 * 4 + 2) * 8 });
+  write(dir, 'labels-huge', idxBytes('f64', [N], labels.map((l, i) => (i === 9 ? 1e39 : l))));
+  await rejectsAt(loadDataset(spec({ trainLabels: 'labels-huge', task: 'regression' }), o), { path: 'data.trainLabels', message: exactly('labels-huge, byte 80: target of sample 9: expected a finite number, found 1e39 (beyond the float32 range, ±3.4e38)'), offset: 8 + 9 * 8 });
   const corrupt = Buffer.from(idxBytes('u8', [N, H, W], pixels));
   const gz = gzipSync(corrupt);
   gz.fill(0x55, 20, 40);

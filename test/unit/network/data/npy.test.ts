@@ -4,7 +4,7 @@ import { NpySpec } from '../../../../src/core/network/data/dataSpec';
 import { float16 } from '../../../../src/core/network/data/elements';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
 import { parseNpyHeader } from '../../../../src/core/network/data/npy';
-import { npyBytes, randomInts, randomNormals, rejectsAt, tempDir, write } from './fixtures';
+import { exactly, npyBytes, randomInts, randomNormals, rejectsAt, tempDir, write } from './fixtures';
 
 const dir = tempDir();
 const o = { baseDir: dir };
@@ -123,12 +123,25 @@ test('bad .npy files: each a located message', async () => {
   const big = Buffer.from(good);
   big[6] = 4;
   await at(big, { path: 'data.trainX', message: /.npy format version 4.0 is not one this reader knows/, offset: 6 });
-  const nan = randomNormals(20, N * 2);
-  nan[7] = NaN;
-  await at(npyBytes('<f8', [N, 2], nan), { path: 'data.trainX', message: /input NaN of sample 3: expected a finite number/, offset: dataStart + 7 * 8 });
-  const huge = randomNormals(21, N * 2);
-  huge[5] = 1e300;
-  await at(npyBytes('<f8', [N, 2], huge), { path: 'data.trainX', message: /input Infinity of sample 2/, offset: dataStart + 5 * 8 });
+  // Values that are not finite, or that float32 cannot hold, quoted as the file holds them (1e300 was
+  // "input Infinity of sample 2", its value once rounded to float32), in the CSV reader's words.
+  const values = randomNormals(20, N * 2);
+  for (const [bad, found] of [[NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'], [1e300, '1e300 (beyond the float32 range, ±3.4e38)'], [-1e300, '-1e300 (beyond the float32 range, ±3.4e38)'], [3.5e38, '3.5e38 (beyond the float32 range, ±3.4e38)']] as const) {
+    for (const descr of ['<f8', '>f8']) {
+      await at(npyBytes(descr, [N, 2], values.map((v, i) => (i === 7 ? bad : v))), { path: 'data.trainX', message: exactly(`bad.npy, byte ${dataStart + 7 * 8}: input of sample 3 (element 1): expected a finite number, found ${found}`), offset: dataStart + 7 * 8 });
+    }
+  }
+  await at(npyBytes('<f4', [N, 2], values.map((v, i) => (i === 4 ? -Infinity : v))), { path: 'data.trainX', message: exactly(`bad.npy, byte ${dataStart + 4 * 4}: input of sample 2 (element 0): expected a finite number, found -Infinity`), offset: dataStart + 4 * 4 });
+  await at(npyBytes('<f2', [N, 2], values.map((_, i) => (i === 9 ? 0x7e00 : 0x3c00))), { path: 'data.trainX', message: exactly(`bad.npy, byte ${dataStart + 9 * 2}: input of sample 4 (element 1): expected a finite number, found NaN`), offset: dataStart + 9 * 2 });
+  // A float64 within float32's range is taken (rounded).
+  write(dir, 'max.npy', npyBytes('<f8', [N, 2], values.map((v, i) => (i === 7 ? 3.4e38 : v))));
+  assert.equal((await loadDataset(spec({ trainX: 'max.npy' }), o)).train.x[7], Math.fround(3.4e38));
+  // Targets too: a regression target of one value per sample, and of several.
+  write(dir, 'x.npy', good);
+  write(dir, 'y-huge.npy', npyBytes('<f8', [N], randomNormals(22, N).map((v, i) => (i === 6 ? -2e39 : v))));
+  await rejectsAt(loadDataset(spec({ trainY: 'y-huge.npy' }), o), { path: 'data.trainY', message: exactly(`y-huge.npy, byte ${dataStart + 6 * 8}: target of sample 6: expected a finite number, found -2e39 (beyond the float32 range, ±3.4e38)`), offset: dataStart + 6 * 8 });
+  write(dir, 'y-huge2.npy', npyBytes('<f8', [N, 3], randomNormals(22, N * 3).map((v, i) => (i === 14 ? 1e300 : v))));
+  await rejectsAt(loadDataset(spec({ trainY: 'y-huge2.npy', test: 0 }), o), { path: 'data.trainY', message: exactly(`y-huge2.npy, byte ${dataStart + 14 * 8}: target of sample 4 (element 2): expected a finite number, found 1e300 (beyond the float32 range, ±3.4e38)`), offset: dataStart + 14 * 8 });
   write(dir, 'x.npy', good);
   write(dir, 'y-short.npy', npyBytes('<i8', [N - 1], randomInts(1, N - 1, 3)));
   await rejectsAt(loadDataset(spec({ trainY: 'y-short.npy' }), o), { path: 'data.trainY', message: /8 targets \(shape \(8\)\) for 9 samples in x.npy/ });
