@@ -5,7 +5,7 @@
  * stream: the first N samples stop the reading.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { BEYOND_FLOAT32, DataError, DataLocation, formatCount, joinPath } from './dataError';
+import { BEYOND_FLOAT32, countOf, DataError, DataLocation, formatCount, joinPath } from './dataError';
 import { DataFileRef, withDataFile } from './dataFile';
 import { formatShape } from './dataLimits';
 import { CsvColumn, DataTask } from './dataSpec';
@@ -75,7 +75,7 @@ function binaryStart(bytes: Uint8Array, complete: boolean, size: number | undefi
     : head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47 ? ': it is a PNG image'
     : (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (text(head[0]) && head[1] === 0 && text(head[2]) && head[3] === 0) || (head[0] === 0 && text(head[1]) && head[2] === 0 && text(head[3]))
       ? ': it looks like UTF-16 text (save it as UTF-8)'
-    : head[0] <= 9 && size !== undefined && size > 0 && size % CIFAR10_RECORD_BYTES === 0 ? `: it looks like a CIFAR-10 binary batch (${formatCount(size / CIFAR10_RECORD_BYTES)} records of 1 + 3,072 bytes; use "format": "cifar10")`
+    : head[0] <= 9 && size !== undefined && size > 0 && size % CIFAR10_RECORD_BYTES === 0 ? `: it looks like a CIFAR-10 binary batch (${countOf(size / CIFAR10_RECORD_BYTES, 'record')} of 1 + 3,072 bytes; use "format": "cifar10")`
     : '';
   const hex = head[at].toString(16).toUpperCase().padStart(2, '0');
   return { message: `expected a CSV text file (UTF-8), found a binary one (byte ${at} is ${hex})${guess}`, offset: at };
@@ -191,7 +191,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       if (layout.header) return;
     }
     if (fields.length !== layout.fieldCount) {
-      throw fail(`expected ${formatCount(layout.fieldCount)} fields, as the first line has, found ${formatCount(fields.length)}`, lines[0], columns[0]);
+      throw fail(`expected ${countOf(layout.fieldCount, 'field')}, as the first line has, found ${formatCount(fields.length)}`, lines[0], columns[0]);
     }
     if (count === capacity) grow(nextCapacity());
     for (let j = 0; j < fields.length; j++) rowChars += fields[j].length + 1;
@@ -234,7 +234,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const names = header ? fields.map((f) => f.trim()) : undefined;
     const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names };
     if (o.expect) {
-      if (found.fieldCount !== o.expect.fieldCount) throw fail(`${formatCount(found.fieldCount)} fields, where ${o.expect.file} has ${formatCount(o.expect.fieldCount)}: the files must have the same columns`, lines[0], 1);
+      if (found.fieldCount !== o.expect.fieldCount) throw fail(`${countOf(found.fieldCount, 'field')}, where ${o.expect.file} has ${formatCount(o.expect.fieldCount)}: the files must have the same columns`, lines[0], 1);
       if (names && o.expect.header) {
         const j = names.findIndex((n, k) => n !== o.expect!.header![k]);
         if (j >= 0) throw fail(`column ${j + 1} is "${names[j]}", where ${o.expect.file} has "${o.expect.header[j]}": the files must have the same columns in the same order`, lines[j], row.columns[j]);
@@ -255,7 +255,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   const resolveColumn = (c: CsvColumn, l: CsvLayout, path: string): number => {
     if (typeof c === 'number') {
       const j = c < 0 ? l.fieldCount + c : c;
-      if (j < 0 || j >= l.fieldCount) throw new DataError(`column index ${c} is outside the ${formatCount(l.fieldCount)} columns of ${ref.display} (0 to ${l.fieldCount - 1}, or −1 to −${l.fieldCount} from the end)`, path);
+      if (j < 0 || j >= l.fieldCount) throw new DataError(`column index ${c} is outside the ${countOf(l.fieldCount, 'column')} of ${ref.display} (0 to ${l.fieldCount - 1}, or −1 to −${l.fieldCount} from the end)`, path);
       return j;
     }
     // A test file without a header takes the training file's column names.
@@ -295,7 +295,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
 
   if (!layout) throw new DataError('the file has no lines: expected a header or samples', ref.key, { file: ref.display, filePath: ref.path });
   if (count === 0) throw new DataError('the file has a header and no samples', ref.key, loc(1));
-  if (o.asked !== undefined && o.asked > count) throw new DataError(`${formatCount(o.asked)} ${o.what} samples asked for, ${ref.display} has ${formatCount(count)}`, joinPath(o.specPath, o.what === 'test' ? 'test' : 'train'));
+  if (o.asked !== undefined && o.asked > count) throw new DataError(`${countOf(o.asked, `${o.what} sample`)} asked for, ${ref.display} has ${formatCount(count)}`, joinPath(o.specPath, o.what === 'test' ? 'test' : 'train'));
 
   // Keep the chosen rows (all, the first N, or a seeded subset), compacted in file order.
   const kept = o.seed !== undefined && o.asked !== undefined ? randomIndices(count, o.asked, o.seed) : null;

@@ -8,7 +8,7 @@
 import { excerpt } from '../../experiment/diagnostic';
 import { EXPERIMENT_SCHEMA, kindSchema } from '../../experiment/kind';
 import { checkValue, SchemaNode } from '../../experiment/schema';
-import { DataError, formatCount, joinPath } from './dataError';
+import { countOf, DataError, formatCount, joinPath } from './dataError';
 import { NormalizeMode } from './normalize';
 
 /** What the targets are: class labels (one-hot inside the trainer) or regression values. */
@@ -143,14 +143,14 @@ export function dataSpecProblems(spec: DataSpec, path = 'data'): DataError[] {
   if ('dataset' in spec) {
     const test = spec.test ?? 0;
     if (spec.train + test > MNIST_EMBEDDED_COUNT) {
-      out.push(new DataError(`${formatCount(spec.train)} training + ${formatCount(test)} test digits exceed the ${formatCount(MNIST_EMBEDDED_COUNT)} of the embedded MNIST (the two sets never share a digit): at most ${formatCount(Math.max(0, MNIST_EMBEDDED_COUNT - spec.train))} test digits with this "train"`, key('test')));
+      out.push(new DataError(`${formatCount(spec.train)} training + ${countOf(test, 'test digit')} exceed the ${formatCount(MNIST_EMBEDDED_COUNT)} of the embedded MNIST (the two sets never share a digit): at most ${countOf(Math.max(0, MNIST_EMBEDDED_COUNT - spec.train), 'test digit')} with this "train"`, key('test')));
     }
     return out;
   }
   const format = spec.format ?? 'inline';
   const testFile = TEST_FILES[format];
   if (testFile && typeof o.test === 'number' && o.test > 0 && o[testFile] === undefined) {
-    out.push(new DataError(`${o.test} test samples asked for, and there is no test file ("${testFile}")`, key('test')));
+    out.push(new DataError(`${countOf(o.test, 'test sample')} asked for, and there is no test file ("${testFile}")`, key('test')));
   }
   if (o.classes !== undefined && o.task === 'regression') out.push(new DataError('"classes" applies to class labels, and "task" is "regression"', key('classes')));
   if (spec.format === 'csv' && spec.delimiter !== undefined && '"\r\n'.includes(spec.delimiter)) {

@@ -3,7 +3,7 @@
  * bytes 0–1 zero, byte 2 the element type, byte 3 the number of dimensions n, then n big-endian
  * uint32 sizes, then the elements in row-major order, big-endian. Plain or gzip-compressed.
  */
-import { countOf, formatBytes, formatCount } from './dataError';
+import { countOf, formatBytes } from './dataError';
 import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
 import { formatShape } from './dataLimits';
 import { DataTask } from './dataSpec';
@@ -47,7 +47,7 @@ export async function readIdxHeader(reader: DataReader): Promise<IdxHeader> {
   const rank = magic[3];
   if (rank === 0) throw reader.error('an IDX file with 0 dimensions holds no samples: expected 1 or more (byte 3)', 3);
   const sizes = new Uint8Array(4 * rank);
-  await readExactly(reader, sizes, `the ${rank} dimension sizes of the IDX header`);
+  await readExactly(reader, sizes, `the ${countOf(rank, 'dimension size')} of the IDX header`);
   const view = new DataView(sizes.buffer);
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 * i, false));
   const zero = dims.indexOf(0);
@@ -90,7 +90,7 @@ export async function readIdxPair(ctx: ReadContext, images: DataFileRef, labels:
       const ih = await readIdxHeader(imageReader);
       const lh = await readIdxHeader(labelReader);
       if (ih.dims[0] !== lh.dims[0]) {
-        throw labelReader.error(`${formatCount(lh.dims[0])} labels for ${formatCount(ih.dims[0])} images (${images.display}): the two files must hold the same samples`, 4);
+        throw labelReader.error(`${countOf(lh.dims[0], 'label')} for ${countOf(ih.dims[0], 'image')} (${images.display}): the two files must hold the same samples`, 4);
       }
       const outputs = lh.elementsPerSample;
       if (task === 'classes' && outputs !== 1) {

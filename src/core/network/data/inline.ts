@@ -2,7 +2,7 @@
  * Small data sets written in the experiment file (docs/networks.md, "Data", "Inline"):
  * `{ "x": [[…], …], "y": […] }` per split, every problem located at its JSON path (`data.train.x[3][1]`).
  */
-import { countOf, DataError, formatCount, joinPath } from './dataError';
+import { countOf, DataError, joinPath } from './dataError';
 import { formatShape } from './dataLimits';
 import { DataTask, InlineSplit, show } from './dataSpec';
 import { RawClasses, RawRegression, RawSplit, ReadContext } from './rawSplit';
@@ -19,7 +19,7 @@ export function readInlineSplit(ctx: ReadContext, split: InlineSplit, key: strin
   const rows = split.x;
   const count = rows.length;
   if (count === 0) throw new DataError('expected at least one sample, found an empty list', xKey);
-  if (split.y.length !== count) throw new DataError(`${formatCount(split.y.length)} targets for ${formatCount(count)} samples in "x": expected one per sample`, yKey);
+  if (split.y.length !== count) throw new DataError(`${countOf(split.y.length, 'target')} for ${countOf(count, 'sample')} in "x": expected one per sample`, yKey);
   const first = rows[0];
   if (!Array.isArray(first) || first.length === 0) throw new DataError(`expected a sample as a non-empty array of numbers, found ${show(first)}`, joinPath(xKey, 0));
   const features = first.length;
@@ -29,8 +29,8 @@ export function readInlineSplit(ctx: ReadContext, split: InlineSplit, key: strin
   for (let i = 0; i < count; i++) {
     const row = rows[i];
     const rowKey = joinPath(xKey, i);
-    if (!Array.isArray(row)) throw new DataError(`expected a sample as an array of ${features} numbers, found ${show(row)}`, rowKey);
-    if (row.length !== features) throw new DataError(`expected ${features} numbers (as x[0] has), found ${row.length}`, rowKey);
+    if (!Array.isArray(row)) throw new DataError(`expected a sample as an array of ${countOf(features, 'number')}, found ${show(row)}`, rowKey);
+    if (row.length !== features) throw new DataError(`expected ${countOf(features, 'number')} (as x[0] has), found ${row.length}`, rowKey);
     for (let j = 0; j < features; j++) {
       const v = row[j];
       x[i * features + j] = typeof v === 'number' ? v : NaN;

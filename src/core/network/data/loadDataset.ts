@@ -110,7 +110,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const [train] = await readIdxPair(ctx, file(spec.trainImages, 'trainImages'), file(spec.trainLabels, 'trainLabels'), [choose(spec.train, 'training')], task);
       const hasTest = spec.testImages !== undefined && spec.testLabels !== undefined && spec.test !== 0;
       const test = hasTest ? (await readIdxPair(ctx, file(spec.testImages!, 'testImages'), file(spec.testLabels!, 'testLabels'), [choose(spec.test, 'test')], task))[0] : undefined;
-      const source = `IDX ${spec.trainImages} + ${spec.trainLabels}: ${formatCount(train.count)} training samples${test ? `; ${spec.testImages} + ${spec.testLabels}: ${formatCount(test.count)} test samples` : ''}${subsetText(spec.subsetSeed)}`;
+      const source = `IDX ${spec.trainImages} + ${spec.trainLabels}: ${countOf(train.count, 'training sample')}${test ? `; ${spec.testImages} + ${spec.testLabels}: ${countOf(test.count, 'test sample')}` : ''}${subsetText(spec.subsetSeed)}`;
       return { raw: { train, test, testKey: key('testImages'), source }, normalize: spec.normalize ?? 'scale01', classes: spec.classes };
     }
     case 'cifar10': {
@@ -118,7 +118,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readCifar10Split(ctx, cifarBatchRefs(spec.trainBatches, ctx.baseDir, key('trainBatches')), choose(spec.train, 'training'));
       const hasTest = spec.testBatches !== undefined && spec.test !== 0;
       const test = hasTest ? await readCifar10Split(ctx, cifarBatchRefs(spec.testBatches!, ctx.baseDir, key('testBatches')), choose(spec.test, 'test')) : undefined;
-      const source = `CIFAR-10 batches: ${formatCount(train.count)} training images${test ? `, ${formatCount(test.count)} test images` : ''}${subsetText(spec.subsetSeed)}`;
+      const source = `CIFAR-10 batches: ${countOf(train.count, 'training image')}${test ? `, ${countOf(test.count, 'test image')}` : ''}${subsetText(spec.subsetSeed)}`;
       return { raw: { train, test, source }, normalize: spec.normalize ?? 'scale01', classes: CIFAR10_CLASSES, fixedNames: CIFAR10_CLASS_NAMES };
     }
     case 'csv': {
@@ -130,7 +130,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const hasTest = spec.testFile !== undefined && spec.test !== 0;
       const test = hasTest ? await readCsvSplit(ctx, file(spec.testFile!, 'testFile'), { ...common, asked: spec.test, what: 'test', expect: train.layout }) : undefined;
       const header = train.layout.header ? 'with a header line' : 'no header line';
-      const source = `CSV ${spec.trainFile} (${header}): ${formatCount(train.split.count)} training samples of ${formatCount(train.split.features)} features${test ? `; ${spec.testFile}: ${formatCount(test.split.count)} test samples` : ''}${subsetText(spec.subsetSeed)}`;
+      const source = `CSV ${spec.trainFile} (${header}): ${countOf(train.split.count, 'training sample')} of ${countOf(train.split.features, 'feature')}${test ? `; ${spec.testFile}: ${countOf(test.split.count, 'test sample')}` : ''}${subsetText(spec.subsetSeed)}`;
       return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
     case 'npy': {
@@ -138,14 +138,14 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readNpySplit(ctx, file(spec.trainX, 'trainX'), file(spec.trainY, 'trainY'), choose(spec.train, 'training'), spec.task ?? (spec.classes !== undefined ? 'classes' : undefined));
       const hasTest = spec.testX !== undefined && spec.testY !== undefined && spec.test !== 0;
       const test = hasTest ? await readNpySplit(ctx, file(spec.testX!, 'testX'), file(spec.testY!, 'testY'), choose(spec.test, 'test'), train.targets.kind) : undefined;
-      const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${formatCount(train.count)} training samples${test ? `; ${spec.testX} + ${spec.testY}: ${formatCount(test.count)} test samples` : ''}${subsetText(spec.subsetSeed)}`;
+      const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${countOf(train.count, 'training sample')}${test ? `; ${spec.testX} + ${spec.testY}: ${countOf(test.count, 'test sample')}` : ''}${subsetText(spec.subsetSeed)}`;
       return { raw: { train, test, testKey: key('testX'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
     default: {
       const task = spec.task ?? (spec.classes !== undefined ? 'classes' : inlineTask(spec.train));
       const train = readInlineSplit(ctx, spec.train, key('train'), task, 'training');
       const test = spec.test ? readInlineSplit(ctx, spec.test, key('test'), task, 'test') : undefined;
-      const source = `inline: ${formatCount(train.count)} training samples of ${formatCount(train.features)} features${test ? `, ${formatCount(test.count)} test samples` : ''}`;
+      const source = `inline: ${countOf(train.count, 'training sample')} of ${countOf(train.features, 'feature')}${test ? `, ${countOf(test.count, 'test sample')}` : ''}`;
       return { raw: { train, test, testKey: joinPath(key('test'), 'x'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
   }

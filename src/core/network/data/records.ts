@@ -2,7 +2,7 @@
  * Fixed-size records after a header (IDX, CIFAR-10 batches, .npy): read the chosen ones in one pass
  * from the first chosen to the last, in blocks, without holding the file.
  */
-import { formatBytes, formatCount } from './dataError';
+import { countOf, formatBytes, formatCount } from './dataError';
 import { DataReader } from './dataFile';
 
 /** Bytes read per block (whole records; at least one record). */
@@ -52,7 +52,7 @@ export async function readRecords(
       const missing = first + Math.floor(n / recordBytes);
       const dataEnd = reader.position;
       throw reader.error(
-        `the data ends in record ${formatCount(missing)} (${layout.what}, ${formatBytes(recordBytes)} each from byte ${formatCount(start)}): the header declares ${formatCount(layout.count)} records, the data holds ${formatCount(Math.floor(Math.max(0, dataEnd - start) / recordBytes))}: truncated`,
+        `the data ends in record ${formatCount(missing)} (${layout.what}, ${formatBytes(recordBytes)} each from byte ${formatCount(start)}): the header declares ${countOf(layout.count, 'record')}, the data holds ${formatCount(Math.floor(Math.max(0, dataEnd - start) / recordBytes))}: truncated`,
         dataEnd,
       );
     }

@@ -4,7 +4,7 @@
  * cases returned in file order (ascending), so that reading is one forward pass.
  */
 import { Rng } from '../../math/rng';
-import { DataError, formatCount } from './dataError';
+import { countOf, DataError, formatCount } from './dataError';
 
 /** Indices 0 … n − 1. */
 export function firstIndices(n: number): Uint32Array {
@@ -71,7 +71,7 @@ export interface Selection {
 export function selectSamples(asked: number | undefined, seed: number | undefined, key: string, what: string): Selection {
   const count = (total: number) => {
     if (asked === undefined) return total;
-    if (asked > total) throw new DataError(`${formatCount(asked)} ${what} samples asked for, the data has ${formatCount(total)}`, key);
+    if (asked > total) throw new DataError(`${countOf(asked, `${what} sample`)} asked for, the data has ${formatCount(total)}`, key);
     return asked;
   };
   return {

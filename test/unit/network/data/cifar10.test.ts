@@ -80,3 +80,9 @@ test('bad CIFAR-10 batches: each a located message', async () => {
   write(dir, 'cut.bin.gz', cifarBytes(labels, pixel).subarray(0, 4000), true);
   await rejectsAt(loadDataset(spec({ trainBatches: 'cut.bin.gz' }), o), { path: 'data.trainBatches', message: /^cut.bin.gz, byte 3,073 \(decompressed\): 3.9 KiB \(4,000 bytes\) is not a whole number of 3,073-byte CIFAR-10 records .*: 1 record and 927 bytes over/ });
 });
+
+test('counts of one are singular in the source line', async () => {
+  write(dir, 'one.bin', cifarBytes([4], pixel));
+  const d = await loadDataset(spec({ trainBatches: 'one.bin', testBatches: 'one.bin' }), o);
+  assert.equal(d.source, 'CIFAR-10 batches: 1 training image, 1 test image; 10 classes; normalize none');
+});

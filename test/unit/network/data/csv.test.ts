@@ -254,3 +254,21 @@ test('a gzip-compressed CSV reads as the plain one', async () => {
   const d = await loadDataset(spec({ trainFile: 'z.csv.gz' }), o);
   assert.deepEqual(Array.from(d.train.x), [1, 2, 3, 4]);
 });
+
+test('counts of one are singular in the source line and the messages', async () => {
+  write(dir, 'one.csv', 'x,y\n1,0\n2,1\n3,1\n');
+  write(dir, 'one-test.csv', 'x,y\n1,1\n');
+  const d = await loadDataset(spec({ trainFile: 'one.csv', testFile: 'one-test.csv' }), o);
+  assert.equal(d.source, 'CSV one.csv (with a header line): 3 training samples of 1 feature; one-test.csv: 1 test sample; 2 classes; normalize none');
+  await rejectsAt(loadDataset(spec({ trainFile: 'one.csv', train: 4 }), o), { path: 'data.train', message: exactly('4 training samples asked for, one.csv has 3') });
+  await rejectsAt(loadDataset(spec({ trainFile: 'one.csv', testFile: 'one-test.csv', test: 2 }), o), { path: 'data.test', message: exactly('2 test samples asked for, one-test.csv has 1') });
+  write(dir, 'single.csv', '1\n2\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'single.csv', label: 2 }), o), { path: 'data.label', message: exactly('column index 2 is outside the 1 column of single.csv (0 to 0, or −1 to −1 from the end)') });
+  write(dir, 'ragged.csv', '1\n2,3\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'ragged.csv', label: 0, task: 'regression' }), o), { path: 'data.label', message: /^ragged.csv:1:1: every column is a label/ });
+  write(dir, 'wide.csv', 'a,y\n1,0\n');
+  write(dir, 'one-field.csv', 'y\n0\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'wide.csv', testFile: 'one-field.csv', label: 'y' }), o), { path: 'data.testFile', message: exactly('one-field.csv:1:1: 1 field, where wide.csv has 2: the files must have the same columns') });
+  write(dir, 'short-row.csv', 'a,b\n1,0\n2\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'short-row.csv' }), o), { path: 'data.trainFile', message: exactly('short-row.csv:3:1: expected 2 fields, as the first line has, found 1') });
+});

@@ -55,6 +55,7 @@ test('each mistake is located at its key, with what was expected and what was fo
     [{ format: 'idx', trainImages: 'a', trainLabels: 'b', classes: 0 }, 'data.classes', /data.classes must be ≥ 1, got 0/],
     [{ format: 'cifar10' }, 'data', /data is missing the required key `trainBatches`/],
     [{ format: 'cifar10', trainBatches: 'a', test: 10 }, 'data.test', /10 test samples asked for, and there is no test file \("testBatches"\)/],
+    [{ format: 'cifar10', trainBatches: 'a', test: 1 }, 'data.test', /^1 test sample asked for, and there is no test file \("testBatches"\)$/],
     [{ format: 'cifar10', trainBatches: [] }, 'data.trainBatches', /must have at least 1 item, got 0/],
     [{ format: 'cifar10', trainBatches: ['a', 3] }, 'data.trainBatches[1]', /data.trainBatches\[1\] must be a string, got 3/],
     [{ format: 'csv', trainFile: 'a', label: [] }, 'data.label', /must have at least 1 item/],

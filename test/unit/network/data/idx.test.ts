@@ -169,3 +169,21 @@ test('bad IDX files: each a located message', async () => {
   await rejectsAt(loadDataset(spec({ testImages: 'images-3x3', testLabels: 'labels' }), o), { path: 'data.testImages', message: /test samples have shape \[3, 3\], training samples \[5, 4\]/ });
   await rejectsAt(loadDataset(spec({ trainImages: 'missing' }), o), { path: 'data.trainImages', message: /^missing: file not found \(resolved to .*missing\)/ });
 });
+
+test('counts of one are singular in the source line and the messages', async () => {
+  const o = { baseDir: dir };
+  write(dir, 'one-image', idxBytes('u8', [1, 2], [3, 4]));
+  write(dir, 'one-label', idxBytes('u8', [1], [0]));
+  const d = await loadDataset(spec({ trainImages: 'one-image', trainLabels: 'one-label', testImages: 'one-image', testLabels: 'one-label' }), o);
+  assert.equal(d.source, 'IDX one-image + one-label: 1 training sample; one-image + one-label: 1 test sample; 1 class; normalize none');
+  write(dir, 'two-labels', idxBytes('u8', [2], [0, 1]));
+  await rejectsAt(loadDataset(spec({ trainImages: 'one-image', trainLabels: 'two-labels' }), o), { path: 'data.trainLabels', message: exactly('two-labels, byte 4: 2 labels for 1 image (one-image): the two files must hold the same samples') });
+  await rejectsAt(loadDataset(spec({ trainImages: 'two-labels', trainLabels: 'one-label' }), o), { path: 'data.trainLabels', message: exactly('one-label, byte 4: 1 label for 2 images (two-labels): the two files must hold the same samples') });
+  write(dir, 'rank1-cut', idxBytes('u8', [1], [0]).subarray(0, 6));
+  await rejectsAt(loadDataset(spec({ trainImages: 'rank1-cut' }), o), { path: 'data.trainImages', message: exactly('rank1-cut, byte 6: the file ends after 6 bytes, in the middle of the 1 dimension size of the IDX header (bytes 4–7 expected): truncated') });
+  write(dir, 'one-cut.gz', idxBytes('u8', [1, 2], [3, 4]).subarray(0, 13), true);
+  await rejectsAt(loadDataset(spec({ trainImages: 'one-cut.gz', trainLabels: 'one-label' }), o), {
+    path: 'data.trainImages',
+    message: exactly('one-cut.gz, byte 13 (decompressed): the data ends in record 0 (sample of 2 unsigned bytes, 2 bytes each from byte 12): the header declares 1 record, the data holds 0: truncated'),
+  });
+});

@@ -86,3 +86,14 @@ test('test labels that no training sample has are refused, at the first of them,
   const fewer = await loadDataset({ train, test: { x: [[0, 0]], y: [1] } }, o);
   assert.equal(fewer.train.targets.kind === 'classes' && fewer.train.targets.classCount, 2);
 });
+
+test('counts of one are singular in the source line and the messages', async () => {
+  // Before: "3 training samples of 1 features, 1 test samples".
+  const d = await loadDataset({ train: { x: [[0], [1], [2]], y: [0, 1, 1] }, test: { x: [[0]], y: [1] } }, o);
+  assert.equal(d.source, 'inline: 3 training samples of 1 feature, 1 test sample; 2 classes; normalize none');
+  const one = await loadDataset({ train: { x: [[0, 1]], y: [[0.5]] } }, o);
+  assert.equal(one.source, 'inline: 1 training sample of 2 features; regression, 1 output; normalize none');
+  await rejectsAt(loadDataset({ train: { x: [[1], [2]], y: [0] } }, o), { path: 'data.train.y', message: exactly('1 target for 2 samples in "x": expected one per sample') });
+  await rejectsAt(loadDataset({ train: { x: [[1]], y: [0, 1] } }, o), { path: 'data.train.y', message: exactly('2 targets for 1 sample in "x": expected one per sample') });
+  await rejectsAt(loadDataset({ train: { x: [[1], [2, 3]], y: [0, 1] } }, o), { path: 'data.train.x[1]', message: exactly('expected 1 number (as x[0] has), found 2') });
+});

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
 import { MNIST_EMBEDDED_COUNT } from '../../../../src/core/network/data/mnist';
-import { rejectsAt } from './fixtures';
+import { exactly, rejectsAt } from './fixtures';
 
 const REPO = resolve(__dirname, '../../../../..');
 const mnistDir = join(REPO, 'media', 'mnist');
@@ -91,6 +91,10 @@ test('training digits from the start, test digits from the end, never shared; se
 
 test('the embedded MNIST refuses more digits than it has, and says how to build it when missing', async () => {
   await rejectsAt(loadDataset({ dataset: 'mnist', train: 9000, test: 2000 }, options), { path: 'data.test', message: /9,000 training \+ 2,000 test digits exceed the 10,000 of the embedded MNIST .* at most 1,000 test digits/ });
+  await rejectsAt(loadDataset({ dataset: 'mnist', train: 9999, test: 2 }, options), { path: 'data.test', message: exactly('9,999 training + 2 test digits exceed the 10,000 of the embedded MNIST (the two sets never share a digit): at most 1 test digit with this "train"') });
+  await rejectsAt(loadDataset({ dataset: 'mnist', train: 10_000, test: 1 }, options), { path: 'data.test', message: /^10,000 training \+ 1 test digit exceed .*: at most 0 test digits with this "train"$/ });
+  const one = await loadDataset({ dataset: 'mnist', train: 1, test: 1 }, options);
+  assert.match(one.source, /: 1 training digit and 1 test digit, the first and the last of the embedded order;/);
   await rejectsAt(loadDataset({ dataset: 'mnist', train: 10_001 }, options), { path: 'data.train', message: /data.train must be ≤ 10000, got 10001/ });
   await rejectsAt(loadDataset({ dataset: 'mnist', train: 10 }, { baseDir: REPO, mnistDir: join(REPO, 'no-such-dir') }), { path: 'data.dataset', message: /the embedded MNIST is missing .*node scripts\/embedMnist.mjs/ });
 });
