@@ -48,7 +48,9 @@ function regression(y: InlineSplit['y'], key: string, count: number, outputs: nu
     const entry = y[i];
     const entryKey = joinPath(key, i);
     const row = rows ? entry : [entry];
-    if (!Array.isArray(row)) throw new DataError(`expected a row of ${countOf(outputs, 'target value')} (as y[0] is), found ${show(entry)}`, entryKey);
+    // A number among rows, or a row among numbers, is said so: "found 1" read as a count of values.
+    if (!Array.isArray(row)) throw new DataError(`expected a row of ${countOf(outputs, 'target value')} (as y[0] is), found ${typeof entry === 'number' ? `a number (${show(entry)})` : show(entry)}`, entryKey);
+    if (!rows && Array.isArray(entry)) throw new DataError(`expected a number as the regression target (as y[0] is), found a row (${show(entry)})`, entryKey);
     if (row.length !== outputs) throw new DataError(`expected ${countOf(outputs, 'target value')} (as y[0] has), found ${row.length}`, entryKey);
     for (let t = 0; t < outputs; t++) {
       const v = row[t];

@@ -50,6 +50,11 @@ test('bad inline data: each located at its JSON path', async () => {
     [{ train: { x: [[1], [2]], y: [0, null as unknown as number] } }, 'data.train.y[1]', /data.train.y\[1\] must be a number or a string or an array, got null/],
     [{ train: { x: [[1], [2]], y: [0, [1]] as unknown as number[] } }, 'data.train.y[1]', /expected a class label .* found \[1\] \(a label is one number; rows of values are regression targets/],
     [{ train: { x: [[1], [2]], y: [[1], [2, 3]] } }, 'data.train.y[1]', /expected 1 target value \(as y\[0\] has\), found 2/],
+    // A number among rows was "found 1", read as a count of values.
+    [{ train: { x: [[0], [1], [2]], y: [[0], [1], 1] as unknown as number[][] } }, 'data.train.y[2]', exactly('expected a row of 1 target value (as y[0] is), found a number (1)')],
+    [{ train: { x: [[0], [1]], y: [[0, 1], 7] as unknown as number[][] } }, 'data.train.y[1]', exactly('expected a row of 2 target values (as y[0] is), found a number (7)')],
+    [{ train: { x: [[0], [1]], y: [[0], 'a'] as unknown as number[][] } }, 'data.train.y[1]', exactly('expected a row of 1 target value (as y[0] is), found "a"')],
+    [{ train: { x: [[0], [1], [2]], y: [0, 1, [1]] as unknown as number[] }, task: 'regression' }, 'data.train.y[2]', exactly('expected a number as the regression target (as y[0] is), found a row ([1])')],
     [{ train: { x: [[1], [2]], y: [[1], ['x' as unknown as number]] } }, 'data.train.y[1][0]', /data.train.y\[1\]\[0\] must be a number, got "x"/],
     [{ train: { x: [[1, 2]], y: [0] }, test: { x: [[1]], y: [0] } }, 'data.test.x', /test samples have shape \[1\], training samples \[2\]/],
     [{ train: { x: [[1]], y: [[1, 2]] }, test: { x: [[1]], y: [[0]] } }, 'data.test.x', /test targets have 1 value per sample, training targets 2/],
