@@ -94,6 +94,30 @@ function firstNonUtf8(b: Uint8Array, complete: boolean): number {
   return -1;
 }
 
+/** Delimiters a CSV file may use instead of the one read with: the character, its name, as the spec writes it. */
+const OTHER_DELIMITERS: ReadonlyArray<readonly [string, string, string]> = [
+  [';', 'semicolons', '";"'],
+  ['\t', 'tabs', '"\\t"'],
+  [',', 'commas', '","'],
+];
+
+/**
+ * A hint for a problem with the columns when the first line holds another delimiter than `delimiter`
+ * (the one it holds most of): ` — the first line holds semicolons: if they separate the fields, set
+ * "delimiter": ";"`. A semicolon- or tab-separated file read with commas is one column.
+ */
+function delimiterHint(fields: readonly string[], delimiter: string): string {
+  let best: (typeof OTHER_DELIMITERS)[number] | undefined;
+  let most = 0;
+  for (const d of OTHER_DELIMITERS) {
+    if (d[0] === delimiter) continue;
+    let n = 0;
+    for (const f of fields) n += f.split(d[0]).length - 1;
+    if (n > most) [best, most] = [d, n];
+  }
+  return best ? ` — the first line holds ${best[1]}: if they separate the fields, set "delimiter": ${best[2]}` : '';
+}
+
 /**
  * The value of a field that is a decimal number (surrounding spaces and tabs allowed), else NaN.
  * Stricter than `Number()`, which also takes '' (as 0), hexadecimal, binary, octal and 'Infinity'.
@@ -227,6 +251,9 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     if (count === limit) throw new EnoughRows();
   };
 
+  /** The delimiter hint for the first line (`delimiterHint`), for problems with the columns. */
+  let hint = '';
+
   /** Settles the header and the label and feature columns from the first row. */
   const startLayout = (row: CsvRow): CsvLayout => {
     const { fields, lines } = row;
@@ -240,13 +267,14 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         if (j >= 0) throw fail(`column ${j + 1} is "${names[j]}", where ${o.expect.file} has "${o.expect.header[j]}": the files must have the same columns in the same order`, lines[j], row.columns[j]);
       }
     }
+    hint = delimiterHint(fields, o.delimiter);
     labelColumns = o.label.map((c, i) => resolveColumn(c, found, o.labelKeys[i]));
     const duplicate = labelColumns.findIndex((c, i) => labelColumns.indexOf(c) !== i);
     if (duplicate >= 0) throw new DataError(`column ${labelColumns[duplicate] + 1} is named twice as a label`, joinPath(o.specPath, 'label'));
     if (o.task === 'classes' && labelColumns.length > 1) throw new DataError('class labels are one column; several label columns are regression targets (set "task": "regression")', joinPath(o.specPath, 'label'));
     featureColumns = [];
     for (let j = 0; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
-    if (featureColumns.length === 0) throw fail(`every column is a label: a sample needs at least one feature column`, lines[0], 1, joinPath(o.specPath, 'label'));
+    if (featureColumns.length === 0) throw fail(`every column is a label: a sample needs at least one feature column${hint}`, lines[0], 1, joinPath(o.specPath, 'label'));
     features = featureColumns.length;
     if (limit !== undefined) grow(Math.max(limit, 1));
     return found;
@@ -255,14 +283,14 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   const resolveColumn = (c: CsvColumn, l: CsvLayout, path: string): number => {
     if (typeof c === 'number') {
       const j = c < 0 ? l.fieldCount + c : c;
-      if (j < 0 || j >= l.fieldCount) throw new DataError(`column index ${c} is outside the ${countOf(l.fieldCount, 'column')} of ${ref.display} (0 to ${l.fieldCount - 1}, or −1 to −${l.fieldCount} from the end)`, path);
+      if (j < 0 || j >= l.fieldCount) throw new DataError(`column index ${c} is outside the ${countOf(l.fieldCount, 'column')} of ${ref.display} (0 to ${l.fieldCount - 1}, or −1 to −${l.fieldCount} from the end)${hint}`, path);
       return j;
     }
     // A test file without a header takes the training file's column names.
     if (!l.header && o.expect?.header && o.expect.header.includes(c)) return o.expect.header.indexOf(c);
     if (!l.header) throw new DataError(`a column name needs a header line, and the first line of ${ref.display} is all numbers: give the column's 0-based index, or set "header": true`, path);
     const j = l.header.indexOf(c);
-    if (j < 0) throw new DataError(`no column "${c}" in the header of ${ref.display} (${l.header.slice(0, 12).map((n) => `"${n}"`).join(', ')}${l.header.length > 12 ? ', …' : ''})`, path);
+    if (j < 0) throw new DataError(`no column "${c}" in the header of ${ref.display} (${l.header.slice(0, 12).map((n) => `"${n}"`).join(', ')}${l.header.length > 12 ? ', …' : ''})${hint}`, path);
     return j;
   };
 

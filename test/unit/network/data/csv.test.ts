@@ -213,6 +213,28 @@ test('bad CSV files: each a located message', async () => {
   await rejectsAt(loadDataset(spec({ trainFile: 'good.csv', testFile: 'narrow.csv' }), o), { path: 'data.testFile', message: /2 fields, where good.csv has 3/ });
 });
 
+test('a file read with the wrong delimiter: the column problems say which delimiter the first line holds', async () => {
+  // Before: only "every column is a label: a sample needs at least one feature column".
+  const hint = (name: string, json: string) => ` — the first line holds ${name}: if they separate the fields, set "delimiter": ${json}`;
+  const cases: Array<[string, Partial<CsvSpec>, string, string]> = [
+    ['a;b;y\n1;2;0\n3;4;1\n', {}, 'data.label', `semi.csv:1:1: every column is a label: a sample needs at least one feature column${hint('semicolons', '";"')}`],
+    ['1;2;0\n3;4;1\n', {}, 'data.label', `semi.csv:1:1: every column is a label: a sample needs at least one feature column${hint('semicolons', '";"')}`],
+    ['a;b;y\n1;2;0\n', { label: 'y' }, 'data.label', `no column "y" in the header of semi.csv ("a;b;y")${hint('semicolons', '";"')}`],
+    ['1;2;0\n', { label: 2 }, 'data.label', `column index 2 is outside the 1 column of semi.csv (0 to 0, or −1 to −1 from the end)${hint('semicolons', '";"')}`],
+    ['a\tb\ty\n1\t2\t0\n', {}, 'data.label', `semi.csv:1:1: every column is a label: a sample needs at least one feature column${hint('tabs', '"\\t"')}`],
+    ['a,b,y\n1,2,0\n', { delimiter: ';' }, 'data.label', `semi.csv:1:1: every column is a label: a sample needs at least one feature column${hint('commas', '","')}`],
+    // Nothing else on the line: no hint.
+    ['y\n1\n', {}, 'data.label', 'semi.csv:1:1: every column is a label: a sample needs at least one feature column'],
+  ];
+  for (const [text, over, path, message] of cases) {
+    write(dir, 'semi.csv', text);
+    await rejectsAt(loadDataset(spec({ trainFile: 'semi.csv', ...over }), o), { path, message: exactly(message) });
+  }
+  // The hint, followed, reads the file.
+  write(dir, 'semi.csv', 'a;b;y\n1;2;0\n3;4;1\n');
+  assert.equal((await loadDataset(spec({ trainFile: 'semi.csv', delimiter: ';' }), o)).train.features, 2);
+});
+
 test('a binary file given as CSV is refused as binary, with the format it looks like, never quoted back', async () => {
   // Before, the header check quoted the file's bytes: `no column "label" in the header of img.idx ("  2  _���…")`.
   const idx = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]);
