@@ -78,14 +78,44 @@ function binaryStart(bytes: Uint8Array, complete: boolean, size: number | undefi
     : head[0] <= 9 && size !== undefined && size > 0 && size % CIFAR10_RECORD_BYTES === 0 ? `: it looks like a CIFAR-10 binary batch (${countOf(size / CIFAR10_RECORD_BYTES, 'record')} of 1 + 3,072 bytes; use "format": "cifar10")`
     : '';
   const hex = head[at].toString(16).toUpperCase().padStart(2, '0');
+  if (at === nonUtf8 && control < 0 && guess === '' && whole && utf8Length(head[at]) > head.length - at && head.subarray(at + 1).every((b) => (b & 0xc0) === 0x80)) {
+    return { message: `expected a CSV text file in UTF-8, found its last character cut (byte ${at} is ${hex}, the first byte of a ${utf8Length(head[at])}-byte character, and the file ends after ${countOf(head.length - at, 'byte')} of it): truncated`, offset: at };
+  }
+  if (at === nonUtf8 && control < 0 && guess === '' && mostlyAscii(head)) {
+    // Text with no control character, mostly ASCII, with a byte that is not UTF-8: text saved in a
+    // single-byte encoding (an é of Latin-1 or Windows-1252), not a binary file.
+    const c = windows1252(head[at]);
+    const meaning = c === undefined ? '' : `; in ${head[at] >= 0xa0 ? 'Latin-1 and ' : ''}Windows-1252 it is "${c}"`;
+    return { message: `expected a CSV text file in UTF-8, found text in another encoding (byte ${at} is ${hex}, which UTF-8 text does not have there${meaning}): save the file as UTF-8`, offset: at };
+  }
   return { message: `expected a CSV text file (UTF-8), found a binary one (byte ${at} is ${hex})${guess}`, offset: at };
+}
+
+/** At least three quarters of the bytes are printable ASCII, tabs or line breaks (text, even in another encoding than UTF-8). */
+function mostlyAscii(b: Uint8Array): boolean {
+  let ascii = 0;
+  for (const c of b) if ((c >= 0x20 && c < 0x7f) || c === 0x09 || c === 0x0a || c === 0x0d) ascii++;
+  return ascii * 4 >= b.length * 3;
+}
+
+/** Windows-1252's characters for bytes 80–9F (Latin-1 has control characters there); undefined marks the five it leaves out. */
+const WINDOWS_1252_80_9F = ['€', undefined, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', undefined, 'Ž', undefined, undefined, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', undefined, 'ž', 'Ÿ'];
+
+/** The character a byte ≥ 80 is in Windows-1252 (from A0 on, Latin-1's too), or undefined when it has none that shows. */
+function windows1252(b: number): string | undefined {
+  if (b < 0xa0) return WINDOWS_1252_80_9F[b - 0x80];
+  return b === 0xa0 || b === 0xad ? undefined : String.fromCharCode(b);
+}
+
+/** The bytes of the UTF-8 sequence that byte `c` starts (0 when it starts none). */
+function utf8Length(c: number): number {
+  return c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
 }
 
 /** The offset of the first byte that does not continue a UTF-8 sequence, or −1; a sequence cut by the end counts only when `complete`. */
 function firstNonUtf8(b: Uint8Array, complete: boolean): number {
   for (let i = 0; i < b.length; ) {
-    const c = b[i];
-    const more = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    const more = utf8Length(b[i]) - 1;
     if (more < 0) return i;
     if (i + more >= b.length) return complete ? i : -1;
     for (let k = 1; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;

@@ -247,11 +247,15 @@ test('a binary file given as CSV is refused as binary, with the format it looks 
     [npy, false, /^img.bin, byte 0: expected a CSV text file \(UTF-8\), found a binary one \(byte 0 is 93\): it is a NumPy .npy file \(use "format": "npy"\)$/, 0],
     [png, false, /byte 0 is 89\): it is a PNG image$/, 0],
     [new Uint8Array([...text('a,b,y\n1,2,0\n'), 0, 7, 9]), false, /found a binary one \(byte 12 is 00\)$/, 12],
-    // No NUL at all: a control character, or bytes that are not UTF-8 (random bytes; Latin-1 text).
+    // No NUL at all: a control character, or bytes that are not UTF-8 (random bytes).
     [new Uint8Array([...text('a,b,y\n'), 0x1b, 0x02, 0x41]), false, /found a binary one \(byte 6 is 1B\)$/, 6],
-    [new Uint8Array([...text('a,b,y\n'), 0xd7, 0x41, 0xfe, 0x31]), false, /found a binary one \(byte 6 is D7\)$/, 6],
-    [new Uint8Array([...text('caf'), 0xe9, ...text(',b,y\n1,2,0\n')]), false, /found a binary one \(byte 3 is E9\)$/, 3],
-    [new Uint8Array([...text('a,b,y\n1,2,0\n'), 0xc3]), false, /found a binary one \(byte 12 is C3\)$/, 12],
+    [new Uint8Array([...text('a,b,y\n'), 0xd7, 0x41, 0xfe, 0x31, 0x9c, 0xb3, 0xe2, 0x88]), false, /found a binary one \(byte 6 is D7\)$/, 6],
+    // Text in another encoding than UTF-8 (it was "a binary one (byte 3 is E9)"), and UTF-8 text cut inside its last character.
+    [new Uint8Array([...text('caf'), 0xe9, ...text(',b,y\n1,2,0\n')]), false, exactly('img.bin, byte 3: expected a CSV text file in UTF-8, found text in another encoding (byte 3 is E9, which UTF-8 text does not have there; in Latin-1 and Windows-1252 it is "é"): save the file as UTF-8'), 3],
+    [new Uint8Array([...text('a,"'), 0x93, ...text('quoted'), 0x94, ...text('",y\n1,2,0\n')]), true, exactly('img.bin, byte 3 (decompressed): expected a CSV text file in UTF-8, found text in another encoding (byte 3 is 93, which UTF-8 text does not have there; in Windows-1252 it is "“"): save the file as UTF-8'), 3],
+    [new Uint8Array([...text('a,b,y\n1,2,'), 0x81, ...text('\n')]), false, exactly('img.bin, byte 10: expected a CSV text file in UTF-8, found text in another encoding (byte 10 is 81, which UTF-8 text does not have there): save the file as UTF-8'), 10],
+    [new Uint8Array([...text('a,b,y\n1,2,0\n'), 0xc3]), false, exactly('img.bin, byte 12: expected a CSV text file in UTF-8, found its last character cut (byte 12 is C3, the first byte of a 2-byte character, and the file ends after 1 byte of it): truncated'), 12],
+    [new Uint8Array([...text('a,b,y\n1,2,0\n'), 0xe2, 0x82]), false, exactly('img.bin, byte 12: expected a CSV text file in UTF-8, found its last character cut (byte 12 is E2, the first byte of a 3-byte character, and the file ends after 2 bytes of it): truncated'), 12],
     // UTF-16, with a byte-order mark or without (every other byte zero), either order.
     [new Uint8Array([0xff, 0xfe, ...Buffer.from('a,b,y\n1,2,0\n', 'utf16le')]), false, /found a binary one \(byte 0 is FF\): it looks like UTF-16 text \(save it as UTF-8\)$/, 0],
     [new Uint8Array(Buffer.from('a,b,y\n1,2,0\n', 'utf16le')), false, /found a binary one \(byte 1 is 00\): it looks like UTF-16 text/, 1],
