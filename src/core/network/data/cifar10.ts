@@ -6,6 +6,7 @@
  */
 import { countOf, formatBytes, formatCount, joinPath } from './dataError';
 import { DataFileRef, dataFileRef, dataLength, DataReader, withDataFile } from './dataFile';
+import { GUESS_BYTES, guessFormat } from './formatGuess';
 import { readRecords } from './records';
 import { RawSplit, ReadContext, reserveSplit } from './rawSplit';
 import { Selection } from './subset';
@@ -24,20 +25,36 @@ export function cifarBatchRefs(files: string | string[], baseDir: string, key: s
   return typeof files === 'string' ? [dataFileRef(files, baseDir, key)] : files.map((f, i) => dataFileRef(f, baseDir, joinPath(key, i)));
 }
 
-/** The records of one batch file: from its size when plain, by decompressing it once when gzip. */
+/**
+ * The records of one batch file: from its size when plain, by decompressing it once when gzip. Its
+ * first bytes say what it is when it is not a batch (a .npy or IDX file, a tar archive).
+ */
 async function countRecords(ctx: ReadContext, ref: DataFileRef): Promise<number> {
-  return withDataFile(ref, ctx.maxReadBytes, async (r) => checkedCount(r, await dataLength(r)));
+  return withDataFile(ref, ctx.maxReadBytes, async (r) => {
+    const head = new Uint8Array(GUESS_BYTES);
+    const n = await r.read(head);
+    return checkedCount(r, await dataLength(r), head.subarray(0, n));
+  });
 }
 
-function checkedCount(r: DataReader, size: number): number {
+function checkedCount(r: DataReader, size: number, head: Uint8Array): number {
   const records = Math.floor(size / CIFAR10_RECORD_BYTES);
   const rest = size % CIFAR10_RECORD_BYTES;
   if (size === 0) throw r.error('the file is empty: expected CIFAR-10 records of 3,073 bytes (1 label byte, 3,072 pixel bytes)', 0);
   if (rest !== 0) {
+    const whole = `${formatBytes(size)} is not a whole number of 3,073-byte CIFAR-10 records (1 label byte, 3,072 pixel bytes)`;
+    const other = otherFormat(head);
+    if (other) throw r.error(`${whole}: the file is not a CIFAR-10 batch — ${other}`, 0);
     const hundred = size % (CIFAR10_RECORD_BYTES + 1) === 0 ? ' — its size fits CIFAR-100 records of 3,074 bytes (2 label bytes), which this reader does not take' : '';
-    throw r.error(`${formatBytes(size)} is not a whole number of 3,073-byte CIFAR-10 records (1 label byte, 3,072 pixel bytes): ${countOf(records, 'record')} and ${countOf(rest, 'byte')} over, so record ${formatCount(records)} is truncated or the file is not a CIFAR-10 batch${hundred}`, records * CIFAR10_RECORD_BYTES);
+    throw r.error(`${whole}: ${countOf(records, 'record')} and ${countOf(rest, 'byte')} over, so record ${formatCount(records)} is truncated or the file is not a CIFAR-10 batch${hundred}`, records * CIFAR10_RECORD_BYTES);
   }
   return records;
+}
+
+/** `it is a NumPy .npy file (use "format": "npy")` when the first bytes are another format, else ''. */
+function otherFormat(head: Uint8Array): string {
+  const format = guessFormat(head);
+  return format ? `it ${format.certain ? 'is' : 'looks like'} ${format.what}${format.advice ? ` (${format.advice})` : ''}` : '';
 }
 
 /** Reads the chosen samples of a split made of `refs` (the batches in order) as one sequence. */
@@ -66,7 +83,11 @@ export async function readCifar10Split(ctx: ReadContext, refs: DataFileRef[], se
         places[f] = { ref: refs[f], gzip: r.gzip };
         await readRecords(r, { start: 0, recordBytes: CIFAR10_RECORD_BYTES, count: counts[f], what: 'CIFAR-10 record' }, local, (bytes, offset, j) => {
           const label = bytes[offset];
-          if (label >= CIFAR10_CLASSES) throw r.error(`label ${label} of image ${formatCount(local[j])}: CIFAR-10 labels are 0–9 (is this a CIFAR-10 batch?)`, local[j] * CIFAR10_RECORD_BYTES);
+          if (label >= CIFAR10_CLASSES) {
+            // The first record holds the file's first bytes: they may say what the file is.
+            const other = local[j] === 0 ? otherFormat(bytes.subarray(offset, offset + Math.min(GUESS_BYTES, CIFAR10_RECORD_BYTES))) : '';
+            throw r.error(`label ${label} of image ${formatCount(local[j])}: CIFAR-10 labels are 0–9 ${other ? `— the file is not a CIFAR-10 batch: ${other}` : '(is this a CIFAR-10 batch?)'}`, local[j] * CIFAR10_RECORD_BYTES);
+          }
           labels[base + j] = label;
           fileOf[base + j] = f;
           x.set(bytes.subarray(offset + 1, offset + 1 + PIXELS), (base + j) * PIXELS);

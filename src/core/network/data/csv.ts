@@ -13,6 +13,7 @@ import { CsvRow, CsvSyntaxError, CsvTokenizer } from './csvTokenizer';
 import { RawClasses, RawRegression, RawSplit, ReadContext } from './rawSplit';
 import { randomIndices } from './subset';
 import { CIFAR10_RECORD_BYTES } from './cifar10';
+import { guessFormat } from './formatGuess';
 
 /** How to read a CSV file, as the spec says (defaults applied). */
 export interface CsvReadOptions {
@@ -63,18 +64,14 @@ const TAB = 0x09;
  */
 function binaryStart(bytes: Uint8Array, complete: boolean, size: number | undefined): { message: string; offset: number } | null {
   const head = bytes.subarray(0, 4096);
-  const text = (b: number | undefined) => b !== undefined && b >= 0x20 && b < 0x7f;
   const whole = complete && head.length === bytes.length;
   const control = head.findIndex((b) => (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) || b === 0x7f);
   const nonUtf8 = firstNonUtf8(head, whole);
   const at = control < 0 ? nonUtf8 : nonUtf8 < 0 ? control : Math.min(control, nonUtf8);
   if (at < 0) return null;
+  const format = guessFormat(head, ['text']);
   const guess =
-    head[0] === 0x93 && head[1] === 0x4e ? ': it is a NumPy .npy file (use "format": "npy")'
-    : head[0] === 0 && head[1] === 0 && [0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e].includes(head[2]) ? ': it looks like an IDX file (use "format": "idx")'
-    : head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47 ? ': it is a PNG image'
-    : (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (text(head[0]) && head[1] === 0 && text(head[2]) && head[3] === 0) || (head[0] === 0 && text(head[1]) && head[2] === 0 && text(head[3]))
-      ? ': it looks like UTF-16 text (save it as UTF-8)'
+    format ? `: it ${format.certain ? 'is' : 'looks like'} ${format.what}${format.advice ? ` (${format.advice})` : ''}`
     : head[0] <= 9 && size !== undefined && size > 0 && size % CIFAR10_RECORD_BYTES === 0 ? `: it looks like a CIFAR-10 binary batch (${countOf(size / CIFAR10_RECORD_BYTES, 'record')} of 1 + 3,072 bytes; use "format": "cifar10")`
     : '';
   const hex = head[at].toString(16).toUpperCase().padStart(2, '0');

@@ -3,9 +3,10 @@
  * bytes 0–1 zero, byte 2 the element type, byte 3 the number of dimensions n, then n big-endian
  * uint32 sizes, then the elements in row-major order, big-endian. Plain or gzip-compressed.
  */
-import { countOf, formatBytes } from './dataError';
+import { countOf, DataError, formatBytes } from './dataError';
 import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
 import { formatShape } from './dataLimits';
+import { GUESS_BYTES, guessFormat } from './formatGuess';
 import { DataTask } from './dataSpec';
 import { decodeElements, ElementType, firstNonFinite, notFiniteMessage } from './elements';
 import { readRecords } from './records';
@@ -40,7 +41,16 @@ export async function readIdxHeader(reader: DataReader): Promise<IdxHeader> {
   const n = await reader.read(magic);
   if (n < 4) throw reader.error(`expected an IDX file (4 magic bytes 00 00 TT NN), the file has only ${countOf(n, 'byte')}`, n);
   if (magic[0] !== 0 || magic[1] !== 0) {
-    throw reader.error(`expected an IDX file, whose first two bytes are 00 00, found ${hex(magic[0])} ${hex(magic[1])}${guessFormat(magic)}`, 0);
+    // The first bytes say what the file is instead (a tar archive's magic is at byte 257).
+    const head = new Uint8Array(GUESS_BYTES);
+    head.set(magic);
+    const more = await reader.read(head.subarray(4)).catch((err: unknown) => {
+      if (err instanceof DataError) return 0; // a damaged gzip stream: the first bytes alone
+      throw err;
+    });
+    const format = guessFormat(head.subarray(0, 4 + more), ['idx']);
+    const hint = format ? ` (this ${format.certain ? 'is' : 'looks like'} ${format.what}${format.advice ? `: ${format.advice}` : ''})` : '';
+    throw reader.error(`expected an IDX file, whose first two bytes are 00 00, found ${hex(magic[0])} ${hex(magic[1])}${hint}`, 0);
   }
   const type = IDX_TYPES.get(magic[2]);
   if (!type) throw reader.error(`unknown IDX element type ${hex(magic[2])}: expected 08 (unsigned byte), 09 (signed byte), 0B (int16), 0C (int32), 0D (float32) or 0E (float64)`, 2);
@@ -71,13 +81,6 @@ function sizeMismatch(reader: DataReader, h: IdxHeader, expected: number) {
 
 function hex(b: number): string {
   return b.toString(16).toUpperCase().padStart(2, '0');
-}
-
-/** A hint when the bytes are another known format. */
-function guessFormat(magic: Uint8Array): string {
-  if (magic[0] === 0x93 && magic[1] === 0x4e) return ' (this is a NumPy .npy file: use "format": "npy")';
-  if (magic.every((b) => b >= 0x20 && b < 0x7f)) return ' (this looks like text: use "format": "csv" for a CSV file)';
-  return '';
 }
 
 /**

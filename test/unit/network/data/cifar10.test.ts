@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { formatBytes } from '../../../../src/core/network/data/dataError';
 import { Cifar10Spec } from '../../../../src/core/network/data/dataSpec';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
 import { randomIndices } from '../../../../src/core/network/data/subset';
-import { cifarBytes, randomInts, rejectsAt, tempDir, write } from './fixtures';
+import { cifarBytes, exactly, idxBytes, npyBytes, randomInts, rejectsAt, tempDir, write } from './fixtures';
 
 const dir = tempDir();
 const o = { baseDir: dir };
@@ -85,4 +87,31 @@ test('counts of one are singular in the source line', async () => {
   write(dir, 'one.bin', cifarBytes([4], pixel));
   const d = await loadDataset(spec({ trainBatches: 'one.bin', testBatches: 'one.bin' }), o);
   assert.equal(d.source, 'CIFAR-10 batches: 1 training image, 1 test image; 10 classes; normalize none');
+});
+
+test('a file of another format given as a CIFAR-10 batch is named by its first bytes, as the CSV reader names it', async () => {
+  // Before: only "… is not a whole number of 3,073-byte CIFAR-10 records …, so record 0 is truncated or the file is not a CIFAR-10 batch".
+  const whole = (bytes: number) => `${formatBytes(bytes)} is not a whole number of 3,073-byte CIFAR-10 records (1 label byte, 3,072 pixel bytes): the file is not a CIFAR-10 batch — `;
+  const npy = npyBytes('<f8', [20, 5], new Array(100).fill(0));
+  const idx = idxBytes('u8', [7, 2, 2], new Array(28).fill(1));
+  // A tar archive (cifar-10-binary.tar.gz, given as it was downloaded): its magic "ustar" at byte 257.
+  const tar = new Uint8Array(1024);
+  tar.set(Buffer.from('cifar-10-batches-bin/data_batch_1.bin'));
+  tar.set(Buffer.from('ustar\u000000'), 257);
+  const cases: Array<[string, Uint8Array, boolean, string]> = [
+    ['x.npy', npy, false, `x.npy, byte 0: ${whole(npy.length)}it is a NumPy .npy file (use "format": "npy")`],
+    ['images-idx3-ubyte.gz', idx, true, `images-idx3-ubyte.gz, byte 0 (decompressed): ${whole(idx.length)}it looks like an IDX file (use "format": "idx")`],
+    ['cifar-10-binary.tar.gz', tar, true, `cifar-10-binary.tar.gz, byte 0 (decompressed): ${whole(1024)}it is a tar archive (unpack it, e.g. with tar xf, and name the files inside)`],
+    ['twice.bin.gz', gzipSync(cifarBytes([1], pixel)), true, `twice.bin.gz, byte 0 (decompressed): ${whole(gzipSync(cifarBytes([1], pixel)).length)}it is compressed twice with gzip (decompress it once, e.g. with gunzip)`],
+    ['table.csv', new Uint8Array(Buffer.from('a,b,y\n1,2,0\n')), false, `table.csv, byte 0: ${whole(12)}it looks like text (use "format": "csv" for a CSV file)`],
+  ];
+  for (const [name, bytes, gzip, message] of cases) {
+    write(dir, name, bytes, gzip);
+    await rejectsAt(loadDataset(spec({ trainBatches: name }), o), { path: 'data.trainBatches', message: exactly(message), offset: 0 });
+  }
+  // A whole number of records: the first label byte is out of range, and the first bytes say why.
+  const sized = new Uint8Array(3073);
+  sized.set(npyBytes('<f4', [2], [0, 0]));
+  write(dir, 'sized.npy', sized);
+  await rejectsAt(loadDataset(spec({ trainBatches: 'sized.npy' }), o), { path: 'data.trainBatches', message: exactly('sized.npy, byte 0: label 147 of image 0: CIFAR-10 labels are 0–9 — the file is not a CIFAR-10 batch: it is a NumPy .npy file (use "format": "npy")'), offset: 0 });
 });

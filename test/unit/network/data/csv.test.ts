@@ -246,6 +246,8 @@ test('a binary file given as CSV is refused as binary, with the format it looks 
     [idx, true, /it looks like an IDX file/, 0],
     [npy, false, /^img.bin, byte 0: expected a CSV text file \(UTF-8\), found a binary one \(byte 0 is 93\): it is a NumPy .npy file \(use "format": "npy"\)$/, 0],
     [png, false, /byte 0 is 89\): it is a PNG image$/, 0],
+    [new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), false, exactly('img.bin, byte 2: expected a CSV text file (UTF-8), found a binary one (byte 2 is 03): it is a zip archive (unpack it and name the files inside)'), 2],
+    [new Uint8Array(512).map((_, i) => (i < 8 ? 0x61 : i >= 257 && i < 262 ? Buffer.from('ustar')[i - 257] : 0)), true, exactly('img.bin, byte 8 (decompressed): expected a CSV text file (UTF-8), found a binary one (byte 8 is 00): it is a tar archive (unpack it, e.g. with tar xf, and name the files inside)'), 8],
     [new Uint8Array([...text('a,b,y\n1,2,0\n'), 0, 7, 9]), false, /found a binary one \(byte 12 is 00\)$/, 12],
     // No NUL at all: a control character, or bytes that are not UTF-8 (random bytes).
     [new Uint8Array([...text('a,b,y\n'), 0x1b, 0x02, 0x41]), false, /found a binary one \(byte 6 is 1B\)$/, 6],
