@@ -193,6 +193,8 @@ class GzipReader extends BaseReader {
   private chunk: Buffer = Buffer.alloc(0);
   private chunkOffset = 0;
   private ended = false;
+  /** Decompressed bytes received so far: where the data stops when the compressed stream breaks. */
+  private produced = 0;
 
   constructor(ref: DataFileRef, handle: fs.FileHandle, fileSize: number, maxReadBytes: number) {
     super(ref, handle, fileSize, maxReadBytes);
@@ -216,10 +218,12 @@ class GzipReader extends BaseReader {
       this.ended = true;
       const code = (err as NodeJS.ErrnoException).code;
       const message = (err as Error).message;
-      const at = this.position + (this.chunk.length - this.chunkOffset);
+      // The end of the decompressed data so far (the reader's position lags while a read or skip is under way).
+      const at = this.produced;
       // Not zlib's: the compressed file's own read failed (its stream passes the system's error on).
       if (typeof code === 'string' && !code.startsWith('Z_')) throw this.error(readFailure(err), at);
-      const reason = code === 'Z_BUF_ERROR' ? 'the compressed stream ends early (the .gz file is truncated)' : code === 'Z_DATA_ERROR' ? `the compressed data is damaged (zlib: ${message})` : message;
+      if (code === 'Z_BUF_ERROR') throw this.error(`the gzip stream is truncated: the file ends after ${formatBytes(this.fileSize)}, before the end of its compressed data`, at);
+      const reason = code === 'Z_DATA_ERROR' ? `the compressed data is damaged (zlib: ${message})` : message;
       throw this.error(`not a valid gzip file: ${reason}`, at);
     }
     if (next.done) {
@@ -228,6 +232,7 @@ class GzipReader extends BaseReader {
     }
     this.chunk = next.value;
     this.chunkOffset = 0;
+    this.produced += this.chunk.length;
     return true;
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gzipSync } from 'node:zlib';
-import { formatBytes } from '../../../../src/core/network/data/dataError';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
+import { formatBytes, formatCount } from '../../../../src/core/network/data/dataError';
 import { Cifar10Spec } from '../../../../src/core/network/data/dataSpec';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
 import { randomIndices } from '../../../../src/core/network/data/subset';
@@ -114,4 +114,19 @@ test('a file of another format given as a CIFAR-10 batch is named by its first b
   sized.set(npyBytes('<f4', [2], [0, 0]));
   write(dir, 'sized.npy', sized);
   await rejectsAt(loadDataset(spec({ trainBatches: 'sized.npy' }), o), { path: 'data.trainBatches', message: exactly('sized.npy, byte 0: label 147 of image 0: CIFAR-10 labels are 0–9 — the file is not a CIFAR-10 batch: it is a NumPy .npy file (use "format": "npy")'), offset: 0 });
+});
+
+test('a gzip batch cut short is located where its decompressed data stops, and called truncated', async () => {
+  // Before: "cut.bin.gz, byte 0 (decompressed): not a valid gzip file: the compressed stream ends early".
+  const gz = gzipSync(cifarBytes(randomInts(3, 3, 10), (i, p) => (i * 7919 + p * p) % 251));
+  const cut = gz.subarray(0, Math.floor(gz.length / 2));
+  write(dir, 'half.bin.gz', cut);
+  // What the cut stream decompresses to, by zlib itself: the data stops there.
+  const decodable = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH }).length;
+  assert.ok(decodable > 3073, `${decodable} bytes decodable`);
+  await rejectsAt(loadDataset(spec({ trainBatches: 'half.bin.gz' }), o), {
+    path: 'data.trainBatches',
+    message: exactly(`half.bin.gz, byte ${formatCount(decodable)} (decompressed): the gzip stream is truncated: the file ends after ${formatBytes(cut.length)}, before the end of its compressed data`),
+    offset: decodable,
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { IdxSpec } from '../../../../src/core/network/data/dataSpec';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
 import { randomIndices } from '../../../../src/core/network/data/subset';
@@ -166,7 +166,15 @@ test('bad IDX files: each a located message', async () => {
   const gz = gzipSync(corrupt);
   gz.fill(0x55, 20, 40);
   write(dir, 'corrupt.gz', gz);
-  await rejectsAt(loadDataset(spec({ trainImages: 'corrupt.gz' }), o), { path: 'data.trainImages', message: /not a valid gzip file/ });
+  await rejectsAt(loadDataset(spec({ trainImages: 'corrupt.gz' }), o), { path: 'data.trainImages', message: /^corrupt.gz, byte \d+ \(decompressed\): not a valid gzip file: the compressed data is damaged/ });
+  // A gzip file cut short while its samples are read: located where its decompressed data stops (it was byte 0 in a skip).
+  const long = gzipSync(idxBytes('u8', [N, H, W], pixels), { level: 0 });
+  const cut = long.subarray(0, long.length - 200);
+  write(dir, 'cut.gz', cut);
+  const decodable = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH }).length;
+  for (const subset of [{}, { train: 3, subsetSeed: 5 }]) {
+    await rejectsAt(loadDataset(spec({ trainImages: 'cut.gz', ...subset }), o), { path: 'data.trainImages', message: exactly(`cut.gz, byte ${decodable} (decompressed): the gzip stream is truncated: the file ends after ${cut.length} bytes, before the end of its compressed data`), offset: decodable });
+  }
   write(dir, 'images-3x3', idxBytes('u8', [N, 3, 3], pixels.slice(0, N * 9)));
   await rejectsAt(loadDataset(spec({ testImages: 'images-3x3', testLabels: 'labels' }), o), { path: 'data.testImages', message: /test samples have shape \[3, 3\], training samples \[5, 4\]/ });
   await rejectsAt(loadDataset(spec({ trainImages: 'missing' }), o), { path: 'data.trainImages', message: /^missing: file not found \(resolved to .*missing\)/ });
