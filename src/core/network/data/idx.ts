@@ -55,7 +55,7 @@ export async function readIdxHeader(reader: DataReader): Promise<IdxHeader> {
   const type = IDX_TYPES.get(magic[2]);
   if (!type) throw reader.error(`unknown IDX element type ${hex(magic[2])}: expected 08 (unsigned byte), 09 (signed byte), 0B (int16), 0C (int32), 0D (float32) or 0E (float64)`, 2);
   const rank = magic[3];
-  if (rank === 0) throw reader.error('an IDX file with 0 dimensions holds no samples: expected 1 or more (byte 3)', 3);
+  if (rank === 0) throw reader.error('an IDX file with 0 dimensions holds no samples: expected 1 or more', 3);
   const sizes = new Uint8Array(4 * rank);
   await readExactly(reader, sizes, `the ${countOf(rank, 'dimension size')} of the IDX header`);
   const view = new DataView(sizes.buffer);

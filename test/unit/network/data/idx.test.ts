@@ -134,6 +134,9 @@ test('bad IDX files: each a located message', async () => {
   await rejectsAt(loadDataset(spec({ trainImages: 'not-idx' }), o), { path: 'data.trainImages', message: /^not-idx, byte 0: expected an IDX file, whose first two bytes are 00 00, found 68 65 \(this looks like text/, offset: 0 });
   write(dir, 'batch.tar.gz', new Uint8Array(1024).map((_, i) => (i < 8 ? 0x61 : i >= 257 && i < 262 ? Buffer.from('ustar')[i - 257] : 0)), true);
   await rejectsAt(loadDataset(spec({ trainImages: 'batch.tar.gz' }), o), { path: 'data.trainImages', message: exactly('batch.tar.gz, byte 0 (decompressed): expected an IDX file, whose first two bytes are 00 00, found 61 61 (this is a tar archive: unpack it, e.g. with tar xf, and name the files inside)'), offset: 0 });
+  // The place once, in the prefix (it was also "(byte 3)" at the end).
+  write(dir, 'rank0', new Uint8Array([0, 0, 8, 0]));
+  await rejectsAt(loadDataset(spec({ trainImages: 'rank0' }), o), { path: 'data.trainImages', message: exactly('rank0, byte 3: an IDX file with 0 dimensions holds no samples: expected 1 or more'), offset: 3 });
   const wrongType = idxBytes('u8', [N, H, W], pixels);
   wrongType[2] = 0x0a;
   write(dir, 'wrong-type', wrongType);
