@@ -14,6 +14,7 @@ import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
 import { squaredNorms } from '../math/kernels';
 import { useWasmBackend } from './backend';
+import { countOf } from './data/dataError';
 import { Dataset, outputSize } from './dataset';
 import { FirstMeasurements } from './firstMeasurements';
 import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, NetworkMeasure, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
@@ -1046,7 +1047,7 @@ export function datasetProblems(d: Dataset, path: string): ExperimentError[] {
     }
   } else {
     if (!(Number.isInteger(t.outputs) && t.outputs >= 1)) bad(`regression targets need at least 1 output, got ${t.outputs}`);
-    else if (t.values.length !== d.count * t.outputs) bad(`${d.count} samples × ${t.outputs} outputs = ${d.count * t.outputs} target values expected, got ${t.values.length}`);
+    else if (t.values.length !== d.count * t.outputs) bad(`${countOf(d.count, 'sample')} × ${countOf(t.outputs, 'output')} = ${countOf(d.count * t.outputs, 'target value')} expected, got ${t.values.length}`);
     else {
       const k = t.values.findIndex((v) => !Number.isFinite(v));
       if (k >= 0) bad(`target ${t.values[k]} at sample ${Math.floor(k / t.outputs)}, output ${k % t.outputs}: targets must be finite`);
@@ -1064,7 +1065,7 @@ function testProblems(train: Dataset, test: Dataset): ExperimentError[] {
   const b = test.targets;
   if (a.kind !== b.kind) bad(`the test set has ${b.kind === 'classes' ? 'class' : 'regression'} targets, the training set ${a.kind === 'classes' ? 'class' : 'regression'} targets`);
   else if (a.kind === 'classes' && b.kind === 'classes' && a.classCount !== b.classCount) bad(`the test set has ${b.classCount} classes, the training set ${a.classCount}`);
-  else if (a.kind === 'regression' && b.kind === 'regression' && a.outputs !== b.outputs) bad(`the test set has ${b.outputs} outputs, the training set ${a.outputs}`);
+  else if (a.kind === 'regression' && b.kind === 'regression' && a.outputs !== b.outputs) bad(`the test set has ${countOf(b.outputs, 'output')}, the training set ${a.outputs}`);
   return out;
 }
 
@@ -1100,7 +1101,7 @@ function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): Expe
   const out: ExperimentError[] = [];
   const t = spec.training;
   if (t.loss === 'crossEntropy' && train.targets.kind !== 'classes') {
-    out.push(new ExperimentError(`the cross-entropy loss needs class targets; the training set has regression targets (${train.targets.outputs} outputs): use "squared"`, 'training.loss'));
+    out.push(new ExperimentError(`the cross-entropy loss needs class targets; the training set has regression targets (${countOf(train.targets.outputs, 'output')}): use "squared"`, 'training.loss'));
   }
   if (spec.init.kind === 'explicit') {
     const w = spec.init.weights;
