@@ -738,15 +738,17 @@ export class Training {
   private async measureLayers(which: { zeta: boolean; zetaTop: boolean; spectra: Map<number, SingularTriplet> }, initial: boolean): Promise<NetworkMeasure> {
     const kept = initial && this.gramsUsable && which.zeta && which.zetaTop;
     const theta0 = this.initial.map((w) => w.data);
+    // The shapes too: the same bytes may be θ₀ of another network (zeros, explicit weights).
+    const key = `grams ${this.sizes.join(' ')}`;
     if (kept) {
-      const earlier = firstLayerMeasures.get(GRAMS, theta0);
+      const earlier = firstLayerMeasures.get(key, theta0);
       if (earlier) {
         for (const [l, triplet] of earlier.spectra) which.spectra.set(l, triplet);
         return copyMeasure(earlier.measure);
       }
     }
     const m = await this.measureLayersNow(which);
-    if (kept) firstLayerMeasures.set(GRAMS, theta0, { measure: copyMeasure(m), spectra: [...which.spectra] });
+    if (kept) firstLayerMeasures.set(key, theta0, { measure: copyMeasure(m), spectra: [...which.spectra] });
     return m;
   }
 
@@ -835,7 +837,6 @@ export class Training {
  * them instead of measuring again (firstMeasurements.ts). The last two networks are kept.
  */
 const firstLayerMeasures = new FirstMeasurements<{ measure: NetworkMeasure; spectra: [number, SingularTriplet][] }>(2);
-const GRAMS = 'grams';
 
 /** How many first records' layer metrics this thread took from an earlier run, and how many it keeps (for tests and diagnostics). */
 export function firstLayerMeasurements(): { hits: number; kept: number } {
