@@ -35,9 +35,8 @@ export function syntaxDiagnostics(json: string, errors: readonly ParseError[], o
     const close = CLOSING_QUOTE[json[open.offset]];
     unclosed = false;
     if (close === undefined) continue;
-    const line = json.slice(open.offset + 1).split(/[\r\n]/, 1)[0];
-    const closing = line.indexOf(close, Math.max(0, open.length - 2));
-    if (closing >= 0) open.length = Math.max(open.length, closing + 2);
+    const closing = closingQuote(json, open.offset + Math.max(1, open.length - 1), close);
+    if (closing >= 0) open.length = Math.max(open.length, closing + 1 - open.offset);
     else unclosed = true;
   }
   if (symbols.length === 0) return withoutFollowers(json, errors).map((e) => syntaxDiagnostic(json, e));
@@ -57,17 +56,33 @@ export function syntaxDiagnostics(json: string, errors: readonly ParseError[], o
   const rest: ParseError[] = [];
   parseTree(patched, rest, options);
   const located: ParseError[] = [];
+  let k = -1; // the last replacement that starts at or before the error (the errors come in order of offset)
   for (const e of rest) {
-    const before = ends.filter((x) => x.start <= e.offset).pop();
+    while (k + 1 < ends.length && ends[k + 1].start <= e.offset) k++;
+    const before = k >= 0 ? ends[k] : undefined;
     if (before && e.offset < before.patched) {
       // At a replacement: a fault of its context ("a comma was expected before" it), at the token.
-      const symbol = symbols[ends.indexOf(before)];
+      const symbol = symbols[k];
       located.push({ ...e, offset: symbol.offset, length: symbol.length });
     } else {
       located.push({ ...e, offset: before ? e.offset - before.patched + before.original : e.offset });
     }
   }
   return withoutFollowers(json, [...symbols, ...located].sort((a, b) => a.offset - b.offset)).map((e) => syntaxDiagnostic(json, e));
+}
+
+/** How far on its line a closing quote is looked for (a bound, so that a file of many quotes is read in linear time). */
+const QUOTED_MAX = 256;
+
+/** The offset of `close` from `from` on, before the end of the line and within QUOTED_MAX characters; −1 when there is none. */
+function closingQuote(json: string, from: number, close: string): number {
+  const end = Math.min(json.length, from + QUOTED_MAX);
+  for (let i = from; i < end; i++) {
+    const c = json[i];
+    if (c === close) return i;
+    if (c === '\n' || c === '\r') return -1;
+  }
+  return -1;
 }
 
 /** Quotes JSON does not have, each with the one that closes its string. */
