@@ -3,6 +3,7 @@
  * MAX_FILE_BYTES, or standard input up to as much), validation, and every problem as compiler-style
  * lines `FILE:LINE:COL: error: MESSAGE` (exit 1).
  */
+import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Diagnostic, formatDiagnostic } from '../core/experiment/diagnostic';
@@ -20,6 +21,17 @@ const MAX_PRINTED_ERRORS = 10;
 /** Why a file could not be read (printed as `FILE: error: cannot read the experiment file: REASON`). */
 export class FileReadError extends Error {}
 
+/**
+ * A file whose bytes are not UTF-8 JSON text (`encodingProblem`), printed as one located error
+ * `FILE:LINE:COL: error: MESSAGE`: `text` is the file's text before the fault (without a byte-order
+ * mark), `offset` the fault's offset in it.
+ */
+export class FileEncodingError extends FileReadError {
+  constructor(message: string, readonly text: string, readonly offset: number) {
+    super(message);
+  }
+}
+
 /** How a command reads files: the real file system, or an in-memory one in tests. */
 export interface FileReader {
   /** The text of `file` (`-`: standard input); throws FileReadError (or a Node error) when it cannot. */
@@ -31,20 +43,152 @@ export type { LoadedFile } from './command';
 /**
  * Reads `file` from the file system: refuses anything but a regular file, and files over `maxBytes`,
  * before reading (a device such as /dev/zero, or a FIFO, would be read forever or block). `-` reads
- * standard input, refused once it passes `maxBytes`. Bytes that are not UTF-8 become U+FFFD.
+ * standard input, refused once it passes `maxBytes`. Bytes that are not UTF-8 JSON text — another
+ * encoding, a binary format — are refused with a FileEncodingError (`encodingProblem`), before the
+ * parser would report every NUL or replaced byte as a fault of the JSON.
  */
 export function readExperimentFile(file: string, maxBytes = MAX_FILE_BYTES): string {
-  if (file === '-') return readAll(0, maxBytes, 'standard input').toString('utf8');
+  if (file === '-') return decodeExperiment(readAll(0, maxBytes, 'standard input'));
   const stats = statSync(file);
   refuseUnlessRegular(stats, maxBytes);
   // Non-blocking, so that a file swapped for a FIFO after the check cannot block the open.
   const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     refuseUnlessRegular(fstatSync(fd), maxBytes);
-    return readAll(fd, maxBytes, 'the file').toString('utf8');
+    return decodeExperiment(readAll(fd, maxBytes, 'the file'));
   } finally {
     closeSync(fd);
   }
+}
+
+/** The text of an experiment file's bytes; throws a FileEncodingError when they are not UTF-8 text. */
+function decodeExperiment(bytes: Buffer): string {
+  const problem = encodingProblem(bytes);
+  if (problem) throw new FileEncodingError(problem.message, problem.text, problem.offset);
+  return bytes.toString('utf8');
+}
+
+/** Bytes the check reads to recognise a binary file or a text in UTF-16 or UTF-32 (a NUL, a control byte). */
+const HEAD_BYTES = 4096;
+
+/**
+ * Formats recognised by their first bytes (their "magic"), each named with what to do instead: an
+ * experiment file is JSON text, and a file of these is one the user meant to give elsewhere or to
+ * convert. Checked before the patterns of UTF-16 and UTF-32, which the first bytes of some of them
+ * (an IDX header, a .safetensors header's length) would match.
+ */
+const MAGIC: { bytes: number[]; what: string; instead?: string }[] = [
+  { bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], what: 'a PNG image' },
+  { bytes: [0xff, 0xd8, 0xff], what: 'a JPEG image' },
+  { bytes: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
+  { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], what: 'a PDF document' },
+  { bytes: [0x7f, 0x45, 0x4c, 0x46], what: 'an ELF executable' },
+  { bytes: [0x1f, 0x8b], what: 'a gzip-compressed file', instead: 'decompress it first (gunzip)' },
+  { bytes: [0x42, 0x5a, 0x68], what: 'a bzip2-compressed file', instead: 'decompress it first (bunzip2)' },
+  { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'an xz-compressed file', instead: 'decompress it first (unxz)' },
+  { bytes: [0x28, 0xb5, 0x2f, 0xfd], what: 'a zstd-compressed file', instead: 'decompress it first (unzstd)' },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive (a PyTorch .pt file is one)' },
+  { bytes: [0x50, 0x4b, 0x05, 0x06], what: 'a zip archive' },
+  { bytes: [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59], what: 'a NumPy .npy file', instead: 'a network experiment reads one as data, "data": { "format": "npy", … }' },
+];
+
+/** What the first bytes say the file is (MAGIC, a .safetensors or an IDX header), or null. */
+function binaryFormat(b: Uint8Array): { what: string; instead?: string } | null {
+  for (const m of MAGIC) if (b.length >= m.bytes.length && m.bytes.every((x, i) => b[i] === x)) return m;
+  // .safetensors: the header's length (64-bit little-endian, within the file), then the header, a JSON object.
+  if (b.length > 8 && b[8] === 0x7b) {
+    let length = 0;
+    for (let i = 7; i >= 0; i--) length = length * 256 + b[i];
+    if (length > 0 && length <= b.length - 8) return { what: 'a .safetensors file of weights', instead: 'a checkpoint experiment reads a folder of them, "checkpoints": { "path": … }' };
+  }
+  // IDX: 00 00, an element type, a rank of 1 to 4.
+  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && [0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e].includes(b[2]) && b[3] >= 1 && b[3] <= 4) {
+    return { what: "an IDX file, as MNIST's", instead: 'a network experiment reads one as data, "data": { "format": "idx", … }' };
+  }
+  return null;
+}
+
+/**
+ * The Unicode encoding of text in UTF-16 or UTF-32, and how it was recognised, or null: a byte-order
+ * mark, else the NUL bytes around the first characters, which JSON's are ASCII (RFC 4627 §3:
+ * `00 00 00 xx` UTF-32BE, `00 xx 00 xx` UTF-16BE, `xx 00 00 00` UTF-32LE, `xx 00 xx 00` UTF-16LE).
+ */
+function wideEncoding(b: Uint8Array): string | null {
+  const at = (...xs: number[]) => b.length >= xs.length && xs.every((x, i) => x < 0 || b[i] === x);
+  const some = (i: number) => b.length > i && b[i] !== 0;
+  if (at(0xff, 0xfe, 0, 0)) return 'UTF-32 text (it begins with a UTF-32LE byte-order mark)';
+  if (at(0, 0, 0xfe, 0xff)) return 'UTF-32 text (it begins with a UTF-32BE byte-order mark)';
+  if (at(0xff, 0xfe)) return 'UTF-16 text (it begins with a UTF-16LE byte-order mark)';
+  if (at(0xfe, 0xff)) return 'UTF-16 text (it begins with a UTF-16BE byte-order mark)';
+  const unmarked = (order: string, nul: string) => `(${order}, without a byte-order mark: ${nul} each of its first characters)`;
+  if (b.length >= 4 && at(0, 0, 0) && some(3)) return `UTF-32 text ${unmarked('big-endian', 'three NUL bytes before')}`;
+  if (b.length >= 4 && some(0) && at(-1, 0, 0, 0)) return `UTF-32 text ${unmarked('little-endian', 'three NUL bytes after')}`;
+  if (at(0) && some(1) && (b.length < 4 || (b[2] === 0 && some(3)))) return `UTF-16 text ${unmarked('big-endian', 'a NUL byte before')}`;
+  if (some(0) && at(-1, 0) && (b.length < 4 || (some(2) && b[3] === 0))) return `UTF-16 text ${unmarked('little-endian', 'a NUL byte after')}`;
+  return null;
+}
+
+/**
+ * Why `bytes` are not an experiment file's UTF-8 JSON text, or null when they are (a UTF-8
+ * byte-order mark is accepted), with where: `text` the file's text before the fault (without the
+ * mark) and `offset` the fault's offset in it, for a located message. In order:
+ * - a binary format recognised by its first bytes (`binaryFormat`): "this is a PNG image, …";
+ * - text in UTF-16 or UTF-32 (`wideEncoding`: what Windows PowerShell's `>` writes): save it as UTF-8;
+ * - any other binary file: a NUL among the first HEAD_BYTES bytes (no text has one), or there a
+ *   control character other than tab, line feed, form feed or carriage return together with a byte
+ *   that is not UTF-8 (a UTF-8 text with a stray control character is left to the parser, which
+ *   locates it);
+ * - a byte that is not UTF-8 (Latin-1 or Windows-1252 text, where é is the byte E9), located at it.
+ * Each is one message, where the parser would report every NUL or replaced byte, or nesting of the
+ * `[` and `{` a binary file's bytes happen to hold. Exported for the tests.
+ */
+export function encodingProblem(bytes: Uint8Array): { message: string; text: string; offset: number } | null {
+  const whole = (message: string) => ({ message, text: '', offset: 0 });
+  const notJson = (what: string, then: string) => whole(`this is ${what}, not a JSON experiment (an experiment file is JSON text in UTF-8)${then ? `: ${then}` : ''}`);
+  const format = binaryFormat(bytes);
+  if (format) return notJson(format.what, format.instead ?? '');
+  const wide = wideEncoding(bytes);
+  if (wide) return whole(`the file is ${wide}: an experiment file is JSON text in UTF-8; save it as UTF-8 (in Windows PowerShell, \`| Out-File -Encoding utf8\` rather than \`>\`)`);
+  const head = bytes.subarray(0, HEAD_BYTES);
+  const nul = head.indexOf(0);
+  const valid = isUtf8(bytes);
+  if (valid && nul < 0) return null;
+  const bad = valid ? -1 : firstNonUtf8(bytes);
+  const control = head.findIndex((c) => (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || c === 0x7f);
+  const binaryAt = nul >= 0 ? nul : bad >= 0 && bad < HEAD_BYTES && control >= 0 ? control : -1;
+  if (binaryAt >= 0) return notJson('a binary file', `byte ${binaryAt} is ${hexByte(bytes[binaryAt])}, which a text file does not have`);
+  if (bad < 0) return null;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + bom, bad - bom).toString('utf8');
+  const latin1 = bytes[bad] >= 0xa0 ? `, "${String.fromCharCode(bytes[bad])}" in Latin-1` : '';
+  return { message: `the file is not UTF-8 (Latin-1?): byte ${bad} (${hexByte(bytes[bad])}${latin1}) does not begin or continue a UTF-8 character; save the file as UTF-8`, text, offset: text.length };
+}
+
+function hexByte(b: number): string {
+  return b.toString(16).toUpperCase().padStart(2, '0');
+}
+
+/**
+ * The offset of the first byte of `b` that does not begin or continue a well-formed UTF-8 sequence
+ * (RFC 3629: no overlong form, no surrogate, nothing past U+10FFFF; a sequence cut by the end is
+ * ill-formed), or −1.
+ */
+function firstNonUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const more = c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    if (more < 0 || i + more >= b.length) return i;
+    // The second byte's range is narrower after E0 (overlong), ED (surrogates), F0 (overlong) and F4 (past U+10FFFF).
+    const [low, high] = c === 0xe0 ? [0xa0, 0xbf] : c === 0xed ? [0x80, 0x9f] : c === 0xf0 ? [0x90, 0xbf] : c === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    if (b[i + 1] < low || b[i + 1] > high) return i;
+    for (let k = 2; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    i += more + 1;
+  }
+  return -1;
 }
 
 function refuseUnlessRegular(stats: Stats, maxBytes: number): void {
@@ -112,6 +256,7 @@ function readText(file: string, reader: FileReader): string {
   try {
     raw = reader.readText(file);
   } catch (e) {
+    if (e instanceof FileEncodingError) throw new BadFileError(reportDiagnostics({ file, text: e.text, tree: undefined }, [{ message: e.message, path: '', offset: e.offset, length: 1, severity: 'error' }]));
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new BadFileError({ code: EXIT_BAD_FILE, stdout: '', stderr: `${file}: error: cannot read the experiment file: ${reason}\n` });
