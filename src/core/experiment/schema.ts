@@ -282,7 +282,10 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
     const required = branch.required ?? [];
     const shared = props.filter((k) => keys.has(k)).length;
     const complete = required.every((k) => keys.has(k)) ? 1000 : 0;
-    const score = (matched.get(branch) ?? 0) * 100000 + complete + shared * 10 - required.filter((k) => !keys.has(k)).length;
+    // A form's required keys say which form is meant more than its optional ones: `{ "weights", "seed" }`
+    // is explicit weights with a key of random ones, not random weights with an unknown key.
+    const present = required.filter((k) => keys.has(k)).length;
+    const score = (matched.get(branch) ?? 0) * 100000 + complete + present * 100 + shared * 10 - required.filter((k) => !keys.has(k)).length;
     if (score > bestScore) {
       bestScore = score;
       best = branch;
@@ -294,7 +297,43 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
     out.push(error(`${name(path)} must have the form ${forms}`, path, node));
     return;
   }
-  check(node, best, path, c);
+  const mixed = matched.size === 0 ? mixedForms(node, best, branches, path) : [];
+  if (mixed.length === 0) {
+    check(node, best, path, c);
+    return;
+  }
+  // The keys of the other form are reported once, as such, not also as unknown keys of this one.
+  out.push(...mixed);
+  const rest: Diagnostic[] = [];
+  check(node, best, path, { ...c, out: rest });
+  out.push(...rest.filter((d) => !mixed.some((m) => m.path === d.path)));
+}
+
+/**
+ * Keys of two forms of a `oneOf` written together, undiscriminated (`init` with `weights` and `seed`;
+ * `time` with `at` and `end`): each key of another form beside a key of the chosen form that the other
+ * form does not have is one error at the key, worded as the checks of keys that exclude each other
+ * (`give training.epochs or training.steps, not both`), with the forms: `give init.weights or init.seed,
+ * not both: init takes either { "scheme", "scale", "seed" } or { "weights" }`. A key that the chosen
+ * form shares with the other (`train` of inline data and of a CSV file) leaves it an unknown key.
+ */
+function mixedForms(node: Node, best: SchemaNode, branches: SchemaNode[], path: string): Diagnostic[] {
+  const has = (b: SchemaNode, key: string) => b.properties !== undefined && Object.hasOwn(b.properties, key);
+  const props = (node.children ?? []).map((p) => p.children?.[0]).filter((k): k is Node => k !== undefined);
+  const written = [...new Set(props.map((k) => k.value as string))];
+  // The chosen form's own keys, its required ones first (`weights` rather than a key both forms could have).
+  const own = [...(best.required ?? []).filter((k) => written.includes(k)), ...written.filter((k) => has(best, k))];
+  const forms = branches.map((b) => '{ ' + Object.keys(b.properties ?? {}).map((k) => `"${k}"`).join(', ') + ' }').join(' or ');
+  const out: Diagnostic[] = [];
+  for (const keyNode of props) {
+    const key = keyNode.value as string;
+    if (has(best, key) || out.some((d) => d.path === joinPath(path, key))) continue;
+    const other = branches.find((b) => b !== best && has(b, key));
+    const mine = other && own.find((k) => !has(other, k));
+    if (!mine) continue;
+    out.push(error(`give ${joinPath(path, mine)} or ${joinPath(path, key)}, not both: ${name(path)} takes either ${forms}`, joinPath(path, key), keyNode));
+  }
+  return out;
 }
 
 /**

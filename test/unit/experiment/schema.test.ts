@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseTree } from 'jsonc-parser';
-import { Diagnostic } from '../../../src/core/experiment/diagnostic';
+import { Diagnostic, formatDiagnostic } from '../../../src/core/experiment/diagnostic';
 import { numericKeys, resolveKey } from '../../../src/core/experiment/hyperparameters';
 import { EXPERIMENT_SCHEMA, experimentKind, kindOfValue, kindSchema } from '../../../src/core/experiment/kind';
 import { parseExperiment } from '../../../src/core/experiment/parse';
 import { checkAgainstSchema, checkValue, SchemaNode } from '../../../src/core/experiment/schema';
 import { INIT_SCHEMES, NETWORK_ACTIVATIONS } from '../../../src/core/network/spec';
+import { parseAnyExperiment } from '../../../src/core/runs/anyExperiment';
 
 /** The problems of `text` against `schema`, as `path: message`. */
 function problems(schema: SchemaNode, text: string): string[] {
@@ -119,4 +120,54 @@ test('the network form mirrors the trainer\'s types, and each kind has its own n
   const seed = resolveKey('seed', 'network');
   assert.ok('error' in seed && /ambiguous: .*`init.seed`, .*`training.seed`/.test(seed.error));
   assert.ok('error' in resolveKey('scale', 'linear'), 'init.scale is a network key');
+});
+
+test('keys of two forms of a oneOf together are an error at the other form\'s key, worded as keys that exclude each other', () => {
+  const schema: SchemaNode = {
+    type: 'object',
+    properties: {
+      init: {
+        oneOf: [
+          { type: 'object', additionalProperties: false, properties: { scheme: { enum: ['kaiming', 'xavier'] }, scale: { type: 'number' }, seed: { type: 'integer' } } },
+          { type: 'object', additionalProperties: false, required: ['weights'], properties: { weights: { type: 'array' } } },
+        ],
+      },
+    },
+  };
+  const forms = 'init takes either { "scheme", "scale", "seed" } or { "weights" }';
+  // The form whose required key is written is the one meant, wherever the other's keys are.
+  assert.deepEqual(problems(schema, '{ "init": { "weights": [], "seed": 3 } }'), [`init.seed: give init.weights or init.seed, not both: ${forms}`]);
+  assert.deepEqual(problems(schema, '{ "init": { "scale": 3, "weights": [] } }'), [`init.scale: give init.weights or init.scale, not both: ${forms}`]);
+  assert.deepEqual(problems(schema, '{ "init": { "weights": [], "scheme": "kaiming", "seed": 1, "wieghts": 1 } }'), [
+    `init.scheme: give init.weights or init.scheme, not both: ${forms}`,
+    `init.seed: give init.weights or init.seed, not both: ${forms}`,
+    'init.wieghts: unknown key `wieghts` in init — did you mean `weights`?',
+  ]);
+  // The chosen form's own problems are still reported.
+  assert.deepEqual(problems(schema, '{ "init": { "weights": 1, "seed": 3 } }'), [`init.seed: give init.weights or init.seed, not both: ${forms}`, 'init.weights: init.weights must be an array, got 1']);
+  assert.deepEqual(problems(schema, '{ "init": { "scale": 1, "seed": 3 } }'), []);
+  assert.deepEqual(problems(schema, '{ "init": { "weights": [] } }'), []);
+});
+
+test('a network file with explicit weights and seed, scale or scheme: located at the key, as epochs with steps are; the linear model\'s forms alike', () => {
+  const located = (text: string) => parseAnyExperiment(text).diagnostics.map((d) => formatDiagnostic('f', text, d));
+  const file = (extra: string) => `{ "model": { "hidden": [2] }, "data": { "train": { "x": [[0,0],[0,1],[1,0],[1,1]], "y": [0,1,1,0] } }, "init": { "weights": [[[1,0],[0,1]], [[1,1],[1,-1]]], ${extra} } }`;
+  const forms = 'init takes either { "scheme", "scale", "seed" } or { "weights" }';
+  assert.deepEqual(located(file('"seed": 3')), [`f:1:158: error: give init.weights or init.seed, not both: ${forms}`]);
+  assert.deepEqual(located(file('"scale": 3')), [`f:1:158: error: give init.weights or init.scale, not both: ${forms}`]);
+  assert.deepEqual(located(file('"scheme": "kaiming"')), [`f:1:158: error: give init.weights or init.scheme, not both: ${forms}`]);
+  assert.deepEqual(located('{ "model": { "hidden": [2] }, "data": { "train": { "x": [[0,0],[0,1]], "y": [0,1] } }, "training": { "epochs": 2, "steps": 3 } }'), ['f:1:124: error: give training.epochs or training.steps, not both']);
+  // The two-layer linear model's initialisation, data and time.
+  const linear = (model: string) => `{ "model": { "width": 4 }, ${model}, "learningRates": { "u": 1, "W": 1 } }`;
+  assert.deepEqual(located(linear('"data": { "x": [1], "y": 1 }, "init": { "u": [1, 1, 1, 1], "scaleU": 1, "scaleW": 1 }')), [
+    'f:1:68: error: give init.scaleU or init.u, not both: init takes either { "scaleU", "scaleW", "seed" } or { "u", "W" }',
+  ]);
+  assert.deepEqual(located(linear('"data": { "samples": [{ "x": [1], "y": 1 }], "x": [1] }, "init": { "scaleU": 1, "scaleW": 1 }')), [
+    'f:1:73: error: give data.samples or data.x, not both: data takes either { "x", "y" } or { "samples" }',
+  ]);
+  assert.deepEqual(located(linear('"data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "time": { "points": 10, "at": [1, 2] }')), [
+    'f:1:106: error: give time.at or time.points, not both: time takes either { "end", "points", "spacing", "start" } or { "at" }',
+  ]);
+  // A key the chosen form shares with the other (inline data's `train`, a CSV file's too) leaves it an unknown key.
+  assert.deepEqual(located('{ "model": { "hidden": [2] }, "data": { "train": { "x": [[0,0],[0,1]], "y": [0,1] }, "trainFile": "a.csv" } }'), ['f:1:86: error: unknown key `trainFile` in data']);
 });
