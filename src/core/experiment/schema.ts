@@ -4,7 +4,8 @@
  * type, properties, required, additionalProperties (false or a schema), min/maxProperties,
  * minimum / maximum / exclusiveMinimum / exclusiveMaximum, minLength / maxLength, enum, const, items,
  * minItems / maxItems, dependencies (lists of keys), oneOf over objects (chosen by a `const`
- * discriminator, else by the keys present), anyOf, if / then / else, and local $ref.
+ * discriminator, else by the keys present), anyOf, if / then / else, and local $ref. One keyword is the
+ * format's own: `maximumReason`, what a limit (`maximum`, `maxItems`) protects, said after the bound.
  */
 import type { Node } from 'jsonc-parser';
 import { Diagnostic, didYouMean, excerpt, formatNumber, joinPath } from './diagnostic';
@@ -21,6 +22,11 @@ export interface SchemaNode {
   dependencies?: Record<string, string[]>;
   minimum?: number;
   maximum?: number;
+  /**
+   * Why `maximum` or `maxItems` is what it is, when it is a limit rather than the value's meaning:
+   * appended to the refusal (`must be ≤ 16777216, got 1e9: a network has at most …`).
+   */
+  maximumReason?: string;
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   minLength?: number;
@@ -152,7 +158,7 @@ function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): vo
   } else if (schema.minimum !== undefined && !(value >= schema.minimum)) {
     out.push(error(`${name(path)} must be ≥ ${formatNumber(schema.minimum)}, ${got}`, path, node));
   } else if (schema.maximum !== undefined && !(value <= schema.maximum)) {
-    out.push(error(`${name(path)} must be ≤ ${formatNumber(schema.maximum)}, ${got}`, path, node));
+    out.push(error(`${name(path)} must be ≤ ${formatNumber(schema.maximum)}, ${got}${because(schema)}`, path, node));
   } else if (schema.exclusiveMaximum !== undefined && !(value < schema.exclusiveMaximum)) {
     out.push(error(`${name(path)} must be < ${formatNumber(schema.exclusiveMaximum)}, ${got}`, path, node));
   } else if (!Number.isFinite(value)) {
@@ -229,7 +235,7 @@ function checkArray(node: Node, schema: SchemaNode, path: string, c: Check): voi
     out.push(error(`${name(path)} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, got ${items.length}`, path, node));
   }
   if (schema.maxItems !== undefined && items.length > schema.maxItems) {
-    out.push(error(`${name(path)} may have at most ${schema.maxItems} items, got ${items.length}`, path, node));
+    out.push(error(`${name(path)} may have at most ${schema.maxItems} items, got ${items.length}${because(schema)}`, path, node));
   }
   if (schema.items) {
     const before = out.length;
@@ -407,6 +413,11 @@ function describeNode(node: Node, text?: string): string {
     default:
       return node.type;
   }
+}
+
+/** `: REASON` after the refusal of a limit that the schema says the reason of (`maximumReason`), else ''. */
+function because(schema: SchemaNode): string {
+  return schema.maximumReason ? `: ${schema.maximumReason}` : '';
 }
 
 function name(path: string): string {

@@ -171,3 +171,15 @@ test('a network file with explicit weights and seed, scale or scheme: located at
   // A key the chosen form shares with the other (inline data's `train`, a CSV file's too) leaves it an unknown key.
   assert.deepEqual(located('{ "model": { "hidden": [2] }, "data": { "train": { "x": [[0,0],[0,1]], "y": [0,1] }, "trainFile": "a.csv" } }'), ['f:1:86: error: unknown key `trainFile` in data']);
 });
+
+test('a limit of the schema says what it protects (maximumReason), after the bound', () => {
+  const schema: SchemaNode = { type: 'object', properties: { n: { type: 'integer', maximum: 10, maximumReason: 'ten is all the memory holds' }, list: { type: 'array', maxItems: 2, maximumReason: 'two fit' }, m: { type: 'integer', maximum: 10 } } };
+  assert.deepEqual(problems(schema, '{ "n": 11, "list": [1, 2, 3], "m": 11 }'), ['n: n must be ≤ 10, got 11: ten is all the memory holds', 'list: list may have at most 2 items, got 3: two fit', 'm: m must be ≤ 10, got 11']);
+  const located = (text: string) => parseAnyExperiment(text).diagnostics.map((d) => formatDiagnostic('f', text, d));
+  assert.deepEqual(located('{ "model": { "hidden": [1e9] }, "data": { "train": { "x": [[0,0],[0,1]], "y": [0,1] } } }'), [
+    'f:1:25: error: model.hidden[0] must be ≤ 16777216, got 1e9: a network has at most 16,777,216 weights and biases, which the trainer holds in up to five float32 copies (θ, θ₀, the gradient and Adam\'s two moments: 320 MiB), and a hidden layer this wide has more (docs/limits.md, "flab train and flab checkpoints")',
+  ]);
+  assert.deepEqual(located('{ "model": { "width": 4 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 }, "time": { "points": 2000000 } }'), [
+    'f:1:153: error: time.points must be ≤ 1000000, got 2000000: every point is printed, and 10⁶ points of 10 columns is what fits the output of one command (256 MiB; docs/limits.md, "The output of a command")',
+  ]);
+});
