@@ -146,6 +146,18 @@ export function otherKindPhrase(other: { path: string; kind: ExperimentKind }, k
   return `${whose}; ${KIND_OWNERS[kind]} ${here.says}`;
 }
 
+/**
+ * A path into an array of each kind's file, as a list of its numeric keys ends: the linear model's
+ * input, a network's hidden width (a network's `data.train.x[0]` is a row, not a number).
+ */
+const ARRAY_EXAMPLES: Partial<Record<ExperimentKind, string>> = { linear: 'data.x[0]', network: 'model.hidden[0]' };
+
+/** ` (or a path into an array, like \`data.x[0]\`)` for a kind with one, else ''. */
+function intoArrays(kind: ExperimentKind): string {
+  const example = ARRAY_EXAMPLES[kind];
+  return example ? ` (or a path into an array, like \`${example}\`)` : '';
+}
+
 /** Each kind's name in a message about its keys. */
 const KIND_NOUNS: Record<ExperimentKind, string> = { linear: 'the two-layer linear model', network: 'network experiments', checkpoints: 'checkpoint experiments' };
 const KIND_OWNERS: Record<ExperimentKind, string> = { linear: "the two-layer linear model's", network: "a network experiment's", checkpoints: "a checkpoint experiment's" };
@@ -196,12 +208,12 @@ function resolveOwnKey(key: string, kind: ExperimentKind): NumericKey | { error:
   const node = schemaAt(key, kind);
   if (node && isNumeric(node) && !NOT_HYPERPARAMETERS.includes(String(parsePath(key)[0]))) return keyOf(key, node);
   const all = numericKeys(kind);
-  if (node) return { error: `\`${excerpt(key)}\` is not a numeric hyperparameter; numeric keys are ${all.map((k) => `\`${k.path}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)` };
+  if (node) return { error: `\`${excerpt(key)}\` is not a numeric hyperparameter; numeric keys are ${all.map((k) => `\`${k.path}\``).join(', ')}${intoArrays(kind)}` };
   const matches = all.filter((k) => k.path.endsWith(`.${key}`) || k.path === key);
   if (matches.length === 1) return matches[0];
   if (matches.length > 1) return { error: `\`${excerpt(key)}\` is ambiguous: write the full path, one of ${matches.map((m) => `\`${m.path}\``).join(', ')}` };
   const names = all.map((k) => k.path);
-  return { error: `unknown hyperparameter \`${excerpt(key)}\`${suggest(key, names)}; numeric keys are ${names.map((n) => `\`${n}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`, unknown: true };
+  return { error: `unknown hyperparameter \`${excerpt(key)}\`${suggest(key, names)}; numeric keys are ${names.map((n) => `\`${n}\``).join(', ')}${intoArrays(kind)}`, unknown: true };
 }
 
 function suggest(key: string, names: string[]): string {

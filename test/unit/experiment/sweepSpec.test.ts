@@ -75,3 +75,13 @@ test('a range over time.end is rounded to whole steps when the runs are gradient
   // A list is taken as written.
   assert.deepEqual(resolveSweep({ 'time.end': [10, 31.5] }, 'linear', { model: { width: 4, activation: 'relu' } }).spec?.values, [10, 31.5]);
 });
+
+test('an unknown sweep key lists the numeric keys of the file\'s kind, and a path into one of its arrays', () => {
+  const network = { model: { hidden: [2] }, data: { train: { x: [[0, 1]], y: [0] } } };
+  assert.deepEqual(resolveSweep({ 'model.foo': [1, 2] }, 'network', network).problems, [{
+    path: 'sweep.model.foo',
+    message: 'sweep: unknown hyperparameter `model.foo`; numeric keys are `model.outputScale`, `data.train`, `data.test`, `data.subsetSeed`, `data.classes`, `data.label`, `init.scale`, `init.seed`, `training.momentum`, `training.beta1`, `training.beta2`, `training.epsilon`, `training.learningRate`, `training.batchSize`, `training.epochs`, `training.steps`, `training.weightDecay`, `training.record.every`, `training.seed`, `training.checkpoints.every` (or a path into an array, like `model.hidden[0]`)',
+  }]);
+  const [linear] = resolveSweep({ 'model.foo': [1, 2] }, 'linear').problems;
+  assert.match(linear.message, /`weightDecay` \(or a path into an array, like `data\.x\[0\]`\)$/);
+});
