@@ -140,6 +140,34 @@ export function didYouMean(word: string, candidates: string[]): string {
   return best !== '' && bestDistance <= limit ? ` — did you mean \`${best}\`?` : '';
 }
 
+/**
+ * `didYouMean` for a value of a key that takes a few words (an enum): also the word's stem when it is
+ * not a misspelling but another form of a candidate — `"classification"` for `classes`, `"regress"`
+ * for `regression`, `"kaiming_normal"` for `kaiming`: the one candidate that shares the longest start
+ * with the word, of at least MIN_SHARED_START characters (or all of the shorter of the two, from 3).
+ * Not for keys, where a longer key is another key (`learningRateSchedule` is not `learningRate`).
+ */
+export function didYouMeanValue(word: string, candidates: string[]): string {
+  const near = didYouMean(word, candidates);
+  if (near || word.length > MAX_SUGGESTED_WORD) return near;
+  const w = word.toLowerCase();
+  let best = '';
+  let bestShared = 0;
+  let tie = false;
+  for (const c of candidates) {
+    const lc = c.toLowerCase();
+    let shared = 0;
+    while (shared < w.length && shared < lc.length && w[shared] === lc[shared]) shared++;
+    if (shared < Math.min(MIN_SHARED_START, w.length, lc.length) || shared < 3) continue;
+    if (shared === bestShared) tie = true;
+    if (shared > bestShared) [best, bestShared, tie] = [c, shared, false];
+  }
+  return best !== '' && !tie ? ` — did you mean \`${best}\`?` : '';
+}
+
+/** Characters a word and a value share at their start for `didYouMeanValue` to take one for the other. */
+const MIN_SHARED_START = 4;
+
 function editDistance(a: string, b: string): number {
   // Damerau–Levenshtein (optimal string alignment): a transposed pair counts as one edit.
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);

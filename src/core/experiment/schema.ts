@@ -8,7 +8,7 @@
  * format's own: `maximumReason`, what a limit (`maximum`, `maxItems`) protects, said after the bound.
  */
 import type { Node } from 'jsonc-parser';
-import { Diagnostic, didYouMean, excerpt, formatNumber, joinPath } from './diagnostic';
+import { Diagnostic, didYouMean, didYouMeanValue, excerpt, formatNumber, joinPath } from './diagnostic';
 
 export interface SchemaNode {
   type?: string | string[];
@@ -129,13 +129,13 @@ function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
     return;
   }
   if (schema.const !== undefined && node.value !== schema.const) {
-    const hint = typeof node.value === 'string' && typeof schema.const === 'string' ? didYouMean(node.value, [schema.const]) : '';
+    const hint = typeof node.value === 'string' && typeof schema.const === 'string' ? didYouMeanValue(node.value, [schema.const]) : '';
     c.out.push(error(`${name(path)} must be ${JSON.stringify(schema.const)}, got ${describeNode(node, c.text)}${hint}`, path, node));
     return;
   }
   if (schema.enum && !schema.enum.includes(node.value)) {
     const allowed = schema.enum.map((v) => JSON.stringify(v)).join(', ');
-    const hint = typeof node.value === 'string' ? didYouMean(node.value, schema.enum.filter((v): v is string => typeof v === 'string')) : '';
+    const hint = typeof node.value === 'string' ? didYouMeanValue(node.value, schema.enum.filter((v): v is string => typeof v === 'string')) : '';
     c.out.push(error(`${name(path)} must be one of ${allowed}, got ${describeNode(node, c.text)}${hint}`, path, node));
     return;
   }
@@ -273,7 +273,7 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
     const hits = fixing.filter((b) => resolve(b.properties![key], c.root).const === valueNode.value);
     if (hits.length === 0) {
       const allowed = fixing.map((b) => resolve(b.properties![key], c.root).const);
-      const hint = typeof valueNode.value === 'string' ? didYouMean(valueNode.value, allowed.filter((v): v is string => typeof v === 'string')) : '';
+      const hint = typeof valueNode.value === 'string' ? didYouMeanValue(valueNode.value, allowed.filter((v): v is string => typeof v === 'string')) : '';
       const valuePath = joinPath(path, key);
       const what = allowed.length === 1 ? JSON.stringify(allowed[0]) : `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
       out.push(error(`${valuePath} must be ${what}, got ${describeNode(valueNode, c.text)}${hint}`, valuePath, valueNode));
@@ -357,7 +357,7 @@ function checkAnyOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
   }
   const forms = branches.map((b) => (b.const !== undefined ? JSON.stringify(b.const) : b.type !== undefined ? describeType(b.type) : 'a value')).join(' or ');
   const consts = branches.map((b) => b.const).filter((v): v is string => typeof v === 'string');
-  const hint = typeof node.value === 'string' ? didYouMean(node.value, consts) : '';
+  const hint = typeof node.value === 'string' ? didYouMeanValue(node.value, consts) : '';
   c.out.push(error(`${name(path)} must be ${forms}, got ${describeNode(node, c.text)}${hint}`, path, node));
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseTree } from 'jsonc-parser';
-import { Diagnostic, formatDiagnostic } from '../../../src/core/experiment/diagnostic';
+import { Diagnostic, didYouMeanValue, formatDiagnostic } from '../../../src/core/experiment/diagnostic';
 import { numericKeys, resolveKey } from '../../../src/core/experiment/hyperparameters';
 import { EXPERIMENT_SCHEMA, experimentKind, kindOfValue, kindSchema } from '../../../src/core/experiment/kind';
 import { parseExperiment } from '../../../src/core/experiment/parse';
@@ -181,5 +181,27 @@ test('a limit of the schema says what it protects (maximumReason), after the bou
   ]);
   assert.deepEqual(located('{ "model": { "width": 4 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 }, "time": { "points": 2000000 } }'), [
     'f:1:153: error: time.points must be ≤ 1000000, got 2000000: every point is printed, and 10⁶ points of 10 columns is what fits the output of one command (256 MiB; docs/limits.md, "The output of a command")',
+  ]);
+});
+
+test('a value of a key that takes a few words gets a suggestion for another form of one ("classification" for classes), a key does not', () => {
+  const located = (text: string) => parseAnyExperiment(text).diagnostics.map((d) => formatDiagnostic('f', text, d));
+  assert.deepEqual(located('{ "model": { "hidden": [2] }, "data": { "train": { "x": [[0,0],[0,1]], "y": [0,1] }, "task": "classification" } }'), [
+    'f:1:94: error: data.task must be one of "classes", "regression", got "classification" — did you mean `classes`?',
+  ]);
+  assert.deepEqual(located('{ "model": { "hidden": [2] }, "data": { "train": { "x": [[0,0],[0,1]], "y": [0.5,1] }, "task": "Regress" }, "init": { "scheme": "kaiming_normal" } }'), [
+    'f:1:96: error: data.task must be one of "classes", "regression", got "Regress" — did you mean `regression`?',
+    'f:1:129: error: init.scheme must be one of "kaiming", "xavier", got "kaiming_normal" — did you mean `kaiming`?',
+  ]);
+  assert.equal(didYouMeanValue('logarithmic', ['linear', 'log']), ' — did you mean `log`?');
+  assert.equal(didYouMeanValue('rleu', ['linear', 'relu', 'leaky_relu']), ' — did you mean `relu`?', 'a misspelling as before');
+  assert.equal(didYouMeanValue('leaky', ['linear', 'relu', 'leaky_relu']), ' — did you mean `leaky_relu`?');
+  assert.equal(didYouMeanValue('lin', ['linear', 'lineal']), '', 'two values start alike: no guess');
+  assert.equal(didYouMeanValue('xy', ['xyz']), ' — did you mean `xyz`?', 'within the edit distance');
+  assert.equal(didYouMeanValue('ab', ['abcdef']), '', 'two characters are no stem');
+  assert.equal(didYouMeanValue('c'.repeat(65), ['c'.repeat(10)]), '', 'no suggestion for words over 64 characters');
+  // Keys keep the edit distance alone: a longer key is another key.
+  assert.deepEqual(located('{ "model": { "hidden": [2] }, "data": { "train": { "x": [[0,0],[0,1]], "y": [0,1] } }, "training": { "learningRateSchedule": 1 } }'), [
+    'f:1:102: error: unknown key `learningRateSchedule` in training',
   ]);
 });
