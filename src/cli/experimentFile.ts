@@ -269,8 +269,12 @@ export function reportExperimentError(loaded: LoadedFile, e: ExperimentError): C
   return reportDiagnostics(loaded, [{ message: e.message, path: e.path, ...locatePath(loaded.tree, e.path), severity: 'error' }]);
 }
 
-/** Located problems of the file (exit 1), at most MAX_PRINTED_ERRORS of them. */
-export function reportDiagnostics({ file, text }: LoadedFile, ds: Diagnostic[]): CliOutput {
+/**
+ * Located problems of the file (exit 1), at most MAX_PRINTED_ERRORS of them, in the order of the file
+ * (the checks run key by key, so their order was the checks', not the file's: col 178 before col 151).
+ */
+export function reportDiagnostics({ file, text }: LoadedFile, found: Diagnostic[]): CliOutput {
+  const ds = found.map((d, i) => ({ d, i })).sort((a, b) => a.d.offset - b.d.offset || a.i - b.i).map((x) => x.d);
   const lines = ds.slice(0, MAX_PRINTED_ERRORS).map((d) => formatDiagnostic(file, text, d));
   if (ds.length > MAX_PRINTED_ERRORS) lines.push(`${file}: note: ${ds.length - MAX_PRINTED_ERRORS} more errors not shown`);
   return { code: EXIT_BAD_FILE, stdout: '', stderr: lines.join('\n') + '\n' };

@@ -134,6 +134,17 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
   assert.deepEqual(cells[2].slice(2), ['–', '–', '–', '–', '–', '–'], 'no label, no numbers for a value never trained');
 });
 
+test('a file\'s errors are printed in the order of the file, whatever the order of the checks', () => {
+  const file = write('two-faults.flab.json', JSON.stringify({ ...tiny, training: { optimizer: 'adam', momentum: 0.9, epochs: 2, steps: 3 } }));
+  const r = flab('train', file);
+  assert.equal(r.code, 1);
+  // FILE:line:col: error: …
+  const columns = r.stderr.trimEnd().split('\n').map((l) => Number(l.slice(file.length).split(':')[2]));
+  assert.equal(columns.length, 2, r.stderr);
+  assert.ok(columns[0] < columns[1], r.stderr);
+  assert.match(r.stderr.split('\n')[0], /training\.momentum belongs to the "sgd" optimizer/);
+});
+
 test('flab train on a file with a sweep trains it once, as written, and says so (it said nothing: the sweep looked ignored)', () => {
   const file = write('swept.flab.json', { ...tiny, sweep: { 'training.learningRate': [0.1, 0.2, 0.4] } });
   const r = flab('train', file, '--summary');
