@@ -254,13 +254,26 @@ describe('phase diagram in code-server (user level)', function () {
   it('draws at the grid size the setting featureLearningLab.phaseGridSize says', async function () {
     this.timeout(120_000);
     const page = s.wb.page;
+    const settingsFile = join(s.workspace, '.vscode', 'settings.json');
+    const onDisk = (): string => {
+      try {
+        return readFileSync(settingsFile, 'utf8');
+      } catch {
+        return '';
+      }
+    };
     const setting = async (text: string): Promise<void> => {
       await s.wb.runCommand('Preferences: Open Workspace Settings (JSON)');
       await s.wb.editorTab('settings.json').waitFor({ timeout: 30_000 });
-      // The keyboard and the clipboard need the page's focus, which the diagram's webview had.
-      await s.wb.focusEditor('settings.json');
-      await s.wb.pasteText('settings.json', text);
-      await s.wb.save('settings.json');
+      // The keyboard and the clipboard need the page's focus, which the diagram's webview had. Under
+      // load a paste can land before the editor takes it: pasted again until the file holds the text.
+      for (let attempt = 0; attempt < 3 && onDisk() !== text; attempt++) {
+        await s.wb.focusEditor('settings.json');
+        await s.wb.pasteText('settings.json', text);
+        await s.wb.save('settings.json');
+        for (const started = Date.now(); Date.now() - started < 10_000 && onDisk() !== text; ) await page.waitForTimeout(100);
+      }
+      assert.equal(onDisk(), text, 'the workspace settings as pasted');
       await page.locator('.tabs-container .tab', { hasText: 'Phase: basic.flab.json' }).first().click();
     };
     await setting('{ "featureLearningLab.phaseGridSize": 64 }\n');
