@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Diagnostic, formatDiagnostic } from '../core/experiment/diagnostic';
+import { firstControlByte, firstNonUtf8, hexByte } from '../core/experiment/textBytes';
 import { ExperimentError } from '../core/experiment/errors';
 import { Experiment } from '../core/experiment/experiment';
 import { kindDiagnostic, locatePath, parseExperiment } from '../core/experiment/parse';
@@ -154,7 +155,7 @@ export function encodingProblem(bytes: Uint8Array): { message: string; text: str
   const valid = isUtf8(bytes);
   if (valid && nul < 0) return null;
   const bad = valid ? -1 : firstNonUtf8(bytes);
-  const control = head.findIndex((c) => (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || c === 0x7f);
+  const control = firstControlByte(head);
   const binaryAt = nul >= 0 ? nul : bad >= 0 && bad < HEAD_BYTES && control >= 0 ? control : -1;
   if (binaryAt >= 0) return notJson('a binary file', `byte ${binaryAt} is ${hexByte(bytes[binaryAt])}, which a text file does not have`);
   if (bad < 0) return null;
@@ -162,33 +163,6 @@ export function encodingProblem(bytes: Uint8Array): { message: string; text: str
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + bom, bad - bom).toString('utf8');
   const latin1 = bytes[bad] >= 0xa0 ? `, "${String.fromCharCode(bytes[bad])}" in Latin-1` : '';
   return { message: `the file is not UTF-8 (Latin-1?): byte ${bad} (${hexByte(bytes[bad])}${latin1}) does not begin or continue a UTF-8 character; save the file as UTF-8`, text, offset: text.length };
-}
-
-function hexByte(b: number): string {
-  return b.toString(16).toUpperCase().padStart(2, '0');
-}
-
-/**
- * The offset of the first byte of `b` that does not begin or continue a well-formed UTF-8 sequence
- * (RFC 3629: no overlong form, no surrogate, nothing past U+10FFFF; a sequence cut by the end is
- * ill-formed), or −1.
- */
-function firstNonUtf8(b: Uint8Array): number {
-  for (let i = 0; i < b.length; ) {
-    const c = b[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    const more = c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
-    if (more < 0 || i + more >= b.length) return i;
-    // The second byte's range is narrower after E0 (overlong), ED (surrogates), F0 (overlong) and F4 (past U+10FFFF).
-    const [low, high] = c === 0xe0 ? [0xa0, 0xbf] : c === 0xed ? [0x80, 0x9f] : c === 0xf0 ? [0x90, 0xbf] : c === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
-    if (b[i + 1] < low || b[i + 1] > high) return i;
-    for (let k = 2; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
-    i += more + 1;
-  }
-  return -1;
 }
 
 function refuseUnlessRegular(stats: Stats, maxBytes: number): void {

@@ -14,6 +14,7 @@ import { RawClasses, RawRegression, RawSplit, ReadContext } from './rawSplit';
 import { randomIndices } from './subset';
 import { CIFAR10_RECORD_BYTES } from './cifar10';
 import { guessFormat } from './formatGuess';
+import { firstControlByte, firstNonUtf8, hexByte, utf8SequenceLength } from '../../experiment/textBytes';
 
 /** How to read a CSV file, as the spec says (defaults applied). */
 export interface CsvReadOptions {
@@ -65,7 +66,7 @@ const TAB = 0x09;
 function binaryStart(bytes: Uint8Array, complete: boolean, size: number | undefined): { message: string; offset: number } | null {
   const head = bytes.subarray(0, 4096);
   const whole = complete && head.length === bytes.length;
-  const control = head.findIndex((b) => (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) || b === 0x7f);
+  const control = firstControlByte(head);
   const nonUtf8 = firstNonUtf8(head, whole);
   const at = control < 0 ? nonUtf8 : nonUtf8 < 0 ? control : Math.min(control, nonUtf8);
   if (at < 0) return null;
@@ -74,9 +75,9 @@ function binaryStart(bytes: Uint8Array, complete: boolean, size: number | undefi
     format ? `: it ${format.certain ? 'is' : 'looks like'} ${format.what}${format.advice ? ` (${format.advice})` : ''}`
     : head[0] <= 9 && size !== undefined && size > 0 && size % CIFAR10_RECORD_BYTES === 0 ? `: it looks like a CIFAR-10 binary batch (${countOf(size / CIFAR10_RECORD_BYTES, 'record')} of 1 + 3,072 bytes; use "format": "cifar10")`
     : '';
-  const hex = head[at].toString(16).toUpperCase().padStart(2, '0');
-  if (at === nonUtf8 && control < 0 && guess === '' && whole && utf8Length(head[at]) > head.length - at && head.subarray(at + 1).every((b) => (b & 0xc0) === 0x80)) {
-    return { message: `expected a CSV text file in UTF-8, found its last character cut (byte ${at} is ${hex}, the first byte of a ${utf8Length(head[at])}-byte character, and the file ends after ${countOf(head.length - at, 'byte')} of it): truncated`, offset: at };
+  const hex = hexByte(head[at]);
+  if (at === nonUtf8 && control < 0 && guess === '' && whole && utf8SequenceLength(head[at]) > head.length - at && head.subarray(at + 1).every((b) => (b & 0xc0) === 0x80)) {
+    return { message: `expected a CSV text file in UTF-8, found its last character cut (byte ${at} is ${hex}, the first byte of a ${utf8SequenceLength(head[at])}-byte character, and the file ends after ${countOf(head.length - at, 'byte')} of it): truncated`, offset: at };
   }
   if (at === nonUtf8 && control < 0 && guess === '' && mostlyAscii(head)) {
     // Text with no control character, mostly ASCII, with a byte that is not UTF-8: text saved in a
@@ -102,23 +103,6 @@ const WINDOWS_1252_80_9F = ['€', undefined, '‚', 'ƒ', '„', '…', '†', 
 function windows1252(b: number): string | undefined {
   if (b < 0xa0) return WINDOWS_1252_80_9F[b - 0x80];
   return b === 0xa0 || b === 0xad ? undefined : String.fromCharCode(b);
-}
-
-/** The bytes of the UTF-8 sequence that byte `c` starts (0 when it starts none). */
-function utf8Length(c: number): number {
-  return c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
-}
-
-/** The offset of the first byte that does not continue a UTF-8 sequence, or −1; a sequence cut by the end counts only when `complete`. */
-function firstNonUtf8(b: Uint8Array, complete: boolean): number {
-  for (let i = 0; i < b.length; ) {
-    const more = utf8Length(b[i]) - 1;
-    if (more < 0) return i;
-    if (i + more >= b.length) return complete ? i : -1;
-    for (let k = 1; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
-    i += more + 1;
-  }
-  return -1;
 }
 
 /** Delimiters a CSV file may use instead of the one read with: the character, its name, as the spec writes it. */

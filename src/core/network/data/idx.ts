@@ -12,6 +12,7 @@ import { decodeElements, ElementType, firstNonFinite, notFiniteMessage } from '.
 import { readRecords } from './records';
 import { RawClasses, RawRegression, RawSplit, ReadContext, reserveSplit } from './rawSplit';
 import { Selection } from './subset';
+import { hexByte } from '../../experiment/textBytes';
 
 /** The IDX element types by their code (byte 2). */
 export const IDX_TYPES: ReadonlyMap<number, ElementType> = new Map<number, ElementType>([
@@ -50,10 +51,10 @@ export async function readIdxHeader(reader: DataReader): Promise<IdxHeader> {
     });
     const format = guessFormat(head.subarray(0, 4 + more), ['idx']);
     const hint = format ? ` (this ${format.certain ? 'is' : 'looks like'} ${format.what}${format.advice ? `: ${format.advice}` : ''})` : '';
-    throw reader.error(`expected an IDX file, whose first two bytes are 00 00, found ${hex(magic[0])} ${hex(magic[1])}${hint}`, 0);
+    throw reader.error(`expected an IDX file, whose first two bytes are 00 00, found ${hexByte(magic[0])} ${hexByte(magic[1])}${hint}`, 0);
   }
   const type = IDX_TYPES.get(magic[2]);
-  if (!type) throw reader.error(`unknown IDX element type ${hex(magic[2])}: expected 08 (unsigned byte), 09 (signed byte), 0B (int16), 0C (int32), 0D (float32) or 0E (float64)`, 2);
+  if (!type) throw reader.error(`unknown IDX element type ${hexByte(magic[2])}: expected 08 (unsigned byte), 09 (signed byte), 0B (int16), 0C (int32), 0D (float32) or 0E (float64)`, 2);
   const rank = magic[3];
   if (rank === 0) throw reader.error('an IDX file with 0 dimensions holds no samples: expected 1 or more', 3);
   const sizes = new Uint8Array(4 * rank);
@@ -77,10 +78,6 @@ function sizeMismatch(reader: DataReader, h: IdxHeader, expected: number) {
   const declared = `the header declares ${formatShape(h.dims)} ${h.type.name} = ${formatBytes(expected - h.headerBytes)} after the ${h.headerBytes}-byte header`;
   if (actual < expected) return reader.error(`${declared}, the file has ${formatBytes(Math.max(0, actual - h.headerBytes))} of data: truncated`, actual);
   return reader.error(`${declared}, the file has ${formatBytes(actual - expected)} more: the header's dimensions do not match the data (wrong file, or not an IDX file)`, expected);
-}
-
-function hex(b: number): string {
-  return b.toString(16).toUpperCase().padStart(2, '0');
 }
 
 /**
