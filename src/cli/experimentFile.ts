@@ -8,6 +8,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } 
 import { basename, dirname, resolve } from 'node:path';
 import { Diagnostic, formatDiagnostic } from '../core/experiment/diagnostic';
 import { firstControlByte, firstNonUtf8, hexByte } from '../core/experiment/textBytes';
+import { MagicFormat, magicFormat } from '../core/network/data/formatGuess';
 import { ExperimentError } from '../core/experiment/errors';
 import { Experiment } from '../core/experiment/experiment';
 import { kindDiagnostic, locatePath, parseExperiment } from '../core/experiment/parse';
@@ -73,41 +74,27 @@ function decodeExperiment(bytes: Buffer): string {
 const HEAD_BYTES = 4096;
 
 /**
- * Formats recognised by their first bytes (their "magic"), each named with what to do instead: an
+ * What each format known by its magic number (`magicFormat`) is called, with what to do instead: an
  * experiment file is JSON text, and a file of these is one the user meant to give elsewhere or to
  * convert. Checked before the patterns of UTF-16 and UTF-32, which the first bytes of some of them
  * (an IDX header, a .safetensors header's length) would match.
  */
-const MAGIC: { bytes: number[]; what: string; instead?: string }[] = [
-  { bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], what: 'a PNG image' },
-  { bytes: [0xff, 0xd8, 0xff], what: 'a JPEG image' },
-  { bytes: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
-  { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], what: 'a PDF document' },
-  { bytes: [0x7f, 0x45, 0x4c, 0x46], what: 'an ELF executable' },
-  { bytes: [0x1f, 0x8b], what: 'a gzip-compressed file', instead: 'decompress it first (gunzip)' },
-  { bytes: [0x42, 0x5a, 0x68], what: 'a bzip2-compressed file', instead: 'decompress it first (bunzip2)' },
-  { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'an xz-compressed file', instead: 'decompress it first (unxz)' },
-  { bytes: [0x28, 0xb5, 0x2f, 0xfd], what: 'a zstd-compressed file', instead: 'decompress it first (unzstd)' },
-  { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive (a PyTorch .pt file is one)' },
-  { bytes: [0x50, 0x4b, 0x05, 0x06], what: 'a zip archive' },
-  { bytes: [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59], what: 'a NumPy .npy file', instead: 'a network experiment reads one as data, "data": { "format": "npy", … }' },
-];
-
-/** What the first bytes say the file is (MAGIC, a .safetensors or an IDX header), or null. */
-function binaryFormat(b: Uint8Array): { what: string; instead?: string } | null {
-  for (const m of MAGIC) if (b.length >= m.bytes.length && m.bytes.every((x, i) => b[i] === x)) return m;
-  // .safetensors: the header's length (64-bit little-endian, within the file), then the header, a JSON object.
-  if (b.length > 8 && b[8] === 0x7b) {
-    let length = 0;
-    for (let i = 7; i >= 0; i--) length = length * 256 + b[i];
-    if (length > 0 && length <= b.length - 8) return { what: 'a .safetensors file of weights', instead: 'a checkpoint experiment reads a folder of them, "checkpoints": { "path": … }' };
-  }
-  // IDX: 00 00, an element type, a rank of 1 to 4.
-  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && [0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e].includes(b[2]) && b[3] >= 1 && b[3] <= 4) {
-    return { what: "an IDX file, as MNIST's", instead: 'a network experiment reads one as data, "data": { "format": "idx", … }' };
-  }
-  return null;
-}
+const BINARY: Record<MagicFormat, { what: string; instead?: string }> = {
+  png: { what: 'a PNG image' },
+  jpeg: { what: 'a JPEG image' },
+  gif: { what: 'a GIF image' },
+  pdf: { what: 'a PDF document' },
+  elf: { what: 'an ELF executable' },
+  gzip: { what: 'a gzip-compressed file', instead: 'decompress it first (gunzip)' },
+  bzip2: { what: 'a bzip2-compressed file', instead: 'decompress it first (bunzip2)' },
+  xz: { what: 'an xz-compressed file', instead: 'decompress it first (unxz)' },
+  zstd: { what: 'a zstd-compressed file', instead: 'decompress it first (unzstd)' },
+  zip: { what: 'a zip archive (a PyTorch .pt file is one)' },
+  npy: { what: 'a NumPy .npy file', instead: 'a network experiment reads one as data, "data": { "format": "npy", … }' },
+  tar: { what: 'a tar archive' },
+  safetensors: { what: 'a .safetensors file of weights', instead: 'a checkpoint experiment reads a folder of them, "checkpoints": { "path": … }' },
+  idx: { what: "an IDX file, as MNIST's", instead: 'a network experiment reads one as data, "data": { "format": "idx", … }' },
+};
 
 /**
  * The Unicode encoding of text in UTF-16 or UTF-32, and how it was recognised, or null: a byte-order
@@ -133,7 +120,7 @@ function wideEncoding(b: Uint8Array): string | null {
  * Why `bytes` are not an experiment file's UTF-8 JSON text, or null when they are (a UTF-8
  * byte-order mark is accepted), with where: `text` the file's text before the fault (without the
  * mark) and `offset` the fault's offset in it, for a located message. In order:
- * - a binary format recognised by its first bytes (`binaryFormat`): "this is a PNG image, …";
+ * - a binary format recognised by its first bytes (`magicFormat`, named by BINARY): "this is a PNG image, …";
  * - text in UTF-16 or UTF-32 (`wideEncoding`: what Windows PowerShell's `>` writes): save it as UTF-8;
  * - any other binary file: a NUL among the first HEAD_BYTES bytes (no text has one), or there a
  *   control character other than tab, line feed, form feed or carriage return together with a byte
@@ -146,8 +133,8 @@ function wideEncoding(b: Uint8Array): string | null {
 export function encodingProblem(bytes: Uint8Array): { message: string; text: string; offset: number } | null {
   const whole = (message: string) => ({ message, text: '', offset: 0 });
   const notJson = (what: string, then: string) => whole(`this is ${what}, not a JSON experiment (an experiment file is JSON text in UTF-8)${then ? `: ${then}` : ''}`);
-  const format = binaryFormat(bytes);
-  if (format) return notJson(format.what, format.instead ?? '');
+  const magic = magicFormat(bytes);
+  if (magic) return notJson(BINARY[magic].what, BINARY[magic].instead ?? '');
   const wide = wideEncoding(bytes);
   if (wide) return whole(`the file is ${wide}: an experiment file is JSON text in UTF-8; save it as UTF-8 (in Windows PowerShell, \`| Out-File -Encoding utf8\` rather than \`>\`)`);
   const head = bytes.subarray(0, HEAD_BYTES);
