@@ -3,6 +3,7 @@
  * records (docs/networks.md, "Runs and output"). The data's limits are checked before it is read, the
  * network's before anything is allocated, and the output's before the first step (docs/limits.md).
  */
+import { countOf } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
 import { checkpointFolderOf, NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
@@ -55,7 +56,7 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
 export function sweepNote(file: string, e: NetworkExperiment): string {
   if (!e.sweep) return '';
   const n = e.sweep.values.length;
-  return `${file}: note: the file sweeps ${e.sweep.path} over ${n} value${n === 1 ? '' : 's'}; flab train trained it once, as written without the sweep — \`flab sweep\` trains once per value\n`;
+  return `${file}: note: the file sweeps ${e.sweep.path} over ${countOf(n, 'value')}; flab train trained it once, as written without the sweep — \`flab sweep\` trains once per value\n`;
 }
 
 /**

@@ -211,12 +211,17 @@ export function formatCount(n: number): string {
   return n < 0 ? `-${text}` : text;
 }
 
+/** `1 record`, `2 records`, `10,000 records` (`plural` for nouns that do not take an s). */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
+}
+
 /**
  * A size in bytes for a message: `64 MiB`, `1.5 GiB`; below 1 KiB `512 bytes`. With `exact`, the
  * count follows the short form: `188 MiB (196,000,000 bytes)`.
  */
 export function formatBytes(n: number, exact = false): string {
-  if (n < 1024) return `${formatCount(n)} byte${n === 1 ? '' : 's'}`;
+  if (n < 1024) return countOf(n, 'byte');
   const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let v = n / 1024;
   let u = 0;

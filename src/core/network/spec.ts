@@ -8,7 +8,7 @@
  * Conventions: layers are numbered from the input, W_1 first; W_l is stored as rows (outputs × inputs),
  * PyTorch's `nn.Linear.weight`. The network is f(x) = γ·(W_L φ(… φ(W_1 x + b_1) …) + b_L).
  */
-import { formatBound, formatCount, formatNumber } from '../experiment/diagnostic';
+import { countOf, formatBound, formatCount, formatNumber } from '../experiment/diagnostic';
 import { WidthPower } from '../experiment/experiment';
 import { ExperimentError } from '../experiment/errors';
 import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
@@ -163,7 +163,7 @@ function leastDivisorFrom(k: number, from: number): number | null {
  */
 export function recordsInMemoryProblem(records: number, every: number, steps: number, layers: number, advice = cadenceAdvice(leastRecordEvery(steps, maxRecordsKept(layers)))): ExperimentError | null {
   if (records * layers <= NETWORK_LIMITS.recordLayers) return null;
-  return new ExperimentError(`a record every ${formatCount(every)} step${every === 1 ? '' : 's'} over ${formatCount(steps)} steps makes ${formatCount(records)} records of ${layers} weight matrices, over the limit of ${formatCount(NETWORK_LIMITS.recordLayers)} matrices in all (every record is kept in memory): ${advice}`, 'training.record.every');
+  return new ExperimentError(`a record every ${countOf(every, 'step')} over ${formatCount(steps)} steps makes ${formatCount(records)} records of ${layers} weight matrices, over the limit of ${formatCount(NETWORK_LIMITS.recordLayers)} matrices in all (every record is kept in memory): ${advice}`, 'training.record.every');
 }
 
 /** A partial spec, as tests and benches write one: everything but the hidden widths has a default. */

@@ -9,12 +9,11 @@
  * a stopped and resumed run gives the same numbers as an uninterrupted one.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { formatNumber } from '../experiment/diagnostic';
+import { countOf, formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
 import { squaredNorms } from '../math/kernels';
 import { useWasmBackend } from './backend';
-import { countOf } from './data/dataError';
 import { Dataset, outputSize } from './dataset';
 import { FirstMeasurements } from './firstMeasurements';
 import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, NetworkMeasure, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';

@@ -6,7 +6,7 @@
 import { formatBytes as formatSize, formatCount } from '../../experiment/diagnostic';
 
 // The message helpers of every experiment file, used by the data readers too.
-export { formatCount, formatNumber, joinPath } from '../../experiment/diagnostic';
+export { countOf, formatCount, formatNumber, joinPath } from '../../experiment/diagnostic';
 
 /** What the readers add to a number, as written or stored, that float32 cannot hold (the trainer's precision). */
 export const BEYOND_FLOAT32 = ' (beyond the float32 range, ±3.4e38)';
@@ -63,11 +63,6 @@ function locationPrefix(l: DataLocation): string {
   return `${l.file}: `;
 }
 
-
-/** `1 record`, `2 records`, `10,000 records` (`plural` for nouns that do not take an s). */
-export function countOf(n: number, noun: string, plural = `${noun}s`): string {
-  return `${formatCount(n)} ${n === 1 ? noun : plural}`;
-}
 
 /** A size in bytes for a message, with its exact count: `188 MiB (196,000,000 bytes)`. */
 export function formatBytes(n: number): string {
