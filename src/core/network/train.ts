@@ -507,7 +507,6 @@ export class Training {
       let spectra = this.spectra;
       if (isRecord) {
         const samples = this.window.samples + n;
-        const classes = train.targets.kind === 'classes';
         let test: { loss: number; accuracy: number | null } | null = null;
         if (this.data.test) {
           if (await control.pause()) return 'stopped';
@@ -539,19 +538,7 @@ export class Training {
           kernel = await this.measureKernel();
           this.timing.kernel += performance.now() - started;
         }
-        record = {
-          step: s,
-          epoch: s / this.stepsPerEpoch,
-          trainLoss: (this.window.loss + lossSum) / samples,
-          trainAccuracy: classes ? (this.window.correct + correct) / samples : null,
-          testLoss: test ? test.loss : null,
-          testAccuracy: test ? test.accuracy : null,
-          distance: measure.distance,
-          kernelChange: kernel ? kernel.kernelChange : null,
-          tangentChange: kernel ? kernel.tangentChange : null,
-          layers: measure.layers,
-          alignment: measure.alignment,
-        };
+        record = this.recordOf(s, { loss: this.window.loss + lossSum, correct: this.window.correct + correct, samples }, test, measure, kernel);
       }
 
       // Commit: nothing below awaits.
@@ -673,16 +660,21 @@ export class Training {
     const finite = weights.every((w) => w.data.every(Number.isFinite));
     const measure = await this.measureLayers({ zeta: finite, zetaTop: finite, spectra: new Map(this.spectra) }, false);
     this.timing.layerMetrics += performance.now() - started;
+    return this.recordOf(s, window, test, measure, null);
+  }
+
+  /** The record of step s: the train loss and accuracy of `batches` (sums over their samples), the test set's and the measurements. */
+  private recordOf(s: number, batches: { loss: number; correct: number; samples: number }, test: { loss: number; accuracy: number | null } | null, measure: NetworkMeasure, kernel: KernelMeasure | null): TrainingRecord {
     return {
       step: s,
       epoch: s / this.stepsPerEpoch,
-      trainLoss: window.loss / window.samples,
-      trainAccuracy: this.data.train.targets.kind === 'classes' ? window.correct / window.samples : null,
+      trainLoss: batches.loss / batches.samples,
+      trainAccuracy: this.data.train.targets.kind === 'classes' ? batches.correct / batches.samples : null,
       testLoss: test ? test.loss : null,
       testAccuracy: test ? test.accuracy : null,
       distance: measure.distance,
-      kernelChange: null,
-      tangentChange: null,
+      kernelChange: kernel ? kernel.kernelChange : null,
+      tangentChange: kernel ? kernel.tangentChange : null,
       layers: measure.layers,
       alignment: measure.alignment,
     };
