@@ -8,6 +8,7 @@
 import uPlot from 'uplot';
 import type { LearningCurves, RunView, SweepView } from '../../src/protocol/training';
 import { ChartModel, clean, Column, keyEntry, keptRows, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
+import { firstMeasured, lastMeasured } from '../../src/core/runs/series';
 import { formatReadout } from '../shared/numberFormat';
 import { sweepColoursOf, type Palette } from '../shared/theme';
 
@@ -120,11 +121,6 @@ function capitalised(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-const lastOf = (xs: readonly (number | null)[]): number | null => {
-  for (let i = xs.length - 1; i >= 0; i--) if (xs[i] !== null) return xs[i];
-  return null;
-};
-const firstOf = (xs: readonly (number | null)[]): number | null => xs.find((x) => x !== null) ?? null;
 
 export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
   {
@@ -206,8 +202,8 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
       const pairs = s.runs.find((r) => r)?.curves.alignment.map((a) => a.name) ?? [];
       const colours = cycle(palette);
       return sweepModel(`Final ζ against ${s.key} (initial ζ dashed)`, [{ key: 'y', label: 'ζ', log: false, within: [0, 1], side: 'left' }], s, pairs.flatMap((name, i) => [
-        { label: `ζ ${name}, end`, colour: colours[i % colours.length], scale: 'y', value: (r: RunView) => lastOf(r.curves.alignment[i]?.zeta ?? []) },
-        { label: `ζ ${name}, start`, colour: colours[i % colours.length], scale: 'y', dashed: true, value: (r: RunView) => firstOf(r.curves.alignment[i]?.zeta ?? []) },
+        { label: `ζ ${name}, end`, colour: colours[i % colours.length], scale: 'y', value: (r: RunView) => lastMeasured(r.curves.alignment[i]?.zeta ?? []) },
+        { label: `ζ ${name}, start`, colour: colours[i % colours.length], scale: 'y', dashed: true, value: (r: RunView) => firstMeasured(r.curves.alignment[i]?.zeta ?? []) },
       ]));
     },
   },

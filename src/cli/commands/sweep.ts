@@ -23,6 +23,7 @@ import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK, rereadTooLarge } from '../limits';
 import { Progress } from '../progress';
+import { lastMeasured } from '../../core/runs/series';
 import { csvNumber, formatLarge, formatTable, outputTooLarge, reportedRows, tableNumber, trajectoryBytes } from '../output';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords } from './train';
 
@@ -303,10 +304,4 @@ function networkSweepOutput(r: TrainSweepResult, format: string): string {
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
   if (format === 'csv') return r.runs.map((t, i) => columnsCsv(trainColumns(t), [{ name: r.path, value: r.values[i] }], i === 0)).join('');
   return JSON.stringify(r) + '\n';
-}
-
-/** The last entry of a series that is not null (a measurement's cadence leaves nulls), or null. */
-function lastMeasured(xs: readonly (number | null)[]): number | null {
-  for (let i = xs.length - 1; i >= 0; i--) if (xs[i] !== null) return xs[i];
-  return null;
 }
