@@ -3,6 +3,7 @@
  * estimated before the work so that a result too large to print is refused before it is computed.
  */
 import { formatCount } from '../core/experiment/diagnostic';
+import { formatSignificant } from '../core/mechanisms/explain';
 import { Experiment } from '../core/experiment/experiment';
 import { SERIES_COLUMNS, Trajectory } from '../core/trajectory/trajectory';
 import { toCsv, toJson } from '../core/trajectory/writers';
@@ -82,10 +83,7 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return all.map((r) => r.map(pad).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-/** A number for a table: 4 significant digits, no trailing zeros; "" when absent or not finite. */
+/** A number for a table: 4 significant digits (`formatSignificant`, as the panels' verdicts); "" when absent or not finite. */
 export function tableNumber(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e6 ? String(Number(v.toPrecision(4))) : v.toExponential(3).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return v === null || v === undefined || !Number.isFinite(v) ? '' : formatSignificant(v, 4);
 }
