@@ -225,7 +225,7 @@ function stringFault(token: string, offset: number): Located | null {
  */
 const INVISIBLE = /(?!\u200D)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/u;
 /** A token of invisible characters only (a no-break space where a space was meant): white space stands for it. */
-const INVISIBLE_RUN = /^(?:(?!\u200D)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000])+$/u;
+const INVISIBLE_RUN = new RegExp(`^(?:${INVISIBLE.source})+$`, 'u');
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 
 const NAMES: Record<number, string> = {
