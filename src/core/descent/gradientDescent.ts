@@ -63,7 +63,9 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   const exact = e.model.activation === 'linear' ? exactFlowOf(e) : null;
   if (exact) checkInitialRanges(e, exact.spec, exact.flow, exact.lnTheta0);
   const rho = e.weightDecay ?? 0;
-  const steps = reportedSteps(e, exact ? () => simulationHorizonOf(exact.flow, rho) : undefined);
+  // The largest stable factor of the rates (without weight decay): for the summary, and for the default horizon.
+  const maxScale = exact && rho === 0 ? stableRateScaleOf(exact.flow) : null;
+  const steps = reportedSteps(e, exact ? () => simulationHorizonOf(exact.flow, rho, maxScale) : undefined);
   const lastStep = steps[steps.length - 1];
   const byRecursion = e.model.activation === 'linear' && !options.reference;
   if (!byRecursion) {
@@ -81,12 +83,9 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
   let lambda: number | null = null;
-  let maxScale: number | null = null;
   if (exact) {
-    const { flow } = exact;
-    omega = flow.omega;
-    lambda = flow.lambda;
-    if (rho === 0) maxScale = maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow), lnNtkLimit: flow.limitLog().lnNtk });
+    omega = exact.flow.omega;
+    lambda = exact.flow.lambda;
   }
   out.summary = {
     solver: 'simulate',
@@ -547,9 +546,10 @@ function simulationHorizon(e: Experiment): number {
  * again by g/ln(1 + g) for g = λ|y| < 1 — a plateau grows by e^g per unit time in the flow but by 1 + g
  * per step of descent (docs/finite-rates.md §1), so a small initialisation's descent leaves its plateau
  * later than the flow (σ = 1e-100 at λy = 0.1: 2319 steps were still on it; 4.9% more are past it).
- * Within [1, MAX_STEPS].
+ * Within [1, MAX_STEPS]; at least UNSTABLE_MIN_STEPS when the rates are beyond the stable ones
+ * (`scale`, the flow's `stableRateScaleOf`, computed here when not given).
  */
-function simulationHorizonOf(flow: ExactFlow, rho: number): number {
+function simulationHorizonOf(flow: ExactFlow, rho: number, scale?: number | null): number {
   const g = flow.lambda * Math.abs(flow.input.y);
   const stretch = g > 0 && g < 1 ? g / Math.log1p(g) : 1;
   const h = defaultHorizon(flow) * stretch;
@@ -557,8 +557,13 @@ function simulationHorizonOf(flow: ExactFlow, rho: number): number {
   if (rho > 0 || steps >= UNSTABLE_MIN_STEPS) return steps;
   // Rates beyond the largest stable ones: descent does not converge, and the flow's horizon — one step
   // at rates of 10⁶ — showed the loss grown 10¹³-fold with no divergence and a label. Enough steps to see it go.
-  const scale = maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow), lnNtkLimit: flow.limitLog().lnNtk });
-  return scale !== null && scale < 1 ? UNSTABLE_MIN_STEPS : steps;
+  const s = scale === undefined ? stableRateScaleOf(flow) : scale;
+  return s !== null && s < 1 ? UNSTABLE_MIN_STEPS : steps;
+}
+
+/** The largest factor of the rates with which descent still converges (`maxStableRateScale`), from the flow's facts. */
+function stableRateScaleOf(flow: ExactFlow): number | null {
+  return maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow), lnNtkLimit: flow.limitLog().lnNtk });
 }
 
 /**
