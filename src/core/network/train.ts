@@ -727,19 +727,17 @@ export class Training {
    * earlier run of this thread may have made already (`firstLayerMeasures`).
    */
   private async measureLayers(which: { zeta: boolean; zetaTop: boolean; spectra: Map<number, SingularTriplet> }, initial: boolean): Promise<NetworkMeasure> {
-    const kept = initial && this.gramsUsable && which.zeta && which.zetaTop;
+    if (!(initial && this.gramsUsable && which.zeta && which.zetaTop)) return this.measureLayersNow(which);
     const theta0 = this.initial.map((w) => w.data);
     // The shapes too: the same bytes may be θ₀ of another network (zeros, explicit weights).
     const key = `grams ${this.sizes.join(' ')}`;
-    if (kept) {
-      const earlier = firstLayerMeasures.get(key, theta0);
-      if (earlier) {
-        for (const [l, triplet] of earlier.spectra) which.spectra.set(l, triplet);
-        return copyMeasure(earlier.measure);
-      }
+    const earlier = firstLayerMeasures.get(key, theta0);
+    if (earlier) {
+      for (const [l, triplet] of earlier.spectra) which.spectra.set(l, triplet);
+      return copyMeasure(earlier.measure);
     }
     const m = await this.measureLayersNow(which);
-    if (kept) firstLayerMeasures.set(key, theta0, { measure: copyMeasure(m), spectra: [...which.spectra] });
+    firstLayerMeasures.set(key, theta0, { measure: copyMeasure(m), spectra: [...which.spectra] });
     return m;
   }
 
