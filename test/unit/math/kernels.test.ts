@@ -95,6 +95,19 @@ test('innerProduct of float32 and float64 arrays of every length class agrees wi
   assert.throws(() => squaredNorms(new Float32Array(3), new Float64Array(2)), /arrays of 3 and 2 entries/);
 });
 
+test('matvec sums each row exactly as dot does, four rows at a time and the rest alone', () => {
+  const rng = new Rng(29);
+  const k = kernels();
+  for (const [r, c] of [[1, 5], [3, 8], [4, 4], [5, 7], [8, 1], [9, 13], [13, 256]] as const) {
+    // A at 0, x after it, out after x (byte addresses).
+    const mem = k.reserve(r * c + c + r);
+    mem.set(normals(rng, r * c + c), 0);
+    k.exports.matvec(0, r, c, 8 * r * c, 8 * (r * c + c));
+    const view = k.reserve(r * c + c + r);
+    for (let i = 0; i < r; i++) assert.equal(view[r * c + c + i], k.exports.dot(8 * i * c, 8 * r * c, c), `${r}×${c} row ${i}`);
+  }
+});
+
 test('matrixTimesVector gives W x and Wᵀ x for any shape, in pieces of whole rows, as float64 loops do', () => {
   const rng = new Rng(13);
   // Shapes across the kinds: single rows and columns, odd widths, several pieces of rows, a row wider than a piece.
