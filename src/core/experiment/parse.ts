@@ -7,9 +7,10 @@
 import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree } from 'jsonc-parser';
 import { Diagnostic, excerpt, formatCount, formatLn, formatNumber } from './diagnostic';
 import { LinearData, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
-import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS } from './kind';
+import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS, kindSchema } from './kind';
 import { JSON_TOKENS_MEMORY, MAX_JSON_TOKENS, MAX_PARAMETERS } from './limits';
-import { checkAgainstSchema } from './schema';
+import { checkAgainstSchema, SchemaNode } from './schema';
+import { PathProblem, problemsBesideRefused } from './schemaRepair';
 import { parsePath } from './jsonPath';
 import { dot, norm, unit } from '../math/vectors';
 import { resolveSweep } from './sweepSpec';
@@ -88,19 +89,50 @@ export function experimentFromTree(tree: Node, text: string): ParseResult {
   const kind = experimentKind(tree);
   if (kind !== 'linear') return { experiment: null, diagnostics: [kindDiagnostic(tree, kind)], tree, kind };
   checkAgainstSchema(tree, EXPERIMENT_SCHEMA, EXPERIMENT_SCHEMA, '', diagnostics, text);
-  if (diagnostics.length > 0) return { experiment: null, diagnostics, tree, kind };
+  if (diagnostics.length > 0) {
+    // The checks the schema cannot make, on the keys it accepted: every error in one pass.
+    const beside = besideSchemaErrors(tree, text, diagnostics, kindSchema('linear'), (value) => {
+      const found: Diagnostic[] = [];
+      linearChecks(value, tree, text, found);
+      return found;
+    });
+    return { experiment: null, diagnostics: [...diagnostics, ...beside], tree, kind };
+  }
+  const experiment = linearChecks(getNodeValue(tree), tree, text, diagnostics);
+  return { experiment: diagnostics.length > 0 ? null : experiment, diagnostics, tree, kind };
+}
 
+/**
+ * The linear model's checks of a value the schema accepts, `source` (the file's, or the file's without
+ * the keys the schema refused): its normal form, with every problem located in `tree` added to `out`.
+ */
+function linearChecks(source: unknown, tree: Node, text: string, out: Diagnostic[]): Experiment {
   // Width powers and a parameterisation become plain numbers first (docs/mechanisms.md); the sweep is resolved.
-  const source: unknown = getNodeValue(tree);
   const widths = resolveWidthPowers(source);
   const experiment = normalise(widths.resolved as RawExperiment);
   const extra = source as { classify?: Experiment['classify']; sweep?: Parameters<typeof resolveSweep>[0]; parameterisation?: Experiment['parameterisation'] };
   const sweep = extra.sweep ? resolveSweep(extra.sweep, 'linear', source) : { spec: undefined, problems: [] };
   Object.assign(experiment, { classify: extra.classify, sweep: sweep.spec, widthScaling: widths.widthScaling, parameterisation: extra.parameterisation, source });
-  for (const p of [...widths.problems, ...sweep.problems]) diagnostics.push({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' });
-  checkSemantics(experiment, tree, diagnostics, text);
-  return { experiment: diagnostics.length > 0 ? null : experiment, diagnostics, tree, kind };
+  for (const p of [...widths.problems, ...sweep.problems]) out.push({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' });
+  checkSemantics(experiment, tree, out, text);
+  return experiment;
 }
+
+/**
+ * Errors of the kind's own checks beside the schema's `refused` ones (schemaRepair.ts), located in
+ * `tree`; none for a file over BESIDE_SCHEMA_MAX_CHARS (its value would be built and checked again).
+ */
+export function besideSchemaErrors(tree: Node, text: string, refused: readonly Diagnostic[], schema: SchemaNode, checks: (value: unknown) => PathProblem[]): Diagnostic[] {
+  if (text.length > BESIDE_SCHEMA_MAX_CHARS) return [];
+  const problems = problemsBesideRefused(tree, refused, schema, EXPERIMENT_SCHEMA, checks);
+  return problems.map((p) => ({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' as const }));
+}
+
+/**
+ * Files up to this size (UTF-16 code units, 4 Mi) get the kind's own checks beside the schema's errors;
+ * a larger file's value is not built a second time for them (docs/limits.md, "Reading an experiment file").
+ */
+export const BESIDE_SCHEMA_MAX_CHARS = 1 << 22;
 
 /**
  * The diagnostic that refuses a file of `kind` where the two-layer linear model is expected, located

@@ -9,8 +9,8 @@
 import { getNodeValue, Node } from 'jsonc-parser';
 import { Diagnostic } from '../experiment/diagnostic';
 import { Experiment } from '../experiment/experiment';
-import { EXPERIMENT_SCHEMA, experimentKind, ExperimentKind } from '../experiment/kind';
-import { experimentFromTree, locatePath, parseJsonText } from '../experiment/parse';
+import { EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, kindSchema } from '../experiment/kind';
+import { besideSchemaErrors, experimentFromTree, locatePath, parseJsonText } from '../experiment/parse';
 import { checkAgainstSchema } from '../experiment/schema';
 import { CheckpointExperiment, normaliseCheckpointExperiment } from '../checkpoints/checkpointExperiment';
 import { NetworkExperiment, normaliseNetworkExperiment } from '../network/networkExperiment';
@@ -44,7 +44,11 @@ export function parseAnyExperiment(text: string): AnyParseResult {
     return { parsed: r.experiment ? { kind, experiment: r.experiment } : null, kind, diagnostics: r.diagnostics, tree };
   }
   checkAgainstSchema(tree, EXPERIMENT_SCHEMA, EXPERIMENT_SCHEMA, '', diagnostics, text);
-  if (diagnostics.length > 0) return { parsed: null, kind, diagnostics, tree };
+  if (diagnostics.length > 0) {
+    // A network file's own checks on the keys the schema accepted: every error in one pass.
+    const beside = kind === 'network' ? besideSchemaErrors(tree, text, diagnostics, kindSchema('network'), (value) => normaliseNetworkExperiment(value).problems) : [];
+    return { parsed: null, kind, diagnostics: [...diagnostics, ...beside], tree };
+  }
   const value: unknown = getNodeValue(tree);
   if (kind === 'checkpoints') return { parsed: { kind, experiment: normaliseCheckpointExperiment(value) }, kind, diagnostics, tree };
   const { experiment, problems } = normaliseNetworkExperiment(value);

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lineAndColumn } from '../../../src/core/experiment/diagnostic';
+import { BESIDE_SCHEMA_MAX_CHARS } from '../../../src/core/experiment/parse';
 import { Rng } from '../../../src/core/math/rng';
 import { Dataset } from '../../../src/core/network/dataset';
 import { networkVariant, specForData } from '../../../src/core/network/networkExperiment';
@@ -214,4 +215,27 @@ test('mutated network and checkpoint files: never a throw, every problem located
     }
   }
   assert.ok(refused > 100, `${refused} of 400 mutations refused`);
+});
+
+test('the checks a schema cannot make run beside its errors, on the keys it accepted: every error of a file in one pass', () => {
+  // A refused β₁ and two numbers float32 cannot hold: all three at once, each at its key.
+  const adam = network({ training: { optimizer: 'adam', beta1: 1.5, beta2: 0.99999999999, epsilon: 1e-60 } });
+  assert.deepEqual(problems(adam).map((p) => p.path), ['training.beta1', 'training.beta2', 'training.epsilon']);
+  assert.match(problems(adam)[1].message, /would be 1/);
+  // A check between two keys, one of them refused, is not made against the default that replaces it: an
+  // unknown optimizer does not make its keys "the other optimizer's"; epochs with steps is still seen.
+  const typo = network({ training: { optimizer: 'adamm', beta1: 0.5, epochs: 2, steps: 10 } });
+  assert.deepEqual(problems(typo).map((p) => p.path), ['training.optimizer', 'training.steps']);
+  // A refused element takes its whole key with it (no count of learning rates against a shorter list).
+  const rates = network({ training: { learningRate: [0.1, 'x'], weightDecay: 1e-60 } });
+  assert.deepEqual(problems(rates).map((p) => p.path), ['training.learningRate[1]', 'training.weightDecay']);
+  // Without a required key nothing else is checked (every other check would read a default).
+  const hidden = JSON.stringify({ model: { hidden: [-1] }, data: { dataset: 'mnist', train: 100 }, training: { weightDecay: 1e-60 } });
+  assert.deepEqual(problems(hidden).map((p) => p.path), ['model.hidden[0]']);
+  // The linear model's checks too: an unknown activation and times out of order, together.
+  const linear = JSON.stringify({ model: { width: 16, activation: 'rellu' }, data: { x: [1, 2], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 0.1, W: 0.1 }, time: { at: [3, 1, 2] } });
+  assert.deepEqual(problems(linear).map((p) => p.path), ['model.activation', 'time.at[1]']);
+  // A file above the size bound is not checked a second time.
+  const big = network({ training: { optimizer: 'adam', beta1: 1.5, epsilon: 1e-60 } }).replace('{', `{ /*${' x'.repeat(BESIDE_SCHEMA_MAX_CHARS / 2)} */`);
+  assert.deepEqual(problems(big).map((p) => p.path), ['training.beta1']);
 });
