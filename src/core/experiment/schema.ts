@@ -58,7 +58,8 @@ interface Check {
 /**
  * Checks `node` against `schema`; appends every problem to `out`. `root` resolves `$ref`s. With the
  * document `text`, a number is echoed as the user wrote it rather than as its 64-bit value (a
- * literal such as 1e309 reads back as Infinity). Keys are looked up as the schema's own properties
+ * literal such as 1e309 reads back as Infinity), and a literal written nonzero that reads as 0
+ * (1e-400, below 64 bits' smallest number) is refused wherever it is. Keys are looked up as the schema's own properties
  * only, so `__proto__`, `constructor` or `toString` are unknown keys like any other. A key written
  * twice in one object is reported once, first; the schema checks its last value (JSON.parse's).
  */
@@ -150,20 +151,28 @@ function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
 }
 
 function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): void {
-  const out = c.out;
   const value = node.value as number;
   const got = `got ${describeNode(node, c.text)}`;
-  if (schema.exclusiveMinimum !== undefined && !(value > schema.exclusiveMinimum)) {
-    out.push(error(`${name(path)} must be > ${formatNumber(schema.exclusiveMinimum)}, ${got}`, path, node));
-  } else if (schema.minimum !== undefined && !(value >= schema.minimum)) {
-    out.push(error(`${name(path)} must be ≥ ${formatNumber(schema.minimum)}, ${got}`, path, node));
-  } else if (schema.maximum !== undefined && !(value <= schema.maximum)) {
-    out.push(error(`${name(path)} must be ≤ ${formatNumber(schema.maximum)}, ${got}${because(schema)}`, path, node));
-  } else if (schema.exclusiveMaximum !== undefined && !(value < schema.exclusiveMaximum)) {
-    out.push(error(`${name(path)} must be < ${formatNumber(schema.exclusiveMaximum)}, ${got}`, path, node));
-  } else if (!Number.isFinite(value)) {
-    out.push(error(`${name(path)} must be a finite number, ${got}`, path, node));
+  /** Why `v` is out of the schema's bounds, or null. */
+  const outOfBounds = (v: number): string | null => {
+    if (schema.exclusiveMinimum !== undefined && !(v > schema.exclusiveMinimum)) return `${name(path)} must be > ${formatNumber(schema.exclusiveMinimum)}, ${got}`;
+    if (schema.minimum !== undefined && !(v >= schema.minimum)) return `${name(path)} must be ≥ ${formatNumber(schema.minimum)}, ${got}`;
+    if (schema.maximum !== undefined && !(v <= schema.maximum)) return `${name(path)} must be ≤ ${formatNumber(schema.maximum)}, ${got}${because(schema)}`;
+    if (schema.exclusiveMaximum !== undefined && !(v < schema.exclusiveMaximum)) return `${name(path)} must be < ${formatNumber(schema.exclusiveMaximum)}, ${got}`;
+    if (!Number.isFinite(v)) return `${name(path)} must be a finite number, ${got}`;
+    return null;
+  };
+  const written = c.text?.slice(node.offset, node.offset + node.length);
+  if (value === 0 && written !== undefined && underflows(written)) {
+    // Read as 0 it would be accepted wherever 0 is (a learning rate, a momentum) and change the run
+    // silently: judged as the tiny number of its sign that it is, refused either way.
+    const tiny = written.trimStart().startsWith('-') ? -Number.MIN_VALUE : Number.MIN_VALUE;
+    const advice = outOfBounds(0) === null ? 'write 0, or a magnitude of at least 5e-324' : 'write a magnitude of at least 5e-324';
+    c.out.push(error(outOfBounds(tiny) ?? `${name(path)} = ${describeNode(node, c.text)}: nonzero, but below the smallest 64-bit magnitude (4.9e-324), where it would be 0 — ${advice}`, path, node));
+    return;
   }
+  const problem = outOfBounds(value);
+  if (problem) c.out.push(error(problem, path, node));
 }
 
 function checkString(node: Node, schema: SchemaNode, path: string, c: Check): void {
@@ -389,6 +398,11 @@ function matchesType(node: Node, type: string | string[]): boolean {
 function describeType(type: string | string[]): string {
   const words: Record<string, string> = { integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', array: 'an array', null: 'null' };
   return (Array.isArray(type) ? type : [type]).map((t) => words[t] ?? t).join(' or ');
+}
+
+/** Whether a JSON number literal is written nonzero (a nonzero digit before its exponent): one that reads as 0 underflowed. */
+function underflows(literal: string): boolean {
+  return /[1-9]/.test(literal.split(/[eE]/)[0]);
 }
 
 /** A value as echoed in a message: a number as written (when the text is known), a string quoted; both bounded. */

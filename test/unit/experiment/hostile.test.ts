@@ -102,6 +102,18 @@ test('numbers are echoed as written: 1e309 is not "Infinity"', () => {
   assert.equal(errors(valid.replace('"u": 0.1', `"u": -${long}`))[0].message, `learningRates.u must be > 0, got ${excerpt('-' + long)}`);
 });
 
+test('a number written nonzero that 64 bits read as 0 is refused wherever it is, judged as the tiny number it is', () => {
+  const below = (key: string, literal: string, advice: string) => `${key} = ${literal}: nonzero, but below the smallest 64-bit magnitude (4.9e-324), where it would be 0 — ${advice}`;
+  // Where 0 is allowed it would have been taken silently: a data entry, a scale.
+  assert.equal(errors(valid.replace('"x": [1, 0]', '"x": [1, 1e-400]'))[0].message, below('data.x[1]', '1e-400', 'write 0, or a magnitude of at least 5e-324'));
+  assert.equal(errors(valid.replace('"scaleW": 0.01', '"scaleW": 2.5E-999'))[0].message, below('init.scaleW', '2.5E-999', 'write 0, or a magnitude of at least 5e-324'));
+  // Where 0 is not, the advice is a magnitude; a sign the key refuses is the bound's fault.
+  assert.equal(errors(valid.replace('"u": 0.1', '"u": 1e-400'))[0].message, below('learningRates.u', '1e-400', 'write a magnitude of at least 5e-324'));
+  assert.equal(errors(valid.replace('"u": 0.1', '"u": -1e-400'))[0].message, 'learningRates.u must be > 0, got -1e-400');
+  // Zero written as zero, and the smallest 64-bit numbers, are numbers like any other.
+  for (const literal of ['0', '-0', '0.000', '0e-999', '-0.0E+5', '5e-324', '4.9e-324']) assert.equal(parseExperiment(valid.replace('"scaleW": 0.01', `"scaleW": ${literal}`)).diagnostics.length, 0, literal);
+});
+
 test('one fault, one syntax error: a token the scanner cannot read, or a missing comma, is not echoed by the parser\'s recovery; separate faults each get theirs', () => {
   const at = (text: string) => parseJsonText(text).diagnostics.map((d) => `${d.offset}: ${d.message.replace('invalid JSON: ', '')}`);
   // A single-quoted value was also "a value was expected, found }"; a single-quoted key, also a property name and a value expected.
