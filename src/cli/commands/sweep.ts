@@ -295,7 +295,8 @@ function networkSweepOutput(r: TrainSweepResult, format: string): string {
       const s = t.summary;
       return [
         tableNumber(r.values[i]), s.status, s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
-        tableNumber(s.final?.trainLoss), tableNumber(s.final?.distance), tableNumber(lastMeasured(t.kernelChange)),
+        // A change since θ₀ needs a measurement after it: θ₀'s own 0 is none (a run diverged before the next).
+        tableNumber(s.final?.trainLoss), tableNumber(s.final?.distance), tableNumber(lastMeasured(t.kernelChange.slice(1))),
         ...t.alignment.map((a) => tableNumber(lastMeasured(a.zeta))),
       ];
     });

@@ -71,9 +71,12 @@ export function divergedNote(file: string, r: TrainResult, run?: string): string
   // Zero steps (training.epochs or steps 0) is a measurement of θ₀ alone: allowed, but said, as it has no label.
   if (r.summary.status === 'finished' && r.summary.totalSteps === 0) return `${file}: note: ${run ? `${run}: ` : ''}no label: the run has 0 steps (training.epochs or training.steps is 0), so its one record measures θ₀ alone\n`;
   if (r.summary.status !== 'diverged') return '';
-  const atDivergence = r.step.at(-1) === r.summary.divergedAt ? ` (the last made there: its train loss that of the finite batches before it, its weights those whose loss was not finite)` : '';
+  const d = r.summary.divergedAt;
+  // The step right after a record has no finite batch of its own before it: the record holds its loss.
+  const loss = r.step.at(-2) === (d ?? 0) - 1 ? `its train loss step ${d}'s own, not finite (null)` : 'its train loss that of the finite batches before it';
+  const atDivergence = r.step.at(-1) === d ? ` (the last made there: ${loss}, its weights those whose loss was not finite)` : '';
   const kept = r.step.length > 0 ? `the records up to step ${r.step.at(-1)} are printed${atDivergence}` : 'no record was made';
-  return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${r.summary.divergedAt}, and the training stopped there: ${kept}, without a label\n`;
+  return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${d}, and the training stopped there: ${kept}, without a label\n`;
 }
 
 /** The value of `--backend` (default auto); a usage error for any other word. */

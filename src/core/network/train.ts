@@ -493,7 +493,7 @@ export class Training {
       const { lossSum, correct } = pending;
       if (!Number.isFinite(lossSum)) {
         this.divergedAt = s;
-        const record = await this.divergenceRecord(s);
+        const record = await this.divergenceRecord(s, { loss: lossSum, correct, samples: n });
         if (record) {
           this.records.push(record);
           options.onRecord?.(record);
@@ -639,15 +639,17 @@ export class Training {
   }
 
   /**
-   * The record made where the loss stopped being finite, at step s (θ_s, the weights whose batch loss is
-   * not finite), when steps were taken since the last record — without it a run that diverged between
-   * records kept none of them (docs/networks.md, "Training"): its train loss and accuracy are those of
-   * the finite batches since the last record (step s's is left out), the test set is measured at θ_s,
-   * and so are the norms and distances, with ζ and ζ_top when every weight is still finite; no kernel.
+   * The record made where the loss stopped being finite, at step s > 0 (θ_s, the weights whose batch
+   * loss is not finite): steps were taken since the last record, and without it a run that diverged
+   * between records kept none of them (docs/networks.md, "Training"). Its train loss and accuracy are
+   * those of the finite batches since the last record (step s's, `divergent`, is left out), or step s's
+   * own when it is the only one (the step right after a record: a loss that is not finite); the test
+   * set is measured at θ_s, and so are the norms and distances, with ζ and ζ_top when every weight is
+   * still finite; no kernel.
    */
-  private async divergenceRecord(s: number): Promise<TrainingRecord | null> {
-    const window = this.window;
-    if (window.samples === 0) return null;
+  private async divergenceRecord(s: number, divergent: { loss: number; correct: number; samples: number }): Promise<TrainingRecord | null> {
+    if (s === 0) return null;
+    const window = this.window.samples > 0 ? this.window : divergent;
     const control = new Control(() => false);
     let test: { loss: number; accuracy: number | null } | null = null;
     if (this.data.test) {

@@ -61,11 +61,12 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   const out = JSON.parse(r.stdout);
   assert.equal(out.summary.status, 'diverged');
   assert.ok(out.summary.divergedAt > 0 && out.summary.divergedAt < 50);
-  assert.equal(out.step.length, out.summary.divergedAt, 'the records before it');
+  assert.equal(out.step.length, out.summary.divergedAt + 1, 'the records before it, and one at it');
+  assert.equal(out.trainLoss.at(-1), null, 'its loss, step d\'s own, not finite');
   assert.equal(out.summary.label, null);
   assert.ok(!/NaN|Infinity/.test(r.stdout));
   // Standard error says so in every format: --csv has no room for the status.
-  const note = `${file}: note: the loss stopped being finite at step ${out.summary.divergedAt}, and the training stopped there: the records up to step ${out.step.at(-1)} are printed, without a label\n`;
+  const note = `${file}: note: the loss stopped being finite at step ${out.summary.divergedAt}, and the training stopped there: the records up to step ${out.step.at(-1)} are printed (the last made there: its train loss step ${out.summary.divergedAt}'s own, not finite (null), its weights those whose loss was not finite), without a label\n`;
   assert.equal(r.stderr, note);
   for (const format of ['--csv', '--summary']) assert.equal(flab('train', file, format).stderr, note, format);
   assert.equal(flab('train', write('fine.flab.json', tiny)).stderr, '', 'nothing for a run that finished');
@@ -74,7 +75,7 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   const p = flab('train', sparse);
   const between = JSON.parse(p.stdout);
   assert.deepEqual(between.step, [0, out.summary.divergedAt]);
-  assert.equal(between.trainLoss[1], out.trainLoss.slice(1).reduce((a: number, b: number) => a + b, 0) / (out.step.length - 1), 'the mean of the finite batches since step 0');
+  assert.equal(between.trainLoss[1], out.trainLoss.slice(1, -1).reduce((a: number, b: number) => a + b, 0) / (out.step.length - 2), 'the mean of the finite batches since step 0');
   assert.equal(p.stderr, `${sparse}: note: the loss stopped being finite at step ${out.summary.divergedAt}, and the training stopped there: the records up to step ${out.summary.divergedAt} are printed (the last made there: its train loss that of the finite batches before it, its weights those whose loss was not finite), without a label\n`);
   // A loss not finite at θ₀ (first outputs beyond float32) is no divergence: said so, with what to change.
   const at0 = write('diverge-at-0.flab.json', { ...tiny, init: { scale: 1e30 } });
@@ -102,7 +103,7 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   const sweep = write('diverge-sweep.flab.json', { ...JSON.parse(readFileSync(file, 'utf8')), sweep: { 'training.learningRate': [0.01, 50] } });
   const s = flab('sweep', sweep, '--csv');
   assert.equal(s.code, 0, s.stderr);
-  assert.equal(s.stderr, `${sweep}: note: sweep value 1, training.learningRate = 50: the loss stopped being finite at step ${out.summary.divergedAt}, and the training stopped there: the records up to step ${out.step.at(-1)} are printed, without a label\n`);
+  assert.equal(s.stderr, `${sweep}: note: sweep value 1, training.learningRate = 50: the loss stopped being finite at step ${out.summary.divergedAt}, and the training stopped there: the records up to step ${out.step.at(-1)} are printed (the last made there: its train loss step ${out.summary.divergedAt}'s own, not finite (null), its weights those whose loss was not finite), without a label\n`);
   // A sweep over σ: the value whose θ₀ overflows is not trained, the others are; each says which.
   const sigma = write('sigma-sweep.flab.json', { ...tiny, sweep: { 'init.scale': [1, 1e30] } });
   const g = flab('sweep', sigma, '--summary');
@@ -132,6 +133,14 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
     assert.equal(Number(c[5]), Number(summaries[i].final.distance.toPrecision(4)));
   });
   assert.deepEqual(cells[2].slice(2), ['–', '–', '–', '–', '–', '–'], 'no label, no numbers for a value never trained');
+  // A run that diverged before the kernel's second measurement has no kernel change: θ₀'s 0 is not one.
+  const rates = write('table-rates.flab.json', { ...tiny, sweep: { 'training.learningRate': [0.1, 1e30] } });
+  const columns = (line: string) => line.trim().split(/ {2,}/);
+  const [header, finished, diverged] = flab('sweep', rates, '--table').stdout.trimEnd().split('\n').map(columns);
+  const k = header.indexOf('kernel change');
+  assert.equal(diverged[1], 'diverged');
+  assert.equal(diverged[k], '–');
+  assert.ok(Number(finished[k]) > 0, `the finished run's kernel change ${finished[k]}`);
 });
 
 test('a file\'s errors are printed in the order of the file, whatever the order of the checks', () => {

@@ -454,9 +454,14 @@ for (const engine of engines) test(`divergence on ${engine.backend}: a non-finit
   const outcome = await t.run({ onRecord: (r) => records.push(r) });
   assert.equal(outcome.status, 'diverged');
   assert.ok(outcome.step > 0 && outcome.step < 1000, `diverged at ${outcome.step}`);
-  assert.equal(records.length, outcome.step, 'one record per step before the divergent one');
-  assert.ok(records.every((r) => Number.isFinite(r.trainLoss)));
-  assert.ok(records.at(-1)!.trainLoss > 1e6 * records[0].trainLoss, 'it was blowing up');
+  assert.equal(records.length, outcome.step + 1, 'one record per step before the divergent one, and one at it');
+  assert.ok(records.slice(0, -1).every((r) => Number.isFinite(r.trainLoss)));
+  assert.ok(records.at(-2)!.trainLoss > 1e6 * records[0].trainLoss, 'it was blowing up');
+  // The step after a record has no finite batch of its own since: the record at it holds its loss, not finite.
+  const last = records.at(-1)!;
+  assert.equal(last.step, outcome.step);
+  assert.ok(!Number.isFinite(last.trainLoss), `the divergent step's loss ${last.trainLoss}`);
+  assert.equal(last.kernelChange, null, 'no kernel at the divergence');
   const r = t.result();
   assert.equal(r.summary.status, 'diverged');
   assert.equal(r.summary.divergedAt, outcome.step);
@@ -495,6 +500,20 @@ for (const engine of engines) test(`divergence between records on ${engine.backe
   assert.equal(r.summary.divergedAt, d);
   assert.equal(r.summary.label, null);
   assert.equal(r.summary.final?.step, d);
+  t.dispose();
+});
+
+for (const engine of engines) test(`divergence at the first step on ${engine.backend}: the record at step 1 shows the blow-up (until 2026-12 the run kept step 0 alone)`, async () => {
+  const rng = new Rng(8);
+  const { set } = randomData(rng, 10, 4, { outputs: 2 });
+  const spec = networkSpec({ model: { hidden: [16, 16], activation: 'relu' }, training: { loss: 'squared', learningRate: 1e30, steps: 100, record: { every: 10 } } });
+  const t = new Training(spec, { train: set }, engine);
+  assert.deepEqual(await t.run(), { status: 'diverged', step: 1 });
+  const r = t.result();
+  assert.deepEqual(r.step, [0, 1]);
+  assert.ok(!Number.isFinite(r.trainLoss[1]), 'the loss that diverged');
+  assert.ok(r.layers.some((l) => !(l.norm[1] <= 1e6 * l.norm[0])), 'the weights of step 1, blown up');
+  assert.equal(r.summary.label, null);
   t.dispose();
 });
 
