@@ -113,9 +113,30 @@ function linearChecks(source: unknown, tree: Node, text: string, out: Diagnostic
   const extra = source as { classify?: Experiment['classify']; sweep?: Parameters<typeof resolveSweep>[0]; parameterisation?: Experiment['parameterisation'] };
   const sweep = extra.sweep ? resolveSweep(extra.sweep, 'linear', source) : { spec: undefined, problems: [] };
   Object.assign(experiment, { classify: extra.classify, sweep: sweep.spec, widthScaling: widths.widthScaling, parameterisation: extra.parameterisation, source });
-  for (const p of [...widths.problems, ...sweep.problems]) out.push({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' });
+  for (const p of [...widths.problems, ...sweep.problems]) out.push(locatedProblem(tree, text, p));
   checkSemantics(experiment, tree, out, text);
   return experiment;
+}
+
+/**
+ * A problem of a kind's checks as located in `tree`, the number at its path echoed as the user wrote
+ * it: a message that begins `path = v`, or ends a check with `got v`, v the number's 64-bit value
+ * formatted (`training.learningRate = 1e-53`, `got 1000000000`), has the literal instead (`=
+ * 0.0000…`, `= 1.0E+39`, `got 1e9`), as the schema's own messages do.
+ */
+export function locatedProblem(tree: Node, text: string, p: { path: string; message: string }): Diagnostic {
+  const { node, complete } = walkPath(tree, p.path);
+  let message = p.message;
+  if (complete && node.type === 'number') {
+    const said = `${p.path} = ${formatNumber(node.value as number)}`;
+    const written = excerpt(text.slice(node.offset, node.offset + node.length));
+    if (message.startsWith(said) && /^[:;, (]/.test(message.slice(said.length))) message = `${p.path} = ${written}${message.slice(said.length)}`;
+    // A check of the value itself (a sweep's entry: `must be ≤ 16777216, got 1000000000`) likewise.
+    const got = `got ${formatNumber(node.value as number)}`;
+    const at = message.lastIndexOf(got);
+    if (at >= 0 && !/[\w.]/.test(message[at + got.length] ?? '')) message = `${message.slice(0, at)}got ${written}${message.slice(at + got.length)}`;
+  }
+  return { message, path: p.path, offset: node.offset, length: node.length, severity: 'error' };
 }
 
 /**
@@ -125,7 +146,7 @@ function linearChecks(source: unknown, tree: Node, text: string, out: Diagnostic
 export function besideSchemaErrors(tree: Node, text: string, refused: readonly Diagnostic[], schema: SchemaNode, checks: (value: unknown) => PathProblem[]): Diagnostic[] {
   if (text.length > BESIDE_SCHEMA_MAX_CHARS) return [];
   const problems = problemsBesideRefused(tree, refused, schema, EXPERIMENT_SCHEMA, checks);
-  return problems.map((p) => ({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' as const }));
+  return problems.map((p) => locatedProblem(tree, text, p));
 }
 
 /**
@@ -300,6 +321,16 @@ export function countJsonTokens(text: string): number {
  */
 export function locatePath(tree: Node | undefined, path: string): { offset: number; length: number } {
   if (!tree) return { offset: 0, length: 0 };
+  const { node } = walkPath(tree, path);
+  return { offset: node.offset, length: node.length };
+}
+
+/**
+ * The node at a JSON path as messages write it — a key may hold dots and brackets itself (a sweep's
+ * `"model.hidden[0]"`): the longest key that the rest of the path begins with is taken — or the deepest
+ * node on the way, with `complete` false, when the path goes on past what the tree has.
+ */
+function walkPath(tree: Node, path: string): { node: Node; complete: boolean } {
   let node = tree;
   let rest = path;
   while (rest !== '') {
@@ -320,11 +351,11 @@ export function locatePath(tree: Node | undefined, path: string): { offset: numb
         }
       }
     }
-    if (!next) break;
+    if (!next) return { node, complete: false };
     node = next;
     rest = rest.slice(consumed).replace(/^\./, '');
   }
-  return { offset: node.offset, length: node.length };
+  return { node, complete: true };
 }
 
 interface RawExperiment {

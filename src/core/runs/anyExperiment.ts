@@ -10,7 +10,7 @@ import { getNodeValue, Node } from 'jsonc-parser';
 import { Diagnostic } from '../experiment/diagnostic';
 import { Experiment } from '../experiment/experiment';
 import { EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, kindSchema } from '../experiment/kind';
-import { besideSchemaErrors, experimentFromTree, locatePath, parseJsonText } from '../experiment/parse';
+import { besideSchemaErrors, experimentFromTree, locatedProblem, parseJsonText } from '../experiment/parse';
 import { checkAgainstSchema } from '../experiment/schema';
 import { CheckpointExperiment, normaliseCheckpointExperiment } from '../checkpoints/checkpointExperiment';
 import { NetworkExperiment, normaliseNetworkExperiment } from '../network/networkExperiment';
@@ -52,6 +52,6 @@ export function parseAnyExperiment(text: string): AnyParseResult {
   const value: unknown = getNodeValue(tree);
   if (kind === 'checkpoints') return { parsed: { kind, experiment: normaliseCheckpointExperiment(value) }, kind, diagnostics, tree };
   const { experiment, problems } = normaliseNetworkExperiment(value);
-  for (const p of problems) diagnostics.push({ message: p.message, path: p.path, ...locatePath(tree, p.path), severity: 'error' });
+  for (const p of problems) diagnostics.push(locatedProblem(tree, text, p));
   return { parsed: experiment ? { kind, experiment } : null, kind, diagnostics, tree };
 }

@@ -120,9 +120,9 @@ test('a width power whose value leaves the 64-bit range is refused at its base, 
   // γ beyond the 64-bit range: at the base (it was at model.outputScale).
   const over = errors(file({ width: 100_000, outputScale: { widthExponent: 4, base: 1e300 } }));
   assert.deepEqual(over.map((e) => e.path), ['model.outputScale.base']);
-  assert.match(over[0].message, /^model\.outputScale\.base = 1e300; the value used, base · d\^4 at the width d = 100000, is about 1e320: beyond the range of 64-bit numbers \(1\.8e308\): give a base of at most 1\.7e288$/);
+  assert.match(over[0].message, /^model\.outputScale\.base = 1e\+300; the value used, base · d\^4 at the width d = 100000, is about 1e320: beyond the range of 64-bit numbers \(1\.8e308\): give a base of at most 1\.7e288$/);
   // Under a parameterisation a plain number is the base: refused at it, said so.
   const preset = errors(JSON.stringify({ parameterisation: 'meanField', model: { width: 10_000_000 }, data: { x: [1], y: 1 }, init: { scaleU: 0.1, scaleW: 0.1 }, learningRates: { u: 1e302, W: 0.1 } }));
   assert.deepEqual(preset.map((e) => [e.path, e.snippet]), [['learningRates.u', '1e+302']]);
-  assert.match(preset[0].message, /^learningRates\.u = 1e302 \(the base b of learningRates\.u = b·d\^1 under the parameterisation\); the value used, base · d\^1 at the width d = 10000000, is about 1e309: beyond the range of 64-bit numbers \(1\.8e308\): give a base of at most 1\.7e301$/);
+  assert.match(preset[0].message, /^learningRates\.u = 1e\+302 \(the base b of learningRates\.u = b·d\^1 under the parameterisation\); the value used, base · d\^1 at the width d = 10000000, is about 1e309: beyond the range of 64-bit numbers \(1\.8e308\): give a base of at most 1\.7e301$/);
 });

@@ -118,11 +118,11 @@ test('what a schema cannot say is located at its key', () => {
     [{ model: { hidden: [] , outputScale: { widthExponent: 1 } } }, 'model.outputScale', /a power of the width, and this network has no hidden layer/, '{\n      "widthExponent": 1\n    }'],
     [{ model: { hidden: [4] }, init: { weights: [[[1], [2], [3]], [[1, 2, 3]]] } }, 'init.weights[0]', /W_1 must have 4 rows \(model.hidden\[0\]\), got 3/, '[\n        [\n          1\n        ],\n        [\n          2\n        ],\n        [\n          3\n        ]\n      ]'],
     // Numbers the float32 trainer cannot hold, at the key as the file writes it (one rate, or a list).
-    [{ training: { learningRate: 1e39 } }, 'training.learningRate', /^training.learningRate = 1e39: beyond the float32 range .*the trainer computes in float32/, '1e+39'],
+    [{ training: { learningRate: 1e39 } }, 'training.learningRate', /^training.learningRate = 1e\+39: beyond the float32 range .*the trainer computes in float32/, '1e+39'],
     [{ training: { learningRate: 1e-50 } }, 'training.learningRate', /^training.learningRate = 1e-50: nonzero, but below the smallest float32 magnitude .* a rate of 0, with which no layer learns/, '1e-50'],
-    [{ training: { learningRate: [0.1, 1e39] } }, 'training.learningRate[1]', /^training.learningRate\[1\] = 1e39: beyond the float32 range/, '1e+39'],
-    [{ model: { hidden: [2], outputScale: 1e39 } }, 'model.outputScale', /^model.outputScale = 1e39: beyond the float32 range/, '1e+39'],
-    [{ model: { hidden: [2] }, init: { weights: [[[1, 2], [3, 1e39]], [[1, 2]]] } }, 'init.weights[0][1][1]', /^init.weights\[0\]\[1\]\[1\] = 1e39: beyond the float32 range/, '1e+39'],
+    [{ training: { learningRate: [0.1, 1e39] } }, 'training.learningRate[1]', /^training.learningRate\[1\] = 1e\+39: beyond the float32 range/, '1e+39'],
+    [{ model: { hidden: [2], outputScale: 1e39 } }, 'model.outputScale', /^model.outputScale = 1e\+39: beyond the float32 range/, '1e+39'],
+    [{ model: { hidden: [2] }, init: { weights: [[[1, 2], [3, 1e39]], [[1, 2]]] } }, 'init.weights[0][1][1]', /^init.weights\[0\]\[1\]\[1\] = 1e\+39: beyond the float32 range/, '1e+39'],
     [{ sweep: { width: [1, 2] } }, 'sweep.width', /^sweep: `model\.width` is a key of the two-layer linear model; a network experiment's widths are the entries of `model\.hidden` \(`model\.hidden\[0\]`, …\)$/, '[\n      1,\n      2\n    ]'],
     [{ sweep: { 'training.epochs': [1, 2.5] } }, 'sweep.training.epochs[1]', /sweep value 1: training.epochs must be an integer, got 2.5/, '2.5'],
     // A key the file does not have: an index past its array crashed the run (TypeError) or appended a layer.
@@ -238,4 +238,14 @@ test('the checks a schema cannot make run beside its errors, on the keys it acce
   // A file above the size bound is not checked a second time.
   const big = network({ training: { optimizer: 'adam', beta1: 1.5, epsilon: 1e-60 } }).replace('{', `{ /*${' x'.repeat(BESIDE_SCHEMA_MAX_CHARS / 2)} */`);
   assert.deepEqual(problems(big).map((p) => p.path), ['training.beta1']);
+});
+
+test('a number of the file is echoed in the kind\'s own messages as written, not as its 64-bit value', () => {
+  const text = network({ model: { hidden: [8], outputScale: 1 }, training: { learningRate: 1 } }).replace('"outputScale": 1', '"outputScale": 1.0E+39').replace('"learningRate": 1', `"learningRate": 0.${'0'.repeat(52)}1`);
+  const [scale, rate] = problems(text);
+  assert.match(scale.message, /^model\.outputScale = 1\.0E\+39: beyond the float32 range/);
+  assert.match(rate.message, /^training\.learningRate = 0\.0{46}… \(55 characters\): nonzero, but below the smallest float32 magnitude/);
+  // A sweep's value checked by the schema: `got` the entry as written.
+  const sweep = network({ sweep: { 'model.hidden[0]': [2, 3] } }).replace('[\n      2,\n      3\n    ]', '[2, 1.0E+9]');
+  assert.match(problems(sweep)[0].message, /^sweep value 1: model\.hidden\[0\] must be ≤ \d+, got 1\.0E\+9$/);
 });
