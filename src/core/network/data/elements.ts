@@ -67,6 +67,17 @@ function reader(t: ElementType, v: DataView): (offset: number, le: boolean) => n
   }
 }
 
+/**
+ * The 64-bit integer of type `t` at byte `offset` of `src` as its exact decimal text when a float64
+ * rounds it (beyond ±2⁵³), else undefined (every other element is exact as a float64).
+ */
+export function roundedInteger(t: ElementType, src: Uint8Array, offset: number): string | undefined {
+  if (t.bytes !== 8 || (t.kind !== 'i' && t.kind !== 'u')) return undefined;
+  const view = new DataView(src.buffer, src.byteOffset + offset, 8);
+  const v = t.kind === 'i' ? view.getBigInt64(0, t.littleEndian) : view.getBigUint64(0, t.littleEndian);
+  return Number.isSafeInteger(Number(v)) ? undefined : v.toString();
+}
+
 /** The value of an IEEE 754 half-precision number given as its 16 bits. */
 export function float16(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;

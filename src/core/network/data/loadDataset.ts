@@ -5,7 +5,7 @@
  */
 import { excerpt } from '../../experiment/diagnostic';
 import { Dataset } from '../dataset';
-import { countOf, DataError, formatCount, joinPath } from './dataError';
+import { countOf, DataError, formatCount, formatNumber, joinPath } from './dataError';
 import { dataFileRef } from './dataFile';
 import { MAX_DATA_BYTES, MAX_READ_BYTES, MemoryBudget } from './dataLimits';
 import { DataSpec, MAX_CLASSES, parseDataSpec } from './dataSpec';
@@ -285,16 +285,18 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
   }
   let largest = -1;
   let where: { t: RawClasses; i: number } | undefined;
+  // A label as the file writes it (`2.50`, `1e400`, a 64-bit integer beyond 2⁵³), not as its float64 value.
+  const said = (t: RawClasses, i: number) => t.text?.[i] ?? t.exact?.get(i) ?? formatNumber(t.values[i]);
   for (const t of splits) {
     for (let i = 0; i < t.values.length; i++) {
       const v = t.values[i];
       if (!(Number.isInteger(v) && v >= 0)) {
         const p = t.place(i);
-        throw new DataError(`label ${v} is not a class index (a whole number ≥ 0); for numeric targets set "task": "regression"`, p.key, p.location);
+        throw new DataError(`label ${said(t, i)} is not a class index (a whole number ≥ 0); for numeric targets set "task": "regression"`, p.key, p.location);
       }
       if (classes !== undefined && v >= classes) {
         const p = t.place(i);
-        throw new DataError(`label ${v} is beyond the ${countOf(classes, 'class', 'classes')} (labels 0 to ${classes - 1})`, p.key, p.location);
+        throw new DataError(`label ${said(t, i)} is beyond the ${countOf(classes, 'class', 'classes')} (labels 0 to ${classes - 1})`, p.key, p.location);
       }
       if (v > largest) {
         largest = v;
@@ -305,7 +307,8 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
   const classCount = classes ?? largest + 1;
   if (classCount > MAX_CLASSES) {
     const p = where!.t.place(where!.i);
-    throw new DataError(`label ${formatCount(largest)} would make ${formatCount(classCount)} classes, over the limit of ${formatCount(MAX_CLASSES)} (one output per class)`, p.key, p.location);
+    const exact = where!.t.exact?.get(where!.i);
+    throw new DataError(exact ? `label ${exact} would make more than ${formatCount(MAX_CLASSES)} classes, the limit (one output per class)` : `label ${formatCount(largest)} would make ${formatCount(classCount)} classes, over the limit of ${formatCount(MAX_CLASSES)} (one output per class)`, p.key, p.location);
   }
   if (classes === undefined && test) {
     const trained = new Uint8Array(classCount);

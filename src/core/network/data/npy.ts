@@ -10,7 +10,7 @@ import { countOf, formatBytes, formatCount } from './dataError';
 import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
 import { formatShape, MAX_NPY_HEADER_BYTES } from './dataLimits';
 import { DataTask } from './dataSpec';
-import { decodeElements, ElementType, firstNonFinite, isIntegerType, notFiniteMessage } from './elements';
+import { decodeElements, ElementType, firstNonFinite, isIntegerType, notFiniteMessage, roundedInteger } from './elements';
 import { readRecords } from './records';
 import { RawClasses, RawRegression, RawSplit, ReadContext, reserveSplit } from './rawSplit';
 import { Selection } from './subset';
@@ -217,9 +217,15 @@ export async function readNpySplit(ctx: ReadContext, xRef: DataFileRef, yRef: Da
       await readRecords(xr, { start: xh.dataStart, recordBytes: features * xh.type.bytes, count: total, what: `sample of ${formatShape(sampleShape)} ${xh.type.name}` }, indices, decode(xr, xh, features, 'input', x), ctx.signal);
       const targets: RawClasses | RawRegression =
         kind === 'classes'
-          ? { kind, values: new Float64Array(count), place: (i) => ({ key: yRef.key, location: { file: yRef.display, filePath: yRef.path, offset: yh.dataStart + indices[i] * yh.type.bytes, decompressed: yr.gzip } }) }
+          ? { kind, values: new Float64Array(count), exact: new Map(), place: (i) => ({ key: yRef.key, location: { file: yRef.display, filePath: yRef.path, offset: yh.dataStart + indices[i] * yh.type.bytes, decompressed: yr.gzip } }) }
           : { kind, values: new Float32Array(count * outputs), outputs };
-      await readRecords(yr, { start: yh.dataStart, recordBytes: outputs * yh.type.bytes, count: total, what: `target of ${yh.type.name}` }, indices, decode(yr, yh, outputs, 'target', targets.values), ctx.signal);
+      const decodeTargets = decode(yr, yh, outputs, 'target', targets.values);
+      await readRecords(yr, { start: yh.dataStart, recordBytes: outputs * yh.type.bytes, count: total, what: `target of ${yh.type.name}` }, indices, (bytes, offset, k) => {
+        decodeTargets(bytes, offset, k);
+        // A 64-bit label beyond 2⁵³ is kept as stored too, so that a message quotes it exactly.
+        const exact = targets.kind === 'classes' ? roundedInteger(yh.type, bytes, offset) : undefined;
+        if (exact !== undefined) (targets as RawClasses).exact!.set(k, exact);
+      }, ctx.signal);
       if (count === total) {
         for (const r of [xr, yr]) if (r.gzip && (await hasMoreData(r))) throw r.error('more data follows the array the header declares: not a single array as np.save writes it', r.position - 1);
       }

@@ -19,7 +19,10 @@ export interface TargetPlace {
 export interface RawClasses {
   kind: 'classes';
   values: Float64Array;
+  /** Each label as written (CSV, inline): messages quote it so. */
   text?: string[];
+  /** Labels the float64 values round (64-bit integers beyond 2⁵³, in .npy), by index: as the file stores them. */
+  exact?: Map<number, string>;
   place(i: number): TargetPlace;
 }
 

@@ -190,6 +190,9 @@ test('bad CSV files: each a located message', async () => {
     ['a,b,y\n1,2,0\n3,1e39,1\n', {}, { path: 'data.trainFile', message: /found "1e39" \(beyond the float32 range/, line: 3, column: 3 }],
     ['a,b,y\n1,2,0\n3,4\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:1: expected 3 fields, as the first line has, found 2/, line: 3, column: 1 }],
     ['a,b,y\n1,2,0\n3,4,2.5\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: label 2.5 is not a class index .*"task": "regression"/, line: 3, column: 5 }],
+    // The label as the file writes it, not its 64-bit value (2.5, Infinity).
+    ['a,b,y\n1,2,0\n3,4,2.50\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: label 2.50 is not a class index/, line: 3, column: 5 }],
+    ['a,b,y\n1,2,0\n3,4,1e400\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: label 1e400 is not a class index/, line: 3, column: 5 }],
     ['a,b,y\n1,2,0\n3,4,7\n', { classes: 5 }, { path: 'data.trainFile', message: /^bad.csv:3:5: label 7 is beyond the 5 classes \(labels 0 to 4\)/, line: 3, column: 5 }],
     ['a,b,y\n1,2,0\n3,4, \n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: expected a class label in field 3 \("y"\), found an empty field/ }],
     ['a,b,y\n1,2,cat\n', { task: 'regression' }, { path: 'data.trainFile', message: /^bad.csv:2:5: expected a number as the regression target in field 3 \("y"\), found "cat"/ }],

@@ -149,6 +149,11 @@ test('bad .npy files: each a located message', async () => {
   await rejectsAt(loadDataset(spec({ trainY: 'y-2d.npy' }), o), { path: 'data.trainY', message: /class labels are one number per sample, found shape \(9, 2\)/ });
   write(dir, 'y-big.npy', npyBytes('<i8', [N], [0, 1, 2, 3, 4, 5, 6, 7, 2 ** 40]));
   await rejectsAt(loadDataset(spec({ trainY: 'y-big.npy' }), o), { path: 'data.trainY', message: /label 1,099,511,627,776 would make 1,099,511,627,777 classes, over the limit of 100,000/, offset: dataStart + 8 * 8 });
+  // Beyond 2⁵³ a float64 rounds the label: quoted as the file stores it (JavaScript prints 2⁶⁰ as 1152921504606847000).
+  write(dir, 'y-2e60.npy', npyBytes('<i8', [N], [0, 1, 2, 3, 4, 5, 6, 7, 2 ** 60]));
+  await rejectsAt(loadDataset(spec({ trainY: 'y-2e60.npy' }), o), { path: 'data.trainY', message: /: label 1152921504606846976 would make more than 100,000 classes, the limit/, offset: dataStart + 8 * 8 });
+  write(dir, 'y-neg.npy', npyBytes('<i8', [N], [0, 1, 2, -(2 ** 60), 4, 5, 6, 7, 8]));
+  await rejectsAt(loadDataset(spec({ trainY: 'y-neg.npy' }), o), { path: 'data.trainY', message: /: label -1152921504606846976 is not a class index/, offset: dataStart + 3 * 8 });
 });
 
 test('counts of one are singular in the source line and the messages', async () => {
