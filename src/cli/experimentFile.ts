@@ -11,7 +11,7 @@ import { firstControlByte, firstNonUtf8, hexByte } from '../core/experiment/text
 import { MagicFormat, magicFormat } from '../core/network/data/formatGuess';
 import { ExperimentError } from '../core/experiment/errors';
 import { Experiment } from '../core/experiment/experiment';
-import { kindDiagnostic, locatePath, parseExperiment } from '../core/experiment/parse';
+import { kindDiagnostic, locatedProblem, locatePath, parseExperiment } from '../core/experiment/parse';
 import { kindOf } from '../core/experiment/pathKind';
 import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { BadFileError, CliOutput, EXIT_BAD_FILE, LoadedExperiment, LoadedFile } from './command';
@@ -227,7 +227,9 @@ function readText(file: string, reader: FileReader): string {
 
 /** An ExperimentError raised while running the file, at its place in the file (exit 1). */
 export function reportExperimentError(loaded: LoadedFile, e: ExperimentError): CliOutput {
-  return reportDiagnostics(loaded, [{ message: e.message, path: e.path, ...locatePath(loaded.tree, e.path), severity: 'error' }]);
+  // The file's number at the problem's key as written (a data entry `found 3.50e38`, not 3.5e+38).
+  const d = loaded.tree ? locatedProblem(loaded.tree, loaded.text, e) : { message: e.message, path: e.path, ...locatePath(loaded.tree, e.path), severity: 'error' as const };
+  return reportDiagnostics(loaded, [d]);
 }
 
 /**

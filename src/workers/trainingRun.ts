@@ -8,7 +8,7 @@
 import { sweepRunError } from '../core/analysis/sweep';
 import { Diagnostic } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
-import { locatePath } from '../core/experiment/parse';
+import { locatedProblem, locatePath } from '../core/experiment/parse';
 import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpointReader';
 import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
@@ -58,7 +58,7 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
     if (signal.aborted || (err instanceof Error && err.name === 'AbortError')) throw abortError('the training');
     // A sweep value's own failure is located at its entry of the sweep, as `flab sweep` reports it.
     const sweepValue = any.kind === 'network' && job.sweepIndex !== null ? await sweepRunError(any.experiment, job.sweepIndex, err, { baseDir: job.baseDir }) : err;
-    return locatedError(sweepValue, parsed.tree);
+    return locatedError(sweepValue, parsed.tree, job.text);
   }
 }
 
@@ -222,8 +222,9 @@ export function checkpointsView(r: CheckpointsResult, thresholds: LayerThreshold
 }
 
 /** A failure of a run as a located diagnostic: at its key in the file, with the data file's place in its message. */
-function locatedError(err: unknown, tree: Parameters<typeof locatePath>[0]): TrainingOutcome {
-  const diag = (message: string, path: string): Diagnostic => ({ message, path, ...locatePath(tree, path), severity: 'error' });
+function locatedError(err: unknown, tree: Parameters<typeof locatePath>[0], text: string): TrainingOutcome {
+  // The file's number at a problem's key as written (`locatedProblem`), as the command line says it.
+  const diag = (message: string, path: string): Diagnostic => (tree ? locatedProblem(tree, text, { message, path }) : { message, path, ...locatePath(tree, path), severity: 'error' });
   if (err instanceof TrainingSetupError) return located(err.problems.map((p) => diag(p.message, p.path)));
   if (err instanceof DataError) return located([diag(err.message, err.path)]);
   if (err instanceof ExperimentError) return located([diag(err.message, err.path)]);

@@ -120,9 +120,9 @@ function linearChecks(source: unknown, tree: Node, text: string, out: Diagnostic
 
 /**
  * A problem of a kind's checks as located in `tree`, the number at its path echoed as the user wrote
- * it: a message that begins `path = v`, or ends a check with `got v`, v the number's 64-bit value
- * formatted (`training.learningRate = 1e-53`, `got 1000000000`), has the literal instead (`=
- * 0.0000…`, `= 1.0E+39`, `got 1e9`), as the schema's own messages do.
+ * it: a message that begins `path = v`, or quotes it as `got v` or `found v`, v the number's 64-bit
+ * value formatted (`training.learningRate = 1e-53`, `got 1000000000`, `found 3.5e+38`), has the
+ * literal instead (`= 0.0000…`, `= 1.0E+39`, `got 1e9`, `found 3.50e38`), as the schema's own messages do.
  */
 export function locatedProblem(tree: Node, text: string, p: { path: string; message: string }): Diagnostic {
   const { node, complete } = walkPath(tree, p.path);
@@ -131,10 +131,16 @@ export function locatedProblem(tree: Node, text: string, p: { path: string; mess
     const said = `${p.path} = ${formatNumber(node.value as number)}`;
     const written = excerpt(text.slice(node.offset, node.offset + node.length));
     if (message.startsWith(said) && /^[:;, (]/.test(message.slice(said.length))) message = `${p.path} = ${written}${message.slice(said.length)}`;
-    // A check of the value itself (a sweep's entry: `must be ≤ 16777216, got 1000000000`) likewise.
-    const got = `got ${formatNumber(node.value as number)}`;
-    const at = message.lastIndexOf(got);
-    if (at >= 0 && !/[\w.]/.test(message[at + got.length] ?? '')) message = `${message.slice(0, at)}got ${written}${message.slice(at + got.length)}`;
+    // A check of the value itself (a sweep's entry: `must be ≤ 16777216, got 1000000000`; inline data:
+    // `found 3.5e+38`) likewise.
+    const value = node.value as number;
+    for (const said of new Set([formatNumber(value), JSON.stringify(value)])) {
+      for (const word of ['got', 'found']) {
+        const at = message.lastIndexOf(`${word} ${said}`);
+        const end = at + word.length + 1 + said.length;
+        if (at >= 0 && !/[\w.+-]/.test(message[end] ?? '')) message = `${message.slice(0, at)}${word} ${written}${message.slice(end)}`;
+      }
+    }
   }
   return { message, path: p.path, offset: node.offset, length: node.length, severity: 'error' };
 }

@@ -143,6 +143,13 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
   assert.ok(Number(finished[k]) > 0, `the finished run's kernel change ${finished[k]}`);
 });
 
+test('a data entry refused while the data load is quoted as the file writes it', () => {
+  const file = write('huge-entry.flab.json', JSON.stringify({ ...tiny, data: { train: { x: [[1, 2], [3, 4]], y: [0, 1] } } }).replace('[3,4]', '[3,3.50e38]'));
+  const r = flab('train', file);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /: error: expected a finite number within the float32 range \(±3\.4e38\), found 3\.50e38\n$/);
+});
+
 test('a file\'s errors are printed in the order of the file, whatever the order of the checks', () => {
   const file = write('two-faults.flab.json', JSON.stringify({ ...tiny, training: { optimizer: 'adam', momentum: 0.9, epochs: 2, steps: 3 } }));
   const r = flab('train', file);
