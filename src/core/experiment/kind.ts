@@ -7,6 +7,7 @@
  */
 import type { Node } from 'jsonc-parser';
 import schemaJson from '../../../media/flab.schema.json';
+import { Diagnostic } from './diagnostic';
 import { matchesSchema, SchemaNode, valueTree } from './schema';
 
 /** The experiment schema (media/flab.schema.json): the single definition of the file format. */
@@ -55,4 +56,36 @@ export function describeKind(kind: ExperimentKind): string {
     default:
       return 'an experiment on the two-layer linear model';
   }
+}
+
+/**
+ * A file whose keys say two kinds at once, where every check of the one kind the schema's conditions
+ * choose would be a guess (docs/architecture.md, "Experiment kinds"): one diagnostic instead of that
+ * kind's errors, or null.
+ * - `model` written twice, once with `hidden` (a network) and once without (the linear model): the
+ *   last one decides, as JSON.parse keeps it, and the other's keys were all refused.
+ * - A top-level `checkpoints` beside a `model` with `hidden`: the first makes a checkpoint experiment
+ *   (another trainer's checkpoints, read), the second a network to train — most likely the network's
+ *   own `training.checkpoints` (the checkpoints it writes) one level too high.
+ */
+export function kindConfusion(tree: Node): Diagnostic | null {
+  if (tree.type !== 'object') return null;
+  const props = (tree.children ?? []).map((p) => ({ key: p.children?.[0], value: p.children?.[1] }));
+  const models = props.filter((p) => p.key?.value === 'model');
+  const isNetwork = (value: Node | undefined) => value?.type === 'object' && (value.children ?? []).some((p) => p.children?.[0]?.value === 'hidden');
+  const at = (key: Node) => ({ offset: key.offset, length: key.length });
+  if (models.length > 1 && models.some((m) => isNetwork(m.value)) && models.some((m) => !isNetwork(m.value))) {
+    const last = models[models.length - 1].key!;
+    return { message: '`model` is written twice, once with `hidden` (a network experiment) and once without (the two-layer linear model): which kind the file is cannot be told — keep one', path: 'model', ...at(last), severity: 'error' };
+  }
+  const checkpoints = props.find((p) => p.key?.value === 'checkpoints');
+  if (checkpoints && models.some((m) => isNetwork(m.value))) {
+    return {
+      message: 'a top-level `checkpoints` makes a checkpoint experiment, which reads the checkpoints another trainer wrote (it has no `model`, `data` or `training`), and this file\'s `model` has `hidden`, a network to train: to write its checkpoints, put the object under `training`, as `training.checkpoints` ({ "every": steps, "path": folder })',
+      path: 'checkpoints',
+      ...at(checkpoints.key!),
+      severity: 'error',
+    };
+  }
+  return null;
 }

@@ -7,7 +7,7 @@
 import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree } from 'jsonc-parser';
 import { Diagnostic, excerpt, formatCount, formatLn, formatNumber } from './diagnostic';
 import { LinearData, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
-import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS, kindSchema } from './kind';
+import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS, kindConfusion, kindSchema } from './kind';
 import { JSON_TOKENS_MEMORY, MAX_JSON_TOKENS, MAX_PARAMETERS } from './limits';
 import { checkAgainstSchema, SchemaNode } from './schema';
 import { PathProblem, problemsBesideRefused } from './schemaRepair';
@@ -87,6 +87,8 @@ export function parseExperiment(text: string): ParseResult {
 export function experimentFromTree(tree: Node, text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const kind = experimentKind(tree);
+  const confusion = kindConfusion(tree);
+  if (confusion) return { experiment: null, diagnostics: [confusion], tree, kind };
   if (kind !== 'linear') return { experiment: null, diagnostics: [kindDiagnostic(tree, kind)], tree, kind };
   checkAgainstSchema(tree, EXPERIMENT_SCHEMA, EXPERIMENT_SCHEMA, '', diagnostics, text);
   if (diagnostics.length > 0) {

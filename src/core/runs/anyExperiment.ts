@@ -9,7 +9,7 @@
 import { getNodeValue, Node } from 'jsonc-parser';
 import { Diagnostic } from '../experiment/diagnostic';
 import { Experiment } from '../experiment/experiment';
-import { EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, kindSchema } from '../experiment/kind';
+import { EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, kindConfusion, kindSchema } from '../experiment/kind';
 import { besideSchemaErrors, experimentFromTree, locatedProblem, parseJsonText } from '../experiment/parse';
 import { checkAgainstSchema } from '../experiment/schema';
 import { CheckpointExperiment, normaliseCheckpointExperiment } from '../checkpoints/checkpointExperiment';
@@ -39,6 +39,8 @@ export function parseAnyExperiment(text: string): AnyParseResult {
   const { tree, diagnostics } = parseJsonText(text);
   if (diagnostics.length > 0 || !tree) return { parsed: null, diagnostics, tree };
   const kind = experimentKind(tree);
+  const confusion = kindConfusion(tree);
+  if (confusion) return { parsed: null, kind, diagnostics: [confusion], tree };
   if (kind === 'linear') {
     const r = experimentFromTree(tree, text);
     return { parsed: r.experiment ? { kind, experiment: r.experiment } : null, kind, diagnostics: r.diagnostics, tree };

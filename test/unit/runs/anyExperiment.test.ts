@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lineAndColumn } from '../../../src/core/experiment/diagnostic';
-import { BESIDE_SCHEMA_MAX_CHARS } from '../../../src/core/experiment/parse';
+import { BESIDE_SCHEMA_MAX_CHARS, parseExperiment } from '../../../src/core/experiment/parse';
 import { Rng } from '../../../src/core/math/rng';
 import { Dataset } from '../../../src/core/network/dataset';
 import { networkVariant, specForData } from '../../../src/core/network/networkExperiment';
@@ -147,8 +147,8 @@ test('a key written twice is one error at its second occurrence: the file keeps 
     ['{"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10},"training":{"epochs":1},"training":{"epochs":2}}', 'training', 'duplicate key `training` in the experiment'],
     ['{"model":{"hidden":[8],"hidden":[4]},"data":{"dataset":"mnist","train":10}}', 'model.hidden', 'duplicate key `hidden` in model'],
     ['{"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10,"train":20}}', 'data.train', 'duplicate key `train` in data'],
-    // The last value is the one checked (JSON.parse's): a linear `model` then a network one is a network file.
-    ['{"model":{"width":8},"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10}}', 'model', 'duplicate key `model` in the experiment'],
+    // A linear `model` then a network one: the kind cannot be told (the last decides, JSON.parse's), said once.
+    ['{"model":{"width":8},"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10}}', 'model', '`model` is written twice, once with `hidden` (a network experiment) and once without (the two-layer linear model): which kind the file is cannot be told — keep one'],
   ];
   for (const [text, path, message] of cases) {
     const r = parseAnyExperiment(text);
@@ -248,4 +248,24 @@ test('a number of the file is echoed in the kind\'s own messages as written, not
   // A sweep's value checked by the schema: `got` the entry as written.
   const sweep = network({ sweep: { 'model.hidden[0]': [2, 3] } }).replace('[\n      2,\n      3\n    ]', '[2, 1.0E+9]');
   assert.match(problems(sweep)[0].message, /^sweep value 1: model\.hidden\[0\] must be ≤ \d+, got 1\.0E\+9$/);
+});
+
+test('a file whose keys say two kinds at once gets one error that says so, not the errors of the kind guessed', () => {
+  // `model` twice, a network's and the linear model's: the last decided, and every key of the other was refused.
+  for (const text of ['{"model":{"hidden":[8]},"model":{"width":3},"data":{"dataset":"mnist","train":10}}', '{"model":{"width":3},"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10}}']) {
+    const [only, ...rest] = parseAnyExperiment(text).diagnostics;
+    assert.deepEqual(rest, [], text);
+    assert.equal(only.path, 'model');
+    assert.match(only.message, /^`model` is written twice, once with `hidden` \(a network experiment\) and once without/);
+    assert.equal(only.offset, text.lastIndexOf('"model"'));
+    assert.deepEqual(parseExperiment(text).diagnostics, [only], 'the linear model\'s own parser says the same');
+  }
+  // A network's checkpoints one level too high: a checkpoint experiment beside a network to train.
+  const text = '{"model":{"hidden":[4]},"data":{"dataset":"mnist","train":10},"checkpoints":{"path":"x"}}';
+  const ds = parseAnyExperiment(text).diagnostics;
+  assert.equal(ds.length, 1, JSON.stringify(ds));
+  assert.equal(ds[0].path, 'checkpoints');
+  assert.match(ds[0].message, /put the object under `training`, as `training\.checkpoints`/);
+  // A duplicate of the same kind is the duplicate alone (the test above), and a checkpoint file is one.
+  assert.deepEqual(parseAnyExperiment('{"checkpoints":{"path":"x"}}').diagnostics, []);
 });
