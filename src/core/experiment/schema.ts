@@ -4,8 +4,10 @@
  * type, properties, required, additionalProperties (false or a schema), min/maxProperties,
  * minimum / maximum / exclusiveMinimum / exclusiveMaximum, minLength / maxLength, enum, const, items,
  * minItems / maxItems, dependencies (lists of keys), oneOf over objects (chosen by a `const`
- * discriminator, else by the keys present), anyOf, if / then / else, and local $ref. One keyword is the
- * format's own: `maximumReason`, what a limit (`maximum`, `maxItems`) protects, said after the bound.
+ * discriminator, else by the keys present), anyOf, if / then / else, and local $ref. Two keywords are
+ * the format's own: `maximumReason`, what a limit (`maximum`, `maxItems`) protects, said after the
+ * bound; and `keysElsewhere`, keys of another kind and where this one writes what they mean, said
+ * instead of a guess at a misspelling.
  */
 import type { Node } from 'jsonc-parser';
 import { Diagnostic, didYouMean, didYouMeanValue, excerpt, formatNumber, joinPath } from './diagnostic';
@@ -27,6 +29,12 @@ export interface SchemaNode {
    * appended to the refusal (`must be ≤ 16777216, got 1e9: a network has at most …`).
    */
   maximumReason?: string;
+  /**
+   * Keys this object does not have and another kind's does (the linear model's `time` in a network
+   * file), each with what to write here instead: an unknown key among them is refused with it
+   * (`unknown key \`time\`: the two-layer linear model's key; a network's length is …`).
+   */
+  keysElsewhere?: Record<string, string>;
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   minLength?: number;
@@ -210,7 +218,8 @@ function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): vo
         if (valueNode) check(valueNode, schema.additionalProperties, childPath, c);
       } else if (schema.additionalProperties === false) {
         const where = path === '' ? '' : ` in ${path}`;
-        out.push(error(`unknown key \`${excerpt(key)}\`${where}${didYouMean(key, Object.keys(props))}`, childPath, keyNode));
+        const elsewhere = schema.keysElsewhere && Object.hasOwn(schema.keysElsewhere, key) ? `: ${schema.keysElsewhere[key]}` : didYouMean(key, Object.keys(props));
+        out.push(error(`unknown key \`${excerpt(key)}\`${where}${elsewhere}`, childPath, keyNode));
       }
       continue;
     }

@@ -205,3 +205,22 @@ test('a value of a key that takes a few words gets a suggestion for another form
     'f:1:102: error: unknown key `learningRateSchedule` in training',
   ]);
 });
+
+test('a key of another kind is refused with where this kind writes it (keysElsewhere), not a guess at a misspelling', () => {
+  const schema: SchemaNode = { type: 'object', additionalProperties: false, keysElsewhere: { time: 'write length instead' }, properties: { name: { type: 'string' }, length: { type: 'integer' } } };
+  assert.deepEqual(problems(schema, '{ "time": 3, "nme": "a" }'), ['time: unknown key `time`: write length instead', 'nme: unknown key `nme` — did you mean `name`?']);
+  // The format's own: the linear model's keys in a network file, and a network's in a linear one.
+  const messages = (text: string) => parseAnyExperiment(text).diagnostics.map((d) => d.message);
+  assert.deepEqual(messages('{ "model": { "hidden": [4] }, "data": { "dataset": "mnist", "train": 10 }, "time": { "end": 5 }, "learningRates": { "u": 1 } }'), [
+    "unknown key `time`: the two-layer linear model's key; a network's length is training.epochs or training.steps",
+    "unknown key `learningRates`: the two-layer linear model's key; a network's rate is training.learningRate (one number, or one per weight matrix)",
+  ]);
+  assert.deepEqual(messages('{ "model": { "width": 4 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 }, "training": {} }'), [
+    "unknown key `training`: a network experiment's key (its model has hidden); the two-layer linear model's rates are learningRates, its length time.end",
+  ]);
+  // Every key it names is one the kind does not have.
+  for (const kind of ['linear', 'network'] as const) {
+    const s = kindSchema(kind);
+    for (const key of Object.keys(s.keysElsewhere ?? {})) assert.ok(!Object.hasOwn(s.properties ?? {}, key), `${kind}: ${key}`);
+  }
+});
