@@ -9,7 +9,7 @@
  * a stopped and resumed run gives the same numbers as an uninterrupted one.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { countOf, formatNumber } from '../experiment/diagnostic';
+import { countOf, formatCount, formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
 import { squaredNorms } from '../math/kernels';
@@ -1103,14 +1103,19 @@ function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): Expe
   }
   const parameters = parameterCount(sizes, spec.model.bias);
   if (parameters > NETWORK_LIMITS.parameters) {
-    out.push(new ExperimentError(`layer sizes ${sizes.join('-')} make ${parameters} parameters, above the limit of ${NETWORK_LIMITS.parameters} (the trainer keeps up to five float32 copies)`, 'model.hidden'));
+    out.push(new ExperimentError(`layer sizes ${sizes.join('-')} make ${formatCount(parameters)} parameters, above the limit of ${formatCount(NETWORK_LIMITS.parameters)} (the trainer keeps up to five float32 copies)`, 'model.hidden'));
   }
   if (t.batchSize !== 'full' && t.batchSize > train.count) {
     out.push(new ExperimentError(`a batch of ${t.batchSize} is larger than the training set (${train.count} samples); use "full" for the whole set`, 'training.batchSize'));
   }
   const perEpoch = t.batchSize === 'full' ? 1 : Math.ceil(train.count / Math.min(t.batchSize, train.count));
   if (t.length.unit === 'epochs' && t.length.count * perEpoch > NETWORK_LIMITS.steps) {
-    out.push(new ExperimentError(`${t.length.count} epochs × ${perEpoch} steps exceed the limit of ${NETWORK_LIMITS.steps} steps`, 'training.epochs'));
+    out.push(new ExperimentError(`${formatCount(t.length.count)} epochs × ${formatCount(perEpoch)} steps exceed the limit of ${formatCount(NETWORK_LIMITS.steps)} steps`, 'training.epochs'));
+  }
+  // Inputs that are all 0 (a constant input is 0 after "scale01" or "standardize") reach no hidden
+  // unit of a network without biases whose φ(0) = 0: every output and gradient is exactly 0.
+  if (!spec.model.bias && spec.model.activation !== 'sigmoid' && train.x.every((v) => v === 0)) {
+    out.push(new ExperimentError(`every training input is 0 (after normalisation, if any: "scale01" and "standardize" map an input that is the same in every sample to 0), so a network without biases and with φ(0) = 0 computes 0 for every sample and its gradients are exactly 0: nothing can be learned — check the data, or set model.bias to true`, 'data'));
   }
   const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * perEpoch;
   const layers = sizes.length - 1;

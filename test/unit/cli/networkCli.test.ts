@@ -294,7 +294,7 @@ test('bad data, sizes past the limits and the wrong kind are located errors (exi
   write('lab', Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 0]).toString('latin1'));
   assert.match(at(write('idx.flab.json', { model: { hidden: [3] }, data: { format: 'idx', trainImages: 'images', trainLabels: 'lab' } }), 'train'), /images, byte 0: expected an IDX file, whose first two bytes are 00 00, found 68 65/);
   const wide = at(write('wide.flab.json', { model: { hidden: [200000, 200000] }, data }), 'train');
-  assert.match(wide, /wide.flab.json:3:\d+: error: layer sizes 2-200000-200000-2 make 40000800000 parameters, above the limit of 16777216/);
+  assert.match(wide, /wide.flab.json:3:\d+: error: layer sizes 2-200000-200000-2 make 40,000,800,000 parameters, above the limit of 16,777,216/);
   // Records kept in memory (every run), then what --json could print (the command line's own limit).
   assert.match(at(write('long.flab.json', { ...tiny, training: { steps: 10_000_000, record: { every: 1 } } }), 'train'), /long.flab.json:\d+:\d+: error: a record every 1 step over 10,000,000 steps makes 10,000,001 records of 2 weight matrices, over the limit of 2,000,000 matrices in all \(every record is kept in memory\): record every 15 steps or more \(training\.record\.every\)/);
   const printedMessage = at(write('printed.flab.json', { ...tiny, training: { steps: 999_999, record: { every: 1 } } }), 'train');

@@ -688,6 +688,13 @@ test('bad combinations are refused before anything is allocated, each with its k
   assert.deepEqual(problems(networkSpec(base), classes, values), ['data.test: the test set has regression targets, the training set class targets']);
   assert.deepEqual(problems(networkSpec(base), classes, { ...randomData(rng, 3, 5, { classes: 3 }).set }), ['data.test: the test set has 5 features, the training set 4']);
   assert.deepEqual(problems(networkSpec(base), { ...classes, x: classes.x.subarray(0, 39) }), ['data.train: 10 samples × 4 features = 40 inputs expected, the array holds 39']);
+  // Inputs all 0 (a constant input after "scale01"): no hidden unit of a network without biases whose φ(0) = 0
+  // is reached, and every gradient is 0 (the run was "frozen", blamed on a tiny init.scale).
+  const zeros = { ...classes, x: new Float32Array(classes.x.length) };
+  assert.deepEqual(problems(networkSpec(base), zeros).map((p) => p.slice(0, p.indexOf(':'))), ['data']);
+  assert.match(problems(networkSpec(base), zeros)[0], /^data: every training input is 0 .*check the data, or set model\.bias to true$/);
+  assert.deepEqual(problems(networkSpec({ ...base, model: { ...base.model, bias: true } }), zeros), [], 'biases reach the units');
+  assert.deepEqual(problems(networkSpec({ ...base, model: { ...base.model, activation: 'sigmoid' } }), zeros), [], 'σ(0) = 1/2 reaches the next layer');
   assert.deepEqual(problems(networkSpec({ model: { hidden: [0.5, -1] }, init: { scale: -1 }, training: { momentum: 1, record: { every: 0 } } }), classes), [
     'model.hidden[0]: model.hidden[0] must be an integer, got 0.5',
     'model.hidden[1]: model.hidden[1] must be ≥ 1, got -1',
@@ -697,7 +704,7 @@ test('bad combinations are refused before anything is allocated, each with its k
   ]);
   // Limits, checked from the sizes alone: 2·10⁵ × 2·10⁵ would be 160 GB of weights.
   const start = performance.now();
-  assert.deepEqual(problems(networkSpec({ model: { hidden: [200_000, 200_000] } }), classes), ['model.hidden: layer sizes 4-200000-200000-3 make 40001400000 parameters, above the limit of 16777216 (the trainer keeps up to five float32 copies)']);
+  assert.deepEqual(problems(networkSpec({ model: { hidden: [200_000, 200_000] } }), classes), ['model.hidden: layer sizes 4-200000-200000-3 make 40,001,400,000 parameters, above the limit of 16,777,216 (the trainer keeps up to five float32 copies)']);
   assert.ok(performance.now() - start < 100);
   // Every record is kept: 10⁸ records of a step each exhausted the heap. 4-5-3 has 2 weight matrices.
   assert.deepEqual(problems(networkSpec({ ...base, training: { steps: 100_000_000, record: { every: 1 } } }), classes), [
