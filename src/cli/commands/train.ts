@@ -62,7 +62,8 @@ export function sweepNote(file: string, e: NetworkExperiment): string {
 /**
  * A note on standard error for a run that diverged or whose weights never moved, whatever the format
  * (`--csv` has no room for it): where the loss stopped being finite and that the records up to there
- * are what is printed, or why there is no label. `run` names a sweep's run. Empty otherwise.
+ * are what is printed, or why there is no label — or, for a label whose kernel test is the distance
+ * because float32 cannot hold the kernel, that reason. `run` names a sweep's run. Empty otherwise.
  */
 export function divergedNote(file: string, r: TrainResult, run?: string): string {
   // A run whose weights never moved has no label either: the reason, which only the panel showed.
@@ -70,7 +71,8 @@ export function divergedNote(file: string, r: TrainResult, run?: string): string
   if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${INITIAL_LOSS_NOT_FINITE}\n`;
   // Zero steps (training.epochs or steps 0) is a measurement of θ₀ alone: allowed, but said, as it has no label.
   if (r.summary.status === 'finished' && r.summary.totalSteps === 0) return `${file}: note: ${run ? `${run}: ` : ''}no label: the run has 0 steps (training.epochs or training.steps is 0), so its one record measures θ₀ alone\n`;
-  if (r.summary.status !== 'diverged') return '';
+  // A kernel float32 cannot hold: the label's kernel test is the distance, which only --summary showed.
+  if (r.summary.status !== 'diverged') return r.summary.scores?.kernelNotFinite && r.summary.label !== null ? `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).reasons[0]}\n` : '';
   const d = r.summary.divergedAt;
   // The step right after a record has no finite batch of its own before it: the record holds its loss.
   const loss = r.step.at(-2) === (d ?? 0) - 1 ? `its train loss step ${d}'s own, not finite (null)` : 'its train loss that of the finite batches before it';

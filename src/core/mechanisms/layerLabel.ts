@@ -43,9 +43,10 @@ export interface LayerScores {
   /** max over the measured records of ‖J_t − J_0‖_F/‖J_0‖_F; null likewise. */
   tangentChange: number | null;
   /**
-   * A kernel or tangent-feature measurement came out not finite: float32 overflow in the kernel's
-   * products (activations of about 10⁸ and beyond). The kernel test is then the largest distance
-   * from θ₀, as for checkpoints, never the measurements that remain (docs/networks.md, "Labels").
+   * A kernel or tangent-feature measurement came out not finite, or its reference K₀ out of float32's
+   * range: overflow in the kernel's products (activations of about 10⁸ and beyond), or underflow to 0
+   * (weights of about 10⁻²⁵, init.scale 10⁻³⁰). The kernel test is then the largest distance from θ₀,
+   * as for checkpoints, never the measurements that remain (docs/networks.md, "Labels").
    */
   kernelNotFinite: boolean;
   /**
@@ -233,7 +234,7 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
   const test = byKernel
     ? `The tangent kernel changed by ${fa(scores.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}` : ''}`
     : s.kernelNotFinite
-      ? `The tangent kernel's change came out not finite (its float32 products overflowed), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
+      ? `The tangent kernel could not be measured in float32 at these weights (its products overflow, or underflow to 0), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
       : s.kernelOmitted
         ? `The tangent kernel is not measured (${s.kernelOmitted}), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
         : `The network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;

@@ -143,6 +143,17 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
   assert.ok(Number(finished[k]) > 0, `the finished run's kernel change ${finished[k]}`);
 });
 
+test('a label whose kernel test is the distance, because float32 cannot hold the kernel, says so on standard error', () => {
+  // init.scale 1e-30: the kernel underflows to 0 in float32; only --summary showed kernelNotFinite.
+  const file = write('tiny-init.flab.json', { ...tiny, init: { scale: 1e-30 }, training: { learningRate: 0.5, steps: 20 } });
+  for (const format of ['--json', '--csv', '--summary']) {
+    const r = flab('train', file, format);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /: note: The tangent kernel could not be measured in float32 at these weights \(its products overflow, or underflow to 0\), so the distance stands for it: the network moved at most [\d.e-]+ [<≥] 0\.1 from θ₀: /, format);
+  }
+  assert.equal(flab('train', write('fine2.flab.json', tiny)).stderr, '', 'nothing for a kernel measured');
+});
+
 test('a data entry refused while the data load is quoted as the file writes it', () => {
   const file = write('huge-entry.flab.json', JSON.stringify({ ...tiny, data: { train: { x: [[1, 2], [3, 4]], y: [0, 1] } } }).replace('[3,4]', '[3,3.50e38]'));
   const r = flab('train', file);

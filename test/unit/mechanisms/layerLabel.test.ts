@@ -73,7 +73,7 @@ test('a kernel measurement that is not finite never passes the kernel test: the 
     const e = explainLayerLabel(s, 3);
     assert.equal(e.criteria[0].name, 'distance');
     assert.match(e.criteria[0].text, /from θ₀/);
-    assert.match(e.reasons[0], /not finite/);
+    assert.match(e.reasons[0], /could not be measured in float32/);
     // A run that barely moved is still kernel, by the distance.
     assert.equal(label({ ...c, distance: [0, 0.02, 0.05] }), 'kernel');
   }
