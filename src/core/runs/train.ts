@@ -261,7 +261,9 @@ export function cadenceWithin(e: NetworkExperiment, spec: NetworkSpec, count: nu
 
 /** The checkpoint folder of a run: `training.checkpoints.path`, else `runs/<file name without .flab.json>`, relative to the file. */
 export function checkpointFolderOf(e: NetworkExperiment, options: Pick<NetworkRunOptions, 'baseDir' | 'fileName'>): string {
-  const stem = basename(options.fileName ?? 'experiment').replace(/\.flab\.json$|\.json$/, '') || 'experiment';
+  // Standard input (`flab train -`) has no name: its folder is the default's, not `runs/-`.
+  const name = options.fileName === '-' ? undefined : options.fileName;
+  const stem = basename(name ?? 'experiment').replace(/\.flab\.json$|\.json$/, '') || 'experiment';
   return resolve(options.baseDir, e.checkpoints?.path ?? join('runs', stem));
 }
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -380,4 +380,13 @@ test('flab checkpoints: the series, the metrics, and its problems located at the
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /missing.flab.json:4:\d+: error: layer "fc3.weight" is not in the first checkpoint, ck\/step-0.safetensors. It has: fc1.weight \[4, 3\] F32, fc2.weight \[3, 4\] F16/);
   assert.match(flab('checkpoints', write('net2.flab.json', tiny)).stderr, /`flab checkpoints` takes a checkpoint experiment .* a network experiment: `flab train` trains it/);
+});
+
+test('a file read from standard input writes its checkpoints into runs/experiment, not runs/-', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'flab-stdin-'));
+  const r = spawnSync(process.execPath, [CLI, 'train', '-', '--summary'], { encoding: 'utf8', timeout: 60_000, cwd, input: JSON.stringify({ ...tiny, training: { ...tiny.training, checkpoints: { every: 2 } } }) });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(readdirSync(cwd), ['runs']);
+  assert.deepEqual(readdirSync(join(cwd, 'runs')), ['experiment']);
+  assert.ok(readdirSync(join(cwd, 'runs', 'experiment')).some((f) => f.endsWith('.safetensors')));
 });
