@@ -24,7 +24,7 @@
  */
 import type { NetworkActivation } from '../spec';
 import { encodeModel } from './onnxModel';
-import { activationBackward, forwardPass, GraphBuilder, parameterNames, parameterShape } from './stepGraph';
+import { activationBackward, activationBackwardReads, forwardPass, GraphBuilder, parameterNames, parameterShape } from './stepGraph';
 
 /** What the Gram graph computes for layer sizes n_0 … n_L: the names and sizes of its outputs. */
 export function gramOutputs(sizes: readonly number[]): { name: string; layer: number; side: 'outer' | 'inner'; size: number }[] {
@@ -97,11 +97,6 @@ export function kernelFeatures(spec: Pick<KernelGraphSpec, 'sizes' | 'samples' |
   return features;
 }
 
-/** Which of z and h = φ(z) `activationBackward` reads for an activation. */
-function backwardReads(activation: NetworkActivation): { z: boolean; h: boolean } {
-  return { z: activation === 'relu' || activation === 'leaky_relu' || activation === 'swish', h: activation === 'tanh' || activation === 'sigmoid' };
-}
-
 /**
  * The kernel graph (see the file's comment). It is written for few nodes and few large temporaries:
  * building its session costs about 17 µs a node, encoding it about as much, and every large temporary
@@ -122,7 +117,7 @@ export function kernelGraph(spec: KernelGraphSpec): Uint8Array {
   const seed = new Float32Array(P * C * C);
   for (let i = 0; i < P; i++) for (let a = 0; a < C; a++) seed[(i * C + a) * C + a] = spec.outputScale;
   g.initializers.push({ name: 'seed', dims: [P * C, C], type: 'float32', values: seed });
-  const reads = backwardReads(spec.activation);
+  const reads = activationBackwardReads(spec.activation);
   const isTrained = (l: number) => spec.rates[l - 1] !== 0;
   const deltas: string[] = new Array(L);
   deltas[L - 1] = g.op('Reshape', ['seed', g.ints([P, C, C])], undefined, isTrained(L) ? `D:${L}` : undefined);

@@ -114,11 +114,19 @@ export function activate(g: GraphBuilder, activation: NetworkActivation, z: stri
   }
 }
 
+/** Which of z and h = φ(z) `activationBackward` reads for an activation: the other may be left ''. */
+export function activationBackwardReads(activation: NetworkActivation): { z: boolean; h: boolean } {
+  return { z: activation === 'relu' || activation === 'leaky_relu' || activation === 'swish', h: activation === 'tanh' || activation === 'sigmoid' };
+}
+
 /**
  * φ′(z) ⊙ d, with h = φ(z): model.ts's activationBackward (relu′(0) = 0, leaky: 0.01); broadcasts as ONNX
- * does. `output`: the name of the result (else a fresh one; the linear activation then returns d itself).
+ * does. z and h as `activationBackwardReads` says (one of them may be ''). `output`: the name of the
+ * result (else a fresh one; the linear activation then returns d itself).
  */
 export function activationBackward(g: GraphBuilder, activation: NetworkActivation, d: string, z: string, h: string, output?: string): string {
+  const reads = activationBackwardReads(activation);
+  if ((reads.z && !z) || (reads.h && !h)) throw new Error(`activationBackward: ${activation}'s derivative reads ${reads.z ? 'z' : 'h'}, not given`);
   switch (activation) {
     case 'linear': return output ? g.op('Identity', [d], undefined, output) : d;
     case 'relu': return g.op('Where', [g.op('Greater', [z, g.scalar(0)]), d, g.scalar(0)], undefined, output);
