@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Diagnostic, formatDiagnostic } from '../core/experiment/diagnostic';
-import { firstControlByte, firstNonUtf8, hexByte } from '../core/experiment/textBytes';
+import { firstControlByte, firstNonUtf8, hexByte, singleByteCharacter } from '../core/experiment/textBytes';
 import { MagicFormat, magicFormat } from '../core/network/data/formatGuess';
 import { ExperimentError } from '../core/experiment/errors';
 import { Experiment } from '../core/experiment/experiment';
@@ -126,7 +126,8 @@ function wideEncoding(b: Uint8Array): string | null {
  *   control character other than tab, line feed, form feed or carriage return together with a byte
  *   that is not UTF-8 (a UTF-8 text with a stray control character is left to the parser, which
  *   locates it);
- * - a byte that is not UTF-8 (Latin-1 or Windows-1252 text, where é is the byte E9), located at it.
+ * - a byte that is not UTF-8 (Latin-1 or Windows-1252 text, where é is the byte E9), located at it,
+ *   with its character in those encodings as the CSV reader names it (`singleByteCharacter`).
  * Each is one message, where the parser would report every NUL or replaced byte, or nesting of the
  * `[` and `{` a binary file's bytes happen to hold. Exported for the tests.
  */
@@ -148,8 +149,9 @@ export function encodingProblem(bytes: Uint8Array): { message: string; text: str
   if (bad < 0) return null;
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + bom, bad - bom).toString('utf8');
-  const latin1 = bytes[bad] >= 0xa0 ? `, "${String.fromCharCode(bytes[bad])}" in Latin-1` : '';
-  return { message: `the file is not UTF-8 (Latin-1?): byte ${bad} (${hexByte(bytes[bad])}${latin1}) does not begin or continue a UTF-8 character; save the file as UTF-8`, text, offset: text.length };
+  const c = singleByteCharacter(bytes[bad]);
+  const meaning = c === undefined ? '' : `, "${c.character}" in ${c.encodings}`;
+  return { message: `the file is not UTF-8 (Latin-1 or Windows-1252?): byte ${bad} (${hexByte(bytes[bad])}${meaning}) does not begin or continue a UTF-8 character; save the file as UTF-8`, text, offset: text.length };
 }
 
 function refuseUnlessRegular(stats: Stats, maxBytes: number): void {

@@ -4,6 +4,24 @@
  * same tests, and name a byte the same way.
  */
 
+/** Windows-1252's characters for bytes 80–9F (Latin-1 has control characters there); undefined marks the five it leaves out. */
+const WINDOWS_1252_80_9F = ['€', undefined, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', undefined, 'Ž', undefined, undefined, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', undefined, 'ž', 'Ÿ'];
+
+/**
+ * What a byte from 80 on is in the single-byte encodings text is most often saved in, when they show
+ * a character: `{ character: "é", encodings: "Latin-1 and Windows-1252" }` (A0 on), or Windows-1252's
+ * alone for 80–9F (`’`, a word processor's quote); undefined for the non-breaking space, the soft
+ * hyphen and the five bytes Windows-1252 leaves out.
+ */
+export function singleByteCharacter(b: number): { character: string; encodings: string } | undefined {
+  if (b < 0x80) return undefined;
+  if (b < 0xa0) {
+    const character = WINDOWS_1252_80_9F[b - 0x80];
+    return character === undefined ? undefined : { character, encodings: 'Windows-1252' };
+  }
+  return b === 0xa0 || b === 0xad ? undefined : { character: String.fromCharCode(b), encodings: 'Latin-1 and Windows-1252' };
+}
+
 /** A byte as two upper-case hexadecimal digits: E9. */
 export function hexByte(b: number): string {
   return b.toString(16).toUpperCase().padStart(2, '0');

@@ -82,23 +82,23 @@ test('a binary format is named by its first bytes: one error, where the parser r
   for (const [bytes, message] of formats) assert.deepEqual(encodingProblem(bytes), { message, text: '', offset: 0 }, message);
 });
 
-test('a byte that is not UTF-8 is located at its line and column, with its offset: "not UTF-8 (Latin-1?)"', async () => {
+test('a byte that is not UTF-8 is located at its line and column, with its offset: "not UTF-8 (Latin-1 or Windows-1252?)"', async () => {
   const text = XOR.replace('{ "model"', '{\n  "name": "caf\xe9",\n  "model"');
   const file = write('latin1.flab.json', Buffer.from(text, 'latin1'));
-  assert.deepEqual(await train(file), { code: 1, stderr: `${file}:2:15: error: the file is not UTF-8 (Latin-1?): byte 16 (E9, "é" in Latin-1) does not begin or continue a UTF-8 character; save the file as UTF-8\n` });
+  assert.deepEqual(await train(file), { code: 1, stderr: `${file}:2:15: error: the file is not UTF-8 (Latin-1 or Windows-1252?): byte 16 (E9, "é" in Latin-1 and Windows-1252) does not begin or continue a UTF-8 character; save the file as UTF-8\n` });
   // After a UTF-8 byte-order mark and UTF-8 characters, the column is the editor's (without the mark, UTF-16 code units).
   const marked = write('marked.flab.json', Buffer.concat([Buffer.from('\uFEFF{ "name": "é😀 ', 'utf8'), Buffer.from([0x92]), Buffer.from('quoted" }')]));
-  assert.deepEqual(await train(marked), { code: 1, stderr: `${marked}:1:16: error: the file is not UTF-8 (Latin-1?): byte 21 (92) does not begin or continue a UTF-8 character; save the file as UTF-8\n` });
+  assert.deepEqual(await train(marked), { code: 1, stderr: `${marked}:1:16: error: the file is not UTF-8 (Latin-1 or Windows-1252?): byte 21 (92, "’" in Windows-1252) does not begin or continue a UTF-8 character; save the file as UTF-8\n` });
   // Ill-formed UTF-8 that Node would decode as U+FFFD: an overlong form, a surrogate, a character cut by the end.
   const at = (bytes: number[]) => {
     const p = encodingProblem(Buffer.from([0x22, ...bytes]));
     return p && { offset: p.offset, message: p.message.replace(/ does not .*/, '') };
   };
-  assert.deepEqual(at([0xc0, 0x80, 0x22]), { offset: 1, message: 'the file is not UTF-8 (Latin-1?): byte 1 (C0, "À" in Latin-1)' });
-  assert.deepEqual(at([0xe0, 0x80, 0x80, 0x22]), { offset: 1, message: 'the file is not UTF-8 (Latin-1?): byte 1 (E0, "à" in Latin-1)' });
-  assert.deepEqual(at([0xed, 0xa0, 0x80, 0x22]), { offset: 1, message: 'the file is not UTF-8 (Latin-1?): byte 1 (ED, "í" in Latin-1)' });
-  assert.deepEqual(at([0xf4, 0x90, 0x80, 0x80]), { offset: 1, message: 'the file is not UTF-8 (Latin-1?): byte 1 (F4, "ô" in Latin-1)' });
-  assert.deepEqual(at([0x41, 0xe2, 0x82]), { offset: 2, message: 'the file is not UTF-8 (Latin-1?): byte 2 (E2, "â" in Latin-1)' });
+  assert.deepEqual(at([0xc0, 0x80, 0x22]), { offset: 1, message: 'the file is not UTF-8 (Latin-1 or Windows-1252?): byte 1 (C0, "À" in Latin-1 and Windows-1252)' });
+  assert.deepEqual(at([0xe0, 0x80, 0x80, 0x22]), { offset: 1, message: 'the file is not UTF-8 (Latin-1 or Windows-1252?): byte 1 (E0, "à" in Latin-1 and Windows-1252)' });
+  assert.deepEqual(at([0xed, 0xa0, 0x80, 0x22]), { offset: 1, message: 'the file is not UTF-8 (Latin-1 or Windows-1252?): byte 1 (ED, "í" in Latin-1 and Windows-1252)' });
+  assert.deepEqual(at([0xf4, 0x90, 0x80, 0x80]), { offset: 1, message: 'the file is not UTF-8 (Latin-1 or Windows-1252?): byte 1 (F4, "ô" in Latin-1 and Windows-1252)' });
+  assert.deepEqual(at([0x41, 0xe2, 0x82]), { offset: 2, message: 'the file is not UTF-8 (Latin-1 or Windows-1252?): byte 2 (E2, "â" in Latin-1 and Windows-1252)' });
   assert.equal(at([0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0x22]), null, '€ and 😀 are UTF-8');
 });
 
@@ -116,5 +116,5 @@ test('standard input is checked as a file is', () => {
   assert.equal(r.stderr.toString(), `-:1:1: error: the file is UTF-16 text (it begins with a UTF-16LE byte-order mark): ${SAVE_AS_UTF8}\n`);
   const latin1 = spawnSync(process.execPath, [CLI, 'train', '-'], { input: Buffer.from('{ "name": "caf\xe9" }', 'latin1'), timeout: 30_000 });
   assert.equal(latin1.status, 1);
-  assert.equal(latin1.stderr.toString(), '-:1:15: error: the file is not UTF-8 (Latin-1?): byte 14 (E9, "é" in Latin-1) does not begin or continue a UTF-8 character; save the file as UTF-8\n');
+  assert.equal(latin1.stderr.toString(), '-:1:15: error: the file is not UTF-8 (Latin-1 or Windows-1252?): byte 14 (E9, "é" in Latin-1 and Windows-1252) does not begin or continue a UTF-8 character; save the file as UTF-8\n');
 });

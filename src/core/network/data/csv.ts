@@ -14,7 +14,7 @@ import { RawClasses, RawRegression, RawSplit, ReadContext } from './rawSplit';
 import { randomIndices } from './subset';
 import { CIFAR10_RECORD_BYTES } from './cifar10';
 import { guessFormat } from './formatGuess';
-import { firstControlByte, firstNonUtf8, hexByte, utf8SequenceLength } from '../../experiment/textBytes';
+import { firstControlByte, firstNonUtf8, hexByte, singleByteCharacter, utf8SequenceLength } from '../../experiment/textBytes';
 
 /** How to read a CSV file, as the spec says (defaults applied). */
 export interface CsvReadOptions {
@@ -82,8 +82,8 @@ function binaryStart(bytes: Uint8Array, complete: boolean, size: number | undefi
   if (at === nonUtf8 && control < 0 && guess === '' && mostlyAscii(head)) {
     // Text with no control character, mostly ASCII, with a byte that is not UTF-8: text saved in a
     // single-byte encoding (an é of Latin-1 or Windows-1252), not a binary file.
-    const c = windows1252(head[at]);
-    const meaning = c === undefined ? '' : `; in ${head[at] >= 0xa0 ? 'Latin-1 and ' : ''}Windows-1252 it is "${c}"`;
+    const c = singleByteCharacter(head[at]);
+    const meaning = c === undefined ? '' : `; in ${c.encodings} it is "${c.character}"`;
     return { message: `expected a CSV text file in UTF-8, found text in another encoding (byte ${at} is ${hex}, which UTF-8 text does not have there${meaning}): save the file as UTF-8`, offset: at };
   }
   return { message: `expected a CSV text file (UTF-8), found a binary one (byte ${at} is ${hex})${guess}`, offset: at };
@@ -94,15 +94,6 @@ function mostlyAscii(b: Uint8Array): boolean {
   let ascii = 0;
   for (const c of b) if ((c >= 0x20 && c < 0x7f) || c === 0x09 || c === 0x0a || c === 0x0d) ascii++;
   return ascii * 4 >= b.length * 3;
-}
-
-/** Windows-1252's characters for bytes 80–9F (Latin-1 has control characters there); undefined marks the five it leaves out. */
-const WINDOWS_1252_80_9F = ['€', undefined, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', undefined, 'Ž', undefined, undefined, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', undefined, 'ž', 'Ÿ'];
-
-/** The character a byte ≥ 80 is in Windows-1252 (from A0 on, Latin-1's too), or undefined when it has none that shows. */
-function windows1252(b: number): string | undefined {
-  if (b < 0xa0) return WINDOWS_1252_80_9F[b - 0x80];
-  return b === 0xa0 || b === 0xad ? undefined : String.fromCharCode(b);
 }
 
 /** Delimiters a CSV file may use instead of the one read with: the character, its name, as the spec writes it. */
