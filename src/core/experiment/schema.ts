@@ -67,9 +67,10 @@ interface Check {
  * Checks `node` against `schema`; appends every problem to `out`. `root` resolves `$ref`s. With the
  * document `text`, a number is echoed as the user wrote it rather than as its 64-bit value (a
  * literal such as 1e309 reads back as Infinity), and a literal written nonzero that reads as 0
- * (1e-400, below 64 bits' smallest number) is refused wherever it is. Keys are looked up as the schema's own properties
- * only, so `__proto__`, `constructor` or `toString` are unknown keys like any other. A key written
- * twice in one object is reported once, first; the schema checks its last value (JSON.parse's).
+ * (1e-400, below 64 bits' smallest number) is refused wherever it is. Keys are looked up as the
+ * schema's own properties only, so `__proto__`, `constructor` or `toString` are unknown keys like any
+ * other. A key written twice in one object is reported once, first; the schema checks its last value
+ * (JSON.parse's).
  */
 export function checkAgainstSchema(node: Node, schema: SchemaNode, root: SchemaNode, path: string, out: Diagnostic[], text?: string): void {
   out.push(...duplicateKeys(node, path));

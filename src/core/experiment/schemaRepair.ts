@@ -1,7 +1,7 @@
 /**
  * The checks a schema cannot make, run in the same pass as the schema's on the keys it accepted
- * (docs/limits.md, "Reading an experiment file"): a file with a refused key and a number that float32 cannot hold
- * elsewhere gets both errors at once, not the second only once the first is fixed.
+ * (docs/limits.md, "Reading an experiment file"): a file with a refused key and a number that float32
+ * cannot hold elsewhere gets both errors at once, not the second only once the first is fixed.
  *
  * The file's value is taken without every key the schema refused (the whole key, never an element of
  * an array, so that every other path still names what it named); when that value is one the schema

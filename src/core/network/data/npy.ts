@@ -224,7 +224,7 @@ export async function readNpySplit(ctx: ReadContext, xRef: DataFileRef, yRef: Da
         decodeTargets(bytes, offset, k);
         // A 64-bit label beyond 2⁵³ is kept as stored too, so that a message quotes it exactly.
         const exact = targets.kind === 'classes' ? roundedInteger(yh.type, bytes, offset) : undefined;
-        if (exact !== undefined) (targets as RawClasses).exact!.set(k, exact);
+        if (exact !== undefined && targets.kind === 'classes') targets.exact!.set(k, exact);
       }, ctx.signal);
       if (count === total) {
         for (const r of [xr, yr]) if (r.gzip && (await hasMoreData(r))) throw r.error('more data follows the array the header declares: not a single array as np.save writes it', r.position - 1);
