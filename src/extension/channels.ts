@@ -29,11 +29,14 @@ export function phaseChannel(workerPath: string): WorkerChannel<PhaseJob, PhaseO
 /**
  * The training worker (dist/trainingWorker.js): a training stops at its next cancel point (every
  * ~50 ms of work, or after a record's measurements, which can take a second on large layers); a
- * worker that does not let go within 3 s is replaced (and a stopped run it kept is lost).
+ * worker that does not let go within 3 s is replaced (and a stopped run it kept is lost). A worker
+ * let go of — replaced, or its panel closed — is asked to exit, never terminated (`exitByMessage`).
  */
 export function trainingChannel(workerPath: string): WorkerChannel<TrainingJob, TrainingOutcome, TrainingSnapshot> {
   return new WorkerChannel<TrainingJob, TrainingOutcome, TrainingSnapshot>(workerPath, {
     policy: { kind: 'cancel', ackMs: 3000 },
+    // A worker terminated inside one of ONNX Runtime's steps took the extension host down (SIGABRT).
+    exitByMessage: true,
     crashed: (reason) => ({ kind: 'invalid', diagnostics: [{ message: `the training worker stopped unexpectedly (${reason})`, path: '', offset: 0, length: 0, severity: 'error' }] }),
   });
 }

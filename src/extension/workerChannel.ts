@@ -25,6 +25,13 @@ export interface WorkerChannelOptions<Result> {
   crashed(reason: string): Result;
   /** The worker's V8 heap limit. */
   maxOldGenerationSizeMb?: number;
+  /**
+   * The worker runs native code that a termination must not interrupt: ONNX Runtime's binding aborts
+   * the whole process — the extension host — when a worker thread is terminated inside a run. Such a
+   * worker is never terminated: it is asked to exit (`ExitWorker`) and ends itself once its job has
+   * let go, at its next cancel point; a newer run meanwhile gets a fresh worker.
+   */
+  exitByMessage?: boolean;
 }
 
 /**
@@ -186,7 +193,14 @@ export class WorkerChannel<Job, Result, Progress = never> {
   private killWorker(): void {
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) worker.terminate().catch(() => undefined);
+    if (!worker) return;
+    if (this.options.exitByMessage) {
+      worker.postMessage({ type: 'exit' } satisfies ToWorker<Job>);
+      // It ends itself; until then it must not keep the host (or a test) alive.
+      worker.unref();
+    } else {
+      worker.terminate().catch(() => undefined);
+    }
   }
 
   private received(worker: Worker, reply: FromWorker<Result, Progress>): void {

@@ -24,7 +24,16 @@ export interface CancelJob {
   type: 'cancel';
 }
 
-export type ToWorker<Job> = RunJob<Job> | CancelJob;
+/**
+ * Let go of the job in progress, then end the thread — at a point where no native call is under way,
+ * which a termination from outside cannot choose (a worker thread terminated inside an ONNX Runtime
+ * run aborts the whole process).
+ */
+export interface ExitWorker {
+  type: 'exit';
+}
+
+export type ToWorker<Job> = RunJob<Job> | CancelJob | ExitWorker;
 
 export interface JobProgress<Progress> {
   type: 'progress';

@@ -31,6 +31,8 @@ export function serveWorker<Job, Result, Progress = never>(handle: (job: Job, co
   const port = parentPort;
   if (!port) return;
   let current: AbortController | undefined;
+  /** Asked to exit: the thread ends once the job in progress has let go (`ExitWorker`). */
+  let exiting = false;
   const reply = (m: FromWorker<Result, Progress>) => port.postMessage(m);
   const start = async (id: number, job: Job): Promise<void> => {
     const controller = new AbortController();
@@ -45,11 +47,17 @@ export function serveWorker<Job, Result, Progress = never>(handle: (job: Job, co
       else reply({ type: 'result', id, result: failed(err instanceof Error ? err.message : String(err)), elapsedMs: performance.now() - began });
     } finally {
       if (current === controller) current = undefined;
+      if (exiting && !current) process.exit(0);
     }
   };
   port.on('message', (m: ToWorker<Job>) => {
     // Whatever comes next supersedes the job in progress.
     current?.abort();
-    if (m.type === 'run') void start(m.id, m.job);
+    if (m.type === 'run' && !exiting) void start(m.id, m.job);
+    if (m.type === 'exit') {
+      exiting = true;
+      // In a worker thread process.exit ends the thread, here between two tasks of its event loop.
+      if (!current) process.exit(0);
+    }
   });
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { dynamicsChannel } from '../../../src/extension/channels';
+import { dynamicsChannel, trainingChannel } from '../../../src/extension/channels';
 import { ChannelResult, shouldTerminate, WorkerChannel } from '../../../src/extension/workerChannel';
 import type { DynamicsJob, DynamicsOutcome } from '../../../src/protocol/workers';
 import { TEMPLATES } from '../../../src/extension/templates';
@@ -170,5 +170,30 @@ describe('WorkerChannel, a worker that dies', () => {
       c.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('WorkerChannel, a training worker inside ONNX Runtime', () => {
+  // node --test runs this file in a process of its own: were the worker terminated inside a step, that
+  // process would abort (SIGABRT, "terminate called after throwing an instance of 'Napi::Error'"), as
+  // the extension host did when a training panel was closed mid-run.
+  it('is asked to exit when let go of, never terminated: closing the panel mid-run leaves the process alive', async () => {
+    const trainingWorker = join(process.cwd(), 'dist', 'trainingWorker.js');
+    assert.ok(existsSync(trainingWorker), `${trainingWorker} is missing: run npm run build first`);
+    const text = JSON.stringify({ model: { hidden: [256, 256] }, data: { dataset: 'mnist', train: 2000 }, training: { batchSize: 128, epochs: 50, record: { every: 50 } } });
+    // Let go at several points of the run: the first snapshot comes while the data loads, later ones
+    // between steps on ONNX Runtime (a termination lands inside one of its runs about every other time).
+    for (const after of [2, 3, 4, 6]) {
+      const c = trainingChannel(trainingWorker);
+      let started!: () => void;
+      const streaming = new Promise<void>((resolve) => (started = resolve));
+      let snapshots = 0;
+      const run = c.run({ text, fileName: 'x.flab.json', baseDir: process.cwd(), sweepIndex: null, resume: false }, () => ++snapshots === after && started());
+      await streaming;
+      c.dispose();
+      assert.equal((await run).superseded, true);
+    }
+    // Long enough for the workers to reach their next cancel point and end themselves, and for an abort to show.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
   });
 });
