@@ -355,6 +355,22 @@ describe('training panel webview', () => {
     await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-sparse') === '4');
   });
 
+  it('says in the legend, off the chart, the last value of a quantity its cadence skipped at the last record, and at which step', async () => {
+    // A run in progress whose latest record had no ζ: every ζ entry read "—".
+    const page = await open();
+    const r = run(12, 'training');
+    const at = (xs: (number | null)[], kept: number[]) => xs.map((z, i) => (kept.includes(i) ? z : null));
+    r.curves.alignment = r.curves.alignment.map((a) => ({ ...a, zeta: at(a.zeta, [0, 5, 8]), zetaTop: at(a.zetaTop, []) }));
+    await send(page, message(1, r));
+    await page.waitForSelector('[data-chart="zeta"] .u-legend .u-series');
+    const values = await page.locator('[data-chart="zeta"] .u-legend .u-series .u-value').allInnerTexts();
+    const lastStep = r.curves.step[11];
+    assert.equal(values[0], String(lastStep), 'the legend\'s time is the last record\'s');
+    const first = r.curves.alignment[0].zeta[8]!;
+    assert.equal(values[1], `${Number(first.toPrecision(6))} (step ${r.curves.step[8]})`, values.join(' · '));
+    assert.equal(values[2], '—', 'ζ_top, never measured after all, says so without a step');
+  });
+
   it('greys the last run under the new run\'s status while the new one loads (an edit does not blank the panel)', async () => {
     const page = await open();
     await send(page, message(1, run(10, 'finished')));

@@ -205,10 +205,20 @@ function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = f
   };
 }
 
-/** Off the chart, the legend shows the last time and every series' value at that time. */
-function showLastValues(u: uPlot): void {
+/**
+ * Off the chart, the legend shows the last time and every series' last value: at that time, or — for a
+ * series measured at some records only (a network's ζ and kernel, by their cadence) — at the last time
+ * it was measured, which the value then says (`legendValue`).
+ */
+function showLastValues(u: uPlot, raw?: uPlot.AlignedData): void {
   const last = u.data[0].length ? u.data[0].length - 1 : null;
-  u.setLegend({ idxs: u.data.map(() => last) }, false);
+  // A value counts where it is drawn or computed (`raw`: a loss of exactly 0 on a log axis).
+  const valueAt = (s: number, i: number) => u.data[s][i] ?? raw?.[s]?.[i];
+  const lastValue = (s: number, from: number) => {
+    for (let i = from; i >= 0; i--) if (valueAt(s, i) != null) return i;
+    return from;
+  };
+  u.setLegend({ idxs: u.data.map((_, s) => (s === 0 || last === null ? last : lastValue(s, last))) }, false);
 }
 
 /** How every chart of a panel is drawn now: the x axis and the theme. */
@@ -306,7 +316,12 @@ function drawZeros(current: () => ChartModel): (u: uPlot) => void {
 function options(current: () => ChartModel, view: ChartView, width: number, onScale: (u: uPlot) => void): uPlot.Options {
   const model = current();
   /** A series' value for the legend: the drawn one, else the one computed (a gap on a log axis). */
-  const legendValue = (_u: uPlot, v: number | null, sidx: number, idx: number | null): string => formatReadout(v ?? (idx === null ? null : (current().raw?.[sidx]?.[idx] ?? null)));
+  const legendValue = (u: uPlot, v: number | null, sidx: number, idx: number | null): string => {
+    const value = formatReadout(v ?? (idx === null ? null : (current().raw?.[sidx]?.[idx] ?? null)));
+    // A value from an earlier time than the legend's (`showLastValues`) says when.
+    const at = u.legend.idxs?.[0];
+    return idx !== null && at != null && idx !== at ? `${value} (${view.xLabel} ${formatReadout(u.data[0][idx])})` : value;
+  };
   const { palette } = view;
   const font = `${palette.fontSize - 1}px ${palette.fontFamily}`;
   const axisBase = {
@@ -346,9 +361,9 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       drawClear: [shadeWindow(model.shade, palette.yellow)],
       draw: [drawZeros(current)],
       // Off the chart, the legend shows each series' last value instead of dashes.
-      setCursor: [(u: uPlot) => (u.cursor.idx == null ? showLastValues(u) : undefined)],
-      ready: [showLastValues],
-      setData: [showLastValues],
+      setCursor: [(u: uPlot) => (u.cursor.idx == null ? showLastValues(u, current().raw) : undefined)],
+      ready: [(u: uPlot) => showLastValues(u, current().raw)],
+      setData: [(u: uPlot) => showLastValues(u, current().raw)],
       setScale: [
         (u: uPlot, key: string) => {
           if (key !== 'x') return;

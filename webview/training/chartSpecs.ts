@@ -8,7 +8,7 @@
 import uPlot from 'uplot';
 import type { LearningCurves, RunView, SweepView } from '../../src/protocol/training';
 import { ChartModel, clean, Column, keyEntry, keptRows, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
-import { firstMeasured, lastMeasured } from '../../src/core/runs/series';
+import { firstMeasured, lastMeasured } from '../../src/core/mechanisms/series';
 import { formatReadout } from '../shared/numberFormat';
 import { sweepColoursOf, type Palette } from '../shared/theme';
 

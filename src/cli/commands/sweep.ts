@@ -23,7 +23,7 @@ import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK, rereadTooLarge } from '../limits';
 import { Progress } from '../progress';
-import { lastMeasured } from '../../core/runs/series';
+import { lastMeasured } from '../../core/mechanisms/series';
 import { csvNumber, formatLarge, formatTable, outputTooLarge, reportedRows, tableNumber, trajectoryBytes } from '../output';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords } from './train';
 

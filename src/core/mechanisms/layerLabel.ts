@@ -12,6 +12,7 @@
  * - the balance is the spread of the layers' log norm changes.
  * Scores are net changes from the first record (or checkpoint) to the last.
  */
+import { lastMeasured } from './series';
 import { classifyCode, ClassifyThresholds, DEFAULT_THRESHOLDS, labelName, MechanismScores } from './classify';
 import { formatAgainst, formatExact } from './explain';
 
@@ -109,10 +110,12 @@ export function layerScores(c: LayerColumns): LayerScores | null {
   const measuredLater = (xs: readonly (number | null)[] | undefined) => (xs && xs.slice(1).some((x) => x !== null) ? maxOf(xs) : null);
   const finite = (xs: readonly (number | null)[] | undefined) => !xs || xs.every((x) => x === null || Number.isFinite(x));
   const kernelFinite = finite(c.kernelChange) && finite(c.tangentChange);
+  // ζ at the last record that measured it after the first (every finished run measures it at its last
+  // record; one in progress, or stopped, may have skipped the latest by its cadence).
   const zetaChange = c.alignment.map((p) => {
     const a = p.zeta[0];
-    const b = p.zeta[last];
-    return last > 0 && a !== null && b !== null ? b - a : null;
+    const b = last > 0 ? lastMeasured(p.zeta.slice(1)) : null;
+    return a !== null && b !== null ? b - a : null;
   });
   const known = zetaChange.filter((z): z is number => z !== null);
   const normChange = c.layers.map((l) => (last > 0 && l.norm[0] > 0 && l.norm[last] > 0 ? Math.log(l.norm[last] / l.norm[0]) : null));

@@ -1,6 +1,7 @@
 /**
  * Series of a run's records in which a measurement's cadence leaves nulls (docs/networks.md,
- * "Cadence"): the CLI's sweep table and the training panel's summary views read their ends.
+ * "Cadence"): the label's scores (layerLabel.ts), the CLI's sweep table and the training panel's
+ * summary views read their ends.
  */
 
 /** The first entry that is not null, or null. */
