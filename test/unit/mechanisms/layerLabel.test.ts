@@ -151,3 +151,12 @@ test('undefined pieces stay null: no kernel measured after step 0, a layer at ze
   assert.equal(layerLabel(s, 2), 'rescaling');
   assert.equal(layerScores({ kernelChange: [], tangentChange: [], distance: [], layers: [], alignment: [] }), null);
 });
+
+test('a run in progress is scored on each pair\'s last measurement of ζ: its cadence may skip the latest record', () => {
+  const base = columns({ kernel: 0.3, tangent: 0.2, zeta: [[0.1, 0.6], [0.5, 0.2]], norms: [[1, 1], [1, 1], [1, 1]] });
+  // The latest record has no ζ (the verdict so far said "no pair's ζ changed" while the chart showed 0.1 → 0.6).
+  const s = layerScores({ ...base, alignment: [{ zeta: [0.1, 0.6, null] }, { zeta: [0.5, null, null] }] })!;
+  assert.deepEqual(s.zetaChange.map((z) => (z === null ? null : +z.toFixed(12))), [0.5, null], 'the second pair has no measurement since the first record');
+  assert.equal(s.alignment, 0.5);
+  assert.equal(layerLabel(s, 3), 'alignment');
+});
