@@ -405,6 +405,23 @@ describe('training panel webview', () => {
     assert.deepEqual(reveal, { type: 'reveal', line: 4, column: 12 });
   });
 
+  it('offers no Resume while the file is invalid: the run an edit interrupted continues once the text is back', async () => {
+    // Before, Resume under the error banner did nothing, and the run then stayed stopped after an undo.
+    const page = await open();
+    await send(page, message(2, { ...run(10, 'stopped'), progress: { step: 90, totalSteps: 500, epoch: 1.8, elapsedMs: 1500, remainingMs: null } }));
+    const resume = page.locator('[data-button="resume"]');
+    await resume.waitFor();
+    assert.equal(await resume.isVisible(), true);
+    assert.equal(await resume.getAttribute('disabled'), null);
+    await send(page, { type: 'invalid', version: 3, errors: [{ message: 'unexpected `x`', line: 2, column: 28 }] });
+    await page.waitForSelector('.banner');
+    assert.notEqual(await resume.getAttribute('disabled'), null, 'disabled under the banner');
+    assert.match((await resume.getAttribute('title')) ?? '', /Fix the file first/);
+    await send(page, message(4, run(12, 'training')));
+    await page.waitForFunction(() => !document.querySelector('.banner'));
+    assert.equal(await resume.getAttribute('disabled'), null, 'enabled again with the text');
+  });
+
   it('fits the ζ and accuracy axes to the data within [0, 1]: ζ between 0.06 and 0.1 fills its chart, one near 1 shows no tick past 1', async () => {
     const page = await open();
     const yTicks = async (chart: string) =>

@@ -323,6 +323,9 @@ class TrainingPanel {
     const shown = this.last && (this.last.run.curves.step.length > 0 || this.last.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0));
     const heading = shown ? 'The experiment is invalid — showing the last valid run.' : 'The experiment is invalid.';
     renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
+    // Nothing can resume from an invalid file: the run interrupted by the edit continues when the text is back.
+    this.resume.toggleAttribute('disabled', errors !== null);
+    this.resume.title = errors !== null ? 'Fix the file first: a run the edit interrupted continues once the text is valid again' : '';
   }
 
   /** Answers Export Chart: the figure of the charts as shown, as SVG content or a rasterised PNG. */

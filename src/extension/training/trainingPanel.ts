@@ -120,7 +120,6 @@ export class TrainingDelegate implements PanelDelegate {
 
   async compute({ text, document, version, superseded }: ComputeRequest): Promise<ComputeResult> {
     const interrupted = this.interrupted?.text === text ? this.interrupted : null;
-    this.interrupted = null;
     const resume = this.resumeNext || interrupted?.resume === true;
     this.resumeNext = false;
     this.stopFollowing();
@@ -130,9 +129,12 @@ export class TrainingDelegate implements PanelDelegate {
     const described = await this.describe(text);
     if (described === undefined) return undefined;
     if ('diagnostics' in described) {
-      this.interrupt();
+      // A run already interrupted by an earlier invalid text stays as it was (a second error, or a
+      // Resume clicked meanwhile, made it "stopped by the user", and the text coming back left it so).
+      if (!this.interrupted) this.interrupt();
       return this.invalid(version, text, described.diagnostics, document);
     }
+    this.interrupted = null;
     if (interrupted && !interrupted.resume) {
       this.services.diagnostics.set(this.host.uri, []);
       return this.show({ ...interrupted.message, version }, interrupted.export);

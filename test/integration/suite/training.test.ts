@@ -105,6 +105,11 @@ describe('training panel (extension host)', () => {
     await waitFor('the syntax error located', errors, 30_000);
     const stoppedAt = await waitFor('the run stopped', () => (panel()?.status === 'stopped' ? panel()!.step! : undefined), 30_000);
     assert.ok(stoppedAt >= before, `${stoppedAt} < ${before}`);
+    // A second invalid text before the first is mended (another stray character; or Resume clicked
+    // meanwhile): the run stays the one the first interrupted — it took it for stopped by the user, and
+    // the text coming back left it stopped (a fresh user's report).
+    await setText(long.replace('"training":', '"training": x,'));
+    await waitFor('the second error located', () => (vscode.languages.getDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error && /x/.test(d.message)) ? true : undefined), 30_000);
     await setText(long);
     const resumed = await waitFor('the run going again', () => (panel()?.status === 'training' && panel()!.step! > stoppedAt ? panel()!.step! : panel()?.status === 'training' && panel()!.step! < stoppedAt ? -panel()!.step! : undefined), 60_000);
     assert.ok(resumed > stoppedAt, `the run started again at step ${-resumed} instead of continuing from ${stoppedAt}`);
