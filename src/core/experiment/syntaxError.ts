@@ -14,9 +14,10 @@ import { Diagnostic, excerpt } from './diagnostic';
  * (`'relu'`, `True`, `-Infinity`, a key without quotes) and then whatever the parser meets while it
  * recovers — "a value was expected" at the next comma, "a property name was expected" at the colon
  * after a single-quoted key — three errors for one fault. So the text is parsed again with each such
- * token (adjacent ones merged: `-Infinity` is one) replaced by `""`, a valid value and key (white space
- * for invisible characters), and the errors of that parse, located back in `json`, stand for the rest:
- * every fault of the file once, each at its offset.
+ * token (adjacent ones merged: `-Infinity` is one) replaced by what the place it stands in wants
+ * (`placeholder`): `""` where a key or a value goes, white space where neither does (a stray `x` after a
+ * value, or after a comma before the next key) and for invisible characters; the errors of that parse,
+ * located back in `json`, stand for the rest: every fault of the file once, each at its offset.
  */
 export function syntaxDiagnostics(json: string, errors: readonly ParseError[], options: ParseOptions): Diagnostic[] {
   const symbols: ParseError[] = [];
@@ -44,14 +45,15 @@ export function syntaxDiagnostics(json: string, errors: readonly ParseError[], o
   let patched = '';
   let at = 0;
   const ends: { patched: number; original: number; start: number }[] = [];
-  for (const e of symbols) {
+  const places = placesOf(json, symbols);
+  symbols.forEach((e, i) => {
     const token = json.slice(e.offset, e.offset + e.length);
     patched += json.slice(at, e.offset);
     const start = patched.length;
-    patched += INVISIBLE_RUN.test(token) ? ' ' : '""';
+    patched += INVISIBLE_RUN.test(token) || !places[i] ? ' ' : '""';
     at = e.offset + e.length;
     ends.push({ patched: patched.length, original: at, start });
-  }
+  });
   patched += json.slice(at);
   const rest: ParseError[] = [];
   parseTree(patched, rest, options);
@@ -69,6 +71,44 @@ export function syntaxDiagnostics(json: string, errors: readonly ParseError[], o
     }
   }
   return withoutFollowers(json, [...symbols, ...located].sort((a, b) => a.offset - b.offset)).map((e) => syntaxDiagnostic(json, e));
+}
+
+/**
+ * Per token (in order of offset), whether a key or a value goes where it stands: it is followed by a
+ * colon (a key without quotes), or it comes after a colon, an opening bracket, the file's start, or a
+ * comma inside an array — not after a value, nor after a comma or brace of an object when no colon
+ * follows (a stray character before the next key). One pass over the text, which keeps its brackets
+ * and skips strings and comments, so a file of many tokens is read in linear time.
+ */
+function placesOf(json: string, tokens: readonly ParseError[]): boolean[] {
+  const out: boolean[] = [];
+  const stack: string[] = [];
+  let previous = ''; // the last significant character before the current position
+  let i = 0;
+  for (const t of tokens) {
+    for (; i < t.offset; i++) {
+      const c = json[i];
+      if (c === '"') {
+        for (i++; i < json.length && json[i] !== '"' && json[i] !== '\n'; i++) if (json[i] === '\\') i++;
+        previous = '"';
+      } else if (c === '/' && json[i + 1] === '/') {
+        while (i < json.length && json[i] !== '\n') i++;
+      } else if (c === '/' && json[i + 1] === '*') {
+        const close = json.indexOf('*/', i + 2);
+        i = close < 0 ? json.length : close + 1;
+      } else if (!/\s/.test(c)) {
+        if (c === '{' || c === '[') stack.push(c);
+        else if (c === '}' || c === ']') stack.pop();
+        previous = c;
+      }
+    }
+    const next = /^[\s]*(.)/.exec(json.slice(t.offset + t.length, t.offset + t.length + 64))?.[1];
+    const inArray = stack[stack.length - 1] === '[';
+    out.push(next === ':' || previous === '' || previous === ':' || previous === '[' || (previous === ',' && inArray));
+    i = Math.max(i, t.offset + t.length);
+    if (out[out.length - 1]) previous = 'v'; // replaced by a key or a value; a dropped token leaves what came before
+  }
+  return out;
 }
 
 /** How far on its line a closing quote is looked for (a bound, so that a file of many quotes is read in linear time). */

@@ -128,6 +128,13 @@ test('one fault, one syntax error: a token the scanner cannot read, or a missing
   assert.deepEqual(at('{ a: 1 }'), ['2: unexpected `a`: a property name is written in double quotes, "a"']);
   assert.deepEqual(at('{"a":1,bb:2}'), ['7: unexpected `bb`: a property name is written in double quotes, "bb"']);
   assert.deepEqual(at('{ "a": 1, b: 2, "c": Nope }'), ['10: unexpected `b`: a property name is written in double quotes, "b"', '21: unexpected `Nope`']);
+  // A stray character where neither a key nor a value goes — after a value, or after a comma before the next
+  // key — is dropped for the second parse: it was read as "" and gave a comma expected and "the file should end".
+  assert.deepEqual(at('{ "a": 1,x\n  "b": 2 }'), ['9: unexpected `x`']);
+  assert.deepEqual(at('{ "a": {"b": 1}x, "c": 2 }'), ['15: unexpected `x`']);
+  assert.deepEqual(at('{ "a": {"b": 1}x\n  "c": 2 }'), ['15: unexpected `x`', '19: a comma was expected before `"c"`']);
+  assert.deepEqual(at('{ "a": [1, x, 2] }'), ['11: unexpected `x`']);
+  assert.deepEqual(at('{ x }'), ['2: unexpected `x`']);
   // A missing comma between members was also a property name expected at the next value and a value at `}`.
   assert.deepEqual(at('{"a": 1 2}'), ['8: a comma was expected before `2`']);
   assert.deepEqual(at('{"a": "x" "y"}'), ['10: a comma was expected before `"y"`']);
