@@ -405,6 +405,20 @@ describe('training panel webview', () => {
     assert.deepEqual(reveal, { type: 'reveal', line: 4, column: 12 });
   });
 
+  it('says a run that failed before its first record cannot run, without a step axis to put on a log scale or reset', async () => {
+    // A CSV with NaN: the banner said "The experiment is invalid." over "Log step axis" and "Reset zoom" with no chart.
+    const page = await open();
+    const failed: RunView = { status: 'failed', progress: null, curves: { step: [], epoch: null, losses: [], accuracies: [], distance: [], kernel: [], layers: [], alignment: [] }, verdict: null, notices: [], bestAccuracy: null, finalNorm: null, parameters: [] };
+    await send(page, message(1, failed));
+    await send(page, { type: 'invalid', version: 2, errors: [{ message: 'bad.csv:3:3: expected a number in field 2 ("b"), found "NaN"', line: 4, column: 43 }] });
+    await page.waitForSelector('.banner');
+    assert.match(await page.locator('.banner').innerText(), /^The experiment cannot run\./);
+    assert.equal(await page.locator('.toolbar').isVisible(), false, 'no charts, no step-axis controls');
+    await send(page, message(3, run(10, 'finished')));
+    await page.waitForSelector('[data-chart="loss"] canvas');
+    assert.equal(await page.locator('.toolbar').isVisible(), true);
+  });
+
   it('offers no Resume while the file is invalid: the run an edit interrupted continues once the text is back', async () => {
     // Before, Resume under the error banner did nothing, and the run then stayed stopped after an undo.
     const page = await open();

@@ -69,6 +69,8 @@ class TrainingPanel {
   private readonly resume: HTMLElement;
   private readonly notices = el('ul', 'notices');
   private readonly sweepLegend = el('div', 'sweep-legend');
+  /** The step axis's controls: shown with the charts over training only. */
+  private readonly toolbar = el('div', 'toolbar');
   private readonly waiting = el('p', 'waiting', 'Waiting for a valid experiment… The panel trains as soon as the file parses and validates.');
   private readonly timeSection = el('section', 'charts');
   private readonly sweepSection = el('section', 'charts sweep-charts');
@@ -109,7 +111,7 @@ class TrainingPanel {
     this.progress.hidden = true;
     this.notices.setAttribute('aria-label', 'What to know about this run');
 
-    const toolbar = el('div', 'toolbar');
+    const toolbar = this.toolbar;
     this.logStep.checked = this.prefs.logStep;
     toolbar.append(this.logStep.element, createButton('Reset zoom', 'reset-zoom', () => this.timeCharts.resetZoom()));
 
@@ -200,7 +202,10 @@ class TrainingPanel {
         container.hidden = !applies;
         return applies ? [{ key, model: spec.build(input) }] : [];
       });
-    this.timeCharts.render(models(TIME_KEYS), { logX: this.prefs.logStep, xLabel: 'step', xInteger: true, palette: this.palette }, rebuild);
+    const timeModels = models(TIME_KEYS);
+    // A run that failed before its first record has no chart: no axis to put on a log scale or reset.
+    this.toolbar.hidden = timeModels.length === 0;
+    this.timeCharts.render(timeModels, { logX: this.prefs.logStep, xLabel: 'step', xInteger: true, palette: this.palette }, rebuild);
     this.sweepSection.hidden = !m.sweep;
     if (m.sweep) {
       this.sweepCharts.render(models(SWEEP_KEYS), { logX: prefersLogAxis(m.sweep.values), xLabel: m.sweep.key, xInteger: false, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
@@ -321,7 +326,8 @@ class TrainingPanel {
   /** The error banner exists only while the document is invalid; the last good result stays, greyed. */
   private setBanner(errors: ErrorInfo[] | null): void {
     const shown = this.last && (this.last.run.curves.step.length > 0 || this.last.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0));
-    const heading = shown ? 'The experiment is invalid — showing the last valid run.' : 'The experiment is invalid.';
+    // "Cannot run": the file's own errors, and its data's (a missing file, a NaN in a CSV), alike.
+    const heading = shown ? 'The experiment cannot run — showing the last run that could.' : 'The experiment cannot run.';
     renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
     // Nothing can resume from an invalid file: the run interrupted by the edit continues when the text is back.
     this.resume.toggleAttribute('disabled', errors !== null);
