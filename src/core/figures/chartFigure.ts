@@ -120,7 +120,10 @@ function wrap(text: string, width: number, size = FONT_SIZE): string[] {
   return out;
 }
 
-/** Items joined by `sep` into lines of at most `width` px, never splitting an item. */
+/**
+ * Items joined by `sep` into lines of at most `width` px, an item split only when it is wider than a
+ * line by itself (its words then wrap: a data set's description ran off the figure's edge).
+ */
 function wrapItems(items: readonly string[], sep: string, width: number, size = FONT_SIZE): string[] {
   const out: string[] = [];
   let line = '';
@@ -131,6 +134,11 @@ function wrapItems(items: readonly string[], sep: string, width: number, size = 
       out.push(line);
       line = piece;
     } else line = next;
+    if (textWidth(line, size) > width) {
+      const lines = wrap(line, width, size);
+      out.push(...lines.slice(0, -1));
+      line = lines[lines.length - 1] ?? '';
+    }
   });
   if (line) out.push(line);
   return out;

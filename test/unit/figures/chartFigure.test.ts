@@ -98,6 +98,17 @@ test('the header says the title, the label and the parameters; text is escaped; 
   assert.equal(new Set(frames).size, 1);
 });
 
+test('a parameter wider than the figure wraps at its words instead of running off the edge', () => {
+  // The σ sweep's data line ended "…the first and the last of the embedd" at the right edge.
+  const long = 'data = the embedded MNIST, 2,000 training digits and 500 test digits, the first and the last of the embedded set, normalised to [0, 1]';
+  const svg = figureSvg({ ...spec(), columns: 1, parameters: ['layers = 784-256-10', long] });
+  const width = Number(/<svg[^>]* width="([\d.]+)"/.exec(svg)![1]);
+  const lines = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" font-size="12">([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), text: m[2] }));
+  const joined = lines.map((l) => l.text).join(' ');
+  assert.ok(joined.includes('the first and the last of the embedded set, normalised to [0, 1]'), joined);
+  for (const l of lines) assert.ok(l.x + [...l.text].length * 12 * 0.56 <= width, `"${l.text}" runs past ${width} px`);
+});
+
 test('parameters: every value that sets the run, as run', () => {
   const { experiment } = parseExperiment(JSON.stringify({ parameterisation: 'ntk', model: { width: 1024 }, data: { x: [1, 0], y: 1 }, init: { scaleU: 1, scaleW: 1, seed: 3 }, learningRates: { u: 0.1, W: 0.2 }, weightDecay: 0.01, classify: { kernelChange: 0.05 } }));
   assert.ok(experiment);
