@@ -15,7 +15,7 @@ import { Diagnostic, excerpt } from './diagnostic';
  * recovers — "a value was expected" at the next comma, "a property name was expected" at the colon
  * after a single-quoted key — three errors for one fault. So the text is parsed again with each such
  * token (adjacent ones merged: `-Infinity` is one) replaced by what the place it stands in wants
- * (`placeholder`): `""` where a key or a value goes, white space where neither does (a stray `x` after a
+ * (`placesOf`): `""` where a key or a value goes, white space where neither does (a stray `x` after a
  * value, or after a comma before the next key) and for invisible characters; the errors of that parse,
  * located back in `json`, stand for the rest: every fault of the file once, each at its offset.
  */
