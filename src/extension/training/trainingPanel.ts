@@ -6,6 +6,7 @@
  * reopening or undoing shows them at once; a checkpoint folder is read again every second while the
  * panel is open, each checkpoint once.
  */
+import type { Parameter } from '../../core/figures/parameters';
 import * as vscode from 'vscode';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
@@ -109,8 +110,8 @@ export class TrainingDelegate implements PanelDelegate {
   }
 
   /** What Export Data writes now; undefined before any run. */
-  get exported(): { title: string; data: TrainingExport } | undefined {
-    return this.current && this.currentExport ? { title: this.current.title, data: this.currentExport } : undefined;
+  get exported(): { title: string; parameters: Parameter[]; data: TrainingExport } | undefined {
+    return this.current && this.currentExport ? { title: this.current.title, parameters: this.current.run.parameters, data: this.currentExport } : undefined;
   }
 
   /** The message the page shows now (tests). */

@@ -62,7 +62,11 @@ describe('training panel (extension host)', () => {
 
     const csv = workspaceFile('bridge-export.csv');
     await vscode.commands.executeCommand(commandId('Export Data'), { format: 'csv', target: csv, documentUri: uri });
-    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(csv)).trim().split('\n');
+    const all = new TextDecoder().decode(await vscode.workspace.fs.readFile(csv)).trim().split('\n');
+    // `#` lines first, saying what the run is (as the linear panel's CSV), then the records.
+    const comments = all.filter((l) => l.startsWith('#'));
+    assert.match(comments.join('\n'), /^# Feature Learning Lab: .*\n# file: .*bridge.*\n# parameters, as run:\n(# {3}.*\n)+# label: \S+\n# thresholds of the label: kernelChange 0\.1, /);
+    const lines = all.filter((l) => !l.startsWith('#'));
     assert.ok(lines[0].startsWith('step,epoch,trainLoss') && lines[0].includes('alignment[0].zeta'), lines[0]);
     assert.equal(lines.length - 1, printed.step.length);
 
