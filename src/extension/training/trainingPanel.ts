@@ -6,12 +6,12 @@
  * reopening or undoing shows them at once; a checkpoint folder is read again every second while the
  * panel is open, each checkpoint once.
  */
-import type { Parameter } from '../../core/figures/parameters';
 import * as vscode from 'vscode';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { CheckpointsResult } from '../../core/checkpoints/checkpointReader';
 import type { Diagnostic } from '../../core/experiment/diagnostic';
+import type { Parameter } from '../../core/figures/parameters';
 import { parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
