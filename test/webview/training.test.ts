@@ -475,10 +475,15 @@ describe('training panel webview', () => {
       assert.match(await at.locator('.chart-note').innerText(), new RegExp(`Off the chart: ${label} beyond 10¹⁷ in size`));
     }
     assert.match(await page.locator('[data-chart="loss"]').innerText(), /3\.43e32/, 'the legend gives the last value');
+    // Labels of a shared power of ten (0.75×10¹⁷) wider than the axis's room: the axis widens, rather than
+    // run into its name (a fresh user's screenshot); a chart whose labels fit keeps the common size.
+    const axisSize = (chart: string) => page.locator(`[data-chart="${chart}"]`).getAttribute('data-axis-size-left');
+    assert.ok(Number(await axisSize('distance')) > 62, `distance axis ${await axisSize('distance')} px`);
     // A run within the limit has no such note.
     await send(page, message(2, run(10, 'finished')));
     await page.waitForFunction(() => document.querySelector('[data-chart="loss"]')?.getAttribute('data-beyond') === null);
     assert.equal(await page.locator('[data-chart="loss"] .chart-note').isHidden(), true);
+    for (const chart of ['loss', 'distance', 'zeta']) assert.equal(await axisSize(chart), '62', `${chart}: the common size`);
   });
 
   it('exports one run\'s figure with the run\'s parameters and a key naming every line of each chart', async () => {

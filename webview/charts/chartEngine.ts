@@ -221,6 +221,29 @@ function showLastValues(u: uPlot, raw?: uPlot.AlignedData): void {
   u.setLegend({ idxs: u.data.map((_, s) => (s === 0 || last === null ? last : lastValue(s, last))) }, false);
 }
 
+/**
+ * A y axis's size: Y_AXIS_SIZE, so that every chart's plotting area has the same offset — wider only
+ * when its labels need more room (a diverging run's `0.75×10¹⁷` ran into the axis's name): overlapping
+ * text is worse than charts that no longer line up. The size drawn is readable from the DOM (tests):
+ * data-axis-size-<side>.
+ */
+function yAxisSize(font: string): uPlot.Axis.Size {
+  return (u: uPlot, values: string[] | null, axisIdx: number) => {
+    let widest = 0;
+    if (values) {
+      u.ctx.save();
+      u.ctx.font = font;
+      for (const v of values) widest = Math.max(widest, u.ctx.measureText(v).width);
+      u.ctx.restore();
+    }
+    // uPlot's tick marks (10 px) and the gap after them (5 px).
+    const size = Math.max(Y_AXIS_SIZE, Math.ceil(widest + 15));
+    const c = u.root.parentElement;
+    if (c) c.dataset[`axisSize${u.axes[axisIdx]?.side === 1 ? 'Right' : 'Left'}`] = String(size);
+    return size;
+  };
+}
+
 /** How every chart of a panel is drawn now: the x axis and the theme. */
 export interface ChartView {
   /** A logarithmic x axis. */
@@ -387,7 +410,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
         side: s.side === 'left' ? 3 : 1,
         label: s.label,
         labelSize: AXIS_LABEL_SIZE,
-        size: Y_AXIS_SIZE,
+        size: yAxisSize(font),
         grid: s.side === 'left' ? axisBase.grid : { show: false },
       })),
     ] as uPlot.Axis[],
