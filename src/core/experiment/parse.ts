@@ -12,6 +12,7 @@ import { JSON_TOKENS_MEMORY, MAX_JSON_TOKENS, MAX_PARAMETERS } from './limits';
 import { checkAgainstSchema, SchemaNode } from './schema';
 import { PathProblem, problemsBesideRefused } from './schemaRepair';
 import { parsePath } from './jsonPath';
+import { TOKEN } from './jsonTokens';
 import { dot, norm, unit } from '../math/vectors';
 import { resolveSweep } from './sweepSpec';
 import { resolveWidthPowers } from './widthPowers';
@@ -196,9 +197,6 @@ export function parseTreeGuarded(text: string, errors: ParseError[] = []): Node 
   if (structureProblem(text)) return undefined;
   return parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
 }
-
-/** jsonc-parser's SyntaxKind values (an ambient const enum, which isolated modules cannot read). */
-const TOKEN = { OpenBrace: 1, CloseBrace: 2, OpenBracket: 3, CloseBracket: 4, LineComment: 12, BlockComment: 13, LineBreak: 14, Trivia: 15, EOF: 17 } as const;
 
 /**
  * The first reason the parser must not build a tree of `text`, found by jsonc-parser's own scanner

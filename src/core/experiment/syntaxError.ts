@@ -5,8 +5,9 @@
  * writes it. Quoted text is an `excerpt` (whole characters, one line: line breaks and invisible
  * characters are written as escapes or U+XXXX) — docs/limits.md, "Reading an experiment file".
  */
-import { ParseError, ParseOptions, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { createScanner, ParseError, ParseOptions, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { Diagnostic, excerpt } from './diagnostic';
+import { TOKEN } from './jsonTokens';
 
 /**
  * The located diagnostics of jsonc-parser's errors `errors` in `json`, parsed with `options`, without
@@ -77,36 +78,32 @@ export function syntaxDiagnostics(json: string, errors: readonly ParseError[], o
  * Per token (in order of offset), whether a key or a value goes where it stands: it is followed by a
  * colon (a key without quotes), or it comes after a colon, an opening bracket, the file's start, or a
  * comma inside an array — not after a value, nor after a comma or brace of an object when no colon
- * follows (a stray character before the next key). One pass over the text, which keeps its brackets
- * and skips strings and comments, so a file of many tokens is read in linear time.
+ * follows (a stray character before the next key). One pass of jsonc-parser's scanner over the text
+ * (its brackets kept, strings and comments skipped), so a file of many tokens is read in linear time.
  */
 function placesOf(json: string, tokens: readonly ParseError[]): boolean[] {
+  const scanner = createScanner(json, false);
+  const trivia = (k: number) => k === TOKEN.Trivia || k === TOKEN.LineBreak || k === TOKEN.LineComment || k === TOKEN.BlockComment;
   const out: boolean[] = [];
-  const stack: string[] = [];
-  let previous = ''; // the last significant character before the current position
-  let i = 0;
+  const stack: number[] = [];
+  let previous: number | null = null; // the last significant token before the current position
+  let kind: number = scanner.scan();
+  const before = (offset: number) => kind !== TOKEN.EOF && scanner.getTokenOffset() < offset;
   for (const t of tokens) {
-    for (; i < t.offset; i++) {
-      const c = json[i];
-      if (c === '"') {
-        for (i++; i < json.length && json[i] !== '"' && json[i] !== '\n'; i++) if (json[i] === '\\') i++;
-        previous = '"';
-      } else if (c === '/' && json[i + 1] === '/') {
-        while (i < json.length && json[i] !== '\n') i++;
-      } else if (c === '/' && json[i + 1] === '*') {
-        const close = json.indexOf('*/', i + 2);
-        i = close < 0 ? json.length : close + 1;
-      } else if (!/\s/.test(c)) {
-        if (c === '{' || c === '[') stack.push(c);
-        else if (c === '}' || c === ']') stack.pop();
-        previous = c;
-      }
+    for (; before(t.offset); kind = scanner.scan()) {
+      if (trivia(kind)) continue;
+      if (kind === TOKEN.OpenBrace || kind === TOKEN.OpenBracket) stack.push(kind);
+      else if (kind === TOKEN.CloseBrace || kind === TOKEN.CloseBracket) stack.pop();
+      previous = kind;
     }
-    const next = /^[\s]*(.)/.exec(json.slice(t.offset + t.length, t.offset + t.length + 64))?.[1];
-    const inArray = stack[stack.length - 1] === '[';
-    out.push(next === ':' || previous === '' || previous === ':' || previous === '[' || (previous === ',' && inArray));
-    i = Math.max(i, t.offset + t.length);
-    if (out[out.length - 1]) previous = 'v'; // replaced by a key or a value; a dropped token leaves what came before
+    // The token itself (a quoted run may be several of the scanner's), then what follows it.
+    while (before(t.offset + t.length)) kind = scanner.scan();
+    while (trivia(kind)) kind = scanner.scan();
+    const inArray = stack[stack.length - 1] === TOKEN.OpenBracket;
+    const place = kind === TOKEN.Colon || previous === null || previous === TOKEN.Colon || previous === TOKEN.OpenBracket || (previous === TOKEN.Comma && inArray);
+    out.push(place);
+    // Replaced by a key or a value, it is one; a dropped token leaves what came before.
+    if (place) previous = TOKEN.String;
   }
   return out;
 }
