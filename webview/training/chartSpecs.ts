@@ -121,7 +121,6 @@ function capitalised(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-
 export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
   {
     key: 'zeta',
