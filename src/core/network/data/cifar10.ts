@@ -6,7 +6,7 @@
  */
 import { countOf, formatBytes, formatCount, joinPath } from './dataError';
 import { DataFileRef, dataFileRef, dataLength, DataReader, withDataFile } from './dataFile';
-import { GUESS_BYTES, guessFormat } from './formatGuess';
+import { GUESS_BYTES, guessFormat, guessSaid } from './formatGuess';
 import { readRecords } from './records';
 import { RawSplit, ReadContext, reserveSplit } from './rawSplit';
 import { Selection } from './subset';
@@ -54,7 +54,7 @@ function checkedCount(r: DataReader, size: number, head: Uint8Array): number {
 /** `it is a NumPy .npy file (use "format": "npy")` when the first bytes are another format, else ''. */
 function otherFormat(head: Uint8Array): string {
   const format = guessFormat(head);
-  return format ? `it ${format.certain ? 'is' : 'looks like'} ${format.what}${format.advice ? ` (${format.advice})` : ''}` : '';
+  return format ? guessSaid(format) : '';
 }
 
 /** Reads the chosen samples of a split made of `refs` (the batches in order) as one sequence. */

@@ -13,7 +13,7 @@ import { CsvRow, CsvSyntaxError, CsvTokenizer } from './csvTokenizer';
 import { RawClasses, RawRegression, RawSplit, ReadContext } from './rawSplit';
 import { randomIndices } from './subset';
 import { CIFAR10_RECORD_BYTES } from './cifar10';
-import { guessFormat } from './formatGuess';
+import { guessFormat, guessSaid } from './formatGuess';
 import { firstControlByte, firstNonUtf8, hexByte, singleByteCharacter, utf8SequenceLength } from '../../experiment/textBytes';
 
 /** How to read a CSV file, as the spec says (defaults applied). */
@@ -72,7 +72,7 @@ function binaryStart(bytes: Uint8Array, complete: boolean, size: number | undefi
   if (at < 0) return null;
   const format = guessFormat(head, ['text']);
   const guess =
-    format ? `: it ${format.certain ? 'is' : 'looks like'} ${format.what}${format.advice ? ` (${format.advice})` : ''}`
+    format ? `: ${guessSaid(format)}`
     : head[0] <= 9 && size !== undefined && size > 0 && size % CIFAR10_RECORD_BYTES === 0 ? `: it looks like a CIFAR-10 binary batch (${countOf(size / CIFAR10_RECORD_BYTES, 'record')} of 1 + 3,072 bytes; use "format": "cifar10")`
     : '';
   const hex = hexByte(head[at]);

@@ -70,6 +70,11 @@ const DATA_GUESSES: Partial<Record<MagicFormat, FormatGuess>> = {
   tar: { kind: 'tar', what: 'a tar archive', certain: true, advice: 'unpack it, e.g. with tar xf, and name the files inside' },
 };
 
+/** A guess as a reader says it: `it is a NumPy .npy file (use "format": "npy")`, `it looks like text (…)`. */
+export function guessSaid(g: FormatGuess): string {
+  return `it ${g.certain ? 'is' : 'looks like'} ${g.what}${g.advice ? ` (${g.advice})` : ''}`;
+}
+
 /**
  * The format `head` (a file's first bytes, up to GUESS_BYTES; decompressed when the file is gzip)
  * looks like, other than those in `except` (the reader's own), or undefined.
