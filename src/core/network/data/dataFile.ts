@@ -5,7 +5,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { createGunzip, Gunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, Gunzip } from 'node:zlib';
 import { kindOf } from '../../experiment/pathKind';
 import { DataError, DataLocation, formatBytes } from './dataError';
 
@@ -222,7 +222,7 @@ class GzipReader extends BaseReader {
       const at = this.produced;
       // Not zlib's: the compressed file's own read failed (its stream passes the system's error on).
       if (typeof code === 'string' && !code.startsWith('Z_')) throw this.error(readFailure(err), at);
-      if (code === 'Z_BUF_ERROR') throw this.error(`the gzip stream is truncated: the file ends after ${formatBytes(this.fileSize)}, before the end of its compressed data`, at);
+      if (code === 'Z_BUF_ERROR') throw this.error(`the gzip stream is truncated: the file ends after ${formatBytes(this.fileSize)}, before the end of its compressed data`, await this.decodableLength());
       const reason = code === 'Z_DATA_ERROR' ? `the compressed data is damaged (zlib: ${message})` : message;
       throw this.error(`not a valid gzip file: ${reason}`, at);
     }
@@ -234,6 +234,19 @@ class GzipReader extends BaseReader {
     this.chunkOffset = 0;
     this.produced += this.chunk.length;
     return true;
+  }
+
+  /**
+   * How many bytes a truncated gzip file decompresses to before it stops, by decompressing it once more
+   * to that point (the error path only). The bytes received before the error are not it: zlib's stream
+   * drops the data it has decompressed but not yet handed over when it fails, so they varied from run
+   * to run (byte 0, or byte 284, of one file).
+   */
+  private async decodableLength(): Promise<number> {
+    const compressed = this.handle.createReadStream({ start: 0, highWaterMark: BLOCK, autoClose: false });
+    let n = 0;
+    for await (const chunk of compressed.pipe(createGunzip({ chunkSize: BLOCK, finishFlush: zlibConstants.Z_SYNC_FLUSH }))) n += (chunk as Buffer).length;
+    return n;
   }
 
   protected async readAt(target: Uint8Array, length: number): Promise<number> {
