@@ -152,6 +152,8 @@ describe('training panel webview', () => {
     assert.match(text, /step 290 of 500/);
     assert.match(text, /about 4 s left/);
     assert.equal(await page.locator('.progress-bar').evaluate((b: HTMLProgressElement) => b.value), 290 / 500);
+    const barBox = () => page.locator('.progress-bar').evaluate((b) => JSON.stringify(b.getBoundingClientRect()));
+    const trainingBar = await barBox();
     const points = await page.locator('[data-chart="loss"]').evaluate((c) => (c as HTMLElement).dataset.series);
     assert.equal(points, '2');
     assert.equal(await page.locator('[data-action="stop"], vscode-button:has-text("Stop")').first().isVisible(), true);
@@ -161,6 +163,8 @@ describe('training panel webview', () => {
     await send(page, message(3, run(30, 'stopped')));
     await page.waitForFunction(() => document.body.querySelector('.training-panel')?.getAttribute('data-status') === 'stopped');
     assert.equal(await page.locator('vscode-button:has-text("Stop")').isVisible(), false);
+    // The bar keeps its place and length when the text beside it changes (it shrank on Stop).
+    assert.equal(await barBox(), trainingBar);
     await page.locator('vscode-button:has-text("Resume")').click();
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'resume'));
     await page.screenshot({ path: join(SCREENSHOTS, 'training-stream.png'), fullPage: true });
