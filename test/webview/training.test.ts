@@ -504,6 +504,33 @@ describe('training panel webview', () => {
     assert.deepEqual(zeta.key.map((k) => `${k.label} ${k.mark}`), ['ζ fc1→fc2 line', 'ζ_top fc1→fc2 dashed', 'ζ fc2→fc3 line', 'ζ_top fc2→fc3 dashed']);
   });
 
+  it('heads an exported figure with the label and each criterion against its threshold, as the verdict reads', async () => {
+    // It gave the label alone ("Label: rescaling (feature learning)"): not why, as the linear panel's figure does.
+    const figureOf = async (page: Page, requestId: number) => {
+      await send(page, { type: 'exportChart', requestId, format: 'svg', scale: 1, background: 'light' });
+      await page.waitForFunction((id) => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === id), requestId);
+      return ((await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === requestId) as unknown as { figure: { label: string | null } }).figure;
+    };
+    const page = await open();
+    await send(page, message(1, { ...run(30, 'finished'), verdict: realVerdict() }));
+    await page.waitForSelector('[data-chart="zeta"] canvas');
+    const finished = await figureOf(page, 11);
+    const shown = await page.locator('.criterion').evaluateAll((items) => items.map((i) => [i.querySelector('.criterion-name')?.textContent, i.querySelector('.criterion-value')?.textContent, i.querySelector('.criterion-test')?.textContent]));
+    assert.equal(shown.length, 5);
+    const criteria = shown.map(([name, value, test]) => `${name!.charAt(0).toLowerCase()}${name!.slice(1)} ${value} ${test}`);
+    assert.equal(finished.label, `Label: rescaling (feature learning) — ${criteria.join(', ')}`);
+    assert.match(finished.label!, /largest tangent kernel change ‖K − K₀‖\/‖K₀‖ 7\.22 ≥ 0\.1, /);
+    assert.match(finished.label!, /balance change \(spread of the layers' ln‖W_l‖ changes\) 0\.98 < 1$/);
+    // A run in progress: the label so far, at its step.
+    await send(page, message(2, { ...run(30, 'training'), verdict: realVerdict() }));
+    await page.waitForFunction(() => document.body.querySelector('.training-panel')?.getAttribute('data-status') === 'training');
+    assert.match((await figureOf(page, 12)).label!, /^Label: rescaling \(feature learning, so far \(step 290\)\) — largest tangent/);
+    // No label: why, in the verdict's words.
+    await send(page, message(3, { ...run(30, 'diverged'), verdict: { label: null, regime: 'no label: the run diverged at step 290', criteria: [], reasons: [] } }));
+    await page.waitForFunction(() => document.body.querySelector('.training-panel')?.getAttribute('data-status') === 'diverged');
+    assert.equal((await figureOf(page, 13)).label, 'No label: the run diverged at step 290');
+  });
+
   it('answers Export Chart with a PNG of the charts as shown, and stacks at 320 px', async () => {
     const page = await open({ width: 320 });
     await send(page, message(1, run(30, 'finished')));

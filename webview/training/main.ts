@@ -293,7 +293,7 @@ class TrainingPanel {
     else this.verdict.style.removeProperty('--label-colour');
     this.verdict.dataset.label = v.label ?? '';
     // Until the run ends, the label describes the records so far.
-    const sofar = status === 'training' || status === 'stopped' || status === 'loading';
+    const sofar = SO_FAR.has(status);
     const regime = el('span', 'verdict-regime', sofar && v.label ? `${v.regime} · so far (step ${formatReadout(this.last?.run.progress?.step ?? 0)})` : v.regime);
     const head = el('div', 'verdict-head');
     head.append(label, regime);
@@ -340,9 +340,10 @@ class TrainingPanel {
     const palette = request.background === 'light' ? lightPalette(this.palette) : this.palette;
     const charts = [...this.timeCharts.figureCharts((_k, model) => model), ...(m?.sweep ? this.sweepCharts.figureCharts((_k, model) => model) : [])];
     const verdict = m && !m.sweep ? m.run.verdict : null;
+    const sofar = m && SO_FAR.has(m.run.status) ? (m.run.progress?.step ?? 0) : null;
     const spec = figureSpec({
       title: m?.title ?? 'No run to export yet',
-      label: verdict?.label ? `Label: ${verdict.label} (${verdict.regime})` : null,
+      label: verdict ? verdictLine(verdict, sofar) : null,
       parameters: m ? figureParameters(m.run.parameters, m.sweep) : [],
       notes: m?.run.notices ?? [],
       charts,
@@ -351,6 +352,25 @@ class TrainingPanel {
     if (request.format === 'svg') post({ type: 'chartFigure', requestId: request.requestId, figure: spec });
     else post({ type: 'chartImage', requestId: request.requestId, dataUrl: await rasterise(spec, Math.min(4, Math.max(1, request.scale))) });
   }
+}
+
+/** The statuses of a run that has not ended: its label describes the records so far. */
+const SO_FAR: ReadonlySet<RunView['status']> = new Set(['training', 'stopped', 'loading']);
+
+/**
+ * The figure's label line, as the verdict above the charts reads (docs/panel.md, "Figures for papers"):
+ * the label, its regime, "so far (step N)" for a run that has not ended, and each criterion's score
+ * against its threshold in the verdict's digits — "Label: alignment (feature learning) — largest rise
+ * of ζ over the pairs 0.7 ≥ 0.1, …". Without a label (a divergence, frozen weights): the verdict's own
+ * "no label: why".
+ */
+function verdictLine(v: VerdictView, sofarStep: number | null): string {
+  if (!v.label) return v.regime.charAt(0).toUpperCase() + v.regime.slice(1);
+  const when = sofarStep === null ? '' : `, so far (step ${formatReadout(sofarStep)})`;
+  const criteria = v.criteria
+    .filter((c) => c.value !== null)
+    .map((c) => `${c.text.charAt(0).toLowerCase()}${c.text.slice(1)} ${formatAgainst(c.value as number, [c.threshold])} ${c.reached ? '≥' : '<'} ${formatExact(c.threshold)}`);
+  return `Label: ${v.label} (${v.regime}${when})${criteria.length > 0 ? ` — ${criteria.join(', ')}` : ''}`;
 }
 
 /** The figure's parameters: the run's, with a sweep's key giving its values instead of one. */

@@ -125,10 +125,14 @@ function wrap(text: string, width: number, size = FONT_SIZE): string[] {
  * line by itself (its words then wrap: a data set's description ran off the figure's edge).
  */
 function wrapItems(items: readonly string[], sep: string, width: number, size = FONT_SIZE): string[] {
+  return wrapPieces(items.map((item, i) => (i < items.length - 1 ? item + sep.trimEnd() : item)), width, size);
+}
+
+/** Pieces joined by spaces into lines of at most `width` px, a piece split (at its words) only when wider than a line. */
+function wrapPieces(pieces: readonly string[], width: number, size = FONT_SIZE): string[] {
   const out: string[] = [];
   let line = '';
-  items.forEach((item, i) => {
-    const piece = i < items.length - 1 ? item + sep.trimEnd() : item;
+  pieces.forEach((piece) => {
     const next = line ? `${line} ${piece}` : piece;
     if (line && textWidth(next, size) > width) {
       out.push(line);
@@ -142,6 +146,27 @@ function wrapItems(items: readonly string[], sep: string, width: number, size = 
   });
   if (line) out.push(line);
   return out;
+}
+
+/**
+ * A label line's pieces: cut after each " —" and "," that no parenthesis encloses, the mark kept on the
+ * piece before ("Label: x (a, b) — c 1 ≥ 0.1, d" → "Label: x (a, b) —", "c 1 ≥ 0.1,", "d").
+ */
+function labelPieces(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (c === ',' || c === '—') && text[i + 1] === ' ' && (c === ',' || text[i - 1] === ' ')) {
+      out.push(text.slice(start, i + 1).trim());
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out.filter(Boolean);
 }
 
 /** One drawn item of a key: a group's name, or an entry. */
@@ -347,7 +372,8 @@ export function figureSvg(spec: FigureSpec): string {
     head.push(`<text x="${PAD}" y="${r2(y)}" font-size="17" font-weight="bold">${esc(line)}</text>`);
   }
   if (spec.label) {
-    for (const line of wrap(spec.label, textWidthAvail, 13)) {
+    // A label line lists its criteria after a dash: lines break between them, not inside one.
+    for (const line of wrapPieces(labelPieces(spec.label), textWidthAvail, 13)) {
       y += 18;
       head.push(`<text x="${PAD}" y="${r2(y)}" font-size="13" font-weight="bold">${esc(line)}</text>`);
     }

@@ -109,6 +109,19 @@ test('a parameter wider than the figure wraps at its words instead of running of
   for (const l of lines) assert.ok(l.x + [...l.text].length * 12 * 0.56 <= width, `"${l.text}" runs past ${width} px`);
 });
 
+test('a label line wider than the figure breaks between its criteria, never inside one or inside parentheses', () => {
+  // A training figure's label ran "… largest tangent-feature change ‖J −" / "J₀‖/‖J₀‖ 1.98 ≥ 0.1, …".
+  const criteria = ['largest tangent kernel change ‖K − K₀‖/‖K₀‖ 7.22 ≥ 0.1', 'largest tangent-feature change ‖J − J₀‖/‖J₀‖ 1.98 ≥ 0.1', 'largest rise of ζ over the pairs 0.0058 < 0.1', 'largest fall of ζ over the pairs 0 < 0.1', "balance change (spread of the layers' ln‖W_l‖ changes) 0.98 < 1"];
+  const label = `Label: rescaling (feature learning, so far (step 290)) — ${criteria.join(', ')}`;
+  const svg = figureSvg({ ...spec(), columns: 1, label });
+  const titles = new Set(spec().charts.map((c) => c.title));
+  const lines = [...svg.matchAll(/<text x="[\d.]+" y="[\d.]+" font-size="13" font-weight="bold">([^<]*)<\/text>/g)].map((m) => m[1].replaceAll('&lt;', '<')).filter((t) => !titles.has(t));
+  assert.ok(lines.length >= 3, lines.join(' | '));
+  assert.equal(lines.join(' '), label);
+  assert.ok(lines[0].startsWith('Label: rescaling (feature learning, so far (step 290)) —'), lines[0]);
+  for (const line of lines.slice(1)) assert.ok(criteria.some((c) => line.startsWith(c)), `a line starts inside a criterion: "${line}"`);
+});
+
 test('parameters: every value that sets the run, as run', () => {
   const { experiment } = parseExperiment(JSON.stringify({ parameterisation: 'ntk', model: { width: 1024 }, data: { x: [1, 0], y: 1 }, init: { scaleU: 1, scaleW: 1, seed: 3 }, learningRates: { u: 0.1, W: 0.2 }, weightDecay: 0.01, classify: { kernelChange: 0.05 } }));
   assert.ok(experiment);
