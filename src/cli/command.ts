@@ -110,6 +110,14 @@ export class BadFileError extends Error {
   }
 }
 
+/** A file of another kind than the command takes (a network's or checkpoints' for `flab phase`): its output names the key that makes it one. */
+export class WrongKindError extends BadFileError {
+  constructor(output: CliOutput) {
+    super(output);
+    this.name = 'WrongKindError';
+  }
+}
+
 /** Output of a successful command. */
 export function printed(stdout: string, files?: CliOutput['files']): CliOutput {
   return { code: EXIT_OK, stdout, stderr: '', ...(files ? { files } : {}) };

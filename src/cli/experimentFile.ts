@@ -14,7 +14,7 @@ import { Experiment } from '../core/experiment/experiment';
 import { kindDiagnostic, locatedProblem, locatePath, parseExperiment } from '../core/experiment/parse';
 import { kindOf } from '../core/experiment/pathKind';
 import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
-import { BadFileError, CliOutput, EXIT_BAD_FILE, LoadedExperiment, LoadedFile } from './command';
+import { BadFileError, CliOutput, EXIT_BAD_FILE, LoadedExperiment, LoadedFile, WrongKindError } from './command';
 import { formatBytes, MAX_FILE_BYTES } from './limits';
 
 /** Most errors printed for one file; the rest are counted. */
@@ -197,7 +197,7 @@ export function loadExperimentFile(file: string, reader: FileReader, command = '
   const loaded = { file, text, tree };
   if (tree && kind && kind !== 'linear') {
     const takes = kind === 'network' ? '`flab train` trains it (and `flab sweep` its sweep)' : '`flab checkpoints` reads it';
-    throw new BadFileError(reportDiagnostics(loaded, [kindDiagnostic(tree, kind, `\`flab ${command}\` takes the two-layer linear model; ${takes}`)]));
+    throw new WrongKindError(reportDiagnostics(loaded, [kindDiagnostic(tree, kind, `\`flab ${command}\` takes the two-layer linear model; ${takes}`)]));
   }
   if (!experiment) throw new BadFileError(reportDiagnostics(loaded, diagnostics));
   return { experiment, loaded };

@@ -17,7 +17,7 @@ import { rangeValues } from '../../core/experiment/sweepSpec';
 import { WIDTH_SCALED_PATHS } from '../../core/experiment/widthPowers';
 import { DESCENT_OUTCOMES } from '../../core/linearFlow/stability';
 import { LABEL_NAMES, SCORE_NAMES } from '../../core/mechanisms/classify';
-import { Command, printed, UsageError } from '../command';
+import { Command, CommandContext, printed, UsageError, WrongKindError } from '../command';
 import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_OUTPUT_BYTES, NUMBER_BYTES, rereadTooLarge } from '../limits';
 import { formatLarge, outputTooLarge } from '../output';
 import { outputFileProblem } from '../outputFile';
@@ -56,12 +56,13 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     const linear = args.has('--linear');
     const method = args.has('--descent') ? 'descent' : 'flow';
     const format = args.choice('format', 'json');
-    const x = phaseAxis('--x', args.value('--x')!, linear);
-    const y = phaseAxis('--y', args.value('--y')!, linear);
-    if (x.key.path === y.key.path) throw new UsageError(`--x and --y both name ${x.key.path}: choose two different hyperparameters`);
-    const [nx, ny] = gridSize(args.value('--size'), format, method, FAST_PATHS.has(x.key.path) && FAST_PATHS.has(y.key.path));
-    const xValues = axisValues('--x', x, nx);
-    const yValues = axisValues('--y', y, ny);
+    const { x, y, nx, ny, xValues, yValues } = fileKindFirst(args.operands[0], context, () => {
+      const x = phaseAxis('--x', args.value('--x')!, linear);
+      const y = phaseAxis('--y', args.value('--y')!, linear);
+      if (x.key.path === y.key.path) throw new UsageError(`--x and --y both name ${x.key.path}: choose two different hyperparameters`);
+      const [nx, ny] = gridSize(args.value('--size'), format, method, FAST_PATHS.has(x.key.path) && FAST_PATHS.has(y.key.path));
+      return { x, y, nx, ny, xValues: axisValues('--x', x, nx), yValues: axisValues('--y', y, ny) };
+    });
     const svg = args.value('--svg');
     const unwritable = svg === undefined ? null : outputFileProblem(svg);
     if (svg !== undefined && unwritable) throw new UsageError(`--svg ${excerpt(svg, 1000)}: cannot write the figure there: ${unwritable}`);
@@ -94,6 +95,27 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     return { ...out, stderr: refusedNote(p.refused, method) };
   },
 };
+
+/**
+ * `checkFlags()` — the axes and the size, checked before the file is read (no file is needed to
+ * refuse them) — except that when they are refused and `file` is a network's or checkpoints'
+ * experiment, the file's kind is the error: an axis of the linear model's keys refused on a network
+ * file ("model.width must be ≥ 1, got 0") said nothing of why.
+ */
+function fileKindFirst<T>(file: string, context: CommandContext, checkFlags: () => T): T {
+  try {
+    return checkFlags();
+  } catch (err) {
+    if (err instanceof UsageError) {
+      try {
+        context.load(file);
+      } catch (kind) {
+        if (kind instanceof WrongKindError) throw kind;
+      }
+    }
+    throw err;
+  }
+}
 
 /** A note on standard error when some cells are refused (beyond 64 bits), else ''. */
 function refusedNote(refused: Uint8Array, method: string): string {

@@ -184,6 +184,17 @@ test('phase axes are checked before the file; a grid that would redraw too much 
   const network = await run(['phase', 'n', '--x', 'learningRates.u=0.01:0.1', '--y', 'init.scaleU=0.1:1'], { n: readFileSync(join(REPO, 'examples/networks/two-layer-init-scale.flab.json'), 'utf8') });
   assert.equal(network.code, 1);
   assert.match(network.stderr, /^n:5:14: error: this is a network experiment \(its `model` has `hidden`\): `flab phase` takes the two-layer linear model; `flab train` trains it \(and `flab sweep` its sweep\)\n/);
+  // …and with axes the linear model refuses (the width's lower end, a key of neither kind, the same key
+  // twice, a size beyond the limit): still the file's kind, not the axis ("model.width must be ≥ 1, got 0").
+  for (const axes of [['--x', 'model.width=0.1:10', '--y', 'training.learningRate=0.01:1'], ['--x', 'nonsense=1:2', '--y', 'seed=1:2'], ['--x', 'width=1:2', '--y', 'width=1:2'], ['--x', 'width=1:2', '--y', 'seed=1:2', '--size', '5000']]) {
+    const r = await run(['phase', 'n', ...axes], { n: readFileSync(join(REPO, 'examples/networks/two-layer-init-scale.flab.json'), 'utf8') });
+    assert.equal(r.code, 1, axes.join(' '));
+    assert.match(r.stderr, /^n:5:14: error: this is a network experiment \(its `model` has `hidden`\): `flab phase` takes the two-layer linear model/, axes.join(' '));
+  }
+  // A linear file, or none, keeps the axis's own error.
+  const widthOnLinear = await run(['phase', 'p', '--x', 'model.width=0.1:10', '--y', 'seed=1:2'], { p: PHASE_EXAMPLE });
+  assert.equal(widthOnLinear.code, 2);
+  assert.match(widthOnLinear.stderr, /^flab: --x: model\.width must be ≥ 1/);
   const files = { p: PHASE_EXAMPLE };
   const redraws = await run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'seed=0:1000', '--linear'], files);
   assert.equal(redraws.code, 2);
