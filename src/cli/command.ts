@@ -118,6 +118,28 @@ export class WrongKindError extends BadFileError {
   }
 }
 
+/**
+ * `checkFlags()` — a command's flags, checked before its file is read (no file is needed to refuse
+ * them) — except that when they are refused and `file` is of another kind than the command takes
+ * (a network's or checkpoints' file for `flab phase` or `flab scaling`), the file's kind is the error:
+ * a flag refused by the linear model's ranges (`--x model.width=0.1:10`: "must be ≥ 1, got 0") said
+ * nothing of why on a network's file.
+ */
+export function fileKindFirst<T>(file: string, context: CommandContext, checkFlags: () => T): T {
+  try {
+    return checkFlags();
+  } catch (err) {
+    if (err instanceof UsageError) {
+      try {
+        context.load(file);
+      } catch (kind) {
+        if (kind instanceof WrongKindError) throw kind;
+      }
+    }
+    throw err;
+  }
+}
+
 /** Output of a successful command. */
 export function printed(stdout: string, files?: CliOutput['files']): CliOutput {
   return { code: EXIT_OK, stdout, stderr: '', ...(files ? { files } : {}) };

@@ -17,7 +17,7 @@ import { rangeValues } from '../../core/experiment/sweepSpec';
 import { WIDTH_SCALED_PATHS } from '../../core/experiment/widthPowers';
 import { DESCENT_OUTCOMES } from '../../core/linearFlow/stability';
 import { LABEL_NAMES, SCORE_NAMES } from '../../core/mechanisms/classify';
-import { Command, CommandContext, printed, UsageError, WrongKindError } from '../command';
+import { Command, fileKindFirst, printed, UsageError } from '../command';
 import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_OUTPUT_BYTES, NUMBER_BYTES, rereadTooLarge } from '../limits';
 import { formatLarge, outputTooLarge } from '../output';
 import { outputFileProblem } from '../outputFile';
@@ -95,27 +95,6 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     return { ...out, stderr: refusedNote(p.refused, method) };
   },
 };
-
-/**
- * `checkFlags()` — the axes and the size, checked before the file is read (no file is needed to
- * refuse them) — except that when they are refused and `file` is a network's or checkpoints'
- * experiment, the file's kind is the error: an axis of the linear model's keys refused on a network
- * file ("model.width must be ≥ 1, got 0") said nothing of why.
- */
-function fileKindFirst<T>(file: string, context: CommandContext, checkFlags: () => T): T {
-  try {
-    return checkFlags();
-  } catch (err) {
-    if (err instanceof UsageError) {
-      try {
-        context.load(file);
-      } catch (kind) {
-        if (kind instanceof WrongKindError) throw kind;
-      }
-    }
-    throw err;
-  }
-}
 
 /** A note on standard error when some cells are refused (beyond 64 bits), else ''. */
 function refusedNote(refused: Uint8Array, method: string): string {

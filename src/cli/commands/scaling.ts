@@ -10,7 +10,7 @@ import { inputDimension } from '../../core/experiment/experiment';
 import { resolveKey } from '../../core/experiment/hyperparameters';
 import { MAX_PARAMETERS } from '../../core/experiment/limits';
 import { seedAfter } from '../../core/math/rng';
-import { Command, printed, UsageError } from '../command';
+import { Command, fileKindFirst, printed, UsageError } from '../command';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_SCAN_SEEDS, MAX_SCAN_WIDTHS, rereadTooLarge } from '../limits';
 import { countJsonTokens } from '../../core/experiment/parse';
 import { csvNumber, formatLarge } from '../output';
@@ -40,8 +40,7 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). 
     { flag: '--csv', group: 'format', help: 'one row per width, then the fitted and analytic exponents' },
   ],
   run(args, context) {
-    const widths = parseWidths(args.value('--widths') ?? DEFAULT_WIDTHS);
-    const seeds = parseSeeds(args.value('--seeds'));
+    const { widths, seeds } = fileKindFirst(args.operands[0], context, () => ({ widths: parseWidths(args.value('--widths') ?? DEFAULT_WIDTHS), seeds: parseSeeds(args.value('--seeds')) }));
     const experiment = context.load(args.operands[0]);
     const D = inputDimension(experiment);
     const samples = experiment.data.kind === 'samples' ? experiment.data.samples.length : 1;

@@ -191,6 +191,12 @@ test('phase axes are checked before the file; a grid that would redraw too much 
     assert.equal(r.code, 1, axes.join(' '));
     assert.match(r.stderr, /^n:5:14: error: this is a network experiment \(its `model` has `hidden`\): `flab phase` takes the two-layer linear model/, axes.join(' '));
   }
+  // flab scaling alike: a network's file is named as such before refused widths or seeds.
+  for (const flags of [['--widths', '0:5'], ['--seeds', '0']]) {
+    const r = await run(['scaling', 'n', ...flags], { n: readFileSync(join(REPO, 'examples/networks/two-layer-init-scale.flab.json'), 'utf8') });
+    assert.equal(r.code, 1, flags.join(' '));
+    assert.match(r.stderr, /^n:5:14: error: this is a network experiment \(its `model` has `hidden`\): `flab scaling` takes the two-layer linear model/, flags.join(' '));
+  }
   // A linear file, or none, keeps the axis's own error.
   const widthOnLinear = await run(['phase', 'p', '--x', 'model.width=0.1:10', '--y', 'seed=1:2'], { p: PHASE_EXAMPLE });
   assert.equal(widthOnLinear.code, 2);
