@@ -86,6 +86,20 @@ export interface RunView {
   parameters: Parameter[];
 }
 
+/** A run whose data are loading (the worker's first snapshot, and the sweep's until its run reports): nothing drawn, no progress. */
+export function loadingRunView(): RunView {
+  return {
+    status: 'loading',
+    progress: null,
+    curves: { step: [], epoch: null, losses: [], accuracies: [], distance: [], kernel: [], layers: [], alignment: [] },
+    verdict: null,
+    notices: [],
+    bestAccuracy: null,
+    finalNorm: null,
+    parameters: [],
+  };
+}
+
 /** A sweep: one run per value. */
 export interface SweepView {
   key: string;

@@ -18,7 +18,7 @@ import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/tra
 import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { NetworkRun, TrainResult } from '../core/runs/train';
-import type { LearningCurves, RunStatus, RunView, VerdictView } from '../protocol/training';
+import { loadingRunView, type LearningCurves, type RunStatus, type RunView, type VerdictView } from '../protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../protocol/workers';
 import { abortError } from './workerServer';
 
@@ -50,7 +50,7 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
   const any = parsed.parsed;
   if (any.kind === 'linear') return { kind: 'linear' };
   const header = headerOf(any);
-  if (job.describeOnly) return { kind: 'run', ...header, run: loadingView(), result: null };
+  if (job.describeOnly) return { kind: 'run', ...header, run: loadingRunView(), result: null };
   try {
     if (any.kind === 'checkpoints') return { kind: 'run', ...header, ...(await followCheckpoints(job, any.experiment, signal)) };
     return { kind: 'run', ...header, ...(await train(job, any.experiment, signal, snapshot)) };
@@ -81,7 +81,7 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
     paused?.run.dispose();
     paused = null;
     const e = job.sweepIndex === null || !file.sweep ? file : networkVariant(file, file.sweep.path, file.sweep.values[job.sweepIndex]);
-    snapshot(loadingView());
+    snapshot(loadingRunView());
     // The panel's runs, redone on every edit, write no checkpoints: `flab train` does.
     run = await NetworkRun.load(e, { baseDir: job.baseDir, fileName: job.fileName, signal, writeCheckpoints: false });
   }
@@ -127,14 +127,6 @@ async function followCheckpoints(job: TrainingJob, e: Extract<AnyExperiment, { k
   await reader.refresh();
   const result = reader.result();
   return { run: checkpointsView(result, { ...DEFAULT_LAYER_THRESHOLDS, ...e.thresholds }), result };
-}
-
-function loadingView(): RunView {
-  return { status: 'loading', progress: null, curves: emptyCurves(), verdict: null, notices: [], bestAccuracy: null, finalNorm: null, parameters: [] };
-}
-
-function emptyCurves(): LearningCurves {
-  return { step: [], epoch: null, losses: [], accuracies: [], distance: [], kernel: [], layers: [], alignment: [] };
 }
 
 const hasValues = (xs: readonly (number | null)[]): boolean => xs.some((x) => x !== null);

@@ -15,7 +15,7 @@ import type { Parameter } from '../../core/figures/parameters';
 import { parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
-import { DocumentShown, Invalid, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
+import { DocumentShown, Invalid, loadingRunView, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
 import type { TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
 import { sameRun } from '../../document/sameRun';
 import { trainingChannel } from '../channels';
@@ -346,7 +346,7 @@ export class TrainingDelegate implements PanelDelegate {
       if (this.running !== version || superseded() || !header?.sweep) return;
       const sweep: SweepView = { ...header.sweep, runs };
       const main = runs.find((r) => r !== null) ?? runs[0];
-      this.showSnapshot(version, this.message(version, header, main ?? loadingView(), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
+      this.showSnapshot(version, this.message(version, header, main ?? loadingRunView(), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
     };
     let next = 0;
     const lane = async (w: number): Promise<void> => {
@@ -408,17 +408,9 @@ function hasRecords(m: Training): boolean {
   return m.run.curves.step.length > 0 || (m.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0) ?? false);
 }
 
-function emptyCurves(): RunView['curves'] {
-  return { step: [], epoch: null, losses: [], accuracies: [], distance: [], kernel: [], layers: [], alignment: [] };
-}
-
-function loadingView(): RunView {
-  return { status: 'loading', progress: null, curves: emptyCurves(), verdict: null, notices: [], bestAccuracy: null, finalNorm: null, parameters: [] };
-}
-
 /** A run that failed before its first record, with no earlier run to show: nothing drawn, no progress. */
 function failedView(): RunView {
-  return { ...loadingView(), status: 'failed' };
+  return { ...loadingRunView(), status: 'failed' };
 }
 
 /** The training panel's factory: no options (the document says everything). */
