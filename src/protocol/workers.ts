@@ -130,6 +130,8 @@ export type TrainingOutcome =
       description: string | null;
       /** The file's sweep, when it has one (each value is a job of its own). */
       sweep: { key: string; path: string; values: number[] } | null;
+      /** The data files a network's run reads, as written (relative to the experiment file); [] for checkpoints. */
+      dataFiles: string[];
       run: RunView;
       /** What `flab train --json` (or `flab checkpoints --json`) prints for this run, for Export Data; null for `describeOnly`. */
       result: TrainResult | CheckpointsResult | null;

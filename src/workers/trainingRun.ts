@@ -13,6 +13,7 @@ import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpo
 import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
 import { DataError } from '../core/network/data/dataError';
+import { dataFileNames } from '../core/network/data/dataSpec';
 import { networkVariant } from '../core/network/networkExperiment';
 import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/train';
 import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
@@ -63,10 +64,10 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
 }
 
 /** The parts of the outcome that the file alone settles. */
-function headerOf(any: Exclude<AnyExperiment, { kind: 'linear' }>): Pick<Extract<TrainingOutcome, { kind: 'run' }>, 'runKind' | 'title' | 'description' | 'sweep'> {
+function headerOf(any: Exclude<AnyExperiment, { kind: 'linear' }>): Pick<Extract<TrainingOutcome, { kind: 'run' }>, 'runKind' | 'title' | 'description' | 'sweep' | 'dataFiles'> {
   const e = any.experiment;
   const sweep = any.kind === 'network' && any.experiment.sweep ? { key: any.experiment.sweep.key, path: any.experiment.sweep.path, values: any.experiment.sweep.values.slice() } : null;
-  return { runKind: any.kind, title: e.name ?? null, description: e.description ?? null, sweep };
+  return { runKind: any.kind, title: e.name ?? null, description: e.description ?? null, sweep, dataFiles: any.kind === 'network' ? dataFileNames(any.experiment.data) : [] };
 }
 
 async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'network' }>['experiment'], signal: AbortSignal, snapshot: (run: RunView) => void): Promise<{ run: RunView; result: TrainResult }> {

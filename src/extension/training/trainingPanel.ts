@@ -8,7 +8,9 @@
  */
 import * as vscode from 'vscode';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { dataFileNames } from '../../core/network/data/dataSpec';
 import type { CheckpointsResult } from '../../core/checkpoints/checkpointReader';
 import type { Diagnostic } from '../../core/experiment/diagnostic';
 import type { Parameter } from '../../core/figures/parameters';
@@ -58,6 +60,23 @@ function remember(key: string, value: Finished): void {
   finished.delete(key);
   finished.set(key, value);
   while (finished.size > CACHE_SIZE) finished.delete(finished.keys().next().value as string);
+}
+
+/**
+ * The data files' identity, as part of a cache key: each file's size and modification time (or that it
+ * cannot be read), so that a finished run is shown from the cache only while its files are unchanged.
+ */
+function dataStamp(baseDir: string, files: readonly string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const s = statSync(resolve(baseDir, f));
+        return `${s.size}:${s.mtimeMs}:${s.ino}`;
+      } catch {
+        return 'unreadable';
+      }
+    })
+    .join('\u0000');
 }
 
 function recall(key: string): Finished | undefined {
@@ -155,7 +174,8 @@ export class TrainingDelegate implements PanelDelegate {
       const exported = this.currentExport && 'name' in this.currentExport ? { ...this.currentExport, name: described.title, description: described.description } : this.currentExport;
       return this.show({ ...shown, version, title: this.header.title, description: described.description }, exported);
     }
-    const cacheKey = `${this.baseDir}\u0000${text}`;
+    // The text, and the data files as they are now: a run of a CSV file since rewritten is not this run.
+    const cacheKey = `${this.baseDir}\u0000${text}\u0000${dataStamp(this.baseDir, described.dataFiles)}`;
     const cached = described.kind === 'network' && !resume ? recall(cacheKey) : undefined;
     if (cached) {
       this.cancelAll();
@@ -293,20 +313,21 @@ export class TrainingDelegate implements PanelDelegate {
    * The file's kind, title, description and sweep size, or its errors: parsed on the main thread up
    * to MAIN_THREAD_PARSE_LIMIT characters, by the worker beyond (undefined when superseded meanwhile).
    */
-  private async describe(text: string): Promise<{ diagnostics: Diagnostic[] } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweepCount: number } | undefined> {
+  private async describe(text: string): Promise<{ diagnostics: Diagnostic[] } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweepCount: number; dataFiles: string[] } | undefined> {
     if (text.length <= MAIN_THREAD_PARSE_LIMIT) {
       const parsed = parseAnyExperiment(text);
       if (!parsed.parsed) return { diagnostics: parsed.diagnostics };
-      if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweepCount: 0 };
+      if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweepCount: 0, dataFiles: [] };
       const e = parsed.parsed.experiment;
-      return { kind: parsed.parsed.kind, title: e.name ?? null, description: e.description ?? null, sweepCount: parsed.parsed.kind === 'network' ? (parsed.parsed.experiment.sweep?.values.length ?? 0) : 0 };
+      const network = parsed.parsed.kind === 'network' ? parsed.parsed.experiment : null;
+      return { kind: parsed.parsed.kind, title: e.name ?? null, description: e.description ?? null, sweepCount: network?.sweep?.values.length ?? 0, dataFiles: network ? dataFileNames(network.data) : [] };
     }
     const r = await this.channel(0).run({ ...this.job(text, null, false), describeOnly: true });
     if (r.superseded) return undefined;
     const o = r.result;
     if (o.kind === 'invalid') return { diagnostics: o.diagnostics };
-    if (o.kind === 'linear') return { kind: 'linear', title: null, description: null, sweepCount: 0 };
-    return { kind: o.runKind, title: o.title, description: o.description, sweepCount: o.sweep?.values.length ?? 0 };
+    if (o.kind === 'linear') return { kind: 'linear', title: null, description: null, sweepCount: 0, dataFiles: [] };
+    return { kind: o.runKind, title: o.title, description: o.description, sweepCount: o.sweep?.values.length ?? 0, dataFiles: o.dataFiles };
   }
 
   private job(text: string, sweepIndex: number | null, resume: boolean): TrainingJob {

@@ -91,6 +91,30 @@ describe('training panel (extension host)', () => {
     assert.ok(Date.now() - t0 < 10_000, `${Date.now() - t0} ms`);
   });
 
+  it('trains again when a data file changed since the cached run (the cache held the old file\'s numbers)', async function () {
+    this.timeout(120_000);
+    const testing = await testingApi();
+    const csv = workspaceFile('cached-data.csv');
+    const rows = (flip: number) => ['a,b,label', ...Array.from({ length: 16 }, (_, i) => `${Math.sin(i)},${Math.cos(3 * i)},${(i + flip) % 2}`)].join('\n') + '\n';
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(0), 'utf8'));
+    const text = JSON.stringify({ name: 'A CSV set', model: { hidden: [8], activation: 'tanh' }, data: { format: 'csv', trainFile: 'cached-data.csv' }, init: { seed: 5 }, training: { steps: 40, learningRate: 0.5, record: { every: 10 } } });
+    const uri = await fileWith('cached-data.flab.json', text);
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    const reopen = async () => {
+      await closeAllEditors();
+      await waitFor('the panel closed', () => (panel() ? undefined : true));
+      await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+      return waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
+    };
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    await waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
+    assert.equal((await reopen()).cached, true, 'the same text and the same file: from the cache');
+    // The labels flipped: another data set under the same text.
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(1), 'utf8'));
+    assert.equal((await reopen()).cached, false, 'the file changed: trained again');
+    assert.equal((await reopen()).cached, true, 'and that run is cached in turn');
+  });
+
   it('keeps the last run on screen through an edit that cannot load, and continues a run that an invalid edit interrupted', async function () {
     this.timeout(180_000);
     const { uri, panel, setText } = await openTrained('interrupted.flab.json', bridge.replace('"seed": 3', '"seed": 6'));

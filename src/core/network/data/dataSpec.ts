@@ -115,6 +115,28 @@ export const MAX_CLASSES = 100_000;
 /** The schema of the `data` key (its six forms under the schema's `$defs`). */
 const DATA_SCHEMA: SchemaNode = kindSchema('network').properties!.data;
 
+/**
+ * The files a data spec reads, as written (relative to the experiment file): none for the embedded
+ * MNIST and inline data. What a finished run depends on beside the text (the training panel's cache
+ * keys its runs by these files' sizes and modification times too).
+ */
+export function dataFileNames(spec: DataSpec): string[] {
+  const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  if ('dataset' in spec) return [];
+  switch (spec.format) {
+    case 'idx':
+      return list(spec.trainImages).concat(list(spec.trainLabels), list(spec.testImages), list(spec.testLabels));
+    case 'cifar10':
+      return list(spec.trainBatches).concat(list(spec.testBatches));
+    case 'csv':
+      return list(spec.trainFile).concat(list(spec.testFile));
+    case 'npy':
+      return list(spec.trainX).concat(list(spec.trainY), list(spec.testX), list(spec.testY));
+    default:
+      return [];
+  }
+}
+
 /** The file key that holds each form's test data: asking for test samples without it is an error. */
 const TEST_FILES: Record<string, string> = { idx: 'testImages', cifar10: 'testBatches', csv: 'testFile', npy: 'testX' };
 
