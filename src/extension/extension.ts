@@ -48,7 +48,7 @@ export interface FeatureLearningLabApi {
     /** Every message posted to a phase panel's webview. */
     onDidPostPhase: vscode.Event<PostedMessage>;
     /** The training panels: file, the shown run's status, step, label and records. */
-    trainingPanels(): { documentUri: string; ready: boolean; version: number | undefined; title: string | undefined; description: string | null; status: string | undefined; step: number | undefined; label: string | null; records: number; cached: boolean; previous: boolean }[];
+    trainingPanels(): { documentUri: string; ready: boolean; version: number | undefined; title: string | undefined; description: string | null; status: string | undefined; step: number | undefined; label: string | null; records: number; cached: boolean; previous: boolean; stoppable: boolean; sweepValues: { done: number; count: number; sized: number } | null }[];
     /** Every message posted to a training panel's webview. */
     onDidPostTraining: vscode.Event<PostedMessage>;
     /** The settings every panel reads now. */
@@ -116,7 +116,7 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
       trainingPanels: () =>
         training.all().map((p) => {
           const m = p.delegate.shown;
-          return { documentUri: p.uri.toString(), ready: p.isReady, version: m?.version, title: m?.title, description: m?.description ?? null, status: m?.run.status, step: m?.run.progress?.step, label: m?.run.verdict?.label ?? null, records: m?.run.curves.step.length ?? 0, cached: m?.cached ?? false, previous: m?.previous ?? false };
+          return { documentUri: p.uri.toString(), ready: p.isReady, version: m?.version, title: m?.title, description: m?.description ?? null, status: m?.run.status, step: m?.run.progress?.step, label: m?.run.verdict?.label ?? null, records: m?.run.curves.step.length ?? 0, cached: m?.cached ?? false, previous: m?.previous ?? false, stoppable: m?.stoppable ?? false, sweepValues: m?.run.progress?.values ?? null };
         }),
       onDidPostTraining: training.onDidPost,
       settings: readSettings,

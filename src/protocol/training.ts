@@ -69,6 +69,11 @@ export interface RunProgress {
   /** Wall time of this run so far, and an estimate of the time left (null until it can be told). */
   elapsedMs: number;
   remainingMs: number | null;
+  /**
+   * A sweep's progress (the steps summed over its values): how many of its values have ended, and how
+   * many have said their length (`totalSteps` counts the others at their mean: an estimate until all have).
+   */
+  values?: { done: number; count: number; sized: number };
 }
 
 /** One run as the panel shows it. */

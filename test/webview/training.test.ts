@@ -318,6 +318,16 @@ describe('training panel webview', () => {
     await page.locator('.sweep-item[data-sweep-value="3"]').click();
     await page.waitForFunction(() => (document.querySelector('.verdict') as HTMLElement).hidden);
     await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep.png'), fullPage: true });
+    // Under way: the header is the sweep's (the host's sweepRun): its values ended and its steps over
+    // them, with Stop; a value still training is labelled by its records so far.
+    const underway = runsLabelled.map((r, i) => (i < 2 ? r : i === 2 ? { ...r, status: 'training' as const } : null));
+    const header: RunView = { ...runs[0], status: 'training', verdict: null, progress: { step: 620, totalSteps: 1500, epoch: null, elapsedMs: 2000, remainingMs: 2800, values: { done: 2, count: 5, sized: 3 } } };
+    await send(page, message(3, header, { sweep: { key: 'scale', path: 'init.scale', values, runs: underway } }));
+    await page.waitForFunction(() => document.querySelector('.progress')?.getAttribute('data-step') === '620');
+    assert.equal(await page.locator('.progress-text').innerText(), '2 of 5 values done · step 620 of about 1500 over the values · 2 s elapsed · about 3 s left');
+    assert.equal(await page.locator('vscode-button:has-text("Stop")').isVisible(), true);
+    const underwayLegend = await page.locator('.sweep-legend .sweep-item').allInnerTexts();
+    assert.deepEqual(underwayLegend.map((t) => t.replace(/\s+/g, ' ').trim()), ['0.1 alignment', '0.3 alignment', '1 rescaling so far', '3 —', '10 —']);
   });
 
   it('draws a quantity measured at some records only as a line through its measurements, each marked, on screen and in the figure', async () => {

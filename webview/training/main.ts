@@ -235,7 +235,8 @@ class TrainingPanel {
         return {
           value: v,
           colour: colours[i],
-          label: run?.status === 'diverged' ? 'diverged' : run?.status === 'notTrained' ? 'not trained' : (run?.verdict?.label ?? '—'),
+          // A value still training (or stopped) is labelled by its records so far, as the verdict says.
+          label: run?.status === 'diverged' ? 'diverged' : run?.status === 'notTrained' ? 'not trained' : run?.verdict?.label ? `${run.verdict.label}${SO_FAR.has(run.status) ? ' so far' : ''}` : '—',
           pressed,
           title: pressed ? 'Its verdict is shown above; click again for none' : 'Show this run\'s verdict',
           onClick: () => this.setPrefs({ sweepRun: pressed ? null : v }),
@@ -273,7 +274,11 @@ class TrainingPanel {
     }
     const fraction = p.totalSteps ? Math.min(1, p.step / p.totalSteps) : 0;
     this.bar.value = fraction;
-    const parts = [`step ${formatReadout(p.step)}${p.totalSteps ? ` of ${formatReadout(p.totalSteps)}` : ''}`];
+    // A sweep: its values ended so far, and the steps summed over all of them ("about" until each has
+    // said its length).
+    const about = p.values && p.values.sized < p.values.count ? 'about ' : '';
+    const steps = `step ${formatReadout(p.step)}${p.totalSteps ? ` of ${about}${formatReadout(p.totalSteps)}` : ''}${p.values ? ' over the values' : ''}`;
+    const parts = p.values ? [`${p.values.done} of ${p.values.count} values done`, steps] : [steps];
     // Three significant digits: a progress line, not a value to read off (epoch 3.67, not 3.67089).
     if (p.epoch !== null) parts.push(`epoch ${formatReadout(p.epoch, 3)}`);
     parts.push(`${duration(p.elapsedMs)} elapsed`);

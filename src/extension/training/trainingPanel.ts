@@ -18,6 +18,7 @@ import { parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
 import { DocumentShown, Invalid, loadingRunView, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
+import { sweepRun } from './sweepRun';
 import type { TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
 import { sameRun } from '../../document/sameRun';
 import { trainingChannel } from '../channels';
@@ -184,7 +185,7 @@ export class TrainingDelegate implements PanelDelegate {
     this.running = version;
     this.runningText = text;
     this.previous = before;
-    const outcome = described.sweepCount > 0 ? await this.trainSweep(text, version, described.sweepCount, resume, superseded) : await this.runOne(text, version, resume, superseded);
+    const outcome = described.sweep ? await this.trainSweep(text, version, { runKind: 'network', title: described.title, description: described.description, sweep: described.sweep }, resume, superseded) : await this.runOne(text, version, resume, superseded);
     if (outcome === undefined) return undefined;
     if (outcome.kind === 'invalid') {
       // The run failed before its first record (its data, its set-up): the page shows the last run
@@ -313,28 +314,29 @@ export class TrainingDelegate implements PanelDelegate {
    * The file's kind, title, description and sweep size, or its errors: parsed on the main thread up
    * to MAIN_THREAD_PARSE_LIMIT characters, by the worker beyond (undefined when superseded meanwhile).
    */
-  private async describe(text: string): Promise<{ diagnostics: Diagnostic[] } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweepCount: number; dataFiles: string[] } | undefined> {
+  private async describe(text: string): Promise<{ diagnostics: Diagnostic[] } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweep: RunHeader['sweep']; dataFiles: string[] } | undefined> {
     if (text.length <= MAIN_THREAD_PARSE_LIMIT) {
       const parsed = parseAnyExperiment(text);
       if (!parsed.parsed) return { diagnostics: parsed.diagnostics };
-      if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweepCount: 0, dataFiles: [] };
+      if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweep: null, dataFiles: [] };
       const e = parsed.parsed.experiment;
       const network = parsed.parsed.kind === 'network' ? parsed.parsed.experiment : null;
-      return { kind: parsed.parsed.kind, title: e.name ?? null, description: e.description ?? null, sweepCount: network?.sweep?.values.length ?? 0, dataFiles: network ? dataFileNames(network.data) : [] };
+      const sweep = network?.sweep ? { key: network.sweep.key, path: network.sweep.path, values: network.sweep.values.slice() } : null;
+      return { kind: parsed.parsed.kind, title: e.name ?? null, description: e.description ?? null, sweep, dataFiles: network ? dataFileNames(network.data) : [] };
     }
     const r = await this.channel(0).run({ ...this.job(text, null, false), describeOnly: true });
     if (r.superseded) return undefined;
     const o = r.result;
     if (o.kind === 'invalid') return { diagnostics: o.diagnostics };
-    if (o.kind === 'linear') return { kind: 'linear', title: null, description: null, sweepCount: 0, dataFiles: [] };
-    return { kind: o.runKind, title: o.title, description: o.description, sweepCount: o.sweep?.values.length ?? 0, dataFiles: o.dataFiles };
+    if (o.kind === 'linear') return { kind: 'linear', title: null, description: null, sweep: null, dataFiles: [] };
+    return { kind: o.runKind, title: o.title, description: o.description, sweep: o.sweep, dataFiles: o.dataFiles };
   }
 
   private job(text: string, sweepIndex: number | null, resume: boolean): TrainingJob {
     return { text, fileName: baseName(this.host.uri), baseDir: this.baseDir, sweepIndex, resume };
   }
 
-  private message(version: number, o: Extract<TrainingOutcome, { kind: 'run' }> | null, run: RunView, sweep: SweepView | null): Training {
+  private message(version: number, o: RunHeader | null, run: RunView, sweep: SweepView | null): Training {
     const kind = o?.runKind ?? this.header?.kind ?? 'network';
     const title = o?.title ?? this.header?.title ?? baseName(this.host.uri);
     return { type: 'training', version, title, description: o?.description ?? this.header?.description ?? null, kind, run, sweep, cached: false, stoppable: kind === 'network' };
@@ -356,19 +358,29 @@ export class TrainingDelegate implements PanelDelegate {
    * A sweep: one job per value, on as many workers as there are cores (two here), each value's
    * snapshots posted into its place; the panel's own run is the sweep's first value.
    */
-  private async trainSweep(text: string, version: number, count: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
+  /**
+   * A sweep: one job per value, on one worker per core (each lane takes the next value), the panel
+   * shown from the start as one run (`sweepRun`: training until every value has ended, its steps
+   * summed over the values) with each value's curves; `sweepHeader` is the file's own (describe).
+   */
+  private async trainSweep(text: string, version: number, sweepHeader: RunHeader, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
+    const count = sweepHeader.sweep?.values.length ?? 0;
     const workers = Math.max(1, Math.min(count, availableParallelism()));
     const runs: (RunView | null)[] = new Array(count).fill(null);
     const results: (TrainResult | null)[] = new Array(count).fill(null);
-    let header: Extract<TrainingOutcome, { kind: 'run' }> | null = null;
+    const ended: boolean[] = new Array(count).fill(false);
+    // The sweep as the file gives it, known before any value has ended (the header came with the
+    // first value's end until 2026-12: nothing was shown before it, and the last run stayed as it was).
+    let header: RunHeader | null = sweepHeader;
     let invalid: Diagnostic[] | undefined;
     let stopped = false;
+    const started = Date.now();
     const post = () => {
       if (this.running !== version || superseded() || !header?.sweep) return;
       const sweep: SweepView = { ...header.sweep, runs };
-      const main = runs.find((r) => r !== null) ?? runs[0];
-      this.showSnapshot(version, this.message(version, header, main ?? loadingRunView(), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
+      this.showSnapshot(version, this.message(version, header, sweepRun(sweep, ended, Date.now() - started), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
     };
+    post();
     let next = 0;
     const lane = async (w: number): Promise<void> => {
       while (!stopped && invalid === undefined) {
@@ -389,15 +401,15 @@ export class TrainingDelegate implements PanelDelegate {
         header ??= r.result;
         runs[i] = r.result.run;
         results[i] = r.result.result as TrainResult;
+        ended[i] = true;
         post();
       }
     };
     await Promise.all(Array.from({ length: workers }, (_, w) => lane(w)));
     if (invalid) return { kind: 'invalid', diagnostics: invalid };
-    if (stopped || !header) return undefined;
-    const h: Extract<TrainingOutcome, { kind: 'run' }> = header;
-    const sweep: SweepView = { ...h.sweep!, runs };
-    return { kind: 'run', message: this.message(version, h, runs[0] ?? h.run, sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results } };
+    if (stopped || !header?.sweep) return undefined;
+    const sweep: SweepView = { ...header.sweep, runs };
+    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, Date.now() - started), sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results } };
   }
 
   /** A checkpoint folder: read again every FOLLOW_EVERY_MS while the panel shows this text. */
@@ -423,6 +435,9 @@ export class TrainingDelegate implements PanelDelegate {
     this.follow = undefined;
   }
 }
+
+/** What a worker's outcome says of the file beside its run: its kind, header and sweep. */
+type RunHeader = Pick<Extract<TrainingOutcome, { kind: 'run' }>, 'runKind' | 'title' | 'description' | 'sweep'>;
 
 /** Whether a message has anything drawn: a record of its run, or of one of its sweep's runs. */
 function hasRecords(m: Training): boolean {

@@ -91,6 +91,30 @@ describe('training panel (extension host)', () => {
     assert.ok(Date.now() - t0 < 10_000, `${Date.now() - t0} ms`);
   });
 
+  it('shows a sweep as one run: loading at once, training with Stop until every value has ended, then finished', async function () {
+    // Until 2026-12 nothing was shown before the first value ended, and then the header was that value's
+    // own run: "Finished", with no Stop, while the others still trained.
+    this.timeout(180_000);
+    const testing = await testingApi();
+    const text = bridge.replace('"steps": 1500, "record": { "every": 10 }', '"steps": 1500, "record": { "every": 500 }').replace(/\n\}\s*$/, ',\n  "sweep": { "training.steps": [30, 40000, 40000] }\n}\n');
+    assert.ok(text.includes('"sweep"') && text.includes('"every": 500'), text);
+    const uri = await fileWith('sweep-status.flab.json', text);
+    const seen: { status?: string; done?: number; stoppable: boolean }[] = [];
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    await waitFor('the sweep finished', () => {
+      const p = panel();
+      if (p) seen.push({ status: p.status, done: p.sweepValues?.done, stoppable: p.stoppable });
+      return p?.status === 'finished' ? p : undefined;
+    }, 150_000);
+    const before = seen.filter((x) => x.done === 0 || x.done === undefined);
+    assert.ok(before.some((x) => x.status === 'loading' || x.status === 'training'), `shown before any value ended: ${JSON.stringify(seen.slice(0, 5))}`);
+    const partway = seen.filter((x) => x.done !== undefined && x.done >= 1 && x.done < 3);
+    assert.ok(partway.length > 0, 'seen while the long values trained');
+    assert.deepEqual([...new Set(partway.map((x) => `${x.status} ${x.stoppable}`))], ['training true'], 'training, with Stop, until every value has ended');
+    assert.deepEqual(panel()?.sweepValues, { done: 3, count: 3, sized: 3 });
+  });
+
   it('trains again when a data file changed since the cached run (the cache held the old file\'s numbers)', async function () {
     this.timeout(120_000);
     const testing = await testingApi();

@@ -1,0 +1,36 @@
+/**
+ * A sweep's runs as the one run the training panel's header shows (docs/networks.md, "The panel"). No
+ * `vscode` here: the unit tests run it.
+ */
+import { loadingRunView, RunView, SweepView } from '../../protocol/training';
+
+/**
+ * A sweep as one run, for the panel's status and progress bar: training while any value has not ended
+ * (loading until one has started), finished when all have; its progress the steps summed over the
+ * values (a value not started counted at the mean length of those that have), the sweep's wall time and
+ * the time left at that pace, and how many values have ended. Its curves, notices and parameters are
+ * those of the first value with records (what the charts' shapes follow), with the swept key's
+ * parameter giving all its values. Until 2026-12 the panel showed the first value's own run: "Finished"
+ * (and no Stop) while the others still trained.
+ */
+export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs: number): RunView {
+  const { runs } = sweep;
+  const representative = runs.find((r) => r !== null && r.curves.step.length > 0) ?? runs.find((r) => r !== null) ?? null;
+  const base = representative ?? loadingRunView();
+  const done = ended.filter(Boolean).length;
+  const status: RunView['status'] = done === runs.length ? 'finished' : runs.some((r) => r !== null && r.status !== 'loading') ? 'training' : 'loading';
+  const totals = runs.flatMap((r) => (r?.progress?.totalSteps ? [r.progress.totalSteps] : []));
+  const mean = totals.length > 0 ? totals.reduce((a, b) => a + b, 0) / totals.length : null;
+  const step = runs.reduce((n, r) => n + (r?.progress?.step ?? 0), 0);
+  const totalSteps = mean === null ? null : Math.round(runs.reduce((n, r) => n + (r?.progress?.totalSteps ?? mean), 0));
+  const remainingMs = status === 'training' && totalSteps !== null && step > 0 ? (elapsedMs * Math.max(0, totalSteps - step)) / step : null;
+  const swept = `swept: ${sweep.values.map((v) => String(v)).join(', ')}`;
+  const parameters = base.parameters.map((p) => (p.path === sweep.path ? { ...p, value: swept } : p));
+  return {
+    ...base,
+    status,
+    verdict: null,
+    progress: status === 'loading' && step === 0 ? null : { step, totalSteps, epoch: null, elapsedMs, remainingMs, values: { done, count: runs.length, sized: totals.length } },
+    parameters,
+  };
+}

@@ -1,0 +1,41 @@
+// The training panel's header for a sweep (src/extension/training/sweepRun.ts): training until every value
+// has ended, the steps summed over the values, the swept key's parameter giving all its values.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sweepRun } from '../../../src/extension/training/sweepRun';
+import { loadingRunView, type RunView, type SweepView } from '../../../src/protocol/training';
+
+function run(status: RunView['status'], step: number, totalSteps: number | null, records = 3): RunView {
+  const curves = { ...loadingRunView().curves, step: Array.from({ length: records }, (_, i) => i * 10) };
+  return { ...loadingRunView(), status, curves, progress: { step, totalSteps, epoch: step / 10, elapsedMs: 100, remainingMs: 50 }, parameters: [{ path: 'init.scale', symbol: 'σ', value: '0.1' }, { path: 'training.learningRate', symbol: 'η', value: '0.05' }] };
+}
+
+const sweep = (runs: (RunView | null)[]): SweepView => ({ key: 'scale', path: 'init.scale', values: [0.1, 1, 10], runs });
+
+test('a sweep whose first value has ended while the others train is training, not finished (with Stop), its steps summed', () => {
+  const r = sweepRun(sweep([run('finished', 500, 500), run('training', 120, 500), null]), [true, false, false], 2000);
+  assert.equal(r.status, 'training');
+  assert.deepEqual(r.progress?.values, { done: 1, count: 3, sized: 2 });
+  assert.equal(r.progress?.step, 620);
+  assert.equal(r.progress?.totalSteps, 1500, 'the value not started counted at the mean length');
+  assert.equal(r.progress?.epoch, null);
+  assert.equal(r.progress?.elapsedMs, 2000);
+  assert.ok(Math.abs(r.progress!.remainingMs! - (2000 * 880) / 620) < 1e-9);
+  assert.equal(r.verdict, null, 'a sweep\'s verdict is its chosen value\'s');
+  assert.deepEqual(r.parameters.map((p) => p.value), ['swept: 0.1, 1, 10', '0.05']);
+});
+
+test('a sweep is loading until a value has started, and finished once every value has ended', () => {
+  const none = sweepRun(sweep([null, null, null]), [false, false, false], 10);
+  assert.equal(none.status, 'loading');
+  assert.equal(none.progress, null);
+  assert.equal(none.curves.step.length, 0);
+  assert.equal(sweepRun(sweep([run('loading', 0, null, 0), null, null]), [false, false, false], 10).status, 'loading');
+  // Ended: finished, diverged or not trained each — the sweep has finished, every value's status in the legend.
+  const all = sweepRun(sweep([run('finished', 500, 500), run('diverged', 37, 500), run('finished', 500, 500)]), [true, true, true], 9000);
+  assert.equal(all.status, 'finished');
+  assert.deepEqual(all.progress?.values, { done: 3, count: 3, sized: 3 });
+  assert.equal(all.progress?.remainingMs, null);
+  // A value that stopped (Stop while it trained) has not ended.
+  assert.equal(sweepRun(sweep([run('finished', 500, 500), run('stopped', 20, 500), run('finished', 500, 500)]), [true, false, true], 10).status, 'training');
+});
