@@ -4,6 +4,7 @@
  * no stack trace reaches the terminal.
  */
 import { writeFileSync } from 'node:fs';
+import { visibleControls } from '../core/experiment/diagnostic';
 import { EXIT_BAD_FILE } from './command';
 import { runCli } from './run';
 
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
     try {
       writeFileSync(f.path, f.text);
     } catch (e) {
-      process.stderr.write(`flab: cannot write ${f.path}: ${(e as Error).message}\n`);
+      process.stderr.write(visibleControls(`flab: cannot write ${f.path}: ${(e as Error).message}\n`));
       process.exit(EXIT_BAD_FILE);
     }
   }

@@ -10,7 +10,7 @@
  * key and a file position) and of its setup (a TrainingSetupError, each problem at its key) are
  * the file's, located like its other errors.
  */
-import { didYouMean, excerpt } from '../core/experiment/diagnostic';
+import { didYouMean, excerpt, visibleControls } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatePath } from '../core/experiment/parse';
 import { DataError } from '../core/network/data/dataError';
@@ -33,6 +33,13 @@ export const FILE_SYSTEM: FileReader = { readText: (file) => readExperimentFile(
  * with `now` its clock in milliseconds.
  */
 export async function runCli(argv: readonly string[], reader: FileReader = FILE_SYSTEM, progress?: { sink: ProgressSink; now?: () => number }): Promise<CliOutput> {
+  // Messages echo what the file and the command line say (paths, keys, names): their control and
+  // bidirectional characters are written as escapes (`\u001b`), never sent to the terminal.
+  const out = await runCommand(argv, reader, progress);
+  return { ...out, stderr: visibleControls(out.stderr) };
+}
+
+async function runCommand(argv: readonly string[], reader: FileReader, progress?: { sink: ProgressSink; now?: () => number }): Promise<CliOutput> {
   let loaded: LoadedFile | undefined;
   try {
     const [name, ...rest] = argv;

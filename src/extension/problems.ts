@@ -4,7 +4,7 @@
  * no dynamics panel (a panel publishes its own diagnostics, solver errors included).
  */
 import * as vscode from 'vscode';
-import { Diagnostic, lineAndColumn } from '../core/experiment/diagnostic';
+import { Diagnostic, lineAndColumn, visibleControls } from '../core/experiment/diagnostic';
 import { parseAnyExperiment } from '../core/runs/anyExperiment';
 import type { ErrorInfo } from '../protocol/common';
 import type { DynamicsJob, DynamicsOutcome } from '../protocol/workers';
@@ -54,7 +54,7 @@ export function toVsDiagnostics(diagnostics: readonly Diagnostic[], text: string
   };
   return forProblems(diagnostics).map((d) => {
     const range = new vscode.Range(position(d.offset), position(d.offset + d.length));
-    const out = new vscode.Diagnostic(range, d.message, d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
+    const out = new vscode.Diagnostic(range, visibleControls(d.message), d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
     out.source = 'flab';
     return out;
   });
@@ -64,7 +64,7 @@ export function toVsDiagnostics(diagnostics: readonly Diagnostic[], text: string
 export function toErrorInfo(diagnostics: readonly Diagnostic[], text: string): ErrorInfo[] {
   return diagnostics.map((d) => {
     const p = lineAndColumn(text, d.offset);
-    return { message: d.message, line: p.line + 1, column: p.column + 1 };
+    return { message: visibleControls(d.message), line: p.line + 1, column: p.column + 1 };
   });
 }
 

@@ -4,7 +4,7 @@
  * a solver exception becomes a located diagnostic, exactly like a validation error.
  */
 import { solveSweepSync, withValue } from '../core/analysis/sweep';
-import { Diagnostic } from '../core/experiment/diagnostic';
+import { Diagnostic, visibleControls } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import type { Experiment } from '../core/experiment/experiment';
 import { locatePath, parseExperiment } from '../core/experiment/parse';
@@ -53,8 +53,8 @@ export function runExperiment(text: string, options: DynamicsRunOptions): Dynami
     }
     return {
       kind: 'result',
-      title: e.name ?? options.fileName,
-      description: e.description ?? null,
+      title: visibleControls(e.name ?? options.fileName),
+      description: e.description === undefined ? null : visibleControls(e.description),
       parameters: experimentParameters(e),
       thresholds: thresholdsOf(e),
       trajectory: thin(trajectory, options.maxPoints),

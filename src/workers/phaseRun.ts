@@ -7,7 +7,7 @@
 import type { PhaseMethod } from '../core/analysis/phase/cellEvaluator';
 import { phaseDiagram, PhaseDiagram } from '../core/analysis/phase/phaseDiagram';
 import { phaseCsv, phaseJson } from '../core/analysis/phase/phaseTable';
-import { Diagnostic } from '../core/experiment/diagnostic';
+import { Diagnostic, visibleControls } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatePath, parseExperiment } from '../core/experiment/parse';
 import { DESCENT_OUTCOMES } from '../core/linearFlow/stability';
@@ -92,7 +92,7 @@ export async function runPhase(text: string, x: PhaseAxisSpec, y: PhaseAxisSpec,
   try {
     const p = await phaseDiagram(e, x, y, size, { signal: options.signal, onProgress: options.onProgress, method: options.method });
     if (options.exportData) return { kind: 'data', text: options.exportData === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n' };
-    return { kind: 'result', diagram: encodePhase(p, x, y, e.name ?? options.fileName, performance.now() - start) };
+    return { kind: 'result', diagram: encodePhase(p, x, y, visibleControls(e.name ?? options.fileName), performance.now() - start) };
   } catch (err) {
     if (err instanceof Error && err.name === 'AbortError') throw err;
     const diagnostic: Diagnostic =

@@ -6,7 +6,7 @@
  * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
  */
 import { sweepRunError } from '../core/analysis/sweep';
-import { Diagnostic } from '../core/experiment/diagnostic';
+import { Diagnostic, visibleControls } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatedProblem, locatePath } from '../core/experiment/parse';
 import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpointReader';
@@ -63,11 +63,16 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
   }
 }
 
+/** A text of the file (a name, a description) as the panel shows it: its control and bidirectional characters as escapes (`visibleControls`). */
+function shown(text: string | undefined): string | null {
+  return text === undefined ? null : visibleControls(text);
+}
+
 /** The parts of the outcome that the file alone settles. */
 function headerOf(any: Exclude<AnyExperiment, { kind: 'linear' }>): Pick<Extract<TrainingOutcome, { kind: 'run' }>, 'runKind' | 'title' | 'description' | 'sweep' | 'dataFiles'> {
   const e = any.experiment;
   const sweep = any.kind === 'network' && any.experiment.sweep ? { key: any.experiment.sweep.key, path: any.experiment.sweep.path, values: any.experiment.sweep.values.slice() } : null;
-  return { runKind: any.kind, title: e.name ?? null, description: e.description ?? null, sweep, dataFiles: any.kind === 'network' ? dataFileNames(any.experiment.data) : [] };
+  return { runKind: any.kind, title: shown(e.name), description: shown(e.description), sweep, dataFiles: any.kind === 'network' ? dataFileNames(any.experiment.data) : [] };
 }
 
 async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'network' }>['experiment'], signal: AbortSignal, snapshot: (run: RunView) => void): Promise<{ run: RunView; result: TrainResult }> {
@@ -174,7 +179,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
     progress: { step: last, totalSteps: total, epoch: r.epoch.length ? r.epoch[r.epoch.length - 1] : null, elapsedMs, remainingMs: remaining },
     curves,
     verdict: status === 'diverged' || status === 'notTrained' ? { label: null, regime: s.divergedAt === 0 ? 'no label: the loss at θ₀ is not finite in float32' : `no label: the run diverged at step ${s.divergedAt}`, criteria: [], reasons: [] } : verdictOf(s.scores, r.step.length, { ...DEFAULT_LAYER_THRESHOLDS, ...s.thresholds }),
-    notices: extra,
+    notices: extra.map(visibleControls),
     bestAccuracy: s.bestTestAccuracy ?? null,
     finalNorm: finalNorm(r.layers),
     parameters: run ? networkParameters(run.spec, r.network.sizes, r.data.source) : [],
@@ -207,7 +212,7 @@ export function checkpointsView(r: CheckpointsResult, thresholds: LayerThreshold
     progress: r.step.length ? { step: r.step[r.step.length - 1], totalSteps: null, epoch: null, elapsedMs: 0, remainingMs: null } : null,
     curves,
     verdict: verdictOf(s.scores, r.step.length, thresholds),
-    notices,
+    notices: notices.map(visibleControls),
     bestAccuracy: s.bestAccuracy,
     finalNorm: finalNorm(r.layers),
     parameters: [],

@@ -54,6 +54,25 @@ export function formatNumber(x: number): string {
 export const MAX_ECHOED_CHARACTERS = 48;
 
 /**
+ * Characters that act on a terminal or on the direction of the text around them rather than being
+ * seen: the C0 controls but the line feed and the tab (an escape clears a terminal's screen, a carriage
+ * return writes over the line), DEL, the C1 controls (0x9B is an escape sequence by itself), and the
+ * bidirectional embeddings, overrides and isolates with the marks (U+202E reverses what follows it:
+ * "evil" shown as "live" — the Trojan Source spoof).
+ */
+// eslint-disable-next-line no-control-regex -- matching the control characters is this expression's purpose
+const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` with every character of INVISIBLE_CONTROLS written as its escape (`\u001b`, as JSON writes
+ * it): what a file says (a path, a key, a name) is shown to a person as written, and cannot act on the
+ * terminal or turn the text around it. Line feeds and tabs are kept.
+ */
+export function visibleControls(text: string): string {
+  return text.replace(INVISIBLE_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * `text` as it may be echoed into a message: unchanged when at most `max` characters, else its first
  * `max` characters, an ellipsis and the full length, so that a 1 MB key makes a one-line message
  * (docs/limits.md, "Sizes and limits"). Characters are code points, so an emoji counts one, as the

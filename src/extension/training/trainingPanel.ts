@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { dataFileNames } from '../../core/network/data/dataSpec';
 import type { CheckpointsResult } from '../../core/checkpoints/checkpointReader';
-import type { Diagnostic } from '../../core/experiment/diagnostic';
+import { type Diagnostic, visibleControls } from '../../core/experiment/diagnostic';
 import type { Parameter } from '../../core/figures/parameters';
 import { parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
@@ -322,7 +322,7 @@ export class TrainingDelegate implements PanelDelegate {
       const e = parsed.parsed.experiment;
       const network = parsed.parsed.kind === 'network' ? parsed.parsed.experiment : null;
       const sweep = network?.sweep ? { key: network.sweep.key, path: network.sweep.path, values: network.sweep.values.slice() } : null;
-      return { kind: parsed.parsed.kind, title: e.name ?? null, description: e.description ?? null, sweep, dataFiles: network ? dataFileNames(network.data) : [] };
+      return { kind: parsed.parsed.kind, title: e.name === undefined ? null : visibleControls(e.name), description: e.description === undefined ? null : visibleControls(e.description), sweep, dataFiles: network ? dataFileNames(network.data) : [] };
     }
     const r = await this.channel(0).run({ ...this.job(text, null, false), describeOnly: true });
     if (r.superseded) return undefined;

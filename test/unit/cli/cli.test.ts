@@ -134,3 +134,16 @@ test('a write of the output that fails (a full disk) exits 1 and says so; a read
   const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" solve "${example}" --json | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(piped.stdout.trim(), '0');
 });
+
+test('messages echo a file\'s paths and keys with their control characters as escapes: nothing acts on the terminal', () => {
+  // A data path of ESC[2J ESC[31m cleared the screen and turned it red; an unknown key did the same.
+  const path = flab('train', write('esc-path.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { format: 'csv', trainFile: '\u001b[2J\u001b[31mPWNED.csv' } })));
+  assert.equal(path.code, 1);
+  assert.match(path.stderr, /error: \\u001b\[2J\\u001b\[31mPWNED\.csv: file not found/);
+  const key = flab('train', write('esc-key.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { dataset: 'mnist', train: 10 }, '\u001b[31mred\u202e': 1 })));
+  assert.match(key.stderr, /unknown key `\\u001b\[31mred\\u202e`/);
+  // A NUL in a file name: said in our words, not Node's ("…without null bytes. Received …").
+  const nul = flab('train', write('nul-path.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { format: 'csv', trainFile: 'good\u0000.csv' } })));
+  assert.match(nul.stderr, /error: good\\u0000\.csv: a file name cannot hold a NUL character \(\\u0000\)\n$/);
+  for (const r of [path, key, nul]) assert.doesNotMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, JSON.stringify(r.stderr));
+});

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { didYouMean, excerpt, lineAndColumn, MAX_ECHOED_CHARACTERS } from '../../../src/core/experiment/diagnostic';
+import { didYouMean, excerpt, lineAndColumn, MAX_ECHOED_CHARACTERS, visibleControls } from '../../../src/core/experiment/diagnostic';
 import { getNumber, resolveKey, withNumber } from '../../../src/core/experiment/hyperparameters';
 import { MAX_NESTING_DEPTH, parseExperiment, parseJsonText } from '../../../src/core/experiment/parse';
 
@@ -202,4 +202,11 @@ test('a JSON syntax error quotes the text at fault, in whole characters, on one 
   const comment = message(valid.replace('"model"', '/* width\n   sweep "model"').replace(/\}$/, ''));
   assert.equal(comment.message, 'invalid JSON: unterminated comment `/* width\\n   sweep "model": { "width": 4, "output… (234 characters)`: a /* comment ends with */');
   assert.ok(!comment.message.includes('\n'));
+});
+
+test('text shown to a person has its control and bidirectional characters as escapes, the rest as written (visibleControls)', () => {
+  assert.equal(visibleControls('a\u001b[2Jb\rc\u0000d\u007f\u009be'), 'a\\u001b[2Jb\\u000dc\\u0000d\\u007f\\u009be');
+  assert.equal(visibleControls('evil \u202elive\u202c \u2066x\u2069 \u200e\u200f\u061c'), 'evil \\u202elive\\u202c \\u2066x\\u2069 \\u200e\\u200f\\u061c');
+  // Line feeds, tabs, right-to-left letters, emoji and combining marks are text: kept.
+  for (const kept of ['two\nlines\tand a tab', 'שלום עולם', 'مرحبا', '🧠 réseau', 'e\u0301', '\u00a0non-breaking']) assert.equal(visibleControls(kept), kept);
 });

@@ -61,6 +61,16 @@ describe('training worker', () => {
     assert.equal(o.kind === 'run' && o.result && 'epoch' in o.result && o.result.step.length, run.curves.step.length, 'Export Data gets what flab train --json prints');
   });
 
+  it('shows a name and a description as written, their control and bidirectional characters as escapes', async () => {
+    // A name with U+202E (right-to-left override) showed "réseau live" for "réseau evil" in the panel's title.
+    const text = bridge.replace(/"name": "[^"]*"/, '"name": "réseau \\u202e evil \\u001b[2J שלום"').replace(/"description": "[^"]*"/, '"description": "a\\u0007b"');
+    const o = await runTrainingJob({ ...job(text), describeOnly: true }, new AbortController().signal, () => undefined);
+    assert.equal(o.kind, 'run');
+    const run = o as Extract<TrainingOutcome, { kind: 'run' }>;
+    assert.equal(run.title, 'réseau \\u202e evil \\u001b[2J שלום');
+    assert.equal(run.description, 'a\\u0007b');
+  });
+
   it('says a run whose loss is not finite at θ₀ was not trained, as flab train does — not that it diverged', async () => {
     const file = JSON.parse(bridge);
     const o = await runTrainingJob(job(JSON.stringify({ ...file, init: { ...file.init, scale: 1e30 } })), new AbortController().signal, () => undefined);

@@ -56,6 +56,8 @@ const GZIP_MAGIC_1 = 0x8b;
  * than `maxReadBytes` (after decompression) from it.
  */
 export async function openDataFile(ref: DataFileRef, maxReadBytes: number): Promise<DataReader> {
+  // No file system names a file with a NUL (Node refuses the path with its own words).
+  if (ref.display.includes('\0')) throw new DataError(`a file name cannot hold a NUL character (\\u0000)`, ref.key, { file: ref.display, filePath: ref.path });
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(ref.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
