@@ -310,6 +310,17 @@ describe('training panel webview', () => {
     await send(page, message(2, runs[2], { sweep: { key: 'scale', path: 'init.scale', values, runs: runsLabelled } }));
     const legend = await page.locator('.sweep-legend .sweep-item').allInnerTexts();
     assert.deepEqual(legend.map((t) => t.replace(/\s+/g, ' ').trim()), ['0.1 alignment', '0.3 alignment', '1 rescaling', '3 rescaling', '10 diverged']);
+    // The summary views leave the diverged value out, and say so (its blown-up norm flattened the others).
+    await send(page, { type: 'exportChart', requestId: 21, format: 'svg', scale: 1, background: 'light' });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === 21));
+    const summary = ((await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === 21) as unknown as { figure: { charts: { title: string; series: { x: number[]; y: (number | null)[] }[] }[] } }).figure.charts;
+    for (const prefix of ['Final ζ against scale', 'Best test accuracy against scale', 'Final weight norm']) {
+      const c = summary.find((x) => x.title.startsWith(prefix))!;
+      assert.match(c.title, / — left out \(diverged\): scale = 10$/, c.title);
+      const at = (sr: { x: number[]; y: (number | null)[] }, v: number) => sr.y[sr.x.indexOf(v)] ?? null;
+      for (const sr of c.series) assert.equal(at(sr, 10), null, `${c.title}: no point at the diverged value`);
+      assert.ok([0.1, 0.3, 1, 3].every((v) => at(c.series[0], v) !== null), c.title);
+    }
     assert.equal(await page.locator('.verdict').isHidden(), true, 'no value chosen: no verdict');
     await page.locator('.sweep-item[data-sweep-value="3"]').click();
     await page.waitForFunction(() => !(document.querySelector('.verdict') as HTMLElement).hidden);

@@ -91,18 +91,26 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
   return { title, scales, series, data, legend: !sweep, key, shade: null };
 }
 
-/** A chart against the swept value: one line per summary quantity through a marker at each value. */
+/**
+ * A chart against the swept value: one line per summary quantity through a marker at each value. A
+ * value whose run diverged (or was not trained) has no point: its "final" ζ and norm are those of the
+ * blown-up weights (a norm of 10³⁰ put every other value's on 0), and its best accuracy is not a trained
+ * network's; the title names the values left out.
+ */
 function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines: { label: string; colour: string; scale: string; dashed?: boolean; value(r: RunView): number | null }[]): ChartModel {
   const order = sweep.values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
   const xs = order.map((o) => o.v);
+  const untrained = (r: RunView | null) => r !== null && (r.status === 'diverged' || r.status === 'notTrained');
   const columns = lines.map((l) => order.map((o) => {
     const r = sweep.runs[o.i];
-    const v = r ? l.value(r) : null;
+    const v = r && !untrained(r) ? l.value(r) : null;
     return v === null || !Number.isFinite(v) ? null : v;
   }));
+  const left = order.filter((o) => untrained(sweep.runs[o.i])).map((o) => formatReadout(o.v));
+  const shown = left.length === 0 ? title : `${title} — left out (diverged): ${sweep.key} = ${left.join(', ')}`;
   // Marked and joined across a value whose run has none (SeriesSpec.sparse): a few values, each a run.
   const series: SeriesSpec[] = lines.map((l) => ({ label: l.label, colour: l.colour, dashed: l.dashed ?? false, points: false, sparse: true, scale: l.scale }));
-  return { title, scales, series, data: [xs, ...columns] as uPlot.AlignedData, legend: true, key: series.map(keyEntry), shade: null };
+  return { title: shown, scales, series, data: [xs, ...columns] as uPlot.AlignedData, legend: true, key: series.map(keyEntry), shade: null };
 }
 
 /** Whether a loss or accuracy series is the test set's ("test loss", "test accuracy"). */
