@@ -525,6 +525,23 @@ describe('training panel webview', () => {
     assert.deepEqual(zeta.key.map((k) => `${k.label} ${k.mark}`), ['ζ fc1→fc2 line', 'ζ_top fc1→fc2 dashed', 'ζ fc2→fc3 line', 'ζ_top fc2→fc3 dashed']);
   });
 
+  it('a run not trained (its loss not finite at θ₀) draws no empty charts, and its bar reads empty', async () => {
+    // It drew six empty frames on a step axis from −1 to 1, under a bar whose light track read as full.
+    const page = await open();
+    const notTrained: RunView = { ...run(0, 'notTrained', 2), progress: { step: 0, totalSteps: 2, epoch: 0, elapsedMs: 3, remainingMs: null }, verdict: { label: null, regime: 'no label: the loss at θ₀ is not finite in float32', criteria: [], reasons: [] } };
+    await send(page, message(1, notTrained));
+    await page.waitForFunction(() => document.body.querySelector('.training-panel')?.getAttribute('data-status') === 'notTrained');
+    assert.deepEqual(await drawnCharts(page), {});
+    assert.equal(await page.locator('[data-chart]:visible').count(), 0);
+    assert.equal(await page.locator('.toolbar').isVisible(), false);
+    assert.match(await page.locator('.progress-text').innerText(), /^step 0 of 2/);
+    // The track of what is still to do is faint on the dark page, not Chromium's light grey.
+    const track = await page.locator('.progress-bar').evaluate((b) => getComputedStyle(b, '::-webkit-progress-bar').backgroundColor);
+    const [r, g, b] = (track.match(/[\d.]+/g) ?? []).map(Number);
+    assert.ok(r + g + b < 3 * 160 || /rgba\(128, 128, 128, 0\.25\)/.test(track), track);
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-not-trained.png'), clip: { x: 0, y: 0, width: 1280, height: 300 } });
+  });
+
   it('heads an exported figure with the label and each criterion against its threshold, as the verdict reads', async () => {
     // It gave the label alone ("Label: rescaling (feature learning)"): not why, as the linear panel's figure does.
     const figureOf = async (page: Page, requestId: number) => {

@@ -194,11 +194,14 @@ class TrainingPanel {
     this.notices.replaceChildren(...run.notices.map((n) => el('li', 'notice-item', n)));
     this.notices.hidden = run.notices.length === 0;
     const input: TrainingChartInput = { run, sweep: m.sweep, palette: this.palette, logStep: this.prefs.logStep };
+    // Charts over training need a record to draw: a run not trained (a loss not finite at θ₀) drew
+    // empty frames on an axis from −1 to 1.
+    const recorded = hasRecords(m);
     const models = (keys: string[]) =>
       keys.flatMap((key) => {
         const spec = TRAINING_CHARTS.find((s) => s.key === key)!;
         const container = this.containers.get(key)!;
-        const applies = spec.applies(input);
+        const applies = spec.applies(input) && (recorded || !TIME_KEYS.includes(key));
         container.hidden = !applies;
         return applies ? [{ key, model: spec.build(input) }] : [];
       });
@@ -357,6 +360,11 @@ class TrainingPanel {
     if (request.format === 'svg') post({ type: 'chartFigure', requestId: request.requestId, figure: spec });
     else post({ type: 'chartImage', requestId: request.requestId, dataUrl: await rasterise(spec, Math.min(4, Math.max(1, request.scale))) });
   }
+}
+
+/** Whether a message has a record to draw: its run's, or one of its sweep's runs'. */
+function hasRecords(m: Training): boolean {
+  return m.run.curves.step.length > 0 || (m.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0) ?? false);
 }
 
 /** The statuses of a run that has not ended: its label describes the records so far. */
