@@ -671,9 +671,11 @@ export class Training {
       step: s,
       epoch: s / this.stepsPerEpoch,
       trainLoss: batches.loss / batches.samples,
-      trainAccuracy: this.data.train.targets.kind === 'classes' ? batches.correct / batches.samples : null,
+      // An accuracy only beside a finite loss: a loss that is not finite comes of outputs that are not,
+      // whose largest entry says nothing (a divergence at step 1 recorded 0.5, the share of one class).
+      trainAccuracy: this.data.train.targets.kind === 'classes' && Number.isFinite(batches.loss) ? batches.correct / batches.samples : null,
       testLoss: test ? test.loss : null,
-      testAccuracy: test ? test.accuracy : null,
+      testAccuracy: test && Number.isFinite(test.loss) ? test.accuracy : null,
       distance: measure.distance,
       kernelChange: kernel ? kernel.kernelChange : null,
       tangentChange: kernel ? kernel.tangentChange : null,

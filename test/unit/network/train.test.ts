@@ -515,6 +515,16 @@ for (const engine of engines) test(`divergence at the first step on ${engine.bac
   assert.ok(r.layers.some((l) => !(l.norm[1] <= 1e6 * l.norm[0])), 'the weights of step 1, blown up');
   assert.equal(r.summary.label, null);
   t.dispose();
+  // With classes (and a test set) too: the accuracies beside a loss that is not finite are null, not
+  // the share of a class that outputs which are not finite happened to pick (it recorded 0.5).
+  const classes = randomData(new Rng(9), 10, 4, { classes: 2 }).set;
+  const cross = new Training(networkSpec({ model: { hidden: [16, 16], activation: 'relu' }, training: { loss: 'squared', learningRate: 1e30, steps: 100, record: { every: 10 } } }), { train: classes, test: classes }, engine);
+  assert.deepEqual(await cross.run(), { status: 'diverged', step: 1 });
+  const c = cross.result();
+  assert.ok(!Number.isFinite(c.trainLoss[1]) && !Number.isFinite(c.testLoss[1] as number), JSON.stringify([c.trainLoss, c.testLoss]));
+  assert.deepEqual([c.trainAccuracy[1], c.testAccuracy[1]], [null, null]);
+  assert.ok(c.trainAccuracy[0] !== null && c.testAccuracy[0] !== null, 'step 0 has both');
+  cross.dispose();
 });
 
 // On ONNX Runtime the kernel of a small network is one cheap graph run (measured at every record), so
