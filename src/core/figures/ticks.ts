@@ -153,14 +153,16 @@ export const LABEL_ROOM_PX = 48;
  * labels to be read — the charts pass the width of a label over the axis's length in pixels. When
  * the last tick is that near, the end takes its place in the labels (the tick keeps its grid line,
  * unlabelled), unless the end prints as that very tick (10² for an end at 100.1): then the tick's
- * label stands for the end.
+ * label stands for the end. A whole end below 10⁵ is printed in full (2048, not 2050).
  */
 export function logAxisTicks(min: number, max: number, count: number, gap = 0.12): { values: number[]; labels: string[] } {
   const values = logTicks(min, max, count);
   const labels = logTickLabels(values);
   if (values.length > 0 && max > min && min > 0) {
     const lastTick = values[values.length - 1];
-    const endPrinted = formatTickValue(max);
+    // A whole number below 10⁵ (a step count, a width) prints as it is: 2048, not "2050", a value no
+    // run had; anything else in the tick format.
+    const endPrinted = Number.isInteger(max) && max < 1e5 ? String(max) : formatTickValue(max);
     const endIsTick = Math.abs(max - lastTick) <= 1e-9 * max || endPrinted === labels[labels.length - 1] || Number(endPrinted.replace('−', '-')) === lastTick;
     if (!endIsTick) {
       const width = Math.log10(max) - Math.log10(min);

@@ -81,6 +81,12 @@ test('log ticks: decades written 10ⁿ only, 1-2-5 within one decade, the right 
   assert.equal(sweep.labels[sweep.labels.length - 2], '', 'the decade beside the end is not labelled over it');
   // On a wide axis both fit.
   assert.deepEqual(logAxisTicks(1.4936e-10, 6827.88, 6, 48 / 2000).labels.slice(-2), ['10³', '6830']);
+  // A whole end (a width swept to 2048, a run of 1500 steps) is printed as it is: "2050" was no value of the sweep.
+  assert.equal(logAxisTicks(32, 2048, 6).labels.at(-1), '2048');
+  assert.equal(logAxisTicks(1, 1500, 6).labels.at(-1), '1500');
+  assert.equal(logAxisTicks(1, 99999, 6).labels.at(-1), '99999');
+  assert.equal(logAxisTicks(1, 123456, 6, 0.01).labels.at(-1), '1.23×10⁵', 'from 10⁵ on, the tick format');
+  assert.equal(logAxisTicks(1, 1000, 6).labels.at(-1), '10³', 'a decade end is the decade\'s label');
   // Every end is labelled, whatever the range, and always last.
   for (const [lo, hi] of [[1e-3, 0.5], [2, 3.7], [1e-300, 7e-299], [0.01, 99.99], [0.1, 1000.0001]]) {
     const t = logAxisTicks(lo, hi, 6, 0.1);
