@@ -12,6 +12,8 @@
 export const PROGRESS_DELAY_MS = 2000;
 /** Shortest time between two redraws of the counter. */
 export const PROGRESS_REDRAW_MS = 200;
+/** How often the counter redraws its seconds by itself, between two updates. */
+export const PROGRESS_TICK_MS = 1000;
 
 /** Where the counter goes: a terminal's standard error (or a test's stand-in). */
 export interface ProgressSink {
@@ -35,22 +37,37 @@ export const NO_PROGRESS: Progress = { update() {}, end() {} };
  * The counter of `command` on `sink`: nothing unless `sink` is a terminal. `now` gives the time in
  * milliseconds (tests pass a clock).
  */
-export function progressCounter(command: string, sink: ProgressSink | undefined, now: () => number = () => performance.now()): Progress {
+export function progressCounter(command: string, sink: ProgressSink | undefined, now: () => number = () => performance.now(), tickMs = PROGRESS_TICK_MS): Progress {
   if (!sink?.isTTY) return NO_PROGRESS;
   const started = now();
   let drawn = false;
   let last = -Infinity;
+  let latest: { done: number; total: number; what: string } | null = null;
+  const draw = () => {
+    const t = now();
+    if (!latest || t - started < PROGRESS_DELAY_MS || t - last < PROGRESS_REDRAW_MS) return;
+    last = t;
+    const line = `flab ${command}: ${latest.done}/${latest.total} ${latest.what} · ${Math.round((t - started) / 1000)} s`;
+    const width = Math.max(20, (sink.columns || 80) - 1);
+    sink.write(`\r${line.slice(0, width)}\x1b[K`);
+    drawn = true;
+  };
+  // The seconds go on between updates: a step of a minute (a full batch of a wide network) showed
+  // nothing for 54 s. The timer runs whenever the computation lets the event loop in (the trainer does
+  // between chunks), and never keeps the process alive.
+  let timer: ReturnType<typeof setInterval> | undefined;
   return {
     update(done, total, what) {
-      const t = now();
-      if (t - started < PROGRESS_DELAY_MS || t - last < PROGRESS_REDRAW_MS) return;
-      last = t;
-      const line = `flab ${command}: ${done}/${total} ${what} · ${Math.round((t - started) / 1000)} s`;
-      const width = Math.max(20, (sink.columns || 80) - 1);
-      sink.write(`\r${line.slice(0, width)}\x1b[K`);
-      drawn = true;
+      latest = { done, total, what };
+      if (timer === undefined && tickMs > 0) {
+        timer = setInterval(draw, tickMs);
+        timer.unref?.();
+      }
+      draw();
     },
     end() {
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
       if (drawn) sink.write('\r\x1b[K');
       drawn = false;
     },

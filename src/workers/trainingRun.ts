@@ -95,6 +95,9 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const elapsed = () => elapsedBefore + performance.now() - began;
   let lastSnapshot = 0;
   const notices = file.checkpoints ? ['training.checkpoints: the panel writes no checkpoints (it trains again on every edit); `flab train` writes them.'] : [];
+  // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading
+  // the data…" through a first step of a minute).
+  snapshot(networkView(run.result(), 'training', run, elapsed(), notices));
   const outcome = await run.run({
     shouldStop: () => signal.aborted,
     onProgress: () => {

@@ -43,7 +43,11 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
       fileName: loaded.fileName,
       backend,
       recordsAtMost: (layers) => printableRecords(layers, format, 1),
-      beforeRun: (run) => checkOutput(run, format),
+      beforeRun: (run) => {
+        checkOutput(run, format);
+        // Step 0 of the run, counted from the start: the first update came after the first step.
+        context.progress.update(0, run.training.totalSteps, 'steps');
+      },
       onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
     }).catch((err: unknown) => {
       throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;

@@ -320,6 +320,29 @@ test('the counter: nothing for 2 s, then one updating line, erased at the end; n
   assert.deepEqual(pipe, []);
 });
 
+test('the counter\'s seconds go on between updates (a first step of a minute showed nothing for 54 s), and stop at the end', async () => {
+  let t = 0;
+  const written: string[] = [];
+  const tty = { isTTY: true, columns: 100, write: (s: string) => written.push(s) };
+  const p = progressCounter('train', tty, () => t, 5);
+  p.update(0, 2, 'steps');
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  await wait(30);
+  assert.deepEqual(written, [], 'nothing in the first 2 s');
+  t = PROGRESS_DELAY_MS + 1000;
+  await wait(60);
+  assert.deepEqual(written, ['\rflab train: 0/2 steps · 3 s\x1b[K'], 'drawn by the timer, with no update');
+  t += 41_000;
+  await wait(60);
+  assert.equal(written.at(-1), '\rflab train: 0/2 steps · 44 s\x1b[K');
+  p.end();
+  const ended = written.length;
+  t += 10_000;
+  await wait(60);
+  assert.equal(written.length, ended, 'nothing after the end');
+  assert.equal(written.at(-1), '\r\x1b[K');
+});
+
 test('a sweep draws its counter on a terminal and prints the same output as without one', async () => {
   const text = withSweep('{ "init.scaleU": [0.1, 0.2, 0.3] }');
   let t = 0;

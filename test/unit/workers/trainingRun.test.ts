@@ -54,6 +54,10 @@ describe('training worker', () => {
     assert.equal(run.curves.alignment.length, 1);
     assert.equal(run.curves.layers.length, 2);
     assert.ok(snapshots.length >= 1 && snapshots[0].status === 'loading', 'a first snapshot while the data loads');
+    // Then training at step 0, before the first step has been taken (a first step of a minute was "Loading the data…").
+    assert.equal(snapshots[1].status, 'training');
+    assert.equal(snapshots[1].progress?.step, 0);
+    assert.equal(snapshots[1].progress?.totalSteps, 1500);
     assert.equal(run.verdict?.label, 'alignment', 'the description promises alignment');
     assert.ok(run.verdict!.criteria.some((c) => c.name === 'alignment' && c.reached && c.decisive));
     const z = run.curves.alignment[0].zeta;
