@@ -26,6 +26,8 @@ export interface LayerColumns {
   kernelOmitted?: string | null;
   /** The columns are a training run's with some learning rate above 0 (absent for checkpoints). */
   trained?: boolean;
+  /** The last kernel measurement found every tangent feature 0, the first's not (KernelMeasure.featuresVanished); absent for checkpoints. */
+  collapsed?: boolean;
   /** ‖θ − θ₀‖/‖θ₀‖. */
   distance: readonly number[];
   /** ‖W_l‖_F per layer. */
@@ -67,6 +69,13 @@ export interface LayerScores {
    * rounding, not from training.
    */
   frozen: boolean;
+  /**
+   * The network collapsed: at the last kernel measurement every tangent feature on the probe is 0
+   * while the first's were not — the outputs no longer depend on any weight (every ReLU inactive after
+   * a blow-up, say), so the kernel's and the features' changes are 1 by that alone, and ζ and the norms
+   * are a dead network's. No label, as for `frozen`: a mechanism would be read from a collapse.
+   */
+  collapsed: boolean;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -128,6 +137,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     kernelOmitted: c.kernelOmitted ?? null,
     weightsNotFinite: !ends(c.distance) || c.layers.some((l) => !ends(l.norm)),
     frozen: c.trained === true && n > 1 && c.distance.every((d) => d === 0),
+    collapsed: c.collapsed === true,
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
     disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
@@ -163,7 +173,7 @@ function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismSc
  * weights are not finite at either end (`weightsNotFinite`).
  */
 export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
-  if (records < 2 || s.weightsNotFinite || s.frozen) return null;
+  if (records < 2 || s.weightsNotFinite || s.frozen || s.collapsed) return null;
   const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
 }
@@ -210,7 +220,9 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
           ? 'no label: the weights are not finite (NaN or ±∞) at the first or the last record'
           : s.frozen
             ? 'no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny init.scale or outputScale, or a loss already at a stationary point)'
-            : 'no label';
+            : s.collapsed
+              ? 'no label: the network collapsed — at the end its outputs on the probe batch no longer depend on any weight (every tangent feature is 0: every ReLU inactive, say, after a blow-up), so the kernel changed by 1 and ζ moved with a dead network; a smaller learning rate or init.scale trains it'
+              : 'no label';
     return { label: null, regime, criteria: [], reasons: [] };
   }
   const { scores, thresholds, byKernel } = asMechanism(s, th);

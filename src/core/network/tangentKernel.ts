@@ -82,6 +82,12 @@ export interface TangentFeatures {
 export interface KernelMeasure {
   kernelChange: number;
   tangentChange: number;
+  /**
+   * Every tangent feature is exactly 0 here while the first measurement's were not: the outputs on the
+   * probe no longer depend on any trained weight (every ReLU inactive, say), and the changes are 1 and 1
+   * by that alone (docs/networks.md, "Labels": `collapsed`). False at the first measurement.
+   */
+  featuresVanished: boolean;
 }
 
 /**
@@ -205,7 +211,7 @@ export class KernelChange {
       const inRange = referenceInRange(f.kernel, jNorm2, { kernel2: n2, features2: jNorm2 });
       const copy = { kernel: f.kernel.slice(), deltas: f.deltas.map((d) => d.slice()), inputs: f.inputs.map((h) => h.slice()) };
       this.reference = { features: copy, norm: Math.sqrt(n2), jNorm2, inRange };
-      return { kernelChange: inRange.kernel ? 0 : NaN, tangentChange: inRange.features ? 0 : NaN };
+      return { kernelChange: inRange.kernel ? 0 : NaN, tangentChange: inRange.features ? 0 : NaN, featuresVanished: false };
     }
     const ref = this.reference;
     let d2 = 0;
@@ -219,6 +225,7 @@ export class KernelChange {
     return {
       kernelChange: ref.inRange.kernel && Number.isFinite(kernelChange) ? kernelChange : NaN,
       tangentChange: ref.inRange.features && Number.isFinite(tangentChange) ? tangentChange : NaN,
+      featuresVanished: ref.jNorm2 > 0 && featureNorm2(f, this.rates, this.bias, this.samples, this.outputs) === 0,
     };
   }
 

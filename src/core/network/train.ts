@@ -260,6 +260,8 @@ export class Training {
   private running = false;
   private disposed = false;
   private readonly timing: TrainingTiming = { steps: 0, evaluation: 0, layerMetrics: 0, kernel: 0 };
+  /** The last kernel measurement found every tangent feature 0 (KernelMeasure.featuresVanished): the label's `collapsed`. */
+  private featuresVanished = false;
   /** Gathered inputs of a minibatch chunk (reused). */
   private readonly scratch: Float32Array;
 
@@ -386,7 +388,7 @@ export class Training {
       layers: Array.from({ length: L }, (_, l) => ({ norm: r.map((x) => x.layers[l].norm), distance: r.map((x) => x.layers[l].distance) })),
       alignment: Array.from({ length: L - 1 }, (_, p) => ({ zeta: r.map((x) => x.alignment[p]?.zeta ?? null), zetaTop: r.map((x) => x.alignment[p]?.zetaTop ?? null) })),
     };
-    const scores = layerScores({ ...columns, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0) });
+    const scores = layerScores({ ...columns, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished });
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -503,6 +505,7 @@ export class Training {
 
       const isRecord = s % training.record.every === 0 || s === this.totalSteps;
       let record: TrainingRecord | null = null;
+      let kernel: KernelMeasure | null = null;
       const spent = { ...this.spent };
       let spectra = this.spectra;
       if (isRecord) {
@@ -531,7 +534,6 @@ export class Training {
         spectra = new Map(this.spectra);
         const measure = await this.measureLayers({ zeta, zetaTop, spectra }, s === 0);
         this.timing.layerMetrics += performance.now() - started;
-        let kernel: KernelMeasure | null = null;
         if (!this.kernelOmitted && due('kernel', this.kernelCost, KERNEL_SHARE)) {
           if (await control.pause()) return 'stopped';
           const started = performance.now();
@@ -546,6 +548,7 @@ export class Training {
         this.window = { loss: 0, correct: 0, samples: 0 };
         this.spent = spent;
         this.spectra = spectra;
+        if (kernel) this.featuresVanished = kernel.featuresVanished;
         this.records.push(record);
         options.onRecord?.(record);
       } else {

@@ -143,6 +143,24 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
   assert.ok(Number(finished[k]) > 0, `the finished run's kernel change ${finished[k]}`);
 });
 
+test('a network that collapsed — every ReLU dead after a blow-up, its tangent features all 0 at the end — has no label, and says why', () => {
+  // MNIST, squared loss, η = 50: the loss went 1.4 → 3.5·10⁵ → 0.5 flat at chance, the kernel and feature
+  // changes exactly 1 (K_t = 0), and the label was "alignment" (ζ rose 0.64 with the dead network).
+  const file = write('collapsed.flab.json', { model: { hidden: [8], activation: 'relu' }, data: { dataset: 'mnist', train: 1000, test: 200 }, init: { scheme: 'kaiming', scale: 1, seed: 1 }, training: { loss: 'squared', learningRate: 50, epochs: 3, batchSize: 100, record: { every: 2 } } });
+  for (const backend of ['onnxruntime', 'tfjs']) {
+    const r = flab('train', file, '--summary', '--backend', backend);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { label: string | null; scores: { collapsed: boolean; kernelChange: number; tangentChange: number } };
+    assert.equal(s.label, null, backend);
+    assert.equal(s.scores.collapsed, true, backend);
+    assert.deepEqual([s.scores.kernelChange, s.scores.tangentChange], [1, 1], backend);
+    assert.match(r.stderr, /: note: no label: the network collapsed — at the end its outputs on the probe batch no longer depend on any weight/, backend);
+  }
+  // A network that trains is not collapsed.
+  const healthy = JSON.parse(flab('train', write('healthy.flab.json', { ...tiny, training: { ...tiny.training, learningRate: 0.1 } }), '--summary').stdout) as { scores: { collapsed: boolean } };
+  assert.equal(healthy.scores.collapsed, false);
+});
+
 test('a label whose kernel test is the distance, because float32 cannot hold the kernel, says so on standard error', () => {
   // init.scale 1e-30: the kernel underflows to 0 in float32; only --summary showed kernelNotFinite.
   const file = write('tiny-init.flab.json', { ...tiny, init: { scale: 1e-30 }, training: { learningRate: 0.5, steps: 20 } });

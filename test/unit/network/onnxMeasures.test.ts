@@ -509,8 +509,8 @@ test('kernelChange refuses biases for a network without them, and null biases fo
     await assert.rejects(a.kernelChange(weightsOf(without), biasesOf(withBias)), /has no biases/);
     await assert.rejects(b.kernelChange(weightsOf(withBias), null), /has biases/);
     // Neither refusal set a reference.
-    assert.deepEqual(await a.kernelChange(weightsOf(without), null), { kernelChange: 0, tangentChange: 0 });
-    assert.deepEqual(await b.kernelChange(weightsOf(withBias), biasesOf(withBias)), { kernelChange: 0, tangentChange: 0 });
+    assert.deepEqual(await a.kernelChange(weightsOf(without), null), { kernelChange: 0, tangentChange: 0, featuresVanished: false });
+    assert.deepEqual(await b.kernelChange(weightsOf(withBias), biasesOf(withBias)), { kernelChange: 0, tangentChange: 0, featuresVanished: false });
   } finally {
     a.release();
     b.release();
@@ -610,8 +610,8 @@ test('with every rate 0 the kernel is zero: both changes are 0 after a move', as
     const rates = [0, 0, 0];
     const m = kernelMeasures(net0, rates, probeOf(rng, 3, 4), 3);
     try {
-      assert.deepEqual(await m.kernelChange(weightsOf(net0), biasesOf(net0)), { kernelChange: 0, tangentChange: 0 });
-      assert.deepEqual(await m.kernelChange(weightsOf(net1), biasesOf(net1)), { kernelChange: 0, tangentChange: 0 });
+      assert.deepEqual(await m.kernelChange(weightsOf(net0), biasesOf(net0)), { kernelChange: 0, tangentChange: 0, featuresVanished: false });
+      assert.deepEqual(await m.kernelChange(weightsOf(net1), biasesOf(net1)), { kernelChange: 0, tangentChange: 0, featuresVanished: false });
     } finally {
       m.release();
     }
@@ -628,7 +628,7 @@ test('KernelChange on hand-built features: one layer (P = C = 1)', () => {
   const eta = 0.25;
   const kc = new KernelChange(1, 1, [eta], false);
   const features = (gamma: number): TangentFeatures => ({ kernel: new Float32Array([eta * gamma * gamma * 5]), deltas: [new Float32Array([gamma])], inputs: [new Float32Array([1, 2])] });
-  assert.deepEqual(kc.measure(features(2)), { kernelChange: 0, tangentChange: 0 });
+  assert.deepEqual(kc.measure(features(2)), { kernelChange: 0, tangentChange: 0, featuresVanished: false });
   const got = kc.measure(features(3));
   close(got.kernelChange, 1.25, 1e-12, 'kernelChange');
   close(got.tangentChange, 0.5, 1e-12, 'tangentChange');
@@ -651,7 +651,7 @@ test('KernelChange on hand-built features: two layers with biases, the hidden fe
   const kc = new KernelChange(1, 1, [0.5, 2], true);
   const f0: TangentFeatures = { kernel: new Float32Array([12]), deltas: [new Float32Array([1, -1]), new Float32Array([1])], inputs: [new Float32Array([1]), new Float32Array([2, 0])] };
   const f1: TangentFeatures = { kernel: new Float32Array([50]), deltas: [new Float32Array([1, 1]), new Float32Array([2])], inputs: [new Float32Array([1]), new Float32Array([2, 1])] };
-  assert.deepEqual(kc.measure(f0), { kernelChange: 0, tangentChange: 0 });
+  assert.deepEqual(kc.measure(f0), { kernelChange: 0, tangentChange: 0, featuresVanished: false });
   // The reference is a copy: changing the first features afterwards changes nothing.
   f0.kernel[0] = 1000;
   f0.deltas[0].fill(7);
@@ -698,7 +698,7 @@ test('the sessions, built at first use, give the same measurements again, and fl
   const single = randomNetwork(rng, [3, 2], 'linear', 1, false);
   const one = kernelMeasures(single, [1], probeOf(rng, 2, 3), 2);
   assert.deepEqual(await one.grams(weightsOf(single)), [{}]);
-  assert.deepEqual(await one.kernelChange(weightsOf(single), null), { kernelChange: 0, tangentChange: 0 });
+  assert.deepEqual(await one.kernelChange(weightsOf(single), null), { kernelChange: 0, tangentChange: 0, featuresVanished: false });
   one.release();
   one.release();
   // Released before any session was built.

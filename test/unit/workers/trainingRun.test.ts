@@ -188,7 +188,7 @@ describe('explainLayerLabel', () => {
         kernelNotFinite: false,
         kernelOmitted: null,
         frozen: false,
-        weightsNotFinite: false,
+        weightsNotFinite: false, collapsed: false,
       };
       const records = 1 + Math.floor(rng.uniform() * 5);
       const e = explainLayerLabel(s, records, DEFAULT_LAYER_THRESHOLDS);

@@ -159,7 +159,7 @@ export class OnnxMeasures {
     const earlier = first ? firstKernels.get(key, at) : undefined;
     if (earlier) {
       ({ reference: this.reference, norms: this.referenceNorms } = earlier);
-      return { kernelChange: earlier.norms.inRange.kernel ? 0 : NaN, tangentChange: earlier.norms.inRange.features ? 0 : NaN };
+      return { kernelChange: earlier.norms.inRange.kernel ? 0 : NaN, tangentChange: earlier.norms.inRange.features ? 0 : NaN, featuresVanished: false };
     }
     this.kernelSession ??= holdSession(this.ort, key, () => kernelGraph(this.kernelSpec));
     const { session } = await this.kernelSession;
@@ -170,7 +170,7 @@ export class OnnxMeasures {
     const zeros = first ? new Float32Array(Math.max(...features.map((f) => size(f.dims)))) : null;
     for (const f of features) feeds[f.reference] = this.reference?.[f.reference] ?? new this.ort.Tensor('float32', zeros!.subarray(0, size(f.dims)), f.dims);
     // Later runs fetch the scalars only: the arrays stay inside ONNX Runtime.
-    const out = first ? await session.run(feeds) : await session.run(feeds, ['kernelDistance2', 'featureDistance2']);
+    const out = first ? await session.run(feeds) : await session.run(feeds, ['kernelDistance2', 'featureDistance2', 'featureNorm2']);
     const scalar = (name: string) => (out[name].data as Float32Array)[0];
     if (first) {
       this.reference = Object.fromEntries(features.map((f) => [f.reference, out[f.name]]));
@@ -184,7 +184,7 @@ export class OnnxMeasures {
       this.referenceNorms = { ...sums, inRange };
       const bytes = Object.values(this.reference).reduce((n, t) => n + 4 * t.size, 0);
       firstKernels.set(key, at, { reference: this.reference, norms: this.referenceNorms }, bytes);
-      return { kernelChange: inRange.kernel ? 0 : NaN, tangentChange: inRange.features ? 0 : NaN };
+      return { kernelChange: inRange.kernel ? 0 : NaN, tangentChange: inRange.features ? 0 : NaN, featuresVanished: false };
     }
     const ref = this.referenceNorms!;
     const d2 = Math.max(0, scalar('kernelDistance2'));
@@ -194,6 +194,7 @@ export class OnnxMeasures {
     return {
       kernelChange: ref.inRange.kernel && Number.isFinite(kernelChange) ? kernelChange : NaN,
       tangentChange: ref.inRange.features && Number.isFinite(tangentChange) ? tangentChange : NaN,
+      featuresVanished: ref.features2 > 0 && scalar('featureNorm2') === 0,
     };
   }
 
