@@ -31,6 +31,12 @@ export interface LearningCurves {
   layers: { name: string; norm: (number | null)[]; distance: (number | null)[] }[];
   /** Each pair of consecutive layers that chain: ζ and ζ_top. */
   alignment: { name: string; zeta: (number | null)[]; zetaTop: (number | null)[] }[];
+  /**
+   * A network that is the two-layer linear model (the bridge, docs/networks.md): |ζ| of the model's
+   * exact gradient flow from the same θ₀ at each record's step (t = steps; null where the step is
+   * not on the planned records, a divergence's); absent otherwise.
+   */
+  exactFlowZeta?: (number | null)[];
 }
 
 /** One criterion of the label, as the host explains it (src/core/mechanisms/layerLabel.ts). */

@@ -19,6 +19,8 @@ import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/tra
 import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { NetworkRun, TrainResult } from '../core/runs/train';
+import { linearBridge } from '../core/runs/bridge';
+import { solve } from '../core/runs/solve';
 import { loadingRunView, type LearningCurves, type RunStatus, type RunView, type VerdictView } from '../protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../protocol/workers';
 import { abortError } from './workerServer';
@@ -97,14 +99,16 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const notices = file.checkpoints ? ['training.checkpoints: the panel writes no checkpoints (it trains again on every edit); `flab train` writes them.'] : [];
   // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading
   // the data…" through a first step of a minute).
-  snapshot(networkView(run.result(), 'training', run, elapsed(), notices));
+  // The bridge's exact flow, drawn over ζ (the same θ₀, t = steps).
+  const flow = exactFlowZeta(run);
+  snapshot(networkView(run.result(), 'training', run, elapsed(), notices, flow));
   const outcome = await run.run({
     shouldStop: () => signal.aborted,
     onProgress: () => {
       const now = performance.now();
       if (now - lastSnapshot < SNAPSHOT_EVERY_MS) return;
       lastSnapshot = now;
-      snapshot(networkView(run.result(), 'training', run, elapsed(), notices));
+      snapshot(networkView(run.result(), 'training', run, elapsed(), notices, flow));
     },
   });
   if (outcome.status === 'stopped') {
@@ -114,7 +118,7 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const result = run.result();
   // The summary's status is the one flab train prints (printedStatus: a loss not finite at θ₀ is notTrained).
   const { status } = result.summary;
-  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, elapsed(), notices);
+  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, elapsed(), notices, flow);
   run.dispose();
   return { run: view, result };
 }
@@ -158,8 +162,39 @@ function verdictOf(scores: LayerScores | null, records: number, thresholds: Laye
   return { label: e.label, regime: e.regime, criteria: e.criteria.map((c) => ({ name: c.name, text: c.text, value: c.value, threshold: c.threshold, reached: c.reached, decisive: c.decisive })), reasons: e.reasons };
 }
 
-/** A network's records as the panel draws them. */
-export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, elapsedMs: number, notices: string[]): RunView {
+/**
+ * |ζ| of the exact gradient flow of the linear model that `run` is (`linearBridge`), by step, at the
+ * run's planned records (0, every `record.every`, the last step); null when the network is not the
+ * linear model, or the flow too costly to draw beside it (more than FLOW_OVERLAY_WORK hidden units ×
+ * records) or refused by the solver.
+ */
+export function exactFlowZeta(run: NetworkRun): Map<number, number> | null {
+  const every = run.spec.training.record.every;
+  const total = run.training.totalSteps;
+  const steps: number[] = [];
+  for (let s = 0; s < total; s += every) steps.push(s);
+  steps.push(total);
+  if (run.spec.model.hidden.length !== 1 || run.spec.model.hidden[0] * steps.length > FLOW_OVERLAY_WORK) return null;
+  const bridge = linearBridge(run.spec, run.data.train, steps);
+  if (!('experiment' in bridge)) return null;
+  try {
+    const flow = solve(bridge.experiment);
+    const zeta = new Map<number, number>();
+    steps.forEach((s, k) => {
+      const z = flow.zeta[k];
+      if (z !== null && z !== undefined) zeta.set(s, Math.abs(z));
+    });
+    return zeta;
+  } catch {
+    return null;
+  }
+}
+
+/** The most hidden units × records the panel solves the bridge's exact flow for (a few tens of milliseconds). */
+const FLOW_OVERLAY_WORK = 4_000_000;
+
+/** A network's records as the panel draws them; `flow`: the bridge's exact |ζ| by step (`exactFlowZeta`), drawn over ζ. */
+export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, elapsedMs: number, notices: string[], flow: Map<number, number> | null = null): RunView {
   const last = r.step.length ? r.step[r.step.length - 1] : 0;
   const total = run?.training.totalSteps ?? null;
   const remaining = status === 'training' && total && last > 0 ? (elapsedMs / last) * (total - last) : null;
@@ -172,6 +207,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
     kernel: hasValues(r.kernelChange) ? [{ name: 'kernel change', values: r.kernelChange }, { name: 'tangent-feature change', values: r.tangentChange }] : [],
     layers: r.layers.map((l) => ({ name: l.name, norm: l.norm, distance: l.distance })),
     alignment: r.alignment.map((a) => ({ name: `${a.layers[0]} → ${a.layers[1]}`, zeta: a.zeta, zetaTop: a.zetaTop })),
+    ...(flow ? { exactFlowZeta: r.step.map((s) => flow.get(s) ?? null) } : {}),
   };
   const s = r.summary;
   const extra = [...notices];

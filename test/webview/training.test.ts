@@ -171,6 +171,18 @@ describe('training panel webview', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'training-stream.png'), fullPage: true });
   });
 
+  it('draws the bridge\'s exact flow over ζ when the host sends it, named in the legend', async () => {
+    const page = await open();
+    const r = run(30, 'finished');
+    r.curves.exactFlowZeta = r.curves.alignment[0].zeta.map((z) => (z === null ? null : Math.min(1, z + 0.01)));
+    await send(page, message(1, r));
+    await page.waitForSelector('[data-chart="zeta"] .u-legend .u-series');
+    assert.equal((await drawnCharts(page)).zeta, 5, 'ζ and ζ_top of two pairs, and the flow');
+    const names = await page.locator('[data-chart="zeta"] .u-legend .u-series .u-label').allInnerTexts();
+    assert.ok(names.some((n) => /^\|ζ\| of the exact flow/.test(n)), names.join(' | '));
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-bridge-flow.png'), clip: { x: 0, y: 0, width: 1280, height: 520 } });
+  });
+
   it('gives the training and the test set one colour each in every chart (the loss had red and orange, the accuracy green and blue)', async () => {
     const page = await open();
     await send(page, message(1, run(10, 'finished')));

@@ -141,10 +141,13 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
         (c, p) => {
           const colours = cycle(p);
           if (input.sweep) return c.alignment.slice(0, 1).map((a) => ({ label: `ζ ${a.name}`, colour: colours[0], scale: 'y', column: (cc: LearningCurves) => clean(cc.alignment[0]?.zeta ?? [], false) }));
-          return c.alignment.flatMap((a, i) => [
+          const pairs = c.alignment.flatMap((a, i) => [
             { label: `ζ ${a.name}`, colour: colours[i % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.alignment[i].zeta, false) },
             { label: `ζ_top ${a.name}`, colour: colours[i % colours.length], scale: 'y', dashed: true, column: (cc: LearningCurves) => clean(cc.alignment[i].zetaTop, false) },
           ]);
+          // The bridge: the linear model's exact flow from the same θ₀, over the trained ζ.
+          const flow = c.exactFlowZeta ? [{ label: '|ζ| of the exact flow', colour: p.foreground, scale: 'y', dashed: true, column: (cc: LearningCurves) => clean(cc.exactFlowZeta ?? [], false) }] : [];
+          return [...pairs, ...flow];
         },
         input,
       ),

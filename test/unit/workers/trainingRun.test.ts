@@ -65,6 +65,25 @@ describe('training worker', () => {
     assert.equal(o.kind === 'run' && o.result && 'epoch' in o.result && o.result.step.length, run.curves.step.length, 'Export Data gets what flab train --json prints');
   });
 
+  it('draws the bridge\'s exact flow over its ζ: the linear model from the same θ₀, at each record\'s step', async () => {
+    // The issue's bridge "overlaid on the exact solution": the flow was only in a separate linear file
+    // whose θ₀ was copied by hand (an edit of the network's seed left it behind).
+    const run = runOf(await runTrainingJob(job(bridge), new AbortController().signal, () => undefined));
+    const z = run.curves.alignment[0].zeta;
+    const flow = run.curves.exactFlowZeta!;
+    assert.equal(flow.length, run.curves.step.length);
+    assert.ok(Math.abs(flow[0]! - z[0]!) < 1e-6, `the same θ₀: ${flow[0]} and ${z[0]}`);
+    const gap = Math.max(...z.map((v, k) => Math.abs(v! - flow[k]!)));
+    assert.ok(gap > 1e-5 && gap < 1e-2, `descent at η = 0.02 follows the flow at first order: ${gap}`);
+    // Another seed: the flow follows the file (the copied θ₀ of bridge-linear-flow.flab.json would not).
+    const other = runOf(await runTrainingJob(job(bridge.replace('"seed": 3', '"seed": 11')), new AbortController().signal, () => undefined));
+    assert.ok(Math.abs(other.curves.exactFlowZeta![0]! - other.curves.alignment[0].zeta[0]!) < 1e-6);
+    assert.notEqual(other.curves.exactFlowZeta![0], flow[0]);
+    // A network that is not the linear model has none.
+    const relu = runOf(await runTrainingJob(job(bridge.replace('"activation": "linear"', '"activation": "relu"')), new AbortController().signal, () => undefined));
+    assert.equal(relu.curves.exactFlowZeta, undefined);
+  });
+
   it('shows a name and a description as written, their control and bidirectional characters as escapes', async () => {
     // A name with U+202E (right-to-left override) showed "réseau live" for "réseau evil" in the panel's title.
     const text = bridge.replace(/"name": "[^"]*"/, '"name": "réseau \\u202e evil \\u001b[2J שלום"').replace(/"description": "[^"]*"/, '"description": "a\\u0007b"');
