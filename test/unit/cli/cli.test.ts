@@ -145,5 +145,6 @@ test('messages echo a file\'s paths and keys with their control characters as es
   // A NUL in a file name: said in our words, not Node's ("…without null bytes. Received …").
   const nul = flab('train', write('nul-path.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { format: 'csv', trainFile: 'good\u0000.csv' } })));
   assert.match(nul.stderr, /error: good\\u0000\.csv: a file name cannot hold a NUL character \(\\u0000\)\n$/);
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   for (const r of [path, key, nul]) assert.doesNotMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, JSON.stringify(r.stderr));
 });
