@@ -97,10 +97,10 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const elapsed = () => elapsedBefore + performance.now() - began;
   let lastSnapshot = 0;
   const notices = file.checkpoints ? ['training.checkpoints: the panel writes no checkpoints (it trains again on every edit); `flab train` writes them.'] : [];
-  // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading
-  // the data…" through a first step of a minute).
   // The bridge's exact flow, drawn over ζ (the same θ₀, t = steps).
   const flow = exactFlowZeta(run);
+  // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading
+  // the data…" through a first step of a minute).
   snapshot(networkView(run.result(), 'training', run, elapsed(), notices, flow));
   const outcome = await run.run({
     shouldStop: () => signal.aborted,
@@ -171,10 +171,11 @@ function verdictOf(scores: LayerScores | null, records: number, thresholds: Laye
 export function exactFlowZeta(run: NetworkRun): Map<number, number> | null {
   const every = run.spec.training.record.every;
   const total = run.training.totalSteps;
+  const records = total > 0 ? Math.floor((total - 1) / every) + 2 : 1;
+  if (run.spec.model.hidden.length !== 1 || run.spec.model.hidden[0] * records > FLOW_OVERLAY_WORK) return null;
   const steps: number[] = [];
   for (let s = 0; s < total; s += every) steps.push(s);
   steps.push(total);
-  if (run.spec.model.hidden.length !== 1 || run.spec.model.hidden[0] * steps.length > FLOW_OVERLAY_WORK) return null;
   const bridge = linearBridge(run.spec, run.data.train, steps);
   if (!('experiment' in bridge)) return null;
   try {

@@ -10,15 +10,14 @@ import * as vscode from 'vscode';
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { dataFileNames } from '../../core/network/data/dataSpec';
 import type { CheckpointsResult } from '../../core/checkpoints/checkpointReader';
 import { type Diagnostic, visibleControls } from '../../core/experiment/diagnostic';
 import type { Parameter } from '../../core/figures/parameters';
+import { dataFileNames } from '../../core/network/data/dataSpec';
 import { parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
 import { DocumentShown, Invalid, loadingRunView, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
-import { sweepRun } from './sweepRun';
 import type { TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
 import { sameRun } from '../../document/sameRun';
 import { trainingChannel } from '../channels';
@@ -27,6 +26,7 @@ import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
 import { DelegateFactory } from '../panels/panelRegistry';
 import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics } from '../problems';
 import { WorkerChannel } from '../workerChannel';
+import { sweepRun } from './sweepRun';
 
 export const TRAINING_KIND: PanelKind = {
   viewType: 'flab.training',
@@ -311,7 +311,7 @@ export class TrainingDelegate implements PanelDelegate {
   }
 
   /**
-   * The file's kind, title, description and sweep size, or its errors: parsed on the main thread up
+   * The file's kind, title, description, sweep and data files, or its errors: parsed on the main thread up
    * to MAIN_THREAD_PARSE_LIMIT characters, by the worker beyond (undefined when superseded meanwhile).
    */
   private async describe(text: string): Promise<{ diagnostics: Diagnostic[] } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweep: RunHeader['sweep']; dataFiles: string[] } | undefined> {
@@ -355,10 +355,6 @@ export class TrainingDelegate implements PanelDelegate {
   }
 
   /**
-   * A sweep: one job per value, on as many workers as there are cores (two here), each value's
-   * snapshots posted into its place; the panel's own run is the sweep's first value.
-   */
-  /**
    * A sweep: one job per value, on one worker per core (each lane takes the next value), the panel
    * shown from the start as one run (`sweepRun`: training until every value has ended, its steps
    * summed over the values) with each value's curves; `sweepHeader` is the file's own (describe).
@@ -371,12 +367,12 @@ export class TrainingDelegate implements PanelDelegate {
     const ended: boolean[] = new Array(count).fill(false);
     // The sweep as the file gives it, known before any value has ended (the header came with the
     // first value's end until 2026-12: nothing was shown before it, and the last run stayed as it was).
-    let header: RunHeader | null = sweepHeader;
+    const header = sweepHeader;
     let invalid: Diagnostic[] | undefined;
     let stopped = false;
     const started = Date.now();
     const post = () => {
-      if (this.running !== version || superseded() || !header?.sweep) return;
+      if (this.running !== version || superseded() || !header.sweep) return;
       const sweep: SweepView = { ...header.sweep, runs };
       this.showSnapshot(version, this.message(version, header, sweepRun(sweep, ended, Date.now() - started), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
     };
@@ -398,7 +394,6 @@ export class TrainingDelegate implements PanelDelegate {
           invalid = r.result.kind === 'invalid' ? r.result.diagnostics : [LINEAR_FILE];
           return;
         }
-        header ??= r.result;
         runs[i] = r.result.run;
         results[i] = r.result.result as TrainResult;
         ended[i] = true;
@@ -407,7 +402,7 @@ export class TrainingDelegate implements PanelDelegate {
     };
     await Promise.all(Array.from({ length: workers }, (_, w) => lane(w)));
     if (invalid) return { kind: 'invalid', diagnostics: invalid };
-    if (stopped || !header?.sweep) return undefined;
+    if (stopped || !header.sweep) return undefined;
     const sweep: SweepView = { ...header.sweep, runs };
     return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, Date.now() - started), sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results } };
   }
