@@ -110,6 +110,8 @@ export class TrainingDelegate implements PanelDelegate {
   private header: { title: string; description: string | null; kind: 'network' | 'checkpoints' } | null = null;
   /** The text of the run in progress (or last run). */
   private runningText: string | null = null;
+  /** Its data files as they were when it started (`dataStamp`). */
+  private runningStamp: string | null = null;
   /**
    * A run an invalid edit interrupted: when the text comes back as it was, a run that was training
    * continues from its step (the worker kept it), and one the user had stopped shows as stopped again.
@@ -166,17 +168,19 @@ export class TrainingDelegate implements PanelDelegate {
       return this.invalid(version, text, [LINEAR_FILE], document);
     }
     this.header = { title: described.title ?? baseName(this.host.uri), description: described.description, kind: described.kind };
-    // Only the name or the description changed since the finished run on screen: the same run, under
-    // the header the text now gives — it trained again from step 0 at every keystroke of a description.
+    // Only the name or the description changed since the finished run on screen, and not its data
+    // files: the same run, under the header the text now gives — it trained again from step 0 at every
+    // keystroke of a description (and, until the files were compared, kept a rewritten CSV's old run).
+    const stamp = dataStamp(this.baseDir, described.dataFiles);
     const shown = this.current;
-    if (described.kind === 'network' && !resume && shown && !shown.previous && FINAL.has(shown.run.status) && this.runningText !== null && sameRun(text, this.runningText, MAIN_THREAD_PARSE_LIMIT)) {
+    if (described.kind === 'network' && !resume && shown && !shown.previous && FINAL.has(shown.run.status) && this.runningText !== null && this.runningStamp === stamp && sameRun(text, this.runningText, MAIN_THREAD_PARSE_LIMIT)) {
       this.cancelAll();
       this.runningText = text;
       const exported = this.currentExport && 'name' in this.currentExport ? { ...this.currentExport, name: described.title, description: described.description } : this.currentExport;
       return this.show({ ...shown, version, title: this.header.title, description: described.description }, exported);
     }
     // The text, and the data files as they are now: a run of a CSV file since rewritten is not this run.
-    const cacheKey = `${this.baseDir}\u0000${text}\u0000${dataStamp(this.baseDir, described.dataFiles)}`;
+    const cacheKey = `${this.baseDir}\u0000${text}\u0000${stamp}`;
     const cached = described.kind === 'network' && !resume ? recall(cacheKey) : undefined;
     if (cached) {
       this.cancelAll();
@@ -184,6 +188,7 @@ export class TrainingDelegate implements PanelDelegate {
     }
     this.running = version;
     this.runningText = text;
+    this.runningStamp = stamp;
     this.previous = before;
     const outcome = described.sweep ? await this.trainSweep(text, version, { runKind: 'network', title: described.title, description: described.description, sweep: described.sweep }, resume, superseded) : await this.runOne(text, version, resume, superseded);
     if (outcome === undefined) return undefined;

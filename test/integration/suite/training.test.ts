@@ -121,7 +121,7 @@ describe('training panel (extension host)', () => {
     const csv = workspaceFile('cached-data.csv');
     const rows = (flip: number) => ['a,b,label', ...Array.from({ length: 16 }, (_, i) => `${Math.sin(i)},${Math.cos(3 * i)},${(i + flip) % 2}`)].join('\n') + '\n';
     await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(0), 'utf8'));
-    const text = JSON.stringify({ name: 'A CSV set', model: { hidden: [8], activation: 'tanh' }, data: { format: 'csv', trainFile: 'cached-data.csv' }, init: { seed: 5 }, training: { steps: 40, learningRate: 0.5, record: { every: 10 } } });
+    const text = JSON.stringify({ name: 'A CSV set', model: { hidden: [8], activation: 'tanh' }, data: { format: 'csv', trainFile: 'cached-data.csv' }, init: { seed: 5 }, training: { steps: 20000, learningRate: 0.05, record: { every: 2000 } } });
     const uri = await fileWith('cached-data.flab.json', text);
     const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
     const reopen = async () => {
@@ -137,6 +137,23 @@ describe('training panel (extension host)', () => {
     await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(1), 'utf8'));
     assert.equal((await reopen()).cached, false, 'the file changed: trained again');
     assert.equal((await reopen()).cached, true, 'and that run is cached in turn');
+    // An edit of the name alone keeps the finished run on screen — unless the data changed meanwhile:
+    // then it trains again (the run on screen was the old file's).
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    // A run this panel trains itself (another seed: not in the cache), then the file changes under it.
+    const seeded = text.replace('"seed":5', '"seed":6');
+    assert.notEqual(seeded, text);
+    await replaceText(doc, seeded);
+    await waitFor('the seed-6 run finished', () => (panel()?.status === 'finished' && !panel()?.cached && panel()?.records === 11 ? true : undefined), 90_000);
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(0), 'utf8'));
+    const seen = new Set<string | undefined>();
+    await replaceText(doc, seeded.replace('"A CSV set"', '"A CSV set, renamed"'));
+    await waitFor('the renamed run trained again', () => {
+      const p = panel();
+      seen.add(p?.status);
+      return p?.title === 'A CSV set, renamed' && p.status === 'finished' && seen.has('training') ? p : undefined;
+    }, 45_000);
   });
 
   it('keeps the last run on screen through an edit that cannot load, and continues a run that an invalid edit interrupted', async function () {
