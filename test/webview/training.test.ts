@@ -326,10 +326,11 @@ describe('training panel webview', () => {
     // The summary views leave the diverged value out, and say so (its blown-up norm flattened the others).
     await send(page, { type: 'exportChart', requestId: 21, format: 'svg', scale: 1, background: 'light' });
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === 21));
-    const summary = ((await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === 21) as unknown as { figure: { charts: { title: string; series: { x: number[]; y: (number | null)[] }[] }[] } }).figure.charts;
+    const summary = ((await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === 21) as unknown as { figure: { charts: { title: string; x: { max: number }; series: { x: number[]; y: (number | null)[] }[] }[] } }).figure.charts;
     for (const prefix of ['Final ζ against scale', 'Best test accuracy against scale', 'Final weight norm']) {
       const c = summary.find((x) => x.title.startsWith(prefix))!;
-      assert.match(c.title, / — left out \(diverged\): scale = 10$/, c.title);
+      assert.match(c.title, / — left out, diverged: scale = 10$/, c.title);
+      assert.equal(c.x.max, 3, 'the axis ends at the last value drawn, not at the one left out');
       const at = (sr: { x: number[]; y: (number | null)[] }, v: number) => sr.y[sr.x.indexOf(v)] ?? null;
       for (const sr of c.series) assert.equal(at(sr, 10), null, `${c.title}: no point at the diverged value`);
       assert.ok([0.1, 0.3, 1, 3].every((v) => at(c.series[0], v) !== null), c.title);
@@ -352,6 +353,12 @@ describe('training panel webview', () => {
     assert.equal(await page.locator('vscode-button:has-text("Stop")').isVisible(), true);
     const underwayLegend = await page.locator('.sweep-legend .sweep-item').allInnerTexts();
     assert.deepEqual(underwayLegend.map((t) => t.replace(/\s+/g, ' ').trim()), ['0.1 alignment', '0.3 alignment', '1 rescaling so far', '3 —', '10 —']);
+    // Every value diverged or was not trained: no summary view (they drew empty frames), the status says so.
+    const failed = runs.map((r, i) => ({ ...r, status: i % 2 === 0 ? ('diverged' as const) : ('notTrained' as const), verdict: null }));
+    await send(page, message(4, { ...runs[0], status: 'diverged', verdict: null }, { sweep: { key: 'scale', path: 'init.scale', values, runs: failed } }));
+    await page.waitForFunction(() => document.body.querySelector('.training-panel')?.getAttribute('data-status') === 'diverged');
+    const left = await drawnCharts(page);
+    assert.deepEqual(['sweepZeta', 'sweepAccuracy', 'sweepNorm'].filter((k) => k in left), [], JSON.stringify(left));
   });
 
   it('draws a quantity measured at some records only as a line through its measurements, each marked, on screen and in the figure', async () => {

@@ -98,19 +98,31 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
  * network's; the title names the values left out.
  */
 function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines: { label: string; colour: string; scale: string; dashed?: boolean; value(r: RunView): number | null }[]): ChartModel {
-  const order = sweep.values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
+  const all = sweep.values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
+  // The values left out are off the axis too: a point at η = 0.1 sat at the left edge of an axis to 10³⁰.
+  const order = all.filter((o) => !untrained(sweep.runs[o.i]));
   const xs = order.map((o) => o.v);
-  const untrained = (r: RunView | null) => r !== null && (r.status === 'diverged' || r.status === 'notTrained');
   const columns = lines.map((l) => order.map((o) => {
     const r = sweep.runs[o.i];
-    const v = r && !untrained(r) ? l.value(r) : null;
+    const v = r ? l.value(r) : null;
     return v === null || !Number.isFinite(v) ? null : v;
   }));
-  const left = order.filter((o) => untrained(sweep.runs[o.i])).map((o) => formatReadout(o.v));
-  const shown = left.length === 0 ? title : `${title} — left out (diverged): ${sweep.key} = ${left.join(', ')}`;
+  const left = (status: RunView['status']) => all.filter((o) => sweep.runs[o.i]?.status === status).map((o) => formatReadout(o.v));
+  const said = [['diverged', left('diverged')], ['not trained', left('notTrained')]].filter(([, vs]) => vs.length > 0).map(([why, vs]) => `${why}: ${sweep.key} = ${(vs as string[]).join(', ')}`);
+  const shown = said.length === 0 ? title : `${title} — left out, ${said.join('; ')}`;
   // Marked and joined across a value whose run has none (SeriesSpec.sparse): a few values, each a run.
   const series: SeriesSpec[] = lines.map((l) => ({ label: l.label, colour: l.colour, dashed: l.dashed ?? false, points: false, sparse: true, scale: l.scale }));
   return { title: shown, scales, series, data: [xs, ...columns] as uPlot.AlignedData, legend: true, key: series.map(keyEntry), shade: null };
+}
+
+/** A sweep's value whose run diverged or was not trained: no point in the summary views. */
+function untrained(r: RunView | null): boolean {
+  return r !== null && (r.status === 'diverged' || r.status === 'notTrained');
+}
+
+/** Whether a sweep has a value whose run trained (and ended, or is training): something for its summary views. */
+function someTrained(sweep: SweepView | null): boolean {
+  return !!sweep && sweep.runs.some((r) => r !== null && !untrained(r));
 }
 
 /** Whether a loss or accuracy series is the test set's ("test loss", "test accuracy"). */
@@ -206,7 +218,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
   {
     key: 'sweepZeta',
     label: 'Final alignment of each pair of layers against the swept value, initial alignment dashed',
-    applies: ({ sweep }) => !!sweep && sweep.runs.some((r) => r !== null && r.curves.alignment.length > 0),
+    applies: ({ sweep }) => someTrained(sweep) && sweep!.runs.some((r) => r !== null && r.curves.alignment.length > 0),
     build: ({ sweep, palette }) => {
       const s = sweep!;
       const pairs = s.runs.find((r) => r)?.curves.alignment.map((a) => a.name) ?? [];
@@ -220,13 +232,13 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
   {
     key: 'sweepAccuracy',
     label: 'Best test accuracy against the swept value',
-    applies: ({ sweep }) => !!sweep && sweep.runs.some((r) => r?.bestAccuracy !== null && r?.bestAccuracy !== undefined),
+    applies: ({ sweep }) => someTrained(sweep) && sweep!.runs.some((r) => r?.bestAccuracy !== null && r?.bestAccuracy !== undefined),
     build: ({ sweep, palette }) => sweepModel(`Best test accuracy against ${sweep!.key}`, [{ key: 'y', label: 'accuracy', log: false, side: 'left' }], sweep!, [{ label: 'best test accuracy', colour: palette.green, scale: 'y', value: (r) => r.bestAccuracy }]),
   },
   {
     key: 'sweepNorm',
     label: 'Final weight norm against the swept value',
-    applies: ({ sweep }) => !!sweep && sweep.runs.some((r) => r?.finalNorm !== null && r?.finalNorm !== undefined),
+    applies: ({ sweep }) => someTrained(sweep) && sweep!.runs.some((r) => r?.finalNorm !== null && r?.finalNorm !== undefined),
     build: ({ sweep, palette }) => sweepModel(`Final weight norm √Σₗ‖Wₗ‖² against ${sweep!.key}`, [{ key: 'y', label: 'norm', log: false, side: 'left' }], sweep!, [{ label: 'final weight norm', colour: palette.orange, scale: 'y', value: (r) => r.finalNorm }]),
   },
 ];

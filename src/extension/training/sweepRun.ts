@@ -6,7 +6,8 @@ import { loadingRunView, RunView, SweepView } from '../../protocol/training';
 
 /**
  * A sweep as one run, for the panel's status and progress bar: training while any value has not ended
- * (loading until one has started), finished when all have; its progress the steps summed over the
+ * (loading until one has started), finished when all have (diverged, or not trained, when every value
+ * did: not "Finished" over charts with no point); its progress the steps summed over the
  * values (a value not started counted at the mean length of those that have), the sweep's wall time and
  * the time left at that pace, and how many values have ended. Its curves, notices and parameters are
  * those of the first value with records (what the charts' shapes follow), with the swept key's
@@ -18,7 +19,10 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
   const representative = runs.find((r) => r !== null && r.curves.step.length > 0) ?? runs.find((r) => r !== null) ?? null;
   const base = representative ?? loadingRunView();
   const done = ended.filter(Boolean).length;
-  const status: RunView['status'] = done === runs.length ? 'finished' : runs.some((r) => r !== null && r.status !== 'loading') ? 'training' : 'loading';
+  // Ended: finished — unless no value trained to its end, when the sweep is what they all were.
+  const failed = runs.every((r) => r !== null && (r.status === 'diverged' || r.status === 'notTrained'));
+  const ending: RunView['status'] = failed ? (runs.every((r) => r?.status === 'notTrained') ? 'notTrained' : 'diverged') : 'finished';
+  const status: RunView['status'] = done === runs.length ? ending : runs.some((r) => r !== null && r.status !== 'loading') ? 'training' : 'loading';
   const totals = runs.flatMap((r) => (r?.progress?.totalSteps ? [r.progress.totalSteps] : []));
   const mean = totals.length > 0 ? totals.reduce((a, b) => a + b, 0) / totals.length : null;
   const step = runs.reduce((n, r) => n + (r?.progress?.step ?? 0), 0);

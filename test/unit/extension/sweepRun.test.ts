@@ -36,6 +36,9 @@ test('a sweep is loading until a value has started, and finished once every valu
   assert.equal(all.status, 'finished');
   assert.deepEqual(all.progress?.values, { done: 3, count: 3, sized: 3 });
   assert.equal(all.progress?.remainingMs, null);
+  // Every value failed: the sweep says so, not "Finished".
+  assert.equal(sweepRun(sweep([run('diverged', 3, 500), run('notTrained', 0, 500), run('diverged', 9, 500)]), [true, true, true], 10).status, 'diverged');
+  assert.equal(sweepRun(sweep([run('notTrained', 0, 500), run('notTrained', 0, 500), run('notTrained', 0, 500)]), [true, true, true], 10).status, 'notTrained');
   // A value that stopped (Stop while it trained) has not ended.
   assert.equal(sweepRun(sweep([run('finished', 500, 500), run('stopped', 20, 500), run('finished', 500, 500)]), [true, false, true], 10).status, 'training');
 });
