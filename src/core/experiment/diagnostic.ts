@@ -54,14 +54,17 @@ export function formatNumber(x: number): string {
 export const MAX_ECHOED_CHARACTERS = 48;
 
 /**
- * Characters that act on a terminal or on the direction of the text around them rather than being
- * seen: the C0 controls but the line feed and the tab (an escape clears a terminal's screen, a carriage
- * return writes over the line), DEL, the C1 controls (0x9B is an escape sequence by itself), and the
+ * Characters that act on a terminal or on the text around them rather than being seen: the C0
+ * controls but the line feed and the tab (an escape clears a terminal's screen, a carriage return
+ * writes over the line), DEL, the C1 controls (0x9B is an escape sequence by itself), the
  * bidirectional embeddings, overrides and isolates with the marks (U+202E reverses what follows it:
- * "evil" shown as "live" — the Trojan Source spoof).
+ * "evil" shown as "live" — the Trojan Source spoof), the line and paragraph separators (U+2028 broke a
+ * panel's title in two), and the characters that show as nothing: the zero-width space, the word
+ * joiner and invisible operators, the zero-width no-break space (U+FEFF). The zero-width joiner and
+ * non-joiner stay: emoji sequences and several scripts are written with them.
  */
 // eslint-disable-next-line no-control-regex -- matching the control characters is this expression's purpose
-const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /**
  * `text` with every character of INVISIBLE_CONTROLS written as its escape (`\u001b`, as JSON writes

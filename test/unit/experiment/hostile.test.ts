@@ -207,6 +207,9 @@ test('a JSON syntax error quotes the text at fault, in whole characters, on one 
 test('text shown to a person has its control and bidirectional characters as escapes, the rest as written (visibleControls)', () => {
   assert.equal(visibleControls('a\u001b[2Jb\rc\u0000d\u007f\u009be'), 'a\\u001b[2Jb\\u000dc\\u0000d\\u007f\\u009be');
   assert.equal(visibleControls('evil \u202elive\u202c \u2066x\u2069 \u200e\u200f\u061c'), 'evil \\u202elive\\u202c \\u2066x\\u2069 \\u200e\\u200f\\u061c');
+  // Separators that break a line, and characters that show as nothing.
+  assert.equal(visibleControls('a\u2028b\u2029c\u200bd\ufeffe\u2060f'), 'a\\u2028b\\u2029c\\u200bd\\ufeffe\\u2060f');
+  assert.equal(visibleControls('👨\u200d👩\u200d👧 ab\u200ccd'), '👨\u200d👩\u200d👧 ab\u200ccd', 'the joiners that compose text stay');
   // Line feeds, tabs, right-to-left letters, emoji and combining marks are text: kept.
   for (const kept of ['two\nlines\tand a tab', 'שלום עולם', 'مرحبا', '🧠 réseau', 'e\u0301', '\u00a0non-breaking']) assert.equal(visibleControls(kept), kept);
 });
