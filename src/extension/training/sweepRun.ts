@@ -9,12 +9,13 @@ import { loadingRunView, RunView, SweepView } from '../../protocol/training';
  * (loading until one has started), finished when all have (diverged, or not trained, when every value
  * did: not "Finished" over charts with no point); its progress the steps summed over the
  * values (a value not started counted at the mean length of those that have), the sweep's wall time and
- * the time left at that pace, and how many values have ended. Its curves, notices and parameters are
+ * the time left at its pace since `since` (where Resume found it: nothing before it), and how many
+ * values have ended. Its curves, notices and parameters are
  * those of the first value with records (what the charts' shapes follow), with the swept key's
  * parameter giving all its values. Until 2026-12 the panel showed the first value's own run: "Finished"
  * (and no Stop) while the others still trained.
  */
-export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs: number): RunView {
+export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs: number, since: { elapsedMs: number; step: number } = { elapsedMs: 0, step: 0 }): RunView {
   const { runs } = sweep;
   const representative = runs.find((r) => r !== null && r.curves.step.length > 0) ?? runs.find((r) => r !== null) ?? null;
   const base = representative ?? loadingRunView();
@@ -27,7 +28,9 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
   const mean = totals.length > 0 ? totals.reduce((a, b) => a + b, 0) / totals.length : null;
   const step = runs.reduce((n, r) => n + (r?.progress?.step ?? 0), 0);
   const totalSteps = mean === null ? null : Math.round(runs.reduce((n, r) => n + (r?.progress?.totalSteps ?? mean), 0));
-  const remainingMs = status === 'training' && totalSteps !== null && step > 0 ? (elapsedMs * Math.max(0, totalSteps - step)) / step : null;
+  // At the pace since the sweep (re)started: `since` is where Resume found it.
+  const gained = step - since.step;
+  const remainingMs = status === 'training' && totalSteps !== null && gained > 0 ? ((elapsedMs - since.elapsedMs) * Math.max(0, totalSteps - step)) / gained : null;
   const swept = `swept: ${sweep.values.map((v) => String(v)).join(', ')}`;
   const parameters = base.parameters.map((p) => (p.path === sweep.path ? { ...p, value: swept } : p));
   return {
@@ -37,4 +40,16 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
     progress: status === 'loading' && step === 0 ? null : { step, totalSteps, epoch: null, elapsedMs, remainingMs, values: { done, count: runs.length, sized: totals.length } },
     parameters,
   };
+}
+
+/**
+ * The sweep value worker `w` trains next: the one it holds (sent to it and not ended — a value stopped
+ * there, which only that worker can resume), else the first not yet sent to any worker; null when
+ * none is left. `workerOf[i]`: the worker value i was sent to, or null.
+ */
+export function nextSweepValue(ended: readonly boolean[], workerOf: readonly (number | null)[], w: number): number | null {
+  const held = ended.findIndex((done, i) => !done && workerOf[i] === w);
+  if (held >= 0) return held;
+  const fresh = workerOf.findIndex((x) => x === null);
+  return fresh >= 0 ? fresh : null;
 }

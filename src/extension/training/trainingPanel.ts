@@ -26,7 +26,7 @@ import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
 import { DelegateFactory } from '../panels/panelRegistry';
 import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics } from '../problems';
 import { WorkerChannel } from '../workerChannel';
-import { sweepRun } from './sweepRun';
+import { nextSweepValue, sweepRun } from './sweepRun';
 
 export const TRAINING_KIND: PanelKind = {
   viewType: 'flab.training',
@@ -112,6 +112,8 @@ export class TrainingDelegate implements PanelDelegate {
   private runningText: string | null = null;
   /** Its data files as they were when it started (`dataStamp`). */
   private runningStamp: string | null = null;
+  /** The sweep of the text under way or stopped (for Resume); null once it has ended. */
+  private sweepState: SweepState | null = null;
   /**
    * A run an invalid edit interrupted: when the text comes back as it was, a run that was training
    * continues from its step (the worker kept it), and one the user had stopped shows as stopped again.
@@ -367,26 +369,33 @@ export class TrainingDelegate implements PanelDelegate {
   private async trainSweep(text: string, version: number, sweepHeader: RunHeader, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
     const count = sweepHeader.sweep?.values.length ?? 0;
     const workers = Math.max(1, Math.min(count, availableParallelism()));
-    const runs: (RunView | null)[] = new Array(count).fill(null);
-    const results: (TrainResult | null)[] = new Array(count).fill(null);
-    const ended: boolean[] = new Array(count).fill(false);
+    // Resume continues the sweep Stop left: its ended values kept, each stopped one on the worker that
+    // holds it (Resume retrained the ended values, and a worker that took another value first dropped
+    // the one it held), its time counted on.
+    const kept = resume && this.sweepState?.text === text && this.sweepState.runs.length === count ? this.sweepState : null;
+    const state: SweepState = kept ?? { text, runs: new Array(count).fill(null), results: new Array(count).fill(null), ended: new Array(count).fill(false), workerOf: new Array(count).fill(null), elapsedMs: 0 };
+    this.sweepState = state;
+    const { runs, results, ended, workerOf } = state;
+    const since = { elapsedMs: state.elapsedMs, step: runs.reduce((n, r) => n + (r?.progress?.step ?? 0), 0) };
     // The sweep as the file gives it, known before any value has ended (the header came with the
     // first value's end until 2026-12: nothing was shown before it, and the last run stayed as it was).
     const header = sweepHeader;
     let invalid: Diagnostic[] | undefined;
     let stopped = false;
     const started = Date.now();
+    const elapsed = () => since.elapsedMs + Date.now() - started;
     const post = () => {
       if (this.running !== version || superseded() || !header.sweep) return;
+      state.elapsedMs = elapsed();
       const sweep: SweepView = { ...header.sweep, runs };
-      this.showSnapshot(version, this.message(version, header, sweepRun(sweep, ended, Date.now() - started), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
+      this.showSnapshot(version, this.message(version, header, sweepRun(sweep, ended, state.elapsedMs, since), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
     };
     post();
-    let next = 0;
     const lane = async (w: number): Promise<void> => {
       while (!stopped && invalid === undefined) {
-        const i = next++;
-        if (i >= count) return;
+        const i = nextSweepValue(ended, workerOf, w);
+        if (i === null) return;
+        workerOf[i] = w;
         const r = await this.channel(w).run(this.job(text, i, resume), (snapshot) => {
           runs[i] = snapshot;
           post();
@@ -408,8 +417,9 @@ export class TrainingDelegate implements PanelDelegate {
     await Promise.all(Array.from({ length: workers }, (_, w) => lane(w)));
     if (invalid) return { kind: 'invalid', diagnostics: invalid };
     if (stopped || !header.sweep) return undefined;
+    this.sweepState = null;
     const sweep: SweepView = { ...header.sweep, runs };
-    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, Date.now() - started), sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results } };
+    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, elapsed(), since), sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results } };
   }
 
   /** A checkpoint folder: read again every FOLLOW_EVERY_MS while the panel shows this text. */
@@ -434,6 +444,16 @@ export class TrainingDelegate implements PanelDelegate {
     if (this.follow !== undefined) clearInterval(this.follow);
     this.follow = undefined;
   }
+}
+
+/** A sweep under way, kept for Resume: each value's run and result so far, which have ended, the worker each went to, the time spent. */
+interface SweepState {
+  text: string;
+  runs: (RunView | null)[];
+  results: (TrainResult | null)[];
+  ended: boolean[];
+  workerOf: (number | null)[];
+  elapsedMs: number;
 }
 
 /** What a worker's outcome says of the file beside its run: its kind, header and sweep. */

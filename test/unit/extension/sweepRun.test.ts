@@ -2,7 +2,7 @@
 // has ended, the steps summed over the values, the swept key's parameter giving all its values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sweepRun } from '../../../src/extension/training/sweepRun';
+import { nextSweepValue, sweepRun } from '../../../src/extension/training/sweepRun';
 import { loadingRunView, type RunView, type SweepView } from '../../../src/protocol/training';
 
 function run(status: RunView['status'], step: number, totalSteps: number | null, records = 3): RunView {
@@ -41,4 +41,27 @@ test('a sweep is loading until a value has started, and finished once every valu
   assert.equal(sweepRun(sweep([run('notTrained', 0, 500), run('notTrained', 0, 500), run('notTrained', 0, 500)]), [true, true, true], 10).status, 'notTrained');
   // A value that stopped (Stop while it trained) has not ended.
   assert.equal(sweepRun(sweep([run('finished', 500, 500), run('stopped', 20, 500), run('finished', 500, 500)]), [true, false, true], 10).status, 'training');
+});
+
+test('after Resume the time left is at the pace since Resume, and the elapsed time counts on', () => {
+  // Stopped at 1100 steps after 7 s; 2 s after Resume, 1360: 260 steps in 2 s, 3440 to go — about 26 s
+  // (it said "about 5 s left": every step since the start over the time since Resume).
+  const r = sweepRun(sweep([run('training', 700, 1600), run('training', 660, 1600), run('finished', 1600, 1600)]), [false, false, true], 9000, { elapsedMs: 7000, step: 1100 });
+  assert.equal(r.progress?.elapsedMs, 9000);
+  assert.equal(r.progress?.step, 2960);
+  assert.ok(Math.abs(r.progress!.remainingMs! - (2000 * (4800 - 2960)) / (2960 - 1100)) < 1e-9);
+});
+
+test('Resume sends each stopped value back to the worker that holds it, then the values not started, and skips those that ended', () => {
+  // Values 0 and 1 ended, 2 stopped on worker 1, 3 stopped on worker 0, 4 and 5 not started.
+  const ended = [true, true, false, false, false, false];
+  const workerOf = [0, 1, 1, 0, null, null];
+  assert.equal(nextSweepValue(ended, workerOf, 0), 3);
+  assert.equal(nextSweepValue(ended, workerOf, 1), 2);
+  assert.equal(nextSweepValue(ended, [0, 1, 1, 0, 0, null], 1), 2, 'its own held value first, whatever the other lane took');
+  assert.equal(nextSweepValue([true, true, true, true, false, false], [0, 1, 1, 0, 0, null], 1), 5);
+  assert.equal(nextSweepValue([true, true, true, true, true, true], [0, 1, 1, 0, 0, 1], 0), null);
+  // A fresh sweep: the values in order.
+  assert.equal(nextSweepValue([false, false, false], [null, null, null], 0), 0);
+  assert.equal(nextSweepValue([false, false, false], [0, null, null], 1), 1);
 });
