@@ -545,6 +545,23 @@ describe('training panel webview', () => {
     assert.deepEqual(zeta.key.map((k) => `${k.label} ${k.mark}`), ['ζ fc1→fc2 line', 'ζ_top fc1→fc2 dashed', 'ζ fc2→fc3 line', 'ζ_top fc2→fc3 dashed']);
   });
 
+  it('the elapsed time of a run in progress counts on between messages, and the time left counts down', async () => {
+    // A first step of a minute showed "0 s elapsed" throughout: the worker reports after a step.
+    const page = await open();
+    const r: RunView = { ...run(0, 'training', 2), progress: { step: 0, totalSteps: 2, epoch: 0, elapsedMs: 2000, remainingMs: 60_000 } };
+    await send(page, message(1, r));
+    await page.waitForFunction(() => /2 s elapsed/.test(document.querySelector('.progress-text')?.textContent ?? ''));
+    await page.waitForFunction(() => /[34] s elapsed/.test(document.querySelector('.progress-text')?.textContent ?? ''), undefined, { timeout: 5000 });
+    assert.match(await page.locator('.progress-text').innerText(), /about (58|59) s left/);
+    // Stopped: the clock stands still.
+    await send(page, message(2, { ...r, status: 'stopped' }));
+    await page.waitForFunction(() => document.body.querySelector('.training-panel')?.getAttribute('data-status') === 'stopped');
+    const still = await page.locator('.progress-text').innerText();
+    await page.waitForTimeout(1300);
+    assert.equal(await page.locator('.progress-text').innerText(), still);
+    assert.match(still, /2 s elapsed$/);
+  });
+
   it('a run not trained (its loss not finite at θ₀) draws no empty charts, and its bar reads empty', async () => {
     // It drew six empty frames on a step axis from −1 to 1, under a bar whose light track read as full.
     const page = await open();

@@ -14,7 +14,7 @@ import './training.css';
 import type { ErrorInfo } from '../../src/protocol/common';
 import type { ExportChartRequest } from '../../src/protocol/dynamics';
 import type { Parameter } from '../../src/core/figures/parameters';
-import type { FromTraining, RunView, SweepView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
+import type { FromTraining, RunProgress, RunView, SweepView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
 import { Charts } from '../charts/chartEngine';
 import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
@@ -65,6 +65,8 @@ class TrainingPanel {
   private readonly progress = el('section', 'progress');
   private readonly bar = el('progress', 'progress-bar');
   private readonly progressText = el('span', 'progress-text');
+  /** The progress line's run and when it came, for the clock between two messages (`writeProgress`). */
+  private progressShown: { progress: RunProgress; training: boolean; at: number } | null = null;
   private readonly stop: HTMLElement;
   private readonly resume: HTMLElement;
   private readonly notices = el('ul', 'notices');
@@ -84,6 +86,8 @@ class TrainingPanel {
   private shownVersion = -Infinity;
 
   constructor(private readonly root: HTMLElement) {
+    // The elapsed time of a run in progress counts on between messages (`writeProgress`).
+    setInterval(() => this.writeProgress(), 1000);
     root.classList.add('panel', 'training-panel', 'is-waiting');
     const header = el('header', 'panel-header');
     this.status.setAttribute('role', 'status');
@@ -104,7 +108,8 @@ class TrainingPanel {
     this.bar.max = 1;
     this.bar.value = 0;
     this.bar.setAttribute('aria-label', 'Training progress');
-    this.progressText.setAttribute('aria-live', 'polite');
+    // Not announced: it changes every second while a run trains (the status above is).
+    this.progressText.setAttribute('aria-live', 'off');
     const buttons = el('span', 'progress-buttons');
     buttons.append(this.stop, this.resume);
     this.progress.append(this.bar, this.progressText, buttons);
@@ -267,6 +272,7 @@ class TrainingPanel {
     this.progress.hidden = !showProgress;
     this.stop.hidden = !(m.stoppable && (run.status === 'training' || run.status === 'loading'));
     this.resume.hidden = !(m.stoppable && run.status === 'stopped');
+    this.progressShown = null;
     if (!p) {
       // Indeterminate (animated) only while something is under way: a run stopped before its first
       // step has no progress to show, and an animated bar would say it is still working.
@@ -277,6 +283,19 @@ class TrainingPanel {
     }
     const fraction = p.totalSteps ? Math.min(1, p.step / p.totalSteps) : 0;
     this.bar.value = fraction;
+    this.progressShown = { progress: p, training: run.status === 'training', at: performance.now() };
+    this.writeProgress();
+    this.progress.dataset.step = String(p.step);
+  }
+
+  /**
+   * The progress line of the last run shown; while it trains, its elapsed time counts on between two
+   * messages (a first step of a minute showed "0 s elapsed" throughout), and the time left counts down.
+   */
+  private writeProgress(): void {
+    if (!this.progressShown) return;
+    const { progress: p, training, at } = this.progressShown;
+    const since = training ? performance.now() - at : 0;
     // A sweep: its values ended so far, and the steps summed over all of them ("about" until each has
     // said its length).
     const about = p.values && p.values.sized < p.values.count ? 'about ' : '';
@@ -284,10 +303,12 @@ class TrainingPanel {
     const parts = p.values ? [`${p.values.done} of ${p.values.count} values done`, steps] : [steps];
     // Three significant digits: a progress line, not a value to read off (epoch 3.67, not 3.67089).
     if (p.epoch !== null) parts.push(`epoch ${formatReadout(p.epoch, 3)}`);
-    parts.push(`${duration(p.elapsedMs)} elapsed`);
-    if (run.status === 'training' && p.remainingMs !== null) parts.push(p.remainingMs < 500 ? 'less than a second left' : `about ${duration(p.remainingMs)} left`);
+    parts.push(`${duration(p.elapsedMs + since)} elapsed`);
+    if (training && p.remainingMs !== null) {
+      const left = Math.max(0, p.remainingMs - since);
+      parts.push(left < 500 ? 'less than a second left' : `about ${duration(left)} left`);
+    }
     this.progressText.textContent = parts.join(' · ');
-    this.progress.dataset.step = String(p.step);
   }
 
   private showVerdict(v: VerdictView | null, status: RunView['status']): void {
