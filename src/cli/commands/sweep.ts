@@ -293,11 +293,15 @@ function networkSweepOutput(r: TrainSweepResult, format: string): string {
     const pairs = r.runs[0]?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
     const rows = r.runs.map((t, i) => {
       const s = t.summary;
+      // A value that diverged (or was not trained) has no final numbers to compare: its last record is
+      // the blown-up weights' (a distance of 2·10³⁰, their ζ), which the panel's summary views leave out too.
+      const failed = s.status === 'diverged' || s.status === 'notTrained';
+      const final = (x: number | null | undefined) => (failed ? '' : tableNumber(x));
       return [
         tableNumber(r.values[i]), s.status, s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
         // A change since θ₀ needs a measurement after it: θ₀'s own 0 is none (a run diverged before the next).
-        tableNumber(s.final?.trainLoss), tableNumber(s.final?.distance), tableNumber(lastMeasured(t.kernelChange.slice(1))),
-        ...t.alignment.map((a) => tableNumber(lastMeasured(a.zeta))),
+        final(s.final?.trainLoss), final(s.final?.distance), final(lastMeasured(t.kernelChange.slice(1))),
+        ...t.alignment.map((a) => final(lastMeasured(a.zeta))),
       ];
     });
     return formatTable([r.path, 'status', 'label', 'best test accuracy', 'final train loss', 'distance', 'kernel change', ...pairs], rows);

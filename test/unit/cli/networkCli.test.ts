@@ -141,6 +141,9 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
   assert.equal(diverged[1], 'diverged');
   assert.equal(diverged[k], '–');
   assert.ok(Number(finished[k]) > 0, `the finished run's kernel change ${finished[k]}`);
+  // Nor its distance and ζ: the blown-up weights' (2·10³⁰ and their ζ were printed), as the panel leaves them out.
+  assert.deepEqual([diverged[header.indexOf('distance')], diverged[header.length - 1]], ['–', '–']);
+  assert.ok(Number(finished[header.indexOf('distance')]) > 0);
 });
 
 test('a network that collapsed — every ReLU dead after a blow-up, its tangent features all 0 at the end — has no label, and says why', () => {
