@@ -76,6 +76,15 @@ export function visibleControls(text: string): string {
 }
 
 /**
+ * A name (a file's path) inside a one-line message: `visibleControls`, and its line feeds and tabs as
+ * escapes too — a file system allows them, and a path with a line feed could start a line that looks
+ * like one of flab's own (`error: …`).
+ */
+export function visibleName(text: string): string {
+  return visibleControls(text).replace(/[\n\t]/g, (c) => (c === '\n' ? '\\u000a' : '\\u0009'));
+}
+
+/**
  * `text` as it may be echoed into a message: unchanged when at most `max` characters, else its first
  * `max` characters, an ellipsis and the full length, so that a 1 MB key makes a one-line message
  * (docs/limits.md, "Sizes and limits"). Characters are code points, so an emoji counts one, as the

@@ -142,6 +142,10 @@ test('messages echo a file\'s paths and keys with their control characters as es
   assert.match(path.stderr, /error: \\u001b\[2J\\u001b\[31mPWNED\.csv: file not found/);
   const key = flab('train', write('esc-key.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { dataset: 'mnist', train: 10 }, '\u001b[31mred\u202e': 1 })));
   assert.match(key.stderr, /unknown key `\\u001b\[31mred\\u202e`/);
+  // A line feed in a data path cannot start a line of its own that looks like flab's.
+  const lf = flab('train', write('lf-path.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { format: 'csv', trainFile: 'a\nforged.flab.json:1:1: error: x.csv' } })));
+  assert.equal(lf.stderr.trimEnd().split('\n').length, 1, lf.stderr);
+  assert.match(lf.stderr, /error: a\\u000aforged\.flab\.json:1:1: error: x\.csv: file not found/);
   // A NUL in a file name: said in our words, not Node's ("…without null bytes. Received …").
   const nul = flab('train', write('nul-path.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { format: 'csv', trainFile: 'good\u0000.csv' } })));
   assert.match(nul.stderr, /error: good\\u0000\.csv: a file name cannot hold a NUL character \(\\u0000\)\n$/);

@@ -6,12 +6,13 @@
 import { constants, promises as fs } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { constants as zlibConstants, createGunzip, Gunzip } from 'node:zlib';
+import { visibleName } from '../../experiment/diagnostic';
 import { kindOf } from '../../experiment/pathKind';
 import { DataError, DataLocation, formatBytes } from './dataError';
 
 /** A data file named by a spec key. */
 export interface DataFileRef {
-  /** The path as the spec wrote it (for messages). */
+  /** The path as the spec wrote it, for messages: its control characters, line feeds included, as escapes (`visibleName`). */
   display: string;
   /** The absolute path. */
   path: string;
@@ -19,9 +20,9 @@ export interface DataFileRef {
   key: string;
 }
 
-/** A file named in the spec at `key`, resolved against the experiment's directory. */
+/** A file named in the spec at `key`, resolved against the experiment's directory (`display`: the name as messages show it, `visibleName`). */
 export function dataFileRef(name: string, baseDir: string, key: string): DataFileRef {
-  return { display: name, path: isAbsolute(name) ? name : resolve(baseDir, name), key };
+  return { display: visibleName(name), path: isAbsolute(name) ? name : resolve(baseDir, name), key };
 }
 
 /** Sequential reads from a data file, plain or gzip-compressed, with the position of the next byte. */
@@ -57,7 +58,7 @@ const GZIP_MAGIC_1 = 0x8b;
  */
 export async function openDataFile(ref: DataFileRef, maxReadBytes: number): Promise<DataReader> {
   // No file system names a file with a NUL (Node refuses the path with its own words).
-  if (ref.display.includes('\0')) throw new DataError(`a file name cannot hold a NUL character (\\u0000)`, ref.key, { file: ref.display, filePath: ref.path });
+  if (ref.path.includes('\0')) throw new DataError(`a file name cannot hold a NUL character (\\u0000)`, ref.key, { file: ref.display, filePath: ref.path });
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(ref.path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -94,7 +95,7 @@ function readFailure(err: unknown): string {
 
 function openFailure(err: unknown, ref: DataFileRef): string {
   const code = (err as NodeJS.ErrnoException).code;
-  const where = ref.display === ref.path ? '' : ` (resolved to ${ref.path})`;
+  const where = ref.display === ref.path ? '' : ` (resolved to ${visibleName(ref.path)})`;
   switch (code) {
     case 'ENOENT':
       return `file not found${where}`;
