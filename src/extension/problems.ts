@@ -4,6 +4,7 @@
  * no dynamics panel (a panel publishes its own diagnostics, solver errors included).
  */
 import * as vscode from 'vscode';
+import { findNodeAtLocation, Node } from 'jsonc-parser';
 import { Diagnostic, lineAndColumn, visibleControls } from '../core/experiment/diagnostic';
 import { parseAnyExperiment } from '../core/runs/anyExperiment';
 import type { ErrorInfo } from '../protocol/common';
@@ -66,6 +67,16 @@ export function toErrorInfo(diagnostics: readonly Diagnostic[], text: string): E
     const p = lineAndColumn(text, d.offset);
     return { message: visibleControls(d.message), line: p.line + 1, column: p.column + 1 };
   });
+}
+
+/**
+ * The top-level `name` of a parsed JSON tree, when it is a string, as a heading shows it
+ * (`visibleControls`); null otherwise. For an experiment that cannot run: its heading says its name,
+ * not its file's.
+ */
+export function treeName(tree: Node | undefined): string | null {
+  const node = tree ? findNodeAtLocation(tree, ['name']) : undefined;
+  return node?.type === 'string' && typeof node.value === 'string' ? visibleControls(node.value) : null;
 }
 
 /** Keeps the Problems panel current for open experiment files that no panel is tracking. */

@@ -156,6 +156,8 @@ export interface Invalid {
   version: number;
   errors: ErrorInfo[];
   controls: ControlState[] | null;
+  /** The file's own `name` when its JSON is well formed and names it (the heading while no result is shown), else null. */
+  title?: string | null;
 }
 
 /** A run for `version` is taking a while. */

@@ -146,6 +146,8 @@ export interface Invalid {
   type: 'invalid';
   version: number;
   errors: ErrorInfo[];
+  /** The file's own `name` when its JSON is well formed and names it (the heading while no run is shown), else null. */
+  title?: string | null;
 }
 
 export interface DocumentShown {

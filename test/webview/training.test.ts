@@ -435,6 +435,28 @@ describe('training panel webview', () => {
     await page.waitForFunction(() => document.querySelector('.is-previous') === null);
   });
 
+  it('heads a file that cannot run, with no run shown, by its own name when its JSON says it', async () => {
+    // It showed the file's name ("broken.flab.json") although the well-formed file names itself.
+    const page = await open();
+    await send(page, { type: 'document', documentUri: 'file:///w/broken.flab.json', fileName: 'broken.flab.json' });
+    await page.waitForFunction(() => document.querySelector('h1.title')?.textContent === 'broken.flab.json');
+    await send(page, { type: 'invalid', version: 1, errors: [{ message: 'model.hidden[0] must be ≥ 1, got 0', line: 2, column: 25 }], title: 'A σ sweep that cannot run' });
+    await page.waitForFunction(() => document.querySelector('h1.title')?.textContent === 'A σ sweep that cannot run');
+    // The document message again (a rename, a reload): the name stays.
+    await send(page, { type: 'document', documentUri: 'file:///w/broken2.flab.json', fileName: 'broken2.flab.json' });
+    await page.waitForTimeout(100);
+    assert.equal(await page.locator('h1.title').innerText(), 'A σ sweep that cannot run');
+    // Without a name of its own (or JSON that does not parse): the file's name.
+    await send(page, { type: 'invalid', version: 2, errors: [{ message: 'invalid JSON', line: 1, column: 1 }], title: null });
+    await page.waitForFunction(() => document.querySelector('h1.title')?.textContent === 'broken2.flab.json');
+    // A run shown: its title, whatever an invalid text says after it.
+    await send(page, message(3, run(5, 'finished')));
+    await page.waitForFunction(() => document.querySelector('h1.title')?.textContent === 'Four-layer ReLU on MNIST');
+    await send(page, { type: 'invalid', version: 4, errors: [{ message: 'x', line: 1, column: 1 }], title: 'Another name' });
+    await page.waitForSelector('.banner, [role="alert"]');
+    assert.equal(await page.locator('h1.title').innerText(), 'Four-layer ReLU on MNIST');
+  });
+
   it('keeps the last run under an error banner, and ignores stale versions', async () => {
     const page = await open();
     await send(page, message(2, run(10, 'finished')));

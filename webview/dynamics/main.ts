@@ -77,6 +77,9 @@ interface Subject {
 class Panel {
   private readonly root: HTMLElement;
   private readonly title = el('h1', 'title', 'Feature Learning Lab');
+  /** The file's name, and its own `name` from an invalid text: the heading while no result is shown. */
+  private fileName: string | null = null;
+  private namedTitle: string | null = null;
   private readonly status = el('span', 'status');
   private readonly bannerSlot = el('div', 'banner-slot');
   private readonly verdict = new VerdictView();
@@ -299,12 +302,16 @@ class Panel {
     switch (message.type) {
       case 'document':
         host.saveDocument(message.documentUri);
-        if (!this.last) this.title.textContent = message.fileName;
+        this.fileName = message.fileName;
+        if (!this.last) this.title.textContent = this.namedTitle ?? message.fileName;
         break;
       case 'update':
         this.update(message);
         break;
       case 'invalid':
+        // No result on screen: the heading is the file's own name when its JSON says it (not its file name).
+        this.namedTitle = message.title ?? null;
+        if (!this.last) this.title.textContent = this.namedTitle ?? this.fileName ?? this.title.textContent;
         this.setBanner(message.errors);
         this.controls.update(message.controls);
         if (this.busyVersion !== null && message.version >= this.busyVersion) this.setStatus('');

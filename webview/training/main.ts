@@ -65,6 +65,9 @@ class TrainingPanel {
   private readonly progress = el('section', 'progress');
   private readonly bar = el('progress', 'progress-bar');
   private readonly progressText = el('span', 'progress-text');
+  /** The file's name, and its own `name` from an invalid text: the heading while no run is shown. */
+  private fileName: string | null = null;
+  private namedTitle: string | null = null;
   /** The progress line's run and when it came, for the clock between two messages (`writeProgress`). */
   private progressShown: { progress: RunProgress; training: boolean; at: number } | null = null;
   private readonly stop: HTMLElement;
@@ -162,7 +165,8 @@ class TrainingPanel {
     switch (message.type) {
       case 'document':
         host.saveDocument(message.documentUri);
-        if (!this.last) this.title.textContent = message.fileName;
+        this.fileName = message.fileName;
+        if (!this.last) this.title.textContent = this.namedTitle ?? message.fileName;
         break;
       case 'training':
         this.last = message;
@@ -173,6 +177,9 @@ class TrainingPanel {
         this.draw(false);
         break;
       case 'invalid':
+        // No run on screen: the heading is the file's own name when its JSON says it (not its file name).
+        this.namedTitle = message.title ?? null;
+        if (!this.last) this.title.textContent = this.namedTitle ?? this.fileName ?? this.title.textContent;
         this.setBanner(message.errors);
         break;
       case 'closed':

@@ -16,7 +16,7 @@ import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, Pane
 import { LatestOnlyQueue } from '../panels/latestOnly';
 import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
 import { DelegateFactory } from '../panels/panelRegistry';
-import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics } from '../problems';
+import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics, treeName } from '../problems';
 import { dynamicsChannel } from '../channels';
 import { WorkerChannel } from '../workerChannel';
 import { ExportedRun } from './exportData';
@@ -96,7 +96,7 @@ export class DynamicsDelegate implements PanelDelegate {
       const parsed = parseExperiment(text);
       if (!parsed.experiment) {
         this.channel.cancel();
-        return this.invalid(version, text, document, parsed.diagnostics, readControls(parsed.tree));
+        return this.invalid(version, text, document, parsed.diagnostics, readControls(parsed.tree), treeName(parsed.tree));
       }
     }
     const settings = this.host.services.settings();
@@ -172,9 +172,9 @@ export class DynamicsDelegate implements PanelDelegate {
     return { png: pngOfDataUrl(answer.dataUrl) };
   }
 
-  private invalid(version: number, text: string, document: vscode.TextDocument, diagnostics: Diagnostic[], controls: ControlState[] | null): ComputeResult & { kind: 'invalid' } {
+  private invalid(version: number, text: string, document: vscode.TextDocument, diagnostics: Diagnostic[], controls: ControlState[] | null, title: string | null = null): ComputeResult & { kind: 'invalid' } {
     this.services.diagnostics.set(this.host.uri, toVsDiagnostics(diagnostics, text, document));
-    const message: Invalid = { type: 'invalid', version, errors: toErrorInfo(diagnostics, text), controls };
+    const message: Invalid = { type: 'invalid', version, errors: toErrorInfo(diagnostics, text), controls, title };
     return { kind: 'invalid', message };
   }
 

@@ -24,7 +24,7 @@ import { trainingChannel } from '../channels';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
 import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
 import { DelegateFactory } from '../panels/panelRegistry';
-import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics } from '../problems';
+import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics, treeName } from '../problems';
 import { WorkerChannel } from '../workerChannel';
 import { nextSweepValue, sweepRun } from './sweepRun';
 
@@ -157,7 +157,7 @@ export class TrainingDelegate implements PanelDelegate {
       // A run already interrupted by an earlier invalid text stays as it was (a second error, or a
       // Resume clicked meanwhile, made it "stopped by the user", and the text coming back left it so).
       if (!this.interrupted) this.interrupt();
-      return this.invalid(version, text, described.diagnostics, document);
+      return this.invalid(version, text, described.diagnostics, document, described.title ?? null);
     }
     this.interrupted = null;
     if (interrupted && !interrupted.resume) {
@@ -311,9 +311,9 @@ export class TrainingDelegate implements PanelDelegate {
   }
 
   /** The errors of `text`, in the banner and in the Problems panel (a panel owns its file's problems). */
-  private invalid(version: number, text: string, diagnostics: Parameters<typeof toErrorInfo>[0], document: vscode.TextDocument): ComputeResult {
+  private invalid(version: number, text: string, diagnostics: Parameters<typeof toErrorInfo>[0], document: vscode.TextDocument, title: string | null = null): ComputeResult {
     this.services.diagnostics.set(this.host.uri, toVsDiagnostics(diagnostics, text, document));
-    const message: Invalid = { type: 'invalid', version, errors: toErrorInfo(diagnostics, text) };
+    const message: Invalid = { type: 'invalid', version, errors: toErrorInfo(diagnostics, text), title };
     return { kind: 'invalid', message };
   }
 
@@ -321,10 +321,10 @@ export class TrainingDelegate implements PanelDelegate {
    * The file's kind, title, description, sweep and data files, or its errors: parsed on the main thread up
    * to MAIN_THREAD_PARSE_LIMIT characters, by the worker beyond (undefined when superseded meanwhile).
    */
-  private async describe(text: string): Promise<{ diagnostics: Diagnostic[] } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweep: RunHeader['sweep']; dataFiles: string[] } | undefined> {
+  private async describe(text: string): Promise<{ diagnostics: Diagnostic[]; title?: string | null } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweep: RunHeader['sweep']; dataFiles: string[] } | undefined> {
     if (text.length <= MAIN_THREAD_PARSE_LIMIT) {
       const parsed = parseAnyExperiment(text);
-      if (!parsed.parsed) return { diagnostics: parsed.diagnostics };
+      if (!parsed.parsed) return { diagnostics: parsed.diagnostics, title: treeName(parsed.tree) };
       if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweep: null, dataFiles: [] };
       const e = parsed.parsed.experiment;
       const network = parsed.parsed.kind === 'network' ? parsed.parsed.experiment : null;
