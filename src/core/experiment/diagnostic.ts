@@ -77,22 +77,29 @@ export function visibleControls(text: string): string {
 
 /**
  * A name (a file's path) inside a one-line message: `visibleControls`, and its line feeds and tabs as
- * escapes too — a file system allows them, and a path with a line feed could start a line that looks
+ * `\n` and `\t` (as JSON and the syntax errors' quotes write them) — a file system allows them, and a path with a line feed could start a line that looks
  * like one of flab's own (`error: …`).
  */
 export function visibleName(text: string): string {
-  return visibleControls(text).replace(/[\n\t]/g, (c) => (c === '\n' ? '\\u000a' : '\\u0009'));
+  return visibleControls(text).replace(/[\n\t]/g, (c) => (c === '\n' ? '\\n' : '\\t'));
 }
 
 /**
- * `text` as it may be echoed into a message: unchanged when at most `max` characters, else its first
+ * `text` as it may be echoed into a message: whole when at most `max` characters, else its first
  * `max` characters, an ellipsis and the full length, so that a 1 MB key makes a one-line message
  * (docs/limits.md, "Sizes and limits"). Characters are code points, so an emoji counts one, as the
  * editor shows it; the cut never splits a surrogate pair, and never leaves a combining mark, a
  * variation selector or a zero-width joiner without the character before it (it backs up to before
- * that character).
+ * that character). Its control characters, line feeds and tabs are written as escapes (`visibleName`).
  */
 export function excerpt(text: string, max = MAX_ECHOED_CHARACTERS): string {
+  // Echoed into a one-line message: its control characters, line feeds and tabs as escapes (a key
+  // holding a line feed started a line that looked like one of flab's own errors).
+  return visibleName(cutText(text, max));
+}
+
+/** `text` cut as `excerpt` cuts it, nothing escaped. */
+function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
   let cut = 0;
   let kept = 0;

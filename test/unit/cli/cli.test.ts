@@ -145,7 +145,11 @@ test('messages echo a file\'s paths and keys with their control characters as es
   // A line feed in a data path cannot start a line of its own that looks like flab's.
   const lf = flab('train', write('lf-path.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { format: 'csv', trainFile: 'a\nforged.flab.json:1:1: error: x.csv' } })));
   assert.equal(lf.stderr.trimEnd().split('\n').length, 1, lf.stderr);
-  assert.match(lf.stderr, /error: a\\u000aforged\.flab\.json:1:1: error: x\.csv: file not found/);
+  assert.match(lf.stderr, /error: a\\nforged\.flab\.json:1:1: error: x\.csv: file not found/);
+  // An unknown key holding one likewise.
+  const key2 = flab('train', write('lf-key.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { dataset: 'mnist', train: 10 }, 'a\nforged.flab.json:1:1: error: x': 1 })));
+  assert.equal(key2.stderr.trimEnd().split('\n').length, 1, key2.stderr);
+  assert.match(key2.stderr, /unknown key `a\\nforged\.flab\.json:1:1: error: x`/);
   // A NUL in a file name: said in our words, not Node's ("…without null bytes. Received …").
   const nul = flab('train', write('nul-path.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { format: 'csv', trainFile: 'good\u0000.csv' } })));
   assert.match(nul.stderr, /error: good\\u0000\.csv: a file name cannot hold a NUL character \(\\u0000\)\n$/);
