@@ -6,7 +6,7 @@
  * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
  */
 import { sweepRunError } from '../core/analysis/sweep';
-import { Diagnostic, visibleControls } from '../core/experiment/diagnostic';
+import { Diagnostic, visibleControls, visibleName } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatedProblem, locatePath } from '../core/experiment/parse';
 import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpointReader';
@@ -219,7 +219,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
     progress: { step: last, totalSteps: total, epoch: r.epoch.length ? r.epoch[r.epoch.length - 1] : null, elapsedMs, remainingMs: remaining },
     curves,
     verdict: status === 'diverged' || status === 'notTrained' ? { label: null, regime: s.divergedAt === 0 ? 'no label: the loss at θ₀ is not finite in float32' : `no label: the run diverged at step ${s.divergedAt}`, criteria: [], reasons: [] } : verdictOf(s.scores, r.step.length, { ...DEFAULT_LAYER_THRESHOLDS, ...s.thresholds }),
-    notices: extra.map(visibleControls),
+    notices: extra.map(visibleName),
     bestAccuracy: s.bestTestAccuracy ?? null,
     finalNorm: finalNorm(r.layers),
     parameters: run ? networkParameters(run.spec, r.network.sizes, r.data.source) : [],
@@ -252,7 +252,8 @@ export function checkpointsView(r: CheckpointsResult, thresholds: LayerThreshold
     progress: r.step.length ? { step: r.step[r.step.length - 1], totalSteps: null, epoch: null, elapsedMs: 0, remainingMs: null } : null,
     curves,
     verdict: verdictOf(s.scores, r.step.length, thresholds),
-    notices: notices.map(visibleControls),
+    // One line each: a checkpoint's file name may hold a line feed, which is written as \n.
+    notices: notices.map(visibleName),
     bestAccuracy: s.bestAccuracy,
     finalNorm: finalNorm(r.layers),
     parameters: [],

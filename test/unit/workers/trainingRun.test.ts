@@ -146,6 +146,13 @@ describe('training worker', () => {
     assert.ok(notice, run.notices.join('\n'));
     assert.equal(notice.split('step-000999.safetensors').length - 1, 1, notice);
     assert.match(notice, /^run\/step-000999\.safetensors: /);
+    // A file whose name holds a line feed and an escape: named on one line, as escapes.
+    writeFileSync(join(dir, 'run', 'step-001000\n\u001b[2J.safetensors'), Buffer.from([1, 2, 3]));
+    utimesSync(join(dir, 'run', 'step-001000\n\u001b[2J.safetensors'), past, past);
+    const again = runOf(await runTrainingJob(job(text, false, dir), new AbortController().signal, () => undefined));
+    const odd = again.notices.find((n) => n.includes('step-001000'));
+    assert.ok(odd, again.notices.join(' | '));
+    assert.ok(odd.includes('step-001000\\n\\u001b[2J.safetensors') && !odd.includes('\n') && !odd.includes('\u001b'), odd);
   });
 
   it('locates a bad file and a bad data set, and sends a linear file to its own panel', async () => {
