@@ -98,8 +98,8 @@ export function excerpt(text: string, max = MAX_ECHOED_CHARACTERS): string {
   return visibleName(cutText(text, max));
 }
 
-/** `text` cut as `excerpt` cuts it, nothing escaped. */
-function cutText(text: string, max: number): string {
+/** `text` cut as `excerpt` cuts it, nothing escaped: for a quote that writes its characters its own way (a syntax error's). */
+export function cutText(text: string, max = MAX_ECHOED_CHARACTERS): string {
   if (text.length <= max) return text;
   let cut = 0;
   let kept = 0;

@@ -6,7 +6,7 @@
  * characters are written as escapes or U+XXXX) — docs/limits.md, "Reading an experiment file".
  */
 import { createScanner, ParseError, ParseOptions, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { Diagnostic, excerpt } from './diagnostic';
+import { cutText, Diagnostic } from './diagnostic';
 import { TOKEN } from './jsonTokens';
 
 /**
@@ -285,7 +285,9 @@ function codePoint(ch: string): string {
 
 /** `text` in backticks as a message quotes it: an excerpt on one line, invisible characters escaped. */
 function quote(text: string): string {
-  const shown = excerpt(text).replace(INVISIBLE_ALL, (ch) => {
+  // Cut, not `excerpt`: these quotes write every invisible character as <U+XXXX> (excerpt's \u001b
+  // would read as the JSON escape the file might hold).
+  const shown = cutText(text).replace(INVISIBLE_ALL, (ch) => {
     const cp = ch.codePointAt(0) ?? 0;
     return cp === 10 ? '\\n' : cp === 13 ? '\\r' : cp === 9 ? '\\t' : `<U+${cp.toString(16).toUpperCase().padStart(4, '0')}>`;
   });

@@ -202,6 +202,10 @@ test('a JSON syntax error quotes the text at fault, in whole characters, on one 
   const comment = message(valid.replace('"model"', '/* width\n   sweep "model"').replace(/\}$/, ''));
   assert.equal(comment.message, 'invalid JSON: unterminated comment `/* width\\n   sweep "model": { "width": 4, "output… (234 characters)`: a /* comment ends with */');
   assert.ok(!comment.message.includes('\n'));
+  // Its invisible characters by their code points, not as the escapes a file might hold (excerpt's
+  // \u001b read as one when it began escaping for other messages).
+  const invisible = message(valid.replace('"model"', '/* a\u001bb\u202ec "model"').replace(/\}$/, ''));
+  assert.match(invisible.message, /^invalid JSON: unterminated comment `\/\* a<U\+001B>b<U\+202E>c "model"/);
 });
 
 test('text shown to a person has its control and bidirectional characters as escapes, the rest as written (visibleControls)', () => {
