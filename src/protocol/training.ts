@@ -111,6 +111,16 @@ export function loadingRunView(): RunView {
   };
 }
 
+/** Whether a message has a record to draw: its run's, or one of its sweep's runs'. */
+export function hasRecords(m: Training): boolean {
+  return m.run.curves.step.length > 0 || (m.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0) ?? false);
+}
+
+/** A run that diverged, or was not trained (its loss not finite at θ₀): no final values to compare. */
+export function untrained(r: RunView | null): boolean {
+  return r !== null && (r.status === 'diverged' || r.status === 'notTrained');
+}
+
 /** A sweep: one run per value. */
 export interface SweepView {
   key: string;

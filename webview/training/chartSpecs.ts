@@ -6,7 +6,7 @@
  * Each spec builds a `ChartModel` that the engine (webview/charts/chartEngine.ts) draws.
  */
 import uPlot from 'uplot';
-import type { LearningCurves, RunView, SweepView } from '../../src/protocol/training';
+import { untrained, type LearningCurves, type RunView, type SweepView } from '../../src/protocol/training';
 import { ChartModel, clean, Column, keyEntry, keptRows, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
 import { firstMeasured, lastMeasured } from '../../src/core/mechanisms/series';
 import { formatReadout } from '../shared/numberFormat';
@@ -113,11 +113,6 @@ function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines:
   // Marked and joined across a value whose run has none (SeriesSpec.sparse): a few values, each a run.
   const series: SeriesSpec[] = lines.map((l) => ({ label: l.label, colour: l.colour, dashed: l.dashed ?? false, points: false, sparse: true, scale: l.scale }));
   return { title: shown, scales, series, data: [xs, ...columns] as uPlot.AlignedData, legend: true, key: series.map(keyEntry), shade: null };
-}
-
-/** A sweep's value whose run diverged or was not trained: no point in the summary views. */
-function untrained(r: RunView | null): boolean {
-  return r !== null && (r.status === 'diverged' || r.status === 'notTrained');
 }
 
 /** Whether a sweep has a value whose run trained (and ended, or is training): something for its summary views. */

@@ -14,7 +14,7 @@ import './training.css';
 import type { ErrorInfo } from '../../src/protocol/common';
 import type { ExportChartRequest } from '../../src/protocol/dynamics';
 import type { Parameter } from '../../src/core/figures/parameters';
-import type { FromTraining, RunProgress, RunView, SweepView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
+import { hasRecords, type FromTraining, type RunProgress, type RunView, type SweepView, type ToTraining, type Training, type VerdictView } from '../../src/protocol/training';
 import { Charts } from '../charts/chartEngine';
 import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
@@ -361,7 +361,7 @@ class TrainingPanel {
 
   /** The error banner exists only while the document is invalid; the last good result stays, greyed. */
   private setBanner(errors: ErrorInfo[] | null): void {
-    const shown = this.last && (this.last.run.curves.step.length > 0 || this.last.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0));
+    const shown = this.last !== null && hasRecords(this.last);
     // "Cannot run": the file's own errors, and its data's (a missing file, a NaN in a CSV), alike.
     const heading = shown ? 'The experiment cannot run — showing the last run that could.' : 'The experiment cannot run.';
     renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
@@ -388,11 +388,6 @@ class TrainingPanel {
     if (request.format === 'svg') post({ type: 'chartFigure', requestId: request.requestId, figure: spec });
     else post({ type: 'chartImage', requestId: request.requestId, dataUrl: await rasterise(spec, Math.min(4, Math.max(1, request.scale))) });
   }
-}
-
-/** Whether a message has a record to draw: its run's, or one of its sweep's runs'. */
-function hasRecords(m: Training): boolean {
-  return m.run.curves.step.length > 0 || (m.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0) ?? false);
 }
 
 /** The statuses of a run that has not ended: its label describes the records so far. */

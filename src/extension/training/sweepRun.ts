@@ -2,7 +2,7 @@
  * A sweep's runs as the one run the training panel's header shows (docs/networks.md, "The panel"). No
  * `vscode` here: the unit tests run it.
  */
-import { loadingRunView, RunView, SweepView } from '../../protocol/training';
+import { loadingRunView, RunView, SweepView, untrained } from '../../protocol/training';
 
 /**
  * A sweep as one run, for the panel's status and progress bar: training while any value has not ended
@@ -21,7 +21,7 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
   const base = representative ?? loadingRunView();
   const done = ended.filter(Boolean).length;
   // Ended: finished — unless no value trained to its end, when the sweep is what they all were.
-  const failed = runs.every((r) => r !== null && (r.status === 'diverged' || r.status === 'notTrained'));
+  const failed = runs.every(untrained);
   const ending: RunView['status'] = failed ? (runs.every((r) => r?.status === 'notTrained') ? 'notTrained' : 'diverged') : 'finished';
   const status: RunView['status'] = done === runs.length ? ending : runs.some((r) => r !== null && r.status !== 'loading') ? 'training' : 'loading';
   const totals = runs.flatMap((r) => (r?.progress?.totalSteps ? [r.progress.totalSteps] : []));

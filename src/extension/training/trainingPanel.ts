@@ -17,7 +17,7 @@ import { dataFileNames } from '../../core/network/data/dataSpec';
 import { parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
-import { DocumentShown, Invalid, loadingRunView, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
+import { DocumentShown, hasRecords, Invalid, loadingRunView, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
 import type { TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
 import { sameRun } from '../../document/sameRun';
 import { trainingChannel } from '../channels';
@@ -458,11 +458,6 @@ interface SweepState {
 
 /** What a worker's outcome says of the file beside its run: its kind, header and sweep. */
 type RunHeader = Pick<Extract<TrainingOutcome, { kind: 'run' }>, 'runKind' | 'title' | 'description' | 'sweep'>;
-
-/** Whether a message has anything drawn: a record of its run, or of one of its sweep's runs. */
-function hasRecords(m: Training): boolean {
-  return m.run.curves.step.length > 0 || (m.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0) ?? false);
-}
 
 /** A run that failed before its first record, with no earlier run to show: nothing drawn, no progress. */
 function failedView(): RunView {
