@@ -15,7 +15,7 @@ import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThreshol
 import { DataError } from '../core/network/data/dataError';
 import { dataFileNames } from '../core/network/data/dataSpec';
 import { networkVariant } from '../core/network/networkExperiment';
-import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/train';
+import { INITIAL_LOSS_NOT_FINITE, recordCount, TrainingSetupError } from '../core/network/train';
 import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { NetworkRun, TrainResult } from '../core/runs/train';
@@ -171,8 +171,7 @@ function verdictOf(scores: LayerScores | null, records: number, thresholds: Laye
 export function exactFlowZeta(run: NetworkRun): Map<number, number> | null {
   const every = run.spec.training.record.every;
   const total = run.training.totalSteps;
-  const records = total > 0 ? Math.floor((total - 1) / every) + 2 : 1;
-  if (run.spec.model.hidden.length !== 1 || run.spec.model.hidden[0] * records > FLOW_OVERLAY_WORK) return null;
+  if (run.spec.model.hidden.length !== 1 || run.spec.model.hidden[0] * recordCount(total, every) > FLOW_OVERLAY_WORK) return null;
   const steps: number[] = [];
   for (let s = 0; s < total; s += every) steps.push(s);
   steps.push(total);
