@@ -6,17 +6,16 @@
  * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
  */
 import { sweepRunError } from '../core/analysis/sweep';
-import { Diagnostic, visibleControls, visibleName } from '../core/experiment/diagnostic';
+import { Diagnostic, visibleName } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatedProblem, locatePath } from '../core/experiment/parse';
 import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpointReader';
 import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
 import { DataError } from '../core/network/data/dataError';
-import { dataFileNames } from '../core/network/data/dataSpec';
 import { networkVariant } from '../core/network/networkExperiment';
 import { INITIAL_LOSS_NOT_FINITE, recordCount, TrainingSetupError } from '../core/network/train';
-import { AnyExperiment, parseAnyExperiment } from '../core/runs/anyExperiment';
+import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { NetworkRun, TrainResult } from '../core/runs/train';
 import { linearBridge } from '../core/runs/bridge';
@@ -52,7 +51,7 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
   if (!parsed.parsed) return { kind: 'invalid', diagnostics: parsed.diagnostics };
   const any = parsed.parsed;
   if (any.kind === 'linear') return { kind: 'linear' };
-  const header = headerOf(any);
+  const header = experimentHeader(any);
   if (job.describeOnly) return { kind: 'run', ...header, run: loadingRunView(), result: null };
   try {
     if (any.kind === 'checkpoints') return { kind: 'run', ...header, ...(await followCheckpoints(job, any.experiment, signal)) };
@@ -63,18 +62,6 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
     const sweepValue = any.kind === 'network' && job.sweepIndex !== null ? await sweepRunError(any.experiment, job.sweepIndex, err, { baseDir: job.baseDir }) : err;
     return locatedError(sweepValue, parsed.tree, job.text);
   }
-}
-
-/** A text of the file (a name, a description) as the panel shows it: its control and bidirectional characters as escapes (`visibleControls`). */
-function shown(text: string | undefined): string | null {
-  return text === undefined ? null : visibleControls(text);
-}
-
-/** The parts of the outcome that the file alone settles. */
-function headerOf(any: Exclude<AnyExperiment, { kind: 'linear' }>): Pick<Extract<TrainingOutcome, { kind: 'run' }>, 'runKind' | 'title' | 'description' | 'sweep' | 'dataFiles'> {
-  const e = any.experiment;
-  const sweep = any.kind === 'network' && any.experiment.sweep ? { key: any.experiment.sweep.key, path: any.experiment.sweep.path, values: any.experiment.sweep.values.slice() } : null;
-  return { runKind: any.kind, title: shown(e.name), description: shown(e.description), sweep, dataFiles: any.kind === 'network' ? dataFileNames(any.experiment.data) : [] };
 }
 
 async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'network' }>['experiment'], signal: AbortSignal, snapshot: (run: RunView) => void): Promise<{ run: RunView; result: TrainResult }> {

@@ -7,12 +7,13 @@
  * (experiment/) sits below.
  */
 import { getNodeValue, Node } from 'jsonc-parser';
-import { Diagnostic } from '../experiment/diagnostic';
+import { Diagnostic, visibleControls } from '../experiment/diagnostic';
 import { Experiment } from '../experiment/experiment';
 import { EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, kindConfusion, kindSchema } from '../experiment/kind';
 import { besideSchemaErrors, experimentFromTree, locatedProblem, parseJsonText } from '../experiment/parse';
 import { checkAgainstSchema } from '../experiment/schema';
 import { CheckpointExperiment, normaliseCheckpointExperiment } from '../checkpoints/checkpointExperiment';
+import { dataFileNames } from '../network/data/dataSpec';
 import { NetworkExperiment, normaliseNetworkExperiment } from '../network/networkExperiment';
 
 /** A validated experiment of one of the three kinds, in its normal form. */
@@ -56,4 +57,24 @@ export function parseAnyExperiment(text: string): AnyParseResult {
   const { experiment, problems } = normaliseNetworkExperiment(value);
   for (const p of problems) diagnostics.push(locatedProblem(tree, text, p));
   return { parsed: experiment ? { kind, experiment } : null, kind, diagnostics, tree };
+}
+
+/** What a training panel shows of a network's or checkpoints' file before any run: its header, its sweep, the data files a run reads. */
+export interface ExperimentHeader {
+  runKind: 'network' | 'checkpoints';
+  /** The file's `name` and `description` as the panel shows them (`visibleControls`), or null. */
+  title: string | null;
+  description: string | null;
+  sweep: { key: string; path: string; values: number[] } | null;
+  /** As written, relative to the experiment file (`dataFileNames`); [] for checkpoints. */
+  dataFiles: string[];
+}
+
+/** The header of a file that is not the linear model's (the worker's outcome and the panel's own reading of a short text alike). */
+export function experimentHeader(any: Exclude<AnyExperiment, { kind: 'linear' }>): ExperimentHeader {
+  const e = any.experiment;
+  const shown = (text: string | undefined) => (text === undefined ? null : visibleControls(text));
+  const network = any.kind === 'network' ? any.experiment : null;
+  const sweep = network?.sweep ? { key: network.sweep.key, path: network.sweep.path, values: network.sweep.values.slice() } : null;
+  return { runKind: any.kind, title: shown(e.name), description: shown(e.description), sweep, dataFiles: network ? dataFileNames(network.data) : [] };
 }

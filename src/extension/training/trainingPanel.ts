@@ -11,10 +11,9 @@ import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CheckpointsResult } from '../../core/checkpoints/checkpointReader';
-import { type Diagnostic, visibleControls } from '../../core/experiment/diagnostic';
+import type { Diagnostic } from '../../core/experiment/diagnostic';
 import type { Parameter } from '../../core/figures/parameters';
-import { dataFileNames } from '../../core/network/data/dataSpec';
-import { parseAnyExperiment } from '../../core/runs/anyExperiment';
+import { experimentHeader, parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
 import { DocumentShown, hasRecords, Invalid, loadingRunView, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
@@ -326,10 +325,8 @@ export class TrainingDelegate implements PanelDelegate {
       const parsed = parseAnyExperiment(text);
       if (!parsed.parsed) return { diagnostics: parsed.diagnostics, title: treeName(parsed.tree) };
       if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweep: null, dataFiles: [] };
-      const e = parsed.parsed.experiment;
-      const network = parsed.parsed.kind === 'network' ? parsed.parsed.experiment : null;
-      const sweep = network?.sweep ? { key: network.sweep.key, path: network.sweep.path, values: network.sweep.values.slice() } : null;
-      return { kind: parsed.parsed.kind, title: e.name === undefined ? null : visibleControls(e.name), description: e.description === undefined ? null : visibleControls(e.description), sweep, dataFiles: network ? dataFileNames(network.data) : [] };
+      const h = experimentHeader(parsed.parsed);
+      return { kind: h.runKind, title: h.title, description: h.description, sweep: h.sweep, dataFiles: h.dataFiles };
     }
     const r = await this.channel(0).run({ ...this.job(text, null, false), describeOnly: true });
     if (r.superseded) return undefined;
