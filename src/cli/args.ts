@@ -2,7 +2,7 @@
  * The one argument parser of `flab`: an invocation's arguments against a command's table of
  * options (src/cli/command.ts). Options may come before, between or after the operands; a valued
  * option takes the next argument or `--flag=value`; `--` ends the options; `-` is an operand
- * (standard input). Every problem is a UsageError naming the argument.
+ * (standard input); a valued option may be given once. Every problem is a UsageError naming the argument.
  */
 import { excerpt } from '../core/experiment/diagnostic';
 import { Command, OptionSpec, ParsedArgs, UsageError } from './command';
@@ -37,6 +37,9 @@ export function parseArgs(command: Command, argv: readonly string[], all: readon
     } else if (eq > 0) {
       throw new UsageError(`${flag} takes no value, got \`${excerpt(arg)}\``);
     }
+    // A valued option given twice would silently take its last value (`--x a=1:2 … --x a=3:4`).
+    const earlier = given.get(flag);
+    if (typeof earlier === 'string') throw new UsageError(`${flag} is given twice (\`${excerpt(earlier)}\`, then \`${excerpt(value as string)}\`): give it once`);
     if (spec.group) {
       const other = [...given.keys()].find((f) => f !== flag && command.options.find((o) => o.flag === f)?.group === spec.group);
       if (other) throw new UsageError(`${other} and ${flag} cannot be combined`);

@@ -3,8 +3,9 @@
  * and limits"): `phase --svg OUT` and the checkpoint folder of `train` or of a network `sweep`. A
  * path that cannot be written is refused before minutes of computing, not after them.
  */
-import { accessSync, constants, statSync, Stats } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync, Stats, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { excerpt } from '../core/experiment/diagnostic';
 
 /** `statSync`, or undefined when nothing is at `path`; other errors are thrown. */
 function statOrNothing(path: string): Stats | undefined {
@@ -27,25 +28,50 @@ function writable(path: string): boolean {
   }
 }
 
+/** Whether a file can be opened for writing where nothing is yet: created and removed at once, so that a place the folder's permissions allow but the file system refuses (/proc, a read-only mount) is found before the work. */
+function creatable(path: string): string | null {
+  try {
+    closeSync(openSync(path, 'wx'));
+    unlinkSync(path);
+    return null;
+  } catch (e) {
+    return `a file cannot be created there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+}
+
 /**
  * Why the file `path` cannot be written (as written; relative to the working folder), or null: it
- * is a folder, it is there and read-only, or its folder does not exist, is not a folder or is
- * read-only.
+ * is a folder, one of the `inputs` (the experiment file, which the output would replace), a name that
+ * ends in `.flab.json` (an experiment's), there and read-only, or its folder does not exist, is not a
+ * folder, or takes no new file (tried by creating and removing it). `-` in `inputs` (standard input)
+ * is no file.
  */
-export function outputFileProblem(path: string): string | null {
+export function outputFileProblem(path: string, inputs: readonly string[] = []): string | null {
   const full = resolve(path);
   try {
+    if (full.endsWith('.flab.json')) return `it is an experiment file's name (*.flab.json): give the output a name of its own, like ${excerpt(path.slice(0, -'.flab.json'.length), 200)}.svg`;
     const here = statOrNothing(full);
     if (here?.isDirectory()) return `it is a folder: give a file's name, like ${join(path, 'figure.svg')}`;
-    if (here) return writable(full) ? null : 'it is there and cannot be written (permission denied)';
+    if (here) {
+      const input = inputs.find((i) => i !== '-' && sameFile(i, here));
+      if (input !== undefined) return `it is the experiment file ${excerpt(input, 200)}: the output would replace it`;
+      return writable(full) ? null : 'it is there and cannot be written (permission denied)';
+    }
     const folder = dirname(full);
     const parent = statOrNothing(folder);
     if (!parent) return `its folder ${dirname(path)} does not exist`;
     if (!parent.isDirectory()) return `${dirname(path)} is not a folder`;
-    return writable(folder) ? null : `files cannot be created in ${dirname(path)} (permission denied)`;
+    if (!writable(folder)) return `files cannot be created in ${dirname(path)} (permission denied)`;
+    return creatable(full);
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/** Whether `input` names the file whose status is `output` (the same device and inode: a link or another spelling of the path included). */
+function sameFile(input: string, output: Stats): boolean {
+  const stat = statOrNothing(resolve(input));
+  return stat !== undefined && stat.dev === output.dev && stat.ino === output.ino;
 }
 
 /**

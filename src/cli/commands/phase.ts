@@ -64,7 +64,7 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       return { x, y, nx, ny, xValues: axisValues('--x', x, nx), yValues: axisValues('--y', y, ny) };
     });
     const svg = args.value('--svg');
-    const unwritable = svg === undefined ? null : outputFileProblem(svg);
+    const unwritable = svg === undefined ? null : outputFileProblem(svg, args.operands);
     if (svg !== undefined && unwritable) throw new UsageError(`--svg ${excerpt(svg, 1000)}: cannot write the figure there: ${unwritable}`);
     const experiment = context.load(args.operands[0]);
     for (const [flag, axis] of [['--x', x], ['--y', y]] as const) {
@@ -163,14 +163,15 @@ function gridSize(spec: string | undefined, format: string, method: string, fast
   if (format === 'svg' && Math.max(nx, ny) > MAX_FIGURE_SIDE) {
     throw new UsageError(`--size ${excerpt(spec)}: a ${nx} × ${ny} grid for --svg, over the limit of ${formatNumber(MAX_FIGURE_SIDE)} cells a side for a figure (docs/limits.md): its plot is ${PLOT_W} × ${PLOT_H} pixels, so more cells would not be seen, only computed; use at most ${MAX_FIGURE_SIDE} × ${MAX_FIGURE_SIDE}, or --json or --csv for the numbers`);
   }
+  // The largest square grid every check of this format accepts: what each refusal advises.
+  let n = Math.floor(Math.sqrt(MAX_PHASE_CELLS));
+  if (format === 'svg') n = Math.min(n, MAX_FIGURE_SIDE);
+  else while (phaseOutputBytes(n, n, format, method, fastAxes) > MAX_OUTPUT_BYTES) n--;
   const cells = nx * ny;
   if (cells > MAX_PHASE_CELLS) {
-    const n = Math.floor(Math.sqrt(MAX_PHASE_CELLS));
     throw new UsageError(`--size ${excerpt(spec)}: ${formatNumber(cells)} cells, over the limit of ${formatNumber(MAX_PHASE_CELLS)} for one diagram (docs/limits.md): use at most ${n} × ${n}`);
   }
   if (format !== 'svg') {
-    let n = Math.floor(Math.sqrt(MAX_PHASE_CELLS));
-    while (phaseOutputBytes(n, n, format, method, fastAxes) > MAX_OUTPUT_BYTES) n--;
     const tooLarge = outputTooLarge(phaseOutputBytes(nx, ny, format, method, fastAxes), `--size ${excerpt(spec)}: a ${nx} × ${ny} grid in ${format.toUpperCase()}`, `use at most ${n} × ${n}, or --svg OUT`);
     if (tooLarge) throw new UsageError(tooLarge);
   }

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -186,6 +186,29 @@ test('phase --svg OUT is checked before the file is read and the diagram compute
   const r = flab(['phase', file, '--x', 'init.scaleW=0.1:1', '--y', 'init.scaleU=0.1:1', '--size', '4', '--svg', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(readFileSync(out, 'utf8'), /^<svg/);
+});
+
+test('phase --svg never replaces the experiment file, nor writes where no file can be created', async () => {
+  const file = write('svg-input/mine.flab.json', BASE);
+  const link = join(dir, 'svg-input/link.svg');
+  symlinkSync(file, link);
+  const axes = ['--x', 'init.scaleW=0.1:1', '--y', 'init.scaleU=0.1:1', '--size', '4'];
+  const cases: [string, string][] = [
+    // The tester's case: OUT was FILE itself, and the experiment became an SVG (exit 0, no word).
+    [file, `it is an experiment file's name (*.flab.json): give the output a name of its own, like ${join(dir, 'svg-input/mine')}.svg`],
+    [join(dir, 'svg-input/other.flab.json'), `it is an experiment file's name (*.flab.json): give the output a name of its own, like ${join(dir, 'svg-input/other')}.svg`],
+    [link, `it is the experiment file ${file}: the output would replace it`],
+    // /proc's folder allows root to write; the file system refuses: found by creating the file, before the work (it failed after 12 s).
+    ['/proc/flab-figure.svg', 'a file cannot be created there (ENOENT)'],
+  ];
+  for (const [out, why] of cases) {
+    const r = await run(['phase', file, ...axes, '--svg', out], {});
+    assert.equal(r.code, 2, out);
+    assert.equal(r.stderr, `flab: --svg ${out}: cannot write the figure there: ${why}\n${PHASE_USAGE}\n\`flab phase --help\` lists its options\n`);
+  }
+  assert.equal(readFileSync(file, 'utf8'), BASE, 'the experiment is as written');
+  assert.equal(outputFileProblem(join(dir, 'svg-input/new.svg')), null);
+  assert.equal(existsSync(join(dir, 'svg-input/new.svg')), false, 'the probe leaves no file behind');
 });
 
 test('output paths: a file\'s folder must exist and be writable; a folder to create needs a writable ancestor', () => {

@@ -19,8 +19,8 @@ function usage(command: Command, argv: string[]): string {
   assert.fail(`accepted: ${argv.join(' ')}`);
 }
 
-test('options come before, between or after the operand; values inline or next; the last value wins', async () => {
-  const a = parseArgs(phase, ['--x=outputScale=1:2', 'f.json', '--y', 'seed=1:3', '--size', '4', '--size=8', '--csv'], COMMANDS);
+test('options come before, between or after the operand; values inline or next', async () => {
+  const a = parseArgs(phase, ['--x=outputScale=1:2', 'f.json', '--y', 'seed=1:3', '--size=8', '--csv'], COMMANDS);
   assert.deepEqual(a.operands, ['f.json']);
   assert.equal(a.value('--x'), 'outputScale=1:2');
   assert.equal(a.value('--y'), 'seed=1:3');
@@ -45,6 +45,8 @@ test('each misuse is a usage error that names the argument', async () => {
   assert.equal(usage(phase, ['f', '--y', 'seed=1:2', '--x']), '--x needs a value: --x KEY=FROM:TO');
   assert.equal(usage(phase, ['f', '--y', 'seed=1:2']), 'flab phase needs --x KEY=FROM:TO');
   assert.equal(usage(phase, ['f', '--x', 'a', '--y', 'b', '--csv', '--svg', 'o.svg']), '--csv and --svg cannot be combined');
+  // The last of two values won, silently (the tester's `--x outputScale=1e-3:1e3 … --x outputScale=1:2` drew [1, 2]).
+  assert.equal(usage(phase, ['f', '--x', 'outputScale=1e-3:1e3', '--y', 'b', '--x=outputScale=1:2']), '--x is given twice (`outputScale=1e-3:1e3`, then `outputScale=1:2`): give it once');
   assert.match(usage(solve, [`--${'z'.repeat(10_000)}`]), /^unknown option `--z{46}… \(10002 characters\)` for `flab solve`$/);
 });
 

@@ -135,6 +135,12 @@ test('phase --size is limited by what it prints, before the file is read', async
   assert.match(json.stderr, /^flab: --size 2000: a 2000 × 2000 grid in JSON could print up to 1\.1 GiB, over the output limit of 256 MiB \(docs\/limits\.md\): use at most 975 × 975, or --svg OUT\n/);
   assert.match((await run(['phase', 'missing', ...axes, '--size', '2000', '--csv'])).stderr, /grid in CSV could print up to .* use at most \d+ × \d+/);
   assert.match((await run(['phase', 'missing', ...axes, '--size', '2001'])).stderr, /^flab: --size 2001: 4004001 cells, over the limit of 4000000 for one diagram/);
+  // Each refusal advises the largest square that every check of the format accepts: the cell limit
+  // advised 2000 × 2000, which the output limit then refused.
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '100000x100000'])).stderr, /^flab: --size 100000x100000: 10000000000 cells, over the limit of 4000000 for one diagram \(docs\/limits\.md\): use at most 975 × 975\nusage: /);
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '100000x100000', '--csv'])).stderr, /: use at most 895 × 895\nusage: /);
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '4000001x1', '--svg', join(dir, 'x.svg')])).stderr, /; use at most 1024 × 1024, or --json or --csv for the numbers\nusage: /);
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '1x4000001'])).stderr, /over the limit of 4000000 for one diagram \(docs\/limits\.md\): use at most 975 × 975\nusage: /);
   // A figure shows at most 1024 cells a side (its plot is 440 × 420 pixels): 2000 × 2000 or 4000000 × 1
   // cells of the flow took 84–95 s to draw what 1024 × 1024 draws in about 15 (issue 8, F6).
   for (const [size, grid] of [['2000', '2000 × 2000'], ['4000000x1', '4000000 × 1'], ['1x1025', '1 × 1025'], ['2001', '2001 × 2001']]) {
