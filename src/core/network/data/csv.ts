@@ -19,7 +19,7 @@ import { firstControlByte, firstNonUtf8, hexByte, singleByteCharacter, utf8Seque
 /** How to read a CSV file, as the spec says (defaults applied). */
 export interface CsvReadOptions {
   delimiter: string;
-  /** Undefined: a header when any field of the first line is not a number. */
+  /** Undefined: decided by the first line (and when needed the second: `firstLineIsHeader`). */
   header: boolean | undefined;
   label: CsvColumn[];
   /** The JSON path of each label column in the spec (`data.label`, `data.label[1]`). */
@@ -160,6 +160,36 @@ export function parseDecimal(s: string): number {
   return Number(s);
 }
 
+/**
+ * Whether the first line of a CSV file names the columns, when the spec does not say (`header`
+ * undefined; docs/networks.md, "CSV"): yes when a feature field is not a number, or a label column is
+ * given by name; no when every field is a number. A line whose features are numbers and whose class
+ * label is not is either a header over numeric labels or a sample with a class name (UCI's
+ * `5.1,3.5,1.4,0.2,Iris-setosa`), which only the second row tells: `'second row'` (a number in the
+ * label column there: a header). A regression target must be a number: such a line is a header.
+ */
+export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOptions, 'header' | 'label' | 'task'>): boolean | 'second row' {
+  if (o.header !== undefined) return o.header;
+  const { fields } = row;
+  const labels = labelIndices(fields.length, o.label);
+  if (!labels) return fields.some((f) => Number.isNaN(parseDecimal(f)));
+  if (fields.some((f, j) => !labels.includes(j) && Number.isNaN(parseDecimal(f)))) return true;
+  if (labelsAreNumbers(row, o.label)) return false;
+  return o.task === 'classes' ? 'second row' : true;
+}
+
+/** The label columns' indices in a row of `count` fields when every label is given by an index within them, else null. */
+function labelIndices(count: number, label: readonly CsvColumn[]): number[] | null {
+  const indices = label.map((c) => (typeof c === 'number' ? (c < 0 ? count + c : c) : -1));
+  return indices.every((j) => j >= 0 && j < count) ? indices : null;
+}
+
+/** Whether every label field of `row` is a number (null when the labels are not all indices within the row). */
+function labelsAreNumbers(row: Pick<CsvRow, 'fields'>, label: readonly CsvColumn[]): boolean | null {
+  const labels = labelIndices(row.fields.length, label);
+  return labels && labels.every((j) => !Number.isNaN(parseDecimal(row.fields[j])));
+}
+
 /** Reads one CSV split: the layout of its columns, the kept samples, their targets. */
 export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvReadOptions): Promise<CsvSplit> {
   const loc = (line: number, column?: number): DataLocation => ({ file: ref.display, filePath: ref.path, line, column });
@@ -210,12 +240,35 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
 
   const columnName = (j: number) => (layout?.header ? ` ("${layout.header[j]}")` : '');
 
+  /** The first row while whether it is a header waits on the second (`firstLineIsHeader`). */
+  let undecided: CsvRow | null = null;
+
   const onRow = (row: CsvRow) => {
-    const { fields, lines, columns } = row;
     if (!layout) {
-      layout = startLayout(row);
-      if (layout.header) return;
+      if (undecided) {
+        // The second row settles it: a number in the label column under a name in the first line's.
+        const first = undecided;
+        undecided = null;
+        const header = labelsAreNumbers(row, o.label) === true;
+        layout = startLayout(first, header);
+        if (!header) takeRow(first);
+      } else {
+        const header = firstLineIsHeader(row, o);
+        if (header === 'second row') {
+          // A copy: the tokenizer's row is valid only during the callback.
+          undecided = { fields: [...row.fields], lines: [...row.lines], columns: [...row.columns] };
+          return;
+        }
+        layout = startLayout(row, header);
+        if (layout.header) return;
+      }
     }
+    takeRow(row);
+  };
+
+  const takeRow = (row: CsvRow) => {
+    const { fields, lines, columns } = row;
+    if (!layout) throw new Error('readCsvSplit: a row before the layout');
     if (fields.length !== layout.fieldCount) {
       throw fail(`expected ${countOf(layout.fieldCount, 'field')}, as the first line has, found ${formatCount(fields.length)}`, lines[0], columns[0]);
     }
@@ -257,9 +310,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   let hint = '';
 
   /** Settles the header and the label and feature columns from the first row. */
-  const startLayout = (row: CsvRow): CsvLayout => {
+  const startLayout = (row: CsvRow, header: boolean): CsvLayout => {
     const { fields, lines } = row;
-    const header = o.header ?? fields.some((f) => Number.isNaN(parseDecimal(f)));
     const names = header ? fields.map((f) => f.trim()) : undefined;
     const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names };
     if (o.expect) {
@@ -272,7 +324,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     hint = delimiterHint(fields, o.delimiter);
     labelColumns = o.label.map((c, i) => resolveColumn(c, found, o.labelKeys[i]));
     const duplicate = labelColumns.findIndex((c, i) => labelColumns.indexOf(c) !== i);
-    if (duplicate >= 0) throw new DataError(`column ${labelColumns[duplicate] + 1} is named twice as a label`, joinPath(o.specPath, 'label'));
+    if (duplicate >= 0) throw new DataError(`column ${labelColumns[duplicate]}${names ? ` ("${names[labelColumns[duplicate]]}")` : ''} is named twice as a label (columns count from 0)`, joinPath(o.specPath, 'label'));
     if (o.task === 'classes' && labelColumns.length > 1) throw new DataError('class labels are one column; several label columns are regression targets (set "task": "regression")', joinPath(o.specPath, 'label'));
     featureColumns = [];
     for (let j = 0; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
@@ -316,6 +368,13 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       }
       tokenizer.push(decoder.end());
       tokenizer.end();
+      // One line in all, its label a class name: a sample, not a header.
+      const only = undecided as CsvRow | null;
+      if (only) {
+        undecided = null;
+        layout = startLayout(only, false);
+        takeRow(only);
+      }
     } catch (err) {
       if (err instanceof EnoughRows) return;
       if (err instanceof CsvSyntaxError) throw fail(err.message, err.line, err.column);

@@ -110,6 +110,38 @@ test('no header line, other delimiters, CRLF, quoted numbers, no final line brea
   await rejectsAt(loadDataset(spec({ trainFile: 'tabs.tsv', delimiter: '\t', header: false }), o), { path: 'data.trainFile', message: /^tabs.tsv:1:1: expected a number in field 1, found "a"/, line: 1, column: 1 });
 });
 
+test('a first line of numbers and a class name is a sample: the second line tells it from a header over numeric labels', async () => {
+  // UCI's iris.data has no header: its first sample was taken for one (5 of 6 samples, "Iris-setosa" a column name).
+  write(dir, 'iris.data', '5.1,3.5,1.4,0.2,Iris-setosa\n4.9,3.0,1.4,0.2,Iris-setosa\n7.0,3.2,4.7,1.4,Iris-versicolor\n6.3,3.3,6.0,2.5,Iris-virginica\n');
+  const iris = await loadDataset(spec({ trainFile: 'iris.data' }), o);
+  assert.equal(iris.train.count, 4);
+  assert.match(iris.source, /no header line/);
+  assert.deepEqual(Array.from(iris.train.x.subarray(0, 4)), [5.1, 3.5, 1.4, 0.2].map(Math.fround), 'the first sample is the first line');
+  assert.ok(iris.train.targets.kind === 'classes');
+  assert.deepEqual(Array.from(iris.train.targets.labels), [0, 0, 1, 2]);
+  // A header over numbers only in the features (pandas' default column names) and numeric labels: still a header.
+  write(dir, 'numbered.csv', '0,1,label\n5,6,0\n7,8,1\n');
+  const numbered = await loadDataset(spec({ trainFile: 'numbered.csv' }), o);
+  assert.equal(numbered.train.count, 2);
+  assert.match(numbered.source, /with a header line/);
+  assert.deepEqual(Array.from(numbered.train.x), [5, 6, 7, 8]);
+  // Names in the label column of the second line too: samples, the label column given by index from the start.
+  write(dir, 'pets.csv', '1,2,cat\n3,4,dog\n5,6,cat\n7,8,dog\n');
+  const pets = await loadDataset(spec({ trainFile: 'pets.csv', label: 2 }), o);
+  assert.equal(pets.train.count, 4);
+  assert.deepEqual(pets.classNames, ['cat', 'dog']);
+  // A feature that is not a number still makes a header; a regression target that is not one too.
+  write(dir, 'named.csv', 'a,b,cat\n1,2,cat\n3,4,dog\n');
+  assert.match((await loadDataset(spec({ trainFile: 'named.csv' }), o)).source, /with a header line\): 2 training samples/);
+  write(dir, 'target.csv', '1,2,y\n1,2,0.5\n3,4,1.5\n');
+  assert.equal((await loadDataset(spec({ trainFile: 'target.csv', task: 'regression' }), o)).train.count, 2);
+  // A file of one such line is one sample, not a header without samples.
+  write(dir, 'single.csv', '1,2,cat\n');
+  const single = await loadDataset(spec({ trainFile: 'single.csv' }), o);
+  assert.equal(single.train.count, 1);
+  assert.deepEqual(single.classNames, ['cat']);
+});
+
 test('class names are indexed in sorted order across both files; several label columns are regression targets', async () => {
   write(dir, 'iris.csv', 'sepal,petal,species\n1,2,setosa\n3,4,"virginica"\n5,6,versicolor\n7,8,setosa\n');
   write(dir, 'iris-test.csv', 'sepal,petal,species\n9,10,virginica\n11,12,arctica\n');
@@ -199,7 +231,9 @@ test('bad CSV files: each a located message', async () => {
     ['a,b,y\n1,2,0\n', { label: 'z' }, { path: 'data.label', message: /no column "z" in the header of bad.csv \("a", "b", "y"\)/ }],
     ['1,2,0\n', { label: 'y' }, { path: 'data.label', message: /a column name needs a header line/ }],
     ['1,2,0\n', { label: 3 }, { path: 'data.label', message: /column index 3 is outside the 3 columns of bad.csv/ }],
-    ['1,2,0\n', { label: [0, -3], task: 'regression' }, { path: 'data.label', message: /column 1 is named twice/ }],
+    // 0-based, as the label's indices are (it said "column 1" of index 0).
+    ['1,2,0\n', { label: [0, -3], task: 'regression' }, { path: 'data.label', message: /^column 0 is named twice as a label \(columns count from 0\)$/ }],
+    ['a,b,y\n1,2,0\n', { label: ['y', 2], task: 'regression' }, { path: 'data.label', message: /^column 2 \("y"\) is named twice as a label \(columns count from 0\)$/ }],
     ['y\n1\n', {}, { path: 'data.label', message: /every column is a label/ }],
     ['', {}, { path: 'data.trainFile', message: /^bad.csv: the file has no lines/ }],
     ['a,b,y\n', {}, { path: 'data.trainFile', message: /the file has a header and no samples/ }],
