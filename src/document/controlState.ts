@@ -6,7 +6,7 @@
  */
 import { findNodeAtLocation, Node } from 'jsonc-parser';
 import { parsePath } from '../core/experiment/jsonPath';
-import { CONTROL_KEYS, CONTROL_RANGES, ControlKey, ControlState } from '../protocol/dynamics';
+import { CONTROL_KEYS, ControlKey, ControlState, sliderRange } from '../protocol/dynamics';
 
 /** Values an optional key takes when it is left out (the schema's defaults). */
 const DEFAULTS: Partial<Record<ControlKey, number>> = { 'model.outputScale': 1 };
@@ -40,10 +40,19 @@ export function readControlValue(tree: Node | undefined, key: ControlKey): numbe
   return null;
 }
 
-/** Every control with its range and current value; null when the document is not a JSON object at all. */
-export function readControls(tree: Node | undefined): ControlState[] | null {
+/**
+ * Every control with its current value, its slider's range (`sliderRange`: widened to hold the value)
+ * and, given the document's `text`, the value as written there; null when the document is not a JSON
+ * object at all.
+ */
+export function readControls(tree: Node | undefined, text?: string): ControlState[] | null {
   if (!tree || tree.type !== 'object') return null;
-  return CONTROL_KEYS.map((key) => ({ key, value: readControlValue(tree, key), ...CONTROL_RANGES[key] }));
+  return CONTROL_KEYS.map((key) => {
+    const value = readControlValue(tree, key);
+    const status = keyStatus(tree, key);
+    const written = text !== undefined && value !== null && status.kind === 'present' ? text.slice(status.node.offset, status.node.offset + status.node.length) : undefined;
+    return { key, value, ...sliderRange(key, value), ...(written !== undefined && Number(written) === value ? { text: written } : {}) };
+  });
 }
 
 /** Whether `compare.simulate` is on in the document (false when absent or not a boolean). */

@@ -70,6 +70,30 @@ export interface ControlState extends ControlRange {
   key: ControlKey;
   /** Current value in the document; null when the document's form has no such value (e.g. explicit init). */
   value: number | null;
+  /** The value as the document writes it (`1e9`, `0.0000605417987571`), when it is written there: what the number field shows. */
+  text?: string;
+}
+
+/**
+ * The slider's range for a value: CONTROL_RANGES[key] widened, within the key's domain, to the decades
+ * around the value (log), or to a symmetric range of a 1-2-5 number above |value| (linear), so that
+ * the slider shows the file's value and its arrow keys move from it. A width of 10⁷ on a slider that
+ * ended at 10⁶ sat at its end, and one arrow key wrote 986279 into the file.
+ */
+export function sliderRange(key: ControlKey, value: number | null): ControlRange {
+  const r = CONTROL_RANGES[key];
+  if (value === null || !Number.isFinite(value)) return r;
+  const d = CONTROL_DOMAINS[key];
+  const within = (v: number) => Math.min(d.max ?? Infinity, Math.max(d.min ?? -Infinity, v));
+  if (r.linear) {
+    const a = Math.abs(value);
+    if (a <= r.max && -a >= r.min) return r;
+    const decade = 10 ** Math.floor(Math.log10(a));
+    const nice = [1, 2, 5, 10].map((m) => m * decade).find((v) => v >= a) ?? 10 * decade;
+    return { ...r, min: within(Math.min(r.min, -nice)), max: within(Math.max(r.max, nice)) };
+  }
+  if (value <= 0) return r;
+  return { ...r, min: within(Math.min(r.min, 10 ** Math.floor(Math.log10(value)))), max: within(Math.max(r.max, 10 ** Math.ceil(Math.log10(value)))) };
 }
 
 /** One run of a sweep: the exact flow (when shown) and gradient descent (when shown) at one value. */

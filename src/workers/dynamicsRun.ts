@@ -28,7 +28,7 @@ export function runExperiment(text: string, options: DynamicsRunOptions): Dynami
     return any.parsed ? { kind: 'valid' } : { kind: 'invalid', diagnostics: any.diagnostics, controls: null, compareSimulate: false };
   }
   const parsed = parseExperiment(text);
-  const controls = readControls(parsed.tree);
+  const controls = readControls(parsed.tree, text);
   const compareSimulate = readCompareSimulate(parsed.tree);
   const e = parsed.experiment;
   if (!e || parsed.diagnostics.some((d) => d.severity === 'error')) {

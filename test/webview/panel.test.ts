@@ -318,6 +318,25 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     assert.ok(key && key.key === 'model.width' && Number.isInteger(key.value) && key.value > 200, 'width stays an integer');
   });
 
+  it('a value beyond the slider\'s usual range: the slider holds it, the field shows it as written, an arrow key steps from it', async () => {
+    const page = await open();
+    const text = experimentText().replace('"width": 200', '"width": 1e7').replace('"scaleU": 0.02', '"scaleU": 0.0000605417987571');
+    await send(page, updateForText(1, text));
+    await waitForCharts(page);
+    assert.equal(await page.locator('input[data-control-number="model.width"]').inputValue(), '1e7', 'as the file writes it (it showed 10000000)');
+    assert.equal(await page.locator('input[data-control-number="init.scaleU"]').inputValue(), '0.0000605417987571');
+    const width = page.locator('input[type="range"][data-control="model.width"]');
+    assert.equal(await width.inputValue(), String(SLIDER_STEPS), 'at 10⁷, the end of a slider widened to it');
+    assert.match(await page.locator('.control-range').first().textContent() ?? '', /10⁷/);
+    await width.focus();
+    const k = (await posted(page)).length;
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((n) => (window as unknown as { __posted: unknown[] }).__posted.length > n, k);
+    const step = (await posted(page)).slice(k).find((m) => m.final === true) as { key: string; value: number } | undefined;
+    // One arrow key wrote 986279 when the slider ended at 10⁶: now a step of 1/1000 of the decades from 10⁷.
+    assert.ok(step && step.key === 'model.width' && step.value > 9.5e6 && step.value < 1e7, JSON.stringify(step));
+  });
+
   it('number fields validate locally and post on Enter and blur', async () => {
     const page = await open();
     await send(page, updateFor(1));

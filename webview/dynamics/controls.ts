@@ -209,10 +209,12 @@ export class Controls {
     row.field.removeAttribute('aria-invalid');
   }
 
+  /** Shows `value` in the field — as the document writes it when it is the document's (`1e9`, not 1000000000) — and, with `moveSlider`, on the slider. */
   private showValue(row: Row, value: number, moveSlider: boolean): void {
     if (moveSlider && row.state) row.slider.value = String(valueToPosition(value, row.state));
-    row.slider.setAttribute('aria-valuetext', String(value));
-    row.field.value = String(value);
+    const written = row.state?.value === value && row.state.text !== undefined ? row.state.text : String(value);
+    row.slider.setAttribute('aria-valuetext', written);
+    row.field.value = written;
   }
 
   /** Shows the document's values; `null` disables every control (the host cannot locate them). */

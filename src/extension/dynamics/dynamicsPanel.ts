@@ -96,7 +96,7 @@ export class DynamicsDelegate implements PanelDelegate {
       const parsed = parseExperiment(text);
       if (!parsed.experiment) {
         this.channel.cancel();
-        return this.invalid(version, text, document, parsed.diagnostics, readControls(parsed.tree), treeName(parsed.tree));
+        return this.invalid(version, text, document, parsed.diagnostics, readControls(parsed.tree, text), treeName(parsed.tree));
       }
     }
     const settings = this.host.services.settings();

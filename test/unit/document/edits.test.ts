@@ -7,6 +7,7 @@ import { readCompareSimulate, readControls } from '../../../src/document/control
 import { applyTextEdits, editControlValue, formatControlValue } from '../../../src/document/edits';
 import { TEMPLATES } from '../../../src/extension/templates';
 import { parseExperiment } from '../../../src/core/experiment/parse';
+import { sliderRange } from '../../../src/protocol/dynamics';
 
 const doc = `// my experiment
 {
@@ -126,6 +127,21 @@ describe('readControls', () => {
     assert.deepEqual([width.min, width.max, width.integer, width.linear], [1, 1e6, true, false]);
     const y = controls.find((c) => c.key === 'data.y')!;
     assert.deepEqual([y.min, y.max, y.linear], [-10, 10, true]);
+  });
+
+  it('widens a slider to hold the file\'s value, within the key\'s domain, and gives the value as written', () => {
+    const text = '{ "model": { "width": 1e7, "outputScale": 2.5E9 }, "data": { "x": [1], "y": -47 }, "init": { "scaleU": 0.0000605417987571, "scaleW": 0 }, "learningRates": { "u": 1, "W": 1 } }';
+    const c = Object.fromEntries(readControls(parseTree(text), text)!.map((x) => [x.key, x]));
+    // A width of 10⁷ sat at the end of a slider to 10⁶: one arrow key wrote 986279 into the file.
+    assert.deepEqual([c['model.width'].min, c['model.width'].max, c['model.width'].text], [1, 1e7, '1e7']);
+    assert.deepEqual([c['model.outputScale'].min, c['model.outputScale'].max, c['model.outputScale'].text], [1e-6, 1e10, '2.5E9']);
+    assert.deepEqual([c['data.y'].min, c['data.y'].max, c['data.y'].text], [-50, 50, '-47']);
+    assert.deepEqual([c['init.scaleU'].min, c['init.scaleU'].max, c['init.scaleU'].text], [1e-6, 1e3, '0.0000605417987571']);
+    assert.deepEqual([c['init.scaleW'].min, c['init.scaleW'].max, c['init.scaleW'].value], [1e-6, 1e3, 0], 'σ = 0 keeps the range');
+    assert.deepEqual([sliderRange('init.scaleU', 1e-9).min, sliderRange('init.scaleU', 2e4).max], [1e-9, 1e5]);
+    // Beyond the domain (an invalid width of 10⁹): the slider ends at the domain's bound.
+    assert.equal(sliderRange('model.width', 1e9).max, 1e7);
+    assert.equal(readControls(parseTree(text))!.find((x) => x.key === 'model.width')!.text, undefined, 'no text without the document');
   });
 
   it('reads what it can from an invalid document, and nothing from one that is not an object', () => {
