@@ -5,10 +5,10 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { constants as zlibConstants, createGunzip, Gunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, Gunzip, inflateRawSync } from 'node:zlib';
 import { visibleName } from '../../experiment/diagnostic';
 import { kindOf } from '../../experiment/pathKind';
-import { DataError, DataLocation, formatBytes } from './dataError';
+import { DataError, DataLocation, formatBytes, formatCount } from './dataError';
 
 /** A data file named by a spec key. */
 export interface DataFileRef {
@@ -108,6 +108,9 @@ function openFailure(err: unknown, ref: DataFileRef): string {
       return `cannot open${where}: ${(err as Error).message}`;
   }
 }
+
+/** The largest gzip file read whole to locate trailing bytes after its members (the error path only). */
+const TRAILING_SEARCH_BYTES = 64 * 2 ** 20;
 
 abstract class BaseReader implements DataReader {
   position = 0;
@@ -226,6 +229,11 @@ class GzipReader extends BaseReader {
       // Not zlib's: the compressed file's own read failed (its stream passes the system's error on).
       if (typeof code === 'string' && !code.startsWith('Z_')) throw this.error(readFailure(err), at);
       if (code === 'Z_BUF_ERROR') throw this.error(`the gzip stream is truncated: the file ends after ${formatBytes(this.fileSize)}, before the end of its compressed data`, await this.decodableLength());
+      // The first member's magic number was read: a header check that fails is a later member's — bytes
+      // after the gzip data that are not another member — located where the members' data ends (it was
+      // byte 0: zlib drops what it had not handed over).
+      const trailing = code === 'Z_DATA_ERROR' && message === 'incorrect header check' ? await this.membersEnd() : null;
+      if (trailing) throw this.error(`${formatBytes(this.fileSize - trailing.compressed)} follow the end of the gzip data (at byte ${formatCount(trailing.compressed)} of the file) and are not another gzip member: trailing bytes`, trailing.decompressed);
       const reason = code === 'Z_DATA_ERROR' ? `the compressed data is damaged (zlib: ${message})` : message;
       throw this.error(`not a valid gzip file: ${reason}`, at);
     }
@@ -237,6 +245,36 @@ class GzipReader extends BaseReader {
     this.chunkOffset = 0;
     this.produced += this.chunk.length;
     return true;
+  }
+
+  /**
+   * Where the whole gzip members at the start of the file end: the compressed offset and the
+   * decompressed bytes before it, walking member by member (header, raw deflate data, 8-byte trailer),
+   * or null when the file is larger than TRAILING_SEARCH_BYTES (read whole, on this error path only)
+   * or no member is whole.
+   */
+  private async membersEnd(): Promise<{ compressed: number; decompressed: number } | null> {
+    if (this.fileSize > TRAILING_SEARCH_BYTES) return null;
+    const bytes = Buffer.alloc(this.fileSize);
+    await this.handle.read(bytes, 0, this.fileSize, 0);
+    let at = 0;
+    let decompressed = 0;
+    while (at + 18 <= bytes.length && bytes[at] === GZIP_MAGIC_0 && bytes[at + 1] === GZIP_MAGIC_1 && bytes[at + 2] === 8) {
+      const flags = bytes[at + 3];
+      let h = at + 10;
+      if (flags & 4) h += 2 + bytes.readUInt16LE(h); // FEXTRA
+      for (const bit of [8, 16]) if (flags & bit) h = bytes.indexOf(0, h) + 1; // FNAME, FCOMMENT
+      if (flags & 2) h += 2; // FHCRC
+      if (h <= at || h >= bytes.length) break;
+      try {
+        const { buffer, engine } = inflateRawSync(bytes.subarray(h), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+        decompressed += buffer.length;
+        at = h + engine.bytesWritten + 8;
+      } catch {
+        break;
+      }
+    }
+    return at > 0 && at < bytes.length ? { compressed: at, decompressed } : null;
   }
 
   /**

@@ -155,7 +155,8 @@ export function parseNpyHeader(text: string): { descr: string; fortranOrder: boo
       i++;
       return dims;
     }
-    if (text[i] === '[') throw new NpyHeaderError(`'${key}' is a list: structured arrays (records with named fields) are not taken`, at);
+    // A list is a structured array's 'descr' (records with named fields); numpy's own reader takes a shape only as a tuple.
+    if (text[i] === '[') throw new NpyHeaderError(key === 'descr' ? `'descr' is a list: structured arrays (records with named fields) are not taken` : `'${key}' is a list: numpy writes a shape as a tuple, (20, 3), and reads no other`, at);
     throw new NpyHeaderError(`unexpected value for '${key}' at character ${i + 1}`, at);
   };
   const fields = new Map<string, { v: unknown; at: number }>();

@@ -178,6 +178,13 @@ test('bad IDX files: each a located message', async () => {
   for (const subset of [{}, { train: 3, subsetSeed: 5 }]) {
     await rejectsAt(loadDataset(spec({ trainImages: 'cut.gz', ...subset }), o), { path: 'data.trainImages', message: exactly(`cut.gz, byte ${decodable} (decompressed): the gzip stream is truncated: the file ends after ${cut.length} bytes, before the end of its compressed data`), offset: decodable });
   }
+  // Bytes after whole gzip members that are no member: located where the data ends (it said byte 0, "incorrect header check").
+  const whole = Buffer.from(idxBytes('u8', [N, H, W], pixels));
+  const members = Buffer.concat([gzipSync(whole.subarray(0, 50)), gzipSync(whole.subarray(50))]);
+  write(dir, 'trailing.gz', Buffer.concat([members, Buffer.from('garbage')]));
+  await rejectsAt(loadDataset(spec({ trainImages: 'trailing.gz' }), o), { path: 'data.trainImages', message: exactly(`trailing.gz, byte ${whole.length} (decompressed): 7 bytes follow the end of the gzip data (at byte ${members.length} of the file) and are not another gzip member: trailing bytes`), offset: whole.length });
+  write(dir, 'two-members.gz', members);
+  assert.equal((await loadDataset(spec({ trainImages: 'two-members.gz' }), o)).train.count, N, 'two whole members read as one file');
   write(dir, 'images-3x3', idxBytes('u8', [N, 3, 3], pixels.slice(0, N * 9)));
   await rejectsAt(loadDataset(spec({ testImages: 'images-3x3', testLabels: 'labels' }), o), { path: 'data.testImages', message: /test samples have shape \[3, 3\], training samples \[5, 4\]/ });
   await rejectsAt(loadDataset(spec({ trainImages: 'missing' }), o), { path: 'data.trainImages', message: /^missing: file not found \(resolved to .*missing\)/ });

@@ -97,6 +97,8 @@ test('header dicts in the forms NumPy has written them', () => {
   assert.deepEqual(parseNpyHeader("{'descr': '|u1', 'fortran_order': True, 'shape': (60000L, 28L, 28L)}   \n"), { descr: '|u1', fortranOrder: true, shape: [60000, 28, 28], at: { descr: 1, fortran_order: 17, shape: 40 } });
   assert.deepEqual(parseNpyHeader('{"shape": (), "descr": "<i4", "fortran_order": False}').shape, []);
   assert.throws(() => parseNpyHeader("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (3,), }"), /structured arrays/);
+  // A list as the shape is no structured array (it said so): numpy reads a shape only as a tuple.
+  assert.throws(() => parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': [20, 3], }"), /'shape' is a list: numpy writes a shape as a tuple, \(20, 3\), and reads no other/);
   assert.throws(() => parseNpyHeader("{'descr': '<f4', 'shape': (3,), }"), /missing 'fortran_order'/);
   assert.throws(() => parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), 'x': 1}"), /unexpected value for 'x'|unknown key 'x'/);
   assert.throws(() => parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (3, -1), }"), /expected a whole number in the shape/);
