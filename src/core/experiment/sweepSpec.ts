@@ -25,8 +25,10 @@ export function rangeValues(r: SweepRange): number[] {
   const out = new Array<number>(r.count);
   for (let k = 0; k < r.count; k++) {
     const s = k / (r.count - 1);
-    const mean = a * (1 - s) + b * s;
-    const v = scale === 'log' ? Math.pow(10, mean) : mean;
+    // A decade exactly (parsed, not 10 to a power: Math.pow(10, -100) is 6e-14 off, which 15 digits keep),
+    // the exponent as a + (b − a)·k/(n − 1), whole wherever the decades divide evenly.
+    const mean = scale === 'log' ? a + ((b - a) * k) / (r.count - 1) : a * (1 - s) + b * s;
+    const v = scale === 'log' ? (Number.isInteger(mean) ? Number(`1e${mean}`) : Math.pow(10, mean)) : mean;
     // 15 significant digits: decades come out as 0.01, not 0.009999999999999995 (unless rounding
     // would carry a value within 1e-15 of the largest double past it).
     const rounded = Number(v.toPrecision(15));

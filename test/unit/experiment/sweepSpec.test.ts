@@ -27,6 +27,10 @@ test('a log range from 5e-324 to 1.7976931348623157e308 is finite, positive, inc
   const decade = (Math.log10(Number.MAX_VALUE) - Math.log10(5e-324)) / 999;
   for (let k = 20; k < values.length; k++) assert.ok(Math.abs(Math.log10(values[k] / values[k - 1]) - decade) < 1e-9, `ratio at ${k}`);
   assert.deepEqual(rangeValues({ from: 1e-300, to: 1e300, count: 3 }), [1e-300, 1, 1e300]);
+  // Every decade on the way is the decade itself: 10 to the power -100 came out 9.99999999999935e-101.
+  assert.deepEqual(rangeValues({ from: 1e-300, to: 1e300, count: 7 }), [1e-300, 1e-200, 1e-100, 1, 1e100, 1e200, 1e300]);
+  const decades = rangeValues({ from: 1e-300, to: 1e300, count: 601 });
+  decades.forEach((v, k) => assert.equal(v, Number(`1e${k - 300}`), `decade ${k - 300}`));
 });
 
 test('random linear ranges agree with a float64 reference computed in halves, within an ulp of the span', () => {
