@@ -655,6 +655,28 @@ test('a layer of zero size ([0, 4], [3, 0]) is refused at checkpoints.layers: it
   assert.equal(chosen.problems[0].key, 'checkpoints.layers');
 });
 
+test('a series from all-zero weights has the same label at every scale of the weights: moving from θ₀ = 0 is not the kernel regime', async () => {
+  // Three all-zero checkpoints, then A·s and A·s·1.01 (the tester's case): kernel at s = 1e-3, rescaling at 0.1.
+  const a = Array.from({ length: 20 }, (_, i) => Math.sin(3 * i + 1));
+  const b = Array.from({ length: 15 }, (_, i) => Math.cos(2 * i + 1));
+  const labels: (string | null)[] = [];
+  for (const scale of [1e-3, 0.1]) {
+    const dir = experiment();
+    const factors = [0, 0, 0, scale, scale * 1.01];
+    factors.forEach((f, step) =>
+      writeFileSync(join(dir, `s${step}.safetensors`), safetensorsBytes([
+        { name: 'a.weight', dtype: 'F64', shape: [5, 4], bytes: f64(a.map((x) => x * f)) },
+        { name: 'b.weight', dtype: 'F64', shape: [3, 5], bytes: f64(b.map((x) => x * f)) },
+      ])),
+    );
+    const r = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+    assert.deepEqual(r.step, [0, 1, 2, 3, 4]);
+    assert.equal(r.summary.scores!.startsAtZero, true);
+    labels.push(r.summary.label);
+  }
+  assert.deepEqual(labels, ['rescaling', 'rescaling']);
+});
+
 test('closing a reader stops it: later refreshes do nothing', async () => {
   const dir = experiment();
   writeCheckpoint(join(dir, 'ckpt_0.safetensors'), network(1));

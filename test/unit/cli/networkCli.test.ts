@@ -430,6 +430,28 @@ test('flab checkpoints: an empty layer list, a layer of zero size and NaN weight
   assert.equal(out.summary.label, null);
 });
 
+test('flab train from explicit all-zero weights, its kernel not measured (2,049 outputs): the label does not depend on the targets\' units', () => {
+  // Only the output bias moves, by the targets' mean: an absolute distance of 0.023 (kernel) at a scale of
+  // 10⁻³, 23 (rescaling) at 1 — the distance stood for the kernel with no θ₀ to be relative to.
+  const labels: (string | null)[] = [];
+  for (const scale of [1e-3, 1]) {
+    const y = Array.from({ length: 6 }, (_, i) => Array.from({ length: 2049 }, (_, j) => scale * (((i * 7 + j * 13) % 10) / 10)));
+    const file = write(`zero-init-${scale}.flab.json`, {
+      model: { hidden: [3], activation: 'relu', bias: true },
+      init: { weights: [Array.from({ length: 3 }, () => [0, 0]), Array.from({ length: 2049 }, () => [0, 0, 0])] },
+      data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0], [2, 1], [1, 2]], y } },
+      training: { loss: 'squared', learningRate: 0.5, steps: 10, record: { every: 5 } },
+    });
+    const r = flab('train', file, '--summary');
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.ok(summary.scores.kernelOmitted, 'the kernel is not measured: the distance stands for it');
+    assert.equal(summary.scores.startsAtZero, true);
+    labels.push(summary.label);
+  }
+  assert.deepEqual(labels, ['rescaling', 'rescaling']);
+});
+
 test('a file read from standard input writes its checkpoints into runs/experiment, not runs/-', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'flab-stdin-'));
   const r = spawnSync(process.execPath, [CLI, 'train', '-', '--summary'], { encoding: 'utf8', timeout: 60_000, cwd, input: JSON.stringify({ ...tiny, training: { ...tiny.training, checkpoints: { every: 2 } } }) });
