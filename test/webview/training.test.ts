@@ -108,6 +108,7 @@ function realVerdict(): VerdictView {
     balanceChange: 0.979888134,
     distance: 0.0731264,
     maxDistance: 0.0731264,
+    startsAtZero: false,
     kernelNotFinite: false,
     kernelOmitted: null,
     frozen: false,

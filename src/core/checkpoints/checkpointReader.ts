@@ -151,6 +151,13 @@ interface FileState {
   seenAt: number;
   status: 'pending' | 'whole' | 'failed';
   problem: string | null;
+  /** Why it is pending when it was found changing (its size or modification time moved while it was read); null while merely unsettled. */
+  changing: string | null;
+  /** How many looks found it changing, and when the first did (one-shot reading says so when it gives up). */
+  changes: number;
+  firstChangeAt: number;
+  /** The layers that hold NaN or ±∞, each with what `notFiniteEntries` says of it; empty when all is finite. */
+  notFinite: { name: string; said: string }[];
   step: number | null;
   tensors: TensorInfo[];
   measure: NetworkMeasure | null;
@@ -218,6 +225,25 @@ export class CheckpointReader {
     this.closed = true;
   }
 
+  /**
+   * Ends a one-shot reading: every file still pending becomes a problem saying why it is left out — it
+   * kept changing while it was read (how often, over how long), or it is still shorter than its header
+   * says — so that nothing seen is dropped silently.
+   */
+  leaveOutPending(): void {
+    const now = this.now();
+    for (const s of this.states.values()) {
+      if (s.status !== 'pending') continue;
+      const why = s.changing
+        ? `${s.changing}, at each of ${s.changes} looks over ${((now - s.firstChangeAt) / 1000).toFixed(1)} s (something is still writing or touching it: read again once nothing does)`
+        : 'it was still being written (read again once it is whole)';
+      s.status = 'failed';
+      s.problem = `${s.file}: left out: ${why}`;
+      this.dirty = true;
+      this.cached = null;
+    }
+  }
+
   /** The series as `flab checkpoints --json` prints it. */
   result(): CheckpointsResult {
     return (this.cached ??= this.buildResult());
@@ -258,7 +284,7 @@ export class CheckpointReader {
           added.push(state.step!);
           this.dirty = true;
         } catch (err) {
-          if (err instanceof CheckpointError && err.truncated) this.wait(state); // it changed: look again next time
+          if (err instanceof CheckpointError && err.truncated) this.wait(state, err); // it changed: look again next time
           else this.fail(state, err);
         }
       }
@@ -288,11 +314,19 @@ export class CheckpointReader {
     this.dirty = true;
   }
 
-  /** Back to pending: the file is looked at again next time. */
-  private wait(state: FileState): void {
+  /** Back to pending: the file is looked at again next time. `err` says how it changed while it was read. */
+  private wait(state: FileState, err?: CheckpointError): void {
     state.status = 'pending';
     state.measure = null;
     this.dirty = true;
+    if (err) this.changing(state, err.problem);
+  }
+
+  /** The file changed while it was read (`what`: its size, its modification time, or how it ended): pending, counted. */
+  private changing(state: FileState, what: string): void {
+    if (state.changes === 0) state.firstChangeAt = this.now();
+    state.changes++;
+    state.changing = what === 'size' || what === 'modification time' ? `its ${what} changed while it was read` : what;
   }
 
   /** Reads the header of a new or changed file; leaves a known, unchanged one alone. */
@@ -308,7 +342,8 @@ export class CheckpointReader {
     let state = this.states.get(path);
     if (state && state.size === stat.size && state.mtimeMs === stat.mtimeMs && state.status !== 'pending') return;
     if (!state || state.size !== stat.size || state.mtimeMs !== stat.mtimeMs) {
-      state = { path, file: this.display(path), size: stat.size, mtimeMs: stat.mtimeMs, seenAt: now, status: 'pending', problem: null, step: null, tensors: [], measure: null };
+      const changes = state ? { changing: state.changing, changes: state.changes, firstChangeAt: state.firstChangeAt } : { changing: null, changes: 0, firstChangeAt: now };
+      state = { path, file: this.display(path), size: stat.size, mtimeMs: stat.mtimeMs, seenAt: now, status: 'pending', problem: null, step: null, tensors: [], measure: null, notFinite: [], ...changes };
       this.states.set(path, state);
       this.dirty = true;
     }
@@ -318,11 +353,11 @@ export class CheckpointReader {
       if (!stat.isFile()) throw new CheckpointError(state.file, `is not a regular file (${kindOf(stat)}): skipped without being opened`);
       const file = await SafetensorsFile.open(path, state.file);
       await file.close();
-      if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) return; // changed meanwhile: next time
+      if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) return this.changing(state, file.size !== state.size ? 'size' : 'modification time'); // next time
       if (!settled) return;
       const step = stepFromMetadata(file.header.metadata) ?? stepFromPath(path);
       if (step === null) throw new CheckpointError(state.file, 'has no step: neither its name nor its folder ends in an integer, and its metadata has no "step"');
-      Object.assign(state, { status: 'whole', problem: null, step, tensors: file.header.tensors });
+      Object.assign(state, { status: 'whole', problem: null, step, tensors: file.header.tensors, changing: null });
       this.dirty = true;
     } catch (err) {
       if (err instanceof CheckpointError && err.truncated && !settled) return; // being written
@@ -367,7 +402,7 @@ export class CheckpointReader {
       try {
         const file = await SafetensorsFile.open(first.path, first.file);
         try {
-          if (file.size !== first.size || file.mtimeMs !== first.mtimeMs) throw new CheckpointError(first.file, 'changed while being read', true);
+          if (file.size !== first.size || file.mtimeMs !== first.mtimeMs) throw new CheckpointError(first.file, `its ${file.size !== first.size ? 'size' : 'modification time'} changed while it was read`, true);
           const layers: WeightMatrix[] = [];
           for (let l = 0; l < selection.names.length; l++) layers.push({ ...selection.dims[l], data: await file.read(file.tensor(selection.names[l])!) });
           this.selection = selection;
@@ -379,7 +414,7 @@ export class CheckpointReader {
         }
       } catch (err) {
         // Changed since its header was read (look again next time), or unreadable.
-        if (err instanceof CheckpointError && err.truncated) this.wait(first);
+        if (err instanceof CheckpointError && err.truncated) this.wait(first, err);
         else this.fail(first, err);
         this.ordered.shift();
       }
@@ -426,6 +461,10 @@ export class CheckpointReader {
       if (!isReadDtype(t.dtype)) return `layer "${excerpt(name)}" is ${excerpt(t.dtype)} in ${where}; weights are read from ${READ_DTYPES.join(', ')}`;
       const rows = t.shape[0];
       const cols = t.shape.slice(1).reduce((p, d) => p * d, 1);
+      if (rows * cols === 0) {
+        const chosen = listed ? '' : ' (chosen by default: list the layers under "layers")';
+        return `layer "${excerpt(name)}" is ${formatTensorShape(t.shape)} in ${where}: it holds no weights (a dimension is 0), so it has no norm, distance or alignment to measure${chosen}`;
+      }
       shapes.push(t.shape);
       dims.push({ rows, cols });
       bytes += rows * cols * (t.dtype === 'F64' ? 8 : 4);
@@ -449,13 +488,22 @@ export class CheckpointReader {
     const { layers: reference, state: first } = this.reference!;
     const selection = this.selection!;
     const measurer = new NetworkMeasurer({ ...this.options.measure, spectra: this.spectra });
+    state.notFinite = [];
+    // A distance that is not finite because the reference is not (said of the first checkpoint) is not this file's.
+    const referenceNotFinite = new Set(state === first ? [] : first.notFinite.map((x) => x.name));
+    const add = (l: number, w: WeightMatrix, w0: WeightMatrix) => {
+      const m = measurer.add(w, w0);
+      if (!Number.isFinite(m.norm) || (!Number.isFinite(m.distance) && !referenceNotFinite.has(selection.names[l]))) {
+        state.notFinite.push({ name: selection.names[l], said: notFiniteEntries(selection.names[l], selection.shapes[l], w.data) });
+      }
+    };
     if (state === first) {
-      reference.forEach((w) => measurer.add(w, w));
+      reference.forEach((w, l) => add(l, w, w));
       return measurer.finish();
     }
     const file = await SafetensorsFile.open(state.path, state.file);
     try {
-      if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) throw new CheckpointError(state.file, 'changed while being read', true);
+      if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) throw new CheckpointError(state.file, `its ${file.size !== state.size ? 'size' : 'modification time'} changed while it was read`, true);
       const tensors = selection.names.map((name, l) => {
         const t = file.tensor(name);
         if (!t) throw new CheckpointError(state.file, `has no tensor "${excerpt(name)}" (the first checkpoint, ${first.file}, has). It has: ${listTensors(file.header.tensors)}`);
@@ -470,7 +518,7 @@ export class CheckpointReader {
           const data: Float32Array | Float64Array = await next!;
           next = l + 1 < tensors.length && !this.closed ? file.read(tensors[l + 1]) : null;
           if (this.closed) throw new CheckpointError(state.file, 'reading stopped', true);
-          measurer.add({ ...selection.dims[l], data }, reference[l]);
+          add(l, { ...selection.dims[l], data }, reference[l]);
         }
       } finally {
         await next?.catch(() => undefined);
@@ -485,6 +533,35 @@ export class CheckpointReader {
   private display(path: string): string {
     const rel = relative(this.options.baseDir, path);
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+  }
+
+  /**
+   * What a file left out of the series (`left`) changes when it would have been the first checkpoint
+   * — its step, known or from its name, below the first one read (`first`): every distance is measured
+   * from another checkpoint. Empty otherwise.
+   */
+  private wouldBeFirst(left: FileState, first: FileState | undefined): string {
+    if (!first) return '';
+    let step = left.step;
+    try {
+      step ??= stepFromPath(left.path);
+    } catch {
+      return '';
+    }
+    if (step === null || step >= first.step!) return '';
+    return ` — it would have been the first checkpoint (step ${step}), the reference θ₀ of every distance: every distance is measured from ${first.file} (step ${first.step}) instead`;
+  }
+
+  /** The warning of a checkpoint whose layers hold NaN or ±∞: which, how many, where, and what is left out. */
+  private notFiniteProblem(s: FileState, isFirst: boolean, isLast: boolean, selection: Selection): string {
+    const names = selection.names;
+    const bad = new Set(s.notFinite.map((x) => x.name));
+    const pairs = selection.chaining.filter((l) => bad.has(names[l]) || bad.has(names[l + 1])).map((l) => `${names[l]} → ${names[l + 1]}`);
+    const layers = [...bad].map((n) => `"${excerpt(n)}"`).join(', ');
+    const left = isFirst
+      ? `it is the first checkpoint, the reference θ₀ of every distance: the distance of ${layers} and the network's are left out (null) at every checkpoint, ${bad.size === 1 ? 'its norm' : 'their norms'}${pairs.length ? ` and ζ, ζ_top of ${pairs.join(', ')}` : ''} at step ${s.step}, and the series has no label`
+      : `left out (null) at step ${s.step}: the norm and distance of ${layers}, the network's distance${pairs.length ? `, ζ and ζ_top of ${pairs.join(', ')}` : ''}${isLast ? '; it is the last checkpoint, so the series has no label' : ''}`;
+    return `${s.file}: ${s.notFinite.map((x) => x.said).join('; ')} — ${left}`;
   }
 
   private buildResult(): CheckpointsResult {
@@ -511,8 +588,10 @@ export class CheckpointReader {
     if (this.problems.links) problems.push({ file: null, message: this.problems.links, key: 'checkpoints.path' });
     problems.push(...this.skipped);
     if (this.problems.layers) problems.push({ file: null, message: this.problems.layers, key: 'checkpoints.layers' });
-    for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem, key: 'checkpoints.path' });
+    const first = measured[0];
+    for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem + this.wouldBeFirst(s, first), key: 'checkpoints.path' });
     problems.push(...this.duplicates);
+    for (const s of measured) if (s.notFinite.length > 0) problems.push({ file: s.file, message: this.notFiniteProblem(s, s === first, s === measured[measured.length - 1], selection!), key: 'checkpoints.path' });
     for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message, key: 'checkpoints.metrics' });
     const result: CheckpointsResult = { step, files: measured.map((s) => s.file), distance, layers, alignment, pairsLeftOut: selection?.pairsLeftOut ?? [], summary: null!, problems, pending: [] };
     result.pending = [...this.states.values()].filter((s) => s.status === 'pending').map((s) => s.file);
@@ -565,6 +644,31 @@ function indexOfSorted(sorted: readonly number[], x: number): number {
   return sorted[i] === x ? i : -1;
 }
 
+/**
+ * What is not finite in layer `name` of shape `shape` (its values `data`, row-major): how many entries
+ * are NaN or ±∞, and the first one's value and index (row and column of a 2-D layer, else its index in
+ * the shape). When every entry is finite — a norm beyond the float64 range — says that instead.
+ */
+function notFiniteEntries(name: string, shape: readonly number[], data: Float32Array | Float64Array): string {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < data.length; i++) {
+    if (Number.isFinite(data[i])) continue;
+    if (count++ === 0) first = i;
+  }
+  const layer = `layer "${excerpt(name)}" ${formatTensorShape(shape)}`;
+  if (count === 0) return `${layer} holds finite entries, but its norm or its distance from the first checkpoint is beyond the float64 range (±1.8 × 10³⁰⁸)`;
+  const index: number[] = [];
+  for (let k = shape.length - 1, rest = first; k >= 0; k--) {
+    index.unshift(rest % shape[k]);
+    rest = Math.floor(rest / shape[k]);
+  }
+  const where = shape.length === 2 ? `row ${index[0]}, column ${index[1]}` : formatTensorShape(index);
+  const value = Number.isNaN(data[first]) ? 'NaN' : data[first] > 0 ? '+∞' : '−∞';
+  const entries = count === 1 ? '1 entry that is' : `${count.toLocaleString('en-US')} entries that are`;
+  return `${layer} has ${entries} not finite (NaN or ±∞; the first, ${value}, at ${where})`;
+}
+
 /** The tensors of a header as `name [shape] dtype`, the first 30 of them. */
 function listTensors(tensors: readonly TensorInfo[]): string {
   if (tensors.length === 0) return 'no tensors';
@@ -573,12 +677,29 @@ function listTensors(tensors: readonly TensorInfo[]): string {
 }
 
 /**
- * Reads a series once: every checkpoint the glob matches, at once (no settling), as `flab checkpoints
- * --json` prints it.
+ * How one-shot reading looks again at files that changed while they were read: after each of these
+ * waits (ms), 1.55 s in all — long enough for a writer that is finishing, bounded for one that never
+ * does (docs/checkpoints.md, "Live reading").
  */
-export async function readCheckpoints(spec: CheckpointsSpec, options: CheckpointReaderOptions): Promise<CheckpointsResult> {
-  const reader = new CheckpointReader(spec, { settleMs: 0, ...options });
+export const ONE_SHOT_WAITS_MS: readonly number[] = [50, 100, 200, 400, 800];
+
+/**
+ * Reads a series once: every checkpoint the glob matches, at once (no settling), as `flab checkpoints
+ * --json` prints it. A file that changes while it is read is looked at again after each of `waits`
+ * (ONE_SHOT_WAITS_MS); one still changing after the last is left out with a problem that says why
+ * (and, when it would have been the first checkpoint, from which checkpoint the distances are
+ * measured instead), so `pending` is empty.
+ */
+export async function readCheckpoints(spec: CheckpointsSpec, options: CheckpointReaderOptions & { waits?: readonly number[] }): Promise<CheckpointsResult> {
+  const { waits = ONE_SHOT_WAITS_MS, ...readerOptions } = options;
+  const reader = new CheckpointReader(spec, { settleMs: 0, ...readerOptions });
   await reader.refresh();
+  for (const ms of waits) {
+    if (reader.result().pending.length === 0) break;
+    await new Promise((r) => setTimeout(r, ms));
+    await reader.refresh();
+  }
+  reader.leaveOutPending();
   return reader.result();
 }
 

@@ -7,7 +7,9 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { endianness } from 'node:os';
+import { ParseError, ParseOptions, parseTree } from 'jsonc-parser';
 import { excerpt } from '../experiment/diagnostic';
+import { syntaxDiagnostics } from '../experiment/syntaxError';
 import { kindOf } from '../experiment/pathKind';
 import { decodeBF16, decodeF16, DTYPE_BYTES, isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_HEADER_BYTES, MAX_LAYER_BYTES, READ_CHUNK_BYTES } from './limits';
@@ -59,19 +61,19 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
   };
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM: a byte-order mark is kept, and refused below as any other first character but "{" is
+    // (the decoder would drop it silently, and every byte offset after it would be 3 short).
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return fail(`the header (bytes 8–${8 + bytes.length - 1}) is not UTF-8 text: not a safetensors file`);
   }
+  if (text.startsWith('\uFEFF')) return fail('the header begins with a UTF-8 byte-order mark (bytes 8–10 are EF BB BF), not with "{" as the format requires: not a safetensors file as written — write the header without the mark');
   if (!text.startsWith('{')) return fail(`the header does not begin with "{" (byte 8 is 0x${bytes[0].toString(16).padStart(2, '0')}): not a safetensors file`);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const at = /position (\d+)/.exec(message);
-    const where = at ? ` at byte ${8 + Buffer.byteLength(text.slice(0, Number(at[1])))}` : '';
-    return fail(`the header is not valid JSON${where} (${message})`);
+    return fail(jsonSyntaxProblem(text, err));
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fail('the header is not a JSON object');
   const duplicate = findDuplicateKey(text);
@@ -82,25 +84,32 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
     const what = within === null ? owner(key) : `key ${q(key)} of ${owner(within)}`;
     return fail(`the header has ${what} twice (at bytes ${first} and ${second}): the format allows each name once, and a JSON reader keeps only the last, silently — write the file again with one entry each`);
   }
+  const written = countsAsWritten(text);
+  const found = foundIn(text);
   const tensors: TensorInfo[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      metadata = checkMetadata(value, fail);
+      metadata = checkMetadata(value, fail, found);
       continue;
     }
     const where = `tensor ${q(name)}`;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${where}: expected an object with dtype, shape and data_offsets, found ${describe(value)}`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${where}: expected an object with dtype, shape and data_offsets, found ${found([name], value)}`);
     const entry = value as Record<string, unknown>;
     const { dtype, shape, data_offsets: offsets } = entry;
-    if (typeof dtype !== 'string') return fail(`${where}: dtype should be a string such as "F32", found ${describe(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every(isCount)) return fail(`${where}: shape should be a list of non-negative integers, found ${describe(shape)}`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-      return fail(`${where}: data_offsets should be [begin, end] with 0 ≤ begin ≤ end, found ${describe(offsets)}`);
+    if (typeof dtype !== 'string') return fail(`${where}: dtype should be a string such as "F32", found ${found([name, 'dtype'], dtype)}`);
+    const asWritten = written.get(name);
+    const shapeFault = countFault(asWritten?.shape);
+    if (!Array.isArray(shape) || !shape.every(isCount) || shapeFault) {
+      return fail(`${where}: shape should be a list of non-negative integers, found ${found([name, 'shape'], shape)}${shapeFault ? `: ${shapeFault}` : ''}`);
+    }
+    const offsetsFault = countFault(asWritten?.data_offsets);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1] || offsetsFault) {
+      return fail(`${where}: data_offsets should be [begin, end] with 0 ≤ begin ≤ end, found ${found([name, 'data_offsets'], offsets)}${offsetsFault ? `: ${offsetsFault}` : ''}`);
     }
     const [begin, end] = offsets as number[];
     const size = DTYPE_BYTES[dtype];
-    if (size === undefined && !SUB_BYTE_DTYPES.has(dtype)) return fail(`${where}: unknown dtype ${describe(dtype)}`);
+    if (size === undefined && !SUB_BYTE_DTYPES.has(dtype)) return fail(`${where}: unknown dtype ${found([name, 'dtype'], dtype)}`);
     if (size !== undefined) {
       const needed = (shape as number[]).reduce((p, d) => p * d, 1) * size;
       if (needed !== end - begin) {
@@ -173,10 +182,174 @@ export function findDuplicateKey(text: string, counts: (key: string, within: str
   return null;
 }
 
-function checkMetadata(value: unknown, fail: (problem: string) => never): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`__metadata__ should be an object of strings, found ${describe(value)}`);
+/** How the header is parsed again to locate a syntax error: strict JSON, as JSON.parse reads it. */
+const STRICT_JSON: ParseOptions = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+
+/**
+ * The syntax error JSON.parse met in the header `text`, at its byte in the file (8 + the UTF-8 bytes
+ * before it): located by jsonc-parser, which gives every error's offset where Node's message often
+ * names none ("Unexpected token 'o', … is not valid JSON"), and worded as the experiment file's are.
+ */
+function jsonSyntaxProblem(text: string, err: unknown): string {
+  const byte = (offset: number) => 8 + Buffer.byteLength(text.slice(0, offset));
+  let first;
+  try {
+    const errors: ParseError[] = [];
+    parseTree(text, errors, STRICT_JSON);
+    first = errors.length ? syntaxDiagnostics(text, errors, STRICT_JSON)[0] : undefined;
+  } catch {
+    // jsonc-parser recurses: a header nested thousands deep overflows its stack. JSON.parse's words, then.
+  }
+  if (first) return `the header is not valid JSON at byte ${byte(first.offset)}: ${first.message.replace(/^invalid JSON: /, '')}`;
+  // What jsonc-parser accepts and JSON.parse does not (none known): JSON.parse's own words and position.
+  const message = err instanceof Error ? err.message : String(err);
+  const at = /position (\d+)/.exec(message);
+  return `the header is not valid JSON${at ? ` at byte ${byte(Number(at[1]))}` : ''} (${excerpt(message)})`;
+}
+
+/** The numbers of a tensor's `shape` and `data_offsets` as the header writes them. */
+interface CountsAsWritten {
+  shape?: string[];
+  data_offsets?: string[];
+}
+
+/**
+ * Per tensor, the numbers of its `shape` and `data_offsets` as written in `text` (valid JSON): JSON.parse
+ * reads `3.0` as 3 and 2⁶⁴ + 140 as 18446744073709552000, so whether a count is written as an integer
+ * can only be read from the text.
+ */
+function countsAsWritten(text: string): Map<string, CountsAsWritten> {
+  const out = new Map<string, CountsAsWritten>();
+  scanValues(text, (path, start, end) => {
+    const [name, key, i] = path;
+    if (path.length !== 3 || name === '__metadata__' || (key !== 'shape' && key !== 'data_offsets') || typeof i !== 'number') return;
+    const c = text.charCodeAt(start);
+    if (c !== 0x2d /* - */ && (c < 0x30 || c > 0x39)) return; // not a number
+    let entry = out.get(name as string);
+    if (!entry) out.set(name as string, (entry = {}));
+    (entry[key] ??= [])[i] = text.slice(start, end);
+  });
+  return out;
+}
+
+/**
+ * Calls `onValue` with the path (keys and indices, at most three deep) and the UTF-16 range of every
+ * value of the valid JSON `text` within three levels of the top object. One pass with an explicit
+ * stack, as `findDuplicateKey` (a header may nest 10,000 deep, which a recursive parser such as
+ * jsonc-parser's overflows on).
+ */
+function scanValues(text: string, onValue: (path: readonly (string | number)[], start: number, end: number) => void): void {
+  interface Open {
+    path: (string | number)[];
+    start: number;
+    array: boolean;
+    index: number;
+    key: string | null;
+  }
+  const stack: Open[] = [];
+  /** The path of a value that begins now in the innermost container, or null when deeper than 3. */
+  const pathHere = (): (string | number)[] | null => {
+    const top = stack[stack.length - 1];
+    if (!top || top.path.length >= 3 || stack.length > 3) return null;
+    return [...top.path, top.array ? top.index : (top.key ?? '')];
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    const top = stack[stack.length - 1];
+    if (c === 0x22 /* " */) {
+      let end = i + 1;
+      for (;;) {
+        end = text.indexOf('"', end);
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) break;
+        end++;
+      }
+      let j = end + 1;
+      while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r')) j++;
+      if (top && !top.array && text[j] === ':') {
+        if (stack.length <= 3) top.key = JSON.parse(text.slice(i, end + 1)) as string;
+      } else {
+        const path = pathHere();
+        if (path) onValue(path, i, end + 1);
+      }
+      i = end + 1;
+      continue;
+    }
+    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      stack.push({ path: stack.length === 0 ? [] : (pathHere() ?? []), start: i, array: c === 0x5b, index: 0, key: null });
+      i++;
+      continue;
+    }
+    if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      const open = stack.pop()!;
+      if (stack.length > 0 && stack.length <= 3 && open.path.length > 0) onValue(open.path, open.start, i + 1);
+      i++;
+      continue;
+    }
+    if (c === 0x2c /* , */) {
+      if (top?.array) top.index++;
+      i++;
+      continue;
+    }
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e /* - digit t f n */) {
+      let end = i + 1;
+      while (end < text.length && /[0-9a-zA-Z.+-]/.test(text[end])) end++;
+      const path = pathHere();
+      if (path) onValue(path, i, end);
+      i = end;
+      continue;
+    }
+    i++;
+  }
+}
+
+/** The UTF-16 range of the value at `path` (at most three deep) in the valid JSON `text`, or null. */
+function rangeOf(text: string, path: readonly (string | number)[]): [number, number] | null {
+  const want = JSON.stringify(path);
+  let found: [number, number] | null = null;
+  scanValues(text, (p, start, end) => {
+    if (found === null && p.length === path.length && JSON.stringify(p) === want) found = [start, end];
+  });
+  return found;
+}
+
+/**
+ * Why counts written as `raw` are not the format's integers, or null when they are: a decimal point or
+ * an exponent (`3.0`, `1e2`: the reference implementation refuses them, as serde reads an integer), or
+ * a value beyond 2⁵³ − 1, which a float64 cannot hold exactly.
+ */
+function countFault(raw: readonly string[] | undefined): string | null {
+  for (const x of raw ?? []) {
+    if (x === undefined) continue;
+    if (!/^-?\d+$/.test(x)) return `${excerpt(x)} is not written as an integer (the format's shapes and offsets are integers; the reference implementation refuses ${excerpt(x)})`;
+    if (!x.startsWith('-') && !Number.isSafeInteger(Number(x))) return `${excerpt(x)} is beyond ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} (2⁵³ − 1), the largest integer a float64 holds exactly`;
+  }
+  return null;
+}
+
+/** The longest value a message echoes as written; a longer one is described by its size (`describe`). */
+const ECHO_MAX = 80;
+
+/**
+ * How a message shows the header's value at `path` (read by JSON.parse as `value`): as the header
+ * writes it — `[3.0, 5]`, `1e400`, `[80, 18446744073709551756]`, which JSON.parse reads as 3, Infinity
+ * and 18446744073709552000 — when it is short and on one line, else as `describe` says it. The header
+ * is scanned again only when a message needs it.
+ */
+function foundIn(text: string): (path: readonly (string | number)[], value: unknown) => string {
+  return (path, value) => {
+    const range = rangeOf(text, path);
+    const raw = range ? text.slice(range[0], range[1]) : '';
+    return raw !== '' && raw.length <= ECHO_MAX && !/[\r\n]/.test(raw) ? excerpt(raw) : describe(value);
+  };
+}
+
+function checkMetadata(value: unknown, fail: (problem: string) => never, found: (path: readonly (string | number)[], value: unknown) => string): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`__metadata__ should be an object of strings, found ${found(['__metadata__'], value)}`);
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v !== 'string') fail(`__metadata__ ${q(key)} should be a string (the format stores text only), found ${describe(v)}`);
+    if (typeof v !== 'string') fail(`__metadata__ ${q(key)} should be a string (the format stores text only), found ${found(['__metadata__', key], v)}`);
   }
   return value as Record<string, string>;
 }

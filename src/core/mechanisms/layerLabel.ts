@@ -86,10 +86,16 @@ export interface LayerScores {
   normChange: (number | null)[];
   /** max − min of normChange over the layers (0 for one layer); null when a layer starts or ends at 0. */
   balanceChange: number | null;
-  /** ‖θ − θ₀‖/‖θ₀‖ at the last record. */
+  /** ‖θ − θ₀‖/‖θ₀‖ at the last record (‖θ − θ₀‖ when θ₀ = 0: `startsAtZero`). */
   distance: number;
-  /** max over the records of ‖θ − θ₀‖/‖θ₀‖: the kernel test of checkpoints. */
+  /** max over the records of ‖θ − θ₀‖/‖θ₀‖: the kernel test of checkpoints (absolute when θ₀ = 0). */
   maxDistance: number;
+  /**
+   * θ₀ = 0: every layer is exactly zero at the first record (or checkpoint; biases start at 0). The
+   * distances are then absolute, ‖θ − θ₀‖, and no relative test can be taken of them: a network that
+   * moved from zero fails the distance's kernel test whatever the weights' units (docs/networks.md, "Labels").
+   */
+  startsAtZero: boolean;
 }
 
 /**
@@ -145,14 +151,18 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     balanceChange: last > 0 && norms.length === normChange.length ? (norms.length ? Math.max(...norms) - Math.min(...norms) : 0) : null,
     distance: c.distance[last],
     maxDistance: c.distance.reduce((m, d) => Math.max(m, d), 0),
+    startsAtZero: c.layers.length > 0 && c.layers.every((l) => l.norm[0] === 0),
   };
 }
+
+/** The network moved from θ₀ = 0: infinitely far relative to θ₀, which the distance's kernel test must see (not its absolute value). */
+const movedFromZero = (s: LayerScores): boolean => s.startsAtZero && s.maxDistance > 0;
 
 /** The linear model's scores and thresholds that `classifyCode` decides a network's label from. */
 function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismScores; thresholds: ClassifyThresholds; byKernel: boolean } {
   const byKernel = s.kernelChange !== null;
   const scores: MechanismScores = {
-    kernelChange: byKernel ? s.kernelChange! : s.maxDistance,
+    kernelChange: byKernel ? s.kernelChange! : movedFromZero(s) ? Infinity : s.maxDistance,
     tangentChange: byKernel ? s.tangentChange : null,
     zetaChange: null,
     alignment: s.alignment,
@@ -236,7 +246,10 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
     criteria.push({ name: 'kernelChange', text: 'Largest tangent kernel change ‖K − K₀‖/‖K₀‖', value: s.kernelChange, threshold: th.kernelChange, reached: kernelMoved, decisive: kernel || kernelMoved });
     if (s.tangentChange !== null) criteria.push({ name: 'tangentChange', text: 'Largest tangent-feature change ‖J − J₀‖/‖J₀‖', value: s.tangentChange, threshold: th.tangentChange, reached: tangentMoved, decisive: kernel || tangentMoved });
   } else {
-    criteria.push({ name: 'distance', text: `Largest distance from ${s.kernelNotFinite || s.kernelOmitted ? 'θ₀' : 'the first checkpoint'} ‖θ − θ₀‖/‖θ₀‖`, value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
+    const from = s.kernelNotFinite || s.kernelOmitted ? 'θ₀' : 'the first checkpoint';
+    // From θ₀ = 0 the distance is absolute and relative to θ₀ infinite: its value has no threshold to meet.
+    if (movedFromZero(s)) criteria.push({ name: 'distance', text: `Largest distance from ${from} ‖θ − θ₀‖ (θ₀ = 0: relative to it, infinite)`, value: null, threshold: th.distance, reached: true, decisive: true });
+    else criteria.push({ name: 'distance', text: `Largest distance from ${from} ‖θ − θ₀‖/‖θ₀‖`, value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
   }
   const rise = reached(s.alignment, th.zetaChange);
   const fall = reached(s.disalignment, th.zetaChange);
@@ -246,8 +259,11 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
   criteria.push({ name: 'balanceChange', text: 'Balance change (spread of the layers\' ln‖W_l‖ changes)', value: s.balanceChange, threshold: th.balanceChange, reached: s.balanceChange === null || s.balanceChange >= th.balanceChange, decisive: !kernel && rescaled && (rise || fall) });
 
   const reasons: string[] = [];
+  const fromZero = `every layer of ${s.kernelNotFinite || s.kernelOmitted ? 'θ₀' : 'the first checkpoint'} is exactly zero, and the network moved from it (by up to ${formatExact(s.maxDistance)} in the weights' own units): relative to θ₀ = 0 that is infinitely far whatever those units, so the test of the relative distance fails`;
   const test = byKernel
     ? `The tangent kernel changed by ${fa(scores.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}` : ''}`
+    : movedFromZero(s)
+      ? `${s.kernelNotFinite ? 'The tangent kernel could not be measured in float32 at these weights, so the distance stands for it; but ' : s.kernelOmitted ? `The tangent kernel is not measured (${s.kernelOmitted}), so the distance stands for it; but ` : 'Checkpoints carry no data, so the distance stands for the tangent kernel; but '}${fromZero}`
     : s.kernelNotFinite
       ? `The tangent kernel could not be measured in float32 at these weights (its products overflow, or underflow to 0), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
       : s.kernelOmitted

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, promises as fsp, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CheckpointReader, CheckpointsResult, readCheckpoints, watchCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
+import { CheckpointReader, CheckpointsResult, ONE_SHOT_WAITS_MS, readCheckpoints, watchCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
 import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
 import type { WeightMatrix } from '../../../src/core/network/layerMetrics';
 import { absCos, close, normal, random, refNorm, refTop, refZeta } from './float64Reference';
-import { bf16Exact, f16Exact, f32, f64, RawTensor, safetensorsBytes } from './handWritten';
+import { bf16Exact, f16Exact, f32, f64, RawTensor, safetensorsBytes, withHeader } from './handWritten';
 
 const root = mkdtempSync(join(tmpdir(), 'flab-checkpoints-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -503,6 +503,178 @@ test('the summary labels kernel, alignment, disalignment and rescaling with the 
   assert.equal(kernel.label, 'kernel');
   assert.ok(kernel.scores!.distance < 0.1);
   assert.equal((await label([[w1, w2]])).label, null, 'one checkpoint: no label');
+});
+
+/**
+ * Runs `body` while `fs.promises.stat` reports a new modification time for `path` at each of its next
+ * `times` calls — as a file that something touches (os.utime, rsync) or rewrites while it is read: the
+ * reader's look (stat) and its open (fstat) disagree. Deterministic, where a toucher process is not.
+ */
+async function whileChanging<T>(path: string, times: number, body: () => Promise<T>): Promise<T> {
+  const stat = fsp.stat;
+  let calls = 0;
+  fsp.stat = (async (p: string, ...rest: unknown[]) => {
+    const real = await (stat as (p: string, ...r: unknown[]) => Promise<import('node:fs').Stats>)(p, ...rest);
+    if (p !== path || calls >= times) return real;
+    calls++;
+    return Object.assign(Object.create(Object.getPrototypeOf(real) as object) as import('node:fs').Stats, real, { mtimeMs: real.mtimeMs + 1000 * calls });
+  }) as typeof fsp.stat;
+  try {
+    return await body();
+  } finally {
+    fsp.stat = stat;
+  }
+}
+
+test('one-shot: a checkpoint that changes while it is read is looked at again; one that keeps changing is left out with a warning, never silently', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2), network(3)];
+  nets.forEach((net, s) => writeCheckpoint(join(dir, `step${s}.safetensors`), net));
+  const first = join(dir, 'step0.safetensors');
+  const names = ['fc1.weight', 'fc2.weight', 'fc10.weight'];
+  // Changing at the first two looks: read at the third, the reference of every distance as it should be.
+  const settled = await whileChanging(first, 2, () => readCheckpoints({ path: '*.safetensors' }, { baseDir: dir, waits: [1, 1, 1] }));
+  assert.deepEqual(settled.step, [0, 1, 2]);
+  assert.deepEqual(settled.problems, []);
+  assert.deepEqual(settled.pending, []);
+  checkAgainstReference(settled, nets, names);
+  // Changing at every look: left out, and since it would have been the first checkpoint, the warning
+  // says from which checkpoint every distance is measured instead. Nothing is left pending.
+  const left = await whileChanging(first, Infinity, () => readCheckpoints({ path: '*.safetensors' }, { baseDir: dir, waits: [1, 1] }));
+  assert.deepEqual(left.step, [1, 2]);
+  assert.deepEqual(left.pending, []);
+  assert.equal(left.problems.length, 1);
+  assert.equal(left.problems[0].key, 'checkpoints.path');
+  assert.equal(left.problems[0].file, 'step0.safetensors');
+  assert.match(
+    left.problems[0].message,
+    /^step0\.safetensors: left out: its modification time changed while it was read, at each of 3 looks over \d+\.\d s \(something is still writing or touching it: read again once nothing does\) — it would have been the first checkpoint \(step 0\), the reference θ₀ of every distance: every distance is measured from step1\.safetensors \(step 1\) instead$/,
+  );
+  checkAgainstReference(left, [nets[1], nets[2]], names);
+  // A later checkpoint left out says nothing of the reference.
+  const later = await whileChanging(join(dir, 'step2.safetensors'), Infinity, () => readCheckpoints({ path: '*.safetensors' }, { baseDir: dir, waits: [1] }));
+  assert.deepEqual(later.step, [0, 1]);
+  assert.match(later.problems[0].message, /^step2\.safetensors: left out: its modification time changed while it was read, at each of 2 looks over \d+\.\d s \(something is still writing or touching it: read again once nothing does\)$/);
+  // Bounded: a writer that never stops costs the waits (1.55 s), never a hang.
+  assert.ok(ONE_SHOT_WAITS_MS.reduce((a, b) => a + b, 0) <= 2000);
+  const started = performance.now();
+  const bounded = await whileChanging(first, Infinity, () => readCheckpoints({ path: '*.safetensors' }, { baseDir: dir }));
+  assert.ok(performance.now() - started < 5000, `${performance.now() - started} ms`);
+  assert.match(bounded.problems[0].message, /at each of 6 looks/);
+  // Live reading keeps such a file pending (it is read once it settles), with no problem.
+  const reader = new CheckpointReader({ path: '*.safetensors' }, { baseDir: dir });
+  await whileChanging(first, Infinity, () => reader.refresh());
+  assert.deepEqual(reader.result().pending, ['step0.safetensors']);
+  assert.deepEqual(reader.result().problems, []);
+  await reader.refresh();
+  assert.deepEqual(reader.result().step, [0, 1, 2]);
+  assert.deepEqual(reader.result().pending, []);
+});
+
+test('a file left out that would have been the first checkpoint says so, whatever left it out (here: corrupt)', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2)];
+  writeCheckpoint(join(dir, 'step1.safetensors'), nets[0]);
+  writeCheckpoint(join(dir, 'step2.safetensors'), nets[1]);
+  writeFileSync(join(dir, 'step0.safetensors'), withHeader('{"fc1.weight": nope}'));
+  const r = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(r.step, [1, 2]);
+  assert.equal(
+    r.problems[0].message,
+    'step0.safetensors: the header is not valid JSON at byte 23: unexpected `nope` — it would have been the first checkpoint (step 0), the reference θ₀ of every distance: every distance is measured from step1.safetensors (step 1) instead',
+  );
+});
+
+test('NaN or ±∞ in a layer: a warning per checkpoint naming the file, the layer, how many entries, the first one\'s row and column, and what is left out', async () => {
+  const l1 = (k: number) => Array.from({ length: 12 }, (_, i) => Math.sin(i + k)); // 3 × 4
+  const l2 = (k: number) => Array.from({ length: 6 }, (_, i) => Math.cos(i + k)); // 2 × 3
+  const write = (dir: string, step: number, a: number[], b: number[]) =>
+    writeFileSync(join(dir, `s${step}.safetensors`), safetensorsBytes([
+      { name: 'l1.weight', dtype: 'F32', shape: [3, 4], bytes: f32(a) },
+      { name: 'l2.weight', dtype: 'F64', shape: [2, 3], bytes: f64(b) },
+    ]));
+  const withAt = (xs: number[], at: Record<number, number>) => xs.map((x, i) => at[i] ?? x);
+  // Not finite in the middle checkpoint only: its values are null, the label stands, and it is said.
+  const mid = experiment();
+  write(mid, 0, l1(0), l2(0));
+  write(mid, 10, withAt(l1(1), { 6: NaN, 8: Infinity }), l2(1));
+  write(mid, 20, l1(2), l2(2));
+  const r = await readCheckpoints({ path: '*.safetensors' }, { baseDir: mid });
+  assert.deepEqual(r.step, [0, 10, 20]);
+  assert.equal(r.layers[0].norm[1], NaN);
+  assert.equal(r.summary.scores!.weightsNotFinite, false);
+  assert.deepEqual(r.problems, [
+    {
+      file: 's10.safetensors',
+      message: 's10.safetensors: layer "l1.weight" [3, 4] has 2 entries that are not finite (NaN or ±∞; the first, NaN, at row 1, column 2) — left out (null) at step 10: the norm and distance of "l1.weight", the network\'s distance, ζ and ζ_top of l1.weight → l2.weight',
+      key: 'checkpoints.path',
+    },
+  ]);
+  // In the last checkpoint: no label, and the warning says why.
+  const last = experiment();
+  write(last, 0, l1(0), l2(0));
+  write(last, 10, l1(1), withAt(l2(1), { 4: -Infinity }));
+  const rl = await readCheckpoints({ path: '*.safetensors' }, { baseDir: last });
+  assert.equal(rl.summary.label, null);
+  assert.equal(rl.problems[0].message, 's10.safetensors: layer "l2.weight" [2, 3] has 1 entry that is not finite (NaN or ±∞; the first, −∞, at row 1, column 1) — left out (null) at step 10: the norm and distance of "l2.weight", the network\'s distance, ζ and ζ_top of l1.weight → l2.weight; it is the last checkpoint, so the series has no label');
+  // In the first checkpoint, the reference: every distance is lost, which the warning says.
+  const first = experiment();
+  write(first, 0, withAt(l1(0), { 0: NaN }), l2(0));
+  write(first, 10, l1(1), l2(1));
+  const rf = await readCheckpoints({ path: '*.safetensors' }, { baseDir: first });
+  assert.equal(rf.summary.label, null);
+  assert.deepEqual(rf.problems.map((p) => p.message), [
+    's0.safetensors: layer "l1.weight" [3, 4] has 1 entry that is not finite (NaN or ±∞; the first, NaN, at row 0, column 0) — it is the first checkpoint, the reference θ₀ of every distance: the distance of "l1.weight" and the network\'s are left out (null) at every checkpoint, its norm and ζ, ζ_top of l1.weight → l2.weight at step 0, and the series has no label',
+  ]);
+  // A 4-D layer gives its index in the tensor's shape.
+  const conv = experiment();
+  const k = (n: number) => Array.from({ length: 16 }, (_, i) => Math.sin(i * n + 1));
+  for (const step of [0, 1]) {
+    writeFileSync(join(conv, `c${step}.safetensors`), safetensorsBytes([{ name: 'conv.weight', dtype: 'F32', shape: [2, 2, 2, 2], bytes: f32(step ? withAt(k(2), { 13: NaN }) : k(1)) }]));
+  }
+  const rc = await readCheckpoints({ path: '*.safetensors', layers: ['conv.weight'] }, { baseDir: conv });
+  assert.match(rc.problems[0].message, /^c1\.safetensors: layer "conv\.weight" \[2, 2, 2, 2\] has 1 entry that is not finite \(NaN or ±∞; the first, NaN, at \[1, 1, 0, 1\]\) — left out \(null\) at step 1: the norm and distance of "conv\.weight", the network's distance; it is the last checkpoint/);
+});
+
+test('a layer of zero size ([0, 4], [3, 0]) is refused at checkpoints.layers: it has nothing to measure', async () => {
+  const dir = experiment();
+  for (const step of [0, 10]) {
+    writeFileSync(join(dir, `s${step}.safetensors`), safetensorsBytes([
+      { name: 'a.weight', dtype: 'F32', shape: [0, 4], bytes: new Uint8Array(0) },
+      { name: 'b.weight', dtype: 'F32', shape: [3, 0], bytes: new Uint8Array(0) },
+      { name: 'c.weight', dtype: 'F32', shape: [2, 2], bytes: f32([1, 2, 3, 4]) },
+    ]));
+  }
+  const listed = await readCheckpoints({ path: '*.safetensors', layers: ['c.weight', 'b.weight'] }, { baseDir: dir });
+  assert.deepEqual(listed.step, []);
+  assert.deepEqual(listed.problems, [{ file: null, message: 'layer "b.weight" is [3, 0] in the first checkpoint, s0.safetensors: it holds no weights (a dimension is 0), so it has no norm, distance or alignment to measure', key: 'checkpoints.layers' }]);
+  assert.equal(listed.summary.label, null);
+  const chosen = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(chosen.step, []);
+  assert.equal(chosen.problems[0].message, 'layer "a.weight" is [0, 4] in the first checkpoint, s0.safetensors: it holds no weights (a dimension is 0), so it has no norm, distance or alignment to measure (chosen by default: list the layers under "layers")');
+  assert.equal(chosen.problems[0].key, 'checkpoints.layers');
+});
+
+test('a series from all-zero weights has the same label at every scale of the weights: moving from θ₀ = 0 is not the kernel regime', async () => {
+  // Three all-zero checkpoints, then A·s and A·s·1.01 (the tester's case): kernel at s = 1e-3, rescaling at 0.1.
+  const a = Array.from({ length: 20 }, (_, i) => Math.sin(3 * i + 1));
+  const b = Array.from({ length: 15 }, (_, i) => Math.cos(2 * i + 1));
+  const labels: (string | null)[] = [];
+  for (const scale of [1e-3, 0.1]) {
+    const dir = experiment();
+    const factors = [0, 0, 0, scale, scale * 1.01];
+    factors.forEach((f, step) =>
+      writeFileSync(join(dir, `s${step}.safetensors`), safetensorsBytes([
+        { name: 'a.weight', dtype: 'F64', shape: [5, 4], bytes: f64(a.map((x) => x * f)) },
+        { name: 'b.weight', dtype: 'F64', shape: [3, 5], bytes: f64(b.map((x) => x * f)) },
+      ])),
+    );
+    const r = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+    assert.deepEqual(r.step, [0, 1, 2, 3, 4]);
+    assert.equal(r.summary.scores!.startsAtZero, true);
+    labels.push(r.summary.label);
+  }
+  assert.deepEqual(labels, ['rescaling', 'rescaling']);
 });
 
 test('closing a reader stops it: later refreshes do nothing', async () => {

@@ -97,7 +97,7 @@ test('a header that lies is refused with what is wrong and where, before anythin
     [withHeader('{"w": {"dtype": "F33", "shape": [1], "data_offsets": [0, 4]}}', data), /unknown dtype "F33"/],
     [withHeader('{"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}', data), /shape should be a list of non-negative integers, found \[-1\]/],
     [withHeader('{"w": {"dtype": "F32", "shape": [1.5], "data_offsets": [0, 4]}}', data), /shape should be a list of non-negative integers/],
-    [withHeader('{"w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 0]}}', data), /data_offsets should be \[begin, end\] with 0 ≤ begin ≤ end, found \[4,0\]/],
+    [withHeader('{"w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 0]}}', data), /data_offsets should be \[begin, end\] with 0 ≤ begin ≤ end, found \[4, 0\]/],
     [withHeader('{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0]}}', data), /data_offsets should be/],
     [withHeader('{"w": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 12]}}', data), /tensor "w": F32 \[2, 2\] needs 16 bytes but data_offsets \[0, 12\] hold 12/],
     [withHeader('{"w": {"dtype": "F16", "shape": [3], "data_offsets": [0, 4]}}', data), /F16 \[3\] needs 6 bytes/],
@@ -136,6 +136,50 @@ test('a header that lies is refused with what is wrong and where, before anythin
   // A header whose end lies past the file is truncated rather than invalid: the writer may not be done.
   const err = await openError(withHeader('{"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}', f32([1, 2])));
   assert.ok(err.truncated);
+});
+
+test('a JSON syntax error in the header gives its byte in the file: 8 + the UTF-8 bytes before it', async () => {
+  // JSON.parse names no position here ("Unexpected token 'o', … is not valid JSON").
+  assert.equal((await openError(withHeader('{"fc1.weight": nope}'))).message, 'x.safetensors: the header is not valid JSON at byte 23: unexpected `nope`');
+  // Bytes, not characters: "é" is two bytes, "😀" four (two UTF-16 units).
+  const wide = '{"é😀": {"dtype": "F32", "shape": [1] "data_offsets": [0, 4]}}';
+  const at = 8 + Buffer.byteLength(wide.slice(0, wide.indexOf('"data_offsets"')));
+  assert.equal(at, 49);
+  assert.match((await openError(withHeader(wide, f32([1])))).message, new RegExp(`not valid JSON at byte ${at}: a comma was expected before \`"data_offsets"\``));
+  assert.match((await openError(withHeader('{"a": 1,}'))).message, /not valid JSON at byte 16: a property name in double quotes was expected, found `}`/);
+  assert.match((await openError(withHeader('{"a": NaN}'))).message, /not valid JSON at byte 14: unexpected `NaN`: JSON has no NaN or Infinity/);
+});
+
+test('the header begins with "{": a UTF-8 byte-order mark is refused as a leading space is', async () => {
+  const header = '{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}';
+  const bom = await openError(withHeader(`\uFEFF${header}`, f32([1])));
+  assert.match(bom.message, /^x\.safetensors: the header begins with a UTF-8 byte-order mark \(bytes 8–10 are EF BB BF\), not with "\{" as the format requires/);
+  assert.match((await openError(withHeader(` ${header}`, f32([1])))).message, /does not begin with "\{" \(byte 8 is 0x20\)/);
+  // Not a mark elsewhere: U+FEFF inside a name is a character of the name.
+  assert.equal(parseHeader(Buffer.from('{"\uFEFFw": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}'), 'x').tensors[0].name, '\uFEFFw');
+});
+
+test('shape and data_offsets are integers as written (3.0 and 1e2 are refused, as the reference implementation refuses them), echoed as written', async () => {
+  const data = f32([1, 2, 3, 4, 5, 6]);
+  const cases: [string, string][] = [
+    ['{"w": {"dtype": "F32", "shape": [3.0, 2], "data_offsets": [0, 24]}}', 'tensor "w": shape should be a list of non-negative integers, found [3.0, 2]: 3.0 is not written as an integer'],
+    ['{"w": {"dtype": "F32", "shape": [3, 2e0], "data_offsets": [0, 24]}}', 'found [3, 2e0]: 2e0 is not written as an integer'],
+    ['{"w": {"dtype": "F32", "shape": [3, 2], "data_offsets": [0.0, 24]}}', 'tensor "w": data_offsets should be [begin, end] with 0 ≤ begin ≤ end, found [0.0, 24]: 0.0 is not written as an integer'],
+    ['{"w": {"dtype": "F32", "shape": [3, 2], "data_offsets": [0, 2.4E1]}}', 'found [0, 2.4E1]: 2.4E1 is not written as an integer'],
+    // Beyond 2⁶⁴: JSON.parse reads 18446744073709551756 as 18446744073709552000, which was echoed.
+    ['{"w": {"dtype": "F32", "shape": [3, 2], "data_offsets": [0, 18446744073709551756]}}', 'found [0, 18446744073709551756]: 18446744073709551756 is beyond 9,007,199,254,740,991 (2⁵³ − 1)'],
+    ['{"w": {"dtype": "F32", "shape": [9007199254740993, 0], "data_offsets": [0, 0]}}', 'found [9007199254740993, 0]: 9007199254740993 is beyond'],
+    // Other values a message echoes are written as the header has them too.
+    ['{"w": {"dtype": 1e400, "shape": [3, 2], "data_offsets": [0, 24]}}', 'tensor "w": dtype should be a string such as "F32", found 1e400'],
+    ['{"w": 1.50}', 'tensor "w": expected an object with dtype, shape and data_offsets, found 1.50'],
+    ['{"__metadata__": {"step": 10.0}}', '__metadata__ "step" should be a string (the format stores text only), found 10.0'],
+  ];
+  for (const [header, message] of cases) {
+    const err = await openError(withHeader(header, header.includes('[0, 0]') || header.includes('__metadata__') || header.includes('1.50') ? new Uint8Array(0) : data));
+    assert.ok(err.message.includes(message), `${err.message}\n  should say: ${message}`);
+  }
+  // Integers as written are accepted, whatever the spacing.
+  assert.deepEqual(parseHeader(Buffer.from('{"w": {"dtype": "F32", "shape": [ 3 ,2 ], "data_offsets": [0,24]}}'), 'x').tensors[0].shape, [3, 2]);
 });
 
 test('parseHeader accepts tensors in any header order, zero-size tensors, trailing spaces and sub-byte dtypes', () => {

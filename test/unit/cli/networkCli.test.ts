@@ -403,6 +403,55 @@ test('flab checkpoints: the series, the metrics, and its problems located at the
   assert.match(flab('checkpoints', write('net2.flab.json', tiny)).stderr, /`flab checkpoints` takes a checkpoint experiment .* a network experiment: `flab train` trains it/);
 });
 
+test('flab checkpoints: an empty layer list, a layer of zero size and NaN weights are each said, located', async () => {
+  mkdirSync(join(dir, 'ck-bad'), { recursive: true });
+  for (const step of [0, 10]) {
+    await writeSafetensors(join(dir, 'ck-bad', `step-${step}.safetensors`), [
+      { name: 'a.weight', dtype: 'F32', shape: [3, 2], data: [1, 2, 3, 4, step ? NaN : 5, 6] },
+      { name: 'b.weight', dtype: 'F32', shape: [2, 3], data: [1, 0, 1, 0, 1, 0] },
+      { name: 'z.weight', dtype: 'F32', shape: [0, 4], data: [] },
+    ]);
+  }
+  // "layers": [] is an error at checkpoints.layers (the schema's minItems), never "choose them for me".
+  const emptyText = '{ "checkpoints": { "path": "ck-bad/*.safetensors", "layers": [] } }';
+  const empty = flab('checkpoints', write('empty-layers.flab.json', emptyText));
+  assert.equal(empty.code, 1);
+  assert.match(empty.stderr, new RegExp(`empty-layers.flab.json:1:${emptyText.indexOf('[]') + 1}: error: checkpoints.layers must have at least 1 item, got 0\n$`));
+  assert.equal(empty.stdout, '');
+  const zeroText = JSON.stringify({ checkpoints: { path: 'ck-bad/*.safetensors', layers: ['a.weight', 'z.weight'] } }, null, 2);
+  const zero = flab('checkpoints', write('zero-layer.flab.json', zeroText));
+  assert.equal(zero.code, 1);
+  assert.match(zero.stderr, /zero-layer.flab.json:4:\d+: error: layer "z.weight" is \[0, 4\] in the first checkpoint, ck-bad\/step-0.safetensors: it holds no weights \(a dimension is 0\)/);
+  const nan = flab('checkpoints', write('nan.flab.json', JSON.stringify({ checkpoints: { path: 'ck-bad/*.safetensors', layers: ['a.weight', 'b.weight'] } }, null, 2)));
+  assert.equal(nan.code, 0, nan.stderr);
+  assert.match(nan.stderr, /^.*nan.flab.json:3:\d+: warning: ck-bad\/step-10.safetensors: layer "a.weight" \[3, 2\] has 1 entry that is not finite \(NaN or ±∞; the first, NaN, at row 2, column 0\) — left out \(null\) at step 10: .*; it is the last checkpoint, so the series has no label\n$/);
+  const out = JSON.parse(nan.stdout);
+  assert.deepEqual(out.pending, []);
+  assert.equal(out.summary.label, null);
+});
+
+test('flab train from explicit all-zero weights, its kernel not measured (2,049 outputs): the label does not depend on the targets\' units', () => {
+  // Only the output bias moves, by the targets' mean: an absolute distance of 0.023 (kernel) at a scale of
+  // 10⁻³, 23 (rescaling) at 1 — the distance stood for the kernel with no θ₀ to be relative to.
+  const labels: (string | null)[] = [];
+  for (const scale of [1e-3, 1]) {
+    const y = Array.from({ length: 6 }, (_, i) => Array.from({ length: 2049 }, (_, j) => scale * (((i * 7 + j * 13) % 10) / 10)));
+    const file = write(`zero-init-${scale}.flab.json`, {
+      model: { hidden: [3], activation: 'relu', bias: true },
+      init: { weights: [Array.from({ length: 3 }, () => [0, 0]), Array.from({ length: 2049 }, () => [0, 0, 0])] },
+      data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0], [2, 1], [1, 2]], y } },
+      training: { loss: 'squared', learningRate: 0.5, steps: 10, record: { every: 5 } },
+    });
+    const r = flab('train', file, '--summary');
+    assert.equal(r.code, 0, r.stderr);
+    const summary = JSON.parse(r.stdout);
+    assert.ok(summary.scores.kernelOmitted, 'the kernel is not measured: the distance stands for it');
+    assert.equal(summary.scores.startsAtZero, true);
+    labels.push(summary.label);
+  }
+  assert.deepEqual(labels, ['rescaling', 'rescaling']);
+});
+
 test('a file read from standard input writes its checkpoints into runs/experiment, not runs/-', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'flab-stdin-'));
   const r = spawnSync(process.execPath, [CLI, 'train', '-', '--summary'], { encoding: 'utf8', timeout: 60_000, cwd, input: JSON.stringify({ ...tiny, training: { ...tiny.training, checkpoints: { every: 2 } } }) });

@@ -49,6 +49,37 @@ test('the label: rescaling when no ζ moved, or alongside when one layer was res
   assert.equal(label({ kernelChange: [0, 0.4], tangentChange: [0, 0.4], distance: [0, 1], layers: [{ norm: [1, 2] }, { norm: [0, 1] }, { norm: [1, 1] }], alignment: [{ zeta: [0.1, 0.9] }, { zeta: [null, 0.9] }] }), 'mixed: alignment+rescaling');
 });
 
+test('θ₀ = 0: a network that moved from exactly zero fails the distance\'s kernel test whatever the weights\' units (the distance is absolute there)', () => {
+  // Three all-zero checkpoints, then A·s and A·s·1.01: the label was kernel at s = 1e-3, rescaling at 0.1.
+  const fromZero = (s: number) => ({
+    distance: [0, 0, 0, 5.17 * s, 5.22 * s],
+    layers: [{ norm: [0, 0, 0, 3.58 * s, 3.61 * s] }, { norm: [0, 0, 0, 3.74 * s, 3.77 * s] }],
+    alignment: [{ zeta: [null, null, null, 0.358, 0.358] }],
+  });
+  for (const scale of [1e-3, 0.1, 1e-30, 1e30]) {
+    const s = layerScores(fromZero(scale))!;
+    assert.equal(s.startsAtZero, true);
+    assert.equal(layerLabel(s, 5), 'rescaling', `scale ${scale}`);
+    const why = explainLayerLabel(s, 5);
+    assert.equal(why.regime, 'feature learning');
+    assert.deepEqual(why.criteria[0], { name: 'distance', text: 'Largest distance from the first checkpoint ‖θ − θ₀‖ (θ₀ = 0: relative to it, infinite)', value: null, threshold: 0.1, reached: true, decisive: true });
+    assert.match(why.reasons[0], /^Checkpoints carry no data, so the distance stands for the tangent kernel; but every layer of the first checkpoint is exactly zero, and the network moved from it \(by up to [\de.+-]+ in the weights' own units\): relative to θ₀ = 0 that is infinitely far whatever those units, so the test of the relative distance fails: feature learning\.$/);
+  }
+  // The trainer's kernel test falls back to the distance when the kernel is not measured: the same rule.
+  const omitted = { ...fromZero(1e-3), kernelChange: [null, null, null, null, null], tangentChange: [null, null, null, null, null], kernelOmitted: 'its 2,049 outputs …', trained: true };
+  assert.equal(label(omitted), 'rescaling');
+  assert.match(explainLayerLabel(layerScores(omitted)!, 5).reasons[0], /^The tangent kernel is not measured \(its 2,049 outputs …\), so the distance stands for it; but every layer of θ₀ is exactly zero/);
+  // Measured kernels decide as before: θ₀ = 0 does not touch a test it does not take.
+  assert.equal(label({ ...fromZero(1e-3), kernelChange: [0, 0, 0, 0, 0], tangentChange: [0, 0, 0, 0, 0] }), 'kernel');
+  // Zero throughout: nothing moved, and the distance of 0 passes (or, trained, it is frozen).
+  const still = { distance: [0, 0], layers: [{ norm: [0, 0] }], alignment: [] };
+  assert.equal(label(still), 'kernel');
+  assert.equal(layerScores(still)!.startsAtZero, true);
+  // A single zero layer beside others is not θ₀ = 0: the distance is relative as usual.
+  assert.equal(layerScores({ distance: [0, 0.05], layers: [{ norm: [0, 0.01] }, { norm: [1, 1] }], alignment: [] })!.startsAtZero, false);
+  assert.equal(label({ distance: [0, 0.05], layers: [{ norm: [0, 0.01] }, { norm: [1, 1] }], alignment: [] }), 'kernel');
+});
+
 test('checkpoints: without a kernel, the largest distance from the first checkpoint is the kernel test', () => {
   const moved = (distance: number[], zeta: number[]) => ({ distance, layers: [{ norm: distance.map(() => 1) }, { norm: distance.map(() => 1) }], alignment: [{ zeta }] });
   assert.equal(label(moved([0, 0.02, 0.05], [0.1, 0.2, 0.5])), 'kernel', 'ζ moved but the weights barely: a random-features fit');

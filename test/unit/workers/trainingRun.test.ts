@@ -211,6 +211,7 @@ describe('explainLayerLabel', () => {
         balanceChange: maybe(Math.exp(2 * rng.normal())),
         distance: rng.uniform(),
         maxDistance: Math.exp(-4 * rng.uniform()),
+        startsAtZero: false,
         kernelNotFinite: false,
         kernelOmitted: null,
         frozen: false,
