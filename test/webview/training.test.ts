@@ -401,6 +401,31 @@ describe('training panel webview', () => {
     await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-sparse') === '4');
   });
 
+  it('enables Reset zoom only while the charts are zoomed, in the training and the checkpoint panel', async () => {
+    // It was enabled, and drawn active, with nothing zoomed.
+    for (const kind of ['network', 'checkpoints'] as const) {
+      const page = await open();
+      await send(page, message(1, run(30, 'finished'), { kind }));
+      await page.waitForSelector('[data-chart="loss"] canvas');
+      const reset = page.locator('vscode-button[data-button="reset-zoom"]');
+      assert.equal(await reset.getAttribute('disabled'), '', `${kind}: nothing zoomed, nothing to reset`);
+      assert.equal(await page.locator('.zoom-state').isVisible(), false);
+      const box = await page.locator('[data-chart="loss"] .u-over').boundingBox();
+      assert.ok(box);
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
+      await page.locator('.zoom-state').waitFor({ state: 'visible' });
+      assert.match(await page.locator('.zoom-state').innerText(), /^Zoomed: steps \d+(\.\d+)? … \d/);
+      assert.equal(await reset.getAttribute('disabled'), null, `${kind}: enabled when zoomed`);
+      await reset.click();
+      await page.waitForFunction(() => document.querySelector('vscode-button[data-button="reset-zoom"]')?.getAttribute('disabled') === '');
+      assert.equal(await page.locator('.zoom-state').isVisible(), false);
+    }
+  });
+
   it('says in the legend, off the chart, the last value of a quantity its cadence skipped at the last record, and at which step', async () => {
     // A run in progress whose latest record had no ζ: every ζ entry read "—".
     const page = await open();

@@ -13,14 +13,15 @@ import '../shared/panel.css';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { ErrorInfo } from '../../src/protocol/common';
 import type { DynamicsView, ExportChartRequest, FromDynamics, SweepRunView, SweepView, ToDynamics, Update } from '../../src/protocol/dynamics';
-import { Charts, type ChartModel, type XRange } from '../charts/chartEngine';
+import { Charts, type ChartModel } from '../charts/chartEngine';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { el } from '../shared/dom';
 import { renderSweepLegend } from '../shared/sweepLegend';
 import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
-import { createButton, createChoice, createToggle } from '../shared/toolkit';
+import { createChoice, createToggle } from '../shared/toolkit';
+import { ZoomControl } from '../shared/zoomControl';
 import { chartModel, DYNAMICS_CHARTS, type ChartInput } from './chartSpecs';
 import { Controls } from './controls';
 import { DEFINITIONS } from './definitions';
@@ -92,8 +93,7 @@ class Panel {
   private readonly charts: Charts;
   private readonly noticeSlot = el('div', 'notice-slot');
   private readonly sweepLegend = el('div', 'sweep-legend');
-  private readonly zoomState = el('span', 'zoom-state');
-  private readonly resetZoom: HTMLElement;
+  private readonly zoom: ZoomControl;
   /** Flow, descent or both: a view preference; the file's compare.simulate is only its default. */
   private readonly dynamics = createChoice<DynamicsView>(
     'Dynamics',
@@ -137,13 +137,7 @@ class Panel {
     this.dynamics.disabled = true;
     this.logTime.checked = this.prefs.logTime;
     this.ratio.checked = this.prefs.ratioToInitial;
-    this.resetZoom = createButton('Reset zoom', 'reset-zoom', () => this.charts.resetZoom());
-    this.resetZoom.title = 'Show the whole run (or double-click a chart)';
-    this.zoomState.dataset.zoom = '';
-    this.zoomState.setAttribute('aria-live', 'polite');
-    const zoom = el('span', 'zoom');
-    zoom.append(this.zoomState, this.resetZoom);
-    toolbar.append(this.dynamics.element, this.logTime.element, this.ratio.element, zoom);
+    toolbar.append(this.dynamics.element, this.logTime.element, this.ratio.element);
 
     const containers = DYNAMICS_CHARTS.map((spec) => {
       const c = el('div', 'chart');
@@ -159,8 +153,8 @@ class Panel {
     this.chartsSection.prepend(this.sweepLegend);
     this.chartsSection.setAttribute('aria-label', 'Charts (drag to zoom the time axis, double-click to reset)');
     this.charts = new Charts(containers);
-    this.charts.onZoom((z) => this.showZoom(z));
-    this.showZoom(null);
+    this.zoom = new ZoomControl(this.charts, () => (this.last && this.chartView(this.last, false).xLabel === 'step' ? 'steps' : 't'));
+    toolbar.append(this.zoom.element);
 
     const side = el('div', 'side');
     side.append(toolbar, this.controls.element, this.summary.element);
@@ -247,13 +241,6 @@ class Panel {
   private chartView(u: Update, logTime: boolean): { logX: boolean; xLabel: string; xInteger: boolean; palette: Palette } {
     const descentOnly = u.view === 'descent' || u.trajectory.summary.solver === 'simulate';
     return { logX: logTime, xLabel: descentOnly ? 'step' : u.view === 'both' ? 't = step' : 't', xInteger: descentOnly, palette: this.palette };
-  }
-
-  private showZoom(zoom: XRange | null): void {
-    this.zoomState.textContent = zoom ? `Zoomed: ${this.last && this.chartView(this.last, false).xLabel === 'step' ? 'steps' : 't'} ${formatReadout(zoom.min)} … ${formatReadout(zoom.max)}` : '';
-    this.zoomState.hidden = !zoom;
-    this.zoomState.dataset.zoom = zoom ? `${zoom.min}:${zoom.max}` : '';
-    this.resetZoom.toggleAttribute('disabled', !zoom);
   }
 
   /** One shared legend for a sweep: each value's colour, value and label; a click picks the run the verdict and the summary describe. */

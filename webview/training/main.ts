@@ -27,6 +27,7 @@ import { prefersLogAxis } from '../../src/core/figures/ticks';
 import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { createButton, createToggle } from '../shared/toolkit';
+import { ZoomControl } from '../shared/zoomControl';
 import { TRAINING_CHARTS, type TrainingChartInput } from './chartSpecs';
 
 interface ViewPrefs {
@@ -121,7 +122,7 @@ class TrainingPanel {
 
     const toolbar = this.toolbar;
     this.logStep.checked = this.prefs.logStep;
-    toolbar.append(this.logStep.element, createButton('Reset zoom', 'reset-zoom', () => this.timeCharts.resetZoom()));
+    toolbar.append(this.logStep.element);
 
     const containers = (keys: string[], section: HTMLElement) =>
       keys.map((key) => {
@@ -137,6 +138,8 @@ class TrainingPanel {
       });
     this.timeCharts = new Charts(containers(TIME_KEYS, this.timeSection));
     this.sweepCharts = new Charts(containers(SWEEP_KEYS, this.sweepSection));
+    // Reset zoom is enabled only while the charts over training are zoomed, as in the dynamics panel.
+    toolbar.append(new ZoomControl(this.timeCharts, () => 'steps').element);
     this.sweepSection.hidden = true;
     this.timeSection.setAttribute('aria-label', 'Charts over training (drag to zoom the step axis, double-click to reset)');
     this.sweepLegend.hidden = true;
