@@ -401,6 +401,33 @@ describe('training panel webview', () => {
     await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-sparse') === '4');
   });
 
+  it('names the sweep value the verdict describes, in the verdict and in the exported figure\'s label line', async () => {
+    // Only an outline on the legend's button said which run "alignment · feature learning" was of.
+    const page = await open();
+    const values = [0.1, 0.3, 1];
+    const runs = values.map((_, i) => ({ ...run(20, 'finished'), verdict: { ...realVerdict(), label: i === 0 ? 'alignment' : 'rescaling' } }));
+    await send(page, message(1, runs[2], { sweep: { key: 'init.scale', path: 'init.scale', values, runs } }));
+    await page.waitForSelector('.sweep-item[data-sweep-value="0.1"]');
+    await page.locator('.sweep-item[data-sweep-value="0.1"]').click();
+    await page.waitForFunction(() => !(document.querySelector('.verdict') as HTMLElement).hidden);
+    assert.equal(await page.locator('.verdict .verdict-which').innerText(), 'for init.scale = 0.1');
+    assert.equal(await page.locator('.verdict').getAttribute('aria-label'), 'Verdict for init.scale = 0.1: the label and why');
+    await send(page, { type: 'exportChart', requestId: 31, format: 'svg', scale: 1, background: 'light' });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartFigure'));
+    const { figure } = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { label: string | null } };
+    assert.match(figure.label ?? '', /^Label for init\.scale = 0\.1: alignment \(feature learning\) — largest tangent kernel change/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep-verdict.png'), clip: { x: 0, y: 0, width: 1280, height: 420 } });
+    // Another value: its name; none chosen: no verdict, and no label line in the figure.
+    await page.locator('.sweep-item[data-sweep-value="1"]').click();
+    await page.waitForFunction(() => document.querySelector('.verdict-which')?.textContent === 'for init.scale = 1');
+    await page.locator('.sweep-item[data-sweep-value="1"]').click();
+    await page.waitForFunction(() => (document.querySelector('.verdict') as HTMLElement).hidden);
+    await send(page, { type: 'exportChart', requestId: 32, format: 'svg', scale: 1, background: 'light' });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === 32));
+    const none = (await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === 32) as unknown as { figure: { label: string | null } };
+    assert.equal(none.figure.label, null);
+  });
+
   it('enables Reset zoom only while the charts are zoomed, in the training and the checkpoint panel', async () => {
     // It was enabled, and drawn active, with nothing zoomed.
     for (const kind of ['network', 'checkpoints'] as const) {

@@ -202,7 +202,8 @@ class TrainingPanel {
     const run = m.run;
     this.showStatus(m);
     const chosen = this.chosenRun(m.sweep);
-    this.showVerdict(m.sweep ? (chosen?.verdict ?? null) : run.verdict, chosen?.status ?? run.status);
+    const subject = chosen ?? run;
+    this.showVerdict(m.sweep ? (chosen?.verdict ?? null) : run.verdict, subject.status, subject.progress?.step ?? 0, this.which(m.sweep));
     this.showSweepLegend(m.sweep);
     this.description.hidden = !m.description;
     this.descriptionText.textContent = m.description ?? '';
@@ -235,6 +236,15 @@ class TrainingPanel {
     if (!sweep || this.prefs.sweepRun === null) return null;
     const i = sweep.values.indexOf(this.prefs.sweepRun);
     return i >= 0 ? sweep.runs[i] : null;
+  }
+
+  /**
+   * In a sweep, which run the verdict describes, in words ("init.scale = 0.1"): the legend's outline
+   * alone did not say it. Null outside a sweep, or with no value chosen (no verdict).
+   */
+  private which(sweep: SweepView | null): string | null {
+    const value = this.prefs.sweepRun;
+    return sweep && value !== null && this.chosenRun(sweep) ? `${sweep.key} = ${formatReadout(value)}` : null;
   }
 
   /**
@@ -321,7 +331,8 @@ class TrainingPanel {
     this.progressText.textContent = parts.join(' · ');
   }
 
-  private showVerdict(v: VerdictView | null, status: RunView['status']): void {
+  /** `step`: the run's last step (a label so far says it); `which`: the sweep value it is of, or null. */
+  private showVerdict(v: VerdictView | null, status: RunView['status'], step: number, which: string | null): void {
     this.verdict.hidden = !v;
     if (!v) return;
     const label = el('span', 'verdict-label', v.label ?? '—');
@@ -333,9 +344,12 @@ class TrainingPanel {
     this.verdict.dataset.label = v.label ?? '';
     // Until the run ends, the label describes the records so far.
     const sofar = SO_FAR.has(status);
-    const regime = el('span', 'verdict-regime', sofar && v.label ? `${v.regime} · so far (step ${formatReadout(this.last?.run.progress?.step ?? 0)})` : v.regime);
+    const regime = el('span', 'verdict-regime', sofar && v.label ? `${v.regime} · so far (step ${formatReadout(step)})` : v.regime);
     const head = el('div', 'verdict-head');
     head.append(label, regime);
+    // In a sweep, the run it describes, as the dynamics panel's verdict says it.
+    if (which) head.append(el('span', 'verdict-which', `for ${which}`));
+    this.verdict.setAttribute('aria-label', which ? `Verdict for ${which}: the label and why` : 'Verdict: the label and why');
     const criteria = el('ul', 'criteria');
     criteria.setAttribute('aria-label', 'The criteria of the label, each score against its threshold');
     criteria.append(
@@ -378,11 +392,14 @@ class TrainingPanel {
     const m = this.last;
     const palette = request.background === 'light' ? lightPalette(this.palette) : this.palette;
     const charts = [...this.timeCharts.figureCharts((_k, model) => model), ...(m?.sweep ? this.sweepCharts.figureCharts((_k, model) => model) : [])];
-    const verdict = m && !m.sweep ? m.run.verdict : null;
-    const sofar = m && SO_FAR.has(m.run.status) ? (m.run.progress?.step ?? 0) : null;
+    // A sweep's figure has a label line when a value is chosen, as the verdict on screen: that value's, named.
+    const chosen = m ? this.chosenRun(m.sweep) : null;
+    const subject = m?.sweep ? chosen : (m?.run ?? null);
+    const verdict = subject?.verdict ?? null;
+    const sofar = subject && SO_FAR.has(subject.status) ? (subject.progress?.step ?? 0) : null;
     const spec = figureSpec({
       title: m?.title ?? 'No run to export yet',
-      label: verdict ? verdictLine(verdict, sofar) : null,
+      label: verdict ? verdictLine(verdict, sofar, m ? this.which(m.sweep) : null) : null,
       parameters: m ? figureParameters(m.run.parameters, m.sweep) : [],
       notes: m?.run.notices ?? [],
       charts,
@@ -401,15 +418,15 @@ const SO_FAR: ReadonlySet<RunView['status']> = new Set(['training', 'stopped', '
  * the label, its regime, "so far (step N)" for a run that has not ended, and each criterion's score
  * against its threshold in the verdict's digits — "Label: alignment (feature learning) — largest rise
  * of ζ over the pairs 0.7 ≥ 0.1, …". Without a label (a divergence, frozen weights): the verdict's own
- * "no label: why".
+ * "no label: why". In a sweep, `which` names the value it is of ("Label for init.scale = 0.1: …").
  */
-function verdictLine(v: VerdictView, sofarStep: number | null): string {
-  if (!v.label) return v.regime.charAt(0).toUpperCase() + v.regime.slice(1);
+function verdictLine(v: VerdictView, sofarStep: number | null, which: string | null): string {
+  if (!v.label) return `${v.regime.charAt(0).toUpperCase()}${v.regime.slice(1)}${which ? ` (${which})` : ''}`;
   const when = sofarStep === null ? '' : `, so far (step ${formatReadout(sofarStep)})`;
   const criteria = v.criteria
     .filter((c) => c.value !== null)
     .map((c) => `${c.text.charAt(0).toLowerCase()}${c.text.slice(1)} ${formatAgainst(c.value as number, [c.threshold])} ${c.reached ? '≥' : '<'} ${formatExact(c.threshold)}`);
-  return `Label: ${v.label} (${v.regime}${when})${criteria.length > 0 ? ` — ${criteria.join(', ')}` : ''}`;
+  return `Label${which ? ` for ${which}` : ''}: ${v.label} (${v.regime}${when})${criteria.length > 0 ? ` — ${criteria.join(', ')}` : ''}`;
 }
 
 /** The figure's parameters: the run's, with a sweep's key giving its values instead of one. */
