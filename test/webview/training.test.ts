@@ -453,6 +453,20 @@ describe('training panel webview', () => {
     }
   });
 
+  it('keeps each formula of the verdict on one line: "‖K − K₀‖/‖K₀‖" never breaks at a narrow width', async () => {
+    const page = await open({ width: 320 });
+    await send(page, message(1, { ...run(30, 'finished'), verdict: realVerdict() }));
+    await page.waitForSelector('.criterion');
+    const formulas = await page.locator('.criterion-name .formula').evaluateAll((fs) => fs.map((f) => ({ text: f.textContent, lines: new Set([...f.getClientRects()].map((r) => Math.round(r.top))).size, wrap: getComputedStyle(f).whiteSpace })));
+    assert.ok(formulas.some((f) => f.text === '‖K − K₀‖/‖K₀‖'), JSON.stringify(formulas));
+    assert.ok(formulas.some((f) => f.text === 'ln‖W_l‖'), JSON.stringify(formulas));
+    for (const f of formulas) assert.deepEqual([f.text, f.lines, f.wrap], [f.text, 1, 'nowrap']);
+    // The name still reads as written.
+    const names = await page.locator('.criterion-name').allInnerTexts();
+    assert.ok(names.some((n) => n.replace(/\s+/g, ' ') === 'Largest tangent kernel change ‖K − K₀‖/‖K₀‖'), names.join(' | '));
+    await page.locator('.verdict').screenshot({ path: join(SCREENSHOTS, 'training-verdict-narrow.png') });
+  });
+
   it('says in the legend, off the chart, the last value of a quantity its cadence skipped at the last record, and at which step', async () => {
     // A run in progress whose latest record had no ζ: every ζ entry read "—".
     const page = await open();

@@ -7,3 +7,26 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: st
   if (text !== undefined) e.textContent = text;
   return e;
 }
+
+/**
+ * A formula in running text: a norm and what is attached to it without a space — `‖K − K₀‖/‖K₀‖`,
+ * `ln‖W_l‖` — up to the punctuation after it.
+ */
+const FORMULA = /[^\s(]*‖[^‖]{1,24}‖[^\s),.;:]*/g;
+
+/**
+ * `text` as nodes in which each formula is a `span.formula`, kept on one line (panel.css): a verdict's
+ * label broke inside one, "‖K −" at the end of a line and "K₀‖/‖K₀‖" on the next.
+ */
+export function withFormulas(text: string): Node[] {
+  const out: Node[] = [];
+  let at = 0;
+  for (const m of text.matchAll(FORMULA)) {
+    const i = m.index ?? 0;
+    if (i > at) out.push(document.createTextNode(text.slice(at, i)));
+    out.push(el('span', 'formula', m[0]));
+    at = i + m[0].length;
+  }
+  if (at < text.length) out.push(document.createTextNode(text.slice(at)));
+  return out;
+}

@@ -19,7 +19,7 @@ import { Charts } from '../charts/chartEngine';
 import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
-import { el } from '../shared/dom';
+import { el, withFormulas } from '../shared/dom';
 import { renderSweepLegend } from '../shared/sweepLegend';
 import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
 import { formatAgainst, formatExact } from '../../src/core/mechanisms/explain';
@@ -358,7 +358,8 @@ class TrainingPanel {
         item.dataset.criterion = c.name;
         item.dataset.reached = String(c.reached);
         item.dataset.decisive = String(c.decisive);
-        const name = el('span', 'criterion-name', c.text);
+        const name = el('span', 'criterion-name');
+        name.append(...withFormulas(c.text));
         name.title = c.text;
         // As the dynamics panel's verdict (docs/panel.md, "Numbers"): three significant digits, or the
         // more it takes to stay on its side of the threshold printed beside it, which prints as set.
@@ -372,7 +373,13 @@ class TrainingPanel {
       }),
     );
     const reasons = el('div', 'verdict-reasons');
-    reasons.append(...v.reasons.map((r) => el('p', 'verdict-reason', r)));
+    reasons.append(
+      ...v.reasons.map((r) => {
+        const p = el('p', 'verdict-reason');
+        p.append(...withFormulas(r));
+        return p;
+      }),
+    );
     this.verdict.replaceChildren(head, criteria, reasons);
   }
 
