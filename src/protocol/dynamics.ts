@@ -357,7 +357,9 @@ function chart(x: unknown, budget: { points: number }): FigureChart | null {
     if (!sh || !isFiniteNumber(sh.from) || !isFiniteNumber(sh.to)) return null;
     shade = { from: sh.from, to: sh.to };
   }
-  return { title, x: xAxis, y: yAxes as FigureAxis[], series, key, shade };
+  const note = c.note === undefined ? undefined : text(c.note);
+  if (note === null) return null;
+  return { title, x: xAxis, y: yAxes as FigureAxis[], series, key, shade, ...(note !== undefined ? { note } : {}) };
 }
 
 /**

@@ -377,11 +377,18 @@ describe('training panel webview', () => {
     await page.waitForSelector('[data-chart="zeta"] canvas');
     assert.equal(await page.locator('[data-chart="zeta"]').getAttribute('data-sparse'), '3', 'each value\'s ζ joined and marked');
     assert.equal(await page.locator('[data-chart="loss"]').getAttribute('data-sparse'), '0', 'a loss at every record is a plain line');
+    // Two measurements joined by a straight line read as steady growth: the note under the chart says
+    // that the dots are the measurements and that nothing between them was measured, and why.
+    const note = await page.locator('[data-chart="zeta"] .chart-note').innerText();
+    assert.match(note, /^Dots: the steps where ζ was measured\. It is measured at step 0 and at the last step, and between them only as far as its cost allows .*"Cadence"\)\. Between two dots it was not measured/, note);
+    assert.equal(await page.locator('[data-chart="loss"] .chart-note').isHidden(), true, 'no note under a loss measured at every record');
     await send(page, { type: 'exportChart', requestId: 7, format: 'svg', scale: 1, background: 'light' });
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartFigure'));
     const figure = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { charts: { title: string; series: { label: string; joined?: boolean; x: number[]; y: (number | null)[] }[] }[] } };
     const zeta = figure.figure.charts.find((c) => /^Alignment ζ/.test(c.title))!;
     assert.equal(zeta.series.length, 3);
+    assert.equal((zeta as { note?: string }).note, note, 'the figure says it under the chart too');
+    assert.equal((figure.figure.charts.find((c) => /loss/.test(c.title)) as { note?: string }).note, undefined);
     for (const s of zeta.series) {
       assert.equal(s.joined, true, s.label);
       assert.deepEqual(s.x, [0, 110], `${s.label}: the two measurements only`);
@@ -394,11 +401,19 @@ describe('training panel webview', () => {
       'Alignment ζ of the first pair of layers', 'Train loss (log scale)', 'Test accuracy', 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network',
       'Final ζ against scale (initial ζ dashed)', 'Best test accuracy against scale', 'Final weight norm √Σₗ‖Wₗ‖² against scale',
     ]);
-    assert.deepEqual(full.charts[0].key.map((k) => `${k.group}: ${k.label} ${k.mark}`), ['scale: 0.1 swatch', 'scale: 1 swatch', 'scale: 10 swatch']);
+    assert.deepEqual(full.charts[0].key.map((k) => `${k.group ?? ''}: ${k.label} ${k.mark}`), [': ζ fc1→fc2 line', 'scale: 0.1 swatch', 'scale: 1 swatch', 'scale: 10 swatch']);
     assert.deepEqual(full.charts[4].key.map((k) => `${k.label} ${k.mark}`), ['ζ fc1→fc2, end line', 'ζ fc1→fc2, start dashed', 'ζ fc2→fc3, end line', 'ζ fc2→fc3, start dashed']);
     // One record: a single measurement is still drawn (a dot).
     await send(page, message(2, run(1, 'training')));
     await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-sparse') === '4');
+    // One run: the legend marks a measured line with a dot, and the note names ζ_top too; the kernel's
+    // chart (measured every third record here) says it of the kernel.
+    await send(page, message(3, run(12, 'finished')));
+    await page.waitForFunction(() => document.querySelector('[data-chart="kernel"]')?.getAttribute('data-sparse') === '2');
+    assert.match(await page.locator('[data-chart="kernel"] .chart-note').innerText(), /^Dots: the steps where the tangent kernel \(and features\) was measured\./);
+    assert.equal(await page.locator('[data-chart="kernel"] .u-legend .u-marker[data-measured]').count(), 2);
+    assert.equal(await page.locator('[data-chart="zeta"] .chart-note').isHidden(), true, 'ζ measured at every record: plain lines, no note');
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-measured.png'), fullPage: true });
   });
 
   it('names the sweep value the verdict describes, in the verdict and in the exported figure\'s label line', async () => {
@@ -426,6 +441,45 @@ describe('training panel webview', () => {
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === 32));
     const none = (await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === 32) as unknown as { figure: { label: string | null } };
     assert.equal(none.figure.label, null);
+  });
+
+  it('keys every dashed line with a dashed mark: a sweep\'s test accuracy, its final ζ against initial ζ, on screen and in the figure', async () => {
+    // The sweep's "Test accuracy" was all dashed under a key of solid swatches, and the final ζ's
+    // legend gave "end" (solid) and "start" (dashed) the same square.
+    const page = await open();
+    const values = [0.1, 1, 10];
+    const runs = values.map(() => run(20, 'finished'));
+    await send(page, message(1, runs[0], { sweep: { key: 'init.scale', path: 'init.scale', values, runs } }));
+    await page.waitForSelector('[data-chart="sweepZeta"] .u-legend .u-series');
+    const key = await page.locator('[data-chart="accuracy"] .chart-key .key-item').evaluateAll((items) => items.map((i) => `${(i as HTMLElement).dataset.mark} ${i.textContent}`));
+    assert.deepEqual(key, ['dashed test accuracy', 'swatch 0.1', 'swatch 1', 'swatch 10']);
+    const dash = await page.locator('[data-chart="accuracy"] .chart-key .key-dashed').evaluate((m) => getComputedStyle(m).borderTopStyle);
+    assert.equal(dash, 'dashed');
+    assert.deepEqual(await page.locator('[data-chart="loss"] .chart-key .key-item').first().evaluate((i) => `${(i as HTMLElement).dataset.mark} ${i.textContent}`), 'line train loss');
+    // The summary view's legend: a line mark, solid or dashed as drawn (uPlot's square showed neither).
+    const marks = await page.locator('[data-chart="sweepZeta"] .u-legend .u-series').evaluateAll((rows) =>
+      rows.flatMap((row) => {
+        const m = row.querySelector('.u-marker') as HTMLElement | null;
+        const name = row.querySelector('.u-label')?.textContent ?? '';
+        if (!m || !/^ζ/.test(name)) return [];
+        const box = m.getBoundingClientRect();
+        return [{ name, mark: m.dataset.mark, style: getComputedStyle(m).borderTopStyle, line: box.width >= 3 * Math.max(1, box.height) }];
+      }),
+    );
+    assert.equal(marks.length, 4, JSON.stringify(marks));
+    for (const m of marks) {
+      assert.equal(m.line, true, `${m.name}: drawn as a short line, as the key draws it`);
+      assert.deepEqual([m.mark, m.style], /start/.test(m.name) ? ['dashed', 'dashed'] : ['line', 'solid'], m.name);
+    }
+    await page.locator('[data-chart="sweepZeta"]').screenshot({ path: join(SCREENSHOTS, 'training-sweep-zeta-key.png') });
+    await send(page, { type: 'exportChart', requestId: 41, format: 'svg', scale: 1, background: 'light' });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartFigure'));
+    const { figure } = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { charts: { title: string; series: { dashed: boolean }[]; key: { label: string; mark: string }[] }[] } };
+    // Every chart of the figure that draws a dashed line keys one.
+    for (const c of figure.charts) {
+      if (c.series.some((sr) => sr.dashed)) assert.ok(c.key.some((k) => k.mark === 'dashed'), `${c.title}: ${JSON.stringify(c.key)}`);
+    }
+    assert.deepEqual(figure.charts.find((c) => c.title === 'Test accuracy')!.key.map((k) => `${k.label} ${k.mark}`), ['test accuracy dashed', '0.1 swatch', '1 swatch', '10 swatch']);
   });
 
   it('enables Reset zoom only while the charts are zoomed, in the training and the checkpoint panel', async () => {

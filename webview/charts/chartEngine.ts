@@ -72,6 +72,8 @@ export interface ChartModel {
   raw?: uPlot.AlignedData;
   /** A window of the x axis shaded under the curves (a catapult), or null. */
   shade: { from: number; to: number } | null;
+  /** What the chart's key or legend cannot say, under it and in the exported figure (sparse measurements). */
+  note?: string;
 }
 
 /** At most this many simulation markers per series, so dense step grids stay readable. */
@@ -336,6 +338,32 @@ function drawZeros(current: () => ChartModel): (u: uPlot) => void {
   };
 }
 
+/** Whether a series has few enough values in view for a dot at each to be read (`SeriesSpec.sparse`). */
+function fewMeasured(u: uPlot, seriesIdx: number, i0: number, i1: number): boolean {
+  const ys = u.data[seriesIdx] ?? [];
+  let n = 0;
+  for (let i = Math.max(0, i0); i <= i1 && i < ys.length; i++) if (ys[i] != null) n++;
+  return n * 8 * uPlot.pxRatio <= u.bbox.width;
+}
+
+/**
+ * uPlot's legend marks each series as the chart's key does (`keyEntry`, panel.css): a short line, solid
+ * or dashed as drawn, a hollow circle for markers, with a dot on a line through measurements (`sparse`).
+ * uPlot's own mark is a square with the line's border style, and a dashed square read as a solid one:
+ * a sweep's final ζ (solid) and initial ζ (dashed) had the same mark.
+ */
+function markLegend(u: uPlot, model: ChartModel): void {
+  u.root.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((row, i) => {
+    const s = model.series[i - 1];
+    const marker = row.querySelector<HTMLElement>('.u-marker');
+    if (!s || !marker) return;
+    marker.dataset.mark = keyEntry(s).mark;
+    marker.toggleAttribute('data-measured', s.sparse === true && !s.points);
+    // CSSOM, not a style attribute: allowed under the CSP. The dot of a measured line takes this colour.
+    marker.style.color = s.colour;
+  });
+}
+
 function options(current: () => ChartModel, view: ChartView, width: number, onScale: (u: uPlot) => void): uPlot.Options {
   const model = current();
   /** A series' value for the legend: the drawn one, else the one computed (a gap on a log axis). */
@@ -385,7 +413,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       draw: [drawZeros(current)],
       // Off the chart, the legend shows each series' last value instead of dashes.
       setCursor: [(u: uPlot) => (u.cursor.idx == null ? showLastValues(u, current().raw) : undefined)],
-      ready: [(u: uPlot) => showLastValues(u, current().raw)],
+      ready: [(u: uPlot) => showLastValues(u, current().raw), (u: uPlot) => markLegend(u, current())],
       setData: [(u: uPlot) => showLastValues(u, current().raw)],
       setScale: [
         (u: uPlot, key: string) => {
@@ -435,7 +463,8 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
               width: s.width ?? 2,
               dash: s.dashed ? [7, 4] : undefined,
               spanGaps: s.sparse === true,
-              points: s.sparse ? { show: true, size: 5, width: 1, stroke: s.colour, fill: s.colour } : { show: false },
+              // Each measurement a dot while they are few enough to tell apart (8 px apart on average).
+              points: s.sparse ? { show: fewMeasured, size: 5, width: 1, stroke: s.colour, fill: s.colour } : { show: false },
               value: legendValue,
             },
       ),
@@ -588,13 +617,15 @@ export class Charts {
     const zeros = zerosOnLog(model);
     const scales = [...new Set(zeros.map((z) => model.scales.find((sc) => sc.key === model.series[z.series].scale)?.label ?? ''))];
     const beyond = beyondAxis(model);
-    const notes = [...(zeros.length ? [zeroNote(scales)] : []), ...(beyond.length ? [`Off the chart: ${beyond.join(', ')} beyond 10¹⁷ in size, more than the axis can draw (the legend gives the values).`] : [])];
+    const notes = [...(model.note ? [model.note] : []), ...(zeros.length ? [zeroNote(scales)] : []), ...(beyond.length ? [`Off the chart: ${beyond.join(', ')} beyond 10¹⁷ in size, more than the axis can draw (the legend gives the values).`] : [])];
     element.hidden = notes.length === 0;
     element.textContent = notes.join(' ');
     if (zeros.length > 0) container.dataset.zeros = String(zeros.length);
     else delete container.dataset.zeros;
     if (beyond.length > 0) container.dataset.beyond = beyond.join('|');
     else delete container.dataset.beyond;
+    if (model.note) container.dataset.note = '';
+    else delete container.dataset.note;
   }
 
   /** The chart's key (line styles and colours) under it when uPlot's legend is off. */
@@ -698,7 +729,7 @@ export class Charts {
           axis: model.scales.findIndex((sc) => sc.key === s.scale) === 1 ? 1 : 0,
         };
       });
-      out.push({ title: model.title, x: xAxis, y: yAxes, series, key: model.key, shade: model.shade });
+      out.push({ title: model.title, x: xAxis, y: yAxes, series, key: model.key, shade: model.shade, ...(model.note ? { note: model.note } : {}) });
     }
     return out;
   }

@@ -11,12 +11,15 @@ import { ChartModel, clean, Column, keyEntry, keptRows, ScaleSpec, SeriesSpec, t
 import { firstMeasured, lastMeasured } from '../../src/core/mechanisms/series';
 import { formatReadout } from '../shared/numberFormat';
 import { sweepColoursOf, type Palette } from '../shared/theme';
+import type { FigureKeyEntry } from '../../src/core/figures/chartFigure';
 
 export interface TrainingChartInput {
   run: RunView;
   sweep: SweepView | null;
   palette: Palette;
   logStep: boolean;
+  /** A network trained here (measured on its cadence) or a folder of checkpoints. */
+  kind: 'network' | 'checkpoints';
 }
 
 /** One line of a time chart: a column of the curves. */
@@ -65,8 +68,21 @@ function isSparse(c: Column): boolean {
   return values === 1;
 }
 
-/** A chart of lines over the records of one run, or of each sweep run in its own colour. */
-function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves, p: Palette) => Line[], input: TrainingChartInput): ChartModel {
+/**
+ * What the dots of a quantity measured at some records only are, under its chart: the line between
+ * two dots joins two measurements — two of them (step 0 and the last, a sweep's usual case) drew a
+ * straight line that read as steady growth.
+ */
+export function measuredNote(what: string, kind: TrainingChartInput['kind']): string {
+  const when = kind === 'network' ? ' It is measured at step 0 and at the last step, and between them only as far as its cost allows (its share of the training\'s work, docs/networks.md, "Cadence").' : '';
+  return `Dots: the steps where ${what} was measured.${when} Between two dots it was not measured: the line only joins them.`;
+}
+
+/**
+ * A chart of lines over the records of one run, or of each sweep run in its own colour. `measured`:
+ * the name of a quantity measured at some records only that the chart draws (`measuredNote`).
+ */
+function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves, p: Palette) => Line[], input: TrainingChartInput, measured: string | null = null): ChartModel {
   const { run, sweep, palette, logStep } = input;
   const series: SeriesSpec[] = [];
   const tables: uPlot.AlignedData[] = [];
@@ -85,10 +101,14 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
     add(run.curves, '');
   }
   const data = tables.length === 0 ? ([[]] as unknown as uPlot.AlignedData) : tables.length === 1 ? tables[0] : uPlot.join(tables);
-  // A sweep's chart names its values in its key (a swatch per value), as the dynamics panel's do; one
-  // run's names its lines, as the legend on screen does.
-  const key = sweep ? sweep.values.map((v, i) => ({ label: formatReadout(v), colour: sweepColoursOf(palette, sweep.values.length)[i], mark: 'swatch' as const, group: sweep.key })) : series.map(keyEntry);
-  return { title, scales, series, data, legend: !sweep, key, shade: null };
+  // A sweep's chart keys what each line style is (in the text colour: the test set's dashed lines said
+  // nothing of their dashes), then each value's colour, as the dynamics panel's do; one run's names its
+  // lines, as the legend on screen does.
+  const first = sweep?.runs.find((r) => r !== null && r.curves.step.length > 0)?.curves ?? run.curves;
+  const styles = lines(first, palette).map((l): FigureKeyEntry => ({ label: l.label, colour: palette.foreground, mark: l.dashed ? 'dashed' : 'line' }));
+  const key = sweep ? [...styles, ...sweep.values.map((v, i): FigureKeyEntry => ({ label: formatReadout(v), colour: sweepColoursOf(palette, sweep.values.length)[i], mark: 'swatch', group: sweep.key }))] : series.map(keyEntry);
+  const note = measured && series.some((sr) => sr.sparse) ? { note: measuredNote(measured, input.kind) } : {};
+  return { title, scales, series, data, legend: !sweep, key, shade: null, ...note };
 }
 
 /**
@@ -157,6 +177,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
           return [...pairs, ...flow];
         },
         input,
+        input.sweep ? 'ζ' : 'ζ (and ζ_top)',
       ),
   },
   {
@@ -208,7 +229,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     applies: ({ run, sweep }) => !sweep && run.curves.kernel.some((k) => k.values.some((v) => v !== null)),
     build: (input) =>
       timeModel('Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)', [{ key: 'y', label: 'change', log: false, side: 'left' }], (c, p) =>
-        c.kernel.map((k, i) => ({ label: k.name, colour: i === 0 ? p.purple : p.yellow, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.kernel[i]?.values, cc.step.length), false) })), input),
+        c.kernel.map((k, i) => ({ label: k.name, colour: i === 0 ? p.purple : p.yellow, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.kernel[i]?.values, cc.step.length), false) })), input, 'the tangent kernel (and features)'),
   },
   {
     key: 'sweepZeta',

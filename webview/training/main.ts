@@ -209,7 +209,7 @@ class TrainingPanel {
     this.descriptionText.textContent = m.description ?? '';
     this.notices.replaceChildren(...run.notices.map((n) => el('li', 'notice-item', n)));
     this.notices.hidden = run.notices.length === 0;
-    const input: TrainingChartInput = { run, sweep: m.sweep, palette: this.palette, logStep: this.prefs.logStep };
+    const input: TrainingChartInput = { run, sweep: m.sweep, palette: this.palette, logStep: this.prefs.logStep, kind: m.kind };
     // Charts over training need a record to draw: a run not trained (a loss not finite at θ₀) drew
     // empty frames on an axis from −1 to 1.
     const recorded = hasRecords(m);

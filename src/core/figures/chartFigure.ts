@@ -52,6 +52,8 @@ export interface FigureChart {
   key: FigureKeyEntry[];
   /** A window of the x axis shaded under the curves (a catapult), or null. */
   shade: { from: number; to: number } | null;
+  /** What the key cannot say, under it (the dots of measurements made at some steps only). */
+  note?: string;
 }
 
 export interface FigureColours {
@@ -356,6 +358,12 @@ function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMa
       x += itemWidth(k);
     }
     y += KEY_ROW_H;
+  }
+  if (c.note) {
+    for (const line of wrap(c.note, CHART_W - 8, 11)) {
+      out.push(`<text x="${r2(x0 + 8)}" y="${r2(y + 12)}" font-size="11" fill-opacity="0.75">${esc(line)}</text>`);
+      y += 15;
+    }
   }
   return { svg: out, height: y - y0 };
 }

@@ -184,6 +184,12 @@ describe('the figure a webview sends for SVG export', () => {
   it('accepts a well-formed figure and answers chartFigure with it', () => {
     assert.deepEqual(parseFigureSpec(figure()), figure());
     assert.deepEqual(parseFromWebview({ type: 'chartFigure', requestId: 3, figure: figure() }), { type: 'chartFigure', requestId: 3, figure: figure() });
+    // A chart's note (what its dots are) is kept; one that is not text refuses the figure.
+    const noted = figure();
+    (noted.charts[0] as { note?: unknown }).note = 'Dots: the steps where ζ was measured.';
+    assert.deepEqual(parseFigureSpec(noted), noted);
+    (noted.charts[0] as { note?: unknown }).note = 3;
+    assert.equal(parseFigureSpec(noted), null);
   });
 
   it('refuses what could escape the SVG, non-finite numbers, mismatched columns and oversized figures', () => {

@@ -86,6 +86,21 @@ test('lines go through their values on the axes as given; a gap breaks the line'
   assert.ok(svg.includes('clip-path="url(#plot0)"') && svg.includes('<clipPath id="plot1">'));
 });
 
+test('a chart\'s note is written under its key, wrapped at its width, and makes the chart taller', () => {
+  const plain = figureSvg(spec());
+  const noted = spec();
+  noted.charts[0].note = 'Dots: the steps where ζ was measured. Between two dots it was not measured: the line only joins them <&>.';
+  const svg = figureSvg(noted);
+  const lines = [...svg.matchAll(/<text x="[\d.]+" y="([\d.]+)" font-size="11" fill-opacity="0.75">([^<]*)<\/text>/g)];
+  assert.ok(lines.length >= 2, 'wrapped over lines');
+  assert.equal(lines.map((l) => l[2]).join(' '), 'Dots: the steps where ζ was measured. Between two dots it was not measured: the line only joins them &lt;&amp;&gt;.');
+  // Under the key: below the key's text of the first chart.
+  const keyY = Number(/<text x="[\d.]+" y="([\d.]+)">ζ<\/text>/.exec(svg)![1]);
+  assert.ok(Number(lines[0][1]) > keyY, `${lines[0][1]} > ${keyY}`);
+  const height = (s: string) => Number(/height="(\d+)"/.exec(s)![1]);
+  assert.ok(height(svg) > height(plain), 'room is made for it');
+});
+
 test('the header says the title, the label and the parameters; text is escaped; ticks in the shared format', () => {
   const svg = figureSvg(spec());
   assert.ok(svg.includes('Alignment &lt;small init&gt; &amp; co'));
