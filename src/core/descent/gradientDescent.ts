@@ -13,7 +13,7 @@ import { defaultHorizon, PLATEAU_KERNEL_GROWTH } from '../linearFlow/horizon';
 import { fromLogPoint, type FlowPoint, type LogPoint } from '../linearFlow/plane';
 import { MAX_WINDOW_STEPS, PlaneDescent } from '../linearFlow/planeDescent';
 import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron } from '../linearFlow/reduce';
-import { Catapult, CatapultWatch, divergenceThreshold, maxStableRateScale } from '../linearFlow/stability';
+import { Catapult, CatapultWatch, descentSettling, divergenceThreshold, maxStableRateScale, STABILITY_HORIZONS, STABILITY_MIN_STEPS } from '../linearFlow/stability';
 import { checkInitialRanges, descentRangeError } from '../linearFlow/ranges';
 import { decayHorizon } from '../linearFlow/weightDecay';
 import { firstNonFinite } from '../trajectory/finite';
@@ -63,9 +63,9 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   const exact = e.model.activation === 'linear' ? exactFlowOf(e) : null;
   if (exact) checkInitialRanges(e, exact.spec, exact.flow, exact.lnTheta0);
   const rho = e.weightDecay ?? 0;
-  // The largest stable factor of the rates (without weight decay): for the summary, and for the default horizon.
+  // The largest stable factor of the rates (without weight decay), for the summary.
   const maxScale = exact && rho === 0 ? stableRateScaleOf(exact.flow) : null;
-  const steps = reportedSteps(e, exact ? () => simulationHorizonOf(exact.flow, rho, maxScale) : undefined);
+  const steps = reportedSteps(e, exact ? () => simulationHorizonOf(exact.flow, rho) : undefined);
   const lastStep = steps[steps.length - 1];
   const byRecursion = e.model.activation === 'linear' && !options.reference;
   if (!byRecursion) {
@@ -535,43 +535,44 @@ export function reportedSteps(e: Experiment, horizon: () => number = () => simul
   return steps;
 }
 
-/** Default number of steps: the exact flow's horizon of the same network made linear (step ≈ unit time). */
+/** Default number of steps: where gradient descent of the same network made linear settles (`simulationHorizonOf`). */
 function simulationHorizon(e: Experiment): number {
   const linear: Experiment = { ...e, model: { ...e.model, activation: 'linear' } };
   return simulationHorizonOf(exactFlowOf(linear).flow, e.weightDecay ?? 0);
 }
 
 /**
- * The default number of steps: the flow's horizon (stretched by weight decay as for `solve`), stretched
- * again by g/ln(1 + g) for g = λ|y| < 1 — a plateau grows by e^g per unit time in the flow but by 1 + g
- * per step of descent (docs/finite-rates.md §1), so a small initialisation's descent leaves its plateau
- * later than the flow (σ = 1e-100 at λy = 0.1: 2319 steps were still on it; 4.9% more are past it).
- * Within [1, MAX_STEPS]; at least UNSTABLE_MIN_STEPS when the rates are beyond the stable ones
- * (`scale`, the flow's `stableRateScaleOf`, computed here when not given).
+ * The default number of steps (docs/model.md §6, "Default horizon"): gradient descent itself, run by the
+ * O(1) recursion at the experiment's rates until it has settled (`descentSettling`) — converged (the
+ * residual within 10⁻³ of its initial distance from its limit, the flow horizon's criterion, with the
+ * tangent kernel below 2 per step, so a catapult has come down), or blown up — or MAX_STEPS when it does
+ * neither. Not the flow's horizon: a catapult (K₀ > 2) converges in some tens of steps where the flow's
+ * horizon is three, and stopped at its peak; a plateau lasts longer in descent than in the flow.
+ * With weight decay ρ, that number of steps of the undecayed run, stretched as `solve` stretches its
+ * horizon (`decayHorizon`). At least 1.
  */
-function simulationHorizonOf(flow: ExactFlow, rho: number, scale?: number | null): number {
-  const g = flow.lambda * Math.abs(flow.input.y);
-  const stretch = g > 0 && g < 1 ? g / Math.log1p(g) : 1;
-  const h = defaultHorizon(flow) * stretch;
-  const steps = Math.max(1, Math.min(rho > 0 ? decayHorizon(flow.input, rho, h) : h, MAX_STEPS));
-  if (rho > 0 || steps >= UNSTABLE_MIN_STEPS) return steps;
-  // Rates beyond the largest stable ones: descent does not converge, and the flow's horizon — one step
-  // at rates of 10⁶ — showed the loss grown 10¹³-fold with no divergence and a label. Enough steps to see it go.
-  const s = scale === undefined ? stableRateScaleOf(flow) : scale;
-  return s !== null && s < 1 ? UNSTABLE_MIN_STEPS : steps;
+function simulationHorizonOf(flow: ExactFlow, rho: number): number {
+  const settled = Math.max(1, descentSettling(flow.input, flow.limit().residual, settlingCap(flow)).step);
+  return rho > 0 ? Math.min(decayHorizon(flow.input, rho, settled), MAX_STEPS) : settled;
+}
+
+/**
+ * The most steps the default horizon waits for descent to settle: STABILITY_HORIZONS (20) flow horizons,
+ * at least STABILITY_MIN_STEPS (10³), at most MAX_STEPS — the budget within which `maxStableRateScale`'s
+ * trial at the experiment's rates counts a run as converging (without its 2·10⁵ cap, which bounds the
+ * bisection's cost, not one run's). Descent that follows the flow settles within a few flow horizons (a
+ * plateau lasts at most 1/ln 2 ≈ 1.44 times longer per step), a catapult within some tens of steps; a
+ * run still unsettled there oscillates at or beyond the edge of stability (at K(∞) = 2 it would take 10⁷
+ * steps and five seconds, where 10³ show it).
+ */
+function settlingCap(flow: ExactFlow): number {
+  return Math.min(MAX_STEPS, Math.max(STABILITY_MIN_STEPS, Math.ceil(STABILITY_HORIZONS * defaultHorizon(flow))));
 }
 
 /** The largest factor of the rates with which descent still converges (`maxStableRateScale`), from the flow's facts. */
 function stableRateScaleOf(flow: ExactFlow): number | null {
   return maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow), lnNtkLimit: flow.limitLog().lnNtk });
 }
-
-/**
- * The default number of steps at least, when the rates are beyond the largest stable ones
- * (`maxStableRateScale` < 1): a run that does not converge diverges within it unless it is barely
- * unstable (docs/finite-rates.md).
- */
-export const UNSTABLE_MIN_STEPS = 100;
 
 /** First reported time at which the loss has come a quarter of the way to its final value, when the kernel grows ≥ 10×. */
 function observedPlateau(t: Trajectory): number | null {

@@ -3,6 +3,7 @@
  * rates can be raised before training stops converging (docs/finite-rates.md).
  */
 import { ldexp } from '../math/logDomain';
+import { HORIZON_RESIDUAL_FRACTION } from './horizon';
 import { FlowInput, planeScaledBy } from './plane';
 import { DescentFacts, PlaneDescent } from './planeDescent';
 
@@ -137,6 +138,41 @@ export class OutcomeWatch implements OutcomeFacts {
   /** The run stopped because its next state was not finite, at `step`. */
   blewUp(step: number): void {
     if (this.blowUpStep < 0) this.blowUpStep = step;
+  }
+}
+
+/** How a run of gradient descent ended, for its default horizon (`descentSettling`). */
+export type Settling = 'converged' | 'diverged' | 'unsettled';
+
+/**
+ * Where gradient descent at the experiment's rates (without weight decay) has settled, from the O(1)
+ * recursion's own state, one step at a time (docs/model.md §6, "Default horizon"):
+ * - `converged` at the first step k at which, on step k and the step before it, the residual is within
+ *   HORIZON_RESIDUAL_FRACTION (10⁻³) of its initial distance from its limit `limitResidual`
+ *   (|r_k − r(∞)| ≤ 10⁻³ |r₀ − r(∞)|, the flow horizon's own criterion) and the tangent kernel is below
+ *   2 per step (r' ≈ (1 − K) r near the minimum: from there every step contracts the residual, so a
+ *   catapult has come down and no rise is left);
+ * - `diverged` at the step `flab simulate` reports as its blow-up: the first step whose loss exceeds
+ *   `divergenceThreshold` of the first, or the step after the last whose next state would be finite;
+ * - `unsettled` at `cap` steps when neither happened (a bounded oscillation beyond the edge of stability).
+ * The limit of the residual is the exact flow's: descent's fixed points are r = 0 or the saddle
+ * u = W n = 0, the flow's limits too. A run with nothing to move (r₀ = r(∞)) settles at step 0.
+ * O(steps) time, O(1) memory.
+ */
+export function descentSettling(input: FlowInput, limitResidual: number, cap: number): { step: number; settling: Settling } {
+  const run = new PlaneDescent(input);
+  const gap0 = Math.abs(run.residual - limitResidual);
+  if (!(gap0 > 0)) return { step: 0, settling: 'converged' };
+  const target = HORIZON_RESIDUAL_FRACTION * gap0;
+  const threshold = divergenceThreshold(run.loss);
+  let settled = 0;
+  for (let k = 0; ; k++) {
+    if (!(run.loss <= threshold)) return { step: k, settling: 'diverged' };
+    if (Math.abs(run.residual - limitResidual) <= target && run.ntk < 2) {
+      if (++settled === 2) return { step: k, settling: 'converged' };
+    } else settled = 0;
+    if (k >= cap) return { step: cap, settling: 'unsettled' };
+    if (!run.advance()) return { step: k + 1, settling: 'diverged' };
   }
 }
 

@@ -40,8 +40,8 @@ function setsBudget(e: Experiment): boolean {
 /**
  * The steps a cell reports (and so runs: the last is the budget): those of `flab simulate` of the
  * experiment. Without `time.end` (or `time.at`) every cell runs the file's own default number of
- * steps (`fallback`, the exact flow's horizon at the file's values, as `flab simulate FILE` runs it),
- * not each cell's, so that one budget holds for the whole diagram.
+ * steps (`fallback`: descent at the file's values run until it settles, as `flab simulate FILE` runs
+ * it; docs/model.md §6), not each cell's, so that one budget holds for the whole diagram.
  */
 function stepsOf(e: Experiment, fallback: () => number[]): number[] {
   return setsBudget(e) ? reportedSteps(e) : fallback();
