@@ -18,7 +18,7 @@ import { checkInitialRanges, descentRangeError } from '../linearFlow/ranges';
 import { decayHorizon } from '../linearFlow/weightDecay';
 import { firstNonFinite } from '../trajectory/finite';
 import { seriesScores, type LoggedChanges } from '../trajectory/seriesScores';
-import { seriesEnds, Trajectory } from '../trajectory/trajectory';
+import { InitialState, seriesEnds, Trajectory } from '../trajectory/trajectory';
 import { ACTIVATIONS } from './activation';
 
 /** Options of `gradientDescent`. */
@@ -46,6 +46,8 @@ interface Descent {
   escaped?: { step: number; column: string };
   /** The recursion: its scores' changes from logarithms (LogScores); the plain loop: absent. */
   logged?: LoggedChanges;
+  /** The state at step 0, reported or not: where the summary's "*Initial" values and the scores start. */
+  initial: InitialState;
 }
 
 /**
@@ -78,7 +80,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
       throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps or a smaller width${e.model.activation === 'linear' ? ', or drop --reference' : ''}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
     }
   }
-  const { out, diverged, catapult, logged, escaped } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
+  const { out, diverged, catapult, logged, escaped, initial } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
   const m = out.t.length;
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
@@ -97,7 +99,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     irreducibleLoss: sample.irreducibleLoss,
     omega,
     plateauTime: observedPlateau(out),
-    ...seriesEnds(out),
+    ...seriesEnds(out, initial),
     // The grid's horizon, not where a diverged run's series end (time.end 1e160-fold rates: horizon 1, diverged at step 1).
     horizon: lastStep,
     limit: null,
@@ -108,7 +110,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     weightDecay: rho,
   };
   // Over the reported steps; none for a run that diverged (docs/mechanisms.md, "Scores").
-  out.summary.scores = diverged ? null : seriesScores(out, logged);
+  out.summary.scores = diverged ? null : seriesScores(out, initial, logged);
   out.summary.scoredOver = 'end';
   // A printed number beyond 64 bits: refused at the field to blame where the flow over the same span is
   // beyond them too (a run of σ = 1e-300 to its default horizon); otherwise with the step and the column.
@@ -137,6 +139,11 @@ function unprintable(p: FlowPoint, theta0: number, rho: number): string | null {
   const distance = theta0 > 0 ? p.distance / theta0 : p.distance;
   const columns: [string, number][] = [['output', p.output], ['loss', p.loss], ['normU', p.normU], ['normW', p.normW], ['ntk', p.ntk], ['distance', distance], ['objective', objective]];
   return columns.find(([, v]) => !Number.isFinite(v))?.[0] ?? null;
+}
+
+/** The start of the scores and the summary from step 0's point, as `insertPoint` would print it (ζ within [−1, 1]). */
+function initialOf(p: FlowPoint): InitialState {
+  return { zeta: p.zeta === null ? null : Math.max(-1, Math.min(1, p.zeta)), loss: p.loss, ntk: p.ntk, normU: p.normU, normW: p.normW };
 }
 
 /** Appends one step's point unless some number of it is not finite; returns whether it did. */
@@ -229,6 +236,10 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   let escaped: Descent['escaped'] = undefined;
   let recorded = -1;
   const threshold = divergenceThreshold(run.loss);
+  // Step 0 starts the scores and the summary whether or not the grid reports it.
+  const start = run.logPoint();
+  logs.see(0, start);
+  const initial = initialOf(toPoint(start));
   for (;;) {
     const step = run.step;
     const loss = run.loss;
@@ -262,7 +273,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   }
   const kept = peak as { step: number; p: LogPoint } | null;
   if (reported.finish(out, theta0, rho) && kept) logs.see(kept.step, kept.p);
-  return { out, diverged, catapult: reported.watch.catapult, logged: logs.changes(), ...(escaped ? { escaped } : {}) };
+  return { out, diverged, catapult: reported.watch.catapult, logged: logs.changes(), initial, ...(escaped ? { escaped } : {}) };
 }
 
 /**
@@ -402,9 +413,14 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   };
 
   let threshold = NaN;
+  let initial: InitialState | null = null;
   for (let step = 0; step <= lastStep; step++) {
     const loss = forward();
-    if (step === 0) threshold = divergenceThreshold(loss);
+    if (step === 0) {
+      threshold = divergenceThreshold(loss);
+      // Step 0 starts the scores and the summary whether or not the grid reports it.
+      initial = initialOf(pointOf(loss, u, W));
+    }
     if (!(loss <= threshold)) {
       diverged = { step };
       // The arrays end at the last finite state: this one if it is, else the one before (in the spare buffers).
@@ -459,7 +475,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     previousLoss = loss;
   }
   reported.finish(out, theta0, rho);
-  return { out, diverged, catapult: reported.watch.catapult, ...(escaped ? { escaped } : {}) };
+  return { out, diverged, catapult: reported.watch.catapult, initial: initial!, ...(escaped ? { escaped } : {}) };
 }
 
 /**

@@ -315,8 +315,8 @@ export class PlaneDescent {
 /**
  * What one run of gradient descent says about its loss and its kernel, as a phase-diagram cell needs
  * it (docs/phase-diagram.md, "Gradient descent"): the loss's rise above its start and its fall back
- * below it, where it blew up, the kernel's largest change at the reported steps, and the first
- * reported and the last state. The outcome (converged, catapult, diverged) is decided from these by
+ * below it, where it blew up, the kernel's largest change at the reported steps, and the state at
+ * step 0 and the last one. The outcome (converged, catapult, diverged) is decided from these by
  * stability.ts (`descentOutcome`).
  */
 export interface DescentFacts {
@@ -331,10 +331,10 @@ export interface DescentFacts {
   blowUpStep: number;
   /** Steps taken (the last finite state's step). */
   steps: number;
-  /** max over the reported steps run of |K/K(first reported) − 1| (docs/mechanisms.md: descent runs are scored over their reported steps). */
+  /** max over the reported steps run of |K/K₀ − 1|, K₀ at step 0 (docs/mechanisms.md: descent runs are scored over their reported steps, from step 0). */
   kernelChange: number;
-  /** The first reported state and the last finite one, with their sizes as logarithms (distance absolute). */
-  first: LogPoint | null;
+  /** The state at step 0 (the scores' start, whatever the reported steps) and the last finite one, with their sizes as logarithms (distance absolute). */
+  first: LogPoint;
   end: LogPoint;
 }
 
@@ -367,10 +367,13 @@ export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>,
   let blowUpStep = -1;
   let loss = loss0;
   let next = 0;
-  let lnKernelRef = NaN;
-  let kernelRef = 0;
+  // K/K₀ and the scores' start at step 0, whatever the reported steps (time.at [100] scored step 100
+  // against itself): both kernels as doubles where they are normal numbers (λ² cancels in the ratio otherwise).
+  const kernel0 = cf * (cu * (v1 * v1 + v2 * v2) + cv * (u1 * u1 + u2 * u2));
+  const kernelRef = kernel0 >= SMALLEST_DIRECT && kernel0 <= 2 ** 1000 ? kernel0 : 0;
+  const lnKernelRef = lnKernelOf(input, Math.sqrt(u1 * u1 + u2 * u2), eu, Math.sqrt(v1 * v1 + v2 * v2), ev, cu, cv, cf);
+  const first = coordinatesLogPoint(input, start, { u1, u2, eu, v1, v2, ev, perpScale: 1, output, residual: r }, true, cu, cv, cf);
   let kernelChange = 0;
-  let first: LogPoint | null = null;
   let step = 0;
   // The first rise window's steps are reported too, as by `flab simulate` (gradientDescent.ts,
   // ReportedSteps): its first MAX_WINDOW_STEPS steps off the grid, the step that closes it, and its
@@ -384,13 +387,7 @@ export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>,
   for (;;) {
     const onGrid = next < reported.length && step === reported[next];
     if (onGrid || (windowKind !== 0 && (extra < MAX_WINDOW_STEPS || step === fallStep))) {
-      // K/K(first reported): both kernels as doubles where they are normal numbers (λ² cancels in the ratio otherwise).
-      if (next === 0 && onGrid) {
-        const kernel = cf * (cu * (v1 * v1 + v2 * v2) + cv * (u1 * u1 + u2 * u2));
-        kernelRef = kernel >= SMALLEST_DIRECT && kernel <= 2 ** 1000 ? kernel : 0;
-        lnKernelRef = lnKernelOf(input, Math.sqrt(u1 * u1 + u2 * u2), eu, Math.sqrt(v1 * v1 + v2 * v2), ev, cu, cv, cf);
-        first = coordinatesLogPoint(input, start, { u1, u2, eu, v1, v2, ev, perpScale: 1, output, residual: r }, step === 0, cu, cv, cf);
-      } else kernelChange = Math.max(kernelChange, kernelChangeOf(input, u1, u2, eu, v1, v2, ev, cu, cv, cf, kernelRef, lnKernelRef));
+      kernelChange = Math.max(kernelChange, kernelChangeOf(input, u1, u2, eu, v1, v2, ev, cu, cv, cf, kernelRef, lnKernelRef));
       if (onGrid) next++;
       else extra++;
       if (windowKind === 2) peakChange = NaN;

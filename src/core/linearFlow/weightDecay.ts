@@ -16,7 +16,7 @@ import { ExperimentError } from '../experiment/errors';
 import { binaryExponent, ldexp, logAddExp, signedExp } from '../math/logDomain';
 import { integrateAt, OdeStats, OdeStepLimitError, OdeSystem } from '../math/stiffOde';
 import { logRatio, MechanismScores, scoresFromChanges } from '../mechanisms/classify';
-import type { Series } from '../trajectory/trajectory';
+import type { InitialState, Series } from '../trajectory/trajectory';
 import { clampUnit, FlowInput, LogPoint, lossLog, lossOf } from './plane';
 
 /** Local error tolerance of one integration step; the reported series are accurate to ~1e-10 relative. */
@@ -280,12 +280,15 @@ export function decayHorizon(input: FlowInput, rho: number, flowHorizon: number)
 }
 
 /**
- * The columns of a weight-decay solve at `times` (distance relative to θ₀, objective included), and
- * the scores of the series, computed from the logarithms of its sizes (so a norm that decays below
- * the 64-bit range still has its log change).
+ * The columns of a weight-decay solve at `times` (distance relative to θ₀, objective included), the
+ * state at t = 0 (integrated from there whether `times` holds it or not: the summary's "*Initial"
+ * values and the scores start there), and the scores from t = 0 to the last time, computed from the
+ * logarithms of its sizes (so a norm that decays below the 64-bit range still has its log change).
  */
-export function decaySeries(input: FlowInput, rho: number, times: number[], lnTheta0: number, where?: string): { series: Series & { objective: number[] }; scores: MechanismScores } {
-  const points = decayPoints(input, rho, times, where);
+export function decaySeries(input: FlowInput, rho: number, times: number[], lnTheta0: number, where?: string): { series: Series & { objective: number[] }; scores: MechanismScores; initial: InitialState } {
+  const fromZero = times[0] === 0;
+  const all = decayPoints(input, rho, fromZero ? times : [0, ...times], where);
+  const points = fromZero ? all : all.slice(1);
   const relative = Number.isFinite(lnTheta0);
   const series = {
     t: times,
@@ -298,12 +301,13 @@ export function decaySeries(input: FlowInput, rho: number, times: number[], lnTh
     distance: points.map((p) => Math.exp(relative ? p.lnDistance - lnTheta0 : p.lnDistance)),
     objective: points.map((p) => Math.exp(p.lnObjective)),
   };
-  const first = points[0];
+  const first = all[0];
   const last = points[points.length - 1];
   let kernelChange = 0;
   for (const p of points) kernelChange = Math.max(kernelChange, Math.abs(Math.expm1(p.lnNtk - first.lnNtk)));
   const zetaChange = first.zeta !== null && last.zeta !== null ? Math.abs(last.zeta) - Math.abs(first.zeta) : null;
   const change = (a: number, b: number): number | null => (Number.isFinite(a) && Number.isFinite(b) ? a - b : logRatio(Math.exp(a), Math.exp(b)));
   const scores = scoresFromChanges(kernelChange, zetaChange, change(last.lnNormU, first.lnNormU), change(last.lnNormW, first.lnNormW), series.distance[series.distance.length - 1], null);
-  return { series, scores };
+  const initial = { zeta: first.zeta, loss: lossOf(first, input.irreducibleLoss), ntk: Math.exp(first.lnNtk), normU: Math.exp(first.lnNormU), normW: Math.exp(first.lnNormW) };
+  return { series, scores, initial };
 }

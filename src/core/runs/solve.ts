@@ -4,12 +4,12 @@ import { timeGrid } from '../experiment/timeGrid';
 import { ExactFlow } from '../linearFlow/exactFlow';
 import { exactScores } from '../linearFlow/exactScores';
 import { defaultHorizonLn, plateauTimeLn } from '../linearFlow/horizon';
-import { FlowPoint, fromLogPoint, lossOf } from '../linearFlow/plane';
+import { FlowPoint, fromLogPoint, lossOf, type LogPoint } from '../linearFlow/plane';
 import { checkExactRanges } from '../linearFlow/ranges';
 import { EffectiveSample, exactFlowOf } from '../linearFlow/reduce';
 import { decayHorizon, decaySeries } from '../linearFlow/weightDecay';
 import { classify, scoredOver, thresholdsOf } from '../mechanisms/classify';
-import { Limit, seriesEnds, Summary, Trajectory } from '../trajectory/trajectory';
+import { InitialState, Limit, seriesEnds, Summary, Trajectory } from '../trajectory/trajectory';
 import { assertFinite } from '../trajectory/finite';
 
 /**
@@ -56,7 +56,8 @@ export function solve(e: Experiment): Trajectory {
     ...exactSummaryBase(e, flow, sample),
     omega: flow.omega,
     plateauTime: plateau === null ? null : Math.exp(plateau),
-    ...seriesEnds(out),
+    // "*Initial" at t = 0 whatever the grid (time.at [100] printed those of t = 100).
+    ...seriesEnds(out, initialStateOf(flow.logPointAt(-Infinity), sample.irreducibleLoss)),
     limit: toLimit(limit),
     diverged: null,
   };
@@ -92,6 +93,11 @@ function exactSummaryBase(e: Experiment, flow: ExactFlow, sample: EffectiveSampl
   };
 }
 
+/** The summary's start from the flow's point at t = 0 (sizes from their logarithms). */
+export function initialStateOf(p: LogPoint, irreducibleLoss: number): InitialState {
+  return { zeta: p.zeta, loss: lossOf(p, irreducibleLoss), ntk: Math.exp(p.lnNtk), normU: Math.exp(p.lnNormU), normW: Math.exp(p.lnNormW) };
+}
+
 function toLimit(p: FlowPoint): Limit {
   return { output: p.output, loss: p.loss, zeta: p.zeta, normU: p.normU, normW: p.normW, ntk: p.ntk };
 }
@@ -110,7 +116,7 @@ function solveWithWeightDecay(e: Experiment, flow: ExactFlow, sample: EffectiveS
       ...exactSummaryBase(e, flow, sample),
       omega: null,
       plateauTime: null,
-      ...seriesEnds(series.series),
+      ...seriesEnds(series.series, series.initial),
       limit: null,
       diverged: null,
       weightDecay: rho,

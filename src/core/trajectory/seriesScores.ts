@@ -1,6 +1,6 @@
 /** The mechanism scores of a reported series (docs/mechanisms.md, "Scores"). */
 import { logRatio, MechanismScores, scoresFromChanges } from '../mechanisms/classify';
-import { Series } from './trajectory';
+import { InitialState, Series } from './trajectory';
 
 /**
  * What a run computed in the log domain over its reported points (the linear recursion), in place of
@@ -10,28 +10,29 @@ import { Series } from './trajectory';
 export interface LoggedChanges {
   /** The kernel's largest relative change |K/K₀ − 1|. */
   kernelChange: number;
-  /** ln|u| and ln‖W‖ at the first and the last reported point. */
+  /** ln|u| and ln‖W‖ at step 0 and at the last reported point. */
   lnNormU: [number, number];
   lnNormW: [number, number];
 }
 
 /**
- * Scores of a reported series (gradient descent, or an exact trajectory on its own grid):
- * extremes over the reported points, end = the last point. Null when the series has no kernel.
- * `logged`, when given, supplies the kernel's change and the norms' log changes (LoggedChanges).
+ * Scores of a reported series (gradient descent, or an exact trajectory on its own grid) from the run's
+ * start `initial` (t = 0, step 0, whether printed or not): extremes over the reported points, end =
+ * the last point. Null when the series has no kernel. `logged`, when given, supplies the kernel's
+ * change and the norms' log changes (LoggedChanges, themselves from step 0).
  */
-export function seriesScores(s: Series, logged?: LoggedChanges): MechanismScores | null {
+export function seriesScores(s: Series, initial: InitialState, logged?: LoggedChanges): MechanismScores | null {
   const n = s.t.length;
-  if (n === 0 || !s.ntk) return null;
-  const k0 = s.ntk[0];
+  if (n === 0 || !s.ntk || initial.ntk === null) return null;
+  const k0 = initial.ntk;
   let kernelChange = 0;
   if (logged) kernelChange = logged.kernelChange;
-  else for (let k = 1; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Infinity : 0);
-  const z0 = s.zeta[0];
+  else for (let k = 0; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Infinity : 0);
+  const z0 = initial.zeta;
   const z1 = s.zeta[n - 1];
   const zetaChange = z0 !== null && z1 !== null ? Math.abs(z1) - Math.abs(z0) : null;
   const change = ([first, last]: [number, number]): number | null => (Number.isFinite(first) && Number.isFinite(last) ? last - first : null);
-  const normChangeU = logged ? change(logged.lnNormU) : logRatio(s.normU[n - 1], s.normU[0]);
-  const normChangeW = logged ? change(logged.lnNormW) : logRatio(s.normW[n - 1], s.normW[0]);
+  const normChangeU = logged ? change(logged.lnNormU) : logRatio(s.normU[n - 1], initial.normU);
+  const normChangeW = logged ? change(logged.lnNormW) : logRatio(s.normW[n - 1], initial.normW);
   return scoresFromChanges(kernelChange, zetaChange, normChangeU, normChangeW, s.distance[n - 1], null);
 }

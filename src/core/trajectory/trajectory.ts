@@ -99,19 +99,33 @@ export interface Trajectory extends Series {
 /** The column names of a trajectory, in the order `--csv` prints them. */
 export const SERIES_COLUMNS = ['t', 'output', 'loss', 'zeta', 'normU', 'normW', 'ntk', 'distance', 'objective'] as const;
 
-/** The summary fields read off a series' first and last reported points. */
+/** The summary fields read off a run's start (t = 0, step 0) and its last reported point. */
 export type SeriesEnds = Pick<Summary, 'horizon' | 'zetaInitial' | 'zetaFinal' | 'lossInitial' | 'lossFinal' | 'ntkInitial' | 'ntkFinal'>;
 
-/** First and last values of a non-empty series, for its summary. */
-export function seriesEnds(s: Series): SeriesEnds {
+/**
+ * The state at t = 0 (step 0 of gradient descent) that a summary's "*Initial" values and the scores
+ * start from, whatever the printed grid: `time.at` [100] prints no point at 0, and the first printed
+ * point made the scores of step 100 against itself (kernel, ζ change 0) and the "initial" loss that of
+ * t = 100. `ntk` null for a series without a kernel.
+ */
+export interface InitialState {
+  zeta: number | null;
+  loss: number;
+  ntk: number | null;
+  normU: number;
+  normW: number;
+}
+
+/** The summary's ends: "*Initial" from the run's own start `initial`, "*Final" and the horizon from the last reported point of a non-empty series. */
+export function seriesEnds(s: Series, initial: InitialState): SeriesEnds {
   const last = s.t.length - 1;
   return {
     horizon: s.t[last],
-    zetaInitial: s.zeta[0],
+    zetaInitial: initial.zeta,
     zetaFinal: s.zeta[last],
-    lossInitial: s.loss[0],
+    lossInitial: initial.loss,
     lossFinal: s.loss[last],
-    ntkInitial: s.ntk ? s.ntk[0] : null,
+    ntkInitial: s.ntk ? initial.ntk : null,
     ntkFinal: s.ntk ? s.ntk[last] : null,
   };
 }

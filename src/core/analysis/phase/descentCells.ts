@@ -78,7 +78,7 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
       const f = planeDescentFacts(input, base.steps, CATAPULT_RISE, DIVERGENCE_FACTOR);
       // A cell whose first loss is not even finite diverged before it began.
       const outcome = Number.isFinite(f.loss0) ? descentOutcome(f) : DIVERGED;
-      if (outcome === DIVERGED || !f.first) return { label: NO_LABEL, scores: null, outcome, ntk0 };
+      if (outcome === DIVERGED) return { label: NO_LABEL, scores: null, outcome, ntk0 };
       const scores = scoresBetween(f.kernelChange, f.first, f.end, lnTheta0);
       if (!finiteScores(scores)) return REFUSED_CELL;
       return { label: classifyCode(scores, base.thresholds), scores, outcome, ntk0 };
@@ -98,8 +98,8 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
 }
 
 /**
- * The scores of a descent run from its first reported and last points, as `seriesScores` takes them
- * from the reported series (docs/mechanisms.md): the kernel's change at the reported steps, the net
+ * The scores of a descent run from its step 0 and its last point, as `seriesScores` takes them
+ * (docs/mechanisms.md): the kernel's change at the reported steps against step 0's, the net
  * change of |ζ|, the log changes of the norms, the distance from θ₀; no tangent change for descent.
  */
 function scoresBetween(kernelChange: number, first: LogPoint, end: LogPoint, lnTheta0: number): MechanismScores {
