@@ -12,9 +12,9 @@ import type { ExactFlow } from '../linearFlow/exactFlow';
 import { defaultHorizon, PLATEAU_KERNEL_GROWTH } from '../linearFlow/horizon';
 import { fromLogPoint, type FlowPoint, type LogPoint } from '../linearFlow/plane';
 import { MAX_WINDOW_STEPS, PlaneDescent } from '../linearFlow/planeDescent';
-import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron } from '../linearFlow/reduce';
+import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron, type ReducedFlow } from '../linearFlow/reduce';
 import { Catapult, CatapultWatch, descentSettling, divergenceThreshold, maxStableRateScale, STABILITY_HORIZONS, STABILITY_MIN_STEPS } from '../linearFlow/stability';
-import { checkInitialRanges, descentRangeError } from '../linearFlow/ranges';
+import { checkExactRanges, checkInitialRanges, descentRangeError } from '../linearFlow/ranges';
 import { decayHorizon } from '../linearFlow/weightDecay';
 import { firstNonFinite } from '../trajectory/finite';
 import { seriesScores, type LoggedChanges } from '../trajectory/seriesScores';
@@ -48,6 +48,8 @@ interface Descent {
   logged?: LoggedChanges;
   /** The state at step 0, reported or not: where the summary's "*Initial" values and the scores start. */
   initial: InitialState;
+  /** The smallest loss of every step between consecutive grid steps (for the plateau, `plateauStep`). */
+  minima: LossMinima;
 }
 
 /**
@@ -67,7 +69,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   const rho = e.weightDecay ?? 0;
   // The largest stable factor of the rates (without weight decay), for the summary.
   const maxScale = exact && rho === 0 ? stableRateScaleOf(exact.flow) : null;
-  const steps = reportedSteps(e, exact ? () => simulationHorizonOf(exact.flow, rho) : undefined);
+  const steps = reportedSteps(e, exact ? () => simulationHorizonOf(e, exact, rho) : undefined);
   const lastStep = steps[steps.length - 1];
   const byRecursion = e.model.activation === 'linear' && !options.reference;
   if (!byRecursion) {
@@ -80,7 +82,12 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
       throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps or a smaller width${e.model.activation === 'linear' ? ', or drop --reference' : ''}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
     }
   }
-  const { out, diverged, catapult, logged, escaped, initial } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
+  // The same run again, as far as `upTo`, told every step's loss (a plateau's step between two grid steps).
+  const rerun = (upTo: number, observe: (step: number, loss: number) => boolean): void => {
+    if (byRecursion && exact) recursionDescent(exact, [0, upTo], rho, observe);
+    else plainDescent(e, samples, sample, [0, upTo], rho, observe);
+  };
+  const { out, diverged, catapult, logged, escaped, initial, minima } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
   const m = out.t.length;
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
@@ -98,7 +105,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     effectiveTarget: sample.y,
     irreducibleLoss: sample.irreducibleLoss,
     omega,
-    plateauTime: observedPlateau(out),
+    plateauTime: diverged ? null : plateauStep(out, initial, logged, minima, rerun),
     ...seriesEnds(out, initial),
     // The grid's horizon, not where a diverged run's series end (time.end 1e160-fold rates: horizon 1, diverged at step 1).
     horizon: lastStep,
@@ -240,6 +247,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   const start = run.logPoint();
   logs.see(0, start);
   const initial = initialOf(toPoint(start));
+  const minima = new LossMinima(steps);
   for (;;) {
     const step = run.step;
     const loss = run.loss;
@@ -252,6 +260,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
       }
       break;
     }
+    minima.see(step, loss);
     if (reported.observe(step, loss, peakPoint)) {
       const p = run.logPoint();
       if (!push(step, p)) {
@@ -273,7 +282,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   }
   const kept = peak as { step: number; p: LogPoint } | null;
   if (reported.finish(out, theta0, rho) && kept) logs.see(kept.step, kept.p);
-  return { out, diverged, catapult: reported.watch.catapult, logged: logs.changes(), initial, ...(escaped ? { escaped } : {}) };
+  return { out, diverged, catapult: reported.watch.catapult, logged: logs.changes(), initial, minima, ...(escaped ? { escaped } : {}) };
 }
 
 /**
@@ -306,7 +315,7 @@ class LogScores {
     if (!this.first || !this.last) return undefined;
     const { first } = this;
     const last = this.last.p;
-    return { kernelChange: this.kernel, lnNormU: [first.lnNormU, last.lnNormU], lnNormW: [first.lnNormW, last.lnNormW] };
+    return { kernelChange: this.kernel, lnNormU: [first.lnNormU, last.lnNormU], lnNormW: [first.lnNormW, last.lnNormW], lnNtk: [first.lnNtk, last.lnNtk] };
   }
 }
 
@@ -414,6 +423,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
 
   let threshold = NaN;
   let initial: InitialState | null = null;
+  const minima = new LossMinima(steps);
   for (let step = 0; step <= lastStep; step++) {
     const loss = forward();
     if (step === 0) {
@@ -427,6 +437,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       if (!(Number.isFinite(loss) && record(step, loss, u, W)) && step > 0 && recorded !== step - 1) record(step - 1, previousLoss, gradU, gradW);
       break;
     }
+    minima.see(step, loss);
     if (reported.observe(step, loss, () => pointOf(loss, u, W))) {
       if (!record(step, loss, u, W)) {
         escaped = { step, column: unprintable(pointOf(loss, u, W), theta0, rho) ?? 'output' };
@@ -475,7 +486,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     previousLoss = loss;
   }
   reported.finish(out, theta0, rho);
-  return { out, diverged, catapult: reported.watch.catapult, initial: initial!, ...(escaped ? { escaped } : {}) };
+  return { out, diverged, catapult: reported.watch.catapult, initial: initial!, minima, ...(escaped ? { escaped } : {}) };
 }
 
 /**
@@ -554,7 +565,7 @@ export function reportedSteps(e: Experiment, horizon: () => number = () => simul
 /** Default number of steps: where gradient descent of the same network made linear settles (`simulationHorizonOf`). */
 function simulationHorizon(e: Experiment): number {
   const linear: Experiment = { ...e, model: { ...e.model, activation: 'linear' } };
-  return simulationHorizonOf(exactFlowOf(linear).flow, e.weightDecay ?? 0);
+  return simulationHorizonOf(linear, exactFlowOf(linear), e.weightDecay ?? 0);
 }
 
 /**
@@ -566,9 +577,17 @@ function simulationHorizon(e: Experiment): number {
  * horizon is three, and stopped at its peak; a plateau lasts longer in descent than in the flow.
  * With weight decay ρ, that number of steps of the undecayed run, stretched as `solve` stretches its
  * horizon (`decayHorizon`). At least 1.
+ *
+ * Where 20 flow horizons pass the step limit, the run the default promises (to its limit) is checked
+ * first as `flab solve` checks its own default run (`checkExactRanges` with the horizon, scored at
+ * t → ∞), and refused at the same field with the same message when that prints a size beyond 64 bits:
+ * `data.x` [5e-324] ran 10⁷ steps of a flat loss, its kernel printed 0, where `solve` refuses `data.x`.
  */
-function simulationHorizonOf(flow: ExactFlow, rho: number): number {
-  const settled = Math.max(1, descentSettling(flow.input, flow.limit().residual, settlingCap(flow)).step);
+function simulationHorizonOf(e: Experiment, exact: ReducedFlow, rho: number): number {
+  const { flow } = exact;
+  const cap = settlingCap(flow);
+  if (cap === MAX_STEPS) checkExactRanges(e, exact.spec, flow, exact.lnTheta0, { horizon: true, weightDecay: rho });
+  const settled = Math.max(1, descentSettling(flow.input, flow.limit().residual, cap).step);
   return rho > 0 ? Math.min(decayHorizon(flow.input, rho, settled), MAX_STEPS) : settled;
 }
 
@@ -590,15 +609,66 @@ function stableRateScaleOf(flow: ExactFlow): number | null {
   return maxStableRateScale(flow.input, { limitOutput: flow.limit().output, horizon: defaultHorizon(flow), lnNtkLimit: flow.limitLog().lnNtk });
 }
 
-/** First reported time at which the loss has come a quarter of the way to its final value, when the kernel grows ≥ 10×. */
-function observedPlateau(t: Trajectory): number | null {
-  const ntk = t.ntk;
-  const m = t.t.length;
-  if (!ntk || m < 2 || !(ntk[m - 1] >= PLATEAU_KERNEL_GROWTH * ntk[0])) return null;
-  const first = t.loss[0];
-  const last = t.loss[m - 1];
-  for (let k = 0; k < m; k++) if (t.loss[k] - last <= 0.25 * (first - last)) return t.t[k];
-  return null;
+/**
+ * The smallest loss of the steps in each stretch of the time grid: stretch j holds the steps after grid
+ * step j − 1 up to grid step j (stretch 0: the steps up to the first grid step). O(1) per step, O(points) memory.
+ */
+class LossMinima {
+  private readonly min: Float64Array;
+  private at = 0;
+
+  constructor(private readonly grid: readonly number[]) {
+    this.min = new Float64Array(grid.length).fill(Infinity);
+  }
+
+  /** Feed the loss of every step, in order from step 0. */
+  see(step: number, loss: number): void {
+    while (this.at < this.grid.length - 1 && step > this.grid[this.at]) this.at++;
+    if (loss < this.min[this.at]) this.min[this.at] = loss;
+  }
+
+  /** The first stretch in which some step's loss is at most `level`, as its first and last step; null if none. */
+  firstAtOrBelow(level: number): { from: number; to: number } | null {
+    for (let j = 0; j < this.grid.length; j++) {
+      if (this.min[j] <= level) return { from: j === 0 ? 0 : this.grid[j - 1] + 1, to: this.grid[j] };
+    }
+    return null;
+  }
+}
+
+/**
+ * The plateau of a descent run (docs/model.md §6, "Plateau"), from the run itself — every step, not the
+ * printed ones (it was rounded up to the next printed point: 250, 25000, 2500000 steps for one run
+ * on grids of 5 points, where the run leaves its plateau at step 26): reported when the tangent kernel
+ * at the last step is at least PLATEAU_KERNEL_GROWTH (10) times its value at step 0 — from ln K where
+ * the recursion has it (a kernel of 1e-600 prints 0) — and the loss ends below its start; it is then
+ * the first step at which the loss has come three quarters of the way from its start to its end,
+ * L_k − L_end ≤ ¼(L₀ − L_end) (the residual halved, as the flow's plateau, when the end is the minimum).
+ * Null otherwise: a run that never moves (σ = 0: K₀ = K_end = 0) has no plateau, as `flab solve` says.
+ * The stretch of the grid holding that step is known from `minima`; within it the run is repeated as far
+ * as that stretch (`rerun`, bit for bit the same steps) to find the step.
+ */
+function plateauStep(out: Trajectory, initial: InitialState, logged: LoggedChanges | undefined, minima: LossMinima, rerun: (upTo: number, observe: (step: number, loss: number) => boolean) => void): number | null {
+  const m = out.t.length;
+  if (m < 2 || !out.ntk) return null;
+  const lnGrowth = logged ? logged.lnNtk[1] - logged.lnNtk[0] : initial.ntk !== null && initial.ntk > 0 ? Math.log(out.ntk[m - 1] / initial.ntk) : NaN;
+  if (!(lnGrowth >= Math.log(PLATEAU_KERNEL_GROWTH))) return null;
+  const first = initial.loss;
+  const last = out.loss[m - 1];
+  if (!(last < first)) return null;
+  const level = last + 0.25 * (first - last);
+  const stretch = minima.firstAtOrBelow(level);
+  if (!stretch) return null;
+  if (stretch.from === stretch.to) return stretch.to;
+  let found = stretch.to;
+  rerun(stretch.to, (step, loss) => {
+    if (step >= stretch.from && loss <= level) {
+      found = step;
+      return false;
+    }
+    return true;
+  });
+  return found;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface LoggedChanges {
   /** ln|u| and ln‖W‖ at step 0 and at the last reported point. */
   lnNormU: [number, number];
   lnNormW: [number, number];
+  /** ln K at step 0 and at the last reported point (the plateau's kernel growth). */
+  lnNtk: [number, number];
 }
 
 /**

@@ -47,7 +47,7 @@ export interface Summary {
   irreducibleLoss: number;
   /** Characteristic rate ω of the exact solution (null for nonlinear activations). */
   omega: number | null;
-  /** Time to halve the residual when the run escapes a plateau (K grows ≥ 10×), else null. */
+  /** Time to halve the residual when the run escapes a plateau (K grows ≥ 10×), else null; gradient descent: the step at which the loss has come ¾ of the way to its end, from every step (docs/model.md §5, §6). */
   plateauTime: number | null;
   /**
    * The horizon T of the reported grid (its last time). A diverged run's series end before it, at
