@@ -173,6 +173,9 @@ interface Selection {
   chaining: number[];
 }
 
+/** How long a short file modified lately is waited for, as being written, before it is reported as truncated (live reading). */
+export const WRITING_PATIENCE_MS = 10_000;
+
 /**
  * The series of one `checkpoints` entry, kept up to date by `refresh` (docs/checkpoints.md, "Live
  * reading"): per file its size, modification time, header, step and measurement, so that nothing is
@@ -360,7 +363,7 @@ export class CheckpointReader {
       Object.assign(state, { status: 'whole', problem: null, step, tensors: file.header.tensors, changing: null });
       this.dirty = true;
     } catch (err) {
-      if (err instanceof CheckpointError && err.truncated && !settled) return; // being written
+      if (err instanceof CheckpointError && err.truncated && (!settled || this.writing(state, now))) return; // being written
       this.fail(state, err);
     }
   }
@@ -374,6 +377,16 @@ export class CheckpointReader {
 
   private settled(mtimeMs: number, now: number): boolean {
     return this.settleMs <= 0 || now - mtimeMs >= this.settleMs;
+  }
+
+  /**
+   * Whether a file shorter than its header says is taken as still being written (live reading only):
+   * modified, and seen at this size and time, within WRITING_PATIENCE_MS. A writer that pauses mid-file
+   * (a large tensor copied from the GPU) was reported as truncated once settleMs had passed; a file
+   * left short that long, or found short and old, is reported.
+   */
+  private writing(state: FileState, now: number): boolean {
+    return this.settleMs > 0 && now - state.mtimeMs < WRITING_PATIENCE_MS && now - state.seenAt < WRITING_PATIENCE_MS;
   }
 
   /** Whole checkpoints by step; of two with one step, the first in natural order of names is kept. */

@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, promises as fsp, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CheckpointReader, CheckpointsResult, ONE_SHOT_WAITS_MS, readCheckpoints, watchCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
+import { CheckpointReader, CheckpointsResult, ONE_SHOT_WAITS_MS, readCheckpoints, watchCheckpoints, WRITING_PATIENCE_MS } from '../../../src/core/checkpoints/checkpointReader';
 import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
 import type { WeightMatrix } from '../../../src/core/network/layerMetrics';
 import { absCos, close, normal, random, refNorm, refTop, refZeta } from './float64Reference';
@@ -404,7 +404,8 @@ test('live: a file still being written is skipped until whole and settled, then 
   assert.deepEqual(reader.result().step, [0, 1]);
   assert.deepEqual(reader.result().pending, []);
   checkAgainstReference(reader.result(), nets, ['fc1.weight', 'fc2.weight', 'fc10.weight']);
-  // A file that stays short past the settling time is reported, and read once it is completed.
+  // A file that stays short is pending while its writer may be at work (a pause past the settling time
+  // was reported as truncated), then reported, and read once it is completed.
   const short = join(dir, 'ckpt_2.safetensors');
   writeFileSync(short, bytes.subarray(0, 100));
   now = Date.now();
@@ -412,7 +413,11 @@ test('live: a file still being written is skipped until whole and settled, then 
   assert.deepEqual(reader.result().problems, []);
   now += 500;
   await reader.refresh();
+  assert.deepEqual([reader.result().problems, reader.result().pending], [[], ['ckpt_2.safetensors']], 'a writer paused past settleMs');
+  now += WRITING_PATIENCE_MS;
+  await reader.refresh();
   assert.match(reader.result().problems[0].message, /ckpt_2.safetensors: its header needs bytes 8–\d+ but the file has 100 bytes/);
+  assert.deepEqual(reader.result().pending, []);
   writeFileSync(short, bytes);
   utimesSync(short, new Date(), new Date(Date.now() - 10_000));
   await reader.refresh();
