@@ -16,6 +16,7 @@ import { axisTitle, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, REFUSED_NAME, r
 import { formatCount } from '../../src/core/experiment/diagnostic';
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { el } from '../shared/dom';
+import { formatReadout } from '../shared/numberFormat';
 import { readPalette, resolveColour, watchTheme } from '../shared/theme';
 import { createChoice } from '../shared/toolkit';
 import { cellCentre, cellOfValue, cellUnder, drawHeatmap, hexRgb, type Rgb } from './heatmap';
@@ -52,16 +53,16 @@ function decodeFloats(b64: string): Float32Array {
   return new Float32Array(bytes.buffer, 0, bytes.byteLength >> 2);
 }
 
-/** Axis values print in full. */
+/** Axis values in the panels' one readout format (docs/panel.md, "Numbers"): 6.05418e-5, not 0.0000605418. */
 function fmtValue(v: number): string {
-  return Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : String(Number(v.toPrecision(6)));
+  return formatReadout(v);
 }
 
 /** The smallest normal single-precision number: below it a score was sent clamped (src/workers/phaseRun.ts). */
 const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
 
 /**
- * A score (sent as single precision) to 4 significant digits; what was clamped says so: beyond the
+ * A score (sent as single precision) in the readout format; what was clamped says so: beyond the
  * single-precision range "> 3.4e38", a nonzero value below its normal range "< 1.2e-38"; undefined "—".
  */
 function fmtScore(v: number): string {
@@ -69,7 +70,7 @@ function fmtScore(v: number): string {
   if (v === Infinity) return '> 3.4e38';
   if (v === -Infinity) return '< −3.4e38';
   if (v !== 0 && Math.abs(v) < FLOAT32_MIN_NORMAL) return v > 0 ? '< 1.2e-38' : '> −1.2e-38';
-  return String(Number(v.toPrecision(4)));
+  return formatReadout(v);
 }
 
 /** What opening a refused cell shows, after refusedNote's reason (the copy opens beside the diagram with its dynamics). */

@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { MAX_PHASE_SIZE, PHASE_PANEL_METHODS, PhaseAxisSpec, type PhaseMethod } from '../../protocol/phase';
+import { formatSignificant } from '../../core/mechanisms/explain';
 import { baseName } from '../panels/livePanel';
 import { AxisCandidate, axisCandidates, formatRange, parseAxisArgument, parseRange } from '../phase/axes';
 import { isExperimentFile } from '../problems';
@@ -52,7 +53,7 @@ async function askAxis(which: string, candidates: AxisCandidate[], exclude: stri
       label: c.path,
       description: c.current === null ? 'not in the file' : `now ${c.current}`,
       // The range once, with its scale once (formatRange's " linear" suffix is the input box's syntax, not a label).
-      detail: `${c.range.from} to ${c.range.to}, ${c.range.scale} scale${c.fast ? '' : ' — redraws the network per value: slower'}`,
+      detail: `${formatSignificant(c.range.from, 6)} to ${formatSignificant(c.range.to, 6)}, ${c.range.scale} scale${c.fast ? '' : ' — redraws the network per value: slower'}`,
       candidate: c,
     }));
   const picked = await vscode.window.showQuickPick(items, { title: `Phase diagram: ${which} axis`, placeHolder: 'Which hyperparameter?', matchOnDescription: true });

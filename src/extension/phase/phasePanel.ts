@@ -12,6 +12,7 @@
 import * as vscode from 'vscode';
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
 import { lineAndColumn } from '../../core/experiment/diagnostic';
+import { formatSignificant } from '../../core/mechanisms/explain';
 import { cellExperimentText } from '../../document/cellText';
 import { type ChartImage, Diagram, DocumentShown, Invalid, parseFromPhase, parsePhasePanelState, PhaseConfig, PreviewedCell, ToPhase } from '../../protocol/phase';
 import type { PhaseJob, PhaseOutcome, PhaseProgress } from '../../protocol/workers';
@@ -197,7 +198,7 @@ export class PhaseDelegate implements PanelDelegate {
     const xv = d.x.values[col];
     const yv = d.y.values[row];
     // Named in the paper's symbols: "basic at γ = 0.01, η_W = 3.2".
-    const name = `${baseName(this.host.uri).replace(/\.flab\.json$/i, '')} at ${axisShort(d.x.path)} = ${Number(xv.toPrecision(4))}, ${axisShort(d.y.path)} = ${Number(yv.toPrecision(4))}`;
+    const name = `${baseName(this.host.uri).replace(/\.flab\.json$/i, '')} at ${axisShort(d.x.path)} = ${formatSignificant(xv, 4)}, ${axisShort(d.y.path)} = ${formatSignificant(yv, 4)}`;
     const text = cellExperimentText(document.getText(), [{ path: d.x.path, value: xv }, { path: d.y.path, value: yv }], name);
     const open = this.preview && vscode.workspace.textDocuments.find((t) => t.uri.toString() === this.preview?.toString() && !t.isClosed);
     let target: vscode.TextDocument;
