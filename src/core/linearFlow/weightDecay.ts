@@ -13,6 +13,7 @@
  * the output grid.
  */
 import { ExperimentError } from '../experiment/errors';
+import { formatNumber } from '../experiment/diagnostic';
 import { binaryExponent, ldexp, logAddExp, signedExp } from '../math/logDomain';
 import { integrateAt, OdeStats, OdeStepLimitError, OdeSystem } from '../math/stiffOde';
 import { logRatio, MechanismScores, scoresFromChanges } from '../mechanisms/classify';
@@ -266,9 +267,9 @@ export function decayPoints(input: FlowInput, rho: number, times: readonly numbe
     states = integrateAt(flow.system, flow.initial, times, flow.firstStep, stats);
   } catch (err) {
     if (!(err instanceof OdeStepLimitError)) throw err;
-    const end = Number(times[times.length - 1].toPrecision(4));
-    if (Number.isNaN(err.t)) throw new ExperimentError(`weightDecay = ${rho} over t ≤ ${end}: ${err.message} (docs/limits.md, "Representable ranges"). Shorten the time or lower weightDecay`, 'weightDecay');
-    throw new ExperimentError(`the weight-decay flow was stopped at t = ${Number(err.t.toPrecision(4))} of ${end}: ${err.message} (docs/finite-rates.md §5: a decay this much faster than the fit, or layers this far beyond the target's scale, over this long a time). Shorten the time or change weightDecay`, where);
+    const end = formatNumber(Number(times[times.length - 1].toPrecision(4)));
+    if (Number.isNaN(err.t)) throw new ExperimentError(`weightDecay = ${formatNumber(rho)} over t ≤ ${end}: ${err.message} (docs/limits.md, "Representable ranges"). Shorten the time or lower weightDecay`, 'weightDecay');
+    throw new ExperimentError(`the weight-decay flow was stopped at t = ${formatNumber(Number(err.t.toPrecision(4)))} of ${end}: ${err.message} (docs/finite-rates.md §5: a decay this much faster than the fit, or layers this far beyond the target's scale, over this long a time). Shorten the time or change weightDecay`, where);
   }
   return states.map((y, k) => flow.point(y, times[k]));
 }

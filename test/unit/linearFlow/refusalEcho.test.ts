@@ -81,3 +81,9 @@ for (const y of [-1e308, 1e308, -1e200]) {
     assert.deepEqual(trajectoryProblems(solve(experimentOf({ ...file, data: { x: [1], y: bound } }))), []);
   });
 }
+
+test('a weight decay too strong for 64 bits is echoed as a file writes it (1e300, not 1e+300)', () => {
+  const e = refusal(() => solve(experimentOf({ model: { width: 4 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1, seed: 1 }, learningRates: { u: 0.1, W: 0.1 }, weightDecay: 1e300 })));
+  assert.equal(e.path, 'weightDecay');
+  assert.match(e.message, /^weightDecay = 1e300 over t ≤ [0-9.e-]+: /);
+});
