@@ -17,7 +17,7 @@ import { binaryExponent, ldexp, logAddExp, signedExp } from '../math/logDomain';
 import { integrateAt, OdeStats, OdeStepLimitError, OdeSystem } from '../math/stiffOde';
 import { logRatio, MechanismScores, scoresFromChanges } from '../mechanisms/classify';
 import type { InitialState, Series } from '../trajectory/trajectory';
-import { clampUnit, FlowInput, LogPoint, lossLog, lossOf } from './plane';
+import { clampUnit, FlowInput, LogPoint, lossOf } from './plane';
 
 /** Local error tolerance of one integration step; the reported series are accurate to ~1e-10 relative. */
 export const WEIGHT_DECAY_STEP_TOLERANCE = 1e-12;
@@ -29,6 +29,14 @@ export const WEIGHT_DECAY_STEP_TOLERANCE = 1e-12;
 const PAIR_FLOOR = 1e-10;
 const LN_PAIR_FLOOR = Math.log(PAIR_FLOOR);
 
+/**
+ * The residual's error is measured relative to |r|, or to this fraction of the residual the decay
+ * holds it at, (η_u + η_W)ρ|f|/(K + (η_u + η_W)ρ), where it passes through zero.
+ */
+const RESIDUAL_FLOOR = 1e-2;
+/** An absolute floor of the (renormalised, ½ ≤ |R| < 1) residual's error scale, for R = 0. */
+const RESIDUAL_TINY = 1e-300;
+
 /** A layer whose coupling rate exceeds this many times every other rate takes the other layer's rate as its integrating factor. */
 const UNBOUNDED = 1e4;
 
@@ -36,9 +44,11 @@ const UNBOUNDED = 1e4;
 export interface DecayFlow {
   system: OdeSystem;
   /**
-   * [U₁, U₂, V₁, V₂, e_u, e_v, σ_d, δ, σ_c]: ũ = 2^{e_u} e^{s_u} (U₁, U₂), ṽ = 2^{e_v} e^{s_v} (V₁, V₂) with
+   * [U₁, U₂, V₁, V₂, e_u, e_v, σ_d, δ, σ_c, R, e_r, s_r]: ũ = 2^{e_u} e^{s_u} (U₁, U₂), ṽ = 2^{e_v} e^{s_v} (V₁, V₂) with
    * s_u + s_v = σ_d + σ_c (it only scales the output: σ_d from the decays, σ_c from the coupling) and
-   * s_v − s_u = δ (the couplings), kept apart so that a large common decay never rounds the rest.
+   * s_v − s_u = δ (the couplings), kept apart so that a large common decay never rounds the rest; the
+   * residual r = f − y_eff = 2^{e_r} e^{s_r} R, integrated itself (r' = −K r − (η_u + η_W)ρ(r + y_eff))
+   * so that it keeps its relative accuracy however far below y it is.
    */
   initial: Float64Array;
   /** The point of a state at time t, with its sizes as logarithms; `lnDistance` is absolute. */
@@ -61,7 +71,8 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   const dw = etaW * rho;
   const k = plane.k;
   const [a1, a2, b1, b2] = plane.frame;
-  const N = 9;
+  const N = 12;
+  const decay = du + dw;
   // The step's constants: κ_u, κ_v, and the exponents' factors for the output and the coupling.
   let kappaU = 0;
   let kappaV = 0;
@@ -70,6 +81,8 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   let sigma0 = 0;
   let delta0 = 0;
   let fine0 = 0;
+  let kappaR = 0;
+  let logR0 = 0;
   let lnOut = 0;
   let lnCU = 0;
   let lnCV = 0;
@@ -83,8 +96,24 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
     const dot = s[0] * s[2] + s[1] * s[3];
     return dot === 0 ? 0 : signedExp(dot, lnOut + s[6] + s[8] + Math.log(Math.abs(dot)));
   };
-  /** The couplings λ 2^{ev−eu} e^{δ} and λ 2^{eu−ev} e^{−δ}. */
-  const couplings = (s: Float64Array): [number, number] => [Math.exp(lnCU + s[7]), Math.exp(lnCV - s[7])];
+  /** The kernel's two parts λ²|ũ|²/|U|² and λ²|ṽ|²/|V|² (K = kU|U|² + kV|V|²). */
+  const kernelParts = (s: Float64Array): [number, number] => {
+    const lnK = 2 * lnLambda + s[6] + s[8];
+    return [Math.exp(lnK + 2 * s[4] * Math.LN2 - s[7]), Math.exp(lnK + 2 * s[5] * Math.LN2 + s[7])];
+  };
+  /** ln of the residual's unit A = 2^{e_r} e^{s_r}: r = A R. */
+  const lnUnit = (s: Float64Array): number => s[10] * Math.LN2 + s[11];
+  /** The couplings times the residual's unit (cU·A, cV·A): cU r = (cU·A) R without overflow in the factor. */
+  const residualCouplings = (s: Float64Array): [number, number] => {
+    const lnA = lnUnit(s);
+    return [Math.exp(lnCU + s[7] + lnA), Math.exp(lnCV - s[7] + lnA)];
+  };
+  /** r = 2^{e_r} e^{s_r} R as a double. */
+  const residualOf = (s: Float64Array): number => ldexp(s[9] * Math.exp(s[11]), s[10]);
+  const kernelOf = (s: Float64Array): number => {
+    const [kU, kV] = kernelParts(s);
+    return kU * (s[0] * s[0] + s[1] * s[1]) + kV * (s[2] * s[2] + s[3] * s[3]);
+  };
   const system: OdeSystem = {
     dim: N,
     beginStep(s) {
@@ -92,8 +121,7 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       sigma0 = s[6];
       delta0 = s[7];
       fine0 = s[8];
-      const r = outputOf(s) - target;
-      const [cU, cV] = couplings(s);
+      const [aU, aV] = residualCouplings(s);
       const dot = s[0] * s[2] + s[1] * s[3];
       const uu = s[0] * s[0] + s[1] * s[1];
       const vv = s[2] * s[2] + s[3] * s[3];
@@ -101,8 +129,8 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       // (computed as such: the difference of two near rates would cancel). Where that coupling part is
       // far beyond every other rate (a layer passing through zero, as parallel layers can), the layer
       // takes the other's rate instead: its own is unbounded there.
-      relaxU = -(cU * r * dot) / uu;
-      relaxV = -(cV * r * dot) / vv;
+      relaxU = -(aU * s[9] * dot) / uu;
+      relaxV = -(aV * s[9] * dot) / vv;
       const bound = UNBOUNDED * (du + dw + Math.min(Math.abs(relaxU), Math.abs(relaxV)));
       const wildU = !(Math.abs(relaxU) <= bound);
       const wildV = !(Math.abs(relaxV) <= bound);
@@ -122,14 +150,33 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       // value: η_uρ − κ would round it away when η_uρ is far larger).
       if (ku !== kappaU) relaxU = du - (kappaU = ku);
       if (kv !== kappaV) relaxV = dw - (kappaV = kv);
+      // The residual's integrating factor: r' = −(K + c) r − c y (c = (η_u + η_W)ρ) is a decay at
+      // K + c towards r_∞ = −c y/(K + c). Where r is beyond 2|r_∞| (y = 0 always: r decaying with the
+      // layers by any factor, the decay exact in s_r) its rate is K + c; nearer r_∞ (r resting at −y
+      // when the layers have decayed, or at the residual the decay holds, or passing through zero) r
+      // changes little over a step, or as the relaxation itself, and has none.
+      logR0 = s[11];
+      const K = kernelOf(s);
+      kappaR = K + decay;
+      if (!Number.isFinite(kappaR) || !((K + decay) * Math.abs(residualOf(s)) > 2 * decay * Math.abs(target))) kappaR = 0;
     },
     rhs(s, out) {
-      const r = outputOf(s) - target;
-      const [cU, cV] = couplings(s);
-      out[0] = -cU * r * s[2] - relaxU * s[0];
-      out[1] = -cU * r * s[3] - relaxU * s[1];
-      out[2] = -cV * r * s[0] - relaxV * s[2];
-      out[3] = -cV * r * s[1] - relaxV * s[3];
+      const [aU, aV] = residualCouplings(s);
+      const cr = aU * s[9]; // cU r
+      const vr = aV * s[9]; // cV r
+      const K = kernelOf(s);
+      // r' = λ(ũ'·ṽ + ũ·ṽ') = −K r − (η_u + η_W)ρ f with f = r + y: r is integrated itself, never
+      // formed as f − y from the layers (which loses the digits of f that y cancels, and all of them
+      // where ũ·ṽ cancels: y = 0 with large layers). Closed in r given K, it keeps r's relative
+      // accuracy at any size; the layers' λũ·ṽ − y follows it, any difference decaying as
+      // e^{−(η_u+η_W)ρt}. With r = 2^{e_r} e^{s_r} R and s_r' = −κ_r: R' = −(K + c − κ_r) R − c y/A.
+      out[9] = -(K + decay - kappaR) * s[9] - (target === 0 ? 0 : decay * target * Math.exp(-lnUnit(s)));
+      out[10] = 0;
+      out[11] = -kappaR;
+      out[0] = -cr * s[2] - relaxU * s[0];
+      out[1] = -cr * s[3] - relaxU * s[1];
+      out[2] = -vr * s[0] - relaxV * s[2];
+      out[3] = -vr * s[1] - relaxV * s[3];
       out[4] = 0;
       out[5] = 0;
       out[6] = -(du + dw);
@@ -138,24 +185,26 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
     },
     jacobian(s, J) {
       J.fill(0);
-      const f = outputOf(s);
-      const r = f - target;
-      const [cU, cV] = couplings(s);
-      const dot = s[0] * s[2] + s[1] * s[3];
-      const c = dot === 0 ? Math.exp(lnOut + s[6] + s[8]) : f / dot; // λ 2^{eu+ev} e^{σ}
-      // ∂r/∂(U₁, U₂, V₁, V₂) = c·(V₁, V₂, U₁, U₂). The dependence on s_u and s_v is left out of the
-      // Jacobian (it is not stiff, and s moves by κh per step, which could be thousands: the products
-      // with it would bring rounding of that size into the linear solve); the method stays consistent.
-      const g = [c * s[2], c * s[3], c * s[0], c * s[1]];
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) J[i * N + j] = -cU * s[2 + i] * g[j];
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) J[(2 + i) * N + j] = -cV * s[i] * g[j];
+      const R = s[9];
+      const [aU, aV] = residualCouplings(s);
+      const [kU, kV] = kernelParts(s);
+      // The dependence on s_u and s_v is left out of the Jacobian (it is not stiff, and s moves by κh
+      // per step, which could be thousands: the products with it would bring rounding of that size into
+      // the linear solve); the method stays consistent. The stiff coupling goes through r.
+      for (let i = 0; i < 2; i++) {
+        J[i * N + 9] = -aU * s[2 + i];
+        J[(2 + i) * N + 9] = -aV * s[i];
+        J[9 * N + i] = -2 * R * kU * s[i];
+        J[9 * N + 2 + i] = -2 * R * kV * s[2 + i];
+      }
+      J[9 * N + 9] = -(kU * (s[0] * s[0] + s[1] * s[1]) + kV * (s[2] * s[2] + s[3] * s[3])) - decay + kappaR;
       J[0 * N + 0] -= relaxU;
-      J[0 * N + 2] -= cU * r;
+      J[0 * N + 2] -= aU * R;
       J[1 * N + 1] -= relaxU;
-      J[1 * N + 3] -= cU * r;
-      J[2 * N + 0] -= cV * r;
+      J[1 * N + 3] -= aU * R;
+      J[2 * N + 0] -= aV * R;
       J[2 * N + 2] -= relaxV;
-      J[3 * N + 1] -= cV * r;
+      J[3 * N + 1] -= aV * R;
       J[3 * N + 3] -= relaxV;
     },
     // Each layer relative to its own length, floored at PAIR_FLOOR of the other's: a layer that has
@@ -171,7 +220,17 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       const floorV = PAIR_FLOOR * nu * Math.exp(-lnRatio);
       const ru = eu === 0 ? 0 : eu / Math.max(nu, floorU);
       const rv = ev === 0 ? 0 : ev / Math.max(nv, floorV);
-      return Math.max(ru, rv) / WEIGHT_DECAY_STEP_TOLERANCE;
+      // The residual relative to itself (the loss is ½r²), floored where it passes through zero at a
+      // fraction of the size the decay holds it at, (η_u + η_W)ρ|r + y|/(K + (η_u + η_W)ρ) ≤ |r + y|.
+      const er = Math.abs(err[9]);
+      let rr = 0;
+      if (er !== 0) {
+        const [kU, kV] = kernelParts(s);
+        const K = kU * nu * nu + kV * nv * nv;
+        const floorR = ((RESIDUAL_FLOOR * decay * Math.abs(residualOf(s) + target)) / (K + decay)) * Math.exp(-lnUnit(s));
+        rr = er / Math.max(Math.abs(s[9]), Number.isFinite(floorR) ? floorR : 0, RESIDUAL_TINY);
+      }
+      return Math.max(ru, rv, 10 * rr) / WEIGHT_DECAY_STEP_TOLERANCE;
     },
     // Then exact rescaling by powers of two: each layer to length in [½, 1), and the whole parts of σ
     // and δ (while they are small enough to be split exactly) into the exponents.
@@ -184,6 +243,11 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       if (!(s[6] > -1e300)) throw new OdeStepLimitError('the layers decay by more than e^{1e300}: the logarithms of their norms (normChangeU, normChangeW) are beyond 64-bit numbers', Number.NaN);
       s[8] = fine0 + (relaxU + relaxV) * h;
       s[7] = delta0 + (du - dw + (relaxV - relaxU)) * h;
+      const shiftR = binaryExponent(s[9]);
+      if (shiftR !== 0) {
+        s[9] = ldexp(s[9], -shiftR);
+        s[10] += shiftR;
+      }
       for (const [i, e] of [[0, 4], [2, 5]]) {
         const n = Math.hypot(s[i], s[i + 1]);
         const shift = binaryExponent(n);
@@ -194,6 +258,13 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
         }
       }
       const movable = (x: number) => Math.abs(x) >= 2 && Math.abs(x) < 2 ** 40;
+      // The residual's unit likewise: s_r exact, its whole powers of two into e_r.
+      s[11] = logR0 - kappaR * h;
+      if (movable(s[11])) {
+        const k = Math.trunc(s[11] / Math.LN2);
+        s[11] -= k * Math.LN2;
+        s[10] += k;
+      }
       for (const i of [6, 8]) {
         if (movable(s[i])) {
           const k = Math.trunc(s[i] / (2 * Math.LN2)); // e^{σ} = 4^k·e^{σ − 2k ln 2}: k to each exponent
@@ -212,6 +283,8 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   };
   const lnEtaU = Math.log(etaU);
   const lnEtaW = Math.log(etaW);
+  const output0 = Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv)));
+  const r0 = output0 - target;
   const point = (s: Float64Array, t: number): LogPoint & { lnObjective: number } => {
     exponents(s);
     const [u1, u2, v1, v2, eu, ev, coarse, delta, fine] = s;
@@ -219,8 +292,10 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
     const su = (sigma - delta) / 2;
     const sv = (sigma + delta) / 2;
     const dot = u1 * v1 + u2 * v2;
-    const output = t === 0 ? (Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv)))) : outputOf(s);
-    const residual = output - target;
+    const output = t === 0 ? output0 : outputOf(s);
+    // The integrated residual (at t = 0 it is output0 − y), not output − y.
+    const residual = residualOf(s);
+    const lnResidual = Math.log(Math.abs(s[9])) + lnUnit(s);
     const lnUU = 2 * Math.log(Math.hypot(u1, u2)) + 2 * (eu * Math.LN2 + su);
     const lnVV = 2 * Math.log(Math.hypot(v1, v2)) + 2 * (ev * Math.LN2 + sv);
     const cross = Math.hypot(u1, u2) * Math.hypot(v1, v2);
@@ -229,7 +304,7 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
     const lnPerpMoved = t === 0 ? -Infinity : input.lnNormWPerp2 + 2 * Math.log(-Math.expm1(-dw * t));
     const lnNormU = 0.5 * (lnEtaU + lnUU);
     const lnNormW = 0.5 * logAddExp(lnPerp, lnEtaW + lnVV);
-    const lnLoss = lossLog(residual, input.irreducibleLoss);
+    const lnLoss = logAddExp(2 * lnResidual - Math.LN2, Math.log(input.irreducibleLoss));
     return {
       output,
       residual,
@@ -244,7 +319,7 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   };
   const ntk = Math.exp(2 * lnLambda + Math.log(plane.uu + plane.vv) + 2 * k * Math.LN2);
   const rate = ntk + Math.abs(lambda * target) + rho * Math.max(etaU, etaW);
-  return { system, initial: Float64Array.from([a1, a2, b1, b2, k, k, 0, 0, 0]), point, firstStep: rate > 0 && Number.isFinite(rate) ? 1e-3 / rate : 1e-3 };
+  return { system, initial: Float64Array.from([a1, a2, b1, b2, k, k, 0, 0, 0, ldexp(r0, -binaryExponent(r0)), binaryExponent(r0), 0]), point, firstStep: rate > 0 && Number.isFinite(rate) ? 1e-3 / rate : 1e-3 };
 }
 
 /** ln|2^e e^{s} x − 2^k x₀|² for 2-vectors, in the unit of the larger of the two scales (−∞ when equal). */
