@@ -10,7 +10,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Experiment } from '../../../src/core/experiment/experiment';
+import { exactFlowOf } from '../../../src/core/linearFlow/reduce';
+import { decayFlow } from '../../../src/core/linearFlow/weightDecay';
 import { Rng } from '../../../src/core/math/rng';
+import { integrateAt, OdeStats } from '../../../src/core/math/stiffOde';
 import { solve } from '../../../src/core/runs/solve';
 import { referenceFlowDD } from '../../reference/doubleDouble';
 import { initialState } from '../../reference/network';
@@ -146,3 +149,18 @@ test('width 10⁶: the loss against the double-double flow of the width-2 networ
   checkLoss(raw, [{ end: 30, points: 2 }, { end: 30, points: 31 }], 'width 10⁶', equivalent);
 });
 
+test('output points cost no step budget: 60000 points (refused "needs more than 50000 steps … change weightDecay") compute, with the values of a coarse grid', () => {
+  const raw = { model: { width: 4 }, data: { x: [1], y: 1 }, learningRates: { u: 0.1, W: 0.3 }, init: { scaleU: 1, scaleW: 1, seed: 1 }, weightDecay: 0.1 };
+  const fine = solve(experimentOf({ ...raw, time: { end: 100, points: 60000 } }));
+  const coarse = solve(experimentOf({ ...raw, time: { end: 100, points: 1000 } }));
+  assert.equal(fine.t.length, 60000);
+  for (const q of ['loss', 'output', 'normU', 'normW', 'ntk'] as const) assert.ok(rel(fine[q]![59999], coarse[q]![999]) <= TOLERANCE, `${q}: ${fine[q]![59999]} vs ${coarse[q]![999]}`);
+  // The integrator itself: a budget of 1000 steps is enough for 20000 output times when the accuracy needs fewer.
+  const { flow } = exactFlowOf(experimentOf({ ...raw, time: { end: 100, points: 2 } }));
+  const df = decayFlow(flow.input, raw.weightDecay);
+  const stats: OdeStats = { steps: 0, rejected: 0 };
+  integrateAt(df.system, df.initial, [0, 100], df.firstStep, stats);
+  assert.ok(stats.steps < 1000, `${stats.steps} steps`);
+  const times = Array.from({ length: 20000 }, (_, k) => (100 * k) / 19999);
+  assert.doesNotThrow(() => integrateAt(df.system, df.initial, times, df.firstStep, undefined, 1000));
+});
