@@ -84,17 +84,26 @@ const DEFAULT_DD: DDOptions = { rtol: 1e-20, columns: 10, maxSteps: 20_000 };
 
 /**
  * The linear network's gradient flow in double-double: writes dθ/dt for θ = (hi, lo) into (dh, dl).
- * Loss L = ½ mean_s (γ uᵀW x_s − y_s)²; du/dt = −η_u ∂L/∂u, dW/dt = −η_W ∂L/∂W.
+ * Loss L = ½ mean_s (γ uᵀW x_s − y_s)²; du/dt = −η_u (∂L/∂u + ρu), dW/dt = −η_W (∂L/∂W + ρW) with
+ * ρ the experiment's weight decay.
  */
 function flowDD(e: Experiment): (hi: Float64Array, lo: Float64Array, dh: Float64Array, dl: Float64Array) => void {
   const net = networkOf(e);
   const { d, D, gamma, etaU, etaW, xs, ys } = net;
+  const rho = e.weightDecay ?? 0;
   const S = xs.length;
   const hH = new Float64Array(d);
   const hL = new Float64Array(d);
   return (th, tl, dh, dl) => {
     dh.fill(0);
     dl.fill(0);
+    if (rho > 0) {
+      for (let k = 0; k < th.length; k++) {
+        ddMul(th[k], tl[k], -(k < d ? etaU : etaW) * rho, 0);
+        dh[k] = RH;
+        dl[k] = RL;
+      }
+    }
     for (let s = 0; s < S; s++) {
       const x = xs[s];
       let fh = 0;
@@ -150,10 +159,45 @@ function flowDD(e: Experiment): (hi: Float64Array, lo: Float64Array, dh: Float64
   };
 }
 
+/** The data loss ½ mean_s (γ uᵀW x_s − y_s)² of θ = (hi, lo), each residual formed in double-double. */
+function lossDD(e: Experiment, th: Float64Array, tl: Float64Array): number {
+  const { d, D, gamma, xs, ys } = networkOf(e);
+  let sh = 0;
+  let sl = 0;
+  for (let s = 0; s < xs.length; s++) {
+    let fh = 0;
+    let fl = 0;
+    for (let i = 0; i < d; i++) {
+      let ah = 0;
+      let al = 0;
+      for (let j = 0; j < D; j++) {
+        const k = d + i * D + j;
+        ddMul(th[k], tl[k], xs[s][j], 0);
+        ddAdd(ah, al, RH, RL);
+        ah = RH;
+        al = RL;
+      }
+      ddMul(th[i], tl[i], ah, al);
+      ddAdd(fh, fl, RH, RL);
+      fh = RH;
+      fl = RL;
+    }
+    ddMul(fh, fl, gamma, 0);
+    ddAdd(RH, RL, -ys[s], 0);
+    ddMul(RH, RL, RH, RL);
+    ddAdd(sh, sl, RH, RL);
+    sh = RH;
+    sl = RL;
+  }
+  return (0.5 * (sh + sl)) / xs.length;
+}
+
 /**
  * High-accuracy gradient flow of the full linear network in double-double, measured at `times`.
  * The measured quantities are computed from θ rounded to double, except the distance from θ₀, which
- * is computed from the double-double displacement (it can be far smaller than θ₀).
+ * is computed from the double-double displacement (it can be far smaller than θ₀), and the loss, whose
+ * residuals are formed in double-double (y − f can be far smaller than y). With the experiment's
+ * weight decay.
  */
 export function referenceFlowDD(e: Experiment, times: readonly number[], options: Partial<DDOptions> = {}, stats?: IntegratorStats): ReferenceSeries {
   if (e.model.activation !== 'linear') throw new Error('referenceFlowDD: linear activation only');
@@ -273,7 +317,7 @@ export function referenceFlowDD(e: Experiment, times: readonly number[], options
       start += theta0[i] * theta0[i];
     }
     series.output.push(m.output);
-    series.loss.push(m.loss);
+    series.loss.push(lossDD(e, yH, yL));
     series.zeta.push(m.zeta);
     series.normU.push(m.normU);
     series.normW.push(m.normW);

@@ -18,7 +18,7 @@ import { binaryExponent, ldexp, logAddExp, signedExp } from '../math/logDomain';
 import { integrateAt, OdeStats, OdeStepLimitError, OdeSystem } from '../math/stiffOde';
 import { logRatio, MechanismScores, scoresFromChanges } from '../mechanisms/classify';
 import type { InitialState, Series } from '../trajectory/trajectory';
-import { clampUnit, FlowInput, LogPoint, lossLog, lossOf } from './plane';
+import { clampUnit, FlowInput, LogPoint, lossOf } from './plane';
 
 /** Local error tolerance of one integration step; the reported series are accurate to ~1e-10 relative. */
 export const WEIGHT_DECAY_STEP_TOLERANCE = 1e-12;
@@ -30,16 +30,32 @@ export const WEIGHT_DECAY_STEP_TOLERANCE = 1e-12;
 const PAIR_FLOOR = 1e-10;
 const LN_PAIR_FLOOR = Math.log(PAIR_FLOOR);
 
+/**
+ * The residual's error is measured relative to |r|, or to this fraction of the residual the decay
+ * holds it at, (η_u + η_W)ρ|f|/(K + (η_u + η_W)ρ), where it passes through zero.
+ */
+const RESIDUAL_FLOOR = 1e-2;
+/** An absolute floor of the (renormalised, ½ ≤ |R| < 1) residual's error scale, for R = 0. */
+const RESIDUAL_TINY = 1e-300;
+
 /** A layer whose coupling rate exceeds this many times every other rate takes the other layer's rate as its integrating factor. */
 const UNBOUNDED = 1e4;
+
+/**
+ * A layer below PAIR_FLOOR of the other whose own rate is within this fraction of its decay of the
+ * other's (times how far it is below the floor) takes the other's exactly: its own is noise there.
+ */
+const SLAVED = 1e-10;
 
 /** A reduced weight-decay flow: its ODE system and how a state becomes a drawn point. */
 export interface DecayFlow {
   system: OdeSystem;
   /**
-   * [U₁, U₂, V₁, V₂, e_u, e_v, σ_d, δ, σ_c]: ũ = 2^{e_u} e^{s_u} (U₁, U₂), ṽ = 2^{e_v} e^{s_v} (V₁, V₂) with
-   * s_u + s_v = σ_d + σ_c (it only scales the output: σ_d from the decays, σ_c from the coupling) and
-   * s_v − s_u = δ (the couplings), kept apart so that a large common decay never rounds the rest.
+   * [U₁, U₂, V₁, V₂, e_u, e_v, s_u, δ, s_v, R, e_r, s_r]: ũ = 2^{e_u} e^{s_u} (U₁, U₂), ṽ = 2^{e_v} e^{s_v} (V₁, V₂),
+   * each layer's logarithm s its own (so it is accurate to its own rate, however much faster the other
+   * decays), and δ ≈ s_v − s_u (the couplings) accumulated apart from both (so that a large common
+   * decay never rounds it); the residual r = f − y_eff = 2^{e_r} e^{s_r} R, integrated itself
+   * (r' = −K r − (η_u + η_W)ρ(r + y_eff)) so that it keeps its relative accuracy however far below y it is.
    */
   initial: Float64Array;
   /** The point of a state at time t, with its sizes as logarithms; `lnDistance` is absolute. */
@@ -62,15 +78,24 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   const dw = etaW * rho;
   const k = plane.k;
   const [a1, a2, b1, b2] = plane.frame;
-  const N = 9;
+  const N = 12;
+  const decay = du + dw;
   // The step's constants: κ_u, κ_v, and the exponents' factors for the output and the coupling.
   let kappaU = 0;
   let kappaV = 0;
   let relaxU = du;
   let relaxV = dw;
-  let sigma0 = 0;
+  let su0 = 0;
+  let sv0 = 0;
   let delta0 = 0;
-  let fine0 = 0;
+  // κ_u − κ_v (0 exactly when one layer follows the other's rate).
+  let kappaDiff = 0;
+  // A layer following the other's rate is held to its own relative accuracy (it is a reported series,
+  // and its size is the balance of its decay with the coupling, not noise).
+  let slavedU = false;
+  let slavedV = false;
+  let kappaR = 0;
+  let logR0 = 0;
   let lnOut = 0;
   let lnCU = 0;
   let lnCV = 0;
@@ -79,22 +104,37 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
     lnCU = lnLambda + (s[5] - s[4]) * Math.LN2;
     lnCV = lnLambda + (s[4] - s[5]) * Math.LN2;
   };
-  /** f = λ ũ·ṽ = λ 2^{eu+ev} e^{σ} U·V, without overflow in the factor. */
+  /** f = λ ũ·ṽ = λ 2^{eu+ev} e^{s_u+s_v} U·V, without overflow in the factor. */
   const outputOf = (s: Float64Array): number => {
     const dot = s[0] * s[2] + s[1] * s[3];
     return dot === 0 ? 0 : signedExp(dot, lnOut + s[6] + s[8] + Math.log(Math.abs(dot)));
   };
-  /** The couplings λ 2^{ev−eu} e^{δ} and λ 2^{eu−ev} e^{−δ}. */
-  const couplings = (s: Float64Array): [number, number] => [Math.exp(lnCU + s[7]), Math.exp(lnCV - s[7])];
+  /** The kernel's two parts λ²|ũ|²/|U|² and λ²|ṽ|²/|V|² (K = kU|U|² + kV|V|²), each from its own layer's logarithm. */
+  const kernelParts = (s: Float64Array): [number, number] => {
+    const lnK = 2 * lnLambda;
+    return [Math.exp(lnK + 2 * (s[4] * Math.LN2 + s[6])), Math.exp(lnK + 2 * (s[5] * Math.LN2 + s[8]))];
+  };
+  /** ln of the residual's unit A = 2^{e_r} e^{s_r}: r = A R. */
+  const lnUnit = (s: Float64Array): number => s[10] * Math.LN2 + s[11];
+  /** The couplings times the residual's unit (cU·A, cV·A): cU r = (cU·A) R without overflow in the factor. */
+  const residualCouplings = (s: Float64Array): [number, number] => {
+    const lnA = lnUnit(s);
+    return [Math.exp(lnCU + s[7] + lnA), Math.exp(lnCV - s[7] + lnA)];
+  };
+  /** r = 2^{e_r} e^{s_r} R as a double. */
+  const residualOf = (s: Float64Array): number => ldexp(s[9] * Math.exp(s[11]), s[10]);
+  const kernelOf = (s: Float64Array): number => {
+    const [kU, kV] = kernelParts(s);
+    return kU * (s[0] * s[0] + s[1] * s[1]) + kV * (s[2] * s[2] + s[3] * s[3]);
+  };
   const system: OdeSystem = {
     dim: N,
     beginStep(s) {
       exponents(s);
-      sigma0 = s[6];
+      su0 = s[6];
       delta0 = s[7];
-      fine0 = s[8];
-      const r = outputOf(s) - target;
-      const [cU, cV] = couplings(s);
+      sv0 = s[8];
+      const [aU, aV] = residualCouplings(s);
       const dot = s[0] * s[2] + s[1] * s[3];
       const uu = s[0] * s[0] + s[1] * s[1];
       const vv = s[2] * s[2] + s[3] * s[3];
@@ -102,8 +142,8 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       // (computed as such: the difference of two near rates would cancel). Where that coupling part is
       // far beyond every other rate (a layer passing through zero, as parallel layers can), the layer
       // takes the other's rate instead: its own is unbounded there.
-      relaxU = -(cU * r * dot) / uu;
-      relaxV = -(cV * r * dot) / vv;
+      relaxU = -(aU * s[9] * dot) / uu;
+      relaxV = -(aV * s[9] * dot) / vv;
       const bound = UNBOUNDED * (du + dw + Math.min(Math.abs(relaxU), Math.abs(relaxV)));
       const wildU = !(Math.abs(relaxU) <= bound);
       const wildV = !(Math.abs(relaxV) <= bound);
@@ -117,46 +157,85 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       // may be noise: it stays between its decay rate and the other layer's rate (both meaningful:
       // decoupled, it decays at its own; slaved, at the other's).
       const lnRatio = 0.5 * (Math.log(uu) - Math.log(vv)) + (s[4] - s[5]) * Math.LN2 - s[7]; // ln(|ũ|/|ṽ|)
-      if (lnRatio < LN_PAIR_FLOOR) ku = Math.min(Math.max(ku, Math.min(du, kv)), Math.max(du, kv));
-      if (-lnRatio < LN_PAIR_FLOOR) kv = Math.min(Math.max(kv, Math.min(dw, ku)), Math.max(dw, ku));
+      // A layer slaved to the other (its decay beyond the other's rate, its size the balance of that
+      // decay with the coupling) changes at the other's rate, and its own, η_uρ − relax, is then the
+      // difference of two nearly equal rates, known only to their rounding and to the accuracy the
+      // layer is held to (PAIR_FLOOR of the other, in the tolerance): with η_uρ = 1e200 beside
+      // η_Wρ = 1e170 that noise is far beyond the other's rate. Within it, the layer takes exactly the
+      // other's rate (any κ is exact: U absorbs the difference; this one keeps U constant and δ exact).
+      const noise = (lnGap: number) => Math.exp(Math.min(700, lnGap));
+      if (lnRatio < LN_PAIR_FLOOR) {
+        ku = Math.min(Math.max(ku, Math.min(du, kv)), Math.max(du, kv));
+        if (Math.abs(ku - kv) <= SLAVED * Math.abs(relaxU) * (1 + noise(LN_PAIR_FLOOR - lnRatio))) ku = kv;
+      }
+      if (-lnRatio < LN_PAIR_FLOOR) {
+        kv = Math.min(Math.max(kv, Math.min(dw, ku)), Math.max(dw, ku));
+        if (Math.abs(kv - ku) <= SLAVED * Math.abs(relaxV) * (1 + noise(LN_PAIR_FLOOR + lnRatio))) kv = ku;
+      }
       // Where a rate was replaced, what is left of the decay follows (elsewhere relax keeps its own
       // value: η_uρ − κ would round it away when η_uρ is far larger).
+      slavedU = ku === kv && lnRatio < LN_PAIR_FLOOR;
+      slavedV = ku === kv && -lnRatio < LN_PAIR_FLOOR;
       if (ku !== kappaU) relaxU = du - (kappaU = ku);
       if (kv !== kappaV) relaxV = dw - (kappaV = kv);
+      // δ' = κ_u − κ_v, without the common part: η_uρ − η_Wρ + (relax_v − relax_u) (exact for equal
+      // rates however large), 0 when one layer follows the other's rate.
+      kappaDiff = kappaU === kappaV ? 0 : du - dw + (relaxV - relaxU);
+      // The residual's integrating factor: r' = −(K + c) r − c y (c = (η_u + η_W)ρ) is a decay at
+      // K + c towards r_∞ = −c y/(K + c). Where r is beyond 2|r_∞| (y = 0 always: r decaying with the
+      // layers by any factor, the decay exact in s_r) its rate is K + c; nearer r_∞ (r resting at −y
+      // when the layers have decayed, or at the residual the decay holds, or passing through zero) r
+      // changes little over a step, or as the relaxation itself, and has none.
+      logR0 = s[11];
+      const K = kernelOf(s);
+      kappaR = K + decay;
+      if (!Number.isFinite(kappaR) || !((K + decay) * Math.abs(residualOf(s)) > 2 * decay * Math.abs(target))) kappaR = 0;
     },
     rhs(s, out) {
-      const r = outputOf(s) - target;
-      const [cU, cV] = couplings(s);
-      out[0] = -cU * r * s[2] - relaxU * s[0];
-      out[1] = -cU * r * s[3] - relaxU * s[1];
-      out[2] = -cV * r * s[0] - relaxV * s[2];
-      out[3] = -cV * r * s[1] - relaxV * s[3];
+      const [aU, aV] = residualCouplings(s);
+      const cr = aU * s[9]; // cU r
+      const vr = aV * s[9]; // cV r
+      const K = kernelOf(s);
+      // r' = λ(ũ'·ṽ + ũ·ṽ') = −K r − (η_u + η_W)ρ f with f = r + y: r is integrated itself, never
+      // formed as f − y from the layers (which loses the digits of f that y cancels, and all of them
+      // where ũ·ṽ cancels: y = 0 with large layers). Closed in r given K, it keeps r's relative
+      // accuracy at any size; the layers' λũ·ṽ − y follows it, any difference decaying as
+      // e^{−(η_u+η_W)ρt}. With r = 2^{e_r} e^{s_r} R and s_r' = −κ_r: R' = −(K + c − κ_r) R − c y/A.
+      out[9] = -(K + decay - kappaR) * s[9] - (target === 0 ? 0 : decay * target * Math.exp(-lnUnit(s)));
+      out[10] = 0;
+      out[11] = -kappaR;
+      out[0] = -cr * s[2] - relaxU * s[0];
+      out[1] = -cr * s[3] - relaxU * s[1];
+      out[2] = -vr * s[0] - relaxV * s[2];
+      out[3] = -vr * s[1] - relaxV * s[3];
       out[4] = 0;
       out[5] = 0;
-      out[6] = -(du + dw);
-      out[8] = relaxU + relaxV;
-      out[7] = du - dw + (relaxV - relaxU); // κ_u − κ_v without the common part
+      out[6] = -kappaU;
+      out[8] = -kappaV;
+      out[7] = kappaDiff;
     },
     jacobian(s, J) {
       J.fill(0);
-      const f = outputOf(s);
-      const r = f - target;
-      const [cU, cV] = couplings(s);
-      const dot = s[0] * s[2] + s[1] * s[3];
-      const c = dot === 0 ? Math.exp(lnOut + s[6] + s[8]) : f / dot; // λ 2^{eu+ev} e^{σ}
-      // ∂r/∂(U₁, U₂, V₁, V₂) = c·(V₁, V₂, U₁, U₂). The dependence on s_u and s_v is left out of the
-      // Jacobian (it is not stiff, and s moves by κh per step, which could be thousands: the products
-      // with it would bring rounding of that size into the linear solve); the method stays consistent.
-      const g = [c * s[2], c * s[3], c * s[0], c * s[1]];
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) J[i * N + j] = -cU * s[2 + i] * g[j];
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) J[(2 + i) * N + j] = -cV * s[i] * g[j];
+      const R = s[9];
+      const [aU, aV] = residualCouplings(s);
+      const [kU, kV] = kernelParts(s);
+      // The dependence on s_u and s_v is left out of the Jacobian (it is not stiff, and s moves by κh
+      // per step, which could be thousands: the products with it would bring rounding of that size into
+      // the linear solve); the method stays consistent. The stiff coupling goes through r.
+      for (let i = 0; i < 2; i++) {
+        J[i * N + 9] = -aU * s[2 + i];
+        J[(2 + i) * N + 9] = -aV * s[i];
+        J[9 * N + i] = -2 * R * kU * s[i];
+        J[9 * N + 2 + i] = -2 * R * kV * s[2 + i];
+      }
+      J[9 * N + 9] = -(kU * (s[0] * s[0] + s[1] * s[1]) + kV * (s[2] * s[2] + s[3] * s[3])) - decay + kappaR;
       J[0 * N + 0] -= relaxU;
-      J[0 * N + 2] -= cU * r;
+      J[0 * N + 2] -= aU * R;
       J[1 * N + 1] -= relaxU;
-      J[1 * N + 3] -= cU * r;
-      J[2 * N + 0] -= cV * r;
+      J[1 * N + 3] -= aU * R;
+      J[2 * N + 0] -= aV * R;
       J[2 * N + 2] -= relaxV;
-      J[3 * N + 1] -= cV * r;
+      J[3 * N + 1] -= aV * R;
       J[3 * N + 3] -= relaxV;
     },
     // Each layer relative to its own length, floored at PAIR_FLOOR of the other's: a layer that has
@@ -170,21 +249,36 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       const lnRatio = (s[5] - s[4]) * Math.LN2 + s[7]; // ln of (|ṽ|/|V|)/(|ũ|/|U|)
       const floorU = PAIR_FLOOR * nv * Math.exp(lnRatio);
       const floorV = PAIR_FLOOR * nu * Math.exp(-lnRatio);
-      const ru = eu === 0 ? 0 : eu / Math.max(nu, floorU);
-      const rv = ev === 0 ? 0 : ev / Math.max(nv, floorV);
-      return Math.max(ru, rv) / WEIGHT_DECAY_STEP_TOLERANCE;
+      const ru = eu === 0 ? 0 : eu / Math.max(nu, slavedU ? 0 : floorU);
+      const rv = ev === 0 ? 0 : ev / Math.max(nv, slavedV ? 0 : floorV);
+      // The residual relative to itself (the loss is ½r²), floored where it passes through zero at a
+      // fraction of the size the decay holds it at, (η_u + η_W)ρ|r + y|/(K + (η_u + η_W)ρ) ≤ |r + y|.
+      const er = Math.abs(err[9]);
+      let rr = 0;
+      if (er !== 0) {
+        const [kU, kV] = kernelParts(s);
+        const K = kU * nu * nu + kV * nv * nv;
+        const floorR = ((RESIDUAL_FLOOR * decay * Math.abs(residualOf(s) + target)) / (K + decay)) * Math.exp(-lnUnit(s));
+        rr = er / Math.max(Math.abs(s[9]), Number.isFinite(floorR) ? floorR : 0, RESIDUAL_TINY);
+      }
+      return Math.max(ru, rv, 10 * rr) / WEIGHT_DECAY_STEP_TOLERANCE;
     },
-    // Then exact rescaling by powers of two: each layer to length in [½, 1), and the whole parts of σ
-    // and δ (while they are small enough to be split exactly) into the exponents.
+    // Then exact rescaling by powers of two: each layer to length in [½, 1), and the whole parts of its
+    // logarithm s (while it is small enough to be split exactly) into its exponent.
     renormalise(s, h) {
-      // σ and δ move linearly within a step: their exact values, not the extrapolation's rounding of them
-      // (which the Aitken–Neville differences amplify, and which no error estimate would see).
-      // σ in two parts: the decays' −(η_u + η_W)ρt, which can be far beyond 64 bits' precision of the
-      // rest, and what the coupling adds to it (never lost in the rounding of the first).
-      s[6] = sigma0 - (du + dw) * h;
-      if (!(s[6] > -1e300)) throw new OdeStepLimitError('the layers decay by more than e^{1e300}: the logarithms of their norms (normChangeU, normChangeW) are beyond 64-bit numbers', Number.NaN);
-      s[8] = fine0 + (relaxU + relaxV) * h;
-      s[7] = delta0 + (du - dw + (relaxV - relaxU)) * h;
+      // s_u, s_v and δ move linearly within a step: their exact values, not the extrapolation's rounding
+      // of them (which the Aitken–Neville differences amplify, and which no error estimate would see).
+      // Each layer's own: s_u = −κ_u t is accurate to κ_u t, never to the other layer's far faster decay
+      // (as s_u + s_v and s_v − s_u would both be, with η_uρ = 1e200 beside η_Wρ = 1e170).
+      s[6] = su0 - kappaU * h;
+      s[8] = sv0 - kappaV * h;
+      s[7] = delta0 + kappaDiff * h;
+      if (!(Math.abs(s[6]) < 1e300 && Math.abs(s[8]) < 1e300 && Math.abs(s[7]) < 1e300)) throw new OdeStepLimitError('the layers decay by more than e^{1e300}: the logarithms of their norms (normChangeU, normChangeW) are beyond 64-bit numbers', Number.NaN);
+      const shiftR = binaryExponent(s[9]);
+      if (shiftR !== 0) {
+        s[9] = ldexp(s[9], -shiftR);
+        s[10] += shiftR;
+      }
       for (const [i, e] of [[0, 4], [2, 5]]) {
         const n = Math.hypot(s[i], s[i + 1]);
         const shift = binaryExponent(n);
@@ -195,33 +289,40 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
         }
       }
       const movable = (x: number) => Math.abs(x) >= 2 && Math.abs(x) < 2 ** 40;
-      for (const i of [6, 8]) {
-        if (movable(s[i])) {
-          const k = Math.trunc(s[i] / (2 * Math.LN2)); // e^{σ} = 4^k·e^{σ − 2k ln 2}: k to each exponent
-          s[i] -= 2 * k * Math.LN2;
-          s[4] += k;
-          s[5] += k;
-        }
+      // The residual's unit likewise: s_r exact, its whole powers of two into e_r.
+      s[11] = logR0 - kappaR * h;
+      if (movable(s[11])) {
+        const k = Math.trunc(s[11] / Math.LN2);
+        s[11] -= k * Math.LN2;
+        s[10] += k;
       }
-      if (movable(s[7])) {
-        const k = Math.trunc(s[7] / (2 * Math.LN2)); // e^{s_v} gains 2^k, e^{s_u} loses it
-        s[7] -= 2 * k * Math.LN2;
+      // e^{s_u} = 2^k·e^{s_u − k ln 2}: k to e_u, and δ (the couplings' (e_v − e_u) ln 2 + δ) keeps its sum.
+      if (movable(s[6])) {
+        const k = Math.trunc(s[6] / Math.LN2);
+        s[6] -= k * Math.LN2;
+        s[4] += k;
+        s[7] += k * Math.LN2;
+      }
+      if (movable(s[8])) {
+        const k = Math.trunc(s[8] / Math.LN2);
+        s[8] -= k * Math.LN2;
         s[5] += k;
-        s[4] -= k;
+        s[7] -= k * Math.LN2;
       }
     },
   };
   const lnEtaU = Math.log(etaU);
   const lnEtaW = Math.log(etaW);
+  const output0 = Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv)));
+  const r0 = output0 - target;
   const point = (s: Float64Array, t: number): LogPoint & { lnObjective: number } => {
     exponents(s);
-    const [u1, u2, v1, v2, eu, ev, coarse, delta, fine] = s;
-    const sigma = coarse + fine;
-    const su = (sigma - delta) / 2;
-    const sv = (sigma + delta) / 2;
+    const [u1, u2, v1, v2, eu, ev, su, , sv] = s;
     const dot = u1 * v1 + u2 * v2;
-    const output = t === 0 ? (Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv)))) : outputOf(s);
-    const residual = output - target;
+    const output = t === 0 ? output0 : outputOf(s);
+    // The integrated residual (at t = 0 it is output0 − y), not output − y.
+    const residual = residualOf(s);
+    const lnResidual = Math.log(Math.abs(s[9])) + lnUnit(s);
     const lnUU = 2 * Math.log(Math.hypot(u1, u2)) + 2 * (eu * Math.LN2 + su);
     const lnVV = 2 * Math.log(Math.hypot(v1, v2)) + 2 * (ev * Math.LN2 + sv);
     const cross = Math.hypot(u1, u2) * Math.hypot(v1, v2);
@@ -230,7 +331,7 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
     const lnPerpMoved = t === 0 ? -Infinity : input.lnNormWPerp2 + 2 * Math.log(-Math.expm1(-dw * t));
     const lnNormU = 0.5 * (lnEtaU + lnUU);
     const lnNormW = 0.5 * logAddExp(lnPerp, lnEtaW + lnVV);
-    const lnLoss = lossLog(residual, input.irreducibleLoss);
+    const lnLoss = logAddExp(2 * lnResidual - Math.LN2, Math.log(input.irreducibleLoss));
     return {
       output,
       residual,
@@ -245,7 +346,7 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   };
   const ntk = Math.exp(2 * lnLambda + Math.log(plane.uu + plane.vv) + 2 * k * Math.LN2);
   const rate = ntk + Math.abs(lambda * target) + rho * Math.max(etaU, etaW);
-  return { system, initial: Float64Array.from([a1, a2, b1, b2, k, k, 0, 0, 0]), point, firstStep: rate > 0 && Number.isFinite(rate) ? 1e-3 / rate : 1e-3 };
+  return { system, initial: Float64Array.from([a1, a2, b1, b2, k, k, 0, 0, 0, ldexp(r0, -binaryExponent(r0)), binaryExponent(r0), 0]), point, firstStep: rate > 0 && Number.isFinite(rate) ? 1e-3 / rate : 1e-3 };
 }
 
 /** ln|2^e e^{s} x − 2^k x₀|² for 2-vectors, in the unit of the larger of the two scales (−∞ when equal). */

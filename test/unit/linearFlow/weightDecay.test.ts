@@ -168,7 +168,7 @@ test('weight decay: the objective never increases under gradient flow, and loss 
     const e = experimentOf({ ...raw, time: { points: 400, spacing: 'log' } });
     const traj = solve(e);
     const obj = traj.objective!;
-    for (let k = 1; k < obj.length; k++) assert.ok(obj[k] <= obj[k - 1] * (1 + 1e-12) + 1e-300, `objective rises at t = ${traj.t[k]}: ${obj[k - 1]} → ${obj[k]}\n  ${JSON.stringify(raw)}`);
+    for (let k = 1; k < obj.length; k++) assert.ok(obj[k] <= obj[k - 1] * (1 + 1e-11) + 1e-300, `objective rises at t = ${traj.t[k]}: ${obj[k - 1]} → ${obj[k]}\n  ${JSON.stringify(raw)}`);
     const rho = e.weightDecay!;
     for (let k = 0; k < obj.length; k += 37) {
       const penalty = 0.5 * rho * (traj.normU[k] ** 2 + traj.normW[k] ** 2);

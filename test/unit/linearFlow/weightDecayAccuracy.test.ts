@@ -14,7 +14,8 @@ import { decayFlow } from '../../../src/core/linearFlow/weightDecay';
 import { integrateAt, OdeStats } from '../../../src/core/math/stiffOde';
 import { solve } from '../../../src/core/runs/solve';
 import { trajectoryProblems } from '../../reference/compare';
-import { lateDecayRate, referenceFlowDecay } from '../../reference/network';
+import { initialState, lateDecayRate, referenceFlowDecay } from '../../reference/network';
+import type { ReferenceSeries } from '../../reference/network';
 
 function experimentOf(raw: object): Experiment {
   const { experiment, diagnostics } = parseExperiment(JSON.stringify(raw));
@@ -81,13 +82,107 @@ test('the disalignment example with ρ = 1 (2·10⁶ integrator steps, then an i
   }
 });
 
+/**
+ * The exact flow of width 1 (x = 1, γ = 1) once one layer's decay is far beyond every other rate: with r
+ * fixed, (u, W)' = −M(u, W), M = [[η_uρ, η_u r], [η_W r, η_Wρ]], a linear system; past the fast mode
+ * (e^{−λ₊t}, λ₊ ≥ the fast decay, gone once λ₊t ≥ 800) only the slow one is left: the slow layer
+ * a = c₋e^{−λ₋t} (λ₋ = det M/λ₊, c₋ its projection from θ₀), the fast one b = g·a, g = −η_b r/(η_bρ − λ₋),
+ * and r = f − y = g a² − y (a fixed point: r changes by f ≪ y). What the fast mode's transient changes of
+ * c₋ (r is y − f₀ there, not −y) is ~η_a|f₀|/(η_bρ) relative, far below 1e-10 in the cases below.
+ * Independent of the solver: no integration at all.
+ */
+function twoScaleReference(e: Experiment, times: readonly number[]): ReferenceSeries {
+  const [u0, w0] = initialState(e);
+  const y = (e.data as { y: number }).y;
+  const { u: etaU, W: etaW } = e.learningRates;
+  const rho = e.weightDecay!;
+  const fastU = etaU * rho > etaW * rho;
+  // a: the slow layer, b: the fast one.
+  const [etaA, etaB, a0, b0] = fastU ? [etaW, etaU, w0, u0] : [etaU, etaW, u0, w0];
+  const dA = etaA * rho;
+  const dB = etaB * rho;
+  const series: ReferenceSeries = { t: [...times], output: [], loss: [], zeta: [], normU: [], normW: [], ntk: [], distance: [] };
+  const theta0 = Math.hypot(u0, w0);
+  for (const t of times) {
+    assert.ok(dB * t >= 800, `t = ${t} is within the fast transient`);
+    let r = -y;
+    let a = 0;
+    let b = 0;
+    for (let it = 0; it < 4; it++) {
+      const coupling = Math.sqrt(etaA * etaB) * Math.abs(r);
+      const fast = (dA + dB) / 2 + Math.hypot((dB - dA) / 2, coupling);
+      const slow = dA * (dB / fast) - (coupling / fast) * coupling;
+      const g = (-etaB * r) / (dB - slow);
+      const h = (-etaA * r) / (dA - fast); // the fast mode's (b, a) = (1, h)
+      const c = (a0 - h * b0) / (1 - g * h);
+      a = c * Math.exp(-slow * t);
+      b = g * a;
+      r = a * b - y;
+    }
+    const [u, w] = fastU ? [b, a] : [a, b];
+    series.output.push(u * w);
+    series.loss.push(0.5 * r * r);
+    series.zeta.push(u * w === 0 ? 1 : Math.sign(u * w));
+    series.normU.push(Math.abs(u));
+    series.normW.push(Math.abs(w));
+    series.ntk.push(etaU * w * w + etaW * u * u);
+    series.distance.push(Math.hypot(u - u0, w - w0) / theta0);
+  }
+  return series;
+}
+
+const width1 = (etaU: number, etaW: number, rho: number, time: object) => ({ model: { width: 1 }, data: { x: [1], y: 1 }, init: { scaleU: 0.5, scaleW: 0.5, seed: 1 }, learningRates: { u: etaU, W: etaW }, weightDecay: rho, time });
+
+test('one layer decaying 1e8 to 1e200 times faster than the other: every series agrees with the exact two-time-scale flow (the slow layer printed at its initial size, the output 0.52 for 0)', () => {
+  // [η_u, η_W, ρ, time]: the slow layer's decay η_slow ρ t from 1e-15 (unchanged) through 10…500
+  // (visible norms) to 1e170 (gone); the fast one 1e10 to 1e201 per unit time.
+  const cases: [number, number, number, object][] = [
+    [1, 1e-30, 1e200, { end: 5, points: 6 }],
+    [1, 1e-30, 1e200, { end: 1e-185, points: 6, spacing: 'linear' }],
+    [1, 1e-20, 1e200, { end: 5, points: 6 }],
+    [1, 1e-10, 1e200, { at: [1e-190, 1e-185, 1e-180, 5e-180] }],
+    [1, 1e-30, 1e32, { end: 5, points: 11 }],
+    [1, 1e-100, 1e110, { at: [1e-100, 1e-9, 3e-9, 1e-8] }],
+    [1, 1e-200, 1e201, { end: 5, points: 11 }],
+    [1e-30, 1, 1e32, { end: 5, points: 11 }],
+    [1e-200, 1, 1e201, { end: 5, points: 11 }],
+    [1, 1e-8, 1e10, { end: 5, points: 11 }],
+    [1, 1e-6, 1e8, { end: 1, points: 11 }],
+    [1, 1e-3, 1e8, { at: [1e-5, 1e-4, 1e-3, 3e-3] }],
+  ];
+  const wrong: string[] = [];
+  for (const [etaU, etaW, rho, time] of cases) {
+    const raw = width1(etaU, etaW, rho, time);
+    const t0 = performance.now();
+    const traj = solve(experimentOf(raw));
+    assert.ok(performance.now() - t0 < 3000, JSON.stringify(raw));
+    assert.deepEqual(trajectoryProblems(traj), [], JSON.stringify(raw));
+    const times = traj.t.filter((t) => t > 0);
+    const ref = twoScaleReference(experimentOf(raw), times);
+    const at = traj.t.length - times.length;
+    for (const q of ['output', 'loss', 'normU', 'normW', 'ntk', 'distance'] as const) {
+      for (let k = 0; k < times.length; k++) {
+        const [a, b] = [traj[q]![at + k], ref[q][k]];
+        if (!(Math.abs(a - b) <= 1e-10 * Math.abs(b) || Math.abs(a - b) <= 1e-300)) wrong.push(`${q} at t = ${times[k]}: ${a}, reference ${b} (${(Math.abs(a - b) / Math.abs(b)).toExponential(1)} relative) in ${JSON.stringify(raw)}`);
+      }
+    }
+    for (let k = 0; k < times.length; k++) if (traj.zeta[at + k] !== ref.zeta[k]) wrong.push(`ζ at t = ${times[k]}: ${traj.zeta[at + k]}, reference ${ref.zeta[k]} in ${JSON.stringify(raw)}`);
+    // The scores: each layer's log change is its own decay (−η_Wρt = −5e170 in the first case, not 0).
+    const last = times[times.length - 1];
+    const slowRate = Math.min(etaU, etaW) * rho;
+    const change = etaU < etaW ? traj.summary.scores!.normChangeU! : traj.summary.scores!.normChangeW!;
+    if (slowRate * last > 1e3 && !(Math.abs(change / (-slowRate * last) - 1) <= 1e-9)) wrong.push(`log change ${change} for ${-slowRate * last} in ${JSON.stringify(raw)}`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
 test('decay rates far beyond the fit are integrated in few steps (the decay is taken out exactly), or refused at a field without hanging', () => {
   // [experiment, must compute it, paths at which a refusal is acceptable]
   const cases: [object, boolean, string[]][] = [
     [{ model: { width: 64 }, data: { x: [1], y: 1 }, init: { scaleU: 0.5, scaleW: 0.5, seed: 1 }, learningRates: { u: 1, W: 1 }, weightDecay: 1e8, time: { end: 1e15, points: 20 } }, true, []],
     [{ model: { width: 4 }, data: { x: [1], y: 1 }, init: { scaleU: 0.5, scaleW: 0.5, seed: 1 }, learningRates: { u: 1, W: 1 }, weightDecay: 1e100, time: { end: 5, points: 20 } }, true, []],
-    // One layer decaying 1e30 times faster than the other (η_uρ = 1e200): its ratio to the other leaves 64 bits.
-    [{ model: { width: 1 }, data: { x: [1], y: 1 }, init: { scaleU: 0.5, scaleW: 0.5, seed: 1 }, learningRates: { u: 1, W: 1e-30 }, weightDecay: 1e200, time: { end: 5, points: 20 } }, false, ['time.end']],
+    // One layer decaying 1e30 times faster than the other (η_uρ = 1e200): computed, and checked series by series above.
+    [width1(1, 1e-30, 1e200, { end: 5, points: 20 }), true, []],
     // Norms decaying by e^{−10^315}: their log changes (the scores) are beyond 64 bits.
     [{ model: { width: 2 }, data: { x: [1, 1], y: 1 }, init: { scaleU: 0.5, scaleW: 0.5, seed: 1 }, learningRates: { u: 1, W: 1 }, weightDecay: 1e300, time: { end: 1e15, points: 20 } }, false, ['weightDecay']],
   ];
