@@ -131,6 +131,18 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
   return { tensors, metadata, dataStart: 8 + bytes.length, dataLength: reached };
 }
 
+/** The index of the quote that closes the JSON string opening at `open`, in text that JSON.parse has read (so the string is closed). */
+function closingQuote(text: string, open: number): number {
+  let end = open + 1;
+  for (;;) {
+    end = text.indexOf('"', end);
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end++;
+  }
+}
+
 /**
  * The first key that appears twice in one object of `text` (valid JSON, so only strings and
  * structure need telling apart) and that `counts` accepts (by default every key): the key, the name of
@@ -150,14 +162,7 @@ export function findDuplicateKey(text: string, counts: (key: string, within: str
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      let end = i + 1;
-      for (;;) {
-        end = text.indexOf('"', end);
-        let backslashes = 0;
-        while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
-        if (backslashes % 2 === 0) break;
-        end++;
-      }
+      const end = closingQuote(text, i);
       const top = stack[stack.length - 1];
       // A key: a string in an object followed by ':'.
       let j = end + 1;
@@ -258,14 +263,7 @@ function scanValues(text: string, onValue: (path: readonly (string | number)[], 
     const c = text.charCodeAt(i);
     const top = stack[stack.length - 1];
     if (c === 0x22 /* " */) {
-      let end = i + 1;
-      for (;;) {
-        end = text.indexOf('"', end);
-        let backslashes = 0;
-        while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
-        if (backslashes % 2 === 0) break;
-        end++;
-      }
+      const end = closingQuote(text, i);
       let j = end + 1;
       while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r')) j++;
       if (top && !top.array && text[j] === ':') {
