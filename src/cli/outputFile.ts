@@ -3,9 +3,9 @@
  * and limits"): `phase --svg OUT` and the checkpoint folder of `train` or of a network `sweep`. A
  * path that cannot be written is refused before minutes of computing, not after them.
  */
-import { accessSync, closeSync, constants, openSync, statSync, Stats, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, lstatSync, openSync, readSync, readlinkSync, statSync, Stats, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { excerpt } from '../core/experiment/diagnostic';
+import { excerpt, visibleName } from '../core/experiment/diagnostic';
 
 /** `statSync`, or undefined when nothing is at `path`; other errors are thrown. */
 function statOrNothing(path: string): Stats | undefined {
@@ -40,22 +40,28 @@ function creatable(path: string): string | null {
 }
 
 /**
- * Why the file `path` cannot be written (as written; relative to the working folder), or null: it
- * is a folder, one of the `inputs` (the experiment file, which the output would replace), a name that
- * ends in `.flab.json` (an experiment's), there and read-only, or its folder does not exist, is not a
- * folder, or takes no new file (tried by creating and removing it). `-` in `inputs` (standard input)
- * is no file.
+ * Why the figure file `path` cannot be written (as written; relative to the working folder), or null.
+ * It must not be a folder; one of the `inputs` (the experiment file, which the figure would replace;
+ * `-`, standard input, is no file); named `*.flab.json` in any case (an experiment's name); a symbolic
+ * link (whose target could be anything: an experiment through `fig.svg -> k.flab.json` was replaced);
+ * or, when there, anything but a figure — an SVG or XML document, or an empty file — so that no other
+ * file is replaced whatever its names (a hard link to an experiment included); and it must be writable:
+ * its folder exists, is a folder and takes a new file (tried by creating and removing it).
  */
 export function outputFileProblem(path: string, inputs: readonly string[] = []): string | null {
   const full = resolve(path);
   try {
-    if (full.endsWith('.flab.json')) return `it is an experiment file's name (*.flab.json): give the output a name of its own, like ${excerpt(path.slice(0, -'.flab.json'.length), 200)}.svg`;
+    if (/\.flab\.json$/i.test(full)) return `it is an experiment file's name (*.flab.json): give the figure a name of its own, like ${excerpt(full.slice(0, -'.flab.json'.length), 200)}.svg`;
+    const link = lstatOrNothing(full);
+    if (link?.isSymbolicLink()) return `it is a symbolic link (to ${excerpt(readlinkSync(full), 200)}): the figure is written to a file of that name, not through a link, which may lead to any file`;
     const here = statOrNothing(full);
     if (here?.isDirectory()) return `it is a folder: give a file's name, like ${join(path, 'figure.svg')}`;
     if (here) {
       const input = inputs.find((i) => i !== '-' && sameFile(i, here));
-      if (input !== undefined) return `it is the experiment file ${excerpt(input, 200)}: the output would replace it`;
-      return writable(full) ? null : 'it is there and cannot be written (permission denied)';
+      if (input !== undefined) return `it is the experiment file ${excerpt(input, 200)}: the figure would replace it`;
+      if (!writable(full)) return 'it is there and cannot be written (permission denied)';
+      const start = firstText(full);
+      return start === '' || start.startsWith('<') ? null : `it is there and is not a figure (it begins with \`${visibleName(start.slice(0, 12))}\`): only an SVG or an empty file is replaced — remove it, or give another name`;
     }
     const folder = dirname(full);
     const parent = statOrNothing(folder);
@@ -65,6 +71,27 @@ export function outputFileProblem(path: string, inputs: readonly string[] = []):
     return creatable(full);
   } catch (e) {
     return (e as Error).message;
+  }
+}
+
+/** `lstatSync` (the link itself), or undefined when nothing is at `path`. */
+function lstatOrNothing(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first characters of a file after a byte-order mark and white space ('' for an empty file or one of white space). */
+function firstText(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = Buffer.alloc(256);
+    const n = readSync(fd, bytes, 0, bytes.length, 0);
+    return bytes.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  } finally {
+    closeSync(fd);
   }
 }
 

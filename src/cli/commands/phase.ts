@@ -50,7 +50,7 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     { flag: '--descent', help: 'gradient descent at each cell\'s rates for the step budget time.end, with its outcome (default: the exact flow)' },
     { flag: '--json', group: 'format', help: 'the diagram as one JSON object (the default)' },
     { flag: '--csv', group: 'format', help: 'one row per cell: x, y, (outcome,) label and every score' },
-    { flag: '--svg', value: 'OUT', group: 'format', help: 'write the diagram as an SVG figure to OUT' },
+    { flag: '--svg', value: 'OUT', group: 'format', help: 'write the diagram as an SVG figure to OUT (- for standard output); OUT is never the experiment, a link or a file other than a figure' },
   ],
   async run(args, context) {
     const linear = args.has('--linear');
@@ -64,7 +64,8 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       return { x, y, nx, ny, xValues: axisValues('--x', x, nx), yValues: axisValues('--y', y, ny) };
     });
     const svg = args.value('--svg');
-    const unwritable = svg === undefined ? null : outputFileProblem(svg, args.operands);
+    // `-` is standard output, as for the experiment file.
+    const unwritable = svg === undefined || svg === '-' ? null : outputFileProblem(svg, args.operands);
     if (svg !== undefined && unwritable) throw new UsageError(`--svg ${excerpt(svg, 1000)}: cannot write the figure there: ${unwritable}`);
     const experiment = context.load(args.operands[0]);
     for (const [flag, axis] of [['--x', x], ['--y', y]] as const) {
@@ -91,7 +92,8 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       throw err;
     }
     const p = job.result();
-    const out = format === 'svg' ? printed('', [{ path: args.value('--svg')!, text: phaseSvg(p, { title: experiment.name }) }]) : printed(format === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n');
+    const figure = () => phaseSvg(p, { title: experiment.name });
+    const out = format === 'svg' ? (svg === '-' ? printed(figure()) : printed('', [{ path: svg!, text: figure() }])) : printed(format === 'csv' ? phaseCsv(p) : JSON.stringify(phaseJson(p)) + '\n');
     return { ...out, stderr: refusedNote(p.refused, method) };
   },
 };

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -195,9 +195,9 @@ test('phase --svg never replaces the experiment file, nor writes where no file c
   const axes = ['--x', 'init.scaleW=0.1:1', '--y', 'init.scaleU=0.1:1', '--size', '4'];
   const cases: [string, string][] = [
     // The tester's case: OUT was FILE itself, and the experiment became an SVG (exit 0, no word).
-    [file, `it is an experiment file's name (*.flab.json): give the output a name of its own, like ${join(dir, 'svg-input/mine')}.svg`],
-    [join(dir, 'svg-input/other.flab.json'), `it is an experiment file's name (*.flab.json): give the output a name of its own, like ${join(dir, 'svg-input/other')}.svg`],
-    [link, `it is the experiment file ${file}: the output would replace it`],
+    [file, `it is an experiment file's name (*.flab.json): give the figure a name of its own, like ${join(dir, 'svg-input/mine')}.svg`],
+    [join(dir, 'svg-input/other.flab.json'), `it is an experiment file's name (*.flab.json): give the figure a name of its own, like ${join(dir, 'svg-input/other')}.svg`],
+    [link, `it is a symbolic link (to ${file}): the figure is written to a file of that name, not through a link, which may lead to any file`],
     // /proc's folder allows root to write; the file system refuses: found by creating the file, before the work (it failed after 12 s).
     ['/proc/flab-figure.svg', 'a file cannot be created there (ENOENT)'],
   ];
@@ -211,10 +211,42 @@ test('phase --svg never replaces the experiment file, nor writes where no file c
   assert.equal(existsSync(join(dir, 'svg-input/new.svg')), false, 'the probe leaves no file behind');
 });
 
+test('phase --svg replaces only a figure: not another experiment through a link, a hard link or another case; - is standard output', async () => {
+  const file = write('svg-other/a.flab.json', BASE);
+  const other = write('svg-other/k.flab.json', BASE);
+  const axes = ['--x', 'init.scaleW=0.1:1', '--y', 'init.scaleU=0.1:1', '--size', '4'];
+  symlinkSync('k.flab.json', join(dir, 'svg-other/fig.svg'));
+  linkSync(other, join(dir, 'svg-other/hard.svg'));
+  write('svg-other/notes.txt', 'my notes');
+  write('svg-other/old.svg', '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+  write('svg-other/empty.svg', '');
+  const cases: [string, string][] = [
+    // The second tester's cases: k.flab.json became an SVG through fig.svg -> k.flab.json, and through a hard link.
+    ['fig.svg', 'it is a symbolic link (to k.flab.json): the figure is written to a file of that name, not through a link, which may lead to any file'],
+    ['hard.svg', 'it is there and is not a figure (it begins with `{\\n  "model":`): only an SVG or an empty file is replaced — remove it, or give another name'],
+    ['notes.txt', 'it is there and is not a figure (it begins with `my notes`): only an SVG or an empty file is replaced — remove it, or give another name'],
+    ['K.FLAB.JSON', `it is an experiment file's name (*.flab.json): give the figure a name of its own, like ${join(dir, 'svg-other/K')}.svg`],
+  ];
+  for (const [name, why] of cases) {
+    const out = join(dir, 'svg-other', name);
+    const r = await run(['phase', file, ...axes, '--svg', out], {});
+    assert.equal(r.code, 2, name);
+    assert.equal(r.stderr.split('\n')[0], `flab: --svg ${out}: cannot write the figure there: ${why}`);
+  }
+  assert.equal(readFileSync(other, 'utf8'), BASE, 'the other experiment is as written');
+  for (const name of ['old.svg', 'empty.svg']) assert.equal(outputFileProblem(join(dir, 'svg-other', name)), null, `${name} is replaced`);
+  const stdout = flab(['phase', file, ...axes, '--svg', '-']);
+  assert.equal(stdout.code, 0, stdout.stderr);
+  assert.match(stdout.stdout, /^<svg /);
+  assert.equal(existsSync(join(process.cwd(), '-')), false, 'no file named -');
+});
+
 test('output paths: a file\'s folder must exist and be writable; a folder to create needs a writable ancestor', () => {
   write('paths/file', 'x');
   assert.equal(outputFileProblem(join(dir, 'paths/new.svg')), null);
-  assert.equal(outputFileProblem(join(dir, 'paths/file')), null, 'an existing file is overwritten');
+  assert.equal(outputFileProblem(join(dir, 'paths/file')), 'it is there and is not a figure (it begins with `x`): only an SVG or an empty file is replaced — remove it, or give another name');
+  write('paths/figure.svg', '\uFEFF  <?xml version="1.0"?><svg/>');
+  assert.equal(outputFileProblem(join(dir, 'paths/figure.svg')), null, 'an existing figure is replaced');
   assert.equal(outputFolderProblem(join(dir, 'paths/new/deeper')), null, 'created with its parents');
   assert.equal(outputFolderProblem(join(dir, 'paths/file')), `${join(dir, 'paths/file')} is a file, not a folder`);
   assert.equal(outputFolderProblem(join(dir, 'paths/file/sub')), `a part of ${join(dir, 'paths/file/sub')} before its last is a file, not a folder`);
