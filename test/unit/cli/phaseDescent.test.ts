@@ -87,12 +87,15 @@ test('the work of a descent diagram is checked before any cell: too many steps i
   const start = performance.now();
   const r = flab('phase', write('big.flab.json', { ...RAW, time: { end: 100000 } }), ...AXES, '--size', '300', '--descent');
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /--size 300x300, time\.end: 90000 cells × 100000 gradient-descent steps = 9000000000 steps, over the limit of 2147483648/);
+  // It advises the largest square that fits (the tester followed the output limit's 953 × 953 into this refusal, which gave none).
+  assert.match(r.stderr, /--size 300x300, time\.end: 90000 cells × 100000 gradient-descent steps = 9000000000 steps, over the limit of 2147483648 for one phase diagram \(one to two minutes\): use fewer cells \(at most 146 × 146 at these steps\)/);
+  const side = Number(/at most (\d+) × /.exec(r.stderr)![1]);
+  assert.ok(side ** 2 * 100000 <= 2 ** 31 && (side + 1) ** 2 * 100000 > 2 ** 31, 'the largest square within the limit (taking it runs two minutes)');
   assert.ok(performance.now() - start < 5000, 'refused at once');
   // A nonlinear network's plain loop is bounded by its multiply-adds.
   const tanh = flab('phase', write('tanh.flab.json', { ...RAW, model: { width: 2000, outputScale: 1, activation: 'tanh' }, time: { end: 10000 } }), ...AXES, '--size', '64', '--descent');
   assert.equal(tanh.code, 2, tanh.stderr);
-  assert.match(tanh.stderr, /multiply-adds of the plain gradient-descent loop/);
+  assert.match(tanh.stderr, /multiply-adds of the plain gradient-descent loop.*: use fewer cells \(at most \d+ × \d+ at these steps and width\)/);
   // The flow of a nonlinear network is refused at its activation, pointing to --descent.
   const flow = flab('phase', write('tanh.flab.json', { ...RAW, model: { width: 4, outputScale: 1, activation: 'tanh' } }), ...AXES, '--size', '4');
   assert.equal(flow.code, 1);
