@@ -547,6 +547,17 @@ export function reportedSteps(e: Experiment, horizon: () => number = () => simul
   if (e.time.kind === 'grid' && e.time.end !== undefined && !Number.isInteger(e.time.end)) {
     throw new ExperimentError(`time.end counts gradient-descent steps: it must be a whole number, got ${formatNumber(e.time.end)}`, 'time.end');
   }
+  // time.at too counts steps (the flow takes real times: this is simulate's rule only). A time that is
+  // not a whole step was rounded to one ([0.5] ran 1 step), and a grid ending at step 0 ran nothing and
+  // was labelled kernel from every score 0, where time.end 0 and 0.4 are refused.
+  if (e.time.kind === 'at') {
+    const at = e.time.at;
+    const i = at.findIndex((t) => !Number.isInteger(t));
+    if (i >= 0) throw new ExperimentError(`time.at counts gradient-descent steps: each time must be a whole number, got time.at[${i}] = ${formatNumber(at[i]).replace('e+', 'e')}`, `time.at[${i}]`);
+    if (at.length > 0 && !(at[at.length - 1] > 0)) {
+      throw new ExperimentError(`time.at counts gradient-descent steps: its last time must be > 0 (at least one step), got time.at[${at.length - 1}] = ${formatNumber(at[at.length - 1])}`, `time.at[${at.length - 1}]`);
+    }
+  }
   const times = timeGrid(e.time, () => Math.ceil(horizon()));
   // The run's own number of steps (its last time), checked before the grid is rounded: the first grid
   // point past the limit is not what the user asked for (time.end 1e15 was reported as 1.01e13 steps).
@@ -650,7 +661,8 @@ class LossMinima {
  */
 function plateauStep(out: Trajectory, initial: InitialState, logged: LoggedChanges | undefined, minima: LossMinima, rerun: (upTo: number, observe: (step: number, loss: number) => boolean) => void): number | null {
   const m = out.t.length;
-  if (m < 2 || !out.ntk) return null;
+  // One printed point is enough: the start is step 0's state (`initial`, `logged`) and the steps come from `minima`.
+  if (m < 1 || !out.ntk) return null;
   const lnGrowth = logged ? logged.lnNtk[1] - logged.lnNtk[0] : initial.ntk !== null && initial.ntk > 0 ? Math.log(out.ntk[m - 1] / initial.ntk) : NaN;
   if (!(lnGrowth >= Math.log(PLATEAU_KERNEL_GROWTH))) return null;
   const first = initial.loss;
