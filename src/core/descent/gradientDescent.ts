@@ -13,8 +13,8 @@ import { defaultHorizon, PLATEAU_KERNEL_GROWTH } from '../linearFlow/horizon';
 import { fromLogPoint, type FlowPoint, type LogPoint } from '../linearFlow/plane';
 import { MAX_WINDOW_STEPS, PlaneDescent } from '../linearFlow/planeDescent';
 import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron, type ReducedFlow } from '../linearFlow/reduce';
-import { Catapult, CatapultWatch, descentSettling, divergenceThreshold, maxStableRateScale, STABILITY_HORIZONS, STABILITY_MIN_STEPS } from '../linearFlow/stability';
-import { checkExactRanges, checkInitialRanges, descentRangeError } from '../linearFlow/ranges';
+import { Catapult, CatapultWatch, descentSettling, LossSettling, divergenceThreshold, maxStableRateScale, STABILITY_HORIZONS, STABILITY_MIN_STEPS } from '../linearFlow/stability';
+import { checkExactRanges, checkInitialRanges, descentRangeError, slowDescentError } from '../linearFlow/ranges';
 import { decayHorizon } from '../linearFlow/weightDecay';
 import { firstNonFinite } from '../trajectory/finite';
 import { seriesScores, type LoggedChanges } from '../trajectory/seriesScores';
@@ -547,6 +547,17 @@ export function reportedSteps(e: Experiment, horizon: () => number = () => simul
   if (e.time.kind === 'grid' && e.time.end !== undefined && !Number.isInteger(e.time.end)) {
     throw new ExperimentError(`time.end counts gradient-descent steps: it must be a whole number, got ${formatNumber(e.time.end)}`, 'time.end');
   }
+  // time.at too counts steps (the flow takes real times: this is simulate's rule only). A time that is
+  // not a whole step was rounded to one ([0.5] ran 1 step), and a grid ending at step 0 ran nothing and
+  // was labelled kernel from every score 0, where time.end 0 and 0.4 are refused.
+  if (e.time.kind === 'at') {
+    const at = e.time.at;
+    const i = at.findIndex((t) => !Number.isInteger(t));
+    if (i >= 0) throw new ExperimentError(`time.at counts gradient-descent steps: each time must be a whole number, got time.at[${i}] = ${formatNumber(at[i]).replace('e+', 'e')}`, `time.at[${i}]`);
+    if (at.length > 0 && !(at[at.length - 1] > 0)) {
+      throw new ExperimentError(`time.at counts gradient-descent steps: its last time must be > 0 (at least one step), got time.at[${at.length - 1}] = ${formatNumber(at[at.length - 1])}`, `time.at[${at.length - 1}]`);
+    }
+  }
   const times = timeGrid(e.time, () => Math.ceil(horizon()));
   // The run's own number of steps (its last time), checked before the grid is rounded: the first grid
   // point past the limit is not what the user asked for (time.end 1e15 was reported as 1.01e13 steps).
@@ -562,10 +573,56 @@ export function reportedSteps(e: Experiment, horizon: () => number = () => simul
   return steps;
 }
 
-/** Default number of steps: where gradient descent of the same network made linear settles (`simulationHorizonOf`). */
+/** Default number of steps: where gradient descent settles (`simulationHorizonOf`; a nonlinear network, `plainHorizon`). */
 function simulationHorizon(e: Experiment): number {
   const linear: Experiment = { ...e, model: { ...e.model, activation: 'linear' } };
-  return simulationHorizonOf(linear, exactFlowOf(linear), e.weightDecay ?? 0);
+  const exact = exactFlowOf(linear);
+  const rho = e.weightDecay ?? 0;
+  return e.model.activation === 'linear' ? simulationHorizonOf(linear, exact, rho) : plainHorizon(e, linear, exact, rho);
+}
+
+/**
+ * The default number of steps of a nonlinear network (docs/model.md §6, "Default horizon"): the plain
+ * loop itself, run step by step at the experiment's rates until its losses have settled (`LossSettling`)
+ * or it blows up — not the step count of the network made linear, which stopped a tanh catapult at step
+ * 17 of 20 (loss 0.66 from 0.23, labelled alignment; it converges to 8e-30 and is rescaling). The
+ * network made linear is checked first as a linear default run is (`simulationHorizonOf`): where it
+ * cannot settle within the step limit neither can this one (a flat loss from tiny inputs or rates, where
+ * every activation is near its linear part), and it is refused at the field to blame. The search runs
+ * at most 20 horizons of that linear network's flow (≥ 10³, ≤ 10⁷ steps) and at most the steps the work
+ * limit affords; a run not settled there is labelled as a linear one at its cap is (an oscillation at
+ * the edge of stability), and refused where the work limit cut it short (it cannot be afforded).
+ * Weight decay stretches the undecayed run's steps as for the linear network. The run itself repeats
+ * the search's steps bit for bit, so a default run costs up to twice its steps.
+ */
+function plainHorizon(e: Experiment, linear: Experiment, exact: ReducedFlow, rho: number): number {
+  simulationHorizonOf(linear, exact, 0);
+  const d = e.model.width;
+  const D = inputDimension(e);
+  const samples: Sample[] = e.data.kind === 'single' ? [{ x: e.data.x, y: e.data.y }] : e.data.samples;
+  const sample = effectiveSample(e.data);
+  checkPlainRanges(e, sample);
+  if (d * D > MAX_SIMULATED_PARAMETERS) return 1;
+  const cap = settlingCap(exact.flow);
+  const affordable = Math.floor(MAX_SIMULATION_WORK / (samples.length * d * D));
+  const budget = Math.max(1, Math.min(cap, affordable));
+  const settling = new LossSettling();
+  let end = -1;
+  const run = plainDescent(e, samples, sample, [0, budget], 0, (step, loss) => {
+    if (!settling.observe(step, loss)) return true;
+    end = step;
+    return false;
+  });
+  if (end < 0 && run.diverged) end = run.diverged.step;
+  if (end < 0 && run.escaped) end = run.escaped.step;
+  if (end < 0) {
+    if (budget < cap) {
+      throw new ExperimentError(`gradient descent (activation ${e.model.activation}) has not settled within ${formatNumber(budget)} steps, the most that ${samples.length} samples × ${formatNumber(d * D)} weights afford within the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} multiply-adds, so a default run would be labelled unsettled: give time.end, or use a smaller width (docs/model.md §6, "Default horizon")`, 'time.end');
+    }
+    end = budget;
+  }
+  const settled = Math.max(1, end);
+  return rho > 0 ? Math.min(decayHorizon(exact.flow.input, rho, settled), MAX_STEPS) : settled;
 }
 
 /**
@@ -587,7 +644,11 @@ function simulationHorizonOf(e: Experiment, exact: ReducedFlow, rho: number): nu
   const { flow } = exact;
   const cap = settlingCap(flow);
   if (cap === MAX_STEPS) checkExactRanges(e, exact.spec, flow, exact.lnTheta0, { horizon: true, weightDecay: rho });
-  const settled = Math.max(1, descentSettling(flow.input, flow.limit().residual, cap).step);
+  const settling = descentSettling(flow.input, flow.limit().residual, cap);
+  // Not settled within the step limit, neither blown up nor at the edge of stability (whose cap is 20
+  // flow horizons below the limit): a flat loss that would be labelled kernel as if it had settled.
+  if (settling.settling === 'unsettled' && cap === MAX_STEPS) throw slowDescentError(e, exact.spec, flow, MAX_STEPS);
+  const settled = Math.max(1, settling.step);
   return rho > 0 ? Math.min(decayHorizon(flow.input, rho, settled), MAX_STEPS) : settled;
 }
 
@@ -650,7 +711,8 @@ class LossMinima {
  */
 function plateauStep(out: Trajectory, initial: InitialState, logged: LoggedChanges | undefined, minima: LossMinima, rerun: (upTo: number, observe: (step: number, loss: number) => boolean) => void): number | null {
   const m = out.t.length;
-  if (m < 2 || !out.ntk) return null;
+  // One printed point is enough: the start is step 0's state (`initial`, `logged`) and the steps come from `minima`.
+  if (m < 1 || !out.ntk) return null;
   const lnGrowth = logged ? logged.lnNtk[1] - logged.lnNtk[0] : initial.ntk !== null && initial.ntk > 0 ? Math.log(out.ntk[m - 1] / initial.ntk) : NaN;
   if (!(lnGrowth >= Math.log(PLATEAU_KERNEL_GROWTH))) return null;
   const first = initial.loss;

@@ -363,3 +363,39 @@ export function descentRangeError(e: Experiment, spec: FlowSpec, flow: ExactFlow
   const largest = sizes.reduce<Magnitude | null>((a, m) => (a === null || m.ln > a.ln ? m : a), null);
   return largest !== null && !(largest.ln < LN_LIMIT) ? rangeError(e, spec, largest, o) : null;
 }
+
+/**
+ * The refusal of a default gradient-descent run (no time.end) that has not settled within `maxSteps`
+ * steps though it neither blew up nor oscillates (docs/model.md §6, "Default horizon"): a loss that is
+ * flat for 10⁷ steps (rates 1e-20, data.x [1e-300], outputScale 1e-300) would otherwise be labelled
+ * kernel as if it had settled. The field to blame is the one that pushes the flow's default horizon (in
+ * steps: descent follows the flow there) furthest, as `rangeError` blames a size beyond 64 bits, and the
+ * value stated is the one that brings that horizon to half the limit (a plateau lasts up to 1.44 times
+ * longer in descent than in the flow). Without weight decay: the undecayed run is the one searched.
+ */
+export function slowDescentError(e: Experiment, spec: FlowSpec, flow: ExactFlow, maxSteps: number): ExperimentError {
+  const o: MagnitudeOptions = { horizon: true, weightDecay: 0 };
+  const m: Magnitude = { name: 'horizon', what: 'the default horizon (the time the residual takes to come within 10⁻³ of its limit)', ln: defaultHorizonLn(flow) };
+  const head = `gradient descent at these values has not settled within ${formatNumber(maxSteps)} steps, the limit of a default run (the flow's own horizon is about ${formatLn(m.ln)} steps): it would end on a flat loss and be labelled as if it had`;
+  const tail = `or give time.end to run a fixed number of steps (docs/model.md §6, "Default horizon")`;
+  let best: { field: Field; push: number } | null = null;
+  for (const field of fieldsOf(e, spec)) {
+    if (!Number.isFinite(field.lnValue)) continue;
+    const slope = slopeOf(field, spec, m, o);
+    if (!(Math.abs(slope) >= 1e-3)) continue;
+    const push = slope * field.lnValue;
+    if (!best || push > best.push) best = { field, push };
+  }
+  const path = e.time.kind === 'at' ? 'time.at' : 'time.end';
+  if (!best || !(best.push > 0)) return new ExperimentError(`${head}; ${tail}`, path);
+  const { field } = best;
+  const powered = widthPowered(e, field);
+  const fieldPath = powered ? powered.path : field.path;
+  const named = powered ? powered.label : field.path;
+  const where = powered ? `${powered.label} = ${formatWritten(powered.base)}${powered.note}` : `${field.label} = ${echo(field)}`;
+  const lnShown = powered ? powered.lnBase : field.lnValue;
+  const d = boundFor(field, spec, m, o, 0, Math.log(maxSteps / 2));
+  const negative = !powered && field.written !== undefined && field.written < 0;
+  const remedy = d === null ? `no value of ${named} alone brings it within the limit with the other values as they are; ${tail}` : `with the other values as they are, ${named} must be ${d < 0 !== negative ? '≤' : '≥'} about ${negative ? '-' : ''}${formatLn(lnShown + d)}, ${tail}`;
+  return new ExperimentError(`${where}: ${head}; ${remedy}`, fieldPath);
+}

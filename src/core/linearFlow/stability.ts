@@ -176,6 +176,48 @@ export function descentSettling(input: FlowInput, limitResidual: number, cap: nu
   }
 }
 
+/**
+ * Where gradient descent of a network without the recursion (the plain loop: nonlinear activations) has
+ * settled, from its losses alone, fed step by step (docs/model.md §6, "Default horizon"): the limit of
+ * the loss is not known, so the loss still to go is estimated from the last two decreases,
+ * Δ_k = L_{k−1} − L_k, as a geometric tail Δ_k·q/(1 − q) with q = Δ_k/Δ_{k−1} < 1 — the way descent
+ * converges near a minimum (the excess loss shrinks by (1 − K)² a step). Settled at the first step k at
+ * which, on k and k − 1, that estimate is at most LOSS_SETTLING_FRACTION (10⁻⁶, the residual's 10⁻³
+ * squared) of the whole estimated descent L₀ − L_k + tail: a rise (a catapult), a growing decrease (a
+ * plateau being left) or an oscillation never passes. A loss that does not change on two steps is a
+ * fixed point of the computed run. O(1) per step.
+ */
+export class LossSettling {
+  private loss0 = NaN;
+  private previous = NaN;
+  private lastDecrease = NaN;
+  private passed = 0;
+
+  /** Feed the loss of every step, in order from step 0; true at the step at which the run has settled. */
+  observe(step: number, loss: number): boolean {
+    if (step === 0) {
+      this.loss0 = loss;
+      this.previous = loss;
+      return false;
+    }
+    const decrease = this.previous - loss;
+    let tail = Infinity;
+    if (decrease === 0 && this.lastDecrease === 0) tail = 0;
+    else if (decrease >= 0 && this.lastDecrease > 0 && decrease < this.lastDecrease) {
+      const q = decrease / this.lastDecrease;
+      tail = (decrease * q) / (1 - q);
+    }
+    const whole = this.loss0 - loss + tail;
+    this.passed = Number.isFinite(tail) && tail <= LOSS_SETTLING_FRACTION * whole ? this.passed + 1 : 0;
+    this.lastDecrease = decrease;
+    this.previous = loss;
+    return this.passed >= 2;
+  }
+}
+
+/** The fraction of its whole descent that the loss may still have to go when the plain loop has settled (`LossSettling`). */
+export const LOSS_SETTLING_FRACTION = HORIZON_RESIDUAL_FRACTION * HORIZON_RESIDUAL_FRACTION;
+
 /** Bisection of maxStableRateScale stops when the bracket [converging, not converging] is this tight (relative). */
 export const STABILITY_TOLERANCE = 1e-3;
 /**

@@ -117,3 +117,19 @@ test('data.x [5e-324] is refused by simulate at data.x as by solve, the same mes
     assert.doesNotThrow(() => simulate(experiment({ model: { width: 16 }, data: { x: [bound], y: 1 }, init: { scaleU: 1, scaleW: 1, seed: 1 }, learningRates: { u: 0.1, W: 0.1 }, time: { end: 10, points: 2 } })));
   }
 });
+
+test('a single-point time.at keeps the plateau: the start is step 0 and the steps are every step (it printed null for [1000], 26 for [0, 1000])', () => {
+  const reference = referencePlateau(experiment({ ...PLATEAU, time: { end: 1000 } }), 1000);
+  for (const at of [[1000], [100], [60], [10000000]]) {
+    for (const ref of at[0] <= 1000 ? [false, true] : [false]) {
+      const s = simulate(experiment({ ...PLATEAU, time: { at } }), { reference: ref }).summary;
+      assert.equal(s.plateauTime, reference, `time.at ${JSON.stringify(at)}${ref ? ' --reference' : ''}`);
+    }
+  }
+  // A grid that ends at 27 has its own end loss, so its own level; one point or two give the same step.
+  for (const end of [27, 30]) {
+    const two = simulate(experiment({ ...PLATEAU, time: { at: [0, end] } })).summary.plateauTime;
+    assert.equal(two, referencePlateau(experiment({ ...PLATEAU, time: { end } }), end));
+    assert.equal(simulate(experiment({ ...PLATEAU, time: { at: [end] } })).summary.plateauTime, two, `time.at [${end}]`);
+  }
+});

@@ -103,3 +103,28 @@ test('random catapults (2 < K₀ < 3.6): every window step and the peak are in a
   }
   assert.ok(catapults >= 15, `${catapults} catapults`);
 });
+
+test('time.at counts steps in simulate: a time that is not a whole step, or a last time of 0, is refused at its entry (solve takes them)', async () => {
+  const { parseExperiment } = await import('../../../src/core/experiment/parse');
+  const { simulate } = await import('../../../src/core/runs/simulate');
+  const { solve } = await import('../../../src/core/runs/solve');
+  const { ExperimentError } = await import('../../../src/core/experiment/errors');
+  const base = { model: { width: 64 }, data: { x: [1], y: 1 }, init: { scaleU: 0.001, scaleW: 0.001, seed: 1 }, learningRates: { u: 0.1, W: 0.1 } };
+  const cases: [number[], string, RegExp][] = [
+    [[0], 'time.at[0]', /last time must be > 0/],
+    [[0, 0.4], 'time.at[1]', /whole number, got time\.at\[1\] = 0\.4/],
+    [[1e-9], 'time.at[0]', /whole number, got time\.at\[0\] = 1e-9/],
+    [[0.5], 'time.at[0]', /whole number/],
+    [[0, 2, 7.5, 10], 'time.at[2]', /whole number/],
+  ];
+  for (const [at, path, message] of cases) {
+    const { experiment: e, diagnostics } = parseExperiment(JSON.stringify({ ...base, time: { at } }));
+    assert.deepEqual(diagnostics, []);
+    for (const reference of [false, true]) {
+      assert.throws(() => simulate(e!, { reference }), (err: unknown) => err instanceof ExperimentError && err.path === path && message.test(err.message), `${JSON.stringify(at)}`);
+    }
+    assert.doesNotThrow(() => solve(e!), `solve ${JSON.stringify(at)}`);
+  }
+  const { experiment: ok } = parseExperiment(JSON.stringify({ ...base, time: { at: [0, 3] } }));
+  assert.deepEqual(simulate(ok!).t, [0, 3]);
+});
