@@ -675,6 +675,20 @@ test('F64 layers of finite entries at any scale are measured, never "beyond the 
   }
 });
 
+test('a listed 0-D tensor (shape []) is refused as 0-D [], a one-entry 1-D one as 1-D [1]: each as its header writes it', async () => {
+  for (const [shape, said] of [[[], '0-D []'], [[1], '1-D [1]']] as const) {
+    const dir = experiment();
+    for (const step of [0, 10]) {
+      writeFileSync(join(dir, `s${step}.safetensors`), safetensorsBytes([
+        { name: 'fc1.weight', dtype: 'F32', shape: [...shape], bytes: f32([1]) },
+        { name: 'fc2.weight', dtype: 'F32', shape: [1, 1], bytes: f32([2]) },
+      ]));
+    }
+    const r = await readCheckpoints({ path: '*.safetensors', layers: ['fc1.weight', 'fc2.weight'] }, { baseDir: dir });
+    assert.deepEqual(r.problems, [{ file: null, message: `layer "fc1.weight" is ${said} in the first checkpoint, s0.safetensors: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`, key: 'checkpoints.layers' }]);
+  }
+});
+
 test('a layer of zero size ([0, 4], [3, 0]) is refused at checkpoints.layers: it has nothing to measure', async () => {
   const dir = experiment();
   for (const step of [0, 10]) {
