@@ -315,13 +315,15 @@ function rangeOf(text: string, path: readonly (string | number)[]): [number, num
 
 /**
  * Why counts written as `raw` are not the format's integers, or null when they are: a decimal point or
- * an exponent (`3.0`, `1e2`: the reference implementation refuses them, as serde reads an integer), or
- * a value beyond 2⁵³ − 1, which a float64 cannot hold exactly.
+ * an exponent (`3.0`, `1e2`: the reference implementation refuses them, as serde reads an integer), a
+ * minus sign on zero (`-0`: it reads unsigned integers, and JSON.parse would read 0; other negative
+ * counts are refused by value), or a value beyond 2⁵³ − 1, which a float64 cannot hold exactly.
  */
 function countFault(raw: readonly string[] | undefined): string | null {
   for (const x of raw ?? []) {
     if (x === undefined) continue;
     if (!/^-?\d+$/.test(x)) return `${excerpt(x)} is not written as an integer (the format's shapes and offsets are integers; the reference implementation refuses ${excerpt(x)})`;
+    if (/^-0$/.test(x)) return `${excerpt(x)} has a minus sign (the format's shapes and offsets are unsigned integers, which the reference implementation reads without one: it refuses ${excerpt(x)}, which JSON.parse reads as 0)`;
     if (!x.startsWith('-') && !Number.isSafeInteger(Number(x))) return `${excerpt(x)} is beyond ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} (2⁵³ − 1), the largest integer a float64 holds exactly`;
   }
   return null;

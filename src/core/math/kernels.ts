@@ -124,6 +124,96 @@ export function squaredNorms(a: Float32Array | Float64Array, b: Float32Array | F
   return { a2, difference2, b2 };
 }
 
+/**
+ * `squaredNorms` with each sum as value · 2^exponent (`exponent` present only when one is not 0), so
+ * that sums of squares beyond float64's range are still exact to float64's precision: a checkpoint's F64
+ * layer of entries 10²⁰⁰ has ‖W‖² = 10⁴⁰⁰ (the plain sum overflowed to ∞), one of 10⁻¹⁶⁰ squares each
+ * entry to 0 (the plain sum underflowed). The WebAssembly pass runs first, as always; only a sum that
+ * came out ∞ with finite entries, or below 2⁻⁶⁰⁰ (where squares of small entries start losing digits,
+ * and 0), is summed again in JavaScript over the entries scaled by the power of two that brings the
+ * largest to [1, 2) — a second pass on that rare path only. Every exponent is even (the norm's is half
+ * of it, exactly). NaN stays NaN, and ∞ from an infinite entry stays ∞, as in `squaredNorms`.
+ */
+export function scaledSquaredNorms(a: Float32Array | Float64Array, b: Float32Array | Float64Array): ScaledSquaredNorms {
+  const plain = squaredNorms(a, b);
+  const same = a === b;
+  const rescue = (sum: number) => sum === Infinity || sum < RESCUE_BELOW;
+  if (!rescue(plain.a2) && !rescue(plain.b2) && !rescue(plain.difference2)) return plain;
+  const a2 = rescue(plain.a2) ? scaledSumOfSquares(a, null, plain.a2) : { value: plain.a2, exponent: 0 };
+  const b2 = same ? a2 : rescue(plain.b2) ? scaledSumOfSquares(b, null, plain.b2) : { value: plain.b2, exponent: 0 };
+  const difference2 = same ? { value: 0, exponent: 0 } : rescue(plain.difference2) ? scaledSumOfSquares(a, b, plain.difference2) : { value: plain.difference2, exponent: 0 };
+  const out: ScaledSquaredNorms = { a2: a2.value, difference2: difference2.value, b2: b2.value };
+  if (a2.exponent !== 0 || difference2.exponent !== 0 || b2.exponent !== 0) out.exponent = { a2: a2.exponent, difference2: difference2.exponent, b2: b2.exponent };
+  return out;
+}
+
+/** Σa², Σ(a − b)², Σb² as `value · 2^exponent[key]` (an exponent left out is 0). */
+export interface ScaledSquaredNorms {
+  a2: number;
+  difference2: number;
+  b2: number;
+  /** Even exponents of two, present when any is not 0. */
+  exponent?: { a2: number; difference2: number; b2: number };
+}
+
+/** Below this a plain float64 sum of squares may have lost digits to underflow (2⁻⁶⁰⁰: the loss is at most n·2⁻¹⁰⁷⁵, 2⁻⁴⁴⁶ of it). */
+const RESCUE_BELOW = 2 ** -600;
+
+/** √(value · 2^exponent), for an even exponent: the norm, 0, ∞ (beyond float64) or NaN. */
+export function scaledRoot(value: number, exponent = 0): number {
+  const root = Math.sqrt(value);
+  return exponent === 0 || root === 0 ? root : times2(root, exponent / 2);
+}
+
+/** x · 2^k in two factors (exact unless the result leaves float64's normal range; any k). */
+function times2(x: number, k: number): number {
+  const half = Math.trunc(k / 2);
+  return x * 2 ** half * 2 ** (k - half);
+}
+
+/**
+ * Σ x_i² (x = a, or a − b when `b` is given) as value · 2^exponent: one pass for the largest |x_i|,
+ * one summing (2^k x_i)² with 2^k|x|max ∈ [1, 2). A difference is taken of halves when the entries
+ * exceed 2¹⁰⁰⁰ (a − b of finite entries may overflow). `plain` is returned (exponent 0) when an entry
+ * is not finite: NaN and ∞ stay as the plain sum has them.
+ */
+function scaledSumOfSquares(a: Float32Array | Float64Array, b: Float32Array | Float64Array | null, plain: number): { value: number; exponent: number } {
+  const n = a.length;
+  let largest = 0;
+  let finite = true;
+  for (let i = 0; i < n; i++) {
+    const x = Math.abs(a[i]);
+    if (x > largest) largest = x;
+    else if (!(x <= largest)) finite = false;
+    if (b) {
+      const y = Math.abs(b[i]);
+      if (y > largest) largest = y;
+      else if (!(y <= largest)) finite = false;
+    }
+  }
+  if (!finite || largest === Infinity) return { value: plain, exponent: 0 };
+  if (largest === 0) return { value: 0, exponent: 0 };
+  const half = b && largest > 2 ** 1000 ? 0.5 : 1;
+  const entry = b ? (i: number) => half * a[i] - half * b[i] : (i: number) => a[i];
+  let top = 0;
+  if (b) for (let i = 0; i < n; i++) top = Math.max(top, Math.abs(entry(i)));
+  else top = largest;
+  if (top === 0) return { value: 0, exponent: 0 };
+  const e = Math.floor(Math.log2(top));
+  // 2^k·top ∈ [1, 2) (log2 may round at the edge: [0.5, 4) is as good).
+  const k = -e;
+  const k1 = Math.trunc(k / 2);
+  const f1 = 2 ** k1;
+  const f2 = 2 ** (k - k1);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const x = entry(i) * f1 * f2;
+    sum += x * x;
+  }
+  // Σ x² = sum · 2^(−2k), and a halved difference's squares are a quarter of the difference's.
+  return { value: sum, exponent: -2 * k + (half === 1 ? 0 : 2) };
+}
+
 /** Σ a_i b_i of two arrays of one length, in float64. Throws when the lengths differ. */
 export function innerProduct(a: Float32Array | Float64Array, b: Float32Array | Float64Array): number {
   if (a.length !== b.length) throw new Error(`innerProduct: arrays of ${a.length} and ${b.length} entries`);

@@ -20,7 +20,7 @@
  * ζ_top symmetric Lanczos on the smaller Gram (`topEigenpair`).
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { innerProduct, kernels, matrixTimesVector, squaredNorms } from '../math/kernels';
+import { innerProduct, kernels, matrixTimesVector, scaledRoot, ScaledSquaredNorms, scaledSquaredNorms } from '../math/kernels';
 
 /** A weight matrix, row-major: `data[i * cols + j]` is the weight from input j to output i. */
 export interface WeightMatrix {
@@ -123,10 +123,10 @@ export interface MeasureOptions {
   /** False skips ζ (null) and its products, likewise (docs/networks.md, "Cadence"). */
   zeta?: boolean;
   /**
-   * ‖W_l‖², ‖W_l − W_l(0)‖² and ‖W_l(0)‖² by layer index (`squaredNorms` of math/kernels.ts), where
-   * already computed: the layer's float64 pass is not made again.
+   * ‖W_l‖², ‖W_l − W_l(0)‖² and ‖W_l(0)‖² by layer index (`scaledSquaredNorms` of math/kernels.ts,
+   * or plain `squaredNorms` sums), where already computed: the layer's float64 pass is not made again.
    */
-  squaredNorms?: readonly { a2: number; difference2: number; b2: number }[];
+  squaredNorms?: readonly ScaledSquaredNorms[];
 }
 
 /** The top singular value of a layer and its singular vectors (unit length), as Lanczos found them. */
@@ -163,7 +163,8 @@ export function lanczosSteps(rows: number, cols: number): number {
 
 /** ‖W‖_F, accumulated in float64. */
 export function frobeniusNorm(w: WeightMatrix): number {
-  return Math.sqrt(sumOfSquares(w.data));
+  const { a2, exponent } = scaledSquaredNorms(w.data, w.data);
+  return scaledRoot(a2, exponent?.a2);
 }
 
 /** Whether W_{l+1} can follow W_l (its inputs are W_l's outputs), and if not, why (only the shapes are read). */
@@ -204,8 +205,9 @@ export function measureNetwork(layers: readonly WeightMatrix[], layers0: readonl
 export class NetworkMeasurer {
   private readonly layers: LayerMeasure[] = [];
   private readonly alignment: (PairMeasure | null)[] = [];
-  private moved2 = 0;
-  private start2 = 0;
+  /** Σ ‖W_l − W_l(0)‖² and Σ ‖W_l(0)‖² over the layers so far, as value · 2^exponent (a layer's may be beyond float64's range). */
+  private readonly moved2 = new ScaledSum();
+  private readonly start2 = new ScaledSum();
   private previous: Layer | null = null;
 
   constructor(private readonly options: MeasureOptions = {}) {}
@@ -216,12 +218,13 @@ export class NetworkMeasurer {
       this.release();
       throw new Error(`NetworkMeasurer.add: layer ${this.layers.length + 1} is ${w.rows} × ${w.cols} (${w.data.length} values) but its initial value ${w0.rows} × ${w0.cols} (${w0.data.length} values)`);
     }
-    // ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one float64 pass (WebAssembly).
-    const { a2: norm2, difference2: distance2, b2: start2 } = this.options.squaredNorms?.[this.layers.length] ?? squaredNorms(w.data, w0.data);
-    this.moved2 += distance2;
-    this.start2 += start2;
-    const n0 = Math.sqrt(start2);
-    const measure = { norm: Math.sqrt(norm2), distance: n0 > 0 ? Math.sqrt(distance2) / n0 : Math.sqrt(distance2) };
+    // ‖W‖², ‖W − W₀‖² and ‖W₀‖² in one float64 pass (WebAssembly), scaled by powers of two where a
+    // sum leaves float64's range (an F64 checkpoint layer of 10²⁰⁰ or 10⁻¹⁶⁰: scaledSquaredNorms).
+    const sums = this.options.squaredNorms?.[this.layers.length] ?? scaledSquaredNorms(w.data, w0.data);
+    const e = sums.exponent ?? { a2: 0, difference2: 0, b2: 0 };
+    this.moved2.add(sums.difference2, e.difference2);
+    this.start2.add(sums.b2, e.b2);
+    const measure = { norm: scaledRoot(sums.a2, e.a2), distance: relativeRoot(sums.difference2, e.difference2, sums.b2, e.b2) };
     const layer = new Layer(w, measure.norm, this.layers.length, this.options);
     this.layers.push(measure);
     const prev = this.previous;
@@ -242,11 +245,54 @@ export class NetworkMeasurer {
   /** Every metric of the layers added so far. */
   finish(): NetworkMeasure {
     this.release();
-    return { layers: this.layers.slice(), alignment: this.alignment.slice(), distance: this.start2 > 0 ? Math.sqrt(this.moved2 / this.start2) : Math.sqrt(this.moved2) };
+    return { layers: this.layers.slice(), alignment: this.alignment.slice(), distance: relativeRoot(this.moved2.value, this.moved2.exponent, this.start2.value, this.start2.exponent) };
   }
 
   private release(): void {
     this.previous?.release();
+  }
+}
+
+/**
+ * √(d · 2^ed / (s · 2^es)) for even exponents — √(d/s), as before there were exponents, whenever
+ * that quotient is a normal float64 — and √(d · 2^ed) when s = 0: a distance relative to the start, or
+ * absolute from zero. Beyond float64's range it is ∞ or 0 only when the result itself is.
+ */
+function relativeRoot(d: number, ed: number, s: number, es: number): number {
+  if (!(s > 0)) return scaledRoot(d, ed);
+  const q = d / s;
+  if ((ed === es && q >= 2 ** -1022 && q < Infinity) || d === 0 || !Number.isFinite(d) || !Number.isFinite(s)) return Math.sqrt(q);
+  const [md, kd] = evenSplit(d);
+  const [ms, ks] = evenSplit(s);
+  return timesPowerOfTwo(Math.sqrt(md / ms), (ed + kd - es - ks) / 2);
+}
+
+/** x > 0 finite as m · 2^k with k even and m ∈ [1/2, 8]: exactly. */
+function evenSplit(x: number): [number, number] {
+  let k = Math.floor(Math.log2(x));
+  if (k % 2 !== 0) k -= 1;
+  return [timesPowerOfTwo(x, -k), k];
+}
+
+/** A sum of non-negative terms value · 2^exponent (even exponents), kept as one such; exponents of 0 add as plain float64. */
+class ScaledSum {
+  value = 0;
+  exponent = 0;
+
+  add(value: number, exponent = 0): void {
+    if (value === 0) return;
+    if (this.value === 0 || Number.isNaN(value) || !Number.isFinite(this.value)) {
+      this.value += value; // the first term, or NaN and ∞ as plain sums carry them
+      if (this.value === value) this.exponent = exponent;
+      return;
+    }
+    if (exponent === this.exponent) {
+      this.value += value;
+      return;
+    }
+    const top = Math.max(exponent, this.exponent);
+    this.value = timesPowerOfTwo(this.value, this.exponent - top) + timesPowerOfTwo(value, exponent - top);
+    this.exponent = top;
   }
 }
 
@@ -394,7 +440,8 @@ function tripletFromGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'i
 
 /** Σ d_i² in float64, on WebAssembly. */
 function sumOfSquares(d: Float32Array | Float64Array): number {
-  return squaredNorms(d, d).a2;
+  const { a2, exponent } = scaledSquaredNorms(d, d);
+  return exponent ? timesPowerOfTwo(a2, exponent.a2) : a2;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import { CheckpointReader, CheckpointsResult, ONE_SHOT_WAITS_MS, readCheckpoints, watchCheckpoints, WRITING_PATIENCE_MS } from '../../../src/core/checkpoints/checkpointReader';
 import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
 import type { WeightMatrix } from '../../../src/core/network/layerMetrics';
-import { absCos, close, normal, random, refNorm, refTop, refZeta } from './float64Reference';
+import { absCos, close, exactNorm, normal, random, refNorm, refTop, refZeta } from './float64Reference';
 import { bf16Exact, f16Exact, f32, f64, RawTensor, safetensorsBytes, withHeader } from './handWritten';
 
 const root = mkdtempSync(join(tmpdir(), 'flab-checkpoints-'));
@@ -639,6 +639,54 @@ test('NaN or ±∞ in a layer: a warning per checkpoint naming the file, the lay
   }
   const rc = await readCheckpoints({ path: '*.safetensors', layers: ['conv.weight'] }, { baseDir: conv });
   assert.match(rc.problems[0].message, /^c1\.safetensors: layer "conv\.weight" \[2, 2, 2, 2\] has 1 entry that is not finite \(NaN or ±∞; the first, NaN, at \[1, 1, 0, 1\]\) — left out \(null\) at step 1: the norm and distance of "conv\.weight", the network's distance; it is the last checkpoint/);
+});
+
+test('F64 layers of finite entries at any scale are measured, never "beyond the float64 range": 10¹⁵⁴, 10²⁰⁰, one entry of 10³⁰⁰, 10⁻¹⁶⁰ (whose squares underflow)', async () => {
+  const a = Array.from({ length: 32 }, (_, i) => Math.sin(i + 1)); // 8 × 4
+  const b = Array.from({ length: 24 }, (_, i) => Math.cos(2 * i + 1)); // 3 × 8
+  const cases: [string, number[]][] = [
+    ['× 1e154', a.map((x) => x * 1e154)],
+    ['× 1e160', a.map((x) => x * 1e160)],
+    ['× 1e200', a.map((x) => x * 1e200)],
+    ['× 1e-160', a.map((x) => x * 1e-160)],
+    ['one entry of 1e300', a.map((x, i) => (i === 5 ? 1e300 : x))],
+  ];
+  for (const [what, big] of cases) {
+    const dir = experiment();
+    [a, big, big.map((x) => x * 1.5)].forEach((fc1, step) =>
+      writeFileSync(join(dir, `s${step}.safetensors`), safetensorsBytes([
+        { name: 'fc1.weight', dtype: 'F64', shape: [8, 4], bytes: f64(fc1) },
+        { name: 'fc2.weight', dtype: 'F64', shape: [3, 8], bytes: f64(b) },
+      ])),
+    );
+    const r = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+    assert.deepEqual(r.problems, [], what);
+    assert.deepEqual(r.step, [0, 1, 2], what);
+    const norm = exactNorm(big);
+    close(r.layers[0].norm[1], norm, 1e-14 * norm, `${what}: norm`);
+    const distance = exactNorm(big, a) / exactNorm(a);
+    close(r.layers[0].distance[1], distance, 1e-14 * distance, `${what}: distance`);
+    // ζ does not depend on the scale: the reference takes the layer times the power of two that brings its largest entry near 1 (exactly).
+    const k = Math.round(Math.log2(Math.max(...big.map(Math.abs))));
+    const h = Math.trunc(k / 2);
+    const zeta = refZeta({ rows: 8, cols: 4, data: Float64Array.from(big, (x) => x * 2 ** -h * 2 ** -(k - h)) }, { rows: 3, cols: 8, data: Float64Array.from(b) });
+    close(r.alignment[0].zeta[1], zeta, 1e-12, `${what}: ζ`);
+    assert.notEqual(r.summary.label, null, what);
+  }
+});
+
+test('a listed 0-D tensor (shape []) is refused as 0-D [], a one-entry 1-D one as 1-D [1]: each as its header writes it', async () => {
+  for (const [shape, said] of [[[], '0-D []'], [[1], '1-D [1]']] as const) {
+    const dir = experiment();
+    for (const step of [0, 10]) {
+      writeFileSync(join(dir, `s${step}.safetensors`), safetensorsBytes([
+        { name: 'fc1.weight', dtype: 'F32', shape: [...shape], bytes: f32([1]) },
+        { name: 'fc2.weight', dtype: 'F32', shape: [1, 1], bytes: f32([2]) },
+      ]));
+    }
+    const r = await readCheckpoints({ path: '*.safetensors', layers: ['fc1.weight', 'fc2.weight'] }, { baseDir: dir });
+    assert.deepEqual(r.problems, [{ file: null, message: `layer "fc1.weight" is ${said} in the first checkpoint, s0.safetensors: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`, key: 'checkpoints.layers' }]);
+  }
 });
 
 test('a layer of zero size ([0, 4], [3, 0]) is refused at checkpoints.layers: it has nothing to measure', async () => {

@@ -134,3 +134,50 @@ export function absCos(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function close(actual: number | null, expected: number, tolerance: number, what: string): void {
   assert.ok(actual !== null && Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected}`);
 }
+
+/** x (finite) as the integer x · 2¹⁰⁷⁴ exactly: every float64 is a multiple of 2⁻¹⁰⁷⁴. */
+function exactUnits(x: number): bigint {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const e = Number(bits >> 52n);
+  const m = bits & ((1n << 52n) - 1n);
+  const units = e === 0 ? m : (m | (1n << 52n)) << BigInt(e - 1);
+  return x < 0 ? -units : units;
+}
+
+/** ⌊√n⌋ of a non-negative BigInt, by Newton's method. */
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+/** A non-negative BigInt times 2^k as the nearest float64 (to a few ulps; ∞ beyond the range). */
+function bigTimesPowerOfTwo(n: bigint, k: number): number {
+  const bits = n.toString(2).length;
+  const drop = Math.max(0, bits - 60);
+  const top = Number(n >> BigInt(drop));
+  const e = k + drop;
+  const half = Math.trunc(e / 2);
+  return top * 2 ** half * 2 ** (e - half);
+}
+
+/**
+ * √Σ (a_i − b_i)² (b left out: √Σ a_i²) of float64 values, exactly in BigInt arithmetic and rounded
+ * once at the end: a reference for any scale, 10⁻³⁰⁰ to 10³⁰⁰, where float64 sums of squares
+ * overflow or underflow. Computed to 2⁻⁶⁰ relative (the square root's integer part carries 2²⁰⁰ more).
+ */
+export function exactNorm(a: ArrayLike<number>, b?: ArrayLike<number>): number {
+  let sum = 0n;
+  for (let i = 0; i < a.length; i++) {
+    const d = exactUnits(a[i]) - (b ? exactUnits(b[i]) : 0n);
+    sum += d * d;
+  }
+  // √(sum · 2⁻²¹⁴⁸) = √(sum · 2⁴⁰⁰) · 2⁻¹²⁷⁴.
+  return bigTimesPowerOfTwo(isqrt(sum << 400n), -1274);
+}

@@ -159,7 +159,7 @@ test('the header begins with "{": a UTF-8 byte-order mark is refused as a leadin
   assert.equal(parseHeader(Buffer.from('{"\uFEFFw": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}'), 'x').tensors[0].name, '\uFEFFw');
 });
 
-test('shape and data_offsets are integers as written (3.0 and 1e2 are refused, as the reference implementation refuses them), echoed as written', async () => {
+test('shape and data_offsets are unsigned integers as written (3.0, 1e2 and -0 are refused, as the reference implementation refuses them), echoed as written', async () => {
   const data = f32([1, 2, 3, 4, 5, 6]);
   const cases: [string, string][] = [
     ['{"w": {"dtype": "F32", "shape": [3.0, 2], "data_offsets": [0, 24]}}', 'tensor "w": shape should be a list of non-negative integers, found [3.0, 2]: 3.0 is not written as an integer'],
@@ -169,6 +169,9 @@ test('shape and data_offsets are integers as written (3.0 and 1e2 are refused, a
     // Beyond 2⁶⁴: JSON.parse reads 18446744073709551756 as 18446744073709552000, which was echoed.
     ['{"w": {"dtype": "F32", "shape": [3, 2], "data_offsets": [0, 18446744073709551756]}}', 'found [0, 18446744073709551756]: 18446744073709551756 is beyond 9,007,199,254,740,991 (2⁵³ − 1)'],
     ['{"w": {"dtype": "F32", "shape": [9007199254740993, 0], "data_offsets": [0, 0]}}', 'found [9007199254740993, 0]: 9007199254740993 is beyond'],
+    // A minus sign on 0: an unsigned integer has none (JSON.parse reads -0, which was taken as 0 and echoed so).
+    ['{"w": {"dtype": "F32", "shape": [-0, 4], "data_offsets": [0, 0]}}', 'tensor "w": shape should be a list of non-negative integers, found [-0, 4]: -0 has a minus sign'],
+    ['{"w": {"dtype": "F32", "shape": [3, 2], "data_offsets": [-0, 24]}}', 'tensor "w": data_offsets should be [begin, end] with 0 ≤ begin ≤ end, found [-0, 24]: -0 has a minus sign'],
     // Other values a message echoes are written as the header has them too.
     ['{"w": {"dtype": 1e400, "shape": [3, 2], "data_offsets": [0, 24]}}', 'tensor "w": dtype should be a string such as "F32", found 1e400'],
     ['{"w": 1.50}', 'tensor "w": expected an object with dtype, shape and data_offsets, found 1.50'],

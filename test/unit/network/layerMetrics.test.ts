@@ -17,7 +17,7 @@ import {
   topSingularTriplet,
   WeightMatrix,
 } from '../../../src/core/network/layerMetrics';
-import { absCos, close, get, matrix, normal, random, refNorm, refTop, refZeta } from '../checkpoints/float64Reference';
+import { absCos, close, exactNorm, get, matrix, normal, random, refNorm, refTop, refZeta } from '../checkpoints/float64Reference';
 
 test('norms, distances and ζ of random networks agree with float64 loops, for float32 and float64 storage', () => {
   const next = random(11);
@@ -317,4 +317,45 @@ test('ζ and ζ_top do not depend on a layer\'s scale, even at 10⁻⁵⁰ or 10
       }
     }
   }
+});
+
+test('norms and distances of float64 layers at any scale, 10⁻³⁰⁰ to 10³⁰⁰, are exact sums of squares (they overflowed to ∞ from 10¹⁵⁴, underflowed to 0 below 10⁻¹⁶²), and ζ, ζ_top do not move', () => {
+  const a = matrix(9, 7, 1200, true);
+  const b = matrix(5, 9, 1201, true);
+  const a0 = matrix(9, 7, 1202, true);
+  const b0 = matrix(5, 9, 1203, true);
+  const unit = pairAlignment(a, b);
+  const times = (w: WeightMatrix, s: number): WeightMatrix => ({ ...w, data: Float64Array.from(w.data, (x) => x * s) });
+  const scales = [1e-300, 1e-200, 1e-160, 1e-154, 1e-100, 1, 1e100, 1e154, 1e160, 1e200, 1e300];
+  for (const s of scales) {
+    for (const s0 of [s, 1, 1e-300, 1e300]) {
+      const layers = [times(a, s), times(b, s)];
+      const layers0 = [times(a0, s0), times(b0, s0)];
+      const m = measureNetwork(layers, layers0);
+      const what = `layers × ${s} from layers × ${s0}`;
+      layers.forEach((w, l) => {
+        const norm = exactNorm(w.data);
+        const distance = exactNorm(w.data, layers0[l].data) / exactNorm(layers0[l].data);
+        close(m.layers[l].norm, norm, 1e-14 * norm, `${what}: norm of layer ${l + 1}`);
+        if (Number.isFinite(distance) && distance > 0) close(m.layers[l].distance, distance, 1e-14 * distance, `${what}: distance of layer ${l + 1}`);
+        else assert.equal(m.layers[l].distance, distance, `${what}: distance of layer ${l + 1}`);
+      });
+      const all = (ws: WeightMatrix[]) => ws.flatMap((w) => Array.from(w.data));
+      const distance = exactNorm(all(layers), all(layers0)) / exactNorm(all(layers0));
+      if (Number.isFinite(distance) && distance > 0) close(m.distance, distance, 1e-13 * distance, `${what}: the network's distance`);
+      else assert.equal(m.distance, distance, `${what}: the network's distance`);
+      close(m.alignment[0]!.zeta, unit.zeta!, 1e-12, `${what}: ζ`);
+      close(m.alignment[0]!.zetaTop, unit.zetaTop!, 1e-6, `${what}: ζ_top`);
+    }
+  }
+  // One entry of 10³⁰⁰ among ordinary ones, and a layer of subnormal entries (10⁻³¹⁰).
+  const one = Float64Array.from(a.data);
+  one[5] = 1e300;
+  close(frobeniusNorm({ ...a, data: one }), 1e300, 1e-15 * 1e300, 'one entry of 10³⁰⁰');
+  const sub = times(a, 1e-310);
+  close(frobeniusNorm(sub), exactNorm(sub.data), 1e-14 * exactNorm(sub.data), 'subnormal entries');
+  // Entries of ±1.5·10³⁰⁸, whose differences overflow: a distance of 2.
+  const edge = { rows: 1, cols: 2, data: Float64Array.of(1.5e308, -1.5e308) };
+  const m = measureNetwork([edge], [{ ...edge, data: Float64Array.of(-1.5e308, 1.5e308) }]);
+  close(m.layers[0].distance, 2, 1e-15, 'distance across the whole float64 range');
 });

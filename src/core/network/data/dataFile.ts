@@ -239,12 +239,39 @@ class GzipReader extends BaseReader {
     }
     if (next.done) {
       this.ended = true;
+      await this.checkEnd();
       return false;
     }
     this.chunk = next.value;
     this.chunkOffset = 0;
     this.produced += this.chunk.length;
     return true;
+  }
+
+  /**
+   * At the end of the decompressed data: the members must end where the file does, or be followed by
+   * zero bytes only (padding, as tar pads, and as gunzip lets pass silently). zlib's gunzip stops at a
+   * NUL byte after a member and drops what follows with no error — `gzip + "\0garbage"` read as the first
+   * member — so the compressed bytes it consumed (`bytesWritten`) are compared with the file's size: on
+   * the ordinary path, nothing more is read; only bytes left over are read, up to the first that is not 0.
+   */
+  private async checkEnd(): Promise<void> {
+    const consumed = this.gunzip.bytesWritten;
+    if (consumed >= this.fileSize) return;
+    const block = Buffer.alloc(Math.min(BLOCK, this.fileSize - consumed));
+    for (let at = consumed; at < this.fileSize; ) {
+      const { bytesRead } = await this.handle.read(block, 0, Math.min(block.length, this.fileSize - at), at);
+      if (bytesRead === 0) return; // the file shrank: nothing more follows
+      for (let i = 0; i < bytesRead; i++) {
+        if (block[i] !== 0) {
+          throw this.error(
+            `${formatBytes(this.fileSize - consumed)} follow the end of the gzip data (at byte ${formatCount(consumed)} of the file) and are not another gzip member: trailing bytes (byte ${formatCount(at + i)} is 0x${block[i].toString(16).padStart(2, '0')}; only zero bytes may pad a gzip file)`,
+            this.produced,
+          );
+        }
+      }
+      at += bytesRead;
+    }
   }
 
   /**

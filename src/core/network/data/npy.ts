@@ -106,6 +106,11 @@ export function npyElementType(descr: string): ElementType {
   return { kind: kind as ElementType['kind'], bytes: bytes as ElementType['bytes'], littleEndian, name };
 }
 
+/** A shape as Python writes the tuple: (4, 15), (60,), (). */
+function asTuple(dims: readonly number[]): string {
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+}
+
 /**
  * Parses the header dict literal: keys 'descr' (a string), 'fortran_order' (True/False), 'shape' (a
  * tuple of integers); `at` gives where each key starts in the text.
@@ -130,6 +135,29 @@ export function parseNpyHeader(text: string): { descr: string; fortranOrder: boo
     i = end + 1;
     return s;
   };
+  /** Whole numbers separated by commas up to `close` (the opening bracket read), and whether a comma was written. */
+  const wholeNumbers = (close: string): { dims: number[]; comma: boolean } => {
+    i++;
+    const dims: number[] = [];
+    let comma = false;
+    for (;;) {
+      skipSpace();
+      if (text[i] === close) break;
+      const m = /^\d+L?/.exec(text.slice(i, i + 24));
+      if (!m) throw new NpyHeaderError(`expected a whole number in the shape at character ${i + 1}`, i);
+      const d = Number(m[0].replace('L', ''));
+      if (!Number.isSafeInteger(d)) throw new NpyHeaderError(`shape size ${m[0]} is too large`, i);
+      dims.push(d);
+      i += m[0].length;
+      skipSpace();
+      if (text[i] === ',') {
+        comma = true;
+        i++;
+      } else if (text[i] !== close) throw new NpyHeaderError(`expected ',' or '${close}' in the shape at character ${i + 1}`, i);
+    }
+    i++;
+    return { dims, comma };
+  };
   const value = (key: string): unknown => {
     skipSpace();
     const at = i;
@@ -137,26 +165,23 @@ export function parseNpyHeader(text: string): { descr: string; fortranOrder: boo
     if (text.startsWith('True', i)) return (i += 4), true;
     if (text.startsWith('False', i)) return (i += 5), false;
     if (text[i] === '(') {
-      i++;
-      const dims: number[] = [];
-      for (;;) {
-        skipSpace();
-        if (text[i] === ')') break;
-        const m = /^\d+L?/.exec(text.slice(i, i + 24));
-        if (!m) throw new NpyHeaderError(`expected a whole number in the shape at character ${i + 1}`, i);
-        const d = Number(m[0].replace('L', ''));
-        if (!Number.isSafeInteger(d)) throw new NpyHeaderError(`shape size ${m[0]} is too large`, i);
-        dims.push(d);
-        i += m[0].length;
-        skipSpace();
-        if (text[i] === ',') i++;
-        else if (text[i] !== ')') throw new NpyHeaderError(`expected ',' or ')' in the shape at character ${i + 1}`, i);
-      }
-      i++;
+      const { dims, comma } = wholeNumbers(')');
+      // Python reads (60) as the number 60: a tuple of one is (60,), and numpy refuses a shape that is no tuple.
+      if (dims.length === 1 && !comma) throw new NpyHeaderError(`'${key}' is (${dims[0]}), a number in parentheses, not a tuple: numpy refuses it (a shape of one dimension is written (${dims[0]},))`, at);
       return dims;
     }
     // A list is a structured array's 'descr' (records with named fields); numpy's own reader takes a shape only as a tuple.
-    if (text[i] === '[') throw new NpyHeaderError(key === 'descr' ? `'descr' is a list: structured arrays (records with named fields) are not taken` : `'${key}' is a list: numpy writes a shape as a tuple, (20, 3), and reads no other`, at);
+    if (text[i] === '[' && key === 'descr') throw new NpyHeaderError(`'descr' is a list: structured arrays (records with named fields) are not taken`, at);
+    if (text[i] === '[' && key === 'shape') {
+      let shown = '';
+      try {
+        const { dims } = wholeNumbers(']');
+        shown = `, ${asTuple(dims)}`;
+      } catch (err) {
+        if (!(err instanceof NpyHeaderError)) throw err;
+      }
+      throw new NpyHeaderError(`'shape' is a list: numpy writes a shape as a tuple${shown}, and reads no other`, at);
+    }
     throw new NpyHeaderError(`unexpected value for '${key}' at character ${i + 1}`, at);
   };
   const fields = new Map<string, { v: unknown; at: number }>();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { parseDecimal } from '../../../../src/core/network/data/csv';
 import { CsvRow, CsvSyntaxError, CsvTokenizer } from '../../../../src/core/network/data/csvTokenizer';
 import { CsvSpec } from '../../../../src/core/network/data/dataSpec';
@@ -318,6 +319,33 @@ test('a gzip-compressed CSV reads as the plain one', async () => {
   write(dir, 'z.csv.gz', 'a,b,y\n1,2,0\n3,4,1\n', true);
   const d = await loadDataset(spec({ trainFile: 'z.csv.gz' }), o);
   assert.deepEqual(Array.from(d.train.x), [1, 2, 3, 4]);
+});
+
+test('bytes after a gzip CSV\'s members are refused even when they start with NUL (zlib stops there silently); zero padding alone passes, at any size', async () => {
+  const text = 'a,b,y\n1,2,0\n3,4,1\n';
+  const gz = gzipSync(text);
+  const garbage = (tail: Buffer, byte: number, value: string) =>
+    exactly(`t.csv.gz, byte ${text.length} (decompressed): ${tail.length} bytes follow the end of the gzip data (at byte ${gz.length} of the file) and are not another gzip member: trailing bytes (byte ${gz.length + byte} is ${value}; only zero bytes may pad a gzip file)`);
+  for (const [tail, byte, value] of [
+    [Buffer.from('\0garbage'), 1, '0x67'],
+    [Buffer.concat([Buffer.alloc(2), Buffer.from('1,2,0\n'.repeat(10))]), 2, '0x31'],
+  ] as const) {
+    write(dir, 't.csv.gz', Buffer.concat([gz, tail]));
+    await rejectsAt(loadDataset(spec({ trainFile: 't.csv.gz' }), o), { path: 'data.trainFile', message: garbage(tail, byte, value), offset: text.length });
+  }
+  // Zeros over several read blocks, then a byte: located at that byte.
+  write(dir, 't.csv.gz', Buffer.concat([gz, Buffer.alloc(3 << 20), Buffer.from('x')]));
+  await rejectsAt(loadDataset(spec({ trainFile: 't.csv.gz' }), o), { path: 'data.trainFile', message: exactly(`t.csv.gz, byte ${text.length} (decompressed): 3 MiB (3,145,729 bytes) follow the end of the gzip data (at byte ${gz.length} of the file) and are not another gzip member: trailing bytes (byte ${(gz.length + (3 << 20)).toLocaleString('en-US')} is 0x78; only zero bytes may pad a gzip file)`), offset: text.length });
+  for (const padding of [1, 512, 3 << 20]) {
+    write(dir, 't.csv.gz', Buffer.concat([gz, Buffer.alloc(padding)]));
+    assert.deepEqual(Array.from((await loadDataset(spec({ trainFile: 't.csv.gz' }), o)).train.x), [1, 2, 3, 4], `${padding} zero bytes of padding`);
+  }
+  // A file of several read blocks, whole: nothing follows, nothing is read again.
+  const big = 'a,b,y\n' + '1,2,0\n'.repeat(400_000);
+  write(dir, 't.csv.gz', gzipSync(big, { level: 0 }));
+  assert.equal((await loadDataset(spec({ trainFile: 't.csv.gz' }), o)).train.count, 400_000);
+  write(dir, 't.csv.gz', Buffer.concat([gzipSync(big, { level: 0 }), Buffer.from('\0!')]));
+  await rejectsAt(loadDataset(spec({ trainFile: 't.csv.gz' }), o), { path: 'data.trainFile', message: /2 bytes follow the end of the gzip data .* trailing bytes \(byte [\d,]+ is 0x21; only zero bytes/, offset: big.length });
 });
 
 test('counts of one are singular in the source line and the messages', async () => {

@@ -99,6 +99,17 @@ test('header dicts in the forms NumPy has written them', () => {
   assert.throws(() => parseNpyHeader("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (3,), }"), /structured arrays/);
   // A list as the shape is no structured array (it said so): numpy reads a shape only as a tuple.
   assert.throws(() => parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': [20, 3], }"), /'shape' is a list: numpy writes a shape as a tuple, \(20, 3\), and reads no other/);
+  // The file's own shape, as the tuple numpy would write (it said (20, 3) whatever the list held).
+  for (const [list, tuple] of [['[4, 15]', '(4, 15)'], ['[60]', '(60,)'], ['[]', '()'], ['[ 7 ,2,1 ]', '(7, 2, 1)']]) {
+    assert.throws(() => parseNpyHeader(`{'descr': '<f4', 'fortran_order': False, 'shape': ${list}, }`), { message: `'shape' is a list: numpy writes a shape as a tuple, ${tuple}, and reads no other` });
+  }
+  assert.throws(() => parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': ['a'], }"), { message: "'shape' is a list: numpy writes a shape as a tuple, and reads no other" });
+  // (60) is the number 60 in Python, no tuple: numpy refuses it. (60,), () and (20, 3,) are tuples.
+  assert.throws(() => parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (60), }"), { message: "'shape' is (60), a number in parentheses, not a tuple: numpy refuses it (a shape of one dimension is written (60,))" });
+  assert.deepEqual(parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (60,), }").shape, [60]);
+  assert.deepEqual(parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': ( 60 , ), }").shape, [60]);
+  assert.deepEqual(parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (20, 3,), }").shape, [20, 3]);
+  assert.deepEqual(parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (), }").shape, []);
   assert.throws(() => parseNpyHeader("{'descr': '<f4', 'shape': (3,), }"), /missing 'fortran_order'/);
   assert.throws(() => parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), 'x': 1}"), /unexpected value for 'x'|unknown key 'x'/);
   assert.throws(() => parseNpyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (3, -1), }"), /expected a whole number in the shape/);
