@@ -276,11 +276,11 @@ function boundFor(field: Field, spec: FlowSpec, m: Magnitude, o: MagnitudeOption
   return safe;
 }
 
-/** The range message of a magnitude beyond 64 bits: which field to blame, its value, and the values that work. */
-export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: MagnitudeOptions): ExperimentError {
-  const size = Number.isFinite(m.ln) ? `about ${formatLn(m.ln)}` : 'infinite';
-  const head = `${m.what} is ${size}, beyond the 64-bit range (sizes above ${formatLn(LN_LIMIT)} are refused)`;
-  // Each field's push on ln|m|: its slope (d ln|m| / d ln value) times how far its value is from 1.
+/**
+ * The field that pushes the magnitude `m` furthest — its slope (d ln|m| / d ln value) times how far
+ * its value is from 1 — with that push, or null when no field moves it.
+ */
+function fieldToBlame(e: Experiment, spec: FlowSpec, m: Magnitude, o: MagnitudeOptions): { field: Field; push: number } | null {
   let best: { field: Field; push: number } | null = null;
   for (const field of fieldsOf(e, spec)) {
     if (!Number.isFinite(field.lnValue)) continue;
@@ -289,14 +289,33 @@ export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: Magni
     const push = slope * field.lnValue;
     if (!best || push > best.push) best = { field, push };
   }
+  return best;
+}
+
+/**
+ * How a refusal names the field to blame: its path and name, its value as written (`where`) and the
+ * logarithm a remedy starts from. A value written as base·d^exponent is echoed, and remedied, as its
+ * base: what the user can write.
+ */
+function blamed(e: Experiment, field: Field): { powered: ReturnType<typeof widthPowered>; path: string; named: string; where: string; lnShown: number } {
+  const powered = widthPowered(e, field);
+  return {
+    powered,
+    path: powered ? powered.path : field.path,
+    named: powered ? powered.label : field.path,
+    where: powered ? `${powered.label} = ${formatWritten(powered.base)}${powered.note}` : `${field.label} = ${echo(field)}`,
+    lnShown: powered ? powered.lnBase : field.lnValue,
+  };
+}
+
+/** The range message of a magnitude beyond 64 bits: which field to blame, its value, and the values that work. */
+export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: MagnitudeOptions): ExperimentError {
+  const size = Number.isFinite(m.ln) ? `about ${formatLn(m.ln)}` : 'infinite';
+  const head = `${m.what} is ${size}, beyond the 64-bit range (sizes above ${formatLn(LN_LIMIT)} are refused)`;
+  const best = fieldToBlame(e, spec, m, o);
   if (!best) return new ExperimentError(`${head}: the experiment's values are out of the representable range (docs/limits.md, "Representable ranges")`, '');
   const { field } = best;
-  // A value written as base·d^exponent is echoed, and remedied, as its base: what the user can write.
-  const powered = widthPowered(e, field);
-  const path = powered ? powered.path : field.path;
-  const named = powered ? powered.label : field.path;
-  const where = powered ? `${powered.label} = ${formatWritten(powered.base)}${powered.note}` : `${field.label} = ${echo(field)}`;
-  const lnShown = powered ? powered.lnBase : field.lnValue;
+  const { powered, path, named, where, lnShown } = blamed(e, field);
   // The value of this field that brings every printed size into range: the bound of the first size
   // beyond it, then of any other size still beyond it there, and so on (a margin keeps sums finite).
   const target = LN_LIMIT - Math.log(4);
@@ -378,22 +397,11 @@ export function slowDescentError(e: Experiment, spec: FlowSpec, flow: ExactFlow,
   const m: Magnitude = { name: 'horizon', what: 'the default horizon (the time the residual takes to come within 10⁻³ of its limit)', ln: defaultHorizonLn(flow) };
   const head = `gradient descent at these values has not settled within ${formatNumber(maxSteps)} steps, the limit of a default run (the flow's own horizon is about ${formatLn(m.ln)} steps): it would end on a flat loss and be labelled as if it had`;
   const tail = `or give time.end to run a fixed number of steps (docs/model.md §6, "Default horizon")`;
-  let best: { field: Field; push: number } | null = null;
-  for (const field of fieldsOf(e, spec)) {
-    if (!Number.isFinite(field.lnValue)) continue;
-    const slope = slopeOf(field, spec, m, o);
-    if (!(Math.abs(slope) >= 1e-3)) continue;
-    const push = slope * field.lnValue;
-    if (!best || push > best.push) best = { field, push };
-  }
+  const best = fieldToBlame(e, spec, m, o);
   const path = e.time.kind === 'at' ? 'time.at' : 'time.end';
   if (!best || !(best.push > 0)) return new ExperimentError(`${head}; ${tail}`, path);
   const { field } = best;
-  const powered = widthPowered(e, field);
-  const fieldPath = powered ? powered.path : field.path;
-  const named = powered ? powered.label : field.path;
-  const where = powered ? `${powered.label} = ${formatWritten(powered.base)}${powered.note}` : `${field.label} = ${echo(field)}`;
-  const lnShown = powered ? powered.lnBase : field.lnValue;
+  const { powered, path: fieldPath, named, where, lnShown } = blamed(e, field);
   const d = boundFor(field, spec, m, o, 0, Math.log(maxSteps / 2));
   const negative = !powered && field.written !== undefined && field.written < 0;
   const remedy = d === null ? `no value of ${named} alone brings it within the limit with the other values as they are; ${tail}` : `with the other values as they are, ${named} must be ${d < 0 !== negative ? '≤' : '≥'} about ${negative ? '-' : ''}${formatLn(lnShown + d)}, ${tail}`;
