@@ -150,7 +150,10 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     normChange,
     balanceChange: last > 0 && norms.length === normChange.length ? (norms.length ? Math.max(...norms) - Math.min(...norms) : 0) : null,
     distance: c.distance[last],
-    maxDistance: c.distance.reduce((m, d) => Math.max(m, d), 0),
+    // Over the records whose distance is finite: a middle checkpoint left out for NaN or ±∞ weights (its
+    // warning says so) made it NaN or ∞, printed null beside a label whose kernel test it had decided.
+    // The ends are weightsNotFinite's: no label then.
+    maxDistance: c.distance.reduce((m, d) => (Number.isFinite(d) ? Math.max(m, d) : m), 0),
     startsAtZero: c.layers.length > 0 && c.layers.every((l) => l.norm[0] === 0),
   };
 }

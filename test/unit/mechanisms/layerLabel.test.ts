@@ -90,6 +90,13 @@ test('checkpoints: without a kernel, the largest distance from the first checkpo
   assert.equal(s.distance, 0.05);
   assert.equal(layerLabel(s, 3, { ...DEFAULT_LAYER_THRESHOLDS, distance: 0.5 }), 'kernel', 'the threshold is the file\'s');
   assert.equal(layerLabel(layerScores(moved([0], [0.1]))!, 1), null, 'one checkpoint: nothing has changed yet');
+  // A middle checkpoint left out for NaN or ±∞ weights (said in its warning): the largest distance is
+  // over the others' (it was NaN or ∞, printed null beside a label whose kernel test it had decided).
+  const gap = layerScores(moved([0, NaN, 0.05], [0.1, null as unknown as number, 0.12]))!;
+  assert.equal(gap.maxDistance, 0.05);
+  assert.equal(layerLabel(gap, 3), 'kernel');
+  assert.equal(layerScores(moved([0, NaN, 0.4], [0.1, 0.2, 0.5]))!.maxDistance, 0.4);
+  assert.equal(layerScores(moved([0, Infinity, 0.05], [0.1, 0.2, 0.12]))!.maxDistance, 0.05, '±∞ weights in the middle checkpoint');
 });
 
 test('a kernel measurement that is not finite never passes the kernel test: the largest distance from θ₀ stands for it, and the explanation says why', () => {
