@@ -75,7 +75,7 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     checkRedraws(experiment, x.key, xValues, y.key, yValues, () => {
       const text = JSON.stringify(experiment.source ?? {});
       return { tokens: countJsonTokens(text), characters: text.length };
-    });
+    }, (n) => [axisValues('--x', x, n), axisValues('--y', y, n)]);
     let job: PhaseComputation;
     try {
       job = new PhaseComputation(experiment, x.axis, y.axis, [nx, ny], method);
@@ -211,9 +211,45 @@ function axisValues(flag: string, { axis, key }: CheckedAxis, count: number): nu
  * The cost of the initial weights a diagram draws (or reads), against MAX_ANALYSIS_DRAWS. γ, σ_u,
  * σ_W, η_u, η_W and a single sample's y change per cell at no cost; any other axis redraws the
  * weights (and reads the data) once per value, and per cell when both axes do (the "fast keys"
- * of src/core/analysis/phase/phaseDiagram.ts).
+ * of src/core/analysis/phase/phaseDiagram.ts). Each refusal advises the largest square grid that
+ * passes all three checks with these axes (`square(n)`: their values at n × n).
  */
-function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[], fileTokens: () => { tokens: number; characters: number }): void {
+function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[], fileTokens: () => { tokens: number; characters: number }, square: (n: number) => [number[], number[]]): void {
+  const { draws, variants, slow } = redrawCost(e, xKey, xs, yKey, ys);
+  const passes = (c: { draws: number; variants: number }): boolean => {
+    if (c.variants > 0) {
+      const { tokens, characters } = fileTokens();
+      if (tokens * c.variants > MAX_ANALYSIS_TOKENS || rereadTooLarge(characters, c.variants, '', '')) return false;
+    }
+    return c.draws <= MAX_ANALYSIS_DRAWS;
+  };
+  // The largest side that passes (the costs grow with the side), by bisection.
+  const advice = (): string => {
+    let [lo, hi] = [0, Math.max(xs.length, ys.length)];
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      const [a, b] = square(mid);
+      if (passes(redrawCost(e, xKey, a, yKey, b))) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo > 0 ? ` (at most ${lo} × ${lo} with these axes)` : '';
+  };
+  if (variants > 0) {
+    const { tokens, characters } = fileTokens();
+    if (tokens * variants > MAX_ANALYSIS_TOKENS) {
+      throw new UsageError(`--x, --y: an axis over ${slow} checks the file again for each of its ${formatNumber(variants)} values: ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use a smaller --size${advice()}, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W`);
+    }
+    if (rereadTooLarge(characters, variants, '', '')) {
+      throw new UsageError(rereadTooLarge(characters, variants, `--x, --y: an axis over ${slow}`, `use a smaller --size${advice()}, or axes over γ, σ_u, σ_W, η_u, η_W`)!);
+    }
+  }
+  if (draws > MAX_ANALYSIS_DRAWS) {
+    throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatNumber(draws)} numbers in all, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size${advice()}, smaller widths, or axes over γ, σ_u, σ_W, η_u, η_W`);
+  }
+}
+
+/** The numbers a diagram over these axis values draws, the file's variants it checks again, and the slow axes' keys. */
+function redrawCost(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[]): { draws: number; variants: number; slow: string } {
   const fast = (path: string): boolean => (WIDTH_SCALED_PATHS as readonly string[]).includes(path) || (path === 'data.y' && e.data.kind === 'single');
   const D = inputDimension(e);
   const samples = e.data.kind === 'samples' ? e.data.samples.length : 1;
@@ -226,15 +262,5 @@ function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: Numer
   else if (fast(xKey.path)) [draws, variants] = [ys.reduce((s, v) => s + cost(widthOf(yKey.path, v) ?? e.model.width), 0), ys.length];
   else [draws, variants] = [ys.reduce((s, yv) => s + xs.reduce((t, xv) => t + cost(widthOf(xKey.path, xv) ?? widthOf(yKey.path, yv) ?? e.model.width), 0), 0), xs.length * ys.length];
   const slow = [xKey, yKey].filter((k) => !fast(k.path)).map((k) => k.path).join(' and ');
-  if (variants > 0) {
-    const { tokens, characters } = fileTokens();
-    if (tokens * variants > MAX_ANALYSIS_TOKENS) {
-      throw new UsageError(`--x, --y: an axis over ${slow} checks the file again for each of its ${formatNumber(variants)} values: ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use a smaller --size, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W`);
-    }
-    const reread = rereadTooLarge(characters, variants, `--x, --y: an axis over ${slow}`, 'use a smaller --size, or axes over γ, σ_u, σ_W, η_u, η_W');
-    if (reread) throw new UsageError(reread);
-  }
-  if (draws > MAX_ANALYSIS_DRAWS) {
-    throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatNumber(draws)} numbers in all, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size, smaller widths, or axes over γ, σ_u, σ_W, η_u, η_W`);
-  }
+  return { draws, variants, slow };
 }

@@ -326,7 +326,7 @@ test('re-validating a large file per value is bounded: sweep, scaling and a slow
   assert.ok(scan.stderr.startsWith(`flab: --widths, --seeds: the scan checks the file again for each width and each seed (12 times): ${each} JSON tokens each, 1.2e7 in all, over the limit of 1e7 for one analysis (docs/limits.md): use fewer widths or seeds, or fewer samples in the file\n`), scan.stderr);
   const phase = await run(['phase', 'f.flab.json', '--x', 'model.width=1:16', '--y', 'init.scaleU=0.1:1', '--size', '16'], { 'f.flab.json': big });
   assert.equal(phase.code, 2);
-  assert.ok(phase.stderr.startsWith(`flab: --x, --y: an axis over model.width checks the file again for each of its 16 values: ${each} JSON tokens each, 1.5e7 in all, over the limit of 1e7 for one analysis (docs/limits.md): use a smaller --size, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W\n`), phase.stderr);
+  assert.ok(phase.stderr.startsWith(`flab: --x, --y: an axis over model.width checks the file again for each of its 16 values: ${each} JSON tokens each, 1.5e7 in all, over the limit of 1e7 for one analysis (docs/limits.md): use a smaller --size (at most 10 × 10 with these axes), fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W\n`), phase.stderr);
 });
 
 test('the largest accepted file (4·10⁶ tokens of inline samples) runs within 1 GiB of heap; one token more is refused before parsing', () => {
@@ -423,7 +423,7 @@ test('a long string the token budget does not see is counted by its characters: 
   const long = write('long-name.flab.json', base);
   const phase = flab(['phase', long, '--x', 'model.width=2:64', '--y', 'learningRates.u=0.01:1', '--size', '128x2', '--json']);
   assert.equal(phase.code, 2, phase.stderr);
-  assert.match(phase.stderr, /^flab: --x, --y: an axis over model\.width writes the file out and reads it again for each of its 128 values: 3,000,\d{3} characters each, 384,0\d\d,\d{3} in all, over the limit of 268,435,456 for one analysis \(docs\/limits\.md\): use a smaller --size, or axes over γ, σ_u, σ_W, η_u, η_W, or keep long text \(a long name or description\) out of the file\n/);
+  assert.match(phase.stderr, /^flab: --x, --y: an axis over model\.width writes the file out and reads it again for each of its 128 values: 3,000,\d{3} characters each, 384,0\d\d,\d{3} in all, over the limit of 268,435,456 for one analysis \(docs\/limits\.md\): use a smaller --size \(at most 89 × 89 with these axes\), or axes over γ, σ_u, σ_W, η_u, η_W, or keep long text \(a long name or description\) out of the file\n/);
   const sweep = flab(['sweep', write('long-sweep.flab.json', { ...base, sweep: { 'model.width': { from: 2, to: 200, count: 100, scale: 'linear' } } }), '--summary']);
   assert.equal(sweep.code, 1, sweep.stderr);
   assert.match(sweep.stderr, /error: the sweep writes the file out and reads it again for each of its 100 values: 3,000,\d{3} characters each/);

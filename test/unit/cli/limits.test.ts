@@ -211,6 +211,15 @@ test('phase axes are checked before the file; a grid that would redraw too much 
   const redraws = await run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'seed=0:1000', '--linear'], files);
   assert.equal(redraws.code, 2);
   assert.match(redraws.stderr, new RegExp(`^flab: --x, --y: an axis over model\\.width and init\\.seed redraws the initial weights .* over the limit of ${MAX_ANALYSIS_DRAWS} for one analysis`));
+  // It advises the largest square these axes allow (a tester followed the output limit's 895 × 895 into
+  // it, and it named no size); one more cell a side is refused, that side is not.
+  const side = Number(/use a smaller --size \(at most (\d+) × \d+ with these axes\)/.exec(redraws.stderr)?.[1]);
+  assert.ok(side > 0, redraws.stderr);
+  const over = await run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'seed=0:1000', '--linear', '--size', String(side + 1)], files);
+  assert.match(over.stderr, /redraws the initial weights/);
+  const oneWidth = await run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'outputScale=1:2', '--size', '895', '--csv'], files);
+  const widthSide = Number(/\(at most (\d+) × \d+ with these axes\)/.exec(oneWidth.stderr)?.[1]);
+  assert.ok(widthSide > 8 && widthSide < 895, oneWidth.stderr);
   const oneAxis = await run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'outputScale=1:2', '--size', '8'], files);
   assert.equal(oneAxis.code, 0, oneAxis.stderr);
   assert.deepEqual(JSON.parse(oneAxis.stdout).x.values.slice(-1), [10_000_000]);
