@@ -83,6 +83,36 @@ export interface DDOptions {
 const DEFAULT_DD: DDOptions = { rtol: 1e-20, columns: 10, maxSteps: 20_000 };
 
 /**
+ * uᵀW x of θ = (hi, lo) (u = θ[0, d), W row-major after it, d × D) in double-double, into (RH, RL); the
+ * hidden layer W x into (hH, hL) when given.
+ */
+function outputDD(th: Float64Array, tl: Float64Array, x: Float64Array, d: number, D: number, hH?: Float64Array, hL?: Float64Array): void {
+  let fh = 0;
+  let fl = 0;
+  for (let i = 0; i < d; i++) {
+    let ah = 0;
+    let al = 0;
+    for (let j = 0; j < D; j++) {
+      const k = d + i * D + j;
+      ddMul(th[k], tl[k], x[j], 0);
+      ddAdd(ah, al, RH, RL);
+      ah = RH;
+      al = RL;
+    }
+    if (hH && hL) {
+      hH[i] = ah;
+      hL[i] = al;
+    }
+    ddMul(th[i], tl[i], ah, al);
+    ddAdd(fh, fl, RH, RL);
+    fh = RH;
+    fl = RL;
+  }
+  RH = fh;
+  RL = fl;
+}
+
+/**
  * The linear network's gradient flow in double-double: writes dθ/dt for θ = (hi, lo) into (dh, dl).
  * Loss L = ½ mean_s (γ uᵀW x_s − y_s)²; du/dt = −η_u (∂L/∂u + ρu), dW/dt = −η_W (∂L/∂W + ρW) with
  * ρ the experiment's weight decay.
@@ -106,27 +136,9 @@ function flowDD(e: Experiment): (hi: Float64Array, lo: Float64Array, dh: Float64
     }
     for (let s = 0; s < S; s++) {
       const x = xs[s];
-      let fh = 0;
-      let fl = 0;
-      for (let i = 0; i < d; i++) {
-        let ah = 0;
-        let al = 0;
-        for (let j = 0; j < D; j++) {
-          const k = d + i * D + j;
-          ddMul(th[k], tl[k], x[j], 0);
-          ddAdd(ah, al, RH, RL);
-          ah = RH;
-          al = RL;
-        }
-        hH[i] = ah;
-        hL[i] = al;
-        ddMul(th[i], tl[i], ah, al);
-        ddAdd(fh, fl, RH, RL);
-        fh = RH;
-        fl = RL;
-      }
+      outputDD(th, tl, x, d, D, hH, hL);
       // r = (γ f − y_s) / S
-      ddMul(fh, fl, gamma, 0);
+      ddMul(RH, RL, gamma, 0);
       ddAdd(RH, RL, -ys[s], 0);
       ddDivDouble(RH, RL, S);
       const rh = RH;
@@ -165,24 +177,8 @@ function lossDD(e: Experiment, th: Float64Array, tl: Float64Array): number {
   let sh = 0;
   let sl = 0;
   for (let s = 0; s < xs.length; s++) {
-    let fh = 0;
-    let fl = 0;
-    for (let i = 0; i < d; i++) {
-      let ah = 0;
-      let al = 0;
-      for (let j = 0; j < D; j++) {
-        const k = d + i * D + j;
-        ddMul(th[k], tl[k], xs[s][j], 0);
-        ddAdd(ah, al, RH, RL);
-        ah = RH;
-        al = RL;
-      }
-      ddMul(th[i], tl[i], ah, al);
-      ddAdd(fh, fl, RH, RL);
-      fh = RH;
-      fl = RL;
-    }
-    ddMul(fh, fl, gamma, 0);
+    outputDD(th, tl, xs[s], d, D);
+    ddMul(RH, RL, gamma, 0);
     ddAdd(RH, RL, -ys[s], 0);
     ddMul(RH, RL, RH, RL);
     ddAdd(sh, sl, RH, RL);
