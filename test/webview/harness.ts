@@ -227,6 +227,21 @@ export async function waitForCharts(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
+/**
+ * Drags across chart `chart` (its data-chart name) from `from` to `to`, fractions of its plot's width,
+ * at mid-height, as a user selects a range to zoom: through the middle, in small moves.
+ */
+export async function dragAcross(page: Page, chart: string, from: number, to: number): Promise<void> {
+  const box = await page.locator(`[data-chart="${chart}"] .u-over`).boundingBox();
+  if (!box) throw new Error(`dragAcross: chart ${chart} has no plot on screen`);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * from, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * ((from + to) / 2), y, { steps: 5 });
+  await page.mouse.move(box.x + box.width * to, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 /** The text of an example file of the repository. */
 export const example = (name: string): string => readFileSync(join(ROOT, 'examples', name), 'utf8');
 

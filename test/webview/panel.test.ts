@@ -14,7 +14,7 @@ import { CONTROL_DOMAINS, CONTROL_KEYS } from '../../src/protocol/dynamics';
 import { positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/dynamics/controlDomains';
 import { formatReadout as formatNumber } from '../../webview/shared/numberFormat';
 import { sweepColours } from '../../src/core/figures/colours';
-import { CATAPULT, DIVERGENT, experimentText, type Harness, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, updateForText, waitForCharts } from './harness';
+import { CATAPULT, DIVERGENT, dragAcross, experimentText, type Harness, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, updateForText, waitForCharts } from './harness';
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -407,15 +407,8 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     const page = await open();
     await send(page, updateFor(1));
     await waitForCharts(page);
-    const over = page.locator('[data-chart="zeta"] .u-over');
-    const box = await over.boundingBox();
-    assert.ok(box);
     const fullMax = Number(await page.locator('[data-chart="loss"]').getAttribute('data-x-max'));
-    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.35, box.y + box.height / 2, { steps: 4 });
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 4 });
-    await page.mouse.up();
+    await dragAcross(page, 'zeta', 0.2, 0.5);
     await page.waitForFunction((m) => Number(document.querySelector('[data-chart="loss"]')?.getAttribute('data-x-max')) < m * 0.9, fullMax);
     const range = async (key: string) => [Number(await page.locator(`[data-chart="${key}"]`).getAttribute('data-x-min')), Number(await page.locator(`[data-chart="${key}"]`).getAttribute('data-x-max'))];
     const zoomed = await range('zeta');
@@ -424,6 +417,8 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
       assert.ok(Math.abs(r[0] - zoomed[0]) <= 1e-9 * fullMax && Math.abs(r[1] - zoomed[1]) <= 1e-9 * fullMax, `${key} zoomed with ζ (${r} vs ${zoomed})`);
     }
     // The cursor is linked too: hovering one chart moves the others' cursors.
+    const box = await page.locator('[data-chart="zeta"] .u-over').boundingBox();
+    assert.ok(box);
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
     const cursorLeft = await page.locator('[data-chart="loss"] .u-cursor-x').evaluate((e) => (e as HTMLElement).style.transform);
     assert.match(cursorLeft, /translate/);

@@ -13,7 +13,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { figureSvg, FigureSpec } from '../../src/core/figures/chartFigure';
 import { formatTickValue } from '../../src/core/figures/ticks';
-import { example, type Harness, posted, problemsOf, SCREENSHOTS, send, startHarness, updateFor, updateForText, waitForCharts } from './harness';
+import { dragAcross, example, type Harness, posted, problemsOf, SCREENSHOTS, send, startHarness, updateFor, updateForText, waitForCharts } from './harness';
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -274,13 +274,7 @@ describe('readable charts (issue 10)', { timeout: 600_000 }, () => {
     const zoomState = page.locator('.zoom-state');
     assert.equal(await zoomState.isVisible(), false);
     assert.equal(await page.locator('vscode-button[data-button="reset-zoom"]').getAttribute('disabled'), '');
-    const over = await page.locator('[data-chart="zeta"] .u-over').boundingBox();
-    assert.ok(over);
-    await page.mouse.move(over.x + over.width * 0.6, over.y + over.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(over.x + over.width * 0.8, over.y + over.height / 2, { steps: 5 });
-    await page.mouse.move(over.x + over.width * 0.95, over.y + over.height / 2, { steps: 5 });
-    await page.mouse.up();
+    await dragAcross(page, 'zeta', 0.6, 0.95);
     await zoomState.waitFor({ state: 'visible' });
     assert.match(await zoomState.innerText(), /^Zoomed: t \d/);
     assert.equal(await page.locator('vscode-button[data-button="reset-zoom"]').getAttribute('disabled'), null, 'reset enabled when zoomed');

@@ -7,7 +7,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { explainLayerLabel, type LayerScores } from '../../src/core/mechanisms/layerLabel';
 import type { LearningCurves, RunView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
-import { posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
+import { dragAcross, posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -491,13 +491,7 @@ describe('training panel webview', () => {
       const reset = page.locator('vscode-button[data-button="reset-zoom"]');
       assert.equal(await reset.getAttribute('disabled'), '', `${kind}: nothing zoomed, nothing to reset`);
       assert.equal(await page.locator('.zoom-state').isVisible(), false);
-      const box = await page.locator('[data-chart="loss"] .u-over').boundingBox();
-      assert.ok(box);
-      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
-      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
-      await page.mouse.up();
+      await dragAcross(page, 'loss', 0.3, 0.6);
       await page.locator('.zoom-state').waitFor({ state: 'visible' });
       assert.match(await page.locator('.zoom-state').innerText(), /^Zoomed: steps \d+(\.\d+)? … \d/);
       assert.equal(await reset.getAttribute('disabled'), null, `${kind}: enabled when zoomed`);
