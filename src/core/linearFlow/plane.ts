@@ -94,10 +94,13 @@ export interface LayerVector {
   e: number;
 }
 
-/** Largest |x_i| of an array. */
+/** Largest |x_i| of an array; NaN if any entry is NaN (as Math.max). */
 function maxAbs(x: ArrayLike<number>): number {
   let m = 0;
-  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]));
+  for (let i = 0; i < x.length && m === m; i++) {
+    const a = Math.abs(x[i]);
+    if (!(a <= m)) m = a; // larger, or NaN
+  }
   return m;
 }
 

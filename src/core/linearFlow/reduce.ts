@@ -161,46 +161,36 @@ export function initialLayers(init: InitSpec, width: number, directionOfData: re
   const D = directionOfData.length;
   const g = new Float64Array(width);
   const h = new Float64Array(width);
+  const explicit = init.kind === 'explicit';
+  // σ·N(0,1) as the plain loop draws it where that is a normal number (the same weights as an explicit
+  // initialisation with those values, to the last bit); otherwise the standard draws, σ kept apart.
+  const plain = (sigma: number) => sigma === 0 || (sigma >= 2 ** -900 && sigma <= 2 ** 900);
+  const drawU = explicit || !plain(init.scaleU) ? 1 : init.scaleU;
+  const drawW = explicit || !plain(init.scaleW) ? 1 : init.scaleW;
+  const draws = new InitialDraws(explicit ? init : { ...init, scaleU: drawU, scaleW: drawW }, width, D, g);
+  // Explicit rows are brought to the unit 2^unit of their largest entry (exactly: a power of two).
+  const unit = explicit ? -binaryExponent(maxAbs(init.W)) : 0;
+  const factor = 2 ** unit;
+  const row = new Float64Array(D);
+  // Plain locals, not variables a closure writes: those are boxed, and a double written there allocated
+  // at every row (a scavenge every few milliseconds at width 10⁶).
   let ww = 0;
   let perp = 0;
-  let sU: Scale;
-  let sW: Scale;
-  const buffer = new Float64Array(D);
-  /** Projects one row, first brought to the unit 2^unit (exactly: a power of two); `factor` = 2^unit when |unit| ≤ 1000. */
-  const project = (i: number, row: ArrayLike<number>, unit: number, factor: number): void => {
-    for (let j = 0; j < D; j++) buffer[j] = unit === 0 ? row[j] : Math.abs(unit) <= 1000 ? row[j] * factor : ldexp(row[j], unit);
+  for (let i = 0; i < width; i++) {
+    draws.nextRow(row);
+    if (unit !== 0) for (let j = 0; j < D; j++) row[j] = Math.abs(unit) <= 1000 ? row[j] * factor : ldexp(row[j], unit);
     let vi = 0;
-    for (let j = 0; j < D; j++) vi += buffer[j] * directionOfData[j];
+    for (let j = 0; j < D; j++) vi += row[j] * directionOfData[j];
     h[i] = vi;
     for (let j = 0; j < D; j++) {
-      const w = buffer[j];
+      const w = row[j];
       ww += w * w;
       const off = w - vi * directionOfData[j];
       perp += off * off;
     }
-  };
-  if (init.kind === 'explicit') {
-    g.set(init.u);
-    const eW = binaryExponent(maxAbs(init.W));
-    const factor = 2 ** -eW;
-    for (let i = 0; i < width; i++) project(i, init.W[i], -eW, factor);
-    sU = { m: 1, e: 0 };
-    sW = { m: 1, e: eW };
-  } else {
-    // σ·N(0,1) as the plain loop draws it where that is a normal number (the same weights as an explicit
-    // initialisation with those values, to the last bit); otherwise the standard draws, σ kept apart.
-    const plain = (sigma: number) => sigma === 0 || (sigma >= 2 ** -900 && sigma <= 2 ** 900);
-    const drawU = plain(init.scaleU) ? init.scaleU : 1;
-    const drawW = plain(init.scaleW) ? init.scaleW : 1;
-    const draws = new InitialDraws({ ...init, scaleU: drawU, scaleW: drawW }, width, D, g);
-    const row = new Float64Array(D);
-    for (let i = 0; i < width; i++) {
-      draws.nextRow(row);
-      project(i, row, 0, 1);
-    }
-    sU = scaleOfNumber(init.scaleU / drawU || 0);
-    sW = scaleOfNumber(init.scaleW / drawW || 0);
   }
+  const sU: Scale = explicit ? { m: 1, e: 0 } : scaleOfNumber(init.scaleU / drawU || 0);
+  const sW: Scale = explicit ? { m: 1, e: -unit } : scaleOfNumber(init.scaleW / drawW || 0);
   const eg = normaliseExponent(g);
   const eh = normaliseExponent(h);
   let uu = 0;
