@@ -112,6 +112,11 @@ function openFailure(err: unknown, ref: DataFileRef): string {
 /** The largest gzip file read whole to locate trailing bytes after its members (the error path only). */
 const TRAILING_SEARCH_BYTES = 64 * 2 ** 20;
 
+/** "1 byte follows", "7 bytes follow", "3 MiB (3,145,729 bytes) follow": the subject of the trailing-bytes messages. */
+function bytesFollow(n: number): string {
+  return `${formatBytes(n)} ${n === 1 ? 'follows' : 'follow'}`;
+}
+
 abstract class BaseReader implements DataReader {
   position = 0;
 
@@ -228,12 +233,20 @@ class GzipReader extends BaseReader {
       const at = this.produced;
       // Not zlib's: the compressed file's own read failed (its stream passes the system's error on).
       if (typeof code === 'string' && !code.startsWith('Z_')) throw this.error(readFailure(err), at);
-      if (code === 'Z_BUF_ERROR') throw this.error(`the gzip stream is truncated: the file ends after ${formatBytes(this.fileSize)}, before the end of its compressed data`, await this.decodableLength());
+      const trailingError = (end: { compressed: number; decompressed: number }) =>
+        this.error(`${bytesFollow(this.fileSize - end.compressed)} the end of the gzip data (at byte ${formatCount(end.compressed)} of the file) and are not another gzip member: trailing bytes`, end.decompressed);
+      if (code === 'Z_BUF_ERROR') {
+        // The stream ended inside a member, or after whole members followed by too few bytes for zlib to
+        // check a header: one trailing byte after the data was reported as a truncated file.
+        const end = await this.membersEnd();
+        if (end && !end.memberFollows) throw trailingError(end);
+        throw this.error(`the gzip stream is truncated: the file ends after ${formatBytes(this.fileSize)}, before the end of its compressed data`, await this.decodableLength());
+      }
       // The first member's magic number was read: a header check that fails is a later member's — bytes
       // after the gzip data that are not another member — located where the members' data ends (it was
       // byte 0: zlib drops what it had not handed over).
       const trailing = code === 'Z_DATA_ERROR' && message === 'incorrect header check' ? await this.membersEnd() : null;
-      if (trailing) throw this.error(`${formatBytes(this.fileSize - trailing.compressed)} follow the end of the gzip data (at byte ${formatCount(trailing.compressed)} of the file) and are not another gzip member: trailing bytes`, trailing.decompressed);
+      if (trailing) throw trailingError(trailing);
       const reason = code === 'Z_DATA_ERROR' ? `the compressed data is damaged (zlib: ${message})` : message;
       throw this.error(`not a valid gzip file: ${reason}`, at);
     }
@@ -265,7 +278,7 @@ class GzipReader extends BaseReader {
       for (let i = 0; i < bytesRead; i++) {
         if (block[i] !== 0) {
           throw this.error(
-            `${formatBytes(this.fileSize - consumed)} follow the end of the gzip data (at byte ${formatCount(consumed)} of the file) and are not another gzip member: trailing bytes (byte ${formatCount(at + i)} is 0x${block[i].toString(16).padStart(2, '0')}; only zero bytes may pad a gzip file)`,
+            `${bytesFollow(this.fileSize - consumed)} the end of the gzip data (at byte ${formatCount(consumed)} of the file) and are not another gzip member: trailing bytes (byte ${formatCount(at + i)} is 0x${block[i].toString(16).padStart(2, '0')}; only zero bytes may pad a gzip file)`,
             this.produced,
           );
         }
@@ -278,9 +291,10 @@ class GzipReader extends BaseReader {
    * Where the whole gzip members at the start of the file end: the compressed offset and the
    * decompressed bytes before it, walking member by member (header, raw deflate data, 8-byte trailer),
    * or null when the file is larger than TRAILING_SEARCH_BYTES (read whole, on this error path only)
-   * or no member is whole.
+   * or no member is whole. `memberFollows`: the bytes after them begin as a member does (its magic
+   * number, or its first byte at the file's end): a later member, cut short.
    */
-  private async membersEnd(): Promise<{ compressed: number; decompressed: number } | null> {
+  private async membersEnd(): Promise<{ compressed: number; decompressed: number; memberFollows: boolean } | null> {
     if (this.fileSize > TRAILING_SEARCH_BYTES) return null;
     const bytes = Buffer.alloc(this.fileSize);
     await this.handle.read(bytes, 0, this.fileSize, 0);
@@ -301,7 +315,9 @@ class GzipReader extends BaseReader {
         break;
       }
     }
-    return at > 0 && at < bytes.length ? { compressed: at, decompressed } : null;
+    if (!(at > 0 && at < bytes.length)) return null;
+    const memberFollows = bytes[at] === GZIP_MAGIC_0 && (at + 1 === bytes.length || bytes[at + 1] === GZIP_MAGIC_1);
+    return { compressed: at, decompressed, memberFollows };
   }
 
   /**

@@ -183,6 +183,17 @@ test('bad IDX files: each a located message', async () => {
   const members = Buffer.concat([gzipSync(whole.subarray(0, 50)), gzipSync(whole.subarray(50))]);
   write(dir, 'trailing.gz', Buffer.concat([members, Buffer.from('garbage')]));
   await rejectsAt(loadDataset(spec({ trainImages: 'trailing.gz' }), o), { path: 'data.trainImages', message: exactly(`trailing.gz, byte ${whole.length} (decompressed): 7 bytes follow the end of the gzip data (at byte ${members.length} of the file) and are not another gzip member: trailing bytes`), offset: whole.length });
+  // Too few bytes after the members for zlib to check a header: trailing bytes all the same (one byte
+  // was called a truncated file); the start of another member cut short is a truncation.
+  for (const tail of [[0x41], [0x1f, 0x41], [0x41, 0x8b, 0x08]]) {
+    write(dir, 'short-tail.gz', Buffer.concat([members, Buffer.from(tail)]));
+    const plural = tail.length === 1 ? '1 byte follows' : `${tail.length} bytes follow`;
+    await rejectsAt(loadDataset(spec({ trainImages: 'short-tail.gz' }), o), { path: 'data.trainImages', message: exactly(`short-tail.gz, byte ${whole.length} (decompressed): ${plural} the end of the gzip data (at byte ${members.length} of the file) and are not another gzip member: trailing bytes`), offset: whole.length });
+  }
+  for (const tail of [[0x1f], [0x1f, 0x8b], [0x1f, 0x8b, 0x08, 0x00]]) {
+    write(dir, 'cut-member.gz', Buffer.concat([members, Buffer.from(tail)]));
+    await rejectsAt(loadDataset(spec({ trainImages: 'cut-member.gz' }), o), { path: 'data.trainImages', message: /^cut-member.gz, byte \d+ \(decompressed\): the gzip stream is truncated/ });
+  }
   write(dir, 'two-members.gz', members);
   assert.equal((await loadDataset(spec({ trainImages: 'two-members.gz' }), o)).train.count, N, 'two whole members read as one file');
   write(dir, 'images-3x3', idxBytes('u8', [N, 3, 3], pixels.slice(0, N * 9)));
