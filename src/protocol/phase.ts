@@ -68,7 +68,7 @@ export interface Diagram {
   title: string;
   x: PhaseAxisView;
   y: PhaseAxisView;
-  /** Label code per cell, row-major (row = y index, column = x index), base64 of a Uint8Array; NO_LABEL (255) where there is none (a diverged descent run, a refused cell). */
+  /** Label code per cell, row-major (row = y index, column = x index), base64 of a Uint8Array; NO_LABEL (255) where there is none (a diverged descent run — a blow-up —, a refused cell). */
   labels: string;
   /**
    * 1 where the cell is refused — its run would print a number beyond 64 bits, so `flab solve` (the

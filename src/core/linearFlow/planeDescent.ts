@@ -316,7 +316,7 @@ export class PlaneDescent {
  * What one run of gradient descent says about its loss and its kernel, as a phase-diagram cell needs
  * it (docs/phase-diagram.md, "Gradient descent"): the loss's rise above its start and its fall back
  * below it, where it blew up, the kernel's largest change at the reported steps, and the state at
- * step 0 and the last one. The outcome (converged, catapult, diverged) is decided from these by
+ * step 0 and the last one. The outcome (converged, catapult, diverged, unsettled) is decided from these by
  * stability.ts (`descentOutcome`).
  */
 export interface DescentFacts {

@@ -71,14 +71,22 @@ export class CatapultWatch {
 /**
  * What gradient descent did within its step budget (docs/phase-diagram.md, "Gradient descent"), by
  * code: 0 converged (the loss never rose above its starting value by more than CATAPULT_RISE),
- * 1 catapult (it rose above, then fell below its starting value), 2 diverged (not finite, beyond
- * DIVERGENCE_FACTOR × its start, or still above its start at the end of the budget).
+ * 1 catapult (it rose above, then fell below its starting value, and is not above it at the end),
+ * 2 diverged (a blow-up: a loss not finite or beyond DIVERGENCE_FACTOR × its start, or a next state
+ * not finite), 3 unsettled (it rose above its start and is still above it at the end of the budget,
+ * finite and below DIVERGENCE_FACTOR × its start: a catapult still on its way when the budget ran
+ * out, or a bounded oscillation — a run `flab simulate` labels, as it labels converged and catapult
+ * runs). The codes of the first three are those they had before `unsettled` was split from diverged.
  */
-export const DESCENT_OUTCOMES = ['converged', 'catapult', 'diverged'] as const;
+export const DESCENT_OUTCOMES = ['converged', 'catapult', 'diverged', 'unsettled'] as const;
 export type DescentOutcome = (typeof DESCENT_OUTCOMES)[number];
 export const CONVERGED = 0;
 export const CATAPULT = 1;
 export const DIVERGED = 2;
+export const UNSETTLED = 3;
+
+/** The outcome codes from the most settled to the least (converged, catapult, unsettled, diverged): the order of the legends. */
+export const OUTCOME_ORDER: readonly number[] = [CONVERGED, CATAPULT, UNSETTLED, DIVERGED];
 
 /** A loss beyond this factor times its starting value counts as divergence (the run stops there). */
 export const DIVERGENCE_FACTOR = 1e30;
@@ -97,15 +105,16 @@ export function divergenceThreshold(loss0: number): number {
 export type OutcomeFacts = Pick<DescentFacts, 'loss0' | 'lossEnd' | 'riseStep' | 'fallStep' | 'blowUpStep'>;
 
 /**
- * The outcome code of a run (DESCENT_OUTCOMES): diverged when it blew up, or rose above its start
- * and is above it again (by CATAPULT_RISE) at the end, or rose and never fell back below it;
- * catapult when it rose, fell back below its start and ends there; converged when it never rose.
+ * The outcome code of a run (DESCENT_OUTCOMES): diverged when it blew up (the run stopped); converged
+ * when it never rose; catapult when it rose, fell back below its start and ends there (not above it by
+ * CATAPULT_RISE); unsettled when it rose and is above its start at the end of the budget — it never
+ * fell back, or rose again — without blowing up.
  */
 export function descentOutcome(f: OutcomeFacts): number {
   if (f.blowUpStep >= 0) return DIVERGED;
   if (f.riseStep < 0) return CONVERGED;
   if (f.fallStep >= 0 && f.lossEnd <= f.loss0 * (1 + CATAPULT_RISE)) return CATAPULT;
-  return DIVERGED;
+  return UNSETTLED;
 }
 
 /**

@@ -116,7 +116,7 @@ export function outputProblems(argv: readonly string[], r: RunResult): string[] 
         if (typeof refused[i][j] !== 'boolean') out.push(`phase refused[${i}][${j}] = ${JSON.stringify(refused[i][j])}`);
         else if (refused[i][j]) {
           if (l !== null || o !== null) out.push(`phase cell [${i}][${j}] is refused but has label ${JSON.stringify(l)}, outcome ${JSON.stringify(o)}`);
-        } else if (outcome && !['converged', 'catapult', 'diverged'].includes(o as string)) out.push(`phase outcome[${i}][${j}] = ${JSON.stringify(o)}`);
+        } else if (outcome && !['converged', 'catapult', 'unsettled', 'diverged'].includes(o as string)) out.push(`phase outcome[${i}][${j}] = ${JSON.stringify(o)}`);
         else if ((l === null) !== (o === 'diverged')) out.push(`phase label[${i}][${j}] = ${JSON.stringify(l)} for a ${o ?? 'flow'} cell`);
       }),
     );

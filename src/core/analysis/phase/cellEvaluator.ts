@@ -23,7 +23,7 @@ export class PhaseWorkError extends ExperimentError {
 export type PhaseMethod = 'flow' | 'descent';
 export const PHASE_METHODS: readonly PhaseMethod[] = ['flow', 'descent'];
 
-/** The label code of a cell that has none (a diverged descent run). */
+/** The label code of a cell that has none (a diverged descent run: one that blew up). */
 export const NO_LABEL = 255;
 
 /** The outcome code of a cell computed by the flow (which always converges: it has no outcome), or of a refused cell. */
@@ -42,7 +42,7 @@ export interface CellResult {
   refused?: true;
   /** Label code (classify.ts), or NO_LABEL. */
   label: number;
-  /** Its scores; null when it has none (a diverged descent run). */
+  /** Its scores; null when it has none (a diverged descent run: one that blew up; an unsettled one has its scores). */
   scores: MechanismScores | null;
   /** Descent: the outcome code (stability.ts, DESCENT_OUTCOMES); the flow: NO_OUTCOME. */
   outcome: number;

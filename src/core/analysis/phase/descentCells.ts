@@ -1,8 +1,10 @@
 /**
  * Gradient descent's cells (docs/phase-diagram.md, "Gradient descent"): each cell runs gradient
  * descent at its values for the experiment's step budget and is scored like one `flab simulate` of it
- * (over its reported steps), with the outcome of the run — converged, catapult or diverged
- * (stability.ts, `descentOutcome`). The linear network runs the exact O(1)-per-step recursion from the
+ * (over its reported steps), with the outcome of the run — converged, catapult, unsettled or diverged
+ * (stability.ts, `descentOutcome`). Every cell but a diverged one (a blow-up) has the label and scores
+ * of `flab simulate` of it: an unsettled run (its loss still above its start at the end of the budget,
+ * finite) is one `flab simulate` labels too. The linear network runs the exact O(1)-per-step recursion from the
  * shared draws (each cell O(steps) after one O(d·D) set-up); other activations run the plain loop over
  * (u, W), O(steps·samples·d·D) per cell.
  */

@@ -38,7 +38,7 @@ export interface PhaseDiagram {
   /** Each axis: the key as given, its JSON path, its values, and the experiment's own value (null when absent). */
   x: { key: string; path: string; values: Float64Array; current: number | null };
   y: { key: string; path: string; values: Float64Array; current: number | null };
-  /** Label codes (classify.ts): 0 kernel, bit 0 alignment, bit 1 disalignment, bit 2 rescaling; NO_LABEL (255) where a descent run diverged or the cell is refused. */
+  /** Label codes (classify.ts): 0 kernel, bit 0 alignment, bit 1 disalignment, bit 2 rescaling; NO_LABEL (255) where a descent run diverged (blew up) or the cell is refused. */
   labels: Uint8Array;
   /**
    * 1 where the cell is refused: its run would print a number beyond 64 bits, so `flab solve` (the
@@ -51,7 +51,7 @@ export interface PhaseDiagram {
   /** Each score per cell; NaN where the score is undefined (or the cell has no scores). */
   scores: Record<ScoreName, Float64Array>;
   thresholds: ReturnType<typeof thresholdsOf>;
-  /** Gradient descent: the outcome code per cell (stability.ts, DESCENT_OUTCOMES: 0 converged, 1 catapult, 2 diverged; NO_OUTCOME where refused); null for the flow. */
+  /** Gradient descent: the outcome code per cell (stability.ts, DESCENT_OUTCOMES: 0 converged, 1 catapult, 2 diverged, 3 unsettled; NO_OUTCOME where refused); null for the flow. */
   outcomes: Uint8Array | null;
   /**
    * Gradient descent: the step budget of the file's cells (`time.end`, the last of `time.at`, or the

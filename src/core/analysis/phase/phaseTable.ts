@@ -1,7 +1,7 @@
 /**
  * A phase diagram as data (docs/phase-diagram.md): the JSON of `flab phase --json` and the CSV of
  * `--csv`, also written by the phase panel's Export Data. Numbers keep full precision; a score that is
- * undefined (or a cell without scores: a diverged descent run, a refused cell) is null in JSON and
+ * undefined (or a cell without scores: a diverged descent run — a blow-up —, a refused cell) is null in JSON and
  * empty in CSV. `refused` marks the cells beyond the representable range (PhaseDiagram.refused).
  */
 import { SCORE_NAMES } from '../../mechanisms/classify';
@@ -29,7 +29,7 @@ export function cellOutcome(p: PhaseDiagram, k: number): string | null {
 
 /**
  * The JSON object: method, axes, label, refused and scores as rows (by y) of columns (by x), thresholds; for
- * gradient descent also `outcome` (rows × columns of `converged`, `catapult`, `diverged`), the step
+ * gradient descent also `outcome` (rows × columns of `converged`, `catapult`, `unsettled`, `diverged`), the step
  * budget (`defaultBudget`: true when the file sets none and its default number of steps was run) and the critical lines (segments [x1, y1, x2, y2] in the axes' values); for the flow where it
  * was scored (`scoredOver`, and `budget` = T for `"end"`).
  */

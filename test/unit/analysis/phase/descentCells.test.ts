@@ -1,10 +1,11 @@
 /**
  * Phase diagrams of gradient descent (docs/phase-diagram.md, "Gradient descent"): every cell's outcome
  * against an independent float64 gradient descent over (u, W) on a grid that crosses converged,
- * catapult and diverged runs (a disagreement must be explained by a documented threshold or by the
- * run's own sensitivity to rounding); each cell's label and scores against `flab simulate` of that cell
- * and against the reference's measures; a nonlinear activation by the plain loop; the outcome rules on
- * crafted losses; the budget, the work limit and the refusals.
+ * catapult, unsettled and diverged runs (a disagreement must be explained by a documented threshold or
+ * by the run's own sensitivity to rounding); each cell's label and scores against `flab simulate` of
+ * that cell and against the reference's measures; a catapult cut short by the budget, an oscillation
+ * just past the edge of stability and a blow-up; a nonlinear activation by the plain loop; the outcome
+ * rules on crafted losses; the budget, the work limit and the refusals.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -17,11 +18,11 @@ import type { Experiment } from '../../../../src/core/experiment/experiment';
 import { parseExperiment } from '../../../../src/core/experiment/parse';
 import { PlaneDescent, planeDescentFacts } from '../../../../src/core/linearFlow/planeDescent';
 import { exactFlowOf } from '../../../../src/core/linearFlow/reduce';
-import { CATAPULT_RISE, CONVERGED, CATAPULT, DESCENT_OUTCOMES, descentOutcome, DIVERGED, DIVERGENCE_FACTOR, OutcomeWatch } from '../../../../src/core/linearFlow/stability';
+import { CATAPULT_RISE, CONVERGED, CATAPULT, DESCENT_OUTCOMES, descentOutcome, DIVERGED, DIVERGENCE_FACTOR, OutcomeWatch, UNSETTLED } from '../../../../src/core/linearFlow/stability';
 import { SCORE_NAMES } from '../../../../src/core/mechanisms/classify';
 import { Rng } from '../../../../src/core/math/rng';
 import { simulate } from '../../../../src/core/runs/simulate';
-import { explainDisagreement, referenceRun } from './descentReference';
+import { explainDisagreement, referenceRun, type Outcome } from './descentReference';
 
 function experiment(raw: unknown): Experiment {
   const { experiment: e, diagnostics } = parseExperiment(JSON.stringify(raw));
@@ -52,75 +53,97 @@ const LINEAR = {
   time: { end: 200, points: 41 },
 };
 
-test('every outcome agrees with an independent float64 gradient descent over (u, W), except where a documented threshold or the run\'s own chaos decides', () => {
-  const e = experiment(LINEAR);
-  const n = 20;
-  const p = phaseDiagramSync(e, { key: 'outputScale', from: 0.2, to: 5 }, { key: 'learningRates.W', from: 0.01, to: 3 }, n, 'descent');
-  assert.equal(p.method, 'descent');
-  assert.equal(p.budget, 200);
-  const steps = reportedSteps(e);
-  const counts = { converged: 0, catapult: 0, diverged: 0 };
-  const explained: string[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const k = i * n + j;
-      const ours = DESCENT_OUTCOMES[p.outcomes![k]];
-      counts[ours]++;
-      const cell = cellExperiment(e, p, i, j);
-      const ref = referenceRun(cell, steps);
-      if (ref.outcome === ours) continue;
-      const why = explainDisagreement(cell, steps, ref);
-      assert.ok(why, `cell (${i}, ${j}) γ = ${p.x.values[j]}, η_W = ${p.y.values[i]}: ${ours}, the reference ${ref.outcome} (rise ${ref.maxRise}, peak ${ref.peak}, lowest after the rise ${ref.lowestAfterRise}, end ${ref.endRise})`);
-      explained.push(`(${i}, ${j}) ${ours} vs ${ref.outcome}: ${why}`);
-    }
-  }
-  // The grid crosses all three outcomes, each in some number.
-  assert.ok(counts.converged >= 50 && counts.catapult >= 10 && counts.diverged >= 50, JSON.stringify(counts));
-  assert.ok(explained.length <= 0.02 * n * n, `at most 2 % of the cells on a boundary: ${explained.join('; ')}`);
-});
+// At 200 steps every run has settled or blown up (none is unsettled); at 4 steps the catapults are cut
+// short and the slower blow-ups have not happened yet: both unsettled, their loss finite and above the start.
+const GRID_BUDGETS: { end: number; points: number; least: Record<Outcome, number> }[] = [
+  { end: 200, points: 41, least: { converged: 50, catapult: 10, unsettled: 0, diverged: 50 } },
+  { end: 4, points: 5, least: { converged: 50, catapult: 10, unsettled: 20, diverged: 50 } },
+];
 
-test('each cell\'s label and scores are those of `flab simulate` of that cell, and its measures those of the reference run; diverged cells have none', () => {
-  const e = experiment(LINEAR);
-  const n = 12;
-  const p = phaseDiagramSync(e, { key: 'outputScale', from: 0.2, to: 5 }, { key: 'learningRates.u', from: 0.01, to: 3 }, n, 'descent');
-  const steps = reportedSteps(e);
-  let compared = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const k = i * n + j;
-      const cell = cellExperiment(e, p, i, j);
-      const run = simulate(cell).summary;
-      const outcome = p.outcomes![k];
-      if (outcome === DIVERGED) {
-        assert.equal(p.labels[k], NO_LABEL, `(${i}, ${j}) a diverged cell has no label`);
-        assert.equal(cellScores(p, i, j), null);
-        for (const name of SCORE_NAMES) assert.ok(Number.isNaN(p.scores[name][k]), `(${i}, ${j}) ${name}`);
-        continue;
+for (const budget of GRID_BUDGETS) {
+  test(`every outcome agrees with an independent float64 gradient descent over (u, W), except where a documented threshold or the run's own chaos decides (${budget.end} steps)`, () => {
+    const e = experiment({ ...LINEAR, time: { end: budget.end, points: budget.points } });
+    const n = 20;
+    const p = phaseDiagramSync(e, { key: 'outputScale', from: 0.2, to: 5 }, { key: 'learningRates.W', from: 0.01, to: 3 }, n, 'descent');
+    assert.equal(p.method, 'descent');
+    assert.equal(p.budget, budget.end);
+    const steps = reportedSteps(e);
+    const counts: Record<Outcome, number> = { converged: 0, catapult: 0, unsettled: 0, diverged: 0 };
+    const explained: string[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const k = i * n + j;
+        const ours = DESCENT_OUTCOMES[p.outcomes![k]];
+        counts[ours]++;
+        const cell = cellExperiment(e, p, i, j);
+        const ref = referenceRun(cell, steps);
+        if (ref.outcome === ours) continue;
+        const why = explainDisagreement(cell, steps, ref);
+        assert.ok(why, `cell (${i}, ${j}) γ = ${p.x.values[j]}, η_W = ${p.y.values[i]}: ${ours}, the reference ${ref.outcome} (rise ${ref.maxRise}, peak ${ref.peak}, lowest after the rise ${ref.lowestAfterRise}, end ${ref.endRise})`);
+        explained.push(`(${i}, ${j}) ${ours} vs ${ref.outcome}: ${why}`);
       }
-      // simulate watches the same catapult window.
-      assert.equal(outcome === CATAPULT, run.catapult !== null && run.catapult !== undefined, `(${i}, ${j}) catapult as simulate's`);
-      assert.equal(p.labelNames[p.labels[k]], run.label, `(${i}, ${j}) label`);
-      for (const name of SCORE_NAMES) {
-        const v = p.scores[name][k];
-        close(Number.isNaN(v) ? null : v, run.scores![name], 1e-9, 1e-12, `(${i}, ${j}) ${name}`);
-      }
-      // Against the independent run, where the loss never rose (a catapult amplifies rounding).
-      if (outcome !== CONVERGED) continue;
-      const ref = referenceRun(cell, steps);
-      const first = ref.points[0];
-      const last = ref.points[ref.points.length - 1];
-      let kernel = 0;
-      for (const q of ref.points) kernel = Math.max(kernel, Math.abs(q.ntk / first.ntk - 1));
-      close(p.scores.kernelChange[k], kernel, 1e-7, 1e-12, `(${i}, ${j}) kernelChange against the reference`);
-      close(p.scores.zetaChange[k], Math.abs(last.zeta!) - Math.abs(first.zeta!), 1e-7, 1e-11, `(${i}, ${j}) zetaChange against the reference`);
-      close(p.scores.normChangeU[k], Math.log(last.normU / first.normU), 1e-7, 1e-11, `(${i}, ${j}) normChangeU against the reference`);
-      close(p.scores.normChangeW[k], Math.log(last.normW / first.normW), 1e-7, 1e-11, `(${i}, ${j}) normChangeW against the reference`);
-      close(p.scores.distance[k], last.distance, 1e-7, 1e-12, `(${i}, ${j}) distance against the reference`);
-      compared++;
     }
-  }
-  assert.ok(compared >= 30, `${compared} converged cells compared with the reference`);
-});
+    // The grid crosses the outcomes, each in some number.
+    for (const name of Object.keys(counts) as Outcome[]) assert.ok(counts[name] >= budget.least[name], `${name}: ${JSON.stringify(counts)}`);
+    assert.ok(explained.length <= 0.02 * n * n, `at most 2 % of the cells on a boundary: ${explained.join('; ')}`);
+  });
+}
+
+for (const budget of [{ end: 200, points: 41, converged: 30, unsettled: 0 }, { end: 4, points: 5, converged: 30, unsettled: 10 }]) {
+  test(`each cell's label and scores are those of \`flab simulate\` of that cell, and its measures those of the reference run; only diverged cells (blow-ups) have none (${budget.end} steps)`, () => {
+    const e = experiment({ ...LINEAR, time: { end: budget.end, points: budget.points } });
+    const n = 12;
+    const p = phaseDiagramSync(e, { key: 'outputScale', from: 0.2, to: 5 }, { key: 'learningRates.u', from: 0.01, to: 3 }, n, 'descent');
+    const steps = reportedSteps(e);
+    let compared = 0;
+    let unsettled = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const k = i * n + j;
+        const cell = cellExperiment(e, p, i, j);
+        const run = simulate(cell).summary;
+        const outcome = p.outcomes![k];
+        // simulate reports no blow-up for any other outcome; a diverged cell blew up in simulate too, or
+        // passed 1e30 × its start below simulate's own threshold (1e100 when larger: docs/finite-rates.md §2).
+        if (outcome !== DIVERGED) assert.equal(run.diverged, null, `(${i}, ${j}) ${DESCENT_OUTCOMES[outcome]}: simulate reports no blow-up`);
+        else assert.ok(run.diverged !== null || referenceRun(cell, steps).peak > 1e30, `(${i}, ${j}) diverged: simulate's blow-up ${JSON.stringify(run.diverged)}`);
+        if (outcome === DIVERGED) {
+          assert.equal(p.labels[k], NO_LABEL, `(${i}, ${j}) a diverged cell has no label`);
+          assert.equal(cellScores(p, i, j), null);
+          for (const name of SCORE_NAMES) assert.ok(Number.isNaN(p.scores[name][k]), `(${i}, ${j}) ${name}`);
+          continue;
+        }
+        // simulate watches the same catapult window.
+        assert.equal(outcome === CATAPULT, (run.catapult !== null && run.catapult !== undefined) && run.lossFinal <= run.lossInitial * (1 + CATAPULT_RISE), `(${i}, ${j}) catapult as simulate's`);
+        if (outcome === UNSETTLED) {
+          assert.ok(run.lossFinal > run.lossInitial, `(${i}, ${j}) unsettled: simulate's final loss ${run.lossFinal} above its initial ${run.lossInitial}`);
+          unsettled++;
+        }
+        assert.notEqual(p.labels[k], NO_LABEL, `(${i}, ${j}) ${DESCENT_OUTCOMES[outcome]} has a label`);
+        assert.equal(p.labelNames[p.labels[k]], run.label, `(${i}, ${j}) label`);
+        for (const name of SCORE_NAMES) {
+          const v = p.scores[name][k];
+          close(Number.isNaN(v) ? null : v, run.scores![name], 1e-9, 1e-12, `(${i}, ${j}) ${name}`);
+        }
+        // Against the independent run, where the loss never rose (a catapult amplifies rounding).
+        if (outcome !== CONVERGED) continue;
+        const ref = referenceRun(cell, steps);
+        const first = ref.points[0];
+        const last = ref.points[ref.points.length - 1];
+        let kernel = 0;
+        for (const q of ref.points) kernel = Math.max(kernel, Math.abs(q.ntk / first.ntk - 1));
+        close(p.scores.kernelChange[k], kernel, 1e-7, 1e-12, `(${i}, ${j}) kernelChange against the reference`);
+        close(p.scores.zetaChange[k], Math.abs(last.zeta!) - Math.abs(first.zeta!), 1e-7, 1e-11, `(${i}, ${j}) zetaChange against the reference`);
+        close(p.scores.normChangeU[k], Math.log(last.normU / first.normU), 1e-7, 1e-11, `(${i}, ${j}) normChangeU against the reference`);
+        close(p.scores.normChangeW[k], Math.log(last.normW / first.normW), 1e-7, 1e-11, `(${i}, ${j}) normChangeW against the reference`);
+        close(p.scores.distance[k], last.distance, 1e-7, 1e-12, `(${i}, ${j}) distance against the reference`);
+        compared++;
+      }
+    }
+    assert.ok(compared >= budget.converged, `${compared} converged cells compared with the reference`);
+    assert.ok(unsettled >= budget.unsettled, `${unsettled} unsettled cells labelled as simulate labels them`);
+  });
+}
 
 test('a nonlinear activation runs the plain loop per cell: outcomes against the reference, labels and scores as simulate\'s', async () => {
   const e = experiment({ ...LINEAR, model: { width: 4, outputScale: 1, activation: 'tanh' }, time: { end: 120, points: 25 } });
@@ -148,6 +171,79 @@ test('a nonlinear activation runs the plain loop per cell: outcomes against the 
   assert.ok(seen.has(CONVERGED) && seen.has(DIVERGED), 'the grid has converged and diverged cells');
 });
 
+// The kernel regime (NTK parameterisation, width 1024, one sample): the initial kernel per step is
+// K₀ = 1.90 at η_u = η_W = 1 and scales with the rates, so `rate(K)` sets it (docs/phase-diagram.md,
+// "Critical lines").
+const KERNEL_REGIME = { parameterisation: 'ntk', model: { width: 1024 }, data: { x: [1], y: 0.5 }, init: { scaleU: 1, scaleW: 1, seed: 2 }, learningRates: { u: 1, W: 1 } };
+
+/** The rates at which the kernel regime's initial kernel per step is K (from the cell's own K₀ at rates 1). */
+function rateFor(K: number): number {
+  const p = phaseDiagramSync(experiment(KERNEL_REGIME), { key: 'learningRates.u', from: 1, to: 1 }, { key: 'learningRates.W', from: 1, to: 1 }, 1, 'descent');
+  return K / p.ntk0![0];
+}
+
+/** The one-cell descent diagram of the kernel regime at both rates `rate`, for `end` steps, and `flab simulate` of the same experiment. */
+function oneCell(rate: number, end: number): { p: PhaseDiagram; e: Experiment; outcome: string; label: string | null } {
+  const e = experiment({ ...KERNEL_REGIME, learningRates: { u: rate, W: rate }, time: { end, points: Math.min(end + 1, 21) } });
+  const p = phaseDiagramSync(e, { key: 'learningRates.u', from: rate, to: rate }, { key: 'learningRates.W', from: rate, to: rate }, 1, 'descent');
+  return { p, e, outcome: DESCENT_OUTCOMES[p.outcomes![0]], label: p.labels[0] === NO_LABEL ? null : p.labelNames[p.labels[0]] };
+}
+
+/** The cell's label and scores are those of `flab simulate` of it with the same budget (to 1e-9). */
+function assertAsSimulate(p: PhaseDiagram, e: Experiment, what: string): void {
+  const run = simulate(e).summary;
+  assert.equal(run.diverged, null, `${what}: simulate reports no blow-up`);
+  assert.notEqual(p.labels[0], NO_LABEL, `${what}: a label`);
+  assert.equal(p.labelNames[p.labels[0]], run.label, `${what}: the label of simulate`);
+  for (const name of SCORE_NAMES) {
+    const v = p.scores[name][0];
+    close(Number.isNaN(v) ? null : v, run.scores![name], 1e-9, 1e-12, `${what}: ${name}`);
+  }
+}
+
+test('a catapult cut short by the budget is unsettled, not diverged, and labelled as `flab simulate` of the cell labels it', () => {
+  const rate = rateFor(3);
+  // With room for it, the catapult at K₀ = 3 rises at step 1 and is back below its start by step 19.
+  const full = oneCell(rate, 50);
+  assert.equal(full.outcome, 'catapult');
+  const window = simulate(full.e).summary.catapult!;
+  assert.ok(window.fromStep <= 2 && window.toStep > 10 && window.toStep < 50, JSON.stringify(window));
+  // Ten steps end inside that window: the loss is far above its start, finite, and no blow-up.
+  const cut = oneCell(rate, 10);
+  const ref = referenceRun(cut.e, [0, 10]);
+  assert.equal(ref.outcome, 'unsettled', 'the independent run');
+  assert.ok(ref.endRise > 1 && ref.peak < 1e6, `the loss at step 10 is ${ref.endRise + 1} × its start, its peak ${ref.peak} ×`);
+  assert.equal(cut.outcome, 'unsettled');
+  assertAsSimulate(cut.p, cut.e, 'cut short');
+  assert.ok(simulate(cut.e).summary.lossFinal > simulate(cut.e).summary.lossInitial);
+});
+
+test('an oscillation just past the edge of stability that has not blown up within the budget is unsettled, with simulate\'s label', () => {
+  // K₀ = 2.01: the residual flips sign every step and grows by about |1 − K₀| = 1.01 a step; in 50
+  // steps the loss has not even doubled, and has not fallen back below its start.
+  const cell = oneCell(rateFor(2.01), 50);
+  const ref = referenceRun(cell.e, Array.from({ length: 51 }, (_, k) => k));
+  const r = ref.points.map((q) => q.output - 0.5);
+  for (let k = 1; k <= 50; k++) assert.ok(r[k] * r[k - 1] < 0, `the residual flips sign at step ${k}`);
+  assert.equal(ref.outcome, 'unsettled', 'the independent run');
+  assert.ok(ref.lowestAfterRise > 0 && ref.peak < 2.5 && ref.endRise > 0.5, `bounded: peak ${ref.peak} × L₀, lowest after the rise ${ref.lowestAfterRise + 1} ×, end ${ref.endRise + 1} ×`);
+  assert.equal(cell.outcome, 'unsettled');
+  assertAsSimulate(cell.p, cell.e, 'oscillating');
+  // Below the edge the same run converges.
+  assert.equal(oneCell(rateFor(1.9), 50).outcome, 'converged');
+});
+
+test('a blow-up is diverged: no label, no scores, and `flab simulate` of the cell reports the blow-up', () => {
+  const cell = oneCell(rateFor(4.5), 50);
+  assert.equal(cell.outcome, 'diverged');
+  assert.equal(cell.label, null);
+  for (const name of SCORE_NAMES) assert.ok(Number.isNaN(cell.p.scores[name][0]), name);
+  assert.equal(referenceRun(cell.e, [0, 50]).outcome, 'diverged', 'the independent run');
+  const run = simulate(cell.e).summary;
+  assert.ok(run.diverged !== null && run.diverged.step > 1 && run.diverged.step < 50, JSON.stringify(run.diverged));
+  assert.equal(run.label, null);
+});
+
 test('the outcome rules on losses written by hand', () => {
   const outcomeOf = (losses: number[]): string => {
     const w = new OutcomeWatch();
@@ -158,9 +254,11 @@ test('the outcome rules on losses written by hand', () => {
   assert.equal(outcomeOf([1, 1 + 0.5 * CATAPULT_RISE, 0.5]), 'converged', 'a rise within the rounding margin is none');
   assert.equal(outcomeOf([1, 1, 1]), 'converged', 'at rest');
   assert.equal(outcomeOf([1, 3, 40, 2, 0.9, 0.1]), 'catapult');
-  assert.equal(outcomeOf([1, 3, 0.5, 2]), 'diverged', 'above its start again at the end of the budget');
+  assert.equal(outcomeOf([1, 3, 0.5, 2]), 'unsettled', 'above its start again at the end of the budget');
   assert.equal(outcomeOf([1, 3, 0.5, 1 + 0.5 * CATAPULT_RISE]), 'catapult', 'back within the margin at the end');
-  assert.equal(outcomeOf([1, 3, 2, 1.5]), 'diverged', 'rose and never fell below its start');
+  assert.equal(outcomeOf([1, 3, 0.5, 1 + 2 * CATAPULT_RISE]), 'unsettled', 'above the margin at the end');
+  assert.equal(outcomeOf([1, 3, 2, 1.5]), 'unsettled', 'rose and never fell below its start');
+  assert.equal(outcomeOf([1, 10, 1e29, 1e30]), 'unsettled', 'far above its start, but finite and at most 1e30 × it');
   assert.equal(outcomeOf([1, 10, 1e29, 1e31, 0.1]), 'diverged', 'beyond 1e30 × its start, however it ends');
   assert.equal(outcomeOf([1, NaN]), 'diverged');
   assert.equal(outcomeOf([1, Infinity]), 'diverged');

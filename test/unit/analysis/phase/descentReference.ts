@@ -2,7 +2,8 @@
  * An independent float64 gradient descent for the descent phase diagram's tests: plain full-batch
  * steps over the original parameters θ = (u, W) of the network on its samples (test/reference/network.ts:
  * its own loss, gradient and measures, none of the solver's reduced variables), and the outcome
- * decided from the loss of every step by the rules of docs/phase-diagram.md written out again here.
+ * decided from the loss of every step by the rules of docs/phase-diagram.md written out again here
+ * (converged, catapult, unsettled, diverged).
  */
 import type { Experiment } from '../../../../src/core/experiment/experiment';
 import { activationOf, initialState, lossGradient, measure, Network, networkOf, type Measures } from '../../../reference/network';
@@ -11,7 +12,7 @@ import { activationOf, initialState, lossGradient, measure, Network, networkOf, 
 export const RISE = 1e-9;
 export const BLOW_UP = 1e30;
 
-export type Outcome = 'converged' | 'catapult' | 'diverged';
+export type Outcome = 'converged' | 'catapult' | 'unsettled' | 'diverged';
 
 /** What the reference run saw: its outcome, the quantities the thresholds act on, and its measures at the reported steps. */
 export interface ReferenceRun {
@@ -94,7 +95,8 @@ export function referenceRun(e: Experiment, steps: readonly number[], perturbati
     }
   }
   const endRise = loss / l0 - 1;
-  const outcome: Outcome = blewUp ? 'diverged' : !rose ? 'converged' : fell && endRise <= RISE ? 'catapult' : 'diverged';
+  // Diverged only for a blow-up; a run that rose and is still above its start at the end, finite, is unsettled.
+  const outcome: Outcome = blewUp ? 'diverged' : !rose ? 'converged' : fell && endRise <= RISE ? 'catapult' : 'unsettled';
   return { outcome, maxRise, peak, lowestAfterRise, endRise, points };
 }
 
