@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { LABEL_COLOURS, LINE_INK, OUTCOME_COLOURS, REFUSED_FILL, REFUSED_HATCH, REFUSED_NAME, SHADE_LEVELS, shareText } from '../../src/core/analysis/phase/phaseStyle';
+import { cellStyle, LABEL_COLOURS, LINE_INK, OUTCOME_COLOURS, REFUSED_FILL, REFUSED_HATCH, REFUSED_NAME, SHADE_LEVELS, shareText } from '../../src/core/analysis/phase/phaseStyle';
 import type { Diagram, PhaseAxisSpec, ToPhase as ToPhaseWebview } from '../../src/protocol/phase';
 import { runPhase } from '../../src/workers/phaseRun';
 import { axisFraction, cellCentre, hexRgb, MARGIN } from '../../webview/phase/heatmap';
@@ -26,11 +26,18 @@ async function diagram(version: number, size: number, x = X, y = Y): Promise<Dia
   return { ...o.diagram, version };
 }
 
-/** Gradient descent over γ and η_W for 300 steps (the host's own computation): all three outcomes and both critical lines. */
+/** Gradient descent over γ and η_W for 300 steps (the host's own computation): converged, catapult and diverged (every run has settled or blown up: none unsettled) and both critical lines. */
 const DX: PhaseAxisSpec = { key: 'model.outputScale', from: 0.1, to: 10, scale: 'log' };
 const DY: PhaseAxisSpec = { key: 'learningRates.W', from: 0.01, to: 30, scale: 'log' };
 async function descentDiagram(version: number, size: number): Promise<Diagram> {
   const o = await runPhase(experimentText({ name: 'Descent', scaleU: 0.3, scaleW: 0.3, rate: 0.5, time: { end: 300, points: 31 } }), DX, DY, size, { fileName: 'a.flab.json', method: 'descent' });
+  if (o.kind !== 'result') throw new Error(`fixture did not compute: ${JSON.stringify(o)}`);
+  return { ...o.diagram, version };
+}
+
+/** The same diagram for 6 steps: some catapults have not come down and some blow-ups not happened yet — unsettled cells among the other three. */
+async function shortDescentDiagram(version: number, size: number): Promise<Diagram> {
+  const o = await runPhase(experimentText({ name: 'Descent', scaleU: 0.3, scaleW: 0.3, rate: 0.5, time: { end: 6, points: 7 } }), DX, DY, size, { fileName: 'a.flab.json', method: 'descent' });
   if (o.kind !== 'result') throw new Error(`fixture did not compute: ${JSON.stringify(o)}`);
   return { ...o.diagram, version };
 }
@@ -268,8 +275,8 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.deepEqual(present.map((c) => d.outcomeNames[c]), ['converged', 'catapult', 'diverged'], 'the fixture has all three');
     const legend = await page.locator('.legend-outcome').evaluateAll((els) => els.map((e) => ({ outcome: (e as HTMLElement).dataset.outcome, share: e.querySelector(':scope > .legend-share')?.textContent ?? '', within: [...e.querySelectorAll('.legend-sub')].map((li) => (li as HTMLElement).dataset.label) })));
     assert.deepEqual(legend.map((l) => l.outcome), ['converged', 'catapult', 'diverged']);
-    legend.forEach((l, i) => {
-      const expected = (100 * outcomes.filter((o) => o === i).length) / outcomes.length;
+    legend.forEach((l) => {
+      const expected = (100 * outcomes.filter((o) => d.outcomeNames[o] === l.outcome).length) / outcomes.length;
       assert.ok(Math.abs(parseFloat(l.share) - expected) <= 0.5, `${l.outcome}: ${l.share} of the cells, ${expected.toFixed(2)} %`);
     });
     assert.deepEqual(legend[2].within, [], 'a diverged run has no label');
@@ -317,6 +324,54 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.match(tipDiverged, /gradient descent\s+diverged/);
     assert.match(tipDiverged, /label\s+— \(none: diverged\)/);
     assert.match(tipDiverged, /max \|K\/K\(0\) − 1\|\s+—/);
+  });
+
+  it('unsettled cells (the loss still above its start at the end of the budget, no blow-up): violet and shaded, in the legend between catapult and diverged with their labels, and the hover says so with the label so far', async () => {
+    const page = await open();
+    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: DX, y: DY, size: 48, method: 'descent', previewed: null });
+    const d = await shortDescentDiagram(1, 48);
+    await send(page, d);
+    await drawn(page, 1);
+    const outcomes = [...Buffer.from(d.outcomes!, 'base64')];
+    const labels = Buffer.from(d.labels, 'base64');
+    const unsettledCode = d.outcomeNames.indexOf('unsettled');
+    assert.deepEqual([...new Set(outcomes.map((o) => d.outcomeNames[o]))].sort(), ['catapult', 'converged', 'diverged', 'unsettled'], 'the fixture has all four');
+    // The legend: from the most settled to the least, each with its share; unsettled with its labels and a shading ramp.
+    const legend = await page.locator('.legend-outcome').evaluateAll((els) => els.map((e) => ({ outcome: (e as HTMLElement).dataset.outcome, share: e.querySelector(':scope > .legend-share')?.textContent ?? '', ramp: e.querySelector(':scope > .legend-ramp') !== null, swatch: getComputedStyle(e.querySelector(':scope > .swatch')!).backgroundColor, within: [...e.querySelectorAll('.legend-sub')].map((li) => (li as HTMLElement).dataset.label) })));
+    assert.deepEqual(legend.map((l) => l.outcome), ['converged', 'catapult', 'unsettled', 'diverged']);
+    const unsettled = legend[2];
+    const count = outcomes.filter((o) => o === unsettledCode).length;
+    assert.equal(unsettled.share, shareText(count, outcomes.length));
+    assert.equal(unsettled.swatch, `rgb(${hexRgb(OUTCOME_COLOURS[unsettledCode]).join(', ')})`, 'the violet swatch');
+    assert.deepEqual(legend.map((l) => l.ramp), [true, true, true, false], 'shaded like converged and catapult; diverged flat');
+    const within = new Set(outcomes.flatMap((o, k) => (o === unsettledCode ? [d.labelNames[labels[k]]] : [])));
+    assert.deepEqual([...unsettled.within].sort(), [...within].sort(), 'the labels within unsettled');
+    assert.ok(within.size >= 1 && !within.has(undefined as unknown as string), 'every unsettled cell has a label');
+    // On the map: each unsettled cell violet at its kernel change's shade over the page (cellStyle), in more than one shade.
+    const pageBg = (await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).match(/\d+/g)!.map(Number);
+    const kernel = Buffer.from(d.scores.kernelChange, 'base64');
+    const expected = new Map<string, [number, number, number]>();
+    outcomes.forEach((o, i) => {
+      if (o !== unsettledCode) return;
+      const style = cellStyle(o, labels[i], kernel.readFloatLE(4 * i));
+      const c = hexRgb(style.colour);
+      const rgb = c.map((v, n) => Math.round(pageBg[n] + style.weight * (v - pageBg[n]))) as [number, number, number];
+      expected.set(rgb.join(','), rgb);
+    });
+    assert.ok(expected.size >= 2, `unsettled cells in ${expected.size} shades`);
+    for (const rgb of expected.values()) assert.ok((await pixelsOf(page, rgb)) > 0, `unsettled cells drawn in rgb(${rgb.join(', ')})`);
+    // The hover of an unsettled cell: the outcome, the step, the label so far and its scores.
+    const k = outcomes.findIndex((o, i) => o === unsettledCode && Buffer.from(d.scores.kernelChange, 'base64').readFloatLE(4 * i) > 0);
+    assert.ok(k >= 0, 'an unsettled cell with a kernel change');
+    await hoverCell(page, d, Math.floor(k / 48), k % 48);
+    await page.locator('.tooltip').waitFor({ state: 'visible' });
+    const tip = await page.locator('.tooltip').innerText();
+    const label = d.labelNames[labels[k]];
+    assert.match(tip, new RegExp(`gradient descent\\s+unsettled — the loss still above its start at step 6; so far ${label.replace('+', '\\+')}`));
+    assert.match(tip, new RegExp(`label\\s+${label.replace('+', '\\+')}`));
+    assert.doesNotMatch(tip, /diverged/);
+    assert.match(tip, /max \|K\/K\(0\) − 1\|\s+\d/, 'its kernel change');
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-descent-unsettled.png'), fullPage: true });
   });
 
   it('the Flow / Descent switch asks the host for the other method, and follows what the host shows', async () => {

@@ -12,7 +12,7 @@ import type { ErrorInfo } from '../../src/protocol/common';
 import { diagramCellsError, type Diagram, type FromPhase, type PhaseMethod, type PreviewedCell, type RasteriseRequest, type ToPhase } from '../../src/protocol/phase';
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
-import { axisTitle, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, REFUSED_NAME, refusedCssBackground, refusedNote, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
+import { axisTitle, inOutcomeOrder, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, outcomeShaded, REFUSED_NAME, refusedCssBackground, refusedNote, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
 import { formatCount } from '../../src/core/experiment/diagnostic';
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { el } from '../shared/dom';
@@ -24,6 +24,16 @@ import { cellCentre, cellOfValue, cellUnder, drawHeatmap, hexRgb, type Rgb } fro
 /** The phase panel keeps no view preferences of its own: only which file, axes and method it shows. */
 const host = createHost<FromPhase, Record<string, never>>(() => ({}));
 const post = (m: FromPhase): void => host.post(m);
+
+/**
+ * A descent cell's outcome in the hover (docs/phase-diagram.md, "Gradient descent"): "catapult, then
+ * alignment"; an unsettled run has not finished what it does within the budget, so its label is the
+ * one so far: "unsettled — the loss still above its start at step 200; so far alignment".
+ */
+function outcomeText(outcome: string, label: string | null, budget: number | null): string {
+  if (outcome === 'unsettled') return `unsettled — the loss still above its start at ${budget === null ? 'the end of the budget' : `step ${formatCount(budget)}`}${label === null ? '' : `; so far ${label}`}`;
+  return label === null ? outcome : `${outcome}, then ${label}`;
+}
 
 /** Scores shown in the tooltip, with their names in the paper's words. */
 const SCORE_TEXT: Record<string, string> = {
@@ -87,7 +97,7 @@ class PhasePanel {
     'method',
     [
       { value: 'flow', label: 'Flow', title: 'The exact gradient flow: each cell\'s label over t ∈ [0, ∞) (or up to time.end with classify.at "end")' },
-      { value: 'descent', label: 'Descent', title: 'Gradient descent at each cell\'s rates for time.end steps: converged, catapult or diverged, and the label of the run' },
+      { value: 'descent', label: 'Descent', title: 'Gradient descent at each cell\'s rates for time.end steps: converged, catapult, unsettled (still above its start at the end) or diverged, and the label of the run' },
     ],
     'flow',
     (m) => post({ type: 'setMethod', method: m }),
@@ -300,14 +310,16 @@ class PhasePanel {
     if (outcomes) {
       parts.push(el('p', 'legend-heading', 'Outcome of gradient descent'));
       const list = el('ul', 'legend-labels');
-      for (const [code, n] of count((k) => (this.refused[k] ? -1 : outcomes[k]))) {
+      // From the most settled outcome to the least: converged, catapult, unsettled, diverged.
+      for (const [code, n] of inOutcomeOrder(count((k) => (this.refused[k] ? -1 : outcomes[k])))) {
         const name = d.outcomeNames[code] ?? String(code);
         const item = el('li', 'legend-outcome');
         item.dataset.outcome = name;
         const swatch = el('span', 'swatch');
         swatch.style.backgroundColor = blend(OUTCOME_COLOURS[code], 1);
         item.append(swatch, el('span', 'legend-name', name), el('span', 'legend-share', shareText(n, total)));
-        if (code !== OUTCOME_COLOURS.length - 1) item.append(ramp(OUTCOME_COLOURS[code]));
+        // Every outcome with scores is shaded (converged, catapult, unsettled); diverged is flat.
+        if (outcomeShaded(code)) item.append(ramp(OUTCOME_COLOURS[code]));
         // The mechanisms within this outcome, largest share first.
         const within = [...count((k) => (outcomes[k] === code && !this.refused[k] && this.labels[k] !== NO_LABEL ? this.labels[k] : -1))].sort((a, b) => b[1] - a[1]);
         if (within.length > 0) {
@@ -402,7 +414,7 @@ class PhasePanel {
     const lines = [
       line(axisTitle(d.x.path), fmtValue(d.x.values[col]), { tip: 'x' }),
       line(axisTitle(d.y.path), fmtValue(d.y.values[row]), { tip: 'y' }),
-      ...(outcome !== null ? [line('gradient descent', code === NO_LABEL ? outcome : `${outcome}, then ${label}`, { tip: 'outcome' })] : []),
+      ...(outcome !== null ? [line('gradient descent', outcomeText(outcome, code === NO_LABEL ? null : label, d.budget), { tip: 'outcome' })] : []),
       line('label', label, { tip: 'label' }),
       ...Object.keys(SCORE_TEXT)
         .filter((name) => this.scores[name])

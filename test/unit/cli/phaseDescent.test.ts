@@ -1,6 +1,7 @@
 /**
  * `flab phase --descent` as users run it (the built bundle, spawned): the JSON's outcome, budget and
- * critical lines (labels and scores null exactly where a run diverged), the CSV's outcome column, the
+ * critical lines (labels and scores null exactly where a run diverged; unsettled cells labelled as
+ * `flab simulate` of the cell labels them), the CSV's outcome column, the
  * SVG's outcome legend with each share and the lines, and the work limit refused as bad usage before
  * any cell; the flow's output says where it was scored.
  */
@@ -71,9 +72,44 @@ test('--descent --svg draws the outcomes with their shares and the critical line
   assert.match(svg, />ηK₀ = 4</);
   assert.match(svg, /<path d="M[\d.]+ [\d.]+L/, 'the lines are drawn');
   // The shares add up to the whole diagram.
-  const shares = [...svg.matchAll(/>(converged|catapult|diverged)<\/text>\s*<text[^>]*>([\d.]+) %</g)].map((m) => Number(m[2]));
+  const shares = [...svg.matchAll(/>(converged|catapult|unsettled|diverged)<\/text>\s*<text[^>]*>([\d.]+) %</g)].map((m) => Number(m[2]));
   const total = shares.reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(total - 100) <= 1.5, `${shares} add up to ${total} %`);
+});
+
+test('--descent with a budget that ends mid-run: unsettled cells (finite, above their start) have the label and scores of `flab simulate` of the cell, in JSON, CSV and SVG', () => {
+  // Six steps: some catapults have not come down yet and some blow-ups have not happened yet.
+  const short = { ...RAW, time: { end: 6 } };
+  const r = flab('phase', write('s.flab.json', short), ...AXES, '--size', '24x16', '--descent');
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { outcome: string[][]; label: (string | null)[][]; scores: Record<string, (number | null)[][]>; x: { path: string; values: number[] }; y: { path: string; values: number[] } };
+  assert.deepEqual([...new Set(out.outcome.flat())].sort(), ['catapult', 'converged', 'diverged', 'unsettled']);
+  const cells = out.outcome.flatMap((row, i) => row.map((o, j) => ({ o, i, j }))).filter((c) => c.o === 'unsettled');
+  assert.ok(cells.length >= 5, `${cells.length} unsettled cells`);
+  for (const { i, j } of cells) {
+    assert.notEqual(out.label[i][j], null, `(${i}, ${j}) unsettled has a label`);
+    assert.notEqual(out.scores.kernelChange[i][j], null, `(${i}, ${j}) and scores`);
+  }
+  // Two of them against `flab simulate` of the cell.
+  for (const { i, j } of [cells[0], cells[cells.length - 1]]) {
+    const cell = { ...short, model: { ...short.model, outputScale: out.x.values[j] }, learningRates: { ...short.learningRates, W: out.y.values[i] } };
+    const sim = flab('simulate', write('cell.flab.json', cell), '--summary');
+    assert.equal(sim.code, 0, sim.stderr);
+    const summary = JSON.parse(sim.stdout) as { diverged: unknown; label: string | null; lossInitial: number; lossFinal: number; scores: Record<string, number | null> };
+    assert.equal(summary.diverged, null, `(${i}, ${j}) simulate reports no blow-up`);
+    assert.ok(summary.lossFinal > summary.lossInitial, `(${i}, ${j}) its loss ends above its start`);
+    assert.equal(out.label[i][j], summary.label, `(${i}, ${j}) the label of simulate`);
+    const [a, b] = [out.scores.kernelChange[i][j]!, summary.scores.kernelChange!];
+    assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `(${i}, ${j}) the kernel change of simulate: ${a} vs ${b}`);
+  }
+  const csv = flab('phase', write('s.flab.json', short), ...AXES, '--size', '24x16', '--descent', '--csv').stdout.trim().split('\n').slice(1);
+  const { i, j } = cells[0];
+  assert.match(csv[i * 24 + j], new RegExp(`^[^,]+,[^,]+,unsettled,"${out.label[i][j]!.replace('+', '\\+')}",false,`));
+  const file = join(dir, 's.svg');
+  assert.equal(flab('phase', write('s.flab.json', short), ...AXES, '--size', '24x16', '--descent', '--svg', file).code, 0);
+  const svg = readFileSync(file, 'utf8');
+  assert.match(svg, /fill="#7e3ff2"\/>\s*<text[^>]*>unsettled<\/text>\s*<text[^>]*>\d+(\.\d)? %<\/text>/, 'unsettled in violet with its share');
+  assert.match(svg, />catapult<\/text>[\s\S]*>unsettled<\/text>[\s\S]*>diverged<\/text>/, 'between catapult and diverged in the legend');
 });
 
 test('the flow says where it was scored; classify.at "end" scores its cells at time.end', () => {

@@ -3,6 +3,7 @@
  * dynamics panel's label (docs/panel.md, "The phase diagram"): the colour of each label, the shading
  * by the kernel's change, and the names of the axes in the paper's symbols.
  */
+import { DIVERGED, OUTCOME_ORDER } from '../../linearFlow/stability';
 import { ClassifyThresholds, DEFAULT_THRESHOLDS, LABEL_NAMES, LabelCode } from '../../mechanisms/classify';
 import { formatExact } from '../../mechanisms/explain';
 import { decadeLabel } from '../../figures/ticks';
@@ -108,12 +109,31 @@ export function labelText(code: LabelCode): string {
 }
 
 /**
- * Gradient-descent diagrams are coloured by outcome (stability.ts, DESCENT_OUTCOMES: converged blue,
- * catapult orange, diverged crimson — one that stands out on a dark page as on a light one) and shaded, like the flow's, by the kernel's change — pale where descent stays
- * in the kernel regime, full where it learns features; the mechanism's name is in the hover and the
- * legend. A diverged run has no scores: one flat colour.
+ * Gradient-descent diagrams are coloured by outcome (stability.ts, DESCENT_OUTCOMES, by code: converged
+ * blue, catapult orange, diverged crimson, unsettled violet — each one that stands out on a dark page
+ * as on a light one) and shaded, like the flow's, by the kernel's change — pale where descent stays in
+ * the kernel regime, full where it learns features; the mechanism's name is in the hover and the
+ * legend. A diverged run has no scores: one flat colour. An unsettled run has its label and scores
+ * (those of `flab simulate` of the cell), so it is shaded like a converged or catapult one.
+ * The violet #7e3ff2 was chosen for being told apart from the other three by readers with
+ * colour-vision deficiencies: simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009,
+ * full severity) keep it at least ΔE*ab ≈ 31 (CIELAB) from each, at full colour and at a 0.6 shade over
+ * a white or a dark page — more than the existing three keep from one another (orange and crimson,
+ * ≈ 29 under tritanopia); purples nearer blue (#6f42c1) fall to ≈ 16 from converged's blue under
+ * deuteranopia, and green to ≈ 15 from orange or crimson.
  */
-export const OUTCOME_COLOURS: readonly string[] = ['#3a78b5', '#e5861d', '#a3263c'];
+export const OUTCOME_COLOURS: readonly string[] = ['#3a78b5', '#e5861d', '#a3263c', '#7e3ff2'];
+
+/** Whether a cell of this outcome code is shaded by its kernel change: every outcome but diverged (which has no scores); not an unknown code. */
+export function outcomeShaded(outcome: number): boolean {
+  return outcome !== DIVERGED && OUTCOME_COLOURS[outcome] !== undefined;
+}
+
+/** Counts by outcome code in the legends' order, OUTCOME_ORDER (converged, catapult, unsettled, diverged; an unknown code last). */
+export function inOutcomeOrder(counts: ReadonlyMap<number, number>): Map<number, number> {
+  const rank = (code: number): number => (OUTCOME_ORDER.includes(code) ? OUTCOME_ORDER.indexOf(code) : OUTCOME_ORDER.length + code);
+  return new Map([...counts].sort((a, b) => rank(a[0]) - rank(b[0])));
+}
 
 /** How the critical lines are drawn (criticalLines.ts, in CRITICAL_KERNELS order): ηK₀ = 2 solid, ηK₀ = 4 dashed, a dark stroke over a light halo so they show on any cell. */
 export const LINE_DASHES: readonly (readonly number[])[] = [[], [6, 4]];
@@ -123,8 +143,9 @@ export const LINE_HALO = '#ffffff';
 /** The colour of a cell and how strongly it shows over the background (0.3 … 1). */
 export function cellStyle(outcome: number | null, label: number, kernelChange: number): { colour: string; weight: number } {
   if (outcome === null) return { colour: LABEL_COLOURS[label] ?? LABEL_COLOURS[0], weight: shadeOf(kernelChange) };
-  const colour = OUTCOME_COLOURS[outcome] ?? OUTCOME_COLOURS[OUTCOME_COLOURS.length - 1];
-  return { colour, weight: outcome === OUTCOME_COLOURS.length - 1 ? 1 : shadeOf(kernelChange) };
+  // An unknown code is drawn as a blow-up: the flat crimson of diverged.
+  if (!outcomeShaded(outcome)) return { colour: OUTCOME_COLOURS[outcome] ?? OUTCOME_COLOURS[DIVERGED], weight: 1 };
+  return { colour: OUTCOME_COLOURS[outcome], weight: shadeOf(kernelChange) };
 }
 
 /**

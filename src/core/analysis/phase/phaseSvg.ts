@@ -13,7 +13,7 @@ import { DESCENT_OUTCOMES } from '../../linearFlow/stability';
 import type { ClassifyThresholds, ScoredOver } from '../../mechanisms/classify';
 import { NO_LABEL, type PhaseMethod } from './cellEvaluator';
 import type { CriticalLine } from './criticalLines';
-import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, OUTCOME_COLOURS, REFUSED_FILL, REFUSED_HATCH, REFUSED_HATCH_PERIOD, REFUSED_HATCH_WIDTH, REFUSED_NAME, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from './phaseStyle';
+import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, inOutcomeOrder, OUTCOME_COLOURS, outcomeShaded, REFUSED_FILL, REFUSED_HATCH, REFUSED_HATCH_PERIOD, REFUSED_HATCH_WIDTH, REFUSED_NAME, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from './phaseStyle';
 
 export { LABEL_COLOURS };
 
@@ -211,12 +211,16 @@ function labelLegend(out: string[], p: PhaseFigureInput, ly: number): number {
   return ly;
 }
 
-/** Gradient descent's legend: each outcome of a computed cell with its share of all the cells, and the labels within it. */
+/**
+ * Gradient descent's legend: each outcome of a computed cell with its share of all the cells, and the
+ * labels within it, from the most settled to the least (OUTCOME_ORDER: converged, catapult, unsettled,
+ * diverged).
+ */
 function outcomeLegend(out: string[], p: PhaseFigureInput, outcomes: ArrayLike<number>, ly: number): number {
   const total = outcomes.length;
   out.push(`<text x="${LEGEND_X}" y="${ly}" font-weight="bold">outcome</text>`);
   ly += 10;
-  for (const [code, n] of countBy(outcomes, (k) => (p.refused[k] ? -1 : outcomes[k]))) {
+  for (const [code, n] of inOutcomeOrder(countBy(outcomes, (k) => (p.refused[k] ? -1 : outcomes[k])))) {
     out.push(`<rect x="${LEGEND_X}" y="${ly}" width="16" height="16" fill="${OUTCOME_COLOURS[code]}"/>`);
     out.push(`<text x="${LEGEND_X + 22}" y="${ly + 12}">${esc(DESCENT_OUTCOMES[code] ?? String(code))}</text>`);
     out.push(`<text x="${W - 12}" y="${ly + 12}" text-anchor="end" font-size="11" fill="#555">${esc(shareText(n, total))}</text>`);
@@ -274,11 +278,11 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-/** The colours the map shades (every label of a computed cell; the outcomes of computed cells other than diverged). */
+/** The colours the map shades (every label of a computed cell; the outcomes of computed cells other than diverged, in the legend's order). */
 function shadedColours(p: PhaseFigureInput): string[] {
   const outcomes = p.outcomes;
   if (!outcomes) return [...countBy(p.labels, (k) => (p.refused[k] ? -1 : p.labels[k])).keys()].map((code) => LABEL_COLOURS[code]);
-  return [...countBy(outcomes, (k) => (p.refused[k] ? -1 : outcomes[k])).keys()].filter((code) => code !== OUTCOME_COLOURS.length - 1).map((code) => OUTCOME_COLOURS[code]);
+  return [...inOutcomeOrder(countBy(outcomes, (k) => (p.refused[k] ? -1 : outcomes[k]))).keys()].filter(outcomeShaded).map((code) => OUTCOME_COLOURS[code]);
 }
 
 function countRefused(refused: ArrayLike<number>): number {

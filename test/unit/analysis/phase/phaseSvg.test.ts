@@ -96,6 +96,37 @@ test('beyond three labels within an outcome the legend counts the rest, in the s
   assert.match(five, />2 more labels<\/text>/);
 });
 
+test('unsettled cells: violet, shaded by their kernel change like converged and catapult ones, with their labels; the legend from converged to diverged', () => {
+  const code = (name: string): number => DESCENT_OUTCOMES.indexOf(name as (typeof DESCENT_OUTCOMES)[number]);
+  // 10 × 10 cells: rows 0–3 converged, 4–5 catapult, 6–7 unsettled (alignment or kernel), 8–9 diverged (no label).
+  const outcomeOf = (k: number): number => code(k < 40 ? 'converged' : k < 60 ? 'catapult' : k < 80 ? 'unsettled' : 'diverged');
+  const fig = descentFigure(10, outcomeOf, (k) => (k >= 80 ? 255 : k % 2));
+  const svg = phaseSvg(fig);
+  assertWellFormed(svg);
+  const entries = [...svg.matchAll(/<rect x="\d+" y="\d+" width="16" height="16" fill="([^"]+)"\/>\s*<text[^>]*>([a-z]+)<\/text>\s*<text[^>]*>([^<]*)<\/text>/g)].map((m) => [m[2], m[1], m[3]]);
+  assert.deepEqual(entries, [
+    ['converged', '#3a78b5', '40 %'],
+    ['catapult', '#e5861d', '20 %'],
+    ['unsettled', '#7e3ff2', '20 %'],
+    ['diverged', '#a3263c', '20 %'],
+  ]);
+  // The labels within unsettled, as within the other outcomes that have them.
+  const unsettled = svg.slice(svg.indexOf('>unsettled</text>'), svg.indexOf('>diverged</text>'));
+  assert.match(unsettled, />kernel<\/text>\s*<text[^>]*>10 %<\/text>/);
+  assert.match(unsettled, />alignment<\/text>\s*<text[^>]*>10 %<\/text>/);
+  // Each unsettled cell in violet at its kernel change's shade; diverged flat crimson.
+  const { rects } = cellRects(svg);
+  const violet = rects.filter((r) => r.fill === '#7e3ff2');
+  assert.ok(violet.length > 0, 'violet cells');
+  const opacities = new Set([...svg.matchAll(/fill="#7e3ff2" fill-opacity="([\d.]+)"/g)].map((m) => m[1]));
+  assert.ok(opacities.size >= 2, `unsettled cells are shaded: ${[...opacities].join(', ')}`);
+  for (let k = 60; k < 80; k++) assert.deepEqual(cellStyle(outcomeOf(k), fig.labels[k], fig.scores.kernelChange[k]).colour, '#7e3ff2');
+  assert.equal(cellStyle(code('diverged'), 255, NaN).weight, 1, 'diverged is flat');
+  // The shading scale ramps unsettled's violet, not diverged's crimson.
+  const ramps = new Set([...svg.matchAll(/<rect x="\d+" y="\d+" width="22" height="10" fill="([^"]+)"/g)].map((m) => m[1]));
+  assert.deepEqual([...ramps], ['#3a78b5', '#e5861d', '#7e3ff2']);
+});
+
 /**
  * Refused cells (beyond 64 bits: no label, outcome NO_OUTCOME, NaN scores) over σ from 1e-300 to
  * 1e300. Before they had a look of their own, the flow drew them in the kernel regime's grey (the
@@ -156,10 +187,12 @@ for (const method of ['flow', 'descent'] as PhaseMethod[]) {
     const expected: { name: string; share: string }[] = [];
     if (p.outcomes) {
       const outcomes = p.outcomes;
-      DESCENT_OUTCOMES.forEach((name, code) => {
+      // From the most settled outcome to the least.
+      for (const name of ['converged', 'catapult', 'unsettled', 'diverged']) {
+        const code = DESCENT_OUTCOMES.indexOf(name as (typeof DESCENT_OUTCOMES)[number]);
         const m = count((k) => !p.refused[k] && outcomes[k] === code);
         if (m > 0) expected.push({ name, share: shareText(m, n * n) });
-      });
+      }
     } else {
       p.labelNames.forEach((name, code) => {
         const m = count((k) => !p.refused[k] && p.labels[k] === code);
