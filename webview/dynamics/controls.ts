@@ -8,9 +8,10 @@
  */
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { CONTROL_DOMAINS, CONTROL_KEYS, type ControlKey, type ControlState, type SetValue } from '../../src/protocol/dynamics';
+import { defineTerm } from '../shared/definitionTip';
 import { positionToValue, SLIDER_STEPS, stepValue, validate, valueToPosition } from './controlDomains';
 
-/** What each control sets, on hover. */
+/** What each control sets: on hover of its name or field, and on the field's focus. */
 const CONTROL_HINTS: Record<ControlKey, string> = {
   'model.width': 'd: the number of hidden units.',
   'model.outputScale': 'γ: the output is f(x) = γ uᵀ W x.',
@@ -72,14 +73,12 @@ export class Controls {
     const label = document.createElement('label');
     label.htmlFor = `${id}-value`;
     label.textContent = d.label;
-    label.title = CONTROL_HINTS[key];
     const field = document.createElement('input');
     field.type = 'number';
     field.step = 'any';
     field.id = `${id}-value`;
     field.dataset.controlNumber = key;
     field.disabled = true;
-    field.title = `${CONTROL_HINTS[key]} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`;
     head.append(label, field);
     const slider = document.createElement('input');
     slider.type = 'range';
@@ -103,7 +102,11 @@ export class Controls {
     message.setAttribute('role', 'alert');
     message.id = `${id}-error`;
     message.hidden = true;
-    field.setAttribute('aria-describedby', message.id);
+    // Above the field: below it is the slider its arrow keys move.
+    defineTerm(field, `${CONTROL_HINTS[key]} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`, { focusable: false, hoverTargets: [label, field], describedBy: [message.id], above: true });
+    // The field is the control, not a term: the pointer stays a text cursor over it.
+    field.classList.remove('defined');
+    label.classList.add('defined');
     wrap.append(head, sliderLabel, slider, range, message);
     this.element.append(wrap);
 

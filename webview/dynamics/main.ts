@@ -16,6 +16,7 @@ import type { DynamicsView, ExportChartRequest, FromDynamics, SweepRunView, Swee
 import { Charts, type ChartModel } from '../charts/chartEngine';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
+import { defineTerm } from '../shared/definitionTip';
 import { el } from '../shared/dom';
 import { renderSweepLegend } from '../shared/sweepLegend';
 import { formatReadout } from '../shared/numberFormat';
@@ -275,7 +276,7 @@ class Panel {
         const notice = el('div', 'notice', n.text);
         notice.dataset.notice = n.kind;
         notice.setAttribute('role', 'status');
-        notice.title = DEFINITIONS.maxStableRateScale;
+        defineTerm(notice, DEFINITIONS.maxStableRateScale);
         return notice;
       }),
     );
