@@ -1,15 +1,16 @@
 /**
- * Definitions by keyboard and for assistive technology, in real Chromium under the real CSP: Tab
- * reaches the defined names, each shows its definition on focus, referenced by aria-describedby (and
- * computed as the element's accessible description), Escape hides it; a list of names is one tab
- * stop, the arrow keys move within it. Every test fails on any console error, page error or CSP
- * violation.
+ * Definitions by keyboard and for assistive technology, and the note over a greyed result, in real
+ * Chromium under the real CSP: Tab reaches the defined names, each shows its definition on focus,
+ * referenced by aria-describedby (and computed as the element's accessible description), Escape
+ * hides it; a list of names is one tab stop, the arrow keys move within it; while the file is
+ * invalid, a note says the greyed result was computed with the last valid values and which controls
+ * differ. Every test fails on any console error, page error or CSP violation.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { definitionOf, example, type Harness, problemsOf, SCREENSHOTS, send, startHarness, updateFor, updateForText, waitForCharts } from './harness';
+import { definitionOf, example, experimentText, type Harness, invalidFor, problemsOf, SCREENSHOTS, send, startHarness, updateFor, updateForText, waitForCharts } from './harness';
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -166,5 +167,47 @@ describe('definitions by keyboard', { timeout: 600_000 }, () => {
     await page.mouse.move(5, 5);
     await page.locator(`#${tip}`).waitFor({ state: 'hidden' });
     assert.match(await definitionOf(page, '.summary dt'), /ζ = cos∠\(u, W n\)/);
+  });
+});
+
+describe('the note over a greyed result', { timeout: 600_000 }, () => {
+  it('says the result was computed with the last valid values and names the controls that differ; gone when valid again', async () => {
+    const page = await open();
+    const note = page.locator('[data-stale-note]');
+    assert.equal(await note.count(), 1, 'the note is in the page');
+    assert.equal(await note.getAttribute('role'), 'status');
+    // No result on screen (the first document invalid): nothing is greyed, nothing to say.
+    await send(page, { type: 'invalid', version: 0, errors: [{ message: 'the file is empty', line: 1, column: 1 }], controls: null });
+    await page.locator('[data-summary="error"]').waitFor();
+    assert.equal(await note.isVisible(), false, 'no note without a result');
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    assert.equal(await note.isVisible(), false, 'no note while the result is current');
+
+    // The width typed out of range in the editor: the field shows -5, the greyed result was for 200.
+    await send(page, invalidFor(2, experimentText().replace('"width": 200', '"width": -5')));
+    await note.waitFor({ state: 'visible' });
+    assert.equal(await note.innerText(), 'The greyed result was computed with the last valid values, not the controls\': Width d 200 (now -5).');
+    assert.equal(await note.getAttribute('aria-live'), 'polite');
+    assert.equal(await page.locator('input[data-control-number="model.width"]').inputValue(), '-5', 'what the user typed stays');
+    await page.screenshot({ path: join(SCREENSHOTS, 'webview-stale-note.png') });
+
+    // Two values changed, one of them the invalid one.
+    await send(page, invalidFor(3, experimentText({ scaleU: 0.5 }).replace('"width": 200', '"width": -5')));
+    await page.waitForFunction(() => /σ_u/.test(document.querySelector('[data-stale-note]')?.textContent ?? ''));
+    assert.equal(await note.innerText(), 'The greyed result was computed with the last valid values, not the controls\': Width d 200 (now -5); Init scale σ_u 0.02 (now 0.5).');
+
+    // The error is elsewhere: the controls show the values of the greyed result.
+    await send(page, invalidFor(4, experimentText().replace('"seed": 7', '"seed": "seven"')));
+    await page.waitForFunction(() => /same values/.test(document.querySelector('[data-stale-note]')?.textContent ?? ''));
+
+    // Not parsable: the controls cannot show the file's values.
+    await send(page, { type: 'invalid', version: 5, errors: [{ message: 'invalid JSON: expected a comma', line: 4, column: 17 }], controls: null });
+    await page.waitForFunction(() => /return when the file parses again/.test(document.querySelector('[data-stale-note]')?.textContent ?? ''));
+
+    // Valid again: the note goes.
+    await send(page, updateFor(6, { scaleU: 0.05 }));
+    await note.waitFor({ state: 'hidden' });
+    assert.equal(await note.innerText(), '');
   });
 });

@@ -32,6 +32,29 @@ function endLabel(v: number, linear: boolean, integer = false): string {
   return String(v).replace(/^-/, '−');
 }
 
+/** A control's value as the panel writes it: as the document does, when it does. */
+function valueText(state: ControlState | undefined): string {
+  if (!state || state.value === null) return 'not set';
+  return state.text ?? String(state.value);
+}
+
+/**
+ * While the document is invalid, what the note over the controls says (docs/panel.md, "First steps
+ * and errors"): the greyed result was computed with the last valid values, and which controls — the
+ * document's values now — differ from them. `computedWith`: the controls of the result on screen;
+ * `now`: the invalid document's (null when the host cannot locate them).
+ */
+export function staleResultNote(computedWith: readonly ControlState[], now: readonly ControlState[] | null): string {
+  if (now === null) return 'The greyed result was computed with the last valid values; the controls return when the file parses again.';
+  const differ = CONTROL_KEYS.flatMap((key) => {
+    const was = computedWith.find((s) => s.key === key);
+    const is = now.find((s) => s.key === key);
+    return (was?.value ?? null) === (is?.value ?? null) ? [] : [`${CONTROL_DOMAINS[key].label} ${valueText(was)} (now ${valueText(is)})`];
+  });
+  if (differ.length === 0) return 'The greyed result was computed with the last valid values; the controls show the same values.';
+  return `The greyed result was computed with the last valid values, not the controls': ${differ.join('; ')}.`;
+}
+
 interface Row {
   key: ControlKey;
   slider: HTMLInputElement;
