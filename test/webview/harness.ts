@@ -242,6 +242,20 @@ export async function dragAcross(page: Page, chart: string, from: number, to: nu
   await page.mouse.up();
 }
 
+/**
+ * The definition of the first element matching `selector`: the text of what its aria-describedby
+ * names (webview/shared/definitionTip.ts), '' without one.
+ */
+export async function definitionOf(page: Page, selector: string): Promise<string> {
+  return page.locator(selector).first().evaluate((e) =>
+    (e.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => (id ? (document.getElementById(id)?.textContent ?? '') : ''))
+      .filter((t) => t)
+      .join(' '),
+  );
+}
+
 /** The text of an example file of the repository. */
 export const example = (name: string): string => readFileSync(join(ROOT, 'examples', name), 'utf8');
 

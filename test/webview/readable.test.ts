@@ -13,7 +13,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { figureSvg, FigureSpec } from '../../src/core/figures/chartFigure';
 import { formatTickValue } from '../../src/core/figures/ticks';
-import { dragAcross, example, type Harness, posted, problemsOf, SCREENSHOTS, send, startHarness, updateFor, updateForText, waitForCharts } from './harness';
+import { definitionOf, dragAcross, example, type Harness, posted, problemsOf, SCREENSHOTS, send, startHarness, updateFor, updateForText, waitForCharts } from './harness';
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -43,7 +43,7 @@ async function criterion(page: Page, name: string): Promise<{ value: string; tes
     test: (await row.locator('.criterion-test').innerText()).trim(),
     reached: (await row.getAttribute('data-reached')) ?? '',
     decisive: (await row.getAttribute('data-decisive')) ?? '',
-    title: (await row.locator('.criterion-name').getAttribute('title')) ?? '',
+    title: await definitionOf(page, `[data-criterion="${name}"] .criterion-name`),
   };
 }
 
@@ -125,12 +125,13 @@ describe('the verdict first (issue 10)', { timeout: 600_000 }, () => {
     await shot(page, 'verdict-random-features');
   });
 
-  it('defines every symbol and score on hover, and shows the description collapsed, its state kept', async () => {
+  it('defines every symbol and score (on hover and focus), and shows the description collapsed, its state kept', async () => {
     const page = await open();
     await send(page, { type: 'document', documentUri: 'file:///w/alignment.flab.json', fileName: 'alignment.flab.json' });
     await send(page, updateForText(1, example('alignment.flab.json')));
     await waitForCharts(page);
-    const titles = await page.locator('.summary dt').evaluateAll((dts) => Object.fromEntries(dts.map((d) => [d.textContent ?? '', (d as HTMLElement).title])));
+    // Each definition is what the name's aria-describedby names (shown on hover and on focus).
+    const titles = await page.locator('.summary dt').evaluateAll((dts) => Object.fromEntries(dts.map((d) => [d.textContent ?? '', document.getElementById(d.getAttribute('aria-describedby') ?? '')?.textContent ?? ''])));
     for (const name of ['λ', 'Rate ω', 'Plateau time', 'Horizon T', 'max |K/K(0) − 1|', 'Tangent-feature change', '|ζ| change', 'Balance change', 'ln(|u| / |u₀|)', 'ln(‖W‖ / ‖W₀‖)', 'ζ final', 'K(T)/K(0)']) {
       assert.ok((titles[name] ?? '').length > 40, `${name} is defined on hover: ${titles[name]}`);
     }
@@ -138,8 +139,8 @@ describe('the verdict first (issue 10)', { timeout: 600_000 }, () => {
     assert.match(titles['Plateau time'], /residual has halved/);
     assert.match(titles['Horizon T'], /within 10⁻³/);
     for (const name of ['kernelChange', 'tangentChange', 'zetaChange', 'balanceChange']) assert.ok((await criterion(page, name)).title.length > 40, `${name} defined`);
-    assert.match((await page.locator('[data-summary="label"]').getAttribute('title')) ?? '', /alignment \(\|ζ\| grows/);
-    assert.ok((await page.locator('label[for="control-learningRates-W-value"]').getAttribute('title'))?.includes('η_W'));
+    assert.match(await definitionOf(page, '[data-summary="label"]'), /alignment \(\|ζ\| grows/);
+    assert.ok((await definitionOf(page, '#control-learningRates-W-value')).includes('η_W'));
     // The description: there, collapsed, opened on demand, kept with the webview's state.
     const details = page.locator('details.description');
     assert.equal(await details.evaluate((d) => (d as HTMLDetailsElement).open), false);

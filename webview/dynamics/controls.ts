@@ -8,9 +8,10 @@
  */
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { CONTROL_DOMAINS, CONTROL_KEYS, type ControlKey, type ControlState, type SetValue } from '../../src/protocol/dynamics';
+import { defineTerm } from '../shared/definitionTip';
 import { positionToValue, SLIDER_STEPS, stepValue, validate, valueToPosition } from './controlDomains';
 
-/** What each control sets, on hover. */
+/** What each control sets: on hover of its name or field, and on the field's focus. */
 const CONTROL_HINTS: Record<ControlKey, string> = {
   'model.width': 'd: the number of hidden units.',
   'model.outputScale': 'γ: the output is f(x) = γ uᵀ W x.',
@@ -29,6 +30,29 @@ function endLabel(v: number, linear: boolean, integer = false): string {
     if (Math.abs(e - Math.round(e)) < 1e-9) return decadeLabel(Math.round(e));
   }
   return String(v).replace(/^-/, '−');
+}
+
+/** A control's value as the panel writes it: as the document does, when it does. */
+function valueText(state: ControlState | undefined): string {
+  if (!state || state.value === null) return 'not set';
+  return state.text ?? String(state.value);
+}
+
+/**
+ * While the document is invalid, what the note over the controls says (docs/panel.md, "First steps
+ * and errors"): the greyed result was computed with the last valid values, and which controls — the
+ * document's values now — differ from them. `computedWith`: the controls of the result on screen;
+ * `now`: the invalid document's (null when the host cannot locate them).
+ */
+export function staleResultNote(computedWith: readonly ControlState[], now: readonly ControlState[] | null): string {
+  if (now === null) return 'The greyed result was computed with the last valid values; the controls return when the file parses again.';
+  const differ = CONTROL_KEYS.flatMap((key) => {
+    const was = computedWith.find((s) => s.key === key);
+    const is = now.find((s) => s.key === key);
+    return (was?.value ?? null) === (is?.value ?? null) ? [] : [`${CONTROL_DOMAINS[key].label} ${valueText(was)} (now ${valueText(is)})`];
+  });
+  if (differ.length === 0) return 'The greyed result was computed with the last valid values; the controls show the same values.';
+  return `The greyed result was computed with the last valid values, not the controls': ${differ.join('; ')}.`;
 }
 
 interface Row {
@@ -72,14 +96,12 @@ export class Controls {
     const label = document.createElement('label');
     label.htmlFor = `${id}-value`;
     label.textContent = d.label;
-    label.title = CONTROL_HINTS[key];
     const field = document.createElement('input');
     field.type = 'number';
     field.step = 'any';
     field.id = `${id}-value`;
     field.dataset.controlNumber = key;
     field.disabled = true;
-    field.title = `${CONTROL_HINTS[key]} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`;
     head.append(label, field);
     const slider = document.createElement('input');
     slider.type = 'range';
@@ -103,7 +125,11 @@ export class Controls {
     message.setAttribute('role', 'alert');
     message.id = `${id}-error`;
     message.hidden = true;
-    field.setAttribute('aria-describedby', message.id);
+    // Above the field: below it is the slider its arrow keys move.
+    defineTerm(field, `${CONTROL_HINTS[key]} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`, { focusable: false, hoverTargets: [label, field], describedBy: [message.id], above: true });
+    // The field is the control, not a term: the pointer stays a text cursor over it.
+    field.classList.remove('defined');
+    label.classList.add('defined');
     wrap.append(head, sliderLabel, slider, range, message);
     this.element.append(wrap);
 

@@ -12,10 +12,11 @@ import '../shared/common.css';
 import '../shared/panel.css';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { ErrorInfo } from '../../src/protocol/common';
-import type { DynamicsView, ExportChartRequest, FromDynamics, SweepRunView, SweepView, ToDynamics, Update } from '../../src/protocol/dynamics';
+import type { DynamicsView, ExportChartRequest, FromDynamics, Invalid, SweepRunView, SweepView, ToDynamics, Update } from '../../src/protocol/dynamics';
 import { Charts, type ChartModel } from '../charts/chartEngine';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
+import { defineTerm } from '../shared/definitionTip';
 import { el } from '../shared/dom';
 import { renderSweepLegend } from '../shared/sweepLegend';
 import { formatReadout } from '../shared/numberFormat';
@@ -23,7 +24,7 @@ import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } f
 import { createChoice, createToggle } from '../shared/toolkit';
 import { ZoomControl } from '../shared/zoomControl';
 import { chartModel, DYNAMICS_CHARTS, type ChartInput } from './chartSpecs';
-import { Controls } from './controls';
+import { Controls, staleResultNote } from './controls';
 import { DEFINITIONS } from './definitions';
 import { figureSpec, labelLine, rasterise } from './figure';
 import { descentNotices } from './notices';
@@ -89,6 +90,8 @@ class Panel {
   private readonly waiting = el('p', 'waiting', 'Waiting for a valid experiment… The panel draws as soon as the file parses and validates.');
   private readonly chartsSection = el('section', 'charts');
   private readonly controls = new Controls(post);
+  /** While the file is invalid over a greyed result: which values that result was computed with, against the controls'. */
+  private readonly staleNote = el('p', 'stale-note');
   private readonly summary = new SummaryView();
   private readonly charts: Charts;
   private readonly noticeSlot = el('div', 'notice-slot');
@@ -156,8 +159,12 @@ class Panel {
     this.zoom = new ZoomControl(this.charts, () => (this.last && this.chartView(this.last, false).xLabel === 'step' ? 'steps' : 't'));
     toolbar.append(this.zoom.element);
 
+    this.staleNote.dataset.staleNote = '';
+    this.staleNote.setAttribute('role', 'status');
+    this.staleNote.setAttribute('aria-live', 'polite');
+    this.staleNote.hidden = true;
     const side = el('div', 'side');
-    side.append(toolbar, this.controls.element, this.summary.element);
+    side.append(toolbar, this.staleNote, this.controls.element, this.summary.element);
     const main = el('div', 'layout');
     main.append(side, this.chartsSection);
     root.append(header, this.bannerSlot, this.verdict.element, this.description, this.noticeSlot, this.waiting, main);
@@ -275,7 +282,7 @@ class Panel {
         const notice = el('div', 'notice', n.text);
         notice.dataset.notice = n.kind;
         notice.setAttribute('role', 'status');
-        notice.title = DEFINITIONS.maxStableRateScale;
+        defineTerm(notice, DEFINITIONS.maxStableRateScale);
         return notice;
       }),
     );
@@ -301,6 +308,7 @@ class Panel {
         if (!this.last) this.title.textContent = this.namedTitle ?? this.fileName ?? this.title.textContent;
         this.setBanner(message.errors);
         this.controls.update(message.controls);
+        this.showStale(message.controls);
         if (this.busyVersion !== null && message.version >= this.busyVersion) this.setStatus('');
         break;
       case 'busy':
@@ -330,6 +338,7 @@ class Panel {
     this.description.hidden = !message.description;
     this.descriptionText.textContent = message.description ?? '';
     this.setBanner(null);
+    this.showStale(null);
     this.root.classList.remove('is-waiting', 'is-closed');
     this.controls.update(message.controls);
     this.showDynamicsChoice();
@@ -385,6 +394,17 @@ class Panel {
   private setStatus(text: string): void {
     if (!text) this.busyVersion = null;
     this.status.textContent = text;
+  }
+
+  /**
+   * Over a greyed result, the note that it was computed with the last valid values and which controls
+   * now show others (`now`: the invalid document's); none while the result is current (`null`) or
+   * no result is shown.
+   */
+  private showStale(now: Invalid['controls'] | null): void {
+    const stale = this.last !== null && this.root.classList.contains('is-invalid');
+    this.staleNote.hidden = !stale;
+    this.staleNote.textContent = stale && this.last ? staleResultNote(this.last.controls, now) : '';
   }
 
   /** The error banner exists only while the document is invalid; the last good result stays, greyed. */

@@ -2,11 +2,13 @@
  * The run's summary as plain text in the DOM, in groups (the run, its time scales, its scores,
  * gradient descent, descent against flow): each value in an element whose `data-summary` attribute
  * names it (the testing contract of issue 3), numbers with at least 6 significant digits, and every
- * name defined on hover in the paper's words (definitions.ts). A heading says which run it describes.
+ * name defined in the paper's words (definitions.ts), on hover and on focus: the names are one tab
+ * stop, the arrow keys move between them (definitionTip.ts). A heading says which run it describes.
  */
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { Deviation } from '../../src/protocol/dynamics';
 import { el } from '../shared/dom';
+import { defineTerm, RovingFocus } from '../shared/definitionTip';
 import { formatReadout } from '../shared/numberFormat';
 import { DEFINITIONS } from './definitions';
 
@@ -14,7 +16,7 @@ interface Item {
   key: string;
   name: string;
   value: string;
-  /** The name's definition, shown on hover. */
+  /** The name's definition, shown on hover and on focus. */
   definition?: string;
   /** A note on the value (why it is undefined). */
   hint?: string;
@@ -115,18 +117,23 @@ export class SummaryView {
   readonly element: HTMLElement;
   private readonly heading = el('h2', 'summary-heading');
   private readonly body = el('div', 'summary-body');
+  private readonly roving = new RovingFocus(this.body, 'dt.defined', (dt) => dt.dataset.term ?? '');
 
   constructor() {
     this.element = document.createElement('section');
     this.element.className = 'summary';
     this.element.setAttribute('aria-label', 'Summary of the run');
-    this.element.append(this.heading, this.body);
+    const keys = el('p', 'visually-hidden', 'The names are one tab stop: the arrow keys move between them, and each one\'s definition shows while it has focus.');
+    keys.id = 'summary-keys';
+    this.element.setAttribute('aria-describedby', keys.id);
+    this.element.append(this.heading, keys, this.body);
   }
 
   /** Replaces the summary with this result's values; `which` says which run it describes. */
   show(tr: Trajectory, simulation: Trajectory | null, deviations: readonly Deviation[], which: string): void {
     this.heading.textContent = `Summary: ${which}`;
     this.heading.dataset.summaryOf = which;
+    const hadFocus = this.body.contains(document.activeElement);
     const fragment = document.createDocumentFragment();
     for (const group of groups(tr, simulation, deviations)) {
       const section = el('div', 'summary-group');
@@ -136,10 +143,10 @@ export class SummaryView {
       for (const item of group.items) {
         const entry = el('div', 'summary-item');
         const dt = el('dt', undefined, item.name);
-        if (item.definition) {
-          dt.title = item.definition;
-          dt.classList.add('defined');
-        }
+        dt.dataset.term = item.key;
+        // What the value's note says (why it is undefined) is read with the name's definition too.
+        // Under the value, not over it.
+        if (item.definition) defineTerm(dt, item.hint ? `${item.definition} Here: ${item.hint}.` : item.definition, { focusable: false, anchor: entry });
         const dd = el('dd', undefined, item.value);
         dd.dataset.summary = item.key;
         if (item.hint) dd.title = item.hint;
@@ -150,5 +157,6 @@ export class SummaryView {
       fragment.append(section);
     }
     this.body.replaceChildren(fragment);
+    this.roving.refresh(hadFocus);
   }
 }

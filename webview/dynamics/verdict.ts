@@ -9,6 +9,7 @@ import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
 import type { ClassifyThresholds } from '../../src/core/mechanisms/classify';
 import { digitsAgainst, explainLabel, formatExact, formatSignificant } from '../../src/core/mechanisms/explain';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
+import { defineTerm, RovingFocus } from '../shared/definitionTip';
 import { el } from '../shared/dom';
 import { formatReadout } from '../shared/numberFormat';
 import { CRITERION_TEXT, DEFINITIONS } from './definitions';
@@ -33,16 +34,16 @@ export class VerdictView {
   private readonly criteria = el('ul', 'criteria');
   private readonly reasons = el('div', 'verdict-reasons');
   private readonly also = el('p', 'verdict-also');
+  private readonly roving = new RovingFocus(this.criteria, '.criterion-name', (name) => name.closest<HTMLElement>('[data-criterion]')?.dataset.criterion ?? '');
 
   constructor() {
     this.element.setAttribute('aria-label', 'Verdict: the label and why');
     this.element.setAttribute('aria-live', 'polite');
     this.label.dataset.summary = 'label';
-    this.label.title = DEFINITIONS.label;
-    this.label.tabIndex = 0;
+    defineTerm(this.label, DEFINITIONS.label);
     const head = el('div', 'verdict-head');
     head.append(this.label, this.regime, this.which);
-    this.criteria.setAttribute('aria-label', 'The criteria of the label, each score against its threshold');
+    this.criteria.setAttribute('aria-label', 'The criteria of the label, each score against its threshold: one tab stop, the arrow keys move between them');
     this.element.append(head, this.criteria, this.reasons, this.also);
     this.element.hidden = true;
   }
@@ -69,6 +70,7 @@ export class VerdictView {
       return;
     }
     const e = explainLabel(s.scores, thresholds, { zetaInitial: s.zetaInitial, zetaFinal: s.zetaFinal });
+    const hadFocus = this.criteria.contains(document.activeElement);
     this.regime.textContent = `${e.regime} · ${subject.what}`;
     this.criteria.replaceChildren(
       ...e.criteria.map((c) => {
@@ -78,21 +80,23 @@ export class VerdictView {
         item.dataset.reached = String(c.reached);
         item.dataset.decisive = String(c.decisive);
         const name = el('span', 'criterion-name', text.name);
-        name.title = `${text.symbol}: ${text.definition}`;
         // Enough digits that the score stays on its side of the threshold printed beside it.
         const printed = c.value === null || c.compared === null ? '—' : formatSignificant(c.value, digitsAgainst(c.compared, [c.threshold]));
         const value = el('span', 'criterion-value', c.name === 'zetaChange' && c.value !== null && c.value > 0 ? `+${printed}` : printed);
         value.dataset.criterionValue = c.value === null ? '' : String(c.value);
-        value.title = c.value === null ? 'undefined' : `${text.symbol} = ${formatReadout(c.value)}`;
         const sign = c.reached === null ? '' : c.reached ? '≥' : '<';
         const test = el('span', 'criterion-test', c.reached === null ? `vs ${formatExact(c.threshold)}` : `${c.name === 'zetaChange' ? '|·| ' : ''}${sign} ${formatExact(c.threshold)}`);
         test.dataset.threshold = String(c.threshold);
-        test.title = `The threshold of ${c.name} (the file's "classify" over the defaults)`;
         const outcome = el('span', 'criterion-outcome', c.outcome);
         item.append(name, value, test, outcome);
+        // One definition a row, on the name's focus or a hover anywhere on the row: what the score
+        // is, its value in full and where its threshold comes from.
+        const score = c.value === null ? `${text.symbol} is undefined here` : `Here ${text.symbol} = ${formatReadout(c.value)}`;
+        defineTerm(name, `${text.symbol}: ${text.definition} ${score}; its threshold ${formatExact(c.threshold)} is the file's "classify" over the defaults.`, { focusable: false, hoverTargets: [item] });
         return item;
       }),
     );
+    this.roving.refresh(hadFocus);
     const reasons = e.reasons.map((r) => {
       const p = el('p', 'verdict-reason', r);
       p.dataset.reason = '';

@@ -2,6 +2,7 @@
  * A sweep's shared legend (the dynamics and the training panel): a heading, then per value its colour,
  * the value and its label, as a toggle button — pressed when its run is the one the verdict describes.
  */
+import { defineTerm } from './definitionTip';
 import { el } from './dom';
 import { formatReadout } from './numberFormat';
 
@@ -33,7 +34,7 @@ function sweepLegendItem(entry: SweepLegendEntry): HTMLButtonElement {
   return item;
 }
 
-/** What a sweep's legend shows: the swept key, the heading's tooltip and one entry per value. */
+/** What a sweep's legend shows: the swept key, the heading's definition and one entry per value. */
 export interface SweepLegend {
   key: string;
   title: string;
@@ -48,6 +49,7 @@ export function renderSweepLegend(container: HTMLElement, legend: SweepLegend | 
     return;
   }
   const heading = el('span', 'sweep-heading', `Sweep over ${legend.key}`);
-  heading.title = legend.title;
+  // What the legend's lines and colours mean: on hover, and on the heading's focus (one tab stop).
+  defineTerm(heading, legend.title);
   container.replaceChildren(heading, ...legend.entries.map(sweepLegendItem));
 }

@@ -19,6 +19,7 @@ import { Charts } from '../charts/chartEngine';
 import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
+import { defineTerm, RovingFocus } from '../shared/definitionTip';
 import { el, withFormulas } from '../shared/dom';
 import { renderSweepLegend } from '../shared/sweepLegend';
 import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
@@ -61,6 +62,8 @@ class TrainingPanel {
   private readonly status = el('span', 'status');
   private readonly bannerSlot = el('div', 'banner-slot');
   private readonly verdict = el('section', 'verdict');
+  /** The criteria's names: one tab stop, the arrow keys move between them (definitionTip.ts). */
+  private readonly roving = new RovingFocus(this.verdict, '.criterion-name', (name) => name.closest<HTMLElement>('[data-criterion]')?.dataset.criterion ?? '');
   private readonly description = el('details', 'description');
   private readonly descriptionText = el('p', 'description-text');
   private readonly progress = el('section', 'progress');
@@ -350,8 +353,9 @@ class TrainingPanel {
     // In a sweep, the run it describes, as the dynamics panel's verdict says it.
     if (which) head.append(el('span', 'verdict-which', `for ${which}`));
     this.verdict.setAttribute('aria-label', which ? `Verdict for ${which}: the label and why` : 'Verdict: the label and why');
+    const hadFocus = this.verdict.contains(document.activeElement);
     const criteria = el('ul', 'criteria');
-    criteria.setAttribute('aria-label', 'The criteria of the label, each score against its threshold');
+    criteria.setAttribute('aria-label', 'The criteria of the label, each score against its threshold: one tab stop, the arrow keys move between them');
     criteria.append(
       ...v.criteria.map((c) => {
         const item = el('li', 'criterion');
@@ -360,15 +364,15 @@ class TrainingPanel {
         item.dataset.decisive = String(c.decisive);
         const name = el('span', 'criterion-name');
         name.append(...withFormulas(c.text));
-        name.title = c.text;
         // As the dynamics panel's verdict (docs/panel.md, "Numbers"): three significant digits, or the
         // more it takes to stay on its side of the threshold printed beside it, which prints as set.
         const value = el('span', 'criterion-value', c.value === null ? '—' : formatAgainst(c.value, [c.threshold]));
         value.dataset.criterionValue = c.value === null ? '' : String(c.value);
-        value.title = c.value === null ? 'undefined' : formatReadout(c.value);
         const test = el('span', 'criterion-test', `${c.reached ? '≥' : '<'} ${formatExact(c.threshold)}`);
         test.dataset.threshold = String(c.threshold);
         item.append(name, value, test, el('span', 'criterion-outcome', c.reached ? 'reached' : 'below its threshold'));
+        // The score in full, on the name's focus or a hover anywhere on the row (the row shows three digits).
+        defineTerm(name, `${c.text}: ${c.value === null ? 'undefined' : formatReadout(c.value)}, against its threshold ${formatExact(c.threshold)}.`, { focusable: false, hoverTargets: [item] });
         return item;
       }),
     );
@@ -381,6 +385,7 @@ class TrainingPanel {
       }),
     );
     this.verdict.replaceChildren(head, criteria, reasons);
+    this.roving.refresh(hadFocus);
   }
 
   /** The error banner exists only while the document is invalid; the last good result stays, greyed. */

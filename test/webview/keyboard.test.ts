@@ -1,0 +1,213 @@
+/**
+ * Definitions by keyboard and for assistive technology, and the note over a greyed result, in real
+ * Chromium under the real CSP: Tab reaches the defined names, each shows its definition on focus,
+ * referenced by aria-describedby (and computed as the element's accessible description), Escape
+ * hides it; a list of names is one tab stop, the arrow keys move within it; while the file is
+ * invalid, a note says the greyed result was computed with the last valid values and which controls
+ * differ. Every test fails on any console error, page error or CSP violation.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { definitionOf, example, experimentText, type Harness, invalidFor, problemsOf, SCREENSHOTS, send, startHarness, updateFor, updateForText, waitForCharts } from './harness';
+
+let harness: Harness;
+const pages: Page[] = [];
+
+async function open(options?: Parameters<Harness['open']>[0]): Promise<Page> {
+  const page = await harness.open(options);
+  pages.push(page);
+  return page;
+}
+
+before(async () => {
+  harness = await startHarness();
+});
+
+afterEach(async () => {
+  for (const page of pages.splice(0)) {
+    const problems = await problemsOf(page);
+    await page.close();
+    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
+  }
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+/** What has focus: a defined term's own text and its kind, else the element's tag. */
+async function focused(page: Page): Promise<{ text: string; term: string | null; tag: string }> {
+  return page.evaluate(() => {
+    const a = document.activeElement as HTMLElement | null;
+    const term = !a ? null : a.matches('.summary dt') ? 'summary' : a.matches('.criterion-name') ? 'criterion' : a.matches('[data-summary="label"]') ? 'label' : null;
+    return { text: a?.textContent ?? '', term, tag: a?.tagName ?? '' };
+  });
+}
+
+/** The tooltip the focused element's aria-describedby names first: shown, in the viewport, and its text. */
+async function shownDefinition(page: Page): Promise<{ visible: boolean; text: string; role: string | null; inViewport: boolean }> {
+  // After what focus does asynchronously (scrolling the term into view): two frames.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return page.evaluate(() => {
+    const id = (document.activeElement?.getAttribute('aria-describedby') ?? '').split(/\s+/)[0];
+    const tip = id ? document.getElementById(id) : null;
+    if (!tip) return { visible: false, text: '', role: null, inViewport: false };
+    const r = tip.getBoundingClientRect();
+    const visible = !tip.hidden && getComputedStyle(tip).display !== 'none' && r.width > 0 && r.height > 0;
+    return { visible, text: tip.textContent ?? '', role: tip.getAttribute('role'), inViewport: r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight };
+  });
+}
+
+/** The accessible description Chromium computes for the focused element (what a screen reader reads). */
+async function accessibleDescription(page: Page): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('Accessibility.enable');
+    await page.evaluate(() => document.activeElement?.setAttribute('data-probe', ''));
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '[data-probe]' });
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+    await page.evaluate(() => document.querySelector('[data-probe]')?.removeAttribute('data-probe'));
+    return String(nodes[0]?.description?.value ?? '');
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Presses Tab until `want` holds for what has focus (at most `limit` times); returns the presses. */
+async function tabUntil(page: Page, want: (f: Awaited<ReturnType<typeof focused>>) => boolean, limit = 40): Promise<number> {
+  for (let i = 1; i <= limit; i++) {
+    await page.keyboard.press('Tab');
+    if (want(await focused(page))) return i;
+  }
+  throw new Error(`not reached by ${limit} presses of Tab`);
+}
+
+describe('definitions by keyboard', { timeout: 600_000 }, () => {
+  it('Tab reaches the verdict, the criteria and the summary; each shows its definition on focus, described by it; Escape hides it', async () => {
+    const page = await open();
+    await send(page, updateForText(1, example('alignment.flab.json')));
+    await waitForCharts(page);
+
+    // The label first: its definition shows, it is the label's accessible description, Escape hides it.
+    await tabUntil(page, (f) => f.term === 'label');
+    let shown = await shownDefinition(page);
+    assert.ok(shown.visible && shown.inViewport, 'the label\'s definition shows on focus, on screen');
+    assert.equal(shown.role, 'tooltip');
+    assert.match(shown.text, /alignment \(\|ζ\| grows/);
+    assert.match(await accessibleDescription(page), /alignment \(\|ζ\| grows/, 'announced as the label\'s description');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    assert.notEqual(outline, 'none', 'a focus ring');
+    await page.keyboard.press('Escape');
+    assert.equal((await shownDefinition(page)).visible, false, 'Escape hides the definition');
+    assert.equal((await focused(page)).term, 'label', 'and leaves focus where it was');
+
+    // The criteria: one tab stop; the arrow keys move between them, each showing its definition.
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).term, 'criterion');
+    shown = await shownDefinition(page);
+    assert.ok(shown.visible, 'a criterion\'s definition shows on focus');
+    assert.match(shown.text, /^max\|K\/K₀ − 1\|: max over the run of \|K\(t\)\/K\(0\) − 1\|.*Here max\|K\/K₀ − 1\| = [\d.e−-]+; its threshold 0\.1 is the file's "classify"/);
+    await page.keyboard.press('ArrowDown');
+    assert.equal((await focused(page)).text, 'Tangent-feature change');
+    assert.match((await shownDefinition(page)).text, /tangent features moved/);
+    await page.keyboard.press('End');
+    assert.equal((await focused(page)).text, 'Balance change');
+    await page.keyboard.press('Tab');
+    assert.notEqual((await focused(page)).term, 'criterion', 'Tab leaves the criteria in one press');
+    // Shift+Tab comes back to the criterion last focused.
+    await page.keyboard.press('Shift+Tab');
+    assert.equal((await focused(page)).text, 'Balance change');
+
+    // The number fields show what their symbol means on focus, above them, with the refusal's place.
+    await page.locator('#control-model-outputScale-value').focus();
+    shown = await shownDefinition(page);
+    assert.ok(shown.visible, 'a control\'s definition shows on focus');
+    assert.match(shown.text, /γ: the output is f\(x\) = γ uᵀ W x/);
+    assert.match((await page.locator('#control-model-outputScale-value').getAttribute('aria-describedby')) ?? '', /control-model-outputScale-error/);
+    await page.keyboard.press('Escape');
+    assert.equal((await shownDefinition(page)).visible, false);
+
+    // The summary: many names, one tab stop.
+    await tabUntil(page, (f) => f.term === 'summary');
+    const first = (await focused(page)).text;
+    assert.equal(first, 'ζ initial');
+    assert.match((await shownDefinition(page)).text, /ζ = cos∠\(u, W n\)/);
+    assert.match(await accessibleDescription(page), /ζ = cos∠\(u, W n\)/);
+    const terms = await page.locator('.summary dt.defined').count();
+    assert.ok(terms > 10, `${terms} defined names in the summary`);
+    const stops = await page.locator('.summary dt[tabindex="0"]').count();
+    assert.equal(stops, 1, 'one of them in the tab order');
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowDown');
+    assert.equal((await focused(page)).text, 'λ');
+    shown = await shownDefinition(page);
+    assert.ok(shown.visible && shown.inViewport);
+    assert.match(shown.text, /λ = γ ā √\(η_u η_W\)/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'webview-definition-focus.png') });
+    // The list drawn again (a new result) keeps the place and the focus.
+    await send(page, updateForText(2, example('alignment.flab.json')));
+    assert.equal((await focused(page)).text, 'λ', 'focus stays on the name after a redraw');
+    await page.keyboard.press('Tab');
+    assert.notEqual((await focused(page)).term, 'summary', 'Tab leaves the summary in one press');
+  });
+
+  it('a hovered name shows its definition, and the pointer leaving hides it', async () => {
+    const page = await open();
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    const tip = await page.locator('.summary dt', { hasText: 'Plateau time' }).getAttribute('aria-describedby');
+    assert.ok(tip);
+    await page.locator('.summary dt', { hasText: 'Plateau time' }).hover();
+    await page.locator(`#${tip}`).waitFor({ state: 'visible' });
+    assert.match(await page.locator(`#${tip}`).innerText(), /residual has halved/);
+    assert.equal(await page.locator('.summary dt', { hasText: 'Plateau time' }).getAttribute('title'), null, 'no native tooltip as well');
+    await page.mouse.move(5, 5);
+    await page.locator(`#${tip}`).waitFor({ state: 'hidden' });
+    assert.match(await definitionOf(page, '.summary dt'), /ζ = cos∠\(u, W n\)/);
+  });
+});
+
+describe('the note over a greyed result', { timeout: 600_000 }, () => {
+  it('says the result was computed with the last valid values and names the controls that differ; gone when valid again', async () => {
+    const page = await open();
+    const note = page.locator('[data-stale-note]');
+    assert.equal(await note.count(), 1, 'the note is in the page');
+    assert.equal(await note.getAttribute('role'), 'status');
+    // No result on screen (the first document invalid): nothing is greyed, nothing to say.
+    await send(page, { type: 'invalid', version: 0, errors: [{ message: 'the file is empty', line: 1, column: 1 }], controls: null });
+    await page.locator('[data-summary="error"]').waitFor();
+    assert.equal(await note.isVisible(), false, 'no note without a result');
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    assert.equal(await note.isVisible(), false, 'no note while the result is current');
+
+    // The width typed out of range in the editor: the field shows -5, the greyed result was for 200.
+    await send(page, invalidFor(2, experimentText().replace('"width": 200', '"width": -5')));
+    await note.waitFor({ state: 'visible' });
+    assert.equal(await note.innerText(), 'The greyed result was computed with the last valid values, not the controls\': Width d 200 (now -5).');
+    assert.equal(await note.getAttribute('aria-live'), 'polite');
+    assert.equal(await page.locator('input[data-control-number="model.width"]').inputValue(), '-5', 'what the user typed stays');
+    await page.screenshot({ path: join(SCREENSHOTS, 'webview-stale-note.png') });
+
+    // Two values changed, one of them the invalid one.
+    await send(page, invalidFor(3, experimentText({ scaleU: 0.5 }).replace('"width": 200', '"width": -5')));
+    await page.waitForFunction(() => /σ_u/.test(document.querySelector('[data-stale-note]')?.textContent ?? ''));
+    assert.equal(await note.innerText(), 'The greyed result was computed with the last valid values, not the controls\': Width d 200 (now -5); Init scale σ_u 0.02 (now 0.5).');
+
+    // The error is elsewhere: the controls show the values of the greyed result.
+    await send(page, invalidFor(4, experimentText().replace('"seed": 7', '"seed": "seven"')));
+    await page.waitForFunction(() => /same values/.test(document.querySelector('[data-stale-note]')?.textContent ?? ''));
+
+    // Not parsable: the controls cannot show the file's values.
+    await send(page, { type: 'invalid', version: 5, errors: [{ message: 'invalid JSON: expected a comma', line: 4, column: 17 }], controls: null });
+    await page.waitForFunction(() => /return when the file parses again/.test(document.querySelector('[data-stale-note]')?.textContent ?? ''));
+
+    // Valid again: the note goes.
+    await send(page, updateFor(6, { scaleU: 0.05 }));
+    await note.waitFor({ state: 'hidden' });
+    assert.equal(await note.innerText(), '');
+  });
+});

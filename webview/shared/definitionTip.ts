@@ -1,0 +1,202 @@
+/**
+ * Definitions reachable by mouse and by keyboard (docs/panel.md, "Definitions"): a term's definition
+ * is a tooltip (role=tooltip) shown while the pointer is over the term or the tooltip, or while the
+ * term has focus, and hidden when both leave or on Escape (WAI-ARIA APG, "Tooltip"; WCAG 1.4.13:
+ * dismissible, hoverable, persistent). The term refers to it by aria-describedby, so assistive
+ * technology reads the definition with the term, shown or not.
+ *
+ * The tooltips live in one layer at the end of the body, positioned in the viewport: inside the
+ * panel, the greyed (filtered) result would grey them too and a scrolling list would clip them.
+ *
+ * Many names in a row (the summary, the criteria) are one tab stop, not one each: `rovingFocus`
+ * makes the arrow keys move between them (APG, "Managing focus within components using a roving
+ * tabindex"), so Tab goes past the list in one press.
+ */
+import { el } from './dom';
+
+interface Tip {
+  term: HTMLElement;
+  tip: HTMLElement;
+  /** Above the term when there is room (a control's: below it is the slider the keys move). */
+  above: boolean;
+  /** What the tooltip is placed beside: the term, or what holds it and its value (not to cover the value). */
+  anchor: HTMLElement;
+}
+
+let layer: HTMLElement | null = null;
+let counter = 0;
+const tips = new Map<HTMLElement, Tip>();
+let shown: Tip | null = null;
+let hoverTimer = 0;
+
+/** Over a term, the pointer waits this long before its definition shows (a glance across the list shows nothing). */
+const HOVER_DELAY_MS = 250;
+
+function theLayer(): HTMLElement {
+  if (layer?.isConnected) return layer;
+  layer = el('div', 'definition-layer');
+  document.body.append(layer);
+  // Escape hides the definition shown, wherever focus is (a hover's too), and nothing else.
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && shown) hide(shown);
+  });
+  // The page scrolling (focus brings a term into view) or resizing: the definition follows its term.
+  window.addEventListener('scroll', () => shown && place(shown), true);
+  window.addEventListener('resize', () => shown && place(shown));
+  return layer;
+}
+
+let sweepQueued = false;
+
+/**
+ * Removes the tooltips of terms no longer in the page (their list was drawn again): after the task
+ * that defines terms, which may build them in a fragment before putting it in the page.
+ */
+function queueSweep(): void {
+  if (sweepQueued) return;
+  sweepQueued = true;
+  queueMicrotask(() => {
+    sweepQueued = false;
+    sweep();
+  });
+}
+
+function sweep(): void {
+  for (const [term, t] of tips) {
+    if (term.isConnected) continue;
+    if (shown === t) shown = null;
+    t.tip.remove();
+    tips.delete(term);
+  }
+}
+
+function hide(t: Tip): void {
+  t.tip.hidden = true;
+  if (shown === t) shown = null;
+}
+
+function show(t: Tip): void {
+  if (shown && shown !== t) hide(shown);
+  shown = t;
+  t.tip.hidden = false;
+  place(t);
+}
+
+function place(t: Tip): void {
+  const tip = t.tip;
+  // Under the term, or above it when the viewport has no room below; kept inside the viewport.
+  const r = t.anchor.getBoundingClientRect();
+  const margin = 4;
+  const width = tip.offsetWidth;
+  const height = tip.offsetHeight;
+  const left = Math.max(margin, Math.min(r.left, window.innerWidth - width - margin));
+  const below = r.bottom + margin;
+  const above = r.top - margin - height;
+  const fitsBelow = below + height <= window.innerHeight - margin;
+  const fitsAbove = above >= margin;
+  const top = t.above ? (fitsAbove || !fitsBelow ? Math.max(margin, above) : below) : fitsBelow || !fitsAbove ? below : above;
+  // CSSOM, not a style attribute: allowed under the CSP.
+  tip.style.left = `${left}px`;
+  tip.style.top = `${top}px`;
+}
+
+/**
+ * Gives `term` its definition: shown on hover (of `hoverTargets`, the term by default) and on focus,
+ * read by assistive technology through aria-describedby. `focusable` (default true) puts the term in
+ * the tab order; false for a term whose focus `rovingFocus` manages, or which is focusable already.
+ * Replaces any `title` (whose native tooltip would show the same text twice, and never on focus).
+ */
+export function defineTerm(term: HTMLElement, definition: string, options: { focusable?: boolean; hoverTargets?: HTMLElement[]; describedBy?: string[]; above?: boolean; anchor?: HTMLElement } = {}): HTMLElement {
+  queueSweep();
+  const existing = tips.get(term);
+  if (existing) {
+    existing.tip.textContent = definition;
+    return existing.tip;
+  }
+  const tip = el('div', 'definition-tip', definition);
+  tip.id = `definition-${++counter}`;
+  tip.setAttribute('role', 'tooltip');
+  tip.hidden = true;
+  theLayer().append(tip);
+  const t: Tip = { term, tip, above: options.above === true, anchor: options.anchor ?? term };
+  tips.set(term, t);
+  term.removeAttribute('title');
+  term.classList.add('defined');
+  term.setAttribute('aria-describedby', [tip.id, ...(options.describedBy ?? [])].join(' '));
+  if (options.focusable !== false) term.tabIndex = 0;
+  const hoverTargets = options.hoverTargets ?? [term];
+  const leaving = (e: MouseEvent): void => {
+    window.clearTimeout(hoverTimer);
+    const to = e.relatedTarget as Node | null;
+    // Onto the tooltip, back to the term, or while the term keeps focus: it stays.
+    if (to && (tip.contains(to) || hoverTargets.some((h) => h.contains(to)))) return;
+    if (document.activeElement === term) return;
+    hide(t);
+  };
+  for (const target of hoverTargets) {
+    target.removeAttribute('title');
+    target.addEventListener('mouseenter', () => {
+      window.clearTimeout(hoverTimer);
+      hoverTimer = window.setTimeout(() => show(t), shown ? 0 : HOVER_DELAY_MS);
+    });
+    target.addEventListener('mouseleave', leaving);
+  }
+  tip.addEventListener('mouseleave', leaving);
+  term.addEventListener('focus', () => show(t));
+  term.addEventListener('blur', () => hide(t));
+  return tip;
+}
+
+/**
+ * One tab stop for the terms in `container` that match `selector`: the last one focused (the first
+ * at the start) is in the tab order, the others not; ↑/↓ and ←/→ move between them, Home and End go
+ * to the ends. Call again after the terms are drawn again: `current` (the key of
+ * `keyOf(term)`) keeps the place, and focus stays on that term if the list had it.
+ */
+export class RovingFocus {
+  private current: string | null = null;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly selector: string,
+    private readonly keyOf: (term: HTMLElement) => string,
+  ) {
+    container.addEventListener('keydown', (e) => this.key(e));
+    container.addEventListener('focusin', (e) => {
+      const term = (e.target as HTMLElement).closest<HTMLElement>(this.selector);
+      if (term && container.contains(term)) this.select(term);
+    });
+  }
+
+  private terms(): HTMLElement[] {
+    return [...this.container.querySelectorAll<HTMLElement>(this.selector)];
+  }
+
+  private select(term: HTMLElement): void {
+    this.current = this.keyOf(term);
+    for (const t of this.terms()) t.tabIndex = t === term ? 0 : -1;
+  }
+
+  private key(e: KeyboardEvent): void {
+    const terms = this.terms();
+    const at = terms.indexOf(e.target as HTMLElement);
+    if (at < 0) return;
+    const next = e.key === 'ArrowDown' || e.key === 'ArrowRight' ? at + 1 : e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? terms.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const to = terms[Math.max(0, Math.min(terms.length - 1, next))];
+    this.select(to);
+    to.focus();
+  }
+
+  /**
+   * After the terms are drawn again: the one with the current key (else the first) is the tab
+   * stop, and has focus if `hadFocus` (the list had it before it was drawn again).
+   */
+  refresh(hadFocus: boolean): void {
+    const terms = this.terms();
+    const keep = terms.find((t) => this.keyOf(t) === this.current) ?? terms[0];
+    for (const t of terms) t.tabIndex = t === keep ? 0 : -1;
+    if (keep && hadFocus) keep.focus();
+  }
+}
