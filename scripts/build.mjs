@@ -2,7 +2,7 @@
 // line, the webviews (browser) and the test bundles. Type checking is `tsc --noEmit`.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { embedMnist } from './embedMnist.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -28,11 +28,28 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const native = ['onnxruntime-node'];
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: native };
 
+/** Bundles src/cli/network/deferred.ts wherever src/cli/network/index.ts is imported (dist/cli.js). */
+const networkModule = resolve('src/cli/network');
+const deferNetwork = {
+  name: 'defer-network',
+  setup(build) {
+    build.onResolve({ filter: /network$/ }, (args) => {
+      const target = resolve(dirname(args.importer), args.path);
+      return target === networkModule ? { path: join(networkModule, 'deferred.ts') } : undefined;
+    });
+  },
+};
+
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...native, 'vscode'] },
   // One bundle per worker thread (src/workers/*Worker.ts → dist/*Worker.js).
   ...findFiles('src/workers', /Worker\.ts$/).map((entry) => ({ ...node, entryPoints: [entry], outdir: 'dist' })),
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The `flab` command line in two: dist/cli.js without the network code (src/cli/network/index.ts,
+  // swapped for deferred.ts, which runs a command that trains or reads checkpoints again with the
+  // second bundle), so the linear model's commands never parse TensorFlow.js; dist/cliNetwork.js, the
+  // whole command line (run.ts's runCli), loaded by dist/cli.js only for those commands.
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [deferNetwork] },
+  { ...node, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cliNetwork.js' },
   // The alias swaps one CSP-unsafe probe of the webview toolkit's FAST utilities (webview/shims/).
   // One bundle per panel kind (webview/<kind>/main.ts → dist/<kind>.js and .css).
   { ...common, platform: 'browser', format: 'iife', entryPoints: { dynamics: 'webview/dynamics/main.ts', phase: 'webview/phase/main.ts', training: 'webview/training/main.ts' }, outdir: 'dist', loader: { '.css': 'css' }, alias: { '@microsoft/fast-web-utilities': './webview/shims/fastWebUtilities.ts' } },

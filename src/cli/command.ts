@@ -7,7 +7,7 @@
 import type { Node } from 'jsonc-parser';
 import type { Experiment } from '../core/experiment/experiment';
 import type { AnyExperiment } from '../core/runs/anyExperiment';
-import type { Progress } from './progress';
+import type { Progress, ProgressSink } from './progress';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_FILE = 1;
@@ -80,7 +80,19 @@ export interface CommandContext {
    * command has run for 2 s, erased when it ends; nothing elsewhere.
    */
   progress: Progress;
+  /**
+   * This invocation run again, whole, by `cli` — another build of the command line: dist/cli.js hands
+   * the commands that train or read checkpoints to dist/cliNetwork.js so (src/cli/network/deferred.ts)
+   * — on the experiment files as this one read them (standard input can be read only once).
+   */
+  rerun(cli: WholeCli): Promise<CliOutput>;
 }
+
+/**
+ * A whole command line, as src/cli/run.ts `rerunCli`: the arguments, the texts of the files read
+ * already (any other file is read from the file system by the command line called), where progress is drawn.
+ */
+export type WholeCli = (argv: readonly string[], read: ReadonlyMap<string, string>, progress?: { sink: ProgressSink; now?: () => number }) => Promise<CliOutput>;
 
 export interface Command {
   name: string;

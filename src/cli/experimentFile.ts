@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { Diagnostic, formatDiagnostic } from '../core/experiment/diagnostic';
+import { Diagnostic, excerpt, formatDiagnostic } from '../core/experiment/diagnostic';
 import { firstControlByte, firstNonUtf8, hexByte, singleByteCharacter } from '../core/experiment/textBytes';
 import { MagicFormat, magicFormat } from '../core/network/data/formatGuess';
 import { ExperimentError } from '../core/experiment/errors';
@@ -243,4 +243,16 @@ export function reportDiagnostics({ file, text }: LoadedFile, found: Diagnostic[
   const lines = ds.slice(0, MAX_PRINTED_ERRORS).map((d) => formatDiagnostic(file, text, d));
   if (ds.length > MAX_PRINTED_ERRORS) lines.push(`${file}: note: ${ds.length - MAX_PRINTED_ERRORS} more errors not shown`);
   return { code: EXIT_BAD_FILE, stdout: '', stderr: lines.join('\n') + '\n' };
+}
+
+/** The text of the number at `path` as the file writes it (a list's entry), or undefined when the path is not a number of the file (a range's values). */
+export function writtenAt(loaded: LoadedExperiment, path: string): string | undefined {
+  const tree = loaded.source.tree;
+  if (!tree) return undefined;
+  const m = /^(sweep\.)(.+)\[(\d+)\]$/.exec(path);
+  if (!m) return undefined;
+  const sweep = tree.children?.find((p) => p.children?.[0]?.value === 'sweep')?.children?.[1];
+  const list = sweep?.children?.find((p) => p.children?.[0]?.value === m[2])?.children?.[1];
+  const node = list?.type === 'array' ? list.children?.[Number(m[3])] : undefined;
+  return node?.type === 'number' ? excerpt(loaded.source.text.slice(node.offset, node.offset + node.length)) : undefined;
 }

@@ -14,7 +14,7 @@ import { didYouMean, excerpt, visibleControls } from '../core/experiment/diagnos
 import { ExperimentError } from '../core/experiment/errors';
 import { locatePath } from '../core/experiment/parse';
 import { DataError } from '../core/network/data/dataError';
-import { TrainingSetupError } from '../core/network/train';
+import { TrainingSetupError } from '../core/network/trainErrors';
 import { parseArgs, usageLine } from './args';
 import { BadFileError, CliOutput, Command, CommandContext, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, UsageError } from './command';
 import { COMMANDS } from './commands';
@@ -39,6 +39,15 @@ export async function runCli(argv: readonly string[], reader: FileReader = FILE_
   return { ...out, stderr: visibleControls(out.stderr) };
 }
 
+/**
+ * runCli for another build of flab that has read some files already (src/cli/network/deferred.ts):
+ * their texts as it read them, any other file from this build's file system — whose errors are this
+ * build's (a class of one bundle is not the other's).
+ */
+export function rerunCli(argv: readonly string[], read: ReadonlyMap<string, string>, progress?: { sink: ProgressSink; now?: () => number }): Promise<CliOutput> {
+  return runCli(argv, { readText: (file) => read.get(file) ?? FILE_SYSTEM.readText(file) }, progress);
+}
+
 async function runCommand(argv: readonly string[], reader: FileReader, progress?: { sink: ProgressSink; now?: () => number }): Promise<CliOutput> {
   let loaded: LoadedFile | undefined;
   try {
@@ -56,18 +65,28 @@ async function runCommand(argv: readonly string[], reader: FileReader, progress?
     const options = beforeOperands < 0 ? rest : rest.slice(0, beforeOperands);
     if (options.includes('--help') || options.includes('-h')) return { code: EXIT_OK, stdout: commandHelp(command) + '\n', stderr: '' };
     const counter = progressCounter(command.name, progress?.sink, progress?.now);
+    // The texts read, for a rerun by another build (standard input is read once).
+    const read = new Map<string, string>();
+    const recording: FileReader = {
+      readText(file) {
+        const text = reader.readText(file);
+        read.set(file, text);
+        return text;
+      },
+    };
     const context: CommandContext = {
       progress: counter,
       load(file) {
-        const { experiment, loaded: l } = loadExperimentFile(file, reader, command.name);
+        const { experiment, loaded: l } = loadExperimentFile(file, recording, command.name);
         loaded = l;
         return experiment;
       },
       loadAny(file) {
-        const { experiment, loaded: l } = loadAnyExperimentFile(file, reader);
+        const { experiment, loaded: l } = loadAnyExperimentFile(file, recording);
         loaded = l;
         return experiment;
       },
+      rerun: (cli) => cli(argv, read, progress),
     };
     try {
       return await command.run(parseArgs(command, rest, COMMANDS), context);

@@ -5,7 +5,7 @@
  * - a stopped training is kept (its tensors, its step), so that Resume continues it exactly;
  * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
  */
-import { sweepRunError } from '../core/analysis/sweep';
+import { sweepRunError } from '../core/analysis/networkSweep';
 import { Diagnostic, visibleName } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatedProblem, locatePath } from '../core/experiment/parse';

@@ -5,27 +5,20 @@
  * total work are checked against their limits before its first run (docs/limits.md, "flab sweep");
  * a run that fails is located at the sweep's entry that asked for it, not at the file's own value.
  */
-import { SweepResult, sweepRunError, sweepValueError, variantIndex, withValue } from '../../core/analysis/sweep';
-import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
+import { SweepResult, sweepValueError, variantIndex, withValue } from '../../core/analysis/sweep';
+import { formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
 import { countJsonTokens } from '../../core/experiment/parse';
 import { reportedSteps } from '../../core/descent/gradientDescent';
-import { NetworkExperiment, networkVariant, plannedSteps, specForData } from '../../core/network/networkExperiment';
-import { outputSize } from '../../core/network/dataset';
-import { layerSizes } from '../../core/network/spec';
-import { BackendError, recordCount, TrainingOptions } from '../../core/network/train';
-import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
 import { simulate } from '../../core/runs/simulate';
 import { solve } from '../../core/runs/solve';
-import { NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
 import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
-import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK, rereadTooLarge } from '../limits';
-import { Progress } from '../progress';
-import { lastMeasured } from '../../core/mechanisms/series';
+import { writtenAt } from '../experimentFile';
+import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, rereadTooLarge } from '../limits';
 import { csvNumber, formatLarge, formatTable, outputTooLarge, reportedRows, tableNumber, trajectoryBytes } from '../output';
-import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords } from './train';
+import { runNetworkSweep } from '../network';
 
 export const sweepCommand: Command = {
   name: 'sweep',
@@ -52,11 +45,7 @@ value; --csv puts the swept value first on every row.`,
     const backend = args.value('--backend');
     if (backend !== undefined && parsed.kind !== 'network') throw new UsageError('--backend is for a network experiment (a "model" with "hidden"): the two-layer linear model has no training library to choose');
     if (parsed.kind === 'checkpoints') throw new ExperimentError('`flab sweep` takes the two-layer linear model or a network experiment; this file is a checkpoint experiment: `flab checkpoints` reads it', 'checkpoints');
-    if (parsed.kind === 'network') {
-      const result = await networkSweep(parsed.experiment, loaded, format, context.progress, backendOf(backend));
-      const notes = result.runs.map((r, i) => divergedNote(loaded.source.file, r, `sweep value ${i}, ${result.path} = ${formatNumber(result.values[i])}`)).join('');
-      return { ...printed(networkSweepOutput(result, format)), stderr: notes };
-    }
+    if (parsed.kind === 'network') return runNetworkSweep(parsed.experiment, loaded, format, context, backend);
     const experiment = parsed.experiment;
     const spec = experiment.sweep;
     if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "outputScale": { "from": 0.01, "to": 100, "count": 5 } })', 'sweep');
@@ -102,18 +91,6 @@ function relocated(spec: SweepSpec, i: number, loaded: LoadedExperiment, e: unkn
   if (e.path.startsWith('sweep') && !e.message.startsWith(`with ${spec.path} = `)) return e;
   const j = variantIndex(spec, i, e);
   return sweepValueError(spec, j, e.message, writtenAt(loaded, `sweep.${spec.key}[${j}]`));
-}
-
-/** The text of the number at `path` as the file writes it (a list's entry), or undefined when the path is not a number of the file (a range's values). */
-function writtenAt(loaded: LoadedExperiment, path: string): string | undefined {
-  const tree = loaded.source.tree;
-  if (!tree) return undefined;
-  const m = /^(sweep\.)(.+)\[(\d+)\]$/.exec(path);
-  if (!m) return undefined;
-  const sweep = tree.children?.find((p) => p.children?.[0]?.value === 'sweep')?.children?.[1];
-  const list = sweep?.children?.find((p) => p.children?.[0]?.value === m[2])?.children?.[1];
-  const node = list?.type === 'array' ? list.children?.[Number(m[3])] : undefined;
-  return node?.type === 'number' ? excerpt(loaded.source.text.slice(node.offset, node.offset + node.length)) : undefined;
 }
 
 /** Refuses, at the file's "sweep", a sweep whose draws or output pass their limits (docs/limits.md). */
@@ -178,96 +155,6 @@ function checkDescentWork(e: Experiment, spec: SweepSpec, loaded: LoadedExperime
   }
 }
 
-/**
- * The sweep of a network experiment: one training per value, with its total work checked once the
- * data is read (before the first step: every value's steps × batch × parameters, planned with the
- * first run's data) and again before each run with the runs' own sizes; errors of a value's run at
- * its sweep entry.
- */
-async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, progress: Progress, backend: TrainingOptions['backend']): Promise<TrainSweepResult> {
-  const spec = e.sweep;
-  if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "init.scale": [0.5, 1, 2] })', 'sweep');
-  checkWritableCheckpoints(e, loaded);
-  const runs = spec.values.length;
-  let index = 0;
-  let spent = 0;
-  // Every value's records and steps, planned with the first run's data; each run's own replaces its plan.
-  let planned: number[] = [];
-  let stepsPlanned = 0;
-  const stepsDone: number[] = [];
-  try {
-    return await trainSweep(e, {
-      baseDir: loaded.baseDir,
-      fileName: loaded.fileName,
-      backend,
-      // A run refused for the records it keeps is advised a cadence whose output fits too: an equal share of it per run.
-      recordsAtMost: (layers) => Math.floor(printableRecords(layers, format, runs) / runs),
-      onRun: (i) => {
-        index = i;
-      },
-      onProgress: (p) => {
-        stepsDone[index] = p.step;
-        progress.update(index, runs, `runs (step ${p.step} of ${p.totalSteps})`);
-      },
-      beforeRun: (run) => {
-        // Every value's output and work, planned before the first step; each run's own records as it comes.
-        const runsPlanned = index === 0 ? plannedRuns(e, spec, run) : null;
-        if (runsPlanned) {
-          planned = runsPlanned.map((r) => r.records);
-          stepsPlanned = runsPlanned.reduce((sum, r) => sum + r.steps, 0);
-        }
-        planned[index] = run.plannedRecords;
-        checkOutput(run, format, planned, stepsPlanned);
-        if (runsPlanned) checkTrainingWork(runsPlanned);
-        spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
-        if (spent > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(spent, runs, `with run ${index}'s own data`);
-      },
-    });
-  } catch (err) {
-    if (err instanceof BackendError) throw new UsageError(`--backend ${backend}: ${err.message}`);
-    throw await sweepRunError(e, index, err, { baseDir: loaded.baseDir, written: (j) => writtenAt(loaded, `sweep.${spec.key}[${j}]`) });
-  }
-}
-
-/** Each value's run as planned with the first run's data: its steps, batch, layer sizes and records. */
-function plannedRuns(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): { steps: number; batch: number; sizes: number[]; records: number }[] {
-  const train = first.data.train;
-  return spec.values.map((v) => {
-    const s = specForData(networkVariant(e, spec.path, v), train);
-    const t = s.training;
-    const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
-    const steps = plannedSteps(s, train.count);
-    return { steps, batch, sizes: layerSizes(s.model, train.features, outputSize(train)), records: recordCount(steps, t.record.every) };
-  });
-}
-
-/** Samples per step of a run set up with its data. */
-function batchOf(run: NetworkRun): number {
-  const t = run.spec.training;
-  return t.batchSize === 'full' ? run.data.train.count : Math.min(t.batchSize, run.data.train.count);
-}
-
-/**
- * Modeled multiply-adds of a training (docs/networks.md, "Measurements": work in a fixed model):
- * per step three products per layer over the batch (forward, and the two of the backward pass) and
- * TRAINING_OPERATION_WORK for each of about 25 operations.
- */
-export function trainingWork(steps: number, batch: number, sizes: readonly number[]): number {
-  let products = 0;
-  for (let l = 1; l < sizes.length; l++) products += sizes[l - 1] * sizes[l];
-  return steps * (3 * batch * products + 25 * TRAINING_OPERATION_WORK);
-}
-
-/** Every value's training work, planned with the first run's data, against MAX_TRAINING_SWEEP_WORK. */
-function checkTrainingWork(runs: readonly { steps: number; batch: number; sizes: number[] }[]): void {
-  const total = runs.reduce((sum, r) => sum + trainingWork(r.steps, r.batch, r.sizes), 0);
-  if (total > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(total, runs.length, 'planned with the data as read');
-}
-
-function trainingWorkError(work: number, runs: number, how: string): ExperimentError {
-  return new ExperimentError(`the sweep's ${runs === 1 ? 'one training does' : `${runs} trainings do`} about ${formatLarge(work)} multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; ${how}), over the limit of ${formatLarge(MAX_TRAINING_SWEEP_WORK)} for one sweep (docs/limits.md): use fewer values, fewer steps or epochs, or smaller layers`, 'sweep');
-}
-
 function sweepOutput(r: SweepResult, format: string): string {
   if (format === 'table') {
     const rows = r.runs.map((t, i) => {
@@ -285,28 +172,5 @@ function sweepOutput(r: SweepResult, format: string): string {
     });
     return lines.join('\n') + '\n';
   }
-  return JSON.stringify(r) + '\n';
-}
-
-function networkSweepOutput(r: TrainSweepResult, format: string): string {
-  if (format === 'table') {
-    const pairs = r.runs[0]?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
-    const rows = r.runs.map((t, i) => {
-      const s = t.summary;
-      // A value that diverged (or was not trained) has no final numbers to compare: its last record is
-      // the blown-up weights' (a distance of 2·10³⁰, their ζ), which the panel's summary views leave out too.
-      const failed = s.status === 'diverged' || s.status === 'notTrained';
-      const final = (x: number | null | undefined) => (failed ? '' : tableNumber(x));
-      return [
-        tableNumber(r.values[i]), s.status, s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
-        // A change since θ₀ needs a measurement after it: θ₀'s own 0 is none (a run diverged before the next).
-        final(s.final?.trainLoss), final(s.final?.distance), final(lastMeasured(t.kernelChange.slice(1))),
-        ...t.alignment.map((a) => final(lastMeasured(a.zeta))),
-      ];
-    });
-    return formatTable([r.path, 'status', 'label', 'best test accuracy', 'final train loss', 'distance', 'kernel change', ...pairs], rows);
-  }
-  if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
-  if (format === 'csv') return r.runs.map((t, i) => columnsCsv(trainColumns(t), [{ name: r.path, value: r.values[i] }], i === 0)).join('');
   return JSON.stringify(r) + '\n';
 }

@@ -8,10 +8,6 @@ import { formatNumber } from '../experiment/diagnostic';
 import { ExperimentError, VariantError } from '../experiment/errors';
 import { Experiment, SweepSpec } from '../experiment/experiment';
 import { withNumber } from '../experiment/hyperparameters';
-import { DataError } from '../network/data/dataError';
-import { loadDataset } from '../network/data/loadDataset';
-import { NetworkExperiment } from '../network/networkExperiment';
-import { TrainingSetupError } from '../network/train';
 import { simulate } from '../runs/simulate';
 import { solve } from '../runs/solve';
 import { Trajectory } from '../trajectory/trajectory';
@@ -96,35 +92,6 @@ function runOne(e: Experiment, method?: 'solve' | 'simulate'): Trajectory {
 }
 
 /**
- * A failure of the run of a network sweep's value `i`, reported at that value's sweep entry
- * (`sweepValueError`: `sweep value 1, data.label = 2: …`) when the value caused it — a setup problem,
- * an error at the swept key or the variant's own refusal (`with P = v: …`), and in a sweep over a data
- * key any data error when the file's own data loads (the value chose what the data file is read as).
- * A variant's refusal is located at the value it was built with (`VariantError`), which need not be
- * value `i`: the CLI plans every value's work during the first run. Anything else (an error of the
- * sweep itself, a data file or checkpoint folder the file names whatever the value) is returned as it
- * is: the file's. `written(j)`: value j as the file writes it. The CLI and the training worker both
- * report a sweep's failures so.
- */
-export async function sweepRunError(e: NetworkExperiment, i: number, err: unknown, options: { baseDir: string; mnistDir?: string; written?: (j: number) => string | undefined }): Promise<unknown> {
-  const spec = e.sweep;
-  if (!spec) return err;
-  const caused = async (): Promise<boolean> => {
-    if (err instanceof TrainingSetupError) return true;
-    if (!(err instanceof ExperimentError || err instanceof DataError)) return false;
-    if (err instanceof VariantError && err.key === spec.path) return true;
-    if (err instanceof ExperimentError && err.message.startsWith(`with ${spec.path} = `)) return true;
-    if (err.path.startsWith('sweep')) return false;
-    if (err.path === spec.path) return true;
-    return err instanceof DataError && spec.path.startsWith('data.') && (await loads(e.data, options));
-  };
-  if (!(await caused())) return err;
-  const message = err instanceof TrainingSetupError ? err.problems.map((p) => p.message).join('; ') : (err as Error).message;
-  const j = variantIndex(spec, i, err);
-  return sweepValueError(spec, j, message, options.written?.(j));
-}
-
-/**
  * The index of the sweep value an error is about: the value a variant was built with
  * (`VariantError`, its first entry in the sweep), else `i`, the run under way.
  */
@@ -132,14 +99,4 @@ export function variantIndex(spec: SweepSpec, i: number, err: unknown): number {
   if (!(err instanceof VariantError) || err.key !== spec.path || Object.is(spec.values[i], err.value)) return i;
   const j = spec.values.findIndex((v) => Object.is(v, err.value));
   return j >= 0 ? j : i;
-}
-
-/** Whether the data loads (its errors aside). */
-async function loads(data: NetworkExperiment['data'], options: { baseDir: string; mnistDir?: string }): Promise<boolean> {
-  try {
-    await loadDataset(data, { baseDir: options.baseDir, mnistDir: options.mnistDir });
-    return true;
-  } catch {
-    return false;
-  }
 }

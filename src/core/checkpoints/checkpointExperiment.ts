@@ -4,7 +4,26 @@
  * label's thresholds. The schema checks every value; the glob and the layer names can only be checked
  * against the files, which the reader does (its problems name the file and the key).
  */
-import { CHECKPOINT_THRESHOLDS, CheckpointsSpec, CheckpointThresholds } from './checkpointReader';
+import { DEFAULT_LAYER_THRESHOLDS, LayerThresholds } from '../mechanisms/layerLabel';
+
+/** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment file"). */
+export interface CheckpointsSpec {
+  /** A glob of safetensors files, relative to the experiment file's folder (or absolute). */
+  path: string;
+  /** The weight tensors in network order; by default every 2-D tensor whose name ends in "weight", in natural order. */
+  layers?: readonly string[];
+  /** The metrics JSON Lines file; by default `metrics.jsonl` in the folder the glob starts from. */
+  metrics?: string;
+}
+
+/**
+ * The thresholds of a checkpoint series' label (docs/networks.md, "Labels"): checkpoints carry no data,
+ * so the kernel test is the largest relative distance from the first checkpoint.
+ */
+export type CheckpointThresholds = Pick<LayerThresholds, 'distance' | 'zetaChange' | 'balanceChange'>;
+
+/** The defaults: 0.1 for the distance and for ζ, 1 for the balance (the linear model's). */
+export const CHECKPOINT_THRESHOLDS: CheckpointThresholds = { distance: DEFAULT_LAYER_THRESHOLDS.distance, zetaChange: DEFAULT_LAYER_THRESHOLDS.zetaChange, balanceChange: DEFAULT_LAYER_THRESHOLDS.balanceChange };
 
 export interface CheckpointExperiment {
   name?: string;

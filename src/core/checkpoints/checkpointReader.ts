@@ -20,28 +20,10 @@ import { MetricsLog } from './metricsLog';
 import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from './naming';
 import { kindOf } from '../experiment/pathKind';
 import { CheckpointError, formatTensorShape, SafetensorsFile, TensorInfo } from './safetensors';
-import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores, LayerThresholds } from '../mechanisms/layerLabel';
+import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
+import { CHECKPOINT_THRESHOLDS, CheckpointsSpec, CheckpointThresholds } from './checkpointExperiment';
 import { excerpt } from '../experiment/diagnostic';
 import { lowerBound } from '../math/vectors';
-
-/** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment file"). */
-export interface CheckpointsSpec {
-  /** A glob of safetensors files, relative to the experiment file's folder (or absolute). */
-  path: string;
-  /** The weight tensors in network order; by default every 2-D tensor whose name ends in "weight", in natural order. */
-  layers?: readonly string[];
-  /** The metrics JSON Lines file; by default `metrics.jsonl` in the folder the glob starts from. */
-  metrics?: string;
-}
-
-/**
- * The thresholds of a checkpoint series' label (docs/networks.md, "Labels"): checkpoints carry no data,
- * so the kernel test is the largest relative distance from the first checkpoint.
- */
-export type CheckpointThresholds = Pick<LayerThresholds, 'distance' | 'zetaChange' | 'balanceChange'>;
-
-/** The defaults: 0.1 for the distance and for ζ, 1 for the balance (the linear model's). */
-export const CHECKPOINT_THRESHOLDS: CheckpointThresholds = { distance: DEFAULT_LAYER_THRESHOLDS.distance, zetaChange: DEFAULT_LAYER_THRESHOLDS.zetaChange, balanceChange: DEFAULT_LAYER_THRESHOLDS.balanceChange };
 
 /** How a reader finds, waits for and measures the files. */
 export interface CheckpointReaderOptions {

@@ -97,23 +97,36 @@ export interface LayerVector {
 /** Largest |x_i| of an array; NaN if any entry is NaN (as Math.max). */
 function maxAbs(x: ArrayLike<number>): number {
   let m = 0;
-  for (let i = 0; i < x.length && m === m; i++) {
-    const a = Math.abs(x[i]);
-    if (!(a <= m)) m = a; // larger, or NaN
-  }
+  for (let i = 0; i < x.length; i++) m = maxAbsWith(m, x[i]);
   return m;
+}
+
+/** `maxAbs` one entry at a time: the larger of m and |x|, NaN from the first NaN on (as `maxAbs` of the entries so far). */
+export function maxAbsWith(m: number, x: number): number {
+  const a = Math.abs(x);
+  return a <= m || m !== m ? m : a; // larger, or NaN
+}
+
+/** The power of two normaliseExponent takes out of an array whose largest |entry| is m (0 for 0). */
+function exponentOfMax(m: number): number {
+  return m === 0 ? 0 : binaryExponent(m);
+}
+
+/**
+ * The factor x·2^(−e) as one product, where ldexp's own would be that single product (2^(−e)
+ * normal); NaN where each entry needs ldexp. Called per entry, ldexp's power took 90 ms of a
+ * 10⁶-wide simulate (`npm run bench`, "simulate at width 10⁶").
+ */
+function factorOf(e: number): number {
+  return -e >= -1021 && -e <= 1000 ? 2 ** -e : NaN;
 }
 
 /** Scales x in place by a power of two so that its largest entry is in [½, 1); returns that power (0 for a zero array). */
 export function normaliseExponent(x: Float64Array): number {
-  const m = maxAbs(x);
-  if (m === 0) return 0;
-  const e = binaryExponent(m);
+  const e = exponentOfMax(maxAbs(x));
   if (e === 0) return 0;
-  if (-e >= -1021 && -e <= 1000) {
-    // ldexp's own single product x·2^(−e) (2^(−e) normal): one factor for the whole array. Called per
-    // entry, ldexp's power took 90 ms of a 10⁶-wide simulate (`npm run bench`, "simulate at width 10⁶").
-    const factor = 2 ** -e;
+  const factor = factorOf(e);
+  if (factor === factor) {
     for (let i = 0; i < x.length; i++) x[i] *= factor;
   } else {
     for (let i = 0; i < x.length; i++) x[i] = ldexp(x[i], -e);
@@ -121,17 +134,36 @@ export function normaliseExponent(x: Float64Array): number {
   return e;
 }
 
-/** The layer sums of ũ = sU·g, ṽ = sV·h; g and h are normalised in place first. */
-export function layerSums(g: Float64Array, h: Float64Array, sU: Scale, sV: Scale): LayerSums {
-  const eg = normaliseExponent(g);
-  const eh = normaliseExponent(h);
+/**
+ * The layer sums of ũ = sU·g, ṽ = sV·h; g and h are normalised in place first. `maxima`, when the
+ * caller has them (max |g_i| and max |h_i| as `maxAbs` finds them, collected while it drew the
+ * arrays), saves reading the arrays for them; the scaling and the three sums are then one pass.
+ */
+export function layerSums(g: Float64Array, h: Float64Array, sU: Scale, sV: Scale, maxima?: { g: number; h: number }): LayerSums {
+  const eg = exponentOfMax(maxima ? maxima.g : maxAbs(g));
+  const eh = exponentOfMax(maxima ? maxima.h : maxAbs(h));
+  // The factors normaliseExponent multiplies by (1, exact, for an array already in [½, 1)).
+  let fg = eg === 0 ? 1 : factorOf(eg);
+  let fh = eh === 0 ? 1 : factorOf(eh);
+  if (fg !== fg) {
+    for (let i = 0; i < g.length; i++) g[i] = ldexp(g[i], -eg);
+    fg = 1;
+  }
+  if (fh !== fh) {
+    for (let i = 0; i < h.length; i++) h[i] = ldexp(h[i], -eh);
+    fh = 1;
+  }
   let gg = 0;
   let hh = 0;
   let gh = 0;
   for (let i = 0; i < g.length; i++) {
-    gg += g[i] * g[i];
-    hh += h[i] * h[i];
-    gh += g[i] * h[i];
+    const a = g[i] * fg;
+    const b = h[i] * fh;
+    g[i] = a;
+    h[i] = b;
+    gg += a * a;
+    hh += b * b;
+    gh += a * b;
   }
   return { gg, hh, gh, wedge: wedgeOf(g, h, gg, hh, gh), sU: { m: sU.m, e: sU.e + eg }, sV: { m: sV.m, e: sV.e + eh } };
 }

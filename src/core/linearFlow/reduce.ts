@@ -9,7 +9,7 @@ import { LinearData, Experiment, InitSpec } from '../experiment/experiment';
 import { binaryExponent, ldexp, logAddExp } from '../math/logDomain';
 import { Rng } from '../math/rng';
 import { ExactFlow } from './exactFlow';
-import { FlowInput, LayerSums, layerSums, lnScale, normaliseExponent, PlaneInvariants, planeFromSums, planeOfLayers, Scale } from './plane';
+import { FlowInput, LayerSums, layerSums, lnScale, maxAbsWith, PlaneInvariants, planeFromSums, planeOfLayers, Scale } from './plane';
 
 export interface EffectiveSample {
   /** Unit vector n of the data's line, oriented along the first nonzero input. */
@@ -145,6 +145,8 @@ export interface InitialLayers {
   h: Float64Array;
   sU: Scale;
   sW: Scale;
+  /** The layer sums of u = sU·g and v = sW·h (`layerSums`). */
+  sums: LayerSums;
   /** ln|u|², ln‖W‖_F², ln‖W_⊥‖_F² with W_⊥ = W − v nᵀ (−∞ for zero). */
   lnU2: number;
   lnW2: number;
@@ -176,12 +178,17 @@ export function initialLayers(init: InitSpec, width: number, directionOfData: re
   // at every row (a scavenge every few milliseconds at width 10⁶).
   let ww = 0;
   let perp = 0;
+  // The largest |g_i| and |h_i| for their normalisation, found here rather than by two more passes.
+  let maxG = 0;
+  let maxH = 0;
   for (let i = 0; i < width; i++) {
     draws.nextRow(row);
     if (unit !== 0) for (let j = 0; j < D; j++) row[j] = Math.abs(unit) <= 1000 ? row[j] * factor : ldexp(row[j], unit);
     let vi = 0;
     for (let j = 0; j < D; j++) vi += row[j] * directionOfData[j];
     h[i] = vi;
+    maxG = maxAbsWith(maxG, g[i]);
+    maxH = maxAbsWith(maxH, vi);
     for (let j = 0; j < D; j++) {
       const w = row[j];
       ww += w * w;
@@ -191,18 +198,18 @@ export function initialLayers(init: InitSpec, width: number, directionOfData: re
   }
   const sU: Scale = explicit ? { m: 1, e: 0 } : scaleOfNumber(init.scaleU / drawU || 0);
   const sW: Scale = explicit ? { m: 1, e: -unit } : scaleOfNumber(init.scaleW / drawW || 0);
-  const eg = normaliseExponent(g);
-  const eh = normaliseExponent(h);
-  let uu = 0;
-  for (let i = 0; i < width; i++) uu += g[i] * g[i];
+  // g and h normalised and their sums in one pass; Σg_i² is |u|² in the unit of g.
+  const sums = layerSums(g, h, sU, sW, { g: maxG, h: maxH });
+  const eg = sums.sU.e - sU.e;
   const lnSU = lnScale(sU);
   const lnSW = lnScale(sW);
   return {
     g,
     h,
-    sU: { m: sU.m, e: sU.e + eg },
-    sW: { m: sW.m, e: sW.e + eh },
-    lnU2: Math.log(uu) + 2 * (lnSU + eg * Math.LN2),
+    sU: sums.sU,
+    sW: sums.sV,
+    sums,
+    lnU2: Math.log(sums.gg) + 2 * (lnSU + eg * Math.LN2),
     lnW2: Math.log(ww) + 2 * lnSW,
     lnPerp2: Math.log(perp) + 2 * lnSW,
   };
@@ -242,7 +249,7 @@ export function exactFlowOf(e: Experiment): ReducedFlow {
   }
   const sample = effectiveSample(e.data);
   const layers = initialLayers(e.init, e.model.width, sample.direction);
-  const sums = layerSums(layers.g, layers.h, layers.sU, layers.sW);
+  const sums = layers.sums;
   const etaU = e.learningRates.u;
   const etaW = e.learningRates.W;
   const spec: FlowSpec = { sums, lnU2: layers.lnU2, lnW2: layers.lnW2, lnPerp2: layers.lnPerp2, gamma: e.model.outputScale, sample, etaU, etaW };

@@ -26,6 +26,7 @@ import { gramOutputs, gramWork } from './onnx/measureGraph';
 import { OnnxMeasures } from './onnx/onnxMeasures';
 import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
 import type { StepGraphSpec } from './onnx/stepGraph';
+import { BackendError, TrainingSetupError } from './trainErrors';
 
 /** The data of a run: the training set and, optionally, a test set of the same shape. */
 export interface TrainingData {
@@ -159,18 +160,8 @@ export interface TrainingTiming {
  */
 export const INITIAL_LOSS_NOT_FINITE = 'the loss at the initial weights θ₀ is not finite in float32, the trainer\'s arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)';
 
-/** The backend asked for cannot run this training here (TrainingOptions.backend). */
-export class BackendError extends Error {
-  override name = 'BackendError';
-}
-
-/** A spec and data that cannot be trained together; `problems` locate each by its key path. */
-export class TrainingSetupError extends Error {
-  constructor(readonly problems: ExperimentError[]) {
-    super(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-    this.name = 'TrainingSetupError';
-  }
-}
+// Its errors live apart, so that recognising one does not load TensorFlow.js.
+export { BackendError, TrainingSetupError } from './trainErrors';
 
 /** Multiply-adds of one chunk at most: about 50 ms on the WebAssembly backend (docs/networks.md, "Speed"). */
 const CHUNK_WORK = 6e8;

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sweepRunError, sweepValueError, variantIndex } from '../../../src/core/analysis/sweep';
+import { sweepRunError } from '../../../src/core/analysis/networkSweep';
+import { sweepValueError, variantIndex } from '../../../src/core/analysis/sweep';
 import { ExperimentError, VariantError } from '../../../src/core/experiment/errors';
 import { resolveSweep } from '../../../src/core/experiment/sweepSpec';
 import { networkVariant, normaliseNetworkExperiment } from '../../../src/core/network/networkExperiment';

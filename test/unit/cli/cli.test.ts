@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -97,6 +97,19 @@ test('divergence is reported in the summary, never printed as NaN', () => {
   assert.ok(out.summary.diverged && out.summary.diverged.step > 0);
   assert.ok(out.t.length < 41);
   assert.ok(out.loss.every((x: number) => Number.isFinite(x)));
+});
+
+test('dist/cli.js leaves the network code to dist/cliNetwork.js, which it loads only to train or read checkpoints', () => {
+  // The linear model's commands parse a fifth of the code (docs/architecture.md, "Commands").
+  const text = readFileSync(CLI, 'utf8');
+  assert.ok(text.length < 1_000_000, `dist/cli.js is ${text.length} bytes`);
+  for (const name of ['tfjs-core', 'tfjs-backend-wasm', 'tinyglobby', 'protobufjs', 'onnxruntime-node']) assert.ok(!text.includes(name), `dist/cli.js has ${name}`);
+  assert.ok(existsSync(join(CLI, '..', 'cliNetwork.js')), 'no dist/cliNetwork.js');
+  // The help of a network command is dist/cli.js's own; its work the second bundle's (an error located in the file).
+  assert.match(flab('train', '--help').stdout, /^usage: flab train FILE/);
+  const r = flab('train', write('linear-for-train.flab.json', experiment()));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /linear-for-train\.flab\.json:\d+:\d+: error: .*flab train/);
 });
 
 test('bad usage exits 2 and says how to use flab; a missing file exits 1', () => {

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
 import { normaliseNetworkExperiment } from '../../../src/core/network/networkExperiment';
 import { NetworkRun } from '../../../src/core/runs/train';
-import { checkOutput } from '../../../src/cli/commands/train';
+import { checkOutput } from '../../../src/cli/network/train';
 
 const CLI = resolve(__dirname, '../../../../dist/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'flab-network-cli-'));

@@ -7,7 +7,7 @@
  */
 import { ExperimentError } from '../../experiment/errors';
 import type { Experiment } from '../../experiment/experiment';
-import { FlowInput, layerSums, planeFromSums, scaleTimes } from '../../linearFlow/plane';
+import { FlowInput, planeFromSums, scaleTimes } from '../../linearFlow/plane';
 import { divideBySqrt, effectiveSample, FlowSpec, initialLayers, lambdaOf } from '../../linearFlow/reduce';
 import { logAddExp } from '../../math/logDomain';
 import { widthFactors } from './cellEvaluator';
@@ -40,7 +40,7 @@ export function linearBase(e: Experiment, what: string): LinearBase {
   // σ = 1 for the draws when the scale is 0, so that a cell with another σ still has the directions.
   const unitInit = e.init.kind === 'random' ? { ...e.init, scaleU: e.init.scaleU || 1, scaleW: e.init.scaleW || 1 } : e.init;
   const layers = initialLayers(unitInit, e.model.width, sample.direction);
-  const spec: FlowSpec = { sums: layerSums(layers.g, layers.h, layers.sU, layers.sW), lnU2: layers.lnU2, lnW2: layers.lnW2, lnPerp2: layers.lnPerp2, gamma: e.model.outputScale, sample, etaU: e.learningRates.u, etaW: e.learningRates.W };
+  const spec: FlowSpec = { sums: layers.sums, lnU2: layers.lnU2, lnW2: layers.lnW2, lnPerp2: layers.lnPerp2, gamma: e.model.outputScale, sample, etaU: e.learningRates.u, etaW: e.learningRates.W };
   const values: Record<string, number> = {
     'model.outputScale': e.model.outputScale,
     'learningRates.u': e.learningRates.u,

@@ -22,7 +22,7 @@ export const MNIST_LABELS_FILE = 'mnist-10k-labels-idx1-ubyte.gz';
 
 /**
  * Where the embedded files are by default: media/mnist/ of the extension, one level above the bundle
- * that runs this code (dist/extension.js, dist/cli.js and the workers all sit in dist/).
+ * that runs this code (dist/extension.js, dist/cliNetwork.js and the workers all sit in dist/).
  */
 export function defaultMnistDir(): string {
   return join(__dirname, '..', 'media', 'mnist');

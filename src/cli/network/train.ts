@@ -1,0 +1,145 @@
+/**
+ * `flab train FILE`: trains a network experiment (a file whose `model` has `hidden`) and prints its
+ * records (docs/networks.md, "Runs and output"). The data's limits are checked before it is read, the
+ * network's before anything is allocated, and the output's before the first step (docs/limits.md).
+ */
+import { countOf } from '../../core/experiment/diagnostic';
+import { ExperimentError } from '../../core/experiment/errors';
+import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
+import { checkpointFolderOf, NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
+import type { NetworkExperiment } from '../../core/network/networkExperiment';
+import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
+import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
+import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/network/spec';
+import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
+import { MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
+import { outputTooLarge, perRunOnly } from '../output';
+import { outputFolderProblem } from '../outputFile';
+
+/** `flab train FILE`'s work (its options and help: src/cli/commands/train.ts). */
+export async function runTrain(args: ParsedArgs, context: CommandContext): Promise<CliOutput> {
+  const format = args.choice('format', 'json');
+  const backend = backendOf(args.value('--backend'));
+  const loaded = context.loadAny(args.operands[0]);
+  const e = networkOf(loaded, 'train');
+  checkWritableCheckpoints(e, loaded);
+  const result = await trainExperiment(e, {
+    baseDir: loaded.baseDir,
+    fileName: loaded.fileName,
+    backend,
+    recordsAtMost: (layers) => printableRecords(layers, format, 1),
+    beforeRun: (run) => {
+      checkOutput(run, format);
+      // Step 0 of the run, counted from the start: the first update came after the first step.
+      context.progress.update(0, run.training.totalSteps, 'steps');
+    },
+    onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
+  }).catch((err: unknown) => {
+    throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;
+  });
+  return { ...printed(formatTrainResult(result, format)), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result) };
+}
+
+/** A note that `flab train` trained a file with a sweep as written, once (it said nothing: the sweep looked ignored). */
+export function sweepNote(file: string, e: NetworkExperiment): string {
+  if (!e.sweep) return '';
+  const n = e.sweep.values.length;
+  return `${file}: note: the file sweeps ${e.sweep.path} over ${countOf(n, 'value')}; flab train trained it once, as written without the sweep — \`flab sweep\` trains once per value\n`;
+}
+
+/**
+ * A note on standard error for a run that diverged or whose weights never moved, whatever the format
+ * (`--csv` has no room for it): where the loss stopped being finite and that the records up to there
+ * are what is printed, or why there is no label — or, for a label whose kernel test is the distance
+ * because float32 cannot hold the kernel, that reason. `run` names a sweep's run. Empty otherwise.
+ */
+export function divergedNote(file: string, r: TrainResult, run?: string): string {
+  // A run whose weights never moved has no label either: the reason, which only the panel showed.
+  // Nor has one that collapsed (its tangent features all 0 at the end, every ReLU dead): why.
+  if (r.summary.scores?.frozen || r.summary.scores?.collapsed) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).regime}\n`;
+  if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${INITIAL_LOSS_NOT_FINITE}\n`;
+  // Zero steps (training.epochs or steps 0) is a measurement of θ₀ alone: allowed, but said, as it has no label.
+  if (r.summary.status === 'finished' && r.summary.totalSteps === 0) return `${file}: note: ${run ? `${run}: ` : ''}no label: the run has 0 steps (training.epochs or training.steps is 0), so its one record measures θ₀ alone\n`;
+  // A kernel float32 cannot hold: the label's kernel test is the distance, which only --summary showed.
+  if (r.summary.status !== 'diverged') return r.summary.scores?.kernelNotFinite && r.summary.label !== null ? `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).reasons[0]}\n` : '';
+  const d = r.summary.divergedAt;
+  // The step right after a record has no finite batch of its own before it: the record holds its loss.
+  const loss = r.step.at(-2) === (d ?? 0) - 1 ? `its train loss step ${d}'s own, not finite (null)` : 'its train loss that of the finite batches before it';
+  const atDivergence = r.step.at(-1) === d ? ` (the last made there: ${loss}, its weights those whose loss was not finite)` : '';
+  const kept = r.step.length > 0 ? `the records up to step ${r.step.at(-1)} are printed${atDivergence}` : 'no record was made';
+  return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${d}, and the training stopped there: ${kept}, without a label\n`;
+}
+
+/** The value of `--backend` (default auto); a usage error for any other word. */
+export function backendOf(value: string | undefined): TrainingOptions['backend'] {
+  if (value === undefined || value === 'auto' || value === 'onnxruntime' || value === 'tfjs') return value ?? 'auto';
+  throw new UsageError(`--backend takes auto, onnxruntime or tfjs, got \`${value}\``);
+}
+
+/** The network experiment of a loaded file, or an ExperimentError naming the command that takes the file. */
+export function networkOf(loaded: LoadedExperiment, command: string) {
+  const p = loaded.parsed;
+  if (p.kind === 'network') return p.experiment;
+  if (p.kind === 'linear') throw new ExperimentError(`\`flab ${command}\` takes a network experiment (a "model" with "hidden"); this file is the two-layer linear model: \`flab solve\` or \`flab simulate\` runs it`, 'model');
+  throw new ExperimentError(`\`flab ${command}\` takes a network experiment (a "model" with "hidden"); this file is a checkpoint experiment: \`flab checkpoints\` reads it`, 'checkpoints');
+}
+
+/**
+ * Refuses, at `training.checkpoints`, a run whose checkpoint folder (`training.checkpoints.path`, or
+ * `runs/<file name>` beside the file) cannot be created or written — before the data is read and the
+ * first step taken, not when the first checkpoint is due.
+ */
+export function checkWritableCheckpoints(e: NetworkExperiment, loaded: LoadedExperiment): void {
+  if (!e.checkpoints) return;
+  const folder = checkpointFolderOf(e, { baseDir: loaded.baseDir, fileName: loaded.fileName });
+  const problem = outputFolderProblem(folder);
+  if (problem) throw new ExperimentError(`cannot write checkpoints into ${folder}: ${problem}`, e.checkpoints.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
+}
+
+/** A run's result in the chosen format. */
+export function formatTrainResult(r: TrainResult, format: string): string {
+  if (format === 'summary') return JSON.stringify(r.summary, null, 2) + '\n';
+  if (format === 'csv') return columnsCsv(trainColumns(r));
+  return JSON.stringify(r) + '\n';
+}
+
+/** Worst-case bytes of a run printed in `format`: `records` (default its planned ones) × its columns. */
+export function trainOutputBytes(run: NetworkRun, format: string, records = run.plannedRecords): number {
+  if (perRunOnly(format)) return SUMMARY_BYTES;
+  const L = run.training.sizes.length - 1;
+  return records * recordBytes(L, format) + SUMMARY_BYTES + 64 * L;
+}
+
+/** Worst-case bytes of one record of a network of L weight matrices, in `format`. */
+function recordBytes(L: number, format: string): number {
+  return (9 + 2 * L + 2 * (L - 1) + (format === 'csv' ? 1 : 0)) * NUMBER_BYTES;
+}
+
+/**
+ * Records of a network of `layers` weight matrices that `runs` runs printed in `format` may hold in
+ * all within the output limit (their summaries aside); unbounded for `--summary`.
+ */
+export function printableRecords(layers: number, format: string, runs: number): number {
+  if (perRunOnly(format)) return Infinity;
+  return Math.floor((MAX_OUTPUT_BYTES - runs * (SUMMARY_BYTES + 64 * layers)) / recordBytes(layers, format));
+}
+
+/**
+ * Refuses, at `training.record`, runs whose output would pass the limit, with the least cadence that
+ * every check accepts: the output (`records` per run, default this one run's; `steps` their steps in
+ * all), the records the run keeps in memory and the file's checkpoints, each written at a record
+ * (`cadenceAdvice`). `run` gives the layers (the same number in every run of a sweep).
+ */
+export function checkOutput(run: NetworkRun, format: string, records: readonly number[] = [run.plannedRecords], steps = run.training.totalSteps): void {
+  const L = run.training.sizes.length - 1;
+  const runs = records.length;
+  const bytes = records.reduce((sum, n) => sum + trainOutputBytes(run, format, n), 0);
+  const fits = printableRecords(L, format, runs);
+  // One run: exactly the least cadence that fits (⌈T/every⌉ + 1 records); several: Σ(T_i/every + 2) ≤ fits.
+  const least = runs === 1 ? leastRecordEvery(steps, fits) : Math.ceil(steps / (fits - 2 * runs));
+  const within = Math.max(least, leastRecordEvery(run.training.totalSteps, maxRecordsKept(L)));
+  const instead = fits > 2 * runs ? `${cadenceAdvice(within, run.experiment.checkpoints?.every)}, or print --summary` : 'print --summary';
+  const total = records.reduce((a, b) => a + b, 0);
+  const tooLarge = outputTooLarge(bytes, `${total.toLocaleString('en-US')} records${runs > 1 ? ` in ${runs} runs` : ''}`, instead);
+  if (tooLarge) throw new ExperimentError(tooLarge, 'training.record');
+}
