@@ -3,7 +3,9 @@
  * dist/ and a page shaped like the host's HTML, with a stub of `acquireVsCodeApi` that records what
  * the webview posts. Messages are posted the way VS Code delivers them (window `message` events).
  */
+import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { after, afterEach, before } from 'node:test';
 import { mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join, normalize, extname } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -258,6 +260,37 @@ export async function definitionOf(page: Page, selector: string): Promise<string
 
 /** The text of an example file of the repository. */
 export const example = (name: string): string => readFileSync(join(ROOT, 'examples', name), 'utf8');
+
+/**
+ * The set-up every test file of panels shares: one harness for the file (started before its first test,
+ * closed after its last), and each page it opens checked when its test ends — no console errors, page
+ * errors or CSP violations — then closed. Returns how to open a page (`page`: the panel kind, for all of them).
+ */
+export function panelPages(defaults: Parameters<Harness['open']>[0] = {}): { open(options?: Parameters<Harness['open']>[0]): Promise<Page>; harness(): Harness } {
+  let harness: Harness | undefined;
+  const pages: Page[] = [];
+  before(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    for (const page of pages.splice(0)) {
+      const problems = await problemsOf(page);
+      await page.close();
+      assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
+    }
+  });
+  after(async () => {
+    await harness?.close();
+  });
+  return {
+    async open(options = {}) {
+      const page = await harness!.open({ ...options, ...defaults });
+      pages.push(page);
+      return page;
+    },
+    harness: () => harness!,
+  };
+}
 
 export async function problemsOf(page: Page): Promise<string[]> {
   const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);

@@ -8,34 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { definitionOf, example, experimentText, type Harness, invalidFor, problemsOf, SCREENSHOTS, send, startHarness, updateFor, updateForText, waitForCharts } from './harness';
+import { definitionOf, example, experimentText, invalidFor, SCREENSHOTS, send, updateFor, updateForText, waitForCharts, panelPages } from './harness';
 
-let harness: Harness;
-const pages: Page[] = [];
+const { open } = panelPages();
 
-async function open(options?: Parameters<Harness['open']>[0]): Promise<Page> {
-  const page = await harness.open(options);
-  pages.push(page);
-  return page;
-}
 
-before(async () => {
-  harness = await startHarness();
-});
 
-afterEach(async () => {
-  for (const page of pages.splice(0)) {
-    const problems = await problemsOf(page);
-    await page.close();
-    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
-  }
-});
-
-after(async () => {
-  await harness?.close();
-});
 
 /** What has focus: a defined term's own text and its kind, else the element's tag. */
 async function focused(page: Page): Promise<{ text: string; term: string | null; tag: string }> {

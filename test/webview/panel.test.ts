@@ -8,22 +8,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CONTROL_DOMAINS, CONTROL_KEYS } from '../../src/protocol/dynamics';
 import { positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/dynamics/controlDomains';
 import { formatReadout as formatNumber } from '../../webview/shared/numberFormat';
 import { sweepColours } from '../../src/core/figures/colours';
-import { CATAPULT, DIVERGENT, dragAcross, experimentText, type Harness, invalidFor, posted, problemsOf, ROOT, SCREENSHOTS, send, startHarness, THEMES, updateFor, updateForText, waitForCharts } from './harness';
+import { CATAPULT, DIVERGENT, dragAcross, experimentText, invalidFor, posted, ROOT, SCREENSHOTS, send, THEMES, updateFor, updateForText, waitForCharts, panelPages } from './harness';
 
-let harness: Harness;
-const pages: Page[] = [];
+const { open } = panelPages();
 
-async function open(options?: Parameters<Harness['open']>[0]): Promise<Page> {
-  const page = await harness.open(options);
-  pages.push(page);
-  return page;
-}
+
 
 async function summary(page: Page, key: string): Promise<string | null> {
   const loc = page.locator(`[data-summary="${key}"]`);
@@ -95,21 +90,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `webview-${name}.png`), fullPage: true });
 }
 
-before(async () => {
-  harness = await startHarness();
-});
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) {
-    const problems = await problemsOf(page);
-    await page.close();
-    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
-  }
-});
-
-after(async () => {
-  await harness?.close();
-});
 
 describe('dynamics panel webview', { timeout: 600_000 }, () => {
   it('posts ready first, then shows a clear waiting state', async () => {

@@ -6,17 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { cellStyle, LABEL_COLOURS, LINE_INK, OUTCOME_COLOURS, REFUSED_FILL, REFUSED_HATCH, REFUSED_NAME, SHADE_LEVELS, shareText } from '../../src/core/analysis/phase/phaseStyle';
 import type { Diagram, PhaseAxisSpec, ToPhase as ToPhaseWebview } from '../../src/protocol/phase';
 import { runPhase } from '../../src/workers/phaseRun';
 import { axisFraction, cellCentre, hexRgb, MARGIN } from '../../webview/phase/heatmap';
-import { experimentText, posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
+import { experimentText, posted, SCREENSHOTS, panelPages } from './harness';
+
+const { open } = panelPages({ page: 'phase' });
 
 
-let harness: Harness;
-const pages: Page[] = [];
 const X: PhaseAxisSpec = { key: 'model.outputScale', from: 1e-3, to: 1e3, scale: 'log' };
 const Y: PhaseAxisSpec = { key: 'init.scaleU', from: 1e-4, to: 10, scale: 'log' };
 
@@ -63,11 +63,6 @@ async function pixelsOf(page: Page, rgb: [number, number, number]): Promise<numb
   }, rgb);
 }
 
-async function open(options: Parameters<Harness['open']>[0] = {}): Promise<Page> {
-  const page = await harness.open({ ...options, page: 'phase' });
-  pages.push(page);
-  return page;
-}
 
 async function send(page: Page, m: ToPhaseWebview): Promise<void> {
   await page.evaluate((msg) => window.postMessage(msg, '*'), m);
@@ -109,21 +104,6 @@ function float32(b64: string, k: number): number {
   return buf.readFloatLE(4 * k);
 }
 
-before(async () => {
-  harness = await startHarness();
-});
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) {
-    const problems = await problemsOf(page);
-    await page.close();
-    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
-  }
-});
-
-after(async () => {
-  await harness?.close();
-});
 
 describe('phase diagram webview', { timeout: 600_000 }, () => {
   it('draws a 256² heat map with a legend, and keeps its file and axes with setState', async () => {

@@ -9,20 +9,15 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { figureSvg, FigureSpec } from '../../src/core/figures/chartFigure';
 import { formatTickValue } from '../../src/core/figures/ticks';
-import { definitionOf, dragAcross, example, type Harness, posted, problemsOf, SCREENSHOTS, send, startHarness, updateFor, updateForText, waitForCharts } from './harness';
+import { definitionOf, dragAcross, example, posted, SCREENSHOTS, send, updateFor, updateForText, waitForCharts, panelPages } from './harness';
 
-let harness: Harness;
-const pages: Page[] = [];
+const { open } = panelPages();
 
-async function open(options?: Parameters<Harness['open']>[0]): Promise<Page> {
-  const page = await harness.open(options);
-  pages.push(page);
-  return page;
-}
+
 
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `webview-${name}.png`), fullPage });
@@ -53,21 +48,6 @@ async function ticks(page: Page, chart: string, scale: string): Promise<string[]
   return ((await page.locator(`[data-chart="${chart}"]`).getAttribute(attr)) ?? '').split('|');
 }
 
-before(async () => {
-  harness = await startHarness();
-});
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) {
-    const problems = await problemsOf(page);
-    await page.close();
-    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
-  }
-});
-
-after(async () => {
-  await harness?.close();
-});
 
 describe('the verdict first (issue 10)', { timeout: 600_000 }, () => {
   it('explains phase-output-scale-rate at γ = 1: kernel change 0.089 below 0.1, tangent change 0.207 decides — visible without scrolling at 1400×900 and at 320 px', async () => {

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { figureSvg, type FigureSpec } from '../../src/core/figures/chartFigure';
 import { formatTickValue } from '../../src/core/figures/ticks';
@@ -20,16 +20,11 @@ import { runPhase } from '../../src/workers/phaseRun';
 import { valueToPosition } from '../../webview/dynamics/controlDomains';
 import { flowKernelMax } from '../../webview/dynamics/notices';
 import { formatReadout } from '../../webview/shared/numberFormat';
-import { example, experimentText, type Harness, invalidFor, posted, problemsOf, SCREENSHOTS, send, startHarness, THEMES, updateFor, updateForText, waitForCharts } from './harness';
+import { example, experimentText, invalidFor, posted, SCREENSHOTS, send, THEMES, updateFor, updateForText, waitForCharts, panelPages } from './harness';
 
-let harness: Harness;
-const pages: Page[] = [];
+const { open } = panelPages();
 
-async function open(options?: Parameters<Harness['open']>[0]): Promise<Page> {
-  const page = await harness.open(options);
-  pages.push(page);
-  return page;
-}
+
 
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `review-${name}.png`), fullPage });
@@ -49,21 +44,6 @@ async function ticks(page: Page, chart: string, scale: string): Promise<string[]
 
 const summaryValue = async (page: Page, key: string): Promise<string> => (await page.locator(`[data-summary="${key}"]`).innerText()).trim();
 
-before(async () => {
-  harness = await startHarness();
-});
-
-afterEach(async () => {
-  for (const page of pages.splice(0)) {
-    const problems = await problemsOf(page);
-    await page.close();
-    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
-  }
-});
-
-after(async () => {
-  await harness?.close();
-});
 
 describe('a reviewer\'s findings (issue 10)', { timeout: 600_000 }, () => {
   it('1. labels the right end of a sweep\'s log time axis, at 1400 and at 320 px', async () => {
