@@ -359,11 +359,10 @@ export interface DescentFacts {
  * up), with nothing but the facts above recorded: the same arithmetic as `PlaneDescent.advance` on
  * local variables (each layer in its own unit, the residual by its multiplicative update where that
  * rounds better), O(1) per step and no allocation, so a phase diagram's cell costs O(steps). `reported` are the reported steps, ascending whole numbers; `rise` the relative
- * margin above the starting loss that counts as a rise; `blowUp` gives, from the starting loss, the
- * loss beyond which the run has diverged (`divergenceThreshold`, as `flab simulate`). No weight decay
- * (the phase diagram refuses it).
+ * margin above the starting loss that counts as a rise; `blowUp` the factor over it that counts as
+ * divergence. No weight decay (the phase diagram refuses it).
  */
-export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>, rise: number, blowUp: (loss0: number) => number): DescentFacts {
+export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>, rise: number, blowUp: number): DescentFacts {
   const { lnLambda, y, irreducibleLoss } = input;
   const start = startOf(input);
   const lnEtaU = Math.log(input.etaU);
@@ -376,7 +375,7 @@ export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>,
   let r = output - y;
   const loss0 = 0.5 * r * r + irreducibleLoss;
   const riseAbove = loss0 * (1 + rise);
-  const blowAbove = blowUp(loss0);
+  const blowAbove = loss0 * blowUp;
   const absY = Math.abs(y);
   const last = reported.length > 0 ? reported[reported.length - 1] : 0;
   let riseStep = -1;

@@ -72,9 +72,9 @@ export class CatapultWatch {
  * What gradient descent did within its step budget (docs/phase-diagram.md, "Gradient descent"), by
  * code: 0 converged (the loss never rose above its starting value by more than CATAPULT_RISE),
  * 1 catapult (it rose above, then fell below its starting value, and is not above it at the end),
- * 2 diverged (a blow-up: a loss not finite or beyond `divergenceThreshold` of its start — the one
- * `flab simulate` stops at — or a next state not finite), 3 unsettled (it rose above its start and is
- * still above it at the end of the budget, finite and within that threshold: a catapult still on its way when the budget ran
+ * 2 diverged (a blow-up: a loss not finite or beyond DIVERGENCE_FACTOR × its start, or a next state
+ * not finite), 3 unsettled (it rose above its start and is still above it at the end of the budget,
+ * finite and below DIVERGENCE_FACTOR × its start: a catapult still on its way when the budget ran
  * out, or a bounded oscillation — a run `flab simulate` labels, as it labels converged and catapult
  * runs). The codes of the first three are those they had before `unsettled` was split from diverged.
  */
@@ -132,7 +132,7 @@ export class OutcomeWatch implements OutcomeFacts {
   observe(step: number, loss: number): boolean {
     if (step === 0) this.loss0 = loss;
     this.lossEnd = loss;
-    if (step > 0 && !(loss <= divergenceThreshold(this.loss0))) {
+    if (step > 0 && !(loss <= this.loss0 * DIVERGENCE_FACTOR)) {
       this.blowUpStep = step;
       return false;
     }

@@ -17,7 +17,7 @@ import type { LogPoint } from '../../linearFlow/plane';
 import { planeDescentFacts } from '../../linearFlow/planeDescent';
 import { exactMagnitudes, firstOverflow } from '../../linearFlow/ranges';
 import { flowOfSpec } from '../../linearFlow/reduce';
-import { CATAPULT_RISE, descentOutcome, DIVERGED, divergenceThreshold, OutcomeWatch } from '../../linearFlow/stability';
+import { CATAPULT_RISE, descentOutcome, DIVERGED, DIVERGENCE_FACTOR, OutcomeWatch } from '../../linearFlow/stability';
 import { classifyCode, MechanismScores, scoresFromChanges, thresholdsOf, type ClassifyThresholds } from '../../mechanisms/classify';
 import { CellEvaluator, CellResult, NO_LABEL, PhaseWorkError, REFUSED_CELL, widthFactors } from './cellEvaluator';
 import { cellSpec, LinearBase, linearBase, lnNtk0Of, planeInputOf } from './linearCells';
@@ -77,7 +77,7 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
       if (firstOverflow(exactMagnitudes(exact.flow, exact.lnTheta0, { horizon: false, weightDecay: 0 }).filter((m) => m.initial))) return REFUSED_CELL;
       const { input, lnTheta0 } = planeInputOf(spec);
       const ntk0 = Math.exp(lnNtk0Of(input));
-      const f = planeDescentFacts(input, base.steps, CATAPULT_RISE, divergenceThreshold);
+      const f = planeDescentFacts(input, base.steps, CATAPULT_RISE, DIVERGENCE_FACTOR);
       // A cell whose first loss is not even finite diverged before it began.
       const outcome = Number.isFinite(f.loss0) ? descentOutcome(f) : DIVERGED;
       if (outcome === DIVERGED) return { label: NO_LABEL, scores: null, outcome, ntk0 };

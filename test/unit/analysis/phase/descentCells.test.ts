@@ -18,7 +18,7 @@ import type { Experiment } from '../../../../src/core/experiment/experiment';
 import { parseExperiment } from '../../../../src/core/experiment/parse';
 import { PlaneDescent, planeDescentFacts } from '../../../../src/core/linearFlow/planeDescent';
 import { exactFlowOf } from '../../../../src/core/linearFlow/reduce';
-import { CATAPULT_RISE, CONVERGED, CATAPULT, DESCENT_OUTCOMES, descentOutcome, DIVERGED, divergenceThreshold, OutcomeWatch, UNSETTLED } from '../../../../src/core/linearFlow/stability';
+import { CATAPULT_RISE, CONVERGED, CATAPULT, DESCENT_OUTCOMES, descentOutcome, DIVERGED, DIVERGENCE_FACTOR, OutcomeWatch, UNSETTLED } from '../../../../src/core/linearFlow/stability';
 import { SCORE_NAMES } from '../../../../src/core/mechanisms/classify';
 import { Rng } from '../../../../src/core/math/rng';
 import { simulate } from '../../../../src/core/runs/simulate';
@@ -103,9 +103,10 @@ for (const budget of [{ end: 200, points: 41, converged: 30, unsettled: 0 }, { e
         const cell = cellExperiment(e, p, i, j);
         const run = simulate(cell).summary;
         const outcome = p.outcomes![k];
-        // Diverged exactly where simulate reports a blow-up (the same threshold: docs/finite-rates.md §2).
+        // simulate reports no blow-up for any other outcome; a diverged cell blew up in simulate too, or
+        // passed 1e30 × its start below simulate's own threshold (1e100 when larger: docs/finite-rates.md §2).
         if (outcome !== DIVERGED) assert.equal(run.diverged, null, `(${i}, ${j}) ${DESCENT_OUTCOMES[outcome]}: simulate reports no blow-up`);
-        else assert.notEqual(run.diverged, null, `(${i}, ${j}) diverged: simulate reports the blow-up`);
+        else assert.ok(run.diverged !== null || referenceRun(cell, steps).peak > 1e30, `(${i}, ${j}) diverged: simulate's blow-up ${JSON.stringify(run.diverged)}`);
         if (outcome === DIVERGED) {
           assert.equal(p.labels[k], NO_LABEL, `(${i}, ${j}) a diverged cell has no label`);
           assert.equal(cellScores(p, i, j), null);
@@ -257,17 +258,13 @@ test('the outcome rules on losses written by hand', () => {
   assert.equal(outcomeOf([1, 3, 0.5, 1 + 0.5 * CATAPULT_RISE]), 'catapult', 'back within the margin at the end');
   assert.equal(outcomeOf([1, 3, 0.5, 1 + 2 * CATAPULT_RISE]), 'unsettled', 'above the margin at the end');
   assert.equal(outcomeOf([1, 3, 2, 1.5]), 'unsettled', 'rose and never fell below its start');
-  assert.equal(outcomeOf([1, 10, 1e29, 1e30]), 'unsettled', 'far above its start, but finite and at most 1e100');
-  assert.equal(outcomeOf([1, 10, 1e31, 1e99, 0.1]), 'catapult', 'beyond 1e30 × its start but not beyond 1e100: flab simulate sees no blow-up either');
-  assert.equal(outcomeOf([1, 10, 1e29, 1e101, 0.1]), 'diverged', 'beyond 1e100, however it ends');
-  assert.equal(outcomeOf([1e80, 1e95, 1e109]), 'unsettled', 'a start of 1e80: within 1e30 × it');
-  assert.equal(outcomeOf([1e80, 1e95, 1.01e110, 1]), 'diverged', 'a start of 1e80: beyond 1e30 × it');
-  assert.equal(outcomeOf([0, 1e99]), 'unsettled', 'a start of 0: 1e100 is the threshold');
+  assert.equal(outcomeOf([1, 10, 1e29, 1e30]), 'unsettled', 'far above its start, but finite and at most 1e30 × it');
+  assert.equal(outcomeOf([1, 10, 1e29, 1e31, 0.1]), 'diverged', 'beyond 1e30 × its start, however it ends');
   assert.equal(outcomeOf([1, NaN]), 'diverged');
   assert.equal(outcomeOf([1, Infinity]), 'diverged');
   const w = new OutcomeWatch();
   w.observe(0, 2);
-  assert.equal(w.observe(1, 1.01 * divergenceThreshold(2)), false, 'the watch says to stop at the blow-up');
+  assert.equal(w.observe(1, 2 * DIVERGENCE_FACTOR * 1.01), false, 'the watch says to stop at the blow-up');
   assert.equal(w.blowUpStep, 1);
 });
 
@@ -279,7 +276,7 @@ test('the recursion\'s facts are those of PlaneDescent step by step, catapults a
     const e = experiment({ ...LINEAR, init: { ...LINEAR.init, seed: c }, model: { width: 1 + Math.floor(rng.uniform() * 12), outputScale: Math.exp(3 * (rng.uniform() - 0.4)) }, learningRates: { u: Math.exp(3 * (rng.uniform() - 0.5)), W: Math.exp(3 * (rng.uniform() - 0.5)) } });
     const { flow } = exactFlowOf(e);
     const steps = Float64Array.from({ length: 11 }, (_, k) => 30 * k);
-    const facts = planeDescentFacts(flow.input, steps, CATAPULT_RISE, divergenceThreshold);
+    const facts = planeDescentFacts(flow.input, steps, CATAPULT_RISE, DIVERGENCE_FACTOR);
     const run = new PlaneDescent(flow.input);
     const watch = new OutcomeWatch();
     let kernel = 0;
