@@ -171,6 +171,15 @@ describe('the note over a greyed result', { timeout: 600_000 }, () => {
     assert.equal(await note.getAttribute('aria-live'), 'polite');
     assert.equal(await page.locator('input[data-control-number="model.width"]').inputValue(), '-5', 'what the user typed stays');
     await page.screenshot({ path: join(SCREENSHOTS, 'webview-stale-note.png') });
+    // Correcting the value: the field's definition (drawn above the field) leaves the note readable.
+    await page.locator('input[data-control-number="model.width"]').focus();
+    const tip = page.locator('.definition-tip:not([hidden])');
+    await tip.waitFor({ state: 'visible' });
+    const [a, b] = [await tip.boundingBox(), await note.boundingBox()];
+    assert.ok(a && b);
+    const overlap = Math.min(a.x + a.width, b.x + b.width) > Math.max(a.x, b.x) && Math.min(a.y + a.height, b.y + b.height) > Math.max(a.y, b.y);
+    assert.ok(!overlap, `the field's definition ${JSON.stringify(a)} covers the note ${JSON.stringify(b)}`);
+    await page.locator('input[data-control-number="model.width"]').blur();
 
     // Two values changed, one of them the invalid one.
     await send(page, invalidFor(3, experimentText({ scaleU: 0.5 }).replace('"width": 200', '"width": -5')));

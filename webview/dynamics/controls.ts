@@ -32,9 +32,13 @@ function endLabel(v: number, linear: boolean, integer = false): string {
   return String(v).replace(/^-/, '−');
 }
 
-/** A control's value as the panel writes it: as the document does, when it does. */
+/**
+ * A control's value as the panel writes it: as the document does, when it does. Null means the document
+ * has no number the control can show there — the key missing, or holding text, null or a number beyond
+ * float64 ("two hundred", 1e999): "no valid number", not "not set", which a file that sets it would contradict.
+ */
 function valueText(state: ControlState | undefined): string {
-  if (!state || state.value === null) return 'not set';
+  if (!state || state.value === null) return 'no valid number';
   return state.text ?? String(state.value);
 }
 

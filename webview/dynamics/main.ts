@@ -164,7 +164,9 @@ class Panel {
     this.staleNote.setAttribute('aria-live', 'polite');
     this.staleNote.hidden = true;
     const side = el('div', 'side');
-    side.append(toolbar, this.staleNote, this.controls.element, this.summary.element);
+    // Below the controls: a focused field's definition is drawn above the field, and over a note above
+    // the first control it hid the list of differing values while one was being corrected.
+    side.append(toolbar, this.controls.element, this.staleNote, this.summary.element);
     const main = el('div', 'layout');
     main.append(side, this.chartsSection);
     root.append(header, this.bannerSlot, this.verdict.element, this.description, this.noticeSlot, this.waiting, main);

@@ -16,9 +16,9 @@ test('names the controls that differ, in their own words, with the values as wri
   assert.equal(staleResultNote(computed, now), 'The greyed result was computed with the last valid values, not the controls\': Width d 200 (now -5); Init scale σ_u 0.02 (now 5e-1).');
 });
 
-test('says a value the document no longer has is not set', () => {
+test('says a value the document no longer has as a number (missing, text, null, 1e999) has no valid number, not that it is not set', () => {
   const now = [state('model.width', 200), state('init.scaleU', null), state('learningRates.u', 0.05)];
-  assert.match(staleResultNote(computed, now), /Init scale σ_u 0\.02 \(now not set\)\.$/);
+  assert.match(staleResultNote(computed, now), /Init scale σ_u 0\.02 \(now no valid number\)\.$/);
 });
 
 test('says the controls show the same values when none differs, and when the file does not parse', () => {
