@@ -112,9 +112,9 @@ function openFailure(err: unknown, ref: DataFileRef): string {
 /** The largest gzip file read whole to locate trailing bytes after its members (the error path only). */
 const TRAILING_SEARCH_BYTES = 64 * 2 ** 20;
 
-/** "1 byte follows", "7 bytes follow", "3 MiB (3,145,729 bytes) follow": the subject of the trailing-bytes messages. */
-function bytesFollow(n: number): string {
-  return `${formatBytes(n)} ${n === 1 ? 'follows' : 'follow'}`;
+/** "1 byte follows … and is not", "7 bytes follow … and are not": the trailing-bytes messages' subject and verbs. */
+function bytesFollow(n: number, at: number): string {
+  return `${formatBytes(n)} ${n === 1 ? 'follows' : 'follow'} the end of the gzip data (at byte ${formatCount(at)} of the file) and ${n === 1 ? 'is' : 'are'} not another gzip member`;
 }
 
 abstract class BaseReader implements DataReader {
@@ -233,20 +233,13 @@ class GzipReader extends BaseReader {
       const at = this.produced;
       // Not zlib's: the compressed file's own read failed (its stream passes the system's error on).
       if (typeof code === 'string' && !code.startsWith('Z_')) throw this.error(readFailure(err), at);
-      const trailingError = (end: { compressed: number; decompressed: number }) =>
-        this.error(`${bytesFollow(this.fileSize - end.compressed)} the end of the gzip data (at byte ${formatCount(end.compressed)} of the file) and are not another gzip member: trailing bytes`, end.decompressed);
-      if (code === 'Z_BUF_ERROR') {
-        // The stream ended inside a member, or after whole members followed by too few bytes for zlib to
-        // check a header: one trailing byte after the data was reported as a truncated file.
-        const end = await this.membersEnd();
-        if (end && !end.memberFollows) throw trailingError(end);
-        throw this.error(`the gzip stream is truncated: the file ends after ${formatBytes(this.fileSize)}, before the end of its compressed data`, await this.decodableLength());
-      }
-      // The first member's magic number was read: a header check that fails is a later member's — bytes
-      // after the gzip data that are not another member — located where the members' data ends (it was
-      // byte 0: zlib drops what it had not handed over).
-      const trailing = code === 'Z_DATA_ERROR' && message === 'incorrect header check' ? await this.membersEnd() : null;
-      if (trailing) throw trailingError(trailing);
+      // Whole members followed by bytes that do not begin another one are trailing bytes, located where
+      // the members' data ends, whichever way zlib stopped on them: a header check that failed ("incorrect
+      // header check", "unknown compression method": it was byte 0, since zlib drops what it had not handed
+      // over), or too few bytes to check one (Z_BUF_ERROR: one byte after the data was called a truncated file).
+      const end = code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' ? await this.membersEnd() : null;
+      if (end && !end.memberFollows) throw this.error(`${bytesFollow(this.fileSize - end.compressed, end.compressed)}: trailing bytes`, end.decompressed);
+      if (code === 'Z_BUF_ERROR') throw this.error(`the gzip stream is truncated: the file ends after ${formatBytes(this.fileSize)}, before the end of its compressed data`, await this.decodableLength());
       const reason = code === 'Z_DATA_ERROR' ? `the compressed data is damaged (zlib: ${message})` : message;
       throw this.error(`not a valid gzip file: ${reason}`, at);
     }
@@ -278,7 +271,7 @@ class GzipReader extends BaseReader {
       for (let i = 0; i < bytesRead; i++) {
         if (block[i] !== 0) {
           throw this.error(
-            `${bytesFollow(this.fileSize - consumed)} the end of the gzip data (at byte ${formatCount(consumed)} of the file) and are not another gzip member: trailing bytes (byte ${formatCount(at + i)} is 0x${block[i].toString(16).padStart(2, '0')}; only zero bytes may pad a gzip file)`,
+            `${bytesFollow(this.fileSize - consumed, consumed)}: trailing bytes (byte ${formatCount(at + i)} is 0x${block[i].toString(16).padStart(2, '0')}; only zero bytes may pad a gzip file)`,
             this.produced,
           );
         }
@@ -292,7 +285,7 @@ class GzipReader extends BaseReader {
    * decompressed bytes before it, walking member by member (header, raw deflate data, 8-byte trailer),
    * or null when the file is larger than TRAILING_SEARCH_BYTES (read whole, on this error path only)
    * or no member is whole. `memberFollows`: the bytes after them begin as a member does (its magic
-   * number, or its first byte at the file's end): a later member, cut short.
+   * number and compression method, as far as the file goes): a later member, cut short.
    */
   private async membersEnd(): Promise<{ compressed: number; decompressed: number; memberFollows: boolean } | null> {
     if (this.fileSize > TRAILING_SEARCH_BYTES) return null;
@@ -316,7 +309,8 @@ class GzipReader extends BaseReader {
       }
     }
     if (!(at > 0 && at < bytes.length)) return null;
-    const memberFollows = bytes[at] === GZIP_MAGIC_0 && (at + 1 === bytes.length || bytes[at + 1] === GZIP_MAGIC_1);
+    // The magic number, then CM = 8 (deflate, the only method): 1f 8b 09 cannot begin a member.
+    const memberFollows = [GZIP_MAGIC_0, GZIP_MAGIC_1, 8].every((b, k) => at + k >= bytes.length || bytes[at + k] === b);
     return { compressed: at, decompressed, memberFollows };
   }
 

@@ -185,12 +185,14 @@ test('bad IDX files: each a located message', async () => {
   await rejectsAt(loadDataset(spec({ trainImages: 'trailing.gz' }), o), { path: 'data.trainImages', message: exactly(`trailing.gz, byte ${whole.length} (decompressed): 7 bytes follow the end of the gzip data (at byte ${members.length} of the file) and are not another gzip member: trailing bytes`), offset: whole.length });
   // Too few bytes after the members for zlib to check a header: trailing bytes all the same (one byte
   // was called a truncated file); the start of another member cut short is a truncation.
-  for (const tail of [[0x41], [0x1f, 0x41], [0x41, 0x8b, 0x08]]) {
+  // So are bytes that begin as a member but cannot be one: compression method 8 (deflate) is the only one.
+  for (const tail of [[0x41], [0x1f, 0x41], [0x41, 0x8b, 0x08], [0x1f, 0x8b, 0x41], [0x1f, 0x8b, 0x09], [0x1f, 0x8b, 0x41, 0x00, 0x00]]) {
     write(dir, 'short-tail.gz', Buffer.concat([members, Buffer.from(tail)]));
-    const plural = tail.length === 1 ? '1 byte follows' : `${tail.length} bytes follow`;
-    await rejectsAt(loadDataset(spec({ trainImages: 'short-tail.gz' }), o), { path: 'data.trainImages', message: exactly(`short-tail.gz, byte ${whole.length} (decompressed): ${plural} the end of the gzip data (at byte ${members.length} of the file) and are not another gzip member: trailing bytes`), offset: whole.length });
+    const subject = tail.length === 1 ? '1 byte follows' : `${tail.length} bytes follow`;
+    const verb = tail.length === 1 ? 'is' : 'are';
+    await rejectsAt(loadDataset(spec({ trainImages: 'short-tail.gz' }), o), { path: 'data.trainImages', message: exactly(`short-tail.gz, byte ${whole.length} (decompressed): ${subject} the end of the gzip data (at byte ${members.length} of the file) and ${verb} not another gzip member: trailing bytes`), offset: whole.length });
   }
-  for (const tail of [[0x1f], [0x1f, 0x8b], [0x1f, 0x8b, 0x08, 0x00]]) {
+  for (const tail of [[0x1f], [0x1f, 0x8b], [0x1f, 0x8b, 0x08], [0x1f, 0x8b, 0x08, 0x00]]) {
     write(dir, 'cut-member.gz', Buffer.concat([members, Buffer.from(tail)]));
     await rejectsAt(loadDataset(spec({ trainImages: 'cut-member.gz' }), o), { path: 'data.trainImages', message: /^cut-member.gz, byte \d+ \(decompressed\): the gzip stream is truncated/ });
   }
