@@ -114,6 +114,18 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * dist/cliNetwork.js is not beside dist/cli.js (src/cli/network/deferred.ts): the commands that train
+ * or read checkpoints cannot run from this installation. Exit 1 with what is missing and where it was
+ * looked for — not an internal error (a bug of flab's), nor bad usage.
+ */
+export class MissingBundleError extends Error {
+  constructor(readonly file: string) {
+    super(`this command needs ${file}, the network half of flab, beside the command line's own file: it is not there (copy or install dist/ whole)`);
+    this.name = 'MissingBundleError';
+  }
+}
+
 /** An experiment file that cannot be read or is invalid (exit 1), with what to print. */
 export class BadFileError extends Error {
   constructor(readonly output: CliOutput) {

@@ -16,7 +16,7 @@ import { locatePath } from '../core/experiment/parse';
 import { DataError } from '../core/network/data/dataError';
 import { TrainingSetupError } from '../core/network/trainErrors';
 import { parseArgs, usageLine } from './args';
-import { BadFileError, CliOutput, Command, CommandContext, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, UsageError } from './command';
+import { BadFileError, CliOutput, Command, CommandContext, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, MissingBundleError, UsageError } from './command';
 import { COMMANDS } from './commands';
 import { FileReader, LoadedFile, loadAnyExperimentFile, loadExperimentFile, readExperimentFile, reportDiagnostics, reportExperimentError } from './experimentFile';
 import { formatBytes, MAX_FILE_BYTES } from './limits';
@@ -93,6 +93,7 @@ async function runCommand(argv: readonly string[], reader: FileReader, progress?
     } catch (e) {
       if (e instanceof UsageError) return usageError(command, e.message);
       if (e instanceof BadFileError) return e.output;
+      if (e instanceof MissingBundleError) return { code: EXIT_BAD_FILE, stdout: '', stderr: `flab ${command.name}: error: ${e.message}\n` };
       if (loaded) {
         if (e instanceof ExperimentError) return reportExperimentError(loaded, e);
         if (e instanceof DataError) return reportExperimentError(loaded, new ExperimentError(e.message, e.path));

@@ -5,15 +5,23 @@
  * linear model's commands never come here, and never parse TensorFlow.js or the data and checkpoint
  * readers (docs/architecture.md, "Commands").
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { MissingBundleError } from '../command';
 import type { WholeCli } from '../command';
 import type * as network from './index';
 
-/** dist/cliNetwork.js's command line, loaded at its first use. */
+/**
+ * dist/cliNetwork.js's command line, loaded at its first use. Without it (dist/cli.js copied alone),
+ * an error saying which file is missing and where it was looked for — an installation's fault, not a
+ * bug of flab's nor the experiment file's.
+ */
 function wholeCli(): WholeCli {
+  const file = join(__dirname, 'cliNetwork.js');
+  if (!existsSync(file)) throw new MissingBundleError(file);
   // A run-time require of the second bundle: a path esbuild does not follow.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(join(__dirname, 'cliNetwork.js')) as { rerunCli: WholeCli }).rerunCli;
+  return (require(file) as { rerunCli: WholeCli }).rerunCli;
 }
 
 export const runTrain: typeof network.runTrain = (_args, context) => context.rerun(wholeCli());

@@ -110,6 +110,14 @@ test('dist/cli.js leaves the network code to dist/cliNetwork.js, which it loads 
   const r = flab('train', write('linear-for-train.flab.json', experiment()));
   assert.equal(r.code, 1);
   assert.match(r.stderr, /linear-for-train\.flab\.json:\d+:\d+: error: .*flab train/);
+  // dist/cli.js copied alone: the network commands say what is missing (it was "internal error … a bug in flab"); the others run.
+  const alone = mkdtempSync(join(tmpdir(), 'flab-alone-'));
+  writeFileSync(join(alone, 'cli.js'), text);
+  const network = write('net-alone.flab.json', JSON.stringify({ model: { hidden: [3] }, data: { train: { x: [[1], [2]], y: [[1], [2]] } }, training: { steps: 2, learningRate: 0.1 } }));
+  const lone = spawnSync(process.execPath, [join(alone, 'cli.js'), 'train', network], { encoding: 'utf8' });
+  assert.equal(lone.status, 1);
+  assert.equal(lone.stderr, `flab train: error: this command needs ${join(alone, 'cliNetwork.js')}, the network half of flab, beside the command line's own file: it is not there (copy or install dist/ whole)\n`);
+  assert.equal(spawnSync(process.execPath, [join(alone, 'cli.js'), 'solve', write('linear-alone.flab.json', experiment()), '--summary'], { encoding: 'utf8' }).status, 0);
 });
 
 test('bad usage exits 2 and says how to use flab; a missing file exits 1', () => {
