@@ -150,7 +150,30 @@ describe('definitions by keyboard', { timeout: 600_000 }, () => {
   });
 });
 
+/** Whether two boxes overlap. */
+function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
+  return Math.min(a.x + a.width, b.x + b.width) > Math.max(a.x, b.x) && Math.min(a.y + a.height, b.y + b.height) > Math.max(a.y, b.y);
+}
+
 describe('the note over a greyed result', { timeout: 600_000 }, () => {
+  it('follows the controls in a narrow panel too (stacked layout), where the width field\'s definition does not cover it', async () => {
+    const page = await open({ width: 520 });
+    await send(page, updateFor(1));
+    await waitForCharts(page);
+    await send(page, invalidFor(2, experimentText({ scaleU: 0.5 }).replace('"width": 200', '"width": -5')));
+    const note = page.locator('[data-stale-note]');
+    await note.waitFor({ state: 'visible' });
+    const field = page.locator('input[data-control-number="model.width"]');
+    const [n, f] = [await note.boundingBox(), await field.boundingBox()];
+    assert.ok(n && f && n.y > f.y, `the note ${JSON.stringify(n)} after the controls ${JSON.stringify(f)}`);
+    await field.focus();
+    const tip = page.locator('.definition-tip:not([hidden])');
+    await tip.waitFor({ state: 'visible' });
+    const t = await tip.boundingBox();
+    assert.ok(t && !overlaps(t, n), `the field's definition ${JSON.stringify(t)} covers the note ${JSON.stringify(n)}`);
+  });
+
+
   it('says the result was computed with the last valid values and names the controls that differ; gone when valid again', async () => {
     const page = await open();
     const note = page.locator('[data-stale-note]');
@@ -176,9 +199,7 @@ describe('the note over a greyed result', { timeout: 600_000 }, () => {
     const tip = page.locator('.definition-tip:not([hidden])');
     await tip.waitFor({ state: 'visible' });
     const [a, b] = [await tip.boundingBox(), await note.boundingBox()];
-    assert.ok(a && b);
-    const overlap = Math.min(a.x + a.width, b.x + b.width) > Math.max(a.x, b.x) && Math.min(a.y + a.height, b.y + b.height) > Math.max(a.y, b.y);
-    assert.ok(!overlap, `the field's definition ${JSON.stringify(a)} covers the note ${JSON.stringify(b)}`);
+    assert.ok(a && b && !overlaps(a, b), `the field's definition ${JSON.stringify(a)} covers the note ${JSON.stringify(b)}`);
     await page.locator('input[data-control-number="model.width"]').blur();
 
     // Two values changed, one of them the invalid one.
