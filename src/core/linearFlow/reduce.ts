@@ -26,7 +26,7 @@ export interface EffectiveSample {
 /** Largest |x| over arrays. */
 function maxAbs(rows: readonly ArrayLike<number>[]): number {
   let m = 0;
-  for (const r of rows) for (let i = 0; i < r.length; i++) m = Math.max(m, Math.abs(r[i]));
+  for (const r of rows) for (let i = 0; i < r.length; i++) m = maxAbsWith(m, r[i]);
   return m;
 }
 
