@@ -174,7 +174,12 @@ export class RovingFocus {
 
   private select(term: HTMLElement): void {
     this.current = this.keyOf(term);
-    for (const t of this.terms()) t.tabIndex = t === term ? 0 : -1;
+    this.stopAt(term, this.terms());
+  }
+
+  /** `term` the list's one tab stop. */
+  private stopAt(term: HTMLElement | undefined, terms: HTMLElement[]): void {
+    for (const t of terms) t.tabIndex = t === term ? 0 : -1;
   }
 
   private key(e: KeyboardEvent): void {
@@ -196,7 +201,7 @@ export class RovingFocus {
   refresh(hadFocus: boolean): void {
     const terms = this.terms();
     const keep = terms.find((t) => this.keyOf(t) === this.current) ?? terms[0];
-    for (const t of terms) t.tabIndex = t === keep ? 0 : -1;
+    this.stopAt(keep, terms);
     if (keep && hadFocus) keep.focus();
   }
 }
