@@ -25,9 +25,39 @@ async function webviewWith(page: Page, selector: string, timeout = 60_000): Prom
       if (f.name() !== 'active-frame' && !f.url().includes('fake.html')) continue;
       if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
     }
-    if (Date.now() > deadline) throw new Error(`no webview with ${selector}`);
+    if (Date.now() > deadline) throw new Error(`no webview with ${selector} after ${timeout} ms; ${await describePage(page)}`);
     await page.waitForTimeout(100);
   }
+}
+
+/**
+ * What the window shows, for a wait that timed out: the quick input (open or not, its title and
+ * value, its validation message) and each webview's status line, notices and first words — so that a
+ * failure on a CI machine, whose screenshots we cannot see, says where the flow stopped.
+ */
+async function describePage(page: Page): Promise<string> {
+  const quick = await page
+    .evaluate(() => {
+      const w = document.querySelector<HTMLElement>('.quick-input-widget');
+      if (!w || w.style.display === 'none' || w.offsetParent === null) return 'quick input closed';
+      const title = w.querySelector('.quick-input-title')?.textContent ?? '';
+      const value = w.querySelector<HTMLInputElement>('input.input')?.value ?? '';
+      const message = w.querySelector('.quick-input-message')?.textContent ?? '';
+      return `quick input open: "${title}" value "${value}" message "${message}"`;
+    })
+    .catch((e: unknown) => `quick input unknown (${String(e)})`);
+  const views: string[] = [];
+  for (const f of page.frames()) {
+    if (f.name() !== 'active-frame' && !f.url().includes('fake.html')) continue;
+    const text = await f
+      .evaluate(() => {
+        const pick = (sel: string): string => (document.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+        return `status "${pick('.status')}" banner "${pick('.banner')}" body "${(document.body?.innerText ?? '').replace(/\s+/g, ' ').trim().slice(0, 200)}"`;
+      })
+      .catch((e: unknown) => `unreadable (${String(e)})`);
+    views.push(text);
+  }
+  return `${quick}; ${views.length} webview(s)${views.map((v, k) => `\n  [${k}] ${v}`).join('')}`;
 }
 
 async function pickInQuickInput(page: Page, text: string): Promise<void> {
@@ -78,7 +108,9 @@ async function acceptInputBox(page: Page, expected: RegExp): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ timeout: 30_000 });
   await page.waitForFunction((src) => new RegExp(src).test((document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value ?? ''), expected.source, { timeout: 30_000 });
+  const value = await input.inputValue();
   await page.keyboard.press('Enter');
+  await inputBoxAccepted(page, value);
 }
 
 describe('phase diagram in code-server (user level)', function () {
@@ -337,7 +369,7 @@ describe('phase diagram refused cells in code-server (user level)', function () 
   });
 
   it('σ from 1e-300 to 1e300: the extremes are hatched, the legend lists them with their share, the hover says why', async function () {
-    this.timeout(180_000);
+    this.timeout(300_000);
     const page = s.wb.page;
     await s.wb.openFile(FILE);
     await s.wb.runCommand('Feature Learning: Open Phase Diagram', 30_000, true);
@@ -345,8 +377,14 @@ describe('phase diagram refused cells in code-server (user level)', function () 
     await typeInInputBox(page, '1e-300:1e300');
     await pickInQuickInput(page, 'init.scaleU');
     await typeInInputBox(page, '1e-300:1e300');
-    const frame = await webviewWith(page, '.legend-refused');
-    await frame.locator('canvas.heatmap[data-drawn]').waitFor({ timeout: 60_000 });
+    // In stages, so that a timeout says which one failed: the panel, its drawing, the refused cells' entry.
+    const frame = await webviewWith(page, 'canvas.heatmap', 90_000);
+    await frame.locator('canvas.heatmap[data-drawn]').waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
+      throw new Error(`the diagram was not drawn: ${String(e)}; ${await describePage(page)}`);
+    });
+    await frame.locator('.legend-refused').waitFor({ timeout: 10_000 }).catch(async (e: unknown) => {
+      throw new Error(`no refused cells in the legend: ${String(e)}; ${await describePage(page)}`);
+    });
     const entry = frame.locator('.legend-refused');
     assert.equal((await entry.locator('.legend-name').innerText()).trim(), 'beyond 64 bits (refused)');
     const share = parseFloat(await entry.locator('.legend-share').innerText());
@@ -387,4 +425,29 @@ async function typeInInputBox(page: Page, text: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`the input box did not keep "${text}"`);
   }
   await page.keyboard.press('Enter');
+  await inputBoxAccepted(page, text);
+}
+
+/**
+ * Waits until the input box holding `text` has gone (the command took the value). A box that still
+ * holds it after a while is given Enter again, as a user would: a key press that arrived while the box
+ * was still settling was not taken as an accept.
+ */
+async function inputBoxAccepted(page: Page, text: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const gone = await page
+      .waitForFunction(
+        (t) => {
+          const w = document.querySelector<HTMLElement>('.quick-input-widget');
+          return !w || w.style.display === 'none' || w.offsetParent === null || (w.querySelector<HTMLInputElement>('input.input')?.value ?? '') !== t;
+        },
+        text,
+        { timeout: 5000 },
+      )
+      .then(() => true, () => false);
+    if (gone) return;
+    if (Date.now() > deadline) throw new Error(`the input box kept "${text}" after Enter; ${await describePage(page)}`);
+    await page.keyboard.press('Enter');
+  }
 }
