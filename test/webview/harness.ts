@@ -258,6 +258,16 @@ export async function definitionOf(page: Page, selector: string): Promise<string
   );
 }
 
+/**
+ * Elements with a `title` attribute — a hint shown on hover only, never on keyboard focus — each as
+ * its tag, data attributes and title; the panels should have none (docs/panel.md, "Definitions").
+ */
+export async function hoverOnlyHints(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[title]')].map((e) => `<${e.tagName.toLowerCase()}${Object.entries(e.dataset).map(([k, v]) => ` data-${k}="${v}"`).join('')}> ${e.getAttribute('title')}`),
+  );
+}
+
 /** The text of an example file of the repository. */
 export const example = (name: string): string => readFileSync(join(ROOT, 'examples', name), 'utf8');
 

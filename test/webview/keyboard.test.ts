@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { definitionOf, example, experimentText, invalidFor, SCREENSHOTS, send, updateFor, updateForText, waitForCharts, panelPages } from './harness';
+import { definitionOf, dragAcross, example, experimentText, hoverOnlyHints, invalidFor, SCREENSHOTS, send, updateFor, updateForText, waitForCharts, panelPages } from './harness';
 
 const { open } = panelPages();
 
@@ -147,6 +147,71 @@ describe('definitions by keyboard', { timeout: 600_000 }, () => {
     await page.mouse.move(5, 5);
     await page.locator(`#${tip}`).waitFor({ state: 'hidden' });
     assert.match(await definitionOf(page, '.summary dt'), /ζ = cos∠\(u, W n\)/);
+  });
+});
+
+describe('hints by keyboard, not on hover only', { timeout: 600_000 }, () => {
+  it('the sliders, the view\'s options, a sweep\'s values, Reset zoom and an error\'s link show their hints on focus; nothing has a title', async () => {
+    // Each had a native title: shown after a hover, never on focus, so a keyboard user never saw it.
+    const page = await open();
+    await send(page, updateFor(1, { sweep: { outputScale: { from: 0.1, to: 10, count: 3 } } }));
+    await waitForCharts(page);
+    assert.deepEqual(await hoverOnlyHints(page), [], 'no element with a title');
+
+    await page.locator('input[data-control="init.scaleU"]').focus();
+    let shown = await shownDefinition(page);
+    assert.ok(shown.visible && shown.inViewport, 'the slider\'s range and scale show on focus');
+    assert.match(shown.text, /^\S+ … \S+, log scale; the number field takes any value\.$/);
+    assert.match(await accessibleDescription(page), /log scale; the number field takes any value/, 'and are its description');
+    await page.keyboard.press('ArrowRight');
+    assert.ok((await shownDefinition(page)).visible, 'and stay while the keys move it');
+
+    await page.locator('[data-choice="dynamics"] [aria-checked="true"]').focus();
+    shown = await shownDefinition(page);
+    assert.ok(shown.visible);
+    assert.match(shown.text, /^Gradient flow \(exact for the linear network\)/);
+
+    await page.locator('.sweep-legend [data-sweep-value]').first().focus();
+    shown = await shownDefinition(page);
+    assert.ok(shown.visible);
+    assert.match(shown.text, /verdict/);
+
+    await dragAcross(page, 'zeta', 0.2, 0.6);
+    await page.locator('[data-button="reset-zoom"]:not([disabled])').waitFor();
+    await page.locator('[data-button="reset-zoom"]').focus();
+    shown = await shownDefinition(page);
+    assert.ok(shown.visible, 'Reset zoom (a toolkit button) shows its hint on focus');
+    assert.equal(shown.text, 'Show the whole run (or double-click a chart)');
+
+    await send(page, invalidFor(2, experimentText().replace('"width": 200', '"width": -5')));
+    await page.locator('.error-link').first().focus();
+    shown = await shownDefinition(page);
+    assert.ok(shown.visible);
+    assert.equal(shown.text, 'Show in the editor');
+    assert.deepEqual(await hoverOnlyHints(page), [], 'none under the banner either');
+  });
+
+  it('a nonlinear activation: the disabled view choice says why on its caption, a tab stop while it holds, none after', async () => {
+    const page = await open();
+    await send(page, updateFor(1, { activation: 'tanh', width: 50 }));
+    await waitForCharts(page);
+    assert.deepEqual(await hoverOnlyHints(page), []);
+    const caption = page.locator('[data-choice="dynamics"] .choice-label');
+    assert.equal(await caption.getAttribute('tabindex'), '0');
+    await caption.focus();
+    const shown = await shownDefinition(page);
+    assert.ok(shown.visible);
+    assert.equal(shown.text, 'A nonlinear activation has no exact flow: the panel shows gradient descent.');
+    assert.match(await accessibleDescription(page), /no exact flow/);
+    // Linear again: the choice is enabled, its options carry their own hints, the caption is plain text.
+    await send(page, updateFor(2));
+    await page.waitForFunction(() => !document.querySelector('[data-choice="dynamics"] button[disabled]'));
+    assert.equal(await caption.getAttribute('tabindex'), null, 'out of the tab order');
+    assert.equal(await caption.getAttribute('aria-describedby'), null);
+    assert.equal(await page.locator('.definition-tip:not([hidden])').count(), 0, 'its tooltip gone');
+    await caption.hover();
+    await page.waitForTimeout(400);
+    assert.equal(await page.locator('.definition-tip:not([hidden])').count(), 0, 'and shows nothing on hover');
   });
 });
 

@@ -14,7 +14,7 @@ import { CONTROL_DOMAINS, CONTROL_KEYS } from '../../src/protocol/dynamics';
 import { positionToValue, SLIDER_STEPS, validate, valueToPosition } from '../../webview/dynamics/controlDomains';
 import { formatReadout as formatNumber } from '../../webview/shared/numberFormat';
 import { sweepColours } from '../../src/core/figures/colours';
-import { CATAPULT, DIVERGENT, dragAcross, experimentText, invalidFor, posted, ROOT, SCREENSHOTS, send, THEMES, updateFor, updateForText, waitForCharts, panelPages } from './harness';
+import { CATAPULT, definitionOf, DIVERGENT, dragAcross, experimentText, invalidFor, posted, ROOT, SCREENSHOTS, send, THEMES, updateFor, updateForText, waitForCharts, panelPages } from './harness';
 
 const { open } = panelPages();
 
@@ -525,7 +525,10 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
     await send(page, update);
     await waitForCharts(page);
     assert.equal(await summary(page, 'zeta-initial'), '—');
-    assert.match((await page.locator('[data-summary="zeta-initial"]').getAttribute('title')) ?? '', /undefined/);
+    // Why, with the name's definition: over the name or the dash, and on the name's focus.
+    assert.match(await definitionOf(page, '[data-term="zeta-initial"]'), /Here: .*undefined/);
+    await page.locator('[data-summary="zeta-initial"]').hover();
+    await page.locator('.definition-tip:not([hidden])', { hasText: /undefined/ }).waitFor();
     assert.equal(await summary(page, 'zeta-final'), formatNumber(update.trajectory.summary.zetaFinal));
     assert.ok((await ink(page, 'zeta')) > 1000);
   });

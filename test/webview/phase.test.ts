@@ -12,7 +12,7 @@ import { cellStyle, LABEL_COLOURS, LINE_INK, OUTCOME_COLOURS, REFUSED_FILL, REFU
 import type { Diagram, PhaseAxisSpec, ToPhase as ToPhaseWebview } from '../../src/protocol/phase';
 import { runPhase } from '../../src/workers/phaseRun';
 import { axisFraction, cellCentre, hexRgb, MARGIN } from '../../webview/phase/heatmap';
-import { experimentText, posted, SCREENSHOTS, panelPages } from './harness';
+import { definitionOf, experimentText, hoverOnlyHints, posted, SCREENSHOTS, panelPages } from './harness';
 
 const { open } = panelPages({ page: 'phase' });
 
@@ -250,6 +250,9 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     await send(page, d);
     await drawn(page, 1);
     assert.match(await page.locator('.status').innerText(), /96 × 96 cells in \d+ ms — gradient descent, 300 steps/);
+    // The method's options say what each draws on focus as on hover (they had a title only).
+    assert.deepEqual(await hoverOnlyHints(page), [], 'no hover-only hints');
+    assert.match(await definitionOf(page, '[data-choice] [data-value="descent"]'), /^Gradient descent at each cell's rates/);
     const outcomes = [...Buffer.from(d.outcomes!, 'base64')];
     const present = [...new Set(outcomes)].sort();
     assert.deepEqual(present.map((c) => d.outcomeNames[c]), ['converged', 'catapult', 'diverged'], 'the fixture has all three');

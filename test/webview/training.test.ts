@@ -7,7 +7,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { explainLayerLabel, type LayerScores } from '../../src/core/mechanisms/layerLabel';
 import type { LearningCurves, RunView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
-import { dragAcross, posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
+import { definitionOf, dragAcross, hoverOnlyHints, posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
 
 let harness: Harness;
 const pages: Page[] = [];
@@ -324,6 +324,9 @@ describe('training panel webview', () => {
     await send(page, message(2, runs[2], { sweep: { key: 'scale', path: 'init.scale', values, runs: runsLabelled } }));
     const legend = await page.locator('.sweep-legend .sweep-item').allInnerTexts();
     assert.deepEqual(legend.map((t) => t.replace(/\s+/g, ' ').trim()), ['0.1 alignment', '0.3 alignment', '1 rescaling', '3 rescaling', '10 diverged']);
+    // Each value's hint is a definition (on focus as on hover), not a title.
+    assert.deepEqual(await hoverOnlyHints(page), [], 'no hover-only hints');
+    assert.equal(await definitionOf(page, '.sweep-item[data-sweep-value="3"]'), 'Show this run\'s verdict');
     // The summary views leave the diverged value out, and say so (its blown-up norm flattened the others).
     await send(page, { type: 'exportChart', requestId: 21, format: 'svg', scale: 1, background: 'light' });
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === 21));
@@ -612,7 +615,9 @@ describe('training panel webview', () => {
     await send(page, { type: 'invalid', version: 3, errors: [{ message: 'unexpected `x`', line: 2, column: 28 }] });
     await page.waitForSelector('.banner');
     assert.notEqual(await resume.getAttribute('disabled'), null, 'disabled under the banner');
-    assert.match((await resume.getAttribute('title')) ?? '', /Fix the file first/);
+    // Why, where a keyboard reaches it too (a disabled button takes no focus, so no hint of its own).
+    assert.equal(await resume.getAttribute('title'), null, 'no hover-only hint');
+    assert.match(await page.locator('.banner').innerText(), /Resume waits for a valid file: a run the edit interrupted continues once the text is valid again\./);
     await send(page, message(4, run(12, 'training')));
     await page.waitForFunction(() => !document.querySelector('.banner'));
     assert.equal(await resume.getAttribute('disabled'), null, 'enabled again with the text');

@@ -266,7 +266,8 @@ export class Controls {
       const linear = state.linear || state.min <= 0;
       const end = (v: number): string => endLabel(v, linear, state.integer);
       row.range.replaceChildren(...[state.min, state.max].map((v) => Object.assign(document.createElement('span'), { textContent: end(v) })));
-      row.slider.title = `${end(state.min)} … ${end(state.max)}${linear ? '' : ', log scale'}; the number field takes any value`;
+      // The range and scale, on focus as on hover (below the slider: above it is the field's definition).
+      defineTerm(row.slider, `${end(state.min)} … ${end(state.max)}${linear ? '' : ', log scale'}; the number field takes any value.`, { control: true });
       // Never pull a value out from under the user: not while dragging, not while typing (unparsable
       // text included) or stepping. The slider shows the document's value all the same.
       const typing = document.activeElement === row.field && (row.field.validity.badInput || (row.field.value !== '' && Number(row.field.value) !== state.value));

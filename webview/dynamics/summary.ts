@@ -144,12 +144,11 @@ export class SummaryView {
         const entry = el('div', 'summary-item');
         const dt = el('dt', undefined, item.name);
         dt.dataset.term = item.key;
-        // What the value's note says (why it is undefined) is read with the name's definition too.
-        // Under the value, not over it.
-        if (item.definition) defineTerm(dt, item.hint ? `${item.definition} Here: ${item.hint}.` : item.definition, { focusable: false, anchor: entry });
         const dd = el('dd', undefined, item.value);
         dd.dataset.summary = item.key;
-        if (item.hint) dd.title = item.hint;
+        // What the value's note says (why it is undefined) is read with the name's definition too,
+        // shown over the name or the value. Under the value, not over it.
+        if (item.definition) defineTerm(dt, item.hint ? `${item.definition} Here: ${item.hint}.` : item.definition, { focusable: false, anchor: entry, hoverTargets: [dt, dd] });
         entry.append(dt, dd);
         list.append(entry);
       }

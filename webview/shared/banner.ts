@@ -1,5 +1,6 @@
 /** The error banner of a panel: present only while the document is invalid, each error a link to its place. */
 import type { ErrorInfo } from '../../src/protocol/common';
+import { defineTerm } from './definitionTip';
 import { el } from './dom';
 
 /**
@@ -21,7 +22,7 @@ export function renderBanner(root: HTMLElement, slot: HTMLElement, errors: Error
     link.type = 'button';
     link.dataset.line = String(error.line);
     link.dataset.column = String(error.column);
-    link.title = 'Show in the editor';
+    defineTerm(link, 'Show in the editor', { control: true });
     link.append(el('span', 'error-where', `Line ${error.line}, column ${error.column}: `), document.createTextNode(error.message));
     link.addEventListener('click', () => reveal(error.line, error.column));
     // The bullet is an element of its own in the first column: it stays beside the first line of

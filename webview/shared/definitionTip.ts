@@ -21,6 +21,10 @@ interface Tip {
   above: boolean;
   /** What the tooltip is placed beside: the term, or what holds it and its value (not to cover the value). */
   anchor: HTMLElement;
+  /** defineTerm put the term in the tab order (undefineTerm takes it out again). */
+  madeFocusable: boolean;
+  /** The other ids the term's aria-describedby names (an error message's). */
+  alsoDescribedBy: string[];
 }
 
 let layer: HTMLElement | null = null;
@@ -104,9 +108,12 @@ function place(t: Tip): void {
  * Gives `term` its definition: shown on hover (of `hoverTargets`, the term by default) and on focus,
  * read by assistive technology through aria-describedby. `focusable` (default true) puts the term in
  * the tab order; false for a term whose focus `rovingFocus` manages, or which is focusable already.
- * Replaces any `title` (whose native tooltip would show the same text twice, and never on focus).
+ * `control`: the term is a control (a button, a slider) and the text its hint — what a `title` would
+ * have said, shown on focus too: the control keeps its own tab order and pointer.
+ * Replaces any `title` (whose native tooltip would show the same text twice, and never on focus);
+ * the panels set no `title` of their own (docs/panel.md, "Definitions").
  */
-export function defineTerm(term: HTMLElement, definition: string, options: { focusable?: boolean; hoverTargets?: HTMLElement[]; describedBy?: string[]; above?: boolean; anchor?: HTMLElement } = {}): HTMLElement {
+export function defineTerm(term: HTMLElement, definition: string, options: { focusable?: boolean; control?: boolean; hoverTargets?: HTMLElement[]; describedBy?: string[]; above?: boolean; anchor?: HTMLElement } = {}): HTMLElement {
   queueSweep();
   const existing = tips.get(term);
   if (existing) {
@@ -118,12 +125,15 @@ export function defineTerm(term: HTMLElement, definition: string, options: { foc
   tip.setAttribute('role', 'tooltip');
   tip.hidden = true;
   theLayer().append(tip);
-  const t: Tip = { term, tip, above: options.above === true, anchor: options.anchor ?? term };
+  const madeFocusable = options.focusable !== false && !options.control;
+  const t: Tip = { term, tip, above: options.above === true, anchor: options.anchor ?? term, madeFocusable, alsoDescribedBy: options.describedBy ?? [] };
   tips.set(term, t);
   term.removeAttribute('title');
-  term.classList.add('defined');
-  term.setAttribute('aria-describedby', [tip.id, ...(options.describedBy ?? [])].join(' '));
-  if (options.focusable !== false) term.tabIndex = 0;
+  if (!options.control) term.classList.add('defined');
+  term.setAttribute('aria-describedby', [tip.id, ...t.alsoDescribedBy].join(' '));
+  if (madeFocusable) term.tabIndex = 0;
+  // After undefineTerm the listeners stay, and show nothing.
+  const live = (): boolean => tips.get(term) === t;
   const hoverTargets = options.hoverTargets ?? [term];
   const leaving = (e: MouseEvent): void => {
     window.clearTimeout(hoverTimer);
@@ -137,14 +147,31 @@ export function defineTerm(term: HTMLElement, definition: string, options: { foc
     target.removeAttribute('title');
     target.addEventListener('mouseenter', () => {
       window.clearTimeout(hoverTimer);
-      hoverTimer = window.setTimeout(() => show(t), shown ? 0 : HOVER_DELAY_MS);
+      if (live()) hoverTimer = window.setTimeout(() => show(t), shown ? 0 : HOVER_DELAY_MS);
     });
     target.addEventListener('mouseleave', leaving);
   }
   tip.addEventListener('mouseleave', leaving);
-  term.addEventListener('focus', () => show(t));
+  term.addEventListener('focus', () => live() && show(t));
   term.addEventListener('blur', () => hide(t));
   return tip;
+}
+
+/**
+ * Takes `term`'s definition away (a hint that no longer holds, such as why a control is disabled):
+ * no tooltip, no description, and out of the tab order if defineTerm put it there. Defining it
+ * again later gives it a new tooltip.
+ */
+export function undefineTerm(term: HTMLElement): void {
+  const t = tips.get(term);
+  if (!t) return;
+  hide(t);
+  t.tip.remove();
+  tips.delete(term);
+  term.classList.remove('defined');
+  if (t.alsoDescribedBy.length > 0) term.setAttribute('aria-describedby', t.alsoDescribedBy.join(' '));
+  else term.removeAttribute('aria-describedby');
+  if (t.madeFocusable) term.removeAttribute('tabindex');
 }
 
 /**

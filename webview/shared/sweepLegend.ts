@@ -29,7 +29,7 @@ function sweepLegendItem(entry: SweepLegendEntry): HTMLButtonElement {
   const what = el('span', 'sweep-label', entry.label);
   what.dataset.sweepLabel = '';
   item.append(swatch, el('span', 'sweep-value', formatReadout(entry.value)), what);
-  item.title = entry.title;
+  defineTerm(item, entry.title, { control: true });
   item.addEventListener('click', entry.onClick);
   return item;
 }

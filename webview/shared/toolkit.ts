@@ -5,6 +5,7 @@
  * this file only. Under the panel's strict CSP the toolkit's styles work because Chromium gives
  * FAST constructable stylesheets (`adoptedStyleSheets`), which `style-src` does not block.
  */
+import { defineTerm, undefineTerm } from './definitionTip';
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox } from '@vscode/webview-ui-toolkit';
 
 let registered = false;
@@ -93,6 +94,7 @@ export function createChoice<T extends string>(label: string, name: string, opti
   group.append(caption);
   let value = initial;
   let disabled = false;
+  let hint = '';
   const buttons = options.map((o) => {
     const b = document.createElement('button');
     b.type = 'button';
@@ -100,7 +102,7 @@ export function createChoice<T extends string>(label: string, name: string, opti
     b.textContent = o.label;
     b.dataset.value = o.value;
     b.setAttribute('role', 'radio');
-    if (o.title) b.title = o.title;
+    if (o.title) defineTerm(b, o.title, { control: true });
     b.addEventListener('click', () => choose(o.value, true));
     b.addEventListener('keydown', (e) => {
       const i = options.findIndex((x) => x.value === value);
@@ -148,10 +150,13 @@ export function createChoice<T extends string>(label: string, name: string, opti
       show();
     },
     get hint() {
-      return group.title;
+      return hint;
     },
     set hint(text: string) {
-      group.title = text;
+      // On the caption, a term of its own: a disabled option cannot take focus to show it.
+      hint = text;
+      if (text) defineTerm(caption, text);
+      else undefineTerm(caption);
     },
   };
 }

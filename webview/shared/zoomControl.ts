@@ -5,6 +5,7 @@
  * without any zoom, as if there were something to reset.
  */
 import type { Charts, XRange } from '../charts/chartEngine';
+import { defineTerm } from './definitionTip';
 import { el } from './dom';
 import { formatReadout } from './numberFormat';
 import { createButton } from './toolkit';
@@ -18,7 +19,7 @@ export class ZoomControl {
   /** `axisName`: how the state names the zoomed axis now ("t", "steps"). */
   constructor(charts: Charts, private readonly axisName: () => string) {
     this.reset = createButton('Reset zoom', 'reset-zoom', () => charts.resetZoom());
-    this.reset.title = 'Show the whole run (or double-click a chart)';
+    defineTerm(this.reset, 'Show the whole run (or double-click a chart)', { control: true });
     this.state.setAttribute('aria-live', 'polite');
     this.element.append(this.state, this.reset);
     charts.onZoom((zoom) => this.show(zoom));

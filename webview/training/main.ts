@@ -392,11 +392,12 @@ class TrainingPanel {
   private setBanner(errors: ErrorInfo[] | null): void {
     const shown = this.last !== null && hasRecords(this.last);
     // "Cannot run": the file's own errors, and its data's (a missing file, a NaN in a CSV), alike.
-    const heading = shown ? 'The experiment cannot run — showing the last run that could.' : 'The experiment cannot run.';
+    // Resume is disabled meanwhile (a disabled button cannot take focus to say why): the heading says it.
+    const resumes = errors !== null && !this.resume.hidden ? ' Resume waits for a valid file: a run the edit interrupted continues once the text is valid again.' : '';
+    const heading = (shown ? 'The experiment cannot run — showing the last run that could.' : 'The experiment cannot run.') + resumes;
     renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
     // Nothing can resume from an invalid file: the run interrupted by the edit continues when the text is back.
     this.resume.toggleAttribute('disabled', errors !== null);
-    this.resume.title = errors !== null ? 'Fix the file first: a run the edit interrupted continues once the text is valid again' : '';
   }
 
   /** Answers Export Chart: the figure of the charts as shown, as SVG content or a rasterised PNG. */
