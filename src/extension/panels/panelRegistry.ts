@@ -28,15 +28,26 @@ export function isRestorable(uri: vscode.Uri): boolean {
 
 /**
  * The experiment a restored panel recorded, if it may be reopened and still exists: a file on disk,
- * or an untitled document that is open (a phase cell's copy whose text came back with the window);
- * an untitled document that did not come back is gone — opening its URI would make an empty one.
+ * or an untitled document that came back with the window (a phase cell's copy, kept by VS Code's hot
+ * exit). VS Code restores such a copy's tab but loads its text only when the tab is shown — after the
+ * panels are restored — so a copy with a tab is loaded here (from its backup); a copy with no tab was
+ * not kept, and opening its URI would make an empty document.
  */
 export async function restorableUri(documentUri: string | undefined): Promise<vscode.Uri | undefined> {
   if (documentUri === undefined) return undefined;
   try {
     const uri = vscode.Uri.parse(documentUri, true);
     if (!isRestorable(uri)) return undefined;
-    if (uri.scheme === 'untitled') return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()) ? uri : undefined;
+    if (uri.scheme === 'untitled') {
+      // The same copy by its path: after a reload in a remote window (code-server) the restored copy's
+      // URI carries the window's authority, which the URI saved before it did not.
+      const same = (u: vscode.Uri): boolean => u.scheme === 'untitled' && u.path === uri.path;
+      const loaded = vscode.workspace.textDocuments.find((d) => same(d.uri));
+      if (loaded) return loaded.uri;
+      const kept = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && same(t.input.uri));
+      if (!kept) return undefined;
+      return (await vscode.workspace.openTextDocument((kept.input as vscode.TabInputText).uri)).uri;
+    }
     await vscode.workspace.fs.stat(uri);
     return uri;
   } catch {
