@@ -57,25 +57,38 @@ export class CheckpointFolder {
 
   /**
    * Makes the folder, deletes the checkpoints an earlier run of the trainer left there (files named
-   * `step-<digits>.safetensors` whose metadata says `writer: flab`; nothing else is touched) and
-   * empties `metrics.jsonl`, so that the folder holds this run only.
+   * `step-<digits>.safetensors` whose metadata says `writer: flab`) and empties its `metrics.jsonl`,
+   * so that the folder holds this run only. A folder that holds files of those names that the trainer
+   * did not write — another trainer's checkpoints, or a `metrics.jsonl` with lines of another writer —
+   * is refused before anything is deleted or emptied: they are the user's, and a checkpoint experiment
+   * reading the folder would mix them with this run's. Other files are never touched. Rejects with an
+   * Error whose message says which files and what to do.
    */
   async prepare(): Promise<void> {
     await makeFolder(this.folder);
-    for (const name of await fs.readdir(this.folder)) {
+    const ours: string[] = [];
+    const foreign: string[] = [];
+    for (const name of (await fs.readdir(this.folder)).sort()) {
       if (!/^step-\d+\.safetensors$/.test(name)) continue;
       const path = join(this.folder, name);
-      let ours = false;
+      let writer: string | undefined;
       try {
         const file = await SafetensorsFile.open(path, name);
-        ours = file.header.metadata.writer === TRAINER_WRITER;
+        writer = file.header.metadata.writer;
         await file.close();
       } catch {
-        ours = false; // not a whole safetensors file of ours: leave it
+        writer = undefined; // not a whole safetensors file: not the trainer's
       }
-      if (ours) await fs.rm(path, { force: true });
+      (writer === TRAINER_WRITER ? ours : foreign).push(name);
     }
-    await fs.writeFile(join(this.folder, 'metrics.jsonl'), '');
+    const metrics = join(this.folder, 'metrics.jsonl');
+    const metricsProblem = await foreignMetrics(metrics);
+    if (foreign.length > 0 || metricsProblem) {
+      const listed = [...(foreign.length > 0 ? [`${foreign.length === 1 ? 'a checkpoint' : `${foreign.length} checkpoints`} flab did not write (${listOf(foreign)})`] : []), ...(metricsProblem ? [`a metrics.jsonl ${metricsProblem}`] : [])];
+      throw new Error(`it holds ${listed.join(' and ')}: a new run deletes and empties only what flab wrote, and would mix with them — give training.checkpoints.path a folder of its own, or move them away`);
+    }
+    for (const name of ours) await fs.rm(join(this.folder, name), { force: true });
+    await fs.writeFile(metrics, '');
   }
 
   /**
@@ -110,6 +123,71 @@ export class CheckpointFolder {
   }
 }
 
+/** The keys of every line the trainer writes into metrics.jsonl (`write`), in no order. */
+const TRAINER_METRICS_KEYS = ['step', 'loss', 'accuracy', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy'].sort().join(',');
+
+/** A metrics.jsonl larger than this is not read to see whose it is: the trainer's lines are ≈ 150 bytes a checkpoint. */
+const METRICS_SURVEY_BYTES = 64 * 2 ** 20;
+
+/**
+ * Why `path` is not a metrics.jsonl of the trainer's (a phrase: "with lines flab did not write, from
+ * line 1"), or null when it is one — absent, empty, or every line a JSON object with exactly the
+ * trainer's keys (a last line cut short, without its newline, by a run that was killed is allowed).
+ */
+async function foreignMetrics(path: string): Promise<string | null> {
+  let size: number;
+  try {
+    const stat = await fs.stat(path);
+    if (!stat.isFile()) return 'that is not a file';
+    size = stat.size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  if (size === 0) return null;
+  if (size > METRICS_SURVEY_BYTES) return `of ${formatMiB(size)} (flab's own are far smaller)`;
+  const text = await fs.readFile(path, 'utf8');
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    let keys: string | null = null;
+    try {
+      const v: unknown = JSON.parse(line);
+      if (typeof v === 'object' && v !== null && !Array.isArray(v)) keys = Object.keys(v).sort().join(',');
+    } catch {
+      if (i === lines.length - 1) continue; // the unfinished last line of a killed run
+    }
+    if (keys !== TRAINER_METRICS_KEYS) return `with lines flab did not write (line ${i + 1})`;
+  }
+  return null;
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+/** "a, b, c" or "a, b, c and 4 more". */
+function listOf(names: readonly string[], shown = 3): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
+
+/** What the system said when it refused to make `dir`, in words: "no such file or directory (ENOENT)". */
+function refusal(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'the disk quota is exceeded',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    ENAMETOOLONG: 'the name is too long',
+  };
+  return code && words[code] ? `${words[code]}, ${code}` : (err as Error).message;
+}
+
 /**
  * Makes `folder` and the ancestors it lacks, one `mkdir` each from the nearest existing ancestor down.
  * Not `mkdir(…, { recursive: true })`: under a pseudo-filesystem that refuses new entries (`/proc/x`),
@@ -130,7 +208,7 @@ export async function makeFolder(folder: string): Promise<void> {
     try {
       await fs.mkdir(dir);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`the system refused to create the folder ${dir} (${refusal(err)})`);
     }
   }
 }

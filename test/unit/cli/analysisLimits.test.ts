@@ -8,10 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
 import { MAX_JSON_TOKENS } from '../../../src/core/experiment/limits';
 import { countJsonTokens } from '../../../src/core/experiment/parse';
 import { FileReader } from '../../../src/cli/experimentFile';
@@ -279,8 +280,48 @@ test('flab train: a checkpoint folder in a filesystem that refuses new entries (
     assert.equal(r.code, 1, `exit ${r.code} (null: killed by the timeout) for ${path}; stderr ${r.stderr}`);
     // At the path the file gives, as the check before the run locates it.
     const text = readFileSync(file, 'utf8');
-    assert.match(r.stderr, new RegExp(`^${file}:${position(text, `"${path}"`)}: error: cannot write checkpoints into ${path}: ENOENT`));
+    assert.match(r.stderr, new RegExp(`^${file}:${position(text, `"${path}"`)}: error: cannot write checkpoints into ${path}: the system refused to create the folder /proc/flab-no-such-folder \\(no such file or directory, ENOENT\\)\n$`));
   }
+});
+
+test('flab train: a checkpoint folder holding another writer\'s checkpoints or metrics.jsonl is refused, and nothing in it is touched', async () => {
+  // A tester pointed training.checkpoints.path at a folder of their own: its metrics.jsonl was emptied,
+  // and its step-000099.safetensors stayed to be read as part of the run.
+  const e = (path: string) => ({ model: { hidden: [4] }, data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { learningRate: 0.5, steps: 4, record: { every: 2 }, checkpoints: { every: 2, path } } });
+  const mine = 'mine';
+  write(`ckpt/${mine}/metrics.jsonl`, '{"epoch": 1, "loss": 0.5}\n{"epoch": 2, "loss": 0.25}\n');
+  write(`ckpt/${mine}/notes.txt`, 'mine');
+  const file = write('ckpt/mine.flab.json', e(mine));
+  const text = readFileSync(file, 'utf8');
+  const before = readFileSync(join(dir, 'ckpt', mine, 'metrics.jsonl'), 'utf8');
+  const r = flab(['train', file]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stderr, `${file}:${position(text, `"${mine}"`)}: error: cannot write checkpoints into ${join(dir, 'ckpt', mine)}: it holds a metrics.jsonl with lines flab did not write (line 1): a new run deletes and empties only what flab wrote, and would mix with them — give training.checkpoints.path a folder of its own, or move them away\n`);
+  assert.equal(readFileSync(join(dir, 'ckpt', mine, 'metrics.jsonl'), 'utf8'), before, 'the metrics file is untouched');
+  assert.deepEqual(readdirSync(join(dir, 'ckpt', mine)).sort(), ['metrics.jsonl', 'notes.txt'], 'nothing written');
+
+  // Another writer's checkpoint (PyTorch's safetensors carry no writer "flab"), with no metrics file.
+  const theirs = 'theirs';
+  const torch = join(dir, 'ckpt', theirs);
+  mkdirSync(torch, { recursive: true });
+  await writeSafetensors(join(torch, 'step-000099.safetensors'), [{ name: 'fc1.weight', dtype: 'F32', shape: [1, 1], data: new Float32Array([1]) }]);
+  const other = write('ckpt/theirs.flab.json', e(theirs));
+  const t = flab(['train', other]);
+  assert.equal(t.code, 1);
+  assert.match(t.stderr, /: it holds a checkpoint flab did not write \(step-000099\.safetensors\): a new run/);
+  assert.deepEqual(readdirSync(torch), ['step-000099.safetensors']);
+
+  // flab's own earlier run is replaced, as before: its checkpoints and metrics lines.
+  const own = write('ckpt/own.flab.json', e('own'));
+  assert.equal(flab(['train', own]).code, 0);
+  const first = readFileSync(join(dir, 'ckpt', 'own', 'metrics.jsonl'), 'utf8');
+  assert.equal(first.trim().split('\n').length, 3, 'steps 0, 2 and 4');
+  const again = flab(['train', own]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(readFileSync(join(dir, 'ckpt', 'own', 'metrics.jsonl'), 'utf8'), first, 'the same run again, not appended');
+  // A run killed while appending left half a line: still flab's file.
+  writeFileSync(join(dir, 'ckpt', 'own', 'metrics.jsonl'), first + '{"step": 6, "lo');
+  assert.equal(flab(['train', own]).code, 0);
 });
 
 test('a sweep of nonlinear gradient-descent runs is refused before its first run when its total work passes the limit', async () => {

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { readCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
 import { SafetensorsFile } from '../../../src/core/checkpoints/safetensors';
 import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
+import { ExperimentError } from '../../../src/core/experiment/errors';
 import { Rng } from '../../../src/core/math/rng';
 import { DataError } from '../../../src/core/network/data/dataError';
 import { NetworkExperiment } from '../../../src/core/network/networkExperiment';
@@ -114,13 +115,23 @@ test('a new run clears only what the trainer wrote before: its own checkpoints a
   const e = experiment({ model: { hidden: [4] }, data: inline(5), training: { learningRate: 0.1, steps: 4, record: { every: 2 }, checkpoints: { every: 2, path: 'ck' } } });
   const first = await trainExperiment(e, { baseDir: dir });
   assert.deepEqual(first.checkpoints!.files, ['step-000000.safetensors', 'step-000002.safetensors', 'step-000004.safetensors']);
-  // An older, longer run of ours left step 6; someone else's file and notes sit beside it.
+  // An older, longer run of ours left step 6; notes sit beside it.
   await writeSafetensors(join(folder, 'step-000006.safetensors'), [{ name: 'fc1.weight', dtype: 'F32', shape: [1, 1], data: [1] }], { step: '6', writer: 'flab' });
-  await writeSafetensors(join(folder, 'step-000007.safetensors'), [{ name: 'fc1.weight', dtype: 'F32', shape: [1, 1], data: [1] }], { step: '7' });
   writeFileSync(join(folder, 'notes.txt'), 'keep');
   await trainExperiment(e, { baseDir: dir });
-  assert.deepEqual(readdirSync(folder).sort(), ['metrics.jsonl', 'notes.txt', 'step-000000.safetensors', 'step-000002.safetensors', 'step-000004.safetensors', 'step-000007.safetensors']);
+  assert.deepEqual(readdirSync(folder).sort(), ['metrics.jsonl', 'notes.txt', 'step-000000.safetensors', 'step-000002.safetensors', 'step-000004.safetensors']);
   assert.equal(readFileSync(join(folder, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 3, 'this run\'s lines only');
+  // Someone else's checkpoint of the same name pattern: the run is refused before anything is deleted
+  // (a checkpoint experiment reading the folder would take it for this run's).
+  await writeSafetensors(join(folder, 'step-000007.safetensors'), [{ name: 'fc1.weight', dtype: 'F32', shape: [1, 1], data: [1] }], { step: '7' });
+  const metricsBefore = readFileSync(join(folder, 'metrics.jsonl'), 'utf8');
+  await assert.rejects(trainExperiment(e, { baseDir: dir }), (err: ExperimentError) => {
+    assert.equal(err.path, 'training.checkpoints.path');
+    assert.match(err.message, /^cannot write checkpoints into .*ck: it holds a checkpoint flab did not write \(step-000007\.safetensors\): a new run deletes and empties only what flab wrote/);
+    return true;
+  });
+  assert.deepEqual(readdirSync(folder).sort(), ['metrics.jsonl', 'notes.txt', 'step-000000.safetensors', 'step-000002.safetensors', 'step-000004.safetensors', 'step-000007.safetensors'], 'nothing deleted');
+  assert.equal(readFileSync(join(folder, 'metrics.jsonl'), 'utf8'), metricsBefore, 'nothing emptied');
   // A live view that reruns on every edit can leave the folder alone.
   const dry = await trainExperiment(e, { baseDir: temp(), writeCheckpoints: false });
   assert.equal(dry.checkpoints, null);
