@@ -14,11 +14,13 @@
  * longer than MAX_METRICS_LINE_BYTES is skipped unread, its bytes dropped as they come.
  */
 import { constants, promises as fs } from 'node:fs';
+import { ParseError, parseTree } from 'jsonc-parser';
 import { excerpt } from '../experiment/diagnostic';
+import { syntaxDiagnostics } from '../experiment/syntaxError';
 import { lowerBound } from '../math/vectors';
 import { MAX_METRICS_BYTES, MAX_METRICS_LINE_BYTES } from './limits';
 import { kindOf } from '../experiment/pathKind';
-import { findDuplicateKey } from './safetensors';
+import { findDuplicateKey, STRICT_JSON } from './safetensors';
 
 /** One line's values. */
 export interface MetricsEntry {
@@ -413,6 +415,37 @@ const FLOAT64_RANGE = 'the float64 range (±1.8 × 10³⁰⁸)';
 /** What a skipped line's message ends with, before any advice. */
 const SKIPPED = 'the line is skipped';
 
+/** A line that is not JSON, in words: bytes that are not UTF-8 (decoded as U+FFFD), else jsonc-parser's located fault, else JSON.parse's. */
+function jsonLineProblem(line: string, err: unknown): string {
+  if (line.includes('\uFFFD')) return 'not UTF-8 text (the metrics file should be UTF-8 JSON Lines)';
+  const first = firstSyntaxFault(line);
+  // The line is the text parsed: its end is the line's, not the file's.
+  if (first) return `not JSON: ${first.message.replace(/^invalid JSON: /, '').replace(/\bthe end of the file\b/g, 'the end of the line')}`;
+  const message = err instanceof Error ? err.message : String(err);
+  return `not JSON (${excerpt(message.replace(/ in JSON at position \d+.*$/, ''))})`;
+}
+
+/** The column (from 1) of what makes the line not JSON, where it is known. */
+function jsonLineColumn(line: string, err: unknown): number | null {
+  const bad = line.indexOf('\uFFFD');
+  if (bad >= 0) return bad + 1;
+  const first = firstSyntaxFault(line);
+  if (first) return first.offset + 1;
+  const at = /at position (\d+)/.exec(err instanceof Error ? err.message : String(err));
+  return at ? Number(at[1]) + 1 : null;
+}
+
+/** jsonc-parser's first fault of `line` as strict JSON, worded as the experiment file's are; undefined when it finds none (or overflows on deep nesting). */
+function firstSyntaxFault(line: string): { offset: number; message: string } | undefined {
+  try {
+    const errors: ParseError[] = [];
+    parseTree(line, errors, STRICT_JSON);
+    return errors.length ? syntaxDiagnostics(line, errors, STRICT_JSON)[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One line: its step and values, or null when it is skipped, and what is wrong with it and where. A
  * loss or accuracy beyond the float64 range is read as null and reported, the rest of the line kept.
@@ -430,9 +463,7 @@ function parseLine(line: string): ParsedLine {
       value = JSON.parse(bare);
       parsed = bare;
     } catch {
-      const message = err instanceof Error ? err.message : String(err);
-      const at = /at position (\d+)/.exec(message);
-      return skip(`not JSON (${excerpt(message.replace(/ in JSON at position \d+.*$/, ''))}): ${SKIPPED} — each line should be one object such as {"step": 100, "loss": 0.31}`, at ? Number(at[1]) + 1 : null);
+      return skip(`${jsonLineProblem(line, err)}: ${SKIPPED} — each line should be one object such as {"step": 100, "loss": 0.31}`, jsonLineColumn(line, err));
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return skip(`expected an object such as {"step": 100, "loss": 0.31, "accuracy": 0.91}, found ${describeValue(value)}: ${SKIPPED}`);

@@ -187,8 +187,8 @@ export function findDuplicateKey(text: string, counts: (key: string, within: str
   return null;
 }
 
-/** How the header is parsed again to locate a syntax error: strict JSON, as JSON.parse reads it. */
-const STRICT_JSON: ParseOptions = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+/** How a header (and a metrics line) is parsed again to locate a syntax error: strict JSON, as JSON.parse reads it. */
+export const STRICT_JSON: ParseOptions = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
 
 /**
  * The syntax error JSON.parse met in the header `text`, at its byte in the file (8 + the UTF-8 bytes

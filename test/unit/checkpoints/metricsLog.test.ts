@@ -37,7 +37,8 @@ test('lines give step, loss and accuracy; bad lines are reported by number and s
   const messages = log.messages();
   assert.equal(messages.length, 5);
   // Each says that its line is skipped.
-  assert.match(messages[0], /^a.jsonl line 4: not JSON \(.+\): the line is skipped — each line should be one object such as \{"step": 100, "loss": 0.31\}$/s);
+  // Located and worded by jsonc-parser, as the experiment file's syntax errors are (JSON.parse names no position for most).
+  assert.equal(messages[0], 'a.jsonl line 4, column 1: not JSON: unexpected `not`: the line is skipped — each line should be one object such as {"step": 100, "loss": 0.31}');
   assert.deepEqual(messages.slice(1), [
     'a.jsonl line 5: expected an object such as {"step": 100, "loss": 0.31, "accuracy": 0.91}, found an array: the line is skipped',
     'a.jsonl line 6: "step" should be a non-negative integer, found nothing: the line is skipped',
@@ -56,7 +57,7 @@ test('appended lines are read incrementally; an unfinished last line waits, and 
   assert.deepEqual(log.messages(), []);
   await log.refresh(settled);
   assert.equal(log.messages().length, 1);
-  assert.match(log.messages()[0], /^b.jsonl line 2, column 16 \(unfinished, no newline\): not JSON \(Unterminated string\)/);
+  assert.match(log.messages()[0], /^b.jsonl line 2, column 13 \(unfinished, no newline\): not JSON: unterminated string `"lo`/);
   appendFileSync(path, 'ss": 0.5}\n{"step": 3, "loss": 0.25}');
   assert.equal(await log.refresh(writing), true);
   // The last line has no newline yet but is a whole object: it counts.
@@ -139,7 +140,7 @@ test('a loss or accuracy beyond the float64 range costs only itself: the line\'s
     `range.jsonl line 1, column 38: "accuracy" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), like a bare Infinity; ${kept}`,
     `range.jsonl line 2, column 21: "loss" -1E+400 and "accuracy" 2e308 are out of the float64 range (±1.8 × 10³⁰⁸), so they are read as null (no value), like a bare ±Infinity; ${kept}`,
     'range.jsonl line 3, column 40: "accuracy" should be a finite number or null, found "high": the line is skipped',
-    'range.jsonl line 4, column 25 (unfinished, no newline): not JSON (Expected \',\' or \'}\' after property value): the line is skipped — each line should be one object such as {"step": 100, "loss": 0.31}',
+    'range.jsonl line 4, column 25 (unfinished, no newline): not JSON: a closing brace `}` was expected at the end of the line: the line is skipped — each line should be one object such as {"step": 100, "loss": 0.31}',
   ]);
   // An unfinished last line that is a whole object counts at once; its warning is said once the file has settled.
   writeFileSync(path, '{"step": 7, "loss": 0.5, "accuracy": 1e309}');
@@ -215,7 +216,7 @@ test('a file that says it has 0 bytes but has more (/proc) is read to its end, a
   assert.equal(statSync('/proc/self/status').size, 0);
   assert.deepEqual(status.series(), { step: [], loss: [], accuracy: [] });
   const first = status.messages();
-  assert.match(first[0], /^status line 1: not JSON \(.+\): the line is skipped/);
+  assert.match(first[0], /^status line 1, column 1: not JSON: unexpected `Name`: .*: the line is skipped/);
   assert.match(first[20], /^status: \d+ more bad lines$/);
   // Its values change between reads (VmSize, State): only where each message is, is compared.
   const where = (messages: string[]) => messages.slice(0, 20).map((m) => m.slice(0, m.indexOf(':')));
@@ -309,6 +310,19 @@ test('a repeated step, loss or accuracy is found whichever key is repeated first
   assert.deepEqual(log.messages(), [twice(1, 'step', 24, 35), twice(2, 'step', 25, 36), twice(3, 'step', 13, 51), twice(4, 'accuracy', 2, 43)]);
 });
 
+test('a line of bytes that are not UTF-8 is said to be so, at its column; a fault JSON.parse names no position for is located', async () => {
+  // Before: "not JSON (Unexpected token '�', "��" is not valid JSON)", at no column (a fresh tester's line of ff fe).
+  const path = join(dir, 'bytes.jsonl');
+  writeFileSync(path, Buffer.concat([Buffer.from('{"step": 0, "loss": 1}\n{"step": 1, "loss": '), Buffer.from([0xff, 0xfe]), Buffer.from('}\n{"step": 2, loss: 3}\n')]));
+  const log = new MetricsLog(path, 'bytes.jsonl');
+  await log.refresh(settled);
+  assert.deepEqual(log.series()?.step, [0]);
+  assert.deepEqual(log.messages(), [
+    'bytes.jsonl line 2, column 21: not UTF-8 text (the metrics file should be UTF-8 JSON Lines): the line is skipped — each line should be one object such as {"step": 100, "loss": 0.31}',
+    'bytes.jsonl line 3, column 13: not JSON: unexpected `loss`: a property name is written in double quotes, "loss": the line is skipped — each line should be one object such as {"step": 100, "loss": 0.31}',
+  ]);
+});
+
 test('a byte-order mark before the first line is not part of it, and a CRLF line\'s \\r does not count toward the line limit', async () => {
   // The BOM made line 1 "not JSON (Unexpected token '…')" and lost step 0; a 1 MiB line ending in CRLF was refused as 1,048,577 bytes.
   const bom = join(dir, 'bom.jsonl');
@@ -340,7 +354,7 @@ test('lines may end in \\r alone (old Mac OS), \\r\\n or \\n, mixed, also where 
   assert.deepEqual(log.series(), { step: [0, 1, 3, 5], loss: [1, 2, 4, 6], accuracy: [null, null, null, null] });
   assert.deepEqual(
     log.messages().map((m) => m.slice(0, m.indexOf(':'))),
-    ['cr.jsonl line 3'],
+    ['cr.jsonl line 3, column 1'],
     'line 5 is blank (\\n then \\r), so the last is line 6',
   );
   // A writer's \r\n split across refreshes: the \r alone ends no line yet.
@@ -351,7 +365,7 @@ test('lines may end in \\r alone (old Mac OS), \\r\\n or \\n, mixed, also where 
   assert.deepEqual(log.series()?.step, [0, 1, 3, 5, 7]);
   assert.deepEqual(
     log.messages().map((m) => m.slice(0, m.indexOf(':'))),
-    ['cr.jsonl line 3', 'cr.jsonl line 8'],
+    ['cr.jsonl line 3, column 1', 'cr.jsonl line 8, column 1'],
   );
   // Across read pieces: a \r\n whose \r ends the first piece, then a \r alone that ends the second.
   const pieces = join(dir, 'cr-pieces.jsonl');
@@ -370,7 +384,7 @@ test('lines may end in \\r alone (old Mac OS), \\r\\n or \\n, mixed, also where 
   const p = new MetricsLog(pieces, 'cr-pieces.jsonl');
   await p.refresh(settled);
   assert.equal(p.series()?.step.length, lines + 1);
-  assert.deepEqual(p.messages().map((m) => m.slice(0, m.indexOf(':'))), [`cr-pieces.jsonl line ${lines + 1}`]);
+  assert.deepEqual(p.messages().map((m) => m.slice(0, m.indexOf(':'))), [`cr-pieces.jsonl line ${lines + 1}, column 1`]);
 });
 
 test('a line longer than MAX_METRICS_LINE_BYTES may end in \\r alone: skipped, and the next line read', async () => {
