@@ -50,6 +50,12 @@ export function parseArgs(command: Command, argv: readonly string[], all: readon
     const missing = command.operands[operands.length];
     throw new UsageError(`missing ${missing === 'FILE' ? 'experiment file' : missing}: flab ${command.name} ${command.operands.join(' ')}`);
   }
+  // An empty operand (`flab solve ''`, an unset shell variable in quotes) names no file: a usage error, not "…: cannot read".
+  const empty = operands.findIndex((o) => o === '');
+  if (empty >= 0 && empty < command.operands.length) {
+    const what = command.operands[empty];
+    throw new UsageError(`the ${what === 'FILE' ? 'experiment file' : what} is an empty name: give a path${what === 'FILE' ? ', or - for standard input' : ''}`);
+  }
   for (const o of command.options) {
     if (o.required && !given.has(o.flag)) throw new UsageError(`flab ${command.name} needs ${o.flag} ${o.value ?? ''}`.trimEnd());
   }

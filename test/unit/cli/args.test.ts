@@ -41,6 +41,9 @@ test('each misuse is a usage error that names the argument', async () => {
   assert.equal(usage(solve, ['f', '--json', '--csv']), '--json and --csv cannot be combined');
   assert.equal(usage(solve, ['f', '--json=yes']), '--json takes no value, got `--json=yes`');
   assert.equal(usage(solve, []), 'missing experiment file: flab solve FILE');
+  // An empty name read as a file that does not exist: `: error: cannot read the experiment file`, exit 1.
+  assert.equal(usage(solve, ['']), 'the experiment file is an empty name: give a path, or - for standard input');
+  assert.equal(usage(solve, ['--', '']), 'the experiment file is an empty name: give a path, or - for standard input');
   assert.equal(usage(solve, ['a', 'b']), 'unexpected argument `b`: one experiment file at a time');
   assert.equal(usage(phase, ['f', '--y', 'seed=1:2', '--x']), '--x needs a value: --x KEY=FROM:TO');
   assert.equal(usage(phase, ['f', '--y', 'seed=1:2']), 'flab phase needs --x KEY=FROM:TO');
