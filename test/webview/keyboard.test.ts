@@ -165,6 +165,7 @@ describe('hints by keyboard, not on hover only', { timeout: 600_000 }, () => {
     assert.match(await accessibleDescription(page), /log scale; the number field takes any value/, 'and are its description');
     await page.keyboard.press('ArrowRight');
     assert.ok((await shownDefinition(page)).visible, 'and stay while the keys move it');
+    await page.screenshot({ path: join(SCREENSHOTS, 'webview-slider-hint.png') });
 
     await page.locator('[data-choice="dynamics"] [aria-checked="true"]').focus();
     shown = await shownDefinition(page);
