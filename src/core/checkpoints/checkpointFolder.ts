@@ -130,8 +130,8 @@ const TRAINER_METRICS_KEYS = ['step', 'loss', 'accuracy', 'trainLoss', 'trainAcc
 const METRICS_SURVEY_BYTES = 64 * 2 ** 20;
 
 /**
- * Why `path` is not a metrics.jsonl of the trainer's (a phrase: "with lines flab did not write, from
- * line 1"), or null when it is one — absent, empty, or every line a JSON object with exactly the
+ * Why `path` is not a metrics.jsonl of the trainer's (a phrase that follows "a metrics.jsonl": "with
+ * lines flab did not write (line 1)"), or null when it is one — absent, empty, or every line a JSON object with exactly the
  * trainer's keys (a last line cut short, without its newline, by a run that was killed is allowed).
  */
 async function foreignMetrics(path: string): Promise<string | null> {
