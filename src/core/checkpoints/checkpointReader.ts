@@ -547,15 +547,45 @@ export class CheckpointReader {
     return ` — it would have been the first checkpoint (step ${step}), the reference θ₀ of every distance: every distance is measured from ${first.file} (step ${first.step}) instead`;
   }
 
-  /** The warning of a checkpoint whose layers hold NaN or ±∞: which, how many, where, and what is left out. */
+  /**
+   * The warning of a checkpoint whose layers hold NaN or ±∞: which, how many, where, and what is left
+   * out — said from the values measured, so that it names exactly what the result holds as null (NaN
+   * or ±∞). A first checkpoint's distance from itself is 0 only where the layer is finite (zero
+   * included: an absolute distance, docs/checkpoints.md); a layer of NaN or ±∞ there is no reference,
+   * and its distance and the network's are null at every checkpoint. A layer of finite entries whose
+   * norm alone is beyond float64 loses its norm and ζ, not its distance.
+   */
   private notFiniteProblem(s: FileState, isFirst: boolean, isLast: boolean, selection: Selection): string {
     const names = selection.names;
+    const m = s.measure!;
     const bad = new Set(s.notFinite.map((x) => x.name));
-    const pairs = selection.chaining.filter((l) => bad.has(names[l]) || bad.has(names[l + 1])).map((l) => `${names[l]} → ${names[l + 1]}`);
-    const layers = [...bad].map((n) => `"${excerpt(n)}"`).join(', ');
-    const left = isFirst
-      ? `it is the first checkpoint, the reference θ₀ of every distance: the distance of ${layers} and the network's are left out (null) at every checkpoint, ${bad.size === 1 ? 'its norm' : 'their norms'}${pairs.length ? ` and ζ, ζ_top of ${pairs.join(', ')}` : ''} at step ${s.step}, and the series has no label`
-      : `left out (null) at step ${s.step}: the norm and distance of ${layers}, the network's distance${pairs.length ? `, ζ and ζ_top of ${pairs.join(', ')}` : ''}${isLast ? '; it is the last checkpoint, so the series has no label' : ''}`;
+    const at = (name: string) => m.layers[names.indexOf(name)];
+    const quoted = (xs: readonly string[]) => xs.map((n) => `"${excerpt(n)}"`).join(', ');
+    const normLost = [...bad].filter((n) => !Number.isFinite(at(n).norm));
+    const distanceLost = [...bad].filter((n) => !Number.isFinite(at(n).distance));
+    const networkLost = !Number.isFinite(m.distance);
+    const pairs = selection.chaining
+      .filter((l) => (bad.has(names[l]) || bad.has(names[l + 1])) && !Number.isFinite(m.alignment[l]?.zeta ?? NaN))
+      .map((l) => `${names[l]} → ${names[l + 1]}`);
+    let left: string;
+    if (isFirst) {
+      const norms = normLost.length === 0 ? '' : normLost.length === bad.size ? (bad.size === 1 ? 'its norm' : 'their norms') : `the norm of ${quoted(normLost)}`;
+      const atStep = [norms, pairs.length ? `ζ, ζ_top of ${pairs.join(', ')}` : ''].filter((x) => x !== '').join(' and ');
+      const everywhere = distanceLost.length ? `the distance of ${quoted(distanceLost)}${networkLost ? " and the network's are" : ' is'} left out (null) at every checkpoint, ` : networkLost ? "the network's distance is left out (null) at every checkpoint, " : '';
+      left = distanceLost.length || networkLost
+        ? `it is the first checkpoint, the reference θ₀ of every distance: ${everywhere}${atStep ? `${atStep} at step ${s.step}, ` : ''}and the series has no label`
+        : `it is the first checkpoint: ${atStep ? `${atStep} left out (null) at step ${s.step}, ` : ''}and the series has no label`;
+    } else {
+      const both = normLost.filter((n) => distanceLost.includes(n));
+      const parts = [
+        both.length ? `the norm and distance of ${quoted(both)}` : '',
+        normLost.length > both.length ? `the norm of ${quoted(normLost.filter((n) => !both.includes(n)))}` : '',
+        distanceLost.length > both.length ? `the distance of ${quoted(distanceLost.filter((n) => !both.includes(n)))}` : '',
+        networkLost ? "the network's distance" : '',
+        pairs.length ? `ζ and ζ_top of ${pairs.join(', ')}` : '',
+      ].filter((x) => x !== '');
+      left = `left out (null) at step ${s.step}: ${parts.join(', ')}${isLast ? '; it is the last checkpoint, so the series has no label' : ''}`;
+    }
     return `${s.file}: ${s.notFinite.map((x) => x.said).join('; ')} — ${left}`;
   }
 

@@ -141,7 +141,12 @@ export function scaledSquaredNorms(a: Float32Array | Float64Array, b: Float32Arr
   if (!rescue(plain.a2) && !rescue(plain.b2) && !rescue(plain.difference2)) return plain;
   const a2 = rescue(plain.a2) ? scaledSumOfSquares(a, null, plain.a2) : { value: plain.a2, exponent: 0 };
   const b2 = same ? a2 : rescue(plain.b2) ? scaledSumOfSquares(b, null, plain.b2) : { value: plain.b2, exponent: 0 };
-  const difference2 = same ? { value: 0, exponent: 0 } : rescue(plain.difference2) ? scaledSumOfSquares(a, b, plain.difference2) : { value: plain.difference2, exponent: 0 };
+  // a − a is 0 when a is finite; an entry ±∞ makes it NaN (∞ − ∞), as in `squaredNorms` — never 0,
+  // which made a first checkpoint of +∞ weights 0 from itself (a NaN one came out NaN).
+  const difference2 =
+    same ? { value: Number.isFinite(a2.value) ? 0 : plain.difference2, exponent: 0 }
+    : rescue(plain.difference2) ? scaledSumOfSquares(a, b, plain.difference2)
+    : { value: plain.difference2, exponent: 0 };
   const out: ScaledSquaredNorms = { a2: a2.value, difference2: difference2.value, b2: b2.value };
   if (a2.exponent !== 0 || difference2.exponent !== 0 || b2.exponent !== 0) out.exponent = { a2: a2.exponent, difference2: difference2.exponent, b2: b2.exponent };
   return out;

@@ -88,7 +88,10 @@ export interface LayerScores {
   balanceChange: number | null;
   /** ‖θ − θ₀‖/‖θ₀‖ at the last record (‖θ − θ₀‖ when θ₀ = 0: `startsAtZero`). */
   distance: number;
-  /** max over the records of ‖θ − θ₀‖/‖θ₀‖: the kernel test of checkpoints (absolute when θ₀ = 0). */
+  /**
+   * max over the records of ‖θ − θ₀‖/‖θ₀‖ where it is finite: the kernel test of checkpoints (absolute
+   * when θ₀ = 0); NaN when no record's is (θ₀ holds NaN or ±∞).
+   */
   maxDistance: number;
   /**
    * θ₀ = 0: every layer is exactly zero at the first record (or checkpoint; biases start at 0). The
@@ -152,8 +155,9 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     distance: c.distance[last],
     // Over the records whose distance is finite: a middle checkpoint left out for NaN or ±∞ weights (its
     // warning says so) made it NaN or ∞, printed null beside a label whose kernel test it had decided.
-    // The ends are weightsNotFinite's: no label then.
-    maxDistance: c.distance.reduce((m, d) => (Number.isFinite(d) ? Math.max(m, d) : m), 0),
+    // The ends are weightsNotFinite's: no label then. None finite (a first checkpoint of NaN or ±∞,
+    // the reference of every distance): NaN, printed null as the distances are — it was 0.
+    maxDistance: c.distance.reduce((m, d) => (Number.isFinite(d) ? (Number.isNaN(m) ? d : Math.max(m, d)) : m), NaN),
     startsAtZero: c.layers.length > 0 && c.layers.every((l) => l.norm[0] === 0),
   };
 }

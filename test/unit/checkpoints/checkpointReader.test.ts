@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import { CheckpointReader, CheckpointsResult, ONE_SHOT_WAITS_MS, readCheckpoints, watchCheckpoints, WRITING_PATIENCE_MS } from '../../../src/core/checkpoints/checkpointReader';
 import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
 import type { WeightMatrix } from '../../../src/core/network/layerMetrics';
+import { checkpointColumns, columnsCsv } from '../../../src/core/runs/layerCsv';
 import { absCos, close, exactNorm, normal, random, refNorm, refTop, refZeta } from './float64Reference';
 import { bf16Exact, f16Exact, f32, f64, RawTensor, safetensorsBytes, withHeader } from './handWritten';
 
@@ -639,6 +640,92 @@ test('NaN or ±∞ in a layer: a warning per checkpoint naming the file, the lay
   }
   const rc = await readCheckpoints({ path: '*.safetensors', layers: ['conv.weight'] }, { baseDir: conv });
   assert.match(rc.problems[0].message, /^c1\.safetensors: layer "conv\.weight" \[2, 2, 2, 2\] has 1 entry that is not finite \(NaN or ±∞; the first, NaN, at \[1, 1, 0, 1\]\) — left out \(null\) at step 1: the norm and distance of "conv\.weight", the network's distance; it is the last checkpoint/);
+});
+
+test('a first checkpoint of NaN or ±∞ weights: its distance from itself is null, not 0, alone or not — the values, the CSV and the JSON say what the warning says', async () => {
+  // Before: a folder of one F16 checkpoint whose fc1.weight is all +∞ printed "distance": [0] for the
+  // network and the layer, under a warning that they are null at every checkpoint (a NaN one was null).
+  const fc1 = (k: number) => Array.from({ length: 32 }, (_, i) => Math.sin(i + k) / 2); // 8 × 4
+  const fc2 = (k: number) => Array.from({ length: 24 }, (_, i) => Math.cos(2 * i + k) / 2); // 3 × 8
+  const write = (dir: string, step: number, a: number[], dtype: 'F16' | 'F32' | 'F64' | 'BF16' = 'F16') =>
+    writeSafetensors(join(dir, `step-${step}.safetensors`), [
+      { name: 'fc1.weight', dtype, shape: [8, 4], data: a },
+      { name: 'fc2.weight', dtype: 'F32', shape: [3, 8], data: fc2(step) },
+    ]);
+  const warning = (file: string, entries: string) =>
+    `${file}: layer "fc1.weight" [8, 4] has ${entries} — it is the first checkpoint, the reference θ₀ of every distance: the distance of "fc1.weight" and the network's are left out (null) at every checkpoint, its norm and ζ, ζ_top of fc1.weight → fc2.weight at step 0, and the series has no label`;
+  const cases: Array<[string, number[], 'F16' | 'F32' | 'F64' | 'BF16', string]> = [
+    ['all +∞ (F16)', fc1(0).map(() => Infinity), 'F16', '32 entries that are not finite (NaN or ±∞; the first, +∞, at row 0, column 0)'],
+    ['all −∞ (BF16)', fc1(0).map(() => -Infinity), 'BF16', '32 entries that are not finite (NaN or ±∞; the first, −∞, at row 0, column 0)'],
+    ['one +∞ (F32)', fc1(0).map((x, i) => (i === 5 ? Infinity : x)), 'F32', '1 entry that is not finite (NaN or ±∞; the first, +∞, at row 1, column 1)'],
+    ['+∞ and −∞ (F64)', fc1(0).map((x, i) => (i === 2 ? Infinity : i === 9 ? -Infinity : x)), 'F64', '2 entries that are not finite (NaN or ±∞; the first, +∞, at row 0, column 2)'],
+    ['one NaN (F32)', fc1(0).map((x, i) => (i === 3 ? NaN : x)), 'F32', '1 entry that is not finite (NaN or ±∞; the first, NaN, at row 0, column 3)'],
+  ];
+  for (const [what, first, dtype, entries] of cases) {
+    for (const count of [1, 3]) {
+      const dir = experiment();
+      await write(dir, 0, first, dtype);
+      for (let step = 1; step < count; step++) await write(dir, step, fc1(step), dtype);
+      const r = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+      const at = `${what}, ${count} checkpoint${count > 1 ? 's' : ''}`;
+      assert.deepEqual(r.step, Array.from({ length: count }, (_, i) => i), at);
+      assert.deepEqual(r.problems.map((p) => p.message), [warning('step-0.safetensors', entries)], at);
+      const none = Array.from({ length: count }, () => NaN);
+      assert.deepEqual(r.distance, none, `${at}: the network's distance`);
+      assert.deepEqual(r.layers[0].distance, none, `${at}: fc1's distance`);
+      assert.ok(!Number.isFinite(r.layers[0].norm[0]), `${at}: fc1's norm`);
+      assert.equal(r.layers[1].distance[0], 0, `${at}: fc2, finite, is 0 from itself`);
+      assert.equal(JSON.stringify(r.alignment[0].zeta[0]), 'null', `${at}: ζ`);
+      const s = r.summary.scores!;
+      assert.ok(Number.isNaN(s.distance) && Number.isNaN(s.maxDistance), `${at}: distance ${s.distance}, maxDistance ${s.maxDistance} (was 0)`);
+      assert.equal(s.weightsNotFinite, true, at);
+      assert.equal(r.summary.label, null, at);
+      assert.ok(Number.isNaN(r.summary.final!.distance), at);
+      // As printed: --json (the panel receives this same object) and --csv.
+      const json = JSON.parse(JSON.stringify(r)) as { distance: unknown[]; layers: { distance: unknown[] }[]; summary: { scores: { distance: unknown; maxDistance: unknown }; final: { distance: unknown } } };
+      assert.deepEqual(json.distance, none.map(() => null), at);
+      assert.deepEqual(json.layers[0].distance, none.map(() => null), at);
+      assert.deepEqual([json.summary.scores.distance, json.summary.scores.maxDistance, json.summary.final.distance], [null, null, null], at);
+      const row = columnsCsv(checkpointColumns(r)).split('\n')[1].split(',');
+      assert.deepEqual(row.slice(2, 7), ['', '', '', String(r.layers[1].norm[0]), '0'], `${at}: the first CSV row (network distance, fc1 norm and distance, fc2 norm and distance)`);
+    }
+  }
+});
+
+test('a first checkpoint\'s distance from itself is 0 where its layers are finite: a zero layer too (an absolute distance), and a layer whose norm alone is beyond float64 keeps its distances, as its warning now says', async () => {
+  const fc2 = Array.from({ length: 24 }, (_, i) => Math.cos(2 * i + 1));
+  const write = (dir: string, step: number, a: number[]) =>
+    writeSafetensors(join(dir, `s${step}.safetensors`), [
+      { name: 'fc1.weight', dtype: 'F64', shape: [8, 4], data: a },
+      { name: 'fc2.weight', dtype: 'F64', shape: [3, 8], data: fc2.map((x) => x * (1 + step / 10)) },
+    ]);
+  // A zero layer: 0 from itself, absolute after (θ₀ = 0 for that layer: ‖W − 0‖).
+  const zero = experiment();
+  await write(zero, 0, new Array<number>(32).fill(0));
+  const lone = await readCheckpoints({ path: '*.safetensors' }, { baseDir: zero });
+  assert.deepEqual([lone.distance, lone.layers[0].distance, lone.layers[0].norm, lone.problems], [[0], [0], [0], []]);
+  assert.equal(lone.summary.scores!.maxDistance, 0);
+  const moved = Array.from({ length: 32 }, (_, i) => Math.sin(i + 1));
+  await write(zero, 1, moved);
+  const two = await readCheckpoints({ path: '*.safetensors' }, { baseDir: zero });
+  assert.equal(two.layers[0].distance[0], 0);
+  close(two.layers[0].distance[1], exactNorm(moved), 1e-14, 'absolute from a zero layer');
+  // Finite entries of 10³⁰⁸: the norm is beyond float64 (null), the distances are not.
+  const big = experiment();
+  const a = Array.from({ length: 32 }, (_, i) => Math.sin(i + 1) * 1e308);
+  await write(big, 0, a);
+  await write(big, 1, a.map((x) => x / 2));
+  const r = await readCheckpoints({ path: '*.safetensors' }, { baseDir: big });
+  assert.deepEqual(r.layers[0].norm, [Infinity, Infinity]);
+  assert.equal(r.layers[0].distance[0], 0);
+  close(r.layers[0].distance[1], 0.5, 1e-15, 'fc1 halved');
+  assert.ok(Number.isFinite(r.distance[1]));
+  const said = 'layer "fc1.weight" [8, 4] holds finite entries, but its norm or its distance from the first checkpoint is beyond the float64 range (±1.8 × 10³⁰⁸)';
+  assert.deepEqual(r.problems.map((p) => p.message), [
+    `s0.safetensors: ${said} — it is the first checkpoint: its norm and ζ, ζ_top of fc1.weight → fc2.weight left out (null) at step 0, and the series has no label`,
+    `s1.safetensors: ${said} — left out (null) at step 1: the norm of "fc1.weight", ζ and ζ_top of fc1.weight → fc2.weight; it is the last checkpoint, so the series has no label`,
+  ]);
+  assert.equal(JSON.stringify(r.alignment[0].zeta), '[null,null]');
 });
 
 test('F64 layers of finite entries at any scale are measured, never "beyond the float64 range": 10¹⁵⁴, 10²⁰⁰, one entry of 10³⁰⁰, 10⁻¹⁶⁰ (whose squares underflow)', async () => {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { innerProduct, KERNEL_CHUNK, kernels, matrixTimesVector, squaredNorms } from '../../../src/core/math/kernels';
+import { innerProduct, KERNEL_CHUNK, kernels, matrixTimesVector, scaledSquaredNorms, squaredNorms } from '../../../src/core/math/kernels';
 import { Rng } from '../../../src/core/math/rng';
 
 const repo = resolve(__dirname, '..', '..', '..', '..');
@@ -76,6 +76,26 @@ test('squaredNorms and innerProduct carry NaN and infinities as the loops do, wh
       assert.equal(innerProduct(a, new Float64Array(n).fill(1)), Infinity);
     }
   }
+});
+
+test('scaledSquaredNorms(a, a): Σ(a − a)² is 0 when a is finite, at any scale, and NaN when an entry is ±∞ or NaN — as squaredNorms has it', () => {
+  for (const make of [(xs: number[]) => Float32Array.from(xs), (xs: number[]) => Float64Array.from(xs)]) {
+    const finite = make([1, -2, 3]);
+    assert.deepEqual(scaledSquaredNorms(finite, finite), { a2: 14, difference2: 0, b2: 14 });
+    // Before, the sum of squares overflowing to ∞ took the rescaled path, which set Σ(a − a)² to 0:
+    // a checkpoint of +∞ weights was 0 from itself, where one of NaN was NaN.
+    for (const bad of [Infinity, -Infinity, NaN]) {
+      const a = make([1, bad, 3]);
+      const s = scaledSquaredNorms(a, a);
+      assert.ok(Number.isNaN(s.difference2), `${bad}: Σ(a − a)² = ${s.difference2}`);
+      assert.ok(Number.isNaN(squaredNorms(a, a).difference2), `${bad}, squaredNorms`);
+    }
+  }
+  // Finite entries whose squares overflow float64 (the rescued path): a − a is still exactly 0.
+  const big = Float64Array.of(1e300, -2e300, 3e300);
+  const s = scaledSquaredNorms(big, big);
+  assert.equal(s.difference2, 0);
+  assert.ok(Number.isFinite(s.a2) && s.a2 > 0 && s.exponent !== undefined);
 });
 
 test('innerProduct of float32 and float64 arrays of every length class agrees with a float64 loop', () => {

@@ -97,6 +97,14 @@ test('checkpoints: without a kernel, the largest distance from the first checkpo
   assert.equal(layerLabel(gap, 3), 'kernel');
   assert.equal(layerScores(moved([0, NaN, 0.4], [0.1, 0.2, 0.5]))!.maxDistance, 0.4);
   assert.equal(layerScores(moved([0, Infinity, 0.05], [0.1, 0.2, 0.12]))!.maxDistance, 0.05, '±∞ weights in the middle checkpoint');
+  // No distance finite (a first checkpoint of NaN or ±∞ weights, the reference of every one): NaN,
+  // printed null as the distances are — it was 0, the largest of nothing.
+  for (const distance of [[NaN], [NaN, NaN, NaN]]) {
+    const none = layerScores(moved(distance, distance.map(() => 0.1)))!;
+    assert.ok(Number.isNaN(none.maxDistance), `maxDistance of ${JSON.stringify(distance)}: ${none.maxDistance}`);
+    assert.equal(layerLabel(none, distance.length), null);
+  }
+  assert.equal(layerScores(moved([0], [0.1]))!.maxDistance, 0, 'one finite checkpoint: 0 from itself');
 });
 
 test('a kernel measurement that is not finite never passes the kernel test: the largest distance from θ₀ stands for it, and the explanation says why', () => {

@@ -160,22 +160,82 @@ export function parseDecimal(s: string): number {
   return Number(s);
 }
 
+/** What a field of a first line is, for the header guess: a decimal number, a value that is no decimal number, nothing, or a name. */
+export type FieldKind = 'number' | 'value' | 'blank' | 'name';
+
+/** Spellings of a missing or non-finite value (any case, with or without a sign): no column's name. */
+const VALUE_WORDS = new Set(['nan', 'inf', 'infinity', 'na', 'n/a', '#n/a', '<na>', 'null', 'none', '?']);
+
+/**
+ * What a field is when the header is guessed (docs/networks.md, "CSV"): `number` when a decimal number
+ * (`parseDecimal`; `1e39` too, refused later for its range); `blank` when empty or spaces; `value` when
+ * it spells a number or a missing value some reader takes — `NaN`, `inf`, `Infinity`, hexadecimal,
+ * octal or binary (`0x10`, `0o7`, `0b1`), `NA`, `N/A`, `#N/A`, `<NA>`, `null`, `None`, `?`; else a `name`.
+ */
+export function fieldKind(s: string): FieldKind {
+  const t = s.trim();
+  if (t === '') return 'blank';
+  if (!Number.isNaN(parseDecimal(t))) return 'number';
+  const unsigned = t.charCodeAt(0) === 0x2b || t.charCodeAt(0) === 0x2d ? t.slice(1) : t;
+  if (VALUE_WORDS.has(unsigned.toLowerCase()) || /^0(x[0-9a-f]+|o[0-7]+|b[01]+)$/i.test(unsigned)) return 'value';
+  return 'name';
+}
+
 /**
  * Whether the first line of a CSV file names the columns, when the spec does not say (`header`
- * undefined; docs/networks.md, "CSV"): yes when a feature field is not a number, or a label column is
- * given by name; no when every field is a number. A line whose features are numbers and whose class
- * label is not is either a header over numeric labels or a sample with a class name (UCI's
- * `5.1,3.5,1.4,0.2,Iris-setosa`), which only the second row tells: `'second row'` (a number in the
- * label column there: a header). A regression target must be a number: such a line is a header.
+ * undefined; docs/networks.md, "CSV"). A header only when the line plainly is one, so that a sample
+ * with a bad field is an error at that field, as on any other line, rather than dropped as a header:
+ * - a label column given by name, and the line holds that name: a header;
+ * - its feature fields (every field, when a label name is not in the line) are names, or names and
+ *   blanks (pandas writes its index column's name empty): a header;
+ * - a feature field is a number or a value (`fieldKind`), or every one is blank: a sample;
+ * - every feature field a number: a sample, unless the labels are names. A regression target must be
+ *   a number, so names there make a header (`0,1,y`: pandas' default column names). A class label may
+ *   be a name in a sample too (UCI's headerless `5.1,3.5,1.4,0.2,Iris-setosa`), which only the second
+ *   row tells: `'second row'` (a number in the label column there: a header).
  */
 export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOptions, 'header' | 'label' | 'task'>): boolean | 'second row' {
   if (o.header !== undefined) return o.header;
   const { fields } = row;
-  const labels = labelIndices(fields.length, o.label);
-  if (!labels) return fields.some((f) => Number.isNaN(parseDecimal(f)));
-  if (fields.some((f, j) => !labels.includes(j) && Number.isNaN(parseDecimal(f)))) return true;
-  if (labelsAreNumbers(row, o.label)) return false;
-  return o.task === 'classes' ? 'second row' : true;
+  const labels = labelsInLine(fields, o.label);
+  if (labels && o.label.some((c) => typeof c === 'string')) return true;
+  const kinds = fields.map(fieldKind);
+  const features = featureIndices(fields.length, labels);
+  if (features.every((j) => kinds[j] === 'number')) {
+    if (!labels || labels.every((j) => kinds[j] === 'number')) return false;
+    if (!labels.every((j) => kinds[j] === 'name')) return false;
+    return o.task === 'classes' ? 'second row' : true;
+  }
+  return features.every((j) => kinds[j] === 'name' || kinds[j] === 'blank') && features.some((j) => kinds[j] === 'name');
+}
+
+/**
+ * Why a first line whose header was guessed is a sample: its first feature field that is a number
+ * or a value, as `field 2 ("1990") is a number`; '' when there is none (every field blank).
+ */
+function whyASample(fields: readonly string[], label: readonly CsvColumn[]): string {
+  for (const j of featureIndices(fields.length, labelsInLine(fields, label))) {
+    const kind = fieldKind(fields[j]);
+    if (kind === 'number') return `field ${j + 1} (${JSON.stringify(fields[j])}) is a number`;
+    if (kind === 'value') return `field ${j + 1} (${JSON.stringify(fields[j])}) is a value, not a name`;
+  }
+  return '';
+}
+
+/** The indices of the fields that are not labels (all of them when `labels` is null). */
+function featureIndices(count: number, labels: readonly number[] | null): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < count; j++) if (!labels?.includes(j)) out.push(j);
+  return out;
+}
+
+/**
+ * The label columns' indices in a line of `fields`: an index within them, a name one of them (as a
+ * header would hold it); null when a label is neither.
+ */
+function labelsInLine(fields: readonly string[], label: readonly CsvColumn[]): number[] | null {
+  const indices = label.map((c) => (typeof c === 'number' ? (c < 0 ? fields.length + c : c) : fields.findIndex((f) => f.trim() === c)));
+  return indices.every((j) => j >= 0 && j < fields.length) ? indices : null;
 }
 
 /** The label columns' indices in a row of `count` fields when every label is given by an index within them, else null. */
@@ -242,6 +302,18 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
 
   /** The first row while whether it is a header waits on the second (`firstLineIsHeader`). */
   let undecided: CsvRow | null = null;
+  /** When the first line was guessed a sample: why (`whyASample`), for the messages about it. */
+  let firstLineWhy: string | undefined;
+  /** Whether the first line's every field is a number. */
+  let firstLineAllNumbers = false;
+  /**
+   * What a message about a name in field `j` of the first row adds when that line was guessed a
+   * sample: that it may be a header, and how to say so.
+   */
+  const headerHint = (row: CsvRow, j: number) =>
+    count === 0 && firstLineWhy !== undefined && fieldKind(row.fields[j]) === 'name'
+      ? ` — the first line is read as a sample, not a header, since its ${firstLineWhy || 'fields are not names'}: if it names the columns, set "header": true`
+      : '';
 
   const onRow = (row: CsvRow) => {
     if (!layout) {
@@ -281,7 +353,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       x[base + f] = v;
       if (!Number.isFinite(x[base + f])) {
         const why = Number.isNaN(v) ? '' : BEYOND_FLOAT32;
-        throw fail(`expected a number in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}`, lines[j], columns[j]);
+        throw fail(`expected a number in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}${headerHint(row, j)}`, lines[j], columns[j]);
       }
     }
     if (o.task === 'classes') {
@@ -298,7 +370,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         const v = parseDecimal(fields[j]);
         regression[count * outputs + t] = v;
         if (!Number.isFinite(regression[count * outputs + t])) {
-          throw fail(`expected a number as the regression target in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}`, lines[j], columns[j]);
+          throw fail(`expected a number as the regression target in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${headerHint(row, j)}`, lines[j], columns[j]);
         }
       }
     }
@@ -314,6 +386,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const { fields, lines } = row;
     const names = header ? fields.map((f) => f.trim()) : undefined;
     const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names };
+    if (!header && o.header === undefined) firstLineWhy = whyASample(fields, o.label);
+    firstLineAllNumbers = fields.every((f) => fieldKind(f) === 'number');
     if (o.expect) {
       if (found.fieldCount !== o.expect.fieldCount) throw fail(`${countOf(found.fieldCount, 'field')}, where ${o.expect.file} has ${formatCount(o.expect.fieldCount)}: the files must have the same columns`, lines[0], 1);
       if (names && o.expect.header) {
@@ -342,7 +416,13 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     }
     // A test file without a header takes the training file's column names.
     if (!l.header && o.expect?.header && o.expect.header.includes(c)) return o.expect.header.indexOf(c);
-    if (!l.header) throw new DataError(`a column name needs a header line, and the first line of ${ref.display} is all numbers: give the column's 0-based index, or set "header": true`, path);
+    if (!l.header) {
+      const first =
+        o.header === false ? '"header" is false'
+        : firstLineAllNumbers ? `the first line of ${ref.display} is all numbers`
+        : `the first line of ${ref.display} is read as a sample, not a header, since its ${firstLineWhy || 'fields are not names'}`;
+      throw new DataError(`a column name needs a header line, and ${first}: give the column's 0-based index${o.header === false ? '' : ', or set "header": true'}`, path);
+    }
     const j = l.header.indexOf(c);
     if (j < 0) throw new DataError(`no column "${c}" in the header of ${ref.display} (${l.header.slice(0, 12).map((n) => `"${n}"`).join(', ')}${l.header.length > 12 ? ', …' : ''})${hint}`, path);
     return j;

@@ -66,7 +66,7 @@ export interface CsvSpec extends SubsetOptions {
   testFile?: string;
   /** The target column(s) (default −1, the last); every other column is a feature. */
   label?: CsvColumn | CsvColumn[];
-  /** The first line names the columns (default: when any of its fields is not a number). */
+  /** The first line names the columns (default: guessed, `firstLineIsHeader` in csv.ts). */
   header?: boolean;
   /** One character (default `,`). */
   delimiter?: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { parseDecimal } from '../../../../src/core/network/data/csv';
+import { FieldKind, fieldKind, parseDecimal } from '../../../../src/core/network/data/csv';
 import { CsvRow, CsvSyntaxError, CsvTokenizer } from '../../../../src/core/network/data/csvTokenizer';
 import { CsvSpec } from '../../../../src/core/network/data/dataSpec';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
@@ -141,6 +141,110 @@ test('a first line of numbers and a class name is a sample: the second line tell
   const single = await loadDataset(spec({ trainFile: 'single.csv' }), o);
   assert.equal(single.train.count, 1);
   assert.deepEqual(single.classNames, ['cat']);
+});
+
+test('fieldKind: numbers, values no column is named, blanks and names', () => {
+  const kinds: Array<[string, FieldKind]> = [
+    ['1', 'number'], [' -2.5 ', 'number'], ['1e39', 'number'], ['.5', 'number'],
+    ['NaN', 'value'], ['nan', 'value'], ['-NaN', 'value'], ['Infinity', 'value'], ['-inf', 'value'], ['+INF', 'value'], ['0x10', 'value'], ['0X1f', 'value'], ['-0x10', 'value'], ['0o7', 'value'], ['0b1', 'value'],
+    ['NA', 'value'], ['n/a', 'value'], ['#N/A', 'value'], ['<NA>', 'value'], ['null', 'value'], ['None', 'value'], ['?', 'value'],
+    ['', 'blank'], [' ', 'blank'], ['\t', 'blank'],
+    ['x1', 'name'], ['label', 'name'], ['1x1', 'name'], ['0xg', 'name'], ['1.2.3', 'name'], ['Iris-setosa', 'name'], ['inflow', 'name'], ['nana', 'name'],
+  ];
+  for (const [text, kind] of kinds) assert.equal(fieldKind(text), kind, JSON.stringify(text));
+});
+
+test('a guessed first line with one bad field is a sample, its field an error at line 1 as on line 3 — not a header that drops it', async () => {
+  // Before, each of these first lines was taken for a header and dropped: 3 samples trained of 4 (the
+  // data.source's "with a header line" the only trace), where the same field on line 3 is an error.
+  const bad: Array<[string, string]> = [
+    ['NaN', '"NaN"'],
+    ['', '""'],
+    [' ', '" "'],
+    ['Infinity', '"Infinity"'],
+    ['0x10', '"0x10"'],
+    ['-inf', '"-inf"'],
+    ['NA', '"NA"'],
+    ['?', '"?"'],
+  ];
+  for (const [field, quoted] of bad) {
+    write(dir, 'first.csv', `1,${field},0\n3,4,1\n5,6,0\n7,8,1\n`);
+    await rejectsAt(loadDataset(spec({ trainFile: 'first.csv' }), o), { path: 'data.trainFile', message: exactly(`first.csv:1:3: expected a number in field 2, found ${quoted}`), line: 1, column: 3 });
+    write(dir, 'third.csv', `3,4,1\n5,6,0\n1,${field},0\n7,8,1\n`);
+    await rejectsAt(loadDataset(spec({ trainFile: 'third.csv' }), o), { path: 'data.trainFile', message: exactly(`third.csv:3:3: expected a number in field 2, found ${quoted}`), line: 3, column: 3 });
+  }
+  // The first field, every feature field bad, a regression target, an empty class label.
+  write(dir, 'first.csv', 'NaN,2,0\n3,4,1\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'first.csv' }), o), { path: 'data.trainFile', message: exactly('first.csv:1:1: expected a number in field 1, found "NaN"'), line: 1, column: 1 });
+  write(dir, 'first.csv', 'NaN,,0\n3,4,1\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'first.csv' }), o), { path: 'data.trainFile', message: exactly('first.csv:1:1: expected a number in field 1, found "NaN"'), line: 1, column: 1 });
+  write(dir, 'first.csv', ',,0\n3,4,1\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'first.csv' }), o), { path: 'data.trainFile', message: exactly('first.csv:1:1: expected a number in field 1, found ""'), line: 1, column: 1 });
+  write(dir, 'first.csv', '1,2,NaN\n3,4,0.5\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'first.csv', task: 'regression' }), o), { path: 'data.trainFile', message: exactly('first.csv:1:5: expected a number as the regression target in field 3, found "NaN"'), line: 1, column: 5 });
+  write(dir, 'first.csv', '1,2,\n3,4,1\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'first.csv' }), o), { path: 'data.trainFile', message: exactly('first.csv:1:5: expected a class label in field 3, found an empty field'), line: 1, column: 5 });
+  // A label named in the spec that the line lacks: a sample, and the message says why, no longer "all numbers".
+  write(dir, 'first.csv', '1,NaN,0\n3,4,1\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'first.csv', label: 'y' }), o), { path: 'data.label', message: exactly('a column name needs a header line, and the first line of first.csv is read as a sample, not a header, since its field 1 ("1") is a number: give the column\'s 0-based index, or set "header": true') });
+  write(dir, 'first.csv', '1,2,0\n3,4,1\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'first.csv', label: 'y' }), o), { path: 'data.label', message: exactly('a column name needs a header line, and the first line of first.csv is all numbers: give the column\'s 0-based index, or set "header": true') });
+  await rejectsAt(loadDataset(spec({ trainFile: 'first.csv', label: 'y', header: false }), o), { path: 'data.label', message: exactly('a column name needs a header line, and "header" is false: give the column\'s 0-based index') });
+});
+
+test('a guessed header: names, with blanks (pandas\' index column) or over numbers; names beside numbers are a sample that says how to read it as a header', async () => {
+  const rows = '1,2,0\n3,4,1\n5,6,0\n';
+  const header = async (first: string, over: Partial<CsvSpec> = {}) => {
+    write(dir, 'h.csv', `${first}\n${rows}`);
+    const d = await loadDataset(spec({ trainFile: 'h.csv', ...over }), o);
+    assert.equal(d.train.count, 3, first);
+    assert.match(d.source, /with a header line/, first);
+    assert.deepEqual(Array.from(d.train.x), [1, 2, 3, 4, 5, 6], first);
+  };
+  await header('a,b,label');
+  await header('x1,x2,cat');
+  await header(' a , b ,NaN');
+  await header(',b,label'); // pandas' to_csv(): the index column's name empty
+  await header('1x1,1x2,label'); // names that start with a digit are names
+  await header('0,1,label'); // numbers under a name, the second line's label a number (before too)
+  await header('0,1,y', { task: 'regression' });
+  // The label named in the spec and present in the line: a header, whatever the other names.
+  await header('id,1990,label', { label: 'label' });
+  await header('1,NaN,y', { label: 'y' });
+  // Names beside numbers (or values): a sample, whose first name is the error, with a hint.
+  write(dir, 'h.csv', `country,1990,label\n${rows}`);
+  await rejectsAt(loadDataset(spec({ trainFile: 'h.csv' }), o), {
+    path: 'data.trainFile',
+    message: exactly('h.csv:1:1: expected a number in field 1, found "country" — the first line is read as a sample, not a header, since its field 2 ("1990") is a number: if it names the columns, set "header": true'),
+    line: 1,
+    column: 1,
+  });
+  await header('country,1990,label', { header: true });
+  write(dir, 'h.csv', `a,NA,label\n${rows}`);
+  await rejectsAt(loadDataset(spec({ trainFile: 'h.csv' }), o), { path: 'data.trainFile', message: /^h.csv:1:1: expected a number in field 1, found "a" — the first line is read as a sample, not a header, since its field 2 \("NA"\) is a value, not a name: if it names/, line: 1, column: 1 });
+  write(dir, 'h.csv', `1,2,y1,5\n1,2,3,4\n`);
+  await rejectsAt(loadDataset(spec({ trainFile: 'h.csv', label: [2, 3], task: 'regression' }), o), { path: 'data.trainFile', message: exactly('h.csv:1:5: expected a number as the regression target in field 3, found "y1" — the first line is read as a sample, not a header, since its field 1 ("1") is a number: if it names the columns, set "header": true'), line: 1, column: 5 });
+  // No hint for a value: it is no name.
+  write(dir, 'h.csv', `a,NaN,1\n${rows}`);
+  await rejectsAt(loadDataset(spec({ trainFile: 'h.csv', header: false }), o), { path: 'data.trainFile', message: exactly('h.csv:1:1: expected a number in field 1, found "a"') });
+});
+
+test('"header" true or false is obeyed whatever the first line holds', async () => {
+  write(dir, 'forced.csv', '1,NaN,0\n3,4,1\n5,6,0\n7,8,1\n');
+  const t = await loadDataset(spec({ trainFile: 'forced.csv', header: true }), o);
+  assert.equal(t.train.count, 3);
+  assert.match(t.source, /with a header line/);
+  assert.deepEqual(Array.from(t.train.x), [3, 4, 5, 6, 7, 8]);
+  await rejectsAt(loadDataset(spec({ trainFile: 'forced.csv', header: false }), o), { path: 'data.trainFile', message: exactly('forced.csv:1:3: expected a number in field 2, found "NaN"'), line: 1, column: 3 });
+  write(dir, 'forced.csv', '1,2,0\n3,4,1\n');
+  const numbers = await loadDataset(spec({ trainFile: 'forced.csv', header: true }), o);
+  assert.equal(numbers.train.count, 1);
+  assert.match(numbers.source, /with a header line/);
+  const plain = await loadDataset(spec({ trainFile: 'forced.csv', header: false }), o);
+  assert.equal(plain.train.count, 2);
+  assert.match(plain.source, /no header line/);
+  write(dir, 'forced.csv', 'a,b,y\n1,2,0\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'forced.csv', header: false }), o), { path: 'data.trainFile', message: exactly('forced.csv:1:1: expected a number in field 1, found "a"'), line: 1, column: 1 });
 });
 
 test('class names are indexed in sorted order across both files; several label columns are regression targets', async () => {
