@@ -139,10 +139,19 @@ function emptyTrajectory(rho: number): Trajectory {
 /** Steps of the first catapult window reported beside the time grid, at most (planeDescent.ts). */
 export { MAX_WINDOW_STEPS };
 
+/**
+ * The objective ½(f − y)² + ½ρ(|u|² + ‖W‖_F²) of a step's point (docs/finite-rates.md §5). Without weight
+ * decay it is the loss: 0·|u|² is NaN once |u|² overflows (|u| ≈ 1e225 is a fine run). The ½ is taken
+ * of the sum of squares (exact), not of ρ: (0.5·ρ)·(…) made ρ = 5e-324 a penalty of 0 (half of it rounds
+ * to 0), so a subnormal ρ's penalty is its product with ρ, rounded once.
+ */
+function objectiveOf(p: FlowPoint, rho: number): number {
+  return rho > 0 ? p.loss + rho * (0.5 * (p.normU * p.normU + p.normW * p.normW)) : p.loss;
+}
+
 /** The first column of a step's point that is not a 64-bit number (as printed), or null. */
 function unprintable(p: FlowPoint, theta0: number, rho: number): string | null {
-  // Without weight decay the objective is the loss: 0·|u|² is NaN once |u|² overflows (|u| ≈ 1e225 is a fine run).
-  const objective = rho > 0 ? p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW) : p.loss;
+  const objective = objectiveOf(p, rho);
   const distance = theta0 > 0 ? p.distance / theta0 : p.distance;
   const columns: [string, number][] = [['output', p.output], ['loss', p.loss], ['normU', p.normU], ['normW', p.normW], ['ntk', p.ntk], ['distance', distance], ['objective', objective]];
   return columns.find(([, v]) => !Number.isFinite(v))?.[0] ?? null;
@@ -161,7 +170,7 @@ function pushPoint(out: Trajectory, step: number, p: FlowPoint, theta0: number, 
 /** Inserts one step's point at index `at` of the columns unless some number of it is not finite; returns whether it did. */
 function insertPoint(out: Trajectory, at: number, step: number, p: FlowPoint, theta0: number, rho: number): boolean {
   if (unprintable(p, theta0, rho) !== null) return false;
-  const objective = rho > 0 ? p.loss + 0.5 * rho * (p.normU * p.normU + p.normW * p.normW) : p.loss;
+  const objective = objectiveOf(p, rho);
   const distance = theta0 > 0 ? p.distance / theta0 : p.distance;
   out.t.splice(at, 0, step);
   out.output.splice(at, 0, p.output);

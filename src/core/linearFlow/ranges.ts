@@ -94,7 +94,8 @@ export function exactMagnitudes(flow: ExactFlow, lnTheta0: number, o: MagnitudeO
     );
   }
   if (o.weightDecay > 0) {
-    const lnPenalty = Math.log(0.5 * o.weightDecay) + 2 * Math.max(start.lnNormU, start.lnNormW);
+    // ln(½ρ) as ln ρ − ln 2: half of ρ = 5e-324 rounds to 0.
+    const lnPenalty = Math.log(o.weightDecay) - Math.LN2 + 2 * Math.max(start.lnNormU, start.lnNormW);
     out.push({ name: 'objective', what: 'the initial objective ½(f₀ − y)² + ½ρ(|u|² + ‖W‖²)', ln: logAddExp(lnLoss0, lnPenalty) });
   }
   if (o.horizon) out.push({ name: 'horizon', what: 'the default horizon (the time the residual takes to come within 10⁻³ of its limit)', ln: defaultHorizonLn(flow) });

@@ -14,7 +14,7 @@
  */
 import { ExperimentError } from '../experiment/errors';
 import { formatNumber } from '../experiment/diagnostic';
-import { binaryExponent, ldexp, logAddExp, signedExp } from '../math/logDomain';
+import { binaryExponent, ldexp, logAddExp, logOneMinusExpNeg, signedExp } from '../math/logDomain';
 import { integrateAt, OdeStats, OdeStepLimitError, OdeSystem } from '../math/stiffOde';
 import { logRatio, MechanismScores, scoresFromChanges } from '../mechanisms/classify';
 import type { InitialState, Series } from '../trajectory/trajectory';
@@ -47,6 +47,9 @@ const UNBOUNDED = 1e4;
  */
 const SLAVED = 1e-10;
 
+/** The smallest normal 64-bit number, 2^-1022: below it a product keeps only its absolute accuracy, 2^-1074. */
+const MIN_NORMAL = 2 ** -1022;
+
 /** A reduced weight-decay flow: its ODE system and how a state becomes a drawn point. */
 export interface DecayFlow {
   system: OdeSystem;
@@ -70,7 +73,10 @@ export interface DecayFlow {
  * and s follows the layer's own logarithmic rate, s' = −κ with κ set at the start of each step to the
  * rate at which that layer's length is then changing (an integrating factor, as in Lawson's methods).
  * What the stiff integrator sees is then nearly constant however fast a layer decays or grows, so the
- * steps follow the dynamics, not ρ, and each layer keeps its relative accuracy at any size.
+ * steps follow the dynamics, not ρ, and each layer keeps its relative accuracy at any size. Any ρ > 0 is
+ * taken, down to the subnormal 5e-324: the residual's forcing c·y/A (c = (η_u + η_W)ρ) is formed from
+ * c's mantissa and exponent, never from a subnormal c or a reciprocal of A (docs/finite-rates.md §5,
+ * "Subnormal decay").
  */
 export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   const { plane, lambda, lnLambda, y: target, etaU, etaW } = input;
@@ -80,6 +86,17 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   const [a1, a2, b1, b2] = plane.frame;
   const N = 12;
   const decay = du + dw;
+  // The rates du, dw and c = decay may be subnormal (ρ = 1e-310, or η = 1e-160 beside ρ = 1e-150) or
+  // round to 0 (ρ = 5e-324): as rates that is harmless — a subnormal is a multiple of 2^-1074, so each
+  // is off by at most 2^-1074, which moves e^{−κt} by at most 2^-50 relative for any t below 2^1024
+  // (likewise K and the couplings when they are that small). Not so the residual's forcing c·y/A: A
+  // follows r down to the residual the decay holds it at, r_∞ = −c y/(K + c), which is then as small as
+  // c and printed through the loss. So c is also kept as cMant·2^{cExp} (one rounding at any size), and
+  // c y/A is formed with A's power of two taken exactly — never as c·e^{−ln A}, whose 1/A overflowed
+  // once A < 2^-1024 (ρ = 1e-310: "step size below the resolution of t"), docs/finite-rates.md §5.
+  const [cMant, cExp] = decayRate(etaU, etaW, rho);
+  const lnDecay = Math.log(cMant) + cExp * Math.LN2;
+  const lnTarget = Math.log(Math.abs(target));
   // The step's constants: κ_u, κ_v, and the exponents' factors for the output and the coupling.
   let kappaU = 0;
   let kappaV = 0;
@@ -189,7 +206,8 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       logR0 = s[11];
       const K = kernelOf(s);
       kappaR = K + decay;
-      if (!Number.isFinite(kappaR) || !((K + decay) * Math.abs(residualOf(s)) > 2 * decay * Math.abs(target))) kappaR = 0;
+      // (K + c)|r| > 2c|y|, in logarithms: |r| and c|y| may be far below the 64-bit range.
+      if (!Number.isFinite(kappaR) || !(Math.log(kappaR) + Math.log(Math.abs(s[9])) + lnUnit(s) > Math.LN2 + lnDecay + lnTarget)) kappaR = 0;
     },
     rhs(s, out) {
       const [aU, aV] = residualCouplings(s);
@@ -201,7 +219,9 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       // where ũ·ṽ cancels: y = 0 with large layers). Closed in r given K, it keeps r's relative
       // accuracy at any size; the layers' λũ·ṽ − y follows it, any difference decaying as
       // e^{−(η_u+η_W)ρt}. With r = 2^{e_r} e^{s_r} R and s_r' = −κ_r: R' = −(K + c − κ_r) R − c y/A.
-      out[9] = -(K + decay - kappaR) * s[9] - (target === 0 ? 0 : decay * target * Math.exp(-lnUnit(s)));
+      // c y/A = cMant·y·2^{cExp − e_r}·e^{−s_r}: A may be below 2^-1024 (1/A = ∞) and c subnormal
+      // when r settles at r_∞ = −c y/(K + c) for a subnormal c.
+      out[9] = -(K + decay - kappaR) * s[9] - (target === 0 ? 0 : ldexp(cMant * target, cExp - s[10]) * Math.exp(-s[11]));
       out[10] = 0;
       out[11] = -kappaR;
       out[0] = -cr * s[2] - relaxU * s[0];
@@ -258,7 +278,9 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       if (er !== 0) {
         const [kU, kV] = kernelParts(s);
         const K = kU * nu * nu + kV * nv * nv;
-        const floorR = ((RESIDUAL_FLOOR * decay * Math.abs(residualOf(s) + target)) / (K + decay)) * Math.exp(-lnUnit(s));
+        // In logarithms, like the forcing: c and A may be subnormal, 1/A beyond 64 bits.
+        const lnF = target === 0 ? Math.log(Math.abs(s[9])) + lnUnit(s) : Math.log(Math.abs(residualOf(s) + target));
+        const floorR = Math.exp(Math.log(RESIDUAL_FLOOR) + lnDecay + lnF - Math.log(K + decay) - lnUnit(s));
         rr = er / Math.max(Math.abs(s[9]), Number.isFinite(floorR) ? floorR : 0, RESIDUAL_TINY);
       }
       return Math.max(ru, rv, 10 * rr) / WEIGHT_DECAY_STEP_TOLERANCE;
@@ -313,6 +335,7 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   };
   const lnEtaU = Math.log(etaU);
   const lnEtaW = Math.log(etaW);
+  const lnRho = Math.log(rho);
   const output0 = Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv)));
   const r0 = output0 - target;
   const point = (s: Float64Array, t: number): LogPoint & { lnObjective: number } => {
@@ -328,7 +351,8 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
     const cross = Math.hypot(u1, u2) * Math.hypot(v1, v2);
     // W_⊥(t) = e^{−η_Wρt} W_⊥(0): its logarithm, and (1 − e^{−η_Wρt})² of it moved.
     const lnPerp = input.lnNormWPerp2 - 2 * dw * t;
-    const lnPerpMoved = t === 0 ? -Infinity : input.lnNormWPerp2 + 2 * Math.log(-Math.expm1(-dw * t));
+    const x = dw * t;
+    const lnPerpMoved = t === 0 ? -Infinity : input.lnNormWPerp2 + 2 * (dw >= MIN_NORMAL && x >= MIN_NORMAL ? logOneMinusExpNeg(x) : lnDecayed(lnEtaW + lnRho + Math.log(t)));
     const lnNormU = 0.5 * (lnEtaU + lnUU);
     const lnNormW = 0.5 * logAddExp(lnPerp, lnEtaW + lnVV);
     const lnLoss = logAddExp(2 * lnResidual - Math.LN2, Math.log(input.irreducibleLoss));
@@ -341,7 +365,8 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       lnNormW,
       lnNtk: 2 * lnLambda + logAddExp(lnUU, lnVV),
       lnDistance: 0.5 * logAddExp(logAddExp(lnEtaU + lnMoved(u1, u2, eu, su, a1, a2, k), lnEtaW + lnMoved(v1, v2, ev, sv, b1, b2, k)), lnPerpMoved),
-      lnObjective: logAddExp(lnLoss, Math.log(0.5 * rho) + logAddExp(2 * lnNormU, 2 * lnNormW)),
+      // ln(½ρ), not ln(0.5·ρ): half of ρ = 5e-324 rounds to 0.
+      lnObjective: logAddExp(lnLoss, lnRho - Math.LN2 + logAddExp(2 * lnNormU, 2 * lnNormW)),
     };
   };
   const ntk = Math.exp(2 * lnLambda + Math.log(plane.uu + plane.vv) + 2 * k * Math.LN2);
@@ -358,6 +383,28 @@ function lnMoved(x1: number, x2: number, e: number, s: number, y1: number, y2: n
   const fy = Math.exp(lnY - m);
   const d = Math.hypot(fx * x1 - fy * y1, fx * x2 - fy * y2);
   return 2 * Math.log(d) + 2 * m;
+}
+
+/**
+ * The decay rate of the residual, c = (η_u + η_W)ρ, as [m, e] with c = m·2^e, ¼ ≤ m < 1: the sum and ρ
+ * each split into mantissa and exponent, so that m is their product to one rounding whatever the size
+ * of c — a subnormal ρ (5e-324), or an η_u + η_W beyond 64 bits, included.
+ */
+function decayRate(etaU: number, etaW: number, rho: number): [number, number] {
+  const sum = etaU + etaW;
+  const [s, shift] = Number.isFinite(sum) ? [sum, 0] : [0.5 * etaU + 0.5 * etaW, 1];
+  const es = binaryExponent(s);
+  const er = binaryExponent(rho);
+  return [ldexp(s, -es) * ldexp(rho, -er), es + er + shift];
+}
+
+/**
+ * ln(1 − e^{−x}) from ln x: the share of W_⊥ that decay has removed by t (x = η_Wρt), where η_Wρ or x
+ * is subnormal (or η_Wρ rounds to 0 while x does not) and x itself has lost its digits. Below
+ * x = e^{−40} it is ln x to within x/2.
+ */
+function lnDecayed(lnX: number): number {
+  return lnX < -40 ? lnX : logOneMinusExpNeg(Math.exp(lnX));
 }
 
 /** Points of the weight-decay flow at `times`, integrated adaptively; `where` locates a refusal (step limit). */
