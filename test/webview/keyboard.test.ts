@@ -179,7 +179,10 @@ describe('hints by keyboard, not on hover only', { timeout: 600_000 }, () => {
 
     await dragAcross(page, 'zeta', 0.2, 0.6);
     await page.locator('[data-button="reset-zoom"]:not([disabled])').waitFor();
-    await page.locator('[data-button="reset-zoom"]').focus();
+    // By the keyboard, as a user reaches it after zooming with the pointer: Tab from the control before it.
+    await page.locator('[data-toggle="ratio"]').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.button), 'reset-zoom');
     shown = await shownDefinition(page);
     assert.ok(shown.visible, 'Reset zoom (a toolkit button) shows its hint on focus');
     assert.equal(shown.text, 'Show the whole run (or double-click a chart)');
@@ -190,6 +193,29 @@ describe('hints by keyboard, not on hover only', { timeout: 600_000 }, () => {
     assert.ok(shown.visible);
     assert.equal(shown.text, 'Show in the editor');
     assert.deepEqual(await hoverOnlyHints(page), [], 'none under the banner either');
+  });
+
+  it('a shown hint stays beside its control when the page moves under it: a taller verdict above does not leave it over the options', async () => {
+    // In code-server, Both's hint stayed where Both had been once a result redrew the verdict taller,
+    // over Flow and Descent — and, hoverable, it kept the pointer from them.
+    const page = await open({ width: 526, height: 808 });
+    const text = example('alignment.flab.json');
+    await send(page, updateForText(1, text));
+    await waitForCharts(page);
+    const flow = page.locator('[data-choice="dynamics"] [data-value="flow"]');
+    await flow.focus();
+    const tip = page.locator(`#${await flow.getAttribute('aria-describedby')}`);
+    await tip.waitFor({ state: 'visible' });
+    const before = await flow.boundingBox();
+    // Rates past the stable limit: the flow view says so above the controls, which move down.
+    const atEdge = text.replace('"learningRates": { "u": 0.1, "W": 0.1 }', '"learningRates": { "u": 1, "W": 1 }');
+    assert.notEqual(atEdge, text);
+    await send(page, updateForText(2, atEdge));
+    await page.locator('[data-notice="flow-unstable"]').waitFor();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const [b, t] = [await flow.boundingBox(), await tip.boundingBox()];
+    assert.ok(before && b && t && b.y > before.y + 10, `the options moved down (${JSON.stringify(before)} → ${JSON.stringify(b)})`);
+    assert.ok(t.y >= b.y + b.height, `the hint ${JSON.stringify(t)} is below the options ${JSON.stringify(b)}, not over them`);
   });
 
   it('a nonlinear activation: the disabled view choice says why on its caption, a tab stop while it holds, none after', async () => {

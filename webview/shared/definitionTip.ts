@@ -81,9 +81,23 @@ function hide(t: Tip): void {
 
 function show(t: Tip): void {
   if (shown && shown !== t) hide(shown);
+  const following = shown === t;
   shown = t;
   t.tip.hidden = false;
   place(t);
+  if (!following) requestAnimationFrame(() => follow(t));
+}
+
+/**
+ * Keeps a shown definition beside its term while the page moves under it — a new result redrawing the
+ * verdict above the controls moved a hovered option down, and the fixed tooltip then covered the
+ * options beside it (and, being hoverable, stayed there under the pointer). One measure a frame, while
+ * it is shown.
+ */
+function follow(t: Tip): void {
+  if (shown !== t) return;
+  place(t);
+  requestAnimationFrame(() => follow(t));
 }
 
 function place(t: Tip): void {
@@ -152,9 +166,16 @@ export function defineTerm(term: HTMLElement, definition: string, options: { foc
     target.addEventListener('mouseleave', leaving);
   }
   tip.addEventListener('mouseleave', leaving);
-  term.addEventListener('focus', () => live() && show(t));
+  // A control clicked with the pointer takes focus too: its hint waits for the hover's delay, as a title
+  // would, and shows at once on keyboard focus only (:focus-visible).
+  term.addEventListener('focus', () => live() && (!options.control || focusVisible(term)) && show(t));
   term.addEventListener('blur', () => hide(t));
   return tip;
+}
+
+/** Whether `el` has focus the browser would draw a ring for (keyboard focus): for a toolkit button, its inner button's. */
+function focusVisible(el: HTMLElement): boolean {
+  return el.matches(':focus-visible') || el.shadowRoot?.activeElement?.matches(':focus-visible') === true;
 }
 
 /**
