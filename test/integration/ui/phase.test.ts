@@ -336,9 +336,9 @@ describe('phase diagram in code-server (user level)', function () {
   it('comes back with its axes after saving and reloading the window', async function () {
     this.timeout(180_000);
     const page = s.wb.page;
-    // The clicked cell's copy, if still open (earlier tests opened it), is restored with its panel.
+    // The clicked cell's copy (the click test opened it, with its dynamics panel) is restored with its panel.
     const cellTab = page.locator('.tabs-container .tab', { hasText: 'Dynamics: basic (phase cell).flab.json' });
-    const hadCell = (await cellTab.count()) >= 1;
+    assert.ok((await cellTab.count()) >= 1, 'the cell\'s dynamics panel is open before the reload');
     await s.wb.save(FILE);
     // Developer: Reload Window: a bare page.reload() races the workbench's state flush (panels were sometimes not restored).
     await s.wb.reloadWindow();
@@ -353,14 +353,12 @@ describe('phase diagram in code-server (user level)', function () {
     // The clicked cell's copy (untitled, kept by VS Code's hot exit) comes back with its dynamics panel
     // (a background tab: VS Code restores it when it is shown). It came back closed before: the copy's
     // text loads only when its own tab is shown, after the panels are restored.
-    if (hadCell) {
-      await cellTab.first().click();
-      const dynamics = await webviewWith(page, '[data-chart="zeta"] canvas', 90_000);
-      assert.match(await dynamics.locator('.title').innerText(), /^basic at γ = [\d.e-]+, σ_u = [\d.e-]+$/);
-      // Its text is the copy's, not an empty document's: the panel shows a result, no error.
-      await dynamics.locator('[data-summary="label"]').waitFor({ timeout: 60_000 });
-      assert.equal(await dynamics.locator('.banner').count(), 0, 'no error banner');
-    }
+    await cellTab.first().click();
+    const dynamics = await webviewWith(page, '[data-chart="zeta"] canvas', 90_000);
+    assert.match(await dynamics.locator('.title').innerText(), /^basic at γ = [\d.e-]+, σ_u = [\d.e-]+$/);
+    // Its text is the copy's, not an empty document's: the panel shows a result, no error.
+    await dynamics.locator('[data-summary="label"]').waitFor({ timeout: 60_000 });
+    assert.equal(await dynamics.locator('.banner').count(), 0, 'no error banner');
     await s.wb.screenshot('phase-after-reload');
   });
 });
