@@ -218,6 +218,44 @@ describe('hints by keyboard, not on hover only', { timeout: 600_000 }, () => {
     assert.ok(t.y >= b.y + b.height, `the hint ${JSON.stringify(t)} is below the options ${JSON.stringify(b)}, not over them`);
   });
 
+  it('a hint never takes a click meant for what it covers: the next row\'s field under a slider\'s, a sweep\'s values under its focused heading\'s; a chosen value keeps the focus', async () => {
+    // A fresh tester: a slider's hint, shown on hover, covered the next row's field and swallowed its
+    // click; the sweep heading's definition, pinned by focus, covered every value; Enter on a value lost the focus.
+    // The width of a panel beside an editor in code-server (two columns of controls, as the tester's).
+    const page = await open({ width: 526, height: 808 });
+    await send(page, updateFor(1, { sweep: { outputScale: { from: 0.1, to: 10, count: 3 } } }));
+    await waitForCharts(page);
+    const slider = page.locator('input[data-control="model.width"]');
+    await slider.hover();
+    const sliderTip = page.locator(`#${await slider.getAttribute('aria-describedby')}`);
+    await sliderTip.waitFor({ state: 'visible' });
+    // The next row's label (it focuses its field), which the hint below the slider covers.
+    const label = page.locator('label[for="control-init-scaleU-value"]');
+    const [t, f] = [await sliderTip.boundingBox(), await label.boundingBox()];
+    assert.ok(t && f && overlaps(t, f), `the fixture: the hint ${JSON.stringify(t)} covers the label ${JSON.stringify(f)}`);
+    await page.mouse.click(f.x + Math.min(20, f.width / 2), f.y + f.height / 2);
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.controlNumber), 'init.scaleU', 'the click reached the field');
+
+    const heading = page.locator('.sweep-legend .sweep-heading');
+    await heading.focus();
+    const headingTip = page.locator(`#${await heading.getAttribute('aria-describedby')}`);
+    await headingTip.waitFor({ state: 'visible' });
+    const value = page.locator('.sweep-legend [data-sweep-value]').last();
+    const [h, v] = [await headingTip.boundingBox(), await value.boundingBox()];
+    assert.ok(h && v && overlaps(h, v), `the fixture: the heading's definition ${JSON.stringify(h)} covers the value ${JSON.stringify(v)}`);
+    const chosen = await value.getAttribute('data-sweep-value');
+    await page.mouse.click(v.x + v.width / 2, v.y + v.height / 2);
+    await page.waitForFunction((c) => document.querySelector(`.sweep-legend [data-sweep-value="${c}"]`)?.getAttribute('aria-pressed') === 'true', chosen);
+
+    // By the keyboard: Enter on a value chooses it, and the focus stays on it as the legend is drawn again.
+    const first = page.locator('.sweep-legend [data-sweep-value]').first();
+    const firstValue = await first.getAttribute('data-sweep-value');
+    await first.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((c) => document.querySelector(`.sweep-legend [data-sweep-value="${c}"]`)?.getAttribute('aria-pressed') === 'true', firstValue);
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.sweepValue), firstValue, 'the chosen value keeps the focus');
+  });
+
   it('a nonlinear activation: the disabled view choice says why on its caption, a tab stop while it holds, none after', async () => {
     const page = await open();
     await send(page, updateFor(1, { activation: 'tanh', width: 50 }));

@@ -25,6 +25,8 @@ interface Tip {
   madeFocusable: boolean;
   /** The other ids the term's aria-describedby names (an error message's). */
   alsoDescribedBy: string[];
+  /** The pointer may move onto the tooltip, shown by a hover, without it going (a term's definition; not a control's hint). */
+  hoverable: boolean;
 }
 
 let layer: HTMLElement | null = null;
@@ -79,10 +81,16 @@ function hide(t: Tip): void {
   if (shown === t) shown = null;
 }
 
-function show(t: Tip): void {
+/**
+ * Shows `t`'s tooltip; `byHover`: the pointer is over the term. Only a hoverable tooltip shown by a hover
+ * takes the pointer; otherwise clicks go through it to what it covers — a definition pinned by focus, or a
+ * control's hint, covered the next row's field or a sweep's values and swallowed the click meant for them.
+ */
+function show(t: Tip, byHover: boolean): void {
   if (shown && shown !== t) hide(shown);
   const following = shown === t;
   shown = t;
+  t.tip.classList.toggle('hoverable', byHover && t.hoverable);
   t.tip.hidden = false;
   place(t);
   if (!following) requestAnimationFrame(() => follow(t));
@@ -123,11 +131,14 @@ function place(t: Tip): void {
  * read by assistive technology through aria-describedby. `focusable` (default true) puts the term in
  * the tab order; false for a term whose focus `rovingFocus` manages, or which is focusable already.
  * `control`: the term is a control (a button, a slider) and the text its hint — what a `title` would
- * have said, shown on focus too: the control keeps its own tab order and pointer.
+ * have said, shown on keyboard focus too: the control keeps its own tab order and pointer.
+ * `hoverable` (default: a term's definition is, a control's hint is not): the pointer may move onto the
+ * tooltip shown by a hover without it going; a hint that is not lets the pointer through to what it
+ * covers, as a title's would.
  * Replaces any `title` (whose native tooltip would show the same text twice, and never on focus);
  * the panels set no `title` of their own (docs/panel.md, "Definitions").
  */
-export function defineTerm(term: HTMLElement, definition: string, options: { focusable?: boolean; control?: boolean; hoverTargets?: HTMLElement[]; describedBy?: string[]; above?: boolean; anchor?: HTMLElement } = {}): HTMLElement {
+export function defineTerm(term: HTMLElement, definition: string, options: { focusable?: boolean; control?: boolean; hoverable?: boolean; hoverTargets?: HTMLElement[]; describedBy?: string[]; above?: boolean; anchor?: HTMLElement } = {}): HTMLElement {
   queueSweep();
   const existing = tips.get(term);
   if (existing) {
@@ -140,7 +151,7 @@ export function defineTerm(term: HTMLElement, definition: string, options: { foc
   tip.hidden = true;
   theLayer().append(tip);
   const madeFocusable = options.focusable !== false && !options.control;
-  const t: Tip = { term, tip, above: options.above === true, anchor: options.anchor ?? term, madeFocusable, alsoDescribedBy: options.describedBy ?? [] };
+  const t: Tip = { term, tip, above: options.above === true, anchor: options.anchor ?? term, madeFocusable, alsoDescribedBy: options.describedBy ?? [], hoverable: options.hoverable ?? !options.control };
   tips.set(term, t);
   term.removeAttribute('title');
   if (!options.control) term.classList.add('defined');
@@ -161,14 +172,14 @@ export function defineTerm(term: HTMLElement, definition: string, options: { foc
     target.removeAttribute('title');
     target.addEventListener('mouseenter', () => {
       window.clearTimeout(hoverTimer);
-      if (live()) hoverTimer = window.setTimeout(() => show(t), shown ? 0 : HOVER_DELAY_MS);
+      if (live()) hoverTimer = window.setTimeout(() => show(t, true), shown ? 0 : HOVER_DELAY_MS);
     });
     target.addEventListener('mouseleave', leaving);
   }
   tip.addEventListener('mouseleave', leaving);
   // A control clicked with the pointer takes focus too: its hint waits for the hover's delay, as a title
   // would, and shows at once on keyboard focus only (:focus-visible).
-  term.addEventListener('focus', () => live() && (!options.control || focusVisible(term)) && show(t));
+  term.addEventListener('focus', () => live() && (!options.control || focusVisible(term)) && show(t, false));
   term.addEventListener('blur', () => hide(t));
   return tip;
 }

@@ -48,8 +48,12 @@ export function renderSweepLegend(container: HTMLElement, legend: SweepLegend | 
     container.replaceChildren();
     return;
   }
+  // Drawn again when a value is chosen: focus stays on the value that had it (it fell to the page).
+  const focused = document.activeElement instanceof HTMLElement && container.contains(document.activeElement) ? document.activeElement.dataset.sweepValue : undefined;
   const heading = el('span', 'sweep-heading', `Sweep over ${legend.key}`);
   // What the legend's lines and colours mean: on hover, and on the heading's focus (one tab stop).
   defineTerm(heading, legend.title);
-  container.replaceChildren(heading, ...legend.entries.map(sweepLegendItem));
+  const items = legend.entries.map(sweepLegendItem);
+  container.replaceChildren(heading, ...items);
+  if (focused !== undefined) items.find((i) => i.dataset.sweepValue === focused)?.focus();
 }

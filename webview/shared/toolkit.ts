@@ -155,7 +155,8 @@ export function createChoice<T extends string>(label: string, name: string, opti
     set hint(text: string) {
       // On the caption, a term of its own: a disabled option cannot take focus to show it.
       hint = text;
-      if (text) defineTerm(caption, text);
+      // Not hoverable: it sits over the controls under the choice, which the pointer goes on to.
+      if (text) defineTerm(caption, text, { hoverable: false });
       else undefineTerm(caption);
     },
   };
