@@ -577,10 +577,14 @@ describe('training panel webview', () => {
 
   it('keeps the last run under an error banner, and ignores stale versions', async () => {
     const page = await open();
-    await send(page, message(2, run(10, 'finished')));
+    await send(page, message(2, { ...run(10, 'finished'), notices: ['training.checkpoints: the panel writes no checkpoints'] }));
     await page.waitForSelector('[data-chart="loss"] canvas');
     await send(page, { type: 'invalid', version: 3, errors: [{ message: 'data.train must be ≥ 1, got 0', line: 4, column: 12 }] });
     await page.waitForSelector('.banner');
+    // The run's notices are the last run's, greyed with its verdict (one stayed bright under it, a fresh tester saw).
+    const look = (sel: string) => page.locator(sel).evaluate((e) => `${getComputedStyle(e).opacity} ${getComputedStyle(e).filter}`);
+    assert.equal(await look('.notices'), await look('.verdict'));
+    assert.notEqual(await look('.notices'), '1 none');
     assert.match(await page.locator('.banner').innerText(), /data\.train must be ≥ 1/);
     await send(page, message(1, run(40, 'finished')));
     await page.waitForTimeout(100);
