@@ -72,6 +72,19 @@ async function drawn(page: Page, version: number): Promise<void> {
   await page.waitForFunction((v) => document.querySelector('canvas.heatmap')?.getAttribute('data-drawn') === String(v), version, { timeout: 20_000 });
 }
 
+/**
+ * Opens the panel on a.flab.json with the flow's axes (X, Y) or descent's (DX, DY) at `size`, sends the
+ * diagram `make` computes as version 1, and waits until it is drawn; returns the diagram.
+ */
+async function showDiagram(page: Page, method: 'flow' | 'descent', size: number, make: (version: number, size: number) => Promise<Diagram>): Promise<Diagram> {
+  const [x, y] = method === 'flow' ? [X, Y] : [DX, DY];
+  await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x, y, size, method, previewed: null });
+  const d = await make(1, size);
+  await send(page, d);
+  await drawn(page, 1);
+  return d;
+}
+
 /** Opaque pixels and distinct colours of the heat map's canvas. */
 async function pixels(page: Page): Promise<{ opaque: number; colours: number }> {
   return page.evaluate(() => {
@@ -109,10 +122,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
   it('draws a 256² heat map with a legend, and keeps its file and axes with setState', async () => {
     const page = await open();
     assert.deepEqual(await posted(page), [{ type: 'ready' }]);
-    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: X, y: Y, size: 256, method: 'flow', previewed: null });
-    const d = await diagram(1, 256);
-    await send(page, d);
-    await drawn(page, 1);
+    const d = await showDiagram(page, 'flow', 256, diagram);
     const px = await pixels(page);
     assert.ok(px.opaque > 100_000, `heat map has drawn pixels (${px.opaque})`);
     assert.ok(px.colours > 20, `cells in several colours and shades (${px.colours})`);
@@ -245,10 +255,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
 
   it('gradient descent: cells coloured by outcome, the legend gives each outcome\'s share and the labels within it, the critical lines drawn and named', async () => {
     const page = await open();
-    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: DX, y: DY, size: 96, method: 'descent', previewed: null });
-    const d = await descentDiagram(1, 96);
-    await send(page, d);
-    await drawn(page, 1);
+    const d = await showDiagram(page, 'descent', 96, descentDiagram);
     assert.match(await page.locator('.status').innerText(), /96 × 96 cells in \d+ ms — gradient descent, 300 steps/);
     // The method's options say what each draws on focus as on hover (they had a title only).
     assert.deepEqual(await hoverOnlyHints(page), [], 'no hover-only hints');
@@ -311,10 +318,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
 
   it('unsettled cells (the loss still above its start at the end of the budget, no blow-up): violet and shaded, in the legend between catapult and diverged with their labels, and the hover says so with the label so far', async () => {
     const page = await open();
-    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: DX, y: DY, size: 48, method: 'descent', previewed: null });
-    const d = await shortDescentDiagram(1, 48);
-    await send(page, d);
-    await drawn(page, 1);
+    const d = await showDiagram(page, 'descent', 48, shortDescentDiagram);
     const outcomes = [...Buffer.from(d.outcomes!, 'base64')];
     const labels = Buffer.from(d.labels, 'base64');
     const unsettledCode = d.outcomeNames.indexOf('unsettled');
@@ -359,9 +363,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
 
   it('the Flow / Descent switch asks the host for the other method, and follows what the host shows', async () => {
     const page = await open();
-    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: X, y: Y, size: 32, method: 'flow', previewed: null });
-    await send(page, await diagram(1, 32));
-    await drawn(page, 1);
+    await showDiagram(page, 'flow', 32, diagram);
     await page.locator('[data-choice="method"] [data-value="descent"]').click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'setMethod', method: 'descent' });
     // The host answers with its document message, then the descent diagram; the state keeps the method.
