@@ -7,6 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { formatBytes } from '../experiment/diagnostic';
 import { SafetensorsFile } from './safetensors';
 import { TensorToWrite, writeSafetensors } from './writeSafetensors';
 
@@ -145,7 +146,7 @@ async function foreignMetrics(path: string): Promise<string | null> {
     throw err;
   }
   if (size === 0) return null;
-  if (size > METRICS_SURVEY_BYTES) return `of ${formatMiB(size)} (flab's own are far smaller)`;
+  if (size > METRICS_SURVEY_BYTES) return `of ${formatBytes(size)} (flab's own are far smaller)`;
   const text = await fs.readFile(path, 'utf8');
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -161,10 +162,6 @@ async function foreignMetrics(path: string): Promise<string | null> {
     if (keys !== TRAINER_METRICS_KEYS) return `with lines flab did not write (line ${i + 1})`;
   }
   return null;
-}
-
-function formatMiB(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 }
 
 /** "a, b, c" or "a, b, c and 4 more". */
