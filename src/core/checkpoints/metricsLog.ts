@@ -415,24 +415,19 @@ const FLOAT64_RANGE = 'the float64 range (±1.8 × 10³⁰⁸)';
 /** What a skipped line's message ends with, before any advice. */
 const SKIPPED = 'the line is skipped';
 
-/** A line that is not JSON, in words: bytes that are not UTF-8 (decoded as U+FFFD), else jsonc-parser's located fault, else JSON.parse's. */
-function jsonLineProblem(line: string, err: unknown): string {
-  if (line.includes('\uFFFD')) return 'not UTF-8 text (the metrics file should be UTF-8 JSON Lines)';
+/**
+ * A line that is not JSON, in words, and the column (from 1) of its fault where known: bytes that are
+ * not UTF-8 (decoded as U+FFFD), else jsonc-parser's located fault, else JSON.parse's words and position.
+ */
+function notJson(line: string, err: unknown): { problem: string; column: number | null } {
+  const bad = line.indexOf('\uFFFD');
+  if (bad >= 0) return { problem: 'not UTF-8 text (the metrics file should be UTF-8 JSON Lines)', column: bad + 1 };
   const first = firstSyntaxFault(line);
   // The line is the text parsed: its end is the line's, not the file's.
-  if (first) return `not JSON: ${first.message.replace(/^invalid JSON: /, '').replace(/\bthe end of the file\b/g, 'the end of the line')}`;
+  if (first) return { problem: `not JSON: ${first.message.replace(/^invalid JSON: /, '').replace(/\bthe end of the file\b/g, 'the end of the line')}`, column: first.offset + 1 };
   const message = err instanceof Error ? err.message : String(err);
-  return `not JSON (${excerpt(message.replace(/ in JSON at position \d+.*$/, ''))})`;
-}
-
-/** The column (from 1) of what makes the line not JSON, where it is known. */
-function jsonLineColumn(line: string, err: unknown): number | null {
-  const bad = line.indexOf('\uFFFD');
-  if (bad >= 0) return bad + 1;
-  const first = firstSyntaxFault(line);
-  if (first) return first.offset + 1;
-  const at = /at position (\d+)/.exec(err instanceof Error ? err.message : String(err));
-  return at ? Number(at[1]) + 1 : null;
+  const at = /at position (\d+)/.exec(message);
+  return { problem: `not JSON (${excerpt(message.replace(/ in JSON at position \d+.*$/, ''))})`, column: at ? Number(at[1]) + 1 : null };
 }
 
 /** jsonc-parser's first fault of `line` as strict JSON, worded as the experiment file's are; undefined when it finds none (or overflows on deep nesting). */
@@ -463,7 +458,8 @@ function parseLine(line: string): ParsedLine {
       value = JSON.parse(bare);
       parsed = bare;
     } catch {
-      return skip(`${jsonLineProblem(line, err)}: ${SKIPPED} — each line should be one object such as {"step": 100, "loss": 0.31}`, jsonLineColumn(line, err));
+      const { problem, column } = notJson(line, err);
+      return skip(`${problem}: ${SKIPPED} — each line should be one object such as {"step": 100, "loss": 0.31}`, column);
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return skip(`expected an object such as {"step": 100, "loss": 0.31, "accuracy": 0.91}, found ${describeValue(value)}: ${SKIPPED}`);
