@@ -14,13 +14,12 @@
  * longer than MAX_METRICS_LINE_BYTES is skipped unread, its bytes dropped as they come.
  */
 import { constants, promises as fs } from 'node:fs';
-import { ParseError, parseTree } from 'jsonc-parser';
 import { excerpt } from '../experiment/diagnostic';
-import { syntaxDiagnostics } from '../experiment/syntaxError';
+import { firstStrictJsonFault } from '../experiment/syntaxError';
 import { lowerBound } from '../math/vectors';
 import { MAX_METRICS_BYTES, MAX_METRICS_LINE_BYTES } from './limits';
 import { kindOf } from '../experiment/pathKind';
-import { findDuplicateKey, STRICT_JSON } from './safetensors';
+import { findDuplicateKey } from './safetensors';
 
 /** One line's values. */
 export interface MetricsEntry {
@@ -422,23 +421,12 @@ const SKIPPED = 'the line is skipped';
 function notJson(line: string, err: unknown): { problem: string; column: number | null } {
   const bad = line.indexOf('\uFFFD');
   if (bad >= 0) return { problem: 'not UTF-8 text (the metrics file should be UTF-8 JSON Lines)', column: bad + 1 };
-  const first = firstSyntaxFault(line);
+  const first = firstStrictJsonFault(line);
   // The line is the text parsed: its end is the line's, not the file's.
   if (first) return { problem: `not JSON: ${first.message.replace(/^invalid JSON: /, '').replace(/\bthe end of the file\b/g, 'the end of the line')}`, column: first.offset + 1 };
   const message = err instanceof Error ? err.message : String(err);
   const at = /at position (\d+)/.exec(message);
   return { problem: `not JSON (${excerpt(message.replace(/ in JSON at position \d+.*$/, ''))})`, column: at ? Number(at[1]) + 1 : null };
-}
-
-/** jsonc-parser's first fault of `line` as strict JSON, worded as the experiment file's are; undefined when it finds none (or overflows on deep nesting). */
-function firstSyntaxFault(line: string): { offset: number; message: string } | undefined {
-  try {
-    const errors: ParseError[] = [];
-    parseTree(line, errors, STRICT_JSON);
-    return errors.length ? syntaxDiagnostics(line, errors, STRICT_JSON)[0] : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -7,9 +7,8 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { endianness } from 'node:os';
-import { ParseError, ParseOptions, parseTree } from 'jsonc-parser';
 import { excerpt } from '../experiment/diagnostic';
-import { syntaxDiagnostics } from '../experiment/syntaxError';
+import { firstStrictJsonFault } from '../experiment/syntaxError';
 import { kindOf } from '../experiment/pathKind';
 import { decodeBF16, decodeF16, DTYPE_BYTES, isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_HEADER_BYTES, MAX_LAYER_BYTES, READ_CHUNK_BYTES } from './limits';
@@ -187,9 +186,6 @@ export function findDuplicateKey(text: string, counts: (key: string, within: str
   return null;
 }
 
-/** How a header (and a metrics line) is parsed again to locate a syntax error: strict JSON, as JSON.parse reads it. */
-export const STRICT_JSON: ParseOptions = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
-
 /**
  * The syntax error JSON.parse met in the header `text`, at its byte in the file (8 + the UTF-8 bytes
  * before it): located by jsonc-parser, which gives every error's offset where Node's message often
@@ -197,14 +193,8 @@ export const STRICT_JSON: ParseOptions = { disallowComments: true, allowTrailing
  */
 function jsonSyntaxProblem(text: string, err: unknown): string {
   const byte = (offset: number) => 8 + Buffer.byteLength(text.slice(0, offset));
-  let first;
-  try {
-    const errors: ParseError[] = [];
-    parseTree(text, errors, STRICT_JSON);
-    first = errors.length ? syntaxDiagnostics(text, errors, STRICT_JSON)[0] : undefined;
-  } catch {
-    // jsonc-parser recurses: a header nested thousands deep overflows its stack. JSON.parse's words, then.
-  }
+  // Undefined also for a header nested thousands deep (jsonc-parser recurses): JSON.parse's words, then.
+  const first = firstStrictJsonFault(text);
   if (first) return `the header is not valid JSON at byte ${byte(first.offset)}: ${first.message.replace(/^invalid JSON: /, '')}`;
   // What jsonc-parser accepts and JSON.parse does not (none known): JSON.parse's own words and position.
   const message = err instanceof Error ? err.message : String(err);

@@ -9,6 +9,25 @@ import { createScanner, ParseError, ParseOptions, parseTree, printParseErrorCode
 import { cutText, Diagnostic } from './diagnostic';
 import { TOKEN } from './jsonTokens';
 
+/** JSON as JSON.parse reads it (RFC 8259: no comments, no trailing commas), for jsonc-parser. */
+const STRICT_JSON: ParseOptions = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+
+/**
+ * The first fault of `text` as strict JSON, located and worded as the experiment file's syntax errors
+ * are — for text JSON.parse refused, whose message often names no position ("Unexpected token 'o', …
+ * is not valid JSON"): a safetensors header, a metrics line. Undefined when jsonc-parser finds none,
+ * or overflows its stack on text nested thousands deep.
+ */
+export function firstStrictJsonFault(text: string): Diagnostic | undefined {
+  try {
+    const errors: ParseError[] = [];
+    parseTree(text, errors, STRICT_JSON);
+    return errors.length ? syntaxDiagnostics(text, errors, STRICT_JSON)[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The located diagnostics of jsonc-parser's errors `errors` in `json`, parsed with `options`, without
  * the errors a token the scanner could not read drags after it. jsonc-parser reports such a token
