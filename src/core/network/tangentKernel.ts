@@ -18,7 +18,7 @@ import type { NetworkActivation } from './spec';
 
 /**
  * Outputs beyond which the tangent kernel is not measured. One probe sample of C outputs (P = 1 past
- * 256) makes a C × C kernel and a C × C backward seed: 2,048 outputs take 4·10⁶ float32 entries (16 MB)
+ * 128) makes a C × C kernel and a C × C backward seed: 2,048 outputs take 4·10⁶ float32 entries (16 MB)
  * each, 20,000 outputs 4·10⁸ (1.6 GB, which exhausted the heap). Beyond it the distance from θ₀ stands
  * for the kernel test, as for checkpoints (docs/networks.md, "Measurements").
  */
@@ -30,9 +30,16 @@ export function kernelOmission(outputs: number): string | null {
   return `its ${formatCount(outputs)} outputs would make a tangent kernel of ${formatCount(outputs)}² entries on one probe sample, beyond the ${formatCount(MAX_KERNEL_OUTPUTS)} outputs measured`;
 }
 
-/** Probe samples: at most 32, and at most 256 kernel rows (samples × outputs) while that leaves one. */
+/**
+ * Kernel rows (probe samples × outputs) at most: 12 samples of MNIST's 10 classes. A measurement's
+ * passes and fresh memory grow with the rows, its Gram matrices with their square; on every network
+ * example 12 samples gave the labels of 32, the kernel's change within 17% (docs/networks.md, "Measurements").
+ */
+export const PROBE_ROWS = 128;
+
+/** Probe samples: at most 32, and at most PROBE_ROWS kernel rows (samples × outputs) while that leaves one. */
 export function probeSize(count: number, outputs: number): number {
-  return Math.max(1, Math.min(count, 32, Math.floor(256 / outputs)));
+  return Math.max(1, Math.min(count, 32, Math.floor(PROBE_ROWS / outputs)));
 }
 
 /** The probe batch's sample indices: evenly spaced over the training set, ⌊i·N/P⌋. */
