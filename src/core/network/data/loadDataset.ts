@@ -219,6 +219,49 @@ function checkTestClassesTrained<T extends number | string>(test: RawClasses, la
   );
 }
 
+/**
+ * A split whose labels mix numbers and names (`0, 1, NaN, 1`; `cat, dog, 0`) is refused at the first
+ * label of the kind fewer of them have (a name, on a tie): a missing value written NaN, NA or ? among
+ * class indices would otherwise make every label a name and add a class that trains on the samples
+ * missing theirs (docs/networks.md, "Targets").
+ */
+function checkLabelKinds(t: RawClasses, split: 'training' | 'test', isName: (i: number) => boolean): void {
+  let names = 0;
+  for (let i = 0; i < t.values.length; i++) if (isName(i)) names++;
+  const numbers = t.values.length - names;
+  if (names === 0 || numbers === 0) return;
+  const oddName = names <= numbers;
+  let first = 0;
+  while (isName(first) !== oddName) first++;
+  const others = [...new Set(t.text!.filter((_, i) => isName(i) !== oddName))];
+  const p = t.place(first);
+  throw new DataError(
+    oddName
+      ? `label ${JSON.stringify(excerpt(t.text![first]))} is not a number, but the other ${split} labels are class indices (${numberList(others)}): a missing value? The labels are all class indices or all class names — give the sample its class, or leave it out`
+      : `label ${t.text![first]} is a number, but the other ${split} labels are class names (${nameList(others.sort(byCodeUnits))}): the labels are all class indices or all class names — write this class as a name`,
+    p.key,
+    p.location,
+  );
+}
+
+/**
+ * With the class count inferred (no "classes"), the training labels must hold two classes: one class
+ * teaches the network a constant, and labels all 1 were counted as two classes, 0 never occurring.
+ */
+function checkTwoClasses(train: RawClasses, distinct: number): void {
+  if (distinct >= 2) return;
+  const p = train.place(0);
+  const label = Number.isNaN(train.values[0]) ? JSON.stringify(excerpt(train.text![0])) : train.text?.[0] ?? train.exact?.get(0) ?? formatNumber(train.values[0]);
+  throw new DataError(`every training label is ${label}: a classifier needs samples of at least two classes — set "classes" if the others are meant to be absent`, p.key, p.location);
+}
+
+/** Labels that are numbers, as written, in increasing order: `0 and 1`, `0, 1, 2, 3, 4, … (12 in all)`. */
+function numberList(written: readonly string[]): string {
+  const q = [...written].sort((a, b) => Number(a) - Number(b)).map((n) => excerpt(n));
+  if (q.length > 6) return `${q.slice(0, 5).join(', ')}, … (${formatCount(q.length)} in all)`;
+  return q.length > 1 ? `${q.slice(0, -1).join(', ')} and ${q.at(-1)}` : q[0];
+}
+
 /** Sorts strings by UTF-16 code units (the class names' order). */
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -264,6 +307,8 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
   if (test && test.kind !== 'classes') throw new Error('the splits disagree on the task');
   const splits: RawClasses[] = test ? [train, test] : [train];
   const isName = (t: RawClasses, i: number) => t.text !== undefined && Number.isNaN(t.values[i]);
+  checkLabelKinds(train, 'training', (i) => isName(train, i));
+  if (test) checkLabelKinds(test, 'test', (i) => isName(test, i));
   const named = splits.some((t) => t.values.some((_, i) => isName(t, i)));
   const array = (n: number, count: number) => (count <= 256 ? new Uint8Array(n) : new Int32Array(n));
   if (named) {
@@ -274,6 +319,7 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
       const trained = new Set(train.text);
       checkTestClassesTrained(test, (i) => test.text![i], (i) => !trained.has(test.text![i]), (absent) => nameList(absent.sort(byCodeUnits)), nameList([...trained].sort(byCodeUnits)));
     }
+    if (classes === undefined) checkTwoClasses(train, new Set(train.text).size);
     const classCount = classes ?? names.length;
     const index = new Map(names.map((n, i) => [n, i]));
     const toIndices = (t: RawClasses) => {
@@ -317,6 +363,7 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
     trained.forEach((s, c) => s && present.push(c));
     checkTestClassesTrained(test, (i) => test.values[i], (i) => !trained[test.values[i]], (absent) => labelRanges(absent.sort((a, b) => a - b)), labelRanges(present));
   }
+  if (classes === undefined) checkTwoClasses(train, new Set(train.values).size);
   if (classes === undefined) checkClassGaps(splits, classCount, where);
   const toIndices = (t: RawClasses) => {
     const out = array(t.values.length, classCount);

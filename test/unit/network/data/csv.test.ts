@@ -138,7 +138,7 @@ test('a first line of numbers and a class name is a sample: the second line tell
   assert.equal((await loadDataset(spec({ trainFile: 'target.csv', task: 'regression' }), o)).train.count, 2);
   // A file of one such line is one sample, not a header without samples.
   write(dir, 'single.csv', '1,2,cat\n');
-  const single = await loadDataset(spec({ trainFile: 'single.csv' }), o);
+  const single = await loadDataset(spec({ trainFile: 'single.csv', classes: 2 }), o);
   assert.equal(single.train.count, 1);
   assert.deepEqual(single.classNames, ['cat']);
 });
@@ -237,7 +237,7 @@ test('"header" true or false is obeyed whatever the first line holds', async () 
   assert.deepEqual(Array.from(t.train.x), [3, 4, 5, 6, 7, 8]);
   await rejectsAt(loadDataset(spec({ trainFile: 'forced.csv', header: false }), o), { path: 'data.trainFile', message: exactly('forced.csv:1:3: expected a number in field 2, found "NaN"'), line: 1, column: 3 });
   write(dir, 'forced.csv', '1,2,0\n3,4,1\n');
-  const numbers = await loadDataset(spec({ trainFile: 'forced.csv', header: true }), o);
+  const numbers = await loadDataset(spec({ trainFile: 'forced.csv', header: true, classes: 2 }), o);
   assert.equal(numbers.train.count, 1);
   assert.match(numbers.source, /with a header line/);
   const plain = await loadDataset(spec({ trainFile: 'forced.csv', header: false }), o);
@@ -245,6 +245,47 @@ test('"header" true or false is obeyed whatever the first line holds', async () 
   assert.match(plain.source, /no header line/);
   write(dir, 'forced.csv', 'a,b,y\n1,2,0\n');
   await rejectsAt(loadDataset(spec({ trainFile: 'forced.csv', header: false }), o), { path: 'data.trainFile', message: exactly('forced.csv:1:1: expected a number in field 1, found "a"'), line: 1, column: 1 });
+});
+
+test('labels that mix class indices and names are refused at the odd one: a missing value is not a class', async () => {
+  // NaN among class indices once made every label a name: classes "0", "1" and "NaN", trained without a word.
+  write(dir, 'marked.csv', 'a,b,y\n0.1,0.2,0\n0.3,0.1,1\n0.5,0.5,NaN\n0.2,0.9,1\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'marked.csv' }), o), {
+    path: 'data.trainFile',
+    message: exactly('marked.csv:4:9: label "NaN" is not a number, but the other training labels are class indices (0 and 1): a missing value? The labels are all class indices or all class names — give the sample its class, or leave it out'),
+    line: 4,
+    column: 9,
+  });
+  for (const marker of ['nan', 'inf', '-Infinity', 'NA', 'N/A', '?', 'null', 'None', 'missing']) {
+    write(dir, 'marked.csv', `a,b,y\n0.1,0.2,0\n0.3,0.1,1\n0.5,0.5,${marker}\n0.2,0.9,1\n`);
+    await rejectsAt(loadDataset(spec({ trainFile: 'marked.csv' }), o), { path: 'data.trainFile', message: new RegExp(`^marked\\.csv:4:9: label ${JSON.stringify(marker).replace(/[?]/g, '\\?')} is not a number`), line: 4, column: 9 });
+  }
+  // A number among names is the odd one there; so is a marker in the test file, located in it.
+  write(dir, 'pets.csv', 'a,y\n1,cat\n2,dog\n3,0\n4,cat\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'pets.csv' }), o), { path: 'data.trainFile', message: exactly('pets.csv:4:3: label 0 is a number, but the other training labels are class names ("cat" and "dog"): the labels are all class indices or all class names — write this class as a name'), line: 4, column: 3 });
+  write(dir, 'train01.csv', 'a,y\n1,0\n2,1\n');
+  write(dir, 'test01.csv', 'a,y\n1,1\n2,?\n3,0\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'train01.csv', testFile: 'test01.csv' }), o), { path: 'data.testFile', message: /^test01\.csv:3:3: label "\?" is not a number, but the other test labels are class indices \(0 and 1\)/, line: 3, column: 3 });
+  // Names throughout, however they are spelled, are names.
+  write(dir, 'codes.csv', 'a,y\n1,NA\n2,EU\n3,NA\n');
+  assert.deepEqual((await loadDataset(spec({ trainFile: 'codes.csv' }), o)).classNames, ['EU', 'NA']);
+});
+
+test('a training set of one class is refused when the classes are counted from its labels; "classes" allows it', async () => {
+  // Labels all 1 were two classes, 0 never occurring; labels all 0 were refused only when training began.
+  for (const [label, said] of [['1', '1'], ['0', '0'], ['cat', '"cat"']]) {
+    write(dir, 'one-class.csv', `a,y\n1,${label}\n2,${label}\n3,${label}\n`);
+    await rejectsAt(loadDataset(spec({ trainFile: 'one-class.csv' }), o), {
+      path: 'data.trainFile',
+      message: exactly(`one-class.csv:2:3: every training label is ${said}: a classifier needs samples of at least two classes — set "classes" if the others are meant to be absent`),
+      line: 2,
+      column: 3,
+    });
+  }
+  write(dir, 'one-class.csv', 'a,y\n1,1\n2,1\n');
+  const d = await loadDataset(spec({ trainFile: 'one-class.csv', classes: 2 }), o);
+  assert.ok(d.train.targets.kind === 'classes');
+  assert.equal(d.train.targets.classCount, 2);
 });
 
 test('class names are indexed in sorted order across both files; several label columns are regression targets', async () => {
@@ -414,9 +455,9 @@ test('a binary file given as CSV is refused as binary, with the format it looks 
   // UTF-8 text passes: other alphabets, CRLF and tabs, and a character cut by the end of the first 4 KiB checked.
   const row = '1,\t2,0\r\n';
   write(dir, 'ok.csv', 'é,b,y\r\n' + row.repeat(1000));
-  assert.equal((await loadDataset(spec({ trainFile: 'ok.csv', label: 'y' }), o)).train.count, 1000);
+  assert.equal((await loadDataset(spec({ trainFile: 'ok.csv', label: 'y', classes: 2 }), o)).train.count, 1000);
   write(dir, 'straddle.csv', 'x'.repeat(4095) + 'é,b,y\n' + row); // é is bytes 4095 and 4096
-  assert.equal((await loadDataset(spec({ trainFile: 'straddle.csv', label: 'y' }), o)).train.count, 1);
+  assert.equal((await loadDataset(spec({ trainFile: 'straddle.csv', label: 'y', classes: 2 }), o)).train.count, 1);
 });
 
 test('a gzip-compressed CSV reads as the plain one', async () => {
@@ -447,7 +488,7 @@ test('bytes after a gzip CSV\'s members are refused even when they start with NU
   // A file of several read blocks, whole: nothing follows, nothing is read again.
   const big = 'a,b,y\n' + '1,2,0\n'.repeat(400_000);
   write(dir, 't.csv.gz', gzipSync(big, { level: 0 }));
-  assert.equal((await loadDataset(spec({ trainFile: 't.csv.gz' }), o)).train.count, 400_000);
+  assert.equal((await loadDataset(spec({ trainFile: 't.csv.gz', classes: 2 }), o)).train.count, 400_000);
   write(dir, 't.csv.gz', Buffer.concat([gzipSync(big, { level: 0 }), Buffer.from('\0!')]));
   await rejectsAt(loadDataset(spec({ trainFile: 't.csv.gz' }), o), { path: 'data.trainFile', message: /2 bytes follow the end of the gzip data .* trailing bytes \(byte [\d,]+ is 0x21; only zero bytes/, offset: big.length });
 });

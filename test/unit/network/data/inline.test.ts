@@ -36,6 +36,13 @@ test('inline class labels, class names and regression rows', async () => {
   await rejectsAt(loadDataset({ train: { x: [[1], [2]], y: [[0], [1]] }, classes: 2 }, o), { path: 'data.train.y[0]', message: /expected a class label .* found \[0\] \(a label is one number; rows of values are regression targets/ });
 });
 
+test('inline labels that mix numbers and names, or name one class only, are refused at their JSON path', async () => {
+  // The type has no mixed list; a file's JSON does.
+  await rejectsAt(loadDataset({ train: { x: [[1], [2], [3], [4]], y: [0, 1, 'NaN', 1] as unknown as string[] } }, o), { path: 'data.train.y[2]', message: exactly('label "NaN" is not a number, but the other training labels are class indices (0 and 1): a missing value? The labels are all class indices or all class names — give the sample its class, or leave it out') });
+  await rejectsAt(loadDataset({ train: { x: [[1], [2], [3], [4]], y: [1, 1, 1, 1] } }, o), { path: 'data.train.y[0]', message: exactly('every training label is 1: a classifier needs samples of at least two classes — set "classes" if the others are meant to be absent') });
+  assert.equal((await loadDataset({ train: { x: [[1], [2]], y: [1, 1] }, classes: 2 }, o)).train.count, 2);
+});
+
 test('bad inline data: each located at its JSON path', async () => {
   const cases: Array<[InlineSpec, string, RegExp]> = [
     [{ train: { x: [[1, 2], [3, 'a' as unknown as number]], y: [0, 1] } }, 'data.train.x[1][1]', /data.train.x\[1\]\[1\] must be a number, got "a"/],

@@ -32,7 +32,7 @@ test('standardize: per feature for table rows, statistics of the training set ap
   const scale = [1, 1e-2, 1e3, 1e5, 0];
   const train = table(1, 200, shift, scale);
   const test = table(2, 50, shift, scale);
-  const d = await loadDataset({ train: { x: train, y: train.map(() => 0) }, test: { x: test, y: test.map(() => 0) }, normalize: 'standardize' }, o);
+  const d = await loadDataset({ train: { x: train, y: train.map((_, i) => i % 2) }, test: { x: test, y: test.map((_, i) => i % 2) }, normalize: 'standardize' }, o);
   const { mean, sd } = columnStats(train);
   assert.equal(d.normalization.channels, 5);
   for (let j = 0; j < 5; j++) {
@@ -52,7 +52,7 @@ test('standardize: per feature for table rows, statistics of the training set ap
 test('scale01 of float data maps the training range onto [0, 1] (one range for all features)', async () => {
   const train = table(3, 100, [0, 10], [1, 3]);
   const test = table(4, 20, [0, 10], [1, 3]);
-  const d = await loadDataset({ train: { x: train, y: train.map(() => 1) }, test: { x: test, y: test.map(() => 1) }, normalize: 'scale01' }, o);
+  const d = await loadDataset({ train: { x: train, y: train.map((_, i) => i % 2) }, test: { x: test, y: test.map((_, i) => i % 2) }, normalize: 'scale01' }, o);
   const all = train.flat();
   const min = Math.min(...all);
   const max = Math.max(...all);
