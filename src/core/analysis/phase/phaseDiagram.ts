@@ -193,13 +193,14 @@ export class PhaseComputation {
       throw new RangeError(`the grid must be whole numbers ≥ 1 of cells, at most ${MAX_PHASE_CELLS} in all; got ${nx} × ${ny}`);
     }
     this.method = method;
-    this.cols = nx;
-    this.rows = ny;
     this.xKey = axisKey(xAxis, 'x');
     this.yKey = axisKey(yAxis, 'y');
     if (this.xKey.path === this.yKey.path) throw new RangeError(`both axes name ${this.xKey.path}: choose two different hyperparameters`);
     this.xs = axisValues(xAxis, this.xKey, nx);
     this.ys = axisValues(yAxis, this.yKey, ny);
+    // An integer axis has one cell per value: fewer than asked when its range holds fewer integers.
+    this.cols = this.xs.length;
+    this.rows = this.ys.length;
     this.evaluator = evaluatorFor(experiment, method);
     this.xFast = isFastKey(experiment, this.xKey.path);
     this.yFast = isFastKey(experiment, this.yKey.path);
@@ -212,13 +213,14 @@ export class PhaseComputation {
       for (const v of this.ys) this.variant({ x: this.xs[0], y: v });
       for (const v of this.xs) this.variant({ x: v, y: this.ys[0] });
     }
-    this.checkWork(nx * ny);
-    this.labels = new Uint8Array(nx * ny);
-    this.refused = new Uint8Array(nx * ny);
+    const cells = this.cols * this.rows;
+    this.checkWork(cells);
+    this.labels = new Uint8Array(cells);
+    this.refused = new Uint8Array(cells);
     this.scores = {} as Record<ScoreName, Float64Array>;
-    for (const name of SCORE_NAMES) this.scores[name] = new Float64Array(nx * ny);
-    this.outcomes = method === 'descent' ? new Uint8Array(nx * ny) : null;
-    this.ntk0 = new Float64Array(nx * ny);
+    for (const name of SCORE_NAMES) this.scores[name] = new Float64Array(cells);
+    this.outcomes = method === 'descent' ? new Uint8Array(cells) : null;
+    this.ntk0 = new Float64Array(cells);
     this.thresholds = thresholdsOf(experiment);
     if (this.xFast && this.yFast) this.baseAll = this.evaluator.prepare(experiment);
     else if (!this.xFast && this.yFast) this.baseByColumn = Array.from(this.xs, (v) => this.prepareVariant({ x: v }));
@@ -423,7 +425,8 @@ function axisValues(axis: PhaseAxis, key: NumericKey, count: number): Float64Arr
   const scale = axis.scale ?? 'log';
   if (scale === 'log' && !(axis.from > 0 && axis.to > 0)) throw new RangeError(`${key.path}: a log axis needs both ends > 0 (got ${axis.from} and ${axis.to}); use a linear axis otherwise`);
   let values = rangeValues({ from: axis.from, to: axis.to, count, scale });
-  if (key.integer) values = values.map(Math.round);
+  // Rounded without repeats, as a sweep's range is (sweepSpec.ts): [1, 1, 2, 2, 3] computed each width twice.
+  if (key.integer) values = values.map(Math.round).filter((v, i, all) => i === 0 || v !== all[i - 1]);
   for (const v of values) {
     const bad = checkValue(key, v);
     if (bad) throw new RangeError(bad);

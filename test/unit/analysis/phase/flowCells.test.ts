@@ -87,3 +87,16 @@ test('every output says where it was scored: solve and scaling by the file\'s cl
   assert.equal(widthScan(experiment(raw), [8, 16], 1).scoredOver, 'infinity');
   assert.equal(widthScan(experiment({ ...raw, classify: { at: 'end' } }), [8, 16], 1).scoredOver, 'end');
 });
+
+test('an integer axis has one cell per integer: a range holding fewer integers than cells asked gets fewer columns, never repeats', () => {
+  // Five columns over widths 1 to 3 were [1, 1, 2, 2, 3] (log) or [1, 2, 2, 3, 3] (linear): each width computed twice.
+  const e = experiment(RAW);
+  for (const scale of ['log', 'linear'] as const) {
+    const p = phaseDiagramSync(e, { key: 'model.width', from: 1, to: 3, scale }, { key: 'outputScale', from: 0.1, to: 10, scale }, [5, 2]);
+    assert.deepEqual(Array.from(p.x.values), [1, 2, 3], scale);
+    assert.equal(p.labels.length, 3 * 2, scale);
+    assert.equal(p.scores.kernelChange.length, 3 * 2, scale);
+  }
+  // A range of more integers than cells keeps the cells asked.
+  assert.equal(phaseDiagramSync(e, { key: 'model.width', from: 1, to: 100 }, { key: 'outputScale', from: 0.1, to: 10 }, [5, 2]).x.values.length, 5);
+});
