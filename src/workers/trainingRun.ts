@@ -10,14 +10,15 @@ import { Diagnostic, visibleName } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatedProblem, locatePath } from '../core/experiment/parse';
 import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpointReader';
+import { surveyFolder } from '../core/checkpoints/checkpointFolder';
 import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
 import { DataError } from '../core/network/data/dataError';
-import { networkVariant } from '../core/network/networkExperiment';
+import { NetworkExperiment, networkVariant } from '../core/network/networkExperiment';
 import { INITIAL_LOSS_NOT_FINITE, recordCount, TrainingSetupError } from '../core/network/train';
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
-import { NetworkRun, TrainResult } from '../core/runs/train';
+import { checkpointFolderOf, NetworkRun, TrainResult } from '../core/runs/train';
 import { linearBridge } from '../core/runs/bridge';
 import { solve } from '../core/runs/solve';
 import { loadingRunView, type LearningCurves, type RunStatus, type RunView, type VerdictView } from '../protocol/training';
@@ -64,6 +65,28 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
   }
 }
 
+/**
+ * The panel's notice on `training.checkpoints`: it writes none (it trains again on every edit) — and,
+ * first, when `flab train` would refuse the folder (another writer's checkpoints or metrics.jsonl in
+ * it: `surveyFolder`), that, as flab train would say it. A sweep's values write into folders of their
+ * own, which are not surveyed; nor is a folder that does not exist yet or cannot be read (flab train
+ * makes it, or says why).
+ */
+async function checkpointsNotice(e: NetworkExperiment, job: TrainingJob): Promise<string> {
+  const plain = 'training.checkpoints: the panel writes no checkpoints (it trains again on every edit); `flab train` writes them.';
+  if (e.sweep) return plain;
+  const folder = checkpointFolderOf(e, { baseDir: job.baseDir, fileName: job.fileName });
+  let refusal: string | null = null;
+  try {
+    refusal = (await surveyFolder(folder)).refusal;
+  } catch {
+    return plain;
+  }
+  if (!refusal) return plain;
+  const key = e.checkpoints?.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints';
+  return `${key}: \`flab train\` would refuse the folder ${folder}: ${refusal}. (The panel writes no checkpoints: it trains again on every edit.)`;
+}
+
 async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'network' }>['experiment'], signal: AbortSignal, snapshot: (run: RunView) => void): Promise<{ run: RunView; result: TrainResult }> {
   const key = runKey(job);
   let run: NetworkRun;
@@ -83,7 +106,7 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const began = performance.now();
   const elapsed = () => elapsedBefore + performance.now() - began;
   let lastSnapshot = 0;
-  const notices = file.checkpoints ? ['training.checkpoints: the panel writes no checkpoints (it trains again on every edit); `flab train` writes them.'] : [];
+  const notices = file.checkpoints ? [await checkpointsNotice(file, job)] : [];
   // The bridge's exact flow, drawn over ζ (the same θ₀, t = steps).
   const flow = exactFlowZeta(run);
   // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading

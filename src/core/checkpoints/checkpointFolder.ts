@@ -67,29 +67,10 @@ export class CheckpointFolder {
    */
   async prepare(): Promise<void> {
     await makeFolder(this.folder);
-    const ours: string[] = [];
-    const foreign: string[] = [];
-    for (const name of (await fs.readdir(this.folder)).sort()) {
-      if (!/^step-\d+\.safetensors$/.test(name)) continue;
-      const path = join(this.folder, name);
-      let writer: string | undefined;
-      try {
-        const file = await SafetensorsFile.open(path, name);
-        writer = file.header.metadata.writer;
-        await file.close();
-      } catch {
-        writer = undefined; // not a whole safetensors file: not the trainer's
-      }
-      (writer === TRAINER_WRITER ? ours : foreign).push(name);
-    }
-    const metrics = join(this.folder, 'metrics.jsonl');
-    const metricsProblem = await foreignMetrics(metrics);
-    if (foreign.length > 0 || metricsProblem) {
-      const listed = [...(foreign.length > 0 ? [`${foreign.length === 1 ? 'a checkpoint' : `${foreign.length} checkpoints`} flab did not write (${listOf(foreign)})`] : []), ...(metricsProblem ? [`a metrics.jsonl ${metricsProblem}`] : [])];
-      throw new Error(`it holds ${listed.join(' and ')}: a new run deletes and empties only what flab wrote, and would mix with them — give training.checkpoints.path a folder of its own, or move them away`);
-    }
+    const { ours, refusal } = await surveyFolder(this.folder);
+    if (refusal) throw new Error(refusal);
     for (const name of ours) await fs.rm(join(this.folder, name), { force: true });
-    await fs.writeFile(metrics, '');
+    await fs.writeFile(join(this.folder, 'metrics.jsonl'), '');
   }
 
   /**
@@ -122,6 +103,34 @@ export class CheckpointFolder {
     if (this.failure) throw this.failure;
     return this.written.slice();
   }
+}
+
+/**
+ * What `CheckpointFolder.prepare` would find in an existing `folder`, read only: the checkpoints the
+ * trainer wrote there (`ours`, to delete), and why it would refuse the folder (`refusal`: "it holds a
+ * checkpoint flab did not write (step-000099.safetensors): …"), or null. The training panel, which
+ * writes no checkpoints, says so beside its run. Rejects when the folder cannot be read.
+ */
+export async function surveyFolder(folder: string): Promise<{ ours: string[]; refusal: string | null }> {
+  const ours: string[] = [];
+  const foreign: string[] = [];
+  for (const name of (await fs.readdir(folder)).sort()) {
+    if (!/^step-\d+\.safetensors$/.test(name)) continue;
+    const path = join(folder, name);
+    let writer: string | undefined;
+    try {
+      const file = await SafetensorsFile.open(path, name);
+      writer = file.header.metadata.writer;
+      await file.close();
+    } catch {
+      writer = undefined; // not a whole safetensors file: not the trainer's
+    }
+    (writer === TRAINER_WRITER ? ours : foreign).push(name);
+  }
+  const metricsProblem = await foreignMetrics(join(folder, 'metrics.jsonl'));
+  if (foreign.length === 0 && !metricsProblem) return { ours, refusal: null };
+  const listed = [...(foreign.length > 0 ? [`${foreign.length === 1 ? 'a checkpoint' : `${foreign.length} checkpoints`} flab did not write (${listOf(foreign)})`] : []), ...(metricsProblem ? [`a metrics.jsonl ${metricsProblem}`] : [])];
+  return { ours, refusal: `it holds ${listed.join(' and ')}: a new run deletes and empties only what flab wrote, and would mix with them — give training.checkpoints.path a folder of its own, or move them away` };
 }
 
 /** The keys of every line the trainer writes into metrics.jsonl (`write`), in no order. */

@@ -3,7 +3,7 @@
 // uninterrupted numbers; a checkpoint folder is read into the same views; bad files are located; and
 // the layer label's explanation agrees with the label.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -153,6 +153,28 @@ describe('training worker', () => {
     const odd = again.notices.find((n) => n.includes('step-001000'));
     assert.ok(odd, again.notices.join(' | '));
     assert.ok(odd.includes('step-001000\\n\\u001b[2J.safetensors') && !odd.includes('\n') && !odd.includes('\u001b'), odd);
+  });
+
+  it('says when flab train would refuse the checkpoint folder, and touches nothing in it', async () => {
+    // The panel writes no checkpoints, so it said only that: a folder holding another trainer's files,
+    // which flab train refuses, showed no sign of it until the command was run.
+    const dir = mkdtempSync(join(tmpdir(), 'flab-refused-'));
+    const text = bridge.replace('"steps": 1500', '"steps": 20, "checkpoints": { "every": 10, "path": "ckpt" }');
+    assert.notEqual(text, bridge);
+    const plain = runOf(await runTrainingJob(job(text, false, dir), new AbortController().signal, () => undefined));
+    assert.deepEqual(plain.notices.filter((n) => n.startsWith('training.checkpoints')), ['training.checkpoints: the panel writes no checkpoints (it trains again on every edit); `flab train` writes them.']);
+    mkdirSync(join(dir, 'ckpt'));
+    writeFileSync(join(dir, 'ckpt', 'step-000099.safetensors'), 'not flab\'s');
+    writeFileSync(join(dir, 'ckpt', 'metrics.jsonl'), '{"epoch": 1, "loss": 0.5}\n');
+    const run = runOf(await runTrainingJob(job(text, false, dir), new AbortController().signal, () => undefined));
+    const notice = run.notices.find((n) => n.startsWith('training.checkpoints.path'));
+    assert.equal(
+      notice,
+      `training.checkpoints.path: \`flab train\` would refuse the folder ${join(dir, 'ckpt')}: it holds a checkpoint flab did not write (step-000099.safetensors) and a metrics.jsonl with lines flab did not write (line 1): a new run deletes and empties only what flab wrote, and would mix with them — give training.checkpoints.path a folder of its own, or move them away. (The panel writes no checkpoints: it trains again on every edit.)`,
+    );
+    assert.equal(run.status, 'finished');
+    assert.deepEqual(readdirSync(join(dir, 'ckpt')).sort(), ['metrics.jsonl', 'step-000099.safetensors']);
+    assert.equal(readFileSync(join(dir, 'ckpt', 'metrics.jsonl'), 'utf8'), '{"epoch": 1, "loss": 0.5}\n');
   });
 
   it('locates a bad file and a bad data set, and sends a linear file to its own panel', async () => {
