@@ -24,10 +24,35 @@ import type { NetworkActivation } from './spec';
  */
 export const MAX_KERNEL_OUTPUTS = 2048;
 
-/** Why a network of `outputs` outputs gets no tangent kernel, or null when it gets one. */
-export function kernelOmission(outputs: number): string | null {
-  if (outputs <= MAX_KERNEL_OUTPUTS) return null;
-  return `its ${formatCount(outputs)} outputs would make a tangent kernel of ${formatCount(outputs)}² entries on one probe sample, beyond the ${formatCount(MAX_KERNEL_OUTPUTS)} outputs measured`;
+/**
+ * Tangent-feature values a kernel measurement holds at most: the deltas and layer inputs of its probe,
+ * P · `featuresPerSample` float32 values (2²⁴: 64 MB, the products' temporaries a few times that).
+ * A network of 20 samples and one hidden layer of 8,388,607 units held 2·20·8.4·10⁶ of them (1.3 GB
+ * and their transposes) and ran TensorFlow.js's WebAssembly memory out (docs/networks.md, "Measurements").
+ */
+export const MAX_KERNEL_FEATURES = 1 << 24;
+
+/**
+ * The tangent features of one probe sample, for layer sizes n_0 … n_L: its deltas, C·n_l for every
+ * layer l (C = n_L outputs), and the inputs n_{l−1} of every layer.
+ */
+export function featuresPerSample(sizes: readonly number[]): number {
+  const C = sizes[sizes.length - 1];
+  let n = 0;
+  for (let l = 1; l < sizes.length; l++) n += C * sizes[l] + sizes[l - 1];
+  return n;
+}
+
+/**
+ * Why a network of layer sizes n_0 … n_L gets no tangent kernel, or null when it gets one: more than
+ * MAX_KERNEL_OUTPUTS outputs, or tangent features of one probe sample beyond MAX_KERNEL_FEATURES.
+ */
+export function kernelOmission(sizes: readonly number[]): string | null {
+  const outputs = sizes[sizes.length - 1];
+  if (outputs > MAX_KERNEL_OUTPUTS) return `its ${formatCount(outputs)} outputs would make a tangent kernel of ${formatCount(outputs)}² entries on one probe sample, beyond the ${formatCount(MAX_KERNEL_OUTPUTS)} outputs measured`;
+  const perSample = featuresPerSample(sizes);
+  if (perSample > MAX_KERNEL_FEATURES) return `its layers' tangent features on one probe sample would be ${formatCount(perSample)} values (each layer's width times the outputs, and its inputs), beyond the ${formatCount(MAX_KERNEL_FEATURES)} measured`;
+  return null;
 }
 
 /**
@@ -37,14 +62,17 @@ export function kernelOmission(outputs: number): string | null {
  */
 export const PROBE_ROWS = 128;
 
-/** Probe samples: at most 32, and at most PROBE_ROWS kernel rows (samples × outputs) while that leaves one. */
-export function probeSize(count: number, outputs: number): number {
-  return Math.max(1, Math.min(count, 32, Math.floor(PROBE_ROWS / outputs)));
+/**
+ * Probe samples: at most 32, at most PROBE_ROWS kernel rows (samples × outputs) and at most
+ * MAX_KERNEL_FEATURES tangent-feature values (`perSample` each: `featuresPerSample`), while that leaves one.
+ */
+export function probeSize(count: number, outputs: number, perSample = 0): number {
+  return Math.max(1, Math.min(count, 32, Math.floor(PROBE_ROWS / outputs), perSample > 0 ? Math.floor(MAX_KERNEL_FEATURES / perSample) : Infinity));
 }
 
-/** The probe batch's sample indices: evenly spaced over the training set, ⌊i·N/P⌋. */
-export function probeIndices(count: number, outputs: number): number[] {
-  const p = probeSize(count, outputs);
+/** The probe batch's sample indices: evenly spaced over the training set, ⌊i·N/P⌋ (P: `probeSize`). */
+export function probeIndices(count: number, outputs: number, perSample = 0): number[] {
+  const p = probeSize(count, outputs, perSample);
   return Array.from({ length: p }, (_, i) => Math.floor((i * count) / p));
 }
 

@@ -21,7 +21,7 @@ import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '
 import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, schemeStd, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
 import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, recordsInMemoryProblem, specProblems } from './spec';
-import { KernelMeasure, kernelOmission, kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
+import { featuresPerSample, KernelMeasure, kernelOmission, kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
 import { gramOutputs, gramWork } from './onnx/measureGraph';
 import { OnnxMeasures } from './onnx/onnxMeasures';
 import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
@@ -226,7 +226,7 @@ export class Training {
   /** The library that runs the steps (chosen in the constructor; see TrainingOptions.backend). */
   readonly engine: TrainingEngine;
   private readonly kernelCost: number;
-  /** Why the tangent kernel is never measured (too many outputs: `kernelOmission`), or null. */
+  /** Why the tangent kernel is never measured (too many outputs, or features too large: `kernelOmission`), or null. */
   private readonly kernelOmitted: string | null;
   private readonly zetaCost: number;
   private readonly zetaTopCost: number;
@@ -293,8 +293,8 @@ export class Training {
     this.initialNorms2 = this.initial.map((w) => frobeniusNorm(w) ** 2);
     this.order = new BatchOrder(train.count, this.batchSize, this.full, t.seed);
     const layers = this.sizes.length - 1;
-    this.probeRows = probeIndices(train.count, outputs);
-    this.kernelOmitted = kernelOmission(outputs);
+    this.probeRows = probeIndices(train.count, outputs, featuresPerSample(this.sizes));
+    this.kernelOmitted = kernelOmission(this.sizes);
     this.engine = chooseEngine(options.backend ?? 'auto', this.full ? train.count : this.batchSize, this.chunkRows);
     this.stepWork = this.engine === 'onnxruntime'
       ? 3 * this.batchSize * products * ONNX_PRODUCT_SHARE + ONNX_PARAMETER_WORK * products + ONNX_RUN_WORK

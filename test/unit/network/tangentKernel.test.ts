@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { useWasmBackend } from '../../../src/core/network/backend';
-import { kernelWork, plainlyInRange, probeIndices, probeSize, TangentKernelProbe } from '../../../src/core/network/tangentKernel';
+import { featuresPerSample, kernelOmission, kernelWork, plainlyInRange, probeIndices, probeSize, TangentKernelProbe } from '../../../src/core/network/tangentKernel';
 import { Rng } from '../../../src/core/math/rng';
 import { expectKernelChanges, KERNEL_CASES, kernelCase, randomNetwork, toParameters } from './helpers';
 
@@ -39,6 +39,14 @@ test('the probe is at most 32 samples and 128 kernel rows, evenly spaced', () =>
   assert.equal(probeSize(5, 1), 5);
   assert.equal(probeSize(100, 1000), 1);
   assert.deepEqual(probeIndices(10, 1), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  // At most MAX_KERNEL_FEATURES tangent-feature values: 20 samples of one hidden layer of 8,388,607
+  // units held 3.4·10⁸ of them and ran the WebAssembly memory out; a layer of 4·10⁶ gets two samples.
+  assert.equal(featuresPerSample([784, 256, 256, 256, 10]), 10 * (256 * 3 + 10) + 784 + 256 * 2 + 256);
+  assert.equal(probeSize(20, 1, featuresPerSample([1, 4_000_000, 1])), 2);
+  assert.equal(probeSize(20, 1, featuresPerSample([1, 8_388_607, 1])), 1);
+  assert.equal(kernelOmission([1, 8_388_607, 1]), null);
+  // Where one sample is beyond it (14 million weights, 2,048 outputs), no kernel: the distance stands for it.
+  assert.equal(kernelOmission([1, 7000, 2048]), "its layers' tangent features on one probe sample would be 18,537,305 values (each layer's width times the outputs, and its inputs), beyond the 16,777,216 measured");
   assert.deepEqual(probeIndices(100, 10), [0, 8, 16, 25, 33, 41, 50, 58, 66, 75, 83, 91]);
   // The work model counts forward, backward and both Gram matrices.
   assert.equal(kernelWork([2, 3, 1], 4), 4 * 6 + (4 * 1) ** 2 * 3 + 16 * 2 + (4 * 3 + 4 * 3 * 1) + 16 * 1 + 16 * 3);
