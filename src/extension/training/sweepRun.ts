@@ -27,7 +27,9 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
   const totals = runs.flatMap((r) => (r?.progress?.totalSteps ? [r.progress.totalSteps] : []));
   const mean = totals.length > 0 ? totals.reduce((a, b) => a + b, 0) / totals.length : null;
   const step = runs.reduce((n, r) => n + (r?.progress?.step ?? 0), 0);
-  const totalSteps = mean === null ? null : Math.round(runs.reduce((n, r) => n + (r?.progress?.totalSteps ?? mean), 0));
+  // A value that has ended counts the steps it took: one that diverged at step 37 of 500 will take no
+  // more (a finished sweep read "step 39 of 90 over the values", its bar not full).
+  const totalSteps = mean === null ? null : Math.round(runs.reduce((n, r, i) => n + (ended[i] && r?.progress ? r.progress.step : r?.progress?.totalSteps ?? mean), 0));
   // At the pace since the sweep (re)started: `since` is where Resume found it.
   const gained = step - since.step;
   const remainingMs = status === 'training' && totalSteps !== null && gained > 0 ? ((elapsedMs - since.elapsedMs) * Math.max(0, totalSteps - step)) / gained : null;

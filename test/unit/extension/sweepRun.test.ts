@@ -36,6 +36,11 @@ test('a sweep is loading until a value has started, and finished once every valu
   assert.equal(all.status, 'finished');
   assert.deepEqual(all.progress?.values, { done: 3, count: 3, sized: 3 });
   assert.equal(all.progress?.remainingMs, null);
+  // A value that diverged takes no more steps: the ended sweep's steps are all it planned (the bar full).
+  assert.equal(all.progress?.step, 1037);
+  assert.equal(all.progress?.totalSteps, 1037, 'step 1037 of 1037, not of 1500');
+  const partly = sweepRun(sweep([run('diverged', 37, 500), run('training', 100, 500), null]), [true, false, false], 9000);
+  assert.equal(partly.progress?.totalSteps, 37 + 500 + 500, 'the diverged value counted at its 37 steps, the others at their length');
   // Every value failed: the sweep says so, not "Finished".
   assert.equal(sweepRun(sweep([run('diverged', 3, 500), run('notTrained', 0, 500), run('diverged', 9, 500)]), [true, true, true], 10).status, 'diverged');
   assert.equal(sweepRun(sweep([run('notTrained', 0, 500), run('notTrained', 0, 500), run('notTrained', 0, 500)]), [true, true, true], 10).status, 'notTrained');
