@@ -266,9 +266,12 @@ describe('a reviewer\'s findings (issue 10)', { timeout: 600_000 }, () => {
     const values = update.sweep!.runs.map((r) => r.value);
     assert.deepEqual(values.map((v) => formatReadout(v)), ['1e-4', '0.001', '0.01']);
     assert.deepEqual(await page.locator('.sweep-legend .sweep-value').allInnerTexts(), ['1e-4', '0.001', '0.01'], 'the sweep\'s legend');
+    // Each chart's key gives each value with its label, as the legend does (and so does the exported figure).
+    const labels = await page.locator('.sweep-legend .sweep-label').allInnerTexts();
+    assert.ok(labels.every((l) => l.trim() !== '' && l.trim() !== '—'), labels.join(' | '));
     for (const chart of ['zeta', 'loss', 'norms', 'ntk']) {
       const swatches = await page.locator(`[data-chart="${chart}"] .chart-key .key-item[data-mark="swatch"]`).allInnerTexts();
-      assert.deepEqual(swatches.map((s) => s.trim()), ['1e-4', '0.001', '0.01'], `${chart}'s key`);
+      assert.deepEqual(swatches.map((s) => s.trim()), ['1e-4', '0.001', '0.01'].map((v, i) => `${v} ${labels[i].trim()}`), `${chart}'s key`);
     }
     await page.locator('.sweep-legend [data-sweep-value="0.0001"]').click();
     await page.waitForFunction(() => /scaleW = 1e-4 \(sweep run 1 of 3\)/.test(document.querySelector('.summary-heading')?.textContent ?? ''));

@@ -404,7 +404,8 @@ describe('training panel webview', () => {
       'Alignment ζ of the first pair of layers', 'Train loss (log scale)', 'Test accuracy', 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network',
       'Final ζ against scale (initial ζ dashed)', 'Best test accuracy against scale', 'Final weight norm √Σₗ‖Wₗ‖² against scale',
     ]);
-    assert.deepEqual(full.charts[0].key.map((k) => `${k.group ?? ''}: ${k.label} ${k.mark}`), [': ζ fc1→fc2 line', 'scale: 0.1 swatch', 'scale: 1 swatch', 'scale: 10 swatch']);
+    // Each value with its label, as the sweep legend reads (the figure gave the values alone).
+    assert.deepEqual(full.charts[0].key.map((k) => `${k.group ?? ''}: ${k.label} ${k.mark}`), [': ζ fc1→fc2 line', 'scale: 0.1 alignment swatch', 'scale: 1 alignment swatch', 'scale: 10 alignment swatch']);
     assert.deepEqual(full.charts[4].key.map((k) => `${k.label} ${k.mark}`), ['ζ fc1→fc2, end line', 'ζ fc1→fc2, start dashed', 'ζ fc2→fc3, end line', 'ζ fc2→fc3, start dashed']);
     // One record: a single measurement is still drawn (a dot).
     await send(page, message(2, run(1, 'training')));
@@ -455,7 +456,7 @@ describe('training panel webview', () => {
     await send(page, message(1, runs[0], { sweep: { key: 'init.scale', path: 'init.scale', values, runs } }));
     await page.waitForSelector('[data-chart="sweepZeta"] .u-legend .u-series');
     const key = await page.locator('[data-chart="accuracy"] .chart-key .key-item').evaluateAll((items) => items.map((i) => `${(i as HTMLElement).dataset.mark} ${i.textContent}`));
-    assert.deepEqual(key, ['dashed test accuracy', 'swatch 0.1', 'swatch 1', 'swatch 10']);
+    assert.deepEqual(key, ['dashed test accuracy', 'swatch 0.1 alignment', 'swatch 1 alignment', 'swatch 10 alignment']);
     const dash = await page.locator('[data-chart="accuracy"] .chart-key .key-dashed').evaluate((m) => getComputedStyle(m).borderTopStyle);
     assert.equal(dash, 'dashed');
     assert.deepEqual(await page.locator('[data-chart="loss"] .chart-key .key-item').first().evaluate((i) => `${(i as HTMLElement).dataset.mark} ${i.textContent}`), 'line train loss');
@@ -482,7 +483,7 @@ describe('training panel webview', () => {
     for (const c of figure.charts) {
       if (c.series.some((sr) => sr.dashed)) assert.ok(c.key.some((k) => k.mark === 'dashed'), `${c.title}: ${JSON.stringify(c.key)}`);
     }
-    assert.deepEqual(figure.charts.find((c) => c.title === 'Test accuracy')!.key.map((k) => `${k.label} ${k.mark}`), ['test accuracy dashed', '0.1 swatch', '1 swatch', '10 swatch']);
+    assert.deepEqual(figure.charts.find((c) => c.title === 'Test accuracy')!.key.map((k) => `${k.label} ${k.mark}`), ['test accuracy dashed', '0.1 alignment swatch', '1 alignment swatch', '10 alignment swatch']);
   });
 
   it('enables Reset zoom only while the charts are zoomed, in the training and the checkpoint panel', async () => {

@@ -9,6 +9,7 @@ import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { DynamicsView, SweepView } from '../../src/protocol/dynamics';
 import { ChartModel, clean, Column, keyEntry, keptRows, ratio, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
 import { formatReadout } from '../shared/numberFormat';
+import { valueWithLabel } from '../shared/sweepLegend';
 import { sweepColoursOf, type Palette } from '../shared/theme';
 import { BLOW_UP_FACTOR } from './notices';
 
@@ -175,7 +176,8 @@ export function chartModel(spec: ChartSpec, input: ChartInput): ChartModel {
     // A sweep's key: what each line style is (in the text colour), then what each colour is.
     const styles: FigureKeyEntry[] = lines.map((l, i) => ({ label: flows ? l.label : `${l.label} (gradient descent)`, colour: palette.foreground, mark: i > 0 ? 'dashed' : 'line' }));
     if (markers) styles.push({ label: 'gradient descent', colour: palette.foreground, mark: 'points' });
-    const values: FigureKeyEntry[] = sweep.runs.map((run, i) => ({ label: formatReadout(run.value), colour: colours[i], mark: 'swatch', group: sweep.key }));
+    // Each value with its label, as the sweep legend on screen reads ("0.1 alignment").
+    const values: FigureKeyEntry[] = sweep.runs.map((run, i) => ({ label: valueWithLabel(run.value, sweepRunLabel(run)), colour: colours[i], mark: 'swatch', group: sweep.key }));
     key = [...styles, ...values];
   } else {
     const showFlow = input.mode !== 'descent' || !sim;
@@ -188,4 +190,12 @@ export function chartModel(spec: ChartSpec, input: ChartInput): ChartModel {
   const raw = rawTables.length === 1 ? rawTables[0] : uPlot.join(rawTables);
   const catapult = catapultOf(input);
   return { title, scales, series, data, raw, legend: !sweep, key, shade: catapult && { from: catapult.fromStep, to: catapult.toStep } };
+}
+
+/** What a sweep value's run is, in the legend's and the figure key's words: its label, "diverged at step N", or — without one. */
+export function sweepRunLabel(run: SweepView['runs'][number]): string {
+  const shown = run.trajectory ?? run.simulation;
+  const diverged = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary.diverged;
+  const label = shown?.summary.label;
+  return diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : '—';
 }

@@ -23,7 +23,7 @@ import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { createChoice, createToggle } from '../shared/toolkit';
 import { ZoomControl } from '../shared/zoomControl';
-import { chartModel, DYNAMICS_CHARTS, type ChartInput } from './chartSpecs';
+import { chartModel, DYNAMICS_CHARTS, sweepRunLabel, type ChartInput } from './chartSpecs';
 import { Controls, staleResultNote } from './controls';
 import { DEFINITIONS } from './definitions';
 import { figureSpec, labelLine, rasterise } from './figure';
@@ -261,13 +261,10 @@ class Panel {
       key: sweep.key,
       title: `${sweep.path}. Solid and dashed lines are the quantities of each chart (its key says which); the colours are the values. Choose a value for its verdict and summary.`,
       entries: sweep.runs.map((run, i) => {
-        const shown = run.trajectory ?? run.simulation;
-        const diverged = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary.diverged;
-        const label = shown?.summary.label;
         return {
           value: run.value,
           colour: colours[i],
-          label: diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : '—',
+          label: sweepRunLabel(run),
           pressed: run === chosen,
           title: run === chosen ? 'Described by the verdict and the summary; click again for the file\'s own values' : 'Show this run\'s verdict and summary',
           onClick: () => this.setPrefs({ sweepRun: run === chosen ? null : run.value }),

@@ -57,3 +57,8 @@ export function renderSweepLegend(container: HTMLElement, legend: SweepLegend | 
   container.replaceChildren(heading, ...items);
   if (focused !== undefined) items.find((i) => i.dataset.sweepValue === focused)?.focus();
 }
+
+/** A sweep value and its label for a figure's key, as the legend shows them: "0.1 alignment", or the value alone while it has none (—). */
+export function valueWithLabel(value: number, label: string): string {
+  return label === '—' ? formatReadout(value) : `${formatReadout(value)} ${label}`;
+}

@@ -10,6 +10,7 @@ import { untrained, type LearningCurves, type RunView, type SweepView } from '..
 import { ChartModel, clean, Column, keyEntry, keptRows, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
 import { firstMeasured, lastMeasured } from '../../src/core/mechanisms/series';
 import { formatReadout } from '../shared/numberFormat';
+import { valueWithLabel } from '../shared/sweepLegend';
 import { sweepColoursOf, type Palette } from '../shared/theme';
 import type { FigureKeyEntry } from '../../src/core/figures/chartFigure';
 
@@ -106,7 +107,8 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
   // lines, as the legend on screen does.
   const first = sweep?.runs.find((r) => r !== null && r.curves.step.length > 0)?.curves ?? run.curves;
   const styles = lines(first, palette).map((l): FigureKeyEntry => ({ label: l.label, colour: palette.foreground, mark: l.dashed ? 'dashed' : 'line' }));
-  const key = sweep ? [...styles, ...sweep.values.map((v, i): FigureKeyEntry => ({ label: formatReadout(v), colour: sweepColoursOf(palette, sweep.values.length)[i], mark: 'swatch', group: sweep.key }))] : series.map(keyEntry);
+  // Each value with its label, as the sweep legend on screen reads ("0.1 alignment"): the figure was the values alone.
+  const key = sweep ? [...styles, ...sweep.values.map((v, i): FigureKeyEntry => ({ label: valueWithLabel(v, sweepRunLabel(sweep.runs[i])), colour: sweepColoursOf(palette, sweep.values.length)[i], mark: 'swatch', group: sweep.key }))] : series.map(keyEntry);
   const note = measured && series.some((sr) => sr.sparse) ? { note: measuredNote(measured, input.kind) } : {};
   return { title, scales, series, data, legend: !sweep, key, shade: null, ...note };
 }
@@ -258,3 +260,16 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     build: ({ sweep, palette }) => sweepModel(`Final weight norm √Σₗ‖Wₗ‖² against ${sweep!.key}`, [{ key: 'y', label: 'norm', log: false, side: 'left' }], sweep!, [{ label: 'final weight norm', colour: palette.orange, scale: 'y', value: (r) => r.finalNorm }]),
   },
 ];
+
+/** The statuses of a run that has not ended: its label describes the records so far. */
+export const SO_FAR: ReadonlySet<RunView['status']> = new Set(['training', 'stopped', 'loading']);
+
+/**
+ * What a sweep value's run is, in the legend's and the figure key's words: its label (with "so far"
+ * while it trains), "diverged", "not trained", or — before it has one.
+ */
+export function sweepRunLabel(run: RunView | null): string {
+  if (run?.status === 'diverged') return 'diverged';
+  if (run?.status === 'notTrained') return 'not trained';
+  return run?.verdict?.label ? `${run.verdict.label}${SO_FAR.has(run.status) ? ' so far' : ''}` : '—';
+}

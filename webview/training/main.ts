@@ -29,7 +29,7 @@ import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { createButton, createToggle } from '../shared/toolkit';
 import { ZoomControl } from '../shared/zoomControl';
-import { TRAINING_CHARTS, type TrainingChartInput } from './chartSpecs';
+import { SO_FAR, sweepRunLabel, TRAINING_CHARTS, type TrainingChartInput } from './chartSpecs';
 
 interface ViewPrefs {
   logStep: boolean;
@@ -267,7 +267,7 @@ class TrainingPanel {
           value: v,
           colour: colours[i],
           // A value still training (or stopped) is labelled by its records so far, as the verdict says.
-          label: run?.status === 'diverged' ? 'diverged' : run?.status === 'notTrained' ? 'not trained' : run?.verdict?.label ? `${run.verdict.label}${SO_FAR.has(run.status) ? ' so far' : ''}` : '—',
+          label: sweepRunLabel(run),
           pressed,
           title: pressed ? 'Its verdict is shown above; click again for none' : 'Show this run\'s verdict',
           onClick: () => this.setPrefs({ sweepRun: pressed ? null : v }),
@@ -422,9 +422,6 @@ class TrainingPanel {
     else post({ type: 'chartImage', requestId: request.requestId, dataUrl: await rasterise(spec, Math.min(4, Math.max(1, request.scale))) });
   }
 }
-
-/** The statuses of a run that has not ended: its label describes the records so far. */
-const SO_FAR: ReadonlySet<RunView['status']> = new Set(['training', 'stopped', 'loading']);
 
 /**
  * The figure's label line, as the verdict above the charts reads (docs/panel.md, "Figures for papers"):
