@@ -311,7 +311,10 @@ describe('training panel webview', () => {
     assert.equal(drawn.sweepZeta, 4, 'end and start of each of two pairs');
     assert.equal(drawn.sweepAccuracy, 1);
     assert.equal(drawn.sweepNorm, 1);
-    assert.equal(drawn.norms, undefined, 'per-layer charts are for one run');
+    // The network's norm, and the kernel when measured, one curve per value (the sweep drew neither: the
+    // width examples' kernel test was in no chart of theirs).
+    assert.equal(drawn.norms, 5, 'the network\'s weight norm, one curve per value');
+    assert.equal(drawn.kernel ?? 0, runs[0].curves.kernel.length * 5, 'kernel and feature changes, one curve per value each');
     const xs = await page.locator('[data-chart="sweepAccuracy"]').evaluate((c) => {
       const u = (c as HTMLElement).querySelector('.u-over');
       return u ? true : false;
@@ -401,12 +404,15 @@ describe('training panel webview', () => {
     const full = figure.figure as unknown as { parameters: string[]; charts: { title: string; key: { label: string; mark: string; group?: string }[] }[] };
     assert.deepEqual(full.parameters, ['layers = 784-256-256-10', 'σ = swept: 0.1, 1, 10', 'η = 0.05']);
     assert.deepEqual(full.charts.map((c) => c.title), [
-      'Alignment ζ of the first pair of layers', 'Train loss (log scale)', 'Test accuracy', 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network',
+      'Alignment ζ of the first pair of layers', 'Train loss (log scale)', 'Test accuracy', 'Weight norm √Σₗ‖Wₗ‖² of the network', 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network',
+      'Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)',
       'Final ζ against scale (initial ζ dashed)', 'Best test accuracy against scale', 'Final weight norm √Σₗ‖Wₗ‖² against scale',
     ]);
+    const kernel = full.charts[5] as unknown as { key: { label: string; mark: string }[] };
+    assert.deepEqual(kernel.key.map((k) => `${k.label} ${k.mark}`).slice(0, 2), ['kernel change line', 'tangent change dashed'], 'the kernel solid, the features dashed, keyed');
     // Each value with its label, as the sweep legend reads (the figure gave the values alone).
     assert.deepEqual(full.charts[0].key.map((k) => `${k.group ?? ''}: ${k.label} ${k.mark}`), [': ζ fc1→fc2 line', 'scale: 0.1 alignment swatch', 'scale: 1 alignment swatch', 'scale: 10 alignment swatch']);
-    assert.deepEqual(full.charts[4].key.map((k) => `${k.label} ${k.mark}`), ['ζ fc1→fc2, end line', 'ζ fc1→fc2, start dashed', 'ζ fc2→fc3, end line', 'ζ fc2→fc3, start dashed']);
+    assert.deepEqual(full.charts[6].key.map((k) => `${k.label} ${k.mark}`), ['ζ fc1→fc2, end line', 'ζ fc1→fc2, start dashed', 'ζ fc2→fc3, end line', 'ζ fc2→fc3, start dashed']);
     // One record: a single measurement is still drawn (a dot).
     await send(page, message(2, run(1, 'training')));
     await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-sparse') === '4');

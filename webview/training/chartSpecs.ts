@@ -153,6 +153,14 @@ function sweepAccuracyIndex(c: LearningCurves): number {
   return Math.max(0, c.accuracies.findIndex((a) => /test/.test(a.name)));
 }
 
+/** √Σₗ‖Wₗ‖² at every record (null where a layer's norm is; `Math.hypot`, which does not overflow as the squares would). */
+function networkNorm(c: LearningCurves): (number | null)[] {
+  return c.step.map((_, k) => {
+    const norms = c.layers.map((l) => l.norm[k]);
+    return norms.every((n): n is number => n !== null && n !== undefined) ? Math.hypot(...norms) : null;
+  });
+}
+
 /** A column's name as a title: "train loss" → "Train loss". */
 function capitalised(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
@@ -206,9 +214,12 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
   {
     key: 'norms',
     label: 'Weight norm of each layer over training',
-    applies: ({ run, sweep }) => !sweep && run.curves.layers.length > 0,
+    applies: ({ run }) => run.curves.layers.length > 0,
     build: (input) =>
-      timeModel('Weight norms ‖Wₗ‖_F', [{ key: 'y', label: 'norm', log: false, side: 'left' }], (c, p) => {
+      timeModel(input.sweep ? 'Weight norm √Σₗ‖Wₗ‖² of the network' : 'Weight norms ‖Wₗ‖_F', [{ key: 'y', label: 'norm', log: false, side: 'left' }], (c, p) => {
+        // A sweep draws the network's norm, one curve per value, as its distance chart does (a layer per
+        // value was too many lines; the sweep was drawn without norms).
+        if (input.sweep) return [{ label: 'network', colour: p.foreground, scale: 'y', column: (cc: LearningCurves) => clean(networkNorm(cc), false) }];
         const colours = cycle(p);
         return c.layers.map((l, i) => ({ label: `‖${l.name}‖`, colour: colours[i % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.layers[i].norm, false) }));
       }, input),
@@ -228,9 +239,10 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
   {
     key: 'kernel',
     label: 'Change of the tangent kernel and of the tangent features on the probe batch',
-    applies: ({ run, sweep }) => !sweep && run.curves.kernel.some((k) => k.values.some((v) => v !== null)),
+    // In a sweep too, one curve per value (the kernel test of the width examples was in no chart of it).
+    applies: ({ run, sweep }) => (sweep ? sweep.runs.some((r) => r !== null && r.curves.kernel.some((k) => k.values.some((v) => v !== null))) : run.curves.kernel.some((k) => k.values.some((v) => v !== null))),
     build: (input) =>
-      timeModel('Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)', [{ key: 'y', label: 'change', log: false, side: 'left' }], (c, p) =>
+      timeModel(input.sweep ? 'Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)' : 'Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)', [{ key: 'y', label: 'change', log: false, side: 'left' }], (c, p) =>
         c.kernel.map((k, i) => ({ label: k.name, colour: i === 0 ? p.purple : p.yellow, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.kernel[i]?.values, cc.step.length), false) })), input, 'the tangent kernel (and features)'),
   },
   {
