@@ -79,11 +79,11 @@ export async function readNpyHeader(reader: DataReader): Promise<NpyHeader> {
   }
   if (parsed.shape.length === 0) throw reader.error('the array is a scalar (shape ()): expected one row per sample, shape (N, …)', headerStart + parsed.at.shape);
   const header: NpyHeader = { version: `${major}.0`, type, descr: parsed.descr, shape: parsed.shape, dataStart: headerStart + headerLength };
-  if (parsed.shape.includes(0)) throw reader.error(`the array has shape (${parsed.shape.join(', ')}): it holds no data`, headerStart + parsed.at.shape);
+  if (parsed.shape.includes(0)) throw reader.error(`the array has shape ${asTuple(parsed.shape)}: it holds no data`, headerStart + parsed.at.shape);
   if (reader.dataSize !== undefined) {
     const expected = header.dataStart + parsed.shape.reduce((a, b) => a * b, 1) * type.bytes;
     if (reader.dataSize !== expected) {
-      const declared = `the header declares shape (${parsed.shape.join(', ')}) of ${type.name} = ${formatBytes(expected - header.dataStart)} from byte ${formatCount(header.dataStart)}`;
+      const declared = `the header declares shape ${asTuple(parsed.shape)} of ${type.name} = ${formatBytes(expected - header.dataStart)} from byte ${formatCount(header.dataStart)}`;
       if (reader.dataSize < expected) throw reader.error(`${declared}, the file has ${formatBytes(Math.max(0, reader.dataSize - header.dataStart))}: truncated`, reader.dataSize);
       throw reader.error(`${declared}, the file has ${formatBytes(reader.dataSize - expected)} more after the data: not a single array as np.save writes it`, expected);
     }
@@ -223,12 +223,12 @@ export async function readNpySplit(ctx: ReadContext, xRef: DataFileRef, yRef: Da
       const xh = await readNpyHeader(xr);
       const yh = await readNpyHeader(yr);
       const total = xh.shape[0];
-      if (yh.shape[0] !== total) throw yr.error(`${countOf(yh.shape[0], 'target')} (shape (${yh.shape.join(', ')})) for ${countOf(total, 'sample')} in ${xRef.display} (shape (${xh.shape.join(', ')})): the first sizes must agree`, yh.dataStart);
+      if (yh.shape[0] !== total) throw yr.error(`${countOf(yh.shape[0], 'target')} (shape ${asTuple(yh.shape)}) for ${countOf(total, 'sample')} in ${xRef.display} (shape ${asTuple(xh.shape)}): the first sizes must agree`, yh.dataStart);
       const sampleShape = xh.shape.length > 1 ? xh.shape.slice(1) : [1];
       const features = sampleShape.reduce((a, b) => a * b, 1);
       const outputs = yh.shape.slice(1).reduce((a, b) => a * b, 1);
       const kind: DataTask = task ?? (isIntegerType(yh.type) ? 'classes' : 'regression');
-      if (kind === 'classes' && outputs !== 1) throw yr.error(`class labels are one number per sample, found shape (${yh.shape.join(', ')}) (for regression targets set "task": "regression")`, yh.dataStart);
+      if (kind === 'classes' && outputs !== 1) throw yr.error(`class labels are one number per sample, found shape ${asTuple(yh.shape)} (for regression targets set "task": "regression")`, yh.dataStart);
       reserveSplit(ctx, selection.what, selection.count(total), features, outputs, xRef.key, yRef.key);
       const indices = selection.indices(total);
       const count = indices.length;

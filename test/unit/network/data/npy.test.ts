@@ -157,7 +157,7 @@ test('bad .npy files: each a located message', async () => {
   await rejectsAt(loadDataset(spec({ trainY: 'y-huge2.npy', test: 0 }), o), { path: 'data.trainY', message: exactly(`y-huge2.npy, byte ${dataStart + 14 * 8}: target of sample 4 (element 2): expected a finite number, found 1e300 (beyond the float32 range, ±3.4e38)`), offset: dataStart + 14 * 8 });
   write(dir, 'x.npy', good);
   write(dir, 'y-short.npy', npyBytes('<i8', [N - 1], randomInts(1, N - 1, 3)));
-  await rejectsAt(loadDataset(spec({ trainY: 'y-short.npy' }), o), { path: 'data.trainY', message: /8 targets \(shape \(8\)\) for 9 samples in x.npy/ });
+  await rejectsAt(loadDataset(spec({ trainY: 'y-short.npy' }), o), { path: 'data.trainY', message: /8 targets \(shape \(8,\)\) for 9 samples in x.npy/ });
   write(dir, 'y-2d.npy', npyBytes('<i8', [N, 2], randomInts(1, N * 2, 3)));
   await rejectsAt(loadDataset(spec({ trainY: 'y-2d.npy' }), o), { path: 'data.trainY', message: /class labels are one number per sample, found shape \(9, 2\)/ });
   write(dir, 'y-big.npy', npyBytes('<i8', [N], [0, 1, 2, 3, 4, 5, 6, 7, 2 ** 40]));
@@ -175,5 +175,5 @@ test('counts of one are singular in the source line and the messages', async () 
   const d = await loadDataset(spec({ trainX: 'x1.npy', trainY: 'y1.npy', testX: 'x1.npy', testY: 'y1.npy', classes: 1 }), o);
   assert.equal(d.source, 'NumPy x1.npy + y1.npy: 1 training sample; x1.npy + y1.npy: 1 test sample; 1 class; normalize none');
   write(dir, 'x2.npy', npyBytes('<f4', [2, 3], [1, 2, 3, 4, 5, 6]));
-  await rejectsAt(loadDataset(spec({ trainX: 'x2.npy', trainY: 'y1.npy' }), o), { path: 'data.trainY', message: exactly('y1.npy, byte 128: 1 target (shape (1)) for 2 samples in x2.npy (shape (2, 3)): the first sizes must agree') });
+  await rejectsAt(loadDataset(spec({ trainX: 'x2.npy', trainY: 'y1.npy' }), o), { path: 'data.trainY', message: exactly('y1.npy, byte 128: 1 target (shape (1,)) for 2 samples in x2.npy (shape (2, 3)): the first sizes must agree') });
 });
