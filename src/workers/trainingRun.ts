@@ -6,7 +6,7 @@
  * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
  */
 import { sweepRunError } from '../core/analysis/networkSweep';
-import { Diagnostic, visibleName } from '../core/experiment/diagnostic';
+import { Diagnostic, formatCount, visibleName } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatedProblem, locatePath } from '../core/experiment/parse';
 import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpointReader';
@@ -208,19 +208,23 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
   const last = r.step.length ? r.step[r.step.length - 1] : 0;
   const total = run?.training.totalSteps ?? null;
   const remaining = status === 'training' && total && last > 0 ? (elapsedMs / last) * (total - last) : null;
+  // Past MAX_DRAWN_RECORDS records the panel is sent the records it draws, not all (drawnRecords).
+  const kept = drawnRecords(r.trainLoss, [r.kernelChange, ...r.alignment.flatMap((a) => [a.zeta, a.zetaTop])], MAX_DRAWN_RECORDS);
+  const pick = <T>(xs: readonly T[]): T[] => (kept ? kept.map((i) => xs[i]) : (xs as T[]));
   const curves: LearningCurves = {
-    step: r.step,
-    epoch: r.epoch,
-    losses: [{ name: 'train loss', values: r.trainLoss }, ...(hasValues(r.testLoss) ? [{ name: 'test loss', values: r.testLoss }] : [])],
-    accuracies: [...(hasValues(r.trainAccuracy) ? [{ name: 'train accuracy', values: r.trainAccuracy }] : []), ...(hasValues(r.testAccuracy) ? [{ name: 'test accuracy', values: r.testAccuracy }] : [])],
-    distance: r.distance,
-    kernel: hasValues(r.kernelChange) ? [{ name: 'kernel change', values: r.kernelChange }, { name: 'tangent-feature change', values: r.tangentChange }] : [],
-    layers: r.layers.map((l) => ({ name: l.name, norm: l.norm, distance: l.distance })),
-    alignment: r.alignment.map((a) => ({ name: `${a.layers[0]} → ${a.layers[1]}`, zeta: a.zeta, zetaTop: a.zetaTop })),
-    ...(flow ? { exactFlowZeta: r.step.map((s) => flow.get(s) ?? null) } : {}),
+    step: pick(r.step),
+    epoch: pick(r.epoch),
+    losses: [{ name: 'train loss', values: pick(r.trainLoss) }, ...(hasValues(r.testLoss) ? [{ name: 'test loss', values: pick(r.testLoss) }] : [])],
+    accuracies: [...(hasValues(r.trainAccuracy) ? [{ name: 'train accuracy', values: pick(r.trainAccuracy) }] : []), ...(hasValues(r.testAccuracy) ? [{ name: 'test accuracy', values: pick(r.testAccuracy) }] : [])],
+    distance: pick(r.distance),
+    kernel: hasValues(r.kernelChange) ? [{ name: 'kernel change', values: pick(r.kernelChange) }, { name: 'tangent-feature change', values: pick(r.tangentChange) }] : [],
+    layers: r.layers.map((l) => ({ name: l.name, norm: pick(l.norm), distance: pick(l.distance) })),
+    alignment: r.alignment.map((a) => ({ name: `${a.layers[0]} → ${a.layers[1]}`, zeta: pick(a.zeta), zetaTop: pick(a.zetaTop) })),
+    ...(flow ? { exactFlowZeta: pick(r.step).map((s) => flow.get(s) ?? null) } : {}),
   };
   const s = r.summary;
   const extra = [...notices];
+  if (kept) extra.push(`The charts draw ${formatCount(kept.length)} of the ${formatCount(r.step.length)} records: in each stretch its first and those of its highest and lowest train loss, the last, and every measurement of ζ and the kernel made at some records only. Export Data writes every record.`);
   if (s.divergedAt === 0) extra.push(`${INITIAL_LOSS_NOT_FINITE.charAt(0).toUpperCase()}${INITIAL_LOSS_NOT_FINITE.slice(1)}.`);
   else if (s.divergedAt !== null) extra.push(`The loss stopped being finite at step ${s.divergedAt}: the run stopped there; the curves end at its last record.`);
   return {
@@ -233,6 +237,59 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
     finalNorm: finalNorm(r.layers),
     parameters: run ? networkParameters(run.spec, r.network.sizes, r.data.source) : [],
   };
+}
+
+/**
+ * The records a run's snapshot carries at most (docs/networks.md, "The panel"): a chart is a few
+ * hundred pixels wide, and every snapshot (four a second) is copied to the extension host's main
+ * thread and serialized to the webview there — 20,001 records made an 8.8 MB message and a 77 ms stall
+ * of that thread, which must never block 50 ms (`npm run bench`, "training panel").
+ */
+export const MAX_DRAWN_RECORDS = 4096;
+
+/**
+ * Which of n records to draw when there are more than `max` (null: all): in each of max/3 equal
+ * buckets its first record and those of its highest and lowest train loss — a spike (a catapult, the
+ * step before a divergence) stays on the chart — the last record, and every record where a quantity
+ * measured at some records only (ζ, ζ_top, the kernel: `sparse`) was measured, when it was at no more
+ * than max/4 of them (else those follow the buckets too). At most about 1.5·max records, in order.
+ */
+export function drawnRecords(trainLoss: readonly (number | null)[], sparse: readonly (readonly (number | null)[])[], max: number): number[] | null {
+  const n = trainLoss.length;
+  if (n <= max) return null;
+  const keep = new Uint8Array(n);
+  const buckets = Math.max(1, Math.floor(max / 3));
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor((b * n) / buckets);
+    const to = Math.floor(((b + 1) * n) / buckets);
+    let hi = from;
+    let lo = from;
+    for (let i = from; i < to; i++) {
+      const v = trainLoss[i];
+      // A loss that is not a finite number (none, NaN) is kept where it is the bucket's oddity.
+      if (v === null || !Number.isFinite(v)) {
+        hi = i;
+        continue;
+      }
+      const h = trainLoss[hi];
+      const l = trainLoss[lo];
+      if (h !== null && Number.isFinite(h) && v > h) hi = i;
+      if (l === null || !Number.isFinite(l) || v < l) lo = i;
+    }
+    keep[from] = keep[hi] = keep[lo] = 1;
+  }
+  keep[n - 1] = 1;
+  for (const column of sparse) {
+    let measured = 0;
+    for (const v of column) if (v !== null) measured++;
+    if (measured === n || measured > max / 4) continue;
+    column.forEach((v, i) => {
+      if (v !== null) keep[i] = 1;
+    });
+  }
+  const out: number[] = [];
+  keep.forEach((k, i) => k && out.push(i));
+  return out;
 }
 
 /** A checkpoint folder's series as the panel draws it. */

@@ -11,7 +11,7 @@ import { Rng } from '../../../src/core/math/rng';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, layerLabel, LayerScores } from '../../../src/core/mechanisms/layerLabel';
 import type { RunView } from '../../../src/protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../../../src/protocol/workers';
-import { forgetKeptRuns, runTrainingJob } from '../../../src/workers/trainingRun';
+import { drawnRecords, forgetKeptRuns, MAX_DRAWN_RECORDS, runTrainingJob } from '../../../src/workers/trainingRun';
 
 const EXAMPLES = join(process.cwd(), 'examples');
 const bridge = readFileSync(join(EXAMPLES, 'networks', 'bridge-linear-network.flab.json'), 'utf8');
@@ -252,5 +252,38 @@ describe('explainLayerLabel', () => {
       }
       for (const c of e.criteria) if (c.value !== null && c.name !== 'balanceChange') assert.equal(c.reached, c.value >= c.threshold, c.name);
     }
+  });
+});
+
+describe('the records a snapshot carries', () => {
+  it('are all of them up to MAX_DRAWN_RECORDS; past it, each stretch\'s first, highest and lowest loss, the last, and the sparse measurements', () => {
+    assert.equal(drawnRecords([1, 2, 3], [], 3), null);
+    // 20,001 records of a loss that falls with a spike at 12,345 and a NaN at 15,000, ζ measured at five records.
+    const n = 20_001;
+    const loss = Array.from({ length: n }, (_, i): number | null => (i === 12_345 ? 50 : i === 15_000 ? NaN : 10 / (1 + i)));
+    const zeta = Array.from({ length: n }, (_, i): number | null => ([0, 777, 5_001, 9_999, 20_000].includes(i) ? 0.5 : null));
+    const kept = drawnRecords(loss, [zeta], 300)!;
+    assert.ok(kept.length <= 1.5 * 300 + 5, `${kept.length} records`);
+    assert.deepEqual(kept, [...kept].sort((a, b) => a - b), 'in order');
+    assert.equal(new Set(kept).size, kept.length, 'each once');
+    for (const i of [0, 777, 5_001, 9_999, 12_345, 15_000, 20_000]) assert.ok(kept.includes(i), `record ${i}`);
+    // A ζ measured at every record follows the buckets (a cheap network measures it everywhere).
+    const dense = drawnRecords(loss, [loss.map(() => 0.5)], 300)!;
+    assert.ok(dense.length <= 1.5 * 300 + 1, `${dense.length}`);
+  });
+
+  it('a run of more records than that sends that many, and says so; Export Data keeps them all', async () => {
+    const long = bridge.replace('"steps": 1500, "record": { "every": 10 }', '"steps": 6000, "record": { "every": 1 }');
+    assert.notEqual(long, bridge);
+    const snapshots: RunView[] = [];
+    const o = await runTrainingJob(job(long), new AbortController().signal, (s) => snapshots.push(s));
+    assert.ok(o.kind === 'run');
+    const run = runOf(o);
+    assert.ok(run.curves.step.length <= 1.5 * MAX_DRAWN_RECORDS + 1 && run.curves.step.length < 6001, `${run.curves.step.length} drawn`);
+    assert.equal(run.curves.step.at(-1), 6000, 'the last record is drawn');
+    for (const c of [run.curves.distance, run.curves.losses[0].values, run.curves.layers[0].norm, run.curves.alignment[0].zeta]) assert.equal(c.length, run.curves.step.length);
+    assert.ok(run.notices.some((n) => new RegExp(`^The charts draw [\\d,]+ of the 6,001 records`).test(n)), run.notices.join(' | '));
+    assert.equal((o.result as { step: number[] }).step.length, 6001, 'the result, for Export Data, has every record');
+    for (const s of snapshots) assert.ok(s.curves.step.length <= 1.5 * MAX_DRAWN_RECORDS + 1, `a snapshot of ${s.curves.step.length} records`);
   });
 });
