@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { median, ms, repo } from './util.mjs';
+import { median, ms, repo, stallMeter } from './util.mjs';
 
 const text = JSON.stringify({
   name: 'bench',
@@ -55,19 +55,12 @@ async function run() {
     const stalls = [];
     let bytes = 0;
     for (let r = 0; r < 5; r++) {
-      let worst = 0;
-      let last = performance.now();
-      const timer = setInterval(() => {
-        const now = performance.now();
-        worst = Math.max(worst, now - last);
-        last = now;
-      }, 2);
+      const stall = stallMeter();
       const start = performance.now();
       request(worker, ++id, 256);
       const m = await reply(worker, id);
       times.push(performance.now() - start);
-      clearInterval(timer);
-      stalls.push(worst);
+      stalls.push(stall.stop());
       bytes = JSON.stringify(m.result.diagram).length;
     }
     // Gradient descent, 1,000 steps a cell, through the same worker and envelope.

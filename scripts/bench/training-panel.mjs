@@ -8,20 +8,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ms, repo } from './util.mjs';
+import { ms, repo, stallMeter } from './util.mjs';
 
 const example = (name) => readFileSync(join(repo, 'examples', 'networks', name), 'utf8');
 
 /** Trains `text` in `worker`; the main thread's longest stall, the snapshots, the largest message and the time. */
 function train(worker, id, text, baseDir) {
   return new Promise((resolve, reject) => {
-    let worst = 0;
-    let last = performance.now();
-    const timer = setInterval(() => {
-      const now = performance.now();
-      worst = Math.max(worst, now - last);
-      last = now;
-    }, 2);
+    const stall = stallMeter();
     let snapshots = 0;
     let largest = 0;
     const start = performance.now();
@@ -35,7 +29,7 @@ function train(worker, id, text, baseDir) {
         snapshots++;
         return;
       }
-      clearInterval(timer);
+      const worst = stall.stop();
       worker.off('message', on);
       if (m.type !== 'result' || m.result.kind !== 'run') reject(new Error(JSON.stringify(m).slice(0, 400)));
       else resolve({ worst, snapshots, largest, wall: performance.now() - start, records: m.result.result.step.length, drawn: m.result.run.curves.step.length });

@@ -42,6 +42,26 @@ export function runJson(args) {
   return JSON.parse(r.stdout);
 }
 
+/**
+ * The main thread's longest stall from now until `stop()`: a 2 ms interval timer notes the longest
+ * gap between its ticks (a task that blocks the thread delays the next tick). `stop()` returns it, in ms.
+ */
+export function stallMeter() {
+  let worst = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 2);
+  return {
+    stop() {
+      clearInterval(timer);
+      return worst;
+    },
+  };
+}
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
