@@ -213,7 +213,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
   },
   {
     key: 'norms',
-    label: 'Weight norm of each layer over training',
+    label: 'Weight norm of each layer over training (of the whole network in a sweep)',
     applies: ({ run }) => run.curves.layers.length > 0,
     build: (input) =>
       timeModel(input.sweep ? 'Weight norm √Σₗ‖Wₗ‖² of the network' : 'Weight norms ‖Wₗ‖_F', [{ key: 'y', label: 'norm', log: false, side: 'left' }], (c, p) => {
