@@ -7,6 +7,7 @@
 // (src/protocol/workers.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TextDecoder } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { ms, repo, stallMeter } from './util.mjs';
 
@@ -22,7 +23,7 @@ function train(worker, id, text, baseDir) {
     const on = (m) => {
       if (m.id !== id) return;
       // What the panel posts to its webview: the run as drawn, serialized (the result's records stay on
-      // the host for Export Data).
+      // the host as the worker's UTF-8 JSON, moved, for Export Data).
       const bytes = JSON.stringify(m.type === 'progress' ? m.progress : m.result.run ?? m.result).length;
       largest = Math.max(largest, bytes);
       if (m.type === 'progress') {
@@ -32,7 +33,7 @@ function train(worker, id, text, baseDir) {
       const worst = stall.stop();
       worker.off('message', on);
       if (m.type !== 'result' || m.result.kind !== 'run') reject(new Error(JSON.stringify(m).slice(0, 400)));
-      else resolve({ worst, snapshots, largest, wall: performance.now() - start, records: m.result.result.step.length, drawn: m.result.run.curves.step.length });
+      else resolve({ worst, snapshots, largest, wall: performance.now() - start, records: JSON.parse(new TextDecoder().decode(m.result.resultJson)).step.length, drawn: m.result.run.curves.step.length });
     };
     worker.on('message', on);
     worker.postMessage({ type: 'run', id, job: { text, fileName: 'bench.flab.json', baseDir, sweepIndex: null, resume: false } });

@@ -133,6 +133,12 @@ export type TrainingOutcome =
       /** The data files a network's run reads, as written (relative to the experiment file); [] for checkpoints. */
       dataFiles: string[];
       run: RunView;
-      /** What `flab train --json` (or `flab checkpoints --json`) prints for this run, for Export Data; null for `describeOnly`. */
+      /** What `flab train --json` (or `flab checkpoints --json`) prints for this run, for Export Data; null for `describeOnly`, and when `resultJson` holds it. */
       result: TrainResult | CheckpointsResult | null;
+      /**
+       * The same as UTF-8 JSON, as the worker thread sends it (trainingWorker.ts): its buffer is moved
+       * to the extension host, not copied — a run's every record as objects took the host's main thread
+       * 53 ms to receive at 100,000 records — and the panel decodes it only for Export Data.
+       */
+      resultJson?: Uint8Array;
     };

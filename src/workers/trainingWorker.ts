@@ -9,6 +9,12 @@ import { runTrainingJob } from './trainingRun';
 import { serveWorker } from './workerServer';
 
 serveWorker<TrainingJob, TrainingOutcome, TrainingSnapshot>(
-  (job, { signal, progress }) => runTrainingJob(job, signal, progress),
+  async (job, { signal, progress }) => {
+    const o = await runTrainingJob(job, signal, progress);
+    // The result, every record of the run, goes as UTF-8 JSON in a buffer that is moved, not copied
+    // (TrainingOutcome.resultJson): JSON is what Export Data writes of it anyway.
+    return o.kind === 'run' && o.result ? { ...o, result: null, resultJson: new TextEncoder().encode(JSON.stringify(o.result)) } : o;
+  },
   (message) => ({ kind: 'invalid', diagnostics: [{ message: `the training failed: ${message}`, path: '', offset: 0, length: 0, severity: 'error' }] }),
+  (o) => (o.kind === 'run' && o.resultJson ? [o.resultJson.buffer as ArrayBuffer] : []),
 );

@@ -27,13 +27,14 @@ export function abortError(what = 'the job'): Error {
  * Serves `handle` on this worker thread's port. An exception other than an abort becomes
  * `failed(message)`, a result like any other (the panel shows it as an error, never a crash).
  */
-export function serveWorker<Job, Result, Progress = never>(handle: (job: Job, context: JobContext<Progress>) => Result | Promise<Result>, failed: (message: string) => Result): void {
+export function serveWorker<Job, Result, Progress = never>(handle: (job: Job, context: JobContext<Progress>) => Result | Promise<Result>, failed: (message: string) => Result, transferOf: (result: Result) => ArrayBuffer[] = () => []): void {
   const port = parentPort;
   if (!port) return;
   let current: AbortController | undefined;
   /** Asked to exit: the thread ends once the job in progress has let go (`ExitWorker`). */
   let exiting = false;
-  const reply = (m: FromWorker<Result, Progress>) => port.postMessage(m);
+  // A result's buffers (`transferOf`) are moved to the receiving thread, not copied.
+  const reply = (m: FromWorker<Result, Progress>) => port.postMessage(m, m.type === 'result' ? transferOf(m.result) : []);
   const start = async (id: number, job: Job): Promise<void> => {
     const controller = new AbortController();
     current = controller;

@@ -45,11 +45,50 @@ const CACHE_SIZE = 16;
 /** What a finished run leaves: the message the page drew, and what Export Data writes. */
 interface Finished {
   message: Training;
-  export: TrainingExport;
+  export: HeldExport;
 }
 
 /** What Export Data writes for a training panel: `flab train --json`'s object, or a sweep's `{ key, path, values, runs }`. */
 export type TrainingExport = TrainResult | CheckpointsResult | { key: string; path: string; values: number[]; runs: (TrainResult | null)[] };
+
+/**
+ * A result as the training worker sends it, UTF-8 JSON (TrainingOutcome.resultJson), decoded when
+ * Export Data asks for it — not on the main thread as it arrives — with the name and description an
+ * edit of the header gave it since.
+ */
+export class ResultJson {
+  private parsed: TrainResult | CheckpointsResult | null = null;
+
+  constructor(
+    private readonly json: Uint8Array,
+    private readonly header: { name: string | null; description: string | null } | null = null,
+  ) {}
+
+  get value(): TrainResult | CheckpointsResult {
+    this.parsed ??= { ...(JSON.parse(new TextDecoder().decode(this.json)) as TrainResult | CheckpointsResult), ...this.header };
+    return this.parsed;
+  }
+
+  /** The same result under another name and description (an edit of the header only). */
+  withHeader(name: string | null, description: string | null): ResultJson {
+    return new ResultJson(this.json, { name, description });
+  }
+}
+
+/** What the panel holds for Export Data: results as the worker sent them, parsed only when exported. */
+type HeldExport = TrainingExport | ResultJson | { key: string; path: string; values: number[]; runs: (TrainResult | ResultJson | null)[] };
+
+/** A worker's run outcome as the panel holds it for Export Data. */
+function heldResult(o: { result: TrainResult | CheckpointsResult | null; resultJson?: Uint8Array }): TrainResult | CheckpointsResult | ResultJson {
+  return o.resultJson !== undefined ? new ResultJson(o.resultJson) : o.result!;
+}
+
+/** What Export Data writes of what the panel holds: every result parsed. */
+function exportOf(held: HeldExport): TrainingExport {
+  if (held instanceof ResultJson) return held.value;
+  if ('runs' in held) return { ...held, runs: held.runs.map((r) => (r instanceof ResultJson ? (r.value as TrainResult) : r)) };
+  return held;
+}
 
 const finished = new Map<string, Finished>();
 
@@ -97,14 +136,14 @@ export class TrainingDelegate implements PanelDelegate {
   private resumeNext = false;
   /** What the page shows now (every snapshot), for Export Data and for the stopped state. */
   private current: Training | null = null;
-  private currentExport: TrainingExport | null = null;
+  private currentExport: HeldExport | null = null;
   private follow: ReturnType<typeof setInterval> | undefined;
   private following = false;
   private readonly chartRequests = new PageRequests<ChartImage | ChartFigure>();
   /** The running computation's version, so that late snapshots of an older one are dropped. */
   private running: number | null = null;
   /** What was on screen when the running computation began (kept, greyed, until its first record). */
-  private previous: { message: Training; export: TrainingExport | null } | null = null;
+  private previous: { message: Training; export: HeldExport | null } | null = null;
   /** What the file says of itself, for every message of its run (snapshots included). */
   private header: { title: string; description: string | null; kind: 'network' | 'checkpoints' } | null = null;
   /** The text of the run in progress (or last run). */
@@ -117,7 +156,7 @@ export class TrainingDelegate implements PanelDelegate {
    * A run an invalid edit interrupted: when the text comes back as it was, a run that was training
    * continues from its step (the worker kept it), and one the user had stopped shows as stopped again.
    */
-  private interrupted: { text: string; resume: boolean; message: Training; export: TrainingExport | null } | null = null;
+  private interrupted: { text: string; resume: boolean; message: Training; export: HeldExport | null } | null = null;
 
   constructor(
     private readonly host: PanelHost,
@@ -134,7 +173,7 @@ export class TrainingDelegate implements PanelDelegate {
 
   /** What Export Data writes now; undefined before any run. */
   get exported(): { title: string; parameters: Parameter[]; data: TrainingExport } | undefined {
-    return this.current && this.currentExport ? { title: this.current.title, parameters: this.current.run.parameters, data: this.currentExport } : undefined;
+    return this.current && this.currentExport ? { title: this.current.title, parameters: this.current.run.parameters, data: exportOf(this.currentExport) } : undefined;
   }
 
   /** The message the page shows now (tests). */
@@ -177,7 +216,8 @@ export class TrainingDelegate implements PanelDelegate {
     if (described.kind === 'network' && !resume && shown && !shown.previous && FINAL.has(shown.run.status) && this.runningText !== null && this.runningStamp === stamp && sameRun(text, this.runningText, MAIN_THREAD_PARSE_LIMIT)) {
       this.cancelAll();
       this.runningText = text;
-      const exported = this.currentExport && 'name' in this.currentExport ? { ...this.currentExport, name: described.title, description: described.description } : this.currentExport;
+      const held = this.currentExport;
+      const exported = held instanceof ResultJson ? held.withHeader(described.title, described.description) : held && 'name' in held ? { ...held, name: described.title, description: described.description } : held;
       return this.show({ ...shown, version, title: this.header.title, description: described.description }, exported);
     }
     // The text, and the data files as they are now: a run of a CSV file since rewritten is not this run.
@@ -293,7 +333,7 @@ export class TrainingDelegate implements PanelDelegate {
    * on screen, greyed, under this run's status (loading the data, building the network): an edit
    * does not blank the panel.
    */
-  private showSnapshot(version: number, message: Training, exported: TrainingExport | null = this.currentExport): void {
+  private showSnapshot(version: number, message: Training, exported: HeldExport | null = this.currentExport): void {
     const before = this.previous;
     if (before && !hasRecords(message)) {
       this.show({ ...before.message, version, run: { ...before.message.run, status: message.run.status, progress: message.run.progress }, cached: false, stoppable: message.stoppable, previous: true }, before.export);
@@ -302,7 +342,7 @@ export class TrainingDelegate implements PanelDelegate {
     this.show(message, exported);
   }
 
-  private show(message: Training, exported: TrainingExport | null): ComputeResult {
+  private show(message: Training, exported: HeldExport | null): ComputeResult {
     this.current = message;
     this.currentExport = exported;
     this.host.showResult(message);
@@ -347,7 +387,7 @@ export class TrainingDelegate implements PanelDelegate {
   }
 
   /** The file as written: one job, snapshots posted as they come. */
-  private async runOne(text: string, version: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
+  private async runOne(text: string, version: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: HeldExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
     const r = await this.channel(0).run(this.job(text, null, resume), (snapshot) => {
       if (this.running === version && !superseded()) this.showSnapshot(version, this.message(version, null, snapshot, null));
     });
@@ -355,7 +395,7 @@ export class TrainingDelegate implements PanelDelegate {
     const o = r.result;
     if (o.kind === 'invalid') return { kind: 'invalid', diagnostics: o.diagnostics };
     if (o.kind === 'linear') return { kind: 'invalid', diagnostics: [LINEAR_FILE] };
-    return { kind: 'run', message: this.message(version, o, o.run, null), export: o.result! };
+    return { kind: 'run', message: this.message(version, o, o.run, null), export: heldResult(o) };
   }
 
   /**
@@ -363,7 +403,7 @@ export class TrainingDelegate implements PanelDelegate {
    * shown from the start as one run (`sweepRun`: training until every value has ended, its steps
    * summed over the values) with each value's curves; `sweepHeader` is the file's own (describe).
    */
-  private async trainSweep(text: string, version: number, sweepHeader: RunHeader, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: TrainingExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
+  private async trainSweep(text: string, version: number, sweepHeader: RunHeader, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: HeldExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
     const count = sweepHeader.sweep?.values.length ?? 0;
     const workers = Math.max(1, Math.min(count, availableParallelism()));
     // Resume continues the sweep Stop left: its ended values kept, each stopped one on the worker that
@@ -406,7 +446,7 @@ export class TrainingDelegate implements PanelDelegate {
           return;
         }
         runs[i] = r.result.run;
-        results[i] = r.result.result as TrainResult;
+        results[i] = heldResult(r.result) as TrainResult | ResultJson;
         ended[i] = true;
         post();
       }
@@ -430,7 +470,7 @@ export class TrainingDelegate implements PanelDelegate {
         .then((r) => {
           if (r.superseded || r.result.kind !== 'run' || this.current?.version !== version) return;
           const changed = JSON.stringify(r.result.run) !== JSON.stringify(this.current.run);
-          if (changed) this.show({ ...this.current, run: r.result.run }, r.result.result);
+          if (changed) this.show({ ...this.current, run: r.result.run }, heldResult(r.result));
         })
         .catch((err: unknown) => this.host.failed('following the checkpoints', err))
         .finally(() => (this.following = false));
@@ -447,7 +487,7 @@ export class TrainingDelegate implements PanelDelegate {
 interface SweepState {
   text: string;
   runs: (RunView | null)[];
-  results: (TrainResult | null)[];
+  results: (TrainResult | ResultJson | null)[];
   ended: boolean[];
   workerOf: (number | null)[];
   elapsedMs: number;
