@@ -593,6 +593,8 @@ describe('training panel webview', () => {
     assert.equal(await look('.notices'), await look('.verdict'));
     assert.notEqual(await look('.notices'), '1 none');
     assert.match(await page.locator('.banner').innerText(), /data\.train must be ≥ 1/);
+    // The status line says which run it is: it read "Finished" right under "The experiment cannot run".
+    assert.equal(await page.locator('.status').innerText(), 'The last run that could: finished');
     await send(page, message(1, run(40, 'finished')));
     await page.waitForTimeout(100);
     assert.equal(await page.locator('.progress').getAttribute('data-step'), '90', 'an older version does not replace the newer');

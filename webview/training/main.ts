@@ -60,6 +60,9 @@ function duration(ms: number): string {
 class TrainingPanel {
   private readonly title = el('h1', 'title', 'Feature Learning Lab');
   private readonly status = el('span', 'status');
+  /** The shown run's state in words (showStatus), and whether the error banner says it is the last run that could. */
+  private statusWords: string | null = null;
+  private cannotRun = false;
   private readonly bannerSlot = el('div', 'banner-slot');
   private readonly verdict = el('section', 'verdict');
   /** The criteria's names: one tab stop, the arrow keys move between them (definitionTip.ts). */
@@ -290,7 +293,8 @@ class TrainingPanel {
       failed: 'Failed',
     };
     this.root.dataset.status = run.status;
-    this.status.textContent = m.previous ? `${words[run.status]} (the last run is shown greyed until this one's first record)` : words[run.status];
+    this.statusWords = m.previous ? `${words[run.status]} (the last run is shown greyed until this one's first record)` : words[run.status];
+    this.showStatusWords();
     const showProgress = m.kind === 'network' && run.status !== 'failed';
     this.progress.hidden = !showProgress;
     this.stop.hidden = !(m.stoppable && (run.status === 'training' || run.status === 'loading'));
@@ -398,6 +402,17 @@ class TrainingPanel {
     renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
     // Nothing can resume from an invalid file: the run interrupted by the edit continues when the text is back.
     this.resume.toggleAttribute('disabled', errors !== null);
+    this.cannotRun = errors !== null && shown;
+    this.showStatusWords();
+  }
+
+  /**
+   * The status line: the shown run's state — and, under the error banner, that it is the last run
+   * that could (it read "Finished (shown from the cache…)" right under "The experiment cannot run").
+   */
+  private showStatusWords(): void {
+    if (this.root.classList.contains('is-closed') || this.statusWords === null) return;
+    this.status.textContent = this.cannotRun ? `The last run that could: ${this.statusWords.charAt(0).toLowerCase()}${this.statusWords.slice(1)}` : this.statusWords;
   }
 
   /** Answers Export Chart: the figure of the charts as shown, as SVG content or a rasterised PNG. */
