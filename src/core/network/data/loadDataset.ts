@@ -257,7 +257,11 @@ function checkTwoClasses(train: RawClasses, distinct: number): void {
 
 /** Labels that are numbers, as written, in increasing order: `0 and 1`, `0, 1, 2, 3, 4, … (12 in all)`. */
 function numberList(written: readonly string[]): string {
-  const q = [...written].sort((a, b) => Number(a) - Number(b)).map((n) => excerpt(n));
+  return listed([...written].sort((a, b) => Number(a) - Number(b)).map((n) => excerpt(n)));
+}
+
+/** Items for a message: `a and b`, `a, b and c`, or the first five and the count past six. */
+function listed(q: readonly string[]): string {
   if (q.length > 6) return `${q.slice(0, 5).join(', ')}, … (${formatCount(q.length)} in all)`;
   return q.length > 1 ? `${q.slice(0, -1).join(', ')} and ${q.at(-1)}` : q[0];
 }
@@ -269,9 +273,7 @@ function byCodeUnits(a: string, b: string): number {
 
 /** Sorted class names for a message: `"cat" and "dog"`, `"a", "b", "c", "d", "e", … (12 in all)`. */
 function nameList(sorted: readonly string[]): string {
-  const q = sorted.map((n) => JSON.stringify(excerpt(n)));
-  if (q.length > 6) return `${q.slice(0, 5).join(', ')}, … (${formatCount(q.length)} in all)`;
-  return q.length > 1 ? `${q.slice(0, -1).join(', ')} and ${q.at(-1)}` : q[0];
+  return listed(sorted.map((n) => JSON.stringify(excerpt(n))));
 }
 
 /** At least this many classes missing before checkClassGaps refuses (0, 5 as two classes is fine). */
