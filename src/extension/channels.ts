@@ -2,7 +2,7 @@
  * The extension host's channels to its workers, each with its supersede policy (no vscode import;
  * unit-tested against the real bundled workers). See workerChannel.ts for what the policies mean.
  */
-import type { DynamicsJob, DynamicsOutcome, PhaseJob, PhaseOutcome, PhaseProgress, TrainingJob, TrainingOutcome, TrainingSnapshot } from '../protocol/workers';
+import type { DynamicsJob, DynamicsOutcome, ExportJob, ExportOutcome, PhaseJob, PhaseOutcome, PhaseProgress, TrainingJob, TrainingOutcome, TrainingSnapshot } from '../protocol/workers';
 import { WorkerChannel } from './workerChannel';
 
 /** The dynamics worker (dist/dynamicsWorker.js): a superseded run that is still cheap finishes, a heavy one is stopped. */
@@ -38,5 +38,13 @@ export function trainingChannel(workerPath: string): WorkerChannel<TrainingJob, 
     // A worker terminated inside one of ONNX Runtime's steps took the extension host down (SIGABRT).
     exitByMessage: true,
     crashed: (reason) => ({ kind: 'invalid', diagnostics: [{ message: `the training worker stopped unexpectedly (${reason})`, path: '', offset: 0, length: 0, severity: 'error' }] }),
+  });
+}
+
+/** The export worker (dist/exportWorker.js): one job, Export Data's file, on a worker of its own that is let go after. */
+export function exportChannel(workerPath: string): WorkerChannel<ExportJob, ExportOutcome> {
+  return new WorkerChannel<ExportJob, ExportOutcome>(workerPath, {
+    policy: { kind: 'respawn', respawnCostMs: 60 },
+    crashed: (reason) => ({ kind: 'failed', message: `the export worker stopped unexpectedly (${reason})` }),
   });
 }

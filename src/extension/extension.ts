@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
     else diagnostics.delete(uri);
   };
   const dynamics = new PanelRegistry(DYNAMICS_KIND, dynamicsFactory({ workerPath: dist('dynamicsWorker.js'), diagnostics }), shared, panelsChanged);
-  const training = new PanelRegistry(TRAINING_KIND, trainingFactory({ workerPath: dist('trainingWorker.js'), diagnostics }), shared, panelsChanged);
+  const training = new PanelRegistry(TRAINING_KIND, trainingFactory({ workerPath: dist('trainingWorker.js'), exportWorkerPath: dist('exportWorker.js'), diagnostics }), shared, panelsChanged);
   const phases = new PanelRegistry(
     PHASE_KIND,
     phaseFactory({ workerPath: dist('phaseWorker.js'), openDynamics: (uri, column) => dynamics.open(uri, {}, column ?? vscode.ViewColumn.Beside, true) }),

@@ -5,6 +5,7 @@
  */
 import type { CheckpointsResult } from '../core/checkpoints/checkpointReader';
 import type { Diagnostic } from '../core/experiment/diagnostic';
+import type { Parameter } from '../core/figures/parameters';
 import type { TrainResult } from '../core/runs/train';
 import type { ControlState, DynamicsResult, DynamicsView } from './dynamics';
 import type { Diagram, PhaseConfig } from './phase';
@@ -136,9 +137,31 @@ export type TrainingOutcome =
       /** What `flab train --json` (or `flab checkpoints --json`) prints for this run, for Export Data; null for `describeOnly`, and when `resultJson` holds it. */
       result: TrainResult | CheckpointsResult | null;
       /**
-       * The same as UTF-8 JSON, as the worker thread sends it (trainingWorker.ts): its buffer is moved
-       * to the extension host, not copied — a run's every record as objects took the host's main thread
-       * 53 ms to receive at 100,000 records — and the panel decodes it only for Export Data.
+       * The same as UTF-8 JSON, as the worker thread sends it (trainingWorker.ts), in a SharedArrayBuffer:
+       * never copied — a run's every record as objects took the host's main thread 53 ms to receive at
+       * 100,000 records, and a copy of its 20 MB of JSON 150 ms — and decoded only by the export worker.
        */
       resultJson?: Uint8Array;
     };
+
+// ---- the export worker (dist/exportWorker.js) -----------------------------------------------------
+
+/**
+ * One run's result as the training panel holds it: the training worker's UTF-8 JSON (`resultJson`,
+ * shared memory: the export worker reads it where it is) with the name and description an edit of the header gave it since (null: as it came), or the object
+ * itself (checkpoints).
+ */
+export type HeldRunResult = { json: Uint8Array; header: { name: string | null; description: string | null } | null } | { value: TrainResult | CheckpointsResult };
+
+/** Build the file Export Data writes of a training panel's run (or sweep), off the extension host's main thread. */
+export interface ExportJob {
+  format: 'csv' | 'json';
+  /** The CSV's `#` header: the run's title, the experiment's URI and its parameters as run. */
+  title: string;
+  documentUri: string;
+  parameters: Parameter[];
+  data: HeldRunResult | { key: string; path: string; values: number[]; runs: (HeldRunResult | null)[] };
+}
+
+/** The file's bytes (UTF-8), moved to the host, or why they could not be built. */
+export type ExportOutcome = { kind: 'file'; bytes: Uint8Array } | { kind: 'failed'; message: string };

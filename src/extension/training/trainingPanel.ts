@@ -12,14 +12,13 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CheckpointsResult } from '../../core/checkpoints/checkpointReader';
 import type { Diagnostic } from '../../core/experiment/diagnostic';
-import type { Parameter } from '../../core/figures/parameters';
 import { experimentHeader, parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
 import { DocumentShown, hasRecords, Invalid, loadingRunView, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
-import type { TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
+import type { ExportJob, ExportOutcome, HeldRunResult, TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
 import { sameRun } from '../../document/sameRun';
-import { trainingChannel } from '../channels';
+import { exportChannel, trainingChannel } from '../channels';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
 import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
 import { DelegateFactory } from '../panels/panelRegistry';
@@ -48,25 +47,20 @@ interface Finished {
   export: HeldExport;
 }
 
-/** What Export Data writes for a training panel: `flab train --json`'s object, or a sweep's `{ key, path, values, runs }`. */
-export type TrainingExport = TrainResult | CheckpointsResult | { key: string; path: string; values: number[]; runs: (TrainResult | null)[] };
-
 /**
- * A result as the training worker sends it, UTF-8 JSON (TrainingOutcome.resultJson), decoded when
- * Export Data asks for it — not on the main thread as it arrives — with the name and description an
- * edit of the header gave it since.
+ * A result as the training worker sends it, UTF-8 JSON (TrainingOutcome.resultJson), never decoded on
+ * the main thread — the export worker parses it when Export Data asks — with the name and description
+ * an edit of the header gave it since.
  */
 export class ResultJson {
-  private parsed: TrainResult | CheckpointsResult | null = null;
-
   constructor(
     private readonly json: Uint8Array,
     private readonly header: { name: string | null; description: string | null } | null = null,
   ) {}
 
-  get value(): TrainResult | CheckpointsResult {
-    this.parsed ??= { ...(JSON.parse(new TextDecoder().decode(this.json)) as TrainResult | CheckpointsResult), ...this.header };
-    return this.parsed;
+  /** As the export worker takes it (shared memory: not copied). */
+  get held(): HeldRunResult {
+    return { json: this.json, header: this.header };
   }
 
   /** The same result under another name and description (an edit of the header only). */
@@ -75,19 +69,20 @@ export class ResultJson {
   }
 }
 
-/** What the panel holds for Export Data: results as the worker sent them, parsed only when exported. */
-type HeldExport = TrainingExport | ResultJson | { key: string; path: string; values: number[]; runs: (TrainResult | ResultJson | null)[] };
+/** What the panel holds for Export Data: results as the worker sent them, parsed only by the export worker. */
+type HeldExport = TrainResult | CheckpointsResult | ResultJson | { key: string; path: string; values: number[]; runs: (TrainResult | ResultJson | null)[] };
 
 /** A worker's run outcome as the panel holds it for Export Data. */
 function heldResult(o: { result: TrainResult | CheckpointsResult | null; resultJson?: Uint8Array }): TrainResult | CheckpointsResult | ResultJson {
   return o.resultJson !== undefined ? new ResultJson(o.resultJson) : o.result!;
 }
 
-/** What Export Data writes of what the panel holds: every result parsed. */
-function exportOf(held: HeldExport): TrainingExport {
-  if (held instanceof ResultJson) return held.value;
-  if ('runs' in held) return { ...held, runs: held.runs.map((r) => (r instanceof ResultJson ? (r.value as TrainResult) : r)) };
-  return held;
+/** What the export worker takes of what the panel holds. */
+function exportData(held: HeldExport): ExportJob['data'] {
+  const one = (r: TrainResult | CheckpointsResult | ResultJson): HeldRunResult => (r instanceof ResultJson ? r.held : { value: r });
+  if (held instanceof ResultJson) return held.held;
+  if ('runs' in held) return { key: held.key, path: held.path, values: held.values, runs: held.runs.map((r) => r && one(r)) };
+  return one(held);
 }
 
 const finished = new Map<string, Finished>();
@@ -127,6 +122,8 @@ function recall(key: string): Finished | undefined {
 export interface TrainingServices {
   /** dist/trainingWorker.js. */
   workerPath: string;
+  /** dist/exportWorker.js: builds Export Data's file. */
+  exportWorkerPath: string;
   diagnostics: vscode.DiagnosticCollection;
 }
 
@@ -171,9 +168,25 @@ export class TrainingDelegate implements PanelDelegate {
     return { type: 'document', documentUri: this.host.uri.toString(), fileName: baseName(this.host.uri) };
   }
 
-  /** What Export Data writes now; undefined before any run. */
-  get exported(): { title: string; parameters: Parameter[]; data: TrainingExport } | undefined {
-    return this.current && this.currentExport ? { title: this.current.title, parameters: this.current.run.parameters, data: exportOf(this.currentExport) } : undefined;
+  /** Whether a run is shown, which Export Data can write. */
+  get hasRun(): boolean {
+    return this.current !== null && this.currentExport !== null;
+  }
+
+  /**
+   * The file Export Data writes of the run shown (docs/panel.md, "Export Data"), built by the export
+   * worker — never on the main thread, whatever the run's length; undefined before any run.
+   */
+  async exportFile(format: 'csv' | 'json'): Promise<ExportOutcome | undefined> {
+    if (!this.current || !this.currentExport) return undefined;
+    const job: ExportJob = { format, title: this.current.title, documentUri: this.host.uri.toString(), parameters: this.current.run.parameters, data: exportData(this.currentExport) };
+    const channel = exportChannel(this.services.exportWorkerPath);
+    try {
+      const r = await channel.run(job);
+      return r.superseded ? { kind: 'failed', message: 'the export was cancelled' } : r.result;
+    } finally {
+      channel.dispose();
+    }
   }
 
   /** The message the page shows now (tests). */

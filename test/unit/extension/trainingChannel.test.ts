@@ -1,18 +1,23 @@
 // The training worker as the panel reaches it (real dist/trainingWorker.js through trainingChannel):
-// a finished run's result, every record of it for Export Data, arrives as UTF-8 JSON in a buffer that
-// was moved, not copied — the host's main thread received a run of 100,000 records as objects in 53 ms
-// (`npm run bench`, "training panel", measures the stall; docs/networks.md, "The panel").
+// a finished run's result, every record of it for Export Data, arrives as UTF-8 JSON in shared memory,
+// not copied — the host's main thread received a run of 100,000 records as objects in 53 ms, and
+// copied its JSON in 150 ms (`npm run bench`, "training panel", measures the stall; docs/networks.md,
+// "The panel").
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { trainingChannel } from '../../../src/extension/channels';
+import { exportChannel, trainingChannel } from '../../../src/extension/channels';
+import { trainingExportText } from '../../../src/core/runs/trainingExport';
+import type { TrainResult } from '../../../src/core/runs/train';
+import type { ExportJob } from '../../../src/protocol/workers';
 
 const workerPath = join(process.cwd(), 'dist', 'trainingWorker.js');
 const examples = join(process.cwd(), 'examples', 'networks');
+const exportWorkerPath = join(process.cwd(), 'dist', 'exportWorker.js');
 
 describe('training worker bridge', { skip: !existsSync(workerPath) && 'run `npm run build` first' }, () => {
-  it('sends a finished run\'s result as UTF-8 JSON in a moved buffer: every record, as flab train --json has them', async () => {
+  it('sends a finished run\'s result as UTF-8 JSON in shared memory: every record, as flab train --json has them, which the export worker prints as Export Data', async () => {
     const text = readFileSync(join(examples, 'bridge-linear-network.flab.json'), 'utf8').replace('"steps": 1500, "record": { "every": 10 }', '"steps": 5000, "record": { "every": 1 }');
     assert.ok(text.includes('"steps": 5000'));
     const channel = trainingChannel(workerPath);
@@ -24,13 +29,65 @@ describe('training worker bridge', { skip: !existsSync(workerPath) && 'run `npm 
       assert.ok(o.kind === 'run', JSON.stringify(o).slice(0, 300));
       assert.equal(o.result, null, 'not as objects');
       assert.ok(o.resultJson instanceof Uint8Array && o.resultJson.byteLength > 0);
+      assert.ok(o.resultJson.buffer instanceof SharedArrayBuffer, 'shared, not copied');
       const result = JSON.parse(new TextDecoder().decode(o.resultJson)) as { step: number[]; summary: { label: string | null }; layers: unknown[] };
       assert.equal(result.step.length, 5001, 'every record, though the panel draws fewer');
       assert.ok(o.run.curves.step.length < 5001, `${o.run.curves.step.length} drawn`);
       assert.equal(result.layers.length, 2);
       assert.equal(typeof result.summary.label, 'string');
+      await exportsAsTheHostWould(o.resultJson, result as unknown as TrainResult);
     } finally {
       channel.dispose();
     }
   });
 });
+
+/**
+ * Export Data's file, built by the export worker (real dist/exportWorker.js through exportChannel) from
+ * the bytes the panel holds, against the same file printed here from the parsed result: JSON and CSV,
+ * one run renamed by an edit of its header, and a sweep of held bytes, an object and a value not run.
+ */
+async function exportsAsTheHostWould(json: Uint8Array, result: TrainResult): Promise<void> {
+  const parameters: ExportJob['parameters'] = [{ path: 'training.learningRate', symbol: 'η', value: '0.05' }];
+  const header = { name: 'renamed', description: 'an edit of the header' };
+  const renamed = { ...result, ...header };
+  const sweep = { key: 'init.scale', path: 'init.scale', values: [0.5, 1, 2] };
+  const cases: { job: ExportJob; expected: string }[] = [];
+  for (const format of ['json', 'csv'] as const) {
+    cases.push({ job: { format, title: 'Bridge', documentUri: 'file:///w/bridge.flab.json', parameters, data: { json, header } }, expected: trainingExportText(format, 'Bridge', 'file:///w/bridge.flab.json', parameters, renamed) });
+    cases.push({
+      job: { format, title: 'Bridge', documentUri: 'file:///w/bridge.flab.json', parameters, data: { ...sweep, runs: [{ json, header: null }, null, { value: renamed }] } },
+      expected: trainingExportText(format, 'Bridge', 'file:///w/bridge.flab.json', parameters, { ...sweep, runs: [result, null, renamed] }),
+    });
+  }
+  for (const { job, expected } of cases) {
+    const channel = exportChannel(exportWorkerPath);
+    try {
+      const r = await channel.run(job);
+      assert.equal(r.superseded, false);
+      if (r.superseded) return;
+      assert.equal(r.result.kind, 'file', JSON.stringify(r.result).slice(0, 300));
+      if (r.result.kind !== 'file') return;
+      const text = new TextDecoder().decode(r.result.bytes);
+      assert.ok(text === expected, `${job.format}, ${'runs' in job.data ? 'a sweep' : 'one run'}: ${text.length} characters, ${expected.length} expected`);
+    } finally {
+      channel.dispose();
+    }
+  }
+  const one = JSON.parse(new TextDecoder().decode((await runExport({ format: 'json', title: 'B', documentUri: 'file:///b', parameters, data: { json, header } })))) as TrainResult;
+  assert.equal(one.name, 'renamed');
+  assert.equal(one.step.length, result.step.length, 'every record');
+  const csv = new TextDecoder().decode(await runExport({ format: 'csv', title: 'B', documentUri: 'file:///b', parameters, data: { json, header: null } })).split('\n');
+  assert.equal(csv.filter((l) => l !== '' && !l.startsWith('#')).length, result.step.length + 1, 'a row per record under the column names');
+}
+
+async function runExport(job: ExportJob): Promise<Uint8Array> {
+  const channel = exportChannel(exportWorkerPath);
+  try {
+    const r = await channel.run(job);
+    assert.ok(!r.superseded && r.result.kind === 'file');
+    return r.result.bytes;
+  } finally {
+    channel.dispose();
+  }
+}
