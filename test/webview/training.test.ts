@@ -368,6 +368,50 @@ describe('training panel webview', () => {
     assert.deepEqual(['sweepZeta', 'sweepAccuracy', 'sweepNorm'].filter((k) => k in left), [], JSON.stringify(left));
   });
 
+  it('draws in a sweep the ζ of the pair of layers chosen in the toolbar, one curve per value, on screen and in the figure', async () => {
+    // A sweep's chart over training drew the first pair only: the second pair's ζ was in no chart over
+    // training (the summary view has its final value only).
+    const page = await open();
+    const values = [0.1, 1, 10];
+    const runs = values.map((v) => {
+      const r = run(12, 'finished');
+      r.curves.alignment[1].zeta = r.curves.alignment[1].zeta.map((z) => (z === null ? null : z / (1 + v)));
+      return r;
+    });
+    await send(page, message(1, runs[0], { sweep: { key: 'scale', path: 'init.scale', values, runs } }));
+    await page.waitForSelector('[data-chart="zeta"] canvas');
+    const choice = page.locator('[data-choice="zeta-pair"]');
+    assert.deepEqual(await choice.locator('.choice-option').allInnerTexts(), ['fc1→fc2', 'fc2→fc3']);
+    assert.equal(await choice.locator('[aria-checked="true"]').innerText(), 'fc1→fc2', 'the first pair until another is chosen');
+    const figureOf = async (requestId: number) => {
+      await page.evaluate(() => ((window as unknown as { __posted: unknown[] }).__posted.length = 0));
+      await send(page, { type: 'exportChart', requestId, format: 'svg', scale: 1, background: 'light' });
+      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartFigure'));
+      const f = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { charts: { title: string; series: { label: string; y: (number | null)[] }[] }[] } };
+      return f.figure.charts[0];
+    };
+    const first = await figureOf(1);
+    assert.equal(first.title, 'Alignment ζ of fc1→fc2 (pair 1 of 2)');
+    assert.deepEqual(first.series.map((x) => x.y), runs.map((r) => r.curves.alignment[0].zeta));
+    await choice.locator('.choice-option', { hasText: 'fc2→fc3' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-choice="zeta-pair"] [aria-checked="true"]')?.textContent === 'fc2→fc3');
+    const second = await figureOf(2);
+    assert.equal(second.title, 'Alignment ζ of fc2→fc3 (pair 2 of 2)');
+    assert.deepEqual(second.series.map((x) => x.y), runs.map((r) => r.curves.alignment[1].zeta), 'each value\'s ζ of the second pair');
+    assert.equal((await drawnCharts(page)).zeta, 3, 'one curve per value');
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep-pair.png'), fullPage: true });
+    // The choice stays across messages (a new snapshot), and goes with a run of one pair, or no sweep.
+    await send(page, message(2, runs[0], { sweep: { key: 'scale', path: 'init.scale', values, runs } }));
+    assert.equal((await figureOf(3)).title, 'Alignment ζ of fc2→fc3 (pair 2 of 2)');
+    const onePair = runs.map((r) => ({ ...r, curves: { ...r.curves, alignment: r.curves.alignment.slice(0, 1) } }));
+    await send(page, message(3, onePair[0], { sweep: { key: 'scale', path: 'init.scale', values, runs: onePair } }));
+    await page.waitForFunction(() => document.querySelector('[data-choice="zeta-pair"]') === null);
+    assert.equal((await figureOf(4)).title, 'Alignment ζ of fc1→fc2');
+    await send(page, message(4, runs[0]));
+    await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-series') === '4');
+    assert.equal(await page.locator('[data-choice="zeta-pair"]').count(), 0, 'one run draws every pair: no choice');
+  });
+
   it('draws a quantity measured at some records only as a line through its measurements, each marked, on screen and in the figure', async () => {
     // A fresh reviewer's sweep of σ showed an empty ζ chart: each run's ζ is measured at its first and
     // last record only (the cadence), and a line broken at every null drew nothing.
@@ -404,7 +448,7 @@ describe('training panel webview', () => {
     const full = figure.figure as unknown as { parameters: string[]; charts: { title: string; key: { label: string; mark: string; group?: string }[] }[] };
     assert.deepEqual(full.parameters, ['layers = 784-256-256-10', 'σ = swept: 0.1, 1, 10', 'η = 0.05']);
     assert.deepEqual(full.charts.map((c) => c.title), [
-      'Alignment ζ of the first pair of layers', 'Train loss (log scale)', 'Test accuracy', 'Weight norm √Σₗ‖Wₗ‖² of the network', 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network',
+      'Alignment ζ of fc1→fc2 (pair 1 of 2)', 'Train loss (log scale)', 'Test accuracy', 'Weight norm √Σₗ‖Wₗ‖² of the network', 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network',
       'Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)',
       'Final ζ against scale (initial ζ dashed)', 'Best test accuracy against scale', 'Final weight norm √Σₗ‖Wₗ‖² against scale',
     ]);

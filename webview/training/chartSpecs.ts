@@ -21,6 +21,8 @@ export interface TrainingChartInput {
   logStep: boolean;
   /** A network trained here (measured on its cadence) or a folder of checkpoints. */
   kind: 'network' | 'checkpoints';
+  /** In a sweep, the pair of layers whose ζ the chart over training draws (an index into `alignment`; 0 when out of range). */
+  zetaPair?: number;
 }
 
 /** One line of a time chart: a column of the curves. */
@@ -171,24 +173,29 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     key: 'zeta',
     label: 'Alignment ζ between consecutive layers over training',
     applies: ({ run }) => run.curves.alignment.length > 0,
-    build: (input) =>
-      timeModel(
-        input.sweep ? 'Alignment ζ of the first pair of layers' : 'Alignment ζ = ‖Wₗ₊₁Wₗ‖/(‖Wₗ₊₁‖‖Wₗ‖) per pair (ζ_top dashed)',
+    build: (input) => {
+      // A sweep draws one pair, chosen in the toolbar, one curve per value.
+      const pairs = (input.sweep?.runs.find((r) => r !== null && r.curves.alignment.length > 0) ?? input.run).curves.alignment;
+      const pair = input.zetaPair !== undefined && input.zetaPair < pairs.length ? input.zetaPair : 0;
+      const sweepTitle = `Alignment ζ of ${pairs[pair]?.name ?? 'the first pair of layers'}${pairs.length > 1 ? ` (pair ${pair + 1} of ${pairs.length})` : ''}`;
+      return timeModel(
+        input.sweep ? sweepTitle : 'Alignment ζ = ‖Wₗ₊₁Wₗ‖/(‖Wₗ₊₁‖‖Wₗ‖) per pair (ζ_top dashed)',
         [{ key: 'y', label: 'ζ', log: false, within: [0, 1], side: 'left' }],
         (c, p) => {
           const colours = cycle(p);
-          if (input.sweep) return c.alignment.slice(0, 1).map((a) => ({ label: `ζ ${a.name}`, colour: colours[0], scale: 'y', column: (cc: LearningCurves) => clean(cc.alignment[0]?.zeta ?? [], false) }));
-          const pairs = c.alignment.flatMap((a, i) => [
+          if (input.sweep) return c.alignment.slice(pair, pair + 1).map((a) => ({ label: `ζ ${a.name}`, colour: colours[pair % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.alignment[pair]?.zeta ?? [], false) }));
+          const drawn = c.alignment.flatMap((a, i) => [
             { label: `ζ ${a.name}`, colour: colours[i % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.alignment[i].zeta, false) },
             { label: `ζ_top ${a.name}`, colour: colours[i % colours.length], scale: 'y', dashed: true, column: (cc: LearningCurves) => clean(cc.alignment[i].zetaTop, false) },
           ]);
           // The bridge: the linear model's exact flow from the same θ₀, over the trained ζ.
           const flow = c.exactFlowZeta ? [{ label: '|ζ| of the exact flow', colour: p.foreground, scale: 'y', dashed: true, column: (cc: LearningCurves) => clean(cc.exactFlowZeta ?? [], false) }] : [];
-          return [...pairs, ...flow];
+          return [...drawn, ...flow];
         },
         input,
         input.sweep ? 'ζ' : 'ζ (and ζ_top)',
-      ),
+      );
+    },
   },
   {
     key: 'loss',

@@ -27,7 +27,7 @@ import { formatAgainst, formatExact } from '../../src/core/mechanisms/explain';
 import { prefersLogAxis } from '../../src/core/figures/ticks';
 import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
-import { createButton, createToggle } from '../shared/toolkit';
+import { type Choice, createButton, createChoice, createToggle } from '../shared/toolkit';
 import { ZoomControl } from '../shared/zoomControl';
 import { SO_FAR, sweepRunLabel, TRAINING_CHARTS, type TrainingChartInput } from './chartSpecs';
 
@@ -36,12 +36,15 @@ interface ViewPrefs {
   descriptionOpen: boolean;
   /** In a sweep, the value whose run the verdict describes (null: none, the sweep's views only). */
   sweepRun: number | null;
+  /** In a sweep, the pair of layers whose ζ the chart over training draws (its index, W₁→W₂ first). */
+  zetaPair: number;
 }
 
 const host = createHost<FromTraining, ViewPrefs>((s) => ({
   logStep: boolPref(s, 'logStep', false),
   descriptionOpen: boolPref(s, 'descriptionOpen', false),
   sweepRun: typeof s.sweepRun === 'number' && Number.isFinite(s.sweepRun) ? s.sweepRun : null,
+  zetaPair: typeof s.zetaPair === 'number' && Number.isInteger(s.zetaPair) && s.zetaPair >= 0 ? s.zetaPair : 0,
 }));
 const post = (m: FromTraining): void => host.post(m);
 
@@ -90,6 +93,12 @@ class TrainingPanel {
   private readonly sweepCharts: Charts;
   private readonly containers = new Map<string, HTMLElement>();
   private readonly logStep = createToggle('Log step axis', 'log-step', (on) => this.setPrefs({ logStep: on }));
+  /**
+   * In a sweep of a network with several pairs of layers, which pair's ζ the chart over training draws,
+   * one curve per value (it drew the first pair only; a pair per value in one chart is too many lines).
+   * Rebuilt when the pairs' names change; null while there is no choice to make.
+   */
+  private pairChoice: { names: string; choice: Choice<string> } | null = null;
   private prefs: ViewPrefs = host.prefs;
   private palette: Palette = readPalette();
   private last: Training | null = null;
@@ -215,7 +224,8 @@ class TrainingPanel {
     this.descriptionText.textContent = m.description ?? '';
     this.notices.replaceChildren(...run.notices.map((n) => el('li', 'notice-item', n)));
     this.notices.hidden = run.notices.length === 0;
-    const input: TrainingChartInput = { run, sweep: m.sweep, palette: this.palette, logStep: this.prefs.logStep, kind: m.kind };
+    const zetaPair = this.showPairChoice(m);
+    const input: TrainingChartInput = { run, sweep: m.sweep, palette: this.palette, logStep: this.prefs.logStep, kind: m.kind, zetaPair };
     // Charts over training need a record to draw: a run not trained (a loss not finite at θ₀) drew
     // empty frames on an axis from −1 to 1.
     const recorded = hasRecords(m);
@@ -235,6 +245,30 @@ class TrainingPanel {
     if (m.sweep) {
       this.sweepCharts.render(models(SWEEP_KEYS), { logX: prefersLogAxis(m.sweep.values), xLabel: m.sweep.key, xInteger: false, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
     }
+  }
+
+  /**
+   * The pair of layers whose ζ a sweep's chart over training draws (the one chosen, within the pairs
+   * there are), and its choice in the toolbar: shown in a sweep with more than one pair only.
+   */
+  private showPairChoice(m: Training): number {
+    const pairs = m.sweep ? (m.sweep.runs.find((r) => r !== null && r.curves.alignment.length > 0)?.curves.alignment.map((a) => a.name) ?? []) : [];
+    const names = pairs.join('\u0000');
+    if (pairs.length < 2) {
+      this.pairChoice?.choice.element.remove();
+      this.pairChoice = null;
+      return 0;
+    }
+    const chosen = Math.min(this.prefs.zetaPair, pairs.length - 1);
+    if (this.pairChoice?.names !== names) {
+      this.pairChoice?.choice.element.remove();
+      const options = pairs.map((name, i) => ({ value: String(i), label: name, title: `Draw ζ of ${name}, one curve per value` }));
+      const choice = createChoice('ζ of', 'zeta-pair', options, String(chosen), (v) => this.setPrefs({ zetaPair: Number(v) }));
+      this.toolbar.insertBefore(choice.element, this.logStep.element);
+      this.pairChoice = { names, choice };
+    }
+    this.pairChoice.choice.value = String(chosen);
+    return chosen;
   }
 
   /** In a sweep, the run the verdict describes: the chosen value's, once it has one. */
