@@ -76,6 +76,15 @@ export function guessSaid(g: FormatGuess): string {
 }
 
 /**
+ * What a reader adds to its refusal of a file's first bytes: ` (this is a PNG image)`, ` (this looks
+ * like text: use "format": "csv" for a CSV file)`, or '' when `head` looks like nothing known.
+ */
+export function guessHint(head: Uint8Array, except: ReadonlyArray<FormatGuess['kind']>): string {
+  const format = head.length > 0 ? guessFormat(head, except) : undefined;
+  return format ? ` (this ${format.certain ? 'is' : 'looks like'} ${format.what}${format.advice ? `: ${format.advice}` : ''})` : '';
+}
+
+/**
  * The format `head` (a file's first bytes, up to GUESS_BYTES; decompressed when the file is gzip)
  * looks like, other than those in `except` (the reader's own), or undefined.
  */

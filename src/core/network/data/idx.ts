@@ -6,7 +6,7 @@
 import { countOf, DataError, formatBytes } from './dataError';
 import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
 import { formatShape } from './dataLimits';
-import { GUESS_BYTES, guessFormat } from './formatGuess';
+import { GUESS_BYTES, guessHint } from './formatGuess';
 import { DataTask } from './dataSpec';
 import { decodeElements, ElementType, firstNonFinite, notFiniteMessage } from './elements';
 import { readRecords } from './records';
@@ -49,8 +49,7 @@ export async function readIdxHeader(reader: DataReader): Promise<IdxHeader> {
       if (err instanceof DataError) return 0; // a damaged gzip stream: the first bytes alone
       throw err;
     });
-    const format = guessFormat(head.subarray(0, 4 + more), ['idx']);
-    const hint = format ? ` (this ${format.certain ? 'is' : 'looks like'} ${format.what}${format.advice ? `: ${format.advice}` : ''})` : '';
+    const hint = guessHint(head.subarray(0, 4 + more), ['idx']);
     throw reader.error(`expected an IDX file, whose first two bytes are 00 00, found ${hexByte(magic[0])} ${hexByte(magic[1])}${hint}`, 0);
   }
   const type = IDX_TYPES.get(magic[2]);

@@ -6,7 +6,9 @@
  * evaluated. Plain or gzip-compressed.
  */
 import { excerpt } from '../../experiment/diagnostic';
-import { countOf, formatBytes, formatCount } from './dataError';
+import { hexByte } from '../../experiment/textBytes';
+import { countOf, DataError, formatBytes, formatCount } from './dataError';
+import { GUESS_BYTES, guessHint } from './formatGuess';
 import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
 import { formatShape, MAX_NPY_HEADER_BYTES } from './dataLimits';
 import { DataTask } from './dataSpec';
@@ -43,8 +45,16 @@ export async function readNpyHeader(reader: DataReader): Promise<NpyHeader> {
   const prefix = new Uint8Array(8);
   const n = await reader.read(prefix);
   if (n < 8 || MAGIC.some((b, i) => prefix[i] !== b)) {
-    const found = Array.from(prefix.subarray(0, Math.min(n, 6)), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw reader.error(`expected a NumPy .npy file, which starts with the magic bytes 93 4E 55 4D 50 59 ("\\x93NUMPY"), found ${found || 'an empty file'}`, 0);
+    const found = Array.from(prefix.subarray(0, Math.min(n, 6)), hexByte).join(' ');
+    // What the first bytes say the file is instead, as the IDX reader says it (a CSV, an image, an archive).
+    const head = new Uint8Array(GUESS_BYTES);
+    head.set(prefix.subarray(0, n));
+    const more = n < 8 ? 0 : await reader.read(head.subarray(8)).catch((err: unknown) => {
+      if (err instanceof DataError) return 0; // a damaged gzip stream: the first bytes alone
+      throw err;
+    });
+    const hint = guessHint(head.subarray(0, n + more), ['npy']);
+    throw reader.error(`expected a NumPy .npy file, which starts with the magic bytes 93 4E 55 4D 50 59 ("\\x93NUMPY"), found ${found || 'an empty file'}${hint}`, 0);
   }
   const major = prefix[6];
   const minor = prefix[7];

@@ -125,6 +125,11 @@ test('bad .npy files: each a located message', async () => {
     await rejectsAt(loadDataset(spec({ trainX: 'bad.npy' }), o), expected);
   };
   await at('not numpy at all', { path: 'data.trainX', message: /^bad.npy, byte 0: expected a NumPy .npy file, which starts with the magic bytes 93 4E 55 4D 50 59/, offset: 0 });
+  // What the file is instead, in the IDX reader's words, its bytes in capitals as the magic's are (a CSV
+  // saved as .npy said "found 31 2c 32 2c 33 0a" and nothing more).
+  await at('1,2,3\n4,5,6\n', { path: 'data.trainX', message: /found 31 2C 32 2C 33 0A \(this looks like text: use "format": "csv" for a CSV file\)$/ });
+  await at(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), { path: 'data.trainX', message: /found 89 50 4E 47 0D 0A \(this is a PNG image\)$/ });
+  await at('', { path: 'data.trainX', message: /found an empty file$/ });
   await at(good.subarray(0, good.length - 3), { path: 'data.trainX', message: /the header declares shape \(9, 2\) of little-endian float32 \('<f4'\) = 72 bytes from byte 128, the file has 69 bytes: truncated/, offset: good.length - 3 });
   await at(Buffer.concat([good, Buffer.alloc(8)]), { path: 'data.trainX', message: /the file has 8 bytes more after the data/, offset: good.length });
   await at(good.subarray(0, 60), { path: 'data.trainX', message: /in the middle of the 118-byte .npy header .*truncated/, offset: 60 });
