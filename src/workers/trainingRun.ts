@@ -109,16 +109,17 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const notices = file.checkpoints ? [await checkpointsNotice(file, job)] : [];
   // The bridge's exact flow, drawn over ζ (the same θ₀, t = steps).
   const flow = exactFlowZeta(run);
+  const drawn = drawnBudget(job.sweepIndex !== null && file.sweep ? file.sweep.values.length : 1);
   // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading
   // the data…" through a first step of a minute).
-  snapshot(networkView(run.result(), 'training', run, elapsed(), notices, flow));
+  snapshot(networkView(run.result(), 'training', run, elapsed(), notices, flow, drawn));
   const outcome = await run.run({
     shouldStop: () => signal.aborted,
     onProgress: () => {
       const now = performance.now();
       if (now - lastSnapshot < SNAPSHOT_EVERY_MS) return;
       lastSnapshot = now;
-      snapshot(networkView(run.result(), 'training', run, elapsed(), notices, flow));
+      snapshot(networkView(run.result(), 'training', run, elapsed(), notices, flow, drawn));
     },
   });
   if (outcome.status === 'stopped') {
@@ -128,7 +129,7 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const result = run.result();
   // The summary's status is the one flab train prints (printedStatus: a loss not finite at θ₀ is notTrained).
   const { status } = result.summary;
-  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, elapsed(), notices, flow);
+  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, elapsed(), notices, flow, drawn);
   run.dispose();
   return { run: view, result };
 }
@@ -203,13 +204,16 @@ export function exactFlowZeta(run: NetworkRun): Map<number, number> | null {
 /** The most hidden units × records the panel solves the bridge's exact flow for (a few tens of milliseconds). */
 const FLOW_OVERLAY_WORK = 4_000_000;
 
-/** A network's records as the panel draws them; `flow`: the bridge's exact |ζ| by step (`exactFlowZeta`), drawn over ζ. */
-export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, elapsedMs: number, notices: string[], flow: Map<number, number> | null = null): RunView {
+/**
+ * A network's records as the panel draws them; `flow`: the bridge's exact |ζ| by step (`exactFlowZeta`),
+ * drawn over ζ; `maxDrawn`: the records past which it is thinned (`drawnBudget`).
+ */
+export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, elapsedMs: number, notices: string[], flow: Map<number, number> | null = null, maxDrawn = MAX_DRAWN_RECORDS): RunView {
   const last = r.step.length ? r.step[r.step.length - 1] : 0;
   const total = run?.training.totalSteps ?? null;
   const remaining = status === 'training' && total && last > 0 ? (elapsedMs / last) * (total - last) : null;
-  // Past MAX_DRAWN_RECORDS records the panel is sent the records it draws, not all (drawnRecords).
-  const kept = drawnRecords(r.trainLoss, [r.kernelChange, ...r.alignment.flatMap((a) => [a.zeta, a.zetaTop])], MAX_DRAWN_RECORDS);
+  // Past maxDrawn records the panel is sent the records it draws, not all (drawnRecords).
+  const kept = drawnRecords(r.trainLoss, [r.kernelChange, ...r.alignment.flatMap((a) => [a.zeta, a.zetaTop])], maxDrawn);
   const pick = <T>(xs: readonly T[]): T[] => (kept ? kept.map((i) => xs[i]) : (xs as T[]));
   const curves: LearningCurves = {
     step: pick(r.step),
@@ -246,6 +250,15 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
  * of that thread, which must never block 50 ms (`npm run bench`, "training panel").
  */
 export const MAX_DRAWN_RECORDS = 4096;
+
+/**
+ * The records each run of a sweep of `values` values draws at most: the panel's message carries every
+ * value's, so the sweep shares MAX_DRAWN_RECORDS (at least 128 records a value: a chart draws one curve
+ * per value). Four values of 20,001 records each made a 1.5 MB message (0.4 MB shared), four times a second per worker.
+ */
+export function drawnBudget(values: number): number {
+  return Math.max(128, Math.floor(MAX_DRAWN_RECORDS / Math.max(1, values)));
+}
 
 /**
  * Which of n records to draw when there are more than `max` (null: all): in each of max/3 equal

@@ -11,7 +11,7 @@ import { Rng } from '../../../src/core/math/rng';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, layerLabel, LayerScores } from '../../../src/core/mechanisms/layerLabel';
 import type { RunView } from '../../../src/protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../../../src/protocol/workers';
-import { drawnRecords, forgetKeptRuns, MAX_DRAWN_RECORDS, runTrainingJob } from '../../../src/workers/trainingRun';
+import { drawnBudget, drawnRecords, forgetKeptRuns, MAX_DRAWN_RECORDS, runTrainingJob } from '../../../src/workers/trainingRun';
 
 const EXAMPLES = join(process.cwd(), 'examples');
 const bridge = readFileSync(join(EXAMPLES, 'networks', 'bridge-linear-network.flab.json'), 'utf8');
@@ -285,5 +285,25 @@ describe('the records a snapshot carries', () => {
     assert.ok(run.notices.some((n) => new RegExp(`^The charts draw [\\d,]+ of the 6,001 records`).test(n)), run.notices.join(' | '));
     assert.equal((o.result as { step: number[] }).step.length, 6001, 'the result, for Export Data, has every record');
     for (const s of snapshots) assert.ok(s.curves.step.length <= 1.5 * MAX_DRAWN_RECORDS + 1, `a snapshot of ${s.curves.step.length} records`);
+  });
+
+  it('in a sweep, each value draws its share of them: the panel\'s message carries every value\'s records', async () => {
+    // Four values of 20,001 records each made a 1.5 MB message four times a second per worker, all
+    // serialized on the extension host's main thread (`npm run bench`, "training panel").
+    assert.equal(drawnBudget(1), MAX_DRAWN_RECORDS);
+    assert.equal(drawnBudget(4), MAX_DRAWN_RECORDS / 4);
+    assert.equal(drawnBudget(1000), 128, 'at least 128 records a value');
+    const swept = bridge
+      .replace('"steps": 1500, "record": { "every": 10 }', '"steps": 3000, "record": { "every": 1 }')
+      .replace('"init": { "scheme": "xavier", "scale": 0.05, "seed": 3 },', '"init": { "scheme": "xavier", "scale": 0.05, "seed": 3 }, "sweep": { "init.scale": [0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09] },');
+    assert.ok(swept.includes('"sweep"') && swept.includes('"steps": 3000'));
+    const o = await runTrainingJob({ ...job(swept), sweepIndex: 3 }, new AbortController().signal, () => undefined);
+    const run = runOf(o);
+    assert.ok(run.curves.step.length <= 1.5 * drawnBudget(8) + 1 && run.curves.step.length > 100, `${run.curves.step.length} drawn`);
+    assert.equal(run.curves.step.at(-1), 3000, 'the last record is drawn');
+    assert.ok(run.notices.some((n) => /^The charts draw [\d,]+ of the 3,001 records/.test(n)), run.notices.join(' | '));
+    // The same run alone draws every record (3,001 ≤ MAX_DRAWN_RECORDS).
+    const alone = runOf(await runTrainingJob(job(swept.replace(/"sweep": \{[^}]*\},/, '')), new AbortController().signal, () => undefined));
+    assert.equal(alone.curves.step.length, 3001);
   });
 });
