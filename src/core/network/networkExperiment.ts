@@ -14,9 +14,10 @@ import { EXPERIMENT_SCHEMA, kindSchema } from '../experiment/kind';
 import { checkValue } from '../experiment/schema';
 import { resolveSweep, SweepRange } from '../experiment/sweepSpec';
 import { widthPowerRangeProblem, widthPowerSaid } from '../experiment/widthPowers';
-import { Dataset } from './dataset';
+import { Dataset, outputSize } from './dataset';
 import { DataSpec, dataSpecProblems } from './data/dataSpec';
-import { InitScheme, lastHiddenWidth, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, specSemantics } from './spec';
+import { leastDefaultRecordEvery } from './workModel';
+import { InitScheme, lastHiddenWidth, layerSizes, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, specSemantics } from './spec';
 
 /** The optimiser each optimiser-specific key of `training` belongs to. */
 const OPTIMIZER_OF = { momentum: 'sgd', beta1: 'adam', beta2: 'adam', epsilon: 'adam' } as const;
@@ -226,9 +227,10 @@ export function atWidthPowerBase(e: NetworkExperiment, problem: ExperimentError)
 /**
  * The spec to train on this training set: the loss and the record cadence settled when the file left
  * them (`auto`). Cross-entropy for class targets, squared for regression; records every
- * max(1, ⌊T/DEFAULT_RECORDS⌋) steps for a run of T steps (at most NETWORK_LIMITS.steps, the key's
- * maximum) — with checkpoints, the largest divisor of their cadence not above that, so that every
- * checkpoint falls on a record.
+ * max(⌊T/DEFAULT_RECORDS⌋, k) steps for a run of T steps, k the least cadence whose records' norms and
+ * distances take at most 1% of the steps' work (`leastDefaultRecordEvery`; 1 but for wide networks on
+ * small batches), and at most NETWORK_LIMITS.steps, the key's maximum — with checkpoints, the largest
+ * divisor of their cadence not above that, so that every checkpoint falls on a record.
  */
 export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
   const spec: NetworkSpec = { ...e.spec, training: { ...e.spec.training } };
@@ -237,7 +239,10 @@ export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
     const total = plannedSteps(spec, train.count);
     // At most the key's maximum (the step limit): a run too long for it is refused at its length, not
     // at training.record.every, which the file does not write.
-    let every = Math.min(NETWORK_LIMITS.steps, Math.max(1, Math.floor(total / DEFAULT_RECORDS)));
+    // About DEFAULT_RECORDS records, but none closer than their norms' share of the steps' work allows.
+    const rows = spec.training.batchSize === 'full' ? train.count : Math.min(spec.training.batchSize, train.count);
+    const least = leastDefaultRecordEvery(layerSizes(spec.model, train.features, outputSize(train)), rows);
+    let every = Math.min(NETWORK_LIMITS.steps, Math.max(least, Math.floor(total / DEFAULT_RECORDS)));
     if (e.checkpoints) {
       every = Math.min(every, e.checkpoints.every);
       while (e.checkpoints.every % every !== 0) every--;

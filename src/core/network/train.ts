@@ -27,6 +27,7 @@ import { OnnxMeasures } from './onnx/onnxMeasures';
 import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
 import type { StepGraphSpec } from './onnx/stepGraph';
 import { BackendError, TrainingSetupError } from './trainErrors';
+import { ONNX_KERNEL_SETUP_WORK, ONNX_PARAMETER_WORK, ONNX_PRODUCT_SHARE, ONNX_RUN_WORK, onnxStepWork, OP_WORK, WASM_WORK } from './workModel';
 
 /** The data of a run: the training set and, optionally, a test set of the same shape. */
 export interface TrainingData {
@@ -178,24 +179,6 @@ export const ZETA_SHARE = 0.02;
 export const ZETA_TOP_SHARE = 0.01;
 /** A measurement modeled below this much work (about a millisecond) is made at every record: small networks get whole curves. */
 export const CHEAP_MEASUREMENT = 1e7;
-/** Work of one TensorFlow.js operation's fixed cost, in multiply-adds (~25 µs). */
-const OP_WORK = 4e5;
-/**
- * ONNX Runtime's step in the same work units (the measurements run on TensorFlow.js, so their share is
- * counted against what the step would cost there): its products take 1/6 of TensorFlow.js's time, the
- * parameters fed in and the new ones read out cost about 40 units each, and a run of the graph about
- * 3.3·10⁶ (≈ 0.2 ms). Fitted to steps of 784-256³-10 (batch 128 and 32), 8-16³-2 and 100-64³-10, and checked on
- * 256-512³-10 within 8% (docs/networks.md, "Speed").
- */
-const ONNX_PRODUCT_SHARE = 1 / 6;
-const ONNX_PARAMETER_WORK = 40;
-const ONNX_RUN_WORK = 3.3e6;
-/**
- * A multiply-add of the WebAssembly loops (math/kernels.ts: Lanczos on a Gram matrix with its
- * Gram–Schmidt passes, ζ's inner products) in the same units: about 0.4 ns against TensorFlow.js's
- * ≈ 1/12 ns per unit (6·10⁸ units ≈ 50 ms); the JavaScript loops they replaced took about 1 ns (12).
- */
-const WASM_WORK = 5;
 /**
  * ζ and ζ_top of a run on ONNX Runtime come from the layers' Gram matrices there when no hidden layer
  * is wider than this (docs/networks.md, "Layer metrics"): a Gram is hidden width², and Lanczos on it
@@ -296,9 +279,7 @@ export class Training {
     this.probeRows = probeIndices(train.count, outputs, featuresPerSample(this.sizes));
     this.kernelOmitted = kernelOmission(this.sizes);
     this.engine = chooseEngine(options.backend ?? 'auto', this.full ? train.count : this.batchSize, this.chunkRows);
-    this.stepWork = this.engine === 'onnxruntime'
-      ? 3 * this.batchSize * products * ONNX_PRODUCT_SHARE + ONNX_PARAMETER_WORK * products + ONNX_RUN_WORK
-      : 3 * this.batchSize * products + OP_WORK * (11 * layers + 8);
+    this.stepWork = this.engine === 'onnxruntime' ? onnxStepWork(this.batchSize, products) : 3 * this.batchSize * products + OP_WORK * (11 * layers + 8);
     const onnx = this.engine === 'onnxruntime';
     this.gramsUsable = onnx && this.sizes.slice(1, -1).every((n) => n <= GRAM_MAX_WIDTH);
     this.kernelCost = onnx ? onnxKernelWork(this.sizes, this.probeRows.length) : kernelWork(this.sizes, this.probeRows.length) + OP_WORK * (36 * layers + 10);
@@ -511,9 +492,10 @@ export class Training {
         }
         // Which costly measurements this record gets: by work counts only, so the same seed gives the same nulls.
         const work = this.stepWork * s;
-        const due = (key: keyof typeof spent, cost: number, share: number): boolean => {
+        // `setup`: what the first measurement pays besides (its session built), counted in its share too.
+        const due = (key: keyof typeof spent, cost: number, share: number, setup = 0): boolean => {
           if (!training.record.full && !measurementDue(s, this.totalSteps, spent[key], cost, share, work)) return false;
-          spent[key] += cost;
+          spent[key] += cost + (s === 0 ? setup : 0);
           return true;
         };
         const zeta = due('zeta', this.zetaCost, ZETA_SHARE);
@@ -525,7 +507,7 @@ export class Training {
         spectra = new Map(this.spectra);
         const measure = await this.measureLayers({ zeta, zetaTop, spectra }, s === 0);
         this.timing.layerMetrics += performance.now() - started;
-        if (!this.kernelOmitted && due('kernel', this.kernelCost, KERNEL_SHARE)) {
+        if (!this.kernelOmitted && due('kernel', this.kernelCost, KERNEL_SHARE, this.engine === 'onnxruntime' ? ONNX_KERNEL_SETUP_WORK : 0)) {
           if (await control.pause()) return 'stopped';
           const started = performance.now();
           kernel = await this.measureKernel();
