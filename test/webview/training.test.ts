@@ -368,6 +368,34 @@ describe('training panel webview', () => {
     assert.deepEqual(['sweepZeta', 'sweepAccuracy', 'sweepNorm'].filter((k) => k in left), [], JSON.stringify(left));
   });
 
+  it('puts a sweep\'s kernel, distance and norm charts on a log axis when the values span more than two decades', async () => {
+    // A σ sweep's kernel change ran to 10⁸ at σ = 0.1 on a linear axis: every other value's curve lay flat on zero.
+    const page = await open();
+    const values = [0.1, 0.3, 1, 3];
+    const runs = values.map((v, i) => {
+      const r = run(12, 'finished');
+      r.curves.kernel = r.curves.kernel.map((k) => ({ ...k, values: k.values.map((x) => (x === null ? null : x * 10 ** (8 - 2 * i))) }));
+      return r;
+    });
+    await send(page, message(1, runs[0], { sweep: { key: 'scale', path: 'init.scale', values, runs } }));
+    await page.waitForSelector('[data-chart="kernel"] canvas');
+    const titles = async () => {
+      await page.evaluate(() => ((window as unknown as { __posted: unknown[] }).__posted.length = 0));
+      await send(page, { type: 'exportChart', requestId: 9, format: 'svg', scale: 1, background: 'light' });
+      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartFigure'));
+      const f = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { charts: { title: string }[] } };
+      return f.figure.charts.map((c) => c.title);
+    };
+    const wide = await titles();
+    assert.ok(wide.includes('Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch) (log scale)'), wide.join(' | '));
+    assert.ok(wide.includes('Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network'), 'the distances are alike: a linear axis');
+    // The values' kernels alike: a linear axis again; one run alone is never put on a log axis by this rule.
+    await send(page, message(2, runs[0], { sweep: { key: 'scale', path: 'init.scale', values, runs: values.map(() => run(12, 'finished')) } }));
+    assert.ok((await titles()).includes('Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)'));
+    await send(page, message(3, runs[0]));
+    assert.ok((await titles()).includes('Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)'));
+  });
+
   it('draws in a sweep the ζ of the pair of layers chosen in the toolbar, one curve per value, on screen and in the figure', async () => {
     // A sweep's chart over training drew the first pair only: the second pair's ζ was in no chart over
     // training (the summary view has its final value only).

@@ -163,6 +163,31 @@ function networkNorm(c: LearningCurves): (number | null)[] {
   });
 }
 
+/**
+ * Whether a sweep's values of one quantity (`of`: its columns in one run) span more than two decades
+ * (positive values only): on a linear axis every value's curve but the largest lay flat on zero — a
+ * σ sweep's kernel change ran to 10⁸ at σ = 0.1 and hid the others'. Such a chart takes a log axis.
+ */
+function sweepSpansDecades(sweep: SweepView | null, of: (c: LearningCurves) => readonly (readonly (number | null)[])[]): boolean {
+  if (!sweep) return false;
+  let lo = Infinity;
+  let hi = 0;
+  for (const r of sweep.runs) {
+    if (!r || untrained(r)) continue;
+    for (const column of of(r.curves)) {
+      for (const v of column) {
+        if (v === null || !Number.isFinite(v) || v <= 0) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  }
+  return hi > 100 * lo;
+}
+
+/** A title with "(log scale)" when its axis is. */
+const scaleSaid = (title: string, log: boolean): string => (log ? `${title} (log scale)` : title);
+
 /** A column's name as a title: "train loss" → "Train loss". */
 function capitalised(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
@@ -222,35 +247,41 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     key: 'norms',
     label: 'Weight norm of each layer over training (of the whole network in a sweep)',
     applies: ({ run }) => run.curves.layers.length > 0,
-    build: (input) =>
-      timeModel(input.sweep ? 'Weight norm √Σₗ‖Wₗ‖² of the network' : 'Weight norms ‖Wₗ‖_F', [{ key: 'y', label: 'norm', log: false, side: 'left' }], (c, p) => {
+    build: (input) => {
+      const log = sweepSpansDecades(input.sweep, (c) => [networkNorm(c)]);
+      return timeModel(input.sweep ? scaleSaid('Weight norm √Σₗ‖Wₗ‖² of the network', log) : 'Weight norms ‖Wₗ‖_F', [{ key: 'y', label: 'norm', log, side: 'left' }], (c, p) => {
         // A sweep draws the network's norm, one curve per value, as its distance chart does (a layer per
         // value was too many lines; the sweep was drawn without norms).
-        if (input.sweep) return [{ label: 'network', colour: p.foreground, scale: 'y', column: (cc: LearningCurves) => clean(networkNorm(cc), false) }];
+        if (input.sweep) return [{ label: 'network', colour: p.foreground, scale: 'y', column: (cc: LearningCurves) => clean(networkNorm(cc), log) }];
         const colours = cycle(p);
         return c.layers.map((l, i) => ({ label: `‖${l.name}‖`, colour: colours[i % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.layers[i].norm, false) }));
-      }, input),
+      }, input);
+    },
   },
   {
     key: 'distance',
     label: 'Relative distance from initialisation over training, whole network and each layer',
     applies: ({ run }) => run.curves.step.length > 0,
-    build: (input) =>
-      timeModel(input.sweep ? 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network' : 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ (layers dashed)', [{ key: 'y', label: 'distance', log: false, side: 'left' }], (c, p) => {
+    build: (input) => {
+      const log = sweepSpansDecades(input.sweep, (c) => [c.distance]);
+      return timeModel(input.sweep ? scaleSaid('Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network', log) : 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ (layers dashed)', [{ key: 'y', label: 'distance', log, side: 'left' }], (c, p) => {
         const colours = cycle(p);
-        const whole: Line = { label: 'network', colour: p.foreground, scale: 'y', column: (cc) => clean(cc.distance, false) };
+        const whole: Line = { label: 'network', colour: p.foreground, scale: 'y', column: (cc) => clean(cc.distance, log) };
         if (input.sweep) return [whole];
         return [whole, ...c.layers.map((l, i): Line => ({ label: l.name, colour: colours[i % colours.length], scale: 'y', dashed: true, column: (cc) => clean(cc.layers[i].distance, false) }))];
-      }, input),
+      }, input);
+    },
   },
   {
     key: 'kernel',
     label: 'Change of the tangent kernel and of the tangent features on the probe batch',
     // In a sweep too, one curve per value (the kernel test of the width examples was in no chart of it).
     applies: ({ run, sweep }) => (sweep ? sweep.runs.some((r) => r !== null && r.curves.kernel.some((k) => k.values.some((v) => v !== null))) : run.curves.kernel.some((k) => k.values.some((v) => v !== null))),
-    build: (input) =>
-      timeModel(input.sweep ? 'Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)' : 'Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)', [{ key: 'y', label: 'change', log: false, side: 'left' }], (c, p) =>
-        c.kernel.map((k, i) => ({ label: k.name, colour: i === 0 ? p.purple : p.yellow, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.kernel[i]?.values, cc.step.length), false) })), input, 'the tangent kernel (and features)'),
+    build: (input) => {
+      const log = sweepSpansDecades(input.sweep, (c) => c.kernel.map((k) => k.values));
+      return timeModel(input.sweep ? scaleSaid('Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)', log) : 'Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)', [{ key: 'y', label: 'change', log, side: 'left' }], (c, p) =>
+        c.kernel.map((k, i) => ({ label: k.name, colour: i === 0 ? p.purple : p.yellow, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.kernel[i]?.values, cc.step.length), log) })), input, 'the tangent kernel (and features)');
+    },
   },
   {
     key: 'sweepZeta',
