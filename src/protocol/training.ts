@@ -32,11 +32,13 @@ export interface LearningCurves {
   /** Each pair of consecutive layers that chain: ζ and ζ_top. */
   alignment: { name: string; zeta: (number | null)[]; zetaTop: (number | null)[] }[];
   /**
-   * A network that is the two-layer linear model (the bridge, docs/networks.md): |ζ| of the model's
-   * exact gradient flow from the same θ₀ at each record's step (t = steps; null where the step is
-   * not on the planned records, a divergence's); absent otherwise.
+   * A network that is the two-layer linear model (the bridge, docs/networks.md): the model's exact
+   * gradient flow from the same θ₀ at each record's step (t = steps; null where the step is not on the
+   * planned records, a divergence's) — its |ζ|, its loss (the same ½·mean of squares as the network's
+   * squared loss) and its layers' norms, ‖W‖ = ‖W₁‖_F and ‖u‖ = ‖W₂‖_F, in the network's order; absent
+   * otherwise.
    */
-  exactFlowZeta?: (number | null)[];
+  exactFlow?: { zeta: (number | null)[]; loss: (number | null)[]; norms: (number | null)[][] };
 }
 
 /** One criterion of the label, as the host explains it (src/core/mechanisms/layerLabel.ts). */

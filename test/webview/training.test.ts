@@ -172,15 +172,29 @@ describe('training panel webview', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'training-stream.png'), fullPage: true });
   });
 
-  it('draws the bridge\'s exact flow over ζ when the host sends it, named in the legend', async () => {
+  it('draws the bridge\'s exact flow as lines and the trained network over them as points: ζ, the loss and the norms', async () => {
+    // The flow was a dashed line of ζ only, under the trained ζ's solid line, where it could not be seen
+    // (they agree to 4·10⁻⁵); the paper's Fig. 1 draws theory as lines and experiments as points.
     const page = await open();
     const r = run(30, 'finished');
-    r.curves.exactFlowZeta = r.curves.alignment[0].zeta.map((z) => (z === null ? null : Math.min(1, z + 0.01)));
+    r.curves.alignment = r.curves.alignment.slice(0, 1);
+    r.curves.layers = r.curves.layers.slice(0, 2);
+    r.curves.exactFlow = {
+      zeta: r.curves.alignment[0].zeta.map((z) => (z === null ? null : Math.min(1, z + 0.01))),
+      loss: r.curves.losses[0].values.map((v) => (v === null ? null : v * 1.01)),
+      norms: r.curves.layers.map((l) => l.norm.map((v) => (v === null ? null : v * 0.99))),
+    };
     await send(page, message(1, r));
-    await page.waitForSelector('[data-chart="zeta"] .u-legend .u-series');
-    assert.equal((await drawnCharts(page)).zeta, 5, 'ζ and ζ_top of two pairs, and the flow');
-    const names = await page.locator('[data-chart="zeta"] .u-legend .u-series .u-label').allInnerTexts();
-    assert.ok(names.some((n) => /^\|ζ\| of the exact flow/.test(n)), names.join(' | '));
+    await page.waitForSelector('[data-chart="norms"] .u-legend .u-series');
+    const drawn = await drawnCharts(page);
+    assert.deepEqual([drawn.zeta, drawn.loss, drawn.norms], [2, 3, 4], 'ζ and its flow; train and test loss and the flow\'s; two layers and their flows');
+    await send(page, { type: 'exportChart', requestId: 5, format: 'svg', scale: 1, background: 'light' });
+    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartFigure'));
+    const figure = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { charts: { title: string; key: { label: string; mark: string }[] }[] } };
+    const keys = (title: RegExp) => figure.figure.charts.find((c) => title.test(c.title))!.key.map((k) => `${k.label}: ${k.mark}`);
+    assert.deepEqual(keys(/^Alignment/), ['ζ fc1→fc2, trained: points', '|ζ| of the exact flow: line']);
+    assert.deepEqual(keys(/^Loss/), ['train loss, trained: points', 'test loss: dashed', 'loss of the exact flow: line']);
+    assert.deepEqual(keys(/^Weight norms/), ['‖fc1‖, trained: points', '‖fc2‖, trained: points', '‖fc1‖ of the exact flow: line', '‖fc2‖ of the exact flow: line']);
     await page.screenshot({ path: join(SCREENSHOTS, 'training-bridge-flow.png'), clip: { x: 0, y: 0, width: 1280, height: 520 } });
   });
 

@@ -31,6 +31,8 @@ interface Line {
   colour: string;
   scale: string;
   dashed?: boolean;
+  /** Hollow markers, no line: a trained run drawn over the exact flow (the bridge), as the paper's Fig. 1 draws experiments over theory. */
+  points?: boolean;
   column(c: LearningCurves): Column;
 }
 
@@ -92,7 +94,7 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
   const add = (c: LearningCurves, suffix: string, colour?: string): void => {
     const ls = lines(c, palette);
     const columns = ls.map((l) => l.column(c));
-    ls.forEach((l, i) => series.push({ label: `${l.label}${suffix}`, colour: colour ?? l.colour, dashed: l.dashed ?? false, points: false, sparse: isSparse(columns[i]), scale: l.scale, width: colour ? 1.5 : 2 }));
+    ls.forEach((l, i) => series.push({ label: `${l.label}${suffix}`, colour: colour ?? l.colour, dashed: l.dashed ?? false, points: l.points ?? false, sparse: isSparse(columns[i]), scale: l.scale, width: colour ? 1.5 : 2 }));
     tables.push(table(c.step, columns, keptRows(c.step, logStep, false)));
   };
   if (sweep && sweep.runs.some((r) => r !== null)) {
@@ -204,18 +206,23 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
       const pair = input.zetaPair !== undefined && input.zetaPair < pairs.length ? input.zetaPair : 0;
       const sweepTitle = `Alignment ζ of ${pairs[pair]?.name ?? 'the first pair of layers'}${pairs.length > 1 ? ` (pair ${pair + 1} of ${pairs.length})` : ''}`;
       return timeModel(
-        input.sweep ? sweepTitle : 'Alignment ζ = ‖Wₗ₊₁Wₗ‖/(‖Wₗ₊₁‖‖Wₗ‖) per pair (ζ_top dashed)',
+        input.sweep ? sweepTitle : input.run.curves.exactFlow ? 'Alignment ζ: the trained network (points) over the exact flow (line)' : 'Alignment ζ = ‖Wₗ₊₁Wₗ‖/(‖Wₗ₊₁‖‖Wₗ‖) per pair (ζ_top dashed)',
         [{ key: 'y', label: 'ζ', log: false, within: [0, 1], side: 'left' }],
         (c, p) => {
           const colours = cycle(p);
           if (input.sweep) return c.alignment.slice(pair, pair + 1).map((a) => ({ label: `ζ ${a.name}`, colour: colours[pair % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.alignment[pair]?.zeta ?? [], false) }));
-          const drawn = c.alignment.flatMap((a, i) => [
+          // The bridge: the linear model's exact flow from the same θ₀ as a line, the trained ζ as points
+          // over it (ζ_top is ζ for its rank-one layers); it was a dashed line hidden under the trained one.
+          if (c.exactFlow) {
+            return [
+              { label: `ζ ${c.alignment[0]?.name ?? ''}, trained`, colour: colours[0], scale: 'y', points: true, column: (cc: LearningCurves) => clean(cc.alignment[0]?.zeta ?? [], false) },
+              { label: '|ζ| of the exact flow', colour: p.foreground, scale: 'y', column: (cc: LearningCurves) => clean(cc.exactFlow?.zeta ?? [], false) },
+            ];
+          }
+          return c.alignment.flatMap((a, i) => [
             { label: `ζ ${a.name}`, colour: colours[i % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.alignment[i].zeta, false) },
             { label: `ζ_top ${a.name}`, colour: colours[i % colours.length], scale: 'y', dashed: true, column: (cc: LearningCurves) => clean(cc.alignment[i].zetaTop, false) },
           ]);
-          // The bridge: the linear model's exact flow from the same θ₀, over the trained ζ.
-          const flow = c.exactFlowZeta ? [{ label: '|ζ| of the exact flow', colour: p.foreground, scale: 'y', dashed: true, column: (cc: LearningCurves) => clean(cc.exactFlowZeta ?? [], false) }] : [];
-          return [...drawn, ...flow];
         },
         input,
         input.sweep ? 'ζ' : 'ζ (and ζ_top)',
@@ -229,7 +236,9 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     build: (input) =>
       timeModel(input.sweep ? `${capitalised(input.run.curves.losses[0]?.name ?? 'loss')} (log scale)` : 'Loss (log scale)', [{ key: 'y', label: 'loss', log: true, side: 'left' }], (c, p) => {
         const losses = input.sweep ? c.losses.slice(0, 1) : c.losses;
-        return losses.map((l, i) => ({ label: l.name, colour: splitColour(l.name, p), scale: 'y', dashed: isTest(l.name), column: (cc: LearningCurves) => clean(columnOr(cc.losses[i]?.values, cc.step.length), true) }));
+        const flow = !input.sweep && c.exactFlow;
+        const drawn: Line[] = losses.map((l, i) => ({ label: flow && i === 0 ? `${l.name}, trained` : l.name, colour: splitColour(l.name, p), scale: 'y', dashed: isTest(l.name), points: flow && i === 0, column: (cc: LearningCurves) => clean(columnOr(cc.losses[i]?.values, cc.step.length), true) }));
+        return flow ? [...drawn, { label: 'loss of the exact flow', colour: p.foreground, scale: 'y', column: (cc: LearningCurves) => clean(cc.exactFlow?.loss ?? [], true) }] : drawn;
       }, input),
   },
   {
@@ -254,7 +263,11 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
         // value was too many lines; the sweep was drawn without norms).
         if (input.sweep) return [{ label: 'network', colour: p.foreground, scale: 'y', column: (cc: LearningCurves) => clean(networkNorm(cc), log) }];
         const colours = cycle(p);
-        return c.layers.map((l, i) => ({ label: `‖${l.name}‖`, colour: colours[i % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.layers[i].norm, false) }));
+        const flow = c.exactFlow;
+        const drawn: Line[] = c.layers.map((l, i) => ({ label: flow ? `‖${l.name}‖, trained` : `‖${l.name}‖`, colour: colours[i % colours.length], scale: 'y', points: !!flow, column: (cc: LearningCurves) => clean(cc.layers[i].norm, false) }));
+        // The bridge: each layer's norm of the exact flow as a line, in the layer's colour, under its points.
+        const flows: Line[] = flow ? c.layers.map((l, i) => ({ label: `‖${l.name}‖ of the exact flow`, colour: colours[i % colours.length], scale: 'y', column: (cc: LearningCurves) => clean(cc.exactFlow?.norms[i] ?? [], false) })) : [];
+        return [...drawn, ...flows];
       }, input);
     },
   },

@@ -65,23 +65,48 @@ describe('training worker', () => {
     assert.equal(o.kind === 'run' && o.result && 'epoch' in o.result && o.result.step.length, run.curves.step.length, 'Export Data gets what flab train --json prints');
   });
 
-  it('draws the bridge\'s exact flow over its ζ: the linear model from the same θ₀, at each record\'s step', async () => {
+  it('draws the bridge\'s exact flow over its ζ, loss and norms: the linear model from the same θ₀, at each record\'s step', async () => {
     // The issue's bridge "overlaid on the exact solution": the flow was only in a separate linear file
     // whose θ₀ was copied by hand (an edit of the network's seed left it behind).
     const run = runOf(await runTrainingJob(job(bridge), new AbortController().signal, () => undefined));
     const z = run.curves.alignment[0].zeta;
-    const flow = run.curves.exactFlowZeta!;
+    const flow = run.curves.exactFlow!.zeta;
     assert.equal(flow.length, run.curves.step.length);
     assert.ok(Math.abs(flow[0]! - z[0]!) < 1e-6, `the same θ₀: ${flow[0]} and ${z[0]}`);
     const gap = Math.max(...z.map((v, k) => Math.abs(v! - flow[k]!)));
     assert.ok(gap > 1e-5 && gap < 1e-2, `descent at η = 0.02 follows the flow at first order: ${gap}`);
+    // The loss and each layer's norm of the flow too (it drew ζ only, hidden under the trained one): the
+    // same at θ₀, and within first order of the rate along the run.
+    const relative = (a: (number | null)[], b: (number | null)[]) => a.map((v, k) => Math.abs(v! - b[k]!) / Math.abs(b[k]!));
+    const loss = run.curves.losses[0].values;
+    const flowLoss = run.curves.exactFlow!.loss;
+    assert.equal(flowLoss.length, loss.length);
+    assert.ok(relative(flowLoss, loss)[0] < 1e-6, `the loss at θ₀: ${flowLoss[0]} and ${loss[0]}`);
+    // Relative to the loss at θ₀: it falls by 10³ within a few records, where a shift of the time at first
+    // order in the rate is a large relative difference of the two.
+    const lossGapOf = (r: RunView) => Math.max(...r.curves.exactFlow!.loss.map((v, k) => Math.abs(v! - r.curves.losses[0].values[k]!))) / r.curves.losses[0].values[0]!;
+    const lossGap = lossGapOf(run);
+    assert.ok(lossGap > 1e-6 && lossGap < 0.05, `the loss follows the flow: ${lossGap}`);
+    // At first order in the rate: half the rate over twice the steps (the same flow times) halves the gap.
+    const halved = runOf(await runTrainingJob(job(bridge.replace('"learningRate": [0.02, 0.02]', '"learningRate": [0.01, 0.01]').replace('"steps": 1500, "record": { "every": 10 }', '"steps": 3000, "record": { "every": 20 }')), new AbortController().signal, () => undefined));
+    const ratio = lossGap / lossGapOf(halved);
+    assert.ok(ratio > 1.7 && ratio < 2.3, `the loss's gap at η = 0.02 is ${ratio} times that at η = 0.01`);
+    assert.ok(relative(flowLoss, loss).at(-1)! < 1e-3, `the same loss at the end: ${flowLoss.at(-1)} and ${loss.at(-1)}`);
+    assert.equal(run.curves.exactFlow!.norms.length, 2, 'W₁ = W and W₂ = uᵀ');
+    run.curves.layers.forEach((layer, l) => {
+      const flowNorm = run.curves.exactFlow!.norms[l];
+      assert.ok(relative(flowNorm, layer.norm)[0] < 1e-6, `‖W${l + 1}‖ at θ₀: ${flowNorm[0]} and ${layer.norm[0]}`);
+      const normGap = Math.max(...relative(flowNorm, layer.norm));
+      const halvedGap = Math.max(...relative(halved.curves.exactFlow!.norms[l], halved.curves.layers[l].norm));
+      assert.ok(normGap < 5e-2 && normGap / halvedGap > 1.7 && normGap / halvedGap < 2.3, `‖W${l + 1}‖ follows the flow at first order: ${normGap}, ${halvedGap} at half the rate`);
+    });
     // Another seed: the flow follows the file (the copied θ₀ of bridge-linear-flow.flab.json would not).
     const other = runOf(await runTrainingJob(job(bridge.replace('"seed": 3', '"seed": 11')), new AbortController().signal, () => undefined));
-    assert.ok(Math.abs(other.curves.exactFlowZeta![0]! - other.curves.alignment[0].zeta[0]!) < 1e-6);
-    assert.notEqual(other.curves.exactFlowZeta![0], flow[0]);
+    assert.ok(Math.abs(other.curves.exactFlow!.zeta[0]! - other.curves.alignment[0].zeta[0]!) < 1e-6);
+    assert.notEqual(other.curves.exactFlow!.zeta[0], flow[0]);
     // A network that is not the linear model has none.
     const relu = runOf(await runTrainingJob(job(bridge.replace('"activation": "linear"', '"activation": "relu"')), new AbortController().signal, () => undefined));
-    assert.equal(relu.curves.exactFlowZeta, undefined);
+    assert.equal(relu.curves.exactFlow, undefined);
   });
 
   it('shows a name and a description as written, their control and bidirectional characters as escapes', async () => {
