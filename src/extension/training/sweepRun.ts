@@ -34,7 +34,14 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
   const gained = step - since.step;
   const remainingMs = status === 'training' && totalSteps !== null && gained > 0 ? ((elapsedMs - since.elapsedMs) * Math.max(0, totalSteps - step)) / gained : null;
   const swept = `swept: ${sweep.values.map((v) => String(v)).join(', ')}`;
-  const parameters = base.parameters.map((p) => (p.path === sweep.path ? { ...p, value: swept } : p));
+  // A parameter the swept value changes (a width sweep's layers, a rate scaled with the width) gives
+  // each value's, in order ("—" for a value not started): the figure gave the first value's as the
+  // whole sweep's ("layers = 784-32-10" for a sweep of widths 32 to 2048).
+  const parameters = base.parameters.map((p) => {
+    if (p.path === sweep.path) return { ...p, value: swept };
+    const each = runs.map((r) => (r && r.parameters.length > 0 ? (r.parameters.find((q) => q.path === p.path)?.value ?? null) : null));
+    return new Set(each.filter((v) => v !== null)).size > 1 ? { ...p, value: `per value: ${each.map((v) => v ?? '—').join('; ')}` } : p;
+  });
   return {
     ...base,
     status,

@@ -25,6 +25,25 @@ test('a sweep whose first value has ended while the others train is training, no
   assert.deepEqual(r.parameters.map((p) => p.value), ['swept: 0.1, 1, 10', '0.05']);
 });
 
+test('a parameter the swept value changes gives each value\'s, not the first value\'s as the sweep\'s', () => {
+  // An NTK width sweep's figure read "layers = 784-32-10 … η = [0.02, 0.000625]": the first width's.
+  const width = (d: number, status: RunView['status']): RunView => ({
+    ...run(status, 100, 100),
+    parameters: [
+      { path: 'model.hidden', symbol: 'layers', value: `784-${d}-10` },
+      { path: 'training.learningRate', symbol: 'η', value: `[0.02, ${0.02 / d}]` },
+      { path: 'init.scale', symbol: 'σ', value: '1' },
+    ],
+  });
+  const widths: SweepView = { key: 'hidden', path: 'model.hidden', values: [32, 128, 512], runs: [width(32, 'finished'), width(128, 'training'), null] };
+  const r = sweepRun(widths, [true, false, false], 100);
+  assert.deepEqual(r.parameters.map((p) => `${p.symbol} = ${p.value}`), [
+    'layers = swept: 32, 128, 512',
+    'η = per value: [0.02, 0.000625]; [0.02, 0.00015625]; —',
+    'σ = 1',
+  ]);
+});
+
 test('a sweep is loading until a value has started, and finished once every value has ended', () => {
   const none = sweepRun(sweep([null, null, null]), [false, false, false], 10);
   assert.equal(none.status, 'loading');
