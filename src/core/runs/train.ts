@@ -15,7 +15,7 @@ import { outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
 import { atWidthPowerBase, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../network/networkExperiment';
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept, NetworkLoss, NetworkSpec, parameterCount, recordsInMemoryProblem } from '../network/spec';
-import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingSetupError, TrainingSummary } from '../network/train';
+import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingResult, TrainingSetupError, TrainingSummary } from '../network/train';
 
 /** Where a run reads and writes, and how it may be stopped. */
 export interface NetworkRunOptions {
@@ -59,6 +59,18 @@ export interface NetworkAlignmentSeries {
 }
 
 /**
+ * The last record's values (`summary.final`): its scalars, and each layer's norm and distance and each
+ * pair's ζ and ζ_top, named as in the columns — what the paper's summary views plot against a swept
+ * value, without reading the last entry of every column.
+ */
+export type FinalValues = NonNullable<TrainingSummary['final']> & {
+  kernelChange: number | null;
+  tangentChange: number | null;
+  layers: { name: string; norm: number | null; distance: number | null }[];
+  alignment: { layers: [string, string]; zeta: number | null; zetaTop: number | null }[];
+};
+
+/**
  * What `flab train FILE --json` prints (docs/networks.md, "Runs and output"): one entry per record in
  * every column; numbers finite or null.
  */
@@ -85,7 +97,7 @@ export interface TrainResult {
    * loss at θ₀ is not finite in float32 (`divergedAt` 0, no record: nothing diverged, nothing was
    * trained — the trainer says `diverged`; docs/networks.md, "Runs and output").
    */
-  summary: Omit<TrainingSummary, 'status'> & { status: PrintedStatus; thresholds: ClassifyThresholds; records: number };
+  summary: Omit<TrainingSummary, 'status' | 'final'> & { status: PrintedStatus; thresholds: ClassifyThresholds; records: number; final: FinalValues | null };
   /** The checkpoint folder (absolute) and the files written into it, in order; null when none were written. */
   checkpoints: { folder: string; files: string[] } | null;
 }
@@ -221,7 +233,7 @@ export class NetworkRun {
       tangentChange: r.tangentChange,
       layers: r.layers.map((l, i) => ({ name: names[i], shape: [sizes[i + 1], sizes[i]], norm: l.norm, distance: l.distance })),
       alignment: r.alignment.map((a, i) => ({ layers: [names[i], names[i + 1]], zeta: a.zeta, zetaTop: a.zetaTop })),
-      summary: { ...r.summary, status: printedStatus(r.summary), thresholds: { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }, records: r.step.length },
+      summary: { ...r.summary, status: printedStatus(r.summary), thresholds: { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }, records: r.step.length, final: finalValues(r, names) },
       checkpoints: this.folder ? { folder: this.folder.folder, files } : null,
     };
   }
@@ -313,4 +325,18 @@ function abortError(): Error {
   const err = new Error('the training was cancelled');
   err.name = 'AbortError';
   return err;
+}
+
+/** `summary.final`: the last record's scalars (the trainer's) with its layers' and pairs' values; null without a record. */
+function finalValues(r: TrainingResult, names: readonly string[]): FinalValues | null {
+  const f = r.summary.final;
+  if (!f) return null;
+  const last = <T>(xs: readonly T[]): T | null => (xs.length > 0 ? xs[xs.length - 1] : null);
+  return {
+    ...f,
+    kernelChange: last(r.kernelChange),
+    tangentChange: last(r.tangentChange),
+    layers: r.layers.map((l, i) => ({ name: names[i], norm: last(l.norm), distance: last(l.distance) })),
+    alignment: r.alignment.map((a, i) => ({ layers: [names[i], names[i + 1]], zeta: last(a.zeta), zetaTop: last(a.zetaTop) })),
+  };
 }

@@ -44,6 +44,13 @@ test('flab train prints the keys of the issue as JSON, CSV or the summary', () =
   assert.deepEqual(Object.keys(r.alignment[0]), ['layers', 'zeta', 'zetaTop']);
   assert.equal(r.summary.status, 'finished');
   assert.ok(typeof r.summary.label === 'string');
+  // The summary's final values: the last record's, each layer's and pair's too, named as in the columns
+  // (it held the scalars only: the final ζ of each pair, which the paper plots, was not among them).
+  const f = r.summary.final;
+  for (const key of ['step', 'epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'distance', 'kernelChange', 'tangentChange']) assert.equal(f[key], r[key].at(-1), key);
+  assert.deepEqual(f.layers, r.layers.map((l: { name: string; norm: number[]; distance: number[] }) => ({ name: l.name, norm: l.norm.at(-1), distance: l.distance.at(-1) })));
+  assert.deepEqual(f.alignment, r.alignment.map((a: { layers: string[]; zeta: number[]; zetaTop: number[] }) => ({ layers: a.layers, zeta: a.zeta.at(-1), zetaTop: a.zetaTop.at(-1) })));
+  assert.ok(f.alignment[0].zeta > 0 && f.layers[0].norm > 0);
   const csv = flab('train', file, '--csv');
   assert.equal(csv.code, 0);
   const lines = csv.stdout.trim().split('\n');
