@@ -322,6 +322,8 @@ describe('training panel webview', () => {
     await page.waitForFunction(() => document.querySelectorAll('.sweep-charts [data-chart] canvas').length === 3);
     const drawn = await drawnCharts(page);
     assert.equal(drawn.zeta, 5, 'the first pair, one curve per value');
+    // The summary views are ticked at the swept values, each a run (a log axis read 10⁻¹, 10⁰ and 10 only).
+    for (const key of ['sweepZeta', 'sweepAccuracy', 'sweepNorm']) assert.equal(await page.locator(`[data-chart="${key}"]`).getAttribute('data-ticks-x'), '0.1|0.3|1|3|10', key);
     assert.equal(drawn.sweepZeta, 4, 'end and start of each of two pairs');
     assert.equal(drawn.sweepAccuracy, 1);
     assert.equal(drawn.sweepNorm, 1);

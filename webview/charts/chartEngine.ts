@@ -14,7 +14,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { FigureAxis, FigureChart, FigureKeyEntry, FigureSeries } from '../../src/core/figures/chartFigure';
-import { LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks } from '../../src/core/figures/ticks';
+import { LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from '../../src/core/figures/ticks';
 import { formatReadout } from '../shared/numberFormat';
 import type { Palette } from '../shared/theme';
 
@@ -181,16 +181,17 @@ export function table(t: readonly number[], columns: Column[], rows: number[]): 
 /**
  * The shared tick format (src/core/figures/ticks.ts) as uPlot's splits and values, for a log or
  * linear axis; `labelEnd`: a log axis's right end gets its own label when no decade is near it (the
- * time axis, which spans the data exactly).
+ * time axis, which spans the data exactly); `at`: ticks at these values instead (a sweep's).
  */
-function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = false): Pick<uPlot.Axis, 'splits' | 'values' | 'filter'> {
+function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = false, at?: readonly number[]): Pick<uPlot.Axis, 'splits' | 'values' | 'filter'> {
   let labels = new Map<number, string>();
   return {
     splits: (u: uPlot, axisIdx: number, min: number, max: number) => {
       const axis = u.axes[axisIdx];
       const length = axis.side === 0 || axis.side === 2 ? u.bbox.width / uPlot.pxRatio : u.bbox.height / uPlot.pxRatio;
       const count = Math.max(2, Math.floor(length / spacing));
-      const ticks = log ? (labelEnd ? logAxisTicks(min, max, count, LABEL_ROOM_PX / Math.max(1, length)) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(min, max, count, integer);
+      const given = at && at.length > 0 ? valueTicks(at, min, max, count) : null;
+      const ticks = given && given.values.length > 0 ? given : log ? (labelEnd ? logAxisTicks(min, max, count, LABEL_ROOM_PX / Math.max(1, length)) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(min, max, count, integer);
       labels = new Map(ticks.values.map((v, i) => [v, ticks.labels[i]]));
       return ticks.values;
     },
@@ -254,6 +255,8 @@ export interface ChartView {
   xLabel: string;
   /** Integer x ticks (gradient-descent steps). */
   xInteger: boolean;
+  /** x ticks at these values (a sweep's, one run each), as many as fit; absent: the axis's own ticks. */
+  xAt?: number[];
   palette: Palette;
   /** Charts with the same key share their cursor and zoom (default: every chart of the panel over time). */
   syncKey?: string;
@@ -430,7 +433,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       ],
     },
     axes: [
-      { ...axisBase, scale: 'x', label: view.logX ? `${view.xLabel} (log)` : view.xLabel, labelSize: AXIS_LABEL_SIZE, size: 40, ...axisTicks(view.logX, view.xInteger && !view.logX, X_TICK_SPACING, true) },
+      { ...axisBase, scale: 'x', label: view.logX ? `${view.xLabel} (log)` : view.xLabel, labelSize: AXIS_LABEL_SIZE, size: 40, ...axisTicks(view.logX, view.xInteger && !view.logX, X_TICK_SPACING, true, view.xAt) },
       ...model.scales.map((s) => ({
         ...axisBase,
         ...axisTicks(s.log, false, Y_TICK_SPACING),
@@ -698,7 +701,7 @@ export class Charts {
       const model = restyle(key, m.model);
       const plot = m.plot;
       const x = plot.scales.x;
-      const xAxis: FigureAxis = { label: m.view.logX ? `${m.view.xLabel} (log)` : m.view.xLabel, log: m.view.logX, min: x.min ?? 0, max: x.max ?? 1, ...(m.view.xInteger ? { integer: true } : {}) };
+      const xAxis: FigureAxis = { label: m.view.logX ? `${m.view.xLabel} (log)` : m.view.xLabel, log: m.view.logX, min: x.min ?? 0, max: x.max ?? 1, ...(m.view.xInteger ? { integer: true } : {}), ...(m.view.xAt ? { at: m.view.xAt } : {}) };
       const yAxes: FigureAxis[] = model.scales.map((s) => {
         const sc = plot.scales[s.key];
         return { label: s.label, log: s.log, min: sc?.min ?? 0, max: sc?.max ?? 1 };

@@ -243,7 +243,8 @@ class TrainingPanel {
     this.timeCharts.render(timeModels, { logX: this.prefs.logStep, xLabel: 'step', xInteger: true, palette: this.palette }, rebuild);
     this.sweepSection.hidden = !m.sweep;
     if (m.sweep) {
-      this.sweepCharts.render(models(SWEEP_KEYS), { logX: prefersLogAxis(m.sweep.values), xLabel: m.sweep.key, xInteger: false, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
+      // Ticks at the swept values, each a run (a log axis labelled 10², 10³ and 2048 left 32 without one).
+      this.sweepCharts.render(models(SWEEP_KEYS), { logX: prefersLogAxis(m.sweep.values), xLabel: m.sweep.key, xInteger: false, xAt: m.sweep.values, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
     }
   }
 

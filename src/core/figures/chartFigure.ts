@@ -5,7 +5,7 @@
  * gradient-descent markers, a shaded window and its key. Export Chart writes it as .svg and
  * rasterises the same SVG for .png, so both formats show one figure. Pure: text in, text out.
  */
-import { LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks } from './ticks';
+import { LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from './ticks';
 
 /** One axis: its name, its scale and the range shown. */
 export interface FigureAxis {
@@ -15,6 +15,8 @@ export interface FigureAxis {
   max: number;
   /** Ticks at integers only (gradient-descent steps). */
   integer?: boolean;
+  /** Ticks at these values instead (a sweep's: `valueTicks`). */
+  at?: number[];
 }
 
 /** One drawn series: its points (x, y), against the left (0) or right (1) axis; a null y breaks the line. */
@@ -236,6 +238,10 @@ function zeroMarks(s: FigureSeries, axis: FigureAxis, xPos: (v: number) => numbe
 
 /** An axis's ticks; a log x axis also labels its right end (it spans the data exactly), a log y axis does not. */
 function axisTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd = false): { values: number[]; labels: string[] } {
+  if (a.at && a.at.length > 0) {
+    const ticks = valueTicks(a.at, a.min, a.max, Math.max(2, Math.floor(lengthPx / perTickPx)));
+    if (ticks.values.length > 0) return ticks;
+  }
   const count = Math.max(2, Math.floor(lengthPx / perTickPx));
   if (!a.log) return linearAxisTicks(a.min, a.max, count, a.integer === true);
   if (labelEnd) return logAxisTicks(a.min, a.max, count, LABEL_ROOM_PX / Math.max(1, lengthPx));

@@ -174,6 +174,21 @@ export function logAxisTicks(min: number, max: number, count: number, gap = 0.12
   return { values, labels };
 }
 
+/**
+ * Ticks at given values (a sweep's, one run each: 32, 128, 512, 2048 rather than 10², 10³ and an end
+ * that left 32 unlabelled), those within [min, max], each labelled as written — a whole number below
+ * 10⁵ exactly, else in the tick format; every k-th of them (the first and the last kept) when more than
+ * `count` would crowd the axis. Empty when none is within the range.
+ */
+export function valueTicks(at: readonly number[], min: number, max: number, count: number): { values: number[]; labels: string[] } {
+  const within = [...new Set(at)].filter((v) => Number.isFinite(v) && v >= min - 1e-9 * Math.abs(min) && v <= max + 1e-9 * Math.abs(max)).sort((a, b) => a - b);
+  const step = Math.max(1, Math.ceil(within.length / Math.max(2, count)));
+  const values = within.filter((_, i) => i % step === 0 || i === within.length - 1);
+  // The last but one goes when thinning put it right beside the last.
+  if (step > 1 && values.length > 2 && (within.length - 1) % step !== 0) values.splice(values.length - 2, 1);
+  return { values, labels: values.map((v) => (Number.isInteger(v) && Math.abs(v) < 1e5 ? String(v).replace('-', '−') : formatTickValue(v))) };
+}
+
 /** A linear axis's ticks and labels. */
 export function linearAxisTicks(min: number, max: number, count: number, integer = false): { values: number[]; labels: string[] } {
   const values = linearTicks(min, max, count, integer);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../../src/core/math/rng';
-import { decadeLabel, formatTickValue, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks, prefersLogAxis } from '../../../src/core/figures/ticks';
+import { decadeLabel, formatTickValue, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks, prefersLogAxis, valueTicks } from '../../../src/core/figures/ticks';
 
 const SUP: Record<string, string> = { '⁻': '-', '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9' };
 
@@ -127,4 +127,18 @@ test('a sweep\'s values go on a log axis when they span decades or are spaced ev
   assert.equal(prefersLogAxis([-1, 1, 100]), false);
   assert.equal(prefersLogAxis([5]), false, 'one value');
   assert.equal(prefersLogAxis([1, 1, 10, 10]), true, 'repeated values');
+});
+
+test('a sweep\'s axis is ticked at its values, each labelled as written, thinned when they would crowd it', () => {
+  // A width sweep's log axis read 10², 10³ and 2048: the value 32 had no label.
+  assert.deepEqual(valueTicks([32, 128, 512, 2048], 32, 2048, 6), { values: [32, 128, 512, 2048], labels: ['32', '128', '512', '2048'] });
+  assert.deepEqual(valueTicks([3, 0.1, 1, 0.3], 0.1, 3, 6).labels, ['0.1', '0.3', '1', '3'], 'in order');
+  // Whole numbers below 10⁵ exactly, the rest in the tick format.
+  assert.deepEqual(valueTicks([0.000625, 1e6, -2], -2, 1e6, 6).labels, ['−2', formatTickValue(0.000625), formatTickValue(1e6)]);
+  // Twenty values in room for five: every fourth, the first and the last kept, none beside the last.
+  const many = valueTicks(Array.from({ length: 20 }, (_, i) => i + 1), 1, 20, 5);
+  assert.deepEqual(many.values, [1, 5, 9, 13, 20]);
+  // Values outside the range shown are left out; none within: no ticks (the axis's own are drawn).
+  assert.deepEqual(valueTicks([1, 2, 3], 1.5, 3, 5).values, [2, 3]);
+  assert.deepEqual(valueTicks([1, 2], 5, 6, 5).values, []);
 });
