@@ -311,7 +311,9 @@ function axis(x: unknown): FigureAxis | null {
   const label = text(a?.label);
   if (!a || label === null || typeof a.log !== 'boolean' || !isFiniteNumber(a.min) || !isFiniteNumber(a.max)) return null;
   if (a.integer !== undefined && typeof a.integer !== 'boolean') return null;
-  return { label, log: a.log, min: a.min, max: a.max, ...(a.integer ? { integer: true } : {}) };
+  // A sweep's values as the axis's ticks (FigureAxis.at): dropped here, the SVG was ticked at decades.
+  if (a.at !== undefined && !(Array.isArray(a.at) && a.at.length <= FIGURE_LIMITS.ticks && a.at.every(isFiniteNumber))) return null;
+  return { label, log: a.log, min: a.min, max: a.max, ...(a.integer ? { integer: true } : {}), ...(a.at ? { at: a.at as number[] } : {}) };
 }
 
 function column(x: unknown, length: number): (number | null)[] | null {

@@ -81,7 +81,7 @@ export interface FigureSpec {
 }
 
 /** What a figure may hold; larger specs are refused (they come from a webview). */
-export const FIGURE_LIMITS = { charts: 16, seriesPerChart: 400, points: 2_000_000, text: 2000, keyEntries: 400, lines: 64 } as const;
+export const FIGURE_LIMITS = { charts: 16, seriesPerChart: 400, points: 2_000_000, text: 2000, keyEntries: 400, lines: 64, ticks: 10_000 } as const;
 
 const FONT = 'Helvetica, Arial, sans-serif';
 const CHART_W = 470;

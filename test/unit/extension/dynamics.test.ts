@@ -12,7 +12,7 @@ import { TEMPLATES } from '../../../src/extension/templates';
 import { contentSecurityPolicy, escapeHtml, makeNonce, webviewHtml } from '../../../src/extension/panels/webviewHtml';
 import { parsePanelState } from '../../../src/protocol/common';
 import { parseFigureSpec, parseFromDynamics as parseFromWebview } from '../../../src/protocol/dynamics';
-import { FIGURE_LIMITS } from '../../../src/core/figures/chartFigure';
+import { FIGURE_LIMITS, figureSvg } from '../../../src/core/figures/chartFigure';
 
 describe('webview HTML', () => {
   const input = { cspSource: 'https://csp.example', scriptUri: 'https://csp.example/dist/webview.js', styleUri: 'https://csp.example/dist/webview.css', nonce: 'abc123', title: 'Dynamics: a<b>.flab.json' };
@@ -190,6 +190,12 @@ describe('the figure a webview sends for SVG export', () => {
     assert.deepEqual(parseFigureSpec(noted), noted);
     (noted.charts[0] as { note?: unknown }).note = 3;
     assert.equal(parseFigureSpec(noted), null);
+    // A sweep's values as the x axis's ticks are kept (they were dropped, and the SVG was ticked at decades).
+    const ticked = figure();
+    ticked.charts[0].x = { ...ticked.charts[0].x, log: true, min: 32, max: 2048 };
+    (ticked.charts[0].x as { at?: unknown }).at = [32, 128, 512, 2048];
+    assert.deepEqual(parseFigureSpec(ticked), ticked);
+    assert.match(figureSvg(parseFigureSpec(ticked)!), />32<\/text>[\s\S]*>128<\/text>[\s\S]*>512<\/text>[\s\S]*>2048<\/text>/);
   });
 
   it('refuses what could escape the SVG, non-finite numbers, mismatched columns and oversized figures', () => {
@@ -205,6 +211,8 @@ describe('the figure a webview sends for SVG export', () => {
       (f) => (f.charts = Array.from({ length: FIGURE_LIMITS.charts + 1 }, () => f.charts[0])),
       (f) => (f.charts[0].series[0].x = new Array(FIGURE_LIMITS.points + 1).fill(0)),
       (f) => (f.charts[0].y = []),
+      (f) => ((f.charts[0].x as { at?: unknown }).at = [1, NaN]),
+      (f) => ((f.charts[0].x as { at?: unknown }).at = new Array(FIGURE_LIMITS.ticks + 1).fill(1)),
     ];
     for (const change of bad) {
       const f = figure();
