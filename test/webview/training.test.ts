@@ -176,7 +176,7 @@ describe('training panel webview', () => {
     // The flow was a dashed line of ζ only, under the trained ζ's solid line, where it could not be seen
     // (they agree to 4·10⁻⁵); the paper's Fig. 1 draws theory as lines and experiments as points.
     const page = await open();
-    const r = run(30, 'finished');
+    const r = run(200, 'finished');
     r.curves.alignment = r.curves.alignment.slice(0, 1);
     r.curves.layers = r.curves.layers.slice(0, 2);
     r.curves.exactFlow = {
@@ -190,9 +190,15 @@ describe('training panel webview', () => {
     assert.deepEqual([drawn.zeta, drawn.loss, drawn.norms], [2, 3, 4], 'ζ and its flow; train and test loss and the flow\'s; two layers and their flows');
     await send(page, { type: 'exportChart', requestId: 5, format: 'svg', scale: 1, background: 'light' });
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'chartFigure'));
-    const figure = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { charts: { title: string; key: { label: string; mark: string }[] }[] } };
+    const figure = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { charts: { title: string; key: { label: string; mark: string }[]; series: { label: string; points: boolean; x: number[] }[] }[] } };
     const keys = (title: RegExp) => figure.figure.charts.find((c) => title.test(c.title))!.key.map((k) => `${k.label}: ${k.mark}`);
+    // At most 80 markers a series over the flow's 200 points (151 made a band that hid the line), the last record's among them.
+    const zetaSeries = figure.figure.charts.find((c) => /^Alignment/.test(c.title))!.series;
+    const [trained, flow] = [zetaSeries.find((x) => x.points)!, zetaSeries.find((x) => !x.points)!];
+    assert.ok(trained.x.length <= 80 && trained.x.length >= 60 && trained.x.at(-1) === 1990, `${trained.x.length} markers, the last at ${trained.x.at(-1)}`);
+    assert.equal(flow.x.length, 200);
     assert.deepEqual(keys(/^Alignment/), ['ζ fc1→fc2, trained: points', '|ζ| of the exact flow: line']);
+    assert.ok(figure.figure.charts.some((c) => c.title === 'Loss (log scale): the trained network (points) over the exact flow (line)'));
     assert.deepEqual(keys(/^Loss/), ['train loss, trained: points', 'test loss: dashed', 'loss of the exact flow: line']);
     assert.deepEqual(keys(/^Weight norms/), ['‖fc1‖, trained: points', '‖fc2‖, trained: points', '‖fc1‖ of the exact flow: line', '‖fc2‖ of the exact flow: line']);
     await page.screenshot({ path: join(SCREENSHOTS, 'training-bridge-flow.png'), clip: { x: 0, y: 0, width: 1280, height: 520 } });
@@ -403,7 +409,7 @@ describe('training panel webview', () => {
       return f.figure.charts.map((c) => c.title);
     };
     const wide = await titles();
-    assert.ok(wide.includes('Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch) (log scale)'), wide.join(' | '));
+    assert.ok(wide.includes('Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch) (log scale; 0 at step 0 not drawn)'), wide.join(' | '));
     assert.ok(wide.includes('Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network'), 'the distances are alike: a linear axis');
     // The values' kernels alike: a linear axis again; one run alone is never put on a log axis by this rule.
     await send(page, message(2, runs[0], { sweep: { key: 'scale', path: 'init.scale', values, runs: values.map(() => run(12, 'finished')) } }));

@@ -95,7 +95,10 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
     const ls = lines(c, palette);
     const columns = ls.map((l) => l.column(c));
     ls.forEach((l, i) => series.push({ label: `${l.label}${suffix}`, colour: colour ?? l.colour, dashed: l.dashed ?? false, points: l.points ?? false, sparse: isSparse(columns[i]), scale: l.scale, width: colour ? 1.5 : 2 }));
-    tables.push(table(c.step, columns, keptRows(c.step, logStep, false)));
+    // Markers over a line (the bridge) at most MAX_MARKERS a series, as the dynamics panel's descent:
+    // 151 hollow markers made a band that hid the exact flow under them.
+    if (ls.some((l) => l.points)) ls.forEach((l, i) => tables.push(table(c.step, [columns[i]], keptRows(c.step, logStep, l.points === true))));
+    else tables.push(table(c.step, columns, keptRows(c.step, logStep, false)));
   };
   if (sweep && sweep.runs.some((r) => r !== null)) {
     const colours = sweepColoursOf(palette, sweep.values.length);
@@ -187,8 +190,11 @@ function sweepSpansDecades(sweep: SweepView | null, of: (c: LearningCurves) => r
   return hi > 100 * lo;
 }
 
-/** A title with "(log scale)" when its axis is. */
-const scaleSaid = (title: string, log: boolean): string => (log ? `${title} (log scale)` : title);
+/**
+ * A title with "(log scale)" when its axis is; `zeroAtStart`: the quantity is 0 at step 0 (a change
+ * from θ₀), which a log axis cannot draw — a σ sweep's kernel chart showed its end dots alone, unsaid.
+ */
+const scaleSaid = (title: string, log: boolean, zeroAtStart = false): string => (log ? `${title} (log scale${zeroAtStart ? '; 0 at step 0 not drawn' : ''})` : title);
 
 /** A column's name as a title: "train loss" → "Train loss". */
 function capitalised(name: string): string {
@@ -234,7 +240,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     label: 'Training and test loss over training, log scale',
     applies: ({ run }) => run.curves.losses.length > 0,
     build: (input) =>
-      timeModel(input.sweep ? `${capitalised(input.run.curves.losses[0]?.name ?? 'loss')} (log scale)` : 'Loss (log scale)', [{ key: 'y', label: 'loss', log: true, side: 'left' }], (c, p) => {
+      timeModel(input.sweep ? `${capitalised(input.run.curves.losses[0]?.name ?? 'loss')} (log scale)` : input.run.curves.exactFlow ? 'Loss (log scale): the trained network (points) over the exact flow (line)' : 'Loss (log scale)', [{ key: 'y', label: 'loss', log: true, side: 'left' }], (c, p) => {
         const losses = input.sweep ? c.losses.slice(0, 1) : c.losses;
         const flow = !input.sweep && c.exactFlow;
         const drawn: Line[] = losses.map((l, i) => ({ label: flow && i === 0 ? `${l.name}, trained` : l.name, colour: splitColour(l.name, p), scale: 'y', dashed: isTest(l.name), points: flow && i === 0, column: (cc: LearningCurves) => clean(columnOr(cc.losses[i]?.values, cc.step.length), true) }));
@@ -258,7 +264,8 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     applies: ({ run }) => run.curves.layers.length > 0,
     build: (input) => {
       const log = sweepSpansDecades(input.sweep, (c) => [networkNorm(c)]);
-      return timeModel(input.sweep ? scaleSaid('Weight norm √Σₗ‖Wₗ‖² of the network', log) : 'Weight norms ‖Wₗ‖_F', [{ key: 'y', label: 'norm', log, side: 'left' }], (c, p) => {
+      const title = input.sweep ? scaleSaid('Weight norm √Σₗ‖Wₗ‖² of the network', log) : input.run.curves.exactFlow ? 'Weight norms ‖Wₗ‖_F: the trained network (points) over the exact flow (lines)' : 'Weight norms ‖Wₗ‖_F';
+      return timeModel(title, [{ key: 'y', label: 'norm', log, side: 'left' }], (c, p) => {
         // A sweep draws the network's norm, one curve per value, as its distance chart does (a layer per
         // value was too many lines; the sweep was drawn without norms).
         if (input.sweep) return [{ label: 'network', colour: p.foreground, scale: 'y', column: (cc: LearningCurves) => clean(networkNorm(cc), log) }];
@@ -277,7 +284,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     applies: ({ run }) => run.curves.step.length > 0,
     build: (input) => {
       const log = sweepSpansDecades(input.sweep, (c) => [c.distance]);
-      return timeModel(input.sweep ? scaleSaid('Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network', log) : 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ (layers dashed)', [{ key: 'y', label: 'distance', log, side: 'left' }], (c, p) => {
+      return timeModel(input.sweep ? scaleSaid('Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network', log, true) : 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ (layers dashed)', [{ key: 'y', label: 'distance', log, side: 'left' }], (c, p) => {
         const colours = cycle(p);
         const whole: Line = { label: 'network', colour: p.foreground, scale: 'y', column: (cc) => clean(cc.distance, log) };
         if (input.sweep) return [whole];
@@ -292,7 +299,7 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     applies: ({ run, sweep }) => (sweep ? sweep.runs.some((r) => r !== null && r.curves.kernel.some((k) => k.values.some((v) => v !== null))) : run.curves.kernel.some((k) => k.values.some((v) => v !== null))),
     build: (input) => {
       const log = sweepSpansDecades(input.sweep, (c) => c.kernel.map((k) => k.values));
-      return timeModel(input.sweep ? scaleSaid('Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)', log) : 'Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)', [{ key: 'y', label: 'change', log, side: 'left' }], (c, p) =>
+      return timeModel(input.sweep ? scaleSaid('Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)', log, true) : 'Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)', [{ key: 'y', label: 'change', log, side: 'left' }], (c, p) =>
         c.kernel.map((k, i) => ({ label: k.name, colour: i === 0 ? p.purple : p.yellow, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.kernel[i]?.values, cc.step.length), log) })), input, 'the tangent kernel (and features)');
     },
   },
