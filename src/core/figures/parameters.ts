@@ -90,6 +90,8 @@ export function networkParameters(spec: NetworkSpec, sizes: readonly number[], s
   out.push({ path: `training.${t.length.unit}`, symbol: t.length.unit, value: formatParameter(t.length.count) });
   if (t.weightDecay) out.push({ path: 'training.weightDecay', symbol: 'ρ', value: formatParameter(t.weightDecay) });
   out.push({ path: 'training.seed', symbol: 'batch-order seed', value: formatParameter(t.seed) });
+  // Which steps the curves have (the default depends on the run: docs/networks.md, "Cadence").
+  out.push({ path: 'training.record.every', symbol: 'records', value: t.record.every === 1 ? 'every step' : `every ${formatParameter(t.record.every)} steps` });
   for (const k of Object.keys(DEFAULT_NETWORK_THRESHOLDS) as (keyof typeof DEFAULT_NETWORK_THRESHOLDS)[]) {
     if (spec.classify[k] !== DEFAULT_NETWORK_THRESHOLDS[k]) out.push({ path: `classify.${k}`, symbol: `threshold of ${k}`, value: formatParameter(spec.classify[k]) });
   }

@@ -156,10 +156,12 @@ test('a network\'s parameters: the layer sizes, the data, the initialisation and
   const line = (spec: ReturnType<typeof networkSpec>) => networkParameters(spec, [784, 256, 10], 'embedded MNIST: 3,000 training digits').map((x) => `${x.symbol} = ${x.value}`);
   assert.deepEqual(line(networkSpec({ model: { hidden: [256], activation: 'relu', outputScale: 0.5 }, init: { scale: 2, seed: 7 }, training: { loss: 'crossEntropy', momentum: 0.9, learningRate: 0.05, batchSize: 128, epochs: 3, weightDecay: 1e-4 }, classify: { zetaChange: 0.2 } })), [
     'layers = 784-256-10', 'φ = relu', 'γ = 0.5', 'data = embedded MNIST: 3,000 training digits', 'init = kaiming', 'σ = 2', 'seed = 7',
-    'loss = cross-entropy', 'optimizer = SGD (momentum μ = 0.9)', 'η = 0.05', 'B = 128', 'epochs = 3', 'ρ = 0.0001', 'batch-order seed = 8', 'threshold of zetaChange = 0.2',
+    'loss = cross-entropy', 'optimizer = SGD (momentum μ = 0.9)', 'η = 0.05', 'B = 128', 'epochs = 3', 'ρ = 0.0001', 'batch-order seed = 8', 'records = every step', 'threshold of zetaChange = 0.2',
   ]);
   const adam = line(networkSpec({ model: { hidden: [256], bias: true }, init: { weights: [[[1]], [[1]]] }, training: { optimizer: 'adam', learningRate: [0.1, 0.01], steps: 50 } }));
   assert.ok(adam.includes('bias = yes') && adam.includes('init = explicit W_1 … W_2') && adam.includes('steps = 50') && adam.includes('η = [0.1, 0.01]'), adam.join('; '));
   assert.ok(adam.some((x) => /^optimizer = Adam \(β₁ = 0\.9, β₂ = 0\.999, ε = 1e-8\)$/.test(x)), adam.join('; '));
   assert.ok(!adam.some((x) => x.startsWith('ρ')), 'no weight decay, none printed');
+  // The record cadence as run (Export Data's CSV did not say which steps its rows are).
+  assert.ok(line(networkSpec({ model: { hidden: [256] }, training: { steps: 500, record: { every: 25 } } })).includes('records = every 25 steps'));
 });
