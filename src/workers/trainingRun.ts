@@ -15,12 +15,10 @@ import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
 import { DataError } from '../core/network/data/dataError';
 import { NetworkExperiment, networkVariant } from '../core/network/networkExperiment';
-import { INITIAL_LOSS_NOT_FINITE, recordCount, TrainingSetupError } from '../core/network/train';
+import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/train';
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { checkpointFolderOf, NetworkRun, TrainResult } from '../core/runs/train';
-import { linearBridge } from '../core/runs/bridge';
-import { solve } from '../core/runs/solve';
 import { loadingRunView, type LearningCurves, type RunStatus, type RunView, type VerdictView } from '../protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../protocol/workers';
 import { abortError } from './workerServer';
@@ -107,19 +105,17 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const elapsed = () => elapsedBefore + performance.now() - began;
   let lastSnapshot = 0;
   const notices = file.checkpoints ? [await checkpointsNotice(file, job)] : [];
-  // The bridge's exact flow, drawn over ζ, the loss and the norms (the same θ₀, t = steps).
-  const flow = exactFlowOf(run);
   const drawn = drawnBudget(job.sweepIndex !== null && file.sweep ? file.sweep.values.length : 1);
   // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading
   // the data…" through a first step of a minute).
-  snapshot(networkView(run.result(), 'training', run, elapsed(), notices, flow, drawn));
+  snapshot(networkView(run.result(), 'training', run, elapsed(), notices, drawn));
   const outcome = await run.run({
     shouldStop: () => signal.aborted,
     onProgress: () => {
       const now = performance.now();
       if (now - lastSnapshot < SNAPSHOT_EVERY_MS) return;
       lastSnapshot = now;
-      snapshot(networkView(run.result(), 'training', run, elapsed(), notices, flow, drawn));
+      snapshot(networkView(run.result(), 'training', run, elapsed(), notices, drawn));
     },
   });
   if (outcome.status === 'stopped') {
@@ -129,7 +125,7 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const result = run.result();
   // The summary's status is the one flab train prints (printedStatus: a loss not finite at θ₀ is notTrained).
   const { status } = result.summary;
-  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, elapsed(), notices, flow, drawn);
+  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, elapsed(), notices, drawn);
   run.dispose();
   return { run: view, result };
 }
@@ -174,66 +170,10 @@ function verdictOf(scores: LayerScores | null, records: number, thresholds: Laye
 }
 
 /**
- * The exact gradient flow of the linear model that `run` is (`linearBridge`) — its |ζ| and its layers'
- * norms at the run's planned records (0, every `record.every`, the last step), and its loss as the
- * run's `trainLoss` is taken: the mean over the iterations since the previous record, each at t = its
- * step (docs/networks.md, "Measurements") — by step. Null when the network is not the linear model, or
- * the flow too costly to draw beside it (more than FLOW_OVERLAY_WORK hidden units × points) or refused
- * by the solver; the loss null when the flow at every step would be too costly.
+ * A network's records as the panel draws them (with the bridge's exact flow, `TrainResult.exactFlow`,
+ * drawn under them); `maxDrawn`: the records past which it is thinned (`drawnBudget`).
  */
-export function exactFlowOf(run: NetworkRun): ExactFlow | null {
-  const every = run.spec.training.record.every;
-  const total = run.training.totalSteps;
-  const width = run.spec.model.hidden[0];
-  if (run.spec.model.hidden.length !== 1 || width * recordCount(total, every) > FLOW_OVERLAY_WORK) return null;
-  // The loss of a record is a mean over its iterations: the flow at every step, when that is cheap.
-  const everyStep = width * (total + 1) <= FLOW_OVERLAY_WORK;
-  const steps: number[] = [];
-  for (let s = 0; s < total; s += everyStep ? 1 : every) steps.push(s);
-  steps.push(total);
-  const bridge = linearBridge(run.spec, run.data.train, steps);
-  if (!('experiment' in bridge)) return null;
-  try {
-    const flow = solve(bridge.experiment);
-    const at = new Map<number, number>();
-    steps.forEach((s, k) => at.set(s, k));
-    const planned = (s: number) => s === 0 || s === total || s % every === 0;
-    const column = (xs: readonly (number | null)[], f: (x: number) => number = (x) => x) => (s: number): number | null => {
-      const k = planned(s) ? at.get(s) : undefined;
-      const x = k === undefined ? null : xs[k];
-      return x === null || x === undefined ? null : f(x);
-    };
-    // Σ of the flow's loss over steps [0, s): the mean over (previous record, s] is a difference of two.
-    const sums = new Float64Array(everyStep ? total + 2 : 0);
-    if (everyStep) for (let j = 0; j <= total; j++) sums[j + 1] = sums[j] + (flow.loss[j] ?? NaN);
-    const meanLoss = (s: number): number | null => {
-      if (!everyStep || !planned(s)) return null;
-      const from = s === 0 ? 0 : (Math.ceil(s / every) - 1) * every + 1;
-      const mean = (sums[s + 1] - sums[from]) / (s + 1 - from);
-      return Number.isFinite(mean) ? mean : null;
-    };
-    // The network's layers in order: W₁ = W, W₂ = uᵀ.
-    return { zeta: column(flow.zeta, Math.abs), loss: meanLoss, norms: [column(flow.normW), column(flow.normU)] };
-  } catch {
-    return null;
-  }
-}
-
-/** The bridge's exact flow, by step: |ζ|, the loss as the run's records take it, and the layers' norms (`exactFlowOf`). */
-export interface ExactFlow {
-  zeta(step: number): number | null;
-  loss(step: number): number | null;
-  norms: ((step: number) => number | null)[];
-}
-
-/** The most hidden units × records the panel solves the bridge's exact flow for (a few tens of milliseconds). */
-const FLOW_OVERLAY_WORK = 4_000_000;
-
-/**
- * A network's records as the panel draws them; `flow`: the bridge's exact flow by step (`exactFlowOf`),
- * drawn over the trained records; `maxDrawn`: the records past which it is thinned (`drawnBudget`).
- */
-export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, elapsedMs: number, notices: string[], flow: ExactFlow | null = null, maxDrawn = MAX_DRAWN_RECORDS): RunView {
+export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, elapsedMs: number, notices: string[], maxDrawn = MAX_DRAWN_RECORDS): RunView {
   const last = r.step.length ? r.step[r.step.length - 1] : 0;
   const total = run?.training.totalSteps ?? null;
   const remaining = status === 'training' && total && last > 0 ? (elapsedMs / last) * (total - last) : null;
@@ -249,7 +189,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
     kernel: hasValues(r.kernelChange) ? [{ name: 'kernel change', values: pick(r.kernelChange) }, { name: 'tangent-feature change', values: pick(r.tangentChange) }] : [],
     layers: r.layers.map((l) => ({ name: l.name, norm: pick(l.norm), distance: pick(l.distance) })),
     alignment: r.alignment.map((a) => ({ name: `${a.layers[0]} → ${a.layers[1]}`, zeta: pick(a.zeta), zetaTop: pick(a.zetaTop) })),
-    ...(flow ? { exactFlow: { zeta: pick(r.step).map(flow.zeta), loss: pick(r.step).map(flow.loss), norms: flow.norms.map((n) => pick(r.step).map(n)) } } : {}),
+    ...(r.exactFlow ? { exactFlow: { zeta: pick(r.exactFlow.zeta), loss: pick(r.exactFlow.loss), norms: r.exactFlow.norms.map(pick) } } : {}),
   };
   const s = r.summary;
   const extra = [...notices];

@@ -28,6 +28,10 @@ export function trainColumns(r: TrainResult): Column[] {
       { name: `alignment[${i}].zeta`, values: a.zeta },
       { name: `alignment[${i}].zetaTop`, values: a.zetaTop },
     ]),
+    // The bridge's exact flow (TrainResult.exactFlow), for its overlay to be drawn again from the file.
+    ...(r.exactFlow
+      ? [{ name: 'exactFlow.zeta', values: r.exactFlow.zeta }, { name: 'exactFlow.loss', values: r.exactFlow.loss }, ...r.exactFlow.norms.map((values, i) => ({ name: `exactFlow.norms[${i}]`, values }))]
+      : []),
   ];
 }
 

@@ -15,6 +15,7 @@ import { outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
 import { atWidthPowerBase, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../network/networkExperiment';
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept, NetworkLoss, NetworkSpec, parameterCount, recordsInMemoryProblem } from '../network/spec';
+import { BridgeFlow, bridgeFlow } from './bridgeFlow';
 import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingResult, TrainingSetupError, TrainingSummary } from '../network/train';
 
 /** Where a run reads and writes, and how it may be stopped. */
@@ -93,6 +94,14 @@ export interface TrainResult {
   layers: NetworkLayerSeries[];
   alignment: NetworkAlignmentSeries[];
   /**
+   * A network that is the two-layer linear model (the bridge): its exact gradient flow from the same θ₀
+   * at each record's step (t = steps) — |ζ|, the loss taken as `trainLoss` is (the mean over the
+   * record's iterations; null when the flow at every step is too costly) and the norms of W₁ = W and
+   * W₂ = uᵀ — null where a step is not a planned record (a divergence's); absent for any other network
+   * (docs/networks.md, "The bridge to the linear model").
+   */
+  exactFlow?: { zeta: (number | null)[]; loss: (number | null)[]; norms: (number | null)[][] };
+  /**
    * The trainer's summary, with its own status for a run that never started: `notTrained` when the
    * loss at θ₀ is not finite in float32 (`divergedAt` 0, no record: nothing diverged, nothing was
    * trained — the trainer says `diverged`; docs/networks.md, "Runs and output").
@@ -129,6 +138,8 @@ export interface TrainSweepResult {
 export class NetworkRun {
   private folder: CheckpointFolder | null = null;
   private written: Promise<string[]> | null = null;
+  /** The bridge's exact flow, solved at the first result (undefined until then; null: not the bridge). */
+  private flow: BridgeFlow | null | undefined;
 
   private constructor(
     readonly experiment: NetworkExperiment,
@@ -233,9 +244,17 @@ export class NetworkRun {
       tangentChange: r.tangentChange,
       layers: r.layers.map((l, i) => ({ name: names[i], shape: [sizes[i + 1], sizes[i]], norm: l.norm, distance: l.distance })),
       alignment: r.alignment.map((a, i) => ({ layers: [names[i], names[i + 1]], zeta: a.zeta, zetaTop: a.zetaTop })),
+      ...this.exactFlowAt(r.step),
       summary: { ...r.summary, status: printedStatus(r.summary), thresholds: { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }, records: r.step.length, final: finalValues(r, names) },
       checkpoints: this.folder ? { folder: this.folder.folder, files } : null,
     };
+  }
+
+  /** The bridge's exact flow at `steps` (`bridgeFlow`, solved once), as `TrainResult.exactFlow`; {} for any other network. */
+  private exactFlowAt(steps: readonly number[]): Pick<TrainResult, 'exactFlow'> {
+    if (this.flow === undefined) this.flow = bridgeFlow(this.spec, this.data.train, this.training.totalSteps);
+    const f = this.flow;
+    return f ? { exactFlow: { zeta: steps.map((s) => f.zeta(s)), loss: steps.map((s) => f.loss(s)), norms: f.norms.map((n) => steps.map((s) => n(s))) } } : {};
   }
 
   /** Frees the run's tensors. */

@@ -61,6 +61,21 @@ test('flab train prints the keys of the issue as JSON, CSV or the summary', () =
   assert.deepEqual(summary, r.summary);
 });
 
+test('the bridge prints its exact flow beside its records, in JSON and CSV; any other network none', () => {
+  // The panel drew the flow under the trained points, and Export Data (this output) had none of it.
+  const bridge = resolve(__dirname, '../../../../examples/networks/bridge-linear-network.flab.json');
+  const r = JSON.parse(flab('train', bridge).stdout);
+  const f = r.exactFlow;
+  for (const key of ['zeta', 'loss']) assert.equal(f[key].length, r.step.length, key);
+  assert.equal(f.norms.length, 2);
+  assert.ok(Math.abs(f.zeta[0] - r.alignment[0].zeta[0]) < 1e-6 && Math.abs(f.loss[0] - r.trainLoss[0]) < 1e-6 * r.trainLoss[0], 'the same θ₀');
+  r.layers.forEach((l: { norm: number[] }, i: number) => assert.ok(Math.abs(f.norms[i][0] - l.norm[0]) < 1e-6 * l.norm[0], `‖W${i + 1}‖ at θ₀`));
+  assert.ok(Math.abs(f.loss.at(-1) - r.trainLoss.at(-1)) < 1e-3 * r.trainLoss.at(-1), 'the same loss at the end');
+  const header = flab('train', bridge, '--csv').stdout.split('\n')[0];
+  assert.ok(header.endsWith(',exactFlow.zeta,exactFlow.loss,exactFlow.norms[0],exactFlow.norms[1]'), header);
+  assert.equal(JSON.parse(flab('train', write('tiny-flow.flab.json', tiny)).stdout).exactFlow, undefined, 'a ReLU network is not the linear model');
+});
+
 test('a diverging run exits 0, says where it diverged and keeps the curves so far', () => {
   const file = write('diverge.flab.json', { ...tiny, model: { hidden: [4], activation: 'linear' }, data: { train: { x: [[1], [2], [3]], y: [[1], [2], [3]] } }, training: { loss: 'squared', learningRate: 50, steps: 50, record: { every: 1 } } });
   const r = flab('train', file);
