@@ -11,12 +11,12 @@ import { solve } from './solve';
 
 /**
  * The exact gradient flow of the linear model that a network of `spec` trained on `train` for `total`
- * steps is (`linearBridge`) — its |ζ| and its layers'
- * norms at the run's planned records (0, every `record.every`, the last step), and its loss as the
- * run's `trainLoss` is taken: the mean over the iterations since the previous record, each at t = its
- * step (docs/networks.md, "Measurements") — by step. Null when the network is not the linear model, or
- * the flow too costly (more than FLOW_OVERLAY_WORK hidden units × points, or FLOW_MAX_RECORDS records) or refused
- * by the solver; the loss null when the flow at every step would be too costly.
+ * steps is (`linearBridge`), by step: its |ζ| and its layers' norms at the run's planned records (0,
+ * every `record.every`, the last step), and its loss as the run's `trainLoss` is taken — the mean over
+ * the iterations since the previous record, each at t = its step (docs/networks.md, "Measurements").
+ * Null when the network is not the linear model, when the flow is too costly (more than
+ * FLOW_OVERLAY_WORK hidden units × points, or FLOW_MAX_RECORDS records), or when the solver refuses it;
+ * the loss null when the flow at every step would be too costly.
  */
 export function bridgeFlow(spec: NetworkSpec, train: Dataset, total: number): BridgeFlow | null {
   const every = spec.training.record.every;
