@@ -160,9 +160,7 @@ export function logAxisTicks(min: number, max: number, count: number, gap = 0.12
   const labels = logTickLabels(values);
   if (values.length > 0 && max > min && min > 0) {
     const lastTick = values[values.length - 1];
-    // A whole number below 10⁵ (a step count, a width) prints as it is: 2048, not "2050", a value no
-    // run had; anything else in the tick format.
-    const endPrinted = Number.isInteger(max) && max < 1e5 ? String(max) : formatTickValue(max);
+    const endPrinted = valueLabel(max);
     const endIsTick = Math.abs(max - lastTick) <= 1e-9 * max || endPrinted === labels[labels.length - 1] || Number(endPrinted.replace('−', '-')) === lastTick;
     if (!endIsTick) {
       const width = Math.log10(max) - Math.log10(min);
@@ -186,7 +184,12 @@ export function valueTicks(at: readonly number[], min: number, max: number, coun
   const values = within.filter((_, i) => i % step === 0 || i === within.length - 1);
   // The last but one goes when thinning put it right beside the last.
   if (step > 1 && values.length > 2 && (within.length - 1) % step !== 0) values.splice(values.length - 2, 1);
-  return { values, labels: values.map((v) => (Number.isInteger(v) && Math.abs(v) < 1e5 ? String(v).replace('-', '−') : formatTickValue(v))) };
+  return { values, labels: values.map(valueLabel) };
+}
+
+/** A value as a tick that is one of the data's own: a whole number below 10⁵ as it is (2048, not "2050", a value no run had), anything else in the tick format. */
+function valueLabel(v: number): string {
+  return Number.isInteger(v) && Math.abs(v) < 1e5 ? String(v).replace('-', '−') : formatTickValue(v);
 }
 
 /** A linear axis's ticks and labels. */

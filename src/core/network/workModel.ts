@@ -4,6 +4,7 @@
  * is worth in them. Fixed, never timed, so that the same seed on the same machine measures at the same
  * records. No TensorFlow.js import: the experiment's defaults (the record cadence) are set with it too.
  */
+import { parameterCount } from './spec';
 
 /** Work of one TensorFlow.js operation's fixed cost, in multiply-adds (~25 µs). */
 export const OP_WORK = 4e5;
@@ -57,7 +58,6 @@ export function onnxStepWork(rows: number, weights: number): number {
  * small batches: 11 for 784-256³-10 at batch 128 (one a step cost 15% of an epoch, 2026-12-02).
  */
 export function leastDefaultRecordEvery(sizes: readonly number[], rows: number): number {
-  let weights = 0;
-  for (let l = 1; l < sizes.length; l++) weights += sizes[l - 1] * sizes[l];
+  const weights = parameterCount(sizes, false);
   return Math.max(1, Math.ceil((RECORD_WORK_PER_WEIGHT * weights) / (DEFAULT_RECORD_SHARE * onnxStepWork(Math.max(1, rows), weights))));
 }
