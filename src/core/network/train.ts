@@ -16,7 +16,7 @@ import { squaredNorms } from '../math/kernels';
 import { useWasmBackend } from './backend';
 import { Dataset, outputSize } from './dataset';
 import { FirstMeasurements } from './firstMeasurements';
-import { EXACT_ZETA_LIMIT, frobeniusNorm, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, NetworkMeasure, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
+import { EXACT_ZETA_LIMIT, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, NetworkMeasure, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
 import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, schemeStd, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
@@ -203,7 +203,6 @@ export class Training {
   private readonly chunkRows: number;
   private readonly evalRows: number;
   private readonly initial: WeightMatrix[];
-  private readonly initialNorms2: number[];
   private readonly order: BatchOrder;
   private readonly stepWork: number;
   /** The library that runs the steps (chosen in the constructor; see TrainingOptions.backend). */
@@ -273,7 +272,6 @@ export class Training {
     this.initial = initialWeights(spec.init, this.sizes);
     const drawn = drawnWeightProblems(spec, this.initial);
     if (drawn.length) throw new TrainingSetupError(drawn);
-    this.initialNorms2 = this.initial.map((w) => frobeniusNorm(w) ** 2);
     this.order = new BatchOrder(train.count, this.batchSize, this.full, t.seed);
     const layers = this.sizes.length - 1;
     this.probeRows = probeIndices(train.count, outputs, featuresPerSample(this.sizes));
@@ -741,14 +739,14 @@ export class Training {
     const m = measureNetwork(weights, this.initial, { products: this.products ?? jsProducts, grams, spectra: which.spectra, zeta: which.zeta, zetaTop: which.zetaTop, squaredNorms: sums });
     const biases = this.currentBiases();
     if (!biases) return m;
-    // Biases start at 0: they add ‖b‖² to ‖θ − θ₀‖² and nothing to ‖θ₀‖².
+    // Biases start at 0: they add ‖b‖² to ‖θ − θ₀‖² and nothing to ‖θ₀‖². The weights' sums are float64
+    // sums of float32 entries, in range whatever the weights (unlike checkpoints' float64 layers).
     let moved2 = 0;
     let start2 = 0;
-    m.layers.forEach((layer, l) => {
-      const n0 = Math.sqrt(this.initialNorms2[l]);
-      moved2 += (n0 > 0 ? layer.distance * n0 : layer.distance) ** 2;
-      start2 += this.initialNorms2[l];
-    });
+    for (const { difference2, b2 } of sums) {
+      moved2 += difference2;
+      start2 += b2;
+    }
     for (const b of biases) for (let i = 0; i < b.length; i++) moved2 += b[i] * b[i];
     return { ...m, distance: start2 > 0 ? Math.sqrt(moved2 / start2) : Math.sqrt(moved2) };
   }

@@ -546,7 +546,7 @@ for (const [engine, hidden, classes] of [['tfjs', [32], 2], ['onnxruntime', [512
   t.dispose();
 });
 
-test('the measurements at records agree between the engines and with measureNetwork in float64 on the same weights', async () => {
+test('the measurements at records agree between the engines and with measureNetwork in float64 on the same weights, and the network\'s distance with its biases', async () => {
   const { spec: base, train, test: testSet } = fullFeatured(4);
   const spec = { ...base, training: { ...base.training, record: { ...base.training.record, full: true } } };
   const runs: { records: TrainingRecord[]; weights: WeightMatrix[][] }[] = [];
@@ -554,10 +554,21 @@ test('the measurements at records agree between the engines and with measureNetw
     const t = new Training(spec, { train, test: testSet }, engine);
     const records: TrainingRecord[] = [];
     const weights: WeightMatrix[][] = [];
-    await t.run({ onRecord: (r) => (records.push(r), weights.push(t.currentWeights())) });
+    const biases: Float32Array[][] = [];
+    await t.run({ onRecord: (r) => (records.push(r), weights.push(t.currentWeights()), biases.push(t.currentBiases()!)) });
     assert.equal(t.engine, engine.backend);
     runs.push({ records, weights });
     t.dispose();
+    // The whole network's distance, biases included (they start at 0), in float64 from the record's θ_t and θ₀.
+    records.forEach((r, k) => {
+      let moved2 = 0;
+      let start2 = 0;
+      weights[k].forEach((w, l) => w.data.forEach((v, i) => ((moved2 += (v - weights[0][l].data[i]) ** 2), (start2 += weights[0][l].data[i] ** 2))));
+      for (const b of biases[k]) for (const v of b) moved2 += v * v;
+      const expected = Math.sqrt(moved2 / start2);
+      assert.ok(Math.abs(r.distance - expected) <= 1e-12 * expected, `${engine.backend} record ${k}: distance ${r.distance} vs ${expected}`);
+    });
+    assert.ok(biases.at(-1)!.some((b) => b.some((v) => v !== 0)), 'the biases moved: the check counts them');
   }
   const [onnx, tfjs] = runs;
   assert.equal(onnx.records.length, tfjs.records.length);
