@@ -13,7 +13,7 @@
 import { didYouMean, excerpt, visibleControls } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatePath } from '../core/experiment/parse';
-import { DataError } from '../core/network/data/dataError';
+import { DataError, reportedMessage } from '../core/network/data/dataError';
 import { TrainingSetupError } from '../core/network/trainErrors';
 import { parseArgs, usageLine } from './args';
 import { BadFileError, CliOutput, Command, CommandContext, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, MissingBundleError, UsageError } from './command';
@@ -96,7 +96,7 @@ async function runCommand(argv: readonly string[], reader: FileReader, progress?
       if (e instanceof MissingBundleError) return { code: EXIT_BAD_FILE, stdout: '', stderr: `flab ${command.name}: error: ${e.message}\n` };
       if (loaded) {
         if (e instanceof ExperimentError) return reportExperimentError(loaded, e);
-        if (e instanceof DataError) return reportExperimentError(loaded, new ExperimentError(e.message, e.path));
+        if (e instanceof DataError) return reportExperimentError(loaded, new ExperimentError(reportedMessage(e), e.path));
         if (e instanceof TrainingSetupError) {
           const where = loaded;
           return reportDiagnostics(where, e.problems.map((p) => ({ message: p.message, path: p.path, ...locatePath(where.tree, p.path), severity: 'error' as const })));

@@ -13,7 +13,7 @@ import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpo
 import { surveyFolder } from '../core/checkpoints/checkpointFolder';
 import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
-import { DataError } from '../core/network/data/dataError';
+import { DataError, reportedMessage } from '../core/network/data/dataError';
 import { NetworkExperiment, networkVariant } from '../core/network/networkExperiment';
 import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/train';
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
@@ -309,7 +309,7 @@ function locatedError(err: unknown, tree: Parameters<typeof locatePath>[0], text
   // The file's number at a problem's key as written (`locatedProblem`), as the command line says it.
   const diag = (message: string, path: string): Diagnostic => (tree ? locatedProblem(tree, text, { message, path }) : { message, path, ...locatePath(tree, path), severity: 'error' });
   if (err instanceof TrainingSetupError) return located(err.problems.map((p) => diag(p.message, p.path)));
-  if (err instanceof DataError) return located([diag(err.message, err.path)]);
+  if (err instanceof DataError) return located([diag(reportedMessage(err), err.path)]);
   if (err instanceof ExperimentError) return located([diag(err.message, err.path)]);
   return located([{ message: `the training failed: ${err instanceof Error ? err.message : String(err)}`, path: '', offset: 0, length: 0, severity: 'error' }]);
 }

@@ -201,7 +201,7 @@ test('a data entry refused while the data load is quoted as the file writes it',
   const file = write('huge-entry.flab.json', JSON.stringify({ ...tiny, data: { train: { x: [[1, 2], [3, 4]], y: [0, 1] } } }).replace('[3,4]', '[3,3.50e38]'));
   const r = flab('train', file);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /: error: expected a finite number within the float32 range \(±3\.4e38\), found 3\.50e38\n$/);
+  assert.match(r.stderr, /:\d+:\d+: error: data\.train\.x\[1\]\[1\]: expected a finite number within the float32 range \(±3\.4e38\), found 3\.50e38\n$/);
 });
 
 test('a file\'s errors are printed in the order of the file, whatever the order of the checks', () => {
@@ -346,6 +346,11 @@ test('bad data, sizes past the limits and the wrong kind are located errors (exi
   assert.match(at(write('labels.flab.json', { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'labels.csv', classes: 3 } }), 'train'), /labels.csv:3:3: label 7 is beyond the 3 classes \(labels 0 to 2\)/);
   write('images', 'hello, this is text');
   write('lab', Buffer.from([0, 0, 8, 1, 0, 0, 0, 1, 0]).toString('latin1'));
+  // Inline data is in the file itself: each problem names its JSON path, as the file's other problems do.
+  const inline = (name: string, train: unknown) => at(write(name, { ...tiny, data: { train } }), 'train');
+  assert.match(inline('row.flab.json', { x: [[0, 0], [0, 1], [1, 0, 3], [1, 1]], y: [0, 1, 1, 0] }), /row.flab.json:\d+:\d+: error: data\.train\.x\[2\]: expected 2 numbers \(as x\[0\] has\), found 3\n$/);
+  assert.match(inline('targets.flab.json', { x: [[0, 0], [0, 1]], y: [0] }), /error: data\.train\.y: 1 target for 2 samples in "x": expected one per sample\n$/);
+  assert.match(inline('label.flab.json', { x: [[0, 0], [0, 1]], y: [0, 2.5] }), /error: data\.train\.y\[1\]: label 2\.5 is not a class index/);
   assert.match(at(write('idx.flab.json', { model: { hidden: [3] }, data: { format: 'idx', trainImages: 'images', trainLabels: 'lab' } }), 'train'), /images, byte 0: expected an IDX file, whose first two bytes are 00 00, found 68 65/);
   const wide = at(write('wide.flab.json', { model: { hidden: [200000, 200000] }, data }), 'train');
   assert.match(wide, /wide.flab.json:3:\d+: error: layer sizes 2-200000-200000-2 make 40,000,800,000 parameters, above the limit of 16,777,216/);

@@ -210,9 +210,9 @@ describe('training worker', () => {
     const missing = await runTrainingJob(job(bridge.replace('"data": { "train": { "x": [[1], [2], [-1]], "y": [[0.9], [2.1], [-1.0]] } }', '"data": { "format": "csv", "trainFile": "nowhere.csv" }')), signal, () => undefined);
     assert.equal(missing.kind, 'invalid');
     assert.ok(missing.kind === 'invalid' && /nowhere\.csv/.test(missing.diagnostics[0].message) && missing.diagnostics[0].offset > 0, JSON.stringify(missing));
-    // A data entry beyond float32, quoted as the file writes it (not as 3.5e+38), as the command line does.
+    // A data entry beyond float32, named by its JSON path and quoted as the file writes it (not as 3.5e+38), as the command line does.
     const huge = await runTrainingJob(job(bridge.replace('"x": [[1], [2], [-1]]', '"x": [[1], [3.50e38], [-1]]')), signal, () => undefined);
-    assert.ok(huge.kind === 'invalid' && huge.diagnostics[0].path === 'data.train.x[1][0]' && / found 3\.50e38$/.test(huge.diagnostics[0].message), JSON.stringify(huge));
+    assert.ok(huge.kind === 'invalid' && huge.diagnostics[0].path === 'data.train.x[1][0]' && /^data\.train\.x\[1\]\[0\]: expected a finite number.* found 3\.50e38$/.test(huge.diagnostics[0].message), JSON.stringify(huge));
     const linear = await runTrainingJob(job(readFileSync(join(EXAMPLES, 'alignment.flab.json'), 'utf8')), signal, () => undefined);
     assert.equal(linear.kind, 'linear');
     // Describing a long file: its kind, title and sweep, without training.

@@ -56,6 +56,15 @@ export class DataError extends Error {
   }
 }
 
+/**
+ * The message as a report prints it: a problem in the experiment file itself (inline data, a spec key:
+ * no data file of its own) is named by its JSON path first, as the file's other problems are
+ * (`data.train.x[2]: expected 2 numbers (as x[0] has), found 3`); a data file's starts with its place.
+ */
+export function reportedMessage(e: DataError): string {
+  return e.file === undefined && e.path !== '' && !e.detail.startsWith(e.path) ? `${e.path}: ${e.message}` : e.message;
+}
+
 function locationPrefix(l: DataLocation): string {
   if (l.file === undefined) return '';
   if (l.line !== undefined) return `${l.file}:${l.line}${l.column !== undefined ? `:${l.column}` : ''}: `;
