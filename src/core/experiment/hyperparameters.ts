@@ -107,9 +107,12 @@ export function numericKeys(kind: ExperimentKind = 'linear'): NumericKey[] {
 /**
  * The numeric key of a file of `kind` (default: the linear model's) named by `key`: a full JSON path,
  * or the unique last segment of one. Returns an error message (with the candidates) when it names
- * nothing or several keys.
+ * nothing or several keys, or writes an array index other than as a plain number (`[00]`, `[01]`: the
+ * same entry as `[0]`, `[1]`, but a table's column and a figure's axis would print it as written).
  */
 export function resolveKey(key: string, kind: ExperimentKind = 'linear'): NumericKey | { error: string } {
+  const padded = /\[0\d+\]/.exec(key);
+  if (padded) return { error: `\`${excerpt(key)}\` writes the index ${padded[0]}: write it as [${Number(padded[0].slice(1, -1))}]` };
   const own = resolveOwnKey(key, kind);
   if (!('error' in own) || !own.unknown) return own;
   const other = otherKindKey(key, kind);

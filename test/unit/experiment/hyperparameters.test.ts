@@ -41,3 +41,13 @@ test('a sweep over the other kind\'s key is refused at the sweep with the keys o
   const network = resolveSweep({ 'learningRates.W': [0.1, 0.2] }, 'network');
   assert.match(network.problems[0].message, /^sweep: `learningRates\.W` is a key of the two-layer linear model; a network experiment's learning rate is `training\.learningRate`/);
 });
+
+test('an array index written with leading zeros is refused, saying how to write it (a table and a figure printed it as written)', () => {
+  assert.equal(errorOf('training.learningRate[00]', 'network'), '`training.learningRate[00]` writes the index [00]: write it as [0]');
+  assert.equal(errorOf('model.hidden[007]', 'network'), '`model.hidden[007]` writes the index [007]: write it as [7]');
+  assert.match(errorOf('data.x[01]'), /writes the index \[01\]: write it as \[1\]$/);
+  const r = resolveKey('model.hidden[10]', 'network');
+  assert.ok(!('error' in r) || !/writes the index/.test(r.error), 'a plain [10] is not refused for its 0');
+  const swept = resolveSweep({ 'training.learningRate[00]': [0.1, 0.2] }, 'network');
+  assert.deepEqual(swept.problems.map((p) => p.path), ['sweep.training.learningRate[00]']);
+});
