@@ -95,6 +95,12 @@ export interface RunView {
   /** The best test accuracy and the final total weight norm √Σ‖W_l‖², for the sweep's summary views. */
   bestAccuracy: number | null;
   finalNorm: number | null;
+  /**
+   * Why the run's final values are not a trained network's though it finished: it collapsed (every
+   * tangent feature 0 at the end) or its loss blew up while staying finite (LayerScores.lossBlewUp).
+   * A sweep's summary views leave such a value out, as a diverged one; null otherwise.
+   */
+  blownUp: 'collapsed' | 'loss blew up' | null;
   /** What set the run, for an exported figure's header (src/core/figures/parameters.ts); [] for checkpoints. */
   parameters: Parameter[];
 }
@@ -109,6 +115,7 @@ export function loadingRunView(): RunView {
     notices: [],
     bestAccuracy: null,
     finalNorm: null,
+    blownUp: null,
     parameters: [],
   };
 }

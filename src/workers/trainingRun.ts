@@ -204,6 +204,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
     notices: extra.map(visibleName),
     bestAccuracy: s.bestTestAccuracy ?? null,
     finalNorm: finalNorm(r.layers),
+    blownUp: s.scores?.collapsed ? 'collapsed' : s.scores?.lossBlewUp ? 'loss blew up' : null,
     parameters: run ? networkParameters(run.spec, r.network.sizes, r.data.source) : [],
   };
 }
@@ -300,6 +301,7 @@ export function checkpointsView(r: CheckpointsResult, thresholds: LayerThreshold
     notices: notices.map(visibleName),
     bestAccuracy: s.bestAccuracy,
     finalNorm: finalNorm(r.layers),
+    blownUp: null,
     parameters: [],
   };
 }

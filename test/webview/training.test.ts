@@ -70,6 +70,7 @@ function run(records: number, status: RunView['status'], totalSteps = 500): RunV
     notices: ['Layers chosen by default: fc1.weight, fc2.weight, fc3.weight.'],
     bestAccuracy: 0.95,
     finalNorm: 20,
+    blownUp: null,
     parameters: [
       { path: 'model.hidden', symbol: 'layers', value: '784-256-256-10' },
       { path: 'init.scale', symbol: 'σ', value: '1' },
@@ -113,7 +114,7 @@ function realVerdict(): VerdictView {
     kernelOmitted: null,
     frozen: false,
     weightsNotFinite: false,
-    collapsed: false,
+    collapsed: false, lossBlewUp: null,
   };
   const e = explainLayerLabel(scores, 6);
   return { label: e.label, regime: e.regime, criteria: e.criteria.map((c) => ({ name: c.name, text: c.text, value: c.value, threshold: c.threshold, reached: c.reached, decisive: c.decisive })), reasons: e.reasons };
@@ -346,23 +347,25 @@ describe('training panel webview', () => {
     // shows that run's verdict, a second one none.
     const runsLabelled = runs.map((r, i) => (i < 2 ? r : { ...r, verdict: { ...r.verdict!, label: 'rescaling' } }));
     runsLabelled[4] = { ...runsLabelled[4], status: 'diverged', verdict: null };
+    // A value that finished collapsed has no label, and its final values are a dead network's (its ζ was the sweep's highest).
+    runsLabelled[0] = { ...runsLabelled[0], blownUp: 'collapsed', verdict: { label: null, regime: 'no label: the network collapsed', criteria: [], reasons: [] } };
     await send(page, message(2, runs[2], { sweep: { key: 'scale', path: 'init.scale', values, runs: runsLabelled } }));
     const legend = await page.locator('.sweep-legend .sweep-item').allInnerTexts();
-    assert.deepEqual(legend.map((t) => t.replace(/\s+/g, ' ').trim()), ['0.1 alignment', '0.3 alignment', '1 rescaling', '3 rescaling', '10 diverged']);
+    assert.deepEqual(legend.map((t) => t.replace(/\s+/g, ' ').trim()), ['0.1 collapsed', '0.3 alignment', '1 rescaling', '3 rescaling', '10 diverged']);
     // Each value's hint is a definition (on focus as on hover), not a title.
     assert.deepEqual(await hoverOnlyHints(page), [], 'no hover-only hints');
     assert.equal(await definitionOf(page, '.sweep-item[data-sweep-value="3"]'), 'Show this run\'s verdict');
-    // The summary views leave the diverged value out, and say so (its blown-up norm flattened the others).
+    // The summary views leave the diverged and the collapsed values out, and say so (a blown-up norm flattened the others).
     await send(page, { type: 'exportChart', requestId: 21, format: 'svg', scale: 1, background: 'light' });
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === 21));
     const summary = ((await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === 21) as unknown as { figure: { charts: { title: string; x: { max: number }; series: { x: number[]; y: (number | null)[] }[] }[] } }).figure.charts;
     for (const prefix of ['Final ζ against scale', 'Best test accuracy against scale', 'Final weight norm']) {
       const c = summary.find((x) => x.title.startsWith(prefix))!;
-      assert.match(c.title, / — left out, diverged: scale = 10$/, c.title);
+      assert.match(c.title, / — left out, diverged: scale = 10; collapsed: scale = 0\.1$/, c.title);
       assert.equal(c.x.max, 3, 'the axis ends at the last value drawn, not at the one left out');
       const at = (sr: { x: number[]; y: (number | null)[] }, v: number) => sr.y[sr.x.indexOf(v)] ?? null;
-      for (const sr of c.series) assert.equal(at(sr, 10), null, `${c.title}: no point at the diverged value`);
-      assert.ok([0.1, 0.3, 1, 3].every((v) => at(c.series[0], v) !== null), c.title);
+      for (const sr of c.series) for (const v of [0.1, 10]) assert.equal(at(sr, v), null, `${c.title}: no point at ${v}, left out`);
+      assert.ok([0.3, 1, 3].every((v) => at(c.series[0], v) !== null), c.title);
     }
     assert.equal(await page.locator('.verdict').isHidden(), true, 'no value chosen: no verdict');
     await page.locator('.sweep-item[data-sweep-value="3"]').click();
@@ -381,7 +384,7 @@ describe('training panel webview', () => {
     assert.equal(await page.locator('.progress-text').innerText(), '2 of 5 values done · step 620 of about 1500 over the values · 2 s elapsed · about 3 s left');
     assert.equal(await page.locator('vscode-button:has-text("Stop")').isVisible(), true);
     const underwayLegend = await page.locator('.sweep-legend .sweep-item').allInnerTexts();
-    assert.deepEqual(underwayLegend.map((t) => t.replace(/\s+/g, ' ').trim()), ['0.1 alignment', '0.3 alignment', '1 rescaling so far', '3 —', '10 —']);
+    assert.deepEqual(underwayLegend.map((t) => t.replace(/\s+/g, ' ').trim()), ['0.1 collapsed', '0.3 alignment', '1 rescaling so far', '3 —', '10 —']);
     // Every value diverged or was not trained: no summary view (they drew empty frames), the status says so.
     const failed = runs.map((r, i) => ({ ...r, status: i % 2 === 0 ? ('diverged' as const) : ('notTrained' as const), verdict: null }));
     await send(page, message(4, { ...runs[0], status: 'diverged', verdict: null }, { sweep: { key: 'scale', path: 'init.scale', values, runs: failed } }));
@@ -700,7 +703,7 @@ describe('training panel webview', () => {
   it('says a run that failed before its first record cannot run, without a step axis to put on a log scale or reset', async () => {
     // A CSV with NaN: the banner said "The experiment is invalid." over "Log step axis" and "Reset zoom" with no chart.
     const page = await open();
-    const failed: RunView = { status: 'failed', progress: null, curves: { step: [], epoch: null, losses: [], accuracies: [], distance: [], kernel: [], layers: [], alignment: [] }, verdict: null, notices: [], bestAccuracy: null, finalNorm: null, parameters: [] };
+    const failed: RunView = { status: 'failed', progress: null, curves: { step: [], epoch: null, losses: [], accuracies: [], distance: [], kernel: [], layers: [], alignment: [] }, verdict: null, notices: [], bestAccuracy: null, finalNorm: null, blownUp: null, parameters: [] };
     await send(page, message(1, failed));
     await send(page, { type: 'invalid', version: 2, errors: [{ message: 'bad.csv:3:3: expected a number in field 2 ("b"), found "NaN"', line: 4, column: 43 }] });
     await page.waitForSelector('.banner');

@@ -122,22 +122,29 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
 
 /**
  * A chart against the swept value: one line per summary quantity through a marker at each value. A
- * value whose run diverged (or was not trained) has no point: its "final" ζ and norm are those of the
- * blown-up weights (a norm of 10³⁰ put every other value's on 0), and its best accuracy is not a trained
- * network's; the title names the values left out.
+ * value whose run diverged (or was not trained), collapsed or whose loss blew up (`RunView.blownUp`)
+ * has no point: its "final" ζ and norm are those of the blown-up weights (a norm of 10³⁰ put every
+ * other value's on 0; a collapsed run's ζ was the sweep's highest), and its best accuracy is not a
+ * trained network's; the title names the values left out.
  */
 function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines: { label: string; colour: string; scale: string; dashed?: boolean; value(r: RunView): number | null }[]): ChartModel {
   const all = sweep.values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
   // The values left out are off the axis too: a point at η = 0.1 sat at the left edge of an axis to 10³⁰.
-  const order = all.filter((o) => !untrained(sweep.runs[o.i]));
+  const order = all.filter((o) => !untrained(sweep.runs[o.i]) && !sweep.runs[o.i]?.blownUp);
   const xs = order.map((o) => o.v);
   const columns = lines.map((l) => order.map((o) => {
     const r = sweep.runs[o.i];
     const v = r ? l.value(r) : null;
     return v === null || !Number.isFinite(v) ? null : v;
   }));
-  const left = (status: RunView['status']) => all.filter((o) => sweep.runs[o.i]?.status === status).map((o) => formatReadout(o.v));
-  const said = [['diverged', left('diverged')], ['not trained', left('notTrained')]].filter(([, vs]) => vs.length > 0).map(([why, vs]) => `${why}: ${sweep.key} = ${(vs as string[]).join(', ')}`);
+  const left = (is: (r: RunView) => boolean) => all.filter((o) => sweep.runs[o.i] !== null && is(sweep.runs[o.i]!)).map((o) => formatReadout(o.v));
+  const why: [string, string[]][] = [
+    ['diverged', left((r) => r.status === 'diverged')],
+    ['not trained', left((r) => r.status === 'notTrained')],
+    ['collapsed', left((r) => !untrained(r) && r.blownUp === 'collapsed')],
+    ['loss blew up', left((r) => !untrained(r) && r.blownUp === 'loss blew up')],
+  ];
+  const said = why.filter(([, vs]) => vs.length > 0).map(([reason, vs]) => `${reason}: ${sweep.key} = ${vs.join(', ')}`);
   const shown = said.length === 0 ? title : `${title} — left out, ${said.join('; ')}`;
   // Marked and joined across a value whose run has none (SeriesSpec.sparse): a few values, each a run.
   const series: SeriesSpec[] = lines.map((l) => ({ label: l.label, colour: l.colour, dashed: l.dashed ?? false, points: false, sparse: true, scale: l.scale }));
@@ -336,10 +343,11 @@ export const SO_FAR: ReadonlySet<RunView['status']> = new Set(['training', 'stop
 
 /**
  * What a sweep value's run is, in the legend's and the figure key's words: its label (with "so far"
- * while it trains), "diverged", "not trained", or — before it has one.
+ * while it trains), "diverged", "not trained", "collapsed", "loss blew up", or — before it has one.
  */
 export function sweepRunLabel(run: RunView | null): string {
   if (run?.status === 'diverged') return 'diverged';
   if (run?.status === 'notTrained') return 'not trained';
+  if (run?.blownUp) return run.blownUp;
   return run?.verdict?.label ? `${run.verdict.label}${SO_FAR.has(run.status) ? ' so far' : ''}` : '—';
 }

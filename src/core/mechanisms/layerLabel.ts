@@ -14,7 +14,7 @@
  */
 import { lastMeasured } from './series';
 import { classifyCode, ClassifyThresholds, DEFAULT_THRESHOLDS, labelName, MechanismScores } from './classify';
-import { formatAgainst, formatExact } from './explain';
+import { formatAgainst, formatExact, formatScore } from './explain';
 
 /** The columns the scores are read from: one entry per record (or checkpoint), the first the reference. */
 export interface LayerColumns {
@@ -28,6 +28,8 @@ export interface LayerColumns {
   trained?: boolean;
   /** The last kernel measurement found every tangent feature 0, the first's not (KernelMeasure.featuresVanished); absent for checkpoints. */
   collapsed?: boolean;
+  /** The training loss at each record (a training run's; absent for checkpoints): `lossBlewUp` compares its ends. */
+  trainLoss?: readonly number[];
   /** ‖θ − θ₀‖/‖θ₀‖. */
   distance: readonly number[];
   /** ‖W_l‖_F per layer. */
@@ -76,6 +78,15 @@ export interface LayerScores {
    * are a dead network's. No label, as for `frozen`: a mechanism would be read from a collapse.
    */
   collapsed: boolean;
+  /**
+   * The training loss blew up while staying finite: at the last record it is more than LOSS_BLOWUP
+   * times the first record's (2.30 → 2.9·10⁶ for a tanh network at η = 10⁶, its units saturated at ±1
+   * so that its tangent features never vanish, as a collapse's do). Such a run did not learn; ζ, the
+   * norms and the kernel moved with a blow-up, and a mechanism read from them was "alignment" or
+   * "rescaling". No label, as for `collapsed`. Null when it did not (or for checkpoints), else the two
+   * losses.
+   */
+  lossBlewUp: { first: number; last: number } | null;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -112,6 +123,13 @@ export interface LayerThresholds extends ClassifyThresholds {
 /** The linear model's defaults, and 0.1 for the distance (the default of `tangentChange`, which it stands for). */
 export const DEFAULT_LAYER_THRESHOLDS: LayerThresholds = { ...DEFAULT_THRESHOLDS, distance: DEFAULT_THRESHOLDS.tangentChange };
 
+/**
+ * How many times its first record's training loss a run's last may be and still be labelled
+ * (`lossBlewUp`): a run that learned ends below where it started, a catapult included (its loss spikes
+ * early and comes down), and one that barely moved ends within noise of it; tenfold is neither.
+ */
+export const LOSS_BLOWUP = 10;
+
 const maxOf = (xs: readonly (number | null)[]): number | null => {
   let m: number | null = null;
   for (const x of xs) if (x !== null && (m === null || x > m)) m = x;
@@ -147,6 +165,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     weightsNotFinite: !ends(c.distance) || c.layers.some((l) => !ends(l.norm)),
     frozen: c.trained === true && n > 1 && c.distance.every((d) => d === 0),
     collapsed: c.collapsed === true,
+    lossBlewUp: lossBlewUp(c.trainLoss, last),
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
     disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
@@ -160,6 +179,13 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     maxDistance: c.distance.reduce((m, d) => (Number.isFinite(d) ? (Number.isNaN(m) ? d : Math.max(m, d)) : m), NaN),
     startsAtZero: c.layers.length > 0 && c.layers.every((l) => l.norm[0] === 0),
   };
+}
+
+/** `LayerScores.lossBlewUp` of a run's training losses (the last of `last + 1` records against the first). */
+function lossBlewUp(loss: readonly number[] | undefined, last: number): { first: number; last: number } | null {
+  if (!loss || last < 1 || loss.length <= last) return null;
+  const [a, b] = [loss[0], loss[last]];
+  return Number.isFinite(a) && Number.isFinite(b) && a > 0 && b > LOSS_BLOWUP * a ? { first: a, last: b } : null;
 }
 
 /** The network moved from θ₀ = 0: infinitely far relative to θ₀, which the distance's kernel test must see (not its absolute value). */
@@ -190,7 +216,7 @@ function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismSc
  * weights are not finite at either end (`weightsNotFinite`).
  */
 export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
-  if (records < 2 || s.weightsNotFinite || s.frozen || s.collapsed) return null;
+  if (records < 2 || s.weightsNotFinite || s.frozen || s.collapsed || s.lossBlewUp) return null;
   const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
 }
@@ -239,7 +265,9 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
             ? 'no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny init.scale or outputScale, or a loss already at a stationary point)'
             : s.collapsed
               ? 'no label: the network collapsed — at the end its outputs on the probe batch no longer depend on any weight (every tangent feature is 0: every ReLU inactive, say, after a blow-up), so the kernel changed by 1 and ζ moved with a dead network; a smaller learning rate or init.scale trains it'
-              : 'no label';
+              : s.lossBlewUp
+                ? `no label: the training loss blew up — from ${formatScore(s.lossBlewUp.first)} at the first record to ${formatScore(s.lossBlewUp.last)} at the last, more than ${LOSS_BLOWUP} times, though it stayed finite — so the kernel, ζ and the norms moved with a blow-up, not with learning; a smaller learning rate or init.scale trains it`
+                : 'no label';
     return { label: null, regime, criteria: [], reasons: [] };
   }
   const { scores, thresholds, byKernel } = asMechanism(s, th);

@@ -186,6 +186,27 @@ test('a network that collapsed — every ReLU dead after a blow-up, its tangent 
   assert.equal(healthy.scores.collapsed, false);
 });
 
+test('a network whose loss blew up but stayed finite — saturated tanh or sigmoid units at η = 10⁶ — has no label, and says why', () => {
+  // The loss went 2.4 → 2.9·10⁶ with test accuracy at 21%, and the label read "mixed: alignment+rescaling"
+  // (sigmoid: "rescaling"): its units saturate at ±1 or 0/1, so its tangent features never vanish as a
+  // collapse's do, and ζ and the norms moved with the blow-up.
+  for (const activation of ['tanh', 'sigmoid']) {
+    const file = write(`blown-${activation}.flab.json`, { model: { hidden: [16], activation }, data: { dataset: 'mnist', train: 300, test: 100 }, init: { seed: 1 }, training: { learningRate: 1e6, batchSize: 30, epochs: 20 } });
+    const r = flab('train', file, '--summary');
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { status: string; label: string | null; scores: { collapsed: boolean; lossBlewUp: { first: number; last: number } | null } };
+    assert.equal(s.status, 'finished', activation);
+    assert.equal(s.label, null, activation);
+    assert.equal(s.scores.collapsed, false, `${activation}: not a collapse — its features did not vanish`);
+    assert.ok(s.scores.lossBlewUp !== null && s.scores.lossBlewUp.last > 1e4 * s.scores.lossBlewUp.first, `${activation}: ${JSON.stringify(s.scores.lossBlewUp)}`);
+    assert.match(r.stderr, /: note: no label: the training loss blew up — from [\d.]+ at the first record to [\d.e]+ at the last, more than 10 times, though it stayed finite/, activation);
+  }
+  // A network that trains keeps its label.
+  const healthy = JSON.parse(flab('train', write('healthy-loss.flab.json', { ...tiny, training: { ...tiny.training, learningRate: 0.1 } }), '--summary').stdout) as { label: string | null; scores: { lossBlewUp: unknown } };
+  assert.equal(healthy.scores.lossBlewUp, null);
+  assert.notEqual(healthy.label, null);
+});
+
 test('a label whose kernel test is the distance, because float32 cannot hold the kernel, says so on standard error', () => {
   // init.scale 1e-30: the kernel underflows to 0 in float32; only --summary showed kernelNotFinite.
   const file = write('tiny-init.flab.json', { ...tiny, init: { scale: 1e-30 }, training: { learningRate: 0.5, steps: 20 } });

@@ -262,7 +262,7 @@ describe('explainLayerLabel', () => {
         kernelNotFinite: false,
         kernelOmitted: null,
         frozen: false,
-        weightsNotFinite: false, collapsed: false,
+        weightsNotFinite: false, collapsed: false, lossBlewUp: null,
       };
       const records = 1 + Math.floor(rng.uniform() * 5);
       const e = explainLayerLabel(s, records, DEFAULT_LAYER_THRESHOLDS);
