@@ -114,7 +114,7 @@ function realVerdict(): VerdictView {
     kernelOmitted: null,
     frozen: false,
     weightsNotFinite: false,
-    collapsed: false, lossBlewUp: null,
+    collapsed: false, lossBlewUp: null, kernelPending: false,
   };
   const e = explainLayerLabel(scores, 6);
   return { label: e.label, regime: e.regime, criteria: e.criteria.map((c) => ({ name: c.name, text: c.text, value: c.value, threshold: c.threshold, reached: c.reached, decisive: c.decisive })), reasons: e.reasons };

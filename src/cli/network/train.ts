@@ -57,7 +57,8 @@ export function divergedNote(file: string, r: TrainResult, run?: string): string
   // A run whose weights never moved has no label either: the reason, which only the panel showed.
   // Nor has one that collapsed (its tangent features all 0 at the end, every ReLU dead), or whose
   // loss blew up while staying finite: why.
-  if (r.summary.scores?.frozen || r.summary.scores?.collapsed || r.summary.scores?.lossBlewUp) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).regime}\n`;
+  // (A run that diverged blew up too, and its own note says where.)
+  if (r.summary.scores?.frozen || r.summary.scores?.collapsed || (r.summary.scores?.lossBlewUp && r.summary.status !== 'diverged')) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).regime}\n`;
   if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${INITIAL_LOSS_NOT_FINITE}\n`;
   // Zero steps (training.epochs or steps 0) is a measurement of θ₀ alone: allowed, but said, as it has no label.
   if (r.summary.status === 'finished' && r.summary.totalSteps === 0) return `${file}: note: ${run ? `${run}: ` : ''}no label: the run has 0 steps (training.epochs or training.steps is 0), so its one record measures θ₀ alone\n`;

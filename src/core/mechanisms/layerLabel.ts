@@ -60,6 +60,13 @@ export interface LayerScores {
    */
   kernelOmitted: string | null;
   /**
+   * A training run whose tangent kernel has been measured at its first record only so far (its
+   * cadence spaces the measurements by their cost: docs/networks.md, "Cadence"): until the next, the
+   * distance from θ₀ stands for it, as for checkpoints, and the explanation says why. False for
+   * checkpoints, a run that has measured it again, and one whose kernel is omitted or not finite.
+   */
+  kernelPending: boolean;
+  /**
    * A layer's norm, or the distance, is not finite at the first or the last record (a checkpoint
    * holding NaN or ±∞): every score built on it is meaningless, and there is no label.
    */
@@ -162,6 +169,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     tangentChange: kernelFinite ? measuredLater(c.tangentChange) : null,
     kernelNotFinite: !kernelFinite,
     kernelOmitted: c.kernelOmitted ?? null,
+    kernelPending: kernelFinite && !c.kernelOmitted && c.kernelChange !== undefined && measuredLater(c.kernelChange) === null,
     weightsNotFinite: !ends(c.distance) || c.layers.some((l) => !ends(l.norm)),
     frozen: c.trained === true && n > 1 && c.distance.every((d) => d === 0),
     collapsed: c.collapsed === true,
@@ -220,6 +228,9 @@ export function layerLabel(s: LayerScores, records: number, th: LayerThresholds 
   const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
 }
+
+/** Why a training run's kernel test is the distance until its second kernel measurement (`kernelPending`). */
+const PENDING = 'The tangent kernel has been measured at θ₀ only so far (the measurements are spaced by their cost), so until the next one the distance stands for it';
 
 /** One criterion of a network's label, as the panel shows it. */
 export interface LayerCriterion {
@@ -281,7 +292,7 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
     criteria.push({ name: 'kernelChange', text: 'Largest tangent kernel change ‖K − K₀‖/‖K₀‖', value: s.kernelChange, threshold: th.kernelChange, reached: kernelMoved, decisive: kernel || kernelMoved });
     if (s.tangentChange !== null) criteria.push({ name: 'tangentChange', text: 'Largest tangent-feature change ‖J − J₀‖/‖J₀‖', value: s.tangentChange, threshold: th.tangentChange, reached: tangentMoved, decisive: kernel || tangentMoved });
   } else {
-    const from = s.kernelNotFinite || s.kernelOmitted ? 'θ₀' : 'the first checkpoint';
+    const from = s.kernelNotFinite || s.kernelOmitted || s.kernelPending ? 'θ₀' : 'the first checkpoint';
     // From θ₀ = 0 the distance is absolute and relative to θ₀ infinite: its value has no threshold to meet.
     if (movedFromZero(s)) criteria.push({ name: 'distance', text: `Largest distance from ${from} ‖θ − θ₀‖ (θ₀ = 0: relative to it, infinite)`, value: null, threshold: th.distance, reached: true, decisive: true });
     else criteria.push({ name: 'distance', text: `Largest distance from ${from} ‖θ − θ₀‖/‖θ₀‖`, value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
@@ -294,16 +305,18 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
   criteria.push({ name: 'balanceChange', text: 'Balance change (spread of the layers\' ln‖W_l‖ changes)', value: s.balanceChange, threshold: th.balanceChange, reached: s.balanceChange === null || s.balanceChange >= th.balanceChange, decisive: !kernel && rescaled && (rise || fall) });
 
   const reasons: string[] = [];
-  const fromZero = `every layer of ${s.kernelNotFinite || s.kernelOmitted ? 'θ₀' : 'the first checkpoint'} is exactly zero, and the network moved from it (by up to ${formatExact(s.maxDistance)} in the weights' own units): relative to θ₀ = 0 that is infinitely far whatever those units, so the test of the relative distance fails`;
+  const fromZero = `every layer of ${s.kernelNotFinite || s.kernelOmitted || s.kernelPending ? 'θ₀' : 'the first checkpoint'} is exactly zero, and the network moved from it (by up to ${formatExact(s.maxDistance)} in the weights' own units): relative to θ₀ = 0 that is infinitely far whatever those units, so the test of the relative distance fails`;
   const test = byKernel
     ? `The tangent kernel changed by ${fa(scores.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}` : ''}`
     : movedFromZero(s)
-      ? `${s.kernelNotFinite ? 'The tangent kernel could not be measured in float32 at these weights, so the distance stands for it; but ' : s.kernelOmitted ? `The tangent kernel is not measured (${s.kernelOmitted}), so the distance stands for it; but ` : 'Checkpoints carry no data, so the distance stands for the tangent kernel; but '}${fromZero}`
+      ? `${s.kernelNotFinite ? 'The tangent kernel could not be measured in float32 at these weights, so the distance stands for it; but ' : s.kernelOmitted ? `The tangent kernel is not measured (${s.kernelOmitted}), so the distance stands for it; but ` : s.kernelPending ? `${PENDING}; but ` : 'Checkpoints carry no data, so the distance stands for the tangent kernel; but '}${fromZero}`
     : s.kernelNotFinite
       ? `The tangent kernel could not be measured in float32 at these weights (its products overflow, or underflow to 0), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
       : s.kernelOmitted
         ? `The tangent kernel is not measured (${s.kernelOmitted}), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
-        : `The network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
+        : s.kernelPending
+          ? `${PENDING}: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
+          : `The network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
   if (kernel) {
     reasons.push(`${test}: the kernel regime — training is nearly linear in the parameters.`);
     return { label, regime: 'kernel regime', criteria, reasons };

@@ -225,3 +225,19 @@ test('a training loss that rose more than tenfold, still finite, gives no label 
   // Without a loss column (checkpoints) there is no such test.
   assert.equal(layerScores(base)!.lossBlewUp, null);
 });
+
+test('a training run whose kernel is measured at θ₀ only so far takes the distance from θ₀, and says so — not "from its first checkpoint"', () => {
+  // At step 80 of a long run the verdict read "Largest distance from the first checkpoint … (checkpoints carry no data, …)".
+  const early = layerScores({ kernelChange: [0, null, null], tangentChange: [0, null, null], distance: [0, 0.2, 0.327], layers: [{ norm: [1, 1.1, 1.2] }, { norm: [1, 1, 1.1] }], alignment: [{ zeta: [0.1, null, 0.15] }] })!;
+  assert.equal(early.kernelPending, true);
+  assert.equal(early.kernelChange, null);
+  const e = explainLayerLabel(early, 3);
+  assert.equal(e.criteria[0].text, 'Largest distance from θ₀ ‖θ − θ₀‖/‖θ₀‖');
+  assert.equal(e.reasons[0], 'The tangent kernel has been measured at θ₀ only so far (the measurements are spaced by their cost), so until the next one the distance stands for it: the network moved at most 0.327 ≥ 0.1 from θ₀: feature learning.');
+  assert.doesNotMatch(JSON.stringify(e), /checkpoint/);
+  // Measured again: the kernel test; checkpoints (no kernel column): theirs, worded as before.
+  assert.equal(layerScores({ kernelChange: [0, null, 0.05], tangentChange: [0, null, 0.04], distance: [0, 0.2, 0.327], layers: [{ norm: [1, 1.1, 1.2] }, { norm: [1, 1, 1.1] }], alignment: [{ zeta: [0.1, null, 0.15] }] })!.kernelPending, false);
+  const checkpoints = layerScores({ distance: [0, 0.2, 0.327], layers: [{ norm: [1, 1.1, 1.2] }, { norm: [1, 1, 1.1] }], alignment: [{ zeta: [0.1, null, 0.15] }] })!;
+  assert.equal(checkpoints.kernelPending, false);
+  assert.match(explainLayerLabel(checkpoints, 3).reasons[0], /from its first checkpoint \(checkpoints carry no data/);
+});

@@ -262,7 +262,7 @@ describe('explainLayerLabel', () => {
         kernelNotFinite: false,
         kernelOmitted: null,
         frozen: false,
-        weightsNotFinite: false, collapsed: false, lossBlewUp: null,
+        weightsNotFinite: false, collapsed: false, lossBlewUp: null, kernelPending: false,
       };
       const records = 1 + Math.floor(rng.uniform() * 5);
       const e = explainLayerLabel(s, records, DEFAULT_LAYER_THRESHOLDS);
