@@ -650,10 +650,16 @@ describe('training panel webview', () => {
     assert.equal(await page.locator('[data-chart="loss"] canvas').count(), 1, 'the charts stay');
     const bar = () => page.locator('.progress-bar').evaluate((b: HTMLProgressElement) => b.hasAttribute('value'));
     assert.equal(await bar(), false, 'loading: the bar is indeterminate');
+    // The greyed verdict is the last run's, said at its last record — not "so far (step 0)", the new run's step, over the last run's curves.
+    const lastStep = last.curves.step[last.curves.step.length - 1];
+    assert.equal(await page.locator('.verdict-regime').innerText(), `feature learning · the last run's, at step ${lastStep}`);
+    await send(page, message(5, { ...last, status: 'training', progress: { step: 0, totalSteps: 500, epoch: 0, elapsedMs: 10, remainingMs: null } }, { previous: true }));
+    await page.waitForFunction(() => document.querySelector('[data-status]')?.getAttribute('data-status') === 'training');
+    assert.equal(await page.locator('.verdict-regime').innerText(), `feature learning · the last run's, at step ${lastStep}`);
     // Stopped before its first step: nothing is under way, so the bar is still (it animated forever).
-    await send(page, message(3, { ...last, status: 'stopped', progress: null }, { previous: true }));
+    await send(page, message(6, { ...last, status: 'stopped', progress: null }, { previous: true }));
     assert.equal(await bar(), true, 'stopped: the bar is not indeterminate');
-    await send(page, message(4, run(2, 'training')));
+    await send(page, message(7, run(2, 'training')));
     await page.waitForFunction(() => document.querySelector('.is-previous') === null);
   });
 

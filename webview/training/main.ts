@@ -218,7 +218,10 @@ class TrainingPanel {
     this.showStatus(m);
     const chosen = this.chosenRun(m.sweep);
     const subject = chosen ?? run;
-    this.showVerdict(m.sweep ? (chosen?.verdict ?? null) : run.verdict, subject.status, subject.progress?.step ?? 0, this.which(m.sweep));
+    // The last run shown greyed until the new one's first record carries the new run's status and step:
+    // its verdict is said at its own last record ("so far (step 0)" over curves to step 1150 contradicted them).
+    const step = m.previous ? (subject.curves.step[subject.curves.step.length - 1] ?? 0) : (subject.progress?.step ?? 0);
+    this.showVerdict(m.sweep ? (chosen?.verdict ?? null) : run.verdict, m.previous ? 'previous' : subject.status, step, this.which(m.sweep));
     this.showSweepLegend(m.sweep);
     this.description.hidden = !m.description;
     this.descriptionText.textContent = m.description ?? '';
@@ -373,8 +376,11 @@ class TrainingPanel {
     this.progressText.textContent = parts.join(' · ');
   }
 
-  /** `step`: the run's last step (a label so far says it); `which`: the sweep value it is of, or null. */
-  private showVerdict(v: VerdictView | null, status: RunView['status'], step: number, which: string | null): void {
+  /**
+   * `step`: the run's last step (a label so far says it); `status` 'previous': the last run's verdict,
+   * shown greyed while the new run loads, said at its last record; `which`: the sweep value it is of, or null.
+   */
+  private showVerdict(v: VerdictView | null, status: RunView['status'] | 'previous', step: number, which: string | null): void {
     this.verdict.hidden = !v;
     if (!v) return;
     const label = el('span', 'verdict-label', v.label ?? '—');
@@ -385,8 +391,9 @@ class TrainingPanel {
     else this.verdict.style.removeProperty('--label-colour');
     this.verdict.dataset.label = v.label ?? '';
     // Until the run ends, the label describes the records so far.
-    const sofar = SO_FAR.has(status);
-    const regime = el('span', 'verdict-regime', sofar && v.label ? `${v.regime} · so far (step ${formatReadout(step)})` : v.regime);
+    const sofar = status !== 'previous' && SO_FAR.has(status);
+    const when = status === 'previous' ? ` · the last run's, at step ${formatReadout(step)}` : sofar && v.label ? ` · so far (step ${formatReadout(step)})` : '';
+    const regime = el('span', 'verdict-regime', `${v.regime}${when}`);
     const head = el('div', 'verdict-head');
     head.append(label, regime);
     // In a sweep, the run it describes, as the dynamics panel's verdict says it.
@@ -459,7 +466,8 @@ class TrainingPanel {
     const chosen = m ? this.chosenRun(m.sweep) : null;
     const subject = m?.sweep ? chosen : (m?.run ?? null);
     const verdict = subject?.verdict ?? null;
-    const sofar = subject && SO_FAR.has(subject.status) ? (subject.progress?.step ?? 0) : null;
+    // The last run shown greyed (`previous`) is said as it is on screen: no "so far" of the new run's step.
+    const sofar = subject && !m?.previous && SO_FAR.has(subject.status) ? (subject.progress?.step ?? 0) : null;
     const spec = figureSpec({
       title: m?.title ?? 'No run to export yet',
       label: verdict ? verdictLine(verdict, sofar, m ? this.which(m.sweep) : null) : null,
