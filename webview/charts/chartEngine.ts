@@ -190,7 +190,7 @@ function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = f
       const axis = u.axes[axisIdx];
       const length = axis.side === 0 || axis.side === 2 ? u.bbox.width / uPlot.pxRatio : u.bbox.height / uPlot.pxRatio;
       const count = Math.max(2, Math.floor(length / spacing));
-      const given = at && at.length > 0 ? valueTicks(at, min, max, count) : null;
+      const given = at && at.length > 0 ? valueTicks(at, min, max, count, LABEL_ROOM_PX / Math.max(1, length), log) : null;
       const ticks = given && given.values.length > 0 ? given : log ? (labelEnd ? logAxisTicks(min, max, count, LABEL_ROOM_PX / Math.max(1, length)) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(min, max, count, integer);
       labels = new Map(ticks.values.map((v, i) => [v, ticks.labels[i]]));
       return ticks.values;

@@ -239,7 +239,7 @@ function zeroMarks(s: FigureSeries, axis: FigureAxis, xPos: (v: number) => numbe
 /** An axis's ticks; a log x axis also labels its right end (it spans the data exactly), a log y axis does not. */
 function axisTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd = false): { values: number[]; labels: string[] } {
   if (a.at && a.at.length > 0) {
-    const ticks = valueTicks(a.at, a.min, a.max, Math.max(2, Math.floor(lengthPx / perTickPx)));
+    const ticks = valueTicks(a.at, a.min, a.max, Math.max(2, Math.floor(lengthPx / perTickPx)), LABEL_ROOM_PX / Math.max(1, lengthPx), a.log);
     if (ticks.values.length > 0) return ticks;
   }
   const count = Math.max(2, Math.floor(lengthPx / perTickPx));

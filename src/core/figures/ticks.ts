@@ -176,15 +176,31 @@ export function logAxisTicks(min: number, max: number, count: number, gap = 0.12
  * Ticks at given values (a sweep's, one run each: 32, 128, 512, 2048 rather than 10², 10³ and an end
  * that left 32 unlabelled), those within [min, max], each labelled as written — a whole number below
  * 10⁵ exactly, else in the tick format; every k-th of them (the first and the last kept) when more than
- * `count` would crowd the axis. Empty when none is within the range.
+ * `count` would crowd the axis. Empty when none is within the range. `room`: the least distance between
+ * two labels as a fraction of the axis (LABEL_ROOM_PX over its length), on a log axis when `log`: a tick
+ * closer than that to the last labelled one keeps its mark without a label, and the last value's label
+ * wins over its neighbour's (η = 0.001 and 0.003 on an axis to 10⁶ printed "0.00.003").
  */
-export function valueTicks(at: readonly number[], min: number, max: number, count: number): { values: number[]; labels: string[] } {
+export function valueTicks(at: readonly number[], min: number, max: number, count: number, room = 0, log = false): { values: number[]; labels: string[] } {
   const within = [...new Set(at)].filter((v) => Number.isFinite(v) && v >= min - 1e-9 * Math.abs(min) && v <= max + 1e-9 * Math.abs(max)).sort((a, b) => a - b);
   const step = Math.max(1, Math.ceil(within.length / Math.max(2, count)));
   const values = within.filter((_, i) => i % step === 0 || i === within.length - 1);
   // The last but one goes when thinning put it right beside the last.
   if (step > 1 && values.length > 2 && (within.length - 1) % step !== 0) values.splice(values.length - 2, 1);
-  return { values, labels: values.map(valueLabel) };
+  const labels = values.map(valueLabel);
+  const at01 = (v: number) => (log ? Math.log(v / min) / Math.log(max / min) : (v - min) / (max - min));
+  if (room > 0 && max > min && (!log || min > 0)) {
+    let labelled = -1;
+    values.forEach((v, i) => {
+      if (labelled < 0 || at01(v) - at01(values[labelled]) >= room) labelled = i;
+      else if (i === values.length - 1) {
+        // The last value's label over its neighbour's, which then goes.
+        labels[labelled] = '';
+        labelled = i;
+      } else labels[i] = '';
+    });
+  }
+  return { values, labels };
 }
 
 /** A value as a tick that is one of the data's own: a whole number below 10⁵ as it is (2048, not "2050", a value no run had), anything else in the tick format. */

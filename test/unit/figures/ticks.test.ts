@@ -142,3 +142,16 @@ test('a sweep\'s axis is ticked at its values, each labelled as written, thinned
   assert.deepEqual(valueTicks([1, 2, 3], 1.5, 3, 5).values, [2, 3]);
   assert.deepEqual(valueTicks([1, 2], 5, 6, 5).values, []);
 });
+
+test('a sweep\'s value ticks closer than a label\'s room keep their marks without a label, the last value\'s label first', () => {
+  // η = 0.003, 1e6 and 0.001 on a log axis 300 px long: 0.001 and 0.003 are 12 px apart, and printed "0.00.003".
+  const room = 48 / 300;
+  assert.deepEqual(valueTicks([0.003, 1e6, 0.001], 0.001, 1e6, 6, room, true), { values: [0.001, 0.003, 1e6], labels: ['0.001', '', formatTickValue(1e6)] });
+  // The last value's label wins over a neighbour's: 10⁵ goes for 10⁶.
+  assert.deepEqual(valueTicks([0.001, 1e5, 1e6], 0.001, 1e6, 6, room, true).labels, ['0.001', '', formatTickValue(1e6)]);
+  // On a linear axis by linear distance: of 1 to 10 at 300 px, 1.1 is 3 px from 1, 2 is 33 px (too close), 3 is 67 px.
+  assert.deepEqual(valueTicks([1, 1.1, 2, 3, 10], 1, 10, 6, room, false).labels, ['1', '', '', '3', '10']);
+  // Room enough, or none asked for: every value labelled, as before.
+  assert.deepEqual(valueTicks([32, 128, 512, 2048], 32, 2048, 6, room, true).labels, ['32', '128', '512', '2048']);
+  assert.deepEqual(valueTicks([0.003, 1e6, 0.001], 0.001, 1e6, 6).labels, ['0.001', '0.003', formatTickValue(1e6)]);
+});
