@@ -90,6 +90,14 @@ const LEFT = 66;
 const RIGHT_AXIS = 62;
 const RIGHT_PAD = 18;
 const CHART_TITLE_H = 26;
+/** A chart title's line height, and its size: a title wider than its chart wraps (it ran off a PNG's edge). */
+const CHART_TITLE_LINE = 16;
+const CHART_TITLE_SIZE = 13;
+
+/** A chart's title as the lines it takes in its cell. */
+function titleLines(c: FigureChart): string[] {
+  return wrap(c.title, CHART_W - 4, CHART_TITLE_SIZE);
+}
 const X_AXIS_H = 44;
 const KEY_ROW_H = 18;
 const GAP = 18;
@@ -249,15 +257,18 @@ function axisTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd 
   return { values, labels: logTickLabels(values) };
 }
 
-/** The SVG of one chart, its top-left corner at (x0, y0); returns the markup and its height. */
-function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMargin: number, colours: FigureColours): { svg: string[]; height: number } {
+/**
+ * The SVG of one chart, its top-left corner at (x0, y0); returns the markup and its height. `rowTitleLines`:
+ * the most lines a title of its row takes, so that the plots of a row line up under titles that wrap.
+ */
+function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMargin: number, colours: FigureColours, rowTitleLines = 1): { svg: string[]; height: number } {
   const out: string[] = [];
   const plotW = CHART_W - LEFT - rightMargin;
   const px = x0 + LEFT;
-  const py = y0 + CHART_TITLE_H;
+  const py = y0 + CHART_TITLE_H + (Math.max(1, rowTitleLines) - 1) * CHART_TITLE_LINE;
   const xPos = (v: number): number => px + fraction(c.x, v) * plotW;
   const yPos = (a: FigureAxis, v: number): number => py + PLOT_H - fraction(a, v) * PLOT_H;
-  out.push(`<text x="${r2(x0)}" y="${r2(y0 + 16)}" font-size="13" font-weight="bold">${esc(c.title)}</text>`);
+  titleLines(c).forEach((line, k) => out.push(`<text x="${r2(x0)}" y="${r2(y0 + 16 + k * CHART_TITLE_LINE)}" font-size="${CHART_TITLE_SIZE}" font-weight="bold">${esc(line)}</text>`));
   // Grid and ticks.
   const xt = axisTicks(c.x, plotW, 60, true);
   const left = c.y[0];
@@ -406,11 +417,13 @@ export function figureSvg(spec: FigureSpec): string {
   const body: string[] = [];
   for (let row = 0; row * columns < spec.charts.length; row++) {
     let rowHeight = 0;
+    const rowCharts = spec.charts.slice(row * columns, (row + 1) * columns);
+    const rowTitleLines = Math.max(1, ...rowCharts.map((c) => titleLines(c).length));
     for (let col = 0; col < columns; col++) {
       const i = row * columns + col;
       const c = spec.charts[i];
       if (!c) break;
-      const drawn = chartSvg(c, i, PAD + col * (CHART_W + GAP), y, rightMargin, spec.colours);
+      const drawn = chartSvg(c, i, PAD + col * (CHART_W + GAP), y, rightMargin, spec.colours, rowTitleLines);
       body.push(...drawn.svg);
       rowHeight = Math.max(rowHeight, drawn.height);
     }

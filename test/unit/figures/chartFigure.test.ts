@@ -101,6 +101,27 @@ test('a chart\'s note is written under its key, wrapped at its width, and makes 
   assert.ok(height(svg) > height(plain), 'room is made for it');
 });
 
+test('a chart title wider than its chart wraps at its words, and the plots of its row move down alike', () => {
+  // "Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch) (log scale)" ran off a PNG's right edge.
+  const long = 'Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch) (log scale)';
+  const plain = figureSvg(spec());
+  const wrapped = spec();
+  wrapped.charts[0].title = long;
+  const svg = figureSvg(wrapped);
+  const titles = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)" font-size="13" font-weight="bold">([^<]*)<\/text>/g)].filter((m) => Number(m[1]) < 40);
+  const lines = titles.map((m) => m[3]).filter((t) => long.includes(t));
+  assert.ok(lines.length >= 2, `wrapped: ${JSON.stringify(lines)}`);
+  assert.equal(lines.join(' '), long);
+  // Each line fits the chart's width (470 px at the figure's estimate of 0.56 em a character).
+  for (const line of lines) assert.ok([...line].length * 13 * 0.56 <= 466, line);
+  // Both plots of the row start lower by the extra line: their frames (the plot's top grid line) line up.
+  const frameTops = (s: string) => [...s.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="[\d.]+" fill="none"/g)].map((m) => Number(m[2]));
+  const before = frameTops(plain);
+  const after = frameTops(svg);
+  assert.equal(after.length, before.length);
+  assert.ok(after.length >= 2 && after.every((y, i) => Math.abs(y - before[i] - 16 * (lines.length - 1)) < 1e-9), `${before} → ${after}`);
+});
+
 test('the header says the title, the label and the parameters; text is escaped; ticks in the shared format', () => {
   const svg = figureSvg(spec());
   assert.ok(svg.includes('Alignment &lt;small init&gt; &amp; co'));
