@@ -96,9 +96,10 @@ export interface RunView {
   bestAccuracy: number | null;
   finalNorm: number | null;
   /**
-   * Why the run's final values are not a trained network's though it finished: it collapsed (every
-   * tangent feature 0 at the end) or its loss blew up while staying finite (LayerScores.lossBlewUp).
-   * A sweep's summary views leave such a value out, as a diverged one; null otherwise.
+   * Why the run's last values are not a trained network's though its loss is finite: it collapsed
+   * (every tangent feature 0 at its last kernel measurement) or its loss blew up (LayerScores.lossBlewUp)
+   * — at the end, or so far for a run in progress. A sweep's summary views leave such a value out, as a
+   * diverged one; null otherwise.
    */
   blownUp: 'collapsed' | 'loss blew up' | null;
   /** What set the run, for an exported figure's header (src/core/figures/parameters.ts); [] for checkpoints. */

@@ -348,6 +348,6 @@ export const SO_FAR: ReadonlySet<RunView['status']> = new Set(['training', 'stop
 export function sweepRunLabel(run: RunView | null): string {
   if (run?.status === 'diverged') return 'diverged';
   if (run?.status === 'notTrained') return 'not trained';
-  if (run?.blownUp) return run.blownUp;
+  if (run?.blownUp) return `${run.blownUp}${SO_FAR.has(run.status) ? ' so far' : ''}`;
   return run?.verdict?.label ? `${run.verdict.label}${SO_FAR.has(run.status) ? ' so far' : ''}` : '—';
 }
