@@ -28,8 +28,13 @@ export interface LayerColumns {
   trained?: boolean;
   /** The last kernel measurement found every tangent feature 0, the first's not (KernelMeasure.featuresVanished); absent for checkpoints. */
   collapsed?: boolean;
-  /** The training loss at each record (a training run's; absent for checkpoints): `lossBlewUp` compares its ends. */
-  trainLoss?: readonly number[];
+  /**
+   * A loss measured alike at every record, whose ends `lossBlewUp` compares (a training run's; absent
+   * for checkpoints): the test set's, whole at each record, or without one the training set's for a
+   * full-batch run — never a minibatch's, whose first record is one batch (one sample at batch 1: a
+   * loss of 0.018 at θ₀ against 2.3 later read as a blow-up while nothing had moved).
+   */
+  comparableLoss?: { of: 'test' | 'training'; values: readonly (number | null)[] };
   /** ‖θ − θ₀‖/‖θ₀‖. */
   distance: readonly number[];
   /** ‖W_l‖_F per layer. */
@@ -86,14 +91,15 @@ export interface LayerScores {
    */
   collapsed: boolean;
   /**
-   * The training loss blew up while staying finite: at the last record it is more than LOSS_BLOWUP
-   * times the first record's (2.30 → 2.9·10⁶ for a tanh network at η = 10⁶, its units saturated at ±1
-   * so that its tangent features never vanish, as a collapse's do). Such a run did not learn; ζ, the
-   * norms and the kernel moved with a blow-up, and a mechanism read from them was "alignment" or
-   * "rescaling". No label, as for `collapsed`. Null when it did not (or for checkpoints), else the two
-   * losses.
+   * The loss blew up while staying finite: at the last record the comparable loss (LayerColumns,
+   * `comparableLoss`: the test set's, or a full-batch run's training loss) is more than LOSS_BLOWUP times
+   * the first record's (2.3 → 1.4·10⁶ on the test set for a tanh network at η = 10⁶, its units saturated
+   * at ±1 so that its tangent features never vanish, as a collapse's do). Such a run did not learn; ζ,
+   * the norms and the kernel moved with a blow-up, and a mechanism read from them was "alignment" or
+   * "rescaling". No label, as for `collapsed`. Null when it did not, or without a comparable loss (a
+   * minibatch run without a test set, checkpoints); else which loss and its two values.
    */
-  lossBlewUp: { first: number; last: number } | null;
+  lossBlewUp: { of: 'test' | 'training'; first: number; last: number } | null;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -173,7 +179,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     weightsNotFinite: !ends(c.distance) || c.layers.some((l) => !ends(l.norm)),
     frozen: c.trained === true && n > 1 && c.distance.every((d) => d === 0),
     collapsed: c.collapsed === true,
-    lossBlewUp: lossBlewUp(c.trainLoss, last),
+    lossBlewUp: lossBlewUp(c.comparableLoss, last),
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
     disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
@@ -189,11 +195,11 @@ export function layerScores(c: LayerColumns): LayerScores | null {
   };
 }
 
-/** `LayerScores.lossBlewUp` of a run's training losses (the last of `last + 1` records against the first). */
-function lossBlewUp(loss: readonly number[] | undefined, last: number): { first: number; last: number } | null {
-  if (!loss || last < 1 || loss.length <= last) return null;
-  const [a, b] = [loss[0], loss[last]];
-  return Number.isFinite(a) && Number.isFinite(b) && a > 0 && b > LOSS_BLOWUP * a ? { first: a, last: b } : null;
+/** `LayerScores.lossBlewUp` of a run's comparable loss (the last of `last + 1` records against the first). */
+function lossBlewUp(loss: LayerColumns['comparableLoss'], last: number): LayerScores['lossBlewUp'] {
+  if (!loss || last < 1 || loss.values.length <= last) return null;
+  const [a, b] = [loss.values[0], loss.values[last]];
+  return a !== null && b !== null && Number.isFinite(a) && Number.isFinite(b) && a > 0 && b > LOSS_BLOWUP * a ? { of: loss.of, first: a, last: b } : null;
 }
 
 /** The network moved from θ₀ = 0: infinitely far relative to θ₀, which the distance's kernel test must see (not its absolute value). */
@@ -277,7 +283,7 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
             : s.collapsed
               ? 'no label: the network collapsed — at the end its outputs on the probe batch no longer depend on any weight (every tangent feature is 0: every ReLU inactive, say, after a blow-up), so the kernel changed by 1 and ζ moved with a dead network; a smaller learning rate or init.scale trains it'
               : s.lossBlewUp
-                ? `no label: the training loss blew up — from ${formatScore(s.lossBlewUp.first)} at the first record to ${formatScore(s.lossBlewUp.last)} at the last, more than ${LOSS_BLOWUP} times, though it stayed finite — so the kernel, ζ and the norms moved with a blow-up, not with learning; a smaller learning rate or init.scale trains it`
+                ? `no label: the ${s.lossBlewUp.of} loss blew up — from ${formatScore(s.lossBlewUp.first)} at the first record to ${formatScore(s.lossBlewUp.last)} at the last, more than ${LOSS_BLOWUP} times, though it stayed finite — so the kernel, ζ and the norms moved with a blow-up, not with learning; a smaller learning rate or init.scale trains it`
                 : 'no label';
     return { label: null, regime, criteria: [], reasons: [] };
   }

@@ -358,7 +358,10 @@ export class Training {
       layers: Array.from({ length: L }, (_, l) => ({ norm: r.map((x) => x.layers[l].norm), distance: r.map((x) => x.layers[l].distance) })),
       alignment: Array.from({ length: L - 1 }, (_, p) => ({ zeta: r.map((x) => x.alignment[p]?.zeta ?? null), zetaTop: r.map((x) => x.alignment[p]?.zetaTop ?? null) })),
     };
-    const scores = layerScores({ ...columns, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished });
+    // The loss whose ends the blow-up test compares: the test set's when there is one, else the training
+    // set's for a full-batch run — a minibatch run's first record is one batch, not comparable.
+    const comparableLoss = this.data.test ? { of: 'test' as const, values: columns.testLoss } : this.full ? { of: 'training' as const, values: columns.trainLoss } : undefined;
+    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished });
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {

@@ -199,7 +199,18 @@ test('a network whose loss blew up but stayed finite — saturated tanh or sigmo
     assert.equal(s.label, null, activation);
     assert.equal(s.scores.collapsed, false, `${activation}: not a collapse — its features did not vanish`);
     assert.ok(s.scores.lossBlewUp !== null && s.scores.lossBlewUp.last > 1e4 * s.scores.lossBlewUp.first, `${activation}: ${JSON.stringify(s.scores.lossBlewUp)}`);
-    assert.match(r.stderr, /: note: no label: the training loss blew up — from [\d.]+ at the first record to [\d.e]+ at the last, more than 10 times, though it stayed finite/, activation);
+    assert.match(r.stderr, /: note: no label: the test loss blew up — from [\d.]+ at the first record to [\d.e]+ at the last, more than 10 times, though it stayed finite/, activation);
+  }
+  // Without a test set, a full-batch run's training loss is compared; a minibatch run's is not: its
+  // first record is one batch (at batch 1 one sample: 0.018 against 2.3 later, with nothing moved).
+  const full = JSON.parse(flab('train', write('blown-full.flab.json', { model: { hidden: [16], activation: 'tanh' }, data: { dataset: 'mnist', train: 200 }, init: { seed: 1 }, training: { learningRate: 1e6, batchSize: 'full', steps: 20 } }), '--summary').stdout) as { label: string | null; scores: { lossBlewUp: { of: string } | null } };
+  assert.equal(full.label, null);
+  assert.equal(full.scores.lossBlewUp?.of, 'training');
+  const xs = [[0, 0], [0, 1], [1, 0], [1, 1]];
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const single = JSON.parse(flab('train', write(`single-${seed}.flab.json`, { model: { hidden: [16] }, data: { train: { x: xs, y: [[0.5], [0.01], [2], [0.3]] }, task: 'regression' }, init: { seed }, training: { loss: 'squared', batchSize: 1, steps: 4, learningRate: 1e-6, record: { every: 4 } } }), '--summary').stdout) as { label: string | null; scores: { lossBlewUp: unknown } };
+    assert.equal(single.scores.lossBlewUp, null, `seed ${seed}`);
+    assert.notEqual(single.label, null, `seed ${seed}`);
   }
   // A network that trains keeps its label.
   const healthy = JSON.parse(flab('train', write('healthy-loss.flab.json', { ...tiny, training: { ...tiny.training, learningRate: 0.1 } }), '--summary').stdout) as { label: string | null; scores: { lossBlewUp: unknown } };

@@ -207,22 +207,23 @@ test('a run in progress is scored on each pair\'s last measurement of ζ: its ca
   assert.equal(layerLabel(s, 3), 'alignment');
 });
 
-test('a training loss that rose more than tenfold, still finite, gives no label and says so; tenfold or less, or a catapult that came down, keeps it', () => {
+test('a comparable loss that rose more than tenfold, still finite, gives no label and says so; tenfold or less, or a catapult that came down, keeps it', () => {
   const base = columns({ kernel: 0.8, tangent: 1, zeta: [[0.1, 0.3]], norms: [[1, 100], [1, 200]] });
-  const withLoss = (trainLoss: number[]) => ({ ...base, trainLoss });
-  // A tanh network at η = 10⁶ (its units saturated: its features never vanish, as a collapse's do) went 2.44 → 2.9·10⁶.
-  const blown = layerScores(withLoss([2.44, 40, 2.9e6]))!;
-  assert.deepEqual(blown.lossBlewUp, { first: 2.44, last: 2.9e6 });
+  const withLoss = (values: (number | null)[], of: 'test' | 'training' = 'test') => ({ ...base, comparableLoss: { of, values } });
+  // A tanh network at η = 10⁶ (its units saturated: its features never vanish, as a collapse's do) went 2.3 → 1.4·10⁶ on its test set.
+  const blown = layerScores(withLoss([2.3, 40, 1.4e6]))!;
+  assert.deepEqual(blown.lossBlewUp, { of: 'test', first: 2.3, last: 1.4e6 });
   assert.equal(layerLabel(blown, 3), null);
   const e = explainLayerLabel(blown, 3);
-  assert.equal(e.regime, 'no label: the training loss blew up — from 2.44 at the first record to 2.9e6 at the last, more than 10 times, though it stayed finite — so the kernel, ζ and the norms moved with a blow-up, not with learning; a smaller learning rate or init.scale trains it');
+  assert.equal(e.regime, 'no label: the test loss blew up — from 2.3 at the first record to 1.4e6 at the last, more than 10 times, though it stayed finite — so the kernel, ζ and the norms moved with a blow-up, not with learning; a smaller learning rate or init.scale trains it');
+  assert.match(explainLayerLabel(layerScores(withLoss([1, 2, 50], 'training'))!, 3).regime, /^no label: the training loss blew up — from 1 at the first record to 50 at the last/);
   // Up to ten times the first loss is labelled (noise of a run that barely moved, a slow start); a catapult's spike in the middle is.
-  for (const loss of [[2.3, 5, 23], [2.3, 2.2, 2.31], [2.3, 5e4, 0.4], [0, 1, 5], [2.3, 1, NaN]]) {
+  for (const loss of [[2.3, 5, 23], [2.3, 2.2, 2.31], [2.3, 5e4, 0.4], [0, 1, 5], [2.3, 1, NaN], [null, 1, 50]]) {
     const s = layerScores(withLoss(loss))!;
     assert.equal(s.lossBlewUp, null, loss.join(' → '));
     assert.notEqual(layerLabel(s, 3), null, loss.join(' → '));
   }
-  // Without a loss column (checkpoints) there is no such test.
+  // Without a comparable loss (a minibatch run without a test set, checkpoints) there is no such test.
   assert.equal(layerScores(base)!.lossBlewUp, null);
 });
 
