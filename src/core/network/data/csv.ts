@@ -425,6 +425,9 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     }
     const j = l.header.indexOf(c);
     if (j < 0) throw new DataError(`no column "${c}" in the header of ${ref.display} (${l.header.slice(0, 12).map((n) => `"${n}"`).join(', ')}${l.header.length > 12 ? ', …' : ''})${hint}`, path);
+    // A name the header holds twice names no one column: the first taken, the other was a feature (the target leaked into the inputs).
+    const again = l.header.indexOf(c, j + 1);
+    if (again >= 0) throw new DataError(`the header of ${ref.display} names "${c}" more than once (columns ${j} and ${again}, counting from 0): give the label column by its index`, path);
     return j;
   };
 

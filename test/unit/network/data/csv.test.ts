@@ -375,6 +375,9 @@ test('bad CSV files: each a located message', async () => {
     ['a,b,y\n1,2,0\n3,4, \n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: expected a class label in field 3 \("y"\), found an empty field/ }],
     ['a,b,y\n1,2,cat\n', { task: 'regression' }, { path: 'data.trainFile', message: /^bad.csv:2:5: expected a number as the regression target in field 3 \("y"\), found "cat"/ }],
     ['a,b,y\n1,2,0\n', { label: 'z' }, { path: 'data.label', message: /no column "z" in the header of bad.csv \("a", "b", "y"\)/ }],
+    // A name the header holds twice: the first was the label, the other a feature (the target leaked into the inputs).
+    ['a,label,label\n1,0,1\n3,1,0\n', { label: 'label' }, { path: 'data.label', message: /^the header of bad.csv names "label" more than once \(columns 1 and 2, counting from 0\): give the label column by its index$/ }],
+    ['x,x,label\n1,0,1\n3,1,0\n', { label: 'x', task: 'regression' }, { path: 'data.label', message: /names "x" more than once \(columns 0 and 1/ }],
     ['1,2,0\n', { label: 'y' }, { path: 'data.label', message: /a column name needs a header line/ }],
     ['1,2,0\n', { label: 3 }, { path: 'data.label', message: /column index 3 is outside the 3 columns of bad.csv/ }],
     // 0-based, as the label's indices are (it said "column 1" of index 0).
