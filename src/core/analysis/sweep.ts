@@ -82,7 +82,9 @@ export function sweepValueError(spec: SweepSpec, i: number, message: string, wri
   // (its size |y|) = -1e308: …`) has them said once, here, with the value as the sweep writes it; so
   // does one that begins with its base (`training.learningRate.base = 1e36; the value used, … is
   // 1e39: …`: a sweep over a width power sets its base), whose value used stays said.
-  const rest = own.replace(new RegExp(`^${spec.path.replace(/[.[\]]/g, '\\$&')}(?:\\.base)?(?: \\([^)]*\\))? = [^:;]+[:;] `), '');
+  const keyed = own.replace(new RegExp(`^${spec.path.replace(/[.[\]]/g, '\\$&')}(?:\\.base)?(?: \\([^)]*\\))? = [^:;]+[:;] `), '');
+  // And one that begins with the key alone (`data.test: 2 test samples asked for, …`) has it said once.
+  const rest = keyed.startsWith(`${spec.path}: `) ? keyed.slice(spec.path.length + 2) : keyed;
   return new ExperimentError(`sweep value ${i}, ${spec.path} = ${written}: ${rest}`, `sweep.${spec.key}[${i}]`);
 }
 

@@ -16,6 +16,7 @@ import { resolveSweep, SweepRange } from '../experiment/sweepSpec';
 import { widthPowerRangeProblem, widthPowerSaid } from '../experiment/widthPowers';
 import { Dataset, outputSize } from './dataset';
 import { DataSpec, dataSpecProblems } from './data/dataSpec';
+import { reportedMessage } from './data/dataError';
 import { leastDefaultRecordEvery } from './workModel';
 import { InitScheme, lastHiddenWidth, layerSizes, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, specSemantics } from './spec';
 
@@ -150,7 +151,7 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
   if (checkpoints && t.record?.every !== undefined && checkpoints.every % t.record.every !== 0) {
     problem('training.checkpoints.every', `a checkpoint is written at a record: training.checkpoints.every (${checkpoints.every}) must be a multiple of training.record.every (${t.record.every})`);
   }
-  for (const e of dataSpecProblems(raw.data)) problem(e.path, e.message);
+  for (const e of dataSpecProblems(raw.data)) problem(e.path, reportedMessage(e));
 
   const spec = networkSpec({
     model: { hidden: raw.model.hidden, activation: raw.model.activation, outputScale: outputScale ?? 1, bias: raw.model.bias },

@@ -383,6 +383,9 @@ test('bad data, sizes past the limits and the wrong kind are located errors (exi
   assert.match(inline('row.flab.json', { x: [[0, 0], [0, 1], [1, 0, 3], [1, 1]], y: [0, 1, 1, 0] }), /row.flab.json:\d+:\d+: error: data\.train\.x\[2\]: expected 2 numbers \(as x\[0\] has\), found 3\n$/);
   assert.match(inline('targets.flab.json', { x: [[0, 0], [0, 1]], y: [0] }), /error: data\.train\.y: 1 target for 2 samples in "x": expected one per sample\n$/);
   assert.match(inline('label.flab.json', { x: [[0, 0], [0, 1]], y: [0, 2.5] }), /error: data\.train\.y\[1\]: label 2\.5 is not a class index/);
+  // So does a data key's own problem, found while the file is read (it had no path; "data.train: …" had).
+  write('two.csv', 'a,y\n1,0\n2,1\n');
+  assert.match(at(write('no-test.flab.json', { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'two.csv', test: 1 }, training: { steps: 2 } }), 'train'), /error: data\.test: 1 test sample asked for, and there is no test file \("testFile"\)\n$/);
   assert.match(at(write('idx.flab.json', { model: { hidden: [3] }, data: { format: 'idx', trainImages: 'images', trainLabels: 'lab' } }), 'train'), /images, byte 0: expected an IDX file, whose first two bytes are 00 00, found 68 65/);
   const wide = at(write('wide.flab.json', { model: { hidden: [200000, 200000] }, data }), 'train');
   assert.match(wide, /wide.flab.json:3:\d+: error: layer sizes 2-200000-200000-2 make 40,000,800,000 parameters, above the limit of 16,777,216/);
