@@ -1094,7 +1094,7 @@ function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): Expe
   // Inputs that are all 0 (a constant input is 0 after "scale01" or "standardize") reach no hidden
   // unit of a network without biases whose φ(0) = 0: every output and gradient is exactly 0.
   if (!spec.model.bias && spec.model.activation !== 'sigmoid' && train.x.every((v) => v === 0)) {
-    out.push(new ExperimentError(`every training input is 0 (after normalisation, if any: "scale01" and "standardize" map an input that is the same in every sample to 0), so a network without biases and with φ(0) = 0 computes 0 for every sample and its gradients are exactly 0: nothing can be learned — check the data, or set model.bias to true`, 'data'));
+    out.push(new ExperimentError(`every training input is 0 (after normalisation, if any: "scale01" and "standardize" map an input that is the same in every sample to 0), so a network without biases and with φ(0) = 0 computes 0 for every sample and its gradients are exactly 0: nothing can be learned — check the data, or set model.bias to true${spec.model.activation === 'relu' ? ' with an activation whose slope at 0 is not 0 (ReLU\'s is: its hidden biases, starting at 0, would not move either, and only the output bias would learn)' : ''}`, 'data'));
   }
   const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * perEpoch;
   const layers = sizes.length - 1;

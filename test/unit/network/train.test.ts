@@ -713,7 +713,9 @@ test('bad combinations are refused before anything is allocated, each with its k
   // is reached, and every gradient is 0 (the run was "frozen", blamed on a tiny init.scale).
   const zeros = { ...classes, x: new Float32Array(classes.x.length) };
   assert.deepEqual(problems(networkSpec(base), zeros).map((p) => p.slice(0, p.indexOf(':'))), ['data']);
-  assert.match(problems(networkSpec(base), zeros)[0], /^data: every training input is 0 .*check the data, or set model\.bias to true$/);
+  assert.match(problems(networkSpec({ ...base, model: { ...base.model, activation: 'tanh' } }), zeros)[0], /^data: every training input is 0 .*check the data, or set model\.bias to true$/);
+  // ReLU's slope at 0 is 0: with biases starting at 0 its hidden layer would not move either (the advice did not help).
+  assert.match(problems(networkSpec(base), zeros)[0], /check the data, or set model\.bias to true with an activation whose slope at 0 is not 0 \(ReLU's is: its hidden biases, starting at 0, would not move either, and only the output bias would learn\)$/);
   assert.deepEqual(problems(networkSpec({ ...base, model: { ...base.model, bias: true } }), zeros), [], 'biases reach the units');
   assert.deepEqual(problems(networkSpec({ ...base, model: { ...base.model, activation: 'sigmoid' } }), zeros), [], 'σ(0) = 1/2 reaches the next layer');
   assert.deepEqual(problems(networkSpec({ model: { hidden: [0.5, -1] }, init: { scale: -1 }, training: { momentum: 1, record: { every: 0 } } }), classes), [
