@@ -159,6 +159,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
   const measuredLater = (xs: readonly (number | null)[] | undefined) => (xs && xs.slice(1).some((x) => x !== null) ? maxOf(xs) : null);
   const finite = (xs: readonly (number | null)[] | undefined) => !xs || xs.every((x) => x === null || Number.isFinite(x));
   const kernelFinite = finite(c.kernelChange) && finite(c.tangentChange);
+  const kernelChange = kernelFinite ? measuredLater(c.kernelChange) : null;
   // ζ at the last record that measured it after the first (every finished run measures it at its last
   // record; one in progress, or stopped, may have skipped the latest by its cadence).
   const zetaChange = c.alignment.map((p) => {
@@ -171,11 +172,11 @@ export function layerScores(c: LayerColumns): LayerScores | null {
   const norms = normChange.filter((z): z is number => z !== null);
   const ends = (xs: readonly number[]) => Number.isFinite(xs[0]) && Number.isFinite(xs[last]);
   return {
-    kernelChange: kernelFinite ? measuredLater(c.kernelChange) : null,
+    kernelChange,
     tangentChange: kernelFinite ? measuredLater(c.tangentChange) : null,
     kernelNotFinite: !kernelFinite,
     kernelOmitted: c.kernelOmitted ?? null,
-    kernelPending: kernelFinite && !c.kernelOmitted && c.kernelChange !== undefined && measuredLater(c.kernelChange) === null,
+    kernelPending: kernelFinite && !c.kernelOmitted && c.kernelChange !== undefined && kernelChange === null,
     weightsNotFinite: !ends(c.distance) || c.layers.some((l) => !ends(l.norm)),
     frozen: c.trained === true && n > 1 && c.distance.every((d) => d === 0),
     collapsed: c.collapsed === true,
@@ -288,6 +289,16 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
     return { label: null, regime, criteria: [], reasons: [] };
   }
   const { scores, thresholds, byKernel } = asMechanism(s, th);
+  // Why the distance stands for the kernel when it is not measured (null: checkpoints, which carry no
+  // data), and so where it is measured from.
+  const stands = s.kernelNotFinite
+    ? 'The tangent kernel could not be measured in float32 at these weights (its products overflow, or underflow to 0), so the distance stands for it'
+    : s.kernelOmitted
+      ? `The tangent kernel is not measured (${s.kernelOmitted}), so the distance stands for it`
+      : s.kernelPending
+        ? PENDING
+        : null;
+  const origin = stands ? 'θ₀' : 'the first checkpoint';
   const code = classifyCode(scores, thresholds);
   const kernel = code === 0;
   const reached = (v: number | null, t: number) => v !== null && v >= t;
@@ -298,10 +309,9 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
     criteria.push({ name: 'kernelChange', text: 'Largest tangent kernel change ‖K − K₀‖/‖K₀‖', value: s.kernelChange, threshold: th.kernelChange, reached: kernelMoved, decisive: kernel || kernelMoved });
     if (s.tangentChange !== null) criteria.push({ name: 'tangentChange', text: 'Largest tangent-feature change ‖J − J₀‖/‖J₀‖', value: s.tangentChange, threshold: th.tangentChange, reached: tangentMoved, decisive: kernel || tangentMoved });
   } else {
-    const from = s.kernelNotFinite || s.kernelOmitted || s.kernelPending ? 'θ₀' : 'the first checkpoint';
     // From θ₀ = 0 the distance is absolute and relative to θ₀ infinite: its value has no threshold to meet.
-    if (movedFromZero(s)) criteria.push({ name: 'distance', text: `Largest distance from ${from} ‖θ − θ₀‖ (θ₀ = 0: relative to it, infinite)`, value: null, threshold: th.distance, reached: true, decisive: true });
-    else criteria.push({ name: 'distance', text: `Largest distance from ${from} ‖θ − θ₀‖/‖θ₀‖`, value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
+    if (movedFromZero(s)) criteria.push({ name: 'distance', text: `Largest distance from ${origin} ‖θ − θ₀‖ (θ₀ = 0: relative to it, infinite)`, value: null, threshold: th.distance, reached: true, decisive: true });
+    else criteria.push({ name: 'distance', text: `Largest distance from ${origin} ‖θ − θ₀‖/‖θ₀‖`, value: s.maxDistance, threshold: th.distance, reached: kernelMoved, decisive: true });
   }
   const rise = reached(s.alignment, th.zetaChange);
   const fall = reached(s.disalignment, th.zetaChange);
@@ -311,18 +321,15 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
   criteria.push({ name: 'balanceChange', text: 'Balance change (spread of the layers\' ln‖W_l‖ changes)', value: s.balanceChange, threshold: th.balanceChange, reached: s.balanceChange === null || s.balanceChange >= th.balanceChange, decisive: !kernel && rescaled && (rise || fall) });
 
   const reasons: string[] = [];
-  const fromZero = `every layer of ${s.kernelNotFinite || s.kernelOmitted || s.kernelPending ? 'θ₀' : 'the first checkpoint'} is exactly zero, and the network moved from it (by up to ${formatExact(s.maxDistance)} in the weights' own units): relative to θ₀ = 0 that is infinitely far whatever those units, so the test of the relative distance fails`;
+  const moved = `moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)}`;
+  const fromZero = `every layer of ${origin} is exactly zero, and the network moved from it (by up to ${formatExact(s.maxDistance)} in the weights' own units): relative to θ₀ = 0 that is infinitely far whatever those units, so the test of the relative distance fails`;
   const test = byKernel
     ? `The tangent kernel changed by ${fa(scores.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}` : ''}`
     : movedFromZero(s)
       ? `${s.kernelNotFinite ? 'The tangent kernel could not be measured in float32 at these weights, so the distance stands for it; but ' : s.kernelOmitted ? `The tangent kernel is not measured (${s.kernelOmitted}), so the distance stands for it; but ` : s.kernelPending ? `${PENDING}; but ` : 'Checkpoints carry no data, so the distance stands for the tangent kernel; but '}${fromZero}`
-    : s.kernelNotFinite
-      ? `The tangent kernel could not be measured in float32 at these weights (its products overflow, or underflow to 0), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
-      : s.kernelOmitted
-        ? `The tangent kernel is not measured (${s.kernelOmitted}), so the distance stands for it: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
-        : s.kernelPending
-          ? `${PENDING}: the network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from θ₀`
-          : `The network moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
+    : stands
+      ? `${stands}: the network ${moved} from θ₀`
+      : `The network ${moved} from its first checkpoint (checkpoints carry no data, so no tangent kernel: the distance stands for it)`;
   if (kernel) {
     reasons.push(`${test}: the kernel regime — training is nearly linear in the parameters.`);
     return { label, regime: 'kernel regime', criteria, reasons };
