@@ -3,7 +3,7 @@
 // and the curves grow while the progress bar moves), Stop and Resume, and an edit that starts the new
 // run; the verdict on top. Screenshots: test-results/screenshots/vscode/training-*.png.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepoRoot } from '../harness/codeServer';
 import { openSession, Session } from '../harness/session';
@@ -37,6 +37,12 @@ describe('training panel in code-server (user level)', function () {
 
   it('streams a training: the step and the curves grow while it runs; Stop and Resume', async function () {
     this.timeout(300_000);
+    // The example trains for about two seconds here: six times its epochs, so that Stop lands mid-run on
+    // a machine several times faster too.
+    const path = join(s.workspace, LONG);
+    const example = readFileSync(path, 'utf8');
+    writeFileSync(path, example.replace('"epochs": 10,', '"epochs": 60,'));
+    assert.notEqual(readFileSync(path, 'utf8'), example);
     await s.wb.openFile(LONG);
     await s.wb.runCommand(PANEL_TITLE_COMMAND);
     await page().locator('.training-panel[data-status="training"]').waitFor({ timeout: 120_000 });
