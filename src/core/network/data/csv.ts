@@ -42,6 +42,11 @@ export interface CsvLayout {
   fieldCount: number;
   /** Column names when the file has a header. */
   header: string[] | undefined;
+  /**
+   * Whether column 0 is a row index, left out of the features: a header line whose first name is
+   * empty, as pandas' `to_csv` and R's `write.csv` write their row labels (`rowIndexColumn`).
+   */
+  rowIndex: boolean;
 }
 
 /** A split read from CSV, with its layout. */
@@ -222,6 +227,16 @@ function whyASample(fields: readonly string[], label: readonly CsvColumn[]): str
   return '';
 }
 
+/**
+ * Whether a header line's column 0 is a row index, not a feature (docs/networks.md, "CSV"): its name
+ * is empty and the line names another column, as pandas' `to_csv` (`,a,b,label`) and R's `write.csv`
+ * (`"","a","b","label"`) write the row labels they add. Trained on, it would be the row number — a
+ * feature that tells the samples apart and means nothing. A label given as column 0 keeps it.
+ */
+export function rowIndexColumn(names: readonly string[], labelColumns: readonly number[]): boolean {
+  return names.length > 1 && names[0] === '' && names.some((n) => n !== '') && !labelColumns.includes(0);
+}
+
 /** The indices of the fields that are not labels (all of them when `labels` is null). */
 function featureIndices(count: number, labels: readonly number[] | null): number[] {
   const out: number[] = [];
@@ -385,7 +400,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   const startLayout = (row: CsvRow, header: boolean): CsvLayout => {
     const { fields, lines } = row;
     const names = header ? fields.map((f) => f.trim()) : undefined;
-    const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names };
+    const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names, rowIndex: false };
     if (!header && o.header === undefined) firstLineWhy = whyASample(fields, o.label);
     firstLineAllNumbers = fields.every((f) => fieldKind(f) === 'number');
     if (o.expect) {
@@ -400,9 +415,13 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const duplicate = labelColumns.findIndex((c, i) => labelColumns.indexOf(c) !== i);
     if (duplicate >= 0) throw new DataError(`column ${labelColumns[duplicate]}${names ? ` ("${names[labelColumns[duplicate]]}")` : ''} is named twice as a label (columns count from 0)`, joinPath(o.specPath, 'label'));
     if (o.task === 'classes' && labelColumns.length > 1) throw new DataError('class labels are one column; several label columns are regression targets (set "task": "regression")', joinPath(o.specPath, 'label'));
+    found.rowIndex = names !== undefined && rowIndexColumn(names, labelColumns);
     featureColumns = [];
-    for (let j = 0; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
-    if (featureColumns.length === 0) throw fail(`every column is a label: a sample needs at least one feature column${hint}`, lines[0], 1, joinPath(o.specPath, 'label'));
+    for (let j = found.rowIndex ? 1 : 0; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
+    if (featureColumns.length === 0) {
+      const index = found.rowIndex ? ' but the unnamed first one, a row index (left out; name it in the header to train on it)' : '';
+      throw fail(`every column${index} is a label: a sample needs at least one feature column${hint}`, lines[0], 1, joinPath(o.specPath, 'label'));
+    }
     features = featureColumns.length;
     if (limit !== undefined) grow(Math.max(limit, 1));
     return found;

@@ -129,7 +129,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readCsvSplit(ctx, file(spec.trainFile, 'trainFile'), { ...common, asked: spec.train, what: 'training' });
       const hasTest = spec.testFile !== undefined && spec.test !== 0;
       const test = hasTest ? await readCsvSplit(ctx, file(spec.testFile!, 'testFile'), { ...common, asked: spec.test, what: 'test', expect: train.layout }) : undefined;
-      const header = train.layout.header ? 'with a header line' : 'no header line';
+      const header = !train.layout.header ? 'no header line' : train.layout.rowIndex ? 'with a header line; its unnamed first column, a row index, left out' : 'with a header line';
       const source = `CSV ${spec.trainFile} (${header}): ${countOf(train.split.count, 'training sample')} of ${countOf(train.split.features, 'feature')}${test ? `; ${spec.testFile}: ${countOf(test.split.count, 'test sample')}` : ''}${subsetText(spec.subsetSeed)}`;
       return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }

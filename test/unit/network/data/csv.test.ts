@@ -204,7 +204,6 @@ test('a guessed header: names, with blanks (pandas\' index column) or over numbe
   await header('a,b,label');
   await header('x1,x2,cat');
   await header(' a , b ,NaN');
-  await header(',b,label'); // pandas' to_csv(): the index column's name empty
   await header('1x1,1x2,label'); // names that start with a digit are names
   await header('0,1,label'); // numbers under a name, the second line's label a number (before too)
   await header('0,1,y', { task: 'regression' });
@@ -227,6 +226,33 @@ test('a guessed header: names, with blanks (pandas\' index column) or over numbe
   // No hint for a value: it is no name.
   write(dir, 'h.csv', `a,NaN,1\n${rows}`);
   await rejectsAt(loadDataset(spec({ trainFile: 'h.csv', header: false }), o), { path: 'data.trainFile', message: exactly('h.csv:1:1: expected a number in field 1, found "a"') });
+});
+
+test('an unnamed first column of a header line is a row index (pandas\' to_csv, R\'s write.csv), left out of the features', async () => {
+  // Until 2026-12 it was trained on: the row number, a feature that tells the samples apart.
+  const read = async (text: string, over: Partial<CsvSpec> = {}) => {
+    write(dir, 'indexed.csv', text);
+    return loadDataset(spec({ trainFile: 'indexed.csv', ...over }), o);
+  };
+  const pandas = await read(',a,b,label\n0,1,2,0\n1,3,4,1\n2,5,6,0\n');
+  assert.deepEqual(Array.from(pandas.train.x), [1, 2, 3, 4, 5, 6]);
+  assert.equal(pandas.train.features, 2);
+  assert.match(pandas.source, /with a header line; its unnamed first column, a row index, left out\): 3 training samples of 2 features/);
+  // R's write.csv quotes the names, the row labels' one empty; a filtered frame's index is not 0, 1, 2 either.
+  const r = await read('"","a","b","label"\n"7",1,2,0\n"12",3,4,1\n');
+  assert.deepEqual(Array.from(r.train.x), [1, 2, 3, 4]);
+  // The label by name, and regression targets, the same.
+  assert.deepEqual(Array.from((await read(',a,y,b\n0,1,0.5,2\n1,3,1.5,4\n', { label: 'y', task: 'regression' })).train.x), [1, 2, 3, 4]);
+  // A test file written the same way: the same columns.
+  write(dir, 'indexed-test.csv', ',a,b,label\n0,9,8,1\n');
+  const both = await read(',a,b,label\n0,1,2,0\n1,3,4,1\n', { testFile: 'indexed-test.csv' });
+  assert.deepEqual(Array.from(both.test!.x), [9, 8]);
+  // Column 0 given as the label keeps it; a named first column, a header-less file and a line of blanks are features as before.
+  assert.deepEqual(Array.from((await read(',a,b\n0,1,2\n1,3,4\n', { label: 0 })).train.x), [1, 2, 3, 4]);
+  assert.deepEqual(Array.from((await read('id,a,label\n0,1,0\n1,3,1\n')).train.x), [0, 1, 1, 3]);
+  assert.deepEqual(Array.from((await read('0,1,0\n1,3,1\n', { header: false })).train.x), [0, 1, 1, 3]);
+  // Nothing left but the index and the label: said so, at the label.
+  await rejectsAt(read(',label\n0,1\n1,0\n', { header: true }), { path: 'data.label', message: /^indexed.csv:1:1: every column but the unnamed first one, a row index \(left out; name it in the header to train on it\) is a label/ });
 });
 
 test('"header" true or false is obeyed whatever the first line holds', async () => {
