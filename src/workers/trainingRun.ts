@@ -14,6 +14,7 @@ import { surveyFolder } from '../core/checkpoints/checkpointFolder';
 import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
 import { DataError, reportedMessage } from '../core/network/data/dataError';
+import { LoadedDataCache } from '../core/network/data/loadedDataCache';
 import { NetworkExperiment, networkVariant } from '../core/network/networkExperiment';
 import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/train';
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
@@ -31,6 +32,8 @@ let paused: { key: string; run: NetworkRun; elapsedMs: number } | null = null;
 /** Checkpoint readers by file (text and folder): following a folder reads each checkpoint once. */
 const readers = new Map<string, CheckpointReader>();
 const MAX_READERS = 2;
+/** The data of the worker's last run: an edit that leaves `data` and its files alone trains on it again. */
+const dataCache = new LoadedDataCache();
 
 /** What is run: the file's text, and which value of its sweep. */
 function runKey(job: TrainingJob): string {
@@ -99,7 +102,7 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
     const e = job.sweepIndex === null || !file.sweep ? file : networkVariant(file, file.sweep.path, file.sweep.values[job.sweepIndex]);
     snapshot(loadingRunView());
     // The panel's runs, redone on every edit, write no checkpoints: `flab train` does.
-    run = await NetworkRun.load(e, { baseDir: job.baseDir, fileName: job.fileName, signal, writeCheckpoints: false });
+    run = await NetworkRun.load(e, { baseDir: job.baseDir, fileName: job.fileName, signal, writeCheckpoints: false, dataCache });
   }
   const began = performance.now();
   const elapsed = () => elapsedBefore + performance.now() - began;
@@ -316,10 +319,16 @@ function locatedError(err: unknown, tree: Parameters<typeof locatePath>[0], text
   return located([{ message: `the training failed: ${err instanceof Error ? err.message : String(err)}`, path: '', offset: 0, length: 0, severity: 'error' }]);
 }
 
+/** Runs of this worker that took the data of the run before (tests and diagnostics). */
+export function dataTakenAgain(): number {
+  return dataCache.hits;
+}
+
 /** Frees what the worker keeps (tests). */
 export function forgetKeptRuns(): void {
   paused?.run.dispose();
   paused = null;
+  dataCache.clear();
   for (const r of readers.values()) r.close();
   readers.clear();
 }

@@ -13,6 +13,7 @@ import { DEFAULT_LAYER_THRESHOLDS } from '../mechanisms/layerLabel';
 import { CheckpointFolder, trainerLayerName } from '../checkpoints/checkpointFolder';
 import { outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
+import { LoadedDataCache } from '../network/data/loadedDataCache';
 import { atWidthPowerBase, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../network/networkExperiment';
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept, NetworkLoss, NetworkSpec, parameterCount, recordsInMemoryProblem } from '../network/spec';
 import { BridgeFlow, bridgeFlow } from './bridgeFlow';
@@ -34,6 +35,8 @@ export interface NetworkRunOptions {
   mnistDir?: string;
   /** Samples per chunk of a step (tests). */
   chunkRows?: number;
+  /** The thread's last loaded data, taken again when nothing it depends on changed (a worker's runs, a sweep's values). */
+  dataCache?: LoadedDataCache;
   /** The library that runs the steps (TrainingOptions.backend; default auto). */
   backend?: TrainingOptions['backend'];
   /**
@@ -155,7 +158,8 @@ export class NetworkRun {
    * position), a TrainingSetupError (problems at their keys), or an AbortError once `signal` fires.
    */
   static async load(e: NetworkExperiment, options: NetworkRunOptions): Promise<NetworkRun> {
-    const data = await loadDataset(e.data, { baseDir: options.baseDir, mnistDir: options.mnistDir, signal: options.signal });
+    const loadOptions = { baseDir: options.baseDir, mnistDir: options.mnistDir, signal: options.signal };
+    const data = await (options.dataCache ? options.dataCache.load(e.data, loadOptions) : loadDataset(e.data, loadOptions));
     const spec = specForData(e, data.train);
     let training: Training;
     try {
@@ -330,12 +334,14 @@ export async function trainSweep(e: NetworkExperiment, options: TrainOptions & {
   const spec = e.sweep;
   if (!spec) throw new ExperimentError('the experiment has no "sweep"', 'sweep');
   const runs: TrainResult[] = [];
+  // The values train on the same data, unless a swept key is one of `data`'s.
+  const dataCache = options.dataCache ?? new LoadedDataCache();
   for (const [i, v] of spec.values.entries()) {
     if (options.signal?.aborted) throw abortError();
     const variant = networkVariant(e, spec.path, v);
     if (variant.checkpoints) variant.checkpoints = { ...variant.checkpoints, path: join(checkpointFolderOf(e, options), `${spec.path.replace(/[^\w.-]/g, '_')}=${v}`) };
     options.onRun?.(i, v);
-    runs.push(await trainExperiment(variant, options));
+    runs.push(await trainExperiment(variant, { ...options, dataCache }));
   }
   return { key: spec.key, path: spec.path, values: spec.values.slice(), runs };
 }

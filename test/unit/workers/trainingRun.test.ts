@@ -11,7 +11,7 @@ import { Rng } from '../../../src/core/math/rng';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, layerLabel, LayerScores } from '../../../src/core/mechanisms/layerLabel';
 import type { RunView } from '../../../src/protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../../../src/protocol/workers';
-import { drawnBudget, drawnRecords, forgetKeptRuns, MAX_DRAWN_RECORDS, runTrainingJob } from '../../../src/workers/trainingRun';
+import { dataTakenAgain, drawnBudget, drawnRecords, forgetKeptRuns, MAX_DRAWN_RECORDS, runTrainingJob } from '../../../src/workers/trainingRun';
 
 const EXAMPLES = join(process.cwd(), 'examples');
 const bridge = readFileSync(join(EXAMPLES, 'networks', 'bridge-linear-network.flab.json'), 'utf8');
@@ -63,6 +63,18 @@ describe('training worker', () => {
     const z = run.curves.alignment[0].zeta;
     assert.ok((z[0] ?? 1) < 0.3 && (z[z.length - 1] ?? 0) > 0.99, `ζ ${z[0]} → ${z[z.length - 1]}`);
     assert.equal(o.kind === 'run' && o.result && 'epoch' in o.result && o.result.step.length, run.curves.step.length, 'Export Data gets what flab train --json prints');
+  });
+
+  it('trains an edit that leaves the data alone on the data the run before loaded', async () => {
+    forgetKeptRuns();
+    const before = dataTakenAgain();
+    const first = runOf(await runTrainingJob(job(bridge), new AbortController().signal, () => undefined));
+    const reseeded = runOf(await runTrainingJob(job(bridge.replace('"seed": 3', '"seed": 4')), new AbortController().signal, () => undefined));
+    assert.equal(dataTakenAgain(), before + 1);
+    assert.notDeepEqual(reseeded.curves.alignment[0].zeta, first.curves.alignment[0].zeta, 'another θ₀, the same data');
+    // New data: read.
+    runOf(await runTrainingJob(job(bridge.replace('[[0.9], [2.1], [-1.0]]', '[[1.9], [2.1], [-1.0]]')), new AbortController().signal, () => undefined));
+    assert.equal(dataTakenAgain(), before + 1);
   });
 
   it('draws the bridge\'s exact flow over its ζ, loss and norms: the linear model from the same θ₀, at each record\'s step', async () => {
