@@ -121,6 +121,9 @@ function asTuple(dims: readonly number[]): string {
   return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
 }
 
+/** The keys of a .npy header's dict, all three required (numpy refuses a header with others). */
+const NPY_HEADER_KEYS = ['descr', 'fortran_order', 'shape'];
+
 /**
  * Parses the header dict literal: keys 'descr' (a string), 'fortran_order' (True/False), 'shape' (a
  * tuple of integers); `at` gives where each key starts in the text.
@@ -201,6 +204,8 @@ export function parseNpyHeader(text: string): { descr: string; fortranOrder: boo
     if (text[i] === '}') break;
     const at = i;
     const key = string();
+    // Before its value, which may be one no known key takes (a number: "unexpected value" said nothing of the key).
+    if (!NPY_HEADER_KEYS.includes(key)) throw new NpyHeaderError(`unknown key '${key}': a .npy header holds 'descr', 'fortran_order' and 'shape' only`, at);
     expect(':');
     fields.set(key, { v: value(key), at });
     skipSpace();
@@ -213,7 +218,6 @@ export function parseNpyHeader(text: string): { descr: string; fortranOrder: boo
     if (!ok(f.v)) throw new NpyHeaderError(`'${key}' must be ${what}`, f.at);
     return f.v;
   };
-  for (const [key, f] of fields) if (!['descr', 'fortran_order', 'shape'].includes(key)) throw new NpyHeaderError(`unknown key '${key}'`, f.at);
   return {
     descr: get('descr', (v) => typeof v === 'string', 'a string') as string,
     fortranOrder: get('fortran_order', (v) => typeof v === 'boolean', 'True or False') as boolean,
