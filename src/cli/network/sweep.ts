@@ -13,7 +13,7 @@ import { outputSize } from '../../core/network/dataset';
 import { NetworkExperiment, networkVariant, plannedSteps, specForData } from '../../core/network/networkExperiment';
 import { layerSizes } from '../../core/network/spec';
 import { BackendError, recordCount, TrainingOptions } from '../../core/network/train';
-import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
+import { columnsCsv, csvField, trainColumns } from '../../core/runs/layerCsv';
 import { NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
 import { CliOutput, CommandContext, LoadedExperiment, printed, UsageError } from '../command';
 import { writtenAt } from '../experimentFile';
@@ -138,6 +138,15 @@ function networkSweepOutput(r: TrainSweepResult, format: string): string {
     return formatTable([r.path, 'status', 'label', 'best test accuracy', 'final train loss', 'distance', 'kernel change', ...pairs], rows);
   }
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
-  if (format === 'csv') return r.runs.map((t, i) => columnsCsv(trainColumns(t), [{ name: r.path, value: r.values[i] }], i === 0)).join('');
+  if (format === 'csv') {
+    // A value never trained has no record: one row of its value and empty fields, so that every value is in the file.
+    return r.runs
+      .map((t, i) => {
+        const columns = trainColumns(t);
+        const rows = columnsCsv(columns, [{ name: r.path, value: r.values[i] }], i === 0);
+        return t.step.length > 0 ? rows : `${rows}${csvField(r.values[i])}${','.repeat(columns.length)}\n`;
+      })
+      .join('');
+  }
   return JSON.stringify(r) + '\n';
 }

@@ -132,6 +132,12 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   assert.equal(g.code, 0, g.stderr);
   assert.deepEqual(JSON.parse(g.stdout).summaries.map((x: { status: string }) => x.status), ['finished', 'notTrained']);
   assert.equal(g.stderr, `${sigma}: note: sweep value 1, init.scale = 1e30: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)\n`);
+  // Its CSV has the value too: one row of empty fields (until 2026-12 the value was missing from the file).
+  const lines = flab('sweep', sigma, '--csv').stdout.trimEnd().split('\n');
+  const fields = lines[0].split(',').length;
+  assert.ok(lines.every((l) => l.split(',').length === fields));
+  assert.equal(lines.at(-1), `1e+30${','.repeat(fields - 1)}`);
+  assert.ok(lines.slice(1, -1).every((l) => l.startsWith('1,')) && lines.length > 2);
 });
 
 test('flab sweep --table prints one aligned line per value, the numbers of the summaries; a diverged or untrained value says so with empty cells', () => {
