@@ -415,7 +415,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const duplicate = labelColumns.findIndex((c, i) => labelColumns.indexOf(c) !== i);
     if (duplicate >= 0) throw new DataError(`column ${labelColumns[duplicate]}${names ? ` ("${names[labelColumns[duplicate]]}")` : ''} is named twice as a label (columns count from 0)`, joinPath(o.specPath, 'label'));
     if (o.task === 'classes' && labelColumns.length > 1) throw new DataError('class labels are one column; several label columns are regression targets (set "task": "regression")', joinPath(o.specPath, 'label'));
-    found.rowIndex = names !== undefined && rowIndexColumn(names, labelColumns);
+    // A test file without a header line takes the training file's row index (its columns are the same).
+    found.rowIndex = names ? rowIndexColumn(names, labelColumns) : (o.expect?.rowIndex ?? false) && !labelColumns.includes(0);
     featureColumns = [];
     for (let j = found.rowIndex ? 1 : 0; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
     if (featureColumns.length === 0) {

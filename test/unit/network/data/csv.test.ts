@@ -247,6 +247,9 @@ test('an unnamed first column of a header line is a row index (pandas\' to_csv, 
   write(dir, 'indexed-test.csv', ',a,b,label\n0,9,8,1\n');
   const both = await read(',a,b,label\n0,1,2,0\n1,3,4,1\n', { testFile: 'indexed-test.csv' });
   assert.deepEqual(Array.from(both.test!.x), [9, 8]);
+  // A test file without a header line has the training file's columns, its row index too.
+  write(dir, 'indexed-test.csv', '0,9,8,1\n1,7,6,0\n');
+  assert.deepEqual(Array.from((await read(',a,b,label\n0,1,2,0\n1,3,4,1\n', { testFile: 'indexed-test.csv' })).test!.x), [9, 8, 7, 6]);
   // Column 0 given as the label keeps it; a named first column, a header-less file and a line of blanks are features as before.
   assert.deepEqual(Array.from((await read(',a,b\n0,1,2\n1,3,4\n', { label: 0 })).train.x), [1, 2, 3, 4]);
   assert.deepEqual(Array.from((await read('id,a,label\n0,1,0\n1,3,1\n')).train.x), [0, 1, 1, 3]);
