@@ -45,6 +45,9 @@ test('each mistake is located at its key, with what was expected and what was fo
     [{ dataset: 'mnist', train: 10, subsetSeed: 'x' }, 'data.subsetSeed', /data.subsetSeed must be an integer, got "x"/],
     [{ dataset: 'mnist', train: 10, normalize: 'zscore' }, 'data.normalize', /must be one of "none", "scale01", "standardize", got "zscore"/],
     [{ dataset: 'mnist', train: 10, classes: 10 }, 'data.classes', /unknown key `classes` in data/],
+    // One class is no classification (it was refused later, at `data`, or at the labels).
+    [{ format: 'csv', trainFile: 'a.csv', classes: 1 }, 'data.classes', /^data.classes must be ≥ 2, got 1$/],
+    [{ train: { x: [[1]], y: [0] }, classes: 1 }, 'data.classes', /^data.classes must be ≥ 2, got 1$/],
     [{ format: 'parquet' }, 'data.format', /data.format must be one of "idx", "cifar10", "csv", "npy", "inline", got "parquet"/],
     [{ format: 'cvs', trainFile: 'a' }, 'data.format', /did you mean `csv`\?/],
     [{ format: 'idx', trainLabels: 'b' }, 'data', /data is missing the required key `trainImages`/],
@@ -52,7 +55,7 @@ test('each mistake is located at its key, with what was expected and what was fo
     [{ format: 'idx', trainImages: '', trainLabels: 'b' }, 'data.trainImages', /data.trainImages must not be empty, got ""/],
     [{ format: 'idx', trainImages: 'a', trainLabels: 'b', trainImage: 'c' }, 'data.trainImage', /unknown key `trainImage` in data — did you mean `trainImages`\?/],
     [{ format: 'idx', trainImages: 'a', trainLabels: 'b', task: 'regression', classes: 3 }, 'data.classes', /applies to class labels/],
-    [{ format: 'idx', trainImages: 'a', trainLabels: 'b', classes: 0 }, 'data.classes', /data.classes must be ≥ 1, got 0/],
+    [{ format: 'idx', trainImages: 'a', trainLabels: 'b', classes: 0 }, 'data.classes', /data.classes must be ≥ 2, got 0/],
     [{ format: 'cifar10' }, 'data', /data is missing the required key `trainBatches`/],
     [{ format: 'cifar10', trainBatches: 'a', test: 10 }, 'data.test', /10 test samples asked for, and there is no test file \("testBatches"\)/],
     [{ format: 'cifar10', trainBatches: 'a', test: 1 }, 'data.test', /^1 test sample asked for, and there is no test file \("testBatches"\)$/],
