@@ -43,10 +43,10 @@ export interface CsvLayout {
   /** Column names when the file has a header. */
   header: string[] | undefined;
   /**
-   * Whether column 0 is a row index, left out of the features: a header line whose first name is
-   * empty, as pandas' `to_csv` and R's `write.csv` write their row labels (`rowIndexColumn`).
+   * How many leading columns are a row index, left out of the features (`rowIndexColumns`): a header
+   * line's first names empty, or pandas' `Unnamed: 0`, as pandas and R write their row labels.
    */
-  rowIndex: boolean;
+  rowIndex: number;
 }
 
 /** A split read from CSV, with its layout. */
@@ -227,14 +227,25 @@ function whyASample(fields: readonly string[], label: readonly CsvColumn[]): str
   return '';
 }
 
+/** A name pandas gives a column whose header name was empty when it reads a file (`Unnamed: 0`). */
+const PANDAS_UNNAMED = /^Unnamed: \d+$/;
+
 /**
- * Whether a header line's column 0 is a row index, not a feature (docs/networks.md, "CSV"): its name
- * is empty and the line names another column, as pandas' `to_csv` (`,a,b,label`) and R's `write.csv`
- * (`"","a","b","label"`) write the row labels they add. Trained on, it would be the row number — a
- * feature that tells the samples apart and means nothing. A label given as column 0 keeps it.
+ * How many of a header line's first columns are a row index, not features (docs/networks.md, "CSV"):
+ * those named nothing — pandas' `to_csv` writes `,a,b,label` (a MultiIndex `,,a,…`), R's `write.csv`
+ * `"","a",…` — or `Unnamed: 0`, the name pandas reads such a column back under and writes again.
+ * Trained on, it would be the row number: a feature that tells the samples apart and means nothing.
+ * The line must name another column, and a label column ends the index.
  */
-export function rowIndexColumn(names: readonly string[], labelColumns: readonly number[]): boolean {
-  return names.length > 1 && names[0] === '' && names.some((n) => n !== '') && !labelColumns.includes(0);
+export function rowIndexColumns(names: readonly string[], labelColumns: readonly number[]): number {
+  let k = 0;
+  while (k < names.length && (names[k] === '' || PANDAS_UNNAMED.test(names[k])) && !labelColumns.includes(k)) k++;
+  return names.slice(k).some((n) => n !== '') ? k : 0;
+}
+
+/** The row index's columns as the messages and the data line say them: `the unnamed first column`, `the 2 unnamed first columns`. */
+export function indexColumnsSaid(k: number): string {
+  return k === 1 ? 'the unnamed first column' : `the ${k} unnamed first columns`;
 }
 
 /** The indices of the fields that are not labels (all of them when `labels` is null). */
@@ -360,6 +371,14 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       throw fail(`expected ${countOf(layout.fieldCount, 'field')}, as the first line has, found ${formatCount(fields.length)}`, lines[0], columns[0]);
     }
     if (count === capacity) grow(nextCapacity());
+    for (let j = 0; j < layout.rowIndex; j++) {
+      // A row index holds row numbers or names: a fraction means the column is data with no name.
+      const v = parseDecimal(fields[j]);
+      if (Number.isFinite(v) && !Number.isInteger(v)) {
+        const name = layout.header?.[j] ? `is "${layout.header[j]}", pandas' name for a column that had none` : 'has no name';
+        throw fail(`column ${j + 1} ${name}, so it is read as a row index (as pandas and R write one), but it holds ${JSON.stringify(fields[j].trim())}, no row number: name the column in the header to train on it`, lines[j], columns[j]);
+      }
+    }
     for (let j = 0; j < fields.length; j++) rowChars += fields[j].length + 1;
     const base = count * features;
     for (let f = 0; f < features; f++) {
@@ -400,7 +419,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   const startLayout = (row: CsvRow, header: boolean): CsvLayout => {
     const { fields, lines } = row;
     const names = header ? fields.map((f) => f.trim()) : undefined;
-    const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names, rowIndex: false };
+    const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names, rowIndex: 0 };
     if (!header && o.header === undefined) firstLineWhy = whyASample(fields, o.label);
     firstLineAllNumbers = fields.every((f) => fieldKind(f) === 'number');
     if (o.expect) {
@@ -416,11 +435,11 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     if (duplicate >= 0) throw new DataError(`column ${labelColumns[duplicate]}${names ? ` ("${names[labelColumns[duplicate]]}")` : ''} is named twice as a label (columns count from 0)`, joinPath(o.specPath, 'label'));
     if (o.task === 'classes' && labelColumns.length > 1) throw new DataError('class labels are one column; several label columns are regression targets (set "task": "regression")', joinPath(o.specPath, 'label'));
     // A test file without a header line takes the training file's row index (its columns are the same).
-    found.rowIndex = names ? rowIndexColumn(names, labelColumns) : (o.expect?.rowIndex ?? false) && !labelColumns.includes(0);
+    found.rowIndex = names ? rowIndexColumns(names, labelColumns) : Math.min(o.expect?.rowIndex ?? 0, ...labelColumns);
     featureColumns = [];
-    for (let j = found.rowIndex ? 1 : 0; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
+    for (let j = found.rowIndex; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
     if (featureColumns.length === 0) {
-      const index = found.rowIndex ? ' but the unnamed first one, a row index (left out; name it in the header to train on it)' : '';
+      const index = found.rowIndex ? ` but the row index (${indexColumnsSaid(found.rowIndex)}, left out; name it in the header to train on it)` : '';
       throw fail(`every column${index} is a label: a sample needs at least one feature column${hint}`, lines[0], 1, joinPath(o.specPath, 'label'));
     }
     features = featureColumns.length;

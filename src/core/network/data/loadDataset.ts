@@ -10,7 +10,7 @@ import { dataFileRef } from './dataFile';
 import { MAX_DATA_BYTES, MAX_READ_BYTES, MemoryBudget } from './dataLimits';
 import { DataSpec, MAX_CLASSES, parseDataSpec } from './dataSpec';
 import { cifarBatchRefs, CIFAR10_CLASS_NAMES, CIFAR10_CLASSES, readCifar10Split } from './cifar10';
-import { readCsvSplit } from './csv';
+import { indexColumnsSaid, readCsvSplit } from './csv';
 import { readIdxPair } from './idx';
 import { inlineTask, readInlineSplit } from './inline';
 import { defaultMnistDir, MNIST_CLASSES, readEmbeddedMnist } from './mnist';
@@ -129,7 +129,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readCsvSplit(ctx, file(spec.trainFile, 'trainFile'), { ...common, asked: spec.train, what: 'training' });
       const hasTest = spec.testFile !== undefined && spec.test !== 0;
       const test = hasTest ? await readCsvSplit(ctx, file(spec.testFile!, 'testFile'), { ...common, asked: spec.test, what: 'test', expect: train.layout }) : undefined;
-      const header = !train.layout.header ? 'no header line' : train.layout.rowIndex ? 'with a header line; its unnamed first column, a row index, left out' : 'with a header line';
+      const header = !train.layout.header ? 'no header line' : train.layout.rowIndex ? `with a header line; ${indexColumnsSaid(train.layout.rowIndex).replace(/^the/, 'its')}, a row index, left out` : 'with a header line';
       const source = `CSV ${spec.trainFile} (${header}): ${countOf(train.split.count, 'training sample')} of ${countOf(train.split.features, 'feature')}${test ? `; ${spec.testFile}: ${countOf(test.split.count, 'test sample')}` : ''}${subsetText(spec.subsetSeed)}`;
       return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }

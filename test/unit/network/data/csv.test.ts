@@ -254,8 +254,22 @@ test('an unnamed first column of a header line is a row index (pandas\' to_csv, 
   assert.deepEqual(Array.from((await read(',a,b\n0,1,2\n1,3,4\n', { label: 0 })).train.x), [1, 2, 3, 4]);
   assert.deepEqual(Array.from((await read('id,a,label\n0,1,0\n1,3,1\n')).train.x), [0, 1, 1, 3]);
   assert.deepEqual(Array.from((await read('0,1,0\n1,3,1\n', { header: false })).train.x), [0, 1, 1, 3]);
+  // pandas' round trip (`Unnamed: 0` beside the new index) and a MultiIndex: every index column left out.
+  const twice = await read(',Unnamed: 0,a,label\n0,0,1,0\n1,1,3,1\n');
+  assert.deepEqual(Array.from(twice.train.x), [1, 3]);
+  assert.match(twice.source, /its 2 unnamed first columns, a row index, left out/);
+  assert.deepEqual(Array.from((await read('Unnamed: 0,a,label\n0,1,0\n1,3,1\n')).train.x), [1, 3]);
+  assert.deepEqual(Array.from((await read(',,a,label\nx,0,1,0\nx,1,3,1\n')).train.x), [1, 3]);
+  // A fraction in it: data with no name, refused where it is (until it was checked, dropped unseen).
+  await rejectsAt(read(',b,label\n0.1257,-0.1321,1\n0.5,2,0\n'), {
+    path: 'data.trainFile',
+    message: exactly('indexed.csv:2:1: column 1 has no name, so it is read as a row index (as pandas and R write one), but it holds "0.1257", no row number: name the column in the header to train on it'),
+    line: 2,
+    column: 1,
+  });
+  await rejectsAt(read('Unnamed: 0,b,label\n3,1,1\n0.5,2,0\n'), { path: 'data.trainFile', message: /^indexed.csv:3:1: column 1 is "Unnamed: 0", pandas' name for a column that had none, so it is read as a row index/ });
   // Nothing left but the index and the label: said so, at the label.
-  await rejectsAt(read(',label\n0,1\n1,0\n', { header: true }), { path: 'data.label', message: /^indexed.csv:1:1: every column but the unnamed first one, a row index \(left out; name it in the header to train on it\) is a label/ });
+  await rejectsAt(read(',label\n0,1\n1,0\n', { header: true }), { path: 'data.label', message: /^indexed.csv:1:1: every column but the row index \(the unnamed first column, left out; name it in the header to train on it\) is a label/ });
 });
 
 test('"header" true or false is obeyed whatever the first line holds', async () => {
