@@ -204,6 +204,7 @@ export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOp
   const { fields } = row;
   const labels = labelsInLine(fields, o.label);
   if (labels && o.label.some((c) => typeof c === 'string')) return true;
+  if (pandasColumnNumbers(fields)) return true;
   const kinds = fields.map(fieldKind);
   const features = featureIndices(fields.length, labels);
   if (features.every((j) => kinds[j] === 'number')) {
@@ -212,6 +213,17 @@ export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOp
     return o.task === 'classes' ? 'second row' : true;
   }
   return features.every((j) => kinds[j] === 'name' || kinds[j] === 'blank') && features.some((j) => kinds[j] === 'name');
+}
+
+/**
+ * Whether a line is pandas' default column names — 0, 1, …, m − 1, as `DataFrame(array).to_csv()`
+ * writes them (after the index's empty name when the index is written too) — for m ≥ 3: a sample that
+ * is exactly that sequence is much rarer than a frame made from an array (read as a sample, it was a
+ * sample of labels 0, 1, … and a class no other line has).
+ */
+function pandasColumnNumbers(fields: readonly string[]): boolean {
+  const names = fields[0]?.trim() === '' ? fields.slice(1) : fields;
+  return names.length >= 3 && names.every((f, k) => f.trim() === String(k));
 }
 
 /**

@@ -207,6 +207,11 @@ test('a guessed header: names, with blanks (pandas\' index column) or over numbe
   await header('1x1,1x2,label'); // names that start with a digit are names
   await header('0,1,label'); // numbers under a name, the second line's label a number (before too)
   await header('0,1,y', { task: 'regression' });
+  // pandas' default names, a frame made from an array (with its index too): a header (until 2026-12 a sample).
+  await header('0,1,2');
+  await header('0,1,2', { task: 'regression' });
+  write(dir, 'h.csv', `,0,1,2\n0,${rows.split('\n')[0]}\n1,${rows.split('\n')[1]}\n`);
+  assert.deepEqual(Array.from((await loadDataset(spec({ trainFile: 'h.csv' }), o)).train.x), [1, 2, 3, 4]);
   // The label named in the spec and present in the line: a header, whatever the other names.
   await header('id,1990,label', { label: 'label' });
   await header('1,NaN,y', { label: 'y' });
