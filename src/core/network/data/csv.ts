@@ -4,7 +4,6 @@
  * float32's range; anything else in a feature column is an error at its line and column. Read as a
  * stream: the first N samples stop the reading.
  */
-import { StringDecoder } from 'node:string_decoder';
 import { BEYOND_FLOAT32, countOf, DataError, DataLocation, formatCount, joinPath } from './dataError';
 import { DataFileRef, withDataFile } from './dataFile';
 import { formatShape } from './dataLimits';
@@ -92,6 +91,37 @@ function binaryStart(bytes: Uint8Array, complete: boolean, size: number | undefi
     return { message: `expected a CSV text file in UTF-8, found text in another encoding (byte ${at} is ${hex}, which UTF-8 text does not have there${meaning}): save the file as UTF-8`, offset: at };
   }
   return { message: `expected a CSV text file (UTF-8), found a binary one (byte ${at} is ${hex})${guess}`, offset: at };
+}
+
+/** The offset of the first control byte of `b` that no text file has (`firstControlByte`, as a plain loop: it runs over every block), or −1. */
+function firstControl(b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || c === 0x7f) return i;
+  }
+  return -1;
+}
+
+/** `b` without the continuation bytes it starts with (at most three: the end of a character the block before began). */
+function skipContinuation(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < 3 && i < b.length && (b[i] & 0xc0) === 0x80) i++;
+  return b.subarray(i);
+}
+
+/**
+ * Where a block, `base` bytes into the file, that the UTF-8 decoder refused is not UTF-8, and the
+ * message: the byte, and what it is in a single-byte encoding (as `binaryStart` says it of the first
+ * 4 KiB). The block's first continuation bytes end a character the block before began.
+ */
+function notUtf8(block: Uint8Array, base: number): { message: string; offset: number } {
+  const rest = skipContinuation(block);
+  const at = firstNonUtf8(rest, false);
+  // Not found in this block: the character the block before began does not go on as UTF-8.
+  if (at < 0) return { message: `expected a CSV text file in UTF-8, found a character cut short at byte ${formatCount(base)}: save the file as UTF-8`, offset: base };
+  const offset = base + (block.length - rest.length) + at;
+  const c = singleByteCharacter(rest[at]);
+  return { message: `expected a CSV text file in UTF-8, found text in another encoding (byte ${formatCount(offset)} is ${hexByte(rest[at])}, which UTF-8 text does not have there${c ? `; in ${c.encodings} it is "${c.character}"` : ''}): save the file as UTF-8`, offset };
 }
 
 /** At least three quarters of the bytes are printable ASCII, tabs or line breaks (text, even in another encoding than UTF-8). */
@@ -485,22 +515,38 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   await withDataFile(ref, ctx.maxReadBytes, async (reader) => {
     dataSize = reader.dataSize;
     const tokenizer = new CsvTokenizer(o.delimiter, onRow);
-    const decoder = new StringDecoder('utf8');
+    // Fatal: a byte that is not UTF-8 anywhere in the file is an error at it (a replacement character
+    // merged the class names Müller and Möller of a Windows-1252 file past its first 4 KiB).
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     const buffer = new Uint8Array(1 << 20);
-    let first = true;
+    let read = 0;
     try {
       for (;;) {
         ctx.signal?.throwIfAborted();
         const n = await reader.read(buffer);
         if (n === 0) break;
-        if (first) {
-          first = false;
-          const binary = binaryStart(buffer.subarray(0, n), n < buffer.length, reader.dataSize);
+        const block = buffer.subarray(0, n);
+        if (read === 0) {
+          const binary = binaryStart(block, n < buffer.length, reader.dataSize);
           if (binary) throw reader.error(binary.message, binary.offset);
         }
-        tokenizer.push(decoder.write(Buffer.from(buffer.buffer, 0, n)));
+        const control = firstControl(block);
+        if (control >= 0) throw reader.error(`expected CSV text, found a control character, which no field of text holds (byte ${formatCount(read + control)} is ${hexByte(block[control])})`, read + control);
+        let text: string;
+        try {
+          text = decoder.decode(block, { stream: true });
+        } catch {
+          const bad = notUtf8(block, read);
+          throw reader.error(bad.message, bad.offset);
+        }
+        tokenizer.push(text);
+        read += n;
       }
-      tokenizer.push(decoder.end());
+      try {
+        tokenizer.push(decoder.decode());
+      } catch {
+        throw reader.error(`expected a CSV text file in UTF-8, found its last character cut: truncated`, Math.max(0, read - 1));
+      }
       tokenizer.end();
       // One line in all, its label a class name: a sample, not a header.
       const only = undecided as CsvRow | null;

@@ -469,6 +469,39 @@ test('a file read with the wrong delimiter: the column problems say which delimi
   assert.equal((await loadDataset(spec({ trainFile: 'semi.csv', delimiter: ';' }), o)).train.features, 2);
 });
 
+test('a byte that is not UTF-8, or a control character, anywhere in the file is an error at it; a character across two blocks is read', async () => {
+  // Windows-1252 past the first 4 KiB (and the first 1 MiB block): ü and ö became U+FFFD, and Müller
+  // and Möller one class (until 2026-12); a NUL or ESC became part of a class name.
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => `${(i % 7) / 10},${(i % 5) / 10},Bern`).join('\n');
+  const head = `a,b,city\n${rows(100_000)}\n`;
+  const latin = new Uint8Array([...new TextEncoder().encode(head), ...new TextEncoder().encode('0.1,0.2,M'), 0xfc, ...new TextEncoder().encode('ller\n')]);
+  assert.ok(latin.length > 1 << 20);
+  write(dir, 'late.csv', latin);
+  const at = new TextEncoder().encode(head).length + '0.1,0.2,M'.length;
+  await rejectsAt(loadDataset(spec({ trainFile: 'late.csv' }), o), { path: 'data.trainFile', message: exactly(`late.csv, byte ${at.toLocaleString('en-US')}: expected a CSV text file in UTF-8, found text in another encoding (byte ${at.toLocaleString('en-US')} is FC, which UTF-8 text does not have there; in Latin-1 and Windows-1252 it is "ü"): save the file as UTF-8`) });
+  for (const control of [0x00, 0x1b]) {
+    write(dir, 'late.csv', new Uint8Array([...new TextEncoder().encode(`a,b,name\n${rows(1000)}\n0.1,0.2,d`), control, ...new TextEncoder().encode('og\n')]));
+    await rejectsAt(loadDataset(spec({ trainFile: 'late.csv' }), o), { path: 'data.trainFile', message: /^late.csv, byte [\d,]+: expected CSV text, found a control character, which no field of text holds \(byte [\d,]+ is (00|1B)\)$/ });
+  }
+  // UTF-8 names whose bytes straddle the 1 MiB blocks: read as written, wherever the blocks cut them.
+  const names = ['Zürich', 'Genève', '東京', '🙂'];
+  const utf8 = `a,city\n${Array.from({ length: 200_000 }, (_, i) => `${i % 3},${names[i % 4]}`).join('\n')}\n`;
+  assert.ok(new TextEncoder().encode(utf8).length > 1 << 20);
+  write(dir, 'names.csv', utf8);
+  const d = await loadDataset(spec({ trainFile: 'names.csv' }), o);
+  assert.equal(d.train.count, 200_000);
+  assert.deepEqual(d.classNames, [...names].sort());
+  // And one that surely straddles: 東 from byte 2²⁰ − 1 on, its three bytes in two blocks.
+  const k = Math.floor(((1 << 20) - 1 - 9) / 7);
+  const straddle = `a,city\n${'0,Bern\n'.repeat(k)}1,${'x'.repeat((1 << 20) - 1 - 9 - 7 * k)}東京\n`;
+  assert.equal(new TextEncoder().encode(straddle).indexOf(0xe6), (1 << 20) - 1);
+  write(dir, 'straddle.csv', straddle);
+  assert.deepEqual((await loadDataset(spec({ trainFile: 'straddle.csv' }), o)).classNames, ['Bern', `${'x'.repeat((1 << 20) - 1 - 9 - 7 * k)}東京`]);
+  // A file whose last character is cut, past the first block: truncated.
+  write(dir, 'cut.csv', new TextEncoder().encode(utf8).subarray(0, new TextEncoder().encode(utf8).length - 2));
+  await rejectsAt(loadDataset(spec({ trainFile: 'cut.csv' }), o), { path: 'data.trainFile', message: /expected a CSV text file in UTF-8, found its last character cut: truncated/ });
+});
+
 test('a binary file given as CSV is refused as binary, with the format it looks like, never quoted back', async () => {
   // Before, the header check quoted the file's bytes: `no column "label" in the header of img.idx ("  2  _���…")`.
   const idx = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]);
