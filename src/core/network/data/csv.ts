@@ -14,6 +14,7 @@ import { randomIndices } from './subset';
 import { CIFAR10_RECORD_BYTES } from './cifar10';
 import { guessFormat, guessSaid } from './formatGuess';
 import { firstControlByte, firstNonUtf8, hexByte, singleByteCharacter, utf8SequenceLength } from '../../experiment/textBytes';
+import { excerpt } from '../../experiment/diagnostic';
 
 /** How to read a CSV file, as the spec says (defaults applied). */
 export interface CsvReadOptions {
@@ -564,6 +565,11 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
 
   if (!layout) throw new DataError('the file has no lines: expected a header or samples', ref.key, { file: ref.display, filePath: ref.path });
   if (count === 0) throw new DataError('the file has a header and no samples', ref.key, loc(1));
+  // A first line guessed a sample whose class name no other line has is a header (years over class
+  // names: `1990,2000,2010,region` trained "region" as a class of one sample until 2026-12).
+  if (firstLineWhy !== undefined && o.task === 'classes' && labelLine[0] === 1 && fieldKind(classText[0]) === 'name' && count > 1 && classText.indexOf(classText[0], 1) < 0) {
+    throw fail(`the first line's label ${JSON.stringify(excerpt(classText[0]))} is on no other line, so it is no class: the first line is read as a sample, not a header, since its ${firstLineWhy || 'fields are not names'} — if it names the columns, set "header": true; if it is a sample, "header": false`, labelLine[0], labelColumn[0]);
+  }
   if (o.asked !== undefined && o.asked > count) throw new DataError(`${countOf(o.asked, `${o.what} sample`)} asked for, ${ref.display} has ${formatCount(count)}`, joinPath(o.specPath, o.what === 'test' ? 'test' : 'train'));
 
   // Keep the chosen rows (all, the first N, or a seeded subset), compacted in file order.

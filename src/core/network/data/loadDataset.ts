@@ -244,6 +244,22 @@ function checkLabelKinds(t: RawClasses, split: 'training' | 'test', isName: (i: 
   );
 }
 
+/** Training samples from which a set whose classes are mostly of one sample is refused (`checkClassesOfOne`). */
+const MIN_SAMPLES_FOR_SINGLETONS = 20;
+
+/**
+ * With the class count inferred (no "classes"), more classes than half the training samples means
+ * fewer than two samples a class: the labels are an identifier — a CSV's id column taken as the label
+ * (the default, the last column), sample numbers — and nothing can be learned from them (100 ids
+ * trained as 100 classes to a training accuracy of 2% until 2026-12). A `classes` key says it is meant.
+ */
+function checkClassesOfOne(train: RawClasses, distinct: number): void {
+  const n = train.values.length;
+  if (n < MIN_SAMPLES_FOR_SINGLETONS || distinct * 2 <= n) return;
+  const p = train.place(0);
+  throw new DataError(`the ${formatCount(n)} training labels make ${formatCount(distinct)} classes, fewer than two samples a class: are they the labels, or an identifier of each sample? Check which column or file holds the labels, or set "classes" if this is meant`, p.key, p.location);
+}
+
 /**
  * With the class count inferred (no "classes"), the training labels must hold two classes: one class
  * teaches the network a constant, and labels all 1 were counted as two classes, 0 never occurring.
@@ -321,7 +337,11 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
       const trained = new Set(train.text);
       checkTestClassesTrained(test, (i) => test.text![i], (i) => !trained.has(test.text![i]), (absent) => nameList(absent.sort(byCodeUnits)), nameList([...trained].sort(byCodeUnits)));
     }
-    if (classes === undefined) checkTwoClasses(train, new Set(train.text).size);
+    if (classes === undefined) {
+      const distinct = new Set(train.text).size;
+      checkTwoClasses(train, distinct);
+      checkClassesOfOne(train, distinct);
+    }
     const classCount = classes ?? names.length;
     const index = new Map(names.map((n, i) => [n, i]));
     const toIndices = (t: RawClasses) => {
@@ -365,7 +385,11 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
     trained.forEach((s, c) => s && present.push(c));
     checkTestClassesTrained(test, (i) => test.values[i], (i) => !trained[test.values[i]], (absent) => labelRanges(absent.sort((a, b) => a - b)), labelRanges(present));
   }
-  if (classes === undefined) checkTwoClasses(train, new Set(train.values).size);
+  if (classes === undefined) {
+    const distinct = new Set(train.values).size;
+    checkTwoClasses(train, distinct);
+    checkClassesOfOne(train, distinct);
+  }
   if (classes === undefined) checkClassGaps(splits, classCount, where);
   const toIndices = (t: RawClasses) => {
     const out = array(t.values.length, classCount);

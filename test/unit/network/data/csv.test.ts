@@ -277,6 +277,29 @@ test('an unnamed first column of a header line is a row index (pandas\' to_csv, 
   await rejectsAt(read(',label\n0,1\n1,0\n', { header: true }), { path: 'data.label', message: /^indexed.csv:1:1: every column but the row index \(the unnamed first column, left out; name it in the header to train on it\) is a label/ });
 });
 
+test('labels that cannot be a classification are refused: an identifier for a label, a first line\'s label that no other line has', async () => {
+  // The default label is the last column: here an id, 100 classes of one sample (trained to 2% until 2026-12).
+  const ids = (id: (i: number) => string) => `a,b,label,id\n${Array.from({ length: 100 }, (_, i) => `${i % 7},${i % 3},${i % 2},${id(i)}`).join('\n')}\n`;
+  for (const id of [(i: number) => `s${String(i).padStart(4, '0')}`, (i: number) => String(i)]) {
+    write(dir, 'ids.csv', ids(id));
+    await rejectsAt(loadDataset(spec({ trainFile: 'ids.csv' }), o), { path: 'data.trainFile', message: /^ids.csv:2:7: the 100 training labels make 100 classes, fewer than two samples a class: are they the labels, or an identifier of each sample\? Check which column or file holds the labels, or set "classes" if this is meant$/, line: 2, column: 7 });
+  }
+  // The label column named: read (the id a feature); meant: "classes" says so.
+  assert.equal((await loadDataset(spec({ trainFile: 'ids.csv', label: 'label' }), o)).train.count, 100);
+  assert.equal((await loadDataset(spec({ trainFile: 'ids.csv', classes: 100 }), o)).train.count, 100);
+  // Years over class names: the first line was read as a sample, and "region" was a class of one.
+  const rows = Array.from({ length: 30 }, (_, i) => `${i / 10},${i / 7},${i / 3},${['north', 'south'][i % 2]}`).join('\n');
+  write(dir, 'years.csv', `1990,2000,2010,region\n${rows}\n`);
+  await rejectsAt(loadDataset(spec({ trainFile: 'years.csv' }), o), {
+    path: 'data.trainFile',
+    message: exactly('years.csv:1:16: the first line\'s label "region" is on no other line, so it is no class: the first line is read as a sample, not a header, since its field 1 ("1990") is a number — if it names the columns, set "header": true; if it is a sample, "header": false'),
+  });
+  assert.deepEqual((await loadDataset(spec({ trainFile: 'years.csv', header: true }), o)).classNames, ['north', 'south']);
+  // A headerless file whose first class is also on other lines (UCI's iris) is read as before.
+  write(dir, 'iris2.csv', `5.1,3.5,Iris-setosa\n4.9,3.0,Iris-setosa\n7.0,3.2,Iris-versicolor\n`);
+  assert.deepEqual((await loadDataset(spec({ trainFile: 'iris2.csv' }), o)).classNames, ['Iris-setosa', 'Iris-versicolor']);
+});
+
 test('"header" true or false is obeyed whatever the first line holds', async () => {
   write(dir, 'forced.csv', '1,NaN,0\n3,4,1\n5,6,0\n7,8,1\n');
   const t = await loadDataset(spec({ trainFile: 'forced.csv', header: true }), o);
