@@ -67,8 +67,10 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise
   if (raw.test) checkSameShapes(raw.train, raw.test, raw.testKey ?? path);
   const settled = settleClasses(raw, classes, joinPath(path, 'classes'));
   const normalization = fitNormalization(normalize, raw.train.x, raw.train.count, raw.train.sampleShape, raw.train.byteValued);
-  applyNormalization(normalization, raw.train.x, raw.train.features);
-  if (raw.test) applyNormalization(normalization, raw.test.x, raw.test.features);
+  for (const [split, what] of [[raw.train, 'training'], [raw.test, 'test']] as const) {
+    const beyond = split && applyNormalization(normalization, split.x, split.features);
+    if (split && beyond) throw normalizedBeyondFloat32(normalization, split, what, beyond, spec.normalize !== undefined ? joinPath(path, 'normalize') : path);
+  }
   const dataset = (s: RawSplit, labels: Uint8Array | Int32Array | undefined): Dataset => ({
     count: s.count,
     features: s.features,
@@ -85,6 +87,22 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise
     normalization,
     classNames,
   };
+}
+
+/**
+ * A normalised input float32 cannot hold (the readers refuse non-finite inputs, so the map made it):
+ * which sample and feature, its input, and the map the training inputs fitted — as the problem of the
+ * data it is, not as "input Infinity" at a training check that named neither the file nor the map.
+ */
+function normalizedBeyondFloat32(norm: Normalization, split: RawSplit, what: string, beyond: { index: number; input: number }, key: string): DataError {
+  const sample = Math.floor(beyond.index / split.features);
+  const feature = beyond.index % split.features;
+  const c = Math.floor(feature / (split.features / norm.channels));
+  const short = (v: number) => String(Number(v.toPrecision(4)));
+  return new DataError(
+    `"${norm.mode}" maps ${what} sample ${formatCount(sample)}'s feature ${formatCount(feature)} (${formatNumber(beyond.input)}) beyond the float32 range: the training inputs fitted it (x − ${short(norm.shift[c])}) / ${short(norm.scale[c])}, and this input lies far outside theirs — a feature nearly constant in the training set; leave it out, or set "normalize": "none"`,
+    key,
+  );
 }
 
 interface Read {

@@ -86,15 +86,25 @@ export function fitNormalization(mode: NormalizeMode, x: Float32Array, count: nu
   return { mode, channels, shift: mean, scale };
 }
 
-/** Applies `norm` to `x` (count × features, row-major) in place. */
-export function applyNormalization(norm: Normalization, x: Float32Array, features: number): void {
-  if (norm.mode === 'none') return;
+/**
+ * Applies `norm` to `x` (count × features, row-major) in place. Returns the first entry whose image
+ * float32 cannot hold (its index in `x` and its input), or null: finite inputs far outside the ones
+ * that fitted the map (a test input of 10³ where the training inputs of its feature span 10⁻³⁸).
+ */
+export function applyNormalization(norm: Normalization, x: Float32Array, features: number): { index: number; input: number } | null {
+  if (norm.mode === 'none') return null;
   const perChannel = features / norm.channels;
+  let beyond: { index: number; input: number } | null = null;
   for (let row = 0; row < x.length; row += features) {
     for (let c = 0; c < norm.channels; c++) {
       const shift = norm.shift[c];
       const scale = norm.scale[c];
-      for (let j = row + c * perChannel, end = j + perChannel; j < end; j++) x[j] = (x[j] - shift) / scale;
+      for (let j = row + c * perChannel, end = j + perChannel; j < end; j++) {
+        const input = x[j];
+        x[j] = (input - shift) / scale;
+        if (!beyond && !Number.isFinite(x[j])) beyond = { index: j, input };
+      }
     }
   }
+  return beyond;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
 import { channelsOf } from '../../../../src/core/network/data/normalize';
-import { randomNormals } from './fixtures';
+import { randomNormals, rejectsAt, tempDir, write } from './fixtures';
 
 const o = { baseDir: '/nonexistent' };
 
@@ -68,4 +68,21 @@ test('the channels of standardize follow the sample shape', () => {
   assert.equal(channelsOf([28, 28]), 1);
   assert.equal(channelsOf([3, 32, 32]), 3);
   assert.equal(channelsOf([2, 4, 4, 4]), 2);
+});
+
+test('an input the fitted map sends beyond float32 is refused at data.normalize, naming the split, the sample, the input and the map', async () => {
+  // Until 2026-12 it was "input Infinity at sample 3, feature 0: inputs must be finite", at `data`,
+  // about a file that holds no Infinity.
+  const dir = tempDir();
+  // One feature (scale01 fits one minimum and range to all features), spanning 10⁻³⁸ in the training set.
+  write(dir, 'tiny-train.csv', `a,label\n${Array.from({ length: 8 }, (_, i) => `${i % 2 ? '1e-38' : '0'},${i % 2}`).join('\n')}\n`);
+  write(dir, 'tiny-test.csv', 'a,label\n0,0\n1e-38,1\n0,0\n1000,1\n');
+  for (const mode of ['scale01', 'standardize'] as const) {
+    await rejectsAt(loadDataset({ format: 'csv', trainFile: 'tiny-train.csv', testFile: 'tiny-test.csv', normalize: mode }, { baseDir: dir }), {
+      path: 'data.normalize',
+      message: new RegExp(`^"${mode}" maps test sample 3's feature 0 \\(1000\\) beyond the float32 range: the training inputs fitted it \\(x − [^)]+\\) / [^,]+, and this input lies far outside theirs`),
+    });
+  }
+  // Without normalisation it is read.
+  assert.equal((await loadDataset({ format: 'csv', trainFile: 'tiny-train.csv', testFile: 'tiny-test.csv' }, { baseDir: dir })).test!.count, 4);
 });
