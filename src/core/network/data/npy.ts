@@ -101,9 +101,18 @@ export async function readNpyHeader(reader: DataReader): Promise<NpyHeader> {
   return header;
 }
 
-/** The element type of a .npy `descr` such as `<f4`, `|u1`, `<i8`, `>f8`; throws for others. */
+/**
+ * NumPy's names of the number types, which `np.load` also takes as a header's `descr` (through
+ * `np.dtype`), in the machine's order — little-endian on every platform NumPy ships for but s390x;
+ * NumPy itself writes the type codes.
+ */
+const NUMPY_TYPE_NAMES: Record<string, string> = {
+  bool: '|b1', int8: '|i1', uint8: '|u1', int16: '<i2', uint16: '<u2', int32: '<i4', uint32: '<u4', int64: '<i8', uint64: '<u8', float16: '<f2', float32: '<f4', float64: '<f8',
+};
+
+/** The element type of a .npy `descr` such as `<f4`, `|u1`, `<i8`, `>f8` (or NumPy's name, `float32`); throws for others. */
 export function npyElementType(descr: string): ElementType {
-  const m = /^([<>|=]?)([biuf])(\d+)$/.exec(descr);
+  const m = /^([<>|=]?)([biuf])(\d+)$/.exec(NUMPY_TYPE_NAMES[descr] ?? descr);
   const refuse = (why: string) => new NpyHeaderError(`dtype '${descr}' ${why}: expected a number type such as '<f4' (float32), '<f8' (float64), '|u1' (uint8), '<i4' or '<i8' (integers)`, 0);
   if (!m) throw refuse(descr.startsWith('|O') ? 'holds Python objects (pickled), which this reader never loads' : 'is not a plain number type');
   const [, order, kind, size] = m;

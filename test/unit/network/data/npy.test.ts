@@ -84,6 +84,19 @@ test('the task follows the targets\' dtype: integers are classes, floats regress
   assert.equal(t.test!.count, 4);
 });
 
+test('a header whose descr is NumPy\'s name of the type (float32, uint8, bool), as np.load takes it, reads as its code', async () => {
+  // Refused until 2026-12: "dtype 'float32' is not a plain number type".
+  for (const [name, code] of [['float32', '<f4'], ['float64', '<f8'], ['uint8', '|u1'], ['int64', '<i8'], ['bool', '|b1']] as const) {
+    const values = [1, 0, 1, 1];
+    write(dir, 'x.npy', npyBytes('<f4', [4, 1], [0.5, 1.5, 2.5, 3.5]));
+    write(dir, 'y.npy', npyBytes(code, [4], values, { header: `{'descr': '${name}', 'fortran_order': False, 'shape': (4,), }` }));
+    const d = await loadDataset(spec({ task: code === '<f4' || code === '<f8' ? 'regression' : 'classes' }), o);
+    assert.equal(d.train.count, 4, name);
+    const t = d.train.targets;
+    assert.deepEqual(Array.from(t.kind === 'classes' ? t.labels : t.values), values, name);
+  }
+});
+
 test('gzip-compressed .npy files read as the plain ones', async () => {
   const x = randomNormals(16, N * 5);
   write(dir, 'x.npy.gz', npyBytes('<f4', [N, 5], x), true);
