@@ -125,6 +125,18 @@ function notUtf8(block: Uint8Array, base: number): { message: string; offset: nu
   return { message: `expected a CSV text file in UTF-8, found text in another encoding (byte ${formatCount(offset)} is ${hexByte(rest[at])}, which UTF-8 text does not have there${c ? `; in ${c.encodings} it is "${c.character}"` : ''}): save the file as UTF-8`, offset };
 }
 
+/**
+ * What a field that is no number may be meant as, for the message: a minus sign that is not the
+ * hyphen-minus (U+2212, as word processors write it), a decimal comma (`0,5` in a file whose fields
+ * a semicolon or tab separates, or quoted) or a thousands separator (`1,000`, `1 000`); '' otherwise.
+ */
+export function numberHint(field: string): string {
+  const t = field.trim();
+  if (/^[\u2212\u2012\u2013\u2014\ufe63\uff0d]\s*[\d.]/.test(t) && !Number.isNaN(parseDecimal(`-${t.slice(1)}`))) return ` — its minus sign is U+${t.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, not "-": write it with "-"`;
+  if (/^[-+]?\d*([,\u00a0\u202f ]\d+)+(\.\d*)?$/.test(t)) return ' — a decimal comma, or a thousands separator? Write numbers with a decimal point and no separator (0.5, 1000)';
+  return '';
+}
+
 /** At least three quarters of the bytes are printable ASCII, tabs or line breaks (text, even in another encoding than UTF-8). */
 function mostlyAscii(b: Uint8Array): boolean {
   let ascii = 0;
@@ -368,6 +380,9 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   };
 
   const columnName = (j: number) => (layout?.header ? ` ("${layout.header[j]}")` : '');
+  /** For an empty last field under a header whose last name is empty too: the lines end with the delimiter. */
+  const trailingHint = (j: number) =>
+    layout?.header && j === layout.fieldCount - 1 && layout.header[j] === '' ? ` — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"` : '';
 
   /** The first row while whether it is a header waits on the second (`firstLineIsHeader`). */
   let undecided: CsvRow | null = null;
@@ -430,13 +445,13 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       x[base + f] = v;
       if (!Number.isFinite(x[base + f])) {
         const why = Number.isNaN(v) ? '' : BEYOND_FLOAT32;
-        throw fail(`expected a number in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}${headerHint(row, j)}`, lines[j], columns[j]);
+        throw fail(`expected a number in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}${numberHint(fields[j])}${headerHint(row, j)}`, lines[j], columns[j]);
       }
     }
     if (o.task === 'classes') {
       const j = labelColumns[0];
       const text = fields[j].trim();
-      if (text === '') throw fail(`expected a class label in field ${j + 1}${columnName(j)}, found an empty field`, lines[j], columns[j]);
+      if (text === '') throw fail(`expected a class label in field ${j + 1}${columnName(j)}, found an empty field${trailingHint(j)}`, lines[j], columns[j]);
       classValues[count] = parseDecimal(text);
       classText[count] = text;
       labelLine[count] = lines[j];
@@ -447,7 +462,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         const v = parseDecimal(fields[j]);
         regression[count * outputs + t] = v;
         if (!Number.isFinite(regression[count * outputs + t])) {
-          throw fail(`expected a number as the regression target in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${headerHint(row, j)}`, lines[j], columns[j]);
+          const why = Number.isNaN(v) ? (fields[j].trim() === '' ? trailingHint(j) : numberHint(fields[j])) : BEYOND_FLOAT32;
+          throw fail(`expected a number as the regression target in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}${headerHint(row, j)}`, lines[j], columns[j]);
         }
       }
     }
