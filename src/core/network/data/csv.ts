@@ -126,6 +126,18 @@ function notUtf8(block: Uint8Array, base: number): { message: string; offset: nu
 }
 
 /**
+ * What a first line that is no CSV line is, for a message about the columns: Excel's `sep=;` (the
+ * delimiter, for Excel alone) or a comment (`# …`, which CSV has not); '' otherwise.
+ */
+function notACsvLine(fields: readonly string[], delimiter: string): string {
+  const line = fields.join(delimiter).trim();
+  const sep = /^sep=(.)$/i.exec(line);
+  if (sep) return ` — the first line, ${JSON.stringify(line)}, is Excel's note of the delimiter, not CSV: remove it${sep[1] === delimiter ? '' : `, and set "delimiter": ${JSON.stringify(sep[1])}`}`;
+  if (line.startsWith('#')) return ` — the first line starts with "#": CSV has no comment lines, remove it`;
+  return '';
+}
+
+/**
  * What a field that is no number may be meant as, for the message: a minus sign that is not the
  * hyphen-minus (U+2212, as word processors write it), a decimal comma (`0,5` in a file whose fields
  * a semicolon or tab separates, or quoted) or a thousands separator (`1,000`, `1 000`); '' otherwise.
@@ -426,7 +438,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const { fields, lines, columns } = row;
     if (!layout) throw new Error('readCsvSplit: a row before the layout');
     if (fields.length !== layout.fieldCount) {
-      throw fail(`expected ${countOf(layout.fieldCount, 'field')}, as the first line has, found ${formatCount(fields.length)}`, lines[0], columns[0]);
+      throw fail(`expected ${countOf(layout.fieldCount, 'field')}, as the first line has, found ${formatCount(fields.length)}${firstLineHint}`, lines[0], columns[0]);
     }
     if (count === capacity) grow(nextCapacity());
     for (let j = 0; j < layout.rowIndex; j++) {
@@ -473,6 +485,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
 
   /** The delimiter hint for the first line (`delimiterHint`), for problems with the columns. */
   let hint = '';
+  /** What the first line is when it is no CSV line (`notACsvLine`), for problems with the columns. */
+  let firstLineHint = '';
 
   /** Settles the header and the label and feature columns from the first row. */
   const startLayout = (row: CsvRow, header: boolean): CsvLayout => {
@@ -489,6 +503,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       }
     }
     hint = delimiterHint(fields, o.delimiter);
+    firstLineHint = notACsvLine(fields, o.delimiter);
     labelColumns = o.label.map((c, i) => resolveColumn(c, found, o.labelKeys[i]));
     const duplicate = labelColumns.findIndex((c, i) => labelColumns.indexOf(c) !== i);
     if (duplicate >= 0) throw new DataError(`column ${labelColumns[duplicate]}${names ? ` ("${names[labelColumns[duplicate]]}")` : ''} is named twice as a label (columns count from 0)`, joinPath(o.specPath, 'label'));
@@ -499,7 +514,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     for (let j = found.rowIndex; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
     if (featureColumns.length === 0) {
       const index = found.rowIndex ? ` but the row index (${indexColumnsSaid(found.rowIndex)}, left out; name it in the header to train on it)` : '';
-      throw fail(`every column${index} is a label: a sample needs at least one feature column${hint}`, lines[0], 1, joinPath(o.specPath, 'label'));
+      throw fail(`every column${index} is a label: a sample needs at least one feature column${firstLineHint || hint}`, lines[0], 1, joinPath(o.specPath, 'label'));
     }
     features = featureColumns.length;
     if (limit !== undefined) grow(Math.max(limit, 1));

@@ -300,17 +300,21 @@ test('labels that cannot be a classification are refused: an identifier for a la
   assert.deepEqual((await loadDataset(spec({ trainFile: 'iris2.csv' }), o)).classNames, ['Iris-setosa', 'Iris-versicolor']);
 });
 
-test('a field that is no number says what it may be meant as: a minus sign of a word processor, a decimal comma or thousands separator, a trailing delimiter', async () => {
+test('a field that is no number says what it may be meant as (a word processor\'s minus sign, a decimal comma or thousands separator, a trailing delimiter), and a first line that is no CSV line what it is', async () => {
   const cases: Array<[string, Partial<CsvSpec>, RegExp]> = [
     ['a,b,label\n\u22121.5,2,0\n1,2,1\n', {}, /found "−1.5" — its minus sign is U\+2212, not "-": write it with "-"$/],
     ['a;b;label\n0,1257;2;0\n1;2;1\n', { delimiter: ';' }, /found "0,1257" — a decimal comma, or a thousands separator\? Write numbers with a decimal point and no separator \(0.5, 1000\)$/],
     ['a,b,label\n"1,000",2,0\n1,2,1\n', {}, /found "1,000" — a decimal comma, or a thousands separator\?/],
     ['a,b,y\n1,2,1e39\n1,2,1\n', { task: 'regression' }, /expected a number as the regression target in field 3 \("y"\), found "1e39" \(beyond the float32 range, ±3.4e38\)$/],
     ['a,b,label,\n1,2,0,\n1,2,1,\n', {}, /expected a class label in field 4 \(""\), found an empty field — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"$/],
+    // A first line that is no CSV line: Excel's delimiter note, a comment.
+    ['sep=;\na;b;label\n1;2;0\n3;4;1\n', {}, /every column is a label: a sample needs at least one feature column — the first line, "sep=;", is Excel's note of the delimiter, not CSV: remove it, and set "delimiter": ";"$/],
+    ['sep=,\na,b,c,label\n1,2,3,0\n', {}, /expected 2 fields, as the first line has, found 4 — the first line, "sep=,", is Excel's note of the delimiter, not CSV: remove it$/],
+    ['# made by hand\na,b,label\n1,2,0\n', {}, /every column is a label: a sample needs at least one feature column — the first line starts with "#": CSV has no comment lines, remove it$/],
   ];
   for (const [text, over, message] of cases) {
     write(dir, 'hint.csv', text);
-    await rejectsAt(loadDataset(spec({ trainFile: 'hint.csv', ...over }), o), { path: 'data.trainFile', message });
+    await rejectsAt(loadDataset(spec({ trainFile: 'hint.csv', ...over }), o), { path: /every column is a label/.test(message.source) ? 'data.label' : 'data.trainFile', message });
   }
 });
 
