@@ -238,6 +238,10 @@ export class TrainingDelegate implements PanelDelegate {
     const cached = described.kind === 'network' && !resume ? recall(cacheKey) : undefined;
     if (cached) {
       this.cancelAll();
+      // The run on screen is this text's now: a redo back to the text before must not pass for it
+      // (it showed this run as that text's, "from the cache", and Export Data wrote this run's rates).
+      this.runningText = text;
+      this.runningStamp = stamp;
       return this.show({ ...cached.message, version, cached: true }, cached.export);
     }
     this.running = version;
@@ -253,6 +257,8 @@ export class TrainingDelegate implements PanelDelegate {
         if (before) this.show({ ...before.message, version, previous: false }, before.export);
         else this.show(this.message(version, null, failedView(), null), null);
       }
+      // What is on screen is no run of this text: an edit of its name alone must train, not take it for one.
+      this.runningText = null;
       return this.invalid(version, text, outcome.diagnostics, document);
     }
     if (outcome.message.run.status !== 'following' && outcome.message.run.status !== 'stopped' && described.kind === 'network') remember(cacheKey, { message: outcome.message, export: outcome.export });

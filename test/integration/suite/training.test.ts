@@ -156,6 +156,24 @@ describe('training panel (extension host)', () => {
     }, 45_000);
   });
 
+  it('shows the run of the text on screen after undo and redo: a redo back to a run shown from the cache is that run, not the one undone to', async function () {
+    // Until 2026-12 the redone text kept the undone-to run on screen "from the cache" (another rate, another
+    // number of steps), and Export Data wrote its parameters.
+    this.timeout(180_000);
+    const a = bridge.replace('"seed": 3', '"seed": 8');
+    const { doc, panel } = await openTrained('redo.flab.json', a);
+    assert.equal(panel()?.step, 1500);
+    const b = a.replace('"steps": 1500', '"steps": 400');
+    assert.notEqual(b, a);
+    await replaceText(doc, b);
+    await waitFor('the 400-step run', () => (panel()?.status === 'finished' && panel()?.step === 400 ? true : undefined), 90_000);
+    // Undo: the 1500-step run from the cache; redo: the 400-step one, from the cache too.
+    await replaceText(doc, a);
+    await waitFor('the 1500-step run again', () => (panel()?.status === 'finished' && panel()?.step === 1500 && panel()?.cached ? true : undefined), 30_000);
+    await replaceText(doc, b);
+    await waitFor('the 400-step run again', () => (panel()?.status === 'finished' && panel()?.step === 400 ? true : undefined), 30_000);
+  });
+
   it('keeps the last run on screen through an edit that cannot load, and continues a run that an invalid edit interrupted', async function () {
     this.timeout(180_000);
     const { uri, panel, setText } = await openTrained('interrupted.flab.json', bridge.replace('"seed": 3', '"seed": 6'));
