@@ -116,6 +116,11 @@ export interface PanelDelegate {
   retargeted?(oldUri: vscode.Uri): void;
   /** Settings changed (the scheduler's delay is already updated). */
   settingsChanged?(): void;
+  /**
+   * Files on disk were created, written or deleted (by VS Code or another program): true when the
+   * result depends on one of them (a data file), and the panel computes again.
+   */
+  filesChanged?(uris: readonly vscode.Uri[]): boolean;
   dispose?(): void;
 }
 
@@ -198,6 +203,11 @@ export class LivePanel<D extends PanelDelegate = PanelDelegate> implements vscod
   settingsChanged(): void {
     this.scheduler.setDelay(this.services.settings().debounceMs);
     this.delegate.settingsChanged?.();
+  }
+
+  /** Files on disk changed: computed again when the result depends on one of them (`PanelDelegate.filesChanged`). */
+  filesChanged(uris: readonly vscode.Uri[]): void {
+    if (!this.disposed && this.delegate.filesChanged?.(uris)) this.refresh(true);
   }
 
   refresh(force = false): void {

@@ -101,9 +101,20 @@ export class PanelRegistry<D extends PanelDelegate, Options> implements vscode.D
       }),
     );
     // Deletions made outside VS Code (a terminal, git) reach us only through a watcher; a deleted
-    // folder is one event for the folder, so every path is watched, not only *.flab.json.
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
-    this.subscriptions.push(watcher, watcher.onDidDelete((uri) => this.deletedOutside(uri)));
+    // folder is one event for the folder, so every path is watched, not only *.flab.json. Every
+    // change on disk goes to the panels too: a data file written, deleted or put back (by VS Code or
+    // another program) is a new result for the panels that read it.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    const changed = (uri: vscode.Uri) => this.all().forEach((p) => p.filesChanged([uri]));
+    this.subscriptions.push(
+      watcher,
+      watcher.onDidDelete((uri) => {
+        this.deletedOutside(uri);
+        changed(uri);
+      }),
+      watcher.onDidCreate(changed),
+      watcher.onDidChange(changed),
+    );
   }
 
   get(uri: vscode.Uri): LivePanel<D> | undefined {

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { availableParallelism } from 'node:os';
 import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import type { CheckpointsResult } from '../../core/checkpoints/checkpointReader';
 import type { Diagnostic } from '../../core/experiment/diagnostic';
 import { experimentHeader, parseAnyExperiment } from '../../core/runs/anyExperiment';
@@ -147,6 +147,8 @@ export class TrainingDelegate implements PanelDelegate {
   private runningText: string | null = null;
   /** Its data files as they were when it started (`dataStamp`). */
   private runningStamp: string | null = null;
+  /** The data files of the text last computed, as absolute paths: a change of one on disk computes again. */
+  private dataPaths: string[] = [];
   /** The sweep of the text under way or stopped (for Resume); null once it has ended. */
   private sweepState: SweepState | null = null;
   /**
@@ -221,6 +223,7 @@ export class TrainingDelegate implements PanelDelegate {
       return this.invalid(version, text, [LINEAR_FILE], document);
     }
     this.header = { title: described.title ?? baseName(this.host.uri), description: described.description, kind: described.kind };
+    this.dataPaths = described.dataFiles.map((f) => resolve(this.baseDir, f));
     // Only the name or the description changed since the finished run on screen, and not its data
     // files: the same run, under the header the text now gives — it trained again from step 0 at every
     // keystroke of a description (and, until the files were compared, kept a rewritten CSV's old run).
@@ -284,6 +287,11 @@ export class TrainingDelegate implements PanelDelegate {
       }
     }
     return true;
+  }
+
+  filesChanged(uris: readonly vscode.Uri[]): boolean {
+    // A data file, or a folder that holds one (deleted, or put back, as one event).
+    return uris.some((uri) => uri.scheme === 'file' && this.dataPaths.some((p) => p === uri.fsPath || p.startsWith(uri.fsPath + sep)));
   }
 
   retargeted(oldUri: vscode.Uri): void {

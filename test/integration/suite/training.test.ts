@@ -156,6 +156,40 @@ describe('training panel (extension host)', () => {
     }, 45_000);
   });
 
+  it('trains again when a data file is written, deleted or put back while the panel is open, with no edit of the experiment', async function () {
+    // Until 2026-12 only an edit of the experiment looked at its data files again: a saved CSV left the
+    // old run on screen as current, a deleted one no error, a restored one its "file not found".
+    this.timeout(180_000);
+    const testing = await testingApi();
+    const csv = workspaceFile('watched-data.csv');
+    const rows = (flip: number) => ['a,b,label', ...Array.from({ length: 16 }, (_, i) => `${Math.sin(i)},${Math.cos(3 * i)},${(i + flip) % 2}`)].join('\n') + '\n';
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(0), 'utf8'));
+    const text = JSON.stringify({ name: 'A watched CSV', model: { hidden: [8], activation: 'tanh' }, data: { format: 'csv', trainFile: 'watched-data.csv' }, init: { seed: 7 }, training: { steps: 20000, learningRate: 0.05, record: { every: 2000 } } });
+    const uri = await fileWith('watched-data.flab.json', text);
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    const errors = () => vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    await waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
+    const trainedAgain = async (what: string) => {
+      const seen = new Set<string | undefined>();
+      await waitFor(what, () => {
+        const p = panel();
+        seen.add(p?.status);
+        return seen.has('training') && p?.status === 'finished' && !p.cached && errors().length === 0 ? true : undefined;
+      }, 90_000);
+    };
+    // Written (outside the editor): trained again on the new labels.
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(1), 'utf8'));
+    await trainedAgain('the run of the rewritten file');
+    // Deleted: its error is located, the last run stays.
+    await vscode.workspace.fs.delete(csv);
+    await waitFor('the missing file located', () => (errors().some((d) => /watched-data\.csv: file not found/.test(d.message)) ? true : undefined), 30_000);
+    assert.equal(panel()?.status, 'finished', 'the last run kept on screen');
+    // Put back: the error goes, and it trains again.
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(0), 'utf8'));
+    await waitFor('the file found again', () => (errors().length === 0 && panel()?.status === 'finished' ? true : undefined), 90_000);
+  });
+
   it('shows the run of the text on screen after undo and redo: a redo back to a run shown from the cache is that run, not the one undone to', async function () {
     // Until 2026-12 the redone text kept the undone-to run on screen "from the cache" (another rate, another
     // number of steps), and Export Data wrote its parameters.
