@@ -346,7 +346,10 @@ describe('training panel webview', () => {
     // One legend names each value's colour and label (the panel showed no label for any value); a click
     // shows that run's verdict, a second one none.
     const runsLabelled = runs.map((r, i) => (i < 2 ? r : { ...r, verdict: { ...r.verdict!, label: 'rescaling' } }));
-    runsLabelled[4] = { ...runsLabelled[4], status: 'diverged', verdict: null };
+    // Its weights blew up at the end: the norm and distance charts fit the other values (a norm of 10¹⁷ laid them flat on 0).
+    const blown = (xs: (number | null)[]) => xs.map((v, k) => (k === xs.length - 1 ? 1e17 : v));
+    const c4 = runsLabelled[4].curves;
+    runsLabelled[4] = { ...runsLabelled[4], status: 'diverged', verdict: null, curves: { ...c4, distance: blown(c4.distance), layers: c4.layers.map((l) => ({ ...l, norm: blown(l.norm) })) } };
     // A value that finished collapsed has no label, and its final values are a dead network's (its ζ was the sweep's highest).
     runsLabelled[0] = { ...runsLabelled[0], blownUp: 'collapsed', verdict: { label: null, regime: 'no label: the network collapsed', criteria: [], reasons: [] } };
     await send(page, message(2, runs[2], { sweep: { key: 'scale', path: 'init.scale', values, runs: runsLabelled } }));
@@ -358,7 +361,12 @@ describe('training panel webview', () => {
     // The summary views leave the diverged and the collapsed values out, and say so (a blown-up norm flattened the others).
     await send(page, { type: 'exportChart', requestId: 21, format: 'svg', scale: 1, background: 'light' });
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === 21));
-    const summary = ((await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === 21) as unknown as { figure: { charts: { title: string; x: { max: number }; series: { x: number[]; y: (number | null)[] }[] }[] } }).figure.charts;
+    const summary = ((await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === 21) as unknown as { figure: { charts: { title: string; x: { max: number }; y: { max: number }[]; series: { x: number[]; y: (number | null)[] }[] }[] } }).figure.charts;
+    for (const prefix of ['Weight norm √Σₗ‖Wₗ‖²', 'Distance from initialisation']) {
+      const c = summary.find((x) => x.title.startsWith(prefix))!;
+      assert.match(c.title, /fitted to the values that did not blow up\)$/, c.title);
+      assert.ok(c.y[0].max < 1e3, `${c.title}: the axis ends at ${c.y[0].max}`);
+    }
     for (const prefix of ['Final ζ against scale', 'Best test accuracy against scale', 'Final weight norm']) {
       const c = summary.find((x) => x.title.startsWith(prefix))!;
       assert.match(c.title, / — left out, diverged: scale = 10; collapsed: scale = 0\.1$/, c.title);

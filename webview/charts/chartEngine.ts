@@ -392,7 +392,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       : { time: false, range: (_u, min, max) => (max > min ? [min, max] : [min - 1, max + 1]) },
   };
   for (const s of model.scales) {
-    scales[s.key] = s.log ? { distr: 3, log: 10, range: logRange } : { range: s.range ?? (s.within ? rangeWithin(s.within) : linearRange) };
+    scales[s.key] = s.log ? { distr: 3, log: 10, range: s.range ?? logRange } : { range: s.range ?? (s.within ? rangeWithin(s.within) : linearRange) };
   }
   const hasRight = model.scales.some((s) => s.side === 'right');
   return {

@@ -185,7 +185,7 @@ function sweepSpansDecades(sweep: SweepView | null, of: (c: LearningCurves) => r
   let lo = Infinity;
   let hi = 0;
   for (const r of sweep.runs) {
-    if (!r || untrained(r)) continue;
+    if (!r || blewUp(r)) continue;
     for (const column of of(r.curves)) {
       for (const v of column) {
         if (v === null || !Number.isFinite(v) || v <= 0) continue;
@@ -197,11 +197,60 @@ function sweepSpansDecades(sweep: SweepView | null, of: (c: LearningCurves) => r
   return hi > 100 * lo;
 }
 
+/** A sweep's run that blew up — diverged, collapsed, or its loss — whose curves leave the others' scale. */
+function blewUp(r: RunView | null): boolean {
+  return r !== null && (untrained(r) || r.blownUp !== null);
+}
+
+/**
+ * The y range of a sweep's chart of one quantity (`of`) fitted to the values whose runs did not blow
+ * up, when a run that did goes beyond it; else undefined (the axis fits every curve, as uPlot does).
+ * One diverged value's weight norm of 10¹⁷ made a linear axis on which the others lay flat on 0.
+ * `log`: whole decades around the positive values; else the values padded by a tenth.
+ */
+function fittedWithoutBlownUp(sweep: SweepView | null, of: (c: LearningCurves) => readonly (readonly (number | null)[])[], log: boolean): [number, number] | undefined {
+  if (!sweep) return undefined;
+  const span = (keep: (r: RunView | null) => boolean) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const r of sweep.runs) {
+      if (!r || !keep(r)) continue;
+      for (const column of of(r.curves)) {
+        for (const v of column) {
+          if (v === null || !Number.isFinite(v) || (log && v <= 0)) continue;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+    }
+    return hi >= lo ? { lo, hi } : null;
+  };
+  const kept = span((r) => !blewUp(r));
+  const other = span(blewUp);
+  if (!kept || !other || (other.lo >= kept.lo && other.hi <= kept.hi)) return undefined;
+  if (log) {
+    const lo = Math.pow(10, Math.floor(Math.log10(kept.lo)));
+    const hi = Math.pow(10, Math.ceil(Math.log10(kept.hi)));
+    return hi > lo ? [lo, hi] : [lo / 10, hi * 10];
+  }
+  const [lo, hi] = uPlot.rangeNum(kept.lo, kept.hi, 0.1, true);
+  return lo !== null && hi !== null && hi > lo ? [lo, hi] : undefined;
+}
+
+/** The scale of a sweep's chart of one quantity: log when it spans decades, fitted without the runs that blew up; and what its title adds. */
+function sweepScale(input: TrainingChartInput, of: (c: LearningCurves) => readonly (readonly (number | null)[])[]): { log: boolean; range: [number, number] | undefined } {
+  const log = sweepSpansDecades(input.sweep, of);
+  return { log, range: fittedWithoutBlownUp(input.sweep, of, log) };
+}
+
 /**
  * A title with "(log scale)" when its axis is; `zeroAtStart`: the quantity is 0 at step 0 (a change
  * from θ₀), which a log axis cannot draw — a σ sweep's kernel chart showed its end dots alone, unsaid.
  */
-const scaleSaid = (title: string, log: boolean, zeroAtStart = false): string => (log ? `${title} (log scale${zeroAtStart ? '; 0 at step 0 not drawn' : ''})` : title);
+const scaleSaid = (title: string, log: boolean, zeroAtStart = false, fitted = false): string => {
+  const notes = [...(log ? [`log scale${zeroAtStart ? '; 0 at step 0 not drawn' : ''}`] : []), ...(fitted ? ['fitted to the values that did not blow up'] : [])];
+  return notes.length ? `${title} (${notes.join('; ')})` : title;
+};
 
 /** A column's name as a title: "train loss" → "Train loss". */
 function capitalised(name: string): string {
@@ -270,9 +319,9 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     label: 'Weight norm of each layer over training (of the whole network in a sweep)',
     applies: ({ run }) => run.curves.layers.length > 0,
     build: (input) => {
-      const log = sweepSpansDecades(input.sweep, (c) => [networkNorm(c)]);
-      const title = input.sweep ? scaleSaid('Weight norm √Σₗ‖Wₗ‖² of the network', log) : input.run.curves.exactFlow ? 'Weight norms ‖Wₗ‖_F: the trained network (points) over the exact flow (lines)' : 'Weight norms ‖Wₗ‖_F';
-      return timeModel(title, [{ key: 'y', label: 'norm', log, side: 'left' }], (c, p) => {
+      const { log, range } = sweepScale(input, (c) => [networkNorm(c)]);
+      const title = input.sweep ? scaleSaid('Weight norm √Σₗ‖Wₗ‖² of the network', log, false, range !== undefined) : input.run.curves.exactFlow ? 'Weight norms ‖Wₗ‖_F: the trained network (points) over the exact flow (lines)' : 'Weight norms ‖Wₗ‖_F';
+      return timeModel(title, [{ key: 'y', label: 'norm', log, side: 'left', ...(range ? { range } : {}) }], (c, p) => {
         // A sweep draws the network's norm, one curve per value, as its distance chart does (a layer per
         // value was too many lines; the sweep was drawn without norms).
         if (input.sweep) return [{ label: 'network', colour: p.foreground, scale: 'y', column: (cc: LearningCurves) => clean(networkNorm(cc), log) }];
@@ -290,8 +339,8 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     label: 'Relative distance from initialisation over training, whole network and each layer',
     applies: ({ run }) => run.curves.step.length > 0,
     build: (input) => {
-      const log = sweepSpansDecades(input.sweep, (c) => [c.distance]);
-      return timeModel(input.sweep ? scaleSaid('Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network', log, true) : 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ (layers dashed)', [{ key: 'y', label: 'distance', log, side: 'left' }], (c, p) => {
+      const { log, range } = sweepScale(input, (c) => [c.distance]);
+      return timeModel(input.sweep ? scaleSaid('Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network', log, true, range !== undefined) : 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ (layers dashed)', [{ key: 'y', label: 'distance', log, side: 'left', ...(range ? { range } : {}) }], (c, p) => {
         const colours = cycle(p);
         const whole: Line = { label: 'network', colour: p.foreground, scale: 'y', column: (cc) => clean(cc.distance, log) };
         if (input.sweep) return [whole];
@@ -305,8 +354,8 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     // In a sweep too, one curve per value (the kernel test of the width examples was in no chart of it).
     applies: ({ run, sweep }) => (sweep ? sweep.runs.some((r) => r !== null && r.curves.kernel.some((k) => k.values.some((v) => v !== null))) : run.curves.kernel.some((k) => k.values.some((v) => v !== null))),
     build: (input) => {
-      const log = sweepSpansDecades(input.sweep, (c) => c.kernel.map((k) => k.values));
-      return timeModel(input.sweep ? scaleSaid('Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)', log, true) : 'Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)', [{ key: 'y', label: 'change', log, side: 'left' }], (c, p) =>
+      const { log, range } = sweepScale(input, (c) => c.kernel.map((k) => k.values));
+      return timeModel(input.sweep ? scaleSaid('Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)', log, true, range !== undefined) : 'Tangent kernel ‖K − K₀‖/‖K₀‖ and features ‖J − J₀‖/‖J₀‖ (probe batch)', [{ key: 'y', label: 'change', log, side: 'left', ...(range ? { range } : {}) }], (c, p) =>
         c.kernel.map((k, i) => ({ label: k.name, colour: i === 0 ? p.purple : p.yellow, scale: 'y', dashed: i > 0, column: (cc: LearningCurves) => clean(columnOr(cc.kernel[i]?.values, cc.step.length), log) })), input, 'the tangent kernel (and features)');
     },
   },
