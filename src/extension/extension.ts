@@ -9,6 +9,7 @@ import type { ErrorInfo } from '../protocol/common';
 import type { Invalid, ToDynamics, Update } from '../protocol/dynamics';
 import { DEFAULT_PHASE_GRID_SIZE, MAX_PHASE_SIZE, MIN_PHASE_GRID_SIZE, type Diagram } from '../protocol/phase';
 import { registerCommands } from './commands';
+import { exportDefaultUri } from './commands/context';
 import { dynamicsChannel } from './channels';
 import { DynamicsDelegate, dynamicsFactory, DYNAMICS_KIND } from './dynamics/dynamicsPanel';
 import { PanelSettings } from './panels/livePanel';
@@ -48,7 +49,7 @@ export interface FeatureLearningLabApi {
     /** Every message posted to a phase panel's webview. */
     onDidPostPhase: vscode.Event<PostedMessage>;
     /** The training panels: file, the shown run's status, step, label and records. */
-    trainingPanels(): { documentUri: string; ready: boolean; version: number | undefined; title: string | undefined; description: string | null; status: string | undefined; step: number | undefined; label: string | null; records: number; cached: boolean; previous: boolean; stoppable: boolean; sweepValues: { done: number; count: number; sized: number } | null }[];
+    trainingPanels(): { documentUri: string; ready: boolean; version: number | undefined; title: string | undefined; description: string | null; status: string | undefined; step: number | undefined; label: string | null; records: number; cached: boolean; previous: boolean; stoppable: boolean; sweepValues: { done: number; count: number; sized: number } | null; exportDefault: string }[];
     /** Every message posted to a training panel's webview. */
     onDidPostTraining: vscode.Event<PostedMessage>;
     /** The settings every panel reads now. */
@@ -116,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
       trainingPanels: () =>
         training.all().map((p) => {
           const m = p.delegate.shown;
-          return { documentUri: p.uri.toString(), ready: p.isReady, version: m?.version, title: m?.title, description: m?.description ?? null, status: m?.run.status, step: m?.run.progress?.step, label: m?.run.verdict?.label ?? null, records: m?.run.curves.step.length ?? 0, cached: m?.cached ?? false, previous: m?.previous ?? false, stoppable: m?.stoppable ?? false, sweepValues: m?.run.progress?.values ?? null };
+          return { documentUri: p.uri.toString(), ready: p.isReady, version: m?.version, title: m?.title, description: m?.description ?? null, status: m?.run.status, step: m?.run.progress?.step, label: m?.run.verdict?.label ?? null, records: m?.run.curves.step.length ?? 0, cached: m?.cached ?? false, previous: m?.previous ?? false, stoppable: m?.stoppable ?? false, sweepValues: m?.run.progress?.values ?? null, exportDefault: exportDefaultUri(p.uri, 'csv', (u) => p.delegate.readsFile(u)).toString() };
         }),
       onDidPostTraining: training.onDidPost,
       settings: readSettings,

@@ -92,6 +92,16 @@ export function sibling(uri: vscode.Uri, ext: string): vscode.Uri {
   return uri.with({ path: uri.path.replace(/(\.flab)?\.json$/i, '') + `.${ext}` });
 }
 
+/**
+ * The file an export offers by default: `sibling(uri, ext)`, unless that is a file the panel reads
+ * (`reads`): then `<name>.export.<ext>` — data.flab.json's Export Data offered data.csv, its training
+ * data, one confirmation away from being overwritten.
+ */
+export function exportDefaultUri(uri: vscode.Uri, ext: string, reads: (candidate: vscode.Uri) => boolean): vscode.Uri {
+  const beside = sibling(uri, ext);
+  return reads(beside) ? sibling(uri, `export.${ext}`) : beside;
+}
+
 /** The kinds of panel the export commands export from. */
 export type ExportKind = 'dynamics' | 'training' | 'phase';
 

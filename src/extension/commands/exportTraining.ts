@@ -8,7 +8,7 @@ import { figureSvg } from '../../core/figures/chartFigure';
 import type { FigureOptions } from '../../protocol/dynamics';
 import { baseName, LivePanel } from '../panels/livePanel';
 import type { TrainingDelegate } from '../training/trainingPanel';
-import { announceExport, CommandContext, exportTarget, sibling } from './context';
+import { announceExport, CommandContext, exportDefaultUri, exportTarget, sibling } from './context';
 
 export async function exportTrainingData(context: CommandContext, panel: LivePanel<TrainingDelegate>, format: 'csv' | 'json' | undefined, requested: unknown): Promise<string | undefined> {
   if (!panel.delegate.hasRun) {
@@ -26,7 +26,8 @@ export async function exportTrainingData(context: CommandContext, panel: LivePan
     format = picked?.format;
   }
   if (!format) return undefined;
-  const target = await exportTarget(requested, { defaultUri: sibling(panel.uri, format), filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] }, title: 'Export Data' });
+  const defaultUri = exportDefaultUri(panel.uri, format, (u) => panel.delegate.readsFile(u));
+  const target = await exportTarget(requested, { defaultUri, filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] }, title: 'Export Data' });
   if (!target) return undefined;
   // Built by the export worker: a long run's every record, parsed and printed here, held the main thread for most of a second.
   const file = await panel.delegate.exportFile(format);

@@ -289,6 +289,11 @@ export class TrainingDelegate implements PanelDelegate {
     return true;
   }
 
+  /** Whether `uri` is one of the data files of the text last computed (an export must not be offered their name). */
+  readsFile(uri: vscode.Uri): boolean {
+    return uri.scheme === 'file' && this.dataPaths.includes(uri.fsPath);
+  }
+
   filesChanged(uris: readonly vscode.Uri[]): boolean {
     // A data file, or a folder that holds one (deleted, or put back, as one event).
     return uris.some((uri) => uri.scheme === 'file' && this.dataPaths.some((p) => p === uri.fsPath || p.startsWith(uri.fsPath + sep)));

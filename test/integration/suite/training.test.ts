@@ -190,6 +190,23 @@ describe('training panel (extension host)', () => {
     await waitFor('the file found again', () => (errors().length === 0 && panel()?.status === 'finished' ? true : undefined), 90_000);
   });
 
+  it('offers Export Data another name than the data file\'s: data.flab.json trains on data.csv, and its export is data.export.csv', async function () {
+    this.timeout(120_000);
+    const testing = await testingApi();
+    const csv = workspaceFile('data.csv');
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(['a,b,label', ...Array.from({ length: 16 }, (_, i) => `${Math.sin(i)},${Math.cos(i)},${i % 2}`)].join('\n') + '\n', 'utf8'));
+    const uri = await fileWith('data.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { format: 'csv', trainFile: 'data.csv' }, training: { steps: 10 } }));
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    await waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
+    assert.equal(panel()?.exportDefault, workspaceFile('data.export.csv').toString());
+    // Another experiment on the same data: its own name, as before.
+    const other = await fileWith('other.flab.json', JSON.stringify({ model: { hidden: [4] }, data: { format: 'csv', trainFile: 'data.csv' }, training: { steps: 10 } }));
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), other);
+    await waitFor('its finished training', () => (testing.trainingPanels().find((p) => p.documentUri === other.toString())?.status === 'finished' ? true : undefined), 90_000);
+    assert.equal(testing.trainingPanels().find((p) => p.documentUri === other.toString())?.exportDefault, workspaceFile('other.csv').toString());
+  });
+
   it('shows the run of the text on screen after undo and redo: a redo back to a run shown from the cache is that run, not the one undone to', async function () {
     // Until 2026-12 the redone text kept the undone-to run on screen "from the cache" (another rate, another
     // number of steps), and Export Data wrote its parameters.
