@@ -20,7 +20,7 @@ for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT
   options: [
     { flag: '--json', group: 'format', help: 'the run as one JSON object (the default)' },
     { flag: '--csv', group: 'format', help: 'one row per record, one column per curve (named by its JSON path)' },
-    { flag: '--summary', group: 'format', help: 'only the summary object (label, scores, thresholds, best test accuracy, final values), as JSON' },
+    { flag: '--summary', group: 'format', help: 'only the summary object (label, scores, thresholds, best test accuracy, final values) and the data line (data: what was read and kept), as JSON' },
     { flag: '--backend', value: 'auto|onnxruntime|tfjs', help: 'the library that runs the steps (default auto: ONNX Runtime where it loads and a step is one chunk, else TensorFlow.js; summary.backend says which ran)' },
   ],
   run: runTrain,

@@ -20,7 +20,7 @@ import { writtenAt } from '../experimentFile';
 import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
 import { formatLarge, formatTable, tableNumber } from '../output';
 import { Progress } from '../progress';
-import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords } from './train';
+import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords, summaryWithData } from './train';
 
 /** The sweep of network experiment `e` (the file `loaded`), printed in `format`; `backend` as --backend gives it. */
 export async function runNetworkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, context: CommandContext, backend: string | undefined): Promise<CliOutput> {
@@ -137,7 +137,7 @@ function networkSweepOutput(r: TrainSweepResult, format: string): string {
     });
     return formatTable([r.path, 'status', 'label', 'best test accuracy', 'final train loss', 'distance', 'kernel change', ...pairs], rows);
   }
-  if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
+  if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map(summaryWithData) }, null, 2) + '\n';
   if (format === 'csv') {
     // A value never trained has no record: one row of its value and empty fields, so that every value is in the file.
     return r.runs

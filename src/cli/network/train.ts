@@ -98,9 +98,17 @@ export function checkWritableCheckpoints(e: NetworkExperiment, loaded: LoadedExp
   if (problem) throw new ExperimentError(`cannot write checkpoints into ${folder}: ${problem}`, e.checkpoints.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
 }
 
+/**
+ * What `--summary` prints: the summary, and the data line (`data.source`: what was read and kept), so
+ * that a label is never read without what it was trained on (a CSV's row index left out, its classes).
+ */
+export function summaryWithData(r: TrainResult): TrainResult['summary'] & { data: string } {
+  return { ...r.summary, data: r.data.source };
+}
+
 /** A run's result in the chosen format. */
 export function formatTrainResult(r: TrainResult, format: string): string {
-  if (format === 'summary') return JSON.stringify(r.summary, null, 2) + '\n';
+  if (format === 'summary') return JSON.stringify(summaryWithData(r), null, 2) + '\n';
   if (format === 'csv') return columnsCsv(trainColumns(r));
   return JSON.stringify(r) + '\n';
 }

@@ -57,8 +57,10 @@ test('flab train prints the keys of the issue as JSON, CSV or the summary', () =
   assert.equal(lines[0], 'step,epoch,trainLoss,trainAccuracy,testLoss,testAccuracy,distance,kernelChange,tangentChange,layers[0].norm,layers[0].distance,layers[1].norm,layers[1].distance,alignment[0].zeta,alignment[0].zetaTop');
   assert.equal(lines.length, 5);
   assert.equal(Number(lines[2].split(',')[2]), r.trainLoss[1], 'the same numbers as --json');
+  // The summary and the data line: a label is not read without what it was trained on.
   const summary = JSON.parse(flab('train', file, '--summary').stdout);
-  assert.deepEqual(summary, r.summary);
+  assert.deepEqual(summary, { ...r.summary, data: r.data.source });
+  assert.match(summary.data, /\d+ training samples?/);
 });
 
 test('the bridge prints its exact flow beside its records, in JSON and CSV; any other network none', () => {
@@ -131,6 +133,7 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   const g = flab('sweep', sigma, '--summary');
   assert.equal(g.code, 0, g.stderr);
   assert.deepEqual(JSON.parse(g.stdout).summaries.map((x: { status: string }) => x.status), ['finished', 'notTrained']);
+  assert.ok(JSON.parse(g.stdout).summaries.every((x: { data: string }) => /training samples?/.test(x.data)), 'each value\'s data line');
   assert.equal(g.stderr, `${sigma}: note: sweep value 1, init.scale = 1e30: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)\n`);
   // Its CSV has the value too: one row of empty fields (until 2026-12 the value was missing from the file).
   const lines = flab('sweep', sigma, '--csv').stdout.trimEnd().split('\n');
