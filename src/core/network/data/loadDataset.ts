@@ -191,26 +191,19 @@ interface SettledClasses {
 /**
  * Refuses inferred classes of which most never occur: a stray large label (a corrupt byte, an
  * "ignore" label such as 255) would otherwise add an output per missing class and train silently.
- * More than half of the classes and at least MIN_MISSING_CLASSES of them missing is that signature,
- * and so is any class missing below a largest label that one sample alone has, among at least
- * MIN_SAMPLES_FOR_SINGLETONS (MNIST with one label byte 12: 13 classes, 10 and 11 never occurring);
+ * More than half of the classes and at least MIN_MISSING_CLASSES of them missing is that signature;
  * a `classes` key in the file says the gaps are meant.
  */
 function checkClassGaps(splits: readonly RawClasses[], classCount: number, largest: { t: RawClasses; i: number } | undefined): void {
-  const seen = new Uint32Array(classCount);
-  let samples = 0;
-  for (const t of splits) {
-    for (let i = 0; i < t.values.length; i++) seen[t.values[i]]++;
-    samples += t.values.length;
-  }
+  const seen = new Uint8Array(classCount);
+  for (const t of splits) for (let i = 0; i < t.values.length; i++) seen[t.values[i]] = 1;
   const present: number[] = [];
   seen.forEach((s, c) => s && present.push(c));
   const missing = classCount - present.length;
-  const stray = missing > 0 && seen[classCount - 1] === 1 && samples >= MIN_SAMPLES_FOR_SINGLETONS;
-  if (!largest || (!stray && (missing * 2 <= classCount || missing < MIN_MISSING_CLASSES))) return;
+  if (missing * 2 <= classCount || missing < MIN_MISSING_CLASSES || !largest) return;
   const p = largest.t.place(largest.i);
   throw new DataError(
-    `label ${formatCount(classCount - 1)} would make ${formatCount(classCount)} classes, and ${formatCount(missing)} of them never occur (the labels are ${labelRanges(present)}${seen[classCount - 1] === 1 ? `; one sample alone has ${formatCount(classCount - 1)}` : ''}): set "classes" if that is meant, or "task": "regression" for numeric targets`,
+    `label ${formatCount(classCount - 1)} would make ${formatCount(classCount)} classes, and ${formatCount(missing)} of them never occur (the labels are ${labelRanges(present)}): set "classes" if that is meant, or "task": "regression" for numeric targets`,
     p.key,
     p.location,
   );

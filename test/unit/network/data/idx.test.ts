@@ -114,7 +114,7 @@ test('inferred classes of which most never occur (one corrupt label byte) are re
   assert.deepEqual(present, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'the fixture has every digit');
   await rejectsAt(loadDataset(spec({ trainLabels: 'labels-200' }), { baseDir: dir }), {
     path: 'data.trainLabels',
-    message: /^labels-200, byte 21: label 200 would make 201 classes, and 190 of them never occur \(the labels are 0–9 and 200; one sample alone has 200\): set "classes" if that is meant, or "task": "regression"/,
+    message: /^labels-200, byte 21: label 200 would make 201 classes, and 190 of them never occur \(the labels are 0–9 and 200\): set "classes" if that is meant, or "task": "regression"/,
     offset: 8 + 13,
   });
   const meant = await loadDataset(spec({ trainLabels: 'labels-200', classes: 201 }), { baseDir: dir });
@@ -126,15 +126,6 @@ test('inferred classes of which most never occur (one corrupt label byte) are re
   write(dir, 'labels-even', idxBytes('u8', [N], digits.map((l) => 2 * l)));
   const even = await loadDataset(spec({ trainLabels: 'labels-even' }), { baseDir: dir });
   assert.equal(even.train.targets.kind === 'classes' && even.train.targets.classCount, 19);
-  // A few missing below a largest label that one sample alone has: one corrupt byte too (13 classes,
-  // 10 and 11 never occurring, trained without a word until 2026-12).
-  write(dir, 'labels-12', idxBytes('u8', [N], digits.map((l, i) => (i === 13 ? 12 : l))));
-  await rejectsAt(loadDataset(spec({ trainLabels: 'labels-12' }), { baseDir: dir }), {
-    path: 'data.trainLabels',
-    message: exactly('labels-12, byte 21: label 12 would make 13 classes, and 2 of them never occur (the labels are 0–9 and 12; one sample alone has 12): set "classes" if that is meant, or "task": "regression" for numeric targets'),
-    offset: 8 + 13,
-  });
-  assert.equal((await loadDataset(spec({ trainLabels: 'labels-12', classes: 13 }), { baseDir: dir })).train.count, N);
 });
 
 test('bad IDX files: each a located message', async () => {
