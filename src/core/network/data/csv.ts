@@ -34,6 +34,8 @@ export interface CsvReadOptions {
   specPath: string;
   /** The training file's columns, which a test file must repeat. */
   expect?: CsvLayout;
+  /** A test file will be read after this training file (its classes are not known here). */
+  testFollows?: boolean;
 }
 
 /** The columns of a CSV file. */
@@ -294,8 +296,8 @@ function whyASample(fields: readonly string[], label: readonly CsvColumn[]): str
   return '';
 }
 
-/** A name pandas gives a column whose header name was empty when it reads a file (`Unnamed: 0`). */
-const PANDAS_UNNAMED = /^Unnamed: \d+$/;
+/** A name pandas gives a column whose header name was empty when it reads a file (`Unnamed: 0`; `Unnamed: 0.1` for a second such round trip). */
+const PANDAS_UNNAMED = /^Unnamed: \d+(\.\d+)?$/;
 
 /**
  * How many of a header line's first columns are a row index, not features (docs/networks.md, "CSV"):
@@ -392,9 +394,9 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   };
 
   const columnName = (j: number) => (layout?.header ? ` ("${layout.header[j]}")` : '');
-  /** For an empty last field under a header whose last name is empty too: the lines end with the delimiter. */
+  /** For an empty last field of the first sample under a header whose last name is empty too: the lines end with the delimiter. */
   const trailingHint = (j: number) =>
-    layout?.header && j === layout.fieldCount - 1 && layout.header[j] === '' ? ` — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"` : '';
+    layout?.header && count === 0 && j === layout.fieldCount - 1 && layout.header[j] === '' ? ` — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"` : '';
 
   /** The first row while whether it is a header waits on the second (`firstLineIsHeader`). */
   let undecided: CsvRow | null = null;
@@ -598,7 +600,9 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   if (count === 0) throw new DataError('the file has a header and no samples', ref.key, loc(1));
   // A first line guessed a sample whose class name no other line has is a header (years over class
   // names: `1990,2000,2010,region` trained "region" as a class of one sample until 2026-12).
-  if (firstLineWhy !== undefined && o.task === 'classes' && labelLine[0] === 1 && fieldKind(classText[0]) === 'name' && count > 1 && classText.indexOf(classText[0], 1) < 0) {
+  // Only where every line is known: the whole file read, and no test file to hold the class.
+  const everyLine = limit === undefined && o.what === 'training' && !o.testFollows;
+  if (everyLine && firstLineWhy !== undefined && o.task === 'classes' && labelLine[0] === 1 && fieldKind(classText[0]) === 'name' && count > 1 && classText.indexOf(classText[0], 1) < 0) {
     throw fail(`the first line's label ${JSON.stringify(excerpt(classText[0]))} is on no other line, so it is no class: the first line is read as a sample, not a header, since its ${firstLineWhy || 'fields are not names'} — if it names the columns, set "header": true; if it is a sample, "header": false`, labelLine[0], labelColumn[0]);
   }
   if (o.asked !== undefined && o.asked > count) throw new DataError(`${countOf(o.asked, `${o.what} sample`)} asked for, ${ref.display} has ${formatCount(count)}`, joinPath(o.specPath, o.what === 'test' ? 'test' : 'train'));

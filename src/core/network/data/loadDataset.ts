@@ -144,8 +144,8 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const labels = spec.label === undefined ? [-1] : Array.isArray(spec.label) ? spec.label : [spec.label];
       const labelKeys = Array.isArray(spec.label) ? spec.label.map((_, i) => joinPath(key('label'), i)) : [key('label')];
       const common = { delimiter: spec.delimiter ?? ',', header: spec.header, label: labels, labelKeys, task, seed: spec.subsetSeed, specPath: path };
-      const train = await readCsvSplit(ctx, file(spec.trainFile, 'trainFile'), { ...common, asked: spec.train, what: 'training' });
       const hasTest = spec.testFile !== undefined && spec.test !== 0;
+      const train = await readCsvSplit(ctx, file(spec.trainFile, 'trainFile'), { ...common, asked: spec.train, what: 'training', testFollows: hasTest });
       const test = hasTest ? await readCsvSplit(ctx, file(spec.testFile!, 'testFile'), { ...common, asked: spec.test, what: 'test', expect: train.layout }) : undefined;
       const header = !train.layout.header ? 'no header line' : train.layout.rowIndex ? `with a header line; ${indexColumnsSaid(train.layout.rowIndex).replace(/^the/, 'its')}, a row index, left out` : 'with a header line';
       const source = `CSV ${spec.trainFile} (${header}): ${countOf(train.split.count, 'training sample')} of ${countOf(train.split.features, 'feature')}${test ? `; ${spec.testFile}: ${countOf(test.split.count, 'test sample')}` : ''}${subsetText(spec.subsetSeed)}`;
@@ -262,20 +262,22 @@ function checkLabelKinds(t: RawClasses, split: 'training' | 'test', isName: (i: 
   );
 }
 
-/** Training samples from which a set whose classes are mostly of one sample is refused (`checkClassesOfOne`). */
-const MIN_SAMPLES_FOR_SINGLETONS = 20;
+/** Training samples from which labels all different are refused (`checkClassesOfOne`). */
+const MIN_SAMPLES_ALL_DIFFERENT = 50;
 
 /**
- * With the class count inferred (no "classes"), more classes than half the training samples means
- * fewer than two samples a class: the labels are an identifier — a CSV's id column taken as the label
- * (the default, the last column), sample numbers — and nothing can be learned from them (100 ids
- * trained as 100 classes to a training accuracy of 2% until 2026-12). A `classes` key says it is meant.
+ * With the class count inferred (no "classes"), at least MIN_SAMPLES_ALL_DIFFERENT training labels
+ * all different are an identifier — a CSV's id column taken as the label (the default, the last
+ * column), sample numbers, prices — and nothing can be learned from them (100 ids trained as 100
+ * classes to a training accuracy of 2% until 2026-12). All different, not merely many: a small
+ * subset of a set of many classes has many classes of one sample (40 of a 100-class set had 33).
+ * A `classes` key says it is meant; numeric targets are `"task": "regression"`.
  */
 function checkClassesOfOne(train: RawClasses, distinct: number): void {
   const n = train.values.length;
-  if (n < MIN_SAMPLES_FOR_SINGLETONS || distinct * 2 <= n) return;
+  if (n < MIN_SAMPLES_ALL_DIFFERENT || distinct < n) return;
   const p = train.place(0);
-  throw new DataError(`the ${formatCount(n)} training labels make ${formatCount(distinct)} classes, fewer than two samples a class: are they the labels, or an identifier of each sample? Check which column or file holds the labels, or set "classes" if this is meant`, p.key, p.location);
+  throw new DataError(`the ${formatCount(n)} training labels are all different, each a class of one sample: are they the labels, or an identifier of each sample? Check which column or file holds the labels; for numeric targets set "task": "regression", or "classes" if this is meant`, p.key, p.location);
 }
 
 /**

@@ -264,6 +264,7 @@ test('an unnamed first column of a header line is a row index (pandas\' to_csv, 
   assert.deepEqual(Array.from(twice.train.x), [1, 3]);
   assert.match(twice.source, /its 2 unnamed first columns, a row index, left out/);
   assert.deepEqual(Array.from((await read('Unnamed: 0,a,label\n0,1,0\n1,3,1\n')).train.x), [1, 3]);
+  assert.deepEqual(Array.from((await read('Unnamed: 0,Unnamed: 0.1,a,label\n0,0,1,0\n1,1,3,1\n')).train.x), [1, 3]);
   assert.deepEqual(Array.from((await read(',,a,label\nx,0,1,0\nx,1,3,1\n')).train.x), [1, 3]);
   // A fraction in it: data with no name, refused where it is (until it was checked, dropped unseen).
   await rejectsAt(read(',b,label\n0.1257,-0.1321,1\n0.5,2,0\n'), {
@@ -279,11 +280,17 @@ test('an unnamed first column of a header line is a row index (pandas\' to_csv, 
 
 test('labels that cannot be a classification are refused: an identifier for a label, a first line\'s label that no other line has', async () => {
   // The default label is the last column: here an id, 100 classes of one sample (trained to 2% until 2026-12).
-  const ids = (id: (i: number) => string) => `a,b,label,id\n${Array.from({ length: 100 }, (_, i) => `${i % 7},${i % 3},${i % 2},${id(i)}`).join('\n')}\n`;
+  const ids = (id: (i: number) => string, n = 100) => `a,b,label,id\n${Array.from({ length: n }, (_, i) => `${i % 7},${i % 3},${i % 2},${id(i)}`).join('\n')}\n`;
   for (const id of [(i: number) => `s${String(i).padStart(4, '0')}`, (i: number) => String(i)]) {
     write(dir, 'ids.csv', ids(id));
-    await rejectsAt(loadDataset(spec({ trainFile: 'ids.csv' }), o), { path: 'data.trainFile', message: /^ids.csv:2:7: the 100 training labels make 100 classes, fewer than two samples a class: are they the labels, or an identifier of each sample\? Check which column or file holds the labels, or set "classes" if this is meant$/, line: 2, column: 7 });
+    await rejectsAt(loadDataset(spec({ trainFile: 'ids.csv' }), o), { path: 'data.trainFile', message: /^ids.csv:2:7: the 100 training labels are all different, each a class of one sample: are they the labels, or an identifier of each sample\? Check which column or file holds the labels; for numeric targets set "task": "regression", or "classes" if this is meant$/, line: 2, column: 7 });
   }
+  // Not a misfire on many classes of few samples (60 samples of 30 classes: a first version refused it), nor under 50 labels.
+  write(dir, 'many.csv', `a,label\n${Array.from({ length: 60 }, (_, i) => `${i % 13},${i % 30}`).join('\n')}\n`);
+  assert.equal((await loadDataset(spec({ trainFile: 'many.csv' }), o)).train.count, 60);
+  write(dir, 'ids.csv', ids(String, 49));
+  assert.equal((await loadDataset(spec({ trainFile: 'ids.csv' }), o)).train.count, 49);
+  write(dir, 'ids.csv', ids(String));
   // The label column named: read (the id a feature); meant: "classes" says so.
   assert.equal((await loadDataset(spec({ trainFile: 'ids.csv', label: 'label' }), o)).train.count, 100);
   assert.equal((await loadDataset(spec({ trainFile: 'ids.csv', classes: 100 }), o)).train.count, 100);
@@ -295,6 +302,12 @@ test('labels that cannot be a classification are refused: an identifier for a la
     message: exactly('years.csv:1:16: the first line\'s label "region" is on no other line, so it is no class: the first line is read as a sample, not a header, since its field 1 ("1990") is a number — if it names the columns, set "header": true; if it is a sample, "header": false'),
   });
   assert.deepEqual((await loadDataset(spec({ trainFile: 'years.csv', header: true }), o)).classNames, ['north', 'south']);
+  // Not where every line is not known: the first N lines kept, or a test file that may hold the class.
+  write(dir, 'bird.csv', `1.0,2.0,bird\n${Array.from({ length: 28 }, (_, i) => `${i / 10},${i / 7},${['cat', 'dog'][i % 2]}`).join('\n')}\n0.3,0.3,bird\n`);
+  assert.equal((await loadDataset(spec({ trainFile: 'bird.csv', train: 10 }), o)).train.count, 10);
+  write(dir, 'bird-train.csv', `1.0,2.0,bird\n${Array.from({ length: 28 }, (_, i) => `${i / 10},${i / 7},${['cat', 'dog'][i % 2]}`).join('\n')}\n`);
+  write(dir, 'bird-test.csv', '0.5,0.5,cat\n0.3,0.3,bird\n');
+  assert.deepEqual((await loadDataset(spec({ trainFile: 'bird-train.csv', testFile: 'bird-test.csv' }), o)).classNames, ['bird', 'cat', 'dog']);
   // A headerless file whose first class is also on other lines (UCI's iris) is read as before.
   write(dir, 'iris2.csv', `5.1,3.5,Iris-setosa\n4.9,3.0,Iris-setosa\n7.0,3.2,Iris-versicolor\n`);
   assert.deepEqual((await loadDataset(spec({ trainFile: 'iris2.csv' }), o)).classNames, ['Iris-setosa', 'Iris-versicolor']);
@@ -307,6 +320,8 @@ test('a field that is no number says what it may be meant as (a word processor\'
     ['a,b,label\n"1,000",2,0\n1,2,1\n', {}, /found "1,000" — a decimal comma, or a thousands separator\?/],
     ['a,b,y\n1,2,1e39\n1,2,1\n', { task: 'regression' }, /expected a number as the regression target in field 3 \("y"\), found "1e39" \(beyond the float32 range, ±3.4e38\)$/],
     ['a,b,label,\n1,2,0,\n1,2,1,\n', {}, /expected a class label in field 4 \(""\), found an empty field — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"$/],
+    // The label column unnamed, one label missing further down: no trailing-delimiter advice (it would delete the labels).
+    ['a,b,\n1,2,0\n1,2,1\n3,4,\n', {}, /expected a class label in field 3 \(""\), found an empty field$/],
     // A first line that is no CSV line: Excel's delimiter note, a comment.
     ['sep=;\na;b;label\n1;2;0\n3;4;1\n', {}, /every column is a label: a sample needs at least one feature column — the first line, "sep=;", is Excel's note of the delimiter, not CSV: remove it, and set "delimiter": ";"$/],
     ['sep=,\na,b,c,label\n1,2,3,0\n', {}, /expected 2 fields, as the first line has, found 4 — the first line, "sep=,", is Excel's note of the delimiter, not CSV: remove it$/],
