@@ -256,12 +256,14 @@ export function fieldKind(s: string): FieldKind {
  *   be a name in a sample too (UCI's headerless `5.1,3.5,1.4,0.2,Iris-setosa`), which only the second
  *   row tells: `'second row'` (a number in the label column there: a header).
  */
-export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOptions, 'header' | 'label' | 'task'>): boolean | 'second row' {
+export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOptions, 'header' | 'label' | 'task' | 'expect'>): boolean | 'second row' | 'fractions next' {
   if (o.header !== undefined) return o.header;
   const { fields } = row;
   const labels = labelsInLine(fields, o.label);
   if (labels && o.label.some((c) => typeof c === 'string')) return true;
-  if (pandasColumnNumbers(fields)) return true;
+  // pandas' default names: a test file's only under the training file's own; else when the next line
+  // holds a fraction (a frame of floats) — a file of whole numbers may start with the sample 0, 1, 2.
+  if (pandasColumnNumbers(fields)) return o.expect ? o.expect.header !== undefined && pandasColumnNumbers(o.expect.header) : 'fractions next';
   const kinds = fields.map(fieldKind);
   const features = featureIndices(fields.length, labels);
   if (features.every((j) => kinds[j] === 'number')) {
@@ -398,8 +400,9 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   const trailingHint = (j: number) =>
     layout?.header && count === 0 && j === layout.fieldCount - 1 && layout.header[j] === '' ? ` — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"` : '';
 
-  /** The first row while whether it is a header waits on the second (`firstLineIsHeader`). */
+  /** The first row while whether it is a header waits on the second (`firstLineIsHeader`), and on what in it. */
   let undecided: CsvRow | null = null;
+  let pendingOn: 'second row' | 'fractions next' = 'second row';
   /** When the first line was guessed a sample: why (`whyASample`), for the messages about it. */
   let firstLineWhy: string | undefined;
   /** Whether the first line's every field is a number. */
@@ -416,17 +419,19 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   const onRow = (row: CsvRow) => {
     if (!layout) {
       if (undecided) {
-        // The second row settles it: a number in the label column under a name in the first line's.
+        // The second row settles it: a number in the label column under a name in the first line's;
+        // a fraction under pandas' default names.
         const first = undecided;
         undecided = null;
-        const header = labelsAreNumbers(row, o.label) === true;
+        const header = pendingOn === 'fractions next' ? row.fields.some((f) => !Number.isInteger(parseDecimal(f)) && Number.isFinite(parseDecimal(f))) : labelsAreNumbers(row, o.label) === true;
         layout = startLayout(first, header);
         if (!header) takeRow(first);
       } else {
         const header = firstLineIsHeader(row, o);
-        if (header === 'second row') {
+        if (header === 'second row' || header === 'fractions next') {
           // A copy: the tokenizer's row is valid only during the callback.
           undecided = { fields: [...row.fields], lines: [...row.lines], columns: [...row.columns] };
+          pendingOn = header;
           return;
         }
         layout = startLayout(row, header);

@@ -207,11 +207,23 @@ test('a guessed header: names, with blanks (pandas\' index column) or over numbe
   await header('1x1,1x2,label'); // names that start with a digit are names
   await header('0,1,label'); // numbers under a name, the second line's label a number (before too)
   await header('0,1,y', { task: 'regression' });
-  // pandas' default names, a frame made from an array (with its index too): a header (until 2026-12 a sample).
-  await header('0,1,2');
-  await header('0,1,2', { task: 'regression' });
-  write(dir, 'h.csv', `,0,1,2\n0,${rows.split('\n')[0]}\n1,${rows.split('\n')[1]}\n`);
-  assert.deepEqual(Array.from((await loadDataset(spec({ trainFile: 'h.csv' }), o)).train.x), [1, 2, 3, 4]);
+  // pandas' default names over a frame of floats (with its index too): a header (until 2026-12 a sample).
+  const floats = '0.5,1.5,0\n2.5,3.5,1\n';
+  for (const [first, task] of [['0,1,2', 'classes'], ['0,1,2', 'regression']] as const) {
+    write(dir, 'p.csv', `${first}\n${floats}`);
+    const d = await loadDataset(spec({ trainFile: 'p.csv', task }), o);
+    assert.match(d.source, /with a header line/);
+    assert.deepEqual(Array.from(d.train.x), [0.5, 1.5, 2.5, 3.5]);
+  }
+  write(dir, 'p.csv', `,0,1,2\n0,${floats.split('\n')[0]}\n1,${floats.split('\n')[1]}\n`);
+  assert.deepEqual(Array.from((await loadDataset(spec({ trainFile: 'p.csv' }), o)).train.x), [0.5, 1.5, 2.5, 3.5]);
+  // Over whole numbers the line 0,1,2 may be a sample (a fresh tester's integer data lost it): a sample.
+  write(dir, 'p.csv', '0,1,2\n3,4,1\n5,6,0\n');
+  assert.equal((await loadDataset(spec({ trainFile: 'p.csv' }), o)).train.count, 3);
+  // A test file's 0,1,2 is a header only under the training file's own 0,1,2: here a sample.
+  write(dir, 'p-train.csv', 'a,b,label\n0,1,0\n2,3,1\n4,4,2\n5,5,1\n');
+  write(dir, 'p-test.csv', '0,1,2\n0,1,0\n2,3,1\n');
+  assert.equal((await loadDataset(spec({ trainFile: 'p-train.csv', testFile: 'p-test.csv' }), o)).test!.count, 3);
   // The label named in the spec and present in the line: a header, whatever the other names.
   await header('id,1990,label', { label: 'label' });
   await header('1,NaN,y', { label: 'y' });
