@@ -105,26 +105,44 @@ function firstControl(b: Uint8Array): number {
   return -1;
 }
 
-/** `b` without the continuation bytes it starts with (at most three: the end of a character the block before began). */
-function skipContinuation(b: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < 3 && i < b.length && (b[i] & 0xc0) === 0x80) i++;
-  return b.subarray(i);
+/**
+ * The bytes of a character that `tail` (the same of the blocks before) and `block` end inside, from
+ * its first byte: empty when the last character is whole. Only well-formed text reaches here.
+ */
+function unfinishedCharacter(tail: Uint8Array, block: Uint8Array): Uint8Array {
+  const b = block.length >= 4 ? block : Uint8Array.from([...tail, ...block]);
+  for (let i = b.length - 1; i >= Math.max(0, b.length - 3); i--) {
+    const size = utf8SequenceLength(b[i]);
+    if (size >= 2) return i + size > b.length ? b.slice(i) : new Uint8Array(0);
+    if (size === 1) return new Uint8Array(0);
+  }
+  return new Uint8Array(0);
 }
 
 /**
- * Where a block, `base` bytes into the file, that the UTF-8 decoder refused is not UTF-8, and the
- * message: the byte, and what it is in a single-byte encoding (as `binaryStart` says it of the first
- * 4 KiB). The block's first continuation bytes end a character the block before began.
+ * Where the text that the UTF-8 decoder refused in a block, `base` bytes into the file, stops being
+ * UTF-8, and the message: the byte, and what it is in a single-byte encoding (as `binaryStart` says
+ * it of the first 4 KiB). `tail`: the unfinished character the blocks before ended inside, where the
+ * fault may be (an E6 as the last byte of a block, followed by no continuation byte).
  */
-function notUtf8(block: Uint8Array, base: number): { message: string; offset: number } {
-  const rest = skipContinuation(block);
-  const at = firstNonUtf8(rest, false);
-  // Not found in this block: the character the block before began does not go on as UTF-8.
-  if (at < 0) return { message: `expected a CSV text file in UTF-8, found a character cut short at byte ${formatCount(base)}: save the file as UTF-8`, offset: base };
-  const offset = base + (block.length - rest.length) + at;
-  const c = singleByteCharacter(rest[at]);
-  return { message: `expected a CSV text file in UTF-8, found text in another encoding (byte ${formatCount(offset)} is ${hexByte(rest[at])}, which UTF-8 text does not have there${c ? `; in ${c.encodings} it is "${c.character}"` : ''}): save the file as UTF-8`, offset };
+function notUtf8(tail: Uint8Array, block: Uint8Array, base: number): { message: string; offset: number } {
+  const said = (bytes: Uint8Array, at: number, offset: number) => {
+    const c = singleByteCharacter(bytes[at]);
+    return { message: `expected a CSV text file in UTF-8, found text in another encoding (byte ${formatCount(offset)} is ${hexByte(bytes[at])}, which UTF-8 text does not have there${c ? `; in ${c.encodings} it is "${c.character}"` : ''}): save the file as UTF-8`, offset };
+  };
+  let bytes = block;
+  let start = base;
+  if (tail.length) {
+    // The character the blocks before began, completed by this block's first bytes.
+    const rest = utf8SequenceLength(tail[0]) - tail.length;
+    const first = Uint8Array.from([...tail, ...block.subarray(0, rest)]);
+    const at = firstNonUtf8(first, true);
+    if (at >= 0) return said(first, at, base - tail.length + at);
+    bytes = block.subarray(rest);
+    start = base + rest;
+  }
+  const at = firstNonUtf8(bytes, false);
+  return at >= 0 ? said(bytes, at, start + at) : { message: 'expected a CSV text file in UTF-8, found bytes that are not UTF-8: save the file as UTF-8', offset: base };
 }
 
 /**
@@ -559,6 +577,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     const buffer = new Uint8Array(1 << 20);
     let read = 0;
+    /** The bytes of a character the blocks so far end inside (from its first byte; at most 3). */
+    let tail: Uint8Array = new Uint8Array(0);
     try {
       for (;;) {
         ctx.signal?.throwIfAborted();
@@ -575,16 +595,18 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         try {
           text = decoder.decode(block, { stream: true });
         } catch {
-          const bad = notUtf8(block, read);
+          const bad = notUtf8(tail, block, read);
           throw reader.error(bad.message, bad.offset);
         }
         tokenizer.push(text);
+        tail = unfinishedCharacter(tail, block);
         read += n;
       }
       try {
         tokenizer.push(decoder.decode());
       } catch {
-        throw reader.error(`expected a CSV text file in UTF-8, found its last character cut: truncated`, Math.max(0, read - 1));
+        const at = read - tail.length;
+        throw reader.error(`expected a CSV text file in UTF-8, found its last character cut (byte ${formatCount(at)} is ${hexByte(tail[0])}, the first byte of a ${utf8SequenceLength(tail[0])}-byte character, and the file ends after ${countOf(tail.length, 'byte')} of it): truncated`, at);
       }
       tokenizer.end();
       // One line in all, its label a class name: a sample, not a header.

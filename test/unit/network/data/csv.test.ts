@@ -565,9 +565,27 @@ test('a byte that is not UTF-8, or a control character, anywhere in the file is 
   assert.equal(new TextEncoder().encode(straddle).indexOf(0xe6), (1 << 20) - 1);
   write(dir, 'straddle.csv', straddle);
   assert.deepEqual((await loadDataset(spec({ trainFile: 'straddle.csv' }), o)).classNames, ['Bern', `${'x'.repeat((1 << 20) - 1 - 9 - 7 * k)}東京`]);
-  // A file whose last character is cut, past the first block: truncated.
+  // A fault at the 1 MiB boundary is located at its byte (it was "cut short" at the next block's start):
+  // E6 as a block's last byte followed by "x", and F4 90 (beyond U+10FFFF) across it.
+  const block = 1 << 20;
+  const lead = (bytes: readonly number[]) => {
+    const pad = 'a,city\n' + '0,Bern\n'.repeat(Math.floor((block - 20) / 7));
+    // The fault's first byte is the block's last.
+    const filler = 'x'.repeat(block - 1 - new TextEncoder().encode(pad).length - 2);
+    return new Uint8Array([...new TextEncoder().encode(`${pad}1,${filler}`), ...bytes, ...new TextEncoder().encode('x\n0,Bern\n')]);
+  };
+  for (const [bytes, hex] of [[[0xe6], 'E6'], [[0xf4, 0x90], 'F4']] as const) {
+    const file = lead([...bytes]);
+    const at = file.indexOf(bytes[0], block - 4);
+    assert.ok(at < block && at + bytes.length >= block, `the fault straddles the boundary: ${at}`);
+    write(dir, 'boundary.csv', file);
+    await rejectsAt(loadDataset(spec({ trainFile: 'boundary.csv' }), o), { path: 'data.trainFile', message: new RegExp(`^boundary.csv, byte ${at.toLocaleString('en-US')}: .*\\(byte ${at.toLocaleString('en-US')} is ${hex},`) });
+  }
+  // A file whose last character is cut, past the first block: truncated, at the character's first byte.
   write(dir, 'cut.csv', new TextEncoder().encode(utf8).subarray(0, new TextEncoder().encode(utf8).length - 2));
-  await rejectsAt(loadDataset(spec({ trainFile: 'cut.csv' }), o), { path: 'data.trainFile', message: /expected a CSV text file in UTF-8, found its last character cut: truncated/ });
+  const cut = new TextEncoder().encode(utf8).subarray(0, new TextEncoder().encode(utf8).length - 2);
+  const first = cut.length - 1 - [...cut].reverse().findIndex((b) => (b & 0xc0) !== 0x80);
+  await rejectsAt(loadDataset(spec({ trainFile: 'cut.csv' }), o), { path: 'data.trainFile', message: new RegExp(`expected a CSV text file in UTF-8, found its last character cut \\(byte ${first.toLocaleString('en-US')} is [0-9A-F]{2}, the first byte of a \\d-byte character, and the file ends after \\d bytes? of it\\): truncated$`) });
 });
 
 test('a binary file given as CSV is refused as binary, with the format it looks like, never quoted back', async () => {
