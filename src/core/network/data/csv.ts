@@ -521,7 +521,15 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     if (!header && o.header === undefined) firstLineWhy = whyASample(fields, o.label);
     firstLineAllNumbers = fields.every((f) => fieldKind(f) === 'number');
     if (o.expect) {
-      if (found.fieldCount !== o.expect.fieldCount) throw fail(`${countOf(found.fieldCount, 'field')}, where ${o.expect.file} has ${formatCount(o.expect.fieldCount)}: the files must have the same columns`, lines[0], 1);
+      if (found.fieldCount !== o.expect.fieldCount) {
+        // One file written with pandas' index and the other without: say so.
+        const ownIndex = names ? rowIndexColumns(names, []) : 0;
+        const index =
+          o.expect.rowIndex > 0 && found.fieldCount === o.expect.fieldCount - o.expect.rowIndex ? ` — ${o.expect.file} has a row index (${indexColumnsSaid(o.expect.rowIndex)}), which this file lacks: write both with the index or both without`
+          : ownIndex > 0 && found.fieldCount - ownIndex === o.expect.fieldCount ? ` — this file has a row index (${indexColumnsSaid(ownIndex)}), which ${o.expect.file} lacks: write both with the index or both without`
+          : '';
+        throw fail(`${countOf(found.fieldCount, 'field')}, where ${o.expect.file} has ${formatCount(o.expect.fieldCount)}: the files must have the same columns${index}`, lines[0], 1);
+      }
       if (names && o.expect.header) {
         const j = names.findIndex((n, k) => n !== o.expect!.header![k]);
         if (j >= 0) throw fail(`column ${j + 1} is "${names[j]}", where ${o.expect.file} has "${o.expect.header[j]}": the files must have the same columns in the same order`, lines[j], row.columns[j]);

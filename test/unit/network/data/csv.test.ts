@@ -264,6 +264,11 @@ test('an unnamed first column of a header line is a row index (pandas\' to_csv, 
   write(dir, 'indexed-test.csv', ',a,b,label\n0,9,8,1\n');
   const both = await read(',a,b,label\n0,1,2,0\n1,3,4,1\n', { testFile: 'indexed-test.csv' });
   assert.deepEqual(Array.from(both.test!.x), [9, 8]);
+  // Train and test files written one with pandas' index and one without: said so.
+  write(dir, 'indexed-test.csv', 'a,b,label\n9,8,1\n');
+  await rejectsAt(read(',a,b,label\n0,1,2,0\n1,3,4,1\n', { testFile: 'indexed-test.csv' }), { path: 'data.testFile', message: /3 fields, where indexed.csv has 4: the files must have the same columns — indexed.csv has a row index \(the unnamed first column\), which this file lacks: write both with the index or both without$/ });
+  write(dir, 'indexed-test.csv', ',a,b,label\n0,9,8,1\n');
+  await rejectsAt(read('a,b,label\n1,2,0\n3,4,1\n', { testFile: 'indexed-test.csv' }), { path: 'data.testFile', message: /4 fields, where indexed.csv has 3: the files must have the same columns — this file has a row index \(the unnamed first column\), which indexed.csv lacks/ });
   // A test file without a header line has the training file's columns, its row index too.
   write(dir, 'indexed-test.csv', '0,9,8,1\n1,7,6,0\n');
   assert.deepEqual(Array.from((await read(',a,b,label\n0,1,2,0\n1,3,4,1\n', { testFile: 'indexed-test.csv' })).test!.x), [9, 8, 7, 6]);
