@@ -96,15 +96,6 @@ function binaryStart(bytes: Uint8Array, complete: boolean, size: number | undefi
   return { message: `expected a CSV text file (UTF-8), found a binary one (byte ${at} is ${hex})${guess}`, offset: at };
 }
 
-/** The offset of the first control byte of `b` that no text file has (`firstControlByte`, as a plain loop: it runs over every block), or −1. */
-function firstControl(b: Uint8Array): number {
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i];
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || c === 0x7f) return i;
-  }
-  return -1;
-}
-
 /**
  * The bytes of a character that `tail` (the same of the blocks before) and `block` end inside, from
  * its first byte: empty when the last character is whole. Only well-formed text reaches here.
@@ -441,7 +432,11 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         // a fraction under pandas' default names.
         const first = undecided;
         undecided = null;
-        const header = pendingOn === 'fractions next' ? row.fields.some((f) => !Number.isInteger(parseDecimal(f)) && Number.isFinite(parseDecimal(f))) : labelsAreNumbers(row, o.label) === true;
+        const fraction = (f: string) => {
+          const v = parseDecimal(f);
+          return Number.isFinite(v) && !Number.isInteger(v);
+        };
+        const header = pendingOn === 'fractions next' ? row.fields.some(fraction) : labelsAreNumbers(row, o.label) === true;
         layout = startLayout(first, header);
         if (!header) takeRow(first);
       } else {
@@ -597,7 +592,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
           const binary = binaryStart(block, n < buffer.length, reader.dataSize);
           if (binary) throw reader.error(binary.message, binary.offset);
         }
-        const control = firstControl(block);
+        const control = firstControlByte(block);
         if (control >= 0) throw reader.error(`expected CSV text, found a control character, which no field of text holds (byte ${formatCount(read + control)} is ${hexByte(block[control])})`, read + control);
         let text: string;
         try {
