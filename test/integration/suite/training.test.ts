@@ -17,6 +17,11 @@ async function fileWith(name: string, text: string): Promise<vscode.Uri> {
   return uri;
 }
 
+/** A CSV set of 16 samples of two features, its labels flipped by `flip` (another data set under the same text). */
+function csvRows(flip: number): string {
+  return ['a,b,label', ...Array.from({ length: 16 }, (_, i) => `${Math.sin(i)},${Math.cos(3 * i)},${(i + flip) % 2}`)].join('\n') + '\n';
+}
+
 /** Replaces the whole text of an open document, as a user's edit (unsaved). */
 async function replaceText(doc: vscode.TextDocument, text: string): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
@@ -119,8 +124,7 @@ describe('training panel (extension host)', () => {
     this.timeout(120_000);
     const testing = await testingApi();
     const csv = workspaceFile('cached-data.csv');
-    const rows = (flip: number) => ['a,b,label', ...Array.from({ length: 16 }, (_, i) => `${Math.sin(i)},${Math.cos(3 * i)},${(i + flip) % 2}`)].join('\n') + '\n';
-    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(0), 'utf8'));
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(csvRows(0), 'utf8'));
     const text = JSON.stringify({ name: 'A CSV set', model: { hidden: [8], activation: 'tanh' }, data: { format: 'csv', trainFile: 'cached-data.csv' }, init: { seed: 5 }, training: { steps: 20000, learningRate: 0.05, record: { every: 2000 } } });
     const uri = await fileWith('cached-data.flab.json', text);
     const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
@@ -134,7 +138,7 @@ describe('training panel (extension host)', () => {
     await waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
     assert.equal((await reopen()).cached, true, 'the same text and the same file: from the cache');
     // The labels flipped: another data set under the same text.
-    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(1), 'utf8'));
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(csvRows(1), 'utf8'));
     assert.equal((await reopen()).cached, false, 'the file changed: trained again');
     assert.equal((await reopen()).cached, true, 'and that run is cached in turn');
     // An edit of the name alone keeps the finished run on screen — unless the data changed meanwhile:
@@ -146,7 +150,7 @@ describe('training panel (extension host)', () => {
     assert.notEqual(seeded, text);
     await replaceText(doc, seeded);
     await waitFor('the seed-6 run finished', () => (panel()?.status === 'finished' && !panel()?.cached && panel()?.records === 11 ? true : undefined), 90_000);
-    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(0), 'utf8'));
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(csvRows(0), 'utf8'));
     const seen = new Set<string | undefined>();
     await replaceText(doc, seeded.replace('"A CSV set"', '"A CSV set, renamed"'));
     await waitFor('the renamed run trained again', () => {
@@ -162,8 +166,7 @@ describe('training panel (extension host)', () => {
     this.timeout(180_000);
     const testing = await testingApi();
     const csv = workspaceFile('watched-data.csv');
-    const rows = (flip: number) => ['a,b,label', ...Array.from({ length: 16 }, (_, i) => `${Math.sin(i)},${Math.cos(3 * i)},${(i + flip) % 2}`)].join('\n') + '\n';
-    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(0), 'utf8'));
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(csvRows(0), 'utf8'));
     const text = JSON.stringify({ name: 'A watched CSV', model: { hidden: [8], activation: 'tanh' }, data: { format: 'csv', trainFile: 'watched-data.csv' }, init: { seed: 7 }, training: { steps: 20000, learningRate: 0.05, record: { every: 2000 } } });
     const uri = await fileWith('watched-data.flab.json', text);
     const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
@@ -179,14 +182,14 @@ describe('training panel (extension host)', () => {
       }, 90_000);
     };
     // Written (outside the editor): trained again on the new labels.
-    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(1), 'utf8'));
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(csvRows(1), 'utf8'));
     await trainedAgain('the run of the rewritten file');
     // Deleted: its error is located, the last run stays.
     await vscode.workspace.fs.delete(csv);
     await waitFor('the missing file located', () => (errors().some((d) => /watched-data\.csv: file not found/.test(d.message)) ? true : undefined), 30_000);
     assert.equal(panel()?.status, 'finished', 'the last run kept on screen');
     // Put back: the error goes, and it trains again.
-    await vscode.workspace.fs.writeFile(csv, Buffer.from(rows(0), 'utf8'));
+    await vscode.workspace.fs.writeFile(csv, Buffer.from(csvRows(0), 'utf8'));
     await waitFor('the file found again', () => (errors().length === 0 && panel()?.status === 'finished' ? true : undefined), 90_000);
   });
 
