@@ -7,7 +7,8 @@
  * warm (typed arrays of two element types made its loads polymorphic).
  *
  * One module instance serves the process (each worker thread has its own): `kernels()` compiles it
- * synchronously at the first call (about 2 KB: under a millisecond). Callers are synchronous and
+ * synchronously at the first call (about 3 KB: 1–2 ms in a fresh process, most of it V8's first
+ * WebAssembly compilation; later modules compile in 0.03 ms). Callers are synchronous and
  * never nest, so a caller owns the whole memory between `reserve` and its return.
  */
 import { KERNELS_BASE64 } from './kernelsBinary';
@@ -23,6 +24,8 @@ export interface KernelExports {
   divide(x: number, n: number, d: number): void;
   /** out ← A x for A r × c (row-major), x c, out r (not overlapping A or x). */
   matvec(a: number, r: number, c: number, x: number, out: number): void;
+  /** `matvec` with A float32 (4 bytes an entry, each taken to float64 exactly): the same sums, bit for bit, as on A's float64 copy. */
+  matvecF32(a: number, r: number, c: number, x: number, out: number): void;
   /** out ← Aᵀ u for A r × c (row-major), u r, out c (not overlapping A or u). */
   matvecTransposed(a: number, r: number, c: number, u: number, out: number): void;
   /** x ← x − Σ_{i<k} (q_i·x) q_i for k vectors of m entries one after another at q; the coefficients go to `coefficients` (k). */
@@ -51,7 +54,8 @@ export class Kernels {
   private view32: Float32Array;
 
   constructor() {
-    const bytes = Uint8Array.from(atob(KERNELS_BASE64), (c) => c.charCodeAt(0));
+    // Node's decoder: Uint8Array.from(atob(…), c => c.charCodeAt(0)) took 1.4 ms of a fresh process's first record (a cold call per byte).
+    const bytes = Buffer.from(KERNELS_BASE64, 'base64');
     this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
     this.view = new Float64Array(this.exports.memory.buffer);
     this.view32 = new Float32Array(this.exports.memory.buffer);
@@ -88,9 +92,11 @@ export function kernels(): Kernels {
 
 /**
  * Entries copied into the kernels' memory at a time by the functions below: arrays of any length are
- * taken in pieces, so that the memory stays small (a few MB) whatever the layer — it never shrinks.
+ * taken in pieces, so that the memory stays small whatever the layer — it never shrinks. 2¹⁴ (128 KB a
+ * piece as float64): a fresh page of memory costs 2–20 µs on the project's machines, and with pieces of
+ * 2¹⁷ a fresh process's first record touched 1 MB of it (docs/networks.md, "Speed").
  */
-export const KERNEL_CHUNK = 1 << 17;
+export const KERNEL_CHUNK = 1 << 14;
 
 /**
  * Σ a_i², Σ (a_i − b_i)² and Σ b_i² of two arrays of one length, in float64 (float32 entries taken to

@@ -892,9 +892,10 @@ export interface Eigenpair {
  * replaces the fixed pseudo-random start; 10⁻⁵ of that is mixed into it, so that a start that is an
  * eigenvector of a lower eigenvalue still leads to the top one. A zero G gives λ = 0 and a zero vector;
  * a G with an entry that is not finite gives λ = NaN (its first product G·q is not finite). The
- * products and Gram–Schmidt passes run in float64 on WebAssembly (math/kernels.ts), on a float64 copy
- * of G and the Lanczos vectors: (m + min(m, 128) + 1)·m·8 bytes, 9 MB for m = 1024; a G too large for
- * WebAssembly's memory (m above about 23,000) is a RangeError.
+ * products and Gram–Schmidt passes run in float64 on WebAssembly (math/kernels.ts), on a copy of G
+ * (float32 when G is: its entries are taken to float64 in the product) and the Lanczos vectors:
+ * (m + min(m, 128) + 1)·m·8 bytes for a float64 G, 9 MB for m = 1024, and m²·4 bytes less for a float32
+ * one; a G too large for WebAssembly's memory (m above about 23,000) is a RangeError.
  */
 export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = LANCZOS_TOLERANCE): Eigenpair {
   const m = g.rows;
@@ -904,15 +905,20 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
   // one after another, the Gram–Schmidt coefficients, the tridiagonal's eigenvector, the result, and
   // the tridiagonal's own (topOfTridiagonal, 5·maxSteps): all reserved at once, so that the memory
   // does not grow (and move) during the run.
+  // A float32 G (ONNX Runtime's Grams) is kept as float32, half the memory (a fresh page costs up to 20 µs
+  // here: docs/networks.md, "Speed"), and its product is the same to the bit (`matvecF32`).
   const k = kernels();
-  const Q = m * m;
+  const single = g.data instanceof Float32Array;
+  const Q = single ? Math.ceil((m * m) / 2) : m * m;
   const C = Q + (maxSteps + 1) * m;
   const Y = C + maxSteps + 1;
   const V = Y + maxSteps;
   const T = V + m;
   const mem = k.reserve(T + 5 * maxSteps);
-  const { dot, axpy, divide, matvec, orthogonalise, combine } = k.exports;
-  mem.set(g.data, 0);
+  const { dot, axpy, divide, orthogonalise, combine } = k.exports;
+  const matvec = single ? k.exports.matvecF32 : k.exports.matvec;
+  if (single) k.float32().set(g.data, 0);
+  else mem.set(g.data, 0);
   mem.set(startVector(m, start, WARM_START_MIX), Q);
   const q = (j: number) => 8 * (Q + j * m);
   const alpha: number[] = [];

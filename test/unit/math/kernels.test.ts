@@ -128,6 +128,38 @@ test('matvec sums each row exactly as dot does, four rows at a time and the rest
   }
 });
 
+test('matvecF32 on a float32 A gives, bit for bit, what matvec gives on its float64 copy: every row and column class, odd entries and large ones', () => {
+  const rng = new Rng(31);
+  const k = kernels();
+  for (const [r, c] of [[1, 1], [1, 5], [3, 8], [4, 4], [5, 7], [7, 3], [8, 1], [9, 13], [13, 256], [256, 256]] as const) {
+    const a32 = Float32Array.from(normals(rng, r * c), (x, i) => (i % 11 === 0 ? x * 3e30 : x));
+    const x = Float64Array.from(normals(rng, c));
+    // In float64 entries: A's float64 copy at 0, x, its product, then A as float32 and its product.
+    const X = r * c;
+    const OUT = X + c;
+    const A32 = OUT + r;
+    const OUT32 = A32 + Math.ceil((r * c) / 2);
+    const mem = k.reserve(OUT32 + r);
+    mem.set(a32, 0);
+    mem.set(x, X);
+    k.float32().set(a32, 2 * A32);
+    k.exports.matvec(0, r, c, 8 * X, 8 * OUT);
+    k.exports.matvecF32(8 * A32, r, c, 8 * X, 8 * OUT32);
+    const view = k.reserve(OUT32 + r);
+    for (let i = 0; i < r; i++) assert.ok(Object.is(view[OUT32 + i], view[OUT + i]), `${r}×${c} row ${i}: ${view[OUT32 + i]} vs ${view[OUT + i]}`);
+    // and the rows are A x in float64 (a loop, to its rounding).
+    for (let i = 0; i < r; i++) {
+      let sum = 0;
+      let size = 0;
+      for (let j = 0; j < c; j++) {
+        sum += a32[i * c + j] * x[j];
+        size += Math.abs(a32[i * c + j] * x[j]);
+      }
+      within(view[OUT32 + i], sum, size, sumTolerance(c), `${r}×${c} row ${i} against a loop`);
+    }
+  }
+});
+
 test('matrixTimesVector gives W x and Wᵀ x for any shape, in pieces of whole rows, as float64 loops do', () => {
   const rng = new Rng(13);
   // Shapes across the kinds: single rows and columns, odd widths, several pieces of rows, a row wider than a piece.

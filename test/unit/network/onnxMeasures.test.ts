@@ -415,6 +415,27 @@ test('topEigenpair finds the top eigenpair of Q diag(λ) Qᵀ of known spectrum 
   }
 });
 
+test('topEigenpair of a float32 G (kept as float32 in the kernels\' memory) is, to the bit, that of its float64 copy: value, vector, residual and steps', () => {
+  const rng = new Rng(57);
+  for (const m of [1, 3, 7, 33, 256]) {
+    // A Gram W Wᵀ of a random m × (m + 5) W, rounded to float32 as ONNX Runtime gives it.
+    const w = Float64Array.from({ length: m * (m + 5) }, () => rng.normal());
+    const g32 = new Float32Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < m + 5; k++) s += w[i * (m + 5) + k] * w[j * (m + 5) + k];
+      g32[i * m + j] = s;
+    }
+    for (const start of [undefined, Float64Array.from({ length: m }, () => rng.normal())]) {
+      const single = topEigenpair({ rows: m, cols: m, data: g32 }, start);
+      const double = topEigenpair({ rows: m, cols: m, data: Float64Array.from(g32) }, start);
+      assert.ok(Object.is(single.value, double.value) && Object.is(single.residual, double.residual) && single.steps === double.steps, `m = ${m}: ${JSON.stringify([single.value, single.residual, single.steps])} vs ${JSON.stringify([double.value, double.residual, double.steps])}`);
+      assert.deepEqual(single.vector, double.vector, `m = ${m}: the vectors`);
+      assert.ok(single.value > 0 && single.steps >= 1);
+    }
+  }
+});
+
 test('topEigenpair: a 1 × 1 matrix, a rank-one matrix and the zero matrix', () => {
   const one = topEigenpair({ rows: 1, cols: 1, data: new Float64Array([4]) });
   assert.equal(one.value, 4);
