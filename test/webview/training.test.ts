@@ -531,6 +531,29 @@ describe('training panel webview', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'training-measured.png'), fullPage: true });
   });
 
+  it('says under the verdict what the run was trained on — the data line flab train --summary prints; a sweep\'s chosen value\'s own; none for checkpoints', async () => {
+    const page = await open();
+    const withData = (r: RunView, data: string): RunView => ({ ...r, parameters: [...r.parameters, { path: 'data', symbol: 'data', value: data }] });
+    const csv = 'CSV train.csv (its unnamed first column, a row index, left out): 40 samples of 3 features; 2 classes (labels 0, 1); normalize standardize';
+    await send(page, message(1, withData(run(20, 'finished'), csv)));
+    await page.waitForFunction(() => !(document.querySelector('.data-line') as HTMLElement).hidden);
+    assert.equal(await page.locator('.data-line').innerText(), `Data ${csv}`);
+    // Under the verdict and the description, above the progress line.
+    const order = await page.evaluate(() => ['.verdict', '.description', '.data-line', '.progress'].map((q) => (document.querySelector(q) as HTMLElement).getBoundingClientRect().top));
+    assert.deepEqual([...order].sort((a, b) => a - b), order, `top edges ${order}`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-data-line.png'), clip: { x: 0, y: 0, width: 1280, height: 360 } });
+    // A sweep over a data key: the sweep's line says each value's; a chosen value says its own.
+    const values = [10, 20];
+    const runs = values.map((v) => withData(run(20, 'finished'), `MNIST, embedded subset: ${v} training digits`));
+    await send(page, message(2, withData(run(20, 'finished'), 'per value: MNIST, embedded subset: 10 training digits; MNIST, embedded subset: 20 training digits'), { sweep: { key: 'data.train', path: 'data.train', values, runs } }));
+    await page.waitForFunction(() => document.querySelector('.data-line')?.textContent?.includes('per value'));
+    await page.locator('.sweep-item[data-sweep-value="20"]').click();
+    await page.waitForFunction(() => document.querySelector('.data-line')?.textContent === 'Data MNIST, embedded subset: 20 training digits');
+    // Checkpoints carry no data line: none is shown (not the last run's).
+    await send(page, message(3, run(5, 'following'), { kind: 'checkpoints', stoppable: false }));
+    await page.waitForFunction(() => (document.querySelector('.data-line') as HTMLElement).hidden);
+  });
+
   it('names the sweep value the verdict describes, in the verdict and in the exported figure\'s label line', async () => {
     // Only an outline on the legend's button said which run "alignment · feature learning" was of.
     const page = await open();

@@ -72,6 +72,8 @@ class TrainingPanel {
   private readonly roving = new RovingFocus(this.verdict, '.criterion-name', (name) => name.closest<HTMLElement>('[data-criterion]')?.dataset.criterion ?? '');
   private readonly description = el('details', 'description');
   private readonly descriptionText = el('p', 'description-text');
+  /** What the shown run was trained on: the data line `flab train --summary` prints (a CSV's row index left out, its classes, the normalisation). */
+  private readonly dataLine = el('p', 'data-line');
   private readonly progress = el('section', 'progress');
   private readonly bar = el('progress', 'progress-bar');
   private readonly progressText = el('span', 'progress-text');
@@ -162,7 +164,8 @@ class TrainingPanel {
     this.sweepLegend.setAttribute('aria-label', 'Sweep values and their labels: choose the run the verdict describes');
     this.sweepSection.setAttribute('aria-label', 'The sweep against its swept value');
 
-    root.append(header, this.bannerSlot, this.verdict, this.description, this.progress, this.notices, this.waiting, this.sweepLegend, toolbar, this.timeSection, this.sweepSection);
+    this.dataLine.hidden = true;
+    root.append(header, this.bannerSlot, this.verdict, this.description, this.dataLine, this.progress, this.notices, this.waiting, this.sweepLegend, toolbar, this.timeSection, this.sweepSection);
     watchTheme(() => {
       this.palette = readPalette();
       this.draw(true);
@@ -225,6 +228,7 @@ class TrainingPanel {
     this.showSweepLegend(m.sweep);
     this.description.hidden = !m.description;
     this.descriptionText.textContent = m.description ?? '';
+    this.showData(subject);
     this.notices.replaceChildren(...run.notices.map((n) => el('li', 'notice-item', n)));
     this.notices.hidden = run.notices.length === 0;
     const zetaPair = this.showPairChoice(m);
@@ -276,6 +280,18 @@ class TrainingPanel {
   }
 
   /** In a sweep, the run the verdict describes: the chosen value's, once it has one. */
+  /**
+   * The data line of the run shown (its `data` parameter, the data line of `flab train --summary`): a
+   * sweep's, or the chosen value's — "per value: …" when the values read different data. None for
+   * checkpoints, which carry no data, and before the first snapshot.
+   */
+  private showData(run: RunView): void {
+    const source = run.parameters.find((p) => p.path === 'data')?.value ?? null;
+    this.dataLine.hidden = source === null;
+    if (source === null) return;
+    this.dataLine.replaceChildren(el('span', 'data-line-label', 'Data'), ` ${source}`);
+  }
+
   private chosenRun(sweep: SweepView | null): RunView | null {
     if (!sweep || this.prefs.sweepRun === null) return null;
     const i = sweep.values.indexOf(this.prefs.sweepRun);
