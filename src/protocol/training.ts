@@ -121,6 +121,17 @@ export function loadingRunView(): RunView {
   };
 }
 
+/**
+ * A run as Stop leaves it: one that was training or loading is stopped, with no time left, and its
+ * elapsed time is that of its last snapshot plus `sinceMs`, the time it trained since (the page counts
+ * the clock on between snapshots, and the stopped run read up to a second less than the running one
+ * had); any other run is as it was.
+ */
+export function stoppedRun(r: RunView, sinceMs: number): RunView {
+  if (r.status !== 'training' && r.status !== 'loading') return r;
+  return { ...r, status: 'stopped', progress: r.progress && { ...r.progress, elapsedMs: r.progress.elapsedMs + Math.max(0, sinceMs), remainingMs: null } };
+}
+
 /** Whether a message has a record to draw: its run's, or one of its sweep's runs'. */
 export function hasRecords(m: Training): boolean {
   return m.run.curves.step.length > 0 || (m.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0) ?? false);

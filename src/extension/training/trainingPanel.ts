@@ -15,7 +15,7 @@ import type { Diagnostic } from '../../core/experiment/diagnostic';
 import { experimentHeader, parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
-import { DocumentShown, hasRecords, Invalid, loadingRunView, parseFromTraining, RunView, SweepView, Training } from '../../protocol/training';
+import { DocumentShown, hasRecords, Invalid, loadingRunView, parseFromTraining, RunView, stoppedRun, SweepView, Training } from '../../protocol/training';
 import type { ExportJob, ExportOutcome, HeldRunResult, TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
 import { sameRun } from '../../document/sameRun';
 import { exportChannel, trainingChannel } from '../channels';
@@ -131,6 +131,8 @@ export class TrainingDelegate implements PanelDelegate {
   /** One channel per worker: the first runs the file (or a sweep's first share), the others a sweep's other values. */
   private readonly channels: WorkerChannel<TrainingJob, TrainingOutcome, TrainingSnapshot>[] = [];
   private resumeNext = false;
+  /** When the page was sent what it shows now (Stop adds the time since to a running clock). */
+  private shownAt = 0;
   /** What the page shows now (every snapshot), for Export Data and for the stopped state. */
   private current: Training | null = null;
   private currentExport: HeldExport | null = null;
@@ -355,8 +357,8 @@ export class TrainingDelegate implements PanelDelegate {
     this.cancelAll();
     const m = this.current;
     if (m && (m.run.status === 'training' || m.run.status === 'loading')) {
-      const stopped = (r: RunView | null): RunView | null => (r && (r.status === 'training' || r.status === 'loading') ? { ...r, status: 'stopped', progress: r.progress && { ...r.progress, remainingMs: null } } : r);
-      this.show({ ...m, run: stopped(m.run)!, sweep: m.sweep && { ...m.sweep, runs: m.sweep.runs.map(stopped) } }, this.currentExport);
+      const since = performance.now() - this.shownAt;
+      this.show({ ...m, run: stoppedRun(m.run, since), sweep: m.sweep && { ...m.sweep, runs: m.sweep.runs.map((r) => r && stoppedRun(r, since)) } }, this.currentExport);
     }
   }
 
@@ -376,6 +378,7 @@ export class TrainingDelegate implements PanelDelegate {
 
   private show(message: Training, exported: HeldExport | null): ComputeResult {
     this.current = message;
+    this.shownAt = performance.now();
     this.currentExport = exported;
     this.host.showResult(message);
     return { kind: 'result', message };
