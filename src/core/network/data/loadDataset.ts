@@ -312,6 +312,42 @@ function nameList(sorted: readonly string[]): string {
   return listed(sorted.map((n) => JSON.stringify(excerpt(n))));
 }
 
+/** Samples that every class below a stray label has, at the least, for `checkStrayLabel` to call it one. */
+const MIN_STRAY_SUPPORT = 20;
+
+/**
+ * With the class count inferred (no "classes"), refuses a largest training label that one sample alone
+ * has, above labels no sample has, over classes 0 … S that have at least MIN_STRAY_SUPPORT samples
+ * each: a corrupt label byte (a 12 among MNIST's 0–9 made 13 classes, two never trained, and trained
+ * without a word). Left alone: a rare class next to the others (no gap), a small subset (classes of
+ * few samples: a random 40 of a 100-class set has a lone largest label above gaps), labels counted
+ * from 1 (class 0 absent), and most missing classes (`checkClassGaps` says those). Located at that sample.
+ */
+function checkStrayLabel(train: RawClasses, classCount: number): void {
+  const counts = new Float64Array(classCount);
+  for (let i = 0; i < train.values.length; i++) counts[train.values[i]]++;
+  const top = classCount - 1;
+  if (counts[top] !== 1) return;
+  let below = top - 1;
+  while (below >= 0 && counts[below] === 0) below--;
+  if (below < 0 || below === top - 1) return;
+  let fewest = Infinity;
+  let most = 0;
+  for (let c = 0; c <= below; c++) {
+    fewest = Math.min(fewest, counts[c]);
+    most = Math.max(most, counts[c]);
+  }
+  if (fewest < MIN_STRAY_SUPPORT) return;
+  const gap = Array.from({ length: top - below - 1 }, (_, k) => below + 1 + k);
+  const p = train.place(train.values.indexOf(top));
+  const samples = below === 0 ? `0 has ${countOf(most, 'sample')}` : `${labelRanges(Array.from({ length: below + 1 }, (_, c) => c))} have ${fewest === most ? formatCount(most) : `${formatCount(fewest)} to ${formatCount(most)}`} samples each`;
+  throw new DataError(
+    `label ${formatCount(top)} is this sample's alone, above labels no sample has: ${samples}, ${labelRanges(gap)} none — a corrupt label? It would make ${formatCount(classCount)} classes, ${formatCount(gap.length)} never trained: check it, or set "classes": ${classCount} if that is meant`,
+    p.key,
+    p.location,
+  );
+}
+
 /** At least this many classes missing before checkClassGaps refuses (0, 5 as two classes is fine). */
 const MIN_MISSING_CLASSES = 10;
 
@@ -410,7 +446,10 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
     checkTwoClasses(train, distinct);
     checkClassesOfOne(train, distinct);
   }
-  if (classes === undefined) checkClassGaps(splits, classCount, where);
+  if (classes === undefined) {
+    checkClassGaps(splits, classCount, where);
+    checkStrayLabel(train, classCount);
+  }
   const toIndices = (t: RawClasses) => {
     const out = array(t.values.length, classCount);
     for (let i = 0; i < out.length; i++) out[i] = t.values[i];

@@ -99,6 +99,29 @@ test('test labels that no training sample has are refused, at the first of them,
   assert.equal(fewer.train.targets.kind === 'classes' && fewer.train.targets.classCount, 2);
 });
 
+test('a largest label one sample alone has, above labels no sample has, over well-filled classes, is refused as a corrupt label; a rare class, a small subset, labels from 1 and "classes" are not', async () => {
+  // Before, one corrupt byte (a 12 among MNIST's 0–9) made 13 classes, 2 never trained, without a word.
+  const labels = (perClass: number, classes: number, extra: number[]) => [...Array.from({ length: classes * perClass }, (_, i) => i % classes), ...extra];
+  const spec = (y: number[], more: Partial<InlineSpec> = {}): InlineSpec => ({ train: { x: y.map((_, i) => [i]), y }, ...more });
+  await rejectsAt(loadDataset(spec(labels(25, 10, [12])), o), {
+    path: 'data.train.y[250]',
+    message: exactly('label 12 is this sample\'s alone, above labels no sample has: 0–9 have 25 samples each, 10 and 11 none — a corrupt label? It would make 13 classes, 2 never trained: check it, or set "classes": 13 if that is meant'),
+  });
+  const uneven = labels(25, 10, [0, 0, 3, 15]);
+  await rejectsAt(loadDataset(spec(uneven), o), { path: 'data.train.y[253]', message: /^label 15 is this sample's alone, above labels no sample has: 0–9 have 25 to 27 samples each, 10–14 none — a corrupt label\? It would make 16 classes, 5 never trained/ });
+  // (Most classes missing is the gap rule's to say: 200 among 0–9.)
+  await rejectsAt(loadDataset(spec(labels(25, 10, [200])), o), { path: 'data.train.y[250]', message: /^label 200 would make 201 classes, and 190 of them never occur/ });
+  await rejectsAt(loadDataset(spec([...Array(30).fill(0), 5, ...Array(30).fill(1)].map((v, i) => (i >= 31 ? 0 : v))), o), { path: 'data.train.y[30]', message: /^label 5 is this sample's alone, above labels no sample has: 0 has 60 samples, 1–4 none/ });
+  // A rare class right above the others, classes of fewer than 20 samples, and labels counted from 1 are taken.
+  for (const y of [labels(25, 10, [10]), labels(19, 10, [12]), labels(25, 10, [12]).map((v) => v + 1)]) {
+    const d = await loadDataset(spec(y), o);
+    assert.ok(d.train.targets.kind === 'classes');
+  }
+  // "classes" says the gap is meant.
+  const meant = await loadDataset(spec(labels(25, 10, [12]), { classes: 13 }), o);
+  assert.equal(meant.train.targets.kind === 'classes' && meant.train.targets.classCount, 13);
+});
+
 test('counts of one are singular in the source line and the messages', async () => {
   // Before: "3 training samples of 1 features, 1 test samples".
   const d = await loadDataset({ train: { x: [[0], [1], [2]], y: [0, 1, 1] }, test: { x: [[0]], y: [1] } }, o);
