@@ -65,7 +65,9 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise
   };
   const { raw, normalize, classes, fixedNames } = await readRaw(spec, ctx, options);
   if (raw.test) checkSameShapes(raw.train, raw.test, raw.testKey ?? path);
-  const settled = settleClasses(raw, classes, joinPath(path, 'classes'));
+  // A subset the data block takes may keep one sample of a rare class above others it dropped (`checkStrayLabel`).
+  const subset = 'train' in spec && typeof spec.train === 'number';
+  const settled = settleClasses(raw, classes, joinPath(path, 'classes'), subset);
   const normalization = fitNormalization(normalize, raw.train.x, raw.train.count, raw.train.sampleShape, raw.train.byteValued);
   for (const [split, what] of [[raw.train, 'training'], [raw.test, 'test']] as const) {
     const beyond = split && applyNormalization(normalization, split.x, split.features);
@@ -321,13 +323,16 @@ const MIN_STRAY_SUPPORT = 20;
  * each: a corrupt label byte (a 12 among MNIST's 0–9 made 13 classes, two never trained, and trained
  * without a word). Left alone: a rare class next to the others (no gap), a small subset (classes of
  * few samples: a random 40 of a 100-class set has a lone largest label above gaps), labels counted
- * from 1 (class 0 absent), and most missing classes (`checkClassGaps` says those). Located at that sample.
+ * from 1 (class 0 absent), most missing classes (`checkClassGaps` says those), a label the test split
+ * has too (a class, not a stray byte), and a subset the data block takes (the caller's: a random 250 of
+ * a set with classes of 500 and of 5 samples kept one sample of a rare class above others it dropped,
+ * one subset in five). Located at that sample.
  */
-function checkStrayLabel(train: RawClasses, classCount: number): void {
+function checkStrayLabel(train: RawClasses, test: RawClasses | undefined, classCount: number): void {
   const counts = new Float64Array(classCount);
   for (let i = 0; i < train.values.length; i++) counts[train.values[i]]++;
   const top = classCount - 1;
-  if (counts[top] !== 1) return;
+  if (counts[top] !== 1 || test?.values.includes(top)) return;
   let below = top - 1;
   while (below >= 0 && counts[below] === 0) below--;
   if (below < 0 || below === top - 1) return;
@@ -342,7 +347,7 @@ function checkStrayLabel(train: RawClasses, classCount: number): void {
   const p = train.place(train.values.indexOf(top));
   const samples = below === 0 ? `0 has ${countOf(most, 'sample')}` : `${labelRanges(Array.from({ length: below + 1 }, (_, c) => c))} have ${fewest === most ? formatCount(most) : `${formatCount(fewest)} to ${formatCount(most)}`} samples each`;
   throw new DataError(
-    `label ${formatCount(top)} is this sample's alone, above labels no sample has: ${samples}, ${labelRanges(gap)} none — a corrupt label? It would make ${formatCount(classCount)} classes, ${formatCount(gap.length)} never trained: check it, or set "classes": ${classCount} if that is meant`,
+    `no other sample has label ${formatCount(top)}, and no sample has ${gap.length === 1 ? 'label' : 'labels'} ${labelRanges(gap)}, while ${samples} — a corrupt label, or a file that kept one sample of a rare class? It would make ${formatCount(classCount)} classes, ${formatCount(gap.length)} never trained: check the label, or set "classes" to the data set's class count if this is meant`,
     p.key,
     p.location,
   );
@@ -371,7 +376,7 @@ function labelRanges(sorted: readonly number[]): string {
  * ≥ 0 and the class count is `classes` when given, else the largest label + 1 (refused when most of
  * those classes never occur: `checkClassGaps`).
  */
-function settleClasses(raw: RawData, classes: number | undefined, classesKey: string): SettledClasses | undefined {
+function settleClasses(raw: RawData, classes: number | undefined, classesKey: string, subset: boolean): SettledClasses | undefined {
   const train = raw.train.targets;
   const test = raw.test?.targets;
   if (train.kind !== 'classes') {
@@ -448,7 +453,7 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
   }
   if (classes === undefined) {
     checkClassGaps(splits, classCount, where);
-    checkStrayLabel(train, classCount);
+    if (!subset) checkStrayLabel(train, test, classCount);
   }
   const toIndices = (t: RawClasses) => {
     const out = array(t.values.length, classCount);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InlineSpec } from '../../../../src/core/network/data/dataSpec';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
-import { exactly, rejectsAt } from './fixtures';
+import { exactly, rejectsAt, tempDir, write } from './fixtures';
 
 const o = { baseDir: '/nonexistent' };
 
@@ -105,18 +105,36 @@ test('a largest label one sample alone has, above labels no sample has, over wel
   const spec = (y: number[], more: Partial<InlineSpec> = {}): InlineSpec => ({ train: { x: y.map((_, i) => [i]), y }, ...more });
   await rejectsAt(loadDataset(spec(labels(25, 10, [12])), o), {
     path: 'data.train.y[250]',
-    message: exactly('label 12 is this sample\'s alone, above labels no sample has: 0–9 have 25 samples each, 10 and 11 none — a corrupt label? It would make 13 classes, 2 never trained: check it, or set "classes": 13 if that is meant'),
+    message: exactly('no other sample has label 12, and no sample has labels 10 and 11, while 0–9 have 25 samples each — a corrupt label, or a file that kept one sample of a rare class? It would make 13 classes, 2 never trained: check the label, or set "classes" to the data set\'s class count if this is meant'),
   });
   const uneven = labels(25, 10, [0, 0, 3, 15]);
-  await rejectsAt(loadDataset(spec(uneven), o), { path: 'data.train.y[253]', message: /^label 15 is this sample's alone, above labels no sample has: 0–9 have 25 to 27 samples each, 10–14 none — a corrupt label\? It would make 16 classes, 5 never trained/ });
+  await rejectsAt(loadDataset(spec(uneven), o), { path: 'data.train.y[253]', message: /^no other sample has label 15, and no sample has labels 10–14, while 0–9 have 25 to 27 samples each — a corrupt label, or a file that kept one sample of a rare class\? It would make 16 classes, 5 never trained/ });
   // (Most classes missing is the gap rule's to say: 200 among 0–9.)
   await rejectsAt(loadDataset(spec(labels(25, 10, [200])), o), { path: 'data.train.y[250]', message: /^label 200 would make 201 classes, and 190 of them never occur/ });
-  await rejectsAt(loadDataset(spec([...Array(30).fill(0), 5, ...Array(30).fill(1)].map((v, i) => (i >= 31 ? 0 : v))), o), { path: 'data.train.y[30]', message: /^label 5 is this sample's alone, above labels no sample has: 0 has 60 samples, 1–4 none/ });
+  await rejectsAt(loadDataset(spec([...Array(30).fill(0), 5, ...Array(30).fill(1)].map((v, i) => (i >= 31 ? 0 : v))), o), { path: 'data.train.y[30]', message: /^no other sample has label 5, and no sample has labels 1–4, while 0 has 60 samples — / });
   // A rare class right above the others, classes of fewer than 20 samples, and labels counted from 1 are taken.
   for (const y of [labels(25, 10, [10]), labels(19, 10, [12]), labels(25, 10, [12]).map((v) => v + 1)]) {
     const d = await loadDataset(spec(y), o);
     assert.ok(d.train.targets.kind === 'classes');
   }
+  // A subset the data block takes (a random 250 of a set whose classes 0–4 have 500 samples each and 5–9
+  // have 5 kept one sample of class 8 and none of 5–7 in one seed of five), and a label the test set has
+  // too, are not strays.
+  const step = [...Array.from({ length: 2500 }, (_, i) => i % 5), ...Array.from({ length: 25 }, (_, i) => 5 + (i % 5))];
+  const dir = tempDir();
+  write(dir, 'step.csv', step.map((y, i) => `${i},${y}\n`).join(''));
+  let kept = 0;
+  for (let seed = 0; seed < 40; seed++) {
+    const d = await loadDataset({ format: 'csv', trainFile: 'step.csv', header: false, train: 250, subsetSeed: seed }, { baseDir: dir });
+    assert.ok(d.train.targets.kind === 'classes', `seed ${seed}`);
+    const counts = new Map<number, number>();
+    for (const y of d.train.targets.labels) counts.set(y, (counts.get(y) ?? 0) + 1);
+    const top = Math.max(...counts.keys());
+    if (counts.get(top) === 1 && !counts.has(top - 1)) kept++;
+  }
+  assert.ok(kept > 0, 'some seed keeps a lone rare label above a gap (the case at hand)');
+  const tested = await loadDataset(spec(labels(25, 10, [12]), { test: { x: [[0], [1], [2]], y: [12, 12, 3] } }), o);
+  assert.equal(tested.train.targets.kind === 'classes' && tested.train.targets.classCount, 13);
   // "classes" says the gap is meant.
   const meant = await loadDataset(spec(labels(25, 10, [12]), { classes: 13 }), o);
   assert.equal(meant.train.targets.kind === 'classes' && meant.train.targets.classCount, 13);
