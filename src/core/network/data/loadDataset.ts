@@ -130,7 +130,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const [train] = await readIdxPair(ctx, file(spec.trainImages, 'trainImages'), file(spec.trainLabels, 'trainLabels'), [choose(spec.train, 'training')], task);
       const hasTest = spec.testImages !== undefined && spec.testLabels !== undefined && spec.test !== 0;
       const test = hasTest ? (await readIdxPair(ctx, file(spec.testImages!, 'testImages'), file(spec.testLabels!, 'testLabels'), [choose(spec.test, 'test')], task))[0] : undefined;
-      const source = `IDX ${spec.trainImages} + ${spec.trainLabels}: ${countOf(train.count, 'training sample')}${test ? `; ${spec.testImages} + ${spec.testLabels}: ${countOf(test.count, 'test sample')}` : ''}${subsetText(spec.subsetSeed)}`;
+      const source = `IDX ${spec.trainImages} + ${spec.trainLabels}: ${kept(train.count, spec.train, spec.subsetSeed, 'training sample')}${test ? `; ${spec.testImages} + ${spec.testLabels}: ${kept(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train, test, testKey: key('testImages'), source }, normalize: spec.normalize ?? 'scale01', classes: spec.classes };
     }
     case 'cifar10': {
@@ -138,7 +138,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readCifar10Split(ctx, cifarBatchRefs(spec.trainBatches, ctx.baseDir, key('trainBatches')), choose(spec.train, 'training'));
       const hasTest = spec.testBatches !== undefined && spec.test !== 0;
       const test = hasTest ? await readCifar10Split(ctx, cifarBatchRefs(spec.testBatches!, ctx.baseDir, key('testBatches')), choose(spec.test, 'test')) : undefined;
-      const source = `CIFAR-10 batches: ${countOf(train.count, 'training image')}${test ? `, ${countOf(test.count, 'test image')}` : ''}${subsetText(spec.subsetSeed)}`;
+      const source = `CIFAR-10 batches: ${kept(train.count, spec.train, spec.subsetSeed, 'training image')}${test ? `, ${kept(test.count, spec.test, spec.subsetSeed, 'test image')}` : ''}`;
       return { raw: { train, test, source }, normalize: spec.normalize ?? 'scale01', classes: CIFAR10_CLASSES, fixedNames: CIFAR10_CLASS_NAMES };
     }
     case 'csv': {
@@ -150,7 +150,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readCsvSplit(ctx, file(spec.trainFile, 'trainFile'), { ...common, asked: spec.train, what: 'training', testFollows: hasTest });
       const test = hasTest ? await readCsvSplit(ctx, file(spec.testFile!, 'testFile'), { ...common, asked: spec.test, what: 'test', expect: train.layout }) : undefined;
       const header = !train.layout.header ? 'no header line' : train.layout.rowIndex ? `with a header line; ${indexColumnsSaid(train.layout.rowIndex).replace(/^the/, 'its')}, a row index, left out` : 'with a header line';
-      const source = `CSV ${spec.trainFile} (${header}): ${countOf(train.split.count, 'training sample')} of ${countOf(train.split.features, 'feature')}${test ? `; ${spec.testFile}: ${countOf(test.split.count, 'test sample')}` : ''}${subsetText(spec.subsetSeed)}`;
+      const source = `CSV ${spec.trainFile} (${header}): ${kept(train.split.count, spec.train, spec.subsetSeed, 'training sample')} of ${countOf(train.split.features, 'feature')}${test ? `; ${spec.testFile}: ${kept(test.split.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
     case 'npy': {
@@ -158,7 +158,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readNpySplit(ctx, file(spec.trainX, 'trainX'), file(spec.trainY, 'trainY'), choose(spec.train, 'training'), spec.task ?? (spec.classes !== undefined ? 'classes' : undefined));
       const hasTest = spec.testX !== undefined && spec.testY !== undefined && spec.test !== 0;
       const test = hasTest ? await readNpySplit(ctx, file(spec.testX!, 'testX'), file(spec.testY!, 'testY'), choose(spec.test, 'test'), train.targets.kind) : undefined;
-      const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${countOf(train.count, 'training sample')}${test ? `; ${spec.testX} + ${spec.testY}: ${countOf(test.count, 'test sample')}` : ''}${subsetText(spec.subsetSeed)}`;
+      const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${kept(train.count, spec.train, spec.subsetSeed, 'training sample')}${test ? `; ${spec.testX} + ${spec.testY}: ${kept(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train, test, testKey: key('testX'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
     default: {
@@ -179,8 +179,15 @@ function checkSameShapes(train: RawSplit, test: RawSplit, key: string): void {
   if (outputs(train) !== outputs(test)) throw new DataError(`test targets have ${countOf(outputs(test), 'value')} per sample, training targets ${outputs(train)}`, key);
 }
 
-function subsetText(seed: number | undefined): string {
-  return seed === undefined ? '' : ` (a random subset, seed ${seed})`;
+/**
+ * A split's samples as the data line says them: all of them (`250 training samples`), the first N the
+ * data block asks for (`the first 100 training samples`), or N at random (`100 training samples at
+ * random, seed 3`). Until 2026-12 a subset was said once, after the test split's count, and the first
+ * N not at all.
+ */
+function kept(count: number, asked: number | undefined, seed: number | undefined, noun: string): string {
+  if (asked === undefined) return countOf(count, noun);
+  return seed === undefined ? `the first ${countOf(count, noun)}` : `${countOf(count, noun)} at random, seed ${seed}`;
 }
 
 interface SettledClasses {
