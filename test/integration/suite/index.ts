@@ -14,12 +14,15 @@ export interface SuiteResult {
   passed?: string[];
 }
 
-/** Runs every *.test.js beside this file with mocha (bdd) and collects the outcome. */
+/** Runs every *.test.js beside this file with mocha (bdd) — those whose title matches FLAB_TEST_GREP when it is set — and collects the outcome. */
 export function runWithResult(): Promise<SuiteResult> {
   // Generous timeouts: 2 cores, an extension host shared with the workbench's own work.
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
   for (const f of files) mocha.addFile(join(__dirname, f));
+  // FLAB_TEST_GREP: only the tests whose full title matches it (mocha reads it as a regular expression:
+  // "(extension host)" matches "extension host"); the runner's environment reaches the extension host.
+  if (process.env.FLAB_TEST_GREP) mocha.grep(process.env.FLAB_TEST_GREP);
   const t0 = Date.now();
   return new Promise((done) => {
     const result: SuiteResult = { passes: 0, failures: [], pending: 0, durationMs: 0, passed: [] };
