@@ -13,7 +13,7 @@ import { exportDefaultUri } from './commands/context';
 import { dynamicsChannel } from './channels';
 import { DynamicsDelegate, dynamicsFactory, DYNAMICS_KIND } from './dynamics/dynamicsPanel';
 import { PanelSettings } from './panels/livePanel';
-import { PanelRegistry, PostedMessage } from './panels/panelRegistry';
+import { PanelPlacement, PanelRegistry, PostedMessage } from './panels/panelRegistry';
 import { PHASE_KIND, phaseFactory } from './phase/phasePanel';
 import { TRAINING_KIND, trainingFactory } from './training/trainingPanel';
 import { isExperimentFile, Validator } from './problems';
@@ -71,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
   const log = vscode.window.createOutputChannel('Feature Learning Lab', { log: true });
   const diagnostics = vscode.languages.createDiagnosticCollection('flab');
   const dist = (file: string) => vscode.Uri.joinPath(context.extensionUri, 'dist', file).fsPath;
-  const shared = { extensionUri: context.extensionUri, log, settings: readSettings };
+  const shared = { extensionUri: context.extensionUri, log, settings: readSettings, placement: new PanelPlacement() };
   // Both refer to each other; neither calls the other before both exist.
   const hasPanel = (uri: vscode.Uri) => dynamics.get(uri) !== undefined || training.get(uri) !== undefined;
   const validator = new Validator(diagnostics, hasPanel, () => dynamicsChannel(dist('dynamicsWorker.js')), () => readSettings().debounceMs);

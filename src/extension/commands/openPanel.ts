@@ -2,7 +2,8 @@
  * "Feature Learning: Open Dynamics Panel": the panel of the explorer's selection, the given URI,
  * the active editor's document, or an experiment picked from the workspace — the dynamics panel for
  * the two-layer linear model, the training panel for a network or a checkpoint experiment (the
- * file's kind, as the schema reads it). Returns the file's URI string.
+ * file's kind, as the schema reads it), beside the editor or in the group of the panels already open
+ * (`PanelPlacement`). Returns the file's URI string.
  */
 import * as vscode from 'vscode';
 import { parseJsonText } from '../../core/experiment/parse';
@@ -20,7 +21,7 @@ async function kindOf(uri: vscode.Uri): Promise<'linear' | 'network' | 'checkpoi
   }
 }
 
-/** Opens the right panel for `uri`. */
+/** Opens the right panel for `uri`, in `column` when given. */
 export async function openPanelFor({ dynamics, training }: CommandContext, uri: vscode.Uri, column?: vscode.ViewColumn): Promise<void> {
   if ((await kindOf(uri)) === 'linear') dynamics.open(uri, {}, column);
   else training.open(uri, {}, column);

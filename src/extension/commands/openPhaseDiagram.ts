@@ -1,10 +1,11 @@
 /**
  * "Feature Learning: Open Phase Diagram": asks for the two axes — a QuickPick of the experiment's
  * numeric keys, each with a default range that an input box lets the user change — and opens the
- * phase panel beside the file, at the side the setting `featureLearningLab.phaseGridSize` gives and
- * with the method the panel showed last (the exact flow for a new one). Arguments skip the questions
- * (tests, keybindings): `{ documentUri?, x?: 'outputScale=1e-3:1e3', y?: 'init.scaleU=1e-4:1e1 linear',
- * size?, method?: 'flow' | 'descent' }`.
+ * phase panel beside the file (in the group of the panels already open, if any: `PanelPlacement`),
+ * at the side the setting `featureLearningLab.phaseGridSize` gives and with the method the panel
+ * showed last (the exact flow for a new one). Arguments skip the questions (tests, keybindings):
+ * `{ documentUri?, x?: 'outputScale=1e-3:1e3', y?: 'init.scaleU=1e-4:1e1 linear', size?, method?:
+ * 'flow' | 'descent' }`.
  */
 import * as vscode from 'vscode';
 import { MAX_PHASE_SIZE, PHASE_PANEL_METHODS, PhaseAxisSpec, type PhaseMethod } from '../../protocol/phase';

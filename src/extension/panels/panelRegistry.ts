@@ -55,6 +55,38 @@ export async function restorableUri(documentUri: string | undefined): Promise<vs
   }
 }
 
+/**
+ * Where a panel opens when its caller names no column, whatever its kind (README, "Decisions about the
+ * extension"): as a tab in the group of the project's panels already open — the active group when one
+ * of them is there, else the group of the panel last active — and beside the active editor only when
+ * none is open. Until 2026-12 every panel opened beside the active group: with a panel focused, or
+ * another file opened in the panel's group, each Open Dynamics Panel added a column.
+ */
+export class PanelPlacement {
+  private readonly registries: { all(): LivePanel[] }[] = [];
+  private last: LivePanel | undefined;
+
+  /** Counts the panels of `registry` among the open ones. */
+  add(registry: { all(): LivePanel[] }): void {
+    this.registries.push(registry);
+  }
+
+  /** `panel` was opened or activated: the panel last active. */
+  activated(panel: LivePanel): void {
+    this.last = panel;
+  }
+
+  /** The column for a new panel. */
+  column(): vscode.ViewColumn {
+    const open = this.registries.flatMap((r) => r.all());
+    const columns = open.flatMap((p) => (p.panel.viewColumn === undefined ? [] : [p.panel.viewColumn]));
+    const active = vscode.window.tabGroups.activeTabGroup.viewColumn;
+    if (columns.includes(active)) return active;
+    const last = this.last && open.includes(this.last) ? this.last.panel.viewColumn : undefined;
+    return last ?? columns[0] ?? vscode.ViewColumn.Beside;
+  }
+}
+
 /** How a registry makes the delegate of a new or restored panel. */
 export interface DelegateFactory<D extends PanelDelegate, Options> {
   /** For a panel the user opens, with the options of `open`. */
@@ -73,19 +105,25 @@ export class PanelRegistry<D extends PanelDelegate, Options> implements vscode.D
   /** Every message posted to any panel's webview. */
   readonly onDidPost = this.postedEmitter.event;
   private readonly services: PanelServices;
+  private readonly placement: PanelPlacement;
 
   constructor(
     readonly kind: PanelKind,
     private readonly factory: DelegateFactory<D, Options>,
-    shared: { extensionUri: vscode.Uri; log: vscode.LogOutputChannel; settings(): PanelSettings },
+    { placement, ...shared }: { extensionUri: vscode.Uri; log: vscode.LogOutputChannel; settings(): PanelSettings; placement: PanelPlacement },
     /** A panel opened or closed for this file. */
     private readonly onPanelsChanged: (uri: vscode.Uri) => void = () => undefined,
   ) {
+    this.placement = placement;
+    placement.add(this);
     this.services = {
       ...shared,
       posted: (panel, message, changeToPostMs) => this.postedEmitter.fire({ documentUri: panel.uri.toString(), message, changeToPostMs }),
       disposed: (panel) => this.forget(panel as LivePanel<D>),
-      activated: (panel) => (this.active = panel as LivePanel<D>),
+      activated: (panel) => {
+        this.active = panel as LivePanel<D>;
+        placement.activated(panel);
+      },
     };
     this.subscriptions.push(
       this.postedEmitter,
@@ -137,15 +175,15 @@ export class PanelRegistry<D extends PanelDelegate, Options> implements vscode.D
     return live.length === 1 ? live[0] : undefined;
   }
 
-  /** Shows the panel of `uri` (beside the editor unless `column` says otherwise), creating it if needed. */
-  open(uri: vscode.Uri, options: Options, column: vscode.ViewColumn = vscode.ViewColumn.Beside, preserveFocus = true): LivePanel<D> {
+  /** Shows the panel of `uri` (in `column`, else where `PanelPlacement` puts it), creating it if needed. */
+  open(uri: vscode.Uri, options: Options, column?: vscode.ViewColumn, preserveFocus = true): LivePanel<D> {
     const existing = this.get(uri);
     if (existing) {
       this.factory.reopen?.(existing.delegate, options);
       existing.panel.reveal(existing.panel.viewColumn ?? column, preserveFocus);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(this.kind.viewType, this.kind.title(baseName(uri)), { viewColumn: column, preserveFocus }, webviewOptions(this.services.extensionUri));
+    const panel = vscode.window.createWebviewPanel(this.kind.viewType, this.kind.title(baseName(uri)), { viewColumn: column ?? this.placement.column(), preserveFocus }, webviewOptions(this.services.extensionUri));
     return this.adopt(panel, uri, options);
   }
 
@@ -172,6 +210,7 @@ export class PanelRegistry<D extends PanelDelegate, Options> implements vscode.D
     const live = new LivePanel<D>(this.kind, panel, uri, this.services, (host) => this.factory.create(host, options));
     this.panels.set(uri.toString(), live);
     this.active = live;
+    this.placement.activated(live);
     this.onPanelsChanged(uri);
     return live;
   }

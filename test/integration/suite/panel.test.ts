@@ -1,11 +1,11 @@
 // The dynamics panel as the extension host sees it (through the extension's testing API): opened
 // beside the active experiment, showing the same result as the CLI, following unsaved edits,
-// reporting invalid documents with the CLI's message, one panel per file.
+// reporting invalid documents with the CLI's message, one panel per file, the panels in one column.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { revert, closeAllEditors, commandId, openFixture, testingApi, waitFor } from './helpers';
+import { revert, closeAllEditors, commandId, openFixture, testingApi, waitFor, workspaceFile } from './helpers';
 
 const repo = join(__dirname, '..', '..', '..', '..');
 
@@ -82,5 +82,23 @@ describe('dynamics panel (extension host)', () => {
     await waitFor('two panels', () => (testing.panels().length === 2 ? true : undefined));
     const uris = testing.panels().map((p) => p.documentUri).sort();
     assert.deepEqual(uris, [a.document.uri.toString(), b.document.uri.toString()].sort());
+  });
+
+  it('opens another file\'s panel as a tab in the column of the open panel, never in a new column', async () => {
+    const testing = await testingApi();
+    const columnOf = (uri: vscode.Uri) => waitFor(`the panel of ${uri.path}`, () => testing.panels().find((p) => p.documentUri === uri.toString())?.viewColumn);
+    const a = await openFixture('basic.flab.json');
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), a.document.uri);
+    assert.equal(await columnOf(a.document.uri), vscode.ViewColumn.Two, 'the first panel beside the editor');
+    // With the panel focused (its group active), from the explorer's menu.
+    await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+    const b = workspaceFile('typo.flab.json');
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), b);
+    assert.equal(await columnOf(b), vscode.ViewColumn.Two, 'with the panel focused');
+    // Another file opened in the panels' group, its panel opened from the palette.
+    const c = await openFixture('invalid.flab.json', vscode.ViewColumn.Two);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'));
+    assert.equal(await columnOf(c.document.uri), vscode.ViewColumn.Two, 'from an editor in the panels\' group');
+    assert.equal(vscode.window.tabGroups.all.length, 2, 'no third column');
   });
 });

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { closeAllEditors, commandId, testingApi, waitFor, workspaceFile } from './helpers';
+import { closeAllEditors, commandId, openFixture, panelTabs, testingApi, waitFor, workspaceFile } from './helpers';
 
 const repo = join(__dirname, '..', '..', '..', '..');
 const bridge = readFileSync(join(repo, 'examples', 'networks', 'bridge-linear-network.flab.json'), 'utf8').replace('"$schema": "../../media/flab.editor.schema.json",', '');
@@ -79,6 +79,20 @@ describe('training panel (extension host)', () => {
     await vscode.commands.executeCommand(commandId('Export Chart'), { target: png, documentUri: uri, format: 'png', scale: 2, background: 'light' });
     const bytes = await vscode.workspace.fs.readFile(png);
     assert.deepEqual([...bytes.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG');
+  });
+
+  it('opens in the column of an open dynamics panel, not beside it', async () => {
+    const testing = await testingApi();
+    const linear = await openFixture('basic.flab.json');
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), linear.document.uri);
+    const column = await waitFor('the dynamics panel', () => testing.panels().find((p) => p.documentUri === linear.document.uri.toString())?.viewColumn);
+    await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+    const uri = await fileWith('bridge-beside.flab.json', bridge);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    await waitFor('the training panel', () => testing.trainingPanels().find((p) => p.documentUri === uri.toString()));
+    const tabs = await waitFor('both panels\' tabs', () => (panelTabs().length === 2 ? panelTabs() : undefined));
+    assert.deepEqual(tabs.map((t) => t.group.viewColumn), [column, column], 'both panels in one column');
+    assert.equal(vscode.window.tabGroups.all.length, 2, 'no third column');
   });
 
   it('shows a finished run from the cache when the panel opens again', async function () {
