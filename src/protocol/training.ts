@@ -84,6 +84,25 @@ export interface RunProgress {
   values?: { done: number; count: number; sized: number };
 }
 
+/** A point of a run's progress: its wall time and its step there. */
+export interface PaceMark {
+  elapsedMs: number;
+  step: number;
+}
+
+/**
+ * The time left to `totalSteps` at the pace since `since` (RunProgress.remainingMs): null without a
+ * mark, or until a step has been taken since it. The mark is set once the run has made its first
+ * record, so that the start-up (loading the data, building the sessions, the first record's
+ * measurements) is not extrapolated over every step: the first estimate of a 1,500-step run that
+ * took 0.7 s to its step 40, most of it start-up, said 27 s left for 0.6 s.
+ */
+export function timeLeft(since: PaceMark | null, now: PaceMark, totalSteps: number | null): number | null {
+  if (since === null || totalSteps === null) return null;
+  const gained = now.step - since.step;
+  return gained > 0 ? ((now.elapsedMs - since.elapsedMs) * Math.max(0, totalSteps - now.step)) / gained : null;
+}
+
 /** One run as the panel shows it. */
 export interface RunView {
   status: RunStatus;

@@ -20,15 +20,15 @@ import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/tra
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { checkpointFolderOf, NetworkRun, TrainResult } from '../core/runs/train';
-import { loadingRunView, type LearningCurves, type RunStatus, type RunView, type VerdictView } from '../protocol/training';
+import { loadingRunView, timeLeft, type LearningCurves, type PaceMark, type RunStatus, type RunView, type VerdictView } from '../protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../protocol/workers';
 import { abortError } from './workerServer';
 
 /** A snapshot is posted at most this often while training. */
 export const SNAPSHOT_EVERY_MS = 250;
 
-/** The training stopped here, kept for Resume (one per worker: the panel's own). */
-let paused: { key: string; run: NetworkRun; elapsedMs: number } | null = null;
+/** The training stopped here, kept for Resume (one per worker: the panel's own), with where its pace is measured from. */
+let paused: { key: string; run: NetworkRun; elapsedMs: number; since: PaceMark | null } | null = null;
 /** Checkpoint readers by file (text and folder): following a folder reads each checkpoint once. */
 const readers = new Map<string, CheckpointReader>();
 const MAX_READERS = 2;
@@ -92,8 +92,11 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const key = runKey(job);
   let run: NetworkRun;
   let elapsedBefore = 0;
+  // The time left is at the pace since the first record (`timeLeft`): not over the set-up of the
+  // trainer's sessions, the bridge's exact flow and the first record's measurements.
+  let since: PaceMark | null = null;
   if (job.resume && paused?.key === key) {
-    ({ run, elapsedMs: elapsedBefore } = paused);
+    ({ run, elapsedMs: elapsedBefore, since } = paused);
     paused = null;
   } else {
     // A new text (or no Resume): whatever was kept is no longer wanted.
@@ -111,24 +114,27 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const drawn = drawnBudget(job.sweepIndex !== null && file.sweep ? file.sweep.values.length : 1);
   // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading
   // the data…" through a first step of a minute).
-  snapshot(networkView(run.result(), 'training', run, elapsed(), notices, drawn));
+  snapshot(networkView(run.result(), 'training', run, { elapsedMs: elapsed(), since }, notices, drawn));
   const outcome = await run.run({
     shouldStop: () => signal.aborted,
+    onRecord: (r) => {
+      since ??= { elapsedMs: elapsed(), step: r.step };
+    },
     onProgress: () => {
       const now = performance.now();
       if (now - lastSnapshot < SNAPSHOT_EVERY_MS) return;
       lastSnapshot = now;
-      snapshot(networkView(run.result(), 'training', run, elapsed(), notices, drawn));
+      snapshot(networkView(run.result(), 'training', run, { elapsedMs: elapsed(), since }, notices, drawn));
     },
   });
   if (outcome.status === 'stopped') {
-    paused = { key, run, elapsedMs: elapsed() };
+    paused = { key, run, elapsedMs: elapsed(), since };
     throw abortError('the training');
   }
   const result = run.result();
   // The summary's status is the one flab train prints (printedStatus: a loss not finite at θ₀ is notTrained).
   const { status } = result.summary;
-  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, elapsed(), notices, drawn);
+  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, { elapsedMs: elapsed(), since }, notices, drawn);
   run.dispose();
   return { run: view, result };
 }
@@ -174,12 +180,14 @@ function verdictOf(scores: LayerScores | null, records: number, thresholds: Laye
 
 /**
  * A network's records as the panel draws them (with the bridge's exact flow, `TrainResult.exactFlow`,
- * drawn under them); `maxDrawn`: the records past which it is thinned (`drawnBudget`).
+ * drawn under them); `time`: the run's wall time and where its pace is measured from (`timeLeft`);
+ * `maxDrawn`: the records past which it is thinned (`drawnBudget`).
  */
-export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, elapsedMs: number, notices: string[], maxDrawn = MAX_DRAWN_RECORDS): RunView {
+export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, time: { elapsedMs: number; since: PaceMark | null }, notices: string[], maxDrawn = MAX_DRAWN_RECORDS): RunView {
   const last = r.step.length ? r.step[r.step.length - 1] : 0;
   const total = run?.training.totalSteps ?? null;
-  const remaining = status === 'training' && total && last > 0 ? (elapsedMs / last) * (total - last) : null;
+  const { elapsedMs } = time;
+  const remaining = status === 'training' && total ? timeLeft(time.since, { elapsedMs, step: last }, total) : null;
   // Past maxDrawn records the panel is sent the records it draws, not all (drawnRecords).
   const kept = drawnRecords(r.trainLoss, [r.kernelChange, ...r.alignment.flatMap((a) => [a.zeta, a.zetaTop])], maxDrawn);
   const pick = <T>(xs: readonly T[]): T[] => (kept ? kept.map((i) => xs[i]) : (xs as T[]));

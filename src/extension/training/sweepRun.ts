@@ -2,20 +2,20 @@
  * A sweep's runs as the one run the training panel's header shows (docs/networks.md, "The panel"). No
  * `vscode` here: the unit tests run it.
  */
-import { loadingRunView, RunView, SweepView, untrained } from '../../protocol/training';
+import { loadingRunView, PaceMark, RunView, SweepView, timeLeft, untrained } from '../../protocol/training';
 
 /**
  * A sweep as one run, for the panel's status and progress bar: training while any value has not ended
  * (loading until one has started), finished when all have (diverged, or not trained, when every value
  * did: not "Finished" over charts with no point); its progress the steps summed over the
  * values (a value not started counted at the mean length of those that have), the sweep's wall time and
- * the time left at its pace since `since` (where Resume found it: nothing before it), and how many
+ * the time left at its pace since `since` (`sweepPaceMark`; null: no estimate yet), and how many
  * values have ended. Its curves, notices and parameters are
  * those of the first value with records (what the charts' shapes follow), with the swept key's
  * parameter giving all its values. Until 2026-12 the panel showed the first value's own run: "Finished"
  * (and no Stop) while the others still trained.
  */
-export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs: number, since: { elapsedMs: number; step: number } = { elapsedMs: 0, step: 0 }): RunView {
+export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs: number, since: PaceMark | null): RunView {
   const { runs } = sweep;
   const representative = runs.find((r) => r !== null && r.curves.step.length > 0) ?? runs.find((r) => r !== null) ?? null;
   const base = representative ?? loadingRunView();
@@ -26,13 +26,11 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
   const status: RunView['status'] = done === runs.length ? ending : runs.some((r) => r !== null && r.status !== 'loading') ? 'training' : 'loading';
   const totals = runs.flatMap((r) => (r?.progress?.totalSteps ? [r.progress.totalSteps] : []));
   const mean = totals.length > 0 ? totals.reduce((a, b) => a + b, 0) / totals.length : null;
-  const step = runs.reduce((n, r) => n + (r?.progress?.step ?? 0), 0);
+  const step = sweepSteps(runs);
   // A value that has ended counts the steps it took: one that diverged at step 37 of 500 will take no
   // more (a finished sweep read "step 39 of 90 over the values", its bar not full).
   const totalSteps = mean === null ? null : Math.round(runs.reduce((n, r, i) => n + (ended[i] && r?.progress ? r.progress.step : r?.progress?.totalSteps ?? mean), 0));
-  // At the pace since the sweep (re)started: `since` is where Resume found it.
-  const gained = step - since.step;
-  const remainingMs = status === 'training' && totalSteps !== null && gained > 0 ? ((elapsedMs - since.elapsedMs) * Math.max(0, totalSteps - step)) / gained : null;
+  const remainingMs = status === 'training' ? timeLeft(since, { elapsedMs, step }, totalSteps) : null;
   const swept = `swept: ${sweep.values.map((v) => String(v)).join(', ')}`;
   // A parameter the swept value changes (a width sweep's layers, a rate scaled with the width) gives
   // each value's, in order ("—" for a value not started): the figure gave the first value's as the
@@ -49,6 +47,27 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
     progress: status === 'loading' && step === 0 ? null : { step, totalSteps, epoch: null, elapsedMs, remainingMs, values: { done, count: runs.length, sized: totals.length } },
     parameters,
   };
+}
+
+/** The steps of a sweep's values, summed (each value's at its last record). */
+export function sweepSteps(runs: readonly (RunView | null)[]): number {
+  return runs.reduce((n, r) => n + (r?.progress?.step ?? 0), 0);
+}
+
+/**
+ * Where a sweep's pace is measured from (`sweepRun`'s `since`): `mark` once set; else now, when every
+ * value a worker holds (sent to it, not ended) has made its first record; else null — no estimate.
+ * Until 2026-12 the pace was taken from the sweep's start, so the first estimate spread the workers'
+ * start-up (loading the data, building the sessions, the first records) over every step of the sweep,
+ * many times too long. The data a later value loads while the others train is part of the pace. After
+ * Resume the values held have their records: the pace is measured from there (not over the steps
+ * taken before the stop).
+ */
+export function sweepPaceMark(mark: PaceMark | null, runs: readonly (RunView | null)[], ended: readonly boolean[], workerOf: readonly (number | null)[], elapsedMs: number): PaceMark | null {
+  if (mark) return mark;
+  const held = runs.filter((_, i) => workerOf[i] !== null && !ended[i]);
+  if (held.length === 0 || held.some((r) => r === null || r.curves.step.length === 0)) return null;
+  return { elapsedMs, step: sweepSteps(runs) };
 }
 
 /**

@@ -2,8 +2,8 @@
 // has ended, the steps summed over the values, the swept key's parameter giving all its values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nextSweepValue, sweepRun } from '../../../src/extension/training/sweepRun';
-import { loadingRunView, type RunView, type SweepView } from '../../../src/protocol/training';
+import { nextSweepValue, sweepPaceMark, sweepRun } from '../../../src/extension/training/sweepRun';
+import { loadingRunView, type PaceMark, type RunView, type SweepView } from '../../../src/protocol/training';
 
 function run(status: RunView['status'], step: number, totalSteps: number | null, records = 3): RunView {
   const curves = { ...loadingRunView().curves, step: Array.from({ length: records }, (_, i) => i * 10) };
@@ -13,7 +13,7 @@ function run(status: RunView['status'], step: number, totalSteps: number | null,
 const sweep = (runs: (RunView | null)[]): SweepView => ({ key: 'scale', path: 'init.scale', values: [0.1, 1, 10], runs });
 
 test('a sweep whose first value has ended while the others train is training, not finished (with Stop), its steps summed', () => {
-  const r = sweepRun(sweep([run('finished', 500, 500), run('training', 120, 500), null]), [true, false, false], 2000);
+  const r = sweepRun(sweep([run('finished', 500, 500), run('training', 120, 500), null]), [true, false, false], 2000, { elapsedMs: 0, step: 0 });
   assert.equal(r.status, 'training');
   assert.deepEqual(r.progress?.values, { done: 1, count: 3, sized: 2 });
   assert.equal(r.progress?.step, 620);
@@ -36,7 +36,7 @@ test('a parameter the swept value changes gives each value\'s, not the first val
     ],
   });
   const widths: SweepView = { key: 'hidden', path: 'model.hidden', values: [32, 128, 512], runs: [width(32, 'finished'), width(128, 'training'), null] };
-  const r = sweepRun(widths, [true, false, false], 100);
+  const r = sweepRun(widths, [true, false, false], 100, null);
   assert.deepEqual(r.parameters.map((p) => `${p.symbol} = ${p.value}`), [
     'layers = swept: 32, 128, 512',
     'η = per value: [0.02, 0.000625]; [0.02, 0.00015625]; —',
@@ -45,26 +45,54 @@ test('a parameter the swept value changes gives each value\'s, not the first val
 });
 
 test('a sweep is loading until a value has started, and finished once every value has ended', () => {
-  const none = sweepRun(sweep([null, null, null]), [false, false, false], 10);
+  const none = sweepRun(sweep([null, null, null]), [false, false, false], 10, null);
   assert.equal(none.status, 'loading');
   assert.equal(none.progress, null);
   assert.equal(none.curves.step.length, 0);
-  assert.equal(sweepRun(sweep([run('loading', 0, null, 0), null, null]), [false, false, false], 10).status, 'loading');
+  assert.equal(sweepRun(sweep([run('loading', 0, null, 0), null, null]), [false, false, false], 10, null).status, 'loading');
   // Ended: finished, diverged or not trained each — the sweep has finished, every value's status in the legend.
-  const all = sweepRun(sweep([run('finished', 500, 500), run('diverged', 37, 500), run('finished', 500, 500)]), [true, true, true], 9000);
+  const all = sweepRun(sweep([run('finished', 500, 500), run('diverged', 37, 500), run('finished', 500, 500)]), [true, true, true], 9000, null);
   assert.equal(all.status, 'finished');
   assert.deepEqual(all.progress?.values, { done: 3, count: 3, sized: 3 });
   assert.equal(all.progress?.remainingMs, null);
   // A value that diverged takes no more steps: the ended sweep's steps are all it planned (the bar full).
   assert.equal(all.progress?.step, 1037);
   assert.equal(all.progress?.totalSteps, 1037, 'step 1037 of 1037, not of 1500');
-  const partly = sweepRun(sweep([run('diverged', 37, 500), run('training', 100, 500), null]), [true, false, false], 9000);
+  const partly = sweepRun(sweep([run('diverged', 37, 500), run('training', 100, 500), null]), [true, false, false], 9000, null);
   assert.equal(partly.progress?.totalSteps, 37 + 500 + 500, 'the diverged value counted at its 37 steps, the others at their length');
   // Every value failed: the sweep says so, not "Finished".
-  assert.equal(sweepRun(sweep([run('diverged', 3, 500), run('notTrained', 0, 500), run('diverged', 9, 500)]), [true, true, true], 10).status, 'diverged');
-  assert.equal(sweepRun(sweep([run('notTrained', 0, 500), run('notTrained', 0, 500), run('notTrained', 0, 500)]), [true, true, true], 10).status, 'notTrained');
+  assert.equal(sweepRun(sweep([run('diverged', 3, 500), run('notTrained', 0, 500), run('diverged', 9, 500)]), [true, true, true], 10, null).status, 'diverged');
+  assert.equal(sweepRun(sweep([run('notTrained', 0, 500), run('notTrained', 0, 500), run('notTrained', 0, 500)]), [true, true, true], 10, null).status, 'notTrained');
   // A value that stopped (Stop while it trained) has not ended.
-  assert.equal(sweepRun(sweep([run('finished', 500, 500), run('stopped', 20, 500), run('finished', 500, 500)]), [true, false, true], 10).status, 'training');
+  assert.equal(sweepRun(sweep([run('finished', 500, 500), run('stopped', 20, 500), run('finished', 500, 500)]), [true, false, true], 10, null).status, 'training');
+});
+
+test('the first time left is at the pace of the values training, not over their start-up', () => {
+  // Three values of 2,000 steps on two workers, each loading its data for 3 s and building its sessions
+  // for 1 s, then taking 500 steps a second: the sweep ends at about 13 s (the third value starts at
+  // 8 s on a worker that has its data: 1 s of sessions, 4 s of steps), 8.5 s after 4.5 s. The first
+  // estimate said 208 s left at 4.25 s: the sweep's 120 steps over its 4.25 s, start-up and all.
+  const ended = [false, false, false];
+  let mark: PaceMark | null = null;
+  const estimate = (t: number, runs: (RunView | null)[], workerOf: (number | null)[]): number | null => {
+    mark = sweepPaceMark(mark, runs, ended, workerOf, t);
+    return sweepRun(sweep(runs), ended, t, mark).progress?.remainingMs ?? null;
+  };
+  const held = [0, 1, null];
+  const estimates = [
+    estimate(0, [null, null, null], [null, null, null]),
+    estimate(10, [loadingRunView(), loadingRunView(), null], held),
+    estimate(3000, [run('training', 0, 2000, 0), loadingRunView(), null], held),
+    // The first value's first records; the second has not made one: its rate cannot be told yet.
+    estimate(4250, [run('training', 120, 2000), run('training', 0, 2000, 0), null], held),
+    estimate(4300, [run('training', 150, 2000), run('training', 120, 2000), null], held),
+    estimate(4500, [run('training', 250, 2000), run('training', 220, 2000), null], held),
+  ];
+  assert.deepEqual(estimates.slice(0, 5), [null, null, null, null, null], 'no estimate before every value training has a record and a step since');
+  const first = estimates[5];
+  assert.ok(first !== null && first > 8500 / 2 && first < 8500 * 2, `${first} ms left at 4.5 s, for about 8.5 s`);
+  // From where both values had their first records: 200 more steps in 0.2 s, 5,530 to go.
+  assert.equal(first, (200 * (6000 - 470)) / 200);
 });
 
 test('after Resume the time left is at the pace since Resume, and the elapsed time counts on', () => {
