@@ -60,7 +60,9 @@ export async function restorableUri(documentUri: string | undefined): Promise<vs
  * extension"): as a tab in the group of the project's panels already open — the active group when one
  * of them is there, else the group of the panel last active — and beside the active editor only when
  * none is open. Until 2026-12 every panel opened beside the active group: with a panel focused, or
- * another file opened in the panel's group, each Open Dynamics Panel added a column.
+ * another file opened in the panel's group, each Open Dynamics Panel added a column. A file whose own
+ * editor is in front in the active group gets its panel in another group, so that the two show side
+ * by side (as a tab there over it, its panel hid the editor).
  */
 export class PanelPlacement {
   private readonly registries: { all(): LivePanel[] }[] = [];
@@ -76,11 +78,17 @@ export class PanelPlacement {
     this.last = panel;
   }
 
-  /** The column for a new panel. */
-  column(): vscode.ViewColumn {
+  /** The column for a new panel of the file `uri`. */
+  column(uri: vscode.Uri): vscode.ViewColumn {
     const open = this.registries.flatMap((r) => r.all());
     const columns = open.flatMap((p) => (p.panel.viewColumn === undefined ? [] : [p.panel.viewColumn]));
-    const active = vscode.window.tabGroups.activeTabGroup.viewColumn;
+    const group = vscode.window.tabGroups.activeTabGroup;
+    const active = group.viewColumn;
+    const input = group.activeTab?.input;
+    if (input instanceof vscode.TabInputText && input.uri.toString() === uri.toString()) {
+      const others = vscode.window.tabGroups.all.map((g) => g.viewColumn).filter((c) => c !== active);
+      return columns.find((c) => c !== active) ?? others[0] ?? vscode.ViewColumn.Beside;
+    }
     if (columns.includes(active)) return active;
     const last = this.last && open.includes(this.last) ? this.last.panel.viewColumn : undefined;
     return last ?? columns[0] ?? vscode.ViewColumn.Beside;
@@ -183,7 +191,7 @@ export class PanelRegistry<D extends PanelDelegate, Options> implements vscode.D
       existing.panel.reveal(existing.panel.viewColumn ?? column, preserveFocus);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(this.kind.viewType, this.kind.title(baseName(uri)), { viewColumn: column ?? this.placement.column(), preserveFocus }, webviewOptions(this.services.extensionUri));
+    const panel = vscode.window.createWebviewPanel(this.kind.viewType, this.kind.title(baseName(uri)), { viewColumn: column ?? this.placement.column(uri), preserveFocus }, webviewOptions(this.services.extensionUri));
     return this.adopt(panel, uri, options);
   }
 

@@ -95,10 +95,12 @@ describe('dynamics panel (extension host)', () => {
     const b = workspaceFile('typo.flab.json');
     await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), b);
     assert.equal(await columnOf(b), vscode.ViewColumn.Two, 'with the panel focused');
-    // Another file opened in the panels' group, its panel opened from the palette.
+    // Another file opened in the panels' group, its panel opened from the palette: in the other group,
+    // beside its editor (as a tab over it, the panel hid the editor).
     const c = await openFixture('invalid.flab.json', vscode.ViewColumn.Two);
     await vscode.commands.executeCommand(commandId('Open Dynamics Panel'));
-    assert.equal(await columnOf(c.document.uri), vscode.ViewColumn.Two, 'from an editor in the panels\' group');
+    assert.equal(await columnOf(c.document.uri), vscode.ViewColumn.One, 'from an editor in the panels\' group: beside it');
+    assert.equal(vscode.window.tabGroups.all.find((g) => g.viewColumn === vscode.ViewColumn.Two)?.activeTab?.label, 'invalid.flab.json', 'its editor still in front');
     assert.equal(vscode.window.tabGroups.all.length, 2, 'no third column');
   });
 });
