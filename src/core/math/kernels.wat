@@ -150,6 +150,33 @@
       (local.set $out (i32.add (local.get $out) (i32.const 8)))
       (br $rows))))
 
+;; Σ a_i b_i over n float32 entries at $a and $b, each taken to float64 exactly and the products summed
+  ;; in $dot's order: bit for bit "dot" of their float64 copies, in half the memory.
+  (func (export "dotF32") (param $a i32) (param $b i32) (param $n i32) (result f64)
+    (local $end i32) (local $va v128) (local $vb v128) (local $s0 v128) (local $s1 v128) (local $s f64)
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $blocks (loop $four
+      (br_if $blocks (i32.ge_u (local.get $a) (local.get $end)))
+      (local.set $va (v128.load (local.get $a)))
+      (local.set $vb (v128.load (local.get $b)))
+      (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (f64x2.promote_low_f32x4 (local.get $va)) (f64x2.promote_low_f32x4 (local.get $vb)))))
+      (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul
+        (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $va) (local.get $va)))
+        (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vb) (local.get $vb))))))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (br $four)))
+    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $tail (loop $one
+      (br_if $tail (i32.ge_u (local.get $a) (local.get $end)))
+      (local.set $s (f64.add (local.get $s) (f64.mul (f64.promote_f32 (f32.load (local.get $a))) (f64.promote_f32 (f32.load (local.get $b))))))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (br $one)))
+    (local.get $s))
+
   ;; Σ a_i x_i over n entries, a float32 (each taken to float64 exactly) and x float64, summed in $dot's order.
   (func $dotF32 (param $a i32) (param $x i32) (param $n i32) (result f64)
     (local $end i32) (local $v v128) (local $s0 v128) (local $s1 v128) (local $s f64)

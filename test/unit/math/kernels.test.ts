@@ -128,6 +128,17 @@ test('matvec sums each row exactly as dot does, four rows at a time and the rest
   }
 });
 
+test('innerProduct of two float32 arrays (dotF32 on float32 copies) is, bit for bit, that of their float64 copies, at every length class and across pieces', () => {
+  const rng = new Rng(37);
+  for (const n of LENGTHS) {
+    const a = Float32Array.from(normals(rng, n), (x, i) => (i % 7 === 3 ? x * 1e30 : x));
+    const b = Float32Array.from(normals(rng, n));
+    const single = innerProduct(a, b);
+    const double = innerProduct(Float64Array.from(a), Float64Array.from(b));
+    assert.ok(Object.is(single, double), `n = ${n}: ${single} vs ${double}`);
+  }
+});
+
 test('matvecF32 on a float32 A gives, bit for bit, what matvec gives on its float64 copy: every row and column class, odd entries and large ones', () => {
   const rng = new Rng(31);
   const k = kernels();
