@@ -119,6 +119,16 @@ function trainingWorkError(work: number, runs: number, how: string): ExperimentE
   return new ExperimentError(`the sweep's ${runs === 1 ? 'one training does' : `${runs} trainings do`} about ${formatLarge(work)} multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; ${how}), over the limit of ${formatLarge(MAX_TRAINING_SWEEP_WORK)} for one sweep (docs/limits.md): use fewer values, fewer steps or epochs, or smaller layers`, 'sweep');
 }
 
+/**
+ * The data lines under a sweep's table (`data.source`, as `--summary` carries it: what was read and
+ * kept, a CSV's row index left out): one when every value trained on the same data, else one per value.
+ */
+function dataLines(r: TrainSweepResult): string {
+  const sources = r.runs.map((t) => t.data.source);
+  if (sources.every((s) => s === sources[0])) return sources.length > 0 ? `data: ${sources[0]}\n` : '';
+  return sources.map((s, i) => `data, ${r.path} = ${formatNumber(r.values[i])}: ${s}\n`).join('');
+}
+
 function networkSweepOutput(r: TrainSweepResult, format: string): string {
   if (format === 'table') {
     const pairs = r.runs[0]?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
@@ -135,7 +145,7 @@ function networkSweepOutput(r: TrainSweepResult, format: string): string {
         ...t.alignment.map((a) => final(lastMeasured(a.zeta))),
       ];
     });
-    return formatTable([r.path, 'status', 'label', 'best test accuracy', 'final train loss', 'distance', 'kernel change', ...pairs], rows);
+    return formatTable([r.path, 'status', 'label', 'best test accuracy', 'final train loss', 'distance', 'kernel change', ...pairs], rows) + dataLines(r);
   }
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map(summaryWithData) }, null, 2) + '\n';
   if (format === 'csv') {

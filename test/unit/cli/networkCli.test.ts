@@ -149,7 +149,9 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
   assert.equal(t.code, 0, t.stderr);
   const summaries = JSON.parse(flab('sweep', file, '--summary').stdout).summaries;
   const lines = t.stdout.trimEnd().split('\n');
-  assert.equal(lines.length, 4, t.stdout);
+  assert.equal(lines.length, 5, t.stdout);
+  // The data line under the table, once, as --summary carries it (the table printed none).
+  assert.equal(lines.pop(), `data: ${summaries[0].data}`);
   assert.match(lines[0], /^init\.scale +status +label +best test accuracy +final train loss +distance +kernel change +ζ fc1\.weight–fc2\.weight$/);
   // Every line as wide as the header, cells at the same places.
   const width = (line: string) => Array.from(line).length;
@@ -175,6 +177,17 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
   // Nor its distance and ζ: the blown-up weights' (2·10³⁰ and their ζ were printed), as the panel leaves them out.
   assert.deepEqual([diverged[header.indexOf('distance')], diverged[header.length - 1]], ['–', '–']);
   assert.ok(Number(finished[header.indexOf('distance')]) > 0);
+});
+
+test('flab sweep --table prints the data line of each value under the table when the values read different data', () => {
+  write('table-data.csv', `a,b,label\n${Array.from({ length: 8 }, (_, i) => `${i},${i % 3},${i % 2}`).join('\n')}\n`);
+  const file = write('table-data.flab.json', { ...tiny, data: { format: 'csv', trainFile: 'table-data.csv' }, sweep: { 'data.train': [4, 6] } });
+  const t = flab('sweep', file, '--table');
+  assert.equal(t.code, 0, t.stderr);
+  assert.deepEqual(t.stdout.trimEnd().split('\n').slice(3), [
+    'data, data.train = 4: CSV table-data.csv (with a header line): 4 training samples of 2 features; 2 classes; normalize none',
+    'data, data.train = 6: CSV table-data.csv (with a header line): 6 training samples of 2 features; 2 classes; normalize none',
+  ]);
 });
 
 test('a network that collapsed — every ReLU dead after a blow-up, its tangent features all 0 at the end — has no label, and says why', () => {
