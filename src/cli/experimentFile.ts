@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { Diagnostic, excerpt, formatDiagnostic } from '../core/experiment/diagnostic';
+import { Diagnostic, excerpt, formatDiagnostic, visibleControls } from '../core/experiment/diagnostic';
 import { firstControlByte, firstNonUtf8, hexByte, singleByteCharacter } from '../core/experiment/textBytes';
 import { MagicFormat, magicFormat } from '../core/network/data/formatGuess';
 import { ExperimentError } from '../core/experiment/errors';
@@ -213,18 +213,52 @@ export function loadAnyExperimentFile(file: string, reader: FileReader): { exper
   return { experiment: { parsed: parsed as AnyExperiment, baseDir, fileName: file === '-' ? '-' : basename(file), source: loaded }, loaded };
 }
 
-/** The text of `file` without a byte-order mark (editors hide it: lines and columns are counted without it). */
+/**
+ * The text of `file` without a byte-order mark (editors hide it: lines and columns are counted without
+ * it). A file that is not an experiment's JSON — bytes that are not UTF-8 text (`encodingProblem`), or
+ * text that does not begin as a JSON object does (a CSV file given as the experiment) — is one error,
+ * with how a network experiment reads it when its name is a data file's (`dataFileUse`).
+ */
 function readText(file: string, reader: FileReader): string {
   let raw: string;
+  const use = dataFileUse(file);
+  const asData = use ? `; to train on this ${use.what}, name it in a network experiment file beside it: ${use.data} (docs/networks.md, "Data")` : '';
   try {
     raw = reader.readText(file);
   } catch (e) {
-    if (e instanceof FileEncodingError) throw new BadFileError(reportDiagnostics({ file, text: e.text, tree: undefined }, [{ message: e.message, path: '', offset: e.offset, length: 1, severity: 'error' }]));
+    if (e instanceof FileEncodingError) {
+      const message = e.message + (e.message.includes('"data"') ? '' : asData);
+      throw new BadFileError(reportDiagnostics({ file, text: e.text, tree: undefined }, [{ message, path: '', offset: e.offset, length: 1, severity: 'error' }]));
+    }
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new BadFileError({ code: EXIT_BAD_FILE, stdout: '', stderr: `${file}: error: cannot read the experiment file: ${reason}\n` });
   }
-  return raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  // An object, an array (refused by the parser as not an object) or a comment first: the parser says what is wrong.
+  const first = /\S/.exec(text);
+  if (first && !'{[/'.includes(first[0])) {
+    const begins = excerpt(text.slice(first.index).split(/[\r\n]/, 1)[0]);
+    const message = `this is not an experiment file: an experiment file is a JSON object (a *.flab.json file), and this one begins with \`${begins}\`${asData}`;
+    throw new BadFileError(reportDiagnostics({ file, text, tree: undefined }, [{ message, path: '', offset: first.index, length: 1, severity: 'error' }]));
+  }
+  return text;
+}
+
+/**
+ * What a file named as a network experiment's data files are (`.csv`, `.npy`, `.idx3`, `-ubyte`,
+ * `.bin`, each maybe gzip-compressed, `.gz`) is, and the `data` block that reads it from an
+ * experiment file beside it; null for any other name.
+ */
+export function dataFileUse(file: string): { what: string; data: string } | null {
+  const name = basename(file);
+  const plain = name.replace(/\.gz$/i, '');
+  const q = visibleControls(JSON.stringify(name));
+  if (/\.csv$/i.test(plain)) return { what: 'CSV file', data: `"data": { "format": "csv", "trainFile": ${q} }` };
+  if (/\.npy$/i.test(plain)) return { what: '.npy file', data: `"data": { "format": "npy", "trainX": ${q}, "trainY": … }` };
+  if (/\.idx\d*$|-ubyte$/i.test(plain)) return { what: 'IDX file', data: `"data": { "format": "idx", "trainImages": ${q}, "trainLabels": … }` };
+  if (/\.bin$/i.test(plain)) return { what: 'CIFAR-10 batch', data: `"data": { "format": "cifar10", "trainBatches": ${q} }` };
+  return null;
 }
 
 /** An ExperimentError raised while running the file, at its place in the file (exit 1). */

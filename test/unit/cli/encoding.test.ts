@@ -55,6 +55,22 @@ test('UTF-16 and UTF-32 text, with or without a byte-order mark: one error, "sav
   }
 });
 
+test('a data file given as the experiment (flab train data.csv) is not an experiment file: one error, with the data block that reads it', async () => {
+  // Until 2026-12 it was the parser's `invalid JSON: unexpected \`a\`` and `the file should end after its object`.
+  const csv = write('iris.csv', Buffer.from('sepal,petal,species\n5.1,1.4,setosa\n'));
+  const notExperiment = 'this is not an experiment file: an experiment file is a JSON object (a *.flab.json file), and this one begins with `sepal,petal,species`';
+  const reads = (what: string, data: string) => `; to train on this ${what}, name it in a network experiment file beside it: ${data} (docs/networks.md, "Data")`;
+  assert.deepEqual(await train(csv), { code: 1, stderr: `${csv}:1:1: error: ${notExperiment}${reads('CSV file', '"data": { "format": "csv", "trainFile": "iris.csv" }')}\n` });
+  // Located at its first character; a name that is no data file's has no data block.
+  const notes = write('notes.txt', Buffer.from('\n  hello\n'));
+  assert.deepEqual(await train(notes), { code: 1, stderr: `${notes}:2:3: error: this is not an experiment file: an experiment file is a JSON object (a *.flab.json file), and this one begins with \`hello\`\n` });
+  // A binary data file by its name, gzip-compressed too: its encoding's message, then the data block.
+  const gz = write('train-images-idx3-ubyte.gz', gzipSync(Buffer.from([0, 0, 8, 1, 0, 0, 0, 0])));
+  assert.deepEqual(await train(gz), { code: 1, stderr: `${gz}:1:1: error: this is a gzip-compressed file, not a JSON experiment (an experiment file is JSON text in UTF-8): decompress it first (gunzip)${reads('IDX file', '"data": { "format": "idx", "trainImages": "train-images-idx3-ubyte.gz", "trainLabels": … }')}\n` });
+  const batch = write('data_batch_1.bin', Buffer.from([3, 0, 1, 2, 0xff]));
+  assert.deepEqual(await train(batch), { code: 1, stderr: `${batch}:1:1: error: this is a binary file, not a JSON experiment (an experiment file is JSON text in UTF-8): byte 1 is 00, which a text file does not have${reads('CIFAR-10 batch', '"data": { "format": "cifar10", "trainBatches": "data_batch_1.bin" }')}\n` });
+});
+
 test('a binary format is named by its first bytes: one error, where the parser reported the nesting of its brackets or echoed its bytes', async () => {
   const images = join(REPO, 'docs/images');
   const png = existsSync(images) ? readdirSync(images).find((f) => f.endsWith('.png')) : undefined;
