@@ -81,6 +81,20 @@ test('each mistake is located at its key, with what was expected and what was fo
   assert.deepEqual(problem({ dataset: 'mnist', train: 0 }, 'networks[0].data'), ['networks[0].data.train', 'networks[0].data.train must be ≥ 1, got 0']);
 });
 
+test('another data form\'s file key is answered with this form\'s, not with the nearest key by spelling', () => {
+  // `trainX` in the CSV form was "did you mean `train`?": the count of samples kept, one edit away.
+  const cases: Array<[unknown, string, string]> = [
+    [{ format: 'csv', trainFile: 'a', trainX: 'x.csv' }, 'data.trainX', 'unknown key `trainX` in data: a key of "format": "npy"; the CSV form\'s training file is trainFile (inputs and labels together, the label column(s) given by label)'],
+    [{ format: 'csv', trainFile: 'a', testImages: 'b' }, 'data.testImages', 'unknown key `testImages` in data: a key of "format": "idx"; the CSV form\'s test file is testFile (the training file\'s columns)'],
+    [{ format: 'npy', trainX: 'x', trainY: 'y', testFile: 't.npy' }, 'data.testFile', 'unknown key `testFile` in data: a key of "format": "csv"; the npy form\'s test inputs are testX and its targets testY'],
+    [{ format: 'idx', trainImages: 'a', trainLabels: 'b', trainBatches: 'c' }, 'data.trainBatches', 'unknown key `trainBatches` in data: a key of "format": "cifar10"; the idx form\'s training images are trainImages and its labels trainLabels'],
+    [{ format: 'cifar10', trainBatches: 'a', trainLabels: 'b' }, 'data.trainLabels', 'unknown key `trainLabels` in data: a key of "format": "idx"; the cifar10 form\'s training batches are trainBatches (each record holds its label)'],
+  ];
+  for (const [value, path, message] of cases) assert.deepEqual(problem(value), [path, message]);
+  // A misspelling of this form's own key is still a guess at it.
+  assert.deepEqual(problem({ format: 'csv', trainFile: 'a', testfiles: 'b' }), ['data.testfiles', 'unknown key `testfiles` in data — did you mean `testFile`?']);
+});
+
 test('a value shown in a message is cut after 60 characters, never inside a character', () => {
   assert.equal(show('short'), '"short"');
   for (let pad = 0; pad < 3; pad++) {
