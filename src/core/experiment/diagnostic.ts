@@ -239,8 +239,13 @@ export function formatBound(target: number, side: 'atMost' | 'atLeast', ok: (x: 
   return formatNumber(value());
 }
 
-/** An integer with thousands separators for a message: 47,040,000 (without Intl, whose first use costs ~60 ms). */
+/**
+ * An integer with thousands separators for a message: 47,040,000 (without Intl, whose first use costs
+ * ~60 ms); from 10²¹, where JavaScript writes `1e+21`, as a power of ten (`powerOfTen`: 6.4·10²⁸, the
+ * features of a header's dimensions multiplied).
+ */
 export function formatCount(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) >= 1e21) return powerOfTen(n);
   if (!Number.isSafeInteger(n)) return String(n);
   const digits = String(Math.abs(n));
   const head = digits.length % 3 || 3;
@@ -254,21 +259,40 @@ export function countOf(n: number, noun: string, plural = `${noun}s`): string {
   return `${formatCount(n)} ${n === 1 ? noun : plural}`;
 }
 
+/** The binary units of `formatBytes`, up to the quebibyte (2¹⁰⁰ bytes, the largest prefix there is). */
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB', 'RiB', 'QiB'];
+
 /**
  * A size in bytes for a message: `64 MiB`, `1.5 GiB`; below 1 KiB `512 bytes`. With `exact`, the
- * count follows the short form: `188 MiB (196,000,000 bytes)`.
+ * count follows the short form: `188 MiB (196,000,000 bytes)`, a count beyond 2⁵³ (which float64
+ * cannot hold exactly: a data file's header may declare any size) to two digits: `12.6 QiB (1.6·10³¹
+ * bytes)`. From 1,024 QiB on no unit helps: `1·10⁴⁰ bytes`.
  */
 export function formatBytes(n: number, exact = false): string {
   if (n < 1024) return countOf(n, 'byte');
-  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  if (!Number.isFinite(n)) return 'more bytes than a 64-bit number holds (1.8·10³⁰⁸)';
   let v = n / 1024;
   let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
+  while (v >= 1024 && u < BYTE_UNITS.length - 1) {
     v /= 1024;
     u++;
   }
-  const short = `${v >= 100 ? v.toFixed(0) : String(Number(v.toFixed(1)))} ${units[u]}`;
-  return exact ? `${short} (${formatCount(n)} bytes)` : short;
+  if (v >= 1024) return `${powerOfTen(n)} bytes`;
+  const short = `${v >= 100 ? v.toFixed(0) : String(Number(v.toFixed(1)))} ${BYTE_UNITS[u]}`;
+  return exact ? `${short} (${Number.isSafeInteger(n) ? formatCount(n) : powerOfTen(n)} bytes)` : short;
+}
+
+const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+/** An integer in superscript digits: −4 → ⁻⁴ (the figures' decades, 10⁻⁴, and `powerOfTen`). */
+export function superscript(n: number): string {
+  return String(n).replace(/./g, (c) => SUPERSCRIPT[c] ?? c);
+}
+
+/** A number to two significant digits as a power of ten, as the messages write one: `1.6·10³¹`, `1·10⁴⁰`. */
+export function powerOfTen(x: number): string {
+  const [mantissa, exponent] = x.toExponential(1).split('e');
+  return `${Number(mantissa)}·10${superscript(Number(exponent))}`;
 }
 
 /**

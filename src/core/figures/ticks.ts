@@ -12,13 +12,7 @@
  * - negative numbers use the minus sign −.
  * Pure functions, no DOM.
  */
-
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
-
-/** An integer in superscript digits: −4 → ⁻⁴. */
-export function superscript(n: number): string {
-  return String(n).replace(/./g, (c) => SUPERSCRIPT[c] ?? c);
-}
+import { superscript } from '../experiment/diagnostic';
 
 /** The label of the decade 10ⁿ: 10⁻⁴, 10⁰, 10³. */
 export function decadeLabel(n: number): string {

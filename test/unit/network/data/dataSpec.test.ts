@@ -113,4 +113,13 @@ test('sizes in messages: thousands separators as en-US writes them, bytes in bin
   assert.equal(formatBytes(2 ** 30), '1 GiB (1,073,741,824 bytes)');
   assert.equal(formatBytes(188_160_000), '179 MiB (188,160,000 bytes)');
   assert.equal(formatBytes(47_040_000), '44.9 MiB (47,040,000 bytes)');
+  // Sizes a header may declare: every binary unit up to QiB, the count beyond 2⁵³ (or 10²¹) as a power of
+  // ten — until 2026-12 `14210854715202004 PiB (1.6e+31 bytes)`.
+  assert.equal(formatBytes(2 ** 60), '1 EiB (1.2·10¹⁸ bytes)');
+  assert.equal(formatBytes(1.6e31), '12.6 QiB (1.6·10³¹ bytes)');
+  assert.equal(formatBytes(9.96e31), '78.6 QiB (1·10³² bytes)');
+  assert.equal(formatBytes(1e40), '1·10⁴⁰ bytes');
+  assert.equal(formatBytes(Infinity), 'more bytes than a 64-bit number holds (1.8·10³⁰⁸)');
+  assert.equal(formatCount(6.4e28), '6.4·10²⁸');
+  assert.equal(formatCount(-1e21), '-1·10²¹');
 });

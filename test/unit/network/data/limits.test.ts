@@ -50,6 +50,14 @@ test('sizes beyond the memory limit are refused from the header, before anything
     message: /training inputs: 3,000,000,000 × 784 float32 values = 8.6 TiB \(9,408,000,000,000 bytes\) exceed the limit of 1 GiB \(1,073,741,824 bytes\) for one data set in memory/,
   });
   assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'nothing large was allocated');
+  // Samples of 4·10⁹ × 4·10⁹ × 4·10⁹ pixels: sizes float64 holds only roughly, as powers of ten (until
+  // 2026-12 `3 × 6.4e+28 float32 values = 682121026329696 PiB (7.680000000000001e+29 bytes)`).
+  write(dir, 'vast.gz', idxBytes('u8', [3, 4_000_000_000, 4_000_000_000, 4_000_000_000], []), true);
+  write(dir, 'vast-labels.gz', idxBytes('u8', [3], []), true);
+  await rejectsAt(loadDataset(spec({ trainImages: 'vast.gz', trainLabels: 'vast-labels.gz' }), o), {
+    path: 'data.trainImages',
+    message: /training inputs: 3 × 6.4·10²⁸ float32 values = 620 RiB \(7.7·10²⁹ bytes\) exceed the limit of 1 GiB \(1,073,741,824 bytes\) for one data set in memory/,
+  });
   // The same check with a small limit, against a real file: 4 images of 2 × 2 need 64 + 32 bytes.
   await rejectsAt(loadDataset(spec({}), { ...o, maxBytes: 70 }), { path: 'data.trainLabels', message: /^training targets: 4 × 1 values, and 4 sample indices = 32 bytes on top of the 64 bytes already loaded exceed the limit of 70 bytes/ });
   const ok = await loadDataset(spec({}), { ...o, maxBytes: 96 });
