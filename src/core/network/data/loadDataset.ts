@@ -14,7 +14,7 @@ import { indexColumnsSaid, readCsvSplit } from './csv';
 import { readIdxPair } from './idx';
 import { inlineTask, readInlineSplit } from './inline';
 import { defaultMnistDir, MNIST_CLASSES, readEmbeddedMnist } from './mnist';
-import { applyNormalization, fitNormalization, Normalization, NormalizeMode } from './normalize';
+import { applyNormalization, fitNormalization, float32Text, Normalization, NormalizeMode } from './normalize';
 import { readNpySplit } from './npy';
 import { RawClasses, RawData, RawSplit, ReadContext } from './rawSplit';
 import { selectSamples } from './subset';
@@ -93,16 +93,29 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise
 
 /**
  * A normalised input float32 cannot hold (the readers refuse non-finite inputs, so the map made it):
- * which sample and feature, its input, and the map the training inputs fitted — as the problem of the
- * data it is, not as "input Infinity" at a training check that named neither the file nor the map.
+ * which sample and feature, its input, and the map the training inputs fitted, in the words of the
+ * mode — `scale01`'s one range over all features together, `standardize`'s statistics of the
+ * feature's channel — as the problem of the data it is, not as "input Infinity" at a training check
+ * that named neither the file nor the map. The input is the float32 the reader kept, in its shortest
+ * text (`float32Text`: 0.1, not 0.10000000149011612), and said to be so.
  */
 function normalizedBeyondFloat32(norm: Normalization, split: RawSplit, what: string, beyond: { index: number; input: number }, key: string): DataError {
   const sample = Math.floor(beyond.index / split.features);
   const feature = beyond.index % split.features;
   const c = Math.floor(feature / (split.features / norm.channels));
   const short = (v: number) => String(Number(v.toPrecision(4)));
+  const map = `(x − ${short(norm.shift[c])}) / ${short(norm.scale[c])}`;
+  let fitted: string;
+  if (norm.mode === 'scale01') {
+    const range = `[${short(norm.shift[0])}, ${short(norm.shift[0] + norm.scale[0])}]`;
+    fitted = `one range for all features together: the training inputs span only ${range}, and this input lies far outside it — every training input is nearly the same; check that the ${what} inputs are on the training inputs' scale, or set "normalize": "none"`;
+  } else {
+    const channel = norm.channels === split.features ? `feature ${formatCount(feature)}` : norm.channels === 1 ? 'all features together' : `channel ${formatCount(c)} of ${formatCount(norm.channels)}`;
+    const constant = norm.channels === split.features ? `feature ${formatCount(feature)} is nearly constant in the training set; leave it out, or set "normalize": "none"` : `the training inputs of ${norm.channels === 1 ? 'every feature' : `channel ${formatCount(c)}`} are nearly constant; set "normalize": "none"`;
+    fitted = `the mean and standard deviation of ${channel}, and this input lies far outside the training inputs — ${constant}`;
+  }
   return new DataError(
-    `"${norm.mode}" maps ${what} sample ${formatCount(sample)}'s feature ${formatCount(feature)} (${formatNumber(beyond.input)}) beyond the float32 range: the training inputs fitted it (x − ${short(norm.shift[c])}) / ${short(norm.scale[c])}, and this input lies far outside theirs — a feature nearly constant in the training set; leave it out, or set "normalize": "none"`,
+    `"${norm.mode}" maps ${what} sample ${formatCount(sample)}'s feature ${formatCount(feature)} (input ${float32Text(beyond.input)}, as float32) beyond the float32 range: the training inputs fitted it ${map}, ${fitted}`,
     key,
   );
 }

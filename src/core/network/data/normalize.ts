@@ -4,6 +4,7 @@
  * Statistics are accumulated in float64 over the inputs as stored (float32); results are rounded to
  * float32 once.
  */
+import { formatNumber } from './dataError';
 
 /** How inputs are normalised. */
 export type NormalizeMode = 'none' | 'scale01' | 'standardize';
@@ -107,4 +108,17 @@ export function applyNormalization(norm: Normalization, x: Float32Array, feature
     }
   }
   return beyond;
+}
+
+/**
+ * A float32 value in the shortest decimal that reads back to it (`Math.fround(0.1)` is 0.1, not
+ * 0.10000000149011612): the number a file wrote for an input, unless it wrote more digits than
+ * float32 keeps.
+ */
+export function float32Text(x: number): string {
+  // Nine significant digits always read back to the same float32.
+  for (let digits = 1; ; digits++) {
+    const text = formatNumber(Number(x.toPrecision(digits)));
+    if (digits === 9 || Math.fround(Number(text)) === x) return text;
+  }
 }

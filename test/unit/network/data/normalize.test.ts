@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
 import { channelsOf } from '../../../../src/core/network/data/normalize';
-import { randomNormals, rejectsAt, tempDir, write } from './fixtures';
+import { exactly, npyBytes, randomNormals, rejectsAt, tempDir, write } from './fixtures';
 
 const o = { baseDir: '/nonexistent' };
 
@@ -74,15 +74,31 @@ test('an input the fitted map sends beyond float32 is refused at data.normalize,
   // Until 2026-12 it was "input Infinity at sample 3, feature 0: inputs must be finite", at `data`,
   // about a file that holds no Infinity.
   const dir = tempDir();
-  // One feature (scale01 fits one minimum and range to all features), spanning 10⁻³⁸ in the training set.
+  // One feature, spanning 10⁻³⁸ in the training set; the test input 1000.7 is quoted as the file writes it
+  // (its float32 was quoted, 1000.7000122070312), and each mode's map in its own words: scale01's one
+  // range over all features was blamed on "a feature nearly constant in the training set".
   write(dir, 'tiny-train.csv', `a,label\n${Array.from({ length: 8 }, (_, i) => `${i % 2 ? '1e-38' : '0'},${i % 2}`).join('\n')}\n`);
-  write(dir, 'tiny-test.csv', 'a,label\n0,0\n1e-38,1\n0,0\n1000,1\n');
-  for (const mode of ['scale01', 'standardize'] as const) {
-    await rejectsAt(loadDataset({ format: 'csv', trainFile: 'tiny-train.csv', testFile: 'tiny-test.csv', normalize: mode }, { baseDir: dir }), {
-      path: 'data.normalize',
-      message: new RegExp(`^"${mode}" maps test sample 3's feature 0 \\(1000\\) beyond the float32 range: the training inputs fitted it \\(x − [^)]+\\) / [^,]+, and this input lies far outside theirs`),
-    });
-  }
+  write(dir, 'tiny-test.csv', 'a,label\n0,0\n1e-38,1\n0,0\n1000.7,1\n');
+  const refused = (mode: 'scale01' | 'standardize') => loadDataset({ format: 'csv', trainFile: 'tiny-train.csv', testFile: 'tiny-test.csv', normalize: mode }, { baseDir: dir });
+  const maps = 'maps test sample 3\'s feature 0 (input 1000.7, as float32) beyond the float32 range: the training inputs fitted it';
+  await rejectsAt(refused('scale01'), {
+    path: 'data.normalize',
+    message: exactly(`"scale01" ${maps} (x − 0) / 1e-38, one range for all features together: the training inputs span only [0, 1e-38], and this input lies far outside it — every training input is nearly the same; check that the test inputs are on the training inputs' scale, or set "normalize": "none"`),
+  });
+  await rejectsAt(refused('standardize'), {
+    path: 'data.normalize',
+    message: exactly(`"standardize" ${maps} (x − 5e-39) / 5e-39, the mean and standard deviation of feature 0, and this input lies far outside the training inputs — feature 0 is nearly constant in the training set; leave it out, or set "normalize": "none"`),
+  });
+  // Images, channels first: standardize's statistics are the channel's.
+  const pixels = (count: number, at: (i: number, c: number) => number) => Array.from({ length: count * 8 }, (_, k) => at(Math.floor(k / 8), Math.floor((k % 8) / 4)));
+  write(dir, 'img-train-x.npy', npyBytes('<f4', [4, 2, 2, 2], pixels(4, (i, c) => (c === 1 && i % 2 ? 1e-38 : c === 0 ? i : 0))));
+  write(dir, 'img-test-x.npy', npyBytes('<f4', [2, 2, 2, 2], pixels(2, (i, c) => (c === 1 && i === 1 ? 10.1 : 0))));
+  write(dir, 'img-train-y.npy', npyBytes('<i8', [4], [0, 1, 0, 1]));
+  write(dir, 'img-test-y.npy', npyBytes('<i8', [2], [0, 1]));
+  await rejectsAt(loadDataset({ format: 'npy', trainX: 'img-train-x.npy', trainY: 'img-train-y.npy', testX: 'img-test-x.npy', testY: 'img-test-y.npy', normalize: 'standardize' }, { baseDir: dir }), {
+    path: 'data.normalize',
+    message: exactly(`"standardize" maps test sample 1's feature 4 (input 10.1, as float32) beyond the float32 range: the training inputs fitted it (x − 5e-39) / 5e-39, the mean and standard deviation of channel 1 of 2, and this input lies far outside the training inputs — the training inputs of channel 1 are nearly constant; set "normalize": "none"`),
+  });
   // Without normalisation it is read.
   assert.equal((await loadDataset({ format: 'csv', trainFile: 'tiny-train.csv', testFile: 'tiny-test.csv' }, { baseDir: dir })).test!.count, 4);
 });
