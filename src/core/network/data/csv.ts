@@ -259,6 +259,8 @@ export function fieldKind(s: string): FieldKind {
  * - a label column given by name, and the line holds that name: a header;
  * - its feature fields (every field, when a label name is not in the line) are names, or names and
  *   blanks (pandas writes its index column's name empty): a header;
+ * - its feature fields are the first, all blank, and its label fields names: a row index and labels
+ *   alone (`,label`: pandas' `Series.to_csv`), a header — refused for its lack of features;
  * - a feature field is a number or a value (`fieldKind`), or every one is blank: a sample;
  * - every feature field a number: a sample, unless the labels are names. A regression target must be
  *   a number, so names there make a header (`0,1,y`: pandas' default column names). A class label may
@@ -275,6 +277,9 @@ export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOp
   if (pandasColumnNumbers(fields)) return o.expect ? o.expect.header !== undefined && pandasColumnNumbers(o.expect.header) : 'fractions next';
   const kinds = fields.map(fieldKind);
   const features = featureIndices(fields.length, labels);
+  // A row index's empty names before label names alone: pandas' Series.to_csv (`,label` over `0,1`),
+  // refused then for having no feature column; read as a sample, its blank features were an error at 1:1.
+  if (labels && features.length > 0 && features.every((j, k) => j === k && kinds[j] === 'blank') && labels.every((j) => kinds[j] === 'name')) return true;
   if (features.every((j) => kinds[j] === 'number')) {
     if (!labels || labels.every((j) => kinds[j] === 'number')) return false;
     if (!labels.every((j) => kinds[j] === 'name')) return false;
@@ -542,7 +547,9 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     for (let j = found.rowIndex; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
     if (featureColumns.length === 0) {
       const index = found.rowIndex ? ` but the row index (${indexColumnsSaid(found.rowIndex)}, left out; name it in the header to train on it)` : '';
-      throw fail(`every column${index} is a label: a sample needs at least one feature column${firstLineHint || hint}`, lines[0], 1, joinPath(o.specPath, 'label'));
+      // A row index and labels alone: what pandas writes for one column (a Series) with its index.
+      const series = found.rowIndex ? ' — the file holds a row index and labels, no features (as pandas\' Series.to_csv writes one column): write the feature columns beside the labels' : '';
+      throw fail(`every column${index} is a label: a sample needs at least one feature column${series || firstLineHint || hint}`, lines[0], 1, joinPath(o.specPath, 'label'));
     }
     features = featureColumns.length;
     if (limit !== undefined) grow(Math.max(limit, 1));

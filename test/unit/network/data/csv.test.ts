@@ -291,8 +291,17 @@ test('an unnamed first column of a header line is a row index (pandas\' to_csv, 
     column: 1,
   });
   await rejectsAt(read('Unnamed: 0,b,label\n3,1,1\n0.5,2,0\n'), { path: 'data.trainFile', message: /^indexed.csv:3:1: column 1 is "Unnamed: 0", pandas' name for a column that had none, so it is read as a row index/ });
-  // Nothing left but the index and the label: said so, at the label.
-  await rejectsAt(read(',label\n0,1\n1,0\n', { header: true }), { path: 'data.label', message: /^indexed.csv:1:1: every column but the row index \(the unnamed first column, left out; name it in the header to train on it\) is a label/ });
+  // Nothing left but the index and the label: said so, at the label — pandas' Series.to_csv, `,label`,
+  // guessed a header too (read as a sample until 2026-12: `indexed.csv:1:1: expected a number in field 1, found ""`),
+  // whatever its labels and however many index columns; and `Unnamed: 0`, as before.
+  const noFeatures = (index: string) =>
+    exactly(`indexed.csv:1:1: every column but the row index (${index}, left out; name it in the header to train on it) is a label: a sample needs at least one feature column — the file holds a row index and labels, no features (as pandas' Series.to_csv writes one column): write the feature columns beside the labels`);
+  for (const [text, over] of [[',label\n0,1\n1,0\n', { header: true }], [',label\n0,1\n1,0\n', {}], [',label\n0,cat\n1,dog\n', {}], ['Unnamed: 0,label\n0,1\n1,0\n', {}], [',y\n0,0.5\n1,1.5\n', { task: 'regression' }]] as const) {
+    await rejectsAt(read(text, over), { path: 'data.label', message: noFeatures('the unnamed first column'), line: 1, column: 1 });
+  }
+  await rejectsAt(read(',,label\n0,0,1\n0,1,0\n'), { path: 'data.label', message: noFeatures('the 2 unnamed first columns') });
+  // Blank features after the label are no row index: a sample's, an error at the field.
+  await rejectsAt(read('cat,\ndog,1\n', { label: 0 }), { path: 'data.trainFile', message: exactly('indexed.csv:1:5: expected a number in field 2, found ""') });
 });
 
 test('labels that cannot be a classification are refused: an identifier for a label, a first line\'s label that no other line has', async () => {
