@@ -410,9 +410,25 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   };
 
   const columnName = (j: number) => (layout?.header ? ` ("${layout.header[j]}")` : '');
-  /** For an empty last field of the first sample under a header whose last name is empty too: the lines end with the delimiter. */
-  const trailingHint = (j: number) =>
-    layout?.header && count === 0 && j === layout.fieldCount - 1 && layout.header[j] === '' ? ` — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"` : '';
+  /**
+   * Whether the second line of a file without a header ends with the delimiter too (its last field
+   * blank), once known: with the first's, the lines end with it; the first's alone is a value missing
+   * there (a label, not to be deleted with the column). Undefined with no second line.
+   */
+  let secondEndsBlank: boolean | undefined;
+  /** The first sample of a file without a header when its last field is blank, held until the second line says why (`secondEndsBlank`). */
+  let heldFirst: CsvRow | null = null;
+  const lastBlank = (row: CsvRow) => row.fields[row.fields.length - 1].trim() === '';
+  /**
+   * For an empty last field of the first sample, a label's or a feature's, when the lines end with the
+   * delimiter: under a header whose last name is empty too, or, without a header, when the second line
+   * ends with it as well (or there is none).
+   */
+  const trailingHint = (j: number) => {
+    if (!layout || count > 0 || j !== layout.fieldCount - 1) return '';
+    if (layout.header ? layout.header[j] !== '' : secondEndsBlank === false) return '';
+    return ` — the lines end with the delimiter, which makes an empty last column: remove it${labelColumns.includes(j) ? ', or give "label"' : ''}`;
+  };
 
   /** The first row while whether it is a header waits on the second (`firstLineIsHeader`), and on what in it. */
   let undecided: CsvRow | null = null;
@@ -431,7 +447,12 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       : '';
 
   const onRow = (row: CsvRow) => {
-    if (!layout) {
+    if (heldFirst) {
+      const first = heldFirst;
+      heldFirst = null;
+      secondEndsBlank = lastBlank(row);
+      takeRow(first);
+    } else if (!layout) {
       if (undecided) {
         // The second row settles it: a number in the label column under a name in the first line's;
         // a fraction under pandas' default names.
@@ -454,6 +475,10 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         }
         layout = startLayout(row, header);
         if (layout.header) return;
+        if (lastBlank(row)) {
+          heldFirst = { fields: [...row.fields], lines: [...row.lines], columns: [...row.columns] };
+          return;
+        }
       }
     }
     takeRow(row);
@@ -481,8 +506,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       const v = parseDecimal(fields[j]);
       x[base + f] = v;
       if (!Number.isFinite(x[base + f])) {
-        const why = Number.isNaN(v) ? '' : BEYOND_FLOAT32;
-        throw fail(`expected a number in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}${numberHint(fields[j])}${headerHint(row, j)}`, lines[j], columns[j]);
+        const why = Number.isNaN(v) ? (fields[j].trim() === '' ? trailingHint(j) : numberHint(fields[j])) : BEYOND_FLOAT32;
+        throw fail(`expected a number in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}${headerHint(row, j)}`, lines[j], columns[j]);
       }
     }
     if (o.task === 'classes') {
@@ -619,11 +644,12 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         throw reader.error(`expected a CSV text file in UTF-8, found its last character cut (byte ${formatCount(at)} is ${hexByte(tail[0])}, the first byte of a ${utf8SequenceLength(tail[0])}-byte character, and the file ends after ${countOf(tail.length, 'byte')} of it): truncated`, at);
       }
       tokenizer.end();
-      // One line in all, its label a class name: a sample, not a header.
-      const only = undecided as CsvRow | null;
+      // One line in all, its label a class name: a sample, not a header; or the first held for the second line.
+      const only = (undecided ?? heldFirst) as CsvRow | null;
       if (only) {
+        if (undecided) layout = startLayout(only, false);
         undecided = null;
-        layout = startLayout(only, false);
+        heldFirst = null;
         takeRow(only);
       }
     } catch (err) {

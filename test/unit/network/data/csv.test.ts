@@ -348,6 +348,18 @@ test('a field that is no number says what it may be meant as (a word processor\'
     ['a,b,label,\n1,2,0,\n1,2,1,\n', {}, /expected a class label in field 4 \(""\), found an empty field — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"$/],
     // The label column unnamed, one label missing further down: no trailing-delimiter advice (it would delete the labels).
     ['a,b,\n1,2,0\n1,2,1\n3,4,\n', {}, /expected a class label in field 3 \(""\), found an empty field$/],
+    // Without a header (until 2026-12 no advice), as a class label, a regression target or a feature:
+    // the second line ending with the delimiter too says that the lines do (a one-line file, its one).
+    ['1,2,3,\n4,5,6,\n', {}, exactly('hint.csv:1:7: expected a class label in field 4, found an empty field — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"')],
+    ['1,2,3,\n', {}, exactly('hint.csv:1:7: expected a class label in field 4, found an empty field — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"')],
+    ['1,2,3,\n4,5,6,\n', { task: 'regression' }, exactly('hint.csv:1:7: expected a number as the regression target in field 4, found "" — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"')],
+    ['1,2,3,\n4,5,6,\n', { label: 2, header: false }, exactly('hint.csv:1:7: expected a number in field 4, found "" — the lines end with the delimiter, which makes an empty last column: remove it')],
+    // A header's empty last name over a feature: the lines end with it.
+    ['a,label,\n1,0,\n2,1,\n', { label: 'label' }, exactly('hint.csv:2:5: expected a number in field 3 (""), found "" — the lines end with the delimiter, which makes an empty last column: remove it')],
+    // Not for the first line's alone (a label missing there), past the first sample, nor for a field that is not the last.
+    ['1,2,\n4,5,6\n', {}, exactly('hint.csv:1:5: expected a class label in field 3, found an empty field')],
+    ['1,2,3\n4,5,\n', {}, exactly('hint.csv:2:5: expected a class label in field 3, found an empty field')],
+    ['1,,3\n4,5,6\n', {}, exactly('hint.csv:1:3: expected a number in field 2, found ""')],
     // A first line that is no CSV line: Excel's delimiter note, a comment.
     ['sep=;\na;b;label\n1;2;0\n3;4;1\n', {}, /every column is a label: a sample needs at least one feature column — the first line, "sep=;", is Excel's note of the delimiter, not CSV: remove it, and set "delimiter": ";"$/],
     ['sep=,\na,b,c,label\n1,2,3,0\n', {}, /expected 2 fields, as the first line has, found 4 — the first line, "sep=,", is Excel's note of the delimiter, not CSV: remove it$/],
