@@ -185,8 +185,8 @@ test('flab sweep --table prints the data line of each value under the table when
   const t = flab('sweep', file, '--table');
   assert.equal(t.code, 0, t.stderr);
   assert.deepEqual(t.stdout.trimEnd().split('\n').slice(3), [
-    'data, data.train = 4: CSV table-data.csv (with a header line): 4 training samples of 2 features; 2 classes; normalize none',
-    'data, data.train = 6: CSV table-data.csv (with a header line): 6 training samples of 2 features; 2 classes; normalize none',
+    'data, data.train = 4: CSV table-data.csv (with a header line): the first 4 training samples of 2 features; 2 classes; normalize none',
+    'data, data.train = 6: CSV table-data.csv (with a header line): the first 6 training samples of 2 features; 2 classes; normalize none',
   ]);
 });
 
