@@ -20,7 +20,7 @@ import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/tra
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { checkpointFolderOf, NetworkRun, TrainResult } from '../core/runs/train';
-import { loadingRunView, timeLeft, type LearningCurves, type PaceMark, type RunStatus, type RunView, type VerdictView } from '../protocol/training';
+import { loadingRunView, PaceWindow, timeLeft, type LearningCurves, type PaceMark, type RunStatus, type RunView, type VerdictView } from '../protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../protocol/workers';
 import { abortError } from './workerServer';
 
@@ -28,7 +28,7 @@ import { abortError } from './workerServer';
 export const SNAPSHOT_EVERY_MS = 250;
 
 /** The training stopped here, kept for Resume (one per worker: the panel's own), with where its pace is measured from. */
-let paused: { key: string; run: NetworkRun; elapsedMs: number; since: PaceMark | null } | null = null;
+let paused: { key: string; run: NetworkRun; elapsedMs: number; pace: PaceWindow; step: number } | null = null;
 /** Checkpoint readers by file (text and folder): following a folder reads each checkpoint once. */
 const readers = new Map<string, CheckpointReader>();
 const MAX_READERS = 2;
@@ -92,11 +92,14 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const key = runKey(job);
   let run: NetworkRun;
   let elapsedBefore = 0;
-  // The time left is at the pace since the first record (`timeLeft`): not over the set-up of the
-  // trainer's sessions, the bridge's exact flow and the first record's measurements.
-  let since: PaceMark | null = null;
+  // The time left is at the pace of the last seconds since the first record (`PaceWindow`): not over
+  // the set-up of the trainer's sessions, the bridge's exact flow and the first record's measurements.
+  let pace = new PaceWindow();
+  // The step the trainer is at (its progress, between records), and its epoch.
+  let at: { step: number; epoch: number } | null = null;
   if (job.resume && paused?.key === key) {
-    ({ run, elapsedMs: elapsedBefore, since } = paused);
+    ({ run, elapsedMs: elapsedBefore, pace } = paused);
+    at = { step: paused.step, epoch: paused.step / Math.max(1, run.training.stepsPerEpoch) };
     paused = null;
   } else {
     // A new text (or no Resume): whatever was kept is no longer wanted.
@@ -114,27 +117,30 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const drawn = drawnBudget(job.sweepIndex !== null && file.sweep ? file.sweep.values.length : 1);
   // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading
   // the data…" through a first step of a minute).
-  snapshot(networkView(run.result(), 'training', run, { elapsedMs: elapsed(), since }, notices, drawn));
+  const time = () => ({ elapsedMs: elapsed(), since: pace.since(), at });
+  snapshot(networkView(run.result(), 'training', run, time(), notices, drawn));
   const outcome = await run.run({
     shouldStop: () => signal.aborted,
     onRecord: (r) => {
-      since ??= { elapsedMs: elapsed(), step: r.step };
+      if (!pace.since()) pace.add({ elapsedMs: elapsed(), step: r.step });
     },
-    onProgress: () => {
+    onProgress: (p) => {
+      at = { step: p.step, epoch: p.epoch };
       const now = performance.now();
       if (now - lastSnapshot < SNAPSHOT_EVERY_MS) return;
       lastSnapshot = now;
-      snapshot(networkView(run.result(), 'training', run, { elapsedMs: elapsed(), since }, notices, drawn));
+      if (pace.since()) pace.add({ elapsedMs: elapsed(), step: p.step });
+      snapshot(networkView(run.result(), 'training', run, time(), notices, drawn));
     },
   });
   if (outcome.status === 'stopped') {
-    paused = { key, run, elapsedMs: elapsed(), since };
+    paused = { key, run, elapsedMs: elapsed(), pace, step: at?.step ?? 0 };
     throw abortError('the training');
   }
   const result = run.result();
   // The summary's status is the one flab train prints (printedStatus: a loss not finite at θ₀ is notTrained).
   const { status } = result.summary;
-  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, { elapsedMs: elapsed(), since }, notices, drawn);
+  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, { elapsedMs: elapsed(), since: null, at: null }, notices, drawn);
   run.dispose();
   return { run: view, result };
 }
@@ -183,8 +189,11 @@ function verdictOf(scores: LayerScores | null, records: number, thresholds: Laye
  * drawn under them); `time`: the run's wall time and where its pace is measured from (`timeLeft`);
  * `maxDrawn`: the records past which it is thinned (`drawnBudget`).
  */
-export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, time: { elapsedMs: number; since: PaceMark | null }, notices: string[], maxDrawn = MAX_DRAWN_RECORDS): RunView {
-  const last = r.step.length ? r.step[r.step.length - 1] : 0;
+export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, time: { elapsedMs: number; since: PaceMark | null; at?: { step: number; epoch: number } | null }, notices: string[], maxDrawn = MAX_DRAWN_RECORDS): RunView {
+  // The step the trainer is at while it trains (records can be far apart), else its last record's.
+  const recorded = r.step.length ? r.step[r.step.length - 1] : 0;
+  const ahead = status === 'training' && time.at && time.at.step > recorded ? time.at : null;
+  const last = ahead ? ahead.step : recorded;
   const total = run?.training.totalSteps ?? null;
   const { elapsedMs } = time;
   const remaining = status === 'training' && total ? timeLeft(time.since, { elapsedMs, step: last }, total) : null;
@@ -209,7 +218,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
   else if (s.divergedAt !== null) extra.push(`The loss stopped being finite at step ${s.divergedAt}: the run stopped there; the curves end at its last record.`);
   return {
     status,
-    progress: { step: last, totalSteps: total, epoch: r.epoch.length ? r.epoch[r.epoch.length - 1] : null, elapsedMs, remainingMs: remaining },
+    progress: { step: last, totalSteps: total, epoch: ahead ? ahead.epoch : r.epoch.length ? r.epoch[r.epoch.length - 1] : null, elapsedMs, remainingMs: remaining },
     curves,
     verdict: status === 'diverged' || status === 'notTrained' ? { label: null, regime: s.divergedAt === 0 ? 'no label: the loss at θ₀ is not finite in float32' : `no label: the run diverged at step ${s.divergedAt}`, criteria: [], reasons: [] } : verdictOf(s.scores, r.step.length, { ...DEFAULT_LAYER_THRESHOLDS, ...s.thresholds }),
     notices: extra.map(visibleName),

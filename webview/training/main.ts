@@ -221,9 +221,10 @@ class TrainingPanel {
     this.showStatus(m);
     const chosen = this.chosenRun(m.sweep);
     const subject = chosen ?? run;
-    // The last run shown greyed until the new one's first record carries the new run's status and step:
-    // its verdict is said at its own last record ("so far (step 0)" over curves to step 1150 contradicted them).
-    const step = m.previous ? (subject.curves.step[subject.curves.step.length - 1] ?? 0) : (subject.progress?.step ?? 0);
+    // A verdict is said at its run's last record: the last run's, shown greyed until the new one's first
+    // record ("so far (step 0)" over curves to step 1150 contradicted them), and a run's in progress,
+    // whose progress is the step its trainer is at, past the records.
+    const step = subject.curves.step[subject.curves.step.length - 1] ?? subject.progress?.step ?? 0;
     this.showVerdict(m.sweep ? (chosen?.verdict ?? null) : run.verdict, m.previous ? 'previous' : subject.status, step, this.which(m.sweep));
     this.showSweepLegend(m.sweep);
     this.description.hidden = !m.description;

@@ -9,7 +9,7 @@ import { loadingRunView, PaceMark, RunView, SweepView, timeLeft, untrained } fro
  * (loading until one has started), finished when all have (diverged, or not trained, when every value
  * did: not "Finished" over charts with no point); its progress the steps summed over the
  * values (a value not started counted at the mean length of those that have), the sweep's wall time and
- * the time left at its pace since `since` (`sweepPaceMark`; null: no estimate yet), and how many
+ * the time left at its pace since `since` (a `PaceWindow`'s mark; null: no estimate yet), and how many
  * values have ended. Its curves, notices and parameters are
  * those of the first value with records (what the charts' shapes follow), with the swept key's
  * parameter giving all its values. Until 2026-12 the panel showed the first value's own run: "Finished"
@@ -55,19 +55,16 @@ export function sweepSteps(runs: readonly (RunView | null)[]): number {
 }
 
 /**
- * Where a sweep's pace is measured from (`sweepRun`'s `since`): `mark` once set; else now, when every
- * value a worker holds (sent to it, not ended) has made its first record; else null — no estimate.
- * Until 2026-12 the pace was taken from the sweep's start, so the first estimate spread the workers'
- * start-up (loading the data, building the sessions, the first records) over every step of the sweep,
- * many times too long. The data a later value loads while the others train is part of the pace. After
- * Resume the values held have their records: the pace is measured from there (not over the steps
- * taken before the stop).
+ * Whether a sweep's pace can be measured from now on (`PaceWindow`'s first mark): every value a worker
+ * holds (sent to it, not ended) has made its first record. Until 2026-12 the pace was taken from the
+ * sweep's start, so the first estimate spread the workers' start-up (loading the data, building the
+ * sessions, the first records) over every step of the sweep, many times too long. The data a later
+ * value loads while the others train is part of the pace. After Resume the values held have their
+ * records: the pace is measured from there (not over the steps taken before the stop).
  */
-export function sweepPaceMark(mark: PaceMark | null, runs: readonly (RunView | null)[], ended: readonly boolean[], workerOf: readonly (number | null)[], elapsedMs: number): PaceMark | null {
-  if (mark) return mark;
+export function sweepPaceReady(runs: readonly (RunView | null)[], ended: readonly boolean[], workerOf: readonly (number | null)[]): boolean {
   const held = runs.filter((_, i) => workerOf[i] !== null && !ended[i]);
-  if (held.length === 0 || held.some((r) => r === null || r.curves.step.length === 0)) return null;
-  return { elapsedMs, step: sweepSteps(runs) };
+  return held.length > 0 && held.every((r) => r !== null && r.curves.step.length > 0);
 }
 
 /**

@@ -2,8 +2,8 @@
 // has ended, the steps summed over the values, the swept key's parameter giving all its values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nextSweepValue, sweepPaceMark, sweepRun } from '../../../src/extension/training/sweepRun';
-import { loadingRunView, type PaceMark, type RunView, type SweepView } from '../../../src/protocol/training';
+import { nextSweepValue, sweepPaceReady, sweepRun, sweepSteps } from '../../../src/extension/training/sweepRun';
+import { loadingRunView, PACE_WINDOW_MS, PaceWindow, timeLeft, type RunView, type SweepView } from '../../../src/protocol/training';
 
 function run(status: RunView['status'], step: number, totalSteps: number | null, records = 3): RunView {
   const curves = { ...loadingRunView().curves, step: Array.from({ length: records }, (_, i) => i * 10) };
@@ -73,10 +73,10 @@ test('the first time left is at the pace of the values training, not over their 
   // 8 s on a worker that has its data: 1 s of sessions, 4 s of steps), 8.5 s after 4.5 s. The first
   // estimate said 208 s left at 4.25 s: the sweep's 120 steps over its 4.25 s, start-up and all.
   const ended = [false, false, false];
-  let mark: PaceMark | null = null;
+  const pace = new PaceWindow();
   const estimate = (t: number, runs: (RunView | null)[], workerOf: (number | null)[]): number | null => {
-    mark = sweepPaceMark(mark, runs, ended, workerOf, t);
-    return sweepRun(sweep(runs), ended, t, mark).progress?.remainingMs ?? null;
+    if (pace.since() || sweepPaceReady(runs, ended, workerOf)) pace.add({ elapsedMs: t, step: sweepSteps(runs) });
+    return sweepRun(sweep(runs), ended, t, pace.since()).progress?.remainingMs ?? null;
   };
   const held = [0, 1, null];
   const estimates = [
@@ -116,4 +116,29 @@ test('Resume sends each stopped value back to the worker that holds it, then the
   // A fresh sweep: the values in order.
   assert.equal(nextSweepValue([false, false, false], [null, null, null], 0), 0);
   assert.equal(nextSweepValue([false, false, false], [0, null, null], 1), 1);
+});
+
+test('the time left is paced over the last seconds: a slow start is forgotten once the run has gone on for the window', () => {
+  // A fresh run: its first record at 0.6 s, then 10 steps in its first 0.4 s (cold sessions), then 700 steps a
+  // second, 4,500 steps in all — 6.4 s left at 1 s. Paced from the first record alone it said 2.5 minutes
+  // at step 10 and was still 1.6 times too long at 4 s.
+  const pace = new PaceWindow();
+  const stepAt = (t: number) => (t <= 1000 ? Math.round((10 * (t - 600)) / 400) : 10 + Math.round(0.7 * (t - 1000)));
+  let at4 = null as number | null;
+  for (let t = 600; t <= 8000; t += 250) {
+    pace.add({ elapsedMs: t, step: stepAt(t) });
+    const left = timeLeft(pace.since(), { elapsedMs: t, step: stepAt(t) }, 4500);
+    if (t === 4100) at4 = left;
+    if (t >= 600 + PACE_WINDOW_MS + 1000) {
+      const truth = (4500 - stepAt(t)) / 0.7;
+      assert.ok(left !== null && Math.abs(left - truth) / truth < 0.02, `${left} ms left at ${t} ms, for ${truth}`);
+    }
+  }
+  const truth4 = (4500 - stepAt(4100)) / 0.7;
+  assert.ok(at4 !== null && at4 < 1.2 * truth4, `at 4.1 s: ${at4} ms for ${truth4}`);
+  // The first mark alone: no estimate before a step since it.
+  const fresh = new PaceWindow();
+  assert.equal(fresh.since(), null);
+  fresh.add({ elapsedMs: 500, step: 0 });
+  assert.equal(timeLeft(fresh.since(), { elapsedMs: 700, step: 0 }, 100), null);
 });

@@ -82,6 +82,14 @@ describe('training worker', () => {
     assert.ok(paced <= first.elapsedMs - start.elapsedMs + 1e-6, `paced over ${paced} ms of ${first.elapsedMs} ms, ${start.elapsedMs} ms of them before step 0`);
   });
 
+  it('counts the steps the trainer has taken between records in its progress (a sweep\'s time left climbed while its step stood at the last record)', async () => {
+    const snapshots: RunView[] = [];
+    runOf(await runTrainingJob(job(bridge.replace('"steps": 1500', '"steps": 60000').replace('"every": 10', '"every": 30000')), new AbortController().signal, (s) => snapshots.push(s)));
+    const between = snapshots.filter((s) => s.status === 'training' && s.progress && s.progress.step % 30000 !== 0);
+    assert.ok(between.length > 0, `progress between records: ${snapshots.map((s) => s.progress?.step).join(', ')}`);
+    for (const s of between) assert.ok(s.progress!.step > (s.curves.step.at(-1) ?? 0) && s.progress!.epoch !== null, `step ${s.progress!.step} past the last record ${s.curves.step.at(-1)}`);
+  });
+
   it('trains an edit that leaves the data alone on the data the run before loaded', async () => {
     forgetKeptRuns();
     const before = dataTakenAgain();
