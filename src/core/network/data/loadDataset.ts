@@ -163,7 +163,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readCsvSplit(ctx, file(spec.trainFile, 'trainFile'), { ...common, asked: spec.train, what: 'training', testFollows: hasTest });
       const test = hasTest ? await readCsvSplit(ctx, file(spec.testFile!, 'testFile'), { ...common, asked: spec.test, what: 'test', expect: train.layout }) : undefined;
       const header = !train.layout.header ? 'no header line' : train.layout.rowIndex ? `with a header line; ${indexColumnsSaid(train.layout.rowIndex).replace(/^the/, 'its')}, a row index, left out` : 'with a header line';
-      const source = `CSV ${spec.trainFile} (${header}): ${kept(train.split.count, spec.train, spec.subsetSeed, 'training sample')} of ${countOf(train.split.features, 'feature')}${test ? `; ${spec.testFile}: ${kept(test.split.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
+      const source = `CSV ${spec.trainFile} (${header}): ${kept(train.split.count, spec.train, spec.subsetSeed, 'training sample', ` of ${countOf(train.split.features, 'feature')}`)}${test ? `; ${spec.testFile}: ${kept(test.split.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
     case 'npy': {
@@ -193,14 +193,14 @@ function checkSameShapes(train: RawSplit, test: RawSplit, key: string): void {
 }
 
 /**
- * A split's samples as the data line says them: all of them (`250 training samples`), the first N the
- * data block asks for (`the first 100 training samples`), or N at random (`100 training samples at
- * random, seed 3`). Until 2026-12 a subset was said once, after the test split's count, and the first
+ * A split's samples as the data line says them, with `detail` after the noun (` of 3 features`): all of
+ * them (`250 training samples`), the first N the data block asks for (`the first 100 training
+ * samples`), or N at random (`100 training samples of 3 features at random (seed 3)`). Until 2026-12 a subset was said once, after the test split's count, and the first
  * N not at all.
  */
-function kept(count: number, asked: number | undefined, seed: number | undefined, noun: string): string {
-  if (asked === undefined) return countOf(count, noun);
-  return seed === undefined ? `the first ${countOf(count, noun)}` : `${countOf(count, noun)} at random, seed ${seed}`;
+function kept(count: number, asked: number | undefined, seed: number | undefined, noun: string, detail = ''): string {
+  if (asked === undefined) return `${countOf(count, noun)}${detail}`;
+  return seed === undefined ? `the first ${countOf(count, noun)}${detail}` : `${countOf(count, noun)}${detail} at random (seed ${seed})`;
 }
 
 interface SettledClasses {

@@ -485,6 +485,8 @@ test('subsets of a CSV: the first N stop the reading (later lines are never pars
   assert.notDeepEqual(xs, Array.from({ length: 10 }, (_, i) => i));
   assert.ok(r.train.targets.kind === 'classes');
   assert.deepEqual(Array.from(r.train.targets.labels), xs.map((v) => v % 2));
+  // The data line: the features after the samples, then how they were chosen ("… at random, seed 3 of 1 feature" read as a count).
+  assert.match(r.source, /^CSV many\.csv \(no header line\): 10 training samples of 1 feature at random \(seed 3\); 2 classes/);
   await rejectsAt(loadDataset(spec({ trainFile: 'many.csv', train: 51 }), o), { path: 'data.train', message: /51 training samples asked for, many.csv has 50/ });
 });
 

@@ -84,7 +84,7 @@ test('subsets: the first N, or N at random with a seed, in file order', async ()
   // marked, and "(a random subset, seed 42)" came after the test split's count alone, or with no subset at all).
   const line = (over: Partial<IdxSpec>) => loadDataset(spec({ testImages: 'images', testLabels: 'labels', classes: 10, ...over }), { baseDir: dir }).then((d) => d.source.split(';').slice(0, 2).join(';'));
   assert.equal(await line({ train: 7 }), 'IDX images + labels: the first 7 training samples; images + labels: 23 test samples');
-  assert.equal(await line({ train: 7, test: 5, subsetSeed: 42 }), 'IDX images + labels: 7 training samples at random, seed 42; images + labels: 5 test samples at random, seed 42');
+  assert.equal(await line({ train: 7, test: 5, subsetSeed: 42 }), 'IDX images + labels: 7 training samples at random (seed 42); images + labels: 5 test samples at random (seed 42)');
   assert.equal(await line({ subsetSeed: 42 }), 'IDX images + labels: 23 training samples; images + labels: 23 test samples');
 });
 
