@@ -546,7 +546,11 @@ describe('training panel webview', () => {
     const values = [10, 20];
     const runs = values.map((v) => withData(run(20, 'finished'), `MNIST, embedded subset: ${v} training digits`));
     await send(page, message(2, withData(run(20, 'finished'), 'per value: MNIST, embedded subset: 10 training digits; MNIST, embedded subset: 20 training digits'), { sweep: { key: 'data.train', path: 'data.train', values, runs } }));
-    await page.waitForFunction(() => document.querySelector('.data-line')?.textContent?.includes('per value'));
+    await page.waitForFunction(() => document.querySelectorAll('.data-line .data-value').length === 2);
+    // One line per value, named by it (one line of every value's, run together, did not say which was which).
+    assert.deepEqual(await page.locator('.data-line .data-value').allInnerTexts(), ['data.train = 10: MNIST, embedded subset: 10 training digits', 'data.train = 20: MNIST, embedded subset: 20 training digits']);
+    assert.equal(await page.locator('.data-line .data-line-label').innerText(), 'Data, per value');
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-data-line-sweep.png'), clip: { x: 0, y: 0, width: 1280, height: 420 } });
     await page.locator('.sweep-item[data-sweep-value="20"]').click();
     await page.waitForFunction(() => document.querySelector('.data-line')?.textContent === 'Data MNIST, embedded subset: 20 training digits');
     // Checkpoints carry no data line: none is shown (not the last run's).

@@ -73,7 +73,7 @@ class TrainingPanel {
   private readonly description = el('details', 'description');
   private readonly descriptionText = el('p', 'description-text');
   /** What the shown run was trained on: the data line `flab train --summary` prints (a CSV's row index left out, its classes, the normalisation). */
-  private readonly dataLine = el('p', 'data-line');
+  private readonly dataLine = el('div', 'data-line');
   private readonly progress = el('section', 'progress');
   private readonly bar = el('progress', 'progress-bar');
   private readonly progressText = el('span', 'progress-text');
@@ -229,7 +229,7 @@ class TrainingPanel {
     this.showSweepLegend(m.sweep);
     this.description.hidden = !m.description;
     this.descriptionText.textContent = m.description ?? '';
-    this.showData(subject);
+    this.showData(subject, chosen ? null : m.sweep);
     this.notices.replaceChildren(...run.notices.map((n) => el('li', 'notice-item', n)));
     this.notices.hidden = run.notices.length === 0;
     const zetaPair = this.showPairChoice(m);
@@ -282,12 +282,27 @@ class TrainingPanel {
 
   /** In a sweep, the run the verdict describes: the chosen value's, once it has one. */
   /**
-   * The data line of the run shown (its `data` parameter, the data line of `flab train --summary`): a
-   * sweep's, or the chosen value's — "per value: …" when the values read different data. None for
-   * checkpoints, which carry no data, and before the first snapshot.
+   * The data line of the run shown (its `data` parameter, the data line of `flab train --summary`): the
+   * run's, or a sweep's chosen value's; a sweep none of whose values is chosen, and whose values read
+   * different data, gives one line per value, named by it (one line of every value's, run together,
+   * did not say which was which). None for checkpoints, which carry no data, and before the first snapshot.
    */
-  private showData(run: RunView): void {
-    const source = run.parameters.find((p) => p.path === 'data')?.value ?? null;
+  private showData(run: RunView, sweep: SweepView | null): void {
+    const sourceOf = (r: RunView | null) => r?.parameters.find((p) => p.path === 'data')?.value ?? null;
+    const each = sweep ? sweep.runs.map(sourceOf) : [];
+    if (sweep && new Set(each.filter((v) => v !== null)).size > 1) {
+      const items = sweep.values.map((v, i) => {
+        const item = el('li', 'data-value');
+        item.append(el('span', 'data-value-name', `${sweep.key} = ${formatReadout(v)}:`), ` ${each[i] ?? 'not started yet'}`);
+        return item;
+      });
+      const list = el('ul', 'data-values');
+      list.append(...items);
+      this.dataLine.hidden = false;
+      this.dataLine.replaceChildren(el('span', 'data-line-label', 'Data, per value'), list);
+      return;
+    }
+    const source = sourceOf(run);
     this.dataLine.hidden = source === null;
     if (source === null) return;
     this.dataLine.replaceChildren(el('span', 'data-line-label', 'Data'), ` ${source}`);
