@@ -461,14 +461,26 @@ describe('training panel webview', () => {
     assert.deepEqual(second.series.map((x) => x.y), runs.map((r) => r.curves.alignment[1].zeta), 'each value\'s ζ of the second pair');
     assert.equal((await drawnCharts(page)).zeta, 3, 'one curve per value');
     await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep-pair.png'), fullPage: true });
+    // In a narrow panel the pairs wrap: four pairs of long names ran past a 240 px panel's edge, and it scrolled sideways.
+    const longNames = runs.map((r) => ({ ...r, curves: { ...r.curves, alignment: [1, 2, 3, 4].map((l) => ({ ...r.curves.alignment[0], name: `fc${l}.weight → fc${l + 1}.weight` })) } }));
+    await page.setViewportSize({ width: 240, height: 800 });
+    await send(page, message(2, longNames[0], { sweep: { key: 'scale', path: 'init.scale', values, runs: longNames } }));
+    await page.waitForFunction(() => document.querySelectorAll('[data-choice="zeta-pair"] .choice-option').length === 4);
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(widths[0] <= widths[1], `the page is ${widths[0]} px wide in a ${widths[1]} px panel`);
+    await page.locator('[data-choice="zeta-pair"]').screenshot({ path: join(SCREENSHOTS, 'training-pairs-narrow.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await send(page, message(3, runs[0], { sweep: { key: 'scale', path: 'init.scale', values, runs } }));
+    await page.waitForFunction(() => document.querySelectorAll('[data-choice="zeta-pair"] .choice-option').length === 2);
+    await choice.locator('.choice-option', { hasText: 'fc2→fc3' }).click();
     // The choice stays across messages (a new snapshot), and goes with a run of one pair, or no sweep.
-    await send(page, message(2, runs[0], { sweep: { key: 'scale', path: 'init.scale', values, runs } }));
+    await send(page, message(4, runs[0], { sweep: { key: 'scale', path: 'init.scale', values, runs } }));
     assert.equal((await figureOf(3)).title, 'Alignment ζ of fc2→fc3 (pair 2 of 2)');
     const onePair = runs.map((r) => ({ ...r, curves: { ...r.curves, alignment: r.curves.alignment.slice(0, 1) } }));
-    await send(page, message(3, onePair[0], { sweep: { key: 'scale', path: 'init.scale', values, runs: onePair } }));
+    await send(page, message(5, onePair[0], { sweep: { key: 'scale', path: 'init.scale', values, runs: onePair } }));
     await page.waitForFunction(() => document.querySelector('[data-choice="zeta-pair"]') === null);
     assert.equal((await figureOf(4)).title, 'Alignment ζ of fc1→fc2');
-    await send(page, message(4, runs[0]));
+    await send(page, message(6, runs[0]));
     await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-series') === '4');
     assert.equal(await page.locator('[data-choice="zeta-pair"]').count(), 0, 'one run draws every pair: no choice');
   });
