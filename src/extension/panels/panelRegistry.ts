@@ -82,16 +82,29 @@ export class PanelPlacement {
   column(uri: vscode.Uri): vscode.ViewColumn {
     const open = this.registries.flatMap((r) => r.all());
     const columns = open.flatMap((p) => (p.panel.viewColumn === undefined ? [] : [p.panel.viewColumn]));
-    const group = vscode.window.tabGroups.activeTabGroup;
-    const active = group.viewColumn;
-    const input = group.activeTab?.input;
-    if (input instanceof vscode.TabInputText && input.uri.toString() === uri.toString()) {
+    const active = vscode.window.tabGroups.activeTabGroup.viewColumn;
+    if (this.editorInFront(uri)) {
       const others = vscode.window.tabGroups.all.map((g) => g.viewColumn).filter((c) => c !== active);
       return columns.find((c) => c !== active) ?? others[0] ?? vscode.ViewColumn.Beside;
     }
     if (columns.includes(active)) return active;
     const last = this.last && open.includes(this.last) ? this.last.panel.viewColumn : undefined;
     return last ?? columns[0] ?? vscode.ViewColumn.Beside;
+  }
+
+  /** Whether the file `uri`'s own editor is in front in the active group. */
+  editorInFront(uri: vscode.Uri): boolean {
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    return input instanceof vscode.TabInputText && input.uri.toString() === uri.toString();
+  }
+
+  /**
+   * Where an open panel of `uri` is shown again: where it is — unless it is in the active group behind
+   * its file's own editor, in front there (the title button brought the panel over the editor), when
+   * it goes where `column` puts a new one, beside the editor.
+   */
+  revealColumn(uri: vscode.Uri, panelColumn: vscode.ViewColumn | undefined): vscode.ViewColumn | undefined {
+    return panelColumn === vscode.window.tabGroups.activeTabGroup.viewColumn && this.editorInFront(uri) ? this.column(uri) : panelColumn;
   }
 }
 
@@ -188,7 +201,7 @@ export class PanelRegistry<D extends PanelDelegate, Options> implements vscode.D
     const existing = this.get(uri);
     if (existing) {
       this.factory.reopen?.(existing.delegate, options);
-      existing.panel.reveal(existing.panel.viewColumn ?? column, preserveFocus);
+      existing.panel.reveal(this.placement.revealColumn(uri, existing.panel.viewColumn) ?? column, preserveFocus);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(this.kind.viewType, this.kind.title(baseName(uri)), { viewColumn: column ?? this.placement.column(uri), preserveFocus }, webviewOptions(this.services.extensionUri));

@@ -103,4 +103,24 @@ describe('dynamics panel (extension host)', () => {
     assert.equal(vscode.window.tabGroups.all.find((g) => g.viewColumn === vscode.ViewColumn.Two)?.activeTab?.label, 'invalid.flab.json', 'its editor still in front');
     assert.equal(vscode.window.tabGroups.all.length, 2, 'no third column');
   });
+
+  it('shows an open panel beside its file\'s editor when that editor is in front in the panel\'s group, not over it', async () => {
+    // All in one group: the panel, then the file's editor over it; the title button brought the panel
+    // back over its own editor.
+    const testing = await testingApi();
+    await closeAllEditors();
+    const uri = workspaceFile('basic.flab.json');
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    await waitFor('the panel', () => testing.panels().find((p) => p.documentUri === uri.toString())?.viewColumn);
+    await vscode.commands.executeCommand('workbench.action.joinAllGroups');
+    const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preview: false });
+    assert.equal(vscode.window.tabGroups.all.length, 1, 'one group, the editor in front');
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), editor.document.uri);
+    const column = await waitFor('the panel moved beside', () => {
+      const c = testing.panels().find((p) => p.documentUri === uri.toString())?.viewColumn;
+      return c !== undefined && c !== vscode.ViewColumn.One ? c : undefined;
+    });
+    assert.equal(column, vscode.ViewColumn.Two);
+    assert.equal(vscode.window.tabGroups.all.find((g) => g.viewColumn === vscode.ViewColumn.One)?.activeTab?.label, 'basic.flab.json', 'its editor still in front');
+  });
 });
