@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { MAX_PHASE_SIZE, PHASE_PANEL_METHODS, PhaseAxisSpec, type PhaseMethod } from '../../protocol/phase';
 import { formatSignificant } from '../../core/mechanisms/explain';
 import { baseName } from '../panels/livePanel';
-import { AxisCandidate, axisCandidates, formatRange, parseAxisArgument, parseRange } from '../phase/axes';
+import { AxisCandidate, axisCandidates, formatRange, parseAxisArgument, parseRange, phaseDiagramRefusal } from '../phase/axes';
 import { isExperimentFile } from '../problems';
 import { Command, pickExperiment, uriArgument } from './context';
 
@@ -25,11 +25,12 @@ export const openPhaseDiagram: Command = {
     const uri = given ?? (active && (isExperimentFile(active.uri) || active.languageId === 'jsonc' || active.languageId === 'json') ? active.uri : undefined) ?? (await pickExperiment('Open Phase Diagram'));
     if (!uri) return undefined;
     const document = await vscode.workspace.openTextDocument(uri);
-    const candidates = axisCandidates(document.getText());
-    if (candidates.length < 2) {
-      void vscode.window.showWarningMessage(`${baseName(uri)} is not a valid experiment yet (or has fewer than two numeric hyperparameters): fix it first.`);
+    const refusal = phaseDiagramRefusal(document.getText(), baseName(uri));
+    if (refusal) {
+      void vscode.window.showWarningMessage(refusal);
       return undefined;
     }
+    const candidates = axisCandidates(document.getText());
     const size = typeof a.size === 'number' && Number.isInteger(a.size) && a.size >= 2 && a.size <= MAX_PHASE_SIZE ? a.size : settings().phaseGridSize;
     const method: PhaseMethod = (PHASE_PANEL_METHODS as readonly unknown[]).includes(a.method) ? (a.method as PhaseMethod) : (phases.get(uri)?.delegate.axes.method ?? 'flow');
     const fromArg = (v: unknown): PhaseAxisSpec | undefined => {

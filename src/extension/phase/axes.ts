@@ -3,7 +3,8 @@
  * experiment can be an axis and their default ranges, and ranges as the user types them.
  */
 import { getNumber, numericKeys, resolveKey } from '../../core/experiment/hyperparameters';
-import { parseExperiment } from '../../core/experiment/parse';
+import { parseExperiment, parseJsonText } from '../../core/experiment/parse';
+import { experimentKind } from '../../core/experiment/kind';
 import type { PhaseAxisSpec } from '../../protocol/phase';
 
 /** A key that can be an axis, with the experiment's value and a sensible default range. */
@@ -40,6 +41,21 @@ export function defaultRange(path: string, current: number | null, integer: bool
 
 function tidy(x: number): number {
   return Number(x.toPrecision(6));
+}
+
+/**
+ * Why Open Phase Diagram cannot map this file (null when it can): a phase diagram maps the two-layer
+ * linear model's mechanisms, so a network or checkpoint experiment is told that (it was told it was
+ * "not a valid experiment yet"), and a linear one needs two numeric hyperparameters and no errors.
+ */
+export function phaseDiagramRefusal(text: string, fileName: string): string | null {
+  const { tree } = parseJsonText(text);
+  const kind = tree ? experimentKind(tree) : 'linear';
+  if (kind !== 'linear') {
+    const what = kind === 'network' ? 'a network experiment' : 'a checkpoint experiment';
+    return `${fileName} is ${what}: a phase diagram maps the two-layer linear model's mechanisms over two of its hyperparameters. For a network, sweep a key ("sweep" in the file) and read its training panel's summary views.`;
+  }
+  return axisCandidates(text).length < 2 ? `${fileName} is not a valid experiment yet (or has fewer than two numeric hyperparameters): fix it first.` : null;
 }
 
 /** The keys of this experiment that can be an axis (preferred ones first); [] when the text is not an experiment. */

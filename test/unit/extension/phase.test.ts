@@ -2,12 +2,12 @@
 // experiment text, the encoded message, and the worker bridge (real dist/phaseWorker.js): off the
 // main thread, a newer run cancelling the one in progress, 256² in under a second.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseExperiment } from '../../../src/core/experiment/parse';
 import { cellExperimentText } from '../../../src/document/cellText';
-import { axisCandidates, defaultRange, formatRange, parseAxisArgument, parseRange } from '../../../src/extension/phase/axes';
+import { axisCandidates, defaultRange, formatRange, parseAxisArgument, parseRange, phaseDiagramRefusal } from '../../../src/extension/phase/axes';
 import { phaseChannel } from '../../../src/extension/channels';
 import { parseFromPhase as parseFromPhaseWebview, parsePhasePanelState } from '../../../src/protocol/phase';
 import { runPhase, toFloat32 } from '../../../src/workers/phaseRun';
@@ -29,6 +29,14 @@ const Y = { key: 'init.scaleU', from: 1e-4, to: 10, scale: 'log' as const };
 const workerPath = join(process.cwd(), 'dist', 'phaseWorker.js');
 
 describe('phase axes', () => {
+  it('tells a network or checkpoint experiment that a phase diagram maps the linear model (it was told it was not a valid experiment yet)', () => {
+    const example = (path: string) => readFileSync(join(process.cwd(), 'examples', path), 'utf8');
+    assert.equal(phaseDiagramRefusal(text, 'align.flab.json'), null);
+    assert.match(phaseDiagramRefusal(example('networks/mnist-four-layer-zeta.flab.json'), 'zeta.flab.json') ?? '', /^zeta\.flab\.json is a network experiment: a phase diagram maps the two-layer linear model's mechanisms/);
+    assert.match(phaseDiagramRefusal(example('checkpoints/follow-mlp.flab.json'), 'follow.flab.json') ?? '', /^follow\.flab\.json is a checkpoint experiment: /);
+    assert.equal(phaseDiagramRefusal('{ "name": ', 'broken.flab.json'), 'broken.flab.json is not a valid experiment yet (or has fewer than two numeric hyperparameters): fix it first.');
+  });
+
   it('offers the experiment\'s numeric keys, the paper\'s axes first, with ranges around their values', () => {
     const c = axisCandidates(text);
     assert.deepEqual(c.slice(0, 2).map((k) => k.path), ['model.outputScale', 'init.scaleU']);
