@@ -81,7 +81,8 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise
     targets: s.targets.kind === 'regression' ? { kind: 'regression', values: s.targets.values, outputs: s.targets.outputs } : { kind: 'classes', labels: labels!, classCount: settled!.classCount },
   });
   const classNames = settled?.names ?? fixedNames;
-  const task = settled ? countOf(settled.classCount, 'class', 'classes') : `regression, ${countOf(raw.train.targets.kind === 'regression' ? raw.train.targets.outputs : 1, 'output')}`;
+  // Classes named by the labels are said with their names, in the order of the outputs.
+  const task = settled ? `${countOf(settled.classCount, 'class', 'classes')}${settled.names ? ` (${nameList(settled.names)})` : ''}` : `regression, ${countOf(raw.train.targets.kind === 'regression' ? raw.train.targets.outputs : 1, 'output')}`;
   return {
     train: dataset(raw.train, settled?.train),
     test: raw.test ? dataset(raw.test, settled?.test) : undefined,

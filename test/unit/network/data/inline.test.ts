@@ -144,6 +144,9 @@ test('counts of one are singular in the source line and the messages', async () 
   // Before: "3 training samples of 1 features, 1 test samples".
   const d = await loadDataset({ train: { x: [[0], [1], [2]], y: [0, 1, 1] }, test: { x: [[0]], y: [1] } }, o);
   assert.equal(d.source, 'inline: 3 training samples of 1 feature, 1 test sample; 2 classes; normalize none');
+  // Classes named by the labels are said with their names, in the outputs' order.
+  const named = await loadDataset({ train: { x: [[0], [1], [2]], y: ['virginica', 'setosa', 'versicolor'] } }, o);
+  assert.equal(named.source, 'inline: 3 training samples of 1 feature; 3 classes ("setosa", "versicolor" and "virginica"); normalize none');
   const one = await loadDataset({ train: { x: [[0, 1]], y: [[0.5]] } }, o);
   assert.equal(one.source, 'inline: 1 training sample of 2 features; regression, 1 output; normalize none');
   await rejectsAt(loadDataset({ train: { x: [[1], [2]], y: [0] } }, o), { path: 'data.train.y', message: exactly('1 target for 2 samples in "x": expected one per sample') });
