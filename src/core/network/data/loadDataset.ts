@@ -81,8 +81,9 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise
     targets: s.targets.kind === 'regression' ? { kind: 'regression', values: s.targets.values, outputs: s.targets.outputs } : { kind: 'classes', labels: labels!, classCount: settled!.classCount },
   });
   const classNames = settled?.names ?? fixedNames;
-  // Classes named by the labels are said with their names, in the order of the outputs.
-  const task = settled ? `${countOf(settled.classCount, 'class', 'classes')}${settled.names ? ` (${nameList(settled.names)})` : ''}` : `regression, ${countOf(raw.train.targets.kind === 'regression' ? raw.train.targets.outputs : 1, 'output')}`;
+  // Classes named by the labels are said with their names, in the order of the outputs; classes no
+  // training sample has (a "classes" above the labels, a subset) with their labels: outputs never trained.
+  const task = settled ? `${countOf(settled.classCount, 'class', 'classes')}${settled.names ? ` (${nameList(settled.names)})` : ''}${untrainedClasses(settled)}` : `regression, ${countOf(raw.train.targets.kind === 'regression' ? raw.train.targets.outputs : 1, 'output')}`;
   return {
     train: dataset(raw.train, settled?.train),
     test: raw.test ? dataset(raw.test, settled?.test) : undefined,
@@ -191,6 +192,15 @@ function checkSameShapes(train: RawSplit, test: RawSplit, key: string): void {
   if (shape(train.sampleShape) !== shape(test.sampleShape)) throw new DataError(`test samples have shape ${shape(test.sampleShape)}, training samples ${shape(train.sampleShape)}: the network takes one input shape`, key);
   const outputs = (s: RawSplit) => (s.targets.kind === 'regression' ? s.targets.outputs : 1);
   if (outputs(train) !== outputs(test)) throw new DataError(`test targets have ${countOf(outputs(test), 'value')} per sample, training targets ${outputs(train)}`, key);
+}
+
+/** `, 2 of them in no training sample (3 and 4)` for classes no training label has; '' when every class has one. */
+function untrainedClasses(settled: SettledClasses): string {
+  const seen = new Uint8Array(settled.classCount);
+  for (let i = 0; i < settled.train.length; i++) seen[settled.train[i]] = 1;
+  const missing: number[] = [];
+  seen.forEach((s, c) => s || missing.push(c));
+  return missing.length === 0 ? '' : `, ${formatCount(missing.length)} of them in no training sample (${labelRanges(missing)})`;
 }
 
 /**

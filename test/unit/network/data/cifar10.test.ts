@@ -86,7 +86,7 @@ test('bad CIFAR-10 batches: each a located message', async () => {
 test('counts of one are singular in the source line', async () => {
   write(dir, 'one.bin', cifarBytes([4], pixel));
   const d = await loadDataset(spec({ trainBatches: 'one.bin', testBatches: 'one.bin' }), o);
-  assert.equal(d.source, 'CIFAR-10 batches: 1 training image, 1 test image; 10 classes; normalize none');
+  assert.equal(d.source, 'CIFAR-10 batches: 1 training image, 1 test image; 10 classes, 9 of them in no training sample (0–3 and 5–9); normalize none');
 });
 
 test('a file of another format given as a CIFAR-10 batch is named by its first bytes, as the CSV reader names it', async () => {

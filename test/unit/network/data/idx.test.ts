@@ -214,7 +214,7 @@ test('counts of one are singular in the source line and the messages', async () 
   write(dir, 'one-image', idxBytes('u8', [1, 2], [3, 4]));
   write(dir, 'one-label', idxBytes('u8', [1], [0]));
   const d = await loadDataset(spec({ trainImages: 'one-image', trainLabels: 'one-label', testImages: 'one-image', testLabels: 'one-label', classes: 2 }), o);
-  assert.equal(d.source, 'IDX one-image + one-label: 1 training sample; one-image + one-label: 1 test sample; 2 classes; normalize none');
+  assert.equal(d.source, 'IDX one-image + one-label: 1 training sample; one-image + one-label: 1 test sample; 2 classes, 1 of them in no training sample (1); normalize none');
   write(dir, 'two-labels', idxBytes('u8', [2], [0, 1]));
   await rejectsAt(loadDataset(spec({ trainImages: 'one-image', trainLabels: 'two-labels' }), o), { path: 'data.trainLabels', message: exactly('two-labels, byte 4: 2 labels for 1 image (one-image): the two files must hold the same samples') });
   await rejectsAt(loadDataset(spec({ trainImages: 'two-labels', trainLabels: 'one-label' }), o), { path: 'data.trainLabels', message: exactly('one-label, byte 4: 1 label for 2 images (two-labels): the two files must hold the same samples') });

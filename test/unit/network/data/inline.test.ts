@@ -147,6 +147,9 @@ test('counts of one are singular in the source line and the messages', async () 
   // Classes named by the labels are said with their names, in the outputs' order.
   const named = await loadDataset({ train: { x: [[0], [1], [2]], y: ['virginica', 'setosa', 'versicolor'] } }, o);
   assert.equal(named.source, 'inline: 3 training samples of 1 feature; 3 classes ("setosa", "versicolor" and "virginica"); normalize none');
+  // Classes no training sample has are said with their labels: outputs never trained ("5 classes" hid it).
+  const more = await loadDataset({ train: { x: [[0], [1], [2]], y: [0, 1, 2] }, test: { x: [[0]], y: [4] }, classes: 5 }, o);
+  assert.equal(more.source, 'inline: 3 training samples of 1 feature, 1 test sample; 5 classes, 2 of them in no training sample (3 and 4); normalize none');
   const one = await loadDataset({ train: { x: [[0, 1]], y: [[0.5]] } }, o);
   assert.equal(one.source, 'inline: 1 training sample of 2 features; regression, 1 output; normalize none');
   await rejectsAt(loadDataset({ train: { x: [[1], [2]], y: [0] } }, o), { path: 'data.train.y', message: exactly('1 target for 2 samples in "x": expected one per sample') });

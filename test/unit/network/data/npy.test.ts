@@ -194,7 +194,7 @@ test('counts of one are singular in the source line and the messages', async () 
   write(dir, 'x1.npy', npyBytes('<f4', [1, 3], [1, 2, 3]));
   write(dir, 'y1.npy', npyBytes('<i8', [1], [0]));
   const d = await loadDataset(spec({ trainX: 'x1.npy', trainY: 'y1.npy', testX: 'x1.npy', testY: 'y1.npy', classes: 2 }), o);
-  assert.equal(d.source, 'NumPy x1.npy + y1.npy: 1 training sample; x1.npy + y1.npy: 1 test sample; 2 classes; normalize none');
+  assert.equal(d.source, 'NumPy x1.npy + y1.npy: 1 training sample; x1.npy + y1.npy: 1 test sample; 2 classes, 1 of them in no training sample (1); normalize none');
   write(dir, 'x2.npy', npyBytes('<f4', [2, 3], [1, 2, 3, 4, 5, 6]));
   await rejectsAt(loadDataset(spec({ trainX: 'x2.npy', trainY: 'y1.npy' }), o), { path: 'data.trainY', message: exactly('y1.npy, byte 128: 1 target (shape (1,)) for 2 samples in x2.npy (shape (2, 3)): the first sizes must agree') });
 });
