@@ -22,6 +22,22 @@ function csvRows(flip: number): string {
   return ['a,b,label', ...Array.from({ length: 16 }, (_, i) => `${Math.sin(i)},${Math.cos(3 * i)},${(i + flip) % 2}`)].join('\n') + '\n';
 }
 
+/**
+ * `stem.csv` (csvRows(0)) and `stem.flab.json`, a network named `name` trained on it from `seed`, its
+ * training panel open with its finished run; `panel()` reads that panel's state as the testing API has it.
+ */
+async function trainedOnCsv(stem: string, name: string, seed: number) {
+  const testing = await testingApi();
+  const csv = workspaceFile(`${stem}.csv`);
+  await vscode.workspace.fs.writeFile(csv, Buffer.from(csvRows(0), 'utf8'));
+  const text = JSON.stringify({ name, model: { hidden: [8], activation: 'tanh' }, data: { format: 'csv', trainFile: `${stem}.csv` }, init: { seed }, training: { steps: 20000, learningRate: 0.05, record: { every: 2000 } } });
+  const uri = await fileWith(`${stem}.flab.json`, text);
+  const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+  await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+  await waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
+  return { csv, text, uri, panel };
+}
+
 /** Replaces the whole text of an open document, as a user's edit (unsaved). */
 async function replaceText(doc: vscode.TextDocument, text: string): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
@@ -136,20 +152,13 @@ describe('training panel (extension host)', () => {
 
   it('trains again when a data file changed since the cached run (the cache held the old file\'s numbers)', async function () {
     this.timeout(120_000);
-    const testing = await testingApi();
-    const csv = workspaceFile('cached-data.csv');
-    await vscode.workspace.fs.writeFile(csv, Buffer.from(csvRows(0), 'utf8'));
-    const text = JSON.stringify({ name: 'A CSV set', model: { hidden: [8], activation: 'tanh' }, data: { format: 'csv', trainFile: 'cached-data.csv' }, init: { seed: 5 }, training: { steps: 20000, learningRate: 0.05, record: { every: 2000 } } });
-    const uri = await fileWith('cached-data.flab.json', text);
-    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    const { csv, text, uri, panel } = await trainedOnCsv('cached-data', 'A CSV set', 5);
     const reopen = async () => {
       await closeAllEditors();
       await waitFor('the panel closed', () => (panel() ? undefined : true));
       await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
       return waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
     };
-    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
-    await waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
     assert.equal((await reopen()).cached, true, 'the same text and the same file: from the cache');
     // The labels flipped: another data set under the same text.
     await vscode.workspace.fs.writeFile(csv, Buffer.from(csvRows(1), 'utf8'));
@@ -178,15 +187,8 @@ describe('training panel (extension host)', () => {
     // Until 2026-12 only an edit of the experiment looked at its data files again: a saved CSV left the
     // old run on screen as current, a deleted one no error, a restored one its "file not found".
     this.timeout(180_000);
-    const testing = await testingApi();
-    const csv = workspaceFile('watched-data.csv');
-    await vscode.workspace.fs.writeFile(csv, Buffer.from(csvRows(0), 'utf8'));
-    const text = JSON.stringify({ name: 'A watched CSV', model: { hidden: [8], activation: 'tanh' }, data: { format: 'csv', trainFile: 'watched-data.csv' }, init: { seed: 7 }, training: { steps: 20000, learningRate: 0.05, record: { every: 2000 } } });
-    const uri = await fileWith('watched-data.flab.json', text);
-    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    const { csv, uri, panel } = await trainedOnCsv('watched-data', 'A watched CSV', 7);
     const errors = () => vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
-    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
-    await waitFor('a finished training', () => (panel()?.status === 'finished' ? panel() : undefined), 90_000);
     const trainedAgain = async (what: string) => {
       const seen = new Set<string | undefined>();
       await waitFor(what, () => {
