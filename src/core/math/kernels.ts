@@ -8,8 +8,9 @@
  *
  * One module instance serves the process (each worker thread has its own): `kernels()` compiles it
  * synchronously at the first call (about 3 KB: 1–2 ms in a fresh process, most of it V8's first
- * WebAssembly compilation; later modules compile in 0.03 ms). Callers are synchronous and
- * never nest, so a caller owns the whole memory between `reserve` and its return.
+ * WebAssembly compilation; later modules compile in 0.03 ms), unless `compileKernels` compiled it
+ * off the thread before. Callers are synchronous and never nest, so a caller owns the whole memory
+ * between `reserve` and its return.
  */
 import { KERNELS_BASE64 } from './kernelsBinary';
 
@@ -55,10 +56,8 @@ export class Kernels {
   private view: Float64Array;
   private view32: Float32Array;
 
-  constructor() {
-    // Node's decoder: Uint8Array.from(atob(…), c => c.charCodeAt(0)) took 1.4 ms of a fresh process's first record (a cold call per byte).
-    const bytes = Buffer.from(KERNELS_BASE64, 'base64');
-    this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
+  constructor(module = new WebAssembly.Module(moduleBytes())) {
+    this.exports = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
     this.view = new Float64Array(this.exports.memory.buffer);
     this.view32 = new Float32Array(this.exports.memory.buffer);
   }
@@ -85,11 +84,41 @@ export class Kernels {
   }
 }
 
-let instance: Kernels | null = null;
+/** The module's bytes. Node's decoder: Uint8Array.from(atob(…), c => c.charCodeAt(0)) took 1.4 ms of a fresh process's first record (a cold call per byte). */
+function moduleBytes(): Buffer<ArrayBuffer> {
+  return Buffer.from(KERNELS_BASE64, 'base64');
+}
 
-/** The process's (or worker thread's) kernels, compiled at the first call. */
+let instance: Kernels | null = null;
+/** The module as `compileKernels` compiled it, until `kernels()` instantiates it. */
+let compiled: WebAssembly.Module | null = null;
+let compiling: Promise<void> | null = null;
+
+/** The process's (or worker thread's) kernels, compiled at the first call unless `compileKernels` has compiled them. */
 export function kernels(): Kernels {
-  return (instance ??= new Kernels());
+  if (!instance) {
+    instance = compiled ? new Kernels(compiled) : new Kernels();
+    compiled = null;
+  }
+  return instance;
+}
+
+/**
+ * Compiles the module on V8's background threads (`WebAssembly.compile`), for a caller that will
+ * need the kernels after work of its own: the trainer starts it before building its step session, so
+ * that the first record instantiates a compiled module (≈ 0.3 ms) instead of compiling it on the
+ * training thread (1–1.5 ms in a fresh process; docs/networks.md, "Speed"). Resolves when compiled,
+ * or at once when the kernels exist; never rejects — a module that fails to compile fails again, and
+ * is reported, at `kernels()`.
+ */
+export function compileKernels(): Promise<void> {
+  if (instance || compiled) return Promise.resolve();
+  return (compiling ??= WebAssembly.compile(moduleBytes()).then(
+    (module) => {
+      if (!instance) compiled = module;
+    },
+    () => undefined,
+  ));
 }
 
 /**

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { countOf, formatCount, formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Rng } from '../math/rng';
-import { squaredNorms } from '../math/kernels';
+import { compileKernels, squaredNorms } from '../math/kernels';
 import { useWasmBackend } from './backend';
 import { Dataset, outputSize } from './dataset';
 import { FirstMeasurements } from './firstMeasurements';
@@ -436,7 +436,10 @@ export class Training {
         classes: this.data.train.targets.kind === 'classes', optimizer: training.optimizer, learningRates: training.learningRate, weightDecay: training.weightDecay,
       };
       const ort = onnxRuntime() as Exclude<ReturnType<typeof onnxRuntime>, Error>;
+      // The measurements' WebAssembly compiles on V8's threads while the step session is built here.
+      const compiled = compileKernels();
       this.onnx = await OnnxSteps.create(ort, graph, this.initial);
+      await compiled;
       const P = this.probeRows.length;
       // Its sessions are built at their first use, inside the measurements' timing.
       this.measures = new OnnxMeasures(ort, { sizes: this.sizes, activation: model.activation, outputScale: model.outputScale, bias: model.bias, rates: training.learningRate, samples: P }, this.probeInputs());
