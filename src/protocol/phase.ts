@@ -157,18 +157,35 @@ export interface Busy {
   rows: number;
 }
 
-/** Which file, axes and method the panel shows, and the previewed cell; the webview keeps the first three in `setState` for the serializer. */
+/**
+ * Which file, axes and method the panel shows, and the previewed cell; the webview keeps the file,
+ * axes and method, and the preview, in `setState` for the serializer.
+ */
 export interface DocumentShown extends PhaseConfig {
   type: 'document';
   documentUri: string;
   fileName: string;
   previewed: PreviewedCell | null;
+  /** The untitled copy that previews `previewed` (its URI), null when none does. */
+  preview: string | null;
 }
 
 /** The cell whose dynamics are open beside the diagram changed (null: none, or its copy was closed). */
 export interface Previewed {
   type: 'previewed';
   cell: PreviewedCell | null;
+  /** The copy's URI, null with a null cell. */
+  preview: string | null;
+}
+
+/**
+ * A previewed cell as the webview's state keeps it: the copy's URI and the cell's two values. A
+ * reloaded window marks the cell again while VS Code has kept the copy (an untitled document, kept by
+ * hot exit) open in a tab.
+ */
+export interface SavedPreview {
+  uri: string;
+  cell: PreviewedCell;
 }
 
 /** Rasterise this SVG figure (the one Export Chart writes as SVG) at `scale` pixels per px and answer `chartImage`. */
@@ -209,6 +226,20 @@ export type FromPhase = CommonFromWebview | OpenCell | SetMethod | ChartImage;
 /** What the host reads back from a restored phase panel's state. */
 export interface PhasePanelState extends PhaseConfig {
   documentUri: string;
+  /** Absent when none was saved or the saved one is malformed (the rest of the state still holds). */
+  preview?: SavedPreview;
+}
+
+/** Longest URI accepted for a saved preview. */
+const MAX_PREVIEW_URI_LENGTH = 4096;
+
+/** Validates a saved preview from untrusted data (a restored state): an untitled document's URI and two finite values; null when malformed. */
+export function parseSavedPreview(p: unknown): SavedPreview | null {
+  const r = asRecord(p);
+  const cell = asRecord(r?.cell);
+  if (!r || !cell || typeof r.uri !== 'string' || !r.uri.startsWith('untitled:') || r.uri.length > MAX_PREVIEW_URI_LENGTH) return null;
+  if (!isFiniteNumber(cell.x) || !isFiniteNumber(cell.y)) return null;
+  return { uri: r.uri, cell: { x: cell.x, y: cell.y } };
 }
 
 /** Validates an axis from untrusted data (a restored state); null when malformed. */
@@ -233,7 +264,8 @@ export function parsePhasePanelState(state: unknown): PhasePanelState | null {
   // Saved before the switch existed: the flow.
   const method = s.method === undefined ? 'flow' : (PHASE_PANEL_METHODS as readonly unknown[]).includes(s.method) ? (s.method as PhaseMethod) : null;
   if (!method) return null;
-  return { documentUri: doc.documentUri, x, y, size, method };
+  const preview = parseSavedPreview(s.preview);
+  return { documentUri: doc.documentUri, x, y, size, method, ...(preview ? { preview } : {}) };
 }
 
 /** Validates a message from the phase webview; null for anything malformed. */

@@ -78,7 +78,7 @@ async function drawn(page: Page, version: number): Promise<void> {
  */
 async function showDiagram(page: Page, method: 'flow' | 'descent', size: number, make: (version: number, size: number) => Promise<Diagram>): Promise<Diagram> {
   const [x, y] = method === 'flow' ? [X, Y] : [DX, DY];
-  await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x, y, size, method, previewed: null });
+  await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x, y, size, method, previewed: null, preview: null });
   const d = await make(1, size);
   await send(page, d);
   await drawn(page, 1);
@@ -144,7 +144,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.match(await page.locator('.title').innerText(), /Alignment from a small initialisation/);
     assert.match(await page.locator('.status').innerText(), /256 × 256 cells/);
     const state = await page.evaluate(() => (window as unknown as { __getState: () => unknown }).__getState());
-    assert.deepEqual(state, { documentUri: 'file:///w/a.flab.json', x: X, y: Y, size: 256, method: 'flow' });
+    assert.deepEqual(state, { documentUri: 'file:///w/a.flab.json', x: X, y: Y, size: 256, method: 'flow', preview: null });
     // The experiment itself is marked by a black-and-white ring at its values.
     assert.equal(d.x.current, 1);
     assert.equal(d.y.current, 0.02);
@@ -367,7 +367,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     await page.locator('[data-choice="method"] [data-value="descent"]').click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'setMethod', method: 'descent' });
     // The host answers with its document message, then the descent diagram; the state keeps the method.
-    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: DX, y: DY, size: 32, method: 'descent', previewed: null });
+    await send(page, { type: 'document', documentUri: 'file:///w/a.flab.json', fileName: 'a.flab.json', x: DX, y: DY, size: 32, method: 'descent', previewed: null, preview: null });
     // A posted message is handled in a later task: wait for it rather than read at once (a race that failed once in CI).
     await page.waitForFunction(() => /Computing gradient descent/.test(document.querySelector('.status')?.textContent ?? ''));
     await send(page, await descentDiagram(2, 32));
@@ -381,15 +381,15 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.deepEqual((await posted(page)).at(-1), { type: 'setMethod', method: 'flow' });
   });
 
-  it('frames the previewed cell at its values, and lets it go', async () => {
+  it('frames the previewed cell at its values, keeps it with setState for a reload, and lets it go', async () => {
     const page = await open();
-    const d = await diagram(1, 64);
-    await send(page, d);
-    await drawn(page, 1);
+    const d = await showDiagram(page, 'flow', 64, diagram);
     assert.equal(await page.locator('canvas.heatmap').getAttribute('data-previewed'), null);
     const row = 20;
     const col = 45;
-    await send(page, { type: 'previewed', cell: { x: d.x.values[col], y: d.y.values[row] } });
+    const copy = 'untitled:/w/a%20(phase%20cell).flab.json';
+    const state = () => page.evaluate(() => (window as unknown as { __getState: () => Record<string, unknown> }).__getState());
+    await send(page, { type: 'previewed', cell: { x: d.x.values[col], y: d.y.values[row] }, preview: copy });
     await page.waitForFunction((v) => document.querySelector('canvas.heatmap')?.getAttribute('data-previewed') === v, `${row},${col}`);
     // A dark frame around the cell (at least 9 px wide, whatever the grid).
     const box = await page.locator('canvas.heatmap').boundingBox();
@@ -405,13 +405,16 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     }, [c.px, c.py] as const);
     assert.ok(frame > 20, `a frame around the previewed cell (${frame} dark pixels)`);
     await page.screenshot({ path: join(SCREENSHOTS, 'phase-previewed.png'), fullPage: true });
+    // The state keeps the copy and the cell (the host marks it again after a reload while the copy is open).
+    assert.deepEqual((await state()).preview, { uri: copy, cell: { x: d.x.values[col], y: d.y.values[row] } });
     // A value outside the axes is not framed; null lets it go.
-    await send(page, { type: 'previewed', cell: { x: 1e9, y: d.y.values[row] } });
+    await send(page, { type: 'previewed', cell: { x: 1e9, y: d.y.values[row] }, preview: copy });
     await page.waitForFunction(() => !document.querySelector('canvas.heatmap')?.hasAttribute('data-previewed'));
-    await send(page, { type: 'previewed', cell: { x: d.x.values[col], y: d.y.values[row] } });
+    await send(page, { type: 'previewed', cell: { x: d.x.values[col], y: d.y.values[row] }, preview: copy });
     await page.waitForFunction(() => document.querySelector('canvas.heatmap')?.hasAttribute('data-previewed'));
-    await send(page, { type: 'previewed', cell: null });
+    await send(page, { type: 'previewed', cell: null, preview: null });
     await page.waitForFunction(() => !document.querySelector('canvas.heatmap')?.hasAttribute('data-previewed'));
+    assert.equal((await state()).preview, null, 'a closed copy is forgotten');
   });
 
   it('rasterises the host\'s SVG figure as a PNG at the scale asked (Export Chart)', async () => {
@@ -440,7 +443,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
   it('refused cells (beyond 64 bits) are hatched on a neutral fill, listed in the legend with their share, and the hover says why', async () => {
     const page = await open();
     const n = 16;
-    await send(page, { type: 'document', documentUri: 'file:///w/wide.flab.json', fileName: 'wide.flab.json', x: WIDE_X, y: WIDE_Y, size: n, method: 'flow', previewed: null });
+    await send(page, { type: 'document', documentUri: 'file:///w/wide.flab.json', fileName: 'wide.flab.json', x: WIDE_X, y: WIDE_Y, size: n, method: 'flow', previewed: null, preview: null });
     const d = await wideDiagram(11, n, 'flow');
     const refused = Buffer.from(d.refused, 'base64');
     const refusedCells = [...refused].filter((r) => r === 1).length;
@@ -523,7 +526,7 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
   it('descent: refused cells are no outcome — the legend lists them apart, the hover names flab simulate', async () => {
     const page = await open();
     const n = 9;
-    await send(page, { type: 'document', documentUri: 'file:///w/wide.flab.json', fileName: 'wide.flab.json', x: WIDE_X, y: WIDE_Y, size: n, method: 'descent', previewed: null });
+    await send(page, { type: 'document', documentUri: 'file:///w/wide.flab.json', fileName: 'wide.flab.json', x: WIDE_X, y: WIDE_Y, size: n, method: 'descent', previewed: null, preview: null });
     const d = await wideDiagram(12, n, 'descent');
     const refused = Buffer.from(d.refused, 'base64');
     const outcomes = Buffer.from(d.outcomes!, 'base64');

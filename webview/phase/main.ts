@@ -9,7 +9,7 @@
 import '../shared/common.css';
 import './phase.css';
 import type { ErrorInfo } from '../../src/protocol/common';
-import { diagramCellsError, type Diagram, type FromPhase, type PhaseMethod, type PreviewedCell, type RasteriseRequest, type ToPhase } from '../../src/protocol/phase';
+import { diagramCellsError, type Diagram, type FromPhase, type PhaseMethod, type PreviewedCell, type RasteriseRequest, type SavedPreview, type ToPhase } from '../../src/protocol/phase';
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { axisTitle, inOutcomeOrder, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, outcomeShaded, REFUSED_NAME, refusedCssBackground, refusedNote, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
@@ -50,6 +50,11 @@ const SCORE_TEXT: Record<string, string> = {
 
 /** The label code of a cell without one (a diverged descent run; cellEvaluator.ts NO_LABEL). */
 const NO_LABEL = 255;
+
+/** The previewed cell as the state keeps it (null when none: the state then forgets an earlier one). */
+function savedPreview(cell: PreviewedCell | null, uri: string | null): SavedPreview | null {
+  return cell && uri ? { uri, cell } : null;
+}
 
 function decodeBytes(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
@@ -116,6 +121,8 @@ class PhasePanel {
   private outcomes: Uint8Array | null = null;
   private scores: Record<string, Float32Array<ArrayBufferLike>> = {};
   private previewed: PreviewedCell | null = null;
+  /** The file the panel shows (the state's key), from the host's `document` message. */
+  private documentUri: string | undefined;
   private shownVersion = -Infinity;
   private size = { width: 0, height: 0 };
   /** The cell the keyboard is on. */
@@ -168,7 +175,8 @@ class PhasePanel {
     }
     switch (m.type) {
       case 'document':
-        host.saveDocument(m.documentUri, { x: m.x, y: m.y, size: m.size, method: m.method });
+        this.documentUri = m.documentUri;
+        host.saveDocument(m.documentUri, { x: m.x, y: m.y, size: m.size, method: m.method, preview: savedPreview(m.previewed, m.preview) });
         this.method.value = m.method;
         if (this.diagram && this.diagram.method !== m.method) this.status.textContent = `Computing ${m.method === 'descent' ? 'gradient descent' : 'the exact flow'}…`;
         this.setPreviewed(m.previewed);
@@ -207,6 +215,8 @@ class PhasePanel {
         this.status.textContent = `Computing… ${Math.round((100 * m.rowsDone) / Math.max(1, m.rows))} %`;
         break;
       case 'previewed':
+        // Kept with the state, so that a reloaded window marks the cell again while its copy is open.
+        if (this.documentUri !== undefined) host.saveDocument(this.documentUri, { preview: savedPreview(m.cell, m.preview) });
         this.setPreviewed(m.cell);
         break;
       case 'rasterise':

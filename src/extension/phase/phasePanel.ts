@@ -14,7 +14,7 @@ import { axisShort } from '../../core/analysis/phase/phaseStyle';
 import { lineAndColumn } from '../../core/experiment/diagnostic';
 import { formatSignificant } from '../../core/mechanisms/explain';
 import { cellExperimentText } from '../../document/cellText';
-import { type ChartImage, Diagram, DocumentShown, Invalid, parseFromPhase, parsePhasePanelState, PhaseConfig, PreviewedCell, ToPhase } from '../../protocol/phase';
+import { type ChartImage, Diagram, DocumentShown, Invalid, parseFromPhase, parsePhasePanelState, PhaseConfig, PreviewedCell, SavedPreview, ToPhase } from '../../protocol/phase';
 import type { PhaseJob, PhaseOutcome, PhaseProgress } from '../../protocol/workers';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
 import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
@@ -30,6 +30,9 @@ export const PHASE_KIND: PanelKind = {
   title: (fileName) => `Phase: ${fileName}`,
 };
 
+/** A phase panel's options: its configuration, and for a restored panel the cell it previewed before the reload. */
+export type PhaseOptions = PhaseConfig & { preview?: SavedPreview };
+
 export interface PhaseServices {
   /** dist/phaseWorker.js. */
   workerPath: string;
@@ -43,6 +46,8 @@ export class PhaseDelegate implements PanelDelegate {
   private preview: vscode.Uri | undefined;
   /** The previewed cell's two values, marked on the map while its copy is open. */
   private previewed: PreviewedCell | null = null;
+  /** The preview the panel had before a window reload, until a tab shows its copy (or another cell is previewed). */
+  private restoredPreview: { uri: vscode.Uri; cell: PreviewedCell } | undefined;
   /** Progress is posted once a run has been going for a while. */
   private busyVersion: number | undefined;
   /** The text of the diagram shown (Export Data prints that one, whatever the document has become). */
@@ -50,17 +55,39 @@ export class PhaseDelegate implements PanelDelegate {
   private readonly chartRequests = new PageRequests<ChartImage>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
+  private config: PhaseConfig;
+
   constructor(
     private readonly host: PanelHost,
-    private config: PhaseConfig,
+    { preview, ...config }: PhaseOptions,
     private readonly services: PhaseServices,
   ) {
+    this.config = config;
     this.channel = phaseChannel(services.workerPath);
+    // Restored after a reload: the copy VS Code kept open (hot exit) is still the preview, its cell
+    // marked — once its tab is there (the extension host may learn of the restored tabs after this).
+    this.restoredPreview = preview && { uri: vscode.Uri.parse(preview.uri), cell: preview.cell };
+    this.adoptRestoredPreview();
+    const closed = (uri: vscode.Uri) => this.preview !== undefined && sameDocument(uri, this.preview);
     this.subscriptions.push(
       vscode.workspace.onDidCloseTextDocument((d) => {
-        if (this.preview && d.uri.toString() === this.preview.toString()) this.setPreviewed(null);
+        if (closed(d.uri)) this.setPreviewed(null);
+      }),
+      vscode.window.tabGroups.onDidChangeTabs(({ closed: tabs }) => {
+        this.adoptRestoredPreview();
+        // A restored copy's text loads only when its tab is shown: closing its tab before that closes no document.
+        if (this.preview && tabs.some((t) => t.input instanceof vscode.TabInputText && closed(t.input.uri)) && !tabOf(this.preview)) this.setPreviewed(null);
       }),
     );
+  }
+
+  /** The restored preview, once a tab shows its copy: marked again, and reused by the next click. */
+  private adoptRestoredPreview(): void {
+    const restored = this.restoredPreview;
+    const uri = restored && tabOf(restored.uri);
+    if (!restored || !uri) return;
+    this.preview = uri;
+    this.setPreviewed(restored.cell);
   }
 
   get axes(): PhaseConfig {
@@ -89,7 +116,7 @@ export class PhaseDelegate implements PanelDelegate {
   }
 
   documentMessage(): DocumentShown {
-    return { type: 'document', documentUri: this.host.uri.toString(), fileName: baseName(this.host.uri), ...this.config, previewed: this.previewed };
+    return { type: 'document', documentUri: this.host.uri.toString(), fileName: baseName(this.host.uri), ...this.config, previewed: this.previewed, preview: this.previewed && this.preview ? this.preview.toString() : null };
   }
 
   busy(version: number): void {
@@ -185,8 +212,10 @@ export class PhaseDelegate implements PanelDelegate {
   }
 
   private setPreviewed(cell: PreviewedCell | null): void {
+    this.restoredPreview = undefined;
     this.previewed = cell;
-    this.host.post({ type: 'previewed', cell } satisfies ToPhase);
+    if (!cell) this.preview = undefined;
+    this.host.post({ type: 'previewed', cell, preview: cell && this.preview ? this.preview.toString() : null } satisfies ToPhase);
   }
 
   /** Opens the dynamics of one cell: an untitled copy of the experiment with the two values substituted. */
@@ -200,7 +229,9 @@ export class PhaseDelegate implements PanelDelegate {
     // Named in the paper's symbols: "basic at γ = 0.01, η_W = 3.2".
     const name = `${baseName(this.host.uri).replace(/\.flab\.json$/i, '')} at ${axisShort(d.x.path)} = ${formatSignificant(xv, 4)}, ${axisShort(d.y.path)} = ${formatSignificant(yv, 4)}`;
     const text = cellExperimentText(document.getText(), [{ path: d.x.path, value: xv }, { path: d.y.path, value: yv }], name);
-    const open = this.preview && vscode.workspace.textDocuments.find((t) => t.uri.toString() === this.preview?.toString() && !t.isClosed);
+    const preview = this.preview;
+    // A copy restored after a reload has a tab but no document until its tab is shown: loaded here.
+    const open = preview && (vscode.workspace.textDocuments.find((t) => sameDocument(t.uri, preview) && !t.isClosed) ?? (tabOf(preview) ? await vscode.workspace.openTextDocument(preview) : undefined));
     let target: vscode.TextDocument;
     if (open) {
       const edit = new vscode.WorkspaceEdit();
@@ -218,6 +249,23 @@ export class PhaseDelegate implements PanelDelegate {
     this.setPreviewed({ x: xv, y: yv });
     this.services.openDynamics(target.uri, editor.viewColumn);
   }
+}
+
+/**
+ * Whether two URIs name one document. An untitled copy restored after a reload may come back with the
+ * window's authority added (code-server: `untitled://127.0.0.1:8080/…` for `untitled:/…`): untitled
+ * documents are compared by path.
+ */
+function sameDocument(a: vscode.Uri, b: vscode.Uri): boolean {
+  return a.scheme === 'untitled' && b.scheme === 'untitled' ? a.path === b.path : a.toString() === b.toString();
+}
+
+/** The URI of the editor tab that shows this document (loaded or not: a tab restored after a reload loads its text when shown), if any. */
+function tabOf(uri: vscode.Uri): vscode.Uri | undefined {
+  for (const g of vscode.window.tabGroups.all) {
+    for (const t of g.tabs) if (t.input instanceof vscode.TabInputText && sameDocument(t.input.uri, uri)) return t.input.uri;
+  }
+  return undefined;
 }
 
 /** How many names `openCellCopy` tries before it settles for a plain untitled document. */
@@ -267,13 +315,13 @@ export function besideColumn(diagram: vscode.ViewColumn | undefined, groups: rea
 }
 
 /** The phase panel's factory: its options are the axes, the grid size and the method, restored from the webview's state. */
-export function phaseFactory(services: PhaseServices): DelegateFactory<PhaseDelegate, PhaseConfig> {
+export function phaseFactory(services: PhaseServices): DelegateFactory<PhaseDelegate, PhaseOptions> {
   return {
-    create: (host, config) => new PhaseDelegate(host, config, services),
+    create: (host, options) => new PhaseDelegate(host, options, services),
     restore: (state) => {
       const saved = parsePhasePanelState(state);
-      return saved ? { x: saved.x, y: saved.y, size: saved.size, method: saved.method } : undefined;
+      return saved ? { x: saved.x, y: saved.y, size: saved.size, method: saved.method, ...(saved.preview ? { preview: saved.preview } : {}) } : undefined;
     },
-    reopen: (delegate, config) => delegate.setConfig(config),
+    reopen: (delegate, { x, y, size, method }) => delegate.setConfig({ x, y, size, method }),
   };
 }

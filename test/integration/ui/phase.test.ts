@@ -339,6 +339,7 @@ describe('phase diagram in code-server (user level)', function () {
     // The clicked cell's copy (the click test opened it, with its dynamics panel) is restored with its panel.
     const cellTab = page.locator('.tabs-container .tab', { hasText: 'Dynamics: basic (phase cell).flab.json' });
     assert.ok((await cellTab.count()) >= 1, 'the cell\'s dynamics panel is open before the reload');
+    const framed = await (await webviewWith(page, 'canvas.heatmap[data-previewed]', 30_000)).locator('canvas.heatmap').getAttribute('data-previewed');
     await s.wb.save(FILE);
     // Developer: Reload Window: a bare page.reload() races the workbench's state flush (panels were sometimes not restored).
     await s.wb.reloadWindow();
@@ -350,6 +351,8 @@ describe('phase diagram in code-server (user level)', function () {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await frame.locator('.tooltip [data-tip="x"]').waitFor({ timeout: 10_000 });
     assert.match(await frame.locator('.tooltip').innerText(), /model\.outputScale[\s\S]*init\.scaleU/, 'the same axes');
+    // The cell whose copy VS Code kept open is framed again (it was not, before 2026-12-02).
+    await frame.locator(`canvas.heatmap[data-previewed="${framed}"]`).waitFor({ timeout: 30_000 });
     // The clicked cell's copy (untitled, kept by VS Code's hot exit) comes back with its dynamics panel
     // (a background tab: VS Code restores it when it is shown). It came back closed before: the copy's
     // text loads only when its own tab is shown, after the panels are restored.
@@ -360,6 +363,15 @@ describe('phase diagram in code-server (user level)', function () {
     await dynamics.locator('[data-summary="label"]').waitFor({ timeout: 60_000 });
     assert.equal(await dynamics.locator('.banner').count(), 0, 'no error banner');
     await s.wb.screenshot('phase-after-reload');
+    // Another cell reuses that copy: no second one.
+    const phaseTab = page.locator('.tabs-container .tab', { hasText: 'Phase: basic.flab.json' });
+    await phaseTab.first().click();
+    const map = await webviewWith(page, 'canvas.heatmap[data-drawn]', 60_000);
+    const mapBox = await map.locator('canvas.heatmap').boundingBox();
+    assert.ok(mapBox);
+    await page.mouse.click(mapBox.x + 78 + (mapBox.width - 92) * 0.6, mapBox.y + 12 + (mapBox.height - 66) * 0.3);
+    await map.locator(`canvas.heatmap[data-previewed]:not([data-previewed="${framed}"])`).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'phase cell 2' }).count(), 0, 'the restored copy is reused');
   });
 });
 

@@ -125,6 +125,12 @@ describe('phase axes', () => {
     assert.equal(parsePhasePanelState({ ...state, size: 1e6 }), null);
     assert.equal(parsePhasePanelState({ ...state, x: { ...X, from: 0 } }), null, 'a log axis from 0');
     assert.equal(parsePhasePanelState({ documentUri: 'file:///a' }), null);
+    // The previewed cell's copy: kept when well formed; a malformed one is dropped, the rest restored.
+    const preview = { uri: 'untitled:/a%20(phase%20cell).flab.json', cell: { x: 0.5, y: 2e-3 } };
+    assert.deepEqual(parsePhasePanelState({ ...state, preview }), { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64, method: 'flow', preview });
+    for (const bad of [null, { ...preview, uri: 'file:///a.flab.json' }, { ...preview, cell: { x: Infinity, y: 1 } }, { ...preview, cell: null }, { uri: preview.uri }, { ...preview, uri: `untitled:/${'a'.repeat(5000)}` }]) {
+      assert.deepEqual(parsePhasePanelState({ ...state, preview: bad }), { documentUri: 'file:///a.flab.json', x: X, y: Y, size: 64, method: 'flow' }, JSON.stringify(bad)?.slice(0, 80));
+    }
   });
 });
 
