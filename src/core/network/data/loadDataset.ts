@@ -17,7 +17,7 @@ import { defaultMnistDir, MNIST_CLASSES, readEmbeddedMnist } from './mnist';
 import { applyNormalization, fitNormalization, float32Text, Normalization, NormalizeMode } from './normalize';
 import { readNpySplit } from './npy';
 import { RawClasses, RawData, RawSplit, ReadContext } from './rawSplit';
-import { selectSamples } from './subset';
+import { keptSaid, selectSamples } from './subset';
 
 /** Where relative paths start, the limits, and how errors are located. */
 export interface LoadOptions {
@@ -145,7 +145,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const [train] = await readIdxPair(ctx, file(spec.trainImages, 'trainImages'), file(spec.trainLabels, 'trainLabels'), [choose(spec.train, 'training')], task);
       const hasTest = spec.testImages !== undefined && spec.testLabels !== undefined && spec.test !== 0;
       const test = hasTest ? (await readIdxPair(ctx, file(spec.testImages!, 'testImages'), file(spec.testLabels!, 'testLabels'), [choose(spec.test, 'test')], task))[0] : undefined;
-      const source = `IDX ${spec.trainImages} + ${spec.trainLabels}: ${kept(train.count, spec.train, spec.subsetSeed, 'training sample')}${test ? `; ${spec.testImages} + ${spec.testLabels}: ${kept(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
+      const source = `IDX ${spec.trainImages} + ${spec.trainLabels}: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training sample')}${test ? `; ${spec.testImages} + ${spec.testLabels}: ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train, test, testKey: key('testImages'), source }, normalize: spec.normalize ?? 'scale01', classes: spec.classes };
     }
     case 'cifar10': {
@@ -153,7 +153,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readCifar10Split(ctx, cifarBatchRefs(spec.trainBatches, ctx.baseDir, key('trainBatches')), choose(spec.train, 'training'));
       const hasTest = spec.testBatches !== undefined && spec.test !== 0;
       const test = hasTest ? await readCifar10Split(ctx, cifarBatchRefs(spec.testBatches!, ctx.baseDir, key('testBatches')), choose(spec.test, 'test')) : undefined;
-      const source = `CIFAR-10 batches: ${kept(train.count, spec.train, spec.subsetSeed, 'training image')}${test ? `, ${kept(test.count, spec.test, spec.subsetSeed, 'test image')}` : ''}`;
+      const source = `CIFAR-10 batches: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training image')}${test ? `, ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test image')}` : ''}`;
       return { raw: { train, test, source }, normalize: spec.normalize ?? 'scale01', classes: CIFAR10_CLASSES, fixedNames: CIFAR10_CLASS_NAMES };
     }
     case 'csv': {
@@ -165,7 +165,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readCsvSplit(ctx, file(spec.trainFile, 'trainFile'), { ...common, asked: spec.train, what: 'training', testFollows: hasTest });
       const test = hasTest ? await readCsvSplit(ctx, file(spec.testFile!, 'testFile'), { ...common, asked: spec.test, what: 'test', expect: train.layout }) : undefined;
       const header = !train.layout.header ? 'no header line' : train.layout.rowIndex ? `with a header line; ${indexColumnsSaid(train.layout.rowIndex).replace(/^the/, 'its')}, a row index, left out` : 'with a header line';
-      const source = `CSV ${spec.trainFile} (${header}): ${kept(train.split.count, spec.train, spec.subsetSeed, 'training sample', ` of ${countOf(train.split.features, 'feature')}`)}${test ? `; ${spec.testFile}: ${kept(test.split.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
+      const source = `CSV ${spec.trainFile} (${header}): ${keptSaid(train.split.count, spec.train, spec.subsetSeed, 'training sample', ` of ${countOf(train.split.features, 'feature')}`)}${test ? `; ${spec.testFile}: ${keptSaid(test.split.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
     case 'npy': {
@@ -173,7 +173,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readNpySplit(ctx, file(spec.trainX, 'trainX'), file(spec.trainY, 'trainY'), choose(spec.train, 'training'), spec.task ?? (spec.classes !== undefined ? 'classes' : undefined));
       const hasTest = spec.testX !== undefined && spec.testY !== undefined && spec.test !== 0;
       const test = hasTest ? await readNpySplit(ctx, file(spec.testX!, 'testX'), file(spec.testY!, 'testY'), choose(spec.test, 'test'), train.targets.kind) : undefined;
-      const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${kept(train.count, spec.train, spec.subsetSeed, 'training sample')}${test ? `; ${spec.testX} + ${spec.testY}: ${kept(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
+      const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training sample')}${test ? `; ${spec.testX} + ${spec.testY}: ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train, test, testKey: key('testX'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
     default: {
@@ -201,17 +201,6 @@ function untrainedClasses(settled: SettledClasses): string {
   const missing: number[] = [];
   seen.forEach((s, c) => s || missing.push(c));
   return missing.length === 0 ? '' : `, ${formatCount(missing.length)} of them in no training sample (${labelRanges(missing)})`;
-}
-
-/**
- * A split's samples as the data line says them, with `detail` after the noun (` of 3 features`): all of
- * them (`250 training samples`), the first N the data block asks for (`the first 100 training
- * samples`), or N at random (`100 training samples of 3 features at random (seed 3)`). Until 2026-12 a subset was said once, after the test split's count, and the first
- * N not at all.
- */
-function kept(count: number, asked: number | undefined, seed: number | undefined, noun: string, detail = ''): string {
-  if (asked === undefined) return `${countOf(count, noun)}${detail}`;
-  return seed === undefined ? `the first ${countOf(count, noun)}${detail}` : `${countOf(count, noun)}${detail} at random (seed ${seed})`;
 }
 
 interface SettledClasses {

