@@ -26,6 +26,16 @@ export function cifarBatchRefs(files: string | string[], baseDir: string, key: s
 }
 
 /**
+ * The batch files of a split as the data line names them, as the spec writes them: `test_batch.bin`,
+ * `a.bin + b.bin`, and from three on the first and the last with the count (`data_batch_1.bin …
+ * data_batch_5.bin (5 batches)`). Until 2026-12 the line said "CIFAR-10 batches" and no name.
+ */
+export function cifarBatchesSaid(files: string | string[]): string {
+  const list = typeof files === 'string' ? [files] : files;
+  return list.length <= 2 ? list.join(' + ') : `${list[0]} … ${list[list.length - 1]} (${countOf(list.length, 'batch', 'batches')})`;
+}
+
+/**
  * The records of one batch file: from its size when plain, by decompressing it once when gzip. Its
  * first bytes say what it is when it is not a batch (a .npy or IDX file, a tar archive).
  */

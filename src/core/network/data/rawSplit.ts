@@ -3,7 +3,7 @@
  * (not yet normalised) and targets not yet turned into class indices, plus where each target came from
  * so that a label beyond the class count is reported at its place in the file.
  */
-import { DataLocation } from './dataError';
+import { countOf, DataLocation } from './dataError';
 import { formatShape, MemoryBudget } from './dataLimits';
 
 /** Where one sample's target is: the spec key of its file (or inline value) and the place in it. */
@@ -72,4 +72,13 @@ export interface ReadContext {
 export function reserveSplit(ctx: ReadContext, what: string, count: number, features: number, outputs: number, inputsKey: string, targetsKey: string): void {
   ctx.budget.reserve(count * features * 4, `${what} inputs: ${formatShape([count, features])} float32 values`, inputsKey);
   ctx.budget.reserve(count * (outputs + 1) * 4, `${what} targets: ${formatShape([count, outputs])} values, and ${formatShape([count])} sample indices`, targetsKey);
+}
+
+/**
+ * The shape of one sample as read, as the data line says it after the noun: ` of 3 features` for a
+ * row of features (CSV, inline, a .npy of N × k), ` of 28 × 28` with more axes (` of 3 × 32 × 32`).
+ * Until 2026-12 only the CSV and inline lines said it (their feature count).
+ */
+export function sampleShapeSaid(shape: readonly number[]): string {
+  return shape.length === 1 ? ` of ${countOf(shape[0], 'feature')}` : ` of ${formatShape(shape)}`;
 }

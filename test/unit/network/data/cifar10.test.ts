@@ -86,7 +86,17 @@ test('bad CIFAR-10 batches: each a located message', async () => {
 test('counts of one are singular in the source line', async () => {
   write(dir, 'one.bin', cifarBytes([4], pixel));
   const d = await loadDataset(spec({ trainBatches: 'one.bin', testBatches: 'one.bin' }), o);
-  assert.equal(d.source, 'CIFAR-10 batches: 1 training image, 1 test image; 10 classes, 9 of them in no training sample (0–3 and 5–9); normalize none');
+  assert.equal(d.source, 'CIFAR-10 one.bin: 1 training image of 3 × 32 × 32; one.bin: 1 test image; 10 classes, 9 of them in no training sample (0–3 and 5–9); normalize none');
+});
+
+test('the data line names the batch files, from three on the first and the last, and the shape of an image', async () => {
+  // Until 2026-12 "CIFAR-10 batches: 5 training images, 4 test images": no file and no shape.
+  const line = async (over: Partial<Cifar10Spec>) => (await loadDataset(spec(over), o)).source.split('; 10 classes')[0];
+  assert.equal(await line({}), 'CIFAR-10 data_batch_1.bin + data_batch_2.bin: 5 training images of 3 × 32 × 32; test_batch.bin: 4 test images');
+  assert.equal(await line({ train: 4, test: 0 }), 'CIFAR-10 data_batch_1.bin + data_batch_2.bin: the first 4 training images of 3 × 32 × 32');
+  assert.equal(await line({ train: 3, test: 2, subsetSeed: 7 }), 'CIFAR-10 data_batch_1.bin + data_batch_2.bin: 3 training images of 3 × 32 × 32 at random (seed 7); test_batch.bin: 2 test images at random (seed 7)');
+  const five = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_1.bin', 'data_batch_2.bin', 'data_batch_1.bin'];
+  assert.equal(await line({ trainBatches: five, testBatches: ['test_batch.bin'] }), 'CIFAR-10 data_batch_1.bin … data_batch_1.bin (5 batches): 13 training images of 3 × 32 × 32; test_batch.bin: 4 test images');
 });
 
 test('a file of another format given as a CIFAR-10 batch is named by its first bytes, as the CSV reader names it', async () => {

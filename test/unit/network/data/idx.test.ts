@@ -83,9 +83,10 @@ test('subsets: the first N, or N at random with a seed, in file order', async ()
   // The data line says which samples were kept, each split's own (until 2026-12 the first N were not
   // marked, and "(a random subset, seed 42)" came after the test split's count alone, or with no subset at all).
   const line = (over: Partial<IdxSpec>) => loadDataset(spec({ testImages: 'images', testLabels: 'labels', classes: 10, ...over }), { baseDir: dir }).then((d) => d.source.split(';').slice(0, 2).join(';'));
-  assert.equal(await line({ train: 7 }), 'IDX images + labels: the first 7 training samples; images + labels: 23 test samples');
-  assert.equal(await line({ train: 7, test: 5, subsetSeed: 42 }), 'IDX images + labels: 7 training samples at random (seed 42); images + labels: 5 test samples at random (seed 42)');
-  assert.equal(await line({ subsetSeed: 42 }), 'IDX images + labels: 23 training samples; images + labels: 23 test samples');
+  assert.equal(await line({ train: 7 }), 'IDX images + labels: the first 7 training samples of 5 × 4; images + labels: 23 test samples');
+  assert.equal(await line({ train: 7, test: 5, subsetSeed: 42 }), 'IDX images + labels: 7 training samples of 5 × 4 at random (seed 42); images + labels: 5 test samples at random (seed 42)');
+  assert.equal(await line({ subsetSeed: 42 }), 'IDX images + labels: 23 training samples of 5 × 4; images + labels: 23 test samples');
+  assert.equal(await line({ train: 7, test: 0 }), 'IDX images + labels: the first 7 training samples of 5 × 4; 10 classes, 3 of them in no training sample (2, 6 and 9)');
 });
 
 test('the class count is the largest label + 1, or "classes"; a label beyond it is located at its byte', async () => {
@@ -214,7 +215,7 @@ test('counts of one are singular in the source line and the messages', async () 
   write(dir, 'one-image', idxBytes('u8', [1, 2], [3, 4]));
   write(dir, 'one-label', idxBytes('u8', [1], [0]));
   const d = await loadDataset(spec({ trainImages: 'one-image', trainLabels: 'one-label', testImages: 'one-image', testLabels: 'one-label', classes: 2 }), o);
-  assert.equal(d.source, 'IDX one-image + one-label: 1 training sample; one-image + one-label: 1 test sample; 2 classes, 1 of them in no training sample (1); normalize none');
+  assert.equal(d.source, 'IDX one-image + one-label: 1 training sample of 2 features; one-image + one-label: 1 test sample; 2 classes, 1 of them in no training sample (1); normalize none');
   write(dir, 'two-labels', idxBytes('u8', [2], [0, 1]));
   await rejectsAt(loadDataset(spec({ trainImages: 'one-image', trainLabels: 'two-labels' }), o), { path: 'data.trainLabels', message: exactly('two-labels, byte 4: 2 labels for 1 image (one-image): the two files must hold the same samples') });
   await rejectsAt(loadDataset(spec({ trainImages: 'two-labels', trainLabels: 'one-label' }), o), { path: 'data.trainLabels', message: exactly('one-label, byte 4: 1 label for 2 images (two-labels): the two files must hold the same samples') });

