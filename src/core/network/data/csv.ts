@@ -430,6 +430,21 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     return ` — the lines end with the delimiter, which makes an empty last column: remove it${labelColumns.includes(j) ? ', or give "label"' : ''}`;
   };
 
+  /** Whether the first line (a header or a sample) ends with the delimiter: its last field is blank. */
+  let firstEndsBlank = false;
+  /**
+   * For a line whose field count is the first line's but for an empty last field, the delimiter at the
+   * end of one of the two: this line's (one field more), or the first line's (one fewer). Until 2026-12
+   * only the first line's, without a header, was said so (`trailingHint`), and a later line's count
+   * error said nothing of it.
+   */
+  const countHint = (fields: readonly string[]) => {
+    if (!layout) return '';
+    if (fields.length === layout.fieldCount + 1 && fields[fields.length - 1].trim() === '') return ' — this line ends with the delimiter, which makes an empty last field the first line lacks: remove it';
+    if (fields.length === layout.fieldCount - 1 && firstEndsBlank && fields[fields.length - 1].trim() !== '') return ' — the first line ends with the delimiter, which makes an empty last field this line lacks: remove it';
+    return '';
+  };
+
   /** The first row while whether it is a header waits on the second (`firstLineIsHeader`), and on what in it. */
   let undecided: CsvRow | null = null;
   let pendingOn: 'second row' | 'fractions next' = 'second row';
@@ -488,7 +503,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const { fields, lines, columns } = row;
     if (!layout) throw new Error('readCsvSplit: a row before the layout');
     if (fields.length !== layout.fieldCount) {
-      throw fail(`expected ${countOf(layout.fieldCount, 'field')}, as the first line has, found ${formatCount(fields.length)}${firstLineHint}`, lines[0], columns[0]);
+      throw fail(`expected ${countOf(layout.fieldCount, 'field')}, as the first line has, found ${formatCount(fields.length)}${firstLineHint || countHint(fields)}`, lines[0], columns[0]);
     }
     if (count === capacity) grow(nextCapacity());
     for (let j = 0; j < layout.rowIndex; j++) {
@@ -545,6 +560,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names, rowIndex: 0 };
     if (!header && o.header === undefined) firstLineWhy = whyASample(fields, o.label);
     firstLineAllNumbers = fields.every((f) => fieldKind(f) === 'number');
+    firstEndsBlank = lastBlank(row);
     if (o.expect) {
       if (found.fieldCount !== o.expect.fieldCount) {
         // One file written with pandas' index and the other without: say so.

@@ -360,6 +360,14 @@ test('a field that is no number says what it may be meant as (a word processor\'
     ['1,2,\n4,5,6\n', {}, exactly('hint.csv:1:5: expected a class label in field 3, found an empty field')],
     ['1,2,3\n4,5,\n', {}, exactly('hint.csv:2:5: expected a class label in field 3, found an empty field')],
     ['1,,3\n4,5,6\n', {}, exactly('hint.csv:1:3: expected a number in field 2, found ""')],
+    // A later line alone ending with the delimiter, with or without a header (until 2026-12 the count alone),
+    // and the first line alone: the field count says which.
+    ['1,2,3\n4,5,6\n7,8,9,\n', {}, exactly('hint.csv:3:1: expected 3 fields, as the first line has, found 4 — this line ends with the delimiter, which makes an empty last field the first line lacks: remove it')],
+    ['a,b,label\n1,2,0\n4,5,1\n7,8,1,\n', {}, exactly('hint.csv:4:1: expected 3 fields, as the first line has, found 4 — this line ends with the delimiter, which makes an empty last field the first line lacks: remove it')],
+    ['a,b,label,\n1,2,0\n', {}, exactly('hint.csv:2:1: expected 4 fields, as the first line has, found 3 — the first line ends with the delimiter, which makes an empty last field this line lacks: remove it')],
+    // Not for a field more that is not empty, nor a field fewer where the first line's last is not empty.
+    ['1,2,3\n4,5,6,7\n', {}, exactly('hint.csv:2:1: expected 3 fields, as the first line has, found 4')],
+    ['a,b,label,x\n1,2,0,7\n1,2,0\n', {}, exactly('hint.csv:3:1: expected 4 fields, as the first line has, found 3')],
     // A first line that is no CSV line: Excel's delimiter note, a comment.
     ['sep=;\na;b;label\n1;2;0\n3;4;1\n', {}, /every column is a label: a sample needs at least one feature column — the first line, "sep=;", is Excel's note of the delimiter, not CSV: remove it, and set "delimiter": ";"$/],
     ['sep=,\na,b,c,label\n1,2,3,0\n', {}, /expected 2 fields, as the first line has, found 4 — the first line, "sep=,", is Excel's note of the delimiter, not CSV: remove it$/],
