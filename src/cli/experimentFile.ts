@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { Diagnostic, excerpt, formatDiagnostic, visibleControls } from '../core/experiment/diagnostic';
+import { Diagnostic, excerpt, formatCount, formatDiagnostic, visibleControls } from '../core/experiment/diagnostic';
 import { firstControlByte, firstNonUtf8, hexByte, singleByteCharacter } from '../core/experiment/textBytes';
 import { MagicFormat, magicFormat } from '../core/network/data/formatGuess';
 import { ExperimentError } from '../core/experiment/errors';
@@ -145,13 +145,13 @@ export function encodingProblem(bytes: Uint8Array): { message: string; text: str
   const bad = valid ? -1 : firstNonUtf8(bytes);
   const control = firstControlByte(head);
   const binaryAt = nul >= 0 ? nul : bad >= 0 && bad < HEAD_BYTES && control >= 0 ? control : -1;
-  if (binaryAt >= 0) return notJson('a binary file', `byte ${binaryAt} is ${hexByte(bytes[binaryAt])}, which a text file does not have`);
+  if (binaryAt >= 0) return notJson('a binary file', `byte ${formatCount(binaryAt)} is ${hexByte(bytes[binaryAt])}, which a text file does not have`);
   if (bad < 0) return null;
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + bom, bad - bom).toString('utf8');
   const c = singleByteCharacter(bytes[bad]);
   const meaning = c === undefined ? '' : `, "${c.character}" in ${c.encodings}`;
-  return { message: `the file is not UTF-8 (Latin-1 or Windows-1252?): byte ${bad} (${hexByte(bytes[bad])}${meaning}) does not begin or continue a UTF-8 character; save the file as UTF-8`, text, offset: text.length };
+  return { message: `the file is not UTF-8 (Latin-1 or Windows-1252?): byte ${formatCount(bad)} (${hexByte(bytes[bad])}${meaning}) does not begin or continue a UTF-8 character; save the file as UTF-8`, text, offset: text.length };
 }
 
 function refuseUnlessRegular(stats: Stats, maxBytes: number): void {

@@ -96,6 +96,11 @@ test('a binary format is named by its first bytes: one error, where the parser r
     [Buffer.from([0x7b, 0x7b, 0xc3, 0x28, 0x01]), 'this is a binary file, not a JSON experiment (an experiment file is JSON text in UTF-8): byte 4 is 01, which a text file does not have'],
   ];
   for (const [bytes, message] of formats) assert.deepEqual(encodingProblem(bytes), { message, text: '', offset: 0 }, message);
+  // Offsets grouped as every other count (until 2026-12 "byte 1234").
+  const late = Buffer.concat([Buffer.from(`{"name": "${'a'.repeat(1224)}`), Buffer.from([0x00])]);
+  assert.equal(encodingProblem(late)?.message, 'this is a binary file, not a JSON experiment (an experiment file is JSON text in UTF-8): byte 1,234 is 00, which a text file does not have');
+  const latin1 = Buffer.concat([Buffer.from(`{"name": "${'a'.repeat(1224)}`), Buffer.from([0xe9]), Buffer.from('"}')]);
+  assert.match(encodingProblem(latin1)?.message ?? '', /^the file is not UTF-8 \(Latin-1 or Windows-1252\?\): byte 1,234 \(E9, "é" in Latin-1 and Windows-1252\)/);
 });
 
 test('a byte that is not UTF-8 is located at its line and column, with its offset: "not UTF-8 (Latin-1 or Windows-1252?)"', async () => {

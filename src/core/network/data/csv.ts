@@ -84,16 +84,16 @@ function binaryStart(bytes: Uint8Array, complete: boolean, size: number | undefi
     : '';
   const hex = hexByte(head[at]);
   if (at === nonUtf8 && control < 0 && guess === '' && whole && utf8SequenceLength(head[at]) > head.length - at && head.subarray(at + 1).every((b) => (b & 0xc0) === 0x80)) {
-    return { message: `expected a CSV text file in UTF-8, found its last character cut (byte ${at} is ${hex}, the first byte of a ${utf8SequenceLength(head[at])}-byte character, and the file ends after ${countOf(head.length - at, 'byte')} of it): truncated`, offset: at };
+    return { message: `expected a CSV text file in UTF-8, found its last character cut (byte ${formatCount(at)} is ${hex}, the first byte of a ${utf8SequenceLength(head[at])}-byte character, and the file ends after ${countOf(head.length - at, 'byte')} of it): truncated`, offset: at };
   }
   if (at === nonUtf8 && control < 0 && guess === '' && mostlyAscii(head)) {
     // Text with no control character, mostly ASCII, with a byte that is not UTF-8: text saved in a
     // single-byte encoding (an é of Latin-1 or Windows-1252), not a binary file.
     const c = singleByteCharacter(head[at]);
     const meaning = c === undefined ? '' : `; in ${c.encodings} it is "${c.character}"`;
-    return { message: `expected a CSV text file in UTF-8, found text in another encoding (byte ${at} is ${hex}, which UTF-8 text does not have there${meaning}): save the file as UTF-8`, offset: at };
+    return { message: `expected a CSV text file in UTF-8, found text in another encoding (byte ${formatCount(at)} is ${hex}, which UTF-8 text does not have there${meaning}): save the file as UTF-8`, offset: at };
   }
-  return { message: `expected a CSV text file (UTF-8), found a binary one (byte ${at} is ${hex})${guess}`, offset: at };
+  return { message: `expected a CSV text file (UTF-8), found a binary one (byte ${formatCount(at)} is ${hex})${guess}`, offset: at };
 }
 
 /**

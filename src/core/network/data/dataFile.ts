@@ -375,7 +375,7 @@ export async function readExactly(reader: DataReader, target: Uint8Array, what: 
   const start = reader.position;
   const n = await reader.read(target);
   if (n < target.length) {
-    throw reader.error(`the file ends after ${formatBytes(start + n)}${reader.gzip ? ' of decompressed data' : ''}, in the middle of ${what} (bytes ${start}–${start + target.length - 1} expected): truncated`, start + n);
+    throw reader.error(`the file ends after ${formatBytes(start + n)}${reader.gzip ? ' of decompressed data' : ''}, in the middle of ${what} (bytes ${formatCount(start)}–${formatCount(start + target.length - 1)} expected): truncated`, start + n);
   }
 }
 

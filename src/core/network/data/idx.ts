@@ -3,7 +3,7 @@
  * bytes 0–1 zero, byte 2 the element type, byte 3 the number of dimensions n, then n big-endian
  * uint32 sizes, then the elements in row-major order, big-endian. Plain or gzip-compressed.
  */
-import { countOf, DataError, formatBytes } from './dataError';
+import { countOf, DataError, formatBytes, formatCount } from './dataError';
 import { DataFileRef, DataReader, hasMoreData, readExactly, withDataFile } from './dataFile';
 import { formatShape } from './dataLimits';
 import { GUESS_BYTES, guessHint } from './formatGuess';
@@ -74,7 +74,7 @@ export async function readIdxHeader(reader: DataReader): Promise<IdxHeader> {
 
 function sizeMismatch(reader: DataReader, h: IdxHeader, expected: number) {
   const actual = reader.dataSize ?? reader.position;
-  const declared = `the header declares ${formatShape(h.dims)} ${h.type.name} = ${formatBytes(expected - h.headerBytes)} after the ${h.headerBytes}-byte header`;
+  const declared = `the header declares ${formatShape(h.dims)} ${h.type.name} = ${formatBytes(expected - h.headerBytes)} after the ${formatCount(h.headerBytes)}-byte header`;
   if (actual < expected) return reader.error(`${declared}, the file has ${formatBytes(Math.max(0, actual - h.headerBytes))} of data: truncated`, actual);
   return reader.error(`${declared}, the file has ${formatBytes(actual - expected)} more: the header's dimensions do not match the data (wrong file, or not an IDX file)`, expected);
 }

@@ -68,7 +68,7 @@ export async function readNpyHeader(reader: DataReader): Promise<NpyHeader> {
   }
   const headerStart = reader.position;
   const headerBytes = new Uint8Array(headerLength);
-  await readExactly(reader, headerBytes, `the ${headerLength}-byte .npy header`);
+  await readExactly(reader, headerBytes, `the ${formatCount(headerLength)}-byte .npy header`);
   const text = Buffer.from(headerBytes).toString(major === 3 ? 'utf8' : 'latin1');
   let parsed: ReturnType<typeof parseNpyHeader>;
   try {
@@ -118,7 +118,7 @@ export function npyElementType(descr: string): ElementType {
   const [, order, kind, size] = m;
   const bytes = Number(size);
   const fits = kind === 'f' ? [2, 4, 8] : kind === 'b' ? [1] : [1, 2, 4, 8];
-  if (!fits.includes(bytes)) throw refuse(`has ${bytes}-byte elements`);
+  if (!fits.includes(bytes)) throw refuse(`has ${formatCount(bytes)}-byte elements`);
   const littleEndian = order !== '>';
   const names: Record<string, string> = { b: 'bool', i: 'int', u: 'uint', f: 'float' };
   const name = `${bytes === 1 ? '' : littleEndian ? 'little-endian ' : 'big-endian '}${names[kind]}${kind === 'b' ? '' : bytes * 8} ('${descr}')`;

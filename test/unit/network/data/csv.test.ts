@@ -646,6 +646,10 @@ test('a binary file given as CSV is refused as binary, with the format it looks 
     [new Uint8Array([...text('a,"'), 0x93, ...text('quoted'), 0x94, ...text('",y\n1,2,0\n')]), true, exactly('img.bin, byte 3 (decompressed): expected a CSV text file in UTF-8, found text in another encoding (byte 3 is 93, which UTF-8 text does not have there; in Windows-1252 it is "“"): save the file as UTF-8'), 3],
     [new Uint8Array([...text('a,b,y\n1,2,'), 0x81, ...text('\n')]), false, exactly('img.bin, byte 10: expected a CSV text file in UTF-8, found text in another encoding (byte 10 is 81, which UTF-8 text does not have there): save the file as UTF-8'), 10],
     [new Uint8Array([...text('a,b,y\n1,2,0\n'), 0xc3]), false, exactly('img.bin, byte 12: expected a CSV text file in UTF-8, found its last character cut (byte 12 is C3, the first byte of a 2-byte character, and the file ends after 1 byte of it): truncated'), 12],
+    // Offsets in the message grouped as the location's (until 2026-12 "byte 1234" after "byte 1,234:").
+    [new Uint8Array([...text(`a,b,y\n${'1,2,0\n'.repeat(204)}`), 0, 7]), false, /^img.bin, byte 1,230: .*found a binary one \(byte 1,230 is 00\)$/, 1230],
+    [new Uint8Array([...text(`a,b,y\n${'1,2,0\n'.repeat(204)}`), 0xe9, ...text(',1,0\n')]), false, /^img.bin, byte 1,230: .*another encoding \(byte 1,230 is E9, which/, 1230],
+    [new Uint8Array([...text(`a,b,y\n${'1,2,0\n'.repeat(204)}`), 0xc3]), false, /^img.bin, byte 1,230: .*last character cut \(byte 1,230 is C3, the first byte/, 1230],
     [new Uint8Array([...text('a,b,y\n1,2,0\n'), 0xe2, 0x82]), false, exactly('img.bin, byte 12: expected a CSV text file in UTF-8, found its last character cut (byte 12 is E2, the first byte of a 3-byte character, and the file ends after 2 bytes of it): truncated'), 12],
     // UTF-16, with a byte-order mark or without (every other byte zero), either order.
     [new Uint8Array([0xff, 0xfe, ...Buffer.from('a,b,y\n1,2,0\n', 'utf16le')]), false, /found a binary one \(byte 0 is FF\): it looks like UTF-16 text \(save it as UTF-8\)$/, 0],

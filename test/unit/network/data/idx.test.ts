@@ -157,6 +157,10 @@ test('bad IDX files: each a located message', async () => {
   await rejectsAt(loadDataset(spec({ trainImages: 'long' }), o), { path: 'data.trainImages', message: /the file has 3 bytes more: the header's dimensions do not match the data/, offset: full.length });
   write(dir, 'long.gz', Buffer.concat([full, Buffer.from([1, 2, 3])]), true);
   await rejectsAt(loadDataset(spec({ trainImages: 'long.gz' }), o), { path: 'data.trainImages', message: /more data follows/ });
+  // The header's size grouped (until 2026-12 "the 1024-byte header").
+  const rank255 = idxBytes('u8', new Array(255).fill(1), [7]);
+  write(dir, 'rank255', rank255.subarray(0, rank255.length - 1));
+  await rejectsAt(loadDataset(spec({ trainImages: 'rank255' }), o), { path: 'data.trainImages', message: /after the 1,024-byte header, the file has 0 bytes of data: truncated$/, offset: 1024 });
   write(dir, 'header-only', full.subarray(0, 10));
   await rejectsAt(loadDataset(spec({ trainImages: 'header-only' }), o), { path: 'data.trainImages', message: /in the middle of the 3 dimension sizes of the IDX header .*truncated/, offset: 10 });
   write(dir, 'labels-22', idxBytes('u8', [N - 1], labels.slice(1)));

@@ -149,6 +149,10 @@ test('bad .npy files: each a located message', async () => {
   await at(good.subarray(0, good.length - 3), { path: 'data.trainX', message: /the header declares shape \(9, 2\) of little-endian float32 \('<f4'\) = 72 bytes from byte 128, the file has 69 bytes: truncated/, offset: good.length - 3 });
   await at(Buffer.concat([good, Buffer.alloc(8)]), { path: 'data.trainX', message: /the file has 8 bytes more after the data/, offset: good.length });
   await at(good.subarray(0, 60), { path: 'data.trainX', message: /in the middle of the 118-byte .npy header .*truncated/, offset: 60 });
+  // Sizes and offsets of a long header grouped (until 2026-12 "the 2100-byte .npy header (bytes 12–2111 expected)").
+  const long = npyBytes('<f4', [N, 2], randomNormals(19, N * 2), { version: 2, header: `{'descr': '<f4', 'fortran_order': False, 'shape': (9, 2), }${' '.repeat(1980)}` });
+  await at(long.subarray(0, 500), { path: 'data.trainX', message: /the file ends after 500 bytes, in the middle of the 2,100-byte .npy header \(bytes 12–2,111 expected\): truncated$/, offset: 500 });
+  await at(npyBytes('<f4', [N], [], { header: "{'descr': '<i1024', 'fortran_order': False, 'shape': (9,), }" }), { path: 'data.trainX', message: /dtype '<i1024' has 1,024-byte elements:/ });
   await at(npyBytes('<f4', [2, N], randomNormals(19, N * 2), { fortran: true }), { path: 'data.trainX', message: /Fortran \(column-major\) order, which this reader does not take: .*np.ascontiguousarray/, offset: 10 + "{'descr': '<f4', ".length });
   await at(npyBytes('<c8', [N], new Array(N * 8).fill(0)), { path: 'data.trainX', message: /dtype '<c8' is not a plain number type/, offset: 11 });
   await at(npyBytes('|O', [N], [], { header: "{'descr': '|O', 'fortran_order': False, 'shape': (9,), }" }), { path: 'data.trainX', message: /holds Python objects \(pickled\), which this reader never loads/ });
