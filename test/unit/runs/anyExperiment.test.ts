@@ -118,6 +118,12 @@ test('width powers take the width of the last hidden layer, and follow it throug
   assert.throws(() => networkVariant(e, 'training.batchSize', 0), (err: Error & { path?: string }) => /with training.batchSize = 0: training.batchSize must be ≥ 1, got 0/.test(err.message) && err.path === 'sweep.model.hidden[1]');
 });
 
+test('the editor\'s diagnostics answer another data form\'s key in the embedded MNIST with its form, at the key', () => {
+  // Was "unknown key `trainX` in data — did you mean `train`?", as on the command line.
+  const ps = problems(network({ data: { dataset: 'mnist', train: 100, trainX: 'x.npy' } }));
+  assert.deepEqual(ps, [{ path: 'data.trainX', message: 'unknown key `trainX` in data: a key of "format": "npy"; the mnist form reads no file, its train and test being counts of digits: for your own files write "format": "npy" in place of "dataset"', at: '"trainX"' }]);
+});
+
 test('what a schema cannot say is located at its key', () => {
   const cases: [Record<string, unknown>, string, RegExp, string][] = [
     [{ training: { epochs: 2, steps: 10 } }, 'training.steps', /give training.epochs or training.steps, not both/, '10'],

@@ -91,7 +91,17 @@ test('another data form\'s file key is answered with this form\'s, not with the 
     [{ format: 'cifar10', trainBatches: 'a', trainLabels: 'b' }, 'data.trainLabels', 'unknown key `trainLabels` in data: a key of "format": "idx"; the cifar10 form\'s training batches are trainBatches (each record holds its label)'],
   ];
   for (const [value, path, message] of cases) assert.deepEqual(problem(value), [path, message]);
+  // The embedded MNIST's too: `trainX` was "did you mean `train`?" (its count of digits), `task` "did you mean `test`?".
+  const mnist = (fmt: string) => `a key of "format": "${fmt}"; the mnist form reads no file, its train and test being counts of digits: for your own files write "format": "${fmt}" in place of "dataset"`;
+  assert.deepEqual(problem({ dataset: 'mnist', train: 300, trainX: 'x.npy' }), ['data.trainX', `unknown key \`trainX\` in data: ${mnist('npy')}`]);
+  assert.deepEqual(problem({ dataset: 'mnist', train: 300, testFile: 't.csv' }), ['data.testFile', `unknown key \`testFile\` in data: ${mnist('csv')}`]);
+  assert.deepEqual(problem({ dataset: 'mnist', train: 300, trainImages: 'i' }), ['data.trainImages', `unknown key \`trainImages\` in data: ${mnist('idx')}`]);
+  assert.deepEqual(problem({ dataset: 'mnist', train: 300, testBatches: 'b' }), ['data.testBatches', `unknown key \`testBatches\` in data: ${mnist('cifar10')}`]);
+  assert.deepEqual(problem({ dataset: 'mnist', train: 300, task: 'classes' }), ['data.task', 'unknown key `task` in data: a key of the file forms and inline data; the embedded MNIST\'s task is fixed: classes, the 10 digits']);
+  assert.deepEqual(problem({ dataset: 'mnist', train: 300, classes: 10 }), ['data.classes', 'unknown key `classes` in data: a key of the file forms and inline data; the embedded MNIST has 10 classes, the digits 0–9']);
+  assert.deepEqual(problem({ format: 'cifar10', trainBatches: 'a', task: 'classes' }), ['data.task', 'unknown key `task` in data: a key of the idx, csv and npy forms and inline data; the cifar10 form\'s task is fixed: classes, the 10 CIFAR-10 classes']);
   // A misspelling of this form's own key is still a guess at it.
+  assert.deepEqual(problem({ dataset: 'mnist', train: 300, tset: 5 }), ['data.tset', 'unknown key `tset` in data — did you mean `test`?']);
   assert.deepEqual(problem({ format: 'csv', trainFile: 'a', testfiles: 'b' }), ['data.testfiles', 'unknown key `testfiles` in data — did you mean `testFile`?']);
 });
 
