@@ -23,7 +23,7 @@ import { isAbsolute, resolve } from 'node:path';
 // createRequire(import.meta.url), and import.meta is empty in the CommonJS bundles esbuild makes here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import tinyglobby = require('tinyglobby');
-import { excerpt } from '../experiment/diagnostic';
+import { countOf, excerpt } from '../experiment/diagnostic';
 import { GLOB_TIMEOUT_MS, MAX_CHECKPOINTS } from './limits';
 import { globBase, naturalCompare } from './naming';
 import { kindOf } from '../experiment/pathKind';
@@ -314,5 +314,5 @@ class CheckpointCrawl {
 function escapeBytes(bytes: Buffer): string {
   let out = '';
   for (const b of bytes.subarray(0, 96)) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-  return bytes.length > 96 ? `${out}… (${bytes.length} bytes)` : out;
+  return bytes.length > 96 ? `${out}… (${countOf(bytes.length, 'byte')})` : out;
 }

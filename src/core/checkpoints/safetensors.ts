@@ -7,7 +7,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { endianness } from 'node:os';
-import { excerpt } from '../experiment/diagnostic';
+import { countOf, excerpt, formatCount } from '../experiment/diagnostic';
 import { firstStrictJsonFault } from '../experiment/syntaxError';
 import { kindOf } from '../experiment/pathKind';
 import { decodeBF16, decodeF16, DTYPE_BYTES, isReadDtype, READ_DTYPES } from './dtypes';
@@ -81,7 +81,7 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
     const { key, within } = duplicate;
     const owner = (name: string) => (name === '__metadata__' ? name : `tensor ${q(name)}`);
     const what = within === null ? owner(key) : `key ${q(key)} of ${owner(within)}`;
-    return fail(`the header has ${what} twice (at bytes ${first} and ${second}): the format allows each name once, and a JSON reader keeps only the last, silently — write the file again with one entry each`);
+    return fail(`the header has ${what} twice (at bytes ${formatCount(first)} and ${formatCount(second)}): the format allows each name once, and a JSON reader keeps only the last, silently — write the file again with one entry each`);
   }
   const written = countsAsWritten(text);
   const found = foundIn(text);
@@ -122,8 +122,8 @@ export function parseHeader(bytes: Uint8Array, file: string): SafetensorsHeader 
   let reached = 0;
   let last: TensorInfo | null = null;
   for (const t of byStart) {
-    if (t.begin < reached) return fail(`tensors ${q(last?.name)} (data bytes ${last?.begin}–${last?.end}) and ${q(t.name)} (${t.begin}–${t.end}) overlap`);
-    if (t.begin > reached) return fail(`data bytes ${reached}–${t.begin} belong to no tensor (the specification allows no holes)${last ? ` between ${q(last.name)} and ${q(t.name)}` : ` before ${q(t.name)}`}`);
+    if (t.begin < reached) return fail(`tensors ${q(last?.name)} (data bytes ${last ? `${formatCount(last.begin)}–${formatCount(last.end)}` : '?'}) and ${q(t.name)} (${formatCount(t.begin)}–${formatCount(t.end)}) overlap`);
+    if (t.begin > reached) return fail(`data bytes ${formatCount(reached)}–${formatCount(t.begin)} belong to no tensor (the specification allows no holes)${last ? ` between ${q(last.name)} and ${q(t.name)}` : ` before ${q(t.name)}`}`);
     if (t.end > t.begin) last = t;
     reached = t.end;
   }
@@ -402,7 +402,7 @@ export class SafetensorsFile {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new CheckpointError(file, `is not a regular file (${kindOf(stat)})`);
       const size = stat.size;
-      if (size < 8) throw new CheckpointError(file, `has ${size} bytes, fewer than the 8 of the header length`, true);
+      if (size < 8) throw new CheckpointError(file, `has ${countOf(size, 'byte')}, fewer than the 8 of the header length`, true);
       const prefix = await readExactly(handle, 0, 8, file);
       const view = new DataView(prefix.buffer, prefix.byteOffset, 8);
       const high = view.getUint32(4, true);
@@ -412,7 +412,7 @@ export class SafetensorsFile {
         throw new CheckpointError(file, `its header length (bytes 0–7) is ${length.toLocaleString('en-US')}, more than the ${MAX_HEADER_BYTES.toLocaleString('en-US')} bytes the format allows: not a safetensors file, or corrupt`);
       }
       if (n < 2) throw new CheckpointError(file, `its header length (bytes 0–7) is ${n}: too short for a JSON object`);
-      if (8 + n > size) throw new CheckpointError(file, `its header needs bytes 8–${8 + n - 1} but the file has ${size} bytes`, true);
+      if (8 + n > size) throw new CheckpointError(file, `its header needs bytes 8–${formatCount(8 + n - 1)} but the file has ${countOf(size, 'byte')}`, true);
       const header = parseHeader(await readExactly(handle, 8, n, file), file);
       const expected = header.dataStart + header.dataLength;
       if (size < expected) throw new CheckpointError(file, `is truncated: its header indexes data up to byte ${expected.toLocaleString('en-US')} but the file has ${size.toLocaleString('en-US')} bytes`, true);
@@ -471,7 +471,7 @@ async function readInto(handle: fs.FileHandle, position: number, target: Uint8Ar
   while (done < target.length) {
     const length = Math.min(READ_CHUNK_BYTES, target.length - done);
     const { bytesRead } = await handle.read(target, done, length, position + done);
-    if (bytesRead === 0) throw new CheckpointError(file, `ended at byte ${position + done} while reading bytes ${position}–${position + target.length - 1}: it shrank while being read`, true);
+    if (bytesRead === 0) throw new CheckpointError(file, `ended at byte ${formatCount(position + done)} while reading bytes ${formatCount(position)}–${formatCount(position + target.length - 1)}: it shrank while being read`, true);
     done += bytesRead;
   }
 }

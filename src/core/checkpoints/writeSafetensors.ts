@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { endianness } from 'node:os';
 import { DTYPE_BYTES, numberToBfloat16, numberToHalf, READ_DTYPES, ReadDtype } from './dtypes';
+import { formatCount } from '../experiment/diagnostic';
 import { MAX_HEADER_BYTES } from './limits';
 import { formatTensorShape } from './safetensors';
 
@@ -46,7 +47,7 @@ export async function writeSafetensors(path: string, tensors: readonly TensorToW
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
   const headerBytes = Buffer.from(json, 'utf8');
-  if (headerBytes.length > MAX_HEADER_BYTES) throw new Error(`writeSafetensors: the header would take ${headerBytes.length} bytes, more than the ${MAX_HEADER_BYTES} the format allows`);
+  if (headerBytes.length > MAX_HEADER_BYTES) throw new Error(`writeSafetensors: the header would take ${formatCount(headerBytes.length)} bytes, more than the ${formatCount(MAX_HEADER_BYTES)} the format allows`);
   const prefix = Buffer.alloc(8);
   prefix.writeBigUInt64LE(BigInt(headerBytes.length));
 

@@ -127,6 +127,10 @@ test('a header that lies is refused with what is wrong and where, before anythin
     [withHeader('{"__metadata__": {"step": "1", "step": "2"}}'), /the header has key "step" of __metadata__ twice/],
     [withHeader('{"__metadata__": {}, "__metadata__": {}}'), /the header has __metadata__ twice/],
     [withHeader('{"a\\"": {"n": {"\\"a": [{"x": 1}, {"x": 2}]}}, "a\\"": 1}'), /the header has tensor "a"" twice \(at bytes 9 and 54\)/],
+    // Offsets past 999 grouped as every other count (until 2026-12 "at bytes 9 and 1100", "data bytes 1200–1204").
+    [withHeader(`{"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "__metadata__": {"note": "${'n'.repeat(1000)}"}, "w": 1}`, f32([1])), /the header has tensor "w" twice \(at bytes 9 and 1,100\)/],
+    [withHeader('{"a": {"dtype": "F32", "shape": [300], "data_offsets": [0, 1200]}, "b": {"dtype": "F32", "shape": [1], "data_offsets": [1204, 1208]}}', f32(new Array(302).fill(0))), /data bytes 1,200–1,204 belong to no tensor \(the specification allows no holes\) between "a" and "b"/],
+    [withHeader('{"a": {"dtype": "F32", "shape": [300], "data_offsets": [0, 1200]}, "b": {"dtype": "F32", "shape": [300], "data_offsets": [1196, 2396]}}', f32(new Array(599).fill(0))), /tensors "a" \(data bytes 0–1,200\) and "b" \(1,196–2,396\) overlap/],
   ];
   for (const [bytes, pattern] of cases) {
     const err = await openError(bytes);
