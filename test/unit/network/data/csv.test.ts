@@ -45,6 +45,26 @@ test('the tokenizer: quotes, doubled quotes, delimiters and line breaks inside q
   assert.deepEqual(tokenize(text, cuts), rows, 'one character at a time');
 });
 
+test('the tokenizer skips runs of blank lines of every ending (LF, CRLF, CR, mixed) and counts each once, cut anywhere', () => {
+  const text = 'a,b\n\n\r\n\r\r\n\n\rc,d\r\n\r\n' + '\n'.repeat(1000) + 'e,f\n\n';
+  const rows = tokenize(text);
+  assert.deepEqual(rows.map((r) => r.fields), [['a', 'b'], ['c', 'd'], ['e', 'f']]);
+  // a,b on 1; blank lines 2 (LF), 3 (CRLF), 4 (CR), 5 (CRLF), 6 (LF), 7 (CR); c,d on 8; blank 9, then 1,000 more.
+  assert.deepEqual(rows.map((r) => r.lines[0]), [1, 8, 1010]);
+  assert.deepEqual(rows[1].columns, [1, 3]);
+  for (let cut = 0; cut <= 40; cut++) assert.deepEqual(tokenize(text, [cut, cut + 1]), rows, `cut at ${cut}`);
+  const at = (t: string) => {
+    try {
+      tokenize(t);
+    } catch (err) {
+      assert.ok(err instanceof CsvSyntaxError);
+      return [err.line, err.column];
+    }
+    return null;
+  };
+  assert.deepEqual(at('a,b\r\n\r\n\r1,"x\n'), [4, 3], 'an error after blank lines is on its own line');
+});
+
 test('the tokenizer locates its syntax errors', () => {
   const at = (text: string): [string, number, number] => {
     try {
