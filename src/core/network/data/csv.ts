@@ -371,7 +371,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   let features = 0;
   const outputs = o.label.length;
   // Rows kept so far. The buffers grow to the number of rows the file's size suggests (from the
-  // characters per row so far), else by doubling; each growth is checked against the memory budget.
+  // characters per row so far), else by doubling, but never beyond what the memory budget leaves: only
+  // a row read that does not fit is refused, never rows the file may not have.
   let count = 0;
   let capacity = 0;
   let rowChars = 0;
@@ -380,14 +381,19 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   let regression = new Float32Array(0);
   let classValues = new Float64Array(0);
   const classText: string[] = [];
+  // Each class name once (a copy of its own: a field's text may be a slice that keeps the whole
+  // decoded chunk alive — a file of long names held all its text, 7 GiB for a 3.6 GB file).
+  const classNames = new Map<string, string>();
   let labelLine = new Uint32Array(0);
   let labelColumn = new Uint32Array(0);
   const limit = o.seed === undefined ? o.asked : undefined;
 
-  const grow = (rows: number) => {
-    // Classes: a float64 value, its line and its column per row (and the text, not counted).
-    const need = rows * (features + (o.task === 'classes' ? 4 : outputs)) * 4;
-    ctx.budget.check(need, `${o.what} samples read from ${ref.display}: ${formatShape([rows, features])} float32 inputs and their targets`, ref.key);
+  const grow = (wanted: number) => {
+    // Classes: a float64 value, its line, its column and a reference to its name per row (the names'
+    // text is reserved as each new one is read).
+    const perRow = (features + (o.task === 'classes' ? 6 : outputs)) * 4;
+    const rows = Math.max(count + 1, Math.min(wanted, Math.floor((ctx.budget.limit - ctx.budget.reserved) / perRow)));
+    ctx.budget.check(rows * perRow, `${o.what} samples read from ${ref.display}: ${formatShape([rows, features])} float32 inputs and their targets`, ref.key);
     const resize = <T extends Float32Array | Float64Array | Uint32Array>(a: T, per: number): T => {
       const b = new (a.constructor as new (n: number) => T)(rows * per);
       b.set(a);
@@ -530,7 +536,13 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       const text = fields[j].trim();
       if (text === '') throw fail(`expected a class label in field ${j + 1}${columnName(j)}, found an empty field${trailingHint(j)}`, lines[j], columns[j]);
       classValues[count] = parseDecimal(text);
-      classText[count] = text;
+      let name = classNames.get(text);
+      if (name === undefined) {
+        ctx.budget.reserve(2 * text.length, `${o.what} class names read from ${ref.display}: ${formatCount(classNames.size + 1)} of them`, ref.key);
+        name = Buffer.from(text, 'utf8').toString('utf8');
+        classNames.set(name, name);
+      }
+      classText[count] = name;
       labelLine[count] = lines[j];
       labelColumn[count] = columns[j];
     } else {

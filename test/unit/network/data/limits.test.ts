@@ -78,3 +78,37 @@ test('a load can be aborted', async () => {
   controller.abort();
   await assert.rejects(loadDataset(spec({}), { ...o, signal: controller.signal }), { name: 'AbortError' });
 });
+
+test('a CSV is refused only for rows it has: its buffers grow to what the limit leaves, and the row that does not fit is the one named', async () => {
+  // 40,000 rows of 2 features and a class: 32 bytes a row while reading (inputs, the class value, its
+  // line and column, a reference to its name), 1.28 MB. Refused before 2026-12-02 under a limit of
+  // 1.3 MB: the buffers grew to the rows the file's size suggested plus 10 % (gzip: by doubling).
+  const rows = Array.from({ length: 40_000 }, (_, i) => `${i % 7},${i % 3},${i % 2 ? 'cat' : 'dog'}`).join('\n');
+  write(dir, 'many.csv', `a,b,label\n${rows}\n`);
+  write(dir, 'many.csv.gz', gzipSync(`a,b,label\n${rows}\n`));
+  for (const file of ['many.csv', 'many.csv.gz']) {
+    const ok = await loadDataset({ format: 'csv', trainFile: file }, { ...o, maxBytes: 1_300_000 });
+    assert.equal(ok.train.count, 40_000, file);
+    // Under 1 MB, beside the names' 12 bytes, 31,249 rows fit: the 31,250th is refused, not rows the file may not have.
+    await rejectsAt(loadDataset({ format: 'csv', trainFile: file }, { ...o, maxBytes: 1_000_000 }), { path: 'data.trainFile', message: /^training samples read from many\.csv(\.gz)?: 31,250 × 2 float32 inputs and their targets = 977 KiB \(1,000,000 bytes\) on top of the 12 bytes already loaded exceed the limit of 977 KiB \(1,000,000 bytes\)/ });
+  }
+  // 10 rows of 3,000 features (120 KB) under 1 MB: the first growth, 1,024 rows, was 12 MB.
+  const wide = Array.from({ length: 10 }, (_, i) => [...Array.from({ length: 3000 }, (_, j) => (i * j) % 10), i % 2].join(',')).join('\n');
+  write(dir, 'wide.csv', `${wide}\n`);
+  const w = await loadDataset({ format: 'csv', trainFile: 'wide.csv', header: false }, { ...o, maxBytes: 1_000_000 });
+  assert.equal(w.train.count, 10);
+  assert.equal(w.train.features, 3000);
+});
+
+test('a CSV\'s class names count against the limit, each distinct name once', async () => {
+  // Two names of 4,000 characters over 1,000 rows: 16,000 bytes of names, not 1,000 × 8,000.
+  const name = (c: string) => c.repeat(4000);
+  const two = Array.from({ length: 1000 }, (_, i) => `${i % 5},${name(i % 2 ? 'a' : 'b')}`).join('\n');
+  write(dir, 'long-names.csv', `${two}\n`);
+  const ok = await loadDataset({ format: 'csv', trainFile: 'long-names.csv', header: false }, { ...o, maxBytes: 100_000 });
+  assert.equal(ok.train.count, 1000);
+  // Five distinct names of 4,000 characters under 20,000 bytes: the third does not fit.
+  const five = Array.from({ length: 5 }, (_, i) => `${i},${name('abcde'[i])}`).join('\n');
+  write(dir, 'five-names.csv', `${five}\n`);
+  await rejectsAt(loadDataset({ format: 'csv', trainFile: 'five-names.csv', header: false }, { ...o, maxBytes: 20_000 }), { path: 'data.trainFile', message: /^training class names read from five-names\.csv: 3 of them = 7\.8 KiB \(8,000 bytes\) on top of the 15\.6 KiB \(16,000 bytes\) already loaded exceed the limit of 19\.5 KiB \(20,000 bytes\)/ });
+});
