@@ -79,9 +79,15 @@ export interface RunProgress {
   remainingMs: number | null;
   /**
    * A sweep's progress (the steps summed over its values): how many of its values have ended, and how
-   * many have said their length (`totalSteps` counts the others at their mean: an estimate until all have).
+   * many have their length known (`totalSteps` counts the others at the mean of those: an estimate until all have).
    */
   values?: { done: number; count: number; sized: number };
+  /**
+   * A sweep value's run: the steps each value of its sweep takes on its training set
+   * (`sweepValueSteps`; null where a value's own training set may differ), so that the sweep counts a
+   * value not started at its own length.
+   */
+  valueSteps?: (number | null)[];
 }
 
 /** A point of a run's progress: its wall time and its step there. */
@@ -101,6 +107,68 @@ export function timeLeft(since: PaceMark | null, now: PaceMark, totalSteps: numb
   if (since === null || totalSteps === null) return null;
   const gained = now.step - since.step;
   return gained > 0 ? ((now.elapsedMs - since.elapsedMs) * Math.max(0, totalSteps - now.step)) / gained : null;
+}
+
+/**
+ * One value of a sweep as its time left sees it (`sweepTimeLeft`): `ended`, `held` by a worker
+ * (training, or loading its data), or `queued` (not sent to a worker yet); the steps it takes in all
+ * (null: not known yet) and has taken; its wall time training so far and its own time left at its
+ * worker's pace (`timeLeft`; null until told), both in ms.
+ */
+export interface SweepValueTime {
+  state: 'ended' | 'held' | 'queued';
+  totalSteps: number | null;
+  step: number;
+  elapsedMs: number;
+  remainingMs: number | null;
+}
+
+/**
+ * A sweep's time left in ms, its values trained on `workers` workers, each worker taking the first value
+ * not started as soon as its own has ended (the panel's lanes, `nextSweepValue`). A value held is
+ * done in its own time left; one whose time left is not told yet, and every value queued, at the pace
+ * of those told — the mean of their ms per step left — or, when none is, of the values ended (their
+ * time per step); a value whose length is not known, at the mean length of those known. The values
+ * queued go, in order, to the worker free first; the sweep ends when its last worker does. Until 2026-12
+ * the steps left over all the values (those not started at the mean length of those started) were
+ * divided by the steps the workers made per ms together: right only while every worker has a value
+ * — near the end fewer values are left than workers (3 values of 1,000 steps on 2 workers: 1.5 runs'
+ * time at the start, for 2), the last one alone takes its whole time — and an epochs sweep's values
+ * not started were as long as the mean of the first ones. Null when no pace or no length is known
+ * yet; 0 when nothing is left.
+ */
+export function sweepTimeLeft(values: readonly SweepValueTime[], workers: number): number | null {
+  const lengths = values.flatMap((v) => (v.totalSteps !== null ? [v.totalSteps] : []));
+  const meanLength = lengths.length > 0 ? lengths.reduce((a, b) => a + b, 0) / lengths.length : null;
+  const stepsLeft = (v: SweepValueTime): number | null => {
+    const total = v.totalSteps ?? meanLength;
+    return total === null ? null : Math.max(0, total - v.step);
+  };
+  const mean = (xs: number[]): number | null => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const told = values.flatMap((v) => {
+    const left = stepsLeft(v);
+    return v.state === 'held' && v.remainingMs !== null && left !== null && left > 0 ? [v.remainingMs / left] : [];
+  });
+  const msPerStep = mean(told) ?? mean(values.flatMap((v) => (v.state === 'ended' && v.step > 0 ? [v.elapsedMs / v.step] : [])));
+  const timeOf = (v: SweepValueTime): number | null => {
+    if (v.state === 'held' && v.remainingMs !== null) return v.remainingMs;
+    const left = stepsLeft(v);
+    if (left === 0) return 0;
+    return left === null || msPerStep === null ? null : left * msPerStep;
+  };
+  // Each worker's time to its value's end (0: free), then the queued values to the worker free first.
+  const held = values.filter((v) => v.state === 'held').map(timeOf);
+  const lanes = Array.from({ length: Math.max(1, workers, held.length) }, (_, w) => (w < held.length ? held[w] : 0));
+  if (lanes.some((t) => t === null)) return null;
+  const busy = lanes as number[];
+  for (const v of values) {
+    if (v.state !== 'queued') continue;
+    const t = timeOf(v);
+    if (t === null) return null;
+    const first = busy.indexOf(Math.min(...busy));
+    busy[first] += t;
+  }
+  return Math.max(...busy);
 }
 
 /** The span of progress the time left is paced over (`PaceWindow`). */

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { explainLayerLabel, type LayerScores } from '../../src/core/mechanisms/layerLabel';
-import type { LearningCurves, RunView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
+import { sweepRun } from '../../src/extension/training/sweepRun';
+import type { LearningCurves, RunView, SweepView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
 import { definitionOf, dragAcross, hoverOnlyHints, posted, problemsOf, SCREENSHOTS, startHarness, type Harness } from './harness';
 
 let harness: Harness;
@@ -865,6 +866,20 @@ describe('training panel webview', () => {
     await page.waitForTimeout(1300);
     assert.equal(await page.locator('.progress-text').innerText(), still);
     assert.match(still, /2 s elapsed$/);
+  });
+
+  it('says a sweep\'s time left with its values not started counted, as the host\'s sweepRun gives it', async () => {
+    // Three values of 500 steps on two workers, the first two at step 0 with 10 s left each (their
+    // workers' pace), the third queued: it starts when one of them ends, 20 s in all. The steps left
+    // over the workers' summed pace said 15 s.
+    const page = await open();
+    const values = [0.1, 1, 10];
+    const training: RunView = { ...run(1, 'training'), progress: { step: 0, totalSteps: 500, epoch: 0, elapsedMs: 300, remainingMs: 10_000 } };
+    const sweep: SweepView = { key: 'scale', path: 'init.scale', values, runs: [training, training, null] };
+    const header = sweepRun(sweep, [false, false, false], [0, 1, null], 2, 1000);
+    await send(page, message(1, header, { sweep }));
+    await page.waitForFunction(() => /left/.test(document.querySelector('.progress-text')?.textContent ?? ''));
+    assert.match(await page.locator('.progress-text').innerText(), /^0 of 3 values done · step 0 of about 1500 over the values · \d s elapsed · about (19|20) s left$/);
   });
 
   it('a run not trained (its loss not finite at θ₀) draws no empty charts, and its bar reads empty', async () => {

@@ -264,6 +264,27 @@ export function plannedSteps(spec: NetworkSpec, count: number): number {
 }
 
 /**
+ * The steps each value of `e`'s sweep takes (`plannedSteps`), in the sweep's order, when its training
+ * set has `count` samples (a value's run's): what the training panel counts a value not started at
+ * (its time left and its steps over the values). A value trained for `training.epochs` under a swept
+ * `data.…` key may read another training set (null: not known before it loads), as may a value the
+ * file refuses (null: its run says why); [] without a sweep.
+ */
+export function sweepValueSteps(e: NetworkExperiment, count: number): (number | null)[] {
+  if (!e.sweep) return [];
+  const { path, values } = e.sweep;
+  return values.map((v) => {
+    let spec: NetworkSpec;
+    try {
+      spec = networkVariant(e, path, v).spec;
+    } catch {
+      return null;
+    }
+    return spec.training.length.unit === 'epochs' && /^data(\.|\[|$)/.test(path) ? null : plannedSteps(spec, count);
+  });
+}
+
+/**
  * The experiment with the number at `path` replaced (a width power keeps its exponent), checked by
  * the schema and normalised again, as if the user had typed it: one run of a sweep. Throws a
  * VariantError (which value, at which key) at the first problem, located at the sweep's key.

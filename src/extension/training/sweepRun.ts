@@ -2,20 +2,21 @@
  * A sweep's runs as the one run the training panel's header shows (docs/networks.md, "The panel"). No
  * `vscode` here: the unit tests run it.
  */
-import { loadingRunView, PaceMark, RunView, SweepView, timeLeft, untrained } from '../../protocol/training';
+import { loadingRunView, RunView, SweepView, sweepTimeLeft, untrained, type SweepValueTime } from '../../protocol/training';
 
 /**
  * A sweep as one run, for the panel's status and progress bar: training while any value has not ended
  * (loading until one has started), finished when all have (diverged, or not trained, when every value
  * did: not "Finished" over charts with no point); its progress the steps summed over the
- * values (a value not started counted at the mean length of those that have), the sweep's wall time and
- * the time left at its pace since `since` (a `PaceWindow`'s mark; null: no estimate yet), and how many
- * values have ended. Its curves, notices and parameters are
+ * values (a value not started counted at its own length when a value's run has told it,
+ * `RunProgress.valueSteps`, else at the mean length of those known), the sweep's wall time, the time
+ * left on `workers` workers (`sweepTimeLeft`; `workerOf[i]`: the worker value i was sent to, or null)
+ * and how many values have ended. Its curves, notices and parameters are
  * those of the first value with records (what the charts' shapes follow), with the swept key's
  * parameter giving all its values. Until 2026-12 the panel showed the first value's own run: "Finished"
  * (and no Stop) while the others still trained.
  */
-export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs: number, since: PaceMark | null): RunView {
+export function sweepRun(sweep: SweepView, ended: readonly boolean[], workerOf: readonly (number | null)[], workers: number, elapsedMs: number): RunView {
   const { runs } = sweep;
   const representative = runs.find((r) => r !== null && r.curves.step.length > 0) ?? runs.find((r) => r !== null) ?? null;
   const base = representative ?? loadingRunView();
@@ -24,13 +25,22 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
   const failed = runs.every(untrained);
   const ending: RunView['status'] = failed ? (runs.every((r) => r?.status === 'notTrained') ? 'notTrained' : 'diverged') : 'finished';
   const status: RunView['status'] = done === runs.length ? ending : runs.some((r) => r !== null && r.status !== 'loading') ? 'training' : 'loading';
-  const totals = runs.flatMap((r) => (r?.progress?.totalSteps ? [r.progress.totalSteps] : []));
-  const mean = totals.length > 0 ? totals.reduce((a, b) => a + b, 0) / totals.length : null;
+  // Each value's length: its own run's, else as a value's run tells it.
+  const lengths = runs.map((r, i) => r?.progress?.totalSteps ?? (runs.find((q) => q?.progress?.valueSteps?.[i] != null)?.progress?.valueSteps?.[i] ?? null));
+  const known = lengths.filter((n): n is number => n !== null);
+  const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : null;
   const step = sweepSteps(runs);
   // A value that has ended counts the steps it took: one that diverged at step 37 of 500 will take no
   // more (a finished sweep read "step 39 of 90 over the values", its bar not full).
-  const totalSteps = mean === null ? null : Math.round(runs.reduce((n, r, i) => n + (ended[i] && r?.progress ? r.progress.step : r?.progress?.totalSteps ?? mean), 0));
-  const remainingMs = status === 'training' ? timeLeft(since, { elapsedMs, step }, totalSteps) : null;
+  const totalSteps = mean === null ? null : Math.round(runs.reduce((n, r, i) => n + (ended[i] && r?.progress ? r.progress.step : lengths[i] ?? mean), 0));
+  const values: SweepValueTime[] = runs.map((r, i) => ({
+    state: ended[i] ? 'ended' : workerOf[i] !== null ? 'held' : 'queued',
+    totalSteps: lengths[i],
+    step: r?.progress?.step ?? 0,
+    elapsedMs: r?.progress?.elapsedMs ?? 0,
+    remainingMs: r?.status === 'training' ? (r.progress?.remainingMs ?? null) : null,
+  }));
+  const remainingMs = status === 'training' ? sweepTimeLeft(values, workers) : null;
   const swept = `swept: ${sweep.values.map((v) => String(v)).join(', ')}`;
   // A parameter the swept value changes (a width sweep's layers, a rate scaled with the width) gives
   // each value's, in order ("—" for a value not started): the figure gave the first value's as the
@@ -44,7 +54,7 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
     ...base,
     status,
     verdict: null,
-    progress: status === 'loading' && step === 0 ? null : { step, totalSteps, epoch: null, elapsedMs, remainingMs, values: { done, count: runs.length, sized: totals.length } },
+    progress: status === 'loading' && step === 0 ? null : { step, totalSteps, epoch: null, elapsedMs, remainingMs, values: { done, count: runs.length, sized: known.length } },
     parameters,
   };
 }
@@ -52,19 +62,6 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], elapsedMs:
 /** The steps of a sweep's values, summed (each value's at its last record). */
 export function sweepSteps(runs: readonly (RunView | null)[]): number {
   return runs.reduce((n, r) => n + (r?.progress?.step ?? 0), 0);
-}
-
-/**
- * Whether a sweep's pace can be measured from now on (`PaceWindow`'s first mark): every value a worker
- * holds (sent to it, not ended) has made its first record. Until 2026-12 the pace was taken from the
- * sweep's start, so the first estimate spread the workers' start-up (loading the data, building the
- * sessions, the first records) over every step of the sweep, many times too long. The data a later
- * value loads while the others train is part of the pace. After Resume the values held have their
- * records: the pace is measured from there (not over the steps taken before the stop).
- */
-export function sweepPaceReady(runs: readonly (RunView | null)[], ended: readonly boolean[], workerOf: readonly (number | null)[]): boolean {
-  const held = runs.filter((_, i) => workerOf[i] !== null && !ended[i]);
-  return held.length > 0 && held.every((r) => r !== null && r.curves.step.length > 0);
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Diagnostic } from '../../core/experiment/diagnostic';
 import { experimentHeader, parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
-import { DocumentShown, hasRecords, Invalid, loadingRunView, PaceWindow, parseFromTraining, RunView, stoppedRun, SweepView, Training } from '../../protocol/training';
+import { DocumentShown, hasRecords, Invalid, loadingRunView, parseFromTraining, RunView, stoppedRun, SweepView, Training } from '../../protocol/training';
 import type { ExportJob, ExportOutcome, HeldRunResult, TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
 import { sameRun } from '../../document/sameRun';
 import { exportChannel, trainingChannel } from '../channels';
@@ -24,7 +24,7 @@ import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
 import { DelegateFactory } from '../panels/panelRegistry';
 import { MAIN_THREAD_PARSE_LIMIT, toErrorInfo, toVsDiagnostics, treeName } from '../problems';
 import { WorkerChannel } from '../workerChannel';
-import { nextSweepValue, sweepPaceReady, sweepRun, sweepSteps } from './sweepRun';
+import { nextSweepValue, sweepRun } from './sweepRun';
 
 export const TRAINING_KIND: PanelKind = {
   viewType: 'flab.training',
@@ -448,8 +448,6 @@ export class TrainingDelegate implements PanelDelegate {
     const state: SweepState = kept ?? { text, runs: new Array(count).fill(null), results: new Array(count).fill(null), ended: new Array(count).fill(false), workerOf: new Array(count).fill(null), elapsedMs: 0 };
     this.sweepState = state;
     const { runs, results, ended, workerOf } = state;
-    // The time left is at the pace of the last seconds since the values held have their first records (`sweepPaceReady`).
-    const pace = new PaceWindow();
     // The sweep as the file gives it, known before any value has ended (the header came with the
     // first value's end until 2026-12: nothing was shown before it, and the last run stayed as it was).
     const header = sweepHeader;
@@ -461,9 +459,8 @@ export class TrainingDelegate implements PanelDelegate {
     const post = () => {
       if (this.running !== version || superseded() || !header.sweep) return;
       state.elapsedMs = elapsed();
-      if (pace.since() || sweepPaceReady(runs, ended, workerOf)) pace.add({ elapsedMs: state.elapsedMs, step: sweepSteps(runs) });
       const sweep: SweepView = { ...header.sweep, runs };
-      this.showSnapshot(version, this.message(version, header, sweepRun(sweep, ended, state.elapsedMs, pace.since()), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
+      this.showSnapshot(version, this.message(version, header, sweepRun(sweep, ended, workerOf, workers, state.elapsedMs), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
     };
     post();
     const lane = async (w: number): Promise<void> => {
@@ -494,7 +491,7 @@ export class TrainingDelegate implements PanelDelegate {
     if (stopped || !header.sweep) return undefined;
     this.sweepState = null;
     const sweep: SweepView = { ...header.sweep, runs };
-    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, elapsed(), pace.since()), sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results } };
+    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, workerOf, workers, elapsed()), sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results } };
   }
 
   /** A checkpoint folder: read again every FOLLOW_EVERY_MS while the panel shows this text. */

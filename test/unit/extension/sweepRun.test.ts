@@ -2,7 +2,7 @@
 // has ended, the steps summed over the values, the swept key's parameter giving all its values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nextSweepValue, sweepPaceReady, sweepRun, sweepSteps } from '../../../src/extension/training/sweepRun';
+import { nextSweepValue, sweepRun } from '../../../src/extension/training/sweepRun';
 import { loadingRunView, PACE_WINDOW_MS, PaceWindow, timeLeft, type RunView, type SweepView } from '../../../src/protocol/training';
 
 function run(status: RunView['status'], step: number, totalSteps: number | null, records = 3): RunView {
@@ -13,14 +13,16 @@ function run(status: RunView['status'], step: number, totalSteps: number | null,
 const sweep = (runs: (RunView | null)[]): SweepView => ({ key: 'scale', path: 'init.scale', values: [0.1, 1, 10], runs });
 
 test('a sweep whose first value has ended while the others train is training, not finished (with Stop), its steps summed', () => {
-  const r = sweepRun(sweep([run('finished', 500, 500), run('training', 120, 500), null]), [true, false, false], 2000, { elapsedMs: 0, step: 0 });
+  const r = sweepRun(sweep([run('finished', 500, 500), run('training', 120, 500), null]), [true, false, false], [0, 1, null], 2, 2000);
   assert.equal(r.status, 'training');
   assert.deepEqual(r.progress?.values, { done: 1, count: 3, sized: 2 });
   assert.equal(r.progress?.step, 620);
   assert.equal(r.progress?.totalSteps, 1500, 'the value not started counted at the mean length');
   assert.equal(r.progress?.epoch, null);
   assert.equal(r.progress?.elapsedMs, 2000);
-  assert.ok(Math.abs(r.progress!.remainingMs! - (2000 * 880) / 620) < 1e-9);
+  // The value training has 50 ms left for its 380 steps; the one not started, 500 steps at that pace,
+  // goes to the free worker.
+  assert.ok(Math.abs(r.progress!.remainingMs! - (500 * 50) / 380) < 1e-9);
   assert.equal(r.verdict, null, 'a sweep\'s verdict is its chosen value\'s');
   assert.deepEqual(r.parameters.map((p) => p.value), ['swept: 0.1, 1, 10', '0.05']);
 });
@@ -36,7 +38,7 @@ test('a parameter the swept value changes gives each value\'s, not the first val
     ],
   });
   const widths: SweepView = { key: 'hidden', path: 'model.hidden', values: [32, 128, 512], runs: [width(32, 'finished'), width(128, 'training'), null] };
-  const r = sweepRun(widths, [true, false, false], 100, null);
+  const r = sweepRun(widths, [true, false, false], [0, 1, null], 2, 100);
   assert.deepEqual(r.parameters.map((p) => `${p.symbol} = ${p.value}`), [
     'layers = swept: 32, 128, 512',
     'η = per value: [0.02, 0.000625]; [0.02, 0.00015625]; —',
@@ -45,63 +47,57 @@ test('a parameter the swept value changes gives each value\'s, not the first val
 });
 
 test('a sweep is loading until a value has started, and finished once every value has ended', () => {
-  const none = sweepRun(sweep([null, null, null]), [false, false, false], 10, null);
+  const none = sweepRun(sweep([null, null, null]), [false, false, false], [0, 1, 0], 2, 10);
   assert.equal(none.status, 'loading');
   assert.equal(none.progress, null);
   assert.equal(none.curves.step.length, 0);
-  assert.equal(sweepRun(sweep([run('loading', 0, null, 0), null, null]), [false, false, false], 10, null).status, 'loading');
+  assert.equal(sweepRun(sweep([run('loading', 0, null, 0), null, null]), [false, false, false], [0, 1, 0], 2, 10).status, 'loading');
   // Ended: finished, diverged or not trained each — the sweep has finished, every value's status in the legend.
-  const all = sweepRun(sweep([run('finished', 500, 500), run('diverged', 37, 500), run('finished', 500, 500)]), [true, true, true], 9000, null);
+  const all = sweepRun(sweep([run('finished', 500, 500), run('diverged', 37, 500), run('finished', 500, 500)]), [true, true, true], [0, 1, 0], 2, 9000);
   assert.equal(all.status, 'finished');
   assert.deepEqual(all.progress?.values, { done: 3, count: 3, sized: 3 });
   assert.equal(all.progress?.remainingMs, null);
   // A value that diverged takes no more steps: the ended sweep's steps are all it planned (the bar full).
   assert.equal(all.progress?.step, 1037);
   assert.equal(all.progress?.totalSteps, 1037, 'step 1037 of 1037, not of 1500');
-  const partly = sweepRun(sweep([run('diverged', 37, 500), run('training', 100, 500), null]), [true, false, false], 9000, null);
+  const partly = sweepRun(sweep([run('diverged', 37, 500), run('training', 100, 500), null]), [true, false, false], [0, 1, 0], 2, 9000);
   assert.equal(partly.progress?.totalSteps, 37 + 500 + 500, 'the diverged value counted at its 37 steps, the others at their length');
   // Every value failed: the sweep says so, not "Finished".
-  assert.equal(sweepRun(sweep([run('diverged', 3, 500), run('notTrained', 0, 500), run('diverged', 9, 500)]), [true, true, true], 10, null).status, 'diverged');
-  assert.equal(sweepRun(sweep([run('notTrained', 0, 500), run('notTrained', 0, 500), run('notTrained', 0, 500)]), [true, true, true], 10, null).status, 'notTrained');
+  assert.equal(sweepRun(sweep([run('diverged', 3, 500), run('notTrained', 0, 500), run('diverged', 9, 500)]), [true, true, true], [0, 1, 0], 2, 10).status, 'diverged');
+  assert.equal(sweepRun(sweep([run('notTrained', 0, 500), run('notTrained', 0, 500), run('notTrained', 0, 500)]), [true, true, true], [0, 1, 0], 2, 10).status, 'notTrained');
   // A value that stopped (Stop while it trained) has not ended.
-  assert.equal(sweepRun(sweep([run('finished', 500, 500), run('stopped', 20, 500), run('finished', 500, 500)]), [true, false, true], 10, null).status, 'training');
+  assert.equal(sweepRun(sweep([run('finished', 500, 500), run('stopped', 20, 500), run('finished', 500, 500)]), [true, false, true], [0, 1, 0], 2, 10).status, 'training');
 });
 
-test('the first time left is at the pace of the values training, not over their start-up', () => {
-  // Three values of 2,000 steps on two workers, each loading its data for 3 s and building its sessions
-  // for 1 s, then taking 500 steps a second: the sweep ends at about 13 s (the third value starts at
-  // 8 s on a worker that has its data: 1 s of sessions, 4 s of steps), 8.5 s after 4.5 s. The first
-  // estimate said 208 s left at 4.25 s: the sweep's 120 steps over its 4.25 s, start-up and all.
-  const ended = [false, false, false];
-  const pace = new PaceWindow();
-  const estimate = (t: number, runs: (RunView | null)[], workerOf: (number | null)[]): number | null => {
-    if (pace.since() || sweepPaceReady(runs, ended, workerOf)) pace.add({ elapsedMs: t, step: sweepSteps(runs) });
-    return sweepRun(sweep(runs), ended, t, pace.since()).progress?.remainingMs ?? null;
+test('the time left counts the values not started at their own lengths, each on the worker free first', () => {
+  // An epochs sweep of 1, 2, 4 and 8 epochs of 100 steps on two workers, at 1 ms a step: the first two
+  // values at their start (100 and 200 ms left, told by their workers), the others queued, their lengths
+  // told by the runs (RunProgress.valueSteps). Worker 0 takes 4 epochs at 100 ms (to 500 ms), worker 1
+  // 8 epochs at 200 ms: 1 s left. The queued values counted at the mean length of the first two (150
+  // steps) and all the steps left over the two workers' summed pace (2 steps a ms) said 0.3 s.
+  const valueSteps = [100, 200, 400, 800];
+  const training = (step: number, totalSteps: number): RunView => {
+    const r = run('training', step, totalSteps);
+    return { ...r, progress: { ...r.progress!, remainingMs: totalSteps - step, valueSteps } };
   };
-  const held = [0, 1, null];
-  const estimates = [
-    estimate(0, [null, null, null], [null, null, null]),
-    estimate(10, [loadingRunView(), loadingRunView(), null], held),
-    estimate(3000, [run('training', 0, 2000, 0), loadingRunView(), null], held),
-    // The first value's first records; the second has not made one: its rate cannot be told yet.
-    estimate(4250, [run('training', 120, 2000), run('training', 0, 2000, 0), null], held),
-    estimate(4300, [run('training', 150, 2000), run('training', 120, 2000), null], held),
-    estimate(4500, [run('training', 250, 2000), run('training', 220, 2000), null], held),
-  ];
-  assert.deepEqual(estimates.slice(0, 5), [null, null, null, null, null], 'no estimate before every value training has a record and a step since');
-  const first = estimates[5];
-  assert.ok(first !== null && first > 8500 / 2 && first < 8500 * 2, `${first} ms left at 4.5 s, for about 8.5 s`);
-  // From where both values had their first records: 200 more steps in 0.2 s, 5,530 to go.
-  assert.equal(first, (200 * (6000 - 470)) / 200);
+  const epochs: SweepView = { key: 'epochs', path: 'training.epochs', values: [1, 2, 4, 8], runs: [training(0, 100), training(0, 200), null, null] };
+  const r = sweepRun(epochs, [false, false, false, false], [0, 1, null, null], 2, 500);
+  assert.equal(r.progress?.remainingMs, 1000);
+  assert.equal(r.progress?.totalSteps, 1500, 'each value at its own length');
+  assert.deepEqual(r.progress?.values, { done: 0, count: 4, sized: 4 }, 'every length known: not "about"');
+  // The last value alone: its own time left, though two workers are free.
+  const last = sweepRun({ ...epochs, runs: [run('finished', 100, 100), run('finished', 200, 200), run('finished', 400, 400), training(300, 800)] }, [true, true, true, false], [0, 1, 0, 1], 2, 900);
+  assert.equal(last.progress?.remainingMs, 500);
 });
 
-test('after Resume the time left is at the pace since Resume, and the elapsed time counts on', () => {
-  // Stopped at 1100 steps after 7 s; 2 s after Resume, 1360: 260 steps in 2 s, 3440 to go — about 26 s
-  // (it said "about 5 s left": every step since the start over the time since Resume).
-  const r = sweepRun(sweep([run('training', 700, 1600), run('training', 660, 1600), run('finished', 1600, 1600)]), [false, false, true], 9000, { elapsedMs: 7000, step: 1100 });
-  assert.equal(r.progress?.elapsedMs, 9000);
-  assert.equal(r.progress?.step, 2960);
-  assert.ok(Math.abs(r.progress!.remainingMs! - (2000 * (4800 - 2960)) / (2960 - 1100)) < 1e-9);
+test('no time left before a value is told its pace, then every value at the pace told', () => {
+  // One value at its step 0, the other loading its data: no pace told, no estimate (the start-up is no pace).
+  const untold = { ...run('training', 0, 2000, 0), progress: { step: 0, totalSteps: 2000, epoch: 0, elapsedMs: 0, remainingMs: null } };
+  assert.equal(sweepRun(sweep([untold, loadingRunView(), null]), [false, false, false], [0, 1, null], 2, 3000).progress?.remainingMs, null);
+  // Once the first value is told (2 ms a step for its 1,900 steps left), the others are at its pace:
+  // the second's 2,000 steps and the third's 2,000 after the first ends — 3.8 s + 4 s.
+  const told = { ...run('training', 100, 2000), progress: { step: 100, totalSteps: 2000, epoch: 10, elapsedMs: 800, remainingMs: 3800 } };
+  assert.equal(sweepRun(sweep([told, loadingRunView(), null]), [false, false, false], [0, 1, null], 2, 4000).progress?.remainingMs, 7800);
 });
 
 test('Resume sends each stopped value back to the worker that holds it, then the values not started, and skips those that ended', () => {

@@ -275,6 +275,25 @@ describe('training worker', () => {
     const m = await runTrainingJob(sweepJob(1, missing), signal, () => undefined);
     assert.ok(m.kind === 'invalid' && m.diagnostics[0].path === 'data.trainFile' && !/sweep value/.test(m.diagnostics[0].message), JSON.stringify(m));
   });
+
+  it('tells a sweep value\'s run the length of every value, for the sweep\'s time left (its own where the data may differ: none)', async () => {
+    const signal = new AbortController().signal;
+    const dir = mkdtempSync(join(tmpdir(), 'flab-worker-lengths-'));
+    writeFileSync(join(dir, 'six.csv'), 'a,b,y\n0,1,0\n1,0,1\n1,1,1\n0,0,0\n2,1,1\n1,2,0\n');
+    const lengthsOf = async (training: object, sweep: object): Promise<((number | null)[] | undefined)[]> => {
+      const text = JSON.stringify({ model: { hidden: [3] }, data: { format: 'csv', trainFile: 'six.csv', train: 4 }, training: { learningRate: 0.5, ...training }, sweep }, null, 2);
+      const snapshots: RunView[] = [];
+      const run = runOf(await runTrainingJob({ ...job(text, false, dir), sweepIndex: 1 }, signal, (s) => snapshots.push(s)));
+      return [...snapshots.filter((s) => s.status === 'training'), run].map((s) => s.progress?.valueSteps);
+    };
+    // Two epochs of 4 samples in batches of 1, 2 and 4: 8, 4 and 2 steps — on every snapshot and the end.
+    for (const told of await lengthsOf({ epochs: 2 }, { 'training.batchSize': [1, 2, 4] })) assert.deepEqual(told, [8, 4, 2]);
+    for (const told of await lengthsOf({ batchSize: 2 }, { 'training.epochs': [1, 3] })) assert.deepEqual(told, [2, 6]);
+    for (const told of await lengthsOf({ epochs: 2 }, { 'data.train': [2, 4] })) assert.deepEqual(told, [null, null], 'another training set: not known before it loads');
+    for (const told of await lengthsOf({ steps: 5 }, { 'data.train': [2, 4] })) assert.deepEqual(told, [5, 5], 'steps: whatever the training set');
+    // Not a sweep's value: no lengths.
+    assert.equal(runOf(await runTrainingJob(job(bridge), signal, () => undefined)).progress?.valueSteps, undefined);
+  });
 });
 
 describe('explainLayerLabel', () => {
