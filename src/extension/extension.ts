@@ -14,6 +14,7 @@ import { dynamicsChannel } from './channels';
 import { DynamicsDelegate, dynamicsFactory, DYNAMICS_KIND } from './dynamics/dynamicsPanel';
 import { PanelSettings } from './panels/livePanel';
 import { PanelPlacement, PanelRegistry, PostedMessage } from './panels/panelRegistry';
+import { PhaseMenus } from './phase/phaseMenus';
 import { PHASE_KIND, phaseFactory } from './phase/phasePanel';
 import { TRAINING_KIND, trainingFactory } from './training/trainingPanel';
 import { isExperimentFile, Validator } from './problems';
@@ -52,6 +53,8 @@ export interface FeatureLearningLabApi {
     trainingPanels(): { documentUri: string; ready: boolean; version: number | undefined; title: string | undefined; description: string | null; status: string | undefined; step: number | undefined; label: string | null; records: number; cached: boolean; previous: boolean; stoppable: boolean; sweepValues: { done: number; count: number; sized: number } | null; exportDefault: string }[];
     /** Every message posted to a training panel's webview. */
     onDidPostTraining: vscode.Event<PostedMessage>;
+    /** The open experiment files whose menus leave Open Phase Diagram out (the context key `PhaseMenus` sets: their paths). */
+    phaseMenuHidden(): string[];
     /** The settings every panel reads now. */
     settings(): PanelSettings;
   };
@@ -96,7 +99,9 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
     () => void vscode.commands.executeCommand('setContext', 'featureLearningLab.hasPhasePanel', phases.all().length > 0),
   );
   validator.start();
-  context.subscriptions.push(log, diagnostics, dynamics, training, validator, phases, ...registerCommands({ dynamics, phases, training, log, settings: readSettings }));
+  const phaseMenus = new PhaseMenus(() => readSettings().debounceMs);
+  phaseMenus.start();
+  context.subscriptions.push(log, diagnostics, dynamics, training, validator, phases, phaseMenus, ...registerCommands({ dynamics, phases, training, log, settings: readSettings }));
 
   const api: FeatureLearningLabApi = {
     testing: {
@@ -120,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
           return { documentUri: p.uri.toString(), ready: p.isReady, version: m?.version, title: m?.title, description: m?.description ?? null, status: m?.run.status, step: m?.run.progress?.step, label: m?.run.verdict?.label ?? null, records: m?.run.curves.step.length ?? 0, cached: m?.cached ?? false, previous: m?.previous ?? false, stoppable: m?.stoppable ?? false, sweepValues: m?.run.progress?.values ?? null, exportDefault: exportDefaultUri(p.uri, 'csv', (u) => p.delegate.readsFile(u)).toString() };
         }),
       onDidPostTraining: training.onDidPost,
+      phaseMenuHidden: () => phaseMenus.notLinear(),
       settings: readSettings,
       waitForPost: (documentUri, predicate, timeoutMs = 20_000) =>
         new Promise<PostedMessage>((resolve, reject) => {

@@ -4,7 +4,7 @@
  */
 import { getNumber, numericKeys, resolveKey } from '../../core/experiment/hyperparameters';
 import { parseExperiment, parseJsonText } from '../../core/experiment/parse';
-import { experimentKind } from '../../core/experiment/kind';
+import { experimentKind, type ExperimentKind } from '../../core/experiment/kind';
 import type { PhaseAxisSpec } from '../../protocol/phase';
 
 /** A key that can be an axis, with the experiment's value and a sensible default range. */
@@ -44,13 +44,21 @@ function tidy(x: number): number {
 }
 
 /**
+ * The kind of experiment a file's text is, as Open Phase Diagram reads it (`experimentKind`): the
+ * linear model's when the text is no JSON object of another kind (an invalid file is told its errors).
+ */
+export function kindOfText(text: string): ExperimentKind {
+  const { tree } = parseJsonText(text);
+  return tree ? experimentKind(tree) : 'linear';
+}
+
+/**
  * Why Open Phase Diagram cannot map this file (null when it can): a phase diagram maps the two-layer
  * linear model's mechanisms, so a network or checkpoint experiment is told that (it was told it was
  * "not a valid experiment yet"), and a linear one needs two numeric hyperparameters and no errors.
  */
 export function phaseDiagramRefusal(text: string, fileName: string): string | null {
-  const { tree } = parseJsonText(text);
-  const kind = tree ? experimentKind(tree) : 'linear';
+  const kind = kindOfText(text);
   if (kind !== 'linear') {
     const what = kind === 'network' ? 'a network experiment' : 'a checkpoint experiment';
     return `${fileName} is ${what}: a phase diagram maps the two-layer linear model's mechanisms over two of its hyperparameters. For a network, sweep a key ("sweep" in the file) and read its training panel's summary views.`;

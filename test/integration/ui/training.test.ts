@@ -90,4 +90,18 @@ describe('training panel in code-server (user level)', function () {
     await page().locator('.training-panel[data-status="finished"] .progress[data-step="300"]').waitFor({ timeout: 120_000 });
     await s.wb.screenshot('training-4-after-edit');
   });
+
+  it('offers Open Phase Diagram in the editor title for the linear model\'s file, not for a network experiment', async function () {
+    this.timeout(120_000);
+    // The workbench evaluates the menus' `when` clauses (`resourcePath not in featureLearningLab.notLinearExperiments`).
+    writeFileSync(join(s.workspace, 'menu-linear.flab.json'), readFileSync(join(repo, 'examples', 'alignment.flab.json'), 'utf8').replace(/"\$schema": "[^"]*",/, ''));
+    const action = (title: string) => s.wb.page.locator(`.editor-actions .action-label[aria-label^="${title}"]`);
+    await s.wb.openFile(SHORT);
+    await action('Open Dynamics Panel').first().waitFor({ timeout: 30_000 });
+    await action('Open Phase Diagram').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await s.wb.openFile('menu-linear.flab.json');
+    await action('Open Phase Diagram').first().waitFor({ timeout: 30_000 });
+    await s.wb.editorTab(SHORT).click();
+    await action('Open Phase Diagram').first().waitFor({ state: 'detached', timeout: 30_000 });
+  });
 });
