@@ -35,6 +35,12 @@ export interface SchemaNode {
    * (`unknown key \`time\`: the two-layer linear model's key; a network's length is …`).
    */
   keysElsewhere?: Record<string, string>;
+  /**
+   * The numbers at and under this node are held in float32 (a network's `model`, `init` and
+   * `training`: the trainer computes in float32): a literal that reads as 0 in 64 bits (1e-400) is
+   * told float32's smallest magnitude, which the network's own check asks for, not 64 bits'.
+   */
+  float32?: boolean;
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   minLength?: number;
@@ -61,6 +67,8 @@ interface Check {
   out: Diagnostic[];
   /** The document text the tree was parsed from: numbers are echoed as written (`got 1e309`). */
   text?: string;
+  /** Under a node marked `float32`. */
+  float32?: boolean;
 }
 
 /**
@@ -126,6 +134,7 @@ function duplicateKeys(tree: Node, at: string): Diagnostic[] {
 
 function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
   schema = resolve(schema, c.root);
+  if (schema.float32 && !c.float32) c = { ...c, float32: true };
   if (schema.oneOf) {
     checkOneOf(node, schema, path, c);
     return;
@@ -176,7 +185,9 @@ function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): vo
     // Read as 0 it would be accepted wherever 0 is (a learning rate, a momentum) and change the run
     // silently: judged as the tiny number of its sign that it is, refused either way.
     const tiny = written.trimStart().startsWith('-') ? -Number.MIN_VALUE : Number.MIN_VALUE;
-    const advice = outOfBounds(0) === null ? 'write 0, or a magnitude of at least 5e-324' : 'write a magnitude of at least 5e-324';
+    // Under float32 (a network's keys) 5e-324 would be refused next, as 0 in float32: its smallest instead.
+    const least = c.float32 ? '1.5e-45 (the trainer computes in float32, whose smallest magnitude is 1.4e-45)' : '5e-324';
+    const advice = outOfBounds(0) === null ? `write 0, or a magnitude of at least ${least}` : `write a magnitude of at least ${least}`;
     c.out.push(error(outOfBounds(tiny) ?? `${name(path)} = ${describeNode(node, c.text)}: nonzero, but below the smallest 64-bit magnitude (4.9e-324), where it would be 0 — ${advice}`, path, node));
     return;
   }

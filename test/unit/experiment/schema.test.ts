@@ -235,3 +235,18 @@ test('a key of another kind is refused with where this kind writes it (keysElsew
     for (const key of Object.keys(s.keysElsewhere ?? {})) assert.ok(!Object.hasOwn(s.properties ?? {}, key), `${kind}: ${key}`);
   }
 });
+
+test('a network\'s number that 64 bits read as 0 is told float32\'s smallest magnitude, which the trainer asks for next (not 5e-324, which it refuses)', () => {
+  const file = (training: string) => `{ "model": { "hidden": [4] }, "data": { "train": { "x": [[0], [1]], "y": [0, 1] } }, "training": { ${training} } }`;
+  const messages = (text: string) => parseAnyExperiment(text).diagnostics.map((d) => d.message);
+  const float32 = '1.5e-45 (the trainer computes in float32, whose smallest magnitude is 1.4e-45)';
+  assert.deepEqual(messages(file('"learningRate": 1e-400')), [`training.learningRate = 1e-400: nonzero, but below the smallest 64-bit magnitude (4.9e-324), where it would be 0 — write 0, or a magnitude of at least ${float32}`]);
+  assert.deepEqual(messages(file('"learningRate": [0.1, 1e-400]')), [`training.learningRate[1] = 1e-400: nonzero, but below the smallest 64-bit magnitude (4.9e-324), where it would be 0 — write 0, or a magnitude of at least ${float32}`]);
+  assert.deepEqual(messages(file('"optimizer": "adam", "epsilon": 1e-999')), [`training.epsilon = 1e-999: nonzero, but below the smallest 64-bit magnitude (4.9e-324), where it would be 0 — write a magnitude of at least ${float32}`]);
+  const scale = `{ "model": { "hidden": [4], "outputScale": { "widthExponent": -1, "base": 1e-400 } }, "data": { "train": { "x": [[0], [1]], "y": [0, 1] } } }`;
+  assert.match(messages(scale)[0], /^model\.outputScale\.base = 1e-400: .* at least 1\.5e-45 \(the trainer computes in float32/);
+  // The advice taken is accepted.
+  assert.deepEqual(messages(file('"learningRate": 1.5e-45')), []);
+  // The linear model computes in 64 bits: its advice is 64 bits' smallest.
+  assert.match(messages('{ "model": { "width": 4 }, "data": { "x": [1], "y": 1 }, "learningRates": { "u": 1e-400, "W": 1 } }')[0], /write a magnitude of at least 5e-324$/);
+});

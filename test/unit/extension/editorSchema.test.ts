@@ -18,7 +18,7 @@ const MEDIA = join(process.cwd(), 'media');
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** The keywords that validate; VS Code would report a fault our validator reports already. */
-const VALIDATING = new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'pattern', 'required', 'multipleOf', 'uniqueItems', 'minProperties', 'maxProperties', 'propertyNames', 'const', 'not', 'dependencies', 'contains', 'format']);
+const VALIDATING = new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'pattern', 'required', 'multipleOf', 'uniqueItems', 'minProperties', 'maxProperties', 'propertyNames', 'const', 'not', 'dependencies', 'contains', 'format', 'float32']);
 
 /** A schema node without its validating keywords (recursively; property names are not keywords). */
 function derive(node: Json): Json {
