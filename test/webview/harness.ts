@@ -138,15 +138,28 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * The ports the server tries, first to last: 18300–18399, or FLAB_TEST_PORTS ("18710-18729") when
+ * runs on one machine each keep to their own. A malformed FLAB_TEST_PORTS is refused, not ignored.
+ */
+export function testPorts(spec = process.env.FLAB_TEST_PORTS): [number, number] {
+  if (spec === undefined || spec === '') return [18300, 18399];
+  const m = /^(\d+)-(\d+)$/.exec(spec.trim());
+  const [first, last] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(first >= 1024 && last >= first && last <= 65535)) throw new Error(`FLAB_TEST_PORTS must be a range of ports such as 18710-18729 (from 1024 to 65535), not "${spec}"`);
+  return [first, last];
+}
+
 async function listen(server: Server): Promise<number> {
-  for (let port = 18300; port < 18400; port++) {
+  const [first, last] = testPorts();
+  for (let port = first; port <= last; port++) {
     const ok = await new Promise<boolean>((resolve) => {
       server.once('error', () => resolve(false));
       server.listen(port, '127.0.0.1', () => resolve(true));
     });
     if (ok) return port;
   }
-  throw new Error('no free port in 18300–18399');
+  throw new Error(`no free port in ${first}–${last}`);
 }
 
 /** Starts the server and Chromium (fresh profile). Requires `npm run build` first. */
