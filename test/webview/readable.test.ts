@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { figureSvg, FigureSpec } from '../../src/core/figures/chartFigure';
 import { formatTickValue } from '../../src/core/figures/ticks';
-import { definitionOf, dragAcross, example, posted, SCREENSHOTS, send, updateFor, updateForText, waitForCharts, panelPages } from './harness';
+import { definitionOf, dragAcross, example, posted, SCREENSHOTS, send, THEMES, updateFor, updateForText, waitForCharts, panelPages } from './harness';
 
 const { open } = panelPages();
 
@@ -46,6 +46,41 @@ async function criterion(page: Page, name: string): Promise<{ value: string; tes
 async function ticks(page: Page, chart: string, scale: string): Promise<string[]> {
   const attr = `data-ticks-${scale}`;
   return ((await page.locator(`[data-chart="${chart}"]`).getAttribute(attr)) ?? '').split('|');
+}
+
+/**
+ * Where a chart draws the lines of one colour: the rows of its plotting area (`.u-over`) in which at
+ * least a third of the columns have that colour, as fractions of the area's height from its top
+ * (`top`, `bottom`), and how many CSS px apart the first and the last are (`spread`); null when none.
+ */
+async function lineRows(page: Page, chart: string, hex: string): Promise<{ top: number; bottom: number; spread: number } | null> {
+  return page.evaluate(
+    ([key, colour]) => {
+      const box = document.querySelector<HTMLElement>(`[data-chart="${key}"]`);
+      const canvas = box?.querySelector<HTMLCanvasElement>('canvas');
+      const over = box?.querySelector<HTMLElement>('.u-over');
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !over || !ctx) return null;
+      const c = canvas.getBoundingClientRect();
+      const o = over.getBoundingClientRect();
+      const px = canvas.width / c.width;
+      const [x0, y0, w, h] = [Math.round((o.left - c.left) * px), Math.round((o.top - c.top) * px), Math.round(o.width * px), Math.round(o.height * px)];
+      const data = ctx.getImageData(x0, y0, w, h).data;
+      const rgb = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+      const rows: number[] = [];
+      for (let y = 0; y < h; y++) {
+        let n = 0;
+        for (let x = 0; x < w; x++) {
+          const i = (y * w + x) * 4;
+          if (data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) < 40) n++;
+        }
+        if (n >= w / 3) rows.push(y);
+      }
+      if (rows.length === 0) return null;
+      return { top: rows[0] / h, bottom: rows[rows.length - 1] / h, spread: (rows[rows.length - 1] - rows[0]) / px };
+    },
+    [chart, hex] as const,
+  );
 }
 
 
@@ -212,6 +247,34 @@ describe('readable charts (issue 10)', { timeout: 600_000 }, () => {
     assert.ok(steps.length >= 3 && steps.every((l) => /^\d+$/.test(l)), `integer steps: ${steps.join(' ')}`);
     assert.match(await page.locator('[data-chart="zeta"] .u-legend').innerText(), /step/);
     await shot(page, 'axes-steps');
+  });
+
+  it('draws a constant series as one flat line inside its axis, on linear and log axes', async () => {
+    // ζ constant at 10⁻¹⁰ but for a cosine's rounding (±10⁻¹⁷) lay on 0 of an axis from −1 to 1; norms
+    // equal but in their 10th digit got a zero-width range (nothing drawn); a constant loss lay on the
+    // top edge of its log axis.
+    const page = await open({ width: 1400, height: 900 });
+    const update = updateFor(1);
+    const tr = update.trajectory;
+    tr.zeta = tr.zeta.map((_, i) => (i % 2 ? 1e-10 : 1e-10 + 1e-17));
+    tr.loss = tr.loss.map(() => 1e-10);
+    tr.normU = tr.normU.map((_, i) => (i % 2 ? 0.5 : 0.5 * (1 + 1e-10)));
+    tr.normW = tr.normU.slice();
+    await send(page, update);
+    await waitForCharts(page);
+    const colours = THEMES.dark.vars;
+    for (const [chart, colour] of [['zeta', colours['--vscode-charts-blue']], ['loss', colours['--vscode-charts-red']], ['norms', colours['--vscode-charts-green']]] as const) {
+      const line = await lineRows(page, chart, colour);
+      assert.ok(line, `${chart}: a line is drawn`);
+      assert.ok(line.spread <= 3, `${chart}: one flat line, its rows ${line.spread} px apart`);
+      assert.ok(line.top > 0.2 && line.bottom < 0.8, `${chart}: inside its axis, not on an edge (${line.top.toFixed(3)} … ${line.bottom.toFixed(3)} of the height)`);
+    }
+    const zeta = await ticks(page, 'zeta', 'y');
+    assert.ok(zeta.length >= 2 && zeta.some((l) => /×10⁻¹⁰$/.test(l)), `ζ's axis reads its size: ${zeta.join(' ')}`);
+    assert.deepEqual(await ticks(page, 'loss', 'y'), ['10⁻¹¹', '10⁻¹⁰', '10⁻⁹'], 'the decades either side of the loss');
+    const norms = await ticks(page, 'norms', 'y');
+    assert.ok(norms.length >= 2 && norms.every((l) => /^\d\.\d{1,2}$/.test(l)), `norm ticks do not spell out the rounding: ${norms.join(' ')}`);
+    await shot(page, 'constant-series');
   });
 
   it('lines up every plotting area, and draws the horizontal crosshair only on the chart under the pointer with one y scale', async () => {

@@ -14,7 +14,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { FigureAxis, FigureChart, FigureKeyEntry, FigureSeries } from '../../src/core/figures/chartFigure';
-import { LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from '../../src/core/figures/ticks';
+import { flatRange, isFlat, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from '../../src/core/figures/ticks';
 import { formatReadout } from '../shared/numberFormat';
 import type { Palette } from '../shared/theme';
 
@@ -107,28 +107,51 @@ export function clean(ys: readonly (number | null)[], log: boolean): Column {
  */
 export const AXIS_LIMIT = 1e17;
 
-/** A log axis's range: whole decades around the data, never below LOG_FLOOR nor above AXIS_LIMIT. */
+/**
+ * A log axis's range: whole decades around the data, never below LOG_FLOOR nor above AXIS_LIMIT; a
+ * constant series (`isFlat`) in the middle of the decades either side of it (`flatRange`), not on an edge.
+ */
 function logRange(_u: uPlot, min: number, max: number): [number, number] {
   if (!(max > 0) || !Number.isFinite(max)) return [1e-3, 1];
+  if (min > 0 && isFlat(min, max)) {
+    const [lo, hi] = flatRange((min + max) / 2, true);
+    return [Math.max(LOG_FLOOR, lo), Math.min(AXIS_LIMIT, hi)];
+  }
   const hi = Math.min(AXIS_LIMIT, Math.pow(10, Math.ceil(Math.log10(max))));
   const lo = Math.min(hi / 10, Math.pow(10, Math.floor(Math.log10(Math.max(min > 0 ? min : max, LOG_FLOOR)))));
   return hi > lo ? [lo, hi] : [lo / 10, hi * 10];
 }
 
-/** A linear axis's range: uPlot's own (the data padded by a tenth), within ±AXIS_LIMIT. */
-function linearRange(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+/**
+ * A linear axis's range: uPlot's own (the data padded by a tenth), within ±AXIS_LIMIT. A constant
+ * series (`isFlat`: equal values, or equal but for the rounding of values of size `unit`) gets
+ * `flatRange`, the value in the middle:
+ * uPlot's range of a spread in the 7th digit or below is zero-width or the extent itself, which drew
+ * one value at the top and at the bottom. A range of uPlot's that does not hold the data is the data
+ * padded by a tenth.
+ */
+function linearRange(_u: uPlot, min: number | null, max: number | null, unit = 0): uPlot.Range.MinMax {
   if (min === null || max === null) return [null, null];
+  const clip = (lo: number, hi: number): uPlot.Range.MinMax => {
+    const a = Math.max(-AXIS_LIMIT, lo);
+    const b = Math.min(AXIS_LIMIT, hi);
+    return b > a ? [a, b] : [AXIS_LIMIT / 2, AXIS_LIMIT];
+  };
+  if (isFlat(min, max, unit)) return clip(...flatRange((min + max) / 2, false));
   const [lo, hi] = uPlot.rangeNum(min, max, 0.1, true);
-  const a = Math.max(-AXIS_LIMIT, lo ?? min);
-  const b = Math.min(AXIS_LIMIT, hi ?? max);
-  return b > a ? [a, b] : [AXIS_LIMIT / 2, AXIS_LIMIT];
+  if (lo !== null && hi !== null && lo <= min && hi >= max && hi > lo) return clip(lo, hi);
+  const pad = (max - min) / 10;
+  return clip(min - pad, max + pad);
 }
 
-/** A linear axis's range fitted to the data (`linearRange`) and clipped to `bounds`. */
+/**
+ * A linear axis's range fitted to the data (`linearRange`) and clipped to `bounds`, whose size is the
+ * quantity's unit: values apart by less than its rounding are one (ζ = 10⁻¹⁰ ± 10⁻¹⁷ is flat).
+ */
 function rangeWithin(bounds: [number, number]): uPlot.Range.Function {
   return (u, min, max) => {
     if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return bounds;
-    const [lo, hi] = linearRange(u, min, max);
+    const [lo, hi] = linearRange(u, min, max, Math.max(Math.abs(bounds[0]), Math.abs(bounds[1])));
     const a = Math.max(bounds[0], lo ?? bounds[0]);
     const b = Math.min(bounds[1], hi ?? bounds[1]);
     return b > a ? [a, b] : bounds;
@@ -392,7 +415,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       : { time: false, range: (_u, min, max) => (max > min ? [min, max] : [min - 1, max + 1]) },
   };
   for (const s of model.scales) {
-    scales[s.key] = s.log ? { distr: 3, log: 10, range: s.range ?? logRange } : { range: s.range ?? (s.within ? rangeWithin(s.within) : linearRange) };
+    scales[s.key] = s.log ? { distr: 3, log: 10, range: s.range ?? logRange } : { range: s.range ?? (s.within ? rangeWithin(s.within) : (u: uPlot, min: number, max: number) => linearRange(u, min, max)) };
   }
   const hasRight = model.scales.some((s) => s.side === 'right');
   return {

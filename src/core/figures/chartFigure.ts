@@ -5,7 +5,7 @@
  * gradient-descent markers, a shaded window and its key. Export Chart writes it as .svg and
  * rasterises the same SVG for .png, so both formats show one figure. Pure: text in, text out.
  */
-import { LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from './ticks';
+import { flatRange, isFlat, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from './ticks';
 
 /** One axis: its name, its scale and the range shown. */
 export interface FigureAxis {
@@ -216,6 +216,18 @@ function keyRows(key: readonly FigureKeyEntry[], width: number): KeyItem[][] {
   return rows.filter((r) => r.length > 0);
 }
 
+/**
+ * The axis as drawn: as given, unless its range is one value (`isFlat`: zero-width, or narrower than
+ * the values' rounding — a constant series' extent), which would draw a constant at the top and at the
+ * bottom as if its values differed, with one tick: then the range around that value that `flatRange`
+ * gives, as the panel's charts draw it (docs/panel.md, "Axes").
+ */
+function drawnAxis(a: FigureAxis): FigureAxis {
+  if (a.max > a.min && !isFlat(a.min, a.max)) return a;
+  const [min, max] = flatRange((a.min + a.max) / 2, a.log);
+  return { ...a, min, max };
+}
+
 /** Position along an axis as a fraction 0 … 1 (NaN outside what the scale can place: ≤ 0 on a log axis). */
 function fraction(a: FigureAxis, v: number): number {
   if (a.log) {
@@ -261,7 +273,8 @@ function axisTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd 
  * The SVG of one chart, its top-left corner at (x0, y0); returns the markup and its height. `rowTitleLines`:
  * the most lines a title of its row takes, so that the plots of a row line up under titles that wrap.
  */
-function chartSvg(c: FigureChart, index: number, x0: number, y0: number, rightMargin: number, colours: FigureColours, rowTitleLines = 1): { svg: string[]; height: number } {
+function chartSvg(given: FigureChart, index: number, x0: number, y0: number, rightMargin: number, colours: FigureColours, rowTitleLines = 1): { svg: string[]; height: number } {
+  const c: FigureChart = { ...given, x: drawnAxis(given.x), y: given.y.map(drawnAxis) };
   const out: string[] = [];
   const plotW = CHART_W - LEFT - rightMargin;
   const px = x0 + LEFT;

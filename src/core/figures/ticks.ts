@@ -137,6 +137,42 @@ export function formatTickValue(v: number): string {
   return m === 1 ? decadeLabel(e) : `${minus(String(m))}×${decadeLabel(e)}`;
 }
 
+/**
+ * Relative spread below which a series' values are one value: equal, or apart by their rounding only
+ * (ζ computed as 1e-10 at one step and 1.0000001e-10 at the next).
+ */
+export const FLAT_SPREAD = 1e-9;
+
+/**
+ * Whether the values from `min` to `max` are one value (a constant series: a zero-width extent, or
+ * one narrower than FLAT_SPREAD of their size, or of `unit` — the size of the quantity's own scale,
+ * whose rounding a tiny value carries: ζ, a cosine of size 1, computed as 10⁻¹⁰ is 10⁻¹⁰ ± 10⁻¹⁷).
+ * An axis fitted to such an extent spreads rounding over its whole height, and draws one value at
+ * its top and at its bottom as if they differed.
+ */
+export function isFlat(min: number, max: number, unit = 0): boolean {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return false;
+  return Math.abs(max - min) <= FLAT_SPREAD * Math.max(Math.abs(min), Math.abs(max), Math.abs(unit));
+}
+
+/**
+ * The range of an axis over a constant value `v`, with `v` in it and away from its ends, over which
+ * ticks read as the value's size and do not pretend a spread: on a linear axis from 0 to 2v (0 in
+ * the middle of −1 … 1 when v = 0); on a log axis (v > 0) the whole decades either side of v
+ * (10⁻¹¹ … 10⁻⁹ for 10⁻¹⁰, 10⁻¹⁰ … 10⁻⁹ for 3×10⁻¹⁰). A value that cannot be placed (not finite;
+ * ≤ 0 on a log axis) gets −1 … 1 (10⁻¹ … 10 on a log axis).
+ */
+export function flatRange(v: number, log: boolean): [number, number] {
+  if (log && !(v > 0 && Number.isFinite(v))) return [0.1, 10];
+  if (!Number.isFinite(v)) return [-1, 1];
+  if (log) {
+    const e = Math.log10(v);
+    return [10 ** (Math.ceil(e - 1e-9) - 1), 10 ** (Math.floor(e + 1e-9) + 1)];
+  }
+  if (v === 0) return [-1, 1];
+  return v > 0 ? [0, 2 * v] : [2 * v, 0];
+}
+
 /** Room an axis label needs along a horizontal axis, in CSS pixels: closer than this, two labels run together. */
 export const LABEL_ROOM_PX = 48;
 

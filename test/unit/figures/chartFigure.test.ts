@@ -122,6 +122,44 @@ test('a chart title wider than its chart wraps at its words, and the plots of it
   assert.ok(after.length >= 2 && after.every((y, i) => Math.abs(y - before[i] - 16 * (lines.length - 1)) < 1e-9), `${before} → ${after}`);
 });
 
+test('a constant series on an axis whose range is one value is one flat line inside it, linear and log, with ticks of its size', () => {
+  // An axis from 10⁻¹⁰ to 10⁻¹⁰ (a constant's extent) drew the linear series at the top and at the bottom
+  // (its rounding spread over the whole height) with a single tick, and nothing at all on a log axis.
+  const xs = [0, 1, 2, 3];
+  const flat = (log: boolean, min: number, max: number, y: number[]): FigureSpec => ({
+    ...spec(),
+    columns: 1,
+    charts: [{
+      title: 'ζ',
+      x: { label: 't', log: false, min: 0, max: 3 },
+      y: [{ label: 'ζ', log, min, max }],
+      series: [{ label: 'ζ', colour: '#1565c0', width: 2, dashed: false, points: false, axis: 0, x: xs, y }],
+      key: [],
+      shade: null,
+    }],
+  });
+  const noisy = [1e-10, 1e-10 * (1 + 1e-12), 1e-10, 1e-10 * (1 + 1e-12)];
+  for (const [log, min, max, y, size] of [
+    [false, 1e-10, 1e-10 * (1 + 1e-12), noisy, /×10⁻¹⁰$/],
+    [false, 1e-10, 1e-10, xs.map(() => 1e-10), /×10⁻¹⁰$/],
+    [false, 0, 0, xs.map(() => 0), /^−?\d/],
+    [true, 1e-10, 1e-10, xs.map(() => 1e-10), /^10⁻(⁹|¹⁰|¹¹)$/],
+  ] as const) {
+    const svg = figureSvg(flat(log, min, max, [...y]));
+    const frame = /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="none"/.exec(svg)!;
+    const [top, height] = [Number(frame[2]), Number(frame[4])];
+    const path = /<path d="([^"]+)" fill="none"/.exec(svg);
+    assert.ok(path, `${log ? 'log' : 'linear'} ${min} … ${max}: the series is drawn`);
+    const ys = pathPoints(path[1]).map((p) => p.y);
+    assert.equal(ys.length, 4);
+    assert.equal(new Set(ys).size, 1, `one flat line: ${ys.join(', ')}`);
+    assert.ok(ys[0] > top + 0.2 * height && ys[0] < top + 0.8 * height, `inside the axis, not on an edge: ${ys[0]} in ${top} … ${top + height}`);
+    const yTicks = [...svg.matchAll(/<text x="[\d.]+" y="[\d.]+" text-anchor="end">([^<]*)<\/text>/g)].map((m) => m[1]);
+    assert.ok(yTicks.length >= 2 && new Set(yTicks).size === yTicks.length, `distinct ticks: ${yTicks.join(' ')}`);
+    assert.ok(yTicks.every((t) => size.test(t) || t === '0'), `ticks of the value's size, not of its rounding: ${yTicks.join(' ')}`);
+  }
+});
+
 test('the header says the title, the label and the parameters; text is escaped; ticks in the shared format', () => {
   const svg = figureSvg(spec());
   assert.ok(svg.includes('Alignment &lt;small init&gt; &amp; co'));

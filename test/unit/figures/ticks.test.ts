@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../../src/core/math/rng';
-import { decadeLabel, formatTickValue, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks, prefersLogAxis, valueTicks } from '../../../src/core/figures/ticks';
+import { decadeLabel, flatRange, formatTickValue, isFlat, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks, prefersLogAxis, valueTicks } from '../../../src/core/figures/ticks';
 
 const SUP: Record<string, string> = { '⁻': '-', '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9' };
 
@@ -154,4 +154,21 @@ test('a sweep\'s value ticks closer than a label\'s room keep their marks withou
   // Room enough, or none asked for: every value labelled, as before.
   assert.deepEqual(valueTicks([32, 128, 512, 2048], 32, 2048, 6, room, true).labels, ['32', '128', '512', '2048']);
   assert.deepEqual(valueTicks([0.003, 1e6, 0.001], 0.001, 1e6, 6).labels, ['0.001', '0.003', formatTickValue(1e6)]);
+});
+
+test('a constant\'s extent is flat (equal, or apart by rounding), and its range holds it away from the ends', () => {
+  assert.ok(isFlat(1e-10, 1e-10));
+  assert.ok(isFlat(0.5, 0.5 * (1 + 1e-12)));
+  assert.ok(!isFlat(0.5, 0.5 * (1 + 1e-6)), 'a spread in the 7th digit is a spread');
+  // Of size 1 (ζ, a cosine), 10⁻¹⁰ ± 10⁻¹⁷ is 10⁻¹⁰ and its rounding; alone it is a spread of 10⁻⁷.
+  assert.ok(isFlat(1e-10, 1e-10 + 1e-17, 1));
+  assert.ok(!isFlat(1e-10, 1e-10 + 1e-17));
+  assert.ok(!isFlat(NaN, NaN));
+  assert.deepEqual(flatRange(1e-10, false), [0, 2e-10]);
+  assert.deepEqual(flatRange(-3, false), [-6, 0]);
+  assert.deepEqual(flatRange(0, false), [-1, 1]);
+  assert.deepEqual(flatRange(1e-10, true), [1e-11, 1e-9]);
+  const [lo, hi] = flatRange(3e-10, true);
+  assert.ok(lo < 3e-10 && hi > 3e-10 && Math.abs(lo - 1e-10) < 1e-24 && Math.abs(hi - 1e-9) < 1e-23, `${lo} … ${hi}`);
+  assert.deepEqual(flatRange(0, true), [0.1, 10], 'nothing to place on a log axis');
 });
