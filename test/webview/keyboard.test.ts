@@ -102,7 +102,7 @@ describe('definitions by keyboard', { timeout: 600_000 }, () => {
     await page.keyboard.press('Shift+Tab');
     assert.equal((await focused(page)).text, 'Balance change');
 
-    // The number fields show what their symbol means on focus, above them, with the refusal's place.
+    // The number fields show what their symbol means on focus, in their row under the slider, with the refusal's place.
     await page.locator('#control-model-outputScale-value').focus();
     shown = await shownDefinition(page);
     assert.ok(shown.visible, 'a control\'s definition shows on focus');
@@ -193,6 +193,35 @@ describe('hints by keyboard, not on hover only', { timeout: 600_000 }, () => {
     assert.ok(shown.visible);
     assert.equal(shown.text, 'Show in the editor');
     assert.deepEqual(await hoverOnlyHints(page), [], 'none under the banner either');
+  });
+
+  it('a number field\'s hint, on focus and on hover, covers no other control: it is in its row, under the slider, at any width', async () => {
+    // Drawn over the page above the field, σ_u's hint hid the row of γ above it (its field and slider).
+    for (const width of [1280, 700, 320]) {
+      const page = await open({ width, height: 900 });
+      await send(page, updateFor(1));
+      await waitForCharts(page);
+      const keys = await page.locator('[data-control-row]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.controlRow ?? ''));
+      assert.ok(keys.length >= 7, keys.join(' '));
+      for (const [i, key] of keys.entries()) {
+        const field = page.locator(`[data-control-number="${key}"]`);
+        if (i % 2 === 0) await field.focus();
+        else await page.locator(`[data-control-row="${key}"] .control-head label`).hover();
+        const tip = page.locator(`#${((await field.getAttribute('aria-describedby')) ?? '').split(' ')[0]}`);
+        await tip.waitFor({ state: 'visible' });
+        const t = (await tip.boundingBox())!;
+        const rows = await page.locator('[data-control-row]').evaluateAll((els) => els.map((e) => ({ key: (e as HTMLElement).dataset.controlRow ?? '', ...e.querySelector('.control-head')!.getBoundingClientRect().toJSON(), slider: e.querySelector('input[type="range"]')!.getBoundingClientRect().toJSON() })));
+        for (const row of rows.filter((r) => r.key !== key)) {
+          assert.ok(!overlaps(t, row) && !overlaps(t, row.slider), `${width} px: ${key}'s hint ${JSON.stringify(t)} covers ${row.key}'s field or slider`);
+        }
+        const own = rows.find((r) => r.key === key)!;
+        assert.ok(t.y >= own.slider.y + own.slider.height, `${width} px: ${key}'s hint is under its slider, which stays in view`);
+        if (i === 2 && width === 1280) await page.screenshot({ path: join(SCREENSHOTS, 'webview-field-hint.png') });
+        if (i % 2 === 0) await field.blur();
+        else await page.mouse.move(0, 0);
+        await tip.waitFor({ state: 'hidden' });
+      }
+    }
   });
 
   it('a shown hint stays beside its control when the page moves under it: a taller verdict above does not leave it over the options', async () => {
@@ -324,7 +353,7 @@ describe('the note over a greyed result', { timeout: 600_000 }, () => {
     assert.equal(await note.getAttribute('aria-live'), 'polite');
     assert.equal(await page.locator('input[data-control-number="model.width"]').inputValue(), '-5', 'what the user typed stays');
     await page.screenshot({ path: join(SCREENSHOTS, 'webview-stale-note.png') });
-    // Correcting the value: the field's definition (drawn above the field) leaves the note readable.
+    // Correcting the value: the field's definition (in its row) leaves the note readable.
     await page.locator('input[data-control-number="model.width"]').focus();
     const tip = page.locator('.definition-tip:not([hidden])');
     await tip.waitFor({ state: 'visible' });

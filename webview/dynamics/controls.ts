@@ -129,12 +129,14 @@ export class Controls {
     message.setAttribute('role', 'alert');
     message.id = `${id}-error`;
     message.hidden = true;
-    // Above the field: below it is the slider its arrow keys move.
-    defineTerm(field, `${CONTROL_HINTS[key]} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`, { focusable: false, hoverTargets: [label, field], describedBy: [message.id], above: true });
+    // In the row, under the slider's range: drawn over the page above the field, it hid the row above
+    // (its field and slider); here it pushes the rows below down and covers nothing, and the slider
+    // the field's arrow keys move stays in view.
+    const hint = defineTerm(field, `${CONTROL_HINTS[key]} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`, { focusable: false, hoverTargets: [label, field], describedBy: [message.id], inline: true });
     // The field is the control, not a term: the pointer stays a text cursor over it.
     field.classList.remove('defined');
     label.classList.add('defined');
-    wrap.append(head, sliderLabel, slider, range, message);
+    wrap.append(head, sliderLabel, slider, range, message, hint);
     this.element.append(wrap);
 
     const row: Row = { key, slider, field, message, range, state: undefined, dragging: false, pending: null, frame: 0, stepping: null, sent: null };

@@ -164,8 +164,8 @@ class Panel {
     this.staleNote.setAttribute('aria-live', 'polite');
     this.staleNote.hidden = true;
     const side = el('div', 'side');
-    // Below the controls: a focused field's definition is drawn above the field, and over a note above
-    // the first control it hid the list of differing values while one was being corrected.
+    // Below the controls: a focused field's definition, once drawn over the page above the field, hid
+    // a note above the first control (the list of differing values) while one was being corrected.
     side.append(toolbar, this.controls.element, this.staleNote, this.summary.element);
     const main = el('div', 'layout');
     main.append(side, this.chartsSection);

@@ -6,7 +6,9 @@
  * technology reads the definition with the term, shown or not.
  *
  * The tooltips live in one layer at the end of the body, positioned in the viewport: inside the
- * panel, the greyed (filtered) result would grey them too and a scrolling list would clip them.
+ * panel, the greyed (filtered) result would grey them too and a scrolling list would clip them — all
+ * but a number field's, which its row holds in the page's flow (`inline`): over the page it hid the
+ * row above.
  *
  * Many names in a row (the summary, the criteria) are one tab stop, not one each: `rovingFocus`
  * makes the arrow keys move between them (APG, "Managing focus within components using a roving
@@ -17,8 +19,11 @@ import { el } from './dom';
 interface Tip {
   term: HTMLElement;
   tip: HTMLElement;
-  /** Above the term when there is room (a control's: below it is the slider the keys move). */
-  above: boolean;
+  /**
+   * In the page's flow where its caller puts it, not over it (a number field's: drawn over the page, it
+   * hid the row above): it takes its room and pushes what follows down, and covers nothing.
+   */
+  inline: boolean;
   /** What the tooltip is placed beside: the term, or what holds it and its value (not to cover the value). */
   anchor: HTMLElement;
   /** defineTerm put the term in the tab order (undefineTerm takes it out again). */
@@ -92,6 +97,7 @@ function show(t: Tip, byHover: boolean): void {
   shown = t;
   t.tip.classList.toggle('hoverable', byHover && t.hoverable);
   t.tip.hidden = false;
+  if (t.inline) return;
   place(t);
   if (!following) requestAnimationFrame(() => follow(t));
 }
@@ -120,7 +126,7 @@ function place(t: Tip): void {
   const above = r.top - margin - height;
   const fitsBelow = below + height <= window.innerHeight - margin;
   const fitsAbove = above >= margin;
-  const top = t.above ? (fitsAbove || !fitsBelow ? Math.max(margin, above) : below) : fitsBelow || !fitsAbove ? below : above;
+  const top = fitsBelow || !fitsAbove ? below : above;
   // CSSOM, not a style attribute: allowed under the CSP.
   tip.style.left = `${left}px`;
   tip.style.top = `${top}px`;
@@ -135,10 +141,12 @@ function place(t: Tip): void {
  * `hoverable` (default: a term's definition is, a control's hint is not): the pointer may move onto the
  * tooltip shown by a hover without it going; a hint that is not lets the pointer through to what it
  * covers, as a title's would.
+ * `inline`: the tooltip is not put over the page; the caller puts the element returned in the page's
+ * flow, where it takes its room when shown and covers nothing (a number field's, under its slider).
  * Replaces any `title` (whose native tooltip would show the same text twice, and never on focus);
  * the panels set no `title` of their own (docs/panel.md, "Definitions").
  */
-export function defineTerm(term: HTMLElement, definition: string, options: { focusable?: boolean; control?: boolean; hoverable?: boolean; hoverTargets?: HTMLElement[]; describedBy?: string[]; above?: boolean; anchor?: HTMLElement } = {}): HTMLElement {
+export function defineTerm(term: HTMLElement, definition: string, options: { focusable?: boolean; control?: boolean; hoverable?: boolean; hoverTargets?: HTMLElement[]; describedBy?: string[]; inline?: boolean; anchor?: HTMLElement } = {}): HTMLElement {
   queueSweep();
   const existing = tips.get(term);
   if (existing) {
@@ -149,9 +157,10 @@ export function defineTerm(term: HTMLElement, definition: string, options: { foc
   tip.id = `definition-${++counter}`;
   tip.setAttribute('role', 'tooltip');
   tip.hidden = true;
-  theLayer().append(tip);
+  if (options.inline) tip.classList.add('inline');
+  else theLayer().append(tip);
   const madeFocusable = options.focusable !== false && !options.control;
-  const t: Tip = { term, tip, above: options.above === true, anchor: options.anchor ?? term, madeFocusable, alsoDescribedBy: options.describedBy ?? [], hoverable: options.hoverable ?? !options.control };
+  const t: Tip = { term, tip, inline: options.inline === true, anchor: options.anchor ?? term, madeFocusable, alsoDescribedBy: options.describedBy ?? [], hoverable: options.hoverable ?? !options.control };
   tips.set(term, t);
   term.removeAttribute('title');
   if (!options.control) term.classList.add('defined');
