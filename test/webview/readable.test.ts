@@ -360,8 +360,21 @@ describe('readable charts (issue 10)', { timeout: 600_000 }, () => {
     assert.match(await page.locator('.summary-heading').innerText(), /outputScale = 0\.01 \(sweep run 2 of 7\)/);
     assert.equal(await page.locator('.sweep-legend [data-sweep-value="0.01"]').getAttribute('aria-pressed'), 'true');
     await shot(page, 'sweep-chosen');
+    // The exported figure's headline names the run first, as the verdict's "for …" does, with its regime.
+    const headline = async (requestId: number): Promise<string> => {
+      await send(page, { type: 'exportChart', requestId, format: 'svg', scale: 1, background: 'light' });
+      await page.waitForFunction((id) => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === id), requestId);
+      const answer = (await posted(page)).find((m) => m.type === 'chartFigure' && m.requestId === requestId) as unknown as { figure: FigureSpec };
+      return answer.figure.label ?? '';
+    };
+    const verdict = (await page.locator('.verdict-head').innerText()).replace(/\s+/g, ' ');
+    const label = (await page.locator('[data-summary="label"]').innerText()).trim();
+    const regime = verdict.match(/(kernel|feature learning) · /)?.[1] ?? '';
+    assert.ok(regime, verdict);
+    assert.ok((await headline(51)).startsWith(`Label for outputScale = 0.01 (sweep run 2 of 7): ${label} (${regime}, `), `${await headline(52)} — on screen: ${verdict}`);
     await page.locator('.sweep-legend [data-sweep-value="0.01"]').click();
     await page.waitForFunction(() => /the file's own values/.test(document.querySelector('.summary-heading')?.textContent ?? ''));
+    assert.match(await headline(53), /^Label for the file's own values \(outputScale = 1\): \w[\w ]*\((kernel|feature learning), /);
   });
 
   it('number fields first: arrow keys step the value on its own scale as one undo step; the slider\'s range written at its ends', async () => {
@@ -406,7 +419,7 @@ describe('figures for papers (issue 10)', { timeout: 600_000 }, () => {
     const figure = ((await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: FigureSpec }).figure;
     assert.equal(figure.colours.background, '#ffffff', 'light whatever the theme');
     assert.equal(figure.title, 'Learning by alignment');
-    assert.match(figure.label ?? '', /^Label: alignment \(exact gradient flow\) — kernel change [\d.e]+ ≥ 0\.1, tangent-feature change [\d.e]+ ≥ 0\.1, \|ζ\| change \+0\.9\d+ ≥ 0\.1, balance change [\d.]+ < 1$/);
+    assert.match(figure.label ?? '', /^Label: alignment \(feature learning, exact gradient flow\) — kernel change [\d.e]+ ≥ 0\.1, tangent-feature change [\d.e]+ ≥ 0\.1, \|ζ\| change \+0\.9\d+ ≥ 0\.1, balance change [\d.]+ < 1$/);
     assert.ok(figure.parameters.includes('d = 64') && figure.parameters.includes('η_u = 0.1') && figure.parameters.includes('σ_u = 0.001'), figure.parameters.join(', '));
     assert.equal(figure.charts.length, 4);
     assert.ok(figure.charts.every((c) => c.series.some((s) => s.points) && c.series.some((s) => !s.points)), 'flow lines and descent markers');

@@ -587,7 +587,8 @@ describe('training panel webview', () => {
     const { figure } = (await posted(page)).find((m) => m.type === 'chartFigure') as unknown as { figure: { label: string | null } };
     assert.match(figure.label ?? '', /^Label for init\.scale = 0\.1: alignment \(feature learning\) — largest tangent kernel change/);
     await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep-verdict.png'), clip: { x: 0, y: 0, width: 1280, height: 420 } });
-    // Another value: its name; none chosen: no verdict, and no label line in the figure.
+    // Another value: its name; none chosen: no verdict, and the figure's headline says what it then
+    // summarises, the legend's values and labels (it had none: nothing said which runs the figure was of).
     await page.locator('.sweep-item[data-sweep-value="1"]').click();
     await page.waitForFunction(() => document.querySelector('.verdict-which')?.textContent === 'for init.scale = 1');
     await page.locator('.sweep-item[data-sweep-value="1"]').click();
@@ -595,7 +596,7 @@ describe('training panel webview', () => {
     await send(page, { type: 'exportChart', requestId: 32, format: 'svg', scale: 1, background: 'light' });
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === 32));
     const none = (await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === 32) as unknown as { figure: { label: string | null } };
-    assert.equal(none.figure.label, null);
+    assert.equal(none.figure.label, 'Sweep over init.scale, no value chosen: 0.1 alignment, 0.3 rescaling, 1 rescaling');
   });
 
   it('keys every dashed line with a dashed mark: a sweep\'s test accuracy, its final ζ against initial ζ, on screen and in the figure', async () => {

@@ -4,7 +4,7 @@
  * SVG (src/core/figures/chartFigure.ts). The host draws the SVG itself from what this sends; for a
  * PNG the page rasterises that same SVG at the chosen scale, so both formats show one figure.
  */
-import { figureSvg, type FigureChart, type FigureSpec } from '../../src/core/figures/chartFigure';
+import { figureSvg, labelHeadline, type FigureChart, type FigureSpec } from '../../src/core/figures/chartFigure';
 import type { Parameter } from '../../src/core/figures/parameters';
 import { explainLabel, formatScore } from '../../src/core/mechanisms/explain';
 import type { ClassifyThresholds } from '../../src/core/mechanisms/classify';
@@ -12,16 +12,23 @@ import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { Palette } from '../shared/theme';
 import { CRITERION_TEXT } from './definitions';
 
-/** The label and its criteria in one line: "alignment — kernel change 12.3 ≥ 0.1, …". */
-export function labelLine(run: Trajectory, thresholds: ClassifyThresholds, what: string): string | null {
+/**
+ * The figure's headline: the label of `run`, its regime and `what` (the dynamics), and its criteria in one
+ * line — "Label: alignment (feature learning, exact gradient flow) — kernel change 12.3 ≥ 0.1, …" — and in
+ * a sweep, `which` run it is of first, as the verdict above the charts says it ("Label for outputScale = 1
+ * (sweep run 2 of 3): …", "Label for the file's own values (outputScale = 1): …"; `labelHeadline`). Null
+ * for a run with no label that did not diverge.
+ */
+export function labelLine(run: Trajectory, thresholds: ClassifyThresholds, what: string, which: string | null = null): string | null {
   const s = run.summary;
-  if (typeof s.label !== 'string' || !s.label) return s.diverged ? `No label: ${what} diverged at step ${s.diverged.step}` : null;
-  if (!s.scores) return `Label: ${s.label} (${what})`;
-  const e = explainLabel(s.scores, thresholds);
+  const of = which ? ` for ${which}` : '';
+  if (typeof s.label !== 'string' || !s.label) return s.diverged ? `No label${of}: ${what} diverged at step ${s.diverged.step}` : null;
+  if (!s.scores) return labelHeadline(s.label, what, [], which);
+  const e = explainLabel(s.scores, thresholds, { zetaInitial: s.zetaInitial, zetaFinal: s.zetaFinal });
   const criteria = e.criteria
     .filter((c) => c.value !== null)
     .map((c) => `${CRITERION_TEXT[c.name].name.toLowerCase()} ${c.name === 'zetaChange' && (c.value as number) > 0 ? '+' : ''}${formatScore(c.value as number)} ${c.reached ? '≥' : '<'} ${formatScore(c.threshold)}`);
-  return `Label: ${e.label} (${what}) — ${criteria.join(', ')}`;
+  return labelHeadline(e.label, `${e.regime}, ${what}`, criteria, which);
 }
 
 export interface FigureInput {

@@ -365,7 +365,7 @@ class Panel {
       if (zoom) notes.push(`Zoomed to ${formatReadout(zoom.min)} … ${formatReadout(zoom.max)} on the time axis.`);
       const spec = figureSpec({
         title: u?.title ?? 'No valid result to export yet',
-        label: subject ? labelLine(subject.main, subject.thresholds, `${subject.which ? `${subject.which}, ` : ''}${subject.what}`) : null,
+        label: subject ? labelLine(subject.main, subject.thresholds, subject.what, subject.which) : null,
         parameters: u?.parameters ?? [],
         notes,
         charts,

@@ -21,10 +21,11 @@ import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
 import { defineTerm, RovingFocus } from '../shared/definitionTip';
 import { el, withFormulas } from '../shared/dom';
-import { renderSweepLegend } from '../shared/sweepLegend';
+import { renderSweepLegend, valueWithLabel } from '../shared/sweepLegend';
 import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
 import { formatAgainst, formatExact } from '../../src/core/mechanisms/explain';
 import { prefersLogAxis } from '../../src/core/figures/ticks';
+import { labelHeadline, sweepHeadline } from '../../src/core/figures/chartFigure';
 import { formatReadout } from '../shared/numberFormat';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { type Choice, createButton, createChoice, createToggle } from '../shared/toolkit';
@@ -494,15 +495,18 @@ class TrainingPanel {
     const m = this.last;
     const palette = request.background === 'light' ? lightPalette(this.palette) : this.palette;
     const charts = [...this.timeCharts.figureCharts((_k, model) => model), ...(m?.sweep ? this.sweepCharts.figureCharts((_k, model) => model) : [])];
-    // A sweep's figure has a label line when a value is chosen, as the verdict on screen: that value's, named.
+    // A sweep's figure has the headline of what is on screen over its charts: a chosen value's verdict,
+    // named; with none chosen, the legend's values and their labels, said to be the sweep's.
     const chosen = m ? this.chosenRun(m.sweep) : null;
     const subject = m?.sweep ? chosen : (m?.run ?? null);
     const verdict = subject?.verdict ?? null;
     // The last run shown greyed (`previous`) is said as it is on screen: no "so far" of the new run's step.
     const sofar = subject && !m?.previous && SO_FAR.has(subject.status) ? (subject.progress?.step ?? 0) : null;
+    const sweep = m?.sweep ?? null;
+    const label = verdict ? verdictLine(verdict, sofar, m ? this.which(m.sweep) : null) : sweep && !chosen ? sweepHeadline(sweep.key, sweep.values.map((v, i) => valueWithLabel(v, sweepRunLabel(sweep.runs[i] ?? null)))) : null;
     const spec = figureSpec({
       title: m?.title ?? 'No run to export yet',
-      label: verdict ? verdictLine(verdict, sofar, m ? this.which(m.sweep) : null) : null,
+      label,
       parameters: m ? figureParameters(m.run.parameters, m.sweep) : [],
       notes: m?.run.notices ?? [],
       charts,
@@ -526,7 +530,7 @@ function verdictLine(v: VerdictView, sofarStep: number | null, which: string | n
   const criteria = v.criteria
     .filter((c) => c.value !== null)
     .map((c) => `${c.text.charAt(0).toLowerCase()}${c.text.slice(1)} ${formatAgainst(c.value as number, [c.threshold])} ${c.reached ? '≥' : '<'} ${formatExact(c.threshold)}`);
-  return `Label${which ? ` for ${which}` : ''}: ${v.label} (${v.regime}${when})${criteria.length > 0 ? ` — ${criteria.join(', ')}` : ''}`;
+  return labelHeadline(v.label, `${v.regime}${when}`, criteria, which);
 }
 
 /** The figure's parameters: the run's, with a sweep's key giving its values instead of one. */

@@ -80,6 +80,26 @@ export interface FigureSpec {
   columns: number;
 }
 
+/**
+ * A figure's headline, its label line (`FigureSpec.label`), as the verdict over the panel's charts reads:
+ * the label, what the parentheses say (`detail`: its regime, the dynamics) and each criterion against its
+ * threshold — "Label: alignment (feature learning, exact gradient flow) — kernel change 12.3 ≥ 0.1, …".
+ * In a sweep, `which` names the run it is of, first, as the verdict's "for …" does: "Label for σ_u = 2
+ * (sweep run 2 of 3): alignment (…) — …" (in the parentheses, or not at all, it read as the sweep's).
+ */
+export function labelHeadline(label: string, detail: string, criteria: readonly string[], which: string | null): string {
+  return `Label${which ? ` for ${which}` : ''}: ${label} (${detail})${criteria.length > 0 ? ` — ${criteria.join(', ')}` : ''}`;
+}
+
+/**
+ * The headline of a sweep's figure when no value is chosen (the panel shows no verdict, its legend each
+ * value's label): what the figure then summarises, each value with its label as the legend writes it —
+ * "Sweep over init.scale, no value chosen: 0.1 alignment, 0.3 rescaling, 1 —".
+ */
+export function sweepHeadline(key: string, valuesWithLabels: readonly string[]): string {
+  return `Sweep over ${key}, no value chosen: ${valuesWithLabels.join(', ')}`;
+}
+
 /** What a figure may hold; larger specs are refused (they come from a webview). */
 export const FIGURE_LIMITS = { charts: 16, seriesPerChart: 400, points: 2_000_000, text: 2000, keyEntries: 400, lines: 64, ticks: 10_000 } as const;
 

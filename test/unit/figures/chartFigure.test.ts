@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseExperiment } from '../../../src/core/experiment/parse';
-import { figureSvg, FigureSpec } from '../../../src/core/figures/chartFigure';
+import { figureSvg, FigureSpec, labelHeadline, sweepHeadline } from '../../../src/core/figures/chartFigure';
 import { experimentParameters, networkParameters } from '../../../src/core/figures/parameters';
 import { networkSpec } from '../../../src/core/network/spec';
 
@@ -43,6 +43,11 @@ function spec(): FigureSpec {
       },
     ],
   };
+}
+
+/** Text as the SVG escapes it. */
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The numbers of an SVG path's M/L commands. */
@@ -158,6 +163,21 @@ test('a constant series on an axis whose range is one value is one flat line ins
     assert.ok(yTicks.length >= 2 && new Set(yTicks).size === yTicks.length, `distinct ticks: ${yTicks.join(' ')}`);
     assert.ok(yTicks.every((t) => size.test(t) || t === '0'), `ticks of the value's size, not of its rounding: ${yTicks.join(' ')}`);
   }
+});
+
+test('a sweep\'s headline names the run it is of first, or, with no value chosen, says it is the sweep\'s, each value with its label', () => {
+  // "Label: alignment (outputScale = 1 (sweep run 2 of 3), exact gradient flow) — …" hid the run in the
+  // parentheses; a training sweep with no value chosen had no headline at all.
+  const criteria = ['kernel change 12.3 ≥ 0.1', 'balance change 0.0112 < 1'];
+  assert.equal(labelHeadline('alignment', 'feature learning, exact gradient flow', criteria, null), 'Label: alignment (feature learning, exact gradient flow) — kernel change 12.3 ≥ 0.1, balance change 0.0112 < 1');
+  assert.equal(labelHeadline('alignment', 'feature learning', [], 'σ = 2 (sweep run 2 of 3)'), 'Label for σ = 2 (sweep run 2 of 3): alignment (feature learning)');
+  assert.equal(sweepHeadline('init.scale', ['0.1 alignment', '0.3 rescaling', '1']), 'Sweep over init.scale, no value chosen: 0.1 alignment, 0.3 rescaling, 1');
+  // Drawn as the figure's label line: the run first on its first line, lines broken between criteria.
+  const named = spec();
+  named.label = labelHeadline('alignment', 'feature learning, exact gradient flow', [...criteria, 'tangent-feature change 2.98 ≥ 0.1', '|ζ| change +0.978 ≥ 0.1'], 'outputScale = 1 (sweep run 2 of 3)');
+  const lines = [...figureSvg(named).matchAll(/<text x="20" y="[\d.]+" font-size="13" font-weight="bold">([^<]*)<\/text>/g)].map((m) => m[1]).filter((l) => esc(named.label!).includes(l));
+  assert.ok(lines[0].startsWith('Label for outputScale = 1 (sweep run 2 of 3): alignment'), lines.join(' / '));
+  assert.equal(lines.join(' '), esc(named.label!));
 });
 
 test('the header says the title, the label and the parameters; text is escaped; ticks in the shared format', () => {
