@@ -155,8 +155,15 @@ function notACsvLine(fields: readonly string[], delimiter: string): string {
  */
 export function numberHint(field: string): string {
   const t = field.trim();
-  if (/^[\u2212\u2012\u2013\u2014\ufe63\uff0d]\s*[\d.]/.test(t) && !Number.isNaN(parseDecimal(`-${t.slice(1)}`))) return ` — its minus sign is U+${t.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, not "-": write it with "-"`;
-  if (/^[-+]?\d*([,\u00a0\u202f ]\d+)+(\.\d*)?$/.test(t)) return ' — a decimal comma, or a thousands separator? Write numbers with a decimal point and no separator (0.5, 1000)';
+  const code = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (/^[\u2212\u2012\u2013\u2014\ufe63\uff0d]\s*[\d.]/.test(t) && !Number.isNaN(parseDecimal(`-${t.slice(1)}`))) return ` — its minus sign is ${code(t)}, not "-": write it with "-"`;
+  if (/^[-+]?\d+([,\u00a0\u202f ]\d+)+(\.\d*)?$/.test(t)) return ' — a decimal comma, or a thousands separator? Write numbers with a decimal point and no separator (0.5, 1000)';
+  if (/^[-+]\s+[\d.]/.test(t) && !Number.isNaN(parseDecimal(t[0] + t.slice(1).trim()))) return ` — a space between the sign and the digits: write ${t[0]}${t.slice(1).trim()}`;
+  // Characters that look like a space or a digit and are neither to the reader (a message quoting them shows a space, a digit).
+  const space = /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/.exec(field);
+  if (space) return ` — it holds ${code(space[0])} (${space[0] === '\u00a0' ? 'a no-break space' : space[0] === '\ufeff' || space[0] === '\u200b' ? 'an invisible character' : 'a Unicode space'}), which is no space or tab: write the number without it`;
+  const fullwidth = /[\uff0b\uff0e\uff10-\uff19\uff45\uff25]/.exec(field);
+  if (fullwidth) return ` — it holds fullwidth characters (${code(fullwidth[0])} "${fullwidth[0]}"): write the number in ASCII digits`;
   return '';
 }
 

@@ -364,6 +364,10 @@ test('a field that is no number says what it may be meant as (a word processor\'
     ['a,b,label\n\u22121.5,2,0\n1,2,1\n', {}, /found "−1.5" — its minus sign is U\+2212, not "-": write it with "-"$/],
     ['a;b;label\n0,1257;2;0\n1;2;1\n', { delimiter: ';' }, /found "0,1257" — a decimal comma, or a thousands separator\? Write numbers with a decimal point and no separator \(0.5, 1000\)$/],
     ['a,b,label\n"1,000",2,0\n1,2,1\n', {}, /found "1,000" — a decimal comma, or a thousands separator\?/],
+    // Characters that look like a space or a digit (a message shows a space, a digit), and a space after the sign.
+    ['a,b,label\n3,\u00a02,1\n1,2,1\n', {}, /found "\u00a02" — it holds U\+00A0 \(a no-break space\), which is no space or tab: write the number without it$/],
+    ['a,b,label\n3,\uff12,1\n1,2,1\n', {}, /found "２" — it holds fullwidth characters \(U\+FF12 "２"\): write the number in ASCII digits$/],
+    ['a,b,label\n3,- 1,1\n1,2,1\n', {}, /found "- 1" — a space between the sign and the digits: write -1$/],
     ['a,b,y\n1,2,1e39\n1,2,1\n', { task: 'regression' }, /expected a number as the regression target in field 3 \("y"\), found "1e39" \(beyond the float32 range, ±3.4e38\)$/],
     ['a,b,label,\n1,2,0,\n1,2,1,\n', {}, /expected a class label in field 4 \(""\), found an empty field — the lines end with the delimiter, which makes an empty last column: remove it, or give "label"$/],
     // The label column unnamed, one label missing further down: no trailing-delimiter advice (it would delete the labels).
