@@ -97,8 +97,15 @@ function openFailure(err: unknown, ref: DataFileRef): string {
   const code = (err as NodeJS.ErrnoException).code;
   const where = ref.display === ref.path ? '' : ` (resolved to ${visibleName(ref.path)})`;
   switch (code) {
-    case 'ENOENT':
-      return `file not found${where}`;
+    case 'ENOENT': {
+      // Paths are the file system's: no shell expands `~`, and a URI is no path.
+      const hint = /^~[\\/]/.test(ref.display) ? ' — "~" is not your home folder here (no shell expands it): write the path from the experiment file\'s folder, or an absolute one'
+        : /^[a-z][a-z0-9+.-]+:\/\//i.test(ref.display) ? ' — a URI, not a path: write the path from the experiment file\'s folder, or an absolute one'
+        : '';
+      return `file not found${where}${hint}`;
+    }
+    case 'ELOOP':
+      return `the path goes round a loop of symbolic links${where}`;
     case 'EACCES':
     case 'EPERM':
       return `permission denied${where}`;

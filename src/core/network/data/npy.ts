@@ -165,10 +165,10 @@ export function parseNpyHeader(text: string): { descr: string; fortranOrder: boo
     for (;;) {
       skipSpace();
       if (text[i] === close) break;
-      const m = /^\d+L?/.exec(text.slice(i, i + 24));
+      const m = /^\d+L?/.exec(text.slice(i));
       if (!m) throw new NpyHeaderError(`expected a whole number in the shape at character ${i + 1}`, i);
       const d = Number(m[0].replace('L', ''));
-      if (!Number.isSafeInteger(d)) throw new NpyHeaderError(`shape size ${m[0]} is too large`, i);
+      if (!Number.isSafeInteger(d)) throw new NpyHeaderError(`the shape's length ${excerpt(m[0])} along one axis is beyond 2⁵³, the largest whole number read exactly: no file holds that many entries`, i);
       dims.push(d);
       i += m[0].length;
       skipSpace();

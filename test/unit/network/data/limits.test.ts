@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -31,6 +31,13 @@ test('a FIFO, a device, a directory, a missing file: refused at once, never read
   mkdirSync(join(dir, 'folder'));
   await rejectsAt(loadDataset(spec({ trainLabels: 'folder' }), o), { path: 'data.trainLabels', message: /^folder: expected a regular file, found a directory$/ });
   await rejectsAt(loadDataset(spec({ trainLabels: 'nothing/here' }), o), { path: 'data.trainLabels', message: /^nothing\/here: file not found/ });
+  // No shell expands "~", and a URI is no path: each said (until 2026-12 "file not found" alone).
+  await rejectsAt(loadDataset(spec({ trainLabels: '~/labels' }), o), { path: 'data.trainLabels', message: /file not found \(resolved to .*~\/labels\) — "~" is not your home folder here \(no shell expands it\)/ });
+  await rejectsAt(loadDataset(spec({ trainLabels: 'file:///tmp/labels' }), o), { path: 'data.trainLabels', message: /file not found \(resolved to .*\) — a URI, not a path/ });
+  // A loop of symbolic links (until 2026-12 the system's "ELOOP: too many symbolic links encountered, open …").
+  symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a'));
+  symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'));
+  await rejectsAt(loadDataset(spec({ trainLabels: 'loop-a' }), o), { path: 'data.trainLabels', message: /^loop-a: the path goes round a loop of symbolic links \(resolved to / });
 });
 
 test('a file the system refuses to read (EIO) is a located data error, not an internal one', { skip: !existsSync('/proc/self/mem') && 'no /proc/self/mem here' }, async () => {

@@ -157,6 +157,8 @@ test('bad .npy files: each a located message', async () => {
   await at(npyBytes('<c8', [N], new Array(N * 8).fill(0)), { path: 'data.trainX', message: /dtype '<c8' is not a plain number type/, offset: 11 });
   await at(npyBytes('|O', [N], [], { header: "{'descr': '|O', 'fortran_order': False, 'shape': (9,), }" }), { path: 'data.trainX', message: /holds Python objects \(pickled\), which this reader never loads/ });
   await at(npyBytes('<f4', [], [1], { header: "{'descr': '<f4', 'fortran_order': False, 'shape': (), }" }), { path: 'data.trainX', message: /the array is a scalar/ });
+  // A length beyond 2⁵³ quoted whole (until 2026-12 its first 24 digits: "shape size 999…9 is too large").
+  await at(npyBytes('<f4', [N], [], { header: "{'descr': '<f4', 'fortran_order': False, 'shape': (20, 99999999999999999999999999999), }" }), { path: 'data.trainX', message: /the shape's length 99999999999999999999999999999 along one axis is beyond 2⁵³, the largest whole number read exactly: no file holds that many entries/ });
   await at(npyBytes('<f4', [N, 2], [], { header: "{'descr': '<f4', 'fortran_order': False, 'shape': (9, 2), 'extra': 'x', }" }), { path: 'data.trainX', message: /in the .npy header .*unknown key 'extra'/, offset: 10 + "{'descr': '<f4', 'fortran_order': False, 'shape': (9, 2), ".length });
   const big = Buffer.from(good);
   big[6] = 4;
