@@ -26,10 +26,16 @@ export class Rng {
   private spare = 0;
   private hasSpare = false;
 
-  /** A generator whose whole stream is fixed by the integer `seed` (any safe integer). */
+  /**
+   * A generator whose whole stream is fixed by the integer `seed` (any safe integer), a different
+   * stream for every seed: splitmix32 over the seed's low 32 bits gives the state, and its high bits
+   * (0 for seeds below 2³²) are mixed into its second and fourth words by a bijection. Until 2026-12 both
+   * halves were folded into splitmix32's one 32-bit state, so seeds collided: −1 and 2,654,435,760
+   * drew the same θ₀, as did 0 and 6,949,403,057 (the streams of seeds in [0, 2³²) are unchanged).
+   */
   constructor(seed: number) {
-    // splitmix32 over the low and high 32 bits of the seed.
-    let state = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) >>> 0, 0x9e3779b1);
+    const high = Math.floor(seed / 4294967296) >>> 0;
+    let state = seed >>> 0;
     const next = (): number => {
       state = (state + 0x9e3779b9) | 0;
       let z = state;
@@ -38,9 +44,11 @@ export class Rng {
       return (z ^ (z >>> 16)) >>> 0;
     };
     this.s0 = next();
-    this.s1 = next();
+    // Odd multipliers: bijections of 32-bit words, so two seeds with the same low half differ here
+    // (in s1, which the first output is a function of).
+    this.s1 = (next() ^ Math.imul(high, 0x9e3779b1)) >>> 0;
     this.s2 = next();
-    this.s3 = next();
+    this.s3 = (next() ^ Math.imul(high ^ (high >>> 15), 0x85ebca6b)) >>> 0;
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 

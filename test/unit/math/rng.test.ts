@@ -41,4 +41,19 @@ test('seeds beyond 32 bits and negative seeds give distinct streams', () => {
   const draw = (seed: number) => new Rng(seed).nextUint32();
   const values = new Set([0, 1, -1, 2 ** 32, 2 ** 40 + 5, -(2 ** 40)].map(draw));
   assert.equal(values.size, 6);
+  // Seeds that folded into one 32-bit state until 2026-12 (the high half times 0x9e3779b1, xor the low):
+  // −1 and 2,654,435,760, 0 and 6,949,403,057 drew the same stream.
+  const stream = (seed: number) => Array.from({ length: 8 }, ((r) => () => r.nextUint32())(new Rng(seed)));
+  assert.notDeepEqual(stream(-1), stream(2654435760));
+  assert.notDeepEqual(stream(0), stream(6949403057));
+  // Every seed of the same low half as another, with another high half, collided with one below 2³².
+  const rng = new Rng(5);
+  for (let k = 0; k < 200; k++) {
+    const low = rng.nextUint32();
+    const high = 1 + (rng.nextUint32() % 2097151);
+    const seed = high * 4294967296 + low;
+    const folded = (low ^ Math.imul(high, 0x9e3779b1)) >>> 0;
+    assert.notDeepEqual(stream(seed), stream(folded), `seed ${seed}`);
+    assert.notDeepEqual(stream(seed), stream(low), `seed ${seed} and its low half`);
+  }
 });
