@@ -391,6 +391,35 @@ function labelRanges(sorted: readonly number[]): string {
 }
 
 /**
+ * Refuses two class names that differ only in their Unicode form (NFC "café" and NFD "cafe\u0301"):
+ * they print alike and would train as two classes; the message names the lines where each is first.
+ */
+function checkNormalisedNames(splits: readonly RawClasses[], names: readonly string[]): void {
+  const byForm = new Map<string, string>();
+  for (const name of names) {
+    const form = name.normalize('NFC');
+    const other = byForm.get(form);
+    if (other === undefined) {
+      byForm.set(form, name);
+      continue;
+    }
+    // Where each is first, in file order (split, then sample): the message is located at the later.
+    const firstOf = (n: string) => {
+      for (const [k, t] of splits.entries()) {
+        const i = t.text!.indexOf(n);
+        if (i >= 0) return { order: [k, i], place: t.place(i), name: n };
+      }
+      throw new Error('a class name in no split');
+    };
+    const [first, second] = [firstOf(other), firstOf(name)].sort((x, y) => x.order[0] - y.order[0] || x.order[1] - y.order[1]);
+    const [a, b] = [first.place, second.place];
+    const where = (p: ReturnType<RawClasses['place']>) => (p.location.line !== undefined ? `${p.location.file ? `${p.location.file} ` : ''}line ${formatCount(p.location.line)}` : 'a sample');
+    const codes = (n: string) => [...n].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+    throw new DataError(`class names ${JSON.stringify(second.name)} (${where(b)}) and ${JSON.stringify(first.name)} (${where(a)}) differ only in their Unicode form (${codes(second.name)} against ${codes(first.name)}): they print alike and would train as two classes — write one form (NFC) for both`, b.key, b.location);
+  }
+}
+
+/**
  * Class labels as indices. When any label (of either split) is not a number, every label is a class
  * name and the classes are the distinct names in sorted order; otherwise labels must be whole numbers
  * ≥ 0 and the class count is `classes` when given, else the largest label + 1 (refused when most of
@@ -412,6 +441,7 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
   const array = (n: number, count: number) => (count <= 256 ? new Uint8Array(n) : new Int32Array(n));
   if (named) {
     const names = [...new Set(splits.flatMap((t) => t.text!))].sort(byCodeUnits);
+    checkNormalisedNames(splits, names);
     if (classes !== undefined && names.length > classes) throw new DataError(`the labels name ${formatCount(names.length)} classes (${names.slice(0, 8).map((n) => `"${n}"`).join(', ')}${names.length > 8 ? ', …' : ''}), more than "classes": ${classes}`, classesKey);
     if (names.length > MAX_CLASSES) throw new DataError(`the labels name ${formatCount(names.length)} classes, over the limit of ${formatCount(MAX_CLASSES)} (one output per class)`, train.place(0).key);
     if (classes === undefined && test) {

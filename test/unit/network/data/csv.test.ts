@@ -744,3 +744,17 @@ test('counts of one are singular in the source line and the messages', async () 
   write(dir, 'short-row.csv', 'a,b\n1,0\n2\n');
   await rejectsAt(loadDataset(spec({ trainFile: 'short-row.csv' }), o), { path: 'data.trainFile', message: exactly('short-row.csv:3:1: expected 2 fields, as the first line has, found 1') });
 });
+
+test('class names that differ only in their Unicode form (NFC against NFD) are refused at the second, both located', async () => {
+  const nfc = 'caf\u00e9';
+  const nfd = 'cafe\u0301';
+  write(dir, 'forms.csv', `a,b,label\n${Array.from({ length: 10 }, (_, i) => `${i},${i % 3},${i % 2 ? nfc : 'dog'}`).join('\n')}\n1,1,${nfd}\n`);
+  // Until 2026-12: 3 classes ("café", "café" and "dog").
+  await rejectsAt(loadDataset(spec({ trainFile: 'forms.csv' }), o), {
+    path: 'data.trainFile',
+    message: exactly(`forms.csv:12:5: class names "${nfd}" (forms.csv line 12) and "${nfc}" (forms.csv line 3) differ only in their Unicode form (U+0063 U+0061 U+0066 U+0065 U+0301 against U+0063 U+0061 U+0066 U+00E9): they print alike and would train as two classes — write one form (NFC) for both`),
+  });
+  // One form throughout is two classes as before.
+  write(dir, 'one-form.csv', `a,b,label\n${Array.from({ length: 10 }, (_, i) => `${i},${i % 3},${i % 2 ? nfc : 'dog'}`).join('\n')}\n`);
+  assert.deepEqual((await loadDataset(spec({ trainFile: 'one-form.csv' }), o)).classNames, [nfc, 'dog'].sort());
+});
