@@ -162,7 +162,7 @@ describe('the panel a researcher reads, in code-server (user level)', function (
     const svg = readFileSync(svgPath, 'utf8');
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="(\d+)" height="(\d+)"/);
     assert.match(svg, /<rect width="\d+" height="\d+" fill="#ffffff"\/>/, 'a white page whatever the theme');
-    for (const text of ['Learning by alignment', 'Label: alignment (exact gradient flow)', 'd = 64', 'η_u = 0.1', 'Alignment ζ(t) = cos∠(u, W n)']) assert.ok(svg.includes(text), `the figure says ${text}`);
+    for (const text of ['Learning by alignment', 'Label: alignment (feature learning, exact gradient flow)', 'd = 64', 'η_u = 0.1', 'Alignment ζ(t) = cos∠(u, W n)']) assert.ok(svg.includes(text), `the figure says ${text}`);
     await s.wb.runCommand('Feature Learning: Export Chart', 30_000, true);
     const pngPath = await pickAndSave(s, 'PNG at 2×, light background');
     await openFromNotification(s, 'Exported the chart (PNG, 2×)');
