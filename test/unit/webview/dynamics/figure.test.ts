@@ -4,22 +4,14 @@
  * is of, first, as the verdict over the charts names it.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseExperiment } from '../../../../src/core/experiment/parse';
 import { DEFAULT_THRESHOLDS } from '../../../../src/core/mechanisms/classify';
 import { simulate } from '../../../../src/core/runs/simulate';
 import { solve } from '../../../../src/core/runs/solve';
 import { labelLine } from '../../../../webview/dynamics/figure';
+import { alignmentExample } from './alignmentExample';
 
-function experiment(change: (raw: Record<string, Record<string, unknown>>) => void = () => undefined) {
-  const raw = JSON.parse(readFileSync(join(process.cwd(), 'examples', 'alignment.flab.json'), 'utf8')) as Record<string, Record<string, unknown>>;
-  change(raw);
-  const { experiment: e } = parseExperiment(JSON.stringify(raw));
-  assert.ok(e);
-  return e;
-}
+const experiment = alignmentExample;
 
 test('the label, its regime and dynamics, and each criterion against its threshold', () => {
   const line = labelLine(solve(experiment()), DEFAULT_THRESHOLDS, 'exact gradient flow');

@@ -4,21 +4,13 @@
  * and nothing where descent follows the flow.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseExperiment } from '../../../../src/core/experiment/parse';
 import { simulate } from '../../../../src/core/runs/simulate';
 import { solve } from '../../../../src/core/runs/solve';
 import { descentNotices, flowKernelMax } from '../../../../webview/dynamics/notices';
+import { alignmentExample } from './alignmentExample';
 
-function experiment(change: (raw: Record<string, Record<string, unknown>>) => void = () => undefined) {
-  const raw = JSON.parse(readFileSync(join(process.cwd(), 'examples', 'alignment.flab.json'), 'utf8')) as Record<string, Record<string, unknown>>;
-  change(raw);
-  const { experiment: e } = parseExperiment(JSON.stringify(raw));
-  assert.ok(e);
-  return e;
-}
+const experiment = alignmentExample;
 
 test('nothing to say at the example\'s own rates, in any view', () => {
   const e = experiment();
