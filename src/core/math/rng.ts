@@ -29,7 +29,7 @@ export class Rng {
   /**
    * A generator whose whole stream is fixed by the integer `seed` (any safe integer), a different
    * stream for every seed: splitmix32 over the seed's low 32 bits gives the state, and its high bits
-   * (0 for seeds below 2³²) are mixed into its second and fourth words by a bijection. Until 2026-12 both
+   * (0 for seeds below 2³²) are mixed into its last three words by a keyed finaliser. Until 2026-12 both
    * halves were folded into splitmix32's one 32-bit state, so seeds collided: −1 and 2,654,435,760
    * drew the same θ₀, as did 0 and 6,949,403,057 (the streams of seeds in [0, 2³²) are unchanged).
    */
@@ -44,11 +44,18 @@ export class Rng {
       return (z ^ (z >>> 16)) >>> 0;
     };
     this.s0 = next();
-    // Odd multipliers: bijections of 32-bit words, so two seeds with the same low half differ here
-    // (in s1, which the first output is a function of).
-    this.s1 = (next() ^ Math.imul(high, 0x9e3779b1)) >>> 0;
+    this.s1 = next();
     this.s2 = next();
-    this.s3 = (next() ^ Math.imul(high ^ (high >>> 15), 0x85ebca6b)) >>> 0;
+    this.s3 = next();
+    if (high !== 0) {
+      // The high half through a 32-bit finaliser keyed by s0 (a function of the low half): a bijection of
+      // it for each low half, 0 for none, and a mask unrelated between low halves. A fixed mask (an odd
+      // multiple of the high half) left seeds L and L + k·2³² correlated by ±0.5 in their normals.
+      const mask = (key: number) => (fmix32(high ^ key) ^ fmix32(key)) >>> 0;
+      this.s1 = (this.s1 ^ mask(this.s0)) >>> 0;
+      this.s2 = (this.s2 ^ mask((this.s0 + 0x9e3779b9) | 0)) >>> 0;
+      this.s3 = (this.s3 ^ mask((this.s0 + 0x3c6ef372) | 0)) >>> 0;
+    }
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
@@ -84,6 +91,13 @@ export class Rng {
     this.hasSpare = true;
     return radius * Math.cos(angle);
   }
+}
+
+/** MurmurHash3's 32-bit finaliser: a bijection of 32-bit words that mixes every bit into every other. */
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 function rotl(x: number, k: number): number {
