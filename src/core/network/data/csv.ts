@@ -368,6 +368,13 @@ function labelsAreNumbers(row: Pick<CsvRow, 'fields'>, label: readonly CsvColumn
   return labels && labels.every((j) => !Number.isNaN(parseDecimal(row.fields[j])));
 }
 
+/** Whether the first line's class name is on another line too, in any Unicode form (NFC "café" is NFD "cafe\u0301": `checkNormalisedNames` says so). */
+function onOtherLine(classText: readonly string[]): boolean {
+  if (classText.indexOf(classText[0], 1) >= 0) return true;
+  const form = classText[0].normalize('NFC');
+  return classText.some((t, i) => i > 0 && t.normalize('NFC') === form);
+}
+
 /** Reads one CSV split: the layout of its columns, the kept samples, their targets. */
 export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvReadOptions): Promise<CsvSplit> {
   const loc = (line: number, column?: number): DataLocation => ({ file: ref.display, filePath: ref.path, line, column });
@@ -395,10 +402,12 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   let labelColumn = new Uint32Array(0);
   const limit = o.seed === undefined ? o.asked : undefined;
 
+  /** Bytes a row takes while reading: its inputs, and its targets — for classes, the value, its line and column, and a reference to its name (24 bytes). */
+  const rowBytes = () => (features + (o.task === 'classes' ? 6 : outputs)) * 4;
   const grow = (wanted: number) => {
     // Classes: a float64 value, its line, its column and a reference to its name per row (the names'
     // text is reserved as each new one is read).
-    const perRow = (features + (o.task === 'classes' ? 6 : outputs)) * 4;
+    const perRow = rowBytes();
     const rows = Math.max(count + 1, Math.min(wanted, Math.floor((ctx.budget.limit - ctx.budget.reserved) / perRow)));
     ctx.budget.check(rows * perRow, `${o.what} samples read from ${ref.display}: ${formatShape([rows, features])} float32 inputs and their targets`, ref.key);
     const resize = <T extends Float32Array | Float64Array | Uint32Array>(a: T, per: number): T => {
@@ -545,7 +554,10 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       classValues[count] = parseDecimal(text);
       let name = classNames.get(text);
       if (name === undefined) {
-        ctx.budget.reserve(2 * text.length, `${o.what} class names read from ${ref.display}: ${formatCount(classNames.size + 1)} of them`, ref.key);
+        // Checked with the buffers held (sized to what the limit left before this name), then reserved.
+        const what = `${o.what} class names read from ${ref.display}: name ${formatCount(classNames.size + 1)} (line ${formatCount(lines[j])}) and the buffers of ${formatCount(capacity)} rows`;
+        ctx.budget.check(2 * text.length + capacity * rowBytes(), what, ref.key);
+        ctx.budget.reserve(2 * text.length, what, ref.key);
         name = Buffer.from(text, 'utf8').toString('utf8');
         classNames.set(name, name);
       }
@@ -700,7 +712,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   // names: `1990,2000,2010,region` trained "region" as a class of one sample until 2026-12).
   // Only where every line is known: the whole file read, and no test file to hold the class.
   const everyLine = limit === undefined && o.what === 'training' && !o.testFollows;
-  if (everyLine && firstLineWhy !== undefined && o.task === 'classes' && labelLine[0] === 1 && fieldKind(classText[0]) === 'name' && count > 1 && classText.indexOf(classText[0], 1) < 0) {
+  if (everyLine && firstLineWhy !== undefined && o.task === 'classes' && labelLine[0] === 1 && fieldKind(classText[0]) === 'name' && count > 1 && !onOtherLine(classText)) {
     throw fail(`the first line's label ${JSON.stringify(excerpt(classText[0]))} is on no other line, so it is no class: the first line is read as a sample, not a header, since its ${firstLineWhy || 'fields are not names'} — if it names the columns, set "header": true; if it is a sample, "header": false`, labelLine[0], labelColumn[0]);
   }
   if (o.asked !== undefined && o.asked > count) throw new DataError(`${countOf(o.asked, `${o.what} sample`)} asked for, ${ref.display} has ${formatCount(count)}`, joinPath(o.specPath, o.what === 'test' ? 'test' : 'train'));

@@ -413,9 +413,16 @@ function checkNormalisedNames(splits: readonly RawClasses[], names: readonly str
     };
     const [first, second] = [firstOf(other), firstOf(name)].sort((x, y) => x.order[0] - y.order[0] || x.order[1] - y.order[1]);
     const [a, b] = [first.place, second.place];
-    const where = (p: ReturnType<RawClasses['place']>) => (p.location.line !== undefined ? `${p.location.file ? `${p.location.file} ` : ''}line ${formatCount(p.location.line)}` : 'a sample');
-    const codes = (n: string) => [...n].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
-    throw new DataError(`class names ${JSON.stringify(second.name)} (${where(b)}) and ${JSON.stringify(first.name)} (${where(a)}) differ only in their Unicode form (${codes(second.name)} against ${codes(first.name)}): they print alike and would train as two classes — write one form (NFC) for both`, b.key, b.location);
+    // A file's line, or inline data's key path (data.train.y[0]).
+    const where = (p: ReturnType<RawClasses['place']>) => (p.location.line !== undefined ? `${p.location.file ? `${p.location.file} ` : ''}line ${formatCount(p.location.line)}` : p.key);
+    // The code points where the two differ, not the whole of a long name.
+    const [x, y] = [[...second.name], [...first.name]];
+    let from = 0;
+    while (from < x.length && from < y.length && x[from] === y[from]) from++;
+    let tail = 0;
+    while (tail < x.length - from && tail < y.length - from && x[x.length - 1 - tail] === y[y.length - 1 - tail]) tail++;
+    const codes = (cs: string[]) => cs.slice(from, cs.length - tail).map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+    throw new DataError(`class names ${JSON.stringify(excerpt(second.name))} (${where(b)}) and ${JSON.stringify(excerpt(first.name))} (${where(a)}) differ only in their Unicode form (${codes(x)} against ${codes(y)}): they print alike and would train as two classes — write one form (NFC) for both`, b.key, b.location);
   }
 }
 

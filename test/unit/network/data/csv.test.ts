@@ -752,8 +752,13 @@ test('class names that differ only in their Unicode form (NFC against NFD) are r
   // Until 2026-12: 3 classes ("café", "café" and "dog").
   await rejectsAt(loadDataset(spec({ trainFile: 'forms.csv' }), o), {
     path: 'data.trainFile',
-    message: exactly(`forms.csv:12:5: class names "${nfd}" (forms.csv line 12) and "${nfc}" (forms.csv line 3) differ only in their Unicode form (U+0063 U+0061 U+0066 U+0065 U+0301 against U+0063 U+0061 U+0066 U+00E9): they print alike and would train as two classes — write one form (NFC) for both`),
+    message: exactly(`forms.csv:12:5: class names "${nfd}" (forms.csv line 12) and "${nfc}" (forms.csv line 3) differ only in their Unicode form (U+0065 U+0301 against U+00E9): they print alike and would train as two classes — write one form (NFC) for both`),
   });
+  // Inline data: located by key path, both (a breaker saw "(a sample)" for each).
+  await rejectsAt(loadDataset({ train: { x: [[0], [1], [2], [3]], y: [nfc, nfd, 'x', 'x'] } }, o), { path: 'data.train.y[1]', message: exactly(`class names "${nfd}" (data.train.y[1]) and "${nfc}" (data.train.y[0]) differ only in their Unicode form (U+0065 U+0301 against U+00E9): they print alike and would train as two classes — write one form (NFC) for both`) });
+  // A header-less file whose first label is on other lines in the other form: that message, not "the first line's label is on no other line".
+  write(dir, 'first-form.csv', `1,${nfd}\n2,${nfc}\n3,${nfc}\n4,x\n5,x\n`);
+  await rejectsAt(loadDataset(spec({ trainFile: 'first-form.csv' }), o), { path: 'data.trainFile', message: /^first-form\.csv:2:3: class names "caf[^"]+" \(first-form\.csv line 2\) and "caf[^"]+" \(first-form\.csv line 1\) differ only in their Unicode form \(U\+00E9 against U\+0065 U\+0301\)/ });
   // One form throughout is two classes as before.
   write(dir, 'one-form.csv', `a,b,label\n${Array.from({ length: 10 }, (_, i) => `${i},${i % 3},${i % 2 ? nfc : 'dog'}`).join('\n')}\n`);
   assert.deepEqual((await loadDataset(spec({ trainFile: 'one-form.csv' }), o)).classNames, [nfc, 'dog'].sort());
