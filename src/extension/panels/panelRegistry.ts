@@ -27,6 +27,23 @@ export function isRestorable(uri: vscode.Uri): boolean {
 }
 
 /**
+ * Whether two URIs name one document. An untitled copy restored after a reload in a remote window
+ * (code-server) comes back with the window's authority (`untitled://127.0.0.1:8080/…` for the
+ * `untitled:/…` saved before it): untitled documents are compared by path.
+ */
+export function sameDocument(a: vscode.Uri, b: vscode.Uri): boolean {
+  return a.scheme === 'untitled' && b.scheme === 'untitled' ? a.path === b.path : a.toString() === b.toString();
+}
+
+/** The URI of the editor tab that shows this document (loaded or not: a tab restored after a reload loads its text when shown), if any. */
+export function tabOf(uri: vscode.Uri): vscode.Uri | undefined {
+  for (const g of vscode.window.tabGroups.all) {
+    for (const t of g.tabs) if (t.input instanceof vscode.TabInputText && sameDocument(t.input.uri, uri)) return t.input.uri;
+  }
+  return undefined;
+}
+
+/**
  * The experiment a restored panel recorded, if it may be reopened and still exists: a file on disk,
  * or an untitled document that came back with the window (a phase cell's copy, kept by VS Code's hot
  * exit). VS Code restores such a copy's tab but loads its text only when the tab is shown — after the
@@ -39,14 +56,11 @@ export async function restorableUri(documentUri: string | undefined): Promise<vs
     const uri = vscode.Uri.parse(documentUri, true);
     if (!isRestorable(uri)) return undefined;
     if (uri.scheme === 'untitled') {
-      // The same copy by its path: after a reload in a remote window (code-server) the restored copy's
-      // URI carries the window's authority, which the URI saved before it did not.
-      const same = (u: vscode.Uri): boolean => u.scheme === 'untitled' && u.path === uri.path;
-      const loaded = vscode.workspace.textDocuments.find((d) => same(d.uri));
+      const loaded = vscode.workspace.textDocuments.find((d) => sameDocument(d.uri, uri));
       if (loaded) return loaded.uri;
-      const kept = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && same(t.input.uri));
+      const kept = tabOf(uri);
       if (!kept) return undefined;
-      return (await vscode.workspace.openTextDocument((kept.input as vscode.TabInputText).uri)).uri;
+      return (await vscode.workspace.openTextDocument(kept)).uri;
     }
     await vscode.workspace.fs.stat(uri);
     return uri;

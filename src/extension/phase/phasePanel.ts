@@ -18,7 +18,7 @@ import { type ChartImage, Diagram, DocumentShown, Invalid, parseFromPhase, parse
 import type { PhaseJob, PhaseOutcome, PhaseProgress } from '../../protocol/workers';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
 import { PageRequests, pngOfDataUrl } from '../panels/pageRequests';
-import { DelegateFactory } from '../panels/panelRegistry';
+import { DelegateFactory, sameDocument, tabOf } from '../panels/panelRegistry';
 import { phaseChannel } from '../channels';
 import { WorkerChannel } from '../workerChannel';
 import { diagramSvg } from './figure';
@@ -249,23 +249,6 @@ export class PhaseDelegate implements PanelDelegate {
     this.setPreviewed({ x: xv, y: yv });
     this.services.openDynamics(target.uri, editor.viewColumn);
   }
-}
-
-/**
- * Whether two URIs name one document. An untitled copy restored after a reload may come back with the
- * window's authority added (code-server: `untitled://127.0.0.1:8080/…` for `untitled:/…`): untitled
- * documents are compared by path.
- */
-function sameDocument(a: vscode.Uri, b: vscode.Uri): boolean {
-  return a.scheme === 'untitled' && b.scheme === 'untitled' ? a.path === b.path : a.toString() === b.toString();
-}
-
-/** The URI of the editor tab that shows this document (loaded or not: a tab restored after a reload loads its text when shown), if any. */
-function tabOf(uri: vscode.Uri): vscode.Uri | undefined {
-  for (const g of vscode.window.tabGroups.all) {
-    for (const t of g.tabs) if (t.input instanceof vscode.TabInputText && sameDocument(t.input.uri, uri)) return t.input.uri;
-  }
-  return undefined;
 }
 
 /** How many names `openCellCopy` tries before it settles for a plain untitled document. */
