@@ -252,12 +252,12 @@ describe('readable charts (issue 10)', { timeout: 600_000 }, () => {
   it('draws a constant series as one flat line inside its axis, on linear and log axes', async () => {
     // ζ constant at 10⁻¹⁰ but for a cosine's rounding (±10⁻¹⁷) lay on 0 of an axis from −1 to 1; norms
     // equal but in their 10th digit got a zero-width range (nothing drawn); a constant loss lay on the
-    // top edge of its log axis.
+    // top edge of its log axis, and one apart by 10⁻¹⁷ (no spread a log axis shows) on the bottom edge.
     const page = await open({ width: 1400, height: 900 });
     const update = updateFor(1);
     const tr = update.trajectory;
     tr.zeta = tr.zeta.map((_, i) => (i % 2 ? 1e-10 : 1e-10 + 1e-17));
-    tr.loss = tr.loss.map(() => 1e-10);
+    tr.loss = tr.loss.map((_, i) => (i % 2 ? 1e-10 : 1e-10 + 1e-17));
     tr.normU = tr.normU.map((_, i) => (i % 2 ? 0.5 : 0.5 * (1 + 1e-10)));
     tr.normW = tr.normU.slice();
     await send(page, update);

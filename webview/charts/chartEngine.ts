@@ -14,7 +14,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { FigureAxis, FigureChart, FigureKeyEntry, FigureSeries } from '../../src/core/figures/chartFigure';
-import { flatRange, isFlat, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from '../../src/core/figures/ticks';
+import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from '../../src/core/figures/ticks';
 import { formatReadout } from '../shared/numberFormat';
 import type { Palette } from '../shared/theme';
 
@@ -109,11 +109,12 @@ export const AXIS_LIMIT = 1e17;
 
 /**
  * A log axis's range: whole decades around the data, never below LOG_FLOOR nor above AXIS_LIMIT; a
- * constant series (`isFlat`) in the middle of the decades either side of it (`flatRange`), not on an edge.
+ * series whose spread no log axis shows (`isFlatOnLog`) in the middle of the decades either side of
+ * it (`flatRange`), not on an edge.
  */
 function logRange(_u: uPlot, min: number, max: number): [number, number] {
   if (!(max > 0) || !Number.isFinite(max)) return [1e-3, 1];
-  if (min > 0 && isFlat(min, max)) {
+  if (isFlatOnLog(min, max)) {
     const [lo, hi] = flatRange((min + max) / 2, true);
     return [Math.max(LOG_FLOOR, lo), Math.min(AXIS_LIMIT, hi)];
   }

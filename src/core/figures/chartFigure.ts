@@ -5,7 +5,7 @@
  * gradient-descent markers, a shaded window and its key. Export Chart writes it as .svg and
  * rasterises the same SVG for .png, so both formats show one figure. Pure: text in, text out.
  */
-import { flatRange, isFlat, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from './ticks';
+import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from './ticks';
 
 /** One axis: its name, its scale and the range shown. */
 export interface FigureAxis {
@@ -239,11 +239,12 @@ function keyRows(key: readonly FigureKeyEntry[], width: number): KeyItem[][] {
 /**
  * The axis as drawn: as given, unless its range is one value (`isFlat`: zero-width, or narrower than
  * the values' rounding — a constant series' extent), which would draw a constant at the top and at the
- * bottom as if its values differed, with one tick: then the range around that value that `flatRange`
- * gives, as the panel's charts draw it (docs/panel.md, "Axes").
+ * bottom as if its values differed, with one tick — on a log axis, narrower than it shows
+ * (`isFlatOnLog`) — : then the range around that value that `flatRange` gives, as the panel's charts
+ * draw it (docs/panel.md, "Axes").
  */
 function drawnAxis(a: FigureAxis): FigureAxis {
-  if (a.max > a.min && !isFlat(a.min, a.max)) return a;
+  if (a.max > a.min && !(a.log ? isFlatOnLog(a.min, a.max) : isFlat(a.min, a.max))) return a;
   const [min, max] = flatRange((a.min + a.max) / 2, a.log);
   return { ...a, min, max };
 }

@@ -156,10 +156,24 @@ export function isFlat(min: number, max: number, unit = 0): boolean {
 }
 
 /**
+ * Relative spread below which positive values are one value on a log axis, whose range is whole
+ * decades (`flatRange` gives two): 10⁻³ of the value is 0.0004 of a decade, under a pixel on any axis
+ * the panels or figures draw, so the series draws as a flat line however it is placed — in the middle,
+ * not on the decade's edge where it lies (ζ = 10⁻¹⁰ ± 10⁻¹⁷ lay on the bottom edge of 10⁻¹⁰ … 10⁻⁹).
+ */
+export const LOG_FLAT_SPREAD = 1e-3;
+
+/** Whether positive values from `min` to `max` draw as one value on a log axis (`LOG_FLAT_SPREAD`); false for values ≤ 0 or not finite. */
+export function isFlatOnLog(min: number, max: number): boolean {
+  return min > 0 && Number.isFinite(max) && max >= min && max - min <= LOG_FLAT_SPREAD * max;
+}
+
+/**
  * The range of an axis over a constant value `v`, with `v` in it and away from its ends, over which
  * ticks read as the value's size and do not pretend a spread: on a linear axis from 0 to 2v (0 in
- * the middle of −1 … 1 when v = 0); on a log axis (v > 0) the whole decades either side of v
- * (10⁻¹¹ … 10⁻⁹ for 10⁻¹⁰, 10⁻¹⁰ … 10⁻⁹ for 3×10⁻¹⁰). A value that cannot be placed (not finite;
+ * the middle of −1 … 1 when v = 0); on a log axis (v > 0) whole decades with v in their middle half:
+ * its own decade when v is in that decade's middle half (10⁻¹⁰ … 10⁻⁹ for 3×10⁻¹⁰), else the decades
+ * either side of the nearest power of ten (10⁻¹¹ … 10⁻⁹ for 10⁻¹⁰, and for 10⁻¹⁰ + 10⁻¹⁷). A value that cannot be placed (not finite;
  * ≤ 0 on a log axis) gets −1 … 1 (10⁻¹ … 10 on a log axis).
  */
 export function flatRange(v: number, log: boolean): [number, number] {
@@ -167,7 +181,12 @@ export function flatRange(v: number, log: boolean): [number, number] {
   if (!Number.isFinite(v)) return [-1, 1];
   if (log) {
     const e = Math.log10(v);
-    return [10 ** (Math.ceil(e - 1e-9) - 1), 10 ** (Math.floor(e + 1e-9) + 1)];
+    const k = Math.floor(e);
+    // Its own decade when v lies in that decade's middle half; else the decades either side of the
+    // nearest power of ten, which is then the middle (v just above 10⁻¹⁰ lay on the bottom edge of 10⁻¹⁰ … 10⁻⁹).
+    if (e - k >= 0.25 && e - k <= 0.75) return [10 ** k, 10 ** (k + 1)];
+    const m = Math.round(e);
+    return [10 ** (m - 1), 10 ** (m + 1)];
   }
   if (v === 0) return [-1, 1];
   return v > 0 ? [0, 2 * v] : [2 * v, 0];

@@ -149,6 +149,9 @@ test('a constant series on an axis whose range is one value is one flat line ins
     [false, 1e-10, 1e-10, xs.map(() => 1e-10), /×10⁻¹⁰$/],
     [false, 0, 0, xs.map(() => 0), /^−?\d/],
     [true, 1e-10, 1e-10, xs.map(() => 1e-10), /^10⁻(⁹|¹⁰|¹¹)$/],
+    // On a log axis a spread of 10⁻⁷ of the value does not show: the extent 10⁻¹⁰ … 10⁻¹⁰ + 10⁻¹⁷ was drawn
+    // as the axis, the series at its top and bottom.
+    [true, 1e-10, 1e-10 + 1e-17, xs.map((i) => (i % 2 ? 1e-10 + 1e-17 : 1e-10)), /^10⁻(⁹|¹⁰|¹¹)$/],
   ] as const) {
     const svg = figureSvg(flat(log, min, max, [...y]));
     const frame = /<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="none"/.exec(svg)!;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../../src/core/math/rng';
-import { decadeLabel, flatRange, formatTickValue, isFlat, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks, prefersLogAxis, valueTicks } from '../../../src/core/figures/ticks';
+import { decadeLabel, flatRange, formatTickValue, isFlat, isFlatOnLog, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks, prefersLogAxis, valueTicks } from '../../../src/core/figures/ticks';
 
 const SUP: Record<string, string> = { '⁻': '-', '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9' };
 
@@ -164,6 +164,11 @@ test('a constant\'s extent is flat (equal, or apart by rounding), and its range 
   assert.ok(isFlat(1e-10, 1e-10 + 1e-17, 1));
   assert.ok(!isFlat(1e-10, 1e-10 + 1e-17));
   assert.ok(!isFlat(NaN, NaN));
+  // On a log axis (whole decades) a spread under 10⁻³ of the value does not show; 10⁻⁷ of it is rounding.
+  assert.ok(isFlatOnLog(1e-10, 1e-10 + 1e-17));
+  assert.ok(isFlatOnLog(2, 2));
+  assert.ok(isFlatOnLog(1, 1.0009) && !isFlatOnLog(1, 1.002), 'a spread of 0.2% is drawn as a spread');
+  assert.ok(!isFlatOnLog(0, 0) && !isFlatOnLog(-1, -1) && !isFlatOnLog(1, Infinity) && !isFlatOnLog(NaN, NaN), 'nothing a log axis cannot place');
   assert.deepEqual(flatRange(1e-10, false), [0, 2e-10]);
   assert.deepEqual(flatRange(-3, false), [-6, 0]);
   assert.deepEqual(flatRange(0, false), [-1, 1]);
@@ -171,4 +176,12 @@ test('a constant\'s extent is flat (equal, or apart by rounding), and its range 
   const [lo, hi] = flatRange(3e-10, true);
   assert.ok(lo < 3e-10 && hi > 3e-10 && Math.abs(lo - 1e-10) < 1e-24 && Math.abs(hi - 1e-9) < 1e-23, `${lo} … ${hi}`);
   assert.deepEqual(flatRange(0, true), [0.1, 10], 'nothing to place on a log axis');
+  // Just off a power of ten, that power is the middle (it lay on the bottom edge of its own decade).
+  assert.deepEqual(flatRange(1e-10 + 1e-17, true), [1e-11, 1e-9]);
+  assert.deepEqual(flatRange(0.99999, true), [0.1, 10]);
+  for (const v of [1e-300, 7e-15, 1e-15, 2.3, 9.9e7, 1e20]) {
+    const [lo, hi] = flatRange(v, true);
+    const at = Math.log10(v / lo) / Math.log10(hi / lo);
+    assert.ok(at >= 0.25 - 1e-9 && at <= 0.75 + 1e-9 && Number.isInteger(Math.round(Math.log10(lo) * 1e6) / 1e6), `${v}: ${lo} … ${hi}, at ${at.toFixed(3)} of the axis`);
+  }
 });
