@@ -99,6 +99,10 @@ test('another data form\'s file key is answered with this form\'s, not with the 
   assert.deepEqual(problem({ dataset: 'mnist', train: 300, testBatches: 'b' }), ['data.testBatches', `unknown key \`testBatches\` in data: ${mnist('cifar10')}`]);
   assert.deepEqual(problem({ dataset: 'mnist', train: 300, task: 'classes' }), ['data.task', 'unknown key `task` in data: a key of the file forms and inline data; the embedded MNIST\'s task is fixed: classes, the 10 digits']);
   assert.deepEqual(problem({ dataset: 'mnist', train: 300, classes: 10 }), ['data.classes', 'unknown key `classes` in data: a key of the file forms and inline data; the embedded MNIST has 10 classes, the digits 0–9']);
+  // `format`, the file forms' and inline data's discriminator, was a bare "unknown key" in the embedded MNIST.
+  const format = 'unknown key `format` in data: a key of the file forms and inline data, naming the form; the mnist form is named by "dataset" and reads no file, its train and test being counts of digits: for your own files write "format" in place of "dataset"';
+  assert.deepEqual(problem({ dataset: 'mnist', train: 300, format: 'csv' }), ['data.format', format]);
+  assert.deepEqual(problem({ dataset: 'mnist', format: 'idx', train: 5 }), ['data.format', format]);
   assert.deepEqual(problem({ format: 'cifar10', trainBatches: 'a', task: 'classes' }), ['data.task', 'unknown key `task` in data: a key of the idx, csv and npy forms and inline data; the cifar10 form\'s task is fixed: classes, the 10 CIFAR-10 classes']);
   // A misspelling of this form's own key is still a guess at it.
   assert.deepEqual(problem({ dataset: 'mnist', train: 300, tset: 5 }), ['data.tset', 'unknown key `tset` in data — did you mean `test`?']);
