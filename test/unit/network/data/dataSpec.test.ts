@@ -104,6 +104,25 @@ test('another data form\'s file key is answered with this form\'s, not with the 
   assert.deepEqual(problem({ dataset: 'mnist', train: 300, format: 'csv' }), ['data.format', format]);
   assert.deepEqual(problem({ dataset: 'mnist', format: 'idx', train: 5 }), ['data.format', format]);
   assert.deepEqual(problem({ format: 'cifar10', trainBatches: 'a', task: 'classes' }), ['data.task', 'unknown key `task` in data: a key of the idx, csv and npy forms and inline data; the cifar10 form\'s task is fixed: classes, the 10 CIFAR-10 classes']);
+  // The CSV form's own keys (label, header, delimiter) were bare "unknown key"s in the binary forms.
+  const csv = (rest: string) => `a key of "format": "csv"${rest}`;
+  const text = (form: string, what: string) => csv(`, whose files are text lines; the ${form} form reads binary ${what}, with no header line or delimiter`);
+  const binary: Array<[Record<string, unknown>, string, string]> = [
+    [{ format: 'idx', trainImages: 'a', trainLabels: 'b' }, 'idx', 'files'],
+    [{ format: 'cifar10', trainBatches: 'a' }, 'cifar10', 'records'],
+    [{ format: 'npy', trainX: 'x', trainY: 'y' }, 'npy', 'arrays'],
+  ];
+  const labels: Record<string, string> = {
+    idx: csv('; the idx form\'s labels are files of their own, trainLabels and testLabels'),
+    cifar10: csv('; the cifar10 form\'s labels are in its records, each a label byte before its pixels'),
+    npy: csv('; the npy form\'s targets are arrays of their own, trainY and testY'),
+  };
+  for (const [spec, form, what] of binary) {
+    assert.deepEqual(problem({ ...spec, label: 0 }), ['data.label', `unknown key \`label\` in data: ${labels[form]}`]);
+    assert.deepEqual(problem({ ...spec, header: true }), ['data.header', `unknown key \`header\` in data: ${text(form, what)}`]);
+    assert.deepEqual(problem({ ...spec, delimiter: ';' }), ['data.delimiter', `unknown key \`delimiter\` in data: ${text(form, what)}`]);
+  }
+  assert.deepEqual(problem({ dataset: 'mnist', train: 300, delimiter: ';' }), ['data.delimiter', `unknown key \`delimiter\` in data: ${mnist('csv')}`]);
   // A misspelling of this form's own key is still a guess at it.
   assert.deepEqual(problem({ dataset: 'mnist', train: 300, tset: 5 }), ['data.tset', 'unknown key `tset` in data — did you mean `test`?']);
   assert.deepEqual(problem({ format: 'csv', trainFile: 'a', testfiles: 'b' }), ['data.testfiles', 'unknown key `testfiles` in data — did you mean `testFile`?']);
