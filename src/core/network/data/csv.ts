@@ -599,6 +599,10 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         const index =
           o.expect.rowIndex > 0 && found.fieldCount === o.expect.fieldCount - o.expect.rowIndex ? ` — ${o.expect.file} has a row index (${indexColumnsSaid(o.expect.rowIndex)}), which this file lacks: write both with the index or both without`
           : ownIndex > 0 && found.fieldCount - ownIndex === o.expect.fieldCount ? ` — this file has a row index (${indexColumnsSaid(ownIndex)}), which ${o.expect.file} lacks: write both with the index or both without`
+          // A delimiter at the end of the line, as `countHint` says of a line of one file (until
+          // 2026-12-02 the counts alone). The other way round cannot reach here: a training file
+          // whose lines end with the delimiter is refused at its empty last column.
+          : found.fieldCount === o.expect.fieldCount + 1 && firstEndsBlank ? ` — this file's first line ends with the delimiter, which makes an empty last field ${o.expect.file} lacks: remove it`
           : '';
         throw fail(`${countOf(found.fieldCount, 'field')}, where ${o.expect.file} has ${formatCount(o.expect.fieldCount)}: the files must have the same columns${index}`, lines[0], 1);
       }

@@ -403,6 +403,20 @@ test('a field that is no number says what it may be meant as (a word processor\'
   }
 });
 
+test('a test file whose lines end with the delimiter, one field more than the training file\'s, is told so, as a line of one file is', async () => {
+  write(dir, 'ends-train.csv', '1,2,0\n3,4,1\n5,6,0\n');
+  write(dir, 'ends-test.csv', '1,2,0,\n3,4,1,\n');
+  // Until 2026-12-02 the counts alone.
+  await rejectsAt(loadDataset(spec({ trainFile: 'ends-train.csv', testFile: 'ends-test.csv' }), o), { path: 'data.testFile', message: exactly('ends-test.csv:1:1: 4 fields, where ends-train.csv has 3: the files must have the same columns — this file\'s first line ends with the delimiter, which makes an empty last field ends-train.csv lacks: remove it'), line: 1, column: 1 });
+  // A header line too.
+  write(dir, 'ends-train.csv', 'a,b,label\n1,2,0\n3,4,1\n');
+  write(dir, 'ends-test.csv', 'a,b,label,\n1,2,0,\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'ends-train.csv', testFile: 'ends-test.csv' }), o), { path: 'data.testFile', message: exactly('ends-test.csv:1:1: 4 fields, where ends-train.csv has 3: the files must have the same columns — this file\'s first line ends with the delimiter, which makes an empty last field ends-train.csv lacks: remove it') });
+  // Not for a field more that is not empty.
+  write(dir, 'ends-test.csv', '1,2,0,7\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'ends-train.csv', testFile: 'ends-test.csv' }), o), { path: 'data.testFile', message: exactly('ends-test.csv:1:1: 4 fields, where ends-train.csv has 3: the files must have the same columns') });
+});
+
 test('"header" true or false is obeyed whatever the first line holds', async () => {
   write(dir, 'forced.csv', '1,NaN,0\n3,4,1\n5,6,0\n7,8,1\n');
   const t = await loadDataset(spec({ trainFile: 'forced.csv', header: true }), o);
