@@ -452,19 +452,29 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     return ` — the lines end with the delimiter, which makes an empty last column: remove it${labelColumns.includes(j) ? ', or give "label"' : ''}`;
   };
 
-  /** Whether the first line (a header or a sample) ends with the delimiter: its last field is blank. */
-  let firstEndsBlank = false;
+  /** Where the first line (a header or a sample) ends with the delimiter: its blank last field's line and column; null when its last field is not blank. */
+  let firstBlankEnd: { line: number; column: number } | null = null;
   /**
    * For a line whose field count is the first line's but for an empty last field, the delimiter at the
-   * end of one of the two: this line's (one field more), or the first line's (one fewer). Until 2026-12
-   * only the first line's, without a header, was said so (`trailingHint`), and a later line's count
-   * error said nothing of it.
+   * end of this line (one field more). Until 2026-12 only the first line's, without a header, was said
+   * so (`trailingHint`), and a later line's count error said nothing of it. The first line's (one field
+   * fewer here) is `firstLineEnds`.
    */
   const countHint = (fields: readonly string[]) => {
     if (!layout) return '';
     if (fields.length === layout.fieldCount + 1 && fields[fields.length - 1].trim() === '') return ' — this line ends with the delimiter, which makes an empty last field the first line lacks: remove it';
-    if (fields.length === layout.fieldCount - 1 && firstEndsBlank && fields[fields.length - 1].trim() !== '') return ' — the first line ends with the delimiter, which makes an empty last field this line lacks: remove it';
     return '';
+  };
+  /**
+   * A line with one field fewer than the first, its last not blank, under a first line ending with
+   * the delimiter (a header `a,b,label,`): the error, located at the first line's empty last field,
+   * where the delimiter is to be removed — until 2026-12-02 it was located at this line, the hint
+   * naming the first. Null for any other line.
+   */
+  const firstLineEnds = (row: CsvRow): DataError | null => {
+    const { fields, lines } = row;
+    if (!layout || !firstBlankEnd || fields.length !== layout.fieldCount - 1 || fields[fields.length - 1].trim() === '') return null;
+    return fail(`${countOf(layout.fieldCount, 'field')}, where line ${formatCount(lines[0])} has ${formatCount(fields.length)} — the first line ends with the delimiter, which makes an empty last field line ${formatCount(lines[0])} lacks: remove it`, firstBlankEnd.line, firstBlankEnd.column);
   };
 
   /** The first row while whether it is a header waits on the second (`firstLineIsHeader`), and on what in it. */
@@ -525,6 +535,10 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const { fields, lines, columns } = row;
     if (!layout) throw new Error('readCsvSplit: a row before the layout');
     if (fields.length !== layout.fieldCount) {
+      if (!firstLineHint) {
+        const atFirst = firstLineEnds(row);
+        if (atFirst) throw atFirst;
+      }
       throw fail(`expected ${countOf(layout.fieldCount, 'field')}, as the first line has, found ${formatCount(fields.length)}${firstLineHint || countHint(fields)}`, lines[0], columns[0]);
     }
     if (count === capacity) grow(nextCapacity());
@@ -591,7 +605,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names, rowIndex: 0 };
     if (!header && o.header === undefined) firstLineWhy = whyASample(fields, o.label);
     firstLineAllNumbers = fields.every((f) => fieldKind(f) === 'number');
-    firstEndsBlank = lastBlank(row);
+    const last = fields.length - 1;
+    firstBlankEnd = lastBlank(row) ? { line: row.lines[last], column: row.columns[last] } : null;
     if (o.expect) {
       if (found.fieldCount !== o.expect.fieldCount) {
         // One file written with pandas' index and the other without: say so.
@@ -602,7 +617,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
           // A delimiter at the end of the line, as `countHint` says of a line of one file (until
           // 2026-12-02 the counts alone). The other way round cannot reach here: a training file
           // whose lines end with the delimiter is refused at its empty last column.
-          : found.fieldCount === o.expect.fieldCount + 1 && firstEndsBlank ? ` — this file's first line ends with the delimiter, which makes an empty last field ${o.expect.file} lacks: remove it`
+          : found.fieldCount === o.expect.fieldCount + 1 && firstBlankEnd ? ` — this file's first line ends with the delimiter, which makes an empty last field ${o.expect.file} lacks: remove it`
           : '';
         throw fail(`${countOf(found.fieldCount, 'field')}, where ${o.expect.file} has ${formatCount(o.expect.fieldCount)}: the files must have the same columns${index}`, lines[0], 1);
       }

@@ -388,7 +388,9 @@ test('a field that is no number says what it may be meant as (a word processor\'
     // and the first line alone: the field count says which.
     ['1,2,3\n4,5,6\n7,8,9,\n', {}, exactly('hint.csv:3:1: expected 3 fields, as the first line has, found 4 — this line ends with the delimiter, which makes an empty last field the first line lacks: remove it')],
     ['a,b,label\n1,2,0\n4,5,1\n7,8,1,\n', {}, exactly('hint.csv:4:1: expected 3 fields, as the first line has, found 4 — this line ends with the delimiter, which makes an empty last field the first line lacks: remove it')],
-    ['a,b,label,\n1,2,0\n', {}, exactly('hint.csv:2:1: expected 4 fields, as the first line has, found 3 — the first line ends with the delimiter, which makes an empty last field this line lacks: remove it')],
+    // The first line's, located there, at its empty last field (until 2026-12-02 at line 2, which named the first).
+    ['a,b,label,\n1,2,0\n', {}, exactly('hint.csv:1:11: 4 fields, where line 2 has 3 — the first line ends with the delimiter, which makes an empty last field line 2 lacks: remove it')],
+    ['\n\nid;label;\n1;0\n', { delimiter: ';' }, exactly('hint.csv:3:10: 3 fields, where line 4 has 2 — the first line ends with the delimiter, which makes an empty last field line 4 lacks: remove it')],
     // Not for a field more that is not empty, nor a field fewer where the first line's last is not empty.
     ['1,2,3\n4,5,6,7\n', {}, exactly('hint.csv:2:1: expected 3 fields, as the first line has, found 4')],
     ['a,b,label,x\n1,2,0,7\n1,2,0\n', {}, exactly('hint.csv:3:1: expected 4 fields, as the first line has, found 3')],
