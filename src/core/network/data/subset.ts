@@ -89,11 +89,13 @@ export function fixedSelection(indices: Uint32Array, what: string): Selection {
 /**
  * A split's samples as the data line says them, with `detail` after the noun (` of 3 features`): all of
  * them (`250 training samples`), the first N the data block asks for (`the first 100 training
- * samples`; `end` "last" for the embedded MNIST's test digits, `the last 100 test digits`), or N at
- * random (`100 training samples of 3 features at random (seed 3)`). Until 2026-12 a subset was said
- * once, after the test split's count, and the first N not at all.
+ * samples`, one of them `the first training sample`; `end` "last" for the embedded MNIST's test
+ * digits, `the last 100 test digits`, `the last test digit`), or N at random (`100 training samples of
+ * 3 features at random (seed 3)`). Until 2026-12 a subset was said once, after the test split's count,
+ * and the first N not at all; until 2026-12-02 one was `the first 1 training digit`.
  */
 export function keptSaid(count: number, asked: number | undefined, seed: number | undefined, noun: string, detail = '', end: 'first' | 'last' = 'first'): string {
   if (asked === undefined) return `${countOf(count, noun)}${detail}`;
-  return seed === undefined ? `the ${end} ${countOf(count, noun)}${detail}` : `${countOf(count, noun)}${detail} at random (seed ${seed})`;
+  if (seed !== undefined) return `${countOf(count, noun)}${detail} at random (seed ${seed})`;
+  return count === 1 ? `the ${end} ${noun}${detail}` : `the ${end} ${countOf(count, noun)}${detail}`;
 }

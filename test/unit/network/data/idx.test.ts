@@ -87,6 +87,8 @@ test('subsets: the first N, or N at random with a seed, in file order', async ()
   assert.equal(await line({ train: 7, test: 5, subsetSeed: 42 }), 'IDX images + labels: 7 training samples of 5 × 4 at random (seed 42); images + labels: 5 test samples at random (seed 42)');
   assert.equal(await line({ subsetSeed: 42 }), 'IDX images + labels: 23 training samples of 5 × 4; images + labels: 23 test samples');
   assert.equal(await line({ train: 7, test: 0 }), 'IDX images + labels: the first 7 training samples of 5 × 4; 10 classes, 3 of them in no training sample (2, 6 and 9)');
+  // One sample: "the first training sample" (until 2026-12-02 "the first 1 training sample").
+  assert.equal(await line({ train: 1, test: 1 }), 'IDX images + labels: the first training sample of 5 × 4; images + labels: the first test sample');
 });
 
 test('the class count is the largest label + 1, or "classes"; a label beyond it is located at its byte', async () => {
