@@ -30,9 +30,12 @@ export interface DataReader {
   readonly ref: DataFileRef;
   /** The file is gzip-compressed; positions count decompressed bytes. */
   readonly gzip: boolean;
-  /** Bytes on disk. */
+  /** Bytes on disk, as the system says (0 for a file of /proc or /sys, whatever it holds). */
   readonly fileSize: number;
-  /** Bytes of data when known before reading (a plain file's size); undefined for gzip. */
+  /**
+   * Bytes of data when known before reading (a plain file's size); undefined for gzip, and for a plain
+   * file whose size reads 0 (its length is known only by reading it through).
+   */
   readonly dataSize: number | undefined;
   /** Offset of the next byte of data. */
   readonly position: number;
@@ -174,19 +177,34 @@ abstract class BaseReader implements DataReader {
 
 class PlainReader extends BaseReader {
   readonly gzip = false;
+  /**
+   * The file's size; undefined when it reads 0. A file of /proc or /sys says 0 and has content (the
+   * system makes it as it is read): its length is known only by reading it through, as a gzip file's —
+   * every byte counted against the read limit as it is read — and an empty file reads no byte either
+   * way. Until 2026-12-02 it was taken as empty (CIFAR-10 "the file is empty", IDX and .npy truncated).
+   */
+  readonly dataSize: number | undefined;
+  /** Where skipped bytes of a file of unknown size are read to (made as large as a skip needs, up to a block). */
+  private passed?: Uint8Array;
 
-  get dataSize(): number {
-    return this.fileSize;
+  constructor(ref: DataFileRef, handle: fs.FileHandle, fileSize: number, maxReadBytes: number) {
+    super(ref, handle, fileSize, maxReadBytes);
+    this.dataSize = fileSize > 0 ? fileSize : undefined;
   }
 
-  protected async readAt(target: Uint8Array, length: number): Promise<number> {
+  protected readAt(target: Uint8Array, length: number): Promise<number> {
+    return this.readFrom(target, length, this.position);
+  }
+
+  /** Fills `target` with up to `length` bytes from byte `start`; fewer only at the end of the file. */
+  private async readFrom(target: Uint8Array, length: number, start: number): Promise<number> {
     let done = 0;
     while (done < length) {
       let bytesRead: number;
       try {
-        ({ bytesRead } = await this.handle.read(target, done, Math.min(length - done, BLOCK), this.position + done));
+        ({ bytesRead } = await this.handle.read(target, done, Math.min(length - done, BLOCK), start + done));
       } catch (err) {
-        throw this.error(readFailure(err), this.position + done);
+        throw this.error(readFailure(err), start + done);
       }
       if (bytesRead === 0) break;
       done += bytesRead;
@@ -195,7 +213,17 @@ class PlainReader extends BaseReader {
   }
 
   protected async skipAhead(n: number): Promise<number> {
-    return Math.max(0, Math.min(n, this.fileSize - this.position));
+    if (this.dataSize !== undefined) return Math.max(0, Math.min(n, this.dataSize - this.position));
+    // Size unknown: the bytes passed are read, to know that they are there.
+    let done = 0;
+    while (done < n) {
+      const want = Math.min(n - done, BLOCK);
+      if (!this.passed || this.passed.length < want) this.passed = new Uint8Array(want);
+      const k = await this.readFrom(this.passed, want, this.position + done);
+      done += k;
+      if (k < want) break;
+    }
+    return done;
   }
 
   async close(): Promise<void> {

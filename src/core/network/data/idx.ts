@@ -118,9 +118,9 @@ export async function readIdxPair(ctx: ReadContext, images: DataFileRef, labels:
         checkFinite(labelReader, lh, outputs, t.kind === 'regression' ? 'target' : 'label', bytes, offset, t.values, row[k] * outputs, merged[k]);
       }, ctx.signal);
       if (selections.length === 1 && chosen[0].length === ih.dims[0]) {
-        // Every sample was read: a gzip file must end exactly there too.
+        // Every sample was read: a file of unknown size (gzip, or a size that reads 0) must end exactly there too.
         for (const [r, h] of [[imageReader, ih], [labelReader, lh]] as const) {
-          if (r.gzip && (await hasMoreData(r))) throw r.error(`the header declares ${formatShape(h.dims)} ${h.type.name}, and more data follows: the dimensions do not match the data`, r.position - 1);
+          if (r.dataSize === undefined && (await hasMoreData(r))) throw r.error(`the header declares ${formatShape(h.dims)} ${h.type.name}, and more data follows: the dimensions do not match the data`, r.position - 1);
         }
       }
       return splits;

@@ -276,7 +276,7 @@ export async function readNpySplit(ctx: ReadContext, xRef: DataFileRef, yRef: Da
         if (exact !== undefined && targets.kind === 'classes') targets.exact!.set(k, exact);
       }, ctx.signal);
       if (count === total) {
-        for (const r of [xr, yr]) if (r.gzip && (await hasMoreData(r))) throw r.error('more data follows the array the header declares: not a single array as np.save writes it', r.position - 1);
+        for (const r of [xr, yr]) if (r.dataSize === undefined && (await hasMoreData(r))) throw r.error('more data follows the array the header declares: not a single array as np.save writes it', r.position - 1);
       }
       return { count, sampleShape, features, x, byteValued: xh.type.kind === 'u' && xh.type.bytes === 1, targets };
     }),

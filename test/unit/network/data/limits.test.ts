@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { formatBytes } from '../../../../src/core/network/data/dataError';
+import { dataFileRef, dataLength, withDataFile } from '../../../../src/core/network/data/dataFile';
 import { IdxSpec } from '../../../../src/core/network/data/dataSpec';
 import { loadDataset } from '../../../../src/core/network/data/loadDataset';
 import { idxBytes, rejectsAt, tempDir, write } from './fixtures';
@@ -44,6 +46,38 @@ test('a file the system refuses to read (EIO) is a located data error, not an in
   // /proc/self/mem is a regular file of size 0 whose read at offset 0 fails with EIO.
   await within(rejectsAt(loadDataset(spec({ trainImages: '/proc/self/mem' }), o), { path: 'data.trainImages', offset: 0, message: /^\/proc\/self\/mem, byte 0: cannot read the file: EIO: i\/o error, read \(the system refused the read\)$/ }), 2000);
   await within(rejectsAt(loadDataset({ format: 'csv', trainFile: '/proc/self/mem' }, o), { path: 'data.trainFile', message: /cannot read the file: EIO/ }), 2000);
+});
+
+test('a file whose size reads 0 but that has content (/proc) is read through, within the read limit, not taken as empty', { skip: !existsSync('/proc/version') && 'no /proc here' }, async () => {
+  // /proc/version says 0 bytes and holds a line (the same at every read); a CIFAR-10 batch of it was
+  // "the file is empty" until 2026-12-02.
+  assert.equal(statSync('/proc/version').size, 0);
+  const text = readFileSync('/proc/version');
+  assert.ok(text.length > 0);
+  const ref = dataFileRef('/proc/version', dir, 'data.trainBatches');
+  await withDataFile(ref, 1 << 20, async (r) => {
+    assert.equal(r.dataSize, undefined, 'the size is not known before reading');
+    assert.equal(await dataLength(r), text.length);
+  });
+  // Skipped bytes are read, to know that they are there, and counted: what follows is the rest.
+  await withDataFile(ref, 1 << 20, async (r) => {
+    assert.equal(await r.skip(5), 5);
+    const rest = new Uint8Array(text.length);
+    assert.equal(await r.read(rest), text.length - 5);
+    assert.deepEqual(Buffer.from(rest.subarray(0, text.length - 5)), text.subarray(5));
+    assert.equal(await r.skip(1), 0);
+  });
+  // Within the read limit, counted as it is read.
+  await withDataFile(ref, 16, async (r) => {
+    await rejectsAt(dataLength(r), { path: 'data.trainBatches', offset: 16, message: /^\/proc\/version, byte 16: reading on would pass 16 bytes, the limit of bytes read from one data file/ });
+  });
+  await rejectsAt(loadDataset({ format: 'cifar10', trainBatches: '/proc/version' }, o), {
+    path: 'data.trainBatches',
+    message: new RegExp(`^/proc/version, byte 0: ${formatBytes(text.length).replace(/[()]/g, '\\$&')} is not a whole number of 3,073-byte CIFAR-10 records .*: the file is not a CIFAR-10 batch — it looks like text`),
+  });
+  // A file that is empty is still said so.
+  write(dir, 'empty.bin', '');
+  await rejectsAt(loadDataset({ format: 'cifar10', trainBatches: 'empty.bin' }, o), { path: 'data.trainBatches', message: /^empty.bin, byte 0: the file is empty: expected CIFAR-10 records/ });
 });
 
 test('sizes beyond the memory limit are refused from the header, before anything is allocated', async () => {
