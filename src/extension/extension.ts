@@ -13,7 +13,7 @@ import { exportDefaultUri } from './commands/context';
 import { dynamicsChannel } from './channels';
 import { DynamicsDelegate, dynamicsFactory, DYNAMICS_KIND } from './dynamics/dynamicsPanel';
 import { PanelSettings } from './panels/livePanel';
-import { PanelPlacement, PanelRegistry, PostedMessage } from './panels/panelRegistry';
+import { PanelPlacement, PanelRegistry, PostedMessage, WorkspaceFiles } from './panels/panelRegistry';
 import { PhaseMenus } from './phase/phaseMenus';
 import { PHASE_KIND, phaseFactory } from './phase/phasePanel';
 import { TRAINING_KIND, trainingFactory } from './training/trainingPanel';
@@ -74,7 +74,8 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
   const log = vscode.window.createOutputChannel('Feature Learning Lab', { log: true });
   const diagnostics = vscode.languages.createDiagnosticCollection('flab');
   const dist = (file: string) => vscode.Uri.joinPath(context.extensionUri, 'dist', file).fsPath;
-  const shared = { extensionUri: context.extensionUri, log, settings: readSettings, placement: new PanelPlacement() };
+  const files = new WorkspaceFiles();
+  const shared = { extensionUri: context.extensionUri, log, settings: readSettings, placement: new PanelPlacement(), files };
   // Both refer to each other; neither calls the other before both exist.
   const hasPanel = (uri: vscode.Uri) => dynamics.get(uri) !== undefined || training.get(uri) !== undefined;
   const validator = new Validator(diagnostics, hasPanel, () => dynamicsChannel(dist('dynamicsWorker.js')), () => readSettings().debounceMs);
@@ -101,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
   validator.start();
   const phaseMenus = new PhaseMenus(() => readSettings().debounceMs);
   phaseMenus.start();
-  context.subscriptions.push(log, diagnostics, dynamics, training, validator, phases, phaseMenus, ...registerCommands({ dynamics, phases, training, log, settings: readSettings }));
+  context.subscriptions.push(log, diagnostics, dynamics, training, validator, phases, phaseMenus, files, ...registerCommands({ dynamics, phases, training, log, settings: readSettings }));
 
   const api: FeatureLearningLabApi = {
     testing: {

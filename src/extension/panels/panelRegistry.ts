@@ -122,6 +122,24 @@ export class PanelPlacement {
   }
 }
 
+/**
+ * Every change on disk in the workspace, from one watcher of every path that the panel registries
+ * share (until 2026-12-02 each made its own: three watchers heard every file event — a build's or a
+ * dependency install's thousands among them — three times). Every path, not only *.flab.json: a
+ * deleted folder is one event for the folder, and a data file written, deleted or put back is a new
+ * result for the panels that read it.
+ */
+export class WorkspaceFiles implements vscode.Disposable {
+  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*');
+  readonly onDidCreate = this.watcher.onDidCreate;
+  readonly onDidChange = this.watcher.onDidChange;
+  readonly onDidDelete = this.watcher.onDidDelete;
+
+  dispose(): void {
+    this.watcher.dispose();
+  }
+}
+
 /** How a registry makes the delegate of a new or restored panel. */
 export interface DelegateFactory<D extends PanelDelegate, Options> {
   /** For a panel the user opens, with the options of `open`. */
@@ -145,7 +163,7 @@ export class PanelRegistry<D extends PanelDelegate, Options> implements vscode.D
   constructor(
     readonly kind: PanelKind,
     private readonly factory: DelegateFactory<D, Options>,
-    { placement, ...shared }: { extensionUri: vscode.Uri; log: vscode.LogOutputChannel; settings(): PanelSettings; placement: PanelPlacement },
+    { placement, files, ...shared }: { extensionUri: vscode.Uri; log: vscode.LogOutputChannel; settings(): PanelSettings; placement: PanelPlacement; files: WorkspaceFiles },
     /** A panel opened or closed for this file. */
     private readonly onPanelsChanged: (uri: vscode.Uri) => void = () => undefined,
   ) {
@@ -173,20 +191,16 @@ export class PanelRegistry<D extends PanelDelegate, Options> implements vscode.D
         if (e.affectsConfiguration('featureLearningLab')) this.all().forEach((p) => p.settingsChanged());
       }),
     );
-    // Deletions made outside VS Code (a terminal, git) reach us only through a watcher; a deleted
-    // folder is one event for the folder, so every path is watched, not only *.flab.json. Every
-    // change on disk goes to the panels too: a data file written, deleted or put back (by VS Code or
-    // another program) is a new result for the panels that read it.
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    // Deletions made outside VS Code (a terminal, git) reach us only through the watcher (WorkspaceFiles);
+    // every change on disk goes to the panels too (a data file they read).
     const changed = (uri: vscode.Uri) => this.all().forEach((p) => p.filesChanged([uri]));
     this.subscriptions.push(
-      watcher,
-      watcher.onDidDelete((uri) => {
+      files.onDidDelete((uri) => {
         this.deletedOutside(uri);
         changed(uri);
       }),
-      watcher.onDidCreate(changed),
-      watcher.onDidChange(changed),
+      files.onDidCreate(changed),
+      files.onDidChange(changed),
     );
   }
 
