@@ -138,13 +138,12 @@ export interface SweepValueTime {
  * yet; 0 when nothing is left.
  */
 export function sweepTimeLeft(values: readonly SweepValueTime[], workers: number): number | null {
-  const lengths = values.flatMap((v) => (v.totalSteps !== null ? [v.totalSteps] : []));
-  const meanLength = lengths.length > 0 ? lengths.reduce((a, b) => a + b, 0) / lengths.length : null;
+  const mean = (xs: number[]): number | null => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const meanLength = mean(values.flatMap((v) => (v.totalSteps !== null ? [v.totalSteps] : [])));
   const stepsLeft = (v: SweepValueTime): number | null => {
     const total = v.totalSteps ?? meanLength;
     return total === null ? null : Math.max(0, total - v.step);
   };
-  const mean = (xs: number[]): number | null => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
   const told = values.flatMap((v) => {
     const left = stepsLeft(v);
     return v.state === 'held' && v.remainingMs !== null && left !== null && left > 0 ? [v.remainingMs / left] : [];
