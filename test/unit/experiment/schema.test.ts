@@ -168,8 +168,11 @@ test('a network file with explicit weights and seed, scale or scheme: located at
   assert.deepEqual(located(linear('"data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "time": { "points": 10, "at": [1, 2] }')), [
     'f:1:106: error: give time.at or time.points, not both: time takes either { "end", "points", "spacing", "start" } or { "at" }',
   ]);
-  // A key the chosen form shares with the other (inline data's `train`, a CSV file's too) leaves it an unknown key.
-  assert.deepEqual(located('{ "model": { "hidden": [2] }, "data": { "train": { "x": [[0,0],[0,1]], "y": [0,1] }, "trainFile": "a.csv" } }'), ['f:1:86: error: unknown key `trainFile` in data']);
+  // A key the chosen form shares with the other (inline data's `train`, a CSV file's too) leaves it an
+  // unknown key, answered by the chosen form's keysElsewhere.
+  assert.deepEqual(located('{ "model": { "hidden": [2] }, "data": { "train": { "x": [[0,0],[0,1]], "y": [0,1] }, "trainFile": "a.csv" } }'), [
+    'f:1:86: error: unknown key `trainFile` in data: a key of "format": "csv"; inline data\'s training samples are written in train, { x, y }',
+  ]);
 });
 
 test('a limit of the schema says what it protects (maximumReason), after the bound', () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DataError, formatBytes, formatCount } from '../../../../src/core/network/data/dataError';
 import { parseDataSpec, show } from '../../../../src/core/network/data/dataSpec';
+import { EXPERIMENT_SCHEMA, kindSchema } from '../../../../src/core/experiment/kind';
+import type { SchemaNode } from '../../../../src/core/experiment/schema';
 
 /** The path and message parseDataSpec throws for `value`. */
 function problem(value: unknown, path?: string): [string, string] {
@@ -126,6 +128,43 @@ test('another data form\'s file key is answered with this form\'s, not with the 
   // A misspelling of this form's own key is still a guess at it.
   assert.deepEqual(problem({ dataset: 'mnist', train: 300, tset: 5 }), ['data.tset', 'unknown key `tset` in data — did you mean `test`?']);
   assert.deepEqual(problem({ format: 'csv', trainFile: 'a', testfiles: 'b' }), ['data.testfiles', 'unknown key `testfiles` in data — did you mean `testFile`?']);
+});
+
+test('every data form answers every key of every other form with where it belongs and what this form writes, at the key', () => {
+  // Read from the schema, so that a key or a form added later is covered: each form's keys are its
+  // properties, and a key of another form written in it must be answered by its keysElsewhere — never a
+  // bare "unknown key", never "did you mean …?" (`trainX` in inline data was "did you mean `train`?").
+  const forms = (kindSchema('network').properties!.data.oneOf ?? []).map((b) => [b.$ref!.replace('#/$defs/', ''), EXPERIMENT_SCHEMA.$defs![b.$ref!.replace('#/$defs/', '')]] as const);
+  // A smallest spec of each form, naming it (a new form must be given one here).
+  const specs: Record<string, Record<string, unknown>> = {
+    dataMnist: { dataset: 'mnist', train: 10 },
+    dataIdx: { format: 'idx', trainImages: 'a', trainLabels: 'b' },
+    dataCifar10: { format: 'cifar10', trainBatches: 'a' },
+    dataCsv: { format: 'csv', trainFile: 'a' },
+    dataNpy: { format: 'npy', trainX: 'x', trainY: 'y' },
+    dataInline: { format: 'inline', train: { x: [[1]], y: [0] } },
+  };
+  assert.deepEqual(forms.map(([name]) => name).sort(), Object.keys(specs).sort());
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const [name, form] of forms) {
+    for (const [otherName, other] of forms) {
+      if (other === form) continue;
+      for (const [key, prop] of Object.entries(other.properties ?? {})) {
+        if (Object.hasOwn(form.properties ?? {}, key)) continue;
+        // A key naming its form is written with its own value (`"dataset": "mnist"`); any other value serves.
+        const value = (prop as SchemaNode).const ?? 'a';
+        const answer = form.keysElsewhere?.[key];
+        const got = problem({ ...specs[name], [key]: value });
+        checked++;
+        if (answer === undefined || !answer.startsWith('a key of ') || got[0] !== `data.${key}` || got[1] !== `unknown key \`${key}\` in data: ${answer}`) {
+          wrong.push(`${name}, ${otherName}'s ${key}: ${got[0]}: ${got[1]}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.ok(checked > 100, `${checked} keys checked`);
 });
 
 test('a value shown in a message is cut after 60 characters, never inside a character', () => {
