@@ -279,7 +279,8 @@ function checkArray(node: Node, schema: SchemaNode, path: string, c: Check): voi
 /**
  * `oneOf` over object shapes. A branch is chosen, so that the user sees the errors of the form they
  * meant rather than a generic "matches no alternative": by a discriminator first — a key whose value
- * some branch fixes with `const` (`"format": "csv"`), an unknown value of which is itself the error —
+ * some branch fixes with `const` (`"format": "csv"`), an unknown value of which is itself the error
+ * (but for a key that the forms another key names do not have: theirs to answer as an unknown key) —
  * then by the keys present (the branch whose required keys are all present with values of their type,
  * else all present, else the one sharing most keys).
  */
@@ -298,19 +299,24 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
   const keys = new Set(entries.keys());
   // Discriminators: keys present whose value some branch fixes by `const`.
   const matched = new Map<SchemaNode, number>();
+  const unmatched: Array<[string, Node, SchemaNode[]]> = [];
   for (const [key, valueNode] of entries) {
     const fixing = branches.filter((b) => b.properties && Object.hasOwn(b.properties, key) && resolve(b.properties[key], c.root).const !== undefined);
     if (fixing.length === 0 || !valueNode) continue;
     const hits = fixing.filter((b) => resolve(b.properties![key], c.root).const === valueNode.value);
-    if (hits.length === 0) {
-      const allowed = fixing.map((b) => resolve(b.properties![key], c.root).const);
-      const hint = typeof valueNode.value === 'string' ? didYouMeanValue(valueNode.value, allowed.filter((v): v is string => typeof v === 'string')) : '';
-      const valuePath = joinPath(path, key);
-      const what = allowed.length === 1 ? JSON.stringify(allowed[0]) : `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-      out.push(error(`${valuePath} must be ${what}, got ${describeNode(valueNode, c.text)}${hint}`, valuePath, valueNode));
-      return;
-    }
+    if (hits.length === 0) unmatched.push([key, valueNode, fixing]);
     for (const b of hits) matched.set(b, (matched.get(b) ?? 0) + 1);
+  }
+  // A value no form has is the error — unless the key is one that the forms named by another key do not
+  // have (`"dataset": "iris"` beside `"format": "csv"`): that form answers it as a key of another form.
+  for (const [key, valueNode, fixing] of unmatched) {
+    if (matched.size > 0 && [...matched.keys()].every((b) => !Object.hasOwn(b.properties ?? {}, key))) continue;
+    const allowed = fixing.map((b) => resolve(b.properties![key], c.root).const);
+    const hint = typeof valueNode.value === 'string' ? didYouMeanValue(valueNode.value, allowed.filter((v): v is string => typeof v === 'string')) : '';
+    const valuePath = joinPath(path, key);
+    const what = allowed.length === 1 ? JSON.stringify(allowed[0]) : `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
+    out.push(error(`${valuePath} must be ${what}, got ${describeNode(valueNode, c.text)}${hint}`, valuePath, valueNode));
+    return;
   }
   let best = branches[0];
   let bestScore = -Infinity;
