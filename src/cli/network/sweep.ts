@@ -5,13 +5,13 @@
  * src/cli/network/index.ts: dist/cli.js loads it only then).
  */
 import { sweepRunError } from '../../core/analysis/networkSweep';
-import { formatNumber } from '../../core/experiment/diagnostic';
+import { formatCount, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { SweepSpec } from '../../core/experiment/experiment';
 import { lastMeasured } from '../../core/mechanisms/series';
 import { outputSize } from '../../core/network/dataset';
 import { NetworkExperiment, networkVariant, plannedSteps, specForData } from '../../core/network/networkExperiment';
-import { layerSizes } from '../../core/network/spec';
+import { layerSizes, TrainingLength } from '../../core/network/spec';
 import { BackendError, recordCount, TrainingOptions } from '../../core/network/train';
 import { columnsCsv, csvField, trainColumns } from '../../core/runs/layerCsv';
 import { NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
@@ -81,15 +81,24 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
 }
 
 /** Each value's run as planned with the first run's data: its steps, batch, layer sizes and records. */
-function plannedRuns(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): { steps: number; batch: number; sizes: number[]; records: number }[] {
+function plannedRuns(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): PlannedRun[] {
   const train = first.data.train;
   return spec.values.map((v) => {
     const s = specForData(networkVariant(e, spec.path, v), train);
     const t = s.training;
     const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
     const steps = plannedSteps(s, train.count);
-    return { steps, batch, sizes: layerSizes(s.model, train.features, outputSize(train)), records: recordCount(steps, t.record.every) };
+    return { steps, batch, sizes: layerSizes(s.model, train.features, outputSize(train)), records: recordCount(steps, t.record.every), length: t.length };
   });
+}
+
+interface PlannedRun {
+  steps: number;
+  batch: number;
+  sizes: number[];
+  records: number;
+  /** training.epochs or training.steps, as this value's file says. */
+  length: TrainingLength;
 }
 
 /** Samples per step of a run set up with its data. */
@@ -109,14 +118,22 @@ export function trainingWork(steps: number, batch: number, sizes: readonly numbe
   return steps * (3 * batch * products + 25 * TRAINING_OPERATION_WORK);
 }
 
-/** Every value's training work, planned with the first run's data, against MAX_TRAINING_SWEEP_WORK. */
-function checkTrainingWork(runs: readonly { steps: number; batch: number; sizes: number[] }[]): void {
+/**
+ * Every value's training work, planned with the first run's data, against MAX_TRAINING_SWEEP_WORK.
+ * When every value trains as long (one `training.epochs` or `training.steps`, not swept), the refusal
+ * names the most of it that fits: the work is proportional to the steps, which are to the epochs.
+ */
+function checkTrainingWork(runs: readonly PlannedRun[]): void {
   const total = runs.reduce((sum, r) => sum + trainingWork(r.steps, r.batch, r.sizes), 0);
-  if (total > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(total, runs.length, 'planned with the data as read');
+  if (total <= MAX_TRAINING_SWEEP_WORK) return;
+  const { unit, count } = runs[0].length;
+  const fits = runs.every((r) => r.length.unit === unit && r.length.count === count) ? Math.floor((count * MAX_TRAINING_SWEEP_WORK) / total) : 0;
+  throw trainingWorkError(total, runs.length, 'planned with the data as read', fits >= 1 ? `training.${unit} at most ${formatCount(fits)}` : undefined);
 }
 
-function trainingWorkError(work: number, runs: number, how: string): ExperimentError {
-  return new ExperimentError(`the sweep's ${runs === 1 ? 'one training does' : `${runs} trainings do`} about ${formatLarge(work)} multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; ${how}), over the limit of ${formatLarge(MAX_TRAINING_SWEEP_WORK)} for one sweep (docs/limits.md): use fewer values, fewer steps or epochs, or smaller layers`, 'sweep');
+function trainingWorkError(work: number, runs: number, how: string, fits?: string): ExperimentError {
+  const length = fits ? `fewer steps or epochs (${fits} for these values)` : 'fewer steps or epochs';
+  return new ExperimentError(`the sweep's ${runs === 1 ? 'one training does' : `${runs} trainings do`} about ${formatLarge(work)} multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; ${how}), over the limit of ${formatLarge(MAX_TRAINING_SWEEP_WORK)} for one sweep (docs/limits.md): use fewer values, ${length}, or smaller layers — or train each value with flab train, or in the panel (neither has this limit)`, 'sweep');
 }
 
 /**

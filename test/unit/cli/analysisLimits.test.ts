@@ -19,6 +19,8 @@ import { FileReader } from '../../../src/cli/experimentFile';
 import { outputFileProblem, outputFolderProblem } from '../../../src/cli/outputFile';
 import { PROGRESS_DELAY_MS, progressCounter } from '../../../src/cli/progress';
 import { runCli } from '../../../src/cli/run';
+import { MAX_TRAINING_SWEEP_WORK } from '../../../src/cli/limits';
+import { trainingWork } from '../../../src/cli/network/sweep';
 
 const REPO = resolve(__dirname, '../../../..');
 const CLI = join(REPO, 'dist/cli.js');
@@ -347,8 +349,16 @@ test('a network sweep is refused before its first step when its trainings\' work
   const text = readFileSync(file, 'utf8');
   const r = flab(['sweep', file, '--summary']);
   assert.equal(r.code, 1);
-  // 100,000 steps × (3 × 6 samples × (2·2048 + 2048² + 2048·2) + 25 × 4e5) = 8.6e12 per value.
-  assert.equal(r.stderr, `${file}:${position(text, '{\n    "init.scale"')}: error: the sweep's 2 trainings do about 1.7e13 multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; planned with the data as read), over the limit of 3e12 for one sweep (docs/limits.md): use fewer values, fewer steps or epochs, or smaller layers\n`);
+  // 100,000 steps × (3 × 6 samples × (2·2048 + 2048² + 2048·2) + 25 × 4e5) = 8.6e12 per value; the most
+  // steps that fit, ⌊100,000 × 3e12 / 1.7e13⌋ = 17,514, are named (the two values train as long).
+  assert.equal(r.stderr, `${file}:${position(text, '{\n    "init.scale"')}: error: the sweep's 2 trainings do about 1.7e13 multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; planned with the data as read), over the limit of 3e12 for one sweep (docs/limits.md): use fewer values, fewer steps or epochs (training.steps at most 17,514 for these values), or smaller layers — or train each value with flab train, or in the panel (neither has this limit)\n`);
+  const work = (steps: number) => 2 * trainingWork(steps, 6, [2, 2048, 2048, 2]);
+  assert.ok(work(17_514) <= MAX_TRAINING_SWEEP_WORK && work(17_515) > MAX_TRAINING_SWEEP_WORK, 'the most steps that fit');
+  // Values that train for different lengths (a sweep over the epochs) get no single bound.
+  const swept = write('net/big-epochs.flab.json', { model: { hidden: [2048, 2048] }, data, training: { learningRate: 0.1, epochs: 50000 }, sweep: { 'training.epochs': [50000, 60000] } });
+  const byEpochs = flab(['sweep', swept, '--summary']);
+  assert.equal(byEpochs.code, 1);
+  assert.match(byEpochs.stderr, /over the limit of 3e12 for one sweep \(docs\/limits\.md\): use fewer values, fewer steps or epochs, or smaller layers — or train each value/);
 });
 
 test('re-validating a large file per value is bounded: sweep, scaling and a slow phase axis', async () => {
