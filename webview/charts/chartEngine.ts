@@ -76,6 +76,9 @@ export interface ChartModel {
   note?: string;
 }
 
+/** The x range past a sweep's first and last value, as a fraction of its span (`ChartView.xAt`). */
+const X_PAD = 0.04;
+
 /** At most this many simulation markers per series, so dense step grids stay readable. */
 const MAX_MARKERS = 80;
 const PLOT_HEIGHT = 220;
@@ -279,7 +282,11 @@ export interface ChartView {
   xLabel: string;
   /** Integer x ticks (gradient-descent steps). */
   xInteger: boolean;
-  /** x ticks at these values (a sweep's, one run each), as many as fit; absent: the axis's own ticks. */
+  /**
+   * x ticks at these values (a sweep's, one run each), as many as fit; absent: the axis's own ticks.
+   * The x range then reaches X_PAD of its span (of its decades, on a log axis) past the first and the
+   * last value, so that their markers show whole (they were cut in half at the plot's edges).
+   */
   xAt?: number[];
   palette: Palette;
   /** Charts with the same key share their cursor and zoom (default: every chart of the panel over time). */
@@ -409,11 +416,12 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
     grid: { stroke: palette.grid, width: 1 },
     ticks: { stroke: palette.grid, width: 1 },
   };
-  // A log time axis spans the data exactly (uPlot would round out to whole decades).
+  // A log time axis spans the data exactly (uPlot would round out to whole decades); a sweep's values a little more.
+  const pad = view.xAt ? X_PAD : 0;
   const scales: uPlot.Scales = {
     x: view.logX
-      ? { time: false, distr: 3, log: 10, range: (_u, min, max) => (max > min ? [min, max] : [min / 2, max * 2]) }
-      : { time: false, range: (_u, min, max) => (max > min ? [min, max] : [min - 1, max + 1]) },
+      ? { time: false, distr: 3, log: 10, range: (_u, min, max) => (max > min ? [min * (min / max) ** pad, max * (max / min) ** pad] : [min / 2, max * 2]) }
+      : { time: false, range: (_u, min, max) => (max > min ? [min - pad * (max - min), max + pad * (max - min)] : [min - 1, max + 1]) },
   };
   for (const s of model.scales) {
     scales[s.key] = s.log ? { distr: 3, log: 10, range: s.range ?? logRange } : { range: s.range ?? (s.within ? rangeWithin(s.within) : (u: uPlot, min: number, max: number) => linearRange(u, min, max)) };
@@ -490,8 +498,9 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
               width: s.width ?? 2,
               dash: s.dashed ? [7, 4] : undefined,
               spanGaps: s.sparse === true,
-              // Each measurement a dot while they are few enough to tell apart (8 px apart on average).
-              points: s.sparse ? { show: fewMeasured, size: 5, width: 1, stroke: s.colour, fill: s.colour } : { show: false },
+              // Each measurement a dot while they are few enough to tell apart (8 px apart on average); a
+              // dashed series' dots hollow, told from a solid one's where no line joins them (one value's two points).
+              points: s.sparse ? { show: fewMeasured, size: 5, width: 1, stroke: s.colour, fill: s.dashed ? palette.background : s.colour } : { show: false },
               value: legendValue,
             },
       ),

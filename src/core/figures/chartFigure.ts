@@ -364,7 +364,8 @@ function chartSvg(given: FigureChart, index: number, x0: number, y0: number, rig
         const y = v === null || v === undefined || !Number.isFinite(v) ? NaN : yPos(axis, v);
         if (Number.isFinite(x) && Number.isFinite(y)) dots.push(`<circle cx="${r2(x)}" cy="${r2(y)}" r="2.5"/>`);
       }
-      if (dots.length) out.push(`<g fill="${esc(s.colour)}">${dots.join('')}</g>`);
+      // A dashed series' dots hollow, as the panel draws them.
+      if (dots.length) out.push(s.dashed ? `<g fill="${esc(colours.background)}" stroke="${esc(s.colour)}" stroke-width="1">${dots.join('')}</g>` : `<g fill="${esc(s.colour)}">${dots.join('')}</g>`);
     }
   }
   out.push('</g>');

@@ -247,3 +247,26 @@ test('a network\'s parameters: the layer sizes, the data, the initialisation and
   // The record cadence as run (Export Data's CSV did not say which steps its rows are).
   assert.ok(line(networkSpec({ model: { hidden: [256] }, training: { steps: 500, record: { every: 25 } } })).includes('records = every 25 steps'));
 });
+
+test('a measurement\'s dots are filled on a solid series and hollow on a dashed one, so that two series measured at the same steps tell apart without a line', () => {
+  // A sweep value's kernel and feature changes, each measured at the first and the last step only: one
+  // colour, and their dots were alike.
+  const s = spec();
+  s.charts = [{
+    title: 'Tangent kernel',
+    x: { label: 'step', log: false, min: 0, max: 80 },
+    y: [{ label: 'change', log: true, min: 0.01, max: 10 }],
+    series: [
+      { label: 'kernel', colour: '#6a1b9a', width: 2, dashed: false, points: false, joined: true, axis: 0, x: [80], y: [0.6] },
+      { label: 'features', colour: '#6a1b9a', width: 2, dashed: true, points: false, joined: true, axis: 0, x: [80], y: [0.3] },
+    ],
+    key: [{ label: 'kernel', colour: '#6a1b9a', mark: 'line' }, { label: 'features', colour: '#6a1b9a', mark: 'dashed' }],
+    shade: null,
+  }];
+  const svg = figureSvg(s);
+  const groups = [...svg.matchAll(/<g fill="([^"]+)"( stroke="([^"]+)")?[^>]*>((?:<circle [^>]+\/>)+)<\/g>/g)].map((m) => ({ fill: m[1], stroke: m[3] ?? null, dots: (m[4].match(/<circle/g) ?? []).length }));
+  assert.deepEqual(groups, [
+    { fill: '#6a1b9a', stroke: null, dots: 1 },
+    { fill: colours.background, stroke: '#6a1b9a', dots: 1 },
+  ]);
+});
