@@ -327,14 +327,20 @@ describe('training panel webview', () => {
       return r;
     });
     await send(page, message(1, runs[2], { sweep: { key: 'scale', path: 'init.scale', values, runs } }));
-    await page.waitForFunction(() => document.querySelectorAll('.sweep-charts [data-chart] canvas').length === 3);
+    await page.waitForFunction(() => document.querySelectorAll('.sweep-charts [data-chart] canvas').length === 4);
     const drawn = await drawnCharts(page);
     assert.equal(drawn.zeta, 5, 'the first pair, one curve per value');
     // The summary views are ticked at the swept values, each a run (a log axis read 10⁻¹, 10⁰ and 10 only).
-    for (const key of ['sweepZeta', 'sweepAccuracy', 'sweepNorm']) assert.equal(await page.locator(`[data-chart="${key}"]`).getAttribute('data-ticks-x'), '0.1|0.3|1|3|10', key);
+    for (const key of ['sweepZeta', 'sweepAccuracy', 'sweepDistance', 'sweepNorm']) assert.equal(await page.locator(`[data-chart="${key}"]`).getAttribute('data-ticks-x'), '0.1|0.3|1|3|10', key);
     assert.equal(drawn.sweepZeta, 4, 'end and start of each of two pairs');
     assert.equal(drawn.sweepAccuracy, 1);
     assert.equal(drawn.sweepNorm, 1);
+    // The final distance from initialisation against the value (Fig. 4 reads the phases off it; it was drawn over training only).
+    assert.equal(drawn.sweepDistance, 1);
+    assert.match(await page.locator('[data-chart="sweepDistance"]').innerText(), /Final distance from initialisation ‖θ − θ₀‖\/‖θ₀‖ against scale/);
+    // The first and the last value's markers inside the plot, whole: the x range reaches past them (they sat on its edges).
+    const ends = await page.locator('[data-chart="sweepAccuracy"]').evaluate((c) => ({ min: Number((c as HTMLElement).dataset.xMin), max: Number((c as HTMLElement).dataset.xMax) }));
+    assert.ok(ends.min < 0.1 && ends.min > 0.1 / 1.5 && ends.max > 10 && ends.max < 15, `the x range ${JSON.stringify(ends)} reaches a little past 0.1 and 10`);
     // The network's norm, and the kernel when measured, one curve per value (the sweep drew neither: the
     // width examples' kernel test was in no chart of theirs).
     assert.equal(drawn.norms, 5, 'the network\'s weight norm, one curve per value');
@@ -368,10 +374,11 @@ describe('training panel webview', () => {
       assert.match(c.title, /fitted to the values that did not blow up\)$/, c.title);
       assert.ok(c.y[0].max < 1e3, `${c.title}: the axis ends at ${c.y[0].max}`);
     }
-    for (const prefix of ['Final ζ against scale', 'Best test accuracy against scale', 'Final weight norm']) {
+    for (const prefix of ['Final ζ against scale', 'Best test accuracy against scale', 'Final distance from initialisation', 'Final weight norm']) {
       const c = summary.find((x) => x.title.startsWith(prefix))!;
       assert.match(c.title, / — left out, diverged: scale = 10; collapsed: scale = 0\.1$/, c.title);
-      assert.equal(c.x.max, 3, 'the axis ends at the last value drawn, not at the one left out');
+      // Just past it (4% of the axis), so that its marker shows whole.
+      assert.ok(c.x.max > 3 && c.x.max < 3.5, `the axis ends at the last value drawn, not at the one left out: ${c.x.max}`);
       const at = (sr: { x: number[]; y: (number | null)[] }, v: number) => sr.y[sr.x.indexOf(v)] ?? null;
       for (const sr of c.series) for (const v of [0.1, 10]) assert.equal(at(sr, v), null, `${c.title}: no point at ${v}, left out`);
       assert.ok([0.3, 1, 3].every((v) => at(c.series[0], v) !== null), c.title);
@@ -399,7 +406,7 @@ describe('training panel webview', () => {
     await send(page, message(4, { ...runs[0], status: 'diverged', verdict: null }, { sweep: { key: 'scale', path: 'init.scale', values, runs: failed } }));
     await page.waitForFunction(() => document.body.querySelector('.training-panel')?.getAttribute('data-status') === 'diverged');
     const left = await drawnCharts(page);
-    assert.deepEqual(['sweepZeta', 'sweepAccuracy', 'sweepNorm'].filter((k) => k in left), [], JSON.stringify(left));
+    assert.deepEqual(['sweepZeta', 'sweepAccuracy', 'sweepDistance', 'sweepNorm'].filter((k) => k in left), [], JSON.stringify(left));
   });
 
   it('puts a sweep\'s kernel, distance and norm charts on a log axis when the values span more than two decades', async () => {
@@ -524,7 +531,7 @@ describe('training panel webview', () => {
     assert.deepEqual(full.charts.map((c) => c.title), [
       'Alignment ζ of fc1→fc2 (pair 1 of 2)', 'Train loss (log scale)', 'Test accuracy', 'Weight norm √Σₗ‖Wₗ‖² of the network', 'Distance from initialisation ‖θ − θ₀‖/‖θ₀‖ of the network',
       'Tangent kernel ‖K − K₀‖/‖K₀‖ (features ‖J − J₀‖/‖J₀‖ dashed, probe batch)',
-      'Final ζ against scale (initial ζ dashed)', 'Best test accuracy against scale', 'Final weight norm √Σₗ‖Wₗ‖² against scale',
+      'Final ζ against scale (initial ζ dashed)', 'Best test accuracy against scale', 'Final distance from initialisation ‖θ − θ₀‖/‖θ₀‖ against scale', 'Final weight norm √Σₗ‖Wₗ‖² against scale',
     ]);
     const kernel = full.charts[5] as unknown as { key: { label: string; mark: string }[] };
     assert.deepEqual(kernel.key.map((k) => `${k.label} ${k.mark}`).slice(0, 2), ['kernel change line', 'tangent change dashed'], 'the kernel solid, the features dashed, keyed');

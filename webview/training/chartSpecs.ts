@@ -13,6 +13,7 @@ import { formatReadout } from '../shared/numberFormat';
 import { valueWithLabel } from '../shared/sweepLegend';
 import { sweepColoursOf, type Palette } from '../shared/theme';
 import type { FigureKeyEntry } from '../../src/core/figures/chartFigure';
+import { prefersLogAxis } from '../../src/core/figures/ticks';
 
 export interface TrainingChartInput {
   run: RunView;
@@ -378,6 +379,19 @@ export const TRAINING_CHARTS: readonly TrainingChartSpec[] = [
     label: 'Best test accuracy against the swept value',
     applies: ({ sweep }) => someTrained(sweep) && sweep!.runs.some((r) => r?.bestAccuracy !== null && r?.bestAccuracy !== undefined),
     build: ({ sweep, palette }) => sweepModel(`Best test accuracy against ${sweep!.key}`, [{ key: 'y', label: 'accuracy', log: false, side: 'left' }], sweep!, [{ label: 'best test accuracy', colour: palette.green, scale: 'y', value: (r) => r.bestAccuracy }]),
+  },
+  {
+    key: 'sweepDistance',
+    label: 'Final distance from initialisation against the swept value',
+    // The paper's Fig. 4 reads each phase off this distance and the best test accuracy: across widths it
+    // falls as a power of the width in the kernel phase, a straight line on log axes.
+    applies: ({ sweep }) => someTrained(sweep) && sweep!.runs.some((r) => r !== null && lastMeasured(r.curves.distance) !== null),
+    build: ({ sweep, palette }) => {
+      const s = sweep!;
+      const value = (r: RunView) => lastMeasured(r.curves.distance);
+      const finals = s.runs.flatMap((r) => (r === null || untrained(r) ? [] : [value(r)])).filter((v): v is number => v !== null && Number.isFinite(v));
+      return sweepModel(`Final distance from initialisation ‖θ − θ₀‖/‖θ₀‖ against ${s.key}`, [{ key: 'y', label: 'distance', log: prefersLogAxis(finals), side: 'left' }], s, [{ label: 'final distance', colour: palette.foreground, scale: 'y', value }]);
+    },
   },
   {
     key: 'sweepNorm',

@@ -51,7 +51,7 @@ const post = (m: FromTraining): void => host.post(m);
 
 /** Time charts share one cursor; the sweep's summary views (x = the swept value) share another. */
 const TIME_KEYS = ['zeta', 'loss', 'accuracy', 'norms', 'distance', 'kernel'];
-const SWEEP_KEYS = ['sweepZeta', 'sweepAccuracy', 'sweepNorm'];
+const SWEEP_KEYS = ['sweepZeta', 'sweepAccuracy', 'sweepDistance', 'sweepNorm'];
 
 /** "1 min 20 s", "12 s". */
 function duration(ms: number): string {
