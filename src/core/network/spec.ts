@@ -397,19 +397,23 @@ function explicitWeightProblems(weights: number[][][], model: NetworkModel): Exp
   let parameters = 0;
   for (const w of weights) parameters += w.reduce((s, row) => s + row.length, 0);
   if (parameters > NETWORK_LIMITS.parameters) return [new ExperimentError(`${parameters} explicit weights exceed the limit of ${NETWORK_LIMITS.parameters}`, 'init.weights')];
+  // Each matrix against the widths the file gives (model.hidden), so that every wrong matrix is said, each
+  // message led by its key as the schema's are: until 2026-12-02 a matrix's columns were held to the
+  // previous matrix's rows, and a wrong W_1 of 1 row made a W_2 of 1 column pass, unsaid.
   weights.forEach((w, l) => {
     const path = `init.weights[${l}]`;
+    const name = `W_${l + 1}`;
     if (w.length === 0) {
-      out.push(new ExperimentError(`W_${l + 1} has no rows`, path));
+      out.push(new ExperimentError(`${path} (${name}) has no rows`, path));
       return;
     }
-    if (l < layers - 1 && w.length !== model.hidden[l]) out.push(new ExperimentError(`W_${l + 1} must have ${model.hidden[l]} rows (model.hidden[${l}]), got ${w.length}`, path));
+    if (l < layers - 1 && w.length !== model.hidden[l]) out.push(new ExperimentError(`${path} (${name}) must have ${model.hidden[l]} rows (model.hidden[${l}]), got ${w.length}`, path));
     const cols = w[0].length;
-    if (cols === 0) out.push(new ExperimentError(`W_${l + 1} has no columns`, `${path}[0]`));
-    if (l > 0 && cols !== weights[l - 1].length) out.push(new ExperimentError(`W_${l + 1} must have ${weights[l - 1].length} columns (the rows of W_${l}), got ${cols}`, `${path}[0]`));
+    if (cols === 0) out.push(new ExperimentError(`${path} (${name}) has no columns`, `${path}[0]`));
+    else if (l > 0 && cols !== model.hidden[l - 1]) out.push(new ExperimentError(`${path} (${name}) must have ${model.hidden[l - 1]} columns (model.hidden[${l - 1}], the rows of W_${l}), got ${cols}`, `${path}[0]`));
     for (let i = 0; i < w.length; i++) {
       if (w[i].length !== cols) {
-        out.push(new ExperimentError(`every row of W_${l + 1} must have ${cols} entries, row ${i} has ${w[i].length}`, `${path}[${i}]`));
+        out.push(new ExperimentError(`${path}[${i}] (row ${i} of ${name}) must have ${cols} entries, as its first row has, got ${w[i].length}`, `${path}[${i}]`));
         break;
       }
     }

@@ -41,9 +41,15 @@ test('specProblems names every bad value by its key path in the file, in the sch
   // A spec built in code is checked as its file would be: specFileForm writes it.
   assert.deepEqual(specFileForm(spec).training, { loss: 'squared', optimizer: 'adam', beta1: 1, beta2: 0.999, epsilon: 0, learningRate: [0.1, -1], batchSize: 'full', steps: 1.5, weightDecay: -0.1, record: { every: 1 }, seed: 1 });
   const explicit = networkSpec({ model: { hidden: [2] }, init: { weights: [[[1, 2], [3]], [[1, 2]]] } });
-  assert.deepEqual(specProblems(explicit).map((p) => `${p.path}: ${p.message}`), ['init.weights[0][1]: every row of W_1 must have 2 entries, row 1 has 1']);
+  assert.deepEqual(specProblems(explicit).map((p) => `${p.path}: ${p.message}`), ['init.weights[0][1]: init.weights[0][1] (row 1 of W_1) must have 2 entries, as its first row has, got 1']);
   const chain = networkSpec({ model: { hidden: [2, 2] }, init: { weights: [[[1], [2]], [[1, 2, 3], [1, 2, 3]], [[1, 2]]] } });
-  assert.deepEqual(specProblems(chain).map((p) => `${p.path}: ${p.message}`), ['init.weights[1][0]: W_2 must have 2 columns (the rows of W_1), got 3']);
+  assert.deepEqual(specProblems(chain).map((p) => `${p.path}: ${p.message}`), ['init.weights[1][0]: init.weights[1] (W_2) must have 2 columns (model.hidden[0], the rows of W_1), got 3']);
+  // Every wrong matrix, each against the widths (a fresh user's file: W_2 of 1 column passed beside a W_1 of 1 row).
+  const both = networkSpec({ model: { hidden: [4] }, init: { weights: [[[1, 2]], [[1]]] } });
+  assert.deepEqual(specProblems(both).map((p) => `${p.path}: ${p.message}`), [
+    'init.weights[0]: init.weights[0] (W_1) must have 4 rows (model.hidden[0]), got 1',
+    'init.weights[1][0]: init.weights[1] (W_2) must have 4 columns (model.hidden[0], the rows of W_1), got 1',
+  ]);
 });
 
 test('numbers the float32 trainer would make ±Infinity are refused at their key, saying the range and why', () => {
