@@ -1086,8 +1086,8 @@ function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): Expe
   if (spec.init.kind === 'explicit') {
     const w = spec.init.weights;
     const L = w.length;
-    if (w[0][0].length !== train.features) out.push(new ExperimentError(`W_1 must have ${train.features} columns (the features of a sample), got ${w[0][0].length}`, 'init.weights[0]'));
-    if (w[L - 1].length !== sizes[sizes.length - 1]) out.push(new ExperimentError(`W_${L} must have ${sizes[sizes.length - 1]} rows (the network's outputs), got ${w[L - 1].length}`, `init.weights[${L - 1}]`));
+    if (w[0][0].length !== train.features) out.push(new ExperimentError(`init.weights[0] (W_1) must have ${train.features} columns (the features of a sample), got ${w[0][0].length}`, 'init.weights[0]'));
+    if (w[L - 1].length !== sizes[sizes.length - 1]) out.push(new ExperimentError(`init.weights[${L - 1}] (W_${L}) must have ${sizes[sizes.length - 1]} rows (the network's outputs), got ${w[L - 1].length}`, `init.weights[${L - 1}]`));
   }
   const parameters = parameterCount(sizes, spec.model.bias);
   if (parameters > NETWORK_LIMITS.parameters) {

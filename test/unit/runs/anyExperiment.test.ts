@@ -134,7 +134,7 @@ test('what a schema cannot say is located at its key', () => {
     [{ data: { dataset: 'mnist', train: 9000, test: 2000 } }, 'data.test', /9,000 training \+ 2,000 test digits exceed the 10,000 of the embedded MNIST/, '2000'],
     [{ data: { format: 'csv', trainFile: 'a.csv', test: 5 } }, 'data.test', /5 test samples asked for, and there is no test file \("testFile"\)/, '5'],
     [{ model: { hidden: [] , outputScale: { widthExponent: 1 } } }, 'model.outputScale', /a power of the width, and this network has no hidden layer/, '{\n      "widthExponent": 1\n    }'],
-    [{ model: { hidden: [4] }, init: { weights: [[[1], [2], [3]], [[1, 2, 3]]] } }, 'init.weights[0]', /W_1 must have 4 rows \(model.hidden\[0\]\), got 3/, '[\n        [\n          1\n        ],\n        [\n          2\n        ],\n        [\n          3\n        ]\n      ]'],
+    [{ model: { hidden: [4] }, init: { weights: [[[1], [2], [3]], [[1, 2, 3, 4]]] } }, 'init.weights[0]', /^init.weights\[0\] \(W_1\) must have 4 rows \(model.hidden\[0\]\), got 3$/, '[\n        [\n          1\n        ],\n        [\n          2\n        ],\n        [\n          3\n        ]\n      ]'],
     // Numbers the float32 trainer cannot hold, at the key as the file writes it (one rate, or a list).
     [{ training: { learningRate: 1e39 } }, 'training.learningRate', /^training.learningRate = 1e\+39: beyond the float32 range .*the trainer computes in float32/, '1e+39'],
     [{ training: { learningRate: 1e-50 } }, 'training.learningRate', /^training.learningRate = 1e-50: nonzero, but below the smallest float32 magnitude .* a rate of 0, with which no layer learns/, '1e-50'],
