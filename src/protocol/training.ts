@@ -84,10 +84,15 @@ export interface RunProgress {
   values?: { done: number; count: number; sized: number };
   /**
    * A sweep value's run: the steps each value of its sweep takes on its training set
-   * (`sweepValueSteps`; null where a value's own training set may differ), so that the sweep counts a
+   * (`sweepValuePlans`; null where a value's own training set may differ), so that the sweep counts a
    * value not started at its own length.
    */
   valueSteps?: (number | null)[];
+  /**
+   * With `valueSteps`: the modeled work of one step of each value (`sweepValuePlans`; null where not
+   * known before the value loads), so that the sweep paces a value not started by its own steps' cost.
+   */
+  valueStepWork?: (number | null)[];
 }
 
 /** A point of a run's progress: its wall time and its step there. */
@@ -121,14 +126,18 @@ export interface SweepValueTime {
   step: number;
   elapsedMs: number;
   remainingMs: number | null;
+  /** The modeled work of one of its steps (`RunProgress.valueStepWork`), or null when not known. */
+  stepWork?: number | null;
 }
 
 /**
  * A sweep's time left in ms, its values trained on `workers` workers, each worker taking the first value
  * not started as soon as its own has ended (the panel's lanes, `nextSweepValue`). A value held is
  * done in its own time left; one whose time left is not told yet, and every value queued, at the pace
- * of those told — the mean of their ms per step left — or, when none is, of the values ended (their
- * time per step); a value whose length is not known, at the mean length of those known. The values
+ * of those told — the mean of their ms per step left, each step weighed by its modeled work when every
+ * value to train has it (`stepWork`: a width sweep's steps differ in cost) — or, when none is, of the
+ * values ended (their time per step, so weighed); a value whose length is not known, at the mean
+ * length of those known. The values
  * queued go, in order, to the worker free first; the sweep ends when its last worker does. Until 2026-12
  * the steps left over all the values (those not started at the mean length of those started) were
  * divided by the steps the workers made per ms together: right only while every worker has a value
@@ -144,16 +153,25 @@ export function sweepTimeLeft(values: readonly SweepValueTime[], workers: number
     const total = v.totalSteps ?? meanLength;
     return total === null ? null : Math.max(0, total - v.step);
   };
+  // A step's cost: its modeled work when every value still to train has it told (a width sweep's steps
+  // differ by 27 times: paced by the step alone, its time left swung from 2 s to 43 s and back), else 1.
+  const weighted = values.every((v) => v.state === 'ended' || (v.stepWork ?? null) !== null);
+  const cost = (v: SweepValueTime): number | null => (weighted ? (v.stepWork ?? null) : 1);
   const told = values.flatMap((v) => {
     const left = stepsLeft(v);
-    return v.state === 'held' && v.remainingMs !== null && left !== null && left > 0 ? [v.remainingMs / left] : [];
+    const c = cost(v);
+    return v.state === 'held' && v.remainingMs !== null && left !== null && left > 0 && c ? [v.remainingMs / (left * c)] : [];
   });
-  const msPerStep = mean(told) ?? mean(values.flatMap((v) => (v.state === 'ended' && v.step > 0 ? [v.elapsedMs / v.step] : [])));
+  const msPerUnit = mean(told) ?? mean(values.flatMap((v) => {
+    const c = cost(v);
+    return v.state === 'ended' && v.step > 0 && c ? [v.elapsedMs / (v.step * c)] : [];
+  }));
   const timeOf = (v: SweepValueTime): number | null => {
     if (v.state === 'held' && v.remainingMs !== null) return v.remainingMs;
     const left = stepsLeft(v);
     if (left === 0) return 0;
-    return left === null || msPerStep === null ? null : left * msPerStep;
+    const c = cost(v);
+    return left === null || msPerUnit === null || c === null ? null : left * c * msPerUnit;
   };
   // Each worker's time to its value's end (0: free), then the queued values to the worker free first.
   const held = values.filter((v) => v.state === 'held').map(timeOf);

@@ -15,7 +15,7 @@ import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
 import { DataError, reportedMessage } from '../core/network/data/dataError';
 import { LoadedDataCache } from '../core/network/data/loadedDataCache';
-import { NetworkExperiment, networkVariant, sweepValueSteps } from '../core/network/networkExperiment';
+import { NetworkExperiment, networkVariant, sweepValuePlans } from '../core/network/networkExperiment';
 import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/train';
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
@@ -115,11 +115,13 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   let lastSnapshot = 0;
   const notices = file.checkpoints ? [await checkpointsNotice(file, job)] : [];
   const drawn = drawnBudget(job.sweepIndex !== null && file.sweep ? file.sweep.values.length : 1);
-  // A sweep value: the length of every value on its training set, for the sweep's time left (`sweepTimeLeft`).
-  const valueSteps = job.sweepIndex !== null && file.sweep ? sweepValueSteps(file, run.data.train.count) : undefined;
+  // A sweep value: the length of every value on its training set and the work of its steps, for the sweep's time left (`sweepTimeLeft`).
+  const plans = job.sweepIndex !== null && file.sweep ? sweepValuePlans(file, run.data.train) : undefined;
+  const valueSteps = plans?.map((p) => p.steps);
+  const valueStepWork = plans?.map((p) => p.stepWork);
   // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading
   // the data…" through a first step of a minute).
-  const time = () => ({ elapsedMs: elapsed(), since: pace.since(), at, valueSteps });
+  const time = () => ({ elapsedMs: elapsed(), since: pace.since(), at, valueSteps, valueStepWork });
   snapshot(networkView(run.result(), 'training', run, time(), notices, drawn));
   const outcome = await run.run({
     shouldStop: () => signal.aborted,
@@ -142,7 +144,7 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const result = run.result();
   // The summary's status is the one flab train prints (printedStatus: a loss not finite at θ₀ is notTrained).
   const { status } = result.summary;
-  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, { elapsedMs: elapsed(), since: null, at: null, valueSteps }, notices, drawn);
+  const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, { elapsedMs: elapsed(), since: null, at: null, valueSteps, valueStepWork }, notices, drawn);
   run.dispose();
   return { run: view, result };
 }
@@ -192,7 +194,7 @@ function verdictOf(scores: LayerScores | null, records: number, thresholds: Laye
  * for a sweep's value, the length of each value (`RunProgress.valueSteps`); `maxDrawn`: the records
  * past which it is thinned (`drawnBudget`).
  */
-export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, time: { elapsedMs: number; since: PaceMark | null; at?: { step: number; epoch: number } | null; valueSteps?: (number | null)[] }, notices: string[], maxDrawn = MAX_DRAWN_RECORDS): RunView {
+export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun | null, time: { elapsedMs: number; since: PaceMark | null; at?: { step: number; epoch: number } | null; valueSteps?: (number | null)[]; valueStepWork?: (number | null)[] }, notices: string[], maxDrawn = MAX_DRAWN_RECORDS): RunView {
   // The step the trainer is at while it trains (records can be far apart), else its last record's.
   const recorded = r.step.length ? r.step[r.step.length - 1] : 0;
   const ahead = status === 'training' && time.at && time.at.step > recorded ? time.at : null;
@@ -221,7 +223,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
   else if (s.divergedAt !== null) extra.push(`The loss stopped being finite at step ${s.divergedAt}: the run stopped there; the curves end at its last record.`);
   return {
     status,
-    progress: { step: last, totalSteps: total, epoch: ahead ? ahead.epoch : r.epoch.length ? r.epoch[r.epoch.length - 1] : null, elapsedMs, remainingMs: remaining, ...(time.valueSteps ? { valueSteps: time.valueSteps } : {}) },
+    progress: { step: last, totalSteps: total, epoch: ahead ? ahead.epoch : r.epoch.length ? r.epoch[r.epoch.length - 1] : null, elapsedMs, remainingMs: remaining, ...(time.valueSteps ? { valueSteps: time.valueSteps } : {}), ...(time.valueStepWork ? { valueStepWork: time.valueStepWork } : {}) },
     curves,
     verdict: status === 'diverged' || status === 'notTrained' ? { label: null, regime: s.divergedAt === 0 ? 'no label: the loss at θ₀ is not finite in float32' : `no label: the run diverged at step ${s.divergedAt}`, criteria: [], reasons: [] } : verdictOf(s.scores, r.step.length, { ...DEFAULT_LAYER_THRESHOLDS, ...s.thresholds }),
     notices: extra.map(visibleName),

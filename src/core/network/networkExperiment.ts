@@ -17,8 +17,8 @@ import { widthPowerRangeProblem, widthPowerSaid } from '../experiment/widthPower
 import { Dataset, outputSize } from './dataset';
 import { DataSpec, dataSpecProblems } from './data/dataSpec';
 import { reportedMessage } from './data/dataError';
-import { leastDefaultRecordEvery } from './workModel';
-import { InitScheme, lastHiddenWidth, layerSizes, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, specSemantics } from './spec';
+import { leastDefaultRecordEvery, onnxStepWork } from './workModel';
+import { InitScheme, lastHiddenWidth, layerSizes, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, parameterCount, specSemantics } from './spec';
 
 /** The optimiser each optimiser-specific key of `training` belongs to. */
 const OPTIMIZER_OF = { momentum: 'sgd', beta1: 'adam', beta2: 'adam', epsilon: 'adam' } as const;
@@ -264,23 +264,29 @@ export function plannedSteps(spec: NetworkSpec, count: number): number {
 }
 
 /**
- * The steps each value of `e`'s sweep takes (`plannedSteps`), in the sweep's order, when its training
- * set has `count` samples (a value's run's): what the training panel counts a value not started at
- * (its time left and its steps over the values). A value trained for `training.epochs` under a swept
- * `data.…` key may read another training set (null: not known before it loads), as may a value the
- * file refuses (null: its run says why); [] without a sweep.
+ * What each value of `e`'s sweep will take, in the sweep's order, on a training set like `train` (a
+ * value's run's): its steps (`plannedSteps`) and the modeled work of one of them (`onnxStepWork`:
+ * multiply-adds of its products, the parameters fed in and out, the run's fixed cost — a width sweep's
+ * steps differ by 27 times), which the training panel counts a value not started at (its time left and
+ * its steps over the values). A value under a swept `data.…` key may read another training set: its
+ * steps are null when it trains for `training.epochs`, its step's work null always (its batch may be
+ * another); a value the file refuses is null in both (its run says why); [] without a sweep.
  */
-export function sweepValueSteps(e: NetworkExperiment, count: number): (number | null)[] {
+export function sweepValuePlans(e: NetworkExperiment, train: Dataset): { steps: number | null; stepWork: number | null }[] {
   if (!e.sweep) return [];
   const { path, values } = e.sweep;
+  const ofData = /^data(\.|\[|$)/.test(path);
   return values.map((v) => {
     let spec: NetworkSpec;
     try {
       spec = networkVariant(e, path, v).spec;
     } catch {
-      return null;
+      return { steps: null, stepWork: null };
     }
-    return spec.training.length.unit === 'epochs' && /^data(\.|\[|$)/.test(path) ? null : plannedSteps(spec, count);
+    const t = spec.training;
+    const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
+    const weights = parameterCount(layerSizes(spec.model, train.features, outputSize(train)), false);
+    return { steps: t.length.unit === 'epochs' && ofData ? null : plannedSteps(spec, train.count), stepWork: ofData ? null : onnxStepWork(Math.max(1, batch), weights) };
   });
 }
 

@@ -33,8 +33,11 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], workerOf: 
   // A value that has ended counts the steps it took: one that diverged at step 37 of 500 will take no
   // more (a finished sweep read "step 39 of 90 over the values", its bar not full).
   const totalSteps = mean === null ? null : Math.round(runs.reduce((n, r, i) => n + (ended[i] && r?.progress ? r.progress.step : lengths[i] ?? mean), 0));
+  // Each value's step's work, as a value's run tells it (RunProgress.valueStepWork).
+  const stepWork = runs.map((_, i) => runs.find((q) => q?.progress?.valueStepWork?.[i] != null)?.progress?.valueStepWork?.[i] ?? null);
   const values: SweepValueTime[] = runs.map((r, i) => ({
     state: ended[i] ? 'ended' : workerOf[i] !== null ? 'held' : 'queued',
+    stepWork: stepWork[i],
     totalSteps: lengths[i],
     step: r?.progress?.step ?? 0,
     elapsedMs: r?.progress?.elapsedMs ?? 0,

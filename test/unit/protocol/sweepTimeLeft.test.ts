@@ -54,6 +54,20 @@ describe('a sweep\'s time left', () => {
     assert.equal(sweepTimeLeft([held(null, 0, null), queued(null)], 2), null, 'no length yet');
   });
 
+  it('weighs each value\'s steps by their modeled work when every value to train has it: a width sweep', () => {
+    // Widths whose steps cost 1, 4, 16 and 64 units, 100 steps each; the two held at 0.01 ms a unit
+    // (1 and 4 ms a step), told 100 and 400 ms left: the queued ones take 1.6 s and 6.4 s, not their
+    // steps at the held ones' mean 2.5 ms a step (0.25 s each). Worker 0 is free at 0.1 s: 16 to 1.7 s;
+    // worker 1 at 0.4 s: 64 to 6.8 s.
+    const w = (v: SweepValueTime, stepWork: number): SweepValueTime => ({ ...v, stepWork });
+    const values = [w(held(100, 0, 100), 1), w(held(100, 0, 400), 4), w(queued(100), 16), w(queued(100), 64)];
+    assert.equal(sweepTimeLeft(values, 2), 6800);
+    // Without the work of every value to train, paced by the step as before (2.5 ms): worker 0 takes both, 0.1 + 0.25 + 0.25.
+    assert.equal(sweepTimeLeft([values[0], values[1], w(queued(100), 16), queued(100)], 2), 600);
+    // An ended value's pace, weighed too: 1,000 ms for 100 steps of 10 units, then 100 steps of 100 units: 10 s.
+    assert.equal(sweepTimeLeft([w(ended(100, 1000), 10), w(queued(100), 100)], 1), 10000);
+  });
+
   it('works on one worker: the values one after the other', () => {
     assert.equal(sweepTimeLeft([held(100, 50, 50), queued(100), queued(200)], 1), 350);
   });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Rng } from '../../../src/core/math/rng';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, layerLabel, LayerScores } from '../../../src/core/mechanisms/layerLabel';
+import { onnxStepWork } from '../../../src/core/network/workModel';
 import type { RunView } from '../../../src/protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../../../src/protocol/workers';
 import { dataTakenAgain, drawnBudget, drawnRecords, forgetKeptRuns, MAX_DRAWN_RECORDS, runTrainingJob } from '../../../src/workers/trainingRun';
@@ -293,6 +294,14 @@ describe('training worker', () => {
     for (const told of await lengthsOf({ steps: 5 }, { 'data.train': [2, 4] })) assert.deepEqual(told, [5, 5], 'steps: whatever the training set');
     // Not a sweep's value: no lengths.
     assert.equal(runOf(await runTrainingJob(job(bridge), signal, () => undefined)).progress?.valueSteps, undefined);
+    // And the work of each value's step (`onnxStepWork` of its batch and weights): a width sweep's grows with the width.
+    const workOf = async (model: object, sweep: object): Promise<(number | null)[] | undefined> => {
+      const text = JSON.stringify({ model, data: { format: 'csv', trainFile: 'six.csv', train: 4 }, training: { learningRate: 0.5, batchSize: 2, epochs: 1 }, sweep }, null, 2);
+      return runOf(await runTrainingJob({ ...job(text, false, dir), sweepIndex: 0 }, signal, () => undefined)).progress?.valueStepWork;
+    };
+    // Layers 2-h-2 (six.csv: 2 features, classes 0 and 1): 4h weights.
+    assert.deepEqual(await workOf({ hidden: [3] }, { 'model.hidden[0]': [3, 30, 300] }), [3, 30, 300].map((h) => onnxStepWork(2, 4 * h)));
+    assert.deepEqual(await workOf({ hidden: [3] }, { 'data.train': [2, 4] }), [null, null], 'another training set: its batch may differ');
   });
 });
 
