@@ -69,7 +69,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
         }
         planned[index] = run.plannedRecords;
         checkOutput(run, format, planned, stepsPlanned);
-        if (runsPlanned) checkTrainingWork(runsPlanned);
+        if (runsPlanned) checkTrainingWork(runsPlanned, /^data(\.|\[|$)/.test(spec.path));
         spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
         if (spent > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(spent, runs, `with run ${index}'s own data`);
       },
@@ -123,11 +123,12 @@ export function trainingWork(steps: number, batch: number, sizes: readonly numbe
  * When every value trains as long (one `training.epochs` or `training.steps`, not swept), the refusal
  * names the most of it that fits: the work is proportional to the steps, which are to the epochs.
  */
-function checkTrainingWork(runs: readonly PlannedRun[]): void {
+function checkTrainingWork(runs: readonly PlannedRun[], dataSwept: boolean): void {
   const total = runs.reduce((sum, r) => sum + trainingWork(r.steps, r.batch, r.sizes), 0);
   if (total <= MAX_TRAINING_SWEEP_WORK) return;
   const { unit, count } = runs[0].length;
-  const fits = runs.every((r) => r.length.unit === unit && r.length.count === count) ? Math.floor((count * MAX_TRAINING_SWEEP_WORK) / total) : 0;
+  // Not over a data key: each value's own data may make its steps another number than the first's.
+  const fits = !dataSwept && runs.every((r) => r.length.unit === unit && r.length.count === count) ? Math.floor((count * MAX_TRAINING_SWEEP_WORK) / total) : 0;
   throw trainingWorkError(total, runs.length, 'planned with the data as read', fits >= 1 ? `training.${unit} at most ${formatCount(fits)}` : undefined);
 }
 

@@ -281,8 +281,7 @@ function checkArray(node: Node, schema: SchemaNode, path: string, c: Check): voi
  * meant rather than a generic "matches no alternative": by a discriminator first — a key whose value
  * some branch fixes with `const` (`"format": "csv"`), an unknown value of which is itself the error
  * (but for a key that the forms another key names do not have: theirs to answer as an unknown key) —
- * then by the keys present (the branch whose required keys are all present with values of their type,
- * else all present, else the one sharing most keys).
+ * then by the keys present (the branch whose required keys are all present, else the one sharing most keys).
  */
 function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): void {
   const out = c.out;
@@ -328,10 +327,7 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
     // A form's required keys say which form is meant more than its optional ones: `{ "weights", "seed" }`
     // is explicit weights with a key of random ones, not random weights with an unknown key.
     const present = required.filter((k) => keys.has(k)).length;
-    // Between forms named alike (`"format": "inline"` beside `"dataset": "mnist"`), the one whose required
-    // keys all hold values of their type (`train` an object of x and y, not a count) is the one meant.
-    const fits = required.length > 0 && required.every((k) => keys.has(k) && fitsType(entries.get(k), resolve(branch.properties?.[k] ?? {}, c.root))) ? 10000 : 0;
-    const score = (matched.get(branch) ?? 0) * 100000 + fits + complete + present * 100 + shared * 10 - required.filter((k) => !keys.has(k)).length;
+    const score = (matched.get(branch) ?? 0) * 100000 + complete + present * 100 + shared * 10 - required.filter((k) => !keys.has(k)).length;
     if (score > bestScore) {
       bestScore = score;
       best = branch;
@@ -399,13 +395,6 @@ function checkAnyOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
   const consts = branches.map((b) => b.const).filter((v): v is string => typeof v === 'string');
   const hint = typeof node.value === 'string' ? didYouMeanValue(node.value, consts) : '';
   c.out.push(error(`${name(path)} must be ${forms}, got ${describeNode(node, c.text)}${hint}`, path, node));
-}
-
-/** Whether `node` (a value written, or none) has the type `schema` asks for, or its `const`; a schema of neither fits anything. */
-function fitsType(node: Node | undefined, schema: SchemaNode): boolean {
-  if (!node) return false;
-  if (schema.type !== undefined) return matchesType(node, schema.type);
-  return schema.const === undefined || schema.const === node.value;
 }
 
 function resolve(schema: SchemaNode, root: SchemaNode): SchemaNode {
