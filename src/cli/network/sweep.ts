@@ -10,7 +10,7 @@ import { ExperimentError } from '../../core/experiment/errors';
 import { SweepSpec } from '../../core/experiment/experiment';
 import { lastMeasured } from '../../core/mechanisms/series';
 import { outputSize } from '../../core/network/dataset';
-import { NetworkExperiment, networkVariant, plannedSteps, specForData } from '../../core/network/networkExperiment';
+import { isDataKey, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../../core/network/networkExperiment';
 import { layerSizes, TrainingLength } from '../../core/network/spec';
 import { BackendError, recordCount, TrainingOptions } from '../../core/network/train';
 import { columnsCsv, csvField, trainColumns } from '../../core/runs/layerCsv';
@@ -69,7 +69,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
         }
         planned[index] = run.plannedRecords;
         checkOutput(run, format, planned, stepsPlanned);
-        if (runsPlanned) checkTrainingWork(runsPlanned, /^data(\.|\[|$)/.test(spec.path));
+        if (runsPlanned) checkTrainingWork(runsPlanned, isDataKey(spec.path));
         spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
         if (spent > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(spent, runs, `with run ${index}'s own data`);
       },

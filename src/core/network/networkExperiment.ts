@@ -263,6 +263,11 @@ export function plannedSteps(spec: NetworkSpec, count: number): number {
   return t.length.unit === 'steps' ? t.length.count : t.length.count * Math.ceil(count / Math.max(1, batch));
 }
 
+/** Whether a key path is in the `data` block (`data.train`, `data[…]`): a value of it may read another training set. */
+export function isDataKey(path: string): boolean {
+  return /^data(\.|\[|$)/.test(path);
+}
+
 /**
  * What each value of `e`'s sweep will take, in the sweep's order, on a training set like `train` (a
  * value's run's): its steps (`plannedSteps`) and the modeled work of one of them (`onnxStepWork`:
@@ -275,7 +280,7 @@ export function plannedSteps(spec: NetworkSpec, count: number): number {
 export function sweepValuePlans(e: NetworkExperiment, train: Dataset): { steps: number | null; stepWork: number | null }[] {
   if (!e.sweep) return [];
   const { path, values } = e.sweep;
-  const ofData = /^data(\.|\[|$)/.test(path);
+  const ofData = isDataKey(path);
   return values.map((v) => {
     let spec: NetworkSpec;
     try {

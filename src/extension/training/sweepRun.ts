@@ -26,7 +26,7 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], workerOf: 
   const ending: RunView['status'] = failed ? (runs.every((r) => r?.status === 'notTrained') ? 'notTrained' : 'diverged') : 'finished';
   const status: RunView['status'] = done === runs.length ? ending : runs.some((r) => r !== null && r.status !== 'loading') ? 'training' : 'loading';
   // Each value's length: its own run's, else as a value's run tells it.
-  const lengths = runs.map((r, i) => r?.progress?.totalSteps ?? (runs.find((q) => q?.progress?.valueSteps?.[i] != null)?.progress?.valueSteps?.[i] ?? null));
+  const lengths = runs.map((r, i) => r?.progress?.totalSteps ?? toldOf(runs, 'valueSteps', i));
   const known = lengths.filter((n): n is number => n !== null);
   const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : null;
   const step = sweepSteps(runs);
@@ -34,7 +34,7 @@ export function sweepRun(sweep: SweepView, ended: readonly boolean[], workerOf: 
   // more (a finished sweep read "step 39 of 90 over the values", its bar not full).
   const totalSteps = mean === null ? null : Math.round(runs.reduce((n, r, i) => n + (ended[i] && r?.progress ? r.progress.step : lengths[i] ?? mean), 0));
   // Each value's step's work, as a value's run tells it (RunProgress.valueStepWork).
-  const stepWork = runs.map((_, i) => runs.find((q) => q?.progress?.valueStepWork?.[i] != null)?.progress?.valueStepWork?.[i] ?? null);
+  const stepWork = runs.map((_, i) => toldOf(runs, 'valueStepWork', i));
   const values: SweepValueTime[] = runs.map((r, i) => ({
     state: ended[i] ? 'ended' : workerOf[i] !== null ? 'held' : 'queued',
     stepWork: stepWork[i],
@@ -77,4 +77,13 @@ export function nextSweepValue(ended: readonly boolean[], workerOf: readonly (nu
   if (held >= 0) return held;
   const fresh = workerOf.findIndex((x) => x === null);
   return fresh >= 0 ? fresh : null;
+}
+
+/** Value i's entry of `field` as the first value's run that tells it does (RunProgress.valueSteps, valueStepWork), or null. */
+function toldOf(runs: readonly (RunView | null)[], field: 'valueSteps' | 'valueStepWork', i: number): number | null {
+  for (const r of runs) {
+    const told = r?.progress?.[field]?.[i];
+    if (told != null) return told;
+  }
+  return null;
 }
