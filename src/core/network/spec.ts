@@ -387,16 +387,25 @@ export function float32Problems(spec: NetworkSpec, rateWritten: 'number' | 'list
   return out;
 }
 
+/** The length most of `w`'s non-empty rows have (one at least has entries); on a tie, the earliest such row's. */
+function mostCommonLength(w: number[][]): number {
+  const counts = new Map<number, number>();
+  for (const row of w) if (row.length > 0) counts.set(row.length, (counts.get(row.length) ?? 0) + 1);
+  let best = 0;
+  for (const row of w) if ((counts.get(row.length) ?? 0) > (counts.get(best) ?? 0)) best = row.length;
+  return best;
+}
+
 /** Shape problems of explicit weights against the hidden widths (the data's sizes are checked by the trainer). */
 function explicitWeightProblems(weights: number[][][], model: NetworkModel): ExperimentError[] {
   const out: ExperimentError[] = [];
   const layers = model.hidden.length + 1;
   if (weights.length !== layers) {
-    return [new ExperimentError(`${layers} weight matrices expected (hidden ${JSON.stringify(model.hidden)} + the output layer), got ${weights.length}`, 'init.weights')];
+    return [new ExperimentError(`${countOf(layers, 'weight matrix', 'weight matrices')} expected (hidden ${JSON.stringify(model.hidden)} + the output layer), got ${weights.length}`, 'init.weights')];
   }
   let parameters = 0;
   for (const w of weights) parameters += w.reduce((s, row) => s + row.length, 0);
-  if (parameters > NETWORK_LIMITS.parameters) return [new ExperimentError(`${parameters} explicit weights exceed the limit of ${NETWORK_LIMITS.parameters}`, 'init.weights')];
+  if (parameters > NETWORK_LIMITS.parameters) return [new ExperimentError(`${formatCount(parameters)} explicit weights exceed the limit of ${formatCount(NETWORK_LIMITS.parameters)}`, 'init.weights')];
   // Each matrix against the widths the file gives (model.hidden), so that every wrong matrix is said, each
   // message led by its key as the schema's are: until 2026-12-02 a matrix's columns were held to the
   // previous matrix's rows, and a wrong W_1 of 1 row made a W_2 of 1 column pass, unsaid.
@@ -407,16 +416,27 @@ function explicitWeightProblems(weights: number[][][], model: NetworkModel): Exp
       out.push(new ExperimentError(`${path} (${name}) has no rows`, path));
       return;
     }
-    if (l < layers - 1 && w.length !== model.hidden[l]) out.push(new ExperimentError(`${path} (${name}) must have ${model.hidden[l]} rows (model.hidden[${l}]), got ${w.length}`, path));
-    const cols = w[0].length;
-    if (cols === 0) out.push(new ExperimentError(`${path} (${name}) has no columns`, `${path}[0]`));
-    else if (l > 0 && cols !== model.hidden[l - 1]) out.push(new ExperimentError(`${path} (${name}) must have ${model.hidden[l - 1]} columns (model.hidden[${l - 1}], the rows of W_${l}), got ${cols}`, `${path}[0]`));
-    for (let i = 0; i < w.length; i++) {
-      if (w[i].length !== cols) {
-        out.push(new ExperimentError(`${path}[${i}] (row ${i} of ${name}) must have ${cols} entries, as its first row has, got ${w[i].length}`, `${path}[${i}]`));
-        break;
-      }
+    if (l < layers - 1 && w.length !== model.hidden[l]) out.push(new ExperimentError(`${path} (${name}) must have ${countOf(model.hidden[l], 'row')} (model.hidden[${l}]), got ${w.length}`, path));
+    if (w.every((row) => row.length === 0)) {
+      out.push(new ExperimentError(`${path} (${name}) has no columns`, `${path}[0]`));
+      return;
     }
+    // The columns a row must have: the previous layer's width, or for W_1 (whose columns the data decides)
+    // the length most of its rows have, the earliest on a tie — so that a ragged first row is the row blamed
+    // (until 2026-12-03 every row was held to the first, and a short first row blamed the second, right one).
+    const widthKey = l > 0 ? `model.hidden[${l - 1}], the rows of W_${l}` : null;
+    const cols = l > 0 ? model.hidden[l - 1] : mostCommonLength(w);
+    const wrong = w.flatMap((row, i) => (row.length === cols ? [] : [i]));
+    if (wrong.length === 0) return;
+    if (widthKey && wrong.length === w.length && w.every((row) => row.length === w[0].length)) {
+      out.push(new ExperimentError(`${path} (${name}) must have ${countOf(cols, 'column')} (${widthKey}), got ${w[0].length}`, `${path}[0]`));
+      return;
+    }
+    const i = wrong[0];
+    const right = w.length - wrong.length;
+    const reason = widthKey ? ` (${widthKey})` : `, as ${right === 1 ? '1 other row has' : `${formatCount(right)} other rows have`}`;
+    const others = wrong.length > 1 ? ` (${countOf(wrong.length - 1, 'more row')} of ${name} ${wrong.length > 2 ? 'have' : 'has'} another length)` : '';
+    out.push(new ExperimentError(`${path}[${i}] (row ${i} of ${name}) must have ${countOf(cols, 'entry', 'entries')}${reason}, got ${w[i].length}${others}`, `${path}[${i}]`));
   });
   return out;
 }

@@ -41,7 +41,15 @@ test('specProblems names every bad value by its key path in the file, in the sch
   // A spec built in code is checked as its file would be: specFileForm writes it.
   assert.deepEqual(specFileForm(spec).training, { loss: 'squared', optimizer: 'adam', beta1: 1, beta2: 0.999, epsilon: 0, learningRate: [0.1, -1], batchSize: 'full', steps: 1.5, weightDecay: -0.1, record: { every: 1 }, seed: 1 });
   const explicit = networkSpec({ model: { hidden: [2] }, init: { weights: [[[1, 2], [3]], [[1, 2]]] } });
-  assert.deepEqual(specProblems(explicit).map((p) => `${p.path}: ${p.message}`), ['init.weights[0][1]: init.weights[0][1] (row 1 of W_1) must have 2 entries, as its first row has, got 1']);
+  assert.deepEqual(specProblems(explicit).map((p) => `${p.path}: ${p.message}`), ['init.weights[0][1]: init.weights[0][1] (row 1 of W_1) must have 2 entries, as 1 other row has, got 1']);
+  // A ragged row is the row blamed, the first among them too: W_1's rows are held to the length most of
+  // them have, a later matrix's to the width before it (a short first row blamed the second, right one).
+  const rows = (hidden: number[], weights: number[][][]): string[] => specProblems(networkSpec({ model: { hidden }, init: { weights } })).map((p) => `${p.path}: ${p.message}`);
+  assert.deepEqual(rows([3], [[[1], [2, 3], [4, 5]], [[1, 2, 3]]]), ['init.weights[0][0]: init.weights[0][0] (row 0 of W_1) must have 2 entries, as 2 other rows have, got 1']);
+  assert.deepEqual(rows([4], [[[1], [2, 3], [4, 5], [6]], [[1, 2, 3, 4]]]), ['init.weights[0][1]: init.weights[0][1] (row 1 of W_1) must have 1 entry, as 2 other rows have, got 2 (1 more row of W_1 has another length)']);
+  assert.deepEqual(rows([3, 2], [[[1], [2], [3]], [[1, 2], [1, 2, 3]], [[1, 2]]]), ['init.weights[1][0]: init.weights[1][0] (row 0 of W_2) must have 3 entries (model.hidden[0], the rows of W_1), got 2']);
+  assert.deepEqual(rows([3, 3], [[[1], [2], [3]], [[1, 2, 3], [1], [1, 2]], [[1, 2, 3]]]), ['init.weights[1][1]: init.weights[1][1] (row 1 of W_2) must have 3 entries (model.hidden[0], the rows of W_1), got 1 (1 more row of W_2 has another length)']);
+  assert.deepEqual(rows([1], [[[1]], [[1, 2]]]), ['init.weights[1][0]: init.weights[1] (W_2) must have 1 column (model.hidden[0], the rows of W_1), got 2']);
   const chain = networkSpec({ model: { hidden: [2, 2] }, init: { weights: [[[1], [2]], [[1, 2, 3], [1, 2, 3]], [[1, 2]]] } });
   assert.deepEqual(specProblems(chain).map((p) => `${p.path}: ${p.message}`), ['init.weights[1][0]: init.weights[1] (W_2) must have 2 columns (model.hidden[0], the rows of W_1), got 3']);
   // Every wrong matrix, each against the widths (a fresh user's file: W_2 of 1 column passed beside a W_1 of 1 row).
