@@ -18,6 +18,8 @@ export interface NumericKey {
   minimum?: number;
   exclusiveMinimum?: number;
   maximum?: number;
+  /** Why `maximum` is what it is, when the schema says (`maximumReason`): said after its refusal. */
+  maximumReason?: string;
   /** A bound the value must stay below (`training.momentum`, Adam's β: < 1). */
   exclusiveMaximum?: number;
   /** True when the key may also be written as a power of the width. */
@@ -62,6 +64,7 @@ function keyOf(path: string, schema: SchemaNode): NumericKey {
     minimum: s.minimum,
     exclusiveMinimum: s.exclusiveMinimum,
     maximum: s.maximum,
+    ...(s.maximum !== undefined && s.maximumReason ? { maximumReason: s.maximumReason } : {}),
     exclusiveMaximum: s.exclusiveMaximum,
     widthScalable: types.includes('object') && s.properties?.widthExponent !== undefined,
   };
@@ -280,7 +283,7 @@ export function checkValue(key: NumericKey, value: number): string | null {
   if (key.integer && !Number.isInteger(value)) return `${key.path} must be an integer, got ${formatNumber(value)}`;
   if (key.exclusiveMinimum !== undefined && !(value > key.exclusiveMinimum)) return `${key.path} must be > ${formatNumber(key.exclusiveMinimum)}, got ${formatNumber(value)}`;
   if (key.minimum !== undefined && !(value >= key.minimum)) return `${key.path} must be ≥ ${formatNumber(key.minimum)}, got ${formatNumber(value)}`;
-  if (key.maximum !== undefined && !(value <= key.maximum)) return `${key.path} must be ≤ ${formatNumber(key.maximum)}, got ${formatNumber(value)}`;
+  if (key.maximum !== undefined && !(value <= key.maximum)) return `${key.path} must be ≤ ${formatNumber(key.maximum)}, got ${formatNumber(value)}${key.maximumReason ? `: ${key.maximumReason}` : ''}`;
   if (key.exclusiveMaximum !== undefined && !(value < key.exclusiveMaximum)) return `${key.path} must be < ${formatNumber(key.exclusiveMaximum)}, got ${formatNumber(value)}`;
   return null;
 }

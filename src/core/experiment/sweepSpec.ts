@@ -1,5 +1,6 @@
 /** The `"sweep"` key of an experiment file: which hyperparameter, which values (docs/mechanisms.md, "Sweeps"). */
 import { SweepSpec } from './experiment';
+import { countOf } from './diagnostic';
 import { checkValue, keyNotInFile, resolveKey } from './hyperparameters';
 import type { ExperimentKind } from './kind';
 
@@ -61,10 +62,14 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   // when the file's runs are gradient descent, where time.end counts steps.
   if ((found.integer || (found.path === 'time.end' && countsSteps(source))) && !Array.isArray(value)) values = values.map(Math.round).filter((v, i, all) => i === 0 || v !== all[i - 1]);
   const problems: { path: string; message: string }[] = [];
-  values.forEach((v, i) => {
+  // Every refused value of a list at its own entry; a range's, which share one key, as its first and how
+  // many more (until 2026-12-03 a list said its first refused value only, and a fix of it met the next).
+  const refused = values.flatMap((v, i) => {
     const bad = checkValue(found, v);
-    if (bad && problems.length === 0) problems.push({ path: Array.isArray(value) ? `${where}[${i}]` : where, message: `sweep value ${i}: ${bad}` });
+    return bad ? [{ i, bad }] : [];
   });
+  if (Array.isArray(value)) for (const { i, bad } of refused) problems.push({ path: `${where}[${i}]`, message: `sweep value ${i}: ${bad}` });
+  else if (refused.length > 0) problems.push({ path: where, message: `sweep value ${refused[0].i}: ${refused[0].bad}${refused.length > 1 ? ` (and ${countOf(refused.length - 1, 'more value')} of the range)` : ''}` });
   if (problems.length > 0) return { problems };
   return { spec: { key, path: found.path, values }, problems };
 }

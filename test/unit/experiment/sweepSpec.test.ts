@@ -89,3 +89,16 @@ test('an unknown sweep key lists the numeric keys of the file\'s kind, and a pat
   const [linear] = resolveSweep({ 'model.foo': [1, 2] }, 'linear').problems;
   assert.match(linear.message, /`weightDecay` \(or a path into an array, like `data\.x\[0\]`\)$/);
 });
+
+test('every refused value of a sweep list is said at its own entry, a range\'s first with how many more, each with the limit\'s reason', () => {
+  const problems = (raw: Parameters<typeof resolveSweep>[0]): string[] => resolveSweep(raw, 'network').problems.map((p) => `${p.path}: ${p.message}`);
+  assert.deepEqual(problems({ 'model.outputScale': [1, -1, 0] }), [
+    'sweep.model.outputScale[1]: sweep value 1: model.outputScale must be > 0, got -1',
+    'sweep.model.outputScale[2]: sweep value 2: model.outputScale must be > 0, got 0',
+  ]);
+  assert.deepEqual(problems({ 'model.outputScale': { from: -1, to: 1, count: 5, scale: 'linear' } }), ['sweep.model.outputScale: sweep value 0: model.outputScale must be > 0, got -1 (and 2 more values of the range)']);
+  assert.deepEqual(problems({ 'model.outputScale': { from: -1, to: 1, count: 4, scale: 'linear' } }), ['sweep.model.outputScale: sweep value 0: model.outputScale must be > 0, got -1 (and 1 more value of the range)']);
+  // A limit the schema gives the reason of says it in a sweep as in the file (the embedded MNIST's 10,000 digits).
+  const [mnist] = problems({ 'data.train': [100, 20000] });
+  assert.match(mnist, /^sweep\.data\.train\[1\]: sweep value 1: data\.train must be ≤ 10,?000, got 20,?000: the embedded MNIST holds 10,000 digits/);
+});
