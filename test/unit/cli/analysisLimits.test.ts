@@ -359,6 +359,13 @@ test('a network sweep is refused before its first step when its trainings\' work
   const byEpochs = flab(['sweep', swept, '--summary']);
   assert.equal(byEpochs.code, 1);
   assert.match(byEpochs.stderr, /over the limit of 3e12 for one sweep \(docs\/limits\.md\): use fewer values, fewer steps or epochs, or smaller layers — or train each value/);
+  // Nor do values over a data key that train as long: each value's own data may make other steps (a bound
+  // named from the first value's data, written back, trained a value before the refusal).
+  const overData = write('net/big-data.flab.json', { model: { hidden: [2048, 2048] }, data: { dataset: 'mnist', train: 100, test: 0 }, training: { learningRate: 0.1, steps: 100000 }, sweep: { 'data.train': [100, 200] } });
+  const byData = flab(['sweep', overData, '--summary']);
+  assert.equal(byData.code, 1);
+  assert.match(byData.stderr, /over the limit of 3e12 for one sweep \(docs\/limits\.md\): use fewer values, fewer steps or epochs, or smaller layers — or train each value/);
+  assert.doesNotMatch(byData.stderr, /at most/);
 });
 
 test('re-validating a large file per value is bounded: sweep, scaling and a slow phase axis', async () => {
