@@ -390,6 +390,62 @@ function labelRanges(sorted: readonly number[]): string {
   return ranges.length > 1 ? `${ranges.slice(0, -1).join(', ')} and ${ranges.at(-1)}` : ranges[0];
 }
 
+/** Training samples a class must have for a name one edit from it, on one sample, to be taken for its typo (`checkLoneNearNames`). */
+const MIN_TYPO_PEER_SAMPLES = 5;
+
+/** Lone names compared with the others at most (a set of many rare classes is not searched pair by pair). */
+const MAX_LONE_NAMES_COMPARED = 1_000;
+
+/**
+ * With the class count inferred (no "classes"), refuses a class name on one training sample that is a
+ * letter from a class of at least MIN_TYPO_PEER_SAMPLES samples — one code point inserted, deleted,
+ * replaced or two neighbours swapped (names of 4 code points or more), or the same name in other case:
+ * `virginca` beside 50 samples of `virginica`, `Setosa` beside `setosa`. Such a typo trained as a class of its own, an output of one sample, without a word.
+ * A `classes` key says a class of one sample is meant (docs/networks.md, "Targets").
+ */
+function checkLoneNearNames(train: RawClasses): void {
+  const counts = new Map<string, number>();
+  for (const n of train.text!) counts.set(n, (counts.get(n) ?? 0) + 1);
+  const lone = [...counts].filter(([, c]) => c === 1).map(([n]) => n);
+  const peers = [...counts].filter(([, c]) => c >= MIN_TYPO_PEER_SAMPLES).map(([n]) => n);
+  if (lone.length === 0 || peers.length === 0 || lone.length > MAX_LONE_NAMES_COMPARED) return;
+  // In file order: the first such sample is the one located.
+  for (let i = 0; i < train.text!.length; i++) {
+    const name = train.text![i];
+    if (counts.get(name) !== 1) continue;
+    const peer = peers.find((q) => nearNames(name, q));
+    if (peer === undefined) continue;
+    const p = train.place(i);
+    const how = fold(name) === fold(peer) ? 'differs from it only in case' : 'differs from it by one character';
+    throw new DataError(`class name ${JSON.stringify(excerpt(name))} is on this training sample alone, and ${JSON.stringify(excerpt(peer))} (${countOf(counts.get(peer)!, 'training sample')}) ${how}: a typo? It would train as a class of its own — correct the label, or set "classes" if a class of one sample is meant`, p.key, p.location);
+  }
+}
+
+/** A name as `checkLoneNearNames` compares case: lower case (the readers trim a label's spaces). */
+function fold(name: string): string {
+  return name.toLowerCase();
+}
+
+/** Whether two class names are one typo apart (`checkLoneNearNames`). */
+function nearNames(a: string, b: string): boolean {
+  if (fold(a) === fold(b)) return true;
+  const [x, y] = [[...a], [...b]];
+  if (Math.max(x.length, y.length) < 4 || Math.abs(x.length - y.length) > 1) return false;
+  return editDistanceAtMostOne(x, y);
+}
+
+/** Whether the optimal-string-alignment distance of two code-point sequences is at most 1 (an insertion, deletion, replacement or swap of neighbours). */
+function editDistanceAtMostOne(x: readonly string[], y: readonly string[]): boolean {
+  let from = 0;
+  while (from < x.length && from < y.length && x[from] === y[from]) from++;
+  let tail = 0;
+  while (tail < x.length - from && tail < y.length - from && x[x.length - 1 - tail] === y[y.length - 1 - tail]) tail++;
+  const [dx, dy] = [x.length - from - tail, y.length - from - tail];
+  if (dx <= 1 && dy <= 1) return true;
+  // A swap of neighbours: ab against ba, the rest equal.
+  return dx === 2 && dy === 2 && x[from] === y[from + 1] && x[from + 1] === y[from];
+}
+
 /**
  * Refuses two class names that differ only in their Unicode form (NFC "café" and NFD "cafe\u0301"):
  * they print alike and would train as two classes; the message names the lines where each is first.
@@ -459,6 +515,7 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
       const distinct = new Set(train.text).size;
       checkTwoClasses(train, distinct);
       checkClassesOfOne(train, distinct);
+      checkLoneNearNames(train);
     }
     const classCount = classes ?? names.length;
     const index = new Map(names.map((n, i) => [n, i]));

@@ -779,3 +779,36 @@ test('class names that differ only in their Unicode form (NFC against NFD) are r
   write(dir, 'one-form.csv', `a,b,label\n${Array.from({ length: 10 }, (_, i) => `${i},${i % 3},${i % 2 ? nfc : 'dog'}`).join('\n')}\n`);
   assert.deepEqual((await loadDataset(spec({ trainFile: 'one-form.csv' }), o)).classNames, [nfc, 'dog'].sort());
 });
+
+test('a class name on one training sample a typo away from a class of many is refused at it, unless "classes" says it is meant', async () => {
+  const iris = (odd: string, at = 7) => `a,b,species\n${Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 3},${i === at ? odd : ['setosa', 'versicolor', 'virginica'][i % 3]}`).join('\n')}\n`;
+  // One letter dropped, replaced, added, two swapped; other case; a character added (each trained as a class of its own until 2026-12-03).
+  for (const [odd, peer, how] of [
+    ['virginca', 'virginica', 'by one character'],
+    ['virginixa', 'virginica', 'by one character'],
+    ['virginicaa', 'virginica', 'by one character'],
+    ['virgincia', 'virginica', 'by one character'],
+    ['Virginica', 'virginica', 'only in case'],
+    ['VIRGINICA', 'virginica', 'only in case'],
+    ['virginica.', 'virginica', 'by one character'],
+  ]) {
+    write(dir, 'iris.csv', iris(odd, 8));
+    await rejectsAt(loadDataset(spec({ trainFile: 'iris.csv' }), o), {
+      path: 'data.trainFile',
+      message: exactly(`iris.csv:10:5: class name ${JSON.stringify(odd)} is on this training sample alone, and "${peer}" (9 training samples) differs from it ${how}: a typo? It would train as a class of its own — correct the label, or set "classes" if a class of one sample is meant`),
+      line: 10,
+      column: 5,
+    });
+    // Meant: "classes" says so, and the four classes train.
+    const meant = (await loadDataset(spec({ trainFile: 'iris.csv', classes: 4 }), o)).train.targets;
+    assert.equal(meant.kind === 'classes' && meant.classCount, 4);
+  }
+  // Inline labels alike, located at their key.
+  const y = Array.from({ length: 12 }, (_, i) => (i === 5 ? 'Setosa' : ['setosa', 'virginica'][i % 2]));
+  await rejectsAt(loadDataset({ format: 'inline', train: { x: y.map((_, i) => [i]), y } }, o), { path: 'data.train.y[5]', message: exactly('class name "Setosa" is on this training sample alone, and "setosa" (6 training samples) differs from it only in case: a typo? It would train as a class of its own — correct the label, or set "classes" if a class of one sample is meant') });
+  // Not a misfire: a rare class of another name, a near name of several samples, short names, a near name beside a class of few samples.
+  for (const text of [iris('iris-other'), iris('virginica').replace(/\n(0,[^\n]*)virginica\n/g, '\n$1virginca\n'), `a,label\n${Array.from({ length: 30 }, (_, i) => `${i},${i === 4 ? 'cab' : ['cat', 'dog'][i % 2]}`).join('\n')}\n`, `a,label\n${Array.from({ length: 9 }, (_, i) => `${i},${i === 4 ? 'virginca' : ['setosa', 'virginica', 'versicolor'][i % 3]}`).join('\n')}\n`]) {
+    write(dir, 'fine.csv', text);
+    await loadDataset(spec({ trainFile: 'fine.csv' }), o);
+  }
+});
