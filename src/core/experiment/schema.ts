@@ -32,7 +32,8 @@ export interface SchemaNode {
   /**
    * Keys this object does not have and another kind's does (the linear model's `time` in a network
    * file), each with what to write here instead: an unknown key among them is refused with it
-   * (`unknown key \`time\`: the two-layer linear model's key; a network's length is …`).
+   * (`unknown key \`time\`: the two-layer linear model's key; a network's length is …`). On a node of
+   * `oneOf` forms, keys that none of its forms has (the linear model's `x` in a network's `data`).
    */
   keysElsewhere?: Record<string, string>;
   /**
@@ -335,6 +336,14 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
   }
   const sharesAny = Object.keys(best.properties ?? {}).some((k) => keys.has(k));
   if (!sharesAny && keys.size > 0 && branches.length > 1) {
+    // A key of another kind's form (the linear model's `x` in a network's data) is said with what this
+    // node writes instead, as an unknown key of one form is; the forms' list was all it was told.
+    const told = [...entries.keys()].find((k) => schema.keysElsewhere && Object.hasOwn(schema.keysElsewhere, k));
+    if (told !== undefined) {
+      const keyNode = node.children?.find((p) => p.children?.[0]?.value === told)?.children?.[0];
+      out.push(error(`unknown key \`${excerpt(told)}\` in ${name(path)}: ${schema.keysElsewhere![told]}`, joinPath(path, told), keyNode ?? node));
+      return;
+    }
     const forms = branches.map((b) => '{ ' + (b.required ?? Object.keys(b.properties ?? {})).map((k) => `"${k}"`).join(', ') + ' }').join(' or ');
     out.push(error(`${name(path)} must have the form ${forms}`, path, node));
     return;

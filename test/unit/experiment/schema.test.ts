@@ -237,6 +237,26 @@ test('a key of another kind is refused with where this kind writes it (keysElsew
     const s = kindSchema(kind);
     for (const key of Object.keys(s.keysElsewhere ?? {})) assert.ok(!Object.hasOwn(s.properties ?? {}, key), `${kind}: ${key}`);
   }
+  // The other kind's data forms in `data`, whose forms are a oneOf: said at the key, with this kind's forms (the list of forms was all it said).
+  const network = (data: string) => parseAnyExperiment(`{ "model": { "hidden": [4] }, "data": ${data}, "training": { "steps": 2 } }`).diagnostics.map((d) => `${d.path}: ${d.message}`);
+  const inline = `a network's samples written inline are { "train": { "x": [[…], …], "y": […] } }, one row of x and one label or target row of y per sample`;
+  assert.deepEqual(network('{ "x": [1, 2], "y": 1 }'), [`data.x: unknown key \`x\` in data: the two-layer linear model's data (one effective sample); ${inline}`]);
+  assert.deepEqual(network('{ "samples": [{ "x": [1], "y": 1 }] }'), [`data.samples: unknown key \`samples\` in data: the two-layer linear model's data set on one line; ${inline}`]);
+  const linear = (data: string) => parseAnyExperiment(`{ "model": { "width": 4 }, "data": ${data}, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 }, "time": { "end": 5 } }`).diagnostics.map((d) => `${d.path}: ${d.message}`);
+  const one = `a key of network experiments' data (a file whose model has "hidden": docs/networks.md); the two-layer linear model's data is one effective sample { "x": [...], "y": number } or { "samples": [{ "x": [...], "y": number }, …] }`;
+  assert.deepEqual(linear('{ "dataset": "mnist", "train": 100 }'), [`data.dataset: unknown key \`dataset\` in data: ${one}`]);
+  assert.deepEqual(linear('{ "train": { "x": [[1]], "y": [1] } }'), [`data.train: unknown key \`train\` in data: ${one}`]);
+  // A key no form of either kind has keeps the list of forms.
+  assert.match(network('{ "inputs": [1] }')[0], /^data: data must have the form \{ "dataset", "train" \} or /);
+  // Every key a oneOf node answers is one none of its forms has.
+  const walk = (node: SchemaNode): void => {
+    if (node.oneOf && node.keysElsewhere) {
+      const forms = node.oneOf.map((b) => (b.$ref ? EXPERIMENT_SCHEMA.$defs![b.$ref.replace('#/$defs/', '')] : b));
+      for (const key of Object.keys(node.keysElsewhere)) assert.ok(forms.every((f) => !Object.hasOwn(f.properties ?? {}, key)), key);
+    }
+    for (const child of Object.values(node.properties ?? {})) walk(child);
+  };
+  for (const kind of ['linear', 'network'] as const) walk(kindSchema(kind));
 });
 
 test('a network\'s number that 64 bits read as 0 is told float32\'s smallest magnitude, which the trainer asks for next (not 5e-324, which it refuses)', () => {
