@@ -393,22 +393,24 @@ function labelRanges(sorted: readonly number[]): string {
 /** Training samples a class must have for a name one edit from it, on one sample, to be taken for its typo (`checkLoneNearNames`). */
 const MIN_TYPO_PEER_SAMPLES = 5;
 
-/** Lone names compared with the others at most (a set of many rare classes is not searched pair by pair). */
-const MAX_LONE_NAMES_COMPARED = 1_000;
+/** Pairs of a lone name and a large class compared at most (`checkLoneNearNames`: about 0.1 s). */
+const MAX_NAME_PAIRS = 1_000_000;
 
 /**
  * With the class count inferred (no "classes"), refuses a class name on one training sample that is a
- * letter from a class of at least MIN_TYPO_PEER_SAMPLES samples — one code point inserted, deleted,
+ * typo of a class of at least MIN_TYPO_PEER_SAMPLES samples — one code point inserted, deleted,
  * replaced or two neighbours swapped (names of 4 code points or more), or the same name in other case:
- * `virginca` beside 50 samples of `virginica`, `Setosa` beside `setosa`. Such a typo trained as a class of its own, an output of one sample, without a word.
- * A `classes` key says a class of one sample is meant (docs/networks.md, "Targets").
+ * `virginca` beside 50 samples of `virginica`, `Setosa` beside `setosa`. Such a typo trained as a
+ * class of its own, an output of one sample, without a word. A `classes` key says a class of one
+ * sample is meant (docs/networks.md, "Targets"). Sets of many rare and many large classes (more than
+ * MAX_NAME_PAIRS pairs to compare) are not searched.
  */
 function checkLoneNearNames(train: RawClasses): void {
   const counts = new Map<string, number>();
   for (const n of train.text!) counts.set(n, (counts.get(n) ?? 0) + 1);
   const lone = [...counts].filter(([, c]) => c === 1).map(([n]) => n);
   const peers = [...counts].filter(([, c]) => c >= MIN_TYPO_PEER_SAMPLES).map(([n]) => n);
-  if (lone.length === 0 || peers.length === 0 || lone.length > MAX_LONE_NAMES_COMPARED) return;
+  if (lone.length * peers.length === 0 || lone.length * peers.length > MAX_NAME_PAIRS) return;
   // In file order: the first such sample is the one located.
   for (let i = 0; i < train.text!.length; i++) {
     const name = train.text![i];
@@ -428,6 +430,8 @@ function fold(name: string): string {
 
 /** Whether two class names are one typo apart (`checkLoneNearNames`). */
 function nearNames(a: string, b: string): boolean {
+  // A code point is one or two UTF-16 units: names more than two units apart are more than one code point apart.
+  if (Math.abs(a.length - b.length) > 2) return false;
   if (fold(a) === fold(b)) return true;
   const [x, y] = [[...a], [...b]];
   if (Math.max(x.length, y.length) < 4 || Math.abs(x.length - y.length) > 1) return false;
