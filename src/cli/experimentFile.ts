@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { Diagnostic, excerpt, formatCount, formatDiagnostic, visibleControls } from '../core/experiment/diagnostic';
+import { bytesOverLimit, countOf, Diagnostic, excerpt, formatCount, formatDiagnostic, visibleControls } from '../core/experiment/diagnostic';
 import { firstControlByte, firstNonUtf8, hexByte, singleByteCharacter } from '../core/experiment/textBytes';
 import { MagicFormat, magicFormat } from '../core/network/data/formatGuess';
 import { ExperimentError } from '../core/experiment/errors';
@@ -158,7 +158,10 @@ function refuseUnlessRegular(stats: Stats, maxBytes: number): void {
   if (!stats.isFile()) {
     throw new FileReadError(`it is ${kindOf(stats)}, not a regular file (to read a stream, pass - and pipe it to standard input)`);
   }
-  if (stats.size > maxBytes) throw new FileReadError(`it has ${formatBytes(stats.size)}, over the limit of ${formatBytes(maxBytes)} for an experiment file (docs/limits.md)`);
+  if (stats.size > maxBytes) {
+    const said = bytesOverLimit(stats.size, maxBytes);
+    throw new FileReadError(`it has ${said.value}, over the limit of ${said.limit} for an experiment file (docs/limits.md)`);
+  }
 }
 
 /** Reads `fd` to its end, refusing past `maxBytes`; waits out EAGAIN on a non-blocking standard input. */
@@ -275,7 +278,7 @@ export function reportExperimentError(loaded: LoadedFile, e: ExperimentError): C
 export function reportDiagnostics({ file, text }: LoadedFile, found: Diagnostic[]): CliOutput {
   const ds = found.map((d, i) => ({ d, i })).sort((a, b) => a.d.offset - b.d.offset || a.i - b.i).map((x) => x.d);
   const lines = ds.slice(0, MAX_PRINTED_ERRORS).map((d) => formatDiagnostic(file, text, d));
-  if (ds.length > MAX_PRINTED_ERRORS) lines.push(`${file}: note: ${ds.length - MAX_PRINTED_ERRORS} more errors not shown`);
+  if (ds.length > MAX_PRINTED_ERRORS) lines.push(`${file}: note: ${countOf(ds.length - MAX_PRINTED_ERRORS, 'more error')} not shown`);
   return { code: EXIT_BAD_FILE, stdout: '', stderr: lines.join('\n') + '\n' };
 }
 

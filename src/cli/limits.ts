@@ -4,6 +4,7 @@
  * a refusal names the limit. The limits of one run (width, weights, points, steps) are the core's:
  * src/core/experiment/limits.ts.
  */
+import { countOf, eachOf, formatCount } from '../core/experiment/diagnostic';
 import { MAX_JSON_TOKENS, MAX_PARAMETERS, MAX_POINTS, MAX_SIMULATION_WORK } from '../core/experiment/limits';
 
 /** Largest experiment file read, in bytes; larger files, and anything but a regular file, are refused before reading. */
@@ -64,7 +65,7 @@ export const MAX_ANALYSIS_CHARACTERS = 2 ** 28;
 export function rereadTooLarge(characters: number, variants: number, what: string, instead: string): string | null {
   const total = characters * variants;
   if (total <= MAX_ANALYSIS_CHARACTERS) return null;
-  return `${what} writes the file out and reads it again for each of its ${variants.toLocaleString('en-US')} values: ${characters.toLocaleString('en-US')} characters each, ${total.toLocaleString('en-US')} in all, over the limit of ${MAX_ANALYSIS_CHARACTERS.toLocaleString('en-US')} for one analysis (docs/limits.md): ${instead}, or keep long text (a long name or description) out of the file`;
+  return `${what} writes the file out and reads it again for ${eachOf(variants, 'value')}: ${countOf(characters, 'character')} each, ${formatCount(total)} in all, over the limit of ${formatCount(MAX_ANALYSIS_CHARACTERS)} for one analysis (docs/limits.md): ${instead}, or keep long text (a long name or description) out of the file`;
 }
 
 /**

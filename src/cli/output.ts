@@ -2,13 +2,13 @@
  * What the commands print: the output formats, CSV fields, and the worst-case size of an output,
  * estimated before the work so that a result too large to print is refused before it is computed.
  */
-import { formatCount } from '../core/experiment/diagnostic';
+import { bytesOverLimit, formatCount, overLimit } from '../core/experiment/diagnostic';
 import { formatSignificant } from '../core/mechanisms/explain';
 import { Experiment } from '../core/experiment/experiment';
 import { SERIES_COLUMNS, Trajectory } from '../core/trajectory/trajectory';
 import { toCsv, toJson } from '../core/trajectory/writers';
 import { OptionSpec } from './command';
-import { formatBytes, MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from './limits';
+import { MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from './limits';
 
 /** `--json | --csv | --summary`, the formats of a trajectory (solve, simulate, sweep). */
 export const TRAJECTORY_FORMATS: OptionSpec[] = [
@@ -24,17 +24,25 @@ export function formatTrajectory(t: Trajectory, format: string): string {
   return toJson(t) + '\n';
 }
 
-/** A count of work or tokens for a message: 47,040,000 up to a million, then 2 significant digits (1.2e10). */
-export function formatLarge(n: number): string {
+/**
+ * A count of work or tokens for a message: 47,040,000 up to a million, then `digits` significant digits
+ * (two: 1.2e10). A value over a limit is printed with the limit by `largeOverLimit`.
+ */
+export function formatLarge(n: number, digits = 2): string {
   if (n < 1e6) return formatCount(Math.round(n));
   const exponent = Math.floor(Math.log10(n));
-  let mantissa = Number((n / 10 ** exponent).toPrecision(2));
+  let mantissa = Number((n / 10 ** exponent).toPrecision(digits));
   let e = exponent;
   if (mantissa >= 10) {
     mantissa /= 10;
     e += 1;
   }
   return `${mantissa}e${e}`;
+}
+
+/** `formatLarge` of a value over a limit and of the limit, with as many digits as tell them apart (`overLimit`): never "3e12 … over the limit of 3e12". */
+export function largeOverLimit(value: number, limit: number): { value: string; limit: string; digits: number } {
+  return overLimit(value, limit, formatLarge);
 }
 
 /** A number as a CSV field: empty when it is not finite (or absent). */
@@ -66,7 +74,8 @@ export function trajectoryBytes(runs: number, rows: number, format: string, extr
 /** Why an output of worst case `bytes` is refused (`what` asked for it; `instead` says what to do), or null within MAX_OUTPUT_BYTES. */
 export function outputTooLarge(bytes: number, what: string, instead: string): string | null {
   if (bytes <= MAX_OUTPUT_BYTES) return null;
-  return `${what} could print up to ${formatBytes(bytes)}, over the output limit of ${formatBytes(MAX_OUTPUT_BYTES)} (docs/limits.md): ${instead}`;
+  const said = bytesOverLimit(bytes, MAX_OUTPUT_BYTES);
+  return `${what} could print up to ${said.value}, over the output limit of ${said.limit} (docs/limits.md): ${instead}`;
 }
 
 /**

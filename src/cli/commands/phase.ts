@@ -9,7 +9,7 @@ import { MAX_DIAGRAM_STEPS } from '../../core/analysis/phase/descentCells';
 import { MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation } from '../../core/analysis/phase/phaseDiagram';
 import { MAX_FIGURE_SIDE, phaseSvg, PLOT_H, PLOT_W } from '../../core/analysis/phase/phaseSvg';
 import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
-import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
+import { eachOf, excerpt, formatCount } from '../../core/experiment/diagnostic';
 import { Experiment, inputDimension } from '../../core/experiment/experiment';
 import { checkValue, keyNotInFile, NumericKey, numericKeys, otherKindKey, otherKindPhrase, resolveKey } from '../../core/experiment/hyperparameters';
 import { countJsonTokens } from '../../core/experiment/parse';
@@ -19,7 +19,7 @@ import { DESCENT_OUTCOMES } from '../../core/linearFlow/stability';
 import { LABEL_NAMES, SCORE_NAMES } from '../../core/mechanisms/classify';
 import { Command, fileKindFirst, printed, UsageError } from '../command';
 import { formatBytes, MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_OUTPUT_BYTES, NUMBER_BYTES, rereadTooLarge } from '../limits';
-import { formatLarge, outputTooLarge } from '../output';
+import { formatLarge, largeOverLimit, outputTooLarge } from '../output';
 import { outputFileProblem } from '../outputFile';
 
 const DEFAULT_SIZE = 64;
@@ -37,16 +37,16 @@ flow also scoredOver ("infinity", or "end" with classify.at) and budget; --desce
 diverged per cell: unsettled = the loss rose and is still above its start at the end of the budget, finite,
 where diverged is a blow-up) and lines (the critical rates ηK₀ = 2 and 4 of the linear network, as segments [x1, y1, x2, y2]).
 With --descent each cell runs gradient descent for time.end steps (without time.end, the file's default
-number of steps, the same for every cell), at most ${formatNumber(MAX_DIAGRAM_STEPS)} steps in all. The grid has at most
-${formatNumber(MAX_PHASE_CELLS)} cells: with --svg at most ${formatNumber(MAX_FIGURE_SIDE)} a side (the figure's plot is ${PLOT_W} × ${PLOT_H} pixels), in
+number of steps, the same for every cell), at most ${formatCount(MAX_DIAGRAM_STEPS)} steps in all. The grid has at most
+${formatCount(MAX_PHASE_CELLS)} cells: with --svg at most ${formatCount(MAX_FIGURE_SIDE)} a side (the figure's plot is ${PLOT_W} × ${PLOT_H} pixels), in
 JSON or CSV as many as keep the output within ${formatBytes(MAX_OUTPUT_BYTES)}; an
 axis other than γ, σ_u, σ_W, η_u, η_W or data.y redraws the initial weights per value, at most
-${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
+${formatCount(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
   operands: ['FILE'],
   options: [
     { flag: '--x', value: 'KEY=FROM:TO', required: true, help: 'the horizontal axis: a numeric hyperparameter and its range' },
     { flag: '--y', value: 'KEY=FROM:TO', required: true, help: 'the vertical axis' },
-    { flag: '--size', value: 'N|NxM', help: `cells along x and y (N: N × N; NxM: N columns, M rows; default ${DEFAULT_SIZE}; with --svg at most ${MAX_FIGURE_SIDE} a side)` },
+    { flag: '--size', value: 'N|NxM', help: `cells along x and y (N: N × N; NxM: N columns, M rows; default ${DEFAULT_SIZE}; with --svg at most ${formatCount(MAX_FIGURE_SIDE)} a side)` },
     { flag: '--linear', help: 'space both axes evenly (default: evenly in log, which needs both ends > 0)' },
     { flag: '--descent', help: 'gradient descent at each cell\'s rates for the step budget time.end, with its outcome (default: the exact flow)' },
     { flag: '--json', group: 'format', help: 'the diagram as one JSON object (the default)' },
@@ -103,7 +103,7 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
 function refusedNote(refused: Uint8Array, method: string): string {
   const n = refused.reduce((s, r) => s + r, 0);
   if (n === 0) return '';
-  return `flab: note: ${formatNumber(n)} of ${formatNumber(refused.length)} cells are refused (refused: true, no label or scores): their runs would print a number beyond 64 bits, and flab ${method === 'descent' ? 'simulate' : 'solve'} of each refuses it, naming the field and the values that work (docs/limits.md, "Representable ranges")\n`;
+  return `flab: note: ${formatCount(n)} of ${formatCount(refused.length)} cells are refused (refused: true, no label or scores): their runs would print a number beyond 64 bits, and flab ${method === 'descent' ? 'simulate' : 'solve'} of each refuses it, naming the field and the values that work (docs/limits.md, "Representable ranges")\n`;
 }
 
 interface CheckedAxis {
@@ -164,7 +164,7 @@ function gridSize(spec: string | undefined, format: string, method: string, fast
   const ny = Number(m[2] ?? m[1]);
   if (nx < 1 || ny < 1) throw new UsageError(`--size: each side needs at least 1 cell, got ${m[1]} × ${m[2] ?? m[1]}`);
   if (format === 'svg' && Math.max(nx, ny) > MAX_FIGURE_SIDE) {
-    throw new UsageError(`--size ${excerpt(spec)}: a ${nx} × ${ny} grid for --svg, over the limit of ${formatNumber(MAX_FIGURE_SIDE)} cells a side for a figure (docs/limits.md): its plot is ${PLOT_W} × ${PLOT_H} pixels, so more cells would not be seen, only computed; use at most ${MAX_FIGURE_SIDE} × ${MAX_FIGURE_SIDE}, or --json or --csv for the numbers`);
+    throw new UsageError(`--size ${excerpt(spec)}: a ${nx} × ${ny} grid for --svg, over the limit of ${formatCount(MAX_FIGURE_SIDE)} cells a side for a figure (docs/limits.md): its plot is ${PLOT_W} × ${PLOT_H} pixels, so more cells would not be seen, only computed; use at most ${formatCount(MAX_FIGURE_SIDE)} × ${formatCount(MAX_FIGURE_SIDE)}, or --json or --csv for the numbers`);
   }
   // The largest square grid every check of this format accepts: what each refusal advises.
   let n = Math.floor(Math.sqrt(MAX_PHASE_CELLS));
@@ -172,7 +172,7 @@ function gridSize(spec: string | undefined, format: string, method: string, fast
   else while (phaseOutputBytes(n, n, format, method, fastAxes) > MAX_OUTPUT_BYTES) n--;
   const cells = nx * ny;
   if (cells > MAX_PHASE_CELLS) {
-    throw new UsageError(`--size ${excerpt(spec)}: ${formatNumber(cells)} cells, over the limit of ${formatNumber(MAX_PHASE_CELLS)} for one diagram (docs/limits.md): use at most ${n} × ${n}`);
+    throw new UsageError(`--size ${excerpt(spec)}: ${formatCount(cells)} cells, over the limit of ${formatCount(MAX_PHASE_CELLS)} for one diagram (docs/limits.md): use at most ${n} × ${n}`);
   }
   if (format !== 'svg') {
     const tooLarge = outputTooLarge(phaseOutputBytes(nx, ny, format, method, fastAxes), `--size ${excerpt(spec)}: a ${nx} × ${ny} grid in ${format.toUpperCase()}`, `use at most ${n} × ${n}, or --svg OUT`);
@@ -238,14 +238,14 @@ function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: Numer
   if (variants > 0) {
     const { tokens, characters } = fileTokens();
     if (tokens * variants > MAX_ANALYSIS_TOKENS) {
-      throw new UsageError(`--x, --y: an axis over ${slow} checks the file again for each of its ${formatNumber(variants)} values: ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use a smaller --size${advice()}, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W`);
+      throw new UsageError(`--x, --y: an axis over ${slow} checks the file again for ${eachOf(variants, 'value')}: ${formatLarge(tokens)} JSON tokens each, ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).value} in all, over the limit of ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).limit} for one analysis (docs/limits.md): use a smaller --size${advice()}, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W`);
     }
     if (rereadTooLarge(characters, variants, '', '')) {
       throw new UsageError(rereadTooLarge(characters, variants, `--x, --y: an axis over ${slow}`, `use a smaller --size${advice()}, or axes over γ, σ_u, σ_W, η_u, η_W`)!);
     }
   }
   if (draws > MAX_ANALYSIS_DRAWS) {
-    throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatNumber(draws)} numbers in all, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size${advice()}, smaller widths, or axes over γ, σ_u, σ_W, η_u, η_W`);
+    throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatCount(draws)} numbers in all, over the limit of ${formatCount(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size${advice()}, smaller widths, or axes over γ, σ_u, σ_W, η_u, η_W`);
   }
 }
 

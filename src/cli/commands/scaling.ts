@@ -4,7 +4,7 @@
  * before the file is read, and their total draws before any run (docs/limits.md).
  */
 import { WIDTH_SCAN_SCORES, WidthScanResult, widthScan } from '../../core/analysis/widthScan';
-import { excerpt, formatNumber } from '../../core/experiment/diagnostic';
+import { countOf, excerpt, formatCount } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { inputDimension } from '../../core/experiment/experiment';
 import { resolveKey } from '../../core/experiment/hyperparameters';
@@ -13,7 +13,7 @@ import { seedAfter } from '../../core/math/rng';
 import { Command, fileKindFirst, printed, UsageError } from '../command';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_SCAN_SEEDS, MAX_SCAN_WIDTHS, rereadTooLarge } from '../limits';
 import { countJsonTokens } from '../../core/experiment/parse';
-import { csvNumber, formatLarge } from '../output';
+import { csvNumber, formatLarge, largeOverLimit } from '../output';
 
 const DEFAULT_WIDTHS = '64:65536';
 const DEFAULT_SEEDS = 5;
@@ -29,8 +29,8 @@ export const scalingCommand: Command = {
   summary: 'each score\'s median over seeds at widths over decades, fitted and analytic exponents',
   help: `--widths FROM:TO takes the powers of two from FROM to TO (ends included), FROM:TO:COUNT takes COUNT
 widths evenly in log (rounded, without repeats), and a list takes those widths: at most ${MAX_SCAN_WIDTHS} widths,
-each from 1 to ${formatNumber(MAX_WIDTH)}; width × input dimension at most ${formatNumber(MAX_PARAMETERS)} per run and
-${formatNumber(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). --json prints widths, seeds, scores
+each from 1 to ${formatCount(MAX_WIDTH)}; width × input dimension at most ${formatCount(MAX_PARAMETERS)} per run and
+${formatCount(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). --json prints widths, seeds, scores
 (medians of |score| over seeds), fitted and analytic exponents, exponents and phase.`,
   operands: ['FILE'],
   options: [
@@ -46,18 +46,18 @@ ${formatNumber(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). 
     const samples = experiment.data.kind === 'samples' ? experiment.data.samples.length : 1;
     const widest = Math.max(...widths);
     if (widest * D > MAX_PARAMETERS) {
-      throw new UsageError(`--widths: width ${formatNumber(widest)} × input dimension ${D} = ${formatNumber(widest * D)} weights, over the limit of ${formatNumber(MAX_PARAMETERS)} for one run (docs/limits.md): use widths up to ${formatNumber(Math.floor(MAX_PARAMETERS / D))}`);
+      throw new UsageError(`--widths: width ${formatCount(widest)} × input dimension ${D} = ${formatCount(widest * D)} weights, over the limit of ${formatCount(MAX_PARAMETERS)} for one run (docs/limits.md): use widths up to ${formatCount(Math.floor(MAX_PARAMETERS / D))}`);
     }
     const draws = seeds * widths.reduce((s, d) => s + (d + samples) * D, 0);
     if (draws > MAX_ANALYSIS_DRAWS) {
-      throw new UsageError(`--widths, --seeds: ${seeds} seeds × the widths' weights (width × input dimension, and the data) = ${formatNumber(draws)} numbers drawn, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use fewer seeds or smaller widths`);
+      throw new UsageError(`--widths, --seeds: ${countOf(seeds, 'seed')} × the widths' weights (width × input dimension, and the data) = ${formatCount(draws)} numbers drawn, over the limit of ${formatCount(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use fewer seeds or smaller widths`);
     }
     // Each width, then each seed at it, is written into the file's value and the file checked again.
     const variants = widths.length * (1 + seeds);
     const text = JSON.stringify(experiment.source ?? {});
     const tokens = countJsonTokens(text);
     if (tokens * variants > MAX_ANALYSIS_TOKENS) {
-      throw new UsageError(`--widths, --seeds: the scan checks the file again for each width and each seed (${formatNumber(variants)} times): ${formatLarge(tokens)} JSON tokens each, ${formatLarge(tokens * variants)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use fewer widths or seeds, or fewer samples in the file`);
+      throw new UsageError(`--widths, --seeds: the scan checks the file again for each width and each seed (${formatCount(variants)} times): ${formatLarge(tokens)} JSON tokens each, ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).value} in all, over the limit of ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).limit} for one analysis (docs/limits.md): use fewer widths or seeds, or fewer samples in the file`);
     }
     const reread = rereadTooLarge(text.length, variants, '--widths, --seeds: the scan', 'use fewer widths or seeds');
     if (reread) throw new UsageError(reread);
@@ -92,7 +92,7 @@ export function parseWidths(spec: string): number[] {
   const whole = (text: string): number => {
     if (!/^\d+$/.test(text.trim())) throw bad('expected FROM:TO, FROM:TO:COUNT or a list of whole numbers ≥ 1');
     const v = Number(text.trim());
-    if (!(v >= 1 && v <= MAX_WIDTH)) throw bad(`each width must be a whole number from 1 to ${formatNumber(MAX_WIDTH)} (model.width's range), got ${excerpt(text.trim())}`);
+    if (!(v >= 1 && v <= MAX_WIDTH)) throw bad(`each width must be a whole number from 1 to ${formatCount(MAX_WIDTH)} (model.width's range), got ${excerpt(text.trim())}`);
     return v;
   };
   const parts = spec.split(':');

@@ -6,7 +6,7 @@
  * a run that fails is located at the sweep's entry that asked for it, not at the file's own value.
  */
 import { SweepResult, sweepValueError, variantIndex, withValue } from '../../core/analysis/sweep';
-import { formatNumber } from '../../core/experiment/diagnostic';
+import { countOf, eachOf, formatCount } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
 import { countJsonTokens } from '../../core/experiment/parse';
@@ -17,17 +17,17 @@ import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { writtenAt } from '../experimentFile';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, rereadTooLarge } from '../limits';
-import { csvNumber, formatLarge, formatTable, outputTooLarge, reportedRows, tableNumber, trajectoryBytes } from '../output';
+import { csvNumber, formatLarge, formatTable, largeOverLimit, outputTooLarge, reportedRows, tableNumber, trajectoryBytes } from '../output';
 import { runNetworkSweep } from '../network';
 
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'one run per value of the file\'s "sweep" (exact for a linear network, gradient descent otherwise; a network experiment trains once per value)',
-  help: `A sweep has at most 1000 values (the schema), draws at most ${formatNumber(MAX_ANALYSIS_DRAWS)} numbers in all
+  help: `A sweep has at most 1,000 values (the schema), draws at most ${formatCount(MAX_ANALYSIS_DRAWS)} numbers in all
 (width × input dimension per run), re-validates the file at most ${formatLarge(MAX_ANALYSIS_TOKENS)} JSON tokens in all
 (its tokens per value), does at most ${formatLarge(MAX_ANALYSIS_WORK)} multiply-adds of gradient descent over its runs
 (steps × samples × weights; a network's sweep ${formatLarge(MAX_TRAINING_SWEEP_WORK)}), reports at most
-${formatNumber(MAX_SWEEP_POINTS)} points over all its runs, and prints at most the output limit (docs/limits.md). A
+${formatCount(MAX_SWEEP_POINTS)} points over all its runs, and prints at most the output limit (docs/limits.md). A
 network experiment's sweep prints {key, path, values, runs} with one \`flab train --json\` object per
 value; --csv puts the swept value first on every row.`,
   operands: ['FILE'],
@@ -107,12 +107,12 @@ function checkSweepSize(e: Experiment, spec: SweepSpec, format: string): void {
     bytes += trajectoryBytes(1, rows, format, 1);
   }
   if (draws > MAX_ANALYSIS_DRAWS) {
-    throw new ExperimentError(`the sweep draws width × input dimension initial weights (and reads the data) for each of its ${spec.values.length} values, ${formatNumber(draws)} numbers in all, over the limit of ${formatNumber(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use fewer values or a smaller width`, 'sweep');
+    throw new ExperimentError(`the sweep draws width × input dimension initial weights (and reads the data) for ${eachOf(spec.values.length, 'value')}, ${formatCount(draws)} numbers in all, over the limit of ${formatCount(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use fewer values or a smaller width`, 'sweep');
   }
-  const tooLarge = outputTooLarge(bytes, `the sweep's ${spec.values.length} runs`, 'use fewer values or fewer time.points, or --summary');
+  const tooLarge = outputTooLarge(bytes, `the sweep's ${countOf(spec.values.length, 'run')}`, 'use fewer values or fewer time.points, or --summary');
   if (tooLarge) throw new ExperimentError(tooLarge, 'sweep');
   if (points > MAX_SWEEP_POINTS) {
-    throw new ExperimentError(`the sweep's ${spec.values.length} runs report ${formatNumber(points)} points in all, over the limit of ${formatNumber(MAX_SWEEP_POINTS)} for one sweep (docs/limits.md): use fewer values or fewer time.points`, 'sweep');
+    throw new ExperimentError(`the sweep's ${countOf(spec.values.length, 'run')} report ${formatCount(points)} points in all, over the limit of ${formatCount(MAX_SWEEP_POINTS)} for one sweep (docs/limits.md): use fewer values or fewer time.points`, 'sweep');
   }
 }
 
@@ -125,7 +125,8 @@ export function checkRevalidation(loaded: LoadedExperiment, spec: SweepSpec, pas
   const tokens = countJsonTokens(loaded.source.text);
   const total = tokens * spec.values.length * passes;
   if (total > MAX_ANALYSIS_TOKENS) {
-    throw new ExperimentError(`the sweep checks the file again for each of its ${spec.values.length} values${passes > 1 ? ` (${passes} times: to plan its steps, then to run)` : ''}: ${formatLarge(tokens)} JSON tokens each, ${formatLarge(total)} in all, over the limit of ${formatLarge(MAX_ANALYSIS_TOKENS)} for one analysis (docs/limits.md): use fewer values, or fewer samples in the file`, 'sweep');
+    const said = largeOverLimit(total, MAX_ANALYSIS_TOKENS);
+    throw new ExperimentError(`the sweep checks the file again for ${eachOf(spec.values.length, 'value')}${passes > 1 ? ` (${passes} times: to plan its steps, then to run)` : ''}: ${formatLarge(tokens)} JSON tokens each, ${said.value} in all, over the limit of ${said.limit} for one analysis (docs/limits.md): use fewer values, or fewer samples in the file`, 'sweep');
   }
   const reread = rereadTooLarge(loaded.source.text.length, spec.values.length * passes, 'the sweep', 'use fewer values');
   if (reread) throw new ExperimentError(reread, 'sweep');
@@ -151,7 +152,8 @@ function checkDescentWork(e: Experiment, spec: SweepSpec, loaded: LoadedExperime
     if (runWork > largest.work) largest = { work: runWork, i };
   }
   if (work > MAX_ANALYSIS_WORK) {
-    throw new ExperimentError(`the sweep's ${spec.values.length} gradient-descent runs (model.activation "${e.model.activation}" runs the plain loop) do ${formatLarge(work)} multiply-adds in all (steps × samples × width × input dimension, summed over the runs; the largest, value ${largest.i}, ${formatLarge(largest.work)}), over the limit of ${formatLarge(MAX_ANALYSIS_WORK)} for one sweep (docs/limits.md): use fewer values, fewer steps (time.end) or a smaller width`, 'sweep');
+    const said = largeOverLimit(work, MAX_ANALYSIS_WORK);
+    throw new ExperimentError(`the sweep's ${countOf(spec.values.length, 'gradient-descent run')} (model.activation "${e.model.activation}" runs the plain loop) do ${said.value} multiply-adds in all (steps × samples × width × input dimension, summed over the runs; the largest, value ${largest.i}, ${formatLarge(largest.work)}), over the limit of ${said.limit} for one sweep (docs/limits.md): use fewer values, fewer steps (time.end) or a smaller width`, 'sweep');
   }
 }
 

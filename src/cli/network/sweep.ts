@@ -18,7 +18,7 @@ import { NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train'
 import { CliOutput, CommandContext, LoadedExperiment, printed, UsageError } from '../command';
 import { writtenAt } from '../experimentFile';
 import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
-import { formatLarge, formatTable, tableNumber } from '../output';
+import { formatTable, largeOverLimit, tableNumber } from '../output';
 import { Progress } from '../progress';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords, summaryWithData } from './train';
 
@@ -134,7 +134,8 @@ function checkTrainingWork(runs: readonly PlannedRun[], dataSwept: boolean): voi
 
 function trainingWorkError(work: number, runs: number, how: string, fits?: string): ExperimentError {
   const length = fits ? `fewer steps or epochs (${fits} for these values)` : 'fewer steps or epochs';
-  return new ExperimentError(`the sweep's ${runs === 1 ? 'one training does' : `${runs} trainings do`} about ${formatLarge(work)} multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; ${how}), over the limit of ${formatLarge(MAX_TRAINING_SWEEP_WORK)} for one sweep (docs/limits.md): use fewer values, ${length}, or smaller layers — or train each value with flab train, or in the panel (neither has this limit)`, 'sweep');
+  const said = largeOverLimit(work, MAX_TRAINING_SWEEP_WORK);
+  return new ExperimentError(`the sweep's ${runs === 1 ? 'one training does' : `${formatCount(runs)} trainings do`} about ${said.value} multiply-adds in all (steps × batch × 3 products per layer, plus each step's fixed cost; ${how}), over the limit of ${said.limit} for one sweep (docs/limits.md): use fewer values, ${length}, or smaller layers — or train each value with flab train, or in the panel (neither has this limit)`, 'sweep');
 }
 
 /**

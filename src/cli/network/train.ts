@@ -3,7 +3,7 @@
  * records (docs/networks.md, "Runs and output"). The data's limits are checked before it is read, the
  * network's before anything is allocated, and the output's before the first step (docs/limits.md).
  */
-import { countOf } from '../../core/experiment/diagnostic';
+import { countOf, formatCount } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
 import { checkpointFolderOf, NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
@@ -150,6 +150,6 @@ export function checkOutput(run: NetworkRun, format: string, records: readonly n
   const within = Math.max(least, leastRecordEvery(run.training.totalSteps, maxRecordsKept(L)));
   const instead = fits > 2 * runs ? `${cadenceAdvice(within, run.experiment.checkpoints?.every)}, or print --summary` : 'print --summary';
   const total = records.reduce((a, b) => a + b, 0);
-  const tooLarge = outputTooLarge(bytes, `${total.toLocaleString('en-US')} records${runs > 1 ? ` in ${runs} runs` : ''}`, instead);
+  const tooLarge = outputTooLarge(bytes, `${countOf(total, 'record')}${runs > 1 ? ` in ${formatCount(runs)} runs` : ''}`, instead);
   if (tooLarge) throw new ExperimentError(tooLarge, 'training.record');
 }

@@ -240,6 +240,35 @@ export function formatBound(target: number, side: 'atMost' | 'atLeast', ok: (x: 
 }
 
 /**
+ * A value over a limit and the limit, as a refusal prints them (`about 3.04e12 multiply-adds, over the
+ * limit of 3e12`): each written by `format` to `digits` significant digits, from two on, and to one more
+ * at a time while the two texts are alike — rounded alike, a value just over its limit read as the
+ * limit itself ("about 3e12 … over the limit of 3e12"). `format` rounds monotonically (a larger number
+ * never prints smaller), so texts that differ read as over; `value` > `limit`.
+ */
+export function overLimit(value: number, limit: number, format: (x: number, digits: number) => string): { value: string; limit: string; digits: number } {
+  for (let digits = 2; ; digits++) {
+    const v = format(value, digits);
+    const l = format(limit, digits);
+    if (v !== l || digits >= 17) return { value: v, limit: l, digits };
+  }
+}
+
+/**
+ * `overLimit` of numbers given by their natural logarithms (`formatLn`), beyond the 64-bit range too:
+ * "about 1.8e308, beyond the range of 64-bit numbers (1.8e308)" becomes 1.8e308 against 1.7977e308.
+ */
+export function lnOverLimit(ln: number, lnLimit: number): { value: string; limit: string; digits: number } {
+  return overLimit(ln, lnLimit, formatLn);
+}
+
+/** `overLimit` of sizes in bytes: `formatBytes`' short form, with the exact counts when the short forms are alike (`64 MiB (67,109,000 bytes)`). */
+export function bytesOverLimit(value: number, limit: number): { value: string; limit: string; digits: number } {
+  // Whole bytes (an estimate may be fractional): rounded up, a value over its limit stays over it.
+  return overLimit(Math.ceil(value), Math.ceil(limit), (x, digits) => formatBytes(x, digits > 2));
+}
+
+/**
  * An integer with thousands separators for a message: 47,040,000 (without Intl, whose first use costs
  * ~60 ms); from 10²¹, where JavaScript writes `1e+21`, as a power of ten (`powerOfTen`: 6.4·10²⁸, the
  * features of a header's dimensions multiplied).
@@ -252,6 +281,11 @@ export function formatCount(n: number): string {
   let text = digits.slice(0, head);
   for (let i = head; i < digits.length; i += 3) text += `,${digits.slice(i, i + 3)}`;
   return n < 0 ? `-${text}` : text;
+}
+
+/** `its one value`, `each of its 2 values`, `each of its 1,000 values`: what is done once per item of a count. */
+export function eachOf(n: number, noun: string, plural = `${noun}s`): string {
+  return n === 1 ? `its one ${noun}` : `each of its ${formatCount(n)} ${plural}`;
 }
 
 /** `1 record`, `2 records`, `10,000 records` (`plural` for nouns that do not take an s). */
@@ -296,16 +330,18 @@ export function powerOfTen(x: number): string {
 }
 
 /**
- * A number given by its natural logarithm, as a user would write it, to two significant digits:
- * `2.4e308` (beyond the 64-bit range too), `0.0012`; `Infinity` for ln = +∞ and `0` for −∞.
+ * A number given by its natural logarithm, as a user would write it, to `digits` significant digits
+ * (two: `2.4e308`, beyond the 64-bit range too; `0.0012`); `Infinity` for ln = +∞ and `0` for −∞.
  */
-export function formatLn(ln: number): string {
+export function formatLn(ln: number, digits = 2): string {
   if (!Number.isFinite(ln)) return ln > 0 ? 'Infinity' : '0';
   const x = Math.exp(ln);
-  if (Number.isFinite(x) && x >= 1e-300) return formatNumber(Number(x.toPrecision(2))).replace('e+', 'e');
+  // (Rounded up, a number near the largest 64-bit one is Infinity: written from its logarithm instead.)
+  const rounded = Number(x.toPrecision(digits));
+  if (Number.isFinite(rounded) && x >= 1e-300) return formatNumber(rounded).replace('e+', 'e');
   const decimal = ln / Math.LN10;
   let exponent = Math.floor(decimal);
-  let mantissa = Number(Math.pow(10, decimal - exponent).toPrecision(2));
+  let mantissa = Number(Math.pow(10, decimal - exponent).toPrecision(digits));
   if (mantissa >= 10) {
     mantissa /= 10;
     exponent += 1;

@@ -5,7 +5,7 @@
  * experiment has its own keys (the linear model's by default; a network file's under `network`).
  */
 import { parsePath } from './jsonPath';
-import { didYouMean, excerpt, formatNumber } from './diagnostic';
+import { didYouMean, excerpt, formatCount, formatNumber } from './diagnostic';
 import { EXPERIMENT_SCHEMA, ExperimentKind, kindSchema } from './kind';
 import { SchemaNode } from './schema';
 
@@ -277,14 +277,18 @@ export function keyNotInFile(root: unknown, path: string, kind: ExperimentKind =
   return null;
 }
 
-/** Why `value` is not allowed for `key`, or null when it is. */
+/**
+ * Why `value` is not allowed for `key`, or null when it is. The bounds of a count (an integer key: samples,
+ * steps, a width) and a whole value of one are written as counts are (`formatCount`: 10,000).
+ */
 export function checkValue(key: NumericKey, value: number): string | null {
   if (!Number.isFinite(value)) return `${key.path} must be a finite number, got ${formatNumber(value)}`;
   if (key.integer && !Number.isInteger(value)) return `${key.path} must be an integer, got ${formatNumber(value)}`;
-  if (key.exclusiveMinimum !== undefined && !(value > key.exclusiveMinimum)) return `${key.path} must be > ${formatNumber(key.exclusiveMinimum)}, got ${formatNumber(value)}`;
-  if (key.minimum !== undefined && !(value >= key.minimum)) return `${key.path} must be ≥ ${formatNumber(key.minimum)}, got ${formatNumber(value)}`;
-  if (key.maximum !== undefined && !(value <= key.maximum)) return `${key.path} must be ≤ ${formatNumber(key.maximum)}, got ${formatNumber(value)}${key.maximumReason ? `: ${key.maximumReason}` : ''}`;
-  if (key.exclusiveMaximum !== undefined && !(value < key.exclusiveMaximum)) return `${key.path} must be < ${formatNumber(key.exclusiveMaximum)}, got ${formatNumber(value)}`;
+  const n = (x: number) => (key.integer && Number.isSafeInteger(x) ? formatCount(x) : formatNumber(x));
+  if (key.exclusiveMinimum !== undefined && !(value > key.exclusiveMinimum)) return `${key.path} must be > ${n(key.exclusiveMinimum)}, got ${n(value)}`;
+  if (key.minimum !== undefined && !(value >= key.minimum)) return `${key.path} must be ≥ ${n(key.minimum)}, got ${n(value)}`;
+  if (key.maximum !== undefined && !(value <= key.maximum)) return `${key.path} must be ≤ ${n(key.maximum)}, got ${n(value)}${key.maximumReason ? `: ${key.maximumReason}` : ''}`;
+  if (key.exclusiveMaximum !== undefined && !(value < key.exclusiveMaximum)) return `${key.path} must be < ${n(key.exclusiveMaximum)}, got ${n(value)}`;
   return null;
 }
 

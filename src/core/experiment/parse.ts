@@ -5,7 +5,7 @@
  * (shapes that must agree, collinear data, ordered times, sizes).
  */
 import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree } from 'jsonc-parser';
-import { Diagnostic, excerpt, formatCount, formatLn, formatNumber } from './diagnostic';
+import { countOf, Diagnostic, excerpt, formatBound, formatCount, formatLn, formatNumber, lnOverLimit } from './diagnostic';
 import { LinearData, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
 import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS, kindConfusion, kindSchema } from './kind';
 import { JSON_TOKENS_MEMORY, MAX_JSON_TOKENS, MAX_PARAMETERS } from './limits';
@@ -408,7 +408,7 @@ function checkSemantics(e: Experiment, tree: Node, out: Diagnostic[], text: stri
     D = samples[0].x.length;
     for (let i = 1; i < samples.length; i++) {
       if (samples[i].x.length !== D) {
-        error(`data.samples[${i}].x has ${samples[i].x.length} entries, but data.samples[0].x has ${D}: every input must have the same dimension`, `data.samples[${i}].x`);
+        error(`data.samples[${i}].x has ${countOf(samples[i].x.length, 'entry', 'entries')}, but data.samples[0].x has ${formatCount(D)}: every input must have the same dimension`, `data.samples[${i}].x`);
         return;
       }
     }
@@ -421,23 +421,23 @@ function checkSemantics(e: Experiment, tree: Node, out: Diagnostic[], text: stri
         const path = `data.samples[${over.sample}].y`;
         const at = locatePath(tree, path);
         const written = excerpt(text.slice(at.offset, at.offset + at.length));
-        error(`${path} = ${written}: the data's irreducible loss ½E[(y − βa)²] (the least loss any weights reach, included in every loss printed; docs/model.md §1) is about ${over.size}, beyond the 64-bit range (sizes above ${formatLn(Math.log(MAX_PRINTED_SIZE))} are refused); scaled together, the targets must be at most about ${over.largest} in size (docs/limits.md, "Representable ranges")`, path);
+        error(`${path} = ${written}: the data's irreducible loss ½E[(y − βa)²] (the least loss any weights reach, included in every loss printed; docs/model.md §1) is about ${over.size}, beyond the 64-bit range (sizes above ${over.limit} are refused); scaled together, the targets must be at most about ${over.largest} in size (docs/limits.md, "Representable ranges")`, path);
       }
     }
   }
 
   // Sizes.
   if (d * D > MAX_PARAMETERS) {
-    error(`model.width × input dimension = ${d} × ${D} = ${formatNumber(d * D)} hidden weights exceeds the limit of ${formatNumber(MAX_PARAMETERS)} (${formatNumber(MAX_PARAMETERS * 8 / 1e6)} MB of 64-bit numbers to draw and reduce)`, 'model.width');
+    error(`model.width × input dimension = ${formatCount(d)} × ${formatCount(D)} = ${formatCount(d * D)} hidden weights exceeds the limit of ${formatCount(MAX_PARAMETERS)} (${formatNumber(MAX_PARAMETERS * 8 / 1e6)} MB of 64-bit numbers to draw and reduce)`, 'model.width');
   }
 
   // An explicit initialisation must match the width and the input dimension.
   if (e.init.kind === 'explicit') {
-    if (e.init.u.length !== d) error(`init.u has ${e.init.u.length} entries, but model.width is ${d}`, 'init.u');
-    if (e.init.W.length !== d) error(`init.W has ${e.init.W.length} rows, but model.width is ${d}`, 'init.W');
+    if (e.init.u.length !== d) error(`init.u has ${countOf(e.init.u.length, 'entry', 'entries')}, but model.width is ${formatCount(d)}`, 'init.u');
+    if (e.init.W.length !== d) error(`init.W has ${countOf(e.init.W.length, 'row')}, but model.width is ${formatCount(d)}`, 'init.W');
     for (let i = 0; i < e.init.W.length; i++) {
       if (e.init.W[i].length !== D) {
-        error(`init.W[${i}] has ${e.init.W[i].length} entries, but the input dimension (length of the data's x) is ${D}`, `init.W[${i}]`);
+        error(`init.W[${i}] has ${countOf(e.init.W[i].length, 'entry', 'entries')}, but the input dimension (length of the data's x) is ${formatCount(D)}`, `init.W[${i}]`);
         break;
       }
     }
@@ -468,7 +468,7 @@ const MAX_PRINTED_SIZE = Number.MAX_VALUE / 16;
  * |y| (no overflow) from the residuals (no cancellation); a residual below 1e-14 of the targets is
  * rounding, read as a perfect fit.
  */
-function irreducibleLossOverflow(samples: Sample[]): { sample: number; size: string; largest: string } | null {
+function irreducibleLossOverflow(samples: Sample[]): { sample: number; size: string; limit: string; largest: string } | null {
   const first = samples.findIndex((s) => s.x.some((v) => v !== 0));
   const n = unit(samples[first].x);
   const a = samples.map((s) => dot(s.x, n));
@@ -499,7 +499,11 @@ function irreducibleLossOverflow(samples: Sample[]): { sample: number; size: str
   const lnLimit = Math.log(MAX_PRINTED_SIZE);
   if (lnLoss <= lnLimit) return null;
   const bound = Math.exp(Math.log(my) + (lnLimit - lnLoss) / 2);
-  return { sample, size: formatLn(lnLoss), largest: formatLn(Math.log(bound)) };
+  // The size and the limit to as many digits as tell them apart (a size just over it read as the limit).
+  const said = lnOverLimit(lnLoss, lnLimit);
+  // The largest size offered is one that fits, rounded down: "at most about 5e153" refused targets of 4.997e153.
+  const largest = Number.isFinite(bound) && bound > 0 ? formatBound(bound, 'atMost', (x) => x <= bound) : formatLn(Math.log(bound));
+  return { sample, size: said.value, limit: said.limit, largest };
 }
 
 /** A number to two digits, as a message writes it: 1.1e307. */

@@ -10,7 +10,7 @@
  * instead of a guess at a misspelling.
  */
 import type { Node } from 'jsonc-parser';
-import { Diagnostic, didYouMean, didYouMeanValue, excerpt, formatNumber, joinPath } from './diagnostic';
+import { countOf, Diagnostic, didYouMean, didYouMeanValue, excerpt, formatCount, formatNumber, joinPath } from './diagnostic';
 
 export interface SchemaNode {
   type?: string | string[];
@@ -172,12 +172,16 @@ function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
 function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): void {
   const value = node.value as number;
   const got = `got ${describeNode(node, c.text)}`;
+  // The bounds of a count (an integer: samples, steps, a width) as counts are written (10,000; the
+  // value is echoed as written).
+  const integer = schema.type === 'integer' || (Array.isArray(schema.type) && schema.type.includes('integer') && !schema.type.includes('number'));
+  const bound = (x: number) => (integer && Number.isSafeInteger(x) ? formatCount(x) : formatNumber(x));
   /** Why `v` is out of the schema's bounds, or null. */
   const outOfBounds = (v: number): string | null => {
-    if (schema.exclusiveMinimum !== undefined && !(v > schema.exclusiveMinimum)) return `${name(path)} must be > ${formatNumber(schema.exclusiveMinimum)}, ${got}`;
-    if (schema.minimum !== undefined && !(v >= schema.minimum)) return `${name(path)} must be ≥ ${formatNumber(schema.minimum)}, ${got}`;
-    if (schema.maximum !== undefined && !(v <= schema.maximum)) return `${name(path)} must be ≤ ${formatNumber(schema.maximum)}, ${got}${because(schema)}`;
-    if (schema.exclusiveMaximum !== undefined && !(v < schema.exclusiveMaximum)) return `${name(path)} must be < ${formatNumber(schema.exclusiveMaximum)}, ${got}`;
+    if (schema.exclusiveMinimum !== undefined && !(v > schema.exclusiveMinimum)) return `${name(path)} must be > ${bound(schema.exclusiveMinimum)}, ${got}`;
+    if (schema.minimum !== undefined && !(v >= schema.minimum)) return `${name(path)} must be ≥ ${bound(schema.minimum)}, ${got}`;
+    if (schema.maximum !== undefined && !(v <= schema.maximum)) return `${name(path)} must be ≤ ${bound(schema.maximum)}, ${got}${because(schema)}`;
+    if (schema.exclusiveMaximum !== undefined && !(v < schema.exclusiveMaximum)) return `${name(path)} must be < ${bound(schema.exclusiveMaximum)}, ${got}`;
     if (!Number.isFinite(v)) return `${name(path)} must be a finite number, ${got}`;
     return null;
   };
@@ -199,10 +203,10 @@ function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): vo
 function checkString(node: Node, schema: SchemaNode, path: string, c: Check): void {
   const length = (node.value as string).length;
   if (schema.minLength !== undefined && length < schema.minLength) {
-    const want = schema.minLength === 1 ? 'must not be empty' : `must have at least ${schema.minLength} characters`;
+    const want = schema.minLength === 1 ? 'must not be empty' : `must have at least ${countOf(schema.minLength, 'character')}`;
     c.out.push(error(`${name(path)} ${want}, got ${describeNode(node, c.text)}`, path, node));
   } else if (schema.maxLength !== undefined && length > schema.maxLength) {
-    const want = schema.maxLength === 1 ? 'must be one character' : `may have at most ${schema.maxLength} characters`;
+    const want = schema.maxLength === 1 ? 'must be one character' : `may have at most ${countOf(schema.maxLength, 'character')}`;
     c.out.push(error(`${name(path)} ${want}, got ${describeNode(node, c.text)}`, path, node));
   }
 }
@@ -240,9 +244,9 @@ function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): vo
   }
   const count = seen.size;
   if (schema.minProperties !== undefined && count < schema.minProperties) {
-    out.push(error(`${name(path)} must have at least ${schema.minProperties} key${schema.minProperties === 1 ? '' : 's'}`, path, node));
+    out.push(error(`${name(path)} must have at least ${countOf(schema.minProperties, 'key')}`, path, node));
   } else if (schema.maxProperties !== undefined && count > schema.maxProperties) {
-    out.push(error(`${name(path)} may have at most ${schema.maxProperties} key${schema.maxProperties === 1 ? '' : 's'}, got ${count}`, path, node));
+    out.push(error(`${name(path)} may have at most ${countOf(schema.maxProperties, 'key')}, got ${formatCount(count)}`, path, node));
   }
   for (const key of schema.required ?? []) {
     if (!seen.has(key)) {
@@ -263,10 +267,10 @@ function checkArray(node: Node, schema: SchemaNode, path: string, c: Check): voi
   const out = c.out;
   const items = node.children ?? [];
   if (schema.minItems !== undefined && items.length < schema.minItems) {
-    out.push(error(`${name(path)} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, got ${items.length}`, path, node));
+    out.push(error(`${name(path)} must have at least ${countOf(schema.minItems, 'item')}, got ${formatCount(items.length)}`, path, node));
   }
   if (schema.maxItems !== undefined && items.length > schema.maxItems) {
-    out.push(error(`${name(path)} may have at most ${schema.maxItems} items, got ${items.length}${because(schema)}`, path, node));
+    out.push(error(`${name(path)} may have at most ${countOf(schema.maxItems, 'item')}, got ${formatCount(items.length)}${because(schema)}`, path, node));
   }
   if (schema.items) {
     const before = out.length;

@@ -4,7 +4,7 @@
  * `"parameterisation"` gives every plain number of the five scalable keys its preset exponent.
  */
 import { Experiment, Parameterisation, WidthPower } from './experiment';
-import { formatBound, formatLn, formatNumber } from './diagnostic';
+import { formatBound, formatLn, formatNumber, lnOverLimit } from './diagnostic';
 import { getNumber, isWidthPower, withNumber } from './hyperparameters';
 
 /** The five hyperparameters that may scale with the width, by JSON path. */
@@ -77,10 +77,10 @@ export interface WrittenBase {
  * (`the width d = 64`). A sweep over the key says its value once: `sweepValueError` drops this up to
  * the ";".
  */
-export function widthPowerSaid(power: WidthPower, width: number, where: string, written: WrittenBase): string {
+export function widthPowerSaid(power: WidthPower, width: number, where: string, written: WrittenBase, digits = 2): string {
   const value = power.base * Math.pow(width, power.exponent);
   const exact = Number.isFinite(value) && (value !== 0 || power.base === 0);
-  const used = exact ? formatNumber(Number(value.toPrecision(12))) : `about ${formatLn(Math.log(power.base) + power.exponent * Math.log(width))}`;
+  const used = exact ? formatNumber(Number(value.toPrecision(12))) : `about ${formatLn(lnWidthPower(power, width), digits)}`;
   return `${written.at} = ${formatNumber(power.base)}${written.note ?? ''}; the value used, base · d^${formatNumber(power.exponent)} at ${where}, is ${used}`;
 }
 
@@ -96,13 +96,21 @@ export function widthPowerRangeProblem(power: WidthPower, width: number, where: 
   const value = power.base * factor;
   const said = widthPowerSaid(power, width, where, written);
   if (!Number.isFinite(value)) {
-    return { path: written.at, message: `${said}: beyond the range of 64-bit numbers (1.8e308): give a base of at most ${formatBound(Number.MAX_VALUE / factor, 'atMost', (b) => Number.isFinite(b * factor))}` };
+    // Both rounded to two digits, a value just past the range read as its end ("about 1.8e308: beyond
+    // the range of 64-bit numbers (1.8e308)"): as many digits as tell them apart.
+    const over = lnOverLimit(lnWidthPower(power, width), Math.log(Number.MAX_VALUE));
+    return { path: written.at, message: `${widthPowerSaid(power, width, where, written, over.digits)}: beyond the range of 64-bit numbers (${over.limit}): give a base of at most ${formatBound(Number.MAX_VALUE / factor, 'atMost', (b) => Number.isFinite(b * factor))}` };
   }
   if (value === 0 && power.base !== 0) {
     const zero = positive ? `which ${written.at.replace(/\.base$/, '')} must not be` : 'a different experiment';
     return { path: written.at, message: `${said}: below the smallest 64-bit number (5e-324), where it is 0, ${zero}: give a base of at least ${formatBound(Number.MIN_VALUE / factor, 'atLeast', (b) => b * factor !== 0)}${positive ? '' : ', or 0 if that is what you mean'}` };
   }
   return null;
+}
+
+/** ln(base · d^exponent), finite where the value itself is beyond 64 bits. */
+function lnWidthPower(power: WidthPower, width: number): number {
+  return Math.log(power.base) + power.exponent * Math.log(width);
 }
 
 /** The width exponents of an experiment (0 for hyperparameters that do not scale). */

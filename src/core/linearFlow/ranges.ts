@@ -5,7 +5,7 @@
  * with the field to blame, its value, and the values of that field that work with the others as they
  * are — found in O(1) per trial by rebuilding the flow from its spec with that one value changed.
  */
-import { formatLn, formatNumber } from '../experiment/diagnostic';
+import { formatLn, formatNumber, lnOverLimit } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Experiment } from '../experiment/experiment';
 import { logAddExp, logSubExp } from '../math/logDomain';
@@ -311,8 +311,10 @@ function blamed(e: Experiment, field: Field): { powered: ReturnType<typeof width
 
 /** The range message of a magnitude beyond 64 bits: which field to blame, its value, and the values that work. */
 export function rangeError(e: Experiment, spec: FlowSpec, m: Magnitude, o: MagnitudeOptions): ExperimentError {
-  const size = Number.isFinite(m.ln) ? `about ${formatLn(m.ln)}` : 'infinite';
-  const head = `${m.what} is ${size}, beyond the 64-bit range (sizes above ${formatLn(LN_LIMIT)} are refused)`;
+  // The size and the limit to as many digits as tell them apart: a size just over the limit read as it.
+  const said = Number.isFinite(m.ln) && m.ln > LN_LIMIT ? lnOverLimit(m.ln, LN_LIMIT) : { value: formatLn(m.ln), limit: formatLn(LN_LIMIT) };
+  const size = Number.isFinite(m.ln) ? `about ${said.value}` : 'infinite';
+  const head = `${m.what} is ${size}, beyond the 64-bit range (sizes above ${said.limit} are refused)`;
   const best = fieldToBlame(e, spec, m, o);
   if (!best) return new ExperimentError(`${head}: the experiment's values are out of the representable range (docs/limits.md, "Representable ranges")`, '');
   const { field } = best;

@@ -7,6 +7,7 @@
  * checkpoint cadence against the record cadence, the data spec's own rules, width powers that leave
  * their range, the sweep's key and values.
  */
+import { formatCount } from '../experiment/diagnostic';
 import { ExperimentError, VariantError } from '../experiment/errors';
 import { SweepSpec, WidthPower } from '../experiment/experiment';
 import { isWidthPower, withNumber } from '../experiment/hyperparameters';
@@ -149,7 +150,7 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
   }
   const checkpoints = t.checkpoints;
   if (checkpoints && t.record?.every !== undefined && checkpoints.every % t.record.every !== 0) {
-    problem('training.checkpoints.every', `a checkpoint is written at a record: training.checkpoints.every (${checkpoints.every}) must be a multiple of training.record.every (${t.record.every})`);
+    problem('training.checkpoints.every', `a checkpoint is written at a record: training.checkpoints.every (${formatCount(checkpoints.every)}) must be a multiple of training.record.every (${formatCount(t.record.every)})`);
   }
   for (const e of dataSpecProblems(raw.data)) problem(e.path, reportedMessage(e));
 

@@ -135,11 +135,11 @@ export function leastRecordEvery(steps: number, maxRecords: number): number {
  * "Cadence").
  */
 export function cadenceAdvice(least: number, checkpointsEvery?: number): string {
-  const n = formatCount(least);
-  if (checkpointsEvery === undefined) return `record every ${n} steps or more (training.record.every)`;
+  const n = countOf(least, 'step');
+  if (checkpointsEvery === undefined) return `record every ${n} or more (training.record.every)`;
   const divisor = leastDivisorFrom(checkpointsEvery, least);
-  if (divisor !== null) return `record every ${formatCount(divisor)} steps (training.record.every: a divisor of training.checkpoints.every, ${formatCount(checkpointsEvery)}, since a checkpoint is written at a record)`;
-  return `record every ${n} steps (training.record.every) and write checkpoints every ${n} steps or a multiple of ${n} (training.checkpoints.every, now ${formatCount(checkpointsEvery)}: a checkpoint is written at a record)`;
+  if (divisor !== null) return `record every ${countOf(divisor, 'step')} (training.record.every: a divisor of training.checkpoints.every, ${formatCount(checkpointsEvery)}, since a checkpoint is written at a record)`;
+  return `record every ${n} (training.record.every) and write checkpoints every ${n} or a multiple of ${formatCount(least)} (training.checkpoints.every, now ${formatCount(checkpointsEvery)}: a checkpoint is written at a record)`;
 }
 
 /** The least divisor of `k` that is ≥ `from`, or null when `from` > k. O(√k). */
@@ -163,7 +163,7 @@ function leastDivisorFrom(k: number, from: number): number | null {
  */
 export function recordsInMemoryProblem(records: number, every: number, steps: number, layers: number, advice = cadenceAdvice(leastRecordEvery(steps, maxRecordsKept(layers)))): ExperimentError | null {
   if (records * layers <= NETWORK_LIMITS.recordLayers) return null;
-  return new ExperimentError(`a record every ${countOf(every, 'step')} over ${formatCount(steps)} steps makes ${formatCount(records)} records of ${layers} weight matrices, over the limit of ${formatCount(NETWORK_LIMITS.recordLayers)} matrices in all (every record is kept in memory): ${advice}`, 'training.record.every');
+  return new ExperimentError(`a record every ${countOf(every, 'step')} over ${countOf(steps, 'step')} makes ${countOf(records, 'record')} of ${countOf(layers, 'weight matrix', 'weight matrices')}, over the limit of ${formatCount(NETWORK_LIMITS.recordLayers)} matrices in all (every record is kept in memory): ${advice}`, 'training.record.every');
 }
 
 /** A partial spec, as tests and benches write one: everything but the hidden widths has a default. */
@@ -278,7 +278,7 @@ export function specSemantics(spec: NetworkSpec, rateWritten: 'number' | 'list' 
   const out: ExperimentError[] = [];
   const layers = spec.model.hidden.length + 1;
   if (spec.training.learningRate.length !== layers) {
-    out.push(new ExperimentError(`one learning rate per weight matrix: this network has ${layers}, got ${spec.training.learningRate.length}`, 'training.learningRate'));
+    out.push(new ExperimentError(`one learning rate per weight matrix: this network has ${formatCount(layers)}, got ${formatCount(spec.training.learningRate.length)}`, 'training.learningRate'));
   }
   if (spec.init.kind === 'explicit') out.push(...explicitWeightProblems(spec.init.weights, spec.model));
   out.push(...float32Problems(spec, rateWritten, widths));
@@ -381,7 +381,7 @@ export function float32Problems(spec: NetworkSpec, rateWritten: 'number' | 'list
           else first = float32Problem(`init.weights[${l}][${i}][${j}]`, x);
         }
       }
-      if (first) out.push(more ? new ExperimentError(`${first.message} (W_${l + 1} has ${more} more entr${more === 1 ? 'y' : 'ies'} beyond the range)`, first.path) : first);
+      if (first) out.push(more ? new ExperimentError(`${first.message} (W_${l + 1} has ${countOf(more, 'more entry', 'more entries')} beyond the range)`, first.path) : first);
     });
   }
   return out;
@@ -401,11 +401,11 @@ function explicitWeightProblems(weights: number[][][], model: NetworkModel): Exp
   const out: ExperimentError[] = [];
   const layers = model.hidden.length + 1;
   if (weights.length !== layers) {
-    return [new ExperimentError(`${countOf(layers, 'weight matrix', 'weight matrices')} expected (hidden ${JSON.stringify(model.hidden)} + the output layer), got ${weights.length}`, 'init.weights')];
+    return [new ExperimentError(`${countOf(layers, 'weight matrix', 'weight matrices')} expected (hidden ${JSON.stringify(model.hidden)} + the output layer), got ${formatCount(weights.length)}`, 'init.weights')];
   }
   let parameters = 0;
   for (const w of weights) parameters += w.reduce((s, row) => s + row.length, 0);
-  if (parameters > NETWORK_LIMITS.parameters) return [new ExperimentError(`${formatCount(parameters)} explicit weights exceed the limit of ${formatCount(NETWORK_LIMITS.parameters)}`, 'init.weights')];
+  if (parameters > NETWORK_LIMITS.parameters) return [new ExperimentError(`${countOf(parameters, 'explicit weight')} exceed the limit of ${formatCount(NETWORK_LIMITS.parameters)}`, 'init.weights')];
   // Each matrix against the widths the file gives (model.hidden), so that every wrong matrix is said, each
   // message led by its key as the schema's are: until 2026-12-02 a matrix's columns were held to the
   // previous matrix's rows, and a wrong W_1 of 1 row made a W_2 of 1 column pass, unsaid.
@@ -416,7 +416,7 @@ function explicitWeightProblems(weights: number[][][], model: NetworkModel): Exp
       out.push(new ExperimentError(`${path} (${name}) has no rows`, path));
       return;
     }
-    if (l < layers - 1 && w.length !== model.hidden[l]) out.push(new ExperimentError(`${path} (${name}) must have ${countOf(model.hidden[l], 'row')} (model.hidden[${l}]), got ${w.length}`, path));
+    if (l < layers - 1 && w.length !== model.hidden[l]) out.push(new ExperimentError(`${path} (${name}) must have ${countOf(model.hidden[l], 'row')} (model.hidden[${l}]), got ${formatCount(w.length)}`, path));
     if (w.every((row) => row.length === 0)) {
       out.push(new ExperimentError(`${path} (${name}) has no columns`, `${path}[0]`));
       return;
@@ -429,14 +429,14 @@ function explicitWeightProblems(weights: number[][][], model: NetworkModel): Exp
     const wrong = w.flatMap((row, i) => (row.length === cols ? [] : [i]));
     if (wrong.length === 0) return;
     if (widthKey && wrong.length === w.length && w.every((row) => row.length === w[0].length)) {
-      out.push(new ExperimentError(`${path} (${name}) must have ${countOf(cols, 'column')} (${widthKey}), got ${w[0].length}`, `${path}[0]`));
+      out.push(new ExperimentError(`${path} (${name}) must have ${countOf(cols, 'column')} (${widthKey}), got ${formatCount(w[0].length)}`, `${path}[0]`));
       return;
     }
     const i = wrong[0];
     const right = w.length - wrong.length;
     const reason = widthKey ? ` (${widthKey})` : `, as ${right === 1 ? '1 other row has' : `${formatCount(right)} other rows have`}`;
     const others = wrong.length > 1 ? ` (${countOf(wrong.length - 1, 'more row')} of ${name} ${wrong.length > 2 ? 'have' : 'has'} another length)` : '';
-    out.push(new ExperimentError(`${path}[${i}] (row ${i} of ${name}) must have ${countOf(cols, 'entry', 'entries')}${reason}, got ${w[i].length}${others}`, `${path}[${i}]`));
+    out.push(new ExperimentError(`${path}[${i}] (row ${i} of ${name}) must have ${countOf(cols, 'entry', 'entries')}${reason}, got ${formatCount(w[i].length)}${others}`, `${path}[${i}]`));
   });
   return out;
 }

@@ -987,7 +987,7 @@ export function chooseEngine(asked: 'auto' | TrainingEngine, stepRows: number, c
   const oneChunk = stepRows <= chunkRows;
   if (asked === 'onnxruntime') {
     if (ort instanceof Error) throw new BackendError(`onnxruntime-node cannot run here (${ort.message.split('\n')[0]}); the tfjs backend can`);
-    if (!oneChunk) throw new BackendError(`a step of ${stepRows} samples is summed over chunks of ${chunkRows}, which only the tfjs backend does: use --backend tfjs (or auto), or a batch of at most ${chunkRows}`);
+    if (!oneChunk) throw new BackendError(`a step of ${countOf(stepRows, 'sample')} is summed over chunks of ${formatCount(chunkRows)}, which only the tfjs backend does: use --backend tfjs (or auto), or a batch of at most ${formatCount(chunkRows)}`);
     return 'onnxruntime';
   }
   return ort instanceof Error || !oneChunk ? 'tfjs' : 'onnxruntime';
@@ -1003,34 +1003,34 @@ const finiteInputs = new WeakSet<Dataset['x']>();
 export function datasetProblems(d: Dataset, path: string): ExperimentError[] {
   const out: ExperimentError[] = [];
   const bad = (message: string) => out.push(new ExperimentError(message, path));
-  if (!(Number.isInteger(d.count) && d.count >= 1)) bad(`a data set needs at least one sample, got ${d.count}`);
-  if (!(Number.isInteger(d.features) && d.features >= 1)) bad(`a sample needs at least one feature, got ${d.features}`);
+  if (!(Number.isInteger(d.count) && d.count >= 1)) bad(`a data set needs at least one sample, got ${formatCount(d.count)}`);
+  if (!(Number.isInteger(d.features) && d.features >= 1)) bad(`a sample needs at least one feature, got ${formatCount(d.features)}`);
   if (out.length) return out;
-  if (d.x.length !== d.count * d.features) return [new ExperimentError(`${d.count} samples × ${d.features} features = ${d.count * d.features} inputs expected, the array holds ${d.x.length}`, path)];
+  if (d.x.length !== d.count * d.features) return [new ExperimentError(`${countOf(d.count, 'sample')} × ${countOf(d.features, 'feature')} = ${countOf(d.count * d.features, 'input')} expected, the array holds ${formatCount(d.x.length)}`, path)];
   if (!finiteInputs.has(d.x)) {
     let k = 0;
     while (k < d.x.length && Number.isFinite(d.x[k])) k++;
-    if (k < d.x.length) bad(`input ${d.x[k]} at sample ${Math.floor(k / d.features)}, feature ${k % d.features}: inputs must be finite`);
+    if (k < d.x.length) bad(`input ${d.x[k]} at sample ${formatCount(Math.floor(k / d.features))}, feature ${formatCount(k % d.features)}: inputs must be finite`);
     else finiteInputs.add(d.x);
   }
   const t = d.targets;
   if (t.kind === 'classes') {
     if (!(Number.isInteger(t.classCount) && t.classCount >= 2)) bad(`class targets need at least 2 classes, got ${t.classCount}`);
-    else if (t.labels.length !== d.count) bad(`${d.count} class labels expected, got ${t.labels.length}`);
+    else if (t.labels.length !== d.count) bad(`${countOf(d.count, 'class label')} expected, got ${formatCount(t.labels.length)}`);
     else {
       for (let i = 0; i < t.labels.length; i++) {
         if (!(t.labels[i] >= 0 && t.labels[i] < t.classCount)) {
-          bad(`label ${t.labels[i]} of sample ${i} is not a class in [0, ${t.classCount})`);
+          bad(`label ${t.labels[i]} of sample ${formatCount(i)} is not a class in [0, ${t.classCount})`);
           break;
         }
       }
     }
   } else {
     if (!(Number.isInteger(t.outputs) && t.outputs >= 1)) bad(`regression targets need at least 1 output, got ${t.outputs}`);
-    else if (t.values.length !== d.count * t.outputs) bad(`${countOf(d.count, 'sample')} × ${countOf(t.outputs, 'output')} = ${countOf(d.count * t.outputs, 'target value')} expected, got ${t.values.length}`);
+    else if (t.values.length !== d.count * t.outputs) bad(`${countOf(d.count, 'sample')} × ${countOf(t.outputs, 'output')} = ${countOf(d.count * t.outputs, 'target value')} expected, got ${formatCount(t.values.length)}`);
     else {
       const k = t.values.findIndex((v) => !Number.isFinite(v));
-      if (k >= 0) bad(`target ${t.values[k]} at sample ${Math.floor(k / t.outputs)}, output ${k % t.outputs}: targets must be finite`);
+      if (k >= 0) bad(`target ${t.values[k]} at sample ${formatCount(Math.floor(k / t.outputs))}, output ${k % t.outputs}: targets must be finite`);
     }
   }
   return out;
@@ -1040,11 +1040,11 @@ export function datasetProblems(d: Dataset, path: string): ExperimentError[] {
 function testProblems(train: Dataset, test: Dataset): ExperimentError[] {
   const out: ExperimentError[] = [];
   const bad = (message: string) => out.push(new ExperimentError(message, 'data.test'));
-  if (test.features !== train.features) bad(`the test set has ${test.features} features, the training set ${train.features}`);
+  if (test.features !== train.features) bad(`the test set has ${countOf(test.features, 'feature')}, the training set ${formatCount(train.features)}`);
   const a = train.targets;
   const b = test.targets;
   if (a.kind !== b.kind) bad(`the test set has ${b.kind === 'classes' ? 'class' : 'regression'} targets, the training set ${a.kind === 'classes' ? 'class' : 'regression'} targets`);
-  else if (a.kind === 'classes' && b.kind === 'classes' && a.classCount !== b.classCount) bad(`the test set has ${b.classCount} classes, the training set ${a.classCount}`);
+  else if (a.kind === 'classes' && b.kind === 'classes' && a.classCount !== b.classCount) bad(`the test set has ${countOf(b.classCount, 'class', 'classes')}, the training set ${formatCount(a.classCount)}`);
   else if (a.kind === 'regression' && b.kind === 'regression' && a.outputs !== b.outputs) bad(`the test set has ${countOf(b.outputs, 'output')}, the training set ${a.outputs}`);
   return out;
 }
@@ -1086,19 +1086,19 @@ function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): Expe
   if (spec.init.kind === 'explicit') {
     const w = spec.init.weights;
     const L = w.length;
-    if (w[0][0].length !== train.features) out.push(new ExperimentError(`init.weights[0] (W_1) must have ${train.features} columns (the features of a sample), got ${w[0][0].length}`, 'init.weights[0]'));
-    if (w[L - 1].length !== sizes[sizes.length - 1]) out.push(new ExperimentError(`init.weights[${L - 1}] (W_${L}) must have ${sizes[sizes.length - 1]} rows (the network's outputs), got ${w[L - 1].length}`, `init.weights[${L - 1}]`));
+    if (w[0][0].length !== train.features) out.push(new ExperimentError(`init.weights[0] (W_1) must have ${countOf(train.features, 'column')} (the features of a sample), got ${formatCount(w[0][0].length)}`, 'init.weights[0]'));
+    if (w[L - 1].length !== sizes[sizes.length - 1]) out.push(new ExperimentError(`init.weights[${L - 1}] (W_${L}) must have ${countOf(sizes[sizes.length - 1], 'row')} (the network's outputs), got ${formatCount(w[L - 1].length)}`, `init.weights[${L - 1}]`));
   }
   const parameters = parameterCount(sizes, spec.model.bias);
   if (parameters > NETWORK_LIMITS.parameters) {
     out.push(new ExperimentError(`layer sizes ${sizes.join('-')} make ${formatCount(parameters)} parameters, above the limit of ${formatCount(NETWORK_LIMITS.parameters)} (the trainer keeps up to five float32 copies)`, 'model.hidden'));
   }
   if (t.batchSize !== 'full' && t.batchSize > train.count) {
-    out.push(new ExperimentError(`a batch of ${t.batchSize} is larger than the training set (${train.count} samples); use "full" for the whole set`, 'training.batchSize'));
+    out.push(new ExperimentError(`a batch of ${formatCount(t.batchSize)} is larger than the training set (${countOf(train.count, 'sample')}); use "full" for the whole set`, 'training.batchSize'));
   }
   const perEpoch = t.batchSize === 'full' ? 1 : Math.ceil(train.count / Math.min(t.batchSize, train.count));
   if (t.length.unit === 'epochs' && t.length.count * perEpoch > NETWORK_LIMITS.steps) {
-    out.push(new ExperimentError(`${formatCount(t.length.count)} epochs × ${formatCount(perEpoch)} steps exceed the limit of ${formatCount(NETWORK_LIMITS.steps)} steps`, 'training.epochs'));
+    out.push(new ExperimentError(`${countOf(t.length.count, 'epoch')} × ${countOf(perEpoch, 'step')} exceed the limit of ${formatCount(NETWORK_LIMITS.steps)} steps`, 'training.epochs'));
   }
   // Inputs that are all 0 (a constant input is 0 after "scale01" or "standardize") reach no hidden
   // unit of a network without biases whose φ(0) = 0: every output and gradient is exactly 0.

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { MAX_FIGURE_SIDE } from '../../../src/core/analysis/phase/phaseSvg';
+import { formatCount } from '../../../src/core/experiment/diagnostic';
 import { MAX_PARAMETERS } from '../../../src/core/experiment/limits';
 import { FileReader } from '../../../src/cli/experimentFile';
 import { MAX_ANALYSIS_DRAWS, MAX_FILE_BYTES, MAX_SCAN_WIDTHS } from '../../../src/cli/limits';
@@ -119,7 +120,7 @@ test('devices, FIFOs, folders and files over the size limit are refused before r
   const fd = openSync(big, 'w');
   ftruncateSync(fd, MAX_FILE_BYTES + 1);
   closeSync(fd);
-  assert.equal(reason(flab(['solve', big])), 'it has 64 MiB, over the limit of 64 MiB for an experiment file (docs/limits.md)');
+  assert.equal(reason(flab(['solve', big])), 'it has 64 MiB (67,108,865 bytes), over the limit of 64 MiB (67,108,864 bytes) for an experiment file (docs/limits.md)');
   const stdin = flab(['solve', '-'], openSync('/dev/zero', 'r'));
   assert.equal(stdin.code, 1);
   assert.equal(stdin.stderr, '-: error: cannot read the experiment file: standard input has more than 64 MiB, the limit for an experiment file (docs/limits.md)\n');
@@ -134,19 +135,19 @@ test('phase --size is limited by what it prints, before the file is read', async
   assert.equal(json.code, 2);
   assert.match(json.stderr, /^flab: --size 2000: a 2000 × 2000 grid in JSON could print up to 1\.1 GiB, over the output limit of 256 MiB \(docs\/limits\.md\): use at most 975 × 975, or --svg OUT\n/);
   assert.match((await run(['phase', 'missing', ...axes, '--size', '2000', '--csv'])).stderr, /grid in CSV could print up to .* use at most \d+ × \d+/);
-  assert.match((await run(['phase', 'missing', ...axes, '--size', '2001'])).stderr, /^flab: --size 2001: 4004001 cells, over the limit of 4000000 for one diagram/);
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '2001'])).stderr, /^flab: --size 2001: 4,004,001 cells, over the limit of 4,000,000 for one diagram/);
   // Each refusal advises the largest square that every check of the format accepts: the cell limit
   // advised 2000 × 2000, which the output limit then refused.
-  assert.match((await run(['phase', 'missing', ...axes, '--size', '100000x100000'])).stderr, /^flab: --size 100000x100000: 10000000000 cells, over the limit of 4000000 for one diagram \(docs\/limits\.md\): use at most 975 × 975\nusage: /);
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '100000x100000'])).stderr, /^flab: --size 100000x100000: 10,000,000,000 cells, over the limit of 4,000,000 for one diagram \(docs\/limits\.md\): use at most 975 × 975\nusage: /);
   assert.match((await run(['phase', 'missing', ...axes, '--size', '100000x100000', '--csv'])).stderr, /: use at most 895 × 895\nusage: /);
-  assert.match((await run(['phase', 'missing', ...axes, '--size', '4000001x1', '--svg', join(dir, 'x.svg')])).stderr, /; use at most 1024 × 1024, or --json or --csv for the numbers\nusage: /);
-  assert.match((await run(['phase', 'missing', ...axes, '--size', '1x4000001'])).stderr, /over the limit of 4000000 for one diagram \(docs\/limits\.md\): use at most 975 × 975\nusage: /);
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '4000001x1', '--svg', join(dir, 'x.svg')])).stderr, /; use at most 1,024 × 1,024, or --json or --csv for the numbers\nusage: /);
+  assert.match((await run(['phase', 'missing', ...axes, '--size', '1x4000001'])).stderr, /over the limit of 4,000,000 for one diagram \(docs\/limits\.md\): use at most 975 × 975\nusage: /);
   // A figure shows at most 1024 cells a side (its plot is 440 × 420 pixels): 2000 × 2000 or 4000000 × 1
   // cells of the flow took 84–95 s to draw what 1024 × 1024 draws in about 15 (issue 8, F6).
   for (const [size, grid] of [['2000', '2000 × 2000'], ['4000000x1', '4000000 × 1'], ['1x1025', '1 × 1025'], ['2001', '2001 × 2001']]) {
     const svg = await run(['phase', 'missing', ...axes, '--size', size, '--svg', 'out.svg']);
     assert.equal(svg.code, 2, size);
-    assert.ok(svg.stderr.startsWith(`flab: --size ${size}: a ${grid} grid for --svg, over the limit of 1024 cells a side for a figure (docs/limits.md): its plot is 440 × 420 pixels, so more cells would not be seen, only computed; use at most 1024 × 1024, or --json or --csv for the numbers\nusage: flab phase`), svg.stderr);
+    assert.ok(svg.stderr.startsWith(`flab: --size ${size}: a ${grid} grid for --svg, over the limit of 1,024 cells a side for a figure (docs/limits.md): its plot is 440 × 420 pixels, so more cells would not be seen, only computed; use at most 1,024 × 1,024, or --json or --csv for the numbers\nusage: flab phase`), svg.stderr);
   }
   for (const size of ['1024', '1024x1', '1x1024']) assert.equal((await run(['phase', 'missing', ...axes, '--size', size, '--svg', 'out.svg'])).code, 1, size);
   // The phase panel's grid (the setting's largest side, which its figures are exported at) is within it.
@@ -210,7 +211,7 @@ test('phase axes are checked before the file; a grid that would redraw too much 
   const files = { p: PHASE_EXAMPLE };
   const redraws = await run(['phase', 'p', '--x', 'width=1:10000000', '--y', 'seed=0:1000', '--linear'], files);
   assert.equal(redraws.code, 2);
-  assert.match(redraws.stderr, new RegExp(`^flab: --x, --y: an axis over model\\.width and init\\.seed redraws the initial weights .* over the limit of ${MAX_ANALYSIS_DRAWS} for one analysis`));
+  assert.match(redraws.stderr, new RegExp(`^flab: --x, --y: an axis over model\\.width and init\\.seed redraws the initial weights .* over the limit of ${formatCount(MAX_ANALYSIS_DRAWS)} for one analysis`));
   // It advises the largest square these axes allow (a tester followed the output limit's 895 × 895 into
   // it, and it named no size); one more cell a side is refused, that side is not.
   const side = Number(/use a smaller --size \(at most (\d+) × \d+ with these axes\)/.exec(redraws.stderr)?.[1]);
@@ -269,7 +270,7 @@ test('an axis value that makes the valid file invalid is the flag\'s: exit 2 nam
 test('scaling --widths and --seeds are bounded before any width is made', async () => {
   const cases: [string[], RegExp][] = [
     [['--widths', '1:2:1000000000'], /^flab: --widths 1:2:1000000000: COUNT must be from 2 to 100, got 1000000000/],
-    [['--widths', '1:99999999999999999999'], /^flab: --widths 1:99999999999999999999: each width must be a whole number from 1 to 10000000 \(model\.width's range\), got 99999999999999999999/],
+    [['--widths', '1:99999999999999999999'], /^flab: --widths 1:99999999999999999999: each width must be a whole number from 1 to 10,000,000 \(model\.width's range\), got 99999999999999999999/],
     [['--widths', '0:8'], /each width must be a whole number from 1/],
     [['--widths', '8:4'], /need FROM ≤ TO/],
     [['--widths', Array.from({ length: MAX_SCAN_WIDTHS + 1 }, (_, i) => i + 1).join(',')], /101 widths, over the limit of 100/],
@@ -285,11 +286,11 @@ test('scaling --widths and --seeds are bounded before any width is made', async 
   const files = { w: readFileSync(join(REPO, 'examples/width-scaling-ntk.flab.json'), 'utf8') };
   const draws = await run(['scaling', 'w', '--widths', '1:10000000', '--seeds', '1000'], files);
   assert.equal(draws.code, 2);
-  assert.match(draws.stderr, new RegExp(`^flab: --widths, --seeds: 1000 seeds × the widths' weights .* over the limit of ${MAX_ANALYSIS_DRAWS} for one analysis`));
+  assert.match(draws.stderr, new RegExp(`^flab: --widths, --seeds: 1,000 seeds × the widths' weights .* over the limit of ${formatCount(MAX_ANALYSIS_DRAWS)} for one analysis`));
   const wide = { d: ALIGNMENT.replace(/"x": \[[^\]]*\]/, `"x": [${Array(10).fill(1).join(', ')}]`) };
   const perRun = await run(['scaling', 'd', '--widths', '10000000:10000000', '--seeds', '1'], wide);
   assert.equal(perRun.code, 2);
-  assert.match(perRun.stderr, new RegExp(`^flab: --widths: width 10000000 × input dimension 10 = 100000000 weights, over the limit of ${MAX_PARAMETERS} for one run`));
+  assert.match(perRun.stderr, new RegExp(`^flab: --widths: width 10,000,000 × input dimension 10 = 100,000,000 weights, over the limit of ${formatCount(MAX_PARAMETERS)} for one run`));
 });
 
 test('a sweep whose output or draws pass their limits is refused at its "sweep", before it runs', async () => {
@@ -297,11 +298,11 @@ test('a sweep whose output or draws pass their limits is refused at its "sweep",
   const output = JSON.stringify({ ...example, sweep: { outputScale: { from: 1, to: 2, count: 1000 } }, time: { end: 10, points: 1_000_000 } });
   const r = await run(['sweep', 's'], { s: output });
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /^s:\d+:\d+: error: the sweep's 1000 runs could print up to .* GiB, over the output limit of 256 MiB/);
+  assert.match(r.stderr, /^s:\d+:\d+: error: the sweep's 1,000 runs could print up to .* GiB, over the output limit of 256 MiB/);
   // The runs are kept until printed: even their summaries alone are refused past the points of four runs.
   const summary = await run(['sweep', 's', '--summary'], { s: output });
   assert.equal(summary.code, 1);
-  assert.match(summary.stderr, /^s:\d+:\d+: error: the sweep's 1000 runs report 1000000000 points in all, over the limit of 4000000 for one sweep/);
+  assert.match(summary.stderr, /^s:\d+:\d+: error: the sweep's 1,000 runs report 1,000,000,000 points in all, over the limit of 4,000,000 for one sweep/);
   const small = JSON.stringify({ ...example, sweep: { outputScale: { from: 1, to: 2, count: 3 } }, time: { end: 10, points: 11 } });
   const ok = await run(['sweep', 's', '--summary'], { s: small });
   assert.equal(ok.code, 0, ok.stderr);
@@ -309,7 +310,7 @@ test('a sweep whose output or draws pass their limits is refused at its "sweep",
   const draws = JSON.stringify({ ...example, sweep: { width: { from: 1_000_000, to: 10_000_000, count: 100 } } });
   const d = await run(['sweep', 's', '--summary'], { s: draws });
   assert.equal(d.code, 1);
-  assert.match(d.stderr, new RegExp(`^s:\\d+:\\d+: error: the sweep draws width × input dimension initial weights \\(and reads the data\\) for each of its 100 values, 392473928 numbers in all, over the limit of ${MAX_ANALYSIS_DRAWS} for one analysis`));
+  assert.match(d.stderr, new RegExp(`^s:\\d+:\\d+: error: the sweep draws width × input dimension initial weights \\(and reads the data\\) for each of its 100 values, 392,473,928 numbers in all, over the limit of ${formatCount(MAX_ANALYSIS_DRAWS)} for one analysis`));
 });
 
 test('an error of flab\'s own is an internal error (exit 1), never bad usage', async () => {

@@ -97,7 +97,7 @@ test('numbers are echoed as written: 1e309 is not "Infinity"', () => {
   assert.equal(errors(valid.replace('"width": 4', '"width": 1e309'))[0].message, 'model.width must be an integer, got 1e309 (beyond the range of 64-bit numbers)');
   assert.equal(errors(valid.replace('"y": 1', '"y": -1e400'))[0].message, 'data.y must be a finite number, got -1e400 (beyond the range of 64-bit numbers)');
   assert.equal(errors(valid.replace('"u": 0.1', '"u": -1.50'))[0].message, 'learningRates.u must be > 0, got -1.50');
-  assert.match(errors(valid.replace('"width": 4', '"width": 99999999999999999999'))[0].message, /^model\.width must be ≤ 10000000, got 99999999999999999999: a run's time and memory grow with the width/);
+  assert.match(errors(valid.replace('"width": 4', '"width": 99999999999999999999'))[0].message, /^model\.width must be ≤ 10,000,000, got 99999999999999999999: a run's time and memory grow with the width/);
   const long = `0.${'0'.repeat(500)}1`;
   assert.equal(errors(valid.replace('"u": 0.1', `"u": -${long}`))[0].message, `learningRates.u must be > 0, got ${excerpt('-' + long)}`);
 });

@@ -75,7 +75,7 @@ test('an explicit initialisation must match the width and the input dimension', 
   const { diagnostics } = parseExperiment(explicit);
   assert.deepEqual(diagnostics.map((d) => d.message), [
     'init.u has 3 entries, but model.width is 4',
-    'init.W[3] has 1 entries, but the input dimension (length of the data\'s x) is 2',
+    'init.W[3] has 1 entry, but the input dimension (length of the data\'s x) is 2',
   ]);
   assert.deepEqual(diagnostics.map((d) => d.path), ['init.u', 'init.W[3]']);
 });
@@ -86,7 +86,7 @@ test('the data set must be collinear and of one dimension', () => {
   const off = onlyError(samples('{ "x": [1, 2], "y": 1 }, { "x": [2, 4.001], "y": 2 }'));
   assert.equal(off.path, 'data.samples[1].x');
   assert.match(off.message, /not on the line of the first nonzero input/);
-  assert.match(onlyError(samples('{ "x": [1, 2], "y": 1 }, { "x": [2], "y": 2 }')).message, /data\.samples\[1\]\.x has 1 entries/);
+  assert.match(onlyError(samples('{ "x": [1, 2], "y": 1 }, { "x": [2], "y": 2 }')).message, /data\.samples\[1\]\.x has 1 entry/);
   assert.match(onlyError(samples('{ "x": [0, 0], "y": 1 }')).message, /every input is zero/);
 });
 
@@ -103,10 +103,10 @@ test('explicit times must increase; log grids may set their first time', () => {
 
 test('sizes that would exhaust memory are refused with the limit and the reason', () => {
   const e = onlyError(valid.replace('"width": 4', '"width": 10000000').replace('"x": [1, 0]', '"x": [1, 0, 0, 0, 0, 0]'));
-  assert.match(e.message, /exceeds the limit of 50000000 \(400 MB/);
+  assert.match(e.message, /exceeds the limit of 50,000,000 \(400 MB/);
   assert.equal(e.path, 'model.width');
-  assert.match(onlyError(valid.replace('"width": 4', '"width": 100000000')).message, /model\.width must be ≤ 10000000/);
-  assert.match(onlyError(valid.replace('"points": 50', '"points": 10000000')).message, /time\.points must be ≤ 1000000/);
+  assert.match(onlyError(valid.replace('"width": 4', '"width": 100000000')).message, /model\.width must be ≤ 10,000,000/);
+  assert.match(onlyError(valid.replace('"points": 50', '"points": 10000000')).message, /time\.points must be ≤ 1,000,000/);
 });
 
 test('a width power whose value leaves the 64-bit range is refused at its base, with the value used and the bases that work', () => {

@@ -180,20 +180,20 @@ test('a limit of the schema says what it protects (maximumReason), after the bou
   assert.deepEqual(problems(schema, '{ "n": 11, "list": [1, 2, 3], "m": 11 }'), ['n: n must be ≤ 10, got 11: ten is all the memory holds', 'list: list may have at most 2 items, got 3: two fit', 'm: m must be ≤ 10, got 11']);
   const located = (text: string) => parseAnyExperiment(text).diagnostics.map((d) => formatDiagnostic('f', text, d));
   assert.deepEqual(located('{ "model": { "hidden": [1e9] }, "data": { "train": { "x": [[0,0],[0,1]], "y": [0,1] } } }'), [
-    'f:1:25: error: model.hidden[0] must be ≤ 16777216, got 1e9: a network has at most 16,777,216 weights and biases, which the trainer holds in up to five float32 copies (θ, θ₀, the gradient and Adam\'s two moments: 320 MiB), and a hidden layer this wide has more (docs/limits.md, "flab train and flab checkpoints")',
+    'f:1:25: error: model.hidden[0] must be ≤ 16,777,216, got 1e9: a network has at most 16,777,216 weights and biases, which the trainer holds in up to five float32 copies (θ, θ₀, the gradient and Adam\'s two moments: 320 MiB), and a hidden layer this wide has more (docs/limits.md, "flab train and flab checkpoints")',
   ]);
   assert.deepEqual(located('{ "model": { "width": 4 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 }, "time": { "points": 2000000 } }'), [
-    'f:1:153: error: time.points must be ≤ 1000000, got 2000000: every point is printed, and 10⁶ points of 10 columns is what fits the output of one command (256 MiB; docs/limits.md, "The output of a command")',
+    'f:1:153: error: time.points must be ≤ 1,000,000, got 2000000: every point is printed, and 10⁶ points of 10 columns is what fits the output of one command (256 MiB; docs/limits.md, "The output of a command")',
   ]);
   // Every size limit of the format says why: the depth, the length of a run, the width, a sweep's values.
   const reasons: [string, RegExp][] = [
     [`{ "model": { "hidden": [${Array(64).fill(2).join(',')}] }, "data": { "dataset": "mnist", "train": 10 } }`, /model\.hidden may have at most 63 items, got 64: a bound kept well inside what works: .* 1,024 take 11 s and 660 MB/],
     [`{ "model": { "hidden": [2] }, "data": { "dataset": "mnist", "train": 10 }, "training": { "learningRate": [${Array(65).fill(0.1).join(',')}] } }`, /training\.learningRate may have at most 64 items, got 65: a bound kept well inside what works/],
-    ['{ "model": { "hidden": [2] }, "data": { "dataset": "mnist", "train": 10 }, "training": { "steps": 100000001 } }', /training\.steps must be ≤ 100000000, got 100000001: a run of 10⁸ steps takes over 5½ hours/],
-    ['{ "model": { "hidden": [2] }, "data": { "dataset": "mnist", "train": 10 }, "training": { "epochs": 100000001 } }', /training\.epochs must be ≤ 100000000, got 100000001: an epoch is at least one step/],
-    ['{ "model": { "width": 10000001 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 } }', /model\.width must be ≤ 10000000, got 10000001: a run's time and memory grow with the width/],
-    [`{ "model": { "width": 4 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 }, "sweep": { "outputScale": [${Array(1001).fill(1).join(',')}] } }`, /may have at most 1000 items, got 1001: each value is a run, and a curve in the panel's charts/],
-    ['{ "model": { "width": 4 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 }, "sweep": { "outputScale": { "from": 1, "to": 2, "count": 1001 } } }', /count must be ≤ 1000, got 1001: each value is a run/],
+    ['{ "model": { "hidden": [2] }, "data": { "dataset": "mnist", "train": 10 }, "training": { "steps": 100000001 } }', /training\.steps must be ≤ 100,000,000, got 100000001: a run of 10⁸ steps takes over 5½ hours/],
+    ['{ "model": { "hidden": [2] }, "data": { "dataset": "mnist", "train": 10 }, "training": { "epochs": 100000001 } }', /training\.epochs must be ≤ 100,000,000, got 100000001: an epoch is at least one step/],
+    ['{ "model": { "width": 10000001 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 } }', /model\.width must be ≤ 10,000,000, got 10000001: a run's time and memory grow with the width/],
+    [`{ "model": { "width": 4 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 }, "sweep": { "outputScale": [${Array(1001).fill(1).join(',')}] } }`, /may have at most 1,000 items, got 1,001: each value is a run, and a curve in the panel's charts/],
+    ['{ "model": { "width": 4 }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 }, "sweep": { "outputScale": { "from": 1, "to": 2, "count": 1001 } } }', /count must be ≤ 1,000, got 1001: each value is a run/],
   ];
   for (const [text, reason] of reasons) assert.match(located(text).join('\n'), reason, text.slice(0, 80));
 });

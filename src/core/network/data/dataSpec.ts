@@ -165,7 +165,13 @@ export function dataSpecProblems(spec: DataSpec, path = 'data'): DataError[] {
   if ('dataset' in spec) {
     const test = spec.test ?? 0;
     if (spec.train + test > MNIST_EMBEDDED_COUNT) {
-      out.push(new DataError(`${formatCount(spec.train)} training + ${countOf(test, 'test digit')} exceed the ${formatCount(MNIST_EMBEDDED_COUNT)} of the embedded MNIST (the two sets never share a digit): at most ${countOf(Math.max(0, MNIST_EMBEDDED_COUNT - spec.train), 'test digit')} with this "train"`, key('test')));
+      // With no digit left for a test set, "at most 0 test digits" told the user nothing to write:
+      // the remedy is then "test": 0 (no test set), or fewer training digits.
+      const left = MNIST_EMBEDDED_COUNT - spec.train;
+      const remedy = left > 0
+        ? `at most ${countOf(left, 'test digit')} with this "train"`
+        : `"train": ${spec.train} takes every digit, leaving none for a test set — write "test": 0 (or leave "test" out) to train without one, or fewer training digits to keep some for testing${test < MNIST_EMBEDDED_COUNT ? ` ("train": ${MNIST_EMBEDDED_COUNT - test} leaves the ${countOf(test, 'test digit')} asked for)` : ''}`;
+      out.push(new DataError(`${formatCount(spec.train)} training + ${countOf(test, 'test digit')} exceed the ${formatCount(MNIST_EMBEDDED_COUNT)} of the embedded MNIST (the two sets never share a digit): ${remedy}`, key('test')));
     }
     return out;
   }

