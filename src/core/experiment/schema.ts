@@ -6,8 +6,10 @@
  * minItems / maxItems, dependencies (lists of keys), oneOf over objects (chosen by a `const`
  * discriminator, else by the keys present), anyOf, if / then / else, and local $ref. Two keywords are
  * the format's own: `maximumReason`, what a limit (`maximum`, `maxItems`) protects, said after the
- * bound; and `keysElsewhere`, keys of another kind and where this one writes what they mean, said
- * instead of a guess at a misspelling.
+ * bound; `keysElsewhere`, keys of another kind and where this one writes what they mean, said
+ * instead of a guess at a misspelling; and `stringsElsewhere`, strings a key does not take that mean
+ * something elsewhere (a file name where data is written inline, another library's name of a value),
+ * with what to write instead.
  */
 import type { Node } from 'jsonc-parser';
 import { countOf, Diagnostic, didYouMean, didYouMeanValue, excerpt, formatCount, formatNumber, joinPath } from './diagnostic';
@@ -36,6 +38,14 @@ export interface SchemaNode {
    * `oneOf` forms, keys that none of its forms has (the linear model's `x` in a network's `data`).
    */
   keysElsewhere?: Record<string, string>;
+  /**
+   * Strings this node does not take that mean something elsewhere, each matched by a pattern (a regular
+   * expression, case-insensitive) and said with what to write instead, after the refusal of such a
+   * string — by type (a file name `"x.npy"` where inline data's inputs are written), by `enum` or `const`
+   * (`"he"`, another library's name of a scheme; `"cifar10"` as `dataset`, which is a `format`), or as
+   * a `oneOf`'s discriminator — in place of a guess at a misspelling. The first pattern that matches is said.
+   */
+  stringsElsewhere?: Record<string, string>;
   /**
    * The numbers at and under this node are held in float32 (a network's `model`, `init` and
    * `training`: the trainer computes in float32): a literal that reads as 0 in 64 bits (1e-400) is
@@ -145,17 +155,17 @@ function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
     return;
   }
   if (schema.type !== undefined && !matchesType(node, schema.type)) {
-    c.out.push(error(`${name(path)} must be ${describeType(schema.type)}, got ${describeNode(node, c.text)}`, path, node));
+    c.out.push(error(`${name(path)} must be ${describeType(schema.type)}, got ${describeNode(node, c.text)}${saidElsewhere(node.value, [schema])}`, path, node));
     return;
   }
   if (schema.const !== undefined && node.value !== schema.const) {
-    const hint = typeof node.value === 'string' && typeof schema.const === 'string' ? didYouMeanValue(node.value, [schema.const]) : '';
+    const hint = saidElsewhere(node.value, [schema]) || (typeof node.value === 'string' && typeof schema.const === 'string' ? didYouMeanValue(node.value, [schema.const]) : '');
     c.out.push(error(`${name(path)} must be ${JSON.stringify(schema.const)}, got ${describeNode(node, c.text)}${hint}`, path, node));
     return;
   }
   if (schema.enum && !schema.enum.includes(node.value)) {
     const allowed = schema.enum.map((v) => JSON.stringify(v)).join(', ');
-    const hint = typeof node.value === 'string' ? didYouMeanValue(node.value, schema.enum.filter((v): v is string => typeof v === 'string')) : '';
+    const hint = saidElsewhere(node.value, [schema]) || (typeof node.value === 'string' ? didYouMeanValue(node.value, schema.enum.filter((v): v is string => typeof v === 'string')) : '');
     c.out.push(error(`${name(path)} must be one of ${allowed}, got ${describeNode(node, c.text)}${hint}`, path, node));
     return;
   }
@@ -292,7 +302,7 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
   const out = c.out;
   const branches = (schema.oneOf ?? []).map((b) => resolve(b, c.root));
   if (node.type !== 'object') {
-    out.push(error(`${name(path)} must be an object, got ${describeNode(node, c.text)}`, path, node));
+    out.push(error(`${name(path)} must be an object, got ${describeNode(node, c.text)}${saidElsewhere(node.value, [schema])}`, path, node));
     return;
   }
   const entries = new Map<string, Node | undefined>();
@@ -316,7 +326,8 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
   for (const [key, valueNode, fixing] of unmatched) {
     if (matched.size > 0 && [...matched.keys()].every((b) => !Object.hasOwn(b.properties ?? {}, key))) continue;
     const allowed = fixing.map((b) => resolve(b.properties![key], c.root).const);
-    const hint = typeof valueNode.value === 'string' ? didYouMeanValue(valueNode.value, allowed.filter((v): v is string => typeof v === 'string')) : '';
+    const elsewhere = saidElsewhere(valueNode.value, fixing.map((b) => resolve(b.properties![key], c.root)));
+    const hint = elsewhere || (typeof valueNode.value === 'string' ? didYouMeanValue(valueNode.value, allowed.filter((v): v is string => typeof v === 'string')) : '');
     const valuePath = joinPath(path, key);
     const what = allowed.length === 1 ? JSON.stringify(allowed[0]) : `one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
     out.push(error(`${valuePath} must be ${what}, got ${describeNode(valueNode, c.text)}${hint}`, valuePath, valueNode));
@@ -406,8 +417,23 @@ function checkAnyOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
   }
   const forms = branches.map((b) => (b.const !== undefined ? JSON.stringify(b.const) : b.type !== undefined ? describeType(b.type) : 'a value')).join(' or ');
   const consts = branches.map((b) => b.const).filter((v): v is string => typeof v === 'string');
-  const hint = typeof node.value === 'string' ? didYouMeanValue(node.value, consts) : '';
+  const hint = saidElsewhere(node.value, [schema, ...branches]) || (typeof node.value === 'string' ? didYouMeanValue(node.value, consts) : '');
   c.out.push(error(`${name(path)} must be ${forms}, got ${describeNode(node, c.text)}${hint}`, path, node));
+}
+
+/** Longest string matched against `stringsElsewhere`: no file name or value of the format is this long. */
+const MAX_ELSEWHERE_CHARACTERS = 1024;
+
+/**
+ * `: what to write instead` for a string that the first of `schemas` with a matching pattern in its
+ * `stringsElsewhere` says means something elsewhere, else ''.
+ */
+function saidElsewhere(value: unknown, schemas: readonly SchemaNode[]): string {
+  if (typeof value !== 'string' || value.length > MAX_ELSEWHERE_CHARACTERS) return '';
+  for (const s of schemas) {
+    for (const [pattern, said] of Object.entries(s.stringsElsewhere ?? {})) if (new RegExp(pattern, 'iu').test(value)) return `: ${said}`;
+  }
+  return '';
 }
 
 function resolve(schema: SchemaNode, root: SchemaNode): SchemaNode {

@@ -75,9 +75,9 @@ test('nothing in it validates; every description and default of the format is in
         if (!names) into(path, k, v);
         // The root's condition only chooses the kind documented: it is kept as written.
         if (!names && k === 'if') continue;
-        // Property names are not keywords, nor are keysElsewhere's: a key of another form may be named
+        // Property names are not keywords, nor are keysElsewhere's (nor stringsElsewhere's patterns): a key of another form may be named
         // as a keyword is (the embedded MNIST's `format`, a file form's discriminator).
-        walk(v, `${path}/${k}`, into, !names && (k === 'properties' || k === 'definitions' || k === '$defs' || k === 'keysElsewhere'));
+        walk(v, `${path}/${k}`, into, !names && (k === 'properties' || k === 'definitions' || k === '$defs' || k === 'keysElsewhere' || k === 'stringsElsewhere'));
       }
     }
   };

@@ -177,3 +177,68 @@ test('a bound of 0 says what to write instead of "at most 0"', () => {
     assert.doesNotMatch(problem.message, /at most 0\b/);
   }
 });
+
+test('a data set or format named in the wrong key, or not offered, is told what to write', () => {
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ format: 'mnist', train: 100 }, /^data\.format: data\.format must be one of .*, got "mnist": the embedded MNIST is named by "dataset": write "dataset": "mnist" in place of "format"/],
+    [{ format: 'fashion-mnist' }, /got "fashion-mnist": this data set is read from its IDX files: write "format": "idx", with "trainImages" and "trainLabels"/],
+    [{ dataset: 'cifar10' }, /^data\.dataset: data\.dataset must be "mnist", got "cifar10": CIFAR-10 is not embedded: it is read from your own binary batches .* by "format": "cifar10" in place of "dataset"/],
+    [{ dataset: 'CIFAR-10', train: 100 }, /got "CIFAR-10": CIFAR-10 is not embedded/],
+    [{ dataset: 'kmnist', train: 100 }, /got "kmnist": only MNIST is embedded; this data set is read from its IDX files by "format": "idx"/],
+    [{ dataset: 'csv', trainFile: 'a.csv' }, /got "csv": "csv" is the format of your own CSV files: write "format": "csv" in place of "dataset", with "trainFile"/],
+    [{ dataset: 'npy', train: 10 }, /got "npy": "npy" is the format of your own \.npy files: write "format": "npy" in place of "dataset", with "trainX" and "trainY"/],
+  ];
+  for (const [data, expected] of cases) {
+    const messages = schemaMessages({ data });
+    assert.ok(messages.some((m) => expected.test(m)), `${JSON.stringify(data)}: ${JSON.stringify(messages)}`);
+    assert.ok(!messages.some((m) => /did you mean/.test(m)), `${JSON.stringify(data)}: no guess at a misspelling (kmnist is not a misspelt mnist)`);
+  }
+});
+
+test('a file name where inline data or a count is written points to the form that reads the file', () => {
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ train: { x: 'x.npy', y: [0] } }, /^data\.train\.x: data\.train\.x must be an array, got "x\.npy": a \.npy file is read by "format": "npy", not written inline: "data": \{ "format": "npy", "trainX": "x\.npy", "trainY": "y\.npy" \}/],
+    [{ train: { x: [[1]], y: 'y.NPY' } }, /^data\.train\.y: .*got "y\.NPY": a \.npy file is read by "format": "npy"/],
+    [{ train: 'train.npy' }, /^data\.train: data\.train must be an object, got "train\.npy": a \.npy file is read by "format": "npy"/],
+    [{ train: { x: 'iris.csv', y: [0] } }, /got "iris\.csv": a CSV file is read by "format": "csv", not written inline: "data": \{ "format": "csv", "trainFile": "train\.csv"/],
+    [{ train: { x: [[1]], y: [0] }, test: { x: 'test.csv', y: [0] } }, /^data\.test\.x: .*a CSV file is read by "format": "csv"/],
+    [{ train: { x: 'train-images-idx3-ubyte.gz', y: 'train-labels.idx1-ubyte' } }, /got "train-images-idx3-ubyte\.gz": an IDX file is read by "format": "idx", not written inline: "data": \{ "format": "idx", "trainImages"/],
+    [{ train: { x: 'cifar/data_batch_1.bin', y: [0] } }, /a CIFAR-10 batch is read by "format": "cifar10"/],
+    [{ train: { x: 'data/x.parquet', y: [0] } }, /inline data is written in the experiment file, as arrays; files are read by the file forms, named by "format"/],
+    // In the file forms and the embedded MNIST, train and test are counts: the files have keys of their own.
+    [{ format: 'csv', train: 'iris.csv' }, /^data\.train: data\.train must be an integer, got "iris\.csv": train is a count of training samples; the csv form reads its training file from "trainFile"/],
+    [{ format: 'npy', trainX: 'x.npy', trainY: 'y.npy', test: 'xt.npy' }, /got "xt\.npy": test is a count of test samples; the npy form reads its test arrays from "testX" and "testY"/],
+    [{ dataset: 'mnist', train: 'mnist.csv' }, /got "mnist\.csv": train is a count of digits of the embedded MNIST; your own files are read by the file forms, named by "format"/],
+  ];
+  for (const [data, expected] of cases) {
+    const messages = schemaMessages({ data });
+    assert.ok(messages.some((m) => expected.test(m)), `${JSON.stringify(data)}: ${JSON.stringify(messages)}`);
+  }
+  // A count written as a string is no file name: no pointer to a file form.
+  for (const m of schemaMessages({ data: { format: 'csv', trainFile: 'a.csv', train: '1000' } })) assert.doesNotMatch(m, /trainFile|reads its/);
+});
+
+test('another library\'s name of an initialisation scheme is told the accepted one', () => {
+  const cases: Array<[string, string]> = [
+    ['he', 'kaiming'],
+    ['He', 'kaiming'],
+    ['he_normal', 'kaiming'],
+    ['he_uniform', 'kaiming'],
+    ['HeNormal', 'kaiming'],
+    ['glorot', 'xavier'],
+    ['glorot_uniform', 'xavier'],
+    ['Glorot-Normal', 'xavier'],
+  ];
+  for (const [scheme, accepted] of cases) {
+    const messages = schemaMessages({ init: { scheme } });
+    assert.equal(messages.length, 1, JSON.stringify(messages));
+    assert.match(messages[0], new RegExp(`^init\\.scheme: init\\.scheme must be one of "kaiming", "xavier", got "${scheme}": .* is ${accepted === 'kaiming' ? 'Kaiming' : 'Xavier'}'s: write "${accepted}"`));
+  }
+  // A misspelling is still answered as one, and the schemes' own names pass.
+  assert.match(schemaMessages({ init: { scheme: 'kaiming_normal' } })[0], /did you mean `kaiming`\?/);
+  assert.deepEqual(schemaMessages({ init: { scheme: 'xavier' } }), []);
+  // The editor's documentation of the key names the other libraries' names too.
+  const described = JSON.stringify(EXPERIMENT_SCHEMA);
+  assert.match(described, /He et al\. 2015: Keras's `he_normal`/);
+  assert.match(described, /Glorot & Bengio 2010: Keras's `glorot_normal`/);
+});
