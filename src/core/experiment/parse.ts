@@ -134,10 +134,11 @@ export function locatedProblem(tree: Node, text: string, p: { path: string; mess
     const said = `${p.path} = ${formatNumber(node.value as number)}`;
     const written = excerpt(text.slice(node.offset, node.offset + node.length));
     if (message.startsWith(said) && /^[:;, (]/.test(message.slice(said.length))) message = `${p.path} = ${written}${message.slice(said.length)}`;
-    // A check of the value itself (a sweep's entry: `must be ≤ 16777216, got 1000000000`; inline data:
+    // A check of the value itself (a sweep's entry: `must be ≤ 16,777,216, got 1,000,000,000`; inline data:
     // `found 3.5e+38`) likewise.
     const value = node.value as number;
-    for (const said of new Set([formatNumber(value), JSON.stringify(value)])) {
+    // (A count is written with separators: `got 1,000,000,000`.)
+    for (const said of new Set([formatNumber(value), JSON.stringify(value), ...(Number.isSafeInteger(value) ? [formatCount(value)] : [])])) {
       for (const word of ['got', 'found']) {
         const at = message.lastIndexOf(`${word} ${said}`);
         const end = at + word.length + 1 + said.length;

@@ -41,7 +41,7 @@ export function refusalProblems(argv: readonly string[], file: string, text: str
     const fileLines = body.split(/\r\n|\r|\n/);
     const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const located = new RegExp(`^${escaped}:(\\d+):(\\d+): (error|warning): \\S`);
-    const note = new RegExp(`^${escaped}: note: \\d+ more errors not shown$`);
+    const note = new RegExp(`^${escaped}: note: (1 more error|[\\d,]+ more errors) not shown$`);
     // A file that cannot be read is located as a whole.
     const unreadable = new RegExp(`^${escaped}: error: cannot read the experiment file: \\S`);
     for (const line of lines) {
