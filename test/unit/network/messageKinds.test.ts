@@ -188,6 +188,11 @@ test('a data set or format named in the wrong key, or not offered, is told what 
     [{ dataset: 'csv', trainFile: 'a.csv' }, /got "csv": "csv" is the format of your own CSV files: write "format": "csv" in place of "dataset", with "trainFile"/],
     [{ dataset: 'npy', train: 10 }, /got "npy": "npy" is the format of your own \.npy files: write "format": "npy" in place of "dataset", with "trainX" and "trainY"/],
   ];
+  // The data key itself written as a name.
+  for (const [data, expected] of [['mnist', /^data: data must be an object, got "mnist": the embedded MNIST is written as an object: "data": \{ "dataset": "mnist", "train": 1000/], ['cifar10', /got "cifar10": CIFAR-10 is read from your own binary batches: "data": \{ "format": "cifar10"/]] as const) {
+    const messages = schemaMessages({ data });
+    assert.ok(messages.some((m) => expected.test(m)), `${data}: ${JSON.stringify(messages)}`);
+  }
   for (const [data, expected] of cases) {
     const messages = schemaMessages({ data });
     assert.ok(messages.some((m) => expected.test(m)), `${JSON.stringify(data)}: ${JSON.stringify(messages)}`);
@@ -214,6 +219,9 @@ test('a file name where inline data or a count is written points to the form tha
     const messages = schemaMessages({ data });
     assert.ok(messages.some((m) => expected.test(m)), `${JSON.stringify(data)}: ${JSON.stringify(messages)}`);
   }
+  // The data key itself written as a file name.
+  const named = schemaMessages({ data: 'train.csv' });
+  assert.ok(named.some((m) => /^data: data must be an object, got "train\.csv": files are read by the file forms, each an object named by "format"/.test(m)), JSON.stringify(named));
   // A count written as a string is no file name: no pointer to a file form.
   for (const m of schemaMessages({ data: { format: 'csv', trainFile: 'a.csv', train: '1000' } })) assert.doesNotMatch(m, /trainFile|reads its/);
 });
