@@ -58,7 +58,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
       },
       onProgress: (p) => {
         stepsDone[index] = p.step;
-        progress.update(index, runs, `runs (step ${p.step} of ${p.totalSteps})`);
+        progress.update(index, runs, `runs (step ${formatCount(p.step)} of ${formatCount(p.totalSteps)})`);
       },
       beforeRun: (run) => {
         // Every value's output and work, planned before the first step; each run's own records as it comes.

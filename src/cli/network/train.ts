@@ -65,11 +65,12 @@ export function divergedNote(file: string, r: TrainResult, run?: string): string
   // A kernel float32 cannot hold: the label's kernel test is the distance, which only --summary showed.
   if (r.summary.status !== 'diverged') return r.summary.scores?.kernelNotFinite && r.summary.label !== null ? `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).reasons[0]}\n` : '';
   const d = r.summary.divergedAt;
+  const stepSaid = typeof d === 'number' ? formatCount(d) : String(d);
   // The step right after a record has no finite batch of its own before it: the record holds its loss.
-  const loss = r.step.at(-2) === (d ?? 0) - 1 ? `its train loss step ${d}'s own, not finite (null)` : 'its train loss that of the finite batches before it';
+  const loss = r.step.at(-2) === (d ?? 0) - 1 ? `its train loss step ${stepSaid}'s own, not finite (null)` : 'its train loss that of the finite batches before it';
   const atDivergence = r.step.at(-1) === d ? ` (the last made there: ${loss}, its weights those whose loss was not finite)` : '';
-  const kept = r.step.length > 0 ? `the records up to step ${r.step.at(-1)} are printed${atDivergence}` : 'no record was made';
-  return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${d}, and the training stopped there: ${kept}, without a label\n`;
+  const kept = r.step.length > 0 ? `the records up to step ${formatCount(r.step.at(-1)!)} are printed${atDivergence}` : 'no record was made';
+  return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${stepSaid}, and the training stopped there: ${kept}, without a label\n`;
 }
 
 /** The value of `--backend` (default auto); a usage error for any other word. */

@@ -24,6 +24,7 @@ import { normaliseNetworkExperiment } from '../../../src/core/network/networkExp
 import { networkSpec, recordsInMemoryProblem, specProblems } from '../../../src/core/network/spec';
 import { datasetProblems, Training } from '../../../src/core/network/train';
 import { reportDiagnostics } from '../../../src/cli/experimentFile';
+import { divergedNote } from '../../../src/cli/network/train';
 import { rereadTooLarge } from '../../../src/cli/limits';
 import { outputTooLarge } from '../../../src/cli/output';
 
@@ -92,6 +93,9 @@ test('counts of samples, steps, values and characters are written with thousands
     ['the linear model\'s hidden weights', parseExperiment('{"model":{"width":10000000},"data":{"x":[1,2,3,4,5,6],"y":1},"init":{"scaleU":1,"scaleW":1,"seed":1},"learningRates":{"u":0.1,"W":0.1}}').diagnostics.map((d) => d.message), /= 10,000,000 × 6 = 60,000,000 hidden weights exceeds the limit of 50,000,000/],
   ];
   for (const [name, messages, expected] of cases) assert.ok(messages.some((m) => expected.test(m)), `${name}: ${JSON.stringify(messages)}`);
+  // The step where a long run's loss stopped being finite, and its last record.
+  const diverged = { summary: { status: 'diverged', divergedAt: 12345 }, step: [0, 10000, 12340, 12345] } as unknown as Parameters<typeof divergedNote>[1];
+  assert.match(divergedNote('f.flab.json', diverged), /the loss stopped being finite at step 12,345, and the training stopped there: the records up to step 12,345 are printed/);
 });
 
 /** `X … over the limit of Y` read as two numbers (`3.04e12`, `256 MiB (268,435,457 bytes)`), in bytes for sizes. */
