@@ -20,6 +20,7 @@ import { parseExperiment } from '../../../src/core/experiment/parse';
 import { checkValue } from '../../../src/core/experiment/schema';
 import { Dataset } from '../../../src/core/network/dataset';
 import { dataSpecProblems, MnistSpec } from '../../../src/core/network/data/dataSpec';
+import { loadDataset } from '../../../src/core/network/data/loadDataset';
 import { normaliseNetworkExperiment } from '../../../src/core/network/networkExperiment';
 import { networkSpec, recordsInMemoryProblem, specProblems } from '../../../src/core/network/spec';
 import { datasetProblems, Training } from '../../../src/core/network/train';
@@ -82,7 +83,7 @@ test('a count beside a noun agrees with it: 1 weight matrix, 1 row, 1 column, 1 
   assert.match(printed, /note: (1 more error|\d+ more errors) not shown/);
 });
 
-test('counts of samples, steps, values and characters are written with thousands separators, as every other message writes them', () => {
+test('counts of samples, steps, values and characters are written with thousands separators, as every other message writes them', async () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['the embedded MNIST\'s train bound', schemaMessages({ data: { dataset: 'mnist', train: 70000 } }), /^data\.train: data\.train must be ≤ 10,000, got 70000: the embedded MNIST holds 10,000 digits/],
     ['a file form\'s test bound', schemaMessages({ data: { format: 'csv', trainFile: 'a.csv', test: 5e9 } }), /^data\.test: data\.test must be ≤ 4,294,967,295, got 5000000000$/],
@@ -93,6 +94,14 @@ test('counts of samples, steps, values and characters are written with thousands
     ['the linear model\'s hidden weights', parseExperiment('{"model":{"width":10000000},"data":{"x":[1,2,3,4,5,6],"y":1},"init":{"scaleU":1,"scaleW":1,"seed":1},"learningRates":{"u":0.1,"W":0.1}}').diagnostics.map((d) => d.message), /= 10,000,000 × 6 = 60,000,000 hidden weights exceeds the limit of 50,000,000/],
   ];
   for (const [name, messages, expected] of cases) assert.ok(messages.some((m) => expected.test(m)), `${name}: ${JSON.stringify(messages)}`);
+  // A field of a wide CSV file, counted from 1 as its lines are.
+  const dir = mkdtempSync(join(tmpdir(), 'flab-wide-'));
+  const row = (bad: boolean) => Array.from({ length: 1500 }, (_, j) => (bad && j === 1233 ? 'x' : String(j % 7))).join(',') + ',1';
+  writeFileSync(join(dir, 'wide.csv'), [row(false), row(false), row(true)].join('\n') + '\n');
+  await assert.rejects(loadDataset({ format: 'csv', trainFile: 'wide.csv', header: false }, { baseDir: dir }), (e: Error) => {
+    assert.match(e.message, /^wide\.csv:3:\d+: expected a number in field 1,234, found "x"/);
+    return true;
+  });
   // The step where a long run's loss stopped being finite, and its last record.
   const diverged = { summary: { status: 'diverged', divergedAt: 12345 }, step: [0, 10000, 12340, 12345] } as unknown as Parameters<typeof divergedNote>[1];
   assert.match(divergedNote('f.flab.json', diverged), /the loss stopped being finite at step 12,345, and the training stopped there: the records up to step 12,345 are printed/);

@@ -313,8 +313,8 @@ function pandasColumnNumbers(fields: readonly string[]): boolean {
 function whyASample(fields: readonly string[], label: readonly CsvColumn[]): string {
   for (const j of featureIndices(fields.length, labelsInLine(fields, label))) {
     const kind = fieldKind(fields[j]);
-    if (kind === 'number') return `field ${j + 1} (${JSON.stringify(fields[j])}) is a number`;
-    if (kind === 'value') return `field ${j + 1} (${JSON.stringify(fields[j])}) is a value, not a name`;
+    if (kind === 'number') return `field ${formatCount(j + 1)} (${JSON.stringify(fields[j])}) is a number`;
+    if (kind === 'value') return `field ${formatCount(j + 1)} (${JSON.stringify(fields[j])}) is a value, not a name`;
   }
   return '';
 }
@@ -547,7 +547,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       const v = parseDecimal(fields[j]);
       if (Number.isFinite(v) && !Number.isInteger(v)) {
         const name = layout.header?.[j] ? `is "${layout.header[j]}", pandas' name for a column that had none` : 'has no name';
-        throw fail(`column ${j + 1} ${name}, so it is read as a row index (as pandas and R write one), but it holds ${JSON.stringify(fields[j].trim())}, no row number: name the column in the header to train on it`, lines[j], columns[j]);
+        throw fail(`column ${formatCount(j + 1)} ${name}, so it is read as a row index (as pandas and R write one), but it holds ${JSON.stringify(fields[j].trim())}, no row number: name the column in the header to train on it`, lines[j], columns[j]);
       }
     }
     for (let j = 0; j < fields.length; j++) rowChars += fields[j].length + 1;
@@ -558,13 +558,13 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       x[base + f] = v;
       if (!Number.isFinite(x[base + f])) {
         const why = Number.isNaN(v) ? (fields[j].trim() === '' ? trailingHint(j) : numberHint(fields[j])) : BEYOND_FLOAT32;
-        throw fail(`expected a number in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}${headerHint(row, j)}`, lines[j], columns[j]);
+        throw fail(`expected a number in field ${formatCount(j + 1)}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}${headerHint(row, j)}`, lines[j], columns[j]);
       }
     }
     if (o.task === 'classes') {
       const j = labelColumns[0];
       const text = fields[j].trim();
-      if (text === '') throw fail(`expected a class label in field ${j + 1}${columnName(j)}, found an empty field${trailingHint(j)}`, lines[j], columns[j]);
+      if (text === '') throw fail(`expected a class label in field ${formatCount(j + 1)}${columnName(j)}, found an empty field${trailingHint(j)}`, lines[j], columns[j]);
       classValues[count] = parseDecimal(text);
       let name = classNames.get(text);
       if (name === undefined) {
@@ -585,7 +585,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         regression[count * outputs + t] = v;
         if (!Number.isFinite(regression[count * outputs + t])) {
           const why = Number.isNaN(v) ? (fields[j].trim() === '' ? trailingHint(j) : numberHint(fields[j])) : BEYOND_FLOAT32;
-          throw fail(`expected a number as the regression target in field ${j + 1}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}${headerHint(row, j)}`, lines[j], columns[j]);
+          throw fail(`expected a number as the regression target in field ${formatCount(j + 1)}${columnName(j)}, found ${JSON.stringify(fields[j])}${why}${headerHint(row, j)}`, lines[j], columns[j]);
         }
       }
     }
@@ -623,7 +623,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       }
       if (names && o.expect.header) {
         const j = names.findIndex((n, k) => n !== o.expect!.header![k]);
-        if (j >= 0) throw fail(`column ${j + 1} is "${names[j]}", where ${o.expect.file} has "${o.expect.header[j]}": the files must have the same columns in the same order`, lines[j], row.columns[j]);
+        if (j >= 0) throw fail(`column ${formatCount(j + 1)} is "${names[j]}", where ${o.expect.file} has "${o.expect.header[j]}": the files must have the same columns in the same order`, lines[j], row.columns[j]);
       }
     }
     hint = delimiterHint(fields, o.delimiter);
