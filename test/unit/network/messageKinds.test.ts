@@ -217,6 +217,7 @@ test('a file name where inline data or a count is written points to the form tha
   const cases: Array<[Record<string, unknown>, RegExp]> = [
     [{ train: { x: 'x.npy', y: [0] } }, /^data\.train\.x: data\.train\.x must be an array, got "x\.npy": a \.npy file is read by "format": "npy", not written inline: "data": \{ "format": "npy", "trainX": "x\.npy", "trainY": "y\.npy" \}/],
     [{ train: { x: [[1]], y: 'y.NPY' } }, /^data\.train\.y: .*got "y\.NPY": a \.npy file is read by "format": "npy"/],
+    [{ train: { x: ['x.npy'], y: [0] } }, /^data\.train\.x\[0\]: data\.train\.x\[0\] must be an array, got "x\.npy": a \.npy file is read by "format": "npy"/],
     [{ train: 'train.npy' }, /^data\.train: data\.train must be an object, got "train\.npy": a \.npy file is read by "format": "npy"/],
     [{ train: { x: 'iris.csv', y: [0] } }, /got "iris\.csv": a CSV file is read by "format": "csv", not written inline: "data": \{ "format": "csv", "trainFile": "train\.csv"/],
     [{ train: { x: [[1]], y: [0] }, test: { x: 'test.csv', y: [0] } }, /^data\.test\.x: .*a CSV file is read by "format": "csv"/],
