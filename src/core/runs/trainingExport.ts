@@ -7,6 +7,7 @@
  * JSON, which took 0.35 s to parse and 0.4 s to print there. No vscode import.
  */
 import type { CheckpointsResult } from '../checkpoints/checkpointReader';
+import { countOf } from '../experiment/diagnostic';
 import { checkpointColumns, columnsCsv, trainColumns } from './layerCsv';
 import type { TrainResult } from './train';
 
@@ -31,7 +32,7 @@ export function trainingCsvHeader(title: string, documentUri: string, parameters
   let out = line(`Feature Learning Lab: ${title}`) + line(`file: ${documentUri}`) + line('parameters, as run:');
   for (const p of parameters) out += line(`  ${p.path} (${p.symbol}) = ${p.value}`);
   if ('runs' in data) {
-    out += line(`sweep over ${data.path}: ${data.runs.length} runs; the first column is each run's value`);
+    out += line(`sweep over ${data.path}: ${countOf(data.runs.length, 'run')}; the first column is each run's value`);
     data.runs.forEach((r, i) => (out += line(`  ${data.path} = ${data.values[i]}: label ${r ? said(r.summary.label, r.summary.status) : 'none (not run)'}`)));
     const first = data.runs.find((r) => r !== null);
     if (first) out += line(`thresholds of the label: ${thresholdsOf(first.summary.thresholds)}`);

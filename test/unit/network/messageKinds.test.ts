@@ -28,6 +28,7 @@ import { reportDiagnostics } from '../../../src/cli/experimentFile';
 import { divergedNote } from '../../../src/cli/network/train';
 import { rereadTooLarge } from '../../../src/cli/limits';
 import { outputTooLarge } from '../../../src/cli/output';
+import { trainingCsvHeader } from '../../../src/core/runs/trainingExport';
 
 const CLI = resolve('dist/cli.js');
 
@@ -76,6 +77,10 @@ test('a count beside a noun agrees with it: 1 weight matrix, 1 row, 1 column, 1 
     assert.ok(messages.some((m) => expected.test(m)), `${name}: ${JSON.stringify(messages)}`);
     for (const m of messages) assert.doesNotMatch(m, ONE_WITH_PLURAL, name);
   }
+  // A training panel's CSV header over a sweep of one value.
+  const header = trainingCsvHeader('t', 'file:///f.flab.json', [], { key: 'init.scale', path: 'init.scale', values: [1], runs: [null] });
+  assert.match(header, /# sweep over init\.scale: 1 run; the first column is each run's value/);
+  assert.doesNotMatch(header, ONE_WITH_PLURAL);
   // One error past those printed is "1 more error".
   const found: Diagnostic[] = Array.from({ length: 101 }, (_, i) => ({ message: `e${i}`, path: '', offset: i, length: 1, severity: 'error' }));
   const printed = reportDiagnostics({ file: 'f.flab.json', text: 'x'.repeat(200) } as Parameters<typeof reportDiagnostics>[0], found).stderr;
