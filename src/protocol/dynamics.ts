@@ -313,7 +313,9 @@ function axis(x: unknown): FigureAxis | null {
   if (a.integer !== undefined && typeof a.integer !== 'boolean') return null;
   // A sweep's values as the axis's ticks (FigureAxis.at): dropped here, the SVG was ticked at decades.
   if (a.at !== undefined && !(Array.isArray(a.at) && a.at.length <= FIGURE_LIMITS.ticks && a.at.every(isFiniteNumber))) return null;
-  return { label, log: a.log, min: a.min, max: a.max, ...(a.integer ? { integer: true } : {}), ...(a.at ? { at: a.at as number[] } : {}) };
+  // The quantity's bounds (FigureAxis.within): dropped here, the SVG would tick past them (a ζ axis reaching 1.04 for a marker at 1).
+  if (a.within !== undefined && !(Array.isArray(a.within) && a.within.length === 2 && a.within.every(isFiniteNumber) && (a.within[0] as number) < (a.within[1] as number))) return null;
+  return { label, log: a.log, min: a.min, max: a.max, ...(a.integer ? { integer: true } : {}), ...(a.at ? { at: a.at as number[] } : {}), ...(a.within ? { within: [a.within[0], a.within[1]] as [number, number] } : {}) };
 }
 
 function column(x: unknown, length: number): (number | null)[] | null {

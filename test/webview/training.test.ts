@@ -934,6 +934,92 @@ describe('training panel webview', () => {
     assert.equal((await figureOf(page, 13)).label, 'No label: the run diverged at step 290');
   });
 
+  it('keeps every marker whole inside its plot, single run and sweep, on screen and in the figure: measurements at step 0 and at the last record, a kernel change of 0, ζ and an accuracy of 1', async () => {
+    // A width sweep's charts over training put the kernel change's and ζ's dots of the last record on the
+    // plot's right edge (cut in half), those of step 0 on its left, and the kernel's 0 at step 0 on its floor.
+    const page = await open({ width: 1280, height: 900 });
+    const ends = (xs: (number | null)[]) => xs.map((z, i) => (i === 0 || i === xs.length - 1 ? z : null));
+    const values = [32, 128, 512, 2048];
+    const runs = values.map((v, k) => {
+      const r = run(19, 'finished');
+      r.curves.alignment = r.curves.alignment.map((a) => ({ ...a, zeta: ends(a.zeta).map((z) => (z === null ? null : z / (1 + k))), zetaTop: ends(a.zetaTop) }));
+      r.bestAccuracy = 0.9 + 0.02 * k;
+      r.finalNorm = 10 + 5 * k;
+      return r;
+    });
+    // One run: its ζ measured at its ends and reaching 1, its training accuracy reaching 1.
+    const one = run(19, 'finished');
+    one.curves.alignment = one.curves.alignment.map((a) => ({ ...a, zeta: ends(a.zeta.map((z, i, all) => (i === all.length - 1 ? 1 : z))), zetaTop: ends(a.zetaTop) }));
+    one.curves.accuracies[0].values = one.curves.accuracies[0].values.map((v, i) => (i >= 12 ? 1 : v));
+    type Axis = { min: number; max: number; log: boolean };
+    type Chart = { title: string; x: Axis; y: Axis[]; series: { label: string; points: boolean; joined?: boolean; axis: number; x: number[]; y: (number | null)[] }[] };
+    let request = 40;
+    const figure = async (): Promise<Chart[]> => {
+      const id = ++request;
+      await send(page, { type: 'exportChart', requestId: id, format: 'svg', scale: 1, background: 'light' });
+      await page.waitForFunction((n) => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === n), id);
+      return ((await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === id) as unknown as { figure: { charts: Chart[] } }).figure.charts;
+    };
+    // Where a value lies across an axis, 0 … 1.
+    const along = (a: Axis, v: number) => (a.log ? (Math.log(v) - Math.log(a.min)) / (Math.log(a.max) - Math.log(a.min)) : (v - a.min) / (a.max - a.min));
+    // Every drawn value at least `room` px inside each edge of a plot `w` × `h` px (a dot's radius and its stroke: 3 px).
+    const within = (c: Chart, w: number, h: number, room: number, where: string): string[] =>
+      c.series.flatMap((s) => s.x.flatMap((x, i) => {
+        const y = s.y[i];
+        if (y === null || (c.y[s.axis].log && y <= 0)) return [];
+        const px = along(c.x, x) * w;
+        const py = (1 - along(c.y[s.axis], y)) * h;
+        const gap = Math.min(px, w - px, py, h - py);
+        return gap >= room ? [] : [`${where} "${c.title}", ${s.label} at (${x}, ${y}): ${gap.toFixed(1)} px from an edge of its plot`];
+      }));
+    const check = async (what: string) => {
+      const charts = await figure();
+      const problems: string[] = [];
+      // On screen: each chart's plotting area (uPlot's .u-over) and its scales as drawn (the figure's axes are the plot's scales).
+      const boxes = await page.locator('[data-chart]').evaluateAll((cs) => cs.filter((c) => !c.closest('[hidden]')).map((c) => ({ title: c.querySelector('.u-title')?.textContent ?? '', box: c.querySelector('.u-over')!.getBoundingClientRect().toJSON() as { width: number; height: number } })));
+      assert.equal(boxes.length, charts.length, `${what}: a figure chart per chart on screen`);
+      for (const { title, box } of boxes) {
+        const c = charts.find((x) => x.title === title);
+        assert.ok(c, `${what}: "${title}" is in the figure`);
+        problems.push(...within(c, box.width, box.height, 3, `${what}, on screen:`));
+        // The figure's plot: 470 − 66 − 18 px wide, 210 px high (src/core/figures/chartFigure.ts).
+        problems.push(...within(c, 386, 210, 3, `${what}, in the figure:`));
+      }
+      assert.deepEqual(problems, []);
+      return charts;
+    };
+    await send(page, message(1, runs[0], { sweep: { key: 'model.hidden[0]', path: 'model.hidden[0]', values, runs } }));
+    await page.waitForFunction(() => document.querySelectorAll('.sweep-charts [data-chart] canvas').length === 4);
+    await page.locator('[data-chart="kernel"]').screenshot({ path: join(SCREENSHOTS, 'training-sweep-markers.png') });
+    const swept = await check('a sweep');
+    // ζ's axis takes room past a ζ of 1 but no tick past it; the step axis no tick before step 0.
+    assert.ok(swept.some((c) => /^Alignment ζ/.test(c.title) && c.x.min < 0 && c.x.max > 180), JSON.stringify(swept.map((c) => [c.title, c.x])));
+    await send(page, message(2, one));
+    await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-series') === '4');
+    await page.locator('[data-chart="zeta"]').screenshot({ path: join(SCREENSHOTS, 'training-run-markers.png') });
+    const single = await check('one run');
+    const zeta = single.find((c) => /^Alignment ζ/.test(c.title))!;
+    assert.ok(zeta.y[0].max > 1, `ζ's axis reaches past 1 for the dot there: ${zeta.y[0].max}`);
+    const ticks = (await page.locator('[data-chart="zeta"]').getAttribute('data-ticks-y'))!.split('|').filter((t) => t !== '');
+    assert.ok(ticks.every((t) => Number(t) <= 1), `no tick past ζ = 1: ${ticks.join(' ')}`);
+    assert.equal(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min') !== null && Number(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min')) < 0, true);
+    assert.equal((await page.locator('[data-chart="zeta"]').getAttribute('data-ticks-x'))!.split('|')[0], '0', 'the step axis is ticked from step 0');
+    // A zoom is kept as dragged across updates: uPlot passes a zoom through the axis's range too, and the
+    // room is past the data's ends only (else a zoom kept across records would grow by it at each).
+    const range = () => page.locator('[data-chart="loss"]').evaluate((c) => [Number((c as HTMLElement).dataset.xMin), Number((c as HTMLElement).dataset.xMax)]);
+    const whole = await range();
+    await dragAcross(page, 'loss', 0.3, 0.7);
+    const zoomed = await range();
+    assert.ok(zoomed[0] > 0 && zoomed[1] < 180, `zoomed: ${zoomed}`);
+    for (let v = 3; v < 6; v++) await send(page, message(v, one));
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.deepEqual(await range(), zoomed, 'the zoom stays as dragged');
+    // Reset: the whole run again, with its room.
+    await page.locator('vscode-button[data-button="reset-zoom"]').click();
+    await page.waitForFunction(() => document.querySelector('vscode-button[data-button="reset-zoom"]')?.getAttribute('disabled') === '');
+    assert.deepEqual(await range(), whole, 'reset: the whole run with its room');
+  });
+
   it('answers Export Chart with a PNG of the charts as shown, and stacks at 320 px', async () => {
     const page = await open({ width: 320 });
     await send(page, message(1, run(30, 'finished')));

@@ -14,7 +14,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { FigureAxis, FigureChart, FigureKeyEntry, FigureSeries } from '../../src/core/figures/chartFigure';
-import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from '../../src/core/figures/ticks';
+import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, ticksWithin, valueTicks } from '../../src/core/figures/ticks';
 import { formatReadout } from '../shared/numberFormat';
 import type { Palette } from '../shared/theme';
 
@@ -76,8 +76,37 @@ export interface ChartModel {
   note?: string;
 }
 
-/** The x range past a sweep's first and last value, as a fraction of its span (`ChartView.xAt`). */
-const X_PAD = 0.04;
+/**
+ * The room kept between the values drawn and the plot's edges, as a fraction of an axis's span (of its
+ * decades, on a log axis), where a view asks for it (`ChartView.xAt`, `ChartView.markerRoom`): a marker
+ * on an edge was cut in half — a sweep's first and last value, a measurement at step 0 or at the last
+ * record, a kernel change of 0 on the floor of its axis, a ζ of 1 on the top of its.
+ */
+export const EDGE_ROOM = 0.04;
+
+/** The x range past a sweep's first and last value (and a chart's first and last record, `ChartView.markerRoom`). */
+const X_PAD = EDGE_ROOM;
+
+/**
+ * A y range `[lo, hi]` widened where a value sits within EDGE_ROOM of its span from an edge: `min` and
+ * `max` are the values drawn (on a log axis, positive). Only an edge a value is near moves (a range
+ * whose values are well inside — uPlot pads them by a tenth — stays as it is), and only for a value
+ * inside the range: one beyond it (off the chart: past AXIS_LIMIT, a run that blew up past a fitted
+ * range) stays off. Never past AXIS_LIMIT in size, nor below LOG_FLOOR on a log axis.
+ */
+export function withEdgeRoom(lo: number, hi: number, min: number | null, max: number | null, log: boolean): [number, number] {
+  if (!(hi > lo) || min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [lo, hi];
+  if (log && !(lo > 0 && min > 0)) return [lo, hi];
+  const to = (v: number): number => (log ? Math.log10(v) : v);
+  const from = (v: number): number => (log ? Math.pow(10, v) : v);
+  const [a, b, vMin, vMax] = [to(lo), to(hi), to(min), to(max)];
+  const room = EDGE_ROOM * (b - a);
+  const A = vMin >= a && vMin - a < room ? vMin - room : a;
+  const B = vMax <= b && b - vMax < room ? vMax + room : b;
+  if (A === a && B === b) return [lo, hi];
+  const bottom = log ? LOG_FLOOR : -AXIS_LIMIT;
+  return [A === a ? lo : Math.max(bottom, from(A)), B === b ? hi : Math.min(AXIS_LIMIT, from(B))];
+}
 
 /** At most this many simulation markers per series, so dense step grids stay readable. */
 const MAX_MARKERS = 80;
@@ -210,7 +239,7 @@ export function table(t: readonly number[], columns: Column[], rows: number[]): 
  * linear axis; `labelEnd`: a log axis's right end gets its own label when no decade is near it (the
  * time axis, which spans the data exactly); `at`: ticks at these values instead (a sweep's).
  */
-function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = false, at?: readonly number[]): Pick<uPlot.Axis, 'splits' | 'values' | 'filter'> {
+function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = false, at?: readonly number[], within?: [number, number]): Pick<uPlot.Axis, 'splits' | 'values' | 'filter'> {
   let labels = new Map<number, string>();
   return {
     splits: (u: uPlot, axisIdx: number, min: number, max: number) => {
@@ -218,7 +247,9 @@ function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = f
       const length = axis.side === 0 || axis.side === 2 ? u.bbox.width / uPlot.pxRatio : u.bbox.height / uPlot.pxRatio;
       const count = Math.max(2, Math.floor(length / spacing));
       const given = at && at.length > 0 ? valueTicks(at, min, max, count, LABEL_ROOM_PX / Math.max(1, length), log) : null;
-      const ticks = given && given.values.length > 0 ? given : log ? (labelEnd ? logAxisTicks(min, max, count, LABEL_ROOM_PX / Math.max(1, length)) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(min, max, count, integer);
+      const all = given && given.values.length > 0 ? given : log ? (labelEnd ? logAxisTicks(min, max, count, LABEL_ROOM_PX / Math.max(1, length)) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(min, max, count, integer);
+      // No tick past the quantity's bounds, where the markers' room takes its axis (a ζ of 1.04).
+      const ticks = within ? ticksWithin(all, within) : all;
       labels = new Map(ticks.values.map((v, i) => [v, ticks.labels[i]]));
       return ticks.values;
     },
@@ -288,6 +319,13 @@ export interface ChartView {
    * last value, so that their markers show whole (they were cut in half at the plot's edges).
    */
   xAt?: number[];
+  /**
+   * Room for markers at every edge (EDGE_ROOM): the x range reaches X_PAD of its span past the first
+   * and the last record, as a sweep's does past its values, and each y range past a value within that
+   * of its ends (`withEdgeRoom`) — a scale's `within` bounds included, with no tick past them. A dot at
+   * step 0 or at the last record, at a kernel change of 0 or at ζ = 1 was cut in half by the plot's edge.
+   */
+  markerRoom?: boolean;
   palette: Palette;
   /** Charts with the same key share their cursor and zoom (default: every chart of the panel over time). */
   syncKey?: string;
@@ -416,15 +454,30 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
     grid: { stroke: palette.grid, width: 1 },
     ticks: { stroke: palette.grid, width: 1 },
   };
-  // A log time axis spans the data exactly (uPlot would round out to whole decades); a sweep's values a little more.
-  const pad = view.xAt ? X_PAD : 0;
+  // A log time axis spans the data exactly (uPlot would round out to whole decades); a sweep's values a
+  // little more, and the records of a view that keeps room for markers. uPlot passes a zoom through this
+  // range too: only an end at the data's own end gets the room, so that a zoom kept across updates
+  // (`keptZoom`) stays as dragged instead of growing by X_PAD at each.
+  const pad = view.xAt || view.markerRoom ? X_PAD : 0;
+  const padded = (u: uPlot, min: number, max: number): [number, number] => {
+    const xs = u.data[0] ?? [];
+    const left = xs.length > 0 && min <= xs[0] ? pad : 0;
+    const right = xs.length > 0 && max >= xs[xs.length - 1] ? pad : 0;
+    return view.logX ? [min * (min / max) ** left, max * (max / min) ** right] : [min - left * (max - min), max + right * (max - min)];
+  };
   const scales: uPlot.Scales = {
     x: view.logX
-      ? { time: false, distr: 3, log: 10, range: (_u, min, max) => (max > min ? [min * (min / max) ** pad, max * (max / min) ** pad] : [min / 2, max * 2]) }
-      : { time: false, range: (_u, min, max) => (max > min ? [min - pad * (max - min), max + pad * (max - min)] : [min - 1, max + 1]) },
+      ? { time: false, distr: 3, log: 10, range: (u, min, max) => (max > min ? padded(u, min, max) : [min / 2, max * 2]) }
+      : { time: false, range: (u, min, max) => (max > min ? padded(u, min, max) : [min - 1, max + 1]) },
   };
   for (const s of model.scales) {
-    scales[s.key] = s.log ? { distr: 3, log: 10, range: s.range ?? logRange } : { range: s.range ?? (s.within ? rangeWithin(s.within) : (u: uPlot, min: number, max: number) => linearRange(u, min, max)) };
+    const range: uPlot.Range.Function = s.range ? () => s.range! : s.log ? logRange : s.within ? rangeWithin(s.within) : (u: uPlot, min: number, max: number) => linearRange(u, min, max);
+    // Room for the markers at the ends of the range (`ChartView.markerRoom`); a fixed range has it from its spec.
+    const roomy: uPlot.Range.Function = view.markerRoom && !s.range ? (u, min, max, key) => {
+      const [lo, hi] = range(u, min, max, key);
+      return lo === null || hi === null ? [lo, hi] : withEdgeRoom(lo, hi, min, max, s.log);
+    } : range;
+    scales[s.key] = s.log ? { distr: 3, log: 10, range: roomy } : { range: roomy };
   }
   const hasRight = model.scales.some((s) => s.side === 'right');
   return {
@@ -452,6 +505,12 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       setData: [(u: uPlot) => showLastValues(u, current().raw)],
       setScale: [
         (u: uPlot, key: string) => {
+          // Each y scale's range, readable from the DOM as the x range's is: data-<key>-min, data-<key>-max.
+          const box = u.root.parentElement;
+          if (key !== 'x' && box && /^[a-z]\w*$/i.test(key)) {
+            box.dataset[`${key}Min`] = String(u.scales[key]?.min);
+            box.dataset[`${key}Max`] = String(u.scales[key]?.max);
+          }
           if (key !== 'x') return;
           // The visible time range, readable from the DOM (tests, and anyone inspecting the panel).
           const c = u.root.parentElement;
@@ -468,7 +527,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       { ...axisBase, scale: 'x', label: view.logX ? `${view.xLabel} (log)` : view.xLabel, labelSize: AXIS_LABEL_SIZE, size: 40, ...axisTicks(view.logX, view.xInteger && !view.logX, X_TICK_SPACING, true, view.xAt) },
       ...model.scales.map((s) => ({
         ...axisBase,
-        ...axisTicks(s.log, false, Y_TICK_SPACING),
+        ...axisTicks(s.log, false, Y_TICK_SPACING, false, undefined, s.within),
         scale: s.key,
         side: s.side === 'left' ? 3 : 1,
         label: s.label,
@@ -582,7 +641,8 @@ export class Charts {
     const { min, max } = first.plot.scales.x;
     if (!range || range.max <= range.min || min == null || max == null) return null;
     const eps = (range.max - range.min) * 1e-9;
-    return min > range.min + eps || max < range.max - eps ? { min, max } : null;
+    // The room past the data's ends (X_PAD) is not part of a zoom: a zoom to the last record reads as one.
+    return min > range.min + eps || max < range.max - eps ? { min: Math.max(min, range.min), max: Math.min(max, range.max) } : null;
   }
 
   /** Tells the listeners when the zoom changes (a drag, a reset, a refit). */
@@ -737,7 +797,7 @@ export class Charts {
       const xAxis: FigureAxis = { label: m.view.logX ? `${m.view.xLabel} (log)` : m.view.xLabel, log: m.view.logX, min: x.min ?? 0, max: x.max ?? 1, ...(m.view.xInteger ? { integer: true } : {}), ...(m.view.xAt ? { at: m.view.xAt } : {}) };
       const yAxes: FigureAxis[] = model.scales.map((s) => {
         const sc = plot.scales[s.key];
-        return { label: s.label, log: s.log, min: sc?.min ?? 0, max: sc?.max ?? 1 };
+        return { label: s.label, log: s.log, min: sc?.min ?? 0, max: sc?.max ?? 1, ...(s.within ? { within: s.within } : {}) };
       });
       const data = model.data;
       const series: FigureSeries[] = model.series.map((s, i) => {

@@ -7,7 +7,7 @@
  */
 import uPlot from 'uplot';
 import { untrained, type LearningCurves, type RunView, type SweepView } from '../../src/protocol/training';
-import { ChartModel, clean, Column, keyEntry, keptRows, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
+import { ChartModel, clean, Column, keyEntry, keptRows, ScaleSpec, SeriesSpec, table, withEdgeRoom } from '../charts/chartEngine';
 import { firstMeasured, lastMeasured } from '../../src/core/mechanisms/series';
 import { formatReadout } from '../shared/numberFormat';
 import { valueWithLabel } from '../shared/sweepLegend';
@@ -207,7 +207,8 @@ function blewUp(r: RunView | null): boolean {
  * The y range of a sweep's chart of one quantity (`of`) fitted to the values whose runs did not blow
  * up, when a run that did goes beyond it; else undefined (the axis fits every curve, as uPlot does).
  * One diverged value's weight norm of 10¹⁷ made a linear axis on which the others lay flat on 0.
- * `log`: whole decades around the positive values; else the values padded by a tenth.
+ * `log`: whole decades around the positive values; else the values padded by a tenth; either with
+ * room for a marker at its ends (`withEdgeRoom`).
  */
 function fittedWithoutBlownUp(sweep: SweepView | null, of: (c: LearningCurves) => readonly (readonly (number | null)[])[], log: boolean): [number, number] | undefined {
   if (!sweep) return undefined;
@@ -229,13 +230,14 @@ function fittedWithoutBlownUp(sweep: SweepView | null, of: (c: LearningCurves) =
   const kept = span((r) => !blewUp(r));
   const other = span(blewUp);
   if (!kept || !other || (other.lo >= kept.lo && other.hi <= kept.hi)) return undefined;
+  // With room for the markers at its ends (a value on a decade, a distance of 0 at step 0, on the edge).
   if (log) {
     const lo = Math.pow(10, Math.floor(Math.log10(kept.lo)));
     const hi = Math.pow(10, Math.ceil(Math.log10(kept.hi)));
-    return hi > lo ? [lo, hi] : [lo / 10, hi * 10];
+    return hi > lo ? withEdgeRoom(lo, hi, kept.lo, kept.hi, true) : [lo / 10, hi * 10];
   }
   const [lo, hi] = uPlot.rangeNum(kept.lo, kept.hi, 0.1, true);
-  return lo !== null && hi !== null && hi > lo ? [lo, hi] : undefined;
+  return lo !== null && hi !== null && hi > lo ? withEdgeRoom(lo, hi, kept.lo, kept.hi, false) : undefined;
 }
 
 /** The scale of a sweep's chart of one quantity: log when it spans decades, fitted without the runs that blew up; and what its title adds. */

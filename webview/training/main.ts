@@ -249,11 +249,13 @@ class TrainingPanel {
     const timeModels = models(TIME_KEYS);
     // A run that failed before its first record has no chart: no axis to put on a log scale or reset.
     this.toolbar.hidden = timeModels.length === 0;
-    this.timeCharts.render(timeModels, { logX: this.prefs.logStep, xLabel: 'step', xInteger: true, palette: this.palette }, rebuild);
+    // Room for the markers at every edge (ChartView.markerRoom): ζ and the kernel are measured at step 0
+    // and at the last record, dots the plot's edges cut in half; a bridge's points too.
+    this.timeCharts.render(timeModels, { logX: this.prefs.logStep, xLabel: 'step', xInteger: true, markerRoom: true, palette: this.palette }, rebuild);
     this.sweepSection.hidden = !m.sweep;
     if (m.sweep) {
       // Ticks at the swept values, each a run (a log axis labelled 10², 10³ and 2048 left 32 without one).
-      this.sweepCharts.render(models(SWEEP_KEYS), { logX: prefersLogAxis(m.sweep.values), xLabel: m.sweep.key, xInteger: false, xAt: m.sweep.values, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
+      this.sweepCharts.render(models(SWEEP_KEYS), { logX: prefersLogAxis(m.sweep.values), xLabel: m.sweep.key, xInteger: false, xAt: m.sweep.values, markerRoom: true, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
     }
   }
 

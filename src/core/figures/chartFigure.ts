@@ -5,7 +5,7 @@
  * gradient-descent markers, a shaded window and its key. Export Chart writes it as .svg and
  * rasterises the same SVG for .png, so both formats show one figure. Pure: text in, text out.
  */
-import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, valueTicks } from './ticks';
+import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, ticksWithin, valueTicks } from './ticks';
 
 /** One axis: its name, its scale and the range shown. */
 export interface FigureAxis {
@@ -17,6 +17,8 @@ export interface FigureAxis {
   integer?: boolean;
   /** Ticks at these values instead (a sweep's: `valueTicks`). */
   at?: number[];
+  /** The quantity's bounds (ζ, an accuracy in [0, 1]): no tick past them where the range reaches past (a marker's room). */
+  within?: [number, number];
 }
 
 /** One drawn series: its points (x, y), against the left (0) or right (1) axis; a null y breaks the line. */
@@ -279,6 +281,11 @@ function zeroMarks(s: FigureSeries, axis: FigureAxis, xPos: (v: number) => numbe
 
 /** An axis's ticks; a log x axis also labels its right end (it spans the data exactly), a log y axis does not. */
 function axisTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd = false): { values: number[]; labels: string[] } {
+  const ticks = allTicks(a, lengthPx, perTickPx, labelEnd);
+  return a.within ? ticksWithin(ticks, a.within) : ticks;
+}
+
+function allTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd: boolean): { values: number[]; labels: string[] } {
   if (a.at && a.at.length > 0) {
     const ticks = valueTicks(a.at, a.min, a.max, Math.max(2, Math.floor(lengthPx / perTickPx)), LABEL_ROOM_PX / Math.max(1, lengthPx), a.log);
     if (ticks.values.length > 0) return ticks;

@@ -285,3 +285,14 @@ export function prefersLogAxis(values: readonly number[]): boolean {
   }
   return log.length < 2 || spread(log) < spread(linear);
 }
+
+/**
+ * The ticks inside `[lo, hi]`, each with its label (within a rounding of the bounds): an axis that
+ * reaches a little past a quantity's bounds (ζ and an accuracy in [0, 1], with room for a marker at 1)
+ * has no tick past them.
+ */
+export function ticksWithin(ticks: { values: number[]; labels: string[] }, [lo, hi]: readonly [number, number]): { values: number[]; labels: string[] } {
+  const eps = 1e-9 * Math.max(1, Math.abs(lo), Math.abs(hi));
+  const keep = ticks.values.map((v) => v >= lo - eps && v <= hi + eps);
+  return { values: ticks.values.filter((_, i) => keep[i]), labels: ticks.labels.filter((_, i) => keep[i]) };
+}

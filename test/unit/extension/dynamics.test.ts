@@ -196,6 +196,12 @@ describe('the figure a webview sends for SVG export', () => {
     (ticked.charts[0].x as { at?: unknown }).at = [32, 128, 512, 2048];
     assert.deepEqual(parseFigureSpec(ticked), ticked);
     assert.match(figureSvg(parseFigureSpec(ticked)!), />32<\/text>[\s\S]*>128<\/text>[\s\S]*>512<\/text>[\s\S]*>2048<\/text>/);
+    // A quantity's bounds (no tick past them where the axis has room past them for a marker) are kept; bounds not in order refuse it.
+    const bounded = figure();
+    (bounded.charts[0].y[0] as { within?: unknown }).within = [0, 1];
+    assert.deepEqual(parseFigureSpec(bounded), bounded);
+    (bounded.charts[0].y[0] as { within?: unknown }).within = [1, 0];
+    assert.equal(parseFigureSpec(bounded), null);
   });
 
   it('refuses what could escape the SVG, non-finite numbers, mismatched columns and oversized figures', () => {

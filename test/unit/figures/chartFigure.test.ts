@@ -270,3 +270,22 @@ test('a measurement\'s dots are filled on a solid series and hollow on a dashed 
     { fill: colours.background, stroke: '#6a1b9a', dots: 1 },
   ]);
 });
+
+test('an axis with room past its quantity\'s bounds (a marker at ζ = 1) has no tick past them', () => {
+  // The training panel's ζ axis reaches a little past 1 so that a dot at 1 shows whole; 1.02 is no ζ.
+  const s = spec();
+  const chart = (within?: [number, number]) => ({
+    title: 'Alignment ζ',
+    x: { label: 'step', log: false, min: -4, max: 104 },
+    y: [{ label: 'ζ', log: false, min: 0.955, max: 1.024, ...(within ? { within } : {}) }],
+    series: [{ label: 'ζ', colour: '#1565c0', width: 2, dashed: false, points: false, joined: true, axis: 0 as const, x: [0, 100], y: [0.96, 1] }],
+    key: [],
+    shade: null,
+  });
+  const yLabels = (svg: string) => [...svg.matchAll(/<text x="[\d.]+" y="[\d.]+" text-anchor="end">([^<]+)<\/text>/g)].map((m) => m[1]);
+  s.charts = [chart()];
+  assert.ok(yLabels(figureSvg(s)).includes('1.02'), `the fixture ticks past 1: ${yLabels(figureSvg(s)).join(' ')}`);
+  s.charts = [chart([0, 1])];
+  const within = yLabels(figureSvg(s));
+  assert.ok(within.some((l) => Number(l) === 1) && within.every((l) => Number(l) <= 1), within.join(' '));
+});
