@@ -195,32 +195,58 @@ describe('hints by keyboard, not on hover only', { timeout: 600_000 }, () => {
     assert.deepEqual(await hoverOnlyHints(page), [], 'none under the banner either');
   });
 
-  it('a number field\'s hint, on focus and on hover, covers no other control: it is in its row, under the slider, at any width', async () => {
-    // Drawn over the page above the field, σ_u's hint hid the row of γ above it (its field and slider).
+  it('a number field\'s hints — its field\'s and its slider\'s, on focus and on hover — cover no control and move none: every row stays where it was, at any width', async () => {
+    // Drawn over the page above the field, σ_u's hint hid the row of γ above it (its field and slider);
+    // moved into its row, it pushed every row below it down by its height on each hover (68 px); the
+    // slider's hint, over the page under the slider, covered the next row's field.
     for (const width of [1280, 700, 320]) {
       const page = await open({ width, height: 900 });
       await send(page, updateFor(1));
       await waitForCharts(page);
       const keys = await page.locator('[data-control-row]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.controlRow ?? ''));
       assert.ok(keys.length >= 7, keys.join(' '));
+      // Each row's box, its field's and its slider's, and what follows the controls, in page coordinates (a scroll moves none).
+      const layout = () => page.evaluate(() => {
+        const box = (e: Element | null) => {
+          const r = e?.getBoundingClientRect();
+          // Not shown (the note over a greyed result, while there is none): no box.
+          return r && (r.width > 0 || r.height > 0) ? { x: Math.round(r.x + scrollX), y: Math.round(r.y + scrollY), width: Math.round(r.width), height: Math.round(r.height) } : null;
+        };
+        const rows = [...document.querySelectorAll<HTMLElement>('[data-control-row]')].map((e) => ({ key: e.dataset.controlRow ?? '', row: box(e)!, field: box(e.querySelector('input[type="number"]'))!, slider: box(e.querySelector('input[type="range"]'))! }));
+        return { rows, controls: box(document.querySelector('.controls')), after: box(document.querySelector('.controls')?.nextElementSibling ?? null), charts: box(document.querySelector('[data-chart]')) };
+      });
+      const still = await layout();
+      const tipBox = (tip: ReturnType<Page['locator']>) => tip.evaluate((t) => {
+        const r = t.getBoundingClientRect();
+        return { x: Math.round(r.x + scrollX), y: Math.round(r.y + scrollY), width: Math.round(r.width), height: Math.round(r.height) };
+      });
+      const shown: string[] = [];
       for (const [i, key] of keys.entries()) {
         const field = page.locator(`[data-control-number="${key}"]`);
-        if (i % 2 === 0) await field.focus();
-        else await page.locator(`[data-control-row="${key}"] .control-head label`).hover();
-        const tip = page.locator(`#${((await field.getAttribute('aria-describedby')) ?? '').split(' ')[0]}`);
-        await tip.waitFor({ state: 'visible' });
-        const t = (await tip.boundingBox())!;
-        const rows = await page.locator('[data-control-row]').evaluateAll((els) => els.map((e) => ({ key: (e as HTMLElement).dataset.controlRow ?? '', ...e.querySelector('.control-head')!.getBoundingClientRect().toJSON(), slider: e.querySelector('input[type="range"]')!.getBoundingClientRect().toJSON() })));
-        for (const row of rows.filter((r) => r.key !== key)) {
-          assert.ok(!overlaps(t, row) && !overlaps(t, row.slider), `${width} px: ${key}'s hint ${JSON.stringify(t)} covers ${row.key}'s field or slider`);
+        const slider = page.locator(`[data-control="${key}"]`);
+        const ways: [string, ReturnType<Page['locator']>, () => Promise<void>, () => Promise<void>][] = [
+          ['field focus', field, () => field.focus(), () => field.blur()],
+          ['label hover', field, () => page.locator(`[data-control-row="${key}"] .control-head label`).hover(), () => page.mouse.move(0, 0)],
+          ['slider hover', slider, () => slider.hover(), () => page.mouse.move(0, 0)],
+        ];
+        for (const [how, term, show, hide] of ways) {
+          await show();
+          const tip = page.locator(`#${((await term.getAttribute('aria-describedby')) ?? '').split(' ')[0]}`);
+          await tip.waitFor({ state: 'visible' });
+          const t = await tipBox(tip);
+          const now = await layout();
+          assert.deepEqual(now, still, `${width} px, ${key}'s ${how}: its hint ${JSON.stringify(t)} moved the controls or what follows them`);
+          for (const r of now.rows) {
+            for (const part of ['field', 'slider'] as const) assert.ok(!overlaps(t, r[part]), `${width} px, ${key}'s ${how}: its hint ${JSON.stringify(t)} covers ${r.key}'s ${part} ${JSON.stringify(r[part])}`);
+          }
+          shown.push(`${key} ${how}`);
+          if (i === 2 && width === 1280 && how === 'label hover') await page.screenshot({ path: join(SCREENSHOTS, 'webview-field-hint.png') });
+          if (i === 2 && width === 320 && how === 'slider hover') await page.screenshot({ path: join(SCREENSHOTS, 'webview-slider-hint-narrow.png'), fullPage: true });
+          await hide();
+          await tip.waitFor({ state: 'hidden' });
         }
-        const own = rows.find((r) => r.key === key)!;
-        assert.ok(t.y >= own.slider.y + own.slider.height, `${width} px: ${key}'s hint is under its slider, which stays in view`);
-        if (i === 2 && width === 1280) await page.screenshot({ path: join(SCREENSHOTS, 'webview-field-hint.png') });
-        if (i % 2 === 0) await field.blur();
-        else await page.mouse.move(0, 0);
-        await tip.waitFor({ state: 'hidden' });
       }
+      assert.equal(shown.length, keys.length * 3);
     }
   });
 
@@ -258,10 +284,11 @@ describe('hints by keyboard, not on hover only', { timeout: 600_000 }, () => {
     await slider.hover();
     const sliderTip = page.locator(`#${await slider.getAttribute('aria-describedby')}`);
     await sliderTip.waitFor({ state: 'visible' });
-    // The next row's label (it focuses its field), which the hint below the slider covers.
+    // The next row's label (it focuses its field), which the hint below the slider covered: the hint is
+    // in the controls' hints now, under every control, and covers it no more.
     const label = page.locator('label[for="control-init-scaleU-value"]');
     const [t, f] = [await sliderTip.boundingBox(), await label.boundingBox()];
-    assert.ok(t && f && overlaps(t, f), `the fixture: the hint ${JSON.stringify(t)} covers the label ${JSON.stringify(f)}`);
+    assert.ok(t && f && !overlaps(t, f), `the hint ${JSON.stringify(t)} covers the label ${JSON.stringify(f)}`);
     await page.mouse.click(f.x + Math.min(20, f.width / 2), f.y + f.height / 2);
     assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.controlNumber), 'init.scaleU', 'the click reached the field');
 

@@ -81,12 +81,21 @@ interface Row {
 export class Controls {
   readonly element: HTMLElement;
   private readonly rows = new Map<ControlKey, Row>();
+  /**
+   * The hints of every field and slider, under the last control: one place whose room is kept (as tall
+   * as the tallest hint at the panel's width, shown or not), so that a hint shown covers no control and
+   * moves none. Over the page above its field, a field's hint hid the row above; in its row, it pushed
+   * every row below down on each hover; a slider's, over the page under it, covered the next row's field.
+   */
+  private readonly hints = document.createElement('div');
 
   constructor(private readonly post: (message: SetValue) => void) {
     this.element = document.createElement('section');
     this.element.className = 'controls';
     this.element.setAttribute('aria-label', 'Hyperparameters');
+    this.hints.className = 'control-hints';
     for (const key of CONTROL_KEYS) this.rows.set(key, this.createRow(key));
+    this.element.append(this.hints);
   }
 
   private createRow(key: ControlKey): Row {
@@ -129,14 +138,14 @@ export class Controls {
     message.setAttribute('role', 'alert');
     message.id = `${id}-error`;
     message.hidden = true;
-    // In the row, under the slider's range: drawn over the page above the field, it hid the row above
-    // (its field and slider); here it pushes the rows below down and covers nothing, and the slider
-    // the field's arrow keys move stays in view.
+    // In the controls' hints, under the last control (`hints`): it covers nothing and moves nothing, and
+    // the slider the field's arrow keys move stays in view.
     const hint = defineTerm(field, `${CONTROL_HINTS[key]} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`, { focusable: false, hoverTargets: [label, field], describedBy: [message.id], inline: true });
     // The field is the control, not a term: the pointer stays a text cursor over it.
     field.classList.remove('defined');
     label.classList.add('defined');
-    wrap.append(head, sliderLabel, slider, range, message, hint);
+    wrap.append(head, sliderLabel, slider, range, message);
+    this.hints.append(hint);
     this.element.append(wrap);
 
     const row: Row = { key, slider, field, message, range, state: undefined, dragging: false, pending: null, frame: 0, stepping: null, sent: null };
@@ -268,8 +277,9 @@ export class Controls {
       const linear = state.linear || state.min <= 0;
       const end = (v: number): string => endLabel(v, linear, state.integer);
       row.range.replaceChildren(...[state.min, state.max].map((v) => Object.assign(document.createElement('span'), { textContent: end(v) })));
-      // The range and scale, on focus as on hover (below the slider: above it is the field's definition).
-      defineTerm(row.slider, `${end(state.min)} … ${end(state.max)}${linear ? '' : ', log scale'}; the number field takes any value.`, { control: true });
+      // The range and scale, on focus as on hover, in the controls' hints as the field's (`hints`).
+      const sliderHint = defineTerm(row.slider, `${end(state.min)} … ${end(state.max)}${linear ? '' : ', log scale'}; the number field takes any value.`, { control: true, inline: true });
+      if (sliderHint.parentElement !== this.hints) this.hints.append(sliderHint);
       // Never pull a value out from under the user: not while dragging, not while typing (unparsable
       // text included) or stepping. The slider shows the document's value all the same.
       const typing = document.activeElement === row.field && (row.field.validity.badInput || (row.field.value !== '' && Number(row.field.value) !== state.value));

@@ -7,8 +7,8 @@
  *
  * The tooltips live in one layer at the end of the body, positioned in the viewport: inside the
  * panel, the greyed (filtered) result would grey them too and a scrolling list would clip them — all
- * but a number field's, which its row holds in the page's flow (`inline`): over the page it hid the
- * row above.
+ * but a number field's and its slider's, which the controls' hints hold in the page's flow (`inline`,
+ * webview/dynamics/controls.ts): over the page they hid the row above or covered the row below.
  *
  * Many names in a row (the summary, the criteria) are one tab stop, not one each: `rovingFocus`
  * makes the arrow keys move between them (APG, "Managing focus within components using a roving
@@ -21,7 +21,7 @@ interface Tip {
   tip: HTMLElement;
   /**
    * In the page's flow where its caller puts it, not over it (a number field's: drawn over the page, it
-   * hid the row above): it takes its room and pushes what follows down, and covers nothing.
+   * hid the row above): its caller keeps its room (the controls' hints), so it covers nothing.
    */
   inline: boolean;
   /** What the tooltip is placed beside: the term, or what holds it and its value (not to cover the value). */
@@ -142,7 +142,8 @@ function place(t: Tip): void {
  * tooltip shown by a hover without it going; a hint that is not lets the pointer through to what it
  * covers, as a title's would.
  * `inline`: the tooltip is not put over the page; the caller puts the element returned in the page's
- * flow, where it takes its room when shown and covers nothing (a number field's, under its slider).
+ * flow, and keeps its room there, so that it covers nothing and moves nothing when shown (a number
+ * field's and its slider's, in the controls' hints).
  * Replaces any `title` (whose native tooltip would show the same text twice, and never on focus);
  * the panels set no `title` of their own (docs/panel.md, "Definitions").
  */
