@@ -1002,6 +1002,8 @@ describe('training panel webview', () => {
     assert.ok(zeta.y[0].max > 1, `ζ's axis reaches past 1 for the dot there: ${zeta.y[0].max}`);
     const ticks = (await page.locator('[data-chart="zeta"]').getAttribute('data-ticks-y'))!.split('|').filter((t) => t !== '');
     assert.ok(ticks.every((t) => Number(t) <= 1), `no tick past ζ = 1: ${ticks.join(' ')}`);
+    // Ticked over the range within [0, 1]: the room did not coarsen the steps (a bridge's ζ read 0.5, 1).
+    assert.ok(ticks.length >= 4, `ζ's ticks: ${ticks.join(' ')}`);
     assert.equal(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min') !== null && Number(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min')) < 0, true);
     assert.equal((await page.locator('[data-chart="zeta"]').getAttribute('data-ticks-x'))!.split('|')[0], '0', 'the step axis is ticked from step 0');
     // A zoom is kept as dragged across updates: uPlot passes a zoom through the axis's range too, and the

@@ -14,7 +14,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { FigureAxis, FigureChart, FigureKeyEntry, FigureSeries } from '../../src/core/figures/chartFigure';
-import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, ticksWithin, valueTicks } from '../../src/core/figures/ticks';
+import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, clippedTo, ticksWithin, valueTicks } from '../../src/core/figures/ticks';
 import { formatReadout } from '../shared/numberFormat';
 import type { Palette } from '../shared/theme';
 
@@ -247,8 +247,10 @@ function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = f
       const length = axis.side === 0 || axis.side === 2 ? u.bbox.width / uPlot.pxRatio : u.bbox.height / uPlot.pxRatio;
       const count = Math.max(2, Math.floor(length / spacing));
       const given = at && at.length > 0 ? valueTicks(at, min, max, count, LABEL_ROOM_PX / Math.max(1, length), log) : null;
-      const all = given && given.values.length > 0 ? given : log ? (labelEnd ? logAxisTicks(min, max, count, LABEL_ROOM_PX / Math.max(1, length)) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(min, max, count, integer);
-      // No tick past the quantity's bounds, where the markers' room takes its axis (a ζ of 1.04).
+      // No tick past the quantity's bounds, where the markers' room takes its axis (a ζ of 1.04): ticked
+      // over the range within them, whose steps the room does not coarsen (ζ from 0.1 to 1.04 read 0.5, 1).
+      const [lo, hi] = within ? clippedTo(min, max, within) : [min, max];
+      const all = given && given.values.length > 0 ? given : log ? (labelEnd ? logAxisTicks(min, max, count, LABEL_ROOM_PX / Math.max(1, length)) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(lo, hi, count, integer);
       const ticks = within ? ticksWithin(all, within) : all;
       labels = new Map(ticks.values.map((v, i) => [v, ticks.labels[i]]));
       return ticks.values;

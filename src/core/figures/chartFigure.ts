@@ -5,7 +5,7 @@
  * gradient-descent markers, a shaded window and its key. Export Chart writes it as .svg and
  * rasterises the same SVG for .png, so both formats show one figure. Pure: text in, text out.
  */
-import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, ticksWithin, valueTicks } from './ticks';
+import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, clippedTo, ticksWithin, valueTicks } from './ticks';
 
 /** One axis: its name, its scale and the range shown. */
 export interface FigureAxis {
@@ -281,8 +281,10 @@ function zeroMarks(s: FigureSeries, axis: FigureAxis, xPos: (v: number) => numbe
 
 /** An axis's ticks; a log x axis also labels its right end (it spans the data exactly), a log y axis does not. */
 function axisTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd = false): { values: number[]; labels: string[] } {
-  const ticks = allTicks(a, lengthPx, perTickPx, labelEnd);
-  return a.within ? ticksWithin(ticks, a.within) : ticks;
+  if (!a.within) return allTicks(a, lengthPx, perTickPx, labelEnd);
+  // Ticked over the range within the quantity's bounds, none past them (`FigureAxis.within`).
+  const [min, max] = clippedTo(a.min, a.max, a.within);
+  return ticksWithin(allTicks({ ...a, min, max }, lengthPx, perTickPx, labelEnd), a.within);
 }
 
 function allTicks(a: FigureAxis, lengthPx: number, perTickPx: number, labelEnd: boolean): { values: number[]; labels: string[] } {

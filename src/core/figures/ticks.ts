@@ -296,3 +296,10 @@ export function ticksWithin(ticks: { values: number[]; labels: string[] }, [lo, 
   const keep = ticks.values.map((v) => v >= lo - eps && v <= hi + eps);
   return { values: ticks.values.filter((_, i) => keep[i]), labels: ticks.labels.filter((_, i) => keep[i]) };
 }
+
+/** The range `[min, max]` within `[lo, hi]`, or `[min, max]` itself when they do not overlap (nothing within to tick). */
+export function clippedTo(min: number, max: number, [lo, hi]: readonly [number, number]): [number, number] {
+  const a = Math.max(min, lo);
+  const b = Math.min(max, hi);
+  return b > a ? [a, b] : [min, max];
+}
