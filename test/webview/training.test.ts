@@ -1006,6 +1006,14 @@ describe('training panel webview', () => {
     assert.ok(ticks.length >= 4, `ζ's ticks: ${ticks.join(' ')}`);
     assert.equal(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min') !== null && Number(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min')) < 0, true);
     assert.equal((await page.locator('[data-chart="zeta"]').getAttribute('data-ticks-x'))!.split('|')[0], '0', 'the step axis is ticked from step 0');
+    // On a log step axis too, its end labelled at the last record (step 180), not at the room past it.
+    await page.locator('[data-toggle="log-step"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-x-scale') === 'log');
+    const logged = await check('one run, log step axis');
+    assert.equal((await page.locator('[data-chart="zeta"]').getAttribute('data-ticks-x'))!.split('|').filter((t) => t !== '').pop(), '180');
+    assert.ok(logged.every((c) => c.x.log && c.x.max > 180), JSON.stringify(logged.map((c) => c.x)));
+    await page.locator('[data-toggle="log-step"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-x-scale') === 'linear');
     // A zoom is kept as dragged across updates: uPlot passes a zoom through the axis's range too, and the
     // room is past the data's ends only (else a zoom kept across records would grow by it at each).
     const range = () => page.locator('[data-chart="loss"]').evaluate((c) => [Number((c as HTMLElement).dataset.xMin), Number((c as HTMLElement).dataset.xMax)]);

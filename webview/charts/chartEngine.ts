@@ -234,12 +234,20 @@ export function table(t: readonly number[], columns: Column[], rows: number[]): 
   return [rows.map((i) => t[i]), ...columns.map((c) => rows.map((i) => c[i] ?? null))] as uPlot.AlignedData;
 }
 
+/** The first and the last x of a chart's data, when they differ (the x range's room is past them). */
+function dataEnds(u: uPlot): [number, number] | undefined {
+  const xs = u.data[0] ?? [];
+  const first = xs[0];
+  const last = xs[xs.length - 1];
+  return first !== undefined && last !== undefined && last > first ? [first, last] : undefined;
+}
+
 /**
  * The shared tick format (src/core/figures/ticks.ts) as uPlot's splits and values, for a log or
  * linear axis; `labelEnd`: a log axis's right end gets its own label when no decade is near it (the
  * time axis, which spans the data exactly); `at`: ticks at these values instead (a sweep's).
  */
-function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = false, at?: readonly number[], within?: [number, number]): Pick<uPlot.Axis, 'splits' | 'values' | 'filter'> {
+function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = false, at?: readonly number[], within?: [number, number] | ((u: uPlot) => [number, number] | undefined)): Pick<uPlot.Axis, 'splits' | 'values' | 'filter'> {
   let labels = new Map<number, string>();
   return {
     splits: (u: uPlot, axisIdx: number, min: number, max: number) => {
@@ -247,11 +255,13 @@ function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = f
       const length = axis.side === 0 || axis.side === 2 ? u.bbox.width / uPlot.pxRatio : u.bbox.height / uPlot.pxRatio;
       const count = Math.max(2, Math.floor(length / spacing));
       const given = at && at.length > 0 ? valueTicks(at, min, max, count, LABEL_ROOM_PX / Math.max(1, length), log) : null;
-      // No tick past the quantity's bounds, where the markers' room takes its axis (a ζ of 1.04): ticked
-      // over the range within them, whose steps the room does not coarsen (ζ from 0.1 to 1.04 read 0.5, 1).
-      const [lo, hi] = within ? clippedTo(min, max, within) : [min, max];
-      const all = given && given.values.length > 0 ? given : log ? (labelEnd ? logAxisTicks(min, max, count, LABEL_ROOM_PX / Math.max(1, length)) : { values: logTicks(min, max, count), labels: logTickLabels(logTicks(min, max, count)) }) : linearAxisTicks(lo, hi, count, integer);
-      const ticks = within ? ticksWithin(all, within) : all;
+      // No tick past the quantity's bounds, or the data's ends, where the markers' room takes its axis (a ζ
+      // of 1.04, step −4): ticked over the range within them, whose steps the room does not coarsen (ζ from
+      // 0.1 to 1.04 read 0.5, 1) and whose end a log step axis labels (110 for a run to step 100).
+      const bounds = typeof within === 'function' ? within(u) : within;
+      const [lo, hi] = bounds ? clippedTo(min, max, bounds) : [min, max];
+      const all = given && given.values.length > 0 ? given : log ? (labelEnd ? logAxisTicks(lo, hi, count, LABEL_ROOM_PX / Math.max(1, length)) : { values: logTicks(lo, hi, count), labels: logTickLabels(logTicks(lo, hi, count)) }) : linearAxisTicks(lo, hi, count, integer);
+      const ticks = bounds ? ticksWithin(all, bounds) : all;
       labels = new Map(ticks.values.map((v, i) => [v, ticks.labels[i]]));
       return ticks.values;
     },
@@ -526,7 +536,7 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
       ],
     },
     axes: [
-      { ...axisBase, scale: 'x', label: view.logX ? `${view.xLabel} (log)` : view.xLabel, labelSize: AXIS_LABEL_SIZE, size: 40, ...axisTicks(view.logX, view.xInteger && !view.logX, X_TICK_SPACING, true, view.xAt) },
+      { ...axisBase, scale: 'x', label: view.logX ? `${view.xLabel} (log)` : view.xLabel, labelSize: AXIS_LABEL_SIZE, size: 40, ...axisTicks(view.logX, view.xInteger && !view.logX, X_TICK_SPACING, true, view.xAt, view.markerRoom ? dataEnds : undefined) },
       ...model.scales.map((s) => ({
         ...axisBase,
         ...axisTicks(s.log, false, Y_TICK_SPACING, false, undefined, s.within),
@@ -796,7 +806,9 @@ export class Charts {
       const model = restyle(key, m.model);
       const plot = m.plot;
       const x = plot.scales.x;
-      const xAxis: FigureAxis = { label: m.view.logX ? `${m.view.xLabel} (log)` : m.view.xLabel, log: m.view.logX, min: x.min ?? 0, max: x.max ?? 1, ...(m.view.xInteger ? { integer: true } : {}), ...(m.view.xAt ? { at: m.view.xAt } : {}) };
+      // Ticked within the data's ends, as on screen, where the range has room past them (ChartView.markerRoom).
+      const ends = m.view.markerRoom ? dataEnds(plot) : undefined;
+      const xAxis: FigureAxis = { label: m.view.logX ? `${m.view.xLabel} (log)` : m.view.xLabel, log: m.view.logX, min: x.min ?? 0, max: x.max ?? 1, ...(m.view.xInteger ? { integer: true } : {}), ...(m.view.xAt ? { at: m.view.xAt } : {}), ...(ends ? { within: ends } : {}) };
       const yAxes: FigureAxis[] = model.scales.map((s) => {
         const sc = plot.scales[s.key];
         return { label: s.label, log: s.log, min: sc?.min ?? 0, max: sc?.max ?? 1, ...(s.within ? { within: s.within } : {}) };
