@@ -44,7 +44,7 @@ function creatable(path: string): string | null {
  * It must not be a folder; one of the `inputs` (the experiment file, which the figure would replace;
  * `-`, standard input, is no file); named `*.flab.json` in any case (an experiment's name); a symbolic
  * link (whose target could be anything: an experiment through `fig.svg -> k.flab.json` was replaced);
- * or, when there, anything but a figure — an SVG or XML document, or an empty file — so that no other
+ * a named pipe, device or socket (never opened: a pipe's open waits for a writer); or, when there, anything but a figure — an SVG or XML document, or an empty file — so that no other
  * file is replaced whatever its names (a hard link to an experiment included); and it must be writable:
  * its folder exists, is a folder and takes a new file (tried by creating and removing it).
  */
@@ -56,6 +56,9 @@ export function outputFileProblem(path: string, inputs: readonly string[] = []):
     if (link?.isSymbolicLink()) return `it is a symbolic link (to ${excerpt(readlinkSync(full), 200)}): the figure is written to a file of that name, not through a link, which may lead to any file`;
     const here = statOrNothing(full);
     if (here?.isDirectory()) return `it is a folder: give a file's name, like ${join(path, 'figure.svg')}`;
+    // A named pipe, a device or a socket is no file a figure is kept in, and opening a pipe to read its
+    // first bytes waited for a writer for ever (a breaker's `--svg` to a FIFO hung).
+    if (here && !here.isFile()) return `it is ${specialFile(here)}, not a file: give the figure a file's name, like figure.svg`;
     if (here) {
       const input = inputs.find((i) => i !== '-' && sameFile(i, here));
       if (input !== undefined) return `it is the experiment file ${excerpt(input, 200)}: the figure would replace it`;
@@ -72,6 +75,14 @@ export function outputFileProblem(path: string, inputs: readonly string[] = []):
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/** What a path that is neither a file nor a folder is, for a message: `a named pipe (FIFO)`, `a device`, `a socket`. */
+function specialFile(stat: Stats): string {
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  if (stat.isSocket()) return 'a socket';
+  return 'no regular file';
 }
 
 /** `lstatSync` (the link itself), or undefined when nothing is at `path`. */

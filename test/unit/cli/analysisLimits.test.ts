@@ -238,6 +238,12 @@ test('phase --svg replaces only a figure: not another experiment through a link,
   }
   assert.equal(readFileSync(other, 'utf8'), BASE, 'the other experiment is as written');
   for (const name of ['old.svg', 'empty.svg']) assert.equal(outputFileProblem(join(dir, 'svg-other', name)), null, `${name} is replaced`);
+  // A named pipe or a device is refused unopened: opening a pipe to read its first bytes waited for a writer for ever.
+  const fifo = join(dir, 'svg-other', 'pipe.svg');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  assert.equal(outputFileProblem(fifo), 'it is a named pipe (FIFO), not a file: give the figure a file\'s name, like figure.svg');
+  assert.equal(outputFileProblem('/dev/full'), 'it is a device, not a file: give the figure a file\'s name, like figure.svg');
+  assert.equal(outputFileProblem('/dev/null'), 'it is a device, not a file: give the figure a file\'s name, like figure.svg');
   const stdout = flab(['phase', file, ...axes, '--svg', '-']);
   assert.equal(stdout.code, 0, stdout.stderr);
   assert.match(stdout.stdout, /^<svg /);
