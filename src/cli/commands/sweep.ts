@@ -45,7 +45,12 @@ value; --csv puts the swept value first on every row.`,
     const backend = args.value('--backend');
     if (backend !== undefined && parsed.kind !== 'network') throw new UsageError('--backend is for a network experiment (a "model" with "hidden"): the two-layer linear model has no training library to choose');
     if (parsed.kind === 'checkpoints') throw new ExperimentError('`flab sweep` takes the two-layer linear model or a network experiment; this file is a checkpoint experiment: `flab checkpoints` reads it', 'checkpoints');
-    if (parsed.kind === 'network') return runNetworkSweep(parsed.experiment, loaded, format, context, backend);
+    if (parsed.kind === 'network') {
+      // Each value's file is checked again to plan its steps, then to run it, as a gradient-descent sweep's
+      // is: bounded alike (a network of much inline data swept over 1,000 values ran for hours unrefused).
+      if (parsed.experiment.sweep) checkRevalidation(loaded, parsed.experiment.sweep, 2);
+      return runNetworkSweep(parsed.experiment, loaded, format, context, backend);
+    }
     const experiment = parsed.experiment;
     const spec = experiment.sweep;
     if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "outputScale": { "from": 0.01, "to": 100, "count": 5 } })', 'sweep');

@@ -374,6 +374,20 @@ test('a network sweep is refused before its first step when its trainings\' work
   assert.doesNotMatch(byData.stderr, /at most/);
 });
 
+test('a network sweep re-validating a large file per value is bounded before any value trains', () => {
+  // 5,000 samples of 12 inputs written inline: about 70,000 JSON tokens, checked again twice per value.
+  const x = Array.from({ length: 5000 }, (_, i) => Array.from({ length: 12 }, (_, j) => ((i * 7 + j) % 11) / 10));
+  const y = x.map((_, i) => i % 2);
+  const file = write('net/inline-sweep.flab.json', { model: { hidden: [8] }, data: { train: { x, y } }, training: { steps: 1, batchSize: 100 }, sweep: { 'init.scale': { from: 0.5, to: 2, count: 100 } } });
+  const tokens = countJsonTokens(readFileSync(file, 'utf8'));
+  const r = flab(['sweep', file, '--summary']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`error: the sweep checks the file again for each of its 100 values \\(2 times: to plan its steps, then to run\\): ${tokens.toLocaleString('en-US')} JSON tokens each, .* over the limit of .* for one analysis \\(docs/limits\\.md\\): use fewer values, or fewer samples in the file`));
+  // Fewer values fit, and train.
+  const few = write('net/inline-sweep-few.flab.json', { model: { hidden: [8] }, data: { train: { x, y } }, training: { steps: 1, batchSize: 100 }, sweep: { 'init.scale': [0.5, 2] } });
+  assert.equal(flab(['sweep', few, '--summary']).code, 0);
+});
+
 test('re-validating a large file per value is bounded: sweep, scaling and a slow phase axis', async () => {
   // 60,000 samples of dimension 3: almost a million tokens, checked again per value.
   const samples = Array.from({ length: 60_000 }, (_, i) => `{"x":[${i % 7 + 1},${i % 7 + 1},${i % 7 + 1}],"y":${i % 5}}`).join(',');
