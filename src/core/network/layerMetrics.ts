@@ -47,7 +47,9 @@ export interface PairMeasure {
   zeta: number | null;
   /**
    * |cos| between W_{l+1}'s top right singular vector and W_l's top left singular vector, ∈ [0, 1];
-   * null when either layer is zero, or when not measured (`zetaTop: false`).
+   * null when either layer is zero, when not measured (`zetaTop: false`), or when either layer's top
+   * singular vector is not resolved (`tripletResolved`: its top singular values are too close to tell
+   * their vectors apart in the steps allowed).
    */
   zetaTop: number | null;
   /** Standard error of `zeta` when it was estimated (a pair above the exact limit); 0 when exact or null. */
@@ -138,7 +140,22 @@ export interface SingularTriplet {
   right: Float64Array;
   /** The Ritz residual ‖Wᵀ·left − σ·right‖ of the last step (W·right = σ·left holds exactly). */
   residual: number;
+  /**
+   * (σ² − θ₂²)/σ² with θ₂ the second Ritz value of the last step (0 ≤ θ₂ ≤ σ₂; 0 where there is
+   * none): the relative gap the angle bound of `tripletResolved` divides by. Exact once the run spans
+   * the smaller side, an overestimate of the true gap before the second value has converged.
+   */
+  relativeGap: number;
   steps: number;
+}
+
+/**
+ * Whether a triplet's top singular vectors are resolved: their angle bound (residual/σ)/relativeGap is at
+ * most `RESOLVED_ANGLE` and the relative gap at least `RESOLVED_GAP` (a zero layer, σ = 0, is resolved:
+ * it has no direction to find).
+ */
+export function tripletResolved(t: Pick<SingularTriplet, 'sigma' | 'residual' | 'relativeGap'>): boolean {
+  return t.sigma === 0 || (t.relativeGap >= RESOLVED_GAP && t.residual <= RESOLVED_ANGLE * t.relativeGap * t.sigma);
 }
 
 /** Default `exactLimit`: 2²⁸ multiply-adds (e.g. 512 × 512 × 1024); the pairs of 784-256-256-256-10 are far below. */
@@ -155,8 +172,22 @@ export const LANCZOS_BUDGET = 2 ** 26;
 export const LANCZOS_MIN_STEPS = 8;
 /** Lanczos stops once its Ritz residual is at most this × σ (float32 products allow about 10⁻⁷). */
 export const LANCZOS_TOLERANCE = 1e-6;
+/**
+ * A top singular vector is *resolved* when the bound on its angle to the true top vector, the Ritz
+ * residual over σ divided by the relative gap (σ₁² − σ₂²)/σ₁² (Davis–Kahan, σ₂ estimated by the second
+ * Ritz value), is at most this (radians), and the relative gap is at least `RESOLVED_GAP`
+ * (docs/networks.md, "How each is computed, and what it costs"). A run that reaches its budget's step
+ * cap (`lanczosSteps`) unresolved goes on, up to `LANCZOS_MAX_STEPS`, until it is; ζ_top of a pair
+ * with a layer still unresolved there is null, not the cosine of two vectors that are not the top ones.
+ */
+export const RESOLVED_ANGLE = 1e-2;
+/** Top singular values closer than this (relative, in σ²) leave the top vector undetermined: float32 weights hold about 10⁻⁷. */
+export const RESOLVED_GAP = 1e-6;
 
-/** The step cap of one Lanczos run on an r × c layer: min(r, c, 64, max(8, ⌊2²⁶ / 2rc⌋)). */
+/**
+ * The step cap of one Lanczos run on an r × c layer by its budget: min(r, c, 64, max(8, ⌊2²⁶ / 2rc⌋)).
+ * A run still unresolved there (`tripletResolved`) goes on up to min(r, c, 64) steps.
+ */
 export function lanczosSteps(rows: number, cols: number): number {
   return Math.min(rows, cols, LANCZOS_MAX_STEPS, Math.max(LANCZOS_MIN_STEPS, Math.floor(LANCZOS_BUDGET / (2 * rows * cols))));
 }
@@ -393,7 +424,13 @@ function alignmentOf(prev: Layer, next: Layer, options: MeasureOptions): PairMea
     // Delta method: sd(√X) ≈ sd(X) / (2√X).
     zetaError = value > 0 ? standardError / (2 * Math.sqrt(value) * loadedScale) : 0;
   }
-  const zetaTop = options.zetaTop === false ? null : Math.min(1, Math.abs(dot(next.top().right, prev.top().left)));
+  let zetaTop: number | null = null;
+  if (options.zetaTop !== false) {
+    const [a, b] = [prev.top(), next.top()];
+    // An unresolved top vector (nearly equal top singular values, too close for the steps allowed) is
+    // not the layer's top direction: its cosine would be a property of the method (docs/networks.md).
+    if (tripletResolved(a) && tripletResolved(b)) zetaTop = Math.min(1, Math.abs(dot(b.right, a.left)));
+  }
   return { zeta: zeta === null ? null : Math.min(1, zeta), zetaTop, zetaError };
 }
 
@@ -432,10 +469,10 @@ function tripletFromGram(w: WeightMatrix, gram: WeightMatrix, side: 'outer' | 'i
   // The other side, Wᵀu (outer) or W v (inner), in float64 on WebAssembly.
   const other = matrixTimesVector(w.data, r, c, known, side === 'outer');
   const sigma = normalise(other);
-  if (sigma === 0 || eigen.value === 0) return { sigma: 0, left: new Float64Array(r), right: new Float64Array(c), residual: 0, steps: eigen.steps };
+  if (sigma === 0 || eigen.value === 0) return { sigma: 0, left: new Float64Array(r), right: new Float64Array(c), residual: 0, relativeGap: 1, steps: eigen.steps };
   // With other = Wᵀu/σ (outer), W·other − σu = (Gu − σ²u)/σ: G's Ritz residual over σ, as σ² is u's
   // Rayleigh quotient (likewise for inner).
-  return { sigma, left: side === 'outer' ? known : other, right: side === 'outer' ? other : known, residual: timesPowerOfTwo(eigen.residual, -2 * shift) / sigma, steps: eigen.steps };
+  return { sigma, left: side === 'outer' ? known : other, right: side === 'outer' ? other : known, residual: timesPowerOfTwo(eigen.residual, -2 * shift) / sigma, relativeGap: eigen.relativeGap, steps: eigen.steps };
 }
 
 /** Σ d_i² in float64, on WebAssembly. */
@@ -788,7 +825,8 @@ function orthonormalColumns(y: WeightMatrix, from: number, count: number): Float
 /**
  * The top singular triplet of W by k steps of Golub–Kahan–Lanczos (A V_k = U_k B_k with B_k upper
  * bidiagonal), full reorthogonalisation of both bases, stopping when the Ritz residual β_k |x_k| is at
- * most `tolerance`·σ or after `maxSteps` (default `lanczosSteps`). A is W, or Wᵀ when W is wider than
+ * most `tolerance`·σ, or after `maxSteps` when given; by default at `lanczosSteps` once resolved
+ * (`tripletResolved`), else at min(rows, cols, `LANCZOS_MAX_STEPS`). A is W, or Wᵀ when W is wider than
  * tall, so that V lives on the smaller side: k = min(rows, cols) steps exhaust it and the result is
  * exact to rounding. Cost 2·rows·cols per step. `start` (an earlier triplet of a matrix of the same
  * shape, e.g. the previous step's) replaces the fixed pseudo-random start vector; as in `topEigenpair`,
@@ -806,9 +844,11 @@ export function topSingularTriplet(w: WeightMatrix, options: { start?: SingularT
 
 function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?: number; tolerance?: number }): SingularTriplet {
   const { rows: r, cols: c } = w;
-  const maxSteps = Math.max(1, Math.min(r, c, options.maxSteps ?? lanczosSteps(r, c)));
+  // The budget's cap, and how far an unresolved run may go past it (not past a cap given by the caller).
+  const budgetSteps = Math.max(1, Math.min(r, c, options.maxSteps ?? lanczosSteps(r, c)));
+  const maxSteps = options.maxSteps === undefined ? Math.max(budgetSteps, Math.min(r, c, LANCZOS_MAX_STEPS)) : budgetSteps;
   const tolerance = options.tolerance ?? LANCZOS_TOLERANCE;
-  const zero = { sigma: 0, left: new Float64Array(r), right: new Float64Array(c), residual: 0, steps: 0 };
+  const zero = { sigma: 0, left: new Float64Array(r), right: new Float64Array(c), residual: 0, relativeGap: 1, steps: 0 };
   if (r === 0 || c === 0) return zero;
   // A = W (n = c inputs, m = r outputs) or Wᵀ, whichever has fewer inputs.
   const transposed = r < c;
@@ -825,7 +865,7 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
   const beta: number[] = [];
   let v = startVector(n, given, WARM_START_MIX);
   vs.push(v);
-  let top: { theta: number; x: Float64Array; y: Float64Array } = { theta: 0, x: new Float64Array(0), y: new Float64Array(0) };
+  let top: { theta: number; x: Float64Array; y: Float64Array; gap: () => number } = { theta: 0, x: new Float64Array(0), y: new Float64Array(0), gap: () => 1 };
   let residual = 0;
   for (let j = 0; j < maxSteps; j++) {
     const p = new Float64Array(m);
@@ -861,6 +901,7 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
     top = topOfBidiagonal(alpha, beta);
     residual = b * Math.abs(top.x[top.x.length - 1]);
     if (b === 0 || residual <= tolerance * top.theta || j + 1 === maxSteps) break;
+    if (j + 1 >= budgetSteps && tripletResolved({ sigma: top.theta, residual, relativeGap: top.gap() })) break;
     v = q;
     vs.push(v);
   }
@@ -872,14 +913,16 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
   }
   normalise(outputs);
   normalise(inputs);
-  return { sigma: top.theta, left: transposed ? inputs : outputs, right: transposed ? outputs : inputs, residual, steps: alpha.length };
+  return { sigma: top.theta, left: transposed ? inputs : outputs, right: transposed ? outputs : inputs, residual, relativeGap: top.gap(), steps: alpha.length };
 }
 
-/** The top eigenvalue of a symmetric matrix, its unit eigenvector, the Ritz residual and the Lanczos steps taken. */
+/** The top eigenvalue of a symmetric matrix, its unit eigenvector, the Ritz residual, the relative gap to the second Ritz value and the Lanczos steps taken. */
 export interface Eigenpair {
   value: number;
   vector: Float64Array;
   residual: number;
+  /** (λ₁ − θ₂)/λ₁, θ₂ the tridiagonal's second eigenvalue (`SingularTriplet.relativeGap`). */
+  relativeGap: number;
   steps: number;
 }
 
@@ -930,7 +973,7 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
     const w = q(j + 1);
     matvec(0, m, m, q(j), w);
     const a = dot(q(j), w, m);
-    if (!Number.isFinite(a)) return { value: NaN, vector: new Float64Array(m).fill(NaN), residual: NaN, steps: j + 1 };
+    if (!Number.isFinite(a)) return { value: NaN, vector: new Float64Array(m).fill(NaN), residual: NaN, relativeGap: 0, steps: j + 1 };
     axpy(-a, q(j), w, m);
     if (j > 0) axpy(-beta[j - 1], q(j - 1), w, m);
     // Gram–Schmidt against q_0 … q_j, a second pass only when the first removed more than 30% of w's
@@ -959,7 +1002,7 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
     // The start met only G's null space (or G = 0): start again from the axis of the largest diagonal entry.
     let best = -1;
     for (let i = 0; i < m; i++) if (g.data[i * m + i] > 0 && (best < 0 || g.data[i * m + i] > g.data[best * m + best])) best = i;
-    if (best < 0 || start?.[best] === 1) return { value: 0, vector: new Float64Array(m), residual: 0, steps };
+    if (best < 0 || start?.[best] === 1) return { value: 0, vector: new Float64Array(m), residual: 0, relativeGap: 1, steps };
     const axis = new Float64Array(m);
     axis[best] = 1;
     return topEigenpair(g, axis, tolerance);
@@ -968,7 +1011,7 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
   combine(q(0), steps, m, 8 * Y, 8 * V);
   const vector = mem.slice(V, V + m);
   normalise(vector);
-  return { value: top.lambda, vector, residual, steps };
+  return { value: top.lambda, vector, residual, relativeGap: relativeGapOfTridiagonal(alpha, beta, top.lambda), steps };
 }
 
 /** The bisection's relative width for float64's accuracy (λ known to about 2 units in the last place). */
@@ -1051,9 +1094,10 @@ function startVector(n: number, given?: Float64Array, mix = 0): Float64Array {
 /**
  * The top singular value θ of the k × k upper bidiagonal B (diagonal α, superdiagonal β_0…β_{k−2})
  * with B y = θ x: θ² is the top eigenvalue of the tridiagonal T = BᵀB, found by bisection on Sturm
- * counts, y by inverse iteration, x = B y / θ.
+ * counts, y by inverse iteration, x = B y / θ; `gap()` the relative gap of θ² to the second eigenvalue of T
+ * (`relativeGapOfTridiagonal`), computed only when asked.
  */
-function topOfBidiagonal(alpha: readonly number[], beta: readonly number[]): { theta: number; x: Float64Array; y: Float64Array } {
+function topOfBidiagonal(alpha: readonly number[], beta: readonly number[]): { theta: number; x: Float64Array; y: Float64Array; gap: () => number } {
   const k = alpha.length;
   const diag = new Float64Array(k);
   const off = new Float64Array(Math.max(0, k - 1)); // T_{i,i+1}
@@ -1063,14 +1107,44 @@ function topOfBidiagonal(alpha: readonly number[], beta: readonly number[]): { t
   let lo = 0;
   let hi = 0;
   for (let i = 0; i < k; i++) hi = Math.max(hi, diag[i] + (i > 0 ? Math.abs(off[i - 1]) : 0) + (i + 1 < k ? Math.abs(off[i]) : 0));
-  if (hi === 0) return { theta: 0, x: new Float64Array(k), y: new Float64Array(k) };
+  if (hi === 0) return { theta: 0, x: new Float64Array(k), y: new Float64Array(k), gap: () => 1 };
   lo = Math.max(...Array.from(diag)); // λ_max ≥ max_i T_ii
   const { lambda, y } = topByBisection(diag, off, lo, hi);
   const theta = Math.sqrt(lambda);
   const x = new Float64Array(k);
   for (let i = 0; i < k; i++) x[i] = alpha[i] * y[i] + (i + 1 < k ? beta[i] * y[i + 1] : 0);
   normalise(x);
-  return { theta, x, y };
+  return { theta, x, y, gap: () => relativeGapOfTridiagonal(diag, off, lambda) };
+}
+
+/**
+ * (λ₁ − λ₂)/λ₁ for the k × k symmetric tridiagonal with diagonal `diag` and off-diagonal `off`, whose top
+ * eigenvalue λ₁ > 0 is given: λ₂ by bisection on Sturm counts (1 for k = 1, where there is no λ₂).
+ */
+export function relativeGapOfTridiagonal(diag: ArrayLike<number>, off: ArrayLike<number>, top: number): number {
+  const k = diag.length;
+  if (k < 2 || !(top > 0)) return 1;
+  // Sturm count: how many eigenvalues are below x (the negative pivots of T − xI's LDLᵀ).
+  const below = (x: number): number => {
+    let count = 0;
+    let q = 1;
+    for (let i = 0; i < k; i++) {
+      q = diag[i] - x - (i > 0 ? (off[i - 1] * off[i - 1]) / q : 0);
+      if (q === 0) q = -Number.EPSILON * (Math.abs(x) + 1);
+      if (q < 0) count++;
+    }
+    return count;
+  };
+  let lo = Infinity; // Gershgorin's lower bound
+  for (let i = 0; i < k; i++) lo = Math.min(lo, diag[i] - (i > 0 ? Math.abs(off[i - 1]) : 0) - (i + 1 < k ? Math.abs(off[i]) : 0));
+  let hi = top;
+  // λ₂ is the largest x with at most k − 2 eigenvalues below it.
+  for (let step = 0; step < 100 && hi - lo > 1e-15 * top; step++) {
+    const mid = 0.5 * (lo + hi);
+    if (below(mid) <= k - 2) lo = mid;
+    else hi = mid;
+  }
+  return Math.min(1, Math.max(0, (top - Math.max(0, lo)) / top));
 }
 
 /** out ← W x (r-vector) for W r × c: two rows at a time sharing the loads of x, two accumulators each. */

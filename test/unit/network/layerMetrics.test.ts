@@ -132,12 +132,12 @@ test('rank-one layers: ζ = ζ_top = |cos| between the next layer\'s input direc
   close(p.zeta, expected, 1e-12, 'ζ');
   close(p.zetaTop, expected, 1e-12, 'ζ_top');
   // A start vector in the null space of the rank-one layer still finds its direction.
-  const t = topSingularTriplet(outer([1, 0], [1, 0, 0]), { start: { sigma: 1, left: new Float64Array([0, 1]), right: new Float64Array([0, 1, 0]), residual: 0, steps: 1 } });
+  const t = topSingularTriplet(outer([1, 0], [1, 0, 0]), { start: { sigma: 1, left: new Float64Array([0, 1]), right: new Float64Array([0, 1, 0]), residual: 0, relativeGap: 1, steps: 1 } });
   close(t.sigma, 1, 1e-15, 'σ of e₁e₁ᵀ');
   close(Math.abs(t.right[0]), 1, 1e-15, 'its right vector');
   // A start that is exactly a lower singular vector (a warm start whose direction was overtaken) still
   // finds the top one: diag(3, 1) from its second right and left singular vectors.
-  const lower = topSingularTriplet({ rows: 2, cols: 2, data: new Float64Array([3, 0, 0, 1]) }, { start: { sigma: 1, left: new Float64Array([0, 1]), right: new Float64Array([0, 1]), residual: 0, steps: 1 } });
+  const lower = topSingularTriplet({ rows: 2, cols: 2, data: new Float64Array([3, 0, 0, 1]) }, { start: { sigma: 1, left: new Float64Array([0, 1]), right: new Float64Array([0, 1]), residual: 0, relativeGap: 1, steps: 1 } });
   close(lower.sigma, 3, 1e-12, 'σ from a lower singular vector');
   assert.ok(Math.abs(lower.right[0]) > 1 - 1e-12 && Math.abs(lower.left[0]) > 1 - 1e-12, `vectors ${lower.left} ${lower.right}`);
 });

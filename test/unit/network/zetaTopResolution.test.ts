@@ -1,0 +1,119 @@
+/**
+ * ζ_top where the top singular values are close: the Lanczos runs go past their budget until the top
+ * vectors are resolved, and a pair whose layer stays unresolved gets null, never the cosine of vectors
+ * that are not the top ones (docs/networks.md, "How each is computed, and what it costs").
+ *
+ * Layers with a known spectrum and known singular vectors in O(n²): W = H_a · diag(s) · H_b with the
+ * Householder reflections H_h = I − 2hhᵀ (|h| = 1), whose top left and right singular vectors are
+ * H_a e₁ and H_b e₁ when s₁ is the largest (H_b symmetric), each chosen to be a given unit vector. A dense spectrum below s₁ (s_i from 1 down to 0.5) makes
+ * Krylov methods slow to separate s₁ = 1 + gap from s₂ = 1, as in a trained layer whose learnt
+ * direction barely stands out of the rest.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lanczosSteps, measureNetwork, topSingularTriplet, tripletResolved, WeightMatrix } from '../../../src/core/network/layerMetrics';
+import { normal, random } from '../checkpoints/float64Reference';
+
+function unitVector(n: number, next: () => number): Float64Array {
+  const h = Float64Array.from({ length: n }, () => normal(next));
+  const norm = Math.hypot(...h);
+  return h.map((x) => x / norm);
+}
+
+/** The unit h whose reflection H_h = I − 2hhᵀ takes e₁ to the unit vector t: h = (e₁ − t)/|e₁ − t|. */
+function reflectorTo(t: Float64Array): Float64Array {
+  const h = t.map((x) => -x);
+  h[0] += 1;
+  const norm = Math.hypot(...h);
+  return h.map((x) => x / norm);
+}
+
+/** H_a diag(s) H_b, n × n: D − 2a(aᵀD) − 2(Db)bᵀ + 4(aᵀDb)·abᵀ, in float64. */
+function reflectedDiagonal(a: Float64Array, s: Float64Array, b: Float64Array): WeightMatrix {
+  const n = s.length;
+  const aD = a.map((x, i) => x * s[i]);
+  const Db = b.map((x, i) => x * s[i]);
+  const aDb = aD.reduce((sum, x, i) => sum + x * b[i], 0);
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) data[i * n + j] = -2 * a[i] * aD[j] - 2 * Db[i] * b[j] + 4 * aDb * a[i] * b[j];
+    data[i * n + i] += s[i];
+  }
+  return { rows: n, cols: n, data };
+}
+
+function spectrum(n: number, gap: number): Float64Array {
+  const s = Float64Array.from({ length: n }, (_, i) => 1 - (0.5 * i) / (n - 1));
+  s[0] = 1 + gap;
+  return s;
+}
+
+/**
+ * A pair (W_1, W_2) of n × n layers with W_1's top left singular vector u and W_2's top right one
+ * cos(angle)·u + sin(angle)·r (r ⊥ u): the true ζ_top is |cos(angle)|.
+ */
+function pair(n: number, gap: number, seed: number, angle: number) {
+  const next = random(seed);
+  const u = unitVector(n, next);
+  const r = unitVector(n, next);
+  const along = r.reduce((sum, x, i) => sum + x * u[i], 0);
+  r.forEach((x, i) => (r[i] = x - along * u[i]));
+  const norm = Math.hypot(...r);
+  const v = u.map((x, i) => Math.cos(angle) * x + (Math.sin(angle) * r[i]) / norm);
+  const s = spectrum(n, gap);
+  const [b, c] = [unitVector(n, next), unitVector(n, next)];
+  return { w1: reflectedDiagonal(reflectorTo(u), s, b), w2: reflectedDiagonal(c, s, reflectorTo(v)), truth: Math.abs(Math.cos(angle)) };
+}
+
+test('a layer whose top singular value stands 0.2% above a dense spectrum: the run goes past its budget of 32 steps until resolved, and ζ_top is right', () => {
+  const n = 1024;
+  assert.equal(lanczosSteps(n, n), 32);
+  const { w1, w2, truth } = pair(n, 2e-3, 5, 1);
+  const t = topSingularTriplet(w1);
+  assert.ok(t.steps > 32 && tripletResolved(t), `steps ${t.steps}, residual ${t.residual / t.sigma} σ, gap ${t.relativeGap}`);
+  const zetaTop = measureNetwork([w1, w2], [w1, w2]).alignment[0]!.zetaTop;
+  // Stopped at the budget's 32 steps it read 0.558 against the true 0.540.
+  assert.ok(zetaTop !== null && Math.abs(zetaTop - truth) < 1e-3, `ζ_top ${zetaTop}, truth ${truth}`);
+});
+
+test('a layer whose two top singular values differ by 10⁻⁵: ζ_top is null where 64 steps do not resolve it (the products), and right where 128 do (the Grams)', () => {
+  const n = 512;
+  const { w1, w2, truth } = pair(n, 1e-5, 9, 0.7);
+  const t = topSingularTriplet(w1);
+  assert.equal(t.steps, 64);
+  assert.ok(!tripletResolved(t));
+  assert.equal(measureNetwork([w1, w2], [w1, w2]).alignment[0]!.zetaTop, null);
+  // The trainer's path: symmetric Lanczos on W_1 W_1ᵀ and W_2ᵀ W_2 (at most 128 steps).
+  const gram = (w: WeightMatrix, outer: boolean): WeightMatrix => {
+    const g = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += outer ? w.data[i * n + k] * w.data[j * n + k] : w.data[k * n + i] * w.data[k * n + j];
+        g[i * n + j] = g[j * n + i] = sum;
+      }
+    }
+    return { rows: n, cols: n, data: g };
+  };
+  const grams = [{ outer: gram(w1, true) }, { inner: gram(w2, false) }];
+  const measured = measureNetwork([w1, w2], [w1, w2], { grams });
+  assert.notEqual(measured.alignment[0]!.zeta, null);
+  // The Grams' runs may take 128 steps, which resolve this gap: their ζ_top is the true one.
+  const zetaTop = measured.alignment[0]!.zetaTop;
+  assert.ok(zetaTop !== null && Math.abs(zetaTop - truth) < 1e-4, `ζ_top on the Grams ${zetaTop}, truth ${truth}`);
+});
+
+test('over random pairs and gaps from 10⁻⁶ to 0.5, ζ_top is null or within 10⁻² of the truth', () => {
+  const next = random(2026);
+  for (let trial = 0; trial < 12; trial++) {
+    const n = [256, 512, 1024][trial % 3];
+    const gap = 10 ** (-6 + 5.7 * next());
+    const angle = (Math.PI / 2) * next();
+    const { w1, w2, truth } = pair(n, gap, 100 + trial, angle);
+    const zetaTop = measureNetwork([w1, w2], [w1, w2]).alignment[0]!.zetaTop;
+    const what = `n ${n}, gap ${gap.toExponential(2)}: ζ_top ${zetaTop}, truth ${truth}`;
+    if (zetaTop !== null) assert.ok(Math.abs(zetaTop - truth) < 1e-2, what);
+    // A gap of 1% or more is always resolved.
+    if (gap >= 1e-2) assert.notEqual(zetaTop, null, what);
+  }
+});
