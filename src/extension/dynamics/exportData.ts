@@ -5,6 +5,7 @@
  * `featureLearningLab.maxPoints` per series, a sweep's runs to their share); a missing ζ (a layer
  * exactly zero) is an empty cell in CSV and null in JSON.
  */
+import { countOf, formatCount } from '../../core/experiment/diagnostic';
 import type { Parameter } from '../../core/figures/parameters';
 import type { ClassifyThresholds } from '../../core/mechanisms/classify';
 import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
@@ -61,7 +62,7 @@ export function csvHeader(run: ExportedRun): string[] {
   }
   if (run.sweep) {
     const { sweep } = run;
-    lines.push(`sweep over ${sweep.path}: ${sweep.runs.length} runs; the column run is 0 for the file's own values and 1 … ${sweep.runs.length} for the sweep's, the column ${sweep.path} is each run's value`);
+    lines.push(`sweep over ${sweep.path}: ${countOf(sweep.runs.length, 'run')}; the column run is 0 for the file's own values and ${sweep.runs.length === 1 ? '1' : `1 … ${formatCount(sweep.runs.length)}`} for the sweep's, the column ${sweep.path} is each run's value`);
     sweep.runs.forEach((r, i) => {
       const parts = [r.trajectory, r.simulation].filter((t): t is Trajectory => t !== null).map((t) => `${t.summary.solver === 'exact' ? 'flow' : 'descent'} ${label(t)}`);
       lines.push(`  run ${i + 1}: ${sweep.path} = ${num(r.value)}; label: ${parts.join(', ')}`);

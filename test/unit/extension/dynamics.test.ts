@@ -331,6 +331,9 @@ describe('export', () => {
     assert.deepEqual(body.slice(1).map((l) => l.split(',').slice(0, 3).join(',')), ['0,1,exact', '0,1,exact', '0,1,simulate', '0,1,simulate', '1,0.1,exact', '1,0.1,exact', '2,10,exact', '2,10,exact', '2,10,simulate', '2,10,simulate']);
     assert.ok(lines.includes('# sweep over model.outputScale: 2 runs; the column run is 0 for the file\'s own values and 1 … 2 for the sweep\'s, the column model.outputScale is each run\'s value'));
     assert.ok(lines.includes('#   run 2: model.outputScale = 10; label: flow alignment, descent none (diverged at step 1)'));
+    // A sweep of one value: its count agrees with its noun.
+    const one = exportCsv({ ...swept, sweep: { ...swept.sweep, runs: swept.sweep.runs.slice(0, 1) } }).split('\n');
+    assert.ok(one.includes('# sweep over model.outputScale: 1 run; the column run is 0 for the file\'s own values and 1 for the sweep\'s, the column model.outputScale is each run\'s value'), one.join('\n'));
     const json = JSON.parse(exportJson(swept)) as { panel: { sweep: unknown } };
     assert.deepEqual(json.panel.sweep, JSON.parse(JSON.stringify(swept.sweep)));
   });
