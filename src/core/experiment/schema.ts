@@ -4,12 +4,13 @@
  * type, properties, required, additionalProperties (false or a schema), min/maxProperties,
  * minimum / maximum / exclusiveMinimum / exclusiveMaximum, minLength / maxLength, enum, const, items,
  * minItems / maxItems, dependencies (lists of keys), oneOf over objects (chosen by a `const`
- * discriminator, else by the keys present), anyOf, if / then / else, and local $ref. Two keywords are
- * the format's own: `maximumReason`, what a limit (`maximum`, `maxItems`) protects, said after the
+ * discriminator, else by the keys present), anyOf, if / then / else, and local $ref. Keywords of the
+ * format's own: `maximumReason`, what a limit (`maximum`, `maxItems`) protects, said after the
  * bound; `keysElsewhere`, keys of another kind and where this one writes what they mean, said
- * instead of a guess at a misspelling; and `stringsElsewhere`, strings a key does not take that mean
+ * instead of a guess at a misspelling; `stringsElsewhere`, strings a key does not take that mean
  * something elsewhere (a file name where data is written inline, another library's name of a value),
- * with what to write instead.
+ * with what to write instead; `float32` and `dataValues`, how a number below the smallest magnitude
+ * is judged (`SchemaNode`).
  */
 import type { Node } from 'jsonc-parser';
 import { countOf, Diagnostic, didYouMean, didYouMeanValue, excerpt, formatCount, formatNumber, joinPath } from './diagnostic';
@@ -52,6 +53,12 @@ export interface SchemaNode {
    * told float32's smallest magnitude, which the network's own check asks for, not 64 bits'.
    */
   float32?: boolean;
+  /**
+   * The numbers at and under this node are data (a network's inline inputs and targets), stored in
+   * float32 as a data file's are: a literal below float32's smallest magnitude (1e-50, 1e-400) is 0
+   * there, as the same number in a CSV or a .npy file is (docs/networks.md, "Inline"), not refused.
+   */
+  dataValues?: boolean;
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   minLength?: number;
@@ -80,6 +87,8 @@ interface Check {
   text?: string;
   /** Under a node marked `float32`. */
   float32?: boolean;
+  /** Under a node marked `dataValues`. */
+  dataValues?: boolean;
 }
 
 /**
@@ -146,6 +155,7 @@ function duplicateKeys(tree: Node, at: string): Diagnostic[] {
 function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
   schema = resolve(schema, c.root);
   if (schema.float32 && !c.float32) c = { ...c, float32: true };
+  if (schema.dataValues && !c.dataValues) c = { ...c, dataValues: true };
   if (schema.oneOf) {
     checkOneOf(node, schema, path, c);
     return;
@@ -196,7 +206,7 @@ function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): vo
     return null;
   };
   const written = c.text?.slice(node.offset, node.offset + node.length);
-  if (value === 0 && written !== undefined && underflows(written)) {
+  if (value === 0 && written !== undefined && !c.dataValues && underflows(written)) {
     // Read as 0 it would be accepted wherever 0 is (a learning rate, a momentum) and change the run
     // silently: judged as the tiny number of its sign that it is, refused either way.
     const tiny = written.trimStart().startsWith('-') ? -Number.MIN_VALUE : Number.MIN_VALUE;

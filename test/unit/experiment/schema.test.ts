@@ -273,3 +273,12 @@ test('a network\'s number that 64 bits read as 0 is told float32\'s smallest mag
   // The linear model computes in 64 bits: its advice is 64 bits' smallest.
   assert.match(messages('{ "model": { "width": 4 }, "data": { "x": [1], "y": 1 }, "learningRates": { "u": 1e-400, "W": 1 } }')[0], /write a magnitude of at least 5e-324$/);
 });
+
+test('a network\'s inline data value below the smallest magnitude is 0, as in a CSV or a .npy file (float32 data), not refused as a hyperparameter is', () => {
+  const file = (x: string, y: string) => `{ "model": { "hidden": [4] }, "data": { "train": { "x": ${x}, "y": ${y} }, "test": { "x": ${x}, "y": ${y} } }, "training": { "steps": 1 } }`;
+  const messages = (text: string) => parseAnyExperiment(text).diagnostics.map((d) => d.message);
+  assert.deepEqual(messages(file('[[1e-400], [1]]', '[0, 1]')), []);
+  assert.deepEqual(messages(file('[[-1e-400, 1e-50], [1, 2]]', '[[1e-400], [2]]')), []);
+  // A hyperparameter's 1e-400 still is (beyond float32's range, 1e50, the data reader refuses: inline.ts).
+  assert.match(messages(file('[[1e-400], [1]]', '[0, 1]').replace('"steps": 1', '"steps": 1, "learningRate": 1e-400'))[0], /^training\.learningRate = 1e-400: nonzero/);
+});
