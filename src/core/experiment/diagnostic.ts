@@ -163,6 +163,12 @@ const MAX_SUGGESTED_WORD = 64;
  * out of reach, are not compared.
  */
 export function didYouMean(word: string, candidates: string[]): string {
+  const best = nearestWord(word, candidates);
+  return best === '' ? '' : ` — did you mean \`${best}\`?`;
+}
+
+/** The candidate `didYouMean` suggests for `word` (the nearest within a small edit distance, compared without case), or ''. */
+export function nearestWord(word: string, candidates: string[]): string {
   if (word.length > MAX_SUGGESTED_WORD) return '';
   const limit = Math.max(2, Math.floor(word.length / 3));
   let best = '';
@@ -175,7 +181,7 @@ export function didYouMean(word: string, candidates: string[]): string {
       best = c;
     }
   }
-  return best !== '' && bestDistance <= limit ? ` — did you mean \`${best}\`?` : '';
+  return best !== '' && bestDistance <= limit ? best : '';
 }
 
 /**

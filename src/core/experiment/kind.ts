@@ -46,16 +46,66 @@ export function kindOfValue(value: unknown): ExperimentKind {
 /** The key that makes a file of this kind, as a JSON path: where a refusal of the kind is located. */
 export const KIND_KEYS: Record<ExperimentKind, string> = { linear: 'model.width', network: 'model.hidden', checkpoints: 'checkpoints' };
 
-/** The kind in words, for messages: "a network experiment (its `model` has `hidden`)". */
-export function describeKind(kind: ExperimentKind): string {
+/**
+ * The key that makes `tree` (an object) a network experiment although its `model` has no `hidden`, as
+ * a JSON path (`training`, `data.dataset`, `model.hiden`), or null: the first key, in the order of the
+ * schema's condition, of a network's own keys that the root's condition found (docs/networks.md, "The
+ * experiment file"). Read from the condition itself — its second `anyOf` branch, whose own `anyOf`
+ * lists those keys, each `{ required: [k] }` or `{ required: [k], properties: { k: { required: [k2] } } }`,
+ * or a pattern of `k`'s key names (`propertyNames`) — so that it names what the kind was decided by.
+ */
+export function networkEvidence(tree: Node): string | null {
+  if (tree.type !== 'object') return null;
+  const condition = EXPERIMENT_SCHEMA.else?.if;
+  const evidence = condition?.anyOf?.[1];
+  if (!evidence?.anyOf || !matchesSchema(tree, evidence, EXPERIMENT_SCHEMA)) return null;
+  const value = (node: Node, key: string) => node.children?.find((p) => p.children?.[0]?.value === key)?.children?.[1];
+  for (const branch of evidence.anyOf) {
+    if (!matchesSchema(tree, branch, EXPERIMENT_SCHEMA)) continue;
+    const key = branch.required?.[0];
+    if (key === undefined) continue;
+    const inner = branch.properties?.[key];
+    if (!inner) return key;
+    const child = value(tree, key);
+    if (inner.required?.[0] !== undefined) return `${key}.${inner.required[0]}`;
+    const pattern = inner.not?.propertyNames?.not?.pattern;
+    const named = pattern === undefined || !child ? undefined : (child.children ?? []).map((p) => p.children?.[0]?.value as string).find((k) => new RegExp(pattern, 'u').test(k));
+    if (named !== undefined) return `${key}.${named}`;
+    return key;
+  }
+  return null;
+}
+
+/**
+ * The kind in words, for messages: "a network experiment (its `model` has `hidden`)". With the file's
+ * `tree`, a network whose `model` has no `hidden` is said by the key that made it one: "a network
+ * experiment whose `model` lacks `hidden` (it has `training`, which only a network has, and no key of
+ * the two-layer linear model)".
+ */
+export function describeKind(kind: ExperimentKind, tree?: Node): string {
   switch (kind) {
-    case 'network':
+    case 'network': {
+      const by = tree ? networkEvidence(tree) : null;
+      if (by !== null && !hasHidden(tree!)) return `a network experiment whose \`model\` lacks \`hidden\` (it has \`${by}\`, which only a network has, and no key of the two-layer linear model)`;
       return 'a network experiment (its `model` has `hidden`)';
+    }
     case 'checkpoints':
       return 'a checkpoint experiment (it has `checkpoints`)';
     default:
       return 'an experiment on the two-layer linear model';
   }
+}
+
+/** Whether the object `tree` has a `model` with `hidden` (the first condition of a network experiment). */
+export function hasHidden(tree: Node): boolean {
+  const model = tree.children?.find((p) => p.children?.[0]?.value === 'model')?.children?.[1];
+  return model?.type === 'object' && (model.children ?? []).some((p) => p.children?.[0]?.value === 'hidden');
+}
+
+/** Where a refusal of `tree`'s kind is located, as a JSON path: KIND_KEYS, or for a network without `hidden` the key that made it one (`networkEvidence`). */
+export function kindKey(tree: Node, kind: ExperimentKind): string {
+  if (kind === 'network' && tree.type === 'object' && !hasHidden(tree)) return networkEvidence(tree) ?? KIND_KEYS.network;
+  return KIND_KEYS[kind];
 }
 
 /**

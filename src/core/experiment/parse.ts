@@ -7,7 +7,7 @@
 import { createScanner, findNodeAtLocation, getNodeValue, Node, ParseError, parseTree } from 'jsonc-parser';
 import { countOf, Diagnostic, excerpt, formatBound, formatCount, formatLn, formatNumber, lnOverLimit } from './diagnostic';
 import { LinearData, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
-import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, KIND_KEYS, kindConfusion, kindSchema } from './kind';
+import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, kindConfusion, kindKey, kindSchema } from './kind';
 import { JSON_TOKENS_MEMORY, MAX_JSON_TOKENS, MAX_PARAMETERS } from './limits';
 import { checkAgainstSchema, SchemaNode } from './schema';
 import { PathProblem, problemsBesideRefused } from './schemaRepair';
@@ -170,11 +170,11 @@ export const BESIDE_SCHEMA_MAX_CHARS = 1 << 22;
  * at the key that makes it that kind; `instead` names what takes it (a command, a panel).
  */
 export function kindDiagnostic(tree: Node, kind: ExperimentKind, instead?: string): Diagnostic {
-  const key = KIND_KEYS[kind];
+  const key = kindKey(tree, kind);
   const range = locateKey(tree, key);
   const message = instead
-    ? `this is ${describeKind(kind)}: ${instead}`
-    : `this is ${describeKind(kind)}, not the two-layer linear model: ${kind === 'network' ? '`flab train` trains it' : '`flab checkpoints` reads it'}`;
+    ? `this is ${describeKind(kind, tree)}: ${instead}`
+    : `this is ${describeKind(kind, tree)}, not the two-layer linear model: ${kind === 'network' ? '`flab train` trains it' : '`flab checkpoints` reads it'}`;
   return { message, path: key, ...range, severity: 'error' };
 }
 

@@ -4,16 +4,18 @@
  * type, properties, required, additionalProperties (false or a schema), min/maxProperties,
  * minimum / maximum / exclusiveMinimum / exclusiveMaximum, minLength / maxLength, enum, const, items,
  * minItems / maxItems, dependencies (lists of keys), oneOf over objects (chosen by a `const`
- * discriminator, else by the keys present), anyOf, if / then / else, and local $ref. Keywords of the
- * format's own: `maximumReason`, what a limit (`maximum`, `maxItems`) protects, said after the
- * bound; `keysElsewhere`, keys of another kind and where this one writes what they mean, said
- * instead of a guess at a misspelling; `stringsElsewhere`, strings a key does not take that mean
+ * discriminator, else by the keys present), anyOf, if / then / else, not, propertyNames, pattern
+ * (these three only as the root's condition uses them: which kind a file is), and local $ref. Keywords
+ * of the format's own: `maximumReason`, what a limit (`maximum`, `maxItems`) protects, said after the
+ * bound; `requiredReason`, what a required key is, said when it is missing or misspelled;
+ * `keysElsewhere`, keys of another kind and where this one writes what they mean, said instead of a
+ * guess at a misspelling; `stringsElsewhere`, strings a key does not take that mean
  * something elsewhere (a file name where data is written inline, another library's name of a value),
  * with what to write instead; `float32` and `dataValues`, how a number below the smallest magnitude
  * is judged (`SchemaNode`).
  */
 import type { Node } from 'jsonc-parser';
-import { countOf, Diagnostic, didYouMean, didYouMeanValue, excerpt, formatCount, formatNumber, joinPath } from './diagnostic';
+import { countOf, Diagnostic, didYouMean, didYouMeanValue, excerpt, formatCount, formatNumber, joinPath, nearestWord } from './diagnostic';
 
 export interface SchemaNode {
   type?: string | string[];
@@ -32,6 +34,12 @@ export interface SchemaNode {
    * appended to the refusal (`must be ≤ 16777216, got 1e9: a network has at most …`).
    */
   maximumReason?: string;
+  /**
+   * What each required key is, for the one who did not write it: said after `is missing the required
+   * key` and after the suggestion at a misspelling of it (`unknown key \`hiden\` in model — did you
+   * mean \`hidden\`? (a network experiment's model has hidden: …)`).
+   */
+  requiredReason?: Record<string, string>;
   /**
    * Keys this object does not have and another kind's does (the linear model's `time` in a network
    * file), each with what to write here instead: an unknown key among them is refused with it
@@ -63,6 +71,12 @@ export interface SchemaNode {
   exclusiveMaximum?: number;
   minLength?: number;
   maxLength?: number;
+  /** A regular expression (ECMAScript, as JSON Schema's) that a string matches somewhere. */
+  pattern?: string;
+  /** The schema every key of an object, as a string, satisfies. */
+  propertyNames?: SchemaNode;
+  /** Valid when the node does not satisfy this schema. */
+  not?: SchemaNode;
   enum?: unknown[];
   const?: unknown;
   items?: SchemaNode;
@@ -156,6 +170,10 @@ function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
   schema = resolve(schema, c.root);
   if (schema.float32 && !c.float32) c = { ...c, float32: true };
   if (schema.dataValues && !c.dataValues) c = { ...c, dataValues: true };
+  if (schema.not && matchesSchema(node, schema.not, c.root)) {
+    c.out.push(error(`${name(path)} must not have the form it has`, path, node));
+    return;
+  }
   if (schema.oneOf) {
     checkOneOf(node, schema, path, c);
     return;
@@ -222,6 +240,7 @@ function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): vo
 
 function checkString(node: Node, schema: SchemaNode, path: string, c: Check): void {
   const length = (node.value as string).length;
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(node.value as string)) c.out.push(error(`${name(path)} must match /${schema.pattern}/, got ${describeNode(node, c.text)}`, path, node));
   if (schema.minLength !== undefined && length < schema.minLength) {
     const want = schema.minLength === 1 ? 'must not be empty' : `must have at least ${countOf(schema.minLength, 'character')}`;
     c.out.push(error(`${name(path)} ${want}, got ${describeNode(node, c.text)}`, path, node));
@@ -241,6 +260,9 @@ function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): vo
   const last = new Map<string, Node>();
   for (const prop of children) if (prop.children?.[0]) last.set(prop.children[0].value as string, prop);
   const seen = new Map([...last].map(([key, prop]) => [key, prop.children![0]]));
+  if (schema.propertyNames) for (const keyNode of seen.values()) check(keyNode, schema.propertyNames, path, c);
+  // A required key that is missing and misspelled is one error, at the misspelling (`hiden` for `hidden`).
+  const misspelt = new Set<string>();
   for (const prop of children) {
     const keyNode = prop.children?.[0];
     const valueNode = prop.children?.[1];
@@ -255,8 +277,17 @@ function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): vo
         if (valueNode) check(valueNode, schema.additionalProperties, childPath, c);
       } else if (schema.additionalProperties === false) {
         const where = path === '' ? '' : ` in ${path}`;
-        const elsewhere = schema.keysElsewhere && Object.hasOwn(schema.keysElsewhere, key) ? `: ${schema.keysElsewhere[key]}` : didYouMean(key, Object.keys(props));
-        out.push(error(`unknown key \`${excerpt(key)}\`${where}${elsewhere}`, childPath, keyNode));
+        const told = schema.keysElsewhere && Object.hasOwn(schema.keysElsewhere, key);
+        const absent = (schema.required ?? []).filter((k) => !seen.has(k) && !misspelt.has(k));
+        // A misspelling of a missing required key (`hiden`), or a key of another form whose text says to
+        // write one instead (`layers`: "… are given by hidden …"), answers that key's absence too.
+        const meant = told ? (absent.find((k) => namesWord(schema.keysElsewhere![key], k)) ?? '') : nearestWord(key, Object.keys(props));
+        const missing = meant !== '' && absent.includes(meant);
+        if (missing) misspelt.add(meant);
+        const reason = schema.requiredReason && Object.hasOwn(schema.requiredReason, meant) ? schema.requiredReason[meant] : undefined;
+        const why = !missing || told ? '' : reason !== undefined ? ` (${reason})` : ` (\`${meant}\` is required)`;
+        const elsewhere = told ? `: ${schema.keysElsewhere![key]}` : didYouMean(key, Object.keys(props));
+        out.push(error(`unknown key \`${excerpt(key)}\`${where}${elsewhere}${why}`, childPath, keyNode));
       }
       continue;
     }
@@ -269,9 +300,9 @@ function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): vo
     out.push(error(`${name(path)} may have at most ${countOf(schema.maxProperties, 'key')}, got ${formatCount(count)}`, path, node));
   }
   for (const key of schema.required ?? []) {
-    if (!seen.has(key)) {
+    if (!seen.has(key) && !misspelt.has(key)) {
       const where = path === '' ? 'the experiment' : path;
-      out.push(error(`${where} is missing the required key \`${key}\``, path, node, keyOnly(node)));
+      out.push(error(`${where} is missing the required key \`${key}\`${requiredBecause(schema, key)}`, path, node, keyOnly(node)));
     }
   }
   for (const [key, others] of Object.entries(schema.dependencies ?? {})) {
@@ -503,6 +534,19 @@ function describeNode(node: Node, text?: string): string {
     default:
       return node.type;
   }
+}
+
+/** Whether `text` has `word` as a word of its own (not inside a longer one: `hidden` is not in `hiddenLayers`). */
+function namesWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!/\w/.test(text[at - 1] ?? '') && !/\w/.test(text[at + word.length] ?? '')) return true;
+  }
+  return false;
+}
+
+/** `: WHAT IT IS` after a required key missing that the schema says what it is of (`requiredReason`), else ''. */
+function requiredBecause(schema: SchemaNode, key: string): string {
+  return schema.requiredReason && Object.hasOwn(schema.requiredReason, key) ? `: ${schema.requiredReason[key]}` : '';
 }
 
 /** `: REASON` after the refusal of a limit that the schema says the reason of (`maximumReason`), else ''. */
