@@ -160,22 +160,31 @@ const MAX_SUGGESTED_WORD = 64;
 /**
  * `— did you mean `x`?` for the nearest candidate within a small edit distance, else ''.
  * Bounded: words over MAX_SUGGESTED_WORD characters, and candidates whose length alone puts them
- * out of reach, are not compared.
+ * out of reach, are not compared. A word written with non-ASCII look-alikes of ASCII letters
+ * (`lookAlikes`: Cyrillic `о` in `mоdel`, a full-width letter, a zero-width space) is compared as the
+ * ASCII word it looks like, and the suggestion names each look-alike with its code point:
+ * `— did you mean `model`? (`mоdel` is not ASCII: its `о` is U+043E CYRILLIC SMALL LETTER O, a look-alike of `o`)`.
+ * The suggested word is always the first one quoted (callers read it back so).
  */
 export function didYouMean(word: string, candidates: string[]): string {
   const best = nearestWord(word, candidates);
-  return best === '' ? '' : ` — did you mean \`${best}\`?`;
+  if (best === '') return '';
+  return ` — did you mean \`${best}\`?${lookAlikeNote(word)}`;
 }
 
-/** The candidate `didYouMean` suggests for `word` (the nearest within a small edit distance, compared without case), or ''. */
+/**
+ * The candidate `didYouMean` suggests for `word` (the nearest within a small edit distance, compared
+ * without case and with look-alikes read as the ASCII they look like), or ''.
+ */
 export function nearestWord(word: string, candidates: string[]): string {
   if (word.length > MAX_SUGGESTED_WORD) return '';
-  const limit = Math.max(2, Math.floor(word.length / 3));
+  const ascii = lookAlikes(word).ascii.toLowerCase();
+  const limit = Math.max(2, Math.floor(ascii.length / 3));
   let best = '';
   let bestDistance = Infinity;
   for (const c of candidates) {
-    if (Math.abs(c.length - word.length) > limit) continue;
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (Math.abs(c.length - ascii.length) > limit) continue;
+    const d = editDistance(ascii, c.toLowerCase());
     if (d < bestDistance) {
       bestDistance = d;
       best = c;
@@ -183,6 +192,152 @@ export function nearestWord(word: string, candidates: string[]): string {
   }
   return best !== '' && bestDistance <= limit ? best : '';
 }
+
+/**
+ * Characters that look like an ASCII letter or a space, or like nothing at all, and are not ASCII:
+ * code point, what it looks like ('' for an invisible one), its Unicode name. The Cyrillic and Greek
+ * letters drawn as Latin ones, dotless i, Latin alpha and script g, the wide and narrow spaces, and
+ * the invisible characters (zero-width space, joiners, word joiner, zero-width no-break space, soft
+ * hyphen). Full-width and mathematical letters are read by their compatibility form (`lookAlikes`).
+ */
+const LOOK_ALIKES: ReadonlyMap<number, readonly [string, string]> = new Map(
+  (
+    [
+  [0x0430, 'a', 'CYRILLIC SMALL LETTER A'],
+  [0x0435, 'e', 'CYRILLIC SMALL LETTER IE'],
+  [0x043e, 'o', 'CYRILLIC SMALL LETTER O'],
+  [0x0440, 'p', 'CYRILLIC SMALL LETTER ER'],
+  [0x0441, 'c', 'CYRILLIC SMALL LETTER ES'],
+  [0x0445, 'x', 'CYRILLIC SMALL LETTER HA'],
+  [0x0443, 'y', 'CYRILLIC SMALL LETTER U'],
+  [0x0456, 'i', 'CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I'],
+  [0x0458, 'j', 'CYRILLIC SMALL LETTER JE'],
+  [0x0455, 's', 'CYRILLIC SMALL LETTER DZE'],
+  [0x04bb, 'h', 'CYRILLIC SMALL LETTER SHHA'],
+  [0x0501, 'd', 'CYRILLIC SMALL LETTER KOMI DE'],
+  [0x051b, 'q', 'CYRILLIC SMALL LETTER QA'],
+  [0x051d, 'w', 'CYRILLIC SMALL LETTER WE'],
+  [0x04cf, 'l', 'CYRILLIC SMALL LETTER PALOCHKA'],
+  [0x0410, 'A', 'CYRILLIC CAPITAL LETTER A'],
+  [0x0412, 'B', 'CYRILLIC CAPITAL LETTER VE'],
+  [0x0415, 'E', 'CYRILLIC CAPITAL LETTER IE'],
+  [0x041a, 'K', 'CYRILLIC CAPITAL LETTER KA'],
+  [0x041c, 'M', 'CYRILLIC CAPITAL LETTER EM'],
+  [0x041d, 'H', 'CYRILLIC CAPITAL LETTER EN'],
+  [0x041e, 'O', 'CYRILLIC CAPITAL LETTER O'],
+  [0x0420, 'P', 'CYRILLIC CAPITAL LETTER ER'],
+  [0x0421, 'C', 'CYRILLIC CAPITAL LETTER ES'],
+  [0x0422, 'T', 'CYRILLIC CAPITAL LETTER TE'],
+  [0x0425, 'X', 'CYRILLIC CAPITAL LETTER HA'],
+  [0x0423, 'Y', 'CYRILLIC CAPITAL LETTER U'],
+  [0x0406, 'I', 'CYRILLIC CAPITAL LETTER BYELORUSSIAN-UKRAINIAN I'],
+  [0x0408, 'J', 'CYRILLIC CAPITAL LETTER JE'],
+  [0x0405, 'S', 'CYRILLIC CAPITAL LETTER DZE'],
+  [0x051a, 'Q', 'CYRILLIC CAPITAL LETTER QA'],
+  [0x051c, 'W', 'CYRILLIC CAPITAL LETTER WE'],
+  [0x03bf, 'o', 'GREEK SMALL LETTER OMICRON'],
+  [0x03b1, 'a', 'GREEK SMALL LETTER ALPHA'],
+  [0x03bd, 'v', 'GREEK SMALL LETTER NU'],
+  [0x03c1, 'p', 'GREEK SMALL LETTER RHO'],
+  [0x03b9, 'i', 'GREEK SMALL LETTER IOTA'],
+  [0x03ba, 'k', 'GREEK SMALL LETTER KAPPA'],
+  [0x03c5, 'u', 'GREEK SMALL LETTER UPSILON'],
+  [0x03c4, 't', 'GREEK SMALL LETTER TAU'],
+  [0x03c7, 'x', 'GREEK SMALL LETTER CHI'],
+  [0x03b5, 'e', 'GREEK SMALL LETTER EPSILON'],
+  [0x0391, 'A', 'GREEK CAPITAL LETTER ALPHA'],
+  [0x0392, 'B', 'GREEK CAPITAL LETTER BETA'],
+  [0x0395, 'E', 'GREEK CAPITAL LETTER EPSILON'],
+  [0x0396, 'Z', 'GREEK CAPITAL LETTER ZETA'],
+  [0x0397, 'H', 'GREEK CAPITAL LETTER ETA'],
+  [0x0399, 'I', 'GREEK CAPITAL LETTER IOTA'],
+  [0x039a, 'K', 'GREEK CAPITAL LETTER KAPPA'],
+  [0x039c, 'M', 'GREEK CAPITAL LETTER MU'],
+  [0x039d, 'N', 'GREEK CAPITAL LETTER NU'],
+  [0x039f, 'O', 'GREEK CAPITAL LETTER OMICRON'],
+  [0x03a1, 'P', 'GREEK CAPITAL LETTER RHO'],
+  [0x03a4, 'T', 'GREEK CAPITAL LETTER TAU'],
+  [0x03a5, 'Y', 'GREEK CAPITAL LETTER UPSILON'],
+  [0x03a7, 'X', 'GREEK CAPITAL LETTER CHI'],
+  [0x0131, 'i', 'LATIN SMALL LETTER DOTLESS I'],
+  [0x0251, 'a', 'LATIN SMALL LETTER ALPHA'],
+  [0x0261, 'g', 'LATIN SMALL LETTER SCRIPT G'],
+  [0x00a0, ' ', 'NO-BREAK SPACE'],
+  [0x2007, ' ', 'FIGURE SPACE'],
+  [0x202f, ' ', 'NARROW NO-BREAK SPACE'],
+  [0x3000, ' ', 'IDEOGRAPHIC SPACE'],
+  [0x2002, ' ', 'EN SPACE'],
+  [0x2003, ' ', 'EM SPACE'],
+  [0x2009, ' ', 'THIN SPACE'],
+  [0x200b, '', 'ZERO WIDTH SPACE'],
+  [0x200c, '', 'ZERO WIDTH NON-JOINER'],
+  [0x200d, '', 'ZERO WIDTH JOINER'],
+  [0x2060, '', 'WORD JOINER'],
+  [0xfeff, '', 'ZERO WIDTH NO-BREAK SPACE'],
+  [0x00ad, '', 'SOFT HYPHEN'],
+    ] as const
+  ).map(([code, ascii, name]) => [code, [ascii, name]] as const),
+);
+
+/** A non-ASCII character of a word that reads as ASCII: the character, its code point (`U+043E`), its name or what it is, and the ASCII it looks like ('' for an invisible one). */
+export interface LookAlike {
+  char: string;
+  codePoint: string;
+  name: string;
+  ascii: string;
+}
+
+/**
+ * `word` as the ASCII it looks like, and each distinct non-ASCII look-alike in it, in order: the
+ * characters of LOOK_ALIKES, and those whose compatibility form (NFKC) is ASCII — full-width letters
+ * (`ｏ`, U+FF4F), mathematical letters (`𝐨`), ligatures (`ﬁ`) — named by their code point and the
+ * ASCII they stand for. Other characters are kept as they are. Bounded by the word's length.
+ */
+export function lookAlikes(word: string): { ascii: string; found: LookAlike[] } {
+  let ascii = '';
+  const found: LookAlike[] = [];
+  // eslint-disable-next-line no-control-regex -- ASCII is the range the look-alikes are told apart from
+  if (!/[^\u0000-\u007f]/.test(word)) return { ascii: word, found };
+  for (const char of word) {
+    const code = char.codePointAt(0)!;
+    const known = LOOK_ALIKES.get(code);
+    const compatible = known ? undefined : code > 0x7f ? char.normalize('NFKC') : undefined;
+    const stands = known ? known[0] : compatible !== undefined && /^[\x21-\x7e]+$/.test(compatible) ? compatible : undefined;
+    if (stands === undefined) {
+      ascii += char;
+      continue;
+    }
+    ascii += stands;
+    if (found.some((f) => f.char === char)) continue;
+    const codePoint = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    const name = known ? known[1] : code >= 0xff01 && code <= 0xff5e ? 'a full-width form' : 'a compatibility form';
+    found.push({ char, codePoint, name, ascii: stands });
+  }
+  return { ascii, found };
+}
+
+/**
+ * ` (`mоdel` is not ASCII: its `о` is U+043E CYRILLIC SMALL LETTER O, a look-alike of `o`)` for a word
+ * with look-alikes (`lookAlikes`), else ''. Each look-alike is echoed as `excerpt` echoes text, an
+ * invisible one or a space as its escape (`\u200b`, `\u00a0`).
+ */
+export function lookAlikeNote(word: string): string {
+  const { found } = lookAlikes(word);
+  if (found.length === 0) return '';
+  const shown = found.slice(0, MAX_LOOK_ALIKES_TOLD);
+  const each = shown.map((f) => {
+    const what = f.ascii === '' ? 'invisible' : f.ascii === ' ' ? 'a look-alike of a space' : `a look-alike of \`${f.ascii}\``;
+    const named = f.name.startsWith('a ') ? `${f.codePoint}, ${f.name} of \`${f.ascii}\`` : `${f.codePoint} ${f.name}, ${what}`;
+    // An invisible character or a space is shown as its escape, as JSON writes it: seen, not guessed at.
+    const seen = f.ascii === '' || f.ascii === ' ' ? `\\u${f.codePoint.slice(2).toLowerCase()}` : excerpt(f.char);
+    return `\`${seen}\` is ${named}`;
+  });
+  const more = found.length > shown.length ? `, and ${countOf(found.length - shown.length, 'other')}` : '';
+  return ` (\`${excerpt(word)}\` is not ASCII: its ${each.join('; its ')}${more})`;
+}
+
+/** Look-alikes named one by one in a note; more are counted. */
+const MAX_LOOK_ALIKES_TOLD = 4;
 
 /**
  * `didYouMean` for a value of a key that takes a few words (an enum): also the word's stem when it is
