@@ -240,7 +240,7 @@ function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): vo
 
 function checkString(node: Node, schema: SchemaNode, path: string, c: Check): void {
   const length = (node.value as string).length;
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(node.value as string)) c.out.push(error(`${name(path)} must match /${schema.pattern}/, got ${describeNode(node, c.text)}`, path, node));
+  if (schema.pattern !== undefined && !compiled(schema.pattern).test(node.value as string)) c.out.push(error(`${name(path)} must match /${schema.pattern}/, got ${describeNode(node, c.text)}`, path, node));
   if (schema.minLength !== undefined && length < schema.minLength) {
     const want = schema.minLength === 1 ? 'must not be empty' : `must have at least ${countOf(schema.minLength, 'character')}`;
     c.out.push(error(`${name(path)} ${want}, got ${describeNode(node, c.text)}`, path, node));
@@ -257,6 +257,13 @@ function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): vo
   // the one JSON.parse and the kind's checks keep.
   // (Read once: a plain value's tree makes new nodes at every read of `children`.)
   const children = node.children ?? [];
+  if (requiredOnly(schema)) {
+    // Only `required` (the root condition's tests, run at every reading of the kind): no map of the keys.
+    for (const key of schema.required ?? []) {
+      if (!children.some((p) => p.children?.[0]?.value === key)) out.push(error(`${name(path)} is missing the required key \`${key}\`${requiredBecause(schema, key)}`, path, node, keyOnly(node)));
+    }
+    return;
+  }
   const last = new Map<string, Node>();
   for (const prop of children) if (prop.children?.[0]) last.set(prop.children[0].value as string, prop);
   const seen = new Map([...last].map(([key, prop]) => [key, prop.children![0]]));
@@ -534,6 +541,19 @@ function describeNode(node: Node, text?: string): string {
     default:
       return node.type;
   }
+}
+
+/** Whether an object's schema asks nothing of its keys but that some are present. */
+function requiredOnly(schema: SchemaNode): boolean {
+  return !schema.properties && schema.additionalProperties === undefined && !schema.propertyNames && schema.minProperties === undefined && schema.maxProperties === undefined && !schema.dependencies;
+}
+
+/** The schema's patterns, compiled once each (the root's condition tests one on every key of `model`, at every reading of the kind). */
+const PATTERNS = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = PATTERNS.get(pattern);
+  if (!re) PATTERNS.set(pattern, (re = new RegExp(pattern, 'u')));
+  return re;
 }
 
 /** Whether `text` has `word` as a word of its own (not inside a longer one: `hidden` is not in `hiddenLayers`). */
