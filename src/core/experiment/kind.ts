@@ -1,6 +1,7 @@
 /**
  * The three kinds of experiment file (docs/architecture.md, "Experiment kinds"): the two-layer linear
- * network of today, a deep network trained on a data set (its `model` has `hidden`), and a folder of
+ * network of today, a deep network trained on a data set (its `model` has `hidden`; or, without it, a
+ * key only a network has and none only the linear model has: `networkEvidence`), and a folder of
  * checkpoints of an outside trainer (a top-level `checkpoints`). The schema's root decides by
  * `if` / `then` / `else`; the kind is read from those same conditions, so the validator, VS Code and
  * this function can never disagree.
