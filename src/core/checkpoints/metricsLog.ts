@@ -12,6 +12,11 @@
  * its three numbers, in growable Float64Arrays (24 bytes a line, NaN for null): a 131 MB file of 1.35
  * million lines took 780 MB held as one Buffer, its text, its lines and an object per line. A line
  * longer than MAX_METRICS_LINE_BYTES is skipped unread, its bytes dropped as they come.
+ *
+ * Accuracy is a fraction in [0, 1]. A file whose accuracies are all within [0, 100] and one or more
+ * above 1 logs percentages: its accuracies are read divided by 100, with a warning at the first above
+ * 1. An accuracy outside [0, 1] in a file that is not so (one below 0 or above 100 too) is read as
+ * null, with a warning (`AccuracyRange`).
  */
 import { constants, promises as fs } from 'node:fs';
 import { excerpt } from '../experiment/diagnostic';
@@ -147,16 +152,90 @@ function identity(n: number): Uint32Array {
   return a;
 }
 
+/** Where a value is on its line: the line's number, and the column (from 1) and text of the value as written. */
+interface ValueAt {
+  line: number;
+  column: number | null;
+  text: string;
+}
+
+/**
+ * How a file's accuracies lie against [0, 1] (a fraction) and [0, 100] (a percentage): the first
+ * above 1 and at most 100, the first above 100, the first below 0, and how many are outside [0, 1].
+ * Only lines whose accuracy is outside [0, 1] cost anything (the common file costs a comparison a line).
+ */
+class AccuracyRange {
+  aboveOne: ValueAt | null = null;
+  aboveHundred: ValueAt | null = null;
+  negative: ValueAt | null = null;
+  outside = 0;
+
+  /** Notes line `line` (its text `text`, as parsed) whose accuracy is `accuracy`. */
+  note(accuracy: number, line: number, text: string): void {
+    if (accuracy >= 0 && accuracy <= 1) return;
+    this.outside++;
+    const at = (): ValueAt => {
+      const raw = rawValue(text, 'accuracy');
+      return { line, column: raw?.column ?? null, text: raw?.text ?? String(accuracy) };
+    };
+    if (accuracy < 0) this.negative ??= at();
+    else if (accuracy > 100) this.aboveHundred ??= at();
+    else this.aboveOne ??= at();
+  }
+
+  /** This range and `other`'s (lines after this one's) together. */
+  with(other: AccuracyRange | null): AccuracyRange {
+    if (!other || other.outside === 0) return this;
+    const both = new AccuracyRange();
+    both.aboveOne = this.aboveOne ?? other.aboveOne;
+    both.aboveHundred = this.aboveHundred ?? other.aboveHundred;
+    both.negative = this.negative ?? other.negative;
+    both.outside = this.outside + other.outside;
+    return both;
+  }
+
+  /** Percentages: every accuracy within [0, 100] and some above 1. */
+  get percent(): boolean {
+    return this.aboveOne !== null && this.aboveHundred === null && this.negative === null;
+  }
+
+  /** The accuracies as read: divided by 100 for percentages; else null where outside [0, 1]. */
+  apply(accuracy: (number | null)[]): (number | null)[] {
+    if (this.outside === 0) return accuracy;
+    // Rounded to 15 significant digits, a float64's decimal precision: 82.4 reads 0.824, not 0.8240000000000001.
+    if (this.percent) return accuracy.map((a) => (a === null ? null : Number((a / 100).toPrecision(15))));
+    return accuracy.map((a) => (a === null || (a >= 0 && a <= 1) ? a : null));
+  }
+
+  /** The warning, located by `where`, or null when every accuracy is a fraction in [0, 1]. */
+  message(where: (line: number, column: number | null) => string): string | null {
+    if (this.outside === 0) return null;
+    const value = (v: ValueAt) => `"accuracy" ${v.text}`;
+    if (this.percent) {
+      const first = this.aboveOne!;
+      const fraction = Number(first.text) / 100;
+      const shown = Number.isFinite(fraction) ? String(Number(fraction.toPrecision(12))) : `${first.text}/100`;
+      return `${where(first.line, first.column)}: ${value(first)} is above 1, and every accuracy of the file is within [0, 100]: they are read as percentages, each divided by 100 (${first.text} as ${shown}) — an accuracy is a fraction in [0, 1]; log it as one (correct / total) to have it read as written`;
+    }
+    // Neither fractions nor percentages: the first value that is neither locates the warning.
+    const wrong = [this.negative, this.aboveHundred].filter((v): v is ValueAt => v !== null).sort((a, b) => a.line - b.line)[0];
+    const others = this.outside - 1;
+    return `${where(wrong.line, wrong.column)}: ${value(wrong)} is ${wrong === this.negative ? 'below 0' : 'above 100'}, neither a fraction in [0, 1] nor a percentage in [0, 100], so it is read as null (no value)${others > 0 ? `, and so ${others === 1 ? 'is' : 'are'} the file's ${others.toLocaleString('en-US')} other ${others === 1 ? 'accuracy' : 'accuracies'} outside [0, 1]${this.aboveOne ? ` (the first at line ${this.aboveOne.line}: ${value(this.aboveOne)})` : ''}` : ''}; the rest of ${others > 0 ? 'their lines' : 'its line'} is kept — log accuracies as fractions in [0, 1], or all as percentages in [0, 100]`;
+  }
+}
+
 /** One metrics file, read incrementally by `refresh`; `series` and `messages` give what it holds. */
 export class MetricsLog {
   private readonly columns = new MetricsColumns();
+  /** The accuracies of the complete lines against [0, 1] and [0, 100]; the unfinished line's is the tail's. */
+  private accuracies = new AccuracyRange();
   /** Complete lines read so far: bytes [0, consumed) and how many lines they held. */
   private consumed = 0;
   private lines = 0;
   private problems: string[] = [];
   private problemCount = 0;
   /** An unfinished last line (no newline yet), its values if it already parses, and its problem once settled. */
-  private tail: { text: string; bytes: number; entry: MetricsLine | null; problem: string } | null = null;
+  private tail: { text: string; bytes: number; entry: MetricsLine | null; problem: string; accuracies: AccuracyRange } | null = null;
   private tailReported = false;
   /** A line past MAX_METRICS_LINE_BYTES being skipped at `consumed`: its bytes so far (its newline not yet read). */
   private longLine: number | null = null;
@@ -223,17 +302,24 @@ export class MetricsLog {
       const text = withoutByteOrderMark(rest.toString('utf8', 0, rest.length - (rest[rest.length - 1] === CR ? 1 : 0)), this.lines + 1);
       if (text.trim() !== '') {
         const { read, problem } = parseLine(text);
-        this.tail = { text, bytes: rest.length, entry: read, problem: problem ? `${this.where(this.lines + 1, problem.column)} (unfinished, no newline): ${problem.problem}` : '' };
+        const accuracies = new AccuracyRange();
+        if (read?.[1].accuracy != null) accuracies.note(read[1].accuracy, this.lines + 1, text);
+        this.tail = { text, bytes: rest.length, entry: read, problem: problem ? `${this.where(this.lines + 1, problem.column)} (unfinished, no newline): ${problem.problem}` : '', accuracies };
       }
     }
     this.tailReported = this.tail !== null && this.tail.problem !== '' && settled(stat.mtimeMs);
     return this.changedSince(before);
   }
 
-  /** The curves, sorted by step (null when there is no file, or it is not read). */
+  /** The curves, sorted by step (null when there is no file, or it is not read); accuracies as fractions (`AccuracyRange`). */
   series(): MetricsSeries | null {
     if (!this.present || this.refusal) return null;
-    return (this.cachedSeries ??= this.columns.series(this.tail?.entry ?? null));
+    if (!this.cachedSeries) {
+      const series = this.columns.series(this.tail?.entry ?? null);
+      series.accuracy = this.accuracies.with(this.tail?.accuracies ?? null).apply(series.accuracy);
+      this.cachedSeries = series;
+    }
+    return this.cachedSeries;
   }
 
   /** Messages about bad lines (the first LISTED_PROBLEMS, then a count), or why the file is not read. */
@@ -244,6 +330,8 @@ export class MetricsLog {
     const more = this.problemCount - this.problems.length;
     if (more > 0) out.push(`${this.file}: ${more} more bad line${more === 1 ? '' : 's'}`);
     if (this.tailReported && this.tail) out.push(this.tail.problem);
+    const accuracies = this.accuracies.with(this.tail?.accuracies ?? null).message((line, column) => this.where(line, column));
+    if (accuracies) out.push(accuracies);
     if (this.longLine !== null) out.push(`${this.where(this.lines + 1, null)} (unfinished, no newline): ${tooLong(this.longLine, true)}`);
     return out;
   }
@@ -308,7 +396,10 @@ export class MetricsLog {
     const line = withoutByteOrderMark(text, number);
     if (line.trim() === '') return;
     const { read, problem } = parseLine(line);
-    if (read) this.columns.push(...read);
+    if (read) {
+      this.columns.push(...read);
+      if (read[1].accuracy !== null) this.accuracies.note(read[1].accuracy, number, line);
+    }
     if (problem) {
       this.problemCount++;
       if (this.problems.length < LISTED_PROBLEMS) this.problems.push(`${this.where(number, problem.column)}: ${problem.problem}`);
@@ -337,6 +428,7 @@ export class MetricsLog {
 
   private reset(): void {
     this.columns.clear();
+    this.accuracies = new AccuracyRange();
     this.consumed = 0;
     this.lines = 0;
     this.problems = [];
