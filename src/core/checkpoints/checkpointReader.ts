@@ -13,7 +13,7 @@
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { chainProblem, MeasureOptions, NetworkMeasure, NetworkMeasurer, SingularTriplet, WeightMatrix } from '../network/layerMetrics';
-import { findCheckpointFiles, LinksNotFollowed } from './discover';
+import { findCheckpointFiles, LinksNotFollowed, patternFolderNote } from './discover';
 import { isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_LAYERS, MAX_NETWORK_BYTES } from './limits';
 import { MetricsLog } from './metricsLog';
@@ -176,7 +176,8 @@ export class CheckpointReader {
   private duplicates: CheckpointProblem[] = [];
   /** Paths the glob matches that are not read: not regular files, dangling links, names not UTF-8. */
   private skipped: CheckpointProblem[] = [];
-  private readonly metrics: MetricsLog;
+  /** The metrics file: `checkpoints.metrics`, else metrics.jsonl in the folder the glob's fixed part names (its literal folders included, once found). */
+  private metrics: MetricsLog;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private cached: CheckpointsResult | null = null;
@@ -243,9 +244,11 @@ export class CheckpointReader {
       const found = await findCheckpointFiles(this.spec.path, this.options.baseDir);
       paths = found.files;
       skipped = found.skipped.map(({ path, problem }) => ({ file: this.display(path), message: `${this.display(path)}: ${problem}`, key: 'checkpoints.path' }));
-      const none = found.skipped.length > 0 ? `no readable file matches the checkpoint path "${excerpt(this.spec.path)}" (in ${this.options.baseDir}): what it matches is skipped, as said` : `no file matches the checkpoint path "${excerpt(this.spec.path)}" (in ${this.options.baseDir})${this.settleMs > 0 ? ' yet' : ''}`;
+      const why = found.readAsPattern ? `: ${patternFolderNote(found.readAsPattern, (path) => this.display(path))}` : '';
+      const none = found.skipped.length > 0 ? `no readable file matches the checkpoint path "${excerpt(this.spec.path)}" (in ${this.options.baseDir}): what it matches is skipped, as said` : `no file matches the checkpoint path "${excerpt(this.spec.path)}" (in ${this.options.baseDir})${this.settleMs > 0 ? ' yet' : ''}${why}`;
       this.setProblem('glob', paths.length === 0 ? none : null);
       this.setProblem('links', this.linksProblem(found.linksNotFollowed));
+      this.followMetricsFolder(found.folder);
     } catch (err) {
       this.setProblem('glob', err instanceof Error ? err.message : String(err));
       this.setProblem('links', null);
@@ -279,6 +282,19 @@ export class CheckpointReader {
     if (changed) this.cached = null;
     this.dirty = false;
     return { changed, added };
+  }
+
+  /**
+   * The default metrics file is in `folder`, the glob's fixed folder as found: with a folder whose name
+   * holds glob characters read literally (`runs/exp (copy)/…`) it is deeper than the text before the
+   * first glob character says, and it may appear after the reader was made.
+   */
+  private followMetricsFolder(folder: string): void {
+    if (this.spec.metrics !== undefined) return;
+    const path = join(folder, 'metrics.jsonl');
+    if (path === this.metrics.path) return;
+    this.metrics = new MetricsLog(path, this.display(path));
+    this.dirty = true;
   }
 
   /** What the symbolic links to folders that "**" did not follow are, or null when there are none. */

@@ -16,6 +16,12 @@
  * another process's folder, /proc/<pid>/root to / — so a search of a tree stays in that tree. A link
  * the pattern names before its first "**" (in its fixed part, or by a wildcard of one folder) is
  * followed. The links not followed are counted, never dropped silently.
+ *
+ * A folder of the pattern's fixed part whose name holds characters a glob reads as a pattern —
+ * `runs/exp (copy)/ckpt_*.safetensors`, `runs/lr{1,2}/…` — and which exists with exactly that name is
+ * that folder: its name is escaped before the glob is matched (`literalFolders`). A folder name that
+ * is read as a pattern because no folder of that name exists is returned (`readAsPattern`), so that
+ * "no file matches" can say which characters were read so and how to write them.
  */
 import { promises as fs, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -40,11 +46,31 @@ export interface LinksNotFollowed {
   first: string[];
 }
 
-/** What a glob matches: the files to read (absolute, natural order), the matches that are not read, and the links not followed. */
+/**
+ * A folder name of the pattern read as a pattern: `name` (as written) in the folder `parent`
+ * (absolute), where no folder of that exact name exists; `characters`, the glob characters it holds,
+ * each once, in order of appearance.
+ */
+export interface PatternFolder {
+  parent: string;
+  name: string;
+  characters: string[];
+}
+
+/**
+ * What a glob matches: the files to read (absolute, natural order), the matches that are not read,
+ * the links not followed; `folder`, the folder the pattern's fixed part names (absolute, its literal
+ * folders included: where the default metrics file is); `literalFolders`, the folder names read
+ * literally although they hold glob characters; `readAsPattern`, the first folder name after the fixed
+ * part that holds characters other than "*" alone and was read as a pattern (null when none).
+ */
 export interface FoundCheckpoints {
   files: string[];
   skipped: SkippedPath[];
   linksNotFollowed: LinksNotFollowed;
+  folder: string;
+  literalFolders: string[];
+  readAsPattern: PatternFolder | null;
 }
 
 /** The limits of one search; the defaults are MAX_CHECKPOINTS and GLOB_TIMEOUT_MS. */
@@ -78,7 +104,9 @@ export async function findCheckpointFiles(pattern: string, baseDir: string, limi
   if (pattern.includes('\\') && !isAbsolute(pattern)) throw new Error(`the checkpoint path "${excerpt(pattern)}" contains "\\": globs use "/" between folders`);
   const now = limits.now ?? Date.now;
   const deadline = now() + limits.timeoutMs;
-  const links = linkRule(pattern, baseDir);
+  const literal = await literalFolders(pattern, baseDir);
+  const globbed = literal.pattern;
+  const links = linkRule(globbed, baseDir);
   let crawl: CheckpointCrawl | null = null;
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -99,7 +127,7 @@ export async function findCheckpointFiles(pattern: string, baseDir: string, limi
     // again (/usr/**/*.safetensors over 118,000 files and no match: 2.8 s instead of 2.4).
     for (let budget = limits.maxFiles + 1; ; ) {
       crawl = new CheckpointCrawl(deadline, now, budget, links);
-      const searching = tinyglobby.glob(pattern, { cwd: baseDir, absolute: true, onlyFiles: true, expandDirectories: false, signal: crawl.signal, fs: { readdir: crawl.readdir } });
+      const searching = tinyglobby.glob(globbed, { cwd: baseDir, absolute: true, onlyFiles: true, expandDirectories: false, signal: crawl.signal, fs: { readdir: crawl.readdir } });
       searching.catch(() => undefined); // once expired, its end is not waited for
       let matched: string[] = [];
       try {
@@ -117,12 +145,89 @@ export async function findCheckpointFiles(pattern: string, baseDir: string, limi
         const count = `${crawl.stopped ? 'at least ' : ''}${matched.length.toLocaleString('en-US')}`;
         throw new Error(`the checkpoint path "${excerpt(pattern)}" matches ${count} files, more than the ${limits.maxFiles.toLocaleString('en-US')} allowed: narrow it (e.g. "ckpt_*000.safetensors" for every 1000th step)`);
       }
-      if (!crawl.stopped) return { ...sortFound(matched, crawl.problems), linksNotFollowed: { count: crawl.linksNotFollowed, first: crawl.firstLinksNotFollowed.sort(naturalCompare) } };
+      if (!crawl.stopped) {
+        return {
+          ...sortFound(matched, crawl.problems),
+          linksNotFollowed: { count: crawl.linksNotFollowed, first: crawl.firstLinksNotFollowed.sort(naturalCompare) },
+          folder: literal.folder,
+          literalFolders: literal.literalFolders,
+          readAsPattern: literal.readAsPattern,
+        };
+      }
       budget *= Math.min(MAX_BUDGET_GROWTH, Math.max(2, Math.ceil((2 * (limits.maxFiles + 1)) / (matched.length + 1))));
     }
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The characters of a name that a glob reads as a pattern (picomatch's, as tinyglobby's `escapePath` escapes them on POSIX). */
+const GLOB_CHARACTERS = /[()[\]{}*?|]|^!|[!+@](?=\()/g;
+
+/**
+ * `pattern` with each folder name of its fixed part that holds glob characters and exists with exactly
+ * that name escaped (tinyglobby's `escapePath`), walking from `baseDir` (or /) folder by folder up to
+ * the first name that is a pattern; the folder reached, those names, and that first name when it holds
+ * glob characters (not a bare "**" or "*": a wildcard meant as one). The last part (the file names) is
+ * always a pattern. A name written with "\" (an absolute pattern may escape) is left as written.
+ */
+async function literalFolders(pattern: string, baseDir: string): Promise<{ pattern: string; folder: string; literalFolders: string[]; readAsPattern: PatternFolder | null }> {
+  const parts = pattern.split('/');
+  let folder = isAbsolute(pattern) ? '/' : resolve(baseDir);
+  const literal: string[] = [];
+  let readAsPattern: PatternFolder | null = null;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const name = parts[i];
+    if (name === '' || name === '.') continue;
+    if (name.includes('\\')) break;
+    const escaped = tinyglobby.escapePath(name);
+    if (escaped === name && !tinyglobby.isDynamicPattern(name)) {
+      folder = resolve(folder, name);
+      continue;
+    }
+    const isFolder = await fs.stat(resolve(folder, name)).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isFolder) {
+      const characters = [...new Set(name.match(GLOB_CHARACTERS) ?? [])];
+      if (name !== '**' && name !== '*') readAsPattern = { parent: folder, name, characters };
+      break;
+    }
+    parts[i] = escaped;
+    literal.push(name);
+    folder = resolve(folder, name);
+  }
+  return { pattern: parts.join('/'), folder, literalFolders: literal, readAsPattern };
+}
+
+/** What each glob character does, in a sentence's words. */
+const GLOB_MEANINGS: Record<string, string> = {
+  '*': 'any characters',
+  '?': 'any one character',
+  '[': 'a set of characters, "[abc]"',
+  ']': 'a set of characters, "[abc]"',
+  '{': 'alternatives, "{a,b}"',
+  '}': 'alternatives, "{a,b}"',
+  '(': 'a group, "(a|b)"',
+  ')': 'a group, "(a|b)"',
+  '|': 'a choice within a group, "(a|b)"',
+  '!': 'not, "!(a)" or at the start',
+  '+': 'one or more, "+(a)"',
+  '@': 'one of, "@(a|b)"',
+};
+
+/**
+ * Why a pattern whose folder name `p` was read as a pattern may match nothing, and how to write the
+ * name literally: each character in a set of one ("[(]"), as "\\" is refused in a relative path.
+ * `display` shows a folder as the messages do.
+ */
+export function patternFolderNote(p: PatternFolder, display: (path: string) => string): string {
+  const meanings = [...new Set(p.characters.map((c) => GLOB_MEANINGS[c]).filter((m) => m !== undefined))];
+  const chars = p.characters.map((c) => `"${c}"`);
+  const list = chars.length === 1 ? chars[0] : `${chars.slice(0, -1).join(', ')} and ${chars[chars.length - 1]}`;
+  const literal = p.name.replace(/[()[\]{}*?|]/g, '[$&]');
+  return `in the folder name "${excerpt(p.name)}", ${list} ${chars.length === 1 ? 'is' : 'are'} read as a pattern (${meanings.join('; ')}), as no folder of exactly that name is in ${display(p.parent)} (a folder that is, is matched by its name, those characters included)${literal !== p.name ? `; to match only that name, write each such character as a set of one: "${excerpt(literal)}"` : ''}`;
 }
 
 /**
@@ -146,7 +251,7 @@ function linkRule(pattern: string, baseDir: string): LinkRule {
 }
 
 /** The matches in natural order, split into files to read and paths skipped with their problem. */
-function sortFound(matched: string[], problems: ReadonlyMap<string, string>): Omit<FoundCheckpoints, 'linksNotFollowed'> {
+function sortFound(matched: string[], problems: ReadonlyMap<string, string>): Pick<FoundCheckpoints, 'files' | 'skipped'> {
   const files: string[] = [];
   const skipped: SkippedPath[] = [];
   for (const path of matched.sort(naturalCompare)) {

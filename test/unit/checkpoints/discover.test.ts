@@ -4,11 +4,16 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { findCheckpointFiles } from '../../../src/core/checkpoints/discover';
+import { findCheckpointFiles, FoundCheckpoints } from '../../../src/core/checkpoints/discover';
 
 const dir = mkdtempSync(join(tmpdir(), 'flab-glob-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const none = { count: 0, first: [] };
+/** What these tests compare of a search: the files, the skipped and the links not followed. */
+const core = async (found: Promise<FoundCheckpoints>) => {
+  const { files, skipped, linksNotFollowed } = await found;
+  return { files, skipped, linksNotFollowed };
+};
 
 test('the glob matches files relative to the experiment folder, in natural order, not folders; symbolic links are followed', async () => {
   mkdirSync(join(dir, 'run'));
@@ -16,10 +21,10 @@ test('the glob matches files relative to the experiment folder, in natural order
   for (const name of ['step10', 'step2', 'step1']) writeFileSync(join(dir, 'run', `${name}.safetensors`), '');
   writeFileSync(join(dir, 'run', 'notes.txt'), '');
   symlinkSync(join(dir, 'run', 'step1.safetensors'), join(dir, 'run', 'step3.safetensors'));
-  const found = await findCheckpointFiles('run/*.safetensors', dir);
+  const found = await core(findCheckpointFiles('run/*.safetensors', dir));
   assert.deepEqual(found, { files: ['step1', 'step2', 'step3', 'step10'].map((n) => join(dir, 'run', `${n}.safetensors`)), skipped: [], linksNotFollowed: none });
   assert.deepEqual((await findCheckpointFiles(join(dir, 'run', 'step1*.safetensors'), '/')).files, [join(dir, 'run', 'step1.safetensors'), join(dir, 'run', 'step10.safetensors')]);
-  assert.deepEqual(await findCheckpointFiles('nothing/*.safetensors', dir), { files: [], skipped: [], linksNotFollowed: none });
+  assert.deepEqual(await core(findCheckpointFiles('nothing/*.safetensors', dir)), { files: [], skipped: [], linksNotFollowed: none });
 });
 
 test('a glob that matches too many files, an empty pattern or a backslash is refused with a message', async () => {
@@ -48,7 +53,7 @@ test('the time limit holds inside the crawl: in a wide folder between batches of
   t = 0;
   await assert.rejects(findCheckpointFiles('deep/**/*.safetensors', dir, { maxFiles: 100, timeoutMs: 20_000, now: clock }), /was still being searched after 20 s, the limit \(\d+ folders/);
   // With a real clock the same searches end in time.
-  assert.deepEqual(await findCheckpointFiles('deep/**/*.safetensors', dir), { files: [], skipped: [], linksNotFollowed: none });
+  assert.deepEqual(await core(findCheckpointFiles('deep/**/*.safetensors', dir)), { files: [], skipped: [], linksNotFollowed: none });
 });
 
 test('matches that cannot be checkpoints are skipped with the reason, never silently and never opened: pipes, devices, dangling or looping links, names not UTF-8', async () => {
@@ -136,13 +141,13 @@ test('"**" does not descend through a symbolic link to a folder, which is counte
   symlinkSync(join(outside, 'step2.safetensors'), join(tree, 'exp1', 'step4.safetensors'));
   symlinkSync(tree, join(tree, 'up')); // followed before the "**": read once, no loop
   const at = (...names: string[]) => join(tree, ...names);
-  assert.deepEqual(await findCheckpointFiles('links/**/*.safetensors', dir), {
+  assert.deepEqual(await core(findCheckpointFiles('links/**/*.safetensors', dir)), {
     files: [at('exp1', 'step1.safetensors'), at('exp1', 'step4.safetensors')],
     skipped: [],
     linksNotFollowed: { count: 3, first: [at('exp1', 'cwd'), at('exp2'), at('up')] },
   });
   // Named by "*" before the "**": followed there, not below.
-  assert.deepEqual(await findCheckpointFiles('links/*/**/*.safetensors', dir), {
+  assert.deepEqual(await core(findCheckpointFiles('links/*/**/*.safetensors', dir)), {
     files: [at('exp1', 'step1.safetensors'), at('exp1', 'step4.safetensors'), at('exp2', 'deep', 'step3.safetensors'), at('exp2', 'step2.safetensors')],
     skipped: [],
     linksNotFollowed: { count: 1, first: [at('exp1', 'cwd')] },
