@@ -6,6 +6,17 @@
  */
 import { DEFAULT_LAYER_THRESHOLDS, LayerThresholds } from '../mechanisms/layerLabel';
 
+/**
+ * How a checkpoint stores a layer's weight matrix: `out×in` — PyTorch's `nn.Linear.weight`, a row per
+ * output (the default) — or `in×out` — a dense kernel of JAX/Flax and Keras, a column per output, and a
+ * convolution kernel whose last dimension is its outputs (k × k × in × out) — read transposed, so that
+ * every layer is measured as out × in.
+ */
+export type KernelLayout = 'out×in' | 'in×out';
+
+/** The layouts `checkpoints.layout` accepts; the first is the default. */
+export const KERNEL_LAYOUTS: readonly KernelLayout[] = ['out×in', 'in×out'];
+
 /** The `checkpoints` entry of an experiment (docs/checkpoints.md, "The experiment file"). */
 export interface CheckpointsSpec {
   /** A glob of safetensors files, relative to the experiment file's folder (or absolute). */
@@ -14,6 +25,8 @@ export interface CheckpointsSpec {
   layers?: readonly string[];
   /** The metrics JSON Lines file; by default `metrics.jsonl` in the folder the glob starts from. */
   metrics?: string;
+  /** How the layers are stored (`KernelLayout`); left out, `out×in`. */
+  layout?: KernelLayout;
 }
 
 /**
@@ -39,11 +52,11 @@ export interface CheckpointExperiment {
 /** The normal form of a file's value that the schema's checkpoint form accepts. */
 export function normaliseCheckpointExperiment(value: unknown): CheckpointExperiment {
   const raw = value as { name?: string; description?: string; checkpoints: CheckpointsSpec; classify?: Partial<CheckpointThresholds> };
-  const { path, layers, metrics } = raw.checkpoints;
+  const { path, layers, metrics, layout } = raw.checkpoints;
   return {
     name: raw.name,
     description: raw.description,
-    checkpoints: { path, ...(layers ? { layers: [...layers] } : {}), ...(metrics ? { metrics } : {}) },
+    checkpoints: { path, ...(layers ? { layers: [...layers] } : {}), ...(metrics ? { metrics } : {}), ...(layout ? { layout } : {}) },
     thresholds: { ...CHECKPOINT_THRESHOLDS, ...raw.classify },
     source: value,
   };

@@ -21,7 +21,7 @@ import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from './nami
 import { kindOf } from '../experiment/pathKind';
 import { CheckpointError, formatTensorShape, SafetensorsFile, TensorInfo } from './safetensors';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
-import { CHECKPOINT_THRESHOLDS, CheckpointsSpec, CheckpointThresholds } from './checkpointExperiment';
+import { CHECKPOINT_THRESHOLDS, CheckpointsSpec, CheckpointThresholds, KernelLayout } from './checkpointExperiment';
 import { excerpt } from '../experiment/diagnostic';
 import { lowerBound } from '../math/vectors';
 
@@ -148,6 +148,7 @@ interface FileState {
 interface Selection {
   names: string[];
   shapes: number[][];
+  /** Each layer as measured, out × in: rows = shape[0] (out×in) or the last dimension (in×out). */
   dims: { rows: number; cols: number }[];
   chosen: 'listed' | 'default';
   pairsLeftOut: PairLeftOut[];
@@ -415,7 +416,7 @@ export class CheckpointReader {
         try {
           if (file.size !== first.size || file.mtimeMs !== first.mtimeMs) throw new CheckpointError(first.file, `its ${file.size !== first.size ? 'size' : 'modification time'} changed while it was read`, true);
           const layers: WeightMatrix[] = [];
-          for (let l = 0; l < selection.names.length; l++) layers.push({ ...selection.dims[l], data: await file.read(file.tensor(selection.names[l])!) });
+          for (let l = 0; l < selection.names.length; l++) layers.push({ ...selection.dims[l], data: this.asMeasured(l, selection, await file.read(file.tensor(selection.names[l])!)) });
           this.selection = selection;
           this.reference = { state: first, layers };
           this.dirty = true;
@@ -436,6 +437,21 @@ export class CheckpointReader {
     }
   }
 
+  /** How the checkpoints store a layer (`checkpoints.layout`, out × in by default). */
+  private get layout(): KernelLayout {
+    return this.spec.layout ?? 'out×in';
+  }
+
+  /**
+   * Layer `l`'s values as read (row-major in the stored shape) as the out × in matrix measured: the
+   * same array for out × in, else its transpose — an in × out kernel viewed as (in·…) × out — a copy.
+   */
+  private asMeasured(l: number, selection: Selection, data: Float32Array | Float64Array): Float32Array | Float64Array {
+    if (this.layout !== 'in×out') return data;
+    const { rows, cols } = selection.dims[l];
+    return transposeMatrix(data, cols, rows);
+  }
+
   private reset(): void {
     if (this.reference || this.selection) this.dirty = true;
     this.reference = null;
@@ -447,17 +463,21 @@ export class CheckpointReader {
   /** The layers to measure, from the first checkpoint's header: the listed names or the default rule. */
   private select(first: FileState): Selection | string {
     const listed = this.spec.layers;
+    const transposed = this.layout === 'in×out';
+    // With in × out kernels, JAX/Flax's and Keras's names too ("Dense_0.kernel", "dense/kernel").
+    const endings = transposed ? ['weight', 'kernel'] : ['weight'];
     const names = listed
       ? [...listed]
       : first.tensors
-          .filter((t) => t.shape.length === 2 && t.name.endsWith('weight'))
+          .filter((t) => t.shape.length === 2 && endings.some((e) => t.name.endsWith(e)))
           .map((t) => t.name)
           .sort(naturalCompare);
     const where = `the first checkpoint, ${first.file}`;
     if (names.length === 0) {
-      return listed
-        ? 'the experiment lists no layers: give the weight tensors in network order, or leave "layers" out'
-        : `${where}, has no 2-D tensor whose name ends in "weight": list the layers under "layers". It has: ${listTensors(first.tensors)}`;
+      if (listed) return 'the experiment lists no layers: give the weight tensors in network order, or leave "layers" out';
+      const kernels = transposed ? [] : first.tensors.filter((t) => t.shape.length === 2 && t.name.endsWith('kernel'));
+      const hint = kernels.length > 0 ? ` (${kernels.length === 1 ? 'a tensor' : `${kernels.length} tensors`} ending in "kernel", as JAX/Flax and Keras name a dense layer's in × out weights: list them under "layers" in network order and set "layout": "in×out", or set only "layout": "in×out" to choose them by default)` : '';
+      return `${where}, has no 2-D tensor whose name ends in ${endings.map((e) => `"${e}"`).join(' or ')}: list the layers under "layers"${hint}. It has: ${listTensors(first.tensors)}`;
     }
     if (names.length > MAX_LAYERS) return `${names.length} layers are selected, more than the ${MAX_LAYERS} measured: list fewer under "layers"`;
     const repeated = names.find((n, i) => names.indexOf(n) !== i);
@@ -470,8 +490,10 @@ export class CheckpointReader {
       if (!t) return `layer "${excerpt(name)}" is not in ${where}. It has: ${listTensors(first.tensors)}`;
       if (t.shape.length < 2) return `layer "${excerpt(name)}" is ${t.shape.length}-D ${formatTensorShape(t.shape)} in ${where}: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`;
       if (!isReadDtype(t.dtype)) return `layer "${excerpt(name)}" is ${excerpt(t.dtype)} in ${where}; weights are read from ${READ_DTYPES.join(', ')}`;
-      const rows = t.shape[0];
-      const cols = t.shape.slice(1).reduce((p, d) => p * d, 1);
+      // Out × in as measured: in × out is the transpose (its last dimension the outputs).
+      const out = transposed ? t.shape[t.shape.length - 1] : t.shape[0];
+      const rows = out;
+      const cols = t.shape.reduce((p, d) => p * d, 1) / (out === 0 ? 1 : out);
       if (rows * cols === 0) {
         const chosen = listed ? '' : ' (chosen by default: list the layers under "layers")';
         return `layer "${excerpt(name)}" is ${formatTensorShape(t.shape)} in ${where}: it holds no weights (a dimension is 0), so it has no norm, distance or alignment to measure${chosen}`;
@@ -485,8 +507,18 @@ export class CheckpointReader {
     const chaining: number[] = [];
     for (let l = 0; l + 1 < names.length; l++) {
       const problem = chainProblem(dims[l], dims[l + 1]);
-      if (problem) pairsLeftOut.push({ layers: [names[l], names[l + 1]], reason: `"${names[l + 1]}" ${formatTensorShape(shapes[l + 1])} does not follow "${names[l]}" ${formatTensorShape(shapes[l])}: ${problem}` });
-      else chaining.push(l);
+      if (problem) {
+        // What would make them chain: the other layout (its shapes as that layout reads them), the other order.
+        const asOther = (shape: readonly number[]) => {
+          const out = transposed ? shape[0] : shape[shape.length - 1];
+          return { rows: out, cols: shape.reduce((p, d) => p * d, 1) / out };
+        };
+        const advice = [
+          chainProblem(asOther(shapes[l]), asOther(shapes[l + 1])) === null ? (transposed ? 'for layers stored out × in (PyTorch), leave "layout" out' : 'for kernels stored in × out (JAX/Flax, Keras), set "layout": "in×out" in "checkpoints"') : '',
+          chainProblem(dims[l + 1], dims[l]) === null ? 'for layers listed in reverse order, list them in network order' : '',
+        ].filter((a) => a !== '');
+        pairsLeftOut.push({ layers: [names[l], names[l + 1]], reason: `"${names[l + 1]}" ${formatTensorShape(shapes[l + 1])} does not follow "${names[l]}" ${formatTensorShape(shapes[l])}${transposed ? ' (stored in × out)' : ''}: ${problem}${advice.length > 0 ? ` — ${advice.join('; ')}` : ''}` });
+      } else chaining.push(l);
     }
     return { names, shapes, dims, chosen: listed ? 'listed' : 'default', pairsLeftOut, chaining };
   }
@@ -505,7 +537,7 @@ export class CheckpointReader {
     const add = (l: number, w: WeightMatrix, w0: WeightMatrix) => {
       const m = measurer.add(w, w0);
       if (!Number.isFinite(m.norm) || (!Number.isFinite(m.distance) && !referenceNotFinite.has(selection.names[l]))) {
-        state.notFinite.push({ name: selection.names[l], said: notFiniteEntries(selection.names[l], selection.shapes[l], w.data) });
+        state.notFinite.push({ name: selection.names[l], said: notFiniteEntries(selection.names[l], selection.shapes[l], w.data, this.layout === 'in×out' ? selection.dims[l] : null) });
       }
     };
     if (state === first) {
@@ -529,7 +561,7 @@ export class CheckpointReader {
           const data: Float32Array | Float64Array = await next!;
           next = l + 1 < tensors.length && !this.closed ? file.read(tensors[l + 1]) : null;
           if (this.closed) throw new CheckpointError(state.file, 'reading stopped', true);
-          add(l, { ...selection.dims[l], data }, reference[l]);
+          add(l, { ...selection.dims[l], data: this.asMeasured(l, selection, data) }, reference[l]);
         }
       } finally {
         await next?.catch(() => undefined);
@@ -690,12 +722,15 @@ function indexOfSorted(sorted: readonly number[], x: number): number {
  * are NaN or ±∞, and the first one's value and index (row and column of a 2-D layer, else its index in
  * the shape). When every entry is finite — a norm beyond the float64 range — says that instead.
  */
-function notFiniteEntries(name: string, shape: readonly number[], data: Float32Array | Float64Array): string {
+function notFiniteEntries(name: string, shape: readonly number[], data: Float32Array | Float64Array, transposedFrom: { rows: number; cols: number } | null = null): string {
   let count = 0;
   let first = -1;
   for (let i = 0; i < data.length; i++) {
     if (Number.isFinite(data[i])) continue;
-    if (count++ === 0) first = i;
+    count++;
+    // Its index as stored: data is the transpose (rows × cols) of the stored (cols × rows) when `transposedFrom`.
+    const stored = transposedFrom ? (i % transposedFrom.cols) * transposedFrom.rows + Math.floor(i / transposedFrom.cols) : i;
+    if (first < 0 || stored < first) first = stored;
   }
   const layer = `layer "${excerpt(name)}" ${formatTensorShape(shape)}`;
   if (count === 0) return `${layer} holds finite entries, but its norm or its distance from the first checkpoint is beyond the float64 range (±1.8 × 10³⁰⁸)`;
@@ -705,9 +740,20 @@ function notFiniteEntries(name: string, shape: readonly number[], data: Float32A
     rest = Math.floor(rest / shape[k]);
   }
   const where = shape.length === 2 ? `row ${index[0]}, column ${index[1]}` : formatTensorShape(index);
-  const value = Number.isNaN(data[first]) ? 'NaN' : data[first] > 0 ? '+∞' : '−∞';
+  const at = transposedFrom ? (first % transposedFrom.rows) * transposedFrom.cols + Math.floor(first / transposedFrom.rows) : first;
+  const value = Number.isNaN(data[at]) ? 'NaN' : data[at] > 0 ? '+∞' : '−∞';
   const entries = count === 1 ? '1 entry that is' : `${count.toLocaleString('en-US')} entries that are`;
   return `${layer} has ${entries} not finite (NaN or ±∞; the first, ${value}, at ${where})`;
+}
+
+/** The transpose of `data`, an r × c matrix row-major: a new c × r matrix of the same type. */
+function transposeMatrix(data: Float32Array | Float64Array, r: number, c: number): Float32Array | Float64Array {
+  const out = data instanceof Float64Array ? new Float64Array(data.length) : new Float32Array(data.length);
+  for (let i = 0; i < r; i++) {
+    const row = i * c;
+    for (let j = 0; j < c; j++) out[j * r + i] = data[row + j];
+  }
+  return out;
 }
 
 /** The tensors of a header as `name [shape] dtype`, the first 30 of them. */

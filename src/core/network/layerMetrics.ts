@@ -198,9 +198,16 @@ export function frobeniusNorm(w: WeightMatrix): number {
   return scaledRoot(a2, exponent?.a2);
 }
 
-/** Whether W_{l+1} can follow W_l (its inputs are W_l's outputs), and if not, why (only the shapes are read). */
+/**
+ * Whether W_{l+1} can follow W_l (its inputs are W_l's outputs), and if not, why (only the shapes are
+ * read; both out × in). When they would chain read transposed (next.rows = prev.cols), it says so: the
+ * layers may be stored in × out (a JAX/Flax or Keras kernel) or listed in reverse order.
+ */
 export function chainProblem(prev: Pick<WeightMatrix, 'rows' | 'cols'>, next: Pick<WeightMatrix, 'rows' | 'cols'>): string | null {
-  return next.cols === prev.rows ? null : `its input size ${next.cols} is not the previous layer's output size ${prev.rows}`;
+  if (next.cols === prev.rows) return null;
+  const problem = `its input size ${next.cols} is not the previous layer's output size ${prev.rows}`;
+  if (next.rows !== prev.cols) return problem;
+  return `${problem} (rows read as outputs), but read transposed, or in the other order, they chain (its ${next.rows} rows are the previous layer's ${prev.cols} columns)`;
 }
 
 /** ζ, its standard error and ζ_top of the pair (W_l = prev, W_{l+1} = next); the shapes must chain. */

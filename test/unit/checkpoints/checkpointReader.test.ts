@@ -140,8 +140,8 @@ test('listed layers: a 4-D convolution kernel is read as out × in·k·k, in the
   const reversed = await readCheckpoints({ path: 'run/*.safetensors', layers: ['fc2.weight', 'fc1.weight', 'conv.weight'] }, { baseDir: dir });
   assert.deepEqual(reversed.alignment, []);
   assert.deepEqual(reversed.pairsLeftOut, [
-    { layers: ['fc2.weight', 'fc1.weight'], reason: `"fc1.weight" [6, 4] does not follow "fc2.weight" [3, 6]: its input size 4 is not the previous layer's output size 3` },
-    { layers: ['fc1.weight', 'conv.weight'], reason: `"conv.weight" [4, 2, 3, 3] does not follow "fc1.weight" [6, 4]: its input size 18 is not the previous layer's output size 6` },
+    { layers: ['fc2.weight', 'fc1.weight'], reason: `"fc1.weight" [6, 4] does not follow "fc2.weight" [3, 6]: its input size 4 is not the previous layer's output size 3 (rows read as outputs), but read transposed, or in the other order, they chain (its 6 rows are the previous layer's 6 columns) — for kernels stored in × out (JAX/Flax, Keras), set "layout": "in×out" in "checkpoints"; for layers listed in reverse order, list them in network order` },
+    { layers: ['fc1.weight', 'conv.weight'], reason: `"conv.weight" [4, 2, 3, 3] does not follow "fc1.weight" [6, 4]: its input size 18 is not the previous layer's output size 6 (rows read as outputs), but read transposed, or in the other order, they chain (its 4 rows are the previous layer's 4 columns) — for layers listed in reverse order, list them in network order` },
   ]);
   checkAgainstReference(reversed, nets, ['fc2.weight', 'fc1.weight', 'conv.weight']);
 });

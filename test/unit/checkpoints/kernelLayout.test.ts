@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { readCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
+import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
+import { chainProblem } from '../../../src/core/network/layerMetrics';
+import { parseAnyExperiment } from '../../../src/core/runs/anyExperiment';
+import { matrix, refZeta } from './float64Reference';
+
+const root = mkdtempSync(join(tmpdir(), 'flab-layout-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let folders = 0;
+
+/** The transpose of an r × c matrix, row-major. */
+function transpose(data: ArrayLike<number>, r: number, c: number): number[] {
+  const out = new Array<number>(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = data[i * c + j];
+  return out;
+}
+
+/**
+ * One network of out × in layers (sizes `sizes[0] → sizes[1] → …`) at two steps, written twice: as
+ * PyTorch stores it (`fcN.weight`, out × in) and as JAX/Flax does (`Dense_N.kernel`, in × out).
+ */
+async function twoLayouts(sizes: number[], seed: number): Promise<{ torch: string; flax: string; weights: number[][][] }> {
+  const torch = join(root, `torch${folders}`);
+  const flax = join(root, `flax${folders++}`);
+  mkdirSync(torch);
+  mkdirSync(flax);
+  const weights: number[][][] = [];
+  for (const step of [0, 10]) {
+    const layers = sizes.slice(1).map((out, l) => Array.from(matrix(out, sizes[l], seed + 100 * step + l).data));
+    weights.push(layers);
+    await writeSafetensors(join(torch, `step_${step}.safetensors`), layers.map((data, l) => ({ name: `fc${l + 1}.weight`, dtype: 'F64' as const, shape: [sizes[l + 1], sizes[l]], data })));
+    await writeSafetensors(
+      join(flax, `step_${step}.safetensors`),
+      layers.map((data, l) => ({ name: `Dense_${l}.kernel`, dtype: 'F64' as const, shape: [sizes[l], sizes[l + 1]], data: transpose(data, sizes[l + 1], sizes[l]) })),
+    );
+  }
+  return { torch, flax, weights };
+}
+
+test('kernels stored in × out (JAX/Flax, Keras) read with "layout": "in×out" measure as the same network stored out × in', async () => {
+  // 5 → 4 → 4 → 3: the square middle pair chains either way, and read as stored its ζ would be another product's.
+  const sizes = [5, 4, 4, 3];
+  const { torch, flax, weights } = await twoLayouts(sizes, 7);
+  const asTorch = await readCheckpoints({ path: '*.safetensors' }, { baseDir: torch });
+  const asFlax = await readCheckpoints({ path: '*.safetensors', layout: 'in×out' }, { baseDir: flax });
+  assert.deepEqual(asFlax.summary.layers, ['Dense_0.kernel', 'Dense_1.kernel', 'Dense_2.kernel'], 'chosen by default: names ending in "kernel"');
+  assert.deepEqual(asFlax.layers.map((l) => [l.shape, l.rows, l.cols]), [[[5, 4], 4, 5], [[4, 4], 4, 4], [[4, 3], 3, 4]]);
+  assert.deepEqual(asFlax.pairsLeftOut, []);
+  assert.equal(asFlax.alignment.length, 2);
+  for (const key of ['distance'] as const) assert.deepEqual(asFlax[key], asTorch[key]);
+  asFlax.layers.forEach((l, i) => {
+    assert.deepEqual(l.norm, asTorch.layers[i].norm);
+    assert.deepEqual(l.distance, asTorch.layers[i].distance);
+  });
+  asFlax.alignment.forEach((a, i) => {
+    assert.deepEqual(a.zeta, asTorch.alignment[i].zeta);
+    assert.deepEqual(a.zetaTop, asTorch.alignment[i].zetaTop);
+  });
+  // And ζ is the float64 reference's of the network (W₂W₁ for out × in W).
+  const w = (step: number, l: number) => ({ rows: sizes[l + 1], cols: sizes[l], data: Float64Array.from(weights[step][l]) });
+  for (let step = 0; step < 2; step++) assert.ok(Math.abs(asFlax.alignment[0].zeta[step]! - refZeta(w(step, 0), w(step, 1))) < 1e-12);
+  assert.equal(asFlax.summary.label, asTorch.summary.label);
+});
+
+test('kernels stored in × out and read as out × in: each pair left out says that they chain transposed, with the layers and shapes, and the option', async () => {
+  const { flax } = await twoLayouts([6, 4, 3], 11);
+  const result = await readCheckpoints({ path: '*.safetensors', layers: ['Dense_0.kernel', 'Dense_1.kernel'] }, { baseDir: flax });
+  assert.deepEqual(result.alignment, []);
+  assert.deepEqual(result.pairsLeftOut, [
+    {
+      layers: ['Dense_0.kernel', 'Dense_1.kernel'],
+      reason:
+        '"Dense_1.kernel" [4, 3] does not follow "Dense_0.kernel" [6, 4]: its input size 3 is not the previous layer\'s output size 6 (rows read as outputs), but read transposed, or in the other order, they chain (its 4 rows are the previous layer\'s 4 columns) — for kernels stored in × out (JAX/Flax, Keras), set "layout": "in×out" in "checkpoints"; for layers listed in reverse order, list them in network order',
+    },
+  ]);
+  // Left out, "layers" finds no "weight": the message points at the kernels and the option.
+  const none = await readCheckpoints({ path: '*.safetensors' }, { baseDir: flax });
+  assert.match(none.problems[0].message, /^the first checkpoint, step_0\.safetensors, has no 2-D tensor whose name ends in "weight": list the layers under "layers" \(2 tensors ending in "kernel", as JAX\/Flax and Keras name a dense layer's in × out weights: list them under "layers" in network order and set "layout": "in×out", or set only "layout": "in×out" to choose them by default\)\. It has: /);
+  // PyTorch weights read as in × out: the other way round.
+  const { torch } = await twoLayouts([6, 4, 3], 12);
+  const wrong = await readCheckpoints({ path: '*.safetensors', layout: 'in×out' }, { baseDir: torch });
+  assert.match(wrong.pairsLeftOut[0].reason, /^"fc2\.weight" \[3, 4\] does not follow "fc1\.weight" \[4, 6\] \(stored in × out\): .* — for layers stored out × in \(PyTorch\), leave "layout" out; for layers listed in reverse order, list them in network order$/);
+  // Shapes that do not chain either way say only that.
+  assert.equal(chainProblem({ rows: 4, cols: 6 }, { rows: 2, cols: 5 }), "its input size 5 is not the previous layer's output size 4");
+});
+
+test('a convolution kernel stored k × k × in × out is read as out × (k·k·in); a 1 × 1 one chains with a dense kernel after it', async () => {
+  const dir = join(root, 'conv');
+  mkdirSync(dir);
+  for (const step of [0, 1]) {
+    await writeSafetensors(join(dir, `step_${step}.safetensors`), [
+      { name: 'Conv_0.kernel', dtype: 'F32', shape: [1, 1, 3, 4], data: Array.from({ length: 12 }, (_, i) => i + 1 + step) },
+      { name: 'Dense_0.kernel', dtype: 'F32', shape: [4, 2], data: Array.from({ length: 8 }, (_, i) => (i % 3) - 1 + step / 2) },
+    ]);
+  }
+  const result = await readCheckpoints({ path: '*.safetensors', layers: ['Conv_0.kernel', 'Dense_0.kernel'], layout: 'in×out' }, { baseDir: dir });
+  assert.deepEqual(result.layers.map((l) => [l.rows, l.cols]), [[4, 3], [2, 4]]);
+  assert.equal(result.alignment.length, 1);
+  assert.deepEqual(result.problems, []);
+});
+
+test('a value that is not finite in an in × out kernel is placed where it is stored', async () => {
+  const dir = join(root, 'nan');
+  mkdirSync(dir);
+  const stored = [1, 2, 3, 4, 5, 6]; // [3, 2]: in 3 × out 2
+  await writeSafetensors(join(dir, 'step_0.safetensors'), [{ name: 'Dense_0.kernel', dtype: 'F32', shape: [3, 2], data: stored }]);
+  const bad = stored.slice();
+  bad[3] = NaN; // row 1, column 1 as stored
+  bad[4] = Infinity; // row 2, column 0: later as stored, earlier in the transpose (row 0 of out × in, column 2)
+  await writeSafetensors(join(dir, 'step_1.safetensors'), [{ name: 'Dense_0.kernel', dtype: 'F32', shape: [3, 2], data: bad }]);
+  const result = await readCheckpoints({ path: '*.safetensors', layout: 'in×out' }, { baseDir: dir });
+  assert.match(result.problems.map((p) => p.message).join('\n'), /layer "Dense_0\.kernel" \[3, 2\] has 2 entries that are not finite \(NaN or ±∞; the first, NaN, at row 1, column 1\)/);
+});
+
+test('"layout" is a key of the checkpoint form: "out×in" or "in×out", anything else refused at its place', () => {
+  const ok = parseAnyExperiment('{"checkpoints": {"path": "*.safetensors", "layout": "in×out"}}');
+  assert.equal(ok.parsed?.kind, 'checkpoints');
+  assert.equal(ok.parsed?.kind === 'checkpoints' && ok.parsed.experiment.checkpoints.layout, 'in×out');
+  const bad = parseAnyExperiment('{"checkpoints": {"path": "*.safetensors", "layout": "HWIO"}}');
+  assert.equal(bad.parsed, null);
+  assert.match(bad.diagnostics.map((d) => d.message).join('\n'), /checkpoints\.layout must be one of "out×in", "in×out", got "HWIO"/);
+});
