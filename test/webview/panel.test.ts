@@ -357,14 +357,18 @@ describe('dynamics panel webview', { timeout: 600_000 }, () => {
   it('choosing both posts setView (a view preference, the file untouched); view toggles are kept with setState', async () => {
     const page = await open();
     await send(page, { type: 'document', documentUri: 'file:///work/a.flab.json', fileName: 'a.flab.json' });
-    await send(page, updateFor(1));
+    const first = updateFor(1);
+    await send(page, first);
     await waitForCharts(page);
     await page.locator('[data-choice="dynamics"] [data-value="both"]').click();
     assert.deepEqual((await posted(page)).at(-1), { type: 'setView', view: 'both' });
     assert.ok(!(await posted(page)).some((m) => m.type === 'setValue' || m.type === 'setCompare'), 'nothing that edits the document');
     assert.equal(await page.locator('[data-chart="zeta"]').getAttribute('data-x-scale'), 'linear');
+    // The run from t = 0, with room for the markers before it (4 % of the span: ChartView.markerRoom), ticked from 0.
     const linearMin = Number(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min'));
-    assert.equal(linearMin, 0);
+    const end = first.trajectory.t[first.trajectory.t.length - 1];
+    assert.ok(Math.abs(linearMin + 0.04 * end) <= 1e-9 * end, `the axis starts 4 % of ${end} before t = 0: ${linearMin}`);
+    assert.equal((await page.locator('[data-chart="zeta"]').getAttribute('data-ticks-x'))!.split('|')[0], '0', 'ticked from t = 0');
     await page.locator('vscode-checkbox[data-toggle="log-time"]').click();
     await page.waitForFunction(() => document.querySelector('[data-chart="zeta"]')?.getAttribute('data-x-scale') === 'log');
     const logMin = Number(await page.locator('[data-chart="zeta"]').getAttribute('data-x-min'));

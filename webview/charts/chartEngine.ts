@@ -244,8 +244,9 @@ function dataEnds(u: uPlot): [number, number] | undefined {
 
 /**
  * The shared tick format (src/core/figures/ticks.ts) as uPlot's splits and values, for a log or
- * linear axis; `labelEnd`: a log axis's right end gets its own label when no decade is near it (the
- * time axis, which spans the data exactly); `at`: ticks at these values instead (a sweep's).
+ * linear axis; `labelEnd`: a log axis's right end — the data's, `within`'s second value where the range
+ * has room past it — gets its own label when no decade is near it (the time axis: where the run
+ * stops); `at`: ticks at these values instead (a sweep's).
  */
 function axisTicks(log: boolean, integer: boolean, spacing: number, labelEnd = false, at?: readonly number[], within?: [number, number] | ((u: uPlot) => [number, number] | undefined)): Pick<uPlot.Axis, 'splits' | 'values' | 'filter'> {
   let labels = new Map<number, string>();

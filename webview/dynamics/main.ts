@@ -246,10 +246,14 @@ class Panel {
     return { trajectory: u.trajectory, simulation: u.simulation, mode: u.view, sweep: u.sweep ?? null, prefs, palette };
   }
 
-  /** The x axis: time for the flow, steps for gradient descent alone (integer ticks), both when compared. */
-  private chartView(u: Update, logTime: boolean): { logX: boolean; xLabel: string; xInteger: boolean; palette: Palette } {
+  /**
+   * The x axis: time for the flow, steps for gradient descent alone (integer ticks), both when compared.
+   * Room for the markers at every edge, as the training panel keeps (ChartView.markerRoom): descent's
+   * markers at t = 0 and at the last step, a ζ at ±1, were cut in half by the plot's edges.
+   */
+  private chartView(u: Update, logTime: boolean): { logX: boolean; xLabel: string; xInteger: boolean; markerRoom: boolean; palette: Palette } {
     const descentOnly = u.view === 'descent' || u.trajectory.summary.solver === 'simulate';
-    return { logX: logTime, xLabel: descentOnly ? 'step' : u.view === 'both' ? 't = step' : 't', xInteger: descentOnly, palette: this.palette };
+    return { logX: logTime, xLabel: descentOnly ? 'step' : u.view === 'both' ? 't = step' : 't', xInteger: descentOnly, markerRoom: true, palette: this.palette };
   }
 
   /** One shared legend for a sweep: each value's colour, value and label; a click picks the run the verdict and the summary describe. */

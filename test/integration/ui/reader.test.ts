@@ -139,11 +139,14 @@ describe('the panel a researcher reads, in code-server (user level)', function (
     const faster = withValue(withValue(original, ['learningRates', 'u'], 2), ['learningRates', 'W'], 2);
     await s.wb.pasteText(EXAMPLE, faster);
     await state.waitFor({ state: 'hidden', timeout: 30_000 });
-    const end = Number(await panel.locator('[data-chart="loss"]').getAttribute('data-x-max'));
-    assert.ok(end < zoomMin, `the new run ends at ${end}, before the zoom's ${zoomMin}`);
+    // The whole new run, [0, end] with the markers' room of 4 % of it each side (ChartView.markerRoom), on every chart.
+    const xMax = Number(await panel.locator('[data-chart="loss"]').getAttribute('data-x-max'));
+    const end = xMax / 1.04;
+    assert.ok(xMax < zoomMin, `the new run's axis ends at ${xMax}, before the zoom's ${zoomMin}`);
     for (const key of ['zeta', 'loss', 'norms', 'ntk']) {
-      assert.equal(Number(await panel.locator(`[data-chart="${key}"]`).getAttribute('data-x-min')), 0, key);
-      assert.equal(Number(await panel.locator(`[data-chart="${key}"]`).getAttribute('data-x-max')), end, key);
+      assert.ok(Math.abs(Number(await panel.locator(`[data-chart="${key}"]`).getAttribute('data-x-min')) + 0.04 * end) <= 1e-9 * end, key);
+      assert.equal(Number(await panel.locator(`[data-chart="${key}"]`).getAttribute('data-x-max')), xMax, key);
+      assert.equal((await panel.locator(`[data-chart="${key}"]`).getAttribute('data-ticks-x'))?.split('|')[0], '0', `${key}: ticked from t = 0`);
     }
     await s.wb.screenshot('reader-5-refit');
     await s.wb.pasteText(EXAMPLE, original);
