@@ -17,7 +17,7 @@ import { findCheckpointFiles, LinksNotFollowed, patternFolderNote } from './disc
 import { isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_LAYERS, MAX_NETWORK_BYTES } from './limits';
 import { MetricsLog } from './metricsLog';
-import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from './naming';
+import { globBase, NamedStepKind, naturalCompare, shardOf, stepFromMetadata, stepFromPath, stepOfPath } from './naming';
 import { kindOf } from '../experiment/pathKind';
 import { CheckpointError, formatTensorShape, SafetensorsFile, TensorInfo } from './safetensors';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
@@ -141,6 +141,8 @@ interface FileState {
   /** The layers that hold NaN or ±∞, each with what `notFiniteEntries` says of it; empty when all is finite. */
   notFinite: { name: string; said: string }[];
   step: number | null;
+  /** Where the step came from: the metadata, or the path (`stepOfPath`: a step token, an epoch, the number the name ends in). */
+  stepFrom: 'metadata' | NamedStepKind | null;
   tensors: TensorInfo[];
   measure: NetworkMeasure | null;
 }
@@ -345,7 +347,7 @@ export class CheckpointReader {
     if (state && state.size === stat.size && state.mtimeMs === stat.mtimeMs && state.status !== 'pending') return;
     if (!state || state.size !== stat.size || state.mtimeMs !== stat.mtimeMs) {
       const changes = state ? { changing: state.changing, changes: state.changes, firstChangeAt: state.firstChangeAt } : { changing: null, changes: 0, firstChangeAt: now };
-      state = { path, file: this.display(path), size: stat.size, mtimeMs: stat.mtimeMs, seenAt: now, status: 'pending', problem: null, step: null, tensors: [], measure: null, notFinite: [], ...changes };
+      state = { path, file: this.display(path), size: stat.size, mtimeMs: stat.mtimeMs, seenAt: now, status: 'pending', problem: null, step: null, stepFrom: null, tensors: [], measure: null, notFinite: [], ...changes };
       this.states.set(path, state);
       this.dirty = true;
     }
@@ -353,13 +355,19 @@ export class CheckpointReader {
     try {
       // Never opened when not a regular file (a named pipe made since the glob would wait for a writer).
       if (!stat.isFile()) throw new CheckpointError(state.file, `is not a regular file (${kindOf(stat)}): skipped without being opened`);
+      // A shard holds part of a checkpoint's tensors: read alone it was a checkpoint of its own (its
+      // shard count taken as its step), with some layers missing.
+      const shard = shardOf(path);
+      if (shard && shard.total > 1) throw new CheckpointError(state.file, shardProblem(path, shard));
       const file = await SafetensorsFile.open(path, state.file);
       await file.close();
       if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) return this.changing(state, file.size !== state.size ? 'size' : 'modification time'); // next time
       if (!settled) return;
-      const step = stepFromMetadata(file.header.metadata) ?? stepFromPath(path);
-      if (step === null) throw new CheckpointError(state.file, 'has no step: neither its name nor its folder ends in an integer, and its metadata has no "step"');
-      Object.assign(state, { status: 'whole', problem: null, step, tensors: file.header.tensors, changing: null });
+      const fromMetadata = stepFromMetadata(file.header.metadata);
+      const named = fromMetadata === undefined ? stepOfPath(path) : null;
+      if (fromMetadata === undefined && named === null) throw new CheckpointError(state.file, 'has no step: neither its name nor its folder\'s says one (a step token such as step=300 or step_300, an epoch token, or an integer at the end), and its metadata has no "step"');
+      const step = fromMetadata ?? named!.step;
+      Object.assign(state, { status: 'whole', problem: null, step, stepFrom: fromMetadata === undefined ? named!.kind : 'metadata', tensors: file.header.tensors, changing: null });
       this.dirty = true;
     } catch (err) {
       if (err instanceof CheckpointError && err.truncated && (!settled || this.writing(state, now))) return; // being written
@@ -664,6 +672,8 @@ export class CheckpointReader {
     const first = measured[0];
     for (const s of this.states.values()) if (s.status === 'failed' && s.problem) problems.push({ file: s.file, message: s.problem + this.wouldBeFirst(s, first), key: 'checkpoints.path' });
     problems.push(...this.duplicates);
+    const mixed = epochsAmongSteps(measured);
+    if (mixed) problems.push({ file: null, message: mixed, key: 'checkpoints.path' });
     for (const s of measured) if (s.notFinite.length > 0) problems.push({ file: s.file, message: this.notFiniteProblem(s, s === first, s === measured[measured.length - 1], selection!), key: 'checkpoints.path' });
     for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message, key: 'checkpoints.metrics' });
     const result: CheckpointsResult = { step, files: measured.map((s) => s.file), distance, layers, alignment, pairsLeftOut: selection?.pairsLeftOut ?? [], summary: null!, problems, pending: [] };
@@ -754,6 +764,34 @@ function transposeMatrix(data: Float32Array | Float64Array, r: number, c: number
     for (let j = 0; j < c; j++) out[j * r + i] = data[row + j];
   }
   return out;
+}
+
+/**
+ * Why a shard of a checkpoint split over several files (`model-00001-of-00002.safetensors`, Hugging
+ * Face's sharded save) is not read: alone it holds only some of the layers.
+ */
+function shardProblem(path: string, shard: { index: number; total: number }): string {
+  let step = '';
+  try {
+    const named = stepOfPath(path);
+    if (named) step = ` (step ${named.step}, from ${named.where === 'folder' ? 'its folder' : 'its name'})`;
+  } catch {
+    // the step of a file not read is not needed
+  }
+  return `is shard ${shard.index} of ${shard.total} of a checkpoint split over several files${step}: sharded checkpoints are not read — each shard holds only some of the tensors, so no shard is a checkpoint alone. Save each checkpoint as one file (save_pretrained(…, max_shard_size="100GB"), or safetensors' save_file of the whole state_dict)`;
+}
+
+/**
+ * A warning when the series mixes checkpoints whose step is an epoch of their name (`epoch=3`, no step
+ * token) with checkpoints whose step is a training step (their metadata, a step token, a number):
+ * the two count different things, so their order and the x axis mix them. Null otherwise.
+ */
+function epochsAmongSteps(measured: readonly FileState[]): string | null {
+  const epochs = measured.filter((s) => s.stepFrom === 'epoch');
+  if (epochs.length === 0 || epochs.length === measured.length) return null;
+  const steps = measured.filter((s) => s.stepFrom !== 'epoch');
+  const few = (xs: readonly FileState[]) => xs.slice(0, 3).map((s) => s.file).join(', ') + (xs.length > 3 ? ` and ${xs.length - 3} more` : '');
+  return `${epochs.length === 1 ? '1 checkpoint takes its step' : `${epochs.length} checkpoints take their step`} from an epoch in the name (${few(epochs)}), ${steps.length === 1 ? '1 other from a training step' : `${steps.length} others from a training step`} (${few(steps)}): epochs and steps count different things, so the series orders and plots them on one axis wrongly — give every checkpoint a step token (step=300) or a metadata "step"`;
 }
 
 /** The tensors of a header as `name [shape] dtype`, the first 30 of them. */

@@ -31,30 +31,112 @@ export function naturalCompare(a: string, b: string): number {
   return pa.length - pb.length;
 }
 
-/**
- * The step a checkpoint's path names: the trailing integer of its file name without its extension
- * (`ckpt_000100.safetensors` → 100), or else of its folder's name (`checkpoint-500/model.safetensors`,
- * as the Hugging Face Trainer saves) → 500; null when neither ends in digits. Throws a message when
- * the integer that would be the step is beyond 2⁵³ − 1 (Number.MAX_SAFE_INTEGER): a float64 cannot
- * hold it exactly, so two such steps could not be told apart.
- */
-export function stepFromPath(path: string): number | null {
-  const name = basename(path);
-  const dot = name.lastIndexOf('.');
-  const own = trailingDigits(dot > 0 ? name.slice(0, dot) : name);
-  if (own !== null) return safeStep(own, 'its name ends in');
-  const folder = trailingDigits(basename(dirname(path)));
-  return folder === null ? null : safeStep(folder, 'its folder\'s name ends in');
+/** Where a step read from a path came from: a step token (`step=300`), an epoch token (`epoch=2`, nothing better), or the number the name ends in. */
+export type NamedStepKind = 'step' | 'epoch' | 'number';
+
+/** A step read from a checkpoint's path (`stepOfPath`). */
+export interface NamedStep {
+  step: number;
+  /** `step`: a step token (`step=300`, `global_step300`, `iter_5000`); `epoch`: an epoch token and nothing better; `number`: the integer the name ends in. */
+  kind: NamedStepKind;
+  /** Whether the file's own name said it, or its folder's (`checkpoint-500/model.safetensors`). */
+  where: 'name' | 'folder';
+  /** The token as written (`step=300`, `epoch3`, `000100`), for messages. */
+  token: string;
 }
 
-function trailingDigits(text: string): string | null {
-  return /(\d+)$/.exec(text)?.[1] ?? null;
+/** Words that name a training step before its number: `step`, `global_step`, `iter`, `it`, … */
+const STEP_WORDS = 'global[-_]?steps?|steps?|iterations?|iters?|it';
+/** A step or epoch token: the word (not part of a longer word), an optional `=`, `_` or `-`, the digits — not the start of a decimal (`step=0.5`) or an exponent. */
+const TOKEN = new RegExp(`(?<![A-Za-z])(${STEP_WORDS}|epochs?)([-_=]?)(\\d+)(?!\\d|\\.\\d|[eE][-+]?\\d)`, 'gi');
+/** A metric `name=value` (`val_loss=0.25`, `acc=91`): never a step, whatever its value. */
+const METRIC = /[A-Za-z][A-Za-z0-9_]*=(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?[A-Za-z]+)/g;
+/** A number with decimals or an exponent, with the letters it is written after (`acc0.91`, `lr1e-3`, `0.42`): a metric or a hyperparameter, never a step. */
+const DECIMAL = /[A-Za-z]*(?:\d+\.\d+(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+)/g;
+/** A version (`-v1`, PyTorch Lightning's suffix for a name saved twice): never a step. */
+const VERSION = /(?<=^|[-_.])v\d+(?=$|[-_.])/gi;
+/** Hugging Face's shard suffix, `model-00001-of-00002`: shard 1 of 2, never a step. */
+const SHARD = /[-_](\d+)-of-(\d+)$/i;
+
+/** The name of a file without its extension (`.safetensors`, or any extension that does not begin with a digit: `acc0.91` keeps its decimals). */
+function stem(name: string): string {
+  const ext = /\.[A-Za-z][A-Za-z0-9]*$/.exec(name);
+  return ext && ext.index > 0 ? name.slice(0, ext.index) : name;
+}
+
+/**
+ * The shard a file's name says it is, Hugging Face's `model-00001-of-00002.safetensors` (shard 1 of
+ * 2), or null when it names none. A checkpoint of `total` > 1 shards is split over that many files.
+ */
+export function shardOf(path: string): { index: number; total: number } | null {
+  const m = SHARD.exec(stem(basename(path)));
+  return m ? { index: Number(m[1]), total: Number(m[2]) } : null;
+}
+
+/**
+ * The step a checkpoint's path names (docs/checkpoints.md, "Steps and order"), read from its file
+ * name without the extension, or else from its folder's name (`checkpoint-500/model.safetensors`, the
+ * Hugging Face Trainer's layout; `global_step500/…`, DeepSpeed's):
+ * - a step token wins: `step`, `steps`, `global_step`, `iter`, `iteration` or `it`, then `=`, `_`, `-`
+ *   or nothing, then the digits (`epoch=2-step=300-v1` → 300, `step1000_acc0.91` → 1000);
+ * - else an epoch token (`epoch=3`, `epoch_03`), the epoch standing for the step;
+ * - else the integer the name ends in (`ckpt_000100` → 100).
+ * Never a step: a version suffix (`-v1`), a metric `name=value` (`val_loss=0.25`, `acc=91`), a number
+ * with decimals or an exponent and the letters before it (`acc0.91`, `lr1e-3`), a shard suffix
+ * (`-00001-of-00002`). Null when the name and the folder name none. Throws a message when the name
+ * is ambiguous — two step tokens of different values, two epochs, or an epoch and a different
+ * number at the end and no step token — or when the step is beyond 2⁵³ − 1 (Number.MAX_SAFE_INTEGER):
+ * a float64 cannot hold it exactly, so two such steps could not be told apart.
+ */
+export function stepOfPath(path: string): NamedStep | null {
+  const own = stepInName(stem(basename(path)), 'its name');
+  if (own) return { ...own, where: 'name' };
+  const folder = stepInName(basename(dirname(path)), 'its folder\'s name');
+  return folder ? { ...folder, where: 'folder' } : null;
+}
+
+/** The step `stepOfPath` reads, or null. */
+export function stepFromPath(path: string): number | null {
+  return stepOfPath(path)?.step ?? null;
+}
+
+/** The step one name (a file's stem, or a folder's name) says; `whose` begins its messages ("its name"). */
+function stepInName(name: string, whose: string): Omit<NamedStep, 'where'> | null {
+  const tokens: { kind: 'step' | 'epoch'; digits: string; text: string }[] = [];
+  let masked = name.replace(SHARD, ' ');
+  masked = masked.replace(TOKEN, (text: string, word: string, _sep: string, digits: string) => {
+    tokens.push({ kind: /^epoch/i.test(word) ? 'epoch' : 'step', digits, text });
+    return '\u0000'; // a token stood here: a number before it does not end the name
+  });
+  masked = masked.replace(METRIC, ' ').replace(DECIMAL, ' ').replace(VERSION, ' ');
+  const end = /(\d+)[\s._=-]*$/.exec(masked);
+  const steps = tokens.filter((t) => t.kind === 'step');
+  const epochs = tokens.filter((t) => t.kind === 'epoch');
+  const ambiguous = (what: string) => new Error(`${whose} is ambiguous: ${what} — rename the checkpoint so that one step token says its training step (step=300), or give it a metadata "step"`);
+  if (steps.length > 0) {
+    const other = steps.find((t) => !sameInteger(t.digits, steps[0].digits));
+    if (other) throw ambiguous(`it says two different steps, "${steps[0].text}" and "${other.text}"`);
+    return { step: safeStep(steps[0].digits, `${whose} says step`), kind: 'step', token: steps[0].text };
+  }
+  if (epochs.length > 0) {
+    const other = epochs.find((t) => !sameInteger(t.digits, epochs[0].digits));
+    if (other) throw ambiguous(`it says two different epochs, "${epochs[0].text}" and "${other.text}", and no step`);
+    if (end && !sameInteger(end[1], epochs[0].digits)) throw ambiguous(`it says "${epochs[0].text}" and ends in ${end[1]}, and no step: which is the step is not said`);
+    return { step: safeStep(epochs[0].digits, `${whose} says epoch`), kind: 'epoch', token: epochs[0].text };
+  }
+  if (!end) return null;
+  return { step: safeStep(end[1], `${whose} ends in`), kind: 'number', token: end[1] };
+}
+
+/** Whether two runs of digits are the same integer (`0300` and `300`). */
+function sameInteger(a: string, b: string): boolean {
+  return a.replace(/^0+(?=\d)/, '') === b.replace(/^0+(?=\d)/, '');
 }
 
 /** The step `digits` say, or a message saying it is beyond 2⁵³ − 1 (`where` says whose digits). */
 function safeStep(digits: string, where: string): number {
   const value = Number(digits);
-  if (!Number.isSafeInteger(value)) throw new Error(`${where} ${beyondSafe(digits)}: give the checkpoint a name whose trailing number is its training step, or a metadata "step"`);
+  if (!Number.isSafeInteger(value)) throw new Error(`${where} ${beyondSafe(digits)}: name the checkpoint by its training step, or give it a metadata "step"`);
   return value;
 }
 

@@ -238,13 +238,73 @@ test('bad files are skipped with their problem, the rest measured: truncated, co
   assert.match(byFile['step4.safetensors'], /step4.safetensors: its header length \(bytes 0–7\) is 1,099,511,627,775, more than the 100,000,000 bytes/);
   assert.equal(byFile['step5.safetensors'], 'step5.safetensors: tensor "fc1.weight" is [4, 6] here but [6, 4] in the first checkpoint, step0.safetensors: shapes must stay the same');
   assert.equal(byFile['step2.safetensors'], 'step2.safetensors: has step 2, as again2.safetensors has: skipped');
-  assert.equal(byFile['noStep/model.safetensors'], 'noStep/model.safetensors: has no step: neither its name nor its folder ends in an integer, and its metadata has no "step"');
+  assert.equal(byFile['noStep/model.safetensors'], 'noStep/model.safetensors: has no step: neither its name nor its folder\'s says one (a step token such as step=300 or step_300, an epoch token, or an integer at the end), and its metadata has no "step"');
   assert.match(byFile['step6.safetensors'], /^step6.safetensors: has no tensor "fc2.weight" \(the first checkpoint, step0.safetensors, has\). It has: conv.weight/);
   assert.equal(
     byFile['step9007199254740993.safetensors'],
-    'step9007199254740993.safetensors: its name ends in 9007199254740993, beyond 9,007,199,254,740,991 (2⁵³ − 1), the largest step a float64 holds exactly (steps beyond it could not be told apart): give the checkpoint a name whose trailing number is its training step, or a metadata "step"',
+    'step9007199254740993.safetensors: its name says step 9007199254740993, beyond 9,007,199,254,740,991 (2⁵³ − 1), the largest step a float64 holds exactly (steps beyond it could not be told apart): name the checkpoint by its training step, or give it a metadata "step"',
   );
   assert.equal(Object.keys(byFile).length, 7, JSON.stringify(byFile)); // the folder step7.safetensors is not matched at all
+});
+
+test('PyTorch Lightning names: the step token is the step, not the version suffix -v1 or a metric (it read as step 1 and became θ₀)', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2), network(3), network(4)];
+  writeCheckpoint(join(dir, 'epoch=0-step=0.safetensors'), nets[0]);
+  writeCheckpoint(join(dir, 'epoch=2-step=300-v1.safetensors'), nets[1]);
+  writeCheckpoint(join(dir, 'epoch=3-step=400-val_loss=0.25.safetensors'), nets[2]);
+  writeCheckpoint(join(dir, 'step1000_acc0.91.safetensors'), nets[3]);
+  const result = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.step, [0, 300, 400, 1000]);
+  assert.deepEqual(result.files, ['epoch=0-step=0.safetensors', 'epoch=2-step=300-v1.safetensors', 'epoch=3-step=400-val_loss=0.25.safetensors', 'step1000_acc0.91.safetensors']);
+  checkAgainstReference(result, nets, ['fc1.weight', 'fc2.weight', 'fc10.weight']);
+});
+
+test('an ambiguous name is skipped with its message; epochs mixed with steps in one series are warned about', async () => {
+  const dir = experiment();
+  writeCheckpoint(join(dir, 'step=0.safetensors'), network(1));
+  writeCheckpoint(join(dir, 'step=100-global_step=200.safetensors'), network(2));
+  writeCheckpoint(join(dir, 'epoch=3.safetensors'), network(3));
+  writeCheckpoint(join(dir, 'step=500.safetensors'), network(4));
+  const result = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(result.step, [0, 3, 500]);
+  const byFile = Object.fromEntries(result.problems.map((p) => [p.file, p.message]));
+  assert.equal(byFile['step=100-global_step=200.safetensors'], 'step=100-global_step=200.safetensors: its name is ambiguous: it says two different steps, "step=100" and "global_step=200" — rename the checkpoint so that one step token says its training step (step=300), or give it a metadata "step"');
+  assert.equal(byFile['null'], '1 checkpoint takes its step from an epoch in the name (epoch=3.safetensors), 2 others from a training step (step=0.safetensors, step=500.safetensors): epochs and steps count different things, so the series orders and plots them on one axis wrongly — give every checkpoint a step token (step=300) or a metadata "step"');
+  // Epochs alone are a series of their own: no warning.
+  const only = experiment();
+  writeCheckpoint(join(only, 'epoch=0.safetensors'), network(1));
+  writeCheckpoint(join(only, 'epoch=1-val_loss=0.5.safetensors'), network(2));
+  const epochs = await readCheckpoints({ path: '*.safetensors' }, { baseDir: only });
+  assert.deepEqual(epochs.problems, []);
+  assert.deepEqual(epochs.step, [0, 1]);
+});
+
+test('Hugging Face sharded checkpoints are refused per shard, with the folder\'s step — no shard is read as a checkpoint of its own', async () => {
+  const dir = experiment();
+  const halves = (net: Layer[]) => [net.filter((l) => l.name !== 'fc10.weight'), net.filter((l) => l.name === 'fc10.weight')];
+  for (const [step, seed] of [[0, 1], [500, 2]]) {
+    mkdirSync(join(dir, 'out', `checkpoint-${step}`), { recursive: true });
+    const [a, b] = halves(network(seed));
+    writeCheckpoint(join(dir, 'out', `checkpoint-${step}`, 'model-00001-of-00002.safetensors'), a, { format: 'pt' });
+    writeCheckpoint(join(dir, 'out', `checkpoint-${step}`, 'model-00002-of-00002.safetensors'), b, { format: 'pt' });
+  }
+  // A checkpoint of one shard is whole: read, its step the folder's.
+  mkdirSync(join(dir, 'out', 'checkpoint-250'));
+  writeCheckpoint(join(dir, 'out', 'checkpoint-250', 'model-00001-of-00001.safetensors'), network(3), { format: 'pt' });
+  const result = await readCheckpoints({ path: 'out/checkpoint-*/*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(result.step, [250]);
+  const byFile = Object.fromEntries(result.problems.map((p) => [p.file, p.message]));
+  const shard = (step: number, i: number) =>
+    `out/checkpoint-${step}/model-0000${i}-of-00002.safetensors: is shard ${i} of 2 of a checkpoint split over several files (step ${step}, from its folder): sharded checkpoints are not read — each shard holds only some of the tensors, so no shard is a checkpoint alone. Save each checkpoint as one file (save_pretrained(…, max_shard_size="100GB"), or safetensors' save_file of the whole state_dict)`;
+  // Step 0's shards would have been θ₀: said, as for any file left out.
+  const first = ' — it would have been the first checkpoint (step 0), the reference θ₀ of every distance: every distance is measured from out/checkpoint-250/model-00001-of-00001.safetensors (step 250) instead';
+  assert.equal(byFile['out/checkpoint-0/model-00001-of-00002.safetensors'], shard(0, 1) + first);
+  assert.equal(byFile['out/checkpoint-0/model-00002-of-00002.safetensors'], shard(0, 2) + first);
+  assert.equal(byFile['out/checkpoint-500/model-00001-of-00002.safetensors'], shard(500, 1));
+  assert.equal(byFile['out/checkpoint-500/model-00002-of-00002.safetensors'], shard(500, 2));
+  assert.equal(result.problems.length, 4, JSON.stringify(result.problems));
 });
 
 test('matches that are not checkpoint files are reported where they are and never opened: a named pipe (its writer stays blocked), a dangling link', async () => {

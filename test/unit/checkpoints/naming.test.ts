@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { globBase, naturalCompare, stepFromMetadata, stepFromPath } from '../../../src/core/checkpoints/naming';
+import { globBase, naturalCompare, shardOf, stepFromMetadata, stepFromPath, stepOfPath } from '../../../src/core/checkpoints/naming';
 
 test('natural order compares runs of digits as numbers', () => {
   const names = ['step10', 'step2', 'step1', 'layers.10.weight', 'layers.9.weight', 'fc10.weight', 'fc2.weight', 'fc1.weight', 'step02', 'a', 'step'];
@@ -21,8 +21,9 @@ test('the step comes from the trailing integer of the file name, else of its fol
 
 test('a step beyond 2⁵³ − 1 in a name or in metadata is refused as such, not as "no step" or "not an integer"', () => {
   const beyond = (digits: string) => `${digits}, beyond 9,007,199,254,740,991 (2⁵³ − 1), the largest step a float64 holds exactly (steps beyond it could not be told apart)`;
-  assert.throws(() => stepFromPath('x123456789012345678901.safetensors'), { message: `its name ends in ${beyond('123456789012345678901')}: give the checkpoint a name whose trailing number is its training step, or a metadata "step"` });
-  assert.throws(() => stepFromPath('/run/step9007199254740992.safetensors'), /its name ends in 9007199254740992, beyond 9,007,199,254,740,991/);
+  assert.throws(() => stepFromPath('x123456789012345678901.safetensors'), { message: `its name ends in ${beyond('123456789012345678901')}: name the checkpoint by its training step, or give it a metadata "step"` });
+  assert.throws(() => stepFromPath('/run/step9007199254740992.safetensors'), /its name says step 9007199254740992, beyond 9,007,199,254,740,991/);
+  assert.throws(() => stepFromPath('/run/epoch=9007199254740992.safetensors'), /its name says epoch 9007199254740992, beyond 9,007,199,254,740,991/);
   assert.throws(() => stepFromPath('/out/checkpoint-9007199254740993/model.safetensors'), /its folder's name ends in 9007199254740993, beyond/);
   assert.throws(() => stepFromMetadata({ step: '9007199254740993' }), { message: `its metadata "step" is ${beyond('9007199254740993')}: write the training step itself` });
 });
@@ -43,4 +44,52 @@ test('the folder a glob starts from', () => {
   assert.equal(globBase('/abs/run/ckpt_{1,2}.safetensors'), '/abs/run');
   assert.equal(globBase('/ckpt.safetensors'), '/');
   assert.equal(globBase('run/final.safetensors'), 'run');
+});
+
+test('a step token wins over other numbers in the name: PyTorch Lightning, metrics, versions', () => {
+  const at = (name: string) => stepOfPath(`/runs/exp/${name}`);
+  // PyTorch Lightning's ModelCheckpoint names, with its version suffix for a name saved twice.
+  assert.deepEqual(at('epoch=2-step=300-v1.safetensors'), { step: 300, kind: 'step', where: 'name', token: 'step=300' });
+  assert.equal(stepFromPath('epoch=2-step=300.safetensors'), 300);
+  assert.equal(stepFromPath('ckpt-epoch=3-step=1200.safetensors'), 1200);
+  assert.equal(stepFromPath('epoch=3-step=1200-val_loss=0.25.safetensors'), 1200);
+  assert.equal(stepFromPath('epoch=3-step=1200-val_acc=91-v12.safetensors'), 1200);
+  // Metrics with decimals are never a step.
+  assert.equal(stepFromPath('step1000_acc0.91.safetensors'), 1000);
+  assert.equal(stepFromPath('ckpt_1000_acc0.91.safetensors'), 1000);
+  assert.equal(stepFromPath('ckpt_1000-loss=3.safetensors'), 1000); // an integer metric too
+  assert.equal(stepFromPath('ckpt_lr1e-3_500.safetensors'), 500);
+  // Every spelling of a step token, wherever it stands.
+  for (const name of ['step=300', 'step300', 'step_300', 'step-300', 'Step300', 'global_step300', 'global_step=300', 'globalstep300', 'iter_300', 'iter300', 'it300', 'it=300', 'iteration-300', 'steps=300', 'model-step300-final', 'step000300-v2']) {
+    assert.deepEqual({ name, step: stepFromPath(`${name}.safetensors`) }, { name, step: 300 });
+  }
+  // A word that only ends in such letters is no token: the name's trailing number counts.
+  assert.equal(stepFromPath('substep3_00050.safetensors'), 50);
+  assert.equal(stepFromPath('split3.safetensors'), 3);
+  // The trailing integer of the old rule still counts when no token says more.
+  assert.deepEqual(at('ckpt_000100.safetensors'), { step: 100, kind: 'number', where: 'name', token: '000100' });
+  assert.equal(stepFromPath('model.100.safetensors'), 100);
+  assert.equal(stepFromPath('ckpt-v3.safetensors'), null); // a version alone says no step
+  assert.equal(stepFromPath('loss=0.25.safetensors'), null);
+});
+
+test('an epoch is the step only when no step token is there, and an ambiguous name is refused', () => {
+  assert.deepEqual(stepOfPath('/runs/epoch=3.safetensors'), { step: 3, kind: 'epoch', where: 'name', token: 'epoch=3' });
+  assert.equal(stepFromPath('/runs/epoch_03-val_loss=0.2-v1.safetensors'), 3);
+  assert.equal(stepFromPath('/runs/resnet50_epoch3.safetensors'), 3); // the model's 50 is no step: the name ends in the epoch
+  assert.throws(() => stepFromPath('/runs/step=100-global_step=200.safetensors'), { message: 'its name is ambiguous: it says two different steps, "step=100" and "global_step=200" — rename the checkpoint so that one step token says its training step (step=300), or give it a metadata "step"' });
+  assert.equal(stepFromPath('/runs/step=100-global_step=0100.safetensors'), 100); // the same step twice is no ambiguity
+  assert.throws(() => stepFromPath('/runs/epoch3-epoch4.safetensors'), /it says two different epochs, "epoch3" and "epoch4", and no step/);
+  assert.throws(() => stepFromPath('/runs/epoch3-250.safetensors'), /its name is ambiguous: it says "epoch3" and ends in 250, and no step: which is the step is not said/);
+  assert.throws(() => stepFromPath('/out/step1-step2/model.safetensors'), /its folder's name is ambiguous/);
+});
+
+test('Hugging Face shards: the shard suffix is never a step, the folder gives it', () => {
+  assert.deepEqual(shardOf('/out/checkpoint-500/model-00001-of-00002.safetensors'), { index: 1, total: 2 });
+  assert.equal(shardOf('/out/checkpoint-500/model.safetensors'), null);
+  assert.deepEqual(stepOfPath('/out/checkpoint-500/model-00001-of-00002.safetensors'), { step: 500, kind: 'number', where: 'folder', token: '500' });
+  assert.equal(stepFromPath('/out/checkpoint-500/model-00002-of-00002.safetensors'), 500);
+  assert.equal(stepFromPath('/out/checkpoint-500/model-00001-of-00001.safetensors'), 500);
+  assert.equal(stepFromPath('/ds/global_step500/model-00001-of-00002.safetensors'), 500); // DeepSpeed's folders
+  assert.equal(stepFromPath('/out/final/model-00001-of-00002.safetensors'), null);
 });
