@@ -14,7 +14,7 @@ import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/netw
 import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
 import { MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
 import { outputTooLarge, perRunOnly } from '../output';
-import { outputFolderProblem } from '../outputFile';
+import { checkpointFolderProblem } from '../../core/checkpoints/checkpointFolder';
 
 /** `flab train FILE`'s work (its options and help: src/cli/commands/train.ts). */
 export async function runTrain(args: ParsedArgs, context: CommandContext): Promise<CliOutput> {
@@ -89,13 +89,14 @@ export function networkOf(loaded: LoadedExperiment, command: string) {
 
 /**
  * Refuses, at `training.checkpoints`, a run whose checkpoint folder (`training.checkpoints.path`, or
- * `runs/<file name>` beside the file) cannot be created or written — before the data is read and the
- * first step taken, not when the first checkpoint is due.
+ * `runs/<file name>` beside the file) cannot be created or written (`checkpointFolderProblem`: a NUL
+ * byte, a dangling link, /sys, a file on the way) — before the data is read and the first step taken,
+ * not when the first checkpoint is due.
  */
 export function checkWritableCheckpoints(e: NetworkExperiment, loaded: LoadedExperiment): void {
   if (!e.checkpoints) return;
   const folder = checkpointFolderOf(e, { baseDir: loaded.baseDir, fileName: loaded.fileName });
-  const problem = outputFolderProblem(folder);
+  const problem = checkpointFolderProblem(folder);
   if (problem) throw new ExperimentError(`cannot write checkpoints into ${folder}: ${problem}`, e.checkpoints.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
 }
 

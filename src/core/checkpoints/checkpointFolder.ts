@@ -5,11 +5,13 @@
  * metadata `step` and `writer` — and one line of `metrics.jsonl` each. A checkpoint experiment reads
  * the folder back: the loop closes.
  */
-import { promises as fs } from 'node:fs';
+import { lstatSync, mkdirSync, promises as fs, readlinkSync, rmdirSync, statfsSync, Stats, statSync, closeSync, openSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { formatBytes } from '../experiment/diagnostic';
+import { countOf, excerpt, formatBytes, formatCount } from '../experiment/diagnostic';
+import { kindOf } from '../experiment/pathKind';
+import { FREE_SPACE_SHARE, MAX_CHECKPOINTS, MAX_WRITTEN_BYTES, METRICS_LINE_BYTES } from './limits';
 import { SafetensorsFile } from './safetensors';
-import { TensorToWrite, writeSafetensors } from './writeSafetensors';
+import { safetensorsFileBytes, TensorLayout, TensorToWrite, writeSafetensors } from './writeSafetensors';
 
 /** The metadata `writer` of the trainer's checkpoints: what `prepare` may delete. */
 export const TRAINER_WRITER = 'flab';
@@ -66,6 +68,8 @@ export class CheckpointFolder {
    * Error whose message says which files and what to do.
    */
   async prepare(): Promise<void> {
+    const problem = checkpointFolderProblem(this.folder);
+    if (problem) throw new Error(problem);
     await makeFolder(this.folder);
     const { ours, refusal } = await surveyFolder(this.folder);
     if (refusal) throw new Error(refusal);
@@ -178,6 +182,186 @@ function listOf(names: readonly string[], shown = 3): string {
   return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 }
 
+/**
+ * Why checkpoints cannot be written into `folder` (absolute, or relative to the working folder), or
+ * null: looked at before the data is read and the run trains, so that a run is not refused, or does
+ * not fail, once it has trained. The path holds no NUL byte; from the folder up to the first part that
+ * exists, each part is a folder or a symbolic link to one — not a file, a named pipe or a device, not a
+ * link to nothing (dangling) or one that loops; in that first existing folder a file (the folder
+ * itself) or a folder (an ancestor) can be created, tried by making it and removing it at once — the
+ * only test that finds what permissions do not say: /sys and /proc refuse new entries even to root, a
+ * read-only mount too; and a `metrics.jsonl` already there is no symbolic link (a new run empties and
+ * appends to it: a link would have it write into whatever file it leads to).
+ */
+export function checkpointFolderProblem(folder: string): string | null {
+  const nul = folder.indexOf('\u0000');
+  if (nul >= 0) return `the path holds a NUL byte (\\u0000, character ${nul + 1}), which no file or folder name can hold`;
+  const full = resolve(folder);
+  let at = full;
+  for (;;) {
+    let stat: Stats;
+    try {
+      stat = lstatSync(at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(at) !== at) {
+        at = dirname(at); // missing (or under a file, said when the walk reaches it): made by the run
+        continue;
+      }
+      return `${at} cannot be looked at (${refusal(err)})`;
+    }
+    if (stat.isSymbolicLink()) {
+      const target = excerpt(readlinkSync(at), 200);
+      try {
+        stat = statSync(at);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return `${at} is a symbolic link to ${target}, which does not exist (a dangling link): make the folder it leads to, remove the link, or give training.checkpoints.path another folder`;
+        if (code === 'ELOOP') return `${at} is a symbolic link to ${target} that loops (links lead back to themselves): give training.checkpoints.path another folder`;
+        return `${at} is a symbolic link to ${target}, which cannot be reached (${refusal(err)})`;
+      }
+      if (!stat.isDirectory()) return `${at} is a symbolic link to ${stat.isFile() ? 'a file' : kindOf(stat)}, not a folder`;
+    } else if (!stat.isDirectory()) {
+      return `${at} is ${stat.isFile() ? 'a file' : kindOf(stat)}, not a folder`;
+    }
+    break;
+  }
+  const probe = join(at, `.flab-probe-${process.pid}-${Date.now()}`);
+  try {
+    if (at === full) {
+      closeSync(openSync(probe, 'wx'));
+      unlinkSync(probe);
+    } else {
+      mkdirSync(probe);
+      rmdirSync(probe);
+    }
+  } catch (err) {
+    return at === full ? `files cannot be created in it (${refusal(err)})` : `it cannot be made: folders cannot be created in ${at} (${refusal(err)})`;
+  }
+  if (at === full) {
+    const metrics = join(full, 'metrics.jsonl');
+    try {
+      if (lstatSync(metrics).isSymbolicLink()) return `its metrics.jsonl is a symbolic link (to ${excerpt(readlinkSync(metrics), 200)}): a new run empties it and appends to it, and would write into the file the link leads to — remove the link, or give training.checkpoints.path a folder of its own`;
+    } catch {
+      // no metrics.jsonl yet: the run makes it
+    }
+  }
+  return null;
+}
+
+/** What a run writes into its checkpoint folder, as `checkpointPlanProblem` weighs it. */
+export interface CheckpointPlan {
+  /** The steps the run takes (`Training.totalSteps`). */
+  totalSteps: number;
+  /** `training.checkpoints.every`. */
+  every: number;
+  /** The record cadence: `every` is a multiple of it, and so must any cadence advised. */
+  recordEvery: number;
+  /** The layer sizes, input first (`Training.sizes`). */
+  sizes: readonly number[];
+  /** Whether the model has biases (written beside the weights). */
+  bias: boolean;
+}
+
+/** Checkpoints a run of `totalSteps` steps writes every `every` steps: at step 0, at every multiple of `every` and at the last step. */
+export function plannedCheckpoints(totalSteps: number, every: number): number {
+  return totalSteps <= 0 ? 1 : Math.ceil(totalSteps / every) + 1;
+}
+
+/** The tensors of one checkpoint of a network of `sizes` (input first): `fc1.weight` out × in, `fc1.bias`, … in float32. */
+function checkpointTensors(sizes: readonly number[], bias: boolean): TensorLayout[] {
+  const tensors: TensorLayout[] = [];
+  for (let l = 1; l < sizes.length; l++) {
+    tensors.push({ name: trainerLayerName(l), dtype: 'F32', shape: [sizes[l], sizes[l - 1]] });
+    if (bias) tensors.push({ name: trainerLayerName(l, 'bias'), dtype: 'F32', shape: [sizes[l]] });
+  }
+  return tensors;
+}
+
+/** Bytes of one checkpoint file of the run (its step written with as many digits as its last step's), exactly as `write` writes it. */
+export function checkpointFileBytes(plan: Pick<CheckpointPlan, 'sizes' | 'bias' | 'totalSteps'>): number {
+  return safetensorsFileBytes(checkpointTensors(plan.sizes, plan.bias), { step: String(plan.totalSteps), writer: TRAINER_WRITER });
+}
+
+/** A run's checkpoints refused before it trains: the message and the key it concerns. */
+export interface CheckpointPlanProblem {
+  message: string;
+  key: 'training.checkpoints.every' | 'training.checkpoints.path' | 'training.checkpoints';
+}
+
+/**
+ * Why the checkpoints a run would write are refused before it trains (docs/checkpoints.md, "Writing
+ * checkpoints"), or null: more of them than a checkpoint experiment reads from one folder
+ * (MAX_CHECKPOINTS), more bytes than a run may write (MAX_WRITTEN_BYTES), or more than FREE_SPACE_SHARE
+ * of the free space of the folder's file system — counting the space the checkpoints of an earlier run
+ * there, which the new run deletes, give back. Each message gives the numbers and the least cadence
+ * (a multiple of the record cadence) that fits. `freeBytes` (tests) replaces the file system's answer.
+ */
+export async function checkpointPlanProblem(folder: string, plan: CheckpointPlan, options: { freeBytes?: (dir: string) => number } = {}): Promise<CheckpointPlanProblem | null> {
+  const { totalSteps: T, every, recordEvery } = plan;
+  const count = plannedCheckpoints(T, every);
+  const fileBytes = checkpointFileBytes(plan);
+  const each = fileBytes + METRICS_LINE_BYTES;
+  const total = count * each;
+  /** The least cadence, a multiple of recordEvery, that writes at most `n` checkpoints (n ≥ 2). */
+  const cadenceFor = (n: number) => Math.max(every, Math.ceil(Math.ceil(T / (n - 1)) / recordEvery) * recordEvery);
+  const advice = (n: number) => (n >= 2 ? `every ${formatCount(cadenceFor(n))} steps or more writes ${countOf(plannedCheckpoints(T, cadenceFor(n)), 'checkpoint')}${recordEvery > 1 ? ` (a multiple of training.record.every, ${formatCount(recordEvery)})` : ''}` : 'a network this large cannot be checkpointed within the limit, even twice');
+  const written = `training.checkpoints.every ${formatCount(every)} writes ${countOf(count, 'checkpoint')} over the run's ${countOf(T, 'step')} (at step 0, every ${every === 1 ? 'step' : `${formatCount(every)} steps`} and at the last)`;
+  if (count > MAX_CHECKPOINTS) {
+    return { key: 'training.checkpoints.every', message: `${written}, more than the ${formatCount(MAX_CHECKPOINTS)} a checkpoint experiment reads from one folder (flab checkpoints; docs/checkpoints.md, "Limits"): ${advice(MAX_CHECKPOINTS)}` };
+  }
+  const sizes = `${plan.sizes.join('–')} network's weights${plan.bias ? ' and biases' : ''}`;
+  const weighed = `${written}, of ${formatBytes(fileBytes)} each (the ${sizes} in float32) and a metrics line: ${formatBytes(total)} in all`;
+  if (total > MAX_WRITTEN_BYTES) {
+    return { key: 'training.checkpoints.every', message: `${weighed}, more than the ${formatBytes(MAX_WRITTEN_BYTES)} a run may write (docs/checkpoints.md, "Writing checkpoints"): ${advice(Math.floor(MAX_WRITTEN_BYTES / each))}` };
+  }
+  const existing = nearestExisting(folder);
+  let free: number;
+  try {
+    free = options.freeBytes ? options.freeBytes(existing) : freeBytesOf(existing);
+  } catch {
+    return null; // a file system that does not say its free space: only the fixed limit holds
+  }
+  let freed = 0;
+  if (existing === resolve(folder)) {
+    try {
+      const { ours } = await surveyFolder(existing);
+      for (const name of ours) freed += (await fs.stat(join(existing, name))).size;
+    } catch {
+      freed = 0; // what prepare finds there is its own refusal
+    }
+  }
+  const allowed = Math.floor(FREE_SPACE_SHARE * (free + freed));
+  if (total > allowed) {
+    const space = `${formatBytes(free)} free on the file system of ${existing}${freed > 0 ? ` and the ${formatBytes(freed)} of the earlier run's checkpoints this run deletes` : ''}`;
+    return {
+      key: 'training.checkpoints.path',
+      message: `${weighed}, more than ${Math.round(FREE_SPACE_SHARE * 100)} % (${formatBytes(allowed)}) of the ${space}: ${advice(Math.floor(allowed / each))}, or free space, or give training.checkpoints.path a folder on another disk`,
+    };
+  }
+  return null;
+}
+
+/** `path` itself when it exists, else its nearest existing ancestor. */
+function nearestExisting(path: string): string {
+  let at = resolve(path);
+  for (;;) {
+    try {
+      statSync(at);
+      return at;
+    } catch {
+      if (dirname(at) === at) return at;
+      at = dirname(at);
+    }
+  }
+}
+
+/** Bytes free to this user on the file system of `dir` (`statfs`: available blocks × block size). */
+function freeBytesOf(dir: string): number {
+  const s = statfsSync(dir);
+  return Number(s.bavail) * Number(s.bsize);
+}
+
 /** What the system said when it refused to make `dir`, in words: "no such file or directory (ENOENT)". */
 function refusal(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -190,6 +374,8 @@ function refusal(err: unknown): string {
     EDQUOT: 'the disk quota is exceeded',
     ENOTDIR: 'a part of the path is a file, not a folder',
     ENAMETOOLONG: 'the name is too long',
+    ELOOP: 'too many symbolic links',
+    EIO: 'an input/output error',
   };
   return code && words[code] ? `${words[code]}, ${code}` : (err as Error).message;
 }

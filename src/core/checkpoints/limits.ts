@@ -26,3 +26,14 @@ export const MAX_METRICS_LINE_BYTES = 2 ** 20;
 export const MAX_LAYERS = 1000;
 /** Bytes read from a file by one read call; a larger tensor is read in pieces. */
 export const READ_CHUNK_BYTES = 16 * 2 ** 20;
+/**
+ * Bytes of the checkpoints one run of the built-in trainer may write (`training.checkpoints`): 16 GiB,
+ * 256 checkpoints of the largest network it trains (16,777,216 float32 weights and biases, 64 MiB) or
+ * 2,000 of a network of 2 million. `flab checkpoints` reads and measures 67 MB of layers in 0.35–1.6 s
+ * (docs/checkpoints.md, "Speed"): 16 GiB in 1.5 to 7 minutes; a run that needs more writes fewer checkpoints.
+ */
+export const MAX_WRITTEN_BYTES = 16 * 2 ** 30;
+/** The share of the free space of its file system a run's checkpoints may take: the rest is left to the system and to other writers. */
+export const FREE_SPACE_SHARE = 0.9;
+/** Bytes of one metrics.jsonl line the trainer writes, at most: seven keys and their numbers (24 characters each at most). */
+export const METRICS_LINE_BYTES = 256;

@@ -26,28 +26,11 @@ export interface TensorToWrite {
  * and renamed. Throws on a bad name, dtype, shape or length (before anything is written).
  */
 export async function writeSafetensors(path: string, tensors: readonly TensorToWrite[], metadata?: Readonly<Record<string, string>>): Promise<void> {
-  const header: Record<string, unknown> = {};
-  if (metadata && Object.keys(metadata).length > 0) {
-    for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value !== 'string') throw new Error(`writeSafetensors: metadata "${key}" must be a string, not ${typeof value}`);
-    }
-    header.__metadata__ = metadata;
-  }
-  let offset = 0;
+  const headerBytes = safetensorsHeader(tensors, metadata);
   for (const t of tensors) {
-    if (typeof t.name !== 'string' || t.name === '' || t.name === '__metadata__' || t.name in header) throw new Error(`writeSafetensors: tensor name ${JSON.stringify(t.name)} is empty, reserved or repeated`);
-    if (!(READ_DTYPES as readonly string[]).includes(t.dtype)) throw new Error(`writeSafetensors: tensor "${t.name}": dtype ${t.dtype} is not one of ${READ_DTYPES.join(', ')}`);
-    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`writeSafetensors: tensor "${t.name}": shape ${formatTensorShape(t.shape)} is not a list of non-negative integers`);
     const count = t.shape.reduce((p, d) => p * d, 1);
     if (count !== t.data.length) throw new Error(`writeSafetensors: tensor "${t.name}": shape ${formatTensorShape(t.shape)} has ${count} elements but ${t.data.length} values were given`);
-    const bytes = count * DTYPE_BYTES[t.dtype];
-    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
   }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
-  const headerBytes = Buffer.from(json, 'utf8');
-  if (headerBytes.length > MAX_HEADER_BYTES) throw new Error(`writeSafetensors: the header would take ${formatCount(headerBytes.length)} bytes, more than the ${formatCount(MAX_HEADER_BYTES)} the format allows`);
   const prefix = Buffer.alloc(8);
   prefix.writeBigUInt64LE(BigInt(headerBytes.length));
 
@@ -64,6 +47,43 @@ export async function writeSafetensors(path: string, tensors: readonly TensorToW
     await fs.rm(temporary, { force: true });
     throw err;
   }
+}
+
+/** The tensors as `writeSafetensors` lays them out: no data, only what the header says of them. */
+export type TensorLayout = Pick<TensorToWrite, 'name' | 'dtype' | 'shape'>;
+
+/**
+ * The header `writeSafetensors` writes for `tensors` (in order, data contiguous from offset 0) and
+ * `metadata`: JSON padded with spaces to a multiple of 8 bytes (counting the 8-byte length before it).
+ * Throws on a bad name, dtype or shape, or a header beyond the format's limit.
+ */
+function safetensorsHeader(tensors: readonly TensorLayout[], metadata?: Readonly<Record<string, string>>): Buffer {
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length > 0) {
+    for (const [key, value] of Object.entries(metadata)) {
+      if (typeof value !== 'string') throw new Error(`writeSafetensors: metadata "${key}" must be a string, not ${typeof value}`);
+    }
+    header.__metadata__ = metadata;
+  }
+  let offset = 0;
+  for (const t of tensors) {
+    if (typeof t.name !== 'string' || t.name === '' || t.name === '__metadata__' || t.name in header) throw new Error(`writeSafetensors: tensor name ${JSON.stringify(t.name)} is empty, reserved or repeated`);
+    if (!(READ_DTYPES as readonly string[]).includes(t.dtype)) throw new Error(`writeSafetensors: tensor "${t.name}": dtype ${t.dtype} is not one of ${READ_DTYPES.join(', ')}`);
+    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`writeSafetensors: tensor "${t.name}": shape ${formatTensorShape(t.shape)} is not a list of non-negative integers`);
+    const bytes = t.shape.reduce((p, d) => p * d, 1) * DTYPE_BYTES[t.dtype];
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
+  const headerBytes = Buffer.from(json, 'utf8');
+  if (headerBytes.length > MAX_HEADER_BYTES) throw new Error(`writeSafetensors: the header would take ${formatCount(headerBytes.length)} bytes, more than the ${formatCount(MAX_HEADER_BYTES)} the format allows`);
+  return headerBytes;
+}
+
+/** Bytes of the file `writeSafetensors` writes for `tensors` and `metadata`: 8 + its padded header + the data. Throws as `writeSafetensors` does. */
+export function safetensorsFileBytes(tensors: readonly TensorLayout[], metadata?: Readonly<Record<string, string>>): number {
+  return 8 + safetensorsHeader(tensors, metadata).length + tensors.reduce((sum, t) => sum + t.shape.reduce((p, d) => p * d, 1) * DTYPE_BYTES[t.dtype], 0);
 }
 
 /** Writes every byte of `bytes`, in chunks (one write call may write less than asked). */

@@ -10,7 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import { ExperimentError } from '../experiment/errors';
 import { ClassifyThresholds } from '../mechanisms/classify';
 import { DEFAULT_LAYER_THRESHOLDS } from '../mechanisms/layerLabel';
-import { CheckpointFolder, trainerLayerName } from '../checkpoints/checkpointFolder';
+import { CheckpointFolder, checkpointPlanProblem, trainerLayerName } from '../checkpoints/checkpointFolder';
 import { outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
 import { LoadedDataCache } from '../network/data/loadedDataCache';
@@ -45,6 +45,8 @@ export interface NetworkRunOptions {
    * memory is advised within it too, so that the advice passes the caller's check as well.
    */
   recordsAtMost?(layers: number): number;
+  /** The free bytes of the checkpoint folder's file system (tests; default: the file system's own answer, `statfs`). */
+  checkpointFreeBytes?(dir: string): number;
 }
 
 /** One weight matrix over the records: its name as a checkpoint of the run names it, its shape (out × in), ‖W_l‖_F and its relative distance. */
@@ -174,6 +176,14 @@ export class NetworkRun {
     const folder = writing ? checkpointFolderOf(e, options) : null;
     const run = new NetworkRun(e, spec, data, training, folder);
     if (folder) {
+      // Before the first step and before anything is deleted: more checkpoints than a checkpoint
+      // experiment reads, more bytes than a run may write or than the disk has free.
+      const plan = { totalSteps: training.totalSteps, every: e.checkpoints!.every, recordEvery: spec.training.record.every, sizes: training.sizes, bias: spec.model.bias };
+      const refused = await checkpointPlanProblem(folder, plan, { freeBytes: options.checkpointFreeBytes });
+      if (refused) {
+        training.dispose();
+        throw new ExperimentError(refused.message, refused.key === 'training.checkpoints.path' && e.checkpoints!.path === undefined ? 'training.checkpoints' : refused.key);
+      }
       run.folder = new CheckpointFolder(folder, training.totalSteps);
       try {
         await run.folder.prepare();

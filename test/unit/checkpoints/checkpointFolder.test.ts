@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { CheckpointFolder, checkpointFileBytes, checkpointFolderProblem, checkpointPlanProblem, plannedCheckpoints } from '../../../src/core/checkpoints/checkpointFolder';
+import { MAX_WRITTEN_BYTES, METRICS_LINE_BYTES } from '../../../src/core/checkpoints/limits';
+import { ExperimentError } from '../../../src/core/experiment/errors';
+import type { NetworkExperiment } from '../../../src/core/network/networkExperiment';
+import { parseAnyExperiment } from '../../../src/core/runs/anyExperiment';
+import { trainExperiment } from '../../../src/core/runs/train';
+
+const root = mkdtempSync(join(tmpdir(), 'flab-checkpoint-folder-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const GiB = 2 ** 30;
+
+test('the checkpoints a run writes: at step 0, every k steps and at the last', () => {
+  assert.equal(plannedCheckpoints(10, 5), 3); // 0, 5, 10
+  assert.equal(plannedCheckpoints(11, 5), 4); // 0, 5, 10, 11
+  assert.equal(plannedCheckpoints(0, 5), 1);
+  assert.equal(plannedCheckpoints(1999, 1), 2000);
+});
+
+test('the bytes of a checkpoint are those of the file written, header and padding included', async () => {
+  for (const [sizes, bias, steps] of [[[3, 5, 2], false, 40], [[784, 16, 16, 10], true, 123456], [[1, 1], true, 0]] as const) {
+    const folder = join(root, `bytes-${sizes.join('-')}`);
+    const writer = new CheckpointFolder(folder, steps);
+    await writer.prepare();
+    const layers = sizes.slice(1).map((rows, l) => ({ rows, cols: sizes[l], data: new Float32Array(rows * sizes[l]) }));
+    const biases = bias ? sizes.slice(1).map((n) => new Float32Array(n)) : null;
+    const metrics = { loss: -1.2345678901234567e-308, accuracy: 0.123456789, trainLoss: 1.7976931348623157e308, trainAccuracy: 1, testLoss: null, testAccuracy: null };
+    writer.write(steps, layers, biases, metrics);
+    const [name] = await writer.finish();
+    assert.equal(statSync(join(folder, name)).size, checkpointFileBytes({ sizes: [...sizes], bias, totalSteps: steps }), `${sizes.join('-')}`);
+    assert.ok(statSync(join(folder, 'metrics.jsonl')).size <= METRICS_LINE_BYTES, 'a metrics line within its bound');
+  }
+});
+
+test('checkpoints beyond the free space of the disk (90 %) are refused at the path, with the numbers, counting what the run deletes', async () => {
+  const folder = join(root, 'disk');
+  const plan = { totalSteps: 100, every: 10, recordEvery: 5, sizes: [100, 100, 10], bias: false };
+  const each = checkpointFileBytes(plan) + METRICS_LINE_BYTES; // 11 checkpoints
+  const asked: string[] = [];
+  const free = (bytes: number) => (dir: string) => (asked.push(dir), bytes);
+  assert.equal(await checkpointPlanProblem(folder, plan, { freeBytes: free(Math.ceil((11 * each) / 0.9)) }), null);
+  assert.equal(asked[0], root, 'the free space of the nearest folder that exists');
+  const refused = await checkpointPlanProblem(folder, plan, { freeBytes: free(5 * each) });
+  assert.equal(refused?.key, 'training.checkpoints.path');
+  assert.match(
+    refused!.message,
+    /^training\.checkpoints\.every 10 writes 11 checkpoints over the run's 100 steps \(at step 0, every 10 steps and at the last\), of 43\.\d KiB each \(the 100–100–10 network's weights in float32\) and a metrics line: 4\d\d KiB in all, more than 90 % \(\d+ KiB\) of the 2\d\d KiB free on the file system of .*flab-checkpoint-folder-\w+: every 35 steps or more writes 4 checkpoints \(a multiple of training\.record\.every, 5\), or free space, or give training\.checkpoints\.path a folder on another disk$/,
+  );
+  // The checkpoints of an earlier run there are deleted by the new run: their bytes count as free.
+  const writer = new CheckpointFolder(folder, 100);
+  await writer.prepare();
+  const layers = [
+    { rows: 100, cols: 100, data: new Float32Array(10000) },
+    { rows: 10, cols: 100, data: new Float32Array(1000) },
+  ];
+  const none = { loss: null, accuracy: null, trainLoss: null, trainAccuracy: null, testLoss: null, testAccuracy: null };
+  for (const step of [0, 10, 20, 30, 40, 50, 60]) writer.write(step, layers, null, none);
+  await writer.finish();
+  const withOld = await checkpointPlanProblem(folder, plan, { freeBytes: free(6 * each) });
+  assert.equal(withOld, null, '(6 free + 7 deleted) × 0.9 ≥ 11');
+  writeFileSync(join(folder, 'notes.txt'), 'x'.repeat(100_000)); // not the trainer's: not counted
+  const tight = await checkpointPlanProblem(folder, plan, { freeBytes: free(3 * each) });
+  assert.match(tight!.message, / free on the file system of .*disk and the 302 KiB of the earlier run's checkpoints this run deletes: every 15 steps or more writes 8 checkpoints/);
+});
+
+test('beyond 16 GiB in all: refused at every, whatever the disk has free', async () => {
+  // 4096² float32 = 64 MiB a checkpoint: 256 fit, 257 do not.
+  const plan = { totalSteps: 256, every: 1, recordEvery: 1, sizes: [4096, 4096], bias: false };
+  const huge = () => 1e15;
+  const refused = await checkpointPlanProblem(join(root, 'cap'), plan, { freeBytes: huge });
+  assert.equal(refused?.key, 'training.checkpoints.every');
+  assert.ok(257 * (checkpointFileBytes(plan) + METRICS_LINE_BYTES) > MAX_WRITTEN_BYTES);
+  assert.match(refused!.message, /writes 257 checkpoints .* of 64 MiB each .*: 16\.\d GiB in all, more than the 16 GiB a run may write \(docs\/checkpoints\.md, "Writing checkpoints"\): every 2 steps or more writes 129 checkpoints$/);
+  assert.equal(await checkpointPlanProblem(join(root, 'cap'), { ...plan, totalSteps: 254 }, { freeBytes: huge }), null, '255 checkpoints of 64 MiB fit');
+  assert.ok(16 * GiB === MAX_WRITTEN_BYTES);
+});
+
+test('the folder check: a new folder under one that takes folders is fine; an existing one must take files', () => {
+  assert.equal(checkpointFolderProblem(join(root, 'new', 'deeper')), null);
+  mkdirSync(join(root, 'exists'));
+  assert.equal(checkpointFolderProblem(join(root, 'exists')), null);
+  writeFileSync(join(root, 'plain'), 'x');
+  assert.equal(checkpointFolderProblem(join(root, 'plain')), `${join(root, 'plain')} is a file, not a folder`);
+  assert.equal(checkpointFolderProblem(join(root, 'plain', 'below')), `${join(root, 'plain')} is a file, not a folder`);
+});
+
+test('a run whose checkpoints the disk cannot hold is refused before its first step, nothing written (NetworkRun.load)', async () => {
+  const parsed = parseAnyExperiment(JSON.stringify({ model: { hidden: [4] }, data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { learningRate: 0.1, steps: 8, record: { every: 2 }, checkpoints: { every: 2, path: 'full' } } }));
+  const e = parsed.parsed!.experiment as NetworkExperiment;
+  const base = join(root, 'load');
+  mkdirSync(base);
+  let steps = 0;
+  await assert.rejects(
+    trainExperiment(e, { baseDir: base, checkpointFreeBytes: () => 1000, onProgress: () => steps++ }),
+    (err: unknown) => err instanceof ExperimentError && err.path === 'training.checkpoints.path' && /more than 90 % \(900 bytes\) of the 1,000 bytes free on the file system of /.test(err.message),
+  );
+  assert.equal(steps, 0);
+  assert.deepEqual(readdirSync(base), [], 'no folder made');
+});

@@ -1,0 +1,120 @@
+/**
+ * A breaker's findings on the checkpoints `flab train` writes (training.checkpoints; docs/checkpoints.md,
+ * "Writing checkpoints"): a folder path with a NUL byte, a dangling link or under /sys gave raw Node
+ * errors, and only once the data was read; a run could write more checkpoints than `flab checkpoints`
+ * reads, and nothing bounded the bytes it wrote. Each is refused now before the data is read (the
+ * folder) or before the first step (the plan), at its key, with the numbers.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, test } from 'node:test';
+
+const REPO = resolve(__dirname, '../../../..');
+const CLI = join(REPO, 'dist/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'flab-checkpoint-writing-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function flab(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, cwd: dir });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function write(name: string, value: unknown): string {
+  const file = join(dir, name);
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return file;
+}
+
+/** The 1-based line:column of `needle` in `text`. */
+function position(text: string, needle: string): string {
+  const at = text.indexOf(needle);
+  assert.ok(at >= 0, `${needle} in ${text}`);
+  const before = text.slice(0, at).split('\n');
+  return `${before.length}:${before[before.length - 1].length + 1}`;
+}
+
+/** A network file whose data file does not exist: a refusal that names the folder came before the data was read. */
+function unreadable(path: string) {
+  return { model: { hidden: [4] }, data: { format: 'csv', trainFile: 'no-such-data.csv' }, training: { learningRate: 0.5, steps: 6, record: { every: 2 }, checkpoints: { every: 2, path } } };
+}
+
+const STACK = /^\s+at .+[:(]\d+:\d+\)?$/m;
+
+test('flab train: a checkpoint folder with a NUL byte, a dangling link, a link that loops, a file or a pipe on the way is refused in words at its key, before the data is read', () => {
+  symlinkSync(join(dir, 'nowhere', 'at-all'), join(dir, 'dangling'));
+  symlinkSync('loopB', join(dir, 'loopA'));
+  symlinkSync('loopA', join(dir, 'loopB'));
+  write('afile', 'x');
+  mkdirSync(join(dir, 'has-link'));
+  symlinkSync(join(dir, 'elsewhere.jsonl'), join(dir, 'has-link', 'metrics.jsonl'));
+  const cases: [string, string][] = [
+    ['run\u0000x', `${join(dir, 'run\\u0000x')}: the path holds a NUL byte (\\u0000, character ${join(dir, 'run').length + 1}), which no file or folder name can hold`],
+    ['dangling', `${join(dir, 'dangling')}: ${join(dir, 'dangling')} is a symbolic link to ${join(dir, 'nowhere', 'at-all')}, which does not exist (a dangling link): make the folder it leads to, remove the link, or give training.checkpoints.path another folder`],
+    ['dangling/run', `${join(dir, 'dangling/run')}: ${join(dir, 'dangling')} is a symbolic link to ${join(dir, 'nowhere', 'at-all')}, which does not exist (a dangling link): make the folder it leads to, remove the link, or give training.checkpoints.path another folder`],
+    ['loopA', `${join(dir, 'loopA')}: ${join(dir, 'loopA')} is a symbolic link to loopB that loops (links lead back to themselves): give training.checkpoints.path another folder`],
+    ['afile/run', `${join(dir, 'afile/run')}: ${join(dir, 'afile')} is a file, not a folder`],
+    // A new run empties metrics.jsonl and appends to it: through a link, into whatever file it leads to (it made one outside the folder).
+    ['has-link', `${join(dir, 'has-link')}: its metrics.jsonl is a symbolic link (to ${join(dir, 'elsewhere.jsonl')}): a new run empties it and appends to it, and would write into the file the link leads to — remove the link, or give training.checkpoints.path a folder of its own`],
+  ];
+  for (const [path, said] of cases) {
+    const file = write('e.flab.json', unreadable(path));
+    const text = readFileSync(file, 'utf8');
+    const r = flab(['train', file]);
+    assert.equal(r.code, 1, `${path}: ${r.stderr}`);
+    assert.equal(r.stderr, `${file}:${position(text, JSON.stringify(path))}: error: cannot write checkpoints into ${said}\n`, path);
+    assert.doesNotMatch(r.stderr, STACK);
+  }
+  assert.equal(existsSync(join(dir, 'elsewhere.jsonl')), false, 'nothing written through the link');
+  assert.deepEqual(readdirSync(join(dir, 'has-link')), ['metrics.jsonl']);
+});
+
+test('flab train: a checkpoint folder under /sys (which refuses new entries even to root) is refused before the data is read, in words', { skip: !existsSync('/sys/kernel') }, () => {
+  for (const [path, said] of [
+    ['/sys/flab-no-such-folder', '/sys/flab-no-such-folder: it cannot be made: folders cannot be created in /sys'],
+    ['/sys/kernel', '/sys/kernel: files cannot be created in it'],
+  ]) {
+    const file = write('sys.flab.json', unreadable(path));
+    const text = readFileSync(file, 'utf8');
+    const r = flab(['train', file]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.stderr.startsWith(`${file}:${position(text, `"${path}"`)}: error: cannot write checkpoints into ${said} (`), r.stderr);
+    assert.match(r.stderr, /\((operation not permitted, EPERM|permission denied, EACCES|the file system is read-only, EROFS)\)\n$/);
+  }
+});
+
+test('flab train: more checkpoints than flab checkpoints reads (2,000) are refused before the first step, with both numbers and the cadence that fits', () => {
+  const e = { model: { hidden: [4] }, data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { learningRate: 0.1, steps: 9000, record: { every: 3 }, checkpoints: { every: 3, path: 'many' } } };
+  const file = write('many.flab.json', e);
+  const text = readFileSync(file, 'utf8');
+  const r = flab(['train', file, '--summary']);
+  assert.equal(r.code, 1, r.stderr);
+  // ⌈9000/3⌉ + 1 = 3,001; the least multiple of 3 with ⌈9000/k⌉ + 1 ≤ 2,000 is 6 (1,501).
+  assert.equal(
+    r.stderr,
+    `${file}:${position(text, '3,"path":"many"')}: error: training.checkpoints.every 3 writes 3,001 checkpoints over the run's 9,000 steps (at step 0, every 3 steps and at the last), more than the 2,000 a checkpoint experiment reads from one folder (flab checkpoints; docs/checkpoints.md, "Limits"): every 6 steps or more writes 1,501 checkpoints (a multiple of training.record.every, 3)\n`,
+  );
+  assert.equal(existsSync(join(dir, 'many')), false, 'nothing written, no folder made');
+  // At the advised cadence the run trains and writes what flab checkpoints reads.
+  writeFileSync(file, JSON.stringify({ ...e, training: { ...e.training, steps: 30, checkpoints: { every: 6, path: 'many' } } }));
+  assert.equal(flab(['train', file, '--summary']).code, 0);
+});
+
+test('flab train: checkpoints beyond 16 GiB in all are refused before the first step, with the bytes per checkpoint and the cadence that fits', () => {
+  // 784 → 3000 → 3000 → 10: 11,382,000 float32 weights, 45.5 MB a checkpoint; 401 of them are 17 GiB.
+  const e = { model: { hidden: [3000, 3000] }, data: { dataset: 'mnist', train: 100 }, training: { batchSize: 1, epochs: 4, record: { every: 1 }, checkpoints: { every: 1, path: 'big' } } };
+  const file = write('big.flab.json', e);
+  const text = readFileSync(file, 'utf8');
+  const r = flab(['train', file, '--summary']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${position(text, '1,"path":"big"')}: error: training\\.checkpoints\\.every 1 writes 401 checkpoints over the run's 400 steps \\(at step 0, every step and at the last\\), of 43\\.4 MiB each \\(the 784–3000–3000–10 network's weights in float32\\) and a metrics line: 17 GiB in all, more than the 16 GiB a run may write \\(docs/checkpoints\\.md, "Writing checkpoints"\\): every 2 steps or more writes 201 checkpoints\n$`,
+    ),
+  );
+  assert.equal(existsSync(join(dir, 'big')), false, 'nothing written');
+});
