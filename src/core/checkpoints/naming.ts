@@ -53,8 +53,8 @@ const TOKEN = new RegExp(`(?<![A-Za-z])(${STEP_WORDS}|epochs?)([-_=]?)(\\d+)(?!\
 const METRIC = /[A-Za-z][A-Za-z0-9_]*=(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?[A-Za-z]+)/g;
 /** A number with decimals or an exponent, with the letters it is written after (`acc0.91`, `lr1e-3`, `0.42`): a metric or a hyperparameter, never a step. */
 const DECIMAL = /[A-Za-z]*(?:\d+\.\d+(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+)/g;
-/** A version (`-v1`, PyTorch Lightning's suffix for a name saved twice): never a step. */
-const VERSION = /(?<=^|[-_.])v\d+(?=$|[-_.])/gi;
+/** A version (`-v1`, PyTorch Lightning's suffix for a name saved twice; `version_0`, its run folders): never a step. */
+const VERSION = /(?<=^|[-_.])(?:v|version[-_]?)\d+(?=$|[-_.])/gi;
 /** Hugging Face's shard suffix, `model-00001-of-00002`: shard 1 of 2, never a step. */
 const SHARD = /[-_](\d+)-of-(\d+)$/i;
 
@@ -81,7 +81,7 @@ export function shardOf(path: string): { index: number; total: number } | null {
  *   or nothing, then the digits (`epoch=2-step=300-v1` → 300, `step1000_acc0.91` → 1000);
  * - else an epoch token (`epoch=3`, `epoch_03`), the epoch standing for the step;
  * - else the integer the name ends in (`ckpt_000100` → 100).
- * Never a step: a version suffix (`-v1`), a metric `name=value` (`val_loss=0.25`, `acc=91`), a number
+ * Never a step: a version (`-v1`, `version_0`), a metric `name=value` (`val_loss=0.25`, `acc=91`), a number
  * with decimals or an exponent and the letters before it (`acc0.91`, `lr1e-3`), a shard suffix
  * (`-00001-of-00002`). Null when the name and the folder name none. Throws a message when the name
  * is ambiguous — two step tokens of different values, two epochs, or an epoch and a different

@@ -70,6 +70,8 @@ test('a step token wins over other numbers in the name: PyTorch Lightning, metri
   assert.deepEqual(at('ckpt_000100.safetensors'), { step: 100, kind: 'number', where: 'name', token: '000100' });
   assert.equal(stepFromPath('model.100.safetensors'), 100);
   assert.equal(stepFromPath('ckpt-v3.safetensors'), null); // a version alone says no step
+  assert.equal(stepFromPath('/lightning_logs/version_3/model.safetensors'), null); // nor a Lightning run folder
+  assert.equal(stepFromPath('/lightning_logs/version_3/ckpt_700.safetensors'), 700);
   assert.equal(stepFromPath('loss=0.25.safetensors'), null);
 });
 
