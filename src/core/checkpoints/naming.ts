@@ -55,8 +55,8 @@ const METRIC = /[A-Za-z][A-Za-z0-9_]*=(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]
 const DECIMAL = /[A-Za-z]*(?:\d+\.\d+(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+)/g;
 /** A version (`-v1`, PyTorch Lightning's suffix for a name saved twice; `version_0`, its run folders): never a step. */
 const VERSION = /(?<=^|[-_.])(?:v|version[-_]?)\d+(?=$|[-_.])/gi;
-/** Hugging Face's shard suffix, `model-00001-of-00002`: shard 1 of 2, never a step. */
-const SHARD = /[-_](\d+)-of-(\d+)$/i;
+/** Hugging Face's shard suffix, `model-00001-of-00002` (its `-{i:05d}-of-{n:05d}`): shard 1 of 2, never a step. `step_100-of-200` is no shard. */
+const SHARD = /-(\d{5,})-of-(\d{5,})$/i;
 
 /** The name of a file without its extension (`.safetensors`, or any extension that does not begin with a digit: `acc0.91` keeps its decimals). */
 function stem(name: string): string {

@@ -94,4 +94,8 @@ test('Hugging Face shards: the shard suffix is never a step, the folder gives it
   assert.equal(stepFromPath('/out/checkpoint-500/model-00001-of-00001.safetensors'), 500);
   assert.equal(stepFromPath('/ds/global_step500/model-00001-of-00002.safetensors'), 500); // DeepSpeed's folders
   assert.equal(stepFromPath('/out/final/model-00001-of-00002.safetensors'), null);
+  // Only Hugging Face's five-digit form is a shard: "step 100 of 200" is a step.
+  assert.equal(shardOf('/run/step_100-of-200.safetensors'), null);
+  assert.equal(stepFromPath('/run/step_100-of-200.safetensors'), 100);
+  assert.equal(stepFromPath('/run/step-100-of-200.safetensors'), 100);
 });
