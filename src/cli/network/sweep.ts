@@ -38,7 +38,7 @@ export async function runNetworkSweep(e: NetworkExperiment, loaded: LoadedExperi
 async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, progress: Progress, backend: TrainingOptions['backend']): Promise<TrainSweepResult> {
   const spec = e.sweep;
   if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "init.scale": [0.5, 1, 2] })', 'sweep');
-  checkWritableCheckpoints(e, loaded);
+  checkWritableCheckpoints(e, loaded, { sweep: true });
   const runs = spec.values.length;
   let index = 0;
   let spent = 0;

@@ -6,7 +6,7 @@
 import { countOf, formatCount } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
-import { checkpointFolderOf, NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
+import { checkpointFolderOf, NetworkRun, sweepCheckpointFolder, trainExperiment, TrainResult } from '../../core/runs/train';
 import type { NetworkExperiment } from '../../core/network/networkExperiment';
 import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
@@ -90,14 +90,20 @@ export function networkOf(loaded: LoadedExperiment, command: string) {
 /**
  * Refuses, at `training.checkpoints`, a run whose checkpoint folder (`training.checkpoints.path`, or
  * `runs/<file name>` beside the file) cannot be created or written (`checkpointFolderProblem`: a NUL
- * byte, a dangling link, /sys, a file on the way) — before the data is read and the first step taken,
- * not when the first checkpoint is due.
+ * byte, a dangling link, /sys, a file on the way), and with `sweep` each value's folder
+ * `<folder>/<key>=<value>` — before the data is read and the first step taken, not when the first
+ * checkpoint is due.
  */
-export function checkWritableCheckpoints(e: NetworkExperiment, loaded: LoadedExperiment): void {
+export function checkWritableCheckpoints(e: NetworkExperiment, loaded: LoadedExperiment, options: { sweep?: boolean } = {}): void {
   if (!e.checkpoints) return;
-  const folder = checkpointFolderOf(e, { baseDir: loaded.baseDir, fileName: loaded.fileName });
-  const problem = checkpointFolderProblem(folder);
-  if (problem) throw new ExperimentError(`cannot write checkpoints into ${folder}: ${problem}`, e.checkpoints.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
+  const where = { baseDir: loaded.baseDir, fileName: loaded.fileName };
+  // A sweep writes each value into a folder of its own: each is checked too, so that the second
+  // value's is not refused once the first has trained.
+  const folders = [checkpointFolderOf(e, where), ...(options.sweep && e.sweep ? e.sweep.values.map((v) => sweepCheckpointFolder(e, where, v)) : [])];
+  for (const folder of folders) {
+    const problem = checkpointFolderProblem(folder);
+    if (problem) throw new ExperimentError(`cannot write checkpoints into ${folder}: ${problem}`, e.checkpoints.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
+  }
 }
 
 /**

@@ -312,6 +312,11 @@ export function checkpointFolderOf(e: NetworkExperiment, options: Pick<NetworkRu
   return resolve(options.baseDir, e.checkpoints?.path ?? join('runs', stem));
 }
 
+/** The checkpoint folder of a sweep's value `v`: `<folder>/<key>=<value>` (`runs/wide/model.hidden_0_=512`). */
+export function sweepCheckpointFolder(e: NetworkExperiment, options: Pick<NetworkRunOptions, 'baseDir' | 'fileName'>, v: number): string {
+  return join(checkpointFolderOf(e, options), `${e.sweep!.path.replace(/[^\w.-]/g, '_')}=${v}`);
+}
+
 /** What `trainExperiment` and `trainSweep` take: where to read and write, and what to tell. */
 export interface TrainOptions extends NetworkRunOptions, Pick<RunOptions, 'onRecord' | 'onProgress'> {
   /** Called once a run is set up, before its first step: may throw to refuse it (the CLI checks the size of its output). */
@@ -349,7 +354,7 @@ export async function trainSweep(e: NetworkExperiment, options: TrainOptions & {
   for (const [i, v] of spec.values.entries()) {
     if (options.signal?.aborted) throw abortError();
     const variant = networkVariant(e, spec.path, v);
-    if (variant.checkpoints) variant.checkpoints = { ...variant.checkpoints, path: join(checkpointFolderOf(e, options), `${spec.path.replace(/[^\w.-]/g, '_')}=${v}`) };
+    if (variant.checkpoints) variant.checkpoints = { ...variant.checkpoints, path: sweepCheckpointFolder(e, options, v) };
     options.onRun?.(i, v);
     runs.push(await trainExperiment(variant, { ...options, dataCache }));
   }

@@ -118,3 +118,17 @@ test('flab train: checkpoints beyond 16 GiB in all are refused before the first 
   );
   assert.equal(existsSync(join(dir, 'big')), false, 'nothing written');
 });
+
+test('flab sweep: every value\'s checkpoint folder (<folder>/<key>=<value>) is checked before the data is read, not once the values before it have trained', () => {
+  write('sweep/ck/init.scale=2', 'not a folder');
+  const file = write('sweep/s.flab.json', { ...unreadable('ck'), sweep: { 'init.scale': [1, 2] } });
+  const text = readFileSync(file, 'utf8');
+  const r = flab(['sweep', file]);
+  assert.equal(r.code, 1, r.stderr);
+  const folder = join(dir, 'sweep/ck/init.scale=2');
+  assert.equal(r.stderr, `${file}:${position(text, '"ck"')}: error: cannot write checkpoints into ${folder}: ${folder} is a file, not a folder\n`);
+  assert.deepEqual(readdirSync(join(dir, 'sweep/ck')), ['init.scale=2'], 'the first value did not train');
+  // `flab train` trains such a file once, as written, into the folder itself: its values' folders are not its concern.
+  const t = flab(['train', file]);
+  assert.match(t.stderr, /no-such-data\.csv/);
+});
