@@ -136,12 +136,15 @@ export interface TrainSweepResult {
 }
 
 /**
- * A network experiment ready to train: data loaded, spec settled, a `Training` (θ₀ drawn), the
- * checkpoint folder prepared. `run` may be called again after a stop (Stop and Resume); `result`
+ * A network experiment ready to train: data loaded, spec settled, a `Training` (θ₀ drawn); the
+ * checkpoint folder is weighed and prepared by the first `run`. `run` may be called again after a stop (Stop and Resume); `result`
  * gives the records so far; `dispose` frees the tensors.
  */
 export class NetworkRun {
   private folder: CheckpointFolder | null = null;
+  /** The folder weighed and prepared, once, by the first `run` (`prepareFolder`). */
+  private prepared: Promise<void> | null = null;
+  private freeBytes: NetworkRunOptions['checkpointFreeBytes'];
   private written: Promise<string[]> | null = null;
   /** The bridge's exact flow, solved at the first result (undefined until then; null: not the bridge). */
   private flow: BridgeFlow | null | undefined;
@@ -175,22 +178,8 @@ export class NetworkRun {
     const writing = e.checkpoints && options.writeCheckpoints !== false;
     const folder = writing ? checkpointFolderOf(e, options) : null;
     const run = new NetworkRun(e, spec, data, training, folder);
-    if (folder) {
-      // Before the first step and before anything is deleted: more checkpoints than a checkpoint
-      // experiment reads, more bytes than a run may write or than the disk has free.
-      const plan = { totalSteps: training.totalSteps, every: e.checkpoints!.every, recordEvery: spec.training.record.every, sizes: training.sizes, bias: spec.model.bias };
-      const refused = await checkpointPlanProblem(folder, plan, { freeBytes: options.checkpointFreeBytes });
-      if (refused) {
-        training.dispose();
-        throw new ExperimentError(refused.message, refused.key === 'training.checkpoints.path' && e.checkpoints!.path === undefined ? 'training.checkpoints' : refused.key);
-      }
-      run.folder = new CheckpointFolder(folder, training.totalSteps);
-      try {
-        await run.folder.prepare();
-      } catch (err) {
-        throw new ExperimentError(`cannot write checkpoints into ${folder}: ${(err as Error).message}`, e.checkpoints!.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
-      }
-    }
+    if (folder) run.folder = new CheckpointFolder(folder, training.totalSteps);
+    run.freeBytes = options.checkpointFreeBytes;
     return run;
   }
 
@@ -203,7 +192,8 @@ export class NetworkRun {
    * Trains until the end, a stop (`shouldStop`, or the load's abort signal) or a divergence; records
    * stream through `onRecord`, and each checkpoint step's weights are queued for writing.
    */
-  run(options: RunOptions = {}): Promise<RunOutcome> {
+  async run(options: RunOptions = {}): Promise<RunOutcome> {
+    await this.prepareFolder();
     const every = this.experiment.checkpoints?.every;
     const T = this.training.totalSteps;
     return this.training.run({
@@ -213,6 +203,32 @@ export class NetworkRun {
         options.onRecord?.(r);
       },
     });
+  }
+
+  /**
+   * Once, before the first step: the checkpoints the run would write are weighed
+   * (`checkpointPlanProblem`: more than a checkpoint experiment reads, more bytes than a run may write
+   * or than the disk has free), then the folder is prepared (an earlier run's checkpoints deleted, its
+   * metrics.jsonl emptied). Rejects with an ExperimentError at the key concerned. Not when the run is
+   * loaded: a run refused after that (the command line's output check, `beforeRun`) had already
+   * deleted an earlier run's checkpoints and emptied its metrics.jsonl.
+   */
+  private prepareFolder(): Promise<void> {
+    return (this.prepared ??= this.prepareNow());
+  }
+
+  private async prepareNow(): Promise<void> {
+    const folder = this.folder;
+    if (!folder) return;
+    const c = this.experiment.checkpoints!;
+    const plan = { totalSteps: this.training.totalSteps, every: c.every, recordEvery: this.spec.training.record.every, sizes: this.training.sizes, bias: this.spec.model.bias };
+    const refused = await checkpointPlanProblem(folder.folder, plan, { freeBytes: this.freeBytes });
+    if (refused) throw new ExperimentError(refused.message, refused.key === 'training.checkpoints.path' && c.path === undefined ? 'training.checkpoints' : refused.key);
+    try {
+      await folder.prepare();
+    } catch (err) {
+      throw new ExperimentError(`cannot write checkpoints into ${folder.folder}: ${(err as Error).message}`, c.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
+    }
   }
 
   /** Waits for the checkpoints queued so far to be written; rejects with an ExperimentError at `training.checkpoints` when one cannot be. */

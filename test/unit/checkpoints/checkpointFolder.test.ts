@@ -89,7 +89,7 @@ test('the folder check: a new folder under one that takes folders is fine; an ex
   assert.equal(checkpointFolderProblem(join(root, 'plain', 'below')), `${join(root, 'plain')} is a file, not a folder`);
 });
 
-test('a run whose checkpoints the disk cannot hold is refused before its first step, nothing written (NetworkRun.load)', async () => {
+test('a run whose checkpoints the disk cannot hold is refused before its first step, nothing written (NetworkRun.run)', async () => {
   const parsed = parseAnyExperiment(JSON.stringify({ model: { hidden: [4] }, data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { learningRate: 0.1, steps: 8, record: { every: 2 }, checkpoints: { every: 2, path: 'full' } } }));
   const e = parsed.parsed!.experiment as NetworkExperiment;
   const base = join(root, 'load');

@@ -132,3 +132,19 @@ test('flab sweep: every value\'s checkpoint folder (<folder>/<key>=<value>) is c
   const t = flab(['train', file]);
   assert.match(t.stderr, /no-such-data\.csv/);
 });
+
+test('flab train refused for its output (after the data is read) leaves an earlier run\'s checkpoints and metrics.jsonl alone', () => {
+  const e = (steps: number, every: number) => ({ model: { hidden: [4] }, data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { learningRate: 0.5, steps, record: { every: 1 }, checkpoints: { every, path: 'keep' } } });
+  const file = write('keep.flab.json', e(4, 2));
+  assert.equal(flab(['train', file, '--summary']).code, 0);
+  const metrics = readFileSync(join(dir, 'keep', 'metrics.jsonl'), 'utf8');
+  assert.equal(metrics.trim().split('\n').length, 3);
+  // 10⁶ records of CSV pass the output limit: refused once the data gives the steps — the folder was
+  // prepared before that check (step-000000… deleted, metrics.jsonl emptied).
+  writeFileSync(file, JSON.stringify(e(999_999, 999)));
+  const r = flab(['train', file, '--csv']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /over the output limit of 256 MiB/);
+  assert.deepEqual(readdirSync(join(dir, 'keep')).sort(), ['metrics.jsonl', 'step-000000.safetensors', 'step-000002.safetensors', 'step-000004.safetensors']);
+  assert.equal(readFileSync(join(dir, 'keep', 'metrics.jsonl'), 'utf8'), metrics);
+});
