@@ -17,6 +17,7 @@ import { DataError, reportedMessage } from '../core/network/data/dataError';
 import { LoadedDataCache } from '../core/network/data/loadedDataCache';
 import { NetworkExperiment, networkVariant, sweepValuePlans } from '../core/network/networkExperiment';
 import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/train';
+import { deadRemedy, notTrainedNote } from '../core/runs/notes';
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { checkpointFolderOf, NetworkRun, TrainResult } from '../core/runs/train';
@@ -219,7 +220,10 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
   const s = r.summary;
   const extra = [...notices];
   if (kept) extra.push(`The charts draw ${formatCount(kept.length)} of the ${formatCount(r.step.length)} records: in each stretch its first and those of its highest and lowest train loss, the last, and every measurement of ζ and the kernel made at some records only. Export Data writes every record.`);
-  if (s.divergedAt === 0) extra.push(`${INITIAL_LOSS_NOT_FINITE.charAt(0).toUpperCase()}${INITIAL_LOSS_NOT_FINITE.slice(1)}.`);
+  const sentence = (t: string): string => `${t.charAt(0).toUpperCase()}${t.slice(1)}.`;
+  // In the file's own keys (src/core/runs/notes.ts): never a key it does not have.
+  if (s.divergedAt === 0) extra.push(sentence(run ? notTrainedNote(run.experiment, r.data.classes === null) : INITIAL_LOSS_NOT_FINITE));
+  else if (s.scores?.deadAtStart && run) extra.push(sentence(deadRemedy(run.experiment, s.scores.deadAtStart)));
   else if (s.divergedAt !== null) extra.push(`The loss stopped being finite at step ${s.divergedAt}: the run stopped there; the curves end at its last record.`);
   return {
     status,

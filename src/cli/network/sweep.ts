@@ -25,7 +25,7 @@ import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printab
 /** The sweep of network experiment `e` (the file `loaded`), printed in `format`; `backend` as --backend gives it. */
 export async function runNetworkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, context: CommandContext, backend: string | undefined): Promise<CliOutput> {
   const result = await networkSweep(e, loaded, format, context.progress, backendOf(backend));
-  const notes = result.runs.map((r, i) => divergedNote(loaded.source.file, r, `sweep value ${i}, ${result.path} = ${formatNumber(result.values[i])}`)).join('');
+  const notes = result.runs.map((r, i) => divergedNote(loaded.source.file, r, `sweep value ${i}, ${result.path} = ${formatNumber(result.values[i])}`, e)).join('');
   return { ...printed(networkSweepOutput(result, format)), stderr: notes };
 }
 

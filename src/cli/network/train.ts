@@ -10,6 +10,7 @@ import { checkpointFolderOf, NetworkRun, sweepCheckpointFolder, trainExperiment,
 import type { NetworkExperiment } from '../../core/network/networkExperiment';
 import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
+import { deadRemedy, notTrainedNote, smallerRateOrInit } from '../../core/runs/notes';
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/network/spec';
 import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
 import { MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
@@ -37,7 +38,7 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
   }).catch((err: unknown) => {
     throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;
   });
-  return { ...printed(formatTrainResult(result, format)), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result) };
+  return { ...printed(formatTrainResult(result, format)), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result, undefined, e) };
 }
 
 /** A note that `flab train` trained a file with a sweep as written, once (it said nothing: the sweep looked ignored). */
@@ -53,13 +54,18 @@ export function sweepNote(file: string, e: NetworkExperiment): string {
  * are what is printed, or why there is no label — or, for a label whose kernel test is the distance
  * because float32 cannot hold the kernel, that reason. `run` names a sweep's run. Empty otherwise.
  */
-export function divergedNote(file: string, r: TrainResult, run?: string): string {
+export function divergedNote(file: string, r: TrainResult, run?: string, e?: NetworkExperiment): string {
+  const s = r.summary.scores;
+  // A dead ReLU network (a hidden layer inactive on every sample at θ₀): the layer, its units, and what
+  // in this file trains it — it was blamed on "a tiny init.scale", a key such a file may not have.
+  if (s?.deadAtStart) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e ? `; ${deadRemedy(e, s.deadAtStart)}` : ''}\n`;
   // A run whose weights never moved has no label either: the reason, which only the panel showed.
   // Nor has one that collapsed (its tangent features all 0 at the end, every ReLU dead), or whose
-  // loss blew up while staying finite: why.
+  // loss blew up while staying finite: why, and the keys of this file that train it.
   // (A run that diverged blew up too, and its own note says where.)
-  if (r.summary.scores?.frozen || r.summary.scores?.collapsed || (r.summary.scores?.lossBlewUp && r.summary.status !== 'diverged')) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).regime}\n`;
-  if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${INITIAL_LOSS_NOT_FINITE}\n`;
+  if (s?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}\n`;
+  if (s?.collapsed || (s?.lossBlewUp && r.summary.status !== 'diverged')) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e ? ` (${smallerRateOrInit(e)})` : ''}\n`;
+  if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${e ? notTrainedNote(e, r.data.classes === null) : INITIAL_LOSS_NOT_FINITE}\n`;
   // Zero steps (training.epochs or steps 0) is a measurement of θ₀ alone: allowed, but said, as it has no label.
   if (r.summary.status === 'finished' && r.summary.totalSteps === 0) return `${file}: note: ${run ? `${run}: ` : ''}no label: the run has 0 steps (training.epochs or training.steps is 0), so its one record measures θ₀ alone\n`;
   // A kernel float32 cannot hold: the label's kernel test is the distance, which only --summary showed.

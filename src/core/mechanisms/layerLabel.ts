@@ -15,6 +15,7 @@
 import { lastMeasured } from './series';
 import { classifyCode, ClassifyThresholds, DEFAULT_THRESHOLDS, labelName, MechanismScores } from './classify';
 import { formatAgainst, formatExact, formatScore } from './explain';
+import type { DeadUnits } from '../network/deadUnits';
 
 /** The columns the scores are read from: one entry per record (or checkpoint), the first the reference. */
 export interface LayerColumns {
@@ -35,6 +36,12 @@ export interface LayerColumns {
    * loss of 0.018 at θ₀ against 2.3 later read as a blow-up while nothing had moved).
    */
   comparableLoss?: { of: 'test' | 'training'; values: readonly (number | null)[] };
+  /**
+   * A ReLU network's dead units at θ₀ on the training set (deadUnits.ts, `deadUnitsAt`), when some
+   * hidden layer has every unit dead (`deadLayer` set); null when none has, or the activation is not
+   * relu; absent for checkpoints (which carry no data).
+   */
+  deadAtStart?: DeadUnits | null;
   /** ‖θ − θ₀‖/‖θ₀‖. */
   distance: readonly number[];
   /** ‖W_l‖_F per layer. */
@@ -100,6 +107,14 @@ export interface LayerScores {
    * minibatch run without a test set, checkpoints); else which loss and its two values.
    */
   lossBlewUp: { of: 'test' | 'training'; first: number; last: number } | null;
+  /**
+   * A dead ReLU network (LayerColumns, `deadAtStart`): at θ₀ every unit of a hidden layer is inactive
+   * on every training sample, so its outputs do not depend on the input and no weight up to that layer
+   * ever gets a gradient — nothing the label could name was learnt. No label, as for `frozen` (which
+   * such a network without biases also is), and the explanation names the layer and its units. Absent
+   * for checkpoints; null when no hidden layer is dead.
+   */
+  deadAtStart?: DeadUnits | null;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -181,6 +196,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     frozen: c.trained === true && n > 1 && c.distance.every((d) => d === 0),
     collapsed: c.collapsed === true,
     lossBlewUp: lossBlewUp(c.comparableLoss, last),
+    ...(c.deadAtStart !== undefined ? { deadAtStart: c.deadAtStart } : {}),
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
     disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
@@ -231,9 +247,21 @@ function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismSc
  * weights are not finite at either end (`weightsNotFinite`).
  */
 export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
-  if (records < 2 || s.weightsNotFinite || s.frozen || s.collapsed || s.lossBlewUp) return null;
+  if (records < 2 || s.weightsNotFinite || s.deadAtStart || s.frozen || s.collapsed || s.lossBlewUp) return null;
   const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
+}
+
+/**
+ * Why a dead ReLU network has no label (LayerScores, `deadAtStart`): which hidden layer is dead, how
+ * many of its units, on how many training samples, and what follows — in the scores' terms only; the
+ * keys to change depend on the file and are said by its run (src/core/runs/train.ts, `deadRemedy`).
+ */
+export function deadRegime(d: DeadUnits): string {
+  const l = d.layers[d.deadLayer! - 1];
+  const others = d.layers.filter((x) => x.layer !== l.layer && x.dead > 0).map((x) => `${x.dead} of ${x.units} in hidden layer ${x.layer}`);
+  const samples = d.of === 1 ? 'the one training sample' : `every one of the ${d.of} training samples`;
+  return `no label: the network is dead from the start — at θ₀ all ${l.units} ReLU unit${l.units === 1 ? '' : 's'} of hidden layer ${l.layer} (the output of fc${l.layer}.weight) ${l.units === 1 ? 'is' : 'are'} inactive (pre-activation ≤ 0) on ${samples}${others.length ? ` (dead as well: ${others.join(', ')})` : ''}, so no gradient ever reaches ${l.layer === 1 ? 'fc1.weight or fc2.weight' : `fc1.weight … fc${l.layer + 1}.weight`} and the outputs do not depend on the input: the weights learnt no feature, and a mechanism read from them would be read from a dead network`;
 }
 
 /** Why a training run's kernel test is the distance until its second kernel measurement (`kernelPending`). */
@@ -279,12 +307,14 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
         ? 'no label yet: one record, nothing has changed'
         : s.weightsNotFinite
           ? 'no label: the weights are not finite (NaN or ±∞) at the first or the last record'
+          : s.deadAtStart
+            ? deadRegime(s.deadAtStart)
           : s.frozen
-            ? 'no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny init.scale or outputScale, or a loss already at a stationary point)'
+            ? 'no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny initialisation or output scale, dead ReLU units, or a loss already at a stationary point)'
             : s.collapsed
-              ? 'no label: the network collapsed — at the end its outputs on the probe batch no longer depend on any weight (every tangent feature is 0: every ReLU inactive, say, after a blow-up), so the kernel changed by 1 and ζ moved with a dead network; a smaller learning rate or init.scale trains it'
+              ? 'no label: the network collapsed — at the end its outputs on the probe batch no longer depend on any weight (every tangent feature is 0: every ReLU inactive, say, after a blow-up), so the kernel changed by 1 and ζ moved with a dead network; a smaller learning rate or initialisation trains it'
               : s.lossBlewUp
-                ? `no label: the ${s.lossBlewUp.of} loss blew up — from ${formatScore(s.lossBlewUp.first)} at the first record to ${formatScore(s.lossBlewUp.last)} at the last, more than ${LOSS_BLOWUP} times, though it stayed finite — so the kernel, ζ and the norms moved with a blow-up, not with learning; a smaller learning rate or init.scale trains it`
+                ? `no label: the ${s.lossBlewUp.of} loss blew up — from ${formatScore(s.lossBlewUp.first)} at the first record to ${formatScore(s.lossBlewUp.last)} at the last, more than ${LOSS_BLOWUP} times, though it stayed finite — so the kernel, ζ and the norms moved with a blow-up, not with learning; a smaller learning rate or initialisation trains it`
                 : 'no label';
     return { label: null, regime, criteria: [], reasons: [] };
   }

@@ -27,6 +27,7 @@ import { OnnxMeasures } from './onnx/onnxMeasures';
 import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
 import type { StepGraphSpec } from './onnx/stepGraph';
 import { BackendError, TrainingSetupError } from './trainErrors';
+import { DeadUnits, deadUnitsAt } from './deadUnits';
 import { ONNX_KERNEL_SETUP_WORK, ONNX_PARAMETER_WORK, ONNX_PRODUCT_SHARE, ONNX_RUN_WORK, onnxStepWork, OP_WORK, WASM_WORK } from './workModel';
 
 /** The data of a run: the training set and, optionally, a test set of the same shape. */
@@ -235,6 +236,8 @@ export class Training {
   private readonly timing: TrainingTiming = { steps: 0, evaluation: 0, layerMetrics: 0, kernel: 0 };
   /** The last kernel measurement found every tangent feature 0 (KernelMeasure.featuresVanished): the label's `collapsed`. */
   private featuresVanished = false;
+  /** `deadAtStart`, once scanned. */
+  private deadScan: DeadUnits | null | undefined;
   /** Gathered inputs of a minibatch chunk (reused). */
   private readonly scratch: Float32Array;
 
@@ -361,7 +364,7 @@ export class Training {
     // The loss whose ends the blow-up test compares: the test set's when there is one, else the training
     // set's for a full-batch run — a minibatch run's first record is one batch, not comparable.
     const comparableLoss = this.data.test ? { of: 'test' as const, values: columns.testLoss } : this.full ? { of: 'training' as const, values: columns.trainLoss } : undefined;
-    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished });
+    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadAtStart() : null });
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -386,6 +389,18 @@ export class Training {
       backend: this.engine,
     };
     return { ...columns, summary };
+  }
+
+  /**
+   * The dead ReLU units at θ₀ on the training set when a hidden layer has every unit dead
+   * (deadUnits.ts: the network cannot learn; LayerScores, `deadAtStart`), else null; scanned once.
+   */
+  deadAtStart(): DeadUnits | null {
+    if (this.deadScan === undefined) {
+      const d = deadUnitsAt(this.spec.model.activation, this.initial, this.data.train.x, this.data.train.count);
+      this.deadScan = d && d.deadLayer !== null ? d : null;
+    }
+    return this.deadScan;
   }
 
   /** The current weights W_1 … W_L as rows (outputs × inputs), float32 copies (θ₀ before the first run). */

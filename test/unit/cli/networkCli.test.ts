@@ -109,12 +109,12 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   // still names the step whose loss was not finite.
   assert.deepEqual([JSON.parse(z.stdout).status, JSON.parse(z.stdout).divergedAt, JSON.parse(z.stdout).records], ['notTrained', 0, 0]);
   assert.equal(JSON.parse(flab('train', at0, '--json').stdout).summary.status, 'notTrained');
-  assert.equal(z.stderr, `${at0}: note: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)\n`);
+  assert.equal(z.stderr, `${at0}: note: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — give a smaller init.scale, model.outputScale below 1 (add "outputScale" to model: the default is 1), or inputs normalised (add "normalize": "standardize" or "scale01" to data)\n`);
   // A run whose weights never moved (σ = 10⁻³⁰: the float32 passes underflow) says why it has no label.
   const frozen = write('frozen.flab.json', { ...tiny, model: { hidden: [8, 8, 8] }, init: { scale: 1e-30 }, training: { learningRate: 1000, steps: 6, record: { every: 2 } } });
   const f = flab('train', frozen, '--summary');
   assert.equal(JSON.parse(f.stdout).label, null);
-  assert.equal(f.stderr, `${frozen}: note: no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny init.scale or outputScale, or a loss already at a stationary point)\n`);
+  assert.equal(f.stderr, `${frozen}: note: no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny initialisation or output scale, dead ReLU units, or a loss already at a stationary point)\n`);
   // Zero steps: θ₀ measured, no label, and a note says why.
   for (const length of [{ epochs: 0 }, { steps: 0 }]) {
     const none = write('zero-steps.flab.json', { ...tiny, training: { learningRate: 0.5, ...length } });
@@ -134,7 +134,7 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   assert.equal(g.code, 0, g.stderr);
   assert.deepEqual(JSON.parse(g.stdout).summaries.map((x: { status: string }) => x.status), ['finished', 'notTrained']);
   assert.ok(JSON.parse(g.stdout).summaries.every((x: { data: string }) => /training samples?/.test(x.data)), 'each value\'s data line');
-  assert.equal(g.stderr, `${sigma}: note: sweep value 1, init.scale = 1e30: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — make init.scale or model.outputScale smaller, or the inputs and targets (normalise the data)\n`);
+  assert.equal(g.stderr, `${sigma}: note: sweep value 1, init.scale = 1e30: the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — give a smaller init.scale, model.outputScale below 1 (add "outputScale" to model: the default is 1), or inputs normalised (add "normalize": "standardize" or "scale01" to data)\n`);
   // Its CSV has the value too: one row of empty fields (until 2026-12 the value was missing from the file).
   const lines = flab('sweep', sigma, '--csv').stdout.trimEnd().split('\n');
   const fields = lines[0].split(',').length;
@@ -531,9 +531,12 @@ test('flab train from explicit all-zero weights, its kernel not measured (2,049 
     const summary = JSON.parse(r.stdout);
     assert.ok(summary.scores.kernelOmitted, 'the kernel is not measured: the distance stands for it');
     assert.equal(summary.scores.startsAtZero, true);
+    assert.equal(summary.scores.deadAtStart?.deadLayer, 1);
     labels.push(summary.label);
   }
-  assert.deepEqual(labels, ['rescaling', 'rescaling']);
+  // Zero ReLU weights are a dead network (every pre-activation 0, φ′(0) = 0: only the output bias moves),
+  // labelled neither kernel nor rescaling whatever the targets' units (docs/networks.md, "Labels").
+  assert.deepEqual(labels, [null, null]);
 });
 
 test('a file read from standard input writes its checkpoints into runs/experiment, not runs/-', () => {

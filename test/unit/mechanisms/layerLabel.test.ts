@@ -215,7 +215,7 @@ test('a comparable loss that rose more than tenfold, still finite, gives no labe
   assert.deepEqual(blown.lossBlewUp, { of: 'test', first: 2.3, last: 1.4e6 });
   assert.equal(layerLabel(blown, 3), null);
   const e = explainLayerLabel(blown, 3);
-  assert.equal(e.regime, 'no label: the test loss blew up — from 2.3 at the first record to 1.4e6 at the last, more than 10 times, though it stayed finite — so the kernel, ζ and the norms moved with a blow-up, not with learning; a smaller learning rate or init.scale trains it');
+  assert.equal(e.regime, 'no label: the test loss blew up — from 2.3 at the first record to 1.4e6 at the last, more than 10 times, though it stayed finite — so the kernel, ζ and the norms moved with a blow-up, not with learning; a smaller learning rate or initialisation trains it');
   assert.match(explainLayerLabel(layerScores(withLoss([1, 2, 50], 'training'))!, 3).regime, /^no label: the training loss blew up — from 1 at the first record to 50 at the last/);
   // Up to ten times the first loss is labelled (noise of a run that barely moved, a slow start); a catapult's spike in the middle is.
   for (const loss of [[2.3, 5, 23], [2.3, 2.2, 2.31], [2.3, 5e4, 0.4], [0, 1, 5], [2.3, 1, NaN], [null, 1, 50]]) {
