@@ -15,7 +15,28 @@
 import { lastMeasured } from './series';
 import { classifyCode, ClassifyThresholds, DEFAULT_THRESHOLDS, labelName, MechanismScores } from './classify';
 import { formatAgainst, formatExact, formatScore } from './explain';
-import type { DeadUnits } from '../network/deadUnits';
+
+/** One hidden layer's dead units. */
+export interface DeadLayer {
+  /** 1-based index of the hidden layer (h_l), the output of W_l. */
+  layer: number;
+  /** Units whose pre-activation is ≤ 0 on every sample scanned. */
+  dead: number;
+  /** The layer's width n_l. */
+  units: number;
+}
+
+/** The dead units of a ReLU network at θ₀ on its training set (network/deadUnits.ts, `deadUnitsAt`). */
+export interface DeadUnits {
+  /** Per hidden layer, input side first. */
+  layers: DeadLayer[];
+  /** The training samples scanned: all of them, or the first that fit the scan's bound (network/deadUnits.ts). */
+  samples: number;
+  /** The training samples there are. */
+  of: number;
+  /** The first hidden layer (1-based) whose every unit is dead on every sample scanned; null when none is. */
+  deadLayer: number | null;
+}
 
 /** The columns the scores are read from: one entry per record (or checkpoint), the first the reference. */
 export interface LayerColumns {

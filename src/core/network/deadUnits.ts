@@ -8,31 +8,12 @@
  */
 import type { WeightMatrix } from './layerMetrics';
 import type { NetworkActivation } from './spec';
+import type { DeadUnits } from '../mechanisms/layerLabel';
+
+export type { DeadLayer, DeadUnits } from '../mechanisms/layerLabel';
 
 /** Multiply-adds the scan may spend (about 0.5 s of plain JavaScript); beyond it, the first samples that fit. */
 export const DEAD_SCAN_WORK = 5e8;
-
-/** One hidden layer's dead units. */
-export interface DeadLayer {
-  /** 1-based index of the hidden layer (h_l), the output of W_l. */
-  layer: number;
-  /** Units whose pre-activation is ≤ 0 on every sample scanned. */
-  dead: number;
-  /** The layer's width n_l. */
-  units: number;
-}
-
-/** The dead units of a ReLU network at θ₀ on its training set (`deadUnitsAt`). */
-export interface DeadUnits {
-  /** Per hidden layer, input side first. */
-  layers: DeadLayer[];
-  /** The training samples scanned: all of them, or the first that fit DEAD_SCAN_WORK. */
-  samples: number;
-  /** The training samples there are. */
-  of: number;
-  /** The first hidden layer (1-based) whose every unit is dead on every sample scanned; null when none is. */
-  deadLayer: number | null;
-}
 
 /**
  * The dead hidden units of a network with weights `weights` (W_1 … W_L as rows, outputs × inputs;
