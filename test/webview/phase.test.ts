@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { cellStyle, LABEL_COLOURS, LINE_INK, OUTCOME_COLOURS, REFUSED_FILL, REFUSED_HATCH, REFUSED_NAME, SHADE_LEVELS, shareText } from '../../src/core/analysis/phase/phaseStyle';
+import { cellStyle, DEAD_NOTE, LABEL_COLOURS, LINE_INK, OUTCOME_COLOURS, REFUSED_FILL, REFUSED_HATCH, REFUSED_NAME, SHADE_LEVELS, shareText } from '../../src/core/analysis/phase/phaseStyle';
 import type { Diagram, PhaseAxisSpec, ToPhase as ToPhaseWebview } from '../../src/protocol/phase';
 import { runPhase } from '../../src/workers/phaseRun';
 import { axisFraction, cellCentre, hexRgb, MARGIN } from '../../webview/phase/heatmap';
@@ -359,6 +359,36 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     assert.doesNotMatch(tip, /diverged/);
     assert.match(tip, /max \|K\/K\(0\) − 1\|\s+\d/, 'its kernel change');
     await page.screenshot({ path: join(SCREENSHOTS, 'phase-descent-unsettled.png'), fullPage: true });
+  });
+
+  it('dead cells (a ReLU network every unit of which is inactive on every sample): flat dark grey, in the legend before diverged with why they have no label, and the hover says so', async () => {
+    const page = await open();
+    // examples/zeta-relu.flab.json for 300 steps: at large γ and η_W a step sends every w_i·x below 0.
+    const relu = { model: { width: 32, outputScale: 1, activation: 'relu' }, data: { x: [1], y: 1 }, init: { scaleU: 0.05, scaleW: 0.05, seed: 2 }, learningRates: { u: 0.05, W: 0.05 }, time: { end: 300, points: 31 } };
+    const d = await showDiagram(page, 'descent', 24, async (version, size) => {
+      const o = await runPhase(JSON.stringify(relu), DX, DY, size, { fileName: 'a.flab.json', method: 'descent' });
+      if (o.kind !== 'result') throw new Error(`fixture did not compute: ${JSON.stringify(o)}`);
+      return { ...o.diagram, version };
+    });
+    const outcomes = [...Buffer.from(d.outcomes!, 'base64')];
+    const labels = Buffer.from(d.labels, 'base64');
+    const deadCode = d.outcomeNames.indexOf('dead');
+    assert.ok(deadCode >= 0 && outcomes.includes(deadCode), 'the fixture has dead cells');
+    assert.ok(outcomes.every((o, k) => (o === deadCode) === (labels[k] === 255)), 'a dead cell, and only it here, has no label');
+    const legend = await page.locator('.legend-outcome').evaluateAll((els) => els.map((e) => ({ outcome: (e as HTMLElement).dataset.outcome, ramp: e.querySelector(':scope > .legend-ramp') !== null, note: e.querySelector(':scope > .legend-note')?.textContent ?? null, swatch: getComputedStyle(e.querySelector(':scope > .swatch')!).backgroundColor, within: e.querySelectorAll('.legend-sub').length })));
+    assert.deepEqual(legend.map((l) => l.outcome), ['converged', 'catapult', 'dead'], 'from the most settled to the least');
+    const dead = legend[2];
+    assert.deepEqual([dead.ramp, dead.note, dead.within, dead.swatch], [false, DEAD_NOTE, 0, `rgb(${hexRgb(OUTCOME_COLOURS[deadCode]).join(', ')})`]);
+    assert.ok((await pixelsOf(page, hexRgb(OUTCOME_COLOURS[deadCode]))) > 0, 'dead cells drawn flat in their grey');
+    const k = outcomes.indexOf(deadCode);
+    await hoverCell(page, d, Math.floor(k / 24), k % 24);
+    await page.locator('.tooltip').waitFor({ state: 'visible' });
+    const tip = await page.locator('.tooltip').innerText();
+    assert.match(tip, /gradient descent\s+dead — at step 300 every ReLU unit inactive on every sample: no gradient, no label/);
+    assert.match(tip, /label\s+— \(none: dead\)/);
+    assert.doesNotMatch(tip, /diverged/);
+    assert.match(tip, /max \|K\/K\(0\) − 1\|\s+—/, 'no scores');
+    await page.screenshot({ path: join(SCREENSHOTS, 'phase-descent-dead.png'), fullPage: true });
   });
 
   it('the Flow / Descent switch asks the host for the other method, and follows what the host shows', async () => {

@@ -12,7 +12,7 @@ import type { ErrorInfo } from '../../src/protocol/common';
 import { diagramCellsError, type Diagram, type FromPhase, type PhaseMethod, type PreviewedCell, type RasteriseRequest, type SavedPreview, type ToPhase } from '../../src/protocol/phase';
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
-import { axisTitle, inOutcomeOrder, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, outcomeShaded, REFUSED_NAME, refusedCssBackground, refusedNote, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
+import { axisTitle, DEAD_NOTE, inOutcomeOrder, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, outcomeShaded, REFUSED_NAME, refusedCssBackground, refusedNote, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
 import { formatCount } from '../../src/core/experiment/diagnostic';
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { el } from '../shared/dom';
@@ -28,9 +28,11 @@ const post = (m: FromPhase): void => host.post(m);
 /**
  * A descent cell's outcome in the hover (docs/phase-diagram.md, "Gradient descent"): "catapult, then
  * alignment"; an unsettled run has not finished what it does within the budget, so its label is the
- * one so far: "unsettled — the loss still above its start at step 200; so far alignment".
+ * one so far: "unsettled — the loss still above its start at step 200; so far alignment"; a dead ReLU
+ * network has none: "dead — at step 200 every ReLU unit inactive on every sample: no gradient, no label".
  */
 function outcomeText(outcome: string, label: string | null, budget: number | null): string {
+  if (outcome === 'dead') return `dead — at ${budget === null ? 'the end of the budget' : `step ${formatCount(budget)}`} ${DEAD_NOTE}`;
   if (outcome === 'unsettled') return `unsettled — the loss still above its start at ${budget === null ? 'the end of the budget' : `step ${formatCount(budget)}`}${label === null ? '' : `; so far ${label}`}`;
   return label === null ? outcome : `${outcome}, then ${label}`;
 }
@@ -320,7 +322,7 @@ class PhasePanel {
     if (outcomes) {
       parts.push(el('p', 'legend-heading', 'Outcome of gradient descent'));
       const list = el('ul', 'legend-labels');
-      // From the most settled outcome to the least: converged, catapult, unsettled, diverged.
+      // From the most settled outcome to the least: converged, catapult, unsettled, dead, diverged.
       for (const [code, n] of inOutcomeOrder(count((k) => (this.refused[k] ? -1 : outcomes[k])))) {
         const name = d.outcomeNames[code] ?? String(code);
         const item = el('li', 'legend-outcome');
@@ -328,8 +330,10 @@ class PhasePanel {
         const swatch = el('span', 'swatch');
         swatch.style.backgroundColor = blend(OUTCOME_COLOURS[code], 1);
         item.append(swatch, el('span', 'legend-name', name), el('span', 'legend-share', shareText(n, total)));
-        // Every outcome with scores is shaded (converged, catapult, unsettled); diverged is flat.
+        // Every outcome with scores is shaded (converged, catapult, unsettled); diverged and dead are flat.
         if (outcomeShaded(code)) item.append(ramp(OUTCOME_COLOURS[code]));
+        // A dead network has no label: why, where the labels within would be.
+        if (name === 'dead') item.append(el('span', 'legend-note', DEAD_NOTE));
         // The mechanisms within this outcome, largest share first.
         const within = [...count((k) => (outcomes[k] === code && !this.refused[k] && this.labels[k] !== NO_LABEL ? this.labels[k] : -1))].sort((a, b) => b[1] - a[1]);
         if (within.length > 0) {
@@ -419,8 +423,8 @@ class PhasePanel {
       return;
     }
     const code = this.labels[k];
-    const label = code === NO_LABEL ? '— (none: diverged)' : (d.labelNames[code] ?? '?');
     const outcome = this.outcomes ? (d.outcomeNames[this.outcomes[k]] ?? '?') : null;
+    const label = code === NO_LABEL ? `— (none: ${outcome === 'dead' ? 'dead' : 'diverged'})` : (d.labelNames[code] ?? '?');
     const lines = [
       line(axisTitle(d.x.path), fmtValue(d.x.values[col]), { tip: 'x' }),
       line(axisTitle(d.y.path), fmtValue(d.y.values[row]), { tip: 'y' }),

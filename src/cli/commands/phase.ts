@@ -30,12 +30,13 @@ export const phaseCommand: Command = {
   name: 'phase',
   summary: 'mechanism label and scores over a grid of two hyperparameters (exact flow, t → ∞; or gradient descent with --descent); log axes unless --linear',
   help: `KEY is a JSON path (init.scaleU, data.x[0]) or a unique key (outputScale). --json prints method, x and y
-({key, path, values, current}), label (rows by y, columns by x; null where a descent run diverged: blew up),
+({key, path, values, current}), label (rows by y, columns by x; null where a descent run diverged: blew up, or is dead),
 refused (true where the cell's run would print a number beyond 64 bits, as flab solve or simulate of
 it would refuse it: no label, scores or outcome), scores (null where undefined) and thresholds; the
-flow also scoredOver ("infinity", or "end" with classify.at) and budget; --descent also budget (steps), outcome (converged, catapult, unsettled or
-diverged per cell: unsettled = the loss rose and is still above its start at the end of the budget, finite,
-where diverged is a blow-up) and lines (the critical rates ηK₀ = 2 and 4 of the linear network, as segments [x1, y1, x2, y2]).
+flow also scoredOver ("infinity", or "end" with classify.at) and budget; --descent also budget (steps), outcome (converged, catapult, unsettled,
+dead or diverged per cell: unsettled = the loss rose and is still above its start at the end of the budget, finite,
+where diverged is a blow-up; dead = a ReLU network every unit of which is inactive on every sample at the end:
+no gradient, no label, no scores) and lines (the critical rates ηK₀ = 2 and 4 of the linear network, as segments [x1, y1, x2, y2]).
 With --descent each cell runs gradient descent for time.end steps (without time.end, the file's default
 number of steps, the same for every cell), at most ${formatCount(MAX_DIAGRAM_STEPS)} steps in all. The grid has at most
 ${formatCount(MAX_PHASE_CELLS)} cells: with --svg at most ${formatCount(MAX_FIGURE_SIDE)} a side (the figure's plot is ${PLOT_W} × ${PLOT_H} pixels), in

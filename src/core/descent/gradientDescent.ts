@@ -31,6 +31,12 @@ export interface DescentOptions {
    * that step, like a diverged one, but `summary.diverged` stays null unless it diverged.
    */
   observe?: (step: number, loss: number) => boolean;
+  /**
+   * The plain loop (nonlinear activations, `reference`): sees its last state (u, W as rows, d × D) and
+   * the samples' inputs (row-major, samples × D) once the run ends — a phase diagram's cell tells a dead
+   * ReLU network by them. Not called by the recursion.
+   */
+  end?: (u: Float64Array, W: Float64Array, X: Float64Array) => void;
 }
 
 /** One run of gradient descent before its summary: columns, divergence and catapult. */
@@ -87,7 +93,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     if (byRecursion && exact) recursionDescent(exact, [0, upTo], rho, observe);
     else plainDescent(e, samples, sample, [0, upTo], rho, observe);
   };
-  const { out, diverged, catapult, logged, escaped, initial, minima } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
+  const { out, diverged, catapult, logged, escaped, initial, minima } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe, options.end);
   const m = out.t.length;
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
@@ -329,7 +335,7 @@ class LogScores {
 }
 
 /** The plain loop over (u, W) on the samples themselves, any activation; O(samples·d·D) per step. */
-function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample, steps: number[], rho: number, observe?: DescentOptions['observe']): Descent {
+function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample, steps: number[], rho: number, observe?: DescentOptions['observe'], end?: DescentOptions['end']): Descent {
   const d = e.model.width;
   const D = inputDimension(e);
   const lastStep = steps[steps.length - 1];
@@ -495,6 +501,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     previousLoss = loss;
   }
   reported.finish(out, theta0, rho);
+  end?.(u, W, X);
   return { out, diverged, catapult: reported.watch.catapult, initial: initial!, minima, ...(escaped ? { escaped } : {}) };
 }
 

@@ -76,17 +76,21 @@ export class CatapultWatch {
  * not finite), 3 unsettled (it rose above its start and is still above it at the end of the budget,
  * finite and below DIVERGENCE_FACTOR × its start: a catapult still on its way when the budget ran
  * out, or a bounded oscillation — a run `flab simulate` labels, as it labels converged and catapult
- * runs). The codes of the first three are those they had before `unsettled` was split from diverged.
+ * runs), 4 dead (a ReLU network every unit of which is inactive on every sample at the end of the
+ * budget — its outputs 0, its gradient 0, so nothing more is learnt and no mechanism is read: it has no
+ * label; from the start, or killed by a large step). The codes of the first three are those they had
+ * before `unsettled` was split from diverged.
  */
-export const DESCENT_OUTCOMES = ['converged', 'catapult', 'diverged', 'unsettled'] as const;
+export const DESCENT_OUTCOMES = ['converged', 'catapult', 'diverged', 'unsettled', 'dead'] as const;
 export type DescentOutcome = (typeof DESCENT_OUTCOMES)[number];
 export const CONVERGED = 0;
 export const CATAPULT = 1;
 export const DIVERGED = 2;
 export const UNSETTLED = 3;
+export const DEAD = 4;
 
-/** The outcome codes from the most settled to the least (converged, catapult, unsettled, diverged): the order of the legends. */
-export const OUTCOME_ORDER: readonly number[] = [CONVERGED, CATAPULT, UNSETTLED, DIVERGED];
+/** The outcome codes from the most settled to the least (converged, catapult, unsettled, dead, diverged): the order of the legends. */
+export const OUTCOME_ORDER: readonly number[] = [CONVERGED, CATAPULT, UNSETTLED, DEAD, DIVERGED];
 
 /** A loss beyond this factor times its starting value counts as divergence (the run stops there). */
 export const DIVERGENCE_FACTOR = 1e30;

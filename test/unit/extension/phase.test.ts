@@ -205,7 +205,7 @@ describe('phase panel: gradient descent, exports, clamped scores (issue 13)', ()
     const core = phaseDiagramSync(parseExperiment(withEnd).experiment!, x, y, 24, 'descent');
     assert.equal(d.method, 'descent');
     assert.equal(d.budget, 300);
-    assert.deepEqual(d.outcomeNames, ['converged', 'catapult', 'diverged', 'unsettled']);
+    assert.deepEqual(d.outcomeNames, ['converged', 'catapult', 'diverged', 'unsettled', 'dead']);
     assert.deepEqual([...Buffer.from(d.outcomes!, 'base64')], [...core.outcomes!]);
     assert.equal(new Set(core.outcomes).size, 3, 'the fixture has all three outcomes');
     assert.deepEqual(d.lines, core.lines.map((l) => ({ name: l.name, ntk: l.ntk, meaning: l.meaning, segments: l.segments })));

@@ -55,7 +55,7 @@ test('the check names the array, the cell, what it expected and what it found', 
     ['refused 2', (c) => (c.refused[computed] = 2, c), new RegExp(`^diagram refused: cell ${computed} \\(row \\d, column \\d\\) is 2, expected 0 or 1$`)],
     ['a refused cell with a label', (c) => (c.labels[k] = 1, c), new RegExp(`^diagram refused: cell ${k} .* is refused but has label 1 and outcome ${NO_OUTCOME}, expected ${NO_LABEL}`)],
     ['a refused cell with an outcome', (c) => (c.outcomes![k] = 0, c), new RegExp(`^diagram refused: cell ${k} .* is refused but has label ${NO_LABEL} and outcome 0`)],
-    ['no outcome where computed', (c) => (c.outcomes![computed] = NO_OUTCOME, c), new RegExp(`^diagram outcomes: cell ${computed} .* is ${NO_OUTCOME}, expected a code below 4$`)],
+    ['no outcome where computed', (c) => (c.outcomes![computed] = NO_OUTCOME, c), new RegExp(`^diagram outcomes: cell ${computed} .* is ${NO_OUTCOME}, expected a code below 5$`)],
     ['an unknown label', (c) => (c.labels[computed] = 9, c), /^diagram labels: cell \d+ .* is 9, expected a code below 8 or 255 \(none\)$/],
     ['outcomes missing for descent', (c) => ({ ...c, outcomes: null }), /^diagram outcomes: missing for gradient descent$/],
   ];

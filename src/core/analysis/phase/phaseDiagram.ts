@@ -51,7 +51,7 @@ export interface PhaseDiagram {
   /** Each score per cell; NaN where the score is undefined (or the cell has no scores). */
   scores: Record<ScoreName, Float64Array>;
   thresholds: ReturnType<typeof thresholdsOf>;
-  /** Gradient descent: the outcome code per cell (stability.ts, DESCENT_OUTCOMES: 0 converged, 1 catapult, 2 diverged, 3 unsettled; NO_OUTCOME where refused); null for the flow. */
+  /** Gradient descent: the outcome code per cell (stability.ts, DESCENT_OUTCOMES: 0 converged, 1 catapult, 2 diverged, 3 unsettled, 4 dead; NO_OUTCOME where refused); null for the flow. */
   outcomes: Uint8Array | null;
   /**
    * Gradient descent: the step budget of the file's cells (`time.end`, the last of `time.at`, or the

@@ -3,7 +3,7 @@
  * dynamics panel's label (docs/panel.md, "The phase diagram"): the colour of each label, the shading
  * by the kernel's change, and the names of the axes in the paper's symbols.
  */
-import { DIVERGED, OUTCOME_ORDER } from '../../linearFlow/stability';
+import { DEAD, DIVERGED, OUTCOME_ORDER } from '../../linearFlow/stability';
 import { ClassifyThresholds, DEFAULT_THRESHOLDS, LABEL_NAMES, LabelCode } from '../../mechanisms/classify';
 import { formatExact } from '../../mechanisms/explain';
 import { decadeLabel } from '../../figures/ticks';
@@ -110,10 +110,10 @@ export function labelText(code: LabelCode): string {
 
 /**
  * Gradient-descent diagrams are coloured by outcome (stability.ts, DESCENT_OUTCOMES, by code: converged
- * blue, catapult orange, diverged crimson, unsettled violet — each one that stands out on a dark page
+ * blue, catapult orange, diverged crimson, unsettled violet, dead dark grey — each one that stands out on a dark page
  * as on a light one) and shaded, like the flow's, by the kernel's change — pale where descent stays in
  * the kernel regime, full where it learns features; the mechanism's name is in the hover and the
- * legend. A diverged run has no scores: one flat colour. An unsettled run has its label and scores
+ * legend. A diverged run has no scores: one flat colour; so has a dead one. An unsettled run has its label and scores
  * (those of `flab simulate` of the cell), so it is shaded like a converged or catapult one.
  * The violet #7e3ff2 was chosen for being told apart from the other three by readers with
  * colour-vision deficiencies: simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009,
@@ -121,15 +121,22 @@ export function labelText(code: LabelCode): string {
  * a white or a dark page — more than the existing three keep from one another (orange and crimson,
  * ≈ 29 under tritanopia); purples nearer blue (#6f42c1) fall to ≈ 16 from converged's blue under
  * deuteranopia, and green to ≈ 15 from orange or crimson.
+ * Dead (code 4: a ReLU network every unit of which is inactive on every sample — no label, no scores)
+ * is a flat dark neutral grey, #595959: no hue, so told apart from the four under any colour-vision
+ * deficiency, far darker than the refused cells' light hatched fill, and visible on a dark page
+ * (contrast 2.4 over #1e1e1e).
  */
-export const OUTCOME_COLOURS: readonly string[] = ['#3a78b5', '#e5861d', '#a3263c', '#7e3ff2'];
+export const OUTCOME_COLOURS: readonly string[] = ['#3a78b5', '#e5861d', '#a3263c', '#7e3ff2', '#595959'];
 
-/** Whether a cell of this outcome code is shaded by its kernel change: every outcome but diverged (which has no scores); not an unknown code. */
+/** Whether a cell of this outcome code is shaded by its kernel change: every outcome but diverged and dead (which have no scores); not an unknown code. */
 export function outcomeShaded(outcome: number): boolean {
-  return outcome !== DIVERGED && OUTCOME_COLOURS[outcome] !== undefined;
+  return outcome !== DIVERGED && outcome !== DEAD && OUTCOME_COLOURS[outcome] !== undefined;
 }
 
-/** Counts by outcome code in the legends' order, OUTCOME_ORDER (converged, catapult, unsettled, diverged; an unknown code last). */
+/** What a dead cell is, for the legends and the hover: why it has no label. */
+export const DEAD_NOTE = 'every ReLU unit inactive on every sample: no gradient, no label';
+
+/** Counts by outcome code in the legends' order, OUTCOME_ORDER (converged, catapult, unsettled, dead, diverged; an unknown code last). */
 export function inOutcomeOrder(counts: ReadonlyMap<number, number>): Map<number, number> {
   const rank = (code: number): number => (OUTCOME_ORDER.includes(code) ? OUTCOME_ORDER.indexOf(code) : OUTCOME_ORDER.length + code);
   return new Map([...counts].sort((a, b) => rank(a[0]) - rank(b[0])));

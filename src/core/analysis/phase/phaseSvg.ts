@@ -9,11 +9,11 @@
  */
 import { formatCount } from '../../experiment/diagnostic';
 import { decadeLabel, linearTickLabels, linearTicks, logTickLabels, logTicks } from '../../figures/ticks';
-import { DESCENT_OUTCOMES } from '../../linearFlow/stability';
+import { DEAD, DESCENT_OUTCOMES } from '../../linearFlow/stability';
 import type { ClassifyThresholds, ScoredOver } from '../../mechanisms/classify';
 import { NO_LABEL, type PhaseMethod } from './cellEvaluator';
 import type { CriticalLine } from './criticalLines';
-import { axisTitle, cellStyle, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, inOutcomeOrder, OUTCOME_COLOURS, outcomeShaded, REFUSED_FILL, REFUSED_HATCH, REFUSED_HATCH_PERIOD, REFUSED_HATCH_WIDTH, REFUSED_NAME, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from './phaseStyle';
+import { axisTitle, cellStyle, DEAD_NOTE, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, inOutcomeOrder, OUTCOME_COLOURS, outcomeShaded, REFUSED_FILL, REFUSED_HATCH, REFUSED_HATCH_PERIOD, REFUSED_HATCH_WIDTH, REFUSED_NAME, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from './phaseStyle';
 
 export { LABEL_COLOURS };
 
@@ -214,7 +214,7 @@ function labelLegend(out: string[], p: PhaseFigureInput, ly: number): number {
 /**
  * Gradient descent's legend: each outcome of a computed cell with its share of all the cells, and the
  * labels within it, from the most settled to the least (OUTCOME_ORDER: converged, catapult, unsettled,
- * diverged).
+ * dead, diverged); a dead outcome says why it has no label (DEAD_NOTE).
  */
 function outcomeLegend(out: string[], p: PhaseFigureInput, outcomes: ArrayLike<number>, ly: number): number {
   const total = outcomes.length;
@@ -225,7 +225,14 @@ function outcomeLegend(out: string[], p: PhaseFigureInput, outcomes: ArrayLike<n
     out.push(`<text x="${LEGEND_X + 22}" y="${ly + 12}">${esc(DESCENT_OUTCOMES[code] ?? String(code))}</text>`);
     out.push(`<text x="${W - 12}" y="${ly + 12}" text-anchor="end" font-size="11" fill="#555">${esc(shareText(n, total))}</text>`);
     ly += 18;
-    // The mechanisms within this outcome, largest share first (a diverged run has none).
+    // A dead network has no label: why, in the place of the labels within.
+    if (code === DEAD) {
+      for (const text of wrap(DEAD_NOTE, 40)) {
+        out.push(`<text x="${LEGEND_X + 22}" y="${ly + 9}" font-size="10" fill="#444">${esc(text)}</text>`);
+        ly += 13;
+      }
+    }
+    // The mechanisms within this outcome, largest share first (a diverged or dead run has none).
     const within = [...countBy(p.labels, (k) => (outcomes[k] === code && !p.refused[k] ? p.labels[k] : -1))].filter(([label]) => label >= 0 && label !== NO_LABEL).sort((a, b) => b[1] - a[1]);
     for (const [label, m] of within.slice(0, 3)) {
       out.push(`<text x="${LEGEND_X + 22}" y="${ly + 9}" font-size="10" fill="#444">${esc(p.labelNames[label] ?? String(label))}</text>`);

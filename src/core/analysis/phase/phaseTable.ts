@@ -29,7 +29,7 @@ export function cellOutcome(p: PhaseDiagram, k: number): string | null {
 
 /**
  * The JSON object: method, axes, label, refused and scores as rows (by y) of columns (by x), thresholds; for
- * gradient descent also `outcome` (rows × columns of `converged`, `catapult`, `unsettled`, `diverged`), the step
+ * gradient descent also `outcome` (rows × columns of `converged`, `catapult`, `unsettled`, `dead`, `diverged`), the step
  * budget (`defaultBudget`: true when the file sets none and its default number of steps was run) and the critical lines (segments [x1, y1, x2, y2] in the axes' values); for the flow where it
  * was scored (`scoredOver`, and `budget` = T for `"end"`).
  */
