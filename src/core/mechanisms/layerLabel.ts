@@ -276,7 +276,7 @@ export function layerLabel(s: LayerScores, records: number, th: LayerThresholds 
 /**
  * Why a dead ReLU network has no label (LayerScores, `deadAtStart`): which hidden layer is dead, how
  * many of its units, on how many training samples, and what follows — in the scores' terms only; the
- * keys to change depend on the file and are said by its run (src/core/runs/train.ts, `deadRemedy`).
+ * keys to change depend on the file and are said by its run (src/core/runs/notes.ts, `deadRemedy`).
  */
 export function deadRegime(d: DeadUnits): string {
   const l = d.layers[d.deadLayer! - 1];
