@@ -12,28 +12,93 @@ import { lastMeasured } from '../../core/mechanisms/series';
 import { outputSize } from '../../core/network/dataset';
 import { isDataKey, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../../core/network/networkExperiment';
 import { layerSizes, TrainingLength } from '../../core/network/spec';
+import { DataError, reportedMessage } from '../../core/network/data/dataError';
 import { BackendError, recordCount, TrainingOptions } from '../../core/network/train';
+import { TrainingSetupError } from '../../core/network/trainErrors';
+import { locatePath } from '../../core/experiment/parse';
 import { columnsCsv, csvField, trainColumns } from '../../core/runs/layerCsv';
 import { NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
-import { CliOutput, CommandContext, LoadedExperiment, printed, UsageError } from '../command';
-import { writtenAt } from '../experimentFile';
+import { CliOutput, CommandContext, EXIT_BAD_FILE, LoadedExperiment, printed, UsageError } from '../command';
+import { reportDiagnostics, reportExperimentError, writtenAt } from '../experimentFile';
 import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
 import { formatTable, largeOverLimit, tableNumber } from '../output';
 import { Progress } from '../progress';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords, summaryWithData } from './train';
 
-/** The sweep of network experiment `e` (the file `loaded`), printed in `format`; `backend` as --backend gives it. */
+/**
+ * The sweep of network experiment `e` (the file `loaded`), printed in `format`; `backend` as --backend gives it.
+ * A value whose run fails is reported on standard error located at its sweep entry, after the notes,
+ * and the command exits 1 — with every value that finished printed all the same (docs/networks.md,
+ * "Runs and output"): the values' runs are independent, so the others train on, unless the error is
+ * not the value's (the file's, the sweep's limit, a refusal before the first step), which stops the
+ * sweep there. A failure before any value finished prints nothing but the error, as before.
+ */
 export async function runNetworkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, context: CommandContext, backend: string | undefined): Promise<CliOutput> {
   const result = await networkSweep(e, loaded, format, context.progress, backendOf(backend));
-  const notes = result.runs.map((r, i) => divergedNote(loaded.source.file, r, `sweep value ${i}, ${result.path} = ${formatNumber(result.values[i])}`, e)).join('');
-  return { ...printed(networkSweepOutput(result, format)), stderr: notes };
+  const notes = result.runs.map((r, i) => (r ? divergedNote(loaded.source.file, r, `sweep value ${i}, ${result.path} = ${formatNumber(result.values[i])}`, e) : '')).join('');
+  const failed = failedValues(result, loaded);
+  if (failed.length === 0) return { ...printed(networkSweepOutput(result, format, failed)), stderr: notes };
+  const errors = failed.map((f) => `${f.error}\n`).join('');
+  const trained = result.runs.filter((r) => r !== null).length;
+  // No value trained: the errors alone, as a failure of `flab train` prints them.
+  if (trained === 0) return { code: EXIT_BAD_FILE, stdout: '', stderr: failed.filter((f) => result.failures.some((x) => x.index === f.index)).map((f) => `${f.error}\n`).join('') };
+  const out = printed(networkSweepOutput(result, format, failed));
+  const summary = `${loaded.source.file}: note: ${formatCount(trained)} of ${formatCount(result.values.length)} sweep values trained and printed; ${failed.length === 1 ? `value ${failed[0].index} did not` : `values ${failed.map((f) => f.index).join(', ')} did not`} (${FAILED_SHOWN[format] ?? FAILED_SHOWN.json})\n`;
+  return { ...out, code: EXIT_BAD_FILE, stderr: notes + errors + summary };
+}
+
+/** Where each format shows a value without a run, as the note under the errors says it. */
+const FAILED_SHOWN: Record<string, string> = {
+  json: 'null in "runs", listed in "failed"',
+  summary: 'null in "summaries", listed in "failed"',
+  csv: 'a row of the value and empty fields',
+  table: 'status failed',
+};
+
+/** A value without a run, as `flab sweep` prints it: its index, value, and the error as standard error says it (one line, located). */
+interface FailedValue {
+  index: number;
+  value: number;
+  error: string;
+}
+
+/** The values of `r` without a run: each failure located in the file, and the values a stopping failure left untrained. */
+function failedValues(r: TrainSweepResult, loaded: LoadedExperiment): FailedValue[] {
+  const byIndex = new Map(r.failures.map((f) => [f.index, f]));
+  const stoppedAt = r.failures.length > 0 ? r.failures[r.failures.length - 1].index : -1;
+  const out: FailedValue[] = [];
+  r.runs.forEach((run, i) => {
+    if (run) return;
+    const f = byIndex.get(i);
+    const error = f ? locatedError(loaded, f.error) : `${loaded.source.file}: note: sweep value ${i}, ${r.path} = ${formatNumber(r.values[i])}: not trained: the sweep stopped at value ${stoppedAt}`;
+    out.push({ index: i, value: r.values[i], error });
+  });
+  return out;
+}
+
+/** An error of a value's run as the command line locates it (src/cli/run.ts): `FILE:LINE:COL: error: …`, one or more lines, without the last newline. */
+function locatedError(loaded: LoadedExperiment, err: unknown): string {
+  const out =
+    err instanceof ExperimentError
+      ? reportExperimentError(loaded.source, err)
+      : err instanceof DataError
+        ? reportExperimentError(loaded.source, new ExperimentError(reportedMessage(err), err.path))
+        : reportDiagnostics(loaded.source, (err as TrainingSetupError).problems.map((p) => ({ message: p.message, path: p.path, ...locatePath(loaded.source.tree, p.path), severity: 'error' as const })));
+  return out.stderr.replace(/\n$/, '');
+}
+
+/** Whether the command line reports `err` as the file's (located), not as bad usage or a bug of flab's. */
+function fileError(err: unknown): boolean {
+  return err instanceof ExperimentError || err instanceof DataError || err instanceof TrainingSetupError;
 }
 
 /**
  * The sweep of a network experiment: one training per value, with its total work checked once the
  * data is read (before the first step: every value's steps × batch × parameters, planned with the
  * first run's data) and again before each run with the runs' own sizes; errors of a value's run at
- * its sweep entry.
+ * its sweep entry. A value's failure (`sweepRunError` says it is the value's) lets the next values
+ * train; any other error of the file's stops the sweep there, keeping the values trained; a refusal
+ * while planning (before the first step), bad usage or a bug of flab's rejects as before.
  */
 async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, progress: Progress, backend: TrainingOptions['backend']): Promise<TrainSweepResult> {
   const spec = e.sweep;
@@ -45,39 +110,55 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
   // Every value's records and steps, planned with the first run's data; each run's own replaces its plan.
   let planned: number[] = [];
   let stepsPlanned = 0;
+  // Whether the plan of every value is being made (at the first run set up), and whether it was.
+  let planning = false;
+  let plannedYet = false;
   const stepsDone: number[] = [];
-  try {
-    return await trainSweep(e, {
-      baseDir: loaded.baseDir,
-      fileName: loaded.fileName,
-      backend,
-      // A run refused for the records it keeps is advised a cadence whose output fits too: an equal share of it per run.
-      recordsAtMost: (layers) => Math.floor(printableRecords(layers, format, runs) / runs),
-      onRun: (i) => {
-        index = i;
-      },
-      onProgress: (p) => {
-        stepsDone[index] = p.step;
-        progress.update(index, runs, `runs (step ${formatCount(p.step)} of ${formatCount(p.totalSteps)})`);
-      },
-      beforeRun: (run) => {
-        // Every value's output and work, planned before the first step; each run's own records as it comes.
-        const runsPlanned = index === 0 ? plannedRuns(e, spec, run) : null;
-        if (runsPlanned) {
-          planned = runsPlanned.map((r) => r.records);
-          stepsPlanned = runsPlanned.reduce((sum, r) => sum + r.steps, 0);
-        }
-        planned[index] = run.plannedRecords;
-        checkOutput(run, format, planned, stepsPlanned);
-        if (runsPlanned) checkTrainingWork(runsPlanned, isDataKey(spec.path));
-        spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
-        if (spent > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(spent, runs, `with run ${index}'s own data`);
-      },
-    });
-  } catch (err) {
+  // Each failure as located at its sweep value (or as the file's).
+  const locatedFailures = new Map<number, unknown>();
+  const located = (err: unknown) => sweepRunError(e, index, err, { baseDir: loaded.baseDir, written: (j) => writtenAt(loaded, `sweep.${spec.key}[${j}]`) });
+  const result = await trainSweep(e, {
+    baseDir: loaded.baseDir,
+    fileName: loaded.fileName,
+    backend,
+    // A run refused for the records it keeps is advised a cadence whose output fits too: an equal share of it per run.
+    recordsAtMost: (layers) => Math.floor(printableRecords(layers, format, runs) / runs),
+    onRun: (i) => {
+      index = i;
+    },
+    onProgress: (p) => {
+      stepsDone[index] = p.step;
+      progress.update(index, runs, `runs (step ${formatCount(p.step)} of ${formatCount(p.totalSteps)})`);
+    },
+    beforeRun: (run) => {
+      // Every value's output and work, planned before the first step; each run's own records as it comes.
+      planning = !plannedYet;
+      const runsPlanned = planning ? plannedRuns(e, spec, run) : null;
+      if (runsPlanned) {
+        planned = runsPlanned.map((r) => r.records);
+        stepsPlanned = runsPlanned.reduce((sum, r) => sum + r.steps, 0);
+      }
+      planned[index] = run.plannedRecords;
+      checkOutput(run, format, planned, stepsPlanned);
+      if (runsPlanned) checkTrainingWork(runsPlanned, isDataKey(spec.path));
+      planning = false;
+      plannedYet = true;
+      spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
+      if (spent > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(spent, runs, `with run ${index}'s own data`);
+    },
+    // A value's own failure lets the others train; the file's (or the sweep's) stops the sweep; a
+    // refusal of the plan, bad usage or a bug rejects (below).
+    failed: async (i, _v, err) => {
+      if (planning || err instanceof BackendError || !fileError(err)) throw err;
+      const at = await located(err);
+      locatedFailures.set(i, at);
+      return at !== err;
+    },
+  }).catch(async (err: unknown) => {
     if (err instanceof BackendError) throw new UsageError(`--backend ${backend}: ${err.message}`);
-    throw await sweepRunError(e, index, err, { baseDir: loaded.baseDir, written: (j) => writtenAt(loaded, `sweep.${spec.key}[${j}]`) });
-  }
+    throw await located(err);
+  });
+  return { ...result, failures: result.failures.map((f) => ({ ...f, error: locatedFailures.get(f.index) ?? f.error })) };
 }
 
 /** Each value's run as planned with the first run's data: its steps, batch, layer sizes and records. */
@@ -143,20 +224,28 @@ function trainingWorkError(work: number, runs: number, how: string, fits?: strin
  * kept, a CSV's row index left out): one when every value trained on the same data, else one per value.
  */
 function dataLines(r: TrainSweepResult): string {
-  const sources = r.runs.map((t) => t.data.source);
-  if (sources.every((s) => s === sources[0])) return sources.length > 0 ? `data: ${sources[0]}\n` : '';
-  return sources.map((s, i) => `data, ${r.path} = ${formatNumber(r.values[i])}: ${s}\n`).join('');
+  const sources = r.runs.flatMap((t, i) => (t ? [{ source: t.data.source, i }] : []));
+  if (sources.every((s) => s.source === sources[0].source)) return sources.length > 0 ? `data: ${sources[0].source}\n` : '';
+  return sources.map((s) => `data, ${r.path} = ${formatNumber(r.values[s.i])}: ${s.source}\n`).join('');
 }
 
-function networkSweepOutput(r: TrainSweepResult, format: string): string {
+/**
+ * The sweep in `format`. A value without a run (`failed`) is there too: null in the JSON's `runs` and
+ * `summaries`, with `failed` listing each one's index, value and error; a row of its value and empty
+ * fields in CSV; a line of status `failed` in the table.
+ */
+function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonly FailedValue[]): string {
+  const failedList = failed.length > 0 ? { failed } : {};
   if (format === 'table') {
-    const pairs = r.runs[0]?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
+    const shown = r.runs.find((t) => t !== null);
+    const pairs = shown?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
     const rows = r.runs.map((t, i) => {
+      if (!t) return [tableNumber(r.values[i]), 'failed', '', '', '', '', '', ...pairs.map(() => '')];
       const s = t.summary;
       // A value that diverged (or was not trained) has no final numbers to compare: its last record is
       // the blown-up weights' (a distance of 2·10³⁰, their ζ), which the panel's summary views leave out too.
-      const failed = s.status === 'diverged' || s.status === 'notTrained';
-      const final = (x: number | null | undefined) => (failed ? '' : tableNumber(x));
+      const fail = s.status === 'diverged' || s.status === 'notTrained';
+      const final = (x: number | null | undefined) => (fail ? '' : tableNumber(x));
       return [
         tableNumber(r.values[i]), s.status, s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
         // A change since θ₀ needs a measurement after it: θ₀'s own 0 is none (a run diverged before the next).
@@ -166,16 +255,24 @@ function networkSweepOutput(r: TrainSweepResult, format: string): string {
     });
     return formatTable([r.path, 'status', 'label', 'best test accuracy', 'final train loss', 'distance', 'kernel change', ...pairs], rows) + dataLines(r);
   }
-  if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map(summaryWithData) }, null, 2) + '\n';
+  if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => (t ? summaryWithData(t) : null)), ...failedList }, null, 2) + '\n';
   if (format === 'csv') {
-    // A value never trained has no record: one row of its value and empty fields, so that every value is in the file.
-    return r.runs
-      .map((t, i) => {
-        const columns = trainColumns(t);
-        const rows = columnsCsv(columns, [{ name: r.path, value: r.values[i] }], i === 0);
-        return t.step.length > 0 ? rows : `${rows}${csvField(r.values[i])}${','.repeat(columns.length)}\n`;
-      })
-      .join('');
+    // A value never trained, or whose run failed, has no record: one row of its value and empty
+    // fields, so that every value is in the file. The header is the first trained value's.
+    const first = r.runs.findIndex((t) => t !== null);
+    const width = first < 0 ? 0 : trainColumns(r.runs[first]!).length;
+    const header = first < 0 ? '' : columnsCsv(trainColumns(r.runs[first]!), [{ name: r.path, value: 0 }]).split('\n')[0] + '\n';
+    return (
+      header +
+      r.runs
+        .map((t, i) => {
+          if (!t) return `${csvField(r.values[i])}${','.repeat(width)}\n`;
+          const columns = trainColumns(t);
+          const rows = columnsCsv(columns, [{ name: r.path, value: r.values[i] }], false);
+          return t.step.length > 0 ? rows : `${csvField(r.values[i])}${','.repeat(columns.length)}\n`;
+        })
+        .join('')
+    );
   }
-  return JSON.stringify(r) + '\n';
+  return JSON.stringify({ key: r.key, path: r.path, values: r.values, runs: r.runs, ...failedList }) + '\n';
 }

@@ -127,12 +127,22 @@ export function printedStatus(s: Pick<TrainingSummary, 'status' | 'divergedAt'>)
   return s.status === 'diverged' && s.divergedAt === 0 ? 'notTrained' : s.status;
 }
 
-/** One training per value of a network file's sweep: what `flab sweep FILE --json` prints. */
+/** One training per value of a network file's sweep: what `flab sweep FILE --json` prints (with `failed` for `failures`). */
 export interface TrainSweepResult {
   key: string;
   path: string;
   values: number[];
-  runs: TrainResult[];
+  /** One result per value, in the sweep's order; null for a value that failed, or that no run reached after a failure stopped the sweep (`failures`). */
+  runs: (TrainResult | null)[];
+  /** The values whose run failed, in order, with their errors (as thrown: the caller locates them); empty when every value trained. */
+  failures: SweepFailure[];
+}
+
+/** A sweep value whose run threw: its index in the sweep, the value and the error. */
+export interface SweepFailure {
+  index: number;
+  value: number;
+  error: unknown;
 }
 
 /**
@@ -360,11 +370,18 @@ export async function trainExperiment(e: NetworkExperiment, options: TrainOption
  * One training per value of the file's sweep (or `spec`), in order; each value is written into the
  * file's value and checked again, so width powers follow a swept width. With checkpoints, each value
  * writes into its own subfolder `<folder>/<key>=<value>`. `onRun` is told which value starts.
+ *
+ * A value whose run throws (its data cannot be read, its set-up is refused, …) is given to `failed`,
+ * which returns (or resolves to) true to train the next values, false to stop the sweep there (the
+ * values after it then have a null run too); the values already trained are kept either way, so that
+ * minutes of finished runs are not lost to the last value's error. Without `failed`, the first error
+ * rejects the sweep (as it did until 2026-12-03). An AbortError always rejects.
  */
-export async function trainSweep(e: NetworkExperiment, options: TrainOptions & { onRun?(index: number, value: number): void }): Promise<TrainSweepResult> {
+export async function trainSweep(e: NetworkExperiment, options: TrainOptions & { onRun?(index: number, value: number): void; failed?(index: number, value: number, err: unknown): boolean | Promise<boolean> }): Promise<TrainSweepResult> {
   const spec = e.sweep;
   if (!spec) throw new ExperimentError('the experiment has no "sweep"', 'sweep');
-  const runs: TrainResult[] = [];
+  const runs: (TrainResult | null)[] = spec.values.map(() => null);
+  const failures: SweepFailure[] = [];
   // The values train on the same data, unless a swept key is one of `data`'s.
   const dataCache = options.dataCache ?? new LoadedDataCache();
   for (const [i, v] of spec.values.entries()) {
@@ -372,9 +389,15 @@ export async function trainSweep(e: NetworkExperiment, options: TrainOptions & {
     const variant = networkVariant(e, spec.path, v);
     if (variant.checkpoints) variant.checkpoints = { ...variant.checkpoints, path: sweepCheckpointFolder(e, options, v) };
     options.onRun?.(i, v);
-    runs.push(await trainExperiment(variant, { ...options, dataCache }));
+    try {
+      runs[i] = await trainExperiment(variant, { ...options, dataCache });
+    } catch (err) {
+      if (!options.failed || (err instanceof Error && err.name === 'AbortError')) throw err;
+      failures.push({ index: i, value: v, error: err });
+      if (!(await options.failed(i, v, err))) break;
+    }
   }
-  return { key: spec.key, path: spec.path, values: spec.values.slice(), runs };
+  return { key: spec.key, path: spec.path, values: spec.values.slice(), runs, failures };
 }
 
 function abortError(): Error {

@@ -73,14 +73,14 @@ test('Fig. 2b: the final alignment falls as the initialisation scale σ grows (f
     f.sweep = { 'init.scale': [0.1, 0.3, 1] };
   });
   const r = await trainSweep(e, { baseDir: NETWORKS, mnistDir: join(REPO, 'media', 'mnist') });
-  const first = r.runs.map((run) => run.alignment.map((a) => a.zeta[0]!));
-  const last = r.runs.map((run) => run.alignment.map((a) => a.zeta.at(-1)!));
+  const first = r.runs.map((run) => run!.alignment.map((a) => a.zeta[0]!));
+  const last = r.runs.map((run) => run!.alignment.map((a) => a.zeta.at(-1)!));
   for (const z of first) z.forEach((v, p) => assert.ok(Math.abs(v - first[0][p]) < 1e-6, 'ζ is scale-free: the same start at every σ'));
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const means = last.map(mean);
   assert.ok(means[0] > means[1] + 0.05 && means[1] > means[2] + 0.005, `mean final ζ over the pairs at σ = 0.1, 0.3, 1: ${means.map((m) => m.toFixed(3)).join(', ')}`);
   for (let p = 0; p < 3; p++) assert.ok(last[0][p] > last[2][p] + 0.1, `pair ${p}: ${last.map((z) => z[p].toFixed(3)).join(' → ')}`);
-  assert.equal(r.runs[0].summary.label, 'alignment');
+  assert.equal(r.runs[0]!.summary.label, 'alignment');
 });
 
 test('Fig. 4: in the NTK scaling the distance from initialisation falls as d^(−1/2); in the mean-field scaling it does not', async () => {
@@ -90,8 +90,8 @@ test('Fig. 4: in the NTK scaling the distance from initialisation falls as d^(�
     f.sweep = { 'model.hidden[0]': [32, 128, 512] };
   };
   const options = { baseDir: NETWORKS, mnistDir: join(REPO, 'media', 'mnist') };
-  const ntk = (await trainSweep(variant('two-layer-ntk-width.flab.json', small), options)).runs.map((r) => r.distance.at(-1)!);
-  const mf = (await trainSweep(variant('two-layer-mean-field-width.flab.json', small), options)).runs.map((r) => r.distance.at(-1)!);
+  const ntk = (await trainSweep(variant('two-layer-ntk-width.flab.json', small), options)).runs.map((r) => r!.distance.at(-1)!);
+  const mf = (await trainSweep(variant('two-layer-mean-field-width.flab.json', small), options)).runs.map((r) => r!.distance.at(-1)!);
   for (let k = 1; k < 3; k++) {
     const ratio = ntk[k - 1] / ntk[k];
     assert.ok(ratio > 1.5 && ratio < 2.7, `NTK: 4× the width, the distance ÷ ${ratio.toFixed(2)} (√4 = 2): ${ntk.map((d) => d.toFixed(4)).join(', ')}`);

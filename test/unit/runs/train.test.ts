@@ -144,7 +144,7 @@ test('a sweep trains once per value, each with its own checkpoint folder; a canc
   const started: number[] = [];
   const r = await trainSweep(e, { baseDir: dir, fileName: 'w.flab.json', onRun: (_, v) => started.push(v) });
   assert.deepEqual(started, [2, 6]);
-  assert.deepEqual(r.runs.map((x) => x.network.sizes), [[3, 2, 3], [3, 6, 3]]);
+  assert.deepEqual(r.runs.map((x) => x!.network.sizes), [[3, 2, 3], [3, 6, 3]]);
   assert.deepEqual(readdirSync(join(dir, 'runs', 'w')).sort(), ['model.hidden_0_=2', 'model.hidden_0_=6']);
   assert.ok(existsSync(join(dir, 'runs', 'w', 'model.hidden_0_=6', 'step-000004.safetensors')));
 
@@ -154,7 +154,7 @@ test('a sweep trains once per value, each with its own checkpoint folder; a canc
   assert.equal(cache.hits, 1);
   const sizes = await trainSweep(experiment({ model: { hidden: [4] }, data: { dataset: 'mnist', train: 20 }, training: { steps: 2 }, sweep: { 'data.train': [20, 30] } }), { baseDir: dir, mnistDir: join(process.cwd(), 'media', 'mnist'), dataCache: cache });
   assert.equal(cache.hits, 1);
-  assert.deepEqual(sizes.runs.map((x) => x.data.train), [20, 30]);
+  assert.deepEqual(sizes.runs.map((x) => x!.data.train), [20, 30]);
 
   const controller = new AbortController();
   const long = experiment({ model: { hidden: [4] }, data: inline(7), training: { learningRate: 0.1, steps: 100000, record: { every: 1000 } } });
