@@ -163,8 +163,45 @@ export function kernelUnits(outputScale: number, rates: readonly number[]): { ou
   return { outputScale: outputScale * unit(Math.abs(outputScale)), rates: rates.map((eta) => eta * r) };
 }
 
-/** How far float32 sums may stray from their float64 values and still count as in range. */
+/** How far float32 sums may stray from their float64 values and still count as in range, at least (short sums). */
 const RANGE_TOLERANCE = 1e-3;
+
+/**
+ * How far they may stray at most, whatever their length: a kernel that underflowed to 0 disagrees with
+ * its float64 reference by 1, and must stay refused (the bound γ_k below reaches 1 at k = 2²³ terms).
+ */
+const MAX_RANGE_TOLERANCE = 0.5;
+
+/** float32's unit roundoff, 2⁻²⁴. */
+const FLOAT32_UNIT = 2 ** -24;
+
+/**
+ * The relative error that float32 sums of `terms` non-negative terms (and products of such sums) may
+ * have against their exact value, in any order of summation — γ_k = k·u / (1 − k·u), u = 2⁻²⁴ (Higham,
+ * *Accuracy and Stability of Numerical Algorithms*, §3.1) — kept within [10⁻³, ½]: the tolerance of
+ * `referenceInRange` and `plainlyInRange`. A layer of 4·10⁶ units sums that many float32 terms for each
+ * diagonal entry of K, and the engine's sum fell 1.3·10⁻³ short of the float64 one (8·10⁶ units:
+ * 3.5·10⁻³): a fixed 10⁻³ called such a finite, well-scaled kernel "not finite" (a breaker's finding,
+ * 2026-12-03). Overflow (∞) and underflow to 0 are refused at any length.
+ */
+export function rangeTolerance(terms: number): number {
+  const ku = Math.max(0, terms) * FLOAT32_UNIT;
+  const gamma = ku < 1 ? ku / (1 - ku) : Infinity;
+  return Math.min(MAX_RANGE_TOLERANCE, Math.max(RANGE_TOLERANCE, gamma));
+}
+
+/**
+ * The longest chain of float32 roundings behind the sums `referenceInRange` compares, for a network of
+ * layer sizes n_0 … n_L measured on `rows` kernel rows (probe samples × outputs): a diagonal entry of
+ * K = Σ_l η_l (D_l D_lᵀ) ⊙ (H_{l−1} H_{l−1}ᵀ + [bias]) is a product of two sums of n_l and n_{l−1} terms
+ * (their errors add: (1 + γ_a)(1 + γ_b) ≤ 1 + γ_{a+b}), then the bias, the product, the rate and the sum
+ * over the L layers; an engine that sums ‖K‖² or ‖J‖²_η in float32 adds at most rows² terms more.
+ */
+export function kernelSumLength(sizes: readonly number[], rows: number): number {
+  let widest = 0;
+  for (let l = 1; l < sizes.length; l++) widest = Math.max(widest, sizes[l] + sizes[l - 1]);
+  return widest + (sizes.length - 1) + 3 + rows * rows;
+}
 
 /**
  * Whether the first measurement's float32 features measure the changes (docs/networks.md,
@@ -172,46 +209,53 @@ const RANGE_TOLERANCE = 1e-3;
  * K = Σ η_l (DDᵀ) ⊙ (HHᵀ) overflows at weights of 10¹⁹, and underflows to 0 at 10⁻²⁵ — and a change
  * against such a reference would be a wrong number. `j2`: ‖J₀‖²_η in float64 (`featureNorm2`, exact
  * but for the features' own float32 rounding); `features2` and `kernel2`: the ‖J₀‖²_η and ‖K₀‖²_F the
- * later changes are divided by, as the engine summed them. The features count when j2 is finite and
- * `features2` within 10⁻³ of it; the kernel when K₀'s entries are finite, its trace (float64 over
- * them) within 10⁻³ of j2, and `kernel2` within the bounds trace²/PC ≤ ‖K₀‖² ≤ trace² of a positive
- * semidefinite PC × PC matrix (10⁻³ apart). A zero reference (every rate 0, zero features) counts.
+ * later changes are divided by, as the engine summed them; `terms`: the longest float32 sum behind them
+ * (`kernelSumLength`; default 0, a short one). With τ = `rangeTolerance(terms)`, the features count when
+ * j2 is finite and `features2` within τ of it; the kernel when K₀'s entries are finite, its trace
+ * (float64 over them) within τ of j2, and `kernel2` within the bounds trace²/PC ≤ ‖K₀‖² ≤ trace² of a
+ * positive semidefinite PC × PC matrix, widened by what entries each within τ·√(K_ii K_jj) of K's can
+ * move them (`kernelAgrees`). A zero reference (every rate 0, zero features) counts.
  */
-export function referenceInRange(kernel: Float32Array, j2: number, sums: { kernel2: number; features2: number }): { kernel: boolean; features: boolean } {
-  const features = Number.isFinite(j2) && near(sums.features2, j2);
+export function referenceInRange(kernel: Float32Array, j2: number, sums: { kernel2: number; features2: number; terms?: number }): { kernel: boolean; features: boolean } {
+  const tolerance = rangeTolerance(sums.terms ?? 0);
+  const features = Number.isFinite(j2) && near(sums.features2, j2, tolerance);
   let finite = true;
   for (let i = 0; i < kernel.length; i++) if (!Number.isFinite(kernel[i])) finite = false;
-  return { kernel: finite && Number.isFinite(j2) && kernelAgrees(kernel, j2, sums.kernel2), features };
+  return { kernel: finite && Number.isFinite(j2) && kernelAgrees(kernel, j2, sums.kernel2, tolerance), features };
 }
 
-/** x within RANGE_TOLERANCE of y (relative), x finite. */
-function near(x: number, y: number): boolean {
-  return Number.isFinite(x) && Math.abs(x - y) <= RANGE_TOLERANCE * y;
+/** x within `tolerance` of y (relative), x finite. */
+function near(x: number, y: number, tolerance: number): boolean {
+  return Number.isFinite(x) && Math.abs(x - y) <= tolerance * y;
 }
 
 /**
- * Whether the PC × PC kernel K₀ agrees with `norm2`, a sum for its trace ‖J₀‖²_η (within 10⁻³), and
- * with `kernel2`, a sum for ‖K₀‖²_F, within the bounds trace²/PC ≤ ‖K₀‖² ≤ trace² of a positive
- * semidefinite matrix (10⁻³ apart).
+ * Whether the PC × PC kernel K₀ agrees with `norm2`, a sum for its trace ‖J₀‖²_η (within `tolerance`
+ * τ), and with `kernel2`, a sum for ‖K₀‖²_F, within the bounds trace²/PC ≤ ‖K₀‖² ≤ trace² of a positive
+ * semidefinite matrix as float32 moves them: entries each within τ·√(K_ii K_jj) of the exact ones move
+ * ‖K‖_F by at most τ·trace and the trace by τ·trace, so (1/√PC − τ)/(1 + τ) · trace ≤ ‖K₀‖_F ≤
+ * (1 + τ)/(1 − τ) · trace, for the trace as summed; at τ = 10⁻³ about the 10⁻³ apart they were.
  */
-function kernelAgrees(kernel: Float32Array, norm2: number, kernel2: number): boolean {
+function kernelAgrees(kernel: Float32Array, norm2: number, kernel2: number, tolerance: number): boolean {
   const rows = Math.round(Math.sqrt(kernel.length));
   let trace = 0;
   for (let i = 0; i < rows; i++) trace += kernel[i * rows + i];
   const t2 = trace * trace;
-  return near(trace, norm2) && Number.isFinite(kernel2) && kernel2 >= (t2 / rows) * (1 - RANGE_TOLERANCE) && kernel2 <= t2 * (1 + RANGE_TOLERANCE);
+  const low = Math.max(0, 1 / Math.sqrt(rows) - tolerance) / (1 + tolerance);
+  const high = (1 + tolerance) / (1 - tolerance);
+  return near(trace, norm2, tolerance) && Number.isFinite(kernel2) && kernel2 >= t2 * low * low && kernel2 <= t2 * high * high;
 }
 
 /**
  * Whether an engine's float32 reference is plainly in range without the float64 pass of
- * `referenceInRange`: its ‖J₀‖²_η and ‖K₀‖² sums finite, ‖J₀‖²_η > 0 and within 10⁻³ of K₀'s trace
- * (two float32 sums of the same terms, taken differently), and ‖K₀‖² within the bounds of a positive
- * semidefinite matrix. Overflow makes a sum infinite; underflow of everything makes ‖J₀‖²_η 0, and
- * underflow of part makes the two sums disagree or leaves the lost terms negligible. False sends the
- * reference to `referenceInRange`.
+ * `referenceInRange`: its ‖J₀‖²_η and ‖K₀‖² sums finite, ‖J₀‖²_η > 0 and within τ of K₀'s trace
+ * (two float32 sums of the same terms, taken differently; τ = `rangeTolerance(terms)`, as there), and
+ * ‖K₀‖² within the bounds of a positive semidefinite matrix. Overflow makes a sum infinite; underflow
+ * of everything makes ‖J₀‖²_η 0, and underflow of part makes the two sums disagree or leaves the lost
+ * terms negligible. False sends the reference to `referenceInRange`.
  */
-export function plainlyInRange(kernel: Float32Array, sums: { kernel2: number; features2: number }): boolean {
-  return Number.isFinite(sums.features2) && sums.features2 > 0 && kernelAgrees(kernel, sums.features2, sums.kernel2);
+export function plainlyInRange(kernel: Float32Array, sums: { kernel2: number; features2: number; terms?: number }): boolean {
+  return Number.isFinite(sums.features2) && sums.features2 > 0 && kernelAgrees(kernel, sums.features2, sums.kernel2, rangeTolerance(sums.terms ?? 0));
 }
 
 /**
@@ -243,7 +287,7 @@ export class KernelChange {
       for (let i = 0; i < f.kernel.length; i++) n2 += f.kernel[i] * f.kernel[i];
       // ‖J₀‖²_η from the features (= trace K₀, but finite where K₀ overflowed).
       const jNorm2 = featureNorm2(f, this.rates, this.bias, this.samples, this.outputs);
-      const inRange = referenceInRange(f.kernel, jNorm2, { kernel2: n2, features2: jNorm2 });
+      const inRange = referenceInRange(f.kernel, jNorm2, { kernel2: n2, features2: jNorm2, terms: this.sumLength(f) });
       const copy = { kernel: f.kernel.slice(), deltas: f.deltas.map((d) => d.slice()), inputs: f.inputs.map((h) => h.slice()) };
       this.reference = { features: copy, norm: Math.sqrt(n2), jNorm2, inRange };
       return { kernelChange: inRange.kernel ? 0 : NaN, tangentChange: inRange.features ? 0 : NaN, featuresVanished: false };
@@ -262,6 +306,13 @@ export class KernelChange {
       tangentChange: ref.inRange.features && Number.isFinite(tangentChange) ? tangentChange : NaN,
       featuresVanished: ref.jNorm2 > 0 && featureNorm2(f, this.rates, this.bias, this.samples, this.outputs) === 0,
     };
+  }
+
+  /** `kernelSumLength` of the network these features are of: its layer sizes read off their shapes. */
+  private sumLength(f: TangentFeatures): number {
+    const rows = this.samples * this.outputs;
+    const sizes = [...f.inputs.map((h) => h.length / this.samples), f.deltas[f.deltas.length - 1].length / rows];
+    return kernelSumLength(sizes, rows);
   }
 
   /**

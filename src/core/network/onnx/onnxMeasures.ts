@@ -9,7 +9,7 @@
 import type * as Ort from 'onnxruntime-node';
 import { frobeniusNorm, LayerGrams, timesPowerOfTwo, unitShift, WeightMatrix } from '../layerMetrics';
 import { FirstMeasurements } from '../firstMeasurements';
-import { featureNorm2, kernelUnits, KernelMeasure, plainlyInRange, referenceInRange } from '../tangentKernel';
+import { featureNorm2, kernelSumLength, kernelUnits, KernelMeasure, plainlyInRange, referenceInRange } from '../tangentKernel';
 import { gramGraph, gramOutputs, kernelFeatures, KernelGraphSpec, kernelGraph } from './measureGraph';
 import { OrtModule, SESSION_OPTIONS } from './onnxSteps';
 
@@ -175,7 +175,7 @@ export class OnnxMeasures {
     if (first) {
       this.reference = Object.fromEntries(features.map((f) => [f.reference, out[f.name]]));
       const array = (name: string) => out[name].data as Float32Array;
-      const sums = { kernel2: scalar('kernelNorm2'), features2: scalar('featureNorm2') };
+      const sums = { kernel2: scalar('kernelNorm2'), features2: scalar('featureNorm2'), terms: kernelSumLength(sizes, samples * sizes[sizes.length - 1]) };
       // The float64 pass over the features only when the engine's own sums disagree (it costs a fresh
       // epoch's first measurement several milliseconds of the compiler's warm-up).
       const inRange = plainlyInRange(array('K'), sums)
