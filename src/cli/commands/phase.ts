@@ -6,7 +6,7 @@
  */
 import { FAST_PATHS, PhaseWorkError } from '../../core/analysis/phase/cellEvaluator';
 import { MAX_DIAGRAM_STEPS } from '../../core/analysis/phase/descentCells';
-import { MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation } from '../../core/analysis/phase/phaseDiagram';
+import { MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation, phaseWorkFits, zeroWidthAxis } from '../../core/analysis/phase/phaseDiagram';
 import { MAX_FIGURE_SIDE, phaseSvg, PLOT_H, PLOT_W } from '../../core/analysis/phase/phaseSvg';
 import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
 import { eachOf, excerpt, formatCount } from '../../core/experiment/diagnostic';
@@ -58,13 +58,32 @@ ${formatCount(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     const linear = args.has('--linear');
     const method = args.has('--descent') ? 'descent' : 'flow';
     const format = args.choice('format', 'json');
-    const { x, y, nx, ny, xValues, yValues } = fileKindFirst(args.operands[0], context, () => {
-      const x = phaseAxis('--x', args.value('--x')!, linear);
-      const y = phaseAxis('--y', args.value('--y')!, linear);
-      if (x.key.path === y.key.path) throw new UsageError(`--x and --y both name ${x.key.path}: choose two different hyperparameters`);
-      const [nx, ny] = gridSize(args.value('--size'), format, method, FAST_PATHS.has(x.key.path) && FAST_PATHS.has(y.key.path));
-      return { x, y, nx, ny, xValues: axisValues('--x', x, nx), yValues: axisValues('--y', y, ny) };
-    });
+    let flags: { x: CheckedAxis; y: CheckedAxis; nx: number; ny: number; xValues: number[]; yValues: number[] };
+    try {
+      flags = fileKindFirst(args.operands[0], context, () => {
+        const x = phaseAxis('--x', args.value('--x')!, linear);
+        const y = phaseAxis('--y', args.value('--y')!, linear);
+        if (x.key.path === y.key.path) throw new UsageError(`--x and --y both name ${x.key.path}: choose two different hyperparameters`);
+        const [nx, ny] = gridSize(args.value('--size'), format, method, x, y);
+        for (const [flag, axis, cells] of [['--x', x, nx], ['--y', y, ny]] as const) {
+          const zeroWidth = cells > 1 ? zeroWidthAxis(axis.axis.from, axis.axis.to, axis.key.integer) : null;
+          if (zeroWidth) throw new UsageError(`${flag}: ${axis.key.path}=${axis.written}: ${zeroWidth}`);
+        }
+        return { x, y, nx, ny, xValues: axisValues('--x', x, nx), yValues: axisValues('--y', y, ny) };
+      });
+    } catch (err) {
+      if (!(err instanceof SizeRefusal)) throw err;
+      // The size is refused before the file counts, but the largest square it advises must pass the
+      // file's limits too (redraws, work): read it for the advice, when it can be read.
+      let experiment: Experiment | null = null;
+      try {
+        experiment = context.load(args.operands[0]);
+      } catch {
+        // An unreadable or invalid file: the advice of the flags' own limits.
+      }
+      throw new UsageError(err.advise(largestSide(format, method, err.x, err.y, experiment)));
+    }
+    const { x, y, nx, ny, xValues, yValues } = flags;
     const svg = args.value('--svg');
     // `-` is standard output, as for the experiment file.
     const unwritable = svg === undefined || svg === '-' ? null : outputFileProblem(svg, args.operands);
@@ -74,10 +93,8 @@ ${formatCount(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       const missing = keyNotInFile(experiment.source, axis.key.path);
       if (missing) throw new UsageError(`${flag}: ${missing}`);
     }
-    checkRedraws(experiment, x.key, xValues, y.key, yValues, () => {
-      const text = JSON.stringify(experiment.source ?? {});
-      return { tokens: countJsonTokens(text), characters: text.length };
-    }, (n) => [axisValues('--x', x, n), axisValues('--y', y, n)]);
+    const advised = () => largestSide(format, method, x, y, experiment);
+    checkRedraws(experiment, x.key, xValues, y.key, yValues, advised);
     let job: PhaseComputation;
     try {
       job = new PhaseComputation(experiment, x.axis, y.axis, [nx, ny], method);
@@ -88,7 +105,8 @@ ${formatCount(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       }
     } catch (err) {
       // The work of the whole grid is as much the flags' doing as the file's: bad usage, naming both.
-      if (err instanceof PhaseWorkError) throw new UsageError(`--size ${nx}x${ny}, ${err.path}: ${err.message}`);
+      // Its advice is of a size every limit accepts, not the work limit's alone.
+      if (err instanceof PhaseWorkError) throw new UsageError(`--size ${nx}x${ny}, ${err.path}: ${err.workSide > 0 ? err.advise(advised()) : err.message}`);
       // A value of an axis that makes the (valid) file invalid: the flag's.
       if (err instanceof PhaseAxisError) throw new UsageError(`${err.axes.map((a) => `--${a}`).join(', ')}: ${err.message}`);
       throw err;
@@ -110,6 +128,8 @@ function refusedNote(refused: Uint8Array, method: string): string {
 interface CheckedAxis {
   axis: PhaseAxis;
   key: NumericKey;
+  /** `FROM:TO` as the flag writes it. */
+  written: string;
 }
 
 /** `KEY=FROM:TO` → an axis whose key is a numeric hyperparameter and whose ends are allowed values of it. */
@@ -140,7 +160,7 @@ function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
     const bad = checkValue(key, key.integer ? Math.round(v) : v);
     if (bad) throw new UsageError(`${flag}: ${bad}`);
   }
-  return { axis: { key: m[1].trim(), from, to, scale }, key };
+  return { axis: { key: m[1].trim(), from, to, scale }, key, written: `${m[2].trim()}:${m[3].trim()}` };
 }
 
 /** Whether a key can be an axis of a phase diagram: not the time grid (the label is the t → ∞ limit's) nor weight decay (the closed-form flow has none). */
@@ -156,30 +176,87 @@ function parseNumber(text: string): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** `--size N | NxM` → [columns, rows], within the cells the format can print (SVG: the sides its figure shows). */
-function gridSize(spec: string | undefined, format: string, method: string, fastAxes: boolean): [number, number] {
+/**
+ * A `--size` over a limit of the grid (cells, a figure's side, the output), refused before the file
+ * counts: `advise(side)` is the message advising a square of `side` cells a side, which the caller
+ * computes from every limit at once (`largestSide`) — the size the grid's own limits allow could be
+ * refused by the file's (the work of --descent, the redraws).
+ */
+class SizeRefusal extends UsageError {
+  constructor(
+    readonly advise: (side: number) => string,
+    readonly x: CheckedAxis,
+    readonly y: CheckedAxis,
+    side: number,
+  ) {
+    super(advise(side));
+    this.name = 'SizeRefusal';
+  }
+}
+
+/** `--size N | NxM` → [columns, rows], within the cells the format can print (SVG: the sides its figure shows); a SizeRefusal past them. */
+function gridSize(spec: string | undefined, format: string, method: 'flow' | 'descent', x: CheckedAxis, y: CheckedAxis): [number, number] {
   if (spec === undefined) return [DEFAULT_SIZE, DEFAULT_SIZE];
   const m = /^(\d+)(?:x(\d+))?$/.exec(spec);
   if (!m) throw new UsageError(`--size: expected N or NxM (whole numbers), got \`${excerpt(spec)}\``);
   const nx = Number(m[1]);
   const ny = Number(m[2] ?? m[1]);
   if (nx < 1 || ny < 1) throw new UsageError(`--size: each side needs at least 1 cell, got ${m[1]} × ${m[2] ?? m[1]}`);
+  const refuse = (advise: (n: number) => string) => new SizeRefusal(advise, x, y, largestSide(format, method, x, y, null));
   if (format === 'svg' && Math.max(nx, ny) > MAX_FIGURE_SIDE) {
-    throw new UsageError(`--size ${excerpt(spec)}: a ${nx} × ${ny} grid for --svg, over the limit of ${formatCount(MAX_FIGURE_SIDE)} cells a side for a figure (docs/limits.md): its plot is ${PLOT_W} × ${PLOT_H} pixels, so more cells would not be seen, only computed; use at most ${formatCount(MAX_FIGURE_SIDE)} × ${formatCount(MAX_FIGURE_SIDE)}, or --json or --csv for the numbers`);
+    throw refuse((n) => `--size ${excerpt(spec)}: a ${nx} × ${ny} grid for --svg, over the limit of ${formatCount(MAX_FIGURE_SIDE)} cells a side for a figure (docs/limits.md): its plot is ${PLOT_W} × ${PLOT_H} pixels, so more cells would not be seen, only computed; use at most ${formatCount(n)} × ${formatCount(n)}, or --json or --csv for the numbers`);
   }
-  // The largest square grid every check of this format accepts: what each refusal advises.
-  let n = Math.floor(Math.sqrt(MAX_PHASE_CELLS));
-  if (format === 'svg') n = Math.min(n, MAX_FIGURE_SIDE);
-  else while (phaseOutputBytes(n, n, format, method, fastAxes) > MAX_OUTPUT_BYTES) n--;
   const cells = nx * ny;
   if (cells > MAX_PHASE_CELLS) {
-    throw new UsageError(`--size ${excerpt(spec)}: ${formatCount(cells)} cells, over the limit of ${formatCount(MAX_PHASE_CELLS)} for one diagram (docs/limits.md): use at most ${n} × ${n}`);
+    throw refuse((n) => `--size ${excerpt(spec)}: ${formatCount(cells)} cells, over the limit of ${formatCount(MAX_PHASE_CELLS)} for one diagram (docs/limits.md): use at most ${n} × ${n}`);
   }
-  if (format !== 'svg') {
-    const tooLarge = outputTooLarge(phaseOutputBytes(nx, ny, format, method, fastAxes), `--size ${excerpt(spec)}: a ${nx} × ${ny} grid in ${format.toUpperCase()}`, `use at most ${n} × ${n}, or --svg OUT`);
-    if (tooLarge) throw new UsageError(tooLarge);
+  if (format !== 'svg' && phaseOutputBytes(nx, ny, format, method, fastAxes(x, y)) > MAX_OUTPUT_BYTES) {
+    throw refuse((n) => outputTooLarge(phaseOutputBytes(nx, ny, format, method, fastAxes(x, y)), `--size ${excerpt(spec)}: a ${nx} × ${ny} grid in ${format.toUpperCase()}`, `use at most ${n} × ${n}, or --svg OUT`)!);
   }
   return [nx, ny];
+}
+
+/** Whether both axes change per cell at no cost (the critical lines' bound of the output, `phaseOutputBytes`). */
+function fastAxes(x: CheckedAxis, y: CheckedAxis): boolean {
+  return FAST_PATHS.has(x.key.path) && FAST_PATHS.has(y.key.path);
+}
+
+/**
+ * The side of the largest square grid that every limit of this diagram accepts at once — its cells,
+ * the figure's side (--svg) or the output (JSON, CSV), and with the file (`e`, when it could be read)
+ * its redraws and re-validations and the method's work (`phaseWorkFits`) — by bisection (each grows
+ * with the side); 0 when not even one cell passes. Every refusal of a size advises this one, so that the
+ * size advised is not refused in turn by another limit (a breaker's finding, 2026-12-03: --descent
+ * --size 3000 was advised 953 × 953 by the cell limit, which the work limit then refused, advising 463).
+ */
+function largestSide(format: string, method: 'flow' | 'descent', x: CheckedAxis, y: CheckedAxis, e: Experiment | null): number {
+  const fast = fastAxes(x, y);
+  const text = e ? JSON.stringify(e.source ?? {}) : '';
+  const file = e ? { tokens: countJsonTokens(text), characters: text.length } : null;
+  const fits = (n: number): boolean => {
+    if (n * n > MAX_PHASE_CELLS) return false;
+    if (format === 'svg' ? n > MAX_FIGURE_SIDE : phaseOutputBytes(n, n, format, method, fast) > MAX_OUTPUT_BYTES) return false;
+    if (!e || !file) return true;
+    let xs: number[], ys: number[]; // prettier-ignore
+    try {
+      [xs, ys] = [axisValues('--x', x, n), axisValues('--y', y, n)];
+    } catch {
+      return true; // an axis refused for its values whatever the size: not the size's limit
+    }
+    if (!redrawsPass(redrawCost(e, x.key, xs, y.key, ys), file)) return false;
+    try {
+      return phaseWorkFits(e, x.axis, y.axis, [n, n], method);
+    } catch {
+      return true; // a method that cannot run this file at all: refused for that, whatever the size
+    }
+  };
+  let [lo, hi] = [0, Math.floor(Math.sqrt(MAX_PHASE_CELLS))];
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
@@ -209,35 +286,28 @@ function axisValues(flag: string, { axis, key }: CheckedAxis, count: number): nu
   return values;
 }
 
+/** Whether a diagram's redraws (`redrawCost`) pass MAX_ANALYSIS_DRAWS and, re-validating a file of `file`'s tokens and characters, MAX_ANALYSIS_TOKENS and the re-read limit. */
+function redrawsPass(c: { draws: number; variants: number }, file: { tokens: number; characters: number }): boolean {
+  if (c.variants > 0 && (file.tokens * c.variants > MAX_ANALYSIS_TOKENS || rereadTooLarge(file.characters, c.variants, '', ''))) return false;
+  return c.draws <= MAX_ANALYSIS_DRAWS;
+}
+
 /**
  * The cost of the initial weights a diagram draws (or reads), against MAX_ANALYSIS_DRAWS. γ, σ_u,
  * σ_W, η_u, η_W and a single sample's y change per cell at no cost; any other axis redraws the
  * weights (and reads the data) once per value, and per cell when both axes do (the "fast keys"
  * of src/core/analysis/phase/phaseDiagram.ts). Each refusal advises the largest square grid that
- * passes all three checks with these axes (`square(n)`: their values at n × n).
+ * every limit of the diagram accepts (`side()`: `largestSide`).
  */
-function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[], fileTokens: () => { tokens: number; characters: number }, square: (n: number) => [number[], number[]]): void {
+function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: NumericKey, ys: number[], side: () => number): void {
   const { draws, variants, slow } = redrawCost(e, xKey, xs, yKey, ys);
-  const passes = (c: { draws: number; variants: number }): boolean => {
-    if (c.variants > 0) {
-      const { tokens, characters } = fileTokens();
-      if (tokens * c.variants > MAX_ANALYSIS_TOKENS || rereadTooLarge(characters, c.variants, '', '')) return false;
-    }
-    return c.draws <= MAX_ANALYSIS_DRAWS;
-  };
-  // The largest side that passes (the costs grow with the side), by bisection.
   const advice = (): string => {
-    let [lo, hi] = [0, Math.max(xs.length, ys.length)];
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      const [a, b] = square(mid);
-      if (passes(redrawCost(e, xKey, a, yKey, b))) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo > 0 ? ` (at most ${lo} × ${lo} with these axes)` : '';
+    const n = side();
+    return n > 0 ? ` (at most ${n} × ${n} with these axes)` : '';
   };
   if (variants > 0) {
-    const { tokens, characters } = fileTokens();
+    const text = JSON.stringify(e.source ?? {});
+    const [tokens, characters] = [countJsonTokens(text), text.length];
     if (tokens * variants > MAX_ANALYSIS_TOKENS) {
       throw new UsageError(`--x, --y: an axis over ${slow} checks the file again for ${eachOf(variants, 'value')}: ${formatLarge(tokens)} JSON tokens each, ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).value} in all, over the limit of ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).limit} for one analysis (docs/limits.md): use a smaller --size${advice()}, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W`);
     }

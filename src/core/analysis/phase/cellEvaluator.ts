@@ -13,9 +13,25 @@ import type { MechanismScores } from '../../mechanisms/classify';
  * refused before its first cell; located at the key that sets the work per cell (`time.end`).
  */
 export class PhaseWorkError extends ExperimentError {
-  constructor(message: string, path: string) {
+  /**
+   * `advise(side)`: the message with its advice of a square grid of `side` cells a side; the message is
+   * `advise(workSide)`, the largest square this limit alone accepts. A caller that knows the diagram's
+   * other limits (the CLI's cells, output and redraws) says the side that every one accepts instead
+   * (src/cli/commands/phase.ts). Without `advise`, the message names no size (`workSide` 0).
+   */
+  constructor(
+    message: string,
+    path: string,
+    readonly workSide = 0,
+    readonly advise: (side: number) => string = () => message,
+  ) {
     super(message, path);
     this.name = 'PhaseWorkError';
+  }
+
+  /** A refusal whose message `advise(workSide)` advises a square grid (the work limit's largest). */
+  static advising(advise: (side: number) => string, path: string, workSide: number): PhaseWorkError {
+    return new PhaseWorkError(advise(workSide), path, workSide, advise);
   }
 }
 

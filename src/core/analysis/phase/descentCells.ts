@@ -95,7 +95,8 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
       const steps = stepsOf(e, fallback);
       const total = cells * steps[steps.length - 1];
       if (total > MAX_DIAGRAM_STEPS) {
-        throw new PhaseWorkError(`${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} gradient-descent steps = ${formatNumber(total)} steps, over the limit of ${formatNumber(MAX_DIAGRAM_STEPS)} for one phase diagram (one to two minutes): use fewer cells (at most ${largestSquare(MAX_DIAGRAM_STEPS / steps[steps.length - 1])} × ${largestSquare(MAX_DIAGRAM_STEPS / steps[steps.length - 1])} at these steps) or ${setsBudget(e) ? 'fewer steps' : `set ${budgetPath(e)}, the step budget (without it each cell runs the file's default of ${formatNumber(steps[steps.length - 1])} steps)`}`, budgetPath(e));
+        const advise = (side: number) => `${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} gradient-descent steps = ${formatNumber(total)} steps, over the limit of ${formatNumber(MAX_DIAGRAM_STEPS)} for one phase diagram (one to two minutes): use fewer cells (at most ${side} × ${side} at these steps) or ${setsBudget(e) ? 'fewer steps' : `set ${budgetPath(e)}, the step budget (without it each cell runs the file's default of ${formatNumber(steps[steps.length - 1])} steps)`}`;
+        throw PhaseWorkError.advising(advise, budgetPath(e), largestSquare(MAX_DIAGRAM_STEPS / steps[steps.length - 1]));
       }
     },
   };
@@ -176,7 +177,8 @@ function plainDescent(fallback: () => number[]): CellEvaluator<PlainBase> {
       const samples = e.data.kind === 'samples' ? e.data.samples.length : 1;
       const work = cells * steps[steps.length - 1] * samples * d * D;
       if (work > MAX_SIMULATION_WORK) {
-        throw new PhaseWorkError(`${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} steps × ${samples} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds of the plain gradient-descent loop (a nonlinear activation has no O(1) recursion), over the limit of ${formatNumber(MAX_SIMULATION_WORK)} for one phase diagram (minutes of computing): use fewer cells (at most ${largestSquare(MAX_SIMULATION_WORK / (work / cells))} × ${largestSquare(MAX_SIMULATION_WORK / (work / cells))} at these steps and width), fewer steps or a smaller width`, budgetPath(e));
+        const advise = (side: number) => `${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} steps × ${samples} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds of the plain gradient-descent loop (a nonlinear activation has no O(1) recursion), over the limit of ${formatNumber(MAX_SIMULATION_WORK)} for one phase diagram (minutes of computing): use fewer cells (at most ${side} × ${side} at these steps and width), fewer steps or a smaller width`;
+        throw PhaseWorkError.advising(advise, budgetPath(e), largestSquare(MAX_SIMULATION_WORK / (work / cells)));
       }
     },
   };

@@ -15,7 +15,7 @@ import { Experiment } from '../../experiment/experiment';
 import { checkValue, getNumber, NumericKey, resolveKey, withNumber } from '../../experiment/hyperparameters';
 import { rangeValues } from '../../experiment/sweepSpec';
 import { LABEL_NAMES, MechanismScores, SCORE_NAMES, ScoreName, scoredOver, thresholdsOf, type ScoredOver } from '../../mechanisms/classify';
-import { CellEvaluator, isFastKey, NO_LABEL, NO_OUTCOME, PhaseMethod } from './cellEvaluator';
+import { CellEvaluator, isFastKey, NO_LABEL, NO_OUTCOME, PhaseMethod, PhaseWorkError } from './cellEvaluator';
 import { CriticalLine, criticalLines, ntkPower } from './criticalLines';
 import { descentCells } from './descentCells';
 import { flowCells } from './flowCells';
@@ -340,11 +340,7 @@ export class PhaseComputation {
 
   /** The variant at `at`, or the first error its file has. */
   private parseVariant(at: { x?: number; y?: number }): { experiment: Experiment | null; problem: string } {
-    let source: unknown = this.experiment.source ?? {};
-    if (at.y !== undefined) source = withNumber(source, this.yKey.path, at.y);
-    if (at.x !== undefined) source = withNumber(source, this.xKey.path, at.x);
-    const { experiment, diagnostics } = parseExperiment(JSON.stringify(source));
-    return { experiment, problem: diagnostics.find((d) => d.severity === 'error')?.message ?? 'the experiment is not valid' };
+    return parseVariant(this.experiment, this.xKey, this.yKey, at);
   }
 
   /** The evaluator's set-up of a variant; its refusal (an ExperimentError) is the axes' doing too. */
@@ -410,9 +406,63 @@ export class PhaseComputation {
   }
 }
 
+/** The experiment `e` with the values `at` of the axes' keys written into its file and validated again, or the first error its file has. */
+function parseVariant(e: Experiment, xKey: NumericKey, yKey: NumericKey, at: { x?: number; y?: number }): { experiment: Experiment | null; problem: string } {
+  let source: unknown = e.source ?? {};
+  if (at.y !== undefined) source = withNumber(source, yKey.path, at.y);
+  if (at.x !== undefined) source = withNumber(source, xKey.path, at.x);
+  const { experiment, diagnostics } = parseExperiment(JSON.stringify(source));
+  return { experiment, problem: diagnostics.find((d) => d.severity === 'error')?.message ?? 'the experiment is not valid' };
+}
+
+/**
+ * Whether the method's work limit accepts a diagram of `e` over these axes at `size` ([columns, rows]),
+ * checked as `PhaseComputation` checks it before its first cell — at the file's values and at both ends
+ * of each axis that makes new set-ups — without preparing a cell or allocating the grid: for advice of a
+ * size that every limit of a diagram accepts at once (the CLI's `--size`, src/cli/commands/phase.ts).
+ * An end that makes the file invalid is left out (the axis is refused for it, whatever the size).
+ * Throws what `evaluatorFor` throws (a method that cannot run `e` at all).
+ */
+export function phaseWorkFits(e: Experiment, xAxis: PhaseAxis, yAxis: PhaseAxis, size: [number, number], method: PhaseMethod): boolean {
+  const xKey = axisKey(xAxis, 'x');
+  const yKey = axisKey(yAxis, 'y');
+  const xs = axisValues(xAxis, xKey, size[0]);
+  const ys = axisValues(yAxis, yKey, size[1]);
+  const evaluator = evaluatorFor(e, method);
+  const xFast = isFastKey(e, xKey.path);
+  const yFast = isFastKey(e, yKey.path);
+  const ends = (v: Float64Array) => [v[0], v[v.length - 1]];
+  const at: { x?: number; y?: number }[] = [];
+  if (!xFast && !yFast) for (const x of ends(xs)) for (const y of ends(ys)) at.push({ x, y });
+  else if (!xFast) for (const x of ends(xs)) at.push({ x });
+  else if (!yFast) for (const y of ends(ys)) at.push({ y });
+  const variants = [e, ...at.map((a) => parseVariant(e, xKey, yKey, a).experiment)];
+  try {
+    for (const v of variants) if (v) evaluator.checkWork(v, xs.length * ys.length);
+    return true;
+  } catch (err) {
+    if (err instanceof PhaseWorkError) return false;
+    throw err;
+  }
+}
+
 /** An evaluator's refusal of a set-up, as an axis error tells it: `PATH: MESSAGE`. */
 function preparationProblem(err: ExperimentError): string {
   return `${err.path ? `${err.path}: ` : ''}${err.message}`;
+}
+
+/**
+ * Why an axis from `from` to `to` has no width — its ends equal, or for an integer key (the width, the
+ * seed) rounding to the same whole number — or null when it has one. Such an axis of more than one cell
+ * draws every column (or row) at one value: a diagram of one hyperparameter whose picture says two (a
+ * breaker's finding, 2026-12-03; it was drawn without a word). The CLI refuses it at its flag,
+ * `PhaseComputation` with a RangeError, the panel's axis box as it is typed (`FROM and TO must
+ * differ`); an axis of one cell (`--size 1x64`, `size` 1) is one value, as asked, and is not refused.
+ */
+export function zeroWidthAxis(from: number, to: number, integer: boolean): string | null {
+  if (from === to) return `a phase axis needs a range, two different ends, got ${formatNumber(from)} at both: every cell along it would have the same value (for one value, write it in the file and choose another key for this axis)`;
+  if (integer && Math.round(from) === Math.round(to)) return `a phase axis needs a range, and this key takes whole numbers: ${formatNumber(from)} and ${formatNumber(to)} both round to ${formatNumber(Math.round(from))}, so every cell along it would have that one value (choose ends at least 1 apart)`;
+  return null;
 }
 
 function axisKey(axis: PhaseAxis, name: string): NumericKey {
@@ -424,6 +474,8 @@ function axisKey(axis: PhaseAxis, name: string): NumericKey {
 function axisValues(axis: PhaseAxis, key: NumericKey, count: number): Float64Array {
   const scale = axis.scale ?? 'log';
   if (scale === 'log' && !(axis.from > 0 && axis.to > 0)) throw new RangeError(`${key.path}: a log axis needs both ends > 0 (got ${axis.from} and ${axis.to}); use a linear axis otherwise`);
+  const zeroWidth = count > 1 ? zeroWidthAxis(axis.from, axis.to, key.integer) : null;
+  if (zeroWidth) throw new RangeError(`${key.path}: ${zeroWidth}`);
   let values = rangeValues({ from: axis.from, to: axis.to, count, scale });
   // Rounded without repeats, as a sweep's range is (sweepSpec.ts): [1, 1, 2, 2, 3] computed each width twice.
   if (key.integer) values = values.map(Math.round).filter((v, i, all) => i === 0 || v !== all[i - 1]);
