@@ -266,9 +266,9 @@ export function hasRecords(m: Training): boolean {
   return m.run.curves.step.length > 0 || (m.sweep?.runs.some((r) => r !== null && r.curves.step.length > 0) ?? false);
 }
 
-/** A run that diverged, or was not trained (its loss not finite at θ₀): no final values to compare. */
+/** A run that diverged, was not trained (its loss not finite at θ₀), or failed (a sweep value whose data or set-up was refused): no final values to compare. */
 export function untrained(r: RunView | null): boolean {
-  return r !== null && (r.status === 'diverged' || r.status === 'notTrained');
+  return r !== null && (r.status === 'diverged' || r.status === 'notTrained' || r.status === 'failed');
 }
 
 /** A sweep: one run per value. */

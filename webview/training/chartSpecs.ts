@@ -142,6 +142,7 @@ function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines:
   const why: [string, string[]][] = [
     ['diverged', left((r) => r.status === 'diverged')],
     ['not trained', left((r) => r.status === 'notTrained')],
+    ['failed', left((r) => r.status === 'failed')],
     ['collapsed', left((r) => !untrained(r) && r.blownUp === 'collapsed')],
     ['loss blew up', left((r) => !untrained(r) && r.blownUp === 'loss blew up')],
   ];
@@ -200,7 +201,8 @@ function sweepSpansDecades(sweep: SweepView | null, of: (c: LearningCurves) => r
 
 /** A sweep's run that blew up — diverged, collapsed, or its loss — whose curves leave the others' scale. */
 function blewUp(r: RunView | null): boolean {
-  return r !== null && (untrained(r) || r.blownUp !== null);
+  // A value that failed has no curve to leave the others' scale.
+  return r !== null && r.status !== 'failed' && (untrained(r) || r.blownUp !== null);
 }
 
 /**
@@ -408,11 +410,13 @@ export const SO_FAR: ReadonlySet<RunView['status']> = new Set(['training', 'stop
 
 /**
  * What a sweep value's run is, in the legend's and the figure key's words: its label (with "so far"
- * while it trains), "diverged", "not trained", "collapsed", "loss blew up", or — before it has one.
+ * while it trains), "diverged", "not trained", "failed" (its data or set-up refused: in Problems),
+ * "collapsed", "loss blew up", or — before it has one.
  */
 export function sweepRunLabel(run: RunView | null): string {
   if (run?.status === 'diverged') return 'diverged';
   if (run?.status === 'notTrained') return 'not trained';
+  if (run?.status === 'failed') return 'failed';
   if (run?.blownUp) return `${run.blownUp}${SO_FAR.has(run.status) ? ' so far' : ''}`;
   return run?.verdict?.label ? `${run.verdict.label}${SO_FAR.has(run.status) ? ' so far' : ''}` : '—';
 }

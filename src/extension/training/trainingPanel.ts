@@ -266,7 +266,10 @@ export class TrainingDelegate implements PanelDelegate {
       this.runningText = null;
       return this.invalid(version, text, outcome.diagnostics, document);
     }
-    if (outcome.message.run.status !== 'following' && outcome.message.run.status !== 'stopped' && described.kind === 'network') remember(cacheKey, { message: outcome.message, export: outcome.export });
+    // The values of a sweep that failed are in Problems; such a sweep is not kept (from the cache, it would come back without them).
+    const failures = (outcome as { failures?: Diagnostic[] }).failures ?? [];
+    if (failures.length > 0) this.services.diagnostics.set(this.host.uri, toVsDiagnostics(failures, text, document));
+    else if (outcome.message.run.status !== 'following' && outcome.message.run.status !== 'stopped' && described.kind === 'network') remember(cacheKey, { message: outcome.message, export: outcome.export });
     if (outcome.message.kind === 'checkpoints') this.startFollowing(text, version);
     return this.show(outcome.message, outcome.export);
   }
@@ -438,7 +441,7 @@ export class TrainingDelegate implements PanelDelegate {
    * shown from the start as one run (`sweepRun`: training until every value has ended, its steps
    * summed over the values) with each value's curves; `sweepHeader` is the file's own (describe).
    */
-  private async trainSweep(text: string, version: number, sweepHeader: RunHeader, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: HeldExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
+  private async trainSweep(text: string, version: number, sweepHeader: RunHeader, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: HeldExport; failures?: Diagnostic[] } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
     const count = sweepHeader.sweep?.values.length ?? 0;
     const workers = Math.max(1, Math.min(count, availableParallelism()));
     // Resume continues the sweep Stop left: its ended values kept, each stopped one on the worker that
@@ -452,6 +455,8 @@ export class TrainingDelegate implements PanelDelegate {
     // first value's end until 2026-12: nothing was shown before it, and the last run stayed as it was).
     const header = sweepHeader;
     let invalid: Diagnostic[] | undefined;
+    // The failures of values of this pass (each located at its sweep entry).
+    const failures: Diagnostic[] = [];
     let stopped = false;
     const before = state.elapsedMs;
     const started = Date.now();
@@ -477,7 +482,20 @@ export class TrainingDelegate implements PanelDelegate {
           return;
         }
         if (r.result.kind !== 'run') {
-          invalid = r.result.kind === 'invalid' ? r.result.diagnostics : [LINEAR_FILE];
+          const diagnostics = r.result.kind === 'invalid' ? r.result.diagnostics : [LINEAR_FILE];
+          // A value's own failure (its data cannot be had, its set-up refused: located at its sweep
+          // entry, as `flab sweep` reports it) blanks no other value: it is shown failed, in Problems,
+          // and the others train on. Until 2026-12-03 it made the whole sweep invalid, the values that
+          // had finished replaced by the run before (or nothing).
+          if (diagnostics.length > 0 && diagnostics.every(ownFailure)) {
+            runs[i] = { ...(runs[i] ?? loadingRunView()), status: 'failed', progress: null };
+            results[i] = null;
+            ended[i] = true;
+            failures.push(...diagnostics);
+            post();
+            continue;
+          }
+          invalid = diagnostics;
           return;
         }
         runs[i] = r.result.run;
@@ -490,8 +508,10 @@ export class TrainingDelegate implements PanelDelegate {
     if (invalid) return { kind: 'invalid', diagnostics: invalid };
     if (stopped || !header.sweep) return undefined;
     this.sweepState = null;
+    // No value trained: the sweep failed, as one run that fails.
+    if (failures.length > 0 && runs.every((r) => r === null || r.status === 'failed')) return { kind: 'invalid', diagnostics: failures };
     const sweep: SweepView = { ...header.sweep, runs };
-    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, workerOf, workers, elapsed()), sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results } };
+    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, workerOf, workers, elapsed()), sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results }, failures };
   }
 
   /** A checkpoint folder: read again every FOLLOW_EVERY_MS while the panel shows this text. */
@@ -530,6 +550,11 @@ interface SweepState {
 
 /** What a worker's outcome says of the file beside its run: its kind, header and sweep. */
 type RunHeader = Pick<Extract<TrainingOutcome, { kind: 'run' }>, 'runKind' | 'title' | 'description' | 'sweep'>;
+
+/** Whether a run's error is a sweep value's own: located at that value's entry of the sweep (`sweepRunError`: `sweep value 2, …`). */
+function ownFailure(d: Diagnostic): boolean {
+  return d.severity === 'error' && d.path.startsWith('sweep.') && d.message.startsWith('sweep value ');
+}
 
 /** A run that failed before its first record, with no earlier run to show: nothing drawn, no progress. */
 function failedView(): RunView {

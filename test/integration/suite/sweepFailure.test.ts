@@ -1,0 +1,39 @@
+// The training panel's sweep when one value fails (a breaker's finding, 2026-12-03): the values that
+// trained stay shown, the failed one is in Problems at its sweep entry. Until then the value's error
+// made the whole sweep invalid: the page showed the run before it, or nothing.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { closeAllEditors, commandId, testingApi, waitFor, workspaceFile } from './helpers';
+
+describe('training panel: a sweep value that fails', () => {
+  after(closeAllEditors);
+
+  it('keeps the values that trained, shows the sweep finished, and puts the failed value in Problems', async function () {
+    this.timeout(180_000);
+    const testing = await testingApi();
+    const rows = ['a,b,label', ...Array.from({ length: 16 }, (_, i) => `${Math.sin(i)},${Math.cos(3 * i)},${i % 2}`)].join('\n') + '\n';
+    await vscode.workspace.fs.writeFile(workspaceFile('sweep-fail.csv'), Buffer.from(rows, 'utf8'));
+    const text = JSON.stringify({ name: 'A sweep with a value the data cannot give', model: { hidden: [4] }, data: { format: 'csv', trainFile: 'sweep-fail.csv', train: 8 }, training: { steps: 200, learningRate: 0.05, record: { every: 20 } }, sweep: { 'data.train': [8, 100, 12] } }, null, 2);
+    const uri = workspaceFile('sweep-fail.flab.json');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const done = await waitFor('the sweep ended', () => {
+      const p = panel();
+      return p && p.status !== 'loading' && p.status !== 'training' ? p : undefined;
+    }, 150_000);
+    assert.equal(done.status, 'finished', JSON.stringify(done));
+    assert.equal(done.sweepValues?.done, 3);
+    assert.equal(done.sweepValues?.count, 3);
+    assert.ok(done.records > 0, 'the trained values\' records are drawn');
+    const problems = await waitFor('the failed value in Problems', () => {
+      const ds = vscode.languages.getDiagnostics(uri);
+      return ds.length > 0 ? ds : undefined;
+    });
+    assert.equal(problems.length, 1, problems.map((d) => d.message).join('\n'));
+    assert.match(problems[0].message, /^sweep value 1, data\.train = 100: 100 training samples asked for, sweep-fail\.csv has 16/);
+    const at = text.indexOf('100');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.offsetAt(problems[0].range.start), at, 'at the value in the sweep');
+  });
+});
