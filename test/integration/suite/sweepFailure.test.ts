@@ -35,5 +35,23 @@ describe('training panel: a sweep value that fails', () => {
     const at = text.indexOf('100');
     const doc = await vscode.workspace.openTextDocument(uri);
     assert.equal(doc.offsetAt(problems[0].range.start), at, 'at the value in the sweep');
+
+    // An edit of the description alone (which keeps a finished run on screen) keeps the failed value in
+    // Problems, at its place in the new text.
+    await vscode.window.showTextDocument(doc);
+    const edited = text.replace('"name": "A sweep with a value the data cannot give",', '"name": "A sweep with a value the data cannot give",\n  "description": "Three sizes of the training set; the second is more than the file has.",');
+    assert.notEqual(edited, text);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), edited);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor('the edited sweep ended', () => {
+      const p = panel();
+      return p && p.description !== null && p.status === 'finished' ? p : undefined;
+    }, 150_000);
+    const moved = await waitFor('the failed value in Problems, in the new text', () => {
+      const ds = vscode.languages.getDiagnostics(uri);
+      return ds.length === 1 && doc.offsetAt(ds[0].range.start) === edited.indexOf('100') ? ds : undefined;
+    });
+    assert.match(moved[0].message, /^sweep value 1, data\.train = 100: /);
   });
 });
