@@ -20,6 +20,7 @@ import { firstNonFinite } from '../trajectory/finite';
 import { seriesScores, type LoggedChanges } from '../trajectory/seriesScores';
 import { InitialState, seriesEnds, Trajectory } from '../trajectory/trajectory';
 import { ACTIVATIONS } from './activation';
+import { everyUnitDead } from './deadUnits';
 
 /** Options of `gradientDescent`. */
 export interface DescentOptions {
@@ -31,18 +32,14 @@ export interface DescentOptions {
    * that step, like a diverged one, but `summary.diverged` stays null unless it diverged.
    */
   observe?: (step: number, loss: number) => boolean;
-  /**
-   * The plain loop (nonlinear activations, `reference`): sees its last state (u, W as rows, d × D) and
-   * the samples' inputs (row-major, samples × D) once the run ends — a phase diagram's cell tells a dead
-   * ReLU network by them. Not called by the recursion.
-   */
-  end?: (u: Float64Array, W: Float64Array, X: Float64Array) => void;
 }
 
 /** One run of gradient descent before its summary: columns, divergence and catapult. */
 interface Descent {
   out: Trajectory;
   diverged: { step: number } | null;
+  /** A `relu` network dead at the end of the run (deadUnits.ts) and the first step of its dead stretch; else null. */
+  dead: { step: number } | null;
   catapult: Catapult | null;
   /**
    * A reported step of a run that had not diverged whose point has a number beyond 64 bits (the
@@ -93,7 +90,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     if (byRecursion && exact) recursionDescent(exact, [0, upTo], rho, observe);
     else plainDescent(e, samples, sample, [0, upTo], rho, observe);
   };
-  const { out, diverged, catapult, logged, escaped, initial, minima } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe, options.end);
+  const { out, diverged, dead, catapult, logged, escaped, initial, minima } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
   const m = out.t.length;
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
@@ -117,13 +114,15 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     horizon: lastStep,
     limit: null,
     diverged,
+    dead,
     // A rise and fall on the way to blowing up is no catapult: training did not recover.
     catapult: diverged ? null : catapult,
     maxStableRateScale: maxScale,
     weightDecay: rho,
   };
-  // Over the reported steps; none for a run that diverged (docs/mechanisms.md, "Scores").
-  out.summary.scores = diverged ? null : seriesScores(out, initial, logged);
+  // Over the reported steps; none for a run that diverged, nor for a dead ReLU network, whose scores
+  // would read a mechanism from a network with no gradient (docs/mechanisms.md, "Scores").
+  out.summary.scores = diverged || dead ? null : seriesScores(out, initial, logged);
   out.summary.scoredOver = 'end';
   // A printed number beyond 64 bits: refused at the field to blame where the flow over the same span is
   // beyond them too (a run of σ = 1e-300 to its default horizon); otherwise with the step and the column.
@@ -297,7 +296,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   }
   const kept = peak as { step: number; p: LogPoint } | null;
   if (reported.finish(out, theta0, rho) && kept) logs.see(kept.step, kept.p);
-  return { out, diverged, catapult: reported.watch.catapult, logged: logs.changes(), initial, minima, ...(escaped ? { escaped } : {}) };
+  return { out, diverged, dead: null, catapult: reported.watch.catapult, logged: logs.changes(), initial, minima, ...(escaped ? { escaped } : {}) };
 }
 
 /**
@@ -335,7 +334,7 @@ class LogScores {
 }
 
 /** The plain loop over (u, W) on the samples themselves, any activation; O(samples·d·D) per step. */
-function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample, steps: number[], rho: number, observe?: DescentOptions['observe'], end?: DescentOptions['end']): Descent {
+function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample, steps: number[], rho: number, observe?: DescentOptions['observe']): Descent {
   const d = e.model.width;
   const D = inputDimension(e);
   const lastStep = steps[steps.length - 1];
@@ -371,15 +370,22 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   let escaped: Descent['escaped'] = undefined;
   let recorded = -1;
   let previousLoss = NaN;
+  // A ReLU network's dead stretch: whether some w_i·x_s of the last forward pass was not below 0, and
+  // the first step of the stretch of steps, up to the current one, at which none was (else null).
+  const relu = e.model.activation === 'relu';
+  let live = true;
+  let deadSince: number | null = null;
 
-  /** ½ mean residual², filling `residuals`. */
+  /** ½ mean residual², filling `residuals` (and `live`). */
   const forward = (): number => {
     let loss = 0;
+    live = false;
     for (let s = 0; s < n; s++) {
       let f = 0;
       for (let i = 0; i < d; i++) {
         let z = 0;
         for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
+        if (!(z < 0)) live = true;
         f += u[i] * sigma.value(z);
       }
       const r = gamma * f - samples[s].y;
@@ -441,6 +447,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   const minima = new LossMinima(steps);
   for (let step = 0; step <= lastStep; step++) {
     const loss = forward();
+    deadSince = live ? null : (deadSince ?? step);
     if (step === 0) {
       threshold = divergenceThreshold(loss);
       // Step 0 starts the scores and the summary whether or not the grid reports it.
@@ -501,8 +508,10 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     previousLoss = loss;
   }
   reported.finish(out, theta0, rho);
-  end?.(u, W, X);
-  return { out, diverged, catapult: reported.watch.catapult, initial: initial!, minima, ...(escaped ? { escaped } : {}) };
+  // Dead at the end: the last state (u, W), whose forward pass the loop made, tells it (everyUnitDead,
+  // the definition; `deadSince` the same test at every step, for the step it died at).
+  const dead = relu && diverged === null && !escaped && everyUnitDead(W, X, d) ? { step: deadSince ?? lastStep } : null;
+  return { out, diverged, dead, catapult: reported.watch.catapult, initial: initial!, minima, ...(escaped ? { escaped } : {}) };
 }
 
 /**

@@ -65,6 +65,14 @@ export interface Summary {
   /** Gradient descent only: the step at which the run blew up, else null. */
   diverged: { step: number } | null;
   /**
+   * Gradient descent of a `relu` network only: the run ends dead — every hidden unit inactive on every
+   * sample (w_i·x_s < 0 for every unit i and sample s; src/core/descent/deadUnits.ts), its outputs and
+   * its gradient 0 — and `step` is the first step from which it stayed so to its end (0: dead from θ₀).
+   * Such a run has no label and no scores: a mechanism would be read from a dead network. Null (or
+   * absent) otherwise, and for a run that diverged.
+   */
+  dead?: { step: number } | null;
+  /**
    * Gradient descent only: the first window in which the loss rose above its starting value
    * (`fromStep`, by more than 1e-9 relative) and later fell below it again (`toStep`), with the largest
    * loss in between; null when there is none or the run diverged.
@@ -80,9 +88,9 @@ export interface Summary {
   maxStableRateScale?: number | null;
   /** The weight decay ρ of the run (0 when none). */
   weightDecay?: number;
-  /** Mechanism label (docs/mechanisms.md): `kernel`, `alignment`, `disalignment`, `rescaling` or `mixed: a+b`; null for a diverged run. */
+  /** Mechanism label (docs/mechanisms.md): `kernel`, `alignment`, `disalignment`, `rescaling` or `mixed: a+b`; null for a diverged or dead (`dead`) run. */
   label?: string | null;
-  /** The classifier's scores (docs/mechanisms.md): exact runs over t ∈ [0, ∞), gradient descent over its steps. */
+  /** The classifier's scores (docs/mechanisms.md): exact runs over t ∈ [0, ∞), gradient descent over its steps; null for a diverged or dead run. */
   scores?: MechanismScores | null;
   /**
    * Where the scores were taken (docs/mechanisms.md, "Two conventions"): `infinity`, the exact flow

@@ -3,7 +3,8 @@
  * descent at its values for the experiment's step budget and is scored like one `flab simulate` of it
  * (over its reported steps), with the outcome of the run — converged, catapult, unsettled or diverged
  * (stability.ts, `descentOutcome`), or dead: a ReLU network every unit of which is inactive on every
- * sample at the end of the budget, which has no label and no scores (`everyUnitDead`). Every cell but
+ * sample at the end of the budget, which has no label and no scores (the run's `summary.dead`,
+ * src/core/descent/deadUnits.ts, as `flab simulate` of the cell says it). Every cell but
  * a diverged (a blow-up) or dead one has the label and scores
  * of `flab simulate` of it: an unsettled run (its loss still above its start at the end of the budget,
  * finite) is one `flab simulate` labels too. The linear network runs the exact O(1)-per-step recursion from the
@@ -140,11 +141,9 @@ function plainDescent(fallback: () => number[]): CellEvaluator<PlainBase> {
     evaluate(base, over): CellResult {
       const cell = withFastValues(base, over);
       const watch = new OutcomeWatch();
-      const relu = cell.model.activation === 'relu';
-      let dead = false;
       let run;
       try {
-        run = gradientDescent(cell, { observe: (step, loss) => watch.observe(step, loss), ...(relu ? { end: (u: Float64Array, W: Float64Array, X: Float64Array) => (dead = everyUnitDead(W, X, cell.model.width)) } : {}) });
+        run = gradientDescent(cell, { observe: (step, loss) => watch.observe(step, loss) });
       } catch (err) {
         // Refused as `flab simulate` of the cell is, once the diagram's limits are checked: weights too
         // small for the plain loop's 64-bit squares, or a first loss beyond 64 bits.
@@ -155,8 +154,9 @@ function plainDescent(fallback: () => number[]): CellEvaluator<PlainBase> {
       const settled = Number.isFinite(watch.loss0) ? descentOutcome(watch) : DIVERGED;
       // A dead ReLU network learns nothing more: its own outcome, with no label and no scores — it was
       // "unsettled" (killed by a large step, its loss stuck above its start) or "converged" (dead from
-      // the start), with a mechanism read from a dead network.
-      const outcome = settled !== DIVERGED && dead ? DEAD : settled;
+      // the start), with a mechanism read from a dead network. The run's own `summary.dead`, as in
+      // `flab simulate` of the cell (src/core/descent/deadUnits.ts).
+      const outcome = settled !== DIVERGED && run.summary.dead ? DEAD : settled;
       if (outcome === DEAD) return { label: NO_LABEL, scores: null, outcome, ntk0: NaN };
       const scores = outcome === DIVERGED ? null : (run.summary.scores ?? null);
       if (scores && !finiteScores(scores)) return REFUSED_CELL;
@@ -197,25 +197,6 @@ function withFastValues(base: PlainBase, over: Readonly<Record<string, number>>)
     time: { kind: 'at', at: base.steps },
     sweep: undefined,
   };
-}
-
-/**
- * Whether every hidden unit of a ReLU network with first-layer rows `W` (d × D) is inactive on every
- * input of `X` (samples × D): w_i·x_s < 0 for all i and s. Then every output and every gradient is 0
- * (the simulator's σ′(0) is 1, so a pre-activation of exactly 0 still passes a gradient: not dead) and
- * descent is stuck there for good — a dead network. O(samples·d·D), once per cell.
- */
-export function everyUnitDead(W: Float64Array, X: Float64Array, d: number): boolean {
-  const D = W.length / d;
-  const n = X.length / D;
-  for (let i = 0; i < d; i++) {
-    for (let s = 0; s < n; s++) {
-      let z = 0;
-      for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
-      if (!(z < 0)) return false;
-    }
-  }
-  return true;
 }
 
 /** The side of the largest square grid of at most `cells` cells (0 when not even one cell fits). */

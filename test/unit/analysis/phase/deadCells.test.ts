@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { everyUnitDead } from '../../../../src/core/analysis/phase/descentCells';
+import { everyUnitDead } from '../../../../src/core/descent/deadUnits';
 import { NO_LABEL, phaseDiagramSync, type PhaseDiagram } from '../../../../src/core/analysis/phase/phaseDiagram';
 import { phaseSvg } from '../../../../src/core/analysis/phase/phaseSvg';
 import { DEAD_NOTE, OUTCOME_COLOURS } from '../../../../src/core/analysis/phase/phaseStyle';

@@ -1,0 +1,35 @@
+/**
+ * Dead ReLU networks (docs/phase-diagram.md, "Gradient descent", the dead outcome; docs/model.md §7):
+ * every hidden unit inactive on every sample, so that every output and every gradient is 0 and
+ * gradient descent is stuck there for good. A descent run that ends so has no mechanism label (its
+ * summary's `dead`), in `flab simulate`, sweeps, the dynamics panel and the phase diagram's cells alike.
+ */
+
+/**
+ * Whether every hidden unit of a ReLU network with first-layer rows `W` (d × D, row-major) is inactive
+ * on every input of `X` (samples × D, row-major): w_i·x_s < 0 for all i and s. Then every output and
+ * every gradient is 0 (the simulator's σ′(0) is 1, so a pre-activation of exactly 0 still passes a
+ * gradient: not dead; a NaN is not below 0: not dead) and descent is stuck there for good — a dead
+ * network. O(samples·d·D).
+ */
+export function everyUnitDead(W: Float64Array, X: Float64Array, d: number): boolean {
+  const D = W.length / d;
+  const n = X.length / D;
+  for (let i = 0; i < d; i++) {
+    for (let s = 0; s < n; s++) {
+      let z = 0;
+      for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
+      if (!(z < 0)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Why a run dead from step `step` on (its summary's `dead.step`) has no label, in the words the CLI's
+ * note, the dynamics panel's verdict and an export's header share: "every ReLU unit is inactive on every
+ * sample at step N: no gradient reaches the weights; no mechanism is read".
+ */
+export function deadRunNote(step: number): string {
+  return `every ReLU unit is inactive on every sample at step ${step}: no gradient reaches the weights; no mechanism is read`;
+}
