@@ -1,5 +1,7 @@
 /** `flab simulate FILE`: full-batch gradient descent, time counting steps (docs/model.md §6, docs/finite-rates.md). */
+import { deadRunNote } from '../../core/descent/deadUnits';
 import { simulate } from '../../core/runs/simulate';
+import type { Summary } from '../../core/trajectory/trajectory';
 import { Command, printed } from '../command';
 import { formatTrajectory, TRAJECTORY_FORMATS } from '../output';
 
@@ -13,6 +15,17 @@ export const simulateCommand: Command = {
   ],
   run(args, context) {
     const experiment = context.load(args.operands[0]);
-    return printed(formatTrajectory(simulate(experiment, { reference: args.has('--reference') }), args.choice('format', 'json')));
+    const run = simulate(experiment, { reference: args.has('--reference') });
+    return { ...printed(formatTrajectory(run, args.choice('format', 'json'))), stderr: deadNote(run.summary) };
   },
 };
+
+/**
+ * A note on standard error, whatever the format, for a gradient-descent run whose ReLU network is dead
+ * at its end (`summary.dead`): why its label and scores are null — "flab: note: every ReLU unit is
+ * inactive on every sample at step 2: no gradient reaches the weights; no mechanism is read (label null)";
+ * `run` names a sweep's value. '' for any other run.
+ */
+export function deadNote(s: Summary, run?: string): string {
+  return s.dead ? `flab: note: ${run ? `${run}: ` : ''}${deadRunNote(s.dead.step)} (label and scores null; docs/phase-diagram.md, "Gradient descent")\n` : '';
+}

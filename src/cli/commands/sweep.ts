@@ -6,7 +6,7 @@
  * a run that fails is located at the sweep's entry that asked for it, not at the file's own value.
  */
 import { SweepResult, sweepValueError, variantIndex, withValue } from '../../core/analysis/sweep';
-import { countOf, eachOf, formatCount } from '../../core/experiment/diagnostic';
+import { countOf, eachOf, formatCount, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
 import { countJsonTokens } from '../../core/experiment/parse';
@@ -15,6 +15,7 @@ import { simulate } from '../../core/runs/simulate';
 import { solve } from '../../core/runs/solve';
 import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
+import { deadNote } from './simulate';
 import { writtenAt } from '../experimentFile';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, rereadTooLarge } from '../limits';
 import { csvNumber, formatLarge, formatTable, largeOverLimit, outputTooLarge, reportedRows, tableNumber, trajectoryBytes } from '../output';
@@ -66,7 +67,8 @@ and the command exits 1.`,
       context.progress.update(i, spec.values.length, 'runs');
       runs.push(atSweepEntry(spec, i, loaded, () => runOne(withValue(experiment, spec.path, v))));
     }
-    return printed(sweepOutput({ key: spec.key, path: spec.path, values: spec.values.slice(), runs }, format));
+    const notes = runs.map((t, i) => deadNote(t.summary, `sweep value ${i}, ${spec.path} = ${formatNumber(spec.values[i])}`)).join('');
+    return { ...printed(sweepOutput({ key: spec.key, path: spec.path, values: spec.values.slice(), runs }, format)), stderr: notes };
   },
 };
 
@@ -169,7 +171,7 @@ function sweepOutput(r: SweepResult, format: string): string {
   if (format === 'table') {
     const rows = r.runs.map((t, i) => {
       const s = t.summary;
-      return [tableNumber(r.values[i]), s.diverged ? 'diverged' : 'finished', s.label ?? '', tableNumber(s.zetaInitial), tableNumber(s.zetaFinal), tableNumber(s.lossFinal), tableNumber(s.scores?.kernelChange), tableNumber(s.scores?.distance)];
+      return [tableNumber(r.values[i]), s.diverged ? 'diverged' : s.dead ? 'dead' : 'finished', s.label ?? '', tableNumber(s.zetaInitial), tableNumber(s.zetaFinal), tableNumber(s.lossFinal), tableNumber(s.scores?.kernelChange), tableNumber(s.scores?.distance)];
     });
     return formatTable([r.path, 'status', 'label', 'ζ initial', 'ζ final', 'final loss', 'kernel change', 'distance'], rows);
   }
