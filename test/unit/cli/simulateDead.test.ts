@@ -1,0 +1,62 @@
+/**
+ * `flab simulate` and `flab sweep` of a ReLU network that gradient descent kills (docs/phase-diagram.md,
+ * "dead"): `summary.dead` with the step, label and scores null, a note on standard error saying why
+ * whatever the format, and the sweep table's status "dead". As processes of the built CLI (dist/cli.js).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+
+const CLI = resolve(__dirname, '../../../../dist/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'flab-simulate-dead-'));
+
+function flab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, cwd: dir });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function write(name: string, value: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(value, null, 2));
+  return file;
+}
+
+// examples/zeta-relu.flab.json at rates 50: every w_i·x below 0 from step 2.
+const RELU = {
+  model: { width: 32, outputScale: 1, activation: 'relu' },
+  data: { x: [1], y: 1 },
+  init: { scaleU: 0.05, scaleW: 0.05, seed: 2 },
+  learningRates: { u: 50, W: 50 },
+  time: { end: 100, points: 11 },
+};
+const NOTE = 'flab: note: every ReLU unit is inactive on every sample at step 2: no gradient reaches the weights; no mechanism is read';
+
+test('flab simulate of a dead ReLU network: summary.dead, no label, no scores, and a note on standard error in every format', () => {
+  const file = write('dead.flab.json', RELU);
+  const r = flab('simulate', file, '--summary');
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { dead: { step: number } | null; label: string | null; scores: unknown };
+  assert.deepEqual(s.dead, { step: 2 });
+  assert.equal(s.label, null);
+  assert.equal(s.scores, null);
+  assert.ok(r.stderr.startsWith(NOTE), r.stderr);
+  for (const format of ['--json', '--csv']) assert.ok(flab('simulate', file, format).stderr.startsWith(NOTE), format);
+  // At its own rates the example lives: no note, its label.
+  const alive = flab('simulate', write('alive.flab.json', { ...RELU, learningRates: { u: 0.05, W: 0.05 } }), '--summary');
+  assert.equal(alive.stderr, '');
+  assert.equal((JSON.parse(alive.stdout) as { dead: unknown; label: string }).dead, null);
+  assert.equal((JSON.parse(alive.stdout) as { label: string }).label, 'alignment');
+});
+
+test('flab sweep of a ReLU network: the dead value\'s status is "dead", its label empty, with a note naming the value', () => {
+  const file = write('sweep.flab.json', { ...RELU, learningRates: { u: 0.05, W: 0.05 }, time: { end: 300, points: 31 }, sweep: { 'learningRates.W': [0.05, 50] } });
+  const r = flab('sweep', file, '--table');
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+  assert.deepEqual(rows.map((c) => c.slice(0, 3)), [['0.05', 'finished', 'alignment'], ['50', 'dead', '–']]);
+  assert.match(r.stderr, /^flab: note: sweep value 1, learningRates\.W = 50: every ReLU unit is inactive on every sample at step \d+: no gradient reaches the weights; no mechanism is read/);
+  assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, 'one note: the live value has none');
+});
