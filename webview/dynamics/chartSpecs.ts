@@ -192,10 +192,12 @@ export function chartModel(spec: ChartSpec, input: ChartInput): ChartModel {
   return { title, scales, series, data, raw, legend: !sweep, key, shade: catapult && { from: catapult.fromStep, to: catapult.toStep } };
 }
 
-/** What a sweep value's run is, in the legend's and the figure key's words: its label, "diverged at step N", or — without one. */
+/** What a sweep value's run is, in the legend's and the figure key's words: its label, "diverged at step N", "dead at step N" (a dead ReLU network), or — without one. */
 export function sweepRunLabel(run: SweepView['runs'][number]): string {
   const shown = run.trajectory ?? run.simulation;
-  const diverged = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary.diverged;
+  const descent = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary;
+  const diverged = descent?.diverged;
+  const dead = descent?.dead;
   const label = shown?.summary.label;
-  return diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : '—';
+  return diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : dead ? `dead at step ${formatReadout(dead.step)}` : '—';
 }

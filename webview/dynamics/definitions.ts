@@ -33,6 +33,7 @@ export const DEFINITIONS = {
     'The largest factor by which both learning rates can be multiplied and gradient descent still converges to the flow\'s limit with the kernel below 2 per step (bisection on the exact O(1) recursion, to 10⁻³). Below 1: these rates are past the stable limit — descent oscillates, catapults or diverges. docs/finite-rates.md §4.',
   catapult: 'A window in which the loss of gradient descent rose above its starting value and later fell below it: the kernel was above 2 per step, the run was thrown out and came back with a smaller kernel. docs/finite-rates.md §3.',
   diverged: 'The step at which the loss of gradient descent passed 10¹⁰⁰ or stopped being finite. docs/finite-rates.md §2.',
+  dead: 'The step from which every ReLU unit is inactive on every sample (w_i·x < 0 for every unit and sample) to the end of the run: the outputs and the gradient are 0, so gradient descent is stuck there for good. Such a run has no label and no scores: a mechanism would be read from a dead network. docs/phase-diagram.md, "Gradient descent".',
   weightDecay: 'ρ: the objective adds ½ρ(|u|² + ‖W‖_F²). docs/finite-rates.md §5.',
   deviation: 'Gradient descent against the exact flow at the same steps (t = step): ζ, the distance and K/K(0) as absolute differences, |u| and ‖W‖_F relative to the flow\'s largest value, the loss in decades (|log₁₀ L_GD/L_flow|). docs/panel.md, "Descent against flow".',
 } as const;

@@ -20,6 +20,7 @@ import { defineTerm } from '../shared/definitionTip';
 import { el } from '../shared/dom';
 import { renderSweepLegend } from '../shared/sweepLegend';
 import { formatReadout } from '../shared/numberFormat';
+import { deadRunNote } from '../../src/core/descent/deadUnits';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { createChoice, createToggle } from '../shared/toolkit';
 import { ZoomControl } from '../shared/zoomControl';
@@ -228,7 +229,7 @@ class Panel {
     if (!u) return;
     const sweep = u.sweep ?? null;
     const subject = this.subject(u);
-    const also = subject.main === subject.flow && subject.descent ? `Gradient descent at these rates: ${subject.descent.summary.label ?? (subject.descent.summary.diverged ? `no label (diverged at step ${formatReadout(subject.descent.summary.diverged.step)})` : 'no label')}.` : null;
+    const also = subject.main === subject.flow && subject.descent ? `Gradient descent at these rates: ${subject.descent.summary.label ?? (subject.descent.summary.diverged ? `no label (diverged at step ${formatReadout(subject.descent.summary.diverged.step)})` : subject.descent.summary.dead ? `no label (${deadRunNote(subject.descent.summary.dead.step)})` : 'no label')}.` : null;
     this.verdict.show({ run: subject.main, thresholds: subject.thresholds, what: subject.what, which: subject.which, also });
     const shownSimulation = subject.main === subject.flow ? subject.descent : null;
     const deviations = subject.main === u.trajectory && shownSimulation === u.simulation ? u.deviations : [];

@@ -33,6 +33,7 @@ function descentItems(tr: Trajectory, prefix: string): Item[] {
   const s = tr.summary;
   const list: Item[] = [];
   if (s.diverged) list.push({ key: `${prefix}diverged`, name: 'Diverged at step', value: formatReadout(s.diverged.step), definition: DEFINITIONS.diverged });
+  if (s.dead) list.push({ key: `${prefix}dead`, name: 'ReLU units all dead from step', value: formatReadout(s.dead.step), definition: DEFINITIONS.dead });
   if (s.catapult) {
     list.push({ key: `${prefix}catapult`, name: 'Catapult (steps)', value: `${formatReadout(s.catapult.fromStep)}–${formatReadout(s.catapult.toStep)}`, definition: DEFINITIONS.catapult });
     list.push({ key: `${prefix}catapult-peak`, name: 'Catapult peak loss', value: formatReadout(s.catapult.peakLoss), definition: DEFINITIONS.catapult });
