@@ -1,0 +1,41 @@
+/**
+ * A dead ReLU run (summary.dead, src/core/descent/deadUnits.ts) in the dynamics panel's exported words:
+ * Export Chart's headline (webview/dynamics/figure.ts, `labelLine`) and Export Data's header
+ * (src/extension/dynamics/exportData.ts) say it has no label and why, where they gave none or the label
+ * read from a dead network.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Experiment } from '../../../../src/core/experiment/experiment';
+import { parseExperiment } from '../../../../src/core/experiment/parse';
+import { DEFAULT_THRESHOLDS } from '../../../../src/core/mechanisms/classify';
+import { simulate } from '../../../../src/core/runs/simulate';
+import { csvHeader } from '../../../../src/extension/dynamics/exportData';
+import { labelLine } from '../../../../webview/dynamics/figure';
+
+function experiment(raw: unknown): Experiment {
+  const { experiment: e, diagnostics } = parseExperiment(JSON.stringify(raw));
+  assert.deepEqual(diagnostics.map((d) => d.message), []);
+  return e!;
+}
+
+// examples/zeta-relu.flab.json at rates 50: dead from step 2.
+const dead = simulate(experiment({
+  model: { width: 32, outputScale: 1, activation: 'relu' },
+  data: { x: [1], y: 1 },
+  init: { scaleU: 0.05, scaleW: 0.05, seed: 2 },
+  learningRates: { u: 50, W: 50 },
+  time: { end: 100, points: 11 },
+}));
+const WHY = 'every ReLU unit is inactive on every sample at step 2: no gradient reaches the weights; no mechanism is read';
+
+test('Export Chart\'s headline of a dead run: no label, and why', () => {
+  assert.deepEqual(dead.summary.dead, { step: 2 });
+  assert.equal(labelLine(dead, DEFAULT_THRESHOLDS, 'gradient descent'), `No label (gradient descent): ${WHY}`);
+  assert.equal(labelLine(dead, DEFAULT_THRESHOLDS, 'gradient descent', 'learningRates.W = 50 (sweep run 2 of 2)'), `No label for learningRates.W = 50 (sweep run 2 of 2) (gradient descent): ${WHY}`);
+});
+
+test('Export Data\'s header of a dead run: label none, and why', () => {
+  const header = csvHeader({ title: 't', documentUri: 'file:///x.flab.json', trajectory: dead, simulation: null, deviation: null, deviations: [], parameters: [], thresholds: DEFAULT_THRESHOLDS, view: 'descent', sweep: null });
+  assert.ok(header.includes(`# label: none (dead: ${WHY}) (gradient descent)`), header.join('\n'));
+});
