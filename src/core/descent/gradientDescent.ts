@@ -385,7 +385,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       for (let i = 0; i < d; i++) {
         let z = 0;
         for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
-        if (!(z < 0)) live = true;
+        if (relu && !(z < 0)) live = true;
         f += u[i] * sigma.value(z);
       }
       const r = gamma * f - samples[s].y;
