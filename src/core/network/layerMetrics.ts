@@ -392,7 +392,10 @@ class Layer {
   top(): SingularTriplet {
     if (!this.triplet) {
       const spectra = this.index >= 0 ? this.options.spectra : undefined;
-      const start = spectra?.get(this.index);
+      // An unresolved triplet is no start: from it, a run that finds the same near-tie can pass for
+      // resolved (its second Ritz value not yet converged) where a fresh one is not (a breaker's finding).
+      const previous = spectra?.get(this.index);
+      const start = previous && tripletResolved(previous) ? previous : undefined;
       const grams = this.grams;
       const side = gramSide(this.w, grams);
       // A Gram that is not finite (given unscaled, out of float32's range) gives none: the layer's own products do.
@@ -837,7 +840,7 @@ function orthonormalColumns(y: WeightMatrix, from: number, count: number): Float
  * tall, so that V lives on the smaller side: k = min(rows, cols) steps exhaust it and the result is
  * exact to rounding. Cost 2·rows·cols per step. `start` (an earlier triplet of a matrix of the same
  * shape, e.g. the previous step's) replaces the fixed pseudo-random start vector; as in `topEigenpair`,
- * 10⁻⁵ of that is mixed into it, so that a start that is a lower singular vector still leads to the
+ * 10⁻² of that is mixed into it, so that a start that is a lower singular vector still leads to the
  * top one. A zero matrix gives σ = 0 and zero vectors.
  */
 export function topSingularTriplet(w: WeightMatrix, options: { start?: SingularTriplet; maxSteps?: number; tolerance?: number; products?: MatrixProducts } = {}): SingularTriplet {
@@ -907,7 +910,9 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
     beta.push(b);
     top = topOfBidiagonal(alpha, beta);
     residual = b * Math.abs(top.x[top.x.length - 1]);
-    if (b === 0 || residual <= tolerance * top.theta || j + 1 === maxSteps) break;
+    // At least two steps before the tolerance may stop the run: one step's residual says nothing of a
+    // larger singular value the start barely holds (a warm start on what is now the second vector).
+    if (b === 0 || (j > 0 && residual <= tolerance * top.theta) || j + 1 === maxSteps) break;
     if (j + 1 >= budgetSteps && tripletResolved({ sigma: top.theta, residual, relativeGap: top.gap() })) break;
     v = q;
     vs.push(v);
@@ -939,7 +944,7 @@ export interface Eigenpair {
  * per step (Golub–Kahan on G would take two for the same Krylov space of W Wᵀ), the tridiagonal's top
  * eigenpair by bisection and inverse iteration, stopping when the Ritz residual β_k |y_k| is at most
  * `tolerance`·λ or after min(m, 2·LANCZOS_MAX_STEPS) steps. `start` (e.g. the previous record's vector)
- * replaces the fixed pseudo-random start; 10⁻⁵ of that is mixed into it, so that a start that is an
+ * replaces the fixed pseudo-random start; 10⁻² of that is mixed into it, so that a start that is an
  * eigenvector of a lower eigenvalue still leads to the top one. A zero G gives λ = 0 and a zero vector;
  * a G with an entry that is not finite gives λ = NaN (its first product G·q is not finite). The
  * products and Gram–Schmidt passes run in float64 on WebAssembly (math/kernels.ts), on a copy of G
@@ -999,7 +1004,7 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
     const bracket = j > 0 ? { lo: top.lambda - RITZ_SEARCH * Math.abs(top.lambda), hi: Math.max(top.lambda, a) + Math.abs(beta[j - 1]) } : undefined;
     top = topOfTridiagonal(alpha, beta, T, RITZ_SEARCH, bracket);
     residual = b * Math.abs(top.y[top.y.length - 1]);
-    if (b === 0 || residual <= tolerance * top.lambda || j + 1 === maxSteps) break;
+    if (b === 0 || (j > 0 && residual <= tolerance * top.lambda) || j + 1 === maxSteps) break;
   }
   const steps = alpha.length;
   // The last step's λ (known within RITZ_SEARCH above it) and y, to float64's accuracy.
@@ -1072,8 +1077,15 @@ function topByBisection(diag: ArrayLike<number>, off: ArrayLike<number>, lo: num
   return { lambda, y: mem.slice(Y, Y + k) };
 }
 
-/** How much of the fixed pseudo-random vector a given start is mixed with (relative to its length). */
-const WARM_START_MIX = 1e-5;
+/**
+ * How much of the fixed pseudo-random vector a given start is mixed with (relative to its length): enough
+ * that a start on what is now a lower singular vector holds the new top one by about 10⁻²/√n, whose part
+ * of the residual, that times the relative gap, keeps the run going past the 10⁻⁶ tolerance for gaps
+ * above about 10⁻⁴·√n (docs/networks.md). At 10⁻⁵ (until 2026-12-03) a layer whose top two values swapped
+ * between two checkpoints stopped after two steps on the old top vector: ζ_top 1 where the truth was 0.
+ * A layer that moved by 10⁻⁴ of its scale takes 16 steps instead of 10 from it; one that moved 5 %, 23 either way.
+ */
+const WARM_START_MIX = 1e-2;
 
 /**
  * A unit start vector: the given one if it is usable — with `mix` times the fixed pseudo-random vector
