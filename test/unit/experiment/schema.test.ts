@@ -279,6 +279,8 @@ test('a network\'s inline data value below the smallest magnitude is 0, as in a 
   const messages = (text: string) => parseAnyExperiment(text).diagnostics.map((d) => d.message);
   assert.deepEqual(messages(file('[[1e-400], [1]]', '[0, 1]')), []);
   assert.deepEqual(messages(file('[[-1e-400, 1e-50], [1, 2]]', '[[1e-400], [2]]')), []);
+  // Explicit weights alike (1e-46 was 0 and 1e-400 refused).
+  assert.deepEqual(messages(file('[[1], [2]]', '[0, 1]').replace('"training"', '"init": { "weights": [[[1e-400], [1], [0], [1e-46]], [[1, -1e-400, 0, 1], [0.5, 1e-46, 1, 1]]] }, "training"')), []);
   // A hyperparameter's 1e-400 still is (beyond float32's range, 1e50, the data reader refuses: inline.ts).
   assert.match(messages(file('[[1e-400], [1]]', '[0, 1]').replace('"steps": 1', '"steps": 1, "learningRate": 1e-400'))[0], /^training\.learningRate = 1e-400: nonzero/);
 });
