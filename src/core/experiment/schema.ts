@@ -62,10 +62,11 @@ export interface SchemaNode {
    */
   float32?: boolean;
   /**
-   * The numbers at and under this node are values a network holds as given (its inline inputs and
-   * targets, its explicit `init.weights`), stored in float32 as a data file's are: a literal below
-   * float32's smallest magnitude (1e-50, 1e-400) is 0 there, as the same number in a CSV or a .npy
-   * file is (docs/networks.md, "Inline" and "Float32 range"), not refused.
+   * The numbers at and under this node are values a network holds as given (its inline inputs, its
+   * regression targets written as rows, its explicit `init.weights`), stored in float32 as a data file's
+   * are: a literal below float32's smallest magnitude (1e-50, 1e-400) is 0 there, as the same number in
+   * a CSV or a .npy file is (docs/networks.md, "Inline" and "Float32 range"), not refused. Not a class
+   * label: 1e-400 is no class index, though it reads as 0.
    */
   dataValues?: boolean;
   exclusiveMinimum?: number;

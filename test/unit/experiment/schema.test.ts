@@ -283,4 +283,6 @@ test('a network\'s inline data value below the smallest magnitude is 0, as in a 
   assert.deepEqual(messages(file('[[1], [2]]', '[0, 1]').replace('"training"', '"init": { "weights": [[[1e-400], [1], [0], [1e-46]], [[1, -1e-400, 0, 1], [0.5, 1e-46, 1, 1]]] }, "training"')), []);
   // A hyperparameter's 1e-400 still is (beyond float32's range, 1e50, the data reader refuses: inline.ts).
   assert.match(messages(file('[[1e-400], [1]]', '[0, 1]').replace('"steps": 1', '"steps": 1, "learningRate": 1e-400'))[0], /^training\.learningRate = 1e-400: nonzero/);
+  // So is a class label: 1e-400 is no class index though it reads as 0 (1e-46 is refused by the data reader).
+  assert.match(messages(file('[[0], [1]]', '[1e-400, 1]'))[0], /^data\.train\.y\[0\] = 1e-400: nonzero, but below the smallest 64-bit magnitude/);
 });

@@ -537,7 +537,8 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
   for (const t of splits) {
     for (let i = 0; i < t.values.length; i++) {
       const v = t.values[i];
-      if (!(Number.isInteger(v) && v >= 0)) {
+      // A label written nonzero that reads as 0 (1e-400, below 64 bits' smallest magnitude) is no class index either.
+      if (!(Number.isInteger(v) && v >= 0) || (v === 0 && t.text !== undefined && writtenNonzero(t.text[i]))) {
         const p = t.place(i);
         throw new DataError(`label ${said(t, i)} is not a class index (a whole number ≥ 0); for numeric targets set "task": "regression"`, p.key, p.location);
       }
@@ -579,4 +580,10 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
     return out;
   };
   return { classCount, train: toIndices(train), test: test && toIndices(test) };
+}
+
+/** Whether `text` is a decimal number literal with a nonzero digit in its significand (`1e-400`, `0.001`; not `0`, `0.0e5`). */
+function writtenNonzero(text: string): boolean {
+  const literal = /^[+-]?(\d*\.?\d*)(?:[eE][+-]?\d+)?$/.exec(text.trim());
+  return literal !== null && /[1-9]/.test(literal[1]);
 }

@@ -563,6 +563,8 @@ test('bad CSV files: each a located message', async () => {
     // The label as the file writes it, not its 64-bit value (2.5, Infinity).
     ['a,b,y\n1,2,0\n3,4,2.50\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: label 2.50 is not a class index/, line: 3, column: 5 }],
     ['a,b,y\n1,2,0\n3,4,1e400\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: label 1e400 is not a class index/, line: 3, column: 5 }],
+    // Written nonzero, read as 0: no class index either (until 2026-12-03 it was class 0 while 1e-46 was refused).
+    ['a,b,y\n1,2,0\n3,4,1e-400\n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: label 1e-400 is not a class index/, line: 3, column: 5 }],
     ['a,b,y\n1,2,0\n3,4,7\n', { classes: 5 }, { path: 'data.trainFile', message: /^bad.csv:3:5: label 7 is beyond the 5 classes \(labels 0 to 4\)/, line: 3, column: 5 }],
     ['a,b,y\n1,2,0\n3,4, \n', {}, { path: 'data.trainFile', message: /^bad.csv:3:5: expected a class label in field 3 \("y"\), found an empty field/ }],
     ['a,b,y\n1,2,cat\n', { task: 'regression' }, { path: 'data.trainFile', message: /^bad.csv:2:5: expected a number as the regression target in field 3 \("y"\), found "cat"/ }],
