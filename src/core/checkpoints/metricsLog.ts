@@ -13,10 +13,12 @@
  * million lines took 780 MB held as one Buffer, its text, its lines and an object per line. A line
  * longer than MAX_METRICS_LINE_BYTES is skipped unread, its bytes dropped as they come.
  *
- * Accuracy is a fraction in [0, 1]. A file whose accuracies are all within [0, 100] and one or more
- * above 1 logs percentages: its accuracies are read divided by 100, with a warning at the first above
- * 1. An accuracy outside [0, 1] in a file that is not so (one below 0 or above 100 too) is read as
- * null, with a warning (`AccuracyRange`).
+ * Accuracy is a fraction in [0, 1]. One in (1, FRACTION_OVERSHOOT] is a fraction that float32
+ * rounding carried past 1 (an average of fractions, 1.0000001): it is read as 1, without a warning. A
+ * file whose accuracies are all within [0, 100] and one or more above FRACTION_OVERSHOOT logs
+ * percentages: its accuracies are read divided by 100, with a warning at the first above
+ * FRACTION_OVERSHOOT. An accuracy outside [0, FRACTION_OVERSHOOT] in a file that is not so (one below
+ * 0 or above 100 too) is read as null, with a warning (`AccuracyRange`).
  */
 import { constants, promises as fs } from 'node:fs';
 import { excerpt } from '../experiment/diagnostic';
@@ -152,6 +154,18 @@ function identity(n: number): Uint32Array {
   return a;
 }
 
+/**
+ * The largest accuracy read as a fraction: 1 + 1e-4. A value in (1, 1 + 1e-4] is a fraction of 1 (or
+ * near it) that float32 arithmetic rounded up — 1.0000001 is float32's next value after 1, and an
+ * average of n float32 fractions summed one by one is off by at most about n·6e-8, so 1e-4 covers
+ * averages of some 1,600 values at worst (far more in practice) — and is read as 1. As a percentage
+ * it would be an accuracy of 1.0000–1.0001 %, which a count of correct samples gives only with more
+ * than a million samples (100·c/N), and a percentage log passes as soon as training leaves 1 %: it is
+ * not taken as the sign of percentages. Before 2026-12 one value of 1.0000001 turned a file of
+ * fractions into percentages (0.5 read as 0.005).
+ */
+export const FRACTION_OVERSHOOT = 1 + 1e-4;
+
 /** Where a value is on its line: the line's number, and the column (from 1) and text of the value as written. */
 interface ValueAt {
   line: number;
@@ -161,18 +175,25 @@ interface ValueAt {
 
 /**
  * How a file's accuracies lie against [0, 1] (a fraction) and [0, 100] (a percentage): the first
- * above 1 and at most 100, the first above 100, the first below 0, and how many are outside [0, 1].
- * Only lines whose accuracy is outside [0, 1] cost anything (the common file costs a comparison a line).
+ * above FRACTION_OVERSHOOT and at most 100, the first above 100, the first below 0, how many are
+ * outside [0, FRACTION_OVERSHOOT], and how many are in (1, FRACTION_OVERSHOOT] (float32 overshoots of
+ * a fraction). Only lines whose accuracy is outside [0, 1] cost anything (the common file costs a
+ * comparison a line).
  */
 class AccuracyRange {
   aboveOne: ValueAt | null = null;
   aboveHundred: ValueAt | null = null;
   negative: ValueAt | null = null;
   outside = 0;
+  overshoots = 0;
 
   /** Notes line `line` (its text `text`, as parsed) whose accuracy is `accuracy`. */
   note(accuracy: number, line: number, text: string): void {
     if (accuracy >= 0 && accuracy <= 1) return;
+    if (accuracy > 1 && accuracy <= FRACTION_OVERSHOOT) {
+      this.overshoots++;
+      return;
+    }
     this.outside++;
     const at = (): ValueAt => {
       const raw = rawValue(text, 'accuracy');
@@ -185,26 +206,30 @@ class AccuracyRange {
 
   /** This range and `other`'s (lines after this one's) together. */
   with(other: AccuracyRange | null): AccuracyRange {
-    if (!other || other.outside === 0) return this;
+    if (!other || other.outside + other.overshoots === 0) return this;
     const both = new AccuracyRange();
     both.aboveOne = this.aboveOne ?? other.aboveOne;
     both.aboveHundred = this.aboveHundred ?? other.aboveHundred;
     both.negative = this.negative ?? other.negative;
     both.outside = this.outside + other.outside;
+    both.overshoots = this.overshoots + other.overshoots;
     return both;
   }
 
-  /** Percentages: every accuracy within [0, 100] and some above 1. */
+  /** Percentages: every accuracy within [0, 100] and some above FRACTION_OVERSHOOT. */
   get percent(): boolean {
     return this.aboveOne !== null && this.aboveHundred === null && this.negative === null;
   }
 
-  /** The accuracies as read: divided by 100 for percentages; else null where outside [0, 1]. */
+  /**
+   * The accuracies as read: divided by 100 for percentages; else 1 where in (1, FRACTION_OVERSHOOT]
+   * (a fraction's float32 overshoot) and null where outside [0, FRACTION_OVERSHOOT].
+   */
   apply(accuracy: (number | null)[]): (number | null)[] {
-    if (this.outside === 0) return accuracy;
+    if (this.outside + this.overshoots === 0) return accuracy;
     // Rounded to 15 significant digits, a float64's decimal precision: 82.4 reads 0.824, not 0.8240000000000001.
     if (this.percent) return accuracy.map((a) => (a === null ? null : Number((a / 100).toPrecision(15))));
-    return accuracy.map((a) => (a === null || (a >= 0 && a <= 1) ? a : null));
+    return accuracy.map((a) => (a === null || (a >= 0 && a <= 1) ? a : a > 1 && a <= FRACTION_OVERSHOOT ? 1 : null));
   }
 
   /** The warning, located by `where`, or null when every accuracy is a fraction in [0, 1]. */
@@ -220,7 +245,7 @@ class AccuracyRange {
     // Neither fractions nor percentages: the first value that is neither locates the warning.
     const wrong = [this.negative, this.aboveHundred].filter((v): v is ValueAt => v !== null).sort((a, b) => a.line - b.line)[0];
     const others = this.outside - 1;
-    return `${where(wrong.line, wrong.column)}: ${value(wrong)} is ${wrong === this.negative ? 'below 0' : 'above 100'}, neither a fraction in [0, 1] nor a percentage in [0, 100], so it is read as null (no value)${others > 0 ? `, and so ${others === 1 ? 'is' : 'are'} the file's ${others.toLocaleString('en-US')} other ${others === 1 ? 'accuracy' : 'accuracies'} outside [0, 1]${this.aboveOne ? ` (the first at line ${this.aboveOne.line}: ${value(this.aboveOne)})` : ''}` : ''}; the rest of ${others > 0 ? 'their lines' : 'its line'} is kept — log accuracies as fractions in [0, 1], or all as percentages in [0, 100]`;
+    return `${where(wrong.line, wrong.column)}: ${value(wrong)} is ${wrong === this.negative ? 'below 0' : 'above 100'}, neither a fraction in [0, 1] nor a percentage in [0, 100], so it is read as null (no value)${others > 0 ? `, and so ${others === 1 ? 'is' : 'are'} the file's ${others.toLocaleString('en-US')} other ${others === 1 ? 'accuracy' : 'accuracies'} outside [0, 1]${this.aboveOne ? ` (the first at line ${this.aboveOne.line}: ${value(this.aboveOne)})` : ''}` : ''}; the rest of ${others > 0 ? 'their lines' : 'its line'} is kept${this.overshoots > 0 ? `; the file's ${this.overshoots.toLocaleString('en-US')} ${this.overshoots === 1 ? 'accuracy' : 'accuracies'} in (1, ${FRACTION_OVERSHOOT}] ${this.overshoots === 1 ? 'is' : 'are'} read as 1 (a fraction that float32 rounding carried past 1)` : ''} — log accuracies as fractions in [0, 1], or all as percentages in [0, 100]`;
   }
 }
 

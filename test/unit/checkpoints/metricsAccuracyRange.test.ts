@@ -77,3 +77,36 @@ test('the decision follows the whole file as it grows: an unfinished last line c
   assert.deepEqual(log.series()!.accuracy, [0.1]);
   assert.deepEqual(log.messages(), []);
 });
+
+test('a fraction that float32 rounding carried just past 1 (up to 1.0001) is read as 1: the file stays fractions, without a warning', async () => {
+  // One 1.0000001 turned the whole file into percentages until 2026-12: [0.001, 0.005, 0.010000001].
+  const log = await read('overshoot.jsonl', ['{"step": 0, "accuracy": 0.1}', '{"step": 10, "accuracy": 0.5}', '{"step": 20, "accuracy": 1.0000001}']);
+  assert.deepEqual(log.series()!.accuracy, [0.1, 0.5, 1]);
+  assert.deepEqual(log.messages(), []);
+  const several = await read('overshoots.jsonl', ['{"step": 0, "accuracy": 0.9}', '{"step": 1, "accuracy": 1.0000001}', '{"step": 2, "accuracy": 1.0001}', '{"step": 3, "accuracy": 1.00002}']);
+  assert.deepEqual(several.series()!.accuracy, [0.9, 1, 1, 1]);
+  assert.deepEqual(several.messages(), []);
+});
+
+test('above 1.0001 is a percentage: the file is percentages, and its values in (1, 1.0001] are divided by 100 with the rest', async () => {
+  const log = await read('percent-overshoot.jsonl', ['{"step": 0, "accuracy": 1.00005}', '{"step": 1, "accuracy": 1.0002}', '{"step": 2, "accuracy": 50}']);
+  assert.deepEqual(log.series()!.accuracy, [0.0100005, 0.010002, 0.5]);
+  assert.match(log.messages()[0], /^percent-overshoot\.jsonl line 2, column 25: "accuracy" 1\.0002 is above 1, and every accuracy of the file is within \[0, 100\]: they are read as percentages/);
+});
+
+test('in a file that is neither fractions nor percentages, an overshoot up to 1.0001 is read as 1, not null, and the warning says so', async () => {
+  const log = await read('neither-overshoot.jsonl', ['{"step": 0, "accuracy": 1.0000001}', '{"step": 1, "accuracy": -0.5}', '{"step": 2, "accuracy": 0.5}']);
+  assert.deepEqual(log.series()!.accuracy, [1, null, 0.5]);
+  assert.deepEqual(log.messages(), [
+    'neither-overshoot.jsonl line 2, column 25: "accuracy" -0.5 is below 0, neither a fraction in [0, 1] nor a percentage in [0, 100], so it is read as null (no value); the rest of its line is kept; the file\'s 1 accuracy in (1, 1.0001] is read as 1 (a fraction that float32 rounding carried past 1) — log accuracies as fractions in [0, 1], or all as percentages in [0, 100]',
+  ]);
+});
+
+test('an unfinished last line whose accuracy overshoots 1 keeps the file fractions', async () => {
+  const path = join(dir, 'tail-overshoot.jsonl');
+  writeFileSync(path, '{"step": 0, "accuracy": 0.5}\n{"step": 1, "accuracy": 1.0000001}');
+  const log = new MetricsLog(path, 'tail-overshoot.jsonl');
+  await log.refresh(writing);
+  assert.deepEqual(log.series()!.accuracy, [0.5, 1]);
+  assert.deepEqual(log.messages(), []);
+});
