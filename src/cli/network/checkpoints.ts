@@ -22,8 +22,9 @@ export async function runCheckpoints(args: ParsedArgs, context: CommandContext):
   const result = await readCheckpointExperiment(e, { baseDir: loaded.baseDir });
   const file = loaded.source;
   if (result.step.length === 0) {
-    const problems = result.problems.length ? result.problems : [{ file: null, message: 'no checkpoint could be read', key: 'checkpoints.path' as const }];
-    throw new BadFileError(reportDiagnostics(file, problems.map((p) => diagnostic(file, p, 'error'))));
+    // The reasons are the errors; a warning that never stops reading (the metrics file's) stays a warning.
+    const problems = result.problems.some((p) => !p.warning) ? result.problems : [{ file: null, message: 'no checkpoint could be read', key: 'checkpoints.path' as const }, ...result.problems];
+    throw new BadFileError(reportDiagnostics(file, problems.map((p) => diagnostic(file, p, p.warning ? 'warning' : 'error'))));
   }
   const out = printed(format === 'summary' ? JSON.stringify(result.summary, null, 2) + '\n' : format === 'csv' ? columnsCsv(checkpointColumns(result)) : JSON.stringify(result) + '\n');
   return { ...out, stderr: warnings(file, result) };

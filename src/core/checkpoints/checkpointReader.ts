@@ -49,6 +49,12 @@ export interface CheckpointProblem {
   message: string;
   /** The key of the experiment it concerns: `checkpoints.path` (the glob, a file), `checkpoints.layers` or `checkpoints.metrics`. */
   key: 'checkpoints.path' | 'checkpoints.layers' | 'checkpoints.metrics';
+  /**
+   * Present (true) on a warning that never stops the series from being read — the metrics file's
+   * problems, the notice that layers named like Flax/Keras kernels are read out × in — so that it
+   * stays a warning when no checkpoint could be read, where the others are the errors that say why.
+   */
+  warning?: true;
 }
 
 /** A consecutive pair of layers whose shapes do not chain: no alignment is computed for it. */
@@ -156,6 +162,8 @@ interface Selection {
   pairsLeftOut: PairLeftOut[];
   /** Index into the consecutive pairs of each chaining pair. */
   chaining: number[];
+  /** Layers named like Flax/Keras kernels read out × in because `layout` is left out (`kernelLayoutNotice`), or null. */
+  layoutNotice: string | null;
 }
 
 /** How long a short file modified lately is waited for, as being written, before it is reported as truncated (live reading). */
@@ -496,7 +504,10 @@ export class CheckpointReader {
     for (const name of names) {
       const t = first.tensors.find((x) => x.name === name);
       if (!t) return `layer "${excerpt(name)}" is not in ${where}. It has: ${listTensors(first.tensors)}`;
-      if (t.shape.length < 2) return `layer "${excerpt(name)}" is ${t.shape.length}-D ${formatTensorShape(t.shape)} in ${where}: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`;
+      if (t.shape.length < 2) {
+        const kernel = transposed ? 'a convolution kernel (3-D k × in × out or 4-D k × k × in × out, read as out × k·in or out × k·k·in)' : 'a convolution kernel (3-D out × in × k or 4-D out × in × k × k, read as out × in·k or out × in·k·k)';
+        return `layer "${excerpt(name)}" is ${t.shape.length}-D ${formatTensorShape(t.shape)} in ${where}: a layer is a weight matrix (2-D ${transposed ? 'in × out, as "layout": "in×out" says' : 'out × in'}) or ${kernel}`;
+      }
       if (!isReadDtype(t.dtype)) return `layer "${excerpt(name)}" is ${excerpt(t.dtype)} in ${where}; weights are read from ${READ_DTYPES.join(', ')}`;
       // Out × in as measured: in × out is the transpose (its last dimension the outputs).
       const out = transposed ? t.shape[t.shape.length - 1] : t.shape[0];
@@ -528,7 +539,7 @@ export class CheckpointReader {
         pairsLeftOut.push({ layers: [names[l], names[l + 1]], reason: `"${names[l + 1]}" ${formatTensorShape(shapes[l + 1])} does not follow "${names[l]}" ${formatTensorShape(shapes[l])}${transposed ? ' (stored in × out)' : ''}: ${problem}${advice.length > 0 ? ` — ${advice.join('; ')}` : ''}` });
       } else chaining.push(l);
     }
-    return { names, shapes, dims, chosen: listed ? 'listed' : 'default', pairsLeftOut, chaining };
+    return { names, shapes, dims, chosen: listed ? 'listed' : 'default', pairsLeftOut, chaining, layoutNotice: this.spec.layout ? null : kernelLayoutNotice(names) };
   }
 
   /**
@@ -675,7 +686,8 @@ export class CheckpointReader {
     const mixed = epochsAmongSteps(measured);
     if (mixed) problems.push({ file: null, message: mixed, key: 'checkpoints.path' });
     for (const s of measured) if (s.notFinite.length > 0) problems.push({ file: s.file, message: this.notFiniteProblem(s, s === first, s === measured[measured.length - 1], selection!), key: 'checkpoints.path' });
-    for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message, key: 'checkpoints.metrics' });
+    if (selection?.layoutNotice) problems.push({ file: null, message: selection.layoutNotice, key: 'checkpoints.layers', warning: true });
+    for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message, key: 'checkpoints.metrics', warning: true });
     const result: CheckpointsResult = { step, files: measured.map((s) => s.file), distance, layers, alignment, pairsLeftOut: selection?.pairsLeftOut ?? [], summary: null!, problems, pending: [] };
     result.pending = [...this.states.values()].filter((s) => s.status === 'pending').map((s) => s.file);
     const metrics = this.metrics.series();
@@ -689,6 +701,21 @@ export class CheckpointReader {
     result.summary = summarise(result, selection?.chosen ?? (this.spec.layers ? 'listed' : 'default'), { ...CHECKPOINT_THRESHOLDS, ...this.options.thresholds });
     return result;
   }
+}
+
+/**
+ * The notice for layers whose names end in "kernel" — JAX/Flax's and Keras's name of a layer's weights,
+ * which they store in × out (a dense kernel [in, out], a convolution kernel k × k × in × out) — when
+ * `checkpoints.layout` is left out, so that they are read out × in (rows as outputs, PyTorch's layout):
+ * a square pair then chains either way and its ζ is silently another product's (in × out read as out
+ * × in). Null when no name ends in "kernel".
+ */
+export function kernelLayoutNotice(names: readonly string[]): string | null {
+  const kernels = names.filter((n) => n.endsWith('kernel'));
+  if (kernels.length === 0) return null;
+  const listed = kernels.slice(0, 3).map((n) => `"${excerpt(n)}"`).join(', ') + (kernels.length > 3 ? ` and ${kernels.length - 3} more` : '');
+  const one = kernels.length === 1;
+  return `${one ? 'layer' : 'layers'} ${listed} ${one ? 'ends' : 'end'} in "kernel", the name JAX/Flax and Keras give a layer's weights, which they store in × out; with "layout" left out ${one ? 'it is' : 'they are'} read as out × in (rows as outputs, PyTorch's layout), so a Flax/Keras network's ζ and ζ_top would be another product's — set "layout": "in×out" in "checkpoints" for Flax/Keras kernels, or "layout": "out×in" to say ${one ? 'it is' : 'they are'} stored out × in`;
 }
 
 function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', thresholds: CheckpointThresholds): CheckpointsSummary {

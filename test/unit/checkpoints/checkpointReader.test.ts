@@ -154,7 +154,7 @@ test('the metrics file beside the checkpoints adds loss and accuracy at each ste
   assert.deepEqual(result.loss, [2.5, 1.5, null, null, 0.5]);
   assert.deepEqual(result.accuracy, [0.1, 0.6, null, null, 0.9]);
   assert.deepEqual(result.metrics, { file: 'run/metrics.jsonl', step: [0, 1, 2, 20], loss: [2.5, 2.0, 1.5, 0.5], accuracy: [0.1, null, 0.6, 0.9] });
-  assert.deepEqual(result.problems, [{ file: 'run/metrics.jsonl', message: 'run/metrics.jsonl line 4, column 1: not JSON: unexpected `oops`: the line is skipped — each line should be one object such as {"step": 100, "loss": 0.31}', key: 'checkpoints.metrics' }]);
+  assert.deepEqual(result.problems, [{ file: 'run/metrics.jsonl', message: 'run/metrics.jsonl line 4, column 1: not JSON: unexpected `oops`: the line is skipped — each line should be one object such as {"step": 100, "loss": 0.31}', key: 'checkpoints.metrics', warning: true }]);
   assert.equal(result.summary.bestAccuracy, 0.9);
   assert.equal(result.summary.final!.loss, 0.5);
   // An explicit metrics path.
@@ -163,7 +163,7 @@ test('the metrics file beside the checkpoints adds loss and accuracy at each ste
   assert.deepEqual(other.loss, [null, null, 1, null, null]);
   // A metrics file the experiment names and that does not exist is said (the default one is optional).
   const named = await readCheckpoints({ path: 'run/*.safetensors', metrics: 'nope.jsonl' }, { baseDir: dir });
-  assert.deepEqual(named.problems, [{ file: 'nope.jsonl', message: 'nope.jsonl: no such file (it is read once it exists)', key: 'checkpoints.metrics' }]);
+  assert.deepEqual(named.problems, [{ file: 'nope.jsonl', message: 'nope.jsonl: no such file (it is read once it exists)', key: 'checkpoints.metrics', warning: true }]);
   assert.equal(named.metrics, undefined);
   // A long file (here 200,000 lines): the best accuracy without spreading them into Math.max (it
   // overflowed the stack from about 125,000 lines).
@@ -193,7 +193,7 @@ test('bad series: no match, a missing layer (the names that exist are listed), a
     },
   ]);
   const bias = await readCheckpoints({ path: 'run/*.safetensors', layers: ['fc1.bias'] }, { baseDir: dir });
-  assert.match(bias.problems[0].message, /layer "fc1.bias" is 1-D \[6\] in the first checkpoint, run\/step0.safetensors: a layer is a weight matrix \(2-D\) or a convolution kernel/);
+  assert.match(bias.problems[0].message, /layer "fc1.bias" is 1-D \[6\] in the first checkpoint, run\/step0.safetensors: a layer is a weight matrix \(2-D out × in\) or a convolution kernel/);
   assert.match((await readCheckpoints({ path: 'run/*.safetensors', layers: ['fc1.weight', 'fc1.weight'] }, { baseDir: dir })).problems[0].message, /layer "fc1.weight" is listed twice/);
   assert.match((await readCheckpoints({ path: 'run/*.safetensors', layers: [] }, { baseDir: dir })).problems[0].message, /lists no layers/);
   const ints = experiment();
@@ -832,7 +832,7 @@ test('a listed 0-D tensor (shape []) is refused as 0-D [], a one-entry 1-D one a
       ]));
     }
     const r = await readCheckpoints({ path: '*.safetensors', layers: ['fc1.weight', 'fc2.weight'] }, { baseDir: dir });
-    assert.deepEqual(r.problems, [{ file: null, message: `layer "fc1.weight" is ${said} in the first checkpoint, s0.safetensors: a layer is a weight matrix (2-D) or a convolution kernel (4-D, read as out × in·k·k)`, key: 'checkpoints.layers' }]);
+    assert.deepEqual(r.problems, [{ file: null, message: `layer "fc1.weight" is ${said} in the first checkpoint, s0.safetensors: a layer is a weight matrix (2-D out × in) or a convolution kernel (3-D out × in × k or 4-D out × in × k × k, read as out × in·k or out × in·k·k)`, key: 'checkpoints.layers' }]);
   }
 });
 

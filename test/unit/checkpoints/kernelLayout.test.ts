@@ -125,3 +125,47 @@ test('"layout" is a key of the checkpoint form: "out×in" or "in×out", anything
   assert.equal(bad.parsed, null);
   assert.match(bad.diagnostics.map((d) => d.message).join('\n'), /checkpoints\.layout must be one of "out×in", "in×out", got "HWIO"/);
 });
+
+test('layers named "kernel" listed without "layout" are read out × in with a warning at checkpoints.layers that names them, Flax/Keras\'s in × out and both options', async () => {
+  // 4 → 4 → 4 stored as Flax does: a square pair chains either way, and read out × in its ζ is another product's, silently until 2026-12.
+  const { flax } = await twoLayouts([4, 4, 4], 21);
+  const listed = { path: '*.safetensors', layers: ['Dense_0.kernel', 'Dense_1.kernel'] };
+  const asStored = await readCheckpoints(listed, { baseDir: flax });
+  assert.equal(asStored.alignment.length, 1, 'read as written: the pair chains');
+  assert.deepEqual(asStored.problems, [
+    {
+      file: null,
+      message:
+        'layers "Dense_0.kernel", "Dense_1.kernel" end in "kernel", the name JAX/Flax and Keras give a layer\'s weights, which they store in × out; with "layout" left out they are read as out × in (rows as outputs, PyTorch\'s layout), so a Flax/Keras network\'s ζ and ζ_top would be another product\'s — set "layout": "in×out" in "checkpoints" for Flax/Keras kernels, or "layout": "out×in" to say they are stored out × in',
+      key: 'checkpoints.layers',
+      warning: true,
+    },
+  ]);
+  // Either layout said: no warning.
+  assert.deepEqual((await readCheckpoints({ ...listed, layout: 'in×out' }, { baseDir: flax })).problems, []);
+  assert.deepEqual((await readCheckpoints({ ...listed, layout: 'out×in' }, { baseDir: flax })).problems, []);
+  // One kernel among weights: said of it alone.
+  const dir = join(root, 'one-kernel');
+  mkdirSync(dir);
+  for (const step of [0, 1]) {
+    await writeSafetensors(join(dir, `step_${step}.safetensors`), [
+      { name: 'fc1.weight', dtype: 'F32', shape: [3, 2], data: [1, 2, 3, 4, 5, 6 + step] },
+      { name: 'head.kernel', dtype: 'F32', shape: [2, 3], data: [1, 0, 1, 0, 1, step] },
+    ]);
+  }
+  const one = await readCheckpoints({ path: '*.safetensors', layers: ['fc1.weight', 'head.kernel'] }, { baseDir: dir });
+  assert.match(one.problems[0].message, /^layer "head\.kernel" ends in "kernel", .* with "layout" left out it is read as out × in .* or "layout": "out×in" to say it is stored out × in$/);
+});
+
+test('a 1-D layer is refused with the shapes of the layout in force: 2-D and 3-D/4-D kernels, out × in or in × out', async () => {
+  const dir = join(root, 'one-d');
+  mkdirSync(dir);
+  for (const step of [0, 1]) await writeSafetensors(join(dir, `step_${step}.safetensors`), [{ name: 'Dense_0.bias', dtype: 'F32', shape: [6], data: [1, 2, 3, 4, 5, step] }]);
+  const inOut = await readCheckpoints({ path: '*.safetensors', layers: ['Dense_0.bias'], layout: 'in×out' }, { baseDir: dir });
+  assert.equal(
+    inOut.problems[0].message,
+    'layer "Dense_0.bias" is 1-D [6] in the first checkpoint, step_0.safetensors: a layer is a weight matrix (2-D in × out, as "layout": "in×out" says) or a convolution kernel (3-D k × in × out or 4-D k × k × in × out, read as out × k·in or out × k·k·in)',
+  );
+  const outIn = await readCheckpoints({ path: '*.safetensors', layers: ['Dense_0.bias'] }, { baseDir: dir });
+  assert.match(outIn.problems[0].message, /: a layer is a weight matrix \(2-D out × in\) or a convolution kernel \(3-D out × in × k or 4-D out × in × k × k, read as out × in·k or out × in·k·k\)$/);
+});

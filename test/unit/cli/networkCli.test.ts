@@ -488,6 +488,28 @@ test('flab checkpoints: the series, the metrics, and its problems located at the
   assert.match(flab('checkpoints', write('net2.flab.json', tiny)).stderr, /`flab checkpoints` takes a checkpoint experiment .* a network experiment: `flab train` trains it/);
 });
 
+test('flab checkpoints: a warning that never stops reading stays a warning when no checkpoint is read; layers named "kernel" without "layout" are warned of', async () => {
+  // Nothing matches: the glob is the error; the metrics file's percent notice was printed as `error:` too.
+  mkdirSync(join(dir, 'ck-none'), { recursive: true });
+  write('ck-none/metrics.jsonl', '{"step": 0, "accuracy": 50}\n{"step": 1, "accuracy": 0.5}\n');
+  const none = flab('checkpoints', write('none-percent.flab.json', { checkpoints: { path: 'ck-none/*.safetensors' } }));
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /none-percent\.flab\.json:\d+:\d+: warning: ck-none\/metrics\.jsonl line 1, column 25: "accuracy" 50 is above 1/);
+  assert.match(none.stderr, /none-percent\.flab\.json:\d+:\d+: error: no file matches the checkpoint path "ck-none\/\*\.safetensors"/);
+  assert.doesNotMatch(none.stderr, /error: ck-none\/metrics/);
+  // Square Flax kernels listed without "layout": read, with a warning located at checkpoints.layers.
+  mkdirSync(join(dir, 'ck-kernel'), { recursive: true });
+  for (const step of [0, 1]) {
+    await writeSafetensors(join(dir, 'ck-kernel', `step_${step}.safetensors`), [
+      { name: 'a.kernel', dtype: 'F32', shape: [2, 2], data: [1, 2, 3, 4 + step] },
+      { name: 'b.kernel', dtype: 'F32', shape: [2, 2], data: [2, 1, 0, 1 + step] },
+    ]);
+  }
+  const kernel = flab('checkpoints', write('kernel.flab.json', { checkpoints: { path: 'ck-kernel/*.safetensors', layers: ['a.kernel', 'b.kernel'] } }), '--summary');
+  assert.equal(kernel.code, 0, kernel.stderr);
+  assert.match(kernel.stderr, /^.*kernel\.flab\.json:4:\d+: warning: layers "a\.kernel", "b\.kernel" end in "kernel", .*set "layout": "in×out" in "checkpoints" for Flax\/Keras kernels/);
+});
+
 test('flab checkpoints: an empty layer list, a layer of zero size and NaN weights are each said, located', async () => {
   mkdirSync(join(dir, 'ck-bad'), { recursive: true });
   for (const step of [0, 10]) {
