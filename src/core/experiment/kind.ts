@@ -8,8 +8,8 @@
  */
 import type { Node } from 'jsonc-parser';
 import schemaJson from '../../../media/flab.schema.json';
-import { Diagnostic } from './diagnostic';
-import { matchesSchema, SchemaNode, valueTree } from './schema';
+import { Diagnostic, lookAlikeNote, lookAlikes } from './diagnostic';
+import { asciiKeys, matchesSchema, SchemaNode, valueTree } from './schema';
 
 /** The experiment schema (media/flab.schema.json): the single definition of the file format. */
 export const EXPERIMENT_SCHEMA = schemaJson as unknown as SchemaNode;
@@ -26,7 +26,12 @@ export function kindSchema(kind: ExperimentKind): SchemaNode {
   return EXPERIMENT_SCHEMA.$defs![name];
 }
 
-/** The kind of a parsed file: the branch the schema's root conditions choose (a file that is not an object is linear). */
+/**
+ * The kind of a parsed file: the branch the schema's root conditions choose (a file that is not an
+ * object is linear). An `if` reads the keys as the ASCII they look like (`asciiKeys`: `biаs` with a
+ * Cyrillic `а` is `bias`, a network's key), so that a look-alike decides the kind its key would and
+ * is named by that kind's checks (docs/networks.md, "The experiment file").
+ */
 export function experimentKind(tree: Node): ExperimentKind {
   if (tree.type !== 'object') return 'linear';
   let s: SchemaNode | undefined = EXPERIMENT_SCHEMA;
@@ -34,7 +39,7 @@ export function experimentKind(tree: Node): ExperimentKind {
     const ref: string | undefined = s.$ref;
     if (ref) return DEFINITIONS[ref.replace('#/$defs/', '')] ?? 'linear';
     if (!s.if) return 'linear';
-    s = matchesSchema(tree, s.if, EXPERIMENT_SCHEMA) ? s.then : s.else;
+    s = matchesSchema(asciiKeys(tree), s.if, EXPERIMENT_SCHEMA) ? s.then : s.else;
   }
   return 'linear';
 }
@@ -57,22 +62,43 @@ export const KIND_KEYS: Record<ExperimentKind, string> = { linear: 'model.width'
  */
 export function networkEvidence(tree: Node): string | null {
   if (tree.type !== 'object') return null;
+  // Matched on the keys read as ASCII (`asciiKeys`); named as written (`model.biаs`).
+  const ascii = asciiKeys(tree);
+  const written = (node: Node, folded: Node, key: string): string => {
+    const at = (folded.children ?? []).map((p) => p.children?.[0]?.value).lastIndexOf(key);
+    return at < 0 ? key : ((node.children?.[at]?.children?.[0]?.value as string | undefined) ?? key);
+  };
+  const value = (node: Node, key: string) => {
+    const all = (node.children ?? []).filter((p) => p.children?.[0]?.value === key);
+    return all[all.length - 1]?.children?.[1];
+  };
+  const nodeAt = (key: string) => {
+    const at = (ascii.children ?? []).map((p) => p.children?.[0]?.value).lastIndexOf(key);
+    return at < 0 ? undefined : tree.children?.[at]?.children?.[1];
+  };
+  // A `hidden` written with a look-alike (`hіdden`): the first condition, read as ASCII.
+  if (!hasHidden(tree) && hasHidden(ascii)) {
+    const model = nodeAt('model')!;
+    return `${written(tree, ascii, 'model')}.${written(model, value(ascii, 'model')!, 'hidden')}`;
+  }
   const condition = EXPERIMENT_SCHEMA.else?.if;
   const evidence = condition?.anyOf?.[1];
-  if (!evidence?.anyOf || !matchesSchema(tree, evidence, EXPERIMENT_SCHEMA)) return null;
-  const value = (node: Node, key: string) => node.children?.find((p) => p.children?.[0]?.value === key)?.children?.[1];
+  if (!evidence?.anyOf || !matchesSchema(ascii, evidence, EXPERIMENT_SCHEMA)) return null;
   for (const branch of evidence.anyOf) {
-    if (!matchesSchema(tree, branch, EXPERIMENT_SCHEMA)) continue;
+    if (!matchesSchema(ascii, branch, EXPERIMENT_SCHEMA)) continue;
     const key = branch.required?.[0];
     if (key === undefined) continue;
     const inner = branch.properties?.[key];
-    if (!inner) return key;
-    const child = value(tree, key);
-    if (inner.required?.[0] !== undefined) return `${key}.${inner.required[0]}`;
+    const top = written(tree, ascii, key);
+    if (!inner) return top;
+    const child = value(ascii, key);
+    const original = nodeAt(key);
+    if (inner.required?.[0] !== undefined) return child && original ? `${top}.${written(original, child, inner.required[0])}` : `${top}.${inner.required[0]}`;
     const pattern = inner.not?.propertyNames?.not?.pattern;
-    const named = pattern === undefined || !child ? undefined : (child.children ?? []).map((p) => p.children?.[0]?.value as string).find((k) => new RegExp(pattern, 'u').test(k));
-    if (named !== undefined) return `${key}.${named}`;
-    return key;
+    const at = pattern === undefined || !child ? -1 : (child.children ?? []).findIndex((p) => new RegExp(pattern, 'u').test(p.children?.[0]?.value as string));
+    const named = at < 0 ? undefined : (original?.children?.[at]?.children?.[0]?.value as string | undefined);
+    if (named !== undefined) return `${top}.${named}`;
+    return top;
   }
   return null;
 }
@@ -87,8 +113,14 @@ export function describeKind(kind: ExperimentKind, tree?: Node): string {
   switch (kind) {
     case 'network': {
       const by = tree ? networkEvidence(tree) : null;
-      if (by !== null && !hasHidden(tree!)) return `a network experiment whose \`model\` lacks \`hidden\` (it has \`${by}\`, which only a network has, and no key of the two-layer linear model)`;
-      return 'a network experiment (its `model` has `hidden`)';
+      if (by === null || hasHidden(tree!)) return 'a network experiment (its `model` has `hidden`)';
+      // A key with look-alikes is said as written, as read, and each look-alike named (`lookAlikeNote`).
+      const read = by.split('.').map((k) => lookAlikes(k).ascii).join('.');
+      const notes = by.split('.').map((k) => lookAlikeNote(k).replace(/^ \((.*)\)$/su, '$1')).filter((n) => n !== '');
+      const said = read === by ? `\`${by}\`` : `\`${by}\`, read as \`${read}\``;
+      const note = notes.length > 0 ? `; ${notes.join('; ')}` : '';
+      if (read === 'model.hidden') return `a network experiment whose \`model\` lacks \`hidden\` (it has ${said}${note})`;
+      return `a network experiment whose \`model\` lacks \`hidden\` (it has ${said}, which only a network has, and no key of the two-layer linear model${note})`;
     }
     case 'checkpoints':
       return 'a checkpoint experiment (it has `checkpoints`)';
@@ -113,21 +145,36 @@ export function kindKey(tree: Node, kind: ExperimentKind): string {
  * A file whose keys say two kinds at once, where every check of the one kind the schema's conditions
  * choose would be a guess (docs/architecture.md, "Experiment kinds"): one diagnostic instead of that
  * kind's errors, or null.
- * - `model` written twice, once with `hidden` (a network) and once without (the linear model): the
- *   last one decides, as JSON.parse keeps it, and the other's keys were all refused.
+ * - `model` written twice, one making a network experiment and one the two-layer linear model, each
+ *   read as the file would be with it alone (`experimentKind`: `hidden`, or a network's own key such as
+ *   `Hidden`, or neither): the last one decides, as JSON.parse keeps it, and the other's keys were all
+ *   refused. Two `model`s of one kind are left to that kind's checks (a key written twice).
  * - A top-level `checkpoints` beside a `model` with `hidden`: the first makes a checkpoint experiment
  *   (another trainer's checkpoints, read), the second a network to train — most likely the network's
  *   own `training.checkpoints` (the checkpoints it writes) one level too high.
  */
 export function kindConfusion(tree: Node): Diagnostic | null {
   if (tree.type !== 'object') return null;
-  const props = (tree.children ?? []).map((p) => ({ key: p.children?.[0], value: p.children?.[1] }));
+  const children = tree.children ?? [];
+  const props = children.map((p) => ({ property: p, key: p.children?.[0], value: p.children?.[1] }));
   const models = props.filter((p) => p.key?.value === 'model');
   const isNetwork = (value: Node | undefined) => value?.type === 'object' && (value.children ?? []).some((p) => p.children?.[0]?.value === 'hidden');
   const at = (key: Node) => ({ offset: key.offset, length: key.length });
-  if (models.length > 1 && models.some((m) => isNetwork(m.value)) && models.some((m) => !isNetwork(m.value))) {
-    const last = models[models.length - 1].key!;
-    return { message: '`model` is written twice, once with `hidden` (a network experiment) and once without (the two-layer linear model): which kind the file is cannot be told — keep one', path: 'model', ...at(last), severity: 'error' };
+  if (models.length > 1 && !props.some((p) => p.key?.value === 'checkpoints')) {
+    // Each `model` with the file's other keys: the kind it makes, and why.
+    const alone = models.map((m) => {
+      const file = { type: 'object', offset: tree.offset, length: tree.length, children: children.filter((p) => p.children?.[0]?.value !== 'model' || p === m.property) } as Node;
+      return { kind: experimentKind(file), file, value: m.value };
+    });
+    const network = alone.find((a) => a.kind === 'network');
+    const linear = alone.find((a) => a.kind === 'linear');
+    if (network && linear) {
+      const evidence = hasHidden(network.file) ? 'model.hidden' : networkEvidence(network.file);
+      const withKey = evidence?.startsWith('model.') ? `with \`${evidence.slice('model.'.length)}\`` : 'with neither `hidden` nor `width`';
+      const withWidth = linear.value?.type === 'object' && (linear.value.children ?? []).some((p) => p.children?.[0]?.value === 'width') ? 'with `width`' : 'with no key of a network';
+      const last = models[models.length - 1].key!;
+      return { message: `\`model\` is written twice, once ${withKey} (a network experiment) and once ${withWidth} (the two-layer linear model): which kind the file is cannot be told — keep one`, path: 'model', ...at(last), severity: 'error' };
+    }
   }
   const checkpoints = props.find((p) => p.key?.value === 'checkpoints');
   if (checkpoints && models.some((m) => isNetwork(m.value))) {

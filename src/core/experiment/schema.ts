@@ -5,7 +5,10 @@
  * minimum / maximum / exclusiveMinimum / exclusiveMaximum, minLength / maxLength, enum, const, items,
  * minItems / maxItems, dependencies (lists of keys), oneOf over objects (chosen by a `const`
  * discriminator, else by the keys present), anyOf, if / then / else, not, propertyNames, pattern
- * (these three only as the root's condition uses them: which kind a file is), and local $ref. Keywords
+ * (these three only as the root's condition uses them: which kind a file is), and local $ref. An `if`
+ * reads keys as the ASCII they look like (`asciiKeys`), where JSON Schema compares them exactly: a
+ * look-alike in a key (`biаs`, Cyrillic `а`) decides the kind as its key would, and that kind's
+ * checks name it. Keywords
  * of the format's own: `maximumReason`, what a limit (`maximum`, `maxItems`) protects, said after the
  * bound; `requiredReason`, what a required key is, said when it is missing or misspelled;
  * `keysElsewhere`, keys of another kind and where this one writes what they mean, said instead of a
@@ -15,7 +18,7 @@
  * is judged (`SchemaNode`).
  */
 import type { Node } from 'jsonc-parser';
-import { countOf, Diagnostic, didYouMean, didYouMeanValue, excerpt, formatCount, formatNumber, joinPath, nearestWord } from './diagnostic';
+import { countOf, Diagnostic, didYouMean, didYouMeanValue, excerpt, formatCount, formatNumber, joinPath, lookAlikes, nearestWord } from './diagnostic';
 
 export interface SchemaNode {
   type?: string | string[];
@@ -204,7 +207,7 @@ function check(node: Node, schema: SchemaNode, path: string, c: Check): void {
   if (node.type === 'object') checkObject(node, schema, path, c);
   if (node.type === 'array') checkArray(node, schema, path, c);
   if (schema.if) {
-    const branch = matchesSchema(node, schema.if, c.root) ? schema.then : schema.else;
+    const branch = matchesSchema(asciiKeys(node), schema.if, c.root) ? schema.then : schema.else;
     if (branch) check(node, branch, path, c);
   }
 }
@@ -360,7 +363,9 @@ function checkOneOf(node: Node, schema: SchemaNode, path: string, c: Check): voi
     const key = p.children?.[0]?.value as string | undefined;
     if (key !== undefined && !entries.has(key)) entries.set(key, p.children?.[1]);
   }
-  const keys = new Set(entries.keys());
+  // The form is chosen by the keys read as the ASCII they look like: `dаtaset` (Cyrillic `а`) is the
+  // data set's form, whose check names the look-alike, not a list of every form.
+  const keys = new Set([...entries.keys()].map((k) => lookAlikes(k).ascii));
   // Discriminators: keys present whose value some branch fixes by `const`.
   const matched = new Map<SchemaNode, number>();
   const unmatched: Array<[string, Node, SchemaNode[]]> = [];
@@ -588,6 +593,36 @@ function error(message: string, path: string, node: Node, range?: { offset: numb
 function keyOnly(node: Node): { offset: number; length: number } {
   const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
   return key ? { offset: key.offset, length: key.length } : { offset: node.offset, length: 1 };
+}
+
+/** How deep the root's conditions read keys: the top level and the keys of its objects (`model.bias`, `data.dataset`). */
+const CONDITION_DEPTH = 2;
+
+/**
+ * `tree` with the keys of its top CONDITION_DEPTH levels read as the ASCII they look like
+ * (`lookAlikes`: Cyrillic, Greek and full-width letters, invisible characters), in the same order,
+ * values below shared; `tree` itself when no key there has a look-alike. What the kind is decided on:
+ * JSON Schema compares keys exactly, and a look-alike must not turn a network's file into the linear
+ * model's (or back).
+ */
+export function asciiKeys(tree: Node, depth = CONDITION_DEPTH): Node {
+  if (tree.type !== 'object' || depth === 0) return tree;
+  let changed = false;
+  const children = (tree.children ?? []).map((p) => {
+    const [key, value] = p.children ?? [];
+    if (!key || typeof key.value !== 'string') return p;
+    const ascii = lookAlikes(key.value).ascii;
+    const folded = value ? asciiKeys(value, depth - 1) : value;
+    if (ascii === key.value && folded === value) return p;
+    changed = true;
+    const property = { type: 'property', offset: p.offset, length: p.length, children: [] as Node[] } as Node;
+    property.children!.push({ ...key, value: ascii, parent: property }, ...(folded ? [folded] : []));
+    return property;
+  });
+  if (!changed) return tree;
+  const out = { type: tree.type, offset: tree.offset, length: tree.length, children } as Node;
+  for (const p of children) (p as { parent?: Node }).parent = out;
+  return out;
 }
 
 /**

@@ -166,7 +166,7 @@ test('a key written twice is one error at its second occurrence: the file keeps 
     ['{"model":{"hidden":[8],"hidden":[4]},"data":{"dataset":"mnist","train":10}}', 'model.hidden', 'duplicate key `hidden` in model'],
     ['{"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10,"train":20}}', 'data.train', 'duplicate key `train` in data'],
     // A linear `model` then a network one: the kind cannot be told (the last decides, JSON.parse's), said once.
-    ['{"model":{"width":8},"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10}}', 'model', '`model` is written twice, once with `hidden` (a network experiment) and once without (the two-layer linear model): which kind the file is cannot be told — keep one'],
+    ['{"model":{"width":8},"model":{"hidden":[8]},"data":{"dataset":"mnist","train":10}}', 'model', '`model` is written twice, once with `hidden` (a network experiment) and once with `width` (the two-layer linear model): which kind the file is cannot be told — keep one'],
   ];
   for (const [text, path, message] of cases) {
     const r = parseAnyExperiment(text);
@@ -274,7 +274,7 @@ test('a file whose keys say two kinds at once gets one error that says so, not t
     const [only, ...rest] = parseAnyExperiment(text).diagnostics;
     assert.deepEqual(rest, [], text);
     assert.equal(only.path, 'model');
-    assert.match(only.message, /^`model` is written twice, once with `hidden` \(a network experiment\) and once without/);
+    assert.match(only.message, /^`model` is written twice, once with `hidden` \(a network experiment\) and once with `width` \(the two-layer linear model\)/);
     assert.equal(only.offset, text.lastIndexOf('"model"'));
     assert.deepEqual(parseExperiment(text).diagnostics, [only], 'the linear model\'s own parser says the same');
   }
