@@ -5,7 +5,7 @@
  * experiment has its own keys (the linear model's by default; a network file's under `network`).
  */
 import { parsePath } from './jsonPath';
-import { didYouMean, excerpt, formatCount, formatNumber } from './diagnostic';
+import { didYouMean, excerpt, formatCount, formatNumber, lookAlikeNote } from './diagnostic';
 import { EXPERIMENT_SCHEMA, ExperimentKind, kindSchema } from './kind';
 import { SchemaNode } from './schema';
 
@@ -229,7 +229,8 @@ function suggest(key: string, names: string[]): string {
   const last = names.map((n) => n.split('.').pop()!);
   const m = /`([^`]+)`/.exec(didYouMean(key, last));
   const hit = m ? names[last.indexOf(m[1])] : undefined;
-  return hit ? ` — did you mean \`${hit}\`?` : '';
+  // The look-alikes of the short form are named as the full path's are (`lookAlikeNote`).
+  return hit ? ` — did you mean \`${hit}\`?${lookAlikeNote(key)}` : '';
 }
 
 /**

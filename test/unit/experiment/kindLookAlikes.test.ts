@@ -4,7 +4,9 @@
  * letter (`biаs`, `trаining`, `dаtaset`) made the file the two-layer linear model's: 6–7 errors about
  * its keys (`width`, `learningRates`, `scaleU`, …) and a bare "unknown key `biаs`". An `if` now reads
  * keys as the ASCII they look like (`asciiKeys`), and the kind's checks name the look-alike. Also: two
- * `model`s are a confusion only when they make two kinds (a `model` with `Hidden` is a network's).
+ * `model`s are a confusion only when they make two kinds (a `model` with `Hidden` is a network's); the
+ * short form of a phase axis names its look-alike; `dims` and a top-level `hidden` point to
+ * `model.hidden`.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +17,7 @@ import { test } from 'node:test';
 import { parseTree } from 'jsonc-parser';
 import { experimentKind, kindConfusion, networkEvidence } from '../../../src/core/experiment/kind';
 import { parseExperiment } from '../../../src/core/experiment/parse';
+import { resolveKey } from '../../../src/core/experiment/hyperparameters';
 import { parseAnyExperiment } from '../../../src/core/runs/anyExperiment';
 
 const A = 'its `а` is U+0430 CYRILLIC SMALL LETTER A, a look-alike of `a`';
@@ -90,4 +93,19 @@ test('two `model`s: a confusion only when they make two kinds, each said by the 
   assert.deepEqual(problems(two), [['model', '"model"', '`model` is written twice, once with `hiden` (a network experiment) and once with `width` (the two-layer linear model): which kind the file is cannot be told — keep one']]);
   const bare = '{"model":{"hidden":[4]},"model":{},"learningRates":{"u":1,"W":1}}';
   assert.match(problems(bare)[0][2], /^`model` is written twice, once with `hidden` \(a network experiment\) and once with no key of a network \(the two-layer linear model\)/);
+});
+
+test('a phase axis\'s short key names its look-alike; other names of the widths point to model.hidden', () => {
+  const short = resolveKey('scаleU', 'linear');
+  assert.ok('error' in short);
+  assert.match(short.error, new RegExp(`^unknown hyperparameter \`scаleU\` — did you mean \`init\\.scaleU\`\\? \\(\`scаleU\` is not ASCII: ${A.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\);`));
+  const widths = "a network's hidden layers are given by hidden, their widths, input side first ([256, 256]; [] for a linear map)";
+  assert.deepEqual(problems('{"model":{"dims":[4]},"training":{"epochs":1},"data":{"dataset":"mnist","train":10}}'), [['model.dims', '"dims"', `unknown key \`dims\` in model: ${widths}`]]);
+  // A top-level `hidden`: move it into `model` (the missing `model` is that one error).
+  assert.deepEqual(problems('{"hidden":[4],"data":{"train":{"x":[[0],[1]],"y":[0,1]}},"training":{"steps":2}}'), [
+    ['hidden', '"hidden"', 'unknown key `hidden`: a network\'s hidden widths are written in its model: "model": { "hidden": [256, 256] }'],
+  ]);
+  assert.deepEqual(problems('{"hidden":[4],"data":{"x":[1],"y":1},"init":{"scaleU":1,"scaleW":1},"learningRates":{"u":1,"W":1}}'), [
+    ['hidden', '"hidden"', 'unknown key `hidden`: a network\'s hidden widths, written in its model ("model": { "hidden": [256, 256] }), make a network experiment; the two-layer linear model\'s width is model.width'],
+  ]);
 });
