@@ -11,7 +11,7 @@
  * fs, meant to run in a worker thread.
  */
 import { promises as fs } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { chainProblem, MeasureOptions, NetworkMeasure, NetworkMeasurer, SingularTriplet, WeightMatrix } from '../network/layerMetrics';
 import { findCheckpointFiles, LinksNotFollowed, patternFolderNote } from './discover';
 import { isReadDtype, READ_DTYPES } from './dtypes';
@@ -149,6 +149,8 @@ interface FileState {
   step: number | null;
   /** Where the step came from: the metadata, or the path (`stepOfPath`: a step token, an epoch, the number the name ends in). */
   stepFrom: 'metadata' | NamedStepKind | null;
+  /** Which said the step: the metadata, the file's name or its folder's (`NamedStep.where`). */
+  stepWhere: 'metadata' | 'name' | 'folder' | null;
   tensors: TensorInfo[];
   measure: NetworkMeasure | null;
 }
@@ -355,7 +357,7 @@ export class CheckpointReader {
     if (state && state.size === stat.size && state.mtimeMs === stat.mtimeMs && state.status !== 'pending') return;
     if (!state || state.size !== stat.size || state.mtimeMs !== stat.mtimeMs) {
       const changes = state ? { changing: state.changing, changes: state.changes, firstChangeAt: state.firstChangeAt } : { changing: null, changes: 0, firstChangeAt: now };
-      state = { path, file: this.display(path), size: stat.size, mtimeMs: stat.mtimeMs, seenAt: now, status: 'pending', problem: null, step: null, stepFrom: null, tensors: [], measure: null, notFinite: [], ...changes };
+      state = { path, file: this.display(path), size: stat.size, mtimeMs: stat.mtimeMs, seenAt: now, status: 'pending', problem: null, step: null, stepFrom: null, stepWhere: null, tensors: [], measure: null, notFinite: [], ...changes };
       this.states.set(path, state);
       this.dirty = true;
     }
@@ -375,7 +377,7 @@ export class CheckpointReader {
       const named = fromMetadata === undefined ? stepOfPath(path) : null;
       if (fromMetadata === undefined && named === null) throw new CheckpointError(state.file, 'has no step: neither its name nor its folder\'s says one (a step token such as step=300 or step_300, an epoch token, or an integer at the end), and its metadata has no "step"');
       const step = fromMetadata ?? named!.step;
-      Object.assign(state, { status: 'whole', problem: null, step, stepFrom: fromMetadata === undefined ? named!.kind : 'metadata', tensors: file.header.tensors, changing: null });
+      Object.assign(state, { status: 'whole', problem: null, step, stepFrom: fromMetadata === undefined ? named!.kind : 'metadata', stepWhere: fromMetadata === undefined ? named!.where : 'metadata', tensors: file.header.tensors, changing: null });
       this.dirty = true;
     } catch (err) {
       if (err instanceof CheckpointError && err.truncated && (!settled || this.writing(state, now))) return; // being written
@@ -412,7 +414,7 @@ export class CheckpointReader {
     this.duplicates = [];
     for (const s of whole) {
       const kept = this.ordered[this.ordered.length - 1];
-      if (kept && kept.step === s.step) this.duplicates.push({ file: s.file, message: `${s.file}: has step ${s.step}, as ${kept.file} has: skipped`, key: 'checkpoints.path' });
+      if (kept && kept.step === s.step) this.duplicates.push({ file: s.file, message: duplicateStep(s, kept), key: 'checkpoints.path' });
       else this.ordered.push(s);
     }
     if (JSON.stringify(this.duplicates) !== before) this.dirty = true;
@@ -791,6 +793,24 @@ function transposeMatrix(data: Float32Array | Float64Array, r: number, c: number
     for (let j = 0; j < c; j++) out[j * r + i] = data[row + j];
   }
   return out;
+}
+
+/** The words of where a checkpoint's step came from, after "has step N": " (its metadata)". */
+const STEP_SAID: Record<NonNullable<FileState['stepWhere']>, string> = { metadata: 'its metadata "step"', name: 'its name', folder: 'its folder\'s name' };
+
+/**
+ * The message of checkpoint `s`, skipped for having the step of `kept`, which is read: where each
+ * step came from, and — when both file names said it while their folders differ
+ * (`a/500/model_1.safetensors`, `a/1000/model_1.safetensors`) — that the folders may be what says
+ * the step, or the glob may match several runs.
+ */
+function duplicateStep(s: FileState, kept: FileState): string {
+  const from = (x: FileState) => (x.stepWhere ? STEP_SAID[x.stepWhere] : 'its name');
+  const base = `${s.file}: has step ${s.step} (from ${from(s)}), as ${kept.file} has (from ${from(kept)}): skipped`;
+  const folder = (x: FileState) => posix.dirname(x.file);
+  if (s.stepWhere !== 'name' || kept.stepWhere !== 'name' || folder(s) === folder(kept)) return base;
+  const tokens = s.stepFrom === 'number' && kept.stepFrom === 'number' ? 'if the folders say the step, give them a step token (checkpoint-500, step_500, global_step500), which wins over the number a file name ends in; ' : '';
+  return `${base} — the two are in different folders (${folder(kept)}, ${folder(s)}) and their file names say one step: ${tokens}if the folders are different runs, narrow the glob to one`;
 }
 
 /**

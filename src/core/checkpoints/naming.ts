@@ -55,8 +55,28 @@ const METRIC = /[A-Za-z][A-Za-z0-9_]*=(?:[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]
 const DECIMAL = /[A-Za-z]*(?:\d+\.\d+(?:[eE][-+]?\d+)?|\d+[eE][-+]?\d+)/g;
 /** A version (`-v1`, PyTorch Lightning's suffix for a name saved twice; `version_0`, its run folders): never a step. */
 const VERSION = /(?<=^|[-_.])(?:v|version[-_]?)\d+(?=$|[-_.])/gi;
-/** Hugging Face's shard suffix, `model-00001-of-00002` (its `-{i:05d}-of-{n:05d}`): shard 1 of 2, never a step. `step_100-of-200` is no shard. */
-const SHARD = /-(\d{5,})-of-(\d{5,})$/i;
+/**
+ * A shard suffix, `model-00001-of-00002` (Hugging Face's `-{i:05d}-of-{n:05d}`; `-0001-of-0002` of tools
+ * that write four digits): shard 1 of 2, never a step. Two runs of digits of the same width, four or
+ * more each, not right after a step word (`shardSuffix`); `step_100-of-200` and `step-1000-of-2000` are no shard.
+ */
+const SHARD = /-(\d{4,})-of-(\d{4,})$/i;
+
+/** A step or epoch word that ends a name's text (`step-1000-of-2000`: step 1000 of 2000, no shard). */
+const WORD_BEFORE = new RegExp(`(?<![A-Za-z])(?:${STEP_WORDS}|epochs?)[_=]?$`, 'i');
+
+/** The shard suffix at the end of `name` (SHARD, its two runs of digits of one width, not right after a step word), or null. */
+function shardSuffix(name: string): RegExpExecArray | null {
+  const m = SHARD.exec(name);
+  return m && m[1].length === m[2].length && !WORD_BEFORE.test(name.slice(0, m.index)) ? m : null;
+}
+
+/** A whole name that is `checkpoint-500` (`checkpoint_500`): the Hugging Face Trainer's folder of the checkpoint at global step 500, a step token. */
+const CHECKPOINT_STEP = /^(checkpoint[-_])(\d+)$/i;
+/** A step or epoch word before a minus sign (`step_-5`, `step=-5`, `step--5`): a negative step, refused. */
+const NEGATIVE_TOKEN = new RegExp(`(?<![A-Za-z])(${STEP_WORDS}|epochs?)[-_=]-(\\d+)`, 'i');
+/** A name that ends in a minus sign and digits after `_` or `.` (`ckpt_-5`): a negative number, refused (`ckpt-5` is 5, its `-` a separator). */
+const NEGATIVE_END = /(?:^|[_.])-(\d+)[\s._=-]*$/;
 
 /** The name of a file without its extension (`.safetensors`, or any extension that does not begin with a digit: `acc0.91` keeps its decimals). */
 function stem(name: string): string {
@@ -69,30 +89,42 @@ function stem(name: string): string {
  * 2), or null when it names none. A checkpoint of `total` > 1 shards is split over that many files.
  */
 export function shardOf(path: string): { index: number; total: number } | null {
-  const m = SHARD.exec(stem(basename(path)));
+  const m = shardSuffix(stem(basename(path)));
   return m ? { index: Number(m[1]), total: Number(m[2]) } : null;
 }
 
 /**
  * The step a checkpoint's path names (docs/checkpoints.md, "Steps and order"), read from its file
- * name without the extension, or else from its folder's name (`checkpoint-500/model.safetensors`, the
- * Hugging Face Trainer's layout; `global_step500/…`, DeepSpeed's):
+ * name without the extension and from its folder's name (`checkpoint-500/model.safetensors`, the
+ * Hugging Face Trainer's layout; `global_step500/…`, DeepSpeed's). In one name:
  * - a step token wins: `step`, `steps`, `global_step`, `iter`, `iteration` or `it`, then `=`, `_`, `-`
- *   or nothing, then the digits (`epoch=2-step=300-v1` → 300, `step1000_acc0.91` → 1000);
+ *   or nothing, then the digits (`epoch=2-step=300-v1` → 300, `step1000_acc0.91` → 1000); or a name
+ *   that is `checkpoint-<digits>` whole (the Trainer's folder);
  * - else an epoch token (`epoch=3`, `epoch_03`), the epoch standing for the step;
  * - else the integer the name ends in (`ckpt_000100` → 100).
+ * The file name's step token wins; else the folder's step token (`checkpoint-500/model_1.safetensors`
+ * → 500, where Accelerate's second model `model_1` ends in 1; `step_500/rank0.safetensors` → 500);
+ * else the file name's epoch or number; else the folder's.
  * Never a step: a version (`-v1`, `version_0`), a metric `name=value` (`val_loss=0.25`, `acc=91`), a number
  * with decimals or an exponent and the letters before it (`acc0.91`, `lr1e-3`), a shard suffix
- * (`-00001-of-00002`). Null when the name and the folder name none. Throws a message when the name
+ * (`-00001-of-00002`, `-0001-of-0002`). Null when the name and the folder name none. Throws a message when the name
  * is ambiguous — two step tokens of different values, two epochs, or an epoch and a different
- * number at the end and no step token — or when the step is beyond 2⁵³ − 1 (Number.MAX_SAFE_INTEGER):
- * a float64 cannot hold it exactly, so two such steps could not be told apart.
+ * number at the end and no step token —, when it says a negative step (`step_-5`, `ckpt_-5`: a step
+ * counts from 0), or when the step is beyond 2⁵³ − 1 (Number.MAX_SAFE_INTEGER):
+ * a float64 cannot hold it exactly, so two such steps could not be told apart. A folder's name that
+ * throws is not used when the file's name says a step.
  */
 export function stepOfPath(path: string): NamedStep | null {
   const own = stepInName(stem(basename(path)), 'its name');
-  if (own) return { ...own, where: 'name' };
-  const folder = stepInName(basename(dirname(path)), 'its folder\'s name');
-  return folder ? { ...folder, where: 'folder' } : null;
+  if (own?.kind === 'step') return { ...own, where: 'name' };
+  let folder: Omit<NamedStep, 'where'> | null = null;
+  try {
+    folder = stepInName(basename(dirname(path)), 'its folder\'s name');
+  } catch (err) {
+    if (!own) throw err;
+  }
+  if (folder && (!own || folder.kind === 'step')) return { ...folder, where: 'folder' };
+  return own ? { ...own, where: 'name' } : null;
 }
 
 /** The step `stepOfPath` reads, or null. */
@@ -102,13 +134,20 @@ export function stepFromPath(path: string): number | null {
 
 /** The step one name (a file's stem, or a folder's name) says; `whose` begins its messages ("its name"). */
 function stepInName(name: string, whose: string): Omit<NamedStep, 'where'> | null {
+  const whole = CHECKPOINT_STEP.exec(name);
+  if (whole) return { step: safeStep(whole[2], `${whose} says step`), kind: 'step', token: name };
+  const negative = NEGATIVE_TOKEN.exec(name);
+  if (negative) throw negativeStep(whose, negative[0]);
   const tokens: { kind: 'step' | 'epoch'; digits: string; text: string }[] = [];
-  let masked = name.replace(SHARD, ' ');
+  const shard = shardSuffix(name);
+  let masked = shard ? name.slice(0, shard.index) + ' ' : name;
   masked = masked.replace(TOKEN, (text: string, word: string, _sep: string, digits: string) => {
     tokens.push({ kind: /^epoch/i.test(word) ? 'epoch' : 'step', digits, text });
     return '\u0000'; // a token stood here: a number before it does not end the name
   });
   masked = masked.replace(METRIC, ' ').replace(DECIMAL, ' ').replace(VERSION, ' ');
+  const negativeEnd = NEGATIVE_END.exec(masked);
+  if (negativeEnd) throw negativeStep(whose, `-${negativeEnd[1]}`);
   const end = /(\d+)[\s._=-]*$/.exec(masked);
   const steps = tokens.filter((t) => t.kind === 'step');
   const epochs = tokens.filter((t) => t.kind === 'epoch');
@@ -126,6 +165,11 @@ function stepInName(name: string, whose: string): Omit<NamedStep, 'where'> | nul
   }
   if (!end) return null;
   return { step: safeStep(end[1], `${whose} ends in`), kind: 'number', token: end[1] };
+}
+
+/** The refusal of a name that says a negative step (`token`, as written). */
+function negativeStep(whose: string, token: string): Error {
+  return new Error(`${whose} says a negative step, "${excerpt(token)}": a training step counts from 0 — name the checkpoint by its training step (step_300), or give it a metadata "step"`);
 }
 
 /** Whether two runs of digits are the same integer (`0300` and `300`). */

@@ -237,7 +237,7 @@ test('bad files are skipped with their problem, the rest measured: truncated, co
   assert.match(byFile['step3.safetensors'], /step3.safetensors: is truncated: its header indexes data up to byte \d+ but the file has \d+ bytes/);
   assert.match(byFile['step4.safetensors'], /step4.safetensors: its header length \(bytes 0–7\) is 1,099,511,627,775, more than the 100,000,000 bytes/);
   assert.equal(byFile['step5.safetensors'], 'step5.safetensors: tensor "fc1.weight" is [4, 6] here but [6, 4] in the first checkpoint, step0.safetensors: shapes must stay the same');
-  assert.equal(byFile['step2.safetensors'], 'step2.safetensors: has step 2, as again2.safetensors has: skipped');
+  assert.equal(byFile['step2.safetensors'], 'step2.safetensors: has step 2 (from its name), as again2.safetensors has (from its metadata "step"): skipped');
   assert.equal(byFile['noStep/model.safetensors'], 'noStep/model.safetensors: has no step: neither its name nor its folder\'s says one (a step token such as step=300 or step_300, an epoch token, or an integer at the end), and its metadata has no "step"');
   assert.match(byFile['step6.safetensors'], /^step6.safetensors: has no tensor "fc2.weight" \(the first checkpoint, step0.safetensors, has\). It has: conv.weight/);
   assert.equal(
@@ -245,6 +245,35 @@ test('bad files are skipped with their problem, the rest measured: truncated, co
     'step9007199254740993.safetensors: its name says step 9007199254740993, beyond 9,007,199,254,740,991 (2⁵³ − 1), the largest step a float64 holds exactly (steps beyond it could not be told apart): name the checkpoint by its training step, or give it a metadata "step"',
   );
   assert.equal(Object.keys(byFile).length, 7, JSON.stringify(byFile)); // the folder step7.safetensors is not matched at all
+});
+
+test('Accelerate\'s checkpoint-N/model_1 and DeepSpeed\'s step_N/rank0 are read at their folder\'s step; files of one step by their names in different folders say so', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2), network(3)];
+  [500, 1000, 1500].forEach((step, i) => {
+    mkdirSync(join(dir, 'acc', `checkpoint-${step}`), { recursive: true });
+    writeCheckpoint(join(dir, 'acc', `checkpoint-${step}`, 'model_1.safetensors'), nets[i]);
+    mkdirSync(join(dir, 'ds', `step_${step}`), { recursive: true });
+    writeCheckpoint(join(dir, 'ds', `step_${step}`, 'rank0.safetensors'), nets[i]);
+  });
+  for (const path of ['acc/*/model_1.safetensors', 'ds/*/rank0.safetensors']) {
+    const result = await readCheckpoints({ path }, { baseDir: dir });
+    assert.deepEqual(result.step, [500, 1000, 1500], path); // they read as [1] (or [0]), the others skipped as duplicates
+    assert.deepEqual(result.problems, [], path);
+  }
+  // Two runs whose folders do not say the step: the duplicate's message says why and what to do.
+  for (const run of ['run500', 'run1000']) {
+    mkdirSync(join(dir, 'runs', run), { recursive: true });
+    writeCheckpoint(join(dir, 'runs', run, 'model_1.safetensors'), nets[0]);
+  }
+  const runs = await readCheckpoints({ path: 'runs/*/model_1.safetensors' }, { baseDir: dir });
+  assert.deepEqual(runs.step, [1]);
+  assert.deepEqual(
+    runs.problems.map((p) => p.message),
+    [
+      'runs/run1000/model_1.safetensors: has step 1 (from its name), as runs/run500/model_1.safetensors has (from its name): skipped — the two are in different folders (runs/run500, runs/run1000) and their file names say one step: if the folders say the step, give them a step token (checkpoint-500, step_500, global_step500), which wins over the number a file name ends in; if the folders are different runs, narrow the glob to one',
+    ],
+  );
 });
 
 test('PyTorch Lightning names: the step token is the step, not the version suffix -v1 or a metric (it read as step 1 and became θ₀)', async () => {

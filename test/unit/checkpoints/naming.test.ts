@@ -24,7 +24,7 @@ test('a step beyond 2⁵³ − 1 in a name or in metadata is refused as such, no
   assert.throws(() => stepFromPath('x123456789012345678901.safetensors'), { message: `its name ends in ${beyond('123456789012345678901')}: name the checkpoint by its training step, or give it a metadata "step"` });
   assert.throws(() => stepFromPath('/run/step9007199254740992.safetensors'), /its name says step 9007199254740992, beyond 9,007,199,254,740,991/);
   assert.throws(() => stepFromPath('/run/epoch=9007199254740992.safetensors'), /its name says epoch 9007199254740992, beyond 9,007,199,254,740,991/);
-  assert.throws(() => stepFromPath('/out/checkpoint-9007199254740993/model.safetensors'), /its folder's name ends in 9007199254740993, beyond/);
+  assert.throws(() => stepFromPath('/out/checkpoint-9007199254740993/model.safetensors'), /its folder's name says step 9007199254740993, beyond/);
   assert.throws(() => stepFromMetadata({ step: '9007199254740993' }), { message: `its metadata "step" is ${beyond('9007199254740993')}: write the training step itself` });
 });
 
@@ -89,13 +89,53 @@ test('an epoch is the step only when no step token is there, and an ambiguous na
 test('Hugging Face shards: the shard suffix is never a step, the folder gives it', () => {
   assert.deepEqual(shardOf('/out/checkpoint-500/model-00001-of-00002.safetensors'), { index: 1, total: 2 });
   assert.equal(shardOf('/out/checkpoint-500/model.safetensors'), null);
-  assert.deepEqual(stepOfPath('/out/checkpoint-500/model-00001-of-00002.safetensors'), { step: 500, kind: 'number', where: 'folder', token: '500' });
+  assert.deepEqual(stepOfPath('/out/checkpoint-500/model-00001-of-00002.safetensors'), { step: 500, kind: 'step', where: 'folder', token: 'checkpoint-500' });
   assert.equal(stepFromPath('/out/checkpoint-500/model-00002-of-00002.safetensors'), 500);
   assert.equal(stepFromPath('/out/checkpoint-500/model-00001-of-00001.safetensors'), 500);
   assert.equal(stepFromPath('/ds/global_step500/model-00001-of-00002.safetensors'), 500); // DeepSpeed's folders
   assert.equal(stepFromPath('/out/final/model-00001-of-00002.safetensors'), null);
-  // Only Hugging Face's five-digit form is a shard: "step 100 of 200" is a step.
+  // Four digits or more, of one width, is a shard; "step 100 of 200" is a step.
   assert.equal(shardOf('/run/step_100-of-200.safetensors'), null);
   assert.equal(stepFromPath('/run/step_100-of-200.safetensors'), 100);
   assert.equal(stepFromPath('/run/step-100-of-200.safetensors'), 100);
+});
+
+test('a step token of the folder wins over the number the file name ends in (Accelerate\'s model_1, DeepSpeed\'s rank0)', () => {
+  for (const step of [500, 1000, 1500]) assert.deepEqual(stepOfPath(`/d/checkpoint-${step}/model_1.safetensors`), { step, kind: 'step', where: 'folder', token: `checkpoint-${step}` });
+  assert.deepEqual(stepOfPath('/d/step_500/rank0.safetensors'), { step: 500, kind: 'step', where: 'folder', token: 'step_500' });
+  assert.equal(stepFromPath('/d/global_step500/rank1.safetensors'), 500);
+  assert.equal(stepFromPath('/d/checkpoint_500/model_1.safetensors'), 500);
+  assert.equal(stepFromPath('/d/step_500/epoch3.safetensors'), 500); // a step token wins over an epoch, as in one name
+  // The file name's own step token still wins, and a folder's bare number does not beat the name's.
+  assert.equal(stepFromPath('/d/checkpoint-500/step_7.safetensors'), 7);
+  assert.equal(stepFromPath('/d/run_5/ckpt_100.safetensors'), 100);
+  assert.equal(stepFromPath('/d/my-checkpoint-500/model_1.safetensors'), 1); // not the Trainer's folder: its name is not checkpoint-<digits> whole
+  // A folder that cannot say a step does not refuse a file whose name says one.
+  assert.equal(stepFromPath('/d/step1-step2/model_3.safetensors'), 3);
+  assert.throws(() => stepFromPath('/d/step1-step2/model.safetensors'), /its folder's name is ambiguous/);
+});
+
+test('a four-digit shard suffix of one width is a shard, never a step', () => {
+  assert.deepEqual(shardOf('/d/checkpoint-500/model-0001-of-0002.safetensors'), { index: 1, total: 2 });
+  assert.equal(stepFromPath('/d/checkpoint-500/model-0001-of-0002.safetensors'), 500);
+  assert.equal(stepFromPath('/d/checkpoint-500/model-0002-of-0002.safetensors'), 500);
+  assert.equal(stepFromPath('/d/final/model-0001-of-0002.safetensors'), null);
+  // Widths that differ, or fewer than four digits, are no shard suffix.
+  assert.equal(shardOf('/d/model-0001-of-00002.safetensors'), null);
+  assert.equal(shardOf('/d/model-001-of-002.safetensors'), null);
+  assert.equal(stepFromPath('/d/step-1000-of-2000.safetensors'), 1000); // a step word before it: step 1000 of 2000
+  assert.equal(shardOf('/d/step-1000-of-2000.safetensors'), null);
+});
+
+test('a negative step in a name is refused, not read as its absolute value', () => {
+  const negative = (whose: string, token: string) => ({ message: `${whose} says a negative step, "${token}": a training step counts from 0 — name the checkpoint by its training step (step_300), or give it a metadata "step"` });
+  assert.throws(() => stepFromPath('/r/step_-5.safetensors'), negative('its name', 'step_-5'));
+  assert.throws(() => stepFromPath('/r/step=-5.safetensors'), negative('its name', 'step=-5'));
+  assert.throws(() => stepFromPath('/r/global_step--5.safetensors'), negative('its name', 'global_step--5'));
+  assert.throws(() => stepFromPath('/r/ckpt_-5.safetensors'), negative('its name', '-5'));
+  assert.throws(() => stepFromPath('/r/step_-5/model.safetensors'), negative("its folder's name", 'step_-5'));
+  // A hyphen is a separator, and a metric's minus sign is a metric's.
+  assert.equal(stepFromPath('/r/step-5.safetensors'), 5);
+  assert.equal(stepFromPath('/r/ckpt-5.safetensors'), 5);
+  assert.equal(stepFromPath('/r/step=3-val_loss=-0.5.safetensors'), 3);
 });
