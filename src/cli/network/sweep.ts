@@ -24,6 +24,9 @@ import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
 import { formatTable, largeOverLimit, tableNumber } from '../output';
 import { Progress } from '../progress';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords, summaryWithData } from './train';
+import { checkpointCountProblem, checkpointLimitProblem } from '../../core/checkpoints/checkpointFolder';
+import { sweepValueError } from '../../core/analysis/sweep';
+import { checkpointRecordEvery } from '../../core/runs/train';
 
 /**
  * The sweep of network experiment `e` (the file `loaded`), printed in `format`; `backend` as --backend gives it.
@@ -104,6 +107,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
   const spec = e.sweep;
   if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "init.scale": [0.5, 1, 2] })', 'sweep');
   checkWritableCheckpoints(e, loaded, { sweep: true });
+  checkSweepCheckpointCounts(e, spec, loaded);
   const runs = spec.values.length;
   let index = 0;
   let spent = 0;
@@ -141,6 +145,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
       planned[index] = run.plannedRecords;
       checkOutput(run, format, planned, stepsPlanned);
       if (runsPlanned) checkTrainingWork(runsPlanned, isDataKey(spec.path));
+      if (runsPlanned) checkSweepCheckpoints(spec, runsPlanned, loaded);
       planning = false;
       plannedYet = true;
       spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
@@ -161,15 +166,18 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
   return { ...result, failures: result.failures.map((f) => ({ ...f, error: locatedFailures.get(f.index) ?? f.error })) };
 }
 
-/** Each value's run as planned with the first run's data: its steps, batch, layer sizes and records. */
+/** Each value's run as planned with the first run's data: its steps, batch, layer sizes, records and checkpoints. */
 function plannedRuns(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): PlannedRun[] {
   const train = first.data.train;
   return spec.values.map((v) => {
-    const s = specForData(networkVariant(e, spec.path, v), train);
+    const variant = networkVariant(e, spec.path, v);
+    const s = specForData(variant, train);
     const t = s.training;
     const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
     const steps = plannedSteps(s, train.count);
-    return { steps, batch, sizes: layerSizes(s.model, train.features, outputSize(train)), records: recordCount(steps, t.record.every), length: t.length };
+    const sizes = layerSizes(s.model, train.features, outputSize(train));
+    const checkpoints = variant.checkpoints ? { totalSteps: steps, every: variant.checkpoints.every, recordEvery: checkpointRecordEvery(variant, s), sizes, bias: s.model.bias } : null;
+    return { steps, batch, sizes, records: recordCount(steps, t.record.every), length: t.length, checkpoints };
   });
 }
 
@@ -180,6 +188,42 @@ interface PlannedRun {
   records: number;
   /** training.epochs or training.steps, as this value's file says. */
   length: TrainingLength;
+  /** The checkpoints the value's run writes (`checkpointLimitProblem`'s plan), null when the file writes none. */
+  checkpoints: Parameters<typeof checkpointLimitProblem>[0] | null;
+}
+
+/**
+ * Refuses, before the data is read, a sweep one of whose values writes more checkpoints than a
+ * checkpoint experiment reads (`checkpointCountProblem`), for every value whose run's length is in
+ * steps (known without the data): at that value's sweep entry, named (`sweep value 1, training.steps
+ * = 5000: training.checkpoints.every 2 writes 2,501 checkpoints …`). It was refused once the values
+ * before it had trained. A value the file's checks refuse is left to its run, which reports it.
+ */
+function checkSweepCheckpointCounts(e: NetworkExperiment, spec: SweepSpec, loaded: LoadedExperiment): void {
+  spec.values.forEach((v, j) => {
+    let variant: NetworkExperiment;
+    try {
+      variant = networkVariant(e, spec.path, v);
+    } catch {
+      return;
+    }
+    const t = variant.spec.training;
+    if (!variant.checkpoints || t.length.unit !== 'steps') return;
+    const problem = checkpointCountProblem({ totalSteps: t.length.count, every: variant.checkpoints.every, recordEvery: variant.auto.record ? 1 : t.record.every });
+    if (problem) throw sweepValueError(spec, j, problem.message, writtenAt(loaded, `sweep.${spec.key}[${j}]`));
+  });
+}
+
+/**
+ * Refuses, before the first step, a sweep one of whose values' checkpoints pass a fixed limit
+ * (`checkpointLimitProblem`: their count, a length in epochs included, and their bytes), planned with
+ * the first run's data, at that value's sweep entry. The free space is weighed by each run as it starts.
+ */
+function checkSweepCheckpoints(spec: SweepSpec, runs: readonly PlannedRun[], loaded: LoadedExperiment): void {
+  runs.forEach((r, j) => {
+    const problem = r.checkpoints && checkpointLimitProblem(r.checkpoints);
+    if (problem) throw sweepValueError(spec, j, problem.message, writtenAt(loaded, `sweep.${spec.key}[${j}]`));
+  });
 }
 
 /** Samples per step of a run set up with its data. */

@@ -255,7 +255,11 @@ export interface CheckpointPlan {
   totalSteps: number;
   /** `training.checkpoints.every`. */
   every: number;
-  /** The record cadence: `every` is a multiple of it, and so must any cadence advised. */
+  /**
+   * The record cadence the file sets (`training.record.every`): `every` is a multiple of it, and so must
+   * any cadence advised. 1 when the file leaves it out: its cadence is then chosen to divide `every`,
+   * whatever `every` is, and the advice names no key the file does not have.
+   */
   recordEvery: number;
   /** The layer sizes, input first (`Training.sizes`). */
   sizes: readonly number[];
@@ -289,32 +293,73 @@ export interface CheckpointPlanProblem {
   key: 'training.checkpoints.every' | 'training.checkpoints.path' | 'training.checkpoints';
 }
 
+/** The least cadence, a multiple of `plan.recordEvery` and at least `plan.every`, that writes at most `n` checkpoints (n ≥ 2). */
+function cadenceFor(plan: Pick<CheckpointPlan, 'totalSteps' | 'every' | 'recordEvery'>, n: number): number {
+  const { totalSteps: T, every, recordEvery } = plan;
+  return Math.max(every, Math.ceil(Math.ceil(T / (n - 1)) / recordEvery) * recordEvery);
+}
+
+/** The advice of a refusal: the least cadence that writes at most `n` checkpoints, and how many it writes. */
+function cadenceAdviceFor(plan: Pick<CheckpointPlan, 'totalSteps' | 'every' | 'recordEvery'>, n: number): string {
+  if (n < 2) return 'a network this large cannot be checkpointed within the limit, even twice';
+  const k = cadenceFor(plan, n);
+  return `every ${formatCount(k)} steps or more writes ${countOf(plannedCheckpoints(plan.totalSteps, k), 'checkpoint')}${plan.recordEvery > 1 ? ` (a multiple of training.record.every, ${formatCount(plan.recordEvery)})` : ''}`;
+}
+
+/** "training.checkpoints.every 2 writes 2,001 checkpoints over the run's 3,999 steps (…)". */
+function writtenPhrase(plan: Pick<CheckpointPlan, 'totalSteps' | 'every'>): string {
+  const { totalSteps: T, every } = plan;
+  return `training.checkpoints.every ${formatCount(every)} writes ${countOf(plannedCheckpoints(T, every), 'checkpoint')} over the run's ${countOf(T, 'step')} (at step 0, every ${every === 1 ? 'step' : `${formatCount(every)} steps`} and at the last)`;
+}
+
+/**
+ * Why a run writing checkpoints by `plan` is refused for their count alone (more than MAX_CHECKPOINTS,
+ * what a checkpoint experiment reads from one folder), or null — known from the steps and the cadences,
+ * before the data is read when the run's length is in steps (a sweep checks every value so).
+ */
+export function checkpointCountProblem(plan: Pick<CheckpointPlan, 'totalSteps' | 'every' | 'recordEvery'>): CheckpointPlanProblem | null {
+  if (plannedCheckpoints(plan.totalSteps, plan.every) <= MAX_CHECKPOINTS) return null;
+  return { key: 'training.checkpoints.every', message: `${writtenPhrase(plan)}, more than the ${formatCount(MAX_CHECKPOINTS)} a checkpoint experiment reads from one folder (flab checkpoints; docs/checkpoints.md, "Limits"): ${cadenceAdviceFor(plan, MAX_CHECKPOINTS)}` };
+}
+
+/**
+ * Why the checkpoints of `plan` are refused whatever the disk: more of them than a checkpoint
+ * experiment reads from one folder (`checkpointCountProblem`), or more bytes than a run may write
+ * (MAX_WRITTEN_BYTES); null otherwise. Synchronous: a sweep weighs every value before its first step.
+ */
+export function checkpointLimitProblem(plan: CheckpointPlan): CheckpointPlanProblem | null {
+  const counted = checkpointCountProblem(plan);
+  if (counted) return counted;
+  const each = checkpointFileBytes(plan) + METRICS_LINE_BYTES;
+  const total = plannedCheckpoints(plan.totalSteps, plan.every) * each;
+  if (total > MAX_WRITTEN_BYTES) {
+    return { key: 'training.checkpoints.every', message: `${weighedPhrase(plan)}, more than the ${formatBytes(MAX_WRITTEN_BYTES)} a run may write (docs/checkpoints.md, "Writing checkpoints"): ${cadenceAdviceFor(plan, Math.floor(MAX_WRITTEN_BYTES / each))}` };
+  }
+  return null;
+}
+
+/** "…, of 43.4 MiB each (the 784–3000–10 network's weights in float32) and a metrics line: 17 GiB in all". */
+function weighedPhrase(plan: CheckpointPlan): string {
+  const fileBytes = checkpointFileBytes(plan);
+  const total = plannedCheckpoints(plan.totalSteps, plan.every) * (fileBytes + METRICS_LINE_BYTES);
+  const sizes = `${plan.sizes.join('–')} network's weights${plan.bias ? ' and biases' : ''}`;
+  return `${writtenPhrase(plan)}, of ${formatBytes(fileBytes)} each (the ${sizes} in float32) and a metrics line: ${formatBytes(total)} in all`;
+}
+
 /**
  * Why the checkpoints a run would write are refused before it trains (docs/checkpoints.md, "Writing
  * checkpoints"), or null: more of them than a checkpoint experiment reads from one folder
- * (MAX_CHECKPOINTS), more bytes than a run may write (MAX_WRITTEN_BYTES), or more than FREE_SPACE_SHARE
- * of the free space of the folder's file system — counting the space the checkpoints of an earlier run
- * there, which the new run deletes, give back. Each message gives the numbers and the least cadence
- * (a multiple of the record cadence) that fits. `freeBytes` (tests) replaces the file system's answer.
+ * (MAX_CHECKPOINTS), more bytes than a run may write (MAX_WRITTEN_BYTES) — `checkpointLimitProblem` —
+ * or more than FREE_SPACE_SHARE of the free space of the folder's file system — counting the space
+ * the checkpoints of an earlier run there, which the new run deletes, give back. Each message gives
+ * the numbers and the least cadence (a multiple of the record cadence the file sets) that fits.
+ * `freeBytes` (tests) replaces the file system's answer.
  */
 export async function checkpointPlanProblem(folder: string, plan: CheckpointPlan, options: { freeBytes?: (dir: string) => number } = {}): Promise<CheckpointPlanProblem | null> {
-  const { totalSteps: T, every, recordEvery } = plan;
-  const count = plannedCheckpoints(T, every);
-  const fileBytes = checkpointFileBytes(plan);
-  const each = fileBytes + METRICS_LINE_BYTES;
-  const total = count * each;
-  /** The least cadence, a multiple of recordEvery, that writes at most `n` checkpoints (n ≥ 2). */
-  const cadenceFor = (n: number) => Math.max(every, Math.ceil(Math.ceil(T / (n - 1)) / recordEvery) * recordEvery);
-  const advice = (n: number) => (n >= 2 ? `every ${formatCount(cadenceFor(n))} steps or more writes ${countOf(plannedCheckpoints(T, cadenceFor(n)), 'checkpoint')}${recordEvery > 1 ? ` (a multiple of training.record.every, ${formatCount(recordEvery)})` : ''}` : 'a network this large cannot be checkpointed within the limit, even twice');
-  const written = `training.checkpoints.every ${formatCount(every)} writes ${countOf(count, 'checkpoint')} over the run's ${countOf(T, 'step')} (at step 0, every ${every === 1 ? 'step' : `${formatCount(every)} steps`} and at the last)`;
-  if (count > MAX_CHECKPOINTS) {
-    return { key: 'training.checkpoints.every', message: `${written}, more than the ${formatCount(MAX_CHECKPOINTS)} a checkpoint experiment reads from one folder (flab checkpoints; docs/checkpoints.md, "Limits"): ${advice(MAX_CHECKPOINTS)}` };
-  }
-  const sizes = `${plan.sizes.join('–')} network's weights${plan.bias ? ' and biases' : ''}`;
-  const weighed = `${written}, of ${formatBytes(fileBytes)} each (the ${sizes} in float32) and a metrics line: ${formatBytes(total)} in all`;
-  if (total > MAX_WRITTEN_BYTES) {
-    return { key: 'training.checkpoints.every', message: `${weighed}, more than the ${formatBytes(MAX_WRITTEN_BYTES)} a run may write (docs/checkpoints.md, "Writing checkpoints"): ${advice(Math.floor(MAX_WRITTEN_BYTES / each))}` };
-  }
+  const limited = checkpointLimitProblem(plan);
+  if (limited) return limited;
+  const each = checkpointFileBytes(plan) + METRICS_LINE_BYTES;
+  const total = plannedCheckpoints(plan.totalSteps, plan.every) * each;
   const existing = nearestExisting(folder);
   let free: number;
   try {
@@ -336,7 +381,7 @@ export async function checkpointPlanProblem(folder: string, plan: CheckpointPlan
     const space = `${formatBytes(free)} free on the file system of ${existing}${freed > 0 ? ` and the ${formatBytes(freed)} of the earlier run's checkpoints this run deletes` : ''}`;
     return {
       key: 'training.checkpoints.path',
-      message: `${weighed}, more than ${Math.round(FREE_SPACE_SHARE * 100)} % (${formatBytes(allowed)}) of the ${space}: ${advice(Math.floor(allowed / each))}, or free space, or give training.checkpoints.path a folder on another disk`,
+      message: `${weighedPhrase(plan)}, more than ${Math.round(FREE_SPACE_SHARE * 100)} % (${formatBytes(allowed)}) of the ${space}: ${cadenceAdviceFor(plan, Math.floor(allowed / each))}, or free space, or give training.checkpoints.path a folder on another disk`,
     };
   }
   return null;

@@ -231,7 +231,7 @@ export class NetworkRun {
     const folder = this.folder;
     if (!folder) return;
     const c = this.experiment.checkpoints!;
-    const plan = { totalSteps: this.training.totalSteps, every: c.every, recordEvery: this.spec.training.record.every, sizes: this.training.sizes, bias: this.spec.model.bias };
+    const plan = { totalSteps: this.training.totalSteps, every: c.every, recordEvery: checkpointRecordEvery(this.experiment, this.spec), sizes: this.training.sizes, bias: this.spec.model.bias };
     const refused = await checkpointPlanProblem(folder.folder, plan, { freeBytes: this.freeBytes });
     if (refused) throw new ExperimentError(refused.message, refused.key === 'training.checkpoints.path' && c.path === undefined ? 'training.checkpoints' : refused.key);
     try {
@@ -328,6 +328,17 @@ export function cadenceWithin(e: NetworkExperiment, spec: NetworkSpec, count: nu
   const kept = maxRecordsKept(layers);
   const least = leastRecordEvery(steps, Math.min(kept, options.recordsAtMost?.(layers) ?? kept));
   return recordsInMemoryProblem(recordCount(steps, every), every, steps, layers, cadenceAdvice(least, e.checkpoints?.every));
+}
+
+/**
+ * The record cadence a checkpoint cadence must be a multiple of (`CheckpointPlan.recordEvery`): the
+ * file's `training.record.every`, or 1 when the file leaves it out — its cadence is then chosen to
+ * divide the checkpoints' (`specForData`), so any checkpoint cadence fits, and the advice of a refusal
+ * names no key the file does not have (it advised "every 4 … (a multiple of training.record.every, 2)"
+ * to a file without it, where every 3 runs).
+ */
+export function checkpointRecordEvery(e: NetworkExperiment, spec: NetworkSpec): number {
+  return e.auto.record ? 1 : spec.training.record.every;
 }
 
 /** The checkpoint folder of a run: `training.checkpoints.path`, else `runs/<file name without .flab.json>`, relative to the file. */

@@ -148,3 +148,41 @@ test('flab train refused for its output (after the data is read) leaves an earli
   assert.deepEqual(readdirSync(join(dir, 'keep')).sort(), ['metrics.jsonl', 'step-000000.safetensors', 'step-000002.safetensors', 'step-000004.safetensors']);
   assert.equal(readFileSync(join(dir, 'keep', 'metrics.jsonl'), 'utf8'), metrics);
 });
+
+test('flab train: a file without training.record.every is advised the least checkpoint cadence that fits, and no key it does not have', () => {
+  // Its record cadence is chosen to divide the checkpoints' (every 3 runs): "every 4 … (a multiple of training.record.every, 2)" was advised.
+  const e = { model: { hidden: [4] }, data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { steps: 3999, checkpoints: { every: 2, path: 'norecord' } } };
+  const file = write('norecord.flab.json', e);
+  const text = readFileSync(file, 'utf8');
+  const r = flab(['train', file, '--summary']);
+  assert.equal(r.code, 1, r.stderr);
+  // ⌈3999/2⌉ + 1 = 2,001; the least k with ⌈3999/k⌉ + 1 ≤ 2,000 is 3 (1,334).
+  assert.equal(
+    r.stderr,
+    `${file}:${position(text, '2,"path":"norecord"')}: error: training.checkpoints.every 2 writes 2,001 checkpoints over the run's 3,999 steps (at step 0, every 2 steps and at the last), more than the 2,000 a checkpoint experiment reads from one folder (flab checkpoints; docs/checkpoints.md, "Limits"): every 3 steps or more writes 1,334 checkpoints\n`,
+  );
+  assert.equal(existsSync(join(dir, 'norecord')), false);
+});
+
+test('flab sweep: a value refused for its checkpoint count is refused before any value trains, named at its sweep entry', () => {
+  // In steps, before the data is read (a data file that does not exist proves it).
+  const bySteps = { ...unreadable('swc'), sweep: { 'training.steps': [10, 5000] } };
+  const file = write('swc/s.flab.json', bySteps);
+  const text = readFileSync(file, 'utf8');
+  const r = flab(['sweep', file]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr,
+    `${file}:${position(text, '5000')}: error: sweep value 1, training.steps = 5000: training.checkpoints.every 2 writes 2,501 checkpoints over the run's 5,000 steps (at step 0, every 2 steps and at the last), more than the 2,000 a checkpoint experiment reads from one folder (flab checkpoints; docs/checkpoints.md, "Limits"): every 4 steps or more writes 1,251 checkpoints (a multiple of training.record.every, 2)\n`,
+  );
+  assert.equal(existsSync(join(dir, 'swc', 'swc')), false, 'no value trained');
+  // In epochs, once the first run's data gives the steps, before its first step.
+  const byEpochs = { model: { hidden: [4] }, data: { train: { x: [[1, 0], [0, 1], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { epochs: 1, batchSize: 1, checkpoints: { every: 1, path: 'swe' } }, sweep: { 'training.epochs': [1, 600] } };
+  const epochs = write('swe/s.flab.json', byEpochs);
+  const r2 = flab(['sweep', epochs, '--summary']);
+  assert.equal(r2.code, 1, r2.stderr);
+  assert.equal(r2.stdout, '');
+  assert.match(r2.stderr, /: error: sweep value 1, training\.epochs = 600: training\.checkpoints\.every 1 writes 2,401 checkpoints over the run's 2,400 steps \(at step 0, every step and at the last\), more than the 2,000 .*: every 2 steps or more writes 1,201 checkpoints\n$/);
+  assert.equal(existsSync(join(dir, 'swe', 'swe')), false, 'no value trained');
+});
