@@ -15,7 +15,8 @@ import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/netw
 import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
 import { MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
 import { outputTooLarge, perRunOnly } from '../output';
-import { checkpointFolderProblem } from '../../core/checkpoints/checkpointFolder';
+import { checkpointFolderProblem, checkpointPathProblem } from '../../core/checkpoints/checkpointFolder';
+import { homedir } from 'node:os';
 
 /** `flab train FILE`'s work (its options and help: src/cli/commands/train.ts). */
 export async function runTrain(args: ParsedArgs, context: CommandContext): Promise<CliOutput> {
@@ -102,6 +103,8 @@ export function networkOf(loaded: LoadedExperiment, command: string) {
  */
 export function checkWritableCheckpoints(e: NetworkExperiment, loaded: LoadedExperiment, options: { sweep?: boolean } = {}): void {
   if (!e.checkpoints) return;
+  const written = e.checkpoints.path !== undefined ? checkpointPathProblem(e.checkpoints.path, homedir()) : null;
+  if (written) throw new ExperimentError(written, 'training.checkpoints.path');
   const where = { baseDir: loaded.baseDir, fileName: loaded.fileName };
   // A sweep writes each value into a folder of its own: each is checked too, so that the second
   // value's is not refused once the first has trained.

@@ -208,6 +208,9 @@ export function checkpointFolderProblem(folder: string): string | null {
         at = dirname(at); // missing (or under a file, said when the walk reaches it): made by the run
         continue;
       }
+      // A link on the way that loops (loopa/x, loopa → loopb → loopa): that link is named, not the path under it.
+      const looping = code === 'ELOOP' ? loopingLink(at) : null;
+      if (looping) return loopsMessage(looping);
       return `${at} cannot be looked at (${refusal(err)})`;
     }
     if (stat.isSymbolicLink()) {
@@ -217,7 +220,7 @@ export function checkpointFolderProblem(folder: string): string | null {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return `${at} is a symbolic link to ${target}, which does not exist (a dangling link): make the folder it leads to, remove the link, or give training.checkpoints.path another folder`;
-        if (code === 'ELOOP') return `${at} is a symbolic link to ${target} that loops (links lead back to themselves): give training.checkpoints.path another folder`;
+        if (code === 'ELOOP') return loopsMessage(at);
         return `${at} is a symbolic link to ${target}, which cannot be reached (${refusal(err)})`;
       }
       if (!stat.isDirectory()) return `${at} is a symbolic link to ${stat.isFile() ? 'a file' : kindOf(stat)}, not a folder`;
@@ -247,6 +250,40 @@ export function checkpointFolderProblem(folder: string): string | null {
     }
   }
   return null;
+}
+
+/** The first symbolic link on the way to `path` (absolute), from / down, that loops (its target cannot be reached: ELOOP), or null. */
+function loopingLink(path: string): string | null {
+  const parts = path.split('/').filter((p) => p !== '');
+  let at = '/';
+  for (const part of parts) {
+    at = join(at, part);
+    try {
+      if (!lstatSync(at).isSymbolicLink()) continue;
+      statSync(at);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOOP') return at;
+      return null;
+    }
+  }
+  return null;
+}
+
+/** The refusal of a checkpoint path through `link`, a symbolic link that loops. */
+function loopsMessage(link: string): string {
+  return `${link} is a symbolic link to ${excerpt(readlinkSync(link), 200)} that loops (links lead back to themselves): give training.checkpoints.path another folder`;
+}
+
+/**
+ * Why `training.checkpoints.path` as written is refused before anything is resolved, or null: `~` or a
+ * path that begins with `~/` — a shell's home folder, which is not expanded here: it made a folder
+ * named `~` in the experiment file's folder. `~backup/ck` (no shell reads `~backup` as a home folder
+ * unless a user of that name exists) is a folder's name, as written. `home` is the user's home folder,
+ * for the advice.
+ */
+export function checkpointPathProblem(path: string, home: string): string | null {
+  if (path !== '~' && !path.startsWith('~/')) return null;
+  return `training.checkpoints.path "${excerpt(path)}" begins with "~", a shell's home folder, which is not expanded here (no shell reads the file): it would make a folder named "~" in the experiment file's folder — write the folder's whole path (${excerpt(join(home, path.slice(1)), 200)}), or a path relative to the experiment file`;
 }
 
 /** What a run writes into its checkpoint folder, as `checkpointPlanProblem` weighs it. */

@@ -10,7 +10,8 @@ import { basename, join, resolve } from 'node:path';
 import { ExperimentError } from '../experiment/errors';
 import { ClassifyThresholds } from '../mechanisms/classify';
 import { DEFAULT_LAYER_THRESHOLDS } from '../mechanisms/layerLabel';
-import { CheckpointFolder, checkpointPlanProblem, trainerLayerName } from '../checkpoints/checkpointFolder';
+import { CheckpointFolder, checkpointPathProblem, checkpointPlanProblem, trainerLayerName } from '../checkpoints/checkpointFolder';
+import { homedir } from 'node:os';
 import { outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
 import { LoadedDataCache } from '../network/data/loadedDataCache';
@@ -231,6 +232,8 @@ export class NetworkRun {
     const folder = this.folder;
     if (!folder) return;
     const c = this.experiment.checkpoints!;
+    const written = c.path !== undefined ? checkpointPathProblem(c.path, homedir()) : null;
+    if (written) throw new ExperimentError(written, 'training.checkpoints.path');
     const plan = { totalSteps: this.training.totalSteps, every: c.every, recordEvery: checkpointRecordEvery(this.experiment, this.spec), sizes: this.training.sizes, bias: this.spec.model.bias };
     const refused = await checkpointPlanProblem(folder.folder, plan, { freeBytes: this.freeBytes });
     if (refused) throw new ExperimentError(refused.message, refused.key === 'training.checkpoints.path' && c.path === undefined ? 'training.checkpoints' : refused.key);

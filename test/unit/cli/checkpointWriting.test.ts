@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 
@@ -185,4 +185,32 @@ test('flab sweep: a value refused for its checkpoint count is refused before any
   assert.equal(r2.stdout, '');
   assert.match(r2.stderr, /: error: sweep value 1, training\.epochs = 600: training\.checkpoints\.every 1 writes 2,401 checkpoints over the run's 2,400 steps \(at step 0, every step and at the last\), more than the 2,000 .*: every 2 steps or more writes 1,201 checkpoints\n$/);
   assert.equal(existsSync(join(dir, 'swe', 'swe')), false, 'no value trained');
+});
+
+test('flab train: a checkpoint path that begins with "~" is refused (no shell expands it): it made a folder named "~"', () => {
+  for (const path of ['~/ck', '~']) {
+    const file = write('tilde/t.flab.json', unreadable(path));
+    const text = readFileSync(file, 'utf8');
+    const r = flab(['train', file]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(
+      r.stderr,
+      `${file}:${position(text, `"${path}"`)}: error: training.checkpoints.path "${path}" begins with "~", a shell's home folder, which is not expanded here (no shell reads the file): it would make a folder named "~" in the experiment file's folder — write the folder's whole path (${join(homedir(), path.slice(1))}), or a path relative to the experiment file\n`,
+    );
+    assert.deepEqual(readdirSync(join(dir, 'tilde')), ['t.flab.json'], 'no folder named ~ made');
+  }
+  // A folder whose name begins with "~" but is no home folder is a folder.
+  assert.equal(flab(['train', write('tilde/b.flab.json', { ...unreadable('~backup/ck'), data: { train: { x: [[0, 1], [1, 0]], y: [0, 1] } } }), '--summary']).code, 0);
+  assert.ok(existsSync(join(dir, 'tilde', '~backup', 'ck', 'metrics.jsonl')));
+});
+
+test('flab train: a checkpoint path under a symbolic link that loops names that link', () => {
+  symlinkSync('loopD', join(dir, 'loopC'));
+  symlinkSync('loopC', join(dir, 'loopD'));
+  const file = write('loopUnder.flab.json', unreadable('loopC/x'));
+  const text = readFileSync(file, 'utf8');
+  const r = flab(['train', file]);
+  assert.equal(r.code, 1, r.stderr);
+  // It said "…/loopC/x cannot be looked at (too many symbolic links, ELOOP)".
+  assert.equal(r.stderr, `${file}:${position(text, '"loopC/x"')}: error: cannot write checkpoints into ${join(dir, 'loopC/x')}: ${join(dir, 'loopC')} is a symbolic link to loopD that loops (links lead back to themselves): give training.checkpoints.path another folder\n`);
 });
