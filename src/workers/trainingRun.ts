@@ -17,7 +17,7 @@ import { DataError, reportedMessage } from '../core/network/data/dataError';
 import { LoadedDataCache } from '../core/network/data/loadedDataCache';
 import { NetworkExperiment, networkVariant, sweepValuePlans } from '../core/network/networkExperiment';
 import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/train';
-import { deadRemedy, notTrainedNote } from '../core/runs/notes';
+import { deadEndRemedy, deadRemedy, notTrainedNote, zeroInitRemedy } from '../core/runs/notes';
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { checkpointFolderOf, NetworkRun, TrainResult } from '../core/runs/train';
@@ -223,7 +223,9 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
   const sentence = (t: string): string => `${t.charAt(0).toUpperCase()}${t.slice(1)}.`;
   // In the file's own keys (src/core/runs/notes.ts): never a key it does not have.
   if (s.divergedAt === 0) extra.push(sentence(run ? notTrainedNote(run.experiment, r.data.classes === null) : INITIAL_LOSS_NOT_FINITE));
-  else if (s.scores?.deadAtStart && run) extra.push(sentence(deadRemedy(run.experiment, s.scores.deadAtStart)));
+  else if (s.scores?.deadAtStart && run) extra.push(sentence(deadRemedy(run.experiment, s.scores.deadAtStart, s.scores.startsAtZero)));
+  else if (s.scores?.deadAtEnd && run) extra.push(sentence(deadEndRemedy(run.experiment, s.scores.deadAtEnd)));
+  else if (s.scores?.frozen && s.scores.startsAtZero && run) extra.push(sentence(zeroInitRemedy(run.experiment)));
   else if (s.divergedAt !== null) extra.push(`The loss stopped being finite at step ${s.divergedAt}: the run stopped there; the curves end at its last record.`);
   return {
     status,

@@ -10,7 +10,7 @@ import { checkpointFolderOf, NetworkRun, sweepCheckpointFolder, trainExperiment,
 import type { NetworkExperiment } from '../../core/network/networkExperiment';
 import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
-import { deadRemedy, notTrainedNote, smallerRateOrInit } from '../../core/runs/notes';
+import { deadEndRemedy, deadRemedy, notTrainedNote, smallerRateOrInit, zeroInitRemedy } from '../../core/runs/notes';
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/network/spec';
 import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
 import { MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
@@ -59,12 +59,16 @@ export function divergedNote(file: string, r: TrainResult, run?: string, e?: Net
   const s = r.summary.scores;
   // A dead ReLU network (a hidden layer inactive on every sample at θ₀): the layer, its units, and what
   // in this file trains it — it was blamed on "a tiny init.scale", a key such a file may not have.
-  if (s?.deadAtStart) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e ? `; ${deadRemedy(e, s.deadAtStart)}` : ''}\n`;
+  // A zero initialisation (every weight 0) is named as the cause: no seed, width or centring helps it.
+  if (s?.deadAtStart) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e ? `; ${deadRemedy(e, s.deadAtStart, s.startsAtZero)}` : ''}\n`;
+  // A ReLU network that died during training (a hidden layer inactive on every sample at the end): it
+  // was labelled from the layers' way down, its output bias keeping a tangent feature alive.
+  if (s?.deadAtEnd) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e ? `; ${deadEndRemedy(e, s.deadAtEnd)}` : ''}\n`;
   // A run whose weights never moved has no label either: the reason, which only the panel showed.
   // Nor has one that collapsed (its tangent features all 0 at the end, every ReLU dead), or whose
   // loss blew up while staying finite: why, and the keys of this file that train it.
   // (A run that diverged blew up too, and its own note says where.)
-  if (s?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}\n`;
+  if (s?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e && s.startsAtZero ? `; ${zeroInitRemedy(e)}` : ''}\n`;
   if (s?.collapsed || (s?.lossBlewUp && r.summary.status !== 'diverged')) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e ? ` (${smallerRateOrInit(e)})` : ''}\n`;
   if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${e ? notTrainedNote(e, r.data.classes === null) : INITIAL_LOSS_NOT_FINITE}\n`;
   // Zero steps (training.epochs or steps 0) is a measurement of θ₀ alone: allowed, but said, as it has no label.

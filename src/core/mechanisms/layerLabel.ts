@@ -38,6 +38,17 @@ export interface DeadUnits {
   deadLayer: number | null;
 }
 
+/**
+ * A ReLU network that died during training (LayerColumns, `deadAtEnd`): the dead units at its last
+ * record on the training set, scanned as at θ₀ with the biases (deadUnits.ts), and when it was seen so.
+ */
+export interface DeadAtEnd extends DeadUnits {
+  /** The step of the last record scanned (the last record of a finished run). */
+  step: number;
+  /** The first record (its step) at which a hidden layer was seen wholly dead; the records are scanned while the network lives (network/train.ts). */
+  firstSeen: number;
+}
+
 /** The columns the scores are read from: one entry per record (or checkpoint), the first the reference. */
 export interface LayerColumns {
   /** ‖K_t − K_0‖_F/‖K_0‖_F where measured (null elsewhere); absent for checkpoints. */
@@ -63,6 +74,12 @@ export interface LayerColumns {
    * relu; absent for checkpoints (which carry no data).
    */
   deadAtStart?: DeadUnits | null;
+  /**
+   * A ReLU network alive at θ₀ whose last record has a hidden layer with every unit dead on the
+   * training set (`deadUnitsAt` with the biases): it died during training; null when it did not, or
+   * the activation is not relu; absent for checkpoints.
+   */
+  deadAtEnd?: DeadAtEnd | null;
   /** ‖θ − θ₀‖/‖θ₀‖. */
   distance: readonly number[];
   /** ‖W_l‖_F per layer. */
@@ -136,6 +153,14 @@ export interface LayerScores {
    * for checkpoints; null when no hidden layer is dead.
    */
   deadAtStart?: DeadUnits | null;
+  /**
+   * A ReLU network that died during training (LayerColumns, `deadAtEnd`): alive at θ₀, but at the last
+   * record every unit of a hidden layer is inactive on every training sample — its outputs no longer
+   * depend on the input, and whatever ζ and the norms did on the way was undone. No label, as for
+   * `deadAtStart`; the output bias may keep a tangent feature alive, so `collapsed` need not see it.
+   * Absent for checkpoints; null when no hidden layer is dead at the end.
+   */
+  deadAtEnd?: DeadAtEnd | null;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -218,6 +243,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     collapsed: c.collapsed === true,
     lossBlewUp: lossBlewUp(c.comparableLoss, last),
     ...(c.deadAtStart !== undefined ? { deadAtStart: c.deadAtStart } : {}),
+    ...(c.deadAtEnd !== undefined ? { deadAtEnd: c.deadAtEnd } : {}),
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
     disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
@@ -268,7 +294,7 @@ function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismSc
  * weights are not finite at either end (`weightsNotFinite`).
  */
 export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
-  if (records < 2 || s.weightsNotFinite || s.deadAtStart || s.frozen || s.collapsed || s.lossBlewUp) return null;
+  if (records < 2 || s.weightsNotFinite || s.deadAtStart || s.deadAtEnd || s.frozen || s.collapsed || s.lossBlewUp) return null;
   const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
 }
@@ -278,11 +304,25 @@ export function layerLabel(s: LayerScores, records: number, th: LayerThresholds 
  * many of its units, on how many training samples, and what follows — in the scores' terms only; the
  * keys to change depend on the file and are said by its run (src/core/runs/notes.ts, `deadRemedy`).
  */
-export function deadRegime(d: DeadUnits): string {
+export function deadRegime(d: DeadUnits, startsAtZero = false): string {
   const l = d.layers[d.deadLayer! - 1];
+  // Every weight 0 (init.scale 0): no unit, however many, and no seed or centring helps — the cause is the zero init.
+  if (startsAtZero) return `no label: every weight is exactly 0 at θ₀ (a zero initialisation), so every ReLU unit's pre-activation is 0 — inactive, φ′(0) = 0 — on every training sample and every layer's gradient is 0: the weights never learn a feature, and a mechanism read from them would be read from a dead network`;
   const others = d.layers.filter((x) => x.layer !== l.layer && x.dead > 0).map((x) => `${x.dead} of ${x.units} in hidden layer ${x.layer}`);
   const samples = d.of === 1 ? 'the one training sample' : `every one of the ${d.of} training samples`;
   return `no label: the network is dead from the start — at θ₀ all ${l.units} ReLU unit${l.units === 1 ? '' : 's'} of hidden layer ${l.layer} (the output of fc${l.layer}.weight) ${l.units === 1 ? 'is' : 'are'} inactive (pre-activation ≤ 0) on ${samples}${others.length ? ` (dead as well: ${others.join(', ')})` : ''}, so no gradient ever reaches ${l.layer === 1 ? 'fc1.weight or fc2.weight' : `fc1.weight … fc${l.layer + 1}.weight`} and the outputs do not depend on the input: the weights learnt no feature, and a mechanism read from them would be read from a dead network`;
+}
+
+/**
+ * Why a ReLU network that died during training has no label (LayerScores, `deadAtEnd`): which hidden
+ * layer is dead at the last record, since which record, and what follows; the keys that keep it alive
+ * are said by its run (src/core/runs/notes.ts, `deadEndRemedy`).
+ */
+export function deadEndRegime(d: DeadAtEnd): string {
+  const l = d.layers[d.deadLayer! - 1];
+  const samples = d.of === 1 ? 'the one training sample' : `every one of the ${d.of} training samples`;
+  const since = d.firstSeen < d.step ? `, and dead since the record of step ${d.firstSeen}` : '';
+  return `no label: the network died during training — at step ${d.step} (its last scanned record${since}) all ${l.units} ReLU unit${l.units === 1 ? '' : 's'} of hidden layer ${l.layer} (the output of fc${l.layer}.weight) ${l.units === 1 ? 'is' : 'are'} inactive (pre-activation ≤ 0) on ${samples}, so the outputs no longer depend on the input and no gradient reaches ${l.layer === 1 ? 'fc1.weight or fc2.weight' : `fc1.weight … fc${l.layer + 1}.weight`}: whatever features the layers learnt on the way are gone, and a mechanism read from them would be read from a dead network`;
 }
 
 /** Why a training run's kernel test is the distance until its second kernel measurement (`kernelPending`). */
@@ -329,9 +369,13 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
         : s.weightsNotFinite
           ? 'no label: the weights are not finite (NaN or ±∞) at the first or the last record'
           : s.deadAtStart
-            ? deadRegime(s.deadAtStart)
+            ? deadRegime(s.deadAtStart, s.startsAtZero)
+          : s.deadAtEnd
+            ? deadEndRegime(s.deadAtEnd)
           : s.frozen
-            ? 'no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny initialisation or output scale, dead ReLU units, or a loss already at a stationary point)'
+            ? s.startsAtZero
+              ? 'no label: the weights never moved — every weight is exactly 0 at θ₀ (a zero initialisation), a stationary point of the loss: each layer\'s gradient is a product through the other layers\' weights, all 0, so every update is 0 whatever the rates'
+              : 'no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny initialisation or output scale, dead ReLU units, or a loss already at a stationary point)'
             : s.collapsed
               ? 'no label: the network collapsed — at the end its outputs on the probe batch no longer depend on any weight (every tangent feature is 0: every ReLU inactive, say, after a blow-up), so the kernel changed by 1 and ζ moved with a dead network; a smaller learning rate or initialisation trains it'
               : s.lossBlewUp

@@ -27,7 +27,8 @@ import { OnnxMeasures } from './onnx/onnxMeasures';
 import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
 import type { StepGraphSpec } from './onnx/stepGraph';
 import { BackendError, TrainingSetupError } from './trainErrors';
-import { DeadUnits, deadUnitsAt } from './deadUnits';
+import { DEAD_SCAN_WORK, DeadUnits, deadUnitsAt } from './deadUnits';
+import type { DeadAtEnd } from '../mechanisms/layerLabel';
 import { ONNX_KERNEL_SETUP_WORK, ONNX_PARAMETER_WORK, ONNX_PRODUCT_SHARE, ONNX_RUN_WORK, onnxStepWork, OP_WORK, WASM_WORK } from './workModel';
 
 /** The data of a run: the training set and, optionally, a test set of the same shape. */
@@ -238,6 +239,13 @@ export class Training {
   private featuresVanished = false;
   /** `deadAtStart`, once scanned. */
   private deadScan: DeadUnits | null | undefined;
+  /**
+   * The latest record's dead units when a hidden layer was wholly dead at it (`deadAtEnd`), else null:
+   * scanned at each record while the network lives, within the work of the steps since the previous
+   * record (and at the last record within DEAD_SCAN_WORK, as at θ₀); once dead, only the last record
+   * is scanned again (a dead layer gets no gradient: only momentum or weight decay could revive it).
+   */
+  private deadNow: DeadAtEnd | null = null;
   /** Gathered inputs of a minibatch chunk (reused). */
   private readonly scratch: Float32Array;
 
@@ -364,7 +372,7 @@ export class Training {
     // The loss whose ends the blow-up test compares: the test set's when there is one, else the training
     // set's for a full-batch run — a minibatch run's first record is one batch, not comparable.
     const comparableLoss = this.data.test ? { of: 'test' as const, values: columns.testLoss } : this.full ? { of: 'training' as const, values: columns.trainLoss } : undefined;
-    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadAtStart() : null });
+    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadAtStart() : null, deadAtEnd: r.length > 1 && !this.deadAtStart() ? this.deadNow : null });
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -401,6 +409,24 @@ export class Training {
       this.deadScan = d && d.deadLayer !== null ? d : null;
     }
     return this.deadScan;
+  }
+
+  /**
+   * `deadNow` at the record of step `s` (s > 0), from the current weights and biases: unchanged once
+   * dead before the last record; otherwise scanned, within the work of the steps since the previous
+   * record (at most doubling a run's work when it does not stop early: a live network stops after a
+   * sample or a few), or at the last record within DEAD_SCAN_WORK, as θ₀ is. Null for a network dead at
+   * θ₀ (`deadAtStart` says it) and for any activation but relu.
+   */
+  private deadAtRecord(s: number): DeadAtEnd | null {
+    const last = s === this.totalSteps;
+    if (s === 0 || this.spec.model.activation !== 'relu' || this.deadAtStart()) return null;
+    if (this.deadNow && !last) return this.deadNow;
+    const previous = this.records.length ? this.records[this.records.length - 1].step : 0;
+    const work = last ? DEAD_SCAN_WORK : Math.min(DEAD_SCAN_WORK, this.stepWork * Math.max(1, s - previous));
+    const d = deadUnitsAt('relu', this.currentWeights(), this.data.train.x, this.data.train.count, work, this.currentBiases());
+    if (!d || d.deadLayer === null) return null;
+    return { ...d, step: s, firstSeen: this.deadNow?.firstSeen ?? s };
   }
 
   /** The current weights W_1 … W_L as rows (outputs × inputs), float32 copies (θ₀ before the first run). */
@@ -534,6 +560,7 @@ export class Training {
         }
         record = this.recordOf(s, { loss: this.window.loss + lossSum, correct: this.window.correct + correct, samples }, test, measure, kernel);
       }
+      const deadNow = record ? this.deadAtRecord(s) : this.deadNow;
 
       // Commit: nothing below awaits.
       if (record) {
@@ -541,6 +568,7 @@ export class Training {
         this.spent = spent;
         this.spectra = spectra;
         if (kernel) this.featuresVanished = kernel.featuresVanished;
+        this.deadNow = deadNow;
         this.records.push(record);
         options.onRecord?.(record);
       } else {

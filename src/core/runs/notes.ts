@@ -45,19 +45,57 @@ export function notTrainedNote(e: NetworkExperiment, regression: boolean): strin
 }
 
 /**
- * What trains a dead ReLU network (LayerScores, `deadAtStart`), in this file's keys: initial weights
- * that some sample activates, inputs of both signs, or an activation that passes a gradient below 0.
+ * What trains a network whose every weight starts at exactly 0 (LayerScores, `startsAtZero`, when
+ * `deadAtStart` or `frozen`): weights that do not start at 0 — neither a seed, a width, centred inputs
+ * nor an activation helps, as every layer's gradient is 0 there.
  */
-export function deadRemedy(e: NetworkExperiment, d: DeadUnits): string {
+export function zeroInitRemedy(e: NetworkExperiment): string {
+  if (e.spec.init.kind === 'explicit') return 'to train it, give init.weights nonzero entries (every one is 0)';
+  const scale = written(e.source, ['init', 'scale']);
+  const key = isWidthPower(scale) ? 'init.scale.base' : 'init.scale';
+  return `to train it, set ${key} above 0 (it is 0: every weight is drawn as 0 · a random number)`;
+}
+
+/** "Centre the inputs", as this file says it; null when it standardizes already or the dead layer is not the first (centring acts on the inputs of hidden layer 1 only). */
+function centreInputs(e: NetworkExperiment, layer: number): string | null {
+  const normalize = written(e.source, ['data', 'normalize']);
+  if (normalize === 'standardize' || layer !== 1) return null;
+  return `centre the inputs (${normalize === undefined ? 'add "normalize": "standardize" to data' : `data.normalize "standardize", not "${String(normalize)}"`}: a unit of hidden layer 1 is then active on some sample unless its pre-activation is 0 on all)`;
+}
+
+/** leaky_relu, as this file says it. */
+function leaky(e: NetworkExperiment): string {
+  return !gives(e, ['model', 'activation']) ? 'add "activation": "leaky_relu" to model (relu is the default)' : 'set model.activation to "leaky_relu"';
+}
+
+/**
+ * What trains a dead ReLU network (LayerScores, `deadAtStart`), in this file's keys: initial weights
+ * that some sample activates, inputs of both signs (hidden layer 1 only: a deeper layer's inputs are
+ * ReLU outputs, ≥ 0 whatever the data), or an activation that passes a gradient below 0. A zero
+ * initialisation (`startsAtZero`): `zeroInitRemedy`.
+ */
+export function deadRemedy(e: NetworkExperiment, d: DeadUnits, startsAtZero = false): string {
+  if (startsAtZero) return zeroInitRemedy(e);
   const l = d.deadLayer ?? 1;
   const init =
     e.spec.init.kind === 'explicit'
       ? `change init.weights so that some row of W_${l} has a positive pre-activation on some sample`
       : `draw other initial weights (${gives(e, ['init', 'seed']) ? 'another init.seed' : 'add a "seed" to init'}) or widen hidden layer ${l} (model.hidden[${l - 1}])`;
-  const normalize = written(e.source, ['data', 'normalize']);
-  const data = normalize === 'standardize' ? null : `centre the inputs (${normalize === undefined ? 'add "normalize": "standardize" to data' : `data.normalize "standardize", not "${String(normalize)}"`}${l === 1 ? ': a unit of hidden layer 1 is then active on some sample unless its pre-activation is 0 on all' : ''})`;
-  const activation = !gives(e, ['model', 'activation']) ? 'add "activation": "leaky_relu" to model (relu is the default)' : 'set model.activation to "leaky_relu"';
-  return `to train it, ${init}${data ? `, ${data}` : ''}, or ${activation}, whose units always pass a gradient`;
+  const data = centreInputs(e, l);
+  return `to train it, ${init}${data ? `, ${data}` : ''}, or ${leaky(e)}, whose units always pass a gradient`;
+}
+
+/**
+ * What keeps alive a ReLU network that died during training (LayerScores, `deadAtEnd`): smaller steps
+ * (a large one pushes every unit's pre-activation below 0), centred inputs for hidden layer 1, or an
+ * activation that passes a gradient below 0.
+ */
+export function deadEndRemedy(e: NetworkExperiment, d: DeadUnits): string {
+  const l = d.deadLayer ?? 1;
+  const rate = written(e.source, ['training', 'learningRate']);
+  const r = !gives(e, ['training', 'learningRate']) ? 'training.learningRate below 0.01 (add "learningRate" to training: the default is 0.01)' : Array.isArray(rate) ? 'smaller training.learningRate entries' : isWidthPower(rate) ? 'a smaller training.learningRate.base' : 'a smaller training.learningRate';
+  const data = centreInputs(e, l);
+  return `to keep it alive, give ${r} (a large step can push every unit's pre-activation below 0 on every sample, from where no gradient brings it back)${data ? `, ${data}` : ''}, or ${leaky(e)}, whose units always pass a gradient`;
 }
 
 /**
