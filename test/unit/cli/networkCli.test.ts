@@ -201,7 +201,8 @@ test('a network that collapsed — every ReLU dead after a blow-up, its tangent 
     assert.equal(s.label, null, backend);
     assert.equal(s.scores.collapsed, true, backend);
     assert.deepEqual([s.scores.kernelChange, s.scores.tangentChange], [1, 1], backend);
-    assert.match(r.stderr, /: note: no label: the network collapsed — at the end its outputs on the probe batch no longer depend on any weight/, backend);
+    // Its every ReLU of hidden layer 1 is dead at the end (`deadAtEnd`): the note names the layer and the step, as the more precise cause.
+    assert.match(r.stderr, /: note: no label: the network died during training — at step 30 \(its last scanned record, and dead since the record of step \d+\) all 8 ReLU units of hidden layer 1/, backend);
   }
   // A network that trains is not collapsed.
   const healthy = JSON.parse(flab('train', write('healthy.flab.json', { ...tiny, training: { ...tiny.training, learningRate: 0.1 } }), '--summary').stdout) as { scores: { collapsed: boolean } };

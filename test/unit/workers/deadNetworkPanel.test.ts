@@ -41,3 +41,21 @@ test('a run not trained (a loss not finite at θ₀) of explicit weights: the no
   assert.match(notice, /— give smaller init\.weights, model\.outputScale below 1 \(add "outputScale" to model: the default is 1\), or inputs normalised \(add "normalize": "standardize" or "scale01" to data\), or smaller targets\.$/);
   assert.doesNotMatch(notice, /init\.scale/);
 });
+
+test('a ReLU network with biases that dies during training: the verdict says it died, at which step and since which record, a notice what keeps it alive', async () => {
+  const dying = { model: { hidden: [8], bias: true }, data: { train: { x: [[1, 2], [2, 1], [1, 1], [3, 1]], y: [[1], [2], [1.5], [2.5]] } }, init: { seed: 1 }, training: { steps: 50, learningRate: 1 } };
+  const run = runOf(await runTrainingJob(job(dying), new AbortController().signal, () => undefined));
+  assert.equal(run.verdict?.label, null, 'it was labelled alignment');
+  assert.match(run.verdict!.regime, /^no label: the network died during training — at step 50 \(its last scanned record, and dead since the record of step 2\) all 8 ReLU units of hidden layer 1/);
+  assert.ok(run.notices.some((n) => n.startsWith('To keep it alive, give a smaller training.learningRate')), run.notices.join(' | '));
+});
+
+test('init.scale 0: the verdict names the zero initialisation, a notice says init.scale above 0 (relu: dead; leaky_relu: frozen)', async () => {
+  for (const activation of ['relu', 'leaky_relu']) {
+    const zero = { model: { hidden: [4], activation }, data: { train: { x: [[1, 2], [2, 1], [1, 1], [3, 1]], y: [0, 1, 1, 0] } }, init: { seed: 1, scale: 0 }, training: { steps: 20 } };
+    const run = runOf(await runTrainingJob(job(zero), new AbortController().signal, () => undefined));
+    assert.equal(run.verdict?.label, null);
+    assert.match(run.verdict!.regime, /every weight is exactly 0 at θ₀ \(a zero initialisation\)/, activation);
+    assert.ok(run.notices.includes('To train it, set init.scale above 0 (it is 0: every weight is drawn as 0 · a random number).'), `${activation}: ${run.notices.join(' | ')}`);
+  }
+});
