@@ -123,7 +123,7 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
 
 /**
  * A chart against the swept value: one line per summary quantity through a marker at each value. A
- * value whose run diverged (or was not trained), collapsed or whose loss blew up (`RunView.blownUp`)
+ * value whose run diverged (or was not trained), died, collapsed or whose loss blew up (`RunView.blownUp`)
  * has no point: its "final" ζ and norm are those of the blown-up weights (a norm of 10³⁰ put every
  * other value's on 0; a collapsed run's ζ was the sweep's highest), and its best accuracy is not a
  * trained network's; the title names the values left out.
@@ -143,6 +143,7 @@ function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines:
     ['diverged', left((r) => r.status === 'diverged')],
     ['not trained', left((r) => r.status === 'notTrained')],
     ['failed', left((r) => r.status === 'failed')],
+    ['died', left((r) => !untrained(r) && r.blownUp === 'died')],
     ['collapsed', left((r) => !untrained(r) && r.blownUp === 'collapsed')],
     ['loss blew up', left((r) => !untrained(r) && r.blownUp === 'loss blew up')],
   ];
@@ -411,7 +412,7 @@ export const SO_FAR: ReadonlySet<RunView['status']> = new Set(['training', 'stop
 /**
  * What a sweep value's run is, in the legend's and the figure key's words: its label (with "so far"
  * while it trains), "diverged", "not trained", "failed" (its data or set-up refused: in Problems),
- * "collapsed", "loss blew up", or — before it has one.
+ * "died" (a ReLU layer dead at the end), "collapsed", "loss blew up", or — before it has one.
  */
 export function sweepRunLabel(run: RunView | null): string {
   if (run?.status === 'diverged') return 'diverged';

@@ -34,3 +34,14 @@ test('the summary views leave a failed value out and say so', () => {
   assert.match(chart.title, / — left out, failed: train = 100$/);
   assert.deepEqual(Array.from(chart.data[0] as number[]), [8, 12], 'no point, and off the axis');
 });
+
+test('a value whose ReLU layer died during training (RunView.blownUp "died"): the legend says died, the summary views leave it out and say so', () => {
+  const died: RunView = { ...finished(0.6), blownUp: 'died' };
+  assert.equal(sweepRunLabel(died), 'died');
+  const sweep: SweepView = { key: 'learningRate', path: 'training.learningRate', values: [0.1, 1, 0.3], runs: [finished(0.5), died, finished(0.7)] };
+  const palette = new Proxy({}, { get: () => '#000000' }) as never;
+  const spec = TRAINING_CHARTS.find((c) => c.key === 'sweepDistance')!;
+  const chart = spec.build({ run: sweepRun(sweep, [true, true, true], [0, 0, 0], 3, 1000), sweep, palette, logStep: false, kind: 'network' as const });
+  assert.match(chart.title, / — left out, died: learningRate = 1$/);
+  assert.deepEqual(Array.from(chart.data[0] as number[]), [0.1, 0.3], 'no point, and off the axis');
+});

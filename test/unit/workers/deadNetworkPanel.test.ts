@@ -48,6 +48,8 @@ test('a ReLU network with biases that dies during training: the verdict says it 
   assert.equal(run.verdict?.label, null, 'it was labelled alignment');
   assert.match(run.verdict!.regime, /^no label: the network died during training — at step 50 \(its last scanned record, and dead since the record of step 2\) all 8 ReLU units of hidden layer 1/);
   assert.ok(run.notices.some((n) => n.startsWith('To keep it alive, give a smaller training.learningRate')), run.notices.join(' | '));
+  // A sweep's summary views leave it out, and its legend says "died": its final ζ and norms are a dead network's.
+  assert.equal(run.blownUp, 'died');
 });
 
 test('init.scale 0: the verdict names the zero initialisation, a notice says init.scale above 0 (relu: dead; leaky_relu: frozen)', async () => {
