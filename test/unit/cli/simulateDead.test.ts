@@ -4,25 +4,10 @@
  * whatever the format, and the sweep table's status "dead". As processes of the built CLI (dist/cli.js).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { cliFolder } from './cliFolder';
 
-const CLI = resolve(__dirname, '../../../../dist/cli.js');
-const dir = mkdtempSync(join(tmpdir(), 'flab-simulate-dead-'));
-
-function flab(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, cwd: dir });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function write(name: string, value: unknown): string {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(value, null, 2));
-  return file;
-}
+const { flab, write } = cliFolder('flab-simulate-dead-');
 
 // examples/zeta-relu.flab.json at rates 50: every w_i·x below 0 from step 2.
 const RELU = {
