@@ -141,9 +141,10 @@ export interface SingularTriplet {
   /** The Ritz residual ‖Wᵀ·left − σ·right‖ of the last step (W·right = σ·left holds exactly). */
   residual: number;
   /**
-   * (σ² − θ₂²)/σ² with θ₂ the second Ritz value of the last step (0 ≤ θ₂ ≤ σ₂; 0 where there is
-   * none): the relative gap the angle bound of `tripletResolved` divides by. Exact once the run spans
-   * the smaller side, an overestimate of the true gap before the second value has converged.
+   * (σ² − θ₂²)/σ² with θ₂ the second Ritz value of the last step (0 ≤ θ₂ ≤ σ₂; 1 after a single
+   * step, which ends only on an invariant start, β = 0, or a caller's cap of 1): the relative gap the
+   * angle bound of `tripletResolved` divides by. Exact once the run spans the smaller side, an
+   * overestimate of the true gap before the second value has converged.
    */
   relativeGap: number;
   steps: number;
