@@ -5,18 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DEAD_RATES, ZETA_RELU } from '../descent/zetaReluNetwork';
 import { cliFolder } from './cliFolder';
 
 const { flab, write } = cliFolder('flab-simulate-dead-');
 
 // examples/zeta-relu.flab.json at rates 50: every w_i·x below 0 from step 2.
-const RELU = {
-  model: { width: 32, outputScale: 1, activation: 'relu' },
-  data: { x: [1], y: 1 },
-  init: { scaleU: 0.05, scaleW: 0.05, seed: 2 },
-  learningRates: { u: 50, W: 50 },
-  time: { end: 100, points: 11 },
-};
+const RELU = { ...ZETA_RELU, learningRates: DEAD_RATES, time: { end: 100, points: 11 } };
 const NOTE = 'flab: note: every ReLU unit is inactive on every sample at step 2: no gradient reaches the weights; no mechanism is read';
 
 test('flab simulate of a dead ReLU network: summary.dead, no label, no scores, and a note on standard error in every format', () => {

@@ -9,28 +9,12 @@ import { test } from 'node:test';
 import { NO_LABEL, phaseDiagramSync, type PhaseDiagram } from '../../../src/core/analysis/phase/phaseDiagram';
 import { withValue } from '../../../src/core/analysis/sweep';
 import { deadRunNote, everyUnitDead } from '../../../src/core/descent/deadUnits';
-import type { Experiment } from '../../../src/core/experiment/experiment';
-import { parseExperiment } from '../../../src/core/experiment/parse';
 import { DEAD, DESCENT_OUTCOMES } from '../../../src/core/linearFlow/stability';
 import { simulate } from '../../../src/core/runs/simulate';
-
-function experiment(raw: unknown): Experiment {
-  const { experiment: e, diagnostics } = parseExperiment(JSON.stringify(raw));
-  assert.deepEqual(diagnostics.map((d) => d.message), []);
-  return e!;
-}
-
-// examples/zeta-relu.flab.json, fewer steps.
-const RELU = {
-  model: { width: 32, outputScale: 1, activation: 'relu' },
-  data: { x: [1], y: 1 },
-  init: { scaleU: 0.05, scaleW: 0.05, seed: 2 },
-  learningRates: { u: 0.05, W: 0.05 },
-  time: { end: 300, points: 31 },
-};
+import { DEAD_RATES, parsedExperiment as experiment, ZETA_RELU as RELU } from './zetaReluNetwork';
 
 test('simulate of examples/zeta-relu.flab.json at rates 50: dead at step 2, no label and no scores (it said alignment); at its own rates alive and labelled', () => {
-  const dead = simulate(experiment({ ...RELU, learningRates: { u: 50, W: 50 } })).summary;
+  const dead = simulate(experiment({ ...RELU, learningRates: DEAD_RATES })).summary;
   assert.deepEqual(dead.dead, { step: 2 });
   assert.equal(dead.label, null);
   assert.equal(dead.scores, null);
@@ -45,7 +29,7 @@ test('simulate of examples/zeta-relu.flab.json at rates 50: dead at step 2, no l
 });
 
 test('summary.dead.step is the first step of the dead stretch: a budget one step shorter ends alive and labelled', () => {
-  const e = experiment({ ...RELU, learningRates: { u: 50, W: 50 } });
+  const e = experiment({ ...RELU, learningRates: DEAD_RATES });
   const at = (end: number) => simulate({ ...e, time: { kind: 'at', at: [0, end] } }).summary;
   assert.deepEqual(at(2).dead, { step: 2 });
   assert.deepEqual(at(1000).dead, { step: 2 });

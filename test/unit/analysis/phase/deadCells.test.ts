@@ -14,28 +14,14 @@ import { DEAD_NOTE, OUTCOME_COLOURS } from '../../../../src/core/analysis/phase/
 import { phaseCsv, phaseJson } from '../../../../src/core/analysis/phase/phaseTable';
 import { withValue } from '../../../../src/core/analysis/sweep';
 import type { Experiment } from '../../../../src/core/experiment/experiment';
-import { parseExperiment } from '../../../../src/core/experiment/parse';
 import { DEAD, DESCENT_OUTCOMES, OUTCOME_ORDER } from '../../../../src/core/linearFlow/stability';
 import { simulate } from '../../../../src/core/runs/simulate';
-
-function experiment(raw: unknown): Experiment {
-  const { experiment: e, diagnostics } = parseExperiment(JSON.stringify(raw));
-  assert.deepEqual(diagnostics.map((d) => d.message), []);
-  return e!;
-}
+import { parsedExperiment as experiment, ZETA_RELU as RELU } from '../../descent/zetaReluNetwork';
 
 const cellOf = (e: Experiment, p: PhaseDiagram, i: number, j: number): Experiment => withValue(withValue(e, p.x.path, p.x.values[j]), p.y.path, p.y.values[i]);
 
-// examples/zeta-relu.flab.json, 300 steps: at large rates one step sends every w_i·x below 0 and the
-// network dies with its loss at ½y² = 0.5, above its start (0.48) — "unsettled", labelled alignment.
-const RELU = {
-  model: { width: 32, outputScale: 1, activation: 'relu' },
-  data: { x: [1], y: 1 },
-  init: { scaleU: 0.05, scaleW: 0.05, seed: 2 },
-  learningRates: { u: 0.05, W: 0.05 },
-  time: { end: 300, points: 31 },
-};
-
+// RELU (examples/zeta-relu.flab.json, 300 steps): at large rates one step sends every w_i·x below 0 and
+// the network dies with its loss at ½y² = 0.5, above its start (0.48) — it was "unsettled", labelled alignment.
 test('cells whose ReLU network died are "dead", with no label and no scores; every other cell is alive at its end', () => {
   const e = experiment(RELU);
   const n = 7;

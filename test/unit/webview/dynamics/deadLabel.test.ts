@@ -6,27 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Experiment } from '../../../../src/core/experiment/experiment';
-import { parseExperiment } from '../../../../src/core/experiment/parse';
 import { DEFAULT_THRESHOLDS } from '../../../../src/core/mechanisms/classify';
 import { simulate } from '../../../../src/core/runs/simulate';
 import { csvHeader } from '../../../../src/extension/dynamics/exportData';
 import { labelLine } from '../../../../webview/dynamics/figure';
-
-function experiment(raw: unknown): Experiment {
-  const { experiment: e, diagnostics } = parseExperiment(JSON.stringify(raw));
-  assert.deepEqual(diagnostics.map((d) => d.message), []);
-  return e!;
-}
+import { DEAD_RATES, parsedExperiment as experiment, ZETA_RELU } from '../../descent/zetaReluNetwork';
 
 // examples/zeta-relu.flab.json at rates 50: dead from step 2.
-const dead = simulate(experiment({
-  model: { width: 32, outputScale: 1, activation: 'relu' },
-  data: { x: [1], y: 1 },
-  init: { scaleU: 0.05, scaleW: 0.05, seed: 2 },
-  learningRates: { u: 50, W: 50 },
-  time: { end: 100, points: 11 },
-}));
+const dead = simulate(experiment({ ...ZETA_RELU, learningRates: DEAD_RATES, time: { end: 100, points: 11 } }));
 const WHY = 'every ReLU unit is inactive on every sample at step 2: no gradient reaches the weights; no mechanism is read';
 
 test('Export Chart\'s headline of a dead run: no label, and why', () => {
