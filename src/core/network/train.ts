@@ -424,7 +424,10 @@ export class Training {
     if (this.deadNow && !last) return this.deadNow;
     const previous = this.records.length ? this.records[this.records.length - 1].step : 0;
     const work = last ? DEAD_SCAN_WORK : Math.min(DEAD_SCAN_WORK, this.stepWork * Math.max(1, s - previous));
-    const d = deadUnitsAt('relu', this.currentWeights(), this.data.train.x, this.data.train.count, work, this.currentBiases());
+    // Read in place on ONNX Runtime, as the layer metrics are (its arrays are never written again).
+    const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
+    const biases = this.onnx ? this.onnx.biases() : this.currentBiases();
+    const d = deadUnitsAt('relu', weights, this.data.train.x, this.data.train.count, work, biases);
     if (!d || d.deadLayer === null) return null;
     return { ...d, step: s, firstSeen: this.deadNow?.firstSeen ?? s };
   }
