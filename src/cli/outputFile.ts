@@ -1,7 +1,8 @@
 /**
- * Whether a command's output files can be written, checked before the work (docs/limits.md, "Sizes
- * and limits"): `phase --svg OUT` and the checkpoint folder of `train` or of a network `sweep`. A
- * path that cannot be written is refused before minutes of computing, not after them.
+ * Whether a command's output file can be written, checked before the work (docs/limits.md, "Sizes
+ * and limits"): `phase --svg OUT` (the checkpoint folder of `train` or of a network `sweep` is
+ * `checkpointFolderProblem`'s, src/core/checkpoints/checkpointFolder.ts). A path that cannot be
+ * written is refused before minutes of computing, not after them.
  */
 import { accessSync, closeSync, constants, lstatSync, openSync, readSync, readlinkSync, statSync, Stats, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -110,26 +111,4 @@ function firstText(path: string): string {
 function sameFile(input: string, output: Stats): boolean {
   const stat = statOrNothing(resolve(input));
   return stat !== undefined && stat.dev === output.dev && stat.ino === output.ino;
-}
-
-/**
- * Why the folder `path` cannot be created (with its missing parents) or filled, or null: it is a
- * file, or it (or its nearest existing ancestor, when it must be created) is not a writable folder.
- */
-export function outputFolderProblem(path: string): string | null {
-  try {
-    let at = resolve(path);
-    let here = statOrNothing(at);
-    if (here && !here.isDirectory()) return `${path} is a file, not a folder`;
-    while (!here) {
-      const up = dirname(at);
-      if (up === at) return `no part of ${path} exists`;
-      at = up;
-      here = statOrNothing(at);
-    }
-    if (!here.isDirectory()) return `${at} is a file, not a folder`;
-    return writable(at) ? null : `${at} cannot be written (permission denied)`;
-  } catch (e) {
-    return (e as Error).message;
-  }
 }

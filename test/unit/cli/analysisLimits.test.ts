@@ -16,7 +16,8 @@ import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors
 import { MAX_JSON_TOKENS } from '../../../src/core/experiment/limits';
 import { countJsonTokens } from '../../../src/core/experiment/parse';
 import { FileReader } from '../../../src/cli/experimentFile';
-import { outputFileProblem, outputFolderProblem } from '../../../src/cli/outputFile';
+import { outputFileProblem } from '../../../src/cli/outputFile';
+import { checkpointFolderProblem } from '../../../src/core/checkpoints/checkpointFolder';
 import { PROGRESS_DELAY_MS, progressCounter } from '../../../src/cli/progress';
 import { runCli } from '../../../src/cli/run';
 import { MAX_TRAINING_SWEEP_WORK } from '../../../src/cli/limits';
@@ -256,9 +257,10 @@ test('output paths: a file\'s folder must exist and be writable; a folder to cre
   assert.equal(outputFileProblem(join(dir, 'paths/file')), 'it is there and is not a figure (it begins with `x`): only an SVG or an empty file is replaced — remove it, or give another name');
   write('paths/figure.svg', '\uFEFF  <?xml version="1.0"?><svg/>');
   assert.equal(outputFileProblem(join(dir, 'paths/figure.svg')), null, 'an existing figure is replaced');
-  assert.equal(outputFolderProblem(join(dir, 'paths/new/deeper')), null, 'created with its parents');
-  assert.equal(outputFolderProblem(join(dir, 'paths/file')), `${join(dir, 'paths/file')} is a file, not a folder`);
-  assert.equal(outputFolderProblem(join(dir, 'paths/file/sub')), `a part of ${join(dir, 'paths/file/sub')} before its last is a file, not a folder`);
+  // The checkpoint folder of train and sweep (checkpointFolderProblem, which replaced outputFolderProblem).
+  assert.equal(checkpointFolderProblem(join(dir, 'paths/new/deeper')), null, 'created with its parents');
+  assert.equal(checkpointFolderProblem(join(dir, 'paths/file')), `${join(dir, 'paths/file')} is a file, not a folder`);
+  assert.equal(checkpointFolderProblem(join(dir, 'paths/file/sub')), `${join(dir, 'paths/file')} is a file, not a folder`);
 });
 
 test('flab train: a checkpoint folder that cannot be made is refused at its key before the data is read', () => {
