@@ -1141,7 +1141,7 @@ function topOfBidiagonal(alpha: readonly number[], beta: readonly number[]): { t
  * (λ₁ − λ₂)/λ₁ for the k × k symmetric tridiagonal with diagonal `diag` and off-diagonal `off`, whose top
  * eigenvalue λ₁ > 0 is given: λ₂ by bisection on Sturm counts (1 for k = 1, where there is no λ₂).
  */
-export function relativeGapOfTridiagonal(diag: ArrayLike<number>, off: ArrayLike<number>, top: number): number {
+function relativeGapOfTridiagonal(diag: ArrayLike<number>, off: ArrayLike<number>, top: number): number {
   const k = diag.length;
   if (k < 2 || !(top > 0)) return 1;
   // Sturm count: how many eigenvalues are below x (the negative pivots of T − xI's LDLᵀ).
