@@ -78,6 +78,53 @@ const NEGATIVE_TOKEN = new RegExp(`(?<![A-Za-z])(${STEP_WORDS}|epochs?)[-_=]-(\\
 /** A name that ends in a minus sign and digits after `_` or `.` (`ckpt_-5`): a negative number, refused (`ckpt-5` is 5, its `-` a separator). */
 const NEGATIVE_END = /(?:^|[_.])-(\d+)[\s._=-]*$/;
 
+/**
+ * A calendar date, with a time of day or not (docs/checkpoints.md, "Dates"): a year 1970–2100, a month
+ * 01–12 and a day of that month (29 February in a leap year only), written `YYYY-MM-DD`, `YYYY_MM_DD`,
+ * `YYYY.MM.DD` or `YYYYMMDD` (one separator throughout), not inside a longer run of digits; then
+ * optionally a time `HH-MM-SS`, `HH_MM_SS`, `HH:MM:SS`, `HH.MM.SS` or `HHMMSS` (hours 00–23, minutes
+ * 00–59, seconds 00–60), after `T`, `_`, `-` or a space, with optional fractions and `Z` — ISO 8601 as
+ * a file name can hold it (`2024-05-01T12-30-00`, `20240501_123000`). Groups: year, separator, month,
+ * day, time (or undefined).
+ */
+const DATE = /(?<!\d)((?:19[7-9]\d|20\d\d|2100))([-_.]?)(\d\d)\2(\d\d)((?:[Tt_ -])(?:\d\d)([-_:.]?)\d\d\6\d\d(?:[.,]\d+)?Z?)?(?!\d)/g;
+
+/** Whether `year`, `month`, `day` (digits) is a day of the calendar, and `time` (as DATE matched it, or undefined) a time of day. */
+function isDate(year: string, month: string, day: string, time: string | undefined): boolean {
+  const y = Number(year);
+  const m = Number(month);
+  const d = Number(day);
+  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  if (m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
+  if (time === undefined) return true;
+  const [h, min, s] = (time.slice(1).match(/\d\d/g) ?? []).map(Number);
+  return h <= 23 && min <= 59 && s <= 60;
+}
+
+/** A step word right before a compact date's digits (`step_20240501`): those digits are a step token's, as written. */
+const STEP_WORD_BEFORE = new RegExp(`(?<![A-Za-z])(?:${STEP_WORDS})[-_=]?$`, 'i');
+
+/**
+ * `name` with each date (DATE, a day of the calendar) replaced by a space, and the dates as written. A
+ * compact `YYYYMMDD` right after a step word (`step_20240501`) is left: a step token says a step. A
+ * date without a time swallows a time that did not pass `isDate` only when its own part does (then
+ * the date alone is taken).
+ */
+function maskDates(name: string): { masked: string; dates: string[] } {
+  const dates: string[] = [];
+  const masked = name.replace(DATE, (text: string, year: string, sep: string, month: string, day: string, time: string | undefined, _ts: string, offset: number) => {
+    if (sep === '' && STEP_WORD_BEFORE.test(name.slice(0, offset))) return text;
+    if (!isDate(year, month, day, time)) {
+      if (time === undefined || !isDate(year, month, day, undefined)) return text;
+      dates.push(text.slice(0, text.length - time.length));
+      return ' ' + time;
+    }
+    dates.push(text);
+    return ' ';
+  });
+  return { masked, dates };
+}
+
 /** The name of a file without its extension (`.safetensors`, or any extension that does not begin with a digit: `acc0.91` keeps its decimals). */
 function stem(name: string): string {
   const ext = /\.[A-Za-z][A-Za-z0-9]*$/.exec(name);
@@ -107,7 +154,9 @@ export function shardOf(path: string): { index: number; total: number } | null {
  * else the file name's epoch or number; else the folder's.
  * Never a step: a version (`-v1`, `version_0`), a metric `name=value` (`val_loss=0.25`, `acc=91`), a number
  * with decimals or an exponent and the letters before it (`acc0.91`, `lr1e-3`), a shard suffix
- * (`-00001-of-00002`, `-0001-of-0002`). Null when the name and the folder name none. Throws a message when the name
+ * (`-00001-of-00002`, `-0001-of-0002`), a date (`2024-05-01`, `20240501_123000`: DATE; `step_20240501`
+ * is a step token's digits, as written). Null when the name and the folder name none; throws a message
+ * when they name none and one holds a date (`ckpt-2024-05-01`: a date is never a step). Throws a message when the name
  * is ambiguous — two step tokens of different values, two epochs, or an epoch and a different
  * number at the end and no step token —, when it says a negative step (`step_-5`, `ckpt_-5`: a step
  * counts from 0), or when the step is beyond 2⁵³ − 1 (Number.MAX_SAFE_INTEGER):
@@ -115,16 +164,29 @@ export function shardOf(path: string): { index: number; total: number } | null {
  * throws is not used when the file's name says a step.
  */
 export function stepOfPath(path: string): NamedStep | null {
-  const own = stepInName(stem(basename(path)), 'its name');
+  const dates: { whose: string; date: string }[] = [];
+  const own = stepInName(stem(basename(path)), 'its name', dates);
   if (own?.kind === 'step') return { ...own, where: 'name' };
   let folder: Omit<NamedStep, 'where'> | null = null;
   try {
-    folder = stepInName(basename(dirname(path)), 'its folder\'s name');
+    folder = stepInName(basename(dirname(path)), 'its folder\'s name', dates);
   } catch (err) {
     if (!own) throw err;
   }
   if (folder && (!own || folder.kind === 'step')) return { ...folder, where: 'folder' };
-  return own ? { ...own, where: 'name' } : null;
+  if (own) return { ...own, where: 'name' };
+  if (dates.length > 0) throw datedName(dates[0].whose, dates[0].date);
+  return null;
+}
+
+/**
+ * The refusal of a path whose only digits that could be a step are a date (`ckpt-2024-05-01`): a date
+ * is never a step, so it says how a name, the metadata or the folder gives one.
+ */
+function datedName(whose: string, date: string): Error {
+  return new Error(
+    `${whose} holds a date, "${excerpt(date)}", and nothing else that says a step: a date is never read as a step (it read as the number it ends in) — name the checkpoint by its training step, beside the date if you like (ckpt-2024-05-01-step-300, step_300), give it a metadata "step", or save it in a folder that says the step (checkpoint-300/, step_300/); the metrics file's lines are matched to checkpoints by that step`,
+  );
 }
 
 /** The step `stepOfPath` reads, or null. */
@@ -133,14 +195,16 @@ export function stepFromPath(path: string): number | null {
 }
 
 /** The step one name (a file's stem, or a folder's name) says; `whose` begins its messages ("its name"). */
-function stepInName(name: string, whose: string): Omit<NamedStep, 'where'> | null {
+function stepInName(name: string, whose: string, dates: { whose: string; date: string }[] = []): Omit<NamedStep, 'where'> | null {
   const whole = CHECKPOINT_STEP.exec(name);
   if (whole) return { step: safeStep(whole[2], `${whose} says step`), kind: 'step', token: name };
   const negative = NEGATIVE_TOKEN.exec(name);
   if (negative) throw negativeStep(whose, negative[0]);
   const tokens: { kind: 'step' | 'epoch'; digits: string; text: string }[] = [];
   const shard = shardSuffix(name);
-  let masked = shard ? name.slice(0, shard.index) + ' ' : name;
+  const dated = maskDates(shard ? name.slice(0, shard.index) + ' ' : name);
+  for (const date of dated.dates) dates.push({ whose, date });
+  let masked = dated.masked;
   masked = masked.replace(TOKEN, (text: string, word: string, _sep: string, digits: string) => {
     tokens.push({ kind: /^epoch/i.test(word) ? 'epoch' : 'step', digits, text });
     return '\u0000'; // a token stood here: a number before it does not end the name

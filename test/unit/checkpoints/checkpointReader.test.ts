@@ -915,3 +915,20 @@ test('closing a reader stops it: later refreshes do nothing', async () => {
   assert.deepEqual(reader.result().step, []);
   assert.ok(readFileSync(join(dir, 'ckpt_0.safetensors')).length > 0);
 });
+
+test('checkpoints named by date are refused with a message, never read at the day of the month as their step; a step token beside the date is read', async () => {
+  const dir = join(experiment(), 'runs'); // a folder whose name says no step (e0 would say 0)
+  mkdirSync(dir);
+  writeCheckpoint(join(dir, 'ckpt-2024-05-01.safetensors'), network(1));
+  writeCheckpoint(join(dir, 'ckpt-2024-05-02.safetensors'), network(2));
+  writeCheckpoint(join(dir, 'ckpt-2024-05-03-step-300.safetensors'), network(3));
+  writeCheckpoint(join(dir, 'ckpt-2024-05-04-step-400.safetensors'), network(4));
+  const result = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(result.step, [300, 400]); // it was [1, 2, 300, 400]
+  assert.deepEqual(result.files, ['ckpt-2024-05-03-step-300.safetensors', 'ckpt-2024-05-04-step-400.safetensors']);
+  const byFile = Object.fromEntries(result.problems.map((p) => [p.file, p]));
+  assert.equal(byFile['ckpt-2024-05-02.safetensors'].key, 'checkpoints.path');
+  assert.match(byFile['ckpt-2024-05-02.safetensors'].message, /^ckpt-2024-05-02\.safetensors: its name holds a date, "2024-05-02", and nothing else that says a step: a date is never read as a step .*name the checkpoint by its training step/);
+  assert.match(byFile['ckpt-2024-05-01.safetensors'].message, /"2024-05-01"/);
+  assert.equal(result.problems.length, 2);
+});

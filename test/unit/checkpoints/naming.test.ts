@@ -139,3 +139,39 @@ test('a negative step in a name is refused, not read as its absolute value', () 
   assert.equal(stepFromPath('/r/ckpt-5.safetensors'), 5);
   assert.equal(stepFromPath('/r/step=3-val_loss=-0.5.safetensors'), 3);
 });
+
+test('a date in a name is never a step: refused when nothing else says one, set aside when something does', () => {
+  const refused = (path: string, date: string, whose = 'its name') =>
+    assert.throws(() => stepOfPath(path), (err: Error) => {
+      assert.match(err.message, new RegExp(`^${whose} holds a date, "${date.replace(/[.]/g, '\\.')}", and nothing else that says a step: a date is never read as a step`));
+      assert.match(err.message, /name the checkpoint by its training step, beside the date if you like \(ckpt-2024-05-01-step-300, step_300\), give it a metadata "step", or save it in a folder that says the step \(checkpoint-300\/, step_300\/\)/);
+      return true;
+    });
+  // Each read as a step until the date rule: 1, 20240501, 0 and 1.
+  refused('/runs/ckpt-2024-05-01.safetensors', '2024-05-01');
+  refused('/runs/run_20240501.safetensors', '20240501');
+  refused('/runs/2024-05-01T12-30-00.safetensors', '2024-05-01T12-30-00');
+  refused('/runs/model_2024_05_01.safetensors', '2024_05_01');
+  refused('/runs/run_20240501_123000.safetensors', '20240501_123000'); // strftime's %Y%m%d_%H%M%S
+  refused('/runs/ckpt_2024-05-01T12:30:00Z.safetensors', '2024-05-01T12:30:00Z');
+  refused('/runs/2024.05.01.safetensors', '2024.05.01');
+  refused('/runs/ckpt_20240229.safetensors', '20240229'); // a leap day
+  refused('/runs/2024-05-01/model.safetensors', '2024-05-01', "its folder's name");
+  // A step token beside the date is the step.
+  assert.deepEqual(stepOfPath('/runs/ckpt-2024-05-01-step-300.safetensors'), { step: 300, kind: 'step', where: 'name', token: 'step-300' });
+  assert.equal(stepFromPath('/runs/2024-05-01_12-30-00_step300.safetensors'), 300);
+  assert.equal(stepFromPath('/runs/run_20240501/step_5.safetensors'), 5);
+  // So is the folder's step, and a number or an epoch the name says beside the date.
+  assert.deepEqual(stepOfPath('/out/checkpoint-500/model_2024-05-01.safetensors'), { step: 500, kind: 'step', where: 'folder', token: 'checkpoint-500' });
+  assert.equal(stepFromPath('/runs/2024-05-01/ckpt_100.safetensors'), 100);
+  assert.equal(stepFromPath('/runs/run_2024-05-01_100.safetensors'), 100);
+  assert.deepEqual(stepOfPath('/runs/epoch_3_2024-05-01.safetensors'), { step: 3, kind: 'epoch', where: 'name', token: 'epoch_3' });
+  // Not a date: no such month or day, a year outside 1970–2100, a longer run of digits; a step token's own digits.
+  assert.equal(stepFromPath('/runs/ckpt_20241399.safetensors'), 20241399);
+  assert.equal(stepFromPath('/runs/ckpt_20230229.safetensors'), 20230229); // 2023 is no leap year
+  assert.equal(stepFromPath('/runs/ckpt_19690101.safetensors'), 19690101);
+  assert.equal(stepFromPath('/runs/ckpt_120240501.safetensors'), 120240501);
+  assert.equal(stepFromPath('/runs/ckpt_2024.safetensors'), 2024);
+  assert.equal(stepFromPath('/runs/step_20240501.safetensors'), 20240501);
+  assert.equal(stepFromPath('/runs/global_step20240501/model.safetensors'), 20240501);
+});
