@@ -17,9 +17,10 @@ import { findCheckpointFiles, LinksNotFollowed, patternFolderNote } from './disc
 import { isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_LAYERS, MAX_NETWORK_BYTES } from './limits';
 import { MetricsLog } from './metricsLog';
-import { globBase, NamedStepKind, naturalCompare, shardOf, stepFromMetadata, stepFromPath, stepOfPath } from './naming';
+import { globBase, NamedStepKind, naturalCompare, stepFromMetadata, stepFromPath, stepOfPath } from './naming';
+import { CheckpointFiles, CheckpointUnit, checkpointUnits } from './shards';
 import { kindOf } from '../experiment/pathKind';
-import { CheckpointError, formatTensorShape, SafetensorsFile, TensorInfo } from './safetensors';
+import { CheckpointError, formatTensorShape, TensorInfo } from './safetensors';
 import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
 import { CHECKPOINT_THRESHOLDS, CheckpointsSpec, CheckpointThresholds, KernelLayout } from './checkpointExperiment';
 import { excerpt } from '../experiment/diagnostic';
@@ -131,8 +132,17 @@ export interface RefreshReport {
 }
 
 interface FileState {
+  /** The checkpoint's key: its file's path, or its first shard's (`CheckpointUnit.path`). */
   path: string;
+  /** As displayed: the file, or its shards (`out/checkpoint-500/model-*-of-00003.safetensors`). */
   file: string;
+  /** The files and how the shards are joined, as found by the last refresh. */
+  unit: CheckpointUnit;
+  /** Each file's size and modification time when looked at, in the order of `unit.parts`. */
+  parts: { size: number; mtimeMs: number }[];
+  /** The parts' sizes and times, the index's and the unit's problem: a checkpoint whose signature is unchanged is not looked at again. */
+  signature: string;
+  /** The bytes of its files together, and the latest modification time among them. */
   size: number;
   mtimeMs: number;
   /** When this size and modification time were first seen. */
@@ -268,11 +278,13 @@ export class CheckpointReader {
     }
     if (JSON.stringify(skipped) !== JSON.stringify(this.skipped)) this.dirty = true;
     this.skipped = skipped;
-    const present = new Set(paths);
+    // Shards of one save are one checkpoint; a file alone is one.
+    const units = await checkpointUnits(paths, (path) => this.display(path));
+    const present = new Set(units.map((u) => u.path));
     for (const path of [...this.states.keys()]) if (!present.has(path)) this.forget(path);
-    for (const path of paths) {
+    for (const unit of units) {
       if (this.closed) break;
-      await this.examine(path);
+      await this.examine(unit);
     }
     this.order();
     await this.chooseReference();
@@ -343,38 +355,52 @@ export class CheckpointReader {
     state.changing = what === 'size' || what === 'modification time' ? `its ${what} changed while it was read` : what;
   }
 
-  /** Reads the header of a new or changed file; leaves a known, unchanged one alone. */
-  private async examine(path: string): Promise<void> {
-    let stat;
-    try {
-      stat = await fs.stat(path);
-    } catch {
-      if (this.states.has(path)) this.forget(path); // gone since the glob
-      return;
+  /**
+   * Reads the headers of a new or changed checkpoint (a file, or every shard of a save); leaves a known,
+   * unchanged one alone. Shards that make no checkpoint (`unit.problem`) are refused as one — except,
+   * in live reading, shards not there yet while the others were written within WRITING_PATIENCE_MS (a
+   * save under way), which stay pending.
+   */
+  private async examine(unit: CheckpointUnit): Promise<void> {
+    const stats = [];
+    for (const part of unit.parts) {
+      try {
+        stats.push(await fs.stat(part.path));
+      } catch {
+        if (this.states.has(unit.path)) this.forget(unit.path); // gone since the glob
+        return;
+      }
     }
     const now = this.now();
-    let state = this.states.get(path);
-    if (state && state.size === stat.size && state.mtimeMs === stat.mtimeMs && state.status !== 'pending') return;
-    if (!state || state.size !== stat.size || state.mtimeMs !== stat.mtimeMs) {
+    const parts = stats.map((st) => ({ size: st.size, mtimeMs: st.mtimeMs }));
+    const size = parts.reduce((sum, p) => sum + p.size, 0);
+    const mtimeMs = Math.max(...parts.map((p) => p.mtimeMs));
+    const signature = JSON.stringify([unit.problem, unit.index ? [unit.index.size, unit.index.mtimeMs] : null, unit.parts.map((p, i) => [p.path, parts[i].size, parts[i].mtimeMs])]);
+    let state = this.states.get(unit.path);
+    if (state && state.signature === signature && state.status !== 'pending') return;
+    if (!state || state.signature !== signature) {
       const changes = state ? { changing: state.changing, changes: state.changes, firstChangeAt: state.firstChangeAt } : { changing: null, changes: 0, firstChangeAt: now };
-      state = { path, file: this.display(path), size: stat.size, mtimeMs: stat.mtimeMs, seenAt: now, status: 'pending', problem: null, step: null, stepFrom: null, stepWhere: null, tensors: [], measure: null, notFinite: [], ...changes };
-      this.states.set(path, state);
+      state = { path: unit.path, file: unit.file, unit, parts, signature, size, mtimeMs, seenAt: now, status: 'pending', problem: null, step: null, stepFrom: null, stepWhere: null, tensors: [], measure: null, notFinite: [], ...changes };
+      this.states.set(unit.path, state);
       this.dirty = true;
     }
     const settled = this.settled(state.mtimeMs, now) || now - state.seenAt >= this.settleMs;
     try {
+      if (unit.problem) {
+        if (unit.incomplete && this.writing(state, now)) return; // its other shards are being written
+        throw new CheckpointError(unit.file, unit.problem);
+      }
       // Never opened when not a regular file (a named pipe made since the glob would wait for a writer).
-      if (!stat.isFile()) throw new CheckpointError(state.file, `is not a regular file (${kindOf(stat)}): skipped without being opened`);
-      // A shard holds part of a checkpoint's tensors: read alone it was a checkpoint of its own (its
-      // shard count taken as its step), with some layers missing.
-      const shard = shardOf(path);
-      if (shard && shard.total > 1) throw new CheckpointError(state.file, shardProblem(path, shard));
-      const file = await SafetensorsFile.open(path, state.file);
+      stats.forEach((st, i) => {
+        if (!st.isFile()) throw new CheckpointError(unit.parts[i].file, `is not a regular file (${kindOf(st)}): skipped without being opened`);
+      });
+      const file = await CheckpointFiles.open(unit);
       await file.close();
-      if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) return this.changing(state, file.size !== state.size ? 'size' : 'modification time'); // next time
+      const changed = file.changedSince(state.parts);
+      if (changed) return this.changing(state, changed); // next time
       if (!settled) return;
       const fromMetadata = stepFromMetadata(file.header.metadata);
-      const named = fromMetadata === undefined ? stepOfPath(path) : null;
+      const named = fromMetadata === undefined ? stepOfPath(unit.path) : null;
       if (fromMetadata === undefined && named === null) throw new CheckpointError(state.file, 'has no step: neither its name nor its folder\'s says one (a step token such as step=300 or step_300, an epoch token, or an integer at the end), and its metadata has no "step"');
       const step = fromMetadata ?? named!.step;
       Object.assign(state, { status: 'whole', problem: null, step, stepFrom: fromMetadata === undefined ? named!.kind : 'metadata', stepWhere: fromMetadata === undefined ? named!.where : 'metadata', tensors: file.header.tensors, changing: null });
@@ -430,9 +456,10 @@ export class CheckpointReader {
       this.setProblem('layers', typeof selection === 'string' ? selection : null);
       if (typeof selection === 'string') return;
       try {
-        const file = await SafetensorsFile.open(first.path, first.file);
+        const file = await CheckpointFiles.open(first.unit);
         try {
-          if (file.size !== first.size || file.mtimeMs !== first.mtimeMs) throw new CheckpointError(first.file, `its ${file.size !== first.size ? 'size' : 'modification time'} changed while it was read`, true);
+          const changed = file.changedSince(first.parts);
+          if (changed) throw new CheckpointError(first.file, changedWords(changed), true);
           const layers: WeightMatrix[] = [];
           for (let l = 0; l < selection.names.length; l++) layers.push({ ...selection.dims[l], data: this.asMeasured(l, selection, await file.read(file.tensor(selection.names[l])!)) });
           this.selection = selection;
@@ -565,9 +592,10 @@ export class CheckpointReader {
       reference.forEach((w, l) => add(l, w, w));
       return measurer.finish();
     }
-    const file = await SafetensorsFile.open(state.path, state.file);
+    const file = await CheckpointFiles.open(state.unit);
     try {
-      if (file.size !== state.size || file.mtimeMs !== state.mtimeMs) throw new CheckpointError(state.file, `its ${file.size !== state.size ? 'size' : 'modification time'} changed while it was read`, true);
+      const changed = file.changedSince(state.parts);
+      if (changed) throw new CheckpointError(state.file, changedWords(changed), true);
       const tensors = selection.names.map((name, l) => {
         const t = file.tensor(name);
         if (!t) throw new CheckpointError(state.file, `has no tensor "${excerpt(name)}" (the first checkpoint, ${first.file}, has). It has: ${listTensors(file.header.tensors)}`);
@@ -813,19 +841,9 @@ function duplicateStep(s: FileState, kept: FileState): string {
   return `${base} — the two are in different folders (${folder(kept)}, ${folder(s)}) and their file names say one step: ${tokens}if the folders are different runs, narrow the glob to one`;
 }
 
-/**
- * Why a shard of a checkpoint split over several files (`model-00001-of-00002.safetensors`, Hugging
- * Face's sharded save) is not read: alone it holds only some of the layers.
- */
-function shardProblem(path: string, shard: { index: number; total: number }): string {
-  let step = '';
-  try {
-    const named = stepOfPath(path);
-    if (named) step = ` (step ${named.step}, from ${named.where === 'folder' ? 'its folder' : 'its name'})`;
-  } catch {
-    // the step of a file not read is not needed
-  }
-  return `is shard ${shard.index} of ${shard.total} of a checkpoint split over several files${step}: sharded checkpoints are not read — each shard holds only some of the tensors, so no shard is a checkpoint alone. Save each checkpoint as one file (save_pretrained(…, max_shard_size="100GB"), or safetensors' save_file of the whole state_dict)`;
+/** `changedSince`'s answer as a message: `its size changed while it was read`, or the shard's sentence as it is. */
+function changedWords(changed: string): string {
+  return changed === 'size' || changed === 'modification time' ? `its ${changed} changed while it was read` : changed;
 }
 
 /**

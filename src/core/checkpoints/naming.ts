@@ -141,6 +141,18 @@ export function shardOf(path: string): { index: number; total: number } | null {
 }
 
 /**
+ * A shard's name in parts (`/out/checkpoint-500/model-00002-of-00003.safetensors`): its folder, the
+ * name before the shard suffix (`model`), the extension (`.safetensors`, or ''), shard 2 of 3, and the
+ * digits each number is written with (5); null when the name is no shard (`shardOf`).
+ */
+export function shardNameOf(path: string): { folder: string; prefix: string; extension: string; index: number; total: number; width: number } | null {
+  const name = basename(path);
+  const base = stem(name);
+  const m = shardSuffix(base);
+  return m ? { folder: dirname(path), prefix: base.slice(0, m.index), extension: name.slice(base.length), index: Number(m[1]), total: Number(m[2]), width: m[1].length } : null;
+}
+
+/**
  * The step a checkpoint's path names (docs/checkpoints.md, "Steps and order"), read from its file
  * name without the extension and from its folder's name (`checkpoint-500/model.safetensors`, the
  * Hugging Face Trainer's layout; `global_step500/…`, DeepSpeed's). In one name:

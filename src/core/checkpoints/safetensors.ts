@@ -389,9 +389,10 @@ export class SafetensorsFile {
    * Opens `path` (reported as `file`) without blocking on non-regular files (a FIFO would wait for a
    * writer), checks it is a regular file, reads and checks its header and that its size is exactly
    * 8 + N + the data the header indexes: shorter is `truncated` (perhaps still being written), longer
-   * is invalid.
+   * is invalid. `headerBudget` (at most MAX_HEADER_BYTES, the default) bounds the header's length: a
+   * shard's is what the checkpoint's other shards left of MAX_HEADER_BYTES.
    */
-  static async open(path: string, file = path): Promise<SafetensorsFile> {
+  static async open(path: string, file = path, headerBudget = MAX_HEADER_BYTES): Promise<SafetensorsFile> {
     let handle: fs.FileHandle;
     try {
       handle = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -410,6 +411,9 @@ export class SafetensorsFile {
       if (high !== 0 || n > MAX_HEADER_BYTES) {
         const length = view.getBigUint64(0, true);
         throw new CheckpointError(file, `its header length (bytes 0–7) is ${length.toLocaleString('en-US')}, more than the ${MAX_HEADER_BYTES.toLocaleString('en-US')} bytes the format allows: not a safetensors file, or corrupt`);
+      }
+      if (n > headerBudget) {
+        throw new CheckpointError(file, `its header is ${n.toLocaleString('en-US')} bytes, and with the ${(MAX_HEADER_BYTES - headerBudget).toLocaleString('en-US')} of its checkpoint's other shards more than the ${MAX_HEADER_BYTES.toLocaleString('en-US')} bytes the headers of one checkpoint may take (one file's limit)`);
       }
       if (n < 2) throw new CheckpointError(file, `its header length (bytes 0–7) is ${n}: too short for a JSON object`);
       if (8 + n > size) throw new CheckpointError(file, `its header needs bytes 8–${formatCount(8 + n - 1)} but the file has ${countOf(size, 'byte')}`, true);

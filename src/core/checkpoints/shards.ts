@@ -1,0 +1,303 @@
+/**
+ * Checkpoints split over several files (docs/checkpoints.md, "Sharded checkpoints"): Hugging Face's
+ * `save_pretrained` above its `max_shard_size` writes `model-00001-of-00003.safetensors` …
+ * `model-00003-of-00003.safetensors` and `model.safetensors.index.json` (`{"metadata": {…},
+ * "weight_map": {"tensor name": "model-00001-of-00003.safetensors", …}}`), often in `checkpoint-500/`.
+ *
+ * `checkpointUnits` makes the checkpoints of the files a glob matched — a file alone, or every shard of
+ * one save joined — and says why shards make no checkpoint (a shard missing, the index and the names
+ * disagreeing). `CheckpointFiles` opens one checkpoint: each of its files as `SafetensorsFile` (its
+ * header checked, its tensors read alone by their offsets, through its own handle), the tensors of all
+ * of them as one list, each read from the shard that holds it — nothing is copied beyond what one file
+ * costs. A single file is a checkpoint of one part, read exactly as `SafetensorsFile` reads it.
+ */
+import { promises as fs } from 'node:fs';
+import { basename, join } from 'node:path';
+import { countOf, excerpt } from '../experiment/diagnostic';
+import { MAX_HEADER_BYTES } from './limits';
+import { naturalCompare, shardNameOf, stepFromMetadata } from './naming';
+import { CheckpointError, SafetensorsFile, TensorInfo } from './safetensors';
+
+/** One file of a checkpoint: its path and its name as displayed. */
+export interface CheckpointPart {
+  path: string;
+  file: string;
+}
+
+/** The index of a sharded save, as read: where each tensor is (tensor name → shard file name). */
+export interface ShardIndex {
+  path: string;
+  file: string;
+  size: number;
+  mtimeMs: number;
+  weightMap: Map<string, string>;
+}
+
+/** One checkpoint the glob's files make: a file alone, or the shards of one save. */
+export interface CheckpointUnit {
+  /** Its key: the file's path, or the path of its first shard the glob matched (natural order). */
+  path: string;
+  /** As displayed: the file, or its shards as `folder/model-*-of-00003.safetensors`. */
+  file: string;
+  /** Its files: the file alone, or the shards in order (with `problem`, the shards the glob matched). */
+  parts: CheckpointPart[];
+  /** Shards only: how many the save is split over (the names' `-of-N`). */
+  shards: number | null;
+  /** The index used, or null (a single file; shards without an index, read by their `-of-N` names). */
+  index: ShardIndex | null;
+  /** Why these shards make no checkpoint — what is missing or disagrees, naming the files — or null. */
+  problem: string | null;
+  /** Whether `problem` is only that shards are not there (yet: a save under way, in live reading). */
+  incomplete: boolean;
+}
+
+/** The index file Hugging Face writes beside shards `<prefix>-<i>-of-<n><ext>`: `<prefix><ext>.index.json`. */
+function indexName(prefix: string, extension: string): string {
+  return `${prefix}${extension}.index.json`;
+}
+
+/**
+ * The checkpoints `paths` (the glob's files, absolute, in natural order) make, in the order of their
+ * keys: every file that is no shard (or shard 1 of 1) alone; the shards of one folder that share the
+ * name before `-<i>-of-<n>` and the extension, joined. With the index beside them
+ * (`model.safetensors.index.json` for `model-*-of-*.safetensors`) the checkpoint is the files its
+ * `weight_map` names, else shards 1 to n by their names. Refused with `problem`, naming the files: a
+ * shard missing — not there, or there but not matched by the glob —, shards of different counts
+ * (`-of-00002` beside `-of-00003`), a shard number above the count, an index that is not JSON or whose
+ * `weight_map` is not an object of file names, an index that names another number of files than the
+ * names' `-of-N`, a matched shard the index does not name. A matched index file of a group is no
+ * checkpoint, and is left out of the list. `display` shows a path as messages do.
+ */
+export async function checkpointUnits(paths: readonly string[], display: (path: string) => string): Promise<CheckpointUnit[]> {
+  const groups = new Map<string, { folder: string; prefix: string; extension: string; width: number; shards: { path: string; index: number; total: number }[] }>();
+  const singles: string[] = [];
+  for (const path of paths) {
+    const s = shardNameOf(path);
+    if (!s || (s.total === 1 && s.index === 1)) {
+      singles.push(path);
+      continue;
+    }
+    const key = `${s.folder}\u0000${s.prefix}\u0000${s.extension}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { folder: s.folder, prefix: s.prefix, extension: s.extension, width: s.width, shards: [] }));
+    group.shards.push({ path, index: s.index, total: s.total });
+  }
+  const units: CheckpointUnit[] = [];
+  const indexes = new Set<string>();
+  for (const g of groups.values()) {
+    g.shards.sort((a, b) => naturalCompare(a.path, b.path));
+    const total = g.shards[0].total;
+    const pad = (n: number) => String(n).padStart(g.width, '0');
+    const unit: CheckpointUnit = {
+      path: g.shards[0].path,
+      file: display(join(g.folder, `${g.prefix}-*-of-${pad(total)}${g.extension}`)),
+      parts: g.shards.map((s) => ({ path: s.path, file: display(s.path) })),
+      shards: total,
+      index: null,
+      problem: null,
+      incomplete: false,
+    };
+    units.push(unit);
+    const problems: string[] = [];
+    const totals = [...new Set(g.shards.map((s) => s.total))];
+    if (totals.length > 1) {
+      const example = (t: number) => basename(g.shards.find((s) => s.total === t)!.path);
+      problems.push(`its shards disagree on how many there are: ${totals.map((t) => `${example(t)} says ${t}`).join(', ')} — shards of different saves are in one folder; remove the older save's`);
+      unit.problem = problems.join('; ');
+      continue;
+    }
+    const indexPath = join(g.folder, indexName(g.prefix, g.extension));
+    let names: string[];
+    try {
+      unit.index = await readIndex(indexPath, display(indexPath));
+    } catch (err) {
+      unit.problem = `its index ${err instanceof Error ? err.message : String(err)}`;
+      continue;
+    }
+    if (unit.index) {
+      indexes.add(indexPath);
+      names = [...new Set(unit.index.weightMap.values())].sort(naturalCompare);
+      const nested = names.find((n) => n !== basename(n) || n === '.' || n === '..');
+      if (nested !== undefined) {
+        unit.problem = `its index ${unit.index.file} puts tensors in "${excerpt(nested)}", not a file name of the index's folder: the index names the shards beside it`;
+        continue;
+      }
+      if (names.length !== total) {
+        problems.push(`its index ${unit.index.file} names ${countOf(names.length, 'shard file')} (${listNames(names)}), but the shards' names say ${total} (-of-${pad(total)}) — the index and the shards are of different saves`);
+      }
+      const named = new Set(names);
+      const stray = g.shards.filter((s) => !named.has(basename(s.path)));
+      if (stray.length > 0) problems.push(`${listNames(stray.map((s) => basename(s.path)))} ${stray.length === 1 ? 'is' : 'are'} not among the shards its index ${unit.index.file} names (${listNames(names)})`);
+    } else {
+      names = Array.from({ length: total }, (_, i) => `${g.prefix}-${pad(i + 1)}-of-${pad(total)}${g.extension}`);
+      const beyond = g.shards.filter((s) => s.index < 1 || s.index > total);
+      if (beyond.length > 0) problems.push(`${listNames(beyond.map((s) => basename(s.path)))} ${beyond.length === 1 ? 'is a shard number' : 'are shard numbers'} outside 1 to ${total}, the count the names say`);
+    }
+    const matched = new Set(g.shards.map((s) => basename(s.path)));
+    const notThere: string[] = [];
+    const notMatched: string[] = [];
+    for (const name of names) {
+      if (matched.has(name)) continue;
+      const exists = await fs.stat(join(g.folder, name)).then(
+        (st) => st.isFile(),
+        () => false,
+      );
+      (exists ? notMatched : notThere).push(name);
+    }
+    const have = names.length - notThere.length - notMatched.length;
+    if (notThere.length > 0) {
+      unit.incomplete = problems.length === 0 && notMatched.length === 0;
+      problems.unshift(`${notThere.length === 1 ? 'shard' : 'shards'} ${listNames(notThere)} ${notThere.length === 1 ? 'is' : 'are'} not there${unit.index ? `, though its index ${unit.index.file} names ${notThere.length === 1 ? 'it' : 'them'}` : ''} (${have} of its ${names.length} shards are) — a checkpoint split over several files is read only with every shard: copy the missing ${notThere.length === 1 ? 'one' : 'ones'}, or leave the checkpoint out`);
+    }
+    if (notMatched.length > 0) problems.push(`${notMatched.length === 1 ? 'shard' : 'shards'} ${listNames(notMatched)} ${notMatched.length === 1 ? 'is' : 'are'} there but not matched by the checkpoint path: widen it to every shard (out/checkpoint-*/*.safetensors)`);
+    if (problems.length > 0) {
+      unit.problem = `is a checkpoint split over ${total} files: ${problems.join('; ')}`;
+      continue;
+    }
+    unit.parts = names.map((name) => {
+      const path = join(g.folder, name);
+      return { path, file: display(path) };
+    });
+  }
+  for (const path of singles) if (!indexes.has(path)) units.push({ path, file: display(path), parts: [{ path, file: display(path) }], shards: null, index: null, problem: null, incomplete: false });
+  return units.sort((a, b) => naturalCompare(a.path, b.path));
+}
+
+/** Up to five names, quoted, then how many more. */
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 5).map((n) => excerpt(n));
+  return shown.join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+}
+
+/**
+ * The index of a sharded save at `path` (shown as `file`), or null when there is none: a JSON object
+ * whose `weight_map` is an object of tensor names to shard file names (`metadata` and other keys are
+ * not read). At most MAX_HEADER_BYTES, as a header. Throws an Error whose message begins with the file
+ * and says what is wrong, located by its key.
+ */
+export async function readIndex(path: string, file: string): Promise<ShardIndex | null> {
+  let stat;
+  try {
+    stat = await fs.stat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(`${file} cannot be looked at (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+  if (!stat.isFile()) throw new Error(`${file} is not a regular file`);
+  if (stat.size > MAX_HEADER_BYTES) throw new Error(`${file} has ${stat.size.toLocaleString('en-US')} bytes, more than the ${MAX_HEADER_BYTES.toLocaleString('en-US')} of a safetensors header, which it lists`);
+  let json: unknown;
+  try {
+    json = JSON.parse(await fs.readFile(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const map = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>).weight_map : undefined;
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) {
+    throw new Error(`${file}: "weight_map" should be an object of tensor names to shard file names ({"fc1.weight": "model-00001-of-00002.safetensors", …}), found ${map === undefined ? 'nothing' : Array.isArray(map) ? 'an array' : JSON.stringify(map)}`);
+  }
+  const weightMap = new Map<string, string>();
+  for (const [tensor, shard] of Object.entries(map as Record<string, unknown>)) {
+    if (typeof shard !== 'string') throw new Error(`${file}: "weight_map"."${excerpt(tensor)}" should be a shard file name, found ${excerpt(JSON.stringify(shard) ?? String(shard))}`);
+    weightMap.set(tensor, shard);
+  }
+  return { path, file, size: stat.size, mtimeMs: stat.mtimeMs, weightMap };
+}
+
+/**
+ * One checkpoint open: its files (one, or every shard) with their checked headers, their tensors as
+ * one list, each read from the file that holds it by its offsets. `open` fails with `CheckpointError`
+ * naming the file at fault; always `close` it.
+ */
+export class CheckpointFiles {
+  private constructor(
+    readonly files: SafetensorsFile[],
+    readonly header: { tensors: TensorInfo[]; metadata: Record<string, string> },
+    private readonly owners: Map<string, SafetensorsFile>,
+  ) {}
+
+  /**
+   * Opens every file of `unit` (each header checked, as `SafetensorsFile.open` does, the headers
+   * together at most MAX_HEADER_BYTES). For shards, also refuses: a tensor in two shards; a tensor the
+   * index puts in another shard than the one that holds it, or that it does not list, or that is in no
+   * shard; shards whose metadata say different steps. The metadata is the first shard's, with the
+   * shards' `step` when one says it.
+   */
+  static async open(unit: Pick<CheckpointUnit, 'file' | 'parts' | 'index'>): Promise<CheckpointFiles> {
+    const files: SafetensorsFile[] = [];
+    try {
+      let headerBytes = 0;
+      for (const part of unit.parts) {
+        const f = await SafetensorsFile.open(part.path, part.file, MAX_HEADER_BYTES - headerBytes);
+        files.push(f);
+        headerBytes += f.header.dataStart - 8;
+      }
+      if (files.length === 1) return new CheckpointFiles(files, files[0].header, new Map(files[0].header.tensors.map((t) => [t.name, files[0]])));
+      const owners = new Map<string, SafetensorsFile>();
+      const tensors: TensorInfo[] = [];
+      for (const f of files) {
+        for (const t of f.header.tensors) {
+          const other = owners.get(t.name);
+          if (other) throw new CheckpointError(unit.file, `tensor "${excerpt(t.name)}" is in two shards, ${other.file} and ${f.file}: a tensor of a sharded checkpoint is in one shard — they are of different saves`);
+          owners.set(t.name, f);
+          tensors.push(t);
+        }
+      }
+      if (unit.index) {
+        const map = unit.index.weightMap;
+        for (const [name, f] of owners) {
+          const said = map.get(name);
+          if (said === undefined) throw new CheckpointError(unit.file, `tensor "${excerpt(name)}" of ${f.file} is not in its index ${unit.index.file}: the index lists every tensor of the shards`);
+          if (said !== basename(f.file)) throw new CheckpointError(unit.file, `its index ${unit.index.file} puts tensor "${excerpt(name)}" in ${excerpt(said)}, but ${f.file} holds it — the index and the shards are of different saves`);
+        }
+        for (const [name, said] of map) if (!owners.has(name)) throw new CheckpointError(unit.file, `its index ${unit.index.file} puts tensor "${excerpt(name)}" in ${excerpt(said)}, which has no such tensor`);
+      }
+      let step: { value: number; file: string } | null = null;
+      for (const f of files) {
+        let value: number | undefined;
+        try {
+          value = stepFromMetadata(f.header.metadata);
+        } catch (err) {
+          throw new CheckpointError(f.file, err instanceof Error ? err.message : String(err));
+        }
+        if (value === undefined) continue;
+        if (step && step.value !== value) throw new CheckpointError(unit.file, `its shards' metadata say different steps: ${step.file} says ${step.value}, ${f.file} says ${value}`);
+        step ??= { value, file: f.file };
+      }
+      const metadata = { ...files[0].header.metadata };
+      if (step) metadata.step = String(step.value);
+      return new CheckpointFiles(files, { tensors, metadata }, owners);
+    } catch (err) {
+      await Promise.all(files.map((f) => f.close()));
+      throw err;
+    }
+  }
+
+  tensor(name: string): TensorInfo | undefined {
+    return this.owners.get(name)?.tensor(name);
+  }
+
+  /** The values of tensor `t` (of this checkpoint), read from the file that holds it (`SafetensorsFile.read`). */
+  read(t: TensorInfo): Promise<Float32Array | Float64Array> {
+    const owner = this.owners.get(t.name);
+    if (!owner) throw new Error(`no tensor "${t.name}" in this checkpoint`);
+    return owner.read(t);
+  }
+
+  /**
+   * What changed since `seen` (each part's size and modification time, in order) was looked at: null,
+   * or for a single file `size` or `modification time`, for a shard that and the shard's name.
+   */
+  changedSince(seen: readonly { size: number; mtimeMs: number }[]): string | null {
+    for (let i = 0; i < this.files.length; i++) {
+      const f = this.files[i];
+      const what = f.size !== seen[i]?.size ? 'size' : f.mtimeMs !== seen[i]?.mtimeMs ? 'modification time' : null;
+      if (what === null) continue;
+      return this.files.length === 1 ? what : `the ${what} of its shard ${f.file} changed while it was read`;
+    }
+    return null;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.files.map((f) => f.close()));
+  }
+}
