@@ -168,7 +168,9 @@ export function shardNameOf(path: string): { folder: string; prefix: string; ext
  * with decimals or an exponent and the letters before it (`acc0.91`, `lr1e-3`), a shard suffix
  * (`-00001-of-00002`, `-0001-of-0002`), a date (`2024-05-01`, `20240501_123000`: DATE; `step_20240501`
  * is a step token's digits, as written). Null when the name and the folder name none; throws a message
- * when they name none and one holds a date (`ckpt-2024-05-01`: a date is never a step). Throws a message when the name
+ * when they name none and one holds a date (`ckpt-2024-05-01`: a date is never a step); a file name
+ * that holds a date and no step takes only a step token from its folder (`checkpoint-500/`), never the
+ * number it ends in (`exp1/ckpt-2024-05-01` is refused, not step 1). Throws a message when the name
  * is ambiguous — two step tokens of different values, two epochs, or an epoch and a different
  * number at the end and no step token —, when it says a negative step (`step_-5`, `ckpt_-5`: a step
  * counts from 0), or when the step is beyond 2⁵³ − 1 (Number.MAX_SAFE_INTEGER):
@@ -179,13 +181,15 @@ export function stepOfPath(path: string): NamedStep | null {
   const dates: { whose: string; date: string }[] = [];
   const own = stepInName(stem(basename(path)), 'its name', dates);
   if (own?.kind === 'step') return { ...own, where: 'name' };
+  // A name that holds a date and no step is named by time: its folder's number (`exp1/`, `run_5/`) is a run's, not a step.
+  const dated = !own && dates.length > 0;
   let folder: Omit<NamedStep, 'where'> | null = null;
   try {
     folder = stepInName(basename(dirname(path)), 'its folder\'s name', dates);
   } catch (err) {
     if (!own) throw err;
   }
-  if (folder && (!own || folder.kind === 'step')) return { ...folder, where: 'folder' };
+  if (folder && (!own || folder.kind === 'step') && (!dated || folder.kind === 'step')) return { ...folder, where: 'folder' };
   if (own) return { ...own, where: 'name' };
   if (dates.length > 0) throw datedName(dates[0].whose, dates[0].date);
   return null;
@@ -197,7 +201,7 @@ export function stepOfPath(path: string): NamedStep | null {
  */
 function datedName(whose: string, date: string): Error {
   return new Error(
-    `${whose} holds a date, "${excerpt(date)}", and nothing else that says a step: a date is never read as a step (it read as the number it ends in) — name the checkpoint by its training step, beside the date if you like (ckpt-2024-05-01-step-300, step_300), give it a metadata "step", or save it in a folder that says the step (checkpoint-300/, step_300/); the metrics file's lines are matched to checkpoints by that step`,
+    `${whose} holds a date, "${excerpt(date)}", and nothing else that says a step: a date is never read as a step — name the checkpoint by its training step, beside the date if you like (ckpt-2024-05-01-step-300, step_300), give it a metadata "step", or save it in a folder that says the step (checkpoint-300/, step_300/); the metrics file's lines are matched to checkpoints by that step`,
   );
 }
 

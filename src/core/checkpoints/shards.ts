@@ -147,7 +147,7 @@ export async function checkpointUnits(paths: readonly string[], display: (path: 
     const have = names.length - notThere.length - notMatched.length;
     if (notThere.length > 0) {
       unit.incomplete = problems.length === 0 && notMatched.length === 0;
-      problems.unshift(`${notThere.length === 1 ? 'shard' : 'shards'} ${listNames(notThere)} ${notThere.length === 1 ? 'is' : 'are'} not there${unit.index ? `, though its index ${unit.index.file} names ${notThere.length === 1 ? 'it' : 'them'}` : ''} (${have} of its ${names.length} shards are) — a checkpoint split over several files is read only with every shard: copy the missing ${notThere.length === 1 ? 'one' : 'ones'}, or leave the checkpoint out`);
+      problems.unshift(`${notThere.length === 1 ? 'shard' : 'shards'} ${listNames(notThere)} ${notThere.length === 1 ? 'is' : 'are'} not there${unit.index ? `, though its index ${unit.index.file} names ${notThere.length === 1 ? 'it' : 'them'}` : ''} (${have} of its ${names.length} shards ${have === 1 ? 'is' : 'are'}) — a checkpoint split over several files is read only with every shard: copy the missing ${notThere.length === 1 ? 'one' : 'ones'}, or leave the checkpoint out`);
     }
     if (notMatched.length > 0) problems.push(`${notMatched.length === 1 ? 'shard' : 'shards'} ${listNames(notMatched)} ${notMatched.length === 1 ? 'is' : 'are'} there but not matched by the checkpoint path: widen it to every shard (out/checkpoint-*/*.safetensors)`);
     if (problems.length > 0) {

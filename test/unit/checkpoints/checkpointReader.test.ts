@@ -912,8 +912,7 @@ test('closing a reader stops it: later refreshes do nothing', async () => {
 });
 
 test('checkpoints named by date are refused with a message, never read at the day of the month as their step; a step token beside the date is read', async () => {
-  const dir = join(experiment(), 'runs'); // a folder whose name says no step (e0 would say 0)
-  mkdirSync(dir);
+  const dir = experiment(); // e<N>: a folder that ends in a number, not a step of dated files
   writeCheckpoint(join(dir, 'ckpt-2024-05-01.safetensors'), network(1));
   writeCheckpoint(join(dir, 'ckpt-2024-05-02.safetensors'), network(2));
   writeCheckpoint(join(dir, 'ckpt-2024-05-03-step-300.safetensors'), network(3));

@@ -157,6 +157,9 @@ test('a date in a name is never a step: refused when nothing else says one, set 
   refused('/runs/2024.05.01.safetensors', '2024.05.01');
   refused('/runs/ckpt_20240229.safetensors', '20240229'); // a leap day
   refused('/runs/2024-05-01/model.safetensors', '2024-05-01', "its folder's name");
+  // A dated name takes no number or epoch from its folder: exp1 is a run, not step 1 of every day.
+  refused('/runs/exp1/ckpt-2024-05-01.safetensors', '2024-05-01');
+  refused('/runs/epoch_2/ckpt-2024-05-01.safetensors', '2024-05-01');
   // A step token beside the date is the step.
   assert.deepEqual(stepOfPath('/runs/ckpt-2024-05-01-step-300.safetensors'), { step: 300, kind: 'step', where: 'name', token: 'step-300' });
   assert.equal(stepFromPath('/runs/2024-05-01_12-30-00_step300.safetensors'), 300);
