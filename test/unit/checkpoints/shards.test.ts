@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, promises as fsp, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -196,4 +196,27 @@ test('the headers of a checkpoint\'s shards together are held to one file\'s hea
   } finally {
     await both.close();
   }
+});
+
+test('one-shot: a shard that changes at every look leaves its checkpoint out, the warning naming the shard', async () => {
+  const dir = experiment();
+  for (const [k, step] of STEPS.entries()) await writeShards(join(dir, 'out', `checkpoint-${step}`), network(k + 1), [[0, 1], [2, 3, 4]], true);
+  const shard = join(dir, 'out', 'checkpoint-500', name(2, 2));
+  const stat = fsp.stat;
+  let calls = 0;
+  fsp.stat = (async (p: string, ...rest: unknown[]) => {
+    const real = await (stat as (p: string, ...r: unknown[]) => Promise<import('node:fs').Stats>)(p, ...rest);
+    if (p !== shard) return real;
+    calls++;
+    return Object.assign(Object.create(Object.getPrototypeOf(real) as object) as import('node:fs').Stats, real, { mtimeMs: real.mtimeMs + 1000 * calls });
+  }) as typeof fsp.stat;
+  let result: CheckpointsResult;
+  try {
+    result = await readCheckpoints(SPEC, { baseDir: dir, waits: [1, 1] });
+  } finally {
+    fsp.stat = stat;
+  }
+  assert.deepEqual(result.step, [0, 1000]);
+  assert.equal(result.problems.length, 1);
+  assert.match(result.problems[0].message, /^out\/checkpoint-500\/model-\*-of-00002\.safetensors: left out: the modification time of its shard out\/checkpoint-500\/model-00002-of-00002\.safetensors changed while it was read, at each of 3 looks over \d+\.\d s/);
 });
