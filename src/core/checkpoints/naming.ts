@@ -108,7 +108,7 @@ const STEP_WORD_BEFORE = new RegExp(`(?<![A-Za-z])(?:${STEP_WORDS})[-_=]?$`, 'i'
  * `name` with each date (DATE, a day of the calendar) replaced by a space, and the dates as written. A
  * compact `YYYYMMDD` right after a step word (`step_20240501`) is left: a step token says a step. A
  * date without a time swallows a time that did not pass `isDate` only when its own part does (then
- * the date alone is taken).
+ * the date alone is taken). Dates written with the year last (`01-05-2024`, DATE_YEAR_LAST) too.
  */
 function maskDates(name: string): { masked: string; dates: string[] } {
   const dates: string[] = [];
@@ -122,8 +122,17 @@ function maskDates(name: string): { masked: string; dates: string[] } {
     dates.push(text);
     return ' ';
   });
-  return { masked, dates };
+  // The year last, day and month in either order (`01-05-2024`, `05_01_2024`): a date when either order is a day.
+  const yearLast = masked.replace(DATE_YEAR_LAST, (text: string, a: string, _sep: string, b: string, year: string) => {
+    if (!isDate(year, b, a, undefined) && !isDate(year, a, b, undefined)) return text;
+    dates.push(text);
+    return ' ';
+  });
+  return { masked: yearLast, dates };
 }
+
+/** A date written with the year last and a separator (`01-05-2024`, `31.12.2023`): day and month, or month and day, then a year 1970–2100. Groups: first, separator, second, year. */
+const DATE_YEAR_LAST = /(?<!\d)(\d\d)([-_.])(\d\d)\2(19[7-9]\d|20\d\d|2100)(?!\d)/g;
 
 /** The name of a file without its extension (`.safetensors`, or any extension that does not begin with a digit: `acc0.91` keeps its decimals). */
 function stem(name: string): string {

@@ -156,6 +156,9 @@ test('a date in a name is never a step: refused when nothing else says one, set 
   refused('/runs/ckpt_2024-05-01T12:30:00Z.safetensors', '2024-05-01T12:30:00Z');
   refused('/runs/2024.05.01.safetensors', '2024.05.01');
   refused('/runs/ckpt_20240229.safetensors', '20240229'); // a leap day
+  refused('/runs/ckpt-01-05-2024.safetensors', '01-05-2024'); // the year last: day and month in either order
+  refused('/runs/ckpt_12_31_2023.safetensors', '12_31_2023');
+  refused('/runs/ckpt.31.12.2023.safetensors', '31.12.2023');
   refused('/runs/2024-05-01/model.safetensors', '2024-05-01', "its folder's name");
   // A dated name takes no number or epoch from its folder: exp1 is a run, not step 1 of every day.
   refused('/runs/exp1/ckpt-2024-05-01.safetensors', '2024-05-01');
@@ -175,6 +178,8 @@ test('a date in a name is never a step: refused when nothing else says one, set 
   assert.equal(stepFromPath('/runs/ckpt_19690101.safetensors'), 19690101);
   assert.equal(stepFromPath('/runs/ckpt_120240501.safetensors'), 120240501);
   assert.equal(stepFromPath('/runs/ckpt_2024.safetensors'), 2024);
+  assert.equal(stepFromPath('/runs/ckpt-13-13-2024.safetensors'), 2024); // no month 13 either way
+  assert.equal(stepFromPath('/runs/ckpt-01-05-2024-step-7.safetensors'), 7);
   assert.equal(stepFromPath('/runs/step_20240501.safetensors'), 20240501);
   assert.equal(stepFromPath('/runs/global_step20240501/model.safetensors'), 20240501);
 });
