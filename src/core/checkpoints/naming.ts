@@ -141,18 +141,9 @@ function stem(name: string): string {
 }
 
 /**
- * The shard a file's name says it is, Hugging Face's `model-00001-of-00002.safetensors` (shard 1 of
- * 2), or null when it names none. A checkpoint of `total` > 1 shards is split over that many files.
- */
-export function shardOf(path: string): { index: number; total: number } | null {
-  const m = shardSuffix(stem(basename(path)));
-  return m ? { index: Number(m[1]), total: Number(m[2]) } : null;
-}
-
-/**
  * A shard's name in parts (`/out/checkpoint-500/model-00002-of-00003.safetensors`): its folder, the
  * name before the shard suffix (`model`), the extension (`.safetensors`, or ''), shard 2 of 3, and the
- * digits each number is written with (5); null when the name is no shard (`shardOf`).
+ * digits each number is written with (5); null when the name is no shard.
  */
 export function shardNameOf(path: string): { folder: string; prefix: string; extension: string; index: number; total: number; width: number } | null {
   const name = basename(path);

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { globBase, naturalCompare, shardOf, stepFromMetadata, stepFromPath, stepOfPath } from '../../../src/core/checkpoints/naming';
+import { globBase, naturalCompare, shardNameOf, stepFromMetadata, stepFromPath, stepOfPath } from '../../../src/core/checkpoints/naming';
+
+/** The shard a name says it is, as `{ index, total }`, or null. */
+function shardOf(path: string): { index: number; total: number } | null {
+  const shard = shardNameOf(path);
+  return shard ? { index: shard.index, total: shard.total } : null;
+}
 
 test('natural order compares runs of digits as numbers', () => {
   const names = ['step10', 'step2', 'step1', 'layers.10.weight', 'layers.9.weight', 'fc10.weight', 'fc2.weight', 'fc1.weight', 'step02', 'a', 'step'];
