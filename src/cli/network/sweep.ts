@@ -4,7 +4,7 @@
  * model's sweeps are src/cli/commands/sweep.ts, which hands a network's file to this (through
  * src/cli/network/index.ts: dist/cli.js loads it only then).
  */
-import { sweepRunError } from '../../core/analysis/networkSweep';
+import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError } from '../../core/analysis/networkSweep';
 import { formatCount, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { SweepSpec } from '../../core/experiment/experiment';
@@ -17,16 +17,14 @@ import { BackendError, recordCount, TrainingOptions } from '../../core/network/t
 import { TrainingSetupError } from '../../core/network/trainErrors';
 import { locatePath } from '../../core/experiment/parse';
 import { columnsCsv, csvField, trainColumns } from '../../core/runs/layerCsv';
-import { NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
+import { checkpointPlanOf, NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
 import { CliOutput, CommandContext, EXIT_BAD_FILE, LoadedExperiment, printed, UsageError } from '../command';
 import { reportDiagnostics, reportExperimentError, writtenAt } from '../experimentFile';
 import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
 import { formatTable, largeOverLimit, tableNumber } from '../output';
 import { Progress } from '../progress';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords, summaryWithData } from './train';
-import { checkpointCountProblem, checkpointLimitProblem } from '../../core/checkpoints/checkpointFolder';
-import { sweepValueError } from '../../core/analysis/sweep';
-import { checkpointRecordEvery } from '../../core/runs/train';
+import { checkpointLimitProblem } from '../../core/checkpoints/checkpointFolder';
 
 /**
  * The sweep of network experiment `e` (the file `loaded`), printed in `format`; `backend` as --backend gives it.
@@ -176,7 +174,7 @@ function plannedRuns(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): 
     const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
     const steps = plannedSteps(s, train.count);
     const sizes = layerSizes(s.model, train.features, outputSize(train));
-    const checkpoints = variant.checkpoints ? { totalSteps: steps, every: variant.checkpoints.every, recordEvery: checkpointRecordEvery(variant, s), sizes, bias: s.model.bias } : null;
+    const checkpoints = checkpointPlanOf(variant, train);
     return { steps, batch, sizes, records: recordCount(steps, t.record.every), length: t.length, checkpoints };
   });
 }
@@ -194,36 +192,22 @@ interface PlannedRun {
 
 /**
  * Refuses, before the data is read, a sweep one of whose values writes more checkpoints than a
- * checkpoint experiment reads (`checkpointCountProblem`), for every value whose run's length is in
- * steps (known without the data): at that value's sweep entry, named (`sweep value 1, training.steps
- * = 5000: training.checkpoints.every 2 writes 2,501 checkpoints …`). It was refused once the values
- * before it had trained. A value the file's checks refuse is left to its run, which reports it.
+ * checkpoint experiment reads (`sweepCheckpointCountRefusal`, which the training panel makes too), at
+ * that value's sweep entry. It was refused once the values before it had trained.
  */
 function checkSweepCheckpointCounts(e: NetworkExperiment, spec: SweepSpec, loaded: LoadedExperiment): void {
-  spec.values.forEach((v, j) => {
-    let variant: NetworkExperiment;
-    try {
-      variant = networkVariant(e, spec.path, v);
-    } catch {
-      return;
-    }
-    const t = variant.spec.training;
-    if (!variant.checkpoints || t.length.unit !== 'steps') return;
-    const problem = checkpointCountProblem({ totalSteps: t.length.count, every: variant.checkpoints.every, recordEvery: variant.auto.record ? 1 : t.record.every });
-    if (problem) throw sweepValueError(spec, j, problem.message, writtenAt(loaded, `sweep.${spec.key}[${j}]`));
-  });
+  const refused = sweepCheckpointCountRefusal(e, (j) => writtenAt(loaded, `sweep.${spec.key}[${j}]`));
+  if (refused) throw refused;
 }
 
 /**
  * Refuses, before the first step, a sweep one of whose values' checkpoints pass a fixed limit
- * (`checkpointLimitProblem`: their count, a length in epochs included, and their bytes), planned with
- * the first run's data, at that value's sweep entry. The free space is weighed by each run as it starts.
+ * (`sweepCheckpointLimitRefusal`: their count, a length in epochs included, and their bytes), planned
+ * with the first run's data, at that value's sweep entry. The free space is weighed by each run as it starts.
  */
 function checkSweepCheckpoints(spec: SweepSpec, runs: readonly PlannedRun[], loaded: LoadedExperiment): void {
-  runs.forEach((r, j) => {
-    const problem = r.checkpoints && checkpointLimitProblem(r.checkpoints);
-    if (problem) throw sweepValueError(spec, j, problem.message, writtenAt(loaded, `sweep.${spec.key}[${j}]`));
-  });
+  const refused = sweepCheckpointLimitRefusal(spec, runs.map((r) => r.checkpoints), (j) => writtenAt(loaded, `sweep.${spec.key}[${j}]`));
+  if (refused) throw refused;
 }
 
 /** Samples per step of a run set up with its data. */

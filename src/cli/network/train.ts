@@ -6,7 +6,7 @@
 import { countOf, formatCount } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
-import { checkpointFolderOf, NetworkRun, sweepCheckpointFolder, trainExperiment, TrainResult } from '../../core/runs/train';
+import { checkpointFolderRefusal, NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
 import type { NetworkExperiment } from '../../core/network/networkExperiment';
 import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
@@ -15,8 +15,6 @@ import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/netw
 import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
 import { MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
 import { outputTooLarge, perRunOnly } from '../output';
-import { checkpointFolderProblem, checkpointPathProblem } from '../../core/checkpoints/checkpointFolder';
-import { homedir } from 'node:os';
 
 /** `flab train FILE`'s work (its options and help: src/cli/commands/train.ts). */
 export async function runTrain(args: ParsedArgs, context: CommandContext): Promise<CliOutput> {
@@ -103,20 +101,11 @@ export function networkOf(loaded: LoadedExperiment, command: string) {
  * `runs/<file name>` beside the file) cannot be created or written (`checkpointFolderProblem`: a NUL
  * byte, a dangling link, /sys, a file on the way), and with `sweep` each value's folder
  * `<folder>/<key>=<value>` — before the data is read and the first step taken, not when the first
- * checkpoint is due.
+ * checkpoint is due (`checkpointFolderRefusal`, which the training panel makes too).
  */
 export function checkWritableCheckpoints(e: NetworkExperiment, loaded: LoadedExperiment, options: { sweep?: boolean } = {}): void {
-  if (!e.checkpoints) return;
-  const written = e.checkpoints.path !== undefined ? checkpointPathProblem(e.checkpoints.path, homedir()) : null;
-  if (written) throw new ExperimentError(written, 'training.checkpoints.path');
-  const where = { baseDir: loaded.baseDir, fileName: loaded.fileName };
-  // A sweep writes each value into a folder of its own: each is checked too, so that the second
-  // value's is not refused once the first has trained.
-  const folders = [checkpointFolderOf(e, where), ...(options.sweep && e.sweep ? e.sweep.values.map((v) => sweepCheckpointFolder(e, where, v)) : [])];
-  for (const folder of folders) {
-    const problem = checkpointFolderProblem(folder);
-    if (problem) throw new ExperimentError(`cannot write checkpoints into ${folder}: ${problem}`, e.checkpoints.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
-  }
+  const refused = checkpointFolderRefusal(e, { baseDir: loaded.baseDir, fileName: loaded.fileName }, options);
+  if (refused) throw refused;
 }
 
 /**

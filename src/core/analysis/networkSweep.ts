@@ -6,7 +6,8 @@
 import { ExperimentError, VariantError } from '../experiment/errors';
 import { DataError } from '../network/data/dataError';
 import { loadDataset } from '../network/data/loadDataset';
-import { NetworkExperiment } from '../network/networkExperiment';
+import { NetworkExperiment, networkVariant } from '../network/networkExperiment';
+import { checkpointCountProblem, checkpointLimitProblem, CheckpointPlan } from '../checkpoints/checkpointFolder';
 import { TrainingSetupError } from '../network/trainErrors';
 import { sweepValueError, variantIndex } from './sweep';
 
@@ -47,4 +48,44 @@ async function loads(data: NetworkExperiment['data'], options: { baseDir: string
   } catch {
     return false;
   }
+}
+
+/**
+ * Why a sweep is refused before the data is read because one of its values writes more checkpoints
+ * than a checkpoint experiment reads (`checkpointCountProblem`), for every value whose run's length
+ * is in steps (known without the data), located at that value's sweep entry (`sweep value 1,
+ * training.steps = 5000: training.checkpoints.every 2 writes 2,501 checkpoints …`); null otherwise. A
+ * value the file's checks refuse is left to its run, which reports it. `written(j)`: value j as the
+ * file writes it.
+ */
+export function sweepCheckpointCountRefusal(e: NetworkExperiment, written?: (j: number) => string | undefined): ExperimentError | null {
+  const spec = e.sweep;
+  if (!spec) return null;
+  for (const [j, v] of spec.values.entries()) {
+    let variant: NetworkExperiment;
+    try {
+      variant = networkVariant(e, spec.path, v);
+    } catch {
+      continue;
+    }
+    const t = variant.spec.training;
+    if (!variant.checkpoints || t.length.unit !== 'steps') continue;
+    const problem = checkpointCountProblem({ totalSteps: t.length.count, every: variant.checkpoints.every, recordEvery: variant.auto.record ? 1 : t.record.every });
+    if (problem) return sweepValueError(spec, j, problem.message, written?.(j));
+  }
+  return null;
+}
+
+/**
+ * Why a sweep is refused before its first step because one of its values' checkpoints pass a fixed
+ * limit (`checkpointLimitProblem`: their count, a length in epochs included, and their bytes), each
+ * value's `plans[j]` (null: it writes none, or is left to its run), at that value's sweep entry; null
+ * otherwise. `written(j)`: value j as the file writes it.
+ */
+export function sweepCheckpointLimitRefusal(spec: NonNullable<NetworkExperiment['sweep']>, plans: readonly (CheckpointPlan | null)[], written?: (j: number) => string | undefined): ExperimentError | null {
+  for (const [j, plan] of plans.entries()) {
+    const problem = plan && checkpointLimitProblem(plan);
+    if (problem) return sweepValueError(spec, j, problem.message, written?.(j));
+  }
+  return null;
 }

@@ -10,13 +10,13 @@ import { basename, join, resolve } from 'node:path';
 import { ExperimentError } from '../experiment/errors';
 import { ClassifyThresholds } from '../mechanisms/classify';
 import { DEFAULT_LAYER_THRESHOLDS } from '../mechanisms/layerLabel';
-import { CheckpointFolder, checkpointPathProblem, checkpointPlanProblem, trainerLayerName } from '../checkpoints/checkpointFolder';
+import { CheckpointFolder, checkpointFolderProblem, CheckpointPlan, checkpointPathProblem, checkpointPlanProblem, trainerLayerName } from '../checkpoints/checkpointFolder';
 import { homedir } from 'node:os';
-import { outputSize } from '../network/dataset';
+import { Dataset, outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
 import { LoadedDataCache } from '../network/data/loadedDataCache';
 import { atWidthPowerBase, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../network/networkExperiment';
-import { cadenceAdvice, leastRecordEvery, maxRecordsKept, NetworkLoss, NetworkSpec, parameterCount, recordsInMemoryProblem } from '../network/spec';
+import { cadenceAdvice, layerSizes, leastRecordEvery, maxRecordsKept, NetworkLoss, NetworkSpec, parameterCount, recordsInMemoryProblem } from '../network/spec';
 import { BridgeFlow, bridgeFlow } from './bridgeFlow';
 import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingResult, TrainingSetupError, TrainingSummary } from '../network/train';
 
@@ -232,11 +232,9 @@ export class NetworkRun {
     const folder = this.folder;
     if (!folder) return;
     const c = this.experiment.checkpoints!;
-    const written = c.path !== undefined ? checkpointPathProblem(c.path, homedir()) : null;
-    if (written) throw new ExperimentError(written, 'training.checkpoints.path');
     const plan = { totalSteps: this.training.totalSteps, every: c.every, recordEvery: checkpointRecordEvery(this.experiment, this.spec), sizes: this.training.sizes, bias: this.spec.model.bias };
-    const refused = await checkpointPlanProblem(folder.folder, plan, { freeBytes: this.freeBytes });
-    if (refused) throw new ExperimentError(refused.message, refused.key === 'training.checkpoints.path' && c.path === undefined ? 'training.checkpoints' : refused.key);
+    const refused = await checkpointPlanRefusal(this.experiment, folder.folder, plan, this.freeBytes);
+    if (refused) throw refused;
     try {
       await folder.prepare();
     } catch (err) {
@@ -357,6 +355,68 @@ export function sweepCheckpointFolder(e: NetworkExperiment, options: Pick<Networ
   return join(checkpointFolderOf(e, options), `${e.sweep!.path.replace(/[^\w.-]/g, '_')}=${v}`);
 }
 
+/**
+ * Why the checkpoints of a run of `e` writing by `plan` into `folder` are refused before its first
+ * step, located at the key concerned, or null: `training.checkpoints.path` as written begins with `~`
+ * (`checkpointPathProblem`), or more checkpoints than a checkpoint experiment reads, more bytes than a
+ * run may write or than FREE_SPACE_SHARE of the free disk (`checkpointPlanProblem`). `NetworkRun`
+ * refuses a run so; the training panel, which writes none, refuses the same file before it trains.
+ * `freeBytes` (tests) replaces the file system's answer.
+ */
+export async function checkpointPlanRefusal(e: NetworkExperiment, folder: string, plan: CheckpointPlan, freeBytes?: (dir: string) => number): Promise<ExperimentError | null> {
+  const c = e.checkpoints;
+  if (!c) return null;
+  const written = c.path !== undefined ? checkpointPathProblem(c.path, homedir()) : null;
+  if (written) return new ExperimentError(written, 'training.checkpoints.path');
+  const refused = await checkpointPlanProblem(folder, plan, { freeBytes });
+  return refused && new ExperimentError(refused.message, refused.key === 'training.checkpoints.path' && c.path === undefined ? 'training.checkpoints' : refused.key);
+}
+
+/**
+ * The checkpoints a run of `e` on the training set `train` would write (`CheckpointPlan`: its steps,
+ * cadences, layer sizes, input first, and biases), planned from the file and the data as the run
+ * settles them (`specForData`) without building the network; null when the file writes none.
+ */
+export function checkpointPlanOf(e: NetworkExperiment, train: Dataset): CheckpointPlan | null {
+  if (!e.checkpoints) return null;
+  const s = specForData(e, train);
+  return { totalSteps: plannedSteps(s, train.count), every: e.checkpoints.every, recordEvery: checkpointRecordEvery(e, s), sizes: layerSizes(s.model, train.features, outputSize(train)), bias: s.model.bias };
+}
+
+/**
+ * Why the checkpoint folder of a run of `e` (`training.checkpoints.path`, or `runs/<file name>`
+ * beside the file) cannot be created or written, located at `training.checkpoints.path` (or
+ * `training.checkpoints` when the file gives no path), or null: the path begins with `~`
+ * (`checkpointPathProblem`), or `checkpointFolderProblem` (a NUL byte, a dangling or looping link,
+ * /sys, a file on the way, a metrics.jsonl that is a link). With `sweep`, each value's folder
+ * `<folder>/<key>=<value>` is looked at too, so that the second value's is not refused once the first
+ * has trained. Looked at before the data is read: `flab train`, `flab sweep` and the training panel.
+ */
+export function checkpointFolderRefusal(e: NetworkExperiment, where: Pick<NetworkRunOptions, 'baseDir' | 'fileName'>, options: { sweep?: boolean } = {}): ExperimentError | null {
+  if (!e.checkpoints) return null;
+  const written = e.checkpoints.path !== undefined ? checkpointPathProblem(e.checkpoints.path, homedir()) : null;
+  if (written) return new ExperimentError(written, 'training.checkpoints.path');
+  const folders = [checkpointFolderOf(e, where), ...(options.sweep && e.sweep ? e.sweep.values.map((v) => sweepCheckpointFolder(e, where, v)) : [])];
+  for (const folder of folders) {
+    const problem = checkpointFolderProblem(folder);
+    if (problem) return new ExperimentError(`cannot write checkpoints into ${folder}: ${problem}`, e.checkpoints.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
+  }
+  return null;
+}
+
+/**
+ * Value `i` of the file's sweep as `trainSweep` trains it: the file with the value written in
+ * (`networkVariant`: throws a VariantError), its checkpoints into the value's own folder
+ * `<folder>/<key>=<value>`.
+ */
+export function sweepVariant(e: NetworkExperiment, where: Pick<NetworkRunOptions, 'baseDir' | 'fileName'>, i: number): NetworkExperiment {
+  const spec = e.sweep!;
+  const v = spec.values[i];
+  const variant = networkVariant(e, spec.path, v);
+  if (variant.checkpoints) variant.checkpoints = { ...variant.checkpoints, path: sweepCheckpointFolder(e, where, v) };
+  return variant;
+}
+
 /** What `trainExperiment` and `trainSweep` take: where to read and write, and what to tell. */
 export interface TrainOptions extends NetworkRunOptions, Pick<RunOptions, 'onRecord' | 'onProgress'> {
   /** Called once a run is set up, before its first step: may throw to refuse it (the CLI checks the size of its output). */
@@ -400,8 +460,7 @@ export async function trainSweep(e: NetworkExperiment, options: TrainOptions & {
   const dataCache = options.dataCache ?? new LoadedDataCache();
   for (const [i, v] of spec.values.entries()) {
     if (options.signal?.aborted) throw abortError();
-    const variant = networkVariant(e, spec.path, v);
-    if (variant.checkpoints) variant.checkpoints = { ...variant.checkpoints, path: sweepCheckpointFolder(e, options, v) };
+    const variant = sweepVariant(e, options, i);
     options.onRun?.(i, v);
     try {
       runs[i] = await trainExperiment(variant, { ...options, dataCache });
