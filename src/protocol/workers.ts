@@ -115,6 +115,12 @@ export interface TrainingJob {
   resume: boolean;
   /** Only parse: the file's kind, title and sweep, or its errors (for a file too long to parse on the host's main thread). */
   describeOnly?: boolean;
+  /**
+   * Only check, before any step, what `flab train` (or, with a sweep, `flab sweep`) refuses of the
+   * file's checkpoints (`checkpointsChecked` in src/workers/trainingRun.ts): the outcome is `invalid`
+   * with the refusal located, or a `run` with no result.
+   */
+  checkOnly?: boolean;
 }
 
 /** A snapshot of the run so far (progress of a `TrainingJob`). */
@@ -133,6 +139,8 @@ export type TrainingOutcome =
       sweep: { key: string; path: string; values: number[] } | null;
       /** The data files a network's run reads, as written (relative to the experiment file); [] for checkpoints. */
       dataFiles: string[];
+      /** Whether a network's file writes checkpoints (`training.checkpoints`). */
+      writesCheckpoints: boolean;
       run: RunView;
       /** What `flab train --json` (or `flab checkpoints --json`) prints for this run, for Export Data; null for `describeOnly`, and when `resultJson` holds it. */
       result: TrainResult | CheckpointsResult | null;

@@ -5,7 +5,7 @@
  * - a stopped training is kept (its tensors, its step), so that Resume continues it exactly;
  * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
  */
-import { sweepRunError } from '../core/analysis/networkSweep';
+import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError } from '../core/analysis/networkSweep';
 import { Diagnostic, formatCount, visibleName } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatedProblem, locatePath } from '../core/experiment/parse';
@@ -20,7 +20,8 @@ import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/tra
 import { deadEndRemedy, deadRemedy, notTrainedNote, zeroInitRemedy } from '../core/runs/notes';
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
-import { checkpointFolderOf, NetworkRun, TrainResult } from '../core/runs/train';
+import { checkpointFolderOf, checkpointFolderRefusal, checkpointPlanOf, checkpointPlanRefusal, NetworkRun, sweepVariant, TrainResult } from '../core/runs/train';
+import { sweepValueError } from '../core/analysis/sweep';
 import { loadingRunView, PaceWindow, timeLeft, type LearningCurves, type PaceMark, type RunStatus, type RunView, type VerdictView } from '../protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../protocol/workers';
 import { abortError } from './workerServer';
@@ -57,6 +58,10 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
   const header = experimentHeader(any);
   if (job.describeOnly) return { kind: 'run', ...header, run: loadingRunView(), result: null };
   try {
+    if (job.checkOnly) {
+      const refused = any.kind === 'network' ? await checkpointsChecked(any.experiment, job, signal) : null;
+      return refused ? locatedError(refused, parsed.tree, job.text) : { kind: 'run', ...header, run: loadingRunView(), result: null };
+    }
     if (any.kind === 'checkpoints') return { kind: 'run', ...header, ...(await followCheckpoints(job, any.experiment, signal)) };
     return { kind: 'run', ...header, ...(await train(job, any.experiment, signal, snapshot)) };
   } catch (err) {
@@ -64,6 +69,61 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
     // A sweep value's own failure is located at its entry of the sweep, as `flab sweep` reports it.
     const sweepValue = any.kind === 'network' && job.sweepIndex !== null ? await sweepRunError(any.experiment, job.sweepIndex, err, { baseDir: job.baseDir }) : err;
     return locatedError(sweepValue, parsed.tree, job.text);
+  }
+}
+
+/**
+ * What `flab train` (with a sweep, `flab sweep`) refuses of the file's checkpoints before any step, as
+ * an error located at its key, or null — the same functions, so that the panel says before it trains
+ * what the command line would refuse (docs/networks.md, "The panel"): the folder (a NUL byte, a
+ * dangling or looping link, /sys, a path beginning with `~`, a metrics.jsonl that is a link;
+ * `checkpointFolderRefusal`), each sweep value's folder and, for a length in steps, the count of its
+ * checkpoints (`sweepCheckpointCountRefusal`) before the data is read; then, with the data as read
+ * (the file's own, as `flab sweep` plans every value with its first run's), the checkpoints' count,
+ * bytes and share of the free disk (`checkpointPlanRefusal`) of the run, or of every value at its
+ * sweep entry. A data file that cannot be read is left to the run, which locates its error.
+ */
+async function checkpointsChecked(e: NetworkExperiment, job: TrainingJob, signal: AbortSignal): Promise<ExperimentError | null> {
+  if (!e.checkpoints) return null;
+  const where = { baseDir: job.baseDir, fileName: job.fileName };
+  const before = checkpointFolderRefusal(e, where, { sweep: true }) ?? sweepCheckpointCountRefusal(e);
+  if (before) return before;
+  let train;
+  try {
+    train = (await dataCache.load(e.data, { baseDir: job.baseDir, signal })).train;
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return null;
+  }
+  const spec = e.sweep;
+  if (!spec) {
+    const plan = checkpointPlanOf(e, train);
+    return plan && checkpointPlanRefusal(e, checkpointFolderOf(e, where), plan);
+  }
+  const variants = spec.values.map((_, j) => {
+    try {
+      return sweepVariant(e, where, j);
+    } catch {
+      return null; // the value's run reports it
+    }
+  });
+  const plans = variants.map((v) => (v ? planOrNull(v, train) : null));
+  const limited = sweepCheckpointLimitRefusal(spec, plans);
+  if (limited) return limited;
+  for (const [j, v] of variants.entries()) {
+    const plan = plans[j];
+    const refused = v && plan && (await checkpointPlanRefusal(v, checkpointFolderOf(v, where), plan));
+    if (refused) return sweepValueError(spec, j, refused.message);
+  }
+  return null;
+}
+
+/** The checkpoint plan of a sweep value's run on `train`, or null when the file's checks refuse the value (its run reports it). */
+function planOrNull(e: NetworkExperiment, train: Parameters<typeof checkpointPlanOf>[1]): ReturnType<typeof checkpointPlanOf> {
+  try {
+    return checkpointPlanOf(e, train);
+  } catch {
+    return null;
   }
 }
 

@@ -68,6 +68,8 @@ export interface ExperimentHeader {
   sweep: { key: string; path: string; values: number[] } | null;
   /** As written, relative to the experiment file (`dataFileNames`); [] for checkpoints. */
   dataFiles: string[];
+  /** Whether a network's file writes checkpoints (`training.checkpoints`): the panel checks their folder and plan before it trains. */
+  writesCheckpoints: boolean;
 }
 
 /** The header of a file that is not the linear model's (the worker's outcome and the panel's own reading of a short text alike). */
@@ -76,5 +78,5 @@ export function experimentHeader(any: Exclude<AnyExperiment, { kind: 'linear' }>
   const shown = (text: string | undefined) => (text === undefined ? null : visibleControls(text));
   const network = any.kind === 'network' ? any.experiment : null;
   const sweep = network?.sweep ? { key: network.sweep.key, path: network.sweep.path, values: network.sweep.values.slice() } : null;
-  return { runKind: any.kind, title: shown(e.name), description: shown(e.description), sweep, dataFiles: network ? dataFileNames(network.data) : [] };
+  return { runKind: any.kind, title: shown(e.name), description: shown(e.description), sweep, dataFiles: network ? dataFileNames(network.data) : [], writesCheckpoints: network?.checkpoints !== undefined };
 }

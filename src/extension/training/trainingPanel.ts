@@ -208,11 +208,16 @@ export class TrainingDelegate implements PanelDelegate {
     // What the file is: parsed here when short (an error needs no worker), else by the worker.
     const described = await this.describe(text);
     if (described === undefined) return undefined;
-    if ('diagnostics' in described) {
+    // What `flab train` (`flab sweep`) refuses of the file's checkpoints before any step, refused here
+    // before the run as the command line does (its folder, each sweep value's, their count, bytes and
+    // share of the free disk): until 2026-12-03 the panel trained such a file and said nothing.
+    const refused = 'diagnostics' in described || described.kind !== 'network' || !described.writesCheckpoints || resume ? null : await this.checkpointsRefused(text);
+    if (refused === undefined) return undefined;
+    if ('diagnostics' in described || refused) {
       // A run already interrupted by an earlier invalid text stays as it was (a second error, or a
       // Resume clicked meanwhile, made it "stopped by the user", and the text coming back left it so).
       if (!this.interrupted) this.interrupt();
-      return this.invalid(version, text, described.diagnostics, document, described.title ?? null);
+      return this.invalid(version, text, refused ?? ('diagnostics' in described ? described.diagnostics : []), document, described.title ?? null);
     }
     this.interrupted = null;
     if (interrupted && !interrupted.resume) {
@@ -398,20 +403,31 @@ export class TrainingDelegate implements PanelDelegate {
    * The file's kind, title, description, sweep and data files, or its errors: parsed on the main thread up
    * to MAIN_THREAD_PARSE_LIMIT characters, by the worker beyond (undefined when superseded meanwhile).
    */
-  private async describe(text: string): Promise<{ diagnostics: Diagnostic[]; title?: string | null } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweep: RunHeader['sweep']; dataFiles: string[] } | undefined> {
+  private async describe(text: string): Promise<{ diagnostics: Diagnostic[]; title?: string | null } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweep: RunHeader['sweep']; dataFiles: string[]; writesCheckpoints: boolean } | undefined> {
     if (text.length <= MAIN_THREAD_PARSE_LIMIT) {
       const parsed = parseAnyExperiment(text);
       if (!parsed.parsed) return { diagnostics: parsed.diagnostics, title: treeName(parsed.tree) };
-      if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweep: null, dataFiles: [] };
+      if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweep: null, dataFiles: [], writesCheckpoints: false };
       const h = experimentHeader(parsed.parsed);
-      return { kind: h.runKind, title: h.title, description: h.description, sweep: h.sweep, dataFiles: h.dataFiles };
+      return { kind: h.runKind, title: h.title, description: h.description, sweep: h.sweep, dataFiles: h.dataFiles, writesCheckpoints: h.writesCheckpoints };
     }
     const r = await this.channel(0).run({ ...this.job(text, null, false), describeOnly: true });
     if (r.superseded) return undefined;
     const o = r.result;
     if (o.kind === 'invalid') return { diagnostics: o.diagnostics };
-    if (o.kind === 'linear') return { kind: 'linear', title: null, description: null, sweep: null, dataFiles: [] };
-    return { kind: o.runKind, title: o.title, description: o.description, sweep: o.sweep, dataFiles: o.dataFiles };
+    if (o.kind === 'linear') return { kind: 'linear', title: null, description: null, sweep: null, dataFiles: [], writesCheckpoints: false };
+    return { kind: o.runKind, title: o.title, description: o.description, sweep: o.sweep, dataFiles: o.dataFiles, writesCheckpoints: o.writesCheckpoints };
+  }
+
+  /**
+   * The refusal of the file's checkpoints that `flab train` or `flab sweep` would make before any
+   * step (the worker's `checkOnly` job: the same functions), located; null when there is none;
+   * undefined when superseded meanwhile.
+   */
+  private async checkpointsRefused(text: string): Promise<Diagnostic[] | null | undefined> {
+    const r = await this.channel(0).run({ ...this.job(text, null, false), checkOnly: true });
+    if (r.superseded) return undefined;
+    return r.result.kind === 'invalid' ? r.result.diagnostics : null;
   }
 
   private job(text: string, sweepIndex: number | null, resume: boolean): TrainingJob {
