@@ -12,6 +12,8 @@ import { statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import type { CheckpointsResult } from '../../core/checkpoints/checkpointReader';
 import type { Diagnostic } from '../../core/experiment/diagnostic';
+import { locatePath } from '../../core/experiment/parse';
+import type { Node } from 'jsonc-parser';
 import { experimentHeader, parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
@@ -41,10 +43,15 @@ const LINEAR_FILE: Diagnostic = { message: 'this file is now a two-layer linear 
 /** Finished runs kept by their text, across panels (least recently shown dropped first). */
 const CACHE_SIZE = 16;
 
-/** What a finished run leaves: the message the page drew, and what Export Data writes. */
+/**
+ * What a finished run leaves: the message the page drew, what Export Data writes, and — for a sweep
+ * some of whose values failed — those values' errors, located in the text it was kept under (they go
+ * back to Problems when it is shown again).
+ */
 interface Finished {
   message: Training;
   export: HeldExport;
+  failures: Diagnostic[];
 }
 
 /**
@@ -149,6 +156,8 @@ export class TrainingDelegate implements PanelDelegate {
   private runningText: string | null = null;
   /** Its data files as they were when it started (`dataStamp`). */
   private runningStamp: string | null = null;
+  /** The failed values' errors of the sweep on screen (in Problems), located in `runningText`; [] for any other run. */
+  private runningFailures: Diagnostic[] = [];
   /** The data files of the text last computed, as absolute paths: a change of one on disk computes again. */
   private dataPaths: string[] = [];
   /** The sweep of the text under way or stopped (for Resume); null once it has ended. */
@@ -241,6 +250,9 @@ export class TrainingDelegate implements PanelDelegate {
       this.runningText = text;
       const held = this.currentExport;
       const exported = held instanceof ResultJson ? held.withHeader(described.title, described.description) : held && 'name' in held ? { ...held, name: described.title, description: described.description } : held;
+      // A sweep's failed values stay in Problems, at their entries in the new text.
+      this.runningFailures = described.tree ? this.runningFailures.map((d) => ({ ...d, ...locatePath(described.tree, d.path) })) : [];
+      this.services.diagnostics.set(this.host.uri, toVsDiagnostics(this.runningFailures, text, document));
       return this.show({ ...shown, version, title: this.header.title, description: described.description }, exported);
     }
     // The text, and the data files as they are now: a run of a CSV file since rewritten is not this run.
@@ -252,11 +264,15 @@ export class TrainingDelegate implements PanelDelegate {
       // (it showed this run as that text's, "from the cache", and Export Data wrote this run's rates).
       this.runningText = text;
       this.runningStamp = stamp;
+      // A sweep some of whose values failed: their errors in Problems again, as when it ended.
+      this.runningFailures = cached.failures;
+      this.services.diagnostics.set(this.host.uri, toVsDiagnostics(cached.failures, text, document));
       return this.show({ ...cached.message, version, cached: true }, cached.export);
     }
     this.running = version;
     this.runningText = text;
     this.runningStamp = stamp;
+    this.runningFailures = [];
     this.previous = before;
     const outcome = described.sweep ? await this.trainSweep(text, version, { runKind: 'network', title: described.title, description: described.description, sweep: described.sweep }, resume, superseded) : await this.runOne(text, version, resume, superseded);
     if (outcome === undefined) return undefined;
@@ -271,10 +287,14 @@ export class TrainingDelegate implements PanelDelegate {
       this.runningText = null;
       return this.invalid(version, text, outcome.diagnostics, document);
     }
-    // The values of a sweep that failed are in Problems; such a sweep is not kept (from the cache, it would come back without them).
+    // The values of a sweep that failed are in Problems, and kept with the sweep in the cache of finished
+    // runs, as `flab sweep` prints them (the values that trained, each failure located): reopening the
+    // panel or undoing to this text shows them at once, the failures back in Problems (until 2026-12-03
+    // such a sweep was not kept, and trained again). A run stopped (or cancelled: undefined above) is not kept.
     const failures = (outcome as { failures?: Diagnostic[] }).failures ?? [];
+    this.runningFailures = failures;
     if (failures.length > 0) this.services.diagnostics.set(this.host.uri, toVsDiagnostics(failures, text, document));
-    else if (outcome.message.run.status !== 'following' && outcome.message.run.status !== 'stopped' && described.kind === 'network') remember(cacheKey, { message: outcome.message, export: outcome.export });
+    if (outcome.message.run.status !== 'following' && outcome.message.run.status !== 'stopped' && described.kind === 'network') remember(cacheKey, { message: outcome.message, export: outcome.export, failures });
     if (outcome.message.kind === 'checkpoints') this.startFollowing(text, version);
     return this.show(outcome.message, outcome.export);
   }
@@ -403,13 +423,13 @@ export class TrainingDelegate implements PanelDelegate {
    * The file's kind, title, description, sweep and data files, or its errors: parsed on the main thread up
    * to MAIN_THREAD_PARSE_LIMIT characters, by the worker beyond (undefined when superseded meanwhile).
    */
-  private async describe(text: string): Promise<{ diagnostics: Diagnostic[]; title?: string | null } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweep: RunHeader['sweep']; dataFiles: string[]; writesCheckpoints: boolean } | undefined> {
+  private async describe(text: string): Promise<{ diagnostics: Diagnostic[]; title?: string | null } | { kind: 'linear' | 'network' | 'checkpoints'; title: string | null; description: string | null; sweep: RunHeader['sweep']; dataFiles: string[]; writesCheckpoints: boolean; tree?: Node } | undefined> {
     if (text.length <= MAIN_THREAD_PARSE_LIMIT) {
       const parsed = parseAnyExperiment(text);
       if (!parsed.parsed) return { diagnostics: parsed.diagnostics, title: treeName(parsed.tree) };
       if (parsed.parsed.kind === 'linear') return { kind: 'linear', title: null, description: null, sweep: null, dataFiles: [], writesCheckpoints: false };
       const h = experimentHeader(parsed.parsed);
-      return { kind: h.runKind, title: h.title, description: h.description, sweep: h.sweep, dataFiles: h.dataFiles, writesCheckpoints: h.writesCheckpoints };
+      return { kind: h.runKind, title: h.title, description: h.description, sweep: h.sweep, dataFiles: h.dataFiles, writesCheckpoints: h.writesCheckpoints, tree: parsed.tree };
     }
     const r = await this.channel(0).run({ ...this.job(text, null, false), describeOnly: true });
     if (r.superseded) return undefined;

@@ -54,4 +54,47 @@ describe('training panel: a sweep value that fails', () => {
     });
     assert.match(moved[0].message, /^sweep value 1, data\.train = 100: /);
   });
+
+  it('keeps such a sweep in the cache of finished runs: reopened, and undone to, it comes back at once with its failure in Problems', async function () {
+    // Until 2026-12-03 a sweep with a failed value was not kept: reopening the panel trained it again.
+    this.timeout(240_000);
+    const testing = await testingApi();
+    const rows = ['a,b,label', ...Array.from({ length: 16 }, (_, i) => `${Math.sin(i)},${Math.cos(3 * i)},${i % 2}`)].join('\n') + '\n';
+    await vscode.workspace.fs.writeFile(workspaceFile('sweep-fail-cached.csv'), Buffer.from(rows, 'utf8'));
+    const text = JSON.stringify({ name: 'A failed sweep, kept', model: { hidden: [4] }, data: { format: 'csv', trainFile: 'sweep-fail-cached.csv', train: 8 }, training: { steps: 200, learningRate: 0.05, record: { every: 20 } }, sweep: { 'data.train': [8, 100, 12] } }, null, 2);
+    const uri = workspaceFile('sweep-fail-cached.flab.json');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    const failure = () => {
+      const ds = vscode.languages.getDiagnostics(uri);
+      return ds.length === 1 && /^sweep value 1, data\.train = 100: /.test(ds[0].message) ? ds[0] : undefined;
+    };
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const done = await waitFor('the sweep ended', () => (panel()?.status === 'finished' ? panel() : undefined), 150_000);
+    assert.equal(done.cached, false);
+    await waitFor('the failed value in Problems', failure);
+    await closeAllEditors();
+    await waitFor('the panel closed', () => (panel() ? undefined : true));
+    // Closing the panel lets its problems go: they come back with the sweep from the cache.
+    await waitFor('Problems emptied', () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined));
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const again = await waitFor('the sweep again', () => (panel()?.status === 'finished' ? panel() : panel()?.status === 'loading' || panel()?.status === 'training' ? panel() : undefined), 60_000);
+    assert.deepEqual([again.status, again.cached, again.sweepValues?.done, again.records], ['finished', true, 3, done.records], 'from the cache, not trained again');
+    const back = await waitFor('the failure in Problems again', failure);
+    assert.equal(back.range.start.line, (await vscode.workspace.openTextDocument(uri)).positionAt(text.indexOf('100')).line, 'at its sweep entry');
+
+    // An edit of the run trains it; undoing to the failed sweep's text shows it from the cache, its failure with it.
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const edit = new vscode.WorkspaceEdit();
+    const at = text.indexOf('0.05');
+    edit.replace(uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + 4)), '0.04');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor('the edited sweep ended', () => (panel()?.status === 'finished' && !panel()?.cached && panel()!.version! > again.version! ? true : undefined), 150_000);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), text);
+    const undone = await waitFor('the failed sweep from the cache', () => (panel()?.status === 'finished' && panel()?.cached ? panel() : undefined), 30_000);
+    assert.equal(undone.records, done.records);
+    await waitFor('its failure in Problems', failure);
+  });
 });
