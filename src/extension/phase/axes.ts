@@ -6,6 +6,7 @@ import { getNumber, numericKeys, resolveKey } from '../../core/experiment/hyperp
 import { parseExperiment, parseJsonText } from '../../core/experiment/parse';
 import { experimentKind, type ExperimentKind } from '../../core/experiment/kind';
 import type { PhaseAxisSpec } from '../../protocol/phase';
+import { zeroWidthAxis } from '../../core/analysis/phase/phaseDiagram';
 
 /** A key that can be an axis, with the experiment's value and a sensible default range. */
 export interface AxisCandidate {
@@ -90,7 +91,13 @@ export function axisCandidates(text: string): AxisCandidate[] {
 
 /**
  * A typed range: `FROM:TO`, optionally followed by `log` or `linear` (default `log`, or linear when
- * an end is ≤ 0). Returns the axis or an error message for the input box.
+ * an end is ≤ 0). Returns the axis or an error message for the input box. An axis without width is
+ * refused as `flab phase` refuses it (`zeroWidthAxis`), named by its key and the range as typed
+ * (`model.width = 1.5:2.49: a phase axis needs a range, and this key takes whole numbers: 1.5 and 2.49
+ * both round to 2, …`): equal ends, or for a whole-number key (`model.width`, `init.seed`,
+ * `time.points`) ends that round to one number — every column (row) of the panel's grid, of at least
+ * two cells, would be that one value. Until 2026-12-03 the box refused only equal ends and took
+ * `1.5:2.49` for a width axis; the diagram refused it only once opened.
  */
 export function parseRange(key: string, text: string): PhaseAxisSpec | { error: string } {
   const m = /^\s*([^:\s]+)\s*:\s*([^:\s]+)\s*(log|linear)?\s*$/i.exec(text);
@@ -98,11 +105,12 @@ export function parseRange(key: string, text: string): PhaseAxisSpec | { error: 
   const from = Number(m[1]);
   const to = Number(m[2]);
   if (!Number.isFinite(from) || !Number.isFinite(to)) return { error: 'FROM and TO must be numbers' };
-  if (from === to) return { error: 'FROM and TO must differ' };
-  const scale = (m[3]?.toLowerCase() as 'log' | 'linear' | undefined) ?? (from > 0 && to > 0 ? 'log' : 'linear');
-  if (scale === 'log' && !(from > 0 && to > 0)) return { error: 'A log axis needs FROM > 0 and TO > 0 (add "linear" otherwise)' };
   const k = resolveKey(key);
   if ('error' in k) return { error: k.error };
+  const zeroWidth = zeroWidthAxis(from, to, k.integer);
+  if (zeroWidth) return { error: `${k.path} = ${m[1]}:${m[2]}: ${zeroWidth}` };
+  const scale = (m[3]?.toLowerCase() as 'log' | 'linear' | undefined) ?? (from > 0 && to > 0 ? 'log' : 'linear');
+  if (scale === 'log' && !(from > 0 && to > 0)) return { error: 'A log axis needs FROM > 0 and TO > 0 (add "linear" otherwise)' };
   return { key: k.path, from, to, scale };
 }
 

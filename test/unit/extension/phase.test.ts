@@ -67,6 +67,21 @@ describe('phase axes', () => {
     assert.match((parseAxisArgument('1e-3:1e3') as { error: string }).error, /KEY=FROM:TO/);
   });
 
+  it('refuses, in the axis box, a whole-number key\'s ends that round to one number, as a zero-width axis (2026-12-03)', () => {
+    // model.width 1.5:2.49 (and 2.2:2.4) made every column of the diagram width 2: the box took it and
+    // the diagram refused it only once opened. Named by the key and the range as typed, as flab phase does.
+    const error = (key: string, text: string) => (parseRange(key, text) as { error?: string }).error;
+    assert.equal(error('model.width', '1.5:2.49'), 'model.width = 1.5:2.49: a phase axis needs a range, and this key takes whole numbers: 1.5 and 2.49 both round to 2, so every cell along it would have that one value (choose ends at least 1 apart)');
+    assert.match(error('width', '2.2:2.4') ?? '', /^model\.width = 2\.2:2\.4: .*both round to 2/);
+    assert.match(error('time.points', '100000:100000.3') ?? '', /^time\.points = 100000:100000\.3: .*both round to 100000,/);
+    assert.match((parseAxisArgument('model.width=10.2:10.4') as { error: string }).error, /^model\.width = 10\.2:10\.4: .*both round to 10/);
+    // Equal ends, as before, now named alike; ends a whole number apart, or a real-valued key's close ends, are axes.
+    assert.match(error('scaleU', '1:1') ?? '', /^init\.scaleU = 1:1: a phase axis needs a range, two different ends/);
+    assert.deepEqual(parseRange('model.width', '1.5:2.5'), { key: 'model.width', from: 1.5, to: 2.5, scale: 'log' });
+    assert.deepEqual(parseRange('model.width', '2:3'), { key: 'model.width', from: 2, to: 3, scale: 'log' });
+    assert.deepEqual(parseRange('scaleU', '2.2:2.4'), { key: 'init.scaleU', from: 2.2, to: 2.4, scale: 'log' });
+  });
+
   it('writes a cell\'s two values into a copy, keeping comments and layout, dropping a sweep', () => {
     const swept = text.replace('"learningRates"', '"sweep": { "outputScale": [0.1, 1] },\n  "learningRates"');
     const out = cellExperimentText(swept, [{ path: 'model.outputScale', value: 0.123456789012345 }, { path: 'init.scaleU', value: 3e-4 }], 'align at outputScale = 0.1235, scaleU = 0.0003');
