@@ -90,6 +90,12 @@ export interface Diagram {
   /** Gradient descent: the outcome code per cell (base64 of a Uint8Array; names in `outcomeNames`; NO_OUTCOME (255) where refused); null for the flow. */
   outcomes: string | null;
   outcomeNames: string[];
+  /**
+   * Gradient descent: the step each dead cell's ReLU units died at (PhaseDiagram.deadSteps), base64 of
+   * a little-endian Float64Array, NaN in every other cell; null for the flow and for a descent diagram
+   * with no dead cell (the linear network's never die), so that a large diagram sends no column of NaN.
+   */
+  deadSteps: string | null;
   /** Gradient descent of the linear network: the critical lines; [] otherwise. */
   lines: LineView[];
   /** Steps of each descent cell; T for a flow scored at its end (null: each cell's horizon, or ∞). */

@@ -2,7 +2,7 @@
  * The dynamics panel of a ReLU network that gradient descent kills (docs/phase-diagram.md, "Gradient
  * descent": the dead outcome), in real Chromium under the real CSP: the verdict shows no label and says
  * why — every ReLU unit inactive on every sample from step N, no gradient, no mechanism read — the
- * summary lists the step, and a sweep's legend says "dead at step N" for that value. It showed
+ * summary lists the step, and a sweep's legend says "dead from step N" for that value. It showed
  * "alignment" with its criteria, read from a dead network. Fails on any console error, page error or
  * CSP violation; screenshots go to test-results/screenshots/.
  */
@@ -35,7 +35,7 @@ describe('dynamics panel: a dead ReLU network', { timeout: 600_000 }, () => {
     assert.equal(await verdict.getAttribute('data-dead'), '2');
     assert.equal(
       (await page.locator('.verdict-regime').innerText()).trim(),
-      'no label (gradient descent): every ReLU unit is inactive on every sample at step 2: no gradient reaches the weights; no mechanism is read',
+      'no label (gradient descent): every ReLU unit is inactive on every sample from step 2 on: no gradient reaches the weights; no mechanism is read',
     );
     assert.equal(await page.locator('[data-criterion]').count(), 0, 'no criteria: no scores');
     assert.match(await page.locator('[data-summary="dead"]').innerText(), /^2$/);
@@ -48,7 +48,7 @@ describe('dynamics panel: a dead ReLU network', { timeout: 600_000 }, () => {
     assert.equal(await page.locator('[data-summary="dead"]').count(), 0);
   });
 
-  it('a sweep\'s legend says "dead at step N" for the value whose network died, the label for the others', async () => {
+  it('a sweep\'s legend says "dead from step N" for the value whose network died, the label for the others', async () => {
     const page = await open({ width: 1000, height: 900 });
     const update = updateForText(1, zetaRelu({ u: 0.05, W: 0.05 }, { 'learningRates.W': [0.05, 50] }));
     await send(page, update);
@@ -56,7 +56,7 @@ describe('dynamics panel: a dead ReLU network', { timeout: 600_000 }, () => {
     const items = await page.locator('.sweep-legend [data-sweep-value]').allInnerTexts();
     assert.equal(items.length, 2);
     assert.match(items[0], /alignment/);
-    assert.match(items[1], /dead at step \d+/);
+    assert.match(items[1], /dead from step \d+/);
     await page.screenshot({ path: join(SCREENSHOTS, 'webview-dead-relu-sweep.png') });
   });
 });

@@ -384,7 +384,10 @@ describe('phase diagram webview', { timeout: 600_000 }, () => {
     await hoverCell(page, d, Math.floor(k / 24), k % 24);
     await page.locator('.tooltip').waitFor({ state: 'visible' });
     const tip = await page.locator('.tooltip').innerText();
-    assert.match(tip, /gradient descent\s+dead — at step 300 every ReLU unit inactive on every sample: no gradient, no label/);
+    // The step its units died at, as `flab simulate` of the cell says it — not the end of the budget (300).
+    const step = new Float64Array(new Uint8Array(Buffer.from(d.deadSteps!, 'base64')).buffer)[k];
+    assert.ok(step < 300, `died at step ${step}`);
+    assert.match(tip, new RegExp(`gradient descent\\s+dead — every ReLU unit is inactive on every sample from step ${step} on: no gradient reaches the weights; no mechanism is read \\(budget 300 steps\\)`));
     assert.match(tip, /label\s+— \(none: dead\)/);
     assert.doesNotMatch(tip, /diverged/);
     assert.match(tip, /max \|K\/K\(0\) − 1\|\s+—/, 'no scores');

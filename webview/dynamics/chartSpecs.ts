@@ -8,6 +8,7 @@ import type { FigureKeyEntry } from '../../src/core/figures/chartFigure';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
 import type { DynamicsView, SweepView } from '../../src/protocol/dynamics';
 import { ChartModel, clean, Column, keyEntry, keptRows, ratio, ScaleSpec, SeriesSpec, table } from '../charts/chartEngine';
+import { deadFromStep } from '../../src/core/descent/deadUnits';
 import { formatReadout } from '../shared/numberFormat';
 import { valueWithLabel } from '../shared/sweepLegend';
 import { sweepColoursOf, type Palette } from '../shared/theme';
@@ -192,12 +193,12 @@ export function chartModel(spec: ChartSpec, input: ChartInput): ChartModel {
   return { title, scales, series, data, raw, legend: !sweep, key, shade: catapult && { from: catapult.fromStep, to: catapult.toStep } };
 }
 
-/** What a sweep value's run is, in the legend's and the figure key's words: its label, "diverged at step N", "dead at step N" (a dead ReLU network), or — without one. */
+/** What a sweep value's run is, in the legend's and the figure key's words: its label, "diverged at step N", "dead from step N" (a dead ReLU network: deadFromStep), or — without one. */
 export function sweepRunLabel(run: SweepView['runs'][number]): string {
   const shown = run.trajectory ?? run.simulation;
   const descent = (run.simulation ?? (run.trajectory?.summary.solver === 'simulate' ? run.trajectory : null))?.summary;
   const diverged = descent?.diverged;
   const dead = descent?.dead;
   const label = shown?.summary.label;
-  return diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : dead ? `dead at step ${formatReadout(dead.step)}` : '—';
+  return diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : dead ? deadFromStep(dead.step) : '—';
 }

@@ -12,7 +12,7 @@ import type { ErrorInfo } from '../../src/protocol/common';
 import { diagramCellsError, type Diagram, type FromPhase, type PhaseMethod, type PreviewedCell, type RasteriseRequest, type SavedPreview, type ToPhase } from '../../src/protocol/phase';
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
-import { axisTitle, DEAD_NOTE, inOutcomeOrder, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, outcomeShaded, REFUSED_NAME, refusedCssBackground, refusedNote, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
+import { axisTitle, DEAD_NOTE, descentOutcomeText, inOutcomeOrder, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, outcomeShaded, REFUSED_NAME, refusedCssBackground, refusedNote, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
 import { formatCount } from '../../src/core/experiment/diagnostic';
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { el } from '../shared/dom';
@@ -24,18 +24,6 @@ import { cellCentre, cellOfValue, cellUnder, drawHeatmap, hexRgb, type Rgb } fro
 /** The phase panel keeps no view preferences of its own: only which file, axes and method it shows. */
 const host = createHost<FromPhase, Record<string, never>>(() => ({}));
 const post = (m: FromPhase): void => host.post(m);
-
-/**
- * A descent cell's outcome in the hover (docs/phase-diagram.md, "Gradient descent"): "catapult, then
- * alignment"; an unsettled run has not finished what it does within the budget, so its label is the
- * one so far: "unsettled — the loss still above its start at step 200; so far alignment"; a dead ReLU
- * network has none: "dead — at step 200 every ReLU unit inactive on every sample: no gradient, no label".
- */
-function outcomeText(outcome: string, label: string | null, budget: number | null): string {
-  if (outcome === 'dead') return `dead — at ${budget === null ? 'the end of the budget' : `step ${formatCount(budget)}`} ${DEAD_NOTE}`;
-  if (outcome === 'unsettled') return `unsettled — the loss still above its start at ${budget === null ? 'the end of the budget' : `step ${formatCount(budget)}`}${label === null ? '' : `; so far ${label}`}`;
-  return label === null ? outcome : `${outcome}, then ${label}`;
-}
 
 /** Scores shown in the tooltip, with their names in the paper's words. */
 const SCORE_TEXT: Record<string, string> = {
@@ -63,6 +51,12 @@ function decodeBytes(b64: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
+}
+
+/** A little-endian Float64Array from base64 (a copy: aligned). */
+function decodeDoubles(b64: string): Float64Array {
+  const bytes = decodeBytes(b64);
+  return new Float64Array(bytes.buffer, 0, bytes.byteLength >> 3);
 }
 
 function decodeFloats(b64: string): Float32Array {
@@ -121,6 +115,8 @@ class PhasePanel {
   /** 1 where the cell is refused (beyond 64 bits), 0 where it was computed. */
   private refused: Uint8Array = new Uint8Array(0);
   private outcomes: Uint8Array | null = null;
+  /** Gradient descent: the step each dead cell's units died at (NaN elsewhere); null when no cell is dead. */
+  private deadSteps: Float64Array | null = null;
   private scores: Record<string, Float32Array<ArrayBufferLike>> = {};
   private previewed: PreviewedCell | null = null;
   /** The file the panel shows (the state's key), from the host's `document` message. */
@@ -198,6 +194,7 @@ class PhasePanel {
         this.labels = labels;
         this.refused = refused;
         this.outcomes = outcomes;
+        this.deadSteps = m.deadSteps ? decodeDoubles(m.deadSteps) : null;
         this.scores = Object.fromEntries(Object.entries(m.scores).map(([k, v]) => [k, decodeFloats(v)]));
         this.title.textContent = `Phase diagram: ${m.title}`;
         this.setBanner(null);
@@ -428,7 +425,7 @@ class PhasePanel {
     const lines = [
       line(axisTitle(d.x.path), fmtValue(d.x.values[col]), { tip: 'x' }),
       line(axisTitle(d.y.path), fmtValue(d.y.values[row]), { tip: 'y' }),
-      ...(outcome !== null ? [line('gradient descent', outcomeText(outcome, code === NO_LABEL ? null : label, d.budget), { tip: 'outcome' })] : []),
+      ...(outcome !== null ? [line('gradient descent', descentOutcomeText(outcome, code === NO_LABEL ? null : label, d.budget, this.deadSteps && Number.isFinite(this.deadSteps[k]) ? this.deadSteps[k] : null), { tip: 'outcome' })] : []),
       line('label', label, { tip: 'label' }),
       ...Object.keys(SCORE_TEXT)
         .filter((name) => this.scores[name])

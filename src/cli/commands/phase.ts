@@ -36,7 +36,7 @@ it would refuse it: no label, scores or outcome), scores (null where undefined) 
 flow also scoredOver ("infinity", or "end" with classify.at) and budget; --descent also budget (steps), outcome (converged, catapult, unsettled,
 dead or diverged per cell: unsettled = the loss rose and is still above its start at the end of the budget, finite,
 where diverged is a blow-up; dead = a ReLU network every unit of which is inactive on every sample at the end:
-no gradient, no label, no scores) and lines (the critical rates ηK₀ = 2 and 4 of the linear network, as segments [x1, y1, x2, y2]).
+no gradient, no label, no scores), deadStep (the step a dead cell's units died at, as flab simulate of it says; null elsewhere) and lines (the critical rates ηK₀ = 2 and 4 of the linear network, as segments [x1, y1, x2, y2]).
 With --descent each cell runs gradient descent for time.end steps (without time.end, the file's default
 number of steps, the same for every cell), at most ${formatCount(MAX_DIAGRAM_STEPS)} steps in all. The grid has at most
 ${formatCount(MAX_PHASE_CELLS)} cells: with --svg at most ${formatCount(MAX_FIGURE_SIDE)} a side (the figure's plot is ${PLOT_W} × ${PLOT_H} pixels), in
@@ -51,7 +51,7 @@ ${formatCount(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     { flag: '--linear', help: 'space both axes evenly (default: evenly in log, which needs both ends > 0)' },
     { flag: '--descent', help: 'gradient descent at each cell\'s rates for the step budget time.end, with its outcome (default: the exact flow)' },
     { flag: '--json', group: 'format', help: 'the diagram as one JSON object (the default)' },
-    { flag: '--csv', group: 'format', help: 'one row per cell: x, y, (outcome,) label and every score' },
+    { flag: '--csv', group: 'format', help: 'one row per cell: x, y, (outcome,) label and every score (descent: deadStep last)' },
     { flag: '--svg', value: 'OUT', group: 'format', help: 'write the diagram as an SVG figure to OUT (- for standard output); OUT is never the experiment, a link or a file other than a figure' },
   ],
   async run(args, context) {

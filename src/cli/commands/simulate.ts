@@ -23,7 +23,7 @@ export const simulateCommand: Command = {
 /**
  * A note on standard error, whatever the format, for a gradient-descent run whose ReLU network is dead
  * at its end (`summary.dead`): why its label and scores are null — "flab: note: every ReLU unit is
- * inactive on every sample at step 2: no gradient reaches the weights; no mechanism is read (label null)";
+ * inactive on every sample from step 2 on: no gradient reaches the weights; no mechanism is read (label null)";
  * `run` names a sweep's value. '' for any other run.
  */
 export function deadNote(s: Summary, run?: string): string {

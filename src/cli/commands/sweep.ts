@@ -16,6 +16,7 @@ import { solve } from '../../core/runs/solve';
 import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
 import { deadNote } from './simulate';
+import { deadFromStep } from '../../core/descent/deadUnits';
 import { writtenAt } from '../experimentFile';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, rereadTooLarge } from '../limits';
 import { csvNumber, formatLarge, formatTable, largeOverLimit, outputTooLarge, reportedRows, tableNumber, trajectoryBytes } from '../output';
@@ -171,7 +172,7 @@ function sweepOutput(r: SweepResult, format: string): string {
   if (format === 'table') {
     const rows = r.runs.map((t, i) => {
       const s = t.summary;
-      return [tableNumber(r.values[i]), s.diverged ? 'diverged' : s.dead ? 'dead' : 'finished', s.label ?? '', tableNumber(s.zetaInitial), tableNumber(s.zetaFinal), tableNumber(s.lossFinal), tableNumber(s.scores?.kernelChange), tableNumber(s.scores?.distance)];
+      return [tableNumber(r.values[i]), s.diverged ? 'diverged' : s.dead ? deadFromStep(s.dead.step) : 'finished', s.label ?? '', tableNumber(s.zetaInitial), tableNumber(s.zetaFinal), tableNumber(s.lossFinal), tableNumber(s.scores?.kernelChange), tableNumber(s.scores?.distance)];
     });
     return formatTable([r.path, 'status', 'label', 'ζ initial', 'ζ final', 'final loss', 'kernel change', 'distance'], rows);
   }

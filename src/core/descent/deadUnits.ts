@@ -26,10 +26,17 @@ export function everyUnitDead(W: Float64Array, X: Float64Array, d: number): bool
 }
 
 /**
- * Why a run dead from step `step` on (its summary's `dead.step`) has no label, in the words the CLI's
- * note, the dynamics panel's verdict and an export's header share: "every ReLU unit is inactive on every
- * sample at step N: no gradient reaches the weights; no mechanism is read".
+ * Why a run dead from step `step` on (its summary's `dead.step`: the first step of the dead stretch that
+ * lasts to the end of the run, 0 for weights dead from θ₀) has no label, in the words the CLI's note,
+ * the dynamics panel's verdict, an export's header and the phase diagram's hover share: "every ReLU
+ * unit is inactive on every sample from step N on: no gradient reaches the weights; no mechanism is
+ * read". The step is the one the units died at, never the end of the budget.
  */
 export function deadRunNote(step: number): string {
-  return `every ReLU unit is inactive on every sample at step ${step}: no gradient reaches the weights; no mechanism is read`;
+  return `every ReLU unit is inactive on every sample from step ${step} on: no gradient reaches the weights; no mechanism is read`;
+}
+
+/** A dead run's status in a word and its step, as `flab sweep`'s table and a sweep's legend say it: "dead from step N" (`deadRunNote`'s N). */
+export function deadFromStep(step: number): string {
+  return `dead from step ${step}`;
 }

@@ -32,7 +32,7 @@ async function exportPhaseData(context: CommandContext, panel: LivePanel<PhaseDe
     void vscode.window.showInformationMessage(`The phase diagram of ${baseName(panel.uri)} has no result to export yet.`);
     return undefined;
   }
-  const format = await askFormat(args.format, 'one row per cell: x, y, (outcome,) label and every score, as flab phase --csv', 'as flab phase --json: axes, labels, scores (and outcomes and critical lines for gradient descent)');
+  const format = await askFormat(args.format, 'one row per cell: x, y, (outcome,) label and every score (descent: deadStep last), as flab phase --csv', 'as flab phase --json: axes, labels, scores (and outcomes and critical lines for gradient descent)');
   if (!format) return undefined;
   const target = await exportTarget(args.target, { defaultUri: sibling(panel.uri, `phase.${format}`), filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] }, title: 'Export Data' });
   if (!target) return undefined;

@@ -52,7 +52,7 @@ test('--descent prints outcome, budget and lines; labels and scores are null exa
   }
   // Descent is the same diagram whatever the format: the CSV has an outcome column in the same cells.
   const csv = flab('phase', write('d.flab.json', RAW), ...AXES, '--size', '24x16', '--descent', '--csv').stdout.trim().split('\n');
-  assert.equal(csv[0], 'model.outputScale,learningRates.W,outcome,label,refused,kernelChange,tangentChange,zetaChange,alignment,disalignment,normChangeU,normChangeW,balanceChange,distance');
+  assert.equal(csv[0], 'model.outputScale,learningRates.W,outcome,label,refused,kernelChange,tangentChange,zetaChange,alignment,disalignment,normChangeU,normChangeW,balanceChange,distance,deadStep');
   assert.equal(csv.length, 1 + 24 * 16);
   csv.slice(1).forEach((line, k) => {
     const cells = line.split(',');

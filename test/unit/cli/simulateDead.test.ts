@@ -12,7 +12,7 @@ const { flab, write } = cliFolder('flab-simulate-dead-');
 
 // examples/zeta-relu.flab.json at rates 50: every w_i·x below 0 from step 2.
 const RELU = { ...ZETA_RELU, learningRates: DEAD_RATES, time: { end: 100, points: 11 } };
-const NOTE = 'flab: note: every ReLU unit is inactive on every sample at step 2: no gradient reaches the weights; no mechanism is read';
+const NOTE = 'flab: note: every ReLU unit is inactive on every sample from step 2 on: no gradient reaches the weights; no mechanism is read';
 
 test('flab simulate of a dead ReLU network: summary.dead, no label, no scores, and a note on standard error in every format', () => {
   const file = write('dead.flab.json', RELU);
@@ -31,12 +31,15 @@ test('flab simulate of a dead ReLU network: summary.dead, no label, no scores, a
   assert.equal((JSON.parse(alive.stdout) as { label: string }).label, 'alignment');
 });
 
-test('flab sweep of a ReLU network: the dead value\'s status is "dead", its label empty, with a note naming the value', () => {
+test('flab sweep of a ReLU network: the dead value\'s status is "dead from step N" (the note\'s step), its label empty, with a note naming the value', () => {
   const file = write('sweep.flab.json', { ...RELU, learningRates: { u: 0.05, W: 0.05 }, time: { end: 300, points: 31 }, sweep: { 'learningRates.W': [0.05, 50] } });
   const r = flab('sweep', file, '--table');
   assert.equal(r.code, 0, r.stderr);
-  const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
-  assert.deepEqual(rows.map((c) => c.slice(0, 3)), [['0.05', 'finished', 'alignment'], ['50', 'dead', '–']]);
-  assert.match(r.stderr, /^flab: note: sweep value 1, learningRates\.W = 50: every ReLU unit is inactive on every sample at step \d+: no gradient reaches the weights; no mechanism is read/);
+  const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s{2,}/));
+  // The status names the step the units died at, the note's step (not the end of the budget, 300).
+  const step = /from step (\d+) on/.exec(r.stderr)?.[1];
+  assert.ok(step !== undefined && Number(step) < 300, r.stderr);
+  assert.deepEqual(rows.map((c) => c.slice(0, 3)), [['0.05', 'finished', 'alignment'], ['50', `dead from step ${step}`, '–']]);
+  assert.match(r.stderr, /^flab: note: sweep value 1, learningRates\.W = 50: every ReLU unit is inactive on every sample from step \d+ on: no gradient reaches the weights; no mechanism is read/);
   assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, 'one note: the live value has none');
 });

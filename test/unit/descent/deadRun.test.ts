@@ -81,5 +81,5 @@ test('everyUnitDead: strictly negative pre-activations only; a NaN is not dead; 
   assert.equal(everyUnitDead(Float64Array.from([-1, -1, -2, 0.5]), X, 2), true);
   assert.equal(everyUnitDead(Float64Array.from([-1, -1, -2, 1]), X, 2), false, 'w·x = 0 on the first sample: alive');
   assert.equal(everyUnitDead(Float64Array.from([-1, -1, NaN, -1]), X, 2), false);
-  assert.equal(deadRunNote(7), 'every ReLU unit is inactive on every sample at step 7: no gradient reaches the weights; no mechanism is read');
+  assert.equal(deadRunNote(7), 'every ReLU unit is inactive on every sample from step 7 on: no gradient reaches the weights; no mechanism is read');
 });

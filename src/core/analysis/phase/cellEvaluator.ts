@@ -64,6 +64,8 @@ export interface CellResult {
   outcome: number;
   /** The initial tangent kernel K₀ (per unit time, with the layer rates: per step for descent) of the linear network; NaN otherwise. */
   ntk0: number;
+  /** Descent, a dead cell (outcome DEAD): the step its ReLU units died at (its run's `summary.dead.step`); absent otherwise. */
+  deadStep?: number;
 }
 
 /** The keys whose change costs nothing per cell: the draws of the initial weights are shared. */

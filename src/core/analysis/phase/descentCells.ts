@@ -157,7 +157,7 @@ function plainDescent(fallback: () => number[]): CellEvaluator<PlainBase> {
       // the start), with a mechanism read from a dead network. The run's own `summary.dead`, as in
       // `flab simulate` of the cell (src/core/descent/deadUnits.ts).
       const outcome = settled !== DIVERGED && run.summary.dead ? DEAD : settled;
-      if (outcome === DEAD) return { label: NO_LABEL, scores: null, outcome, ntk0: NaN };
+      if (outcome === DEAD) return { label: NO_LABEL, scores: null, outcome, ntk0: NaN, deadStep: run.summary.dead!.step };
       const scores = outcome === DIVERGED ? null : (run.summary.scores ?? null);
       if (scores && !finiteScores(scores)) return REFUSED_CELL;
       if (!scores) return { label: NO_LABEL, scores: null, outcome, ntk0: NaN };

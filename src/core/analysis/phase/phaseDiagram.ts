@@ -54,6 +54,12 @@ export interface PhaseDiagram {
   /** Gradient descent: the outcome code per cell (stability.ts, DESCENT_OUTCOMES: 0 converged, 1 catapult, 2 diverged, 3 unsettled, 4 dead; NO_OUTCOME where refused); null for the flow. */
   outcomes: Uint8Array | null;
   /**
+   * Gradient descent: the step each dead cell's ReLU units died at (its run's `summary.dead.step`, the
+   * first step of the dead stretch that lasts to the end of the budget, as `flab simulate` of the cell
+   * says it), NaN in every other cell; null for the flow.
+   */
+  deadSteps: Float64Array | null;
+  /**
    * Gradient descent: the step budget of the file's cells (`time.end`, the last of `time.at`, or the
    * file's default number of steps); the flow scored at its end (`classify.at: "end"`): `time.end`
    * or the last of `time.at` (null when each cell takes its own horizon); the flow at t → ∞: null.
@@ -101,7 +107,7 @@ export class PhaseAxisError extends Error {
 /** Time of one chunk of cells between yields to the event loop, in ms. */
 const CHUNK_MS = 20;
 
-/** Largest number of cells of one diagram (8 bytes of each of 9 scores, K₀, a label and an outcome byte each). */
+/** Largest number of cells of one diagram (8 bytes of each of 9 scores, K₀ and (descent) the dead step, a label and an outcome byte each). */
 export const MAX_PHASE_CELLS = 4_000_000;
 
 /**
@@ -164,6 +170,7 @@ export class PhaseComputation {
   private readonly refused: Uint8Array;
   private readonly scores: Record<ScoreName, Float64Array>;
   private readonly outcomes: Uint8Array | null;
+  private readonly deadSteps: Float64Array | null;
   private readonly ntk0: Float64Array;
   private readonly thresholds: ReturnType<typeof thresholdsOf>;
   /** One set-up for the whole grid, or per column when only x needs new ones; per row (or cell) otherwise. */
@@ -220,6 +227,7 @@ export class PhaseComputation {
     this.scores = {} as Record<ScoreName, Float64Array>;
     for (const name of SCORE_NAMES) this.scores[name] = new Float64Array(cells);
     this.outcomes = method === 'descent' ? new Uint8Array(cells) : null;
+    this.deadSteps = method === 'descent' ? new Float64Array(cells).fill(NaN) : null;
     this.ntk0 = new Float64Array(cells);
     this.thresholds = thresholdsOf(experiment);
     if (this.xFast && this.yFast) this.baseAll = this.evaluator.prepare(experiment);
@@ -298,6 +306,7 @@ export class PhaseComputation {
       scores: this.scores,
       thresholds: this.thresholds,
       outcomes: this.outcomes,
+      deadSteps: this.deadSteps,
       budget: this.budget(),
       defaultBudget: this.method === 'descent' && e.time.kind === 'grid' && e.time.end === undefined,
       scoredOver: scoredOver(e),
@@ -396,6 +405,7 @@ export class PhaseComputation {
     this.labels[index] = c.label;
     this.refused[index] = c.refused ? 1 : 0;
     if (this.outcomes) this.outcomes[index] = c.outcome;
+    if (this.deadSteps && c.deadStep !== undefined) this.deadSteps[index] = c.deadStep;
     this.ntk0[index] = c.ntk0;
     const s = c.scores;
     for (const name of SCORE_NAMES) {

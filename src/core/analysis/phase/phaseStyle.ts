@@ -7,6 +7,8 @@ import { DEAD, DIVERGED, OUTCOME_ORDER } from '../../linearFlow/stability';
 import { ClassifyThresholds, DEFAULT_THRESHOLDS, LABEL_NAMES, LabelCode } from '../../mechanisms/classify';
 import { formatExact } from '../../mechanisms/explain';
 import { decadeLabel } from '../../figures/ticks';
+import { deadRunNote } from '../../descent/deadUnits';
+import { formatCount } from '../../experiment/diagnostic';
 
 /**
  * One colour per label code (classify.ts; bit 0 alignment, bit 1 disalignment, bit 2 rescaling):
@@ -133,8 +135,25 @@ export function outcomeShaded(outcome: number): boolean {
   return outcome !== DIVERGED && outcome !== DEAD && OUTCOME_COLOURS[outcome] !== undefined;
 }
 
-/** What a dead cell is, for the legends and the hover: why it has no label. */
+/** What a dead cell is, for the legends: why it has no label. */
 export const DEAD_NOTE = 'every ReLU unit inactive on every sample: no gradient, no label';
+
+/**
+ * A descent cell's outcome in the panel's hover (docs/phase-diagram.md, "Gradient descent"): "catapult,
+ * then alignment"; an unsettled run has not finished what it does within the budget, so its label is
+ * the one so far: "unsettled — the loss still above its start at step 200; so far alignment"; a dead
+ * ReLU network has none, and the step it died at (`deadStep`, its run's `summary.dead.step`, as `flab
+ * simulate` of the cell says it — not the end of the budget): "dead — every ReLU unit is inactive on
+ * every sample from step 2 on: no gradient reaches the weights; no mechanism is read (budget 300
+ * steps)". `budget` null: the file's default, "the end of the budget"; `deadStep` null (unknown): the
+ * dead cell says only that it is dead at the end of the budget.
+ */
+export function descentOutcomeText(outcome: string, label: string | null, budget: number | null, deadStep: number | null): string {
+  const end = budget === null ? 'the end of the budget' : `step ${formatCount(budget)}`;
+  if (outcome === 'dead') return deadStep === null ? `dead — at ${end} ${DEAD_NOTE}` : `dead — ${deadRunNote(deadStep)}${budget === null ? '' : ` (budget ${formatCount(budget)} steps)`}`;
+  if (outcome === 'unsettled') return `unsettled — the loss still above its start at ${end}${label === null ? '' : `; so far ${label}`}`;
+  return label === null ? outcome : `${outcome}, then ${label}`;
+}
 
 /** Counts by outcome code in the legends' order, OUTCOME_ORDER (converged, catapult, unsettled, dead, diverged; an unknown code last). */
 export function inOutcomeOrder(counts: ReadonlyMap<number, number>): Map<number, number> {

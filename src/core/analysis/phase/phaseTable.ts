@@ -27,9 +27,15 @@ export function cellOutcome(p: PhaseDiagram, k: number): string | null {
   return p.outcomes ? (DESCENT_OUTCOMES[p.outcomes[k]] ?? null) : null;
 }
 
+/** A descent cell's dead step (PhaseDiagram.deadSteps: the step its ReLU units died at, as `flab simulate` of it says), or null: not dead, or the flow. */
+export function cellDeadStep(p: PhaseDiagram, k: number): number | null {
+  return p.deadSteps && Number.isFinite(p.deadSteps[k]) ? p.deadSteps[k] : null;
+}
+
 /**
  * The JSON object: method, axes, label, refused and scores as rows (by y) of columns (by x), thresholds; for
- * gradient descent also `outcome` (rows × columns of `converged`, `catapult`, `unsettled`, `dead`, `diverged`), the step
+ * gradient descent also `outcome` (rows × columns of `converged`, `catapult`, `unsettled`, `dead`, `diverged`), `deadStep`
+ * (rows × columns: the step a dead cell's ReLU units died at — its run's `summary.dead.step` —, null elsewhere), the step
  * budget (`defaultBudget`: true when the file sets none and its default number of steps was run) and the critical lines (segments [x1, y1, x2, y2] in the axes' values); for the flow where it
  * was scored (`scoredOver`, and `budget` = T for `"end"`).
  */
@@ -45,7 +51,7 @@ export function phaseJson(p: PhaseDiagram): unknown {
     ...(descent ? { budget: p.budget, defaultBudget: p.defaultBudget } : { scoredOver: p.scoredOver, budget: p.budget }),
     x: { key: p.x.key, path: p.x.path, values: Array.from(p.x.values), current: p.x.current },
     y: { key: p.y.key, path: p.y.path, values: Array.from(p.y.values), current: p.y.current },
-    ...(descent ? { outcome: rows((k) => cellOutcome(p, k)) } : {}),
+    ...(descent ? { outcome: rows((k) => cellOutcome(p, k)), deadStep: rows((k) => cellDeadStep(p, k)) } : {}),
     label: rows((k) => cellLabel(p, k)),
     refused: rows((k) => p.refused[k] === 1),
     scores,
@@ -63,16 +69,20 @@ export function phaseJson(p: PhaseDiagram): unknown {
   };
 }
 
-/** One row per cell: x, y, (outcome,) label, refused (true or false) and every score. */
+/**
+ * One row per cell: x, y, (outcome,) label, refused (true or false), every score, and for descent last
+ * `deadStep`, the step a dead cell's units died at (empty elsewhere; last, so that the columns before
+ * it are where they were before it was added).
+ */
 export function phaseCsv(p: PhaseDiagram): string {
   const nx = p.x.values.length;
   const descent = p.outcomes !== null;
-  const lines = [[p.x.path, p.y.path, ...(descent ? ['outcome'] : []), 'label', 'refused', ...SCORE_NAMES].join(',')];
+  const lines = [[p.x.path, p.y.path, ...(descent ? ['outcome'] : []), 'label', 'refused', ...SCORE_NAMES, ...(descent ? ['deadStep'] : [])].join(',')];
   for (let i = 0; i < p.y.values.length; i++) {
     for (let j = 0; j < nx; j++) {
       const k = i * nx + j;
       const label = cellLabel(p, k);
-      lines.push([p.x.values[j], p.y.values[i], ...(descent ? [cellOutcome(p, k) ?? ''] : []), label === null ? '' : `"${label}"`, p.refused[k] === 1, ...SCORE_NAMES.map((n) => csvNumber(p.scores[n][k]))].join(','));
+      lines.push([p.x.values[j], p.y.values[i], ...(descent ? [cellOutcome(p, k) ?? ''] : []), label === null ? '' : `"${label}"`, p.refused[k] === 1, ...SCORE_NAMES.map((n) => csvNumber(p.scores[n][k])), ...(descent ? [cellDeadStep(p, k) ?? ''] : [])].join(','));
     }
   }
   return lines.join('\n') + '\n';

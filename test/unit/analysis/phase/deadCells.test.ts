@@ -7,10 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { everyUnitDead } from '../../../../src/core/descent/deadUnits';
+import { deadFromStep, deadRunNote, everyUnitDead } from '../../../../src/core/descent/deadUnits';
+import { deadNote } from '../../../../src/cli/commands/simulate';
+import { encodePhase } from '../../../../src/workers/phaseRun';
 import { NO_LABEL, phaseDiagramSync, type PhaseDiagram } from '../../../../src/core/analysis/phase/phaseDiagram';
 import { phaseSvg } from '../../../../src/core/analysis/phase/phaseSvg';
-import { DEAD_NOTE, OUTCOME_COLOURS } from '../../../../src/core/analysis/phase/phaseStyle';
+import { DEAD_NOTE, descentOutcomeText, OUTCOME_COLOURS } from '../../../../src/core/analysis/phase/phaseStyle';
 import { phaseCsv, phaseJson } from '../../../../src/core/analysis/phase/phaseTable';
 import { withValue } from '../../../../src/core/analysis/sweep';
 import type { Experiment } from '../../../../src/core/experiment/experiment';
@@ -54,7 +56,7 @@ test('cells whose ReLU network died are "dead", with no label and no scores; eve
   assert.equal(json.label[top][top], null);
   assert.equal(json.scores.kernelChange[top][top], null);
   const csv = phaseCsv(p).trim().split('\n');
-  assert.match(csv[csv.length - 1], /^100,100,dead,,false,,,,,,,,,$/);
+  assert.match(csv[csv.length - 1], /^100,100,dead,,false,,,,,,,,,,\d+$/);
 
   const svg = phaseSvg(p);
   assert.match(svg, new RegExp(`fill="${OUTCOME_COLOURS[DEAD]}"/>\\s*<text[^>]*>dead</text>`), 'the legend names dead beside its colour');
@@ -79,4 +81,46 @@ test('everyUnitDead: strictly negative pre-activations only (the simulator\'s σ
   assert.equal(everyUnitDead(Float64Array.from([-1, -1, -2, 1]), X, 2), false, 'w·x = 0 on the first sample: alive');
   assert.equal(everyUnitDead(Float64Array.from([-1, -1, 1, -0.2]), X, 2), false, 'a unit active on one sample');
   assert.deepEqual(OUTCOME_ORDER.map((o) => DESCENT_OUTCOMES[o]), ['converged', 'catapult', 'unsettled', 'dead', 'diverged']);
+});
+
+// A dead cell's hover said "dead — at step 300" (the end of the budget) where `flab simulate` of the
+// same cell said the units died at step 2: every surface now says the step they died at.
+test('a dead cell says the step its units died at, as `flab simulate` of it does: the diagram, its JSON and CSV, the panel\'s message and hover, the sweep\'s status', () => {
+  const e = experiment(RELU);
+  const n = 4;
+  const p = phaseDiagramSync(e, { key: 'learningRates.u', from: 0.01, to: 100 }, { key: 'learningRates.W', from: 0.01, to: 100 }, n, 'descent');
+  const json = phaseJson(p) as { deadStep: (number | null)[][] };
+  const csv = phaseCsv(p).trim().split('\n');
+  const column = csv[0].split(',').indexOf('deadStep');
+  assert.ok(column > 0, `a deadStep column: ${csv[0]}`);
+  const message = encodePhase(p, { key: 'learningRates.u', from: 0.01, to: 100, scale: 'log' }, { key: 'learningRates.W', from: 0.01, to: 100, scale: 'log' }, 'a', 0);
+  assert.ok(message.deadSteps !== null, 'the panel is sent the dead steps');
+  const sent = new Float64Array(new Uint8Array(Buffer.from(message.deadSteps, 'base64')).buffer);
+  let dead = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const k = i * n + j;
+      const s = simulate(cellOf(e, p, i, j)).summary;
+      const step = s.dead?.step ?? null;
+      assert.equal(p.outcomes![k] === DEAD, step !== null, `cell (${i}, ${j}): dead in the diagram exactly when simulate says so`);
+      assert.equal(json.deadStep[i][j], step, `cell (${i}, ${j}): the JSON's deadStep is simulate's summary.dead.step`);
+      assert.equal(csv[1 + k].split(',')[column], step === null ? '' : String(step), `cell (${i}, ${j}): the CSV's deadStep`);
+      if (step === null) {
+        assert.ok(Number.isNaN(sent[k]));
+        continue;
+      }
+      dead++;
+      assert.ok(step < p.budget!, `cell (${i}, ${j}) died at step ${step}, before the end of its budget (${p.budget})`);
+      assert.equal(sent[k], step);
+      // The hover, from the message's step, says simulate's own sentence, and the budget beside it.
+      const hover = descentOutcomeText('dead', null, p.budget, sent[k]);
+      assert.equal(hover, `dead — ${deadRunNote(step)} (budget ${p.budget} steps)`);
+      assert.ok(deadNote(s).includes(deadRunNote(step)), deadNote(s));
+      assert.equal(deadFromStep(step), `dead from step ${step}`);
+    }
+  }
+  assert.ok(dead > 0, 'the grid has dead cells');
+  // A flow diagram and a descent one without a dead cell send none.
+  const alive = phaseDiagramSync(e, { key: 'learningRates.u', from: 0.01, to: 0.05 }, { key: 'learningRates.W', from: 0.01, to: 0.05 }, 2, 'descent');
+  assert.equal(encodePhase(alive, { key: 'learningRates.u', from: 0.01, to: 0.05, scale: 'log' }, { key: 'learningRates.W', from: 0.01, to: 0.05, scale: 'log' }, 'a', 0).deadSteps, null);
 });

@@ -14,7 +14,7 @@ import { DEAD_RATES, parsedExperiment as experiment, ZETA_RELU } from '../../des
 
 // examples/zeta-relu.flab.json at rates 50: dead from step 2.
 const dead = simulate(experiment({ ...ZETA_RELU, learningRates: DEAD_RATES, time: { end: 100, points: 11 } }));
-const WHY = 'every ReLU unit is inactive on every sample at step 2: no gradient reaches the weights; no mechanism is read';
+const WHY = 'every ReLU unit is inactive on every sample from step 2 on: no gradient reaches the weights; no mechanism is read';
 
 test('Export Chart\'s headline of a dead run: no label, and why', () => {
   assert.deepEqual(dead.summary.dead, { step: 2 });
