@@ -5,21 +5,23 @@
  * summary's `dead`), in `flab simulate`, sweeps, the dynamics panel and the phase diagram's cells alike.
  */
 
+import { reluDeadAt, SIMULATOR_RELU_AT_ZERO, type ReluAtZero } from '../mechanisms/reluAtZero';
+
 /**
  * Whether every hidden unit of a ReLU network with first-layer rows `W` (d × D, row-major) is inactive
- * on every input of `X` (samples × D, row-major): w_i·x_s < 0 for all i and s. Then every output and
- * every gradient is 0 (the simulator's σ′(0) is 1, so a pre-activation of exactly 0 still passes a
- * gradient: not dead; a NaN is not below 0: not dead) and descent is stuck there for good — a dead
- * network. O(samples·d·D).
+ * on every input of `X` (samples × D, row-major): relu′(w_i·x_s) = 0 for all i and s, with relu′(0) =
+ * `atZero` (src/core/mechanisms/reluAtZero.ts; the simulator's, 1, by default: a pre-activation of
+ * exactly 0 still passes a gradient, so dead means w_i·x_s < 0; a NaN is not dead: a blow-up). Then every output
+ * and every gradient is 0 and descent is stuck there for good — a dead network. O(samples·d·D).
  */
-export function everyUnitDead(W: Float64Array, X: Float64Array, d: number): boolean {
+export function everyUnitDead(W: Float64Array, X: Float64Array, d: number, atZero: ReluAtZero = SIMULATOR_RELU_AT_ZERO): boolean {
   const D = W.length / d;
   const n = X.length / D;
   for (let i = 0; i < d; i++) {
     for (let s = 0; s < n; s++) {
       let z = 0;
       for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
-      if (!(z < 0)) return false;
+      if (!reluDeadAt(z, atZero)) return false;
     }
   }
   return true;

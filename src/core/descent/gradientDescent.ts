@@ -21,6 +21,7 @@ import { seriesScores, type LoggedChanges } from '../trajectory/seriesScores';
 import { InitialState, seriesEnds, Trajectory } from '../trajectory/trajectory';
 import { ACTIVATIONS } from './activation';
 import { everyUnitDead } from './deadUnits';
+import { reluDeadAt, SIMULATOR_RELU_AT_ZERO } from '../mechanisms/reluAtZero';
 
 /** Options of `gradientDescent`. */
 export interface DescentOptions {
@@ -370,7 +371,8 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   let escaped: Descent['escaped'] = undefined;
   let recorded = -1;
   let previousLoss = NaN;
-  // A ReLU network's dead stretch: whether some w_i·x_s of the last forward pass was not below 0, and
+  // A ReLU network's dead stretch: whether some w_i·x_s of the last forward pass passed a gradient
+  // (not reluDeadAt with the simulator's relu′(0) = 1, as everyUnitDead takes it), and
   // the first step of the stretch of steps, up to the current one, at which none was (else null).
   const relu = e.model.activation === 'relu';
   let live = true;
@@ -385,7 +387,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       for (let i = 0; i < d; i++) {
         let z = 0;
         for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
-        if (relu && !(z < 0)) live = true;
+        if (relu && !reluDeadAt(z, SIMULATOR_RELU_AT_ZERO)) live = true;
         f += u[i] * sigma.value(z);
       }
       const r = gamma * f - samples[s].y;

@@ -1,7 +1,8 @@
 /**
  * Dead ReLU units at the initial weights θ₀, and at a record's weights (docs/networks.md, "Labels"): a hidden unit whose
  * pre-activation z = W_l h_{l−1} + b_l is ≤ 0 on every training sample has φ(z) = 0 and φ′(z) = 0
- * (the trainer's φ′(0), taken from the left) there, so no gradient flows through it. When every unit
+ * (the trainers' relu′(0) = 0, as PyTorch's: src/core/mechanisms/reluAtZero.ts) there, so no gradient
+ * flows through it. When every unit
  * of one hidden layer is dead, the network's outputs do not depend on its input and no weight up to
  * that layer ever receives a gradient: the run cannot learn a feature, whatever its rates — a dead
  * network, which gets no label and a note that names the cause. A network that dies during training
@@ -10,24 +11,52 @@
 import type { WeightMatrix } from './layerMetrics';
 import type { NetworkActivation } from './spec';
 import type { DeadUnits } from '../mechanisms/layerLabel';
+import { NETWORK_RELU_AT_ZERO, reluDeadAt, type ReluAtZero } from '../mechanisms/reluAtZero';
 
 export type { DeadLayer, DeadUnits } from '../mechanisms/layerLabel';
 
-/** Multiply-adds the scan may spend (about 0.5 s of plain JavaScript); beyond it, the first samples that fit. */
+/** Multiply-adds the scan may spend (about 0.5 s of plain JavaScript); beyond it, as many samples as fit, spread over the set (`scannedSample`). */
 export const DEAD_SCAN_WORK = 5e8;
 
+/** How a scan reads the network (all optional). */
+export interface DeadScanOptions {
+  /** Multiply-adds it may spend (default DEAD_SCAN_WORK). */
+  maxWork?: number;
+  /** b_1 … b_L; absent or null: 0, as at θ₀. */
+  biases?: readonly Float32Array[] | null;
+  /**
+   * relu′(0) of the engine that trains the weights (src/core/mechanisms/reluAtZero.ts): the network
+   * trainers' 0 by default — a pre-activation of exactly 0 passes no gradient there, so it is dead.
+   */
+  atZero?: ReluAtZero;
+}
+
 /**
- * The dead hidden units of a network with weights `weights` (W_1 … W_L as rows, outputs × inputs)
- * and biases `biases` (b_1 … b_L; absent or null: 0, as at θ₀) on the inputs `x` (row-major `count` ×
- * W_1's columns); null unless the
- * activation is `relu`, the only one with φ′ = 0 on a half-line. The forward pass is in float64 from
- * the float32 weights and inputs (the trainer's float32 sums may differ in sign only for a
- * pre-activation within rounding of 0). Stops early — with `deadLayer` null — once every hidden layer
- * has an active unit; otherwise scans every sample, or the first ones whose work fits `maxWork`
- * multiply-adds (`samples` says how many). O(samples · Σ n_{l−1} n_l).
+ * The index of the `k`-th sample (0-based) a scan of `samples` of the `count` training samples reads:
+ * every one in order when it reads them all, else ⌊k·count / samples⌋ — a fixed stride of count /
+ * samples from sample 0, spread over the whole set (a set sorted by class is read in every class),
+ * the same at every scan. 0 ≤ k < samples ≤ count.
  */
-export function deadUnitsAt(activation: NetworkActivation, weights: readonly WeightMatrix[], x: Float32Array, count: number, maxWork = DEAD_SCAN_WORK, biases?: readonly Float32Array[] | null): DeadUnits | null {
+export function scannedSample(k: number, samples: number, count: number): number {
+  return samples === count ? k : Math.floor((k * count) / samples);
+}
+
+/**
+ * The dead hidden units of a network with weights `weights` (W_1 … W_L as rows, outputs × inputs) on
+ * the inputs `x` (row-major `count` × W_1's columns), with `options.biases` (b_1 … b_L; default 0);
+ * null unless the activation is `relu`, the only one with φ′ = 0 on a half-line. A unit is dead on a
+ * sample where relu′ of its pre-activation is 0, relu′(0) being `options.atZero` (default: the network
+ * trainers' 0, so z ≤ 0 is dead; a NaN is not: `reluDeadAt`). The forward pass is in float64 from the float32 weights and inputs
+ * (the trainer's float32 sums may differ in sign only for a pre-activation within rounding of 0).
+ * Stops early — with `deadLayer` null — once every hidden layer has an active unit; otherwise scans
+ * every sample, or, when they do not fit `options.maxWork` multiply-adds, as many as do spread over
+ * the set at a fixed stride (`scannedSample`): `samples` < `of` then, and a layer dead on every sample
+ * scanned is `deadLayer`, dead on those samples (the notes say "on the N training samples scanned of
+ * M"). O(samples · Σ n_{l−1} n_l).
+ */
+export function deadUnitsAt(activation: NetworkActivation, weights: readonly WeightMatrix[], x: Float32Array, count: number, options: DeadScanOptions = {}): DeadUnits | null {
   if (activation !== 'relu' || weights.length < 2 || count === 0) return null;
+  const { maxWork = DEAD_SCAN_WORK, biases = null, atZero = NETWORK_RELU_AT_ZERO } = options;
   const hidden = weights.slice(0, -1);
   const perSample = hidden.reduce((s, w) => s + w.rows * w.cols, 0);
   const samples = Math.max(1, Math.min(count, Math.floor(maxWork / Math.max(1, perSample))));
@@ -37,7 +66,8 @@ export function deadUnitsAt(activation: NetworkActivation, weights: readonly Wei
   let h = new Float64Array(width);
   let z = new Float64Array(width);
   let scanned = 0;
-  for (let s = 0; s < samples; s++) {
+  for (let k = 0; k < samples; k++) {
+    const s = k;
     const n0 = hidden[0].cols;
     for (let j = 0; j < n0; j++) h[j] = x[s * n0 + j];
     for (let l = 0; l < hidden.length; l++) {
@@ -47,14 +77,14 @@ export function deadUnitsAt(activation: NetworkActivation, weights: readonly Wei
         let acc = b ? b[i] : 0;
         for (let j = 0; j < cols; j++) acc += data[i * cols + j] * h[j];
         z[i] = acc > 0 ? acc : 0;
-        if (acc > 0 && !alive[l][i]) {
+        if (!alive[l][i] && !reluDeadAt(acc, atZero)) {
           alive[l][i] = 1;
           aliveCount[l]++;
         }
       }
       [h, z] = [z, h];
     }
-    scanned = s + 1;
+    scanned = k + 1;
     if (aliveCount.every((a) => a > 0)) break;
   }
   const layers = hidden.map((w, l) => ({ layer: l + 1, dead: w.rows - aliveCount[l], units: w.rows }));

@@ -415,7 +415,8 @@ export class Training {
    * `deadNow` at the record of step `s` (s > 0), from the current weights and biases: unchanged once
    * dead before the last record; otherwise scanned, within the work of the steps since the previous
    * record (at most doubling a run's work when it does not stop early: a live network stops after a
-   * sample or a few), or at the last record within DEAD_SCAN_WORK, as θ₀ is. Null for a network dead at
+   * sample or a few), or at the last record within DEAD_SCAN_WORK, as θ₀ is; a scan cut short by the
+   * steps' work, not by DEAD_SCAN_WORK, on fewer samples than the set calls no layer dead. Null for a network dead at
    * θ₀ (`deadAtStart` says it) and for any activation but relu.
    */
   private deadAtRecord(s: number): DeadAtEnd | null {
@@ -427,7 +428,7 @@ export class Training {
     // Read in place on ONNX Runtime, as the layer metrics are (its arrays are never written again).
     const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
     const biases = this.onnx ? this.onnx.biases() : this.currentBiases();
-    const d = deadUnitsAt('relu', weights, this.data.train.x, this.data.train.count, work, biases);
+    const d = deadUnitsAt('relu', weights, this.data.train.x, this.data.train.count, { maxWork: work, biases });
     if (!d || d.deadLayer === null) return null;
     return { ...d, step: s, firstSeen: this.deadNow?.firstSeen ?? s };
   }

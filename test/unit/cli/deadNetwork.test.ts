@@ -100,7 +100,7 @@ test('deadUnitsAt: counts per hidden layer; stops early once every layer has an 
   // Every sample scanned; a pre-activation of exactly 0 is dead (φ′(0) = 0, from the left).
   assert.deepEqual(deadUnitsAt('relu', [dead, w2, w3], x, 3), { layers: [{ layer: 1, dead: 2, units: 2 }, { layer: 2, dead: 2, units: 2 }], samples: 3, of: 3, deadLayer: 1 });
   // A bound of 8 multiply-adds scans one sample (4 + 4 a sample): dead on it, but not said dead.
-  assert.equal(deadUnitsAt('relu', [dead, w2, w3], x, 3, 8)?.deadLayer, null);
+  assert.equal(deadUnitsAt('relu', [dead, w2, w3], x, 3, { maxWork: 8 })?.deadLayer, null);
 });
 
 /** Eight ReLU units with biases at η = 1 on positive inputs: the loss goes 1.19 → 20.9 at step 1, and by step 2 every unit of hidden layer 1 is inactive on every sample. */
@@ -175,7 +175,7 @@ test('deadUnitsAt with biases: a bias makes a unit active that its weights alone
   const w1 = { rows: 2, cols: 2, data: Float32Array.from([-1, -1, 1, 0]) };
   const w2 = { rows: 1, cols: 2, data: Float32Array.from([1, 1]) };
   const x = Float32Array.from([1, 1, 2, 0]);
-  assert.deepEqual(deadUnitsAt('relu', [w1, w2], x, 2, undefined, [Float32Array.from([3, 0]), Float32Array.from([0])])?.layers, [{ layer: 1, dead: 0, units: 2 }]);
-  assert.equal(deadUnitsAt('relu', [w1, w2], x, 2, undefined, [Float32Array.from([0, -5]), Float32Array.from([0])])?.deadLayer, 1);
+  assert.deepEqual(deadUnitsAt('relu', [w1, w2], x, 2, { biases: [Float32Array.from([3, 0]), Float32Array.from([0])] })?.layers, [{ layer: 1, dead: 0, units: 2 }]);
+  assert.equal(deadUnitsAt('relu', [w1, w2], x, 2, { biases: [Float32Array.from([0, -5]), Float32Array.from([0])] })?.deadLayer, 1);
   assert.equal(deadUnitsAt('relu', [w1, w2], x, 2)?.deadLayer, null, 'without biases, unit 2 is active');
 });

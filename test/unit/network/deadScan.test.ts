@@ -1,0 +1,40 @@
+/**
+ * The dead-unit scans of both engines (src/core/mechanisms/reluAtZero.ts): one convention — a unit is
+ * dead on a sample where relu′ of its pre-activation, as the engine that trains it takes it, is 0 — so
+ * a pre-activation of exactly 0 is alive in the simulator (relu′(0) = 1) and dead in the network
+ * trainers (relu′(0) = 0, ONNX Runtime and TF.js).
+ */
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { useWasmBackend } from '../../../src/core/network/backend';
+import { activationBackward } from '../../../src/core/network/model';
+import { deadUnitsAt } from '../../../src/core/network/deadUnits';
+import { everyUnitDead } from '../../../src/core/descent/deadUnits';
+import { ACTIVATIONS } from '../../../src/core/descent/activation';
+import { NETWORK_RELU_AT_ZERO, reluDeadAt, reluPasses, SIMULATOR_RELU_AT_ZERO } from '../../../src/core/mechanisms/reluAtZero';
+
+before(() => useWasmBackend());
+
+test('each engine\'s dead test takes the relu′(0) its training uses: the simulator 1 (0 alive), TF.js and ONNX 0 (0 dead)', () => {
+  // The simulator's σ′(0), and its dead test at w·x = 0 exactly.
+  assert.equal(ACTIVATIONS.relu.derivative(0), SIMULATOR_RELU_AT_ZERO);
+  assert.equal(ACTIVATIONS.relu.derivative(-1e-300), 0);
+  const X = Float64Array.from([1, 2, 2, 1]);
+  const zeroOnOne = Float64Array.from([-1, -1, -2, 1]); // unit 1: w·x = 0 on sample 0, −3 on sample 1
+  assert.equal(everyUnitDead(zeroOnOne, X, 2), false, 'the simulator: 0 passes a gradient');
+  assert.equal(everyUnitDead(zeroOnOne, X, 2, NETWORK_RELU_AT_ZERO), true, 'with the trainers\' relu′(0) = 0 it is dead');
+  // TF.js's backward pass at z = 0 (ONNX's step graph is Where(Greater(z, 0), d, 0), checked against it in onnxStep.test.ts).
+  const g = activationBackward('relu', tf.ones([1, 3]), tf.tensor2d([[0, -1, 1]]), tf.tensor2d([[0, 0, 1]]));
+  assert.deepEqual(Array.from(g.dataSync()), [NETWORK_RELU_AT_ZERO, 0, 1]);
+  // The network scan: every pre-activation exactly 0 (W_1 = 0) is dead by default, alive with relu′(0) = 1.
+  const zero = { rows: 2, cols: 2, data: new Float32Array(4) };
+  const out = { rows: 1, cols: 2, data: Float32Array.from([1, 1]) };
+  const x = Float32Array.from([1, 2, 3, 4]);
+  assert.equal(deadUnitsAt('relu', [zero, out], x, 2)?.deadLayer, 1);
+  assert.equal(deadUnitsAt('relu', [zero, out], x, 2, { atZero: SIMULATOR_RELU_AT_ZERO })?.deadLayer, null);
+  assert.deepEqual([reluPasses(0, 0), reluPasses(0, 1), reluPasses(NaN, 1), reluPasses(1e-300, 0)], [false, true, false, true]);
+  // A NaN pre-activation is a blow-up, dead in neither scan (the network's called it dead).
+  assert.deepEqual([reluDeadAt(NaN, 0), reluDeadAt(NaN, 1), reluDeadAt(0, 0), reluDeadAt(0, 1), reluDeadAt(-1e-300, 1)], [false, false, true, false, true]);
+  assert.equal(deadUnitsAt('relu', [{ rows: 1, cols: 2, data: Float32Array.from([NaN, -1]) }, { rows: 1, cols: 1, data: Float32Array.from([1]) }], x, 2)?.deadLayer, null);
+});
