@@ -20,7 +20,7 @@ import { formatAgainst, formatExact, formatScore } from './explain';
 export interface DeadLayer {
   /** 1-based index of the hidden layer (h_l), the output of W_l. */
   layer: number;
-  /** Units whose pre-activation is ≤ 0 on every sample scanned. */
+  /** Units whose pre-activation is ≤ 0 (relu′ = 0: mechanisms/reluAtZero.ts) on every sample scanned. */
   dead: number;
   /** The layer's width n_l. */
   units: number;
@@ -30,7 +30,7 @@ export interface DeadLayer {
 export interface DeadUnits {
   /** Per hidden layer, input side first. */
   layers: DeadLayer[];
-  /** The training samples scanned: all of them, or the first that fit the scan's bound (network/deadUnits.ts). */
+  /** The training samples scanned: all of them, or as many as fit the scan's bound, spread over the set at a fixed stride (network/deadUnits.ts, `scannedSample`); fewer than `of` only when the bound cut the scan (or every layer was seen alive early). */
   samples: number;
   /** The training samples there are. */
   of: number;
@@ -300,6 +300,17 @@ export function layerLabel(s: LayerScores, records: number, th: LayerThresholds 
 }
 
 /**
+ * The training samples a dead layer is dead on, as the notes say it: "the one training sample", "every
+ * one of the M training samples", or — the scan's bound cut it (network/deadUnits.ts, DEAD_SCAN_WORK) —
+ * "each of the N training samples scanned of M (spread over the set at a fixed stride; the rest were
+ * not scanned)".
+ */
+export function scannedSamples(d: DeadUnits): string {
+  if (d.samples < d.of) return `each of the ${d.samples} training samples scanned of ${d.of} (spread over the set at a fixed stride; the rest were not scanned)`;
+  return d.of === 1 ? 'the one training sample' : `every one of the ${d.of} training samples`;
+}
+
+/**
  * Why a dead ReLU network has no label (LayerScores, `deadAtStart`): which hidden layer is dead, how
  * many of its units, on how many training samples, and what follows — in the scores' terms only; the
  * keys to change depend on the file and are said by its run (src/core/runs/notes.ts, `deadRemedy`).
@@ -309,7 +320,7 @@ export function deadRegime(d: DeadUnits, startsAtZero = false): string {
   // Every weight 0 (init.scale 0): no unit, however many, and no seed or centring helps — the cause is the zero init.
   if (startsAtZero) return `no label: every weight is exactly 0 at θ₀ (a zero initialisation), so every ReLU unit's pre-activation is 0 — inactive, φ′(0) = 0 — on every training sample and every weight's gradient is 0: the weights never learn a feature, and a mechanism read from them would be read from a dead network`;
   const others = d.layers.filter((x) => x.layer !== l.layer && x.dead > 0).map((x) => `${x.dead} of ${x.units} in hidden layer ${x.layer}`);
-  const samples = d.of === 1 ? 'the one training sample' : `every one of the ${d.of} training samples`;
+  const samples = scannedSamples(d);
   return `no label: the network is dead from the start — at θ₀ all ${l.units} ReLU unit${l.units === 1 ? '' : 's'} of hidden layer ${l.layer} (the output of fc${l.layer}.weight) ${l.units === 1 ? 'is' : 'are'} inactive (pre-activation ≤ 0) on ${samples}${others.length ? ` (dead as well: ${others.join(', ')})` : ''}, so no gradient ever reaches ${l.layer === 1 ? 'fc1.weight or fc2.weight' : `fc1.weight … fc${l.layer + 1}.weight`} and the outputs do not depend on the input: the weights learnt no feature, and a mechanism read from them would be read from a dead network`;
 }
 
@@ -320,7 +331,7 @@ export function deadRegime(d: DeadUnits, startsAtZero = false): string {
  */
 export function deadEndRegime(d: DeadAtEnd): string {
   const l = d.layers[d.deadLayer! - 1];
-  const samples = d.of === 1 ? 'the one training sample' : `every one of the ${d.of} training samples`;
+  const samples = scannedSamples(d);
   const since = d.firstSeen < d.step ? `, and dead since the record of step ${d.firstSeen}` : '';
   return `no label: the network died during training — at step ${d.step} (its last scanned record${since}) all ${l.units} ReLU unit${l.units === 1 ? '' : 's'} of hidden layer ${l.layer} (the output of fc${l.layer}.weight) ${l.units === 1 ? 'is' : 'are'} inactive (pre-activation ≤ 0) on ${samples}, so the outputs no longer depend on the input and no gradient reaches ${l.layer === 1 ? 'fc1.weight or fc2.weight' : `fc1.weight … fc${l.layer + 1}.weight`}: whatever features the layers learnt on the way are gone, and a mechanism read from them would be read from a dead network`;
 }

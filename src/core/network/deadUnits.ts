@@ -67,7 +67,7 @@ export function deadUnitsAt(activation: NetworkActivation, weights: readonly Wei
   let z = new Float64Array(width);
   let scanned = 0;
   for (let k = 0; k < samples; k++) {
-    const s = k;
+    const s = scannedSample(k, samples, count);
     const n0 = hidden[0].cols;
     for (let j = 0; j < n0; j++) h[j] = x[s * n0 + j];
     for (let l = 0; l < hidden.length; l++) {
@@ -90,5 +90,5 @@ export function deadUnitsAt(activation: NetworkActivation, weights: readonly Wei
   const layers = hidden.map((w, l) => ({ layer: l + 1, dead: w.rows - aliveCount[l], units: w.rows }));
   const first = layers.find((l) => l.dead === l.units);
   // An early stop saw every layer alive: its counts are of the samples scanned, and no layer is dead.
-  return { layers, samples: scanned, of: count, deadLayer: first && scanned === count ? first.layer : null };
+  return { layers, samples: scanned, of: count, deadLayer: first && scanned === samples ? first.layer : null };
 }

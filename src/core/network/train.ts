@@ -429,7 +429,9 @@ export class Training {
     const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
     const biases = this.onnx ? this.onnx.biases() : this.currentBiases();
     const d = deadUnitsAt('relu', weights, this.data.train.x, this.data.train.count, { maxWork: work, biases });
-    if (!d || d.deadLayer === null) return null;
+    // A scan that read fewer samples than the bound allows (a record soon after the previous one, on a
+    // large set) does not call a layer dead: a few samples would, where the last record's scan does not.
+    if (!d || d.deadLayer === null || (d.samples < d.of && work < DEAD_SCAN_WORK)) return null;
     return { ...d, step: s, firstSeen: this.deadNow?.firstSeen ?? s };
   }
 

@@ -99,8 +99,8 @@ test('deadUnitsAt: counts per hidden layer; stops early once every layer has an 
   const dead = { rows: 2, cols: 2, data: Float32Array.from([-1, -1, 0, 0]) };
   // Every sample scanned; a pre-activation of exactly 0 is dead (φ′(0) = 0, from the left).
   assert.deepEqual(deadUnitsAt('relu', [dead, w2, w3], x, 3), { layers: [{ layer: 1, dead: 2, units: 2 }, { layer: 2, dead: 2, units: 2 }], samples: 3, of: 3, deadLayer: 1 });
-  // A bound of 8 multiply-adds scans one sample (4 + 4 a sample): dead on it, but not said dead.
-  assert.equal(deadUnitsAt('relu', [dead, w2, w3], x, 3, { maxWork: 8 })?.deadLayer, null);
+  // A bound of 8 multiply-adds scans one sample (4 + 4 a sample): dead on it, and said dead on the 1 of 3 scanned.
+  assert.deepEqual(deadUnitsAt('relu', [dead, w2, w3], x, 3, { maxWork: 8 }), { layers: [{ layer: 1, dead: 2, units: 2 }, { layer: 2, dead: 2, units: 2 }], samples: 1, of: 3, deadLayer: 1 });
 });
 
 /** Eight ReLU units with biases at η = 1 on positive inputs: the loss goes 1.19 → 20.9 at step 1, and by step 2 every unit of hidden layer 1 is inactive on every sample. */

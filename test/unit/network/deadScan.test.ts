@@ -2,17 +2,19 @@
  * The dead-unit scans of both engines (src/core/mechanisms/reluAtZero.ts): one convention — a unit is
  * dead on a sample where relu′ of its pre-activation, as the engine that trains it takes it, is 0 — so
  * a pre-activation of exactly 0 is alive in the simulator (relu′(0) = 1) and dead in the network
- * trainers (relu′(0) = 0, ONNX Runtime and TF.js).
+ * trainers (relu′(0) = 0, ONNX Runtime and TF.js); and the network scan's samples spread over the whole
+ * training set when its bound cuts it, with a note that says so.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { useWasmBackend } from '../../../src/core/network/backend';
 import { activationBackward } from '../../../src/core/network/model';
-import { deadUnitsAt } from '../../../src/core/network/deadUnits';
+import { deadUnitsAt, scannedSample } from '../../../src/core/network/deadUnits';
 import { everyUnitDead } from '../../../src/core/descent/deadUnits';
 import { ACTIVATIONS } from '../../../src/core/descent/activation';
 import { NETWORK_RELU_AT_ZERO, reluDeadAt, reluPasses, SIMULATOR_RELU_AT_ZERO } from '../../../src/core/mechanisms/reluAtZero';
+import { deadEndRegime, deadRegime } from '../../../src/core/mechanisms/layerLabel';
 
 before(() => useWasmBackend());
 
@@ -37,4 +39,24 @@ test('each engine\'s dead test takes the relu′(0) its training uses: the simul
   // A NaN pre-activation is a blow-up, dead in neither scan (the network's called it dead).
   assert.deepEqual([reluDeadAt(NaN, 0), reluDeadAt(NaN, 1), reluDeadAt(0, 0), reluDeadAt(0, 1), reluDeadAt(-1e-300, 1)], [false, false, true, false, true]);
   assert.equal(deadUnitsAt('relu', [{ rows: 1, cols: 2, data: Float32Array.from([NaN, -1]) }, { rows: 1, cols: 1, data: Float32Array.from([1]) }], x, 2)?.deadLayer, null);
+});
+
+test('a scan cut by its bound reads samples spread over the whole set at a fixed stride, not the first ones', () => {
+  assert.deepEqual(Array.from({ length: 4 }, (_, k) => scannedSample(k, 4, 10)), [0, 2, 5, 7]);
+  assert.deepEqual(Array.from({ length: 3 }, (_, k) => scannedSample(k, 3, 3)), [0, 1, 2]);
+  // 8 samples, one input: the first four negative (unit dead there), the last four positive (alive).
+  const w1 = { rows: 1, cols: 1, data: Float32Array.from([1]) };
+  const w2 = { rows: 1, cols: 1, data: Float32Array.from([1]) };
+  const x = Float32Array.from([-1, -2, -3, -4, 1, 2, 3, 4]);
+  // A bound of 4 multiply-adds reads 4 samples (1 a sample): the first four saw the unit dead on all.
+  const d = deadUnitsAt('relu', [w1, w2], x, 8, { maxWork: 4 })!;
+  assert.deepEqual(d.layers, [{ layer: 1, dead: 0, units: 1 }], 'alive on sample 4, which the stride reads');
+  assert.equal(d.deadLayer, null);
+  // Dead on every sample: dead on the 4 of 8 scanned, and the note says the scan did not cover the set.
+  const dead = deadUnitsAt('relu', [w1, w2], x.map((v) => -Math.abs(v)), 8, { maxWork: 4 })!;
+  assert.deepEqual(dead, { layers: [{ layer: 1, dead: 1, units: 1 }], samples: 4, of: 8, deadLayer: 1 });
+  assert.match(deadRegime(dead), /inactive \(pre-activation ≤ 0\) on each of the 4 training samples scanned of 8 \(spread over the set at a fixed stride; the rest were not scanned\)/);
+  assert.match(deadEndRegime({ ...dead, step: 10, firstSeen: 10 }), /on each of the 4 training samples scanned of 8 /);
+  // A whole scan says every one.
+  assert.match(deadRegime(deadUnitsAt('relu', [w1, w2], x.map((v) => -Math.abs(v)), 8)!), /on every one of the 8 training samples,/);
 });
