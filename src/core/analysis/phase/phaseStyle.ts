@@ -146,11 +146,11 @@ export const DEAD_NOTE = 'every ReLU unit inactive on every sample: no gradient,
  * simulate` of the cell says it — not the end of the budget): "dead — every ReLU unit is inactive on
  * every sample from step 2 on: no gradient reaches the weights; no mechanism is read (budget 300
  * steps)". `budget` null: the file's default, "the end of the budget"; `deadStep` null (unknown): the
- * dead cell says only that it is dead at the end of the budget.
+ * dead cell says only that it is dead by the end of the budget, naming no step as the one it died at.
  */
 export function descentOutcomeText(outcome: string, label: string | null, budget: number | null, deadStep: number | null): string {
   const end = budget === null ? 'the end of the budget' : `step ${formatCount(budget)}`;
-  if (outcome === 'dead') return deadStep === null ? `dead — at ${end} ${DEAD_NOTE}` : `dead — ${deadRunNote(deadStep)}${budget === null ? '' : ` (budget ${formatCount(budget)} steps)`}`;
+  if (outcome === 'dead') return deadStep === null ? `dead by ${end} — ${DEAD_NOTE}` : `dead — ${deadRunNote(deadStep)}${budget === null ? '' : ` (budget ${formatCount(budget)} steps)`}`;
   if (outcome === 'unsettled') return `unsettled — the loss still above its start at ${end}${label === null ? '' : `; so far ${label}`}`;
   return label === null ? outcome : `${outcome}, then ${label}`;
 }

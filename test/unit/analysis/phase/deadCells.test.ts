@@ -85,7 +85,7 @@ test('everyUnitDead: strictly negative pre-activations only (the simulator\'s σ
 
 // A dead cell's hover said "dead — at step 300" (the end of the budget) where `flab simulate` of the
 // same cell said the units died at step 2: every surface now says the step they died at.
-test('a dead cell says the step its units died at, as `flab simulate` of it does: the diagram, its JSON and CSV, the panel\'s message and hover, the sweep\'s status', () => {
+test('a dead cell says the step its units died at, as `flab simulate` of it does: the diagram, its JSON and CSV, the panel\'s message and hover (the sweep\'s status: simulateDead.test.ts)', () => {
   const e = experiment(RELU);
   const n = 4;
   const p = phaseDiagramSync(e, { key: 'learningRates.u', from: 0.01, to: 100 }, { key: 'learningRates.W', from: 0.01, to: 100 }, n, 'descent');
@@ -120,6 +120,8 @@ test('a dead cell says the step its units died at, as `flab simulate` of it does
     }
   }
   assert.ok(dead > 0, 'the grid has dead cells');
+  // Without its step (a message without deadSteps) the hover names none as the one it died at.
+  assert.equal(descentOutcomeText('dead', null, 300, null), `dead by step 300 — ${DEAD_NOTE}`);
   // A flow diagram and a descent one without a dead cell send none.
   const alive = phaseDiagramSync(e, { key: 'learningRates.u', from: 0.01, to: 0.05 }, { key: 'learningRates.W', from: 0.01, to: 0.05 }, 2, 'descent');
   assert.equal(encodePhase(alive, { key: 'learningRates.u', from: 0.01, to: 0.05, scale: 'log' }, { key: 'learningRates.W', from: 0.01, to: 0.05, scale: 'log' }, 'a', 0).deadSteps, null);
