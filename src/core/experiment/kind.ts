@@ -58,7 +58,8 @@ export const KIND_KEYS: Record<ExperimentKind, string> = { linear: 'model.width'
  * schema's condition, of a network's own keys that the root's condition found (docs/networks.md, "The
  * experiment file"). Read from the condition itself — its second `anyOf` branch, whose own `anyOf`
  * lists those keys, each `{ required: [k] }` or `{ required: [k], properties: { k: { required: [k2] } } }`,
- * or a pattern of `k`'s key names (`propertyNames`) — so that it names what the kind was decided by.
+ * a pattern of `k`'s key names (`propertyNames`), or a shape of one of `k`'s values (`additionalProperties`:
+ * a list of widths under any name, `model.foo` of `"foo": [4]`) — so that it names what the kind was decided by.
  */
 export function networkEvidence(tree: Node): string | null {
   if (tree.type !== 'object') return null;
@@ -95,7 +96,16 @@ export function networkEvidence(tree: Node): string | null {
     const original = nodeAt(key);
     if (inner.required?.[0] !== undefined) return child && original ? `${top}.${written(original, child, inner.required[0])}` : `${top}.${inner.required[0]}`;
     const pattern = inner.not?.propertyNames?.not?.pattern;
-    const at = pattern === undefined || !child ? -1 : (child.children ?? []).findIndex((p) => new RegExp(pattern, 'u').test(p.children?.[0]?.value as string));
+    // `{ not: { additionalProperties: { not: S } } }`: some key's value is S (a list of widths, `"foo": [4]`).
+    const shape = inner.not?.additionalProperties;
+    const valued = typeof shape === 'object' ? shape.not : undefined;
+    const at = !child
+      ? -1
+      : pattern !== undefined
+        ? (child.children ?? []).findIndex((p) => new RegExp(pattern, 'u').test(p.children?.[0]?.value as string))
+        : valued !== undefined
+          ? (child.children ?? []).findIndex((p) => p.children?.[1] !== undefined && matchesSchema(p.children[1], valued, EXPERIMENT_SCHEMA))
+          : -1;
     const named = at < 0 ? undefined : (original?.children?.[at]?.children?.[0]?.value as string | undefined);
     if (named !== undefined) return `${top}.${named}`;
     return top;

@@ -59,6 +59,15 @@ export interface SchemaNode {
    */
   stringsElsewhere?: Record<string, string>;
   /**
+   * Keys told by the value written under another name: an unknown key whose value matches `value` is
+   * taken for the key named (`"widths": [64, 64]`, `"foo": [4]`, a list of positive integers, for a
+   * network's `hidden`) and answered at the unknown key, before `keysElsewhere` and a guess by
+   * spelling — with `says` when given (`: a list of widths is a network's …`), else `— did you mean
+   * \`hidden\`?` and its `requiredReason`. Only while the key named is not written (nor already
+   * answered by an earlier unknown key), and its absence is then not reported again.
+   */
+  keysByValue?: Record<string, { value: SchemaNode; says?: string }>;
+  /**
    * The numbers at and under this node are held in float32 (a network's `model`, `init` and
    * `training`: the trainer computes in float32): a literal that reads as 0 in 64 bits (1e-400) is
    * told float32's smallest magnitude, which the network's own check asks for, not 64 bits'.
@@ -289,6 +298,14 @@ function checkObject(node: Node, schema: SchemaNode, path: string, c: Check): vo
         if (valueNode) check(valueNode, schema.additionalProperties, childPath, c);
       } else if (schema.additionalProperties === false) {
         const where = path === '' ? '' : ` in ${path}`;
+        const byValue = valueNode ? keyByValue(valueNode, schema, seen, misspelt, c.root) : undefined;
+        if (byValue !== undefined) {
+          const { says } = schema.keysByValue![byValue];
+          misspelt.add(byValue);
+          const reason = schema.requiredReason && Object.hasOwn(schema.requiredReason, byValue) ? ` (${schema.requiredReason[byValue]})` : '';
+          out.push(error(`unknown key \`${excerpt(key)}\`${where}${says !== undefined ? `: ${says}` : ` — did you mean \`${byValue}\`?${reason}`}`, childPath, keyNode));
+          continue;
+        }
         const told = schema.keysElsewhere && Object.hasOwn(schema.keysElsewhere, key);
         const absent = (schema.required ?? []).filter((k) => !seen.has(k) && !misspelt.has(k));
         // A misspelling of a missing required key (`hiden`), or a key of another form whose text says to
@@ -569,6 +586,14 @@ function namesWord(text: string, word: string): boolean {
     if (!/\w/.test(text[at - 1] ?? '') && !/\w/.test(text[at + word.length] ?? '')) return true;
   }
   return false;
+}
+
+/** The key of `schema.keysByValue` whose value `value` matches, not written in the object (`seen`) nor answered (`misspelt`), or undefined. */
+function keyByValue(value: Node, schema: SchemaNode, seen: ReadonlyMap<string, Node>, misspelt: ReadonlySet<string>, root: SchemaNode): string | undefined {
+  for (const [key, { value: shape }] of Object.entries(schema.keysByValue ?? {})) {
+    if (!seen.has(key) && !misspelt.has(key) && matchesSchema(value, shape, root)) return key;
+  }
+  return undefined;
 }
 
 /** `: WHAT IT IS` after a required key missing that the schema says what it is of (`requiredReason`), else ''. */

@@ -49,9 +49,10 @@ test('a network file whose hidden is misspelt is one error at the misspelling, n
     assert.equal(parseAnyExperiment(text).kind, 'network', key);
     assert.deepEqual(problems(text), [{ path: `model.${key}`, at: JSON.stringify(key), message: `unknown key \`${key}\` in model — did you mean \`hidden\`? ${reason}` }], key);
   }
-  // Another library's name for the widths: one error, saying what a network writes.
+  // Another library's name for the widths, written with something other than widths: one error, saying
+  // what a network writes (written with widths, it is `hidden` misnamed: the next test).
   for (const key of ['layers', 'hidden_sizes', 'hiddenLayers', 'layer_sizes', 'sizes']) {
-    const found = problems(mnist(key));
+    const found = problems(mnist(key, [{ units: 256 }, { units: 256 }]));
     assert.equal(found.length, 1, `${key}: ${JSON.stringify(found)}`);
     assert.equal(found[0].at, JSON.stringify(key));
     assert.match(found[0].message, new RegExp(`^unknown key \`${key}\` in model: a network's hidden layers are given by hidden, their widths, input side first`));
@@ -59,6 +60,45 @@ test('a network file whose hidden is misspelt is one error at the misspelling, n
   // No key for the widths at all: the missing key, at model, with what it is.
   const none = problems(mnist('activation', 'relu').replace('"activation": "relu", "activation"', '"activation"'));
   assert.deepEqual(none.map((p) => [p.path, p.at, p.message]), [['model', '"model"', "model is missing the required key `hidden`: a network experiment's `model` has `hidden`, the widths of its hidden layers, input side first: [256, 256], or [] for a linear map"]]);
+});
+
+test('a list of widths under any other key of model is hidden misnamed: "did you mean `hidden`", at the key', () => {
+  const reason = "(a network experiment's `model` has `hidden`, the widths of its hidden layers, input side first: [256, 256], or [] for a linear map)";
+  const meant = (key: string) => `unknown key \`${key}\` in model — did you mean \`hidden\`? ${reason}`;
+  // Names with no likeness to `hidden` (`foo`, `widths`), and other libraries' (told otherwise by keysElsewhere).
+  for (const key of ['foo', 'widths', 'layers', 'hiddenSizes', 'hidden_layers', 'net']) {
+    for (const value of [[4], [64, 64], [256, 256, 256]]) {
+      const text = mnist(key, value);
+      assert.equal(parseAnyExperiment(text).kind, 'network', key);
+      assert.deepEqual(problems(text), [{ path: `model.${key}`, at: JSON.stringify(key), message: meant(key) }], key);
+    }
+  }
+  // The file with nothing but such a model: a network (it was the linear model's, told to write `width`).
+  for (const key of ['foo', 'widths', 'layers', 'hiddenSizes']) {
+    const value = { model: { [key]: [64, 64] } };
+    assert.equal(kind(value), 'network', key);
+    assert.equal(networkEvidence(parseTree(JSON.stringify(value))!), `model.${key}`, key);
+    const text = JSON.stringify(value);
+    assert.deepEqual(problems(text).filter((p) => p.path.startsWith('model')), [{ path: `model.${key}`, at: JSON.stringify(key), message: meant(key) }], key);
+  }
+  assert.equal(networkEvidence(parseTree('{ "model": { "activation": "relu", "foo": [4] } }')!), 'model.foo');
+  // Not a list of widths: no guess (a 0, a fraction, a string, an empty list, a nested list).
+  for (const value of [[64, 0], [1.5], ['64'], [], [[64]]]) {
+    const found = problems(mnist('foo', value));
+    assert.ok(!found.some((p) => p.message.includes('did you mean `hidden`')), JSON.stringify(value));
+  }
+  // With `hidden` written, a second list is an unknown key only.
+  const both = problems(mnist('hidden').replace('"activation"', '"foo": [4], "activation"'));
+  assert.deepEqual(both.map((p) => [p.path, p.message]), [['model.foo', 'unknown key `foo` in model']]);
+  // Two lists: the first answers `hidden`'s absence, the second is an unknown key.
+  const two = problems(mnist('foo').replace('"activation"', '"qux": [4], "activation"'));
+  assert.deepEqual(two.map((p) => p.message), [meant('foo'), 'unknown key `qux` in model']);
+  // A file of the linear model (its own keys decide): the list is told to be a network's `hidden`.
+  const linear = '{ "model": { "width": 4, "layers": [64, 64] }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 } }';
+  assert.equal(parseAnyExperiment(linear).kind, 'linear');
+  assert.deepEqual(problems(linear), [
+    { path: 'model.layers', at: '"layers"', message: 'unknown key `layers` in model: a list of widths is a network\'s `hidden` ("model": { "hidden": [256, 256] }, which makes a network experiment: docs/networks.md); the two-layer linear model has one width, `width` (d)' },
+  ]);
 });
 
 test('the kind: hidden, or a network\'s own key and none of the linear model\'s; the linear model otherwise', () => {

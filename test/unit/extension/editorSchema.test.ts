@@ -27,6 +27,8 @@ function derive(node: Json): Json {
   const out: { [k: string]: Json } = {};
   for (const [k, v] of Object.entries(node)) {
     if (VALIDATING.has(k)) continue;
+    // Keys told by their value (a list of widths for `hidden`): a shape that validates, for our messages only.
+    if (k === 'keysByValue') continue;
     if (k === 'properties' || k === 'definitions' || k === '$defs') out[k] = Object.fromEntries(Object.entries(v as { [k: string]: Json }).map(([name, s]) => [name, derive(s)]));
     else if (k === 'enum') out.examples = v;
     // The kind of file (docs/networks.md, "The file format"): the condition as written, so that VS Code
