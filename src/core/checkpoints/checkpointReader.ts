@@ -509,19 +509,19 @@ export class CheckpointReader {
   private select(first: FileState): Selection | string {
     const listed = this.spec.layers;
     const transposed = this.layout === 'in×out';
-    // With in × out kernels, JAX/Flax's and Keras's names too ("Dense_0.kernel", "dense/kernel").
+    // With in × out kernels, JAX/Flax's, Keras's and TensorFlow's names too ("Dense_0.kernel", "dense/kernel:0": `isKernelName`).
     const endings = transposed ? ['weight', 'kernel'] : ['weight'];
     const names = listed
       ? [...listed]
       : first.tensors
-          .filter((t) => t.shape.length === 2 && endings.some((e) => t.name.endsWith(e)))
+          .filter((t) => t.shape.length === 2 && (t.name.endsWith('weight') || (transposed && isKernelName(t.name))))
           .map((t) => t.name)
           .sort(naturalCompare);
     const where = `the first checkpoint, ${first.file}`;
     if (names.length === 0) {
       if (listed) return 'the experiment lists no layers: give the weight tensors in network order, or leave "layers" out';
-      const kernels = transposed ? [] : first.tensors.filter((t) => t.shape.length === 2 && t.name.endsWith('kernel'));
-      const hint = kernels.length > 0 ? ` (${kernels.length === 1 ? 'a tensor' : `${kernels.length} tensors`} ending in "kernel", as JAX/Flax and Keras name a dense layer's in × out weights: list them under "layers" in network order and set "layout": "in×out", or set only "layout": "in×out" to choose them by default)` : '';
+      const kernels = transposed ? [] : first.tensors.filter((t) => t.shape.length === 2 && isKernelName(t.name));
+      const hint = kernels.length > 0 ? ` (${kernels.length === 1 ? 'a tensor' : `${kernels.length} tensors`} named "kernel", as TensorFlow/Keras and JAX/Flax name a dense layer's in × out weights: list them under "layers" in network order and set "layout": "in×out", or set only "layout": "in×out" to choose them by default)` : '';
       return `${where}, has no 2-D tensor whose name ends in ${endings.map((e) => `"${e}"`).join(' or ')}: list the layers under "layers"${hint}. It has: ${listTensors(first.tensors)}`;
     }
     if (names.length > MAX_LAYERS) return `${names.length} layers are selected, more than the ${MAX_LAYERS} measured: list fewer under "layers"`;
@@ -734,18 +734,28 @@ export class CheckpointReader {
 }
 
 /**
- * The notice for layers whose names end in "kernel" — JAX/Flax's and Keras's name of a layer's weights,
- * which they store in × out (a dense kernel [in, out], a convolution kernel k × k × in × out) — when
- * `checkpoints.layout` is left out, so that they are read out × in (rows as outputs, PyTorch's layout):
- * a square pair then chains either way and its ζ is silently another product's (in × out read as out
- * × in). Null when no name ends in "kernel".
+ * Whether a tensor is named as TensorFlow/Keras and JAX/Flax name a layer's weights, which they store
+ * in × out: its name ends in "kernel" (any case: `Dense_0.kernel`, `params/Dense_0/kernel`,
+ * `conv_kernel`), after TensorFlow's tensor index (`dense/kernel:0`, `dense_1/kernel:0`) and a TF2
+ * object checkpoint's `/.ATTRIBUTES/VARIABLE_VALUE` (`layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE`).
+ */
+export function isKernelName(name: string): boolean {
+  return /kernel(:\d+)?(\/\.ATTRIBUTES\/VARIABLE_VALUE)?$/iu.test(name);
+}
+
+/**
+ * The notice for layers named "kernel" (`isKernelName`) — TensorFlow/Keras's and JAX/Flax's name of a
+ * layer's weights, which they store in × out (a dense kernel [in, out], a convolution kernel k × k × in
+ * × out) — when `checkpoints.layout` is left out, so that they are read out × in (rows as outputs,
+ * PyTorch's layout): a square pair then chains either way and its ζ is silently another product's (in
+ * × out read as out × in). Null when no name is a kernel's.
  */
 export function kernelLayoutNotice(names: readonly string[]): string | null {
-  const kernels = names.filter((n) => n.endsWith('kernel'));
+  const kernels = names.filter(isKernelName);
   if (kernels.length === 0) return null;
   const listed = kernels.slice(0, 3).map((n) => `"${excerpt(n)}"`).join(', ') + (kernels.length > 3 ? ` and ${kernels.length - 3} more` : '');
   const one = kernels.length === 1;
-  return `${one ? 'layer' : 'layers'} ${listed} ${one ? 'ends' : 'end'} in "kernel", the name JAX/Flax and Keras give a layer's weights, which they store in × out; with "layout" left out ${one ? 'it is' : 'they are'} read as out × in (rows as outputs, PyTorch's layout), so a Flax/Keras network's ζ and ζ_top would be another product's — set "layout": "in×out" in "checkpoints" for Flax/Keras kernels, or "layout": "out×in" to say ${one ? 'it is' : 'they are'} stored out × in`;
+  return `${one ? 'layer' : 'layers'} ${listed} ${one ? 'is' : 'are'} named "kernel", the name TensorFlow/Keras and JAX/Flax give a layer's weights, which they store in × out; with "layout" left out ${one ? 'it is' : 'they are'} read as out × in (rows as outputs, PyTorch's layout), so such a network's ζ and ζ_top would be another product's — set "layout": "in×out" in "checkpoints" for TensorFlow/Keras and JAX/Flax kernels, or "layout": "out×in" to say ${one ? 'it is' : 'they are'} stored out × in`;
 }
 
 function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', thresholds: CheckpointThresholds): CheckpointsSummary {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
+import { isKernelName, kernelLayoutNotice, readCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
 import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
 import { chainProblem } from '../../../src/core/network/layerMetrics';
 import { parseAnyExperiment } from '../../../src/core/runs/anyExperiment';
@@ -80,7 +80,7 @@ test('kernels stored in × out and read as out × in: each pair left out says th
   ]);
   // Left out, "layers" finds no "weight": the message points at the kernels and the option.
   const none = await readCheckpoints({ path: '*.safetensors' }, { baseDir: flax });
-  assert.match(none.problems[0].message, /^the first checkpoint, step_0\.safetensors, has no 2-D tensor whose name ends in "weight": list the layers under "layers" \(2 tensors ending in "kernel", as JAX\/Flax and Keras name a dense layer's in × out weights: list them under "layers" in network order and set "layout": "in×out", or set only "layout": "in×out" to choose them by default\)\. It has: /);
+  assert.match(none.problems[0].message, /^the first checkpoint, step_0\.safetensors, has no 2-D tensor whose name ends in "weight": list the layers under "layers" \(2 tensors named "kernel", as TensorFlow\/Keras and JAX\/Flax name a dense layer's in × out weights: list them under "layers" in network order and set "layout": "in×out", or set only "layout": "in×out" to choose them by default\)\. It has: /);
   // PyTorch weights read as in × out: the other way round.
   const { torch } = await twoLayouts([6, 4, 3], 12);
   const wrong = await readCheckpoints({ path: '*.safetensors', layout: 'in×out' }, { baseDir: torch });
@@ -136,7 +136,7 @@ test('layers named "kernel" listed without "layout" are read out × in with a wa
     {
       file: null,
       message:
-        'layers "Dense_0.kernel", "Dense_1.kernel" end in "kernel", the name JAX/Flax and Keras give a layer\'s weights, which they store in × out; with "layout" left out they are read as out × in (rows as outputs, PyTorch\'s layout), so a Flax/Keras network\'s ζ and ζ_top would be another product\'s — set "layout": "in×out" in "checkpoints" for Flax/Keras kernels, or "layout": "out×in" to say they are stored out × in',
+        'layers "Dense_0.kernel", "Dense_1.kernel" are named "kernel", the name TensorFlow/Keras and JAX/Flax give a layer\'s weights, which they store in × out; with "layout" left out they are read as out × in (rows as outputs, PyTorch\'s layout), so such a network\'s ζ and ζ_top would be another product\'s — set "layout": "in×out" in "checkpoints" for TensorFlow/Keras and JAX/Flax kernels, or "layout": "out×in" to say they are stored out × in',
       key: 'checkpoints.layers',
       warning: true,
     },
@@ -154,7 +154,7 @@ test('layers named "kernel" listed without "layout" are read out × in with a wa
     ]);
   }
   const one = await readCheckpoints({ path: '*.safetensors', layers: ['fc1.weight', 'head.kernel'] }, { baseDir: dir });
-  assert.match(one.problems[0].message, /^layer "head\.kernel" ends in "kernel", .* with "layout" left out it is read as out × in .* or "layout": "out×in" to say it is stored out × in$/);
+  assert.match(one.problems[0].message, /^layer "head\.kernel" is named "kernel", .* with "layout" left out it is read as out × in .* or "layout": "out×in" to say it is stored out × in$/);
 });
 
 test('a 1-D layer is refused with the shapes of the layout in force: 2-D and 3-D/4-D kernels, out × in or in × out', async () => {
@@ -168,4 +168,28 @@ test('a 1-D layer is refused with the shapes of the layout in force: 2-D and 3-D
   );
   const outIn = await readCheckpoints({ path: '*.safetensors', layers: ['Dense_0.bias'] }, { baseDir: dir });
   assert.match(outIn.problems[0].message, /: a layer is a weight matrix \(2-D out × in\) or a convolution kernel \(3-D out × in × k or 4-D out × in × k × k, read as out × in·k or out × in·k·k\)$/);
+});
+
+test('TensorFlow\'s, Keras\'s and Flax\'s names of a kernel (`dense/kernel:0`, `params/Dense_0/kernel`) get the notice, are chosen under "in×out" and named when nothing ends in "weight"', async () => {
+  for (const name of ['dense/kernel:0', 'dense_1/kernel:0', 'params/Dense_0/kernel', 'model/dense_2/Kernel:1', 'layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE', 'Dense_0.kernel', 'conv_kernel']) assert.ok(isKernelName(name), name);
+  for (const name of ['fc1.weight', 'dense/bias:0', 'kernel_size', 'kernels/0', 'dense/kernel:x']) assert.ok(!isKernelName(name), name);
+  const notice = kernelLayoutNotice(['dense/kernel:0', 'dense_1/kernel:0', 'params/Dense_0/kernel']);
+  assert.ok(notice !== null);
+  assert.match(notice, /^layers "dense\/kernel:0", "dense_1\/kernel:0", "params\/Dense_0\/kernel" are named "kernel", the name TensorFlow\/Keras and JAX\/Flax give a layer's weights, which they store in × out; /);
+  // Read end to end: a Keras network's tensors (in × out, named as tf.keras names its variables).
+  const dir = join(root, 'keras');
+  mkdirSync(dir);
+  for (const step of [0, 1]) {
+    await writeSafetensors(join(dir, `step_${step}.safetensors`), [
+      { name: 'dense/kernel:0', dtype: 'F32', shape: [3, 3], data: [1, 2, 0, 0, 1, 2, 2, 0, 1 + step] },
+      { name: 'dense/bias:0', dtype: 'F32', shape: [3], data: [0, 0, 0] },
+      { name: 'dense_1/kernel:0', dtype: 'F32', shape: [3, 3], data: [1, 0, 1, 0, 2, 1, 1, 1, step] },
+    ]);
+  }
+  const listed = await readCheckpoints({ path: '*.safetensors', layers: ['dense/kernel:0', 'dense_1/kernel:0'] }, { baseDir: dir });
+  assert.deepEqual(listed.problems.map((p) => [p.key, p.warning, p.message.slice(0, 62)]), [['checkpoints.layers', true, 'layers "dense/kernel:0", "dense_1/kernel:0" are named "kernel"']]);
+  const chosen = await readCheckpoints({ path: '*.safetensors', layout: 'in×out' }, { baseDir: dir });
+  assert.deepEqual(chosen.summary.layers, ['dense/kernel:0', 'dense_1/kernel:0'], 'chosen by default under "in×out"');
+  const none = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
+  assert.match(none.problems[0].message, /has no 2-D tensor whose name ends in "weight": list the layers under "layers" \(2 tensors named "kernel", as TensorFlow\/Keras and JAX\/Flax name/);
 });

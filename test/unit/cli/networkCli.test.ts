@@ -508,7 +508,7 @@ test('flab checkpoints: a warning that never stops reading stays a warning when 
   }
   const kernel = flab('checkpoints', write('kernel.flab.json', { checkpoints: { path: 'ck-kernel/*.safetensors', layers: ['a.kernel', 'b.kernel'] } }), '--summary');
   assert.equal(kernel.code, 0, kernel.stderr);
-  assert.match(kernel.stderr, /^.*kernel\.flab\.json:4:\d+: warning: layers "a\.kernel", "b\.kernel" end in "kernel", .*set "layout": "in×out" in "checkpoints" for Flax\/Keras kernels/);
+  assert.match(kernel.stderr, /^.*kernel\.flab\.json:4:\d+: warning: layers "a\.kernel", "b\.kernel" are named "kernel", .*set "layout": "in×out" in "checkpoints" for TensorFlow\/Keras and JAX\/Flax kernels/);
 });
 
 test('flab checkpoints: an empty layer list, a layer of zero size and NaN weights are each said, located', async () => {
