@@ -19,7 +19,7 @@ import { Dataset, outputSize } from './dataset';
 import { DataSpec, dataSpecProblems } from './data/dataSpec';
 import { reportedMessage } from './data/dataError';
 import { leastDefaultRecordEvery, onnxStepWork } from './workModel';
-import { InitScheme, lastHiddenWidth, layerSizes, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, parameterCount, specSemantics } from './spec';
+import { explicitWeightFloat32Problems, explicitWeightProblems, InitScheme, lastHiddenWidth, layerSizes, NETWORK_LIMITS, NetworkActivation, NetworkLoss, networkSpec, NetworkSpec, parameterCount, specSemantics } from './spec';
 
 /** The optimiser each optimiser-specific key of `training` belongs to. */
 const OPTIMIZER_OF = { momentum: 'sgd', beta1: 'adam', beta2: 'adam', epsilon: 'adam' } as const;
@@ -205,6 +205,28 @@ export function normaliseNetworkExperiment(value: unknown): { experiment: Networ
     },
     problems,
   };
+}
+
+/**
+ * The checks of a file's explicit initial weights (`init.weights`) that need nothing else of the file,
+ * for a file the schema refuses elsewhere (a missing `data`, a misspelt data set, a width misnamed, an
+ * entry beyond 64 bits), where `normaliseNetworkExperiment` is not reached: the shapes against
+ * `model.hidden` (when the schema accepts `model.hidden`) and the entries float32 cannot hold, each at
+ * its key, as `normaliseNetworkExperiment` words them. Only the weights' structure is asked for (a list
+ * of matrices, each a list of rows, each a list): an entry that is not a number, or not finite, leaves
+ * the shapes to check and is itself the schema's to refuse. [] when `init.weights` has no such structure.
+ */
+export function explicitWeightsAlone(value: unknown): NetworkProblem[] {
+  const object = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!object(value) || !object(value.init)) return [];
+  const weights = value.init.weights;
+  if (!Array.isArray(weights) || !weights.every((w) => Array.isArray(w) && w.every((row) => Array.isArray(row)))) return [];
+  const hidden = object(value.model) ? value.model.hidden : undefined;
+  const hiddenSchema = kindSchema('network').properties!.model.properties!.hidden;
+  const widths = hidden !== undefined && checkValue(hidden, hiddenSchema, EXPERIMENT_SCHEMA, 'model.hidden').length === 0 ? (hidden as number[]) : null;
+  const matrices = weights as number[][][];
+  const problems = [...(widths ? explicitWeightProblems(matrices, { hidden: widths }) : []), ...explicitWeightFloat32Problems(matrices)];
+  return problems.map((e) => ({ path: e.path, message: e.message }));
 }
 
 /**

@@ -368,22 +368,31 @@ export function float32Problems(spec: NetworkSpec, rateWritten: 'number' | 'list
     add(float32Problem('training.beta2', t.optimizer.beta2, { zero: 'β₂ = 0', belowOne: true }));
     add(float32Problem('training.epsilon', t.optimizer.epsilon, { zero: 'ε = 0', positive: true }));
   }
-  if (spec.init.kind === 'explicit') {
-    spec.init.weights.forEach((w, l) => {
-      let first: ExperimentError | null = null;
-      let more = 0;
-      for (let i = 0; i < w.length; i++) {
-        const row = Array.isArray(w[i]) ? w[i] : [];
-        for (let j = 0; j < row.length; j++) {
-          const x = row[j];
-          if (typeof x !== 'number' || !Number.isFinite(x) || Number.isFinite(Math.fround(x))) continue;
-          if (first) more++;
-          else first = float32Problem(`init.weights[${l}][${i}][${j}]`, x);
-        }
+  if (spec.init.kind === 'explicit') out.push(...explicitWeightFloat32Problems(spec.init.weights));
+  return out;
+}
+
+/**
+ * Explicit initial weights (`init.weights`, W_1 first, each a list of rows) that float32 cannot hold:
+ * per matrix, the first entry beyond its range (rounded to ±Infinity; a tiny one becomes 0, as data
+ * does, and is not refused), with how many more there are, at the entry's key.
+ */
+export function explicitWeightFloat32Problems(weights: readonly (readonly (readonly number[])[])[]): ExperimentError[] {
+  const out: ExperimentError[] = [];
+  weights.forEach((w, l) => {
+    let first: ExperimentError | null = null;
+    let more = 0;
+    for (let i = 0; i < w.length; i++) {
+      const row = Array.isArray(w[i]) ? w[i] : [];
+      for (let j = 0; j < row.length; j++) {
+        const x = row[j];
+        if (typeof x !== 'number' || !Number.isFinite(x) || Number.isFinite(Math.fround(x))) continue;
+        if (first) more++;
+        else first = float32Problem(`init.weights[${l}][${i}][${j}]`, x);
       }
-      if (first) out.push(more ? new ExperimentError(`${first.message} (W_${l + 1} has ${countOf(more, 'more entry', 'more entries')} beyond the range)`, first.path) : first);
-    });
-  }
+    }
+    if (first) out.push(more ? new ExperimentError(`${first.message} (W_${l + 1} has ${countOf(more, 'more entry', 'more entries')} beyond the range)`, first.path) : first);
+  });
   return out;
 }
 
@@ -396,8 +405,12 @@ function mostCommonLength(w: number[][]): number {
   return best;
 }
 
-/** Shape problems of explicit weights against the hidden widths (the data's sizes are checked by the trainer). */
-function explicitWeightProblems(weights: number[][][], model: NetworkModel): ExperimentError[] {
+/**
+ * Shape problems of explicit weights (`init.weights`, W_1 first, each out × in as a list of rows)
+ * against the hidden widths `model.hidden` (the data's sizes are checked by the trainer), each at the
+ * matrix or row it concerns.
+ */
+export function explicitWeightProblems(weights: number[][][], model: Pick<NetworkModel, 'hidden'>): ExperimentError[] {
   const out: ExperimentError[] = [];
   const layers = model.hidden.length + 1;
   if (weights.length !== layers) {

@@ -10,11 +10,11 @@ import { getNodeValue, Node } from 'jsonc-parser';
 import { Diagnostic, visibleControls } from '../experiment/diagnostic';
 import { Experiment } from '../experiment/experiment';
 import { EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, kindConfusion, kindSchema } from '../experiment/kind';
-import { besideSchemaErrors, experimentFromTree, locatedProblem, parseJsonText } from '../experiment/parse';
+import { BESIDE_SCHEMA_MAX_CHARS, besideSchemaErrors, experimentFromTree, locatedProblem, parseJsonText } from '../experiment/parse';
 import { checkAgainstSchema } from '../experiment/schema';
 import { CheckpointExperiment, normaliseCheckpointExperiment } from '../checkpoints/checkpointExperiment';
 import { dataFileNames } from '../network/data/dataSpec';
-import { NetworkExperiment, normaliseNetworkExperiment } from '../network/networkExperiment';
+import { explicitWeightsAlone, NetworkExperiment, normaliseNetworkExperiment } from '../network/networkExperiment';
 
 /** A validated experiment of one of the three kinds, in its normal form. */
 export type AnyExperiment =
@@ -50,13 +50,34 @@ export function parseAnyExperiment(text: string): AnyParseResult {
   if (diagnostics.length > 0) {
     // A network file's own checks on the keys the schema accepted: every error in one pass.
     const beside = kind === 'network' ? besideSchemaErrors(tree, text, diagnostics, kindSchema('network'), (value) => normaliseNetworkExperiment(value).problems) : [];
-    return { parsed: null, kind, diagnostics: [...diagnostics, ...beside], tree };
+    // Explicit weights' own checks, which need no other key: reached also where the file without its
+    // refused keys is still refused (a missing `data`), so that the weights are not learnt wrong only
+    // once the rest is fixed.
+    const weights = kind === 'network' ? weightsBeside(tree, text, [...diagnostics, ...beside]) : [];
+    return { parsed: null, kind, diagnostics: [...diagnostics, ...beside, ...weights], tree };
   }
   const value: unknown = getNodeValue(tree);
   if (kind === 'checkpoints') return { parsed: { kind, experiment: normaliseCheckpointExperiment(value) }, kind, diagnostics, tree };
   const { experiment, problems } = normaliseNetworkExperiment(value);
   for (const p of problems) diagnostics.push(locatedProblem(tree, text, p));
   return { parsed: experiment ? { kind, experiment } : null, kind, diagnostics, tree };
+}
+
+/**
+ * The problems of a network file's explicit initial weights on their own (`explicitWeightsAlone`) that
+ * `found` (the schema's and the other checks') does not say already: none at or inside a key a
+ * problem found is at (an empty row refused by the schema is not also "must have 2 entries"), and
+ * none at all when one is at `init` or a key of it (the weights' count; a key of the random form
+ * beside them, which leaves whether weights are meant open). Located;
+ * none for a file larger than BESIDE_SCHEMA_MAX_CHARS, whose value is not built a second time.
+ */
+function weightsBeside(tree: Node, text: string, found: readonly Diagnostic[]): Diagnostic[] {
+  if (text.length > BESIDE_SCHEMA_MAX_CHARS) return [];
+  if (found.some((d) => d.path === 'init' || /^init\.[^.[]+$/.test(d.path))) return [];
+  const within = (path: string, key: string) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`);
+  return explicitWeightsAlone(getNodeValue(tree))
+    .filter((p) => !found.some((d) => within(p.path, d.path)))
+    .map((p) => locatedProblem(tree, text, p));
 }
 
 /** What a training panel shows of a network's or checkpoints' file before any run: its header, its sweep, the data files a run reads. */

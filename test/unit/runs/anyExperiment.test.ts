@@ -287,3 +287,34 @@ test('a file whose keys say two kinds at once gets one error that says so, not t
   // A duplicate of the same kind is the duplicate alone (the test above), and a checkpoint file is one.
   assert.deepEqual(parseAnyExperiment('{"checkpoints":{"path":"x"}}').diagnostics, []);
 });
+
+test('explicit initial weights are checked beside every other problem of the file, where they are independent of it', () => {
+  // W_1 of 3 rows for hidden [2], and an entry float32 cannot hold: said at once with a missing `data`,
+  // a misspelt data set, a width misnamed — until 2026-12 only once the rest was fixed.
+  const weights = { weights: [[[1, 2], [3, 4], [5, 6]], [[1, 2, 1e39]]] };
+  const shapes = ['init.weights[0]', 'init.weights[1][0]', 'init.weights[1][0][2]'];
+  const noData = JSON.stringify({ model: { hidden: [2] }, init: weights, training: { steps: 2 } });
+  assert.deepEqual(problems(noData).map((p) => p.path), ['', ...shapes]);
+  assert.deepEqual(problems(noData).slice(1).map((p) => p.message), [
+    'init.weights[0] (W_1) must have 2 rows (model.hidden[0]), got 3',
+    'init.weights[1] (W_2) must have 2 columns (model.hidden[0], the rows of W_1), got 3',
+    'init.weights[1][0][2] = 1e+39: beyond the float32 range (magnitudes up to 3.4028235e38); the trainer computes in float32, where this number would be +Infinity and the run could only diverge: give a number of magnitude at most 3.4e38',
+  ]);
+  assert.equal(problems(noData)[1].at, '[[1,2],[3,4],[5,6]]');
+  const misspelt = JSON.stringify({ model: { hidden: [2] }, data: { dataset: 'mnst' }, init: weights, training: { steps: 2 } });
+  assert.deepEqual(problems(misspelt).map((p) => p.path), ['data.dataset', ...shapes]);
+  // Widths not given: the shapes cannot be judged, the entries can.
+  const noWidths = JSON.stringify({ model: { sizes: [2] }, data: { dataset: 'mnist', train: 100 }, init: weights });
+  assert.deepEqual(problems(noWidths).map((p) => p.path), ['model.sizes', 'init.weights[1][0][2]']);
+  // An entry the schema refuses (beyond 64 bits) leaves the shapes to judge; a row it refuses is said once, by it.
+  const refused = network({ model: { hidden: [2] }, init: { weights: [[[1, 2], [3, 7777], [5, 6]], [[1, 2], []]] } }).replace('7777', '1e999');
+  assert.deepEqual(problems(refused).map((p) => p.path).sort(), ['init.weights[0]', 'init.weights[0][1][1]', 'init.weights[1][1]']);
+  assert.match(problems(refused).find((p) => p.path === 'init.weights[0][1][1]')!.message, /must be a finite number, got 1e999/);
+  assert.match(problems(refused).find((p) => p.path === 'init.weights[1][1]')!.message, /^init\.weights\[1\]\[1\] must have at least 1 item/);
+  // The weights' count or form refused as a whole: nothing more said of them.
+  const mixed = JSON.stringify({ model: { hidden: [2] }, init: { ...weights, seed: 1 } });
+  assert.ok(!problems(mixed).some((p) => p.path.startsWith('init.weights')), JSON.stringify(problems(mixed)));
+  // Once, when the file's own checks are reached too (an unknown key elsewhere).
+  const once = network({ model: { hidden: [2], foo: 1 }, init: weights });
+  assert.deepEqual(problems(once).map((p) => p.path), ['model.foo', ...shapes]);
+});
