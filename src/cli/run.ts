@@ -69,6 +69,10 @@ async function runCommand(argv: readonly string[], reader: FileReader, progress?
     const read = new Map<string, string>();
     const recording: FileReader = {
       readText(file) {
+        // Standard input is read once: a second reading in one command (a refusal's advice reads the
+        // file again, `flab phase --size`) takes the text read, where it found the input at its end.
+        const known = file === '-' ? read.get(file) : undefined;
+        if (known !== undefined) return known;
         const text = reader.readText(file);
         read.set(file, text);
         return text;

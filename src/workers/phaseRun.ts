@@ -4,15 +4,15 @@
  * and encoded for the webview — or, for Export Data, printed as `flab phase` prints it. A bad
  * experiment or axis becomes a located diagnostic, as in the dynamics panel.
  */
-import type { PhaseMethod } from '../core/analysis/phase/cellEvaluator';
-import { phaseDiagram, PhaseDiagram } from '../core/analysis/phase/phaseDiagram';
+import { PhaseWorkError, type PhaseMethod } from '../core/analysis/phase/cellEvaluator';
+import { largestPhaseSide, phaseDiagram, PhaseDiagram } from '../core/analysis/phase/phaseDiagram';
 import { phaseCsv, phaseJson } from '../core/analysis/phase/phaseTable';
 import { Diagnostic, visibleControls } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatePath, parseExperiment } from '../core/experiment/parse';
 import { DESCENT_OUTCOMES } from '../core/linearFlow/stability';
 import { SCORE_NAMES } from '../core/mechanisms/classify';
-import type { PhaseAxisSpec } from '../protocol/phase';
+import { MAX_PHASE_SIZE, type PhaseAxisSpec } from '../protocol/phase';
 import type { DiagramBody, PhaseOutcome } from '../protocol/workers';
 
 /** The score that shades the cells. */
@@ -96,9 +96,13 @@ export async function runPhase(text: string, x: PhaseAxisSpec, y: PhaseAxisSpec,
     return { kind: 'result', diagram: encodePhase(p, x, y, visibleControls(e.name ?? options.fileName), performance.now() - start) };
   } catch (err) {
     if (err instanceof Error && err.name === 'AbortError') throw err;
+    // The work limit's advice is of a size every limit of the panel accepts (its side, the work at
+    // every set-up the axes make: `largestPhaseSide`, as `flab phase --size` advises), not the work
+    // limit's own largest square at the file's set-up, which an end of a width axis could refuse.
+    const message = err instanceof PhaseWorkError && err.workSide > 0 ? err.advise(largestPhaseSide(e, x, y, options.method ?? 'flow', (n) => n <= MAX_PHASE_SIZE)) : err instanceof Error ? err.message : '';
     const diagnostic: Diagnostic =
       err instanceof ExperimentError
-        ? { message: err.message, path: err.path, ...locatePath(parsed.tree, err.path), severity: 'error' }
+        ? { message, path: err.path, ...locatePath(parsed.tree, err.path), severity: 'error' }
         : { message: `the phase diagram: ${err instanceof Error ? err.message : String(err)}`, path: '', offset: 0, length: 0, severity: 'error' };
     return { kind: 'invalid', diagnostics: [diagnostic] };
   }

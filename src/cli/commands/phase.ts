@@ -6,7 +6,7 @@
  */
 import { FAST_PATHS, PhaseWorkError } from '../../core/analysis/phase/cellEvaluator';
 import { MAX_DIAGRAM_STEPS } from '../../core/analysis/phase/descentCells';
-import { MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation, phaseWorkFits, zeroWidthAxis } from '../../core/analysis/phase/phaseDiagram';
+import { largestPhaseSide, MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation, zeroWidthAxis } from '../../core/analysis/phase/phaseDiagram';
 import { MAX_FIGURE_SIDE, phaseSvg, PLOT_H, PLOT_W } from '../../core/analysis/phase/phaseSvg';
 import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
 import { eachOf, excerpt, formatCount } from '../../core/experiment/diagnostic';
@@ -222,19 +222,18 @@ function fastAxes(x: CheckedAxis, y: CheckedAxis): boolean {
 }
 
 /**
- * The side of the largest square grid that every limit of this diagram accepts at once — its cells,
- * the figure's side (--svg) or the output (JSON, CSV), and with the file (`e`, when it could be read)
- * its redraws and re-validations and the method's work (`phaseWorkFits`) — by bisection (each grows
- * with the side); 0 when not even one cell passes. Every refusal of a size advises this one, so that the
- * size advised is not refused in turn by another limit (a breaker's finding, 2026-12-03: --descent
- * --size 3000 was advised 953 × 953 by the cell limit, which the work limit then refused, advising 463).
+ * The side of the largest square grid that every limit of this diagram accepts at once
+ * (`largestPhaseSide`): its cells, the figure's side (--svg) or the output (JSON, CSV), and with the
+ * file (`e`, when it could be read) its redraws and re-validations and the method's work. Every
+ * refusal of a size advises this one, so that the size advised is not refused in turn by another
+ * limit (a breaker's finding, 2026-12-03: --descent --size 3000 was advised 953 × 953 by the cell
+ * limit, which the work limit then refused, advising 463).
  */
 function largestSide(format: string, method: 'flow' | 'descent', x: CheckedAxis, y: CheckedAxis, e: Experiment | null): number {
   const fast = fastAxes(x, y);
   const text = e ? JSON.stringify(e.source ?? {}) : '';
   const file = e ? { tokens: countJsonTokens(text), characters: text.length } : null;
-  const fits = (n: number): boolean => {
-    if (n * n > MAX_PHASE_CELLS) return false;
+  return largestPhaseSide(e, x.axis, y.axis, method, (n) => {
     if (format === 'svg' ? n > MAX_FIGURE_SIDE : phaseOutputBytes(n, n, format, method, fast) > MAX_OUTPUT_BYTES) return false;
     if (!e || !file) return true;
     let xs: number[], ys: number[]; // prettier-ignore
@@ -243,20 +242,8 @@ function largestSide(format: string, method: 'flow' | 'descent', x: CheckedAxis,
     } catch {
       return true; // an axis refused for its values whatever the size: not the size's limit
     }
-    if (!redrawsPass(redrawCost(e, x.key, xs, y.key, ys), file)) return false;
-    try {
-      return phaseWorkFits(e, x.axis, y.axis, [n, n], method);
-    } catch {
-      return true; // a method that cannot run this file at all: refused for that, whatever the size
-    }
-  };
-  let [lo, hi] = [0, Math.floor(Math.sqrt(MAX_PHASE_CELLS))];
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (fits(mid)) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+    return redrawsPass(redrawCost(e, x.key, xs, y.key, ys), file);
+  });
 }
 
 /**

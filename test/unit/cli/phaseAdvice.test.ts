@@ -12,10 +12,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { PhaseComputation } from '../../../src/core/analysis/phase/phaseDiagram';
+import { largestPhaseSide, PhaseComputation, phaseWorkFits } from '../../../src/core/analysis/phase/phaseDiagram';
 import { parseExperiment } from '../../../src/core/experiment/parse';
 import { FileReader } from '../../../src/cli/experimentFile';
 import { runCli } from '../../../src/cli/run';
+import { MAX_PHASE_SIZE } from '../../../src/protocol/phase';
+import { runPhase } from '../../../src/workers/phaseRun';
 
 const FILE = JSON.stringify({ model: { width: 256, outputScale: 1 }, data: { x: [1], y: 1 }, init: { scaleU: 0.1, scaleW: 0.1, seed: 5 }, learningRates: { u: 1, W: 1 }, time: { end: 10000 } });
 
@@ -99,4 +101,36 @@ test('a phase axis without width (equal ends, or whole-number ends that round al
   assert.throws(() => new PhaseComputation(e, { key: 'outputScale', from: 1, to: 1 }, { key: 'learningRates.u', from: 0.01, to: 10 }, 4), /^RangeError: model\.outputScale: a phase axis needs a range/);
   assert.throws(() => new PhaseComputation(e, { key: 'model.width', from: 10.2, to: 10.4 }, { key: 'learningRates.u', from: 0.01, to: 10 }, 4), /both round to 10/);
   assert.equal(new PhaseComputation(e, { key: 'outputScale', from: 1, to: 1 }, { key: 'learningRates.u', from: 0.01, to: 10 }, [1, 4]).cols, 1);
+});
+
+test('read from standard input (-), the file\'s limits advise the size too, as for a file by name', async () => {
+  // The real standard input: read once, so that the advice's second reading found it at its end and
+  // fell back to the flags' own limits (953 for the output of --descent in JSON, which the work refuses).
+  const args = ['phase', '-', '--x', 'outputScale=0.01:100', '--y', 'learningRates.u=0.01:10', '--descent', '--size', '3000'];
+  const piped = spawnSync(process.execPath, [resolve(__dirname, '../../../../dist/cli.js'), ...args], { encoding: 'utf8', input: FILE, timeout: 60_000 });
+  assert.equal(piped.status, 2, piped.stderr);
+  assert.equal(advised(piped.stderr), 463);
+  // A reader that, as standard input does, gives its text once.
+  let reads = 0;
+  const once: FileReader = { readText: (f) => (f === '-' && reads++ === 0 ? FILE : '') };
+  assert.equal(advised((await runCli(args, once)).stderr), 463);
+});
+
+test('the phase panel\'s work-limit message advises a size that every limit accepts, as the CLI\'s does', async () => {
+  // The plain loop (relu) over a width axis: the work limit's own square is the file's width's (16),
+  // which the axis's end (4096) refuses; the advice is the square that passes at every width.
+  const relu = JSON.stringify({ model: { width: 16, outputScale: 1, activation: 'relu' }, data: { samples: [{ x: [1], y: 1 }, { x: [2], y: 1.5 }] }, init: { scaleU: 0.1, scaleW: 0.1, seed: 5 }, learningRates: { u: 0.1, W: 0.1 }, time: { end: 20000 } });
+  const x = { key: 'model.width', from: 16, to: 4096, scale: 'log' as const };
+  const y = { key: 'learningRates.u', from: 0.01, to: 1, scale: 'log' as const };
+  const o = await runPhase(relu, x, y, 256, { fileName: 'f.flab.json', method: 'descent' });
+  assert.equal(o.kind, 'invalid');
+  const message = o.kind === 'invalid' ? o.diagnostics[0].message : '';
+  const side = advised(message);
+  const e = parseExperiment(relu).experiment!;
+  assert.equal(side, largestPhaseSide(e, x, y, 'descent', (n) => n <= MAX_PHASE_SIZE));
+  assert.ok(phaseWorkFits(e, x, y, [side, side], 'descent'), `${side} × ${side} is accepted`);
+  assert.ok(!phaseWorkFits(e, x, y, [side + 1, side + 1], 'descent'), 'and is the largest');
+  // The CLI advises the same square for the same file and axes.
+  const cli = await runCli(['phase', 'f.flab.json', '--x', 'model.width=16:4096', '--y', 'learningRates.u=0.01:1', '--descent', '--size', '256'], { readText: () => relu });
+  assert.equal(advised(cli.stderr), side, cli.stderr);
 });

@@ -456,6 +456,34 @@ export function phaseWorkFits(e: Experiment, xAxis: PhaseAxis, yAxis: PhaseAxis,
   }
 }
 
+/**
+ * The side of the largest square grid that every limit of a diagram of `e` over `xAxis` × `yAxis` by
+ * `method` accepts at once — its cells (MAX_PHASE_CELLS), `accepts(n)`, the caller's own limits (the
+ * CLI's output and figure side and redraws, the panel's side), and with the file (`e`, when it could be
+ * read) the method's work at every set-up the axes make (`phaseWorkFits`) — by bisection (each grows
+ * with the side); 0 when not even one cell passes. Every refusal of a size advises this one, so that the
+ * size advised is not refused in turn by another limit: a work limit's own largest square is the file's
+ * set-up's, which an end of a width axis can refuse (the CLI's `--size` and the panel alike).
+ */
+export function largestPhaseSide(e: Experiment | null, xAxis: PhaseAxis, yAxis: PhaseAxis, method: PhaseMethod, accepts: (side: number) => boolean = () => true): number {
+  const fits = (n: number): boolean => {
+    if (n * n > MAX_PHASE_CELLS || !accepts(n)) return false;
+    if (!e) return true;
+    try {
+      return phaseWorkFits(e, xAxis, yAxis, [n, n], method);
+    } catch {
+      return true; // a method or an axis that cannot run this file at all: refused for that, whatever the size
+    }
+  };
+  let [lo, hi] = [0, Math.floor(Math.sqrt(MAX_PHASE_CELLS))];
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** An evaluator's refusal of a set-up, as an axis error tells it: `PATH: MESSAGE`. */
 function preparationProblem(err: ExperimentError): string {
   return `${err.path ? `${err.path}: ` : ''}${err.message}`;
