@@ -62,6 +62,11 @@ export const KIND_KEYS: Record<ExperimentKind, string> = { linear: 'model.width'
  * a list of widths under any name, `model.foo` of `"foo": [4]`) — so that it names what the kind was decided by.
  */
 export function networkEvidence(tree: Node): string | null {
+  return evidenceOf(tree)?.path ?? null;
+}
+
+/** `networkEvidence`'s path, and whether it was found by its value (a list of widths under another name, `model.foo`) rather than by its name. */
+function evidenceOf(tree: Node): { path: string; byValue: boolean } | null {
   if (tree.type !== 'object') return null;
   // Matched on the keys read as ASCII (`asciiKeys`); named as written (`model.biаs`).
   const ascii = asciiKeys(tree);
@@ -80,7 +85,7 @@ export function networkEvidence(tree: Node): string | null {
   // A `hidden` written with a look-alike (`hіdden`): the first condition, read as ASCII.
   if (!hasHidden(tree) && hasHidden(ascii)) {
     const model = nodeAt('model')!;
-    return `${written(tree, ascii, 'model')}.${written(model, value(ascii, 'model')!, 'hidden')}`;
+    return { path: `${written(tree, ascii, 'model')}.${written(model, value(ascii, 'model')!, 'hidden')}`, byValue: false };
   }
   const condition = EXPERIMENT_SCHEMA.else?.if;
   const evidence = condition?.anyOf?.[1];
@@ -91,10 +96,10 @@ export function networkEvidence(tree: Node): string | null {
     if (key === undefined) continue;
     const inner = branch.properties?.[key];
     const top = written(tree, ascii, key);
-    if (!inner) return top;
+    if (!inner) return { path: top, byValue: false };
     const child = value(ascii, key);
     const original = nodeAt(key);
-    if (inner.required?.[0] !== undefined) return child && original ? `${top}.${written(original, child, inner.required[0])}` : `${top}.${inner.required[0]}`;
+    if (inner.required?.[0] !== undefined) return { path: child && original ? `${top}.${written(original, child, inner.required[0])}` : `${top}.${inner.required[0]}`, byValue: false };
     const pattern = inner.not?.propertyNames?.not?.pattern;
     // `{ not: { additionalProperties: { not: S } } }`: some key's value is S (a list of widths, `"foo": [4]`).
     const shape = inner.not?.additionalProperties;
@@ -107,8 +112,8 @@ export function networkEvidence(tree: Node): string | null {
           ? (child.children ?? []).findIndex((p) => p.children?.[1] !== undefined && matchesSchema(p.children[1], valued, EXPERIMENT_SCHEMA))
           : -1;
     const named = at < 0 ? undefined : (original?.children?.[at]?.children?.[0]?.value as string | undefined);
-    if (named !== undefined) return `${top}.${named}`;
-    return top;
+    if (named !== undefined) return { path: `${top}.${named}`, byValue: pattern === undefined };
+    return { path: top, byValue: false };
   }
   return null;
 }
@@ -122,7 +127,8 @@ export function networkEvidence(tree: Node): string | null {
 export function describeKind(kind: ExperimentKind, tree?: Node): string {
   switch (kind) {
     case 'network': {
-      const by = tree ? networkEvidence(tree) : null;
+      const evidence = tree ? evidenceOf(tree) : null;
+      const by = evidence?.path ?? null;
       if (by === null || hasHidden(tree!)) return 'a network experiment (its `model` has `hidden`)';
       // A key with look-alikes is said as written, as read, and each look-alike named (`lookAlikeNote`).
       const read = by.split('.').map((k) => lookAlikes(k).ascii).join('.');
@@ -130,7 +136,9 @@ export function describeKind(kind: ExperimentKind, tree?: Node): string {
       const said = read === by ? `\`${by}\`` : `\`${by}\`, read as \`${read}\``;
       const note = notes.length > 0 ? `; ${notes.join('; ')}` : '';
       if (read === 'model.hidden') return `a network experiment whose \`model\` lacks \`hidden\` (it has ${said}${note})`;
-      return `a network experiment whose \`model\` lacks \`hidden\` (it has ${said}, which only a network has, and no key of the two-layer linear model${note})`;
+      // A list of widths under another name (`model.foo`): what only a network has is the list.
+      const what = evidence!.byValue ? `${said}, a list of widths` : said;
+      return `a network experiment whose \`model\` lacks \`hidden\` (it has ${what}, which only a network has, and no key of the two-layer linear model${note})`;
     }
     case 'checkpoints':
       return 'a checkpoint experiment (it has `checkpoints`)';

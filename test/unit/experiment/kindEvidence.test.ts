@@ -82,6 +82,10 @@ test('a list of widths under any other key of model is hidden misnamed: "did you
     assert.deepEqual(problems(text).filter((p) => p.path.startsWith('model')), [{ path: `model.${key}`, at: JSON.stringify(key), message: meant(key) }], key);
   }
   assert.equal(networkEvidence(parseTree('{ "model": { "activation": "relu", "foo": [4] } }')!), 'model.foo');
+  // The linear model's commands say what made it a network: the list.
+  const simulated = parseExperiment('{ "model": { "foo": [64, 64] }, "data": { "dataset": "mnist", "train": 100 } }');
+  assert.equal(simulated.kind, 'network');
+  assert.deepEqual(simulated.diagnostics.map((d) => [d.path, d.message]), [['model.foo', 'this is a network experiment whose `model` lacks `hidden` (it has `model.foo`, a list of widths, which only a network has, and no key of the two-layer linear model), not the two-layer linear model: `flab train` trains it']]);
   // Not a list of widths: no guess (a 0, a fraction, a string, an empty list, a nested list).
   for (const value of [[64, 0], [1.5], ['64'], [], [[64]]]) {
     const found = problems(mnist('foo', value));

@@ -15,9 +15,10 @@ import type { MechanismScores } from '../../mechanisms/classify';
 export class PhaseWorkError extends ExperimentError {
   /**
    * `advise(side)`: the message with its advice of a square grid of `side` cells a side; the message is
-   * `advise(workSide)`, the largest square this limit alone accepts. A caller that knows the diagram's
-   * other limits (the CLI's cells, output and redraws) says the side that every one accepts instead
-   * (src/cli/commands/phase.ts). Without `advise`, the message names no size (`workSide` 0).
+   * `advise(workSide)`, the largest square this limit alone accepts at the set-up refused. Its callers
+   * say the side that every limit accepts instead (`largestPhaseSide`: the work at every set-up the
+   * axes make, with the CLI's cells, output and redraws, or the panel's side; src/cli/commands/phase.ts,
+   * src/workers/phaseRun.ts). Without `advise`, the message names no size (`workSide` 0).
    */
   constructor(
     message: string,
