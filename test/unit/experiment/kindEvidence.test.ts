@@ -82,6 +82,13 @@ test('a list of widths under any other key of model is hidden misnamed: "did you
     assert.deepEqual(problems(text).filter((p) => p.path.startsWith('model')), [{ path: `model.${key}`, at: JSON.stringify(key), message: meant(key) }], key);
   }
   assert.equal(networkEvidence(parseTree('{ "model": { "activation": "relu", "foo": [4] } }')!), 'model.foo');
+  // `width` written with a list of widths is the network's `hidden` too, not the linear model's width.
+  const width = mnist('width', [64, 64]);
+  assert.equal(parseAnyExperiment(width).kind, 'network');
+  assert.deepEqual(problems(width), [{ path: 'model.width', at: '"width"', message: meant('width') }]);
+  assert.equal(kind({ model: { width: [64] } }), 'network');
+  assert.equal(kind({ model: { width: 64 } }), 'linear');
+  assert.equal(kind({ model: { width: [64] }, data: { x: [1], y: 1 } }), 'linear', 'the linear model\'s own key elsewhere decides');
   // The linear model's commands say what made it a network: the list.
   const simulated = parseExperiment('{ "model": { "foo": [64, 64] }, "data": { "dataset": "mnist", "train": 100 } }');
   assert.equal(simulated.kind, 'network');
