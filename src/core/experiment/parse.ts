@@ -9,7 +9,7 @@ import { countOf, Diagnostic, excerpt, formatBound, formatCount, formatLn, forma
 import { LinearData, Experiment, InitSpec, Sample, TimeSpec } from './experiment';
 import { describeKind, EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, kindConfusion, kindKey, kindSchema } from './kind';
 import { JSON_TOKENS_MEMORY, MAX_JSON_TOKENS, MAX_PARAMETERS } from './limits';
-import { checkAgainstSchema, SchemaNode } from './schema';
+import { checkAgainstSchema, checkValue, SchemaNode } from './schema';
 import { PathProblem, problemsBesideRefused } from './schemaRepair';
 import { parsePath } from './jsonPath';
 import { TOKEN } from './jsonTokens';
@@ -99,7 +99,10 @@ export function experimentFromTree(tree: Node, text: string): ParseResult {
       linearChecks(value, tree, text, found);
       return found;
     });
-    return { experiment: null, diagnostics: [...diagnostics, ...beside], tree, kind };
+    // The explicit initialisation's shapes, which need only the width (and the data's dimension): also
+    // where the file without its refused keys is still refused (a missing `learningRates`).
+    const init = explicitInitBeside(tree, text, [...diagnostics, ...beside]);
+    return { experiment: null, diagnostics: [...diagnostics, ...beside, ...init], tree, kind };
   }
   const experiment = linearChecks(getNodeValue(tree), tree, text, diagnostics);
   return { experiment: diagnostics.length > 0 ? null : experiment, diagnostics, tree, kind };
@@ -119,6 +122,47 @@ function linearChecks(source: unknown, tree: Node, text: string, out: Diagnostic
   for (const p of [...widths.problems, ...sweep.problems]) out.push(locatedProblem(tree, text, p));
   checkSemantics(experiment, tree, out, text);
   return experiment;
+}
+
+/**
+ * The shapes of the linear model's explicit initialisation (`init.u`, `init.W`, d × D) against the
+ * width `d` and, when known, the input dimension `D` (the data's): each at its key, the first row of W
+ * of another length only.
+ */
+function explicitInitProblems(u: readonly unknown[], W: readonly (readonly unknown[])[], d: number, D: number | null): PathProblem[] {
+  const out: PathProblem[] = [];
+  if (u.length !== d) out.push({ message: `init.u has ${countOf(u.length, 'entry', 'entries')}, but model.width is ${formatCount(d)}`, path: 'init.u' });
+  if (W.length !== d) out.push({ message: `init.W has ${countOf(W.length, 'row')}, but model.width is ${formatCount(d)}`, path: 'init.W' });
+  const i = D === null ? -1 : W.findIndex((row) => row.length !== D);
+  if (i >= 0) out.push({ message: `init.W[${i}] has ${countOf(W[i].length, 'entry', 'entries')}, but the input dimension (length of the data's x) is ${formatCount(D!)}`, path: `init.W[${i}]` });
+  return out;
+}
+
+/**
+ * The linear model's explicit initialisation checked on its own (`explicitInitProblems`), for a file
+ * the schema refuses elsewhere (a missing `learningRates` or `data`), where `linearChecks` is not
+ * reached: against `model.width` when the schema accepts it, and the data's input dimension when
+ * `data.x` or `data.samples[0].x` is a list. Only the structure is asked for (`init.u` a list, `init.W`
+ * a list of lists); their entries are the schema's to refuse. Those that `found` does not say already
+ * (none at or inside a key a problem found is at; none when one is at `init` or a key of the random
+ * form beside them), located; none above BESIDE_SCHEMA_MAX_CHARS.
+ */
+function explicitInitBeside(tree: Node, text: string, found: readonly Diagnostic[]): Diagnostic[] {
+  if (text.length > BESIDE_SCHEMA_MAX_CHARS) return [];
+  if (found.some((d) => d.path === 'init' || (/^init\.[^.[]+$/.test(d.path) && d.path !== 'init.u' && d.path !== 'init.W'))) return [];
+  const object = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const value: unknown = getNodeValue(tree);
+  if (!object(value) || !object(value.init) || !object(value.model)) return [];
+  const { u, W } = value.init;
+  if (!Array.isArray(u) || !Array.isArray(W) || !W.every((row) => Array.isArray(row))) return [];
+  const width = value.model.width;
+  if (width === undefined || checkValue(width, kindSchema('linear').properties!.model.properties!.width, EXPERIMENT_SCHEMA, 'model.width').length > 0) return [];
+  const data = object(value.data) ? value.data : {};
+  const first = Array.isArray(data.samples) && object(data.samples[0]) ? data.samples[0].x : data.x;
+  const within = (path: string, key: string) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`);
+  return explicitInitProblems(u, W as unknown[][], width as number, Array.isArray(first) ? first.length : null)
+    .filter((p) => !found.some((d) => within(p.path, d.path)))
+    .map((p) => locatedProblem(tree, text, p));
 }
 
 /**
@@ -433,16 +477,7 @@ function checkSemantics(e: Experiment, tree: Node, out: Diagnostic[], text: stri
   }
 
   // An explicit initialisation must match the width and the input dimension.
-  if (e.init.kind === 'explicit') {
-    if (e.init.u.length !== d) error(`init.u has ${countOf(e.init.u.length, 'entry', 'entries')}, but model.width is ${formatCount(d)}`, 'init.u');
-    if (e.init.W.length !== d) error(`init.W has ${countOf(e.init.W.length, 'row')}, but model.width is ${formatCount(d)}`, 'init.W');
-    for (let i = 0; i < e.init.W.length; i++) {
-      if (e.init.W[i].length !== D) {
-        error(`init.W[${i}] has ${countOf(e.init.W[i].length, 'entry', 'entries')}, but the input dimension (length of the data's x) is ${formatCount(D)}`, `init.W[${i}]`);
-        break;
-      }
-    }
-  }
+  if (e.init.kind === 'explicit') for (const p of explicitInitProblems(e.init.u, e.init.W, d, D)) error(p.message, p.path);
 
   // Time.
   if (e.time.kind === 'at') {

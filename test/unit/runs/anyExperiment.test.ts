@@ -318,3 +318,21 @@ test('explicit initial weights are checked beside every other problem of the fil
   const once = network({ model: { hidden: [2], foo: 1 }, init: weights });
   assert.deepEqual(problems(once).map((p) => p.path), ['model.foo', ...shapes]);
 });
+
+test('the linear model\'s explicit initialisation is checked beside every other problem of the file too', () => {
+  const init = { u: [1, 2], W: [[1], [2], [3, 4]] };
+  const noRates = JSON.stringify({ model: { width: 3 }, data: { x: [1], y: 1 }, init });
+  assert.deepEqual(problems(noRates).map((p) => [p.path, p.message]), [
+    ['', 'the experiment is missing the required key `learningRates`'],
+    ['init.u', 'init.u has 2 entries, but model.width is 3'],
+    ['init.W[2]', "init.W[2] has 2 entries, but the input dimension (length of the data's x) is 1"],
+  ]);
+  // Without data, the width alone is judged; once each where the file's own checks are reached too.
+  const noData = JSON.stringify({ model: { width: 3 }, init, learningRates: { u: 1, W: 1 } });
+  assert.deepEqual(problems(noData).map((p) => p.path), ['', 'init.u']);
+  const typo = JSON.stringify({ model: { width: 3, activation: 'rleu' }, data: { x: [1], y: 1 }, init, learningRates: { u: 1, W: 1 } });
+  assert.deepEqual(problems(typo).map((p) => p.path), ['model.activation', 'init.u', 'init.W[2]']);
+  // The width refused, or a key of the random form beside u and W: nothing more said of them.
+  assert.deepEqual(problems(JSON.stringify({ model: { width: 0 }, init })).filter((p) => p.path.startsWith('init')), []);
+  assert.deepEqual(problems(JSON.stringify({ model: { width: 3 }, init: { ...init, seed: 1 } })).filter((p) => p.path.startsWith('init.u') || p.path.startsWith('init.W')), []);
+});
