@@ -129,6 +129,11 @@ export interface MeasureOptions {
    * or plain `squaredNorms` sums), where already computed: the layer's float64 pass is not made again.
    */
   squaredNorms?: readonly ScaledSquaredNorms[];
+  /**
+   * Where to add the wall time of ζ_top's top singular triplets, in ms (each layer's Lanczos run, with
+   * its products' copy when ζ did not make it already): a diagnostic, e.g. the trainer's `timings()`.
+   */
+  lanczosTime?: { ms: number };
 }
 
 /** The top singular value of a layer and its singular vectors (unit length), as Lanczos found them. */
@@ -392,6 +397,7 @@ class Layer {
 
   top(): SingularTriplet {
     if (!this.triplet) {
+      const started = this.options.lanczosTime ? performance.now() : 0;
       const spectra = this.index >= 0 ? this.options.spectra : undefined;
       // An unresolved triplet is no start: from it, a run that finds the same near-tie can pass for
       // resolved (its second Ritz value not yet converged) where a fresh one is not (a breaker's finding).
@@ -402,6 +408,7 @@ class Layer {
       // A Gram that is not finite (given unscaled, out of float32's range) gives none: the layer's own products do.
       this.triplet = (side && tripletFromGram(this.w, grams![side]!, side, grams!.shift ?? 0, start)) || lanczos(this.load(), { start });
       spectra?.set(this.index, this.triplet);
+      if (this.options.lanczosTime) this.options.lanczosTime.ms += performance.now() - started;
     }
     return this.triplet;
   }

@@ -29,7 +29,7 @@ import type { StepGraphSpec } from './onnx/stepGraph';
 import { BackendError, TrainingSetupError } from './trainErrors';
 import { DEAD_SCAN_WORK, DeadUnits, deadUnitsAt } from './deadUnits';
 import type { DeadAtEnd } from '../mechanisms/layerLabel';
-import { ONNX_KERNEL_SETUP_WORK, ONNX_PARAMETER_WORK, ONNX_PRODUCT_SHARE, ONNX_RUN_WORK, onnxStepWork, OP_WORK, WASM_WORK } from './workModel';
+import { LANCZOS_PRODUCT_WORK, ONNX_KERNEL_SETUP_WORK, ONNX_PARAMETER_WORK, ONNX_PRODUCT_SHARE, ONNX_RUN_WORK, onnxStepWork, OP_WORK, WASM_WORK } from './workModel';
 
 /** The data of a run: the training set and, optionally, a test set of the same shape. */
 export interface TrainingData {
@@ -142,6 +142,18 @@ export interface TrainingOptions {
   chunkRows?: number;
 }
 
+/** A ζ_top measurement in the cadence's work counts (`Training.measurementWork`). */
+export interface ZetaTopRun {
+  /** The record's step. */
+  step: number;
+  /** The work the cadence counted it at when deciding (each layer at its previous run's steps, or its budget's). */
+  modelled: number;
+  /** The work charged for it: each layer at the steps its run took (or its budget's when fewer). */
+  taken: number;
+  /** The Lanczos steps each layer's run took (0: not run, e.g. a zero layer), W_1 first. */
+  steps: number[];
+}
+
 /**
  * Where the wall time of the runs so far went, in milliseconds (work discarded by a stop included).
  * Not part of the results: timings differ between runs; the numbers do not.
@@ -155,6 +167,8 @@ export interface TrainingTiming {
   layerMetrics: number;
   /** The tangent kernel and features on the probe batch, with their session built at its first use. */
   kernel: number;
+  /** ζ_top's Lanczos runs (each layer's top singular triplet), part of `layerMetrics`. */
+  zetaTop: number;
 }
 
 /**
@@ -213,7 +227,6 @@ export class Training {
   /** Why the tangent kernel is never measured (too many outputs, or features too large: `kernelOmission`), or null. */
   private readonly kernelOmitted: string | null;
   private readonly zetaCost: number;
-  private readonly zetaTopCost: number;
   private readonly probeRows: number[];
 
   /** θ and the optimiser's state: TensorFlow.js tensors, or ONNX Runtime's arrays. */
@@ -227,6 +240,8 @@ export class Training {
   private readonly gramsUsable: boolean;
   /** Work spent so far on each cadenced measurement (committed with the record). */
   private spent = { kernel: 0, zeta: 0, zetaTop: 0 };
+  /** Each ζ_top measurement's modelled work before it and the work of the steps it took (`measurementWork`). */
+  private zetaTopRuns: ZetaTopRun[] = [];
   private window = { loss: 0, correct: 0, samples: 0 };
   private next = 0; // the next iteration s
   private readonly records: TrainingRecord[] = [];
@@ -234,7 +249,7 @@ export class Training {
   private divergedAt: number | null = null;
   private running = false;
   private disposed = false;
-  private readonly timing: TrainingTiming = { steps: 0, evaluation: 0, layerMetrics: 0, kernel: 0 };
+  private readonly timing: TrainingTiming = { steps: 0, evaluation: 0, layerMetrics: 0, kernel: 0, zetaTop: 0 };
   /** The last kernel measurement found every tangent feature 0 (KernelMeasure.featuresVanished): the label's `collapsed`. */
   private featuresVanished = false;
   /** `deadAtStart`, once scanned. */
@@ -293,7 +308,6 @@ export class Training {
     this.gramsUsable = onnx && this.sizes.slice(1, -1).every((n) => n <= GRAM_MAX_WIDTH);
     this.kernelCost = onnx ? onnxKernelWork(this.sizes, this.probeRows.length) : kernelWork(this.sizes, this.probeRows.length) + OP_WORK * (36 * layers + 10);
     this.zetaCost = this.gramsUsable ? onnxZetaWork(this.sizes) : zetaWork(this.sizes);
-    this.zetaTopCost = this.gramsUsable ? onnxZetaTopWork(this.sizes) : zetaTopWork(this.sizes);
   }
 
   /** Steps taken so far. */
@@ -345,6 +359,21 @@ export class Training {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * The cadence's work counts so far, in the work model's units (docs/networks.md, "Cadence"; for tests
+   * and the bench): the training's (the steps taken), each costly measurement's spent, and per ζ_top
+   * measurement its step, the work the cadence modelled for it and the work of the Lanczos steps it took.
+   */
+  measurementWork(): { training: number; spent: { kernel: number; zeta: number; zetaTop: number }; zetaTopRuns: ZetaTopRun[] } {
+    return { training: this.stepWork * this.step, spent: { ...this.spent }, zetaTopRuns: this.zetaTopRuns.map((r) => ({ ...r, steps: [...r.steps] })) };
+  }
+
+  /** ζ_top's modelled work with each layer's run at the steps of its triplet in `spectra` (its budget's where none). */
+  private zetaTopWork(spectra: ReadonlyMap<number, SingularTriplet>): number {
+    const steps = this.sizes.slice(1).map((_, l) => spectra.get(l)?.steps);
+    return this.gramsUsable ? onnxZetaTopWork(this.sizes, steps) : zetaTopWork(this.sizes, steps);
   }
 
   /** Where the time went so far (see TrainingTiming). */
@@ -529,6 +558,7 @@ export class Training {
       const isRecord = s % training.record.every === 0 || s === this.totalSteps;
       let record: TrainingRecord | null = null;
       let kernel: KernelMeasure | null = null;
+      let zetaTopRun: ZetaTopRun | null = null;
       const spent = { ...this.spent };
       let spectra = this.spectra;
       if (isRecord) {
@@ -550,7 +580,10 @@ export class Training {
           return true;
         };
         const zeta = due('zeta', this.zetaCost, ZETA_SHARE);
-        const zetaTop = due('zetaTop', this.zetaTopCost, ZETA_TOP_SHARE);
+        // ζ_top is counted at the steps each layer's last run took (its budget's when fewer), then
+        // charged at the steps this one took.
+        const zetaTopModelled = this.zetaTopWork(this.spectra);
+        const zetaTop = due('zetaTop', zetaTopModelled, ZETA_TOP_SHARE);
         if (await control.pause()) return 'stopped';
         const started = performance.now();
         // Lanczos warm-starts from the last measured triplets; a copy, committed with the record, so that a
@@ -558,6 +591,11 @@ export class Training {
         spectra = new Map(this.spectra);
         const measure = await this.measureLayers({ zeta, zetaTop, spectra }, s === 0);
         this.timing.layerMetrics += performance.now() - started;
+        if (zetaTop) {
+          const measured = new Map([...spectra].filter(([l, t]) => this.spectra.get(l) !== t));
+          zetaTopRun = { step: s, modelled: zetaTopModelled, taken: this.zetaTopWork(measured), steps: this.sizes.slice(1).map((_, l) => measured.get(l)?.steps ?? 0) };
+          spent.zetaTop += zetaTopRun.taken - zetaTopModelled;
+        }
         if (!this.kernelOmitted && due('kernel', this.kernelCost, KERNEL_SHARE, this.engine === 'onnxruntime' ? ONNX_KERNEL_SETUP_WORK : 0)) {
           if (await control.pause()) return 'stopped';
           const started = performance.now();
@@ -573,6 +611,7 @@ export class Training {
         this.window = { loss: 0, correct: 0, samples: 0 };
         this.spent = spent;
         this.spectra = spectra;
+        if (zetaTopRun) this.zetaTopRuns.push(zetaTopRun);
         if (kernel) this.featuresVanished = kernel.featuresVanished;
         this.deadNow = deadNow;
         this.records.push(record);
@@ -791,7 +830,9 @@ export class Training {
         this.products = tfjsProducts(tf);
       }
     }
-    const m = measureNetwork(weights, this.initial, { products: this.products ?? jsProducts, grams, spectra: which.spectra, zeta: which.zeta, zetaTop: which.zetaTop, squaredNorms: sums });
+    const lanczosTime = { ms: 0 };
+    const m = measureNetwork(weights, this.initial, { products: this.products ?? jsProducts, grams, spectra: which.spectra, zeta: which.zeta, zetaTop: which.zetaTop, squaredNorms: sums, lanczosTime });
+    this.timing.zetaTop += lanczosTime.ms;
     const biases = this.currentBiases();
     if (!biases) return m;
     // Biases start at 0: they add ‖b‖² to ‖θ − θ₀‖² and nothing to ‖θ₀‖². The weights' sums are float64
@@ -894,12 +935,19 @@ export function zetaWork(sizes: readonly number[]): number {
   return w;
 }
 
-/** Work of ζ_top at one record: a Lanczos run per layer at its step cap (two matrix-vector products per step), and Wᵀ's upload. */
-export function zetaTopWork(sizes: readonly number[]): number {
+/**
+ * Work of ζ_top at one record on the layers' products (TensorFlow.js): per layer a Lanczos run (two
+ * one-column products a step, each multiply-add at LANCZOS_PRODUCT_WORK) and Wᵀ's upload. `steps[l − 1]`: the steps layer l's run took
+ * (undefined: not measured yet). A run is counted at those steps, or at its budget's cap
+ * (`lanczosSteps`) when fewer: runs go past the cap, up to 64 steps, until their top vector is resolved
+ * (a random 2048² layer takes 33 steps cold and 16 warm against a cap of 8), and the previous run's
+ * steps are the best guess of the next one's (docs/networks.md, "Cadence").
+ */
+export function zetaTopWork(sizes: readonly number[], steps: readonly (number | undefined)[] = []): number {
   let w = 0;
   for (let l = 1; l < sizes.length; l++) {
     const [c, r] = [sizes[l - 1], sizes[l]];
-    w += lanczosSteps(r, c) * (2 * r * c + 2 * OP_WORK) + r * c + 2 * OP_WORK;
+    w += Math.max(lanczosSteps(r, c), steps[l - 1] ?? 0) * (LANCZOS_PRODUCT_WORK * 2 * r * c + 2 * OP_WORK) + r * c + 2 * OP_WORK;
   }
   return w;
 }
@@ -917,14 +965,15 @@ export function onnxZetaWork(sizes: readonly number[]): number {
 
 /**
  * Work of ζ_top from the Grams: the graph, then per layer symmetric Lanczos on its Gram (m × m, one
- * product a step, at half its step cap: random layers take 30–40 steps, the cap 128) and one product with W.
+ * product a step) and one product with W. `steps[l − 1]` as in `zetaTopWork`: a run is counted at the
+ * steps it took, or at half its step cap, min(m, 64), when fewer (random layers take 30–40 steps, the cap 128).
  */
-export function onnxZetaTopWork(sizes: readonly number[]): number {
+export function onnxZetaTopWork(sizes: readonly number[], steps: readonly (number | undefined)[] = []): number {
   let w = gramGraphWork(sizes);
   for (let l = 1; l < sizes.length; l++) {
     const [c, r] = [sizes[l - 1], sizes[l]];
     const m = Math.min(r, c); // each layer's smaller Gram is among the outputs
-    w += WASM_WORK * (Math.min(m, LANCZOS_MAX_STEPS) * m * m + r * c);
+    w += WASM_WORK * (Math.max(Math.min(m, LANCZOS_MAX_STEPS), steps[l - 1] ?? 0) * m * m + r * c);
   }
   return w;
 }

@@ -25,6 +25,15 @@ export const ONNX_RUN_WORK = 3.3e6;
  */
 export const WASM_WORK = 5;
 /**
+ * A multiply-add of a one-column product on TensorFlow.js's WebAssembly backend (a Lanczos step on a
+ * layer's products: W·v and Wᵀ·u, 2·r·c of them) in the same units: such a product reads every weight
+ * for one multiply-add, so it runs at memory speed, about 0.8 ns a multiply-add, not at the ≈ 1/12 ns of
+ * the steps' matrix products. Measured beside ONNX Runtime's steps of 64-2048-2048-10 at batch 32, in one
+ * process: 9.6 units for a 2048² layer, 11.6 for 2048 × 784, 9.4 for 256 × 784 (2026-12-03; counted
+ * at 1 until then, when ζ_top on 2048² layers took 5–16 times its modelled share).
+ */
+export const LANCZOS_PRODUCT_WORK = 10;
+/**
  * What the tangent kernel's first measurement on ONNX Runtime pays besides its modeled work: its graph
  * encoded (≈ 1.2 ms) and its session built (≈ 2.2 ms), and a first run slower than the next (≈ 1 ms),
  * on 784-256³-10 (docs/networks.md, "Speed"). Counted in the kernel's share, so that a short run does
