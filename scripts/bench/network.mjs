@@ -173,6 +173,48 @@ async function mnistEpochs(epochs, runs = 1, every = 16) {
     `train loss ${r.loss[0].toFixed(3)} → ${r.loss[1].toFixed(3)}, accuracy ${(100 * r.accuracy).toFixed(1)}%, label ${r.label}`;
 }
 
+/**
+ * ζ_top's share on a layer past the Lanczos budget (docs/networks.md, "Cadence"): a network with
+ * `hidden` layers trained `steps` steps on random data, a record every `every` steps, in one process.
+ * Prints ζ_top's Lanczos time over the steps' time beside the cadence's modelled share (its work
+ * charged over the training's work), the measurements' modelled work before each run against the work
+ * of the steps it took, and what the model until 2026-12-03 claimed (each run at its budget's cap, a
+ * multiply-add of the one-column products at 1).
+ */
+async function wideZetaTop(hidden, { features = 784, batch = 128, steps = 200, every = 5 } = {}) {
+  const script = await bundleScript('network-wide-zeta-top.js', `
+    import { Training, ZETA_TOP_SHARE } from './src/core/network/train';
+    import { lanczosSteps } from './src/core/network/layerMetrics';
+    import { OP_WORK } from './src/core/network/workModel';
+    import { networkSpec } from './src/core/network/spec';
+    import { Rng } from './src/core/math/rng';
+    const [hidden, features, batch, steps, every] = JSON.parse(process.argv[2]);
+    const rng = new Rng(3);
+    const count = 2048;
+    const x = new Float32Array(count * features).map(() => rng.normal());
+    const labels = Int32Array.from({ length: count }, (_, i) => i % 10);
+    const spec = networkSpec({ model: { hidden, activation: 'relu' }, init: { seed: 2 }, training: { loss: 'crossEntropy', batchSize: batch, steps, learningRate: 0.02, record: { every } } });
+    (async () => {
+      const t = new Training(spec, { train: { count, features, sampleShape: [features], x, targets: { kind: 'classes', labels, classCount: 10 } } }, { wasmDirectory: ${wasmDirectory} });
+      const outcome = await t.run();
+      const w = t.measurementWork();
+      const r = t.result();
+      // The model until 2026-12-03: every run at its budget's cap, a multiply-add of the products at 1.
+      const budgetWork = t.sizes.slice(1).reduce((s, r, l) => s + lanczosSteps(r, t.sizes[l]) * (2 * r * t.sizes[l] + 2 * OP_WORK) + r * t.sizes[l] + 2 * OP_WORK, 0);
+      console.log(JSON.stringify({ outcome, backend: r.summary.backend, timing: t.timings(), work: w, share: ZETA_TOP_SHARE, budgetWork, sizes: t.sizes, records: r.step.length }));
+    })();`);
+  const r = runJson(process.execPath, [script, JSON.stringify([hidden, features, batch, steps, every])]);
+  if (r.outcome.status !== 'finished') throw new Error(`the run ended ${r.outcome.status}`);
+  const runs = r.work.zetaTopRuns;
+  const pct = (x) => `${(100 * x).toFixed(2)}%`;
+  const ratios = runs.slice(1).map((x) => x.taken / x.modelled);
+  const range = ratios.length ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : 'none';
+  return `${r.sizes.join('-')} on ${r.backend}, batch ${batch}, ${r.outcome.step} steps, ${r.records} records (every ${every}); ζ_top at ${runs.length} (steps ${runs.map((x) => x.step).join(', ')}): ` +
+    `ζ_top's Lanczos ${ms(r.timing.zetaTop)} = ${pct(r.timing.zetaTop / r.timing.steps)} of the steps' ${ms(r.timing.steps)} measured, ${pct(r.work.spent.zetaTop / r.work.training)} modelled (share ${pct(r.share)}, or the two endpoints when more); ` +
+    `taken/modelled work per run after the first ${range}; Lanczos steps per layer ${runs[0].steps.join('/')} at the first, ${runs.length > 1 ? runs[1].steps.join('/') : '–'} at the second, ${runs.at(-1).steps.join('/')} at the last; ` +
+    `the model until 2026-12-03 (each run at its budget's cap, a product's multiply-add at 1) would have counted ${pct((runs.length * r.budgetWork) / r.work.training)}`;
+}
+
 export const sections = [
   { name: 'network: one SGD step vs numpy float32', run: sgdStep },
   { name: 'network: an epoch of 10,000 MNIST digits', run: () => mnistEpochs(1) },
@@ -183,4 +225,6 @@ export const sections = [
   // default until 2026-12-02, spent 15% of the epoch measuring), and one a step, for comparison.
   { name: 'network: an epoch of 10,000 MNIST digits, the default record cadence', run: () => mnistEpochs(1, 1, 'default') },
   { name: 'network: an epoch of 10,000 MNIST digits, a record every step', run: () => mnistEpochs(1, 1, 1) },
+  // ζ_top on layers whose Lanczos runs go past their budget (784 × 2048: a cap of 20 steps; 2048²: 8).
+  { name: 'network: ζ_top on a 2048-wide hidden layer, measured vs modelled share', run: () => wideZetaTop([2048, 2048], { features: 64, batch: 32, steps: 300, every: 10 }) },
 ];
