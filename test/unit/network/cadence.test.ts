@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Rng } from '../../../src/core/math/rng';
 import { networkSpec } from '../../../src/core/network/spec';
 import { lanczosSteps } from '../../../src/core/network/layerMetrics';
-import { CHEAP_MEASUREMENT, measurementDue, Training, TrainingRecord, zetaTopWork, zetaWork, ZETA_SHARE, ZETA_TOP_SHARE } from '../../../src/core/network/train';
+import { CHEAP_MEASUREMENT, measurementDue, onnxZetaTopWork, Training, TrainingRecord, zetaTopWork, zetaWork, ZETA_SHARE, ZETA_TOP_SHARE } from '../../../src/core/network/train';
 import { randomData } from './helpers';
 
 test('the cadence: the endpoints always, cheap measurements always, and in between within the share of the work done', () => {
@@ -120,4 +120,17 @@ test('ζ_top on a 2048-wide hidden layer: each run is modelled at the steps the 
   const taken = runs.reduce((s, r) => s + r.taken, 0);
   const ratio = timing.zetaTop / taken / (timing.steps / work.training);
   assert.ok(ratio <= 3 && ratio >= 1 / 3, `ζ_top ${timing.zetaTop.toFixed(0)} ms for ${taken.toExponential(2)} units, the steps ${timing.steps.toFixed(0)} ms for ${work.training.toExponential(2)}: ratio ${ratio.toFixed(2)} (${detail})`);
+});
+
+test('ζ_top\'s model: a run within its budget\'s cap counts at the cap (784-256³-10 keeps its cadence), one past it at its steps', () => {
+  const mnist = [784, 256, 256, 256, 10];
+  // The cap of these layers is min(r, c, 64), the most a run on the products takes; on the Grams, half the cap of 128.
+  for (const steps of [[], [1, 1, 1, 1], [31, 40, 17, 10], [64, 64, 64, 10]]) {
+    assert.equal(zetaTopWork(mnist, steps), zetaTopWork(mnist));
+    assert.equal(onnxZetaTopWork(mnist, steps), onnxZetaTopWork(mnist));
+  }
+  // Past the cap (a Gram's run up to 128 steps; the 2048² layer's budget of 8), at the steps taken: one step more, one product more.
+  assert.equal(onnxZetaTopWork(mnist, [100, 0, 0, 0]) - onnxZetaTopWork(mnist), 5 * 36 * 256 * 256);
+  const wide = [64, 2048, 2048, 10];
+  assert.equal(zetaTopWork(wide, [0, 53, 0]) - zetaTopWork(wide), 45 * (10 * 2 * 2048 * 2048 + 2 * 4e5));
 });
