@@ -13,7 +13,9 @@
  *   (2²⁸ by default); above it, estimated by Hutch++ in (2s + g)(m·n + o·m) multiply-adds, with its
  *   standard error (`zetaError`).
  * - ζ_top: one Golub–Kahan–Lanczos run per layer (both top singular vectors at once), 2·r·c per step,
- *   at most `lanczosSteps(r, c)` steps, fewer once converged; a previous run's triplet can start it.
+ *   at most `lanczosSteps(r, c)` steps once the top vector is resolved, fewer once converged, up to
+ *   min(r, c, 64) until it is resolved (the trainer's cadence counts the steps taken); a previous run's
+ *   triplet can start it.
  * Products run on `MeasureOptions.products`: plain JavaScript by default, TensorFlow.js on request.
  * Given the layers' Gram matrices (`grams`: the trainer's ONNX Runtime graph, each of the layer times
  * the power of two `unitShift` picks), ζ is their float64 inner product over the shifted norms and
