@@ -21,11 +21,16 @@ export interface PhaseAxisSpec {
   scale: 'log' | 'linear';
 }
 
-/** One computed axis: its JSON path, the cell centres' values and the experiment's own value. */
+/**
+ * One computed axis: its JSON path, the cell centres' values and the experiment's own value; for a key
+ * that is a width power in the file, its exponent and the file's width (the values and `current` are
+ * then bases b, and a cell computes with b·d^exponent: PhaseDiagramAxis), else null.
+ */
 export interface PhaseAxisView extends PhaseAxisSpec {
   path: string;
   values: number[];
   current: number | null;
+  widthPower: { exponent: number; width: number } | null;
 }
 
 /** Largest grid side the phase panel asks for: the largest its figure (phaseSvg.ts) is drawn for, as `flab phase --svg` allows. */

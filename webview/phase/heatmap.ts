@@ -162,7 +162,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, widt
     ctx.stroke();
     ctx.fillText(t.label, px, MARGIN.top + ph + 8);
   }
-  ctx.fillText(axisTitle(input.x.path), MARGIN.left + pw / 2, MARGIN.top + ph + 30);
+  ctx.fillText(axisTitle(input.x.path, input.x.widthPower), MARGIN.left + pw / 2, MARGIN.top + ph + 30);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   for (const t of ticks(input.y)) {
@@ -177,7 +177,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput, widt
   ctx.translate(16, MARGIN.top + ph / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textAlign = 'center';
-  ctx.fillText(axisTitle(input.y.path), 0, 0);
+  ctx.fillText(axisTitle(input.y.path, input.y.widthPower), 0, 0);
   ctx.restore();
   const xAt = (v: number): number => MARGIN.left + axisFraction(input.x, v) * pw;
   const yAt = (v: number): number => MARGIN.top + ph - axisFraction(input.y, v) * ph;

@@ -12,7 +12,7 @@ import type { ErrorInfo } from '../../src/protocol/common';
 import { diagramCellsError, type Diagram, type FromPhase, type PhaseMethod, type PreviewedCell, type RasteriseRequest, type SavedPreview, type ToPhase } from '../../src/protocol/phase';
 import { createHost } from '../host';
 import { renderBanner } from '../shared/banner';
-import { axisTitle, DEAD_NOTE, descentOutcomeText, inOutcomeOrder, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, outcomeShaded, REFUSED_NAME, refusedCssBackground, refusedNote, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from '../../src/core/analysis/phase/phaseStyle';
+import { axisShort, axisTitle, DEAD_NOTE, descentOutcomeText, inOutcomeOrder, LABEL_COLOURS, LINE_DASHES, OUTCOME_COLOURS, outcomeShaded, REFUSED_NAME, refusedCssBackground, refusedNote, shadeNote, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses, widthPowered, widthPowerNote } from '../../src/core/analysis/phase/phaseStyle';
 import { formatCount } from '../../src/core/experiment/diagnostic';
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { el } from '../shared/dom';
@@ -67,6 +67,17 @@ function decodeFloats(b64: string): Float32Array {
 /** Axis values in the panels' one readout format (docs/panel.md, "Numbers"): 6.05418e-5, not 0.0000605418. */
 function fmtValue(v: number): string {
   return formatReadout(v);
+}
+
+/**
+ * An axis value in the hover: the value, and for an axis of bases of a width power the value the cell
+ * computes with, `0.0108649 → γ = 3.39528e-4` (d the file's width, or the cell's own on a width axis).
+ */
+function axisValueText(axis: Diagram['x'], other: Diagram['x'], v: number, otherValue: number): string {
+  const power = axis.widthPower;
+  if (!power || power.exponent === 0) return fmtValue(v);
+  const width = other.path === 'model.width' ? otherValue : power.width;
+  return `${fmtValue(v)} → ${axisShort(axis.path)} = ${fmtValue(widthPowered(v, power, width))}`;
 }
 
 /** The smallest normal single-precision number: below it a score was sent clamped (src/workers/phaseRun.ts). */
@@ -380,6 +391,13 @@ class PhasePanel {
     parts.push(scale);
     const colours = outcomes ? 'Each outcome\'s colour' : 'Each label\'s colour';
     parts.push(el('p', 'legend-note', `${shadeNote(colours)} Thresholds — ${thresholdClauses(d.thresholds).join('; ')}. Ring: this experiment; frame: the cell whose dynamics are open.`));
+    // An axis of bases of a width power: what its values are and what the cells compute with.
+    for (const note of [widthPowerNote(d.x.path, d.x.widthPower, d.y.path), widthPowerNote(d.y.path, d.y.widthPower, d.x.path)]) {
+      if (!note) continue;
+      const p = el('p', 'legend-note', `${note}.`);
+      p.dataset.widthPowerNote = '';
+      parts.push(p);
+    }
     this.legend.replaceChildren(...parts);
   }
 
@@ -415,7 +433,7 @@ class PhasePanel {
     if (this.refused[k]) {
       const note = el('div', 'tip-note', refusedNote(d.method, REFUSED_CLICK[d.method]));
       note.dataset.tip = 'refused';
-      t.replaceChildren(line(axisTitle(d.x.path), fmtValue(d.x.values[col]), { tip: 'x' }), line(axisTitle(d.y.path), fmtValue(d.y.values[row]), { tip: 'y' }), line('label', REFUSED_NAME, { tip: 'label' }), note);
+      t.replaceChildren(line(axisTitle(d.x.path, d.x.widthPower), axisValueText(d.x, d.y, d.x.values[col], d.y.values[row]), { tip: 'x' }), line(axisTitle(d.y.path, d.y.widthPower), axisValueText(d.y, d.x, d.y.values[row], d.x.values[col]), { tip: 'y' }), line('label', REFUSED_NAME, { tip: 'label' }), note);
       this.placeTooltip(px, py);
       return;
     }
@@ -423,8 +441,8 @@ class PhasePanel {
     const outcome = this.outcomes ? (d.outcomeNames[this.outcomes[k]] ?? '?') : null;
     const label = code === NO_LABEL ? `— (none: ${outcome === 'dead' ? 'dead' : 'diverged'})` : (d.labelNames[code] ?? '?');
     const lines = [
-      line(axisTitle(d.x.path), fmtValue(d.x.values[col]), { tip: 'x' }),
-      line(axisTitle(d.y.path), fmtValue(d.y.values[row]), { tip: 'y' }),
+      line(axisTitle(d.x.path, d.x.widthPower), axisValueText(d.x, d.y, d.x.values[col], d.y.values[row]), { tip: 'x' }),
+      line(axisTitle(d.y.path, d.y.widthPower), axisValueText(d.y, d.x, d.y.values[row], d.x.values[col]), { tip: 'y' }),
       ...(outcome !== null ? [line('gradient descent', descentOutcomeText(outcome, code === NO_LABEL ? null : label, d.budget, this.deadSteps && Number.isFinite(this.deadSteps[k]) ? this.deadSteps[k] : null), { tip: 'outcome' })] : []),
       line('label', label, { tip: 'label' }),
       ...Object.keys(SCORE_TEXT)

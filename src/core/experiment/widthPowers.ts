@@ -38,17 +38,12 @@ export interface WidthResolution {
 /** Replaces width powers (and plain numbers under a parameterisation) by base · d^exponent. */
 export function resolveWidthPowers(raw: unknown): WidthResolution {
   const width = getNumber(raw, 'model.width') ?? 1;
-  const preset = (raw as { parameterisation?: Parameterisation }).parameterisation;
-  const exponents = preset ? PARAMETERISATIONS[preset] : undefined;
   let resolved = raw;
   const widthScaling: Record<string, WidthPower> = {};
   const problems: { path: string; message: string }[] = [];
   for (const path of WIDTH_SCALED_PATHS) {
     const node = nodeAt(raw, path);
-    let power: WidthPower | undefined;
-    if (isWidthPower(node)) power = { exponent: node.widthExponent, base: node.base ?? 1 };
-    else if (typeof node === 'number' && exponents) power = { exponent: exponents[path], base: node };
-    else if (node === undefined && exponents && path === 'model.outputScale') power = { exponent: exponents[path], base: 1 };
+    const power = widthPowerAt(raw, path);
     if (!power) continue;
     const value = power.base * Math.pow(width, power.exponent);
     widthScaling[path] = power;
@@ -62,6 +57,25 @@ export function resolveWidthPowers(raw: unknown): WidthResolution {
     resolved = replaceAt(resolved, path, value);
   }
   return { resolved, widthScaling, problems };
+}
+
+/**
+ * The width power b·d^e that the file `raw` (its JSON value, valid or not) gives the scalable key
+ * `path`: `{ widthExponent, base }` as written (base 1 when left out), a plain number under a named
+ * `parameterisation` (the number is the base, the preset's exponent), or a left-out outputScale
+ * under one (base 1); undefined when the key's number is the value itself. A parameterisation that
+ * names no preset gives none.
+ */
+export function widthPowerAt(raw: unknown, path: string): WidthPower | undefined {
+  if (!(WIDTH_SCALED_PATHS as readonly string[]).includes(path)) return undefined;
+  const key = path as WidthScaledPath;
+  const preset = raw !== null && typeof raw === 'object' ? (raw as { parameterisation?: unknown }).parameterisation : undefined;
+  const exponents = typeof preset === 'string' && Object.hasOwn(PARAMETERISATIONS, preset) ? PARAMETERISATIONS[preset as Parameterisation] : undefined;
+  const node = nodeAt(raw, path);
+  if (isWidthPower(node)) return { exponent: node.widthExponent, base: node.base ?? 1 };
+  if (typeof node === 'number' && exponents) return { exponent: exponents[key], base: node };
+  if (node === undefined && exponents && key === 'model.outputScale') return { exponent: exponents[key], base: 1 };
+  return undefined;
 }
 
 /** Where and how a message names the base of a width power: its key (`init.scale.base`) and a note after its value. */

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { MAX_PHASE_SIZE, PHASE_PANEL_METHODS, PhaseAxisSpec, type PhaseMethod } from '../../protocol/phase';
 import { formatSignificant } from '../../core/mechanisms/explain';
 import { baseName } from '../panels/livePanel';
-import { AxisCandidate, axisCandidates, formatRange, parseAxisArgument, parseRange, phaseDiagramRefusal } from '../phase/axes';
+import { AxisCandidate, axisCandidates, candidateNow, candidateRangeOf, formatRange, parseAxisArgument, parseRange, phaseDiagramRefusal } from '../phase/axes';
 import { isExperimentFile } from '../problems';
 import { Command, pickExperiment, uriArgument } from './context';
 
@@ -53,16 +53,16 @@ async function askAxis(which: string, candidates: AxisCandidate[], exclude: stri
     .filter((c) => c.path !== exclude)
     .map((c) => ({
       label: c.path,
-      description: c.current === null ? 'not in the file' : `now ${c.current}`,
+      description: candidateNow(c),
       // The range once, with its scale once (formatRange's " linear" suffix is the input box's syntax, not a label).
-      detail: `${formatSignificant(c.range.from, 6)} to ${formatSignificant(c.range.to, 6)}, ${c.range.scale} scale${c.fast ? '' : ' — redraws the network per value: slower'}`,
+      detail: `${formatSignificant(c.range.from, 6)} to ${formatSignificant(c.range.to, 6)}, ${c.range.scale} scale${candidateRangeOf(c)}${c.fast ? '' : ' — redraws the network per value: slower'}`,
       candidate: c,
     }));
   const picked = await vscode.window.showQuickPick(items, { title: `Phase diagram: ${which} axis`, placeHolder: 'Which hyperparameter?', matchOnDescription: true });
   if (!picked) return undefined;
   const c = picked.candidate;
   const text = await vscode.window.showInputBox({
-    title: `Phase diagram: range of ${c.path}`,
+    title: `Phase diagram: range of ${c.path}${candidateRangeOf(c)}`,
     prompt: 'FROM:TO, log-spaced (add "linear" for a linear axis)',
     value: formatRange(c.range),
     validateInput: (v) => {

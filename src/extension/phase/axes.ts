@@ -2,7 +2,11 @@
  * The phase panel's axes, chosen on the host (no vscode import; unit-tested): which keys of an
  * experiment can be an axis and their default ranges, and ranges as the user types them.
  */
-import { getNumber, numericKeys, resolveKey } from '../../core/experiment/hyperparameters';
+import { axisCurrent, axisWidthPower, type AxisWidthPower } from '../../core/analysis/phase/phaseDiagram';
+import { axisShort, widthPowered } from '../../core/analysis/phase/phaseStyle';
+import { numericKeys, resolveKey } from '../../core/experiment/hyperparameters';
+import { widthPowerFormula } from '../../core/experiment/widthFormula';
+import { formatSignificant } from '../../core/mechanisms/explain';
 import { parseExperiment, parseJsonText } from '../../core/experiment/parse';
 import { experimentKind, type ExperimentKind } from '../../core/experiment/kind';
 import type { PhaseAxisSpec } from '../../protocol/phase';
@@ -16,6 +20,25 @@ export interface AxisCandidate {
   range: PhaseAxisSpec;
   /** Changing it costs nothing per cell (the random draws are shared); other keys redraw per row or column. */
   fast: boolean;
+  /** A width power in the file: `current` and the range are bases b, and the cells compute with b·d^exponent (null otherwise). */
+  widthPower: AxisWidthPower | null;
+}
+
+/**
+ * What the axis picker says of a candidate's value: `now 0.1`, `not in the file`, or for a width power
+ * the base and the value it gives at the file's width, `now base 1 (γ = 1·d^(−1/2) = 0.03125 at d = 1024)`.
+ */
+export function candidateNow(c: AxisCandidate): string {
+  if (c.current === null) return 'not in the file';
+  const p = c.widthPower;
+  if (!p) return `now ${c.current}`;
+  const value = formatSignificant(widthPowered(c.current, p, p.width), 6);
+  return `now base ${c.current} (${widthPowerFormula(axisShort(c.path), p.exponent, String(c.current))} = ${value} at d = ${p.width})`;
+}
+
+/** What the picker says the range of a width-powered candidate is of: ` — the base b of γ = b·d^(−1/2)`, or ''. */
+export function candidateRangeOf(c: AxisCandidate): string {
+  return c.widthPower ? ` — the base b of ${widthPowerFormula(axisShort(c.path), c.widthPower.exponent)}` : '';
 }
 
 /** Keys that never make a useful axis: the run's reporting grid does not change the t → ∞ scores, the seed is not a scale. */
@@ -71,7 +94,6 @@ export function phaseDiagramRefusal(text: string, fileName: string): string | nu
 export function axisCandidates(text: string): AxisCandidate[] {
   const { experiment } = parseExperiment(text);
   if (!experiment) return [];
-  const source = experiment.source;
   const explicit = experiment.init.kind === 'explicit';
   const single = experiment.data.kind === 'single';
   const out: AxisCandidate[] = [];
@@ -79,11 +101,11 @@ export function axisCandidates(text: string): AxisCandidate[] {
     if (NOT_AXES.some((re) => re.test(k.path))) continue;
     if (explicit && (k.path === 'init.scaleU' || k.path === 'init.scaleW')) continue;
     if (!single && k.path === 'data.y') continue;
-    let current = getNumber(source, k.path) ?? null;
-    if (current === null && k.path === 'model.outputScale') current = experiment.model.outputScale;
+    // As the cells take values: the base of a width power, 1 for a left-out outputScale (axisCurrent).
+    const current = axisCurrent(experiment, k.path);
     // Keys the experiment does not have (and whose absence is not a default) stay out of the list.
     if (current === null && !FAST.has(k.path) && k.path !== 'model.width') continue;
-    out.push({ path: k.path, current, integer: k.integer, range: defaultRange(k.path, current, k.integer), fast: FAST.has(k.path) });
+    out.push({ path: k.path, current, integer: k.integer, range: defaultRange(k.path, current, k.integer), fast: FAST.has(k.path), widthPower: axisWidthPower(experiment, k.path) });
   }
   const rank = (p: string) => (PREFERRED.includes(p) ? PREFERRED.indexOf(p) : PREFERRED.length);
   return out.sort((a, b) => rank(a.path) - rank(b.path));

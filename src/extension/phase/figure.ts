@@ -31,8 +31,8 @@ export function diagramFigure(d: Diagram): PhaseFigureInput {
   if (error) throw new Error(`the phase panel's diagram: ${error}`);
   return {
     method: d.method,
-    x: { path: d.x.path, values: d.x.values, current: d.x.current },
-    y: { path: d.y.path, values: d.y.values, current: d.y.current },
+    x: { path: d.x.path, values: d.x.values, current: d.x.current, widthPower: d.x.widthPower },
+    y: { path: d.y.path, values: d.y.values, current: d.y.current, widthPower: d.y.widthPower },
     labels,
     refused,
     labelNames: d.labelNames,

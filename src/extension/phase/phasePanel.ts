@@ -11,6 +11,7 @@
  */
 import * as vscode from 'vscode';
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
+import { widthPowerFormula } from '../../core/experiment/widthFormula';
 import { lineAndColumn } from '../../core/experiment/diagnostic';
 import { formatSignificant } from '../../core/mechanisms/explain';
 import { cellExperimentText } from '../../document/cellText';
@@ -226,8 +227,9 @@ export class PhaseDelegate implements PanelDelegate {
     if (!document) return;
     const xv = d.x.values[col];
     const yv = d.y.values[row];
-    // Named in the paper's symbols: "basic at γ = 0.01, η_W = 3.2".
-    const name = `${baseName(this.host.uri).replace(/\.flab\.json$/i, '')} at ${axisShort(d.x.path)} = ${formatSignificant(xv, 4)}, ${axisShort(d.y.path)} = ${formatSignificant(yv, 4)}`;
+    // Named in the paper's symbols: "basic at γ = 0.01, η_W = 3.2"; a base of a width power as what it is, "γ = 0.01·d^(−1/2)".
+    const at = (axis: typeof d.x, v: number): string => (axis.widthPower && axis.widthPower.exponent !== 0 ? widthPowerFormula(axisShort(axis.path), axis.widthPower.exponent, formatSignificant(v, 4)) : `${axisShort(axis.path)} = ${formatSignificant(v, 4)}`);
+    const name = `${baseName(this.host.uri).replace(/\.flab\.json$/i, '')} at ${at(d.x, xv)}, ${at(d.y, yv)}`;
     const text = cellExperimentText(document.getText(), [{ path: d.x.path, value: xv }, { path: d.y.path, value: yv }], name);
     const preview = this.preview;
     // A copy restored after a reload has a tab but no document until its tab is shown: loaded here.

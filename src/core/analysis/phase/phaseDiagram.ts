@@ -31,13 +31,56 @@ export interface PhaseAxis {
   scale?: 'log' | 'linear';
 }
 
+/**
+ * An axis whose key is a power of the width in the file (`{ widthExponent, base }`, or a plain number
+ * under a `parameterisation`; docs/mechanisms.md, "Width scaling"): its values are bases b, as a
+ * sweep's are, and a cell computes with b·d^exponent — d the file's width `width`, or the cell's own
+ * where the other axis is `model.width`. Null for a key whose value is used as it is (exponent 0 too).
+ */
+export interface AxisWidthPower {
+  exponent: number;
+  width: number;
+}
+
+/** One axis of the result: the key as given, its JSON path, its values, the experiment's own value of it, and its width power. */
+export interface PhaseDiagramAxis {
+  key: string;
+  path: string;
+  values: Float64Array;
+  /** The file's own value, as the axis holds values (the base of a width power; 1 for a left-out outputScale): `axisCurrent`. */
+  current: number | null;
+  widthPower: AxisWidthPower | null;
+}
+
+/**
+ * The file's own value of an axis key as the axis holds values: the number written — the base b of a
+ * width power (`{ widthExponent, base }` or a plain number under a parameterisation) — or, for a key
+ * left out, its default as a base (outputScale: 1, also under a parameterisation, where γ = 1·d^e);
+ * null when the file has none. Where the experiment's ring is drawn, and what the axis picker says is
+ * "now" and centres its default range on.
+ */
+export function axisCurrent(e: Experiment, path: string): number | null {
+  const written = getNumber(e.source, path);
+  if (written !== undefined) return written;
+  const power = e.widthScaling?.[path];
+  if (power) return power.base;
+  if (path === 'model.outputScale') return e.model.outputScale;
+  return null;
+}
+
+/** The width power of an axis key in the experiment (AxisWidthPower), or null. */
+export function axisWidthPower(e: Experiment, path: string): AxisWidthPower | null {
+  const power = e.widthScaling?.[path];
+  return power && power.exponent !== 0 ? { exponent: power.exponent, width: e.model.width } : null;
+}
+
 /** The result, as typed arrays: cell (i, j) = row i (y), column j (x) at index i·nx + j. */
 export interface PhaseDiagram {
   /** How the cells were computed. */
   method: PhaseMethod;
-  /** Each axis: the key as given, its JSON path, its values, and the experiment's own value (null when absent). */
-  x: { key: string; path: string; values: Float64Array; current: number | null };
-  y: { key: string; path: string; values: Float64Array; current: number | null };
+  /** Each axis: the key as given, its JSON path, its values (bases, for a width power), the experiment's own value and the width power. */
+  x: PhaseDiagramAxis;
+  y: PhaseDiagramAxis;
   /** Label codes (classify.ts): 0 kernel, bit 0 alignment, bit 1 disalignment, bit 2 rescaling; NO_LABEL (255) where a descent run diverged (blew up) or the cell is refused. */
   labels: Uint8Array;
   /**
@@ -298,8 +341,8 @@ export class PhaseComputation {
         : [];
     return {
       method: this.method,
-      x: { key: this.xAxis.key, path: this.xKey.path, values: this.xs, current: getNumber(e.source, this.xKey.path) ?? null },
-      y: { key: this.yAxis.key, path: this.yKey.path, values: this.ys, current: getNumber(e.source, this.yKey.path) ?? null },
+      x: { key: this.xAxis.key, path: this.xKey.path, values: this.xs, current: axisCurrent(e, this.xKey.path), widthPower: axisWidthPower(e, this.xKey.path) },
+      y: { key: this.yAxis.key, path: this.yKey.path, values: this.ys, current: axisCurrent(e, this.yKey.path), widthPower: axisWidthPower(e, this.yKey.path) },
       labels: this.labels,
       refused: this.refused,
       labelNames: LABEL_NAMES,

@@ -9,6 +9,7 @@ import { formatExact } from '../../mechanisms/explain';
 import { decadeLabel } from '../../figures/ticks';
 import { deadRunNote } from '../../descent/deadUnits';
 import { formatCount } from '../../experiment/diagnostic';
+import { widthPowerFormula } from '../../experiment/widthFormula';
 
 /**
  * One colour per label code (classify.ts; bit 0 alignment, bit 1 disalignment, bit 2 rescaling):
@@ -95,9 +96,34 @@ export const AXIS_SHORT: Record<string, string> = {
   'data.y': 'y',
 };
 
-/** An axis's title: `output scale γ (model.outputScale)`, or the path for a key without a symbol. */
-export function axisTitle(path: string): string {
+/**
+ * An axis's title: `output scale γ (model.outputScale)`, or the path for a key without a symbol. An
+ * axis whose key is a width power in the file (`power`, PhaseDiagram's `widthPower`) holds its base b,
+ * and says so: `output scale base b (γ = b·d^(−1/2); model.outputScale)`.
+ */
+export function axisTitle(path: string, power?: { exponent: number } | null): string {
+  if (power && power.exponent !== 0) {
+    const name = AXIS_SYMBOLS[path] ? AXIS_SYMBOLS[path].slice(0, AXIS_SYMBOLS[path].lastIndexOf(' ')) : path;
+    return `${name} base b (${widthPowerFormula(axisShort(path), power.exponent)}; ${path})`;
+  }
   return AXIS_SYMBOLS[path] ? `${AXIS_SYMBOLS[path]} (${path})` : path;
+}
+
+/**
+ * What a width-powered axis means, for the legend (the panel's and the figure's): `output scale
+ * axis: each value is the base b; the cells compute with γ = b·d^(−1/2), d = 1024 (the file's
+ * width)`; where the other axis is the width, d is each cell's own. Null for an axis without one.
+ */
+export function widthPowerNote(path: string, power: { exponent: number; width: number } | null | undefined, otherPath: string): string | null {
+  if (!power || power.exponent === 0) return null;
+  const name = AXIS_SYMBOLS[path] ? AXIS_SYMBOLS[path].slice(0, AXIS_SYMBOLS[path].lastIndexOf(' ')) : path;
+  const d = otherPath === 'model.width' ? 'd each cell\'s width' : `d = ${formatCount(power.width)} (the file's width)`;
+  return `${name} axis: each value is the base b; the cells compute with ${widthPowerFormula(axisShort(path), power.exponent)}, ${d}`;
+}
+
+/** The value a cell computes with from an axis value `base` of a width power: base·d^exponent. */
+export function widthPowered(base: number, power: { exponent: number }, width: number): number {
+  return base * Math.pow(width, power.exponent);
 }
 
 /** An axis's short name: `η_W`, or the path's last segment. */

@@ -13,15 +13,17 @@ import { DEAD, DESCENT_OUTCOMES } from '../../linearFlow/stability';
 import type { ClassifyThresholds, ScoredOver } from '../../mechanisms/classify';
 import { NO_LABEL, type PhaseMethod } from './cellEvaluator';
 import type { CriticalLine } from './criticalLines';
-import { axisTitle, cellStyle, DEAD_NOTE, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, inOutcomeOrder, OUTCOME_COLOURS, outcomeShaded, REFUSED_FILL, REFUSED_HATCH, REFUSED_HATCH_PERIOD, REFUSED_HATCH_WIDTH, REFUSED_NAME, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses } from './phaseStyle';
+import type { AxisWidthPower } from './phaseDiagram';
+import { axisTitle, cellStyle, DEAD_NOTE, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, inOutcomeOrder, OUTCOME_COLOURS, outcomeShaded, REFUSED_FILL, REFUSED_HATCH, REFUSED_HATCH_PERIOD, REFUSED_HATCH_WIDTH, REFUSED_NAME, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses, widthPowerNote } from './phaseStyle';
 
 export { LABEL_COLOURS };
 
 /** What the figure draws: a PhaseDiagram, or the panel's diagram decoded from its message. */
 export interface PhaseFigureInput {
   method: PhaseMethod;
-  x: { path: string; values: ArrayLike<number>; current: number | null };
-  y: { path: string; values: ArrayLike<number>; current: number | null };
+  /** Each axis; `widthPower` (PhaseDiagram's): its values and `current` are bases b of b·d^exponent, and its title and the legend say so. */
+  x: { path: string; values: ArrayLike<number>; current: number | null; widthPower?: AxisWidthPower | null };
+  y: { path: string; values: ArrayLike<number>; current: number | null; widthPower?: AxisWidthPower | null };
   labels: ArrayLike<number>;
   /** 1 where the cell is refused (beyond 64 bits: no label, scores or outcome), 0 where it was computed. */
   refused: ArrayLike<number>;
@@ -144,8 +146,8 @@ export function phaseSvg(p: PhaseFigureInput, options: { title?: string } = {}):
     out.push(`<line x1="${LEFT - 5}" y1="${fmt(y)}" x2="${LEFT}" y2="${fmt(y)}" stroke="#222"/>`);
     out.push(`<text x="${LEFT - 8}" y="${fmt(y + 4)}" text-anchor="end">${esc(yt.labels[i])}</text>`);
   });
-  out.push(`<text x="${LEFT + PLOT_W / 2}" y="${TOP + PLOT_H + 42}" text-anchor="middle" font-size="13">${esc(axisTitle(p.x.path))}</text>`);
-  out.push(`<text transform="translate(${LEFT - 62} ${TOP + PLOT_H / 2}) rotate(-90)" text-anchor="middle" font-size="13">${esc(axisTitle(p.y.path))}</text>`);
+  out.push(`<text x="${LEFT + PLOT_W / 2}" y="${TOP + PLOT_H + 42}" text-anchor="middle" font-size="13">${esc(axisTitle(p.x.path, p.x.widthPower))}</text>`);
+  out.push(`<text transform="translate(${LEFT - 62} ${TOP + PLOT_H / 2}) rotate(-90)" text-anchor="middle" font-size="13">${esc(axisTitle(p.y.path, p.y.widthPower))}</text>`);
   // The experiment itself.
   const cx = p.x.current;
   const cy = p.y.current;
@@ -185,6 +187,14 @@ export function phaseSvg(p: PhaseFigureInput, options: { title?: string } = {}):
     ly += 14;
     out.push(`<text x="${LEGEND_X}" y="${ly}" font-size="11">${esc(line)}</text>`);
   }
+  // An axis of bases: what its values are and what the cells compute with.
+  for (const note of axesWidthNotes(p)) {
+    ly += 8;
+    for (const line of wrap(note, LEGEND_CHARS)) {
+      ly += 14;
+      out.push(`<text x="${LEGEND_X}" y="${ly}" font-size="11">${esc(line)}</text>`);
+    }
+  }
   ly -= 15;
   if (cx !== null && cy !== null) {
     out.push(`<circle cx="${LEGEND_X + 8}" cy="${ly + 36}" r="6" fill="none" stroke="#000" stroke-width="1.5"/>`);
@@ -195,6 +205,11 @@ export function phaseSvg(p: PhaseFigureInput, options: { title?: string } = {}):
   out[1] = `<rect width="${W}" height="${height}" fill="#ffffff"/>`;
   out.push('</svg>');
   return out.join('\n') + '\n';
+}
+
+/** The legend's notes on axes whose values are bases of width powers (phaseStyle.ts, widthPowerNote). */
+export function axesWidthNotes(p: Pick<PhaseFigureInput, 'x' | 'y'>): string[] {
+  return [widthPowerNote(p.x.path, p.x.widthPower, p.y.path), widthPowerNote(p.y.path, p.y.widthPower, p.x.path)].filter((n): n is string => n !== null);
 }
 
 /** The flow's legend: each label present in a computed cell with its share of all the cells. */

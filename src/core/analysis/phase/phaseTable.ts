@@ -33,7 +33,8 @@ export function cellDeadStep(p: PhaseDiagram, k: number): number | null {
 }
 
 /**
- * The JSON object: method, axes, label, refused and scores as rows (by y) of columns (by x), thresholds; for
+ * The JSON object: method, axes (`current` and `values` as bases where `widthPower` is not null:
+ * PhaseDiagramAxis), label, refused and scores as rows (by y) of columns (by x), thresholds; for
  * gradient descent also `outcome` (rows × columns of `converged`, `catapult`, `unsettled`, `dead`, `diverged`), `deadStep`
  * (rows × columns: the step a dead cell's ReLU units died at — its run's `summary.dead.step` —, null elsewhere), the step
  * budget (`defaultBudget`: true when the file sets none and its default number of steps was run) and the critical lines (segments [x1, y1, x2, y2] in the axes' values); for the flow where it
@@ -49,8 +50,8 @@ export function phaseJson(p: PhaseDiagram): unknown {
   return {
     method: p.method,
     ...(descent ? { budget: p.budget, defaultBudget: p.defaultBudget } : { scoredOver: p.scoredOver, budget: p.budget }),
-    x: { key: p.x.key, path: p.x.path, values: Array.from(p.x.values), current: p.x.current },
-    y: { key: p.y.key, path: p.y.path, values: Array.from(p.y.values), current: p.y.current },
+    x: { key: p.x.key, path: p.x.path, values: Array.from(p.x.values), current: p.x.current, widthPower: p.x.widthPower },
+    y: { key: p.y.key, path: p.y.path, values: Array.from(p.y.values), current: p.y.current, widthPower: p.y.widthPower },
     ...(descent ? { outcome: rows((k) => cellOutcome(p, k)), deadStep: rows((k) => cellDeadStep(p, k)) } : {}),
     label: rows((k) => cellLabel(p, k)),
     refused: rows((k) => p.refused[k] === 1),

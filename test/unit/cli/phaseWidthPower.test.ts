@@ -1,0 +1,106 @@
+/**
+ * A phase axis over a width-powered key holds bases (a breaker's finding 3, 2026-12-03): under
+ * `"parameterisation": "ntk"` at width 1024 the cells take an outputScale axis value b as the base of
+ * γ = b·d^(−1/2), as a sweep does, but the picker said "now 0.03125" (the effective γ) and centred its
+ * range there, the figure, hover and legend called the values "output scale γ", and `--json` had
+ * `x.current: null` — no ring — for a file that leaves outputScale out (γ = 1 by default, with or
+ * without a parameterisation). Now every place names the axis as the base, `current` is the file's
+ * base (1 when left out), and `widthPower` says what the cells compute with.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseExperiment } from '../../../src/core/experiment/parse';
+import { phaseDiagramSync } from '../../../src/core/analysis/phase/phaseDiagram';
+import { FileReader } from '../../../src/cli/experimentFile';
+import { runCli } from '../../../src/cli/run';
+import { encodePhase } from '../../../src/workers/phaseRun';
+import { diagramSvg } from '../../../src/extension/phase/figure';
+import { axisCandidates, candidateNow, candidateRangeOf } from '../../../src/extension/phase/axes';
+
+/** examples/width-scaling-ntk.flab.json: ntk, width 1024, no outputScale (γ = 1024^(−1/2) = 0.03125). */
+const NTK = JSON.stringify({ parameterisation: 'ntk', model: { width: 1024 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1, seed: 1 }, learningRates: { u: 0.1, W: 0.1 } });
+/** No outputScale and no width power: γ = 1. */
+const NO_GAMMA = JSON.stringify({ model: { width: 8 }, data: { x: [1], y: 1 }, init: { scaleU: 0.01, scaleW: 0.01, seed: 0 }, learningRates: { u: 0.1, W: 0.1 } });
+/** An explicit width power, γ = 2·d^(−1), and `standard` (σ_u = b·d^(−1/2); γ's exponent 0). */
+const EXPLICIT = JSON.stringify({ model: { width: 64, outputScale: { widthExponent: -1, base: 2 } }, data: { x: [1], y: 1 }, init: { scaleU: 0.5, scaleW: 0.5, seed: 0 }, learningRates: { u: 0.1, W: 0.1 } });
+const STANDARD = JSON.stringify({ parameterisation: 'standard', model: { width: 16, outputScale: 0.5 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 0.5, seed: 0 }, learningRates: { u: 0.1, W: 0.1 } });
+
+function run(text: string, args: string[]) {
+  const reader: FileReader = { readText: () => text };
+  return runCli(['phase', 'f.flab.json', ...args], reader);
+}
+
+async function json(text: string, x: string, y: string): Promise<{ x: Record<string, unknown>; y: Record<string, unknown> }> {
+  const out = await run(text, ['--x', x, '--y', y, '--size', '4', '--json']);
+  assert.equal(out.code, 0, out.stderr);
+  return JSON.parse(out.stdout);
+}
+
+test('--json: a width-powered axis gives the file\'s base as current (1 for a left-out outputScale under ntk) and its width power', async () => {
+  const j = await json(NTK, 'model.outputScale=0.01:100', 'learningRates.u=0.01:1');
+  assert.equal(j.x.current, 1);
+  assert.deepEqual(j.x.widthPower, { exponent: -0.5, width: 1024 });
+  assert.equal(j.y.current, 0.1);
+  assert.equal(j.y.widthPower, null);
+});
+
+test('--json: a file without outputScale and without width powers has current γ = 1 (the ring is drawn)', async () => {
+  const j = await json(NO_GAMMA, 'model.outputScale=0.01:100', 'learningRates.u=0.01:1');
+  assert.equal(j.x.current, 1);
+  assert.equal(j.x.widthPower, null);
+});
+
+test('--json: an explicit { widthExponent, base } is the base; exponent 0 (standard\'s γ) is no width power, σ_u under standard is one', async () => {
+  const e = await json(EXPLICIT, 'model.outputScale=0.1:10', 'init.scaleU=0.1:1');
+  assert.equal(e.x.current, 2);
+  assert.deepEqual(e.x.widthPower, { exponent: -1, width: 64 });
+  assert.equal(e.y.widthPower, null);
+  const s = await json(STANDARD, 'model.outputScale=0.1:10', 'init.scaleU=0.1:10');
+  assert.equal(s.x.current, 0.5);
+  assert.equal(s.x.widthPower, null);
+  assert.equal(s.y.current, 1);
+  assert.deepEqual(s.y.widthPower, { exponent: -0.5, width: 16 });
+});
+
+test('--svg: the axis is named as the base with what the cells compute, the legend says it, the experiment is ringed', async () => {
+  const out = await run(NTK, ['--x', 'model.outputScale=0.01:100', '--y', 'learningRates.u=0.01:1', '--size', '8', '--svg', '-']);
+  assert.equal(out.code, 0, out.stderr);
+  const svg = out.stdout;
+  assert.ok(svg.includes('>output scale base b (γ = b·d^(−1/2); model.outputScale)</text>'), 'x axis title');
+  assert.ok(!svg.includes('output scale γ (model.outputScale)'), 'no axis named γ');
+  assert.ok(svg.includes('>learning rate η_u (learningRates.u)</text>'), 'y axis title as before');
+  const legend = [...svg.matchAll(/<text x="560"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(' ');
+  assert.ok(legend.includes('output scale axis: each value is the base b; the cells compute with γ = b·d^(−1/2), d = 1,024 (the file\'s width)'), legend);
+  assert.ok(svg.includes('this experiment'), 'ring in the legend');
+  assert.equal((svg.match(/<circle /g) ?? []).length, 3, 'the ring (two circles) and its legend entry');
+});
+
+test('--svg: with the width as the other axis, the note says d is each cell\'s width', async () => {
+  const out = await run(NTK, ['--x', 'model.outputScale=0.01:100', '--y', 'model.width=16:256', '--size', '4', '--svg', '-']);
+  assert.equal(out.code, 0, out.stderr);
+  const legend = [...out.stdout.matchAll(/<text x="560"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(' ');
+  assert.ok(legend.includes('γ = b·d^(−1/2), d each cell\'s width'), legend);
+});
+
+test('the panel\'s figure (Export Chart) names the axis as the base too', () => {
+  const e = parseExperiment(NTK).experiment!;
+  const x = { key: 'model.outputScale', from: 0.01, to: 100, scale: 'log' as const };
+  const y = { key: 'learningRates.u', from: 0.01, to: 1, scale: 'log' as const };
+  const d = encodePhase(phaseDiagramSync(e, x, y, 4), x, y, 'ntk', 0);
+  assert.deepEqual(d.x.widthPower, { exponent: -0.5, width: 1024 });
+  const svg = diagramSvg({ ...d, version: 1 });
+  assert.ok(svg.includes('output scale base b (γ = b·d^(−1/2); model.outputScale)'));
+});
+
+test('the axis picker: "now" and the default range are the base, and it says what they are the base of', () => {
+  const gamma = axisCandidates(NTK).find((c) => c.path === 'model.outputScale')!;
+  assert.equal(gamma.current, 1);
+  assert.deepEqual([gamma.range.from, gamma.range.to], [0.001, 1000]);
+  assert.equal(candidateNow(gamma), 'now base 1 (γ = 1·d^(−1/2) = 0.03125 at d = 1024)');
+  assert.equal(candidateRangeOf(gamma), ' — the base b of γ = b·d^(−1/2)');
+  const rate = axisCandidates(NTK).find((c) => c.path === 'learningRates.u')!;
+  assert.equal(candidateNow(rate), 'now 0.1');
+  assert.equal(candidateRangeOf(rate), '');
+  const plain = axisCandidates(NO_GAMMA).find((c) => c.path === 'model.outputScale')!;
+  assert.equal(candidateNow(plain), 'now 1');
+});
