@@ -4,9 +4,10 @@
  * that can be read; a control whose key has no place in the document's current form (σ_u when the
  * initialisation is explicit, y when the data is a set of samples) has the value null and is disabled.
  */
-import { findNodeAtLocation, Node } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, Node } from 'jsonc-parser';
+import { widthPowerAt } from '../core/experiment/widthPowers';
 import { parsePath } from '../core/experiment/jsonPath';
-import { CONTROL_KEYS, ControlKey, ControlState, sliderRange } from '../protocol/dynamics';
+import { CONTROL_KEYS, ControlKey, ControlState, type ControlWidthPower, sliderRange } from '../protocol/dynamics';
 
 /** Values an optional key takes when it is left out (the schema's defaults). */
 const DEFAULTS: Partial<Record<ControlKey, number>> = { 'model.outputScale': 1 };
@@ -47,12 +48,29 @@ export function readControlValue(tree: Node | undefined, key: ControlKey): numbe
  */
 export function readControls(tree: Node | undefined, text?: string): ControlState[] | null {
   if (!tree || tree.type !== 'object') return null;
+  const raw: unknown = getNodeValue(tree);
   return CONTROL_KEYS.map((key) => {
     const value = readControlValue(tree, key);
     const status = keyStatus(tree, key);
     const written = text !== undefined && value !== null && status.kind === 'present' ? text.slice(status.node.offset, status.node.offset + status.node.length) : undefined;
-    return { key, value, ...sliderRange(key, value), ...(written !== undefined && Number(written) === value ? { text: written } : {}) };
+    const power = value === null ? null : controlWidthPower(tree, raw, key, value);
+    return { key, value, ...sliderRange(key, value), ...(written !== undefined && Number(written) === value ? { text: written } : {}), ...(power ? { widthPower: power } : {}) };
   });
+}
+
+/**
+ * The width power of a control whose number `base` is the base b of b·d^e in the document (`raw`, its
+ * JSON value: a plain number under a `parameterisation`, or outputScale left out under one), with the
+ * value it gives at the document's width (null when the width is not a valid one); null when the number
+ * is the value itself (no width power, or exponent 0). Read from the document as it is, valid or not.
+ */
+export function controlWidthPower(tree: Node, raw: unknown, key: ControlKey, base: number): ControlWidthPower | null {
+  const power = widthPowerAt(raw, key);
+  if (!power || power.exponent === 0 || !Number.isFinite(power.exponent)) return null;
+  const d = readControlValue(tree, 'model.width');
+  const width = d !== null && Number.isInteger(d) && d >= 1 ? d : null;
+  const value = width === null ? null : base * Math.pow(width, power.exponent);
+  return { exponent: power.exponent, width, value: value !== null && Number.isFinite(value) ? value : null };
 }
 
 /** Whether `compare.simulate` is on in the document (false when absent or not a boolean). */

@@ -72,6 +72,20 @@ export interface ControlState extends ControlRange {
   value: number | null;
   /** The value as the document writes it (`1e9`, `0.0000605417987571`), when it is written there: what the number field shows. */
   text?: string;
+  /**
+   * When the key is a power of the width in the document (a plain number under a `parameterisation`;
+   * docs/mechanisms.md, "Width scaling"), `value` is its base b, and the run uses b·d^exponent: the
+   * exponent, the document's width d and that value (null where the width is not a valid number). Absent
+   * for a key whose number is the value (exponent 0 too).
+   */
+  widthPower?: ControlWidthPower;
+}
+
+/** A control's width power (ControlState.widthPower): the value used is `value` = base·`width`^`exponent`. */
+export interface ControlWidthPower {
+  exponent: number;
+  width: number | null;
+  value: number | null;
 }
 
 /**

@@ -8,6 +8,8 @@
  */
 import { decadeLabel } from '../../src/core/figures/ticks';
 import { CONTROL_DOMAINS, CONTROL_KEYS, type ControlKey, type ControlState, type SetValue } from '../../src/protocol/dynamics';
+import { widthPowerFormula } from '../../src/core/experiment/widthFormula';
+import { formatReadout } from '../shared/numberFormat';
 import { defineTerm } from '../shared/definitionTip';
 import { positionToValue, SLIDER_STEPS, stepValue, validate, valueToPosition } from './controlDomains';
 
@@ -21,6 +23,36 @@ const CONTROL_HINTS: Record<ControlKey, string> = {
   'learningRates.W': 'η_W: the hidden layer\'s learning rate.',
   'data.y': 'y: the target of the effective sample.',
 };
+
+/** Each width-scalable control's symbol, for what its base gives (`γ = b·d^(−1/2) = 0.03125`). */
+const CONTROL_SYMBOLS: Partial<Record<ControlKey, string>> = {
+  'model.outputScale': 'γ',
+  'init.scaleU': 'σ_u',
+  'init.scaleW': 'σ_W',
+  'learningRates.u': 'η_u',
+  'learningRates.W': 'η_W',
+};
+
+/**
+ * What a control whose number is the base b of a width power shows beside it (docs/panel.md,
+ * "Controls"): the value the run uses, `→ γ = b·d^(−1/2) = 0.03125 at d = 1024`; null for a control
+ * whose number is the value.
+ */
+export function effectiveText(state: ControlState): string | null {
+  const p = state.widthPower;
+  const symbol = CONTROL_SYMBOLS[state.key];
+  if (!p || !symbol) return null;
+  const formula = widthPowerFormula(symbol, p.exponent);
+  return p.value === null || p.width === null ? `→ ${formula} (no valid width d)` : `→ ${formula} = ${formatReadout(p.value)} at d = ${p.width}`;
+}
+
+/** A field's hint: what its symbol means — and, for the base of a width power, that it is the base — and its keys. */
+function fieldHint(key: ControlKey, state: ControlState | undefined): string {
+  const p = state?.widthPower;
+  const symbol = CONTROL_SYMBOLS[key];
+  const base = p && symbol ? ` This field is the base b, not ${symbol}: under the file's parameterisation ${widthPowerFormula(symbol, p.exponent)}, with d the width.` : '';
+  return `${CONTROL_HINTS[key]}${base} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`;
+}
 
 /** A slider end as text: a decade 10ⁿ on a log slider (a count below 10⁴ as it is), the number on a linear one. */
 function endLabel(v: number, linear: boolean, integer = false): string {
@@ -61,6 +93,12 @@ export function staleResultNote(computedWith: readonly ControlState[], now: read
 
 interface Row {
   key: ControlKey;
+  /** The visible name: "Output scale γ", or "Output scale γ, base b" when the number is the base of a width power. */
+  label: HTMLLabelElement;
+  /** What the base gives (effectiveText), under the name and field; hidden without a width power. */
+  effective: HTMLElement;
+  /** The slider's own (visually hidden) name. */
+  sliderLabel: HTMLLabelElement;
   slider: HTMLInputElement;
   field: HTMLInputElement;
   message: HTMLElement;
@@ -138,17 +176,22 @@ export class Controls {
     message.setAttribute('role', 'alert');
     message.id = `${id}-error`;
     message.hidden = true;
+    const effective = document.createElement('div');
+    effective.className = 'control-effective';
+    effective.dataset.controlEffective = key;
+    effective.id = `${id}-effective`;
+    effective.hidden = true;
     // In the controls' hints, under the last control (`hints`): it covers nothing and moves nothing, and
     // the slider the field's arrow keys move stays in view.
-    const hint = defineTerm(field, `${CONTROL_HINTS[key]} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`, { focusable: false, hoverTargets: [label, field], describedBy: [message.id], inline: true });
+    const hint = defineTerm(field, fieldHint(key, undefined), { focusable: false, hoverTargets: [label, field], describedBy: [message.id, effective.id], inline: true });
     // The field is the control, not a term: the pointer stays a text cursor over it.
     field.classList.remove('defined');
     label.classList.add('defined');
-    wrap.append(head, sliderLabel, slider, range, message);
+    wrap.append(head, effective, sliderLabel, slider, range, message);
     this.hints.append(hint);
     this.element.append(wrap);
 
-    const row: Row = { key, slider, field, message, range, state: undefined, dragging: false, pending: null, frame: 0, stepping: null, sent: null };
+    const row: Row = { key, label, effective, sliderLabel, slider, field, message, range, state: undefined, dragging: false, pending: null, frame: 0, stepping: null, sent: null };
     slider.addEventListener('pointerdown', () => (row.dragging = true));
     const endDrag = (): void => {
       row.dragging = false;
@@ -258,11 +301,26 @@ export class Controls {
     row.field.value = written;
   }
 
+  /**
+   * Names a control as the base of a width power when its number is one (the field, and the slider, hold
+   * b; the run uses b·d^e), with the value that gives beside it; as the symbol itself otherwise.
+   */
+  private showWidthPower(row: Row, state: ControlState | undefined): void {
+    const d = CONTROL_DOMAINS[row.key];
+    const text = state && state.value !== null ? effectiveText(state) : null;
+    row.label.textContent = text === null ? d.label : `${d.label}, base b`;
+    row.sliderLabel.textContent = `${row.label.textContent} (slider)`;
+    row.effective.hidden = text === null;
+    row.effective.textContent = text ?? '';
+    defineTerm(row.field, fieldHint(row.key, text === null ? undefined : state));
+  }
+
   /** Shows the document's values; `null` disables every control (the host cannot locate them). */
   update(states: ControlState[] | null): void {
     for (const row of this.rows.values()) {
       const state = states?.find((s) => s.key === row.key);
       row.state = state;
+      this.showWidthPower(row, state);
       // The document's value has come back: steps start from it again.
       row.sent = null;
       const enabled = !!state && state.value !== null;
