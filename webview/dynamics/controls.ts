@@ -85,7 +85,9 @@ export function staleResultNote(computedWith: readonly ControlState[], now: read
   const differ = CONTROL_KEYS.flatMap((key) => {
     const was = computedWith.find((s) => s.key === key);
     const is = now.find((s) => s.key === key);
-    return (was?.value ?? null) === (is?.value ?? null) ? [] : [`${CONTROL_DOMAINS[key].label} ${valueText(was)} (now ${valueText(is)})`];
+    // The base of a width power is named as one, as its control is (`showWidthPower`).
+    const base = was?.widthPower || is?.widthPower ? ' (base b)' : '';
+    return (was?.value ?? null) === (is?.value ?? null) ? [] : [`${CONTROL_DOMAINS[key].label}${base} ${valueText(was)} (now ${valueText(is)})`];
   });
   if (differ.length === 0) return 'The greyed result was computed with the last valid values; the controls show the same values.';
   return `The greyed result was computed with the last valid values, not the controls': ${differ.join('; ')}.`;

@@ -25,3 +25,10 @@ test('says the controls show the same values when none differs, and when the fil
   assert.match(staleResultNote(computed, computed), /the controls show the same values\.$/);
   assert.match(staleResultNote(computed, null), /the controls return when the file parses again\.$/);
 });
+
+test('names the base of a width power as the base, as its control does', () => {
+  const power = { exponent: -0.5, width: 1024, value: 0.03125 };
+  const was = [{ ...state('model.outputScale', 1), widthPower: power }];
+  const now = [{ ...state('model.outputScale', 0.5), widthPower: { ...power, value: 0.015625 } }];
+  assert.match(staleResultNote(was, now), /: Output scale γ \(base b\) 1 \(now 0\.5\)\.$/);
+});
