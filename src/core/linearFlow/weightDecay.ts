@@ -50,6 +50,9 @@ const SLAVED = 1e-10;
 /** The smallest normal 64-bit number, 2^-1022: below it a product keeps only its absolute accuracy, 2^-1074. */
 const MIN_NORMAL = 2 ** -1022;
 
+/** A point of the weight-decay flow: the drawn sizes as logarithms, the objective's, and how far the tangent features moved. */
+export type DecayPoint = LogPoint & { lnObjective: number; lnTangentChange: number };
+
 /** A reduced weight-decay flow: its ODE system and how a state becomes a drawn point. */
 export interface DecayFlow {
   system: OdeSystem;
@@ -61,8 +64,12 @@ export interface DecayFlow {
    * (r' = −K r − (η_u + η_W)ρ(r + y_eff)) so that it keeps its relative accuracy however far below y it is.
    */
   initial: Float64Array;
-  /** The point of a state at time t, with its sizes as logarithms; `lnDistance` is absolute. */
-  point(y: Float64Array, t: number): LogPoint & { lnObjective: number };
+  /**
+   * The point of a state at time t, with its sizes as logarithms; `lnDistance` is absolute;
+   * `lnTangentChange` = ln(‖∇f(t) − ∇f(0)‖/‖∇f(0)‖) in the metric of the learning rates,
+   * ½ ln((|ũ − ũ₀|² + |ṽ − ṽ₀|²)/(|ũ₀|² + |ṽ₀|²)) (W_⊥ has no part in ∇f: its decay moves no tangent feature).
+   */
+  point(y: Float64Array, t: number): DecayPoint;
   /** A first step size: a small fraction of the fastest initial time scale. */
   firstStep: number;
 }
@@ -338,7 +345,9 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   const lnRho = Math.log(rho);
   const output0 = Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv)));
   const r0 = output0 - target;
-  const point = (s: Float64Array, t: number): LogPoint & { lnObjective: number } => {
+  // ln(|ũ₀|² + |ṽ₀|²): the tangent features' initial size (‖∇f(0)‖² = K₀/λ²).
+  const lnFeatures0 = Math.log(plane.uu + plane.vv) + 2 * k * Math.LN2;
+  const point = (s: Float64Array, t: number): DecayPoint => {
     exponents(s);
     const [u1, u2, v1, v2, eu, ev, su, , sv] = s;
     const dot = u1 * v1 + u2 * v2;
@@ -356,6 +365,8 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
     const lnNormU = 0.5 * (lnEtaU + lnUU);
     const lnNormW = 0.5 * logAddExp(lnPerp, lnEtaW + lnVV);
     const lnLoss = logAddExp(2 * lnResidual - Math.LN2, Math.log(input.irreducibleLoss));
+    const lnMovedU = lnMoved(u1, u2, eu, su, a1, a2, k);
+    const lnMovedV = lnMoved(v1, v2, ev, sv, b1, b2, k);
     return {
       output,
       residual,
@@ -364,7 +375,8 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
       lnNormU,
       lnNormW,
       lnNtk: 2 * lnLambda + logAddExp(lnUU, lnVV),
-      lnDistance: 0.5 * logAddExp(logAddExp(lnEtaU + lnMoved(u1, u2, eu, su, a1, a2, k), lnEtaW + lnMoved(v1, v2, ev, sv, b1, b2, k)), lnPerpMoved),
+      lnDistance: 0.5 * logAddExp(logAddExp(lnEtaU + lnMovedU, lnEtaW + lnMovedV), lnPerpMoved),
+      lnTangentChange: t === 0 ? -Infinity : 0.5 * (logAddExp(lnMovedU, lnMovedV) - lnFeatures0),
       // ln(½ρ), not ln(0.5·ρ): half of ρ = 5e-324 rounds to 0.
       lnObjective: logAddExp(lnLoss, lnRho - Math.LN2 + logAddExp(2 * lnNormU, 2 * lnNormW)),
     };
@@ -407,12 +419,16 @@ function lnDecayed(lnX: number): number {
   return lnX < -40 ? lnX : logOneMinusExpNeg(Math.exp(lnX));
 }
 
-/** Points of the weight-decay flow at `times`, integrated adaptively; `where` locates a refusal (step limit). */
-export function decayPoints(input: FlowInput, rho: number, times: readonly number[], where = 'weightDecay', stats?: OdeStats): (LogPoint & { lnObjective: number })[] {
+/**
+ * Points of the weight-decay flow at `times`, integrated adaptively; `where` locates a refusal (step
+ * limit). `onStep`, when given, sees the point after every accepted step of the integrator (the
+ * output times' included), so that a score's extremes do not depend on the output grid.
+ */
+export function decayPoints(input: FlowInput, rho: number, times: readonly number[], where = 'weightDecay', stats?: OdeStats, onStep?: (p: DecayPoint) => void): DecayPoint[] {
   const flow = decayFlow(input, rho);
   let states: Float64Array[];
   try {
-    states = integrateAt(flow.system, flow.initial, times, flow.firstStep, stats);
+    states = integrateAt(flow.system, flow.initial, times, flow.firstStep, stats, undefined, onStep && ((y, t) => onStep(flow.point(y, t))));
   } catch (err) {
     if (!(err instanceof OdeStepLimitError)) throw err;
     const end = formatNumber(Number(times[times.length - 1].toPrecision(4)));
@@ -433,10 +449,22 @@ export function decayHorizon(input: FlowInput, rho: number, flowHorizon: number)
  * state at t = 0 (integrated from there whether `times` holds it or not: the summary's "*Initial"
  * values and the scores start there), and the scores from t = 0 to the last time, computed from the
  * logarithms of its sizes (so a norm that decays below the 64-bit range still has its log change).
+ * kernelChange and tangentChange are the largest over every step of the integrator up to the last
+ * time, not only over the reported ones (docs/mechanisms.md, "Scores").
  */
 export function decaySeries(input: FlowInput, rho: number, times: number[], lnTheta0: number, where?: string): { series: Series & { objective: number[] }; scores: MechanismScores; initial: InitialState } {
   const fromZero = times[0] === 0;
-  const all = decayPoints(input, rho, fromZero ? times : [0, ...times], where);
+  // The kernel's and the tangent features' largest changes over every step of the integrator (and the
+  // reported times): neither is monotone with decay, and a peak between two reported times counts.
+  let lnNtkMax = -Infinity;
+  let lnNtkMin = Infinity;
+  let lnTangentChange = -Infinity;
+  const onStep = (p: DecayPoint): void => {
+    lnNtkMax = Math.max(lnNtkMax, p.lnNtk);
+    lnNtkMin = Math.min(lnNtkMin, p.lnNtk);
+    lnTangentChange = Math.max(lnTangentChange, p.lnTangentChange);
+  };
+  const all = decayPoints(input, rho, fromZero ? times : [0, ...times], where, undefined, onStep);
   const points = fromZero ? all : all.slice(1);
   const relative = Number.isFinite(lnTheta0);
   const series = {
@@ -453,10 +481,10 @@ export function decaySeries(input: FlowInput, rho: number, times: number[], lnTh
   const first = all[0];
   const last = points[points.length - 1];
   let kernelChange = 0;
-  for (const p of points) kernelChange = Math.max(kernelChange, Math.abs(Math.expm1(p.lnNtk - first.lnNtk)));
+  for (const lnNtk of [lnNtkMax, lnNtkMin]) if (Number.isFinite(lnNtk)) kernelChange = Math.max(kernelChange, Math.abs(Math.expm1(lnNtk - first.lnNtk)));
   const zetaChange = first.zeta !== null && last.zeta !== null ? Math.abs(last.zeta) - Math.abs(first.zeta) : null;
   const change = (a: number, b: number): number | null => (Number.isFinite(a) && Number.isFinite(b) ? a - b : logRatio(Math.exp(a), Math.exp(b)));
-  const scores = scoresFromChanges(kernelChange, zetaChange, change(last.lnNormU, first.lnNormU), change(last.lnNormW, first.lnNormW), series.distance[series.distance.length - 1], null);
+  const scores = scoresFromChanges(kernelChange, zetaChange, change(last.lnNormU, first.lnNormU), change(last.lnNormW, first.lnNormW), series.distance[series.distance.length - 1], Math.exp(lnTangentChange));
   const initial = { zeta: first.zeta, loss: lossOf(first, input.irreducibleLoss), ntk: Math.exp(first.lnNtk), normU: Math.exp(first.lnNormU), normW: Math.exp(first.lnNormW) };
   return { series, scores, initial };
 }

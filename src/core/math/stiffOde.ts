@@ -60,9 +60,10 @@ export interface OdeStats {
  * The states at `times` (ascending, ≥ 0) of y' = F(y), y(0) = y0, stepping exactly onto each time.
  * Throws OdeStepLimitError when more than `maxSteps` steps would be needed (not counting the steps cut
  * short to land on an output time: the grid's points cost no budget), or when the step size falls below
- * the resolution of t.
+ * the resolution of t. `onStep(y, t)`, when given, sees the state after every accepted step (the
+ * output times' included), for extremes that must not depend on the output grid; it must not change y.
  */
-export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly number[], firstStep: number, stats?: OdeStats, maxSteps = MAX_ODE_STEPS): Float64Array[] {
+export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly number[], firstStep: number, stats?: OdeStats, maxSteps = MAX_ODE_STEPS, onStep?: (y: Float64Array, t: number) => void): Float64Array[] {
   const n = sys.dim;
   const kmax = SEQUENCE.length;
   const y = Float64Array.from(y0);
@@ -147,6 +148,7 @@ export function integrateAt(sys: OdeSystem, y0: Float64Array, times: readonly nu
         y.set(T[accepted]);
         sys.renormalise?.(y, h);
         t = last ? target : t + h;
+        onStep?.(y, t);
         // The next order: one less if that is cheaper per unit step, one more if the current one was
         // cheaper than the one below it (its step scaled by the work ratio), else the same.
         const cost = (j: number) => WORK[j] / proposed[j];
