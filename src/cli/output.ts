@@ -92,6 +92,27 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return all.map((r) => r.map(pad).join('  ').trimEnd()).join('\n') + '\n';
 }
 
+/**
+ * A sweep's values for a table's first column: as `tableNumber` where 4 significant digits tell every
+ * two different values apart, else with the fewest digits (up to 17, every double's own) that do —
+ * 0.1 and 0.10000000000000002 print as such, never both as 0.1.
+ */
+export function tableValues(values: readonly number[]): string[] {
+  const distinct = new Set(values).size;
+  // A value is never written with more digits than it needs to round-trip (1e-7 at 17 digits is 1e-7, not 9.9999999999999995e-8).
+  const text = (v: number, digits: number): string => {
+    if (!Number.isFinite(v)) return '';
+    let d = 1;
+    while (d < digits && Number(v.toPrecision(d)) !== v) d++;
+    return formatSignificant(v, d);
+  };
+  for (let digits = 4; digits < 17; digits++) {
+    const texts = values.map((v) => text(v, digits));
+    if (new Set(texts).size === distinct) return texts;
+  }
+  return values.map((v) => text(v, 17));
+}
+
 /** A number for a table: 4 significant digits (`formatSignificant`, as the panels' verdicts); "" when absent or not finite. */
 export function tableNumber(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '' : formatSignificant(v, 4);

@@ -19,7 +19,7 @@ import { deadNote } from './simulate';
 import { deadFromStep } from '../../core/descent/deadUnits';
 import { writtenAt } from '../experimentFile';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, rereadTooLarge } from '../limits';
-import { csvNumber, formatLarge, formatTable, largeOverLimit, outputTooLarge, reportedRows, tableNumber, trajectoryBytes } from '../output';
+import { csvNumber, formatLarge, formatTable, largeOverLimit, outputTooLarge, reportedRows, tableNumber, tableValues, trajectoryBytes } from '../output';
 import { runNetworkSweep } from '../network';
 
 export const sweepCommand: Command = {
@@ -170,11 +170,19 @@ function checkDescentWork(e: Experiment, spec: SweepSpec, loaded: LoadedExperime
 
 function sweepOutput(r: SweepResult, format: string): string {
   if (format === 'table') {
+    const values = tableValues(r.values);
+    // Runs scored by different conventions (docs/mechanisms.md, "Two conventions": t → ∞ without weight
+    // decay, up to the run's end with it) say so on each row: their kernel change and distance differ in meaning.
+    const over = new Set(r.runs.map((t) => t.summary.scoredOver ?? null));
+    const mixed = over.size > 1;
     const rows = r.runs.map((t, i) => {
       const s = t.summary;
-      return [tableNumber(r.values[i]), s.diverged ? 'diverged' : s.dead ? deadFromStep(s.dead.step) : 'finished', s.label ?? '', tableNumber(s.zetaInitial), tableNumber(s.zetaFinal), tableNumber(s.lossFinal), tableNumber(s.scores?.kernelChange), tableNumber(s.scores?.distance)];
+      const row = [values[i], s.diverged ? 'diverged' : s.dead ? deadFromStep(s.dead.step) : 'finished', s.label ?? '', tableNumber(s.zetaInitial), tableNumber(s.zetaFinal), tableNumber(s.lossFinal), tableNumber(s.scores?.kernelChange), tableNumber(s.scores?.distance)];
+      return mixed ? [...row, s.scoredOver === 'infinity' ? 't → ∞' : s.scoredOver === 'end' ? `t ≤ ${tableNumber(t.t[t.t.length - 1])}` : ''] : row;
     });
-    return formatTable([r.path, 'status', 'label', 'ζ initial', 'ζ final', 'final loss', 'kernel change', 'distance'], rows);
+    const header = [r.path, 'status', 'label', 'ζ initial', 'ζ final', 'final loss', 'kernel change', 'distance'];
+    const note = mixed ? 'scored over: the runs\' scores (label, kernel change, distance) are taken over different times — t → ∞ for the flow without weight decay, up to the run\'s end with it (docs/mechanisms.md, "Two conventions")\n' : '';
+    return formatTable(mixed ? [...header, 'scored over'] : header, rows) + note;
   }
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
   if (format === 'csv') {

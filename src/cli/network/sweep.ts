@@ -21,7 +21,7 @@ import { checkpointPlanOf, NetworkRun, trainSweep, TrainSweepResult } from '../.
 import { CliOutput, CommandContext, EXIT_BAD_FILE, LoadedExperiment, printed, UsageError } from '../command';
 import { reportDiagnostics, reportExperimentError, writtenAt } from '../experimentFile';
 import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
-import { formatTable, largeOverLimit, tableNumber } from '../output';
+import { formatTable, largeOverLimit, tableNumber, tableValues } from '../output';
 import { Progress } from '../progress';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords, summaryWithData } from './train';
 import { checkpointLimitProblem } from '../../core/checkpoints/checkpointFolder';
@@ -267,15 +267,16 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
   if (format === 'table') {
     const shown = r.runs.find((t) => t !== null);
     const pairs = shown?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
+    const values = tableValues(r.values);
     const rows = r.runs.map((t, i) => {
-      if (!t) return [tableNumber(r.values[i]), 'failed', '', '', '', '', '', ...pairs.map(() => '')];
+      if (!t) return [values[i], 'failed', '', '', '', '', '', ...pairs.map(() => '')];
       const s = t.summary;
       // A value that diverged (or was not trained) has no final numbers to compare: its last record is
       // the blown-up weights' (a distance of 2·10³⁰, their ζ), which the panel's summary views leave out too.
       const fail = s.status === 'diverged' || s.status === 'notTrained';
       const final = (x: number | null | undefined) => (fail ? '' : tableNumber(x));
       return [
-        tableNumber(r.values[i]), s.status, s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
+        values[i], s.status, s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
         // A change since θ₀ needs a measurement after it: θ₀'s own 0 is none (a run diverged before the next).
         final(s.final?.trainLoss), final(s.final?.distance), final(lastMeasured(t.kernelChange.slice(1))),
         ...t.alignment.map((a) => final(lastMeasured(a.zeta))),

@@ -1,6 +1,6 @@
 /** The `"sweep"` key of an experiment file: which hyperparameter, which values (docs/mechanisms.md, "Sweeps"). */
 import { SweepSpec } from './experiment';
-import { countOf } from './diagnostic';
+import { countOf, formatNumber } from './diagnostic';
 import { checkValue, keyNotInFile, resolveKey } from './hyperparameters';
 import type { ExperimentKind } from './kind';
 
@@ -57,6 +57,15 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   if (!Array.isArray(value) && (value.scale ?? 'log') === 'log' && !(value.from > 0 && value.to > 0)) {
     return { problems: [{ path: where, message: `sweep.${key}: a log-spaced range needs from > 0 and to > 0 (got from = ${value.from}, to = ${value.to}); use "scale": "linear" otherwise` }] };
   }
+  if (!Array.isArray(value)) {
+    // A range that runs one value several times, or drops its `to`, is refused as a phase axis's is.
+    if (value.from === value.to) {
+      return { problems: [{ path: where, message: `sweep.${key}: a range needs two different ends, got ${formatNumber(value.from)} at both: its ${countOf(value.count, 'run')} would all have the same value (for one value, write it in the file, or a list [${formatNumber(value.from)}])` }] };
+    }
+    if (value.count < 2) {
+      return { problems: [{ path: where, message: `sweep.${key}: a range of count ${value.count} runs only from = ${formatNumber(value.from)} and leaves out to = ${formatNumber(value.to)}: use count ≥ 2 for both ends (for one value, a list [${formatNumber(value.from)}])` }] };
+    }
+  }
   let values = Array.isArray(value) ? value.slice() : rangeValues(value);
   // A range over an integer key (width, seed) is rounded, without repeats; so is one over time.end
   // when the file's runs are gradient descent, where time.end counts steps.
@@ -70,6 +79,17 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   });
   if (Array.isArray(value)) for (const { i, bad } of refused) problems.push({ path: `${where}[${i}]`, message: `sweep value ${i}: ${bad}` });
   else if (refused.length > 0) problems.push({ path: where, message: `sweep value ${refused[0].i}: ${refused[0].bad}${refused.length > 1 ? ` (and ${countOf(refused.length - 1, 'more value')} of the range)` : ''}` });
+  // A value swept twice would train twice into one checkpoint folder and print two identical rows:
+  // each repeat is refused at its own entry (a range's, which share one key, as its first).
+  const firstAt = new Map<number, number>();
+  const repeats: { i: number; j: number }[] = [];
+  values.forEach((v, i) => {
+    const j = firstAt.get(v);
+    if (j === undefined) firstAt.set(v, i);
+    else repeats.push({ i, j });
+  });
+  if (Array.isArray(value)) for (const { i, j } of repeats) problems.push({ path: `${where}[${i}]`, message: `sweep value ${i}: ${formatNumber(values[i])} repeats value ${j} (${formatNumber(values[j])}, the same number): each value runs once; remove the repeat` });
+  else if (repeats.length > 0) problems.push({ path: where, message: `sweep value ${repeats[0].i}: ${formatNumber(values[repeats[0].i])} repeats value ${repeats[0].j} of the range (its ends are too close for ${countOf(value.count, 'value')} at 15 significant digits): use fewer values or ends further apart` });
   if (problems.length > 0) return { problems };
   return { spec: { key, path: found.path, values }, problems };
 }
