@@ -47,20 +47,21 @@ export const TEMPLATES: readonly ExperimentTemplate[] = [
     detail: 'Large random weights and a small target: the norms cannot shrink much, so the layers turn apart (|ζ| falls).',
     text: `${header('Learning by disalignment: a large initialisation fits a small target by turning the layers apart.')}{
   "name": "Disalignment (large initialisation, small target)",
-  "description": "scaleU = scaleW = 1 at width 16 with target 0.01: |zeta| falls while the norms barely change.",
+  "description": "scaleU = scaleW = 3 at width 4 with target 0.01: the initial output is far too large, but the norms cannot shrink much, so the layers turn apart: |zeta| falls from 0.82 to about 0 while |u| barely changes.",
   "model": {
-    "width": 16,
+    "width": 4,
     "outputScale": 1
   },
   "data": { "x": [1], "y": 0.01 },
   "init": {
-    "scaleU": 1, // σ_u: large
-    "scaleW": 1, // σ_W: large
-    "seed": 3
+    "scaleU": 3, // σ_u: large
+    "scaleW": 3, // σ_W: large
+    "seed": 11
   },
-  // Large weights make a large tangent kernel: small rates keep gradient descent stable (up to ~9× these).
-  "learningRates": { "u": 0.01, "W": 0.01 },
-  "time": { "points": 400 }
+  // Large weights make a large tangent kernel: small rates keep gradient descent stable (up to ~10× these).
+  "learningRates": { "u": 0.001, "W": 0.001 },
+  // Log-spaced times: the turn happens early, the fit of the last digits late.
+  "time": { "points": 400, "spacing": "log" }
 }
 `,
   },

@@ -93,6 +93,10 @@ describe('runExperiment', () => {
       assert.equal(o.kind, 'result', t.id);
       if (o.kind === 'result') summary[t.id] = o.trajectory;
     }
+    // Each template's label is pinned, as the examples' are: the disalignment template was labelled
+    // kernel by the product until 2026-12-03 (width 16, σ = 1, η = 0.01: kernelChange 0.0061, tangentChange 0.055).
+    const labels = Object.fromEntries(Object.entries(summary).map(([id, t]) => [id, t.summary.label]));
+    assert.deepEqual(labels, { alignment: 'alignment', disalignment: 'disalignment', rescaling: 'rescaling', kernel: 'kernel', relu: 'alignment' });
     const last = (a: ArrayLike<number | null>) => a[a.length - 1] as number;
     const a = summary.alignment.summary;
     assert.ok(Math.abs(a.zetaInitial!) < 0.5 && a.zetaFinal! > 0.999, 'alignment: |ζ| grows to 1');
