@@ -99,10 +99,11 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
  */
 export function tableValues(values: readonly number[]): string[] {
   const distinct = new Set(values).size;
-  // A value is never written with more digits than it needs to round-trip (1e-7 at 17 digits is 1e-7, not 9.9999999999999995e-8).
+  // Beyond 4 digits, a value is never written with more than it needs to round-trip (1e-7 at 17 digits
+  // is 1e-7, not 9.9999999999999995e-8); at 4, as tableNumber (10, not 1e1).
   const text = (v: number, digits: number): string => {
     if (!Number.isFinite(v)) return '';
-    let d = 1;
+    let d = 4;
     while (d < digits && Number(v.toPrecision(d)) !== v) d++;
     return formatSignificant(v, d);
   };

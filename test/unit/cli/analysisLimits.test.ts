@@ -347,7 +347,8 @@ test('a sweep of nonlinear gradient-descent runs is refused before its first run
   assert.equal(r.code, 1);
   assert.equal(r.stderr, `f.flab.json:7:12: error: the sweep's 100 gradient-descent runs (model.activation "relu" runs the plain loop) do 1e12 multiply-adds in all (steps × samples × width × input dimension, summed over the runs; the largest, value 0, 1e10), over the limit of 1e10 for one sweep (docs/limits.md): use fewer values, fewer steps (time.end) or a smaller width\n`);
   // One run at a time of the same file is within the single run's limit: each alone would be accepted.
-  const single = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': text.replace('"count": 100', '"count": 1').replace('"end": 1000000', '"end": 10') });
+  // (One value is a list: a range of count 1, which would drop its `to`, is refused since 2026-12-03.)
+  const single = await run(['sweep', 'f.flab.json', '--summary'], { 'f.flab.json': text.replace('{ "from": 1, "to": 100, "count": 100, "scale": "linear" }', '[1]').replace('"end": 1000000', '"end": 10') });
   assert.equal(single.code, 0, single.stderr);
 });
 
