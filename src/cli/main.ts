@@ -3,16 +3,17 @@
  * files a command produced (`phase --svg OUT`), prints, and exits with the code. Whatever happens,
  * no stack trace reaches the terminal.
  */
-import { writeFileSync } from 'node:fs';
 import { visibleControls } from '../core/experiment/diagnostic';
 import { EXIT_BAD_FILE } from './command';
+import { writeOutputFile } from './outputFile';
 import { runCli } from './run';
 
 async function main(): Promise<void> {
   const { code, stdout, stderr, files } = await runCli(process.argv.slice(2), undefined, { sink: process.stderr });
   for (const f of files ?? []) {
     try {
-      writeFileSync(f.path, f.text);
+      // A new file renamed over f.path: never written through a hard link into the user's other file.
+      writeOutputFile(f.path, f.text);
     } catch (e) {
       process.stderr.write(visibleControls(`flab: cannot write ${f.path}: ${(e as Error).message}\n`));
       process.exit(EXIT_BAD_FILE);

@@ -4,8 +4,8 @@
  * `checkpointFolderProblem`'s, src/core/checkpoints/checkpointFolder.ts). A path that cannot be
  * written is refused before minutes of computing, not after them.
  */
-import { accessSync, closeSync, constants, lstatSync, openSync, readSync, readlinkSync, statSync, Stats, unlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { accessSync, chmodSync, closeSync, constants, lstatSync, openSync, readSync, readlinkSync, renameSync, statSync, Stats, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { excerpt, visibleName } from '../core/experiment/diagnostic';
 
 /** `statSync`, or undefined when nothing is at `path`; other errors are thrown. */
@@ -111,4 +111,45 @@ function firstText(path: string): string {
 function sameFile(input: string, output: Stats): boolean {
   const stat = statOrNothing(resolve(input));
   return stat !== undefined && stat.dev === output.dev && stat.ino === output.ino;
+}
+
+/**
+ * Writes a command's output file (`phase --svg OUT`) as a new file renamed over `path`, never through
+ * the file already there: a hard link's other names (`ln my-figure.svg out.svg`) keep their content,
+ * where writing in place replaced it too, and a symbolic link put at `path` after the check is
+ * replaced, not followed. The new file is created beside `path` (same folder, so the rename is one
+ * step) with a name of its own, exclusively; it takes the old file's permissions when one was there.
+ * On any error the new file is removed and the error thrown; `path` is then as it was.
+ */
+export function writeOutputFile(path: string, text: string): void {
+  const full = resolve(path);
+  const old = lstatOrNothing(full);
+  let temp = '';
+  let fd = -1;
+  for (let attempt = 0; fd < 0; attempt++) {
+    temp = join(dirname(full), `.${basename(full)}.flab-${process.pid}-${attempt}.tmp`);
+    try {
+      fd = openSync(temp, 'wx', old?.isFile() ? old.mode & 0o777 : 0o666);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 100) throw e;
+    }
+  }
+  try {
+    try {
+      const bytes = Buffer.from(text, 'utf8');
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    } finally {
+      closeSync(fd);
+    }
+    // The umask may have narrowed the mode given at creation: the old file's, exactly.
+    if (old?.isFile()) chmodSync(temp, old.mode & 0o777);
+    renameSync(temp, full);
+  } catch (e) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already gone.
+    }
+    throw e;
+  }
 }

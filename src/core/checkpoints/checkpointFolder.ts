@@ -74,7 +74,10 @@ export class CheckpointFolder {
     const { ours, refusal } = await surveyFolder(this.folder);
     if (refusal) throw new Error(refusal);
     for (const name of ours) await fs.rm(join(this.folder, name), { force: true });
-    await fs.writeFile(join(this.folder, 'metrics.jsonl'), '');
+    // A new metrics.jsonl, not the old one emptied in place: another name of it (a hard link the user
+    // made to keep an earlier run's metrics) keeps its lines, as `--svg OUT` keeps a linked figure.
+    await fs.rm(join(this.folder, 'metrics.jsonl'), { force: true });
+    await fs.writeFile(join(this.folder, 'metrics.jsonl'), '', { flag: 'wx' });
   }
 
   /**

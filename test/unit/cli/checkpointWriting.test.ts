@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
@@ -213,4 +213,18 @@ test('flab train: a checkpoint path under a symbolic link that loops names that 
   assert.equal(r.code, 1, r.stderr);
   // It said "…/loopC/x cannot be looked at (too many symbolic links, ELOOP)".
   assert.equal(r.stderr, `${file}:${position(text, '"loopC/x"')}: error: cannot write checkpoints into ${join(dir, 'loopC/x')}: ${join(dir, 'loopC')} is a symbolic link to loopD that loops (links lead back to themselves): give training.checkpoints.path another folder\n`);
+});
+
+test('flab train: an earlier run\'s metrics.jsonl hard-linked elsewhere keeps its lines: the new run writes a new file, not the old one emptied in place', () => {
+  const e = { model: { hidden: [4] }, data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { learningRate: 0.5, steps: 4, record: { every: 1 }, checkpoints: { every: 2, path: 'linked' } } };
+  const file = write('linked.flab.json', e);
+  assert.equal(flab(['train', file, '--summary']).code, 0);
+  const metrics = readFileSync(join(dir, 'linked', 'metrics.jsonl'), 'utf8');
+  linkSync(join(dir, 'linked', 'metrics.jsonl'), join(dir, 'kept-metrics.jsonl'));
+  writeFileSync(file, JSON.stringify({ ...e, training: { ...e.training, learningRate: 0.1 } }));
+  const r = flab(['train', file, '--summary']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(join(dir, 'kept-metrics.jsonl'), 'utf8'), metrics, 'the other name keeps the earlier run\'s lines');
+  assert.notEqual(readFileSync(join(dir, 'linked', 'metrics.jsonl'), 'utf8'), metrics);
+  assert.equal(statSync(join(dir, 'kept-metrics.jsonl')).nlink, 1);
 });
