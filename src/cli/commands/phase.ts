@@ -11,7 +11,7 @@ import { MAX_FIGURE_SIDE, phaseSvg, PLOT_H, PLOT_W } from '../../core/analysis/p
 import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
 import { eachOf, excerpt, formatCount } from '../../core/experiment/diagnostic';
 import { Experiment, inputDimension } from '../../core/experiment/experiment';
-import { checkValue, keyNotInFile, NumericKey, numericKeys, otherKindKey, otherKindPhrase, resolveKey } from '../../core/experiment/hyperparameters';
+import { checkValue, keyNotInFile, NumericKey, numericKeys, otherKindKey, otherKindPhrase, resolveKey, suggestKey } from '../../core/experiment/hyperparameters';
 import { countJsonTokens } from '../../core/experiment/parse';
 import { rangeValues } from '../../core/experiment/sweepSpec';
 import { WIDTH_SCALED_PATHS } from '../../core/experiment/widthPowers';
@@ -138,12 +138,18 @@ function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
   const m = /^([^=]+)=([^:]*):([^:]*)$/.exec(spec);
   if (!m) throw new UsageError(`${flag}: expected KEY=FROM:TO, got \`${excerpt(spec)}\``);
   const key = resolveKey(m[1].trim());
-  const axes = `axes are ${numericKeys().map((k) => k.path).filter(isAxisKey).map((a) => `\`${a}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`;
+  const axisPaths = numericKeys().map((k) => k.path).filter(isAxisKey);
+  const axes = `axes are ${axisPaths.map((a) => `\`${a}\``).join(', ')} (or a path into an array, like \`data.x[0]\`)`;
   if ('error' in key) {
     // A network experiment's key (the flags are read before the file): the linear model's keys that
     // play its part, as axes; phase diagrams are the linear model's, and a network's key is swept.
     const network = otherKindKey(m[1].trim(), 'linear');
-    if (!network) throw new UsageError(`${flag}: ${key.error}`);
+    if (!network) {
+      // Suggested among the axes and the arrays' first entries (`x` → `data.x[0]`), and the axes listed —
+      // not the sweep's numeric keys, four of which (time.*, weightDecay) an axis refuses.
+      if (key.error.startsWith('unknown hyperparameter')) throw new UsageError(`${flag}: unknown hyperparameter \`${excerpt(m[1].trim())}\`${suggestKey(m[1], [...axisPaths, ...ARRAY_AXES])}; ${axes}`);
+      throw new UsageError(`${flag}: ${key.error.replace(/; numeric keys are .*$/s, '')}; ${axes}`);
+    }
     const asAxes = network.counterparts.filter(isAxisKey);
     const here = `${otherKindPhrase(network, 'linear')}, and flab phase draws its phase diagram (docs/phase-diagram.md)`;
     const instead = asAxes.length > 0 ? ` — did you mean ${asAxes.map((a) => `\`${a}\``).join(' or ')}?` : network.counterparts.length > 0 ? `, where it cannot be an axis: ${axes}` : `: ${axes}`;
@@ -165,6 +171,9 @@ function phaseAxis(flag: string, spec: string, linear: boolean): CheckedAxis {
 }
 
 /** Whether a key can be an axis of a phase diagram: not the time grid (the label is the t → ∞ limit's) nor weight decay (the closed-form flow has none). */
+/** The first entry of each array of the linear model's file that an axis may take, for suggestions. */
+const ARRAY_AXES = ['data.x[0]', 'data.samples[0].x[0]', 'data.samples[0].y', 'init.u[0]', 'init.W[0][0]'];
+
 function isAxisKey(path: string): boolean {
   return !path.startsWith('time.') && path !== 'weightDecay';
 }

@@ -222,6 +222,17 @@ function resolveOwnKey(key: string, kind: ExperimentKind): NumericKey | { error:
   return { error: `unknown hyperparameter \`${excerpt(key)}\`${suggest(key, names)}; numeric keys are ${names.map((n) => `\`${n}\``).join(', ')}${intoArrays(kind)}`, unknown: true };
 }
 
+/**
+ * ` — did you mean \`PATH\`?` for an unknown `key` among `names` (full paths, which may index into
+ * arrays: `data.x[0]`), or ''. A name whose last segment, indices left out, is `key` itself comes
+ * first (`x` → `data.x[0]`, not the look-alike `data.y`); then the nearest full path, or the path
+ * whose last segment is nearest.
+ */
+export function suggestKey(key: string, names: readonly string[]): string {
+  const exact = names.find((n) => n.split('.').pop()!.replace(/\[\d+\]/g, '') === key.trim());
+  return exact !== undefined ? ` — did you mean \`${exact}\`?` : suggest(key, [...names]);
+}
+
 function suggest(key: string, names: string[]): string {
   // The nearest full path, or the path whose last segment is nearest.
   const byPath = didYouMean(key, names);

@@ -165,6 +165,11 @@ test('phase --size is limited by what it prints, before the file is read', async
 test('phase axes are checked before the file; a grid that would redraw too much is refused before computing', async () => {
   const cases: [string, string, RegExp][] = [
     ['frob=1:2', 'seed=0:1', /^flab: --x: unknown hyperparameter `frob`/],
+    // An unknown key is suggested among the axes and the arrays' entries, and the axes are listed, not
+    // the sweep's keys an axis refuses (time.*, weightDecay): `x` meant data.x[0], not data.y.
+    ['x=1:2', 'seed=0:1', /^flab: --x: unknown hyperparameter `x` — did you mean `data\.x\[0\]`\?; axes are `model\.width`, `model\.outputScale`, `data\.y`, `init\.scaleU`, `init\.scaleW`, `init\.seed`, `learningRates\.u`, `learningRates\.W` \(or a path into an array, like `data\.x\[0\]`\)\n/],
+    ['outputscale=1:2', 'seed=0:1', /^flab: --x: unknown hyperparameter `outputscale` — did you mean `model\.outputScale`\?; axes are (?![^\n]*time\.)(?![^\n]*weightDecay)/],
+    ['data.x=1:2', 'seed=0:1', /^flab: --x: `data\.x` is not a numeric hyperparameter; axes are `model\.width`, (?![^\n]*time\.)(?![^\n]*weightDecay)/],
     ['outputScale=0:1', 'seed=0:1', /^flab: --x: a log axis needs both ends > 0, got 0 and 1/],
     ['outputScale=1:Infinity', 'seed=0:1', /^flab: --x: FROM and TO must be finite numbers/],
     ['outputScale=1:1e400', 'seed=0:1', /^flab: --x: FROM and TO must be finite numbers/],
