@@ -276,7 +276,7 @@ const FIXED_NUMERICS: Fixed[] = [
   { name: 'x-1e300', text: json({ ...base, data: { x: [1e300], y: 1 } }), argv: ['solve', 'FILE'], issue: 'kind 1: data.x [1e300]' },
   { name: 'y-minus-1e308', text: json({ ...base, data: { x: [1], y: -1e308 } }), argv: ['solve', 'FILE'], issue: 'kind 1: data.y -1e308' },
   { name: 'output-scale-power', text: json({ ...example('alignment'), model: { width: 64, outputScale: { widthExponent: 4, base: 1e300 } } }), argv: ['solve', 'FILE'], issue: 'kind 1: widthExponent 4, base 1e300' },
-  { name: 'sweep-from-1e308', text: json({ ...example('alignment'), sweep: { outputScale: { from: 1e308, to: 1e308, count: 2 } } }), argv: ['sweep', 'FILE', '--summary'], issue: 'kind 1: a sweep from 1e308' },
+  { name: 'sweep-from-1e308', text: json({ ...example('alignment'), sweep: { outputScale: { from: 1e308, to: 1.5e308, count: 2 } } }), argv: ['sweep', 'FILE', '--summary'], issue: 'kind 1: a sweep from 1e308' },
   { name: 'scales-1e150', text: json({ ...example('alignment'), init: { scaleU: 1e150, scaleW: 1e150, seed: 1 } }), argv: ['solve', 'FILE'], issue: 'kind 2: output, loss, normW null' },
   { name: 'y-1e300', text: json({ ...base, data: { x: [1], y: 1e300 } }), argv: ['simulate', 'FILE'], issue: 'kind 2: loss Infinity; simulate blames the weights' },
   { name: 'x-subnormal', text: json({ ...base, data: { x: [5e-324], y: 1 } }), argv: ['solve', 'FILE'], issue: 'kind 2: ζ NaN' },
