@@ -81,7 +81,7 @@ export class ExactFlow {
     this.lnQ = Math.log(Q);
     this.lnEtaU = Math.log(input.etaU);
     this.lnEtaW = Math.log(input.etaW);
-    this.output0 = Number.isFinite(this.lam) ? this.lam * plane.uv : signedExp(plane.uv, this.lnL + Math.log(Math.abs(plane.uv)));
+    this.output0 = input.output0 ?? (Number.isFinite(this.lam) ? this.lam * plane.uv : signedExp(plane.uv, this.lnL + Math.log(Math.abs(plane.uv))));
     this.r0 = this.output0 - y;
     this.ln4r0 = Math.log(4 * Math.abs(this.r0));
     this.lnNtkInitial = 2 * input.lnLambda + Math.log(plane.uu + plane.vv) + this.shift;

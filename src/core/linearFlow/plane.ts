@@ -332,6 +332,11 @@ export interface FlowInput {
   irreducibleLoss: number;
   /** ln‖W_⊥‖_F², the part of W off the data direction (−∞ when there is none). */
   lnNormWPerp2: number;
+  /**
+   * f(θ₀) = γ ā u₀·(W₀n) from the layers without the rates, where it is a normal number: the same
+   * bits for every η (λ ũ₀·ṽ₀ rounds differently with each η). Absent: λ ũ₀·ṽ₀ is used.
+   */
+  output0?: number;
 }
 
 /**

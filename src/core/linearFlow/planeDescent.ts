@@ -174,6 +174,7 @@ function startOf(input: FlowInput): [number, number, number, number, number, num
 
 /** f₀ from ũ₀·ṽ₀ as accumulated over the neurons (the plane's uv, in units of 4^k): the most accurate start. */
 function initialOutput(input: FlowInput): number {
+  if (input.output0 !== undefined) return input.output0;
   const n = 2 * input.plane.k;
   return outputIn(input.lnLambda, input.plane.uv, n, lambdaTimesPow2(input.lambda, input.lnLambda, n));
 }

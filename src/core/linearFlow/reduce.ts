@@ -243,6 +243,17 @@ export interface ReducedFlow {
 }
 
 /** The exact flow of an experiment with linear activation, and its effective sample. O(d·D). */
+/**
+ * f(θ₀) = γ ā u₀·(W₀n) from the layer sums without the rates (u = sU·g, v = W n = sV·h), or undefined
+ * where that product is not a normal number (the rate-scaled form then serves): the initial output,
+ * and so the initial loss, of one θ₀ are the same bits whatever the learning rates.
+ */
+export function initialOutputOf(gamma: number, sample: EffectiveSample, sums: LayerSums): number | undefined {
+  if (sums.gh === 0) return 0;
+  const f = gamma * sample.abar * ldexp(sums.sU.m * sums.sV.m * sums.gh, sums.sU.e + sums.sV.e);
+  return Number.isFinite(f) && Math.abs(f) >= 2 ** -1000 && Math.abs(f) <= 2 ** 1000 ? f : undefined;
+}
+
 export function exactFlowOf(e: Experiment): ReducedFlow {
   if (e.model.activation !== 'linear') {
     throw new ExperimentError(`the exact solver needs model.activation "linear", got "${e.model.activation}": run it with \`flab simulate\` instead`, 'model.activation');
@@ -255,7 +266,7 @@ export function exactFlowOf(e: Experiment): ReducedFlow {
   const spec: FlowSpec = { sums, lnU2: layers.lnU2, lnW2: layers.lnW2, lnPerp2: layers.lnPerp2, gamma: e.model.outputScale, sample, etaU, etaW };
   const plane = planeOfLayers(layers.g, layers.h, { ...sums, sU: divideBySqrt(sums.sU, etaU), sV: divideBySqrt(sums.sV, etaW) });
   const { lambda, lnLambda } = lambdaOf(e.model.outputScale, sample, etaU, etaW);
-  const input: FlowInput = { plane, etaU, etaW, lambda, lnLambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, lnNormWPerp2: layers.lnPerp2 };
+  const input: FlowInput = { plane, etaU, etaW, lambda, lnLambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, lnNormWPerp2: layers.lnPerp2, output0: initialOutputOf(e.model.outputScale, sample, sums) };
   return { flow: new ExactFlow(input), sample, lnTheta0: 0.5 * logAddExp(layers.lnU2, layers.lnW2), plane, spec };
 }
 
@@ -282,6 +293,6 @@ export function flowOfSpec(spec: FlowSpec): { flow: ExactFlow; lnTheta0: number 
   const { sums, etaU, etaW, sample } = spec;
   const plane = planeFromSums({ ...sums, sU: divideBySqrt(sums.sU, etaU), sV: divideBySqrt(sums.sV, etaW) });
   const { lambda, lnLambda } = lambdaOf(spec.gamma, sample, etaU, etaW);
-  const input: FlowInput = { plane, etaU, etaW, lambda, lnLambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, lnNormWPerp2: spec.lnPerp2 };
+  const input: FlowInput = { plane, etaU, etaW, lambda, lnLambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, lnNormWPerp2: spec.lnPerp2, output0: initialOutputOf(spec.gamma, sample, sums) };
   return { flow: new ExactFlow(input), lnTheta0: 0.5 * logAddExp(spec.lnU2, spec.lnW2) };
 }

@@ -343,7 +343,7 @@ export function decayFlow(input: FlowInput, rho: number): DecayFlow {
   const lnEtaU = Math.log(etaU);
   const lnEtaW = Math.log(etaW);
   const lnRho = Math.log(rho);
-  const output0 = Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv)));
+  const output0 = input.output0 ?? (Number.isFinite(lambda) ? lambda * ldexp(plane.uv, 2 * k) : signedExp(plane.uv, lnLambda + 2 * k * Math.LN2 + Math.log(Math.abs(plane.uv))));
   const r0 = output0 - target;
   // ln(|ũ₀|² + |ṽ₀|²): the tangent features' initial size (‖∇f(0)‖² = K₀/λ²).
   const lnFeatures0 = Math.log(plane.uu + plane.vv) + 2 * k * Math.LN2;

@@ -8,7 +8,7 @@
 import { ExperimentError } from '../../experiment/errors';
 import type { Experiment } from '../../experiment/experiment';
 import { FlowInput, planeFromSums, scaleTimes } from '../../linearFlow/plane';
-import { divideBySqrt, effectiveSample, FlowSpec, initialLayers, lambdaOf } from '../../linearFlow/reduce';
+import { divideBySqrt, effectiveSample, FlowSpec, initialLayers, initialOutputOf, lambdaOf } from '../../linearFlow/reduce';
 import { logAddExp } from '../../math/logDomain';
 import { widthFactors } from './cellEvaluator';
 
@@ -84,7 +84,7 @@ export function planeInputOf(spec: FlowSpec): { input: FlowInput; lnTheta0: numb
   const { sums, etaU, etaW, sample } = spec;
   const plane = planeFromSums({ ...sums, sU: divideBySqrt(sums.sU, etaU), sV: divideBySqrt(sums.sV, etaW) });
   const { lambda, lnLambda } = lambdaOf(spec.gamma, sample, etaU, etaW);
-  const input: FlowInput = { plane, etaU, etaW, lambda, lnLambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, lnNormWPerp2: spec.lnPerp2 };
+  const input: FlowInput = { plane, etaU, etaW, lambda, lnLambda, y: sample.y, irreducibleLoss: sample.irreducibleLoss, lnNormWPerp2: spec.lnPerp2, output0: initialOutputOf(spec.gamma, sample, sums) };
   return { input, lnTheta0: 0.5 * logAddExp(spec.lnU2, spec.lnW2) };
 }
 
