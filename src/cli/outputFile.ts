@@ -64,6 +64,8 @@ export function outputFileProblem(path: string, inputs: readonly string[] = []):
       const input = inputs.find((i) => i !== '-' && sameFile(i, here));
       if (input !== undefined) return `it is the experiment file ${excerpt(input, 200)}: the figure would replace it`;
       if (!writable(full)) return 'it is there and cannot be written (permission denied)';
+      // The figure is a new file renamed over OUT (writeOutputFile): its folder must take one.
+      if (!writable(dirname(full))) return `files cannot be created in ${dirname(path)} (permission denied): the figure is written as a new file there and renamed over ${excerpt(path, 200)}`;
       const start = firstText(full);
       return start === '' || start.startsWith('<') ? null : `it is there and is not a figure (it begins with \`${visibleName(start.slice(0, 12))}\`): only an SVG or an empty file is replaced — remove it, or give another name`;
     }

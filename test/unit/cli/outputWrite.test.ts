@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, linkSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -45,4 +45,18 @@ test('writeOutputFile creates a new file, replaces an old one by rename, and lea
   // A folder where the file should be: the rename fails, the error is thrown, no temporary file stays.
   assert.throws(() => writeOutputFile(dir, '<svg/>'));
   assert.deepEqual(readdirSync(dir), ['fig.svg']);
+});
+
+// As another user (root cannot be refused a folder): OUT writable in a folder that takes no new file.
+const asNobody = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');
+test('phase --svg OUT in a folder that takes no new file is refused before the work, as the rename needs one', { skip: !asNobody }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flab-output-write-'));
+  writeFileSync(join(dir, 'al.flab.json'), readFileSync(join(ROOT, 'examples/alignment.flab.json')));
+  writeFileSync(join(dir, 'out.svg'), '<svg/>');
+  chmodSync(join(dir, 'out.svg'), 0o666);
+  chmodSync(dir, 0o755);
+  const r = spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'phase', 'al.flab.json', '--x', 'learningRates.u=0.01:1', '--y', 'model.outputScale=0.1:10', '--size', '4', '--svg', 'out.svg'], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^flab: --svg out\.svg: cannot write the figure there: files cannot be created in \. \(permission denied\): the figure is written as a new file there and renamed over out\.svg\n/);
+  assert.equal(readFileSync(join(dir, 'out.svg'), 'utf8'), '<svg/>');
 });
