@@ -277,7 +277,7 @@ describe('phase diagram in code-server (user level)', function () {
     const csvPath = await pickAndSave(page, 'CSV');
     await openFromNotification(page, 'Exported the phase diagram (CSV)');
     const lines = readFileSync(csvPath, 'utf8').trim().split('\n');
-    assert.equal(lines[0], 'model.outputScale,init.scaleU,outcome,label,refused,kernelChange,tangentChange,zetaChange,alignment,disalignment,normChangeU,normChangeW,balanceChange,distance');
+    assert.equal(lines[0], 'model.outputScale,init.scaleU,outcome,label,refused,kernelChange,tangentChange,zetaChange,alignment,disalignment,normChangeU,normChangeW,balanceChange,distance,deadStep');
     assert.equal(lines.length, 1 + 256 * 256, 'every cell, in full precision');
     await s.wb.screenshot('phase-exports');
     await focusPhase();
