@@ -11,13 +11,13 @@ import { timeGrid } from '../experiment/timeGrid';
 import type { ExactFlow } from '../linearFlow/exactFlow';
 import { defaultHorizon, PLATEAU_KERNEL_GROWTH } from '../linearFlow/horizon';
 import { fromLogPoint, type FlowPoint, type LogPoint } from '../linearFlow/plane';
-import { MAX_WINDOW_STEPS, PlaneDescent } from '../linearFlow/planeDescent';
+import { MAX_WINDOW_STEPS, PlaneDescent, type StepExtremes } from '../linearFlow/planeDescent';
 import { effectiveSample, EffectiveSample, exactFlowOf, forEachInitialNeuron, type ReducedFlow } from '../linearFlow/reduce';
 import { Catapult, CatapultWatch, descentSettling, LossSettling, divergenceThreshold, maxStableRateScale, STABILITY_HORIZONS, STABILITY_MIN_STEPS } from '../linearFlow/stability';
 import { checkExactRanges, checkInitialRanges, descentRangeError, slowDescentError } from '../linearFlow/ranges';
 import { decayHorizon } from '../linearFlow/weightDecay';
 import { firstNonFinite } from '../trajectory/finite';
-import { seriesScores, type LoggedChanges } from '../trajectory/seriesScores';
+import { seriesScores, type LoggedChanges, type StepExtremeScores } from '../trajectory/seriesScores';
 import { InitialState, seriesEnds, Trajectory } from '../trajectory/trajectory';
 import { ACTIVATIONS } from './activation';
 import { everyUnitDead } from './deadUnits';
@@ -48,8 +48,10 @@ interface Descent {
    * in silence. The step and the column.
    */
   escaped?: { step: number; column: string };
-  /** The recursion: its scores' changes from logarithms (LogScores); the plain loop: absent. */
+  /** The recursion: its scores' changes from logarithms (LogScores) and its extremes over every step; the plain loop: absent. */
   logged?: LoggedChanges;
+  /** The plain loop: the kernel's and the tangent features' largest changes over every step (`PlainExtremes`); the recursion: absent. */
+  extremes?: StepExtremeScores;
   /** The state at step 0, reported or not: where the summary's "*Initial" values and the scores start. */
   initial: InitialState;
   /** The smallest loss of every step between consecutive grid steps (for the plateau, `plateauStep`). */
@@ -91,7 +93,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     if (byRecursion && exact) recursionDescent(exact, [0, upTo], rho, observe);
     else plainDescent(e, samples, sample, [0, upTo], rho, observe);
   };
-  const { out, diverged, dead, catapult, logged, escaped, initial, minima } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
+  const { out, diverged, dead, catapult, logged, extremes, escaped, initial, minima } = byRecursion && exact ? recursionDescent(exact, steps, rho, options.observe) : plainDescent(e, samples, sample, steps, rho, options.observe);
   const m = out.t.length;
   if (m === 0) throw initialLossError(e, samples);
   let omega: number | null = null;
@@ -121,9 +123,10 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     maxStableRateScale: maxScale,
     weightDecay: rho,
   };
-  // Over the reported steps; none for a run that diverged, nor for a dead ReLU network, whose scores
-  // would read a mechanism from a network with no gradient (docs/mechanisms.md, "Scores").
-  out.summary.scores = diverged || dead ? null : seriesScores(out, initial, logged);
+  // The kernel's and the tangent features' extremes over every step, the rest at the last reported one
+  // (the run's end): the same for any grid that ends there. None for a run that diverged, nor for a dead
+  // ReLU network, whose scores would read a mechanism from a network with no gradient (docs/mechanisms.md, "Scores").
+  out.summary.scores = diverged || dead ? null : seriesScores(out, initial, logged, extremes);
   out.summary.scoredOver = 'end';
   // A printed number beyond 64 bits: refused at the field to blame where the flow over the same span is
   // beyond them too (a run of σ = 1e-300 to its default horizon); otherwise with the step and the column.
@@ -236,7 +239,7 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   // The distance relative to ‖θ₀‖ from logarithms (both may be below 64 bits: subnormal weights),
   // so the points carry it already divided (θ₀ = 1 for pushPoint); the absolute distance when θ₀ = 0.
   const theta0 = Number.isFinite(lnTheta0) ? 1 : 0;
-  const run = new PlaneDescent(flow.input, rho);
+  const run = new PlaneDescent(flow.input, rho, true);
   const reported = new ReportedSteps(steps);
   const out = emptyTrajectory(rho);
   const lastStep = steps[steps.length - 1];
@@ -297,40 +300,33 @@ function recursionDescent({ flow, lnTheta0 }: { flow: ExactFlow; lnTheta0: numbe
   }
   const kept = peak as { step: number; p: LogPoint } | null;
   if (reported.finish(out, theta0, rho) && kept) logs.see(kept.step, kept.p);
-  return { out, diverged, dead: null, catapult: reported.watch.catapult, logged: logs.changes(), initial, minima, ...(escaped ? { escaped } : {}) };
+  return { out, diverged, dead: null, catapult: reported.watch.catapult, logged: logs.changes(run.extremes!), initial, minima, ...(escaped ? { escaped } : {}) };
 }
 
 /**
- * The recursion's scores from logarithms over the reported points (LoggedChanges): the kernel's
- * largest relative change |K/K₀ − 1| from ln K — exact where the ntk column underflows (σ = 1e-300
- * gives K₀ ≈ 1e-600, printed 0) — and the norms' log changes where they decay below 64 bits. The first
- * point seen is the start; the last point in time, the end.
+ * The recursion's scores in the log domain (LoggedChanges): the norms' log changes from step 0 to the
+ * last reported point, where they decay below 64 bits, and the kernel's and the tangent features'
+ * largest changes over every step the run took (`StepExtremes`: exact where the ntk column underflows,
+ * σ = 1e-300 giving K₀ ≈ 1e-600, printed 0; and the same for any grid, which a kernel excursion
+ * between two reported steps escaped). The first point seen is the start; the last point in time, the end.
  */
 class LogScores {
-  private lnK0: number | null = null;
-  private kernel = 0;
   private first: LogPoint | null = null;
   private last: { step: number; p: LogPoint } | null = null;
 
   /** Counts one reported point; returns true (so that it chains after a successful push). */
   see(step: number, p: LogPoint): true {
-    const lnK = p.lnNtk;
-    if (this.lnK0 === null) this.lnK0 = lnK;
-    else if (this.lnK0 === -Infinity) this.kernel = Math.max(this.kernel, lnK > -Infinity ? Infinity : 0);
-    else {
-      const r = lnK - this.lnK0;
-      this.kernel = Math.max(this.kernel, r > 0 ? Math.expm1(r) : -Math.expm1(r));
-    }
     this.first ??= p;
     if (this.last === null || step >= this.last.step) this.last = { step, p };
     return true;
   }
 
-  changes(): LoggedChanges | undefined {
+  /** The changes, with the extremes of every step the run took. */
+  changes(extremes: StepExtremes): LoggedChanges | undefined {
     if (!this.first || !this.last) return undefined;
     const { first } = this;
     const last = this.last.p;
-    return { kernelChange: this.kernel, lnNormU: [first.lnNormU, last.lnNormU], lnNormW: [first.lnNormW, last.lnNormW], lnNtk: [first.lnNtk, last.lnNtk] };
+    return { kernelChange: extremes.kernelChange, tangentChange: extremes.tangentChange, lnNormU: [first.lnNormU, last.lnNormU], lnNormW: [first.lnNormW, last.lnNormW], lnNtk: [first.lnNtk, last.lnNtk] };
   }
 }
 
@@ -444,6 +440,48 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     return p;
   };
 
+  // The scores' extremes over every step the run takes, whatever steps it reports (docs/mechanisms.md,
+  // "Scores"), at the effective input as pointOf's kernel: the features ∇_{u_i} f = γ h_i and
+  // ∇_{w_i} f = γ g_i ā n with h_i = σ(v_i ā), g_i = u_i σ'(v_i ā) (n the input's direction), so
+  // K = γ²(η_u Σ h_i² + η_W ā² Σ g_i²) and ‖∇f − ∇f₀‖² in the metric of the rates is the same sum over
+  // the changes of h and g (the exact flow's tangentChange for the linear network). γ² cancels. O(d·D) per step.
+  const h0 = new Float64Array(d);
+  const g0 = new Float64Array(d);
+  const weightW = etaW * sample.abar * sample.abar;
+  let kernel0 = NaN;
+  let kernelChange = 0;
+  let tangent2 = 0;
+  const seeExtremes = (first: boolean): void => {
+    let kU = 0;
+    let kW = 0;
+    let dU = 0;
+    let dW = 0;
+    for (let i = 0; i < d; i++) {
+      let v = 0;
+      for (let j = 0; j < D; j++) v += W[i * D + j] * sample.direction[j];
+      const h = sigma.value(v * sample.abar);
+      const g = u[i] * sigma.derivative(v * sample.abar);
+      kU += h * h;
+      kW += g * g;
+      if (first) {
+        h0[i] = h;
+        g0[i] = g;
+      } else {
+        dU += (h - h0[i]) * (h - h0[i]);
+        dW += (g - g0[i]) * (g - g0[i]);
+      }
+    }
+    const kernel = etaU * kU + weightW * kW;
+    if (first) {
+      kernel0 = kernel;
+      return;
+    }
+    const k = kernel0 > 0 ? Math.abs(kernel / kernel0 - 1) : kernel > 0 ? Infinity : 0;
+    if (k > kernelChange) kernelChange = k;
+    const t = kernel0 > 0 ? (etaU * dU + weightW * dW) / kernel0 : 0;
+    if (t > tangent2) tangent2 = t;
+  };
+
   let threshold = NaN;
   let initial: InitialState | null = null;
   const minima = new LossMinima(steps);
@@ -462,6 +500,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       break;
     }
     minima.see(step, loss);
+    seeExtremes(step === 0);
     if (reported.observe(step, loss, () => pointOf(loss, u, W))) {
       if (!record(step, loss, u, W)) {
         escaped = { step, column: unprintable(pointOf(loss, u, W), theta0, rho) ?? 'output' };
@@ -513,7 +552,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   // Dead at the end: the last state (u, W), whose forward pass the loop made, tells it (everyUnitDead,
   // the definition; `deadSince` the same test at every step, for the step it died at).
   const dead = relu && diverged === null && !escaped && everyUnitDead(W, X, d) ? { step: deadSince ?? lastStep } : null;
-  return { out, diverged, dead, catapult: reported.watch.catapult, initial: initial!, minima, ...(escaped ? { escaped } : {}) };
+  return { out, diverged, dead, catapult: reported.watch.catapult, initial: initial!, minima, extremes: { kernelChange, tangentChange: Math.sqrt(tangent2) }, ...(escaped ? { escaped } : {}) };
 }
 
 /**

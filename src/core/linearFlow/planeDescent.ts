@@ -22,7 +22,7 @@
  */
 import type { FlowInput, FlowPoint, LayerVector, LogPoint } from './plane';
 import { fromLogPoint, layerLogPointOfLogs } from './plane';
-import { binaryExponent, ldexp } from '../math/logDomain';
+import { binaryExponent, ldexp, logAddExp } from '../math/logDomain';
 
 /**
  * The state after some number of steps: ũ = 2^eu·(u1, u2), ṽ = 2^ev·(v1, v2), W_⊥ = s·W_⊥(0), f and
@@ -179,6 +179,82 @@ function initialOutput(input: FlowInput): number {
   return outputIn(input.lnLambda, input.plane.uv, n, lambdaTimesPow2(input.lambda, input.lnLambda, n));
 }
 
+/**
+ * The extremes of the scores over every step a run visits, O(1) per step, whatever steps it reports
+ * (docs/mechanisms.md, "Scores"; docs/finite-rates.md §8): the kernel's largest relative change
+ * max_k |K_k/K₀ − 1| and the tangent features' largest change max_k ‖∇f_k − ∇f₀‖/‖∇f₀‖ in the metric of
+ * the learning rates, √((|ũ_k − ũ₀|² + |ṽ_k − ṽ₀|²)/(|ũ₀|² + |ṽ₀|²)) — the exact flow's tangentChange
+ * (exactScores.ts), taken at each step of descent instead of along the flow. W's part off the input
+ * direction (W_⊥) is no feature of f at the input, so it does not enter. Both are 0 for a run that never
+ * moves (ũ₀ = ṽ₀ = 0). Layers (u1, u2)·2^eu, (v1, v2)·2^ev as in `LayerCoordinates`.
+ */
+export class StepExtremes {
+  /** max over the steps seen of |K/K₀ − 1|. */
+  kernelChange = 0;
+  /** max over the steps seen of (|ũ − ũ₀|² + |ṽ − ṽ₀|²)/(|ũ₀|² + |ṽ₀|²), as a double and (where the units moved) as a logarithm, which may pass 2^1024. */
+  private tangent2 = 0;
+  private lnTangent2 = -Infinity;
+  private readonly kernelRef: number;
+  private readonly lnKernelRef: number;
+  /** ln(|ũ₀|² + |ṽ₀|²) and 4^eu0, 4^ev0 over it (0 where that is not a normal number: the logarithms are used then). */
+  private readonly lnN0: number;
+  private readonly wU: number;
+  private readonly wV: number;
+  /** ũ₀ = 2^eu0·(a1, a2), ṽ₀ = 2^ev0·(b1, b2), as fields (no array read per step). */
+  private readonly a1: number;
+  private readonly a2: number;
+  private readonly eu0: number;
+  private readonly b1: number;
+  private readonly b2: number;
+  private readonly ev0: number;
+
+  /** `start` as `startOf(input)`; cu, cv, cf the rate factors in its units. */
+  constructor(private readonly input: FlowInput, start: readonly number[], cu: number, cv: number, cf: number) {
+    const [a1, a2, eu, b1, b2, ev] = start;
+    this.a1 = a1;
+    this.a2 = a2;
+    this.eu0 = eu;
+    this.b1 = b1;
+    this.b2 = b2;
+    this.ev0 = ev;
+    const kernel0 = cf * (cu * (b1 * b1 + b2 * b2) + cv * (a1 * a1 + a2 * a2));
+    this.kernelRef = kernel0 >= SMALLEST_DIRECT && kernel0 <= 2 ** 1000 ? kernel0 : 0;
+    this.lnKernelRef = lnKernelOf(input, Math.hypot(a1, a2), eu, Math.hypot(b1, b2), ev, cu, cv, cf);
+    this.lnN0 = logAddExp(2 * Math.log(Math.hypot(a1, a2)) + 2 * eu * Math.LN2, 2 * Math.log(Math.hypot(b1, b2)) + 2 * ev * Math.LN2);
+    const weight = (e: number): number => {
+      const w = Math.exp(2 * e * Math.LN2 - this.lnN0);
+      return w >= SMALLEST_DIRECT && w <= 2 ** 1000 ? w : 0;
+    };
+    this.wU = weight(eu);
+    this.wV = weight(ev);
+  }
+
+  /** Counts one step's layers. */
+  see(u1: number, u2: number, eu: number, v1: number, v2: number, ev: number, cu: number, cv: number, cf: number): void {
+    const k = kernelChangeOf(this.input, u1, u2, eu, v1, v2, ev, cu, cv, cf, this.kernelRef, this.lnKernelRef);
+    if (k > this.kernelChange) this.kernelChange = k;
+    if (this.lnN0 === -Infinity) return;
+    const { a1, a2, eu0, b1, b2, ev0 } = this;
+    if (eu === eu0 && ev === ev0 && this.wU > 0 && this.wV > 0) {
+      // Both layers in their starting units: the differences are exact there (the common case).
+      const du1 = u1 - a1;
+      const du2 = u2 - a2;
+      const dv1 = v1 - b1;
+      const dv2 = v2 - b2;
+      const t = this.wU * (du1 * du1 + du2 * du2) + this.wV * (dv1 * dv1 + dv2 * dv2);
+      if (t > this.tangent2) this.tangent2 = t;
+    } else {
+      const lnT = logAddExp(lnDifference2(u1, u2, eu, a1, a2, eu0), lnDifference2(v1, v2, ev, b1, b2, ev0)) - this.lnN0;
+      if (lnT > this.lnTangent2) this.lnTangent2 = lnT;
+    }
+  }
+
+  /** max over the steps seen of ‖∇f − ∇f₀‖/‖∇f₀‖ (0 for a run that never moves). */
+  get tangentChange(): number {
+    return Math.max(Math.sqrt(this.tangent2), Math.exp(this.lnTangent2 / 2));
+  }
+}
+
 /** Gradient descent on the plane of (ũ₀, ṽ₀): one `advance()` is one step of the full network. */
 export class PlaneDescent {
   /** Steps taken. */
@@ -204,8 +280,14 @@ export class PlaneDescent {
   private cachedU = NaN;
   private cachedV = NaN;
 
-  /** `input` as for the exact flow; `rho` ≥ 0 is the weight decay. */
-  constructor(private readonly input: FlowInput, rho = 0) {
+  /**
+   * The scores' extremes over every step taken (`StepExtremes`), when asked for with `extremes`; else
+   * null. `stepBack()` does not take its step out of them.
+   */
+  readonly extremes: StepExtremes | null;
+
+  /** `input` as for the exact flow; `rho` ≥ 0 is the weight decay; `extremes` keeps the scores' extremes over every step (`StepExtremes`). */
+  constructor(private readonly input: FlowInput, rho = 0, extremes = false) {
     this.hu = 1 - input.etaU * rho;
     this.hv = 1 - input.etaW * rho;
     this.decayLoss = rho * (input.etaU + input.etaW - input.etaU * input.etaW * rho);
@@ -218,6 +300,8 @@ export class PlaneDescent {
     const output = initialOutput(input);
     this.s = { u1: a1, u2: a2, eu, v1: b1, v2: b2, ev, perpScale: 1, output, residual: output - input.y };
     this.before = { ...this.s };
+    this.extremes = extremes ? new StepExtremes(input, this.start, this.cu, this.cv, this.cf) : null;
+    this.extremes?.see(a1, a2, eu, b1, b2, ev, this.cu, this.cv, this.cf);
   }
 
   /** Sets the rate's factors for the units 2^eu, 2^ev. */
@@ -307,6 +391,7 @@ export class PlaneDescent {
     s.residual = residual;
     this.units(eu, ev);
     this.step++;
+    this.extremes?.see(u1, u2, eu, v1, v2, ev, this.cu, this.cv, this.cf);
     return true;
   }
 
@@ -332,7 +417,7 @@ export class PlaneDescent {
 /**
  * What one run of gradient descent says about its loss and its kernel, as a phase-diagram cell needs
  * it (docs/phase-diagram.md, "Gradient descent"): the loss's rise above its start and its fall back
- * below it, where it blew up, the kernel's largest change at the reported steps, and the state at
+ * below it, where it blew up, the kernel's and the tangent features' largest changes over every step, and the state at
  * step 0 and the last one. The outcome (converged, catapult, diverged, unsettled) is decided from these by
  * stability.ts (`descentOutcome`).
  */
@@ -348,8 +433,10 @@ export interface DescentFacts {
   blowUpStep: number;
   /** Steps taken (the last finite state's step). */
   steps: number;
-  /** max over the reported steps run of |K/K₀ − 1|, K₀ at step 0 (docs/mechanisms.md: descent runs are scored over their reported steps, from step 0). */
+  /** max over every step run of |K/K₀ − 1|, K₀ at step 0 (docs/mechanisms.md: descent runs are scored over every step, whatever steps they report). */
   kernelChange: number;
+  /** max over every step run of ‖∇f − ∇f₀‖/‖∇f₀‖ in the metric of the rates (`StepExtremes`). */
+  tangentChange: number;
   /** The state at step 0 (the scores' start, whatever the reported steps) and the last finite one, with their sizes as logarithms (distance absolute). */
   first: LogPoint;
   end: LogPoint;
@@ -359,7 +446,8 @@ export interface DescentFacts {
  * Gradient descent of the linear network for `reported[reported.length − 1]` steps (or until it blows
  * up), with nothing but the facts above recorded: the same arithmetic as `PlaneDescent.advance` on
  * local variables (each layer in its own unit, the residual by its multiplicative update where that
- * rounds better), O(1) per step and no allocation, so a phase diagram's cell costs O(steps). `reported` are the reported steps, ascending whole numbers; `rise` the relative
+ * rounds better), O(1) per step and no allocation, so a phase diagram's cell costs O(steps). `reported` are the reported steps, ascending whole numbers:
+ * only the last matters, the scores' extremes are taken over every step (`StepExtremes`); `rise` the relative
  * margin above the starting loss that counts as a rise; `blowUp` the factor over it that counts as
  * divergence. No weight decay (the phase diagram refuses it).
  */
@@ -383,32 +471,15 @@ export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>,
   let fallStep = -1;
   let blowUpStep = -1;
   let loss = loss0;
-  let next = 0;
-  // K/K₀ and the scores' start at step 0, whatever the reported steps (time.at [100] scored step 100
-  // against itself): both kernels as doubles where they are normal numbers (λ² cancels in the ratio otherwise).
-  const kernel0 = cf * (cu * (v1 * v1 + v2 * v2) + cv * (u1 * u1 + u2 * u2));
-  const kernelRef = kernel0 >= SMALLEST_DIRECT && kernel0 <= 2 ** 1000 ? kernel0 : 0;
-  const lnKernelRef = lnKernelOf(input, Math.sqrt(u1 * u1 + u2 * u2), eu, Math.sqrt(v1 * v1 + v2 * v2), ev, cu, cv, cf);
+  // The scores' extremes over every step from step 0, whatever the reported steps (time.at [100] scored
+  // step 100 against itself; a grid of every third step missed a kernel excursion at steps 1–2).
+  const extremes = new StepExtremes(input, start, cu, cv, cf);
   const first = coordinatesLogPoint(input, start, { u1, u2, eu, v1, v2, ev, perpScale: 1, output, residual: r }, true, cu, cv, cf);
-  let kernelChange = 0;
   let step = 0;
-  // The first rise window's steps are reported too, as by `flab simulate` (gradientDescent.ts,
-  // ReportedSteps): its first MAX_WINDOW_STEPS steps off the grid, the step that closes it, and its
-  // peak (kept aside, peakChange, when beyond the budget).
-  let windowKind = 0; // of the current step: 0 outside the first window, 1 inside, 2 inside and a new peak
-  let peakLoss = -Infinity;
-  let extra = 0;
-  let peakChange = NaN;
   // No closure over the loop's variables: V8 would keep every captured one in a heap context instead
   // of a register, which made each step about four times slower.
   for (;;) {
-    const onGrid = next < reported.length && step === reported[next];
-    if (onGrid || (windowKind !== 0 && (extra < MAX_WINDOW_STEPS || step === fallStep))) {
-      kernelChange = Math.max(kernelChange, kernelChangeOf(input, u1, u2, eu, v1, v2, ev, cu, cv, cf, kernelRef, lnKernelRef));
-      if (onGrid) next++;
-      else extra++;
-      if (windowKind === 2) peakChange = NaN;
-    } else if (windowKind === 2) peakChange = kernelChangeOf(input, u1, u2, eu, v1, v2, ev, cu, cv, cf, kernelRef, lnKernelRef);
+    extremes.see(u1, u2, eu, v1, v2, ev, cu, cv, cf);
     if (step >= last) break;
     const a = r * cu;
     const b = r * cv;
@@ -471,15 +542,9 @@ export function planeDescentFacts(input: FlowInput, reported: ArrayLike<number>,
     } else if (fallStep < 0 && loss < loss0) {
       fallStep = step;
     }
-    windowKind = 0;
-    if (riseStep >= 0 && (fallStep < 0 || fallStep === step)) {
-      windowKind = loss > peakLoss ? 2 : 1;
-      if (loss > peakLoss) peakLoss = loss;
-    }
   }
-  if (!Number.isNaN(peakChange)) kernelChange = Math.max(kernelChange, peakChange);
   const end = coordinatesLogPoint(input, start, { u1, u2, eu, v1, v2, ev, perpScale: 1, output, residual: r }, step === 0, cu, cv, cf);
-  return { loss0, lossEnd: loss, riseStep, fallStep, blowUpStep, steps: step, kernelChange, first, end };
+  return { loss0, lossEnd: loss, riseStep, fallStep, blowUpStep, steps: step, kernelChange: extremes.kernelChange, tangentChange: extremes.tangentChange, first, end };
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Gradient descent's cells (docs/phase-diagram.md, "Gradient descent"): each cell runs gradient
  * descent at its values for the experiment's step budget and is scored like one `flab simulate` of it
- * (over its reported steps), with the outcome of the run — converged, catapult, unsettled or diverged
+ * (over every step of that budget), with the outcome of the run — converged, catapult, unsettled or diverged
  * (stability.ts, `descentOutcome`), or dead: a ReLU network every unit of which is inactive on every
  * sample at the end of the budget, which has no label and no scores (the run's `summary.dead`,
  * src/core/descent/deadUnits.ts, as `flab simulate` of the cell says it). Every cell but
@@ -84,7 +84,7 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
       // A cell whose first loss is not even finite diverged before it began.
       const outcome = Number.isFinite(f.loss0) ? descentOutcome(f) : DIVERGED;
       if (outcome === DIVERGED) return { label: NO_LABEL, scores: null, outcome, ntk0 };
-      const scores = scoresBetween(f.kernelChange, f.first, f.end, lnTheta0);
+      const scores = scoresBetween(f.kernelChange, f.tangentChange, f.first, f.end, lnTheta0);
       if (!finiteScores(scores)) return REFUSED_CELL;
       return { label: classifyCode(scores, base.thresholds), scores, outcome, ntk0 };
     },
@@ -105,14 +105,14 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
 
 /**
  * The scores of a descent run from its step 0 and its last point, as `seriesScores` takes them
- * (docs/mechanisms.md): the kernel's change at the reported steps against step 0's, the net
- * change of |ζ|, the log changes of the norms, the distance from θ₀; no tangent change for descent.
+ * (docs/mechanisms.md): the kernel's and the tangent features' largest changes over every step
+ * against step 0's, the net change of |ζ|, the log changes of the norms, the distance from θ₀.
  */
-function scoresBetween(kernelChange: number, first: LogPoint, end: LogPoint, lnTheta0: number): MechanismScores {
+function scoresBetween(kernelChange: number, tangentChange: number, first: LogPoint, end: LogPoint, lnTheta0: number): MechanismScores {
   const zetaChange = first.zeta !== null && end.zeta !== null ? Math.abs(end.zeta) - Math.abs(first.zeta) : null;
   const change = (a: number, b: number): number | null => (Number.isFinite(a) && Number.isFinite(b) ? b - a : null);
   const distance = Math.exp(lnTheta0 > -Infinity ? end.lnDistance - lnTheta0 : end.lnDistance);
-  return scoresFromChanges(kernelChange, zetaChange, change(first.lnNormU, end.lnNormU), change(first.lnNormW, end.lnNormW), distance, null);
+  return scoresFromChanges(kernelChange, zetaChange, change(first.lnNormU, end.lnNormU), change(first.lnNormW, end.lnNormW), distance, tangentChange);
 }
 
 /** Whether every score is a 64-bit number or null (undefined): what `flab simulate` prints. */
