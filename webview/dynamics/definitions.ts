@@ -21,9 +21,9 @@ export const DEFINITIONS = {
   width: 'd: the number of hidden units.',
   solver: 'Exact: the closed-form gradient flow of the linear network (docs/model.md §3). Gradient descent: the discrete steps at the experiment\'s learning rates, t counting steps (docs/finite-rates.md).',
   limitZeta: 'ζ at the gradient flow\'s fixed point, t → ∞.',
-  kernelChange: 'max over the run of |K(t)/K(0) − 1|: how far the tangent kernel moved; 0 in the kernel regime. Exact runs: over t ∈ [0, ∞). docs/mechanisms.md, "Scores".',
+  kernelChange: 'max over the run of |K(t)/K(0) − 1|: how far the tangent kernel moved; 0 in the kernel regime. Exact runs: over t ∈ [0, ∞); gradient descent: over every step run, whatever steps are drawn. docs/mechanisms.md, "Scores".',
   tangentChange:
-    'max over the run of ‖∇f(t) − ∇f(0)‖/‖∇f(0)‖, ∇f in the metric of the layer rates (‖∇f‖² = K): how far the tangent features moved. In disalignment the kernel changes only at second order while the features move at first order, so the kernel regime needs both below their thresholds. Not computed for gradient descent. docs/mechanisms.md, "The label".',
+    'max over the run of ‖∇f(t) − ∇f(0)‖/‖∇f(0)‖, ∇f in the metric of the layer rates (‖∇f‖² = K): how far the tangent features moved. In disalignment the kernel changes only at second order while the features move at first order, so the kernel regime needs both below their thresholds. Gradient descent: over every step run. Not computed for the exact flow with weight decay. docs/mechanisms.md, "The label".',
   zetaChange: '|ζ(end)| − |ζ(0)|: positive when the layers lined up (alignment), negative when they turned apart (disalignment); a net change, not the largest swing. docs/mechanisms.md, "Scores".',
   balanceChange: '|ln(|u|_end/|u|_0) − ln(‖W‖_end/‖W‖_0)|: how much one layer was rescaled against the other. Rescaling alongside a change of ζ needs it; balanced growth belongs to alignment. docs/mechanisms.md, "The label".',
   normChangeU: 'ln(|u|(end)/|u|(0)): the output layer\'s log rescaling.',

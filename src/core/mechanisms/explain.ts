@@ -21,7 +21,8 @@ export interface CriterionCheck {
   threshold: number;
   /**
    * Whether the compared value reaches the threshold (≥); null when the score is undefined (the
-   * tangent features of a gradient-descent run; ζ or a norm ratio when a layer is exactly zero).
+   * tangent features of a run that has none, such as the exact flow with weight decay; ζ or a norm
+   * ratio when a layer is exactly zero).
    */
   reached: boolean | null;
   /** What the criterion's outcome means for the label, in a few words ("the kernel moved", "no |ζ| change"). */
@@ -112,7 +113,8 @@ const ft = formatExact;
 /**
  * The explanation of the label that `classifyCode(scores, thresholds)` gives (docs/mechanisms.md):
  * 1. kernel when kernelChange < its threshold and tangentChange < its threshold (a null
- *    tangentChange — gradient descent — leaves the kernel criterion alone);
+ *    tangentChange — a run without one — leaves the kernel criterion alone, and the explanation says
+ *    that the features were not measured rather than that they stayed fixed);
  * 2. otherwise feature learning, by alignment (|ζ| rose by ≥ the ζ threshold) or disalignment
  *    (fell by ≥ it), and by rescaling when neither (only the norms moved) or alongside one when
  *    balanceChange ≥ its threshold (a null balance — a layer exactly zero at one end — counts as rescaled).
@@ -144,7 +146,7 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
       compared: s.tangentChange,
       threshold: th.tangentChange,
       reached: tangentMoved,
-      outcome: tangentMoved === null ? 'not computed for gradient descent' : tangentMoved ? 'the features moved' : 'features nearly fixed',
+      outcome: tangentMoved === null ? 'not computed for this run' : tangentMoved ? 'the features moved' : 'features nearly fixed',
       decisive: tangentMoved !== null && (kernel || tangentMoved),
     },
     {
@@ -176,13 +178,18 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
   if (kernel) {
     reasons.push(
       tc === null
-        ? `The tangent kernel changed by at most ${kc} (the tangent features are not computed for gradient descent): the kernel regime — training is linear in the parameters.`
+        ? `The tangent kernel changed by at most ${kc} (the tangent features are not computed for this run, so the kernel criterion alone decides): the kernel regime.`
         : `The tangent kernel changed by at most ${kc} and the tangent features moved by ${tc}: the kernel regime — training is linear in the parameters.`,
     );
     const moved: string[] = [];
     if (zetaReached && zeta !== null) moved.push(`ζ went ${ends(context)}(|ζ| change ${fm(zeta, th.zetaChange)}, beyond the ${ft(th.zetaChange)} that would mean ${zeta > 0 ? 'alignment' : 'disalignment'})`);
     if (balanceReached && s.balanceChange !== null) moved.push(`one layer was rescaled against the other by a factor e^${f(s.balanceChange)} ≈ ${f(Math.exp(s.balanceChange))}`);
-    if (moved.length > 0) {
+    if (moved.length > 0 && tc === null) {
+      // Without the tangent features nothing shows that they stayed fixed: the random-features case is not claimed.
+      notes.push(
+        `${capitalise(moved.join(', and '))}, though the tangent kernel stayed within its threshold. The tangent features, which would tell whether the layers moved along fixed features, were not computed for this run, so the label rests on the kernel alone: read it with care.`,
+      );
+    } else if (moved.length > 0) {
       notes.push(
         `${capitalise(moved.join(', and '))} — yet neither the kernel nor the tangent features moved: the layer that changed is small beside the other in the metric of the learning rates, so it grows along features that stay fixed. That is a linear fit with fixed features (the random-features case of docs/mechanisms.md), and the kernel criteria are applied first.`,
       );
@@ -191,7 +198,7 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
   }
 
   if (kernelMoved && tangentMoved) reasons.push(`The tangent kernel changed by up to ${kc} and the tangent features moved by ${tc}: feature learning.`);
-  else if (kernelMoved) reasons.push(`The tangent kernel changed by up to ${kc}${tc === null ? ' (the tangent features are not computed for gradient descent)' : `, though the tangent features moved by only ${tc}`}: feature learning.`);
+  else if (kernelMoved) reasons.push(`The tangent kernel changed by up to ${kc}${tc === null ? ' (the tangent features are not computed for this run)' : `, though the tangent features moved by only ${tc}`}: feature learning.`);
   else reasons.push(`The tangent kernel changed by only ${kc}, but the tangent features moved by ${tc}: feature learning — the kernel regime needs both below their thresholds.`);
 
   if (zeta === null) reasons.push('ζ is undefined at one end of the run (a layer is exactly zero there), so no change of |ζ| counts: only the norms moved — rescaling.');

@@ -12,6 +12,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { phaseDiagramSync } from '../../../src/core/analysis/phase/phaseDiagram';
 import { simulate } from '../../../src/core/runs/simulate';
+import { DEFAULT_THRESHOLDS } from '../../../src/core/mechanisms/classify';
+import { explainLabel } from '../../../src/core/mechanisms/explain';
 import { Rng } from '../../../src/core/math/rng';
 import { experimentOf, logUniform } from '../linearFlow/finiteConfigs';
 
@@ -34,6 +36,16 @@ test('one run gets one label and the same scores for every time grid that covers
     assert.equal(s.scores!.kernelChange, runs[0].scores!.kernelChange, `grid ${JSON.stringify(grids[i])}: the same kernel change to the bit`);
     assert.equal(s.scores!.tangentChange, runs[0].scores!.tangentChange, `grid ${JSON.stringify(grids[i])}: the same tangent change to the bit`);
   }
+});
+
+test('the panel\'s Descent verdict of the breaker\'s run (time.end 1111, 400 points): feature learning with the tangent features measured, no random-features note', () => {
+  const s = simulate(experimentOf({ ...GD, time: { end: 1111 } })).summary;
+  const e = explainLabel(s.scores!, DEFAULT_THRESHOLDS, { zetaInitial: s.zetaInitial, zetaFinal: s.zetaFinal });
+  assert.equal(e.label, 'alignment');
+  assert.equal(e.regime, 'feature learning');
+  assert.equal(e.criteria[1].reached, true, 'the tangent features moved (0.672)');
+  assert.deepEqual(e.notes, []);
+  assert.doesNotMatch(e.reasons.join(' '), /random-features|not computed/);
 });
 
 test('a phase-map cell next to the critical line gets one label for 400 and 1,001 points (η_u = 1, η_W = 0.1)', () => {

@@ -81,13 +81,18 @@ test('a score exactly at its threshold reaches it, as the rule says (≥)', () =
   assert.ok(atBalance.criteria[3].decisive);
 });
 
-test('gradient descent (no tangent features) and undefined ζ or balance are explained, not hidden', () => {
+test('a run without tangent features (the flow with weight decay) and undefined ζ or balance are explained, not hidden', () => {
   const gd: MechanismScores = { kernelChange: 0.02, tangentChange: null, zetaChange: 0.9, alignment: 0.9, disalignment: 0, normChangeU: 0, normChangeW: 0, balanceChange: 0, distance: 0.1 };
-  const e = explainLabel(gd, DEFAULT_THRESHOLDS);
+  const e = explainLabel(gd, DEFAULT_THRESHOLDS, { zetaInitial: 0.05, zetaFinal: 0.95 });
   assert.equal(e.label, 'kernel');
   assert.equal(e.criteria[1].reached, null);
-  assert.equal(e.criteria[1].outcome, 'not computed for gradient descent');
-  assert.match(e.reasons[0], /not computed for gradient descent/);
+  assert.equal(e.criteria[1].outcome, 'not computed for this run');
+  assert.match(e.reasons[0], /not computed for this run, so the kernel criterion alone decides/);
+  assert.doesNotMatch(e.reasons[0], /gradient descent/, 'gradient descent has its tangent features (everyStepScores.test.ts)');
+  // ζ moved while only the kernel was measured: the random-features case (features that stayed fixed) is not claimed.
+  assert.equal(e.notes.length, 1);
+  assert.match(e.notes[0], /^ζ went from 0\.05 to 0\.95 .*not computed for this run, so the label rests on the kernel alone/);
+  assert.doesNotMatch(e.notes[0], /random-features|neither the kernel nor the tangent features moved/);
   const zeroLayer = explainLabel({ ...gd, kernelChange: 3, zetaChange: null, alignment: null, disalignment: null, balanceChange: null }, DEFAULT_THRESHOLDS);
   assert.equal(zeroLayer.label, 'rescaling');
   assert.match(zeroLayer.reasons[1], /undefined/);
