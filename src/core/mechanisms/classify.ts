@@ -7,7 +7,7 @@
  * from 1 to its limit, the kernel K ∝ P/z + Qz is convex in ln z with its minimum λ²√(PQ) where
  * the output f ∝ P/z − Qz crosses zero. So the kernel's extremes over the path are at its two
  * ends, or at the crossing when f changes sign; the ζ scores are net changes from end to end.
- * Gradient-descent runs are scored over their reported steps.
+ * Gradient-descent runs take the kernel's and the tangent features' extremes over every step, the rest at their last step.
  */
 import type { Experiment } from '../experiment/experiment';
 
@@ -31,7 +31,7 @@ export interface MechanismScores {
   distance: number;
   /**
    * max over the run of ‖∇f(t) − ∇f(0)‖ / ‖∇f(0)‖ in the metric of the layer rates (whose square
-   * norm is K): how far the tangent features moved. Exact runs only (null for gradient descent).
+   * norm is K): how far the tangent features moved. Null where a run has none (the exact flow with weight decay).
    */
   tangentChange: number | null;
 }
