@@ -181,7 +181,7 @@ function initialOutput(input: FlowInput): number {
 
 /**
  * The extremes of the scores over every step a run visits, O(1) per step, whatever steps it reports
- * (docs/mechanisms.md, "Scores"; docs/finite-rates.md §8): the kernel's largest relative change
+ * (docs/mechanisms.md, "Scores"; docs/finite-rates.md §1, the plane): the kernel's largest relative change
  * max_k |K_k/K₀ − 1| and the tangent features' largest change max_k ‖∇f_k − ∇f₀‖/‖∇f₀‖ in the metric of
  * the learning rates, √((|ũ_k − ũ₀|² + |ṽ_k − ṽ₀|²)/(|ũ₀|² + |ṽ₀|²)) — the exact flow's tangentChange
  * (exactScores.ts), taken at each step of descent instead of along the flow. W's part off the input
