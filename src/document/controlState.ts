@@ -3,6 +3,7 @@
  * A control's value is what the document says, so that an invalid document still shows every value
  * that can be read; a control whose key has no place in the document's current form (σ_u when the
  * initialisation is explicit, y when the data is a set of samples) has the value null and is disabled.
+ * So has the width when the initialisation is explicit: `init.u`'s entries and `init.W`'s rows fix it.
  */
 import { findNodeAtLocation, getNodeValue, Node } from 'jsonc-parser';
 import { widthPowerAt } from '../core/experiment/widthPowers';
@@ -19,6 +20,10 @@ export type KeyStatus = { kind: 'present'; node: Node } | { kind: 'insertable'; 
 export function keyStatus(tree: Node | undefined, key: string): KeyStatus {
   if (!tree || tree.type !== 'object') return { kind: 'absent' };
   const path = parsePath(key);
+  // An explicit init (init.u, init.W) fixes the width — d entries of u, d rows of W — so the width is not
+  // the panel's to set, as σ_u and σ_W are not: typing 5 for a file of 3 neurons wrote "width": 5 and
+  // broke the file with two errors (breaker round of 2026-12-03, finding 7).
+  if (key === 'model.width' && (findNodeAtLocation(tree, ['init', 'u']) !== undefined || findNodeAtLocation(tree, ['init', 'W']) !== undefined)) return { kind: 'absent' };
   const node = findNodeAtLocation(tree, path);
   if (node) return { kind: 'present', node };
   const parent = findNodeAtLocation(tree, path.slice(0, -1));

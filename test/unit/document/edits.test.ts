@@ -83,6 +83,13 @@ describe('editControlValue', () => {
     const samples = '{ "model": { "width": 2 }, "data": { "samples": [{ "x": [1], "y": 1 }] }, "init": { "scaleU": 1, "scaleW": 1 }, "learningRates": { "u": 1, "W": 1 } }';
     assert.equal(editControlValue(samples, 'data.y', 1), null);
     assert.equal(editControlValue('{}', 'model.width', 3), null);
+    // An explicit init fixes the width (init.u's entries, init.W's rows): finding 7 of the breaker's round,
+    // where typing 5 wrote "width": 5 into a file of 3 neurons and broke it; a random init's width is the panel's to set.
+    const threeNeurons = '{ "model": { "width": 3 }, "init": { "u": [0.1, 0.2, 0.3], "W": [[1], [2], [3]] }, "learningRates": { "u": 0.2, "W": 0.2 }, "data": { "x": [1], "y": 3 } }';
+    assert.equal(editControlValue(threeNeurons, 'model.width', 5), null);
+    assert.equal(editControlValue(threeNeurons, 'model.width', 3), null);
+    assert.equal(readControls(parseTree(threeNeurons))!.find((c) => c.key === 'model.width')!.value, null, 'disabled, as σ_u and σ_W');
+    assert.equal(set(threeNeurons.replace('"u": [0.1, 0.2, 0.3], "W": [[1], [2], [3]]', '"scaleU": 1, "scaleW": 1'), 'model.width', 5)?.includes('"width": 5'), true);
     assert.equal(editControlValue('[1, 2]', 'model.width', 3), null);
     assert.equal(editControlValue('', 'model.width', 3), null);
   });
@@ -122,8 +129,10 @@ describe('readControls', () => {
     const explicit = TEMPLATES.find((t) => t.id === 'rescaling')!.text.replace(/"outputScale": 1/, '"activation": "linear"');
     const controls = readControls(parseTree(explicit))!;
     const byKey = Object.fromEntries(controls.map((c) => [c.key, c.value]));
-    assert.deepEqual(byKey, { 'model.width': 3, 'model.outputScale': 1, 'init.scaleU': null, 'init.scaleW': null, 'learningRates.u': 1, 'learningRates.W': 0.01, 'data.y': 1 });
-    const width = controls.find((c) => c.key === 'model.width')!;
+    // The explicit init fixes the width as it rules out σ_u and σ_W.
+    assert.deepEqual(byKey, { 'model.width': null, 'model.outputScale': 1, 'init.scaleU': null, 'init.scaleW': null, 'learningRates.u': 1, 'learningRates.W': 0.01, 'data.y': 1 });
+    const width = readControls(parseTree(explicit.replace(/"init": \{[^}]*\}/, '"init": { "scaleU": 1, "scaleW": 1 }')))!.find((c) => c.key === 'model.width')!;
+    assert.equal(width.value, 3);
     assert.deepEqual([width.min, width.max, width.integer, width.linear], [1, 1e6, true, false]);
     const y = controls.find((c) => c.key === 'data.y')!;
     assert.deepEqual([y.min, y.max, y.linear], [-10, 10, true]);
