@@ -374,7 +374,12 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   let live = true;
   let deadSince: number | null = null;
 
-  /** ½ mean residual², filling `residuals` (and `live`). */
+  // With one sample (its input is the effective input), σ(w_i·x) and σ′(w_i·x) of the last forward pass.
+  const single = n === 1;
+  const hs = new Float64Array(single ? d : 0);
+  const ds = new Float64Array(single ? d : 0);
+
+  /** ½ mean residual², filling `residuals` (and `live`; with one sample, `hs` and `ds`). */
   const forward = (): number => {
     let loss = 0;
     live = false;
@@ -384,7 +389,13 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
         let z = 0;
         for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
         if (relu && !reluDeadAt(z, SIMULATOR_RELU_AT_ZERO)) live = true;
-        f += u[i] * sigma.value(z);
+        const h = sigma.value(z);
+        if (single) {
+          // One sample: σ and σ′ of its pre-activations serve the gradient and the scores' extremes too.
+          hs[i] = h;
+          ds[i] = sigma.derivative(z);
+        }
+        f += u[i] * h;
       }
       const r = gamma * f - samples[s].y;
       residuals[s] = r;
@@ -444,7 +455,8 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   // "Scores"), at the effective input as pointOf's kernel: the features ∇_{u_i} f = γ h_i and
   // ∇_{w_i} f = γ g_i ā n with h_i = σ(v_i ā), g_i = u_i σ'(v_i ā) (n the input's direction), so
   // K = γ²(η_u Σ h_i² + η_W ā² Σ g_i²) and ‖∇f − ∇f₀‖² in the metric of the rates is the same sum over
-  // the changes of h and g (the exact flow's tangentChange for the linear network). γ² cancels. O(d·D) per step.
+  // the changes of h and g (the exact flow's tangentChange for the linear network). γ² cancels. With one
+  // sample, h and g come from the forward pass (no extra σ); else O(d·D) more per step.
   const h0 = new Float64Array(d);
   const g0 = new Float64Array(d);
   const weightW = etaW * sample.abar * sample.abar;
@@ -457,10 +469,17 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
     let dU = 0;
     let dW = 0;
     for (let i = 0; i < d; i++) {
-      let v = 0;
-      for (let j = 0; j < D; j++) v += W[i * D + j] * sample.direction[j];
-      const h = sigma.value(v * sample.abar);
-      const g = u[i] * sigma.derivative(v * sample.abar);
+      let h: number;
+      let g: number;
+      if (single) {
+        h = hs[i];
+        g = u[i] * ds[i];
+      } else {
+        let v = 0;
+        for (let j = 0; j < D; j++) v += W[i * D + j] * sample.direction[j];
+        h = sigma.value(v * sample.abar);
+        g = u[i] * sigma.derivative(v * sample.abar);
+      }
       kU += h * h;
       kW += g * g;
       if (first) {
@@ -520,6 +539,12 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       const r = (gamma * residuals[s]) / n;
       if (r === 0) continue;
       for (let i = 0; i < d; i++) {
+        if (single) {
+          gradU[i] += r * hs[i];
+          const g = r * u[i] * ds[i];
+          for (let j = 0; j < D; j++) gradW[i * D + j] += g * X[j];
+          continue;
+        }
         let z = 0;
         for (let j = 0; j < D; j++) z += W[i * D + j] * X[s * D + j];
         gradU[i] += r * sigma.value(z);
