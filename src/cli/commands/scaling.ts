@@ -31,7 +31,9 @@ export const scalingCommand: Command = {
 widths evenly in log (rounded, without repeats), and a list takes those widths: at most ${MAX_SCAN_WIDTHS} widths,
 each from 1 to ${formatCount(MAX_WIDTH)}; width × input dimension at most ${formatCount(MAX_PARAMETERS)} per run and
 ${formatCount(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). --json prints widths, seeds, scores
-(medians of |score| over seeds), fitted and analytic exponents, exponents and phase.`,
+(medians of |score| over seeds), fitted and analytic exponents, exponents and phase, offAnalytic (the scores
+whose fit is off the analytic exponent by more than 0.15) and note (null, or where the scan has not reached the
+d → ∞ regime the exponents and the phase describe; also printed on stderr). A width listed twice is refused.`,
   operands: ['FILE'],
   options: [
     { flag: '--widths', value: 'FROM:TO|FROM:TO:COUNT|W,W,…', help: `the widths (default ${DEFAULT_WIDTHS})` },
@@ -78,7 +80,8 @@ ${formatCount(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). -
       if (e.path === 'init.seed') throw new UsageError(`--seeds: ${at}`);
       throw new ExperimentError(`scan run ${at}`, e.path);
     }
-    return printed(args.choice('format', 'json') === 'csv' ? scalingCsv(r) : JSON.stringify(r) + '\n');
+    // The note goes to stderr too, so that a CSV reader sees it beside the table.
+    return { ...printed(args.choice('format', 'json') === 'csv' ? scalingCsv(r) : JSON.stringify(r) + '\n'), stderr: r.note === null ? '' : `flab scaling: note: ${r.note}\n` };
   },
 };
 
@@ -116,7 +119,11 @@ export function parseWidths(spec: string): number[] {
   if (parts.length !== 1) throw bad('expected FROM:TO, FROM:TO:COUNT or a list of whole numbers ≥ 1');
   const items = spec.split(',');
   if (items.length > MAX_SCAN_WIDTHS) throw bad(`${items.length} widths, over the limit of ${MAX_SCAN_WIDTHS}`);
-  return items.map(whole);
+  const widths = items.map(whole);
+  // A repeated width would count twice in the fit of the exponents.
+  const repeated = widths.findIndex((w, i) => widths.indexOf(w) !== i);
+  if (repeated >= 0) throw bad(`width ${widths[repeated]} is listed twice (entries ${widths.indexOf(widths[repeated]) + 1} and ${repeated + 1}); each width once, or the fit counts it twice`);
+  return widths;
 }
 
 function parseSeeds(spec: string | undefined): number {

@@ -4,7 +4,8 @@
  * and the analytic exponent derived from the exact solution.
  */
 import { exactScores } from '../linearFlow/exactScores';
-import { SCORE_NAMES, ScoreName, scoredOver, type ScoredOver } from '../mechanisms/classify';
+import { SCORE_NAMES, ScoreName, scoredOver, thresholdsOf, type ScoredOver } from '../mechanisms/classify';
+import { formatNumber } from '../experiment/diagnostic';
 import { ExperimentError } from '../experiment/errors';
 import { Experiment, inputDimension } from '../experiment/experiment';
 import { defaultHorizon } from '../linearFlow/horizon';
@@ -33,7 +34,18 @@ export interface WidthScanResult {
   phase: 'kernel' | 'feature learning' | null;
   /** Where each run is scored (docs/mechanisms.md, "Two conventions"): over t → ∞, or over its reported run with `classify.at: "end"`. */
   scoredOver: ScoredOver;
+  /** The scores whose fitted exponent is off the analytic one by more than EXPONENT_TOLERANCE (both known), in WIDTH_SCAN_SCORES order. */
+  offAnalytic: WidthScanScore[];
+  /**
+   * Null when the scan agrees with the d → ∞ statements; else, in words, where it does not: the
+   * exponents off the analytic ones, and a predicted phase that the largest width's medians do not
+   * show — the analytic exponents and the phase describe d → ∞, which the scanned widths may not reach.
+   */
+  note: string | null;
 }
+
+/** How far a fitted exponent may be from the analytic one and still agree with it: the tests' tolerance (test/unit/mechanisms/scores.test.ts). */
+export const EXPONENT_TOLERANCE = 0.15;
 
 /**
  * Scores over widths; `seeds` runs per width with init.seed = seed, seed + 1, … (on from 0 past the
@@ -75,7 +87,37 @@ export function widthScan(e: Experiment, widths: number[], seedCount = 5, onProg
   for (const name of WIDTH_SCAN_SCORES) fitted[name] = logSlope(widths, scores[name]);
   const exponents = widthExponentsOf(e);
   const analytic = analyticExponents(exponents, e);
-  return { widths, seeds, scores, fitted, analytic: analytic.exponents, exponents, phase: analytic.phase, scoredOver: scoredOver(e) };
+  const { offAnalytic, note } = scanNote(e, widths, seeds.length, scores, fitted, analytic.exponents, analytic.phase);
+  return { widths, seeds, scores, fitted, analytic: analytic.exponents, exponents, phase: analytic.phase, scoredOver: scoredOver(e), offAnalytic, note };
+}
+
+/**
+ * Where a scan contradicts its own d → ∞ statements (breaker round of 2026-12-03, finding 6: the
+ * alignment example, σ = 10⁻³ at widths 64 … 65536, printed phase kernel and analytic exponents −0.5,
+ * −1, … while every width learned features and the fits were 0.009, −0.18, …, with nothing said): the
+ * exponents whose fit is off the analytic one by more than EXPONENT_TOLERANCE, and a predicted phase
+ * that the medians at the largest width do not show (kernel where the kernel or the tangent features
+ * moved by their thresholds there; feature learning where neither did).
+ */
+function scanNote(e: Experiment, widths: number[], seedCount: number, scores: Record<WidthScanScore, (number | null)[]>, fitted: Record<WidthScanScore, number | null>, analytic: Record<WidthScanScore, number | null>, phase: WidthScanResult['phase']): { offAnalytic: WidthScanScore[]; note: string | null } {
+  const f = (v: number): string => formatNumber(Number(v.toPrecision(3)));
+  const offAnalytic = WIDTH_SCAN_SCORES.filter((n) => fitted[n] !== null && analytic[n] !== null && Math.abs((fitted[n] as number) - (analytic[n] as number)) > EXPONENT_TOLERANCE);
+  const parts: string[] = [];
+  if (offAnalytic.length > 0) {
+    parts.push(`fitted exponents off the analytic ones by more than ${EXPONENT_TOLERANCE}: ${offAnalytic.map((n) => `${n} ${f(fitted[n] as number)} (analytic ${f(analytic[n] as number)})`).join(', ')}`);
+  }
+  const last = widths.length - 1;
+  const widest = widths[last];
+  const th = thresholdsOf(e);
+  const kernel = scores.kernelChange[last];
+  const tangent = scores.tangentChange[last];
+  if (phase === 'kernel' && ((kernel !== null && kernel >= th.kernelChange) || (tangent !== null && tangent >= th.tangentChange))) {
+    parts.push(`the predicted phase kernel is not reached at the largest width, d = ${widest}: median kernel change ${kernel === null ? 'undefined' : f(kernel)}, tangent-feature change ${tangent === null ? 'undefined' : f(tangent)} (thresholds ${th.kernelChange}, ${th.tangentChange})`);
+  } else if (phase === 'feature learning' && kernel !== null && kernel < th.kernelChange && (tangent === null || tangent < th.tangentChange)) {
+    parts.push(`the predicted phase feature learning is not reached at the largest width, d = ${widest}: median kernel change ${f(kernel)}, tangent-feature change ${tangent === null ? 'undefined' : f(tangent)} (below the thresholds ${th.kernelChange}, ${th.tangentChange})`);
+  }
+  if (parts.length === 0) return { offAnalytic, note: null };
+  return { offAnalytic, note: `${parts.join('; ')}. The analytic exponents and the phase are statements about d → ∞: the widths ${widths[0]} … ${widest} have not reached it, or the medians over ${seedCount} seed${seedCount === 1 ? '' : 's'} are too noisy to show it (docs/mechanisms.md, "Width scaling").` };
 }
 
 /**
