@@ -81,7 +81,7 @@ d → ∞ regime the exponents and the phase describe; also printed on stderr). 
       throw new ExperimentError(`scan run ${at}`, e.path);
     }
     // The note goes to stderr too, so that a CSV reader sees it beside the table.
-    return { ...printed(args.choice('format', 'json') === 'csv' ? scalingCsv(r) : JSON.stringify(r) + '\n'), stderr: r.note === null ? '' : `flab scaling: note: ${r.note}\n` };
+    return { ...printed(args.choice('format', 'json') === 'csv' ? scalingCsv(r) : JSON.stringify(r) + '\n'), stderr: r.note === null ? '' : `flab: note: ${r.note}\n` };
   },
 };
 

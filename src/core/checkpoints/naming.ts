@@ -79,7 +79,7 @@ const NEGATIVE_TOKEN = new RegExp(`(?<![A-Za-z])(${STEP_WORDS}|epochs?)[-_=]-(\\
 const NEGATIVE_END = /(?:^|[_.])-(\d+)[\s._=-]*$/;
 
 /**
- * A calendar date, with a time of day or not (docs/checkpoints.md, "Dates"): a year 1970–2100, a month
+ * A calendar date, with a time of day or not (docs/checkpoints.md, "Steps and order", its dates): a year 1970–2100, a month
  * 01–12 and a day of that month (29 February in a leap year only), written `YYYY-MM-DD`, `YYYY_MM_DD`,
  * `YYYY.MM.DD` or `YYYYMMDD` (one separator throughout), not inside a longer run of digits; then
  * optionally a time `HH-MM-SS`, `HH_MM_SS`, `HH:MM:SS`, `HH.MM.SS` or `HHMMSS` (hours 00–23, minutes

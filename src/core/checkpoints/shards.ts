@@ -1,5 +1,5 @@
 /**
- * Checkpoints split over several files (docs/checkpoints.md, "Sharded checkpoints"): Hugging Face's
+ * Checkpoints split over several files (docs/checkpoints.md, "Steps and order", its sharded checkpoints): Hugging Face's
  * `save_pretrained` above its `max_shard_size` writes `model-00001-of-00003.safetensors` …
  * `model-00003-of-00003.safetensors` and `model.safetensors.index.json` (`{"metadata": {…},
  * "weight_map": {"tensor name": "model-00001-of-00003.safetensors", …}}`), often in `checkpoint-500/`.
