@@ -131,7 +131,7 @@ describe('training panel (extension host)', () => {
     // own run: "Finished", with no Stop, while the others still trained.
     this.timeout(180_000);
     const testing = await testingApi();
-    const text = bridge.replace('"steps": 1500, "record": { "every": 10 }', '"steps": 1500, "record": { "every": 500 }').replace(/\n\}\s*$/, ',\n  "sweep": { "training.steps": [30, 40000, 40000] }\n}\n');
+    const text = bridge.replace('"steps": 1500, "record": { "every": 10 }', '"steps": 1500, "record": { "every": 500 }').replace(/\n\}\s*$/, ',\n  "sweep": { "training.steps": [30, 40000, 40001] }\n}\n');
     assert.ok(text.includes('"sweep"') && text.includes('"every": 500'), text);
     const uri = await fileWith('sweep-status.flab.json', text);
     const seen: { status?: string; done?: number; stoppable: boolean }[] = [];
