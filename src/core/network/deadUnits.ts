@@ -12,10 +12,11 @@ import type { WeightMatrix } from './layerMetrics';
 import type { NetworkActivation } from './spec';
 import type { DeadUnits } from '../mechanisms/layerLabel';
 import { NETWORK_RELU_AT_ZERO, reluDeadAt, type ReluAtZero } from '../mechanisms/reluAtZero';
+import { KERNEL_CHUNK, kernels } from '../math/kernels';
 
 export type { DeadLayer, DeadUnits } from '../mechanisms/layerLabel';
 
-/** Multiply-adds the scan may spend (about 0.5 s of plain JavaScript); beyond it, as many samples as fit, spread over the set (`scannedSample`). */
+/** Multiply-adds the scan may spend (a fraction of a second on the WebAssembly kernels: `npm run bench`, "dead-unit scan"); beyond it, as many samples as fit, spread over the set (`scannedSample`). */
 export const DEAD_SCAN_WORK = 5e8;
 
 /** How a scan reads the network (all optional). */
@@ -62,27 +63,27 @@ export function deadUnitsAt(activation: NetworkActivation, weights: readonly Wei
   const samples = Math.max(1, Math.min(count, Math.floor(maxWork / Math.max(1, perSample))));
   const alive = hidden.map((w) => new Uint8Array(w.rows));
   const aliveCount = hidden.map(() => 0);
-  const width = Math.max(...hidden.map((w) => Math.max(w.rows, w.cols)));
-  let h = new Float64Array(width);
-  let z = new Float64Array(width);
+  const forward = new LayerProducts(hidden);
+  const n0 = hidden[0].cols;
   let scanned = 0;
   for (let k = 0; k < samples; k++) {
     const s = scannedSample(k, samples, count);
-    const n0 = hidden[0].cols;
-    for (let j = 0; j < n0; j++) h[j] = x[s * n0 + j];
+    // After a first sample that left a layer without an active unit the scan goes on, perhaps over
+    // thousands of samples: the weights are then copied into the kernels' memory once, not per sample.
+    if (k === 1) forward.makeResident();
+    let h = forward.input(x.subarray(s * n0, (s + 1) * n0));
     for (let l = 0; l < hidden.length; l++) {
-      const { rows, cols, data } = hidden[l];
+      const { z, at } = forward.product(l, h);
       const b = biases?.[l];
-      for (let i = 0; i < rows; i++) {
-        let acc = b ? b[i] : 0;
-        for (let j = 0; j < cols; j++) acc += data[i * cols + j] * h[j];
-        z[i] = acc > 0 ? acc : 0;
+      for (let i = 0; i < hidden[l].rows; i++) {
+        const acc = b ? z[at + i] + b[i] : z[at + i];
+        z[at + i] = acc > 0 ? acc : 0;
         if (!alive[l][i] && !reluDeadAt(acc, atZero)) {
           alive[l][i] = 1;
           aliveCount[l]++;
         }
       }
-      [h, z] = [z, h];
+      h = 8 * at;
     }
     scanned = k + 1;
     if (aliveCount.every((a) => a > 0)) break;
@@ -91,4 +92,87 @@ export function deadUnitsAt(activation: NetworkActivation, weights: readonly Wei
   const first = layers.find((l) => l.dead === l.units);
   // An early stop saw every layer alive: its counts are of the samples scanned, and no layer is dead.
   return { layers, samples: scanned, of: count, deadLayer: first && scanned === samples ? first.layer : null };
+}
+
+/**
+ * The scan's products W_l h_{l−1} on the WebAssembly kernels (math/kernels.ts: `matvecF32`, float64 sums
+ * of float32 weights; `matvec` for float64 ones), in place of a JavaScript loop: a scan runs a few
+ * times a run, too few for V8 to optimise a loop of its own, and that loop took 10–45 ms of CPU for
+ * one MNIST sample through 784-256-256-256 (330,000 multiply-adds; 2026-12-03), against well under a
+ * millisecond here. The weights are copied in blocks of at most KERNEL_CHUNK entries through memory
+ * the layer metrics have already touched (a fresh page is dear: docs/networks.md, "Speed"), or, once
+ * `makeResident` has copied them whole, read where they lie. The sums run in another order than
+ * the trainer's, so a pre-activation within rounding of 0 may differ in sign, as in float64 it may anyway.
+ */
+class LayerProducts {
+  private readonly k = kernels();
+  private readonly single: boolean;
+  private readonly block: number;
+  private readonly width: number;
+  /** Byte addresses of each layer's weights once resident, else null (copied in blocks at 0). */
+  private resident: number[] | null = null;
+  /** Byte addresses of the two float64 vectors h and z, each `width` entries. */
+  private at: [number, number];
+  private mem: Float64Array;
+
+  constructor(private readonly hidden: readonly WeightMatrix[]) {
+    this.single = hidden.every((w) => w.data instanceof Float32Array);
+    this.block = Math.max(KERNEL_CHUNK, ...hidden.map((w) => w.cols));
+    this.width = Math.max(...hidden.map((w) => Math.max(w.rows, w.cols)));
+    this.at = [0, 0];
+    this.mem = this.layout((this.single ? 4 : 8) * this.block);
+  }
+
+  /** Places h and z after `bytes` of weights and reserves the memory; returns its float64 view. */
+  private layout(bytes: number): Float64Array {
+    const h = 8 * Math.ceil(bytes / 8);
+    this.at = [h, h + 8 * this.width];
+    return (this.mem = this.k.reserve(h / 8 + 2 * this.width));
+  }
+
+  /** Copies every layer's weights into the kernels' memory, unless it cannot grow that far (then blocks, as before). */
+  makeResident(): void {
+    if (this.resident) return;
+    const size = this.single ? 4 : 8;
+    const offsets: number[] = [];
+    let bytes = 0;
+    for (const w of this.hidden) {
+      offsets.push(bytes);
+      bytes += size * w.rows * w.cols;
+    }
+    try {
+      this.layout(bytes);
+    } catch (e) {
+      if (e instanceof RangeError) return;
+      throw e;
+    }
+    const view = this.single ? this.k.float32() : this.mem;
+    this.hidden.forEach((w, l) => view.set(w.data, offsets[l] / size));
+    this.resident = offsets;
+  }
+
+  /** Puts a sample's inputs in h; returns h's byte address. */
+  input(sample: Float32Array): number {
+    this.mem.set(sample, this.at[0] / 8);
+    return this.at[0];
+  }
+
+  /** W_l times the vector at byte address `h` (h or z), into the other one: the kernels' float64 view and the product's first entry there. */
+  product(l: number, h: number): { z: Float64Array; at: number } {
+    const { rows, cols, data } = this.hidden[l];
+    const out = h === this.at[0] ? this.at[1] : this.at[0];
+    const matvec = this.single ? this.k.exports.matvecF32 : this.k.exports.matvec;
+    if (this.resident) {
+      matvec(this.resident[l], rows, cols, h, out);
+    } else {
+      const view = this.single ? this.k.float32() : this.mem;
+      const per = Math.max(1, Math.floor(this.block / cols));
+      for (let r = 0; r < rows; r += per) {
+        const end = Math.min(rows, r + per);
+        view.set(data.subarray(r * cols, end * cols), 0);
+        matvec(0, end - r, cols, h, out + 8 * r);
+      }
+    }
+    return { z: this.mem, at: out / 8 };
+  }
 }

@@ -169,6 +169,8 @@ export interface TrainingTiming {
   kernel: number;
   /** ζ_top's Lanczos runs (each layer's top singular triplet), part of `layerMetrics`. */
   zetaTop: number;
+  /** The dead-unit scans of a ReLU network (deadUnits.ts): θ₀'s, and the one at each record. */
+  deadUnits: number;
 }
 
 /**
@@ -249,7 +251,7 @@ export class Training {
   private divergedAt: number | null = null;
   private running = false;
   private disposed = false;
-  private readonly timing: TrainingTiming = { steps: 0, evaluation: 0, layerMetrics: 0, kernel: 0, zetaTop: 0 };
+  private readonly timing: TrainingTiming = { steps: 0, evaluation: 0, layerMetrics: 0, kernel: 0, zetaTop: 0, deadUnits: 0 };
   /** The last kernel measurement found every tangent feature 0 (KernelMeasure.featuresVanished): the label's `collapsed`. */
   private featuresVanished = false;
   /** `deadAtStart`, once scanned. */
@@ -434,7 +436,9 @@ export class Training {
    */
   deadAtStart(): DeadUnits | null {
     if (this.deadScan === undefined) {
+      const started = performance.now();
       const d = deadUnitsAt(this.spec.model.activation, this.initial, this.data.train.x, this.data.train.count);
+      this.timing.deadUnits += performance.now() - started;
       this.deadScan = d && d.deadLayer !== null ? d : null;
     }
     return this.deadScan;
@@ -457,7 +461,9 @@ export class Training {
     // Read in place on ONNX Runtime, as the layer metrics are (its arrays are never written again).
     const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
     const biases = this.onnx ? this.onnx.biases() : this.currentBiases();
+    const started = performance.now();
     const d = deadUnitsAt('relu', weights, this.data.train.x, this.data.train.count, { maxWork: work, biases });
+    this.timing.deadUnits += performance.now() - started;
     // A scan that read fewer samples than the bound allows (a record soon after the previous one, on a
     // large set) does not call a layer dead: a few samples would, where the last record's scan does not.
     if (!d || d.deadLayer === null || (d.samples < d.of && work < DEAD_SCAN_WORK)) return null;
