@@ -279,7 +279,7 @@ export class CheckpointReader {
     if (JSON.stringify(skipped) !== JSON.stringify(this.skipped)) this.dirty = true;
     this.skipped = skipped;
     // Shards of one save are one checkpoint; a file alone is one.
-    const units = await checkpointUnits(paths, (path) => this.display(path));
+    const units = await checkpointUnits(paths, (path) => this.display(path), this.spec.path);
     const present = new Set(units.map((u) => u.path));
     for (const path of [...this.states.keys()]) if (!present.has(path)) this.forget(path);
     for (const unit of units) {

@@ -142,14 +142,19 @@ function stem(name: string): string {
 
 /**
  * A shard's name in parts (`/out/checkpoint-500/model-00002-of-00003.safetensors`): its folder, the
- * name before the shard suffix (`model`), the extension (`.safetensors`, or ''), shard 2 of 3, and the
- * digits each number is written with (5); null when the name is no shard.
+ * name before the shard suffix (`model`), the extension (`.safetensors`, or ''), shard 2 of 3, the
+ * digits each number is written with (5), the `-of-` between them as written (`-of-`, `-OF-`: the
+ * suffix is matched in any case) and the count's digits as written (`00003`, which a count beyond 2⁵³
+ * keeps exactly); null when the name is no shard.
  */
-export function shardNameOf(path: string): { folder: string; prefix: string; extension: string; index: number; total: number; width: number } | null {
+export function shardNameOf(path: string): { folder: string; prefix: string; extension: string; index: number; total: number; width: number; of: string; totalDigits: string } | null {
   const name = basename(path);
   const base = stem(name);
   const m = shardSuffix(base);
-  return m ? { folder: dirname(path), prefix: base.slice(0, m.index), extension: name.slice(base.length), index: Number(m[1]), total: Number(m[2]), width: m[1].length } : null;
+  if (!m) return null;
+  // `-of-` as written (`-OF-` too: SHARD is matched in any case), so that the other shards' names are rebuilt as this one is.
+  const of = m[0].slice(1 + m[1].length, m[0].length - m[2].length);
+  return { folder: dirname(path), prefix: base.slice(0, m.index), extension: name.slice(base.length), index: Number(m[1]), total: Number(m[2]), width: m[1].length, of, totalDigits: m[2] };
 }
 
 /**

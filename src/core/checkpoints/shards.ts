@@ -14,7 +14,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { countOf, excerpt } from '../experiment/diagnostic';
-import { MAX_HEADER_BYTES } from './limits';
+import { MAX_CHECKPOINTS, MAX_HEADER_BYTES } from './limits';
 import { naturalCompare, shardNameOf, stepFromMetadata } from './naming';
 import { CheckpointError, SafetensorsFile, TensorInfo } from './safetensors';
 
@@ -65,11 +65,18 @@ function indexName(prefix: string, extension: string): string {
  * shard missing — not there, or there but not matched by the glob —, shards of different counts
  * (`-of-00002` beside `-of-00003`), a shard number above the count, an index that is not JSON or whose
  * `weight_map` is not an object of file names, an index that names another number of files than the
- * names' `-of-N`, a matched shard the index does not name. A matched index file of a group is no
- * checkpoint, and is left out of the list. `display` shows a path as messages do.
+ * names' `-of-N`, a matched shard the index does not name, a count above MAX_CHECKPOINTS (2,000: no
+ * save of more shards can be matched whole). The counts a name or an index says are bounded before
+ * anything is built from them, and an index whose count disagrees with the names is refused without
+ * touching the disk; the names of missing shards are looked up in one listing of their folder, never
+ * one file system call per name. `-of-` is kept as written (`-OF-`), in the names rebuilt and shown. A
+ * matched index file of a group is no checkpoint, and is left out of the list. `display` shows a path
+ * as messages do; `pattern`, the checkpoint path as written, is widened in the advice for a shard not
+ * matched (`widenedPattern`).
  */
-export async function checkpointUnits(paths: readonly string[], display: (path: string) => string): Promise<CheckpointUnit[]> {
-  const groups = new Map<string, { folder: string; prefix: string; extension: string; width: number; shards: { path: string; index: number; total: number }[] }>();
+export async function checkpointUnits(paths: readonly string[], display: (path: string) => string, pattern?: string): Promise<CheckpointUnit[]> {
+  type Shard = { path: string; index: number; total: number; totalDigits: string };
+  const groups = new Map<string, { folder: string; prefix: string; extension: string; width: number; of: string; shards: Shard[] }>();
   const singles: string[] = [];
   for (const path of paths) {
     const s = shardNameOf(path);
@@ -77,20 +84,30 @@ export async function checkpointUnits(paths: readonly string[], display: (path: 
       singles.push(path);
       continue;
     }
-    const key = `${s.folder}\u0000${s.prefix}\u0000${s.extension}`;
+    // `-of-` as written is part of the key: `-OF-` shards are rebuilt with `-OF-`, not found as `-of-` ones.
+    const key = `${s.folder}\u0000${s.prefix}\u0000${s.of}\u0000${s.extension}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { folder: s.folder, prefix: s.prefix, extension: s.extension, width: s.width, shards: [] }));
-    group.shards.push({ path, index: s.index, total: s.total });
+    if (!group) groups.set(key, (group = { folder: s.folder, prefix: s.prefix, extension: s.extension, width: s.width, of: s.of, shards: [] }));
+    group.shards.push({ path, index: s.index, total: s.total, totalDigits: s.totalDigits });
   }
   const units: CheckpointUnit[] = [];
   const indexes = new Set<string>();
+  const entries = new Map<string, Promise<Set<string> | null>>();
+  /** The names in `folder`, read once for every group of it; null when it cannot be read. */
+  const entriesOf = (folder: string): Promise<Set<string> | null> => {
+    let e = entries.get(folder);
+    if (!e) entries.set(folder, (e = fs.readdir(folder).then((names) => new Set(names), () => null)));
+    return e;
+  };
   for (const g of groups.values()) {
     g.shards.sort((a, b) => naturalCompare(a.path, b.path));
     const total = g.shards[0].total;
+    const totalDigits = g.shards[0].totalDigits;
     const pad = (n: number) => String(n).padStart(g.width, '0');
+    const shardName = (i: number) => `${g.prefix}-${pad(i)}${g.of}${totalDigits}${g.extension}`;
     const unit: CheckpointUnit = {
       path: g.shards[0].path,
-      file: display(join(g.folder, `${g.prefix}-*-of-${pad(total)}${g.extension}`)),
+      file: display(join(g.folder, `${g.prefix}-*${g.of}${totalDigits}${g.extension}`)),
       parts: g.shards.map((s) => ({ path: s.path, file: display(s.path) })),
       shards: total,
       index: null,
@@ -99,11 +116,18 @@ export async function checkpointUnits(paths: readonly string[], display: (path: 
     };
     units.push(unit);
     const problems: string[] = [];
-    const totals = [...new Set(g.shards.map((s) => s.total))];
+    const digitsOf = (s: Shard) => s.totalDigits.replace(/^0+(?=\d)/, '');
+    const totals = [...new Set(g.shards.map(digitsOf))];
     if (totals.length > 1) {
-      const example = (t: number) => basename(g.shards.find((s) => s.total === t)!.path);
+      const example = (t: string) => basename(g.shards.find((s) => digitsOf(s) === t)!.path);
       problems.push(`its shards disagree on how many there are: ${totals.map((t) => `${example(t)} says ${t}`).join(', ')} — shards of different saves are in one folder; remove the older save's`);
       unit.problem = problems.join('; ');
+      continue;
+    }
+    // The count a name says is bounded before anything is built or looked at from it: a save of more
+    // shards than a checkpoint path may match files could never be read whole.
+    if (total > MAX_CHECKPOINTS) {
+      unit.problem = `${excerpt(basename(g.shards[0].path))} says it is one of ${digitsOf(g.shards[0])} shards (${g.of}${excerpt(totalDigits)}), more than the ${MAX_CHECKPOINTS.toLocaleString('en-US')} files a checkpoint path may match (each shard is one): such a save cannot be read whole — if the file is no shard, rename it so that its name does not end in -<i>-of-<n>; else save the model in fewer shards (a larger max_shard_size)`;
       continue;
     }
     const indexPath = join(g.folder, indexName(g.prefix, g.extension));
@@ -116,40 +140,54 @@ export async function checkpointUnits(paths: readonly string[], display: (path: 
     }
     if (unit.index) {
       indexes.add(indexPath);
-      names = [...new Set(unit.index.weightMap.values())].sort(naturalCompare);
-      const nested = names.find((n) => n !== basename(n) || n === '.' || n === '..');
+      const named = new Set(unit.index.weightMap.values());
+      const nested = [...named].find((n) => n !== basename(n) || n === '.' || n === '..');
       if (nested !== undefined) {
         unit.problem = `its index ${unit.index.file} puts tensors in "${excerpt(nested)}", not a file name of the index's folder: the index names the shards beside it`;
         continue;
       }
-      if (names.length !== total) {
-        problems.push(`its index ${unit.index.file} names ${countOf(names.length, 'shard file')} (${listNames(names)}), but the shards' names say ${total} (-of-${pad(total)}) — the index and the shards are of different saves`);
-      }
-      const named = new Set(names);
       const stray = g.shards.filter((s) => !named.has(basename(s.path)));
-      if (stray.length > 0) problems.push(`${listNames(stray.map((s) => basename(s.path)))} ${stray.length === 1 ? 'is' : 'are'} not among the shards its index ${unit.index.file} names (${listNames(names)})`);
+      const strayProblem = () => `${listNames(stray.map((s) => basename(s.path)))} ${stray.length === 1 ? 'is' : 'are'} not among the shards its index ${unit.index!.file} names (${listNames(firstNames(named), named.size)})`;
+      if (named.size !== total) {
+        // Known from the index and the names alone: refused without looking for any file it names.
+        problems.push(`its index ${unit.index.file} names ${countOf(named.size, 'shard file')} (${listNames(firstNames(named), named.size)}), but the shards' names say ${total} (${g.of}${totalDigits}) — the index and the shards are of different saves`);
+        if (stray.length > 0) problems.push(strayProblem());
+        unit.problem = `is a checkpoint split over ${total} files: ${problems.join('; ')}`;
+        continue;
+      }
+      names = [...named].sort(naturalCompare);
+      if (stray.length > 0) problems.push(strayProblem());
     } else {
-      names = Array.from({ length: total }, (_, i) => `${g.prefix}-${pad(i + 1)}-of-${pad(total)}${g.extension}`);
+      names = Array.from({ length: total }, (_, i) => shardName(i + 1));
       const beyond = g.shards.filter((s) => s.index < 1 || s.index > total);
       if (beyond.length > 0) problems.push(`${listNames(beyond.map((s) => basename(s.path)))} ${beyond.length === 1 ? 'is a shard number' : 'are shard numbers'} outside 1 to ${total}, the count the names say`);
     }
     const matched = new Set(g.shards.map((s) => basename(s.path)));
+    const missing = names.filter((name) => !matched.has(name));
     const notThere: string[] = [];
     const notMatched: string[] = [];
-    for (const name of names) {
-      if (matched.has(name)) continue;
-      const exists = await fs.stat(join(g.folder, name)).then(
-        (st) => st.isFile(),
-        () => false,
-      );
-      (exists ? notMatched : notThere).push(name);
+    if (missing.length > 0) {
+      // The folder is listed once; only a missing name that is in it is looked at (a regular file?).
+      const inFolder = await entriesOf(g.folder);
+      for (const name of missing) {
+        const exists = inFolder?.has(name)
+          ? await fs.stat(join(g.folder, name)).then(
+              (st) => st.isFile(),
+              () => false,
+            )
+          : false;
+        (exists ? notMatched : notThere).push(name);
+      }
     }
     const have = names.length - notThere.length - notMatched.length;
     if (notThere.length > 0) {
       unit.incomplete = problems.length === 0 && notMatched.length === 0;
       problems.unshift(`${notThere.length === 1 ? 'shard' : 'shards'} ${listNames(notThere)} ${notThere.length === 1 ? 'is' : 'are'} not there${unit.index ? `, though its index ${unit.index.file} names ${notThere.length === 1 ? 'it' : 'them'}` : ''} (${have} of its ${names.length} shards ${have === 1 ? 'is' : 'are'}) — a checkpoint split over several files is read only with every shard: copy the missing ${notThere.length === 1 ? 'one' : 'ones'}, or leave the checkpoint out`);
     }
-    if (notMatched.length > 0) problems.push(`${notMatched.length === 1 ? 'shard' : 'shards'} ${listNames(notMatched)} ${notMatched.length === 1 ? 'is' : 'are'} there but not matched by the checkpoint path: widen it to every shard (out/checkpoint-*/*.safetensors)`);
+    if (notMatched.length > 0) {
+      const widened = pattern === undefined ? null : widenedPattern(pattern, g.extension);
+      problems.push(`${notMatched.length === 1 ? 'shard' : 'shards'} ${listNames(notMatched)} ${notMatched.length === 1 ? 'is' : 'are'} there but not matched by the checkpoint path: widen it to every shard${widened ? ` (${excerpt(widened)})` : ''}`);
+    }
     if (problems.length > 0) {
       unit.problem = `is a checkpoint split over ${total} files: ${problems.join('; ')}`;
       continue;
@@ -163,17 +201,43 @@ export async function checkpointUnits(paths: readonly string[], display: (path: 
   return units.sort((a, b) => naturalCompare(a.path, b.path));
 }
 
-/** Up to five names, quoted, then how many more. */
-function listNames(names: readonly string[]): string {
+/**
+ * The checkpoint path `pattern` (as written) widened to every shard of a save: its last part
+ * replaced by `*<extension>` (its last part `model-00001*.safetensors` → `*.safetensors`, the folders
+ * as written); null when that is the pattern itself, or its last part is empty or holds `**`.
+ */
+export function widenedPattern(pattern: string, extension: string): string | null {
+  const cut = pattern.lastIndexOf('/');
+  const last = pattern.slice(cut + 1);
+  if (last === '' || last.includes('**')) return null;
+  const widened = `${pattern.slice(0, cut + 1)}*${extension}`;
+  return widened === pattern ? null : widened;
+}
+
+/** The first `n` of `names` in natural order, without sorting them all (an index may name a million). */
+function firstNames(names: Iterable<string>, n = 5): string[] {
+  const first: string[] = [];
+  for (const name of names) {
+    if (first.length === n && naturalCompare(name, first[n - 1]) >= 0) continue;
+    first.push(name);
+    first.sort(naturalCompare);
+    if (first.length > n) first.pop();
+  }
+  return first;
+}
+
+/** Up to five names, quoted, then how many more (of `count`, all the names by default). */
+function listNames(names: readonly string[], count = names.length): string {
   const shown = names.slice(0, 5).map((n) => excerpt(n));
-  return shown.join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '');
+  return shown.join(', ') + (count > 5 ? ` and ${(count - 5).toLocaleString('en-US')} more` : '');
 }
 
 /**
  * The index of a sharded save at `path` (shown as `file`), or null when there is none: a JSON object
  * whose `weight_map` is an object of tensor names to shard file names (`metadata` and other keys are
- * not read). At most MAX_HEADER_BYTES, as a header. Throws an Error whose message begins with the file
- * and says what is wrong, located by its key.
+ * not read). At most MAX_HEADER_BYTES, as a header, naming at most MAX_CHECKPOINTS shard files (its
+ * reading stops at the one beyond). Throws an Error whose message begins with the file and says what
+ * is wrong, located by its key.
  */
 export async function readIndex(path: string, file: string): Promise<ShardIndex | null> {
   let stat;
@@ -196,9 +260,15 @@ export async function readIndex(path: string, file: string): Promise<ShardIndex 
     throw new Error(`${file}: "weight_map" should be an object of tensor names to shard file names ({"fc1.weight": "model-00001-of-00002.safetensors", …}), found ${map === undefined ? 'nothing' : Array.isArray(map) ? 'an array' : JSON.stringify(map)}`);
   }
   const weightMap = new Map<string, string>();
-  for (const [tensor, shard] of Object.entries(map as Record<string, unknown>)) {
+  const shards = new Set<string>();
+  for (const tensor in map) {
+    const shard = (map as Record<string, unknown>)[tensor];
     if (typeof shard !== 'string') throw new Error(`${file}: "weight_map"."${excerpt(tensor)}" should be a shard file name, found ${excerpt(JSON.stringify(shard) ?? String(shard))}`);
     weightMap.set(tensor, shard);
+    // Bounded as it is read: no save of more shards than a checkpoint path may match files can be read whole.
+    if (!shards.has(shard) && shards.add(shard).size > MAX_CHECKPOINTS) {
+      throw new Error(`${file}: "weight_map" names more than ${MAX_CHECKPOINTS.toLocaleString('en-US')} shard files (${[...shards].slice(0, 3).map((n) => excerpt(n)).join(', ')}, …), more than the ${MAX_CHECKPOINTS.toLocaleString('en-US')} files a checkpoint path may match (each shard is one): such a save cannot be read whole — the index is of another save, or the model is split over too many shards`);
+    }
   }
   return { path, file, size: stat.size, mtimeMs: stat.mtimeMs, weightMap };
 }

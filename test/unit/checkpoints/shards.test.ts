@@ -154,7 +154,61 @@ test('shards that make no checkpoint are refused as one, naming the files and wh
   // A shard that is there but that the glob does not match.
   const narrow = await readCheckpoints({ ...SPEC, path: 'out/checkpoint-100/model-00001-*.safetensors' }, { baseDir: dir });
   assert.deepEqual(narrow.step, []);
-  assert.equal(narrow.problems[0].message, `${at(100, 2)}: is a checkpoint split over 2 files: shard model-00002-of-00002.safetensors is there but not matched by the checkpoint path: widen it to every shard (out/checkpoint-*/*.safetensors)`);
+  assert.equal(narrow.problems[0].message, `${at(100, 2)}: is a checkpoint split over 2 files: shard model-00002-of-00002.safetensors is there but not matched by the checkpoint path: widen it to every shard (out/checkpoint-100/*.safetensors)`);
+});
+
+test('a shard count a name or an index says is bounded before anything is built or looked at from it: beyond the 2,000 files a path may match, refused at once, located', async () => {
+  const dir = experiment();
+  const out = (step: number) => join(dir, 'out', `checkpoint-${step}`);
+  await writeShards(out(0), network(1), [[0, 1], [2, 3, 4]], false);
+  await writeShards(out(100), network(2), [[0, 1], [2, 3, 4]], false);
+  // One stray file whose name says 10⁶ shards (it took 70 s and a stat per missing name), and one whose 20-digit count crashed (RangeError: Invalid array length).
+  mkdirSync(out(200));
+  await writeSafetensors(join(out(200), 'model-000001-of-999999.safetensors'), [network(3)[0]]);
+  mkdirSync(out(300));
+  await writeSafetensors(join(out(300), 'model-00000000000000000001-of-99999999999999999999.safetensors'), [network(3)[0]]);
+  // An index naming 3,000 files beside shards that say 2: refused as it is read, no file it names looked for.
+  await writeShards(out(400), network(4), [[0, 1], [2, 3, 4]], false);
+  const weightMap: Record<string, string> = { 'conv.weight': name(1, 2), 'fc1.weight': name(2, 2) };
+  for (let i = 0; i < 3000; i++) weightMap[`t${i}`] = `f${i}.safetensors`;
+  writeFileSync(join(out(400), 'model.safetensors.index.json'), JSON.stringify({ weight_map: weightMap }));
+  // An index naming 3 files beside shards that say 2: refused without looking for the third.
+  await writeShards(out(500), network(5), [[0, 1], [2, 3, 4]], false);
+  writeFileSync(join(out(500), 'model.safetensors.index.json'), JSON.stringify({ weight_map: { 'conv.weight': name(1, 2), 'fc1.weight': name(2, 2), 'fc1.bias': 'elsewhere.safetensors' } }));
+  const started = Date.now();
+  const result = await readCheckpoints(SPEC, { baseDir: dir });
+  assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  assert.deepEqual(result.step, [0, 100]);
+  const byFile = Object.fromEntries(result.problems.map((p) => [p.file, p.message]));
+  const limit = 'more than the 2,000 files a checkpoint path may match (each shard is one): such a save cannot be read whole';
+  assert.equal(
+    byFile['out/checkpoint-200/model-*-of-999999.safetensors'],
+    `out/checkpoint-200/model-*-of-999999.safetensors: model-000001-of-999999.safetensors says it is one of 999999 shards (-of-999999), ${limit} — if the file is no shard, rename it so that its name does not end in -<i>-of-<n>; else save the model in fewer shards (a larger max_shard_size)`,
+  );
+  assert.match(byFile['out/checkpoint-300/model-*-of-99999999999999999999.safetensors'], /says it is one of 99999999999999999999 shards \(-of-99999999999999999999\), more than the 2,000 files/);
+  assert.equal(
+    byFile['out/checkpoint-400/model-*-of-00002.safetensors'],
+    `out/checkpoint-400/model-*-of-00002.safetensors: its index out/checkpoint-400/model.safetensors.index.json: "weight_map" names more than 2,000 shard files (model-00001-of-00002.safetensors, model-00002-of-00002.safetensors, f0.safetensors, …), ${limit} — the index is of another save, or the model is split over too many shards`,
+  );
+  assert.equal(
+    byFile['out/checkpoint-500/model-*-of-00002.safetensors'],
+    'out/checkpoint-500/model-*-of-00002.safetensors: is a checkpoint split over 2 files: its index out/checkpoint-500/model.safetensors.index.json names 3 shard files (elsewhere.safetensors, model-00001-of-00002.safetensors, model-00002-of-00002.safetensors), but the shards\' names say 2 (-of-00002) — the index and the shards are of different saves',
+  );
+  assert.equal(result.problems.length, 4, JSON.stringify(result.problems, null, 1));
+  assert.ok(result.problems.every((p) => p.key === 'checkpoints.path'));
+});
+
+test('shards named with an upper-case -OF- are joined with their own names, as written', async () => {
+  const dir = experiment();
+  for (const [k, step] of STEPS.entries()) {
+    const folder = join(dir, 'out', `checkpoint-${step}`);
+    await writeShards(folder, network(k + 1), [[0, 1], [2, 3, 4]], false);
+    for (const i of [1, 2]) await fsp.rename(join(folder, name(i, 2)), join(folder, name(i, 2).replace('-of-', '-OF-')));
+  }
+  const result = await readCheckpoints(SPEC, { baseDir: dir });
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.step, STEPS);
+  assert.deepEqual(result.files, STEPS.map((s) => `out/checkpoint-${s}/model-*-OF-00002.safetensors`));
 });
 
 test('live: a save whose shards are still being written is pending, then read once every shard is there', async () => {
