@@ -82,53 +82,110 @@ const NEGATIVE_END = /(?:^|[_.])-(\d+)[\s._=-]*$/;
  * A calendar date, with a time of day or not (docs/checkpoints.md, "Steps and order", its dates): a year 1970–2100, a month
  * 01–12 and a day of that month (29 February in a leap year only), written `YYYY-MM-DD`, `YYYY_MM_DD`,
  * `YYYY.MM.DD` or `YYYYMMDD` (one separator throughout), not inside a longer run of digits; then
- * optionally a time `HH-MM-SS`, `HH_MM_SS`, `HH:MM:SS`, `HH.MM.SS` or `HHMMSS` (hours 00–23, minutes
- * 00–59, seconds 00–60), after `T`, `_`, `-` or a space, with optional fractions and `Z` — ISO 8601 as
- * a file name can hold it (`2024-05-01T12-30-00`, `20240501_123000`). Groups: year, separator, month,
- * day, time (or undefined).
+ * optionally a time after `T`, `_`, `-` or a space: hours and minutes, `HH-MM`, `HH_MM`, `HH:MM`,
+ * `HH.MM` or (after `T` only) `HHMM`, then optionally seconds with the same separator (`HH:MM:SS`,
+ * `HHMMSS`) and fractions (hours 00–23, minutes 00–59, seconds 00–60), then optionally a zone: `Z`, or
+ * `±HH:MM`, `±HHMM`, `±HH` after a time written with `T` or `:` — ISO 8601 as a file name can hold
+ * it (`2024-05-01T12-30-00`, `20240501_123000`, `2024-05-01T10:50`, `2024-05-01T10:00:00+02:00`).
+ * Named groups: year, sep, month, day, time, lead, hour, tsep, minute, second, zone.
  */
-const DATE = /(?<!\d)((?:19[7-9]\d|20\d\d|2100))([-_.]?)(\d\d)\2(\d\d)((?:[Tt_ -])(?:\d\d)([-_:.]?)\d\d\6\d\d(?:[.,]\d+)?Z?)?(?!\d)/g;
+const DATE =
+  /(?<!\d)(?<year>19[7-9]\d|20\d\d|2100)(?<sep>[-_.]?)(?<month>\d\d)\k<sep>(?<day>\d\d)(?<time>(?<lead>[Tt_ -])(?<hour>\d\d)(?<tsep>[-_:.]?)(?<minute>\d\d)(?:\k<tsep>(?<second>\d\d)(?:[.,]\d+)?)?(?<zone>Z|[+-]\d\d(?::?\d\d)?)?)?(?!\d)/g;
 
-/** Whether `year`, `month`, `day` (digits) is a day of the calendar, and `time` (as DATE matched it, or undefined) a time of day. */
-function isDate(year: string, month: string, day: string, time: string | undefined): boolean {
+/** Whether `year`, `month`, `day` (digits) is a day of the calendar. */
+function isDate(year: string, month: string, day: string): boolean {
   const y = Number(year);
   const m = Number(month);
   const d = Number(day);
   const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  if (m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
-  if (time === undefined) return true;
-  const [h, min, s] = (time.slice(1).match(/\d\d/g) ?? []).map(Number);
-  return h <= 23 && min <= 59 && s <= 60;
+  return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
 }
+
+/** The groups DATE matched. */
+interface DateGroups {
+  year: string;
+  sep: string;
+  month: string;
+  day: string;
+  time?: string;
+  lead?: string;
+  hour?: string;
+  tsep?: string;
+  minute?: string;
+  second?: string;
+  zone?: string;
+}
+
+/**
+ * How much of a DATE match is a date: the whole text, or the date without its time (a time that is no
+ * time of day, or `HHMM` without seconds after `_`, `-` or a space: `run_2024-05-01_1000` ends in the
+ * number 1000), or without its zone (a sign and digits after a time written neither with `T` nor `:`).
+ */
+function datePart(text: string, g: DateGroups): string {
+  if (g.time === undefined) return text;
+  const iso = g.lead === 'T' || g.lead === 't' || g.tsep === ':';
+  const timeOk = Number(g.hour) <= 23 && Number(g.minute) <= 59 && (g.second === undefined ? g.tsep !== '' || iso : Number(g.second) <= 60);
+  if (!timeOk) return text.slice(0, text.length - g.time.length);
+  if (g.zone === undefined || g.zone === 'Z') return text;
+  const digits = g.zone.slice(1).replace(':', '');
+  const zoneOk = iso && Number(digits.slice(0, 2)) <= 14 && Number(digits.slice(2) || '0') <= 59;
+  return zoneOk ? text : text.slice(0, text.length - g.zone.length);
+}
+
+/**
+ * A date written short (docs/checkpoints.md, "Steps and order", its dates), never a step: the year first
+ * with a separator and a month or day of one digit (`2024-5-1`, Python's `f"{y}-{m}-{d}"`); an ISO week
+ * (`2024-W18`, `2024W18`, `2024-W18-3`); a two-digit year with a separator, three runs of two digits
+ * that are a day of the calendar as day-month-year, month-day-year or year-month-day (`01.05.24`,
+ * `24-05-01`). Each group: first, separator, second, third, or year and week.
+ */
+const SHORT_DATES: { pattern: RegExp; isDate: (...parts: string[]) => boolean }[] = [
+  { pattern: /(?<!\d)(19[7-9]\d|20\d\d|2100)([-_.])(\d{1,2})\2(\d{1,2})(?!\d)/g, isDate: (year, _sep, month, day) => isDate(year, month, day) },
+  { pattern: /(?<!\d)(19[7-9]\d|20\d\d|2100)-?[Ww](0[1-9]|[1-4]\d|5[0-3])(?:-?[1-7])?(?![\dA-Za-z])/g, isDate: () => true },
+  {
+    pattern: /(?<!\d)(\d\d)([-_.])(\d\d)\2(\d\d)(?!\d)/g,
+    isDate: (a, _sep, b, c) => isDate(`20${c}`, b, a) || isDate(`20${c}`, a, b) || isDate(`20${a}`, b, c),
+  },
+];
 
 /** A step word right before a compact date's digits (`step_20240501`): those digits are a step token's, as written. */
 const STEP_WORD_BEFORE = new RegExp(`(?<![A-Za-z])(?:${STEP_WORDS})[-_=]?$`, 'i');
 
 /**
- * `name` with each date (DATE, a day of the calendar) replaced by a space, and the dates as written. A
- * compact `YYYYMMDD` right after a step word (`step_20240501`) is left: a step token says a step. A
- * date without a time swallows a time that did not pass `isDate` only when its own part does (then
- * the date alone is taken). Dates written with the year last (`01-05-2024`, DATE_YEAR_LAST) too.
+ * `name` with each date (DATE, a day of the calendar; `datePart` says how much of it) replaced by a
+ * space, and the dates as written. A compact `YYYYMMDD` right after a step word (`step_20240501`) is
+ * left: a step token says a step. Dates written with the year last (`01-05-2024`, DATE_YEAR_LAST) and
+ * short (`2024-5-1`, `2024-W18`, `01.05.24`: SHORT_DATES) too.
  */
 function maskDates(name: string): { masked: string; dates: string[] } {
   const dates: string[] = [];
-  const masked = name.replace(DATE, (text: string, year: string, sep: string, month: string, day: string, time: string | undefined, _ts: string, offset: number) => {
-    if (sep === '' && STEP_WORD_BEFORE.test(name.slice(0, offset))) return text;
-    if (!isDate(year, month, day, time)) {
-      if (time === undefined || !isDate(year, month, day, undefined)) return text;
-      dates.push(text.slice(0, text.length - time.length));
-      return ' ' + time;
-    }
-    dates.push(text);
-    return ' ';
+  const masked = name.replace(DATE, (...args: unknown[]) => {
+    const text = args[0] as string;
+    const g = args[args.length - 1] as DateGroups;
+    const offset = args[args.length - 3] as number;
+    if (g.sep === '' && STEP_WORD_BEFORE.test(name.slice(0, offset))) return text;
+    if (!isDate(g.year, g.month, g.day)) return text;
+    const date = datePart(text, g);
+    dates.push(date);
+    return ' ' + text.slice(date.length);
   });
   // The year last, day and month in either order (`01-05-2024`, `05_01_2024`): a date when either order is a day.
-  const yearLast = masked.replace(DATE_YEAR_LAST, (text: string, a: string, _sep: string, b: string, year: string) => {
-    if (!isDate(year, b, a, undefined) && !isDate(year, a, b, undefined)) return text;
+  let rest = masked.replace(DATE_YEAR_LAST, (text: string, a: string, _sep: string, b: string, year: string) => {
+    if (!isDate(year, b, a) && !isDate(year, a, b)) return text;
     dates.push(text);
     return ' ';
   });
-  return { masked: yearLast, dates };
+  for (const { pattern, isDate: isDay } of SHORT_DATES) {
+    rest = rest.replace(pattern, (text: string, ...parts: unknown[]) => {
+      const before = (parts[parts.length - 1] as string).slice(0, parts[parts.length - 2] as number);
+      // A step or epoch token's digits (`step_2000-1-5`) are its own.
+      if (STEP_WORD_BEFORE.test(before) || /(?<![A-Za-z])epochs?[-_=]?$/i.test(before)) return text;
+      if (!isDay(...(parts.slice(0, 4) as string[]))) return text;
+      dates.push(text);
+      return ' ';
+    });
+  }
+  return { masked: rest, dates };
 }
 
 /** A date written with the year last and a separator (`01-05-2024`, `31.12.2023`): day and month, or month and day, then a year 1970–2100. Groups: first, separator, second, year. */
@@ -171,7 +228,8 @@ export function shardNameOf(path: string): { folder: string; prefix: string; ext
  * else the file name's epoch or number; else the folder's.
  * Never a step: a version (`-v1`, `version_0`), a metric `name=value` (`val_loss=0.25`, `acc=91`), a number
  * with decimals or an exponent and the letters before it (`acc0.91`, `lr1e-3`), a shard suffix
- * (`-00001-of-00002`, `-0001-of-0002`), a date (`2024-05-01`, `20240501_123000`: DATE; `step_20240501`
+ * (`-00001-of-00002`, `-0001-of-0002`), a date (`2024-05-01`, `20240501_123000`, `2024-05-01T10:50+02:00`:
+ * DATE; short, `2024-5-1`, `2024-W18`, `01.05.24`: SHORT_DATES; `step_20240501`
  * is a step token's digits, as written). Null when the name and the folder name none; throws a message
  * when they name none and one holds a date (`ckpt-2024-05-01`: a date is never a step); a file name
  * that holds a date and no step takes only a step token from its folder (`checkpoint-500/`), never the

@@ -189,3 +189,28 @@ test('a date in a name is never a step: refused when nothing else says one, set 
   assert.equal(stepFromPath('/runs/step_20240501.safetensors'), 20240501);
   assert.equal(stepFromPath('/runs/global_step20240501/model.safetensors'), 20240501);
 });
+
+test('a time of day without seconds or with a zone belongs to the date, and short dates are dates: never a step', () => {
+  const refused = (path: string, date: string) =>
+    assert.throws(() => stepOfPath(path), (err: Error) => err.message.startsWith(`its name holds a date, "${date}", and nothing else that says a step`), path);
+  // Read as steps 50, 0, 30 and 30 until 2026-12-03 (the minutes, or the zone's minutes): isoformat(timespec="minutes"), astimezone().isoformat().
+  refused('/runs/run_2024-05-01T10:50.safetensors', '2024-05-01T10:50');
+  refused('/runs/run_2024-05-01T10:00:00+02:00.safetensors', '2024-05-01T10:00:00+02:00');
+  refused('/runs/run_2024-05-01_12-30.safetensors', '2024-05-01_12-30');
+  refused('/runs/run_2024-05-01T12:30:00.123456+05:30.safetensors', '2024-05-01T12:30:00.123456+05:30');
+  refused('/runs/run_2024-05-01T10:50-0500.safetensors', '2024-05-01T10:50-0500');
+  refused('/runs/run_2024-05-01T1050Z.safetensors', '2024-05-01T1050Z');
+  refused('/runs/run_2024-05-01T10:50+02.safetensors', '2024-05-01T10:50+02');
+  // Short dates: read as 1, 24 and 18.
+  refused('/runs/ckpt_2024-5-1.safetensors', '2024-5-1');
+  refused('/runs/ckpt-01.05.24.safetensors', '01.05.24');
+  refused('/runs/run-2024-W18.safetensors', '2024-W18');
+  // With a step token beside them, the step token.
+  assert.equal(stepFromPath('/runs/ckpt_2024-05-01T10:50+02:00_step_7.safetensors'), 7);
+  assert.equal(stepFromPath('/runs/run_2024-5-1_step300.safetensors'), 300);
+  // Not dates: HHMM after "_" (only after T), a sign and digits after a time written with neither T nor ":", a step token's digits, YYMMDD.
+  assert.equal(stepFromPath('/runs/run_2024-05-01_1230.safetensors'), 1230);
+  assert.equal(stepFromPath('/runs/run_2024-05-01_100.safetensors'), 100);
+  assert.equal(stepFromPath('/runs/step_2000-1-5.safetensors'), 2000);
+  assert.equal(stepFromPath('/runs/ckpt_240501.safetensors'), 240501);
+});
