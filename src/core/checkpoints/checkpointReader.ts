@@ -176,6 +176,8 @@ interface Selection {
   chaining: number[];
   /** Layers named like Flax/Keras kernels read out × in because `layout` is left out (`kernelLayoutNotice`), or null. */
   layoutNotice: string | null;
+  /** The optimizer state the default choice left out (`isOptimizerState`), said at checkpoints.layers, or null. */
+  optimizerNotice: string | null;
 }
 
 /** How long a short file modified lately is waited for, as being written, before it is reported as truncated (live reading). */
@@ -511,15 +513,15 @@ export class CheckpointReader {
     const transposed = this.layout === 'in×out';
     // With in × out kernels, JAX/Flax's, Keras's and TensorFlow's names too ("Dense_0.kernel", "dense/kernel:0": `isKernelName`).
     const endings = transposed ? ['weight', 'kernel'] : ['weight'];
-    const names = listed
-      ? [...listed]
-      : first.tensors
-          .filter((t) => t.shape.length === 2 && (t.name.endsWith('weight') || (transposed && isKernelName(t.name))))
-          .map((t) => t.name)
-          .sort(naturalCompare);
+    const candidates = listed ? [] : first.tensors.filter((t) => t.shape.length === 2 && (t.name.endsWith('weight') || (transposed && isKernelName(t.name)))).map((t) => t.name);
+    // An optimizer's moments are shaped as the layers they follow: never a layer of the network by default.
+    const optimizer = candidates.filter(isOptimizerState);
+    const names = listed ? [...listed] : candidates.filter((n) => !isOptimizerState(n)).sort(naturalCompare);
+    const optimizerNotice = optimizer.length === 0 ? null : optimizerStateNotice(optimizer.sort(naturalCompare), names.length);
     const where = `the first checkpoint, ${first.file}`;
     if (names.length === 0) {
       if (listed) return 'the experiment lists no layers: give the weight tensors in network order, or leave "layers" out';
+      if (optimizerNotice) return `${where}, has no 2-D tensor whose name ends in ${endings.map((e) => `"${e}"`).join(' or ')} but optimizer state: ${optimizerNotice}`;
       const kernels = transposed ? [] : first.tensors.filter((t) => t.shape.length === 2 && isKernelName(t.name));
       const hint = kernels.length > 0 ? ` (${kernels.length === 1 ? 'a tensor' : `${kernels.length} tensors`} named "kernel", as TensorFlow/Keras and JAX/Flax name a dense layer's in × out weights: list them under "layers" in network order and set "layout": "in×out", or set only "layout": "in×out" to choose them by default)` : '';
       return `${where}, has no 2-D tensor whose name ends in ${endings.map((e) => `"${e}"`).join(' or ')}: list the layers under "layers"${hint}. It has: ${listTensors(first.tensors)}`;
@@ -568,7 +570,7 @@ export class CheckpointReader {
         pairsLeftOut.push({ layers: [names[l], names[l + 1]], reason: `"${names[l + 1]}" ${formatTensorShape(shapes[l + 1])} does not follow "${names[l]}" ${formatTensorShape(shapes[l])}${transposed ? ' (stored in × out)' : ''}: ${problem}${advice.length > 0 ? ` — ${advice.join('; ')}` : ''}` });
       } else chaining.push(l);
     }
-    return { names, shapes, dims, chosen: listed ? 'listed' : 'default', pairsLeftOut, chaining, layoutNotice: this.spec.layout ? null : kernelLayoutNotice(names) };
+    return { names, shapes, dims, chosen: listed ? 'listed' : 'default', pairsLeftOut, chaining, layoutNotice: this.spec.layout ? null : kernelLayoutNotice(names), optimizerNotice };
   }
 
   /**
@@ -717,6 +719,7 @@ export class CheckpointReader {
     if (mixed) problems.push({ file: null, message: mixed, key: 'checkpoints.path' });
     for (const s of measured) if (s.notFinite.length > 0) problems.push({ file: s.file, message: this.notFiniteProblem(s, s === first, s === measured[measured.length - 1], selection!), key: 'checkpoints.path' });
     if (selection?.layoutNotice) problems.push({ file: null, message: selection.layoutNotice, key: 'checkpoints.layers', warning: true });
+    if (selection?.optimizerNotice) problems.push({ file: null, message: selection.optimizerNotice, key: 'checkpoints.layers', warning: true });
     for (const message of this.metrics.messages()) problems.push({ file: this.metrics.file, message, key: 'checkpoints.metrics', warning: true });
     const result: CheckpointsResult = { step, files: measured.map((s) => s.file), distance, layers, alignment, pairsLeftOut: selection?.pairsLeftOut ?? [], summary: null!, problems, pending: [] };
     result.pending = [...this.states.values()].filter((s) => s.status === 'pending').map((s) => s.file);
@@ -741,6 +744,30 @@ export class CheckpointReader {
  */
 export function isKernelName(name: string): boolean {
   return /kernel(:\d+)?(\/\.ATTRIBUTES\/VARIABLE_VALUE)?$/iu.test(name);
+}
+
+/** Path components that hold an optimizer's state: optax's `opt_state`, a saved `optimizer`'s, Keras's `Adam/…` (first), PyTorch's moments. */
+const OPTIMIZER_PARTS = new Set(['opt_state', 'optimizer', 'optimizer_state', 'optim_state', 'optim', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'momentum_buffer']);
+const OPTIMIZER_FIRST = new Set(['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'lamb', 'lion']);
+
+/**
+ * Whether tensor `name` is an optimizer's state rather than a layer (docs/checkpoints.md, "The
+ * experiment file", its default layers): a component (between `/`, `.` or `:`, any case) that is
+ * `opt_state`, `optimizer`, `optimizer_state`, `optim_state`, `optim`, or PyTorch's `exp_avg`,
+ * `exp_avg_sq`, `max_exp_avg_sq`, `momentum_buffer`; a first component that names an optimizer
+ * (`Adam/dense/kernel/m:0`, Keras's); optax's `mu` or `nu` followed by two components or more
+ * (`mu/Dense_0/kernel`: a moment of `Dense_0/kernel`; `encoder.mu.weight`, a VAE's layer, is none).
+ */
+export function isOptimizerState(name: string): boolean {
+  const parts = name.toLowerCase().split(/[/.:]/);
+  if (OPTIMIZER_FIRST.has(parts[0]) && parts.length > 1) return true;
+  return parts.some((p, i) => OPTIMIZER_PARTS.has(p) || ((p === 'mu' || p === 'nu') && parts.length - i - 1 >= 2));
+}
+
+/** The warning that the default choice left out `left` (optimizer state, `isOptimizerState`), `kept` layers chosen. */
+function optimizerStateNotice(left: readonly string[], kept: number): string {
+  const shown = left.slice(0, 3).map((n) => `"${excerpt(n)}"`).join(', ') + (left.length > 3 ? ` and ${left.length - 3} more` : '');
+  return `${left.length === 1 ? 'tensor' : `${left.length} tensors`} ${shown} ${left.length === 1 ? 'is' : 'are'} an optimizer's state (its moments, shaped as the layers they follow), left out of the layers chosen by default${kept > 0 ? ` (${kept} chosen)` : ''}: list the layers under "layers" if one of them is a layer of the network`;
 }
 
 /**

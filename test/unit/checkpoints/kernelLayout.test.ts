@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { isKernelName, kernelLayoutNotice, readCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
+import { isKernelName, isOptimizerState, kernelLayoutNotice, readCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
 import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
 import { chainProblem } from '../../../src/core/network/layerMetrics';
 import { parseAnyExperiment } from '../../../src/core/runs/anyExperiment';
@@ -192,4 +192,33 @@ test('TensorFlow\'s, Keras\'s and Flax\'s names of a kernel (`dense/kernel:0`, `
   assert.deepEqual(chosen.summary.layers, ['dense/kernel:0', 'dense_1/kernel:0'], 'chosen by default under "in×out"');
   const none = await readCheckpoints({ path: '*.safetensors' }, { baseDir: dir });
   assert.match(none.problems[0].message, /has no 2-D tensor whose name ends in "weight": list the layers under "layers" \(2 tensors named "kernel", as TensorFlow\/Keras and JAX\/Flax name/);
+});
+
+test('the default choice of layers leaves out an optimizer\'s state (optax\'s opt_state/…/mu|nu, PyTorch\'s exp_avg, exp_avg_sq, momentum_buffer), said at checkpoints.layers', async () => {
+  for (const name of ['opt_state/0/mu/Dense_0/kernel', 'opt_state/1/nu/Dense_2/kernel', 'mu/Dense_0/kernel', 'optimizer.exp_avg.fc1.weight', 'exp_avg_sq/fc1.weight', 'state.fc2.momentum_buffer.weight', 'Adam/dense/kernel/m:0']) assert.ok(isOptimizerState(name), name);
+  for (const name of ['params/Dense_0/kernel', 'encoder.mu.weight', 'fc_mu.weight', 'dense/kernel:0', 'adam_head.weight']) assert.ok(!isOptimizerState(name), name);
+  // A flattened Flax TrainState: the params' kernels and optax's two moments of each, in × out.
+  const dir = join(root, 'trainState');
+  mkdirSync(dir);
+  const sizes = [4, 3, 2];
+  const weights: number[][][] = [];
+  for (const step of [0, 10]) {
+    const kernels = sizes.slice(1).map((out, l) => Array.from(matrix(sizes[l], out, 7 + 100 * step + l).data));
+    weights.push(kernels);
+    const tensors = kernels.flatMap((data, l) => [
+      { name: `params/Dense_${l}/kernel`, dtype: 'F64' as const, shape: [sizes[l], sizes[l + 1]], data },
+      { name: `opt_state/0/mu/Dense_${l}/kernel`, dtype: 'F64' as const, shape: [sizes[l], sizes[l + 1]], data: data.map((x) => x * (step + 1)) },
+      { name: `opt_state/0/nu/Dense_${l}/kernel`, dtype: 'F64' as const, shape: [sizes[l], sizes[l + 1]], data: data.map((x) => x * x + step) },
+    ]);
+    await writeSafetensors(join(dir, `step_${step}.safetensors`), tensors);
+  }
+  const chosen = await readCheckpoints({ path: '*.safetensors', layout: 'in×out' }, { baseDir: dir });
+  const listed = await readCheckpoints({ path: '*.safetensors', layout: 'in×out', layers: ['params/Dense_0/kernel', 'params/Dense_1/kernel'] }, { baseDir: dir });
+  assert.deepEqual(chosen.summary.layers, ['params/Dense_0/kernel', 'params/Dense_1/kernel']);
+  assert.deepEqual([chosen.distance, chosen.layers, chosen.alignment, chosen.summary.label], [listed.distance, listed.layers, listed.alignment, listed.summary.label]);
+  assert.deepEqual(listed.problems, []);
+  assert.deepEqual(
+    chosen.problems.map((p) => [p.key, p.warning, p.message]),
+    [['checkpoints.layers', true, '4 tensors "opt_state/0/mu/Dense_0/kernel", "opt_state/0/mu/Dense_1/kernel", "opt_state/0/nu/Dense_0/kernel" and 1 more are an optimizer\'s state (its moments, shaped as the layers they follow), left out of the layers chosen by default (2 chosen): list the layers under "layers" if one of them is a layer of the network']],
+  );
 });
