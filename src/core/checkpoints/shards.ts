@@ -170,7 +170,9 @@ export async function checkpointUnits(paths: readonly string[], display: (path: 
       // The folder is listed once; only a missing name that is in it is looked at (a regular file?).
       const inFolder = await entriesOf(g.folder);
       for (const name of missing) {
-        const exists = inFolder?.has(name)
+        // A folder that cannot be listed (searchable, not readable) is looked at name by name: at most MAX_CHECKPOINTS.
+        const look = inFolder === null || inFolder.has(name);
+        const exists = look
           ? await fs.stat(join(g.folder, name)).then(
               (st) => st.isFile(),
               () => false,
