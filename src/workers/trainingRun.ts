@@ -5,7 +5,7 @@
  * - a stopped training is kept (its tensors, its step), so that Resume continues it exactly;
  * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
  */
-import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError } from '../core/analysis/networkSweep';
+import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError, sweepValueTrainSet } from '../core/analysis/networkSweep';
 import { Diagnostic, formatCount, visibleName } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatedProblem, locatePath } from '../core/experiment/parse';
@@ -79,9 +79,9 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
  * dangling or looping link, /sys, a path beginning with `~`, a metrics.jsonl that is a link;
  * `checkpointFolderRefusal`), each sweep value's folder and, for a length in steps, the count of its
  * checkpoints (`sweepCheckpointCountRefusal`) before the data is read; then, with the data as read
- * (the file's own, as `flab sweep` plans every value with its first run's), the checkpoints' count,
- * bytes and share of the free disk (`checkpointPlanRefusal`) of the run, or of every value at its
- * sweep entry. A data file that cannot be read is left to the run, which locates its error.
+ * (the file's own; a value of a sweep over `data.train` with its own sample count,
+ * `sweepValueTrainSet`, as `flab sweep` plans it), the checkpoints' count, bytes and share of the free
+ * disk (`checkpointPlanRefusal`) of the run, or of every value at its sweep entry. A data file that cannot be read is left to the run, which locates its error.
  */
 async function checkpointsChecked(e: NetworkExperiment, job: TrainingJob, signal: AbortSignal): Promise<ExperimentError | null> {
   if (!e.checkpoints) return null;
@@ -107,7 +107,10 @@ async function checkpointsChecked(e: NetworkExperiment, job: TrainingJob, signal
       return null; // the value's run reports it
     }
   });
-  const plans = variants.map((v) => (v ? planOrNull(v, train) : null));
+  const plans = variants.map((v, j) => {
+    const own = v && sweepValueTrainSet(e, j, train, e);
+    return v && own ? planOrNull(v, own) : null;
+  });
   const limited = sweepCheckpointLimitRefusal(spec, plans);
   if (limited) return limited;
   for (const [j, v] of variants.entries()) {

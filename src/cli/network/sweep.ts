@@ -4,7 +4,7 @@
  * model's sweeps are src/cli/commands/sweep.ts, which hands a network's file to this (through
  * src/cli/network/index.ts: dist/cli.js loads it only then).
  */
-import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError } from '../../core/analysis/networkSweep';
+import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError, sweepValueTrainSet } from '../../core/analysis/networkSweep';
 import { formatCount, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { SweepSpec } from '../../core/experiment/experiment';
@@ -135,7 +135,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
     beforeRun: (run) => {
       // Every value's output and work, planned before the first step; each run's own records as it comes.
       planning = !plannedYet;
-      const runsPlanned = planning ? plannedRuns(e, spec, run) : null;
+      const runsPlanned = planning ? plannedRuns(e, spec, run, index) : null;
       if (runsPlanned) {
         planned = runsPlanned.map((r) => r.records);
         stepsPlanned = runsPlanned.reduce((sum, r) => sum + r.steps, 0);
@@ -164,17 +164,24 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
   return { ...result, failures: result.failures.map((f) => ({ ...f, error: locatedFailures.get(f.index) ?? f.error })) };
 }
 
-/** Each value's run as planned with the first run's data: its steps, batch, layer sizes, records and checkpoints. */
-function plannedRuns(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun): PlannedRun[] {
-  const train = first.data.train;
-  return spec.values.map((v) => {
+/**
+ * Each value's run as planned with the first run's data (run `firstIndex`'s; a value of a sweep over
+ * `data.train` with its own sample count, `sweepValueTrainSet`, as the training panel plans it): its
+ * steps, batch, layer sizes, records and checkpoints.
+ */
+function plannedRuns(e: NetworkExperiment, spec: SweepSpec, first: NetworkRun, firstIndex: number): PlannedRun[] {
+  const readWith = networkVariant(e, spec.path, spec.values[firstIndex]);
+  return spec.values.map((v, j) => {
     const variant = networkVariant(e, spec.path, v);
+    // null: the value asks more samples than the data holds, which its run refuses at data.train.
+    const own = sweepValueTrainSet(e, j, first.data.train, readWith);
+    const train = own ?? first.data.train;
     const s = specForData(variant, train);
     const t = s.training;
     const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
     const steps = plannedSteps(s, train.count);
     const sizes = layerSizes(s.model, train.features, outputSize(train));
-    const checkpoints = checkpointPlanOf(variant, train);
+    const checkpoints = own ? checkpointPlanOf(variant, own) : null;
     return { steps, batch, sizes, records: recordCount(steps, t.record.every), length: t.length, checkpoints };
   });
 }

@@ -6,6 +6,7 @@
 import { ExperimentError, VariantError } from '../experiment/errors';
 import { DataError } from '../network/data/dataError';
 import { loadDataset } from '../network/data/loadDataset';
+import { Dataset } from '../network/dataset';
 import { NetworkExperiment, networkVariant } from '../network/networkExperiment';
 import { checkpointCountProblem, checkpointLimitProblem, CheckpointPlan } from '../checkpoints/checkpointFolder';
 import { TrainingSetupError } from '../network/trainErrors';
@@ -88,4 +89,24 @@ export function sweepCheckpointLimitRefusal(spec: NonNullable<NetworkExperiment[
     if (problem) return sweepValueError(spec, j, problem.message, written?.(j));
   }
   return null;
+}
+
+/**
+ * The training set value `j` of the file's sweep trains on, as far as its plan needs it (its sample
+ * count, features and targets: `checkpointPlanOf`, `plannedSteps`), known from a set read for another
+ * run without reading again: `read`, the training set as `readWith` (the file, or another value's
+ * variant) read it. A sweep over `data.train`, the subset size, gives value v's set v samples: exactly
+ * when v ≤ `read.count` (the kept samples are a prefix, or drawn with `data.subsetSeed`: their count is
+ * v either way); above it, as asked when `readWith` kept a subset itself (were the data to hold fewer,
+ * the value's run refuses it at data.train), null when `read` is the whole set (it holds fewer than v:
+ * the run refuses it). Any other key: `read` (a data key whose value reads another set, a path or a
+ * column, is planned with `read`; its run weighs its own). Value `j` is a sweep value, 0-based.
+ */
+export function sweepValueTrainSet(e: NetworkExperiment, j: number, read: Dataset, readWith: NetworkExperiment): Dataset | null {
+  const spec = e.sweep;
+  if (!spec || spec.path !== 'data.train') return read;
+  const v = spec.values[j];
+  if (v <= read.count) return { ...read, count: v };
+  const keptWith = (readWith.data as { train?: unknown }).train;
+  return typeof keptWith === 'number' ? { ...read, count: v } : null;
 }

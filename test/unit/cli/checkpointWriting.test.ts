@@ -228,3 +228,22 @@ test('flab train: an earlier run\'s metrics.jsonl hard-linked elsewhere keeps it
   assert.notEqual(readFileSync(join(dir, 'linked', 'metrics.jsonl'), 'utf8'), metrics);
   assert.equal(statSync(join(dir, 'kept-metrics.jsonl')).nlink, 1);
 });
+
+test('flab sweep over data.train: each value is planned with its own sample count, and refused before any value trains', () => {
+  // Planned with the first run's 100 samples, value 1 (4,100 samples, 4,100 steps) passed the plan; value
+  // 0 trained, then value 1 was refused at training.checkpoints.every, not named.
+  const csv = write('swd/many.csv', Array.from({ length: 4100 }, (_, i) => `${i % 7},${i % 3},${i % 2}`).join('\n') + '\n');
+  assert.ok(csv);
+  const e = { model: { hidden: [3] }, data: { format: 'csv', trainFile: 'many.csv', header: false }, training: { epochs: 1, batchSize: 1, checkpoints: { every: 2, path: 'cks' } }, sweep: { 'data.train': [100, 4100] } };
+  const file = write('swd/s.flab.json', e);
+  const text = readFileSync(file, 'utf8');
+  const r = flab(['sweep', file, '--summary']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, new RegExp(`^${file.replace(/[.]/g, '\\.')}:${position(text, '4100]')}: error: sweep value 1, data\\.train = 4100: training\\.checkpoints\\.every 2 writes 2,051 checkpoints over the run's 4,100 steps`));
+  assert.equal(existsSync(join(dir, 'swd', 'cks')), false, 'no value trained');
+  // Values that fit train, each with its own steps.
+  const ok = flab(['sweep', write('swd/t.flab.json', { ...e, sweep: { 'data.train': [100, 1000] } }), '--summary']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(readdirSync(join(dir, 'swd', 'cks')).sort(), ['data.train=100', 'data.train=1000']);
+});

@@ -2,7 +2,7 @@
 // `flab train` and `flab sweep` refuse of a file's checkpoints before their first step, located as the
 // panel shows it — by the command line's own functions. The panel runs it before it trains (2026-12-03).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -61,5 +61,18 @@ describe('training worker: the checkpoints flab train would refuse, checked befo
     const b = refusal(await checked(epochs, dir));
     assert.equal(b.path, 'sweep.training.epochs[1]');
     assert.match(b.message, /^sweep value 1, training\.epochs = 1000: training\.checkpoints\.every 1 writes 3,001 checkpoints/);
+  });
+  it('plans each value of a sweep over data.train with its own sample count, not the file\'s whole data', async () => {
+    // 4,100 samples, batch 1, one epoch: value 100 takes 100 steps, 1000 takes 1,000, 4100 takes 4,100
+    // (2,051 checkpoints every 2). Every value was planned with the file's 4,100: [100, 1000] was refused at value 0.
+    writeFileSync(join(dir, 'many.csv'), Array.from({ length: 4100 }, (_, i) => `${i % 7},${i % 3},${i % 2}`).join('\n') + '\n');
+    const file = (values: string) => `{"model": {"hidden": [3]}, "data": {"format": "csv", "trainFile": "many.csv", "header": false}, "training": {"epochs": 1, "batchSize": 1, "checkpoints": {"every": 2}}, "sweep": {"data.train": [${values}]}}`;
+    const fine = await checked(file('100, 1000'), dir);
+    assert.equal(fine.kind, 'run', JSON.stringify(fine).slice(0, 400));
+    const text = file('100, 4100');
+    const d = refusal(await checked(text, dir));
+    assert.equal(d.path, 'sweep.data.train[1]');
+    assert.match(d.message, /^sweep value 1, data\.train = 4100: training\.checkpoints\.every 2 writes 2,051 checkpoints over the run's 4,100 steps/);
+    assert.equal(d.offset, text.indexOf('4100'));
   });
 });
