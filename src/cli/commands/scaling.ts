@@ -28,7 +28,7 @@ export const scalingCommand: Command = {
   name: 'scaling',
   summary: 'each score\'s median over seeds at widths over decades, fitted and analytic exponents',
   help: `--widths FROM:TO takes the powers of two from FROM to TO (ends included), FROM:TO:COUNT takes COUNT
-widths evenly in log (rounded, without repeats), and a list takes those widths: at most ${MAX_SCAN_WIDTHS} widths,
+widths evenly in log (rounded; a COUNT whose widths round alike is refused), and a list takes those widths: at most ${MAX_SCAN_WIDTHS} widths,
 each from 1 to ${formatCount(MAX_WIDTH)}; width × input dimension at most ${formatCount(MAX_PARAMETERS)} per run and
 ${formatCount(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). --json prints widths, seeds, scores
 (medians of |score| over seeds), fitted and analytic exponents, exponents and phase, offAnalytic (the scores
@@ -87,7 +87,7 @@ d → ∞ regime the exponents and the phase describe; also printed on stderr). 
 
 /**
  * `--widths`: `FROM:TO` (powers of two in between, ends included), `FROM:TO:COUNT` (COUNT widths
- * evenly in log, rounded, without repeats) or a comma-separated list; each a whole number from 1
+ * evenly in log, rounded; widths that round alike are refused) or a comma-separated list; each a whole number from 1
  * to MAX_WIDTH, at most MAX_SCAN_WIDTHS of them — all checked before any width is made.
  */
 export function parseWidths(spec: string): number[] {
@@ -108,7 +108,13 @@ export function parseWidths(spec: string): number[] {
       const count = Number(parts[2].trim());
       if (!(count >= 2 && count <= MAX_SCAN_WIDTHS)) throw bad(`COUNT must be from 2 to ${MAX_SCAN_WIDTHS}, got ${excerpt(parts[2].trim())}`);
       const out = Array.from({ length: count }, (_, k) => Math.round(from * Math.pow(to / from, k / (count - 1))));
-      return out.filter((v, i) => i === 0 || v !== out[i - 1]);
+      // Widths that round alike are refused, as a listed repeat is (until 2026-12-03 dropped without a word: 2:3:5 ran 2 widths).
+      const distinct = out.filter((v, i) => i === 0 || v !== out[i - 1]);
+      if (distinct.length < count) {
+        const shown = distinct.length <= 6 ? distinct.join(', ') : `${distinct.slice(0, 3).join(', ')}, …, ${distinct[distinct.length - 1]}`;
+        throw bad(`the ${count} widths evenly in log from ${from} to ${to} round to ${distinct.length} distinct whole numbers (${shown}): ${count - distinct.length} would repeat another; use COUNT at most ${distinct.length}, ends further apart, or a list of widths`);
+      }
+      return out;
     }
     const out: number[] = [];
     for (let d = from; d < to; d *= 2) out.push(d);

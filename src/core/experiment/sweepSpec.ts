@@ -67,9 +67,19 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
     }
   }
   let values = Array.isArray(value) ? value.slice() : rangeValues(value);
-  // A range over an integer key (width, seed) is rounded, without repeats; so is one over time.end
-  // when the file's runs are gradient descent, where time.end counts steps.
-  if ((found.integer || (found.path === 'time.end' && countsSteps(source))) && !Array.isArray(value)) values = values.map(Math.round).filter((v, i, all) => i === 0 || v !== all[i - 1]);
+  // A range over an integer key (width, seed) is rounded; so is one over time.end when the file's runs
+  // are gradient descent, where time.end counts steps. Values that round alike are refused, saying how
+  // many whole numbers the range holds (until 2026-12-03 they were dropped without a word: a count of 3
+  // ran 2 values).
+  if ((found.integer || (found.path === 'time.end' && countsSteps(source))) && !Array.isArray(value)) {
+    values = values.map(Math.round);
+    const distinct = values.filter((v, i, all) => i === 0 || v !== all[i - 1]);
+    if (distinct.length < values.length) {
+      const shown = distinct.length <= 6 ? distinct.map(formatNumber).join(', ') : `${distinct.slice(0, 3).map(formatNumber).join(', ')}, …, ${formatNumber(distinct[distinct.length - 1])}`;
+      const what = found.path === 'time.end' ? 'whole steps' : 'whole numbers';
+      return { problems: [{ path: where, message: `sweep.${key}: ${found.path} takes ${what}, and the range's ${countOf(value.count, 'value')} round to ${distinct.length} distinct (${shown}): ${countOf(value.count - distinct.length, 'value')} would repeat another; use fewer values (the range holds ${distinct.length} of its whole numbers), ends further apart, or a list of whole numbers` }] };
+    }
+  }
   const problems: { path: string; message: string }[] = [];
   // Every refused value of a list at its own entry; a range's, which share one key, as its first and how
   // many more (until 2026-12-03 a list said its first refused value only, and a fix of it met the next).

@@ -280,6 +280,9 @@ test('scaling --widths and --seeds are bounded before any width is made', async 
     [['--widths', '8:4'], /need FROM ≤ TO/],
     [['--widths', Array.from({ length: MAX_SCAN_WIDTHS + 1 }, (_, i) => i + 1).join(',')], /101 widths, over the limit of 100/],
     [['--widths', '1.5:8'], /expected FROM:TO, FROM:TO:COUNT or a list/],
+    // Widths that round alike were dropped without a word (64:70:20 ran 7 of 20, 2:3:5 ran 2).
+    [['--widths', '64:70:20'], /^flab: --widths 64:70:20: the 20 widths evenly in log from 64 to 70 round to 7 distinct whole numbers \(64, 65, 66, …, 70\): 13 would repeat another; use COUNT at most 7, ends further apart, or a list of widths\n/],
+    [['--widths', '2:3:5'], /^flab: --widths 2:3:5: the 5 widths evenly in log from 2 to 3 round to 2 distinct whole numbers \(2, 3\): 3 would repeat another/],
     [['--seeds', '0'], /^flab: --seeds must be a whole number from 1 to 1000, got `0`/],
     [['--seeds', '1e3'], /^flab: --seeds must be a whole number/],
   ];

@@ -71,8 +71,11 @@ test('a range over time.end is rounded to whole steps when the runs are gradient
   const relu = resolveSweep(range, 'linear', { model: { width: 4, activation: 'relu' } });
   assert.deepEqual(relu.problems, []);
   assert.deepEqual(relu.spec?.values, [10, 32, 100, 316, 1000]);
-  // Without repeats, like width or seed.
-  assert.deepEqual(resolveSweep({ 'time.end': { from: 1, to: 3, count: 9, scale: 'linear' } }, 'linear', { model: { width: 4, activation: 'tanh' } }).spec?.values, [1, 2, 3]);
+  // Values that round alike are refused, like width's or seed's (until 2026-12-03 dropped without a word).
+  assert.deepEqual(resolveSweep({ 'time.end': { from: 1, to: 3, count: 9, scale: 'linear' } }, 'linear', { model: { width: 4, activation: 'tanh' } }).problems, [{
+    path: 'sweep.time.end',
+    message: 'sweep.time.end: time.end takes whole steps, and the range\'s 9 values round to 3 distinct (1, 2, 3): 6 values would repeat another; use fewer values (the range holds 3 of its whole numbers), ends further apart, or a list of whole numbers',
+  }]);
   for (const model of [{ width: 4 }, { width: 4, activation: 'linear' }]) {
     assert.deepEqual(resolveSweep(range, 'linear', { model }).spec?.values, [10, 31.6227766016838, 100, 316.227766016838, 1000]);
   }
@@ -101,4 +104,17 @@ test('every refused value of a sweep list is said at its own entry, a range\'s f
   // A limit the schema gives the reason of says it in a sweep as in the file (the embedded MNIST's 10,000 digits).
   const [mnist] = problems({ 'data.train': [100, 20000] });
   assert.match(mnist, /^sweep\.data\.train\[1\]: sweep value 1: data\.train must be ≤ 10,?000, got 20,?000: the embedded MNIST holds 10,000 digits/);
+});
+
+test('a range over a whole-number key whose values round alike is refused, saying how many whole numbers it holds (they were dropped without a word: count 3 ran 2)', () => {
+  const linear = { model: { width: 8 } };
+  assert.deepEqual(resolveSweep({ 'model.width': { from: 10, to: 11, count: 3, scale: 'linear' } }, 'linear', linear).problems, [{
+    path: 'sweep.model.width',
+    message: 'sweep.model.width: model.width takes whole numbers, and the range\'s 3 values round to 2 distinct (10, 11): 1 value would repeat another; use fewer values (the range holds 2 of its whole numbers), ends further apart, or a list of whole numbers',
+  }]);
+  assert.match(resolveSweep({ 'model.width': { from: 10, to: 12, count: 10 } }, 'linear', linear).problems[0].message, /round to 3 distinct \(10, 11, 12\): 7 values would repeat/);
+  assert.match(resolveSweep({ 'init.seed': { from: 1, to: 2, count: 4, scale: 'linear' } }, 'linear', linear).problems[0]?.message ?? '', /^sweep\.init\.seed: init\.seed takes whole numbers, and the range's 4 values round to 2 distinct \(1, 2\)/);
+  // A range whose rounded values are all distinct runs them.
+  assert.deepEqual(resolveSweep({ 'model.width': { from: 10, to: 1000, count: 3 } }, 'linear', linear).spec?.values, [10, 100, 1000]);
+  assert.deepEqual(resolveSweep({ 'model.width': { from: 10, to: 13, count: 3, scale: 'linear' } }, 'linear', linear).spec?.values, [10, 12, 13]);
 });
