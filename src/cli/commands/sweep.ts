@@ -171,17 +171,19 @@ function checkDescentWork(e: Experiment, spec: SweepSpec, loaded: LoadedExperime
 function sweepOutput(r: SweepResult, format: string): string {
   if (format === 'table') {
     const values = tableValues(r.values);
-    // Runs scored by different conventions (docs/mechanisms.md, "Two conventions": t → ∞ without weight
-    // decay, up to the run's end with it) say so on each row: their kernel change and distance differ in meaning.
-    const over = new Set(r.runs.map((t) => t.summary.scoredOver ?? null));
-    const mixed = over.size > 1;
+    // Runs scored over different times say so on each row: their kernel change and distance differ in
+    // meaning — by convention (docs/mechanisms.md, "Two conventions": t → ∞ without weight decay, up to
+    // the run's end with it), or by their ends (with weight decay and no time.end, each run's own default
+    // horizon: until 2026-12-03 rows scored up to 15,959 and 1,592 showed no column).
+    const spans = r.runs.map((t) => (t.summary.scoredOver === 'infinity' ? 't → ∞' : t.summary.scoredOver === 'end' ? `t ≤ ${tableNumber(t.t[t.t.length - 1])}` : ''));
+    const mixed = new Set(spans).size > 1;
     const rows = r.runs.map((t, i) => {
       const s = t.summary;
       const row = [values[i], s.diverged ? 'diverged' : s.dead ? deadFromStep(s.dead.step) : 'finished', s.label ?? '', tableNumber(s.zetaInitial), tableNumber(s.zetaFinal), tableNumber(s.lossFinal), tableNumber(s.scores?.kernelChange), tableNumber(s.scores?.distance)];
-      return mixed ? [...row, s.scoredOver === 'infinity' ? 't → ∞' : s.scoredOver === 'end' ? `t ≤ ${tableNumber(t.t[t.t.length - 1])}` : ''] : row;
+      return mixed ? [...row, spans[i]] : row;
     });
     const header = [r.path, 'status', 'label', 'ζ initial', 'ζ final', 'final loss', 'kernel change', 'distance'];
-    const note = mixed ? 'scored over: the runs\' scores (label, kernel change, distance) are taken over different times — t → ∞ for the flow without weight decay, up to the run\'s end with it (docs/mechanisms.md, "Two conventions")\n' : '';
+    const note = mixed ? 'scored over: the runs\' scores (label, kernel change, distance) are taken over different times — t → ∞ for the flow without weight decay, up to the run\'s end with it, which a run without time.end takes at its own default horizon (docs/mechanisms.md, "Two conventions")\n' : '';
     return formatTable(mixed ? [...header, 'scored over'] : header, rows) + note;
   }
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';

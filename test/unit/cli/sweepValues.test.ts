@@ -84,3 +84,21 @@ test('a sweep over weightDecay says which rows are scored at t → ∞ and which
   assert.equal(plain.code, 0, plain.stderr);
   assert.doesNotMatch(plain.stdout, /scored over/);
 });
+
+test('a sweep table says the rows are scored over different times when their ends differ under one convention', () => {
+  // Weight decay, no time.end: each run is scored up to its own default horizon (15,959 and 1,592 here);
+  // the column was shown only when t → ∞ and t ≤ END mixed.
+  const file = join(dir, 'decay-ends.flab.json');
+  writeFileSync(file, JSON.stringify({ model: { width: 8, outputScale: 1 }, data: { x: [1], y: 1 }, init: { scaleU: 0.1, scaleW: 0.1, seed: 1 }, learningRates: { u: 0.1, W: 0.1 }, weightDecay: 0.001, sweep: { 'learningRates.u': [0.01, 1] } }));
+  const r = flab('sweep', file, '--table');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0], /scored over$/);
+  assert.match(lines[1], /t ≤ 1\.596e4$/);
+  assert.match(lines[2], /t ≤ 1592$/);
+  assert.match(r.stdout, /taken over different times/);
+  // One end for all: no column.
+  const same = flab('sweep', alignment('decay-one-end.flab.json', { time: { end: 5, points: 50 }, weightDecay: 0.001, sweep: { 'learningRates.u': [0.1, 0.2] } }), '--table');
+  assert.equal(same.code, 0, same.stderr);
+  assert.doesNotMatch(same.stdout, /scored over/);
+});
