@@ -6,6 +6,9 @@
  * a run that fails is located at the sweep's entry that asked for it, not at the file's own value.
  */
 import { SweepResult, sweepValueError, variantIndex, withValue } from '../../core/analysis/sweep';
+import { axisWidthPower, AxisWidthPower } from '../../core/analysis/phase/phaseDiagram';
+import { axisShort } from '../../core/analysis/phase/phaseStyle';
+import { widthPowerFormula } from '../../core/experiment/widthFormula';
 import { countOf, eachOf, formatCount, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
@@ -37,9 +40,9 @@ status failed in --table), its error located at its sweep entry: the other value
 and the command exits 1.`,
   operands: ['FILE'],
   options: [
-    { flag: '--json', group: 'format', help: '{key, path, values, runs}: one trajectory per value, as flab solve --json prints it (the default)' },
+    { flag: '--json', group: 'format', help: '{key, path, widthPower, values, runs}: one trajectory per value, as flab solve --json prints it (the default); widthPower {exponent, width} when the key is a power of the width in the file (its values are the bases b), else null' },
     { flag: '--csv', group: 'format', help: 'one row per value and time: the swept value, then the trajectory\'s columns' },
-    { flag: '--summary', group: 'format', help: '{key, path, values, summaries}: the summary of each run' },
+    { flag: '--summary', group: 'format', help: '{key, path, widthPower, values, summaries}: the summary of each run' },
     { flag: '--table', group: 'format', help: 'one line per value, for reading: its status, label and the numbers behind it (a network: best test accuracy, final train loss, distance, kernel change, final ζ per pair; the linear model: ζ from and to, final loss, kernel change, distance)' },
     { flag: '--backend', value: 'auto|onnxruntime|tfjs', help: 'a network experiment: the library that runs the steps, as for flab train (default auto)' },
   ],
@@ -69,7 +72,7 @@ and the command exits 1.`,
       runs.push(atSweepEntry(spec, i, loaded, () => runOne(withValue(experiment, spec.path, v))));
     }
     const notes = runs.map((t, i) => deadNote(t.summary, `sweep value ${i}, ${spec.path} = ${formatNumber(spec.values[i])}`)).join('');
-    return { ...printed(sweepOutput({ key: spec.key, path: spec.path, values: spec.values.slice(), runs }, format)), stderr: notes };
+    return { ...printed(sweepOutput({ key: spec.key, path: spec.path, values: spec.values.slice(), runs }, format, axisWidthPower(experiment, spec.path))), stderr: notes };
   },
 };
 
@@ -168,7 +171,16 @@ function checkDescentWork(e: Experiment, spec: SweepSpec, loaded: LoadedExperime
   }
 }
 
-function sweepOutput(r: SweepResult, format: string): string {
+/**
+ * The sweep as printed. `widthPower` (`axisWidthPower`, as `flab phase --json` gives an axis): when the
+ * swept key is a power of the width in the file (a parameterisation, or `{widthExponent, base}`), the
+ * values are its bases b and each run computes with b·d^exponent, d the file's width — `--json` and
+ * `--summary` carry it as `widthPower` {exponent, width} (null otherwise), `--table` says it in the
+ * header (`model.outputScale base b (γ = b·d^(−1/2))`) and a note under it. Until 2026-12-03 no output
+ * said the values were bases.
+ */
+function sweepOutput(r: SweepResult, format: string, widthPower: AxisWidthPower | null = null): string {
+  const formula = widthPower ? widthPowerFormula(axisShort(r.path), widthPower.exponent) : '';
   if (format === 'table') {
     const values = tableValues(r.values);
     // Runs scored over different times say so on each row: their kernel change and distance differ in
@@ -182,11 +194,12 @@ function sweepOutput(r: SweepResult, format: string): string {
       const row = [values[i], s.diverged ? 'diverged' : s.dead ? deadFromStep(s.dead.step) : 'finished', s.label ?? '', tableNumber(s.zetaInitial), tableNumber(s.zetaFinal), tableNumber(s.lossFinal), tableNumber(s.scores?.kernelChange), tableNumber(s.scores?.distance)];
       return mixed ? [...row, spans[i]] : row;
     });
-    const header = [r.path, 'status', 'label', 'ζ initial', 'ζ final', 'final loss', 'kernel change', 'distance'];
+    const header = [widthPower ? `${r.path} base b (${formula})` : r.path, 'status', 'label', 'ζ initial', 'ζ final', 'final loss', 'kernel change', 'distance'];
+    const based = widthPower ? `${r.path}: each value is the base b; the runs compute with ${formula}, d = ${formatCount(widthPower.width)} (the file's width)\n` : '';
     const note = mixed ? 'scored over: the runs\' scores (label, kernel change, distance) are taken over different times — t → ∞ for the flow without weight decay, up to the run\'s end with it, which a run without time.end takes at its own default horizon (docs/mechanisms.md, "Two conventions")\n' : '';
-    return formatTable(mixed ? [...header, 'scored over'] : header, rows) + note;
+    return formatTable(mixed ? [...header, 'scored over'] : header, rows) + based + note;
   }
-  if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
+  if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, widthPower, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
   if (format === 'csv') {
     const columns = SERIES_COLUMNS.filter((c) => r.runs.every((t) => t[c] !== undefined));
     const lines = [[r.path, ...columns].join(',')];
@@ -195,5 +208,5 @@ function sweepOutput(r: SweepResult, format: string): string {
     });
     return lines.join('\n') + '\n';
   }
-  return JSON.stringify(r) + '\n';
+  return JSON.stringify({ key: r.key, path: r.path, widthPower, values: r.values, runs: r.runs }) + '\n';
 }

@@ -102,3 +102,25 @@ test('a sweep table says the rows are scored over different times when their end
   assert.equal(same.code, 0, same.stderr);
   assert.doesNotMatch(same.stdout, /scored over/);
 });
+
+test('a sweep over a width-powered key says its values are bases b, in --table, --summary and --json alike', () => {
+  // NTK: γ = b·d^(−1/2) at d = 1024, so 0.5 runs γ = 0.0156; no output said the 0.5 was a base.
+  const e = { ...(JSON.parse(readFileSync(join(ROOT, 'examples/width-scaling-ntk.flab.json'), 'utf8')) as Record<string, unknown>), sweep: { outputScale: [0.5, 2] } };
+  delete e.$schema;
+  const file = join(dir, 'ntk-sweep.flab.json');
+  writeFileSync(file, JSON.stringify(e));
+  const table = flab('sweep', file, '--table');
+  assert.equal(table.code, 0, table.stderr);
+  const lines = table.stdout.trim().split('\n');
+  assert.match(lines[0], /^model\.outputScale base b \(γ = b·d\^\(−1\/2\)\) +status/);
+  assert.match(table.stdout, /\nmodel\.outputScale: each value is the base b; the runs compute with γ = b·d\^\(−1\/2\), d = 1,024 \(the file's width\)\n/);
+  for (const format of ['--summary', '--json']) {
+    const r = flab('sweep', file, format);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { widthPower: unknown }).widthPower, { exponent: -0.5, width: 1024 }, format);
+  }
+  // A key that is its value: widthPower null, no note.
+  const plain = alignment('plain-power.flab.json', { sweep: { 'learningRates.u': [0.1, 0.2] } });
+  assert.equal((JSON.parse(flab('sweep', plain, '--summary').stdout) as { widthPower: unknown }).widthPower, null);
+  assert.doesNotMatch(flab('sweep', plain, '--table').stdout, /base b/);
+});
