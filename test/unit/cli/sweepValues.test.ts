@@ -105,7 +105,7 @@ test('a sweep table says the rows are scored over different times when their end
 
 test('a sweep over a width-powered key says its values are bases b, in --table, --summary and --json alike', () => {
   // NTK: γ = b·d^(−1/2) at d = 1024, so 0.5 runs γ = 0.0156; no output said the 0.5 was a base.
-  const e = { ...(JSON.parse(readFileSync(join(ROOT, 'examples/width-scaling-ntk.flab.json'), 'utf8')) as Record<string, unknown>), sweep: { outputScale: [0.5, 2] } };
+  const e: Record<string, unknown> = { ...(JSON.parse(readFileSync(join(ROOT, 'examples/width-scaling-ntk.flab.json'), 'utf8')) as Record<string, unknown>), sweep: { outputScale: [0.5, 2] } };
   delete e.$schema;
   const file = join(dir, 'ntk-sweep.flab.json');
   writeFileSync(file, JSON.stringify(e));
