@@ -22,6 +22,8 @@ import { CliOutput, CommandContext, EXIT_BAD_FILE, LoadedExperiment, printed, Us
 import { reportDiagnostics, reportExperimentError, writtenAt } from '../experimentFile';
 import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
 import { formatTable, largeOverLimit, tableNumber, tableValues } from '../output';
+import { axisShort } from '../../core/analysis/phase/phaseStyle';
+import { widthPowerFormula } from '../../core/experiment/widthFormula';
 import { Progress } from '../progress';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords, summaryWithData } from './train';
 import { checkpointLimitProblem } from '../../core/checkpoints/checkpointFolder';
@@ -38,12 +40,12 @@ export async function runNetworkSweep(e: NetworkExperiment, loaded: LoadedExperi
   const result = await networkSweep(e, loaded, format, context.progress, backendOf(backend));
   const notes = result.runs.map((r, i) => (r ? divergedNote(loaded.source.file, r, `sweep value ${i}, ${result.path} = ${formatNumber(result.values[i])}`, e) : '')).join('');
   const failed = failedValues(result, loaded);
-  if (failed.length === 0) return { ...printed(networkSweepOutput(result, format, failed)), stderr: notes };
+  if (failed.length === 0) return { ...printed(networkSweepOutput(result, format, failed, networkWidthPower(e))), stderr: notes };
   const errors = failed.map((f) => `${f.error}\n`).join('');
   const trained = result.runs.filter((r) => r !== null).length;
   // No value trained: the errors alone, as a failure of `flab train` prints them.
   if (trained === 0) return { code: EXIT_BAD_FILE, stdout: '', stderr: failed.filter((f) => result.failures.some((x) => x.index === f.index)).map((f) => `${f.error}\n`).join('') };
-  const out = printed(networkSweepOutput(result, format, failed));
+  const out = printed(networkSweepOutput(result, format, failed, networkWidthPower(e)));
   const summary = `${loaded.source.file}: note: ${formatCount(trained)} of ${formatCount(result.values.length)} sweep values trained and printed; ${failed.length === 1 ? `value ${failed[0].index} did not` : `values ${failed.map((f) => f.index).join(', ')} did not`} (${FAILED_SHOWN[format] ?? FAILED_SHOWN.json})\n`;
   return { ...out, code: EXIT_BAD_FILE, stderr: notes + errors + summary };
 }
@@ -269,8 +271,9 @@ function dataLines(r: TrainSweepResult): string {
  * `summaries`, with `failed` listing each one's index, value and error; a row of its value and empty
  * fields in CSV; a line of status `failed` in the table.
  */
-function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonly FailedValue[]): string {
+function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonly FailedValue[], widthPower: { exponent: number; width: number } | null = null): string {
   const failedList = failed.length > 0 ? { failed } : {};
+  const formula = widthPower ? widthPowerFormula(axisShort(r.path), widthPower.exponent) : '';
   if (format === 'table') {
     const shown = r.runs.find((t) => t !== null);
     const pairs = shown?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
@@ -289,9 +292,10 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
         ...t.alignment.map((a) => final(lastMeasured(a.zeta))),
       ];
     });
-    return formatTable([r.path, 'status', 'label', 'best test accuracy', 'final train loss', 'distance', 'kernel change', ...pairs], rows) + dataLines(r);
+    const based = widthPower ? `${r.path}: each value is the base b; the runs compute with ${formula}, d = ${formatCount(widthPower.width)} (the file's last hidden width)\n` : '';
+    return formatTable([widthPower ? `${r.path} base b (${formula})` : r.path, 'status', 'label', 'best test accuracy', 'final train loss', 'distance', 'kernel change', ...pairs], rows) + dataLines(r) + based;
   }
-  if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, values: r.values, summaries: r.runs.map((t) => (t ? summaryWithData(t) : null)), ...failedList }, null, 2) + '\n';
+  if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, widthPower, values: r.values, summaries: r.runs.map((t) => (t ? summaryWithData(t) : null)), ...failedList }, null, 2) + '\n';
   if (format === 'csv') {
     // A value never trained, or whose run failed, has no record: one row of its value and empty
     // fields, so that every value is in the file. The header is the first trained value's.
@@ -310,5 +314,17 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
         .join('')
     );
   }
-  return JSON.stringify({ key: r.key, path: r.path, values: r.values, runs: r.runs, ...failedList }) + '\n';
+  return JSON.stringify({ key: r.key, path: r.path, widthPower, values: r.values, runs: r.runs, ...failedList }) + '\n';
+}
+
+/**
+ * The width power of a network sweep's key (`{exponent, width}`, d the width of the last hidden layer,
+ * as `flab sweep` of the linear model and `flab phase --json` give it) when the file writes it as a
+ * power of the width (its values are then bases b), else null.
+ */
+function networkWidthPower(e: NetworkExperiment): { exponent: number; width: number } | null {
+  const path = e.sweep?.path;
+  const power = path === undefined ? undefined : e.widthScaling?.[path];
+  const d = e.spec.model.hidden[e.spec.model.hidden.length - 1];
+  return power && power.exponent !== 0 && d !== undefined ? { exponent: power.exponent, width: d } : null;
 }

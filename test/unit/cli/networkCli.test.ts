@@ -571,3 +571,19 @@ test('a file read from standard input writes its checkpoints into runs/experimen
   assert.deepEqual(readdirSync(join(cwd, 'runs')), ['experiment']);
   assert.ok(readdirSync(join(cwd, 'runs', 'experiment')).some((f) => f.endsWith('.safetensors')));
 });
+
+test('flab sweep of a network over a width-powered key says its values are bases b, as the linear model\'s sweep does', () => {
+  // γ = b·d^(−1/2), d = 4 (the last hidden width): no output said 0.5 was a base.
+  const file = write('wp-sweep.flab.json', { ...tiny, model: { hidden: [4], outputScale: { widthExponent: -0.5, base: 1 } }, sweep: { 'model.outputScale': [0.5, 2] } });
+  const table = flab('sweep', file, '--table');
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^model\.outputScale base b \(γ = b·d\^\(−1\/2\)\) +status/);
+  assert.match(table.stdout, /\nmodel\.outputScale: each value is the base b; the runs compute with γ = b·d\^\(−1\/2\), d = 4 \(the file's last hidden width\)\n$/);
+  for (const format of ['--summary', '--json']) {
+    const r = flab('sweep', file, format);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { widthPower: unknown }).widthPower, { exponent: -0.5, width: 4 }, format);
+  }
+  const plain = flab('sweep', write('plain-sweep.flab.json', { ...tiny, sweep: { 'training.learningRate': [0.1, 0.2] } }), '--summary');
+  assert.equal((JSON.parse(plain.stdout) as { widthPower: unknown }).widthPower, null);
+});
