@@ -558,7 +558,8 @@ function axisValues(axis: PhaseAxis, key: NumericKey, count: number): Float64Arr
   const zeroWidth = count > 1 ? zeroWidthAxis(axis.from, axis.to, key.integer) : null;
   if (zeroWidth) throw new RangeError(`${key.path}: ${zeroWidth}`);
   let values = rangeValues({ from: axis.from, to: axis.to, count, scale });
-  // Rounded without repeats, as a sweep's range is (sweepSpec.ts): [1, 1, 2, 2, 3] computed each width twice.
+  // Rounded without repeats ([1, 1, 2, 2, 3] computed each width twice): an axis's count is the grid's
+  // size, not values asked one by one — a sweep's range refuses values that round alike (sweepSpec.ts).
   if (key.integer) values = values.map(Math.round).filter((v, i, all) => i === 0 || v !== all[i - 1]);
   for (const v of values) {
     const bad = checkValue(key, v);
