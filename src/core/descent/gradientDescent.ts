@@ -495,9 +495,12 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
       kernel0 = kernel;
       return;
     }
-    const k = kernel0 > 0 ? Math.abs(kernel / kernel0 - 1) : kernel > 0 ? Infinity : 0;
+    // K₀ = 0 (every unit inactive at the effective input ā·n, samples of both signs): no relative
+    // change exists, whatever K does later — the scores are null (undefinedKernel below), never 0 or ∞.
+    if (!(kernel0 > 0)) return;
+    const k = Math.abs(kernel / kernel0 - 1);
     if (k > kernelChange) kernelChange = k;
-    const t = kernel0 > 0 ? (etaU * dU + weightW * dW) / kernel0 : 0;
+    const t = (etaU * dU + weightW * dW) / kernel0;
     if (t > tangent2) tangent2 = t;
   };
 
@@ -577,7 +580,7 @@ function plainDescent(e: Experiment, samples: Sample[], sample: EffectiveSample,
   // Dead at the end: the last state (u, W), whose forward pass the loop made, tells it (everyUnitDead,
   // the definition; `deadSince` the same test at every step, for the step it died at).
   const dead = relu && diverged === null && !escaped && everyUnitDead(W, X, d) ? { step: deadSince ?? lastStep } : null;
-  return { out, diverged, dead, catapult: reported.watch.catapult, initial: initial!, minima, extremes: { kernelChange, tangentChange: Math.sqrt(tangent2) }, ...(escaped ? { escaped } : {}) };
+  return { out, diverged, dead, catapult: reported.watch.catapult, initial: initial!, minima, extremes: kernel0 > 0 ? { kernelChange, tangentChange: Math.sqrt(tangent2) } : { kernelChange: null, tangentChange: null }, ...(escaped ? { escaped } : {}) };
 }
 
 /**

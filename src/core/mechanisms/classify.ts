@@ -13,8 +13,12 @@ import type { Experiment } from '../experiment/experiment';
 
 /** Every score of a run; null where a quantity is undefined (a layer exactly zero). */
 export interface MechanismScores {
-  /** max over the run of |K(t)/K(0) − 1|: 0 for a constant tangent kernel. */
-  kernelChange: number;
+  /**
+   * max over the run of |K(t)/K(0) − 1|: 0 for a constant tangent kernel. Null where K(0) = 0 (a ReLU
+   * run whose every unit is inactive at the effective input ā·n): the relative change is undefined, and
+   * the label's kernel test is the distance from θ₀ instead (docs/mechanisms.md, "The label").
+   */
+  kernelChange: number | null;
   /** |ζ(end)| − |ζ(0)| ∈ [−1, 1]: positive when the layers line up, negative when they turn apart. */
   zetaChange: number | null;
   /** max(0, zetaChange): how far the layers lined up over the run (docs/mechanisms.md, "The label": |ζ| grows). */
@@ -83,7 +87,11 @@ export const LABEL_NAMES: readonly string[] = Array.from({ length: 8 }, (_, code
 export function classifyCode(s: MechanismScores, th: ClassifyThresholds = DEFAULT_THRESHOLDS): LabelCode {
   // Turning apart changes K only at second order in ζ₀ but the tangent features at first order
   // (docs/mechanisms.md): the kernel regime needs both to stay small.
-  if (s.kernelChange < th.kernelChange && (s.tangentChange === null || s.tangentChange < th.tangentChange)) return KERNEL_CODE;
+  if (s.kernelChange === null) {
+    // K(0) = 0: no relative change of the kernel or the features exists; the distance from θ₀ stands
+    // for them, against the tangent features' threshold, as for networks whose kernel is not measured.
+    if (s.distance < th.tangentChange) return KERNEL_CODE;
+  } else if (s.kernelChange < th.kernelChange && (s.tangentChange === null || s.tangentChange < th.tangentChange)) return KERNEL_CODE;
   let code = 0;
   if (s.alignment !== null && s.alignment >= th.zetaChange) code |= 1;
   if (s.disalignment !== null && s.disalignment >= th.zetaChange) code |= 2;
@@ -103,7 +111,7 @@ export function classify(s: MechanismScores, th: ClassifyThresholds = DEFAULT_TH
  * layer (null where a layer is zero at either end), the relative distance and the tangent change.
  * The values are taken as given: callers refuse a run whose score is not a finite number (ranges.ts).
  */
-export function scoresFromChanges(kernelChange: number, zetaChange: number | null, normChangeU: number | null, normChangeW: number | null, distance: number, tangentChange: number | null): MechanismScores {
+export function scoresFromChanges(kernelChange: number | null, zetaChange: number | null, normChangeU: number | null, normChangeW: number | null, distance: number, tangentChange: number | null): MechanismScores {
   return {
     kernelChange,
     zetaChange,

@@ -121,7 +121,10 @@ const ft = formatExact;
  */
 export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context: ExplainContext = {}): LabelExplanation {
   const code = classifyCode(s, th);
-  const kernelMoved = s.kernelChange >= th.kernelChange;
+  // K(0) = 0 (every ReLU unit inactive at the effective input): no relative change of the kernel or of
+  // the features exists, and the distance from θ₀ stands for both, against the features' threshold.
+  const undefinedKernel = s.kernelChange === null;
+  const kernelMoved = s.kernelChange === null ? s.distance >= th.tangentChange : s.kernelChange >= th.kernelChange;
   const tangentMoved = s.tangentChange === null ? null : s.tangentChange >= th.tangentChange;
   const kernel = code === KERNEL_CODE;
   const zeta = s.zetaChange;
@@ -134,10 +137,10 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
     {
       name: 'kernelChange',
       value: s.kernelChange,
-      compared: s.kernelChange,
-      threshold: th.kernelChange,
+      compared: s.kernelChange ?? s.distance,
+      threshold: undefinedKernel ? th.tangentChange : th.kernelChange,
       reached: kernelMoved,
-      outcome: kernelMoved ? 'the kernel moved' : 'kernel nearly constant',
+      outcome: undefinedKernel ? `undefined (K(0) = 0); the distance from θ₀ stands for it: ${kernelMoved ? 'the weights moved' : 'the weights nearly fixed'}` : kernelMoved ? 'the kernel moved' : 'kernel nearly constant',
       decisive: kernel || kernelMoved,
     },
     {
@@ -173,7 +176,10 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
 
   const reasons: string[] = [];
   const notes: string[] = [];
-  const kc = `${fa(s.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}`;
+  const kc =
+    s.kernelChange === null
+      ? `an undefined amount — K(0) = 0 (every unit inactive at the effective input), so no relative change exists and the distance from θ₀, ${fa(s.distance, th.tangentChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.tangentChange)}, stands for it`
+      : `${fa(s.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}`;
   const tc = s.tangentChange === null ? null : `${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}`;
   if (kernel) {
     reasons.push(

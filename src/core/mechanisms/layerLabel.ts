@@ -430,7 +430,7 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
   const moved = `moved at most ${fa(s.maxDistance, th.distance)} ${kernelMoved ? '≥' : '<'} ${ft(th.distance)}`;
   const fromZero = `every layer of ${origin} is exactly zero, and the network moved from it (by up to ${formatExact(s.maxDistance)} in the weights' own units): relative to θ₀ = 0 that is infinitely far whatever those units, so the test of the relative distance fails`;
   const test = byKernel
-    ? `The tangent kernel changed by ${fa(scores.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}` : ''}`
+    ? `The tangent kernel changed by ${fa(scores.kernelChange!, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}${s.tangentChange !== null ? ` and the tangent features by ${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}` : ''}`
     : movedFromZero(s)
       ? `${s.kernelNotFinite ? 'The tangent kernel could not be measured in float32 at these weights, so the distance stands for it; but ' : s.kernelOmitted ? `The tangent kernel is not measured (${s.kernelOmitted}), so the distance stands for it; but ` : s.kernelPending ? `${PENDING}; but ` : 'Checkpoints carry no data, so the distance stands for the tangent kernel; but '}${fromZero}`
     : stands

@@ -21,7 +21,8 @@ export interface LoggedChanges {
 
 /** The largest kernel and tangent-feature changes over every step of a run (gradient descent's plain loop), taken as the series' own. */
 export interface StepExtremeScores {
-  kernelChange: number;
+  /** Null where the kernel at step 0 is 0 (every ReLU unit inactive at the effective input): no relative change exists. */
+  kernelChange: number | null;
   tangentChange: number | null;
 }
 
@@ -36,7 +37,7 @@ export function seriesScores(s: Series, initial: InitialState, logged?: LoggedCh
   const n = s.t.length;
   if (n === 0 || !s.ntk || initial.ntk === null) return null;
   const k0 = initial.ntk;
-  let kernelChange = 0;
+  let kernelChange: number | null = 0;
   if (logged) kernelChange = logged.kernelChange;
   else if (extremes) kernelChange = extremes.kernelChange;
   else for (let k = 0; k < n; k++) kernelChange = Math.max(kernelChange, k0 > 0 ? Math.abs(s.ntk[k] / k0 - 1) : s.ntk[k] > 0 ? Infinity : 0);

@@ -44,6 +44,11 @@ export interface Summary {
   /** Effective sample: ā = |x| = √E[a²] and y_eff = E[a y]/ā. */
   effectiveInput: number;
   effectiveTarget: number;
+  /**
+   * ½E[(y − βa)²], β = E[a y]/E[a²]: the least loss of a linear map of the input — the linear network's
+   * floor (every loss of a linear run is at least this). A nonlinear network (ReLU) is not bound by it:
+   * on samples of both signs it can fit what no linear map fits and end below it (docs/limits.md).
+   */
   irreducibleLoss: number;
   /** Characteristic rate ω of the exact solution (null for nonlinear activations). */
   omega: number | null;

@@ -31,7 +31,7 @@ test('one run gets one label and the same scores for every time grid that covers
   for (const [i, s] of runs.entries()) {
     assert.equal(s.label, 'alignment', `grid ${JSON.stringify(grids[i])}: label`);
     // numpy, every step of the same recursion: max |K/K₀ − 1| = 0.408 (K near 2.1 at steps 1–2), tangent features 0.672.
-    assert.ok(Math.abs(s.scores!.kernelChange - 0.40833) < 1e-4, `grid ${JSON.stringify(grids[i])}: kernelChange ${s.scores!.kernelChange}`);
+    assert.ok(Math.abs(s.scores!.kernelChange! - 0.40833) < 1e-4, `grid ${JSON.stringify(grids[i])}: kernelChange ${s.scores!.kernelChange!}`);
     assert.ok(Math.abs(s.scores!.tangentChange! - 0.67222) < 1e-4, `grid ${JSON.stringify(grids[i])}: tangentChange ${s.scores!.tangentChange}`);
     assert.equal(s.scores!.kernelChange, runs[0].scores!.kernelChange, `grid ${JSON.stringify(grids[i])}: the same kernel change to the bit`);
     assert.equal(s.scores!.tangentChange, runs[0].scores!.tangentChange, `grid ${JSON.stringify(grids[i])}: the same tangent change to the bit`);
@@ -161,7 +161,7 @@ test('random runs: the kernel\'s and the tangent features\' changes are those of
       for (const reference of activation === 'linear' ? [false, true] : [false]) {
         const s = simulate(experimentOf({ ...raw, time }), { reference }).summary;
         const what = `case ${c} (${activation}, d ${d}, D ${D}, ${time.points} points${reference ? ', --reference' : ''})`;
-        assert.ok(Math.abs(s.scores!.kernelChange - ref.kernelChange) <= 1e-6 * Math.max(1, ref.kernelChange), `${what}: kernelChange ${s.scores!.kernelChange} vs ${ref.kernelChange}`);
+        assert.ok(Math.abs(s.scores!.kernelChange! - ref.kernelChange) <= 1e-6 * Math.max(1, ref.kernelChange), `${what}: kernelChange ${s.scores!.kernelChange!} vs ${ref.kernelChange}`);
         assert.ok(Math.abs(s.scores!.tangentChange! - ref.tangentChange) <= 1e-6 * Math.max(1, ref.tangentChange), `${what}: tangentChange ${s.scores!.tangentChange} vs ${ref.tangentChange}`);
         labels.add(s.label!);
         compared++;

@@ -35,7 +35,7 @@ test('σ = 1e-300 over the default run is refused at init.scaleW with the range 
   // At the bound (its two digits rounded up) the run is computed, every number finite.
   const out = simulate(experimentOf(random(Number(bound[1]) * 1.1)));
   const s = out.summary.scores!;
-  assert.ok(Number.isFinite(s.kernelChange) && s.kernelChange > 1e280, `kernelChange ${s.kernelChange}`);
+  assert.ok(Number.isFinite(s.kernelChange!) && s.kernelChange! > 1e280, `kernelChange ${s.kernelChange!}`);
   assert.equal(out.summary.label, 'alignment');
 });
 
@@ -44,7 +44,7 @@ for (const scale of [1e-300, 1e-200]) {
     const file = { model: { width: 2 }, data: { x: [1], y: 1 }, init: { u: [scale, -0.5 * scale], W: [[0.3 * scale], [0.8 * scale]] }, learningRates: { u: 0.1, W: 0.1 }, time: { at: [0, 500, 1000] } };
     const out = simulate(experimentOf(file));
     const expected = 2.7421747834896e82;
-    const got = out.summary.scores!.kernelChange;
+    const got = out.summary.scores!.kernelChange!;
     assert.ok(Math.abs(got / expected - 1) < 1e-10, `kernelChange ${got}, expected ${expected}`);
     assert.equal(out.summary.label, 'alignment');
   });
@@ -54,8 +54,8 @@ test('a short run from σ = 1e-300 is computed: its kernel change grows as the f
   // Flow over [0, T] on the plateau: K grows as e^{2λyT} (λ = 0.1, y = 1); descent as (1 + ηλ... )^{2T}.
   // The two differ, but both are finite and far above 1 at T = 1000, and solve scored at the end agrees in size.
   const e = experimentOf({ ...random(1e-300, { end: 1000, points: 5 }), classify: { at: 'end' } });
-  const descent = simulate(e).summary.scores!.kernelChange;
-  const flow = solve(e).summary.scores!.kernelChange;
+  const descent = simulate(e).summary.scores!.kernelChange!;
+  const flow = solve(e).summary.scores!.kernelChange!;
   assert.ok(Number.isFinite(descent) && Number.isFinite(flow));
   // ln K grows by 2·ln(1.1) per step for descent and by 0.2 per unit time for the flow: 1000 steps apart by 2000·(0.1 − ln 1.1) ≈ 9.4.
   const gap = Math.log(flow) - Math.log(descent);
@@ -68,7 +68,7 @@ for (const [end, expected] of [[3500, 1.4895841926732e289], [3550, 2.0527e293], 
     // The flow over the same span is beyond 64 bits from about 3500 steps: it is the proxy of a refusal
     // only once the run itself printed a number beyond them.
     const file = { model: { width: 3 }, data: { x: [1], y: 1 }, init: { u: [1e-300, -2e-300, 5e-301], W: [[7e-301], [1.1e-300], [-3e-301]] }, learningRates: { u: 0.1, W: 0.1 }, time: { end, points: 3 } };
-    const got = simulate(experimentOf(file)).summary.scores!.kernelChange;
+    const got = simulate(experimentOf(file)).summary.scores!.kernelChange!;
     assert.ok(Math.abs(got / expected - 1) < (end === 3500 ? 1e-10 : 1e-3), `kernelChange ${got}, expected ${expected}`);
   });
 }
@@ -79,7 +79,7 @@ test('a tiny output from huge weights (γ = 1e-300, σ_u = 1e225): computed by t
   assert.equal(out.summary.diverged, null);
   assert.equal(out.summary.lossInitial, 0.5);
   assert.equal(out.summary.label, 'kernel');
-  assert.ok(Math.abs(out.summary.scores!.kernelChange) < 1e-6);
+  assert.ok(Math.abs(out.summary.scores!.kernelChange!) < 1e-6);
   const e = refusal(() => simulate(experimentOf(file), { reference: true }));
   assert.equal(e.path, 'init.scaleU');
   assert.match(e.message, /init\.scaleU must be ≤ about 3\.1e150/);

@@ -61,9 +61,9 @@ test('every score equals its series far past the horizon, over random experiment
     // The score is the maximum over the path (the end, or the kernel's minimum where f crosses zero);
     // the series' K(∞)/K(0) − 1 carries an absolute rounding error of a few ε.
     const endChange = Math.abs(late.ntk![last] / late.ntk![0] - 1);
-    assert.ok(s.kernelChange >= endChange * (1 - 1e-7) - 1e-14, `#${i} kernelChange ${s.kernelChange} < ${endChange}`);
+    assert.ok(s.kernelChange! >= endChange * (1 - 1e-7) - 1e-14, `#${i} kernelChange ${s.kernelChange!} < ${endChange}`);
     const crosses = Math.sign(late.output[0]) !== Math.sign(late.output[last]);
-    if (!crosses) assert.ok(Math.abs(s.kernelChange - endChange) <= 1e-7 * endChange + 1e-14, `#${i} kernelChange ${s.kernelChange} vs ${endChange}`);
+    if (!crosses) assert.ok(Math.abs(s.kernelChange! - endChange) <= 1e-7 * endChange + 1e-14, `#${i} kernelChange ${s.kernelChange!} vs ${endChange}`);
     if (s.normChangeU !== null) assert.ok(Math.abs(s.normChangeU - Math.log(late.normU[last] / late.normU[0])) <= 1e-9 * Math.max(1, Math.abs(s.normChangeU)), `#${i} normChangeU`);
     if (s.zetaChange !== null) assert.ok(Math.abs(s.zetaChange - (Math.abs(late.zeta[last]!) - Math.abs(late.zeta[0]!))) <= 1e-9, `#${i} zetaChange`);
     checked++;

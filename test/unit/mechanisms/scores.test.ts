@@ -148,7 +148,7 @@ test('phase diagram over a key that needs new draws (the width) matches single s
   const first = experiment({ model: { width: 8 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1, seed: 0 }, learningRates: { u: 1, W: 1 } });
   const scan = (e: Experiment) => widthScan(e, [4], 2).scores.kernelChange[0];
   const median = (runs: number[]) => (runs[0] + runs[1]) / 2;
-  const kernelChange = (e: Experiment) => Math.abs(solve(withValue(e, 'model.width', 4)).summary.scores!.kernelChange);
+  const kernelChange = (e: Experiment) => Math.abs(solve(withValue(e, 'model.width', 4)).summary.scores!.kernelChange!);
   assert.equal(scan(last), median([kernelChange(last), kernelChange(first)]));
 });
 

@@ -58,7 +58,7 @@ test('simulate with time.at not starting at 0: the summary starts at step 0 and 
         close(s.scores!.distance, ref.distance[1], 1e-9, `${what} distance`);
         if (activation === 'linear') {
           assert.equal(s.label, 'alignment', what);
-          assert.ok(s.scores!.kernelChange > 590, `${what}: kernelChange ${s.scores!.kernelChange} (597 from step 0)`);
+          assert.ok(s.scores!.kernelChange! > 590, `${what}: kernelChange ${s.scores!.kernelChange!} (597 from step 0)`);
         }
       }
     }
