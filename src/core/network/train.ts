@@ -403,7 +403,7 @@ export class Training {
     // The loss whose ends the blow-up test compares: the test set's when there is one, else the training
     // set's for a full-batch run — a minibatch run's first record is one batch, not comparable.
     const comparableLoss = this.data.test ? { of: 'test' as const, values: columns.testLoss } : this.full ? { of: 'training' as const, values: columns.trainLoss } : undefined;
-    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadAtStart() : null, deadAtEnd: r.length > 1 && !this.deadAtStart() ? this.deadNow : null });
+    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadFromStart() : null, deadAtEnd: r.length > 1 && !this.deadFromStart() ? this.deadAtEndConfirmed() : null });
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -445,6 +445,40 @@ export class Training {
   }
 
   /**
+   * `deadAtStart` as the label may assert it ("no gradient ever reaches …"): from a scan of the whole
+   * training set; or from a scan cut by its work bound (dead on every sample scanned, not known on the
+   * rest) only when the records agree — no weight decay, and W_1 … W_{l+1} (l the dead layer) exactly at
+   * θ₀ at every record, as no gradient reaching them means. A cut scan that some moving weight
+   * contradicts, or that no step has confirmed yet (one record), is null: a live network active only on
+   * unscanned samples is never called dead (docs/networks.md, "Labels", dead from the start).
+   */
+  deadFromStart(): DeadUnits | null {
+    const d = this.deadAtStart();
+    if (!d || d.samples === d.of) return d;
+    const r = this.records;
+    if (r.length < 2 || this.spec.training.weightDecay > 0) return null;
+    // A NaN distance (a layer of zeros at θ₀ that stayed zero) is no movement; ∞ (moved from zero) is.
+    return r.every((x) => x.layers.slice(0, d.deadLayer! + 1).every((m) => !(m.distance > 0))) ? d : null;
+  }
+
+  /**
+   * `deadNow` as the label may assert it: from a scan of the whole training set; or from a scan cut by
+   * its work bound only when the records agree — plain SGD (no momentum, which moves a dead network's
+   * weights on; no weight decay) and W_1 … W_{l+1} the same at every record from the one it was first
+   * seen dead at (at least two), as no gradient reaching them means. Else null (`deadFromStart`).
+   */
+  private deadAtEndConfirmed(): DeadAtEnd | null {
+    const d = this.deadNow;
+    if (!d || d.samples === d.of) return d;
+    const t = this.spec.training;
+    if (t.weightDecay > 0 || t.optimizer.kind !== 'sgd' || t.optimizer.momentum !== 0) return null;
+    const since = this.records.filter((x) => x.step >= d.firstSeen);
+    if (since.length < 2) return null;
+    const layers = d.deadLayer! + 1;
+    return since.every((x) => x.layers.slice(0, layers).every((m, l) => m.distance === since[0].layers[l].distance || (Number.isNaN(m.distance) && Number.isNaN(since[0].layers[l].distance)))) ? d : null;
+  }
+
+  /**
    * `deadNow` at the record of step `s` (s > 0), from the current weights and biases: unchanged once
    * dead before the last record; otherwise scanned, within the work of the steps since the previous
    * record (at most doubling a run's work when it does not stop early: a live network stops after a
@@ -454,7 +488,7 @@ export class Training {
    */
   private deadAtRecord(s: number): DeadAtEnd | null {
     const last = s === this.totalSteps;
-    if (s === 0 || this.spec.model.activation !== 'relu' || this.deadAtStart()) return null;
+    if (s === 0 || this.spec.model.activation !== 'relu' || this.deadFromStart()) return null;
     if (this.deadNow && !last) return this.deadNow;
     const previous = this.records.length ? this.records[this.records.length - 1].step : 0;
     const work = last ? DEAD_SCAN_WORK : Math.min(DEAD_SCAN_WORK, this.stepWork * Math.max(1, s - previous));
