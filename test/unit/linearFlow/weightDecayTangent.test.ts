@@ -125,3 +125,26 @@ test('a weight decay of 1e-12 changes no label: the output-scale example stays a
   assert.equal(decayed.label, 'alignment');
   assert.ok(Math.abs(decayed.scores!.tangentChange! - plain.scores!.tangentChange!) <= 1e-8 * plain.scores!.tangentChange!, `tangentChange ${decayed.scores!.tangentChange} with ρ = 1e-12, ${plain.scores!.tangentChange} without`);
 });
+
+/**
+ * Breaker's round of 2026-12-03 (helper K, finding 2): the kernel's interior minimum at t ≈ 7.11 falls
+ * between accepted steps of the integrator; read at the steps only, kernelChange was 0.2042708 with 2
+ * points and 0.2043918 with 3000 (scipy DOP853, rtol 1e-12, on the full (u, W) flow: 0.2043918), and the
+ * label at a kernel threshold of 0.2043 flipped kernel / disalignment. Now refined between steps.
+ */
+test('weight decay: an interior kernel minimum between integrator steps is found — the same kernelChange and label at 2 and 3000 points', () => {
+  const raw = {
+    model: { width: 3, outputScale: 2.234787963586856 },
+    data: { x: [0.21057181237528058, 0.28403814525037085], y: -0.33952099544627085 },
+    init: { u: [0.43478903157824755, -0.5655850465456913, -0.2112009141339179], W: [[0.12162577779375564, 0.9018697925347856], [-0.3827240537441775, -0.5402246942183369], [-0.2820061211512977, 0.48525990739481417]] },
+    learningRates: { u: 0.1924166972446464, W: 0.06673214526725711 },
+    weightDecay: 0.0017854965075547182,
+    classify: { kernelChange: 0.2043, tangentChange: 0.5 },
+  };
+  const [coarse, fine] = [2, 3000].map((points) => solve(experimentOf({ ...raw, time: { end: 11.4263150627861, points } })).summary);
+  const reference = 0.2043918;
+  for (const s of [coarse, fine]) assert.ok(Math.abs(s.scores!.kernelChange! / reference - 1) < 1e-6, `kernelChange ${s.scores!.kernelChange} vs the full flow's ${reference}`);
+  assert.ok(Math.abs(coarse.scores!.kernelChange! / fine.scores!.kernelChange! - 1) < 1e-8, `kernelChange ${coarse.scores!.kernelChange} at 2 points, ${fine.scores!.kernelChange} at 3000`);
+  assert.equal(coarse.label, 'disalignment');
+  assert.equal(fine.label, 'disalignment');
+});
