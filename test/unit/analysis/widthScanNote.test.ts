@@ -41,5 +41,7 @@ test('--widths: a width listed twice is refused (it would count twice in the fit
   assert.throws(() => parseWidths('1,1,2'), /--widths 1,1,2: width 1 is listed twice \(entries 1 and 2\)/);
   assert.throws(() => parseWidths('64, 128,64'), /width 64 is listed twice \(entries 1 and 3\)/);
   assert.deepEqual(parseWidths('1,2,4'), [1, 2, 4]);
-  assert.deepEqual(parseWidths('2:64:100').length, new Set(parseWidths('2:64:100')).size, 'FROM:TO:COUNT drops its repeats');
+  // A range whose widths round alike is refused too, saying how many distinct widths it holds.
+  assert.throws(() => parseWidths('2:64:100'), /round to 51 distinct whole numbers/);
+  assert.equal(parseWidths('2:64:20').length, new Set(parseWidths('2:64:20')).size, 'a range of distinct widths is taken');
 });
