@@ -43,5 +43,5 @@ test('--widths: a width listed twice is refused (it would count twice in the fit
   assert.deepEqual(parseWidths('1,2,4'), [1, 2, 4]);
   // A range whose widths round alike is refused too, saying how many distinct widths it holds.
   assert.throws(() => parseWidths('2:64:100'), /round to 51 distinct whole numbers/);
-  assert.equal(parseWidths('2:64:20').length, new Set(parseWidths('2:64:20')).size, 'a range of distinct widths is taken');
+  assert.equal(parseWidths('2:64:6').length, new Set(parseWidths('2:64:6')).size, 'a range of distinct widths is taken');
 });
