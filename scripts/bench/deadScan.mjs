@@ -8,7 +8,7 @@
 // in order from the first, as the scan did before it spread them (alternating, medians of 5). `npm run build` must have run (`npm run bench` does).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { bundleScript, mnistDigitsSource, repo } from './util.mjs';
+import { bundleScript, medianStepSource, mnistDigitsSource, repo } from './util.mjs';
 
 const wasmDirectory = JSON.stringify(join(repo, 'dist'));
 
@@ -25,18 +25,11 @@ async function deadScanCost() {
     const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, steps: 100000, learningRate: 0.05, record: { every: 1e8 } } });
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     const timed = (f: () => unknown, rounds: number) => median(Array.from({ length: rounds }, () => { const t = performance.now(); f(); return performance.now() - t; }));
+    ${medianStepSource}
     (async () => {
       // The reference: one step of the trainer, median over stretches of 50 with no record between.
       const t = new Training(spec, { train: { count: n, features: 784, sampleShape: [28, 28], x, targets: { kind: 'classes', labels, classCount: 10 } } }, { wasmDirectory: ${wasmDirectory} });
-      let until = 20;
-      await t.run({ shouldStop: () => t.step >= until });
-      const per: number[] = [];
-      for (let r = 0; r < 5; r++) {
-        const before = t.timings().steps;
-        until += 50;
-        await t.run({ shouldStop: () => t.step >= until });
-        per.push((t.timings().steps - before) / 50);
-      }
+      const step = await medianStep(t);
       const backend = t.result().summary.backend;
       t.dispose();
       const w = initialWeights(spec.init, sizes);
@@ -52,7 +45,7 @@ async function deadScanCost() {
         strided.push(timed(() => deadUnitsAt('relu', killed, x, n), 1));
         first.push(timed(() => deadUnitsAt('relu', killed, x, dead.samples), 1));
       }
-      console.log(JSON.stringify({ backend, step: median(per), live: { ms: liveMs, samples: live.samples, deadLayer: live.deadLayer }, dead: { ms: median(strided), first: median(first), samples: dead.samples, of: dead.of, deadLayer: dead.deadLayer }, work: DEAD_SCAN_WORK }));
+      console.log(JSON.stringify({ backend, step, live: { ms: liveMs, samples: live.samples, deadLayer: live.deadLayer }, dead: { ms: median(strided), first: median(first), samples: dead.samples, of: dead.of, deadLayer: dead.deadLayer }, work: DEAD_SCAN_WORK }));
     })();`);
   const r = spawnSync(process.execPath, [script], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`the dead-scan bench failed (${r.status}): ${r.stderr.slice(0, 800)}`);

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleScript, median, mnistDigitsSource, ms, repo, scratchDir } from './util.mjs';
+import { bundleScript, median, medianStepSource, mnistDigitsSource, ms, repo, scratchDir } from './util.mjs';
 
 const ROUNDS = Number(process.env.FLAB_BENCH_REPETITIONS ?? 5);
 const wasmDirectory = JSON.stringify(join(repo, 'dist'));
@@ -32,19 +32,10 @@ const stepScript = () => bundleScript('network-step.js', `
   const labels = Int32Array.from({ length: count }, (_, i) => i % 10);
   const train = { count, features: 784, sampleShape: [784], x, targets: { kind: 'classes' as const, labels, classCount: 10 } };
   const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, steps: 1000, learningRate: 0.01, record: { every: 1e8 } } });
+  ${medianStepSource}
   (async () => {
     const t = new Training(spec, { train }, { wasmDirectory: ${wasmDirectory}, backend: process.argv[2] as 'onnxruntime' | 'tfjs' });
-    let until = 20;
-    await t.run({ shouldStop: () => t.step >= until });
-    const per: number[] = [];
-    for (let r = 0; r < 5; r++) {
-      const before = t.timings().steps;
-      until += 50;
-      await t.run({ shouldStop: () => t.step >= until });
-      per.push((t.timings().steps - before) / 50);
-    }
-    per.sort((a, b) => a - b);
-    console.log(JSON.stringify({ step: per[2] }));
+    console.log(JSON.stringify({ step: await medianStep(t) }));
   })();`);
 
 /** The same step in numpy float32 (explicit forward and backward, as the trainer), median per step. */

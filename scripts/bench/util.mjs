@@ -14,6 +14,24 @@ export const cli = join(repo, 'dist', 'cli.js');
  * package into `x` (Float32Array, 10,000 × 784 pixels in [0, 1], row-major), `labels` (Int32Array of
  * digits 0–9) and `n` (the count read); the script imports `readFileSync` and `join`.
  */
+/**
+ * TypeScript source, for a script of `bundleScript`, of `medianStep(t)`: a Training's step time in ms,
+ * the median over five stretches of 50 steps with no record between (`timings().steps`: passes, loss,
+ * accuracy, update), after 20 steps of warm-up.
+ */
+export const medianStepSource = `async function medianStep(t: { step: number; run(options: { shouldStop: () => boolean }): Promise<unknown>; timings(): { steps: number } }): Promise<number> {
+      let until = t.step + 20;
+      await t.run({ shouldStop: () => t.step >= until });
+      const per: number[] = [];
+      for (let r = 0; r < 5; r++) {
+        const before = t.timings().steps;
+        until += 50;
+        await t.run({ shouldStop: () => t.step >= until });
+        per.push((t.timings().steps - before) / 50);
+      }
+      return per.sort((a, b) => a - b)[2];
+    }`;
+
 export const mnistDigitsSource = `const count = 10000;
     const x = new Float32Array(count * 784);
     const labels = new Int32Array(count);
