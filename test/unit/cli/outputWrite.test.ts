@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -55,7 +55,12 @@ test('phase --svg OUT in a folder that takes no new file is refused before the w
   writeFileSync(join(dir, 'out.svg'), '<svg/>');
   chmodSync(join(dir, 'out.svg'), 0o666);
   chmodSync(dir, 0o755);
-  const r = spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'phase', 'al.flab.json', '--x', 'learningRates.u=0.01:1', '--y', 'model.outputScale=0.1:10', '--size', '4', '--svg', 'out.svg'], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
+  // The bundle as another user can read it: a clean clone under mktemp -d (mode 700, as CI makes it) is not.
+  const bin = mkdtempSync(join(tmpdir(), 'flab-output-cli-'));
+  copyFileSync(CLI, join(bin, 'cli.js'));
+  chmodSync(join(bin, 'cli.js'), 0o644);
+  chmodSync(bin, 0o755);
+  const r = spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(bin, 'cli.js'), 'phase', 'al.flab.json', '--x', 'learningRates.u=0.01:1', '--y', 'model.outputScale=0.1:10', '--size', '4', '--svg', 'out.svg'], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /^flab: --svg out\.svg: cannot write the figure there: files cannot be created in \. \(permission denied\): the figure is written as a new file there and renamed over out\.svg\n/);
   assert.equal(readFileSync(join(dir, 'out.svg'), 'utf8'), '<svg/>');
