@@ -366,10 +366,16 @@ export function sweepCheckpointFolder(e: NetworkExperiment, options: Pick<Networ
 export async function checkpointPlanRefusal(e: NetworkExperiment, folder: string, plan: CheckpointPlan, freeBytes?: (dir: string) => number): Promise<ExperimentError | null> {
   const c = e.checkpoints;
   if (!c) return null;
-  const written = c.path !== undefined ? checkpointPathProblem(c.path, homedir()) : null;
-  if (written) return new ExperimentError(written, 'training.checkpoints.path');
+  const written = writtenPathRefusal(c.path);
+  if (written) return written;
   const refused = await checkpointPlanProblem(folder, plan, { freeBytes });
   return refused && new ExperimentError(refused.message, refused.key === 'training.checkpoints.path' && c.path === undefined ? 'training.checkpoints' : refused.key);
+}
+
+/** `training.checkpoints.path` as written refused (`checkpointPathProblem`: it begins with `~`), located there; null when it is absent or accepted. */
+function writtenPathRefusal(path: string | undefined): ExperimentError | null {
+  const problem = path !== undefined ? checkpointPathProblem(path, homedir()) : null;
+  return problem ? new ExperimentError(problem, 'training.checkpoints.path') : null;
 }
 
 /**
@@ -394,8 +400,8 @@ export function checkpointPlanOf(e: NetworkExperiment, train: Dataset): Checkpoi
  */
 export function checkpointFolderRefusal(e: NetworkExperiment, where: Pick<NetworkRunOptions, 'baseDir' | 'fileName'>, options: { sweep?: boolean } = {}): ExperimentError | null {
   if (!e.checkpoints) return null;
-  const written = e.checkpoints.path !== undefined ? checkpointPathProblem(e.checkpoints.path, homedir()) : null;
-  if (written) return new ExperimentError(written, 'training.checkpoints.path');
+  const written = writtenPathRefusal(e.checkpoints.path);
+  if (written) return written;
   const folders = [checkpointFolderOf(e, where), ...(options.sweep && e.sweep ? e.sweep.values.map((v) => sweepCheckpointFolder(e, where, v)) : [])];
   for (const folder of folders) {
     const problem = checkpointFolderProblem(folder);
