@@ -119,7 +119,7 @@ async function mnistEpochs(epochs, runs = 1, every = 16) {
     ${mnistDigitsSource}
     const epochs = Number(process.argv[2]);
     // 'default': the cadence of a file that does not set training.record.every (specForData).
-    const every = process.argv[4] === 'default' ? Math.max(leastDefaultRecordEvery([784, 256, 256, 256, 10], 128), Math.floor((epochs * Math.ceil(count / 128)) / 100)) : Number(process.argv[4]);
+    const every = process.argv[4] === 'default' ? Math.max(leastDefaultRecordEvery([784, 256, 256, 256, 10], 128, 'relu'), Math.floor((epochs * Math.ceil(count / 128)) / 100)) : Number(process.argv[4]);
     const spec = networkSpec({ model: { hidden: [256, 256, 256], activation: 'relu' }, training: { loss: 'crossEntropy', batchSize: 128, epochs, learningRate: 0.05, record: { every } } });
     const runs = Number(process.argv[3] ?? 1);
     (async () => {

@@ -251,9 +251,9 @@ export function atWidthPowerBase(e: NetworkExperiment, problem: ExperimentError)
 /**
  * The spec to train on this training set: the loss and the record cadence settled when the file left
  * them (`auto`). Cross-entropy for class targets, squared for regression; records every
- * max(⌊T/DEFAULT_RECORDS⌋, k) steps for a run of T steps, k the least cadence whose records' norms and
- * distances take at most 1% of the steps' work (`leastDefaultRecordEvery`; 1 but for wide networks on
- * small batches), and at most NETWORK_LIMITS.steps, the key's maximum — with checkpoints, the largest
+ * max(⌊T/DEFAULT_RECORDS⌋, k) steps for a run of T steps, k the least cadence whose records' norms,
+ * distances and (ReLU) dead-unit scans take at most 1% of the steps' work (`leastDefaultRecordEvery`; 1
+ * but for wide networks on small batches), and at most NETWORK_LIMITS.steps, the key's maximum — with checkpoints, the largest
  * divisor of their cadence not above that, so that every checkpoint falls on a record.
  */
 export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
@@ -263,9 +263,9 @@ export function specForData(e: NetworkExperiment, train: Dataset): NetworkSpec {
     const total = plannedSteps(spec, train.count);
     // At most the key's maximum (the step limit): a run too long for it is refused at its length, not
     // at training.record.every, which the file does not write.
-    // About DEFAULT_RECORDS records, but none closer than their norms' share of the steps' work allows.
+    // About DEFAULT_RECORDS records, but none closer than their cost's share of the steps' work allows.
     const rows = spec.training.batchSize === 'full' ? train.count : Math.min(spec.training.batchSize, train.count);
-    const least = leastDefaultRecordEvery(layerSizes(spec.model, train.features, outputSize(train)), rows);
+    const least = leastDefaultRecordEvery(layerSizes(spec.model, train.features, outputSize(train)), rows, spec.model.activation);
     let every = Math.min(NETWORK_LIMITS.steps, Math.max(least, Math.floor(total / DEFAULT_RECORDS)));
     if (e.checkpoints) {
       every = Math.min(every, e.checkpoints.every);

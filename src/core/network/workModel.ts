@@ -4,7 +4,7 @@
  * is worth in them. Fixed, never timed, so that the same seed on the same machine measures at the same
  * records. No TensorFlow.js import: the experiment's defaults (the record cadence) are set with it too.
  */
-import { parameterCount } from './spec';
+import { NetworkActivation, parameterCount } from './spec';
 
 /** Work of one TensorFlow.js operation's fixed cost, in multiply-adds (~25 µs). */
 export const OP_WORK = 4e5;
@@ -48,10 +48,19 @@ export const ONNX_KERNEL_SETUP_WORK = 6e7;
  */
 export const RECORD_WORK_PER_WEIGHT = 12;
 /**
- * The share of the steps' work that a default record cadence lets the records' norms and distances
- * take (`leastDefaultRecordEvery`): beside the first and the last record's ζ, ζ_top and kernel (about
- * 8–9% of one fresh epoch of MNIST, most of it fixed costs of the first), about a point of the 10%
- * (docs/networks.md, "Cadence"). Half of that gave the same shares within their spread.
+ * A record's dead-unit scan per hidden weight, for a ReLU network (deadUnits.ts: every weight matrix but
+ * the last copied into the WebAssembly memory and one sample's forward pass through it, which is where a
+ * live network's scan stops): 0.20–0.36 ms a record on 784-256³-10 (331,000 hidden weights), beside
+ * norms and distances of 0.4–0.8 ms, in fresh epochs of MNIST (2026-12-03). Counted with
+ * RECORD_WORK_PER_WEIGHT in the default cadence (`leastDefaultRecordEvery`): a record of a ReLU network
+ * costs both.
+ */
+export const DEAD_SCAN_RECORD_WORK_PER_WEIGHT = 9;
+/**
+ * The share of the steps' work that a default record cadence lets the records' norms, distances and
+ * dead-unit scans take (`leastDefaultRecordEvery`): beside the first and the last record's ζ, ζ_top and
+ * kernel (about 8–9% of one fresh epoch of MNIST, most of it fixed costs of the first), about a point of
+ * the 10% (docs/networks.md, "Cadence"). Half of that gave the same shares within their spread.
  */
 export const DEFAULT_RECORD_SHARE = 0.01;
 
@@ -62,11 +71,15 @@ export function onnxStepWork(rows: number, weights: number): number {
 
 /**
  * The least record cadence a file that does not set `training.record.every` gets: steps enough between
- * two records that their norms and distances take at most DEFAULT_RECORD_SHARE of the steps' work.
- * `sizes`: the layer sizes, input first; `rows`: the samples of a step. 1 for all but wide networks on
- * small batches: 11 for 784-256³-10 at batch 128 (one a step cost 15% of an epoch, 2026-12-02).
+ * two records that what every record costs — its norms and distances, and for a ReLU network its
+ * dead-unit scan — takes at most DEFAULT_RECORD_SHARE of the steps' work. `sizes`: the layer sizes,
+ * input first; `rows`: the samples of a step; `activation`: the hidden layers' (only `relu` is
+ * scanned). 1 for all but wide networks on small batches: 19 for a ReLU 784-256³-10 at batch 128
+ * (11 with other activations; one a step cost 15% of an epoch, 2026-12-02).
  */
-export function leastDefaultRecordEvery(sizes: readonly number[], rows: number): number {
+export function leastDefaultRecordEvery(sizes: readonly number[], rows: number, activation: NetworkActivation): number {
   const weights = parameterCount(sizes, false);
-  return Math.max(1, Math.ceil((RECORD_WORK_PER_WEIGHT * weights) / (DEFAULT_RECORD_SHARE * onnxStepWork(Math.max(1, rows), weights))));
+  const hidden = weights - sizes[sizes.length - 2] * sizes[sizes.length - 1];
+  const perRecord = RECORD_WORK_PER_WEIGHT * weights + (activation === 'relu' ? DEAD_SCAN_RECORD_WORK_PER_WEIGHT * hidden : 0);
+  return Math.max(1, Math.ceil(perRecord / (DEFAULT_RECORD_SHARE * onnxStepWork(Math.max(1, rows), weights))));
 }
