@@ -180,7 +180,9 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const notices = file.checkpoints ? [await checkpointsNotice(file, job)] : [];
   const drawn = drawnBudget(job.sweepIndex !== null && file.sweep ? file.sweep.values.length : 1);
   // A sweep value: the length of every value on its training set and the work of its steps, for the sweep's time left (`sweepTimeLeft`).
-  const plans = job.sweepIndex !== null && file.sweep ? sweepValuePlans(file, run.data.train) : undefined;
+  // Each value's own training set where it is known from this one (a sweep over data.train: its subset size).
+  const trainSet = run.data.train;
+  const plans = job.sweepIndex !== null && file.sweep ? sweepValuePlans(file, trainSet, (j) => sweepValueTrainSet(file, j, trainSet, run.experiment)) : undefined;
   const valueSteps = plans?.map((p) => p.steps);
   const valueStepWork = plans?.map((p) => p.stepWork);
   // The data are loaded and the network built: training, at step 0, with Stop (the panel said "Loading

@@ -298,23 +298,27 @@ export function isDataKey(path: string): boolean {
  * steps differ by 27 times), which the training panel counts a value not started at (its time left and
  * its steps over the values). A value under a swept `data.…` key may read another training set: its
  * steps are null when it trains for `training.epochs`, its step's work null always (its batch may be
- * another); a value the file refuses is null in both (its run says why); [] without a sweep.
+ * another) — unless `setOf(j)` tells value j's set (`sweepValueTrainSet`: a sweep over `data.train`,
+ * the subset size, gives value v a set of v samples; null where not known); a value the file refuses is
+ * null in both (its run says why); [] without a sweep.
  */
-export function sweepValuePlans(e: NetworkExperiment, train: Dataset): { steps: number | null; stepWork: number | null }[] {
+export function sweepValuePlans(e: NetworkExperiment, train: Dataset, setOf?: (j: number) => Dataset | null): { steps: number | null; stepWork: number | null }[] {
   if (!e.sweep) return [];
   const { path, values } = e.sweep;
   const ofData = isDataKey(path);
-  return values.map((v) => {
+  return values.map((v, j) => {
     let spec: NetworkSpec;
     try {
       spec = networkVariant(e, path, v).spec;
     } catch {
       return { steps: null, stepWork: null };
     }
+    const own = ofData ? (setOf?.(j) ?? null) : train;
     const t = spec.training;
-    const batch = t.batchSize === 'full' ? train.count : Math.min(t.batchSize, train.count);
-    const weights = parameterCount(layerSizes(spec.model, train.features, outputSize(train)), false);
-    return { steps: t.length.unit === 'epochs' && ofData ? null : plannedSteps(spec, train.count), stepWork: ofData ? null : onnxStepWork(Math.max(1, batch), weights) };
+    if (!own) return { steps: t.length.unit === 'epochs' ? null : plannedSteps(spec, train.count), stepWork: null };
+    const batch = t.batchSize === 'full' ? own.count : Math.min(t.batchSize, own.count);
+    const weights = parameterCount(layerSizes(spec.model, own.features, outputSize(own)), false);
+    return { steps: plannedSteps(spec, own.count), stepWork: onnxStepWork(Math.max(1, batch), weights) };
   });
 }
 

@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sweepRunError } from '../../../src/core/analysis/networkSweep';
+import { sweepRunError, sweepValueTrainSet } from '../../../src/core/analysis/networkSweep';
 import { sweepValueError, variantIndex } from '../../../src/core/analysis/sweep';
 import { ExperimentError, VariantError } from '../../../src/core/experiment/errors';
 import { resolveSweep } from '../../../src/core/experiment/sweepSpec';
-import { networkVariant, normaliseNetworkExperiment } from '../../../src/core/network/networkExperiment';
+import { networkVariant, normaliseNetworkExperiment, sweepValuePlans } from '../../../src/core/network/networkExperiment';
+import type { Dataset } from '../../../src/core/network/dataset';
 
 const spec = { key: 'learningRates.u', path: 'learningRates.u', values: [1, 56.2341325190349, 2.41759407916908e307] };
 
@@ -89,4 +90,18 @@ test('a variant\'s refusal is located at the value it was built with, not at the
     assert.match(located.message, new RegExp(`^sweep value ${bad}, ${key.replace('.', '\\.')} = «${bad}»: `), key);
     assert.equal(variantIndex(experiment.sweep, 0, thrown), bad, key);
   }
+});
+
+test('a sweep over data.train in epochs: each value\'s steps and step work are known from the set one value read, for the panel\'s time left', () => {
+  // The panel showed no time left for such a sweep: its values' steps were null, "another training set".
+  const { experiment: e, problems } = normaliseNetworkExperiment({ model: { hidden: [4] }, data: { dataset: 'mnist', train: 1000 }, training: { batchSize: 100, epochs: 2 }, sweep: { 'data.train': [500, 1000, 2000] } });
+  assert.deepEqual(problems, []);
+  const read: Dataset = { count: 1000, features: 784, sampleShape: [28, 28], x: new Float32Array(1000 * 784), targets: { kind: 'classes', labels: new Uint8Array(1000), classCount: 10 } };
+  const readWith = networkVariant(e!, 'data.train', 1000);
+  const plans = sweepValuePlans(e!, read, (j) => sweepValueTrainSet(e!, j, read, readWith));
+  assert.deepEqual(plans.map((p) => p.steps), [10, 20, 40]);
+  assert.ok(plans.every((p) => p.stepWork !== null && p.stepWork > 0));
+  assert.equal(plans[0].stepWork, plans[1].stepWork, 'batches of 100 either way');
+  // Without what each value reads, a data key's values in epochs are not known.
+  assert.deepEqual(sweepValuePlans(e!, read).map((p) => p.steps), [null, null, null]);
 });
