@@ -8,6 +8,7 @@ import type { Node } from 'jsonc-parser';
 import type { Experiment } from '../core/experiment/experiment';
 import type { AnyExperiment } from '../core/runs/anyExperiment';
 import type { Progress, ProgressSink } from './progress';
+import type { ListenForInterrupts } from './interrupts';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_FILE = 1;
@@ -86,13 +87,26 @@ export interface CommandContext {
    * — on the experiment files as this one read them (standard input can be read only once).
    */
   rerun(cli: WholeCli): Promise<CliOutput>;
+  /** Listens for Ctrl+C and SIGTERM while a network trains (src/cli/interrupts.ts); absent where nobody can send them (tests). */
+  interrupts?: ListenForInterrupts;
 }
 
 /**
  * A whole command line, as src/cli/run.ts `rerunCli`: the arguments, the texts of the files read
  * already (any other file is read from the file system by the command line called), where progress is drawn.
  */
-export type WholeCli = (argv: readonly string[], read: ReadonlyMap<string, string>, progress?: { sink: ProgressSink; now?: () => number }) => Promise<CliOutput>;
+export type WholeCli = (argv: readonly string[], read: ReadonlyMap<string, string>, host?: CliHost) => Promise<CliOutput>;
+
+/**
+ * What the command line runs in (src/cli/main.ts: the process; tests pass their own or none): where
+ * progress is drawn (`sink`, with `now` its clock in milliseconds), and how a training command listens
+ * for Ctrl+C (src/cli/interrupts.ts; absent: it does not listen).
+ */
+export interface CliHost {
+  sink: ProgressSink;
+  now?: () => number;
+  interrupts?: ListenForInterrupts;
+}
 
 export interface Command {
   name: string;

@@ -5,11 +5,14 @@
  */
 import { visibleControls } from '../core/experiment/diagnostic';
 import { EXIT_BAD_FILE } from './command';
+import { processInterrupts } from './interrupts';
 import { writeOutputFile } from './outputFile';
 import { runCli } from './run';
 
 async function main(): Promise<void> {
-  const { code, stdout, stderr, files } = await runCli(process.argv.slice(2), undefined, { sink: process.stderr });
+  // A training command listens for Ctrl+C while it trains (src/cli/interrupts.ts); its notice goes out at once.
+  const interrupts = () => processInterrupts((text) => process.stderr.write(visibleControls(text)));
+  const { code, stdout, stderr, files } = await runCli(process.argv.slice(2), undefined, { sink: process.stderr, interrupts });
   for (const f of files ?? []) {
     try {
       // A new file renamed over f.path: never written through a hard link into the user's other file.

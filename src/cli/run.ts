@@ -16,11 +16,11 @@ import { locatePath } from '../core/experiment/parse';
 import { DataError, reportedMessage } from '../core/network/data/dataError';
 import { TrainingSetupError } from '../core/network/trainErrors';
 import { parseArgs, usageLine } from './args';
-import { BadFileError, CliOutput, Command, CommandContext, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, MissingBundleError, UsageError } from './command';
+import { BadFileError, CliHost, CliOutput, Command, CommandContext, EXIT_BAD_FILE, EXIT_OK, EXIT_USAGE, MissingBundleError, UsageError } from './command';
 import { COMMANDS } from './commands';
 import { FileReader, LoadedFile, loadAnyExperimentFile, loadExperimentFile, readExperimentFile, reportDiagnostics, reportExperimentError } from './experimentFile';
 import { formatBytes, MAX_FILE_BYTES } from './limits';
-import { progressCounter, ProgressSink } from './progress';
+import { progressCounter } from './progress';
 
 const EXIT_CODES = 'exit codes: 0 success, 1 bad experiment file, 2 bad usage';
 
@@ -28,14 +28,14 @@ const EXIT_CODES = 'exit codes: 0 success, 1 bad experiment file, 2 bad usage';
 export const FILE_SYSTEM: FileReader = { readText: (file) => readExperimentFile(file) };
 
 /**
- * Runs one invocation of `flab` (the arguments after `flab`). Never rejects. `progress` is where a
- * long command draws its counter (the process's standard error; nothing when it is not a terminal),
- * with `now` its clock in milliseconds.
+ * Runs one invocation of `flab` (the arguments after `flab`). Never rejects. `host` is where a long
+ * command draws its counter (the process's standard error; nothing when it is not a terminal), with
+ * `now` its clock in milliseconds, and how a training command hears Ctrl+C (`interrupts`).
  */
-export async function runCli(argv: readonly string[], reader: FileReader = FILE_SYSTEM, progress?: { sink: ProgressSink; now?: () => number }): Promise<CliOutput> {
+export async function runCli(argv: readonly string[], reader: FileReader = FILE_SYSTEM, host?: CliHost): Promise<CliOutput> {
   // Messages echo what the file and the command line say (paths, keys, names): their control and
   // bidirectional characters are written as escapes (`\u001b`), never sent to the terminal.
-  const out = await runCommand(argv, reader, progress);
+  const out = await runCommand(argv, reader, host);
   return { ...out, stderr: visibleControls(out.stderr) };
 }
 
@@ -44,11 +44,11 @@ export async function runCli(argv: readonly string[], reader: FileReader = FILE_
  * their texts as it read them, any other file from this build's file system — whose errors are this
  * build's (a class of one bundle is not the other's).
  */
-export function rerunCli(argv: readonly string[], read: ReadonlyMap<string, string>, progress?: { sink: ProgressSink; now?: () => number }): Promise<CliOutput> {
-  return runCli(argv, { readText: (file) => read.get(file) ?? FILE_SYSTEM.readText(file) }, progress);
+export function rerunCli(argv: readonly string[], read: ReadonlyMap<string, string>, host?: CliHost): Promise<CliOutput> {
+  return runCli(argv, { readText: (file) => read.get(file) ?? FILE_SYSTEM.readText(file) }, host);
 }
 
-async function runCommand(argv: readonly string[], reader: FileReader, progress?: { sink: ProgressSink; now?: () => number }): Promise<CliOutput> {
+async function runCommand(argv: readonly string[], reader: FileReader, host?: CliHost): Promise<CliOutput> {
   let loaded: LoadedFile | undefined;
   try {
     const [name, ...rest] = argv;
@@ -64,7 +64,7 @@ async function runCommand(argv: readonly string[], reader: FileReader, progress?
     const beforeOperands = rest.indexOf('--');
     const options = beforeOperands < 0 ? rest : rest.slice(0, beforeOperands);
     if (options.includes('--help') || options.includes('-h')) return { code: EXIT_OK, stdout: commandHelp(command) + '\n', stderr: '' };
-    const counter = progressCounter(command.name, progress?.sink, progress?.now);
+    const counter = progressCounter(command.name, host?.sink, host?.now);
     // The texts read, for a rerun by another build (standard input is read once).
     const read = new Map<string, string>();
     const recording: FileReader = {
@@ -90,7 +90,8 @@ async function runCommand(argv: readonly string[], reader: FileReader, progress?
         loaded = l;
         return experiment;
       },
-      rerun: (cli) => cli(argv, read, progress),
+      rerun: (cli) => cli(argv, read, host),
+      interrupts: host?.interrupts,
     };
     try {
       return await command.run(parseArgs(command, rest, COMMANDS), context);

@@ -37,7 +37,8 @@ network experiment's sweep prints {key, path, values, runs} with one \`flab trai
 value; --csv puts the swept value first on every row. A value whose training fails (its data cannot be
 had, its set-up is refused) is null in "runs" and listed in "failed" (a row of empty fields in --csv,
 status failed in --table), its error located at its sweep entry: the other values train and are printed,
-and the command exits 1.`,
+and the command exits 1. Ctrl+C during a network's sweep stops the value training at its next step and
+prints the values finished and that one (status stopped; the rest not trained; exit 130).`,
   operands: ['FILE'],
   options: [
     { flag: '--json', group: 'format', help: '{key, path, widthPower, values, runs}: one trajectory per value, as flab solve --json prints it (the default); widthPower {exponent, width} when the key is a power of the width in the file (its values are the bases b), else null' },

@@ -15,7 +15,8 @@ kernelChange, tangentChange (one entry per record), layers[] (name, shape, norm,
 alignment[] (layers, zeta, zetaTop), network, data, checkpoints and summary; null where a quantity is
 not measured at a record or undefined. --csv flattens the columns (layers[0].norm, alignment[0].zeta,
 …). A file with "sweep" trains as written here; \`flab sweep\` trains once per value. Checkpoints asked
-for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT_BYTES)} (docs/limits.md).`,
+for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT_BYTES)} (docs/limits.md). Ctrl+C stops the
+run at its next step and prints its records so far (summary.status "stopped"; exit 130).`,
   operands: ['FILE'],
   options: [
     { flag: '--json', group: 'format', help: 'the run as one JSON object (the default)' },

@@ -25,7 +25,8 @@ import { formatTable, largeOverLimit, tableNumber, tableValues } from '../output
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
 import { widthPowerFormula } from '../../core/experiment/widthFormula';
 import { Progress } from '../progress';
-import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, printableRecords, summaryWithData } from './train';
+import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, interruptedNote, printableRecords, summaryWithData } from './train';
+import { interruptedCode, Interrupts, InterruptSignal } from '../interrupts';
 import { checkpointLimitProblem } from '../../core/checkpoints/checkpointFolder';
 
 /**
@@ -37,17 +38,39 @@ import { checkpointLimitProblem } from '../../core/checkpoints/checkpointFolder'
  * sweep there. A failure before any value finished prints nothing but the error, as before.
  */
 export async function runNetworkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, context: CommandContext, backend: string | undefined): Promise<CliOutput> {
-  const result = await networkSweep(e, loaded, format, context.progress, backendOf(backend));
-  const notes = result.runs.map((r, i) => (r ? divergedNote(loaded.source.file, r, `sweep value ${i}, ${result.path} = ${formatNumber(result.values[i])}`, e) : '')).join('');
-  const failed = failedValues(result, loaded);
-  if (failed.length === 0) return { ...printed(networkSweepOutput(result, format, failed, networkWidthPower(e))), stderr: notes };
-  const errors = failed.map((f) => `${f.error}\n`).join('');
-  const trained = result.runs.filter((r) => r !== null).length;
-  // No value trained: the errors alone, as a failure of `flab train` prints them.
-  if (trained === 0) return { code: EXIT_BAD_FILE, stdout: '', stderr: failed.filter((f) => result.failures.some((x) => x.index === f.index)).map((f) => `${f.error}\n`).join('') };
-  const out = printed(networkSweepOutput(result, format, failed, networkWidthPower(e)));
-  const summary = `${loaded.source.file}: note: ${formatCount(trained)} of ${formatCount(result.values.length)} sweep values trained and printed; ${failed.length === 1 ? `value ${failed[0].index} did not` : `values ${failed.map((f) => f.index).join(', ')} did not`} (${FAILED_SHOWN[format] ?? FAILED_SHOWN.json})\n`;
-  return { ...out, code: EXIT_BAD_FILE, stderr: notes + errors + summary };
+  // Ctrl+C or SIGTERM stops the value training at its next step and the sweep there (src/cli/interrupts.ts).
+  const interrupts = context.interrupts?.();
+  try {
+    const result = await networkSweep(e, loaded, format, context.progress, backendOf(backend), interrupts).catch((err: unknown) => {
+      if (interrupts?.received && interrupts.abort.aborted) return null;
+      throw err;
+    });
+    const signal = interrupts?.received ?? null;
+    if (!result) return { code: interruptedCode(signal!), stdout: '', stderr: '' };
+    const file = loaded.source.file;
+    const notes = result.runs.map((r, i) => {
+      const run = `sweep value ${i}, ${result.path} = ${formatNumber(result.values[i])}`;
+      return r ? divergedNote(file, r, run, e) + (signal ? interruptedNote(file, r, signal, run) : '') : '';
+    }).join('');
+    const failed = failedValues(result, loaded, signal);
+    const interrupted = signal ? { code: interruptedCode(signal) } : {};
+    if (failed.length === 0) return { ...printed(networkSweepOutput(result, format, failed, networkWidthPower(e))), ...interrupted, stderr: notes };
+    const errors = failed.map((f) => `${f.error}\n`).join('');
+    const trained = result.runs.filter((r) => r !== null).length;
+    // No value trained: the errors alone, as a failure of `flab train` prints them.
+    if (trained === 0) return { code: signal ? interruptedCode(signal) : EXIT_BAD_FILE, stdout: '', stderr: failed.filter((f) => result.failures.some((x) => x.index === f.index)).map((f) => `${f.error}\n`).join('') };
+    const out = printed(networkSweepOutput(result, format, failed, networkWidthPower(e)));
+    const summary = `${file}: note: ${formatCount(trained)} of ${formatCount(result.values.length)} sweep values trained and printed; ${failed.length === 1 ? `value ${failed[0].index} did not` : `values ${failed.map((f) => f.index).join(', ')} did not`} (${format === 'table' ? tableStatuses(result, failed) : (FAILED_SHOWN[format] ?? FAILED_SHOWN.json)})\n`;
+    return { ...out, code: signal ? interruptedCode(signal) : EXIT_BAD_FILE, stderr: notes + errors + summary };
+  } finally {
+    interrupts?.close();
+  }
+}
+
+/** The table's statuses of the values without a run, as the note under the errors says them: `failed`, `not trained` (the sweep stopped before them) or both. */
+function tableStatuses(r: TrainSweepResult, failed: readonly FailedValue[]): string {
+  const failures = failed.filter((f) => r.failures.some((x) => x.index === f.index)).length;
+  return failures === failed.length ? 'status failed' : failures === 0 ? 'status not trained' : 'status failed or not trained';
 }
 
 /** Where each format shows a value without a run, as the note under the errors says it. */
@@ -55,7 +78,6 @@ const FAILED_SHOWN: Record<string, string> = {
   json: 'null in "runs", listed in "failed"',
   summary: 'null in "summaries", listed in "failed"',
   csv: 'a row of the value and empty fields',
-  table: 'status failed',
 };
 
 /** A value without a run, as `flab sweep` prints it: its index, value, and the error as standard error says it (one line, located). */
@@ -65,15 +87,19 @@ interface FailedValue {
   error: string;
 }
 
-/** The values of `r` without a run: each failure located in the file, and the values a stopping failure left untrained. */
-function failedValues(r: TrainSweepResult, loaded: LoadedExperiment): FailedValue[] {
+/**
+ * The values of `r` without a run: each failure located in the file, and the values a stopping failure
+ * — or `signal` (Ctrl+C, SIGTERM), which stops the sweep after the value it stopped — left untrained.
+ */
+function failedValues(r: TrainSweepResult, loaded: LoadedExperiment, signal: InterruptSignal | null): FailedValue[] {
   const byIndex = new Map(r.failures.map((f) => [f.index, f]));
   const stoppedAt = r.failures.length > 0 ? r.failures[r.failures.length - 1].index : -1;
   const out: FailedValue[] = [];
   r.runs.forEach((run, i) => {
     if (run) return;
     const f = byIndex.get(i);
-    const error = f ? locatedError(loaded, f.error) : `${loaded.source.file}: note: sweep value ${i}, ${r.path} = ${formatNumber(r.values[i])}: not trained: the sweep stopped at value ${stoppedAt}`;
+    const why = signal && i > stoppedAt ? `${signal} stopped the sweep before it` : `the sweep stopped at value ${stoppedAt}`;
+    const error = f ? locatedError(loaded, f.error) : `${loaded.source.file}: note: sweep value ${i}, ${r.path} = ${formatNumber(r.values[i])}: not trained: ${why}`;
     out.push({ index: i, value: r.values[i], error });
   });
   return out;
@@ -103,7 +129,7 @@ function fileError(err: unknown): boolean {
  * train; any other error of the file's stops the sweep there, keeping the values trained; a refusal
  * while planning (before the first step), bad usage or a bug of flab's rejects as before.
  */
-async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, progress: Progress, backend: TrainingOptions['backend']): Promise<TrainSweepResult> {
+async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, progress: Progress, backend: TrainingOptions['backend'], interrupts?: Interrupts): Promise<TrainSweepResult> {
   const spec = e.sweep;
   if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "init.scale": [0.5, 1, 2] })', 'sweep');
   checkWritableCheckpoints(e, loaded, { sweep: true });
@@ -125,6 +151,8 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
     baseDir: loaded.baseDir,
     fileName: loaded.fileName,
     backend,
+    signal: interrupts?.abort,
+    shouldStop: () => interrupts?.received != null,
     // A run refused for the records it keeps is advised a cadence whose output fits too: an equal share of it per run.
     recordsAtMost: (layers) => Math.floor(printableRecords(layers, format, runs) / runs),
     onRun: (i) => {
@@ -148,6 +176,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
       if (runsPlanned) checkSweepCheckpoints(spec, runsPlanned, loaded);
       planning = false;
       plannedYet = true;
+      interrupts?.training();
       spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
       if (spent > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(spent, runs, `with run ${index}'s own data`);
     },
@@ -269,7 +298,8 @@ function dataLines(r: TrainSweepResult): string {
 /**
  * The sweep in `format`. A value without a run (`failed`) is there too: null in the JSON's `runs` and
  * `summaries`, with `failed` listing each one's index, value and error; a row of its value and empty
- * fields in CSV; a line of status `failed` in the table.
+ * fields in CSV; a line of status `failed` in the table (`not trained` for a value the sweep stopped
+ * before: after a failure that stops it, or Ctrl+C).
  */
 function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonly FailedValue[], widthPower: { exponent: number; width: number } | null = null): string {
   const failedList = failed.length > 0 ? { failed } : {};
@@ -279,7 +309,7 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
     const pairs = shown?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
     const values = tableValues(r.values);
     const rows = r.runs.map((t, i) => {
-      if (!t) return [values[i], 'failed', '', '', '', '', '', ...pairs.map(() => '')];
+      if (!t) return [values[i], r.failures.some((f) => f.index === i) ? 'failed' : 'not trained', '', '', '', '', '', ...pairs.map(() => '')];
       const s = t.summary;
       // A value that diverged (or was not trained) has no final numbers to compare: its last record is
       // the blown-up weights' (a distance of 2·10³⁰, their ζ), which the panel's summary views leave out too.

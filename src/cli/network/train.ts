@@ -12,32 +12,60 @@ import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
 import { deadEndRemedy, deadRemedy, notTrainedNote, smallerRateOrInit, zeroInitRemedy } from '../../core/runs/notes';
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/network/spec';
+import { interruptedCode, InterruptSignal } from '../interrupts';
 import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
 import { MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
 import { outputTooLarge, perRunOnly } from '../output';
 
-/** `flab train FILE`'s work (its options and help: src/cli/commands/train.ts). */
+/**
+ * `flab train FILE`'s work (its options and help: src/cli/commands/train.ts). Ctrl+C or SIGTERM while
+ * it trains stops the run at its next step and prints its records, exit 130 or 143 (src/cli/interrupts.ts).
+ */
 export async function runTrain(args: ParsedArgs, context: CommandContext): Promise<CliOutput> {
   const format = args.choice('format', 'json');
   const backend = backendOf(args.value('--backend'));
   const loaded = context.loadAny(args.operands[0]);
   const e = networkOf(loaded, 'train');
   checkWritableCheckpoints(e, loaded);
-  const result = await trainExperiment(e, {
-    baseDir: loaded.baseDir,
-    fileName: loaded.fileName,
-    backend,
-    recordsAtMost: (layers) => printableRecords(layers, format, 1),
-    beforeRun: (run) => {
-      checkOutput(run, format);
-      // Step 0 of the run, counted from the start: the first update came after the first step.
-      context.progress.update(0, run.training.totalSteps, 'steps');
-    },
-    onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
-  }).catch((err: unknown) => {
-    throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;
-  });
-  return { ...printed(formatTrainResult(result, format)), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result, undefined, e) };
+  const interrupts = context.interrupts?.();
+  try {
+    const result = await trainExperiment(e, {
+      baseDir: loaded.baseDir,
+      fileName: loaded.fileName,
+      backend,
+      signal: interrupts?.abort,
+      shouldStop: () => interrupts?.received != null,
+      recordsAtMost: (layers) => printableRecords(layers, format, 1),
+      beforeRun: (run) => {
+        checkOutput(run, format);
+        // Step 0 of the run, counted from the start: the first update came after the first step.
+        context.progress.update(0, run.training.totalSteps, 'steps');
+        interrupts?.training();
+      },
+      onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
+    }).catch((err: unknown) => {
+      // Cancelled while the data was read: nothing to print (the notice said so when it came).
+      if (interrupts?.received && interrupts.abort.aborted) return null;
+      throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;
+    });
+    const signal = interrupts?.received;
+    if (!result) return { code: interruptedCode(signal!), stdout: '', stderr: '' };
+    if (signal && result.step.length === 0) return { code: interruptedCode(signal), stdout: '', stderr: `${loaded.source.file}: note: ${signal} before the first record: nothing to print\n` };
+    const stopped = signal ? interruptedNote(loaded.source.file, result, signal) : '';
+    return { ...printed(formatTrainResult(result, format)), ...(signal ? { code: interruptedCode(signal) } : {}), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result, undefined, e) + stopped };
+  } finally {
+    interrupts?.close();
+  }
+}
+
+/**
+ * The note of a run that `signal` stopped (`summary.status` "stopped"): where, and what is printed.
+ * `run` names a sweep's run. Empty for a run that ended otherwise (it finished or diverged first).
+ */
+export function interruptedNote(file: string, r: TrainResult, signal: InterruptSignal, run?: string): string {
+  if (r.summary.status !== 'stopped') return '';
+  const last = r.step.at(-1) ?? 0;
+  return `${file}: note: ${run ? `${run}: ` : ''}${signal} stopped the training before its last step (${formatCount(r.summary.totalSteps)}): the records up to step ${formatCount(last)} are printed, summary.status "stopped"${r.summary.label !== null ? ', the label read from them' : ''}\n`;
 }
 
 /** A note that `flab train` trained a file with a sweep as written, once (it said nothing: the sweep looked ignored). */

@@ -427,19 +427,25 @@ export function sweepVariant(e: NetworkExperiment, where: Pick<NetworkRunOptions
 export interface TrainOptions extends NetworkRunOptions, Pick<RunOptions, 'onRecord' | 'onProgress'> {
   /** Called once a run is set up, before its first step: may throw to refuse it (the CLI checks the size of its output). */
   beforeRun?(run: NetworkRun): void;
+  /**
+   * Asked before each step: true stops the training there and keeps it — the result of the records so
+   * far, `summary.status` "stopped", the checkpoints written (the command line's Ctrl+C) — where
+   * `signal` throws it away. A sweep trains no value after the one it stopped.
+   */
+  shouldStop?(): boolean;
 }
 
 /**
- * Trains a network experiment to its end (or its divergence): the result, with the checkpoints
- * written. Rejects with an AbortError when `signal` fires, and as `NetworkRun.load` does.
+ * Trains a network experiment to its end (or its divergence, or `shouldStop`): the result, with the
+ * checkpoints written. Rejects with an AbortError when `signal` fires, and as `NetworkRun.load` does.
  */
 export async function trainExperiment(e: NetworkExperiment, options: TrainOptions): Promise<TrainResult> {
   const run = await NetworkRun.load(e, options);
   try {
     options.beforeRun?.(run);
-    const outcome = await run.run({ onRecord: options.onRecord, onProgress: options.onProgress, shouldStop: () => options.signal?.aborted ?? false });
+    const outcome = await run.run({ onRecord: options.onRecord, onProgress: options.onProgress, shouldStop: () => (options.signal?.aborted ?? false) || (options.shouldStop?.() ?? false) });
     const files = await run.checkpointsWritten();
-    if (outcome.status === 'stopped') throw abortError();
+    if (outcome.status === 'stopped' && options.signal?.aborted) throw abortError();
     return run.result(files);
   } finally {
     run.dispose();
@@ -466,6 +472,7 @@ export async function trainSweep(e: NetworkExperiment, options: TrainOptions & {
   const dataCache = options.dataCache ?? new LoadedDataCache();
   for (const [i, v] of spec.values.entries()) {
     if (options.signal?.aborted) throw abortError();
+    if (options.shouldStop?.()) break;
     const variant = sweepVariant(e, options, i);
     options.onRun?.(i, v);
     try {

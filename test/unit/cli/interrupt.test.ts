@@ -1,0 +1,118 @@
+/**
+ * Ctrl+C and SIGTERM while `flab train` or `flab sweep` trains (src/cli/interrupts.ts): the run stops at
+ * its next step and what it recorded is printed, exit 128 + the signal's number. Before, the process
+ * died with nothing printed: minutes of a sweep's finished values were lost. The signals are sent
+ * once the run has written a checkpoint (a condition on the folder, not a sleep).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { interruptedCode, processInterrupts } from '../../../src/cli/interrupts';
+import { cliFolder } from './cliFolder';
+
+const CLI = resolve(__dirname, '../../../../dist/cli.js');
+
+/** A checkpoint file in `folder` (a `.safetensors`), searched one level down too (a sweep's value folders). */
+function hasCheckpoint(folder: string, sub?: string): boolean {
+  const dir = sub ? join(folder, sub) : folder;
+  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.safetensors'));
+}
+
+/**
+ * `flab ...args` in `dir`; `signal` sent once `ready()` holds (polled every 20 ms, 120 s at most):
+ * its exit code and streams.
+ */
+function interrupted(dir: string, args: string[], ready: () => boolean, signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string; sent: boolean }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (!sent && ready()) {
+        sent = true;
+        child.kill(signal);
+      } else if (Date.now() - started > 120_000) {
+        child.kill('SIGKILL');
+      }
+    }, 20);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      done({ code, stdout, stderr, sent });
+    });
+  });
+}
+
+// 2,000 digits at batch 10, 4,000 steps: far longer than it takes to write the first checkpoint.
+const long = (extra: Record<string, unknown> = {}) => ({
+  model: { hidden: [32] },
+  data: { dataset: 'mnist', train: 2000 },
+  training: { batchSize: 10, steps: 4000, record: { every: 20 }, checkpoints: { every: 40, path: 'ckpt' } },
+  ...extra,
+});
+
+test('Ctrl+C stops `flab train` at its next step: the records so far are printed, status "stopped", exit 130', async () => {
+  const c = cliFolder('flab-interrupt-');
+  const file = c.write('long.flab.json', long());
+  const r = await interrupted(c.dir, ['train', file, '--json'], () => hasCheckpoint(join(c.dir, 'ckpt')), 'SIGINT');
+  assert.ok(r.sent, 'the run wrote a checkpoint');
+  assert.equal(r.code, 130, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.summary.status, 'stopped');
+  assert.equal(out.summary.totalSteps, 4000);
+  assert.ok(out.step.length >= 2 && out.step.at(-1) < 4000, `records ${out.step.length}, the last at step ${out.step.at(-1)}`);
+  assert.equal(out.trainLoss.length, out.step.length);
+  assert.match(r.stderr, /flab: SIGINT: stopping the training at its next step; what it recorded will be printed \(Ctrl\+C again quits at once\)\n/);
+  assert.match(r.stderr, new RegExp(`long\\.flab\\.json: note: SIGINT stopped the training before its last step \\(4,000\\): the records up to step ${out.step.at(-1)} are printed, summary\\.status "stopped"`));
+});
+
+test('SIGTERM stops `flab sweep` in the value it trains: the finished values and the stopped one are printed, the rest not trained, exit 143', async () => {
+  const c = cliFolder('flab-interrupt-sweep-');
+  // Value 0 trains 40 steps (one checkpoint); value 1 is the long run; value 2 never starts.
+  const file = c.write('sweep.flab.json', long({ sweep: { 'training.steps': [40, 4000, 6000] } }));
+  const r = await interrupted(c.dir, ['sweep', file, '--table'], () => hasCheckpoint(join(c.dir, 'ckpt'), 'training.steps=4000'), 'SIGTERM');
+  assert.ok(r.sent, 'value 1 wrote a checkpoint');
+  assert.equal(r.code, 143, r.stderr);
+  const rows = r.stdout.split('\n');
+  assert.match(rows[1], /^\s*40\s+finished\s/);
+  assert.match(rows[2], /^\s*4000\s+stopped\s/);
+  assert.match(rows[3], /^\s*6000\s+not trained(\s+–)+$/, 'not "failed": nothing went wrong with it');
+  assert.match(r.stderr, /values? 2 did not \(status not trained\)/);
+  assert.match(r.stderr, /sweep value 1, training\.steps = 4000: SIGTERM stopped the training before its last step \(4,000\)/);
+  assert.match(r.stderr, /sweep value 2, training\.steps = 6000: not trained: SIGTERM stopped the sweep before it/);
+});
+
+test('the listener: a signal before the training cancels the set-up; one during it stops the run; a second quits at once, with 128 + its number', () => {
+  const notices: string[] = [];
+  const exits: number[] = [];
+  const before = processInterrupts((t) => notices.push(t), (code) => exits.push(code));
+  try {
+    process.emit('SIGINT');
+    assert.equal(before.received, 'SIGINT');
+    assert.ok(before.abort.aborted, 'the data\'s reading is cancelled');
+    assert.deepEqual(notices, ['flab: SIGINT: cancelled before the first step\n']);
+    process.emit('SIGTERM');
+    assert.deepEqual(exits, [130], 'the second signal quits with the first one\'s code');
+  } finally {
+    before.close();
+  }
+  const during = processInterrupts((t) => notices.push(t), (code) => exits.push(code));
+  try {
+    during.training();
+    process.emit('SIGTERM');
+    assert.equal(during.received, 'SIGTERM');
+    assert.ok(!during.abort.aborted, 'the run stops at its next step, keeping its records');
+    assert.equal(notices.at(-1), 'flab: SIGTERM: stopping the training at its next step; what it recorded will be printed (SIGTERM again quits at once)\n');
+  } finally {
+    during.close();
+  }
+  assert.equal(process.listenerCount('SIGINT'), 0, 'closed: no listener left');
+  assert.equal(interruptedCode('SIGINT'), 130);
+  assert.equal(interruptedCode('SIGTERM'), 143);
+});
