@@ -100,6 +100,23 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   });
   if (Array.isArray(value)) for (const { i, j } of repeats) problems.push({ path: `${where}[${i}]`, message: `sweep value ${i}: ${formatNumber(values[i])} repeats value ${j} (${formatNumber(values[j])}, the same number): each value runs once; remove the repeat` });
   else if (repeats.length > 0) problems.push({ path: where, message: `sweep value ${repeats[0].i}: ${formatNumber(values[repeats[0].i])} repeats value ${repeats[0].j} of the range (its ends are too close for ${countOf(value.count, 'value')} at 15 significant digits): use fewer values or ends further apart` });
+  // A network trains in float32 (docs/networks.md, "Float32 range"): two values that float32 makes one
+  // number train the same run twice, byte for byte, into two checkpoint folders (0.001 and 0.00100000001
+  // as learning rates: a breaker's finding, 2026-12-03). Refused as repeats are. Not `training.epochs`,
+  // which counts steps, nor whole-number keys, which float32 holds exactly up to 2²⁴.
+  if (kind === 'network' && !found.integer && found.path !== 'training.epochs' && repeats.length === 0) {
+    const single = new Map<number, number>();
+    const same: { i: number; j: number }[] = [];
+    values.forEach((v, i) => {
+      const j = single.get(Math.fround(v));
+      if (j === undefined) single.set(Math.fround(v), i);
+      else same.push({ i, j });
+    });
+    const as32 = (i: number) => formatNumber(Math.fround(values[i]));
+    const said = (i: number, j: number) => `sweep value ${i}: ${formatNumber(values[i])} is value ${j} (${formatNumber(values[j])}) in float32, ${as32(i)}, which the network trains in: the two would be the same run`;
+    if (Array.isArray(value)) for (const { i, j } of same) problems.push({ path: `${where}[${i}]`, message: `${said(i, j)}; remove one, or give values further apart` });
+    else if (same.length > 0) problems.push({ path: where, message: `${said(same[0].i, same[0].j)}${same.length > 1 ? ` (and ${countOf(same.length - 1, 'more value')} of the range)` : ''}: use fewer values or ends further apart` });
+  }
   if (problems.length > 0) return { problems };
   return { spec: { key, path: found.path, values }, problems };
 }

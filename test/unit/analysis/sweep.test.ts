@@ -105,3 +105,18 @@ test('a sweep over data.train in epochs: each value\'s steps and step work are k
   // Without what each value reads, a data key's values in epochs are not known.
   assert.deepEqual(sweepValuePlans(e!, read).map((p) => p.steps), [null, null, null]);
 });
+
+test('network sweep values that float32 makes one number are refused as repeats: the two runs would be the same, byte for byte', () => {
+  // A breaker's finding: five learning rates from 0.001 to 0.0010000001 trained five identical runs into five folders.
+  const problems = (sweep: Record<string, unknown>, kind: 'network' | 'linear' = 'network') => resolveSweep(sweep as Record<string, number[]>, kind, kind === 'network' ? { model: { hidden: [2] } } : undefined).problems;
+  assert.deepEqual(problems({ 'training.learningRate': [0.001, 0.00100000001, 0.002] }), [
+    { path: 'sweep.training.learningRate[1]', message: 'sweep value 1: 0.00100000001 is value 0 (0.001) in float32, 0.0010000000474974513, which the network trains in: the two would be the same run; remove one, or give values further apart' },
+  ]);
+  assert.deepEqual(problems({ 'training.learningRate': { from: 0.001, to: 0.0010000001, count: 5, scale: 'linear' } }).map((p) => p.path), ['sweep.training.learningRate']);
+  assert.match(problems({ 'training.learningRate': { from: 0.001, to: 0.0010000001, count: 5, scale: 'linear' } })[0].message, /^sweep value 1: 0\.001000000025 is value 0 \(0\.001\) in float32, .* \(and 3 more values of the range\): use fewer values or ends further apart$/);
+  assert.deepEqual(problems({ 'model.outputScale': [1, 1.00000001] }).map((p) => p.path), ['sweep.model.outputScale[1]']);
+  // Distinct in float32; whole-number keys; the linear model, which computes in float64.
+  assert.deepEqual(problems({ 'training.learningRate': [0.001, 0.0010001] }), []);
+  assert.deepEqual(problems({ 'model.hidden[0]': [16777216, 16777217] }).filter((p) => /in float32,/.test(p.message)), [], 'a whole-number key: its own bound, not float32');
+  assert.deepEqual(problems({ 'learningRates.u': [0.001, 0.00100000001] }, 'linear'), []);
+});
