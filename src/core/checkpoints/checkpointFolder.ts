@@ -5,7 +5,8 @@
  * metadata `step` and `writer` — and one line of `metrics.jsonl` each. A checkpoint experiment reads
  * the folder back: the loop closes.
  */
-import { lstatSync, mkdirSync, promises as fs, readlinkSync, rmdirSync, statfsSync, Stats, statSync, closeSync, openSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, promises as fs, readFileSync, readlinkSync, rmdirSync, rmSync, statfsSync, Stats, statSync, closeSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { countOf, excerpt, formatBytes, formatCount } from '../experiment/diagnostic';
 import { kindOf } from '../experiment/pathKind';
@@ -39,11 +40,27 @@ export interface LayerToWrite {
   data: Float32Array | Float64Array;
 }
 
+/**
+ * The file a run holds in its checkpoint folder from `prepare` to `release`: `{ pid, host, started }` of
+ * its process. A second run refuses the folder while the first holds it (two runs at once deleted each
+ * other's checkpoints and wrote one folder that read as one run, 2026-12-03); a lock whose process is
+ * gone (a run killed) is taken over. Not a checkpoint: readers leave it alone.
+ */
+export const RUN_LOCK = '.flab-run.lock';
+
+/** Who holds a folder's RUN_LOCK, as its file says (null: it says nothing readable). */
+interface LockHolder {
+  pid: number;
+  host: string;
+  started: string;
+}
+
 export class CheckpointFolder {
   private readonly digits: number;
   private readonly written: string[] = [];
   private pending: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  private locked = false;
 
   /** `folder` (absolute) receives the checkpoints of a run of `totalSteps` steps (the width of the step in names). */
   constructor(
@@ -71,8 +88,12 @@ export class CheckpointFolder {
     const problem = checkpointFolderProblem(this.folder);
     if (problem) throw new Error(problem);
     await makeFolder(this.folder);
+    this.lock();
     const { ours, refusal } = await surveyFolder(this.folder);
-    if (refusal) throw new Error(refusal);
+    if (refusal) {
+      this.release();
+      throw new Error(refusal);
+    }
     for (const name of ours) await fs.rm(join(this.folder, name), { force: true });
     // A new metrics.jsonl, not the old one emptied in place: another name of it (a hard link the user
     // made to keep an earlier run's metrics) keeps its lines, as `--svg OUT` keeps a linked figure.
@@ -109,6 +130,66 @@ export class CheckpointFolder {
     await this.pending;
     if (this.failure) throw this.failure;
     return this.written.slice();
+  }
+
+  /** Gives the folder up (`RUN_LOCK` removed) once the run is done with it; idempotent. */
+  release(): void {
+    if (!this.locked) return;
+    this.locked = false;
+    rmSync(join(this.folder, RUN_LOCK), { force: true });
+  }
+
+  /**
+   * Takes the folder's RUN_LOCK (created exclusively), or throws an Error naming the run that holds
+   * it: another process alive on this machine, or any on another (its life cannot be told from here).
+   * A lock whose process has ended, or of this process, is taken over.
+   */
+  private lock(): void {
+    const path = join(this.folder, RUN_LOCK);
+    const mine = JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() } satisfies LockHolder) + '\n';
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(path, mine, { flag: 'wx' });
+        this.locked = true;
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const holder = lockHolder(path);
+      if (!holder || holderAlive(holder)) {
+        const who = holder ? `flab's process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''}, started ${holder.started}` : 'a flab run';
+        throw new Error(`another run (${who}) is writing checkpoints into it (${RUN_LOCK}): two runs in one folder delete each other's checkpoints — wait for it to end, or give training.checkpoints.path another folder (if no run is writing there, delete ${RUN_LOCK})`);
+      }
+      // Its process is gone (a run killed before it released the folder): taken over.
+      rmSync(path, { force: true });
+    }
+    throw new Error(`another run took ${RUN_LOCK} at the same moment: wait for it to end, or give training.checkpoints.path another folder`);
+  }
+}
+
+/** The holder RUN_LOCK at `path` names; null when it cannot be read as one. */
+function lockHolder(path: string): LockHolder | null {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
+    return Number.isInteger(v.pid) && typeof v.host === 'string' && typeof v.started === 'string' ? (v as LockHolder) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a lock's process may still run: on another machine it cannot be told (yes); here, a signal 0
+ * to it. This process's own lock is one of its runs that did not release the folder (the command line
+ * trains one run at a time): no.
+ */
+function holderAlive(h: LockHolder): boolean {
+  if (h.host !== hostname()) return true;
+  if (h.pid === process.pid) return false;
+  try {
+    process.kill(h.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

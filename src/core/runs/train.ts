@@ -298,8 +298,9 @@ export class NetworkRun {
     return f ? { exactFlow: { zeta: steps.map((s) => f.zeta(s)), loss: steps.map((s) => f.loss(s)), norms: f.norms.map((n) => steps.map((s) => n(s))) } } : {};
   }
 
-  /** Frees the run's tensors. */
+  /** Frees the run's tensors, and gives its checkpoint folder up (`CheckpointFolder.release`). */
   dispose(): void {
+    this.folder?.release();
     this.training.dispose();
   }
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CheckpointFolder, checkpointFileBytes, checkpointFolderProblem, checkpointPlanProblem, plannedCheckpoints } from '../../../src/core/checkpoints/checkpointFolder';
+import { CheckpointFolder, checkpointFileBytes, checkpointFolderProblem, checkpointPlanProblem, plannedCheckpoints, RUN_LOCK } from '../../../src/core/checkpoints/checkpointFolder';
 import { MAX_WRITTEN_BYTES, METRICS_LINE_BYTES } from '../../../src/core/checkpoints/limits';
 import { ExperimentError } from '../../../src/core/experiment/errors';
 import type { NetworkExperiment } from '../../../src/core/network/networkExperiment';
@@ -101,4 +101,39 @@ test('a run whose checkpoints the disk cannot hold is refused before its first s
   );
   assert.equal(steps, 0);
   assert.deepEqual(readdirSync(base), [], 'no folder made');
+});
+
+test('one run at a time in a folder: a second process is refused while the first holds it; a lock whose process ended is taken over', async () => {
+  // A breaker's finding: two `flab train` at once into one folder — the second deleted the first's
+  // checkpoints and the folder read as one run.
+  const { spawnSync, spawn } = await import('node:child_process');
+  const { existsSync, readFileSync } = await import('node:fs');
+  const { hostname } = await import('node:os');
+  const folder = join(root, 'locked');
+  mkdirSync(folder, { recursive: true });
+  const lock = join(folder, RUN_LOCK);
+  // A live process of this machine holds it: refused, naming it, nothing deleted.
+  const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  try {
+    writeFileSync(lock, JSON.stringify({ pid: live.pid, host: hostname(), started: '2026-12-03T14:00:00.000Z' }));
+    writeFileSync(join(folder, 'metrics.jsonl'), '');
+    await assert.rejects(new CheckpointFolder(folder, 10).prepare(), (err: Error) => {
+      assert.equal(err.message, `another run (flab's process ${live.pid}, started 2026-12-03T14:00:00.000Z) is writing checkpoints into it (.flab-run.lock): two runs in one folder delete each other's checkpoints — wait for it to end, or give training.checkpoints.path another folder (if no run is writing there, delete .flab-run.lock)`);
+      return true;
+    });
+    assert.ok(existsSync(join(folder, 'metrics.jsonl')), 'nothing emptied or deleted');
+    // One of another machine: its life cannot be told from here.
+    writeFileSync(lock, JSON.stringify({ pid: 1, host: 'node-17.cluster', started: '2026-12-03T14:00:00.000Z' }));
+    await assert.rejects(new CheckpointFolder(folder, 10).prepare(), /another run \(flab's process 1 on node-17\.cluster, started/);
+  } finally {
+    live.kill();
+  }
+  // A process that has ended (a run killed): taken over, and the lock is this process's until released.
+  const ended = spawnSync(process.execPath, ['-e', '0']).pid;
+  writeFileSync(lock, JSON.stringify({ pid: ended, host: hostname(), started: '2026-12-03T14:00:00.000Z' }));
+  const writer = new CheckpointFolder(folder, 10);
+  await writer.prepare();
+  assert.equal(JSON.parse(readFileSync(lock, 'utf8')).pid, process.pid);
+  writer.release();
+  assert.ok(!existsSync(lock), 'released: the next run finds the folder free');
 });

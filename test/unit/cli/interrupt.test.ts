@@ -14,10 +14,10 @@ import { cliFolder } from './cliFolder';
 
 const CLI = resolve(__dirname, '../../../../dist/cli.js');
 
-/** A checkpoint file in `folder` (a `.safetensors`), searched one level down too (a sweep's value folders). */
-function hasCheckpoint(folder: string, sub?: string): boolean {
+/** Whether `folder` (or its subfolder `sub`: a sweep value's) holds `count` checkpoints (`.safetensors`) or more. */
+function hasCheckpoint(folder: string, sub?: string, count = 1): boolean {
   const dir = sub ? join(folder, sub) : folder;
-  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.safetensors'));
+  return existsSync(dir) && readdirSync(dir).filter((f) => f.endsWith('.safetensors')).length >= count;
 }
 
 /**
@@ -60,8 +60,9 @@ const long = (extra: Record<string, unknown> = {}) => ({
 test('Ctrl+C stops `flab train` at its next step: the records so far are printed, status "stopped", exit 130', async () => {
   const c = cliFolder('flab-interrupt-');
   const file = c.write('long.flab.json', long());
-  const r = await interrupted(c.dir, ['train', file, '--json'], () => hasCheckpoint(join(c.dir, 'ckpt')), 'SIGINT');
-  assert.ok(r.sent, 'the run wrote a checkpoint');
+  // Two checkpoints (steps 0 and 40): records at 0, 20 and 40 are made.
+  const r = await interrupted(c.dir, ['train', file, '--json'], () => hasCheckpoint(join(c.dir, 'ckpt'), undefined, 2), 'SIGINT');
+  assert.ok(r.sent, 'the run wrote its checkpoints');
   assert.equal(r.code, 130, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.summary.status, 'stopped');
@@ -86,6 +87,24 @@ test('SIGTERM stops `flab sweep` in the value it trains: the finished values and
   assert.match(r.stderr, /values? 2 did not \(status not trained\)/);
   assert.match(r.stderr, /sweep value 1, training\.steps = 4000: SIGTERM stopped the training before its last step \(4,000\)/);
   assert.match(r.stderr, /sweep value 2, training\.steps = 6000: not trained: SIGTERM stopped the sweep before it/);
+});
+
+test('a second `flab train` into the folder a run is writing is refused; the first, stopped by Ctrl+C, gives the folder up', async () => {
+  // A breaker's finding: the second run deleted the first's checkpoints, and the folder read as one run.
+  const c = cliFolder('flab-lock-');
+  const first = c.write('first.flab.json', long());
+  const second = c.write('second.flab.json', long({ init: { seed: 2 } }));
+  let refusal: { code: number | null; stderr: string } | null = null;
+  const r = await interrupted(c.dir, ['train', first, '--summary'], () => {
+    if (!hasCheckpoint(join(c.dir, 'ckpt'))) return false;
+    refusal = c.flab('train', second, '--summary');
+    return true;
+  }, 'SIGINT');
+  assert.equal(r.code, 130, r.stderr);
+  assert.equal(refusal!.code, 1);
+  assert.match(refusal!.stderr, /second\.flab\.json:\d+:\d+: error: cannot write checkpoints into .*ckpt: another run \(flab's process \d+, started [^)]+\) is writing checkpoints into it \(\.flab-run\.lock\)/);
+  assert.ok(hasCheckpoint(join(c.dir, 'ckpt')), 'the first run\'s checkpoints are still there');
+  assert.ok(!existsSync(join(c.dir, 'ckpt', '.flab-run.lock')), 'released when the first run ended');
 });
 
 test('the listener: a signal before the training cancels the set-up; one during it stops the run; a second quits at once, with 128 + its number', () => {
