@@ -89,8 +89,14 @@ const NEGATIVE_END = /(?:^|[_.])-(\d+)[\s._=-]*$/;
  * it (`2024-05-01T12-30-00`, `20240501_123000`, `2024-05-01T10:50`, `2024-05-01T10:00:00+02:00`).
  * Named groups: year, sep, month, day, time, lead, hour, tsep, minute, second, zone.
  */
-const DATE =
-  /(?<!\d)(?<year>19[7-9]\d|20\d\d|2100)(?<sep>[-_.]?)(?<month>\d\d)\k<sep>(?<day>\d\d)(?<time>(?<lead>[Tt_ -])(?<hour>\d\d)(?<tsep>[-_:.]?)(?<minute>\d\d)(?:\k<tsep>(?<second>\d\d)(?:[.,]\d+)?)?(?<zone>Z|[+-]\d\d(?::?\d\d)?)?)?(?!\d)/g;
+/**
+ * A time of day after a date, optional (DATE's, and the dates written with the year last or a month's
+ * name): `T`, `_`, `-` or a space, hours and minutes, `HH-MM`, `HH_MM`, `HH:MM`, `HH.MM` or `HHMM`,
+ * optionally seconds with the same separator and fractions, optionally a zone (`datePart` says how
+ * much of it is a time). Named groups: time, lead, hour, tsep, minute, second, zone.
+ */
+const TIME = String.raw`(?<time>(?<lead>[Tt_ -])(?<hour>\d\d)(?<tsep>[-_:.]?)(?<minute>\d\d)(?:\k<tsep>(?<second>\d\d)(?:[.,]\d+)?)?(?<zone>Z|[+-]\d\d(?::?\d\d)?)?)?`;
+const DATE = new RegExp(String.raw`(?<!\d)(?<year>19[7-9]\d|20\d\d|2100)(?<sep>[-_.]?)(?<month>\d\d)\k<sep>(?<day>\d\d)${TIME}(?!\d)`, 'g');
 
 /** Whether `year`, `month`, `day` (digits) is a day of the calendar. */
 function isDate(year: string, month: string, day: string): boolean {
@@ -150,12 +156,66 @@ const SHORT_DATES: { pattern: RegExp; isDate: (...parts: string[]) => boolean }[
 
 /** A step word right before a compact date's digits (`step_20240501`): those digits are a step token's, as written. */
 const STEP_WORD_BEFORE = new RegExp(`(?<![A-Za-z])(?:${STEP_WORDS})[-_=]?$`, 'i');
+/** A step or epoch word right before digits (`step_2000-1-5`, `epoch_01may2024`): the digits are that token's. */
+function afterTokenWord(before: string): boolean {
+  return STEP_WORD_BEFORE.test(before) || /(?<![A-Za-z])epochs?[-_=]?$/i.test(before);
+}
+
+/** A year 1970–2100, four digits, as DATE reads one. */
+const YEAR = String.raw`(?:19[7-9]\d|20\d\d|2100)`;
+/**
+ * A date written with the year last and a separator (`01-05-2024`, `31.12.2023`): day and month, or
+ * month and day, then a year 1970–2100, then optionally a time of day as after DATE
+ * (`01-05-2024_12-30-00`, strftime's `%d-%m-%Y_%H-%M-%S`). Named groups: a, sep, b, year, and TIME's.
+ */
+const DATE_YEAR_LAST = new RegExp(String.raw`(?<!\d)(?<a>\d\d)(?<sep>[-_.])(?<b>\d\d)\k<sep>(?<year>${YEAR})${TIME}(?!\d)`, 'g');
+
+/** The English names of the months, in order, by their first three letters. */
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** A month's English name, whole or its first three letters (`Sept` too), any case, not inside a longer word: group `mon`. */
+const MONTH = String.raw`(?<![A-Za-z])(?<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![A-Za-z])`;
+/** Between the parts of a date written with a month's name: `-`, `_`, `.`, a space, or nothing. */
+const MS = '[-_. ]?';
+/**
+ * Dates written with a month's name (`%b`, `%B` of strftime), never a step: the year first
+ * (`2024-May-01`, `2024may01`), the day first (`01-May-2024`, `01May2024`, `01may24`: a year of four
+ * digits or two), the month first (`may01_2024`, `May-1-2024`; a two-digit year after a separator
+ * only, `may01_24`), each optionally with a time of day as after DATE; a month and a year alone
+ * (`may2024`, `2024_May`; not with a day beside them, `30-Feb-2024`, which is no date). A month's name and a day without a year (`may01`, `dec1`: a decoder's
+ * number?) is not one. Named groups: mon, day, year or yy (a two-digit year), and TIME's.
+ */
+const MONTH_DATES: RegExp[] = [
+  String.raw`(?<!\d)(?<year>${YEAR})${MS}${MONTH}${MS}(?<day>\d{1,2})${TIME}(?!\d)`,
+  String.raw`(?<!\d)(?<day>\d{1,2})${MS}${MONTH}${MS}(?:(?<year>${YEAR})|(?<yy>\d\d))${TIME}(?!\d)`,
+  String.raw`${MONTH}${MS}(?<day>\d{1,2})(?:[-_., ]?(?<year>${YEAR})|[-_., ](?<yy>\d\d))${TIME}(?!\d)`,
+  String.raw`(?<!\d${MS})${MONTH}${MS}(?<year>${YEAR})(?!\d)`,
+  String.raw`(?<!\d)(?<year>${YEAR})${MS}${MONTH}(?!${MS}\d)`,
+].map((source) => new RegExp(source, 'gi'));
+
+/**
+ * Replaces each match of `pattern` (global, with named groups) in `text` that `isDay` takes for a date
+ * by a space and what follows the date in it (`datePart`: a time that is none, a zone that is none),
+ * pushing the date as written onto `dates`; with `tokenDigits`, a match that begins with digits right
+ * after a step or epoch word is left (`step_01may2024`: its digits are that token's).
+ */
+function maskEach(text: string, pattern: RegExp, isDay: (g: Record<string, string | undefined>) => boolean, dates: string[], tokenDigits = true): string {
+  return text.replace(pattern, (...args: unknown[]) => {
+    const match = args[0] as string;
+    const g = args[args.length - 1] as Record<string, string | undefined>;
+    const offset = args[args.length - 3] as number;
+    if ((tokenDigits && /^\d/.test(match) && afterTokenWord(text.slice(0, offset))) || !isDay(g)) return match;
+    const date = g.time === undefined ? match : datePart(match, g as unknown as DateGroups);
+    dates.push(date);
+    return ' ' + match.slice(date.length);
+  });
+}
 
 /**
  * `name` with each date (DATE, a day of the calendar; `datePart` says how much of it) replaced by a
  * space, and the dates as written. A compact `YYYYMMDD` right after a step word (`step_20240501`) is
- * left: a step token says a step. Dates written with the year last (`01-05-2024`, DATE_YEAR_LAST) and
- * short (`2024-5-1`, `2024-W18`, `01.05.24`: SHORT_DATES) too.
+ * left: a step token says a step. Dates written with a month's name (`01-May-2024`, MONTH_DATES), with
+ * the year last (`01-05-2024`, DATE_YEAR_LAST) and short (`2024-5-1`, `2024-W18`, `01.05.24`:
+ * SHORT_DATES) too.
  */
 function maskDates(name: string): { masked: string; dates: string[] } {
   const dates: string[] = [];
@@ -169,17 +229,26 @@ function maskDates(name: string): { masked: string; dates: string[] } {
     dates.push(date);
     return ' ' + text.slice(date.length);
   });
+  let rest = masked;
+  for (const pattern of MONTH_DATES) {
+    rest = maskEach(
+      rest,
+      pattern,
+      (g) => {
+        const month = String(MONTHS.indexOf(g.mon!.slice(0, 3).toLowerCase()) + 1).padStart(2, '0');
+        const year = g.year ?? (g.yy !== undefined ? `20${g.yy}` : undefined);
+        return year !== undefined && isDate(year, month, g.day === undefined ? '01' : g.day.padStart(2, '0'));
+      },
+      dates,
+    );
+  }
   // The year last, day and month in either order (`01-05-2024`, `05_01_2024`): a date when either order is a day.
-  let rest = masked.replace(DATE_YEAR_LAST, (text: string, a: string, _sep: string, b: string, year: string) => {
-    if (!isDate(year, b, a) && !isDate(year, a, b)) return text;
-    dates.push(text);
-    return ' ';
-  });
+  rest = maskEach(rest, DATE_YEAR_LAST, (g) => isDate(g.year!, g.b!, g.a!) || isDate(g.year!, g.a!, g.b!), dates, false);
   for (const { pattern, isDate: isDay } of SHORT_DATES) {
     rest = rest.replace(pattern, (text: string, ...parts: unknown[]) => {
       const before = (parts[parts.length - 1] as string).slice(0, parts[parts.length - 2] as number);
       // A step or epoch token's digits (`step_2000-1-5`) are its own.
-      if (STEP_WORD_BEFORE.test(before) || /(?<![A-Za-z])epochs?[-_=]?$/i.test(before)) return text;
+      if (afterTokenWord(before)) return text;
       if (!isDay(...(parts.slice(0, 4) as string[]))) return text;
       dates.push(text);
       return ' ';
@@ -188,8 +257,30 @@ function maskDates(name: string): { masked: string; dates: string[] } {
   return { masked: rest, dates };
 }
 
-/** A date written with the year last and a separator (`01-05-2024`, `31.12.2023`): day and month, or month and day, then a year 1970–2100. Groups: first, separator, second, year. */
-const DATE_YEAR_LAST = /(?<!\d)(\d\d)([-_.])(\d\d)\2(19[7-9]\d|20\d\d|2100)(?!\d)/g;
+/**
+ * A Unix time (docs/checkpoints.md, "Steps and order", its times): a run of 10, 13, 16 or 19 digits —
+ * seconds, milliseconds, microseconds or nanoseconds since 1970-01-01 (`int(time.time())`,
+ * `time.time_ns()`), optionally with a fraction (`time.time()`, `1717000000.123`) — not inside a longer
+ * run of digits nor after a decimal point. `unixTime` says whether its value is a time. Group 1: the digits.
+ */
+const UNIX_TIME = /(?<!\d|\d\.)(\d{19}|\d{16}|\d{13}|\d{10})(?:\.\d+)?(?![\d.])/g;
+/** The last instant a Unix time in a name may be: 2100-01-01T00:00:00Z in seconds, the end of DATE's years. */
+const UNIX_TIME_END = 4_102_444_800;
+const UNIX_UNITS = ['seconds', 'milliseconds', 'microseconds', 'nanoseconds'];
+
+/**
+ * What a run of digits is as a Unix time — `seconds since 1970: 2024-05-29T16:26:40Z` — when its count
+ * of digits is one of UNIX_TIME's and its value falls within 2001-09-09 (the first 10-digit second) and
+ * 2100 (UNIX_TIME_END); else null (a step). No leading zero: a zero-padded number is a step's.
+ */
+function unixTime(digits: string): string | null {
+  const unit = [10, 13, 16, 19].indexOf(digits.length);
+  if (unit < 0 || digits[0] === '0') return null;
+  const seconds = Number(digits.slice(0, 10));
+  if (seconds >= UNIX_TIME_END) return null;
+  const ms = Number(digits.slice(0, 13).padEnd(13, '0'));
+  return `${UNIX_UNITS[unit]} since 1970: ${new Date(ms).toISOString().replace(/\.000Z$/, 'Z')}`;
+}
 
 /** The name of a file without its extension (`.safetensors`, or any extension that does not begin with a digit: `acc0.91` keeps its decimals). */
 function stem(name: string): string {
@@ -229,9 +320,11 @@ export function shardNameOf(path: string): { folder: string; prefix: string; ext
  * Never a step: a version (`-v1`, `version_0`), a metric `name=value` (`val_loss=0.25`, `acc=91`), a number
  * with decimals or an exponent and the letters before it (`acc0.91`, `lr1e-3`), a shard suffix
  * (`-00001-of-00002`, `-0001-of-0002`), a date (`2024-05-01`, `20240501_123000`, `2024-05-01T10:50+02:00`:
- * DATE; short, `2024-5-1`, `2024-W18`, `01.05.24`: SHORT_DATES; `step_20240501`
- * is a step token's digits, as written). Null when the name and the folder name none; throws a message
- * when they name none and one holds a date (`ckpt-2024-05-01`: a date is never a step); a file name
+ * DATE; with a month's name, `01-May-2024`: MONTH_DATES; the year last, `01-05-2024`: DATE_YEAR_LAST;
+ * short, `2024-5-1`, `2024-W18`, `01.05.24`: SHORT_DATES; `step_20240501` is a step token's digits, as
+ * written), a Unix time (`1717000000`, `1717000000123`: UNIX_TIME, `unixTime`; `step_1717000000` is a
+ * step token's). Null when the name and the folder name none; throws a message
+ * when they name none and one holds a date or a time (`ckpt-2024-05-01`: a date is never a step); a file name
  * that holds a date and no step takes only a step token from its folder (`checkpoint-500/`), never the
  * number it ends in (`exp1/ckpt-2024-05-01` is refused, not step 1). Throws a message when the name
  * is ambiguous — two step tokens of different values, two epochs, or an epoch and a different
@@ -241,7 +334,7 @@ export function shardNameOf(path: string): { folder: string; prefix: string; ext
  * throws is not used when the file's name says a step.
  */
 export function stepOfPath(path: string): NamedStep | null {
-  const dates: { whose: string; date: string }[] = [];
+  const dates: Dated[] = [];
   const own = stepInName(stem(basename(path)), 'its name', dates);
   if (own?.kind === 'step') return { ...own, where: 'name' };
   // A name that holds a date and no step is named by time: its folder's number (`exp1/`, `run_5/`) is a run's, not a step.
@@ -254,15 +347,29 @@ export function stepOfPath(path: string): NamedStep | null {
   }
   if (folder && (!own || folder.kind === 'step') && (!dated || folder.kind === 'step')) return { ...folder, where: 'folder' };
   if (own) return { ...own, where: 'name' };
-  if (dates.length > 0) throw datedName(dates[0].whose, dates[0].date);
+  if (dates.length > 0) throw datedName(dates[0]);
   return null;
 }
 
+/** A date or a Unix time a name holds: whose name (`its name`), as written, and for a Unix time what it is (`seconds since 1970: 2024-05-29T16:26:40Z`). */
+interface Dated {
+  whose: string;
+  date: string;
+  unix?: string;
+}
+
 /**
- * The refusal of a path whose only digits that could be a step are a date (`ckpt-2024-05-01`): a date
- * is never a step, so it says how a name, the metadata or the folder gives one.
+ * The refusal of a path whose only digits that could be a step are a date (`ckpt-2024-05-01`) or a
+ * Unix time (`ckpt_1717000000`, UNIX_TIME): neither is ever a step, so it says how a name, the
+ * metadata or the folder gives one.
  */
-function datedName(whose: string, date: string): Error {
+function datedName({ whose, date, unix }: Dated): Error {
+  if (unix !== undefined) {
+    const digits = date.replace(/\..*/, '');
+    return new Error(
+      `${whose} holds a Unix time, "${excerpt(date)}" (${unix}), and nothing else that says a step: a bare number of ${digits.length} digits that falls within 2001–2100 as ${unix.split(' ')[0]} since 1970 is a time, never read as a step — name the checkpoint by its training step, beside the time if you like (ckpt-${excerpt(date)}-step-300), give it a metadata "step", or save it in a folder that says the step (checkpoint-300/, step_300/); a step that large is read after a step word (step_${excerpt(digits)}); the metrics file's lines are matched to checkpoints by that step`,
+    );
+  }
   return new Error(
     `${whose} holds a date, "${excerpt(date)}", and nothing else that says a step: a date is never read as a step — name the checkpoint by its training step, beside the date if you like (ckpt-2024-05-01-step-300, step_300), give it a metadata "step", or save it in a folder that says the step (checkpoint-300/, step_300/); the metrics file's lines are matched to checkpoints by that step`,
   );
@@ -274,7 +381,7 @@ export function stepFromPath(path: string): number | null {
 }
 
 /** The step one name (a file's stem, or a folder's name) says; `whose` begins its messages ("its name"). */
-function stepInName(name: string, whose: string, dates: { whose: string; date: string }[] = []): Omit<NamedStep, 'where'> | null {
+function stepInName(name: string, whose: string, dates: Dated[] = []): Omit<NamedStep, 'where'> | null {
   const whole = CHECKPOINT_STEP.exec(name);
   if (whole) return { step: safeStep(whole[2], `${whose} says step`), kind: 'step', token: name };
   const negative = NEGATIVE_TOKEN.exec(name);
@@ -288,7 +395,15 @@ function stepInName(name: string, whose: string, dates: { whose: string; date: s
     tokens.push({ kind: /^epoch/i.test(word) ? 'epoch' : 'step', digits, text });
     return '\u0000'; // a token stood here: a number before it does not end the name
   });
-  masked = masked.replace(METRIC, ' ').replace(DECIMAL, ' ').replace(VERSION, ' ');
+  masked = masked.replace(METRIC, ' ');
+  // After the tokens (`step_1717000000` is a step token's digits) and the metrics (`time=1717000000`).
+  masked = masked.replace(UNIX_TIME, (text: string, digits: string) => {
+    const unix = unixTime(digits);
+    if (unix === null) return text;
+    dates.push({ whose, date: text, unix });
+    return ' ';
+  });
+  masked = masked.replace(DECIMAL, ' ').replace(VERSION, ' ');
   const negativeEnd = NEGATIVE_END.exec(masked);
   if (negativeEnd) throw negativeStep(whose, `-${negativeEnd[1]}`);
   const end = /(\d+)[\s._=-]*$/.exec(masked);

@@ -214,3 +214,65 @@ test('a time of day without seconds or with a zone belongs to the date, and shor
   assert.equal(stepFromPath('/runs/step_2000-1-5.safetensors'), 2000);
   assert.equal(stepFromPath('/runs/ckpt_240501.safetensors'), 240501);
 });
+
+test('a Unix time in a name is never a step: 10, 13, 16 or 19 digits within 2001–2100 are seconds, milliseconds, microseconds or nanoseconds since 1970', () => {
+  const refused = (path: string, time: string, unix: string, whose = 'its name') =>
+    assert.throws(
+      () => stepOfPath(path),
+      (err: Error) => {
+        assert.ok(err.message.startsWith(`${whose} holds a Unix time, "${time}" (${unix}), and nothing else that says a step`), err.message);
+        assert.match(err.message, /give it a metadata "step", or save it in a folder that says the step \(checkpoint-300\/, step_300\/\)/);
+        return true;
+      },
+      path,
+    );
+  // Each read as a step until 2026-12-03: 1,717,000,000, 1,717,000,000,123, and so on.
+  refused('/runs/ckpt_1717000000.safetensors', '1717000000', 'seconds since 1970: 2024-05-29T16:26:40Z');
+  refused('/runs/ckpt_1717000000123.safetensors', '1717000000123', 'milliseconds since 1970: 2024-05-29T16:26:40.123Z');
+  refused('/runs/ckpt_1717000000123456.safetensors', '1717000000123456', 'microseconds since 1970: 2024-05-29T16:26:40.123Z');
+  refused('/runs/ckpt_1717000000123456789.safetensors', '1717000000123456789', 'nanoseconds since 1970: 2024-05-29T16:26:40.123Z'); // was refused as beyond 2⁵³ − 1
+  refused('/runs/ckpt_1717000000.5.safetensors', '1717000000.5', 'seconds since 1970: 2024-05-29T16:26:40Z'); // time.time(), with its fraction
+  refused('/runs/1717000000/model.safetensors', '1717000000', 'seconds since 1970: 2024-05-29T16:26:40Z', "its folder's name");
+  refused('/runs/exp1/ckpt_1717000000.safetensors', '1717000000', 'seconds since 1970: 2024-05-29T16:26:40Z'); // not step 1 of every time
+  // Beside a step, or after a step word, the step: a step token's digits are a step, however many.
+  assert.equal(stepFromPath('/runs/ckpt_1717000000_step300.safetensors'), 300);
+  assert.equal(stepFromPath('/runs/ckpt_1717000000_300.safetensors'), 300);
+  assert.equal(stepFromPath('/runs/step_1717000000.safetensors'), 1717000000);
+  assert.equal(stepFromPath('/runs/global_step1717000000/model.safetensors'), 1717000000);
+  assert.equal(stepFromPath('/out/checkpoint-1717000000/model.safetensors'), 1717000000);
+  assert.equal(stepFromPath('/out/checkpoint-500/ckpt_1717000000.safetensors'), 500);
+  assert.equal(stepFromPath('/runs/ckpt_1717000000-epoch3.safetensors'), 3);
+  // Not a time: other counts of digits, a leading zero, beyond 2100, inside a longer run.
+  assert.equal(stepFromPath('/runs/ckpt_171700000.safetensors'), 171700000); // 9 digits
+  assert.equal(stepFromPath('/runs/ckpt_17170000000.safetensors'), 17170000000); // 11 digits
+  assert.equal(stepFromPath('/runs/ckpt_0001717000.safetensors'), 1717000); // zero-padded
+  assert.equal(stepFromPath('/runs/ckpt_4102444800.safetensors'), 4102444800); // 2100-01-01: past the range
+  refused('/runs/ckpt_4102444799.safetensors', '4102444799', 'seconds since 1970: 2099-12-31T23:59:59Z');
+});
+
+test('a date written with a month\'s name, or with the year last and a time of day, is never a step', () => {
+  const refused = (path: string, date: string) =>
+    assert.throws(() => stepOfPath(path), (err: Error) => err.message.startsWith(`its name holds a date, "${date}", and nothing else that says a step`), path);
+  // Read as steps 2024, 2024, 1, 2024, 24, 2024 and 45 until 2026-12-03.
+  refused('/runs/run_01-May-2024.safetensors', '01-May-2024');
+  refused('/runs/may01_2024.safetensors', 'may01_2024');
+  refused('/runs/2024-May-01.safetensors', '2024-May-01');
+  refused('/runs/ckpt_01May2024.safetensors', '01May2024');
+  refused('/runs/ckpt_01may24.safetensors', '01may24'); // strftime's %d%b%y
+  refused('/runs/ckpt_September-3-2024.safetensors', 'September-3-2024');
+  refused('/runs/ckpt_Sept_2024.safetensors', 'Sept_2024');
+  refused('/runs/ckpt_2024_dec.safetensors', '2024_dec');
+  refused('/runs/run_01-May-2024_12-30-45.safetensors', '01-May-2024_12-30-45');
+  refused('/runs/run_01-05-2024_10-50-45.safetensors', '01-05-2024_10-50-45'); // %d-%m-%Y_%H-%M-%S
+  // With a step beside it, the step; a number after the date as after DATE's (HHMM after "_" is a number).
+  assert.equal(stepFromPath('/runs/run_01-May-2024_step300.safetensors'), 300);
+  assert.equal(stepFromPath('/runs/run_01-May-2024_1000.safetensors'), 1000);
+  assert.equal(stepFromPath('/runs/run_01-05-2024_1000.safetensors'), 1000);
+  assert.equal(stepFromPath('/out/checkpoint-500/model_2024-May-01.safetensors'), 500);
+  // Not dates: no such day, a month's name in a longer word, a month and a day without a year.
+  assert.equal(stepFromPath('/runs/ckpt_31-Feb-2024_7.safetensors'), 7);
+  assert.equal(stepFromPath('/runs/ckpt_30-Feb-2024.safetensors'), 2024);
+  assert.equal(stepFromPath('/runs/decoder_2024.safetensors'), 2024);
+  assert.equal(stepFromPath('/runs/dec1.safetensors'), 1);
+  assert.equal(stepFromPath('/runs/ckpt_may01.safetensors'), 1);
+});
