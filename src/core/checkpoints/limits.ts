@@ -6,6 +6,15 @@
 
 /** Bytes of a safetensors JSON header: the reference implementation's own limit (100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Bytes of a sharded save's index (`model.safetensors.index.json`), checked before it is read: an index
+ * lists every tensor of the save in some 60–100 bytes (`"model.layers.60.mlp.experts.255.down_proj.weight":
+ * "model-00163-of-00163.safetensors",` indented), so 16 MiB holds some 170,000 to 280,000 tensors — a
+ * mixture of experts of 61 layers of 256 experts has 47,000 expert matrices, 94,000 with their FP8
+ * scales — and reads in 0.7 s at 9 MB; one of 41 MB (700,000 tensors) took 5–6 s to read on a shared
+ * 2-core machine, at every look (docs/limits.md).
+ */
+export const MAX_INDEX_BYTES = 16 * 2 ** 20;
 /** Bytes of one layer once read (as float32, or float64 for F64 tensors): 2 GiB. */
 export const MAX_LAYER_BYTES = 2 ** 31;
 /** Bytes of every selected layer together: the first checkpoint's layers stay in memory as the reference. */

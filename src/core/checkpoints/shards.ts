@@ -14,7 +14,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { countOf, excerpt } from '../experiment/diagnostic';
-import { MAX_CHECKPOINTS, MAX_HEADER_BYTES } from './limits';
+import { MAX_CHECKPOINTS, MAX_HEADER_BYTES, MAX_INDEX_BYTES } from './limits';
 import { naturalCompare, shardNameOf, stepFromMetadata } from './naming';
 import { CheckpointError, SafetensorsFile, TensorInfo } from './safetensors';
 
@@ -237,8 +237,8 @@ function listNames(names: readonly string[], count = names.length): string {
 /**
  * The index of a sharded save at `path` (shown as `file`), or null when there is none: a JSON object
  * whose `weight_map` is an object of tensor names to shard file names (`metadata` and other keys are
- * not read). At most MAX_HEADER_BYTES, as a header, naming at most MAX_CHECKPOINTS shard files (its
- * reading stops at the one beyond). Throws an Error whose message begins with the file and says what
+ * not read). At most MAX_INDEX_BYTES (16 MiB, checked before it is read), naming at most MAX_CHECKPOINTS
+ * shard files (its reading stops at the one beyond). Throws an Error whose message begins with the file and says what
  * is wrong, located by its key.
  */
 export async function readIndex(path: string, file: string): Promise<ShardIndex | null> {
@@ -250,7 +250,12 @@ export async function readIndex(path: string, file: string): Promise<ShardIndex 
     throw new Error(`${file} cannot be looked at (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
   if (!stat.isFile()) throw new Error(`${file} is not a regular file`);
-  if (stat.size > MAX_HEADER_BYTES) throw new Error(`${file} has ${stat.size.toLocaleString('en-US')} bytes, more than the ${MAX_HEADER_BYTES.toLocaleString('en-US')} of a safetensors header, which it lists`);
+  // Bounded before it is read: its reading costs time at every look (5–6 s for 41 MB), and no real save needs as many bytes.
+  if (stat.size > MAX_INDEX_BYTES) {
+    throw new Error(
+      `${file} has ${stat.size.toLocaleString('en-US')} bytes, more than the ${MAX_INDEX_BYTES.toLocaleString('en-US')} (16 MiB) an index may have: an index lists each tensor of the save in some 60–100 bytes, so 16 MiB holds some 200,000, more than the largest models have, and one of 41 MB took 5–6 s to read at every look — the index is of another save, or not an index; shards named -<i>-of-<n> are joined by their names without it: move it out of the folder`,
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(await fs.readFile(path, 'utf8'));

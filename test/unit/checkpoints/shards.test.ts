@@ -274,3 +274,20 @@ test('one-shot: a shard that changes at every look leaves its checkpoint out, th
   assert.equal(result.problems.length, 1);
   assert.match(result.problems[0].message, /^out\/checkpoint-500\/model-\*-of-00002\.safetensors: left out: the modification time of its shard out\/checkpoint-500\/model-00002-of-00002\.safetensors changed while it was read, at each of 3 looks over \d+\.\d s/);
 });
+
+test('an index of more than 16 MiB is refused before it is read, with the limit and why: one naming 10⁶ tensors took 4–6 s to read at every look', async () => {
+  const dir = experiment();
+  const out = (step: number) => join(dir, 'out', `checkpoint-${step}`);
+  await writeShards(out(0), network(1), [[0, 1], [2, 3, 4]], true);
+  await writeShards(out(100), network(2), [[0, 1], [2, 3, 4]], true);
+  // A valid index of the save, padded past 16 MiB with spaces (a JSON file may hold any): read whole until 2026-12-03, as the 100,000,000 bytes of a header allowed.
+  const weightMap = Object.fromEntries(network(2).map((t, i) => [t.name, name(i < 2 ? 1 : 2, 2)]));
+  writeFileSync(join(out(100), 'model.safetensors.index.json'), JSON.stringify({ weight_map: weightMap }) + ' '.repeat(16 * 2 ** 20));
+  const result = await readCheckpoints(SPEC, { baseDir: dir });
+  assert.deepEqual(result.step, [0]);
+  assert.equal(result.problems.length, 1, JSON.stringify(result.problems));
+  assert.equal(
+    result.problems[0].message,
+    'out/checkpoint-100/model-*-of-00002.safetensors: its index out/checkpoint-100/model.safetensors.index.json has 16,777,471 bytes, more than the 16,777,216 (16 MiB) an index may have: an index lists each tensor of the save in some 60–100 bytes, so 16 MiB holds some 200,000, more than the largest models have, and one of 41 MB took 5–6 s to read at every look — the index is of another save, or not an index; shards named -<i>-of-<n> are joined by their names without it: move it out of the folder',
+  );
+});
