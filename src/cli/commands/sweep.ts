@@ -44,7 +44,7 @@ prints the values finished and that one (status stopped; the rest not trained; e
     { flag: '--json', group: 'format', help: '{key, path, widthPower, values, runs}: one trajectory per value, as flab solve --json prints it (the default); widthPower {exponent, width} when the key is a power of the width in the file (its values are the bases b), else null' },
     { flag: '--csv', group: 'format', help: 'one row per value and time: the swept value, then the trajectory\'s columns' },
     { flag: '--summary', group: 'format', help: '{key, path, widthPower, values, summaries}: the summary of each run' },
-    { flag: '--table', group: 'format', help: 'one line per value, for reading: its status, label and the numbers behind it (a network: best test accuracy, final train loss, distance, kernel change, final ζ per pair; the linear model: ζ from and to, final loss, kernel change, distance)' },
+    { flag: '--table', group: 'format', help: 'one line per value, for reading: its status, label and the numbers behind it (a network: best test accuracy, train loss at the last record (the mean since the record before), distance, kernel change, final ζ per pair; the linear model: ζ from and to, final loss, kernel change, distance)' },
     { flag: '--backend', value: 'auto|onnxruntime|tfjs', help: 'a network experiment: the library that runs the steps, as for flab train (default auto)' },
   ],
   async run(args, context) {
