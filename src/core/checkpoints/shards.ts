@@ -12,7 +12,7 @@
  * costs. A single file is a checkpoint of one part, read exactly as `SafetensorsFile` reads it.
  */
 import { promises as fs } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { countOf, excerpt } from '../experiment/diagnostic';
 import { MAX_CHECKPOINTS, MAX_HEADER_BYTES, MAX_INDEX_BYTES } from './limits';
 import { naturalCompare, shardNameOf, stepFromMetadata } from './naming';
@@ -70,7 +70,10 @@ function indexName(prefix: string, extension: string): string {
  * anything is built from them, and an index whose count disagrees with the names is refused without
  * touching the disk; the names of missing shards are looked up in one listing of their folder, never
  * one file system call per name. `-of-` is kept as written (`-OF-`), in the names rebuilt and shown. A
- * matched index file of a group is no checkpoint, and is left out of the list. `display` shows a path
+ * matched index file of a group is no checkpoint, and is left out of the list. Files not named
+ * `-<i>-of-<n>` that an index beside them names are joined as it says (`indexedSaves`: two or more
+ * matched files in a folder; `part_a.safetensors`, `part_b.safetensors` and the
+ * `model.safetensors.index.json` naming them), shown as the index's path. `display` shows a path
  * as messages do; `pattern`, the checkpoint path as written, is widened in the advice for a shard not
  * matched (`widenedPattern`).
  */
@@ -92,12 +95,48 @@ export async function checkpointUnits(paths: readonly string[], display: (path: 
   }
   const units: CheckpointUnit[] = [];
   const indexes = new Set<string>();
+  /** The indexes the shard groups looked for, read or not: not read again for the other files. */
+  const looked = new Set<string>();
   const entries = new Map<string, Promise<Set<string> | null>>();
   /** The names in `folder`, read once for every group of it; null when it cannot be read. */
   const entriesOf = (folder: string): Promise<Set<string> | null> => {
     let e = entries.get(folder);
     if (!e) entries.set(folder, (e = fs.readdir(folder).then((names) => new Set(names), () => null)));
     return e;
+  };
+  /**
+   * Says in `problems` which of `names` (the files of `unit`, in `folder`) are not in `matched` (the
+   * glob's files): not there (first, `unit.incomplete` when nothing else is wrong), or there but not
+   * matched (last, with the checkpoint path widened to every file of `extension`).
+   */
+  const missingShards = async (unit: CheckpointUnit, folder: string, names: readonly string[], matched: ReadonlySet<string>, extension: string, problems: string[]): Promise<void> => {
+    const missing = names.filter((name) => !matched.has(name));
+    const notThere: string[] = [];
+    const notMatched: string[] = [];
+    if (missing.length > 0) {
+      // The folder is listed once; only a missing name that is in it is looked at (a regular file?).
+      const inFolder = await entriesOf(folder);
+      for (const name of missing) {
+        // A folder that cannot be listed (searchable, not readable) is looked at name by name: at most MAX_CHECKPOINTS.
+        const look = inFolder === null || inFolder.has(name);
+        const exists = look
+          ? await fs.stat(join(folder, name)).then(
+              (st) => st.isFile(),
+              () => false,
+            )
+          : false;
+        (exists ? notMatched : notThere).push(name);
+      }
+    }
+    const have = names.length - notThere.length - notMatched.length;
+    if (notThere.length > 0) {
+      unit.incomplete = problems.length === 0 && notMatched.length === 0;
+      problems.unshift(`${notThere.length === 1 ? 'shard' : 'shards'} ${listNames(notThere)} ${notThere.length === 1 ? 'is' : 'are'} not there${unit.index ? `, though its index ${unit.index.file} names ${notThere.length === 1 ? 'it' : 'them'}` : ''} (${have} of its ${names.length} shards ${have === 1 ? 'is' : 'are'}) — a checkpoint split over several files is read only with every shard: copy the missing ${notThere.length === 1 ? 'one' : 'ones'}, or leave the checkpoint out`);
+    }
+    if (notMatched.length > 0) {
+      const widened = pattern === undefined ? null : widenedPattern(pattern, extension);
+      problems.push(`${notMatched.length === 1 ? 'shard' : 'shards'} ${listNames(notMatched)} ${notMatched.length === 1 ? 'is' : 'are'} there but not matched by the checkpoint path: widen it to every shard${widened ? ` (${excerpt(widened)})` : ''}`);
+    }
   };
   for (const g of groups.values()) {
     g.shards.sort((a, b) => naturalCompare(a.path, b.path));
@@ -131,6 +170,7 @@ export async function checkpointUnits(paths: readonly string[], display: (path: 
       continue;
     }
     const indexPath = join(g.folder, indexName(g.prefix, g.extension));
+    looked.add(indexPath);
     let names: string[];
     try {
       unit.index = await readIndex(indexPath, display(indexPath));
@@ -163,33 +203,7 @@ export async function checkpointUnits(paths: readonly string[], display: (path: 
       if (beyond.length > 0) problems.push(`${listNames(beyond.map((s) => basename(s.path)))} ${beyond.length === 1 ? 'is a shard number' : 'are shard numbers'} outside 1 to ${total}, the count the names say`);
     }
     const matched = new Set(g.shards.map((s) => basename(s.path)));
-    const missing = names.filter((name) => !matched.has(name));
-    const notThere: string[] = [];
-    const notMatched: string[] = [];
-    if (missing.length > 0) {
-      // The folder is listed once; only a missing name that is in it is looked at (a regular file?).
-      const inFolder = await entriesOf(g.folder);
-      for (const name of missing) {
-        // A folder that cannot be listed (searchable, not readable) is looked at name by name: at most MAX_CHECKPOINTS.
-        const look = inFolder === null || inFolder.has(name);
-        const exists = look
-          ? await fs.stat(join(g.folder, name)).then(
-              (st) => st.isFile(),
-              () => false,
-            )
-          : false;
-        (exists ? notMatched : notThere).push(name);
-      }
-    }
-    const have = names.length - notThere.length - notMatched.length;
-    if (notThere.length > 0) {
-      unit.incomplete = problems.length === 0 && notMatched.length === 0;
-      problems.unshift(`${notThere.length === 1 ? 'shard' : 'shards'} ${listNames(notThere)} ${notThere.length === 1 ? 'is' : 'are'} not there${unit.index ? `, though its index ${unit.index.file} names ${notThere.length === 1 ? 'it' : 'them'}` : ''} (${have} of its ${names.length} shards ${have === 1 ? 'is' : 'are'}) — a checkpoint split over several files is read only with every shard: copy the missing ${notThere.length === 1 ? 'one' : 'ones'}, or leave the checkpoint out`);
-    }
-    if (notMatched.length > 0) {
-      const widened = pattern === undefined ? null : widenedPattern(pattern, g.extension);
-      problems.push(`${notMatched.length === 1 ? 'shard' : 'shards'} ${listNames(notMatched)} ${notMatched.length === 1 ? 'is' : 'are'} there but not matched by the checkpoint path: widen it to every shard${widened ? ` (${excerpt(widened)})` : ''}`);
-    }
+    await missingShards(unit, g.folder, names, matched, g.extension, problems);
     if (problems.length > 0) {
       unit.problem = `is a checkpoint split over ${total} files: ${problems.join('; ')}`;
       continue;
@@ -199,8 +213,106 @@ export async function checkpointUnits(paths: readonly string[], display: (path: 
       return { path, file: display(path) };
     });
   }
-  for (const path of singles) if (!indexes.has(path)) units.push({ path, file: display(path), parts: [{ path, file: display(path) }], shards: null, index: null, problem: null, incomplete: false });
+  // Files not named -<i>-of-<n> that an index beside them names (its weight_map): joined as that index says.
+  const claimed = await indexedSaves(singles, looked, entriesOf, display);
+  for (const save of claimed.saves) {
+    units.push(save.unit);
+    if (save.unit.problem) continue;
+    const problems: string[] = [];
+    await missingShards(save.unit, save.folder, save.names, save.matched, save.extension, problems);
+    if (problems.length > 0) save.unit.problem = `is a checkpoint split over ${save.names.length} files: ${problems.join('; ')}`;
+    else save.unit.parts = save.names.map((name) => ({ path: join(save.folder, name), file: display(join(save.folder, name)) }));
+  }
+  for (const path of singles) if (!indexes.has(path) && !claimed.indexes.has(path) && !claimed.paths.has(path)) units.push({ path, file: display(path), parts: [{ path, file: display(path) }], shards: null, index: null, problem: null, incomplete: false });
   return units.sort((a, b) => naturalCompare(a.path, b.path));
+}
+
+/** A save whose files an index names (`indexedSaves`): its unit, and what `missingShards` needs. */
+interface IndexedSave {
+  unit: CheckpointUnit;
+  folder: string;
+  names: string[];
+  matched: Set<string>;
+  extension: string;
+}
+
+/**
+ * The saves that an index names among `singles` (the glob's files not named `-<i>-of-<n>`, absolute,
+ * in natural order): in each folder of two or more of them — listed once (`entriesOf`) — each index
+ * `<name><ext>.index.json` (`model.safetensors.index.json`) that the shard groups did not look for
+ * (`looked`) and whose `<ext>` is a matched file's extension is read (`readIndex`); when its
+ * `weight_map` names two files or more, one of them matched, those files are one save: a unit whose
+ * parts are the named files in natural order (`missingShards` then says which are missing), keyed by
+ * its first matched file and shown as the index's path. An index that names one file, or none that the
+ * glob matched (`pytorch_model.bin.index.json` beside safetensors files), joins nothing; one that
+ * cannot be read, or that names a file an earlier index of the folder names, is a unit of its own with
+ * that `problem` — the files beside it are then read each alone, and the message says so. `paths`:
+ * the matched files the saves took; `indexes`: the indexes that joined files (no checkpoint of their own).
+ */
+async function indexedSaves(
+  singles: readonly string[],
+  looked: ReadonlySet<string>,
+  entriesOf: (folder: string) => Promise<Set<string> | null>,
+  display: (path: string) => string,
+): Promise<{ saves: IndexedSave[]; paths: Set<string>; indexes: Set<string> }> {
+  const byFolder = new Map<string, string[]>();
+  for (const path of singles) {
+    const folder = dirname(path);
+    let files = byFolder.get(folder);
+    if (!files) byFolder.set(folder, (files = []));
+    files.push(path);
+  }
+  const saves: IndexedSave[] = [];
+  const paths = new Set<string>();
+  const indexes = new Set<string>();
+  for (const [folder, files] of byFolder) {
+    // A file alone in its folder (the Trainer's checkpoint-500/model.safetensors) is read alone, its folder not listed: 2,000 listings took 250 ms at every look.
+    if (files.length < 2) continue;
+    const extensions = new Set(files.map((path) => extname(path)).filter((ext) => ext !== ''));
+    const inFolder = await entriesOf(folder);
+    if (inFolder === null) continue;
+    const candidates = [...inFolder].filter((name) => name.endsWith('.index.json') && extensions.has(extname(name.slice(0, -'.index.json'.length))) && !looked.has(join(folder, name))).sort(naturalCompare);
+    const byName = new Map(files.map((path) => [basename(path), path]));
+    const owner = new Map<string, string>();
+    for (const candidate of candidates) {
+      const indexPath = join(folder, candidate);
+      const unit: CheckpointUnit = { path: indexPath, file: display(indexPath), parts: [], shards: null, index: null, problem: null, incomplete: false };
+      let index: ShardIndex | null;
+      try {
+        index = await readIndex(indexPath, unit.file);
+      } catch (err) {
+        if (byName.has(candidate)) continue; // matched by the glob: refused as a checkpoint of its own
+        unit.problem = `is the index of a sharded save, and it cannot be read: ${err instanceof Error ? err.message : String(err)} — the files beside it are read each as a checkpoint of its own`;
+        saves.push({ unit, folder, names: [], matched: new Set(), extension: '' });
+        continue;
+      }
+      if (!index) continue;
+      const named = new Set(index.weightMap.values());
+      const ours = [...named].filter((name) => byName.has(name));
+      if (named.size < 2 || ours.length === 0) continue;
+      indexes.add(indexPath);
+      unit.index = index;
+      unit.shards = named.size;
+      const nested = [...named].find((n) => n !== basename(n) || n === '.' || n === '..');
+      const twice = ours.find((name) => owner.has(name));
+      if (nested !== undefined) unit.problem = `is the index of a sharded save, and it puts tensors in "${excerpt(nested)}", not a file name of the index's folder: the index names the shards beside it — the files beside it are read each as a checkpoint of its own`;
+      else if (twice !== undefined) unit.problem = `is the index of a sharded save, and it names ${excerpt(twice)}, as ${display(owner.get(twice)!)} does: a file is one save's shard — remove the index of the older save`;
+      if (unit.problem) {
+        saves.push({ unit, folder, names: [], matched: new Set(), extension: '' });
+        continue;
+      }
+      const names = [...named].sort(naturalCompare);
+      for (const name of ours) {
+        owner.set(name, indexPath);
+        paths.add(byName.get(name)!);
+      }
+      unit.path = byName.get(names.find((name) => byName.has(name))!)!;
+      // The files matched until every one it names is found (`checkpointUnits`), as a shard group's.
+      unit.parts = names.filter((name) => byName.has(name)).map((name) => ({ path: byName.get(name)!, file: display(byName.get(name)!) }));
+      saves.push({ unit, folder, names, matched: new Set(ours), extension: extname(names[0]) });
+    }
+  }
+  return { saves, paths, indexes };
 }
 
 /**

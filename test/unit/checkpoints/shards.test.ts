@@ -291,3 +291,75 @@ test('an index of more than 16 MiB is refused before it is read, with the limit 
     'out/checkpoint-100/model-*-of-00002.safetensors: its index out/checkpoint-100/model.safetensors.index.json has 16,777,471 bytes, more than the 16,777,216 (16 MiB) an index may have: an index lists each tensor of the save in some 60–100 bytes, so 16 MiB holds some 200,000, more than the largest models have, and one of 41 MB took 5–6 s to read at every look — the index is of another save, or not an index; shards named -<i>-of-<n> are joined by their names without it: move it out of the folder',
   );
 });
+
+/** Writes `net` split as `split` says into files `names[i]`, with the index model.safetensors.index.json naming them when `index`. */
+async function writeNamedShards(folder: string, net: TensorToWrite[], split: number[][], names: string[], index: boolean): Promise<void> {
+  mkdirSync(folder, { recursive: true });
+  const weightMap: Record<string, string> = {};
+  for (let i = 0; i < split.length; i++) {
+    await writeSafetensors(join(folder, names[i]), split[i].map((t) => net[t]), { format: 'pt' });
+    for (const t of split[i]) weightMap[net[t].name] = names[i];
+  }
+  if (index) writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }, null, 2));
+}
+
+test('shards not named -<i>-of-<n> are joined as the index beside them names them; without an index they stay files of their own, and the message says the folder looks sharded', async () => {
+  const one = experiment();
+  for (const [k, step] of STEPS.entries()) {
+    mkdirSync(join(one, 'out', `checkpoint-${step}`), { recursive: true });
+    await writeSafetensors(join(one, 'out', `checkpoint-${step}`, 'model.safetensors'), network(k + 1), { format: 'pt' });
+  }
+  const whole = await readCheckpoints(SPEC, { baseDir: one });
+  const parts = ['part_a.safetensors', 'part_b.safetensors', 'weights-2.safetensors'];
+  const dir = experiment();
+  for (const [k, step] of STEPS.entries()) await writeNamedShards(join(dir, 'out', `checkpoint-${step}`), network(k + 1), [[0, 3], [1, 2], [4]], parts, true);
+  // Until 2026-12-03 each file was a checkpoint of its own: one per folder kept (its step the folder's), the others duplicates, and fc3.weight missing from the first.
+  const result = await readCheckpoints(SPEC, { baseDir: dir });
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(measured(result), measured(whole));
+  assert.deepEqual(result.files, STEPS.map((s) => `out/checkpoint-${s}/model.safetensors.index.json`));
+  // A glob that matches the index too: the index is the save's, no checkpoint of its own.
+  const everything = await readCheckpoints({ ...SPEC, path: 'out/checkpoint-*/*' }, { baseDir: dir });
+  assert.deepEqual([everything.problems, measured(everything)], [[], measured(whole)]);
+  // A file the index names that is not there, and one there but not matched by the glob.
+  rmSync(join(dir, 'out', 'checkpoint-1000', 'weights-2.safetensors'));
+  const narrow = await readCheckpoints({ ...SPEC, path: 'out/checkpoint-*/part_*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(narrow.step, []);
+  assert.deepEqual(
+    narrow.problems.map((p) => p.message),
+    [
+      'out/checkpoint-0/model.safetensors.index.json: is a checkpoint split over 3 files: shard weights-2.safetensors is there but not matched by the checkpoint path: widen it to every shard (out/checkpoint-*/*.safetensors)',
+      'out/checkpoint-500/model.safetensors.index.json: is a checkpoint split over 3 files: shard weights-2.safetensors is there but not matched by the checkpoint path: widen it to every shard (out/checkpoint-*/*.safetensors)',
+      'out/checkpoint-1000/model.safetensors.index.json: is a checkpoint split over 3 files: shard weights-2.safetensors is not there, though its index out/checkpoint-1000/model.safetensors.index.json names it (2 of its 3 shards are) — a checkpoint split over several files is read only with every shard: copy the missing one, or leave the checkpoint out',
+    ],
+  );
+
+  // No index, no -<i>-of-<n>: files of their own; two of one folder at its step look like shards of one save, and the message says how they would be joined.
+  const bare = experiment();
+  for (const [k, step] of STEPS.entries()) await writeNamedShards(join(bare, 'out', `checkpoint-${step}`), network(k + 1), [[0, 1, 2, 3, 4], [3]], ['part_a.safetensors', 'part_b.safetensors'], false);
+  const separate = await readCheckpoints(SPEC, { baseDir: bare });
+  assert.deepEqual(separate.step, STEPS);
+  assert.equal(
+    separate.problems[0].message,
+    'out/checkpoint-0/part_b.safetensors: has step 0 (from its folder\'s name), as out/checkpoint-0/part_a.safetensors has (from its folder\'s name): skipped — the two are in one folder that says the step: if they are parts of one save, they are joined only when named <name>-<i>-of-<n> (model-00001-of-00002.safetensors) or listed by an index beside them (model.safetensors.index.json, its "weight_map"); if they are different models, narrow the glob to one',
+  );
+});
+
+test('an index beside files not named -<i>-of-<n> that cannot be read, or that names a file an earlier index names, is reported, and the files are read each alone', async () => {
+  const dir = experiment();
+  const run = join(dir, 'run');
+  mkdirSync(run);
+  for (const [k, step] of STEPS.entries()) await writeSafetensors(join(run, `ckpt_${step}.safetensors`), network(k + 1), { format: 'pt' });
+  writeFileSync(join(run, 'model.safetensors.index.json'), '{"weight_map": ');
+  writeFileSync(join(run, 'a.safetensors.index.json'), JSON.stringify({ weight_map: { x: 'ckpt_1000.safetensors', y: 'other.safetensors' } }));
+  writeFileSync(join(run, 'b.safetensors.index.json'), JSON.stringify({ weight_map: { x: 'ckpt_1000.safetensors', y: 'third.safetensors' } }));
+  // An index of .bin files beside them joins nothing and says nothing.
+  writeFileSync(join(run, 'pytorch_model.bin.index.json'), JSON.stringify({ weight_map: { x: 'pytorch_model-00001-of-00002.bin', y: 'pytorch_model-00002-of-00002.bin' } }));
+  const result = await readCheckpoints({ ...SPEC, path: 'run/*.safetensors' }, { baseDir: dir });
+  const messages = result.problems.map((p) => p.message).sort();
+  assert.equal(messages.length, 3, JSON.stringify(messages));
+  assert.match(messages[0], /^run\/a\.safetensors\.index\.json: is a checkpoint split over 2 files: shard other\.safetensors is not there, though its index/);
+  assert.equal(messages[1], 'run/b.safetensors.index.json: is the index of a sharded save, and it names ckpt_1000.safetensors, as run/a.safetensors.index.json does: a file is one save\'s shard — remove the index of the older save');
+  assert.match(messages[2], /^run\/model\.safetensors\.index\.json: is the index of a sharded save, and it cannot be read: run\/model\.safetensors\.index\.json is not valid JSON \(.*\) — the files beside it are read each as a checkpoint of its own$/);
+  assert.deepEqual(result.step, [0, 500]);
+});
