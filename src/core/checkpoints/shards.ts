@@ -350,7 +350,9 @@ function listNames(names: readonly string[], count = names.length): string {
  * The index of a sharded save at `path` (shown as `file`), or null when there is none: a JSON object
  * whose `weight_map` is an object of tensor names to shard file names (`metadata` and other keys are
  * not read). At most MAX_INDEX_BYTES (16 MiB, checked before it is read), naming at most MAX_CHECKPOINTS
- * shard files (its reading stops at the one beyond). Throws an Error whose message begins with the file and says what
+ * shard files (its reading stops at the one beyond). An index unchanged since it was read (its size,
+ * modification and change times, inode) is not read again: the one read is kept, up to 32 MiB of index
+ * files in all, the least recently used let go first. Throws an Error whose message begins with the file and says what
  * is wrong, located by its key.
  */
 export async function readIndex(path: string, file: string): Promise<ShardIndex | null> {
@@ -362,6 +364,13 @@ export async function readIndex(path: string, file: string): Promise<ShardIndex 
     throw new Error(`${file} cannot be looked at (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
   if (!stat.isFile()) throw new Error(`${file} is not a regular file`);
+  const seen = indexCache.get(path);
+  if (seen && seen.size === stat.size && seen.mtimeMs === stat.mtimeMs && seen.ctimeMs === stat.ctimeMs && seen.ino === stat.ino) {
+    // Unchanged since it was read: live reading looks every 250 ms, and an index of 16 MiB takes a second or more to read.
+    indexCache.delete(path);
+    indexCache.set(path, seen);
+    return { ...seen.index, file };
+  }
   // Bounded before it is read: its reading costs time at every look (5–6 s for 41 MB), and no real save needs as many bytes.
   if (stat.size > MAX_INDEX_BYTES) {
     throw new Error(
@@ -389,7 +398,32 @@ export async function readIndex(path: string, file: string): Promise<ShardIndex 
       throw new Error(`${file}: "weight_map" names more than ${MAX_CHECKPOINTS.toLocaleString('en-US')} shard files (${[...shards].slice(0, 3).map((n) => excerpt(n)).join(', ')}, …), more than the ${MAX_CHECKPOINTS.toLocaleString('en-US')} files a checkpoint path may match (each shard is one): such a save cannot be read whole — the index is of another save, or the model is split over too many shards`);
     }
   }
-  return { path, file, size: stat.size, mtimeMs: stat.mtimeMs, weightMap };
+  const index = { path, file, size: stat.size, mtimeMs: stat.mtimeMs, weightMap };
+  remember(path, { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, index });
+  return index;
+}
+
+/** The indexes read, by path, with what their file was when read (size, times, inode): the most recently used last. */
+const indexCache = new Map<string, { size: number; mtimeMs: number; ctimeMs: number; ino: number; index: ShardIndex }>();
+/** The bytes of index files `indexCache` keeps at most (twice MAX_INDEX_BYTES): the least recently used are let go beyond it. */
+const INDEX_CACHE_BYTES = 2 * MAX_INDEX_BYTES;
+/** The bytes of the index files `indexCache` keeps. */
+let indexCacheBytes = 0;
+
+/** Keeps `entry` as the index at `path`, letting the least recently used go beyond INDEX_CACHE_BYTES. */
+function remember(path: string, entry: { size: number; mtimeMs: number; ctimeMs: number; ino: number; index: ShardIndex }): void {
+  const old = indexCache.get(path);
+  if (old) {
+    indexCache.delete(path);
+    indexCacheBytes -= old.size;
+  }
+  indexCache.set(path, entry);
+  indexCacheBytes += entry.size;
+  for (const [key, e] of indexCache) {
+    if (indexCacheBytes <= INDEX_CACHE_BYTES) break;
+    indexCache.delete(key);
+    indexCacheBytes -= e.size;
+  }
 }
 
 /**

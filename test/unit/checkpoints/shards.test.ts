@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { CheckpointReader, CheckpointsResult, readCheckpoints } from '../../../src/core/checkpoints/checkpointReader';
 import { SafetensorsFile } from '../../../src/core/checkpoints/safetensors';
 import { TensorToWrite, writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
-import { CheckpointFiles } from '../../../src/core/checkpoints/shards';
+import { CheckpointFiles, readIndex } from '../../../src/core/checkpoints/shards';
 import { normal, random } from './float64Reference';
 
 const root = mkdtempSync(join(tmpdir(), 'flab-shards-'));
@@ -362,4 +362,29 @@ test('an index beside files not named -<i>-of-<n> that cannot be read, or that n
   assert.equal(messages[1], 'run/b.safetensors.index.json: is the index of a sharded save, and it names ckpt_1000.safetensors, as run/a.safetensors.index.json does: a file is one save\'s shard — remove the index of the older save');
   assert.match(messages[2], /^run\/model\.safetensors\.index\.json: is the index of a sharded save, and it cannot be read: run\/model\.safetensors\.index\.json is not valid JSON \(.*\) — the files beside it are read each as a checkpoint of its own$/);
   assert.deepEqual(result.step, [0, 500]);
+});
+
+test('an index unchanged since it was read is not read again (live reading looks every 250 ms); a changed one is', async () => {
+  const dir = experiment();
+  await writeShards(join(dir, 'out', 'checkpoint-0'), network(1), [[0, 1], [2, 3, 4]], true);
+  const indexPath = join(dir, 'out', 'checkpoint-0', 'model.safetensors.index.json');
+  const readFile = fsp.readFile;
+  const reads: string[] = [];
+  fsp.readFile = ((...args: Parameters<typeof readFile>) => {
+    if (String(args[0]).endsWith('.index.json')) reads.push(String(args[0]));
+    return readFile(...args);
+  }) as typeof readFile;
+  try {
+    const first = await readIndex(indexPath, 'a');
+    const again = await readIndex(indexPath, 'b');
+    assert.equal(reads.length, 1); // read twice until 2026-12-03: a 16 MiB index takes a second or more
+    assert.equal(again?.file, 'b'); // shown as asked
+    assert.deepEqual([...again!.weightMap], [...first!.weightMap]);
+    writeFileSync(indexPath, JSON.stringify({ weight_map: { 'conv.weight': name(1, 2) } }));
+    const changed = await readIndex(indexPath, 'c');
+    assert.equal(reads.length, 2);
+    assert.deepEqual([...changed!.weightMap], [['conv.weight', name(1, 2)]]);
+  } finally {
+    fsp.readFile = readFile;
+  }
 });
