@@ -174,22 +174,25 @@ const DATE_YEAR_LAST = new RegExp(String.raw`(?<!\d)(?<a>\d\d)(?<sep>[-_.])(?<b>
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** A month's English name, whole or its first three letters (`Sept` too), any case, not inside a longer word: group `mon`. */
 const MONTH = String.raw`(?<![A-Za-z])(?<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![A-Za-z])`;
+/** A month's whole English name (`may`, `december`), any case, not inside a longer word: group `mon`. */
+const FULL_MONTH = String.raw`(?<![A-Za-z])(?<mon>january|february|march|april|may|june|july|august|september|october|november|december)(?![A-Za-z])`;
 /** Between the parts of a date written with a month's name: `-`, `_`, `.`, a space, or nothing. */
 const MS = '[-_. ]?';
 /**
  * Dates written with a month's name (`%b`, `%B` of strftime), never a step: the year first
- * (`2024-May-01`, `2024may01`), the day first (`01-May-2024`, `01May2024`, `01may24`: a year of four
- * digits or two), the month first (`may01_2024`, `May-1-2024`; a two-digit year after a separator
- * only, `may01_24`), each optionally with a time of day as after DATE; a month and a year alone
- * (`may2024`, `2024_May`; not with a day beside them, `30-Feb-2024`, which is no date). A month's name and a day without a year (`may01`, `dec1`: a decoder's
+ * (`2024-May-01`, `2024may01`), the day first, not after a letter (`01-May-2024`, `01May2024`,
+ * `01may24`: a year of four digits or two; `enc1_dec_2000` is none), the month first (`may01_2024`,
+ * `May-1-2024`; a two-digit year after a separator only, `may01_24`), each optionally with a time of
+ * day as after DATE; a month's whole name and a year alone (`may2024`, `2024_December`; not `dec_2000`,
+ * a decoder's at step 2000, nor with a day beside them, `30-Feb-2024`, which is no date). A month's name and a day without a year (`may01`, `dec1`: a decoder's
  * number?) is not one. Named groups: mon, day, year or yy (a two-digit year), and TIME's.
  */
 const MONTH_DATES: RegExp[] = [
   String.raw`(?<!\d)(?<year>${YEAR})${MS}${MONTH}${MS}(?<day>\d{1,2})${TIME}(?!\d)`,
-  String.raw`(?<!\d)(?<day>\d{1,2})${MS}${MONTH}${MS}(?:(?<year>${YEAR})|(?<yy>\d\d))${TIME}(?!\d)`,
+  String.raw`(?<![A-Za-z\d])(?<day>\d{1,2})${MS}${MONTH}${MS}(?:(?<year>${YEAR})|(?<yy>\d\d))${TIME}(?!\d)`,
   String.raw`${MONTH}${MS}(?<day>\d{1,2})(?:[-_., ]?(?<year>${YEAR})|[-_., ](?<yy>\d\d))${TIME}(?!\d)`,
-  String.raw`(?<!\d${MS})${MONTH}${MS}(?<year>${YEAR})(?!\d)`,
-  String.raw`(?<!\d)(?<year>${YEAR})${MS}${MONTH}(?!${MS}\d)`,
+  String.raw`(?<!\d${MS})${FULL_MONTH}${MS}(?<year>${YEAR})(?!\d)`,
+  String.raw`(?<!\d)(?<year>${YEAR})${MS}${FULL_MONTH}(?!${MS}\d)`,
 ].map((source) => new RegExp(source, 'gi'));
 
 /**

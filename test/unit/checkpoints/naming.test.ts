@@ -260,8 +260,8 @@ test('a date written with a month\'s name, or with the year last and a time of d
   refused('/runs/ckpt_01May2024.safetensors', '01May2024');
   refused('/runs/ckpt_01may24.safetensors', '01may24'); // strftime's %d%b%y
   refused('/runs/ckpt_September-3-2024.safetensors', 'September-3-2024');
-  refused('/runs/ckpt_Sept_2024.safetensors', 'Sept_2024');
-  refused('/runs/ckpt_2024_dec.safetensors', '2024_dec');
+  refused('/runs/ckpt_September_2024.safetensors', 'September_2024');
+  refused('/runs/ckpt_2024_december.safetensors', '2024_december');
   refused('/runs/run_01-May-2024_12-30-45.safetensors', '01-May-2024_12-30-45');
   refused('/runs/run_01-05-2024_10-50-45.safetensors', '01-05-2024_10-50-45'); // %d-%m-%Y_%H-%M-%S
   // With a step beside it, the step; a number after the date as after DATE's (HHMM after "_" is a number).
@@ -275,4 +275,9 @@ test('a date written with a month\'s name, or with the year last and a time of d
   assert.equal(stepFromPath('/runs/decoder_2024.safetensors'), 2024);
   assert.equal(stepFromPath('/runs/dec1.safetensors'), 1);
   assert.equal(stepFromPath('/runs/ckpt_may01.safetensors'), 1);
+  // An abbreviation and a year alone, or a day after a letter, are no date: a decoder's and an encoder's files at step 2000.
+  assert.equal(stepFromPath('/runs/dec_2000.safetensors'), 2000);
+  assert.equal(stepFromPath('/runs/enc1_dec_2000.safetensors'), 2000);
+  assert.equal(stepFromPath('/runs/sep_2000.safetensors'), 2000);
+  refused('/runs/dec1_2000.safetensors', 'dec1_2000'); // what is left: 1 December 2000, refused as a date (dec1_step2000 says the step)
 });
