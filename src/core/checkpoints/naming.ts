@@ -154,6 +154,15 @@ const SHORT_DATES: { pattern: RegExp; isDate: (...parts: string[]) => boolean }[
   },
 ];
 
+/**
+ * Digits followed by the word `steps` or `step` (`_`, `-` or nothing between), not part of a longer word
+ * nor after a decimal point: Stable-Baselines3's `rl_model_1000_steps`, a step token whose word comes
+ * after. Groups: the digits, the word.
+ */
+const STEPS_AFTER = /(?<![\d.])(\d+)[-_]?(steps?)(?![A-Za-z])/gi;
+/** The word `steps` right after a compact date's digits (`rl_model_20240501_steps`): those digits are that step token's. */
+const STEP_WORD_AFTER = /^[-_]?steps?(?![A-Za-z])/i;
+
 /** A step word right before a compact date's digits (`step_20240501`): those digits are a step token's, as written. */
 const STEP_WORD_BEFORE = new RegExp(`(?<![A-Za-z])(?:${STEP_WORDS})[-_=]?$`, 'i');
 /** A step or epoch word right before digits (`step_2000-1-5`, `epoch_01may2024`): the digits are that token's. */
@@ -226,7 +235,7 @@ function maskDates(name: string): { masked: string; dates: string[] } {
     const text = args[0] as string;
     const g = args[args.length - 1] as DateGroups;
     const offset = args[args.length - 3] as number;
-    if (g.sep === '' && STEP_WORD_BEFORE.test(name.slice(0, offset))) return text;
+    if (g.sep === '' && (STEP_WORD_BEFORE.test(name.slice(0, offset)) || STEP_WORD_AFTER.test(name.slice(offset + text.length)))) return text;
     if (!isDate(g.year, g.month, g.day)) return text;
     const date = datePart(text, g);
     dates.push(date);
@@ -314,7 +323,8 @@ export function shardNameOf(path: string): { folder: string; prefix: string; ext
  * Hugging Face Trainer's layout; `global_step500/…`, DeepSpeed's). In one name:
  * - a step token wins: `step`, `steps`, `global_step`, `iter`, `iteration` or `it`, then `=`, `_`, `-`
  *   or nothing, then the digits (`epoch=2-step=300-v1` → 300, `step1000_acc0.91` → 1000); or a name
- *   that is `checkpoint-<digits>` whole (the Trainer's folder);
+ *   that is `checkpoint-<digits>` whole (the Trainer's folder); or digits then `steps` (STEPS_AFTER:
+ *   `rl_model_1000_steps`, Stable-Baselines3's);
  * - else an epoch token (`epoch=3`, `epoch_03`), the epoch standing for the step;
  * - else the integer the name ends in (`ckpt_000100` → 100).
  * The file name's step token wins; else the folder's step token (`checkpoint-500/model_1.safetensors`
@@ -397,6 +407,11 @@ function stepInName(name: string, whose: string, dates: Dated[] = []): Omit<Name
   masked = masked.replace(TOKEN, (text: string, word: string, _sep: string, digits: string) => {
     tokens.push({ kind: /^epoch/i.test(word) ? 'epoch' : 'step', digits, text });
     return '\u0000'; // a token stood here: a number before it does not end the name
+  });
+  // The word after the digits (Stable-Baselines3's `rl_model_1000_steps`): a step token too.
+  masked = masked.replace(STEPS_AFTER, (text: string, digits: string) => {
+    tokens.push({ kind: 'step', digits, text });
+    return '\u0000';
   });
   masked = masked.replace(METRIC, ' ');
   // After the tokens (`step_1717000000` is a step token's digits) and the metrics (`time=1717000000`).

@@ -281,3 +281,14 @@ test('a date written with a month\'s name, or with the year last and a time of d
   assert.equal(stepFromPath('/runs/sep_2000.safetensors'), 2000);
   refused('/runs/dec1_2000.safetensors', 'dec1_2000'); // what is left: 1 December 2000, refused as a date (dec1_step2000 says the step)
 });
+
+test('digits followed by the word "steps" are a step token (Stable-Baselines3\'s rl_model_<n>_steps), whatever their count of digits', () => {
+  // No step until 2026-12-03 (the name ends in a word), and a Unix time once 10-digit numbers were.
+  assert.deepEqual(stepOfPath('/rl/rl_model_1000_steps.safetensors'), { step: 1000, kind: 'step', where: 'name', token: '1000_steps' });
+  assert.equal(stepFromPath('/rl/rl_model_1717000000_steps.safetensors'), 1717000000);
+  assert.equal(stepFromPath('/rl/rl_model_20240501_steps.safetensors'), 20240501);
+  assert.equal(stepFromPath('/rl/model-500steps.safetensors'), 500);
+  assert.equal(stepFromPath('/rl/ckpt_100_step_200.safetensors'), 200); // the word before its digits wins
+  assert.throws(() => stepFromPath('/rl/step_100_200_steps.safetensors'), /it says two different steps, "step_100" and "200_steps"/);
+  assert.equal(stepFromPath('/rl/ckpt_3_stepsize.safetensors'), null); // a longer word: no token, and the name ends in no number
+});
