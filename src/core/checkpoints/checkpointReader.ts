@@ -600,7 +600,7 @@ export class CheckpointReader {
       if (changed) throw new CheckpointError(state.file, changedWords(changed), true);
       const tensors = selection.names.map((name, l) => {
         const t = file.tensor(name);
-        if (!t) throw new CheckpointError(state.file, `has no tensor "${excerpt(name)}" (the first checkpoint, ${first.file}, has). It has: ${listTensors(file.header.tensors)}`);
+        if (!t) throw new CheckpointError(state.file, `has no tensor "${excerpt(name)}" (the first checkpoint, ${first.file}, has). It has: ${listTensors(file.header.tensors)}${looksLikeShards(state, first)}`);
         if (formatTensorShape(t.shape) !== formatTensorShape(selection.shapes[l])) {
           throw new CheckpointError(state.file, `tensor "${excerpt(name)}" is ${formatTensorShape(t.shape)} here but ${formatTensorShape(selection.shapes[l])} in the first checkpoint, ${first.file}: shapes must stay the same`);
         }
@@ -882,6 +882,19 @@ function duplicateStep(s: FileState, kept: FileState): string {
   if (s.stepWhere !== 'name' || kept.stepWhere !== 'name' || folder(s) === folder(kept)) return base;
   const tokens = s.stepFrom === 'number' && kept.stepFrom === 'number' ? 'if the folders say the step, give them a step token (checkpoint-500, step_500, global_step500), which wins over the number a file name ends in; ' : '';
   return `${base} — the two are in different folders (${folder(kept)}, ${folder(s)}) and their file names say one step: ${tokens}if the folders are different runs, narrow the glob to one`;
+}
+
+/**
+ * When checkpoint `s` shares no tensor name with the first checkpoint and both are single files of one
+ * folder (`run/model_0.safetensors`, `run/model_1.safetensors`: shards of one save without an index,
+ * read as steps 0 and 1), the words saying they look like one save's shards and how those are joined;
+ * else ''.
+ */
+function looksLikeShards(s: FileState, first: FileState): string {
+  if (s.unit.parts.length !== 1 || first.unit.parts.length !== 1 || posix.dirname(s.file) !== posix.dirname(first.file)) return '';
+  const names = new Set(first.tensors.map((t) => t.name));
+  if (s.tensors.some((t) => names.has(t.name))) return '';
+  return ` — it shares no tensor with the first checkpoint, in its folder: if the two are parts of one save (shards), they are joined only when named <name>-<i>-of-<n> (model-00001-of-00002.safetensors) or listed by an index beside them (model.safetensors.index.json, its "weight_map")`;
 }
 
 /** `changedSince`'s answer as a message: `its size changed while it was read`, or the shard's sentence as it is. */

@@ -388,3 +388,17 @@ test('an index unchanged since it was read is not read again (live reading looks
     fsp.readFile = readFile;
   }
 });
+
+test('files of one folder that share no tensor, read as two checkpoints (shards without an index nor -<i>-of-<n> names), are said to look like one save\'s shards', async () => {
+  const dir = experiment();
+  mkdirSync(join(dir, 'run'));
+  const net = network(1);
+  await writeSafetensors(join(dir, 'run', 'model_0.safetensors'), net.slice(0, 3));
+  await writeSafetensors(join(dir, 'run', 'model_1.safetensors'), net.slice(3));
+  const result = await readCheckpoints({ path: 'run/*.safetensors', layers: ['conv.weight', 'fc1.weight'] }, { baseDir: dir });
+  assert.deepEqual(result.step, [0]);
+  assert.equal(
+    result.problems[0].message,
+    'run/model_1.safetensors: has no tensor "conv.weight" (the first checkpoint, run/model_0.safetensors, has). It has: fc2.weight [5, 6] F64, fc3.weight [3, 5] F32 — it shares no tensor with the first checkpoint, in its folder: if the two are parts of one save (shards), they are joined only when named <name>-<i>-of-<n> (model-00001-of-00002.safetensors) or listed by an index beside them (model.safetensors.index.json, its "weight_map")',
+  );
+});
