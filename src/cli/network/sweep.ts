@@ -326,7 +326,7 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
     // The last record's trainLoss is a mean over its window, not L(θ_T): said under the table, so that a
     // sweep of record.every, batchSize or the length is not read as a change of the training (a breaker's finding).
     const windows = 'train loss, last record: the mean loss of the batches since the record before it (trainLoss), not the loss at the last weights\n';
-    return formatTable([widthPower ? `${r.path} base b (${formula})` : r.path, 'status', 'label', 'best test accuracy', 'train loss, last record', 'distance', 'kernel change', ...pairs], rows) + dataLines(r) + based + windows;
+    return formatTable([widthPower ? `${r.path} base b (${formula})` : r.path, 'status', 'label', 'best test accuracy', 'train loss, last record', 'distance', 'kernel change', ...pairs], rows) + windows + dataLines(r) + based;
   }
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, widthPower, values: r.values, summaries: r.runs.map((t) => (t ? summaryWithData(t) : null)), ...failedList }, null, 2) + '\n';
   if (format === 'csv') {

@@ -150,11 +150,11 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
   const summaries = JSON.parse(flab('sweep', file, '--summary').stdout).summaries;
   const lines = t.stdout.trimEnd().split('\n');
   assert.equal(lines.length, 6, t.stdout);
+  // The data line under the table, once, as --summary carries it (the table printed none).
+  assert.equal(lines.pop(), `data: ${summaries[0].data}`);
   // The train-loss column is a mean over the last record's window, not the loss at the last weights
   // (a sweep of record.every changed it with the training the same): said under the table.
   assert.equal(lines.pop(), 'train loss, last record: the mean loss of the batches since the record before it (trainLoss), not the loss at the last weights');
-  // The data line under the table, once, as --summary carries it (the table printed none).
-  assert.equal(lines.pop(), `data: ${summaries[0].data}`);
   assert.match(lines[0], /^init\.scale +status +label +best test accuracy +train loss, last record +distance +kernel change +ζ fc1\.weight–fc2\.weight$/);
   // Every line as wide as the header, cells at the same places.
   const width = (line: string) => Array.from(line).length;
