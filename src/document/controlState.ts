@@ -4,6 +4,9 @@
  * that can be read; a control whose key has no place in the document's current form (σ_u when the
  * initialisation is explicit, y when the data is a set of samples) has the value null and is disabled.
  * So has the width when the initialisation is explicit: `init.u`'s entries and `init.W`'s rows fix it.
+ * A key written as a width power `{ "widthExponent": e, "base": b }` is controlled through its base:
+ * the control shows and writes b (1 when `base` is left out, the schema's default), as it does the
+ * plain number that is the base under a `parameterisation`.
  */
 import { findNodeAtLocation, getNodeValue, Node } from 'jsonc-parser';
 import { widthPowerAt } from '../core/experiment/widthPowers';
@@ -13,10 +16,18 @@ import { CONTROL_KEYS, ControlKey, ControlState, type ControlWidthPower, sliderR
 /** Values an optional key takes when it is left out (the schema's defaults). */
 const DEFAULTS: Partial<Record<ControlKey, number>> = { 'model.outputScale': 1 };
 
-/** Where a control's key stands in a document: written, missing but insertable, or impossible in this form. */
-export type KeyStatus = { kind: 'present'; node: Node } | { kind: 'insertable'; parent: Node } | { kind: 'absent' };
+/**
+ * Where a control's number stands in a document: written (`node`), missing but insertable into
+ * `parent` as `name`, or impossible in this form. `base`: the number is the base of a width power
+ * `{ widthExponent, base }` written at the key — `node` is its `base`, or `parent` is the width power
+ * when `base` is left out (its value is then 1).
+ */
+export type KeyStatus = { kind: 'present'; node: Node; base?: true } | { kind: 'insertable'; parent: Node; name: string; base?: true } | { kind: 'absent' };
 
-/** Finds a control's key (`init.scaleU`, …) in the tree, or the object it would be inserted into. */
+/**
+ * Finds a control's key (`init.scaleU`, …) in the tree, or the object it would be inserted into; for a
+ * key written as `{ widthExponent, base }`, its base (KeyStatus).
+ */
 export function keyStatus(tree: Node | undefined, key: string): KeyStatus {
   if (!tree || tree.type !== 'object') return { kind: 'absent' };
   const path = parsePath(key);
@@ -25,6 +36,10 @@ export function keyStatus(tree: Node | undefined, key: string): KeyStatus {
   // broke the file with two errors (breaker round of 2026-12-03, finding 7).
   if (key === 'model.width' && (findNodeAtLocation(tree, ['init', 'u']) !== undefined || findNodeAtLocation(tree, ['init', 'W']) !== undefined)) return { kind: 'absent' };
   const node = findNodeAtLocation(tree, path);
+  if (node && isWidthPowerNode(node)) {
+    const base = findNodeAtLocation(node, ['base']);
+    return base ? { kind: 'present', node: base, base: true } : { kind: 'insertable', parent: node, name: 'base', base: true };
+  }
   if (node) return { kind: 'present', node };
   const parent = findNodeAtLocation(tree, path.slice(0, -1));
   if (!parent || parent.type !== 'object') return { kind: 'absent' };
@@ -32,7 +47,12 @@ export function keyStatus(tree: Node | undefined, key: string): KeyStatus {
   const has = (name: string) => findNodeAtLocation(parent, [name]) !== undefined;
   if ((key === 'init.scaleU' || key === 'init.scaleW') && (has('u') || has('W'))) return { kind: 'absent' };
   if (key === 'data.y' && has('samples')) return { kind: 'absent' };
-  return { kind: 'insertable', parent };
+  return { kind: 'insertable', parent, name: String(path[path.length - 1]) };
+}
+
+/** An object with a number `widthExponent`: a width power `{ widthExponent, base }` (isWidthPower, on the syntax tree). */
+function isWidthPowerNode(node: Node): boolean {
+  return node.type === 'object' && findNodeAtLocation(node, ['widthExponent'])?.type === 'number';
 }
 
 /** The number a control shows: the document's value, the default of a missing optional key, or null. */
@@ -42,7 +62,7 @@ export function readControlValue(tree: Node | undefined, key: ControlKey): numbe
     const v: unknown = status.node.value;
     return status.node.type === 'number' && typeof v === 'number' && Number.isFinite(v) ? v : null;
   }
-  if (status.kind === 'insertable') return DEFAULTS[key] ?? null;
+  if (status.kind === 'insertable') return status.base ? 1 : (DEFAULTS[key] ?? null);
   return null;
 }
 

@@ -5,7 +5,9 @@
  * they are. A missing key is inserted by hand after the object's last property, in that property's
  * indentation: `modify` with formatting options would re-format the whole line it touches.
  * A key that has no place in the document's current form is refused (null), as is any insertion
- * into a document with syntax errors (its tree may not be what the user means).
+ * into a document with syntax errors (its tree may not be what the user means). A key written as
+ * `{ "widthExponent": e, "base": b }` takes the value as its base b (keyStatus): `base`'s characters
+ * are replaced, or `"base"` inserted into that object when it is left out; the exponent stays.
  */
 import { modify, Node, ParseError } from 'jsonc-parser';
 import { parseTreeGuarded } from '../core/experiment/parse';
@@ -50,7 +52,7 @@ function editValue(text: string, key: string, json: string, type: 'number' | 'bo
     // Never overwrite something of another type (a string or object the user is typing).
     if (node.type !== type) return null;
     if (text.slice(node.offset, node.offset + node.length) === json) return [];
-    const edits = modify(text, parsePath(key), JSON.parse(json), {});
+    const edits = modify(text, status.base ? [...parsePath(key), 'base'] : parsePath(key), JSON.parse(json), {});
     // modify without formatting is exactly one edit over the value; anything else is not minimal.
     if (edits.length !== 1 || edits[0].offset !== node.offset || edits[0].length !== node.length) {
       return [{ offset: node.offset, length: node.length, content: json }];
@@ -58,8 +60,7 @@ function editValue(text: string, key: string, json: string, type: 'number' | 'bo
     return [{ offset: edits[0].offset, length: edits[0].length, content: json }];
   }
   if (errors.length > 0) return null;
-  const name = key.slice(key.lastIndexOf('.') + 1);
-  return insertProperty(text, status.parent, name, json);
+  return insertProperty(text, status.parent, status.name, json);
 }
 
 /** Inserts `"name": json` into `object` after its last property, touching no other character. */

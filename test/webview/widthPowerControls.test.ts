@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { example, SCREENSHOTS, send, updateForText, waitForCharts, panelPages } from './harness';
+import { applyTextEdits, editControlValue } from '../../src/document/edits';
+import { example, posted, SCREENSHOTS, send, updateForText, waitForCharts, panelPages } from './harness';
 
 const { open } = panelPages();
 
@@ -64,5 +65,38 @@ describe('controls of width-powered keys', { timeout: 600_000 }, () => {
     const plain = await control(page, 'model.outputScale');
     assert.equal(plain.label, 'Output scale γ');
     assert.equal(plain.effective, null);
+  });
+
+  // A key written as { widthExponent, base } was a disabled control ("—"): now its base is the control's
+  // number, typed or dragged, and the host writes it into `base` (the brief of 2026-12-03, fault 1).
+  it('a key written as { widthExponent, base }: the base is typed and dragged, with the value used beside it', async () => {
+    const page = await open();
+    const file = JSON.parse(example('alignment.flab.json')) as { model: Record<string, unknown> };
+    const text = JSON.stringify({ ...file, model: { ...file.model, width: 1024, outputScale: { widthExponent: -0.5, base: 2 } } }, null, 2);
+    await send(page, updateForText(1, text));
+    await waitForCharts(page);
+    assert.deepEqual(await control(page, 'model.outputScale'), { label: 'Output scale γ, base b', field: '2', effective: '→ γ = b·d^(−1/2) = 0.0625 at d = 1024', slider: 'Output scale γ, base b (slider)' });
+    const field = page.locator('input[type="number"][data-control-number="model.outputScale"]');
+    const slider = page.locator('input[type="range"][data-control="model.outputScale"]');
+    assert.equal(await field.isDisabled(), false);
+    assert.equal(await slider.isDisabled(), false);
+    await field.fill('0.5');
+    await field.press('Enter');
+    const typed = (await posted(page)).at(-1);
+    assert.deepEqual(typed, { type: 'setValue', key: 'model.outputScale', value: 0.5, final: true });
+    // The host's edit of that value: the base, the exponent and every other character kept.
+    const edits = editControlValue(text, 'model.outputScale', 0.5);
+    assert.ok(edits);
+    assert.equal(applyTextEdits(text, edits), text.replace('"base": 2', '"base": 0.5'));
+    await send(page, updateForText(2, applyTextEdits(text, edits)));
+    await waitForCharts(page);
+    assert.equal((await control(page, 'model.outputScale')).effective, '→ γ = b·d^(−1/2) = 0.015625 at d = 1024');
+    await slider.focus();
+    await slider.press('ArrowRight');
+    const stepped = (await posted(page)).at(-1) as { type: string; key: string; value: number };
+    assert.equal(stepped.type, 'setValue');
+    assert.equal(stepped.key, 'model.outputScale');
+    assert.ok(stepped.value > 0.5, `the slider steps the base up from 0.5, got ${stepped.value}`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'controls-width-power-object.png'), fullPage: true });
   });
 });

@@ -50,7 +50,7 @@ export function effectiveText(state: ControlState): string | null {
 function fieldHint(key: ControlKey, state: ControlState | undefined): string {
   const p = state?.widthPower;
   const symbol = CONTROL_SYMBOLS[key];
-  const base = p && symbol ? ` This field is the base b, not ${symbol}: under the file's parameterisation ${widthPowerFormula(symbol, p.exponent)}, with d the width.` : '';
+  const base = p && symbol ? ` This field is the base b, not ${symbol}: the file makes ${widthPowerFormula(symbol, p.exponent)} (its parameterisation, or the key's widthExponent), with d the width.` : '';
   return `${CONTROL_HINTS[key]}${base} ↑/↓ step the value (Shift: coarse, Alt: fine); Enter sets a typed value.`;
 }
 

@@ -42,3 +42,21 @@ test('no parameterisation, or one that names no preset: every number is its valu
     for (const key of Object.keys(c)) assert.equal(c[key].widthPower, undefined, `${parameterisation}: ${key}`);
   }
 });
+
+/**
+ * A key written as `{ "widthExponent": e, "base": b }` (the brief of 2026-12-03, fault 1): its control
+ * was disabled (value null, no number to show). Now it shows the base b, written as the file writes it,
+ * with the value the run uses; a left-out base is the schema's default 1.
+ */
+test('{ widthExponent, base }: the control is the base b, with the value used at the document\'s width', () => {
+  const text = '{ "model": { "width": 1024, "outputScale": { "widthExponent": -0.5, "base": 2.50 } }, "data": { "x": [1], "y": 1 }, "init": { "scaleU": 1, "scaleW": 0.5, "seed": 1 }, "learningRates": { "u": { "widthExponent": 1 }, "W": 0.2 } }';
+  const out = readControls(parseTree(text), text);
+  assert.ok(out);
+  const c = Object.fromEntries(out.map((s) => [s.key, s]));
+  assert.equal(c['model.outputScale'].value, 2.5);
+  assert.equal(c['model.outputScale'].text, '2.50', 'as written');
+  assert.deepEqual(c['model.outputScale'].widthPower, { exponent: -0.5, width: 1024, value: 2.5 / 32 });
+  assert.equal(c['learningRates.u'].value, 1, 'base left out: 1');
+  assert.deepEqual(c['learningRates.u'].widthPower, { exponent: 1, width: 1024, value: 1024 });
+  assert.equal(c['learningRates.W'].widthPower, undefined);
+});

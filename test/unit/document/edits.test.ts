@@ -94,6 +94,22 @@ describe('editControlValue', () => {
     assert.equal(editControlValue('', 'model.width', 3), null);
   });
 
+  it('writes the base of a key written as { widthExponent, base }, or inserts "base" into it, the exponent and the rest untouched', () => {
+    const powered = `{
+  "model": { "width": 1024, "outputScale": { "widthExponent": -0.5, /* b */ "base": 2 } },
+  "data": { "x": [1], "y": 1 },
+  "init": { "scaleU": 1, "scaleW": 1, "seed": 1 },
+  "learningRates": {
+    "u": { "widthExponent": 1 }, // base 1
+    "W": 0.1
+  }
+}`;
+    assert.equal(set(powered, 'model.outputScale', 0.5), powered.replace('"base": 2', '"base": 0.5'));
+    assert.deepEqual(editControlValue(powered, 'model.outputScale', 2), [], 'already the base');
+    assert.equal(set(powered, 'learningRates.u', 0.25), powered.replace('{ "widthExponent": 1 }', '{ "widthExponent": 1, "base": 0.25 }'));
+    assert.equal(parseExperiment(set(powered, 'learningRates.u', 0.25)!).experiment?.learningRates.u, 0.25 * 1024);
+  });
+
   it('never overwrites a value of another type', () => {
     const text = doc.replace('"width":    100', '"width":    "100"');
     assert.equal(editControlValue(text, 'model.width', 5), null);
