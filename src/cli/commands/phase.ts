@@ -6,7 +6,7 @@
  */
 import { FAST_PATHS, PhaseWorkError } from '../../core/analysis/phase/cellEvaluator';
 import { MAX_DIAGRAM_STEPS } from '../../core/analysis/phase/descentCells';
-import { largestPhaseSide, MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation, zeroWidthAxis } from '../../core/analysis/phase/phaseDiagram';
+import { axisKeyIn, largestPhaseSide, MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation, zeroWidthAxis } from '../../core/analysis/phase/phaseDiagram';
 import { MAX_FIGURE_SIDE, phaseSvg, PLOT_H, PLOT_W } from '../../core/analysis/phase/phaseSvg';
 import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
 import { eachOf, excerpt, formatCount } from '../../core/experiment/diagnostic';
@@ -84,12 +84,17 @@ ${formatCount(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       }
       throw new UsageError(err.advise(largestSide(format, method, err.x, err.y, experiment)));
     }
-    const { x, y, nx, ny, xValues, yValues } = flags;
+    const { nx, ny, xValues, yValues } = flags;
     const svg = args.value('--svg');
     // `-` is standard output, as for the experiment file.
     const unwritable = svg === undefined || svg === '-' ? null : outputFileProblem(svg, args.operands);
     if (svg !== undefined && unwritable) throw new UsageError(`--svg ${excerpt(svg, 1000)}: cannot write the figure there: ${unwritable}`);
     const experiment = context.load(args.operands[0]);
+    // A path into a width power's base is an axis over the key itself (axisKeyIn): named, checked and
+    // counted as that key, and refused beside an axis over it.
+    const x = { ...flags.x, key: axisKeyIn(experiment, flags.x.key) };
+    const y = { ...flags.y, key: axisKeyIn(experiment, flags.y.key) };
+    if (x.key.path === y.key.path) throw new UsageError(`--x and --y both name ${x.key.path} (${[flags.x.key.path, flags.y.key.path].filter((p) => p !== x.key.path).map((p) => `${p} is its base`).join('; ')}): choose two different hyperparameters`);
     for (const [flag, axis] of [['--x', x], ['--y', y]] as const) {
       const missing = keyNotInFile(experiment.source, axis.key.path);
       if (missing) throw new UsageError(`${flag}: ${missing}`);

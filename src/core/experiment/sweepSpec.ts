@@ -3,6 +3,7 @@ import { SweepSpec } from './experiment';
 import { countOf, formatNumber } from './diagnostic';
 import { checkValue, keyNotInFile, resolveKey } from './hyperparameters';
 import type { ExperimentKind } from './kind';
+import { widthPowerKeyOfBase } from './widthPowers';
 
 /** A range `{ from, to, count, scale }` as written. */
 export interface SweepRange {
@@ -44,13 +45,19 @@ export function rangeValues(r: SweepRange): number[] {
  * Resolves a schema-valid `"sweep"` object of a file of `kind`; problems come back located by JSON
  * path, at the sweep's key or entry. With `source` (the file's plain JSON value), a key the file
  * does not have (an index past its array, the other form of its data or initialisation) is refused
- * at the sweep's key rather than when its first run is built.
+ * at the sweep's key rather than when its first run is built, and a key into a width power's base
+ * (`model.outputScale.base`) is the sweep of that key (`path` model.outputScale).
  */
 export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: ExperimentKind = 'linear', source?: unknown): { spec?: SweepSpec; problems: { path: string; message: string }[] } {
   const [key] = Object.keys(raw);
   const where = `sweep.${key}`;
-  const found = resolveKey(key, kind);
-  if ('error' in found) return { problems: [{ path: where, message: `sweep: ${found.error}` }] };
+  const named = resolveKey(key, kind);
+  if ('error' in named) return { problems: [{ path: where, message: `sweep: ${named.error}` }] };
+  // A path into a width power's base is a sweep of the key itself (its values are the bases), named
+  // and reported as one (`path`, `widthPower`): widthPowerKeyOfBase.
+  const powered = source === undefined ? null : widthPowerKeyOfBase(source, named.path);
+  const asKey = powered === null ? null : resolveKey(powered, kind);
+  const found = asKey && !('error' in asKey) ? asKey : named;
   const missing = source === undefined ? null : keyNotInFile(source, found.path, kind);
   if (missing) return { problems: [{ path: where, message: `sweep: ${missing}` }] };
   const value = raw[key];

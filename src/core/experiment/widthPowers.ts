@@ -6,6 +6,7 @@
 import { Experiment, Parameterisation, WidthPower } from './experiment';
 import { formatBound, formatLn, formatNumber, lnOverLimit } from './diagnostic';
 import { getNumber, isWidthPower, withNumber } from './hyperparameters';
+import { parsePath } from './jsonPath';
 
 /** The five hyperparameters that may scale with the width, by JSON path. */
 export const WIDTH_SCALED_PATHS = ['model.outputScale', 'init.scaleU', 'init.scaleW', 'learningRates.u', 'learningRates.W'] as const;
@@ -76,6 +77,28 @@ export function widthPowerAt(raw: unknown, path: string): WidthPower | undefined
   if (typeof node === 'number' && exponents) return { exponent: exponents[key], base: node };
   if (node === undefined && exponents && key === 'model.outputScale') return { exponent: exponents[key], base: 1 };
   return undefined;
+}
+
+/**
+ * The key whose base `path` names, or null: `model.outputScale` for `model.outputScale.base` when the
+ * file `raw` (its plain JSON value) writes model.outputScale as `{ widthExponent, base }` — of either
+ * kind of experiment (`init.scale.base`, `training.learningRate[0].base` of a network) — or, for the
+ * linear model's five scalable keys, as a plain number under a `parameterisation` (that number is the
+ * base: widthPowerAt). A phase axis or a sweep over such a path is one over the key itself, whose
+ * values are the bases (docs/phase-diagram.md, "Width powers"): labelled as the base of that key, with
+ * its widthPower, sharing its cells' set-up, and refused beside an axis over the key itself. Null for
+ * any other path, and where the key is a number used as it is (its `.base` names nothing).
+ */
+export function widthPowerKeyOfBase(raw: unknown, path: string): string | null {
+  if (!path.endsWith('.base')) return null;
+  const key = path.slice(0, -'.base'.length);
+  if (widthPowerAt(raw, key) !== undefined) return key;
+  let node: unknown = raw;
+  for (const seg of parsePath(key)) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, seg)) return null;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  return isWidthPower(node) ? key : null;
 }
 
 /** Where and how a message names the base of a width power: its key (`init.scale.base`) and a note after its value. */

@@ -590,3 +590,13 @@ test('flab sweep of a network over a width-powered key says its values are bases
   const plain = flab('sweep', write('plain-sweep.flab.json', { ...tiny, sweep: { 'training.learningRate': [0.1, 0.2] } }), '--summary');
   assert.equal((JSON.parse(plain.stdout) as { widthPower: unknown }).widthPower, null);
 });
+
+test('flab sweep of a network over model.outputScale.base (the path into the base) is the sweep of model.outputScale\'s base', () => {
+  // It was a sweep of the path as written: `path` "model.outputScale.base", widthPower null, no word of a base.
+  const value = { ...tiny, model: { hidden: [4], outputScale: { widthExponent: -0.5, base: 1 } }, sweep: { 'model.outputScale.base': [0.5, 2] } };
+  assert.equal(normaliseNetworkExperiment(value).experiment?.sweep?.path, 'model.outputScale');
+  const r = flab('sweep', write('wp-base-sweep.flab.json', value), '--summary');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { key: string; path: string; widthPower: unknown };
+  assert.deepEqual([j.key, j.path, j.widthPower], ['model.outputScale.base', 'model.outputScale', { exponent: -0.5, width: 4 }]);
+});

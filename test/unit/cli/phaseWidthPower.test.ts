@@ -104,3 +104,62 @@ test('the axis picker: "now" and the default range are the base, and it says wha
   const plain = axisCandidates(NO_GAMMA).find((c) => c.path === 'model.outputScale')!;
   assert.equal(candidateNow(plain), 'now 1');
 });
+
+/**
+ * A phase axis written as the path into the base, `model.outputScale.base` (the brief of 2026-12-03,
+ * fault 3): the cells took its values as bases, but every label said the raw key — `path`
+ * "model.outputScale.base", `widthPower` null, the figure's axis "model.outputScale.base" and no legend
+ * note — the axis redrew the weights per value, and `--y model.outputScale` beside it was taken. Now it is
+ * the axis over model.outputScale, as the width-powered axis is; its `key` is as given.
+ */
+test('an axis over model.outputScale.base is the width-powered axis over model.outputScale, labelled as one', async () => {
+  const e = await json(EXPLICIT, 'model.outputScale.base=0.1:10', 'init.scaleU=0.1:1');
+  assert.equal(e.x.key, 'model.outputScale.base');
+  assert.equal(e.x.path, 'model.outputScale');
+  assert.equal(e.x.current, 2);
+  assert.deepEqual(e.x.widthPower, { exponent: -1, width: 64 });
+  // The same cells as the axis over model.outputScale.
+  const direct = await run(EXPLICIT, ['--x', 'model.outputScale=0.1:10', '--y', 'init.scaleU=0.1:1', '--size', '4', '--json']);
+  const viaBase = await run(EXPLICIT, ['--x', 'model.outputScale.base=0.1:10', '--y', 'init.scaleU=0.1:1', '--size', '4', '--json']);
+  const cells = (s: string) => { const j = JSON.parse(s); return [j.label, j.scores]; };
+  assert.deepEqual(cells(viaBase.stdout), cells(direct.stdout));
+  // Under a parameterisation the plain number is the base: its `.base` path is the key too (it was refused: "missing the required key widthExponent").
+  const n = await json(NTK, 'model.outputScale.base=0.01:100', 'learningRates.u=0.01:1');
+  assert.equal(n.x.path, 'model.outputScale');
+  assert.deepEqual(n.x.widthPower, { exponent: -0.5, width: 1024 });
+  const svg = await run(EXPLICIT, ['--x', 'model.outputScale.base=0.1:10', '--y', 'init.scaleU=0.1:1', '--size', '4', '--svg', '-']);
+  assert.equal(svg.code, 0, svg.stderr);
+  assert.ok(svg.stdout.includes('>output scale base b (γ = b·d^(−1); model.outputScale)</text>'), 'x axis title');
+  const legend = [...svg.stdout.matchAll(/<text x="560"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(' ');
+  assert.ok(legend.includes('output scale axis: each value is the base b; the cells compute with γ = b·d^(−1), d = 64 (the file\'s width)'), legend);
+  const csv = await run(EXPLICIT, ['--x', 'model.outputScale.base=0.1:10', '--y', 'init.scaleU=0.1:1', '--size', '2', '--csv']);
+  assert.equal(csv.stdout, (await run(EXPLICIT, ['--x', 'model.outputScale=0.1:10', '--y', 'init.scaleU=0.1:1', '--size', '2', '--csv'])).stdout);
+});
+
+test('an axis over model.outputScale.base beside one over model.outputScale is refused: both name one key', async () => {
+  const out = await run(EXPLICIT, ['--x', 'model.outputScale.base=0.1:10', '--y', 'model.outputScale=0.1:1', '--size', '4', '--json']);
+  assert.equal(out.code, 2);
+  assert.match(out.stderr, /--x and --y both name model\.outputScale \(model\.outputScale\.base is its base\)/);
+});
+
+test('the panel\'s diagram over model.outputScale.base (a typed key, or the command\'s argument) is labelled as the base of γ', () => {
+  const e = parseExperiment(EXPLICIT).experiment!;
+  const x = { key: 'model.outputScale.base', from: 0.1, to: 10, scale: 'log' as const };
+  const y = { key: 'learningRates.u', from: 0.01, to: 1, scale: 'log' as const };
+  const d = encodePhase(phaseDiagramSync(e, x, y, 4), x, y, 'explicit', 0);
+  assert.equal(d.x.path, 'model.outputScale');
+  assert.deepEqual(d.x.widthPower, { exponent: -1, width: 64 });
+  assert.ok(diagramSvg({ ...d, version: 1 }).includes('output scale base b (γ = b·d^(−1); model.outputScale)'));
+});
+
+test('a sweep over model.outputScale.base is the sweep of model.outputScale\'s base, said so as that sweep is', async () => {
+  const text = JSON.stringify({ ...JSON.parse(EXPLICIT), sweep: { 'model.outputScale.base': [0.5, 2] } });
+  const e = parseExperiment(text).experiment!;
+  assert.deepEqual(e.sweep, { key: 'model.outputScale.base', path: 'model.outputScale', values: [0.5, 2] });
+  const reader: FileReader = { readText: () => text };
+  const out = await runCli(['sweep', 'f.flab.json', '--summary'], reader);
+  assert.equal(out.code, 0, out.stderr);
+  assert.deepEqual(JSON.parse(out.stdout).widthPower, { exponent: -1, width: 64 });
+  const table = await runCli(['sweep', 'f.flab.json', '--table'], reader);
+  assert.match(table.stdout, /^model\.outputScale base b \(γ = b·d\^\(−1\)\) +status/);
+});

@@ -14,6 +14,7 @@ import { ExperimentError } from '../../experiment/errors';
 import { Experiment } from '../../experiment/experiment';
 import { checkValue, getNumber, NumericKey, resolveKey, withNumber } from '../../experiment/hyperparameters';
 import { rangeValues } from '../../experiment/sweepSpec';
+import { widthPowerKeyOfBase } from '../../experiment/widthPowers';
 import { LABEL_NAMES, MechanismScores, SCORE_NAMES, ScoreName, scoredOver, thresholdsOf, type ScoredOver } from '../../mechanisms/classify';
 import { CellEvaluator, isFastKey, NO_LABEL, NO_OUTCOME, PhaseMethod, PhaseWorkError } from './cellEvaluator';
 import { CriticalLine, criticalLines, ntkPower } from './criticalLines';
@@ -66,6 +67,19 @@ export function axisCurrent(e: Experiment, path: string): number | null {
   if (power) return power.base;
   if (path === 'model.outputScale') return e.model.outputScale;
   return null;
+}
+
+/**
+ * The key an axis names in the experiment `e`: for a path into a width power's base
+ * (`model.outputScale.base` where the file writes `{ widthExponent, base }`: widthPowerKeyOfBase), the
+ * key itself, whose axis holds bases — so it is labelled, set up and reported (`path`, `widthPower`)
+ * as an axis over `model.outputScale` is; `key` otherwise. The axis's `key` stays as it was given.
+ */
+export function axisKeyIn(e: Experiment, key: NumericKey): NumericKey {
+  const powered = widthPowerKeyOfBase(e.source, key.path);
+  if (powered === null) return key;
+  const k = resolveKey(powered);
+  return 'error' in k ? key : k;
 }
 
 /** The width power of an axis key in the experiment (AxisWidthPower), or null. */
@@ -243,8 +257,8 @@ export class PhaseComputation {
       throw new RangeError(`the grid must be whole numbers ≥ 1 of cells, at most ${MAX_PHASE_CELLS} in all; got ${nx} × ${ny}`);
     }
     this.method = method;
-    this.xKey = axisKey(xAxis, 'x');
-    this.yKey = axisKey(yAxis, 'y');
+    this.xKey = axisKeyIn(experiment, axisKey(xAxis, 'x'));
+    this.yKey = axisKeyIn(experiment, axisKey(yAxis, 'y'));
     if (this.xKey.path === this.yKey.path) throw new RangeError(`both axes name ${this.xKey.path}: choose two different hyperparameters`);
     this.xs = axisValues(xAxis, this.xKey, nx);
     this.ys = axisValues(yAxis, this.yKey, ny);
