@@ -30,7 +30,7 @@ export interface PhaseAxisView extends PhaseAxisSpec {
   path: string;
   values: number[];
   current: number | null;
-  widthPower: { exponent: number; width: number } | null;
+  widthPower: { exponent: number; width: number | null; widthAxis?: 'x' | 'y' } | null;
 }
 
 /** Largest grid side the phase panel asks for: the largest its figure (phaseSvg.ts) is drawn for, as `flab phase --svg` allows. */

@@ -76,7 +76,8 @@ function fmtValue(v: number): string {
 function axisValueText(axis: Diagram['x'], other: Diagram['x'], v: number, otherValue: number): string {
   const power = axis.widthPower;
   if (!power || power.exponent === 0) return fmtValue(v);
-  const width = other.path === 'model.width' ? otherValue : power.width;
+  // The other axis is the width (power.width is then null): d is the cell's own.
+  const width = other.path === 'model.width' || power.width === null ? otherValue : power.width;
   return `${fmtValue(v)} → ${axisShort(axis.path)} = ${fmtValue(widthPowered(v, power, width))}`;
 }
 

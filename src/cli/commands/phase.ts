@@ -31,7 +31,8 @@ export const phaseCommand: Command = {
   summary: 'mechanism label and scores over a grid of two hyperparameters (exact flow, t → ∞; or gradient descent with --descent); log axes unless --linear',
   help: `KEY is a JSON path (init.scaleU, data.x[0]) or a unique key (outputScale). --json prints method, x and y
 ({key, path, values, current, widthPower}: on a key that is a power of the width in the file, values and
-current are its base b and widthPower is {exponent, width}; the cells compute with b·d^exponent), label (rows by y, columns by x; null where a descent run diverged: blew up, or is dead),
+current are its base b and widthPower is {exponent, width}; the cells compute with b·d^exponent, d = width, or,
+with model.width the other axis, {exponent, width: null, widthAxis} and d each cell's value of that axis), label (rows by y, columns by x; null where a descent run diverged: blew up, or is dead),
 refused (true where the cell's run would print a number beyond 64 bits, as flab solve or simulate of
 it would refuse it: no label, scores or outcome), scores (null where undefined) and thresholds; the
 flow also scoredOver ("infinity", or "end" with classify.at) and budget; --descent also budget (steps), outcome (converged, catapult, unsettled,

@@ -163,3 +163,23 @@ test('a sweep over model.outputScale.base is the sweep of model.outputScale\'s b
   const table = await runCli(['sweep', 'f.flab.json', '--table'], reader);
   assert.match(table.stdout, /^model\.outputScale base b \(γ = b·d\^\(−1\)\) +status/);
 });
+
+/**
+ * `widthPower.width` with the width as the other axis (the brief of 2026-12-03, fault 4): it said 1024,
+ * the file's model.width, which no cell used — each cell computes with its own d, its row's (or
+ * column's) width. Now `width` is null there and `widthAxis` names the axis whose values are d.
+ */
+test('--json: a width-powered axis beside a width axis has width null and names that axis as d', async () => {
+  const j = await json(NTK, 'model.outputScale=0.01:100', 'model.width=16:256');
+  assert.deepEqual(j.x.widthPower, { exponent: -0.5, width: null, widthAxis: 'y' });
+  assert.equal(j.y.widthPower, null);
+  const t = await json(NTK, 'model.width=16:256', 'model.outputScale=0.01:100');
+  assert.deepEqual(t.y.widthPower, { exponent: -0.5, width: null, widthAxis: 'x' });
+  // Beside any other axis, d is the file's width, as before.
+  assert.deepEqual((await json(NTK, 'model.outputScale=0.01:100', 'init.seed=1:4')).x.widthPower, { exponent: -0.5, width: 1024 });
+  // The panel's diagram carries the same.
+  const e = parseExperiment(NTK).experiment!;
+  const x = { key: 'model.outputScale', from: 0.01, to: 100, scale: 'log' as const };
+  const y = { key: 'model.width', from: 16, to: 256, scale: 'log' as const };
+  assert.deepEqual(encodePhase(phaseDiagramSync(e, x, y, 3), x, y, 'ntk', 0).x.widthPower, { exponent: -0.5, width: null, widthAxis: 'y' });
+});

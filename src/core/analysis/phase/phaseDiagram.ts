@@ -43,6 +43,28 @@ export interface AxisWidthPower {
   width: number;
 }
 
+/**
+ * An axis's width power in a diagram (PhaseDiagramAxis): AxisWidthPower, whose `width` d is the file's —
+ * except where the other axis is `model.width`, whose value is d in each cell: `width` is then null and
+ * `widthAxis` names that axis ("x" or "y"), so that a reader computes a cell's b·d^exponent with the d of
+ * its column or row (`phaseWidthPower`).
+ */
+export interface PhaseWidthPower {
+  exponent: number;
+  width: number | null;
+  widthAxis?: 'x' | 'y';
+}
+
+/**
+ * The width power of the axis over `path` in a diagram whose other axis, `otherName`, is over
+ * `otherPath` (PhaseWidthPower): the file's width, or none where the other axis is the width.
+ */
+export function phaseWidthPower(e: Experiment, path: string, otherPath: string, otherName: 'x' | 'y'): PhaseWidthPower | null {
+  const power = axisWidthPower(e, path);
+  if (!power) return null;
+  return otherPath === 'model.width' ? { exponent: power.exponent, width: null, widthAxis: otherName } : power;
+}
+
 /** One axis of the result: the key as given, its JSON path, its values, the experiment's own value of it, and its width power. */
 export interface PhaseDiagramAxis {
   key: string;
@@ -50,7 +72,7 @@ export interface PhaseDiagramAxis {
   values: Float64Array;
   /** The file's own value, as the axis holds values (the base of a width power; 1 for a left-out outputScale): `axisCurrent`. */
   current: number | null;
-  widthPower: AxisWidthPower | null;
+  widthPower: PhaseWidthPower | null;
 }
 
 /**
@@ -355,8 +377,8 @@ export class PhaseComputation {
         : [];
     return {
       method: this.method,
-      x: { key: this.xAxis.key, path: this.xKey.path, values: this.xs, current: axisCurrent(e, this.xKey.path), widthPower: axisWidthPower(e, this.xKey.path) },
-      y: { key: this.yAxis.key, path: this.yKey.path, values: this.ys, current: axisCurrent(e, this.yKey.path), widthPower: axisWidthPower(e, this.yKey.path) },
+      x: { key: this.xAxis.key, path: this.xKey.path, values: this.xs, current: axisCurrent(e, this.xKey.path), widthPower: phaseWidthPower(e, this.xKey.path, this.yKey.path, 'y') },
+      y: { key: this.yAxis.key, path: this.yKey.path, values: this.ys, current: axisCurrent(e, this.yKey.path), widthPower: phaseWidthPower(e, this.yKey.path, this.xKey.path, 'x') },
       labels: this.labels,
       refused: this.refused,
       labelNames: LABEL_NAMES,

@@ -114,10 +114,10 @@ export function axisTitle(path: string, power?: { exponent: number } | null): st
  * axis: each value is the base b; the cells compute with γ = b·d^(−1/2), d = 1024 (the file's
  * width)`; where the other axis is the width, d is each cell's own. Null for an axis without one.
  */
-export function widthPowerNote(path: string, power: { exponent: number; width: number } | null | undefined, otherPath: string): string | null {
+export function widthPowerNote(path: string, power: { exponent: number; width: number | null } | null | undefined, otherPath: string): string | null {
   if (!power || power.exponent === 0) return null;
   const name = AXIS_SYMBOLS[path] ? AXIS_SYMBOLS[path].slice(0, AXIS_SYMBOLS[path].lastIndexOf(' ')) : path;
-  const d = otherPath === 'model.width' ? 'd each cell\'s width' : `d = ${formatCount(power.width)} (the file's width)`;
+  const d = otherPath === 'model.width' || power.width === null ? 'd each cell\'s width' : `d = ${formatCount(power.width)} (the file's width)`;
   return `${name} axis: each value is the base b; the cells compute with ${widthPowerFormula(axisShort(path), power.exponent)}, ${d}`;
 }
 

@@ -13,7 +13,7 @@ import { DEAD, DESCENT_OUTCOMES } from '../../linearFlow/stability';
 import type { ClassifyThresholds, ScoredOver } from '../../mechanisms/classify';
 import { NO_LABEL, type PhaseMethod } from './cellEvaluator';
 import type { CriticalLine } from './criticalLines';
-import type { AxisWidthPower } from './phaseDiagram';
+import type { PhaseWidthPower } from './phaseDiagram';
 import { axisTitle, cellStyle, DEAD_NOTE, LABEL_COLOURS, LINE_DASHES, LINE_HALO, LINE_INK, inOutcomeOrder, OUTCOME_COLOURS, outcomeShaded, REFUSED_FILL, REFUSED_HATCH, REFUSED_HATCH_PERIOD, REFUSED_HATCH_WIDTH, REFUSED_NAME, shadeWeight, shareText, SHADE_HIGH, SHADE_LEVELS, SHADE_LOW, thresholdClauses, widthPowerNote } from './phaseStyle';
 
 export { LABEL_COLOURS };
@@ -22,8 +22,8 @@ export { LABEL_COLOURS };
 export interface PhaseFigureInput {
   method: PhaseMethod;
   /** Each axis; `widthPower` (PhaseDiagram's): its values and `current` are bases b of b·d^exponent, and its title and the legend say so. */
-  x: { path: string; values: ArrayLike<number>; current: number | null; widthPower?: AxisWidthPower | null };
-  y: { path: string; values: ArrayLike<number>; current: number | null; widthPower?: AxisWidthPower | null };
+  x: { path: string; values: ArrayLike<number>; current: number | null; widthPower?: PhaseWidthPower | null };
+  y: { path: string; values: ArrayLike<number>; current: number | null; widthPower?: PhaseWidthPower | null };
   labels: ArrayLike<number>;
   /** 1 where the cell is refused (beyond 64 bits: no label, scores or outcome), 0 where it was computed. */
   refused: ArrayLike<number>;
