@@ -53,7 +53,7 @@ ${formatCount(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     { flag: '--linear', help: 'space both axes evenly (default: evenly in log, which needs both ends > 0)' },
     { flag: '--descent', help: 'gradient descent at each cell\'s rates for the step budget time.end, with its outcome (default: the exact flow)' },
     { flag: '--json', group: 'format', help: 'the diagram as one JSON object (the default)' },
-    { flag: '--csv', group: 'format', help: 'one row per cell: x, y, (outcome,) label and every score (descent: deadStep last)' },
+    { flag: '--csv', group: 'format', help: 'one row per cell: x, y, (outcome,) label and every score (descent: deadStep last); an axis of bases b of a power of the width is headed KEY.base (model.outputScale.base)' },
     { flag: '--svg', value: 'OUT', group: 'format', help: 'write the diagram as an SVG figure to OUT (- for standard output); OUT is never the experiment, a link or a file other than a figure' },
   ],
   async run(args, context) {

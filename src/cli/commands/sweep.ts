@@ -8,7 +8,7 @@
 import { SweepResult, sweepValueError, variantIndex, withValue } from '../../core/analysis/sweep';
 import { axisWidthPower, AxisWidthPower } from '../../core/analysis/phase/phaseDiagram';
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
-import { widthPowerFormula } from '../../core/experiment/widthFormula';
+import { csvValueColumn, widthPowerFormula } from '../../core/experiment/widthFormula';
 import { countOf, eachOf, formatCount, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { Experiment, inputDimension, SweepSpec } from '../../core/experiment/experiment';
@@ -42,7 +42,7 @@ prints the values finished and that one (status stopped; the rest not trained; e
   operands: ['FILE'],
   options: [
     { flag: '--json', group: 'format', help: '{key, path, widthPower, values, runs}: one trajectory per value, as flab solve --json prints it (the default); widthPower {exponent, width} when the key is a power of the width in the file (its values are the bases b), else null' },
-    { flag: '--csv', group: 'format', help: 'one row per value and time: the swept value, then the trajectory\'s columns' },
+    { flag: '--csv', group: 'format', help: 'one row per value and time: the swept value, then the trajectory\'s columns; the swept column is headed KEY.base (model.outputScale.base) when its values are the bases b of a power of the width' },
     { flag: '--summary', group: 'format', help: '{key, path, widthPower, values, summaries}: the summary of each run' },
     { flag: '--table', group: 'format', help: 'one line per value, for reading: its status, label and the numbers behind it (a network: best test accuracy, train loss at the last record (the mean since the record before), distance, kernel change, final ζ per pair; the linear model: ζ from and to, final loss, kernel change, distance)' },
     { flag: '--backend', value: 'auto|onnxruntime|tfjs', help: 'a network experiment: the library that runs the steps, as for flab train (default auto)' },
@@ -177,8 +177,9 @@ function checkDescentWork(e: Experiment, spec: SweepSpec, loaded: LoadedExperime
  * swept key is a power of the width in the file (a parameterisation, or `{widthExponent, base}`), the
  * values are its bases b and each run computes with b·d^exponent, d the file's width — `--json` and
  * `--summary` carry it as `widthPower` {exponent, width} (null otherwise), `--table` says it in the
- * header (`model.outputScale base b (γ = b·d^(−1/2))`) and a note under it. Until 2026-12-03 no output
- * said the values were bases.
+ * header (`model.outputScale base b (γ = b·d^(−1/2))`) and a note under it, `--csv` heads the column
+ * `model.outputScale.base` (csvValueColumn). Until 2026-12-03 no output said the values were bases, and
+ * the CSV did not until later that day.
  */
 function sweepOutput(r: SweepResult, format: string, widthPower: AxisWidthPower | null = null): string {
   const formula = widthPower ? widthPowerFormula(axisShort(r.path), widthPower.exponent) : '';
@@ -203,7 +204,8 @@ function sweepOutput(r: SweepResult, format: string, widthPower: AxisWidthPower 
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, widthPower, values: r.values, summaries: r.runs.map((t) => t.summary) }, null, 2) + '\n';
   if (format === 'csv') {
     const columns = SERIES_COLUMNS.filter((c) => r.runs.every((t) => t[c] !== undefined));
-    const lines = [[r.path, ...columns].join(',')];
+    // Bases of a width power are headed as such (`model.outputScale.base`), as `flab phase --csv` heads its axes.
+    const lines = [[csvValueColumn(r.path, widthPower), ...columns].join(',')];
     r.runs.forEach((t, i) => {
       for (let k = 0; k < t.t.length; k++) lines.push([r.values[i], ...columns.map((c) => csvNumber(t[c]![k]))].join(','));
     });

@@ -23,7 +23,7 @@ import { reportDiagnostics, reportExperimentError, writtenAt } from '../experime
 import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
 import { formatTable, largeOverLimit, tableNumber, tableValues } from '../output';
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
-import { widthPowerFormula } from '../../core/experiment/widthFormula';
+import { csvValueColumn, widthPowerFormula } from '../../core/experiment/widthFormula';
 import { Progress } from '../progress';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, interruptedNote, printableRecords, summaryWithData } from './train';
 import { interruptedCode, Interrupts, InterruptSignal } from '../interrupts';
@@ -334,14 +334,15 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
     // fields, so that every value is in the file. The header is the first trained value's.
     const first = r.runs.findIndex((t) => t !== null);
     const width = first < 0 ? 0 : trainColumns(r.runs[first]!).length;
-    const header = first < 0 ? '' : columnsCsv(trainColumns(r.runs[first]!), [{ name: r.path, value: 0 }]).split('\n')[0] + '\n';
+    // Bases of a width power are headed as such (`model.outputScale.base`), as `flab phase --csv` heads its axes.
+    const header = first < 0 ? '' : columnsCsv(trainColumns(r.runs[first]!), [{ name: csvValueColumn(r.path, widthPower), value: 0 }]).split('\n')[0] + '\n';
     return (
       header +
       r.runs
         .map((t, i) => {
           if (!t) return `${csvField(r.values[i])}${','.repeat(width)}\n`;
           const columns = trainColumns(t);
-          const rows = columnsCsv(columns, [{ name: r.path, value: r.values[i] }], false);
+          const rows = columnsCsv(columns, [{ name: csvValueColumn(r.path, widthPower), value: r.values[i] }], false);
           return t.step.length > 0 ? rows : `${csvField(r.values[i])}${','.repeat(columns.length)}\n`;
         })
         .join('')

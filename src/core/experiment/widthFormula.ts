@@ -31,3 +31,14 @@ export function formatWidthExponent(e: number): string {
 export function widthPowerFormula(symbol: string, exponent: number, base = 'b'): string {
   return `${symbol} = ${base}·d${exponent === 1 ? '' : `^${formatWidthExponent(exponent)}`}`;
 }
+
+/**
+ * The name of a CSV column of values of the key `path` (a phase axis, a swept key): `path` itself, or
+ * `path.base` (`model.outputScale.base`) where the values are the bases b of a width power b·d^e
+ * (`power` not null, exponent not 0) — the JSON path of the number they are in a file that writes
+ * `{ widthExponent, base }`, which `flab phase --x` and a sweep accept as the key's base. A header name,
+ * not a comment line: every CSV reader keeps it (docs/phase-diagram.md, its `--csv`).
+ */
+export function csvValueColumn(path: string, power: { exponent: number } | null | undefined): string {
+  return power && power.exponent !== 0 ? `${path}.base` : path;
+}

@@ -85,7 +85,7 @@ export function widthPowerAt(raw: unknown, path: string): WidthPower | undefined
  * kind of experiment (`init.scale.base`, `training.learningRate[0].base` of a network) — or, for the
  * linear model's five scalable keys, as a plain number under a `parameterisation` (that number is the
  * base: widthPowerAt). A phase axis or a sweep over such a path is one over the key itself, whose
- * values are the bases (docs/phase-diagram.md, "Width powers"): labelled as the base of that key, with
+ * values are the bases (docs/phase-diagram.md, width-powered keys): labelled as the base of that key, with
  * its widthPower, sharing its cells' set-up, and refused beside an axis over the key itself. Null for
  * any other path, and where the key is a number used as it is (its `.base` names nothing).
  */

@@ -598,5 +598,10 @@ test('flab sweep of a network over model.outputScale.base (the path into the bas
   const r = flab('sweep', write('wp-base-sweep.flab.json', value), '--summary');
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout) as { key: string; path: string; widthPower: unknown };
-  assert.deepEqual([j.key, j.path, j.widthPower], ['model.outputScale.base', 'model.outputScale', { exponent: -0.5, width: 4 }]);
+  assert.deepEqual([j.key, j.path, j.widthPower], ['model.outputScale.base', 'model.outputScale', { exponent: -0.5, width: 4 }]);  // --csv heads the swept column as the bases it holds (it said model.outputScale, as for values).
+  const csv = flab('sweep', write('wp-base-sweep.flab.json', value), '--csv');
+  assert.equal(csv.code, 0, csv.stderr);
+  assert.match(csv.stdout, /^model\.outputScale\.base,/);
+  const plain = flab('sweep', write('plain-sweep-csv.flab.json', { ...tiny, sweep: { 'training.learningRate': [0.1, 0.2] } }), '--csv');
+  assert.match(plain.stdout, /^training\.learningRate,/);
 });

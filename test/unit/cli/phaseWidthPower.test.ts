@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseExperiment } from '../../../src/core/experiment/parse';
 import { phaseDiagramSync } from '../../../src/core/analysis/phase/phaseDiagram';
+import { phaseCsv } from '../../../src/core/analysis/phase/phaseTable';
 import { FileReader } from '../../../src/cli/experimentFile';
 import { runCli } from '../../../src/cli/run';
 import { encodePhase } from '../../../src/workers/phaseRun';
@@ -182,4 +183,35 @@ test('--json: a width-powered axis beside a width axis has width null and names 
   const x = { key: 'model.outputScale', from: 0.01, to: 100, scale: 'log' as const };
   const y = { key: 'model.width', from: 16, to: 256, scale: 'log' as const };
   assert.deepEqual(encodePhase(phaseDiagramSync(e, x, y, 3), x, y, 'ntk', 0).x.widthPower, { exponent: -0.5, width: null, widthAxis: 'y' });
+});
+
+/**
+ * `--csv` of a width-powered axis (the brief of 2026-12-03, fault 2): the header said
+ * `model.outputScale`, and nothing in the CSV said its values were bases — only the JSON's `widthPower`
+ * did. Now the column is headed `model.outputScale.base`; an axis of values keeps its key. So does the
+ * panel's Export Data (phaseCsv) and a sweep's `--csv`.
+ */
+test('--csv: an axis of bases is headed KEY.base, an axis of values by its key', async () => {
+  const out = await run(NTK, ['--x', 'model.outputScale=0.01:100', '--y', 'learningRates.u=0.01:1', '--size', '2', '--csv']);
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(out.stdout.split('\n')[0].split(',').slice(0, 3).join(','), 'model.outputScale.base,learningRates.u,label');
+  const plain = await run(NO_GAMMA, ['--x', 'model.outputScale=0.01:100', '--y', 'learningRates.u=0.01:1', '--size', '2', '--csv']);
+  assert.equal(plain.stdout.split('\n')[0].split(',').slice(0, 2).join(','), 'model.outputScale,learningRates.u');
+  const s = await run(STANDARD, ['--x', 'model.outputScale=0.1:10', '--y', 'init.scaleU=0.1:10', '--size', '2', '--csv', '--descent']);
+  assert.equal(s.code, 0, s.stderr);
+  assert.equal(s.stdout.split('\n')[0].split(',').slice(0, 2).join(','), 'model.outputScale,init.scaleU.base', 'standard: γ a value, σ_u a base');
+  // The panel's Export Data writes phaseCsv of the same diagram.
+  const e = parseExperiment(NTK).experiment!;
+  const x = { key: 'model.outputScale', from: 0.01, to: 100, scale: 'log' as const };
+  const y = { key: 'learningRates.u', from: 0.01, to: 1, scale: 'log' as const };
+  assert.ok(phaseCsv(phaseDiagramSync(e, x, y, 2)).startsWith('model.outputScale.base,learningRates.u,'));
+});
+
+test('flab sweep --csv of a width-powered key heads the swept column KEY.base', async () => {
+  const reader: FileReader = { readText: () => JSON.stringify({ ...JSON.parse(EXPLICIT), sweep: { 'model.outputScale': [0.5, 2] } }) };
+  const out = await runCli(['sweep', 'f.flab.json', '--csv'], reader);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stdout, /^model\.outputScale\.base,t,/);
+  const plain: FileReader = { readText: () => JSON.stringify({ ...JSON.parse(NO_GAMMA), sweep: { 'model.outputScale': [0.5, 2] } }) };
+  assert.match((await runCli(['sweep', 'f.flab.json', '--csv'], plain)).stdout, /^model\.outputScale,t,/);
 });

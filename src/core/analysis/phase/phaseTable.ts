@@ -6,6 +6,7 @@
  */
 import { SCORE_NAMES } from '../../mechanisms/classify';
 import { DESCENT_OUTCOMES } from '../../linearFlow/stability';
+import { csvValueColumn } from '../../experiment/widthFormula';
 import { NO_LABEL, PhaseDiagram } from './phaseDiagram';
 
 function finiteOrNull(v: number): number | null {
@@ -73,12 +74,13 @@ export function phaseJson(p: PhaseDiagram): unknown {
 /**
  * One row per cell: x, y, (outcome,) label, refused (true or false), every score, and for descent last
  * `deadStep`, the step a dead cell's units died at (empty elsewhere; last, so that the columns before
- * it are where they were before it was added).
+ * it are where they were before it was added). An axis whose values are bases of a width power is
+ * headed `model.outputScale.base` (csvValueColumn), not its key: the header says what the numbers are.
  */
 export function phaseCsv(p: PhaseDiagram): string {
   const nx = p.x.values.length;
   const descent = p.outcomes !== null;
-  const lines = [[p.x.path, p.y.path, ...(descent ? ['outcome'] : []), 'label', 'refused', ...SCORE_NAMES, ...(descent ? ['deadStep'] : [])].join(',')];
+  const lines = [[csvValueColumn(p.x.path, p.x.widthPower), csvValueColumn(p.y.path, p.y.widthPower), ...(descent ? ['outcome'] : []), 'label', 'refused', ...SCORE_NAMES, ...(descent ? ['deadStep'] : [])].join(',')];
   for (let i = 0; i < p.y.values.length; i++) {
     for (let j = 0; j < nx; j++) {
       const k = i * nx + j;
