@@ -212,6 +212,33 @@ describe('dynamics panel in code-server (user level)', function () {
     assert.equal(await s.wb.editorText(EXAMPLE), textBefore, 'choosing Flow edited the document');
   });
 
+  // A key written as { widthExponent, base } had a disabled control (the brief of 2026-12-03, fault 1):
+  // its base is typed in the panel and written into `base`, the exponent and the rest of the file kept.
+  it('writes a typed base of a key written as { widthExponent, base } into its base, nothing else', async () => {
+    if ((await s.wb.panel().locator('[data-control-row="model.outputScale"]').count()) === 0) await openPanel(s.wb, EXAMPLE);
+    const textBefore = await s.wb.editorText(EXAMPLE);
+    const powered = withValue(textBefore, ['model', 'outputScale'], { widthExponent: -0.5, base: 2 });
+    assert.ok(powered.includes('"base":2'), powered);
+    await resetTo(powered);
+    const field = s.wb.panel().locator('input[type="number"][data-control-number="model.outputScale"]');
+    await s.wb.panel().locator('[data-control-effective]:not([hidden])', { hasText: '→ γ = b·d^(−1/2) = 0.25 at d = 64' }).waitFor({ timeout: 30_000 });
+    assert.equal(await field.isDisabled(), false, 'the control of the base is enabled');
+    assert.equal(await field.inputValue(), '2');
+    await field.fill('0.5');
+    await field.press('Enter');
+    const path = ['model', 'outputScale', 'base'];
+    let textAfter = await s.wb.editorText(EXAMPLE);
+    const deadline = Date.now() + 30_000;
+    while (valueAt(textAfter, path) !== 0.5 && Date.now() < deadline) {
+      await s.wb.page.waitForTimeout(100);
+      textAfter = await s.wb.editorText(EXAMPLE);
+    }
+    assert.equal(textAfter, powered.replace('"base":2', '"base":0.5'), 'only the base changed');
+    await s.wb.panel().locator('[data-control-effective]:not([hidden])', { hasText: '→ γ = b·d^(−1/2) = 0.0625 at d = 64' }).waitFor({ timeout: 30_000 });
+    await s.wb.screenshot('6a-width-power-base-typed');
+    await resetTo(textBefore);
+  });
+
   it('comes back with its charts after saving and reloading the window', async () => {
     // Nothing of the slider's edit is saved until the user saves.
     assert.equal(readFileSync(join(s.workspace, EXAMPLE), 'utf8'), original);
