@@ -3,7 +3,7 @@ import { SweepSpec } from './experiment';
 import { countOf, formatNumber } from './diagnostic';
 import { checkValue, keyNotInFile, resolveKey } from './hyperparameters';
 import type { ExperimentKind } from './kind';
-import { widthPowerKeyOfBase } from './widthPowers';
+import { widthPowerKeyOfBase, widthPowerPartProblem } from './widthPowers';
 
 /** A range `{ from, to, count, scale }` as written. */
 export interface SweepRange {
@@ -58,7 +58,7 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   const powered = source === undefined ? null : widthPowerKeyOfBase(source, named.path);
   const asKey = powered === null ? null : resolveKey(powered, kind);
   const found = asKey && !('error' in asKey) ? asKey : named;
-  const missing = source === undefined ? null : keyNotInFile(source, found.path, kind);
+  const missing = source === undefined ? null : (keyNotInFile(source, found.path, kind) ?? widthPowerPartProblem(source, found.path));
   if (missing) return { problems: [{ path: where, message: `sweep: ${missing}` }] };
   const value = raw[key];
   if (!Array.isArray(value) && (value.scale ?? 'log') === 'log' && !(value.from > 0 && value.to > 0)) {

@@ -101,6 +101,28 @@ export function widthPowerKeyOfBase(raw: unknown, path: string): string | null {
   return isWidthPower(node) ? key : null;
 }
 
+/**
+ * Why `path`, a path into a part of a width power — `model.outputScale.base` or
+ * `model.outputScale.widthExponent` — names no number of the file `raw` (its plain JSON value), or null:
+ * the file does not write that key as `{ widthExponent, base }`. A value there would replace the key's
+ * number by an object — `{ "widthExponent": v }` of base 1, dropping the file's value (γ = 0.5 became
+ * 1·d^v), or `{ "base": v }`, which is no width power. Call it after `widthPowerKeyOfBase`, which takes
+ * the base of a plain number under a parameterisation as the key itself.
+ */
+export function widthPowerPartProblem(raw: unknown, path: string): string | null {
+  const m = /^(.+)\.(base|widthExponent)$/.exec(path);
+  if (!m) return null;
+  const [, key, part] = m;
+  let node: unknown = raw;
+  for (const seg of parsePath(key)) {
+    node = node !== null && typeof node === 'object' && Object.hasOwn(node, seg) ? (node as Record<string | number, unknown>)[seg] : undefined;
+  }
+  if (isWidthPower(node)) return null;
+  const how = node === undefined ? `leaves ${key} out` : typeof node === 'number' ? `writes ${key} as a number, ${widthPowerAt(raw, key) ? 'the base b of its parameterisation' : 'the value used'}` : `does not write ${key} as one`;
+  const instead = part === 'base' ? `name ${key} itself` : `write ${key} as { "widthExponent": e, "base": b } to vary its exponent`;
+  return `${path} is the ${part === 'base' ? 'base b' : 'exponent e'} of ${key} written as { "widthExponent": e, "base": b }, and this file ${how}: ${instead}`;
+}
+
 /** Where and how a message names the base of a width power: its key (`init.scale.base`) and a note after its value. */
 export interface WrittenBase {
   at: string;

@@ -215,3 +215,30 @@ test('flab sweep --csv of a width-powered key heads the swept column KEY.base', 
   const plain: FileReader = { readText: () => JSON.stringify({ ...JSON.parse(NO_GAMMA), sweep: { 'model.outputScale': [0.5, 2] } }) };
   assert.match((await runCli(['sweep', 'f.flab.json', '--csv'], plain)).stdout, /^model\.outputScale,t,/);
 });
+
+/**
+ * A path into a part of a width power the file does not write (found beside fault 3 of the brief of
+ * 2026-12-03): `model.outputScale.widthExponent` over a file with `"outputScale": 0.5` ran every cell
+ * (and every sweep run) with `{ "widthExponent": v }`, of base 1 — γ = 1·d^v, the file's 0.5 dropped,
+ * nothing said; `model.outputScale.base` there was refused per cell ("missing the required key
+ * widthExponent"). Now both are refused before any cell, saying what the path names and what to write.
+ */
+const PLAIN = JSON.stringify({ model: { width: 64, outputScale: 0.5 }, data: { x: [1], y: 1 }, init: { scaleU: 0.5, scaleW: 0.5, seed: 0 }, learningRates: { u: 0.1, W: 0.1 } });
+
+test('a path into the exponent or base of a key the file writes as a number is refused, not run with base 1', async () => {
+  const exp = await run(PLAIN, ['--x', 'model.outputScale.widthExponent=-1:0', '--y', 'learningRates.u=0.01:1', '--linear', '--size', '2', '--json']);
+  assert.equal(exp.code, 2);
+  assert.match(exp.stderr, /--x: model\.outputScale\.widthExponent is the exponent e of model\.outputScale written as \{ "widthExponent": e, "base": b \}, and this file writes model\.outputScale as a number, the value used: write model\.outputScale as/);
+  const base = await run(PLAIN, ['--x', 'model.outputScale.base=0.5:2', '--y', 'learningRates.u=0.01:1', '--size', '2', '--json']);
+  assert.equal(base.code, 2);
+  assert.match(base.stderr, /--x: model\.outputScale\.base is the base b of model\.outputScale .*: name model\.outputScale itself/);
+  // Of a key written as { widthExponent, base }, the exponent is an axis of its own, as before.
+  assert.equal((await run(EXPLICIT, ['--x', 'model.outputScale.widthExponent=-1:0', '--y', 'learningRates.u=0.01:1', '--linear', '--size', '2', '--json'])).code, 0);
+  // The panel's diagram (a typed key) is refused the same way.
+  const e = parseExperiment(PLAIN).experiment!;
+  assert.throws(() => phaseDiagramSync(e, { key: 'model.outputScale.widthExponent', from: -1, to: 0, scale: 'linear' }, { key: 'learningRates.u', from: 0.01, to: 1 }, 2), /is the exponent e of model\.outputScale/);
+  // A sweep too, located at its key.
+  const swept = parseExperiment(JSON.stringify({ ...JSON.parse(PLAIN), sweep: { 'model.outputScale.widthExponent': [-1, 0] } }));
+  assert.equal(swept.experiment, null);
+  assert.ok(swept.diagnostics.some((d) => d.path === 'sweep.model.outputScale.widthExponent' && /is the exponent e of model\.outputScale/.test(d.message)), JSON.stringify(swept.diagnostics));
+});

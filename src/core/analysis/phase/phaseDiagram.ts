@@ -14,7 +14,7 @@ import { ExperimentError } from '../../experiment/errors';
 import { Experiment } from '../../experiment/experiment';
 import { checkValue, getNumber, NumericKey, resolveKey, withNumber } from '../../experiment/hyperparameters';
 import { rangeValues } from '../../experiment/sweepSpec';
-import { widthPowerKeyOfBase } from '../../experiment/widthPowers';
+import { widthPowerKeyOfBase, widthPowerPartProblem } from '../../experiment/widthPowers';
 import { LABEL_NAMES, MechanismScores, SCORE_NAMES, ScoreName, scoredOver, thresholdsOf, type ScoredOver } from '../../mechanisms/classify';
 import { CellEvaluator, isFastKey, NO_LABEL, NO_OUTCOME, PhaseMethod, PhaseWorkError } from './cellEvaluator';
 import { CriticalLine, criticalLines, ntkPower } from './criticalLines';
@@ -282,6 +282,10 @@ export class PhaseComputation {
     this.xKey = axisKeyIn(experiment, axisKey(xAxis, 'x'));
     this.yKey = axisKeyIn(experiment, axisKey(yAxis, 'y'));
     if (this.xKey.path === this.yKey.path) throw new RangeError(`both axes name ${this.xKey.path}: choose two different hyperparameters`);
+    for (const [name, key] of [['x', this.xKey], ['y', this.yKey]] as const) {
+      const part = widthPowerPartProblem(experiment.source, key.path);
+      if (part) throw new PhaseAxisError([name], part);
+    }
     this.xs = axisValues(xAxis, this.xKey, nx);
     this.ys = axisValues(yAxis, this.yKey, ny);
     // An integer axis has one cell per value: fewer than asked when its range holds fewer integers.
