@@ -72,4 +72,30 @@ describe('phase panel over a width-powered key', { timeout: 600_000 }, () => {
     assert.ok(ring.white > 20 && ring.black > 20, `a ring at the experiment's base (${JSON.stringify(ring)})`);
     await page.screenshot({ path: join(SCREENSHOTS, 'phase-width-power.png'), fullPage: true });
   });
+
+  // Beside a width axis the diagram's widthPower has width null and names that axis (the brief of
+  // 2026-12-03, fault 4): the hover computes γ with the cell's own d, and the legend says so.
+  it('beside a width axis: the hover gives the γ of the cell\'s own width, the legend says d is each cell\'s', async () => {
+    const page = await open();
+    const W: PhaseAxisSpec = { key: 'model.width', from: 16, to: 1024, scale: 'log' };
+    await send(page, { type: 'document', documentUri: 'file:///w/ntk.flab.json', fileName: 'ntk.flab.json', x: X, y: W, size: 8, method: 'flow', previewed: null, preview: null });
+    const o = await runPhase(example('width-scaling-ntk.flab.json'), X, W, 8, { fileName: 'ntk.flab.json' });
+    assert.equal(o.kind, 'result');
+    const d: Diagram = { ...(o as Extract<typeof o, { kind: 'result' }>).diagram, version: 1 };
+    assert.deepEqual(d.x.widthPower, { exponent: -0.5, width: null, widthAxis: 'y' });
+    await send(page, d);
+    await page.waitForFunction(() => document.querySelector('canvas.heatmap')?.getAttribute('data-drawn') === '1', undefined, { timeout: 20_000 });
+    const box = await page.locator('canvas.heatmap').boundingBox();
+    assert.ok(box);
+    const row = 2;
+    const col = 5;
+    const c = cellCentre(d.x, d.y, box.width, box.height, row, col);
+    await page.mouse.move(box.x + c.px, box.y + c.py);
+    await page.locator('.tooltip').waitFor({ state: 'visible' });
+    const b = d.x.values[col];
+    const width = d.y.values[row];
+    assert.equal((await page.locator('.tooltip [data-tip="x"]').innerText()).trim(), `${formatReadout(b)} → γ = ${formatReadout(b / Math.sqrt(width))}`);
+    const note = await page.locator('.legend [data-width-power-note]').allInnerTexts();
+    assert.deepEqual(note, ['output scale axis: each value is the base b; the cells compute with γ = b·d^(−1/2), d each cell\'s width.']);
+  });
 });
