@@ -125,6 +125,14 @@ export interface SweepView {
   key: string;
   path: string;
   runs: SweepRunView[];
+  /**
+   * When the swept key is a power of the width in the file (`axisWidthPower`): its values are the bases b
+   * of b·d^exponent, d = `width`; absent or null when they are the values. Export Data heads their column
+   * `model.outputScale.base` (csvValueColumn).
+   */
+  widthPower?: { exponent: number; width: number } | null;
+  /** The file's own value of the swept key as the runs' values are (the base of a width power: `axisCurrent`), or null. */
+  current?: number | null;
 }
 
 /** What the panel draws: the exact flow, gradient descent at the experiment's rates, or both together. */

@@ -4,6 +4,7 @@
  * a solver exception becomes a located diagnostic, exactly like a validation error.
  */
 import { solveSweepSync, withValue } from '../core/analysis/sweep';
+import { axisCurrent, axisWidthPower } from '../core/analysis/phase/phaseDiagram';
 import { Diagnostic, visibleControls } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import type { Experiment } from '../core/experiment/experiment';
@@ -93,7 +94,7 @@ function sweepRuns(e: Experiment, show: { flow: boolean; descent: boolean }, max
     simulation: descents ? thin(descents.runs[i], points) : null,
     thresholds: thresholdsOf(withValue(e, spec.path, value)),
   }));
-  return { key: spec.key, path: spec.path, runs };
+  return { key: spec.key, path: spec.path, runs, widthPower: axisWidthPower(e, spec.path), current: axisCurrent(e, spec.path) };
 }
 
 /** A sweep's exact runs are put on one log time window when their horizons are this many times apart (the panel then defaults to a log time axis). */

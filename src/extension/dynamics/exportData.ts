@@ -6,6 +6,8 @@
  * exactly zero) is an empty cell in CSV and null in JSON.
  */
 import { countOf, formatCount } from '../../core/experiment/diagnostic';
+import { csvValueColumn, widthPowerFormula } from '../../core/experiment/widthFormula';
+import { axisShort } from '../../core/analysis/phase/phaseStyle';
 import type { Parameter } from '../../core/figures/parameters';
 import type { ClassifyThresholds } from '../../core/mechanisms/classify';
 import { deadRunNote } from '../../core/descent/deadUnits';
@@ -63,7 +65,9 @@ export function csvHeader(run: ExportedRun): string[] {
   }
   if (run.sweep) {
     const { sweep } = run;
-    lines.push(`sweep over ${sweep.path}: ${countOf(sweep.runs.length, 'run')}; the column run is 0 for the file's own values and ${sweep.runs.length === 1 ? '1' : `1 … ${formatCount(sweep.runs.length)}`} for the sweep's, the column ${sweep.path} is each run's value`);
+    const power = sweep.widthPower && sweep.widthPower.exponent !== 0 ? sweep.widthPower : null;
+    const base = power ? ` — the base b: each run computes with ${widthPowerFormula(axisShort(sweep.path), power.exponent)}, d = ${formatCount(power.width)} (the file's width)` : '';
+    lines.push(`sweep over ${sweep.path}: ${countOf(sweep.runs.length, 'run')}; the column run is 0 for the file's own values and ${sweep.runs.length === 1 ? '1' : `1 … ${formatCount(sweep.runs.length)}`} for the sweep's, the column ${csvValueColumn(sweep.path, power)} is each run's value${base}`);
     sweep.runs.forEach((r, i) => {
       const parts = [r.trajectory, r.simulation].filter((t): t is Trajectory => t !== null).map((t) => `${t.summary.solver === 'exact' ? 'flow' : 'descent'} ${label(t)}`);
       lines.push(`  run ${i + 1}: ${sweep.path} = ${num(r.value)}; label: ${parts.join(', ')}`);
@@ -85,13 +89,14 @@ function label(t: Trajectory): string {
 export function exportCsv(run: ExportedRun): string {
   const { sweep } = run;
   const runs: { index: number; value: number | null; trajectory: Trajectory | null; simulation: Trajectory | null }[] = [
-    { index: 0, value: sweep ? ownValue(run, sweep.path) : null, trajectory: run.trajectory, simulation: run.simulation },
+    // The file's own run's value as the sweep's are: the base of a width power (the parameters say the value used).
+    { index: 0, value: sweep ? (sweep.widthPower && sweep.widthPower.exponent !== 0 ? (sweep.current ?? null) : ownValue(run, sweep.path)) : null, trajectory: run.trajectory, simulation: run.simulation },
     ...(sweep ? sweep.runs.map((r, i) => ({ index: i + 1, value: r.value, trajectory: r.trajectory, simulation: r.simulation })) : []),
   ];
   // The columns some series has (ntk is absent for nonlinear activations, objective without weight decay).
   const series = runs.flatMap((r) => [r.trajectory, r.simulation]).filter((t): t is Trajectory => t !== null);
   const columns = SERIES_COLUMNS.filter((c) => series.some((t) => Array.isArray(t[c])));
-  const lines = [...csvHeader(run), [...(sweep ? ['run', sweep.path] : []), 'series', ...columns].join(',')];
+  const lines = [...csvHeader(run), [...(sweep ? ['run', csvValueColumn(sweep.path, sweep.widthPower)] : []), 'series', ...columns].join(',')];
   const add = (r: (typeof runs)[number], name: string, t: Trajectory) => {
     const lead = sweep ? [String(r.index), r.value === null ? '' : String(r.value)] : [];
     for (let k = 0; k < t.t.length; k++) {

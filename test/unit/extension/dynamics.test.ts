@@ -85,6 +85,16 @@ describe('messages from the webview', () => {
 describe('runExperiment', () => {
   const opts = { maxPoints: 4000, fileName: 'x.flab.json' };
 
+  it('a sweep of a width-powered key carries its width power and the file\'s base (Export Data heads its column KEY.base)', () => {
+    const text = JSON.stringify({ model: { width: 64, outputScale: { widthExponent: -0.5, base: 2 } }, data: { x: [1], y: 1 }, init: { scaleU: 0.5, scaleW: 0.5, seed: 0 }, learningRates: { u: 0.1, W: 0.1 }, sweep: { 'model.outputScale': [0.5, 1] } });
+    const o = runExperiment(text, opts);
+    assert.equal(o.kind, 'result');
+    if (o.kind !== 'result') return;
+    assert.deepEqual([o.sweep?.widthPower, o.sweep?.current], [{ exponent: -0.5, width: 64 }, 2]);
+    const plain = runExperiment(JSON.stringify({ ...JSON.parse(text), model: { width: 64, outputScale: 2 } }), opts);
+    assert.ok(plain.kind === 'result' && plain.sweep?.widthPower === null);
+  });
+
   it('every template is valid and shows what it says', () => {
     const summary: Record<string, Trajectory> = {};
     for (const t of TEMPLATES) {
@@ -340,6 +350,25 @@ describe('export', () => {
     assert.ok(one.includes('# sweep over model.outputScale: 1 run; the column run is 0 for the file\'s own values and 1 for the sweep\'s, the column model.outputScale is each run\'s value'), one.join('\n'));
     const json = JSON.parse(exportJson(swept)) as { panel: { sweep: unknown } };
     assert.deepEqual(json.panel.sweep, JSON.parse(JSON.stringify(swept.sweep)));
+  });
+
+  // A sweep of a width-powered key (found beside fault 2 of the brief of 2026-12-03): the column was
+  // headed model.outputScale over bases, and the file's own run had no value in it (its parameter reads
+  // "0.0625 (= 2·d^-0.5)", no number). Now it is headed model.outputScale.base, as flab sweep --csv heads
+  // it, with the file's own base in run 0 and the header saying what the runs compute with.
+  it('heads the column of a width-powered sweep KEY.base, the file\'s own run at its base', () => {
+    const t = (solver: 'exact' | 'simulate'): Trajectory => ({ ...run.trajectory, t: [0, 1], output: [0, 1], loss: [1, 0], zeta: [0, 1], normU: [1, 1], normW: [1, 1], ntk: [1, 1], distance: [0, 1], summary: { ...run.trajectory.summary, solver } });
+    const swept = {
+      ...run,
+      parameters: [...run.parameters, { path: 'model.outputScale', symbol: 'γ', value: '0.0625 (= 2·d^-0.5)' }],
+      sweep: { key: 'outputScale', path: 'model.outputScale', widthPower: { exponent: -0.5, width: 64 }, current: 2, runs: [{ value: 0.5, trajectory: t('exact'), simulation: null, thresholds: run.thresholds }] },
+    };
+    const lines = exportCsv(swept).split('\n');
+    const body = lines.filter((l) => l && !l.startsWith('#'));
+    assert.equal(body[0].split(',').slice(0, 3).join(','), 'run,model.outputScale.base,series');
+    const values = new Set(body.slice(1).map((l) => l.split(',').slice(0, 2).join(',')));
+    assert.deepEqual([...values], ['0,2', '1,0.5'], 'the file\'s own run at its base 2, the sweep\'s at 0.5');
+    assert.ok(lines.includes('# sweep over model.outputScale: 1 run; the column run is 0 for the file\'s own values and 1 for the sweep\'s, the column model.outputScale.base is each run\'s value — the base b: each run computes with γ = b·d^(−1/2), d = 64 (the file\'s width)'), lines.join('\n'));
   });
 
   it('writes JSON in the CLI\'s shape, the panel\'s context under `panel`', () => {
