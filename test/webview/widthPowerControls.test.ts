@@ -99,4 +99,19 @@ describe('controls of width-powered keys', { timeout: 600_000 }, () => {
     assert.ok(stepped.value > 0.5, `the slider steps the base up from 0.5, got ${stepped.value}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'controls-width-power-object.png'), fullPage: true });
   });
+
+  // A sweep of a width-powered key (found beside fault 2 of the brief of 2026-12-03): its legend said
+  // "Sweep over model.outputScale" over bases b. Now it names them as bases, as flab sweep --table does.
+  it('a sweep over a width-powered key: the legend names its values as bases and says what they give', async () => {
+    const page = await open();
+    const file = JSON.parse(example('alignment.flab.json')) as { model: Record<string, unknown> };
+    const text = JSON.stringify({ ...file, model: { ...file.model, width: 1024, outputScale: { widthExponent: -0.5, base: 2 } }, sweep: { 'model.outputScale': [0.5, 2] } }, null, 2);
+    await send(page, updateForText(1, text));
+    await waitForCharts(page);
+    assert.equal(await page.locator('.sweep-heading').innerText(), 'Sweep over model.outputScale base b');
+    const plain = JSON.stringify({ ...file, sweep: { 'model.outputScale': [0.5, 2] } }, null, 2);
+    await send(page, updateForText(2, plain));
+    await waitForCharts(page);
+    await page.waitForFunction(() => document.querySelector('.sweep-heading')?.textContent === 'Sweep over model.outputScale');
+  });
 });

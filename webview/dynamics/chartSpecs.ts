@@ -11,8 +11,25 @@ import { ChartModel, clean, Column, keyEntry, keptRows, ratio, ScaleSpec, Series
 import { deadFromStep } from '../../src/core/descent/deadUnits';
 import { formatReadout } from '../shared/numberFormat';
 import { valueWithLabel } from '../shared/sweepLegend';
+import { widthPowerFormula } from '../../src/core/experiment/widthFormula';
+import { axisShort } from '../../src/core/analysis/phase/phaseStyle';
 import { sweepColoursOf, type Palette } from '../shared/theme';
 import { BLOW_UP_FACTOR } from './notices';
+
+/**
+ * How a sweep's key is named beside its values (the legend's heading, a line's suffix, the verdict's
+ * run, a figure's key): `outputScale`, or `outputScale base b` when they are the bases b of a width
+ * power in the file (SweepView.widthPower), as `flab sweep --table` names them.
+ */
+export function sweepKeyName(sweep: Pick<SweepView, 'key' | 'widthPower'>): string {
+  return sweep.widthPower && sweep.widthPower.exponent !== 0 ? `${sweep.key} base b` : sweep.key;
+}
+
+/** What a width-powered sweep's values are, for the legend's definition: ` — each value is the base b of γ = b·d^(−1/2), d = 1024 (the file's width)`; '' otherwise. */
+export function sweepBaseNote(sweep: Pick<SweepView, 'path' | 'widthPower'>): string {
+  const p = sweep.widthPower;
+  return p && p.exponent !== 0 ? ` — each value is the base b of ${widthPowerFormula(axisShort(sweep.path), p.exponent)}, d = ${p.width} (the file's width)` : '';
+}
 
 /** What the charts draw: the flow, gradient descent at the experiment's rates, or both together. */
 export type DynamicsMode = DynamicsView;
@@ -166,7 +183,7 @@ export function chartModel(spec: ChartSpec, input: ChartInput): ChartModel {
     let flows = false;
     let markers = false;
     sweep.runs.forEach((run, i) => {
-      const suffix = ` (${sweep.key} = ${formatReadout(run.value)})`;
+      const suffix = ` (${sweepKeyName(sweep)} = ${formatReadout(run.value)})`;
       const flow = input.mode !== 'descent' || !run.simulation ? run.trajectory : null;
       const descent = input.mode !== 'flow' ? run.simulation : null;
       if (flow) add(flow, 'line', suffix, colours[i], 1.5);
@@ -178,7 +195,7 @@ export function chartModel(spec: ChartSpec, input: ChartInput): ChartModel {
     const styles: FigureKeyEntry[] = lines.map((l, i) => ({ label: flows ? l.label : `${l.label} (gradient descent)`, colour: palette.foreground, mark: i > 0 ? 'dashed' : 'line' }));
     if (markers) styles.push({ label: 'gradient descent', colour: palette.foreground, mark: 'points' });
     // Each value with its label, as the sweep legend on screen reads ("0.1 alignment").
-    const values: FigureKeyEntry[] = sweep.runs.map((run, i) => ({ label: valueWithLabel(run.value, sweepRunLabel(run)), colour: colours[i], mark: 'swatch', group: sweep.key }));
+    const values: FigureKeyEntry[] = sweep.runs.map((run, i) => ({ label: valueWithLabel(run.value, sweepRunLabel(run)), colour: colours[i], mark: 'swatch', group: sweepKeyName(sweep) }));
     key = [...styles, ...values];
   } else {
     const showFlow = input.mode !== 'descent' || !sim;

@@ -24,7 +24,7 @@ import { deadRunNote } from '../../src/core/descent/deadUnits';
 import { lightPalette, readPalette, sweepColoursOf, watchTheme, type Palette } from '../shared/theme';
 import { createChoice, createToggle } from '../shared/toolkit';
 import { ZoomControl } from '../shared/zoomControl';
-import { chartModel, DYNAMICS_CHARTS, sweepRunLabel, type ChartInput } from './chartSpecs';
+import { chartModel, DYNAMICS_CHARTS, sweepBaseNote, sweepKeyName, sweepRunLabel, type ChartInput } from './chartSpecs';
 import { Controls, staleResultNote } from './controls';
 import { DEFINITIONS } from './definitions';
 import { figureSpec, labelLine, rasterise } from './figure';
@@ -217,7 +217,7 @@ class Panel {
     let which: string | null = null;
     if (sweep) {
       const own = u.parameters.find((p) => p.path === sweep.path)?.value;
-      which = run ? `${sweep.key} = ${formatReadout(run.value)} (sweep run ${sweep.runs.indexOf(run) + 1} of ${sweep.runs.length})` : `the file's own values${own !== undefined ? ` (${sweep.key} = ${typeof own === 'number' ? formatReadout(own) : String(own)})` : ''}`;
+      which = run ? `${sweepKeyName(sweep)} = ${formatReadout(run.value)} (sweep run ${sweep.runs.indexOf(run) + 1} of ${sweep.runs.length})` : `the file's own values${own !== undefined ? ` (${sweep.key} = ${typeof own === 'number' ? formatReadout(own) : String(own)})` : ''}`;
     }
     const main = (view === 'descent' || !flow ? descent : flow) ?? source.trajectory ?? u.trajectory;
     const what = main.summary.solver === 'exact' ? 'exact gradient flow' : nonlinear ? 'gradient descent' : 'gradient descent at the experiment\'s rates';
@@ -263,8 +263,8 @@ class Panel {
     const colours = sweepColoursOf(this.palette, sweep.runs.length);
     const chosen = this.chosenRun(sweep);
     renderSweepLegend(this.sweepLegend, {
-      key: sweep.key,
-      title: `${sweep.path}. Solid and dashed lines are the quantities of each chart (its key says which); the colours are the values. Choose a value for its verdict and summary.`,
+      key: sweepKeyName(sweep),
+      title: `${sweep.path}${sweepBaseNote(sweep)}. Solid and dashed lines are the quantities of each chart (its key says which); the colours are the values. Choose a value for its verdict and summary.`,
       entries: sweep.runs.map((run, i) => {
         return {
           value: run.value,
@@ -363,7 +363,7 @@ class Panel {
       const subject = u ? this.subject(u) : null;
       const notes: string[] = [];
       if (u?.view === 'both' && u.simulation) notes.push('Gradient descent at the experiment\'s rates (markers) over the exact gradient flow (lines), t = step.');
-      if (u?.sweep) notes.push(`Sweep over ${u.sweep.key}: ${u.sweep.runs.map((r) => `${formatReadout(r.value)} ${(r.trajectory ?? r.simulation)?.summary.label ?? '—'}`).join(', ')}.`);
+      if (u?.sweep) notes.push(`Sweep over ${sweepKeyName(u.sweep)}: ${u.sweep.runs.map((r) => `${formatReadout(r.value)} ${(r.trajectory ?? r.simulation)?.summary.label ?? '—'}`).join(', ')}.`);
       const zeros = charts.filter((c) => c.series.some((sr) => c.y[sr.axis]?.log && sr.y.some((v) => v === 0)));
       if (zeros.length > 0) notes.push(`▼ on the lower edge of a log axis: a value exactly 0 (${zeros.map((c) => c.title).join('; ')}).`);
       const zoom = this.charts.zoom;
