@@ -187,7 +187,7 @@ test('flab sweep --table prints the data line of each value under the table when
   const file = write('table-data.flab.json', { ...tiny, data: { format: 'csv', trainFile: 'table-data.csv' }, sweep: { 'data.train': [4, 6] } });
   const t = flab('sweep', file, '--table');
   assert.equal(t.code, 0, t.stderr);
-  assert.deepEqual(t.stdout.trimEnd().split('\n').slice(3), [
+  assert.deepEqual(t.stdout.trimEnd().split('\n').slice(4), [
     'data, data.train = 4: CSV table-data.csv (with a header line): the first 4 training samples of 2 features; 2 classes; normalize none',
     'data, data.train = 6: CSV table-data.csv (with a header line): the first 6 training samples of 2 features; 2 classes; normalize none',
   ]);
