@@ -31,9 +31,10 @@ export const scalingCommand: Command = {
 widths evenly in log (rounded; a COUNT whose widths round alike is refused), and a list takes those widths: at most ${MAX_SCAN_WIDTHS} widths,
 each from 1 to ${formatCount(MAX_WIDTH)}; width × input dimension at most ${formatCount(MAX_PARAMETERS)} per run and
 ${formatCount(MAX_ANALYSIS_DRAWS)} over all widths and seeds (docs/limits.md). --json prints widths, seeds, scores
-(medians of |score| over seeds), fitted and analytic exponents, exponents and phase, offAnalytic (the scores
-whose fit is off the analytic exponent by more than 0.15) and note (null, or where the scan has not reached the
-d → ∞ regime the exponents and the phase describe; also printed on stderr). A width listed twice is refused.`,
+(medians of |score| over seeds), fitted exponents and their standard errors (fittedError), analytic exponents,
+exponents and phase, offAnalytic (the scores whose fit is off the analytic exponent by more than 0.15 and 3
+standard errors) and note (null, or where the scan contradicts the d → ∞ statements and why: widths short of
+d → ∞, or a fixed end with classify.at "end" that cuts the runs short; also printed on stderr). A width listed twice is refused.`,
   operands: ['FILE'],
   options: [
     { flag: '--widths', value: 'FROM:TO|FROM:TO:COUNT|W,W,…', help: `the widths (default ${DEFAULT_WIDTHS})` },
