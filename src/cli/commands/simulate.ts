@@ -1,5 +1,6 @@
 /** `flab simulate FILE`: full-batch gradient descent, time counting steps (docs/model.md §6, docs/finite-rates.md). */
-import { deadRunNote } from '../../core/descent/deadUnits';
+import { deadRunNote, zeroKernelNote } from '../../core/descent/deadUnits';
+import type { Experiment } from '../../core/experiment/experiment';
 import { simulate } from '../../core/runs/simulate';
 import type { Summary } from '../../core/trajectory/trajectory';
 import { Command, printed } from '../command';
@@ -16,7 +17,7 @@ export const simulateCommand: Command = {
   run(args, context) {
     const experiment = context.load(args.operands[0]);
     const run = simulate(experiment, { reference: args.has('--reference') });
-    return { ...printed(formatTrajectory(run, args.choice('format', 'json'))), stderr: deadNote(run.summary) };
+    return { ...printed(formatTrajectory(run, args.choice('format', 'json'))), stderr: deadNote(run.summary) + zeroKernelRunNote(experiment, run.summary) };
   },
 };
 
@@ -28,4 +29,14 @@ export const simulateCommand: Command = {
  */
 export function deadNote(s: Summary, run?: string): string {
   return s.dead ? `flab: note: ${run ? `${run}: ` : ''}${deadRunNote(s.dead.step)} (label and scores null; docs/phase-diagram.md, "Gradient descent")\n` : '';
+}
+
+/**
+ * A note on standard error for a gradient-descent run whose tangent kernel at the effective input is 0
+ * at θ₀ (K₀ = 0: kernelChange and tangentChange null, the label's kernel test on the distance): which
+ * units give it nothing and why (`zeroKernelNote`). `run` names a sweep's value. '' for any other run.
+ */
+export function zeroKernelRunNote(e: Experiment, s: Summary, run?: string): string {
+  const note = zeroKernelNote(e, s);
+  return note === null ? '' : `flab: note: ${run ? `${run}: ` : ''}${note}\n`;
 }

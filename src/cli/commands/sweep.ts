@@ -18,7 +18,7 @@ import { simulate } from '../../core/runs/simulate';
 import { solve } from '../../core/runs/solve';
 import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
-import { deadNote } from './simulate';
+import { deadNote, zeroKernelRunNote } from './simulate';
 import { deadFromStep } from '../../core/descent/deadUnits';
 import { writtenAt } from '../experimentFile';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, rereadTooLarge } from '../limits';
@@ -72,7 +72,12 @@ prints the values finished and that one (status stopped; the rest not trained; e
       context.progress.update(i, spec.values.length, 'runs');
       runs.push(atSweepEntry(spec, i, loaded, () => runOne(withValue(experiment, spec.path, v))));
     }
-    const notes = runs.map((t, i) => deadNote(t.summary, `sweep value ${i}, ${spec.path} = ${formatNumber(spec.values[i])}`)).join('');
+    const notes = runs
+      .map((t, i) => {
+        const run = `sweep value ${i}, ${spec.path} = ${formatNumber(spec.values[i])}`;
+        return deadNote(t.summary, run) + (descent ? zeroKernelRunNote(withValue(experiment, spec.path, spec.values[i]), t.summary, run) : '');
+      })
+      .join('');
     return { ...printed(sweepOutput({ key: spec.key, path: spec.path, values: spec.values.slice(), runs }, format, axisWidthPower(experiment, spec.path))), stderr: notes };
   },
 };

@@ -178,7 +178,7 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
   const notes: string[] = [];
   const kc =
     s.kernelChange === null
-      ? `an undefined amount — K(0) = 0 (every unit inactive at the effective input), so no relative change exists and the distance from θ₀, ${fa(s.distance, th.tangentChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.tangentChange)}, stands for it`
+      ? `an undefined amount — K(0) = 0 (no unit passes a gradient at the effective input: each inactive there, or at σ = 0 with u_i = 0), so no relative change exists and the distance from θ₀, ${fa(s.distance, th.tangentChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.tangentChange)}, stands for it`
       : `${fa(s.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}`;
   const tc = s.tangentChange === null ? null : `${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}`;
   if (kernel) {
