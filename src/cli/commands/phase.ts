@@ -4,9 +4,9 @@
  * (docs/phase-diagram.md). Every flag is checked before the file is read, and the grid's output,
  * redraws and work against their limits before any cell is computed (docs/limits.md).
  */
-import { FAST_PATHS, PhaseWorkError } from '../../core/analysis/phase/cellEvaluator';
+import { FAST_PATHS, fastAxesAdvice, PhaseWorkError } from '../../core/analysis/phase/cellEvaluator';
 import { MAX_DIAGRAM_STEPS } from '../../core/analysis/phase/descentCells';
-import { axisKeyIn, largestPhaseSide, MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation, zeroWidthAxis } from '../../core/analysis/phase/phaseDiagram';
+import { axisKeyIn, largestPhaseSide, MAX_PHASE_CELLS, PhaseAxis, PhaseAxisError, PhaseComputation, pinnedAxis, zeroWidthAxis } from '../../core/analysis/phase/phaseDiagram';
 import { MAX_FIGURE_SIDE, phaseSvg, PLOT_H, PLOT_W } from '../../core/analysis/phase/phaseSvg';
 import { phaseCsv, phaseJson } from '../../core/analysis/phase/phaseTable';
 import { eachOf, excerpt, formatCount } from '../../core/experiment/diagnostic';
@@ -83,6 +83,8 @@ ${formatCount(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       } catch {
         // An unreadable or invalid file: the advice of the flags' own limits.
       }
+      // An axis the file cannot vary is refused whatever the size: no size to advise.
+      if (experiment) checkPinnedAxes(experiment, err.x, err.y);
       throw new UsageError(err.advise(largestSide(format, method, err.x, err.y, experiment)));
     }
     const { nx, ny, xValues, yValues } = flags;
@@ -100,6 +102,7 @@ ${formatCount(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
       const missing = keyNotInFile(experiment.source, axis.key.path);
       if (missing) throw new UsageError(`${flag}: ${missing}`);
     }
+    checkPinnedAxes(experiment, x, y);
     const advised = () => largestSide(format, method, x, y, experiment);
     checkRedraws(experiment, x.key, xValues, y.key, yValues, advised);
     let job: PhaseComputation;
@@ -124,6 +127,24 @@ ${formatCount(MAX_ANALYSIS_DRAWS)} in all (docs/limits.md).`,
     return { ...out, stderr: refusedNote(p.refused, method) };
   },
 };
+
+/**
+ * Refuses an axis that this file cannot vary (`pinnedAxis`: model.width of an explicit initialisation,
+ * one entry of a sample's input that keeps the data one-dimensional at one value only), before any limit
+ * advises a smaller grid or another range of it, neither of which it would take; naming the axes this
+ * file can vary instead.
+ */
+function checkPinnedAxes(e: Experiment, x: CheckedAxis, y: CheckedAxis): void {
+  for (const [flag, axis] of [['--x', x], ['--y', y]] as const) {
+    const why = pinnedAxis(e, axis.key.path);
+    if (why === null) continue;
+    const instead =
+      axis.key.path === 'model.width'
+        ? `, or give a random initialisation (init.scaleU, init.scaleW and init.seed in place of init.u and init.W) to vary the width`
+        : `, or a sample's target (data.samples[k].y)`;
+    throw new UsageError(`${flag}: ${axis.key.path} cannot be an axis of this file: ${why}; choose an axis over ${fastAxesAdvice(e)}${instead}`);
+  }
+}
 
 /** A note on standard error when some cells are refused (beyond 64 bits), else ''. */
 function refusedNote(refused: Uint8Array, method: string): string {
@@ -312,14 +333,14 @@ function checkRedraws(e: Experiment, xKey: NumericKey, xs: number[], yKey: Numer
     const text = JSON.stringify(e.source ?? {});
     const [tokens, characters] = [countJsonTokens(text), text.length];
     if (tokens * variants > MAX_ANALYSIS_TOKENS) {
-      throw new UsageError(`--x, --y: an axis over ${slow} checks the file again for ${eachOf(variants, 'value')}: ${formatLarge(tokens)} JSON tokens each, ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).value} in all, over the limit of ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).limit} for one analysis (docs/limits.md): use a smaller --size${advice()}, fewer samples in the file, or axes over γ, σ_u, σ_W, η_u, η_W`);
+      throw new UsageError(`--x, --y: an axis over ${slow} checks the file again for ${eachOf(variants, 'value')}: ${formatLarge(tokens)} JSON tokens each, ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).value} in all, over the limit of ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).limit} for one analysis (docs/limits.md): use a smaller --size${advice()}${e.data.kind === 'samples' && e.data.samples.length > 1 ? ', fewer samples in the file' : ''}, or axes over ${fastAxesAdvice(e)}`);
     }
     if (rereadTooLarge(characters, variants, '', '')) {
-      throw new UsageError(rereadTooLarge(characters, variants, `--x, --y: an axis over ${slow}`, `use a smaller --size${advice()}, or axes over γ, σ_u, σ_W, η_u, η_W`)!);
+      throw new UsageError(rereadTooLarge(characters, variants, `--x, --y: an axis over ${slow}`, `use a smaller --size${advice()}, or axes over ${fastAxesAdvice(e)}`)!);
     }
   }
   if (draws > MAX_ANALYSIS_DRAWS) {
-    throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatCount(draws)} numbers in all, over the limit of ${formatCount(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size${advice()}, smaller widths, or axes over γ, σ_u, σ_W, η_u, η_W`);
+    throw new UsageError(`--x, --y: an axis over ${slow} redraws the initial weights (width × input dimension, and the data) per value: ${formatCount(draws)} numbers in all, over the limit of ${formatCount(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use a smaller --size${advice()}${e.init.kind === 'random' ? ', smaller widths' : ''}, or axes over ${fastAxesAdvice(e)}`);
   }
 }
 

@@ -60,7 +60,7 @@ d → ∞, or a fixed end with classify.at "end" that cuts the runs short; also 
     const text = JSON.stringify(experiment.source ?? {});
     const tokens = countJsonTokens(text);
     if (tokens * variants > MAX_ANALYSIS_TOKENS) {
-      throw new UsageError(`--widths, --seeds: the scan checks the file again for each width and each seed (${formatCount(variants)} times): ${formatLarge(tokens)} JSON tokens each, ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).value} in all, over the limit of ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).limit} for one analysis (docs/limits.md): use fewer widths or seeds, or fewer samples in the file`);
+      throw new UsageError(`--widths, --seeds: the scan checks the file again for each width and each seed (${formatCount(variants)} times): ${formatLarge(tokens)} JSON tokens each, ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).value} in all, over the limit of ${largeOverLimit(tokens * variants, MAX_ANALYSIS_TOKENS).limit} for one analysis (docs/limits.md): use fewer widths or seeds${samples > 1 ? ', or fewer samples in the file' : ''}`);
     }
     const reread = rereadTooLarge(text.length, variants, '--widths, --seeds: the scan', 'use fewer widths or seeds');
     if (reread) throw new UsageError(reread);

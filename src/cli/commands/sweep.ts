@@ -65,7 +65,7 @@ prints the values finished and that one (status stopped; the rest not trained; e
     if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "outputScale": { "from": 0.01, "to": 100, "count": 5 } })', 'sweep');
     checkSweepSize(experiment, spec, format);
     const descent = experiment.model.activation !== 'linear';
-    checkRevalidation(loaded, spec, descent ? 2 : 1);
+    checkRevalidation(loaded, spec, descent ? 2 : 1, experiment.data.kind === 'samples' && experiment.data.samples.length > 1);
     if (descent) checkDescentWork(experiment, spec, loaded);
     const runs: Trajectory[] = [];
     for (const [i, v] of spec.values.entries()) {
@@ -127,7 +127,7 @@ function checkSweepSize(e: Experiment, spec: SweepSpec, format: string): void {
     bytes += trajectoryBytes(1, rows, format, 1);
   }
   if (draws > MAX_ANALYSIS_DRAWS) {
-    throw new ExperimentError(`the sweep draws width × input dimension initial weights (and reads the data) for ${eachOf(spec.values.length, 'value')}, ${formatCount(draws)} numbers in all, over the limit of ${formatCount(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use fewer values or a smaller width`, 'sweep');
+    throw new ExperimentError(`the sweep draws width × input dimension initial weights (and reads the data) for ${eachOf(spec.values.length, 'value')}, ${formatCount(draws)} numbers in all, over the limit of ${formatCount(MAX_ANALYSIS_DRAWS)} for one analysis (docs/limits.md): use fewer values${e.init.kind === 'random' ? ' or a smaller width' : ' (its explicit init.u and init.W fix the width)'}`, 'sweep');
   }
   const tooLarge = outputTooLarge(bytes, `the sweep's ${countOf(spec.values.length, 'run')}`, 'use fewer values or fewer time.points, or --summary');
   if (tooLarge) throw new ExperimentError(tooLarge, 'sweep');
@@ -141,12 +141,12 @@ function checkSweepSize(e: Experiment, spec: SweepSpec, format: string): void {
  * tokens: each value is written into the file's value and the file checked again, `passes` times
  * per value (docs/limits.md, "flab sweep").
  */
-export function checkRevalidation(loaded: LoadedExperiment, spec: SweepSpec, passes: number): void {
+export function checkRevalidation(loaded: LoadedExperiment, spec: SweepSpec, passes: number, hasSamples = true): void {
   const tokens = countJsonTokens(loaded.source.text);
   const total = tokens * spec.values.length * passes;
   if (total > MAX_ANALYSIS_TOKENS) {
     const said = largeOverLimit(total, MAX_ANALYSIS_TOKENS);
-    throw new ExperimentError(`the sweep checks the file again for ${eachOf(spec.values.length, 'value')}${passes > 1 ? ` (${passes} times: to plan its steps, then to run)` : ''}: ${formatLarge(tokens)} JSON tokens each, ${said.value} in all, over the limit of ${said.limit} for one analysis (docs/limits.md): use fewer values, or fewer samples in the file`, 'sweep');
+    throw new ExperimentError(`the sweep checks the file again for ${eachOf(spec.values.length, 'value')}${passes > 1 ? ` (${passes} times: to plan its steps, then to run)` : ''}: ${formatLarge(tokens)} JSON tokens each, ${said.value} in all, over the limit of ${said.limit} for one analysis (docs/limits.md): use fewer values${hasSamples ? ', or fewer samples in the file' : ''}`, 'sweep');
   }
   const reread = rereadTooLarge(loaded.source.text.length, spec.values.length * passes, 'the sweep', 'use fewer values');
   if (reread) throw new ExperimentError(reread, 'sweep');
@@ -173,7 +173,7 @@ function checkDescentWork(e: Experiment, spec: SweepSpec, loaded: LoadedExperime
   }
   if (work > MAX_ANALYSIS_WORK) {
     const said = largeOverLimit(work, MAX_ANALYSIS_WORK);
-    throw new ExperimentError(`the sweep's ${countOf(spec.values.length, 'gradient-descent run')} (model.activation "${e.model.activation}" runs the plain loop) do ${said.value} multiply-adds in all (steps × samples × width × input dimension, summed over the runs; the largest, value ${largest.i}, ${formatLarge(largest.work)}), over the limit of ${said.limit} for one sweep (docs/limits.md): use fewer values, fewer steps (time.end) or a smaller width`, 'sweep');
+    throw new ExperimentError(`the sweep's ${countOf(spec.values.length, 'gradient-descent run')} (model.activation "${e.model.activation}" runs the plain loop) do ${said.value} multiply-adds in all (steps × samples × width × input dimension, summed over the runs; the largest, value ${largest.i}, ${formatLarge(largest.work)}), over the limit of ${said.limit} for one sweep (docs/limits.md): use fewer values${e.init.kind === 'random' ? ', fewer steps (time.end) or a smaller width' : ' or fewer steps (time.end; its explicit init.u and init.W fix the width)'}`, 'sweep');
   }
 }
 

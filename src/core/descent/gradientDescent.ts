@@ -85,7 +85,7 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
     }
     const work = lastStep * samples.length * d * D;
     if (work > MAX_SIMULATION_WORK) {
-      throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps or a smaller width${e.model.activation === 'linear' ? ', or drop --reference' : ''}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
+      throw new ExperimentError(`${formatNumber(lastStep)} steps × ${samples.length} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds exceeds the simulator's limit of ${formatNumber(MAX_SIMULATION_WORK)} (minutes of computing): use fewer steps${e.init.kind === 'random' ? ' or a smaller width' : ' (its explicit init.u and init.W fix the width)'}${e.model.activation === 'linear' ? ', or drop --reference' : ''}`, e.time.kind === 'at' ? 'time.at' : 'time.end');
     }
   }
   // The same run again, as far as `upTo`, told every step's loss (a plateau's step between two grid steps).

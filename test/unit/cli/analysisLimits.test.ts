@@ -504,7 +504,7 @@ test('a long string the token budget does not see is counted by its characters: 
   const long = write('long-name.flab.json', base);
   const phase = flab(['phase', long, '--x', 'model.width=2:64', '--y', 'learningRates.u=0.01:1', '--size', '128x2', '--json']);
   assert.equal(phase.code, 2, phase.stderr);
-  assert.match(phase.stderr, /^flab: --x, --y: an axis over model\.width writes the file out and reads it again for each of its 128 values: 3,000,\d{3} characters each, 384,0\d\d,\d{3} in all, over the limit of 268,435,456 for one analysis \(docs\/limits\.md\): use a smaller --size \(at most 89 × 89 with these axes\), or axes over γ, σ_u, σ_W, η_u, η_W, or keep long text \(a long name or description\) out of the file\n/);
+  assert.match(phase.stderr, /^flab: --x, --y: an axis over model\.width writes the file out and reads it again for each of its 128 values: 3,000,\d{3} characters each, 384,0\d\d,\d{3} in all, over the limit of 268,435,456 for one analysis \(docs\/limits\.md\): use a smaller --size \(at most 89 × 89 with these axes\), or axes over γ, σ_u, σ_W, η_u, η_W, data\.y, or keep long text \(a long name or description\) out of the file\n/);
   const sweep = flab(['sweep', write('long-sweep.flab.json', { ...base, sweep: { 'model.width': { from: 2, to: 200, count: 100, scale: 'linear' } } }), '--summary']);
   assert.equal(sweep.code, 1, sweep.stderr);
   assert.match(sweep.stderr, /error: the sweep writes the file out and reads it again for each of its 100 values: 3,000,\d{3} characters each/);

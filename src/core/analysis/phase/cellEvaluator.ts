@@ -116,3 +116,17 @@ export interface CellEvaluator<Base = unknown> {
   /** Gradient descent: the number of steps each cell of `e` runs (its step budget). */
   budgetOf?(e: Experiment): number;
 }
+
+/**
+ * The axes a diagram of this file changes at no cost, in the words of an advice ("axes over …"): γ, η_u,
+ * η_W, and σ_u, σ_W only where the initialisation is random (an explicit one has no init.scaleU or
+ * init.scaleW: an axis over either is refused), data.y only for a single sample (a sample's y of
+ * `data.samples` redraws). Without a file (unreadable), the list of a random initialisation.
+ */
+export function fastAxesAdvice(e: Experiment | null): string {
+  const keys = ['γ'];
+  if (!e || e.init.kind === 'random') keys.push('σ_u', 'σ_W');
+  keys.push('η_u', 'η_W');
+  if (e && e.data.kind === 'single') keys.push('data.y');
+  return keys.join(', ');
+}

@@ -177,7 +177,7 @@ function plainDescent(fallback: () => number[]): CellEvaluator<PlainBase> {
       const samples = e.data.kind === 'samples' ? e.data.samples.length : 1;
       const work = cells * steps[steps.length - 1] * samples * d * D;
       if (work > MAX_SIMULATION_WORK) {
-        const advise = (side: number) => `${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} steps × ${samples} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds of the plain gradient-descent loop (a nonlinear activation has no O(1) recursion), over the limit of ${formatNumber(MAX_SIMULATION_WORK)} for one phase diagram (minutes of computing): use fewer cells (at most ${side} × ${side} at these steps and width), fewer steps or a smaller width`;
+        const advise = (side: number) => `${formatNumber(cells)} cells × ${formatNumber(steps[steps.length - 1])} steps × ${samples} samples × ${formatNumber(d * D)} weights = ${formatNumber(work)} multiply-adds of the plain gradient-descent loop (a nonlinear activation has no O(1) recursion), over the limit of ${formatNumber(MAX_SIMULATION_WORK)} for one phase diagram (minutes of computing): use fewer cells (at most ${side} × ${side} at these steps and width)${e.init.kind === 'random' ? ', fewer steps or a smaller width' : ' or fewer steps (its explicit init.u and init.W fix the width)'}`;
         throw PhaseWorkError.advising(advise, budgetPath(e), largestSquare(MAX_SIMULATION_WORK / (work / cells)));
       }
     },

@@ -183,6 +183,34 @@ export class PhaseAxisError extends Error {
   }
 }
 
+/**
+ * Why an axis over `path` can take no value of this file but its own, or null when it can: a range of
+ * it is refused at every value but one whatever its ends or size, so that no advice of a smaller grid
+ * or another range can be followed (found in review, 2026-12-03: `--x model.width=…` over a file of
+ * explicit init.u and init.W was told "choose a range of model.width without it", and a grid over the
+ * redraw limit "smaller widths, or axes over γ, σ_u, σ_W, …", neither of which that file takes).
+ * - model.width with an explicit initialisation: init.u's entries and init.W's rows fix the width.
+ * - one entry of a sample's input, data.samples[k].x[j], with input dimension ≥ 2, when the value ± 1
+ *   both take the inputs off one line (the data must be one-dimensional): the values that keep them
+ *   on it are the solutions of a linear condition in the entry — all of them, or one.
+ */
+export function pinnedAxis(e: Experiment, path: string): string | null {
+  if (path === 'model.width' && e.init.kind === 'explicit') {
+    const n = e.init.u.length;
+    return `its explicit initialisation fixes the width at ${n} (init.u has ${n} entries and init.W ${n} rows), and every other model.width is refused`;
+  }
+  const m = /^data\.samples\[(\d+)\]\.x\[(\d+)\]$/.exec(path);
+  if (!m || e.data.kind !== 'samples' || !e.source) return null;
+  const current = getNumber(e.source, path);
+  if (current === undefined || (e.data.samples[Number(m[1])]?.x.length ?? 0) < 2) return null;
+  const offLine = (v: number): boolean => {
+    const { experiment, diagnostics } = parseExperiment(JSON.stringify(withNumber(e.source, path, v)));
+    return !experiment && diagnostics.some((d) => /^data\.samples\[\d+\]\.x$/.test(d.path) && d.message.includes('one-dimensional'));
+  };
+  if (!offLine(current + 1) || !offLine(current - 1)) return null;
+  return `the data must be one-dimensional (every nonzero input on one line), and data.samples[${m[1]}].x changed in entry ${m[2]} alone leaves that line at every value but the file's, ${formatNumber(current)}`;
+}
+
 /** Time of one chunk of cells between yields to the event loop, in ms. */
 const CHUNK_MS = 20;
 
