@@ -103,9 +103,15 @@ export function widthScan(e: Experiment, widths: number[], seedCount = 5, onProg
         // Cut: T short of the time by which the residual is within 10⁻³ of its limit (the default horizon).
         if (lnEnd < defaultHorizonLn(flow)) cutHere++;
         cut.largestHorizon = Math.max(cut.largestHorizon, horizon);
-        const inf = exactScores(flow, lnTheta0, Infinity);
+        // Not printed, so not range-checked: a score beyond 64 bits (or a refusal) is left out of the t → ∞ medians.
+        let inf: ReturnType<typeof exactScores> | null = null;
+        try {
+          inf = exactScores(flow, lnTheta0, Infinity);
+        } catch (err) {
+          if (!(err instanceof ExperimentError) && !(err instanceof RangeError)) throw err;
+        }
         for (const name of SCORE_NAMES) {
-          const v = inf[name];
+          const v = inf ? inf[name] : null;
           if (v !== null && Number.isFinite(v)) infinite[name].push(Math.abs(v));
         }
         infinite.horizon.push(horizon);
@@ -281,7 +287,8 @@ function scanNote(
   if (cutEnd !== null && atInfinity !== null) {
     // The maths (docs/mechanisms.md, "Width scaling", "A fixed end"): a run cut at T has made the part of its
     // t → ∞ change that T/horizon allows, and the horizon moves with d, so at a fixed T the exponents are not those of t → ∞.
-    const stillOff = offAnalytic.filter((n) => isOff(atInfinity.fitted[n], analytic[n], atInfinity.error[n]));
+    // A score without a t → ∞ fit is not said to be the end's doing.
+    const stillOff = offAnalytic.filter((n) => atInfinity.fitted[n] === null || isOff(atInfinity.fitted[n], analytic[n], atInfinity.error[n]));
     const endOnly = offAnalytic.filter((n) => !stillOff.includes(n));
     const phaseAtInfinity = miss === null ? null : phaseMiss(e, atInfinity, phase);
     const shown = offAnalytic.map((n) => `${n} ${atInfinity.fitted[n] === null ? 'none' : f(atInfinity.fitted[n] as number)}`).join(', ');
