@@ -91,3 +91,13 @@ test('a fixed end past every run\'s horizon, or one whose cut is the same at eve
   assert.ok(Math.abs(past.fitted.tangentChange! - inf.fitted.tangentChange!) < 1e-3);
   assert.equal(past.note, inf.note);
 });
+
+test('the note states the bound it tested: 0.15 alone where no fit named has a standard error (one seed, two widths)', () => {
+  const e = example('width-scaling-standard.flab.json', { time: { end: 0.05, points: 3 }, classify: { at: 'end' } });
+  const bare = widthScan(e, [64, 4096], 1);
+  assert.ok(Object.values(bare.fittedError).every((v) => v === null));
+  assert.match(bare.note ?? '', /^fitted exponents off the analytic ones by more than 0\.15: kernelChange -1\.\d+ \(analytic -2\), /);
+  // One seed over three widths or more: the medians' scatter gives each fit an error, and the note says so.
+  const scattered = widthScan(e, [64, 512, 4096], 1);
+  assert.match(scattered.note ?? '', /^fitted exponents off the analytic ones by more than 0\.15 and 3 standard errors of the fit \(± its standard error\): .*tangentChange -0\.\d+ \(analytic -1, ± [\d.e-]+\)/);
+});
