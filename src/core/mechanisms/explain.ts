@@ -180,11 +180,13 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
     s.kernelChange === null
       ? `an undefined amount — K(0) = 0 (no unit passes a gradient at the effective input: each inactive there, or at σ = 0 with u_i = 0), so no relative change exists and the distance from θ₀, ${fa(s.distance, th.tangentChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.tangentChange)}, stands for it`
       : `${fa(s.kernelChange, th.kernelChange)} ${kernelMoved ? '≥' : '<'} ${ft(th.kernelChange)}`;
+  // Without tangentChange: undefined beside an undefined kernel change (K(0) = 0: ∇f₀ = 0), else a run that has none.
+  const noTangent = undefinedKernel ? 'the tangent features\' change is undefined too: ∇f is 0 at θ₀' : 'the tangent features are not computed for this run';
   const tc = s.tangentChange === null ? null : `${fa(s.tangentChange, th.tangentChange)} ${tangentMoved ? '≥' : '<'} ${ft(th.tangentChange)}`;
   if (kernel) {
     reasons.push(
       tc === null
-        ? `The tangent kernel changed by at most ${kc} (the tangent features are not computed for this run, so the kernel criterion alone decides): the kernel regime.`
+        ? `The tangent kernel changed by at most ${kc} (${noTangent}, so the kernel criterion alone decides): the kernel regime.`
         : `The tangent kernel changed by at most ${kc} and the tangent features moved by ${tc}: the kernel regime — training is linear in the parameters.`,
     );
     const moved: string[] = [];
@@ -204,7 +206,7 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
   }
 
   if (kernelMoved && tangentMoved) reasons.push(`The tangent kernel changed by up to ${kc} and the tangent features moved by ${tc}: feature learning.`);
-  else if (kernelMoved) reasons.push(`The tangent kernel changed by up to ${kc}${tc === null ? ' (the tangent features are not computed for this run)' : `, though the tangent features moved by only ${tc}`}: feature learning.`);
+  else if (kernelMoved) reasons.push(`The tangent kernel changed by up to ${kc}${tc === null ? ` (${noTangent})` : `, though the tangent features moved by only ${tc}`}: feature learning.`);
   else reasons.push(`The tangent kernel changed by only ${kc}, but the tangent features moved by ${tc}: feature learning — the kernel regime needs both below their thresholds.`);
 
   if (zeta === null) reasons.push('ζ is undefined at one end of the run (a layer is exactly zero there), so no change of |ζ| counts: only the norms moved — rescaling.');
