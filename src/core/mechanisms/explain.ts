@@ -149,7 +149,7 @@ export function explainLabel(s: MechanismScores, th: ClassifyThresholds, context
       compared: s.tangentChange,
       threshold: th.tangentChange,
       reached: tangentMoved,
-      outcome: tangentMoved === null ? 'not computed for this run' : tangentMoved ? 'the features moved' : 'features nearly fixed',
+      outcome: tangentMoved === null ? (undefinedKernel ? 'undefined (K(0) = 0: ∇f is 0 at θ₀)' : 'not computed for this run') : tangentMoved ? 'the features moved' : 'features nearly fixed',
       decisive: tangentMoved !== null && (kernel || tangentMoved),
     },
     {

@@ -37,6 +37,7 @@ test('K₀ = 0 at the effective input: kernelChange and tangentChange null, and 
   // The features' change is undefined for the same reason, not "not computed"; and the units are not all called inactive whatever made K(0) = 0.
   assert.match(why.reasons[0], /the tangent features' change is undefined too: ∇f is 0 at θ₀/);
   assert.doesNotMatch(why.reasons[0], /not computed|every unit inactive/);
+  assert.equal(why.criteria[1].outcome, 'undefined (K(0) = 0: ∇f is 0 at θ₀)');
 });
 
 test('K₀ = 0 and the kernel turning positive later (η_u = 0.05): scores null, no 64-bit refusal', () => {
