@@ -68,7 +68,7 @@ describe('controls of width-powered keys', { timeout: 600_000 }, () => {
   });
 
   // A key written as { widthExponent, base } was a disabled control ("—"): now its base is the control's
-  // number, typed or dragged, and the host writes it into `base` (the brief of 2026-12-03, fault 1).
+  // number, typed or dragged, and the host writes it into `base` (a session's closing note, 2026-12-03).
   it('a key written as { widthExponent, base }: the base is typed and dragged, with the value used beside it', async () => {
     const page = await open();
     const file = JSON.parse(example('alignment.flab.json')) as { model: Record<string, unknown> };
@@ -100,7 +100,7 @@ describe('controls of width-powered keys', { timeout: 600_000 }, () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'controls-width-power-object.png'), fullPage: true });
   });
 
-  // A sweep of a width-powered key (found beside fault 2 of the brief of 2026-12-03): its legend said
+  // A sweep of a width-powered key (found beside the CSV of bases, 2026-12-03): its legend said
   // "Sweep over model.outputScale" over bases b. Now it names them as bases, as flab sweep --table does.
   it('a sweep over a width-powered key: the legend names its values as bases and says what they give', async () => {
     const page = await open();

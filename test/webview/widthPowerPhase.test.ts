@@ -73,8 +73,8 @@ describe('phase panel over a width-powered key', { timeout: 600_000 }, () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'phase-width-power.png'), fullPage: true });
   });
 
-  // Beside a width axis the diagram's widthPower has width null and names that axis (the brief of
-  // 2026-12-03, fault 4): the hover computes γ with the cell's own d, and the legend says so.
+  // Beside a width axis the diagram's widthPower has width null and names that axis (a session's
+  // closing note, 2026-12-03): the hover computes γ with the cell's own d, and the legend says so.
   it('beside a width axis: the hover gives the γ of the cell\'s own width, the legend says d is each cell\'s', async () => {
     const page = await open();
     const W: PhaseAxisSpec = { key: 'model.width', from: 16, to: 1024, scale: 'log' };

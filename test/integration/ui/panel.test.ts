@@ -212,7 +212,7 @@ describe('dynamics panel in code-server (user level)', function () {
     assert.equal(await s.wb.editorText(EXAMPLE), textBefore, 'choosing Flow edited the document');
   });
 
-  // A key written as { widthExponent, base } had a disabled control (the brief of 2026-12-03, fault 1):
+  // A key written as { widthExponent, base } had a disabled control (a session's closing note, 2026-12-03):
   // its base is typed in the panel and written into `base`, the exponent and the rest of the file kept.
   it('writes a typed base of a key written as { widthExponent, base } into its base, nothing else', async () => {
     if ((await s.wb.panel().locator('[data-control-row="model.outputScale"]').count()) === 0) await openPanel(s.wb, EXAMPLE);

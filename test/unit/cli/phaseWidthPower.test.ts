@@ -107,8 +107,8 @@ test('the axis picker: "now" and the default range are the base, and it says wha
 });
 
 /**
- * A phase axis written as the path into the base, `model.outputScale.base` (the brief of 2026-12-03,
- * fault 3): the cells took its values as bases, but every label said the raw key — `path`
+ * A phase axis written as the path into the base, `model.outputScale.base` (a session's closing note,
+ * 2026-12-03): the cells took its values as bases, but every label said the raw key — `path`
  * "model.outputScale.base", `widthPower` null, the figure's axis "model.outputScale.base" and no legend
  * note — the axis redrew the weights per value, and `--y model.outputScale` beside it was taken. Now it is
  * the axis over model.outputScale, as the width-powered axis is; its `key` is as given.
@@ -166,7 +166,7 @@ test('a sweep over model.outputScale.base is the sweep of model.outputScale\'s b
 });
 
 /**
- * `widthPower.width` with the width as the other axis (the brief of 2026-12-03, fault 4): it said 1024,
+ * `widthPower.width` with the width as the other axis (a session's closing note, 2026-12-03): it said 1024,
  * the file's model.width, which no cell used — each cell computes with its own d, its row's (or
  * column's) width. Now `width` is null there and `widthAxis` names the axis whose values are d.
  */
@@ -186,7 +186,7 @@ test('--json: a width-powered axis beside a width axis has width null and names 
 });
 
 /**
- * `--csv` of a width-powered axis (the brief of 2026-12-03, fault 2): the header said
+ * `--csv` of a width-powered axis (a session's closing note, 2026-12-03): the header said
  * `model.outputScale`, and nothing in the CSV said its values were bases — only the JSON's `widthPower`
  * did. Now the column is headed `model.outputScale.base`; an axis of values keeps its key. So does the
  * panel's Export Data (phaseCsv) and a sweep's `--csv`.
@@ -217,7 +217,7 @@ test('flab sweep --csv of a width-powered key heads the swept column KEY.base', 
 });
 
 /**
- * A path into a part of a width power the file does not write (found beside fault 3 of the brief of
+ * A path into a part of a width power the file does not write (found beside a session's closing note on such axes, of
  * 2026-12-03): `model.outputScale.widthExponent` over a file with `"outputScale": 0.5` ran every cell
  * (and every sweep run) with `{ "widthExponent": v }`, of base 1 — γ = 1·d^v, the file's 0.5 dropped,
  * nothing said; `model.outputScale.base` there was refused per cell ("missing the required key

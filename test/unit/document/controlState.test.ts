@@ -44,7 +44,7 @@ test('no parameterisation, or one that names no preset: every number is its valu
 });
 
 /**
- * A key written as `{ "widthExponent": e, "base": b }` (the brief of 2026-12-03, fault 1): its control
+ * A key written as `{ "widthExponent": e, "base": b }` (a session's closing note, 2026-12-03): its control
  * was disabled (value null, no number to show). Now it shows the base b, written as the file writes it,
  * with the value the run uses; a left-out base is the schema's default 1.
  */

@@ -352,7 +352,7 @@ describe('export', () => {
     assert.deepEqual(json.panel.sweep, JSON.parse(JSON.stringify(swept.sweep)));
   });
 
-  // A sweep of a width-powered key (found beside fault 2 of the brief of 2026-12-03): the column was
+  // A sweep of a width-powered key (found beside the CSV of bases, 2026-12-03): the column was
   // headed model.outputScale over bases, and the file's own run had no value in it (its parameter reads
   // "0.0625 (= 2·d^-0.5)", no number). Now it is headed model.outputScale.base, as flab sweep --csv heads
   // it, with the file's own base in run 0 and the header saying what the runs compute with.
