@@ -55,6 +55,13 @@ export interface CsvLayout {
 export interface CsvSplit {
   split: RawSplit;
   layout: CsvLayout;
+  /**
+   * When the first line is pandas' default column names (`0,1,…,m−1`, `pandasColumnNumbers`) read as a
+   * sample (the header guessed, over whole numbers) in a classification: its label's value, whether no
+   * other line of this file has it (known only when every line was read: else false), and where its
+   * label is, for the refusal when no line of either split has it (`pandasNamesRefusal`).
+   */
+  namesLine?: { label: number; text: string; alone: boolean; key: string; location: DataLocation };
 }
 
 /** Stops the reading once enough rows are kept (caught by the reader loop, never seen outside). */
@@ -484,6 +491,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   let firstLineWhy: string | undefined;
   /** Whether the first line's every field is a number. */
   let firstLineAllNumbers = false;
+  /** Whether the first line is pandas' default column names, `0,1,…,m−1` (`pandasColumnNumbers`). */
+  let firstLinePandas = false;
   /**
    * What a message about a name in field `j` of the first row adds when that line was guessed a
    * sample: that it may be a header, and how to say so.
@@ -605,6 +614,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     const found: CsvLayout = { file: ref.display, fieldCount: fields.length, header: names, rowIndex: 0 };
     if (!header && o.header === undefined) firstLineWhy = whyASample(fields, o.label);
     firstLineAllNumbers = fields.every((f) => fieldKind(f) === 'number');
+    firstLinePandas = pandasColumnNumbers(fields);
     const last = fields.length - 1;
     firstBlankEnd = lastBlank(row) ? { line: row.lines[last], column: row.columns[last] } : null;
     if (o.expect) {
@@ -734,6 +744,16 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   if (everyLine && firstLineWhy !== undefined && o.task === 'classes' && labelLine[0] === 1 && fieldKind(classText[0]) === 'name' && count > 1 && !onOtherLine(classText)) {
     throw fail(`the first line's label ${JSON.stringify(excerpt(classText[0]))} is on no other line, so it is no class: the first line is read as a sample, not a header, since its ${firstLineWhy || 'fields are not names'} — if it names the columns, set "header": true; if it is a sample, "header": false`, labelLine[0], labelColumn[0]);
   }
+  // pandas' default column names over whole numbers, read as a sample: its label m − 1 a class that it
+  // alone has (`DataFrame(int_array).to_csv(index=False)` trained a sample 0, 1, 2 of a 4th class until
+  // 2026-12). Refused where every line is known; with a test file, by loadDataset once it is read.
+  let namesLine: CsvSplit['namesLine'];
+  if (firstLinePandas && firstLineWhy !== undefined && o.task === 'classes' && labelLine[0] === 1 && count > 1 && fieldKind(classText[0]) === 'number') {
+    const label = classValues[0];
+    const alone = limit === undefined && !classValues.subarray(1, count).includes(label);
+    namesLine = { label, text: classText[0], alone, key: ref.key, location: loc(labelLine[0], labelColumn[0]) };
+    if (alone && o.what === 'training' && !o.testFollows) throw pandasNamesRefusal(namesLine, ref.display);
+  }
   if (o.asked !== undefined && o.asked > count) throw new DataError(`${countOf(o.asked, `${o.what} sample`)} asked for, ${ref.display} has ${formatCount(count)}`, joinPath(o.specPath, o.what === 'test' ? 'test' : 'train'));
 
   // Keep the chosen rows (all, the first N, or a seeded subset), compacted in file order.
@@ -763,5 +783,18 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       place: (i) => ({ key: ref.key, location: loc(lines[i], cols[i]) }),
     };
   } else targets = { kind: 'regression', values: pick(regression, outputs), outputs };
-  return { split: { count: n, sampleShape: [features], features, x: pick(x, features), byteValued: false, targets }, layout: finalLayout };
+  return { split: { count: n, sampleShape: [features], features, x: pick(x, features), byteValued: false, targets }, layout: finalLayout, namesLine };
+}
+
+/**
+ * The refusal of a first line that is pandas' default column names read as a sample whose label no
+ * other line has (docs/networks.md, "CSV"): `names.label` the label's text, `elsewhere` the files no
+ * other line of which has it (`train.csv`, `train.csv or test.csv`).
+ */
+export function pandasNamesRefusal(names: NonNullable<CsvSplit['namesLine']>, elsewhere: string): DataError {
+  return new DataError(
+    `the first line is 0, 1, …, as pandas names the columns of a frame made from an array (DataFrame(array).to_csv()), and its label ${names.text} is on no other line of ${elsewhere}, so it is no class: the first line is read as a sample, not a header, since the next line holds no fraction — if it names the columns, set "header": true; if it is a sample, "header": false`,
+    names.key,
+    names.location,
+  );
 }

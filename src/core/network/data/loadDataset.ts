@@ -10,7 +10,7 @@ import { dataFileRef } from './dataFile';
 import { MAX_DATA_BYTES, MAX_READ_BYTES, MemoryBudget } from './dataLimits';
 import { DataSpec, MAX_CLASSES, parseDataSpec } from './dataSpec';
 import { cifarBatchesSaid, cifarBatchRefs, CIFAR10_CLASS_NAMES, CIFAR10_CLASSES, readCifar10Split } from './cifar10';
-import { indexColumnsSaid, readCsvSplit } from './csv';
+import { CsvSplit, indexColumnsSaid, pandasNamesRefusal, readCsvSplit } from './csv';
 import { readIdxPair } from './idx';
 import { inlineTask, readInlineSplit } from './inline';
 import { defaultMnistDir, MNIST_CLASSES, readEmbeddedMnist } from './mnist';
@@ -164,6 +164,9 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const hasTest = spec.testFile !== undefined && spec.test !== 0;
       const train = await readCsvSplit(ctx, file(spec.trainFile, 'trainFile'), { ...common, asked: spec.train, what: 'training', testFollows: hasTest });
       const test = hasTest ? await readCsvSplit(ctx, file(spec.testFile!, 'testFile'), { ...common, asked: spec.test, what: 'test', expect: train.layout }) : undefined;
+      // The training file's first line pandas' column names read as a sample, its label on no other
+      // training line: refused unless a test line other than the test file's own such first line has it.
+      if (test && train.namesLine?.alone && !testHasLabel(test, train.namesLine.label)) throw pandasNamesRefusal(train.namesLine, `${spec.trainFile} or ${spec.testFile}`);
       const header = !train.layout.header ? 'no header line' : train.layout.rowIndex ? `with a header line; ${indexColumnsSaid(train.layout.rowIndex).replace(/^the/, 'its')}, a row index, left out` : 'with a header line';
       const source = `CSV ${spec.trainFile} (${header}): ${keptSaid(train.split.count, spec.train, spec.subsetSeed, 'training sample', sampleShapeSaid(train.split.sampleShape))}${test ? `; ${spec.testFile}: ${keptSaid(test.split.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
@@ -184,6 +187,14 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       return { raw: { train, test, testKey: joinPath(key('test'), 'x'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
   }
+}
+
+/** Whether a test sample has class `label`, not counting the test file's own first line when it is pandas' column names read as a sample. */
+function testHasLabel(test: CsvSplit, label: number): boolean {
+  const t = test.split.targets;
+  if (t.kind !== 'classes') return true;
+  for (let i = 0; i < t.values.length; i++) if (t.values[i] === label && !(test.namesLine && t.place(i).location.line === 1)) return true;
+  return false;
 }
 
 /** The test samples must have the training samples' shape, and as many regression outputs. */

@@ -237,9 +237,10 @@ test('a guessed header: names, with blanks (pandas\' index column) or over numbe
   }
   write(dir, 'p.csv', `,0,1,2\n0,${floats.split('\n')[0]}\n1,${floats.split('\n')[1]}\n`);
   assert.deepEqual(Array.from((await loadDataset(spec({ trainFile: 'p.csv' }), o)).train.x), [0.5, 1.5, 2.5, 3.5]);
-  // Over whole numbers the line 0,1,2 may be a sample (a fresh tester's integer data lost it): a sample.
-  write(dir, 'p.csv', '0,1,2\n3,4,1\n5,6,0\n');
-  assert.equal((await loadDataset(spec({ trainFile: 'p.csv' }), o)).train.count, 3);
+  // Over whole numbers the line 0,1,2 may be a sample (a fresh tester's integer data lost it): a sample,
+  // when another line has its label 2 (else refused: the next test).
+  write(dir, 'p.csv', '0,1,2\n3,4,1\n5,6,0\n7,8,2\n');
+  assert.equal((await loadDataset(spec({ trainFile: 'p.csv' }), o)).train.count, 4);
   // A test file's 0,1,2 is a header only under the training file's own 0,1,2: here a sample.
   write(dir, 'p-train.csv', 'a,b,label\n0,1,0\n2,3,1\n4,4,2\n5,5,1\n');
   write(dir, 'p-test.csv', '0,1,2\n0,1,0\n2,3,1\n');
@@ -357,6 +358,34 @@ test('labels that cannot be a classification are refused: an identifier for a la
   // A headerless file whose first class is also on other lines (UCI's iris) is read as before.
   write(dir, 'iris2.csv', `5.1,3.5,Iris-setosa\n4.9,3.0,Iris-setosa\n7.0,3.2,Iris-versicolor\n`);
   assert.deepEqual((await loadDataset(spec({ trainFile: 'iris2.csv' }), o)).classNames, ['Iris-setosa', 'Iris-versicolor']);
+});
+
+test('pandas\' default column names over whole numbers, read as a sample whose label no other line has, are refused with the header hint', async () => {
+  // DataFrame(int_array).to_csv(index=False): 0,1,2,3 over 30 rows of labels 0, 1, 2 trained the line as a
+  // sample of a 4th class, 31 samples, until 2026-12.
+  const rows = Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 7},${i % 3},${i % 3}`).join('\n');
+  write(dir, 'pd.csv', `0,1,2,3\n${rows}\n`);
+  const said = (files: string) =>
+    exactly(`pd.csv:1:7: the first line is 0, 1, …, as pandas names the columns of a frame made from an array (DataFrame(array).to_csv()), and its label 3 is on no other line of ${files}, so it is no class: the first line is read as a sample, not a header, since the next line holds no fraction — if it names the columns, set "header": true; if it is a sample, "header": false`);
+  await rejectsAt(loadDataset(spec({ trainFile: 'pd.csv' }), o), { path: 'data.trainFile', message: said('pd.csv'), line: 1, column: 7 });
+  const asHeader = await loadDataset(spec({ trainFile: 'pd.csv', header: true }), o);
+  assert.equal(asHeader.train.count, 30);
+  assert.equal(asHeader.train.targets.kind === 'classes' && asHeader.train.targets.classCount, 3);
+  assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', header: false }), o)).train.count, 31);
+  // Three columns (two features and labels 0/1): 3 classes instead of 2 — refused alike.
+  write(dir, 'pd3.csv', `0,1,2\n${Array.from({ length: 10 }, (_, i) => `${i},${i + 1},${i % 2}`).join('\n')}\n`);
+  await rejectsAt(loadDataset(spec({ trainFile: 'pd3.csv' }), o), { path: 'data.trainFile', message: /^pd3.csv:1:5: the first line is 0, 1, …/ });
+  // A test file written alike (its own first line 0,1,2,3 too): refused at the training file.
+  write(dir, 'pd-test.csv', `0,1,2,3\n1,2,0,0\n3,4,1,1\n`);
+  await rejectsAt(loadDataset(spec({ trainFile: 'pd.csv', testFile: 'pd-test.csv' }), o), { path: 'data.trainFile', message: said('train.csv or pd-test.csv'.replace('train.csv', 'pd.csv')) });
+  // A test sample of class 3 (another line than its first): the class is real, the line a sample.
+  write(dir, 'pd-test.csv', `1,2,0,0\n3,4,1,3\n`);
+  assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', testFile: 'pd-test.csv' }), o)).train.count, 31);
+  // Not where every line is not known (the first N kept), nor for regression targets, nor when another line has the label.
+  assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', train: 10 }), o)).train.count, 10);
+  assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', task: 'regression' }), o)).train.count, 31);
+  write(dir, 'pd.csv', `0,1,2,3\n${rows}\n1,1,1,3\n`);
+  assert.equal((await loadDataset(spec({ trainFile: 'pd.csv' }), o)).train.count, 32);
 });
 
 test('a field that is no number says what it may be meant as (a word processor\'s minus sign, a decimal comma or thousands separator, a trailing delimiter), and a first line that is no CSV line what it is', async () => {
