@@ -61,11 +61,34 @@ function regression(y: InlineSplit['y'], key: string, count: number, outputs: nu
   return { kind: 'regression', values, outputs };
 }
 
+/**
+ * Class labels: y a list of labels (whole numbers or names), or — as a `.npy` of shape (N, 1) is read —
+ * a list of rows of one label each (`[[0], [1]]`, when the task is classes: `classes` or `"task":
+ * "classes"` given). A row of several values is refused (a one-hot row is told to give the class
+ * index), as is a label among rows or a row among labels. Each label is located at its path
+ * (`data.train.y[3]`, or `data.train.y[3][0]` in a row).
+ */
 function classes(y: InlineSplit['y'], key: string, count: number): RawClasses {
   const values = new Float64Array(count);
   const text: string[] = new Array(count);
+  const rows = Array.isArray(y[0]);
+  const labelKey = (i: number) => (rows ? joinPath(joinPath(key, i), 0) : joinPath(key, i));
   for (let i = 0; i < count; i++) {
-    const v = y[i];
+    const entry = y[i];
+    if (rows) {
+      if (!Array.isArray(entry)) throw new DataError(`expected a row of one class label (as y[0] is), found ${typeof entry === 'number' ? `a number (${show(entry)})` : show(entry)}`, joinPath(key, i));
+      if (entry.length !== 1) {
+        const oneHot = entry.length > 1 && entry.every((v) => v === 0 || v === 1) && entry.filter((v) => v === 1).length === 1;
+        const why = oneHot
+          ? `: a one-hot row? Give the class index (the 1's position, ${entry.indexOf(1)} here: argmax), or "task": "regression" for regression targets`
+          : entry.length > 1 ? ': rows of several values are regression targets ("task": "regression")' : '';
+        throw new DataError(
+          `expected a row of one class label (as a .npy of shape (N, 1) holds), found ${countOf(entry.length, 'value')} (${show(entry)})${why}`,
+          joinPath(key, i),
+        );
+      }
+    }
+    const v = rows ? (entry as unknown[])[0] : entry;
     if (typeof v === 'number') {
       values[i] = v;
       text[i] = String(v);
@@ -73,8 +96,8 @@ function classes(y: InlineSplit['y'], key: string, count: number): RawClasses {
       values[i] = NaN;
       text[i] = v.trim();
     } else {
-      throw new DataError(`expected a class label (a whole number ≥ 0, or a class name), found ${show(v)}${Array.isArray(v) ? ' (a label is one number; rows of values are regression targets: "task": "regression")' : ''}`, joinPath(key, i));
+      throw new DataError(`expected a class label (a whole number ≥ 0, or a class name), found ${show(v)}${Array.isArray(v) ? ' (a label is one number; rows of values are regression targets: "task": "regression")' : ''}`, labelKey(i));
     }
   }
-  return { kind: 'classes', values, text, place: (i) => ({ key: joinPath(key, i), location: {} }) };
+  return { kind: 'classes', values, text, place: (i) => ({ key: labelKey(i), location: {} }) };
 }

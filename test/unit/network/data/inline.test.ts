@@ -33,7 +33,23 @@ test('inline class labels, class names and regression rows', async () => {
   const counted = await loadDataset({ train: { x: [[1], [2]], y: [0, 1] }, classes: 3 }, o);
   assert.ok(counted.train.targets.kind === 'classes');
   assert.equal(counted.train.targets.classCount, 3);
-  await rejectsAt(loadDataset({ train: { x: [[1], [2]], y: [[0], [1]] }, classes: 2 }, o), { path: 'data.train.y[0]', message: /expected a class label .* found \[0\] \(a label is one number; rows of values are regression targets/ });
+  // Rows of one label with "classes" (or "task": "classes") are labels, as a .npy of shape (N, 1) is
+  // (until 2026-12 refused: "found [0] … rows of values are regression targets", though "classes" was given).
+  for (const over of [{ classes: 3 }, { task: 'classes' as const }]) {
+    const column = await loadDataset({ train: { x: [[1, 2], [3, 4], [5, 6]], y: [[0], [1], [2]] }, test: { x: [[1, 1]], y: [[2]] }, ...over }, o);
+    assert.ok(column.train.targets.kind === 'classes' && column.test?.targets.kind === 'classes');
+    assert.equal(column.train.targets.classCount, 3);
+    assert.deepEqual(Array.from(column.train.targets.labels), [0, 1, 2]);
+    assert.deepEqual(Array.from(column.test.targets.labels), [2]);
+  }
+  // Located at the label inside its row; a row of several values (one-hot: told its class index), or a number among rows, refused.
+  await rejectsAt(loadDataset({ train: { x: [[1], [2]], y: [[0], [4]] }, classes: 3 }, o), { path: 'data.train.y[1][0]', message: /label 4 is beyond the 3 classes/ });
+  await rejectsAt(loadDataset({ train: { x: [[1], [2]], y: [[0, 1, 0], [1, 0, 0]] }, classes: 3 }, o), {
+    path: 'data.train.y[0]',
+    message: exactly('expected a row of one class label (as a .npy of shape (N, 1) holds), found 3 values ([0,1,0]): a one-hot row? Give the class index (the 1\'s position, 1 here: argmax), or "task": "regression" for regression targets'),
+  });
+  await rejectsAt(loadDataset({ train: { x: [[1], [2]], y: [[0.5, 2], [1, 1]] }, classes: 3 }, o), { path: 'data.train.y[0]', message: /found 2 values \(\[0.5,2\]\): rows of several values are regression targets \("task": "regression"\)$/ });
+  await rejectsAt(loadDataset({ train: { x: [[1], [2]], y: [[0], 1] as unknown as number[][] }, classes: 2 }, o), { path: 'data.train.y[1]', message: exactly('expected a row of one class label (as y[0] is), found a number (1)') });
 });
 
 test('inline labels that mix numbers and names, or name one class only, are refused at their JSON path', async () => {
