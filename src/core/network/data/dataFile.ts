@@ -5,6 +5,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import * as zlib from 'node:zlib';
 import { constants as zlibConstants, createGunzip, Gunzip, inflateRawSync } from 'node:zlib';
 import { visibleName } from '../../experiment/diagnostic';
 import { kindOf } from '../../experiment/pathKind';
@@ -275,6 +276,19 @@ class GzipReader extends BaseReader {
       const end = code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' ? await this.membersEnd() : null;
       if (end && !end.memberFollows) throw this.error(`${bytesFollow(this.fileSize - end.compressed, end.compressed)}: trailing bytes`, end.decompressed);
       if (code === 'Z_BUF_ERROR') throw this.error(`the gzip stream is truncated: the file ends after ${formatBytes(this.fileSize)}, before the end of its compressed data`, await this.decodableLength());
+      // A CRC-32 or length that does not match comes after the member's data, every byte of it decompressed:
+      // located at the trailer and the end of that data, not where the stream had got to (byte 0, often).
+      const trailer = code === 'Z_DATA_ERROR' && /incorrect (data|length) check/.test(message) ? await this.damagedTrailer() : null;
+      if (trailer) {
+        const crc = trailer.field === 'CRC-32';
+        const [first, last] = crc ? [trailer.at, trailer.at + 3] : [trailer.at + 4, trailer.at + 7];
+        const member = trailer.member === 0 ? 'its gzip member' : `its gzip member ${formatCount(trailer.member + 1)}`;
+        const found = crc ? `${formatHex(trailer.stored)}, where the ${formatCount(trailer.dataLength)} bytes it decompresses to have ${formatHex(trailer.actual)}` : `${formatCount(trailer.stored)}, where it decompresses to ${formatBytes(trailer.dataLength)}${trailer.dataLength >= 2 ** 32 ? ' (the field holds it mod 2³²)' : ''}`;
+        throw this.error(
+          `not a valid gzip file: the ${crc ? 'CRC-32' : 'data length'} in the trailer of ${member} (bytes ${formatCount(first)}–${formatCount(last)} of ${formatCount(this.fileSize)}) is ${found} (zlib: ${message}) — the data decompressed to its end, but it or the trailer is damaged (the check cannot tell where)`,
+          trailer.dataEnd,
+        );
+      }
       const reason = code === 'Z_DATA_ERROR' ? `the compressed data is damaged (zlib: ${message})` : message;
       throw this.error(`not a valid gzip file: ${reason}`, at);
     }
@@ -328,25 +342,42 @@ class GzipReader extends BaseReader {
     await this.handle.read(bytes, 0, this.fileSize, 0);
     let at = 0;
     let decompressed = 0;
-    while (at + 18 <= bytes.length && bytes[at] === GZIP_MAGIC_0 && bytes[at + 1] === GZIP_MAGIC_1 && bytes[at + 2] === 8) {
-      const flags = bytes[at + 3];
-      let h = at + 10;
-      if (flags & 4) h += 2 + bytes.readUInt16LE(h); // FEXTRA
-      for (const bit of [8, 16]) if (flags & bit) h = bytes.indexOf(0, h) + 1; // FNAME, FCOMMENT
-      if (flags & 2) h += 2; // FHCRC
-      if (h <= at || h >= bytes.length) break;
-      try {
-        const { buffer, engine } = inflateRawSync(bytes.subarray(h), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
-        decompressed += buffer.length;
-        at = h + engine.bytesWritten + 8;
-      } catch {
-        break;
-      }
+    for (const m of gzipMembers(bytes)) {
+      decompressed += m.data.length;
+      at = m.trailer + 8;
     }
     if (!(at > 0 && at < bytes.length)) return null;
     // The magic number, then CM = 8 (deflate, the only method): 1f 8b 09 cannot begin a member.
     const memberFollows = [GZIP_MAGIC_0, GZIP_MAGIC_1, 8].every((b, k) => at + k >= bytes.length || bytes[at + k] === b);
     return { compressed: at, decompressed, memberFollows };
+  }
+
+  /**
+   * The first gzip member whose trailer (CRC-32 of the data, then its length mod 2³², 8 bytes) does not
+   * match the data it decompresses to: the trailer's offset in the file, which field, the values stored
+   * and found, and where that member's decompressed data ends (after the members before it). Null when
+   * the file is larger than TRAILING_SEARCH_BYTES (read whole, on this error path only) or no trailer is
+   * found wrong (zlib's CRC-32 missing: the length alone is compared).
+   */
+  private async damagedTrailer(): Promise<{ at: number; member: number; field: 'CRC-32' | 'length'; stored: number; actual: number; dataLength: number; dataEnd: number } | null> {
+    if (this.fileSize > TRAILING_SEARCH_BYTES) return null;
+    const bytes = Buffer.alloc(this.fileSize);
+    await this.handle.read(bytes, 0, this.fileSize, 0);
+    let dataEnd = 0;
+    let member = 0;
+    for (const m of gzipMembers(bytes)) {
+      dataEnd += m.data.length;
+      if (m.trailer + 8 > bytes.length) return null;
+      const crc = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+      const stored = bytes.readUInt32LE(m.trailer);
+      const actual = crc?.(m.data);
+      if (actual !== undefined && stored !== actual >>> 0) return { at: m.trailer, member, field: 'CRC-32', stored, actual: actual >>> 0, dataLength: m.data.length, dataEnd };
+      const storedLength = bytes.readUInt32LE(m.trailer + 4);
+      const length = m.data.length % 2 ** 32;
+      if (storedLength !== length) return { at: m.trailer, member, field: 'length', stored: storedLength, actual: length, dataLength: m.data.length, dataEnd };
+      member++;
+    }
+    return null;
   }
 
   /**
@@ -390,6 +421,37 @@ class GzipReader extends BaseReader {
     await this.chunks.return?.();
     await this.handle.close();
   }
+}
+
+/**
+ * The whole gzip members at the start of `bytes`, in order: each one's decompressed data and the offset
+ * of its 8-byte trailer (CRC-32, length), walking header, raw deflate data, trailer; it stops at the first
+ * that is not a member or whose deflate data does not decompress.
+ */
+function* gzipMembers(bytes: Buffer): Generator<{ data: Buffer; trailer: number }> {
+  let at = 0;
+  while (at + 18 <= bytes.length && bytes[at] === GZIP_MAGIC_0 && bytes[at + 1] === GZIP_MAGIC_1 && bytes[at + 2] === 8) {
+    const flags = bytes[at + 3];
+    let h = at + 10;
+    if (flags & 4) h += 2 + bytes.readUInt16LE(h); // FEXTRA
+    for (const bit of [8, 16]) if (flags & bit) h = bytes.indexOf(0, h) + 1; // FNAME, FCOMMENT
+    if (flags & 2) h += 2; // FHCRC
+    if (h <= at || h >= bytes.length) return;
+    let member: { buffer: Buffer; engine: { bytesWritten: number } };
+    try {
+      member = inflateRawSync(bytes.subarray(h), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    } catch {
+      return;
+    }
+    const trailer = h + member.engine.bytesWritten;
+    yield { data: member.buffer, trailer };
+    at = trailer + 8;
+  }
+}
+
+/** A 32-bit value as a message shows it: `0x1c291ca3`. */
+function formatHex(v: number): string {
+  return `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 /** Runs `body` with the file open and closes it afterwards, whatever happens. */

@@ -182,7 +182,32 @@ test('bad IDX files: each a located message', async () => {
   const gz = gzipSync(corrupt);
   gz.fill(0x55, 20, 40);
   write(dir, 'corrupt.gz', gz);
-  await rejectsAt(loadDataset(spec({ trainImages: 'corrupt.gz' }), o), { path: 'data.trainImages', message: /^corrupt.gz, byte \d+ \(decompressed\): not a valid gzip file: the compressed data is damaged/ });
+  // Bytes changed inside the deflate data that still decompress: the CRC-32 says so (the trailer located, the data's end).
+  await rejectsAt(loadDataset(spec({ trainImages: 'corrupt.gz' }), o), { path: 'data.trainImages', message: /^corrupt.gz, byte \d+ \(decompressed\): not a valid gzip file: the CRC-32 in the trailer of its gzip member \(bytes \d+–\d+ of \d+\) is 0x[0-9a-f]{8}, where the \d+ bytes it decompresses to have 0x[0-9a-f]{8} \(zlib: incorrect data check\) — the data decompressed to its end, but it or the trailer is damaged/ });
+  // Deflate data that does not decompress: as before.
+  gz.fill(0xff, 10, 40);
+  write(dir, 'corrupt.gz', gz);
+  await rejectsAt(loadDataset(spec({ trainImages: 'corrupt.gz' }), o), { path: 'data.trainImages', message: /^corrupt.gz, byte \d+ \(decompressed\): not a valid gzip file: the compressed data is damaged \(zlib: (?!incorrect)/ });
+  // A damaged trailer (CRC-32 or length), after every sample decompressed: located at the trailer and the
+  // data's end (it was "byte 0 (decompressed): … the compressed data is damaged").
+  for (const [field, at, bytesSaid] of [['CRC-32', 8, [0, 3]], ['data length', 4, [4, 7]]] as const) {
+    const bad = Buffer.from(gzipSync(corrupt));
+    const trailer = bad.length - 8;
+    const stored = (bad.readUInt32LE(trailer + (field === 'CRC-32' ? 0 : 4)) ^ 0x10) >>> 0;
+    bad.writeUInt32LE(stored, bad.length - at);
+    write(dir, 'trailer.gz', bad);
+    const found = field === 'CRC-32' ? `0x${stored.toString(16).padStart(8, '0')}, where the ${corrupt.length} bytes it decompresses to have 0x${((stored ^ 0x10) >>> 0).toString(16).padStart(8, '0')}` : `${stored}, where it decompresses to ${corrupt.length} bytes`;
+    await rejectsAt(loadDataset(spec({ trainImages: 'trailer.gz' }), o), {
+      path: 'data.trainImages',
+      message: exactly(`trailer.gz, byte ${corrupt.length} (decompressed): not a valid gzip file: the ${field} in the trailer of its gzip member (bytes ${trailer + bytesSaid[0]}–${trailer + bytesSaid[1]} of ${bad.length}) is ${found} (zlib: incorrect ${field === 'CRC-32' ? 'data' : 'length'} check) — the data decompressed to its end, but it or the trailer is damaged (the check cannot tell where)`),
+      offset: corrupt.length,
+    });
+  }
+  // In a second member: named so, located at the end of both members' data.
+  const two = Buffer.concat([gzipSync(corrupt.subarray(0, 40)), gzipSync(corrupt.subarray(40))]);
+  two.writeUInt32LE((two.readUInt32LE(two.length - 8) ^ 1) >>> 0, two.length - 8);
+  write(dir, 'trailer.gz', two);
+  await rejectsAt(loadDataset(spec({ trainImages: 'trailer.gz' }), o), { path: 'data.trainImages', message: new RegExp(`^trailer.gz, byte ${corrupt.length} \\(decompressed\\): not a valid gzip file: the CRC-32 in the trailer of its gzip member 2 \\(bytes ${two.length - 8}–${two.length - 5} of ${two.length}\\)`), offset: corrupt.length });
   // A gzip file cut short while its samples are read: located where its decompressed data stops (it was byte 0 in a skip).
   const long = gzipSync(idxBytes('u8', [N, H, W], pixels), { level: 0 });
   const cut = long.subarray(0, long.length - 200);
