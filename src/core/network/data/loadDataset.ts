@@ -16,7 +16,7 @@ import { inlineTask, readInlineSplit } from './inline';
 import { defaultMnistDir, MNIST_CLASSES, readEmbeddedMnist } from './mnist';
 import { applyNormalization, fitNormalization, float32Text, Normalization, NormalizeMode } from './normalize';
 import { readNpySplit } from './npy';
-import { RawClasses, RawData, RawSplit, ReadContext, sampleShapeSaid } from './rawSplit';
+import { RawClasses, RawData, RawRegression, RawSplit, ReadContext, sampleShapeSaid } from './rawSplit';
 import { keptSaid, selectSamples } from './subset';
 
 /** Where relative paths start, the limits, and how errors are located. */
@@ -83,7 +83,7 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise
   const classNames = settled?.names ?? fixedNames;
   // Classes named by the labels are said with their names, in the order of the outputs; classes no
   // training sample has (a "classes" above the labels, a subset) with their labels: outputs never trained.
-  const task = settled ? `${countOf(settled.classCount, 'class', 'classes')}${settled.names ? ` (${nameList(settled.names)})` : ''}${untrainedClasses(settled)}` : `regression, ${countOf(raw.train.targets.kind === 'regression' ? raw.train.targets.outputs : 1, 'output')}`;
+  const task = settled ? `${countOf(settled.classCount, 'class', 'classes')}${settled.names ? ` (${nameList(settled.names)})` : ''}${untrainedClasses(settled)}` : `regression, ${countOf(raw.train.targets.kind === 'regression' ? raw.train.targets.outputs : 1, 'output')}${(spec as { task?: unknown }).task === undefined ? oneHotSaid(raw.train.targets) : ''}`;
   return {
     train: dataset(raw.train, settled?.train),
     test: raw.test ? dataset(raw.test, settled?.test) : undefined,
@@ -187,6 +187,26 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       return { raw: { train, test, testKey: joinPath(key('test'), 'x'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
   }
+}
+
+/**
+ * What the data line adds when regression was inferred (floating-point `.npy` targets, inline rows) for
+ * targets whose every training row is one-hot — one 1 among 0s, k ≥ 2 values: most likely classes, which
+ * train here as a regression of k outputs under the squared loss, with no accuracy. '' otherwise.
+ */
+function oneHotSaid(t: RawClasses | RawRegression): string {
+  if (t.kind !== 'regression' || t.outputs < 2) return '';
+  const k = t.outputs;
+  for (let i = 0; i < t.values.length; i += k) {
+    let ones = 0;
+    for (let j = i; j < i + k; j++) {
+      const v = t.values[j];
+      if (v === 1) ones++;
+      else if (v !== 0) return '';
+    }
+    if (ones !== 1) return '';
+  }
+  return ` (note: every target row is one-hot, one 1 among 0s: trained as a regression under the squared loss, no accuracy — for ${formatCount(k)} classes give each sample's class index, y.argmax(axis=1) as integers, or set "task": "regression" to say the rows are meant)`;
 }
 
 /** Whether a test sample has class `label`, not counting the test file's own first line when it is pandas' column names read as a sample. */

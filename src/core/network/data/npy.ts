@@ -251,7 +251,11 @@ export async function readNpySplit(ctx: ReadContext, xRef: DataFileRef, yRef: Da
       const features = sampleShape.reduce((a, b) => a * b, 1);
       const outputs = yh.shape.slice(1).reduce((a, b) => a * b, 1);
       const kind: DataTask = task ?? (isIntegerType(yh.type) ? 'classes' : 'regression');
-      if (kind === 'classes' && outputs !== 1) throw yr.error(`class labels are one number per sample, found shape ${asTuple(yh.shape)} (for regression targets set "task": "regression")`, yh.dataStart);
+      // Rows of k > 1 values where labels are meant are most likely one-hot rows (np.eye(k)[labels], Keras' to_categorical).
+      if (kind === 'classes' && outputs !== 1) {
+        const oneHot = yh.shape.length === 2 ? `: one-hot rows? Save each sample's class index instead (y.argmax(axis=1)); ` : ' (';
+        throw yr.error(`class labels are one number per sample, found shape ${asTuple(yh.shape)}${oneHot}for regression targets set "task": "regression"${yh.shape.length === 2 ? '' : ')'}`, yh.dataStart);
+      }
       reserveSplit(ctx, selection.what, selection.count(total), features, outputs, xRef.key, yRef.key);
       const indices = selection.indices(total);
       const count = indices.length;

@@ -79,6 +79,17 @@ test('the task follows the targets\' dtype: integers are classes, floats regress
   assert.equal(counted.train.targets.classCount, 4);
   assert.deepEqual(Array.from(counted.train.targets.labels), [0, 1, 2, 1, 0, 2, 2, 1, 0]);
   await assert.rejects(loadDataset(spec({ trainY: 'yr.npy', classes: 4 }), o), /class labels are one number per sample, found shape/);
+  assert.doesNotMatch(r.source, /one-hot/);
+  // Float one-hot rows: regression by the dtype, as documented — the data line says so, and how to train classes.
+  const hot = [0, 1, 2, 1, 0, 2, 2, 1, 0].flatMap((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0)));
+  write(dir, 'yh.npy', npyBytes('<f8', [N, 3], hot));
+  const oneHot = await loadDataset(spec({ trainY: 'yh.npy' }), o);
+  assert.equal(oneHot.train.targets.kind, 'regression');
+  assert.match(oneHot.source, /; regression, 3 outputs \(note: every target row is one-hot, one 1 among 0s: trained as a regression under the squared loss, no accuracy — for 3 classes give each sample's class index, y.argmax\(axis=1\) as integers, or set "task": "regression" to say the rows are meant\); normalize none$/);
+  assert.doesNotMatch((await loadDataset(spec({ trainY: 'yh.npy', task: 'regression' }), o)).source, /one-hot/);
+  // Inline rows alike; a row that is not one-hot (two 1s) leaves the line as it was.
+  assert.match((await loadDataset({ train: { x: [[1], [2]], y: [[1, 0], [0, 1]] } }, o)).source, /regression, 2 outputs \(note: every target row is one-hot/);
+  assert.doesNotMatch((await loadDataset({ train: { x: [[1], [2]], y: [[1, 1], [0, 1]] } }, o)).source, /one-hot/);
   // Test files, and subsets of them.
   const t = await loadDataset(spec({ trainY: 'yf.npy', task: 'classes', testX: 'x.npy', testY: 'yf.npy', test: 4, subsetSeed: 1 }), o);
   assert.equal(t.test!.count, 4);
@@ -186,7 +197,10 @@ test('bad .npy files: each a located message', async () => {
   write(dir, 'y-short.npy', npyBytes('<i8', [N - 1], randomInts(1, N - 1, 3)));
   await rejectsAt(loadDataset(spec({ trainY: 'y-short.npy' }), o), { path: 'data.trainY', message: /8 targets \(shape \(8,\)\) for 9 samples in x.npy/ });
   write(dir, 'y-2d.npy', npyBytes('<i8', [N, 2], randomInts(1, N * 2, 3)));
-  await rejectsAt(loadDataset(spec({ trainY: 'y-2d.npy' }), o), { path: 'data.trainY', message: /class labels are one number per sample, found shape \(9, 2\)/ });
+  // Integer rows where labels are meant: most likely one-hot, told to save the class index (argmax); 3-D alike, without the hint.
+  await rejectsAt(loadDataset(spec({ trainY: 'y-2d.npy' }), o), { path: 'data.trainY', message: exactly(`y-2d.npy, byte ${dataStart}: class labels are one number per sample, found shape (9, 2): one-hot rows? Save each sample's class index instead (y.argmax(axis=1)); for regression targets set "task": "regression"`) });
+  write(dir, 'y-3d.npy', npyBytes('<i8', [N, 2, 2], randomInts(1, N * 4, 3)));
+  await rejectsAt(loadDataset(spec({ trainY: 'y-3d.npy' }), o), { path: 'data.trainY', message: /found shape \(9, 2, 2\) \(for regression targets set "task": "regression"\)$/ });
   write(dir, 'y-big.npy', npyBytes('<i8', [N], [0, 1, 2, 3, 4, 5, 6, 7, 2 ** 40]));
   await rejectsAt(loadDataset(spec({ trainY: 'y-big.npy' }), o), { path: 'data.trainY', message: /label 1,099,511,627,776 would make 1,099,511,627,777 classes, over the limit of 100,000/, offset: dataStart + 8 * 8 });
   // Beyond 2⁵³ a float64 rounds the label: quoted as the file stores it (JavaScript prints 2⁶⁰ as 1152921504606847000).
