@@ -5,6 +5,7 @@ import { parseArgs, usageLine } from '../../../src/cli/args';
 import { Command, UsageError } from '../../../src/cli/command';
 import { COMMANDS } from '../../../src/cli/commands';
 import { commandHelp, overallHelp, runCli } from '../../../src/cli/run';
+import { TRAIN_COLUMNS } from '../../../src/core/runs/layerCsv';
 
 const phase = COMMANDS.find((c) => c.name === 'phase')!;
 const solve = COMMANDS.find((c) => c.name === 'solve')!;
@@ -62,6 +63,15 @@ test('usage lines and help come from the table', async () => {
     const help = commandHelp(c);
     assert.ok(help.startsWith(`usage: ${usageLine(c)}\n`), c.name);
     for (const o of c.options) assert.ok(help.includes(`  ${o.flag}`) && help.includes(o.help), `${c.name} ${o.flag}`);
+  }
+});
+
+test('flab train --help names every --json key and --csv column family, the bridge\'s exactFlow too', () => {
+  // exactFlow (printed for the bridge, the last --csv columns) was missing until 2026-12-03.
+  const train = COMMANDS.find((c) => c.name === 'train')!;
+  const help = commandHelp(train);
+  for (const key of [...TRAIN_COLUMNS, 'layers[]', 'alignment[]', 'zetaTop', 'network', 'data', 'checkpoints', 'summary', 'exactFlow', 'norms[]', 'exactFlow.zeta', 'exactFlow.loss', 'exactFlow.norms[0]']) {
+    assert.ok(help.includes(key), `flab train --help lacks ${key}`);
   }
 });
 
