@@ -271,6 +271,9 @@ export function fieldKind(s: string): FieldKind {
  * undefined; docs/networks.md, "CSV"). A header only when the line plainly is one, so that a sample
  * with a bad field is an error at that field, as on any other line, rather than dropped as a header:
  * - a label column given by name, and the line holds that name: a header;
+ * - pandas' default names `0,1,…,m−1` (`pandasColumnNumbers`): after the index's empty name, a header;
+ *   alone, `'fractions next'` (a fraction on the next line: a header), in a test file a header only
+ *   under the training file's own;
  * - its feature fields (every field, when a label name is not in the line) are names, or names and
  *   blanks (pandas writes its index column's name empty): a header;
  * - its feature fields are the first, all blank, and its label fields names: a row index and labels
@@ -288,7 +291,9 @@ export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOp
   if (labels && o.label.some((c) => typeof c === 'string')) return true;
   // pandas' default names: a test file's only under the training file's own; else when the next line
   // holds a fraction (a frame of floats) — a file of whole numbers may start with the sample 0, 1, 2.
-  if (pandasColumnNumbers(fields)) return o.expect ? o.expect.header !== undefined && pandasColumnNumbers(o.expect.header) : 'fractions next';
+  // With the index's empty name first (`,0,1,2`: `to_csv()` with its default index), no sample: a blank
+  // feature is an error in one (until 2026-12-03 `expected a number in field 1, found ""` over whole numbers).
+  if (pandasColumnNumbers(fields)) return o.expect ? o.expect.header !== undefined && pandasColumnNumbers(o.expect.header) : fields[0].trim() === '' ? true : 'fractions next';
   const kinds = fields.map(fieldKind);
   const features = featureIndices(fields.length, labels);
   // A row index's empty names before label names alone: pandas' Series.to_csv (`,label` over `0,1`),

@@ -381,6 +381,13 @@ test('pandas\' default column names over whole numbers, read as a sample whose l
   // A test sample of class 3 (another line than its first): the class is real, the line a sample.
   write(dir, 'pd-test.csv', `1,2,0,0\n3,4,1,3\n`);
   assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', testFile: 'pd-test.csv' }), o)).train.count, 31);
+  // With pandas' index (to_csv()'s default), `,0,1,2,3` is a header over whole numbers too: a blank feature makes no sample
+  // (it was `pd-index.csv:1:1: expected a number in field 1, found ""`); the index column is left out.
+  write(dir, 'pd-index.csv', `,0,1,2,3\n${rows.split('\n').map((r, i) => `${i},${r}`).join('\n')}\n`);
+  const indexed = await loadDataset(spec({ trainFile: 'pd-index.csv' }), o);
+  assert.equal(indexed.train.count, 30);
+  assert.equal(indexed.train.features, 3);
+  assert.match(indexed.source, /with a header line; its unnamed first column, a row index, left out\): 30 training samples of 3 features; 3 classes/);
   // Not where every line is not known (the first N kept), nor for regression targets, nor when another line has the label.
   assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', train: 10 }), o)).train.count, 10);
   assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', task: 'regression' }), o)).train.count, 31);
