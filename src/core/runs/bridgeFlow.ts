@@ -6,12 +6,15 @@
 import { recordCount } from '../network/train';
 import type { Dataset } from '../network/dataset';
 import type { NetworkSpec } from '../network/spec';
+import type { Experiment } from '../experiment/experiment';
+import { exactFlowOf } from '../linearFlow/reduce';
 import { linearBridge } from './bridge';
 import { solve } from './solve';
 
 /**
  * The exact gradient flow of the linear model that a network of `spec` trained on `train` for `total`
- * steps is (`linearBridge`), by step: its |ζ| and its layers' norms at the run's planned records (0,
+ * steps is (`linearBridge`), by step: the network's ζ along the flow (`networkZeta`: the model's |ζ| on
+ * one-dimensional data) and its layers' norms at the run's planned records (0,
  * every `record.every`, the last step), and its loss as the run's `trainLoss` is taken — the mean over
  * the iterations since the previous record, each at t = its step (docs/networks.md, "Measurements").
  * Null when the network is not the linear model, when the flow is too costly (more than
@@ -50,13 +53,71 @@ export function bridgeFlow(spec: NetworkSpec, train: Dataset, total: number): Br
       return Number.isFinite(mean) ? mean : null;
     };
     // The network's layers in order: W₁ = W, W₂ = uᵀ.
-    return { zeta: column(flow.zeta, Math.abs), loss: meanLoss, norms: [column(flow.normW), column(flow.normU)] };
+    const zeta = networkZeta(bridge.experiment, steps, flow.zeta, flow.normW);
+    return { zeta: column(zeta), loss: meanLoss, norms: [column(flow.normW), column(flow.normU)] };
   } catch {
     return null;
   }
 }
 
-/** The bridge's exact flow, by step: |ζ|, the loss as the run's records take it, and the layers' norms (`bridgeFlow`). */
+/**
+ * The network's ζ = ‖uᵀW‖ / (|u| ‖W‖_F) (docs/networks.md, "Layer metrics") along the linear model's
+ * exact flow, at the times `at` where the flow's ζ is `zetaFlow` and its ‖W‖_F is `normW`. The flow
+ * moves W only along the data's direction n: W(t) = W_⊥ + v(t) nᵀ with W_⊥ = W₀(1 − n nᵀ) fixed and
+ * v = W n, so uᵀW = uᵀW_⊥ + (u·v) nᵀ (orthogonal parts) and
+ *
+ *   ζ² = (|uᵀW_⊥|² / |u|² + ζ_flow² |v|²) / ‖W‖²,   |v|² = ‖W‖² − ‖W_⊥‖²,
+ *
+ * with u(t) ∝ u₀ − κ tanh S · v₀ (κ = √(η_u/η_W), S = ½ ln z(t) of the flow: docs/model.md,
+ * ũ = ũ₀ cosh S − ṽ₀ sinh S). With W_⊥ = 0 (one-dimensional inputs, or a W₀ that reads only along n)
+ * this is the model's |ζ|; for inputs of more dimensions the model's |ζ| = |cos∠(u, W n)| is another
+ * quantity (0.158 against the network's 0.171 at the same θ₀ in the test). Null where the flow's ζ
+ * is, and at every time with weight decay and W_⊥ ≠ 0 (W_⊥ then decays, and u leaves the form above).
+ */
+export function networkZeta(e: Experiment, at: readonly number[], zetaFlow: readonly (number | null)[], normW: readonly number[]): (number | null)[] {
+  if (e.init.kind !== 'explicit') throw new Error('networkZeta: the bridge writes θ₀ out explicitly');
+  const { flow, sample } = exactFlowOf(e);
+  const n = sample.direction;
+  const u0 = e.init.u;
+  const W = e.init.W;
+  const D = n.length;
+  const v0 = W.map((row) => row.reduce((s, x, j) => s + x * n[j], 0));
+  // a = u₀ᵀW_⊥, b = v₀ᵀW_⊥ (D-vectors) and ‖W_⊥‖².
+  const a = new Float64Array(D);
+  const b = new Float64Array(D);
+  let perp2 = 0;
+  W.forEach((row, i) => {
+    for (let j = 0; j < D; j++) {
+      const x = row[j] - v0[i] * n[j];
+      perp2 += x * x;
+      a[j] += u0[i] * x;
+      b[j] += v0[i] * x;
+    }
+  });
+  const abs = zetaFlow.map((z) => (z === null ? null : Math.abs(z)));
+  if (perp2 === 0) return abs;
+  if ((e.weightDecay ?? 0) > 0) return abs.map(() => null);
+  const dot = (x: ArrayLike<number>, y: ArrayLike<number>) => {
+    let s = 0;
+    for (let j = 0; j < x.length; j++) s += x[j] * y[j];
+    return s;
+  };
+  const [aa, ab, bb, uu, uv, vv] = [dot(a, a), dot(a, b), dot(b, b), dot(u0, u0), dot(u0, v0), dot(v0, v0)];
+  const kappa = Math.sqrt(e.learningRates.u / e.learningRates.W);
+  return at.map((t, k) => {
+    const z = abs[k];
+    if (z === null) return null;
+    const beta = -kappa * Math.tanh(0.5 * flow.lnZAt(Math.log(t)));
+    const u2 = uu + 2 * beta * uv + beta * beta * vv;
+    const w2 = normW[k] * normW[k];
+    if (!(u2 > 0) || !(w2 > 0)) return null;
+    const readPerp = Math.max(0, aa + 2 * beta * ab + beta * beta * bb) / u2;
+    const zeta = Math.sqrt((readPerp + z * z * Math.max(0, w2 - perp2)) / w2);
+    return Number.isFinite(zeta) ? Math.min(1, zeta) : null;
+  });
+}
+
+/** The bridge's exact flow, by step: the network's ζ, the loss as the run's records take it, and the layers' norms (`bridgeFlow`). */
 export interface BridgeFlow {
   zeta(step: number): number | null;
   loss(step: number): number | null;
