@@ -148,8 +148,9 @@ export interface SingularTriplet {
   /** The Ritz residual ‖Wᵀ·left − σ·right‖ of the last step (W·right = σ·left holds exactly). */
   residual: number;
   /**
-   * (σ² − θ₂²)/σ² with θ₂ the second Ritz value of the last step (0 ≤ θ₂ ≤ σ₂; 1 after a single
-   * step, which ends only on an invariant start, β = 0, or a caller's cap of 1): the relative gap the
+   * (σ² − θ₂²)/σ² with θ₂ the second Ritz value of the last step (0 ≤ θ₂ ≤ σ₂; after a breakdown,
+   * `LANCZOS_BREAKDOWN`, the run's second block makes a repeated top value θ₂ = σ; 1 after a single
+   * step, which ends only on a 1-wide side or a caller's cap of 1): the relative gap the
    * angle bound of `tripletResolved` divides by. Exact once the run spans the smaller side, an
    * overestimate of the true gap before the second value has converged.
    */
@@ -189,6 +190,14 @@ export const LANCZOS_TOLERANCE = 1e-6;
  * with a layer still unresolved there is null, not the cosine of two vectors that are not the top ones.
  */
 export const RESOLVED_ANGLE = 1e-2;
+/**
+ * A Lanczos step whose new coupling β is at most this × the top Ritz value (σ, or λ = σ² on a Gram) has
+ * broken down: its vectors span an invariant subspace, to rounding. That subspace holds each eigenvalue
+ * once, so a repeated top value would go unseen and its gap be taken to the next distinct one; the run
+ * goes on from a new start orthogonal to it, once (`topEigenpair`, `topSingularTriplet`). A random layer
+ * never breaks down before its space is full: its cost is unchanged.
+ */
+export const LANCZOS_BREAKDOWN = 1e-10;
 /** Top singular values closer than this (relative, in σ²) leave the top vector undetermined: float32 weights hold about 10⁻⁷. */
 export const RESOLVED_GAP = 1e-6;
 
@@ -887,6 +896,9 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
   vs.push(v);
   let top: { theta: number; x: Float64Array; y: Float64Array; gap: () => number } = { theta: 0, x: new Float64Array(0), y: new Float64Array(0), gap: () => 1 };
   let residual = 0;
+  // After a breakdown (`LANCZOS_BREAKDOWN`): where the second block starts, and the coupling dropped there.
+  let block = 0;
+  let dropped = 0;
   for (let j = 0; j < maxSteps; j++) {
     const p = new Float64Array(m);
     apply(v, p, false);
@@ -902,9 +914,13 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
         a = normalise(p);
       }
       if (a === 0) return zero;
-    } else if (a === 0) {
+    } else if (a <= LANCZOS_BREAKDOWN * top.theta) {
       // A v_j lies in span(u_1…u_{j−1}) (e.g. A of rank < j): α_j = 0 and any new direction continues
-      // the recurrence, so that B keeps the coupling β_{j−1} between v_j and u_{j−1}.
+      // the recurrence, so that B keeps the coupling β_{j−1} between v_j and u_{j−1}. v_0 … v_j then span
+      // an invariant subspace of AᵀA (a breakdown, `LANCZOS_BREAKDOWN`): what follows is a second block,
+      // from the new direction, which runs until its own top has converged.
+      a = 0;
+      if (block === 0) block = j;
       const random = seededUniform(0x3c6e + j);
       for (let i = 0; i < m; i++) p[i] = 2 * random() - 1;
       reorthogonalise(p, us);
@@ -920,6 +936,28 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
     beta.push(b);
     top = topOfBidiagonal(alpha, beta);
     residual = b * Math.abs(top.x[top.x.length - 1]);
+    if (block > 0) {
+      // The second block runs until its own top Ritz pair has converged (or breaks down in turn), as in `topEigenpair`.
+      const own = topOfBidiagonal(alpha.slice(block), beta.slice(block));
+      if (b <= LANCZOS_BREAKDOWN * top.theta || (own.theta > 0 && b * Math.abs(own.x[own.x.length - 1]) <= tolerance * top.theta) || j + 1 === maxSteps) break;
+      v = q;
+      vs.push(v);
+      continue;
+    }
+    if (b <= LANCZOS_BREAKDOWN * top.theta && j + 1 < maxSteps && top.theta > 0) {
+      // Breakdown: v_0 … v_j span an invariant subspace of AᵀA, which sees a repeated top singular value
+      // once; go on from a new start orthogonal to it, B block diagonal (β_j = 0), as in `topEigenpair`.
+      const fresh = seededUniform(0x5b1d);
+      for (let i = 0; i < n; i++) q[i] = 2 * fresh() - 1;
+      reorthogonalise(q, vs);
+      if (!(normalise(q) > 1e-8)) break; // the space is full to rounding
+      dropped = b;
+      beta[j] = 0;
+      block = j + 1;
+      v = q;
+      vs.push(v);
+      continue;
+    }
     // At least two steps before the tolerance may stop the run: one step's residual says nothing of a
     // larger singular value the start barely holds (a warm start on what is now the second vector).
     if (b === 0 || (j > 0 && residual <= tolerance * top.theta) || j + 1 === maxSteps) break;
@@ -935,6 +973,7 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
   }
   normalise(outputs);
   normalise(inputs);
+  if (block > 0) residual += dropped * Math.abs(top.x[block - 1]);
   return { sigma: top.theta, left: transposed ? inputs : outputs, right: transposed ? outputs : inputs, residual, relativeGap: top.gap(), steps: alpha.length };
 }
 
@@ -990,6 +1029,9 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
   const beta: number[] = [];
   let top: { lambda: number; y: Float64Array } = { lambda: 0, y: new Float64Array(0) };
   let residual = 0;
+  // After a breakdown (`LANCZOS_BREAKDOWN`): where the second block starts, and the coupling dropped there.
+  let block = 0;
+  let dropped = 0;
   for (let j = 0; j < maxSteps; j++) {
     // The next vector is made in place: w = G q_j − α_j q_j − β_{j−1} q_{j−1}, orthogonalised, normalised.
     const w = q(j + 1);
@@ -1014,12 +1056,34 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
     const bracket = j > 0 ? { lo: top.lambda - RITZ_SEARCH * Math.abs(top.lambda), hi: Math.max(top.lambda, a) + Math.abs(beta[j - 1]) } : undefined;
     top = topOfTridiagonal(alpha, beta, T, RITZ_SEARCH, bracket);
     residual = b * Math.abs(top.y[top.y.length - 1]);
+    if (block > 0) {
+      // The second block runs until its own top Ritz pair has converged (or it breaks down in turn): the
+      // whole T's top lies in the first block, whose last y entry makes `residual` 0 from the start.
+      const own = topOfTridiagonal(alpha.slice(block), beta.slice(block), T, RITZ_SEARCH);
+      if (b <= LANCZOS_BREAKDOWN * top.lambda || (own.lambda > 0 && b * Math.abs(own.y[own.y.length - 1]) <= tolerance * top.lambda) || j + 1 === maxSteps) break;
+      continue;
+    }
+    if (b <= LANCZOS_BREAKDOWN * top.lambda && j + 1 < maxSteps && top.lambda > 0) {
+      // Breakdown: q_0 … q_j span an invariant subspace, which holds each eigenvalue once, so a repeated
+      // top value would go unseen (the gap taken to the next distinct one). Go on from a new start
+      // orthogonal to it, T block diagonal (β_j = 0): a repeated top value is then the top of both blocks.
+      const fresh = seededUniform(0x5b1d);
+      for (let i = 0; i < m; i++) mem[(w >> 3) + i] = 2 * fresh() - 1;
+      for (let pass = 0; pass < 2; pass++) orthogonalise(q(0), j + 1, m, w, 8 * C);
+      const norm = Math.sqrt(dot(w, w, m));
+      if (!(norm > 1e-8)) break; // the space is full to rounding
+      divide(w, m, norm);
+      dropped = b;
+      beta[j] = 0;
+      block = j + 1;
+      continue;
+    }
     if (b === 0 || (j > 0 && residual <= tolerance * top.lambda) || j + 1 === maxSteps) break;
   }
   const steps = alpha.length;
   // The last step's λ (known within RITZ_SEARCH above it) and y, to float64's accuracy.
   top = topOfTridiagonal(alpha, beta, T, FLOAT64_BISECTION, { lo: top.lambda - 2 * RITZ_SEARCH * Math.abs(top.lambda), hi: top.lambda });
-  residual = beta[steps - 1] * Math.abs(top.y[steps - 1]);
+  residual = beta[steps - 1] * Math.abs(top.y[steps - 1]) + (block > 0 ? dropped * Math.abs(top.y[block - 1]) : 0);
   if (!(top.lambda > 0)) {
     // The start met only G's null space (or G = 0): start again from the axis of the largest diagonal entry.
     let best = -1;

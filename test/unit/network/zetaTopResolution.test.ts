@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lanczosSteps, measureNetwork, topSingularTriplet, tripletResolved, WeightMatrix } from '../../../src/core/network/layerMetrics';
+import { lanczosSteps, measureNetwork, topEigenpair, topSingularTriplet, tripletResolved, WeightMatrix } from '../../../src/core/network/layerMetrics';
 import { normal, random } from '../checkpoints/float64Reference';
 
 function unitVector(n: number, next: () => number): Float64Array {
@@ -157,5 +157,38 @@ test('a warm start on what is now the second singular vector (the top two values
     // A1's top left vector is ub, B's top right one ua: ζ_top = |⟨ua, ub⟩| = 0 up to the noise.
     assert.ok(cold !== null && cold < 1e-3, `noise ${noise}: cold ζ_top ${cold}`);
     assert.ok(warm === null || warm < 1e-3, `noise ${noise}: warm ζ_top ${warm}`);
+  }
+});
+
+test('exactly tied top singular values (a breaker\'s diag(1, 1, 0.5)): ζ_top is null, on the products and on the Grams; a gap of 10⁻⁵ and distinct values keep their number', () => {
+  // A Krylov space holds a repeated eigenvalue once: the run broke down after two steps with the gap
+  // taken to 0.5, and ζ_top read 0.3759 where the top left vector is any unit vector of span(e₁, e₂).
+  const diagonal = (d: number[], square = false): WeightMatrix => {
+    const n = d.length;
+    const data = new Float64Array(n * n);
+    d.forEach((x, i) => (data[i * n + i] = square ? x * x : x));
+    return { rows: n, cols: n, data };
+  };
+  const reader = (n: number): WeightMatrix => ({ rows: 1, cols: n, data: Float64Array.from({ length: n }, (_, i) => i + 1) });
+  const measured = (d: number[]) => {
+    const w1 = diagonal(d);
+    const w2 = reader(d.length);
+    const products = measureNetwork([w1, w2], [w1, w2]).alignment[0]!.zetaTop;
+    const grams = measureNetwork([w1, w2], [w1, w2], { grams: [{ outer: diagonal(d, true) }, { inner: { rows: d.length, cols: d.length, data: Float64Array.from({ length: d.length ** 2 }, (_, k) => (Math.floor(k / d.length) + 1) * ((k % d.length) + 1)) } }] }).alignment[0]!.zetaTop;
+    return { products, grams, what: `diag(${d.join(', ')}): ζ_top ${products} (products), ${grams} (Grams)` };
+  };
+  for (const d of [[1, 1, 0.5], [1, 1, 0.999999], [2, 2, 1], [1, 1, 1, 0.5], [3, 3, 0, 0]]) {
+    const { products, grams, what } = measured(d);
+    assert.equal(products, null, what);
+    assert.equal(grams, null, what);
+    assert.ok(topSingularTriplet(diagonal(d)).relativeGap < 1e-12, what);
+    assert.ok(topEigenpair(diagonal(d, true)).relativeGap < 1e-12, what);
+  }
+  // Distinct top values: the top vector is e₁, ζ_top = 1/|(1, 2, …)|.
+  for (const d of [[1, 0.99999, 0.5], [1, 0.5, 0.5], [1, 0, 0], [2, 1, 1, 1]]) {
+    const { products, grams, what } = measured(d);
+    const truth = 1 / Math.hypot(...d.map((_, i) => i + 1));
+    assert.ok(products !== null && Math.abs(products - truth) < 1e-9, what);
+    assert.ok(grams !== null && Math.abs(grams - truth) < 1e-9, what);
   }
 });
