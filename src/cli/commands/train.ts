@@ -12,11 +12,11 @@ export const trainCommand: Command = {
   summary: 'train a network experiment (its model has "hidden") on its data; print losses, accuracies, layer norms and distances, ζ and ζ_top per pair of layers, the tangent kernel change and the label',
   help: `--json prints one object: step, epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, distance,
 kernelChange, tangentChange (one entry per record), layers[] (name, shape, norm, distance),
-alignment[] (layers, zeta, zetaTop), network, data, checkpoints and summary; for a network that is the
-two-layer linear model (the bridge), exactFlow too: its exact gradient flow at the records (zeta, loss,
-norms[]). null where a quantity is not measured at a record or undefined. --csv flattens the columns
-(layers[0].norm, alignment[0].zeta, …, the bridge's exactFlow.zeta, exactFlow.loss, exactFlow.norms[0]
-last). A file with "sweep" trains as written here; \`flab sweep\` trains once per value. Checkpoints asked
+alignment[] (layers, zeta, zetaTop, zetaError when estimated), network, data, checkpoints and summary; for
+a network that is the two-layer linear model (the bridge), exactFlow too: its exact gradient flow at the
+records (zeta, loss, norms[]). null where a quantity is not measured at a record or undefined. --csv
+flattens the columns (layers[0].norm, alignment[0].zeta, …, the bridge's exactFlow.zeta, exactFlow.loss,
+exactFlow.norms[0] last). A file with "sweep" trains as written here; \`flab sweep\` trains once per value. Checkpoints asked
 for by training.checkpoints are written. Output at most ${formatBytes(MAX_OUTPUT_BYTES)} (docs/limits.md). Ctrl+C stops the
 run at its next step and prints its records so far (summary.status "stopped"; exit 130).`,
   operands: ['FILE'],

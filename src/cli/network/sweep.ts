@@ -16,7 +16,7 @@ import { DataError, reportedMessage } from '../../core/network/data/dataError';
 import { BackendError, recordCount, TrainingOptions } from '../../core/network/train';
 import { TrainingSetupError } from '../../core/network/trainErrors';
 import { locatePath } from '../../core/experiment/parse';
-import { columnsCsv, csvField, trainColumns } from '../../core/runs/layerCsv';
+import { columnsCsv, csvField, estimatedPairs, trainColumns } from '../../core/runs/layerCsv';
 import { checkpointPlanOf, NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
 import { CliOutput, CommandContext, EXIT_BAD_FILE, LoadedExperiment, printed, UsageError } from '../command';
 import { reportDiagnostics, reportExperimentError, writtenAt } from '../experimentFile';
@@ -332,16 +332,18 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
   if (format === 'csv') {
     // A value never trained, or whose run failed, has no record: one row of its value and empty
     // fields, so that every value is in the file. The header is the first trained value's.
+    // A pair some value estimated ζ for has its zetaError column in every value's rows.
     const first = r.runs.findIndex((t) => t !== null);
-    const width = first < 0 ? 0 : trainColumns(r.runs[first]!).length;
+    const estimated = estimatedPairs(r.runs);
+    const width = first < 0 ? 0 : trainColumns(r.runs[first]!, estimated).length;
     // Bases of a width power are headed as such (`model.outputScale.base`), as `flab phase --csv` heads its axes.
-    const header = first < 0 ? '' : columnsCsv(trainColumns(r.runs[first]!), [{ name: csvValueColumn(r.path, widthPower), value: 0 }]).split('\n')[0] + '\n';
+    const header = first < 0 ? '' : columnsCsv(trainColumns(r.runs[first]!, estimated), [{ name: csvValueColumn(r.path, widthPower), value: 0 }]).split('\n')[0] + '\n';
     return (
       header +
       r.runs
         .map((t, i) => {
           if (!t) return `${csvField(r.values[i])}${','.repeat(width)}\n`;
-          const columns = trainColumns(t);
+          const columns = trainColumns(t, estimated);
           const rows = columnsCsv(columns, [{ name: csvValueColumn(r.path, widthPower), value: r.values[i] }], false);
           return t.step.length > 0 ? rows : `${csvField(r.values[i])}${','.repeat(columns.length)}\n`;
         })

@@ -10,6 +10,7 @@ import { checkpointFolderRefusal, NetworkRun, trainExperiment, TrainResult } fro
 import type { NetworkExperiment } from '../../core/network/networkExperiment';
 import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
+import { EXACT_ZETA_LIMIT } from '../../core/network/layerMetrics';
 import { deadEndRemedy, deadRemedy, notTrainedNote, smallerRateOrInit, zeroInitRemedy } from '../../core/runs/notes';
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/network/spec';
 import { interruptedCode, InterruptSignal } from '../interrupts';
@@ -155,21 +156,31 @@ export function formatTrainResult(r: TrainResult, format: string): string {
 export function trainOutputBytes(run: NetworkRun, format: string, records = run.plannedRecords): number {
   if (perRunOnly(format)) return SUMMARY_BYTES;
   const L = run.training.sizes.length - 1;
-  return records * recordBytes(L, format) + SUMMARY_BYTES + 64 * L;
+  return records * recordBytes(L, format, estimablePairs(run.training.sizes)) + SUMMARY_BYTES + 64 * L;
 }
 
-/** Worst-case bytes of one record of a network of L weight matrices, in `format`. */
-function recordBytes(L: number, format: string): number {
-  return (9 + 2 * L + 2 * (L - 1) + (format === 'csv' ? 1 : 0)) * NUMBER_BYTES;
+/**
+ * Worst-case bytes of one record of a network of L weight matrices, in `format`: its scalars, each
+ * layer's norm and distance, each pair's ζ and ζ_top, and the `zetaError` of the `estimated` pairs.
+ */
+function recordBytes(L: number, format: string, estimated = 0): number {
+  return (9 + 2 * L + 2 * (L - 1) + estimated + (format === 'csv' ? 1 : 0)) * NUMBER_BYTES;
+}
+
+/** Pairs of a network of layer sizes n_0 … n_L whose ζ may be estimated (o·m·n above `EXACT_ZETA_LIMIT`), and so print `zetaError`. */
+function estimablePairs(sizes: readonly number[]): number {
+  let count = 0;
+  for (let p = 0; p + 3 <= sizes.length; p++) if (sizes[p] * sizes[p + 1] * sizes[p + 2] > EXACT_ZETA_LIMIT) count++;
+  return count;
 }
 
 /**
  * Records of a network of `layers` weight matrices that `runs` runs printed in `format` may hold in
  * all within the output limit (their summaries aside); unbounded for `--summary`.
  */
-export function printableRecords(layers: number, format: string, runs: number): number {
+export function printableRecords(layers: number, format: string, runs: number, estimated = 0): number {
   if (perRunOnly(format)) return Infinity;
-  return Math.floor((MAX_OUTPUT_BYTES - runs * (SUMMARY_BYTES + 64 * layers)) / recordBytes(layers, format));
+  return Math.floor((MAX_OUTPUT_BYTES - runs * (SUMMARY_BYTES + 64 * layers)) / recordBytes(layers, format, estimated));
 }
 
 /**
@@ -182,7 +193,7 @@ export function checkOutput(run: NetworkRun, format: string, records: readonly n
   const L = run.training.sizes.length - 1;
   const runs = records.length;
   const bytes = records.reduce((sum, n) => sum + trainOutputBytes(run, format, n), 0);
-  const fits = printableRecords(L, format, runs);
+  const fits = printableRecords(L, format, runs, estimablePairs(run.training.sizes));
   // One run: exactly the least cadence that fits (⌈T/every⌉ + 1 records); several: Σ(T_i/every + 2) ≤ fits.
   const least = runs === 1 ? leastRecordEvery(steps, fits) : Math.ceil(steps / (fits - 2 * runs));
   const within = Math.max(least, leastRecordEvery(run.training.totalSteps, maxRecordsKept(L)));

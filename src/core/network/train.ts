@@ -119,7 +119,11 @@ export interface TrainingResult {
   kernelChange: (number | null)[];
   tangentChange: (number | null)[];
   layers: { norm: number[]; distance: number[] }[];
-  alignment: { zeta: (number | null)[]; zetaTop: (number | null)[] }[];
+  /**
+   * Per pair: ζ and ζ_top, null at records their cadence skipped; `zetaError` (ζ's standard error, 0 where
+   * exact: `PairMeasure.zetaError`) only for a pair whose ζ was estimated (Hutch++) at some record.
+   */
+  alignment: { zeta: (number | null)[]; zetaTop: (number | null)[]; zetaError?: (number | null)[] }[];
   summary: TrainingSummary;
 }
 
@@ -398,7 +402,11 @@ export class Training {
       kernelChange: r.map((x) => x.kernelChange),
       tangentChange: r.map((x) => x.tangentChange),
       layers: Array.from({ length: L }, (_, l) => ({ norm: r.map((x) => x.layers[l].norm), distance: r.map((x) => x.layers[l].distance) })),
-      alignment: Array.from({ length: L - 1 }, (_, p) => ({ zeta: r.map((x) => x.alignment[p]?.zeta ?? null), zetaTop: r.map((x) => x.alignment[p]?.zetaTop ?? null) })),
+      alignment: Array.from({ length: L - 1 }, (_, p) => {
+        // ζ's standard error where ζ was measured, kept only for a pair estimated somewhere (as `flab checkpoints`).
+        const zetaError = r.map((x) => (x.alignment[p]?.zeta == null ? null : x.alignment[p]!.zetaError));
+        return { zeta: r.map((x) => x.alignment[p]?.zeta ?? null), zetaTop: r.map((x) => x.alignment[p]?.zetaTop ?? null), ...(zetaError.some((e) => e !== null && e > 0) ? { zetaError } : {}) };
+      }),
     };
     // The loss whose ends the blow-up test compares: the test set's when there is one, else the training
     // set's for a full-batch run — a minibatch run's first record is one batch, not comparable.

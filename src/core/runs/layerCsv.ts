@@ -16,8 +16,12 @@ interface Column {
   values: readonly (number | null | string)[];
 }
 
-/** The columns of a network run: the scalars, then each layer's `norm` and `distance`, then each pair's `zeta` and `zetaTop`. */
-export function trainColumns(r: TrainResult): Column[] {
+/**
+ * The columns of a network run: the scalars, then each layer's `norm` and `distance`, then each pair's
+ * `zeta`, `zetaTop` and, for a pair whose ζ was estimated (or whose index is true in `estimated`: a
+ * sweep's columns are the same for every value, `estimatedPairs`), `zetaError`.
+ */
+export function trainColumns(r: TrainResult, estimated: readonly boolean[] = []): Column[] {
   return [
     ...TRAIN_COLUMNS.map((name) => ({ name, values: r[name] })),
     ...r.layers.flatMap((l, i) => [
@@ -27,12 +31,20 @@ export function trainColumns(r: TrainResult): Column[] {
     ...r.alignment.flatMap((a, i) => [
       { name: `alignment[${i}].zeta`, values: a.zeta },
       { name: `alignment[${i}].zetaTop`, values: a.zetaTop },
+      ...(a.zetaError || estimated[i] ? [{ name: `alignment[${i}].zetaError`, values: a.zetaError ?? a.zeta.map(() => null) }] : []),
     ]),
     // The bridge's exact flow (TrainResult.exactFlow), for its overlay to be drawn again from the file.
     ...(r.exactFlow
       ? [{ name: 'exactFlow.zeta', values: r.exactFlow.zeta }, { name: 'exactFlow.loss', values: r.exactFlow.loss }, ...r.exactFlow.norms.map((values, i) => ({ name: `exactFlow.norms[${i}]`, values }))]
       : []),
   ];
+}
+
+/** Which pairs some run of a sweep estimated ζ for: those get a `zetaError` column in every value's rows (`trainColumns`). */
+export function estimatedPairs(runs: readonly (TrainResult | null)[]): boolean[] {
+  const out: boolean[] = [];
+  for (const r of runs) r?.alignment.forEach((a, i) => (out[i] = out[i] || a.zetaError !== undefined));
+  return Array.from(out, (x) => x === true);
 }
 
 /**

@@ -58,11 +58,16 @@ export interface NetworkLayerSeries {
   distance: number[];
 }
 
-/** One pair of consecutive layers over the records: ζ and ζ_top, null at records their cadence skipped. */
+/**
+ * One pair of consecutive layers over the records: ζ and ζ_top, null at records their cadence skipped;
+ * `zetaError`, ζ's standard error (0 where exact), only for a pair whose ζ was estimated at some record
+ * (Hutch++, docs/networks.md "Layer metrics"), as `flab checkpoints` prints it.
+ */
 export interface NetworkAlignmentSeries {
   layers: [string, string];
   zeta: (number | null)[];
   zetaTop: (number | null)[];
+  zetaError?: (number | null)[];
 }
 
 /**
@@ -284,7 +289,7 @@ export class NetworkRun {
       kernelChange: r.kernelChange,
       tangentChange: r.tangentChange,
       layers: r.layers.map((l, i) => ({ name: names[i], shape: [sizes[i + 1], sizes[i]], norm: l.norm, distance: l.distance })),
-      alignment: r.alignment.map((a, i) => ({ layers: [names[i], names[i + 1]], zeta: a.zeta, zetaTop: a.zetaTop })),
+      alignment: r.alignment.map((a, i) => ({ layers: [names[i], names[i + 1]], zeta: a.zeta, zetaTop: a.zetaTop, ...(a.zetaError ? { zetaError: a.zetaError } : {}) })),
       ...this.exactFlowAt(r.step),
       summary: { ...r.summary, status: printedStatus(r.summary), thresholds: { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }, records: r.step.length, final: finalValues(r, names) },
       checkpoints: this.folder ? { folder: this.folder.folder, files } : null,

@@ -8,7 +8,7 @@
  */
 import type { CheckpointsResult } from '../checkpoints/checkpointReader';
 import { countOf } from '../experiment/diagnostic';
-import { checkpointColumns, columnsCsv, trainColumns } from './layerCsv';
+import { checkpointColumns, columnsCsv, estimatedPairs, trainColumns } from './layerCsv';
 import type { TrainResult } from './train';
 
 /** A parameter as run, as the panel lists it (core/figures/parameters.ts's `Parameter`): its JSON path, symbol and value. */
@@ -50,10 +50,11 @@ function thresholdsOf(t: object): string {
 export function trainingCsv(data: TrainingExport): string {
   if ('runs' in data) {
     let header = true;
+    const estimated = estimatedPairs(data.runs);
     return data.runs
       .map((r, i) => {
         if (!r) return '';
-        const block = columnsCsv(trainColumns(r), [{ name: data.key, value: data.values[i] }], header);
+        const block = columnsCsv(trainColumns(r, estimated), [{ name: data.key, value: data.values[i] }], header);
         header = false;
         return block;
       })
