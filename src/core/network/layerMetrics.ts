@@ -1032,6 +1032,15 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
   // After a breakdown (`LANCZOS_BREAKDOWN`): where the second block starts, and the coupling dropped there.
   let block = 0;
   let dropped = 0;
+  // What G's eigenvalues outside the invariant subspace of steps 0 … j sum to, trace G − Σα (G ⪰ 0): a
+  // second copy of the top value needs at least that much, so a run on a layer of low rank (rank one:
+  // nothing left) stops at its breakdown, as before, without a step on the null space.
+  const unseenTrace = (j: number): number => {
+    let t = 0;
+    for (let i = 0; i < m; i++) t += g.data[i * m + i];
+    for (let i = 0; i <= j; i++) t -= alpha[i];
+    return t;
+  };
   for (let j = 0; j < maxSteps; j++) {
     // The next vector is made in place: w = G q_j − α_j q_j − β_{j−1} q_{j−1}, orthogonalised, normalised.
     const w = q(j + 1);
@@ -1063,7 +1072,7 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
       if (b <= LANCZOS_BREAKDOWN * top.lambda || (own.lambda > 0 && b * Math.abs(own.y[own.y.length - 1]) <= tolerance * top.lambda) || j + 1 === maxSteps) break;
       continue;
     }
-    if (b <= LANCZOS_BREAKDOWN * top.lambda && j + 1 < maxSteps && top.lambda > 0) {
+    if (b <= LANCZOS_BREAKDOWN * top.lambda && j + 1 < maxSteps && top.lambda > 0 && unseenTrace(j) >= (1 - 1e-3) * top.lambda) {
       // Breakdown: q_0 … q_j span an invariant subspace, which holds each eigenvalue once, so a repeated
       // top value would go unseen (the gap taken to the next distinct one). Go on from a new start
       // orthogonal to it, T block diagonal (β_j = 0): a repeated top value is then the top of both blocks.
