@@ -106,7 +106,8 @@ export interface TrainResult {
   alignment: NetworkAlignmentSeries[];
   /**
    * A network that is the two-layer linear model (the bridge): its exact gradient flow from the same θ₀
-   * at each record's step (t = steps) — |ζ|, the loss taken as `trainLoss` is (the mean over the
+   * at each record's step (t = steps) — the network's ζ along it (|ζ| on one-dimensional data;
+   * `networkZeta`), the loss taken as `trainLoss` is (the mean over the
    * record's iterations; null when the flow at every step is too costly) and the norms of W₁ = W and
    * W₂ = uᵀ — null where a step is not a planned record (a divergence's); absent for any other network
    * (docs/networks.md, "The bridge to the linear model").
