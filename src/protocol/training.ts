@@ -227,11 +227,13 @@ export interface RunView {
   /**
    * Why the run's last values are not a trained network's though its loss is finite: it collapsed
    * (every tangent feature 0 at its last kernel measurement), its loss blew up (LayerScores.lossBlewUp)
-   * or it died (a ReLU layer inactive on every training sample at its last record: LayerScores.deadAtEnd)
+   * or it died (a ReLU layer inactive on every training sample at its last record: LayerScores.deadAtEnd),
+   * or it saturated (a hidden layer the same on every probe sample at its last record, its outputs a
+   * constant: LayerScores.constantAtEnd)
    * — at the end, or so far for a run in progress. A sweep's summary views leave such a value out, as a
    * diverged one; null otherwise.
    */
-  blownUp: 'died' | 'collapsed' | 'loss blew up' | null;
+  blownUp: 'died' | 'collapsed' | 'loss blew up' | 'saturated' | null;
   /** What set the run, for an exported figure's header (src/core/figures/parameters.ts); [] for checkpoints. */
   parameters: Parameter[];
 }

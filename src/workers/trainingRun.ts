@@ -300,7 +300,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
     notices: extra.map(visibleName),
     bestAccuracy: s.bestTestAccuracy ?? null,
     finalNorm: finalNorm(r.layers),
-    blownUp: s.scores?.deadAtEnd ? 'died' : s.scores?.collapsed ? 'collapsed' : s.scores?.lossBlewUp ? 'loss blew up' : null,
+    blownUp: s.scores?.deadAtEnd ? 'died' : s.scores?.collapsed ? 'collapsed' : s.scores?.lossBlewUp ? 'loss blew up' : s.scores?.constantAtEnd ? 'saturated' : null,
     parameters: run ? networkParameters(run.spec, r.network.sizes, r.data.source) : [],
   };
 }

@@ -123,7 +123,7 @@ function timeModel(title: string, scales: ScaleSpec[], lines: (c: LearningCurves
 
 /**
  * A chart against the swept value: one line per summary quantity through a marker at each value. A
- * value whose run diverged (or was not trained), died, collapsed or whose loss blew up (`RunView.blownUp`)
+ * value whose run diverged (or was not trained), died, collapsed, saturated or whose loss blew up (`RunView.blownUp`)
  * has no point: its "final" ζ and norm are those of the blown-up weights (a norm of 10³⁰ put every
  * other value's on 0; a collapsed run's ζ was the sweep's highest), and its best accuracy is not a
  * trained network's; the title names the values left out.
@@ -146,6 +146,7 @@ function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines:
     ['died', left((r) => !untrained(r) && r.blownUp === 'died')],
     ['collapsed', left((r) => !untrained(r) && r.blownUp === 'collapsed')],
     ['loss blew up', left((r) => !untrained(r) && r.blownUp === 'loss blew up')],
+    ['saturated', left((r) => !untrained(r) && r.blownUp === 'saturated')],
   ];
   const said = why.filter(([, vs]) => vs.length > 0).map(([reason, vs]) => `${reason}: ${sweep.key} = ${vs.join(', ')}`);
   const shown = said.length === 0 ? title : `${title} — left out, ${said.join('; ')}`;

@@ -49,6 +49,23 @@ export interface DeadAtEnd extends DeadUnits {
   firstSeen: number;
 }
 
+/**
+ * A network whose outputs no longer depend on its input (LayerColumns, `constantAtEnd`): at its last
+ * record a hidden layer reads the same values on every probe sample, while at θ₀ none did
+ * (network/deadUnits.ts, `constantHiddenLayer`) — tanh units saturated at ±1, sigmoid ones at 0 or 1,
+ * ReLU ones dead: the network computes a constant.
+ */
+export interface ConstantAtEnd {
+  /** The first hidden layer (1-based) that reads the same on every probe sample. */
+  layer: number;
+  /** The step of the record read (the last record of a finished run). */
+  step: number;
+  /** The probe samples read (the kernel's probe batch: up to 32, evenly spaced over the training set). */
+  samples: number;
+  /** The hidden activation (`model.activation`). */
+  activation: string;
+}
+
 /** The columns the scores are read from: one entry per record (or checkpoint), the first the reference. */
 export interface LayerColumns {
   /** ‖K_t − K_0‖_F/‖K_0‖_F where measured (null elsewhere); absent for checkpoints. */
@@ -80,6 +97,11 @@ export interface LayerColumns {
    * the activation is not relu; absent for checkpoints.
    */
   deadAtEnd?: DeadAtEnd | null;
+  /**
+   * A network whose last record has a hidden layer reading the same values on every probe sample, where
+   * θ₀'s did not (`ConstantAtEnd`); null when it has none; absent for checkpoints.
+   */
+  constantAtEnd?: ConstantAtEnd | null;
   /** ‖θ − θ₀‖/‖θ₀‖. */
   distance: readonly number[];
   /** ‖W_l‖_F per layer. */
@@ -161,6 +183,14 @@ export interface LayerScores {
    * Absent for checkpoints; null when no hidden layer is dead at the end.
    */
   deadAtEnd?: DeadAtEnd | null;
+  /**
+   * A network whose outputs no longer depend on its input (LayerColumns, `constantAtEnd`): at the last
+   * record a hidden layer is the same on every probe sample — saturated tanh or sigmoid units, whose
+   * φ′ ≈ 0 keeps the tangent features of the layers below near 0 but not exactly (so `collapsed` does not
+   * see it), while the loss fell to the best constant's (so `lossBlewUp` does not). ζ and the norms moved
+   * with the step that saturated it. No label, as for `deadAtEnd`. Absent for checkpoints; null otherwise.
+   */
+  constantAtEnd?: ConstantAtEnd | null;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -244,6 +274,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     lossBlewUp: lossBlewUp(c.comparableLoss, last),
     ...(c.deadAtStart !== undefined ? { deadAtStart: c.deadAtStart } : {}),
     ...(c.deadAtEnd !== undefined ? { deadAtEnd: c.deadAtEnd } : {}),
+    ...(c.constantAtEnd !== undefined ? { constantAtEnd: c.constantAtEnd } : {}),
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
     disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
@@ -294,7 +325,7 @@ function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismSc
  * weights are not finite at either end (`weightsNotFinite`).
  */
 export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
-  if (records < 2 || s.weightsNotFinite || s.deadAtStart || s.deadAtEnd || s.frozen || s.collapsed || s.lossBlewUp) return null;
+  if (records < 2 || s.weightsNotFinite || s.deadAtStart || s.deadAtEnd || s.frozen || s.collapsed || s.lossBlewUp || s.constantAtEnd) return null;
   const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
 }
@@ -334,6 +365,15 @@ export function deadEndRegime(d: DeadAtEnd): string {
   const samples = scannedSamples(d);
   const since = d.firstSeen < d.step ? `, and dead since the record of step ${d.firstSeen}` : '';
   return `no label: the network died during training — at step ${d.step} (its last scanned record${since}) all ${l.units} ReLU unit${l.units === 1 ? '' : 's'} of hidden layer ${l.layer} (the output of fc${l.layer}.weight) ${l.units === 1 ? 'is' : 'are'} inactive (pre-activation ≤ 0) on ${samples}, so the outputs no longer depend on the input and no gradient reaches ${l.layer === 1 ? 'fc1.weight or fc2.weight' : `fc1.weight … fc${l.layer + 1}.weight`}: whatever features the layers learnt on the way are gone, and a mechanism read from them would be read from a dead network`;
+}
+
+/**
+ * Why a network whose outputs no longer depend on its input has no label (LayerScores, `constantAtEnd`):
+ * which hidden layer reads the same on every probe sample, at which step, and what follows.
+ */
+export function constantEndRegime(c: ConstantAtEnd): string {
+  const why = c.activation === 'tanh' ? ' (its tanh units saturated at ±1, where φ′ ≈ 0)' : c.activation === 'sigmoid' ? ' (its sigmoid units saturated at 0 or 1, where φ′ ≈ 0)' : c.activation === 'relu' ? ' (its ReLU units inactive)' : '';
+  return `no label: the network's outputs no longer depend on its input — at step ${c.step} (its last record) hidden layer ${c.layer} (the output of fc${c.layer}.weight) reads the same values on every one of the ${c.samples} probe samples${why}, so it computes a constant, and the kernel, ζ and the norms moved with the steps that saturated it, not with learning; a smaller learning rate or initialisation trains it`;
 }
 
 /** Why a training run's kernel test is the distance until its second kernel measurement (`kernelPending`). */
@@ -391,7 +431,9 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
               ? 'no label: the network collapsed — at the end its outputs on the probe batch no longer depend on any weight (every tangent feature is 0: every ReLU inactive, say, after a blow-up), so the kernel changed by 1 and ζ moved with a dead network; a smaller learning rate or initialisation trains it'
               : s.lossBlewUp
                 ? `no label: the ${s.lossBlewUp.of} loss blew up — from ${formatScore(s.lossBlewUp.first)} at the first record to ${formatScore(s.lossBlewUp.last)} at the last, more than ${LOSS_BLOWUP} times, though it stayed finite — so the kernel, ζ and the norms moved with a blow-up, not with learning; a smaller learning rate or initialisation trains it`
-                : 'no label';
+                : s.constantAtEnd
+                  ? constantEndRegime(s.constantAtEnd)
+                  : 'no label';
     return { label: null, regime, criteria: [], reasons: [] };
   }
   const { scores, thresholds, byKernel } = asMechanism(s, th);

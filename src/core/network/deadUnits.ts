@@ -9,7 +9,7 @@
  * (large steps push every unit of a layer below 0: `deadAtEnd`) is the same network from then on.
  */
 import type { WeightMatrix } from './layerMetrics';
-import type { NetworkActivation } from './spec';
+import { LEAKY_RELU_SLOPE, type NetworkActivation } from './spec';
 import type { DeadUnits } from '../mechanisms/layerLabel';
 import { NETWORK_RELU_AT_ZERO, reluDeadAt, type ReluAtZero } from '../mechanisms/reluAtZero';
 import { KERNEL_CHUNK, kernels } from '../math/kernels';
@@ -175,4 +175,71 @@ class LayerProducts {
     }
     return { z: this.mem, at: out / 8 };
   }
+}
+
+/** φ of a float64 pre-activation, as the trainers apply it (model.ts `activate`, onnx/stepGraph.ts). */
+function activationOf(activation: NetworkActivation, z: number): number {
+  switch (activation) {
+    case 'linear': return z;
+    case 'relu': return z > 0 ? z : 0;
+    case 'leaky_relu': return z > 0 ? z : LEAKY_RELU_SLOPE * z;
+    case 'tanh': return Math.tanh(z);
+    case 'sigmoid': return 1 / (1 + Math.exp(-z));
+    case 'swish': return z / (1 + Math.exp(-z));
+  }
+}
+
+/**
+ * Whether two readings of a hidden layer agree: every unit within float32's unit roundoff (2⁻²⁴) of
+ * the layer's largest |value| in `a` — below what the float32 trainer resolves at that scale (a tanh
+ * unit at 1 − 10⁻⁹ is 1 there) — and exactly when that value is 0.
+ */
+function sameLayer(a: Float64Array, b: Float64Array): boolean {
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]));
+  const tolerance = scale * 2 ** -24;
+  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i] - b[i]) <= tolerance)) return false;
+  return true;
+}
+
+/**
+ * The first hidden layer (1-based) that reads the same values on every one of the samples `rows`
+ * (indices into the row-major inputs `x`, each W_1's columns wide) — the network's outputs then do not
+ * depend on its input there: its units saturated (tanh at ±1, sigmoid at 0 or 1), or died (ReLU at 0)
+ * — else null; null too with no hidden layer, fewer than two rows, or rows whose inputs are all the
+ * same (nothing to tell apart). "The same": within float32's unit roundoff of the layer's largest |value|
+ * on the first row (`sameLayer`). Forward pass in float64 from the float32 weights, with `biases`
+ * (b_1 … b_L, null: 0) and the activation (docs/networks.md, "Labels", `constantAtEnd`). Stops as soon
+ * as the last hidden layer differs between two rows (a live network: after the second), since every
+ * layer before a differing one differs too; O(rows · Σ n_{l−1} n_l) at most.
+ */
+export function constantHiddenLayer(activation: NetworkActivation, weights: readonly WeightMatrix[], x: Float32Array, rows: readonly number[], biases: readonly Float32Array[] | null = null): number | null {
+  if (weights.length < 2 || rows.length < 2) return null;
+  const hidden = weights.slice(0, -1);
+  const n0 = hidden[0].cols;
+  const sample = (r: number) => x.subarray(r * n0, (r + 1) * n0);
+  const first = sample(rows[0]);
+  if (rows.every((r) => { const s = sample(r); return s.every((v, i) => v === first[i]); })) return null;
+  const forward = new LayerProducts(hidden);
+  const read = (r: number): Float64Array[] => {
+    let h = forward.input(sample(r));
+    return hidden.map((w, l) => {
+      const { z, at } = forward.product(l, h);
+      const b = biases?.[l];
+      const out = new Float64Array(w.rows);
+      for (let i = 0; i < w.rows; i++) out[i] = z[at + i] = activationOf(activation, b ? z[at + i] + b[i] : z[at + i]);
+      h = 8 * at;
+      return out;
+    });
+  };
+  const reference = read(rows[0]);
+  const differs = hidden.map(() => false);
+  const lastLayer = hidden.length - 1;
+  for (let k = 1; k < rows.length && !differs[lastLayer]; k++) {
+    if (k === 1) forward.makeResident();
+    const layers = read(rows[k]);
+    layers.forEach((h, l) => (differs[l] ||= !sameLayer(reference[l], h)));
+  }
+  if (differs[lastLayer]) return null;
+  return differs.indexOf(false) + 1;
 }

@@ -27,8 +27,8 @@ import { OnnxMeasures } from './onnx/onnxMeasures';
 import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
 import type { StepGraphSpec } from './onnx/stepGraph';
 import { BackendError, TrainingSetupError } from './trainErrors';
-import { DEAD_SCAN_WORK, DeadUnits, deadUnitsAt } from './deadUnits';
-import type { DeadAtEnd } from '../mechanisms/layerLabel';
+import { constantHiddenLayer, DEAD_SCAN_WORK, DeadUnits, deadUnitsAt } from './deadUnits';
+import type { ConstantAtEnd, DeadAtEnd } from '../mechanisms/layerLabel';
 import { LANCZOS_PRODUCT_WORK, ONNX_KERNEL_SETUP_WORK, ONNX_PARAMETER_WORK, ONNX_PRODUCT_SHARE, ONNX_RUN_WORK, onnxStepWork, OP_WORK, WASM_WORK } from './workModel';
 
 /** The data of a run: the training set and, optionally, a test set of the same shape. */
@@ -267,6 +267,14 @@ export class Training {
    * is scanned again (a dead layer gets no gradient: only momentum or weight decay could revive it).
    */
   private deadNow: DeadAtEnd | null = null;
+  /**
+   * The latest record's constant hidden layer (`constantAtEnd`: the same values on every probe sample,
+   * `constantHiddenLayer`), else null; read at every record after θ₀ (two forward passes for a live
+   * network), and only for a network whose last hidden layer was not constant at θ₀ (`constantFromStart`).
+   */
+  private constantNow: ConstantAtEnd | null = null;
+  /** Whether θ₀'s hidden layers read the same on every probe sample (then `constantNow` stays null), once read. */
+  private constantFromStart: boolean | undefined;
   /** Gathered inputs of a minibatch chunk (reused). */
   private readonly scratch: Float32Array;
 
@@ -411,7 +419,7 @@ export class Training {
     // The loss whose ends the blow-up test compares: the test set's when there is one, else the training
     // set's for a full-batch run — a minibatch run's first record is one batch, not comparable.
     const comparableLoss = this.data.test ? { of: 'test' as const, values: columns.testLoss } : this.full ? { of: 'training' as const, values: columns.trainLoss } : undefined;
-    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadFromStart() : null, deadAtEnd: r.length > 1 && !this.deadFromStart() ? this.deadAtEndConfirmed() : null });
+    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadFromStart() : null, deadAtEnd: r.length > 1 && !this.deadFromStart() ? this.deadAtEndConfirmed() : null, constantAtEnd: r.length > 1 ? this.constantNow : null });
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -510,6 +518,30 @@ export class Training {
     // large set) does not call a layer dead: a few samples would, where the last record's scan does not.
     if (!d || d.deadLayer === null || (d.samples < d.of && work < DEAD_SCAN_WORK)) return null;
     return { ...d, step: s, firstSeen: this.deadNow?.firstSeen ?? s };
+  }
+
+  /**
+   * `constantNow` at the record of step `s`: the first hidden layer that reads the same values on every
+   * probe sample at the current weights and biases (`constantHiddenLayer`: a saturated or dead network,
+   * whose outputs no longer depend on its input), unless θ₀'s already did (inputs alike, or a network
+   * constant from the start: that is not a change training made); null at θ₀ and otherwise. Counted in
+   * the dead-unit scans' time (`timings().deadUnits`).
+   */
+  private constantAtRecord(s: number): ConstantAtEnd | null {
+    if (s === 0) return null;
+    const { activation } = this.spec.model;
+    const started = performance.now();
+    try {
+      this.constantFromStart ??= constantHiddenLayer(activation, this.initial, this.data.train.x, this.probeRows) !== null;
+      if (this.constantFromStart) return null;
+      // Read in place on ONNX Runtime, as the layer metrics are (its arrays are never written again).
+      const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
+      const biases = this.onnx ? this.onnx.biases() : this.currentBiases();
+      const layer = constantHiddenLayer(activation, weights, this.data.train.x, this.probeRows, biases);
+      return layer === null ? null : { layer, step: s, samples: this.probeRows.length, activation };
+    } finally {
+      this.timing.deadUnits += performance.now() - started;
+    }
   }
 
   /** The current weights W_1 … W_L as rows (outputs × inputs), float32 copies (θ₀ before the first run). */
@@ -653,6 +685,7 @@ export class Training {
         record = this.recordOf(s, { loss: this.window.loss + lossSum, correct: this.window.correct + correct, samples }, test, measure, kernel);
       }
       const deadNow = record ? this.deadAtRecord(s) : this.deadNow;
+      const constantNow = record ? this.constantAtRecord(s) : this.constantNow;
 
       // Commit: nothing below awaits.
       if (record) {
@@ -662,6 +695,7 @@ export class Training {
         if (zetaTopRun) this.zetaTopRuns.push(zetaTopRun);
         if (kernel) this.featuresVanished = kernel.featuresVanished;
         this.deadNow = deadNow;
+        this.constantNow = constantNow;
         this.records.push(record);
         options.onRecord?.(record);
       } else {
