@@ -13,6 +13,7 @@ import { checkpointColumns, columnsCsv } from '../../core/runs/layerCsv';
 import { CheckpointRunResult, readCheckpointExperiment } from '../../core/runs/checkpoints';
 import { BadFileError, CliOutput, CommandContext, LoadedExperiment, LoadedFile, ParsedArgs, printed } from '../command';
 import { reportDiagnostics } from '../experimentFile';
+import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 
 /** `flab checkpoints FILE`'s work (its options and help: src/cli/commands/checkpoints.ts). */
 export async function runCheckpoints(args: ParsedArgs, context: CommandContext): Promise<CliOutput> {
@@ -27,7 +28,7 @@ export async function runCheckpoints(args: ParsedArgs, context: CommandContext):
     throw new BadFileError(reportDiagnostics(file, problems.map((p) => diagnostic(file, p, p.warning ? 'warning' : 'error'))));
   }
   const out = printed(format === 'summary' ? JSON.stringify(result.summary, null, 2) + '\n' : format === 'csv' ? columnsCsv(checkpointColumns(result)) : JSON.stringify(result) + '\n');
-  return { ...out, stderr: warnings(file, result) };
+  return { ...out, stderr: warnings(file, result) + divergedNote(file, result) };
 }
 
 function checkpointsOf(loaded: LoadedExperiment): CheckpointExperiment {
@@ -39,6 +40,15 @@ function checkpointsOf(loaded: LoadedExperiment): CheckpointExperiment {
 
 function diagnostic(file: LoadedFile, p: CheckpointProblem, severity: 'error' | 'warning') {
   return { message: p.message, path: p.key, ...locatePath(file.tree, p.key), severity };
+}
+
+/**
+ * Why checkpoints of a run that diverged have no label (LayerScores, `lossNotFinite`: the metrics file
+ * writes the last checkpoint's loss with no number), as `flab train` says of its own diverged run; else ''.
+ */
+function divergedNote(file: LoadedFile, r: CheckpointRunResult): string {
+  const s = r.summary.scores;
+  return s?.lossNotFinite ? `${file.file}: note: ${explainLayerLabel(s, r.step.length).regime}\n` : '';
 }
 
 /** The problems of a series that was read: one located warning per line (the first 10, then a count). */

@@ -116,7 +116,7 @@ export interface CheckpointsResult {
   loss?: (number | null)[];
   accuracy?: (number | null)[];
   /** The metrics file's own curves, at every step it logged. */
-  metrics?: { file: string; step: number[]; loss: (number | null)[]; accuracy: (number | null)[] };
+  metrics?: { file: string; step: number[]; loss: (number | null)[]; accuracy: (number | null)[]; lossNotFinite: number[] };
   summary: CheckpointsSummary;
   problems: CheckpointProblem[];
   /** Files seen but not read yet: still being written, or not settled. */
@@ -788,7 +788,7 @@ export function kernelLayoutNotice(names: readonly string[]): string | null {
 function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', thresholds: CheckpointThresholds): CheckpointsSummary {
   const n = r.step.length;
   const last = n - 1;
-  const scores = layerScores({ distance: r.distance, layers: r.layers, alignment: r.alignment });
+  const scores = layerScores({ distance: r.distance, layers: r.layers, alignment: r.alignment, lossNotFinite: n > 1 ? divergedAt(r.metrics, r.step[last]) : null });
   // A metrics file may hold millions of lines: no spread into Math.max's arguments.
   const bestAccuracy = (r.metrics?.accuracy ?? []).reduce<number | null>((best, a) => (a === null || (best !== null && best >= a) ? best : a), null);
   return {
@@ -813,6 +813,17 @@ function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', threshold
         : null,
     bestAccuracy,
   };
+}
+
+/**
+ * The run diverged by the last checkpoint's step `step` (LayerScores, `lossNotFinite`): the metrics
+ * file's line at `step` writes its loss with no number (null, NaN, ±Infinity, beyond float64), and a
+ * line before it has a finite loss — a file that never logs a number for the loss says nothing. Else null.
+ */
+function divergedAt(metrics: CheckpointsResult['metrics'], step: number): { step: number } | null {
+  if (!metrics || indexOfSorted(metrics.lossNotFinite, step) < 0) return null;
+  for (let i = 0; i < metrics.step.length && metrics.step[i] < step; i++) if (metrics.loss[i] !== null) return { step };
+  return null;
 }
 
 /** The index of `x` in the ascending `sorted`, or −1. */

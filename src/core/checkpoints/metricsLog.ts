@@ -32,6 +32,12 @@ import { findDuplicateKey } from './safetensors';
 export interface MetricsEntry {
   loss: number | null;
   accuracy: number | null;
+  /**
+   * The line writes its loss with no number: null, NaN or ±Infinity (Python's `json` for a loss that
+   * overflowed), or beyond the float64 range — what a diverged run logs (the built-in trainer writes
+   * null) — where a loss left out is not logged at that step. `loss` is null either way.
+   */
+  lossNotFinite?: boolean;
 }
 
 /** The curves of the file, sorted by step. */
@@ -39,6 +45,12 @@ export interface MetricsSeries {
   step: number[];
   loss: (number | null)[];
   accuracy: (number | null)[];
+  /**
+   * The steps, ascending, whose line writes its loss with no number (MetricsEntry, `lossNotFinite`:
+   * null, NaN, ±Infinity or beyond float64), their `loss` null as a loss left out is; a diverged run's
+   * steps (docs/checkpoints.md, "Summary and label").
+   */
+  lossNotFinite: number[];
 }
 
 /** Problems listed in full; beyond this many only their count. */
@@ -104,7 +116,8 @@ class MetricsColumns {
     }
     if (this.length > 0 && !(step > this.steps[this.length - 1])) this.increasing = false;
     this.steps[this.length] = step;
-    this.losses[this.length] = entry.loss ?? NaN;
+    // NaN: left out; Infinity: written with no number (`lossNotFinite`); a read value is always finite.
+    this.losses[this.length] = entry.loss ?? (entry.lossNotFinite ? Infinity : NaN);
     this.accuracies[this.length] = entry.accuracy ?? NaN;
     this.length++;
   }
@@ -123,8 +136,8 @@ class MetricsColumns {
     // In file order when increasing; else by step, and of one step the later line first, so that
     // the first of each run of a step is the one kept.
     const order = this.increasing ? null : identity(n).sort((a, b) => this.steps[a] - this.steps[b] || b - a);
-    const value = (x: number): number | null => (Number.isNaN(x) ? null : x);
-    const out: MetricsSeries = { step: [], loss: [], accuracy: [] };
+    const value = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    const out: MetricsSeries = { step: [], loss: [], accuracy: [], lossNotFinite: [] };
     let last = -1;
     for (let k = 0; k < n; k++) {
       const i = order ? order[k] : k;
@@ -132,6 +145,7 @@ class MetricsColumns {
       last = this.steps[i];
       out.step.push(last);
       out.loss.push(value(this.losses[i]));
+      if (this.losses[i] === Infinity) out.lossNotFinite.push(last);
       out.accuracy.push(value(this.accuracies[i]));
     }
     if (extra) {
@@ -142,6 +156,8 @@ class MetricsColumns {
       out.step.splice(lo, same, step);
       out.loss.splice(lo, same, entry.loss);
       out.accuracy.splice(lo, same, entry.accuracy);
+      const at = lowerBound(out.lossNotFinite, step);
+      out.lossNotFinite.splice(at, out.lossNotFinite[at] === step ? 1 : 0, ...(entry.lossNotFinite ? [step] : []));
     }
     return out;
   }
@@ -587,6 +603,7 @@ function parseLine(line: string): ParsedLine {
   const beyond: BeyondRange[] = [];
   for (const key of ['loss', 'accuracy'] as const) {
     const v = o[key];
+    if (key === 'loss' && v !== undefined && (v === null || (typeof v === 'number' && !Number.isFinite(v)))) entry.lossNotFinite = true;
     if (v === undefined || v === null) continue;
     const raw = rawValue(line, key);
     if (typeof v === 'number' && !Number.isFinite(v)) beyond.push({ key, text: raw?.text ?? String(v), column: raw?.column ?? null, value: v });

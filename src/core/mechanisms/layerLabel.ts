@@ -102,6 +102,12 @@ export interface LayerColumns {
    * θ₀'s did not (`ConstantAtEnd`); null when it has none; absent for checkpoints.
    */
   constantAtEnd?: ConstantAtEnd | null;
+  /**
+   * Checkpoints whose metrics file writes the last checkpoint's loss with no number (null, NaN,
+   * ±Infinity or beyond float64) after a finite one: the run diverged by then (LayerScores,
+   * `lossNotFinite`); null when it did not; absent for a training run (its own `status` says diverged).
+   */
+  lossNotFinite?: { step: number } | null;
   /** ‖θ − θ₀‖/‖θ₀‖. */
   distance: readonly number[];
   /** ‖W_l‖_F per layer. */
@@ -191,6 +197,14 @@ export interface LayerScores {
    * with the step that saturated it. No label, as for `deadAtEnd`. Absent for checkpoints; null otherwise.
    */
   constantAtEnd?: ConstantAtEnd | null;
+  /**
+   * Checkpoints of a run that diverged (LayerColumns, `lossNotFinite`): the metrics file's line at the
+   * last checkpoint's step writes the loss with no number (the built-in trainer's null for a loss that
+   * stopped being finite, Python's NaN or Infinity) while an earlier line has a finite one. Its weights
+   * may still be finite (norms of 10¹⁷) and were labelled; the trainer labels no diverged run. No label.
+   * Absent for a training run; null otherwise.
+   */
+  lossNotFinite?: { step: number } | null;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -275,6 +289,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     ...(c.deadAtStart !== undefined ? { deadAtStart: c.deadAtStart } : {}),
     ...(c.deadAtEnd !== undefined ? { deadAtEnd: c.deadAtEnd } : {}),
     ...(c.constantAtEnd !== undefined ? { constantAtEnd: c.constantAtEnd } : {}),
+    ...(c.lossNotFinite !== undefined ? { lossNotFinite: c.lossNotFinite } : {}),
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
     disalignment: known.length ? Math.max(0, ...known.map((z) => -z)) : null,
@@ -325,7 +340,7 @@ function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismSc
  * weights are not finite at either end (`weightsNotFinite`).
  */
 export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
-  if (records < 2 || s.weightsNotFinite || s.deadAtStart || s.deadAtEnd || s.frozen || s.collapsed || s.lossBlewUp || s.constantAtEnd) return null;
+  if (records < 2 || s.weightsNotFinite || s.deadAtStart || s.deadAtEnd || s.frozen || s.collapsed || s.lossBlewUp || s.constantAtEnd || s.lossNotFinite) return null;
   const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
 }
@@ -419,6 +434,8 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
         ? 'no label yet: one record, nothing has changed'
         : s.weightsNotFinite
           ? 'no label: the weights are not finite (NaN or ±∞) at the first or the last record'
+        : s.lossNotFinite
+          ? `no label: the run diverged — the metrics file writes the loss at step ${s.lossNotFinite.step}, the last checkpoint's, with no number (null, NaN or Infinity: a loss that stopped being finite) after finite ones, so the weights, their distance, ζ and the norms are a blow-up's, not a trained network's, as the built-in trainer labels no diverged run; a smaller learning rate or initialisation trains it`
           : s.deadAtStart
             ? deadRegime(s.deadAtStart, s.startsAtZero)
           : s.deadAtEnd

@@ -153,7 +153,7 @@ test('the metrics file beside the checkpoints adds loss and accuracy at each ste
   const result = await readCheckpoints({ path: 'run/*.safetensors' }, { baseDir: dir });
   assert.deepEqual(result.loss, [2.5, 1.5, null, null, 0.5]);
   assert.deepEqual(result.accuracy, [0.1, 0.6, null, null, 0.9]);
-  assert.deepEqual(result.metrics, { file: 'run/metrics.jsonl', step: [0, 1, 2, 20], loss: [2.5, 2.0, 1.5, 0.5], accuracy: [0.1, null, 0.6, 0.9] });
+  assert.deepEqual(result.metrics, { file: 'run/metrics.jsonl', step: [0, 1, 2, 20], loss: [2.5, 2.0, 1.5, 0.5], accuracy: [0.1, null, 0.6, 0.9], lossNotFinite: [] });
   assert.deepEqual(result.problems, [{ file: 'run/metrics.jsonl', message: 'run/metrics.jsonl line 4, column 1: not JSON: unexpected `oops`: the line is skipped — each line should be one object such as {"step": 100, "loss": 0.31}', key: 'checkpoints.metrics', warning: true }]);
   assert.equal(result.summary.bestAccuracy, 0.9);
   assert.equal(result.summary.final!.loss, 0.5);

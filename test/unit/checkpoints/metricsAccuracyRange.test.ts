@@ -26,7 +26,7 @@ test('accuracies logged in percent (all within [0, 100], some above 1) are read 
     '{"step": 30, "loss": 0.8}',
   ]);
   // Drawn as 91.3 on an accuracy axis of [0, 1] until 2026-12.
-  assert.deepEqual(log.series(), { step: [0, 10, 20, 30], loss: [2.3, 1.2, 0.9, 0.8], accuracy: [0.008, 0.913, 1, null] });
+  assert.deepEqual(log.series(), { step: [0, 10, 20, 30], loss: [2.3, 1.2, 0.9, 0.8], accuracy: [0.008, 0.913, 1, null], lossNotFinite: [] });
   assert.deepEqual(log.messages(), [
     'percent.jsonl line 2, column 39: "accuracy" 91.3 is above 1, and every accuracy of the file is within [0, 100]: they are read as percentages, each divided by 100 (91.3 as 0.913) — an accuracy is a fraction in [0, 1]; log it as one (correct / total) to have it read as written',
   ]);
@@ -45,7 +45,7 @@ test('accuracies that are neither fractions nor percentages (one above 100 or be
     '{"step": 2, "loss": 1, "accuracy": 250}',
     '{"step": 3, "accuracy": 0.7}',
   ]);
-  assert.deepEqual(log.series(), { step: [0, 1, 2, 3], loss: [null, null, 1, null], accuracy: [0.5, null, null, 0.7] });
+  assert.deepEqual(log.series(), { step: [0, 1, 2, 3], loss: [null, null, 1, null], accuracy: [0.5, null, null, 0.7], lossNotFinite: [] });
   assert.deepEqual(log.messages(), [
     'neither.jsonl line 3, column 36: "accuracy" 250 is above 100, neither a fraction in [0, 1] nor a percentage in [0, 100], so it is read as null (no value), and so is the file\'s 1 other accuracy outside [0, 1] (the first at line 2: "accuracy" 50); the rest of their lines is kept — log accuracies as fractions in [0, 1], or all as percentages in [0, 100]',
   ]);

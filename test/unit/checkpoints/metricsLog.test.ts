@@ -33,7 +33,7 @@ test('lines give step, loss and accuracy; bad lines are reported by number and s
   );
   const log = new MetricsLog(path, 'a.jsonl');
   assert.equal(await log.refresh(settled), true);
-  assert.deepEqual(log.series(), { step: [0, 10, 30, 40], loss: [2.3, 1.1, null, null], accuracy: [0.1, 0.4, 0.5, null] });
+  assert.deepEqual(log.series(), { step: [0, 10, 30, 40], loss: [2.3, 1.1, null, null], accuracy: [0.1, 0.4, 0.5, null], lossNotFinite: [30] });
   const messages = log.messages();
   assert.equal(messages.length, 5);
   // Each says that its line is skipped.
@@ -61,7 +61,7 @@ test('appended lines are read incrementally; an unfinished last line waits, and 
   appendFileSync(path, 'ss": 0.5}\n{"step": 3, "loss": 0.25}');
   assert.equal(await log.refresh(writing), true);
   // The last line has no newline yet but is a whole object: it counts.
-  assert.deepEqual(log.series(), { step: [1, 2, 3], loss: [1, 0.5, 0.25], accuracy: [null, null, null] });
+  assert.deepEqual(log.series(), { step: [1, 2, 3], loss: [1, 0.5, 0.25], accuracy: [null, null, null], lossNotFinite: [] });
   assert.deepEqual(log.messages(), []);
   appendFileSync(path, '\n{"step": 4, "loss": 0.125}\n');
   await log.refresh(writing);
@@ -75,7 +75,7 @@ test('a file rewritten shorter is read again from the start; a missing file is n
   await log.refresh(settled);
   writeFileSync(path, '{"step": 7, "loss": 3}\n');
   assert.equal(await log.refresh(settled), true);
-  assert.deepEqual(log.series(), { step: [7], loss: [3], accuracy: [null] });
+  assert.deepEqual(log.series(), { step: [7], loss: [3], accuracy: [null], lossNotFinite: [] });
   rmSync(path);
   assert.equal(await log.refresh(settled), true);
   assert.equal(log.series(), null);
@@ -125,7 +125,7 @@ test('numbers beyond the float64 range (1e309, which JSON.parse reads as Infinit
     'e.jsonl line 4, column 10: "step" should be a non-negative integer, found NaN: the line is skipped',
     'e.jsonl line 5, column 21: "loss" should be a finite number or null, found "NaN": the line is skipped',
   ]);
-  assert.deepEqual(log.series(), { step: [1, 2, 4, 5], loss: [null, 0.5, null, 1e308], accuracy: [null, null, null, 0] });
+  assert.deepEqual(log.series(), { step: [1, 2, 4, 5], loss: [null, 0.5, null, 1e308], accuracy: [null, null, null, 0], lossNotFinite: [1, 4] });
 });
 
 test('a loss or accuracy beyond the float64 range costs only itself: the line\'s valid values are kept, and the warning names each such key and its value as written', async () => {
@@ -134,7 +134,7 @@ test('a loss or accuracy beyond the float64 range costs only itself: the line\'s
   writeFileSync(path, ['{"step": 3, "loss": 0.5, "accuracy": 1e309}', '{"step": 4, "loss": -1E+400, "accuracy": 2e308}', '{"step": 5, "loss": 1e309, "accuracy": "high"}', '{"step": 6, "loss": 0.25'].join('\n'));
   const log = new MetricsLog(path, 'range.jsonl');
   await log.refresh(settled);
-  assert.deepEqual(log.series(), { step: [3, 4], loss: [0.5, null], accuracy: [null, null] });
+  assert.deepEqual(log.series(), { step: [3, 4], loss: [0.5, null], accuracy: [null, null], lossNotFinite: [4] });
   const kept = 'the rest of the line is kept — write a number within the range, or null (or NaN) for no value';
   assert.deepEqual(log.messages(), [
     `range.jsonl line 1, column 38: "accuracy" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), like a bare Infinity; ${kept}`,
@@ -146,7 +146,7 @@ test('a loss or accuracy beyond the float64 range costs only itself: the line\'s
   writeFileSync(path, '{"step": 7, "loss": 0.5, "accuracy": 1e309}');
   const tail = new MetricsLog(path, 'range.jsonl');
   await tail.refresh(writing);
-  assert.deepEqual(tail.series(), { step: [7], loss: [0.5], accuracy: [null] });
+  assert.deepEqual(tail.series(), { step: [7], loss: [0.5], accuracy: [null], lossNotFinite: [] });
   assert.deepEqual(tail.messages(), []);
   await tail.refresh(settled);
   assert.deepEqual(tail.messages(), [`range.jsonl line 1, column 38 (unfinished, no newline): "accuracy" 1e309 is out of the float64 range (±1.8 × 10³⁰⁸), so it is read as null (no value), like a bare Infinity; ${kept}`]);
@@ -160,7 +160,7 @@ test('a step beyond 2⁵³ − 1 is refused as such (a float64 cannot hold it ex
   const beyond = (text: string, line: number) =>
     `f.jsonl line ${line}, column 10: "step" ${text} is beyond 9,007,199,254,740,991 (2⁵³ − 1), the largest integer a float64 holds exactly: steps beyond it cannot be told apart, so the line is skipped — log the step count itself`;
   assert.deepEqual(log.messages(), [beyond('9007199254740992', 2), beyond('9007199254740993', 3), beyond('1e300', 4)]);
-  assert.deepEqual(log.series(), { step: [9007199254740991], loss: [1], accuracy: [null] });
+  assert.deepEqual(log.series(), { step: [9007199254740991], loss: [1], accuracy: [null], lossNotFinite: [] });
 });
 
 test('a file of several read pieces is read piece by piece: lines across pieces, steps out of order, a later line of a step wins', async () => {
@@ -214,7 +214,7 @@ test('a file that says it has 0 bytes but has more (/proc) is read to its end, a
   const status = new MetricsLog('/proc/self/status', 'status', true);
   await status.refresh(settled);
   assert.equal(statSync('/proc/self/status').size, 0);
-  assert.deepEqual(status.series(), { step: [], loss: [], accuracy: [] });
+  assert.deepEqual(status.series(), { step: [], loss: [], accuracy: [], lossNotFinite: [] });
   const first = status.messages();
   assert.match(first[0], /^status line 1, column 1: not JSON: unexpected `Name`: .*: the line is skipped/);
   assert.match(first[20], /^status: \d+ more bad lines$/);
@@ -351,7 +351,7 @@ test('lines may end in \\r alone (old Mac OS), \\r\\n or \\n, mixed, also where 
   writeFileSync(path, '{"step": 0, "loss": 1}\r{"step": 1, "loss": 2}\roops\r\n{"step": 3, "loss": 4}\n\r{"step": 5, "loss": 6}\r');
   const log = new MetricsLog(path, 'cr.jsonl');
   await log.refresh(settled);
-  assert.deepEqual(log.series(), { step: [0, 1, 3, 5], loss: [1, 2, 4, 6], accuracy: [null, null, null, null] });
+  assert.deepEqual(log.series(), { step: [0, 1, 3, 5], loss: [1, 2, 4, 6], accuracy: [null, null, null, null], lossNotFinite: [] });
   assert.deepEqual(
     log.messages().map((m) => m.slice(0, m.indexOf(':'))),
     ['cr.jsonl line 3, column 1'],
@@ -394,4 +394,16 @@ test('a line longer than MAX_METRICS_LINE_BYTES may end in \\r alone: skipped, a
   await log.refresh(settled);
   assert.deepEqual(log.series()?.step, [0, 2]);
   assert.deepEqual(log.messages(), [`cr-long.jsonl line 2: ${(2 * MAX_METRICS_LINE_BYTES + 22).toLocaleString('en-US')} bytes, more than the 1,048,576 of a metrics line (a step and a few numbers): skipped without being read`]);
+});
+
+test('a loss written with no number — null, NaN, ±Infinity, beyond float64 — is lossNotFinite at its step; one left out is not; the unfinished last line counts, a later line of the step replaces it', async () => {
+  const path = join(dir, 'diverged.jsonl');
+  writeFileSync(path, ['{"step": 0, "loss": 2.3}', '{"step": 1, "accuracy": 0.5}', '{"step": 2, "loss": null}', '{"step": 3, "loss": NaN}', '{"step": 4, "loss": -Infinity}', '{"step": 5, "loss": 1e309}', '{"step": 6, "loss": 1}', '{"step": 2, "loss": 0.5}', '{"step": 7, "loss": null}'].join('\n'));
+  const log = new MetricsLog(path, 'diverged.jsonl');
+  await log.refresh(writing);
+  // Step 2's later line has a number; step 7 is the unfinished last line (no newline), read as it stands.
+  assert.deepEqual(log.series(), { step: [0, 1, 2, 3, 4, 5, 6, 7], loss: [2.3, null, 0.5, null, null, null, 1, null], accuracy: [null, 0.5, null, null, null, null, null, null], lossNotFinite: [3, 4, 5, 7] });
+  appendFileSync(path, '\n{"step": 7, "loss": 0.25}\n');
+  await log.refresh(writing);
+  assert.deepEqual(log.series()!.lossNotFinite, [3, 4, 5]);
 });
