@@ -87,22 +87,22 @@ export function divergedNote(file: string, r: TrainResult, run?: string, e?: Net
   // A dead ReLU network (a hidden layer inactive on every sample at θ₀): the layer, its units, and what
   // in this file trains it — it was blamed on "a tiny init.scale", a key such a file may not have.
   // A zero initialisation (every weight 0) is named as the cause: no seed, width or centring helps it.
-  if (s?.deadAtStart) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e ? `; ${deadRemedy(e, s.deadAtStart, s.startsAtZero)}` : ''}\n`;
+  if (s?.deadAtStart) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length, r.summary.thresholds).regime}${e ? `; ${deadRemedy(e, s.deadAtStart, s.startsAtZero)}` : ''}\n`;
   // A ReLU network that died during training (a hidden layer inactive on every sample at the end): it
   // was labelled from the layers' way down, its output bias keeping a tangent feature alive.
-  if (s?.deadAtEnd) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e ? `; ${deadEndRemedy(e, s.deadAtEnd)}` : ''}\n`;
+  if (s?.deadAtEnd) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length, r.summary.thresholds).regime}${e ? `; ${deadEndRemedy(e, s.deadAtEnd)}` : ''}\n`;
   // A run whose weights never moved has no label either: the reason, which only the panel showed.
   // Nor has one that collapsed (its tangent features all 0 at the end, every ReLU dead), saturated (a
   // hidden layer the same on every probe sample at the end: its outputs a constant), or whose
   // loss blew up while staying finite: why, and the keys of this file that train it.
   // (A run that diverged blew up too, and its own note says where.)
-  if (s?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e && s.startsAtZero ? `; ${zeroInitRemedy(e)}` : ''}\n`;
-  if (s?.collapsed || s?.constantAtEnd || (s?.lossBlewUp && r.summary.status !== 'diverged')) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length).regime}${e ? ` (${smallerRateOrInit(e)})` : ''}\n`;
+  if (s?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length, r.summary.thresholds).regime}${e && s.startsAtZero ? `; ${zeroInitRemedy(e)}` : ''}\n`;
+  if (s?.collapsed || s?.constantAtEnd || (s?.lossBlewUp && r.summary.status !== 'diverged')) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length, r.summary.thresholds).regime}${e ? ` (${smallerRateOrInit(e)})` : ''}\n`;
   if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${e ? notTrainedNote(e, r.data.classes === null) : INITIAL_LOSS_NOT_FINITE}\n`;
   // Zero steps (training.epochs or steps 0) is a measurement of θ₀ alone: allowed, but said, as it has no label.
   if (r.summary.status === 'finished' && r.summary.totalSteps === 0) return `${file}: note: ${run ? `${run}: ` : ''}no label: the run has 0 steps (training.epochs or training.steps is 0), so its one record measures θ₀ alone\n`;
   // A kernel float32 cannot hold: the label's kernel test is the distance, which only --summary showed.
-  if (r.summary.status !== 'diverged') return r.summary.scores?.kernelNotFinite && r.summary.label !== null ? `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length).reasons[0]}\n` : '';
+  if (r.summary.status !== 'diverged') return r.summary.scores?.kernelNotFinite && r.summary.label !== null ? `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(r.summary.scores, r.step.length, r.summary.thresholds).reasons[0]}\n` : '';
   const d = r.summary.divergedAt;
   const stepSaid = typeof d === 'number' ? formatCount(d) : String(d);
   // The step right after a record has no finite batch of its own before it: the record holds its loss.

@@ -92,8 +92,9 @@ export function networkParameters(spec: NetworkSpec, sizes: readonly number[], s
   out.push({ path: 'training.seed', symbol: 'batch-order seed', value: formatParameter(t.seed) });
   // Which steps the curves have (the default depends on the run: docs/networks.md, "Cadence").
   out.push({ path: 'training.record.every', symbol: 'records', value: t.record.every === 1 ? 'every step' : `every ${formatParameter(t.record.every)} steps` });
-  for (const k of Object.keys(DEFAULT_NETWORK_THRESHOLDS) as (keyof typeof DEFAULT_NETWORK_THRESHOLDS)[]) {
+  for (const k of Object.keys(DEFAULT_NETWORK_THRESHOLDS) as Exclude<keyof typeof DEFAULT_NETWORK_THRESHOLDS, 'distance'>[]) {
     if (spec.classify[k] !== DEFAULT_NETWORK_THRESHOLDS[k]) out.push({ path: `classify.${k}`, symbol: `threshold of ${k}`, value: formatParameter(spec.classify[k]) });
   }
+  if (spec.classify.distance !== undefined) out.push({ path: 'classify.distance', symbol: 'threshold of distance', value: formatParameter(spec.classify.distance) });
   return out;
 }

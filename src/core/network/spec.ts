@@ -80,12 +80,23 @@ export interface NetworkTraining {
   seed: number;
 }
 
-/** Thresholds of the label (docs/networks.md, "Labels"), as the linear model's `classify`. */
+/**
+ * Thresholds of the label (docs/networks.md, "Labels"), as the linear model's `classify`, and
+ * `distance` when the file writes it: the largest relative distance from θ₀ still called the kernel
+ * regime where the distance stands for the kernel test (a kernel not measured, not finite, or pending);
+ * left out, `tangentChange`, which it stands for (`networkLayerThresholds`).
+ */
 export interface NetworkThresholds {
   kernelChange: number;
   tangentChange: number;
   zetaChange: number;
   balanceChange: number;
+  distance?: number;
+}
+
+/** The label's thresholds of a network file's `classify`: `distance` as written, else its `tangentChange` (the change the distance stands for). */
+export function networkLayerThresholds(classify: NetworkThresholds): Required<NetworkThresholds> {
+  return { ...classify, distance: classify.distance ?? classify.tangentChange };
 }
 
 export const DEFAULT_NETWORK_THRESHOLDS: NetworkThresholds = { kernelChange: 0.1, tangentChange: 0.1, zetaChange: 0.1, balanceChange: 1 };

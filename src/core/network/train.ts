@@ -17,10 +17,10 @@ import { useWasmBackend } from './backend';
 import { Dataset, outputSize } from './dataset';
 import { FirstMeasurements } from './firstMeasurements';
 import { EXACT_ZETA_LIMIT, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, NetworkMeasure, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
-import { DEFAULT_LAYER_THRESHOLDS, layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
+import { layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
 import { backward, ChunkTargets, forward, Gradients, initialWeights, lossTerms, Parameters, schemeStd, transposed } from './model';
 import { disposeReplaced, initialOptimizerState, OptimizerState, optimizerStep } from './optimizer';
-import { layerSizes, NETWORK_LIMITS, NetworkSpec, parameterCount, recordsInMemoryProblem, specProblems } from './spec';
+import { layerSizes, NETWORK_LIMITS, networkLayerThresholds, NetworkSpec, parameterCount, recordsInMemoryProblem, specProblems } from './spec';
 import { featuresPerSample, KernelMeasure, kernelOmission, kernelWork, probeIndices, TangentKernelProbe } from './tangentKernel';
 import { gramOutputs, gramWork } from './onnx/measureGraph';
 import { OnnxMeasures } from './onnx/onnxMeasures';
@@ -434,7 +434,7 @@ export class Training {
       totalSteps: this.totalSteps,
       stepsPerEpoch: this.stepsPerEpoch,
       divergedAt: this.divergedAt,
-      label: scores && this.status !== 'diverged' ? layerLabel(scores, r.length, { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }) : null,
+      label: scores && this.status !== 'diverged' ? layerLabel(scores, r.length, networkLayerThresholds(this.spec.classify)) : null,
       scores,
       bestTestAccuracy: best,
       bestTestAccuracyStep: bestStep,

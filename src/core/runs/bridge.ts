@@ -42,7 +42,8 @@ export function linearBridge(spec: NetworkSpec, train: Dataset, at: readonly num
     learningRates: { u: etaU, W: etaW },
     time: { at: [...at] },
     weightDecay: training.weightDecay,
-    classify: spec.classify,
+    // The linear model's four thresholds; a network's `distance` is no key of its (its kernel is always exact).
+    classify: { kernelChange: spec.classify.kernelChange, tangentChange: spec.classify.tangentChange, zetaChange: spec.classify.zetaChange, balanceChange: spec.classify.balanceChange },
   };
   const { experiment, diagnostics } = parseExperiment(JSON.stringify(source));
   return experiment ? { experiment } : why(`as the linear model: ${diagnostics[0]?.message ?? 'invalid'}`);

@@ -8,15 +8,14 @@
  */
 import { basename, join, resolve } from 'node:path';
 import { ExperimentError } from '../experiment/errors';
-import { ClassifyThresholds } from '../mechanisms/classify';
-import { DEFAULT_LAYER_THRESHOLDS } from '../mechanisms/layerLabel';
+import type { LayerThresholds } from '../mechanisms/layerLabel';
 import { CheckpointFolder, checkpointFolderProblem, CheckpointPlan, checkpointPathProblem, checkpointPlanProblem, trainerLayerName } from '../checkpoints/checkpointFolder';
 import { homedir } from 'node:os';
 import { Dataset, outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
 import { LoadedDataCache } from '../network/data/loadedDataCache';
 import { atWidthPowerBase, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../network/networkExperiment';
-import { cadenceAdvice, layerSizes, leastRecordEvery, maxRecordsKept, NetworkLoss, NetworkSpec, parameterCount, recordsInMemoryProblem } from '../network/spec';
+import { cadenceAdvice, layerSizes, leastRecordEvery, maxRecordsKept, networkLayerThresholds, NetworkLoss, NetworkSpec, parameterCount, recordsInMemoryProblem } from '../network/spec';
 import { BridgeFlow, bridgeFlow } from './bridgeFlow';
 import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingResult, TrainingSetupError, TrainingSummary } from '../network/train';
 
@@ -118,7 +117,7 @@ export interface TrainResult {
    * loss at θ₀ is not finite in float32 (`divergedAt` 0, no record: nothing diverged, nothing was
    * trained — the trainer says `diverged`; docs/networks.md, "Runs and output").
    */
-  summary: Omit<TrainingSummary, 'status' | 'final'> & { status: PrintedStatus; thresholds: ClassifyThresholds; records: number; final: FinalValues | null };
+  summary: Omit<TrainingSummary, 'status' | 'final'> & { status: PrintedStatus; thresholds: LayerThresholds; records: number; final: FinalValues | null };
   /** The checkpoint folder (absolute) and the files written into it, in order; null when none were written. */
   checkpoints: { folder: string; files: string[] } | null;
 }
@@ -292,7 +291,7 @@ export class NetworkRun {
       layers: r.layers.map((l, i) => ({ name: names[i], shape: [sizes[i + 1], sizes[i]], norm: l.norm, distance: l.distance })),
       alignment: r.alignment.map((a, i) => ({ layers: [names[i], names[i + 1]], zeta: a.zeta, zetaTop: a.zetaTop, ...(a.zetaError ? { zetaError: a.zetaError } : {}) })),
       ...this.exactFlowAt(r.step),
-      summary: { ...r.summary, status: printedStatus(r.summary), thresholds: { ...DEFAULT_LAYER_THRESHOLDS, ...this.spec.classify }, records: r.step.length, final: finalValues(r, names) },
+      summary: { ...r.summary, status: printedStatus(r.summary), thresholds: networkLayerThresholds(this.spec.classify), records: r.step.length, final: finalValues(r, names) },
       checkpoints: this.folder ? { folder: this.folder.folder, files } : null,
     };
   }
