@@ -287,7 +287,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
   if (kept) extra.push(`The charts draw ${formatCount(kept.length)} of the ${formatCount(r.step.length)} records: in each stretch its first and those of its highest and lowest train loss, the last, and every measurement of ζ and the kernel made at some records only. Export Data writes every record.`);
   const sentence = (t: string): string => `${t.charAt(0).toUpperCase()}${t.slice(1)}.`;
   // In the file's own keys (src/core/runs/notes.ts): never a key it does not have.
-  if (s.divergedAt === 0) extra.push(sentence(run ? notTrainedNote(run.experiment, r.data.classes === null) : INITIAL_LOSS_NOT_FINITE));
+  if (s.divergedAt === 0) extra.push(sentence(run ? notTrainedNote(run.experiment, r.data.classes === null, s.targetOverflow) : INITIAL_LOSS_NOT_FINITE));
   else if (s.scores?.deadAtStart && run) extra.push(sentence(deadRemedy(run.experiment, s.scores.deadAtStart, s.scores.startsAtZero)));
   else if (s.scores?.deadAtEnd && run) extra.push(sentence(deadEndRemedy(run.experiment, s.scores.deadAtEnd)));
   else if (s.scores?.frozen && s.scores.startsAtZero && run) extra.push(sentence(zeroInitRemedy(run.experiment)));

@@ -98,7 +98,7 @@ export function divergedNote(file: string, r: TrainResult, run?: string, e?: Net
   // (A run that diverged blew up too, and its own note says where.)
   if (s?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length, r.summary.thresholds).regime}${e && s.startsAtZero ? `; ${zeroInitRemedy(e)}` : ''}\n`;
   if (s?.collapsed || s?.constantAtEnd || (s?.lossBlewUp && r.summary.status !== 'diverged')) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length, r.summary.thresholds).regime}${e ? ` (${smallerRateOrInit(e)})` : ''}\n`;
-  if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${e ? notTrainedNote(e, r.data.classes === null) : INITIAL_LOSS_NOT_FINITE}\n`;
+  if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${e ? notTrainedNote(e, r.data.classes === null, r.summary.targetOverflow) : INITIAL_LOSS_NOT_FINITE}\n`;
   // Zero steps (training.epochs or steps 0) is a measurement of θ₀ alone: allowed, but said, as it has no label.
   if (r.summary.status === 'finished' && r.summary.totalSteps === 0) return `${file}: note: ${run ? `${run}: ` : ''}no label: the run has 0 steps (training.epochs or training.steps is 0), so its one record measures θ₀ alone\n`;
   // A kernel float32 cannot hold: the label's kernel test is the distance, which only --summary showed.

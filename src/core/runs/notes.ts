@@ -3,9 +3,11 @@
  * note names a key the file writes, or says which key to add and where — never a key the file does not
  * have (`init.scale` to a file of explicit `init.weights`), nor one of the linear model's.
  */
+import { formatSignificant } from '../mechanisms/explain';
 import { isWidthPower } from '../experiment/hyperparameters';
 import type { DeadUnits } from '../network/deadUnits';
 import type { NetworkExperiment } from '../network/networkExperiment';
+import type { TargetOverflow } from './train';
 
 /** The value at `path` (object keys) of the file's JSON as written; undefined where it has none. */
 function written(source: unknown, path: readonly string[]): unknown {
@@ -36,9 +38,15 @@ function initScale(e: NetworkExperiment): string {
 
 /**
  * The note of a run whose loss at θ₀ is not finite in float32 (`notTrained`): nothing was trained,
- * and which keys of this file make the first outputs finite.
+ * and which keys of this file make the first outputs finite — or, when a regression target alone
+ * overflows the squared loss (`overflow`: runs/train.ts, `overflowingTarget`), that target, and that
+ * the targets must be scaled: no key of the network can help then.
  */
-export function notTrainedNote(e: NetworkExperiment, regression: boolean): string {
+export function notTrainedNote(e: NetworkExperiment, regression: boolean, overflow?: TargetOverflow | null): string {
+  if (overflow) {
+    const output = overflow.outputs > 1 ? `, output ${overflow.output} of ${overflow.outputs}` : '';
+    return `the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the target of training sample ${overflow.sample} (counted from 0${output}) is ${formatSignificant(overflow.value, 7)} (as float32 holds it), and y² alone passes float32's largest number, 3.4·10³⁸ (|y| above 1.8·10¹⁹), so the squared loss ½(f − y)² is ∞ unless the network's output f comes within 1.8·10¹⁹ of it: nothing was trained (no record, no label) — the targets must be scaled: divide them all by one factor (their largest magnitude, say), which no init.scale, model.outputScale or normalisation of the inputs can stand for`;
+  }
   const normalize = gives(e, ['data', 'normalize']) ? written(e.source, ['data', 'normalize']) ?? 'swept' : undefined;
   const data = normalize === undefined ? 'inputs normalised (add "normalize": "standardize" or "scale01" to data)' : normalize === 'none' ? 'inputs normalised (data.normalize "standardize" or "scale01", not "none")' : 'smaller inputs';
   return `the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — give ${initScale(e)}, ${smaller(e, 'model', 'outputScale', 1)}, or ${data}${regression ? ', or smaller targets' : ''}`;

@@ -117,9 +117,51 @@ export interface TrainResult {
    * loss at θ₀ is not finite in float32 (`divergedAt` 0, no record: nothing diverged, nothing was
    * trained — the trainer says `diverged`; docs/networks.md, "Runs and output").
    */
-  summary: Omit<TrainingSummary, 'status' | 'final'> & { status: PrintedStatus; thresholds: LayerThresholds; records: number; final: FinalValues | null };
+  summary: Omit<TrainingSummary, 'status' | 'final'> & {
+    status: PrintedStatus;
+    thresholds: LayerThresholds;
+    records: number;
+    final: FinalValues | null;
+    /**
+     * A run `notTrained` under the squared loss whose regression targets alone overflow it
+     * (`overflowingTarget`): the first sample (0-based), output and value of the largest |y|. Absent otherwise.
+     */
+    targetOverflow?: TargetOverflow;
+  };
   /** The checkpoint folder (absolute) and the files written into it, in order; null when none were written. */
   checkpoints: { folder: string; files: string[] } | null;
+}
+
+/** A regression target whose square is beyond float32 (TrainResult.summary, `targetOverflow`). */
+export interface TargetOverflow {
+  /** The training sample, counted from 0 (as the file lists them, after a CSV's header). */
+  sample: number;
+  /** Its output, counted from 0, of `outputs`. */
+  output: number;
+  outputs: number;
+  /** The target, y. */
+  value: number;
+}
+
+/**
+ * The largest float32 number, about 3.4·10³⁸: a residual f − y whose square passes it makes the squared
+ * loss ½Σ(f − y)² ∞ in the trainer's arithmetic.
+ */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The regression target that alone overflows the squared loss in float32, whatever the network
+ * outputs at a scale below its own: the first of largest |y| when y² > FLOAT32_MAX (|y| above 1.8·10¹⁹:
+ * ½(f − y)² is ∞ unless f is within 1.8·10¹⁹ of y). Null for class targets, and when no target does.
+ * No init.scale, outputScale or normalisation of the inputs changes it: only scaling the targets does.
+ */
+export function overflowingTarget(train: Dataset): TargetOverflow | null {
+  const t = train.targets;
+  if (t.kind !== 'regression') return null;
+  let at = -1;
+  for (let i = 0; i < t.values.length; i++) if (at < 0 ? Math.abs(t.values[i]) > 0 : Math.abs(t.values[i]) > Math.abs(t.values[at])) at = i;
+  if (at < 0 || !(t.values[at] * t.values[at] > FLOAT32_MAX)) return null;
+  return { sample: Math.floor(at / t.outputs), output: at % t.outputs, outputs: t.outputs, value: t.values[at] };
 }
 
 /**
@@ -291,9 +333,16 @@ export class NetworkRun {
       layers: r.layers.map((l, i) => ({ name: names[i], shape: [sizes[i + 1], sizes[i]], norm: l.norm, distance: l.distance })),
       alignment: r.alignment.map((a, i) => ({ layers: [names[i], names[i + 1]], zeta: a.zeta, zetaTop: a.zetaTop, ...(a.zetaError ? { zetaError: a.zetaError } : {}) })),
       ...this.exactFlowAt(r.step),
-      summary: { ...r.summary, status: printedStatus(r.summary), thresholds: networkLayerThresholds(this.spec.classify), records: r.step.length, final: finalValues(r, names) },
+      summary: { ...r.summary, status: printedStatus(r.summary), thresholds: networkLayerThresholds(this.spec.classify), records: r.step.length, final: finalValues(r, names), ...this.targetOverflowOf(printedStatus(r.summary)) },
       checkpoints: this.folder ? { folder: this.folder.folder, files } : null,
     };
+  }
+
+  /** `summary.targetOverflow` of a run `notTrained` under the squared loss (`overflowingTarget`), else {}. */
+  private targetOverflowOf(status: PrintedStatus): { targetOverflow?: TargetOverflow } {
+    if (status !== 'notTrained' || this.spec.training.loss !== 'squared') return {};
+    const t = overflowingTarget(this.data.train);
+    return t ? { targetOverflow: t } : {};
   }
 
   /** The bridge's exact flow at `steps` (`bridgeFlow`, solved once), as `TrainResult.exactFlow`; {} for any other network. */
