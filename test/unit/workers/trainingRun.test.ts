@@ -277,7 +277,7 @@ describe('training worker', () => {
     assert.ok(m.kind === 'invalid' && m.diagnostics[0].path === 'data.trainFile' && !/sweep value/.test(m.diagnostics[0].message), JSON.stringify(m));
   });
 
-  it('tells a sweep value\'s run the length of every value, for the sweep\'s time left (its own where the data may differ: none)', async () => {
+  it('tells a sweep value\'s run the length of every value, for the sweep\'s time left (a subset size\'s too)', async () => {
     const signal = new AbortController().signal;
     const dir = mkdtempSync(join(tmpdir(), 'flab-worker-lengths-'));
     writeFileSync(join(dir, 'six.csv'), 'a,b,y\n0,1,0\n1,0,1\n1,1,1\n0,0,0\n2,1,1\n1,2,0\n');
@@ -290,7 +290,9 @@ describe('training worker', () => {
     // Two epochs of 4 samples in batches of 1, 2 and 4: 8, 4 and 2 steps — on every snapshot and the end.
     for (const told of await lengthsOf({ epochs: 2 }, { 'training.batchSize': [1, 2, 4] })) assert.deepEqual(told, [8, 4, 2]);
     for (const told of await lengthsOf({ batchSize: 2 }, { 'training.epochs': [1, 3] })) assert.deepEqual(told, [2, 6]);
-    for (const told of await lengthsOf({ epochs: 2 }, { 'data.train': [2, 4] })) assert.deepEqual(told, [null, null], 'another training set: not known before it loads');
+    // A subset size: each value's set is known from the one read (v samples), so its length too (it was null).
+    for (const told of await lengthsOf({ epochs: 2 }, { 'data.train': [2, 4] })) assert.deepEqual(told, [2, 2], 'two epochs of one whole-set batch each');
+    for (const told of await lengthsOf({ epochs: 2, batchSize: 1 }, { 'data.train': [2, 4] })) assert.deepEqual(told, [4, 8], 'two epochs of 2 and 4 samples a step at a time');
     for (const told of await lengthsOf({ steps: 5 }, { 'data.train': [2, 4] })) assert.deepEqual(told, [5, 5], 'steps: whatever the training set');
     // Not a sweep's value: no lengths.
     assert.equal(runOf(await runTrainingJob(job(bridge), signal, () => undefined)).progress?.valueSteps, undefined);
@@ -301,7 +303,7 @@ describe('training worker', () => {
     };
     // Layers 2-h-2 (six.csv: 2 features, classes 0 and 1): 4h weights.
     assert.deepEqual(await workOf({ hidden: [3] }, { 'model.hidden[0]': [3, 30, 300] }), [3, 30, 300].map((h) => onnxStepWork(2, 4 * h)));
-    assert.deepEqual(await workOf({ hidden: [3] }, { 'data.train': [2, 4] }), [null, null], 'another training set: its batch may differ');
+    assert.deepEqual(await workOf({ hidden: [3] }, { 'data.train': [2, 4] }), [onnxStepWork(2, 12), onnxStepWork(2, 12)], 'a subset size: batches of 2 from either set');
   });
 });
 
