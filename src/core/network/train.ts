@@ -268,9 +268,9 @@ export class Training {
    */
   private deadNow: DeadAtEnd | null = null;
   /**
-   * The latest record's constant hidden layer (`constantAtEnd`: the same values on every probe sample,
-   * `constantHiddenLayer`), else null; read at every record after θ₀ (two forward passes for a live
-   * network), and only for a network whose last hidden layer was not constant at θ₀ (`constantFromStart`).
+   * The constant hidden layer where the run ended (`constantAtEnd`: the same values on every probe
+   * sample, `constantHiddenLayer`), else null; read when a run finishes or stops, and only for a network
+   * whose last hidden layer was not constant at θ₀ (`constantFromStart`).
    */
   private constantNow: ConstantAtEnd | null = null;
   /** Whether θ₀'s hidden layers read the same on every probe sample (then `constantNow` stays null), once read. */
@@ -348,14 +348,18 @@ export class Training {
       await this.ensureState();
       const control = new Control(options.shouldStop ?? (() => false));
       let lastProgress = performance.now();
+      // Read again at the run's end (`constantAtEnd`): a resumed run's earlier end is not this one's.
+      this.constantNow = null;
       while (this.next <= this.totalSteps) {
         if (await control.pause()) {
           this.status = 'stopped';
+          this.constantNow = this.constantAtEnd();
           return this.outcome();
         }
         const result = await this.iterate(this.next, control, options);
         if (result === 'stopped') {
           this.status = 'stopped';
+          this.constantNow = this.constantAtEnd();
           return this.outcome();
         }
         if (result === 'diverged') {
@@ -368,6 +372,7 @@ export class Training {
         }
       }
       this.status = 'finished';
+      this.constantNow = this.constantAtEnd();
       options.onProgress?.({ step: this.step, totalSteps: this.totalSteps, epoch: this.step / this.stepsPerEpoch });
       return this.outcome();
     } finally {
@@ -521,14 +526,17 @@ export class Training {
   }
 
   /**
-   * `constantNow` at the record of step `s`: the first hidden layer that reads the same values on every
-   * probe sample at the current weights and biases (`constantHiddenLayer`: a saturated or dead network,
-   * whose outputs no longer depend on its input), unless θ₀'s already did (inputs alike, or a network
-   * constant from the start: that is not a change training made); null at θ₀ and otherwise. Counted in
-   * the dead-unit scans' time (`timings().deadUnits`).
+   * `constantNow` where the run ends (finished or stopped, after a record past θ₀): the first hidden
+   * layer that reads the same values on every probe sample at the current weights and biases
+   * (`constantHiddenLayer`: a saturated or dead network, whose outputs no longer depend on its input),
+   * unless θ₀'s already did (inputs alike, or a network constant from the start: that is not a change
+   * training made); else null. Read once a run, not at every record: only the end is labelled, and at
+   * every record its two forward passes cost a fresh MNIST epoch a point of its measurements' share
+   * (2026-12-03). Counted in the dead-unit scans' time (`timings().deadUnits`).
    */
-  private constantAtRecord(s: number): ConstantAtEnd | null {
-    if (s === 0) return null;
+  private constantAtEnd(): ConstantAtEnd | null {
+    const s = this.step;
+    if (s === 0 || this.records.length < 2) return null;
     const { activation } = this.spec.model;
     const started = performance.now();
     try {
@@ -685,7 +693,6 @@ export class Training {
         record = this.recordOf(s, { loss: this.window.loss + lossSum, correct: this.window.correct + correct, samples }, test, measure, kernel);
       }
       const deadNow = record ? this.deadAtRecord(s) : this.deadNow;
-      const constantNow = record ? this.constantAtRecord(s) : this.constantNow;
 
       // Commit: nothing below awaits.
       if (record) {
@@ -695,7 +702,6 @@ export class Training {
         if (zetaTopRun) this.zetaTopRuns.push(zetaTopRun);
         if (kernel) this.featuresVanished = kernel.featuresVanished;
         this.deadNow = deadNow;
-        this.constantNow = constantNow;
         this.records.push(record);
         options.onRecord?.(record);
       } else {
