@@ -540,13 +540,14 @@ export class Training {
     const { activation } = this.spec.model;
     const started = performance.now();
     try {
-      this.constantFromStart ??= constantHiddenLayer(activation, this.initial, this.data.train.x, this.probeRows) !== null;
-      if (this.constantFromStart) return null;
       // Read in place on ONNX Runtime, as the layer metrics are (its arrays are never written again).
       const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
       const biases = this.onnx ? this.onnx.biases() : this.currentBiases();
       const layer = constantHiddenLayer(activation, weights, this.data.train.x, this.probeRows, biases);
-      return layer === null ? null : { layer, step: s, samples: this.probeRows.length, activation };
+      if (layer === null) return null;
+      // θ₀ is read only then: a live network (nearly every run) pays the end's two passes alone.
+      this.constantFromStart ??= constantHiddenLayer(activation, this.initial, this.data.train.x, this.probeRows) !== null;
+      return this.constantFromStart ? null : { layer, step: s, samples: this.probeRows.length, activation };
     } finally {
       this.timing.deadUnits += performance.now() - started;
     }
