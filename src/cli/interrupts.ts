@@ -1,15 +1,19 @@
 /**
- * Ctrl+C (SIGINT) and SIGTERM while `flab train` or `flab sweep` trains a network (README, "The
- * command line"): the first signal stops the training at its next step and the command prints what
+ * Ctrl+C (SIGINT), SIGTERM and SIGHUP while `flab train` or `flab sweep` trains a network (README,
+ * "The command line"): the first signal stops the training at its next step and the command prints what
  * was recorded — a stopped run's records and label, a sweep's finished values and the stopped one —
- * then exits 128 + the signal's number (130, 143), as a process ended by it would; a second signal
+ * then exits 128 + the signal's number (130, 143, 129), as a process ended by it would; a second signal
  * ends the process at once with that code. A signal before the first step (the data being read)
- * cancels the command with nothing to print. Only these commands listen, and only while they train:
- * elsewhere Ctrl+C ends `flab` as it ends any program.
+ * cancels the command with nothing to print; one while the output is written lets it finish
+ * (`deferWhileWriting`). Only these commands listen, and only then: elsewhere Ctrl+C ends `flab` as it
+ * ends any program.
  */
 
-/** The signals a training command listens to, with their numbers (the exit code is 128 + it). */
-const SIGNALS: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 2, SIGTERM: 15 };
+/**
+ * The signals a training command listens to, with their numbers (the exit code is 128 + it): SIGHUP too,
+ * a closed terminal or ssh session, which ended the run with nothing printed and its folder's lock left.
+ */
+const SIGNALS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', number>> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
 
 export type InterruptSignal = keyof typeof SIGNALS;
 
@@ -48,8 +52,7 @@ export function processInterrupts(notify: (text: string) => void, exit: (code: n
     }
     received = signal;
     if (!training) controller.abort();
-    const again = signal === 'SIGINT' ? 'Ctrl+C again' : `${signal} again`;
-    notify(training ? `flab: ${signal}: stopping the training at its next step; what it recorded will be printed (${again} quits at once)\n` : `flab: ${signal}: cancelled before the first step\n`);
+    notify(training ? `flab: ${signal}: stopping the training at its next step; what it recorded will be printed (${again(signal)} quits at once)\n` : `flab: ${signal}: cancelled before the first step\n`);
   };
   const handlers = (Object.keys(SIGNALS) as InterruptSignal[]).map((s) => [s, () => on(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);
@@ -64,5 +67,34 @@ export function processInterrupts(notify: (text: string) => void, exit: (code: n
     close() {
       for (const [s, h] of handlers) process.off(s, h);
     },
+  };
+}
+
+/** "Ctrl+C again", or "SIGTERM again". */
+function again(signal: InterruptSignal): string {
+  return signal === 'SIGINT' ? 'Ctrl+C again' : `${signal} again`;
+}
+
+/**
+ * While a training command's output is written (src/cli/main.ts, after the command returned): a first
+ * signal lets the writing finish — the process then exits with the command's own code — and says so;
+ * a second, or any after a signal the command already heard (`before`), ends the process at once. Without
+ * it a signal in that window killed the process mid-write: a finished run's JSON cut at the pipe's 64 KiB,
+ * exit 130, nothing on standard error (a breaker's finding, 2026-12-03). Returns the listening's end.
+ */
+export function deferWhileWriting(before: InterruptSignal | null, notify: (text: string) => void, exit: (code: number) => void = (code) => process.exit(code)): () => void {
+  let received = before;
+  const on = (signal: InterruptSignal) => {
+    if (received) {
+      exit(interruptedCode(received));
+      return;
+    }
+    received = signal;
+    notify(`flab: ${signal}: the output is being written, and is written whole (${again(signal)} quits at once)\n`);
+  };
+  const handlers = (Object.keys(SIGNALS) as InterruptSignal[]).map((s) => [s, () => on(s)] as const);
+  for (const [s, h] of handlers) process.on(s, h);
+  return () => {
+    for (const [s, h] of handlers) process.off(s, h);
   };
 }

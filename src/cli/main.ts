@@ -5,14 +5,19 @@
  */
 import { visibleControls } from '../core/experiment/diagnostic';
 import { EXIT_BAD_FILE } from './command';
-import { processInterrupts } from './interrupts';
+import { deferWhileWriting, Interrupts, processInterrupts } from './interrupts';
 import { writeOutputFile } from './outputFile';
 import { runCli } from './run';
 
 async function main(): Promise<void> {
-  // A training command listens for Ctrl+C while it trains (src/cli/interrupts.ts); its notice goes out at once.
-  const interrupts = () => processInterrupts((text) => process.stderr.write(visibleControls(text)));
+  // A training command listens for Ctrl+C while it trains (src/cli/interrupts.ts); its notice goes out at
+  // once, on a line of its own (the progress counter's line erased first on a terminal).
+  const notify = (text: string) => process.stderr.write((process.stderr.isTTY ? '\r\u001b[K' : '') + visibleControls(text));
+  let heard: Interrupts | null = null;
+  const interrupts = () => (heard = processInterrupts(notify));
   const { code, stdout, stderr, files } = await runCli(process.argv.slice(2), undefined, { sink: process.stderr, interrupts });
+  // ... and until its output is written: a signal there no longer cuts it short.
+  if (heard) deferWhileWriting((heard as Interrupts).received, notify);
   for (const f of files ?? []) {
     try {
       // A new file renamed over f.path: never written through a hard link into the user's other file.

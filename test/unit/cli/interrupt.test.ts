@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { interruptedCode, processInterrupts } from '../../../src/cli/interrupts';
+import { deferWhileWriting, interruptedCode, processInterrupts } from '../../../src/cli/interrupts';
 import { cliFolder } from './cliFolder';
 
 const CLI = resolve(__dirname, '../../../../dist/cli.js');
@@ -134,4 +134,59 @@ test('the listener: a signal before the training cancels the set-up; one during 
   assert.equal(process.listenerCount('SIGINT'), 0, 'closed: no listener left');
   assert.equal(interruptedCode('SIGINT'), 130);
   assert.equal(interruptedCode('SIGTERM'), 143);
+  assert.equal(interruptedCode('SIGHUP'), 129, 'a closed terminal stops the run as Ctrl+C does');
+});
+
+test('while the output is written: a first signal lets it finish and says so; a second, or one after the training heard one, quits', () => {
+  const notices: string[] = [];
+  const exits: number[] = [];
+  let end = deferWhileWriting(null, (t) => notices.push(t), (code) => exits.push(code));
+  try {
+    process.emit('SIGINT');
+    assert.deepEqual(exits, []);
+    assert.deepEqual(notices, ['flab: SIGINT: the output is being written, and is written whole (Ctrl+C again quits at once)\n']);
+    process.emit('SIGINT');
+    assert.deepEqual(exits, [130]);
+  } finally {
+    end();
+  }
+  end = deferWhileWriting('SIGTERM', (t) => notices.push(t), (code) => exits.push(code));
+  try {
+    process.emit('SIGHUP');
+    assert.deepEqual(exits, [130, 143], 'the training was stopped already: this is the second signal');
+  } finally {
+    end();
+  }
+  assert.equal(process.listenerCount('SIGHUP'), 0);
+});
+
+test('Ctrl+C while a finished run\'s output drains into a slow reader: the output is written whole, with the run\'s own exit code', async () => {
+  // A breaker's finding: the JSON was cut at the pipe's 64 KiB, exit 130, nothing on standard error.
+  const c = cliFolder('flab-drain-');
+  const file = c.write('many.flab.json', { model: { hidden: [4] }, data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { steps: 3000, record: { every: 1 } } });
+  const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+    const child = spawn(process.execPath, [CLI, 'train', file, '--json'], { cwd: c.dir });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // The first piece read, the reader stops: flab is left writing the rest into a full pipe. Then Ctrl+C.
+    child.stdout.once('data', (d: Buffer) => {
+      chunks.push(d);
+      child.stdout.pause();
+      child.kill('SIGINT');
+      // The notice on standard error says the signal was heard; then the reader reads on.
+      const resume = setInterval(() => {
+        if (!stderr.includes('SIGINT')) return;
+        clearInterval(resume);
+        child.stdout.on('data', (more: Buffer) => chunks.push(more));
+        child.stdout.resume();
+      }, 20);
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout: Buffer.concat(chunks).toString(), stderr }));
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.length > 65536, `${r.stdout.length} bytes: more than a pipe holds`);
+  assert.equal(JSON.parse(r.stdout).summary.status, 'finished');
+  assert.match(r.stderr, /flab: SIGINT: the output is being written, and is written whole \(Ctrl\+C again quits at once\)/);
 });
