@@ -61,6 +61,8 @@ export class CheckpointFolder {
   private pending: Promise<void> = Promise.resolve();
   private failure: unknown = null;
   private locked = false;
+  /** When this run took its lock (ISO time), which `release` compares. */
+  private started = '';
 
   /** `folder` (absolute) receives the checkpoints of a run of `totalSteps` steps (the width of the step in names). */
   constructor(
@@ -132,11 +134,16 @@ export class CheckpointFolder {
     return this.written.slice();
   }
 
-  /** Gives the folder up (`RUN_LOCK` removed) once the run is done with it; idempotent. */
+  /**
+   * Gives the folder up once the run is done with it: `RUN_LOCK` removed if it is still this run's (a
+   * lock another run took over, judging this one gone, is that run's); idempotent.
+   */
   release(): void {
     if (!this.locked) return;
     this.locked = false;
-    rmSync(join(this.folder, RUN_LOCK), { force: true });
+    const path = join(this.folder, RUN_LOCK);
+    const holder = lockHolder(path);
+    if (holder && holder.pid === process.pid && holder.host === hostname() && holder.started === this.started) rmSync(path, { force: true });
   }
 
   /**
@@ -146,8 +153,9 @@ export class CheckpointFolder {
    */
   private lock(): void {
     const path = join(this.folder, RUN_LOCK);
-    const mine = JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() } satisfies LockHolder) + '\n';
-    for (let attempt = 0; attempt < 2; attempt++) {
+    this.started = new Date().toISOString();
+    const mine = JSON.stringify({ pid: process.pid, host: hostname(), started: this.started } satisfies LockHolder) + '\n';
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
         writeFileSync(path, mine, { flag: 'wx' });
         this.locked = true;
@@ -155,22 +163,37 @@ export class CheckpointFolder {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      const holder = lockHolder(path);
-      if (!holder || holderAlive(holder)) {
-        const who = holder ? `flab's process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''}, started ${holder.started}` : 'a flab run';
+      const seen = lockText(path);
+      const holder = lockHolder(path, seen);
+      if (!holder) {
+        // Not flab's lock as written (empty: a run killed as it wrote it, or a full disk), unless a run is writing it this moment.
+        if (ageSeconds(path) < UNREADABLE_LOCK_SECONDS) throw new Error(`another run is starting in it (${RUN_LOCK} is being written): wait for it, or give training.checkpoints.path another folder`);
+      } else if (holderAlive(holder)) {
+        const who = `flab's process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''}, started ${holder.started}`;
         throw new Error(`another run (${who}) is writing checkpoints into it (${RUN_LOCK}): two runs in one folder delete each other's checkpoints — wait for it to end, or give training.checkpoints.path another folder (if no run is writing there, delete ${RUN_LOCK})`);
       }
-      // Its process is gone (a run killed before it released the folder): taken over.
-      rmSync(path, { force: true });
+      // Its process is gone (a run killed before it released the folder): taken over — under a second
+      // lock, and only if the file is still the one judged gone. Two runs taking over at once each
+      // deleted the other's new lock and both wrote into the folder (a breaker's finding, 2026-12-03).
+      takeOver(path, seen);
     }
     throw new Error(`another run took ${RUN_LOCK} at the same moment: wait for it to end, or give training.checkpoints.path another folder`);
   }
 }
 
-/** The holder RUN_LOCK at `path` names; null when it cannot be read as one. */
-function lockHolder(path: string): LockHolder | null {
+/** The text of the lock at `path`; null when there is none (or it cannot be read). */
+function lockText(path: string): string | null {
   try {
-    const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The holder RUN_LOCK at `path` names (its text `text` when read already); null when it cannot be read as one. */
+function lockHolder(path: string, text: string | null = lockText(path)): LockHolder | null {
+  try {
+    const v = JSON.parse(text ?? '') as Partial<LockHolder>;
     return Number.isInteger(v.pid) && typeof v.host === 'string' && typeof v.started === 'string' ? (v as LockHolder) : null;
   } catch {
     return null;
@@ -178,18 +201,76 @@ function lockHolder(path: string): LockHolder | null {
 }
 
 /**
+ * Removes the lock at `path` that a run left as it died, if its text is still `seen`: under
+ * `<lock>.break`, created exclusively, so that of two runs taking it over at once only one removes it
+ * (the other then finds the new lock, alive). A `.break` of a run that died taking over (older than
+ * UNREADABLE_LOCK_SECONDS) is removed; a fresh one refuses, as a run starting.
+ */
+function takeOver(path: string, seen: string | null): void {
+  const breaking = `${path}.break`;
+  try {
+    writeFileSync(breaking, '', { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if (ageSeconds(breaking) < UNREADABLE_LOCK_SECONDS) throw new Error(`another run is starting in it (it is taking over ${RUN_LOCK}): wait for it, or give training.checkpoints.path another folder`);
+    rmSync(breaking, { force: true });
+    return; // the caller tries again, once
+  }
+  try {
+    if (lockText(path) === seen) rmSync(path, { force: true });
+  } finally {
+    rmSync(breaking, { force: true });
+  }
+}
+
+/**
+ * Seconds after which a lock file that is not flab's as written (empty, cut short) is taken for one a
+ * run left as it died, not one being written (writing it takes a millisecond).
+ */
+const UNREADABLE_LOCK_SECONDS = 10;
+
+/** Seconds since the file at `path` was last written (Infinity when it cannot be looked at). */
+function ageSeconds(path: string): number {
+  try {
+    return (Date.now() - statSync(path).mtimeMs) / 1000;
+  } catch {
+    return Infinity;
+  }
+}
+
+/**
  * Whether a lock's process may still run: on another machine it cannot be told (yes); here, a signal 0
- * to it. This process's own lock is one of its runs that did not release the folder (the command line
- * trains one run at a time): no.
+ * to it, and on Linux its start time: a process that started after the lock was written is not the
+ * run that wrote it — its number was given again (after a reboot, in a new container: pid 1 is init),
+ * and that run is gone. This process's own lock is one of its runs that did not release the folder
+ * (the command line trains one run at a time): no.
  */
 function holderAlive(h: LockHolder): boolean {
   if (h.host !== hostname()) return true;
   if (h.pid === process.pid) return false;
   try {
     process.kill(h.pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const started = processStart(h.pid);
+  const locked = Date.parse(h.started);
+  // Two seconds of slack: the boot time /proc gives is whole seconds.
+  return started === null || !Number.isFinite(locked) || started <= locked + 2000;
+}
+
+/** When process `pid` started (ms since 1970), from /proc (Linux); null elsewhere, or when it cannot be read. */
+function processStart(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): the 22nd field is the start, in clock ticks since boot.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const boot = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    // Linux's USER_HZ is 100 on every architecture it runs on (sysconf(_SC_CLK_TCK)).
+    return boot && Number.isFinite(ticks) ? Number(boot[1]) * 1000 + ticks * 10 : null;
+  } catch {
+    return null;
   }
 }
 

@@ -115,13 +115,23 @@ test('one run at a time in a folder: a second process is refused while the first
   // A live process of this machine holds it: refused, naming it, nothing deleted.
   const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
   try {
-    writeFileSync(lock, JSON.stringify({ pid: live.pid, host: hostname(), started: '2026-12-03T14:00:00.000Z' }));
+    // Written after the process started, as its run would write it (a lock older than its process is another's: below).
+    await new Promise((r) => setTimeout(r, 3000));
+    const started = new Date().toISOString();
+    writeFileSync(lock, JSON.stringify({ pid: live.pid, host: hostname(), started }));
     writeFileSync(join(folder, 'metrics.jsonl'), '');
     await assert.rejects(new CheckpointFolder(folder, 10).prepare(), (err: Error) => {
-      assert.equal(err.message, `another run (flab's process ${live.pid}, started 2026-12-03T14:00:00.000Z) is writing checkpoints into it (.flab-run.lock): two runs in one folder delete each other's checkpoints — wait for it to end, or give training.checkpoints.path another folder (if no run is writing there, delete .flab-run.lock)`);
+      assert.equal(err.message, `another run (flab's process ${live.pid}, started ${started}) is writing checkpoints into it (.flab-run.lock): two runs in one folder delete each other's checkpoints — wait for it to end, or give training.checkpoints.path another folder (if no run is writing there, delete .flab-run.lock)`);
       return true;
     });
     assert.ok(existsSync(join(folder, 'metrics.jsonl')), 'nothing emptied or deleted');
+    // The same number, but a lock written before that process started: the number was given again
+    // (a reboot, a new container), and the run that wrote it is gone — taken over.
+    writeFileSync(lock, JSON.stringify({ pid: live.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' }));
+    const after = new CheckpointFolder(folder, 10);
+    await after.prepare();
+    assert.equal(JSON.parse(readFileSync(lock, 'utf8')).pid, process.pid);
+    after.release();
     // One of another machine: its life cannot be told from here.
     writeFileSync(lock, JSON.stringify({ pid: 1, host: 'node-17.cluster', started: '2026-12-03T14:00:00.000Z' }));
     await assert.rejects(new CheckpointFolder(folder, 10).prepare(), /another run \(flab's process 1 on node-17\.cluster, started/);
@@ -136,4 +146,27 @@ test('one run at a time in a folder: a second process is refused while the first
   assert.equal(JSON.parse(readFileSync(lock, 'utf8')).pid, process.pid);
   writer.release();
   assert.ok(!existsSync(lock), 'released: the next run finds the folder free');
+  // A lock that is not flab's as written (empty: a run killed as it wrote it): a run starting this
+  // moment, refused; one older than 10 s, taken over.
+  writeFileSync(lock, '');
+  await assert.rejects(new CheckpointFolder(folder, 10).prepare(), /another run is starting in it \(\.flab-run\.lock is being written\)/);
+  const { utimesSync } = await import('node:fs');
+  utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  const taker = new CheckpointFolder(folder, 10);
+  await taker.prepare();
+  taker.release();
+  // Two runs taking over one dead run's lock at once: only the one holding `.flab-run.lock.break` removes it;
+  // the other, finding that file fresh, is refused as a run starting (a breaker's finding: both took it).
+  writeFileSync(lock, JSON.stringify({ pid: ended, host: hostname(), started: '2026-12-03T14:00:00.000Z' }));
+  writeFileSync(`${lock}.break`, '');
+  await assert.rejects(new CheckpointFolder(folder, 10).prepare(), /another run is starting in it \(it is taking over \.flab-run\.lock\)/);
+  // One whose taking over died with it (older than 10 s): cleared, and the lock taken over.
+  utimesSync(`${lock}.break`, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  await taker.prepare();
+  assert.ok(!existsSync(`${lock}.break`));
+  // A lock another run took over, judging this one gone, is that run's: release leaves it.
+  const theirs = JSON.stringify({ pid: 1, host: hostname(), started: '2026-12-03T14:00:00.000Z' });
+  writeFileSync(lock, theirs);
+  taker.release();
+  assert.equal(readFileSync(lock, 'utf8'), theirs);
 });
