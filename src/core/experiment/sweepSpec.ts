@@ -115,8 +115,11 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
     const single = new Map<number, number>();
     const same: { i: number; j: number }[] = [];
     values.forEach((v, i) => {
-      const j = single.get(Math.fround(v));
-      if (j === undefined) single.set(Math.fround(v), i);
+      const f = Math.fround(v);
+      // A value float32 makes 0 or ±∞ is refused for that, at its run (float32Problems): not called a repeat.
+      if ((f === 0 && v !== 0) || !Number.isFinite(f)) return;
+      const j = single.get(f);
+      if (j === undefined) single.set(f, i);
       else same.push({ i, j });
     });
     const as32 = (i: number) => formatNumber(Math.fround(values[i]));

@@ -119,4 +119,7 @@ test('network sweep values that float32 makes one number are refused as repeats:
   assert.deepEqual(problems({ 'training.learningRate': [0.001, 0.0010001] }), []);
   assert.deepEqual(problems({ 'model.hidden[0]': [16777216, 16777217] }).filter((p) => /in float32,/.test(p.message)), [], 'a whole-number key: its own bound, not float32');
   assert.deepEqual(problems({ 'learningRates.u': [0.001, 0.00100000001] }, 'linear'), []);
+  // Values float32 makes 0 or ∞ are refused for that, each at its run, not called repeats of each other.
+  assert.deepEqual(problems({ 'training.learningRate': [1e-46, 2e-46] }), []);
+  assert.deepEqual(problems({ 'init.scale': [1e39, 2e39] }), []);
 });
