@@ -22,7 +22,7 @@ import { FileReader, LoadedFile, loadAnyExperimentFile, loadExperimentFile, read
 import { formatBytes, MAX_FILE_BYTES } from './limits';
 import { progressCounter } from './progress';
 
-const EXIT_CODES = 'exit codes: 0 success, 1 bad experiment file, 2 bad usage';
+const EXIT_CODES = 'exit codes: 0 success, 1 bad experiment file, 2 bad usage, 130 (143, 129) a training stopped by Ctrl+C (SIGTERM, SIGHUP)';
 
 /** The file system, read within the limits of src/cli/limits.ts. */
 export const FILE_SYSTEM: FileReader = { readText: (file) => readExperimentFile(file) };
