@@ -45,17 +45,11 @@ export function processInterrupts(notify: (text: string) => void, exit: (code: n
   const controller = new AbortController();
   let received: InterruptSignal | null = null;
   let training = false;
-  const on = (signal: InterruptSignal) => {
-    if (received) {
-      exit(interruptedCode(received));
-      return;
-    }
+  const close = listen(() => received, exit, (signal) => {
     received = signal;
     if (!training) controller.abort();
     notify(training ? `flab: ${signal}: stopping the training at its next step; what it recorded will be printed (${again(signal)} quits at once)\n` : `flab: ${signal}: cancelled before the first step\n`);
-  };
-  const handlers = (Object.keys(SIGNALS) as InterruptSignal[]).map((s) => [s, () => on(s)] as const);
-  for (const [s, h] of handlers) process.on(s, h);
+  });
   return {
     get received() {
       return received;
@@ -64,9 +58,7 @@ export function processInterrupts(notify: (text: string) => void, exit: (code: n
     training() {
       training = true;
     },
-    close() {
-      for (const [s, h] of handlers) process.off(s, h);
-    },
+    close,
   };
 }
 
@@ -84,13 +76,21 @@ function again(signal: InterruptSignal): string {
  */
 export function deferWhileWriting(before: InterruptSignal | null, notify: (text: string) => void, exit: (code: number) => void = (code) => process.exit(code)): () => void {
   let received = before;
-  const on = (signal: InterruptSignal) => {
-    if (received) {
-      exit(interruptedCode(received));
-      return;
-    }
+  return listen(() => received, exit, (signal) => {
     received = signal;
     notify(`flab: ${signal}: the output is being written, and is written whole (${again(signal)} quits at once)\n`);
+  });
+}
+
+/**
+ * Listens for SIGNALS: a signal after one already `received()` ends the process (`exit`, with the
+ * first one's code); otherwise `first` is told. Returns the listening's end.
+ */
+function listen(received: () => InterruptSignal | null, exit: (code: number) => void, first: (signal: InterruptSignal) => void): () => void {
+  const on = (signal: InterruptSignal) => {
+    const before = received();
+    if (before) exit(interruptedCode(before));
+    else first(signal);
   };
   const handlers = (Object.keys(SIGNALS) as InterruptSignal[]).map((s) => [s, () => on(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);
