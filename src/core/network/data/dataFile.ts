@@ -337,13 +337,13 @@ class GzipReader extends BaseReader {
    * number and compression method, as far as the file goes): a later member, cut short.
    */
   private async membersEnd(): Promise<{ compressed: number; decompressed: number; memberFollows: boolean } | null> {
-    if (this.fileSize > TRAILING_SEARCH_BYTES) return null;
-    const bytes = Buffer.alloc(this.fileSize);
-    await this.handle.read(bytes, 0, this.fileSize, 0);
+    const walked = await this.wholeMembers();
+    if (!walked) return null;
+    const { bytes, members } = walked;
     let at = 0;
     let decompressed = 0;
-    for (const m of gzipMembers(bytes)) {
-      decompressed += m.data.length;
+    for (const m of members) {
+      decompressed += m.dataLength;
       at = m.trailer + 8;
     }
     if (!(at > 0 && at < bytes.length)) return null;
@@ -360,24 +360,40 @@ class GzipReader extends BaseReader {
    * found wrong (zlib's CRC-32 missing: the length alone is compared).
    */
   private async damagedTrailer(): Promise<{ at: number; member: number; field: 'CRC-32' | 'length'; stored: number; actual: number; dataLength: number; dataEnd: number } | null> {
-    if (this.fileSize > TRAILING_SEARCH_BYTES) return null;
-    const bytes = Buffer.alloc(this.fileSize);
-    await this.handle.read(bytes, 0, this.fileSize, 0);
+    const walked = await this.wholeMembers();
+    if (!walked) return null;
+    const { bytes, members } = walked;
     let dataEnd = 0;
-    let member = 0;
-    for (const m of gzipMembers(bytes)) {
-      dataEnd += m.data.length;
+    for (const [member, m] of members.entries()) {
+      dataEnd += m.dataLength;
       if (m.trailer + 8 > bytes.length) return null;
-      const crc = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
       const stored = bytes.readUInt32LE(m.trailer);
-      const actual = crc?.(m.data);
-      if (actual !== undefined && stored !== actual >>> 0) return { at: m.trailer, member, field: 'CRC-32', stored, actual: actual >>> 0, dataLength: m.data.length, dataEnd };
+      if (m.crc !== undefined && stored !== m.crc) return { at: m.trailer, member, field: 'CRC-32', stored, actual: m.crc, dataLength: m.dataLength, dataEnd };
       const storedLength = bytes.readUInt32LE(m.trailer + 4);
-      const length = m.data.length % 2 ** 32;
-      if (storedLength !== length) return { at: m.trailer, member, field: 'length', stored: storedLength, actual: length, dataLength: m.data.length, dataEnd };
-      member++;
+      const length = m.dataLength % 2 ** 32;
+      if (storedLength !== length) return { at: m.trailer, member, field: 'length', stored: storedLength, actual: length, dataLength: m.dataLength, dataEnd };
     }
     return null;
+  }
+
+  /** The walk of `wholeMembers`, made once: the trailing-bytes and the trailer checks of one error share it. */
+  private walked: Promise<GzipWalk | null> | undefined;
+
+  /**
+   * The file read whole and its gzip members walked (`gzipMembers`), once, on an error path: each
+   * member's decompressed length, trailer offset and CRC-32 (undefined without zlib's crc32), its data
+   * not kept; null when the file is larger than TRAILING_SEARCH_BYTES.
+   */
+  private wholeMembers(): Promise<GzipWalk | null> {
+    return (this.walked ??= (async () => {
+      if (this.fileSize > TRAILING_SEARCH_BYTES) return null;
+      const bytes = Buffer.alloc(this.fileSize);
+      await this.handle.read(bytes, 0, this.fileSize, 0);
+      const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+      const members: GzipWalk['members'] = [];
+      for (const m of gzipMembers(bytes)) members.push({ dataLength: m.data.length, trailer: m.trailer, crc: crc32 ? crc32(m.data) >>> 0 : undefined });
+      return { bytes, members };
+    })());
   }
 
   /**
@@ -421,6 +437,12 @@ class GzipReader extends BaseReader {
     await this.chunks.return?.();
     await this.handle.close();
   }
+}
+
+/** A gzip file read whole (`bytes`) and its whole members' decompressed lengths, trailer offsets and CRC-32s (undefined without zlib's crc32). */
+interface GzipWalk {
+  bytes: Buffer;
+  members: { dataLength: number; trailer: number; crc: number | undefined }[];
 }
 
 /**
