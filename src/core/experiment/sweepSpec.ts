@@ -98,13 +98,7 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   else if (refused.length > 0) problems.push({ path: where, message: `sweep value ${refused[0].i}: ${refused[0].bad}${refused.length > 1 ? ` (and ${countOf(refused.length - 1, 'more value')} of the range)` : ''}` });
   // A value swept twice would train twice into one checkpoint folder and print two identical rows:
   // each repeat is refused at its own entry (a range's, which share one key, as its first).
-  const firstAt = new Map<number, number>();
-  const repeats: { i: number; j: number }[] = [];
-  values.forEach((v, i) => {
-    const j = firstAt.get(v);
-    if (j === undefined) firstAt.set(v, i);
-    else repeats.push({ i, j });
-  });
+  const repeats = repeatsBy(values, (v) => v);
   if (Array.isArray(value)) for (const { i, j } of repeats) problems.push({ path: `${where}[${i}]`, message: `sweep value ${i}: ${formatNumber(values[i])} repeats value ${j} (${formatNumber(values[j])}, the same number): each value runs once; remove the repeat` });
   else if (repeats.length > 0) problems.push({ path: where, message: `sweep value ${repeats[0].i}: ${formatNumber(values[repeats[0].i])} repeats value ${repeats[0].j} of the range (its ends are too close for ${countOf(value.count, 'value')} at 15 significant digits): use fewer values or ends further apart` });
   // A network trains in float32 (docs/networks.md, "Float32 range"): two values that float32 makes one
@@ -112,15 +106,10 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   // as learning rates: a breaker's finding, 2026-12-03). Refused as repeats are. Not `training.epochs`,
   // which counts steps, nor whole-number keys, which float32 holds exactly up to 2²⁴.
   if (kind === 'network' && !found.integer && found.path !== 'training.epochs' && repeats.length === 0) {
-    const single = new Map<number, number>();
-    const same: { i: number; j: number }[] = [];
-    values.forEach((v, i) => {
+    // A value float32 makes 0 or ±∞ is refused for that, at its run (float32Problems): not called a repeat.
+    const same = repeatsBy(values, (v) => {
       const f = Math.fround(v);
-      // A value float32 makes 0 or ±∞ is refused for that, at its run (float32Problems): not called a repeat.
-      if ((f === 0 && v !== 0) || !Number.isFinite(f)) return;
-      const j = single.get(f);
-      if (j === undefined) single.set(f, i);
-      else same.push({ i, j });
+      return (f === 0 && v !== 0) || !Number.isFinite(f) ? null : f;
     });
     const as32 = (i: number) => formatNumber(Math.fround(values[i]));
     const said = (i: number, j: number) => `sweep value ${i}: ${formatNumber(values[i])} is value ${j} (${formatNumber(values[j])}) in float32, ${as32(i)}, which the network trains in: the two would be the same run`;
@@ -129,6 +118,23 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   }
   if (problems.length > 0) return { problems };
   return { spec: { key, path: found.path, values }, problems };
+}
+
+/**
+ * The repeats among `values` by `key`: each value i whose key an earlier value j had, as {i, j} with j
+ * the first of that key; a null key is never a repeat.
+ */
+function repeatsBy(values: readonly number[], key: (v: number) => number | null): { i: number; j: number }[] {
+  const firstAt = new Map<number, number>();
+  const repeats: { i: number; j: number }[] = [];
+  values.forEach((v, i) => {
+    const k = key(v);
+    if (k === null) return;
+    const j = firstAt.get(k);
+    if (j === undefined) firstAt.set(k, i);
+    else repeats.push({ i, j });
+  });
+  return repeats;
 }
 
 /**
