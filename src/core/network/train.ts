@@ -79,6 +79,13 @@ export interface RunOptions {
   onRecord?(record: TrainingRecord): void;
   /** At most every 100 ms. */
   onProgress?(progress: TrainingProgress): void;
+  /**
+   * A stop ends the run (the command line's Ctrl+C) instead of pausing it: a last record is made at the
+   * step it stopped at, measured as the last step's is (ζ, ζ_top, the kernel; docs/networks.md,
+   * "Ctrl+C keeps what was recorded"), unless the last record is there already; `run` does not resume
+   * it. Without it, a stop is a pause that the next `run` resumes (the training panel's Stop).
+   */
+  closeAtStop?: boolean;
 }
 
 export type TrainingStatus = 'ready' | 'stopped' | 'finished' | 'diverged';
@@ -255,6 +262,8 @@ export class Training {
   private divergedAt: number | null = null;
   private running = false;
   private disposed = false;
+  /** A stop with `closeAtStop` ended the run: it does not resume. */
+  private closed = false;
   private readonly timing: TrainingTiming = { steps: 0, evaluation: 0, layerMetrics: 0, kernel: 0, zetaTop: 0, deadUnits: 0 };
   /** The last kernel measurement found every tangent feature 0 (KernelMeasure.featuresVanished): the label's `collapsed`. */
   private featuresVanished = false;
@@ -341,7 +350,7 @@ export class Training {
   async run(options: RunOptions = {}): Promise<RunOutcome> {
     if (this.disposed) throw new Error('Training.run: the training was disposed');
     if (this.running) throw new Error('Training.run: already running');
-    if (this.status === 'finished' || this.status === 'diverged') return this.outcome();
+    if (this.status === 'finished' || this.status === 'diverged' || this.closed) return this.outcome();
     this.running = true;
     try {
       if (this.engine === 'tfjs') await useWasmBackend(this.options.wasmDirectory);
@@ -350,18 +359,20 @@ export class Training {
       let lastProgress = performance.now();
       // Read again at the run's end (`constantAtEnd`): a resumed run's earlier end is not this one's.
       this.constantNow = null;
+      const stopped = async (): Promise<RunOutcome> => {
+        this.status = 'stopped';
+        if (options.closeAtStop) {
+          this.closed = true;
+          // The last record where it stopped; a second stop is the caller's to handle (the command line quits).
+          if (this.records.at(-1)?.step !== this.next && (await this.iterate(this.next, new Control(() => false), options, true)) === 'diverged') this.status = 'diverged';
+        }
+        if (this.status === 'stopped') this.constantNow = this.constantAtEnd();
+        return this.outcome();
+      };
       while (this.next <= this.totalSteps) {
-        if (await control.pause()) {
-          this.status = 'stopped';
-          this.constantNow = this.constantAtEnd();
-          return this.outcome();
-        }
+        if (await control.pause()) return await stopped();
         const result = await this.iterate(this.next, control, options);
-        if (result === 'stopped') {
-          this.status = 'stopped';
-          this.constantNow = this.constantAtEnd();
-          return this.outcome();
-        }
+        if (result === 'stopped') return await stopped();
         if (result === 'diverged') {
           this.status = 'diverged';
           return this.outcome();
@@ -507,8 +518,7 @@ export class Training {
    * steps' work, not by DEAD_SCAN_WORK, on fewer samples than the set calls no layer dead. Null for a network dead at
    * θ₀ (`deadAtStart` says it) and for any activation but relu.
    */
-  private deadAtRecord(s: number): DeadAtEnd | null {
-    const last = s === this.totalSteps;
+  private deadAtRecord(s: number, last = s === this.totalSteps): DeadAtEnd | null {
     if (s === 0 || this.spec.model.activation !== 'relu' || this.deadFromStart()) return null;
     if (this.deadNow && !last) return this.deadNow;
     const previous = this.records.length ? this.records[this.records.length - 1].step : 0;
@@ -624,10 +634,16 @@ export class Training {
   }
 
   /** One iteration (see the file's comment); commits only when it completes. */
-  private async iterate(s: number, control: Control, options: RunOptions): Promise<'committed' | 'stopped' | 'diverged'> {
+  /**
+   * Step s: the batch's loss at θ_s, a record when one is due, then the update to θ_{s+1} (not at the
+   * last step). `closing`: the last record of a run that a stop ends (`closeAtStop`): a record at s,
+   * measured as at the last step, and no update.
+   */
+  private async iterate(s: number, control: Control, options: RunOptions, closing = false): Promise<'committed' | 'stopped' | 'diverged'> {
     const { training } = this.spec;
     const train = this.data.train;
-    const learn = s < this.totalSteps;
+    const last = closing || s === this.totalSteps;
+    const learn = !last;
     const batch = this.order.batch(s);
     const n = batch ? batch.length : train.count;
     const pending = this.onnx ? await this.onnxStep(batch, n, learn) : await this.tfjsStep(batch, n, learn, control);
@@ -644,7 +660,7 @@ export class Training {
         return 'diverged';
       }
 
-      const isRecord = s % training.record.every === 0 || s === this.totalSteps;
+      const isRecord = last || s % training.record.every === 0;
       let record: TrainingRecord | null = null;
       let kernel: KernelMeasure | null = null;
       let zetaTopRun: ZetaTopRun | null = null;
@@ -664,7 +680,7 @@ export class Training {
         const work = this.stepWork * s;
         // `setup`: what the first measurement pays besides (its session built), counted in its share too.
         const due = (key: keyof typeof spent, cost: number, share: number, setup = 0): boolean => {
-          if (!training.record.full && !measurementDue(s, this.totalSteps, spent[key], cost, share, work)) return false;
+          if (!training.record.full && !last && !measurementDue(s, this.totalSteps, spent[key], cost, share, work)) return false;
           spent[key] += cost + (s === 0 ? setup : 0);
           return true;
         };
@@ -693,7 +709,7 @@ export class Training {
         }
         record = this.recordOf(s, { loss: this.window.loss + lossSum, correct: this.window.correct + correct, samples }, test, measure, kernel);
       }
-      const deadNow = record ? this.deadAtRecord(s) : this.deadNow;
+      const deadNow = record ? this.deadAtRecord(s, last) : this.deadNow;
 
       // Commit: nothing below awaits.
       if (record) {
@@ -713,7 +729,7 @@ export class Training {
         pending.take();
         this.timing.steps += performance.now() - started;
       }
-      this.next = s + 1;
+      if (!closing) this.next = s + 1;
       return 'committed';
     } finally {
       pending.discard();

@@ -484,8 +484,9 @@ export interface TrainOptions extends NetworkRunOptions, Pick<RunOptions, 'onRec
   beforeRun?(run: NetworkRun): void;
   /**
    * Asked before each step: true stops the training there and keeps it — the result of the records so
-   * far, `summary.status` "stopped", the checkpoints written (the command line's Ctrl+C) — where
-   * `signal` throws it away. A sweep trains no value after the one it stopped.
+   * far and of a last one made where it stopped, `summary.status` "stopped", the checkpoints written
+   * (the command line's Ctrl+C) — where `signal` throws it away. A sweep trains no value after the one
+   * it stopped.
    */
   shouldStop?(): boolean;
 }
@@ -498,7 +499,8 @@ export async function trainExperiment(e: NetworkExperiment, options: TrainOption
   const run = await NetworkRun.load(e, options);
   try {
     options.beforeRun?.(run);
-    const outcome = await run.run({ onRecord: options.onRecord, onProgress: options.onProgress, shouldStop: () => (options.signal?.aborted ?? false) || (options.shouldStop?.() ?? false) });
+    // A stop ends the run with a record where it stopped (`closeAtStop`): the steps since the last record are kept.
+    const outcome = await run.run({ onRecord: options.onRecord, onProgress: options.onProgress, shouldStop: () => (options.signal?.aborted ?? false) || (options.shouldStop?.() ?? false), closeAtStop: true });
     const files = await run.checkpointsWritten();
     if (outcome.status === 'stopped' && options.signal?.aborted) throw abortError();
     return run.result(files);

@@ -445,6 +445,37 @@ test('a stop asked for from a record takes effect before the next step, and the 
   t.dispose();
 });
 
+for (const engine of engines) test(`closeAtStop on ${engine.backend}: a stop ends the run with a last record where it stopped, that of a run planned to end there`, async () => {
+  // A run recording every 500 steps, stopped after step 7: before, its one record was θ₀'s and the
+  // seven steps were lost (the command line's Ctrl+C; a breaker's finding, 2026-12-03).
+  const { train, test: held } = fullFeatured(3);
+  const of = (steps: number) => networkSpec({
+    model: { hidden: [8, 6], activation: 'relu', bias: true },
+    init: { scheme: 'kaiming', scale: 1, seed: 3 },
+    training: { loss: 'crossEntropy', optimizer: 'sgd', momentum: 0.5, learningRate: 0.1, batchSize: 8, steps, record: { every: 500 } },
+  });
+  const stopped = new Training(of(1000), { train, test: held }, engine);
+  const outcome = await stopped.run({ shouldStop: () => stopped.step >= 7, closeAtStop: true });
+  assert.deepEqual(outcome, { status: 'stopped', step: 7 });
+  const r = stopped.result();
+  assert.deepEqual(r.step, [0, 7], 'the last record is at the step it stopped at');
+  assert.equal(r.summary.status, 'stopped');
+  assert.ok(r.kernelChange[1] !== null && r.alignment[0].zeta[1] !== null && r.alignment[0].zetaTop[1] !== null, 'measured as a last record is');
+  assert.deepEqual(await stopped.run(), outcome, 'a run a stop ended does not resume');
+  assert.deepEqual(stopped.result().step, [0, 7]);
+  // The same records as a run planned to end at step 7.
+  const planned = new Training(of(7), { train, test: held }, engine);
+  await planned.run();
+  const a = stopped.result();
+  const b = planned.result();
+  for (const key of ['step', 'epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'distance', 'kernelChange', 'tangentChange', 'layers', 'alignment'] as const) assert.deepEqual(a[key], b[key], key);
+  // Without closeAtStop a stop is a pause: no record where it stopped, and the next run resumes.
+  const paused = new Training(of(1000), { train, test: held }, engine);
+  assert.deepEqual(await paused.run({ shouldStop: () => paused.step >= 7 }), { status: 'stopped', step: 7 });
+  assert.deepEqual(paused.result().step, [0]);
+  for (const t of [stopped, planned, paused]) t.dispose();
+});
+
 for (const engine of engines) test(`divergence on ${engine.backend}: a non-finite loss stops the run at that step, keeps the records before it, and gives no label`, async () => {
   const rng = new Rng(8);
   const { set } = randomData(rng, 10, 4, { outputs: 2 });
