@@ -7,16 +7,17 @@ import { ExperimentError, VariantError } from '../experiment/errors';
 import { DataError } from '../network/data/dataError';
 import { loadDataset } from '../network/data/loadDataset';
 import { Dataset } from '../network/dataset';
-import { NetworkExperiment, networkVariant } from '../network/networkExperiment';
+import { isDataKey, NetworkExperiment, networkVariant } from '../network/networkExperiment';
 import { checkpointCountProblem, checkpointLimitProblem, CheckpointPlan } from '../checkpoints/checkpointFolder';
 import { TrainingSetupError } from '../network/trainErrors';
 import { sweepValueError, variantIndex } from './sweep';
 
 /**
  * A failure of the run of a network sweep's value `i`, reported at that value's sweep entry
- * (`sweepValueError`: `sweep value 1, data.label = 2: …`) when the value caused it — a setup problem,
- * an error at the swept key or the variant's own refusal (`with P = v: …`), and in a sweep over a data
- * key any data error when the file's own data loads (the value chose what the data file is read as).
+ * (`sweepValueError`: `sweep value 1, data.label = 2: …`) when the value caused it — a setup problem
+ * (not one of the data's alone in a sweep over another key), an error at the swept key or the
+ * variant's own refusal (`with P = v: …`), and in a sweep over a data key any data error when the
+ * file's own data loads (the value chose what the data file is read as).
  * A variant's refusal is located at the value it was built with (`VariantError`), which need not be
  * value `i`: the CLI plans every value's work during the first run. Anything else (an error of the
  * sweep itself, a data file or checkpoint folder the file names whatever the value) is returned as it
@@ -27,7 +28,10 @@ export async function sweepRunError(e: NetworkExperiment, i: number, err: unknow
   const spec = e.sweep;
   if (!spec) return err;
   const caused = async (): Promise<boolean> => {
-    if (err instanceof TrainingSetupError) return true;
+    // Set-up problems of the data alone (inputs all 0, NaN in them, a test set of another shape) are the
+    // file's when no value chooses the data: every value would meet them (a CIFAR-10 set of zeros
+    // was read and refused once per value, 24 s for four identical errors).
+    if (err instanceof TrainingSetupError) return isDataKey(spec.path) || !err.problems.every((p) => isDataKey(p.path));
     if (!(err instanceof ExperimentError || err instanceof DataError)) return false;
     if (err instanceof VariantError && err.key === spec.path) return true;
     if (err instanceof ExperimentError && err.message.startsWith(`with ${spec.path} = `)) return true;

@@ -10,6 +10,7 @@ import { ExperimentError, VariantError } from '../../../src/core/experiment/erro
 import { resolveSweep } from '../../../src/core/experiment/sweepSpec';
 import { networkVariant, normaliseNetworkExperiment, sweepValuePlans } from '../../../src/core/network/networkExperiment';
 import type { Dataset } from '../../../src/core/network/dataset';
+import { TrainingSetupError } from '../../../src/core/network/trainErrors';
 
 const spec = { key: 'learningRates.u', path: 'learningRates.u', values: [1, 56.2341325190349, 2.41759407916908e307] };
 
@@ -90,6 +91,21 @@ test('a variant\'s refusal is located at the value it was built with, not at the
     assert.match(located.message, new RegExp(`^sweep value ${bad}, ${key.replace('.', '\\.')} = «${bad}»: `), key);
     assert.equal(variantIndex(experiment.sweep, 0, thrown), bad, key);
   }
+});
+
+test('set-up problems of the data alone are the file\'s in a sweep over another key (one error at data, not one per value); a value\'s, or any in a sweep over a data key, stay the value\'s', async () => {
+  // A breaker's finding: four values of init.scale over a CIFAR-10 set of zeros were each read and
+  // refused, "sweep value 0, init.scale = 1: every training input is 0" four times, 24 s.
+  const zeros = new ExperimentError('every training input is 0 (…)', 'data');
+  const nan = new ExperimentError('a NaN input (…)', 'data.train');
+  const batch = new ExperimentError('a batch of 64 is larger than the training set (4 samples)', 'training.batchSize');
+  const over = (key: string, values: number[]) => normaliseNetworkExperiment({ model: { hidden: [4] }, data: { dataset: 'mnist', train: 100 }, sweep: { [key]: values } }).experiment!;
+  const file = await sweepRunError(over('init.scale', [1, 2]), 0, new TrainingSetupError([zeros, nan]), { baseDir: '.' });
+  assert.ok(file instanceof TrainingSetupError, 'the data\'s: returned as it is, the file\'s error');
+  const value = (await sweepRunError(over('init.scale', [1, 2]), 1, new TrainingSetupError([zeros, batch]), { baseDir: '.' })) as ExperimentError;
+  assert.equal(value.path, 'sweep.init.scale[1]', 'a problem of another key too: the value\'s, as before');
+  const data = (await sweepRunError(over('data.train', [100, 200]), 1, new TrainingSetupError([nan]), { baseDir: '.' })) as ExperimentError;
+  assert.equal(data.path, 'sweep.data.train[1]', 'the value chose the data');
 });
 
 test('a sweep over data.train in epochs: each value\'s steps and step work are known from the set one value read, for the panel\'s time left', () => {

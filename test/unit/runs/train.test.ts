@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -17,6 +17,7 @@ import { simulate } from '../../../src/core/runs/simulate';
 import { solve } from '../../../src/core/runs/solve';
 import { NetworkRun, trainExperiment, trainSweep } from '../../../src/core/runs/train';
 import { LoadedDataCache } from '../../../src/core/network/data/loadedDataCache';
+import { npyBytes } from '../network/data/fixtures';
 
 const REPO = process.cwd();
 
@@ -136,6 +137,35 @@ test('a new run clears only what the trainer wrote before: its own checkpoints a
   // A live view that reruns on every edit can leave the folder alone.
   const dry = await trainExperiment(e, { baseDir: temp(), writeCheckpoints: false });
   assert.equal(dry.checkpoints, null);
+});
+
+test('a sweep over a key outside the data reads a data set above the kept size once, not once per value', async () => {
+  // A breaker's finding: all of CIFAR-10 (184 MB as float32) was read again for each value, 6 s a value:
+  // the data kept between runs was capped at MAX_KEPT_DATA_BYTES, though each run holds the data anyway.
+  const dir = temp();
+  const count = 22_000;
+  const features = 800; // 70.4 MB as float32, above the 64 MiB kept between the runs of a worker
+  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
+  const x = new Uint8Array(count * features).map((_, i) => (i * 7919) % 251);
+  writeFileSync(join(dir, 'x.npy'), npyBytes('|u1', [count, features], x));
+  writeFileSync(join(dir, 'y.npy'), npyBytes('|u1', [count], labels));
+  // A time in whole seconds, which utimes sets again exactly.
+  const time = 1_700_000_000;
+  utimesSync(join(dir, 'x.npy'), time, time);
+  const e = experiment({ model: { hidden: [4] }, data: { format: 'npy', trainX: 'x.npy', trainY: 'y.npy', classes: 10 }, training: { batchSize: 10, steps: 2 }, sweep: { 'init.scale': [1, 2] } });
+  // Before value 1, x.npy is damaged in place with its size, inode and time kept: a sweep that read it
+  // again would fail there; one that kept what value 0 read trains value 1 on it.
+  const onRun = (i: number) => {
+    if (i !== 1) return;
+    const path = join(dir, 'x.npy');
+    const bytes = readFileSync(path);
+    bytes.fill(0, 0, 8);
+    writeFileSync(path, bytes);
+    utimesSync(path, time, time);
+  };
+  const r = await trainSweep(e, { baseDir: dir, fileName: 'big.flab.json', onRun });
+  assert.deepEqual(r.failures, []);
+  assert.deepEqual(r.runs.map((x) => x!.data.train), [count, count]);
 });
 
 test('a sweep trains once per value, each with its own checkpoint folder; a cancelled run rejects; data problems keep their place', async () => {
