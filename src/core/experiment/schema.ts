@@ -244,7 +244,8 @@ function checkNumber(node: Node, schema: SchemaNode, path: string, c: Check): vo
     const tiny = written.trimStart().startsWith('-') ? -Number.MIN_VALUE : Number.MIN_VALUE;
     // Under float32 (a network's keys) 5e-324 would be refused next, as 0 in float32: its smallest instead.
     const least = c.float32 ? '1.5e-45 (the trainer computes in float32, whose smallest magnitude is 1.4e-45)' : '5e-324';
-    const advice = outOfBounds(0) === null ? `write 0, or a magnitude of at least ${least}` : `write a magnitude of at least ${least}`;
+    // 0 is offered only where it is taken: not as an end of a log-spaced sweep range (needs from, to > 0).
+    const advice = outOfBounds(0) === null && !inLogRange(node) ? `write 0, or a magnitude of at least ${least}` : `write a magnitude of at least ${least}`;
     c.out.push(error(outOfBounds(tiny) ?? `${name(path)} = ${describeNode(node, c.text)}: nonzero, but below the smallest 64-bit magnitude (4.9e-324), where it would be 0 — ${advice}`, path, node));
     return;
   }
@@ -689,4 +690,10 @@ export function valueTree(value: unknown, parent?: Node): Node {
     default:
       return { ...base, type: 'null', value: null };
   }
+}
+
+/** Whether `node` is the value of a property of an object whose "scale" is "log" (a log-spaced sweep range's `from` or `to`). */
+function inLogRange(node: Node): boolean {
+  const range = node.parent?.parent;
+  return range?.type === 'object' && (range.children ?? []).some((p) => p.children?.[0]?.value === 'scale' && p.children?.[1]?.value === 'log');
 }

@@ -110,6 +110,10 @@ test('a number written nonzero that 64 bits read as 0 is refused wherever it is,
   // Where 0 is not, the advice is a magnitude; a sign the key refuses is the bound's fault.
   assert.equal(errors(valid.replace('"u": 0.1', '"u": 1e-400'))[0].message, below('learningRates.u', '1e-400', 'write a magnitude of at least 5e-324'));
   assert.equal(errors(valid.replace('"u": 0.1', '"u": -1e-400'))[0].message, 'learningRates.u must be > 0, got -1e-400');
+  // An end of a log-spaced sweep range is not offered 0, which such a range refuses next (a breaker's finding).
+  const range = (scale: string) => errors(valid.replace(/\}\s*$/, `, "sweep": { "learningRates.u": { "from": 1e-400, "to": 1, "count": 3${scale} } } }`))[0].message;
+  assert.equal(range(', "scale": "log"'), below('sweep.learningRates.u.from', '1e-400', 'write a magnitude of at least 5e-324'));
+  assert.equal(range(''), below('sweep.learningRates.u.from', '1e-400', 'write 0, or a magnitude of at least 5e-324'));
   // Zero written as zero, and the smallest 64-bit numbers, are numbers like any other.
   for (const literal of ['0', '-0', '0.000', '0e-999', '-0.0E+5', '5e-324', '4.9e-324']) assert.equal(parseExperiment(valid.replace('"scaleW": 0.01', `"scaleW": ${literal}`)).diagnostics.length, 0, literal);
 });
