@@ -17,7 +17,7 @@ import { findCheckpointFiles, LinksNotFollowed, patternFolderNote } from './disc
 import { isReadDtype, READ_DTYPES } from './dtypes';
 import { MAX_LAYERS, MAX_NETWORK_BYTES } from './limits';
 import { MetricsLog } from './metricsLog';
-import { globBase, NamedStepKind, naturalCompare, stepFromMetadata, stepFromPath, stepOfPath } from './naming';
+import { globBase, NamedStep, NamedStepKind, naturalCompare, stepFromMetadata, stepFromPath, stepOfPath } from './naming';
 import { CheckpointFiles, CheckpointUnit, checkpointUnits } from './shards';
 import { kindOf } from '../experiment/pathKind';
 import { CheckpointError, formatTensorShape, TensorInfo } from './safetensors';
@@ -159,8 +159,8 @@ interface FileState {
   step: number | null;
   /** Where the step came from: the metadata, or the path (`stepOfPath`: a step token, an epoch, the number the name ends in). */
   stepFrom: 'metadata' | NamedStepKind | null;
-  /** Which said the step: the metadata, the file's name or its folder's (`NamedStep.where`). */
-  stepWhere: 'metadata' | 'name' | 'folder' | null;
+  /** Which said the step: the metadata, the file's name, its folder's or the folder's above it (`NamedStep.where`). */
+  stepWhere: 'metadata' | NamedStep['where'] | null;
   tensors: TensorInfo[];
   measure: NetworkMeasure | null;
 }
@@ -872,7 +872,7 @@ function transposeMatrix(data: Float32Array | Float64Array, r: number, c: number
 }
 
 /** The words of where a checkpoint's step came from, after "has step N": " (its metadata)". */
-const STEP_SAID: Record<NonNullable<FileState['stepWhere']>, string> = { metadata: 'its metadata "step"', name: 'its name', folder: 'its folder\'s name' };
+const STEP_SAID: Record<NonNullable<FileState['stepWhere']>, string> = { metadata: 'its metadata "step"', name: 'its name', folder: 'its folder\'s name', 'folder above': 'the name of its folder\'s folder' };
 
 /**
  * The message of checkpoint `s`, skipped for having the step of `kept`, which is read: where each

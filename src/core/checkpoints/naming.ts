@@ -39,8 +39,11 @@ export interface NamedStep {
   step: number;
   /** `step`: a step token (`step=300`, `global_step300`, `iter_5000`); `epoch`: an epoch token and nothing better; `number`: the integer the name ends in. */
   kind: NamedStepKind;
-  /** Whether the file's own name said it, or its folder's (`checkpoint-500/model.safetensors`). */
-  where: 'name' | 'folder';
+  /**
+   * Whether the file's own name said it, its folder's (`checkpoint-500/model.safetensors`), or the
+   * folder's above that when neither said one (`1000/default/model.safetensors`, orbax's layout).
+   */
+  where: 'name' | 'folder' | 'folder above';
   /** The token as written (`step=300`, `epoch3`, `000100`), for messages. */
   token: string;
 }
@@ -86,8 +89,10 @@ const NEGATIVE_END = /(?:^|[_.])-(\d+)[\s._=-]*$/;
  * `HH.MM` or (after `T` only) `HHMM`, then optionally seconds with the same separator (`HH:MM:SS`,
  * `HHMMSS`) and fractions (hours 00–23, minutes 00–59, seconds 00–60), then optionally a zone: `Z`, or
  * `±HH:MM`, `±HHMM`, `±HH` after a time written with `T` or `:` — ISO 8601 as a file name can hold
- * it (`2024-05-01T12-30-00`, `20240501_123000`, `2024-05-01T10:50`, `2024-05-01T10:00:00+02:00`).
- * Named groups: year, sep, month, day, time, lead, hour, tsep, minute, second, zone.
+ * it (`2024-05-01T12-30-00`, `20240501_123000`, `2024-05-01T10:50`, `2024-05-01T10:00:00+02:00`); or,
+ * after a compact `YYYYMMDD` only, hours, minutes and seconds with nothing between (COMPACT_TIME,
+ * `compactTimeOk`: `2024051713`, `202405171330`, `20240517133000`).
+ * Named groups: year, sep, month, day, time, lead, hour, tsep, minute, second, zone, compact, chour, cminute, csecond.
  */
 /**
  * A time of day after a date, optional (DATE's, and the dates written with the year last or a month's
@@ -96,7 +101,13 @@ const NEGATIVE_END = /(?:^|[_.])-(\d+)[\s._=-]*$/;
  * much of it is a time). Named groups: time, lead, hour, tsep, minute, second, zone.
  */
 const TIME = String.raw`(?<time>(?<lead>[Tt_ -])(?<hour>\d\d)(?<tsep>[-_:.]?)(?<minute>\d\d)(?:\k<tsep>(?<second>\d\d)(?:[.,]\d+)?)?(?<zone>Z|[+-]\d\d(?::?\d\d)?)?)?`;
-const DATE = new RegExp(String.raw`(?<!\d)(?<year>19[7-9]\d|20\d\d|2100)(?<sep>[-_.]?)(?<month>\d\d)\k<sep>(?<day>\d\d)${TIME}(?!\d)`, 'g');
+/**
+ * A time of day written right after a compact date's day, with no separator (strftime's `%Y%m%d%H`,
+ * `%Y%m%d%H%M`, `%Y%m%d%H%M%S`: `2024051713`, `202405171330`, `20240517133000`): hours, then
+ * optionally minutes, then optionally seconds. Named groups: chour, cminute, csecond.
+ */
+const COMPACT_TIME = String.raw`(?<compact>(?<chour>\d\d)(?:(?<cminute>\d\d)(?<csecond>\d\d)?)?)`;
+const DATE = new RegExp(String.raw`(?<!\d)(?<year>19[7-9]\d|20\d\d|2100)(?<sep>[-_.]?)(?<month>\d\d)\k<sep>(?<day>\d\d)(?:${TIME}|${COMPACT_TIME})(?!\d)`, 'g');
 
 /** Whether `year`, `month`, `day` (digits) is a day of the calendar. */
 function isDate(year: string, month: string, day: string): boolean {
@@ -120,6 +131,20 @@ interface DateGroups {
   minute?: string;
   second?: string;
   zone?: string;
+  compact?: string;
+  chour?: string;
+  cminute?: string;
+  csecond?: string;
+}
+
+/**
+ * Whether a DATE match's time written right after the day (COMPACT_TIME) is a time of day of a compact
+ * date: the date written without separators (`2024051713`; `2024-05-0113` is none) and hours 00–23,
+ * minutes 00–59, seconds 00–60. True when there is no such time.
+ */
+function compactTimeOk(g: DateGroups): boolean {
+  if (g.compact === undefined) return true;
+  return g.sep === '' && Number(g.chour) <= 23 && (g.cminute === undefined || Number(g.cminute) <= 59) && (g.csecond === undefined || Number(g.csecond) <= 60);
 }
 
 /**
@@ -143,7 +168,8 @@ function datePart(text: string, g: DateGroups): string {
  * with a separator and a month or day of one digit (`2024-5-1`, Python's `f"{y}-{m}-{d}"`); an ISO week
  * (`2024-W18`, `2024W18`, `2024-W18-3`); a two-digit year with a separator, three runs of two digits
  * that are a day of the calendar as day-month-year, month-day-year or year-month-day (`01.05.24`,
- * `24-05-01`). Each group: first, separator, second, third, or year and week.
+ * `24-05-01`); a year and a month of two digits with a separator, either first (`2024_05`, `2024-05`,
+ * `05-2024`). Each group: first, separator, second, third, or year and week.
  */
 const SHORT_DATES: { pattern: RegExp; isDate: (...parts: string[]) => boolean }[] = [
   { pattern: /(?<!\d)(19[7-9]\d|20\d\d|2100)([-_.])(\d{1,2})\2(\d{1,2})(?!\d)/g, isDate: (year, _sep, month, day) => isDate(year, month, day) },
@@ -152,6 +178,9 @@ const SHORT_DATES: { pattern: RegExp; isDate: (...parts: string[]) => boolean }[
     pattern: /(?<!\d)(\d\d)([-_.])(\d\d)\2(\d\d)(?!\d)/g,
     isDate: (a, _sep, b, c) => isDate(`20${c}`, b, a) || isDate(`20${c}`, a, b) || isDate(`20${a}`, b, c),
   },
+  // A year and a month, `YYYY-MM` (ISO 8601's month), `YYYY_MM`, `YYYY.MM`, or the month first, `MM-YYYY`: the month of two digits, no digits after it (`2024_05_99`, no day 99, is none).
+  { pattern: /(?<!\d)(19[7-9]\d|20\d\d|2100)([-_.])(0[1-9]|1[0-2])(?![-_.]?\d)/g, isDate: () => true },
+  { pattern: /(?<!\d)(0[1-9]|1[0-2])([-_.])(19[7-9]\d|20\d\d|2100)(?![-_.]?\d)/g, isDate: () => true },
 ];
 
 /**
@@ -236,7 +265,7 @@ function maskDates(name: string): { masked: string; dates: string[] } {
     const g = args[args.length - 1] as DateGroups;
     const offset = args[args.length - 3] as number;
     if (g.sep === '' && (STEP_WORD_BEFORE.test(name.slice(0, offset)) || STEP_WORD_AFTER.test(name.slice(offset + text.length)))) return text;
-    if (!isDate(g.year, g.month, g.day)) return text;
+    if (!isDate(g.year, g.month, g.day) || !compactTimeOk(g)) return text;
     const date = datePart(text, g);
     dates.push(date);
     return ' ' + text.slice(date.length);
@@ -326,15 +355,18 @@ export function shardNameOf(path: string): { folder: string; prefix: string; ext
  *   that is `checkpoint-<digits>` whole (the Trainer's folder); or digits then `steps` (STEPS_AFTER:
  *   `rl_model_1000_steps`, Stable-Baselines3's);
  * - else an epoch token (`epoch=3`, `epoch_03`), the epoch standing for the step;
- * - else the integer the name ends in (`ckpt_000100` → 100).
+ * - else the integer the name ends in (`ckpt_000100` → 100), or that stands alone before words only
+ *   (WORDS_AFTER: `model_1200_dec` → 1200; not `gpt2_final`).
  * The file name's step token wins; else the folder's step token (`checkpoint-500/model_1.safetensors`
  * → 500, where Accelerate's second model `model_1` ends in 1; `step_500/rank0.safetensors` → 500);
- * else the file name's epoch or number; else the folder's.
+ * else the file name's epoch or number; else the folder's; else, when neither names a step, the folder
+ * above when its name is a step token or digits whole (`stepOfFolderAbove`: orbax's
+ * `1000/default/model.safetensors` → 1000, diffusers' `checkpoint-500/unet/…` → 500).
  * Never a step: a version (`-v1`, `version_0`), a metric `name=value` (`val_loss=0.25`, `acc=91`), a number
  * with decimals or an exponent and the letters before it (`acc0.91`, `lr1e-3`), a shard suffix
  * (`-00001-of-00002`, `-0001-of-0002`), a date (`2024-05-01`, `20240501_123000`, `2024-05-01T10:50+02:00`:
- * DATE; with a month's name, `01-May-2024`: MONTH_DATES; the year last, `01-05-2024`: DATE_YEAR_LAST;
- * short, `2024-5-1`, `2024-W18`, `01.05.24`: SHORT_DATES; `step_20240501` is a step token's digits, as
+ * `2024051713`: DATE; with a month's name, `01-May-2024`: MONTH_DATES; the year last, `01-05-2024`: DATE_YEAR_LAST;
+ * short, `2024-5-1`, `2024-W18`, `01.05.24`, `2024_05`: SHORT_DATES; `step_20240501` is a step token's digits, as
  * written), a Unix time (`1717000000`, `1717000000123`: UNIX_TIME, `unixTime`; `step_1717000000` is a
  * step token's). Null when the name and the folder name none; throws a message
  * when they name none and one holds a date or a time (`ckpt-2024-05-01`: a date is never a step); a file name
@@ -360,8 +392,31 @@ export function stepOfPath(path: string): NamedStep | null {
   }
   if (folder && (!own || folder.kind === 'step') && (!dated || folder.kind === 'step')) return { ...folder, where: 'folder' };
   if (own) return { ...own, where: 'name' };
+  // Neither says a step: the folder above, when its name is a step's (orbax's `1000/default/…`, diffusers' `checkpoint-500/unet/…`).
+  if (!folder) {
+    const above = stepOfFolderAbove(dirname(dirname(path)));
+    if (above) return { ...above, where: 'folder above' };
+  }
   if (dates.length > 0) throw datedName(dates[0]);
   return null;
+}
+
+/**
+ * The step the folder above a checkpoint's folder names (`above`, a path), when its name says nothing
+ * but a step: a step or epoch token whole (`checkpoint-500`, `step_500`, `global_step500`, `epoch_3`), or
+ * digits alone (`1000`, `000100`: orbax's step folders, `<step>/<item>/`, kind `number`). Any other name (`exp1`, `run_5`, a date, a
+ * Unix time, `1717000000`) says none here: a folder that far up is a run's or a disk's as often as not.
+ */
+function stepOfFolderAbove(above: string): Omit<NamedStep, 'where'> | null {
+  const name = basename(above);
+  if (name === '' || above === dirname(above)) return null;
+  let named: Omit<NamedStep, 'where'> | null;
+  try {
+    named = stepInName(name, 'the name of its folder\'s folder', []);
+  } catch {
+    return null;
+  }
+  return named && named.token === name ? named : null;
 }
 
 /** A date or a Unix time a name holds: whose name (`its name`), as written, and for a Unix time what it is (`seconds since 1970: 2024-05-29T16:26:40Z`). */
@@ -424,7 +479,7 @@ function stepInName(name: string, whose: string, dates: Dated[] = []): Omit<Name
   masked = masked.replace(DECIMAL, ' ').replace(VERSION, ' ');
   const negativeEnd = NEGATIVE_END.exec(masked);
   if (negativeEnd) throw negativeStep(whose, `-${negativeEnd[1]}`);
-  const end = /(\d+)[\s._=-]*$/.exec(masked);
+  const end = /(\d+)[\s._=-]*$/.exec(masked) ?? WORDS_AFTER.exec(masked);
   const steps = tokens.filter((t) => t.kind === 'step');
   const epochs = tokens.filter((t) => t.kind === 'epoch');
   const ambiguous = (what: string) => new Error(`${whose} is ambiguous: ${what} — rename the checkpoint so that one step token says its training step (step=300), or give it a metadata "step"`);
@@ -442,6 +497,13 @@ function stepInName(name: string, whose: string, dates: Dated[] = []): Omit<Name
   if (!end) return null;
   return { step: safeStep(end[1], `${whose} ends in`), kind: 'number', token: end[1] };
 }
+
+/**
+ * A number that stands alone between separators (or begins the name) and is followed only by words of
+ * letters (`model_1200_dec`, `ckpt_500_ema_final`): the name's last number, as if it ended in it. Digits
+ * joined to letters (`gpt2_final`, `t5_small`, `resnet50_best`) are a model's name, not this. Group 1: the digits.
+ */
+const WORDS_AFTER = /(?<![A-Za-z\d])(\d+)(?:[\s._=-]+[A-Za-z]+)+[\s._=-]*$/;
 
 /** The refusal of a name that says a negative step (`token`, as written). */
 function negativeStep(whose: string, token: string): Error {

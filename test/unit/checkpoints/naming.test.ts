@@ -290,5 +290,82 @@ test('digits followed by the word "steps" are a step token (Stable-Baselines3\'s
   assert.equal(stepFromPath('/rl/model-500steps.safetensors'), 500);
   assert.equal(stepFromPath('/rl/ckpt_100_step_200.safetensors'), 200); // the word before its digits wins
   assert.throws(() => stepFromPath('/rl/step_100_200_steps.safetensors'), /it says two different steps, "step_100" and "200_steps"/);
-  assert.equal(stepFromPath('/rl/ckpt_3_stepsize.safetensors'), null); // a longer word: no token, and the name ends in no number
+  // A longer word is no step token: the number before it is the name's number, not a step token's.
+  assert.deepEqual(stepOfPath('/rl/ckpt_3_stepsize.safetensors'), { step: 3, kind: 'number', where: 'name', token: '3' });
+});
+
+test('a number followed only by words is the number the name ends in (model_1200_dec), a number joined to letters is a model\'s name', () => {
+  // No step until 2026-12-03: the name ended in a word.
+  assert.deepEqual(stepOfPath('/runs/model_1200_dec.safetensors'), { step: 1200, kind: 'number', where: 'name', token: '1200' });
+  assert.equal(stepFromPath('/runs/ckpt_500_ema_final.safetensors'), 500);
+  assert.equal(stepFromPath('/runs/unet-5000-best.safetensors'), 5000);
+  assert.equal(stepFromPath('/runs/1200_model.safetensors'), 1200);
+  assert.equal(stepFromPath('/runs/ckpt_1000_acc0.91_best.safetensors'), 1000); // a metric set aside between them
+  assert.equal(stepFromPath('/runs/run_2024-05-01_100_best.safetensors'), 100);
+  // The number at the end still wins; a step token or an epoch beside it as before.
+  assert.equal(stepFromPath('/runs/model_1200_dec2.safetensors'), 2);
+  assert.equal(stepFromPath('/runs/model_1200_dec_step7.safetensors'), 7);
+  assert.equal(stepFromPath('/runs/resnet_50_epoch3.safetensors'), 3);
+  assert.throws(() => stepFromPath('/runs/epoch3_250_best.safetensors'), /it says "epoch3" and ends in 250, and no step/);
+  assert.equal(stepFromPath('/d/checkpoint-500/model_1_ema.safetensors'), 500); // the folder's step token wins, as over model_1
+  // Digits joined to letters are a model's name: still no step.
+  for (const name of ['gpt2_final', 't5_small', 'resnet50_best', 'model7b_chat']) assert.deepEqual({ name, step: stepFromPath(`/runs/${name}.safetensors`) }, { name, step: null });
+});
+
+test('orbax\'s <step>/<item>/ layout: the folder above says the step when the file and its folder say none', () => {
+  // No step until 2026-12-03: neither "model" nor "default" ends in a number.
+  assert.deepEqual(stepOfPath('/ck/1000/default/model.safetensors'), { step: 1000, kind: 'number', where: 'folder above', token: '1000' });
+  assert.equal(stepFromPath('/ck/1000/state/params.safetensors'), 1000);
+  assert.equal(stepFromPath('/ck/000200/default/model.safetensors'), 200); // step_format_fixed_length
+  assert.deepEqual(stepOfPath('/ck/checkpoint_1000/default/model.safetensors'), { step: 1000, kind: 'step', where: 'folder above', token: 'checkpoint_1000' }); // step_prefix
+  assert.equal(stepFromPath('/out/checkpoint-500/unet/diffusion_pytorch_model.safetensors'), 500); // diffusers' Accelerate saves
+  assert.equal(stepFromPath('/out/step_500/unet_ema/model-00001-of-00002.safetensors'), 500);
+  assert.equal(stepFromPath('/ck/1000/default/model_2024-05-01.safetensors'), 1000); // a dated name takes a step folder's step
+  // What the file or its folder says wins.
+  assert.equal(stepFromPath('/ck/1000/default/ckpt_7.safetensors'), 7);
+  assert.equal(stepFromPath('/ck/1000/step_5/model.safetensors'), 5);
+  // A folder above that says more than a step, or a time, says none.
+  assert.equal(stepFromPath('/home/user2/final/model.safetensors'), null);
+  assert.equal(stepFromPath('/runs/exp1/default/model.safetensors'), null);
+  assert.equal(stepFromPath('/runs/run_5/default/model.safetensors'), null);
+  assert.equal(stepFromPath('/runs/1717000000/default/model.safetensors'), null);
+  assert.equal(stepFromPath('/runs/2024-05-01/default/model.safetensors'), null);
+  assert.equal(stepFromPath('/1000/model.safetensors'), 1000); // its own folder, as before
+  assert.equal(stepFromPath('/model.safetensors'), null);
+  assert.throws(() => stepOfPath('/runs/exp1/default/ckpt-2024-05-01.safetensors'), /its name holds a date, "2024-05-01"/);
+});
+
+test('a year and a month, and a compact date with a time of day, are dates: never a step, nor a Unix time', () => {
+  const refused = (path: string, date: string) =>
+    assert.throws(() => stepOfPath(path), (err: Error) => err.message.startsWith(`its name holds a date, "${date}", and nothing else that says a step`), path);
+  // Read as step 5 (the month), and as 5, 2024 and 2024, until 2026-12-03.
+  refused('/runs/model_2024_05.safetensors', '2024_05');
+  refused('/runs/run-2024-05.safetensors', '2024-05');
+  refused('/runs/ckpt_05-2024.safetensors', '05-2024');
+  refused('/runs/ckpt_12_1999.safetensors', '12_1999');
+  // strftime's %Y%m%d%H, %Y%m%d%H%M, %Y%m%d%H%M%S: explained as a Unix time (10 digits) or read as a step (12, 14) until 2026-12-03.
+  refused('/runs/ckpt_2024051713.safetensors', '2024051713');
+  refused('/runs/ckpt_202405171330.safetensors', '202405171330');
+  refused('/runs/ckpt_20240517133000.safetensors', '20240517133000');
+  // Beside a step, the step; after a step word, the step token's digits.
+  assert.equal(stepFromPath('/runs/model_2024_05_step300.safetensors'), 300);
+  assert.equal(stepFromPath('/runs/model_2024_05_300.safetensors'), 300);
+  assert.equal(stepFromPath('/runs/ckpt_20240517133000_step7.safetensors'), 7);
+  assert.equal(stepFromPath('/runs/step_2024051713.safetensors'), 2024051713);
+  assert.equal(stepFromPath('/runs/step_2024_05.safetensors'), 2024);
+  // Not a year and a month: a month of one digit or beyond 12, a year outside 1970–2100, digits after it.
+  assert.equal(stepFromPath('/runs/model_2024_5.safetensors'), 5);
+  assert.equal(stepFromPath('/runs/model_2024_13.safetensors'), 13);
+  assert.equal(stepFromPath('/runs/model_1024_05.safetensors'), 5);
+  assert.equal(stepFromPath('/runs/model_2024_05_99.safetensors'), 99);
+  assert.equal(stepFromPath('/runs/ckpt_202405.safetensors'), 202405); // compact YYYYMM: six digits, a step's
+  // Not a time of day after the compact date: the Unix time it is, or the step.
+  assert.throws(() => stepOfPath('/runs/ckpt_2024051799.safetensors'), /holds a Unix time, "2024051799"/);
+  assert.equal(stepFromPath('/runs/ckpt_202405179900.safetensors'), 202405179900);
+});
+
+test('YYMMDD is not read as a date: six digits are a step, as a run saved every 10 steps near 240,000 has them', () => {
+  // 240510 and 241010 are days of 2024 as YYMMDD: read so, they would drop out of a series whose neighbours are steps.
+  for (let step = 240_000; step <= 241_100; step += 10) assert.equal(stepFromPath(`/runs/ckpt_${step}.safetensors`), step);
+  for (const step of [100000, 200101, 240501, 991231]) assert.equal(stepFromPath(`/runs/ckpt_${step}.safetensors`), step);
 });
