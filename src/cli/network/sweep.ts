@@ -56,11 +56,14 @@ export async function runNetworkSweep(e: NetworkExperiment, loaded: LoadedExperi
     const interrupted = signal ? { code: interruptedCode(signal) } : {};
     if (failed.length === 0) return { ...printed(networkSweepOutput(result, format, failed, networkWidthPower(e))), ...interrupted, stderr: notes };
     const errors = failed.map((f) => `${f.error}\n`).join('');
-    const trained = result.runs.filter((r) => r !== null).length;
+    const ran = result.runs.filter((r) => r !== null).length;
     // No value trained: the errors alone, as a failure of `flab train` prints them.
-    if (trained === 0) return { code: signal ? interruptedCode(signal) : EXIT_BAD_FILE, stdout: '', stderr: failed.filter((f) => result.failures.some((x) => x.index === f.index)).map((f) => `${f.error}\n`).join('') };
+    if (ran === 0) return { code: signal ? interruptedCode(signal) : EXIT_BAD_FILE, stdout: '', stderr: failed.filter((f) => result.failures.some((x) => x.index === f.index)).map((f) => `${f.error}\n`).join('') };
     const out = printed(networkSweepOutput(result, format, failed, networkWidthPower(e)));
-    const summary = `${file}: note: ${formatCount(trained)} of ${formatCount(result.values.length)} sweep values trained and printed; ${failed.length === 1 ? `value ${failed[0].index} did not` : `values ${failed.map((f) => f.index).join(', ')} did not`} (${format === 'table' ? tableStatuses(result, failed) : (FAILED_SHOWN[format] ?? FAILED_SHOWN.json)})\n`;
+    // A value the signal stopped is printed, but it did not train to its end: counted apart, as its status says.
+    const stopped = result.runs.flatMap((r, i) => (r?.summary.status === 'stopped' ? [i] : []));
+    const stoppedSaid = stopped.length === 0 ? '' : `, ${stopped.length === 1 ? `value ${stopped[0]}` : `values ${stopped.join(', ')}`} stopped by ${signal ?? 'a signal'} before ${stopped.length === 1 ? 'its' : 'their'} last step and printed as far as ${stopped.length === 1 ? 'it' : 'they'} trained (status stopped)`;
+    const summary = `${file}: note: ${formatCount(ran - stopped.length)} of ${formatCount(result.values.length)} sweep values trained and printed${stoppedSaid}; ${failed.length === 1 ? `value ${failed[0].index} did not` : `values ${failed.map((f) => f.index).join(', ')} did not`} (${format === 'table' ? tableStatuses(result, failed) : (FAILED_SHOWN[format] ?? FAILED_SHOWN.json)})\n`;
     return { ...out, code: signal ? interruptedCode(signal) : EXIT_BAD_FILE, stderr: notes + errors + summary };
   } finally {
     interrupts?.close();
@@ -77,8 +80,19 @@ function tableStatuses(r: TrainSweepResult, failed: readonly FailedValue[]): str
 const FAILED_SHOWN: Record<string, string> = {
   json: 'null in "runs", listed in "failed"',
   summary: 'null in "summaries", listed in "failed"',
-  csv: 'a row of the value and empty fields',
+  csv: 'a row of the value, empty fields and its status',
 };
+
+/**
+ * Value `i`'s status, as `--table` and `--csv` print it: its run's `summary.status` (`finished`,
+ * `stopped` by Ctrl+C or SIGTERM, `diverged`, `notTrained`: its loss not finite at θ₀), or, without a
+ * run, `failed` (its run failed) or `not trained` (the sweep stopped before it).
+ */
+function valueStatus(r: TrainSweepResult, i: number): string {
+  const t = r.runs[i];
+  if (t) return t.summary.status;
+  return r.failures.some((f) => f.index === i) ? 'failed' : 'not trained';
+}
 
 /** A value without a run, as `flab sweep` prints it: its index, value, and the error as standard error says it (one line, located). */
 interface FailedValue {
@@ -295,10 +309,13 @@ function dataLines(r: TrainSweepResult): string {
   return sources.map((s) => `data, ${r.path} = ${formatNumber(r.values[s.i])}: ${s.source}\n`).join('');
 }
 
+/** The header of a sweep CSV's last column, each row's value's status (`valueStatus`). */
+const STATUS_COLUMN = 'status';
+
 /**
  * The sweep in `format`. A value without a run (`failed`) is there too: null in the JSON's `runs` and
  * `summaries`, with `failed` listing each one's index, value and error; a row of its value and empty
- * fields in CSV; a line of status `failed` in the table (`not trained` for a value the sweep stopped
+ * fields in CSV, every row ending in its value's status; a line of status `failed` in the table (`not trained` for a value the sweep stopped
  * before: after a failure that stops it, or Ctrl+C).
  */
 function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonly FailedValue[], widthPower: { exponent: number; width: number } | null = null): string {
@@ -309,14 +326,14 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
     const pairs = shown?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
     const values = tableValues(r.values);
     const rows = r.runs.map((t, i) => {
-      if (!t) return [values[i], r.failures.some((f) => f.index === i) ? 'failed' : 'not trained', '', '', '', '', '', ...pairs.map(() => '')];
+      if (!t) return [values[i], valueStatus(r, i), '', '', '', '', '', ...pairs.map(() => '')];
       const s = t.summary;
       // A value that diverged (or was not trained) has no final numbers to compare: its last record is
       // the blown-up weights' (a distance of 2·10³⁰, their ζ), which the panel's summary views leave out too.
       const fail = s.status === 'diverged' || s.status === 'notTrained';
       const final = (x: number | null | undefined) => (fail ? '' : tableNumber(x));
       return [
-        values[i], s.status, s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
+        values[i], valueStatus(r, i), s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
         // A change since θ₀ needs a measurement after it: θ₀'s own 0 is none (a run diverged before the next).
         final(s.final?.trainLoss), final(s.final?.distance), final(lastMeasured(t.kernelChange.slice(1))),
         ...t.alignment.map((a) => final(lastMeasured(a.zeta))),
@@ -333,19 +350,22 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
     // A value never trained, or whose run failed, has no record: one row of its value and empty
     // fields, so that every value is in the file. The header is the first trained value's.
     // A pair some value estimated ζ for has its zetaError column in every value's rows.
+    // The last column is each row's value's status (`valueStatus`): a stopped value's records are
+    // otherwise those of a finished one, and a diverged value's rows end early as a shorter run's do.
     const first = r.runs.findIndex((t) => t !== null);
     const estimated = estimatedPairs(r.runs);
     const width = first < 0 ? 0 : trainColumns(r.runs[first]!, estimated).length;
     // Bases of a width power are headed as such (`model.outputScale.base`), as `flab phase --csv` heads its axes.
-    const header = first < 0 ? '' : columnsCsv(trainColumns(r.runs[first]!, estimated), [{ name: csvValueColumn(r.path, widthPower), value: 0 }]).split('\n')[0] + '\n';
+    const header = first < 0 ? '' : columnsCsv(trainColumns(r.runs[first]!, estimated), [{ name: csvValueColumn(r.path, widthPower), value: 0 }]).split('\n')[0] + `,${STATUS_COLUMN}\n`;
     return (
       header +
       r.runs
         .map((t, i) => {
-          if (!t) return `${csvField(r.values[i])}${','.repeat(width)}\n`;
+          const status = `,${csvField(valueStatus(r, i))}\n`;
+          if (!t) return `${csvField(r.values[i])}${','.repeat(width)}${status}`;
           const columns = trainColumns(t, estimated);
           const rows = columnsCsv(columns, [{ name: csvValueColumn(r.path, widthPower), value: r.values[i] }], false);
-          return t.step.length > 0 ? rows : `${csvField(r.values[i])}${','.repeat(columns.length)}\n`;
+          return t.step.length > 0 ? rows.replace(/\n/g, status) : `${csvField(r.values[i])}${','.repeat(columns.length)}${status}`;
         })
         .join('')
     );

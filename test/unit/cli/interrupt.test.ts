@@ -84,9 +84,29 @@ test('SIGTERM stops `flab sweep` in the value it trains: the finished values and
   assert.match(rows[1], /^\s*40\s+finished\s/);
   assert.match(rows[2], /^\s*4000\s+stopped\s/);
   assert.match(rows[3], /^\s*6000\s+not trained(\s+–)+$/, 'not "failed": nothing went wrong with it');
-  assert.match(r.stderr, /values? 2 did not \(status not trained\)/);
+  // The stopped value is printed but not counted as trained: only value 0 trained to its end.
+  assert.match(r.stderr, /sweep\.flab\.json: note: 1 of 3 sweep values trained and printed, value 1 stopped by SIGTERM before its last step and printed as far as it trained \(status stopped\); value 2 did not \(status not trained\)\n/);
   assert.match(r.stderr, /sweep value 1, training\.steps = 4000: SIGTERM stopped the training before its last step \(4,000\)/);
   assert.match(r.stderr, /sweep value 2, training\.steps = 6000: not trained: SIGTERM stopped the sweep before it/);
+});
+
+test('Ctrl+C in `flab sweep --csv`: each row ends in its value\'s status — finished, stopped, not trained — and the note counts the stopped value apart', async () => {
+  const c = cliFolder('flab-interrupt-sweep-csv-');
+  const file = c.write('sweep.flab.json', long({ sweep: { 'training.steps': [40, 4000, 6000] } }));
+  const r = await interrupted(c.dir, ['sweep', file, '--csv'], () => hasCheckpoint(join(c.dir, 'ckpt'), 'training.steps=4000'), 'SIGINT');
+  assert.ok(r.sent, 'value 1 wrote a checkpoint');
+  assert.equal(r.code, 130, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.ok(lines[0].startsWith('training.steps,step,epoch,') && lines[0].endsWith(',status'), lines[0]);
+  const width = lines[0].split(',').length;
+  const rows = lines.slice(1).map((l) => l.split(','));
+  assert.ok(rows.every((cells) => cells.length === width));
+  const statusOf = (value: string) => [...new Set(rows.filter((cells) => cells[0] === value).map((cells) => cells.at(-1)))];
+  // Until 2026-12-03 the stopped value's rows were those of a finished run: no column said otherwise.
+  assert.deepEqual(statusOf('40'), ['finished']);
+  assert.deepEqual(statusOf('4000'), ['stopped']);
+  assert.deepEqual(statusOf('6000'), ['not trained']);
+  assert.match(r.stderr, /note: 1 of 3 sweep values trained and printed, value 1 stopped by SIGINT before its last step and printed as far as it trained \(status stopped\); value 2 did not \(a row of the value, empty fields and its status\)/);
 });
 
 test('a second `flab train` into the folder a run is writing is refused; the first, stopped by Ctrl+C, gives the folder up', async () => {

@@ -75,8 +75,11 @@ for (const [where, values] of [
     assert.ok(lines.every((l) => l.split(',').length === width));
     // Two records (steps 0 and 2) for each value that trained, one empty row for the failed one, in the sweep's order.
     assert.deepEqual(lines.slice(1).map((l) => Number(l.split(',')[0])), values.flatMap((v) => (v === 100 ? [v] : [v, v, v])));
-    assert.equal(lines.find((l) => l.startsWith('100,')), `100${','.repeat(width - 1)}`);
-    assert.ok(csv.stderr.includes('(a row of the value and empty fields)'), csv.stderr);
+    // The last column is each value's status: the failed value's row says it failed, the others' that they finished.
+    assert.ok(lines[0].endsWith(',status'), lines[0]);
+    assert.equal(lines.find((l) => l.startsWith('100,')), `100${','.repeat(width - 2)},failed`);
+    for (const l of lines.slice(1)) if (!l.startsWith('100,')) assert.ok(l.endsWith(',finished'), l);
+    assert.ok(csv.stderr.includes('(a row of the value, empty fields and its status)'), csv.stderr);
 
     const table = flab('sweep', file, '--table');
     assert.equal(table.code, 1);
