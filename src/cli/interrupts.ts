@@ -9,6 +9,9 @@
  * ends any program.
  */
 
+import { fstatSync } from 'node:fs';
+import { isatty } from 'node:tty';
+
 /**
  * The signals a training command listens to, with their numbers (the exit code is 128 + it): SIGHUP too,
  * a closed terminal or ssh session, which ended the run with nothing printed and its folder's lock left.
@@ -38,17 +41,45 @@ export function interruptedCode(signal: InterruptSignal): number {
 }
 
 /**
- * Listening on this process: `notify` is told what a first signal does (the command's standard error,
- * written at once, not with the output). `exit` ends the process at a second signal (tests pass their own).
+ * Where standard output goes, as the notice of a first signal says it: a terminal, a pipe (a FIFO, or
+ * the socket a parent process reads: `flab train f.flab.json | jq`), or a file (a redirect, `> run.json`).
  */
-export function processInterrupts(notify: (text: string) => void, exit: (code: number) => void = (code) => process.exit(code)): Interrupts {
+export type OutputKind = 'terminal' | 'pipe' | 'file';
+
+/** The OutputKind of file descriptor `fd` (this process's standard output, 1, by default); `file` when it cannot be examined. */
+export function stdoutKind(fd = 1): OutputKind {
+  if (isatty(fd)) return 'terminal';
+  try {
+    const s = fstatSync(fd);
+    return s.isFIFO() || s.isSocket() ? 'pipe' : 'file';
+  } catch {
+    return 'file';
+  }
+}
+
+/**
+ * Where the records of a stopped training go, for its notice: standard output, and when that is a pipe,
+ * that its reader may be gone — the terminal's Ctrl+C reaches every program of a pipeline, the reader
+ * (`| head`, `| jq`) too, which then reads nothing flab writes; a file keeps it (README, "Ctrl+C.").
+ */
+function whereRecordsGo(output: OutputKind): string {
+  if (output !== 'pipe') return 'what it recorded will be written to standard output';
+  return 'what it recorded will be written to standard output, a pipe: a reader the same Ctrl+C stopped (| head, | jq) reads none of it — to keep the records, write them to a file (> run.json)';
+}
+
+/**
+ * Listening on this process: `notify` is told what a first signal does (the command's standard error,
+ * written at once, not with the output), saying where the records go (`output`, this process's
+ * standard output by default). `exit` ends the process at a second signal (tests pass their own).
+ */
+export function processInterrupts(notify: (text: string) => void, exit: (code: number) => void = (code) => process.exit(code), output: OutputKind = stdoutKind()): Interrupts {
   const controller = new AbortController();
   let received: InterruptSignal | null = null;
   let training = false;
   const close = listen(() => received, exit, (signal) => {
     received = signal;
     if (!training) controller.abort();
-    notify(training ? `flab: ${signal}: stopping the training at its next step; what it recorded will be printed (${again(signal)} quits at once)\n` : `flab: ${signal}: cancelled before the first step\n`);
+    notify(training ? `flab: ${signal}: stopping the training at its next step; ${whereRecordsGo(output)} (${again(signal)} quits at once)\n` : `flab: ${signal}: cancelled before the first step\n`);
   });
   return {
     get received() {

@@ -60,13 +60,14 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
 }
 
 /**
- * The note of a run that `signal` stopped (`summary.status` "stopped"): where, and what is printed.
+ * The note of a run that `signal` stopped (`summary.status` "stopped"): where, and what is written to
+ * standard output (which a pipeline's reader, stopped by the same Ctrl+C, may not read: the notice says so).
  * `run` names a sweep's run. Empty for a run that ended otherwise (it finished or diverged first).
  */
 export function interruptedNote(file: string, r: TrainResult, signal: InterruptSignal, run?: string): string {
   if (r.summary.status !== 'stopped') return '';
   const last = r.step.at(-1) ?? 0;
-  return `${file}: note: ${run ? `${run}: ` : ''}${signal} stopped the training before its last step (${formatCount(r.summary.totalSteps)}): the records up to step ${formatCount(last)} are printed, summary.status "stopped"${r.summary.label !== null ? ', the label read from them' : ''}\n`;
+  return `${file}: note: ${run ? `${run}: ` : ''}${signal} stopped the training before its last step (${formatCount(r.summary.totalSteps)}): the records up to step ${formatCount(last)} are written to standard output, summary.status "stopped"${r.summary.label !== null ? ', the label read from them' : ''}\n`;
 }
 
 /** A note that `flab train` trained a file with a sweep as written, once (it said nothing: the sweep looked ignored). */

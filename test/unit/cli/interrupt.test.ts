@@ -5,11 +5,11 @@
  * once the run has written a checkpoint (a condition on the folder, not a sleep).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { deferWhileWriting, interruptedCode, processInterrupts } from '../../../src/cli/interrupts';
+import { deferWhileWriting, interruptedCode, processInterrupts, stdoutKind } from '../../../src/cli/interrupts';
 import { cliFolder } from './cliFolder';
 
 const CLI = resolve(__dirname, '../../../../dist/cli.js');
@@ -69,8 +69,9 @@ test('Ctrl+C stops `flab train` at its next step: the records so far are printed
   assert.equal(out.summary.totalSteps, 4000);
   assert.ok(out.step.length >= 2 && out.step.at(-1) < 4000, `records ${out.step.length}, the last at step ${out.step.at(-1)}`);
   assert.equal(out.trainLoss.length, out.step.length);
-  assert.match(r.stderr, /flab: SIGINT: stopping the training at its next step; what it recorded will be printed \(Ctrl\+C again quits at once\)\n/);
-  assert.match(r.stderr, new RegExp(`long\\.flab\\.json: note: SIGINT stopped the training before its last step \\(4,000\\): the records up to step ${out.step.at(-1)} are printed, summary\\.status "stopped"`));
+  // Its standard output is a pipe (this test reads it): the notice says that a reader the same Ctrl+C stopped reads nothing. Until 2026-12-03 it said "will be printed".
+  assert.match(r.stderr, /flab: SIGINT: stopping the training at its next step; what it recorded will be written to standard output, a pipe: a reader the same Ctrl\+C stopped \(\| head, \| jq\) reads none of it — to keep the records, write them to a file \(> run\.json\) \(Ctrl\+C again quits at once\)\n/);
+  assert.match(r.stderr, new RegExp(`long\\.flab\\.json: note: SIGINT stopped the training before its last step \\(4,000\\): the records up to step ${out.step.at(-1)} are written to standard output, summary\\.status "stopped"`));
 });
 
 test('SIGTERM stops `flab sweep` in the value it trains: the finished values and the stopped one are printed, the rest not trained, exit 143', async () => {
@@ -141,13 +142,13 @@ test('the listener: a signal before the training cancels the set-up; one during 
   } finally {
     before.close();
   }
-  const during = processInterrupts((t) => notices.push(t), (code) => exits.push(code));
+  const during = processInterrupts((t) => notices.push(t), (code) => exits.push(code), 'file');
   try {
     during.training();
     process.emit('SIGTERM');
     assert.equal(during.received, 'SIGTERM');
     assert.ok(!during.abort.aborted, 'the run stops at its next step, keeping its records');
-    assert.equal(notices.at(-1), 'flab: SIGTERM: stopping the training at its next step; what it recorded will be printed (SIGTERM again quits at once)\n');
+    assert.equal(notices.at(-1), 'flab: SIGTERM: stopping the training at its next step; what it recorded will be written to standard output (SIGTERM again quits at once)\n');
   } finally {
     during.close();
   }
@@ -155,6 +156,35 @@ test('the listener: a signal before the training cancels the set-up; one during 
   assert.equal(interruptedCode('SIGINT'), 130);
   assert.equal(interruptedCode('SIGTERM'), 143);
   assert.equal(interruptedCode('SIGHUP'), 129, 'a closed terminal stops the run as Ctrl+C does');
+});
+
+test('the notice says where the records go: standard output, and when that is a pipe, that a reader Ctrl+C stopped reads none of it', () => {
+  const notices: string[] = [];
+  for (const output of ['terminal', 'file', 'pipe'] as const) {
+    const i = processInterrupts((t) => notices.push(t), () => undefined, output);
+    try {
+      i.training();
+      process.emit('SIGINT');
+    } finally {
+      i.close();
+    }
+  }
+  assert.deepEqual(notices, [
+    'flab: SIGINT: stopping the training at its next step; what it recorded will be written to standard output (Ctrl+C again quits at once)\n',
+    'flab: SIGINT: stopping the training at its next step; what it recorded will be written to standard output (Ctrl+C again quits at once)\n',
+    'flab: SIGINT: stopping the training at its next step; what it recorded will be written to standard output, a pipe: a reader the same Ctrl+C stopped (| head, | jq) reads none of it — to keep the records, write them to a file (> run.json) (Ctrl+C again quits at once)\n',
+  ]);
+  // What a standard output is: a pipe (a FIFO here, opened for reading and writing so as not to wait for a reader), or a redirect's file.
+  const c = cliFolder('flab-stdout-kind-');
+  execFileSync('mkfifo', [join(c.dir, 'fifo')]);
+  for (const [name, flags, kind] of [['fifo', 'r+', 'pipe'], ['out.json', 'w', 'file']] as const) {
+    const fd = openSync(join(c.dir, name), flags);
+    try {
+      assert.equal(stdoutKind(fd), kind, name);
+    } finally {
+      closeSync(fd);
+    }
+  }
 });
 
 test('while the output is written: a first signal lets it finish and says so; a second, or one after the training heard one, quits', () => {
