@@ -139,8 +139,9 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   const lines = flab('sweep', sigma, '--csv').stdout.trimEnd().split('\n');
   const fields = lines[0].split(',').length;
   assert.ok(lines.every((l) => l.split(',').length === fields));
-  assert.equal(lines.at(-1), `1e+30${','.repeat(fields - 1)}`);
-  assert.ok(lines.slice(1, -1).every((l) => l.startsWith('1,')) && lines.length > 2);
+  // Its last field is its status, notTrained as in the JSON; the trained value's rows say finished.
+  assert.equal(lines.at(-1), `1e+30${','.repeat(fields - 2)},notTrained`);
+  assert.ok(lines.slice(1, -1).every((l) => l.startsWith('1,') && l.endsWith(',finished')) && lines.length > 2);
 });
 
 test('flab sweep --table prints one aligned line per value, the numbers of the summaries; a diverged or untrained value says so with empty cells', () => {
