@@ -35,6 +35,47 @@ export interface Interrupts {
 /** Starts listening (the executable's: src/cli/main.ts passes it to the commands). */
 export type ListenForInterrupts = () => Interrupts;
 
+/**
+ * What a training command hands its training (`withInterrupts`): the options that let a signal cancel
+ * the set-up or stop the run, the call that says the first step is next, and the signal received.
+ */
+export interface TrainingInterrupts {
+  /** The training's `signal` (aborted by a signal before `training()`) and `shouldStop` (true once a signal came). */
+  readonly options: { signal?: AbortSignal; shouldStop: () => boolean };
+  /** From now on a first signal stops the training at its next step (`Interrupts.training`), keeping what it recorded. */
+  training(): void;
+  /** The first signal received, or null (always null where nobody listens: tests). */
+  readonly received: InterruptSignal | null;
+  /** `work`'s result, or null when it rejected because a signal cancelled it before the first step (nothing to print); any other rejection as it is. */
+  cancellable<T>(work: Promise<T>): Promise<T | null>;
+}
+
+/**
+ * Runs a training command's `work` while listening (`listen`, the command's context: absent, nobody
+ * listens) and stops listening when it has returned or thrown — after the command's output is made, so
+ * that a signal meanwhile is heard as during the training (src/cli/main.ts then listens while it is written).
+ */
+export async function withInterrupts<T>(listen: ListenForInterrupts | undefined, work: (interrupts: TrainingInterrupts) => Promise<T>): Promise<T> {
+  const interrupts = listen?.();
+  try {
+    return await work({
+      options: { signal: interrupts?.abort, shouldStop: () => interrupts?.received != null },
+      training: () => interrupts?.training(),
+      get received() {
+        return interrupts?.received ?? null;
+      },
+      cancellable: <R>(running: Promise<R>) =>
+        running.catch((err: unknown) => {
+          // Cancelled while the data was read: nothing to print (the notice said so when it came).
+          if (interrupts?.received && interrupts.abort.aborted) return null;
+          throw err;
+        }),
+    });
+  } finally {
+    interrupts?.close();
+  }
+}
+
 /** The exit code of a command ended by `signal`: 128 + its number. */
 export function interruptedCode(signal: InterruptSignal): number {
   return 128 + SIGNALS[signal];

@@ -26,7 +26,7 @@ import { axisShort } from '../../core/analysis/phase/phaseStyle';
 import { csvValueColumn, widthPowerFormula } from '../../core/experiment/widthFormula';
 import { Progress } from '../progress';
 import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, interruptedNote, printableRecords, summaryWithData } from './train';
-import { interruptedCode, Interrupts, InterruptSignal } from '../interrupts';
+import { interruptedCode, InterruptSignal, TrainingInterrupts, withInterrupts } from '../interrupts';
 import { checkpointLimitProblem } from '../../core/checkpoints/checkpointFolder';
 
 /**
@@ -39,13 +39,9 @@ import { checkpointLimitProblem } from '../../core/checkpoints/checkpointFolder'
  */
 export async function runNetworkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, context: CommandContext, backend: string | undefined): Promise<CliOutput> {
   // Ctrl+C or SIGTERM stops the value training at its next step and the sweep there (src/cli/interrupts.ts).
-  const interrupts = context.interrupts?.();
-  try {
-    const result = await networkSweep(e, loaded, format, context.progress, backendOf(backend), interrupts).catch((err: unknown) => {
-      if (interrupts?.received && interrupts.abort.aborted) return null;
-      throw err;
-    });
-    const signal = interrupts?.received ?? null;
+  return withInterrupts(context.interrupts, async (interrupts) => {
+    const result = await interrupts.cancellable(networkSweep(e, loaded, format, context.progress, backendOf(backend), interrupts));
+    const signal = interrupts.received;
     if (!result) return { code: interruptedCode(signal!), stdout: '', stderr: '' };
     const file = loaded.source.file;
     const notes = result.runs.map((r, i) => {
@@ -65,9 +61,7 @@ export async function runNetworkSweep(e: NetworkExperiment, loaded: LoadedExperi
     const stoppedSaid = stopped.length === 0 ? '' : `, ${stopped.length === 1 ? `value ${stopped[0]}` : `values ${stopped.join(', ')}`} stopped by ${signal ?? 'a signal'} before ${stopped.length === 1 ? 'its' : 'their'} last step and printed as far as ${stopped.length === 1 ? 'it' : 'they'} trained (status stopped)`;
     const summary = `${file}: note: ${formatCount(ran - stopped.length)} of ${formatCount(result.values.length)} sweep values trained and printed${stoppedSaid}; ${failed.length === 1 ? `value ${failed[0].index} did not` : `values ${failed.map((f) => f.index).join(', ')} did not`} (${format === 'table' ? tableStatuses(result, failed) : (FAILED_SHOWN[format] ?? FAILED_SHOWN.json)})\n`;
     return { ...out, code: signal ? interruptedCode(signal) : EXIT_BAD_FILE, stderr: notes + errors + summary };
-  } finally {
-    interrupts?.close();
-  }
+  });
 }
 
 /** The table's statuses of the values without a run, as the note under the errors says them: `failed`, `not trained` (the sweep stopped before them) or both. */
@@ -143,7 +137,7 @@ function fileError(err: unknown): boolean {
  * train; any other error of the file's stops the sweep there, keeping the values trained; a refusal
  * while planning (before the first step), bad usage or a bug of flab's rejects as before.
  */
-async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, progress: Progress, backend: TrainingOptions['backend'], interrupts?: Interrupts): Promise<TrainSweepResult> {
+async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, format: string, progress: Progress, backend: TrainingOptions['backend'], interrupts: TrainingInterrupts): Promise<TrainSweepResult> {
   const spec = e.sweep;
   if (!spec) throw new ExperimentError('the experiment has no "sweep" (for example "sweep": { "init.scale": [0.5, 1, 2] })', 'sweep');
   checkWritableCheckpoints(e, loaded, { sweep: true });
@@ -165,8 +159,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
     baseDir: loaded.baseDir,
     fileName: loaded.fileName,
     backend,
-    signal: interrupts?.abort,
-    shouldStop: () => interrupts?.received != null,
+    ...interrupts.options,
     // A run refused for the records it keeps is advised a cadence whose output fits too: an equal share of it per run.
     recordsAtMost: (layers) => Math.floor(printableRecords(layers, format, runs) / runs),
     onRun: (i) => {
@@ -190,7 +183,7 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
       if (runsPlanned) checkSweepCheckpoints(spec, runsPlanned, loaded);
       planning = false;
       plannedYet = true;
-      interrupts?.training();
+      interrupts.training();
       spent += trainingWork(run.training.totalSteps, batchOf(run), run.training.sizes);
       if (spent > MAX_TRAINING_SWEEP_WORK) throw trainingWorkError(spent, runs, `with run ${index}'s own data`);
     },

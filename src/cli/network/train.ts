@@ -13,7 +13,7 @@ import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../co
 import { EXACT_ZETA_LIMIT } from '../../core/network/layerMetrics';
 import { deadEndRemedy, deadRemedy, notTrainedNote, smallerRateOrInit, zeroInitRemedy } from '../../core/runs/notes';
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/network/spec';
-import { interruptedCode, InterruptSignal } from '../interrupts';
+import { interruptedCode, InterruptSignal, withInterrupts } from '../interrupts';
 import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
 import { MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
 import { outputTooLarge, perRunOnly } from '../output';
@@ -28,35 +28,33 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
   const loaded = context.loadAny(args.operands[0]);
   const e = networkOf(loaded, 'train');
   checkWritableCheckpoints(e, loaded);
-  const interrupts = context.interrupts?.();
-  try {
-    const result = await trainExperiment(e, {
-      baseDir: loaded.baseDir,
-      fileName: loaded.fileName,
-      backend,
-      signal: interrupts?.abort,
-      shouldStop: () => interrupts?.received != null,
-      recordsAtMost: (layers) => printableRecords(layers, format, 1),
-      beforeRun: (run) => {
-        checkOutput(run, format);
-        // Step 0 of the run, counted from the start: the first update came after the first step.
-        context.progress.update(0, run.training.totalSteps, 'steps');
-        interrupts?.training();
-      },
-      onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
-    }).catch((err: unknown) => {
-      // Cancelled while the data was read: nothing to print (the notice said so when it came).
-      if (interrupts?.received && interrupts.abort.aborted) return null;
-      throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;
-    });
-    const signal = interrupts?.received;
+  return withInterrupts(context.interrupts, async (interrupts) => {
+    const result = await interrupts
+      .cancellable(
+        trainExperiment(e, {
+          baseDir: loaded.baseDir,
+          fileName: loaded.fileName,
+          backend,
+          ...interrupts.options,
+          recordsAtMost: (layers) => printableRecords(layers, format, 1),
+          beforeRun: (run) => {
+            checkOutput(run, format);
+            // Step 0 of the run, counted from the start: the first update came after the first step.
+            context.progress.update(0, run.training.totalSteps, 'steps');
+            interrupts.training();
+          },
+          onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
+        }),
+      )
+      .catch((err: unknown) => {
+        throw err instanceof BackendError ? new UsageError(`--backend ${backend}: ${err.message}`) : err;
+      });
+    const signal = interrupts.received;
     if (!result) return { code: interruptedCode(signal!), stdout: '', stderr: '' };
     if (signal && result.step.length === 0) return { code: interruptedCode(signal), stdout: '', stderr: `${loaded.source.file}: note: ${signal} before the first record: nothing to print\n` };
     const stopped = signal ? interruptedNote(loaded.source.file, result, signal) : '';
     return { ...printed(formatTrainResult(result, format)), ...(signal ? { code: interruptedCode(signal) } : {}), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result, undefined, e) + stopped };
-  } finally {
-    interrupts?.close();
-  }
+  });
 }
 
 /**

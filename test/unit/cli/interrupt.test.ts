@@ -9,7 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { deferWhileWriting, interruptedCode, processInterrupts, stdoutKind } from '../../../src/cli/interrupts';
+import { deferWhileWriting, interruptedCode, processInterrupts, stdoutKind, withInterrupts } from '../../../src/cli/interrupts';
 import { cliFolder } from './cliFolder';
 
 const CLI = resolve(__dirname, '../../../../dist/cli.js');
@@ -185,6 +185,35 @@ test('the notice says where the records go: standard output, and when that is a 
       closeSync(fd);
     }
   }
+});
+
+test('withInterrupts: one listening for a training command — cancelled before the first step is null, the listening closed whatever the work did', async () => {
+  const notices: string[] = [];
+  const listen = () => processInterrupts((t) => notices.push(t), () => undefined, 'file');
+  // A signal while the data is read aborts the training's signal: its rejection is a cancellation, null.
+  const cancelled = await withInterrupts(listen, async (i) => {
+    assert.equal(i.options.shouldStop(), false);
+    const reading = new Promise<string>((_, reject) => i.options.signal!.addEventListener('abort', () => reject(new Error('aborted'))));
+    process.emit('SIGINT');
+    assert.equal(i.options.shouldStop(), true);
+    return { result: await i.cancellable(reading), received: i.received };
+  });
+  assert.deepEqual(cancelled, { result: null, received: 'SIGINT' });
+  assert.equal(process.listenerCount('SIGINT'), 0, 'closed once the work returned');
+  // Once training, a signal stops at the next step: the signal is not aborted, and another error is the work's.
+  await assert.rejects(
+    withInterrupts(listen, async (i) => {
+      i.training();
+      process.emit('SIGTERM');
+      assert.equal(i.options.signal!.aborted, false);
+      assert.equal(i.received, 'SIGTERM');
+      return i.cancellable(Promise.reject(new Error('the file\'s')));
+    }),
+    /the file's/,
+  );
+  assert.equal(process.listenerCount('SIGTERM'), 0, 'closed once the work threw');
+  // Nobody listening (tests' context): nothing is stopped, nothing received.
+  assert.deepEqual(await withInterrupts(undefined, async (i) => ({ stop: i.options.shouldStop(), signal: i.options.signal, received: i.received, result: await i.cancellable(Promise.resolve(3)) })), { stop: false, signal: undefined, received: null, result: 3 });
 });
 
 test('while the output is written: a first signal lets it finish and says so; a second, or one after the training heard one, quits', () => {
