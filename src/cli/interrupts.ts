@@ -144,13 +144,16 @@ function again(signal: InterruptSignal): string {
  * signal lets the writing finish — the process then exits with the command's own code — and says so;
  * a second, or any after a signal the command already heard (`before`), ends the process at once. Without
  * it a signal in that window killed the process mid-write: a finished run's JSON cut at the pipe's 64 KiB,
- * exit 130, nothing on standard error (a breaker's finding, 2026-12-03). Returns the listening's end.
+ * exit 130, nothing on standard error (a breaker's finding, 2026-12-03). The notice says, when standard
+ * output is a pipe (`output`), that a reader the same signal stopped reads none of it. Returns the listening's end.
  */
-export function deferWhileWriting(before: InterruptSignal | null, notify: (text: string) => void, exit: (code: number) => void = (code) => process.exit(code)): () => void {
+export function deferWhileWriting(before: InterruptSignal | null, notify: (text: string) => void, exit: (code: number) => void = (code) => process.exit(code), output: OutputKind = stdoutKind()): () => void {
   let received = before;
   return listen(() => received, exit, (signal) => {
     received = signal;
-    notify(`flab: ${signal}: the output is being written, and is written whole (${again(signal)} quits at once)\n`);
+    // Into a pipe, flab writes it whole only while the reader reads: the same Ctrl+C may have stopped it.
+    const whole = output === 'pipe' ? 'and is written whole to standard output, a pipe, unless its reader stopped too (a reader the same Ctrl+C stopped, | head or | jq, reads none of it; a file keeps it: > run.json)' : 'and is written whole';
+    notify(`flab: ${signal}: the output is being written, ${whole} (${again(signal)} quits at once)\n`);
   });
 }
 

@@ -219,7 +219,7 @@ test('withInterrupts: one listening for a training command — cancelled before 
 test('while the output is written: a first signal lets it finish and says so; a second, or one after the training heard one, quits', () => {
   const notices: string[] = [];
   const exits: number[] = [];
-  let end = deferWhileWriting(null, (t) => notices.push(t), (code) => exits.push(code));
+  let end = deferWhileWriting(null, (t) => notices.push(t), (code) => exits.push(code), 'file');
   try {
     process.emit('SIGINT');
     assert.equal(exits.length, 0, 'the output is written on');
@@ -229,10 +229,18 @@ test('while the output is written: a first signal lets it finish and says so; a 
   } finally {
     end();
   }
-  end = deferWhileWriting('SIGTERM', (t) => notices.push(t), (code) => exits.push(code));
+  end = deferWhileWriting('SIGTERM', (t) => notices.push(t), (code) => exits.push(code), 'file');
   try {
     process.emit('SIGHUP');
     assert.deepEqual(exits, [130, 143], 'the training was stopped already: this is the second signal');
+  } finally {
+    end();
+  }
+  // Into a pipe the output is written whole only if its reader reads on: the notice says so (until 2026-12-03 it said "written whole" whatever the reader).
+  end = deferWhileWriting(null, (t) => notices.push(t), (code) => exits.push(code), 'pipe');
+  try {
+    process.emit('SIGINT');
+    assert.equal(notices.at(-1), 'flab: SIGINT: the output is being written, and is written whole to standard output, a pipe, unless its reader stopped too (a reader the same Ctrl+C stopped, | head or | jq, reads none of it; a file keeps it: > run.json) (Ctrl+C again quits at once)\n');
   } finally {
     end();
   }
@@ -267,5 +275,6 @@ test('Ctrl+C while a finished run\'s output drains into a slow reader: the outpu
   assert.equal(r.code, 0, r.stderr);
   assert.ok(r.stdout.length > 65536, `${r.stdout.length} bytes: more than a pipe holds`);
   assert.equal(JSON.parse(r.stdout).summary.status, 'finished');
-  assert.match(r.stderr, /flab: SIGINT: the output is being written, and is written whole \(Ctrl\+C again quits at once\)/);
+  // Its standard output is a pipe whose reader read on: written whole, as the notice says it is unless the reader stopped.
+  assert.match(r.stderr, /flab: SIGINT: the output is being written, and is written whole to standard output, a pipe, unless its reader stopped too \(.*\) \(Ctrl\+C again quits at once\)/);
 });
