@@ -276,6 +276,29 @@ test('Accelerate\'s checkpoint-N/model_1 and DeepSpeed\'s step_N/rank0 are read 
   );
 });
 
+test('orbax\'s <step>/<item>/ layout is read at the step folder\'s step; two items of one step say where their step came from', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2), network(3)];
+  [0, 100, 200].forEach((step, i) => {
+    mkdirSync(join(dir, 'ck', String(step), 'default'), { recursive: true });
+    writeCheckpoint(join(dir, 'ck', String(step), 'default', 'model.safetensors'), nets[i]);
+  });
+  // No step until 2026-12-03: each file skipped, its name and its folder's ("model", "default") saying none.
+  const result = await readCheckpoints({ path: 'ck/*/default/model.safetensors' }, { baseDir: dir });
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.step, [0, 100, 200]);
+  checkAgainstReference(result, nets, ['fc1.weight', 'fc2.weight', 'fc10.weight']);
+  // A glob over every item: a second item of step 100 is a duplicate, its message saying which folder said the step.
+  mkdirSync(join(dir, 'ck', '100', 'state'));
+  writeCheckpoint(join(dir, 'ck', '100', 'state', 'model.safetensors'), nets[1]);
+  const items = await readCheckpoints({ path: 'ck/*/*/model.safetensors' }, { baseDir: dir });
+  assert.deepEqual(items.step, [0, 100, 200]);
+  assert.deepEqual(
+    items.problems.map((p) => p.message),
+    ["ck/100/state/model.safetensors: has step 100 (from the name of its folder's folder), as ck/100/default/model.safetensors has (from the name of its folder's folder): skipped"],
+  );
+});
+
 test('PyTorch Lightning names: the step token is the step, not the version suffix -v1 or a metric (it read as step 1 and became θ₀)', async () => {
   const dir = experiment();
   const nets = [network(1), network(2), network(3), network(4)];
