@@ -103,9 +103,9 @@ export function stdoutKind(fd = 1): OutputKind {
  * that its reader may be gone — the terminal's Ctrl+C reaches every program of a pipeline, the reader
  * (`| head`, `| jq`) too, which then reads nothing flab writes; a file keeps it (README, "Ctrl+C.").
  */
-function whereRecordsGo(output: OutputKind): string {
+function whereRecordsGo(output: OutputKind, signal: InterruptSignal): string {
   if (output !== 'pipe') return 'what it recorded will be written to standard output';
-  return 'what it recorded will be written to standard output, a pipe: a reader the same Ctrl+C stopped (| head, | jq) reads none of it — to keep the records, write them to a file (> run.json)';
+  return `what it recorded will be written to standard output, a pipe: a reader the same ${said(signal)} stopped (| head, | jq) reads none of it — to keep the records, write them to a file (> run.json)`;
 }
 
 /**
@@ -120,7 +120,7 @@ export function processInterrupts(notify: (text: string) => void, exit: (code: n
   const close = listen(() => received, exit, (signal) => {
     received = signal;
     if (!training) controller.abort();
-    notify(training ? `flab: ${signal}: stopping the training at its next step; ${whereRecordsGo(output)} (${again(signal)} quits at once)\n` : `flab: ${signal}: cancelled before the first step\n`);
+    notify(training ? `flab: ${signal}: stopping the training at its next step; ${whereRecordsGo(output, signal)} (${again(signal)} quits at once)\n` : `flab: ${signal}: cancelled before the first step\n`);
   });
   return {
     get received() {
@@ -136,7 +136,12 @@ export function processInterrupts(notify: (text: string) => void, exit: (code: n
 
 /** "Ctrl+C again", or "SIGTERM again". */
 function again(signal: InterruptSignal): string {
-  return signal === 'SIGINT' ? 'Ctrl+C again' : `${signal} again`;
+  return `${said(signal)} again`;
+}
+
+/** A signal as the notices name it: "Ctrl+C" for SIGINT, else its name ("SIGTERM", "SIGHUP"). */
+function said(signal: InterruptSignal): string {
+  return signal === 'SIGINT' ? 'Ctrl+C' : signal;
 }
 
 /**
@@ -152,7 +157,7 @@ export function deferWhileWriting(before: InterruptSignal | null, notify: (text:
   return listen(() => received, exit, (signal) => {
     received = signal;
     // Into a pipe, flab writes it whole only while the reader reads: the same Ctrl+C may have stopped it.
-    const whole = output === 'pipe' ? 'and is written whole to standard output, a pipe, unless its reader stopped too (a reader the same Ctrl+C stopped, | head or | jq, reads none of it; a file keeps it: > run.json)' : 'and is written whole';
+    const whole = output === 'pipe' ? `and is written whole to standard output, a pipe, unless its reader stopped too (a reader the same ${said(signal)} stopped, | head or | jq, reads none of it; a file keeps it: > run.json)` : 'and is written whole';
     notify(`flab: ${signal}: the output is being written, ${whole} (${again(signal)} quits at once)\n`);
   });
 }

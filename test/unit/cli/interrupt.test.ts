@@ -160,11 +160,11 @@ test('the listener: a signal before the training cancels the set-up; one during 
 
 test('the notice says where the records go: standard output, and when that is a pipe, that a reader Ctrl+C stopped reads none of it', () => {
   const notices: string[] = [];
-  for (const output of ['terminal', 'file', 'pipe'] as const) {
+  for (const [output, signal] of [['terminal', 'SIGINT'], ['file', 'SIGINT'], ['pipe', 'SIGINT'], ['pipe', 'SIGHUP']] as const) {
     const i = processInterrupts((t) => notices.push(t), () => undefined, output);
     try {
       i.training();
-      process.emit('SIGINT');
+      process.emit(signal);
     } finally {
       i.close();
     }
@@ -173,6 +173,7 @@ test('the notice says where the records go: standard output, and when that is a 
     'flab: SIGINT: stopping the training at its next step; what it recorded will be written to standard output (Ctrl+C again quits at once)\n',
     'flab: SIGINT: stopping the training at its next step; what it recorded will be written to standard output (Ctrl+C again quits at once)\n',
     'flab: SIGINT: stopping the training at its next step; what it recorded will be written to standard output, a pipe: a reader the same Ctrl+C stopped (| head, | jq) reads none of it — to keep the records, write them to a file (> run.json) (Ctrl+C again quits at once)\n',
+    'flab: SIGHUP: stopping the training at its next step; what it recorded will be written to standard output, a pipe: a reader the same SIGHUP stopped (| head, | jq) reads none of it — to keep the records, write them to a file (> run.json) (SIGHUP again quits at once)\n',
   ]);
   // What a standard output is: a pipe (a FIFO here, opened for reading and writing so as not to wait for a reader), or a redirect's file.
   const c = cliFolder('flab-stdout-kind-');
