@@ -34,9 +34,10 @@ export const sweepCommand: Command = {
 (steps × samples × weights; a network's sweep ${formatLarge(MAX_TRAINING_SWEEP_WORK)}), reports at most
 ${formatCount(MAX_SWEEP_POINTS)} points over all its runs, and prints at most the output limit (docs/limits.md). A
 network experiment's sweep prints {key, path, values, runs} with one \`flab train --json\` object per
-value; --csv puts the swept value first on every row. A value whose training fails (its data cannot be
-had, its set-up is refused) is null in "runs" and listed in "failed" (a row of empty fields in --csv,
-status failed in --table), its error located at its sweep entry: the other values train and are printed,
+value; --csv puts the swept value first on every row (a network's, its status last, as --table says
+it). A value whose training fails (its data cannot be had, its set-up is refused) is null in "runs"
+and listed in "failed" (a row of empty fields and status failed in --csv, status failed in --table),
+its error located at its sweep entry: the other values train and are printed,
 and the command exits 1. Ctrl+C during a network's sweep stops the value training at its next step and
 prints the values finished and that one (status stopped; the rest not trained; exit 130).`,
   operands: ['FILE'],
