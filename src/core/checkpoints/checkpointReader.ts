@@ -878,8 +878,8 @@ const STEP_SAID: Record<NonNullable<FileState['stepWhere']>, string> = { metadat
  * The message of checkpoint `s`, skipped for having the step of `kept`, which is read: where each
  * step came from, and — when both file names said it while their folders differ
  * (`a/500/model_1.safetensors`, `a/1000/model_1.safetensors`) — that the folders may be what says
- * the step, or the glob may match several runs; when two single files of one folder took its step
- * (`checkpoint-500/part_a.safetensors`, `part_b.safetensors`), that they may be shards of one save,
+ * the step, or the glob may match several runs; when two single files of one folder took its step, or its
+ * folder's (`checkpoint-500/part_a.safetensors`, `part_b.safetensors`; orbax's `1000/default/…`), that they may be shards of one save,
  * which are joined only by `-<i>-of-<n>` names or an index (shards.ts).
  */
 function duplicateStep(s: FileState, kept: FileState): string {
@@ -887,8 +887,8 @@ function duplicateStep(s: FileState, kept: FileState): string {
   const base = `${s.file}: has step ${s.step} (from ${from(s)}), as ${kept.file} has (from ${from(kept)}): skipped`;
   const folder = (x: FileState) => posix.dirname(x.file);
   // Two files of one folder at the step its name says: parts of one save (shards, joined only by their names or an index), or two models of it.
-  if (s.stepWhere === 'folder' && kept.stepWhere === 'folder' && folder(s) === folder(kept) && s.unit.parts.length === 1 && kept.unit.parts.length === 1) {
-    return `${base} — the two are in one folder that says the step: if they are parts of one save, they are joined only when named <name>-<i>-of-<n> (model-00001-of-00002.safetensors) or listed by an index beside them (model.safetensors.index.json, its "weight_map"); if they are different models, narrow the glob to one`;
+  if ((s.stepWhere === 'folder' || s.stepWhere === 'folder above') && kept.stepWhere === s.stepWhere && folder(s) === folder(kept) && s.unit.parts.length === 1 && kept.unit.parts.length === 1) {
+    return `${base} — the two are in one folder ${s.stepWhere === 'folder' ? 'that says' : 'whose folder says'} the step: if they are parts of one save, they are joined only when named <name>-<i>-of-<n> (model-00001-of-00002.safetensors) or listed by an index beside them (model.safetensors.index.json, its "weight_map"); if they are different models, narrow the glob to one`;
   }
   if (s.stepWhere !== 'name' || kept.stepWhere !== 'name' || folder(s) === folder(kept)) return base;
   const tokens = s.stepFrom === 'number' && kept.stepFrom === 'number' ? 'if the folders say the step, give them a step token (checkpoint-500, step_500, global_step500), which wins over the number a file name ends in; ' : '';

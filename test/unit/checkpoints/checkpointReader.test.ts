@@ -297,6 +297,14 @@ test('orbax\'s <step>/<item>/ layout is read at the step folder\'s step; two ite
     items.problems.map((p) => p.message),
     ["ck/100/state/model.safetensors: has step 100 (from the name of its folder's folder), as ck/100/default/model.safetensors has (from the name of its folder's folder): skipped"],
   );
+  // Two files of one item folder take its step folder's step: they may be parts of one save, as in a folder that says the step.
+  writeCheckpoint(join(dir, 'ck', '200', 'default', 'part_b.safetensors'), nets[2]);
+  const parts = await readCheckpoints({ path: 'ck/*/default/*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(parts.step, [0, 100, 200]);
+  assert.deepEqual(
+    parts.problems.map((p) => p.message),
+    ["ck/200/default/part_b.safetensors: has step 200 (from the name of its folder's folder), as ck/200/default/model.safetensors has (from the name of its folder's folder): skipped — the two are in one folder whose folder says the step: if they are parts of one save, they are joined only when named <name>-<i>-of-<n> (model-00001-of-00002.safetensors) or listed by an index beside them (model.safetensors.index.json, its \"weight_map\"); if they are different models, narrow the glob to one"],
+  );
 });
 
 test('PyTorch Lightning names: the step token is the step, not the version suffix -v1 or a metric (it read as step 1 and became θ₀)', async () => {
