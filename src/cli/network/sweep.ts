@@ -308,8 +308,9 @@ const STATUS_COLUMN = 'status';
 /**
  * The sweep in `format`. A value without a run (`failed`) is there too: null in the JSON's `runs` and
  * `summaries`, with `failed` listing each one's index, value and error; a row of its value and empty
- * fields in CSV, every row ending in its value's status; a line of status `failed` in the table (`not trained` for a value the sweep stopped
- * before: after a failure that stops it, or Ctrl+C).
+ * fields in CSV (every row of the CSV ends in its value's status, `valueStatus`); a line of status
+ * `failed` in the table (`not trained` for a value the sweep stopped before: after a failure that
+ * stops it, or Ctrl+C).
  */
 function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonly FailedValue[], widthPower: { exponent: number; width: number } | null = null): string {
   const failedList = failed.length > 0 ? { failed } : {};
