@@ -403,9 +403,10 @@ export function stepOfPath(path: string): NamedStep | null {
 
 /**
  * The step the folder above a checkpoint's folder names (`above`, a path), when its name says nothing
- * but a step: a step or epoch token whole (`checkpoint-500`, `step_500`, `global_step500`, `epoch_3`), or
- * digits alone (`1000`, `000100`: orbax's step folders, `<step>/<item>/`, kind `number`). Any other name (`exp1`, `run_5`, a date, a
- * Unix time, `1717000000`) says none here: a folder that far up is a run's or a disk's as often as not.
+ * but a step: a step or epoch token whole (`checkpoint-500`, `step_500`, `global_step500`, `epoch_3`),
+ * or digits alone (`1000`, `000100`: orbax's step folders, `<step>/<item>/`, kind `number`). Any other
+ * name (`exp1`, `run_5`, a date, a Unix time `1717000000`) says none here: a folder that far up is a
+ * run's or a disk's as often as a step's. Null too for the root.
  */
 function stepOfFolderAbove(above: string): Omit<NamedStep, 'where'> | null {
   const name = basename(above);
