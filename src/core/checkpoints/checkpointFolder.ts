@@ -41,18 +41,145 @@ export interface LayerToWrite {
 }
 
 /**
- * The file a run holds in its checkpoint folder from `prepare` to `release`: `{ pid, host, started }` of
- * its process. A second run refuses the folder while the first holds it (two runs at once deleted each
- * other's checkpoints and wrote one folder that read as one run, 2026-12-03); a lock whose process is
- * gone (a run killed) is taken over. Not a checkpoint: readers leave it alone.
+ * The file a run holds in its checkpoint folder from before its data is read to its end (`FolderLock`):
+ * `{ pid, host, started }` of its process, and `sweep: true` for a sweep, which holds the folder of
+ * its values' folders `<folder>/<key>=<value>` for its whole duration. A second run (or sweep) refuses
+ * the folder while the first holds it (two runs at once deleted each other's checkpoints and wrote one
+ * folder that read as one run, 2026-12-03); a lock whose process is gone (a run killed) is taken over.
+ * Not a checkpoint: readers leave it alone.
  */
 export const RUN_LOCK = '.flab-run.lock';
 
 /** Who holds a folder's RUN_LOCK, as its file says (null: it says nothing readable). */
-interface LockHolder {
+export interface LockHolder {
   pid: number;
   host: string;
+  /** When it took the folder (ISO time). */
   started: string;
+  /** A sweep holding the folder of its values' folders (absent: one run). */
+  sweep?: true;
+}
+
+/** "flab's process 4242, started 2026-12-03T16:00:00.000Z" (with " on HOST" for another machine's). */
+export function holderPhrase(h: LockHolder): string {
+  return `flab's process ${h.pid}${h.host !== hostname() ? ` on ${h.host}` : ''}, started ${h.started}`;
+}
+
+/**
+ * The run or sweep of another process that holds `folder` now (its RUN_LOCK names a process alive on
+ * this machine, or one of another machine, whose life cannot be told from here), or null: no lock, one
+ * not readable as flab's, one whose process is gone, or this process's own. Read only.
+ */
+export function liveHolder(folder: string): LockHolder | null {
+  const holder = lockHolder(join(folder, RUN_LOCK));
+  return holder && holder.pid !== process.pid && holderAlive(holder) ? holder : null;
+}
+
+/**
+ * A folder held by this process: its RUN_LOCK, taken by `take` and given up by `release`. A run
+ * (`flab train`, each value of a sweep) holds the folder it writes checkpoints into; a sweep holds the
+ * folder of its values' folders as well, from before its first value's data is read to its end, so
+ * that a second sweep, or a run, into that folder is refused at once (two sweeps into one path both
+ * ran, their values interleaved).
+ */
+export class FolderLock {
+  private held = true;
+
+  /** Whether this process holds the folder still (taken, not released). */
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  private constructor(
+    /** The folder held (absolute). */
+    readonly folder: string,
+    /** When it was taken (ISO time), which `release` compares. */
+    private readonly started: string,
+    /** The folders `take` made, the folder's own last: removed at `release` when left empty (a run refused before its first step). */
+    private readonly made: string[],
+  ) {}
+
+  /**
+   * Makes `folder` (and the ancestors it lacks) and takes its RUN_LOCK for a run or a sweep. Throws an
+   * Error whose message says why not: the folder's own problem (`checkpointFolderProblem`), another
+   * process's run or sweep holding it, or — for a run — a sweep of another process holding the folder
+   * above it (this folder one of its values').
+   */
+  static async take(folder: string, kind: 'run' | 'sweep'): Promise<FolderLock> {
+    const full = resolve(folder);
+    const problem = checkpointFolderProblem(full);
+    if (problem) throw new Error(problem);
+    const above = kind === 'run' ? liveHolder(dirname(full)) : null;
+    if (above?.sweep) throw new Error(`a sweep (${holderPhrase(above)}) is writing checkpoints into ${dirname(full)} (${RUN_LOCK}), a folder for each of its values: a run in one of them would delete that value's checkpoints — wait for it to end, or give training.checkpoints.path another folder (if no sweep is writing there, delete ${join(dirname(full), RUN_LOCK)})`);
+    const made = await makeFolder(full);
+    let started: string;
+    try {
+      started = takeLock(full, kind);
+    } catch (err) {
+      removeEmpty(made);
+      throw err;
+    }
+    return new FolderLock(full, started, made);
+  }
+
+  /**
+   * Gives the folder up: RUN_LOCK removed if it is still this process's (a lock another run took over,
+   * judging this one gone, is that run's), and the folders `take` made removed if left empty; idempotent.
+   */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    const path = join(this.folder, RUN_LOCK);
+    const holder = lockHolder(path);
+    if (!(holder && holder.pid === process.pid && holder.host === hostname() && holder.started === this.started)) return;
+    rmSync(path, { force: true });
+    removeEmpty(this.made);
+  }
+}
+
+/** Removes the folders `made` (outermost first) from the innermost up, while each is empty. */
+function removeEmpty(made: readonly string[]): void {
+  for (const dir of [...made].reverse()) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return; // not empty (or gone): it and the folders above stay
+    }
+  }
+}
+
+/**
+ * Takes RUN_LOCK in `folder` (which exists) for a run or a sweep, created exclusively; the time it was
+ * taken (ISO). Throws an Error naming the run that holds it: another process alive on this machine, or
+ * any on another (its life cannot be told from here). A lock whose process has ended, or of this
+ * process, is taken over.
+ */
+function takeLock(folder: string, kind: 'run' | 'sweep'): string {
+  const path = join(folder, RUN_LOCK);
+  const started = new Date().toISOString();
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), started, ...(kind === 'sweep' ? { sweep: true } : {}) } satisfies LockHolder) + '\n';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(path, mine, { flag: 'wx' });
+      return started;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const seen = lockText(path);
+    const holder = lockHolder(path, seen);
+    if (!holder) {
+      // Not flab's lock as written (empty: a run killed as it wrote it, or a full disk), unless a run is writing it this moment.
+      if (ageSeconds(path) < UNREADABLE_LOCK_SECONDS) throw new Error(`another run is starting in it (${RUN_LOCK} is being written): wait for it, or give training.checkpoints.path another folder`);
+    } else if (holderAlive(holder)) {
+      if (holder.sweep) throw new Error(`another sweep (${holderPhrase(holder)}) is writing checkpoints into it (${RUN_LOCK}), a folder for each of its values: two runs in one folder delete each other's checkpoints — wait for it to end, or give training.checkpoints.path another folder (if no sweep is writing there, delete ${RUN_LOCK})`);
+      throw new Error(`another run (${holderPhrase(holder)}) is writing checkpoints into it (${RUN_LOCK}): two runs in one folder delete each other's checkpoints — wait for it to end, or give training.checkpoints.path another folder (if no run is writing there, delete ${RUN_LOCK})`);
+    }
+    // Its process is gone (a run killed before it released the folder): taken over — under a second
+    // lock, and only if the file is still the one judged gone. Two runs taking over at once each
+    // deleted the other's new lock and both wrote into the folder (a breaker's finding, 2026-12-03).
+    takeOver(path, seen);
+  }
+  throw new Error(`another run took ${RUN_LOCK} at the same moment: wait for it to end, or give training.checkpoints.path another folder`);
 }
 
 export class CheckpointFolder {
@@ -60,14 +187,15 @@ export class CheckpointFolder {
   private readonly written: string[] = [];
   private pending: Promise<void> = Promise.resolve();
   private failure: unknown = null;
-  private locked = false;
-  /** When this run took its lock (ISO time), which `release` compares. */
-  private started = '';
 
-  /** `folder` (absolute) receives the checkpoints of a run of `totalSteps` steps (the width of the step in names). */
+  /**
+   * `folder` (absolute) receives the checkpoints of a run of `totalSteps` steps (the width of the step
+   * in names); `lock`, the folder already held (taken before the data was read), else `prepare` takes it.
+   */
   constructor(
     readonly folder: string,
     totalSteps: number,
+    private lock: FolderLock | null = null,
   ) {
     this.digits = Math.max(6, String(totalSteps).length);
   }
@@ -78,19 +206,16 @@ export class CheckpointFolder {
   }
 
   /**
-   * Makes the folder, deletes the checkpoints an earlier run of the trainer left there (files named
-   * `step-<digits>.safetensors` whose metadata says `writer: flab`) and empties its `metrics.jsonl`,
-   * so that the folder holds this run only. A folder that holds files of those names that the trainer
-   * did not write — another trainer's checkpoints, or a `metrics.jsonl` with lines of another writer —
-   * is refused before anything is deleted or emptied: they are the user's, and a checkpoint experiment
-   * reading the folder would mix them with this run's. Other files are never touched. Rejects with an
-   * Error whose message says which files and what to do.
+   * Takes the folder (`FolderLock`) unless it is held already, deletes the checkpoints an earlier run of
+   * the trainer left there (files named `step-<digits>.safetensors` whose metadata says `writer: flab`)
+   * and empties its `metrics.jsonl`, so that the folder holds this run only. A folder that holds files
+   * of those names that the trainer did not write — another trainer's checkpoints, or a `metrics.jsonl`
+   * with lines of another writer — is refused before anything is deleted or emptied: they are the
+   * user's, and a checkpoint experiment reading the folder would mix them with this run's. Other files
+   * are never touched. Rejects with an Error whose message says which files and what to do.
    */
   async prepare(): Promise<void> {
-    const problem = checkpointFolderProblem(this.folder);
-    if (problem) throw new Error(problem);
-    await makeFolder(this.folder);
-    this.lock();
+    if (!this.lock?.isHeld) this.lock = await FolderLock.take(this.folder, 'run');
     const { ours, refusal } = await surveyFolder(this.folder);
     if (refusal) {
       this.release();
@@ -134,50 +259,9 @@ export class CheckpointFolder {
     return this.written.slice();
   }
 
-  /**
-   * Gives the folder up once the run is done with it: `RUN_LOCK` removed if it is still this run's (a
-   * lock another run took over, judging this one gone, is that run's); idempotent.
-   */
+  /** Gives the folder up once the run is done with it (`FolderLock.release`); idempotent. */
   release(): void {
-    if (!this.locked) return;
-    this.locked = false;
-    const path = join(this.folder, RUN_LOCK);
-    const holder = lockHolder(path);
-    if (holder && holder.pid === process.pid && holder.host === hostname() && holder.started === this.started) rmSync(path, { force: true });
-  }
-
-  /**
-   * Takes the folder's RUN_LOCK (created exclusively), or throws an Error naming the run that holds
-   * it: another process alive on this machine, or any on another (its life cannot be told from here).
-   * A lock whose process has ended, or of this process, is taken over.
-   */
-  private lock(): void {
-    const path = join(this.folder, RUN_LOCK);
-    this.started = new Date().toISOString();
-    const mine = JSON.stringify({ pid: process.pid, host: hostname(), started: this.started } satisfies LockHolder) + '\n';
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        writeFileSync(path, mine, { flag: 'wx' });
-        this.locked = true;
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      const seen = lockText(path);
-      const holder = lockHolder(path, seen);
-      if (!holder) {
-        // Not flab's lock as written (empty: a run killed as it wrote it, or a full disk), unless a run is writing it this moment.
-        if (ageSeconds(path) < UNREADABLE_LOCK_SECONDS) throw new Error(`another run is starting in it (${RUN_LOCK} is being written): wait for it, or give training.checkpoints.path another folder`);
-      } else if (holderAlive(holder)) {
-        const who = `flab's process ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''}, started ${holder.started}`;
-        throw new Error(`another run (${who}) is writing checkpoints into it (${RUN_LOCK}): two runs in one folder delete each other's checkpoints — wait for it to end, or give training.checkpoints.path another folder (if no run is writing there, delete ${RUN_LOCK})`);
-      }
-      // Its process is gone (a run killed before it released the folder): taken over — under a second
-      // lock, and only if the file is still the one judged gone. Two runs taking over at once each
-      // deleted the other's new lock and both wrote into the folder (a breaker's finding, 2026-12-03).
-      takeOver(path, seen);
-    }
-    throw new Error(`another run took ${RUN_LOCK} at the same moment: wait for it to end, or give training.checkpoints.path another folder`);
+    this.lock?.release();
   }
 }
 
@@ -628,11 +712,12 @@ function refusal(err: unknown): string {
 }
 
 /**
- * Makes `folder` and the ancestors it lacks, one `mkdir` each from the nearest existing ancestor down.
+ * Makes `folder` and the ancestors it lacks, one `mkdir` each from the nearest existing ancestor down;
+ * the folders it made, outermost first.
  * Not `mkdir(…, { recursive: true })`: under a pseudo-filesystem that refuses new entries (`/proc/x`),
  * Node's recursive mkdir retries the same ENOENT forever; here the first refusal is the error.
  */
-export async function makeFolder(folder: string): Promise<void> {
+export async function makeFolder(folder: string): Promise<string[]> {
   const missing: string[] = [];
   for (let dir = resolve(folder); ; dir = dirname(dir)) {
     try {
@@ -643,11 +728,15 @@ export async function makeFolder(folder: string): Promise<void> {
       missing.push(dir);
     }
   }
+  const made: string[] = [];
   for (const dir of missing.reverse()) {
     try {
       await fs.mkdir(dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`the system refused to create the folder ${dir} (${refusal(err)})`);
+      continue; // made at the same moment by another process: not this one's to remove
     }
+    made.push(dir);
   }
+  return made;
 }

@@ -9,7 +9,7 @@
 import { basename, join, resolve } from 'node:path';
 import { ExperimentError } from '../experiment/errors';
 import type { LayerThresholds } from '../mechanisms/layerLabel';
-import { CheckpointFolder, checkpointFolderProblem, CheckpointPlan, checkpointPathProblem, checkpointPlanProblem, trainerLayerName } from '../checkpoints/checkpointFolder';
+import { CheckpointFolder, checkpointFolderProblem, CheckpointPlan, FolderLock, checkpointPathProblem, checkpointPlanProblem, trainerLayerName } from '../checkpoints/checkpointFolder';
 import { homedir } from 'node:os';
 import { Dataset, outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
@@ -47,6 +47,11 @@ export interface NetworkRunOptions {
   recordsAtMost?(layers: number): number;
   /** The free bytes of the checkpoint folder's file system (tests; default: the file system's own answer, `statfs`). */
   checkpointFreeBytes?(dir: string): number;
+  /**
+   * The checkpoint folder, already held by this process (`takeCheckpointFolder`, before the data was
+   * read); without it, the run takes the folder before its first step. Given up with the run (`dispose`).
+   */
+  folderLock?: FolderLock | null;
 }
 
 /** One weight matrix over the records: its name as a checkpoint of the run names it, its shape (out × in), ‖W_l‖_F and its relative distance. */
@@ -236,7 +241,7 @@ export class NetworkRun {
     const writing = e.checkpoints && options.writeCheckpoints !== false;
     const folder = writing ? checkpointFolderOf(e, options) : null;
     const run = new NetworkRun(e, spec, data, training, folder);
-    if (folder) run.folder = new CheckpointFolder(folder, training.totalSteps);
+    if (folder) run.folder = new CheckpointFolder(folder, training.totalSteps, options.folderLock ?? null);
     run.freeBytes = options.checkpointFreeBytes;
     return run;
   }
@@ -496,7 +501,16 @@ export interface TrainOptions extends NetworkRunOptions, Pick<RunOptions, 'onRec
  * checkpoints written. Rejects with an AbortError when `signal` fires, and as `NetworkRun.load` does.
  */
 export async function trainExperiment(e: NetworkExperiment, options: TrainOptions): Promise<TrainResult> {
-  const run = await NetworkRun.load(e, options);
+  // The folder is taken before the data is read: a folder another run holds is refused at once, with
+  // its holder, not once a large set has been read.
+  const lock = e.checkpoints && options.writeCheckpoints !== false ? await takeCheckpointFolder(e, checkpointFolderOf(e, options), 'run') : null;
+  let run: NetworkRun;
+  try {
+    run = await NetworkRun.load(e, { ...options, folderLock: lock });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   try {
     options.beforeRun?.(run);
     // A stop ends the run with a record where it stopped (`closeAtStop`): the steps since the last record are kept.
@@ -529,20 +543,43 @@ export async function trainSweep(e: NetworkExperiment, options: TrainOptions & {
   // size, as each run holds them anyway (all of CIFAR-10, 184 MB, was read again for every value, 6 s
   // each); a data key's values read each their own, and only a small set is kept between them.
   const dataCache = options.dataCache ?? new LoadedDataCache(isDataKey(spec.path) ? MAX_KEPT_DATA_BYTES : Infinity);
-  for (const [i, v] of spec.values.entries()) {
-    if (options.signal?.aborted) throw abortError();
-    if (options.shouldStop?.()) break;
-    const variant = sweepVariant(e, options, i);
-    options.onRun?.(i, v);
-    try {
-      runs[i] = await trainExperiment(variant, { ...options, dataCache });
-    } catch (err) {
-      if (!options.failed || (err instanceof Error && err.name === 'AbortError')) throw err;
-      failures.push({ index: i, value: v, error: err });
-      if (!(await options.failed(i, v, err))) break;
+  // The folder of the values' folders is held from before the first value's data is read to the last
+  // value's end: a second sweep into it (or a run) is refused at once, not let in to interleave.
+  const held = e.checkpoints && options.writeCheckpoints !== false ? await takeCheckpointFolder(e, checkpointFolderOf(e, options), 'sweep') : null;
+  try {
+    for (const [i, v] of spec.values.entries()) {
+      if (options.signal?.aborted) throw abortError();
+      if (options.shouldStop?.()) break;
+      const variant = sweepVariant(e, options, i);
+      options.onRun?.(i, v);
+      try {
+        runs[i] = await trainExperiment(variant, { ...options, dataCache });
+      } catch (err) {
+        if (!options.failed || (err instanceof Error && err.name === 'AbortError')) throw err;
+        failures.push({ index: i, value: v, error: err });
+        if (!(await options.failed(i, v, err))) break;
+      }
     }
+  } finally {
+    held?.release();
   }
   return { key: spec.key, path: spec.path, values: spec.values.slice(), runs, failures };
+}
+
+/**
+ * Takes the checkpoint folder `folder` of a run of `e` (or, `kind` "sweep", the folder of a sweep's
+ * values' folders) for this process (`FolderLock.take`), before the data is read; rejects with an
+ * ExperimentError at `training.checkpoints.path` (`training.checkpoints` when the file gives no path)
+ * naming the folder and its holder.
+ */
+export async function takeCheckpointFolder(e: NetworkExperiment, folder: string, kind: 'run' | 'sweep'): Promise<FolderLock> {
+  const written = writtenPathRefusal(e.checkpoints?.path);
+  if (written) throw written;
+  try {
+    return await FolderLock.take(folder, kind);
+  } catch (err) {
+    throw new ExperimentError(`cannot write checkpoints into ${folder}: ${(err as Error).message}`, e.checkpoints?.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
+  }
 }
 
 function abortError(): Error {
