@@ -5,7 +5,7 @@
  * metadata `step` and `writer` — and one line of `metrics.jsonl` each. A checkpoint experiment reads
  * the folder back: the loop closes.
  */
-import { lstatSync, mkdirSync, promises as fs, readFileSync, readlinkSync, rmdirSync, rmSync, statfsSync, Stats, statSync, closeSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, promises as fs, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, statfsSync, Stats, statSync, closeSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { countOf, excerpt, formatBytes, formatCount } from '../experiment/diagnostic';
@@ -80,7 +80,9 @@ export function liveHolder(folder: string): LockHolder | null {
  * (`flab train`, each value of a sweep) holds the folder it writes checkpoints into; a sweep holds the
  * folder of its values' folders as well, from before its first value's data is read to its end, so
  * that a second sweep, or a run, into that folder is refused at once (two sweeps into one path both
- * ran, their values interleaved).
+ * ran, their values interleaved). Taking the folder removes the temporary files of checkpoints a run
+ * that died left there (`.step-000120.safetensors.<pid>.<ms>.tmp`, written and renamed by
+ * `writeSafetensors`); nothing else.
  */
 export class FolderLock {
   private held = true;
@@ -119,6 +121,7 @@ export class FolderLock {
       removeEmpty(made);
       throw err;
     }
+    removeDeadTemporaries(full);
     return new FolderLock(full, started, made);
   }
 
@@ -145,6 +148,36 @@ function removeEmpty(made: readonly string[]): void {
     } catch {
       return; // not empty (or gone): it and the folders above stay
     }
+  }
+}
+
+/**
+ * The temporary file of a checkpoint being written (`writeSafetensors`: `.<name>.<pid>.<ms>.tmp`) with
+ * the trainer's checkpoint name: its pid and when it was begun (ms), or null for any other name.
+ */
+function checkpointTemporary(name: string): { pid: number; begun: number } | null {
+  const m = /^\.step-\d+\.safetensors\.(\d+)\.(\d+)\.tmp$/.exec(name);
+  return m ? { pid: Number(m[1]), begun: Number(m[2]) } : null;
+}
+
+/**
+ * Removes from `folder`, just taken, the temporary checkpoint files of runs that died writing them (a
+ * run killed: they stayed, and no later run removed them): the trainer's pattern only
+ * (`checkpointTemporary`), and only those whose process is gone — or whose number was given again to
+ * a process that started after the file was begun. A user's file is never touched.
+ */
+function removeDeadTemporaries(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const t = checkpointTemporary(name);
+    if (!t || t.pid === process.pid) continue;
+    if (holderAlive({ pid: t.pid, host: hostname(), started: new Date(t.begun).toISOString() })) continue;
+    rmSync(join(folder, name), { force: true });
   }
 }
 

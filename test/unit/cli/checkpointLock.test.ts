@@ -1,11 +1,12 @@
 /**
  * The checkpoint folder a run or a sweep holds (`.flab-run.lock`; docs/checkpoints.md, "One run at a
  * time"), with real `flab` processes and real folders: a sweep holds the folder of its values' folders
- * for its whole duration, and a held folder is refused before the data is read. The signals are sent
- * once a checkpoint is written (a condition on the folder, not a sleep).
+ * for its whole duration, a held folder is refused before the data is read, and a run that takes a
+ * folder removes the temporary files of a run killed while writing. The signals are sent once a
+ * checkpoint is written (a condition on the folder, not a sleep).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -145,4 +146,24 @@ test('a held folder is refused before the data is read, with its holder', () => 
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, /no-such-data/);
   assert.ok(!existsSync(join(c.dir, 'made')), 'the folders made to hold it are removed, empty');
+});
+
+test('a run that takes a folder removes the temporary checkpoint files a killed run left there, and nothing else', () => {
+  const c = cliFolder('flab-lock-tmp-');
+  const folder = join(c.dir, 'ck');
+  mkdirSync(folder);
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const left = `.step-000040.safetensors.${dead}.${Date.now() - 60_000}.tmp`;
+  // A live process's (this test's), and files of other names: not flab's to remove.
+  const alive = `.step-000040.safetensors.${process.pid}.${Date.now()}.tmp`;
+  const users = ['notes.tmp', '.step-000040.safetensors.tmp', 'step-000040.safetensors.keep.tmp', `.model.safetensors.${dead}.1.tmp`];
+  for (const name of [left, alive, ...users]) writeFileSync(join(folder, name), 'x');
+  // The lock of the killed run, taken over.
+  writeFileSync(join(folder, '.flab-run.lock'), JSON.stringify({ pid: dead, host: hostname(), started: '2026-12-03T14:00:00.000Z' }));
+  const r = c.flab('train', c.write('run.flab.json', quick('ck')), '--summary');
+  assert.equal(r.code, 0, r.stderr);
+  const names = readdirSync(folder);
+  assert.ok(!names.includes(left), 'the dead run\'s temporary file is removed');
+  for (const name of [alive, ...users]) assert.ok(names.includes(name), `${name} kept`);
+  assert.ok(!names.includes('.flab-run.lock'));
 });
