@@ -220,6 +220,8 @@ export class CheckpointFolder {
   private readonly written: string[] = [];
   private pending: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  /** The steps whose checkpoints were queued (`write`). */
+  private readonly queued = new Set<number>();
 
   /**
    * `folder` (absolute) receives the checkpoints of a run of `totalSteps` steps (the width of the step
@@ -236,6 +238,11 @@ export class CheckpointFolder {
   /** The file name of the checkpoint of `step`: `step-000120.safetensors`. */
   fileName(step: number): string {
     return `step-${String(step).padStart(this.digits, '0')}.safetensors`;
+  }
+
+  /** Whether the checkpoint of `step` was queued for writing. */
+  has(step: number): boolean {
+    return this.queued.has(step);
   }
 
   /**
@@ -266,6 +273,7 @@ export class CheckpointFolder {
    * its metrics line; `finish` waits for every write and throws the first failure.
    */
   write(step: number, layers: readonly LayerToWrite[], biases: readonly Float32Array[] | null, metrics: CheckpointMetrics): void {
+    this.queued.add(step);
     const tensors: TensorToWrite[] = [];
     layers.forEach((w, l) => {
       tensors.push({ name: trainerLayerName(l + 1), dtype: 'F32', shape: [w.rows, w.cols], data: Float32Array.from(w.data) });

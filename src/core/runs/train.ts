@@ -209,6 +209,11 @@ export class NetworkRun {
   private prepared: Promise<void> | null = null;
   private freeBytes: NetworkRunOptions['checkpointFreeBytes'];
   private written: Promise<string[]> | null = null;
+  /**
+   * The last record, with the weights and biases it was made at, when its step got no checkpoint (not a
+   * multiple of `training.checkpoints.every`): written if the run stops before the next record.
+   */
+  private unwritten: { record: TrainingRecord; weights: ReturnType<Training['currentWeights']>; biases: Float32Array[] | null } | null = null;
   /** The bridge's exact flow, solved at the first result (undefined until then; null: not the bridge). */
   private flow: BridgeFlow | null | undefined;
 
@@ -253,19 +258,33 @@ export class NetworkRun {
 
   /**
    * Trains until the end, a stop (`shouldStop`, or the load's abort signal) or a divergence; records
-   * stream through `onRecord`, and each checkpoint step's weights are queued for writing.
+   * stream through `onRecord`, and each checkpoint step's weights are queued for writing. A run that
+   * stops writes the checkpoint of its last record too, as a finished run writes its last step's (unless
+   * that step has one): the folder ends where the records end. The records' weights at a step without
+   * a checkpoint are kept (a copy of the network) until the next record, for that.
    */
   async run(options: RunOptions = {}): Promise<RunOutcome> {
     await this.prepareFolder();
     const every = this.experiment.checkpoints?.every;
     const T = this.training.totalSteps;
-    return this.training.run({
+    const outcome = await this.training.run({
       ...options,
       onRecord: (r) => {
-        if (this.folder && every !== undefined && (r.step % every === 0 || r.step === T)) this.writeCheckpoint(r);
+        if (this.folder && every !== undefined) {
+          if (r.step % every === 0 || r.step === T) {
+            this.writeCheckpoint(r, this.training.currentWeights(), this.training.currentBiases());
+            this.unwritten = null;
+          } else {
+            this.unwritten = { record: r, weights: this.training.currentWeights(), biases: this.training.currentBiases() };
+          }
+        }
         options.onRecord?.(r);
       },
     });
+    const last = this.unwritten;
+    if (outcome.status === 'stopped' && last && this.folder && !this.folder.has(last.record.step)) this.writeCheckpoint(last.record, last.weights, last.biases);
+    this.unwritten = null;
+    return outcome;
   }
 
   /**
@@ -363,9 +382,10 @@ export class NetworkRun {
     this.training.dispose();
   }
 
-  private writeCheckpoint(r: TrainingRecord): void {
+  /** Queues the checkpoint of record `r`, of the weights and biases it was made at. */
+  private writeCheckpoint(r: TrainingRecord, weights: ReturnType<Training['currentWeights']>, biases: Float32Array[] | null): void {
     const test = r.testLoss !== null;
-    this.folder!.write(r.step, this.training.currentWeights(), this.training.currentBiases(), {
+    this.folder!.write(r.step, weights, biases, {
       loss: test ? r.testLoss : r.trainLoss,
       accuracy: test ? r.testAccuracy : r.trainAccuracy,
       trainLoss: r.trainLoss,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -169,4 +169,44 @@ test('one run at a time in a folder: a second process is refused while the first
   writeFileSync(lock, theirs);
   taker.release();
   assert.equal(readFileSync(lock, 'utf8'), theirs);
+});
+
+/** The float32 tensor `name` of the safetensors file at `path`. */
+function tensorOf(path: string, name: string): Float32Array {
+  const bytes = readFileSync(path);
+  const n = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, { data_offsets: [number, number] }>;
+  const [begin, end] = header[name].data_offsets;
+  const data = bytes.subarray(8 + n + begin, 8 + n + end);
+  return new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+}
+
+test('a stopped run writes the checkpoint of its last record, of the weights that record measured: the folder ends where the records end', async () => {
+  // A run stopped (Ctrl+C, SIGTERM) wrote no checkpoint past the last multiple of checkpoints.every,
+  // so the folder ended before the records printed.
+  const parsed = parseAnyExperiment(JSON.stringify({ model: { hidden: [4] }, data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { learningRate: 0.5, steps: 40, record: { every: 2 }, checkpoints: { every: 4, path: 'stopped' } } }));
+  const e = parsed.parsed!.experiment as NetworkExperiment;
+  const base = join(root, 'stop');
+  mkdirSync(base);
+  let stop = false;
+  const r = await trainExperiment(e, { baseDir: base, onRecord: (rec) => (stop ||= rec.step === 6), shouldStop: () => stop });
+  assert.equal(r.summary.status, 'stopped');
+  assert.deepEqual(r.step, [0, 2, 4, 6]);
+  const folder = join(base, 'stopped');
+  assert.deepEqual(r.checkpoints?.files, ['step-000000.safetensors', 'step-000004.safetensors', 'step-000006.safetensors']);
+  assert.deepEqual(readdirSync(folder).filter((f) => f.endsWith('.safetensors')).sort(), r.checkpoints?.files);
+  const lines = readFileSync(join(folder, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.step), [0, 4, 6]);
+  assert.equal(lines[2].trainLoss, r.trainLoss[3], 'the metrics line is the last record\'s');
+  // Its weights are those the record at step 6 measured, not the weights the run stopped at.
+  for (const [l, layer] of r.layers.entries()) {
+    const w = tensorOf(join(folder, 'step-000006.safetensors'), `fc${l + 1}.weight`);
+    const norm = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
+    assert.ok(Math.abs(norm - layer.norm[3]) <= 1e-5 * layer.norm[3], `fc${l + 1}.weight: ${norm} against ${layer.norm[3]}`);
+  }
+  // A stop right after a checkpoint's record writes nothing more: that step has one.
+  let again = false;
+  const r2 = await trainExperiment(e, { baseDir: base, onRecord: (rec) => (again ||= rec.step === 8), shouldStop: () => again });
+  assert.deepEqual(r2.step.at(-1), 8);
+  assert.deepEqual(r2.checkpoints?.files, ['step-000000.safetensors', 'step-000004.safetensors', 'step-000008.safetensors']);
 });

@@ -1,13 +1,14 @@
 /**
  * The checkpoint folder a run or a sweep holds (`.flab-run.lock`; docs/checkpoints.md, "One run at a
  * time"), with real `flab` processes and real folders: a sweep holds the folder of its values' folders
- * for its whole duration, a held folder is refused before the data is read, and a run that takes a
- * folder removes the temporary files of a run killed while writing. The signals are sent once a
- * checkpoint is written (a condition on the folder, not a sleep).
+ * for its whole duration, a held folder is refused before the data is read, a run that takes a
+ * folder removes the temporary files of a run killed while writing, and a stopped run's folder ends
+ * where its records end. The signals are sent once a checkpoint is written (a condition on the folder,
+ * not a sleep).
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -166,4 +167,24 @@ test('a run that takes a folder removes the temporary checkpoint files a killed 
   assert.ok(!names.includes(left), 'the dead run\'s temporary file is removed');
   for (const name of [alive, ...users]) assert.ok(names.includes(name), `${name} kept`);
   assert.ok(!names.includes('.flab-run.lock'));
+});
+
+test('Ctrl+C stops `flab train`: its folder ends with the checkpoint of the last record printed, and the metrics line of it', async () => {
+  const c = cliFolder('flab-lock-stop-');
+  const run = started(c.dir, ['train', c.write('run.flab.json', long()), '--json']);
+  // Two checkpoints (steps 0 and 40), then the stop: the records may end at any multiple of 20 since.
+  await until(() => existsSync(join(c.dir, 'ckpt')) && readdirSync(join(c.dir, 'ckpt')).filter((f) => f.endsWith('.safetensors')).length >= 2);
+  run.stop();
+  const r = await run.done;
+  assert.equal(r.code, 130, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.summary.status, 'stopped');
+  const last = out.step.at(-1) as number;
+  const files = readdirSync(join(c.dir, 'ckpt')).filter((f) => f.endsWith('.safetensors')).sort();
+  assert.equal(files.at(-1), `step-${String(last).padStart(6, '0')}.safetensors`);
+  assert.deepEqual(out.checkpoints.files, files);
+
+  const lines = readFileSync(join(c.dir, 'ckpt', 'metrics.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(JSON.parse(lines.at(-1)!).step, last);
+  assert.equal(lines.length, files.length);
 });
