@@ -14,6 +14,9 @@ import { CheckpointRunResult, readCheckpointExperiment } from '../../core/runs/c
 import { BadFileError, CliOutput, CommandContext, LoadedExperiment, LoadedFile, ParsedArgs, printed } from '../command';
 import { reportDiagnostics } from '../experimentFile';
 import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
+import { folderWriter, folderWriterNote } from '../../core/checkpoints/checkpointFolder';
+import { globBase } from '../../core/checkpoints/naming';
+import { dirname, resolve } from 'node:path';
 
 /** `flab checkpoints FILE`'s work (its options and help: src/cli/commands/checkpoints.ts). */
 export async function runCheckpoints(args: ParsedArgs, context: CommandContext): Promise<CliOutput> {
@@ -28,7 +31,25 @@ export async function runCheckpoints(args: ParsedArgs, context: CommandContext):
     throw new BadFileError(reportDiagnostics(file, problems.map((p) => diagnostic(file, p, p.warning ? 'warning' : 'error'))));
   }
   const out = printed(format === 'summary' ? JSON.stringify(result.summary, null, 2) + '\n' : format === 'csv' ? columnsCsv(checkpointColumns(result)) : JSON.stringify(result) + '\n');
-  return { ...out, stderr: warnings(file, result) + divergedNote(file, result) };
+  return { ...out, stderr: warnings(file, result) + divergedNote(file, result) + writingNote(file, e, loaded.baseDir, result) };
+}
+
+/**
+ * A note for each run or sweep of another process writing into the folder read (the glob's folder, or
+ * a folder of a checkpoint read, or the folder above one that a sweep holds; `folderWriter`), else ''.
+ * The reading is the same; the note says that the series may end with a checkpoint being written.
+ */
+function writingNote(file: LoadedFile, e: CheckpointExperiment, baseDir: string, r: CheckpointRunResult): string {
+  const folders = new Set([resolve(baseDir, globBase(e.checkpoints.path)), ...r.files.map((f) => dirname(resolve(baseDir, f)))]);
+  const said = new Set<string>();
+  let out = '';
+  for (const folder of folders) {
+    const writer = folderWriter(folder);
+    if (!writer || said.has(writer.folder)) continue;
+    said.add(writer.folder);
+    out += `${file.file}: note: ${folderWriterNote(writer)}\n`;
+  }
+  return out;
 }
 
 function checkpointsOf(loaded: LoadedExperiment): CheckpointExperiment {

@@ -781,3 +781,25 @@ export async function makeFolder(folder: string): Promise<string[]> {
   }
   return made;
 }
+
+/**
+ * The run or sweep of another process writing checkpoints into `folder` now (`liveHolder`): the
+ * folder's own lock, else a sweep's lock in the folder above it (`folder` one of its values'); the
+ * folder held and its holder, or null. Read only: `flab checkpoints` says so beside what it read.
+ */
+export function folderWriter(folder: string): { folder: string; holder: LockHolder } | null {
+  const full = resolve(folder);
+  const own = liveHolder(full);
+  if (own) return { folder: full, holder: own };
+  const above = liveHolder(dirname(full));
+  return above?.sweep ? { folder: dirname(full), holder: above } : null;
+}
+
+/**
+ * The note of a folder read while `writer` writes into it (`folderWriter`): who, where, and that the
+ * last checkpoint read may be incomplete — a checkpoint's metrics line is appended after its file.
+ */
+export function folderWriterNote(writer: { folder: string; holder: LockHolder }): string {
+  const who = `${writer.holder.sweep ? 'a sweep' : 'a run'} (${holderPhrase(writer.holder)}) is writing checkpoints into ${writer.folder} (${RUN_LOCK})${writer.holder.sweep ? ', a folder for each of its values' : ''}`;
+  return `${who}: what was read is what it had written so far — its last checkpoint may be incomplete (its metrics line is written after its file); read again once it ends`;
+}

@@ -1,10 +1,10 @@
 /**
  * The checkpoint folder a run or a sweep holds (`.flab-run.lock`; docs/checkpoints.md, "One run at a
  * time"), with real `flab` processes and real folders: a sweep holds the folder of its values' folders
- * for its whole duration, a held folder is refused before the data is read, a run that takes a
- * folder removes the temporary files of a run killed while writing, and a stopped run's folder ends
- * where its records end. The signals are sent once a checkpoint is written (a condition on the folder,
- * not a sleep).
+ * for its whole duration, a held folder is refused before the data is read, `flab checkpoints` says a
+ * live run is writing the folder it reads, a run that takes a folder removes the temporary files of a
+ * run killed while writing, and a stopped run's folder ends where its records end. The signals are
+ * sent once a checkpoint is written (a condition on the folder, not a sleep).
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -147,6 +147,33 @@ test('a held folder is refused before the data is read, with its holder', () => 
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, /no-such-data/);
   assert.ok(!existsSync(join(c.dir, 'made')), 'the folders made to hold it are removed, empty');
+});
+
+test('flab checkpoints says when a live run (or sweep) is writing the folder it reads; the reading still works', () => {
+  const c = cliFolder('flab-lock-read-');
+  const t = c.flab('train', c.write('run.flab.json', quick('ck')), '--summary');
+  assert.equal(t.code, 0, t.stderr);
+  const read = c.write('read.flab.json', { checkpoints: { path: 'ck/*.safetensors' } });
+  const quiet = c.flab('checkpoints', read, '--summary');
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.doesNotMatch(quiet.stderr, /is writing/, 'no run: no note');
+  // A live run's lock, and the temporary file of the checkpoint it is writing.
+  const since = new Date().toISOString();
+  writeFileSync(join(c.dir, 'ck', '.flab-run.lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: since }));
+  writeFileSync(join(c.dir, 'ck', `.step-000008.safetensors.${process.pid}.${Date.now()}.tmp`), 'half');
+  const live = c.flab('checkpoints', read, '--json');
+  assert.equal(live.code, 0, live.stderr);
+  assert.deepEqual(JSON.parse(live.stdout).step, [0, 2, 4, 6], 'the temporary file is not a checkpoint');
+  assert.equal(live.stderr, `${read}: note: a run (flab's process ${process.pid}, started ${since}) is writing checkpoints into ${join(c.dir, 'ck')} (.flab-run.lock): what was read is what it had written so far — its last checkpoint may be incomplete (its metrics line is written after its file); read again once it ends\n`);
+  // A sweep holding the folder above: the values' folders it writes are said so.
+  mkdirSync(join(c.dir, 'sw'));
+  const t2 = c.flab('train', c.write('v.flab.json', quick('sw/init.seed=1')), '--summary');
+  assert.equal(t2.code, 0, t2.stderr);
+  writeFileSync(join(c.dir, 'sw', '.flab-run.lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: since, sweep: true }));
+  const value = c.write('value.flab.json', { checkpoints: { path: 'sw/init.seed=1/*.safetensors' } });
+  const sw = c.flab('checkpoints', value, '--summary');
+  assert.equal(sw.code, 0, sw.stderr);
+  assert.match(sw.stderr, new RegExp(`note: a sweep \\(flab's process ${process.pid}, started [^)]+\\) is writing checkpoints into ${join(c.dir, 'sw').replace(/[.]/g, '\\.')} \\(\\.flab-run\\.lock\\), a folder for each of its values:`));
 });
 
 test('a run that takes a folder removes the temporary checkpoint files a killed run left there, and nothing else', () => {
