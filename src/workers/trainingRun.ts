@@ -10,7 +10,7 @@ import { Diagnostic, formatCount, visibleName } from '../core/experiment/diagnos
 import { ExperimentError } from '../core/experiment/errors';
 import { locatedProblem, locatePath } from '../core/experiment/parse';
 import { CheckpointReader, CheckpointsResult } from '../core/checkpoints/checkpointReader';
-import { surveyFolder } from '../core/checkpoints/checkpointFolder';
+import { checkpointWriters, folderWriter, folderWriterNote, folderWriterPhrase, surveyFolder } from '../core/checkpoints/checkpointFolder';
 import { networkParameters } from '../core/figures/parameters';
 import { DEFAULT_LAYER_THRESHOLDS, explainLayerLabel, LayerScores, LayerThresholds } from '../core/mechanisms/layerLabel';
 import { DataError, reportedMessage } from '../core/network/data/dataError';
@@ -132,15 +132,18 @@ function planOrNull(e: NetworkExperiment, train: Parameters<typeof checkpointPla
 
 /**
  * The panel's notice on `training.checkpoints`: it writes none (it trains again on every edit) — and,
- * first, when `flab train` would refuse the folder (another writer's checkpoints or metrics.jsonl in
- * it: `surveyFolder`), that, as flab train would say it. A sweep's values write into folders of their
- * own, which are not surveyed; nor is a folder that does not exist yet or cannot be read (flab train
- * makes it, or says why).
+ * first, when `flab train` (`flab sweep`) would refuse the folder now because a run or sweep of
+ * another process holds it (`folderWriter`: its lock, or a sweep's in the folder above), or because
+ * another writer's checkpoints or metrics.jsonl are in it (`surveyFolder`), that, as flab train would
+ * say it. A sweep's values write into folders of their own, which are not surveyed; nor is a folder
+ * that does not exist yet or cannot be read (flab train makes it, or says why).
  */
 async function checkpointsNotice(e: NetworkExperiment, job: TrainingJob): Promise<string> {
   const plain = 'training.checkpoints: the panel writes no checkpoints (it trains again on every edit); `flab train` writes them.';
-  if (e.sweep) return plain;
   const folder = checkpointFolderOf(e, { baseDir: job.baseDir, fileName: job.fileName });
+  const writer = folderWriter(folder);
+  if (writer) return `${e.checkpoints?.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints'}: \`flab ${e.sweep ? 'sweep' : 'train'}\` would refuse the folder ${folder} now: ${folderWriterPhrase(writer)}. (The panel writes no checkpoints: it trains again on every edit.)`;
+  if (e.sweep) return plain;
   let refusal: string | null = null;
   try {
     refusal = (await surveyFolder(folder)).refusal;
@@ -231,7 +234,10 @@ async function followCheckpoints(job: TrainingJob, e: Extract<AnyExperiment, { k
   if (signal.aborted) throw abortError('reading the checkpoints');
   await reader.refresh();
   const result = reader.result();
-  return { run: checkpointsView(result, { ...DEFAULT_LAYER_THRESHOLDS, ...e.thresholds }), result };
+  const view = checkpointsView(result, { ...DEFAULT_LAYER_THRESHOLDS, ...e.thresholds });
+  // A run writing the folder followed, as `flab checkpoints` notes it: the last checkpoint may be incomplete.
+  const writers = checkpointWriters(e.checkpoints.path, job.baseDir, result.files).map((w) => visibleName(`${capitalised(folderWriterNote(w))}.`));
+  return { run: { ...view, notices: [...writers, ...view.notices] }, result };
 }
 
 const hasValues = (xs: readonly (number | null)[]): boolean => xs.some((x) => x !== null);
@@ -426,3 +432,7 @@ export function forgetKeptRuns(): void {
   readers.clear();
 }
 
+/** `text` with its first letter a capital (a sentence of the panel's notices). */
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -14,9 +14,7 @@ import { CheckpointRunResult, readCheckpointExperiment } from '../../core/runs/c
 import { BadFileError, CliOutput, CommandContext, LoadedExperiment, LoadedFile, ParsedArgs, printed } from '../command';
 import { reportDiagnostics } from '../experimentFile';
 import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
-import { folderWriter, folderWriterNote } from '../../core/checkpoints/checkpointFolder';
-import { globBase } from '../../core/checkpoints/naming';
-import { dirname, resolve } from 'node:path';
+import { checkpointWriters, folderWriterNote } from '../../core/checkpoints/checkpointFolder';
 
 /** `flab checkpoints FILE`'s work (its options and help: src/cli/commands/checkpoints.ts). */
 export async function runCheckpoints(args: ParsedArgs, context: CommandContext): Promise<CliOutput> {
@@ -36,20 +34,11 @@ export async function runCheckpoints(args: ParsedArgs, context: CommandContext):
 
 /**
  * A note for each run or sweep of another process writing into the folder read (the glob's folder, or
- * a folder of a checkpoint read, or the folder above one that a sweep holds; `folderWriter`), else ''.
+ * a folder of a checkpoint read, or the folder above one that a sweep holds; `checkpointWriters`), else ''.
  * The reading is the same; the note says that the series may end with a checkpoint being written.
  */
 function writingNote(file: LoadedFile, e: CheckpointExperiment, baseDir: string, r: CheckpointRunResult): string {
-  const folders = new Set([resolve(baseDir, globBase(e.checkpoints.path)), ...r.files.map((f) => dirname(resolve(baseDir, f)))]);
-  const said = new Set<string>();
-  let out = '';
-  for (const folder of folders) {
-    const writer = folderWriter(folder);
-    if (!writer || said.has(writer.folder)) continue;
-    said.add(writer.folder);
-    out += `${file.file}: note: ${folderWriterNote(writer)}\n`;
-  }
-  return out;
+  return checkpointWriters(e.checkpoints.path, baseDir, r.files).map((w) => `${file.file}: note: ${folderWriterNote(w)}\n`).join('');
 }
 
 function checkpointsOf(loaded: LoadedExperiment): CheckpointExperiment {

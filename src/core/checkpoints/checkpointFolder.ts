@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { countOf, excerpt, formatBytes, formatCount } from '../experiment/diagnostic';
 import { kindOf } from '../experiment/pathKind';
 import { FREE_SPACE_SHARE, MAX_CHECKPOINTS, MAX_WRITTEN_BYTES, METRICS_LINE_BYTES } from './limits';
+import { globBase } from './naming';
 import { SafetensorsFile } from './safetensors';
 import { safetensorsFileBytes, TensorLayout, TensorToWrite, writeSafetensors } from './writeSafetensors';
 
@@ -795,11 +796,30 @@ export function folderWriter(folder: string): { folder: string; holder: LockHold
   return above?.sweep ? { folder: dirname(full), holder: above } : null;
 }
 
+/** "a run (flab's process 4242, started …) is writing checkpoints into /work/runs/exp1 (.flab-run.lock)", with ", a folder for each of its values" for a sweep. */
+export function folderWriterPhrase(writer: { folder: string; holder: LockHolder }): string {
+  return `${writer.holder.sweep ? 'a sweep' : 'a run'} (${holderPhrase(writer.holder)}) is writing checkpoints into ${writer.folder} (${RUN_LOCK})${writer.holder.sweep ? ', a folder for each of its values' : ''}`;
+}
+
 /**
  * The note of a folder read while `writer` writes into it (`folderWriter`): who, where, and that the
  * last checkpoint read may be incomplete — a checkpoint's metrics line is appended after its file.
  */
 export function folderWriterNote(writer: { folder: string; holder: LockHolder }): string {
-  const who = `${writer.holder.sweep ? 'a sweep' : 'a run'} (${holderPhrase(writer.holder)}) is writing checkpoints into ${writer.folder} (${RUN_LOCK})${writer.holder.sweep ? ', a folder for each of its values' : ''}`;
-  return `${who}: what was read is what it had written so far — its last checkpoint may be incomplete (its metrics line is written after its file); read again once it ends`;
+  return `${folderWriterPhrase(writer)}: what was read is what it had written so far — its last checkpoint may be incomplete (its metrics line is written after its file); read again once it ends`;
+}
+
+/**
+ * The runs and sweeps of other processes writing into the folders a checkpoint experiment reads
+ * (`folderWriter`), each once: the folder its glob `pattern` starts from (relative to `baseDir`) and
+ * the folder of each checkpoint read (`files`, relative to `baseDir` or absolute).
+ */
+export function checkpointWriters(pattern: string, baseDir: string, files: readonly string[]): { folder: string; holder: LockHolder }[] {
+  const folders = new Set([resolve(baseDir, globBase(pattern)), ...files.map((f) => dirname(resolve(baseDir, f)))]);
+  const found = new Map<string, { folder: string; holder: LockHolder }>();
+  for (const folder of folders) {
+    const writer = folderWriter(folder);
+    if (writer && !found.has(writer.folder)) found.set(writer.folder, writer);
+  }
+  return [...found.values()];
 }

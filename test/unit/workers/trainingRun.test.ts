@@ -240,6 +240,31 @@ describe('training worker', () => {
     assert.equal(readFileSync(join(dir, 'ckpt', 'metrics.jsonl'), 'utf8'), '{"epoch": 1, "loss": 0.5}\n');
   });
 
+  it('says when a run of another process is writing the folder it follows, or the folder the file would write', async () => {
+    // `flab checkpoints` and the panel were silent on a folder a live run was writing (its last
+    // checkpoint may be incomplete), and the panel on one `flab train` would refuse for its lock.
+    const { hostname } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'flab-writing-'));
+    cpSync(join(EXAMPLES, 'checkpoints', 'run'), join(dir, 'run'), { recursive: true });
+    // Written an hour ago: settled, not still being written.
+    const past = new Date(Date.now() - 3_600_000);
+    for (const f of readdirSync(join(dir, 'run'))) utimesSync(join(dir, 'run', f), past, past);
+    // The test runner, alive and another process than this one, holds the folder.
+    const since = new Date().toISOString();
+    writeFileSync(join(dir, 'run', '.flab-run.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), started: since }));
+    const text = readFileSync(join(EXAMPLES, 'checkpoints', 'follow-mlp.flab.json'), 'utf8');
+    const run = runOf(await runTrainingJob(job(text, false, dir), new AbortController().signal, () => undefined));
+    assert.deepEqual(run.curves.step, [0, 20, 40, 60, 80, 100], 'read as it is');
+    assert.equal(run.notices[0], `A run (flab's process ${process.ppid}, started ${since}) is writing checkpoints into ${join(dir, 'run')} (.flab-run.lock): what was read is what it had written so far — its last checkpoint may be incomplete (its metrics line is written after its file); read again once it ends.`);
+    // A network file writing into a folder a sweep holds: flab train would refuse it now.
+    const network = bridge.replace('"steps": 1500', '"steps": 20, "checkpoints": { "every": 10, "path": "ckpt" }');
+    mkdirSync(join(dir, 'ckpt'));
+    writeFileSync(join(dir, 'ckpt', '.flab-run.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), started: since, sweep: true }));
+    const trained = runOf(await runTrainingJob(job(network, false, dir), new AbortController().signal, () => undefined));
+    assert.equal(trained.notices.find((n) => n.startsWith('training.checkpoints')), `training.checkpoints.path: \`flab train\` would refuse the folder ${join(dir, 'ckpt')} now: a sweep (flab's process ${process.ppid}, started ${since}) is writing checkpoints into ${join(dir, 'ckpt')} (.flab-run.lock), a folder for each of its values. (The panel writes no checkpoints: it trains again on every edit.)`);
+    assert.equal(trained.status, 'finished', 'the panel trains all the same');
+  });
+
   it('locates a bad file and a bad data set, and sends a linear file to its own panel', async () => {
     const signal = new AbortController().signal;
     const broken = await runTrainingJob(job(bridge.replace('"steps": 1500', '"steps": -3')), signal, () => undefined);
