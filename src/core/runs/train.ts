@@ -259,7 +259,8 @@ export class NetworkRun {
   /**
    * Trains until the end, a stop (`shouldStop`, or the load's abort signal) or a divergence; records
    * stream through `onRecord`, and each checkpoint step's weights are queued for writing. A run that
-   * stops writes the checkpoint of its last record too, as a finished run writes its last step's (unless
+   * stops, or diverges, writes the checkpoint of its last record too (a divergence's: the weights whose
+   * loss was not finite, its metrics line's loss null), as a finished run writes its last step's (unless
    * that step has one): the folder ends where the records end. The records' weights at a step without
    * a checkpoint are kept (a copy of the network) until the next record, for that.
    */
@@ -282,7 +283,8 @@ export class NetworkRun {
       },
     });
     const last = this.unwritten;
-    if (outcome.status === 'stopped' && last && this.folder && !this.folder.has(last.record.step)) this.writeCheckpoint(last.record, last.weights, last.biases);
+    const ended = outcome.status === 'stopped' || outcome.status === 'diverged';
+    if (ended && last && this.folder && !this.folder.has(last.record.step)) this.writeCheckpoint(last.record, last.weights, last.biases);
     this.unwritten = null;
     return outcome;
   }

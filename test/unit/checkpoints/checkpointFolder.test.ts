@@ -210,3 +210,20 @@ test('a stopped run writes the checkpoint of its last record, of the weights tha
   assert.deepEqual(r2.step.at(-1), 8);
   assert.deepEqual(r2.checkpoints?.files, ['step-000000.safetensors', 'step-000004.safetensors', 'step-000008.safetensors']);
 });
+
+test('a run that diverges writes the checkpoint of its divergence record, its loss null: the folder reads as a diverged run', async () => {
+  // With checkpoints every 10 and the loss not finite at step 6, the folder held step 0 alone: `flab
+  // checkpoints` had one checkpoint and no sign of the divergence flab train reported.
+  const parsed = parseAnyExperiment(JSON.stringify({ model: { hidden: [4], activation: 'linear' }, init: { scheme: 'kaiming', seed: 1 }, data: { train: { x: [[1, 0.2], [0.3, 1], [0.5, 0.6]], y: [[1], [2], [3]] } }, training: { loss: 'squared', learningRate: 0.9, steps: 30, record: { every: 1 }, checkpoints: { every: 10, path: 'diverged' } } }));
+  const e = parsed.parsed!.experiment as NetworkExperiment;
+  const base = join(root, 'diverge');
+  mkdirSync(base);
+  const r = await trainExperiment(e, { baseDir: base });
+  assert.equal(r.summary.status, 'diverged');
+  const d = r.summary.divergedAt as number;
+  assert.ok(d % 10 !== 0, `diverged at ${d}, off the cadence`);
+  assert.deepEqual(r.checkpoints?.files, ['step-000000.safetensors', `step-${String(d).padStart(6, '0')}.safetensors`]);
+  const lines = readFileSync(join(base, 'diverged', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.step), [0, d]);
+  assert.equal(lines[1].loss, null, 'a loss that stopped being finite');
+});
