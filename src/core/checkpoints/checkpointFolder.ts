@@ -153,11 +153,12 @@ function removeEmpty(made: readonly string[]): void {
 }
 
 /**
- * The temporary file of a checkpoint being written (`writeSafetensors`: `.<name>.<pid>.<ms>.tmp`) with
- * the trainer's checkpoint name: its pid and when it was begun (ms), or null for any other name.
+ * A temporary file flab writes in a checkpoint folder — a checkpoint being written (`writeSafetensors`:
+ * `.step-000120.safetensors.<pid>.<ms>.tmp`) or the probe of `checkpointFolderProblem`
+ * (`.flab-probe-<pid>-<ms>`, removed at once) — its pid and when it was begun (ms); null for any other name.
  */
 function checkpointTemporary(name: string): { pid: number; begun: number } | null {
-  const m = /^\.step-\d+\.safetensors\.(\d+)\.(\d+)\.tmp$/.exec(name);
+  const m = /^\.step-\d+\.safetensors\.(\d+)\.(\d+)\.tmp$/.exec(name) ?? /^\.flab-probe-(\d+)-(\d+)$/.exec(name);
   return m ? { pid: Number(m[1]), begun: Number(m[2]) } : null;
 }
 
@@ -177,6 +178,11 @@ function removeDeadTemporaries(folder: string): void {
   for (const name of names) {
     const t = checkpointTemporary(name);
     if (!t || t.pid === process.pid) continue;
+    try {
+      if (!lstatSync(join(folder, name)).isFile()) continue; // a probe of a folder is a folder: not made here
+    } catch {
+      continue;
+    }
     if (holderAlive({ pid: t.pid, host: hostname(), started: new Date(t.begun).toISOString() })) continue;
     rmSync(join(folder, name), { force: true });
   }

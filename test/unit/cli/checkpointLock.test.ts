@@ -182,16 +182,19 @@ test('a run that takes a folder removes the temporary checkpoint files a killed 
   mkdirSync(folder);
   const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
   const left = `.step-000040.safetensors.${dead}.${Date.now() - 60_000}.tmp`;
+  // The probe file of a folder's check, left by a run killed between making and removing it.
+  const probe = `.flab-probe-${dead}-${Date.now() - 60_000}`;
   // A live process's (this test's), and files of other names: not flab's to remove.
   const alive = `.step-000040.safetensors.${process.pid}.${Date.now()}.tmp`;
   const users = ['notes.tmp', '.step-000040.safetensors.tmp', 'step-000040.safetensors.keep.tmp', `.model.safetensors.${dead}.1.tmp`];
-  for (const name of [left, alive, ...users]) writeFileSync(join(folder, name), 'x');
+  for (const name of [left, probe, alive, ...users]) writeFileSync(join(folder, name), 'x');
   // The lock of the killed run, taken over.
   writeFileSync(join(folder, '.flab-run.lock'), JSON.stringify({ pid: dead, host: hostname(), started: '2026-12-03T14:00:00.000Z' }));
   const r = c.flab('train', c.write('run.flab.json', quick('ck')), '--summary');
   assert.equal(r.code, 0, r.stderr);
   const names = readdirSync(folder);
   assert.ok(!names.includes(left), 'the dead run\'s temporary file is removed');
+  assert.ok(!names.includes(probe), 'and its probe');
   for (const name of [alive, ...users]) assert.ok(names.includes(name), `${name} kept`);
   assert.ok(!names.includes('.flab-run.lock'));
 });
