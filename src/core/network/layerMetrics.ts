@@ -200,6 +200,23 @@ export const RESOLVED_ANGLE = 1e-2;
 export const LANCZOS_BREAKDOWN = 1e-10;
 /** Top singular values closer than this (relative, in σ²) leave the top vector undetermined: float32 weights hold about 10⁻⁷. */
 export const RESOLVED_GAP = 1e-6;
+/**
+ * The products' (`lanczos`, Golub–Kahan on `LoadedMatrix` products) test of a coupling α that is 0 but
+ * for rounding: at most this × σ. Float32 products (TensorFlow.js) leave about 10⁻⁷·σ where exact
+ * arithmetic has 0, far above `LANCZOS_BREAKDOWN`.
+ */
+export const PRODUCTS_ROUNDING = 1e-6;
+/**
+ * The products' test of a Krylov space that is invariant but for rounding or a near-tie: a coupling β
+ * at most this × σ. Float32 products leave β about 10⁻⁸·σ where exact arithmetic breaks down, and a
+ * pair of top values closer than `RESOLVED_GAP` is seen as one until β falls to about their gap times
+ * the spread of the rest (3·10⁻⁶·σ for a gap of 1.2·10⁻⁷ beside 0.5 and 0.25). Below this a second copy
+ * of the top value may lie outside the space, unseen by the residual test: the run is not stopped by
+ * that test (nor by `tripletResolved`) while the layer's mass outside the space (‖W‖_F² − Σ‖A v_i‖²)
+ * could hold one (`lanczos`), and goes on with the computed next vector and its coupling — a low-rank
+ * layer plus noise has no such mass left, and a layer with a dense spectrum couples to it far above this.
+ */
+export const PRODUCTS_BREAKDOWN = 1e-3;
 
 /**
  * The step cap of one Lanczos run on an r × c layer by its budget: min(r, c, 64, max(8, ⌊2²⁶ / 2rc⌋)).
@@ -417,7 +434,7 @@ class Layer {
       const grams = this.grams;
       const side = gramSide(this.w, grams);
       // A Gram that is not finite (given unscaled, out of float32's range) gives none: the layer's own products do.
-      this.triplet = (side && tripletFromGram(this.w, grams![side]!, side, grams!.shift ?? 0, start)) || lanczos(this.load(), { start });
+      this.triplet = (side && tripletFromGram(this.w, grams![side]!, side, grams!.shift ?? 0, start)) || lanczos(this.load(), { start, squaredNorm: this.loadedNorm ** 2 });
       spectra?.set(this.index, this.triplet);
       if (this.options.lanczosTime) this.options.lanczosTime.ms += performance.now() - started;
     }
@@ -865,13 +882,17 @@ function orthonormalColumns(y: WeightMatrix, from: number, count: number): Float
 export function topSingularTriplet(w: WeightMatrix, options: { start?: SingularTriplet; maxSteps?: number; tolerance?: number; products?: MatrixProducts } = {}): SingularTriplet {
   const loaded = (options.products ?? jsProducts).load(w);
   try {
-    return lanczos(loaded, options);
+    return lanczos(loaded, { ...options, squaredNorm: frobeniusNorm(w) ** 2 });
   } finally {
     loaded.release();
   }
 }
 
-function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?: number; tolerance?: number }): SingularTriplet {
+/**
+ * `topSingularTriplet` on a loaded matrix; `squaredNorm` is its ‖W‖_F² (of the loaded copy), which
+ * bounds what a second copy of the top value outside a nearly invariant Krylov space can be (`PRODUCTS_BREAKDOWN`).
+ */
+function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?: number; tolerance?: number; squaredNorm: number }): SingularTriplet {
   const { rows: r, cols: c } = w;
   // The budget's cap, and how far an unresolved run may go past it (not past a cap given by the caller).
   const budgetSteps = Math.max(1, Math.min(r, c, options.maxSteps ?? lanczosSteps(r, c)));
@@ -899,6 +920,14 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
   // After a breakdown (`LANCZOS_BREAKDOWN`): where the second block starts, and the coupling dropped there.
   let block = 0;
   let dropped = 0;
+  // What AᵀA's eigenvalues outside span(v_0 … v_j) sum to: ‖A‖_F² − Σ‖A v_i‖², ‖A v_i‖² = α_i² + β_{i−1}².
+  // A second copy of the top value needs at least θ² of it, so a layer of low rank plus rounding noise
+  // (nothing left) stops as before, without steps on the noise.
+  const unseen = (j: number): number => {
+    let t = options.squaredNorm;
+    for (let i = 0; i <= j; i++) t -= alpha[i] ** 2 + (i > 0 ? beta[i - 1] ** 2 : 0);
+    return t;
+  };
   for (let j = 0; j < maxSteps; j++) {
     const p = new Float64Array(m);
     apply(v, p, false);
@@ -914,8 +943,9 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
         a = normalise(p);
       }
       if (a === 0) return zero;
-    } else if (a <= LANCZOS_BREAKDOWN * top.theta) {
-      // A v_j lies in span(u_1…u_{j−1}) (e.g. A of rank < j): α_j = 0 and any new direction continues
+    } else if (a <= PRODUCTS_ROUNDING * top.theta) {
+      // A v_j lies in span(u_1…u_{j−1}) (e.g. A of rank < j; to float32 products' accuracy, α_j 10⁻⁷·σ
+      // where diag(3, 3, 0, 0) has 0): α_j = 0 and any new direction continues
       // the recurrence, so that B keeps the coupling β_{j−1} between v_j and u_{j−1}. v_0 … v_j then span
       // an invariant subspace of AᵀA (a breakdown, `LANCZOS_BREAKDOWN`): what follows is a second block,
       // from the new direction, which runs until its own top has converged.
@@ -960,8 +990,14 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
     }
     // At least two steps before the tolerance may stop the run: one step's residual says nothing of a
     // larger singular value the start barely holds (a warm start on what is now the second vector).
-    if (b === 0 || (j > 0 && residual <= tolerance * top.theta) || j + 1 === maxSteps) break;
-    if (j + 1 >= budgetSteps && tripletResolved({ sigma: top.theta, residual, relativeGap: top.gap() })) break;
+    // A space invariant but for rounding or a near-tie (`PRODUCTS_BREAKDOWN`), with mass outside it for a
+    // second copy of the top value: not converged, whatever the residual says. The run goes on with the
+    // computed q (rounding noise, or the near-tie's other vector) and its coupling, which explore what
+    // lies outside; a second copy found there makes the gap small. Float32 products stopped here on
+    // the residual (β 10⁻⁸·σ): diag(1, 1, 0.5) read a gap of 0.75 and ζ_top the start vector's value.
+    const hidden = b <= PRODUCTS_BREAKDOWN * top.theta && unseen(j) >= (1 - 1e-3) * top.theta ** 2;
+    if (b === 0 || (!hidden && j > 0 && residual <= tolerance * top.theta) || j + 1 === maxSteps) break;
+    if (!hidden && j + 1 >= budgetSteps && tripletResolved({ sigma: top.theta, residual, relativeGap: top.gap() })) break;
     v = q;
     vs.push(v);
   }

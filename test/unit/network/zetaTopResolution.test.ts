@@ -11,8 +11,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lanczosSteps, measureNetwork, topEigenpair, topSingularTriplet, tripletResolved, WeightMatrix } from '../../../src/core/network/layerMetrics';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { jsProducts, lanczosSteps, measureNetwork, tfjsProducts, topEigenpair, topSingularTriplet, tripletResolved, WeightMatrix } from '../../../src/core/network/layerMetrics';
+import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
 import { normal, random } from '../checkpoints/float64Reference';
+import { cliFolder } from '../cli/cliFolder';
 
 function unitVector(n: number, next: () => number): Float64Array {
   const h = Float64Array.from({ length: n }, () => normal(next));
@@ -191,4 +196,61 @@ test('exactly tied top singular values (a breaker\'s diag(1, 1, 0.5)): ζ_top is
     assert.ok(products !== null && Math.abs(products - truth) < 1e-9, what);
     assert.ok(grams !== null && Math.abs(grams - truth) < 1e-9, what);
   }
+});
+
+/** diag(d) (float32 or float64 storage), and a reader 1 × n of (1, 2, …, n): ζ_top of the pair is 1/|(1, 2, …)| when d₁ is the one largest value. */
+function diagonalPair(d: readonly number[], single: boolean): [WeightMatrix, WeightMatrix] {
+  const n = d.length;
+  const data = single ? new Float32Array(n * n) : new Float64Array(n * n);
+  d.forEach((x, i) => (data[i * n + i] = x));
+  return [{ rows: n, cols: n, data }, { rows: 1, cols: n, data: single ? Float32Array.from({ length: n }, (_, i) => i + 1) : Float64Array.from({ length: n }, (_, i) => i + 1) }];
+}
+
+/** Top values tied, or closer than RESOLVED_GAP (1.2·10⁻⁷ apart: 2.4·10⁻⁷ in σ²): no one top vector. */
+const TIED = [[1, 1, 0.5], [1, 1, 0.999999], [2, 2, 1], [1, 1, 1, 0.5], [3, 3, 0, 0], [1, 1 + 1.2e-7, 0.5], [1 + 1.2e-7, 1, 0.5, 0.25]];
+/** Top value alone (by 10⁻⁵ at least): ζ_top = 1/|(1, 2, …)|. */
+const DISTINCT = [[1, 0.99999, 0.5], [1, 0.5, 0.5], [1, 0, 0], [2, 1, 1, 1]];
+
+test('tied top singular values on float32 products (TensorFlow.js) and float32 layers: ζ_top is null, as on the Grams; distinct values keep their number', async () => {
+  // Float32 products leave the Golub–Kahan coupling about 10⁻⁸·σ where exact arithmetic breaks down
+  // (0), far above the float64 breakdown test (10⁻¹⁰·σ): the run stopped on its residual after two
+  // steps with the gap taken to the next distinct value, and ζ_top read 0.3759 for diag(1, 1, 0.5) —
+  // the start vector's component, as it did for a gap of 1.2·10⁻⁷ on any products.
+  setWasmPaths(join(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'));
+  await tf.setBackend('wasm');
+  await tf.ready();
+  for (const [name, products] of [['JavaScript', jsProducts], ['TensorFlow.js', tfjsProducts(tf)]] as const) {
+    for (const single of [true, false]) {
+      for (const d of TIED) {
+        const [w1, w2] = diagonalPair(d, single);
+        const what = `${name} products, ${single ? 'float32' : 'float64'} diag(${d.join(', ')})`;
+        assert.equal(measureNetwork([w1, w2], [w1, w2], { products }).alignment[0]!.zetaTop, null, what);
+        assert.ok(!tripletResolved(topSingularTriplet(w1, { products })), what);
+      }
+      for (const d of DISTINCT) {
+        const [w1, w2] = diagonalPair(d, single);
+        const zetaTop = measureNetwork([w1, w2], [w1, w2], { products }).alignment[0]!.zetaTop;
+        const truth = 1 / Math.hypot(...d.map((_, i) => i + 1));
+        // Float32 products leave the vector about their accuracy over the gap off (2·10⁻⁴ at a gap of 10⁻⁵).
+        assert.ok(zetaTop !== null && Math.abs(zetaTop - truth) < (products === jsProducts ? 1e-9 : 1e-3), `${name} products, diag(${d.join(', ')}): ζ_top ${zetaTop}, truth ${truth}`);
+      }
+    }
+  }
+});
+
+test('flab checkpoints on safetensors checkpoints with a tied layer: ζ_top is null at those steps, a number at the one whose top value stands alone', async () => {
+  const { dir, flab, write } = cliFolder('flab-zeta-top-ties-');
+  const steps = [[1, 1, 0.5], [1, 1 + 1.2e-7, 0.5], [2, 2, 1], [3, 3, 0], [1, 0.5, 0.5]];
+  for (const [k, d] of steps.entries()) {
+    const [w1, w2] = diagonalPair(d, true);
+    await writeSafetensors(join(dir, `step_${k * 10}.safetensors`), [
+      { name: 'fc1.weight', dtype: 'F32', shape: [3, 3], data: w1.data },
+      { name: 'fc2.weight', dtype: 'F32', shape: [1, 3], data: w2.data },
+    ]);
+  }
+  const r = flab('checkpoints', write('read.flab.json', { checkpoints: { path: 'step_*.safetensors' } }), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const zetaTop = (JSON.parse(r.stdout) as { alignment: { zetaTop: (number | null)[] }[] }).alignment[0].zetaTop;
+  assert.deepEqual(zetaTop.slice(0, 4), [null, null, null, null], `ζ_top ${JSON.stringify(zetaTop)}`);
+  assert.ok(zetaTop[4] !== null && Math.abs(zetaTop[4] - 1 / Math.sqrt(14)) < 1e-6, `ζ_top ${JSON.stringify(zetaTop)}`);
 });
