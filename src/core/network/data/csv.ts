@@ -61,7 +61,13 @@ export interface CsvSplit {
    * other line of this file has it (known only when every line was read: else false), and where its
    * label is, for the refusal when no line of either split has it (`pandasNamesRefusal`).
    */
-  namesLine?: { label: number; text: string; alone: boolean; key: string; location: DataLocation };
+  namesLine?: { label: number; text: string; alone: boolean; key: string; location: DataLocation; next: string };
+  /**
+   * When the first line is pandas' default column names without the index's (`0,1,…,m−1`) and the
+   * header was guessed from the next line (`pandasNamesGuess`): whether it was read as the header, and
+   * the two lines (excerpts), for the data line to say what was guessed.
+   */
+  namesGuess?: { header: boolean; first: string; next: string };
 }
 
 /** Stops the reading once enough rows are kept (caught by the reader loop, never seen outside). */
@@ -272,7 +278,7 @@ export function fieldKind(s: string): FieldKind {
  * with a bad field is an error at that field, as on any other line, rather than dropped as a header:
  * - a label column given by name, and the line holds that name: a header;
  * - pandas' default names `0,1,…,m−1` (`pandasColumnNumbers`): after the index's empty name, a header;
- *   alone, `'fractions next'` (a fraction on the next line: a header), in a test file a header only
+ *   alone, `'pandas names'` (the next line tells: `pandasNamesGuess`), in a test file a header only
  *   under the training file's own;
  * - its feature fields (every field, when a label name is not in the line) are names, or names and
  *   blanks (pandas writes its index column's name empty): a header;
@@ -284,16 +290,16 @@ export function fieldKind(s: string): FieldKind {
  *   be a name in a sample too (UCI's headerless `5.1,3.5,1.4,0.2,Iris-setosa`), which only the second
  *   row tells: `'second row'` (a number in the label column there: a header).
  */
-export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOptions, 'header' | 'label' | 'task' | 'expect'>): boolean | 'second row' | 'fractions next' {
+export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOptions, 'header' | 'label' | 'task' | 'expect'>): boolean | 'second row' | 'pandas names' {
   if (o.header !== undefined) return o.header;
   const { fields } = row;
   const labels = labelsInLine(fields, o.label);
   if (labels && o.label.some((c) => typeof c === 'string')) return true;
-  // pandas' default names: a test file's only under the training file's own; else when the next line
-  // holds a fraction (a frame of floats) — a file of whole numbers may start with the sample 0, 1, 2.
+  // pandas' default names: a test file's only under the training file's own; else unless the next line
+  // is another run k, k + 1, … (`pandasNamesGuess`) — a file of such runs may start with the sample 0, 1, 2.
   // With the index's empty name first (`,0,1,2`: `to_csv()` with its default index), no sample: a blank
   // feature is an error in one (until 2026-12-03 `expected a number in field 1, found ""` over whole numbers).
-  if (pandasColumnNumbers(fields)) return o.expect ? o.expect.header !== undefined && pandasColumnNumbers(o.expect.header) : fields[0].trim() === '' ? true : 'fractions next';
+  if (pandasColumnNumbers(fields)) return o.expect ? o.expect.header !== undefined && pandasColumnNumbers(o.expect.header) : fields[0].trim() === '' ? true : 'pandas names';
   const kinds = fields.map(fieldKind);
   const features = featureIndices(fields.length, labels);
   // A row index's empty names before label names alone: pandas' Series.to_csv (`,label` over `0,1`),
@@ -316,6 +322,21 @@ export function firstLineIsHeader(row: Pick<CsvRow, 'fields'>, o: Pick<CsvReadOp
 function pandasColumnNumbers(fields: readonly string[]): boolean {
   const names = fields[0]?.trim() === '' ? fields.slice(1) : fields;
   return names.length >= 3 && names.every((f, k) => f.trim() === String(k));
+}
+
+/**
+ * Whether pandas' default column names `0,1,…,m−1` as a first line (without the index's empty name)
+ * are the header, from the next line's `fields` (docs/networks.md, "CSV"): a header unless that line is
+ * another run of whole numbers k, k + 1, …, k + m − 1 with k ≠ 0 — a file of such runs, whose first
+ * sample 0, 1, …, m − 1 is one of them. A frame of floats (a fraction next) and one of whole numbers
+ * alike write the names so; `np.arange` data repeat 0, 1, …, m − 1 on the next line, a header still.
+ * Until 2026-12-03 a header only when a fraction followed: over whole numbers the names were a sample,
+ * refused only when no other line had its label m − 1, else trained as one.
+ */
+export function pandasNamesGuess(next: readonly string[]): boolean {
+  const k = parseDecimal(next[0] ?? '');
+  const run = Number.isInteger(k) && k !== 0 && next.every((f, j) => parseDecimal(f) === k + j);
+  return !run;
 }
 
 /**
@@ -489,9 +510,11 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     return fail(`${countOf(layout.fieldCount, 'field')}, where line ${formatCount(lines[0])} has ${formatCount(fields.length)} — the first line ends with the delimiter, which makes an empty last field line ${formatCount(lines[0])} lacks: remove it`, firstBlankEnd.line, firstBlankEnd.column);
   };
 
+  /** What was guessed of a first line that is pandas' default column names (`CsvSplit.namesGuess`). */
+  let namesGuess: CsvSplit['namesGuess'];
   /** The first row while whether it is a header waits on the second (`firstLineIsHeader`), and on what in it. */
   let undecided: CsvRow | null = null;
-  let pendingOn: 'second row' | 'fractions next' = 'second row';
+  let pendingOn: 'second row' | 'pandas names' = 'second row';
   /** When the first line was guessed a sample: why (`whyASample`), for the messages about it. */
   let firstLineWhy: string | undefined;
   /** Whether the first line's every field is a number. */
@@ -519,16 +542,13 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         // a fraction under pandas' default names.
         const first = undecided;
         undecided = null;
-        const fraction = (f: string) => {
-          const v = parseDecimal(f);
-          return Number.isFinite(v) && !Number.isInteger(v);
-        };
-        const header = pendingOn === 'fractions next' ? row.fields.some(fraction) : labelsAreNumbers(row, o.label) === true;
+        const header = pendingOn === 'pandas names' ? pandasNamesGuess(row.fields) : labelsAreNumbers(row, o.label) === true;
+        if (pendingOn === 'pandas names') namesGuess = { header, first: excerpt(first.fields.join(o.delimiter)), next: excerpt(row.fields.join(o.delimiter)) };
         layout = startLayout(first, header);
         if (!header) takeRow(first);
       } else {
         const header = firstLineIsHeader(row, o);
-        if (header === 'second row' || header === 'fractions next') {
+        if (header === 'second row' || header === 'pandas names') {
           // A copy: the tokenizer's row is valid only during the callback.
           undecided = { fields: [...row.fields], lines: [...row.lines], columns: [...row.columns] };
           pendingOn = header;
@@ -756,7 +776,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
   if (firstLinePandas && firstLineWhy !== undefined && o.task === 'classes' && labelLine[0] === 1 && count > 1 && fieldKind(classText[0]) === 'number') {
     const label = classValues[0];
     const alone = limit === undefined && !classValues.subarray(1, count).includes(label);
-    namesLine = { label, text: classText[0], alone, key: ref.key, location: loc(labelLine[0], labelColumn[0]) };
+    namesLine = { label, text: classText[0], alone, key: ref.key, location: loc(labelLine[0], labelColumn[0]), next: namesGuess?.next ?? '' };
     if (alone && o.what === 'training' && !o.testFollows) throw pandasNamesRefusal(namesLine, ref.display);
   }
   if (o.asked !== undefined && o.asked > count) throw new DataError(`${countOf(o.asked, `${o.what} sample`)} asked for, ${ref.display} has ${formatCount(count)}`, joinPath(o.specPath, o.what === 'test' ? 'test' : 'train'));
@@ -788,7 +808,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       place: (i) => ({ key: ref.key, location: loc(lines[i], cols[i]) }),
     };
   } else targets = { kind: 'regression', values: pick(regression, outputs), outputs };
-  return { split: { count: n, sampleShape: [features], features, x: pick(x, features), byteValued: false, targets }, layout: finalLayout, namesLine };
+  return { split: { count: n, sampleShape: [features], features, x: pick(x, features), byteValued: false, targets }, layout: finalLayout, namesLine, namesGuess };
 }
 
 /**
@@ -798,7 +818,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
  */
 export function pandasNamesRefusal(names: NonNullable<CsvSplit['namesLine']>, elsewhere: string): DataError {
   return new DataError(
-    `the first line is 0, 1, …, as pandas names the columns of a frame made from an array (DataFrame(array).to_csv()), and its label ${names.text} is on no other line of ${elsewhere}, so it is no class: the first line is read as a sample, not a header, since the next line holds no fraction — if it names the columns, set "header": true; if it is a sample, "header": false`,
+    `the first line is 0, 1, …, as pandas names the columns of a frame made from an array (DataFrame(array).to_csv()), and its label ${names.text} is on no other line of ${elsewhere}, so it is no class: the first line is read as a sample, not a header, since the next line (${JSON.stringify(names.next)}) is another run of whole numbers like it — if it names the columns, set "header": true; if it is a sample, "header": false`,
     names.key,
     names.location,
   );

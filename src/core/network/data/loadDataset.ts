@@ -167,7 +167,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       // The training file's first line pandas' column names read as a sample, its label on no other
       // training line: refused unless a test line other than the test file's own such first line has it.
       if (test && train.namesLine?.alone && !testHasLabel(test, train.namesLine.label)) throw pandasNamesRefusal(train.namesLine, `${spec.trainFile} or ${spec.testFile}`);
-      const header = !train.layout.header ? 'no header line' : train.layout.rowIndex ? `with a header line; ${indexColumnsSaid(train.layout.rowIndex).replace(/^the/, 'its')}, a row index, left out` : 'with a header line';
+      const header = (!train.layout.header ? 'no header line' : train.layout.rowIndex ? `with a header line; ${indexColumnsSaid(train.layout.rowIndex).replace(/^the/, 'its')}, a row index, left out` : 'with a header line') + namesGuessSaid(train);
       const source = `CSV ${spec.trainFile} (${header}): ${keptSaid(train.split.count, spec.train, spec.subsetSeed, 'training sample', sampleShapeSaid(train.split.sampleShape))}${test ? `; ${spec.testFile}: ${keptSaid(test.split.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
       return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
     }
@@ -207,6 +207,19 @@ function oneHotSaid(t: RawClasses | RawRegression): string {
     if (ones !== 1) return '';
   }
   return ` (note: every target row is one-hot, one 1 among 0s: trained as a regression under the squared loss, no accuracy — for ${formatCount(k)} classes give each sample's class index, y.argmax(axis=1) as integers, or set "task": "regression" to say the rows are meant)`;
+}
+
+/**
+ * What the data line says of a first line that is pandas' default column names `0,1,…,m−1` guessed a
+ * header or a sample from the next line (`pandasNamesGuess`, docs/networks.md, "CSV"), and how to say
+ * otherwise; '' when there was no such guess.
+ */
+function namesGuessSaid(split: CsvSplit): string {
+  const g = split.namesGuess;
+  if (!g) return '';
+  return g.header
+    ? `; its first line, "${g.first}", guessed pandas' default column names (DataFrame(array).to_csv(index=False)), not a sample — "header": false reads it as one`
+    : `; its first line, "${g.first}", guessed a sample, not pandas' default column names, as the next line, "${g.next}", is another run of whole numbers like it — "header": true reads it as the names`;
 }
 
 /** Whether a test sample has class `label`, not counting the test file's own first line when it is pandas' column names read as a sample. */

@@ -237,10 +237,9 @@ test('a guessed header: names, with blanks (pandas\' index column) or over numbe
   }
   write(dir, 'p.csv', `,0,1,2\n0,${floats.split('\n')[0]}\n1,${floats.split('\n')[1]}\n`);
   assert.deepEqual(Array.from((await loadDataset(spec({ trainFile: 'p.csv' }), o)).train.x), [0.5, 1.5, 2.5, 3.5]);
-  // Over whole numbers the line 0,1,2 may be a sample (a fresh tester's integer data lost it): a sample,
-  // when another line has its label 2 (else refused: the next test).
+  // Over whole numbers too (a frame of ints), unless the next line is another run like it (the next test).
   write(dir, 'p.csv', '0,1,2\n3,4,1\n5,6,0\n7,8,2\n');
-  assert.equal((await loadDataset(spec({ trainFile: 'p.csv' }), o)).train.count, 4);
+  assert.equal((await loadDataset(spec({ trainFile: 'p.csv' }), o)).train.count, 3);
   // A test file's 0,1,2 is a header only under the training file's own 0,1,2: here a sample.
   write(dir, 'p-train.csv', 'a,b,label\n0,1,0\n2,3,1\n4,4,2\n5,5,1\n');
   write(dir, 'p-test.csv', '0,1,2\n0,1,0\n2,3,1\n');
@@ -360,39 +359,58 @@ test('labels that cannot be a classification are refused: an identifier for a la
   assert.deepEqual((await loadDataset(spec({ trainFile: 'iris2.csv' }), o)).classNames, ['Iris-setosa', 'Iris-versicolor']);
 });
 
-test('pandas\' default column names over whole numbers, read as a sample whose label no other line has, are refused with the header hint', async () => {
-  // DataFrame(int_array).to_csv(index=False): 0,1,2,3 over 30 rows of labels 0, 1, 2 trained the line as a
-  // sample of a 4th class, 31 samples, until 2026-12.
-  const rows = Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 7},${i % 3},${i % 3}`).join('\n');
-  write(dir, 'pd.csv', `0,1,2,3\n${rows}\n`);
-  const said = (files: string) =>
-    exactly(`pd.csv:1:7: the first line is 0, 1, …, as pandas names the columns of a frame made from an array (DataFrame(array).to_csv()), and its label 3 is on no other line of ${files}, so it is no class: the first line is read as a sample, not a header, since the next line holds no fraction — if it names the columns, set "header": true; if it is a sample, "header": false`);
-  await rejectsAt(loadDataset(spec({ trainFile: 'pd.csv' }), o), { path: 'data.trainFile', message: said('pd.csv'), line: 1, column: 7 });
-  const asHeader = await loadDataset(spec({ trainFile: 'pd.csv', header: true }), o);
-  assert.equal(asHeader.train.count, 30);
-  assert.equal(asHeader.train.targets.kind === 'classes' && asHeader.train.targets.classCount, 3);
+test('pandas\' default column names over whole numbers are a header, said in the data line, unless the next line is another run like them; such a sample whose label no other line has is refused', async () => {
+  // DataFrame(int_array).to_csv(index=False), as pandas writes it: the names 0,1,2,3 over whole numbers.
+  // Until 2026-12-03 the line was read as a sample: a 4th class of one when no other line had label 3
+  // (refused then), and silently a sample of class 3 when one had (the labels 0–3 here).
+  const frame = Array.from({ length: 30 }, (_, i) => `${(i * 7) % 10},${(i * 3) % 11},${(i * 5) % 9},${i % 4}`).join('\n');
+  write(dir, 'pd.csv', `0,1,2,3\n${frame}\n`);
+  const d = await loadDataset(spec({ trainFile: 'pd.csv' }), o);
+  assert.equal(d.train.count, 30);
+  assert.equal(d.train.features, 3);
+  assert.deepEqual(Array.from(d.train.x.subarray(0, 6)), [0, 0, 0, 7, 3, 5]);
+  assert.equal(d.train.targets.kind === 'classes' && d.train.targets.classCount, 4);
+  assert.match(d.source, /^CSV pd\.csv \(with a header line; its first line, "0,1,2,3", guessed pandas' default column names \(DataFrame\(array\)\.to_csv\(index=False\)\), not a sample — "header": false reads it as one\): 30 training samples of 3 features; 4 classes/);
+  // Said so, and "header": false reads it as a sample (31, the line's label 3 a class the file has); "header": true says nothing.
   assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', header: false }), o)).train.count, 31);
-  // Three columns (two features and labels 0/1): 3 classes instead of 2 — refused alike.
-  write(dir, 'pd3.csv', `0,1,2\n${Array.from({ length: 10 }, (_, i) => `${i},${i + 1},${i % 2}`).join('\n')}\n`);
-  await rejectsAt(loadDataset(spec({ trainFile: 'pd3.csv' }), o), { path: 'data.trainFile', message: /^pd3.csv:1:5: the first line is 0, 1, …/ });
-  // A test file written alike (its own first line 0,1,2,3 too): refused at the training file.
-  write(dir, 'pd-test.csv', `0,1,2,3\n1,2,0,0\n3,4,1,1\n`);
-  await rejectsAt(loadDataset(spec({ trainFile: 'pd.csv', testFile: 'pd-test.csv' }), o), { path: 'data.trainFile', message: said('train.csv or pd-test.csv'.replace('train.csv', 'pd.csv')) });
-  // A test sample of class 3 (another line than its first): the class is real, the line a sample.
-  write(dir, 'pd-test.csv', `1,2,0,0\n3,4,1,3\n`);
-  assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', testFile: 'pd-test.csv' }), o)).train.count, 31);
-  // With pandas' index (to_csv()'s default), `,0,1,2,3` is a header over whole numbers too: a blank feature makes no sample
-  // (it was `pd-index.csv:1:1: expected a number in field 1, found ""`); the index column is left out.
-  write(dir, 'pd-index.csv', `,0,1,2,3\n${rows.split('\n').map((r, i) => `${i},${r}`).join('\n')}\n`);
+  assert.doesNotMatch((await loadDataset(spec({ trainFile: 'pd.csv', header: true }), o)).source, /guessed/);
+  // Labels 0–2, no other line with 3 (refused until 2026-12-03): a header, 3 classes; regression targets the same.
+  const three = Array.from({ length: 30 }, (_, i) => `${i % 5},${i % 7},${i % 3},${i % 3}`).join('\n');
+  write(dir, 'pd3.csv', `0,1,2,3\n${three}\n`);
+  const d3 = await loadDataset(spec({ trainFile: 'pd3.csv' }), o);
+  assert.equal(d3.train.count, 30);
+  assert.equal(d3.train.targets.kind === 'classes' && d3.train.targets.classCount, 3);
+  assert.equal((await loadDataset(spec({ trainFile: 'pd3.csv', task: 'regression' }), o)).train.count, 30);
+  // DataFrame(np.arange(12).reshape(4, 3)): the next line repeats 0,1,2 — a header still.
+  write(dir, 'arange.csv', '0,1,2\n0,1,2\n3,4,5\n6,7,8\n9,10,11\n');
+  const arange = await loadDataset(spec({ trainFile: 'arange.csv', task: 'regression' }), o);
+  assert.equal(arange.train.count, 4);
+  assert.deepEqual(Array.from(arange.train.x), [0, 1, 3, 4, 6, 7, 9, 10]);
+  // A file of runs (each line k, k + 1, k + 2): its first line 0,1,2 is a sample like the others, said so.
+  write(dir, 'runs.csv', '0,1,2\n1,2,3\n2,3,2\n3,4,3\n4,5,2\n');
+  const runs = await loadDataset(spec({ trainFile: 'runs.csv' }), o);
+  assert.equal(runs.train.count, 5);
+  assert.match(runs.source, /^CSV runs\.csv \(no header line; its first line, "0,1,2", guessed a sample, not pandas' default column names, as the next line, "1,2,3", is another run of whole numbers like it — "header": true reads it as the names\)/);
+  // Such a sample whose label no other line has: refused at it, as before, saying why it was read so.
+  const said = (files: string) =>
+    exactly(`runs.csv:1:5: the first line is 0, 1, …, as pandas names the columns of a frame made from an array (DataFrame(array).to_csv()), and its label 2 is on no other line of ${files}, so it is no class: the first line is read as a sample, not a header, since the next line ("1,2,3") is another run of whole numbers like it — if it names the columns, set "header": true; if it is a sample, "header": false`);
+  write(dir, 'runs.csv', '0,1,2\n1,2,3\n2,3,0\n3,4,1\n4,5,0\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'runs.csv' }), o), { path: 'data.trainFile', message: said('runs.csv'), line: 1, column: 5 });
+  // A test file written alike (its own first line a run too): refused at the training file.
+  write(dir, 'runs-test.csv', '0,1,2\n1,2,3\n');
+  await rejectsAt(loadDataset(spec({ trainFile: 'runs.csv', testFile: 'runs-test.csv' }), o), { path: 'data.trainFile', message: said('runs.csv or runs-test.csv') });
+  // A test sample of class 2 (another line than its first): the class is real, the line a sample.
+  write(dir, 'runs-test.csv', '5,6,0\n6,7,2\n');
+  assert.equal((await loadDataset(spec({ trainFile: 'runs.csv', testFile: 'runs-test.csv' }), o)).train.count, 5);
+  // Not where every line is not known (the first N kept), nor for regression targets.
+  assert.equal((await loadDataset(spec({ trainFile: 'runs.csv', train: 3 }), o)).train.count, 3);
+  assert.equal((await loadDataset(spec({ trainFile: 'runs.csv', task: 'regression' }), o)).train.count, 5);
+  // With pandas' index (to_csv()'s default), `,0,1,2,3` is a header whatever follows; the index column is left out.
+  write(dir, 'pd-index.csv', `,0,1,2,3\n${three.split('\n').map((r, i) => `${i},${r}`).join('\n')}\n`);
   const indexed = await loadDataset(spec({ trainFile: 'pd-index.csv' }), o);
   assert.equal(indexed.train.count, 30);
   assert.equal(indexed.train.features, 3);
   assert.match(indexed.source, /with a header line; its unnamed first column, a row index, left out\): 30 training samples of 3 features; 3 classes/);
-  // Not where every line is not known (the first N kept), nor for regression targets, nor when another line has the label.
-  assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', train: 10 }), o)).train.count, 10);
-  assert.equal((await loadDataset(spec({ trainFile: 'pd.csv', task: 'regression' }), o)).train.count, 31);
-  write(dir, 'pd.csv', `0,1,2,3\n${rows}\n1,1,1,3\n`);
-  assert.equal((await loadDataset(spec({ trainFile: 'pd.csv' }), o)).train.count, 32);
 });
 
 test('a field that is no number says what it may be meant as (a word processor\'s minus sign, a decimal comma or thousands separator, a trailing delimiter), and a first line that is no CSV line what it is', async () => {
