@@ -565,6 +565,81 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     takeRow(row);
   };
 
+  // The row index's values (`rowIndexColumns`), each of which must label one row (`checkRowIndex`):
+  // nothing kept while they count on from the first row's (pandas' RangeIndex, R's 1, 2, …); after
+  // that a whole number of a one-column index in `indexValues` (its line in `indexLines`, 12 bytes a
+  // row, checked once read), any other in `indexNames` (its line).
+  let indexFirst = NaN;
+  let indexSequential = true;
+  let indexStored = 0;
+  let indexValues = new Float64Array(0);
+  let indexLines = new Uint32Array(0);
+  const indexNames = new Map<string, number>();
+  /** The first value the index holds twice: where, the value, and the line of its first, when known. */
+  let indexRepeat: { line: number; column: number; text: string; earlier: number | undefined; row?: number } | null = null;
+  const noteRowIndex = (fields: readonly string[], line: number, column: number) => {
+    const k = layout!.rowIndex;
+    const v = k === 1 ? parseDecimal(fields[0]) : NaN;
+    const whole = Number.isInteger(v);
+    if (count === 0 && whole) indexFirst = v;
+    if (indexSequential && whole && v === indexFirst + count) return;
+    if (indexSequential) {
+      // The run of row numbers ends here: its values are known without having been kept (lines unknown).
+      indexSequential = false;
+      if (count > 0) {
+        ctx.budget.check(count * 12, `${o.what} row index read from ${ref.display}`, ref.key);
+        indexValues = new Float64Array(Math.max(1024, 2 * count));
+        indexLines = new Uint32Array(indexValues.length);
+        for (let r = 0; r < count; r++) indexValues[r] = indexFirst + r;
+        indexStored = count;
+      }
+    }
+    if (whole) {
+      if (indexStored === indexValues.length) {
+        const n = Math.max(1024, 2 * indexStored);
+        ctx.budget.check(n * 12, `${o.what} row index read from ${ref.display}`, ref.key);
+        const values = new Float64Array(n);
+        values.set(indexValues);
+        const at = new Uint32Array(n);
+        at.set(indexLines);
+        [indexValues, indexLines] = [values, at];
+      }
+      indexValues[indexStored] = v;
+      indexLines[indexStored++] = line;
+      return;
+    }
+    const key = fields.slice(0, k).map((f) => f.trim()).join('\u0000');
+    const earlier = indexNames.get(key);
+    if (earlier !== undefined) {
+      indexRepeat ??= { line, column, text: fields.slice(0, k).map((f) => f.trim()).join(o.delimiter), earlier };
+      return;
+    }
+    indexNames.set(key, line);
+  };
+  /**
+   * Refuses a row index that labels two rows alike (docs/networks.md, "CSV"): an unnamed first column
+   * whose values repeat is data with no name (a category, a count), not pandas' or R's row labels,
+   * and would be dropped unseen. At the earliest line that repeats a value.
+   */
+  const checkRowIndex = () => {
+    if (!layout || layout.rowIndex === 0) return;
+    let repeat = indexRepeat;
+    if (indexStored > 1) {
+      const order = Uint32Array.from({ length: indexStored }, (_, i) => i).sort((a, b) => indexValues[a] - indexValues[b] || indexLines[a] - indexLines[b]);
+      for (let i = 1; i < order.length; i++) {
+        const [a, b] = [order[i - 1], order[i]];
+        if (indexValues[a] !== indexValues[b] || (repeat && indexLines[b] >= repeat.line)) continue;
+        repeat = { line: indexLines[b], column: 1, text: String(indexValues[b]), earlier: indexLines[a] || undefined, row: indexValues[a] - indexFirst + 1 };
+      }
+    }
+    if (!repeat) return;
+    const name = layout.header?.[0] ? `is "${layout.header[0]}", pandas' name for a column that had none` : 'has no name';
+    const what = layout.rowIndex === 1 ? `column 1 ${name}` : `the ${formatCount(layout.rowIndex)} first columns have no name`;
+    // The run of row numbers the index began with was not kept with its lines: its row, counted under the header.
+    const earlier = repeat.earlier ? `line ${formatCount(repeat.earlier)} has it too` : `row ${formatCount(repeat.row ?? 0)} under the header has it too`;
+    throw fail(`${what}, so ${layout.rowIndex === 1 ? 'it is' : 'they are'} read as a row index (as pandas and R write one), but ${JSON.stringify(repeat.text)} labels two rows (${earlier}): a row index labels each row once, so this is data with no name — name the column in the header to train on it`, repeat.line, repeat.column);
+  };
+
   const takeRow = (row: CsvRow) => {
     const { fields, lines, columns } = row;
     if (!layout) throw new Error('readCsvSplit: a row before the layout');
@@ -584,6 +659,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         throw fail(`column ${formatCount(j + 1)} ${name}, so it is read as a row index (as pandas and R write one), but it holds ${JSON.stringify(fields[j].trim())}, no row number: name the column in the header to train on it`, lines[j], columns[j]);
       }
     }
+    if (layout.rowIndex > 0) noteRowIndex(fields, lines[0], columns[0]);
     for (let j = 0; j < fields.length; j++) rowChars += fields[j].length + 1;
     const base = count * features;
     for (let f = 0; f < features; f++) {
@@ -762,6 +838,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
 
   if (!layout) throw new DataError('the file has no lines: expected a header or samples', ref.key, { file: ref.display, filePath: ref.path });
   if (count === 0) throw new DataError('the file has a header and no samples', ref.key, loc(1));
+  checkRowIndex();
   // A first line guessed a sample whose class name no other line has is a header (years over class
   // names: `1990,2000,2010,region` trained "region" as a class of one sample until 2026-12).
   // Only where every line is known: the whole file read, and no test file to hold the class.

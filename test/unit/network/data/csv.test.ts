@@ -311,6 +311,21 @@ test('an unnamed first column of a header line is a row index (pandas\' to_csv, 
     column: 1,
   });
   await rejectsAt(read('Unnamed: 0,b,label\n3,1,1\n0.5,2,0\n'), { path: 'data.trainFile', message: /^indexed.csv:3:1: column 1 is "Unnamed: 0", pandas' name for a column that had none, so it is read as a row index/ });
+  // A value it holds twice: a column of data with no name (a category, a count), not row labels — refused
+  // at the repeat (until 2026-12-03 dropped unseen). Shuffled, filtered or named row labels are taken.
+  const repeated = (at: string, value: string, earlier: string, what = 'column 1 has no name, so it is') =>
+    exactly(`indexed.csv:${at}: ${what} read as a row index (as pandas and R write one), but ${JSON.stringify(value)} labels two rows (${earlier}): a row index labels each row once, so this is data with no name — name the column in the header to train on it`);
+  await rejectsAt(read(',a,label\n1,0.5,0\n2,0.7,1\n1,0.1,0\n2,0.3,1\n'), { path: 'data.trainFile', message: repeated('4:1', '1', 'row 1 under the header has it too'), line: 4, column: 1 });
+  await rejectsAt(read(',a,label\n0,0.5,0\n1,0.7,1\n2,0.1,0\n1,0.3,1\n'), { path: 'data.trainFile', message: /^indexed.csv:5:1: column 1 has no name, .* but "1" labels two rows \(row 2 under the header has it too\)/, line: 5, column: 1 });
+  await rejectsAt(read(',a,label\nx,1,0\ny,2,1\n x ,3,0\n'), { path: 'data.trainFile', message: /^indexed.csv:4:1: column 1 has no name, .* but "x" labels two rows \(line 2 has it too\)/, line: 4, column: 1 });
+  await rejectsAt(read('Unnamed: 0,b,label\n3,1,1\n3,2,0\n'), { path: 'data.trainFile', message: /^indexed.csv:3:1: column 1 is "Unnamed: 0", pandas' name for a column that had none, so it is read as a row index .* but "3" labels two rows \(row 1 under the header has it too\)/ });
+  await rejectsAt(read(',,a,label\nx,0,1,0\nx,0,3,1\n'), { path: 'data.trainFile', message: /^indexed.csv:3:1: the 2 first columns have no name, so they are read as a row index .* but "x,0" labels two rows \(line 2 has it too\)/ });
+  // A test file's own, under the training file's index.
+  write(dir, 'indexed-test.csv', ',a,b,label\n0,9,8,1\n0,7,6,0\n');
+  await rejectsAt(read(',a,b,label\n0,1,2,0\n1,3,4,1\n', { testFile: 'indexed-test.csv' }), { path: 'data.testFile', message: /^indexed-test.csv:3:1: column 1 has no name, .* but "0" labels two rows/ });
+  assert.deepEqual(Array.from((await read(',a,label\n7,1,0\n3,2,1\n12,3,0\n0,4,1\n')).train.x), [1, 2, 3, 4]);
+  assert.deepEqual(Array.from((await read(',a,label\n5,1,0\n6,2,1\n7,3,0\n1,4,1\n2,5,0\n')).train.x), [1, 2, 3, 4, 5]);
+  assert.deepEqual(Array.from((await read('"","a","label"\n"r1",1,0\n"r2",2,1\n"r3",3,0\n')).train.x), [1, 2, 3]);
   // Nothing left but the index and the label: said so, at the label — pandas' Series.to_csv, `,label`,
   // guessed a header too (read as a sample until 2026-12: `indexed.csv:1:1: expected a number in field 1, found ""`),
   // whatever its labels and however many index columns; and `Unnamed: 0`, as before.
