@@ -83,7 +83,7 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise
   const classNames = settled?.names ?? fixedNames;
   // Classes named by the labels are said with their names, in the order of the outputs; classes no
   // training sample has (a "classes" above the labels, a subset) with their labels: outputs never trained.
-  const task = settled ? `${countOf(settled.classCount, 'class', 'classes')}${settled.names ? ` (${nameList(settled.names)})` : ''}${untrainedClasses(settled)}` : `regression, ${countOf(raw.train.targets.kind === 'regression' ? raw.train.targets.outputs : 1, 'output')}${(spec as { task?: unknown }).task === undefined ? oneHotSaid(raw.train.targets) : ''}`;
+  const task = settled ? `${countOf(settled.classCount, 'class', 'classes')}${settled.names ? ` (${nameList(settled.names)})` : ''}${untrainedClasses(settled)}` : `regression, ${countOf(raw.train.targets.kind === 'regression' ? raw.train.targets.outputs : 1, 'output')}${(spec as { task?: unknown }).task === undefined ? oneHotSaid(raw.train.targets) || wholeNumbersSaid(raw.train.targets, (spec as { format?: unknown }).format === 'npy') : ''}`;
   return {
     train: dataset(raw.train, settled?.train),
     test: raw.test ? dataset(raw.test, settled?.test) : undefined,
@@ -220,6 +220,32 @@ function namesGuessSaid(split: CsvSplit): string {
   return g.header
     ? `; its first line, "${g.first}", guessed pandas' default column names (DataFrame(array).to_csv(index=False)), not a sample — "header": false reads it as one`
     : `; its first line, "${g.first}", guessed a sample, not pandas' default column names, as the next line, "${g.next}", is another run of whole numbers like it — "header": true reads it as the names`;
+}
+
+/** Distinct values at most that `wholeNumbersSaid` takes for labels. */
+const MAX_NOTED_LABELS = 100;
+
+/**
+ * What the data line adds when regression was inferred (floating-point `.npy` targets, inline rows of
+ * one value) for targets of one value per sample that are every one a whole number ≥ 0, of 2 to
+ * MAX_NOTED_LABELS distinct values each on two samples or more on average — class labels stored as
+ * floats (`y.astype(float)`, float32 [[3.], [7.], …]), most likely, which train here as a regression of
+ * one output under the squared loss, with no accuracy. '' otherwise. *Decision (docs/networks.md,
+ * "Targets"):* a note, not classes — counts and scores are whole numbers too, and the dtype rule stays.
+ */
+function wholeNumbersSaid(t: RawClasses | RawRegression, npy: boolean): string {
+  if (t.kind !== 'regression' || t.outputs !== 1 || t.values.length < 4) return '';
+  const distinct = new Set<number>();
+  for (const v of t.values) {
+    if (!(Number.isInteger(v) && v >= 0)) return '';
+    distinct.add(v);
+    if (distinct.size > MAX_NOTED_LABELS) return '';
+  }
+  if (distinct.size < 2 || distinct.size * 2 > t.values.length) return '';
+  const values = [...distinct].sort((a, b) => a - b);
+  const stored = npy ? ' in a floating-point array' : ', in rows of one';
+  const instead = npy ? 'save them as integers, y.astype(int)' : 'give y as a flat list';
+  return ` (note: every target is a whole number ≥ 0${stored}, ${countOf(values.length, 'value')} (${labelRanges(values)}) each on several samples — class labels? Trained as a regression under the squared loss, no accuracy: for classes set "task": "classes" (or ${instead}); "task": "regression" says the values are meant)`;
 }
 
 /** Whether a test sample has class `label`, not counting the test file's own first line when it is pandas' column names read as a sample. */

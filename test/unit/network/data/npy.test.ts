@@ -95,6 +95,37 @@ test('the task follows the targets\' dtype: integers are classes, floats regress
   assert.equal(t.test!.count, 4);
 });
 
+test('float targets of one value per sample, every one a whole number ≥ 0 and each on several samples (labels stored as floats): regression as the dtype says, with a note naming "task": "classes"', async () => {
+  // float32 [[3.], [7.], …] trained a regression of one output without a word until 2026-12-03.
+  write(dir, 'x.npy', npyBytes('<f8', [N, 3], randomNormals(21, N * 3)));
+  const labels = [3, 7, 3, 0, 7, 3, 0, 0, 7];
+  const note = /; regression, 1 output \(note: every target is a whole number ≥ 0 in a floating-point array, 3 values \(0, 3 and 7\) each on several samples — class labels\? Trained as a regression under the squared loss, no accuracy: for classes set "task": "classes" \(or save them as integers, y\.astype\(int\)\); "task": "regression" says the values are meant\); normalize none$/;
+  for (const [descr, shape] of [['<f4', [N, 1]], ['<f8', [N]], ['<f2', [N, 1]]] as const) {
+    // float16 given as its bits: 0, 3 and 7 are 0x0000, 0x4200 and 0x4700.
+    const half: Record<number, number> = { 0: 0x0000, 3: 0x4200, 7: 0x4700 };
+    write(dir, 'yw.npy', npyBytes(descr, [...shape], descr === '<f2' ? labels.map((v) => half[v]) : labels));
+    const d = await loadDataset(spec({ trainY: 'yw.npy' }), o);
+    assert.equal(d.train.targets.kind, 'regression');
+    assert.match(d.source, note, `${descr} ${shape}`);
+    // "task": "classes" reads them as the classes 0, 3 and 7 (8 outputs); "task": "regression" says nothing.
+    const classes = await loadDataset(spec({ trainY: 'yw.npy', task: 'classes' }), o);
+    assert.ok(classes.train.targets.kind === 'classes');
+    assert.deepEqual(Array.from(classes.train.targets.labels), labels);
+    assert.doesNotMatch((await loadDataset(spec({ trainY: 'yw.npy', task: 'regression' }), o)).source, /note/);
+  }
+  // Not for fractions, negatives, values that do not repeat (a count per sample), or one value.
+  for (const values of [[3, 7, 3, 0, 7, 3, 0, 0, 7.5], [3, 7, 3, 0, 7, 3, 0, 0, -7], [0, 1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2, 2, 2, 2, 2, 2, 2]]) {
+    write(dir, 'yw.npy', npyBytes('<f4', [N, 1], values));
+    assert.doesNotMatch((await loadDataset(spec({ trainY: 'yw.npy' }), o)).source, /note/, values.join(','));
+  }
+  // Inline rows of one alike.
+  const inline = await loadDataset({ train: { x: [[1], [2], [3], [4]], y: [[3], [7], [3], [7]] } }, o);
+  assert.match(inline.source, /; regression, 1 output \(note: every target is a whole number ≥ 0, in rows of one, 2 values \(3 and 7\) each on several samples — class labels\? Trained as a regression under the squared loss, no accuracy: for classes set "task": "classes" \(or give y as a flat list\); "task": "regression" says the values are meant\)/);
+  const asClasses = await loadDataset({ train: { x: [[1], [2], [3], [4]], y: [[3], [7], [3], [7]] }, task: 'classes' }, o);
+  assert.ok(asClasses.train.targets.kind === 'classes');
+  assert.doesNotMatch((await loadDataset({ train: { x: [[1], [2], [3], [4]], y: [[0.5], [7], [3], [7]] } }, o)).source, /note/);
+});
+
 test('a header whose descr is NumPy\'s name of the type (float32, uint8, bool), as np.load takes it, reads as its code', async () => {
   // Refused until 2026-12: "dtype 'float32' is not a plain number type".
   for (const [name, code] of [['float32', '<f4'], ['float64', '<f8'], ['uint8', '|u1'], ['int64', '<i8'], ['bool', '|b1']] as const) {
