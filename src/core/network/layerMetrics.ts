@@ -211,10 +211,11 @@ export const PRODUCTS_ROUNDING = 1e-6;
  * at most this × σ. Float32 products leave β about 10⁻⁸·σ where exact arithmetic breaks down, and a
  * pair of top values closer than `RESOLVED_GAP` is seen as one until β falls to about their gap times
  * the spread of the rest (3·10⁻⁶·σ for a gap of 1.2·10⁻⁷ beside 0.5 and 0.25). Below this a second copy
- * of the top value may lie outside the space, unseen by the residual test: the run is not stopped by
- * that test (nor by `tripletResolved`) while the layer's mass outside the space (‖W‖_F² − Σ‖A v_i‖²)
- * could hold one (`lanczos`), and goes on with the computed next vector and its coupling — a low-rank
- * layer plus noise has no such mass left, and a layer with a dense spectrum couples to it far above this.
+ * of the top value may lie outside the space, unseen by the residual test: when the layer's mass
+ * outside the space (‖W‖_F² − Σ‖A v_i‖²) could hold one, the run goes on with the computed next vector
+ * and its coupling as a second block, until that block's own top has converged (as after a breakdown,
+ * `LANCZOS_BREAKDOWN`) — a low-rank layer plus noise has no such mass left, and a layer with a dense
+ * spectrum couples to it far above this (`lanczos`).
  */
 export const PRODUCTS_BREAKDOWN = 1e-3;
 
@@ -920,6 +921,7 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
   // After a breakdown (`LANCZOS_BREAKDOWN`): where the second block starts, and the coupling dropped there.
   let block = 0;
   let dropped = 0;
+  let restarted = false;
   // What AᵀA's eigenvalues outside span(v_0 … v_j) sum to: ‖A‖_F² − Σ‖A v_i‖², ‖A v_i‖² = α_i² + β_{i−1}².
   // A second copy of the top value needs at least θ² of it, so a layer of low rank plus rounding noise
   // (nothing left) stops as before, without steps on the noise.
@@ -967,14 +969,22 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
     top = topOfBidiagonal(alpha, beta);
     residual = b * Math.abs(top.x[top.x.length - 1]);
     if (block > 0) {
-      // The second block runs until its own top Ritz pair has converged (or breaks down in turn), as in `topEigenpair`.
+      // The second block runs until its own top Ritz pair has converged (or breaks down in turn), as in
+      // `topEigenpair` — after two steps at least, as the first: one step's residual says nothing of a
+      // value it barely holds (diag(1, 1, 0.999999) read its 1 and 0.9999995 apart, resolved).
+      // A block begun on a near-breakdown (`PRODUCTS_BREAKDOWN`) that breaks down itself may still hide
+      // a copy: the restart below, which no block before has used.
       const own = topOfBidiagonal(alpha.slice(block), beta.slice(block));
-      if (b <= LANCZOS_BREAKDOWN * top.theta || (own.theta > 0 && b * Math.abs(own.x[own.x.length - 1]) <= tolerance * top.theta) || j + 1 === maxSteps) break;
-      v = q;
-      vs.push(v);
-      continue;
+      const broke = b <= LANCZOS_BREAKDOWN * top.theta;
+      if (!(broke && !restarted) && (broke || (own.theta > 0 && j > block && b * Math.abs(own.x[own.x.length - 1]) <= tolerance * top.theta) || j + 1 === maxSteps)) break;
+      if (!broke) {
+        v = q;
+        vs.push(v);
+        continue;
+      }
     }
     if (b <= LANCZOS_BREAKDOWN * top.theta && j + 1 < maxSteps && top.theta > 0) {
+      restarted = true;
       // Breakdown: v_0 … v_j span an invariant subspace of AᵀA, which sees a repeated top singular value
       // once; go on from a new start orthogonal to it, B block diagonal (β_j = 0), as in `topEigenpair`.
       const fresh = seededUniform(0x5b1d);
@@ -995,9 +1005,17 @@ function lanczos(w: LoadedMatrix, options: { start?: SingularTriplet; maxSteps?:
     // computed q (rounding noise, or the near-tie's other vector) and its coupling, which explore what
     // lies outside; a second copy found there makes the gap small. Float32 products stopped here on
     // the residual (β 10⁻⁸·σ): diag(1, 1, 0.5) read a gap of 0.75 and ζ_top the start vector's value.
-    const hidden = b <= PRODUCTS_BREAKDOWN * top.theta && unseen(j) >= (1 - 1e-3) * top.theta ** 2;
-    if (b === 0 || (!hidden && j > 0 && residual <= tolerance * top.theta) || j + 1 === maxSteps) break;
-    if (!hidden && j + 1 >= budgetSteps && tripletResolved({ sigma: top.theta, residual, relativeGap: top.gap() })) break;
+    // What follows is run as a second block (its coupling β_j kept) until its own top has converged: a
+    // step or two into it, the whole B's top is still the first block's, its residual as small as β_j.
+    const hidden = b <= PRODUCTS_BREAKDOWN * top.theta && b > 0 && unseen(j) >= (1 - 1e-3) * top.theta ** 2;
+    if (hidden && j + 1 < maxSteps) {
+      block = j + 1;
+      v = q;
+      vs.push(v);
+      continue;
+    }
+    if (b === 0 || (j > 0 && residual <= tolerance * top.theta) || j + 1 === maxSteps) break;
+    if (j + 1 >= budgetSteps && tripletResolved({ sigma: top.theta, residual, relativeGap: top.gap() })) break;
     v = q;
     vs.push(v);
   }

@@ -238,6 +238,32 @@ test('tied top singular values on float32 products (TensorFlow.js) and float32 l
   }
 });
 
+test('a rotated layer whose top value is tied above a few repeated lower ones (1, 1, 0.5 × 30, 0.25 × 32): ζ_top is null on both products; a top 1% above keeps its number', async () => {
+  // The Krylov space is invariant after three steps (one vector per distinct value) to the products'
+  // accuracy; a second block of one step still saw the first block's top alone (its residual as small as
+  // the coupling), and read a number.
+  setWasmPaths(join(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'));
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const n = 64;
+  const next = random(64);
+  const u = unitVector(n, next);
+  const reader = unitVector(n, next);
+  const b = unitVector(n, next);
+  for (const top of [1, 1.01]) {
+    const s = Float64Array.from({ length: n }, (_, i) => (i === 0 ? top : i < 2 ? 1 : i < 32 ? 0.5 : 0.25));
+    const w = reflectedDiagonal(reflectorTo(u), s, b);
+    const w1: WeightMatrix = { rows: n, cols: n, data: Float32Array.from(w.data) };
+    const w2: WeightMatrix = { rows: 1, cols: n, data: Float32Array.from(reader) };
+    const truth = Math.abs(u.reduce((sum, x, i) => sum + x * Math.fround(reader[i]), 0));
+    for (const [name, products] of [['JavaScript', jsProducts], ['TensorFlow.js', tfjsProducts(tf)]] as const) {
+      const zetaTop = measureNetwork([w1, w2], [w1, w2], { products }).alignment[0]!.zetaTop;
+      if (top === 1) assert.equal(zetaTop, null, `${name} products: ζ_top ${zetaTop}`);
+      else assert.ok(zetaTop !== null && Math.abs(zetaTop - truth) < 1e-4, `${name} products, top ${top}: ζ_top ${zetaTop}, truth ${truth}`);
+    }
+  }
+});
+
 test('flab checkpoints on safetensors checkpoints with a tied layer: ζ_top is null at those steps, a number at the one whose top value stands alone', async () => {
   const { dir, flab, write } = cliFolder('flab-zeta-top-ties-');
   const steps = [[1, 1, 0.5], [1, 1 + 1.2e-7, 0.5], [2, 2, 1], [3, 3, 0], [1, 0.5, 0.5]];
