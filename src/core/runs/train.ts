@@ -209,11 +209,6 @@ export class NetworkRun {
   private prepared: Promise<void> | null = null;
   private freeBytes: NetworkRunOptions['checkpointFreeBytes'];
   private written: Promise<string[]> | null = null;
-  /**
-   * The last record, with the weights and biases it was made at, when its step got no checkpoint (not a
-   * multiple of `training.checkpoints.every`): written if the run stops before the next record.
-   */
-  private unwritten: { record: TrainingRecord; weights: ReturnType<Training['currentWeights']>; biases: Float32Array[] | null } | null = null;
   /** The bridge's exact flow, solved at the first result (undefined until then; null: not the bridge). */
   private flow: BridgeFlow | null | undefined;
 
@@ -258,34 +253,30 @@ export class NetworkRun {
 
   /**
    * Trains until the end, a stop (`shouldStop`, or the load's abort signal) or a divergence; records
-   * stream through `onRecord`, and each checkpoint step's weights are queued for writing. A run that
-   * stops, or diverges, writes the checkpoint of its last record too (a divergence's: the weights whose
-   * loss was not finite, its metrics line's loss null), as a finished run writes its last step's (unless
-   * that step has one): the folder ends where the records end. The records' weights at a step without
-   * a checkpoint are kept (a copy of the network) until the next record, for that.
+   * stream through `onRecord`, and each checkpoint step's weights are queued for writing. A run that a
+   * stop ended (`closeAtStop`: its last record is where it stopped) or that diverged (its last record
+   * is of the weights whose loss was not finite, its metrics line's loss null) writes the checkpoint of
+   * that record too, as a finished run writes its last step's (unless that step has one): the folder
+   * ends where the records end.
    */
   async run(options: RunOptions = {}): Promise<RunOutcome> {
     await this.prepareFolder();
     const every = this.experiment.checkpoints?.every;
     const T = this.training.totalSteps;
+    const seen: { last: TrainingRecord | null } = { last: null };
     const outcome = await this.training.run({
       ...options,
       onRecord: (r) => {
-        if (this.folder && every !== undefined) {
-          if (r.step % every === 0 || r.step === T) {
-            this.writeCheckpoint(r, this.training.currentWeights(), this.training.currentBiases());
-            this.unwritten = null;
-          } else {
-            this.unwritten = { record: r, weights: this.training.currentWeights(), biases: this.training.currentBiases() };
-          }
-        }
+        seen.last = r;
+        if (this.folder && every !== undefined && (r.step % every === 0 || r.step === T)) this.writeCheckpoint(r);
         options.onRecord?.(r);
       },
     });
-    const last = this.unwritten;
+    // The current weights are the last record's when it was made at the step the run is at: a stop's
+    // closing record, a divergence's record (not a pause's last record, steps before).
+    const last = seen.last;
     const ended = outcome.status === 'stopped' || outcome.status === 'diverged';
-    if (ended && last && this.folder && !this.folder.has(last.record.step)) this.writeCheckpoint(last.record, last.weights, last.biases);
-    this.unwritten = null;
+    if (ended && last && last.step === this.training.step && this.folder && every !== undefined && !this.folder.has(last.step)) this.writeCheckpoint(last);
     return outcome;
   }
 
@@ -384,10 +375,10 @@ export class NetworkRun {
     this.training.dispose();
   }
 
-  /** Queues the checkpoint of record `r`, of the weights and biases it was made at. */
-  private writeCheckpoint(r: TrainingRecord, weights: ReturnType<Training['currentWeights']>, biases: Float32Array[] | null): void {
+  /** Queues the checkpoint of record `r`, made at the current weights and biases. */
+  private writeCheckpoint(r: TrainingRecord): void {
     const test = r.testLoss !== null;
-    this.folder!.write(r.step, weights, biases, {
+    this.folder!.write(r.step, this.training.currentWeights(), this.training.currentBiases(), {
       loss: test ? r.testLoss : r.trainLoss,
       accuracy: test ? r.testAccuracy : r.trainAccuracy,
       trainLoss: r.trainLoss,

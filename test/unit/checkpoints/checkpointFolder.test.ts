@@ -191,23 +191,26 @@ test('a stopped run writes the checkpoint of its last record, of the weights tha
   let stop = false;
   const r = await trainExperiment(e, { baseDir: base, onRecord: (rec) => (stop ||= rec.step === 6), shouldStop: () => stop });
   assert.equal(r.summary.status, 'stopped');
-  assert.deepEqual(r.step, [0, 2, 4, 6]);
+  // Stopped before step 7: its last record is there (closeAtStop), and so is its last checkpoint.
+  assert.deepEqual(r.step, [0, 2, 4, 6, 7]);
   const folder = join(base, 'stopped');
-  assert.deepEqual(r.checkpoints?.files, ['step-000000.safetensors', 'step-000004.safetensors', 'step-000006.safetensors']);
+  assert.deepEqual(r.checkpoints?.files, ['step-000000.safetensors', 'step-000004.safetensors', 'step-000007.safetensors']);
   assert.deepEqual(readdirSync(folder).filter((f) => f.endsWith('.safetensors')).sort(), r.checkpoints?.files);
   const lines = readFileSync(join(folder, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => l.step), [0, 4, 6]);
-  assert.equal(lines[2].trainLoss, r.trainLoss[3], 'the metrics line is the last record\'s');
-  // Its weights are those the record at step 6 measured, not the weights the run stopped at.
+  assert.deepEqual(lines.map((l) => l.step), [0, 4, 7]);
+  assert.equal(lines[2].trainLoss, r.trainLoss[4], 'the metrics line is the last record\'s');
+  // Its weights are those the record at step 7 measured.
   for (const [l, layer] of r.layers.entries()) {
-    const w = tensorOf(join(folder, 'step-000006.safetensors'), `fc${l + 1}.weight`);
+    const w = tensorOf(join(folder, 'step-000007.safetensors'), `fc${l + 1}.weight`);
     const norm = Math.sqrt(w.reduce((s, x) => s + x * x, 0));
-    assert.ok(Math.abs(norm - layer.norm[3]) <= 1e-5 * layer.norm[3], `fc${l + 1}.weight: ${norm} against ${layer.norm[3]}`);
+    assert.ok(Math.abs(norm - layer.norm[4]) <= 1e-5 * layer.norm[4], `fc${l + 1}.weight: ${norm} against ${layer.norm[4]}`);
   }
-  // A stop right after a checkpoint's record writes nothing more: that step has one.
+  // A stop whose last record falls on a checkpoint's step writes that checkpoint once.
+  // Asked after the record at step 6, the stop comes at the second check after it, before step 8.
   let again = false;
-  const r2 = await trainExperiment(e, { baseDir: base, onRecord: (rec) => (again ||= rec.step === 8), shouldStop: () => again });
-  assert.deepEqual(r2.step.at(-1), 8);
+  let checks = 0;
+  const r2 = await trainExperiment(e, { baseDir: base, onRecord: (rec) => (again ||= rec.step === 6), shouldStop: () => again && checks++ > 0 });
+  assert.deepEqual(r2.step, [0, 2, 4, 6, 8]);
   assert.deepEqual(r2.checkpoints?.files, ['step-000000.safetensors', 'step-000004.safetensors', 'step-000008.safetensors']);
 });
 
