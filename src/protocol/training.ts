@@ -229,7 +229,7 @@ export interface RunView {
    * (every tangent feature 0 at its last kernel measurement), its loss blew up (LayerScores.lossBlewUp)
    * or it died (a ReLU layer inactive on every training sample at its last record: LayerScores.deadAtEnd),
    * or it saturated (a hidden layer the same on every probe sample at its last record, its outputs a
-   * constant: LayerScores.constantAtEnd)
+   * constant: LayerScores.constantAtEnd, or from θ₀ on: LayerScores.constantAtStart)
    * — at the end, or so far for a run in progress. A sweep's summary views leave such a value out, as a
    * diverged one; null otherwise.
    */

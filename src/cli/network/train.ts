@@ -11,7 +11,7 @@ import type { NetworkExperiment } from '../../core/network/networkExperiment';
 import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
 import { EXACT_ZETA_LIMIT } from '../../core/network/layerMetrics';
-import { deadEndRemedy, deadRemedy, notTrainedNote, smallerRateOrInit, zeroInitRemedy } from '../../core/runs/notes';
+import { deadEndRemedy, deadRemedy, notTrainedNote, smallerInit, smallerRateOrInit, zeroInitRemedy } from '../../core/runs/notes';
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/network/spec';
 import { interruptedCode, InterruptSignal, withInterrupts } from '../interrupts';
 import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
@@ -96,6 +96,10 @@ export function divergedNote(file: string, r: TrainResult, run?: string, e?: Net
   // loss blew up while staying finite: why, and the keys of this file that train it.
   // (A run that diverged blew up too, and its own note says where.)
   if (s?.frozen) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length, r.summary.thresholds).regime}${e && s.startsAtZero ? `; ${zeroInitRemedy(e)}` : ''}\n`;
+  // A network saturated from θ₀ (a hidden layer the same on every probe sample at θ₀ and at the end):
+  // its weights hardly moved, and it was labelled kernel; what in this file trains it is a smaller
+  // initialisation (or, from all-zero weights, a nonzero one).
+  if (s?.constantAtStart) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length, r.summary.thresholds).regime}${e ? (s.startsAtZero ? `; ${zeroInitRemedy(e)}` : ` (${smallerInit(e)})`) : ''}\n`;
   if (s?.collapsed || s?.constantAtEnd || (s?.lossBlewUp && r.summary.status !== 'diverged')) return `${file}: note: ${run ? `${run}: ` : ''}${explainLayerLabel(s, r.step.length, r.summary.thresholds).regime}${e ? ` (${smallerRateOrInit(e)})` : ''}\n`;
   if (r.summary.status === 'notTrained') return `${file}: note: ${run ? `${run}: ` : ''}${e ? notTrainedNote(e, r.data.classes === null, r.summary.targetOverflow) : INITIAL_LOSS_NOT_FINITE}\n`;
   // Zero steps (training.epochs or steps 0) is a measurement of θ₀ alone: allowed, but said, as it has no label.

@@ -66,6 +66,24 @@ export interface ConstantAtEnd {
   activation: string;
 }
 
+/**
+ * A network constant from the start (LayerColumns, `constantAtStart`): at θ₀ a hidden layer reads the
+ * same values on every probe sample (network/deadUnits.ts, `constantHiddenLayer`) — tanh units
+ * saturated at ±1, sigmoid ones at 0 or 1, where φ′ ≈ 0 — and still does where the run ended (or, in a
+ * run still going, θ₀'s reading stands until its end is read): the network computes a constant from θ₀
+ * on, the gradient reaching the layers below it is ≈ 0, and the weights hardly move.
+ */
+export interface ConstantAtStart {
+  /** The first hidden layer (1-based) that reads the same on every probe sample at θ₀. */
+  layer: number;
+  /** The step where the run ended and the layer was read the same again; null while a run goes on (not read yet). */
+  step: number | null;
+  /** The probe samples read (the kernel's probe batch: up to 32, evenly spaced over the training set). */
+  samples: number;
+  /** The hidden activation (`model.activation`). */
+  activation: string;
+}
+
 /** The columns the scores are read from: one entry per record (or checkpoint), the first the reference. */
 export interface LayerColumns {
   /** ‖K_t − K_0‖_F/‖K_0‖_F where measured (null elsewhere); absent for checkpoints. */
@@ -102,6 +120,11 @@ export interface LayerColumns {
    * θ₀'s did not (`ConstantAtEnd`); null when it has none; absent for checkpoints.
    */
   constantAtEnd?: ConstantAtEnd | null;
+  /**
+   * A network whose θ₀ has a hidden layer reading the same values on every probe sample, still so where
+   * the run ended (`ConstantAtStart`); null when it has none, or ended otherwise; absent for checkpoints.
+   */
+  constantAtStart?: ConstantAtStart | null;
   /**
    * Checkpoints whose metrics file writes the last checkpoint's loss with no number (null, NaN,
    * ±Infinity or beyond float64) after a finite one: the run diverged by then (LayerScores,
@@ -198,6 +221,14 @@ export interface LayerScores {
    */
   constantAtEnd?: ConstantAtEnd | null;
   /**
+   * A network constant from θ₀ (LayerColumns, `constantAtStart`): its tanh or sigmoid units saturated by
+   * a large initialisation (init.scale 1000: every unit at ±1 on every sample), so its outputs do not
+   * depend on its input from the start, the layers below the saturated one get a gradient ≈ 0, and the
+   * weights hardly move — the kernel test passed by that alone and it was labelled "kernel". No label,
+   * as for `deadAtStart`. Absent for checkpoints; null otherwise.
+   */
+  constantAtStart?: ConstantAtStart | null;
+  /**
    * Checkpoints of a run that diverged (LayerColumns, `lossNotFinite`): the metrics file's line at the
    * last checkpoint's step writes the loss with no number (the built-in trainer's null for a loss that
    * stopped being finite, Python's NaN or Infinity) while an earlier line has a finite one. Its weights
@@ -289,6 +320,7 @@ export function layerScores(c: LayerColumns): LayerScores | null {
     ...(c.deadAtStart !== undefined ? { deadAtStart: c.deadAtStart } : {}),
     ...(c.deadAtEnd !== undefined ? { deadAtEnd: c.deadAtEnd } : {}),
     ...(c.constantAtEnd !== undefined ? { constantAtEnd: c.constantAtEnd } : {}),
+    ...(c.constantAtStart !== undefined ? { constantAtStart: c.constantAtStart } : {}),
     ...(c.lossNotFinite !== undefined ? { lossNotFinite: c.lossNotFinite } : {}),
     zetaChange,
     alignment: known.length ? Math.max(0, ...known) : null,
@@ -340,7 +372,7 @@ function asMechanism(s: LayerScores, th: LayerThresholds): { scores: MechanismSc
  * weights are not finite at either end (`weightsNotFinite`).
  */
 export function layerLabel(s: LayerScores, records: number, th: LayerThresholds = DEFAULT_LAYER_THRESHOLDS): string | null {
-  if (records < 2 || s.weightsNotFinite || s.deadAtStart || s.deadAtEnd || s.frozen || s.collapsed || s.lossBlewUp || s.constantAtEnd || s.lossNotFinite) return null;
+  if (records < 2 || s.weightsNotFinite || s.deadAtStart || s.deadAtEnd || s.frozen || s.collapsed || s.lossBlewUp || s.constantAtEnd || s.constantAtStart || s.lossNotFinite) return null;
   const { scores, thresholds } = asMechanism(s, th);
   return labelName(classifyCode(scores, thresholds));
 }
@@ -389,6 +421,19 @@ export function deadEndRegime(d: DeadAtEnd): string {
 export function constantEndRegime(c: ConstantAtEnd): string {
   const why = c.activation === 'tanh' ? ' (its tanh units saturated at ±1, where φ′ ≈ 0)' : c.activation === 'sigmoid' ? ' (its sigmoid units saturated at 0 or 1, where φ′ ≈ 0)' : c.activation === 'relu' ? ' (its ReLU units inactive)' : '';
   return `no label: the network's outputs no longer depend on its input — at step ${c.step} (its last record) hidden layer ${c.layer} (the output of fc${c.layer}.weight) reads the same values on every one of the ${c.samples} probe samples${why}, so it computes a constant, and the kernel, ζ and the norms moved with the steps that saturated it, not with learning; a smaller learning rate or initialisation trains it`;
+}
+
+/**
+ * Why a network constant from θ₀ has no label (LayerScores, `constantAtStart`): which hidden layer reads
+ * the same on every probe sample at θ₀ (and where the run ended), and what follows. With every weight 0
+ * at θ₀ (`startsAtZero`) the cause is the zero initialisation, not saturation.
+ */
+export function constantStartRegime(c: ConstantAtStart, startsAtZero = false): string {
+  const still = c.step === null ? '' : `, and still does at step ${c.step}, where the run ended`;
+  const layer = `hidden layer ${c.layer} (the output of fc${c.layer}.weight) reads the same values on every one of the ${c.samples} probe samples`;
+  if (startsAtZero) return `no label: the network is constant from the start — every weight is exactly 0 at θ₀ (a zero initialisation), so ${layer}${still}: its outputs do not depend on its input, no gradient moves the weights below it, and a mechanism read from them would be read from a constant network`;
+  const why = c.activation === 'tanh' ? ' (its tanh units saturated at ±1, where φ′ ≈ 0)' : c.activation === 'sigmoid' ? ' (its sigmoid units saturated at 0 or 1, where φ′ ≈ 0)' : '';
+  return `no label: the network is saturated from the start — at θ₀ ${layer}${why}${still}, so its outputs do not depend on its input, the gradient reaching fc1.weight${c.layer > 1 ? ` … fc${c.layer}.weight` : ''} is ≈ 0 and the weights hardly move: the kernel test would pass by that alone, and a mechanism read from them would be read from a constant network; a smaller initialisation scale trains it`;
 }
 
 /** Why a training run's kernel test is the distance until its second kernel measurement (`kernelPending`). */
@@ -444,6 +489,8 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
             ? s.startsAtZero
               ? 'no label: the weights never moved — every weight is exactly 0 at θ₀ (a zero initialisation), a stationary point of the loss: each layer\'s gradient is a product through the other layers\' weights, all 0, so every update is 0 whatever the rates'
               : 'no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny initialisation or output scale, dead ReLU units, or a loss already at a stationary point)'
+            : s.constantAtStart
+              ? constantStartRegime(s.constantAtStart, s.startsAtZero)
             : s.collapsed
               ? 'no label: the network collapsed — at the end its outputs on the probe batch no longer depend on any weight (every tangent feature is 0: every ReLU inactive, say, after a blow-up), so the kernel changed by 1 and ζ moved with a dead network; a smaller learning rate or initialisation trains it'
               : s.lossBlewUp

@@ -28,7 +28,7 @@ import { onnxRuntime, OnnxSteps } from './onnx/onnxSteps';
 import type { StepGraphSpec } from './onnx/stepGraph';
 import { BackendError, TrainingSetupError } from './trainErrors';
 import { constantHiddenLayer, DEAD_SCAN_WORK, DeadUnits, deadUnitsAt } from './deadUnits';
-import type { ConstantAtEnd, DeadAtEnd } from '../mechanisms/layerLabel';
+import type { ConstantAtEnd, ConstantAtStart, DeadAtEnd } from '../mechanisms/layerLabel';
 import { LANCZOS_PRODUCT_WORK, ONNX_KERNEL_SETUP_WORK, ONNX_PARAMETER_WORK, ONNX_PRODUCT_SHARE, ONNX_RUN_WORK, onnxStepWork, OP_WORK, WASM_WORK } from './workModel';
 
 /** The data of a run: the training set and, optionally, a test set of the same shape. */
@@ -282,8 +282,17 @@ export class Training {
    * whose last hidden layer was not constant at θ₀ (`constantFromStart`).
    */
   private constantNow: ConstantAtEnd | null = null;
-  /** Whether θ₀'s hidden layers read the same on every probe sample (then `constantNow` stays null), once read. */
-  private constantFromStart: boolean | undefined;
+  /**
+   * θ₀'s first hidden layer that reads the same on every probe sample (`constantHiddenLayer`; then
+   * `constantNow` stays null: no change training made), null when none does; undefined until read.
+   */
+  private constantFromStart: number | null | undefined;
+  /**
+   * Where the run ended (finished or stopped), its first hidden layer that reads the same on every probe
+   * sample, null when none; undefined until a run's end is read (`constantAtEnd`). With a θ₀ constant
+   * too, the label's `constantAtStart`.
+   */
+  private constantEnd: { layer: number | null; step: number } | undefined;
   /** Gathered inputs of a minibatch chunk (reused). */
   private readonly scratch: Float32Array;
 
@@ -359,6 +368,7 @@ export class Training {
       let lastProgress = performance.now();
       // Read again at the run's end (`constantAtEnd`): a resumed run's earlier end is not this one's.
       this.constantNow = null;
+      this.constantEnd = undefined;
       const stopped = async (): Promise<RunOutcome> => {
         this.status = 'stopped';
         if (options.closeAtStop) {
@@ -435,7 +445,7 @@ export class Training {
     // The loss whose ends the blow-up test compares: the test set's when there is one, else the training
     // set's for a full-batch run — a minibatch run's first record is one batch, not comparable.
     const comparableLoss = this.data.test ? { of: 'test' as const, values: columns.testLoss } : this.full ? { of: 'training' as const, values: columns.trainLoss } : undefined;
-    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadFromStart() : null, deadAtEnd: r.length > 1 && !this.deadFromStart() ? this.deadAtEndConfirmed() : null, constantAtEnd: r.length > 1 ? this.constantNow : null });
+    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadFromStart() : null, deadAtEnd: r.length > 1 && !this.deadFromStart() ? this.deadAtEndConfirmed() : null, constantAtEnd: r.length > 1 ? this.constantNow : null, constantAtStart: r.length > 1 ? this.constantFromStartScore() : null });
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -554,13 +564,42 @@ export class Training {
       const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
       const biases = this.onnx ? this.onnx.biases() : this.currentBiases();
       const layer = constantHiddenLayer(activation, weights, this.data.train.x, this.probeRows, biases);
+      this.constantEnd = { layer, step: s };
       if (layer === null) return null;
-      // θ₀ is read only then: a live network (nearly every run) pays the end's two passes alone.
-      this.constantFromStart ??= constantHiddenLayer(activation, this.initial, this.data.train.x, this.probeRows) !== null;
-      return this.constantFromStart ? null : { layer, step: s, samples: this.probeRows.length, activation };
+      return this.initialConstantLayer() !== null ? null : { layer, step: s, samples: this.probeRows.length, activation };
     } finally {
       this.timing.deadUnits += performance.now() - started;
     }
+  }
+
+  /**
+   * θ₀'s first hidden layer that reads the same values on every probe sample (`constantHiddenLayer`),
+   * null when none does; read once (two one-sample forward passes for a network that is not constant),
+   * counted in the dead-unit scans' time.
+   */
+  private initialConstantLayer(): number | null {
+    if (this.constantFromStart === undefined) {
+      const started = performance.now();
+      this.constantFromStart = constantHiddenLayer(this.spec.model.activation, this.initial, this.data.train.x, this.probeRows);
+      this.timing.deadUnits += performance.now() - started;
+    }
+    return this.constantFromStart;
+  }
+
+  /**
+   * The label's `constantAtStart`: θ₀ has a hidden layer the same on every probe sample (saturated tanh
+   * or sigmoid units: init.scale 1000 puts every one at ±1 on every sample) and where the run ended it
+   * still has — while a run goes on, before its end is read, θ₀'s reading stands (a saturated layer's
+   * φ′ ≈ 0 lets hardly any gradient through). Null for a network not constant at θ₀, one that ended
+   * otherwise (it left its saturation), and a ReLU network, whose dead units at θ₀ are `deadAtStart`'s,
+   * read over the whole training set rather than the probe batch.
+   */
+  private constantFromStartScore(): ConstantAtStart | null {
+    const { activation } = this.spec.model;
+    if (activation === 'relu') return null;
+    const layer = this.initialConstantLayer();
+    if (layer === null || (this.constantEnd && this.constantEnd.layer === null)) return null;
+    return { layer, step: this.constantEnd ? this.constantEnd.step : null, samples: this.probeRows.length, activation };
   }
 
   /** The current weights W_1 … W_L as rows (outputs × inputs), float32 copies (θ₀ before the first run). */

@@ -64,6 +64,24 @@ export function zeroInitRemedy(e: NetworkExperiment): string {
   return `to train it, set ${key} above 0 (it is 0: every weight is drawn as 0 · a random number)`;
 }
 
+/**
+ * What trains a network saturated from θ₀ (LayerScores, `constantAtStart`): a smaller initialisation
+ * scale, as this file gives it (`init.scale`, its width power's base, or explicit `init.weights`), so
+ * that its tanh or sigmoid units start where φ′ is not ≈ 0.
+ */
+export function smallerInit(e: NetworkExperiment): string {
+  return initScale(e);
+}
+
+/**
+ * What trains a network saturated from θ₀, as the panel's notice says it (`smallerInit`, or for a zero
+ * initialisation `zeroInitRemedy`).
+ */
+export function saturatedStartRemedy(e: NetworkExperiment, startsAtZero = false): string {
+  if (startsAtZero) return zeroInitRemedy(e);
+  return `to train it, give ${initScale(e)}, so that its units start off their saturation (a pre-activation of a few units at most on the training samples, where φ′ is not ≈ 0)`;
+}
+
 /** "Centre the inputs", as this file says it; null when it standardizes already or the dead layer is not the first (centring acts on the inputs of hidden layer 1 only). */
 function centreInputs(e: NetworkExperiment, layer: number): string | null {
   const normalize = written(e.source, ['data', 'normalize']);

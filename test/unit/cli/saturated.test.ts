@@ -78,3 +78,50 @@ test('constantHiddenLayer: the first hidden layer the same on every row; null fo
   // A ReLU layer inactive on every row reads 0 on each: the same (deadAtEnd's case, named first by the note).
   assert.equal(constantHiddenLayer('relu', [w(1, 2, [-1, -1]), w(1, 1, [1])], x, rows), 1);
 });
+
+/**
+ * Saturated from θ₀ (docs/networks.md, "Labels", `constantAtStart`): init.scale 1000 puts every tanh
+ * unit at ±1 (sigmoid at 0 or 1) on every sample before the first step; the outputs never depend on
+ * the input, the weights hardly move, and the kernel test passed by that alone — "kernel", no note.
+ */
+const SATURATED_FROM_START = {
+  model: { hidden: [8], activation: 'tanh' },
+  data: { train: { x: [[1], [2], [3], [4]], y: [[1], [2], [3], [4]] } },
+  init: { scale: 1000, seed: 1 },
+  training: { steps: 50, learningRate: 0.01, batchSize: 'full', record: { every: 5 } },
+};
+
+interface StartSummary {
+  label: string | null;
+  scores: { constantAtEnd?: unknown; constantAtStart?: { layer: number; step: number | null; samples: number; activation: string } | null };
+}
+
+test('a network saturated from θ₀ (tanh, sigmoid; init.scale 1000) has no label, and its note names the layer and a smaller init.scale', () => {
+  for (const activation of ['tanh', 'sigmoid']) {
+    const r = flab('train', write(`start-${activation}.flab.json`, { ...SATURATED_FROM_START, model: { hidden: [8], activation } }), '--summary');
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as StartSummary;
+    assert.equal(s.label, null, `${activation}: it was "kernel"`);
+    assert.deepEqual(s.scores.constantAtStart, { layer: 1, step: 50, samples: 4, activation });
+    assert.equal(s.scores.constantAtEnd, null);
+    const why = activation === 'tanh' ? 'its tanh units saturated at ±1' : 'its sigmoid units saturated at 0 or 1';
+    assert.match(r.stderr, new RegExp(`: note: no label: the network is saturated from the start — at θ₀ hidden layer 1 \\(the output of fc1.weight\\) reads the same values on every one of the 4 probe samples \\(${why}, where φ′ ≈ 0\\), and still does at step 50, where the run ended, so its outputs do not depend on its input.*a smaller initialisation scale trains it \\(a smaller init\\.scale\\)\\n$`), activation);
+  }
+});
+
+test('a network constant at θ₀ that leaves it (tanh, W_1 = 0, W_2 ≠ 0: φ′(0) = 1) is labelled, constantAtStart null; a zero initialisation is named as the cause', () => {
+  const escapes = { ...SATURATED_FROM_START, init: { weights: [[[0], [0]], [[1, -1]]] }, model: { hidden: [2], activation: 'tanh' } };
+  const r = flab('train', write('escapes.flab.json', escapes), '--summary');
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as StartSummary;
+  assert.notEqual(s.label, null);
+  assert.equal(s.scores.constantAtStart, null);
+  assert.equal(r.stderr, '');
+  // Every weight 0, with biases: only the output bias moves; hidden layer 1 reads tanh(0) = 0 throughout.
+  const zero = flab('train', write('zero.flab.json', { ...escapes, model: { hidden: [2], activation: 'tanh', bias: true }, init: { scale: 0, seed: 1 } }), '--summary');
+  assert.equal(zero.code, 0, zero.stderr);
+  const z = JSON.parse(zero.stdout) as StartSummary;
+  assert.equal(z.label, null);
+  assert.equal(z.scores.constantAtStart?.layer, 1);
+  assert.match(zero.stderr, /: note: no label: the network is constant from the start — every weight is exactly 0 at θ₀ \(a zero initialisation\).*; to train it, set init\.scale above 0/);
+});
