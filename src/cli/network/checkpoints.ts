@@ -53,8 +53,9 @@ function diagnostic(file: LoadedFile, p: CheckpointProblem, severity: 'error' | 
 }
 
 /**
- * Why checkpoints of a run that diverged have no label (LayerScores, `lossNotFinite`: the metrics file
- * writes the last checkpoint's loss with no number), as `flab train` says of its own diverged run; else ''.
+ * Why checkpoints of a run that diverged have no label (LayerScores, `lossNotFinite`: the metrics file's
+ * last loss, at the last checkpoint's step or after it, has no number), as `flab train` says of its own
+ * diverged run; else ''.
  */
 function divergedNote(file: LoadedFile, r: CheckpointRunResult): string {
   const s = r.summary.scores;

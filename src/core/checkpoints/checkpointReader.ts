@@ -816,14 +816,22 @@ function summarise(r: CheckpointsResult, chosen: 'listed' | 'default', threshold
 }
 
 /**
- * The run diverged by the last checkpoint's step `step` (LayerScores, `lossNotFinite`): the metrics
- * file's line at `step` writes its loss with no number (null, NaN, ±Infinity, beyond float64), and a
- * line before it has a finite loss — a file that never logs a number for the loss says nothing. Else null.
+ * The run diverged (LayerScores, `lossNotFinite`): the last line of the metrics file that writes the
+ * loss — at any step, the checkpoints' or after the last of them (`lastCheckpoint`) — writes it with no
+ * number (null, NaN, ±Infinity, beyond float64), and a line before it has a finite loss. `step` is the
+ * first step of that closing stretch of losses with no number: where the run stopped being finite and
+ * never came back. A loss with no number followed by a finite one later (a mixed-precision trainer
+ * skips such steps and goes on) is no divergence, nor a file that never logs a number for the loss, nor
+ * a line that leaves the loss out. Else null.
  */
-function divergedAt(metrics: CheckpointsResult['metrics'], step: number): { step: number } | null {
-  if (!metrics || indexOfSorted(metrics.lossNotFinite, step) < 0) return null;
-  for (let i = 0; i < metrics.step.length && metrics.step[i] < step; i++) if (metrics.loss[i] !== null) return { step };
-  return null;
+function divergedAt(metrics: CheckpointsResult['metrics'], lastCheckpoint: number): { step: number; lastCheckpoint: number } | null {
+  if (!metrics || metrics.lossNotFinite.length === 0) return null;
+  let lastFinite = metrics.step.length - 1;
+  while (lastFinite >= 0 && metrics.loss[lastFinite] === null) lastFinite--;
+  if (lastFinite < 0) return null;
+  const finiteStep = metrics.step[lastFinite];
+  const after = metrics.lossNotFinite.findIndex((s) => s > finiteStep);
+  return after < 0 ? null : { step: metrics.lossNotFinite[after], lastCheckpoint };
 }
 
 /** The index of `x` in the ascending `sorted`, or −1. */

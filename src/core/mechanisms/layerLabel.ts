@@ -84,6 +84,18 @@ export interface ConstantAtStart {
   activation: string;
 }
 
+/**
+ * A metrics file that says its run diverged (LayerScores, `lossNotFinite`; docs/checkpoints.md,
+ * "Summary and label"): its losses have no number from `step` on, to its last line that writes one,
+ * after finite ones.
+ */
+export interface DivergedLog {
+  /** The first step of the closing stretch of losses with no number: where the run stopped being finite for good. */
+  step: number;
+  /** The last checkpoint's step: at or after `step`, the checkpoints hold blown-up weights; before it, they lead up to the blow-up. */
+  lastCheckpoint: number;
+}
+
 /** The columns the scores are read from: one entry per record (or checkpoint), the first the reference. */
 export interface LayerColumns {
   /** ‖K_t − K_0‖_F/‖K_0‖_F where measured (null elsewhere); absent for checkpoints. */
@@ -126,11 +138,12 @@ export interface LayerColumns {
    */
   constantAtStart?: ConstantAtStart | null;
   /**
-   * Checkpoints whose metrics file writes the last checkpoint's loss with no number (null, NaN,
-   * ±Infinity or beyond float64) after a finite one: the run diverged by then (LayerScores,
-   * `lossNotFinite`); null when it did not; absent for a training run (its own `status` says diverged).
+   * Checkpoints whose metrics file's last loss is written with no number (null, NaN, ±Infinity or
+   * beyond float64) after a finite one, at any step, the last checkpoint's or after it: the run diverged
+   * (LayerScores, `lossNotFinite`); null when it did not; absent for a training run (its own `status`
+   * says diverged).
    */
-  lossNotFinite?: { step: number } | null;
+  lossNotFinite?: DivergedLog | null;
   /** ‖θ − θ₀‖/‖θ₀‖. */
   distance: readonly number[];
   /** ‖W_l‖_F per layer. */
@@ -229,13 +242,14 @@ export interface LayerScores {
    */
   constantAtStart?: ConstantAtStart | null;
   /**
-   * Checkpoints of a run that diverged (LayerColumns, `lossNotFinite`): the metrics file's line at the
-   * last checkpoint's step writes the loss with no number (the built-in trainer's null for a loss that
-   * stopped being finite, Python's NaN or Infinity) while an earlier line has a finite one. Its weights
-   * may still be finite (norms of 10¹⁷) and were labelled; the trainer labels no diverged run. No label.
-   * Absent for a training run; null otherwise.
+   * Checkpoints of a run that diverged (LayerColumns, `lossNotFinite`): the metrics file's last line
+   * that writes the loss writes it with no number (the built-in trainer's null for a loss that stopped
+   * being finite, Python's NaN or Infinity) while an earlier line has a finite one — at the last
+   * checkpoint's step, or after it (a loss grown 10³⁶-fold over the checkpoints, NaN at a step none was
+   * saved at). Its weights may still be finite (norms of 10¹⁷) and were labelled; the trainer labels no
+   * diverged run. No label. Absent for a training run; null otherwise.
    */
-  lossNotFinite?: { step: number } | null;
+  lossNotFinite?: DivergedLog | null;
   /** ζ(last) − ζ(first) per pair; null where ζ is undefined at either end. */
   zetaChange: (number | null)[];
   /** The largest rise of ζ over the pairs, max(0, ·); null without a pair. */
@@ -436,6 +450,21 @@ export function constantStartRegime(c: ConstantAtStart, startsAtZero = false): s
   return `no label: the network is saturated from the start — at θ₀ ${layer}${why}${still}, so its outputs do not depend on its input, the gradient reaching fc1.weight${c.layer > 1 ? ` … fc${c.layer}.weight` : ''} is ≈ 0 and the weights hardly move: the kernel test would pass by that alone, and a mechanism read from them would be read from a constant network; a smaller initialisation scale trains it`;
 }
 
+/**
+ * Why checkpoints of a run whose metrics file says it diverged have no label (LayerScores,
+ * `lossNotFinite`): from which step the loss has no number, and where the checkpoints stand.
+ */
+export function divergedLogRegime(d: DivergedLog): string {
+  const where =
+    d.step <= d.lastCheckpoint
+      ? d.step === d.lastCheckpoint
+        ? ', the last checkpoint\'s,'
+        : ` and on (the last checkpoint's, step ${d.lastCheckpoint}, among them)`
+      : ` and on, after the last checkpoint (step ${d.lastCheckpoint}),`;
+  const weights = d.step <= d.lastCheckpoint ? 'the weights, their distance, ζ and the norms are a blow-up\'s' : 'the checkpoints are of a run on its way to a blow-up, their distance, ζ and norms moving with it';
+  return `no label: the run diverged — the metrics file writes the loss at step ${d.step}${where} with no number (null, NaN or Infinity: a loss that stopped being finite) after finite ones, so ${weights}, not a trained network's, as the built-in trainer labels no diverged run; a smaller learning rate or initialisation trains it`;
+}
+
 /** Why a training run's kernel test is the distance until its second kernel measurement (`kernelPending`). */
 const PENDING = 'The tangent kernel has been measured at θ₀ only so far (the measurements are spaced by their cost), so until the next one the distance stands for it';
 
@@ -480,7 +509,7 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
         : s.weightsNotFinite
           ? 'no label: the weights are not finite (NaN or ±∞) at the first or the last record'
         : s.lossNotFinite
-          ? `no label: the run diverged — the metrics file writes the loss at step ${s.lossNotFinite.step}, the last checkpoint's, with no number (null, NaN or Infinity: a loss that stopped being finite) after finite ones, so the weights, their distance, ζ and the norms are a blow-up's, not a trained network's, as the built-in trainer labels no diverged run; a smaller learning rate or initialisation trains it`
+          ? divergedLogRegime(s.lossNotFinite)
           : s.deadAtStart
             ? deadRegime(s.deadAtStart, s.startsAtZero)
           : s.deadAtEnd
