@@ -1,5 +1,5 @@
 /** `flab simulate FILE`: full-batch gradient descent, time counting steps (docs/model.md §6, docs/finite-rates.md). */
-import { deadRunNote, zeroKernelNote } from '../../core/descent/deadUnits';
+import { deadRunNote, stationaryRunNote, zeroKernelNote } from '../../core/descent/deadUnits';
 import type { Experiment } from '../../core/experiment/experiment';
 import { simulate } from '../../core/runs/simulate';
 import type { Summary } from '../../core/trajectory/trajectory';
@@ -17,7 +17,7 @@ export const simulateCommand: Command = {
   run(args, context) {
     const experiment = context.load(args.operands[0]);
     const run = simulate(experiment, { reference: args.has('--reference') });
-    return { ...printed(formatTrajectory(run, args.choice('format', 'json'))), stderr: deadNote(run.summary) + zeroKernelRunNote(experiment, run.summary) };
+    return { ...printed(formatTrajectory(run, args.choice('format', 'json'))), stderr: deadNote(run.summary) + stationaryNote(experiment, run.summary) + zeroKernelRunNote(experiment, run.summary) };
   },
 };
 
@@ -39,4 +39,13 @@ export function deadNote(s: Summary, run?: string): string {
 export function zeroKernelRunNote(e: Experiment, s: Summary, run?: string): string {
   const note = zeroKernelNote(e, s);
   return note === null ? '' : `flab: note: ${run ? `${run}: ` : ''}${note}\n`;
+}
+
+/**
+ * A note on standard error, whatever the format, for a gradient-descent run whose weights never moved
+ * (`summary.stationary`: a stationary point at θ₀, u = W = 0 with σ(0) = 0): why its label
+ * and scores are null, and what in the file moves it. `run` names a sweep's value. '' for any other run.
+ */
+export function stationaryNote(e: Experiment, s: Summary, run?: string): string {
+  return s.stationary ? `flab: note: ${run ? `${run}: ` : ''}${stationaryRunNote(e)} (docs/mechanisms.md, "Scores")\n` : '';
 }

@@ -18,7 +18,7 @@ import { simulate } from '../../core/runs/simulate';
 import { solve } from '../../core/runs/solve';
 import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import { Command, LoadedExperiment, printed, UsageError } from '../command';
-import { deadNote, zeroKernelRunNote } from './simulate';
+import { deadNote, stationaryNote, zeroKernelRunNote } from './simulate';
 import { deadFromStep } from '../../core/descent/deadUnits';
 import { writtenAt } from '../experimentFile';
 import { MAX_ANALYSIS_DRAWS, MAX_ANALYSIS_TOKENS, MAX_ANALYSIS_WORK, MAX_SWEEP_POINTS, MAX_TRAINING_SWEEP_WORK, rereadTooLarge } from '../limits';
@@ -76,7 +76,7 @@ prints the values finished and that one (status stopped; the rest not trained; e
     const notes = runs
       .map((t, i) => {
         const run = `sweep value ${i}, ${spec.path} = ${formatNumber(spec.values[i])}`;
-        return deadNote(t.summary, run) + (descent ? zeroKernelRunNote(withValue(experiment, spec.path, spec.values[i]), t.summary, run) : '');
+        return deadNote(t.summary, run) + (descent ? stationaryNote(withValue(experiment, spec.path, spec.values[i]), t.summary, run) + zeroKernelRunNote(withValue(experiment, spec.path, spec.values[i]), t.summary, run) : '');
       })
       .join('');
     return { ...printed(sweepOutput({ key: spec.key, path: spec.path, values: spec.values.slice(), runs }, format, axisWidthPower(experiment, spec.path))), stderr: notes };

@@ -92,3 +92,13 @@ export function zeroKernelNote(e: Experiment, s: Summary): string | null {
   const moved = scores.distance > 0 && samples > 1 ? `; the weights moved all the same: the effective input stands for the ${samples} samples in one direction, and a sample of the other sign trains units it leaves inactive` : '';
   return `the tangent kernel at the effective input ā·n (ā = ${formatNumber(Number(abar.toPrecision(6)))}) is 0 at θ₀ (K₀ = 0): ${why.join('; ')} — so kernelChange and tangentChange, changes relative to K₀, are undefined (null), and the label's kernel test reads the distance from θ₀, ${formatNumber(Number(scores.distance.toPrecision(3)))}, against the tangentChange threshold ${th.tangentChange}${moved} (docs/mechanisms.md, "Scores", K₀ = 0 at the effective input)`;
 }
+
+/**
+ * Why a gradient-descent run stuck at a stationary point at θ₀ has no label (its summary's
+ * `stationary`), in the words the CLI's note and a descent sweep's share, with what in the file moves
+ * it: nonzero weights — init.u and init.W as given, or init.scaleU and init.scaleW.
+ */
+export function stationaryRunNote(e: Experiment): string {
+  const keys = e.init.kind === 'explicit' ? 'give init.u and init.W nonzero entries (every one is 0)' : 'set init.scaleU and init.scaleW above 0 (every weight is drawn as 0 · a random number)';
+  return `the weights never moved: every weight is exactly 0 at θ₀ (u = 0, W = 0), a stationary point of the loss — u's gradient is σ(0) = 0 on every sample and W's a product through u = 0 — so every step leaves them there, whatever the rates, and a kernel test passed by nothing moving is no regime: no mechanism is read (label and scores null); to train it, ${keys}`;
+}

@@ -126,7 +126,12 @@ export function gradientDescent(e: Experiment, options: DescentOptions = {}): Tr
   // The kernel's and the tangent features' extremes over every step, the rest at the last reported one
   // (the run's end): the same for any grid that ends there. None for a run that diverged, nor for a dead
   // ReLU network, whose scores would read a mechanism from a network with no gradient (docs/mechanisms.md, "Scores").
-  out.summary.scores = diverged || dead ? null : seriesScores(out, initial, logged, extremes);
+  // Nor for a run stuck at a stationary point at θ₀ (u = W = 0 with σ(0) = 0: every gradient is a product
+  // through a zero): its kernel test would pass by nothing moving — "kernel" — where nothing was trained
+  // (stationaryAt; the network trainer's `frozen`).
+  const stationary = diverged || dead ? null : stationaryAt(e, initial, lastStep);
+  out.summary.stationary = stationary;
+  out.summary.scores = diverged || dead || stationary ? null : seriesScores(out, initial, logged, extremes);
   out.summary.scoredOver = 'end';
   // A printed number beyond 64 bits: refused at the field to blame where the flow over the same span is
   // beyond them too (a run of σ = 1e-300 to its default horizon); otherwise with the step and the column.
@@ -907,4 +912,18 @@ function largestSize(rows: readonly (readonly number[])[]): number {
   let m = -Infinity;
   for (const row of rows) for (const v of row) m = Math.max(m, Math.abs(v));
   return m;
+}
+
+/**
+ * A gradient-descent run stuck at a stationary point at θ₀ (Summary, `stationary`): every weight is
+ * exactly 0 (u = 0, W = 0) under an activation with σ(0) = 0 (linear, tanh, relu, leaky_relu, swish),
+ * so the gradient is exactly 0 — u's is a sum of σ(w_i·x) = σ(0) = 0, W's a product through u = 0, and
+ * weight decay's ρθ = 0 — and no step of any rate moves it; with some learning rate above 0 and at least
+ * one step (the linear model's rates are above 0; the test keeps to it should one be 0, where not
+ * moving is what was asked). Null otherwise: weights that merely move less than float64 resolves
+ * (γ = 10⁻³⁰⁰: the lazy limit) are a kernel regime, not a stationary point.
+ */
+export function stationaryAt(e: Experiment, initial: InitialState, lastStep: number): { reason: 'zeroInit' } | null {
+  if (lastStep <= 0 || !(e.learningRates.u > 0 || e.learningRates.W > 0)) return null;
+  return initial.normU === 0 && initial.normW === 0 && ACTIVATIONS[e.model.activation].value(0) === 0 ? { reason: 'zeroInit' } : null;
 }

@@ -78,6 +78,14 @@ export interface Summary {
    */
   dead?: { step: number } | null;
   /**
+   * Gradient descent only: the run is stuck at a stationary point at θ₀ — every weight exactly 0 under
+   * an activation with σ(0) = 0, so every gradient is exactly 0 and nothing moves whatever the rates
+   * (`reason` "zeroInit"; src/core/descent/gradientDescent.ts, `stationaryAt`). Such a run has no label
+   * and no scores: a kernel test passed by nothing moving is no regime. Null (or absent) otherwise, and
+   * for a run that diverged or is dead.
+   */
+  stationary?: { reason: 'zeroInit' } | null;
+  /**
    * Gradient descent only: the first window in which the loss rose above its starting value
    * (`fromStep`, by more than 1e-9 relative) and later fell below it again (`toStep`), with the largest
    * loss in between; null when there is none or the run diverged.
@@ -93,9 +101,9 @@ export interface Summary {
   maxStableRateScale?: number | null;
   /** The weight decay ρ of the run (0 when none). */
   weightDecay?: number;
-  /** Mechanism label (docs/mechanisms.md): `kernel`, `alignment`, `disalignment`, `rescaling` or `mixed: a+b`; null for a diverged or dead (`dead`) run. */
+  /** Mechanism label (docs/mechanisms.md): `kernel`, `alignment`, `disalignment`, `rescaling` or `mixed: a+b`; null for a diverged, dead (`dead`) or stationary (`stationary`) run. */
   label?: string | null;
-  /** The classifier's scores (docs/mechanisms.md): exact runs over t ∈ [0, ∞), gradient descent over its steps; null for a diverged or dead run. */
+  /** The classifier's scores (docs/mechanisms.md): exact runs over t ∈ [0, ∞), gradient descent over its steps; null for a diverged, dead or stationary run. */
   scores?: MechanismScores | null;
   /**
    * Where the scores were taken (docs/mechanisms.md, "Two conventions"): `infinity`, the exact flow

@@ -35,10 +35,11 @@ test('flab simulate, K₀ = 0 at the effective input: a note naming the inactive
   assert.equal(live.stderr, '');
 });
 
-test('flab simulate, K₀ = 0 from a zero initialisation: the note says the units pass nothing because their pre-activation and u_i are 0, not that they are inactive', () => {
+test('flab simulate, K₀ = 0 from a zero initialisation: a stationary point at θ₀, so the note says the weights never moved, not that units are inactive', () => {
+  // u = W = 0 with relu(0) = 0: every gradient is 0 (test/unit/cli/simulateStationary.test.ts), no label and no scores.
   const r = flab('simulate', write('zero.flab.json', { ...RUN, init: { u: [0, 0], W: [[0], [0]] } }), '--summary');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^flab: note: the tangent kernel at the effective input ā·n \(ā = 1\) is 0 at θ₀ \(K₀ = 0\): 2 of 2 units pass nothing at θ₀ \(init\.W rows 0, 1\): their pre-activation is 0, where σ is 0, and their u_i is 0 — /);
+  assert.match(r.stderr, /^flab: note: the weights never moved: every weight is exactly 0 at θ₀ \(u = 0, W = 0\), a stationary point of the loss/);
   assert.doesNotMatch(r.stderr, /inactive there|moved all the same/);
 });
 
