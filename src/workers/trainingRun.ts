@@ -17,7 +17,7 @@ import { DataError, reportedMessage } from '../core/network/data/dataError';
 import { LoadedDataCache } from '../core/network/data/loadedDataCache';
 import { NetworkExperiment, networkVariant, sweepValuePlans } from '../core/network/networkExperiment';
 import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/train';
-import { deadEndRemedy, deadRemedy, notTrainedNote, saturatedStartRemedy, zeroInitRemedy } from '../core/runs/notes';
+import { deadEndRemedy, deadRemedy, divergedTargetNote, notTrainedNote, saturatedStartRemedy, zeroInitRemedy } from '../core/runs/notes';
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
 import { checkpointFolderOf, checkpointFolderRefusal, checkpointPlanOf, checkpointPlanRefusal, NetworkRun, sweepVariant, TrainResult } from '../core/runs/train';
@@ -298,7 +298,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
   else if (s.scores?.deadAtEnd && run) extra.push(sentence(deadEndRemedy(run.experiment, s.scores.deadAtEnd)));
   else if (s.scores?.frozen && s.scores.startsAtZero && run) extra.push(sentence(zeroInitRemedy(run.experiment)));
   else if (s.scores?.constantAtStart && run) extra.push(sentence(saturatedStartRemedy(run.experiment, s.scores.startsAtZero)));
-  else if (s.divergedAt !== null) extra.push(`The loss stopped being finite at step ${s.divergedAt}: the run stopped there; the curves end at its last record.`);
+  else if (s.divergedAt !== null) extra.push(`The loss stopped being finite at step ${s.divergedAt}: the run stopped there; the curves end at its last record.${s.targetOverflow ? ` ${sentence(divergedTargetNote(s.divergedAt, s.targetOverflow))}` : ''}`);
   return {
     status,
     progress: { step: last, totalSteps: total, epoch: ahead ? ahead.epoch : r.epoch.length ? r.epoch[r.epoch.length - 1] : null, elapsedMs, remainingMs: remaining, ...(time.valueSteps ? { valueSteps: time.valueSteps } : {}), ...(time.valueStepWork ? { valueStepWork: time.valueStepWork } : {}) },

@@ -11,7 +11,7 @@ import type { NetworkExperiment } from '../../core/network/networkExperiment';
 import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
 import { BackendError, INITIAL_LOSS_NOT_FINITE, TrainingOptions } from '../../core/network/train';
 import { EXACT_ZETA_LIMIT } from '../../core/network/layerMetrics';
-import { deadEndRemedy, deadRemedy, notTrainedNote, smallerInit, smallerRateOrInit, zeroInitRemedy } from '../../core/runs/notes';
+import { deadEndRemedy, deadRemedy, divergedTargetNote, notTrainedNote, smallerInit, smallerRateOrInit, zeroInitRemedy } from '../../core/runs/notes';
 import { cadenceAdvice, leastRecordEvery, maxRecordsKept } from '../../core/network/spec';
 import { interruptedCode, InterruptSignal, withInterrupts } from '../interrupts';
 import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
@@ -112,7 +112,10 @@ export function divergedNote(file: string, r: TrainResult, run?: string, e?: Net
   const loss = r.step.at(-2) === (d ?? 0) - 1 ? `its train loss step ${stepSaid}'s own, not finite (null)` : 'its train loss that of the finite batches before it';
   const atDivergence = r.step.at(-1) === d ? ` (the last made there: ${loss}, its weights those whose loss was not finite)` : '';
   const kept = r.step.length > 0 ? `the records up to step ${formatCount(r.step.at(-1)!)} are printed${atDivergence}` : 'no record was made';
-  return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${stepSaid}, and the training stopped there: ${kept}, without a label\n`;
+  // A target that alone overflows the squared loss, met at a later batch than θ₀'s (minibatches): named
+  // as a run not trained names it, not left as a divergence the rate or initialisation would be blamed for.
+  const target = r.summary.targetOverflow && typeof d === 'number' ? `; ${divergedTargetNote(d, r.summary.targetOverflow)}` : '';
+  return `${file}: note: ${run ? `${run}: ` : ''}the loss stopped being finite at step ${stepSaid}, and the training stopped there: ${kept}, without a label${target}\n`;
 }
 
 /** The value of `--backend` (default auto); a usage error for any other word. */

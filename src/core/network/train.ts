@@ -260,6 +260,8 @@ export class Training {
   private readonly records: TrainingRecord[] = [];
   private status: TrainingStatus = 'ready';
   private divergedAt: number | null = null;
+  /** The training samples (indices) of the batch whose loss was not finite, null for the full batch; undefined until it diverged. */
+  private divergedSamples: number[] | null | undefined;
   private running = false;
   private disposed = false;
   /** A stop with `closeAtStop` ended the run: it does not resume. */
@@ -340,6 +342,15 @@ export class Training {
     this.gramsUsable = onnx && this.sizes.slice(1, -1).every((n) => n <= GRAM_MAX_WIDTH);
     this.kernelCost = onnx ? onnxKernelWork(this.sizes, this.probeRows.length) : kernelWork(this.sizes, this.probeRows.length) + OP_WORK * (36 * layers + 10);
     this.zetaCost = this.gramsUsable ? onnxZetaWork(this.sizes) : zetaWork(this.sizes);
+  }
+
+  /**
+   * The training samples (0-based indices, in batch order) of the batch whose loss stopped being finite,
+   * at the step `summary.divergedAt` names; null for a full-batch run (every sample), and undefined for a
+   * run that has not diverged.
+   */
+  divergedBatch(): readonly number[] | null | undefined {
+    return this.divergedSamples;
   }
 
   /** Steps taken so far. */
@@ -691,6 +702,8 @@ export class Training {
       const { lossSum, correct } = pending;
       if (!Number.isFinite(lossSum)) {
         this.divergedAt = s;
+        // Which samples the batch whose loss was not finite held (summary.targetOverflow, src/core/runs/train.ts).
+        this.divergedSamples = batch ? Array.from(batch) : null;
         const record = await this.divergenceRecord(s, { loss: lossSum, correct, samples: n });
         if (record) {
           this.records.push(record);

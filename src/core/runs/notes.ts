@@ -36,6 +36,25 @@ function initScale(e: NetworkExperiment): string {
   return e.spec.init.kind === 'explicit' ? 'smaller init.weights' : smaller(e, 'init', 'scale', 1);
 }
 
+/** A target that alone overflows the squared loss (`TargetOverflow`): which, its value, and why the loss is ∞. */
+function overflowingTargetSaid(overflow: TargetOverflow): string {
+  const output = overflow.outputs > 1 ? `, output ${overflow.output} of ${overflow.outputs}` : '';
+  return `the target of training sample ${overflow.sample} (counted from 0${output}) is ${formatSignificant(overflow.value, 7)} (as float32 holds it), and y² alone passes float32's largest number, 3.4·10³⁸ (|y| above 1.8·10¹⁹), so the squared loss ½(f − y)² is ∞ unless the network's output f comes within 1.8·10¹⁹ of it`;
+}
+
+/** What a target that overflows the squared loss needs: no key of the network can help. */
+const SCALE_TARGETS = 'the targets must be scaled: divide them all by one factor (their largest magnitude, say), which no init.scale, model.outputScale or normalisation of the inputs can stand for';
+
+/**
+ * Why a minibatch run diverged at `step` when that step's batch holds a target that alone overflows the
+ * squared loss (`overflow`: runs/train.ts, `overflowingTarget`): the batch, the target, and that the
+ * targets must be scaled — the run meets it at the first batch that holds the sample, whatever its
+ * rate, initialisation or inputs. As `notTrainedNote` says it of a run that meets it at θ₀.
+ */
+export function divergedTargetNote(step: number, overflow: TargetOverflow): string {
+  return `the cause is in the batch of step ${step}, in float32, the trainer's arithmetic: ${overflowingTargetSaid(overflow)}, in any batch that holds that sample — ${SCALE_TARGETS}`;
+}
+
 /**
  * The note of a run whose loss at θ₀ is not finite in float32 (`notTrained`): nothing was trained,
  * and which keys of this file make the first outputs finite — or, when a regression target alone
@@ -43,10 +62,7 @@ function initScale(e: NetworkExperiment): string {
  * the targets must be scaled: no key of the network can help then.
  */
 export function notTrainedNote(e: NetworkExperiment, regression: boolean, overflow?: TargetOverflow | null): string {
-  if (overflow) {
-    const output = overflow.outputs > 1 ? `, output ${overflow.output} of ${overflow.outputs}` : '';
-    return `the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the target of training sample ${overflow.sample} (counted from 0${output}) is ${formatSignificant(overflow.value, 7)} (as float32 holds it), and y² alone passes float32's largest number, 3.4·10³⁸ (|y| above 1.8·10¹⁹), so the squared loss ½(f − y)² is ∞ unless the network's output f comes within 1.8·10¹⁹ of it: nothing was trained (no record, no label) — the targets must be scaled: divide them all by one factor (their largest magnitude, say), which no init.scale, model.outputScale or normalisation of the inputs can stand for`;
-  }
+  if (overflow) return `the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: ${overflowingTargetSaid(overflow)}: nothing was trained (no record, no label) — ${SCALE_TARGETS}`;
   const normalize = gives(e, ['data', 'normalize']) ? written(e.source, ['data', 'normalize']) ?? 'swept' : undefined;
   const data = normalize === undefined ? 'inputs normalised (add "normalize": "standardize" or "scale01" to data)' : normalize === 'none' ? 'inputs normalised (data.normalize "standardize" or "scale01", not "none")' : 'smaller inputs';
   return `the loss at the initial weights θ₀ is not finite in float32, the trainer's arithmetic: the first outputs, or their loss, overflow, so nothing was trained (no record, no label) — give ${initScale(e)}, ${smaller(e, 'model', 'outputScale', 1)}, or ${data}${regression ? ', or smaller targets' : ''}`;

@@ -128,8 +128,10 @@ export interface TrainResult {
     records: number;
     final: FinalValues | null;
     /**
-     * A run `notTrained` under the squared loss whose regression targets alone overflow it
-     * (`overflowingTarget`): the first sample (0-based), output and value of the largest |y|. Absent otherwise.
+     * A run whose loss stopped being finite (`notTrained` at θ₀, or `diverged` at a later step of a
+     * minibatch run) under the squared loss, where the batch of that step holds a regression target that
+     * alone overflows it (`overflowingTarget`): the first sample (0-based), output and value of the
+     * largest |y| in that batch (the whole set for the full batch). Absent otherwise.
      */
     targetOverflow?: TargetOverflow;
   };
@@ -157,14 +159,22 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 /**
  * The regression target that alone overflows the squared loss in float32, whatever the network
  * outputs at a scale below its own: the first of largest |y| when y² > FLOAT32_MAX (|y| above 1.8·10¹⁹:
- * ½(f − y)² is ∞ unless f is within 1.8·10¹⁹ of y). Null for class targets, and when no target does.
- * No init.scale, outputScale or normalisation of the inputs changes it: only scaling the targets does.
+ * ½(f − y)² is ∞ unless f is within 1.8·10¹⁹ of y). Among the training samples `samples` (0-based, a
+ * minibatch's, in any order: the first of largest |y| in sample order) or, without them, all of them.
+ * Null for class targets, and when no target does. No init.scale, outputScale, learning rate or
+ * normalisation of the inputs changes it: only scaling the targets does.
  */
-export function overflowingTarget(train: Dataset): TargetOverflow | null {
+export function overflowingTarget(train: Dataset, samples?: readonly number[]): TargetOverflow | null {
   const t = train.targets;
   if (t.kind !== 'regression') return null;
+  const rows = samples ? [...samples].sort((a, b) => a - b) : null;
+  const count = rows ? rows.length * t.outputs : t.values.length;
+  const index = (k: number): number => (rows ? rows[Math.floor(k / t.outputs)] * t.outputs + (k % t.outputs) : k);
   let at = -1;
-  for (let i = 0; i < t.values.length; i++) if (at < 0 ? Math.abs(t.values[i]) > 0 : Math.abs(t.values[i]) > Math.abs(t.values[at])) at = i;
+  for (let k = 0; k < count; k++) {
+    const i = index(k);
+    if (at < 0 ? Math.abs(t.values[i]) > 0 : Math.abs(t.values[i]) > Math.abs(t.values[at])) at = i;
+  }
   if (at < 0 || !(t.values[at] * t.values[at] > FLOAT32_MAX)) return null;
   return { sample: Math.floor(at / t.outputs), output: at % t.outputs, outputs: t.outputs, value: t.values[at] };
 }
@@ -355,10 +365,16 @@ export class NetworkRun {
     };
   }
 
-  /** `summary.targetOverflow` of a run `notTrained` under the squared loss (`overflowingTarget`), else {}. */
+  /**
+   * `summary.targetOverflow` of a run whose loss stopped being finite (`notTrained`, or `diverged` at a
+   * later step: a minibatch run meets the target at the first batch that holds it) under the squared
+   * loss, when that step's batch holds a target that alone overflows it (`overflowingTarget`), else {}.
+   */
   private targetOverflowOf(status: PrintedStatus): { targetOverflow?: TargetOverflow } {
-    if (status !== 'notTrained' || this.spec.training.loss !== 'squared') return {};
-    const t = overflowingTarget(this.data.train);
+    if ((status !== 'notTrained' && status !== 'diverged') || this.spec.training.loss !== 'squared') return {};
+    const batch = this.training.divergedBatch();
+    if (batch === undefined) return {};
+    const t = overflowingTarget(this.data.train, batch ?? undefined);
     return t ? { targetOverflow: t } : {};
   }
 

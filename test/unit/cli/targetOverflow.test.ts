@@ -51,3 +51,38 @@ test('several outputs: the largest |y| is named with its output; a target below 
   assert.equal(outputs.s.targetOverflow, undefined);
   assert.match(outputs.stderr, /— give a smaller init\.scale, model\.outputScale below 1 .*, or smaller targets\n$/);
 });
+
+/**
+ * Minibatches (docs/networks.md, "Runs and output", `targetOverflow`): the batch that holds the sample
+ * makes the loss ∞ at its step, which need not be the first — the run said "diverged" at step 2, and
+ * nothing named the target (a divergence the rate or initialisation would be blamed for).
+ */
+const MINIBATCH = {
+  model: { hidden: [4], activation: 'tanh' },
+  data: { train: { x: [[1], [2], [3], [4], [5], [6], [7], [8]], y: [[1], [2], [3], [4], [5], [6], [7], [3e20]] } },
+  training: { steps: 20, learningRate: 0.01, batchSize: 2, seed: 1 },
+};
+
+for (const backend of ['onnxruntime', 'tfjs']) {
+  test(`minibatches: a run that diverges at the batch holding the overflowing target names it, as the full batch does (${backend})`, () => {
+    const r = flab('train', write(`mini-${backend}.flab.json`, MINIBATCH), '--summary', '--backend', backend);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as Summary & { divergedAt: number };
+    assert.equal(s.status, 'diverged');
+    assert.ok(s.divergedAt > 0, `the first batch holds it: ${s.divergedAt}`);
+    assert.deepEqual({ ...s.targetOverflow, value: Math.fround(s.targetOverflow!.value) }, { sample: 7, output: 0, outputs: 1, value: Math.fround(3e20) }, 'it was absent');
+    assert.match(r.stderr, new RegExp(`: note: the loss stopped being finite at step ${s.divergedAt}, and the training stopped there: .*, without a label; the cause is in the batch of step ${s.divergedAt}, in float32, the trainer's arithmetic: the target of training sample 7 \\(counted from 0\\) is 3e20 \\(as float32 holds it\\), and y² alone passes float32's largest number, 3\\.4·10³⁸ \\(\\|y\\| above 1\\.8·10¹⁹\\), so the squared loss ½\\(f − y\\)² is ∞ unless the network's output f comes within 1\\.8·10¹⁹ of it, in any batch that holds that sample — `));
+    assert.match(r.stderr, SCALED);
+  });
+}
+
+test('minibatches: a divergence whose batch holds no overflowing target (a rate of 10³⁰) names none; the full batch keeps its note', () => {
+  const big = train('rate', { ...MINIBATCH, data: { train: { x: MINIBATCH.data.train.x, y: MINIBATCH.data.train.y.map((_, i) => [i]) } }, training: { ...MINIBATCH.training, learningRate: 1e30 } });
+  assert.equal(big.s.status, 'diverged');
+  assert.equal(big.s.targetOverflow, undefined);
+  assert.doesNotMatch(big.stderr, /the cause is in the batch/);
+  const full = train('full', { ...MINIBATCH, training: { ...MINIBATCH.training, batchSize: 'full' } });
+  assert.equal(full.s.status, 'notTrained');
+  assert.equal(full.s.targetOverflow?.sample, 7);
+  assert.match(full.stderr, SCALED);
+});
