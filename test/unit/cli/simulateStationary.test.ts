@@ -68,3 +68,13 @@ test('flab sweep of a stationary run (tanh: gradient descent per value): the not
   assert.match(notes[0], /^flab: note: sweep value 0, learningRates\.u = 0\.05: the weights never moved: every weight is exactly 0 at θ₀/);
   assert.match(notes[1], /^flab: note: sweep value 1, learningRates\.u = 0\.1: the weights never moved/);
 });
+
+test('flab phase --descent from u = W = 0: every cell has no label and no scores, as flab simulate of the cell (linear: the recursion; tanh: the plain loop)', () => {
+  for (const activation of ['linear', 'tanh']) {
+    const r = flab('phase', write(`phase-${activation}.flab.json`, { ...ZERO, model: { ...ZERO.model, activation }, data: { x: [1], y: 1 }, time: { end: 100 } }), '--x', 'outputScale=0.1:10', '--y', 'learningRates.W=0.01:1', '--size', '3x2', '--descent');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { label: (string | null)[][]; scores: Record<string, (number | null)[][]> };
+    assert.deepEqual(out.label, [[null, null, null], [null, null, null]], `${activation}: it was kernel`);
+    assert.ok(Object.values(out.scores).every((rows) => rows.flat().every((v) => v === null)), activation);
+  }
+});

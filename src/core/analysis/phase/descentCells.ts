@@ -84,6 +84,9 @@ function linearDescent(fallback: () => number[]): CellEvaluator<RecursionBase> {
       // A cell whose first loss is not even finite diverged before it began.
       const outcome = Number.isFinite(f.loss0) ? descentOutcome(f) : DIVERGED;
       if (outcome === DIVERGED) return { label: NO_LABEL, scores: null, outcome, ntk0 };
+      // θ₀ = 0 (u = W = 0) is a stationary point of the linear network: nothing moves, and the run has
+      // no label and no scores, as `flab simulate` of the cell says (its `summary.stationary`, stationaryAt).
+      if (lnTheta0 === -Infinity) return { label: NO_LABEL, scores: null, outcome, ntk0 };
       const scores = scoresBetween(f.kernelChange, f.tangentChange, f.first, f.end, lnTheta0);
       if (!finiteScores(scores)) return REFUSED_CELL;
       return { label: classifyCode(scores, base.thresholds), scores, outcome, ntk0 };
