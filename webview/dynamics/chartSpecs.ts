@@ -217,5 +217,5 @@ export function sweepRunLabel(run: SweepView['runs'][number]): string {
   const diverged = descent?.diverged;
   const dead = descent?.dead;
   const label = shown?.summary.label;
-  return diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : dead ? deadFromStep(dead.step) : '—';
+  return diverged ? `diverged at step ${formatReadout(diverged.step)}` : typeof label === 'string' && label ? label : dead ? deadFromStep(dead.step) : descent?.stationary ? 'stationary at θ₀' : '—';
 }

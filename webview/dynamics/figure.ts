@@ -9,7 +9,7 @@ import type { Parameter } from '../../src/core/figures/parameters';
 import { explainLabel, formatScore } from '../../src/core/mechanisms/explain';
 import type { ClassifyThresholds } from '../../src/core/mechanisms/classify';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
-import { deadRunNote } from '../../src/core/descent/deadUnits';
+import { deadRunNote, STATIONARY_NOTE } from '../../src/core/descent/deadUnits';
 import type { Palette } from '../shared/theme';
 import { CRITERION_TEXT } from './definitions';
 
@@ -23,7 +23,7 @@ import { CRITERION_TEXT } from './definitions';
 export function labelLine(run: Trajectory, thresholds: ClassifyThresholds, what: string, which: string | null = null): string | null {
   const s = run.summary;
   const of = which ? ` for ${which}` : '';
-  if (typeof s.label !== 'string' || !s.label) return s.diverged ? `No label${of}: ${what} diverged at step ${s.diverged.step}` : s.dead ? `No label${of} (${what}): ${deadRunNote(s.dead.step)}` : null;
+  if (typeof s.label !== 'string' || !s.label) return s.diverged ? `No label${of}: ${what} diverged at step ${s.diverged.step}` : s.dead ? `No label${of} (${what}): ${deadRunNote(s.dead.step)}` : s.stationary ? `No label${of} (${what}): ${STATIONARY_NOTE}` : null;
   if (!s.scores) return labelHeadline(s.label, what, [], which);
   const e = explainLabel(s.scores, thresholds, { zetaInitial: s.zetaInitial, zetaFinal: s.zetaFinal });
   const criteria = e.criteria

@@ -6,7 +6,7 @@
  * a "kernel" run whose ζ went to 1 because the moving layer is too small to change the kernel.
  */
 import { labelColour } from '../../src/core/analysis/phase/phaseStyle';
-import { deadRunNote } from '../../src/core/descent/deadUnits';
+import { deadRunNote, STATIONARY_NOTE } from '../../src/core/descent/deadUnits';
 import type { ClassifyThresholds } from '../../src/core/mechanisms/classify';
 import { digitsAgainst, explainLabel, formatExact, formatSignificant } from '../../src/core/mechanisms/explain';
 import type { Trajectory } from '../../src/core/trajectory/trajectory';
@@ -67,7 +67,7 @@ export class VerdictView {
     // A dead ReLU network (summary.dead): why it has no label, and from which step.
     this.element.dataset.dead = s.dead ? String(s.dead.step) : '';
     if (!label || !s.scores) {
-      this.regime.textContent = s.diverged ? `no label: ${subject.what} diverged at step ${formatReadout(s.diverged.step)}` : s.dead ? `no label (${subject.what}): ${deadRunNote(s.dead.step)}` : `no label (${subject.what})`;
+      this.regime.textContent = s.diverged ? `no label: ${subject.what} diverged at step ${formatReadout(s.diverged.step)}` : s.dead ? `no label (${subject.what}): ${deadRunNote(s.dead.step)}` : s.stationary ? `no label (${subject.what}): ${STATIONARY_NOTE}` : `no label (${subject.what})`;
       this.criteria.replaceChildren();
       this.reasons.replaceChildren();
       return;

@@ -95,6 +95,13 @@ export function zeroKernelNote(e: Experiment, s: Summary): string | null {
 
 /**
  * Why a gradient-descent run stuck at a stationary point at θ₀ has no label (its summary's
+ * `stationary`), in the words the dynamics panel's verdict, a figure's label line and an export's header
+ * share (`stationaryRunNote` adds the file's keys for the CLI).
+ */
+export const STATIONARY_NOTE = 'the weights never moved: every weight is exactly 0 at θ₀ (u = 0, W = 0), a stationary point of the loss — u\'s gradient is σ(0) = 0 on every sample and W\'s a product through u = 0 — so no mechanism is read';
+
+/**
+ * Why a gradient-descent run stuck at a stationary point at θ₀ has no label (its summary's
  * `stationary`), in the words the CLI's note and a descent sweep's share, with what in the file moves
  * it: nonzero weights — init.u and init.W as given, or init.scaleU and init.scaleW.
  */

@@ -10,7 +10,7 @@ import { csvValueColumn, widthPowerFormula } from '../../core/experiment/widthFo
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
 import type { Parameter } from '../../core/figures/parameters';
 import type { ClassifyThresholds } from '../../core/mechanisms/classify';
-import { deadRunNote } from '../../core/descent/deadUnits';
+import { deadRunNote, STATIONARY_NOTE } from '../../core/descent/deadUnits';
 import { SERIES_COLUMNS, Trajectory } from '../../core/trajectory/trajectory';
 import type { Deviation, DynamicsView, SweepView } from '../../protocol/dynamics';
 
@@ -78,7 +78,7 @@ export function csvHeader(run: ExportedRun): string[] {
 
 /** A run's label for the header: its label, or why it has none. */
 function label(t: Trajectory): string {
-  return typeof t.summary.label === 'string' && t.summary.label ? t.summary.label : t.summary.diverged ? `none (diverged at step ${t.summary.diverged.step})` : t.summary.dead ? `none (dead: ${deadRunNote(t.summary.dead.step)})` : 'none';
+  return typeof t.summary.label === 'string' && t.summary.label ? t.summary.label : t.summary.diverged ? `none (diverged at step ${t.summary.diverged.step})` : t.summary.dead ? `none (dead: ${deadRunNote(t.summary.dead.step)})` : t.summary.stationary ? `none (${STATIONARY_NOTE})` : 'none';
 }
 
 /**
