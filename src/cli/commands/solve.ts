@@ -1,6 +1,7 @@
 /** `flab solve FILE`: the exact gradient-flow trajectory (docs/model.md §3–§5). */
 import { solve } from '../../core/runs/solve';
 import { Command, printed } from '../command';
+import { stationaryNote } from './simulate';
 import { formatTrajectory, TRAJECTORY_FORMATS } from '../output';
 
 export const solveCommand: Command = {
@@ -10,6 +11,7 @@ export const solveCommand: Command = {
   options: TRAJECTORY_FORMATS,
   run(args, context) {
     const experiment = context.load(args.operands[0]);
-    return printed(formatTrajectory(solve(experiment), args.choice('format', 'json')));
+    const run = solve(experiment);
+    return { ...printed(formatTrajectory(run, args.choice('format', 'json'))), stderr: stationaryNote(experiment, run.summary) };
   },
 };

@@ -76,7 +76,7 @@ prints the values finished and that one (status stopped; the rest not trained; e
     const notes = runs
       .map((t, i) => {
         const run = `sweep value ${i}, ${spec.path} = ${formatNumber(spec.values[i])}`;
-        return deadNote(t.summary, run) + (descent ? stationaryNote(withValue(experiment, spec.path, spec.values[i]), t.summary, run) + zeroKernelRunNote(withValue(experiment, spec.path, spec.values[i]), t.summary, run) : '');
+        return deadNote(t.summary, run) + stationaryNote(withValue(experiment, spec.path, spec.values[i]), t.summary, run) + (descent ? zeroKernelRunNote(withValue(experiment, spec.path, spec.values[i]), t.summary, run) : '');
       })
       .join('');
     return { ...printed(sweepOutput({ key: spec.key, path: spec.path, values: spec.values.slice(), runs }, format, axisWidthPower(experiment, spec.path))), stderr: notes };

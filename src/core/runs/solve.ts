@@ -62,11 +62,24 @@ export function solve(e: Experiment): Trajectory {
     diverged: null,
   };
   const scores = exactScores(flow, lnTheta0, scoredOver(e) === 'end' ? Math.log(times[n - 1]) : Infinity);
-  out.summary.scores = scores;
+  // θ₀ = 0 (u = W = 0): a stationary point of the flow, which never leaves it — no label, no scores, as
+  // gradient descent from it has none (Summary, `stationary`; src/core/descent/gradientDescent.ts).
+  const stationary = stationaryFlow(lnTheta0);
+  if (stationary) out.summary.stationary = stationary;
+  out.summary.scores = stationary ? null : scores;
   out.summary.scoredOver = scoredOver(e);
-  out.summary.label = classify(scores, thresholdsOf(e));
+  out.summary.label = stationary ? null : classify(scores, thresholdsOf(e));
   assertFinite(out);
   return out;
+}
+
+/**
+ * The exact flow's `stationary` (Summary): every weight 0 at θ₀ (ln‖θ₀‖ = −∞), where the linear
+ * network's gradient — u's the input's image W x = 0, W's a product through u = 0 — and weight decay's
+ * ρθ are all 0, so the flow never leaves it. Null otherwise.
+ */
+export function stationaryFlow(lnTheta0: number): { reason: 'zeroInit' } | null {
+  return lnTheta0 === -Infinity ? { reason: 'zeroInit' } : null;
 }
 
 /**
@@ -122,7 +135,9 @@ function solveWithWeightDecay(e: Experiment, flow: ExactFlow, sample: EffectiveS
       weightDecay: rho,
     },
   };
-  const scores = series.scores;
+  const stationary = stationaryFlow(lnTheta0);
+  if (stationary) out.summary.stationary = stationary;
+  const scores = stationary ? null : series.scores;
   out.summary.scores = scores;
   out.summary.scoredOver = 'end';
   out.summary.label = scores ? classify(scores, thresholdsOf(e)) : null;

@@ -78,3 +78,27 @@ test('flab phase --descent from u = W = 0: every cell has no label and no scores
     assert.ok(Object.values(out.scores).every((rows) => rows.flat().every((v) => v === null)), activation);
   }
 });
+
+test('flab solve from u = W = 0 (with and without weight decay), a linear sweep and the flow\'s phase diagram: no label, no scores, the note', () => {
+  const linear = { ...ZERO, data: { x: [1], y: 1 }, time: { end: 100 } };
+  for (const [name, file] of [['solve', linear], ['solve-decay', { ...linear, weightDecay: 0.1 }]] as const) {
+    const r = flab('solve', write(`${name}.flab.json`, file), '--summary');
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as Summary;
+    assert.equal(s.label, null, `${name}: it was kernel`);
+    assert.equal(s.scores, null, name);
+    assert.deepEqual(s.stationary, { reason: 'zeroInit' }, name);
+    assert.match(r.stderr, NOTE, name);
+  }
+  // A live flow has no `stationary` key and no note.
+  const live = flab('solve', write('live.flab.json', { ...linear, init: { u: [0.5, 0.1], W: [[0.3], [-0.2]] } }), '--summary');
+  assert.equal(live.code, 0, live.stderr);
+  assert.equal((JSON.parse(live.stdout) as Summary).stationary, undefined);
+  assert.equal(live.stderr, '');
+  const sweep = flab('sweep', write('linear-sweep.flab.json', { ...linear, sweep: { 'learningRates.u': [0.05, 0.1] } }), '--summary');
+  assert.equal(sweep.code, 0, sweep.stderr);
+  assert.match(sweep.stderr, /^flab: note: sweep value 0, learningRates\.u = 0\.05: the weights never moved/);
+  const phase = flab('phase', write('phase-flow.flab.json', linear), '--x', 'outputScale=0.1:10', '--y', 'learningRates.W=0.01:1', '--size', '3x2');
+  assert.equal(phase.code, 0, phase.stderr);
+  assert.deepEqual((JSON.parse(phase.stdout) as { label: unknown }).label, [[null, null, null], [null, null, null]], 'the flow\'s cells were kernel');
+});

@@ -8,8 +8,8 @@ import { beyondRange } from '../../linearFlow/ranges';
 import type { Experiment } from '../../experiment/experiment';
 import { flowOfSpec } from '../../linearFlow/reduce';
 import { classifyCode, thresholdsOf, type ClassifyThresholds } from '../../mechanisms/classify';
-import { scoringLnTime } from '../../runs/solve';
-import { CellEvaluator, CellResult, NO_OUTCOME, REFUSED_CELL } from './cellEvaluator';
+import { scoringLnTime, stationaryFlow } from '../../runs/solve';
+import { CellEvaluator, CellResult, NO_LABEL, NO_OUTCOME, REFUSED_CELL } from './cellEvaluator';
 import { cellSpec, LinearBase, linearBase } from './linearCells';
 
 interface FlowBase extends LinearBase {
@@ -27,6 +27,8 @@ export const flowCells: CellEvaluator<FlowBase> = {
   },
   evaluate(base: FlowBase, over: Readonly<Record<string, number>>): CellResult {
     const { flow, lnTheta0 } = flowOfSpec(cellSpec(base, over));
+    // θ₀ = 0: a stationary point, no label and no scores, as `flab solve` of the cell (stationaryFlow).
+    if (stationaryFlow(lnTheta0)) return { label: NO_LABEL, scores: null, outcome: NO_OUTCOME, ntk0: flow.ntkInitial };
     // T: ∞, `time.end` (or the last of `time.at`), or this cell's own default horizon.
     const lnEnd = scoringLnTime(base.experiment, flow);
     // Refused exactly where `flab solve` of the cell is (its range check, src/core/runs/solve.ts).
