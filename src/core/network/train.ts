@@ -570,17 +570,19 @@ export class Training {
     if (s === 0 || this.records.length < 2) return null;
     const { activation } = this.spec.model;
     const started = performance.now();
+    let layer: number | null;
     try {
       // Read in place on ONNX Runtime, as the layer metrics are (its arrays are never written again).
       const weights = this.onnx ? this.onnx.weights() : this.currentWeights();
       const biases = this.onnx ? this.onnx.biases() : this.currentBiases();
-      const layer = constantHiddenLayer(activation, weights, this.data.train.x, this.probeRows, biases);
-      this.constantEnd = { layer, step: s };
-      if (layer === null) return null;
-      return this.initialConstantLayer() !== null ? null : { layer, step: s, samples: this.probeRows.length, activation };
+      layer = constantHiddenLayer(activation, weights, this.data.train.x, this.probeRows, biases);
     } finally {
       this.timing.deadUnits += performance.now() - started;
     }
+    this.constantEnd = { layer, step: s };
+    if (layer === null) return null;
+    // θ₀'s reading, timed by itself (initialConstantLayer), once a run.
+    return this.initialConstantLayer() !== null ? null : { layer, step: s, samples: this.probeRows.length, activation };
   }
 
   /**
