@@ -254,8 +254,16 @@ export function parseDecimal(s: string): number {
 /** What a field of a first line is, for the header guess: a decimal number, a value that is no decimal number, nothing, or a name. */
 export type FieldKind = 'number' | 'value' | 'blank' | 'name';
 
+/** Spellings of a missing value that R, pandas, spreadsheets or Python write (any case). */
+const MISSING_WORDS = new Set(['nan', 'na', 'n/a', '#n/a', '<na>', 'null', 'none', '?']);
+
 /** Spellings of a missing or non-finite value (any case, with or without a sign): no column's name. */
-const VALUE_WORDS = new Set(['nan', 'inf', 'infinity', 'na', 'n/a', '#n/a', '<na>', 'null', 'none', '?']);
+const VALUE_WORDS = new Set([...MISSING_WORDS, 'inf', 'infinity']);
+
+/** Whether `s` spells a missing value (`NA`, `NaN`, `N/A`, `#N/A`, `<NA>`, `null`, `None`, `?`; any case, spaces around). */
+export function spellsMissingValue(s: string): boolean {
+  return MISSING_WORDS.has(s.trim().toLowerCase());
+}
 
 /**
  * What a field is when the header is guessed (docs/networks.md, "CSV"): `number` when a decimal number

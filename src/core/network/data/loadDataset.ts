@@ -10,7 +10,7 @@ import { dataFileRef } from './dataFile';
 import { MAX_DATA_BYTES, MAX_READ_BYTES, MemoryBudget } from './dataLimits';
 import { DataSpec, MAX_CLASSES, parseDataSpec } from './dataSpec';
 import { cifarBatchesSaid, cifarBatchRefs, CIFAR10_CLASS_NAMES, CIFAR10_CLASSES, readCifar10Split } from './cifar10';
-import { CsvSplit, indexColumnsSaid, pandasNamesRefusal, readCsvSplit } from './csv';
+import { CsvSplit, indexColumnsSaid, pandasNamesRefusal, readCsvSplit, spellsMissingValue } from './csv';
 import { readIdxPair } from './idx';
 import { inlineTask, readInlineSplit } from './inline';
 import { defaultMnistDir, MNIST_CLASSES, readEmbeddedMnist } from './mnist';
@@ -354,6 +354,26 @@ function checkLabelKinds(t: RawClasses, split: 'training' | 'test', isName: (i: 
   );
 }
 
+/**
+ * Among class names, with the class count inferred (no "classes"), a label that spells a missing value
+ * (`spellsMissingValue`: NA, NaN, N/A, #N/A, <NA>, null, None, ?) on at most half as many training
+ * samples as the smallest other class is refused at its first place: it trained as a class of its own, learnt from
+ * the samples missing theirs (R's `NA` once among 20 of "x", "y", "z": four classes, a breaker's
+ * finding, 2026-12-03). A class of its own size (`NA` for North America, `None` beside `Mild`) is a name.
+ * Among class indices it is refused as a name (`checkLabelKinds`).
+ */
+function checkMissingNames(train: RawClasses): void {
+  const counts = new Map<string, number>();
+  for (const n of train.text!) counts.set(n, (counts.get(n) ?? 0) + 1);
+  for (const [name, count] of counts) {
+    if (!spellsMissingValue(name)) continue;
+    const others = [...counts].filter(([n]) => n !== name).map(([, c]) => c);
+    if (others.length === 0 || 2 * count > Math.min(...others)) continue;
+    const p = train.place(train.text!.indexOf(name));
+    throw new DataError(`label ${JSON.stringify(excerpt(name))} spells a missing value (as R, pandas or a spreadsheet writes one), on ${countOf(count, 'training sample')} where the smallest other class has ${formatCount(Math.min(...others))}: as a class it would be learnt from the samples missing theirs — give each sample its class, or leave it out; if it is a class, set "classes"`, p.key, p.location);
+  }
+}
+
 /** Training samples from which labels all different are refused (`checkClassesOfOne`). */
 const MIN_SAMPLES_ALL_DIFFERENT = 50;
 
@@ -577,6 +597,7 @@ function settleClasses(raw: RawData, classes: number | undefined, classesKey: st
   const named = splits.some((t) => t.values.some((_, i) => isName(t, i)));
   const array = (n: number, count: number) => (count <= 256 ? new Uint8Array(n) : new Int32Array(n));
   if (named) {
+    if (classes === undefined) checkMissingNames(train);
     const names = [...new Set(splits.flatMap((t) => t.text!))].sort(byCodeUnits);
     checkNormalisedNames(splits, names);
     if (classes !== undefined && names.length > classes) throw new DataError(`the labels name ${formatCount(names.length)} classes (${names.slice(0, 8).map((n) => `"${n}"`).join(', ')}${names.length > 8 ? ', …' : ''}), more than "classes": ${classes}`, classesKey);

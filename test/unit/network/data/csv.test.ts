@@ -528,6 +528,22 @@ test('labels that mix class indices and names are refused at the odd one: a miss
   // Names throughout, however they are spelled, are names.
   write(dir, 'codes.csv', 'a,y\n1,NA\n2,EU\n3,NA\n');
   assert.deepEqual((await loadDataset(spec({ trainFile: 'codes.csv' }), o)).classNames, ['EU', 'NA']);
+  // But a missing value's spelling on a sample or two among class names is a gap, not a class: R's NA
+  // once after 20 rows of x, y, z trained as a fourth class (a breaker's finding).
+  const rows = Array.from({ length: 20 }, (_, i) => `${i % 5},${i % 7},${'xyz'[i % 3]}`);
+  for (const marker of ['NA', 'NaN', 'None', '?', '#N/A']) {
+    write(dir, 'gaps.csv', ['a,b,label', ...rows, `1,2,${marker}`, ''].join('\n'));
+    await rejectsAt(loadDataset(spec({ trainFile: 'gaps.csv' }), o), {
+      path: 'data.trainFile',
+      message: exactly(`gaps.csv:22:5: label ${JSON.stringify(marker)} spells a missing value (as R, pandas or a spreadsheet writes one), on 1 training sample where the smallest other class has 6: as a class it would be learnt from the samples missing theirs — give each sample its class, or leave it out; if it is a class, set "classes"`),
+      line: 22,
+      column: 5,
+    });
+  }
+  assert.deepEqual((await loadDataset(spec({ trainFile: 'gaps.csv', classes: 4 }), o)).classNames, ['#N/A', 'x', 'y', 'z'], '"classes" says it is meant');
+  // A class of its own size is a name: None beside Mild and Severe.
+  write(dir, 'severity.csv', 'a,y\n1,None\n2,Mild\n3,Severe\n4,None\n5,Mild\n6,Severe\n');
+  assert.deepEqual((await loadDataset(spec({ trainFile: 'severity.csv' }), o)).classNames, ['Mild', 'None', 'Severe']);
 });
 
 test('a training set of one class is refused when the classes are counted from its labels; "classes" allows it', async () => {

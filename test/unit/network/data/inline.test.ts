@@ -57,6 +57,8 @@ test('inline labels that mix numbers and names, or name one class only, are refu
   await rejectsAt(loadDataset({ train: { x: [[1], [2], [3], [4]], y: [0, 1, 'NaN', 1] as unknown as string[] } }, o), { path: 'data.train.y[2]', message: exactly('label "NaN" is not a number, but the other training labels are class indices (0 and 1): a missing value? The labels are all class indices or all class names — give the sample its class, or leave it out') });
   await rejectsAt(loadDataset({ train: { x: [[1], [2], [3], [4]], y: [1, 1, 1, 1] } }, o), { path: 'data.train.y[0]', message: exactly('every training label is 1: a classifier needs samples of at least two classes — set "classes" if the others are meant to be absent') });
   assert.equal((await loadDataset({ train: { x: [[1], [2]], y: [1, 1] }, classes: 2 }, o)).train.count, 2);
+  // A missing value's spelling on one sample among names is a gap, not a class of its own.
+  await rejectsAt(loadDataset({ train: { x: [[1], [2], [3], [4], [5], [6]], y: ['cat', 'dog', 'dog', 'cat', 'cat', 'None'] } }, o), { path: 'data.train.y[5]', message: /^label "None" spells a missing value .*, on 1 training sample where the smallest other class has 2:/ });
 });
 
 test('bad inline data: each located at its JSON path', async () => {
