@@ -17,7 +17,7 @@ import { BackendError, recordCount, TrainingOptions } from '../../core/network/t
 import { TrainingSetupError } from '../../core/network/trainErrors';
 import { locatePath } from '../../core/experiment/parse';
 import { columnsCsv, csvField, estimatedPairs, trainColumns } from '../../core/runs/layerCsv';
-import { checkpointPlanOf, NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
+import { checkpointPlanOf, NetworkRun, TrainResult, trainSweep, TrainSweepResult } from '../../core/runs/train';
 import { CliOutput, CommandContext, EXIT_BAD_FILE, LoadedExperiment, printed, UsageError } from '../command';
 import { reportDiagnostics, reportExperimentError, writtenAt } from '../experimentFile';
 import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
@@ -302,6 +302,15 @@ function dataLines(r: TrainSweepResult): string {
   return sources.map((s) => `data, ${r.path} = ${formatNumber(r.values[s.i])}: ${s.source}\n`).join('');
 }
 
+/**
+ * ‖θ‖ of the weights at the last record, √(Σ_l ‖W_l‖_F²) (biases left out): the paper's weight norm
+ * against σ (Fig. 3), which only `--json`'s layer norms gave, to be summed by hand; null without a record.
+ */
+function weightNorm(t: TrainResult): number | null {
+  const norms = t.layers.map((l) => l.norm.at(-1));
+  return norms.every((n): n is number => typeof n === 'number') ? Math.sqrt(norms.reduce((sum, n) => sum + n * n, 0)) : null;
+}
+
 /** The header of a sweep CSV's last column, each row's value's status (`valueStatus`). */
 const STATUS_COLUMN = 'status';
 
@@ -320,16 +329,17 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
     const pairs = shown?.alignment.map((a) => `ζ ${a.layers.join('–')}`) ?? [];
     const values = tableValues(r.values);
     const rows = r.runs.map((t, i) => {
-      if (!t) return [values[i], valueStatus(r, i), '', '', '', '', '', ...pairs.map(() => '')];
+      if (!t) return [values[i], valueStatus(r, i), '', '', '', '', '', '', ...pairs.map(() => '')];
       const s = t.summary;
       // A value that diverged (or was not trained) has no final numbers to compare: its last record is
       // the blown-up weights' (a distance of 2·10³⁰, their ζ), which the panel's summary views leave out too.
       const fail = s.status === 'diverged' || s.status === 'notTrained';
       const final = (x: number | null | undefined) => (fail ? '' : tableNumber(x));
       return [
-        values[i], valueStatus(r, i), s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
+        // A divergence's step tells how fast each value blew up, which only the notes said.
+        values[i], s.status === 'diverged' && typeof s.divergedAt === 'number' ? `diverged at step ${formatCount(s.divergedAt)}` : valueStatus(r, i), s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
         // A change since θ₀ needs a measurement after it: θ₀'s own 0 is none (a run diverged before the next).
-        final(s.final?.trainLoss), final(s.final?.distance), final(lastMeasured(t.kernelChange.slice(1))),
+        final(s.final?.trainLoss), final(s.final?.distance), final(weightNorm(t)), final(lastMeasured(t.kernelChange.slice(1))),
         ...t.alignment.map((a) => final(lastMeasured(a.zeta))),
       ];
     });
@@ -337,7 +347,7 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
     // The last record's trainLoss is a mean over its window, not L(θ_T): said under the table, so that a
     // sweep of record.every, batchSize or the length is not read as a change of the training (a breaker's finding).
     const windows = 'train loss, last record: the mean loss of the batches since the record before it (trainLoss), not the loss at the last weights\n';
-    return formatTable([widthPower ? `${r.path} base b (${formula})` : r.path, 'status', 'label', 'best test accuracy', 'train loss, last record', 'distance', 'kernel change', ...pairs], rows) + windows + dataLines(r) + based;
+    return formatTable([widthPower ? `${r.path} base b (${formula})` : r.path, 'status', 'label', 'best test accuracy', 'train loss, last record', 'distance', 'weight norm', 'kernel change', ...pairs], rows) + windows + dataLines(r) + based;
   }
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, widthPower, values: r.values, summaries: r.runs.map((t) => (t ? summaryWithData(t) : null)), ...failedList }, null, 2) + '\n';
   if (format === 'csv') {

@@ -156,7 +156,7 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
   // The train-loss column is a mean over the last record's window, not the loss at the last weights
   // (a sweep of record.every changed it with the training the same): said under the table.
   assert.equal(lines.pop(), 'train loss, last record: the mean loss of the batches since the record before it (trainLoss), not the loss at the last weights');
-  assert.match(lines[0], /^init\.scale +status +label +best test accuracy +train loss, last record +distance +kernel change +ζ fc1\.weight–fc2\.weight$/);
+  assert.match(lines[0], /^init\.scale +status +label +best test accuracy +train loss, last record +distance +weight norm +kernel change +ζ fc1\.weight–fc2\.weight$/);
   // Every line as wide as the header, cells at the same places.
   const width = (line: string) => Array.from(line).length;
   for (const line of lines.slice(1)) assert.ok(width(line) <= width(lines[0]), line);
@@ -168,14 +168,20 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
     assert.equal(c[3], `${Number((100 * summaries[i].bestTestAccuracy).toPrecision(4))}%`);
     assert.equal(Number(c[4]), Number(summaries[i].final.trainLoss.toPrecision(4)));
     assert.equal(Number(c[5]), Number(summaries[i].final.distance.toPrecision(4)));
+    // The weight norm √Σ‖W_l‖² of the last record (the paper's against σ), which only the layers' norms gave.
+    const norm = Math.hypot(...(summaries[i].final.layers as { norm: number }[]).map((l) => l.norm));
+    assert.equal(Number(c[6]), Number(norm.toPrecision(4)));
   });
-  assert.deepEqual(cells[2].slice(2), ['–', '–', '–', '–', '–', '–'], 'no label, no numbers for a value never trained');
+  assert.deepEqual(cells[2].slice(2), ['–', '–', '–', '–', '–', '–', '–'], 'no label, no numbers for a value never trained');
   // A run that diverged before the kernel's second measurement has no kernel change: θ₀'s 0 is not one.
   const rates = write('table-rates.flab.json', { ...tiny, sweep: { 'training.learningRate': [0.1, 1e30] } });
   const columns = (line: string) => line.trim().split(/ {2,}/);
   const [header, finished, diverged] = flab('sweep', rates, '--table').stdout.trimEnd().split('\n').map(columns);
   const k = header.indexOf('kernel change');
-  assert.equal(diverged[1], 'diverged');
+  // With its step, which only the notes said (a breaker's finding).
+  const divergedAt = (JSON.parse(flab('sweep', rates, '--summary').stdout) as { summaries: { divergedAt: number | null }[] }).summaries[1].divergedAt;
+  assert.ok(typeof divergedAt === 'number' && divergedAt > 0);
+  assert.equal(diverged[1], `diverged at step ${divergedAt}`);
   assert.equal(diverged[k], '–');
   assert.ok(Number(finished[k]) > 0, `the finished run's kernel change ${finished[k]}`);
   // Nor its distance and ζ: the blown-up weights' (2·10³⁰ and their ζ were printed), as the panel leaves them out.
