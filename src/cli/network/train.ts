@@ -53,8 +53,19 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
     if (!result) return { code: interruptedCode(signal!), stdout: '', stderr: '' };
     if (signal && result.step.length === 0) return { code: interruptedCode(signal), stdout: '', stderr: `${loaded.source.file}: note: ${signal} before the first record: nothing to print\n` };
     const stopped = signal ? interruptedNote(loaded.source.file, result, signal) : '';
-    return { ...printed(formatTrainResult(result, format)), ...(signal ? { code: interruptedCode(signal) } : {}), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result, undefined, e) + stopped };
+    return { ...printed(formatTrainResult(result, format)), ...(signal ? { code: interruptedCode(signal) } : {}), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result, undefined, e) + stopped + checkpointsNote(loaded.source.file, result, format) };
   });
+}
+
+/**
+ * Where the run's checkpoints went, for `--summary` and `--csv`, which do not carry them (`--json`
+ * does, in `checkpoints`): the run replaced the folder's earlier checkpoints without a word there.
+ */
+export function checkpointsNote(file: string, r: TrainResult, format: string): string {
+  const c = r.checkpoints;
+  if (!c || format === 'json') return '';
+  const steps = c.files.length > 1 ? ` (${c.files[0]} to ${c.files[c.files.length - 1]})` : c.files.length === 1 ? ` (${c.files[0]})` : '';
+  return `${file}: note: ${countOf(c.files.length, 'checkpoint')} written into ${c.folder}${steps}, with its metrics.jsonl (--json lists them)\n`;
 }
 
 /**

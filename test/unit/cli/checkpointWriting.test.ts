@@ -247,3 +247,16 @@ test('flab sweep over data.train: each value is planned with its own sample coun
   assert.equal(ok.code, 0, ok.stderr);
   assert.deepEqual(readdirSync(join(dir, 'swd', 'cks')).sort(), ['data.train=100', 'data.train=1000']);
 });
+
+test('--summary and --csv say where the checkpoints went, which only --json carried (the folder\'s earlier checkpoints were replaced without a word)', () => {
+  const file = write('noted.flab.json', { model: { hidden: [3] }, data: { train: { x: [[0, 1], [1, 0], [1, 1], [0, 0]], y: [0, 1, 1, 0] } }, training: { steps: 4, checkpoints: { every: 2, path: 'noted' } } });
+  const note = `${file}: note: 3 checkpoints written into ${join(dir, 'noted')} (step-000000.safetensors to step-000004.safetensors), with its metrics.jsonl (--json lists them)\n`;
+  for (const format of ['--summary', '--csv']) {
+    const r = flab(['train', file, format]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, note, format);
+  }
+  const json = flab(['train', file, '--json']);
+  assert.equal(json.stderr, '');
+  assert.deepEqual(JSON.parse(json.stdout).checkpoints.files, ['step-000000.safetensors', 'step-000002.safetensors', 'step-000004.safetensors']);
+});
