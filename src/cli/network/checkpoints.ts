@@ -13,7 +13,7 @@ import { checkpointColumns, columnsCsv } from '../../core/runs/layerCsv';
 import { CheckpointRunResult, readCheckpointExperiment } from '../../core/runs/checkpoints';
 import { BadFileError, CliOutput, CommandContext, LoadedExperiment, LoadedFile, ParsedArgs, printed } from '../command';
 import { reportDiagnostics } from '../experimentFile';
-import { explainLayerLabel } from '../../core/mechanisms/layerLabel';
+import { explainLayerLabel, noPairNote } from '../../core/mechanisms/layerLabel';
 import { checkpointWriters, folderWriterNote } from '../../core/checkpoints/checkpointFolder';
 
 /** `flab checkpoints FILE`'s work (its options and help: src/cli/commands/checkpoints.ts). */
@@ -29,7 +29,7 @@ export async function runCheckpoints(args: ParsedArgs, context: CommandContext):
     throw new BadFileError(reportDiagnostics(file, problems.map((p) => diagnostic(file, p, p.warning ? 'warning' : 'error'))));
   }
   const out = printed(format === 'summary' ? JSON.stringify(result.summary, null, 2) + '\n' : format === 'csv' ? columnsCsv(checkpointColumns(result)) : JSON.stringify(result) + '\n');
-  return { ...out, stderr: warnings(file, result) + divergedNote(file, result) + writingNote(file, e, loaded.baseDir, result) };
+  return { ...out, stderr: warnings(file, result) + pairsNote(file, result) + labelNote(file, result) + writingNote(file, e, loaded.baseDir, result) };
 }
 
 /**
@@ -53,13 +53,26 @@ function diagnostic(file: LoadedFile, p: CheckpointProblem, severity: 'error' | 
 }
 
 /**
- * Why checkpoints of a run that diverged have no label (LayerScores, `lossNotFinite`: the metrics file's
- * last loss, at the last checkpoint's step or after it, has no number), as `flab train` says of its own
- * diverged run; else ''.
+ * What only `--json` said of the label: why there is none for a run that diverged (LayerScores,
+ * `lossNotFinite`: the metrics file's last loss, at the last checkpoint's step or after it, has no
+ * number), as `flab train` says of its own diverged run; or that it rests on no pair (`noPairNote`:
+ * their shapes do not chain); else ''.
  */
-function divergedNote(file: LoadedFile, r: CheckpointRunResult): string {
+function labelNote(file: LoadedFile, r: CheckpointRunResult): string {
   const s = r.summary.scores;
-  return s?.lossNotFinite ? `${file.file}: note: ${explainLayerLabel(s, r.step.length).regime}\n` : '';
+  if (!s) return '';
+  if (s.lossNotFinite) return `${file.file}: note: ${explainLayerLabel(s, r.step.length).regime}\n`;
+  const pairs = noPairNote(s, r.summary.label);
+  return pairs ? `${file.file}: note: ${pairs}\n` : '';
+}
+
+/**
+ * A note for each pair of consecutive layers left out of the alignment (`pairsLeftOut`: their shapes do
+ * not chain), as the panel says it; only `--json` listed them, and a series of which no pair chains
+ * read as labelled.
+ */
+function pairsNote(file: LoadedFile, r: CheckpointRunResult): string {
+  return r.pairsLeftOut.map((p) => `${file.file}: note: left out of the alignment: ${p.layers.join(' → ')} — ${p.reason}\n`).join('');
 }
 
 /** The problems of a series that was read: one located warning per line (the first 10, then a count). */

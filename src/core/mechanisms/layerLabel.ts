@@ -429,6 +429,18 @@ export function deadEndRegime(d: DeadAtEnd): string {
 }
 
 /**
+ * What a label past the kernel test rests on when no pair of consecutive layers has ζ at both ends
+ * (`alignment` null): layers whose shapes do not chain (`pairsLeftOut`), no hidden layer, or a layer
+ * zero at either end. The rule names such a run rescaling, its remainder, as it does a network of one
+ * layer; `flab checkpoints` says so beside it (two tensors 8 × 4 and 3 × 7 read "rescaling" without a
+ * word: a breaker's finding, 2026-12-03).
+ */
+export function noPairNote(s: LayerScores, label: string | null): string | null {
+  if (label === null || label === 'kernel' || s.alignment !== null) return null;
+  return `${label}: no pair of consecutive layers has ζ at both ends (their shapes do not chain, or a layer is zero there), so alignment and disalignment were not measured — past the kernel test, the rule names what is not one of them rescaling`;
+}
+
+/**
  * Why a network whose outputs no longer depend on its input has no label (LayerScores, `constantAtEnd`):
  * which hidden layer reads the same on every probe sample, at which step, and what follows.
  */
