@@ -429,6 +429,20 @@ export function deadEndRegime(d: DeadAtEnd): string {
 }
 
 /**
+ * How far the layers' norms moved, beside a rescaling that is the rule's remainder (no ζ change): the
+ * label does not test them, and "the norms did the learning" was said of norms that moved by 0.06%
+ * while only the units' activation patterns changed (a breaker's finding, 2026-12-03).
+ */
+function normsMoved(normChange: readonly (number | null)[]): string {
+  const known = normChange.filter((z): z is number => z !== null);
+  if (known.length < normChange.length) return 'a layer starts or ends at exactly zero';
+  if (known.length === 0) return 'no layer\'s norm was measured';
+  const largest = Math.max(...known.map(Math.abs));
+  // Below 1% either way the learning the kernel test saw is not in the layers' scales.
+  return `each layer's norm changed by a factor of at most ${formatExact(Number(Math.exp(largest).toPrecision(4)))} either way${largest < Math.log(1.01) ? ': the change the kernel test saw is not in the layers\' scales' : ''}`;
+}
+
+/**
  * What a label past the kernel test rests on when no pair of consecutive layers has ζ at both ends
  * (`alignment` null): layers whose shapes do not chain (`pairsLeftOut`), no hidden layer, or a layer
  * zero at either end. The rule names such a run rescaling, its remainder, as it does a network of one
@@ -590,7 +604,7 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
   reasons.push(`${test}: feature learning.`);
   if (rise) reasons.push(`ζ of a pair of layers rose by ${fa(s.alignment!, th.zetaChange)} ≥ ${ft(th.zetaChange)}: those layers lined up — alignment.`);
   if (fall) reasons.push(`ζ of a pair of layers fell by ${fa(s.disalignment!, th.zetaChange)} ≥ ${ft(th.zetaChange)}: those layers turned apart — disalignment.`);
-  if (!rise && !fall) reasons.push(`No pair's ζ changed by ${ft(th.zetaChange)} or more: the layers neither lined up nor turned apart, so the norms did the learning — rescaling.`);
+  if (!rise && !fall) reasons.push(`No pair's ζ changed by ${ft(th.zetaChange)} or more: the layers neither lined up nor turned apart — rescaling, the rule's name for feature learning by neither; ${normsMoved(s.normChange)}.`);
   else if (rescaled) reasons.push(s.balanceChange === null ? 'A layer starts or ends at exactly zero: rescaling alongside.' : `The layers' norms changed by factors whose logarithms spread over ${fa(s.balanceChange, th.balanceChange)} ≥ ${ft(th.balanceChange)}: one layer was rescaled against another — rescaling alongside.`);
   return { label, regime: 'feature learning', criteria, reasons };
 }

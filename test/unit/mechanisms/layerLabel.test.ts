@@ -49,6 +49,13 @@ test('the label: rescaling when no ζ moved, or alongside when one layer was res
   assert.equal(label({ kernelChange: [0, 0.4], tangentChange: [0, 0.4], distance: [0, 1], layers: [{ norm: [1, 2] }, { norm: [0, 1] }, { norm: [1, 1] }], alignment: [{ zeta: [0.1, 0.9] }, { zeta: [null, 0.9] }] }), 'mixed: alignment+rescaling');
 });
 
+test('rescaling as the rule\'s remainder says how far the norms moved: "the norms did the learning" was said of norms that moved by 0.06%', () => {
+  const reason = (norms: [number, number][]) => explainLayerLabel(layerScores(columns({ kernel: 0.5, tangent: 0.5, zeta: [[0.3, 0.32], [0.3, 0.29]], norms }))!, 3).reasons[1];
+  assert.equal(reason([[1, 1.0006], [2, 2], [1, 0.9999]]), "No pair's ζ changed by 0.1 or more: the layers neither lined up nor turned apart — rescaling, the rule's name for feature learning by neither; each layer's norm changed by a factor of at most 1.001 either way: the change the kernel test saw is not in the layers' scales.");
+  assert.equal(reason([[1, 3], [2, 2], [1, 1]]), "No pair's ζ changed by 0.1 or more: the layers neither lined up nor turned apart — rescaling, the rule's name for feature learning by neither; each layer's norm changed by a factor of at most 3 either way.");
+  assert.match(reason([[0, 3], [2, 2], [1, 1]]), /; a layer starts or ends at exactly zero\.$/);
+});
+
 test('θ₀ = 0: a network that moved from exactly zero fails the distance\'s kernel test whatever the weights\' units (the distance is absolute there)', () => {
   // Three all-zero checkpoints, then A·s and A·s·1.01: the label was kernel at s = 1e-3, rescaling at 0.1.
   const fromZero = (s: number) => ({
