@@ -279,20 +279,14 @@ export class Training {
    */
   private deadNow: DeadAtEnd | null = null;
   /**
-   * The constant hidden layer where the run ended (`constantAtEnd`: the same values on every probe
-   * sample, `constantHiddenLayer`), else null; read when a run finishes or stops, and only for a network
-   * whose last hidden layer was not constant at θ₀ (`constantFromStart`).
-   */
-  private constantNow: ConstantAtEnd | null = null;
-  /**
-   * θ₀'s first hidden layer that reads the same on every probe sample (`constantHiddenLayer`; then
-   * `constantNow` stays null: no change training made), null when none does; undefined until read.
+   * θ₀'s first hidden layer that reads the same on every probe sample (`constantHiddenLayer`; then the
+   * end's constant layer is no change training made), null when none does; undefined until read.
    */
   private constantFromStart: number | null | undefined;
   /**
    * Where the run ended (finished or stopped), its first hidden layer that reads the same on every probe
-   * sample, null when none; undefined until a run's end is read (`constantAtEnd`). With a θ₀ constant
-   * too, the label's `constantAtStart`.
+   * sample, null when none; undefined until a run's end is read (`readConstantEnd`). The label's
+   * `constantAtEnd` without a θ₀ constant, `constantAtStart` with one.
    */
   private constantEnd: { layer: number | null; step: number } | undefined;
   /** Gathered inputs of a minibatch chunk (reused). */
@@ -378,7 +372,6 @@ export class Training {
       const control = new Control(options.shouldStop ?? (() => false));
       let lastProgress = performance.now();
       // Read again at the run's end (`constantAtEnd`): a resumed run's earlier end is not this one's.
-      this.constantNow = null;
       this.constantEnd = undefined;
       const stopped = async (): Promise<RunOutcome> => {
         this.status = 'stopped';
@@ -387,7 +380,7 @@ export class Training {
           // The last record where it stopped; a second stop is the caller's to handle (the command line quits).
           if (this.records.at(-1)?.step !== this.next && (await this.iterate(this.next, new Control(() => false), options, true)) === 'diverged') this.status = 'diverged';
         }
-        if (this.status === 'stopped') this.constantNow = this.constantAtEnd();
+        if (this.status === 'stopped') this.readConstantEnd();
         return this.outcome();
       };
       while (this.next <= this.totalSteps) {
@@ -404,7 +397,7 @@ export class Training {
         }
       }
       this.status = 'finished';
-      this.constantNow = this.constantAtEnd();
+      this.readConstantEnd();
       options.onProgress?.({ step: this.step, totalSteps: this.totalSteps, epoch: this.step / this.stepsPerEpoch });
       return this.outcome();
     } finally {
@@ -456,7 +449,7 @@ export class Training {
     // The loss whose ends the blow-up test compares: the test set's when there is one, else the training
     // set's for a full-batch run — a minibatch run's first record is one batch, not comparable.
     const comparableLoss = this.data.test ? { of: 'test' as const, values: columns.testLoss } : this.full ? { of: 'training' as const, values: columns.trainLoss } : undefined;
-    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadFromStart() : null, deadAtEnd: r.length > 1 && !this.deadFromStart() ? this.deadAtEndConfirmed() : null, constantAtEnd: r.length > 1 ? this.constantNow : null, constantAtStart: r.length > 1 ? this.constantFromStartScore() : null });
+    const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadFromStart() : null, deadAtEnd: r.length > 1 && !this.deadFromStart() ? this.deadAtEndConfirmed() : null, constantAtEnd: r.length > 1 ? this.constantEndScore() : null, constantAtStart: r.length > 1 ? this.constantFromStartScore() : null });
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -557,17 +550,16 @@ export class Training {
   }
 
   /**
-   * `constantNow` where the run ends (finished or stopped, after a record past θ₀): the first hidden
-   * layer that reads the same values on every probe sample at the current weights and biases
+   * Reads `constantEnd` where the run ends (finished or stopped, after a record past θ₀): the first
+   * hidden layer that reads the same values on every probe sample at the current weights and biases
    * (`constantHiddenLayer`: a saturated or dead network, whose outputs no longer depend on its input),
-   * unless θ₀'s already did (inputs alike, or a network constant from the start: that is not a change
-   * training made); else null. Read once a run, not at every record: only the end is labelled, and at
-   * every record its two forward passes cost a fresh MNIST epoch a point of its measurements' share
-   * (2026-12-03). Counted in the dead-unit scans' time (`timings().deadUnits`).
+   * else null. Read once a run, not at every record: only the end is labelled, and at every record its
+   * two forward passes cost a fresh MNIST epoch a point of its measurements' share (2026-12-03).
+   * Counted in the dead-unit scans' time (`timings().deadUnits`).
    */
-  private constantAtEnd(): ConstantAtEnd | null {
+  private readConstantEnd(): void {
     const s = this.step;
-    if (s === 0 || this.records.length < 2) return null;
+    if (s === 0 || this.records.length < 2) return;
     const { activation } = this.spec.model;
     const started = performance.now();
     let layer: number | null;
@@ -580,9 +572,18 @@ export class Training {
       this.timing.deadUnits += performance.now() - started;
     }
     this.constantEnd = { layer, step: s };
-    if (layer === null) return null;
-    // θ₀'s reading, timed by itself (initialConstantLayer), once a run.
-    return this.initialConstantLayer() !== null ? null : { layer, step: s, samples: this.probeRows.length, activation };
+  }
+
+  /**
+   * The label's `constantAtEnd`: the end's constant layer (`constantEnd`), unless θ₀'s already was (inputs
+   * alike, or a network constant from the start: that is not a change training made, `constantAtStart`
+   * says it); else null. θ₀ is read only then (`initialConstantLayer`): a live network pays the end's
+   * two passes alone.
+   */
+  private constantEndScore(): ConstantAtEnd | null {
+    const end = this.constantEnd;
+    if (!end || end.layer === null || this.initialConstantLayer() !== null) return null;
+    return { layer: end.layer, step: end.step, samples: this.probeRows.length, activation: this.spec.model.activation };
   }
 
   /**
