@@ -20,7 +20,7 @@ import { INITIAL_LOSS_NOT_FINITE, TrainingSetupError } from '../core/network/tra
 import { deadEndRemedy, deadRemedy, divergedTargetNote, notTrainedNote, saturatedStartRemedy, zeroInitRemedy } from '../core/runs/notes';
 import { AnyExperiment, experimentHeader, parseAnyExperiment } from '../core/runs/anyExperiment';
 import { checkpointReaderOf } from '../core/runs/checkpoints';
-import { checkpointFolderOf, checkpointFolderRefusal, checkpointPlanOf, checkpointPlanRefusal, NetworkRun, sweepVariant, TrainResult } from '../core/runs/train';
+import { checkpointFolderOf, checkpointFolderRefusal, checkpointPlanOf, checkpointPlanRefusal, finalWeightNorm, NetworkRun, sweepVariant, TrainResult } from '../core/runs/train';
 import { sweepValueError } from '../core/analysis/sweep';
 import { loadingRunView, PaceWindow, timeLeft, type LearningCurves, type PaceMark, type RunStatus, type RunView, type VerdictView } from '../protocol/training';
 import type { TrainingJob, TrainingOutcome } from '../protocol/workers';
@@ -242,18 +242,6 @@ async function followCheckpoints(job: TrainingJob, e: Extract<AnyExperiment, { k
 
 const hasValues = (xs: readonly (number | null)[]): boolean => xs.some((x) => x !== null);
 
-/** √Σ‖W_l‖² at the last record. */
-function finalNorm(layers: readonly { norm: readonly (number | null)[] }[]): number | null {
-  if (layers.length === 0) return null;
-  let s = 0;
-  for (const l of layers) {
-    const n = l.norm[l.norm.length - 1];
-    if (n === null || n === undefined) return null;
-    s += n * n;
-  }
-  return Math.sqrt(s);
-}
-
 function verdictOf(scores: LayerScores | null, records: number, thresholds: LayerThresholds): VerdictView | null {
   if (!scores) return null;
   const e = explainLayerLabel(scores, records, thresholds);
@@ -306,7 +294,7 @@ export function networkView(r: TrainResult, status: RunStatus, run: NetworkRun |
     verdict: status === 'diverged' || status === 'notTrained' ? { label: null, regime: s.divergedAt === 0 ? 'no label: the loss at θ₀ is not finite in float32' : `no label: the run diverged at step ${s.divergedAt}`, criteria: [], reasons: [] } : verdictOf(s.scores, r.step.length, { ...DEFAULT_LAYER_THRESHOLDS, ...s.thresholds }),
     notices: extra.map(visibleName),
     bestAccuracy: s.bestTestAccuracy ?? null,
-    finalNorm: finalNorm(r.layers),
+    finalNorm: finalWeightNorm(r.layers),
     blownUp: s.scores?.deadAtEnd ? 'died' : s.scores?.collapsed ? 'collapsed' : s.scores?.lossBlewUp ? 'loss blew up' : s.scores?.constantAtEnd || s.scores?.constantAtStart ? 'saturated' : null,
     parameters: run ? networkParameters(run.spec, r.network.sizes, r.data.source) : [],
   };
@@ -403,7 +391,7 @@ export function checkpointsView(r: CheckpointsResult, thresholds: LayerThreshold
     // One line each: a checkpoint's file name may hold a line feed, which is written as \n.
     notices: notices.map(visibleName),
     bestAccuracy: s.bestAccuracy,
-    finalNorm: finalNorm(r.layers),
+    finalNorm: finalWeightNorm(r.layers),
     blownUp: null,
     parameters: [],
   };

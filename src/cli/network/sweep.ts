@@ -17,7 +17,7 @@ import { BackendError, recordCount, TrainingOptions } from '../../core/network/t
 import { TrainingSetupError } from '../../core/network/trainErrors';
 import { locatePath } from '../../core/experiment/parse';
 import { columnsCsv, csvField, estimatedPairs, trainColumns } from '../../core/runs/layerCsv';
-import { checkpointPlanOf, NetworkRun, TrainResult, trainSweep, TrainSweepResult } from '../../core/runs/train';
+import { checkpointPlanOf, finalWeightNorm, NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
 import { CliOutput, CommandContext, EXIT_BAD_FILE, LoadedExperiment, printed, UsageError } from '../command';
 import { reportDiagnostics, reportExperimentError, writtenAt } from '../experimentFile';
 import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
@@ -302,15 +302,6 @@ function dataLines(r: TrainSweepResult): string {
   return sources.map((s) => `data, ${r.path} = ${formatNumber(r.values[s.i])}: ${s.source}\n`).join('');
 }
 
-/**
- * ‖θ‖ of the weights at the last record, √(Σ_l ‖W_l‖_F²) (biases left out): the paper's weight norm
- * against σ (Fig. 3), which only `--json`'s layer norms gave, to be summed by hand; null without a record.
- */
-function weightNorm(t: TrainResult): number | null {
-  const norms = t.layers.map((l) => l.norm.at(-1));
-  return norms.every((n): n is number => typeof n === 'number') ? Math.sqrt(norms.reduce((sum, n) => sum + n * n, 0)) : null;
-}
-
 /** The header of a sweep CSV's last column, each row's value's status (`valueStatus`). */
 const STATUS_COLUMN = 'status';
 
@@ -339,7 +330,7 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
         // A divergence's step tells how fast each value blew up, which only the notes said.
         values[i], s.status === 'diverged' && typeof s.divergedAt === 'number' ? `diverged at step ${formatCount(s.divergedAt)}` : valueStatus(r, i), s.label ?? '', s.bestTestAccuracy === null ? '' : `${tableNumber(100 * s.bestTestAccuracy)}%`,
         // A change since θ₀ needs a measurement after it: θ₀'s own 0 is none (a run diverged before the next).
-        final(s.final?.trainLoss), final(s.final?.distance), final(weightNorm(t)), final(lastMeasured(t.kernelChange.slice(1))),
+        final(s.final?.trainLoss), final(s.final?.distance), final(finalWeightNorm(t.layers)), final(lastMeasured(t.kernelChange.slice(1))),
         ...t.alignment.map((a) => final(lastMeasured(a.zeta))),
       ];
     });

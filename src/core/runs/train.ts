@@ -617,6 +617,22 @@ function abortError(): Error {
   return err;
 }
 
+/**
+ * ‖θ‖ of the weights at the last record, √(Σ_l ‖W_l‖_F²) (biases left out): the paper's weight norm
+ * against σ (Fig. 3), in the panel's sweep views and `flab sweep --table`; null without layers, or when
+ * a layer's last norm is not measured.
+ */
+export function finalWeightNorm(layers: readonly { norm: readonly (number | null)[] }[]): number | null {
+  if (layers.length === 0) return null;
+  let s = 0;
+  for (const l of layers) {
+    const n = l.norm[l.norm.length - 1];
+    if (n === null || n === undefined) return null;
+    s += n * n;
+  }
+  return Math.sqrt(s);
+}
+
 /** `summary.final`: the last record's scalars (the trainer's) with its layers' and pairs' values; null without a record. */
 function finalValues(r: TrainingResult, names: readonly string[]): FinalValues | null {
   const f = r.summary.final;
