@@ -42,6 +42,12 @@ export interface KernelExports {
    * upper end, within `tolerance` above λ.
    */
   tridiagonalTop(d: number, e: number, k: number, lo: number, hi: number, tolerance: number, y: number, scratch: number): number;
+  /**
+   * (λ₁ − λ₂)/λ₁ in [0, 1] for the symmetric tridiagonal of k ≥ 2 rows (d, e as for `tridiagonalTop`) whose
+   * top eigenvalue λ₁ = `top` > 0 is known: λ₂ by bisection on Sturm counts to 10⁻¹⁵·λ₁ from Gershgorin's
+   * lower bound (a zero pivot at x taken as −2⁻⁵²·(|x| + 1)).
+   */
+  tridiagonalGap(d: number, e: number, k: number, top: number): number;
   /** Σ a_i², Σ (a_i − b_i)², Σ b_i² over n float32 entries at a and b, summed in float64, to out (three float64). */
   squaredNormsF32(a: number, b: number, n: number, out: number): void;
   /** The same over n float64 entries. */

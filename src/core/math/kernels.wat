@@ -383,8 +383,8 @@
 
   ;; The number of eigenvalues below λ of the symmetric tridiagonal T of k rows (diagonal at $d,
   ;; off-diagonal T_{i,i+1} at $e, k − 1 entries): the negative pivots of the LDLᵀ factorisation of
-  ;; T − λI (Sturm), a zero pivot taken as −10⁻³⁰⁰.
-  (func $sturmCount (param $d i32) (param $e i32) (param $k i32) (param $lambda f64) (result i32)
+  ;; T − λI (Sturm), a zero pivot taken as $zero (a negative number).
+  (func $sturmCount (param $d i32) (param $e i32) (param $k i32) (param $lambda f64) (param $zero f64) (result i32)
     (local $i i32) (local $count i32) (local $p f64) (local $o f64)
     (local.set $p (f64.const 1))
     (block $done (loop $rows
@@ -395,11 +395,47 @@
           (local.set $o (f64.load (i32.add (local.get $e) (i32.shl (i32.sub (local.get $i) (i32.const 1)) (i32.const 3)))))
           (local.set $p (f64.sub (f64.sub (f64.load (i32.add (local.get $d) (i32.shl (local.get $i) (i32.const 3)))) (local.get $lambda))
                                  (f64.div (f64.mul (local.get $o) (local.get $o)) (local.get $p))))))
-      (if (f64.eq (local.get $p) (f64.const 0)) (then (local.set $p (f64.const -1e-300))))
+      (if (f64.eq (local.get $p) (f64.const 0)) (then (local.set $p (local.get $zero))))
       (if (f64.lt (local.get $p) (f64.const 0)) (then (local.set $count (i32.add (local.get $count) (i32.const 1)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $rows)))
     (local.get $count))
+
+  ;; The second eigenvalue λ₂ of the symmetric tridiagonal T of k ≥ 2 rows ($d, $e as for $sturmCount),
+  ;; whose top eigenvalue $top > 0 is given, as the relative gap (λ₁ − λ₂)/λ₁ clamped to [0, 1]: λ₂ is the
+  ;; largest x with at most k − 2 eigenvalues below it, found by bisection from Gershgorin's lower bound
+  ;; to $top until the bracket is within 10⁻¹⁵·λ₁ (at most 100 halvings), a zero pivot at x taken as
+  ;; −2⁻⁵²·(|x| + 1).
+  (func (export "tridiagonalGap") (param $d i32) (param $e i32) (param $k i32) (param $top f64) (result f64)
+    (local $i i32) (local $lo f64) (local $hi f64) (local $mid f64) (local $left f64) (local $right f64) (local $it i32)
+    (local.set $lo (f64.const inf))
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $i) (local.get $k)))
+      (local.set $left (if (result f64) (i32.gt_u (local.get $i) (i32.const 0))
+        (then (f64.abs (f64.load (i32.add (local.get $e) (i32.shl (i32.sub (local.get $i) (i32.const 1)) (i32.const 3))))))
+        (else (f64.const 0))))
+      (local.set $right (if (result f64) (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $k))
+        (then (f64.abs (f64.load (i32.add (local.get $e) (i32.shl (local.get $i) (i32.const 3))))))
+        (else (f64.const 0))))
+      (local.set $lo (f64.min (local.get $lo)
+        (f64.sub (f64.sub (f64.load (i32.add (local.get $d) (i32.shl (local.get $i) (i32.const 3)))) (local.get $left)) (local.get $right))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows)))
+    (local.set $hi (local.get $top))
+    (block $found (loop $halve
+      (br_if $found (i32.ge_u (local.get $it) (i32.const 100)))
+      (br_if $found (i32.eqz (f64.gt (f64.sub (local.get $hi) (local.get $lo)) (f64.mul (f64.const 1e-15) (local.get $top)))))
+      (local.set $mid (f64.mul (f64.const 0.5) (f64.add (local.get $lo) (local.get $hi))))
+      (if (i32.le_u
+            (call $sturmCount (local.get $d) (local.get $e) (local.get $k) (local.get $mid)
+              (f64.mul (f64.const -0x1p-52) (f64.add (f64.abs (local.get $mid)) (f64.const 1))))
+            (i32.sub (local.get $k) (i32.const 2)))
+        (then (local.set $lo (local.get $mid)))
+        (else (local.set $hi (local.get $mid))))
+      (local.set $it (i32.add (local.get $it) (i32.const 1)))
+      (br $halve)))
+    (f64.min (f64.const 1) (f64.max (f64.const 0)
+      (f64.div (f64.sub (local.get $top) (f64.max (f64.const 0) (local.get $lo))) (local.get $top)))))
 
   ;; A pivot of the shifted solve: p, or 10⁻³⁰⁰ when p is 0 or NaN.
   (func $pivot (param $p f64) (result f64)
@@ -447,7 +483,7 @@
       (br_if $done (i32.ge_u (local.get $it) (i32.const 200)))
       (br_if $done (i32.eqz (f64.gt (f64.sub (local.get $hi) (local.get $lo)) (f64.mul (local.get $tolerance) (local.get $hi)))))
       (local.set $mid (f64.mul (f64.const 0.5) (f64.add (local.get $lo) (local.get $hi))))
-      (if (i32.eq (call $sturmCount (local.get $d) (local.get $e) (local.get $k) (local.get $mid)) (local.get $k))
+      (if (i32.eq (call $sturmCount (local.get $d) (local.get $e) (local.get $k) (local.get $mid) (f64.const -1e-300)) (local.get $k))
         (then (local.set $hi (local.get $mid)))
         (else (local.set $lo (local.get $mid))))
       (local.set $it (i32.add (local.get $it) (i32.const 1)))

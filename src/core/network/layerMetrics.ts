@@ -1073,14 +1073,14 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
   const V = Y + maxSteps;
   const T = V + m;
   const mem = k.reserve(T + 5 * maxSteps);
+  const tridiagonal = new LanczosTridiagonal(mem, T, maxSteps);
+  const { alpha, beta } = tridiagonal;
   const { dot, axpy, divide, orthogonalise, combine } = k.exports;
   const matvec = single ? k.exports.matvecF32 : k.exports.matvec;
   if (single) k.float32().set(g.data, 0);
   else mem.set(g.data, 0);
   mem.set(startVector(m, start, WARM_START_MIX), Q);
   const q = (j: number) => 8 * (Q + j * m);
-  const alpha: number[] = [];
-  const beta: number[] = [];
   let top: { lambda: number; y: Float64Array } = { lambda: 0, y: new Float64Array(0) };
   let residual = 0;
   // After a breakdown (`LANCZOS_BREAKDOWN`): where the second block starts, and the coupling dropped there.
@@ -1110,19 +1110,18 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
       orthogonalise(q(0), j + 1, m, w, 8 * C);
       if (dot(w, w, m) >= 0.49 * before) break;
     }
-    alpha.push(a);
     const b = j + 1 === m ? 0 : Math.sqrt(dot(w, w, m));
     if (b > 0) divide(w, m, b);
-    beta.push(b);
+    tridiagonal.push(a, b);
     // λ_j lies in [λ_{j−1}, max(λ_{j−1}, α_j) + |β_{j−1}|] (interlacing, and Weyl's inequality for T_j as
     // T_{j−1} ⊕ α_j plus the coupling β_{j−1}); the search only needs λ_j and y's last entry roughly.
     const bracket = j > 0 ? { lo: top.lambda - RITZ_SEARCH * Math.abs(top.lambda), hi: Math.max(top.lambda, a) + Math.abs(beta[j - 1]) } : undefined;
-    top = topOfTridiagonal(alpha, beta, T, RITZ_SEARCH, bracket);
+    top = tridiagonal.top(RITZ_SEARCH, bracket);
     residual = b * Math.abs(top.y[top.y.length - 1]);
     if (block > 0) {
       // The second block runs until its own top Ritz pair has converged (or it breaks down in turn): the
       // whole T's top lies in the first block, whose last y entry makes `residual` 0 from the start.
-      const own = topOfTridiagonal(alpha.slice(block), beta.slice(block), T, RITZ_SEARCH);
+      const own = tridiagonal.blockTop(block, RITZ_SEARCH);
       if (b <= LANCZOS_BREAKDOWN * top.lambda || (own.lambda > 0 && b * Math.abs(own.y[own.y.length - 1]) <= tolerance * top.lambda) || j + 1 === maxSteps) break;
       continue;
     }
@@ -1137,7 +1136,7 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
       if (!(norm > 1e-8)) break; // the space is full to rounding
       divide(w, m, norm);
       dropped = b;
-      beta[j] = 0;
+      tridiagonal.cut(j);
       block = j + 1;
       continue;
     }
@@ -1145,7 +1144,7 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
   }
   const steps = alpha.length;
   // The last step's λ (known within RITZ_SEARCH above it) and y, to float64's accuracy.
-  top = topOfTridiagonal(alpha, beta, T, FLOAT64_BISECTION, { lo: top.lambda - 2 * RITZ_SEARCH * Math.abs(top.lambda), hi: top.lambda });
+  top = tridiagonal.top(FLOAT64_BISECTION, { lo: top.lambda - 2 * RITZ_SEARCH * Math.abs(top.lambda), hi: top.lambda });
   residual = beta[steps - 1] * Math.abs(top.y[steps - 1]) + (block > 0 ? dropped * Math.abs(top.y[block - 1]) : 0);
   if (!(top.lambda > 0)) {
     // The start met only G's null space (or G = 0): start again from the axis of the largest diagonal entry.
@@ -1160,7 +1159,7 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
   combine(q(0), steps, m, 8 * Y, 8 * V);
   const vector = mem.slice(V, V + m);
   normalise(vector);
-  return { value: top.lambda, vector, residual, relativeGap: relativeGapOfTridiagonal(alpha, beta, top.lambda), steps };
+  return { value: top.lambda, vector, residual, relativeGap: tridiagonal.relativeGap(top.lambda), steps };
 }
 
 /** The bisection's relative width for float64's accuracy (λ known to about 2 units in the last place). */
@@ -1174,26 +1173,85 @@ const FLOAT64_BISECTION = 4e-16;
 const RITZ_SEARCH = 1e-9;
 
 /**
- * The top eigenvalue λ of the k × k symmetric tridiagonal T (diagonal α, off-diagonal β_0 … β_{k−2})
- * and its unit eigenvector y: bisection on Sturm counts to `tolerance` relative, then inverse iteration
- * (`topByBisection`). The search runs in Gershgorin's bounds and max_i α_i ≤ λ, narrowed to `bracket`
- * (an interval known to hold λ) when given. `base`: where in the kernels' memory to work (float64
- * entries from there on: 5k).
+ * The tridiagonal T of a `topEigenpair` run (diagonal α, off-diagonal β_0 … β_{k−2}; β_{k−1} is the
+ * coupling to the next Lanczos vector, kept for the residual), held in the kernels' memory as it grows
+ * — α from float64 entry `base` on, β from base + capacity, the eigenvector and scratch of
+ * `tridiagonalTop` after them: 5·capacity entries — with its Gershgorin bound kept row by row. A step's
+ * Ritz value then costs no pass over T in JavaScript, whose first calls in a process run in V8's
+ * interpreter (docs/networks.md, "Speed"); the values are those of a pass over T, to the bit.
  */
-function topOfTridiagonal(alpha: readonly number[], beta: readonly number[], base: number, tolerance: number, bracket?: { lo: number; hi: number }): { lambda: number; y: Float64Array } {
-  const k = alpha.length;
-  let hi = -Infinity;
-  let lo = -Infinity;
-  for (let i = 0; i < k; i++) {
-    hi = Math.max(hi, alpha[i] + (i > 0 ? Math.abs(beta[i - 1]) : 0) + (i + 1 < k ? Math.abs(beta[i]) : 0));
-    lo = Math.max(lo, alpha[i]);
+class LanczosTridiagonal {
+  /** α_0 … α_{k−1} and β_0 … β_{k−1}, as in the memory. */
+  readonly alpha: number[] = [];
+  readonly beta: number[] = [];
+  /** max over the rows i < k − 1 of α_i + |β_{i−1}| + |β_i| (Gershgorin's upper bound of those rows), and max_i α_i. */
+  private rowsBound = -Infinity;
+  private largestAlpha = -Infinity;
+
+  constructor(private readonly mem: Float64Array, private readonly base: number, private readonly capacity: number) {}
+
+  /** Adds row k: α_k = a, and β_k = b, its coupling to the next vector (k < capacity). */
+  push(a: number, b: number): void {
+    const k = this.alpha.length;
+    if (k >= this.capacity) throw new Error(`LanczosTridiagonal: more than ${this.capacity} rows`);
+    // Row k − 1 is an inner row from now on: its bound gains |β_{k−1}|, final by now (`cut` comes before the next row).
+    if (k > 0) this.rowsBound = Math.max(this.rowsBound, this.alpha[k - 1] + (k > 1 ? Math.abs(this.beta[k - 2]) : 0) + Math.abs(this.beta[k - 1]));
+    this.largestAlpha = Math.max(this.largestAlpha, a);
+    this.alpha.push(a);
+    this.beta.push(b);
+    this.mem[this.base + k] = a;
+    this.mem[this.base + this.capacity + k] = b;
   }
-  if (!(hi > 0)) return { lambda: 0, y: new Float64Array(k) };
-  if (bracket) {
-    lo = Math.max(lo, bracket.lo);
-    hi = Math.max(lo, Math.min(hi, bracket.hi));
+
+  /** β_j = 0: T splits into two blocks after row j (a Lanczos breakdown). */
+  cut(j: number): void {
+    this.beta[j] = 0;
+    this.mem[this.base + this.capacity + j] = 0;
   }
-  return topByBisection(alpha, beta, Math.max(0, lo), hi, base, tolerance);
+
+  /**
+   * The top eigenvalue λ of T and its unit eigenvector y: bisection on Sturm counts to `tolerance`
+   * relative, then inverse iteration (kernels.wat's `tridiagonalTop`), in Gershgorin's bounds and
+   * max_i α_i ≤ λ, narrowed to `bracket` (an interval known to hold λ) when given.
+   */
+  top(tolerance: number, bracket?: { lo: number; hi: number }): { lambda: number; y: Float64Array } {
+    const k = this.alpha.length;
+    let hi = Math.max(this.rowsBound, this.alpha[k - 1] + (k > 1 ? Math.abs(this.beta[k - 2]) : 0) + 0);
+    let lo = this.largestAlpha;
+    if (!(hi > 0)) return { lambda: 0, y: new Float64Array(k) };
+    if (bracket) {
+      lo = Math.max(lo, bracket.lo);
+      hi = Math.max(lo, Math.min(hi, bracket.hi));
+    }
+    return this.solve(0, k, Math.max(0, lo), hi, tolerance);
+  }
+
+  /** `top` of the block of rows `from` … k − 1 alone (the run's second block, after a `cut` at from − 1). */
+  blockTop(from: number, tolerance: number): { lambda: number; y: Float64Array } {
+    const k = this.alpha.length - from;
+    let hi = -Infinity;
+    let lo = -Infinity;
+    for (let i = 0; i < k; i++) {
+      hi = Math.max(hi, this.alpha[from + i] + (i > 0 ? Math.abs(this.beta[from + i - 1]) : 0) + (i + 1 < k ? Math.abs(this.beta[from + i]) : 0));
+      lo = Math.max(lo, this.alpha[from + i]);
+    }
+    if (!(hi > 0)) return { lambda: 0, y: new Float64Array(k) };
+    return this.solve(from, k, Math.max(0, lo), hi, tolerance);
+  }
+
+  /** (λ₁ − λ₂)/λ₁ for T, whose top eigenvalue λ₁ is given (kernels.wat's `tridiagonalGap`; 1 for one row or λ₁ ≤ 0). */
+  relativeGap(top: number): number {
+    const k = this.alpha.length;
+    if (k < 2 || !(top > 0)) return 1;
+    return kernels().exports.tridiagonalGap(8 * this.base, 8 * (this.base + this.capacity), k, top);
+  }
+
+  private solve(from: number, k: number, lo: number, hi: number, tolerance: number): { lambda: number; y: Float64Array } {
+    const { base, capacity } = this;
+    const Y = base + 2 * capacity;
+    const lambda = kernels().exports.tridiagonalTop(8 * (base + from), 8 * (base + capacity + from), k, lo, hi, tolerance, 8 * Y, 8 * (Y + capacity));
+    return { lambda, y: this.mem.slice(Y, Y + k) };
+  }
 }
 
 /**
@@ -1274,33 +1332,19 @@ function topOfBidiagonal(alpha: readonly number[], beta: readonly number[]): { t
 }
 
 /**
- * (λ₁ − λ₂)/λ₁ for the k × k symmetric tridiagonal with diagonal `diag` and off-diagonal `off`, whose top
- * eigenvalue λ₁ > 0 is given: λ₂ by bisection on Sturm counts (1 for k = 1, where there is no λ₂).
+ * (λ₁ − λ₂)/λ₁ for the k × k symmetric tridiagonal with diagonal `diag` and off-diagonal `off` (its first
+ * k − 1 entries), whose top eigenvalue λ₁ > 0 is given: λ₂ by bisection on Sturm counts (kernels.wat's
+ * `tridiagonalGap`; 1 for k = 1, where there is no λ₂). Works in the kernels' memory from float64 entry
+ * `base` on (2k entries).
  */
-function relativeGapOfTridiagonal(diag: ArrayLike<number>, off: ArrayLike<number>, top: number): number {
+function relativeGapOfTridiagonal(diag: ArrayLike<number>, off: ArrayLike<number>, top: number, base = 0): number {
   const k = diag.length;
   if (k < 2 || !(top > 0)) return 1;
-  // Sturm count: how many eigenvalues are below x (the negative pivots of T − xI's LDLᵀ).
-  const below = (x: number): number => {
-    let count = 0;
-    let q = 1;
-    for (let i = 0; i < k; i++) {
-      q = diag[i] - x - (i > 0 ? (off[i - 1] * off[i - 1]) / q : 0);
-      if (q === 0) q = -Number.EPSILON * (Math.abs(x) + 1);
-      if (q < 0) count++;
-    }
-    return count;
-  };
-  let lo = Infinity; // Gershgorin's lower bound
-  for (let i = 0; i < k; i++) lo = Math.min(lo, diag[i] - (i > 0 ? Math.abs(off[i - 1]) : 0) - (i + 1 < k ? Math.abs(off[i]) : 0));
-  let hi = top;
-  // λ₂ is the largest x with at most k − 2 eigenvalues below it.
-  for (let step = 0; step < 100 && hi - lo > 1e-15 * top; step++) {
-    const mid = 0.5 * (lo + hi);
-    if (below(mid) <= k - 2) lo = mid;
-    else hi = mid;
-  }
-  return Math.min(1, Math.max(0, (top - Math.max(0, lo)) / top));
+  const kern = kernels();
+  const mem = kern.reserve(base + 2 * k);
+  for (let i = 0; i < k; i++) mem[base + i] = diag[i];
+  for (let i = 0; i + 1 < k; i++) mem[base + k + i] = off[i];
+  return kern.exports.tridiagonalGap(8 * base, 8 * (base + k), k, top);
 }
 
 /** out ← W x (r-vector) for W r × c: two rows at a time sharing the loads of x, two accumulators each. */

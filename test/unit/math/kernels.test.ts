@@ -228,6 +228,73 @@ test('tridiagonalTop finds the top eigenpair of tridiagonal Toeplitz matrices (�
   }
 });
 
+/**
+ * (λ₁ − λ₂)/λ₁ by the bisection that `tridiagonalGap` runs, written in JavaScript (it was layerMetrics.ts's
+ * until 2026-12-03): the reference that the WebAssembly version must equal to the bit.
+ */
+function gapReference(diag: ArrayLike<number>, off: ArrayLike<number>, top: number): number {
+  const k = diag.length;
+  const below = (x: number): number => {
+    let count = 0;
+    let q = 1;
+    for (let i = 0; i < k; i++) {
+      q = diag[i] - x - (i > 0 ? (off[i - 1] * off[i - 1]) / q : 0);
+      if (q === 0) q = -Number.EPSILON * (Math.abs(x) + 1);
+      if (q < 0) count++;
+    }
+    return count;
+  };
+  let lo = Infinity;
+  for (let i = 0; i < k; i++) lo = Math.min(lo, diag[i] - (i > 0 ? Math.abs(off[i - 1]) : 0) - (i + 1 < k ? Math.abs(off[i]) : 0));
+  let hi = top;
+  for (let step = 0; step < 100 && hi - lo > 1e-15 * top; step++) {
+    const mid = 0.5 * (lo + hi);
+    if (below(mid) <= k - 2) lo = mid;
+    else hi = mid;
+  }
+  return Math.min(1, Math.max(0, (top - Math.max(0, lo)) / top));
+}
+
+test('tridiagonalGap is the relative gap of tridiagonal Toeplitz matrices, and the JavaScript bisection to the bit on random and degenerate ones', () => {
+  const kern = kernels();
+  const gap = (diag: number[], off: number[], top: number): number => {
+    const k = diag.length;
+    const mem = kern.reserve(2 * k);
+    mem.set(diag, 0);
+    mem.set(off.slice(0, k - 1), k);
+    return kern.exports.tridiagonalGap(0, 8 * k, k, top);
+  };
+  // λ_j = a + 2|b| cos(jπ/(k + 1)): the gap is 2|b|(cos(π/(k+1)) − cos(2π/(k+1)))/λ₁.
+  for (const k of [2, 3, 10, 64]) {
+    for (const [a, b] of [[2, -1], [5, 0.5]]) {
+      const l1 = a + 2 * Math.abs(b) * Math.cos(Math.PI / (k + 1));
+      const l2 = a + 2 * Math.abs(b) * Math.cos((2 * Math.PI) / (k + 1));
+      within(gap(new Array(k).fill(a), new Array(k - 1).fill(b), l1), (l1 - l2) / l1, 1, 1e-13, `Toeplitz k=${k}, a=${a}, b=${b}`);
+    }
+  }
+  let seed = 7;
+  const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+  const cases: [number[], number[]][] = [
+    [[1, 1], [0]], // a repeated top value: gap 0
+    [[0, 0, 0], [1, 1]], // zero pivots on the way
+    [[1, 0, 1], [0, 0]],
+    [[3, 3, 3, 3], [0, 1e-300, 0]],
+  ];
+  for (let c = 0; c < 200; c++) {
+    const k = 2 + Math.floor(random() * 40);
+    const scale = 10 ** Math.floor(random() * 12 - 6);
+    const diag = Array.from({ length: k }, () => scale * (random() < 0.2 ? 1 : random()));
+    const off = Array.from({ length: k - 1 }, () => (random() < 0.1 ? 0 : scale * (random() - 0.5)));
+    cases.push([diag, off]);
+  }
+  for (const [diag, off] of cases) {
+    // λ₁ from the reference's own search: the top Gershgorin row is an upper bound, any value in range will do for the comparison.
+    const top = Math.max(...diag.map((d, i) => d + (i > 0 ? Math.abs(off[i - 1]) : 0) + (i + 1 < diag.length ? Math.abs(off[i]) : 0)));
+    if (!(top > 0)) continue;
+    assert.equal(Object.is(gap(diag, off, top), gapReference(diag, off, top)), true, `k=${diag.length}: ${gap(diag, off, top)} against ${gapReference(diag, off, top)}`);
+  }
+});
+
 test('the memory grows for a larger request and the views follow it; results after growing stay right', () => {
   const kern = kernels();
   const before = kern.exports.memory.buffer.byteLength;
