@@ -48,6 +48,13 @@ export interface KernelExports {
    * lower bound (a zero pivot at x taken as −2⁻⁵²·(|x| + 1)).
    */
   tridiagonalGap(d: number, e: number, k: number, top: number): number;
+  /**
+   * One Lanczos step on the symmetric m × m matrix at g (float32 when `single` is 1): from the vectors
+   * q_0 … q_j (m each, one after another at q) makes q_{j+1} after them — G q_j − α q_j − β_{j−1} q_{j−1},
+   * orthogonalised against q_0 … q_j (coefficients: j + 1 entries), divided by β = its norm (0 when
+   * `last` is 1) — and writes β to the float64 at `beta`. Returns α = q_j·G q_j (not finite: at once).
+   */
+  lanczosStep(g: number, single: number, m: number, q: number, j: number, betaPrevious: number, coefficients: number, last: number, beta: number): number;
   /** Σ a_i², Σ (a_i − b_i)², Σ b_i² over n float32 entries at a and b, summed in float64, to out (three float64). */
   squaredNormsF32(a: number, b: number, n: number, out: number): void;
   /** The same over n float64 entries. */

@@ -62,7 +62,7 @@
   ;; out ← A x for A (r × c) at $a, x (c) at $x, out (r) at $out; out must not overlap A or x. Four rows
   ;; at a time ($dot4): each x entry loaded once for four rows, and eight independent sums instead of
   ;; two (a lone dot product waits on its two accumulators); each row summed exactly as $dot sums it.
-  (func (export "matvec") (param $a i32) (param $r i32) (param $c i32) (param $x i32) (param $out i32)
+  (func $matvec (export "matvec") (param $a i32) (param $r i32) (param $c i32) (param $x i32) (param $out i32)
     (local $end i32) (local $row i32) (local $blocks i32)
     (local.set $end (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))))
     (local.set $blocks (i32.add (local.get $out) (i32.shl (i32.and (local.get $r) (i32.const -4)) (i32.const 3))))
@@ -132,7 +132,7 @@
 ;; out ← A x for A (r × c) float32 at $a (row-major, 4·c bytes a row), x (c float64) at $x, out (r float64)
   ;; at $out, not overlapping A or x: each entry of A taken to float64 exactly, so that every row's sum is
   ;; bit for bit that of "matvec" on A's float64 copy, in half the memory (a Gram from ONNX Runtime).
-  (func (export "matvecF32") (param $a i32) (param $r i32) (param $c i32) (param $x i32) (param $out i32)
+  (func $matvecF32 (export "matvecF32") (param $a i32) (param $r i32) (param $c i32) (param $x i32) (param $out i32)
     (local $end i32) (local $row i32) (local $blocks i32)
     (local.set $end (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 3))))
     (local.set $blocks (i32.add (local.get $out) (i32.shl (i32.and (local.get $r) (i32.const -4)) (i32.const 3))))
@@ -259,7 +259,7 @@
 
   ;; One classical Gram–Schmidt pass of x (m) against the k vectors q_0 … q_{k−1} (m each, one after
   ;; another at $q): the coefficients q_i·x first, into $coefficients (k), then x ← x − Σ_i (q_i·x) q_i.
-  (func (export "orthogonalise") (param $q i32) (param $k i32) (param $m i32) (param $x i32) (param $coefficients i32)
+  (func $orthogonalise (export "orthogonalise") (param $q i32) (param $k i32) (param $m i32) (param $x i32) (param $coefficients i32)
     (local $i i32) (local $qi i32) (local $row i32)
     (local.set $row (i32.shl (local.get $m) (i32.const 3)))
     (local.set $qi (local.get $q))
@@ -380,6 +380,40 @@
       (local.set $a (i32.add (local.get $a) (local.get $row)))
       (local.set $u (i32.add (local.get $u) (i32.const 8)))
       (br $rows))))
+
+  ;; One step of Lanczos on the symmetric m × m matrix G at $g (float32 when $single, else float64), with
+  ;; the vectors q_0 … q_j (m float64 each, one after another at $q) and the next one, w = q_{j+1},
+  ;; made in place after them: w = G q_j − α q_j − β_{j−1} q_{j−1} (α = q_j·G q_j; no β term for j = 0),
+  ;; then Gram–Schmidt against q_0 … q_j ($coefficients: j + 1 entries) — a second pass only when the
+  ;; first removed more than 30% of w's norm (the Daniel–Gragg–Kaufman–Stewart test) — and w ← w/β with
+  ;; β = ‖w‖ (β = 0 when $last: q_0 … q_j span the whole space). Returns α and writes β to $beta (one
+  ;; float64); when α is not finite, returns it at once (w then holds G q_j). The same operations in the
+  ;; same order as the calls to "matvec", "dot", "axpy", "orthogonalise" and "divide" it replaces.
+  (func (export "lanczosStep") (param $g i32) (param $single i32) (param $m i32) (param $q i32) (param $j i32) (param $betaPrevious f64) (param $coefficients i32) (param $last i32) (param $beta i32) (result f64)
+    (local $row i32) (local $qj i32) (local $w i32) (local $alpha f64) (local $before f64) (local $pass i32) (local $b f64)
+    (local.set $row (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $qj (i32.add (local.get $q) (i32.mul (local.get $j) (local.get $row))))
+    (local.set $w (i32.add (local.get $qj) (local.get $row)))
+    (if (local.get $single)
+      (then (call $matvecF32 (local.get $g) (local.get $m) (local.get $m) (local.get $qj) (local.get $w)))
+      (else (call $matvec (local.get $g) (local.get $m) (local.get $m) (local.get $qj) (local.get $w))))
+    (local.set $alpha (call $dot (local.get $qj) (local.get $w) (local.get $m)))
+    ;; α − α is 0 exactly when α is finite (NaN for NaN and ±∞).
+    (if (f64.ne (f64.sub (local.get $alpha) (local.get $alpha)) (f64.const 0)) (then (return (local.get $alpha))))
+    (call $axpy (f64.neg (local.get $alpha)) (local.get $qj) (local.get $w) (local.get $m))
+    (if (i32.gt_u (local.get $j) (i32.const 0))
+      (then (call $axpy (f64.neg (local.get $betaPrevious)) (i32.sub (local.get $qj) (local.get $row)) (local.get $w) (local.get $m))))
+    (block $orthogonal (loop $passes
+      (br_if $orthogonal (i32.ge_u (local.get $pass) (i32.const 2)))
+      (local.set $before (call $dot (local.get $w) (local.get $w) (local.get $m)))
+      (call $orthogonalise (local.get $q) (i32.add (local.get $j) (i32.const 1)) (local.get $m) (local.get $w) (local.get $coefficients))
+      (br_if $orthogonal (f64.ge (call $dot (local.get $w) (local.get $w) (local.get $m)) (f64.mul (f64.const 0.49) (local.get $before))))
+      (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
+      (br $passes)))
+    (if (i32.eqz (local.get $last)) (then (local.set $b (f64.sqrt (call $dot (local.get $w) (local.get $w) (local.get $m))))))
+    (if (f64.gt (local.get $b) (f64.const 0)) (then (call $divide (local.get $w) (local.get $m) (local.get $b))))
+    (f64.store (local.get $beta) (local.get $b))
+    (local.get $alpha))
 
   ;; The number of eigenvalues below λ of the symmetric tridiagonal T of k rows (diagonal at $d,
   ;; off-diagonal T_{i,i+1} at $e, k − 1 entries): the negative pivots of the LDLᵀ factorisation of

@@ -1060,9 +1060,9 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
   if (g.cols !== m) throw new Error(`topEigenpair: a ${g.rows} × ${g.cols} matrix is not square`);
   const maxSteps = Math.min(m, 2 * LANCZOS_MAX_STEPS);
   // The kernels' memory (math/kernels.ts), in float64 entries: G, then the Lanczos vectors q_0 … q_maxSteps
-  // one after another, the Gram–Schmidt coefficients, the tridiagonal's eigenvector, the result, and
-  // the tridiagonal's own (topOfTridiagonal, 5·maxSteps): all reserved at once, so that the memory
-  // does not grow (and move) during the run.
+  // one after another, the Gram–Schmidt coefficients (maxSteps, and a step's β after them), the
+  // tridiagonal's eigenvector, the result, and the tridiagonal itself (LanczosTridiagonal, 5·maxSteps):
+  // all reserved at once, so that the memory does not grow (and move) during the run.
   // A float32 G (ONNX Runtime's Grams) is kept as float32, half the memory (a fresh page costs up to 20 µs
   // here: docs/networks.md, "Speed"), and its product is the same to the bit (`matvecF32`).
   const k = kernels();
@@ -1075,8 +1075,7 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
   const mem = k.reserve(T + 5 * maxSteps);
   const tridiagonal = new LanczosTridiagonal(mem, T, maxSteps);
   const { alpha, beta } = tridiagonal;
-  const { dot, axpy, divide, orthogonalise, combine } = k.exports;
-  const matvec = single ? k.exports.matvecF32 : k.exports.matvec;
+  const { dot, divide, orthogonalise, combine, lanczosStep } = k.exports;
   if (single) k.float32().set(g.data, 0);
   else mem.set(g.data, 0);
   mem.set(startVector(m, start, WARM_START_MIX), Q);
@@ -1096,22 +1095,14 @@ export function topEigenpair(g: WeightMatrix, start?: Float64Array, tolerance = 
     return t;
   };
   for (let j = 0; j < maxSteps; j++) {
-    // The next vector is made in place: w = G q_j − α_j q_j − β_{j−1} q_{j−1}, orthogonalised, normalised.
+    // The next vector is made in place: w = G q_j − α_j q_j − β_{j−1} q_{j−1}, orthogonalised against
+    // q_0 … q_j (a second pass only when the first removed more than 30% of w's norm: the
+    // Daniel–Gragg–Kaufman–Stewart test; in a Lanczos step w is nearly orthogonal already), normalised —
+    // in one call (kernels.wat's `lanczosStep`), β into the coefficients' spare last entry.
     const w = q(j + 1);
-    matvec(0, m, m, q(j), w);
-    const a = dot(q(j), w, m);
+    const a = lanczosStep(0, single ? 1 : 0, m, q(0), j, j > 0 ? beta[j - 1] : 0, 8 * C, j + 1 === m ? 1 : 0, 8 * (C + maxSteps));
     if (!Number.isFinite(a)) return { value: NaN, vector: new Float64Array(m).fill(NaN), residual: NaN, relativeGap: 0, steps: j + 1 };
-    axpy(-a, q(j), w, m);
-    if (j > 0) axpy(-beta[j - 1], q(j - 1), w, m);
-    // Gram–Schmidt against q_0 … q_j, a second pass only when the first removed more than 30% of w's
-    // norm (the Daniel–Gragg–Kaufman–Stewart test; in a Lanczos step w is nearly orthogonal already).
-    for (let pass = 0; pass < 2; pass++) {
-      const before = dot(w, w, m);
-      orthogonalise(q(0), j + 1, m, w, 8 * C);
-      if (dot(w, w, m) >= 0.49 * before) break;
-    }
-    const b = j + 1 === m ? 0 : Math.sqrt(dot(w, w, m));
-    if (b > 0) divide(w, m, b);
+    const b = mem[C + maxSteps];
     tridiagonal.push(a, b);
     // λ_j lies in [λ_{j−1}, max(λ_{j−1}, α_j) + |β_{j−1}|] (interlacing, and Weyl's inequality for T_j as
     // T_{j−1} ⊕ α_j plus the coupling β_{j−1}); the search only needs λ_j and y's last entry roughly.

@@ -295,6 +295,62 @@ test('tridiagonalGap is the relative gap of tridiagonal Toeplitz matrices, and t
   }
 });
 
+test('lanczosStep is, to the bit, the calls it replaced (matvec, dot, axpy, orthogonalise with the DGKS test, divide), float32 and float64 G, the last step and a non-finite α', () => {
+  const kern = kernels();
+  const rng = new Rng(23);
+  for (const single of [true, false]) {
+    for (const m of [1, 2, 5, 33]) {
+      const steps = Math.min(m, 6);
+      // G (m × m, symmetric), then the vectors q_0 … q_steps, coefficients (steps + 1), twice: one copy per way.
+      const Q = single ? Math.ceil((m * m) / 2) : m * m;
+      const C = Q + (steps + 1) * m;
+      const size = C + steps + 2;
+      const mem = kern.reserve(2 * size);
+      const g = new Float64Array(m * m);
+      for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) g[i * m + j] = g[j * m + i] = rng.normal();
+      const q0 = Float64Array.from({ length: m }, () => rng.normal());
+      const n = Math.hypot(...q0);
+      for (const at of [0, size]) {
+        if (single) new Float32Array(kern.exports.memory.buffer, 8 * at, m * m).set(g);
+        else mem.set(g, at);
+        mem.set(q0.map((x) => x / n), at + Q);
+      }
+      const { dot, axpy, divide, orthogonalise, lanczosStep } = kern.exports;
+      const matvec = single ? kern.exports.matvecF32 : kern.exports.matvec;
+      let betaFused = 0;
+      let betaCalls = 0;
+      for (let j = 0; j < steps; j++) {
+        const last = j + 1 === m;
+        // The calls, in the second copy (as topEigenpair made them until 2026-12-03).
+        const q = (k: number) => 8 * (size + Q + k * m);
+        const w = q(j + 1);
+        matvec(8 * size, m, m, q(j), w);
+        const a = dot(q(j), w, m);
+        axpy(-a, q(j), w, m);
+        if (j > 0) axpy(-betaCalls, q(j - 1), w, m);
+        for (let pass = 0; pass < 2; pass++) {
+          const before = dot(w, w, m);
+          orthogonalise(q(0), j + 1, m, w, 8 * (size + C));
+          if (dot(w, w, m) >= 0.49 * before) break;
+        }
+        const b = last ? 0 : Math.sqrt(dot(w, w, m));
+        if (b > 0) divide(w, m, b);
+        betaCalls = b;
+        // The fused step, in the first copy.
+        const fused = lanczosStep(0, single ? 1 : 0, m, 8 * Q, j, betaFused, 8 * C, last ? 1 : 0, 8 * (C + steps + 1));
+        betaFused = mem[C + steps + 1];
+        assert.ok(Object.is(fused, a) && Object.is(betaFused, b), `${single ? 'float32' : 'float64'} m=${m} step ${j}: α ${fused} against ${a}, β ${betaFused} against ${b}`);
+        for (let i = 0; i < m; i++) assert.ok(Object.is(mem[Q + (j + 1) * m + i], mem[size + Q + (j + 1) * m + i]), `m=${m} step ${j}: q_${j + 1}[${i}]`);
+        if (last) break;
+      }
+    }
+  }
+  // α not finite: returned at once, w holding G q_0.
+  const mem = kern.reserve(8);
+  mem.set([Infinity, 0, 0, 0, 1, 0, 0, 0]);
+  assert.equal(kern.exports.lanczosStep(0, 0, 2, 32, 0, 0, 48, 0, 56), Infinity);
+});
+
 test('the memory grows for a larger request and the views follow it; results after growing stay right', () => {
   const kern = kernels();
   const before = kern.exports.memory.buffer.byteLength;
