@@ -151,6 +151,29 @@ for (const sizes of [
   });
 }
 
+test('the Gram graph writes every run into the same arrays (no fresh memory after the first run), each time the new weights\' Grams', async () => {
+  const rng = new Rng(41);
+  const sizes = [6, 8, 7, 3];
+  const m = gramMeasures(sizes, rng);
+  try {
+    const first = await m.grams(sizes.slice(1).map((n, l) => randomLayer(rng, n, sizes[l], 1)));
+    const arrays = first.map((g) => [g.outer?.data, g.inner?.data]);
+    const weights = sizes.slice(1).map((n, l) => randomLayer(rng, n, sizes[l], 1));
+    const second = await m.grams(weights);
+    second.forEach((g, k) => {
+      assert.equal(g.outer?.data, arrays[k][0], `outer:${k + 1} is the first run's array`);
+      assert.equal(g.inner?.data, arrays[k][1], `inner:${k + 1} is the first run's array`);
+      for (const side of ['outer', 'inner'] as const) {
+        if (!g[side]) continue;
+        const ref = refGram(weights[k], side);
+        ref.forEach((x, i) => assert.ok(Math.abs(g[side]!.data[i] - x) <= 1e-5 * (1 + Math.abs(x)), `${side}:${k + 1}[${i}]: ${g[side]!.data[i]} against ${x}`));
+      }
+    });
+  } finally {
+    m.release();
+  }
+});
+
 test('a network of one layer has no pair, hence no Grams: [{}]', async () => {
   const rng = new Rng(5);
   const m = gramMeasures([5, 3], rng);

@@ -97,8 +97,23 @@ export function firstKernelMeasurements(): { hits: number; kept: number } {
   return { hits: firstKernels.hits, kept: firstKernels.size };
 }
 
+/** Float32 tensors of these names and shapes, in one array: outputs for ONNX Runtime to write into. */
+function preallocated(ort: OrtModule, outputs: readonly { name: string; dims: number[] }[]): Record<string, Ort.Tensor> {
+  const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+  const all = new Float32Array(outputs.reduce((n, o) => n + size(o.dims), 0));
+  const tensors: Record<string, Ort.Tensor> = {};
+  let at = 0;
+  for (const o of outputs) {
+    tensors[o.name] = new ort.Tensor('float32', all.subarray(at, at + size(o.dims)), o.dims);
+    at += size(o.dims);
+  }
+  return tensors;
+}
+
 export class OnnxMeasures {
   private gramSession: Promise<HeldSession> | null = null;
+  /** The Gram graph's outputs, made at its first run and written by every run (`grams`). */
+  private gramOutputs: Record<string, Ort.Tensor> | null = null;
   private kernelSession: Promise<HeldSession> | null = null;
   private readonly probe: Ort.Tensor;
   /** The kernel graph's spec: γ and the rates times powers of two (`kernelUnits`), which the changes do not depend on. */
@@ -125,7 +140,9 @@ export class OnnxMeasures {
    * outside [2⁻¹⁶, 2¹⁶]): so every float32 product is in range for any finite weights (docs/networks.md,
    * "Layer metrics"). `weights`: W_1 … W_L as rows, float32 (float64 is scaled, then rounded to
    * float32); `norms`: their Frobenius norms when already computed (else one float64 pass over each). A
-   * network of one layer has none.
+   * network of one layer has none. The Grams' arrays are this object's, written again by the next call:
+   * ONNX Runtime writes into them instead of into fresh memory of its own that the binding then copies
+   * (a fresh epoch's first Gram run: 5.9 → 5.2 ms; docs/networks.md, "Speed").
    */
   async grams(weights: readonly WeightMatrix[], norms?: readonly number[]): Promise<LayerGrams[]> {
     const { sizes } = this.spec;
@@ -135,9 +152,10 @@ export class OnnxMeasures {
     this.gramSession ??= holdSession(this.ort, `grams ${sizes.join(' ')}`, () => gramGraph(sizes));
     const feeds: Record<string, Ort.Tensor> = {};
     weights.forEach((w, l) => (feeds[`W${l + 1}`] = this.matrix(w, shifts[l])));
-    const out = await (await this.gramSession).session.run(feeds);
+    this.gramOutputs ??= preallocated(this.ort, gramOutputs(sizes).map((o) => ({ name: o.name, dims: [o.size, o.size] })));
+    await (await this.gramSession).session.run(feeds, this.gramOutputs);
     shifts.forEach((shift, l) => (grams[l].shift = shift));
-    for (const o of gramOutputs(sizes)) grams[o.layer - 1][o.side] = { rows: o.size, cols: o.size, data: out[o.name].data as Float32Array };
+    for (const o of gramOutputs(sizes)) grams[o.layer - 1][o.side] = { rows: o.size, cols: o.size, data: this.gramOutputs[o.name].data as Float32Array };
     return grams;
   }
 
