@@ -11,7 +11,7 @@ import { formatNumber } from '../experiment/diagnostic';
 import { Experiment, inputDimension } from '../experiment/experiment';
 import { effectiveSample, forEachInitialNeuron } from '../linearFlow/reduce';
 import type { Summary } from '../trajectory/trajectory';
-import { ACTIVATIONS } from './activation';
+import { ACTIVATIONS } from '../mechanisms/activation';
 
 /**
  * Whether every hidden unit of a ReLU network with first-layer rows `W` (d × D, row-major) is inactive

@@ -19,7 +19,7 @@ import { decayHorizon } from '../linearFlow/weightDecay';
 import { firstNonFinite } from '../trajectory/finite';
 import { seriesScores, type LoggedChanges, type StepExtremeScores } from '../trajectory/seriesScores';
 import { InitialState, seriesEnds, Trajectory } from '../trajectory/trajectory';
-import { ACTIVATIONS } from './activation';
+import { ACTIVATIONS } from '../mechanisms/activation';
 import { everyUnitDead } from './deadUnits';
 import { reluDeadAt, SIMULATOR_RELU_AT_ZERO } from '../mechanisms/reluAtZero';
 

@@ -5,7 +5,7 @@
  * Convention: a unit is dead on a sample where the derivative the training itself uses, φ′(z), is 0 —
  * the dead test asks whether any gradient reaches the weights through the unit, and that is φ′(z) ≠ 0,
  * so it takes φ′(0) from the engine that trains the weights it tests, never one of its own:
- * - the gradient-descent simulator (src/core/descent/activation.ts) takes relu′(0) = 1: a pre-activation
+ * - the gradient-descent simulator (src/core/mechanisms/activation.ts) takes relu′(0) = 1: a pre-activation
  *   of exactly 0 passes the gradient, so it is alive (`SIMULATOR_RELU_AT_ZERO`);
  * - the network trainers take relu′(0) = 0, as PyTorch does — ONNX Runtime's step graph
  *   (src/core/network/onnx/stepGraph.ts: Where(Greater(z, 0), d, 0)) and TF.js (src/core/network/model.ts:

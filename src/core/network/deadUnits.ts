@@ -9,7 +9,8 @@
  * (large steps push every unit of a layer below 0: `deadAtEnd`) is the same network from then on.
  */
 import type { WeightMatrix } from './layerMetrics';
-import { LEAKY_RELU_SLOPE, type NetworkActivation } from './spec';
+import { ACTIVATIONS } from '../mechanisms/activation';
+import type { NetworkActivation } from './spec';
 import type { DeadUnits } from '../mechanisms/layerLabel';
 import { NETWORK_RELU_AT_ZERO, reluDeadAt, type ReluAtZero } from '../mechanisms/reluAtZero';
 import { KERNEL_CHUNK, kernels } from '../math/kernels';
@@ -177,18 +178,6 @@ class LayerProducts {
   }
 }
 
-/** φ of a float64 pre-activation, as the trainers apply it (model.ts `activate`, onnx/stepGraph.ts). */
-function activationOf(activation: NetworkActivation, z: number): number {
-  switch (activation) {
-    case 'linear': return z;
-    case 'relu': return z > 0 ? z : 0;
-    case 'leaky_relu': return z > 0 ? z : LEAKY_RELU_SLOPE * z;
-    case 'tanh': return Math.tanh(z);
-    case 'sigmoid': return 1 / (1 + Math.exp(-z));
-    case 'swish': return z / (1 + Math.exp(-z));
-  }
-}
-
 /**
  * Whether two readings of a hidden layer agree: every unit within float32's unit roundoff (2⁻²⁴) of
  * the layer's largest |value| in `a` — below what the float32 trainer resolves at that scale (a tanh
@@ -221,13 +210,15 @@ export function constantHiddenLayer(activation: NetworkActivation, weights: read
   const first = sample(rows[0]);
   if (rows.every((r) => { const s = sample(r); return s.every((v, i) => v === first[i]); })) return null;
   const forward = new LayerProducts(hidden);
+  // φ of a float64 pre-activation, as the trainers apply it (model.ts `activate`, onnx/stepGraph.ts).
+  const phi = ACTIVATIONS[activation].value;
   const read = (r: number): Float64Array[] => {
     let h = forward.input(sample(r));
     return hidden.map((w, l) => {
       const { z, at } = forward.product(l, h);
       const b = biases?.[l];
       const out = new Float64Array(w.rows);
-      for (let i = 0; i < w.rows; i++) out[i] = z[at + i] = activationOf(activation, b ? z[at + i] + b[i] : z[at + i]);
+      for (let i = 0; i < w.rows; i++) out[i] = z[at + i] = phi(b ? z[at + i] + b[i] : z[at + i]);
       h = 8 * at;
       return out;
     });

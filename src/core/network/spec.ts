@@ -8,6 +8,7 @@
  * Conventions: layers are numbered from the input, W_1 first; W_l is stored as rows (outputs × inputs),
  * PyTorch's `nn.Linear.weight`. The network is f(x) = γ·(W_L φ(… φ(W_1 x + b_1) …) + b_L).
  */
+import { LEAKY_SLOPE } from '../mechanisms/activation';
 import { countOf, formatBound, formatCount, formatNumber } from '../experiment/diagnostic';
 import { WidthPower } from '../experiment/experiment';
 import { ExperimentError } from '../experiment/errors';
@@ -19,8 +20,8 @@ import { seedAfter } from '../math/rng';
 export const NETWORK_ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'tanh', 'sigmoid', 'swish'] as const;
 /** The hidden activation φ (applied after every layer but the last). */
 export type NetworkActivation = (typeof NETWORK_ACTIVATIONS)[number];
-/** Slope of `leaky_relu` for negative inputs. */
-export const LEAKY_RELU_SLOPE = 0.01;
+/** Slope of `leaky_relu` for negative inputs: the simulator's (mechanisms/activation.ts), one value for both models. */
+export const LEAKY_RELU_SLOPE = LEAKY_SLOPE;
 
 export interface NetworkModel {
   /** Widths of the hidden layers, input side first; [] is a linear map γ(W_1 x + b_1). */

@@ -12,7 +12,7 @@ import { useWasmBackend } from '../../../src/core/network/backend';
 import { activationBackward } from '../../../src/core/network/model';
 import { deadUnitsAt, scannedSample } from '../../../src/core/network/deadUnits';
 import { everyUnitDead } from '../../../src/core/descent/deadUnits';
-import { ACTIVATIONS } from '../../../src/core/descent/activation';
+import { ACTIVATIONS } from '../../../src/core/mechanisms/activation';
 import { NETWORK_RELU_AT_ZERO, reluDeadAt, reluPasses, SIMULATOR_RELU_AT_ZERO } from '../../../src/core/mechanisms/reluAtZero';
 import { deadEndRegime, deadRegime } from '../../../src/core/mechanisms/layerLabel';
 

@@ -1,6 +1,6 @@
-/** Hidden activations σ and their derivatives, for the gradient-descent simulator. */
+/** Hidden activations σ and their derivatives: the gradient-descent simulator's, and φ's values for the network trainers' dead-unit scans. */
 import { Activation } from '../experiment/experiment';
-import { reluPasses, SIMULATOR_RELU_AT_ZERO } from '../mechanisms/reluAtZero';
+import { reluPasses, SIMULATOR_RELU_AT_ZERO } from './reluAtZero';
 
 /** Slope of `leaky_relu` for negative inputs. */
 export const LEAKY_SLOPE = 0.01;
