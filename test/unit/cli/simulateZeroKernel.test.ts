@@ -8,17 +8,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cliFolder } from './cliFolder';
+import { RELU_ZERO_KERNEL_RUN as RUN } from '../descent/reluZeroKernelRun';
 
 const { flab, write } = cliFolder('flab-simulate-zero-kernel-');
-
-// The breaker's run of test/unit/descent/reluZeroKernel.test.ts: both units inactive at ā·n = 1, active on x = −1.
-const RUN = {
-  model: { width: 2, outputScale: 1, activation: 'relu' },
-  data: { samples: [{ x: [1], y: 1 }, { x: [-1], y: -3 }] },
-  init: { u: [0.4, 0.2], W: [[-0.5], [-0.3]] },
-  learningRates: { u: 0.1, W: 0.1 },
-  time: { end: 200, points: 3 },
-};
 
 test('flab simulate, K₀ = 0 at the effective input: a note naming the inactive units and why the kernel scores are null, in every format', () => {
   const r = flab('simulate', write('k0.flab.json', RUN), '--summary');

@@ -13,14 +13,7 @@ import { simulate } from '../../../src/core/runs/simulate';
 import { DEFAULT_THRESHOLDS } from '../../../src/core/mechanisms/classify';
 import { explainLabel } from '../../../src/core/mechanisms/explain';
 import { experimentOf } from '../linearFlow/finiteConfigs';
-
-const RUN = {
-  model: { width: 2, outputScale: 1, activation: 'relu' },
-  data: { samples: [{ x: [1], y: 1 }, { x: [-1], y: -3 }] },
-  init: { u: [0.4, 0.2], W: [[-0.5], [-0.3]] },
-  learningRates: { u: 0.1, W: 0.1 },
-  time: { end: 200, points: 3 },
-};
+import { RELU_ZERO_KERNEL_RUN as RUN } from './reluZeroKernelRun';
 
 test('K₀ = 0 at the effective input: kernelChange and tangentChange null, and a run that moved 3.34 is not kernel', () => {
   const s = simulate(experimentOf(RUN)).summary;
