@@ -104,7 +104,7 @@ export async function findCheckpointFiles(pattern: string, baseDir: string, limi
   if (pattern.includes('\\') && !isAbsolute(pattern)) throw new Error(`the checkpoint path "${excerpt(pattern)}" contains "\\": globs use "/" between folders`);
   const now = limits.now ?? Date.now;
   const deadline = now() + limits.timeoutMs;
-  const literal = await literalFolders(pattern, baseDir);
+  const literal = await literalFolders(clampParents(pattern, baseDir), baseDir);
   const globbed = literal.pattern;
   const links = linkRule(globbed, baseDir);
   let crawl: CheckpointCrawl | null = null;
@@ -159,6 +159,31 @@ export async function findCheckpointFiles(pattern: string, baseDir: string, limi
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * `pattern` with the "." and ".." of its start resolved as the system resolves them: ".." of / is /
+ * (POSIX), so the ".." beyond the depth of `baseDir` (relative pattern) or of / (absolute) are dropped
+ * — `../../../../../var/ckpt/*` in /tmp/exp is `../../var/ckpt/*`, as `ls` reads it; tinyglobby, which
+ * counts every "..", matched nothing. The ".." that stay are left to tinyglobby, which resolves them
+ * as path.resolve does, by their text (not through symbolic links).
+ */
+export function clampParents(pattern: string, baseDir: string): string {
+  const parts = pattern.split('/');
+  const absolute = parts[0] === '';
+  let depth = absolute ? 0 : resolve(baseDir).split('/').filter((p) => p !== '').length;
+  const kept: string[] = [];
+  let i = absolute ? 1 : 0;
+  for (; i < parts.length - 1; i++) {
+    const part = parts[i];
+    if (part === '.' || (part === '' && absolute)) continue;
+    if (part !== '..') break;
+    if (depth === 0) continue; // the ".." of /
+    depth--;
+    kept.push(part);
+  }
+  const rest = [...kept, ...parts.slice(i)].join('/');
+  return absolute ? `/${rest}` : rest;
 }
 
 /** The characters of a name that a glob reads as a pattern (picomatch's, as tinyglobby's `escapePath` escapes them on POSIX). */
@@ -341,7 +366,9 @@ class CheckpointCrawl {
     if (this.seen.has(id)) return [];
     this.seen.add(id);
     this.folders++;
-    const followLinks = this.depthBelowBase(folder) < this.links.depth;
+    // Without "**" (depth Infinity) every link is followed; above or beside the fixed folder (depth
+    // -1) too, as the pattern names what is read there (fdir does not enter the folders it cannot match).
+    const followLinks = this.links.depth === Infinity || this.depthBelowBase(folder) < this.links.depth;
     const out: Entry[] = [];
     // Names as bytes: a name that is not UTF-8 would otherwise be replaced by U+FFFD and then not found.
     const dir = await fs.opendir(real as string, { encoding: 'buffer' as BufferEncoding, bufferSize: ENTRIES_PER_CHECK });
@@ -385,12 +412,16 @@ class CheckpointCrawl {
     return out;
   }
 
-  /** How many folders `folder` (a crawl path) is below the pattern's fixed folder: 0 for it, Infinity outside it. */
+  /**
+   * How many folders `folder` (a crawl path) is below the pattern's fixed folder: 0 for it, -1 for a
+   * folder above it (crawled on the way to it: / for "/var/ckpt/*"), Infinity elsewhere.
+   */
   private depthBelowBase(folder: string): number {
     const { base } = this.links;
     if (folder === base) return 0;
     const prefix = base === '/' ? '/' : `${base}/`;
-    return folder.startsWith(prefix) ? folder.slice(prefix.length).split('/').length : Infinity;
+    if (folder.startsWith(prefix)) return folder.slice(prefix.length).split('/').length;
+    return folder === '/' || base.startsWith(`${folder}/`) ? -1 : Infinity;
   }
 
   /** What an entry is, following a symbolic link (`link` says whether it is one); never opens it. */

@@ -156,3 +156,32 @@ test('"**" does not descend through a symbolic link to a folder, which is counte
   assert.deepEqual((await findCheckpointFiles(join(tree, 'exp2', '**', '*.safetensors'), '/')).files, [at('exp2', 'deep', 'step3.safetensors'), at('exp2', 'step2.safetensors')]);
   assert.deepEqual((await findCheckpointFiles('links/*/*/*.safetensors', dir)).files, [at('exp1', 'cwd', 'step5.safetensors'), at('exp2', 'deep', 'step3.safetensors')]);
 });
+
+test('links are reported only when a "**" skipped them: not those of the folders crawled on the way to the fixed folder, nor any without "**"', async () => {
+  // "/var/tmp/ok/*.safetensors" warned "6 symbolic links to folders were not followed: /lib, /lib64, /sbin …":
+  // the crawl reads / on its way, and those links were counted although the pattern has no "**".
+  const way = join(dir, 'way');
+  mkdirSync(join(way, 'ok'), { recursive: true });
+  mkdirSync(join(way, 'exp'));
+  writeFileSync(join(way, 'ok', 'step1.safetensors'), '');
+  symlinkSync(join(way, 'ok'), join(way, 'lib')); // as /lib → usr/lib, beside the path to the fixed folder
+  symlinkSync(dir, join(way, 'ok', 'up')); // below the fixed folder, in a pattern without "**"
+  const step1 = join(way, 'ok', 'step1.safetensors');
+  assert.deepEqual(await core(findCheckpointFiles('../ok/*.safetensors', join(way, 'exp'))), { files: [step1], skipped: [], linksNotFollowed: none });
+  assert.deepEqual(await core(findCheckpointFiles('../nothing/*.safetensors', join(way, 'exp'))), { files: [], skipped: [], linksNotFollowed: none });
+  assert.deepEqual(await core(findCheckpointFiles('../ok/*/*.safetensors', join(way, 'exp'))), { files: [], skipped: [], linksNotFollowed: none });
+  assert.deepEqual(await core(findCheckpointFiles(join(way, 'ok', '*.safetensors'), join(way, 'exp'))), { files: [step1], skipped: [], linksNotFollowed: none });
+  // With "**", the links below it are counted, and only those.
+  assert.deepEqual(await core(findCheckpointFiles('../ok/**/*.safetensors', join(way, 'exp'))), { files: [step1], skipped: [], linksNotFollowed: { count: 1, first: [join(way, 'ok', 'up')] } });
+});
+
+test('".." beyond / is / as the system resolves it: more ".." than the experiment folder is deep still reaches the files', async () => {
+  const far = join(dir, 'far');
+  mkdirSync(far);
+  writeFileSync(join(far, 'step1.safetensors'), '');
+  const up = '../'.repeat(far.split('/').length + 3); // more than enough to reach /
+  const found = await core(findCheckpointFiles(`${up}${far.slice(1)}/*.safetensors`, far));
+  assert.deepEqual(found, { files: [join(far, 'step1.safetensors')], skipped: [], linksNotFollowed: none });
+  assert.deepEqual((await findCheckpointFiles(`/../..${far}/*`, far)).files, [join(far, 'step1.safetensors')]);
+  assert.deepEqual((await findCheckpointFiles(`./${up}${far.slice(1)}/*`, far)).folder, far);
+});
