@@ -161,6 +161,8 @@ interface FileState {
   stepFrom: 'metadata' | NamedStepKind | null;
   /** Which said the step: the metadata, the file's name, its folder's or the folder's above it (`NamedStep.where`). */
   stepWhere: 'metadata' | NamedStep['where'] | null;
+  /** With stepWhere 'folder above', how many folders above its own folder the step's folder is (NamedStep's `above`). */
+  stepAbove?: number;
   tensors: TensorInfo[];
   measure: NetworkMeasure | null;
 }
@@ -405,7 +407,7 @@ export class CheckpointReader {
       const named = fromMetadata === undefined ? stepOfPath(unit.path) : null;
       if (fromMetadata === undefined && named === null) throw new CheckpointError(state.file, 'has no step: neither its name nor its folder\'s says one (a step token such as step=300 or step_300, an epoch token, or an integer at the end), and its metadata has no "step"');
       const step = fromMetadata ?? named!.step;
-      Object.assign(state, { status: 'whole', problem: null, step, stepFrom: fromMetadata === undefined ? named!.kind : 'metadata', stepWhere: fromMetadata === undefined ? named!.where : 'metadata', tensors: file.header.tensors, changing: null });
+      Object.assign(state, { status: 'whole', problem: null, step, stepFrom: fromMetadata === undefined ? named!.kind : 'metadata', stepWhere: fromMetadata === undefined ? named!.where : 'metadata', stepAbove: named?.above, tensors: file.header.tensors, changing: null });
       this.dirty = true;
     } catch (err) {
       if (err instanceof CheckpointError && err.truncated && (!settled || this.writing(state, now))) return; // being written
@@ -891,12 +893,12 @@ const STEP_SAID: Record<NonNullable<FileState['stepWhere']>, string> = { metadat
  * which are joined only by `-<i>-of-<n>` names or an index (shards.ts).
  */
 function duplicateStep(s: FileState, kept: FileState): string {
-  const from = (x: FileState) => (x.stepWhere ? STEP_SAID[x.stepWhere] : 'its name');
+  const from = (x: FileState) => (x.stepWhere === 'folder above' && (x.stepAbove ?? 1) > 1 ? `the name of the folder ${x.stepAbove} above its folder` : x.stepWhere ? STEP_SAID[x.stepWhere] : 'its name');
   const base = `${s.file}: has step ${s.step} (from ${from(s)}), as ${kept.file} has (from ${from(kept)}): skipped`;
   const folder = (x: FileState) => posix.dirname(x.file);
   // Two files of one folder at the step its name says: parts of one save (shards, joined only by their names or an index), or two models of it.
   if ((s.stepWhere === 'folder' || s.stepWhere === 'folder above') && kept.stepWhere === s.stepWhere && folder(s) === folder(kept) && s.unit.parts.length === 1 && kept.unit.parts.length === 1) {
-    return `${base} — the two are in one folder ${s.stepWhere === 'folder' ? 'that says' : 'whose folder says'} the step: if they are parts of one save, they are joined only when named <name>-<i>-of-<n> (model-00001-of-00002.safetensors) or listed by an index beside them (model.safetensors.index.json, its "weight_map"); if they are different models, narrow the glob to one`;
+    return `${base} — the two are in one folder ${s.stepWhere === 'folder' ? 'that says' : (s.stepAbove ?? 1) > 1 ? `${s.stepAbove} folders below the one that says` : 'whose folder says'} the step: if they are parts of one save, they are joined only when named <name>-<i>-of-<n> (model-00001-of-00002.safetensors) or listed by an index beside them (model.safetensors.index.json, its "weight_map"); if they are different models, narrow the glob to one`;
   }
   if (s.stepWhere !== 'name' || kept.stepWhere !== 'name' || folder(s) === folder(kept)) return base;
   const tokens = s.stepFrom === 'number' && kept.stepFrom === 'number' ? 'if the folders say the step, give them a step token (checkpoint-500, step_500, global_step500), which wins over the number a file name ends in; ' : '';

@@ -40,10 +40,16 @@ export interface NamedStep {
   /** `step`: a step token (`step=300`, `global_step300`, `iter_5000`); `epoch`: an epoch token and nothing better; `number`: the integer the name ends in. */
   kind: NamedStepKind;
   /**
-   * Whether the file's own name said it, its folder's (`checkpoint-500/model.safetensors`), or the
-   * folder's above that when neither said one (`1000/default/model.safetensors`, orbax's layout).
+   * Whether the file's own name said it, its folder's (`checkpoint-500/model.safetensors`), or a
+   * folder above that when neither said one (`1000/default/model.safetensors`, orbax's layout).
    */
   where: 'name' | 'folder' | 'folder above';
+  /**
+   * With `where` 'folder above': how many folders above the file's own folder the step's folder is,
+   * 1 (its folder's folder: `1000/default/model.safetensors`) to STEP_FOLDER_DEPTH
+   * (`1000/state/ocdbt.process_0/d/x.safetensors`: 3); absent otherwise.
+   */
+  above?: number;
   /** The token as written (`step=300`, `epoch3`, `000100`), for messages. */
   token: string;
 }
@@ -92,7 +98,8 @@ const NEGATIVE_END = /(?:^|[_.])-(\d+)[\s._=-]*$/;
  * it (`2024-05-01T12-30-00`, `20240501_123000`, `2024-05-01T10:50`, `2024-05-01T10:00:00+02:00`); or,
  * after a compact `YYYYMMDD` only, hours, minutes and seconds with nothing between (COMPACT_TIME,
  * `compactTimeOk`: `2024051713`, `202405171330`, `20240517133000`).
- * Named groups: year, sep, month, day, time, lead, hour, tsep, minute, second, zone, compact, chour, cminute, csecond.
+ * Or an hour alone after `_` or `T` (HOUR_ONLY: `20240517_13`, `2024-05-17T13`).
+ * Named groups: year, sep, month, day, hlead, hh, time, lead, hour, tsep, minute, second, zone, compact, chour, cminute, csecond.
  */
 /**
  * A time of day after a date, optional (DATE's, and the dates written with the year last or a month's
@@ -107,7 +114,13 @@ const TIME = String.raw`(?<time>(?<lead>[Tt_ -])(?<hour>\d\d)(?<tsep>[-_:.]?)(?<
  * optionally minutes, then optionally seconds. Named groups: chour, cminute, csecond.
  */
 const COMPACT_TIME = String.raw`(?<compact>(?<chour>\d\d)(?:(?<cminute>\d\d)(?<csecond>\d\d)?)?)`;
-const DATE = new RegExp(String.raw`(?<!\d)(?<year>19[7-9]\d|20\d\d|2100)(?<sep>[-_.]?)(?<month>\d\d)\k<sep>(?<day>\d\d)(?:${TIME}|${COMPACT_TIME})(?!\d)`, 'g');
+/**
+ * An hour alone after a date, `_HH` or `THH` (strftime's `%Y%m%d_%H`: `20240517_13`; ISO 8601's reduced
+ * `2024-05-17T13`): two digits, then no more digits (after a separator or not: `_12_30` is TIME's).
+ * An hour 00–23 (`datePart`). Named groups: hlead, hh.
+ */
+const HOUR_ONLY = String.raw`(?<hlead>[Tt_])(?<hh>\d\d)(?![-_:.]?\d)`;
+const DATE = new RegExp(String.raw`(?<!\d)(?<year>19[7-9]\d|20\d\d|2100)(?<sep>[-_.]?)(?<month>\d\d)\k<sep>(?<day>\d\d)(?:${HOUR_ONLY}|${TIME}|${COMPACT_TIME})(?!\d)`, 'g');
 
 /** Whether `year`, `month`, `day` (digits) is a day of the calendar. */
 function isDate(year: string, month: string, day: string): boolean {
@@ -124,6 +137,8 @@ interface DateGroups {
   sep: string;
   month: string;
   day: string;
+  hlead?: string;
+  hh?: string;
   time?: string;
   lead?: string;
   hour?: string;
@@ -148,11 +163,13 @@ function compactTimeOk(g: DateGroups): boolean {
 }
 
 /**
- * How much of a DATE match is a date: the whole text, or the date without its time (a time that is no
+ * How much of a DATE match is a date: the whole text, or the date without its time (an hour alone past
+ * 23, `20240517_25`, which ends in the number 25; a time that is no
  * time of day, or `HHMM` without seconds after `_`, `-` or a space: `run_2024-05-01_1000` ends in the
  * number 1000), or without its zone (a sign and digits after a time written neither with `T` nor `:`).
  */
 function datePart(text: string, g: DateGroups): string {
+  if (g.hh !== undefined) return Number(g.hh) <= 23 ? text : text.slice(0, text.length - 1 - g.hh.length);
   if (g.time === undefined) return text;
   const iso = g.lead === 'T' || g.lead === 't' || g.tsep === ':';
   const timeOk = Number(g.hour) <= 23 && Number(g.minute) <= 59 && (g.second === undefined ? g.tsep !== '' || iso : Number(g.second) <= 60);
@@ -169,7 +186,7 @@ function datePart(text: string, g: DateGroups): string {
  * (`2024-W18`, `2024W18`, `2024-W18-3`); a two-digit year with a separator, three runs of two digits
  * that are a day of the calendar as day-month-year, month-day-year or year-month-day (`01.05.24`,
  * `24-05-01`); a year and a month of two digits with a separator, either first (`2024_05`, `2024-05`,
- * `05-2024`). Each group: first, separator, second, third, or year and week.
+ * `05-2024`), or of one digit after the year (`2024_5`). Each group: first, separator, second, third, or year and week.
  */
 const SHORT_DATES: { pattern: RegExp; isDate: (...parts: string[]) => boolean }[] = [
   { pattern: /(?<!\d)(19[7-9]\d|20\d\d|2100)([-_.])(\d{1,2})\2(\d{1,2})(?!\d)/g, isDate: (year, _sep, month, day) => isDate(year, month, day) },
@@ -181,6 +198,8 @@ const SHORT_DATES: { pattern: RegExp; isDate: (...parts: string[]) => boolean }[
   // A year and a month, `YYYY-MM` (ISO 8601's month), `YYYY_MM`, `YYYY.MM`, or the month first, `MM-YYYY`: the month of two digits, no digits after it (`2024_05_99`, no day 99, is none).
   { pattern: /(?<!\d)(19[7-9]\d|20\d\d|2100)([-_.])(0[1-9]|1[0-2])(?![-_.]?\d)/g, isDate: () => true },
   { pattern: /(?<!\d)(0[1-9]|1[0-2])([-_.])(19[7-9]\d|20\d\d|2100)(?![-_.]?\d)/g, isDate: () => true },
+  // The month of one digit, the year first (`2024_5`, Python's `f"{y}_{m}"`), as `2024_05` is; not the month first (`5_2000`: a 5 and step 2000).
+  { pattern: /(?<!\d)(19[7-9]\d|20\d\d|2100)([-_.])([1-9])(?![-_.]?\d)/g, isDate: () => true },
 ];
 
 /**
@@ -359,14 +378,15 @@ export function shardNameOf(path: string): { folder: string; prefix: string; ext
  *   (WORDS_AFTER: `model_1200_dec` → 1200; not `gpt2_final`).
  * The file name's step token wins; else the folder's step token (`checkpoint-500/model_1.safetensors`
  * → 500, where Accelerate's second model `model_1` ends in 1; `step_500/rank0.safetensors` → 500);
- * else the file name's epoch or number; else the folder's; else, when neither names a step, the folder
- * above when its name is a step token or digits whole (`stepOfFolderAbove`: orbax's
- * `1000/default/model.safetensors` → 1000, diffusers' `checkpoint-500/unet/…` → 500).
+ * else the file name's epoch or number; else the folder's; else, when neither names a step, the nearest
+ * folder above, at most STEP_FOLDER_DEPTH up, whose name is a step token or digits whole
+ * (`stepOfFolderAbove`: orbax's `1000/default/model.safetensors` → 1000 and
+ * `1000/state/ocdbt.process_0/d/x.safetensors` → 1000, diffusers' `checkpoint-500/unet/…` → 500).
  * Never a step: a version (`-v1`, `version_0`), a metric `name=value` (`val_loss=0.25`, `acc=91`), a number
  * with decimals or an exponent and the letters before it (`acc0.91`, `lr1e-3`), a shard suffix
  * (`-00001-of-00002`, `-0001-of-0002`), a date (`2024-05-01`, `20240501_123000`, `2024-05-01T10:50+02:00`:
- * `2024051713`: DATE; with a month's name, `01-May-2024`: MONTH_DATES; the year last, `01-05-2024`: DATE_YEAR_LAST;
- * short, `2024-5-1`, `2024-W18`, `01.05.24`, `2024_05`: SHORT_DATES; `step_20240501` is a step token's digits, as
+ * `2024051713`, `20240517_13`: DATE; with a month's name, `01-May-2024`: MONTH_DATES; the year last, `01-05-2024`: DATE_YEAR_LAST;
+ * short, `2024-5-1`, `2024-W18`, `01.05.24`, `2024_05`, `2024_5`: SHORT_DATES; `step_20240501` is a step token's digits, as
  * written), a Unix time (`1717000000`, `1717000000123`: UNIX_TIME, `unixTime`; `step_1717000000` is a
  * step token's). Null when the name and the folder name none; throws a message
  * when they name none and one holds a date or a time (`ckpt-2024-05-01`: a date is never a step); a file name
@@ -392,9 +412,9 @@ export function stepOfPath(path: string): NamedStep | null {
   }
   if (folder && (!own || folder.kind === 'step') && (!dated || folder.kind === 'step')) return { ...folder, where: 'folder' };
   if (own) return { ...own, where: 'name' };
-  // Neither says a step: the folder above, when its name is a step's (orbax's `1000/default/…`, diffusers' `checkpoint-500/unet/…`).
+  // Neither says a step: the nearest folder above whose name is a step's (orbax's `1000/default/…`, diffusers' `checkpoint-500/unet/…`).
   if (!folder) {
-    const above = stepOfFolderAbove(dirname(dirname(path)));
+    const above = stepOfFolderAbove(dirname(path));
     if (above) return { ...above, where: 'folder above' };
   }
   if (dates.length > 0) throw datedName(dates[0]);
@@ -402,22 +422,38 @@ export function stepOfPath(path: string): NamedStep | null {
 }
 
 /**
- * The step the folder above a checkpoint's folder names (`above`, a path), when its name says nothing
- * but a step: a step or epoch token whole (`checkpoint-500`, `step_500`, `global_step500`, `epoch_3`),
- * or digits alone (`1000`, `000100`: orbax's step folders, `<step>/<item>/`, kind `number`). Any other
- * name (`exp1`, `run_5`, a date, a Unix time `1717000000`) says none here: a folder that far up is a
- * run's or a disk's as often as a step's. Null too for the root.
+ * How many folders above a checkpoint's own folder a step is looked for (`stepOfFolderAbove`): orbax
+ * writes `<step>/<item>/` and then what the item's handler makes — a PyTree's `ocdbt.process_0/d/`,
+ * `d/` — so a file there is 3 below its step folder (orbax's checkpoint format guide: "Below this
+ * level, the format is no longer universally standard").
  */
-function stepOfFolderAbove(above: string): Omit<NamedStep, 'where'> | null {
-  const name = basename(above);
-  if (name === '' || above === dirname(above)) return null;
-  let named: Omit<NamedStep, 'where'> | null;
-  try {
-    named = stepInName(name, 'the name of its folder\'s folder', []);
-  } catch {
-    return null;
+export const STEP_FOLDER_DEPTH = 3;
+
+/**
+ * The step of the nearest folder above a checkpoint's folder (`folder`, a path), at most
+ * STEP_FOLDER_DEPTH folders up, whose name says nothing but a step: a step or epoch token whole
+ * (`checkpoint-500`, `step_500`, `global_step500`, `epoch_3`), or digits alone (`1000`, `000100`:
+ * orbax's step folders, `<step>/<item>/…`, kind `number`), with `above`, how many folders up. Any
+ * other name (`exp1`, `run_5`, `ocdbt.process_0`, a date, a Unix time `1717000000`) says none and is
+ * passed over: a folder that far up is a run's or a disk's as often as a step's. Null when none is, up
+ * to the root.
+ */
+function stepOfFolderAbove(folder: string): (Omit<NamedStep, 'where'> & { above: number }) | null {
+  let above = folder;
+  for (let up = 1; up <= STEP_FOLDER_DEPTH; up++) {
+    if (above === dirname(above)) return null;
+    above = dirname(above);
+    const name = basename(above);
+    if (name === '' || above === dirname(above)) return null;
+    let named: Omit<NamedStep, 'where'> | null = null;
+    try {
+      named = stepInName(name, 'the name of a folder above its folder', []);
+    } catch {
+      named = null;
+    }
+    if (named && named.token === name) return { ...named, above: up };
   }
-  return named && named.token === name ? named : null;
+  return null;
 }
 
 /** A date or a Unix time a name holds: whose name (`its name`), as written, and for a Unix time what it is (`seconds since 1970: 2024-05-29T16:26:40Z`). */

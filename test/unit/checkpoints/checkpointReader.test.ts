@@ -307,6 +307,25 @@ test('orbax\'s <step>/<item>/ layout is read at the step folder\'s step; two ite
   );
 });
 
+test('orbax\'s deeper layouts, <step>/<item>/ocdbt.process_0/d/…: read at the nearest step folder above, and said so', async () => {
+  const dir = experiment();
+  const nets = [network(1), network(2)];
+  [0, 100].forEach((step, i) => {
+    mkdirSync(join(dir, 'ck', String(step), 'state', 'ocdbt.process_0', 'd'), { recursive: true });
+    writeCheckpoint(join(dir, 'ck', String(step), 'state', 'ocdbt.process_0', 'd', 'params.safetensors'), nets[i]);
+  });
+  // No step until 2026-12-03: only the folder's folder ("ocdbt.process_0") was looked at.
+  const result = await readCheckpoints({ path: 'ck/**/*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.step, [0, 100]);
+  writeCheckpoint(join(dir, 'ck', '100', 'state', 'ocdbt.process_0', 'd', 'extra.safetensors'), nets[1]);
+  const twice = await readCheckpoints({ path: 'ck/**/*.safetensors' }, { baseDir: dir });
+  assert.deepEqual(
+    twice.problems.map((p) => p.message.replace(/: if they are parts.*/, '')),
+    ['ck/100/state/ocdbt.process_0/d/params.safetensors: has step 100 (from the name of the folder 3 above its folder), as ck/100/state/ocdbt.process_0/d/extra.safetensors has (from the name of the folder 3 above its folder): skipped — the two are in one folder 3 folders below the one that says the step'],
+  );
+});
+
 test('PyTorch Lightning names: the step token is the step, not the version suffix -v1 or a metric (it read as step 1 and became θ₀)', async () => {
   const dir = experiment();
   const nets = [network(1), network(2), network(3), network(4)];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { globBase, naturalCompare, shardNameOf, stepFromMetadata, stepFromPath, stepOfPath } from '../../../src/core/checkpoints/naming';
+import { STEP_FOLDER_DEPTH, globBase, naturalCompare, shardNameOf, stepFromMetadata, stepFromPath, stepOfPath } from '../../../src/core/checkpoints/naming';
 
 /** The shard a name says it is, as `{ index, total }`, or null. */
 function shardOf(path: string): { index: number; total: number } | null {
@@ -270,7 +270,7 @@ test('a date written with a month\'s name, or with the year last and a time of d
   assert.equal(stepFromPath('/runs/run_01-05-2024_1000.safetensors'), 1000);
   assert.equal(stepFromPath('/out/checkpoint-500/model_2024-May-01.safetensors'), 500);
   // Not dates: no such day, a month's name in a longer word, a month and a day without a year.
-  assert.equal(stepFromPath('/runs/ckpt_31-Feb-2024_7.safetensors'), 7);
+  assert.equal(stepFromPath('/runs/ckpt_31-Feb-2024_17.safetensors'), 17); // (`2024_7` would be July 2024, a year and a month)
   assert.equal(stepFromPath('/runs/ckpt_30-Feb-2024.safetensors'), 2024);
   assert.equal(stepFromPath('/runs/decoder_2024.safetensors'), 2024);
   assert.equal(stepFromPath('/runs/dec1.safetensors'), 1);
@@ -314,10 +314,10 @@ test('a number followed only by words is the number the name ends in (model_1200
 
 test('orbax\'s <step>/<item>/ layout: the folder above says the step when the file and its folder say none', () => {
   // No step until 2026-12-03: neither "model" nor "default" ends in a number.
-  assert.deepEqual(stepOfPath('/ck/1000/default/model.safetensors'), { step: 1000, kind: 'number', where: 'folder above', token: '1000' });
+  assert.deepEqual(stepOfPath('/ck/1000/default/model.safetensors'), { step: 1000, kind: 'number', where: 'folder above', token: '1000', above: 1 });
   assert.equal(stepFromPath('/ck/1000/state/params.safetensors'), 1000);
   assert.equal(stepFromPath('/ck/000200/default/model.safetensors'), 200); // step_format_fixed_length
-  assert.deepEqual(stepOfPath('/ck/checkpoint_1000/default/model.safetensors'), { step: 1000, kind: 'step', where: 'folder above', token: 'checkpoint_1000' }); // step_prefix
+  assert.deepEqual(stepOfPath('/ck/checkpoint_1000/default/model.safetensors'), { step: 1000, kind: 'step', where: 'folder above', token: 'checkpoint_1000', above: 1 }); // step_prefix
   assert.equal(stepFromPath('/out/checkpoint-500/unet/diffusion_pytorch_model.safetensors'), 500); // diffusers' Accelerate saves
   assert.equal(stepFromPath('/out/step_500/unet_ema/model-00001-of-00002.safetensors'), 500);
   assert.equal(stepFromPath('/ck/1000/default/model_2024-05-01.safetensors'), 1000); // a dated name takes a step folder's step
@@ -353,12 +353,12 @@ test('a year and a month, and a compact date with a time of day, are dates: neve
   assert.equal(stepFromPath('/runs/ckpt_20240517133000_step7.safetensors'), 7);
   assert.equal(stepFromPath('/runs/step_2024051713.safetensors'), 2024051713);
   assert.equal(stepFromPath('/runs/step_2024_05.safetensors'), 2024);
-  // Not a year and a month: a month of one digit or beyond 12, a year outside 1970–2100, digits after it.
-  assert.equal(stepFromPath('/runs/model_2024_5.safetensors'), 5);
+  // Not a year and a month: a month beyond 12, a year outside 1970–2100, digits after it.
   assert.equal(stepFromPath('/runs/model_2024_13.safetensors'), 13);
   assert.equal(stepFromPath('/runs/model_1024_05.safetensors'), 5);
   assert.equal(stepFromPath('/runs/model_2024_05_99.safetensors'), 99);
-  assert.equal(stepFromPath('/runs/ckpt_202405.safetensors'), 202405); // compact YYYYMM: six digits, a step's
+  // Compact YYYYMM: six digits, a step's as often — the YYMMDD decision (below) for the same reason: 200101 is a step.
+  assert.equal(stepFromPath('/runs/ckpt_202405.safetensors'), 202405);
   // Not a time of day after the compact date: the Unix time it is, or the step.
   assert.throws(() => stepOfPath('/runs/ckpt_2024051799.safetensors'), /holds a Unix time, "2024051799"/);
   assert.equal(stepFromPath('/runs/ckpt_202405179900.safetensors'), 202405179900);
@@ -368,4 +368,40 @@ test('YYMMDD is not read as a date: six digits are a step, as a run saved every 
   // 240510 and 241010 are days of 2024 as YYMMDD: read so, they would drop out of a series whose neighbours are steps.
   for (let step = 240_000; step <= 241_100; step += 10) assert.equal(stepFromPath(`/runs/ckpt_${step}.safetensors`), step);
   for (const step of [100000, 200101, 240501, 991231]) assert.equal(stepFromPath(`/runs/ckpt_${step}.safetensors`), step);
+});
+
+test('a month of one digit after the year, and an hour alone after a date, are dates: never a step', () => {
+  const refused = (path: string, date: string) =>
+    assert.throws(() => stepOfPath(path), (err: Error) => err.message.startsWith(`its name holds a date, "${date}", and nothing else that says a step`), path);
+  // Read as steps 5, 9, 13, 0 and 13 until 2026-12-03: Python's f"{y}_{m}", strftime's %Y%m%d_%H, ISO 8601's hour alone.
+  refused('/runs/run_2024_5.safetensors', '2024_5');
+  refused('/runs/model-2024-9-best.safetensors', '2024-9');
+  refused('/runs/ckpt_20240517_13.safetensors', '20240517_13');
+  refused('/runs/ckpt_20240517_00.safetensors', '20240517_00');
+  refused('/runs/run_2024-05-17T13.safetensors', '2024-05-17T13');
+  // Beside a step, the step; after a step word, the token's digits.
+  assert.equal(stepFromPath('/runs/run_2024_5_step300.safetensors'), 300);
+  assert.equal(stepFromPath('/runs/ckpt_20240517_13-step-300.safetensors'), 300);
+  assert.equal(stepFromPath('/runs/checkpoint-500/ckpt_20240517_13.safetensors'), 500);
+  assert.equal(stepFromPath('/runs/step_20240517_13.safetensors'), 20240517);
+  // Not a date: the month first (a 5 and step 2000), a month 0, an hour past 23, HHMM (a step, as decided), and an hour and minutes is TIME's.
+  assert.equal(stepFromPath('/runs/ckpt_5_2000.safetensors'), 2000);
+  assert.equal(stepFromPath('/runs/model_2024_0.safetensors'), 0);
+  assert.equal(stepFromPath('/runs/ckpt_20240517_25.safetensors'), 25);
+  assert.equal(stepFromPath('/runs/ckpt_20240517_1230.safetensors'), 1230);
+  assert.equal(stepFromPath('/runs/run_2024-05-01_100.safetensors'), 100);
+  refused('/runs/ckpt_20240517_12_30.safetensors', '20240517_12_30');
+});
+
+test('orbax\'s deeper layouts, <step>/<item>/<subfolder>/…: the nearest step folder above, at most STEP_FOLDER_DEPTH up', () => {
+  assert.equal(STEP_FOLDER_DEPTH, 3);
+  // A PyTree item's ocdbt.process_0/d/ and d/: no step until 2026-12-03 (only the folder's folder was looked at).
+  assert.deepEqual(stepOfPath('/ck/1000/state/ocdbt.process_0/d/params.safetensors'), { step: 1000, kind: 'number', where: 'folder above', token: '1000', above: 3 });
+  assert.deepEqual(stepOfPath('/ck/checkpoint_200/state/d/params.safetensors'), { step: 200, kind: 'step', where: 'folder above', token: 'checkpoint_200', above: 2 });
+  // The nearest wins; what the file or its folder says wins over any.
+  assert.equal(stepFromPath('/ck/7/1000/state/d/params.safetensors'), 1000);
+  assert.equal(stepFromPath('/ck/1000/state/d/ckpt_7.safetensors'), 7);
+  // Beyond the depth, none: a folder that far up is a run's or a disk's as often as a step's.
+  assert.equal(stepFromPath('/ck/1000/state/a/b/c/params.safetensors'), null);
+  assert.equal(stepFromPath('/runs/exp1/default/d/params.safetensors'), null);
 });
