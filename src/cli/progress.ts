@@ -2,11 +2,17 @@
  * Signs of life on standard error for a command that takes a while (README, "The command line"):
  * when standard error is a terminal, a one-line counter (`flab sweep: 3/20 runs · 12 s`), drawn
  * once the command has run for PROGRESS_DELAY_MS and redrawn at most every PROGRESS_REDRAW_MS, erased
- * when the command ends, so that a finished command leaves only its output. When standard error is
+ * when the command ends, so that a finished command leaves only its output. A command that says how
+ * its work advances (`ProgressPace`: `flab train`'s steps, `flab sweep`'s modeled work) gets the time
+ * left on it once a few updates have been timed (`flab train: 120/1,500 steps · 12 s · about 2 min 18 s
+ * left`), paced as the training panel's progress bar is (`PaceWindow`, `timeLeft`, `timeLeftWords`);
+ * and a note said once (`note`: a run's planned work that will take long) stays above the counter. When standard error is
  * not a terminal (a pipe, a file, a CI log) nothing is written: the output and the errors stay what
  * the command prints, line for line. Terminal writes are synchronous in Node, so a counter updated
  * from inside a synchronous computation is drawn at once.
  */
+
+import { formatDuration, PaceWindow, timeLeft, timeLeftWords } from '../core/runs/pace';
 
 /** Time after which a running command shows its counter. */
 export const PROGRESS_DELAY_MS = 2000;
@@ -15,6 +21,9 @@ export const PROGRESS_REDRAW_MS = 200;
 /** How often the counter redraws its seconds by itself, between two updates. */
 export const PROGRESS_TICK_MS = 1000;
 
+/** Updates timed after the first (at the first unit of work done) before the time left is said: a few, as a first chunk runs fresh sessions. */
+export const PACE_MIN_UPDATES = 3;
+
 /** Where the counter goes: a terminal's standard error (or a test's stand-in). */
 export interface ProgressSink {
   isTTY?: boolean;
@@ -22,16 +31,27 @@ export interface ProgressSink {
   write(text: string): unknown;
 }
 
+/**
+ * How far the work has gone, for the time left: `done` of `total` units, any unit whose each costs
+ * about the same time (steps; a sweep's modeled work, its values' steps weighed by their cost).
+ */
+export interface ProgressPace {
+  done: number;
+  total: number;
+}
+
 /** The counter of one command. */
 export interface Progress {
-  /** `done` of `total` units of `what` (`runs`, `rows`, `steps`) are done. */
-  update(done: number, total: number, what: string): void;
+  /** `done` of `total` units of `what` (`runs`, `rows`, `steps`) are done; `pace`, how far the work is, when the time left can be told from it. */
+  update(done: number, total: number, what: string, pace?: ProgressPace): void;
+  /** Says `text` once, on a line of its own above the counter, at once (a terminal only, as the counter). */
+  note(text: string): void;
   /** Erases the counter (when it was drawn). */
   end(): void;
 }
 
 /** A counter that draws nothing. */
-export const NO_PROGRESS: Progress = { update() {}, end() {} };
+export const NO_PROGRESS: Progress = { update() {}, note() {}, end() {} };
 
 /**
  * The counter of `command` on `sink`: nothing unless `sink` is a terminal. `now` gives the time in
@@ -43,11 +63,17 @@ export function progressCounter(command: string, sink: ProgressSink | undefined,
   let drawn = false;
   let last = -Infinity;
   let latest: { done: number; total: number; what: string } | null = null;
-  const draw = () => {
+  // The time left: paced from the first update with work done (not over the set-up before it), told
+  // once PACE_MIN_UPDATES more were timed, counted down between updates as the panel's is.
+  const pace = new PaceWindow();
+  let paced = 0;
+  let left: { ms: number; at: number } | null = null;
+  const draw = (force = false) => {
     const t = now();
-    if (!latest || t - started < PROGRESS_DELAY_MS || t - last < PROGRESS_REDRAW_MS) return;
+    if (!latest || t - started < PROGRESS_DELAY_MS || (!force && t - last < PROGRESS_REDRAW_MS)) return;
     last = t;
-    const line = `flab ${command}: ${latest.done}/${latest.total} ${latest.what} · ${Math.round((t - started) / 1000)} s`;
+    const time = left ? ` · ${timeLeftWords(left.ms - (t - left.at))}` : '';
+    const line = `flab ${command}: ${latest.done}/${latest.total} ${latest.what} · ${formatDuration(t - started)}${time}`;
     const width = Math.max(20, (sink.columns || 80) - 1);
     sink.write(`\r${line.slice(0, width)}\x1b[K`);
     drawn = true;
@@ -57,13 +83,24 @@ export function progressCounter(command: string, sink: ProgressSink | undefined,
   // between chunks), and never keeps the process alive.
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
-    update(done, total, what) {
+    update(done, total, what, work) {
       latest = { done, total, what };
+      if (work && work.done > 0) {
+        const t = now();
+        const mark = { elapsedMs: t - started, step: work.done };
+        pace.add(mark);
+        const ms = paced++ >= PACE_MIN_UPDATES ? timeLeft(pace.since(), mark, work.total) : null;
+        left = ms === null ? null : { ms, at: t };
+      }
       if (timer === undefined && tickMs > 0) {
-        timer = setInterval(draw, tickMs);
+        timer = setInterval(() => draw(), tickMs);
         timer.unref?.();
       }
       draw();
+    },
+    note(text) {
+      sink.write(`${drawn ? '\r\x1b[K' : ''}${text}\n`);
+      if (drawn) draw(true);
     },
     end() {
       if (timer !== undefined) clearInterval(timer);

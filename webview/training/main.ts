@@ -14,7 +14,7 @@ import './training.css';
 import type { ErrorInfo } from '../../src/protocol/common';
 import type { ExportChartRequest } from '../../src/protocol/dynamics';
 import type { Parameter } from '../../src/core/figures/parameters';
-import { hasRecords, type FromTraining, type RunProgress, type RunView, type SweepView, type ToTraining, type Training, type VerdictView } from '../../src/protocol/training';
+import { formatDuration, hasRecords, timeLeftWords, type FromTraining, type RunProgress, type RunView, type SweepView, type ToTraining, type Training, type VerdictView } from '../../src/protocol/training';
 import { Charts } from '../charts/chartEngine';
 import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
@@ -53,13 +53,6 @@ const post = (m: FromTraining): void => host.post(m);
 const TIME_KEYS = ['zeta', 'loss', 'accuracy', 'norms', 'distance', 'kernel'];
 const SWEEP_KEYS = ['sweepZeta', 'sweepAccuracy', 'sweepDistance', 'sweepNorm'];
 
-/** "1 min 20 s", "12 s". */
-function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
 
 class TrainingPanel {
   private readonly title = el('h1', 'title', 'Feature Learning Lab');
@@ -403,11 +396,8 @@ class TrainingPanel {
     const parts = p.values ? [`${p.values.done} of ${p.values.count} values done`, steps] : [steps];
     // Three significant digits: a progress line, not a value to read off (epoch 3.67, not 3.67089).
     if (p.epoch !== null) parts.push(`epoch ${formatReadout(p.epoch, 3)}`);
-    parts.push(`${duration(p.elapsedMs + since)} elapsed`);
-    if (training && p.remainingMs !== null) {
-      const left = Math.max(0, p.remainingMs - since);
-      parts.push(left < 500 ? 'less than a second left' : `about ${duration(left)} left`);
-    }
+    parts.push(`${formatDuration(p.elapsedMs + since)} elapsed`);
+    if (training && p.remainingMs !== null) parts.push(timeLeftWords(p.remainingMs - since));
     this.progressText.textContent = parts.join(' · ');
   }
 

@@ -5,7 +5,7 @@
  * src/cli/network/index.ts: dist/cli.js loads it only then).
  */
 import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError, sweepValueTrainSet } from '../../core/analysis/networkSweep';
-import { formatCount, formatNumber } from '../../core/experiment/diagnostic';
+import { countOf, formatCount, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { SweepSpec } from '../../core/experiment/experiment';
 import { lastMeasured } from '../../core/mechanisms/series';
@@ -25,7 +25,8 @@ import { formatTable, largeOverLimit, tableNumber, tableValues } from '../output
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
 import { csvValueColumn, widthPowerFormula } from '../../core/experiment/widthFormula';
 import { Progress } from '../progress';
-import { backendOf, checkOutput, checkWritableCheckpoints, divergedNote, interruptedNote, printableRecords, summaryWithData } from './train';
+import { backendOf, batchOf, checkOutput, checkWritableCheckpoints, divergedNote, interruptedNote, longWorkNote, printableRecords, summaryWithData } from './train';
+import { plannedTrainingMs } from '../../core/network/workModel';
 import { interruptedCode, InterruptSignal, TrainingInterrupts, withInterrupts } from '../interrupts';
 import { checkpointLimitProblem } from '../../core/checkpoints/checkpointFolder';
 
@@ -152,6 +153,14 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
   let planning = false;
   let plannedYet = false;
   const stepsDone: number[] = [];
+  // The time left is paced on modeled work (a width sweep's steps differ in cost): each value's steps
+  // (its plan's, then its run's own) and the modeled ms of one of its steps.
+  let stepsOf: number[] = [];
+  let stepMs: number[] = [];
+  const work = () => ({
+    done: stepsDone.reduce((sum, s, j) => sum + (s ?? 0) * (stepMs[j] ?? 0), 0),
+    total: stepsOf.reduce((sum, s, j) => sum + s * (stepMs[j] ?? 0), 0),
+  });
   // Each failure as located at its sweep value (or as the file's).
   const locatedFailures = new Map<number, unknown>();
   const located = (err: unknown) => sweepRunError(e, index, err, { baseDir: loaded.baseDir, written: (j) => writtenAt(loaded, `sweep.${spec.key}[${j}]`) });
@@ -163,11 +172,14 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
     // A run refused for the records it keeps is advised a cadence whose output fits too: an equal share of it per run.
     recordsAtMost: (layers) => Math.floor(printableRecords(layers, format, runs) / runs),
     onRun: (i) => {
+      // The value before ended (finished, diverged or failed): what is left of it is no work left.
+      if (i > index && stepsOf[index] !== undefined) stepsOf[index] = stepsDone[index] ?? 0;
       index = i;
     },
     onProgress: (p) => {
       stepsDone[index] = p.step;
-      progress.update(index, runs, `runs (step ${formatCount(p.step)} of ${formatCount(p.totalSteps)})`);
+      stepsOf[index] = p.totalSteps;
+      progress.update(index, runs, `runs (step ${formatCount(p.step)} of ${formatCount(p.totalSteps)})`, work());
     },
     beforeRun: (run) => {
       // Every value's output and work, planned before the first step; each run's own records as it comes.
@@ -176,11 +188,17 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
       if (runsPlanned) {
         planned = runsPlanned.map((r) => r.records);
         stepsPlanned = runsPlanned.reduce((sum, r) => sum + r.steps, 0);
+        stepsOf = runsPlanned.map((r) => r.steps);
+        stepMs = runsPlanned.map((r) => plannedTrainingMs(1, r.batch, r.sizes));
       }
+      stepsOf[index] = run.training.totalSteps;
+      stepMs[index] = plannedTrainingMs(1, batchOf(run), run.training.sizes);
       planned[index] = run.plannedRecords;
       checkOutput(run, format, planned, stepsPlanned);
       if (runsPlanned) checkTrainingWork(runsPlanned, isDataKey(spec.path));
       if (runsPlanned) checkSweepCheckpoints(spec, runsPlanned, loaded);
+      const long = runsPlanned && longWorkNote('sweep', `the sweep's ${countOf(runs, 'training')} (${formatCount(stepsPlanned)} steps in all)`, work().total);
+      if (long) progress.note(long);
       planning = false;
       plannedYet = true;
       interrupts.training();
@@ -253,12 +271,6 @@ function checkSweepCheckpointCounts(e: NetworkExperiment, spec: SweepSpec, loade
 function checkSweepCheckpoints(spec: SweepSpec, runs: readonly PlannedRun[], loaded: LoadedExperiment): void {
   const refused = sweepCheckpointLimitRefusal(spec, runs.map((r) => r.checkpoints), (j) => writtenAt(loaded, `sweep.${spec.key}[${j}]`));
   if (refused) throw refused;
-}
-
-/** Samples per step of a run set up with its data. */
-function batchOf(run: NetworkRun): number {
-  const t = run.spec.training;
-  return t.batchSize === 'full' ? run.data.train.count : Math.min(t.batchSize, run.data.train.count);
 }
 
 /**

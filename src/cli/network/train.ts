@@ -17,6 +17,8 @@ import { interruptedCode, InterruptSignal, withInterrupts } from '../interrupts'
 import { CliOutput, CommandContext, LoadedExperiment, ParsedArgs, printed, UsageError } from '../command';
 import { MAX_OUTPUT_BYTES, NUMBER_BYTES, SUMMARY_BYTES } from '../limits';
 import { outputTooLarge, perRunOnly } from '../output';
+import { plannedTrainingMs } from '../../core/network/workModel';
+import { formatDuration } from '../../core/runs/pace';
 
 /**
  * `flab train FILE`'s work (its options and help: src/cli/commands/train.ts). Ctrl+C or SIGTERM while
@@ -41,9 +43,11 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
             checkOutput(run, format);
             // Step 0 of the run, counted from the start: the first update came after the first step.
             context.progress.update(0, run.training.totalSteps, 'steps');
+            const long = longWorkNote('train', `the run's ${countOf(run.training.totalSteps, 'step')} of ${run.training.sizes.join('-')} at batch ${formatCount(batchOf(run))}`, plannedTrainingMs(run.training.totalSteps, batchOf(run), run.training.sizes));
+            if (long) context.progress.note(long);
             interrupts.training();
           },
-          onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps'),
+          onProgress: (p) => context.progress.update(p.step, p.totalSteps, 'steps', { done: p.step, total: p.totalSteps }),
         }),
       )
       .catch((err: unknown) => {
@@ -55,6 +59,25 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
     const stopped = signal ? interruptedNote(loaded.source.file, result, signal) : '';
     return { ...printed(formatTrainResult(result, format)), ...(signal ? { code: interruptedCode(signal) } : {}), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result, undefined, e) + stopped + checkpointsNote(loaded.source.file, result, format) };
   });
+}
+
+/** Samples per step of a run set up with its data. */
+export function batchOf(run: NetworkRun): number {
+  const t = run.spec.training;
+  return t.batchSize === 'full' ? run.data.train.count : Math.min(t.batchSize, run.data.train.count);
+}
+
+/** Planned work (modeled, `plannedTrainingMs`) past which `flab train` and `flab sweep` say up front, on a terminal, how long it will take: a minute. */
+export const LONG_WORK_MS = 60_000;
+
+/**
+ * The line a terminal is told up front when `what` (the run's steps, the sweep's trainings) is modeled
+ * to take `ms` (`plannedTrainingMs`) past LONG_WORK_MS; null when shorter. An order of magnitude from
+ * the work model of the record cadence (docs/networks.md, "Speed"), said as "about", never a promise.
+ */
+export function longWorkNote(command: string, what: string, ms: number): string | null {
+  if (!(ms > LONG_WORK_MS)) return null;
+  return `flab ${command}: ${what} will take about ${formatDuration(ms)} on ONNX Runtime by the work model (docs/networks.md, "Speed"; the measurements and the data's loading add to it) — Ctrl+C stops it and prints what it recorded`;
 }
 
 /**
