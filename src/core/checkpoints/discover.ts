@@ -168,7 +168,7 @@ export async function findCheckpointFiles(pattern: string, baseDir: string, limi
  * counts every "..", matched nothing. The ".." that stay are left to tinyglobby, which resolves them
  * as path.resolve does, by their text (not through symbolic links).
  */
-export function clampParents(pattern: string, baseDir: string): string {
+function clampParents(pattern: string, baseDir: string): string {
   const parts = pattern.split('/');
   const absolute = parts[0] === '';
   let depth = absolute ? 0 : resolve(baseDir).split('/').filter((p) => p !== '').length;
