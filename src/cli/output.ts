@@ -93,9 +93,10 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 }
 
 /**
- * A sweep's values for a table's first column: as `tableNumber` where 4 significant digits tell every
- * two different values apart, else with the fewest digits (up to 17, every double's own) that do —
- * 0.1 and 0.10000000000000002 print as such, never both as 0.1.
+ * A sweep's values for a table's first column: a whole number (up to 2⁵³) in all its digits (100000,
+ * not 1e5); any other as `tableNumber` where 4 significant digits tell every two different values
+ * apart, else with the fewest digits (up to 17, every double's own) that do — 0.1 and
+ * 0.10000000000000002 print as such, never both as 0.1.
  */
 export function tableValues(values: readonly number[]): string[] {
   const distinct = new Set(values).size;
@@ -103,6 +104,9 @@ export function tableValues(values: readonly number[]): string[] {
   // is 1e-7, not 9.9999999999999995e-8); at 4, as tableNumber (10, not 1e1).
   const text = (v: number, digits: number): string => {
     if (!Number.isFinite(v)) return '';
+    // A whole number (a width, a step count, a seed) prints whole, as the table's counts do: a sweep
+    // over model.hidden[0] keyed its 100000-unit row 1e5 (2026-12-03).
+    if (Number.isSafeInteger(v)) return String(v);
     let d = 4;
     while (d < digits && Number(v.toPrecision(d)) !== v) d++;
     return formatSignificant(v, d);

@@ -117,7 +117,8 @@ export interface TrainingJob {
   describeOnly?: boolean;
   /**
    * Only check, before any step, what `flab train` (or, with a sweep, `flab sweep`) refuses of the
-   * file's checkpoints (`checkpointsChecked` in src/workers/trainingRun.ts): the outcome is `invalid`
+   * file's checkpoints, and of a sweep's every value past a limit at its set-up
+   * (`checkpointsChecked` in src/workers/trainingRun.ts): the outcome is `invalid`
    * with the refusal located, or a `run` with no result.
    */
   checkOnly?: boolean;

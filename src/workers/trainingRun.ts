@@ -5,7 +5,7 @@
  * - a stopped training is kept (its tensors, its step), so that Resume continues it exactly;
  * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
  */
-import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError, sweepValueTrainSet } from '../core/analysis/networkSweep';
+import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError, sweepSetupRefusal, sweepValueTrainSet } from '../core/analysis/networkSweep';
 import { Diagnostic, formatCount, visibleName } from '../core/experiment/diagnostic';
 import { ExperimentError } from '../core/experiment/errors';
 import { locatedProblem, locatePath } from '../core/experiment/parse';
@@ -80,13 +80,15 @@ export async function runTrainingJob(job: TrainingJob, signal: AbortSignal, snap
  * `checkpointFolderRefusal`), each sweep value's folder and, for a length in steps, the count of its
  * checkpoints (`sweepCheckpointCountRefusal`) before the data is read; then, with the data as read
  * (the file's own; a value of a sweep over `data.train` with its own sample count,
- * `sweepValueTrainSet`, as `flab sweep` plans it), the checkpoints' count, bytes and share of the free
- * disk (`checkpointPlanRefusal`) of the run, or of every value at its sweep entry. A data file that cannot be read is left to the run, which locates its error.
+ * `sweepValueTrainSet`, as `flab sweep` plans it), every sweep value's limits at its set-up
+ * (`sweepSetupRefusal`: its parameters, its epochs' steps, its records kept; with or without
+ * checkpoints) and the checkpoints' count, bytes and share of the free disk (`checkpointPlanRefusal`)
+ * of the run, or of every value at its sweep entry. A data file that cannot be read is left to the run, which locates its error.
  */
 async function checkpointsChecked(e: NetworkExperiment, job: TrainingJob, signal: AbortSignal): Promise<ExperimentError | null> {
-  if (!e.checkpoints) return null;
+  if (!e.checkpoints && !e.sweep) return null;
   const where = { baseDir: job.baseDir, fileName: job.fileName };
-  const before = checkpointFolderRefusal(e, where, { sweep: true }) ?? sweepCheckpointCountRefusal(e);
+  const before = e.checkpoints ? (checkpointFolderRefusal(e, where, { sweep: true }) ?? sweepCheckpointCountRefusal(e)) : null;
   if (before) return before;
   let train;
   try {
@@ -95,6 +97,11 @@ async function checkpointsChecked(e: NetworkExperiment, job: TrainingJob, signal
     if (signal.aborted) throw err;
     return null;
   }
+  // Every sweep value's limits at its set-up (its parameters, its epochs' steps, its records), as
+  // `flab sweep` refuses them before its first value trains (2026-12-03: the panel trained the values
+  // before one past a limit, then marked that one failed).
+  const overLimit = e.sweep ? sweepSetupRefusal(e, train, e) : null;
+  if (overLimit || !e.checkpoints) return overLimit;
   const spec = e.sweep;
   if (!spec) {
     const plan = checkpointPlanOf(e, train);

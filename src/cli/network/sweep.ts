@@ -4,7 +4,7 @@
  * model's sweeps are src/cli/commands/sweep.ts, which hands a network's file to this (through
  * src/cli/network/index.ts: dist/cli.js loads it only then).
  */
-import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError, sweepValueTrainSet } from '../../core/analysis/networkSweep';
+import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError, sweepSetupRefusal, sweepValueTrainSet } from '../../core/analysis/networkSweep';
 import { countOf, formatCount, formatNumber } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { SweepSpec } from '../../core/experiment/experiment';
@@ -186,6 +186,10 @@ async function networkSweep(e: NetworkExperiment, loaded: LoadedExperiment, form
       planning = !plannedYet;
       const runsPlanned = planning ? plannedRuns(e, spec, run, index) : null;
       if (runsPlanned) {
+        // Every value's set-up (its parameters, batch, steps, …) before the first trains: a value past a
+        // limit refuses the whole sweep, not after the values before it trained (2026-12-03).
+        const refused = sweepSetupRefusal(e, run.data.train, networkVariant(e, spec.path, spec.values[index]), (j) => writtenAt(loaded, `sweep.${spec.key}[${j}]`));
+        if (refused) throw refused;
         planned = runsPlanned.map((r) => r.records);
         stepsPlanned = runsPlanned.reduce((sum, r) => sum + r.steps, 0);
         stepsOf = runsPlanned.map((r) => r.steps);

@@ -7,7 +7,8 @@ import { ExperimentError, VariantError } from '../experiment/errors';
 import { DataError } from '../network/data/dataError';
 import { loadDataset } from '../network/data/loadDataset';
 import { Dataset } from '../network/dataset';
-import { isDataKey, NetworkExperiment, networkVariant } from '../network/networkExperiment';
+import { isDataKey, NetworkExperiment, networkVariant, specForData } from '../network/networkExperiment';
+import { planLimitProblems } from '../network/train';
 import { checkpointCountProblem, checkpointLimitProblem, CheckpointPlan } from '../checkpoints/checkpointFolder';
 import { TrainingSetupError } from '../network/trainErrors';
 import { sweepValueError, variantIndex } from './sweep';
@@ -113,4 +114,33 @@ export function sweepValueTrainSet(e: NetworkExperiment, j: number, read: Datase
   if (v <= read.count) return { ...read, count: v };
   const keptWith = (readWith.data as { train?: unknown }).train;
   return typeof keptWith === 'number' ? { ...read, count: v } : null;
+}
+
+/**
+ * Why a sweep is refused before its first value trains because a value's run would pass a limit at its
+ * set-up (`planLimitProblems`: its layer sizes' parameters, its epochs' steps, its records kept), checked for every value with the training set
+ * `read` as `readWith` read it — each value's own where `sweepValueTrainSet` knows it (a sweep over
+ * `data.train`); a value under another data key may read another set, and is left to its run, as is a
+ * value the file's checks refuse (`networkVariant`). Located at the value's sweep entry (`sweep value
+ * 1, model.hidden[0] = 100000: layer sizes 784-100000-10 make 79,400,000 parameters, above the limit
+ * …`); null when every value passes. `written(j)`: value j as the file writes it. docs/networks.md,
+ * "Runs and output": until 2026-12-03 such a value was refused only after the values before it trained.
+ */
+export function sweepSetupRefusal(e: NetworkExperiment, read: Dataset, readWith: NetworkExperiment, written?: (j: number) => string | undefined): ExperimentError | null {
+  const spec = e.sweep;
+  if (!spec) return null;
+  for (const [j, v] of spec.values.entries()) {
+    if (isDataKey(spec.path) && spec.path !== 'data.train') continue;
+    let variant: NetworkExperiment;
+    try {
+      variant = networkVariant(e, spec.path, v);
+    } catch {
+      continue;
+    }
+    const own = sweepValueTrainSet(e, j, read, readWith);
+    if (!own) continue;
+    const problems = planLimitProblems(specForData(variant, own), own);
+    if (problems.length > 0) return sweepValueError(spec, j, problems.map((p) => p.message).join('; '), written?.(j));
+  }
+  return null;
 }

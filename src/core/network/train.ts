@@ -1334,14 +1334,29 @@ export function recordCount(steps: number, every: number): number {
   return Math.floor(steps / every) + 1 + (steps % every === 0 ? 0 : 1);
 }
 
-/** Problems of the spec against the training set's shape (checked before anything is allocated). */
-function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): ExperimentError[] {
+/**
+ * The limits `spec` (settled for the data: `specForData`) passes on the training set `train`'s shape,
+ * as `Training` refuses them before anything is allocated (a `TrainingSetupError` of these): the layer
+ * sizes' parameters, the steps of its epochs, the records kept in memory (docs/limits.md). Known from
+ * the file and the data's shape alone, so a sweep checks every value with it before its first value
+ * trains (`sweepSetupRefusal`, src/core/analysis/networkSweep.ts). The set-up's other problems (a
+ * batch larger than the set, a loss for other targets, …) are a value's own failure, left to its run.
+ */
+export function planLimitProblems(spec: NetworkSpec, train: Dataset): ExperimentError[] {
+  return setupProblems(spec, train, layerSizes(spec.model, train.features, outputSize(train)), true);
+}
+
+/**
+ * Problems of the spec against the training set's shape (checked before anything is allocated);
+ * `limitsOnly`: only those of a limit (`planLimitProblems`).
+ */
+function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[], limitsOnly = false): ExperimentError[] {
   const out: ExperimentError[] = [];
   const t = spec.training;
-  if (t.loss === 'crossEntropy' && train.targets.kind !== 'classes') {
+  if (!limitsOnly && t.loss === 'crossEntropy' && train.targets.kind !== 'classes') {
     out.push(new ExperimentError(`the cross-entropy loss needs class targets; the training set has regression targets (${countOf(train.targets.outputs, 'output')}): use "squared"`, 'training.loss'));
   }
-  if (spec.init.kind === 'explicit') {
+  if (!limitsOnly && spec.init.kind === 'explicit') {
     const w = spec.init.weights;
     const L = w.length;
     if (w[0][0].length !== train.features) out.push(new ExperimentError(`init.weights[0] (W_1) must have ${countOf(train.features, 'column')} (the features of a sample), got ${formatCount(w[0][0].length)}`, 'init.weights[0]'));
@@ -1351,7 +1366,7 @@ function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): Expe
   if (parameters > NETWORK_LIMITS.parameters) {
     out.push(new ExperimentError(`layer sizes ${sizes.join('-')} make ${formatCount(parameters)} parameters, above the limit of ${formatCount(NETWORK_LIMITS.parameters)} (the trainer keeps up to five float32 copies)`, 'model.hidden'));
   }
-  if (t.batchSize !== 'full' && t.batchSize > train.count) {
+  if (!limitsOnly && t.batchSize !== 'full' && t.batchSize > train.count) {
     out.push(new ExperimentError(`a batch of ${formatCount(t.batchSize)} is larger than the training set (${countOf(train.count, 'sample')}); use "full" for the whole set`, 'training.batchSize'));
   }
   const perEpoch = t.batchSize === 'full' ? 1 : Math.ceil(train.count / Math.min(t.batchSize, train.count));
@@ -1360,7 +1375,7 @@ function setupProblems(spec: NetworkSpec, train: Dataset, sizes: number[]): Expe
   }
   // Inputs that are all 0 (a constant input is 0 after "scale01" or "standardize") reach no hidden
   // unit of a network without biases whose φ(0) = 0: every output and gradient is exactly 0.
-  if (!spec.model.bias && spec.model.activation !== 'sigmoid' && train.x.every((v) => v === 0)) {
+  if (!limitsOnly && !spec.model.bias && spec.model.activation !== 'sigmoid' && train.x.every((v) => v === 0)) {
     out.push(new ExperimentError(`every training input is 0 (after normalisation, if any: "scale01" and "standardize" map an input that is the same in every sample to 0), so a network without biases and with φ(0) = 0 computes 0 for every sample and its gradients are exactly 0: nothing can be learned — check the data, or set model.bias to true${spec.model.activation === 'relu' ? ' with an activation whose slope at 0 is not 0 (ReLU\'s is: its hidden biases, starting at 0, would not move either, and only the output bias would learn)' : ''}`, 'data'));
   }
   const steps = t.length.unit === 'steps' ? t.length.count : t.length.count * perEpoch;

@@ -220,7 +220,9 @@ export class TrainingDelegate implements PanelDelegate {
     // What `flab train` (`flab sweep`) refuses of the file's checkpoints before any step, refused here
     // before the run as the command line does (its folder, each sweep value's, their count, bytes and
     // share of the free disk): until 2026-12-03 the panel trained such a file and said nothing.
-    const refused = 'diagnostics' in described || described.kind !== 'network' || !described.writesCheckpoints || resume ? null : await this.checkpointsRefused(text);
+    // A sweep's values are checked too, each against the limits at its set-up (its parameters, …), as
+    // `flab sweep` refuses them before its first value trains.
+    const refused = 'diagnostics' in described || described.kind !== 'network' || !(described.writesCheckpoints || described.sweep) || resume ? null : await this.checkpointsRefused(text);
     if (refused === undefined) return undefined;
     if ('diagnostics' in described || refused) {
       // A run already interrupted by an earlier invalid text stays as it was (a second error, or a
@@ -440,8 +442,9 @@ export class TrainingDelegate implements PanelDelegate {
   }
 
   /**
-   * The refusal of the file's checkpoints that `flab train` or `flab sweep` would make before any
-   * step (the worker's `checkOnly` job: the same functions), located; null when there is none;
+   * The refusal of the file's checkpoints (and of a sweep value past a limit at its set-up) that
+   * `flab train` or `flab sweep` would make before any step (the worker's `checkOnly` job: the same
+   * functions), located; null when there is none;
    * undefined when superseded meanwhile.
    */
   private async checkpointsRefused(text: string): Promise<Diagnostic[] | null | undefined> {

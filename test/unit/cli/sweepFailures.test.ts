@@ -98,6 +98,21 @@ test('a network sweep none of whose values trains prints only the errors (exit 1
   assert.equal(r.stderr, `${at(file, '100')}: error: sweep value 0, data.train = 100: 100 training samples asked for, six.csv has 6\n${at(file, '200')}: error: sweep value 1, data.train = 200: 200 training samples asked for, six.csv has 6\n`);
 });
 
+test('a network sweep one of whose values passes the parameter limit is refused whole, at that value, before any value trains', () => {
+  // Until 2026-12-03 value 0 trained first, and value 1 was refused after it (docs/networks.md, "Runs and output").
+  const file = join(dir, 'wide.flab.json');
+  writeFileSync(file, JSON.stringify({ model: { hidden: [3] }, data: { format: 'csv', trainFile: 'six.csv' }, training: { learningRate: 0.5, steps: 2 }, sweep: { 'model.hidden[0]': [3, 10000000] } }, null, 2));
+  const text = readFileSync(file, 'utf8');
+  const i = text.indexOf('10000000');
+  const where = `${file}:${text.slice(0, i).split('\n').length}:${i - text.lastIndexOf('\n', i - 1)}`;
+  for (const format of ['--table', '--json', '--csv']) {
+    const r = flab('sweep', file, format);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '', 'no value trained');
+    assert.equal(r.stderr, `${where}: error: sweep value 1, model.hidden[0] = 10000000: layer sizes 2-10000000-2 make 40,000,000 parameters, above the limit of 16,777,216 (the trainer keeps up to five float32 copies)\n`);
+  }
+});
+
 test('trainSweep: a failed value is given to `failed`, which goes on (true) or stops the sweep (false); without it the error rejects', async () => {
   const e = normaliseNetworkExperiment({ model: { hidden: [3] }, data: { format: 'csv', trainFile: 'six.csv' }, training: { learningRate: 0.5, steps: 1 }, sweep: { 'data.train': [4, 100, 5] } }).experiment!;
   const seen: number[] = [];

@@ -63,6 +63,8 @@ test('a sweep table prints two different values apart, each with no more digits 
   assert.deepEqual(tableValues([1.23456789, 2, 0.001]), ['1.235', '2', '0.001']);
   assert.deepEqual(tableValues([1.00001, 1.00002]), ['1.00001', '1.00002']);
   assert.deepEqual(tableValues([1, 10, 100, 10.00001]), ['1', '10', '100', '10.00001']);
+  // A whole number prints whole, as the table's counts: a width of 100000 was keyed 1e5 (2026-12-03).
+  assert.deepEqual(tableValues([32, 100000, 123456, 0.5]), ['32', '100000', '123456', '0.5']);
   const file = alignment('near.flab.json', { sweep: { 'learningRates.u': [0.1, 0.10000000000000002] } });
   const r = flab('sweep', file, '--table');
   assert.equal(r.code, 0, r.stderr);

@@ -75,4 +75,19 @@ describe('training worker: the checkpoints flab train would refuse, checked befo
     assert.match(d.message, /^sweep value 1, data\.train = 4100: training\.checkpoints\.every 2 writes 2,051 checkpoints over the run's 4,100 steps/);
     assert.equal(d.offset, text.indexOf('4100'));
   });
+
+  it('refuses a sweep, with or without checkpoints, whose value passes the parameter limit, at that value, before any value trains', async () => {
+    // 2 features, 2 classes: 2-10000000-2 makes 40,000,000 parameters (a breaker's finding, 2026-12-03:
+    // the panel trained the values before it, then marked that one failed).
+    writeFileSync(join(dir, 'four.csv'), '0,0,0\n0,1,1\n1,0,1\n1,1,0\n');
+    const file = (values: string, checkpoints = '') => `{"model": {"hidden": [3]}, "data": {"format": "csv", "trainFile": "four.csv", "header": false}, "training": {"steps": 2${checkpoints}}, "sweep": {"model.hidden[0]": [${values}]}}`;
+    const fine = await checked(file('3, 1000'), dir);
+    assert.equal(fine.kind, 'run', JSON.stringify(fine).slice(0, 400));
+    for (const text of [file('3, 10000000'), file('3, 10000000', ', "checkpoints": {"every": 1}')]) {
+      const d = refusal(await checked(text, dir));
+      assert.equal(d.path, 'sweep.model.hidden[0][1]');
+      assert.equal(d.message, 'sweep value 1, model.hidden[0] = 10000000: layer sizes 2-10000000-2 make 40,000,000 parameters, above the limit of 16,777,216 (the trainer keeps up to five float32 copies)');
+      assert.equal(d.offset, text.indexOf('10000000'));
+    }
+  });
 });
