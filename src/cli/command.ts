@@ -49,6 +49,12 @@ export interface ParsedArgs {
 
 /** A file read and parsed: its text (without a byte-order mark) and syntax tree, for locating later errors. */
 export interface LoadedFile {
+  /**
+   * The file's name as messages print it (`FILE:LINE:COL: error: …`, `FILE: note: …`): as given, its
+   * control characters, line feeds and tabs escaped (`visibleName`), as strings from inside the file
+   * are — a name with a line feed printed raw started a second, forged located line (2026-12-03).
+   * Not a path to open: `LoadedExperiment.fileName` and `baseDir` are the file's own.
+   */
   file: string;
   text: string;
   tree: Node | undefined;

@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { bytesOverLimit, countOf, Diagnostic, excerpt, formatCount, formatDiagnostic, visibleControls } from '../core/experiment/diagnostic';
+import { bytesOverLimit, countOf, Diagnostic, excerpt, formatCount, formatDiagnostic, visibleControls, visibleName } from '../core/experiment/diagnostic';
 import { firstControlByte, firstNonUtf8, hexByte, singleByteCharacter } from '../core/experiment/textBytes';
 import { MagicFormat, magicFormat } from '../core/network/data/formatGuess';
 import { ExperimentError } from '../core/experiment/errors';
@@ -197,7 +197,7 @@ function readAll(fd: number, maxBytes: number, what: string): Buffer {
 export function loadExperimentFile(file: string, reader: FileReader, command = 'solve'): { experiment: Experiment; loaded: LoadedFile } {
   const text = readText(file, reader);
   const { experiment, diagnostics, tree, kind } = parseExperiment(text);
-  const loaded = { file, text, tree };
+  const loaded = { file: visibleName(file), text, tree };
   if (tree && kind && kind !== 'linear') {
     const takes = kind === 'network' ? '`flab train` trains it (and `flab sweep` its sweep)' : '`flab checkpoints` reads it';
     throw new WrongKindError(reportDiagnostics(loaded, [kindDiagnostic(tree, kind, `\`flab ${command}\` takes the two-layer linear model; ${takes}`)]));
@@ -210,7 +210,7 @@ export function loadExperimentFile(file: string, reader: FileReader, command = '
 export function loadAnyExperimentFile(file: string, reader: FileReader): { experiment: LoadedExperiment; loaded: LoadedFile } {
   const text = readText(file, reader);
   const { parsed, diagnostics, tree } = parseAnyExperiment(text);
-  const loaded = { file, text, tree };
+  const loaded = { file: visibleName(file), text, tree };
   if (!parsed) throw new BadFileError(reportDiagnostics(loaded, diagnostics));
   const baseDir = file === '-' ? process.cwd() : dirname(resolve(file));
   return { experiment: { parsed: parsed as AnyExperiment, baseDir, fileName: file === '-' ? '-' : basename(file), source: loaded }, loaded };
@@ -231,11 +231,11 @@ function readText(file: string, reader: FileReader): string {
   } catch (e) {
     if (e instanceof FileEncodingError) {
       const message = e.message + (e.message.includes('"data"') ? '' : asData);
-      throw new BadFileError(reportDiagnostics({ file, text: e.text, tree: undefined }, [{ message, path: '', offset: e.offset, length: 1, severity: 'error' }]));
+      throw new BadFileError(reportDiagnostics({ file: visibleName(file), text: e.text, tree: undefined }, [{ message, path: '', offset: e.offset, length: 1, severity: 'error' }]));
     }
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new BadFileError({ code: EXIT_BAD_FILE, stdout: '', stderr: `${file}: error: cannot read the experiment file: ${reason}\n` });
+    throw new BadFileError({ code: EXIT_BAD_FILE, stdout: '', stderr: `${visibleName(file)}: error: cannot read the experiment file: ${reason}\n` });
   }
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   // An object, an array (refused by the parser as not an object) or a comment first: the parser says what is wrong.

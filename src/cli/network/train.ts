@@ -3,7 +3,7 @@
  * records (docs/networks.md, "Runs and output"). The data's limits are checked before it is read, the
  * network's before anything is allocated, and the output's before the first step (docs/limits.md).
  */
-import { countOf, formatCount } from '../../core/experiment/diagnostic';
+import { countOf, formatCount, visibleName } from '../../core/experiment/diagnostic';
 import { ExperimentError } from '../../core/experiment/errors';
 import { columnsCsv, trainColumns } from '../../core/runs/layerCsv';
 import { checkpointFolderRefusal, NetworkRun, trainExperiment, TrainResult } from '../../core/runs/train';
@@ -88,7 +88,7 @@ export function checkpointsNote(file: string, r: TrainResult, format: string): s
   const c = r.checkpoints;
   if (!c || format === 'json') return '';
   const steps = c.files.length > 1 ? ` (${c.files[0]} to ${c.files[c.files.length - 1]})` : c.files.length === 1 ? ` (${c.files[0]})` : '';
-  return `${file}: note: ${countOf(c.files.length, 'checkpoint')} written into ${c.folder}${steps}, with its metrics.jsonl (--json lists them)\n`;
+  return `${file}: note: ${countOf(c.files.length, 'checkpoint')} written into ${visibleName(c.folder)}${steps}, with its metrics.jsonl (--json lists them)\n`;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { lstatSync, mkdirSync, promises as fs, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, statfsSync, Stats, statSync, closeSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { countOf, excerpt, formatBytes, formatCount } from '../experiment/diagnostic';
+import { countOf, excerpt, formatBytes, formatCount, visibleName } from '../experiment/diagnostic';
 import { kindOf } from '../experiment/pathKind';
 import { FREE_SPACE_SHARE, MAX_CHECKPOINTS, MAX_WRITTEN_BYTES, METRICS_LINE_BYTES } from './limits';
 import { globBase } from './naming';
@@ -804,7 +804,7 @@ export function folderWriter(folder: string): { folder: string; holder: LockHold
 
 /** "a run (flab's process 4242, started …) is writing checkpoints into /work/runs/exp1 (.flab-run.lock)", with ", a folder for each of its values" for a sweep. */
 export function folderWriterPhrase(writer: { folder: string; holder: LockHolder }): string {
-  return `${writer.holder.sweep ? 'a sweep' : 'a run'} (${holderPhrase(writer.holder)}) is writing checkpoints into ${writer.folder} (${RUN_LOCK})${writer.holder.sweep ? ', a folder for each of its values' : ''}`;
+  return `${writer.holder.sweep ? 'a sweep' : 'a run'} (${holderPhrase(writer.holder)}) is writing checkpoints into ${visibleName(writer.folder)} (${RUN_LOCK})${writer.holder.sweep ? ', a folder for each of its values' : ''}`;
 }
 
 /**

@@ -14,6 +14,7 @@ import { homedir } from 'node:os';
 import { Dataset, outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
 import { LoadedDataCache, MAX_KEPT_DATA_BYTES } from '../network/data/loadedDataCache';
+import { visibleName } from '../experiment/diagnostic';
 import { atWidthPowerBase, isDataKey, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../network/networkExperiment';
 import { cadenceAdvice, layerSizes, leastRecordEvery, maxRecordsKept, networkLayerThresholds, NetworkLoss, NetworkSpec, parameterCount, recordsInMemoryProblem } from '../network/spec';
 import { BridgeFlow, bridgeFlow } from './bridgeFlow';
@@ -312,7 +313,7 @@ export class NetworkRun {
     try {
       await folder.prepare();
     } catch (err) {
-      throw new ExperimentError(`cannot write checkpoints into ${folder.folder}: ${(err as Error).message}`, c.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
+      throw new ExperimentError(`cannot write checkpoints into ${visibleName(folder.folder)}: ${(err as Error).message}`, c.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
     }
   }
 
@@ -322,7 +323,7 @@ export class NetworkRun {
     try {
       return await this.folder.finish();
     } catch (err) {
-      throw new ExperimentError(`cannot write checkpoints into ${this.folder.folder}: ${(err as Error).message}`, 'training.checkpoints');
+      throw new ExperimentError(`cannot write checkpoints into ${visibleName(this.folder.folder)}: ${(err as Error).message}`, 'training.checkpoints');
     }
   }
 
@@ -494,7 +495,7 @@ export function checkpointFolderRefusal(e: NetworkExperiment, where: Pick<Networ
   const folders = [checkpointFolderOf(e, where), ...(options.sweep && e.sweep ? e.sweep.values.map((v) => sweepCheckpointFolder(e, where, v)) : [])];
   for (const folder of folders) {
     const problem = checkpointFolderProblem(folder);
-    if (problem) return new ExperimentError(`cannot write checkpoints into ${folder}: ${problem}`, e.checkpoints.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
+    if (problem) return new ExperimentError(`cannot write checkpoints into ${visibleName(folder)}: ${problem}`, e.checkpoints.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
   }
   return null;
 }
@@ -607,7 +608,7 @@ export async function takeCheckpointFolder(e: NetworkExperiment, folder: string,
   try {
     return await FolderLock.take(folder, kind);
   } catch (err) {
-    throw new ExperimentError(`cannot write checkpoints into ${folder}: ${(err as Error).message}`, e.checkpoints?.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
+    throw new ExperimentError(`cannot write checkpoints into ${visibleName(folder)}: ${(err as Error).message}`, e.checkpoints?.path !== undefined ? 'training.checkpoints.path' : 'training.checkpoints');
   }
 }
 
