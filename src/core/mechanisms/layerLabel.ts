@@ -193,6 +193,13 @@ export interface LayerScores {
    */
   frozen: boolean;
   /**
+   * Why a frozen run's weights never moved, told apart at θ₀ by the trainer (src/core/network/frozenCause.ts):
+   * a gradient exactly 0, one that underflows float32, or updates below half a float32 step of their
+   * weights (w + Δw rounds back to w); null when none accounts for it; absent when not frozen, at a
+   * zero initialisation, or from checkpoints (no data, no gradient).
+   */
+  frozenCause?: FrozenCause | null;
+  /**
    * The network collapsed: at the last kernel measurement every tangent feature on the probe is 0
    * while the first's were not — the outputs no longer depend on any weight (every ReLU inactive after
    * a blow-up, say), so the kernel's and the features' changes are 1 by that alone, and ζ and the norms
@@ -407,6 +414,26 @@ export function scannedSamples(d: DeadUnits): string {
  * many of its units, on how many training samples, and what follows — in the scores' terms only; the
  * keys to change depend on the file and are said by its run (src/core/runs/notes.ts, `deadRemedy`).
  */
+/**
+ * Why a frozen run's weights never moved, told apart at θ₀ (src/core/network/frozenCause.ts): its
+ * gradient exactly 0; not 0 but below float32's smallest number (`largestGradient`, its largest
+ * |∂L/∂W|); or every update below half a float32 step of its weight (`largestUpdate`: the largest
+ * update's share of that half step, < 1).
+ */
+export type FrozenCause =
+  | { kind: 'zeroGradient' }
+  | { kind: 'underflow'; largestGradient: number }
+  | { kind: 'rounding'; largestGradient: number; largestUpdate: number };
+
+/** The "never moved" reason of a frozen run that does not start at 0, by its cause at θ₀ when the trainer told it (`frozenCause`). */
+export function frozenRegime(cause: FrozenCause | null | undefined): string {
+  const head = 'no label: the weights never moved — every update was exactly 0 in float32';
+  if (!cause) return `${head} (gradients that underflow at a tiny initialisation or output scale, dead ReLU units, a loss already at a stationary point, or updates below half a float32 step of their weights)`;
+  if (cause.kind === 'zeroGradient') return `${head}: the gradient at θ₀ is exactly 0 (dead ReLU units, or a loss already at a stationary point)`;
+  if (cause.kind === 'underflow') return `${head}: the gradient at θ₀ is at most ${formatScore(cause.largestGradient)}, below float32's smallest number (1.4e-45), so it underflows to 0 — a larger initialisation (init.scale) or output scale (model.outputScale) trains it`;
+  return `${head}: the gradient at θ₀ is up to ${formatScore(cause.largestGradient)}, well within float32's range, but every update η·g is below half a float32 step of its weight (|Δw| < 2⁻²⁴·|w|; the largest is ${formatScore(cause.largestUpdate)} of it), so w + Δw rounds back to w — a larger learning rate (training.learningRate), a shallower or wider network (model.hidden), or a larger initialisation (init.scale) trains it`;
+}
+
 export function deadRegime(d: DeadUnits, startsAtZero = false): string {
   const l = d.layers[d.deadLayer! - 1];
   // Every weight 0 (init.scale 0): no unit, however many, and no seed or centring helps — the cause is the zero init.
@@ -543,7 +570,7 @@ export function explainLayerLabel(s: LayerScores, records: number, th: LayerThre
           : s.frozen
             ? s.startsAtZero
               ? 'no label: the weights never moved — every weight is exactly 0 at θ₀ (a zero initialisation), a stationary point of the loss: each layer\'s gradient is a product through the other layers\' weights, all 0, so every update is 0 whatever the rates'
-              : 'no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny initialisation or output scale, dead ReLU units, or a loss already at a stationary point)'
+              : frozenRegime(s.frozenCause)
             : s.constantAtStart
               ? constantStartRegime(s.constantAtStart, s.startsAtZero)
             : s.collapsed

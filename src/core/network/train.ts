@@ -15,6 +15,7 @@ import { Rng } from '../math/rng';
 import { compileKernels, squaredNorms } from '../math/kernels';
 import { useWasmBackend } from './backend';
 import { Dataset, outputSize } from './dataset';
+import { frozenCause, FrozenCause } from './frozenCause';
 import { FirstMeasurements } from './firstMeasurements';
 import { EXACT_ZETA_LIMIT, HUTCH_PROBES, HUTCH_SKETCH, jsProducts, LANCZOS_MAX_STEPS, lanczosSteps, LayerGrams, LayerMeasure, MatrixProducts, measureNetwork, NetworkMeasure, PairMeasure, SingularTriplet, tfjsProducts, WeightMatrix } from './layerMetrics';
 import { layerLabel, LayerScores, layerScores } from '../mechanisms/layerLabel';
@@ -450,6 +451,8 @@ export class Training {
     // set's for a full-batch run — a minibatch run's first record is one batch, not comparable.
     const comparableLoss = this.data.test ? { of: 'test' as const, values: columns.testLoss } : this.full ? { of: 'training' as const, values: columns.trainLoss } : undefined;
     const scores = layerScores({ ...columns, comparableLoss, kernelOmitted: this.kernelOmitted, trained: this.spec.training.learningRate.some((eta) => eta > 0), collapsed: this.featuresVanished, deadAtStart: r.length ? this.deadFromStart() : null, deadAtEnd: r.length > 1 && !this.deadFromStart() ? this.deadAtEndConfirmed() : null, constantAtEnd: r.length > 1 ? this.constantEndScore() : null, constantAtStart: r.length > 1 ? this.constantFromStartScore() : null });
+    // Weights that never moved: why, told apart at θ₀ from the first batch's gradient (once).
+    if (scores?.frozen && !scores.startsAtZero) scores.frozenCause = this.frozenCauseAtStart();
     let best: number | null = null;
     let bestStep: number | null = null;
     for (const x of r) {
@@ -634,6 +637,36 @@ export class Training {
     if (!this.params?.b) return this.sizes.slice(1).map((n) => new Float32Array(n));
     return this.params.b.map((t) => (t.dataSync() as Float32Array).slice());
   }
+
+  /**
+   * Why the weights never moved (`frozenCause`), from the gradient at θ₀ (a frozen run's weights are
+   * θ₀'s) of the first step's batch — its first FROZEN_CAUSE_WORK / weights samples, at least one —
+   * in float64; computed once.
+   */
+  private frozenCauseAtStart(): FrozenCause | null {
+    if (this.frozenCauseKept !== undefined) return this.frozenCauseKept;
+    const train = this.data.train;
+    const weights = this.currentWeights();
+    const batch = new BatchOrder(train.count, this.batchSize, this.full, this.spec.training.seed).batch(0);
+    const n = batch ? batch.length : train.count;
+    const count = Math.max(1, Math.min(n, Math.floor(FROZEN_CAUSE_WORK / Math.max(1, parameterCount(this.sizes, false)))));
+    const rows = batch ? Array.from(batch.subarray(0, count)) : Array.from({ length: count }, (_, i) => i);
+    const F = train.features;
+    const x = new Float32Array(count * F);
+    rows.forEach((i, r) => x.set(train.x.subarray(i * F, (i + 1) * F), r * F));
+    const t = train.targets;
+    const C = t.kind === 'classes' ? t.classCount : t.outputs;
+    const y = new Float32Array(count * C);
+    rows.forEach((i, r) => {
+      if (t.kind === 'classes') y[r * C + t.labels[i]] = 1;
+      else y.set(t.values.subarray(i * C, (i + 1) * C), r * C);
+    });
+    const { model, training } = this.spec;
+    this.frozenCauseKept = frozenCause({ weights, biases: this.currentBiases(), x, y, count, activation: model.activation, loss: training.loss, outputScale: model.outputScale, rates: training.learningRate, optimizer: training.optimizer, weightDecay: training.weightDecay });
+    return this.frozenCauseKept;
+  }
+
+  private frozenCauseKept: FrozenCause | null | undefined;
 
   /** Frees the tensors of this run; it cannot run again. */
   dispose(): void {
@@ -1328,6 +1361,9 @@ function drawnWeightProblems(spec: NetworkSpec, initial: readonly WeightMatrix[]
   }
   return [];
 }
+
+/** Multiply-adds of the float64 gradient that tells why a run's weights never moved (`frozenCauseAtStart`): about 0.1 s. */
+const FROZEN_CAUSE_WORK = 2 ** 25;
 
 /** Records of a run of `steps` steps with a record every `every`: steps 0, every, 2·every, … and the last. */
 export function recordCount(steps: number, every: number): number {

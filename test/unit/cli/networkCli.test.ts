@@ -114,7 +114,8 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   const frozen = write('frozen.flab.json', { ...tiny, model: { hidden: [8, 8, 8] }, init: { scale: 1e-30 }, training: { learningRate: 1000, steps: 6, record: { every: 2 } } });
   const f = flab('train', frozen, '--summary');
   assert.equal(JSON.parse(f.stdout).label, null);
-  assert.equal(f.stderr, `${frozen}: note: no label: the weights never moved — every update was exactly 0 in float32 (gradients that underflow at a tiny initialisation or output scale, dead ReLU units, or a loss already at a stationary point)\n`);
+  // Told apart at θ₀ (2026-12-03): the gradient underflows, not dead units or a stationary point.
+  assert.equal(f.stderr, `${frozen}: note: no label: the weights never moved — every update was exactly 0 in float32: the gradient at θ₀ is at most 6.05e-91, below float32's smallest number (1.4e-45), so it underflows to 0 — a larger initialisation (init.scale) or output scale (model.outputScale) trains it\n`);
   // Zero steps: θ₀ measured, no label, and a note says why.
   for (const length of [{ epochs: 0 }, { steps: 0 }]) {
     const none = write('zero-steps.flab.json', { ...tiny, training: { learningRate: 0.5, ...length } });
