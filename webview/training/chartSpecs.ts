@@ -141,7 +141,7 @@ function sweepModel(title: string, scales: ScaleSpec[], sweep: SweepView, lines:
   const left = (is: (r: RunView) => boolean) => all.filter((o) => sweep.runs[o.i] !== null && is(sweep.runs[o.i]!)).map((o) => formatReadout(o.v));
   const why: [string, string[]][] = [
     ['diverged', left((r) => r.status === 'diverged')],
-    ['not trained', left((r) => r.status === 'notTrained')],
+    ['loss not finite at start', left((r) => r.status === 'notTrained')],
     ['failed', left((r) => r.status === 'failed')],
     ['died', left((r) => !untrained(r) && r.blownUp === 'died')],
     ['collapsed', left((r) => !untrained(r) && r.blownUp === 'collapsed')],
@@ -412,12 +412,12 @@ export const SO_FAR: ReadonlySet<RunView['status']> = new Set(['training', 'stop
 
 /**
  * What a sweep value's run is, in the legend's and the figure key's words: its label (with "so far"
- * while it trains), "diverged", "not trained", "failed" (its data or set-up refused: in Problems),
+ * while it trains), "diverged", "loss not finite at start" (`notTrained`: its loss not finite at θ₀), "failed" (its data or set-up refused: in Problems),
  * "died" (a ReLU layer dead at the end), "collapsed", "loss blew up", or — before it has one.
  */
 export function sweepRunLabel(run: RunView | null): string {
   if (run?.status === 'diverged') return 'diverged';
-  if (run?.status === 'notTrained') return 'not trained';
+  if (run?.status === 'notTrained') return 'loss not finite at start';
   if (run?.status === 'failed') return 'failed';
   if (run?.blownUp) return `${run.blownUp}${SO_FAR.has(run.status) ? ' so far' : ''}`;
   return run?.verdict?.label ? `${run.verdict.label}${SO_FAR.has(run.status) ? ' so far' : ''}` : '—';

@@ -354,7 +354,7 @@ class TrainingPanel {
       stopped: 'Stopped',
       finished: m.cached ? 'Finished (shown from the cache of finished runs)' : 'Finished',
       diverged: 'Diverged',
-      notTrained: 'Not trained: the loss at θ₀ is not finite',
+      notTrained: 'Loss not finite at start: the loss at θ₀ is not finite, nothing was trained',
       following: 'Following the checkpoint folder',
       failed: 'Failed',
     };

@@ -39,7 +39,7 @@ it). A value whose training fails (its data cannot be had, its set-up is refused
 and listed in "failed" (a row of empty fields and status failed in --csv, status failed in --table),
 its error located at its sweep entry: the other values train and are printed,
 and the command exits 1. Ctrl+C during a network's sweep stops the value training at its next step and
-prints the values finished and that one (status stopped; the rest not trained; exit 130).`,
+prints the values finished and that one (status stopped; the rest not started; exit 130).`,
   operands: ['FILE'],
   options: [
     { flag: '--json', group: 'format', help: '{key, path, widthPower, values, runs}: one trajectory per value, as flab solve --json prints it (the default); widthPower {exponent, width} when the key is a power of the width in the file (its values are the bases b), else null' },

@@ -65,10 +65,10 @@ export async function runNetworkSweep(e: NetworkExperiment, loaded: LoadedExperi
   });
 }
 
-/** The table's statuses of the values without a run, as the note under the errors says them: `failed`, `not trained` (the sweep stopped before them) or both. */
+/** The table's statuses of the values without a run, as the note under the errors says them: `failed`, `not started` (the sweep stopped before them) or both. */
 function tableStatuses(r: TrainSweepResult, failed: readonly FailedValue[]): string {
   const failures = failed.filter((f) => r.failures.some((x) => x.index === f.index)).length;
-  return failures === failed.length ? 'status failed' : failures === 0 ? 'status not trained' : 'status failed or not trained';
+  return failures === failed.length ? 'status failed' : failures === 0 ? `status ${NOT_STARTED}` : `status failed or ${NOT_STARTED}`;
 }
 
 /** Where each format shows a value without a run, as the note under the errors says it. */
@@ -79,14 +79,24 @@ const FAILED_SHOWN: Record<string, string> = {
 };
 
 /**
+ * The status `--table` and `--csv` print for a run whose `summary.status` is `notTrained` (its loss not
+ * finite at θ₀, so no step was taken), and for a value the sweep stopped before (Ctrl+C, or a failure
+ * that stops it): they were `notTrained` and `not trained`, one letter case and a space apart
+ * (2026-12-03). The JSON keeps `notTrained` (docs/networks.md, "Runs and output").
+ */
+export const LOSS_NOT_FINITE_AT_START = 'loss not finite at start';
+export const NOT_STARTED = 'not started';
+
+/**
  * Value `i`'s status, as `--table` and `--csv` print it: its run's `summary.status` (`finished`,
- * `stopped` by Ctrl+C or SIGTERM, `diverged`, `notTrained`: its loss not finite at θ₀), or, without a
- * run, `failed` (its run failed) or `not trained` (the sweep stopped before it).
+ * `stopped` by Ctrl+C or SIGTERM, `diverged`; `loss not finite at start` for `notTrained`, its loss
+ * not finite at θ₀), or, without a run, `failed` (its run failed) or `not started` (the sweep stopped
+ * before it).
  */
 function valueStatus(r: TrainSweepResult, i: number): string {
   const t = r.runs[i];
-  if (t) return t.summary.status;
-  return r.failures.some((f) => f.index === i) ? 'failed' : 'not trained';
+  if (t) return t.summary.status === 'notTrained' ? LOSS_NOT_FINITE_AT_START : t.summary.status;
+  return r.failures.some((f) => f.index === i) ? 'failed' : NOT_STARTED;
 }
 
 /** A value without a run, as `flab sweep` prints it: its index, value, and the error as standard error says it (one line, located). */
@@ -108,7 +118,7 @@ function failedValues(r: TrainSweepResult, loaded: LoadedExperiment, signal: Int
     if (run) return;
     const f = byIndex.get(i);
     const why = signal && i > stoppedAt ? `${signal} stopped the sweep before it` : `the sweep stopped at value ${stoppedAt}`;
-    const error = f ? locatedError(loaded, f.error) : `${loaded.source.file}: note: sweep value ${i}, ${r.path} = ${formatNumber(r.values[i])}: not trained: ${why}`;
+    const error = f ? locatedError(loaded, f.error) : `${loaded.source.file}: note: sweep value ${i}, ${r.path} = ${formatNumber(r.values[i])}: ${NOT_STARTED}: ${why}`;
     out.push({ index: i, value: r.values[i], error });
   });
   return out;
@@ -325,7 +335,7 @@ const STATUS_COLUMN = 'status';
  * The sweep in `format`. A value without a run (`failed`) is there too: null in the JSON's `runs` and
  * `summaries`, with `failed` listing each one's index, value and error; a row of its value and empty
  * fields in CSV (every row of the CSV ends in its value's status, `valueStatus`); a line of status
- * `failed` in the table (`not trained` for a value the sweep stopped before: after a failure that
+ * `failed` in the table (`not started` for a value the sweep stopped before: after a failure that
  * stops it, or Ctrl+C).
  */
 function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonly FailedValue[], widthPower: { exponent: number; width: number } | null = null): string {

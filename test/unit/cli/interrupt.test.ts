@@ -74,7 +74,7 @@ test('Ctrl+C stops `flab train` at its next step: the records so far are printed
   assert.match(r.stderr, new RegExp(`long\\.flab\\.json: note: SIGINT stopped the training before its last step \\(4,000\\): the records up to step ${out.step.at(-1)} are written to standard output, summary\\.status "stopped"`));
 });
 
-test('SIGTERM stops `flab sweep` in the value it trains: the finished values and the stopped one are printed, the rest not trained, exit 143', async () => {
+test('SIGTERM stops `flab sweep` in the value it trains: the finished values and the stopped one are printed, the rest not started, exit 143', async () => {
   const c = cliFolder('flab-interrupt-sweep-');
   // Value 0 trains 40 steps (one checkpoint); value 1 is the long run; value 2 never starts.
   const file = c.write('sweep.flab.json', long({ sweep: { 'training.steps': [40, 4000, 6000] } }));
@@ -84,14 +84,14 @@ test('SIGTERM stops `flab sweep` in the value it trains: the finished values and
   const rows = r.stdout.split('\n');
   assert.match(rows[1], /^\s*40\s+finished\s/);
   assert.match(rows[2], /^\s*4000\s+stopped\s/);
-  assert.match(rows[3], /^\s*6000\s+not trained(\s+–)+$/, 'not "failed": nothing went wrong with it');
+  assert.match(rows[3], /^\s*6000\s+not started(\s+–)+$/, 'not "failed": nothing went wrong with it');
   // The stopped value is printed but not counted as trained: only value 0 trained to its end.
-  assert.match(r.stderr, /sweep\.flab\.json: note: 1 of 3 sweep values trained and printed, value 1 stopped by SIGTERM before its last step and printed as far as it trained \(status stopped\); value 2 did not \(status not trained\)\n/);
+  assert.match(r.stderr, /sweep\.flab\.json: note: 1 of 3 sweep values trained and printed, value 1 stopped by SIGTERM before its last step and printed as far as it trained \(status stopped\); value 2 did not \(status not started\)\n/);
   assert.match(r.stderr, /sweep value 1, training\.steps = 4000: SIGTERM stopped the training before its last step \(4,000\)/);
-  assert.match(r.stderr, /sweep value 2, training\.steps = 6000: not trained: SIGTERM stopped the sweep before it/);
+  assert.match(r.stderr, /sweep value 2, training\.steps = 6000: not started: SIGTERM stopped the sweep before it/);
 });
 
-test('Ctrl+C in `flab sweep --csv`: each row ends in its value\'s status — finished, stopped, not trained — and the note counts the stopped value apart', async () => {
+test('Ctrl+C in `flab sweep --csv`: each row ends in its value\'s status — finished, stopped, not started — and the note counts the stopped value apart', async () => {
   const c = cliFolder('flab-interrupt-sweep-csv-');
   const file = c.write('sweep.flab.json', long({ sweep: { 'training.steps': [40, 4000, 6000] } }));
   const r = await interrupted(c.dir, ['sweep', file, '--csv'], () => hasCheckpoint(join(c.dir, 'ckpt'), 'training.steps=4000'), 'SIGINT');
@@ -106,7 +106,7 @@ test('Ctrl+C in `flab sweep --csv`: each row ends in its value\'s status — fin
   // Until 2026-12-03 the stopped value's rows were those of a finished run: no column said otherwise.
   assert.deepEqual(statusOf('40'), ['finished']);
   assert.deepEqual(statusOf('4000'), ['stopped']);
-  assert.deepEqual(statusOf('6000'), ['not trained']);
+  assert.deepEqual(statusOf('6000'), ['not started']);
   assert.match(r.stderr, /note: 1 of 3 sweep values trained and printed, value 1 stopped by SIGINT before its last step and printed as far as it trained \(status stopped\); value 2 did not \(a row of the value, empty fields and its status\)/);
 });
 

@@ -140,8 +140,9 @@ test('a diverging run exits 0, says where it diverged and keeps the curves so fa
   const lines = flab('sweep', sigma, '--csv').stdout.trimEnd().split('\n');
   const fields = lines[0].split(',').length;
   assert.ok(lines.every((l) => l.split(',').length === fields));
-  // Its last field is its status, notTrained as in the JSON; the trained value's rows say finished.
-  assert.equal(lines.at(-1), `1e+30${','.repeat(fields - 2)},notTrained`);
+  // Its last field is its status — `loss not finite at start`, the JSON's notTrained, apart from a value
+  // the sweep stopped before (`not started`; both were 'not trained' until 2026-12-03); the trained value's rows say finished.
+  assert.equal(lines.at(-1), `1e+30${','.repeat(fields - 2)},loss not finite at start`);
   assert.ok(lines.slice(1, -1).every((l) => l.startsWith('1,') && l.endsWith(',finished')) && lines.length > 2);
 });
 
@@ -163,7 +164,7 @@ test('flab sweep --table prints one aligned line per value, the numbers of the s
   for (const line of lines.slice(1)) assert.ok(width(line) <= width(lines[0]), line);
   const cells = lines.slice(1).map((l) => l.trim().split(/ {2,}/));
   assert.deepEqual(cells.map((c) => c[0]), ['1', '0.5', '1e30']);
-  assert.deepEqual(cells.map((c) => c[1]), ['finished', 'finished', 'notTrained']);
+  assert.deepEqual(cells.map((c) => c[1]), ['finished', 'finished', 'loss not finite at start']);
   cells.slice(0, 2).forEach((c, i) => {
     assert.equal(c[2], summaries[i].label);
     assert.equal(c[3], `${Number((100 * summaries[i].bestTestAccuracy).toPrecision(4))}%`);

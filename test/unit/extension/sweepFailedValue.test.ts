@@ -45,3 +45,14 @@ test('a value whose ReLU layer died during training (RunView.blownUp "died"): th
   assert.match(chart.title, / — left out, died: learningRate = 1$/);
   assert.deepEqual(Array.from(chart.data[0] as number[]), [0.1, 0.3], 'no point, and off the axis');
 });
+
+test('a value whose loss is not finite at θ₀ (notTrained): the legend and the summary views say "loss not finite at start", the words of flab sweep --table and --csv', () => {
+  // It was "not trained", one space from `flab sweep`'s status of a value the sweep stopped before (now "not started"; 2026-12-03).
+  const notTrained: RunView = { ...loadingRunView(), status: 'notTrained', progress: null };
+  assert.equal(sweepRunLabel(notTrained), 'loss not finite at start');
+  const sweep: SweepView = { key: 'scale', path: 'init.scale', values: [1, 1e30, 2], runs: [finished(0.5), notTrained, finished(0.7)] };
+  const palette = new Proxy({}, { get: () => '#000000' }) as never;
+  const spec = TRAINING_CHARTS.find((c) => c.key === 'sweepDistance')!;
+  const chart = spec.build({ run: sweepRun(sweep, [true, true, true], [0, 1, 0], 2, 1000), sweep, palette, logStep: false, kind: 'network' as const });
+  assert.match(chart.title, / — left out, loss not finite at start: scale = 1e30$/);
+});
