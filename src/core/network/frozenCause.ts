@@ -12,7 +12,9 @@
  * - null: none of these accounts for it (the float32 passes may underflow where float64 does not).
  * The weights are θ₀ (a frozen run's weights are θ₀'s at every step).
  */
+import { ACTIVATIONS } from '../mechanisms/activation';
 import type { FrozenCause } from '../mechanisms/layerLabel';
+import { NETWORK_RELU_AT_ZERO, reluPasses } from '../mechanisms/reluAtZero';
 import { WeightMatrix } from './layerMetrics';
 import { LEAKY_RELU_SLOPE, NetworkActivation, NetworkLoss, NetworkOptimizer } from './spec';
 
@@ -71,7 +73,7 @@ export function weightGradients(p: FrozenInput): Float64Array[] {
         z[i] = sum;
       }
       pre.push(z);
-      if (l < L - 1) inputs.push(z.map((v) => activate(p.activation, v)));
+      if (l < L - 1) inputs.push(z.map(ACTIVATIONS[p.activation].value));
     }
     const f = pre[L - 1].map((v) => v * p.outputScale);
     const y = p.y.subarray(s * out, (s + 1) * out);
@@ -102,8 +104,7 @@ export function weightGradients(p: FrozenInput): Float64Array[] {
           for (let j = 0; j < w.cols; j++) back[j] += w.data[off + j] * d;
         }
         const z = pre[l - 1];
-        const hl = inputs[l];
-        delta = back.map((b, j) => b * slope(p.activation, z[j], hl[j]));
+        delta = back.map((b, j) => b * slope(p.activation, z[j]));
       }
     }
   }
@@ -137,28 +138,11 @@ export function frozenCause(p: FrozenInput): FrozenCause | null {
   return { kind: 'rounding', largestGradient, largestUpdate };
 }
 
-function activate(a: NetworkActivation, z: number): number {
+/** φ′(z) as the trainers take it (`activationBackward`): ReLU's at 0 is the network's (`NETWORK_RELU_AT_ZERO`), the rest the simulator's table. */
+function slope(a: NetworkActivation, z: number): number {
   switch (a) {
-    case 'linear': return z;
-    case 'relu': return z > 0 ? z : 0;
-    case 'leaky_relu': return z > 0 ? z : LEAKY_RELU_SLOPE * z;
-    case 'tanh': return Math.tanh(z);
-    case 'sigmoid': return 1 / (1 + Math.exp(-z));
-    case 'swish': return z / (1 + Math.exp(-z));
-  }
-}
-
-/** φ′(z), as `activationBackward` takes it (ReLU's at 0 from the left). */
-function slope(a: NetworkActivation, z: number, h: number): number {
-  switch (a) {
-    case 'linear': return 1;
-    case 'relu': return z > 0 ? 1 : 0;
-    case 'leaky_relu': return z > 0 ? 1 : LEAKY_RELU_SLOPE;
-    case 'tanh': return 1 - h * h;
-    case 'sigmoid': return h * (1 - h);
-    case 'swish': {
-      const s = 1 / (1 + Math.exp(-z));
-      return s * (1 + z * (1 - s));
-    }
+    case 'relu': return reluPasses(z, NETWORK_RELU_AT_ZERO) ? 1 : 0;
+    case 'leaky_relu': return reluPasses(z, NETWORK_RELU_AT_ZERO) ? 1 : LEAKY_RELU_SLOPE;
+    default: return ACTIVATIONS[a].derivative(z);
   }
 }
