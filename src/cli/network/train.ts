@@ -57,7 +57,7 @@ export async function runTrain(args: ParsedArgs, context: CommandContext): Promi
     if (!result) return { code: interruptedCode(signal!), stdout: '', stderr: '' };
     if (signal && result.step.length === 0) return { code: interruptedCode(signal), stdout: '', stderr: `${loaded.source.file}: note: ${signal} before the first record: nothing to print\n` };
     const stopped = signal ? interruptedNote(loaded.source.file, result, signal) : '';
-    return { ...printed(formatTrainResult(result, format)), ...(signal ? { code: interruptedCode(signal) } : {}), stderr: sweepNote(loaded.source.file, e) + divergedNote(loaded.source.file, result, undefined, e) + stopped + checkpointsNote(loaded.source.file, result, format) };
+    return { ...printed(formatTrainResult(result, format)), ...(signal ? { code: interruptedCode(signal) } : {}), stderr: sweepNote(loaded.source.file, e) + noHiddenLayerNote(loaded.source.file, e) + divergedNote(loaded.source.file, result, undefined, e) + stopped + checkpointsNote(loaded.source.file, result, format) };
   });
 }
 
@@ -100,6 +100,17 @@ export function interruptedNote(file: string, r: TrainResult, signal: InterruptS
   if (r.summary.status !== 'stopped') return '';
   const last = r.step.at(-1) ?? 0;
   return `${file}: note: ${run ? `${run}: ` : ''}${signal} stopped the training before its last step (${formatCount(r.summary.totalSteps)}): the records up to step ${formatCount(last)} are written to standard output, summary.status "stopped"${r.summary.label !== null ? ', the label read from them' : ''}\n`;
+}
+
+/**
+ * A note for a network without a hidden layer (`model.hidden` []): f = γ·W x is linear in its weights, so
+ * its tangent kernel never changes and the label is kernel whatever the run learns, and ζ has no pair of
+ * layers (a tester's finding, 2026-12-03: such a file trained without a word; docs/networks.md, "The
+ * experiment file").
+ */
+export function noHiddenLayerNote(file: string, e: NetworkExperiment): string {
+  if (e.spec.model.hidden.length > 0) return '';
+  return `${file}: note: the network has no hidden layer (model.hidden is []): f = γ·W x is linear in its weights, so its tangent kernel never changes and its label can only be kernel, and ζ needs a pair of consecutive layers — give model.hidden a width to see alignment, disalignment or rescaling\n`;
 }
 
 /** A note that `flab train` trained a file with a sweep as written, once (it said nothing: the sweep looked ignored). */
