@@ -59,6 +59,8 @@ export class WorkerChannel<Job, Result, Progress = never> {
   /** Under `cancel`: a superseded run the worker has not let go of yet, and the watchdog on it. */
   private unacknowledged: { id: number; timer: ReturnType<typeof setTimeout> } | undefined;
   private nextId = 1;
+  /** Peeks asked of the worker and not answered yet (`peek`), by request id. */
+  private readonly peeks = new Map<number, (p: unknown) => void>();
   private lastDurationMs: number | undefined;
   private disposed = false;
   /** Workers started so far (tests and the bench). */
@@ -122,6 +124,29 @@ export class WorkerChannel<Job, Result, Progress = never> {
     }
   }
 
+  /**
+   * What the worker has so far of the run in progress, or of one it keeps stopped, without stopping it
+   * (the worker's `peek` handler answers, between two of its steps); null when it has none, has no
+   * worker, or does not answer within `timeoutMs` (or its worker goes).
+   */
+  peek<P>(timeoutMs = 15_000): Promise<P | null> {
+    const worker = this.worker;
+    if (!worker || this.disposed) return Promise.resolve(null);
+    const requestId = this.nextId++;
+    return new Promise<P | null>((resolve) => {
+      const timer = setTimeout(() => done(null), timeoutMs);
+      const done = (p: unknown) => {
+        clearTimeout(timer);
+        if (!this.peeks.delete(requestId)) return;
+        if (this.peeks.size === 0 && !this.current && !this.unacknowledged) worker.unref();
+        resolve((p ?? null) as P | null);
+      };
+      this.peeks.set(requestId, done);
+      worker.ref();
+      worker.postMessage({ type: 'peek', requestId } satisfies ToWorker<Job>);
+    });
+  }
+
   /** Whether a run is in progress. */
   get busy(): boolean {
     return this.current !== undefined;
@@ -177,6 +202,7 @@ export class WorkerChannel<Job, Result, Progress = never> {
     worker.on('message', (reply: FromWorker<Result, Progress>) => this.received(worker, reply));
     const fail = (reason: string) => {
       if (worker !== this.worker) return;
+      this.dropPeeks();
       this.worker = undefined;
       this.stopWatching();
       const run = this.current;
@@ -190,9 +216,15 @@ export class WorkerChannel<Job, Result, Progress = never> {
     return worker;
   }
 
+  /** Every peek not answered yet answers null (its worker is gone). */
+  private dropPeeks(): void {
+    for (const done of [...this.peeks.values()]) done(null);
+  }
+
   private killWorker(): void {
     const worker = this.worker;
     this.worker = undefined;
+    this.dropPeeks();
     if (!worker) return;
     if (this.options.exitByMessage) {
       worker.postMessage({ type: 'exit' } satisfies ToWorker<Job>);
@@ -205,11 +237,15 @@ export class WorkerChannel<Job, Result, Progress = never> {
 
   private received(worker: Worker, reply: FromWorker<Result, Progress>): void {
     if (worker !== this.worker) return;
+    if (reply.type === 'peeked') {
+      this.peeks.get(reply.requestId)?.(reply.peek);
+      return;
+    }
     // Any answer to an older run (its result, or that it was cancelled) means the worker let go of it.
     if (this.unacknowledged && reply.id <= this.unacknowledged.id && reply.type !== 'progress') this.stopWatching();
     const run = this.current;
     if (!run || run.request.id !== reply.id) {
-      if (!run && !this.unacknowledged) worker.unref();
+      if (!run && !this.unacknowledged && this.peeks.size === 0) worker.unref();
       return;
     }
     if (reply.type === 'progress') {
@@ -223,6 +259,6 @@ export class WorkerChannel<Job, Result, Progress = never> {
       run.resolve({ superseded: false, result: reply.result, elapsedMs: reply.elapsedMs });
     }
     if (this.waiting) this.startWaiting();
-    else worker.unref();
+    else if (this.peeks.size === 0) worker.unref();
   }
 }

@@ -34,7 +34,16 @@ export interface ExitWorker {
   type: 'exit';
 }
 
-export type ToWorker<Job> = RunJob<Job> | CancelJob | ExitWorker;
+/**
+ * Ask for what the job in progress (or a job the worker keeps, stopped) has so far, without stopping
+ * it: answered by a `peeked` with the same `requestId` (the training panel's Export Data during a run).
+ */
+export interface PeekJob {
+  type: 'peek';
+  requestId: number;
+}
+
+export type ToWorker<Job> = RunJob<Job> | CancelJob | ExitWorker | PeekJob;
 
 export interface JobProgress<Progress> {
   type: 'progress';
@@ -55,7 +64,14 @@ export interface JobCancelled {
   id: number;
 }
 
-export type FromWorker<Result, Progress> = JobProgress<Progress> | JobResult<Result> | JobCancelled;
+/** The answer to a `peek`: what the worker has so far, or null when it has nothing (no job, nothing kept). */
+export interface JobPeeked {
+  type: 'peeked';
+  requestId: number;
+  peek: unknown;
+}
+
+export type FromWorker<Result, Progress> = JobProgress<Progress> | JobResult<Result> | JobCancelled | JobPeeked;
 
 // ---- the dynamics worker (dist/dynamicsWorker.js) -----------------------------------------------
 
@@ -153,6 +169,17 @@ export type TrainingOutcome =
       resultJson?: Uint8Array;
     };
 
+/**
+ * What the training worker has of its run so far, when the panel asks (`peek`: Export Data during a
+ * run, or of a run stopped): the run as the panel draws it now, and what `flab train --json` would
+ * print of its records so far, as UTF-8 JSON in shared memory, its `summary.status` "training" for a
+ * run under way ("stopped" for one Stop keeps).
+ */
+export interface TrainingPeek {
+  run: RunView;
+  resultJson: Uint8Array;
+}
+
 // ---- the export worker (dist/exportWorker.js) -----------------------------------------------------
 
 /**
@@ -162,6 +189,13 @@ export type TrainingOutcome =
  */
 export type HeldRunResult = { json: Uint8Array; header: { name: string | null; description: string | null } | null } | { value: TrainResult | CheckpointsResult };
 
+/** A sweep value without a run, as `flab sweep --json` lists it under `failed`: its index, value and why, one located line. */
+export interface SweepValueNotRun {
+  index: number;
+  value: number;
+  error: string;
+}
+
 /** Build the file Export Data writes of a training panel's run (or sweep), off the extension host's main thread. */
 export interface ExportJob {
   format: 'csv' | 'json';
@@ -169,7 +203,8 @@ export interface ExportJob {
   title: string;
   documentUri: string;
   parameters: Parameter[];
-  data: HeldRunResult | { key: string; path: string; values: number[]; runs: (HeldRunResult | null)[] };
+  /** One run, or a sweep (`failed`: its values not started, as `flab sweep --json` lists them). */
+  data: HeldRunResult | { key: string; path: string; values: number[]; runs: (HeldRunResult | null)[]; failed?: SweepValueNotRun[] };
 }
 
 /** The file's bytes (UTF-8), moved to the host, or why they could not be built. */

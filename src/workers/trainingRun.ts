@@ -29,8 +29,42 @@ import { abortError } from './workerServer';
 /** A snapshot is posted at most this often while training. */
 export const SNAPSHOT_EVERY_MS = 250;
 
-/** The training stopped here, kept for Resume (one per worker: the panel's own), with where its pace is measured from. */
-let paused: { key: string; run: NetworkRun; elapsedMs: number; pace: PaceWindow; step: number } | null = null;
+/** The training stopped here, kept for Resume (one per worker: the panel's own), with where its pace is measured from, and what a peek of it gets. */
+let paused: { key: string; run: NetworkRun; elapsedMs: number; pace: PaceWindow; step: number; soFar: () => TrainingSoFar } | null = null;
+
+/**
+ * A run as the panel asks for it during its training, or once stopped (`peekTraining`): the run as the
+ * panel draws it now, and its records so far as `flab train --json` prints them — `summary.status`
+ * "training" while it trains, "stopped" once Stop has kept it.
+ */
+export interface TrainingSoFar {
+  run: RunView;
+  result: TrainResult;
+}
+
+/**
+ * The training under way, and the peeks waiting for it to reach a point between two steps
+ * (`peekTraining`). A job superseded lets go at its next cancel point, after the next job has begun:
+ * each training answers its own peeks, and clears this only while it is its own.
+ */
+let underWay: { peekers: ((p: TrainingSoFar | null) => void)[] } | null = null;
+
+/**
+ * What this worker has so far (the training panel's Export Data during a run, or after Stop), given to
+ * `answer` once: the training under way at its next point between two steps (never inside one, whose
+ * tensors are in use), else the training Stop kept, else null (none: loading its data, or no run).
+ */
+export function peekTraining(answer: (p: TrainingSoFar | null) => void): void {
+  if (underWay) underWay.peekers.push(answer);
+  else answer(paused ? paused.soFar() : null);
+}
+
+/** The peeks waiting for `of`, answered with `soFar` (when there are any: a result of every record is not free). */
+function answerPeeks(of: { peekers: ((p: TrainingSoFar | null) => void)[] }, soFar: (() => TrainingSoFar | null) | null): void {
+  if (of.peekers.length === 0) return;
+  const p = soFar ? soFar() : null;
+  for (const answer of of.peekers.splice(0)) answer(p);
+}
 /** Checkpoint readers by file (text and folder): following a folder reads each checkpoint once. */
 const readers = new Map<string, CheckpointReader>();
 const MAX_READERS = 2;
@@ -199,28 +233,59 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   // the data…" through a first step of a minute).
   const time = () => ({ elapsedMs: elapsed(), since: pace.since(), at, valueSteps, valueStepWork });
   snapshot(networkView(run.result(), 'training', run, time(), notices, drawn));
-  const outcome = await run.run({
-    shouldStop: () => signal.aborted,
-    onRecord: (r) => {
-      if (!pace.since()) pace.add({ elapsedMs: elapsed(), step: r.step });
-    },
-    onProgress: (p) => {
-      at = { step: p.step, epoch: p.epoch };
-      const now = performance.now();
-      if (now - lastSnapshot < SNAPSHOT_EVERY_MS) return;
-      lastSnapshot = now;
-      if (pace.since()) pace.add({ elapsedMs: elapsed(), step: p.step });
-      snapshot(networkView(run.result(), 'training', run, time(), notices, drawn));
-    },
-  });
+  // A peek (Export Data during the run) gets the records so far and the view drawn of them, which is
+  // also posted as a snapshot: the panel then shows what the file holds.
+  const training = (): TrainingSoFar => {
+    const r = run.result();
+    const view = networkView(r, 'training', run, time(), notices, drawn);
+    snapshot(view);
+    lastSnapshot = performance.now();
+    return { run: view, result: { ...r, summary: { ...r.summary, status: 'training' } } };
+  };
+  const mine: { peekers: ((p: TrainingSoFar | null) => void)[] } = { peekers: [] };
+  underWay = mine;
+  const letGo = () => {
+    if (underWay === mine) underWay = null;
+  };
+  let outcome;
+  try {
+    outcome = await run.run({
+      shouldStop: () => signal.aborted,
+      onRecord: (r) => {
+        if (!pace.since()) pace.add({ elapsedMs: elapsed(), step: r.step });
+      },
+      onProgress: (p) => {
+        at = { step: p.step, epoch: p.epoch };
+        answerPeeks(mine, training);
+        const now = performance.now();
+        if (now - lastSnapshot < SNAPSHOT_EVERY_MS) return;
+        lastSnapshot = now;
+        if (pace.since()) pace.add({ elapsedMs: elapsed(), step: p.step });
+        snapshot(networkView(run.result(), 'training', run, time(), notices, drawn));
+      },
+    });
+  } catch (err) {
+    letGo();
+    answerPeeks(mine, null);
+    throw err;
+  }
+  letGo();
   if (outcome.status === 'stopped') {
-    paused = { key, run, elapsedMs: elapsed(), pace, step: at?.step ?? 0 };
+    const stoppedAt = { elapsedMs: elapsed(), since: null, at, valueSteps, valueStepWork };
+    const soFar = (): TrainingSoFar => {
+      const r = run.result();
+      return { run: networkView(r, 'stopped', run, stoppedAt, notices, drawn), result: r };
+    };
+    paused = { key, run, elapsedMs: elapsed(), pace, step: at?.step ?? 0, soFar };
+    answerPeeks(mine, soFar);
     throw abortError('the training');
   }
   const result = run.result();
   // The summary's status is the one flab train prints (printedStatus: a loss not finite at θ₀ is notTrained).
   const { status } = result.summary;
   const view = networkView(result, status === 'diverged' || status === 'notTrained' ? status : 'finished', run, { elapsedMs: elapsed(), since: null, at: null, valueSteps, valueStepWork }, notices, drawn);
+  // A peek that came with the last step: the run as it ended.
+  answerPeeks(mine, () => ({ run: view, result }));
   run.dispose();
   return { run: view, result };
 }
@@ -421,6 +486,7 @@ export function dataTakenAgain(): number {
 
 /** Frees what the worker keeps (tests). */
 export function forgetKeptRuns(): void {
+  if (underWay) answerPeeks(underWay, null);
   paused?.run.dispose();
   paused = null;
   dataCache.clear();

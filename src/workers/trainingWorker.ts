@@ -4,8 +4,8 @@
  * come (docs/networks.md, "The panel"). A newer job or a cancel stops the training at its next cancel
  * point (at least every ~50 ms of work); a stopped training is kept for Resume.
  */
-import type { TrainingJob, TrainingOutcome, TrainingSnapshot } from '../protocol/workers';
-import { runTrainingJob } from './trainingRun';
+import type { TrainingJob, TrainingOutcome, TrainingPeek, TrainingSnapshot } from '../protocol/workers';
+import { peekTraining, runTrainingJob } from './trainingRun';
 import { serveWorker } from './workerServer';
 
 serveWorker<TrainingJob, TrainingOutcome, TrainingSnapshot>(
@@ -14,6 +14,9 @@ serveWorker<TrainingJob, TrainingOutcome, TrainingSnapshot>(
     return o.kind === 'run' && o.result ? { ...o, result: null, resultJson: sharedJson(o.result) } : o;
   },
   (message) => ({ kind: 'invalid', diagnostics: [{ message: `the training failed: ${message}`, path: '', offset: 0, length: 0, severity: 'error' }] }),
+  undefined,
+  // Export Data during a run, or of a run stopped: the records so far, as UTF-8 JSON in shared memory.
+  (answer) => peekTraining((p) => answer(p && ({ run: p.run, resultJson: sharedJson(p.result) } satisfies TrainingPeek))),
 );
 
 /**

@@ -26,8 +26,11 @@ export function abortError(what = 'the job'): Error {
 /**
  * Serves `handle` on this worker thread's port. An exception other than an abort becomes
  * `failed(message)`, a result like any other (the panel shows it as an error, never a crash).
+ * `peek`, when given, answers a `peek` message — what the job in progress has so far — by calling
+ * `answer` once (when it chooses: the training worker answers between two steps); a peek supersedes
+ * nothing. Without it a peek is answered null at once.
  */
-export function serveWorker<Job, Result, Progress = never>(handle: (job: Job, context: JobContext<Progress>) => Result | Promise<Result>, failed: (message: string) => Result, transferOf: (result: Result) => ArrayBuffer[] = () => []): void {
+export function serveWorker<Job, Result, Progress = never>(handle: (job: Job, context: JobContext<Progress>) => Result | Promise<Result>, failed: (message: string) => Result, transferOf: (result: Result) => ArrayBuffer[] = () => [], peek?: (answer: (p: unknown) => void) => void): void {
   const port = parentPort;
   if (!port) return;
   let current: AbortController | undefined;
@@ -52,6 +55,12 @@ export function serveWorker<Job, Result, Progress = never>(handle: (job: Job, co
     }
   };
   port.on('message', (m: ToWorker<Job>) => {
+    if (m.type === 'peek') {
+      const answer = (p: unknown) => port.postMessage({ type: 'peeked', requestId: m.requestId, peek: p ?? null } satisfies FromWorker<Result, Progress>);
+      if (peek) peek(answer);
+      else answer(null);
+      return;
+    }
     // Whatever comes next supersedes the job in progress.
     current?.abort();
     if (m.type === 'run' && !exiting) void start(m.id, m.job);

@@ -182,9 +182,10 @@ export function overflowingTarget(train: Dataset, samples?: readonly number[]): 
 
 /**
  * `summary.status` as printed: the trainer's (`finished`, `stopped`, `diverged`; `ready` before a
- * run), or `notTrained` for a run whose loss is not finite at the initial weights, which took no step.
+ * run), or `notTrained` for a run whose loss is not finite at the initial weights, which took no step;
+ * `training` in the training panel's Export Data of a run still under way (its records so far).
  */
-export type PrintedStatus = TrainingSummary['status'] | 'notTrained';
+export type PrintedStatus = TrainingSummary['status'] | 'notTrained' | 'training';
 
 /** The status a run's summary prints (`PrintedStatus`): `notTrained` for a loss not finite at θ₀. */
 export function printedStatus(s: Pick<TrainingSummary, 'status' | 'divergedAt'>): PrintedStatus {

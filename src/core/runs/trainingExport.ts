@@ -7,7 +7,7 @@
  * JSON, which took 0.35 s to parse and 0.4 s to print there. No vscode import.
  */
 import type { CheckpointsResult } from '../checkpoints/checkpointReader';
-import { countOf } from '../experiment/diagnostic';
+import { countOf, formatCount } from '../experiment/diagnostic';
 import { checkpointColumns, columnsCsv, estimatedPairs, trainColumns } from './layerCsv';
 import type { TrainResult } from './train';
 
@@ -18,8 +18,25 @@ export interface ParameterAsRun {
   value: string;
 }
 
-/** A training panel's data: `flab train --json`'s object, `flab checkpoints --json`'s, or a sweep's `{ key, path, values, runs }`. */
-export type TrainingExport = TrainResult | CheckpointsResult | { key: string; path: string; values: number[]; runs: (TrainResult | null)[] };
+/**
+ * A training panel's data: `flab train --json`'s object, `flab checkpoints --json`'s, or a sweep's
+ * `{ key, path, values, runs }` (with `failed`, as `flab sweep --json` has it, listing the values not
+ * started when it was exported during the sweep or after its Stop). A run exported during its training
+ * has `summary.status` "training", one stopped "stopped": its records so far.
+ */
+export type TrainingExport = TrainResult | CheckpointsResult | { key: string; path: string; values: number[]; runs: (TrainResult | null)[]; failed?: { index: number; value: number; error: string }[] };
+
+/**
+ * Of a run not at its end — training still, or stopped (the panel's Stop, or Ctrl+C) — its status and
+ * how far its records go, as the CSV's `#` lines say it: "training: its records so far, to step 221 of
+ * 1,260"; null for a run that ended (finished, diverged, not trained).
+ */
+export function unfinishedRun(r: TrainResult): string | null {
+  const status = r.summary.status;
+  if (status !== 'training' && status !== 'stopped') return null;
+  const last = r.step.length > 0 ? r.step[r.step.length - 1] : 0;
+  return `${status}: its records so far, to step ${formatCount(last)} of ${formatCount(r.summary.totalSteps)}`;
+}
 
 /**
  * The commented lines at the top of a training panel's CSV (docs/panel.md, "Export Data"): the title,
@@ -33,13 +50,19 @@ export function trainingCsvHeader(title: string, documentUri: string, parameters
   for (const p of parameters) out += line(`  ${p.path} (${p.symbol}) = ${p.value}`);
   if ('runs' in data) {
     out += line(`sweep over ${data.path}: ${countOf(data.runs.length, 'run')}; the first column is each run's value`);
-    data.runs.forEach((r, i) => (out += line(`  ${data.path} = ${data.values[i]}: label ${r ? said(r.summary.label, r.summary.status) : 'none (not run)'}`)));
+    const notStarted = new Set((data.failed ?? []).filter((f) => / not started: /.test(f.error)).map((f) => f.index));
+    data.runs.forEach((r, i) => {
+      const unfinished = r && unfinishedRun(r);
+      out += line(`  ${data.path} = ${data.values[i]}: label ${r ? `${said(r.summary.label, unfinished ? undefined : r.summary.status)}${unfinished ? ` (${unfinished})` : ''}` : notStarted.has(i) ? 'none (not started)' : 'none (not run)'}`);
+    });
     const first = data.runs.find((r) => r !== null);
     if (first) out += line(`thresholds of the label: ${thresholdsOf(first.summary.thresholds)}`);
     return out;
   }
   const status = 'status' in data.summary ? data.summary.status : undefined;
-  return out + line(`label: ${said(data.summary.label, status)}`) + line(`thresholds of the label: ${thresholdsOf(data.summary.thresholds)}`);
+  const unfinished = 'epoch' in data ? unfinishedRun(data as TrainResult) : null;
+  if (unfinished) out += line(`status: ${unfinished}; the label is read from them`);
+  return out + line(`label: ${said(data.summary.label, unfinished ? undefined : status)}`) + line(`thresholds of the label: ${thresholdsOf(data.summary.thresholds)}`);
 }
 
 function thresholdsOf(t: object): string {

@@ -18,7 +18,8 @@ import { experimentHeader, parseAnyExperiment } from '../../core/runs/anyExperim
 import type { TrainResult } from '../../core/runs/train';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
 import { DocumentShown, hasRecords, Invalid, loadingRunView, parseFromTraining, RunView, stoppedRun, SweepView, Training } from '../../protocol/training';
-import type { ExportJob, ExportOutcome, HeldRunResult, TrainingJob, TrainingOutcome, TrainingSnapshot } from '../../protocol/workers';
+import type { ExportJob, ExportOutcome, HeldRunResult, TrainingJob, TrainingOutcome, TrainingPeek, TrainingSnapshot } from '../../protocol/workers';
+import { formatNumber, visibleName } from '../../core/experiment/diagnostic';
 import { sameRun } from '../../document/sameRun';
 import { exportChannel, trainingChannel } from '../channels';
 import { baseName, ComputeRequest, ComputeResult, PanelDelegate, PanelHost, PanelKind } from '../panels/livePanel';
@@ -76,8 +77,20 @@ export class ResultJson {
   }
 }
 
-/** What the panel holds for Export Data: results as the worker sent them, parsed only by the export worker. */
-type HeldExport = TrainResult | CheckpointsResult | ResultJson | { key: string; path: string; values: number[]; runs: (TrainResult | ResultJson | null)[] };
+/**
+ * What the panel holds for Export Data: results as the worker sent them, parsed only by the export
+ * worker (a sweep's values not started listed in `failed`, as `flab sweep --json` lists them).
+ */
+type HeldExport = TrainResult | CheckpointsResult | ResultJson | { key: string; path: string; values: number[]; runs: (TrainResult | ResultJson | null)[]; failed?: { index: number; value: number; error: string }[] };
+
+/**
+ * Export Data of a run under way, or stopped (kept by its workers for Resume): its records so far are
+ * in its workers, asked for when it is exported (`TrainingDelegate.liveExport`). Until 2026-12-03 its
+ * snapshots kept the export of the run shown before, and Export Data wrote the previous text's
+ * finished run under this run's parameters (a sweep's values still training as "not run").
+ */
+const LIVE = { live: true } as const;
+type Exported = HeldExport | typeof LIVE;
 
 /** A worker's run outcome as the panel holds it for Export Data. */
 function heldResult(o: { result: TrainResult | CheckpointsResult | null; resultJson?: Uint8Array }): TrainResult | CheckpointsResult | ResultJson {
@@ -88,7 +101,7 @@ function heldResult(o: { result: TrainResult | CheckpointsResult | null; resultJ
 function exportData(held: HeldExport): ExportJob['data'] {
   const one = (r: TrainResult | CheckpointsResult | ResultJson): HeldRunResult => (r instanceof ResultJson ? r.held : { value: r });
   if (held instanceof ResultJson) return held.held;
-  if ('runs' in held) return { key: held.key, path: held.path, values: held.values, runs: held.runs.map((r) => r && one(r)) };
+  if ('runs' in held) return { key: held.key, path: held.path, values: held.values, runs: held.runs.map((r) => r && one(r)), ...(held.failed ? { failed: held.failed } : {}) };
   return one(held);
 }
 
@@ -142,14 +155,14 @@ export class TrainingDelegate implements PanelDelegate {
   private shownAt = 0;
   /** What the page shows now (every snapshot), for Export Data and for the stopped state. */
   private current: Training | null = null;
-  private currentExport: HeldExport | null = null;
+  private currentExport: Exported | null = null;
   private follow: ReturnType<typeof setInterval> | undefined;
   private following = false;
   private readonly chartRequests = new PageRequests<ChartImage | ChartFigure>();
   /** The running computation's version, so that late snapshots of an older one are dropped. */
   private running: number | null = null;
   /** What was on screen when the running computation began (kept, greyed, until its first record). */
-  private previous: { message: Training; export: HeldExport | null } | null = null;
+  private previous: { message: Training; export: Exported | null } | null = null;
   /** What the file says of itself, for every message of its run (snapshots included). */
   private header: { title: string; description: string | null; kind: 'network' | 'checkpoints' } | null = null;
   /** The text of the run in progress (or last run). */
@@ -166,7 +179,7 @@ export class TrainingDelegate implements PanelDelegate {
    * A run an invalid edit interrupted: when the text comes back as it was, a run that was training
    * continues from its step (the worker kept it), and one the user had stopped shows as stopped again.
    */
-  private interrupted: { text: string; resume: boolean; message: Training; export: HeldExport | null } | null = null;
+  private interrupted: { text: string; resume: boolean; message: Training; export: Exported | null } | null = null;
 
   constructor(
     private readonly host: PanelHost,
@@ -192,7 +205,13 @@ export class TrainingDelegate implements PanelDelegate {
    */
   async exportFile(format: 'csv' | 'json'): Promise<ExportOutcome | undefined> {
     if (!this.current || !this.currentExport) return undefined;
-    const job: ExportJob = { format, title: this.current.title, documentUri: this.host.uri.toString(), parameters: this.current.run.parameters, data: exportData(this.currentExport) };
+    let shown: { message: Training; export: HeldExport } = { message: this.current, export: this.currentExport as HeldExport };
+    if (this.currentExport === LIVE) {
+      const live = await this.liveExport();
+      if ('failed' in live) return { kind: 'failed', message: live.failed };
+      shown = live;
+    }
+    const job: ExportJob = { format, title: shown.message.title, documentUri: this.host.uri.toString(), parameters: shown.message.run.parameters, data: exportData(shown.export) };
     const channel = exportChannel(this.services.exportWorkerPath);
     try {
       const r = await channel.run(job);
@@ -200,6 +219,48 @@ export class TrainingDelegate implements PanelDelegate {
     } finally {
       channel.dispose();
     }
+  }
+
+  /**
+   * The run on screen under way, or stopped, as Export Data writes it: its records so far, asked of the
+   * worker that trains it (or keeps it stopped) — which first posts the snapshot of those records, so
+   * that the panel shows what the file holds — with `summary.status` "training" ("stopped"); for a
+   * sweep, each value ended as it ended, each one training or stopped so far, each not started null and
+   * listed in `failed` as `flab sweep --json` lists a value a stop left untrained.
+   */
+  private async liveExport(): Promise<{ message: Training; export: HeldExport } | { failed: string }> {
+    const m = this.current!;
+    if (m.previous) return { failed: 'the panel shows the run before the edit, greyed, while this one loads: export once the new run has its first record' };
+    if (!hasRecords(m)) return { failed: 'the run has no record yet: export it once its first record is drawn' };
+    const gone = { failed: 'the run on screen is no longer kept by its worker: train it again to export it' };
+    if (!m.sweep) {
+      const p = await this.channel(0).peek<TrainingPeek>();
+      if (!p) return gone;
+      // A run under way posted the snapshot of these records with them. A stopped one may have taken
+      // steps after its last snapshot, before Stop reached it: the panel shows where it stopped (not
+      // over an error banner, which an invalid edit that interrupted it put up).
+      const now = this.current;
+      if (now && now.version === m.version && !this.interrupted && now.run.status === 'stopped' && p.run.status === 'stopped') this.show({ ...now, run: { ...p.run, progress: p.run.progress && now.run.progress && { ...p.run.progress, elapsedMs: now.run.progress.elapsedMs } } }, LIVE);
+      const message = this.current?.version === m.version && this.current.run.status === p.run.status ? this.current : { ...m, run: p.run };
+      return { message, export: new ResultJson(p.resultJson) };
+    }
+    const state = this.sweepState;
+    if (!state || state.runs.length !== m.sweep.values.length) return gone;
+    const { key, path, values } = m.sweep;
+    const stopped = m.run.status === 'stopped';
+    const runs = await Promise.all(
+      values.map(async (_, i) => {
+        if (state.ended[i]) return state.results[i];
+        const w = state.workerOf[i];
+        if (w === null) return null;
+        const p = await this.channel(w).peek<TrainingPeek>();
+        return p ? new ResultJson(p.resultJson) : null;
+      }),
+    );
+    const file = visibleName(baseName(this.host.uri));
+    // A value not sent to any worker yet; a value whose worker no longer had it is null too, not listed.
+    const failed = runs.flatMap((r, i) => (r === null && !state.ended[i] && state.workerOf[i] === null ? [{ index: i, value: values[i], error: `${file}: note: sweep value ${i}, ${path} = ${formatNumber(values[i])}: not started: ${stopped ? 'the sweep was stopped before it' : 'the sweep was still training when it was exported'}` }] : []));
+    return { message: this.current ?? m, export: { key, path, values, runs, ...(failed.length > 0 ? { failed } : {}) } };
   }
 
   /** The message the page shows now (tests). */
@@ -397,7 +458,7 @@ export class TrainingDelegate implements PanelDelegate {
    * on screen, greyed, under this run's status (loading the data, building the network): an edit
    * does not blank the panel.
    */
-  private showSnapshot(version: number, message: Training, exported: HeldExport | null = this.currentExport): void {
+  private showSnapshot(version: number, message: Training, exported: Exported | null): void {
     const before = this.previous;
     if (before && !hasRecords(message)) {
       this.show({ ...before.message, version, run: { ...before.message.run, status: message.run.status, progress: message.run.progress }, cached: false, stoppable: message.stoppable, previous: true }, before.export);
@@ -406,7 +467,7 @@ export class TrainingDelegate implements PanelDelegate {
     this.show(message, exported);
   }
 
-  private show(message: Training, exported: HeldExport | null): ComputeResult {
+  private show(message: Training, exported: Exported | null): ComputeResult {
     this.current = message;
     this.shownAt = performance.now();
     this.currentExport = exported;
@@ -466,7 +527,7 @@ export class TrainingDelegate implements PanelDelegate {
   /** The file as written: one job, snapshots posted as they come. */
   private async runOne(text: string, version: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: HeldExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
     const r = await this.channel(0).run(this.job(text, null, resume), (snapshot) => {
-      if (this.running === version && !superseded()) this.showSnapshot(version, this.message(version, null, snapshot, null));
+      if (this.running === version && !superseded()) this.showSnapshot(version, this.message(version, null, snapshot, null), LIVE);
     });
     if (r.superseded) return undefined;
     const o = r.result;
@@ -504,7 +565,7 @@ export class TrainingDelegate implements PanelDelegate {
       if (this.running !== version || superseded() || !header.sweep) return;
       state.elapsedMs = elapsed();
       const sweep: SweepView = { ...header.sweep, runs };
-      this.showSnapshot(version, this.message(version, header, sweepRun(sweep, ended, workerOf, workers, state.elapsedMs), sweep), { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs: results });
+      this.showSnapshot(version, this.message(version, header, sweepRun(sweep, ended, workerOf, workers, state.elapsedMs), sweep), LIVE);
     };
     post();
     const lane = async (w: number): Promise<void> => {

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { closeAllEditors, commandId, openFixture, panelTabs, testingApi, waitFor, workspaceFile } from './helpers';
@@ -95,6 +96,61 @@ describe('training panel (extension host)', () => {
     await vscode.commands.executeCommand(commandId('Export Chart'), { target: png, documentUri: uri, format: 'png', scale: 2, background: 'light' });
     const bytes = await vscode.workspace.fs.readFile(png);
     assert.deepEqual([...bytes.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG');
+  });
+
+  it('exports the run under way, not the one before it: its records so far under its parameters (summary.status "training"), and a sweep\'s values so far, those not started listed', async function () {
+    // Until 2026-12-03 Export Data during a run wrote the previous text's finished run under this run's
+    // parameters (a fresh user's report: "epochs = 42" over the 41-epoch run's rows), and a sweep exported
+    // during its first run held no record, "not run" for every value.
+    this.timeout(240_000);
+    const { uri, panel, setText } = await openTrained('export-live.flab.json', bridge.replace('"seed": 3', '"seed": 9'));
+    const long = bridge.replace('"seed": 3', '"seed": 9').replace('"steps": 1500', '"steps": 3000000').replace('"every": 10', '"every": 1000');
+    await setText(long);
+    const from = await waitFor('the long run under way', () => (panel()?.status === 'training' && !panel()?.previous && (panel()?.step ?? 0) >= 5_000 ? panel()!.step! : undefined), 90_000);
+    const json = workspaceFile('export-live.json');
+    // The snapshots posted to the page while Export Data runs: the one of the exported records among them.
+    const testing = await testingApi();
+    const drawnUpTo: number[] = [];
+    const listening = testing.onDidPostTraining((p) => {
+      const m = p.message as { type: string; run?: { curves: { step: number[] } } };
+      if (p.documentUri === uri.toString() && m.type === 'training' && m.run) drawnUpTo.push(m.run.curves.step[m.run.curves.step.length - 1]);
+    });
+    try {
+      await vscode.commands.executeCommand(commandId('Export Data'), { format: 'json', target: json, documentUri: uri });
+    } finally {
+      listening.dispose();
+    }
+    const shownAfter = panel()!;
+    const exported = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as { step: number[]; summary: { status: string; totalSteps: number } };
+    const last = exported.step[exported.step.length - 1];
+    assert.equal(exported.summary.status, 'training', 'marked as the records so far');
+    assert.equal(exported.summary.totalSteps, 3_000_000, 'this run\'s records, not the 1500-step run\'s');
+    assert.ok(last >= from - 1000, `the export ends at step ${last}, the panel was at ${from}`);
+    assert.equal(shownAfter.status, 'training');
+    assert.ok(shownAfter.step! >= last, `the panel at step ${shownAfter.step}, the export's last record at ${last}`);
+    assert.ok(drawnUpTo.includes(last), `the page was drawn the exported records (to step ${last}) while Export Data ran: ${drawnUpTo.join(', ')}`);
+    const csv = workspaceFile('export-live.csv');
+    await vscode.commands.executeCommand(commandId('Export Data'), { format: 'csv', target: csv, documentUri: uri });
+    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(csv)).split('\n');
+    assert.ok(lines.some((l) => /^# {3}training\.steps .*= 3,?000,?000$/.test(l)), lines.filter((l) => l.startsWith('#')).join('\n'));
+    assert.ok(lines.some((l) => /^# status: training: its records so far, to step [\d,]+ of 3,000,000; the label is read from them$/.test(l)), lines.filter((l) => l.startsWith('#')).join('\n'));
+    const rows = lines.filter((l) => l !== '' && !l.startsWith('#')).slice(1);
+    assert.ok(Number(rows[rows.length - 1].split(',')[0]) >= last, 'its rows are this run\'s');
+
+    // A sweep exported during its first run: each value training so far, the values not started listed.
+    const lanes = availableParallelism();
+    const values = Array.from({ length: lanes + 1 }, (_, i) => 3_000_000 + i);
+    await setText(long.replace(/\n\}\s*$/, `,\n  "sweep": { "training.steps": [${values.join(', ')}] }\n}\n`));
+    await waitFor('the sweep under way', () => (panel()?.status === 'training' && !panel()?.previous && panel()?.sweepValues?.count === values.length && (panel()?.step ?? 0) >= 5_000 * lanes ? true : undefined), 90_000);
+    const sweepJson = workspaceFile('export-live-sweep.json');
+    await vscode.commands.executeCommand(commandId('Export Data'), { format: 'json', target: sweepJson, documentUri: uri });
+    const sweep = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(sweepJson))) as { values: number[]; runs: ({ step: number[]; summary: { status: string; totalSteps: number } } | null)[]; failed?: { index: number; error: string }[] };
+    assert.deepEqual(sweep.values, values);
+    assert.deepEqual(sweep.runs.map((r) => r && [r.summary.status, r.summary.totalSteps]), [...values.slice(0, lanes).map((v) => ['training', v]), null]);
+    assert.ok(sweep.runs.slice(0, lanes).every((r) => r!.step.length > 1), 'each value\'s records so far');
+    assert.deepEqual(sweep.failed?.map((f) => f.index), [lanes]);
+    assert.match(sweep.failed![0].error, /: not started: the sweep was still training/);
+    await closeAllEditors();
   });
 
   it('opens in the column of an open dynamics panel, not beside it', async () => {

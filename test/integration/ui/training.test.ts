@@ -3,7 +3,7 @@
 // and the curves grow while the progress bar moves), Stop and Resume, and an edit that starts the new
 // run; the verdict on top. Screenshots: test-results/screenshots/vscode/training-*.png.
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepoRoot } from '../harness/codeServer';
 import { openSession, Session } from '../harness/session';
@@ -13,6 +13,34 @@ const repo = findRepoRoot(__dirname);
 const FOLDER = join(repo, 'examples', 'networks');
 const LONG = 'mnist-four-layer-zeta.flab.json';
 const SHORT = 'bridge-linear-network.flab.json';
+
+/** What Export Data's JSON says of a run: its records' steps and its summary. */
+interface ExportedRun {
+  step: number[];
+  summary: { status: string; totalSteps: number };
+}
+
+/**
+ * Export Data as JSON from the palette, saved as `name` beside the experiment (the save dialog's
+ * proposed folder), read back once written.
+ */
+async function exportJson(s: Session, name: string): Promise<ExportedRun> {
+  const page = s.wb.page;
+  await s.wb.runCommand('Feature Learning: Export Data', 30_000, true);
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor();
+  await input.fill('JSON');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'JSON' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /\.json$/.test((document.querySelector('.quick-input-widget input.input') as HTMLInputElement | null)?.value ?? ''), undefined, { timeout: 30_000 });
+  const path = (await input.inputValue()).replace(/[^/]*$/, name);
+  await input.fill(path);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return JSON.parse(readFileSync(path, 'utf8')) as ExportedRun;
+}
 
 describe('training panel in code-server (user level)', function () {
   let s: Session;
@@ -66,8 +94,21 @@ describe('training panel in code-server (user level)', function () {
     assert.equal(await step(), stoppedAt, 'nothing trains while stopped');
     assert.equal(await status(), 'stopped');
     await s.wb.screenshot('training-2-stopped');
+    // Export Data of the stopped run: its records so far, to where the panel shows it stopped (it wrote
+    // the run shown before it until 2026-12-03, or nothing for a first run), status "stopped".
+    const stopped = await exportJson(s, 'stopped-export.json');
+    const stoppedLast = stopped.step[stopped.step.length - 1];
+    assert.equal(stopped.summary.status, 'stopped');
+    const shownStep = await step();
+    assert.ok(stoppedLast <= shownStep && stoppedLast > 0, `the export ends at step ${stoppedLast}, the panel stopped at ${shownStep}`);
+    assert.ok(stopped.summary.totalSteps > shownStep, `${stopped.summary.totalSteps} steps planned`);
     await page().locator('vscode-button:has-text("Resume")').click();
     await page().locator('.training-panel[data-status="training"], .training-panel[data-status="finished"]').first().waitFor({ timeout: 60_000 });
+    // Export Data after Resume: the same run, on from where it stopped (training still, or finished).
+    const resumed = await exportJson(s, 'resumed-export.json');
+    assert.ok(['training', 'finished'].includes(resumed.summary.status), resumed.summary.status);
+    assert.equal(resumed.summary.totalSteps, stopped.summary.totalSteps);
+    assert.deepEqual(resumed.step.slice(0, stopped.step.length), stopped.step, 'the records before Stop, then the ones after');
     await page().locator('.training-panel[data-status="finished"]').waitFor({ timeout: 240_000 });
     assert.ok((await step()) > stoppedAt);
     assert.ok((await page().locator('[data-summary="label"]').innerText()).length > 0, 'a label once finished');

@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import { exportChannel, trainingChannel } from '../../../src/extension/channels';
 import { trainingExportText } from '../../../src/core/runs/trainingExport';
 import type { TrainResult } from '../../../src/core/runs/train';
-import type { ExportJob } from '../../../src/protocol/workers';
+import type { ExportJob, TrainingPeek } from '../../../src/protocol/workers';
+import type { RunView } from '../../../src/protocol/training';
 
 const workerPath = join(process.cwd(), 'dist', 'trainingWorker.js');
 const examples = join(process.cwd(), 'examples', 'networks');
@@ -36,6 +37,46 @@ describe('training worker bridge', { skip: !existsSync(workerPath) && 'run `npm 
       assert.equal(result.layers.length, 2);
       assert.equal(typeof result.summary.label, 'string');
       await exportsAsTheHostWould(o.resultJson, result as unknown as TrainResult);
+    } finally {
+      channel.dispose();
+    }
+  });
+
+  it('answers a peek during a run with its records so far (summary.status "training") and the snapshot drawn of them, without stopping it; after Stop, with the run kept (status "stopped")', async () => {
+    // Export Data during a run wrote the previous run's records under this run's parameters (2026-12-03):
+    // the panel held no export of a run under way. A peek asks the worker for it.
+    const text = readFileSync(join(examples, 'bridge-linear-network.flab.json'), 'utf8').replace('"steps": 1500, "record": { "every": 10 }', '"steps": 400000, "record": { "every": 1 }');
+    assert.ok(text.includes('"steps": 400000'));
+    const channel = trainingChannel(workerPath);
+    try {
+      assert.equal(await channel.peek(), null, 'no worker yet: nothing');
+      const snapshots: RunView[] = [];
+      const running = channel.run({ text, fileName: 'bridge.flab.json', baseDir: examples, sweepIndex: null, resume: false }, (s) => snapshots.push(s));
+      while (!snapshots.some((s) => s.status === 'training' && s.curves.step.length > 20)) await new Promise((r) => setTimeout(r, 20));
+      const p = await channel.peek<TrainingPeek>();
+      assert.ok(p, 'a run under way answers');
+      const result = JSON.parse(new TextDecoder().decode(p.resultJson)) as TrainResult;
+      assert.equal(result.summary.status, 'training');
+      assert.equal(result.summary.totalSteps, 400000);
+      const last = result.step[result.step.length - 1];
+      assert.ok(last > 20 && last < 400000, `${last}`);
+      assert.equal(p.run.curves.step[p.run.curves.step.length - 1], last, 'the view is of the same records');
+      // Its progress counts the steps taken: the record of the weights after the last is made at the next step's start.
+      const at = p.run.progress?.step ?? -1;
+      assert.ok(at - last >= 0 && at - last <= 1, `progress at step ${at}, the last record at step ${last} (a record every step)`);
+      const posted = snapshots[snapshots.length - 1];
+      assert.equal(posted.curves.step[posted.curves.step.length - 1], last, 'and was posted as the panel\'s snapshot');
+      assert.equal(channel.busy, true, 'still training');
+
+      channel.cancel();
+      assert.equal((await running).superseded, true);
+      const kept = await channel.peek<TrainingPeek>();
+      assert.ok(kept, 'the run Stop kept answers');
+      const stopped = JSON.parse(new TextDecoder().decode(kept.resultJson)) as TrainResult;
+      assert.equal(stopped.summary.status, 'stopped');
+      assert.ok(stopped.step.length >= result.step.length);
+      assert.equal(kept.run.status, 'stopped');
+      assert.equal(kept.run.progress?.step, stopped.step[stopped.step.length - 1]);
     } finally {
       channel.dispose();
     }
