@@ -776,6 +776,28 @@ describe('training panel webview', () => {
     assert.equal(await page.locator('.toolbar').isVisible(), true);
   });
 
+  it('speaks of Resume under the banner only over a run stopped: a file invalid when its panel opens, or after a finished run, gets a plain located message', async () => {
+    // A fresh user's report (2026-12-03): an unknown key when the panel opened read "The experiment cannot
+    // run. Resume waits for a valid file: a run the edit interrupted continues once the text is valid
+    // again." — nothing had run, nothing was interrupted, and there was no Resume button.
+    const page = await open();
+    await send(page, { type: 'invalid', version: 1, errors: [{ message: 'unknown key `trainig` — did you mean `training`?', line: 26, column: 2 }] });
+    await page.waitForSelector('.banner');
+    const first = await page.locator('.banner').innerText();
+    assert.match(first, /^The experiment cannot run\.\s/);
+    assert.match(first, /Line 26, column 2: unknown key `trainig`/);
+    assert.doesNotMatch(first, /Resume|interrupted/);
+    assert.equal(await page.locator('[data-button="resume"]').isVisible(), false);
+    // A finished run, then an invalid edit: nothing to resume either.
+    await send(page, message(2, run(10, 'finished')));
+    await page.waitForFunction(() => !document.querySelector('.banner'));
+    await send(page, { type: 'invalid', version: 3, errors: [{ message: 'sweep value 1, model.hidden[0] = -2: a width must be a positive integer', line: 9, column: 40 }] });
+    await page.waitForSelector('.banner');
+    const after = await page.locator('.banner').innerText();
+    assert.match(after, /^The experiment cannot run — showing the last run that could\./);
+    assert.doesNotMatch(after, /Resume|interrupted/);
+  });
+
   it('offers no Resume while the file is invalid: the run an edit interrupted continues once the text is back', async () => {
     // Before, Resume under the error banner did nothing, and the run then stayed stopped after an undo.
     const page = await open();

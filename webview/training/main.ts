@@ -120,6 +120,8 @@ class TrainingPanel {
 
     this.stop = createButton('Stop', 'stop', () => post({ type: 'stop' }));
     this.resume = createButton('Resume', 'resume', () => post({ type: 'resume' }));
+    // Shown with a run that can stop or resume (`showRun`), never before one.
+    this.stop.hidden = this.resume.hidden = true;
     this.bar.max = 1;
     this.bar.value = 0;
     this.bar.setAttribute('aria-label', 'Training progress');
@@ -464,7 +466,11 @@ class TrainingPanel {
     const shown = this.last !== null && hasRecords(this.last);
     // "Cannot run": the file's own errors, and its data's (a missing file, a NaN in a CSV), alike.
     // Resume is disabled meanwhile (a disabled button cannot take focus to say why): the heading says it.
-    const resumes = errors !== null && !this.resume.hidden ? ' Resume waits for a valid file: a run the edit interrupted continues once the text is valid again.' : '';
+    // Only over a run shown stopped, which Resume would continue: a file invalid when its panel opened
+    // was told of a Resume and an interrupted run that did not exist (the buttons are not hidden before
+    // the first run, only the bar that holds them; a fresh user's report, 2026-12-03).
+    const stopped = this.last !== null && this.last.stoppable && this.last.run.status === 'stopped' && !this.last.previous;
+    const resumes = errors !== null && stopped && !this.resume.hidden ? ' Resume waits for a valid file: a run the edit interrupted continues once the text is valid again.' : '';
     const heading = (shown ? 'The experiment cannot run — showing the last run that could.' : 'The experiment cannot run.') + resumes;
     renderBanner(this.root, this.bannerSlot, errors, heading, (line, column) => post({ type: 'reveal', line, column }));
     // Nothing can resume from an invalid file: the run interrupted by the edit continues when the text is back.
