@@ -603,7 +603,38 @@ describe('training panel webview', () => {
     await send(page, { type: 'exportChart', requestId: 32, format: 'svg', scale: 1, background: 'light' });
     await page.waitForFunction(() => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === 32));
     const none = (await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === 32) as unknown as { figure: { label: string | null } };
-    assert.equal(none.figure.label, 'Sweep over init.scale, no value chosen: 0.1 alignment, 0.3 rescaling, 1 rescaling');
+    assert.equal(none.figure.label, 'Sweep over init.scale: 0.1 alignment, 0.3 rescaling, 1 rescaling');
+  });
+
+  it('says in the sweep\'s legend that a value is chosen for its verdict, and chooses one by its name from the keyboard: the criteria and the reasons', async () => {
+    // A fresh-eyes tester saw "0.1 alignment, 0.3 alignment, 1 rescaling, 3 rescaling" and no way to the
+    // reasons: the legend said nothing of choosing (on hover only), its buttons were named "0.3alignment",
+    // and a click on "0.3 alignment" by its text landed on the chart's key, which is no button.
+    const page = await open();
+    const values = [0.1, 0.3, 1, 3];
+    const runs = values.map((_, i) => ({ ...run(20, 'finished'), verdict: { ...realVerdict(), label: i < 2 ? 'alignment' : 'rescaling' } }));
+    await send(page, message(1, runs[0], { sweep: { key: 'init.scale', path: 'init.scale', values, runs } }));
+    await page.waitForSelector('.sweep-item[data-sweep-value="0.3"]');
+    assert.equal(await page.locator('.sweep-legend .sweep-hint').innerText(), 'choose a value for its verdict and reasons:');
+    assert.equal(await page.locator('.verdict').isHidden(), true);
+    // Its name, as read aloud and as found by its text.
+    const button = page.getByRole('button', { name: '0.3 alignment', exact: true });
+    assert.equal(await button.count(), 1);
+    assert.equal(await page.getByText('0.3 alignment', { exact: true }).first().evaluate((e) => e.closest('button')?.dataset.sweepValue ?? null), '0.3');
+    // Keyboard: Tab reaches it (a button), Enter chooses it, Space chooses none again.
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !(document.querySelector('.verdict') as HTMLElement).hidden);
+    assert.equal(await page.locator('.verdict .verdict-which').innerText(), 'for init.scale = 0.3');
+    assert.equal(await page.locator('.verdict .verdict-label').innerText(), 'alignment');
+    // The same block a single run shows: every criterion against its threshold, and the reasons in words.
+    assert.equal(await page.locator('.verdict .criterion').count(), realVerdict().criteria.length);
+    assert.deepEqual(await page.locator('.verdict .verdict-reason').allInnerTexts(), realVerdict().reasons);
+    assert.equal(await page.locator('.sweep-legend .sweep-hint').count(), 0, 'no hint once a value is chosen');
+    assert.equal(await page.locator('.sweep-item[data-sweep-value="0.3"]').evaluate((e) => e === document.activeElement), true, 'focus stays on the value');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => (document.querySelector('.verdict') as HTMLElement).hidden);
+    assert.equal(await page.locator('.sweep-legend .sweep-hint').count(), 1);
   });
 
   it('keys every dashed line with a dashed mark: a sweep\'s test accuracy, its final ζ against initial ζ, on screen and in the figure', async () => {

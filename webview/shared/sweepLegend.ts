@@ -28,7 +28,9 @@ function sweepLegendItem(entry: SweepLegendEntry): HTMLButtonElement {
   swatch.style.backgroundColor = entry.colour;
   const what = el('span', 'sweep-label', entry.label);
   what.dataset.sweepLabel = '';
-  item.append(swatch, el('span', 'sweep-value', formatReadout(entry.value)), what);
+  // A space between the value and its label: the button's name is "0.3 alignment", as read aloud and
+  // as found by its text ("0.3alignment" matched nothing, and a click by that text landed on the chart's key).
+  item.append(swatch, el('span', 'sweep-value', formatReadout(entry.value)), ' ', what);
   defineTerm(item, entry.title, { control: true });
   item.addEventListener('click', entry.onClick);
   return item;
@@ -39,6 +41,11 @@ export interface SweepLegend {
   key: string;
   title: string;
   entries: SweepLegendEntry[];
+  /**
+   * What choosing does, shown after the heading while no value is chosen ("choose a value for its
+   * verdict"): on hover alone, a reader saw labels and no way to their reasons. Null for none.
+   */
+  hint?: string | null;
 }
 
 /** Fills `container` with the legend ("Sweep over KEY", then the entries); empty and hidden for none. */
@@ -54,7 +61,8 @@ export function renderSweepLegend(container: HTMLElement, legend: SweepLegend | 
   // What the legend's lines and colours mean: on hover, and on the heading's focus (one tab stop).
   defineTerm(heading, legend.title);
   const items = legend.entries.map(sweepLegendItem);
-  container.replaceChildren(heading, ...items);
+  const hint = legend.hint ? [el('span', 'sweep-hint', legend.hint)] : [];
+  container.replaceChildren(heading, ...hint, ...items);
   if (focused !== undefined) items.find((i) => i.dataset.sweepValue === focused)?.focus();
 }
 

@@ -331,6 +331,9 @@ class TrainingPanel {
     renderSweepLegend(this.sweepLegend, {
       key: sweep.key,
       title: `${sweep.path}. The colours are the values in every chart; choose a value for its verdict.`,
+      // Said, not only on hover: with none chosen the panel shows labels and no verdict, and a reader
+      // saw no way to the reasons (the chart's key under each chart, with the same words, is no button).
+      hint: this.chosenRun(sweep) ? null : 'choose a value for its verdict and reasons:',
       entries: sweep.values.map((v, i) => {
         const run = sweep.runs[i];
         const pressed = this.prefs.sweepRun === v;

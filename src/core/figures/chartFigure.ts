@@ -96,10 +96,11 @@ export function labelHeadline(label: string, detail: string, criteria: readonly 
 /**
  * The headline of a sweep's figure when no value is chosen (the panel shows no verdict, its legend each
  * value's label): what the figure then summarises, each value with its label as the legend writes it —
- * "Sweep over init.scale, no value chosen: 0.1 alignment, 0.3 rescaling, 1 —".
+ * "Sweep over init.scale: 0.1 alignment, 0.3 rescaling, 1 —". Nothing about choosing: a paper's figure
+ * has no legend to choose in ("no value chosen" read as a choice the reader was not offered).
  */
 export function sweepHeadline(key: string, valuesWithLabels: readonly string[]): string {
-  return `Sweep over ${key}, no value chosen: ${valuesWithLabels.join(', ')}`;
+  return `Sweep over ${key}: ${valuesWithLabels.join(', ')}`;
 }
 
 /** What a figure may hold; larger specs are refused (they come from a webview). */

@@ -1,7 +1,7 @@
 // The training panel as a user meets it in code-server (issue 11, "Live in VS Code"): open a network
 // example with Ctrl+P and the palette's Open Dynamics Panel, watch the records stream in (the step
 // and the curves grow while the progress bar moves), Stop and Resume, and an edit that starts the new
-// run; the verdict on top. Screenshots: test-results/screenshots/vscode/training-*.png.
+// run; the verdict on top; a sweep's legend choosing the value whose verdict is shown. Screenshots: test-results/screenshots/vscode/training-*.png.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ const repo = findRepoRoot(__dirname);
 const FOLDER = join(repo, 'examples', 'networks');
 const LONG = 'mnist-four-layer-zeta.flab.json';
 const SHORT = 'bridge-linear-network.flab.json';
+const SWEEP = 'mnist-four-layer-sigma.flab.json';
 
 /** What Export Data's JSON says of a run: its records' steps and its summary. */
 interface ExportedRun {
@@ -130,6 +131,29 @@ describe('training panel in code-server (user level)', function () {
     await s.wb.page.waitForTimeout(200);
     await page().locator('.training-panel[data-status="finished"] .progress[data-step="300"]').waitFor({ timeout: 120_000 });
     await s.wb.screenshot('training-4-after-edit');
+  });
+
+  it('a network sweep\'s legend chooses a value, by click or keyboard, for its verdict and reasons', async function () {
+    // A fresh-eyes tester on Fig. 2b's sweep saw each value's label and no reason: nothing said a value
+    // could be chosen, and "0.3 alignment" clicked by its text was the chart's key, which is no button.
+    this.timeout(300_000);
+    await s.wb.openFile(SWEEP);
+    await s.wb.runCommand(PANEL_TITLE_COMMAND);
+    await page().locator('.training-panel[data-status="finished"]').waitFor({ timeout: 240_000 });
+    assert.match(await page().locator('.sweep-legend .sweep-hint').innerText(), /choose a value for its verdict and reasons/);
+    assert.equal(await page().locator('.verdict').isHidden(), true, 'none chosen: no verdict');
+    await page().getByRole('button', { name: '0.3 alignment', exact: true }).click();
+    await page().locator('.verdict .verdict-which:has-text("for init.scale = 0.3")').waitFor({ timeout: 10_000 });
+    assert.equal(await page().locator('.verdict .verdict-label').innerText(), 'alignment');
+    assert.ok((await page().locator('.verdict .criterion').count()) >= 4, 'every criterion against its threshold');
+    assert.match((await page().locator('.verdict .verdict-reason').allInnerTexts()).join(' '), /alignment/);
+    await s.wb.screenshot('training-5-sweep-chosen');
+    // From the keyboard: the next value's button takes focus and Enter chooses it.
+    await page().getByRole('button', { name: '3 rescaling', exact: true }).focus();
+    await s.wb.page.keyboard.press('Enter');
+    await page().locator('.verdict .verdict-which:has-text("for init.scale = 3")').waitFor({ timeout: 10_000 });
+    assert.equal(await page().locator('.verdict .verdict-label').innerText(), 'rescaling');
+    assert.match((await page().locator('.verdict .verdict-reason').allInnerTexts()).join(' '), /rescal/);
   });
 
   it('offers Open Phase Diagram in the editor title for the linear model\'s file, not for a network experiment', async function () {

@@ -174,7 +174,7 @@ test('a sweep\'s headline names the run it is of first, or, with no value chosen
   const criteria = ['kernel change 12.3 ≥ 0.1', 'balance change 0.0112 < 1'];
   assert.equal(labelHeadline('alignment', 'feature learning, exact gradient flow', criteria, null), 'Label: alignment (feature learning, exact gradient flow) — kernel change 12.3 ≥ 0.1, balance change 0.0112 < 1');
   assert.equal(labelHeadline('alignment', 'feature learning', [], 'σ = 2 (sweep run 2 of 3)'), 'Label for σ = 2 (sweep run 2 of 3): alignment (feature learning)');
-  assert.equal(sweepHeadline('init.scale', ['0.1 alignment', '0.3 rescaling', '1']), 'Sweep over init.scale, no value chosen: 0.1 alignment, 0.3 rescaling, 1');
+  assert.equal(sweepHeadline('init.scale', ['0.1 alignment', '0.3 rescaling', '1']), 'Sweep over init.scale: 0.1 alignment, 0.3 rescaling, 1');
   // Drawn as the figure's label line: the run first on its first line, lines broken between criteria.
   const named = spec();
   named.label = labelHeadline('alignment', 'feature learning, exact gradient flow', [...criteria, 'tangent-feature change 2.98 ≥ 0.1', '|ζ| change +0.978 ≥ 0.1'], 'outputScale = 1 (sweep run 2 of 3)');
