@@ -7,6 +7,7 @@ import type { CheckpointsResult } from '../core/checkpoints/checkpointReader';
 import type { Diagnostic } from '../core/experiment/diagnostic';
 import type { Parameter } from '../core/figures/parameters';
 import type { TrainResult } from '../core/runs/train';
+import type { SweepWidthPower } from '../core/network/networkExperiment';
 import type { ControlState, DynamicsResult, DynamicsView } from './dynamics';
 import type { Diagram, PhaseConfig } from './phase';
 import type { RunView } from './training';
@@ -153,7 +154,7 @@ export type TrainingOutcome =
       title: string | null;
       description: string | null;
       /** The file's sweep, when it has one (each value is a job of its own). */
-      sweep: { key: string; path: string; values: number[] } | null;
+      sweep: { key: string; path: string; values: number[]; widthPower: SweepWidthPower | null } | null;
       /** The data files a network's run reads, as written (relative to the experiment file); [] for checkpoints. */
       dataFiles: string[];
       /** Whether a network's file writes checkpoints (`training.checkpoints`). */
@@ -204,7 +205,7 @@ export interface ExportJob {
   documentUri: string;
   parameters: Parameter[];
   /** One run, or a sweep (`failed`: its values not started, as `flab sweep --json` lists them). */
-  data: HeldRunResult | { key: string; path: string; values: number[]; runs: (HeldRunResult | null)[]; failed?: SweepValueNotRun[] };
+  data: HeldRunResult | { key: string; path: string; widthPower: SweepWidthPower | null; values: number[]; runs: (HeldRunResult | null)[]; failed?: SweepValueNotRun[] };
 }
 
 /** The file's bytes (UTF-8), moved to the host, or why they could not be built. */

@@ -10,7 +10,8 @@ import { ExperimentError } from '../../core/experiment/errors';
 import { SweepSpec } from '../../core/experiment/experiment';
 import { lastMeasured } from '../../core/mechanisms/series';
 import { outputSize } from '../../core/network/dataset';
-import { isDataKey, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../../core/network/networkExperiment';
+import { isDataKey, NetworkExperiment, networkVariant, networkWidthPower, type SweepWidthPower, plannedSteps, specForData } from '../../core/network/networkExperiment';
+import { type FailedValue, networkSweepJson } from '../../core/runs/trainingExport';
 import { layerSizes, TrainingLength } from '../../core/network/spec';
 import { DataError, reportedMessage } from '../../core/network/data/dataError';
 import { BackendError, recordCount, TrainingOptions } from '../../core/network/train';
@@ -99,12 +100,6 @@ function valueStatus(r: TrainSweepResult, i: number): string {
   return r.failures.some((f) => f.index === i) ? 'failed' : NOT_STARTED;
 }
 
-/** A value without a run, as `flab sweep` prints it: its index, value, and the error as standard error says it (one line, located). */
-interface FailedValue {
-  index: number;
-  value: number;
-  error: string;
-}
 
 /**
  * The values of `r` without a run: each failure located in the file, and the values a stopping failure
@@ -338,7 +333,7 @@ const STATUS_COLUMN = 'status';
  * `failed` in the table (`not started` for a value the sweep stopped before: after a failure that
  * stops it, or Ctrl+C).
  */
-function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonly FailedValue[], widthPower: { exponent: number; width: number } | null = null): string {
+function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonly FailedValue[], widthPower: SweepWidthPower | null = null): string {
   const failedList = failed.length > 0 ? { failed } : {};
   const formula = widthPower ? widthPowerFormula(axisShort(r.path), widthPower.exponent) : '';
   if (format === 'table') {
@@ -391,17 +386,6 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
         .join('')
     );
   }
-  return JSON.stringify({ key: r.key, path: r.path, widthPower, values: r.values, runs: r.runs, ...failedList }) + '\n';
+  return JSON.stringify(networkSweepJson({ key: r.key, path: r.path, widthPower, values: r.values, runs: r.runs }, failed)) + '\n';
 }
 
-/**
- * The width power of a network sweep's key (`{exponent, width}`, d the width of the last hidden layer,
- * as `flab sweep` of the linear model and `flab phase --json` give it) when the file writes it as a
- * power of the width (its values are then bases b), else null.
- */
-function networkWidthPower(e: NetworkExperiment): { exponent: number; width: number } | null {
-  const path = e.sweep?.path;
-  const power = path === undefined ? undefined : e.widthScaling?.[path];
-  const d = e.spec.model.hidden[e.spec.model.hidden.length - 1];
-  return power && power.exponent !== 0 && d !== undefined ? { exponent: power.exponent, width: d } : null;
-}

@@ -338,3 +338,22 @@ export function networkVariant(e: NetworkExperiment, path: string, value: number
   variant.sweep = undefined;
   return variant;
 }
+
+/** A network sweep's key written as a power of the width: its exponent, and d, the file's last hidden width. */
+export interface SweepWidthPower {
+  exponent: number;
+  width: number;
+}
+
+/**
+ * The width power of a network sweep's key (`{exponent, width}`, d the width of the last hidden layer,
+ * as `flab sweep` of the linear model and `flab phase --json` give it) when the file writes it as a
+ * power of the width (its values are then bases b), else null. `flab sweep --json` prints it as
+ * `widthPower`, and the training panel's Export Data writes it (`networkSweepJson`).
+ */
+export function networkWidthPower(e: NetworkExperiment): SweepWidthPower | null {
+  const path = e.sweep?.path;
+  const power = path === undefined ? undefined : e.widthScaling?.[path];
+  const d = e.spec.model.hidden[e.spec.model.hidden.length - 1];
+  return power && power.exponent !== 0 && d !== undefined ? { exponent: power.exponent, width: d } : null;
+}

@@ -14,7 +14,7 @@ import { BESIDE_SCHEMA_MAX_CHARS, besideSchemaErrors, experimentFromTree, locate
 import { checkAgainstSchema } from '../experiment/schema';
 import { CheckpointExperiment, normaliseCheckpointExperiment } from '../checkpoints/checkpointExperiment';
 import { dataFileNames } from '../network/data/dataSpec';
-import { explicitWeightsAlone, NetworkExperiment, normaliseNetworkExperiment } from '../network/networkExperiment';
+import { explicitWeightsAlone, NetworkExperiment, networkWidthPower, normaliseNetworkExperiment, type SweepWidthPower } from '../network/networkExperiment';
 
 /** A validated experiment of one of the three kinds, in its normal form. */
 export type AnyExperiment =
@@ -86,7 +86,8 @@ export interface ExperimentHeader {
   /** The file's `name` and `description` as the panel shows them (`visibleControls`), or null. */
   title: string | null;
   description: string | null;
-  sweep: { key: string; path: string; values: number[] } | null;
+  /** `widthPower`: the key's power of the width when the file writes it so (`networkWidthPower`), else null. */
+  sweep: { key: string; path: string; values: number[]; widthPower: SweepWidthPower | null } | null;
   /** As written, relative to the experiment file (`dataFileNames`); [] for checkpoints. */
   dataFiles: string[];
   /** Whether a network's file writes checkpoints (`training.checkpoints`): the panel checks their folder and plan before it trains. */
@@ -98,6 +99,6 @@ export function experimentHeader(any: Exclude<AnyExperiment, { kind: 'linear' }>
   const e = any.experiment;
   const shown = (text: string | undefined) => (text === undefined ? null : visibleControls(text));
   const network = any.kind === 'network' ? any.experiment : null;
-  const sweep = network?.sweep ? { key: network.sweep.key, path: network.sweep.path, values: network.sweep.values.slice() } : null;
+  const sweep = network?.sweep ? { key: network.sweep.key, path: network.sweep.path, values: network.sweep.values.slice(), widthPower: networkWidthPower(network) } : null;
   return { runKind: any.kind, title: shown(e.name), description: shown(e.description), sweep, dataFiles: network ? dataFileNames(network.data) : [], writesCheckpoints: network?.checkpoints !== undefined };
 }

@@ -10,6 +10,7 @@ import type { CheckpointsResult } from '../checkpoints/checkpointReader';
 import { countOf, formatCount } from '../experiment/diagnostic';
 import { checkpointColumns, columnsCsv, estimatedPairs, trainColumns } from './layerCsv';
 import type { TrainResult } from './train';
+import type { SweepWidthPower } from '../network/networkExperiment';
 
 /** A parameter as run, as the panel lists it (core/figures/parameters.ts's `Parameter`): its JSON path, symbol and value. */
 export interface ParameterAsRun {
@@ -18,13 +19,40 @@ export interface ParameterAsRun {
   value: string;
 }
 
+/** A network sweep's runs, one per value (null: the value has no run), with its key and width power (`networkWidthPower`). */
+export interface NetworkSweepExport {
+  key: string;
+  path: string;
+  widthPower: SweepWidthPower | null;
+  values: number[];
+  runs: (TrainResult | null)[];
+  /** Values without a run (`FailedValue`): the panel's, those not started when it was exported during the sweep or after its Stop. */
+  failed?: FailedValue[];
+}
+
+/** A value without a run, as `flab sweep` prints it: its index, value, and the error as standard error says it (one line, located). */
+export interface FailedValue {
+  index: number;
+  value: number;
+  error: string;
+}
+
+/**
+ * A network sweep's JSON, one object for `flab sweep --json` and the training panel's Export Data:
+ * `{ key, path, widthPower, values, runs }`, and `failed` when a value has no run (its index, value and
+ * located error; `flab sweep` alone knows them as its standard error says them). Until 2026-12-03 the
+ * panel wrote its own object, without `widthPower`.
+ */
+export function networkSweepJson(s: NetworkSweepExport, failed: readonly FailedValue[] = s.failed ?? []): { key: string; path: string; widthPower: SweepWidthPower | null; values: number[]; runs: (TrainResult | null)[]; failed?: FailedValue[] } {
+  return { key: s.key, path: s.path, widthPower: s.widthPower, values: s.values, runs: s.runs, ...(failed.length > 0 ? { failed: [...failed] } : {}) };
+}
+
 /**
  * A training panel's data: `flab train --json`'s object, `flab checkpoints --json`'s, or a sweep's
- * `{ key, path, values, runs }` (with `failed`, as `flab sweep --json` has it, listing the values not
- * started when it was exported during the sweep or after its Stop). A run exported during its training
- * has `summary.status` "training", one stopped "stopped": its records so far.
+ * (`networkSweepJson`). A run exported during its training has `summary.status` "training", one
+ * stopped "stopped": its records so far.
  */
-export type TrainingExport = TrainResult | CheckpointsResult | { key: string; path: string; values: number[]; runs: (TrainResult | null)[]; failed?: { index: number; value: number; error: string }[] };
+export type TrainingExport = TrainResult | CheckpointsResult | NetworkSweepExport;
 
 /**
  * Of a run not at its end — training still, or stopped (the panel's Stop, or Ctrl+C) — its status and
@@ -88,5 +116,6 @@ export function trainingCsv(data: TrainingExport): string {
 
 /** The whole file Export Data writes: the CSV with its `#` header, or the JSON indented by two spaces. */
 export function trainingExportText(format: 'csv' | 'json', title: string, documentUri: string, parameters: readonly ParameterAsRun[], data: TrainingExport): string {
-  return format === 'csv' ? trainingCsvHeader(title, documentUri, parameters, data) + trainingCsv(data) : `${JSON.stringify(data, null, 2)}\n`;
+  if (format === 'csv') return trainingCsvHeader(title, documentUri, parameters, data) + trainingCsv(data);
+  return `${JSON.stringify('runs' in data ? networkSweepJson(data) : data, null, 2)}\n`;
 }

@@ -16,6 +16,7 @@ import { locatePath } from '../../core/experiment/parse';
 import type { Node } from 'jsonc-parser';
 import { experimentHeader, parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
+import type { SweepWidthPower } from '../../core/network/networkExperiment';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
 import { DocumentShown, hasRecords, Invalid, loadingRunView, parseFromTraining, RunView, stoppedRun, SweepView, Training } from '../../protocol/training';
 import type { ExportJob, ExportOutcome, HeldRunResult, TrainingJob, TrainingOutcome, TrainingPeek, TrainingSnapshot } from '../../protocol/workers';
@@ -81,7 +82,7 @@ export class ResultJson {
  * What the panel holds for Export Data: results as the worker sent them, parsed only by the export
  * worker (a sweep's values not started listed in `failed`, as `flab sweep --json` lists them).
  */
-type HeldExport = TrainResult | CheckpointsResult | ResultJson | { key: string; path: string; values: number[]; runs: (TrainResult | ResultJson | null)[]; failed?: { index: number; value: number; error: string }[] };
+type HeldExport = TrainResult | CheckpointsResult | ResultJson | { key: string; path: string; widthPower: SweepWidthPower | null; values: number[]; runs: (TrainResult | ResultJson | null)[]; failed?: { index: number; value: number; error: string }[] };
 
 /**
  * Export Data of a run under way, or stopped (kept by its workers for Resume): its records so far are
@@ -101,7 +102,7 @@ function heldResult(o: { result: TrainResult | CheckpointsResult | null; resultJ
 function exportData(held: HeldExport): ExportJob['data'] {
   const one = (r: TrainResult | CheckpointsResult | ResultJson): HeldRunResult => (r instanceof ResultJson ? r.held : { value: r });
   if (held instanceof ResultJson) return held.held;
-  if ('runs' in held) return { key: held.key, path: held.path, values: held.values, runs: held.runs.map((r) => r && one(r)), ...(held.failed ? { failed: held.failed } : {}) };
+  if ('runs' in held) return { key: held.key, path: held.path, widthPower: held.widthPower, values: held.values, runs: held.runs.map((r) => r && one(r)), ...(held.failed ? { failed: held.failed } : {}) };
   return one(held);
 }
 
@@ -260,7 +261,7 @@ export class TrainingDelegate implements PanelDelegate {
     const file = visibleName(baseName(this.host.uri));
     // A value not sent to any worker yet; a value whose worker no longer had it is null too, not listed.
     const failed = runs.flatMap((r, i) => (r === null && !state.ended[i] && state.workerOf[i] === null ? [{ index: i, value: values[i], error: `${file}: note: sweep value ${i}, ${path} = ${formatNumber(values[i])}: not started: ${stopped ? 'the sweep was stopped before it' : 'the sweep was still training when it was exported'}` }] : []));
-    return { message: this.current ?? m, export: { key, path, values, runs, ...(failed.length > 0 ? { failed } : {}) } };
+    return { message: this.current ?? m, export: { key, path, widthPower: state.widthPower, values, runs, ...(failed.length > 0 ? { failed } : {}) } };
   }
 
   /** The message the page shows now (tests). */
@@ -548,7 +549,7 @@ export class TrainingDelegate implements PanelDelegate {
     // holds it (Resume retrained the ended values, and a worker that took another value first dropped
     // the one it held), its time counted on.
     const kept = resume && this.sweepState?.text === text && this.sweepState.runs.length === count ? this.sweepState : null;
-    const state: SweepState = kept ?? { text, runs: new Array(count).fill(null), results: new Array(count).fill(null), ended: new Array(count).fill(false), workerOf: new Array(count).fill(null), elapsedMs: 0 };
+    const state: SweepState = kept ?? { text, widthPower: sweepHeader.sweep?.widthPower ?? null, runs: new Array(count).fill(null), results: new Array(count).fill(null), ended: new Array(count).fill(false), workerOf: new Array(count).fill(null), elapsedMs: 0 };
     this.sweepState = state;
     const { runs, results, ended, workerOf } = state;
     // The sweep as the file gives it, known before any value has ended (the header came with the
@@ -564,7 +565,7 @@ export class TrainingDelegate implements PanelDelegate {
     const post = () => {
       if (this.running !== version || superseded() || !header.sweep) return;
       state.elapsedMs = elapsed();
-      const sweep: SweepView = { ...header.sweep, runs };
+      const sweep: SweepView = { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs };
       this.showSnapshot(version, this.message(version, header, sweepRun(sweep, ended, workerOf, workers, state.elapsedMs), sweep), LIVE);
     };
     post();
@@ -610,8 +611,9 @@ export class TrainingDelegate implements PanelDelegate {
     this.sweepState = null;
     // No value trained: the sweep failed, as one run that fails.
     if (failures.length > 0 && runs.every((r) => r === null || r.status === 'failed')) return { kind: 'invalid', diagnostics: failures };
-    const sweep: SweepView = { ...header.sweep, runs };
-    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, workerOf, workers, elapsed()), sweep), export: { key: sweep.key, path: sweep.path, values: sweep.values, runs: results }, failures };
+    const sweep: SweepView = { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs };
+    // Export Data's sweep: what `flab sweep --json` prints (networkSweepJson), its width power included.
+    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, workerOf, workers, elapsed()), sweep), export: { key: sweep.key, path: sweep.path, widthPower: header.sweep.widthPower, values: sweep.values, runs: results }, failures };
   }
 
   /** A checkpoint folder: read again every FOLLOW_EVERY_MS while the panel shows this text. */
@@ -641,6 +643,8 @@ export class TrainingDelegate implements PanelDelegate {
 /** A sweep under way, kept for Resume: each value's run and result so far, which have ended, the worker each went to, the time spent. */
 interface SweepState {
   text: string;
+  /** The sweep's width power as its header gives it (`networkWidthPower`), for Export Data. */
+  widthPower: SweepWidthPower | null;
   runs: (RunView | null)[];
   results: (TrainResult | ResultJson | null)[];
   ended: boolean[];

@@ -92,7 +92,7 @@ async function exportsAsTheHostWould(json: Uint8Array, result: TrainResult): Pro
   const parameters: ExportJob['parameters'] = [{ path: 'training.learningRate', symbol: 'η', value: '0.05' }];
   const header = { name: 'renamed', description: 'an edit of the header' };
   const renamed = { ...result, ...header };
-  const sweep = { key: 'init.scale', path: 'init.scale', values: [0.5, 1, 2] };
+  const sweep = { key: 'init.scale', path: 'init.scale', widthPower: { exponent: -0.5, width: 16 }, values: [0.5, 1, 2] };
   const cases: { job: ExportJob; expected: string }[] = [];
   for (const format of ['json', 'csv'] as const) {
     cases.push({ job: { format, title: 'Bridge', documentUri: 'file:///w/bridge.flab.json', parameters, data: { json, header } }, expected: trainingExportText(format, 'Bridge', 'file:///w/bridge.flab.json', parameters, renamed) });

@@ -78,7 +78,7 @@ test('a count beside a noun agrees with it: 1 weight matrix, 1 row, 1 column, 1 
     for (const m of messages) assert.doesNotMatch(m, ONE_WITH_PLURAL, name);
   }
   // A training panel's CSV header over a sweep of one value.
-  const header = trainingCsvHeader('t', 'file:///f.flab.json', [], { key: 'init.scale', path: 'init.scale', values: [1], runs: [null] });
+  const header = trainingCsvHeader('t', 'file:///f.flab.json', [], { key: 'init.scale', path: 'init.scale', widthPower: null, values: [1], runs: [null] });
   assert.match(header, /# sweep over init\.scale: 1 run; the first column is each run's value/);
   assert.doesNotMatch(header, ONE_WITH_PLURAL);
   // One error past those printed is "1 more error".
