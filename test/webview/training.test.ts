@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { contrast, type Rgb } from '../../src/core/figures/colours';
 import { explainLayerLabel, type LayerScores } from '../../src/core/mechanisms/layerLabel';
 import { sweepRun } from '../../src/extension/training/sweepRun';
 import type { LearningCurves, RunView, SweepView, ToTraining, Training, VerdictView } from '../../src/protocol/training';
@@ -635,6 +636,46 @@ describe('training panel webview', () => {
     await page.keyboard.press('Space');
     await page.waitForFunction(() => (document.querySelector('.verdict') as HTMLElement).hidden);
     assert.equal(await page.locator('.sweep-legend .sweep-hint').count(), 1);
+  });
+
+  it('draws an exported figure on a light page in the figure\'s colours, whatever the theme: every line and key at 3:1 on white or more', async () => {
+    // A fresh tester's L8: from a dark theme, the light figure drew the network's distance and the final
+    // distance in the theme's light grey (#cccccc on white, 1.6:1), and the sweep's values in colours
+    // chosen against a dark background: the screen's chart models were exported as they were.
+    const hexRgb = (c: string): Rgb => {
+      const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(c);
+      assert.ok(m, `a colour of the figure: ${c}`);
+      return [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)];
+    };
+    const white: Rgb = [255, 255, 255];
+    const black: Rgb = [0x1e, 0x1e, 0x1e];
+    const cases = [['dark', 41, 'light', true], ['dark', 42, 'light', false], ['light', 43, 'light', true], ['dark', 44, 'theme', true]] as const;
+    for (const [theme, requestId, background, swept] of cases) {
+      const page = await open({ theme });
+      const values = [0.1, 0.3, 1, 3];
+      const runs = values.map(() => run(20, 'finished'));
+      await send(page, message(1, runs[0], swept ? { sweep: { key: 'init.scale', path: 'init.scale', values, runs } } : {}));
+      await page.waitForFunction((n) => document.querySelectorAll('[data-chart] canvas').length >= n, swept ? 8 : 5);
+      await send(page, { type: 'exportChart', requestId, format: 'svg', scale: 1, background });
+      await page.waitForFunction((id) => (window as unknown as { __posted: { type: string; requestId?: number }[] }).__posted.some((m) => m.type === 'chartFigure' && m.requestId === id), requestId);
+      const { figure } = (await posted(page)).find((m) => m.type === 'chartFigure' && (m as { requestId?: number }).requestId === requestId) as unknown as { figure: { colours: { background: string }; charts: { title: string; series: { label: string; colour: string }[]; key?: { label: string; colour: string }[] }[] } };
+      const what = `${theme} theme, ${background} page, ${swept ? 'a sweep' : 'one run'}`;
+      const paper = background === 'light' ? white : hexRgb(figure.colours.background);
+      if (background === 'light') assert.equal(figure.colours.background, '#ffffff', what);
+      else assert.ok(contrast(paper, black) < 1.5, `${what}: the theme's page, ${figure.colours.background}`);
+      // The two the tester found grey: the network's distance (a line, or in a sweep the key's line), the final distance.
+      const distance = figure.charts.find((c) => c.title.startsWith('Distance from initialisation'))!;
+      const network = [...distance.series, ...(distance.key ?? [])].find((sr) => sr.label === 'network');
+      assert.ok(network, `${what}: the network's distance is drawn`);
+      if (swept) assert.ok(figure.charts.find((c) => c.title.startsWith('Final distance'))?.series.some((sr) => sr.label === 'final distance'), what);
+      for (const c of figure.charts) {
+        for (const sr of [...c.series, ...(c.key ?? [])]) {
+          if (sr.colour.startsWith('rgba')) continue;
+          const ratio = contrast(hexRgb(sr.colour), paper);
+          assert.ok(ratio >= 3, `${what}, ${c.title}: "${sr.label}" in ${sr.colour} at ${ratio.toFixed(2)}:1`);
+        }
+      }
+    }
   });
 
   it('keys every dashed line with a dashed mark: a sweep\'s test accuracy, its final ζ against initial ζ, on screen and in the figure', async () => {

@@ -15,7 +15,7 @@ import type { ErrorInfo } from '../../src/protocol/common';
 import type { ExportChartRequest } from '../../src/protocol/dynamics';
 import type { Parameter } from '../../src/core/figures/parameters';
 import { formatDuration, hasRecords, timeLeftWords, type FromTraining, type RunProgress, type RunView, type SweepView, type ToTraining, type Training, type VerdictView } from '../../src/protocol/training';
-import { Charts } from '../charts/chartEngine';
+import { Charts, type ChartModel } from '../charts/chartEngine';
 import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
@@ -99,6 +99,8 @@ class TrainingPanel {
   private palette: Palette = readPalette();
   private last: Training | null = null;
   private shownVersion = -Infinity;
+  /** The pair of layers whose ζ the charts drew last (`showPairChoice`): an exported figure redraws with it. */
+  private zetaPair = 0;
 
   constructor(private readonly root: HTMLElement) {
     // The elapsed time of a run in progress counts on between messages (`writeProgress`).
@@ -229,7 +231,8 @@ class TrainingPanel {
     this.notices.replaceChildren(...run.notices.map((n) => el('li', 'notice-item', n)));
     this.notices.hidden = run.notices.length === 0;
     const zetaPair = this.showPairChoice(m);
-    const input: TrainingChartInput = { run, sweep: m.sweep, palette: this.palette, logStep: this.prefs.logStep, kind: m.kind, zetaPair };
+    this.zetaPair = zetaPair;
+    const input = this.chartInput(m, this.palette);
     // Charts over training need a record to draw: a run not trained (a loss not finite at θ₀) drew
     // empty frames on an axis from −1 to 1.
     const recorded = hasRecords(m);
@@ -252,6 +255,11 @@ class TrainingPanel {
       // Ticks at the swept values, each a run (a log axis labelled 10², 10³ and 2048 left 32 without one).
       this.sweepCharts.render(models(SWEEP_KEYS), { logX: prefersLogAxis(m.sweep.values), xLabel: m.sweep.key, xInteger: false, xAt: m.sweep.values, markerRoom: true, palette: this.palette, syncKey: 'flab-training-sweep' }, rebuild);
     }
+  }
+
+  /** What the charts are built from, in `palette`: the screen's, or an exported figure's light page. */
+  private chartInput(m: Training, palette: Palette): TrainingChartInput {
+    return { run: m.run, sweep: m.sweep, palette, logStep: this.prefs.logStep, kind: m.kind, zetaPair: this.zetaPair };
   }
 
   /**
@@ -495,7 +503,15 @@ class TrainingPanel {
   private async exportChart(request: ExportChartRequest): Promise<void> {
     const m = this.last;
     const palette = request.background === 'light' ? lightPalette(this.palette) : this.palette;
-    const charts = [...this.timeCharts.figureCharts((_k, model) => model), ...(m?.sweep ? this.sweepCharts.figureCharts((_k, model) => model) : [])];
+    // The charts as shown, in the figure's palette (as the dynamics panel restyles them): on a light page
+    // the screen's dark-theme colours drew the network's distance and the final distance in the theme's
+    // light grey foreground, and the sweep's values in colours chosen against a dark background.
+    const input = m ? this.chartInput(m, palette) : null;
+    const restyle = (key: string, model: ChartModel): ChartModel => {
+      const spec = input ? TRAINING_CHARTS.find((s) => s.key === key) : undefined;
+      return spec && input ? spec.build(input) : model;
+    };
+    const charts = [...this.timeCharts.figureCharts(restyle), ...(m?.sweep ? this.sweepCharts.figureCharts(restyle) : [])];
     // A sweep's figure has the headline of what is on screen over its charts: a chosen value's verdict,
     // named; with none chosen, the legend's values and their labels, said to be the sweep's.
     const chosen = m ? this.chosenRun(m.sweep) : null;
