@@ -678,6 +678,21 @@ describe('training panel webview', () => {
     }
   });
 
+  it('labels every swept value of a sweep\'s summary views at a 320-px panel, on screen and in the figure', async () => {
+    // A fresh tester's L2: the NTK width sweep at 320 px labelled 32 and 2048 only, with room for 128 and 512.
+    const page = await open({ width: 320, height: 900 });
+    const values = [32, 128, 512, 2048];
+    const runs = values.map(() => run(20, 'finished'));
+    await send(page, message(1, runs[0], { sweep: { key: 'model.hidden[0]', path: 'model.hidden[0]', values, runs } }));
+    await page.waitForFunction(() => document.querySelectorAll('.sweep-charts [data-chart] canvas').length === 4);
+    for (const key of ['sweepZeta', 'sweepAccuracy', 'sweepDistance', 'sweepNorm']) {
+      const c = page.locator(`[data-chart="${key}"]`);
+      await page.waitForFunction((k) => document.querySelector(`[data-chart="${k}"]`)?.getAttribute('data-ticks-x') !== null, key);
+      assert.equal(await c.getAttribute('data-ticks-x'), '32|128|512|2048', `${key}, ${Math.round((await c.boundingBox())?.width ?? 0)} px wide`);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep-320.png'), fullPage: true });
+  });
+
   it('keys every dashed line with a dashed mark: a sweep\'s test accuracy, its final ζ against initial ζ, on screen and in the figure', async () => {
     // The sweep's "Test accuracy" was all dashed under a key of solid swatches, and the final ζ's
     // legend gave "end" (solid) and "start" (dashed) the same square.

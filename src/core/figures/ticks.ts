@@ -224,24 +224,32 @@ export function logAxisTicks(min: number, max: number, count: number, gap = 0.12
 /**
  * Ticks at given values (a sweep's, one run each: 32, 128, 512, 2048 rather than 10², 10³ and an end
  * that left 32 unlabelled), those within [min, max], each labelled as written — a whole number below
- * 10⁵ exactly, else in the tick format; every k-th of them (the first and the last kept) when more than
- * `count` would crowd the axis. Empty when none is within the range. `room`: the least distance between
- * two labels as a fraction of the axis (LABEL_ROOM_PX over its length), on a log axis when `log`: a tick
+ * 10⁵ exactly, else in the tick format. Empty when none is within the range.
+ * `room`: the room a label of LABEL_ROOM_PX takes, as a fraction of the axis (LABEL_ROOM_PX over its
+ * length), on a log axis when `log`. Two labels need the room their widths take (`labelRoomPx`: half of
+ * each, about VALUE_CHAR_PX a character, and LABEL_GAP_PX between), at most LABEL_ROOM_PX: a tick
  * closer than that to the last labelled one keeps its mark without a label, and the last value's label
- * wins over its neighbour's (η = 0.001 and 0.003 on an axis to 10⁶ printed "0.00.003").
+ * wins over its neighbour's (η = 0.001 and 0.003 on an axis to 10⁶ printed "0.00.003"). With a `room`,
+ * every value keeps its mark while the values are VALUE_MARK_PX apart on average; beyond that, and
+ * without a `room`, every k-th of them is kept (the first and the last too) when more than `count` —
+ * the axis's round-tick count — would crowd the axis. Until 2026-12-03 `count` (a tick per 60 px) and
+ * the 48 px of any two labels thinned 32, 128, 512, 2048 on the 136-px plot of a 320-px panel to 32
+ * and 2048, their labels 42 px apart (a fresh tester's L2).
  */
 export function valueTicks(at: readonly number[], min: number, max: number, count: number, room = 0, log = false): { values: number[]; labels: string[] } {
   const within = [...new Set(at)].filter((v) => Number.isFinite(v) && v >= min - 1e-9 * Math.abs(min) && v <= max + 1e-9 * Math.abs(max)).sort((a, b) => a - b);
-  const step = Math.max(1, Math.ceil(within.length / Math.max(2, count)));
+  const marks = room > 0 ? Math.floor(LABEL_ROOM_PX / room / VALUE_MARK_PX) : 0;
+  const step = Math.max(1, Math.ceil(within.length / Math.max(2, count, marks)));
   const values = within.filter((_, i) => i % step === 0 || i === within.length - 1);
   // The last but one goes when thinning put it right beside the last.
   if (step > 1 && values.length > 2 && (within.length - 1) % step !== 0) values.splice(values.length - 2, 1);
   const labels = values.map(valueLabel);
   const at01 = (v: number) => (log ? Math.log(v / min) / Math.log(max / min) : (v - min) / (max - min));
   if (room > 0 && max > min && (!log || min > 0)) {
+    const needs = (i: number, j: number) => (room * labelRoomPx(labels[i], labels[j])) / LABEL_ROOM_PX;
     let labelled = -1;
     values.forEach((v, i) => {
-      if (labelled < 0 || at01(v) - at01(values[labelled]) >= room) labelled = i;
+      if (labelled < 0 || at01(v) - at01(values[labelled]) >= needs(labelled, i)) labelled = i;
       else if (i === values.length - 1) {
         // The last value's label over its neighbour's, which then goes.
         labels[labelled] = '';
@@ -250,6 +258,18 @@ export function valueTicks(at: readonly number[], min: number, max: number, coun
     });
   }
   return { values, labels };
+}
+
+/** About the width of a character of a tick label (11 px type), in CSS pixels: a digit is 6–6.5 px. */
+export const VALUE_CHAR_PX = 7;
+/** The least gap between two tick labels, in CSS pixels. */
+export const LABEL_GAP_PX = 10;
+/** The least distance, on average, between a sweep's value ticks before they are thinned, in CSS pixels. */
+export const VALUE_MARK_PX = 12;
+
+/** The distance two tick labels' centres need, in CSS pixels: half of each one's width and a gap, at most LABEL_ROOM_PX. */
+export function labelRoomPx(a: string, b: string): number {
+  return Math.min(LABEL_ROOM_PX, ((a.length + b.length) / 2) * VALUE_CHAR_PX + LABEL_GAP_PX);
 }
 
 /** A value as a tick that is one of the data's own: a whole number below 10⁵ as it is (2048, not "2050", a value no run had), anything else in the tick format. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../../src/core/math/rng';
-import { decadeLabel, flatRange, formatTickValue, isFlat, isFlatOnLog, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks, prefersLogAxis, valueTicks } from '../../../src/core/figures/ticks';
+import { decadeLabel, flatRange, formatTickValue, isFlat, isFlatOnLog, labelRoomPx, linearAxisTicks, linearTickLabels, linearTicks, logAxisTicks, logTickLabels, logTicks, prefersLogAxis, valueTicks } from '../../../src/core/figures/ticks';
 
 const SUP: Record<string, string> = { '⁻': '-', '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9' };
 
@@ -147,13 +147,31 @@ test('a sweep\'s value ticks closer than a label\'s room keep their marks withou
   // η = 0.003, 1e6 and 0.001 on a log axis 300 px long: 0.001 and 0.003 are 12 px apart, and printed "0.00.003".
   const room = 48 / 300;
   assert.deepEqual(valueTicks([0.003, 1e6, 0.001], 0.001, 1e6, 6, room, true), { values: [0.001, 0.003, 1e6], labels: ['0.001', '', formatTickValue(1e6)] });
-  // The last value's label wins over a neighbour's: 10⁵ goes for 10⁶.
-  assert.deepEqual(valueTicks([0.001, 1e5, 1e6], 0.001, 1e6, 6, room, true).labels, ['0.001', '', formatTickValue(1e6)]);
-  // On a linear axis by linear distance: of 1 to 10 at 300 px, 1.1 is 3 px from 1, 2 is 33 px (too close), 3 is 67 px.
-  assert.deepEqual(valueTicks([1, 1.1, 2, 3, 10], 1, 10, 6, room, false).labels, ['1', '', '', '3', '10']);
+  // The last value's label wins over a neighbour's: 10⁵ goes for 10⁶ (22 px apart on a 200-px axis; 33 px at 300 is room enough for the two).
+  assert.deepEqual(valueTicks([0.001, 1e5, 1e6], 0.001, 1e6, 6, 48 / 200, true).labels, ['0.001', '', formatTickValue(1e6)]);
+  // On a linear axis by linear distance: of 1 to 10 at 300 px, 1.1 is 3 px from 1 (too close), 2 is 33 px
+  // (the 48 px of any two labels until 2026-12-03; "1" and "2" need 17), 3 is 67 px.
+  assert.deepEqual(valueTicks([1, 1.1, 2, 3, 10], 1, 10, 6, room, false).labels, ['1', '', '2', '3', '10']);
+  assert.deepEqual(valueTicks([1, 1.1, 1.4, 3, 10], 1, 10, 6, room, false).labels, ['1', '', '', '3', '10'], '1.4 at 13 px from 1');
   // Room enough, or none asked for: every value labelled, as before.
   assert.deepEqual(valueTicks([32, 128, 512, 2048], 32, 2048, 6, room, true).labels, ['32', '128', '512', '2048']);
   assert.deepEqual(valueTicks([0.003, 1e6, 0.001], 0.001, 1e6, 6).labels, ['0.001', '0.003', formatTickValue(1e6)]);
+});
+
+test('a sweep\'s values are each labelled on a narrow axis when their labels fit, whatever the round-tick count', () => {
+  // A 320-px panel: a plot 136 px wide (2 round ticks at 60 px); the widths 32, 128, 512, 2048 sit 42 px
+  // apart on its log axis, from 27 to 2419 with the markers' room, and were thinned to 32 and 2048.
+  assert.deepEqual(valueTicks([32, 128, 512, 2048], 27.1, 2418.7, 2, 48 / 136, true), { values: [32, 128, 512, 2048], labels: ['32', '128', '512', '2048'] });
+  // σ = 0.1, 0.3, 1, 3 likewise on a 100-px axis (32 px apart and more).
+  assert.deepEqual(valueTicks([0.1, 0.3, 1, 3], 0.1, 3, 2, 48 / 100, true).labels, ['0.1', '0.3', '1', '3']);
+  // No room for all (80 px: 27 px apart; "32" and "128" need 27.5, "512" and "2048" 34.5): 128 unlabelled,
+  // and 512 for the last value's label; every mark kept.
+  assert.deepEqual(valueTicks([32, 128, 512, 2048], 32, 2048, 2, 48 / 80, true), { values: [32, 128, 512, 2048], labels: ['32', '', '', '2048'] });
+  // Many values: marks every 12 px on average at most, the first and the last kept, labels where they fit.
+  const many = valueTicks(Array.from({ length: 40 }, (_, i) => i + 1), 1, 40, 2, 48 / 120, false);
+  assert.deepEqual(many.values, [1, 5, 9, 13, 17, 21, 25, 29, 33, 40]);
+  assert.equal(labelRoomPx('512', '2048'), 34.5);
+  assert.equal(labelRoomPx('0.000625', '0.0125'), 48, 'at most LABEL_ROOM_PX, as before');
 });
 
 test('a constant\'s extent is flat (equal, or apart by rounding), and its range holds it away from the ends', () => {
