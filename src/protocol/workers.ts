@@ -205,7 +205,7 @@ export interface ExportJob {
   documentUri: string;
   parameters: Parameter[];
   /** One run, or a sweep (`failed`: its values not started, as `flab sweep --json` lists them). */
-  data: HeldRunResult | { key: string; path: string; widthPower: SweepWidthPower | null; values: number[]; runs: (HeldRunResult | null)[]; failed?: SweepValueNotRun[] };
+  data: HeldRunResult | { key: string; path: string; widthPower: SweepWidthPower | null; values: number[]; runs: (HeldRunResult | null)[]; failed?: SweepValueNotRun[]; failedValues?: number[] };
 }
 
 /** The file's bytes (UTF-8), moved to the host, or why they could not be built. */

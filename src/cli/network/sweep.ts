@@ -11,20 +11,19 @@ import { SweepSpec } from '../../core/experiment/experiment';
 import { lastMeasured } from '../../core/mechanisms/series';
 import { outputSize } from '../../core/network/dataset';
 import { isDataKey, NetworkExperiment, networkVariant, networkWidthPower, type SweepWidthPower, plannedSteps, specForData } from '../../core/network/networkExperiment';
-import { type FailedValue, networkSweepJson } from '../../core/runs/trainingExport';
+import { type FailedValue, networkSweepCsv, networkSweepJson, NOT_STARTED, sweepValueStatus } from '../../core/runs/trainingExport';
 import { layerSizes, TrainingLength } from '../../core/network/spec';
 import { DataError, reportedMessage } from '../../core/network/data/dataError';
 import { BackendError, recordCount, TrainingOptions } from '../../core/network/train';
 import { TrainingSetupError } from '../../core/network/trainErrors';
 import { locatePath } from '../../core/experiment/parse';
-import { columnsCsv, csvField, estimatedPairs, trainColumns } from '../../core/runs/layerCsv';
 import { checkpointPlanOf, finalWeightNorm, NetworkRun, trainSweep, TrainSweepResult } from '../../core/runs/train';
 import { CliOutput, CommandContext, EXIT_BAD_FILE, LoadedExperiment, printed, UsageError } from '../command';
 import { reportDiagnostics, reportExperimentError, writtenAt } from '../experimentFile';
 import { MAX_TRAINING_SWEEP_WORK, TRAINING_OPERATION_WORK } from '../limits';
 import { formatTable, largeOverLimit, tableNumber, tableValues } from '../output';
 import { axisShort } from '../../core/analysis/phase/phaseStyle';
-import { csvValueColumn, widthPowerFormula } from '../../core/experiment/widthFormula';
+import { widthPowerFormula } from '../../core/experiment/widthFormula';
 import { Progress } from '../progress';
 import { backendOf, batchOf, checkOutput, checkWritableCheckpoints, divergedNote, interruptedNote, longWorkNote, printableRecords, summaryWithData } from './train';
 import { plannedTrainingMs } from '../../core/network/workModel';
@@ -79,25 +78,9 @@ const FAILED_SHOWN: Record<string, string> = {
   csv: 'a row of the value, empty fields and its status',
 };
 
-/**
- * The status `--table` and `--csv` print for a run whose `summary.status` is `notTrained` (its loss not
- * finite at θ₀, so no step was taken), and for a value the sweep stopped before (Ctrl+C, or a failure
- * that stops it): they were `notTrained` and `not trained`, one letter case and a space apart
- * (2026-12-03). The JSON keeps `notTrained` (docs/networks.md, "Runs and output").
- */
-export const LOSS_NOT_FINITE_AT_START = 'loss not finite at start';
-export const NOT_STARTED = 'not started';
-
-/**
- * Value `i`'s status, as `--table` and `--csv` print it: its run's `summary.status` (`finished`,
- * `stopped` by Ctrl+C or SIGTERM, `diverged`; `loss not finite at start` for `notTrained`, its loss
- * not finite at θ₀), or, without a run, `failed` (its run failed) or `not started` (the sweep stopped
- * before it).
- */
+/** Value `i`'s status, as `--table` and `--csv` print it (`sweepValueStatus`). */
 function valueStatus(r: TrainSweepResult, i: number): string {
-  const t = r.runs[i];
-  if (t) return t.summary.status === 'notTrained' ? LOSS_NOT_FINITE_AT_START : t.summary.status;
-  return r.failures.some((f) => f.index === i) ? 'failed' : NOT_STARTED;
+  return sweepValueStatus(r.runs[i], r.failures.some((f) => f.index === i));
 }
 
 
@@ -323,8 +306,6 @@ function dataLines(r: TrainSweepResult): string {
   return sources.map((s) => `data, ${r.path} = ${formatNumber(r.values[s.i])}: ${s.source}\n`).join('');
 }
 
-/** The header of a sweep CSV's last column, each row's value's status (`valueStatus`). */
-const STATUS_COLUMN = 'status';
 
 /**
  * The sweep in `format`. A value without a run (`failed`) is there too: null in the JSON's `runs` and
@@ -362,30 +343,8 @@ function networkSweepOutput(r: TrainSweepResult, format: string, failed: readonl
     return formatTable([widthPower ? `${r.path} base b (${formula})` : r.path, 'status', 'label', 'best test accuracy', 'train loss, last record', 'distance', 'weight norm', 'kernel change', ...pairs], rows) + windows + dataLines(r) + based;
   }
   if (format === 'summary') return JSON.stringify({ key: r.key, path: r.path, widthPower, values: r.values, summaries: r.runs.map((t) => (t ? summaryWithData(t) : null)), ...failedList }, null, 2) + '\n';
-  if (format === 'csv') {
-    // A value never trained, or whose run failed, has no record: one row of its value and empty
-    // fields, so that every value is in the file. The header is the first trained value's.
-    // A pair some value estimated ζ for has its zetaError column in every value's rows.
-    // The last column is each row's value's status (`valueStatus`): a stopped value's records are
-    // otherwise those of a finished one, and a diverged value's rows end early as a shorter run's do.
-    const first = r.runs.findIndex((t) => t !== null);
-    const estimated = estimatedPairs(r.runs);
-    const width = first < 0 ? 0 : trainColumns(r.runs[first]!, estimated).length;
-    // Bases of a width power are headed as such (`model.outputScale.base`), as `flab phase --csv` heads its axes.
-    const header = first < 0 ? '' : columnsCsv(trainColumns(r.runs[first]!, estimated), [{ name: csvValueColumn(r.path, widthPower), value: 0 }]).split('\n')[0] + `,${STATUS_COLUMN}\n`;
-    return (
-      header +
-      r.runs
-        .map((t, i) => {
-          const status = `,${csvField(valueStatus(r, i))}\n`;
-          if (!t) return `${csvField(r.values[i])}${','.repeat(width)}${status}`;
-          const columns = trainColumns(t, estimated);
-          const rows = columnsCsv(columns, [{ name: csvValueColumn(r.path, widthPower), value: r.values[i] }], false);
-          return t.step.length > 0 ? rows.replace(/\n/g, status) : `${csvField(r.values[i])}${','.repeat(columns.length)}${status}`;
-        })
-        .join('')
-    );
-  }
+  // One CSV for flab sweep --csv and the panel's Export Data (networkSweepCsv).
+  if (format === 'csv') return networkSweepCsv({ key: r.key, path: r.path, widthPower, values: r.values, runs: r.runs, failedValues: r.failures.map((f) => f.index) });
   return JSON.stringify(networkSweepJson({ key: r.key, path: r.path, widthPower, values: r.values, runs: r.runs }, failed)) + '\n';
 }
 

@@ -8,7 +8,8 @@
  */
 import type { CheckpointsResult } from '../checkpoints/checkpointReader';
 import { countOf, formatCount } from '../experiment/diagnostic';
-import { checkpointColumns, columnsCsv, estimatedPairs, trainColumns } from './layerCsv';
+import { checkpointColumns, columnsCsv, csvField, estimatedPairs, trainColumns } from './layerCsv';
+import { csvValueColumn } from '../experiment/widthFormula';
 import type { TrainResult } from './train';
 import type { SweepWidthPower } from '../network/networkExperiment';
 
@@ -28,6 +29,60 @@ export interface NetworkSweepExport {
   runs: (TrainResult | null)[];
   /** Values without a run (`FailedValue`): the panel's, those not started when it was exported during the sweep or after its Stop. */
   failed?: FailedValue[];
+  /** The values whose run failed (their indices; a value without a run not among them was not started). Not in the JSON. */
+  failedValues?: number[];
+}
+
+/**
+ * The status `--table` and `--csv` print for a run whose `summary.status` is `notTrained` (its loss not
+ * finite at θ₀, so no step was taken), and for a value the sweep stopped before (Ctrl+C, or a failure
+ * that stops it): they were `notTrained` and `not trained`, one letter case and a space apart
+ * (2026-12-03). The JSON keeps `notTrained` (docs/networks.md, "Runs and output").
+ */
+export const LOSS_NOT_FINITE_AT_START = 'loss not finite at start';
+export const NOT_STARTED = 'not started';
+
+/**
+ * A sweep value's status, as `flab sweep --table` and `--csv` and the panel's CSV print it: its run's
+ * `summary.status` (`finished`, `stopped` by Ctrl+C or SIGTERM, `diverged`; `loss not finite at start`
+ * for `notTrained`, its loss not finite at θ₀), or, without a run, `failed` (its run `failed`) or
+ * `not started` (the sweep stopped before it).
+ */
+export function sweepValueStatus(run: TrainResult | null, failed: boolean): string {
+  if (run) return run.summary.status === 'notTrained' ? LOSS_NOT_FINITE_AT_START : run.summary.status;
+  return failed ? 'failed' : NOT_STARTED;
+}
+
+/** The header of a sweep CSV's last column, each row's value's status (`sweepValueStatus`). */
+const STATUS_COLUMN = 'status';
+
+/**
+ * A network sweep's CSV, one for `flab sweep --csv` and the training panel's Export Data (after its
+ * `#` lines): the swept value first (headed `csvValueColumn`: `model.outputScale.base` for bases of a
+ * width power), the columns of `flab train --csv`, and each row's value's status last. A value without
+ * a run (failed, not started) is one row of its value and empty fields, so that every value is in the
+ * file; the header is the first trained value's, and a pair some value estimated ζ for has its
+ * zetaError column in every value's rows. Until 2026-12-03 the panel's had the key as its first
+ * column's name, no status, and no row for a value without a run.
+ */
+export function networkSweepCsv(s: NetworkSweepExport): string {
+  const first = s.runs.findIndex((t) => t !== null);
+  const estimated = estimatedPairs(s.runs);
+  const width = first < 0 ? 0 : trainColumns(s.runs[first]!, estimated).length;
+  const name = csvValueColumn(s.path, s.widthPower);
+  const header = first < 0 ? '' : columnsCsv(trainColumns(s.runs[first]!, estimated), [{ name, value: 0 }]).split('\n')[0] + `,${STATUS_COLUMN}\n`;
+  return (
+    header +
+    s.runs
+      .map((t, i) => {
+        const status = `,${csvField(sweepValueStatus(t, s.failedValues?.includes(i) === true))}\n`;
+        if (!t) return `${csvField(s.values[i])}${','.repeat(width)}${status}`;
+        const columns = trainColumns(t, estimated);
+        const rows = columnsCsv(columns, [{ name, value: s.values[i] }], false);
+        return t.step.length > 0 ? rows.replace(/\n/g, status) : `${csvField(s.values[i])}${','.repeat(columns.length)}${status}`;
+      })
+      .join('')
+  );
 }
 
 /** A value without a run, as `flab sweep` prints it: its index, value, and the error as standard error says it (one line, located). */
@@ -97,20 +152,9 @@ function thresholdsOf(t: object): string {
   return Object.entries(t).map(([k, v]) => `${k} ${v}`).join(', ');
 }
 
-/** CSV of a training export: one run as `flab train --csv`, a sweep with the swept value in a first column. */
+/** CSV of a training export: one run as `flab train --csv`, a sweep as `flab sweep --csv` (`networkSweepCsv`). */
 export function trainingCsv(data: TrainingExport): string {
-  if ('runs' in data) {
-    let header = true;
-    const estimated = estimatedPairs(data.runs);
-    return data.runs
-      .map((r, i) => {
-        if (!r) return '';
-        const block = columnsCsv(trainColumns(r, estimated), [{ name: data.key, value: data.values[i] }], header);
-        header = false;
-        return block;
-      })
-      .join('');
-  }
+  if ('runs' in data) return networkSweepCsv(data);
   return 'epoch' in data ? columnsCsv(trainColumns(data as TrainResult)) : columnsCsv(checkpointColumns(data as CheckpointsResult));
 }
 

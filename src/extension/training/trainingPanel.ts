@@ -82,7 +82,7 @@ export class ResultJson {
  * What the panel holds for Export Data: results as the worker sent them, parsed only by the export
  * worker (a sweep's values not started listed in `failed`, as `flab sweep --json` lists them).
  */
-type HeldExport = TrainResult | CheckpointsResult | ResultJson | { key: string; path: string; widthPower: SweepWidthPower | null; values: number[]; runs: (TrainResult | ResultJson | null)[]; failed?: { index: number; value: number; error: string }[] };
+type HeldExport = TrainResult | CheckpointsResult | ResultJson | { key: string; path: string; widthPower: SweepWidthPower | null; values: number[]; runs: (TrainResult | ResultJson | null)[]; failed?: { index: number; value: number; error: string }[]; failedValues?: number[] };
 
 /**
  * Export Data of a run under way, or stopped (kept by its workers for Resume): its records so far are
@@ -102,7 +102,7 @@ function heldResult(o: { result: TrainResult | CheckpointsResult | null; resultJ
 function exportData(held: HeldExport): ExportJob['data'] {
   const one = (r: TrainResult | CheckpointsResult | ResultJson): HeldRunResult => (r instanceof ResultJson ? r.held : { value: r });
   if (held instanceof ResultJson) return held.held;
-  if ('runs' in held) return { key: held.key, path: held.path, widthPower: held.widthPower, values: held.values, runs: held.runs.map((r) => r && one(r)), ...(held.failed ? { failed: held.failed } : {}) };
+  if ('runs' in held) return { key: held.key, path: held.path, widthPower: held.widthPower, values: held.values, runs: held.runs.map((r) => r && one(r)), failedValues: held.failedValues, ...(held.failed ? { failed: held.failed } : {}) };
   return one(held);
 }
 
@@ -261,7 +261,7 @@ export class TrainingDelegate implements PanelDelegate {
     const file = visibleName(baseName(this.host.uri));
     // A value not sent to any worker yet; a value whose worker no longer had it is null too, not listed.
     const failed = runs.flatMap((r, i) => (r === null && !state.ended[i] && state.workerOf[i] === null ? [{ index: i, value: values[i], error: `${file}: note: sweep value ${i}, ${path} = ${formatNumber(values[i])}: not started: ${stopped ? 'the sweep was stopped before it' : 'the sweep was still training when it was exported'}` }] : []));
-    return { message: this.current ?? m, export: { key, path, widthPower: state.widthPower, values, runs, ...(failed.length > 0 ? { failed } : {}) } };
+    return { message: this.current ?? m, export: { key, path, widthPower: state.widthPower, values, runs, failedValues: failedOf(state.runs), ...(failed.length > 0 ? { failed } : {}) } };
   }
 
   /** The message the page shows now (tests). */
@@ -613,7 +613,7 @@ export class TrainingDelegate implements PanelDelegate {
     if (failures.length > 0 && runs.every((r) => r === null || r.status === 'failed')) return { kind: 'invalid', diagnostics: failures };
     const sweep: SweepView = { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs };
     // Export Data's sweep: what `flab sweep --json` prints (networkSweepJson), its width power included.
-    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, workerOf, workers, elapsed()), sweep), export: { key: sweep.key, path: sweep.path, widthPower: header.sweep.widthPower, values: sweep.values, runs: results }, failures };
+    return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, workerOf, workers, elapsed()), sweep), export: { key: sweep.key, path: sweep.path, widthPower: header.sweep.widthPower, values: sweep.values, runs: results, failedValues: failedOf(runs) }, failures };
   }
 
   /** A checkpoint folder: read again every FOLLOW_EVERY_MS while the panel shows this text. */
@@ -658,6 +658,11 @@ type RunHeader = Pick<Extract<TrainingOutcome, { kind: 'run' }>, 'runKind' | 'ti
 /** Whether a run's error is a sweep value's own: located at that value's entry of the sweep (`sweepRunError`: `sweep value 2, …`). */
 function ownFailure(d: Diagnostic): boolean {
   return d.severity === 'error' && d.path.startsWith('sweep.') && d.message.startsWith('sweep value ');
+}
+
+/** The values of a sweep whose run failed (their indices): the CSV's status `failed`, not `not started`. */
+function failedOf(runs: readonly (RunView | null)[]): number[] {
+  return runs.flatMap((r, i) => (r?.status === 'failed' ? [i] : []));
 }
 
 /** A run that failed before its first record, with no earlier run to show: nothing drawn, no progress. */

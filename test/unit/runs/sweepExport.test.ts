@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { experimentHeader, parseAnyExperiment } from '../../../src/core/runs/anyExperiment';
-import { trainingExportText } from '../../../src/core/runs/trainingExport';
+import { trainingCsv, trainingExportText } from '../../../src/core/runs/trainingExport';
 import type { TrainResult } from '../../../src/core/runs/train';
 
 const CLI = resolve(__dirname, '../../../../dist/cli.js');
@@ -46,5 +46,17 @@ test('Export Data of a network sweep writes the object flab sweep --json prints:
     const exported = JSON.parse(trainingExportText('json', 't', 'file:///w/f.flab.json', [], { key: sweep.key, path: sweep.path, widthPower: sweep.widthPower, values: sweep.values, runs: printed.runs }));
     assert.deepEqual(Object.keys(exported), Object.keys(printed), `${c.name}: the keys, in order`);
     assert.deepEqual(exported, printed, c.name);
+    // The CSV likewise: Export Data's rows (after its `#` lines) are what flab sweep --csv prints — the
+    // swept value headed as the bases it holds, each row's status last (the panel's had neither).
+    const csv = spawnSync(process.execPath, [CLI, 'sweep', file, '--csv'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(csv.status, 0, csv.stderr);
+    const panel = trainingCsv({ key: sweep.key, path: sweep.path, widthPower: sweep.widthPower, values: sweep.values, runs: printed.runs, failedValues: [] });
+    assert.equal(panel, csv.stdout, c.name);
+    assert.match(panel.split('\n')[0], c.widthPower ? /^model\.outputScale\.base,step,.*,status$/ : /^init\.scale,step,.*,status$/);
+    const file2 = trainingExportText('csv', 't', 'file:///w/f.flab.json', [], { key: sweep.key, path: sweep.path, widthPower: sweep.widthPower, values: sweep.values, runs: printed.runs, failedValues: [] });
+    assert.equal(file2.split('\n').filter((l) => !l.startsWith('#')).join('\n'), csv.stdout, `${c.name}: the file after its # lines`);
   }
+  // A value without a run: a row of its value and empty fields, `failed` or `not started`, as flab sweep --csv writes it.
+  const rows = trainingCsv({ key: 'init.scale', path: 'init.scale', widthPower: null, values: [0.5, 2, 4], runs: [null, null, null], failedValues: [1] });
+  assert.equal(rows, '0.5,not started\n2,failed\n4,not started\n');
 });
