@@ -2,8 +2,12 @@
 // trained stay shown, the failed one is in Problems at its sweep entry. Until then the value's error
 // made the whole sweep invalid: the page showed the run before it, or nothing.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { closeAllEditors, commandId, testingApi, waitFor, workspaceFile } from './helpers';
+
+const repo = join(__dirname, '..', '..', '..', '..');
 
 describe('training panel: a sweep value that fails', () => {
   after(closeAllEditors);
@@ -20,7 +24,7 @@ describe('training panel: a sweep value that fails', () => {
     await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
     const done = await waitFor('the sweep ended', () => {
       const p = panel();
-      return p && p.status !== 'loading' && p.status !== 'training' ? p : undefined;
+      return p && p.status !== undefined && p.status !== 'loading' && p.status !== 'training' ? p : undefined;
     }, 150_000);
     assert.equal(done.status, 'finished', JSON.stringify(done));
     assert.equal(done.sweepValues?.done, 3);
@@ -35,6 +39,26 @@ describe('training panel: a sweep value that fails', () => {
     const at = text.indexOf('100');
     const doc = await vscode.workspace.openTextDocument(uri);
     assert.equal(doc.offsetAt(problems[0].range.start), at, 'at the value in the sweep');
+
+    // Export Data writes what flab sweep prints (a fresh tester's L5): the JSON's keys, widthPower among
+    // them, and its runs; the CSV's rows after the `#` lines, the failed value's row and status included.
+    await waitFor('the page ready', () => panel()?.ready);
+    const flab = (format: string) => spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'sweep', uri.fsPath, format], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const jsonFile = workspaceFile('sweep-fail-export.json');
+    await vscode.commands.executeCommand(commandId('Export Data'), { format: 'json', target: jsonFile, documentUri: uri });
+    const exported = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(jsonFile))) as Record<string, unknown>;
+    const cliJson = flab('--json');
+    assert.equal(cliJson.status, 1, 'a value failed');
+    const { failed, ...printed } = JSON.parse(cliJson.stdout) as Record<string, unknown>;
+    assert.ok(Array.isArray(failed), 'flab sweep lists the failed value (the panel says it in Problems)');
+    assert.deepEqual(Object.keys(exported), Object.keys(printed));
+    assert.equal(exported.widthPower, null);
+    assert.deepEqual((exported.runs as ({ summary: { label: string | null; status: string } } | null)[]).map((r) => r && [r.summary.label, r.summary.status]), (printed.runs as ({ summary: { label: string | null; status: string } } | null)[]).map((r) => r && [r.summary.label, r.summary.status]));
+    const csvFile = workspaceFile('sweep-fail-export.csv');
+    await vscode.commands.executeCommand(commandId('Export Data'), { format: 'csv', target: csvFile, documentUri: uri });
+    const written = new TextDecoder().decode(await vscode.workspace.fs.readFile(csvFile)).split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    assert.equal(written, flab('--csv').stdout);
+    assert.ok(/\n100,+failed\n/.test(written), 'the failed value\'s row, status failed');
 
     // An edit of the description alone (which keeps a finished run on screen) keeps the failed value in
     // Problems, at its place in the new text.
