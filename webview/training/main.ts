@@ -53,7 +53,6 @@ const post = (m: FromTraining): void => host.post(m);
 const TIME_KEYS = ['zeta', 'loss', 'accuracy', 'norms', 'distance', 'kernel'];
 const SWEEP_KEYS = ['sweepZeta', 'sweepAccuracy', 'sweepDistance', 'sweepNorm'];
 
-
 class TrainingPanel {
   private readonly title = el('h1', 'title', 'Feature Learning Lab');
   private readonly status = el('span', 'status');
