@@ -21,7 +21,7 @@ async function askFormat(given: 'csv' | 'json' | undefined, csv: string, json: s
       { label: 'CSV', description: csv, format: 'csv' as const },
       { label: 'JSON', description: json, format: 'json' as const },
     ],
-    { title: 'Export Data', placeHolder: 'Format' },
+    { title: 'Export Data', placeHolder: 'Format', ignoreFocusOut: true },
   );
   return picked?.format;
 }

@@ -21,7 +21,7 @@ export async function exportTrainingData(context: CommandContext, panel: LivePan
         { label: 'CSV', description: 'one row per record, the columns named by their JSON path', format: 'csv' as const },
         { label: 'JSON', description: 'as `flab train --json` prints it', format: 'json' as const },
       ],
-      { title: 'Export Data', placeHolder: 'Format' },
+      { title: 'Export Data', placeHolder: 'Format', ignoreFocusOut: true },
     );
     format = picked?.format;
   }

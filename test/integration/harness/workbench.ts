@@ -129,7 +129,9 @@ export class Workbench {
     await this.page.keyboard.press('Control+P');
     await input.waitFor({ timeout });
     await input.fill(name);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout });
+    // The row Enter opens is the focused one: wait until the filter has made it this file's (the
+    // recently opened rows, another file first among them, show before the filter applies).
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout });
     await this.page.keyboard.press('Enter');
     await this.editorTab(name).waitFor({ timeout });
     await this.editor(name).waitFor({ timeout });

@@ -154,6 +154,9 @@ describe('training panel in code-server (user level)', function () {
     await page().locator('.verdict .verdict-which:has-text("for init.scale = 3")').waitFor({ timeout: 10_000 });
     assert.equal(await page().locator('.verdict .verdict-label').innerText(), 'rescaling');
     assert.match((await page().locator('.verdict .verdict-reason').allInnerTexts()).join(' '), /rescal/);
+    // The keyboard's focus back in the file's editor, out of the panel's page: Quick Open from inside
+    // the page left the next file's tab inactive behind the panel.
+    await s.wb.focusEditor(SWEEP);
   });
 
   it('offers Open Phase Diagram in the editor title for the linear model\'s file, not for a network experiment', async function () {
