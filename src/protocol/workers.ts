@@ -7,6 +7,7 @@ import type { CheckpointsResult } from '../core/checkpoints/checkpointReader';
 import type { Diagnostic } from '../core/experiment/diagnostic';
 import type { Parameter } from '../core/figures/parameters';
 import type { TrainResult } from '../core/runs/train';
+import type { NetworkSweepExport } from '../core/runs/trainingExport';
 import type { SweepWidthPower } from '../core/network/networkExperiment';
 import type { ControlState, DynamicsResult, DynamicsView } from './dynamics';
 import type { Diagram, PhaseConfig } from './phase';
@@ -190,13 +191,6 @@ export interface TrainingPeek {
  */
 export type HeldRunResult = { json: Uint8Array; header: { name: string | null; description: string | null } | null } | { value: TrainResult | CheckpointsResult };
 
-/** A sweep value without a run, as `flab sweep --json` lists it under `failed`: its index, value and why, one located line. */
-export interface SweepValueNotRun {
-  index: number;
-  value: number;
-  error: string;
-}
-
 /** Build the file Export Data writes of a training panel's run (or sweep), off the extension host's main thread. */
 export interface ExportJob {
   format: 'csv' | 'json';
@@ -205,7 +199,7 @@ export interface ExportJob {
   documentUri: string;
   parameters: Parameter[];
   /** One run, or a sweep (`failed`: its values not started, as `flab sweep --json` lists them). */
-  data: HeldRunResult | { key: string; path: string; widthPower: SweepWidthPower | null; values: number[]; runs: (HeldRunResult | null)[]; failed?: SweepValueNotRun[]; failedValues?: number[] };
+  data: HeldRunResult | NetworkSweepExport<HeldRunResult>;
 }
 
 /** The file's bytes (UTF-8), moved to the host, or why they could not be built. */

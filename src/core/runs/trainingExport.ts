@@ -20,13 +20,17 @@ export interface ParameterAsRun {
   value: string;
 }
 
-/** A network sweep's runs, one per value (null: the value has no run), with its key and width power (`networkWidthPower`). */
-export interface NetworkSweepExport {
+/**
+ * A network sweep's runs, one per value (null: the value has no run), with its key and width power
+ * (`networkWidthPower`). `Run`: how a run is held — a TrainResult here; the panel and its export job
+ * hold them as the worker sent them (src/protocol/workers.ts, src/extension/training/trainingPanel.ts).
+ */
+export interface NetworkSweepExport<Run = TrainResult> {
   key: string;
   path: string;
   widthPower: SweepWidthPower | null;
   values: number[];
-  runs: (TrainResult | null)[];
+  runs: (Run | null)[];
   /** Values without a run (`FailedValue`): the panel's, those not started when it was exported during the sweep or after its Stop. */
   failed?: FailedValue[];
   /** The values whose run failed (their indices; a value without a run not among them was not started). Not in the JSON. */
@@ -98,7 +102,7 @@ export interface FailedValue {
  * located error; `flab sweep` alone knows them as its standard error says them). Until 2026-12-03 the
  * panel wrote its own object, without `widthPower`.
  */
-export function networkSweepJson(s: NetworkSweepExport, failed: readonly FailedValue[] = s.failed ?? []): { key: string; path: string; widthPower: SweepWidthPower | null; values: number[]; runs: (TrainResult | null)[]; failed?: FailedValue[] } {
+export function networkSweepJson(s: NetworkSweepExport, failed: readonly FailedValue[] = s.failed ?? []): Omit<NetworkSweepExport, 'failedValues'> {
   return { key: s.key, path: s.path, widthPower: s.widthPower, values: s.values, runs: s.runs, ...(failed.length > 0 ? { failed: [...failed] } : {}) };
 }
 

@@ -16,6 +16,7 @@ import { locatePath } from '../../core/experiment/parse';
 import type { Node } from 'jsonc-parser';
 import { experimentHeader, parseAnyExperiment } from '../../core/runs/anyExperiment';
 import type { TrainResult } from '../../core/runs/train';
+import type { NetworkSweepExport } from '../../core/runs/trainingExport';
 import type { SweepWidthPower } from '../../core/network/networkExperiment';
 import { ChartFigure, ChartImage, FigureOptions } from '../../protocol/dynamics';
 import { DocumentShown, hasRecords, Invalid, loadingRunView, parseFromTraining, RunView, stoppedRun, SweepView, Training } from '../../protocol/training';
@@ -82,7 +83,7 @@ export class ResultJson {
  * What the panel holds for Export Data: results as the worker sent them, parsed only by the export
  * worker (a sweep's values not started listed in `failed`, as `flab sweep --json` lists them).
  */
-type HeldExport = TrainResult | CheckpointsResult | ResultJson | { key: string; path: string; widthPower: SweepWidthPower | null; values: number[]; runs: (TrainResult | ResultJson | null)[]; failed?: { index: number; value: number; error: string }[]; failedValues?: number[] };
+type HeldExport = TrainResult | CheckpointsResult | ResultJson | NetworkSweepExport<TrainResult | ResultJson>;
 
 /**
  * Export Data of a run under way, or stopped (kept by its workers for Resume): its records so far are
