@@ -235,12 +235,16 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   snapshot(networkView(run.result(), 'training', run, time(), notices, drawn));
   // A peek (Export Data during the run) gets the records so far and the view drawn of them, which is
   // also posted as a snapshot: the panel then shows what the file holds.
-  const training = (): TrainingSoFar => {
-    const r = run.result();
+  // The run's records so far, drawn and posted as a snapshot (at a record's cadence, and for a peek).
+  const post = (r: TrainResult): RunView => {
+    lastSnapshot = performance.now();
     const view = networkView(r, 'training', run, time(), notices, drawn);
     snapshot(view);
-    lastSnapshot = performance.now();
-    return { run: view, result: { ...r, summary: { ...r.summary, status: 'training' } } };
+    return view;
+  };
+  const training = (): TrainingSoFar => {
+    const r = run.result();
+    return { run: post(r), result: { ...r, summary: { ...r.summary, status: 'training' } } };
   };
   const mine: { peekers: ((p: TrainingSoFar | null) => void)[] } = { peekers: [] };
   underWay = mine;
@@ -257,11 +261,9 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
       onProgress: (p) => {
         at = { step: p.step, epoch: p.epoch };
         answerPeeks(mine, training);
-        const now = performance.now();
-        if (now - lastSnapshot < SNAPSHOT_EVERY_MS) return;
-        lastSnapshot = now;
+        if (performance.now() - lastSnapshot < SNAPSHOT_EVERY_MS) return;
         if (pace.since()) pace.add({ elapsedMs: elapsed(), step: p.step });
-        snapshot(networkView(run.result(), 'training', run, time(), notices, drawn));
+        post(run.result());
       },
     });
   } catch (err) {
