@@ -14,11 +14,12 @@ import { homedir } from 'node:os';
 import { Dataset, outputSize } from '../network/dataset';
 import { LoadedData, loadDataset } from '../network/data/loadDataset';
 import { LoadedDataCache, MAX_KEPT_DATA_BYTES } from '../network/data/loadedDataCache';
+import type { SplitShape } from '../network/data/rawSplit';
 import { visibleName } from '../experiment/diagnostic';
 import { atWidthPowerBase, isDataKey, NetworkExperiment, networkVariant, plannedSteps, specForData } from '../network/networkExperiment';
 import { cadenceAdvice, layerSizes, leastRecordEvery, maxRecordsKept, networkLayerThresholds, NetworkLoss, NetworkSpec, parameterCount, recordsInMemoryProblem } from '../network/spec';
 import { BridgeFlow, bridgeFlow } from './bridgeFlow';
-import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingResult, TrainingSetupError, TrainingSummary } from '../network/train';
+import { recordCount, RunOptions, RunOutcome, Training, TrainingOptions, TrainingRecord, TrainingResult, shapeLimitProblems, TrainingSetupError, TrainingSummary } from '../network/train';
 
 /** Where a run reads and writes, and how it may be stopped. */
 export interface NetworkRunOptions {
@@ -238,7 +239,13 @@ export class NetworkRun {
    * position), a TrainingSetupError (problems at their keys), or an AbortError once `signal` fires.
    */
   static async load(e: NetworkExperiment, options: NetworkRunOptions): Promise<NetworkRun> {
-    const loadOptions = { baseDir: options.baseDir, mnistDir: options.mnistDir, signal: options.signal };
+    // A network too large for the data's features, or epochs of too many steps, refused from the
+    // data's header before the data is read (the limits are checked again on the data as read).
+    const beforeAllocating = (shape: SplitShape) => {
+      const problems = shape.what === 'training' ? shapeLimitProblems(e.spec, shape) : [];
+      if (problems.length > 0) throw new TrainingSetupError(problems.map((p) => atWidthPowerBase(e, p)));
+    };
+    const loadOptions = { baseDir: options.baseDir, mnistDir: options.mnistDir, signal: options.signal, beforeAllocating };
     const data = await (options.dataCache ? options.dataCache.load(e.data, loadOptions) : loadDataset(e.data, loadOptions));
     const spec = specForData(e, data.train);
     let training: Training;

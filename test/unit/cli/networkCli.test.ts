@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { writeSafetensors } from '../../../src/core/checkpoints/writeSafetensors';
@@ -433,6 +434,38 @@ test('bad data, sizes past the limits and the wrong kind are located errors (exi
   assert.match(at(write('network.flab.json', tiny), 'solve'), /this is a network experiment \(its `model` has `hidden`\): `flab solve` takes the two-layer linear model; `flab train` trains it/);
   assert.match(at(write('linear.flab.json', { model: { width: 2 }, data: { x: [1], y: 1 }, init: { scaleU: 1, scaleW: 1 }, learningRates: { u: 1, W: 1 } }), 'train'), /`flab train` takes a network experiment .* the two-layer linear model: `flab solve` or `flab simulate` runs it/);
   assert.match(at(write('typo.flab.json', { ...tiny, training: { learningrate: 0.1 } }), 'train'), /unknown key `learningrate` in training — did you mean `learningRate`\?/);
+});
+
+test('a network too large for the data\'s features is refused from the header, before the data is read', () => {
+  // Each file declares 100 samples of 400,000 features and is cut short after its header: a refusal of
+  // the parameters, not the truncation, shows the shape was weighed before the samples were read.
+  const be32 = (...v: number[]) => Buffer.concat(v.map((n) => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255])));
+  writeFileSync(join(dir, 'wide-images.gz'), gzipSync(Buffer.concat([Buffer.from([0, 0, 8, 2]), be32(100, 400_000), Buffer.alloc(10)])));
+  writeFileSync(join(dir, 'wide-labels'), Buffer.concat([Buffer.from([0, 0, 8, 1]), be32(100), Buffer.alloc(100)]));
+  const refused = (name: string, d: unknown): string => {
+    const r = flab('train', write(name, { model: { hidden: [50] }, data: d, training: { steps: 2 } }));
+    assert.equal(r.code, 1, r.stdout.slice(0, 200));
+    return r.stderr;
+  };
+  const idx = { format: 'idx', trainImages: 'wide-images.gz', trainLabels: 'wide-labels' };
+  // The class count is known once the labels are read: at least two outputs.
+  assert.match(refused('wide-idx.flab.json', idx), /wide-idx.flab.json:\d+:\d+: error: layer sizes 400000-50-k \(k ≥ 2 classes\) make at least 20,000,100 parameters, above the limit of 16,777,216/);
+  assert.match(refused('wide-idx10.flab.json', { ...idx, classes: 10 }), /error: layer sizes 400000-50-10 make 20,000,500 parameters, above the limit of 16,777,216/);
+  assert.match(refused('wide-regression.flab.json', { ...idx, task: 'regression' }), /error: layer sizes 400000-50-1 make 20,000,050 parameters/);
+  const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (100, 400000), }";
+  const npyHeader = Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.from([118, 0]), Buffer.from(header.padEnd(117) + '\n')]);
+  writeFileSync(join(dir, 'wide-x.npy.gz'), gzipSync(Buffer.concat([npyHeader, Buffer.alloc(12)])));
+  writeFileSync(join(dir, 'wide-y.npy'), Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.from([118, 0]), Buffer.from("{'descr': '<i8', 'fortran_order': False, 'shape': (100,), }".padEnd(117) + '\n'), Buffer.alloc(800)]));
+  assert.match(refused('wide-npy.flab.json', { format: 'npy', trainX: 'wide-x.npy.gz', trainY: 'wide-y.npy' }), /error: layer sizes 400000-50-k \(k ≥ 2 classes\) make at least 20,000,100 parameters/);
+  // A CSV file: its first line gives the features; the second line is cut short.
+  write('wide.csv', `${'0,'.repeat(400_000)}1\n0,1\n`);
+  assert.match(refused('wide-csv.flab.json', { format: 'csv', trainFile: 'wide.csv' }), /error: layer sizes 400000-50-k \(k ≥ 2 classes\) make at least 20,000,100 parameters/);
+  // Epochs past the step limit, from the header's sample count.
+  const long = flab('train', write('wide-epochs.flab.json', { model: { hidden: [1] }, data: { ...idx, classes: 10 }, training: { epochs: 2_000_000, batchSize: 1 } }));
+  assert.match(long.stderr, /wide-epochs.flab.json:\d+:\d+: error: 2,000,000 epochs × 100 steps exceed the limit of 100,000,000 steps\n$/);
+  // The embedded MNIST's ten classes are known before its labels are read.
+  const mnist = flab('train', write('wider-mnist.flab.json', { model: { hidden: [30_000] }, data: { dataset: 'mnist', train: 1000 }, training: { steps: 2 } }));
+  assert.match(mnist.stderr, /error: layer sizes 784-30000-10 make 23,820,000 parameters, above the limit of 16,777,216/);
 });
 
 test('flab sweep trains a network file once per value; --csv puts the swept value first', () => {

@@ -74,7 +74,7 @@ export async function readCifar10Split(ctx: ReadContext, refs: DataFileRef[], se
   for (const ref of refs) counts.push(await countRecords(ctx, ref));
   const total = counts.reduce((a, b) => a + b, 0);
   const count = selection.count(total);
-  reserveSplit(ctx, what, count, PIXELS, 1, refs[0].key, refs[0].key);
+  reserveSplit(ctx, what, count, PIXELS, 1, 'classes', refs[0].key, refs[0].key);
   const indices = selection.indices(total);
   const x = new Float32Array(count * PIXELS);
   const labels = new Float64Array(count);

@@ -762,6 +762,8 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       throw fail(`every column${index} is a label: a sample needs at least one feature column${series || firstLineHint || hint}`, lines[0], 1, joinPath(o.specPath, 'label'));
     }
     features = featureColumns.length;
+    // The count of samples is known once the lines are read: the shape without it.
+    ctx.beforeAllocating?.({ what: o.what, features, task: o.task, outputs: o.task === 'regression' ? outputs : undefined });
     if (limit !== undefined) grow(Math.max(limit, 1));
     return found;
   };

@@ -97,7 +97,7 @@ export async function readIdxPair(ctx: ReadContext, images: DataFileRef, labels:
       }
       const features = ih.elementsPerSample;
       const sampleShape = ih.dims.length > 1 ? ih.dims.slice(1) : [1];
-      for (const s of selections) reserveSplit(ctx, s.what, s.count(ih.dims[0]), features, outputs, images.key, labels.key);
+      for (const s of selections) reserveSplit(ctx, s.what, s.count(ih.dims[0]), features, outputs, task, images.key, labels.key);
       const chosen = selections.map((s) => s.indices(ih.dims[0]));
       const splits = chosen.map((indices): RawSplit => {
         const count = indices.length;

@@ -16,7 +16,7 @@ import { inlineTask, readInlineSplit } from './inline';
 import { defaultMnistDir, MNIST_CLASSES, readEmbeddedMnist } from './mnist';
 import { applyNormalization, fitNormalization, float32Text, Normalization, NormalizeMode } from './normalize';
 import { readNpySplit } from './npy';
-import { RawClasses, RawData, RawRegression, RawSplit, ReadContext, sampleShapeSaid } from './rawSplit';
+import { RawClasses, RawData, RawRegression, RawSplit, ReadContext, sampleShapeSaid, SplitShape } from './rawSplit';
 import { keptSaid, selectSamples } from './subset';
 
 /** Where relative paths start, the limits, and how errors are located. */
@@ -33,6 +33,12 @@ export interface LoadOptions {
   mnistDir?: string;
   /** Aborts the reading (a newer edit of the experiment supersedes this load). */
   signal?: AbortSignal;
+  /**
+   * Sees each split's shape as the data says it before the split is allocated (a class count the
+   * spec or the format fixes filled in), and throws to refuse it: a run refuses a network too large
+   * for the data's features before reading gigabytes of them (`shapeLimitProblems`).
+   */
+  beforeAllocating?: (shape: SplitShape) => void;
 }
 
 /** The loaded sets, normalised, with what was done to them. */
@@ -63,6 +69,11 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise
     budget: new MemoryBudget(options.maxBytes ?? MAX_DATA_BYTES),
     signal: options.signal,
   };
+  const see = options.beforeAllocating;
+  if (see) {
+    const classes = fixedClassCount(spec);
+    ctx.beforeAllocating = (shape) => see(shape.task === 'classes' ? { ...shape, outputs: classes } : shape);
+  }
   const { raw, normalize, classes, fixedNames } = await readRaw(spec, ctx, options);
   if (raw.test) checkSameShapes(raw.train, raw.test, raw.testKey ?? path);
   // A subset the data block takes may keep one sample of a rare class above others it dropped (`checkStrayLabel`).
@@ -120,6 +131,12 @@ function normalizedBeyondFloat32(norm: Normalization, split: RawSplit, what: str
     `"${norm.mode}" maps ${what} sample ${formatCount(sample)}'s feature ${formatCount(feature)} (input ${float32Text(beyond.input)}, as float32) beyond the float32 range: the training inputs fitted it ${map}, ${fitted}`,
     key,
   );
+}
+
+/** The class count the spec (`classes`) or the format (MNIST's and CIFAR-10's ten) fixes before any label is read. */
+function fixedClassCount(spec: DataSpec): number | undefined {
+  if ('dataset' in spec) return MNIST_CLASSES;
+  return spec.format === 'cifar10' ? CIFAR10_CLASSES : spec.classes;
 }
 
 interface Read {

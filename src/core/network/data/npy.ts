@@ -256,7 +256,7 @@ export async function readNpySplit(ctx: ReadContext, xRef: DataFileRef, yRef: Da
         const oneHot = yh.shape.length === 2 ? `: one-hot rows? Save each sample's class index instead (y.argmax(axis=1)); ` : ' (';
         throw yr.error(`class labels are one number per sample, found shape ${asTuple(yh.shape)}${oneHot}for regression targets set "task": "regression"${yh.shape.length === 2 ? '' : ')'}`, yh.dataStart);
       }
-      reserveSplit(ctx, selection.what, selection.count(total), features, outputs, xRef.key, yRef.key);
+      reserveSplit(ctx, selection.what, selection.count(total), features, outputs, kind, xRef.key, yRef.key);
       const indices = selection.indices(total);
       const count = indices.length;
       const x = new Float32Array(count * features);

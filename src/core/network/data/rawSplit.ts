@@ -5,6 +5,7 @@
  */
 import { countOf, DataLocation } from './dataError';
 import { formatShape, MemoryBudget } from './dataLimits';
+import { DataTask } from './dataSpec';
 
 /** Where one sample's target is: the spec key of its file (or inline value) and the place in it. */
 export interface TargetPlace {
@@ -63,13 +64,34 @@ export interface ReadContext {
   maxReadBytes: number;
   budget: MemoryBudget;
   signal?: AbortSignal;
+  /** Called with each split's shape before its arrays are allocated (`LoadOptions.beforeAllocating`); throws to refuse it. */
+  beforeAllocating?: (shape: SplitShape) => void;
+}
+
+/**
+ * The shape of a split as a data file says it before anything of it is allocated: an IDX or .npy
+ * header, the CIFAR-10 batches' sizes, a CSV file's first lines. (Inline data is not announced: it
+ * is in memory already, as part of the experiment file.)
+ */
+export interface SplitShape {
+  /** `training` or `test`. */
+  what: string;
+  /** Samples kept; undefined when not known before the lines are read (a CSV file without a subset size). */
+  count?: number;
+  /** Inputs per sample. */
+  features: number;
+  task: DataTask;
+  /** Regression: outputs per sample. Classes: the class count when the spec or the format fixes it, else undefined (known once the labels are read). */
+  outputs?: number;
 }
 
 /**
  * Reserves the memory of a split of `count` samples before anything is allocated: the float32
- * inputs (at `inputsKey`), the targets and the samples' indices in their files (at `targetsKey`).
+ * inputs (at `inputsKey`), the targets and the samples' indices in their files (at `targetsKey`),
+ * once `ctx.beforeAllocating` has seen the split's shape.
  */
-export function reserveSplit(ctx: ReadContext, what: string, count: number, features: number, outputs: number, inputsKey: string, targetsKey: string): void {
+export function reserveSplit(ctx: ReadContext, what: string, count: number, features: number, outputs: number, task: DataTask, inputsKey: string, targetsKey: string): void {
+  ctx.beforeAllocating?.({ what, count, features, task, outputs: task === 'regression' ? outputs : undefined });
   ctx.budget.reserve(count * features * 4, `${what} inputs: ${formatShape([count, features])} float32 values`, inputsKey);
   ctx.budget.reserve(count * (outputs + 1) * 4, `${what} targets: ${formatShape([count, outputs])} values, and ${formatShape([count])} sample indices`, targetsKey);
 }
