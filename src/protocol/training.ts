@@ -238,6 +238,24 @@ export interface SweepView {
   path: string;
   values: number[];
   runs: (RunView | null)[];
+  /**
+   * The file's own value of the swept key, as the values are (the number written at `path`, a width
+   * power's base: `experimentHeader`), or null (absent) when the file does not write it. When it is one
+   * of `values` (`sweepValueOf`), the page chooses that value's run for the verdict until the user
+   * chooses (docs/networks.md, "The panel").
+   */
+  current?: number | null;
+}
+
+/**
+ * The value of `values` that `current` is (the file's own value of a sweep's key, `SweepView.current`),
+ * equal within 1e-12 of their size (a range's values are computed, `rangeValues`: 10^k·… may miss the
+ * number written by a rounding); null when `current` is not a finite number or none is it. The page
+ * checks the message's field with it: a value outside the sweep chooses nothing.
+ */
+export function sweepValueOf(values: readonly number[], current: unknown): number | null {
+  if (typeof current !== 'number' || !Number.isFinite(current)) return null;
+  return values.find((v) => v === current || Math.abs(v - current) <= 1e-12 * Math.max(Math.abs(v), Math.abs(current))) ?? null;
 }
 
 // ---- host → webview -----------------------------------------------------------------------------

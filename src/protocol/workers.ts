@@ -154,8 +154,8 @@ export type TrainingOutcome =
       runKind: 'network' | 'checkpoints';
       title: string | null;
       description: string | null;
-      /** The file's sweep, when it has one (each value is a job of its own). */
-      sweep: { key: string; path: string; values: number[]; widthPower: SweepWidthPower | null } | null;
+      /** The file's sweep, when it has one (each value is a job of its own); `current`: the file's own value of its key (`experimentHeader`), or null. */
+      sweep: { key: string; path: string; values: number[]; widthPower: SweepWidthPower | null; current: number | null } | null;
       /** The data files a network's run reads, as written (relative to the experiment file); [] for checkpoints. */
       dataFiles: string[];
       /** Whether a network's file writes checkpoints (`training.checkpoints`). */

@@ -9,6 +9,7 @@
 import { getNodeValue, Node } from 'jsonc-parser';
 import { Diagnostic, visibleControls } from '../experiment/diagnostic';
 import { Experiment } from '../experiment/experiment';
+import { getNumber } from '../experiment/hyperparameters';
 import { EXPERIMENT_SCHEMA, experimentKind, ExperimentKind, kindConfusion, kindSchema } from '../experiment/kind';
 import { BESIDE_SCHEMA_MAX_CHARS, besideSchemaErrors, experimentFromTree, locatedProblem, parseJsonText } from '../experiment/parse';
 import { checkAgainstSchema } from '../experiment/schema';
@@ -86,8 +87,13 @@ export interface ExperimentHeader {
   /** The file's `name` and `description` as the panel shows them (`visibleControls`), or null. */
   title: string | null;
   description: string | null;
-  /** `widthPower`: the key's power of the width when the file writes it so (`networkWidthPower`), else null. */
-  sweep: { key: string; path: string; values: number[]; widthPower: SweepWidthPower | null } | null;
+  /**
+   * `widthPower`: the key's power of the width when the file writes it so (`networkWidthPower`), else
+   * null. `current`: the file's own value of the swept key, as the sweep's values are (the number written
+   * at `path`, a width power's base), or null when the file does not write it — the training panel
+   * chooses that value's run for its verdict when it is one of the values.
+   */
+  sweep: { key: string; path: string; values: number[]; widthPower: SweepWidthPower | null; current: number | null } | null;
   /** As written, relative to the experiment file (`dataFileNames`); [] for checkpoints. */
   dataFiles: string[];
   /** Whether a network's file writes checkpoints (`training.checkpoints`): the panel checks their folder and plan before it trains. */
@@ -99,6 +105,6 @@ export function experimentHeader(any: Exclude<AnyExperiment, { kind: 'linear' }>
   const e = any.experiment;
   const shown = (text: string | undefined) => (text === undefined ? null : visibleControls(text));
   const network = any.kind === 'network' ? any.experiment : null;
-  const sweep = network?.sweep ? { key: network.sweep.key, path: network.sweep.path, values: network.sweep.values.slice(), widthPower: networkWidthPower(network) } : null;
+  const sweep = network?.sweep ? { key: network.sweep.key, path: network.sweep.path, values: network.sweep.values.slice(), widthPower: networkWidthPower(network), current: getNumber(network.source, network.sweep.path) ?? null } : null;
   return { runKind: any.kind, title: shown(e.name), description: shown(e.description), sweep, dataFiles: network ? dataFileNames(network.data) : [], writesCheckpoints: network?.checkpoints !== undefined };
 }

@@ -566,7 +566,7 @@ export class TrainingDelegate implements PanelDelegate {
     const post = () => {
       if (this.running !== version || superseded() || !header.sweep) return;
       state.elapsedMs = elapsed();
-      const sweep: SweepView = { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs };
+      const sweep: SweepView = { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs, current: header.sweep.current };
       this.showSnapshot(version, this.message(version, header, sweepRun(sweep, ended, workerOf, workers, state.elapsedMs), sweep), LIVE);
     };
     post();
@@ -612,7 +612,7 @@ export class TrainingDelegate implements PanelDelegate {
     this.sweepState = null;
     // No value trained: the sweep failed, as one run that fails.
     if (failures.length > 0 && runs.every((r) => r === null || r.status === 'failed')) return { kind: 'invalid', diagnostics: failures };
-    const sweep: SweepView = { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs };
+    const sweep: SweepView = { key: header.sweep.key, path: header.sweep.path, values: header.sweep.values, runs, current: header.sweep.current };
     // Export Data's sweep: what `flab sweep --json` prints (networkSweepJson), its width power included.
     return { kind: 'run', message: this.message(version, header, sweepRun(sweep, ended, workerOf, workers, elapsed()), sweep), export: { key: sweep.key, path: sweep.path, widthPower: header.sweep.widthPower, values: sweep.values, runs: results, failedValues: failedOf(runs) }, failures };
   }
