@@ -631,11 +631,155 @@ describe('training panel webview', () => {
     // The same block a single run shows: every criterion against its threshold, and the reasons in words.
     assert.equal(await page.locator('.verdict .criterion').count(), realVerdict().criteria.length);
     assert.deepEqual(await page.locator('.verdict .verdict-reason').allInnerTexts(), realVerdict().reasons);
-    assert.equal(await page.locator('.sweep-legend .sweep-hint').count(), 0, 'no hint once a value is chosen');
+    // Once a value is chosen the hint says where its verdict is, in the same room (nothing moves: below).
+    assert.equal(await page.locator('.sweep-legend .sweep-hint').innerText(), 'the chosen value\'s verdict is below; choose it again for none:');
     assert.equal(await page.locator('.sweep-item[data-sweep-value="0.3"]').evaluate((e) => e === document.activeElement), true, 'focus stays on the value');
     await page.keyboard.press('Space');
     await page.waitForFunction(() => (document.querySelector('.verdict') as HTMLElement).hidden);
-    assert.equal(await page.locator('.sweep-legend .sweep-hint').count(), 1);
+    assert.equal(await page.locator('.sweep-legend .sweep-hint').innerText(), 'choose a value for its verdict and reasons:');
+  });
+
+  it('keeps the sweep\'s legend where it is when a value is chosen and unchosen: the button clicked stays under the pointer, at any width', async () => {
+    // A tester: choosing "0.3 alignment" put its verdict and reasons above the legend, which jumped down
+    // about 250 px from under the pointer, and back up when unchosen; the hint's going shifted the values left.
+    for (const width of [1000, 360]) {
+      const page = await open({ width, height: 900 });
+      const values = [0.1, 0.3, 1, 3];
+      const runs = values.map((_, i) => ({ ...run(20, 'finished'), verdict: { ...realVerdict(), label: i < 2 ? 'alignment' : 'rescaling' } }));
+      await send(page, message(1, runs[0], { sweep: { key: 'init.scale', path: 'init.scale', values, runs } }));
+      await page.waitForSelector('.sweep-item[data-sweep-value="0.3"]');
+      const boxes = () =>
+        page.evaluate(() => {
+          const box = (e: Element | null) => {
+            const r = e!.getBoundingClientRect();
+            return { x: r.x, y: r.y, width: r.width, height: r.height };
+          };
+          return { legend: box(document.querySelector('.sweep-legend')), items: [...document.querySelectorAll('.sweep-legend .sweep-item')].map(box), scrollY: window.scrollY };
+        });
+      const before = await boxes();
+      const at = before.items[1];
+      const [x, y] = [at.x + at.width / 2, at.y + at.height / 2];
+      await page.mouse.click(x, y);
+      await page.waitForFunction(() => !(document.querySelector('.verdict') as HTMLElement).hidden);
+      assert.equal(await page.locator('.verdict .verdict-which').innerText(), 'for init.scale = 0.3');
+      const chosen = await boxes();
+      assert.deepEqual(chosen, before, `${width} px: the legend and its values where they were once a value is chosen`);
+      // The verdict comes under the legend, on screen.
+      const verdict = await page.locator('.verdict').boundingBox();
+      assert.ok(verdict && verdict.y >= before.legend.y + before.legend.height, `${width} px: the verdict ${JSON.stringify(verdict)} under the legend ${JSON.stringify(before.legend)}`);
+      assert.equal(await page.evaluate(([px, py]) => document.elementFromPoint(px, py)?.closest('button')?.dataset.sweepValue ?? null, [x, y]), '0.3', 'the button clicked is still under the pointer');
+      if (width === 1000) await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep-legend-chosen.png') });
+      // Another value, then none: still nothing moves.
+      await page.locator('.sweep-item[data-sweep-value="3"]').click();
+      await page.waitForFunction(() => document.querySelector('.verdict-which')?.textContent === 'for init.scale = 3');
+      assert.deepEqual(await boxes(), before, `${width} px: another value chosen`);
+      await page.locator('.sweep-item[data-sweep-value="3"]').click();
+      await page.waitForFunction(() => (document.querySelector('.verdict') as HTMLElement).hidden);
+      assert.deepEqual(await boxes(), before, `${width} px: the legend and its values where they were once unchosen`);
+      await page.close();
+      pages.splice(pages.indexOf(page), 1);
+    }
+  });
+
+  it('chooses the file\'s own value of the swept key when it is one of the sweep\'s, at once; the user\'s choice or unchoice then stays across new messages', async () => {
+    // A sweep showed no verdict until a value was chosen: with the file's own init.scale among the
+    // values, that value's verdict is on screen from the sweep's first results.
+    const page = await open();
+    const values = [0.1, 0.3, 1, 3];
+    const labelled = (i: number) => ({ ...run(20, 'finished'), verdict: { ...realVerdict(), label: i < 2 ? 'alignment' : 'rescaling' } });
+    const all = values.map((_, i) => labelled(i));
+    const sweep = (runs: (RunView | null)[], current?: unknown): SweepView => ({ key: 'init.scale', path: 'init.scale', values, runs, ...(current === undefined ? {} : { current: current as number }) });
+    const pressed = () => page.locator('.sweep-legend .sweep-item[aria-pressed="true"]').evaluateAll((es) => es.map((e) => (e as HTMLElement).dataset.sweepValue));
+    // The first results: value 1 (the file's) not started yet; its verdict stands in, named.
+    const early = values.map((_, i) => (i < 2 ? labelled(i) : null));
+    await send(page, message(1, { ...runs0(), status: 'training' }, { sweep: sweep(early, 1) }));
+    await page.waitForFunction(() => document.querySelector('.verdict-which')?.textContent === 'for init.scale = 1');
+    assert.deepEqual(await pressed(), ['1']);
+    assert.match(await page.locator('.verdict .verdict-regime').innerText(), /not started yet/);
+    assert.equal(await page.locator('.sweep-legend .sweep-hint').innerText(), 'the chosen value\'s verdict is below; choose it again for none:');
+    // Its run finished: its verdict, in full.
+    await send(page, message(2, runs0(), { sweep: sweep(all, 1) }));
+    await page.waitForFunction(() => document.querySelector('.verdict .verdict-label')?.textContent === 'rescaling');
+    assert.equal(await page.locator('.verdict .criterion').count(), realVerdict().criteria.length);
+    // The user unchooses it: none, kept across the next message (an edit, a redraw).
+    await page.locator('.sweep-item[data-sweep-value="1"]').click();
+    await page.waitForFunction(() => (document.querySelector('.verdict') as HTMLElement).hidden);
+    await send(page, message(3, runs0(), { sweep: sweep(all, 1) }));
+    await page.waitForFunction(() => document.querySelector('.training-panel') !== null);
+    await page.waitForTimeout(100);
+    assert.equal(await page.locator('.verdict').isHidden(), true, 'the user\'s unchoice stays');
+    assert.deepEqual(await pressed(), []);
+    // The user's choice of another value stays too.
+    await page.locator('.sweep-item[data-sweep-value="0.3"]').click();
+    await page.waitForFunction(() => document.querySelector('.verdict-which')?.textContent === 'for init.scale = 0.3');
+    await send(page, message(4, runs0(), { sweep: sweep(all, 1) }));
+    await page.waitForTimeout(100);
+    assert.equal(await page.locator('.verdict .verdict-which').innerText(), 'for init.scale = 0.3');
+    assert.deepEqual(await pressed(), ['0.3']);
+
+    // The file's value not among the sweep's, or no value, or a field that is no number: none, with the hint.
+    for (const current of [2, null, undefined, '1', Number.NaN]) {
+      const fresh = await open();
+      await send(fresh, message(1, runs0(), { sweep: sweep(all, current) }));
+      await fresh.waitForSelector('.sweep-item[data-sweep-value="0.3"]');
+      assert.equal(await fresh.locator('.verdict').isHidden(), true, `current ${String(current)}: no verdict`);
+      assert.equal(await fresh.locator('.sweep-legend .sweep-hint').innerText(), 'choose a value for its verdict and reasons:');
+      assert.equal(await fresh.locator('.sweep-legend .sweep-item[aria-pressed="true"]').count(), 0);
+    }
+    // A range's value computed a rounding away from the number written is that value.
+    const near = await open();
+    await send(near, message(1, runs0(), { sweep: sweep(all, 0.30000000000000004) }));
+    await near.waitForFunction(() => document.querySelector('.verdict-which')?.textContent === 'for init.scale = 0.3');
+
+    function runs0(): RunView {
+      return { ...run(20, 'finished'), verdict: null };
+    }
+  });
+
+  it('a chart\'s key chooses a sweep value as the legend does: by click, and by the keyboard (one tab stop a key, arrows between values, Enter and Space)', async () => {
+    // The keys under the charts, with the same words as the legend ("0.3 alignment"), were no buttons.
+    const page = await open({ width: 1000, height: 900 });
+    const values = [0.1, 0.3, 1, 3];
+    const runs = values.map((_, i) => ({ ...run(20, 'finished'), verdict: { ...realVerdict(), label: i < 2 ? 'alignment' : 'rescaling' } }));
+    await send(page, message(1, runs[0], { sweep: { key: 'init.scale', path: 'init.scale', values, runs } }));
+    await page.waitForSelector('[data-chart="loss"] .chart-key .key-choice');
+    const keyOf = (chart: string) => page.locator(`[data-chart="${chart}"] .chart-key .key-choice`);
+    assert.equal(await keyOf('loss').count(), values.length, 'one control a value');
+    assert.deepEqual(await keyOf('loss').allInnerTexts(), ['0.1 alignment', '0.3 alignment', '1 rescaling', '3 rescaling']);
+    // Each a button named by its text first, then its chart's key; the legend's own button keeps its name alone.
+    const named = page.getByRole('button', { name: /^0\.3 alignment — key of / });
+    assert.ok((await named.count()) >= 5, `every chart over training's key: ${await named.count()}`);
+    assert.equal(await page.getByRole('button', { name: '0.3 alignment', exact: true }).count(), 1, 'the legend\'s');
+    // What a click does, on hover and on focus (no title).
+    assert.equal(await definitionOf(page, '[data-chart="loss"] .key-choice'), 'Show the verdict of init.scale = 0.1');
+    // By click: the value chosen, in the legend and in every key.
+    await keyOf('loss').nth(1).click();
+    await page.waitForFunction(() => document.querySelector('.verdict-which')?.textContent === 'for init.scale = 0.3');
+    assert.equal(await page.locator('.sweep-item[data-sweep-value="0.3"]').getAttribute('aria-pressed'), 'true');
+    for (const chart of ['zeta', 'loss', 'accuracy']) assert.deepEqual(await keyOf(chart).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-pressed'))), ['false', 'true', 'false', 'false'], chart);
+    await page.screenshot({ path: join(SCREENSHOTS, 'training-sweep-key-chosen.png'), fullPage: true });
+    // One tab stop a key: the chosen value's.
+    assert.deepEqual(await keyOf('loss').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).tabIndex)), [-1, 0, -1, -1]);
+    // By the keyboard: the arrow to the next value, Enter chooses it, focus stays on it as the charts are drawn anew.
+    await keyOf('loss').nth(1).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent), '1 rescaling');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('.verdict-which')?.textContent === 'for init.scale = 1');
+    assert.equal(await page.evaluate(() => {
+      const a = document.activeElement as HTMLElement | null;
+      return a?.classList.contains('key-choice') && a.closest('[data-chart]')?.getAttribute('data-chart') === 'loss' ? a.textContent : null;
+    }), '1 rescaling', 'the focus stays on the key\'s value');
+    assert.equal(await page.locator('.sweep-item[data-sweep-value="1"]').getAttribute('aria-pressed'), 'true');
+    // Space on it again: none.
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => (document.querySelector('.verdict') as HTMLElement).hidden);
+    assert.equal(await page.locator('.sweep-legend .sweep-item[aria-pressed="true"]').count(), 0);
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent), '1 rescaling');
+    // A single run's charts keep uPlot's legend: no key controls.
+    await send(page, message(2, runs[0]));
+    await page.waitForFunction(() => document.querySelectorAll('.key-choice').length === 0);
+    assert.deepEqual(await hoverOnlyHints(page), [], 'no hover-only hints');
   });
 
   it('draws an exported figure on a light page in the figure\'s colours, whatever the theme: every line and key at 3:1 on white or more', async () => {

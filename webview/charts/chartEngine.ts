@@ -15,6 +15,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { FigureAxis, FigureChart, FigureKeyEntry, FigureSeries } from '../../src/core/figures/chartFigure';
 import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, clippedTo, ticksWithin, valueTicks } from '../../src/core/figures/ticks';
+import { defineTerm } from '../shared/definitionTip';
 import { formatReadout } from '../shared/numberFormat';
 import type { Palette } from '../shared/theme';
 
@@ -580,6 +581,18 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
   };
 }
 
+/**
+ * A chart key's entry that is a control (`Charts.keyChoice`): a sweep value's, which chooses that
+ * value's run as the panel's legend does. `pressed`: it is the value chosen; `name`: the button's
+ * accessible name (its text first); `hint`: what a click does, on hover and on focus; `choose`: the click.
+ */
+export interface KeyChoice {
+  pressed: boolean;
+  name: string;
+  hint: string;
+  choose(): void;
+}
+
 interface Mounted {
   /** The options' callbacks read the model through the mounted record, so `setData` updates keep them current. */
   plot: uPlot;
@@ -607,12 +620,53 @@ export function keptZoom(zoom: XRange | null, data: XRange, log: boolean): XRang
   return { min, max };
 }
 
+/** The `data-key-index` of the key's control that has the focus, or undefined. */
+function keyFocusOf(key: HTMLElement): string | undefined {
+  const active = document.activeElement;
+  return active instanceof HTMLElement && key.contains(active) && active.classList.contains('key-choice') ? active.dataset.keyIndex : undefined;
+}
+
+/**
+ * A key's controls as one tab stop (`Charts.keyChoice`): the one focused becomes the stop
+ * (`data-stop`, kept when the key is drawn anew), and ←/→, ↑/↓, Home and End move between them.
+ */
+function watchKeyChoices(key: HTMLElement): void {
+  const choices = () => [...key.querySelectorAll<HTMLElement>('.key-choice')];
+  const stopAt = (to: HTMLElement) => {
+    key.dataset.stop = to.dataset.keyIndex;
+    for (const b of choices()) b.tabIndex = b === to ? 0 : -1;
+  };
+  key.addEventListener('focusin', (e) => {
+    const b = e.target instanceof HTMLElement ? e.target.closest<HTMLElement>('.key-choice') : null;
+    if (b) stopAt(b);
+  });
+  key.addEventListener('keydown', (e) => {
+    const all = choices();
+    const at = all.indexOf(e.target as HTMLElement);
+    if (at < 0) return;
+    const next = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? at + 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? all.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const to = all[Math.max(0, Math.min(all.length - 1, next))];
+    stopAt(to);
+    to.focus();
+  });
+}
+
 export class Charts {
   private readonly mounted = new Map<string, Mounted>();
   private readonly resize: ResizeObserver;
   private readonly containers = new Map<string, HTMLElement>();
   private listeners: ((zoom: XRange | null) => void)[] = [];
   private zoomShown: XRange | null = null;
+  /**
+   * Which entries of a chart's key (`model.key[index]`, shown when uPlot's legend is off) are controls,
+   * and what they do: null for a plain entry (the default, for every entry). A control entry is a
+   * toggle button (`.key-choice`, `aria-pressed`, `data-key-index`); the buttons of one key are one tab
+   * stop — the one last focused, else the pressed one, else the first — and the arrow keys, Home and
+   * End move between them. Read at every `render`: the panel sets it once.
+   */
+  keyChoice: ((entry: FigureKeyEntry, index: number, model: ChartModel) => KeyChoice | null) | null = null;
 
   /** Charts drawn into `containers`, one per key, in this order (each container's `data-chart` is its key). */
   constructor(containers: readonly { key: string; element: HTMLElement }[]) {
@@ -693,6 +747,10 @@ export class Charts {
         this.showNote(container, existing.noteElement, model);
         continue;
       }
+      // A key's control that had the focus keeps it in the key drawn anew (Enter on a value's entry
+      // redraws every chart), and the key's tab stop stays where it was.
+      const keyFocus = existing ? keyFocusOf(existing.keyElement) : undefined;
+      const keyStop = existing?.keyElement.dataset.stop;
       existing?.plot.destroy();
       existing?.keyElement.remove();
       existing?.noteElement.remove();
@@ -707,10 +765,12 @@ export class Charts {
       const keyElement = document.createElement('ul');
       keyElement.className = 'chart-key';
       keyElement.setAttribute('aria-label', `Key of ${model.title}`);
+      if (keyStop !== undefined) keyElement.dataset.stop = keyStop;
+      watchKeyChoices(keyElement);
       const noteElement = document.createElement('p');
       noteElement.className = 'chart-note';
       container.append(keyElement, noteElement);
-      this.showKey(keyElement, model);
+      this.showKey(keyElement, model, keyFocus);
       this.showNote(container, noteElement, model);
       Object.assign(record, { plot, signature: sig, keyElement, noteElement });
       this.mounted.set(key, record);
@@ -737,8 +797,13 @@ export class Charts {
     else delete container.dataset.note;
   }
 
-  /** The chart's key (line styles and colours) under it when uPlot's legend is off. */
-  private showKey(element: HTMLElement, model: ChartModel): void {
+  /**
+   * The chart's key (line styles and colours) under it when uPlot's legend is off; its entries that
+   * `keyChoice` makes controls are toggle buttons. `focused`: the `data-key-index` of the control to
+   * focus once drawn (a key drawn anew in place of one that had it); by default, the one that had the
+   * focus in this key keeps it.
+   */
+  private showKey(element: HTMLElement, model: ChartModel, focused = keyFocusOf(element)): void {
     element.hidden = model.legend;
     if (model.legend) {
       element.replaceChildren();
@@ -746,7 +811,7 @@ export class Charts {
     }
     let group: string | undefined;
     element.replaceChildren(
-      ...model.key.flatMap((k) => {
+      ...model.key.flatMap((k, index) => {
         const items: HTMLElement[] = [];
         if (k.group !== undefined && k.group !== group) {
           const name = document.createElement('li');
@@ -765,11 +830,29 @@ export class Charts {
         else mark.style.borderColor = k.colour;
         const label = document.createElement('span');
         label.textContent = k.label;
-        item.append(mark, label);
+        const choice = this.keyChoice?.(k, index, model) ?? null;
+        if (choice) {
+          // A button in the list's item: the list stays a list, the entry a control (Enter and Space click it).
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.className = 'key-choice';
+          button.dataset.keyIndex = String(index);
+          button.setAttribute('aria-pressed', String(choice.pressed));
+          button.setAttribute('aria-label', choice.name);
+          button.append(mark, label);
+          button.addEventListener('click', () => choice.choose());
+          defineTerm(button, choice.hint, { control: true });
+          item.append(button);
+        } else item.append(mark, label);
         items.push(item);
         return items;
       }),
     );
+    const choices = [...element.querySelectorAll<HTMLElement>('.key-choice')];
+    if (choices.length === 0) return;
+    const stop = choices.find((b) => b.dataset.keyIndex === element.dataset.stop) ?? choices.find((b) => b.getAttribute('aria-pressed') === 'true') ?? choices[0];
+    for (const b of choices) b.tabIndex = b === stop ? 0 : -1;
+    if (focused !== undefined) choices.find((b) => b.dataset.keyIndex === focused)?.focus();
   }
 
   /** Shows the whole time range again on every chart. */

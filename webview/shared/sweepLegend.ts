@@ -46,6 +46,12 @@ export interface SweepLegend {
    * verdict"): on hover alone, a reader saw labels and no way to their reasons. Null for none.
    */
   hint?: string | null;
+  /**
+   * The hints this legend shows at other times (the one once a value is chosen): the hint's room is the
+   * widest of them and `hint`, kept while the hint is null too, so that a change of hint moves no value
+   * under the pointer (the values after it shifted by its width when a click took it away).
+   */
+  hintRoom?: readonly string[];
 }
 
 /** Fills `container` with the legend ("Sweep over KEY", then the entries); empty and hidden for none. */
@@ -61,7 +67,18 @@ export function renderSweepLegend(container: HTMLElement, legend: SweepLegend | 
   // What the legend's lines and colours mean: on hover, and on the heading's focus (one tab stop).
   defineTerm(heading, legend.title);
   const items = legend.entries.map(sweepLegendItem);
-  const hint = legend.hint ? [el('span', 'sweep-hint', legend.hint)] : [];
+  const room = (legend.hintRoom ?? []).filter((h) => h !== legend.hint);
+  const hint = legend.hint || room.length > 0 ? [el('span', 'sweep-hint')] : [];
+  if (hint.length > 0) {
+    // One cell: the hint shown, then the others invisible and unread, only holding the room (panel.css).
+    const shown = el('span', 'sweep-hint-text', legend.hint ?? '');
+    const others = room.map((h) => {
+      const r = el('span', 'sweep-hint-room', h);
+      r.setAttribute('aria-hidden', 'true');
+      return r;
+    });
+    hint[0].append(shown, ...others);
+  }
   container.replaceChildren(heading, ...hint, ...items);
   if (focused !== undefined) items.find((i) => i.dataset.sweepValue === focused)?.focus();
 }

@@ -4,9 +4,10 @@
  * shows comes from the host's messages (src/protocol/training.ts); the only state of its own is the
  * view preferences (the step axis, the open description), kept with the webview.
  *
- * From the top: the title, the verdict (the label and why), the description, the run's progress
- * with Stop and Resume, what a reader must know (notices), then the charts over training and, for a
- * sweep, the summary views against the swept value.
+ * From the top: the title, the verdict (the label and why) — in a sweep, under the sweep's legend (each
+ * value's label; the value chosen is the one the verdict describes) — the description, the run's
+ * progress with Stop and Resume, what a reader must know (notices), then the charts over training and,
+ * for a sweep, the summary views against the swept value.
  */
 import '../shared/common.css';
 import '../shared/panel.css';
@@ -14,8 +15,9 @@ import './training.css';
 import type { ErrorInfo } from '../../src/protocol/common';
 import type { ExportChartRequest } from '../../src/protocol/dynamics';
 import type { Parameter } from '../../src/core/figures/parameters';
-import { formatDuration, hasRecords, timeLeftWords, type FromTraining, type RunProgress, type RunView, type SweepView, type ToTraining, type Training, type VerdictView } from '../../src/protocol/training';
-import { Charts, type ChartModel } from '../charts/chartEngine';
+import { formatDuration, hasRecords, sweepValueOf, timeLeftWords, type FromTraining, type RunProgress, type RunView, type SweepView, type ToTraining, type Training, type VerdictView } from '../../src/protocol/training';
+import { Charts, type ChartModel, type KeyChoice } from '../charts/chartEngine';
+import type { FigureKeyEntry } from '../../src/core/figures/chartFigure';
 import { figureSpec, rasterise } from '../dynamics/figure';
 import { boolPref, createHost } from '../host';
 import { renderBanner } from '../shared/banner';
@@ -35,16 +37,28 @@ import { SO_FAR, sweepRunLabel, TRAINING_CHARTS, type TrainingChartInput } from 
 interface ViewPrefs {
   logStep: boolean;
   descriptionOpen: boolean;
-  /** In a sweep, the value whose run the verdict describes (null: none, the sweep's views only). */
+  /**
+   * In a sweep, the value the user chose, whose run the verdict describes (null: none, the sweep's
+   * views only) — when `sweepChosen`; until then the file's own value when it is one of the sweep's
+   * (`SweepView.current`), else none.
+   */
   sweepRun: number | null;
+  /** Whether `sweepRun` is the user's (a value chosen, or null: chosen none), kept across edits and redraws. */
+  sweepChosen: boolean;
   /** In a sweep, the pair of layers whose ζ the chart over training draws (its index, W₁→W₂ first). */
   zetaPair: number;
 }
+
+/** The sweep legend's hint with no value chosen, and with one (panel.css keeps the room of the wider). */
+const NONE_CHOSEN = 'choose a value for its verdict and reasons:';
+const CHOSEN = 'the chosen value\'s verdict is below; choose it again for none:';
 
 const host = createHost<FromTraining, ViewPrefs>((s) => ({
   logStep: boolPref(s, 'logStep', false),
   descriptionOpen: boolPref(s, 'descriptionOpen', false),
   sweepRun: typeof s.sweepRun === 'number' && Number.isFinite(s.sweepRun) ? s.sweepRun : null,
+  // A state saved before the default choice: a value in it was the user's.
+  sweepChosen: typeof s.sweepChosen === 'boolean' ? s.sweepChosen : typeof s.sweepRun === 'number',
   zetaPair: typeof s.zetaPair === 'number' && Number.isInteger(s.zetaPair) && s.zetaPair >= 0 ? s.zetaPair : 0,
 }));
 const post = (m: FromTraining): void => host.post(m);
@@ -162,7 +176,12 @@ class TrainingPanel {
     this.sweepSection.setAttribute('aria-label', 'The sweep against its swept value');
 
     this.dataLine.hidden = true;
-    root.append(header, this.bannerSlot, this.verdict, this.description, this.dataLine, this.progress, this.notices, this.waiting, this.sweepLegend, toolbar, this.timeSection, this.sweepSection);
+    // A sweep's legend above the verdict it chooses: the verdict of a value chosen (about 250 px) came in
+    // above the legend, which jumped down from under the pointer, and back up when unchosen. The legend
+    // gives every value's label, the sweep's verdict at a glance; the chosen value's reasons follow it.
+    root.append(header, this.bannerSlot, this.sweepLegend, this.verdict, this.description, this.dataLine, this.progress, this.notices, this.waiting, toolbar, this.timeSection, this.sweepSection);
+    // A sweep value's entry in a chart's key chooses it too, as the legend's button does.
+    this.timeCharts.keyChoice = (entry, index, model) => this.keyChoice(entry, index, model);
     watchTheme(() => {
       this.palette = readPalette();
       this.draw(true);
@@ -222,7 +241,7 @@ class TrainingPanel {
     // record ("so far (step 0)" over curves to step 1150 contradicted them), and a run's in progress,
     // whose progress is the step its trainer is at, past the records.
     const step = subject.curves.step[subject.curves.step.length - 1] ?? subject.progress?.step ?? 0;
-    this.showVerdict(m.sweep ? (chosen?.verdict ?? null) : run.verdict, m.previous ? 'previous' : subject.status, step, this.which(m.sweep));
+    this.showVerdict(m.sweep ? this.chosenVerdict(m.sweep, chosen) : run.verdict, m.previous ? 'previous' : subject.status, step, this.which(m.sweep));
     this.showSweepLegend(m.sweep);
     this.description.hidden = !m.description;
     this.descriptionText.textContent = m.description ?? '';
@@ -313,10 +332,43 @@ class TrainingPanel {
     this.dataLine.replaceChildren(el('span', 'data-line-label', 'Data'), ` ${source}`);
   }
 
+  /**
+   * In a sweep, the value whose run the verdict describes: the user's choice (a value, or none), else
+   * — until the user chooses — the file's own value of the swept key when it is one of the sweep's
+   * (`sweepValueOf`: the message's field checked), so that a sweep shows a verdict at once; else none.
+   * Null outside a sweep, for none, and for a choice that is not one of this sweep's values.
+   */
+  private chosenValue(sweep: SweepView | null): number | null {
+    if (!sweep) return null;
+    const value = this.prefs.sweepChosen ? this.prefs.sweepRun : sweepValueOf(sweep.values, sweep.current);
+    return value !== null && sweep.values.includes(value) ? value : null;
+  }
+
+  /** In a sweep, the run of the value chosen (`chosenValue`); null for none, and for a value not started yet. */
   private chosenRun(sweep: SweepView | null): RunView | null {
-    if (!sweep || this.prefs.sweepRun === null) return null;
-    const i = sweep.values.indexOf(this.prefs.sweepRun);
-    return i >= 0 ? sweep.runs[i] : null;
+    const value = this.chosenValue(sweep);
+    return sweep && value !== null ? (sweep.runs[sweep.values.indexOf(value)] ?? null) : null;
+  }
+
+  /**
+   * The verdict a sweep shows: its chosen value's run's — or, while that run has none (not started,
+   * loading its data, before its first records, failed), what stands for it, under the same "for
+   * init.scale = 1": a value chosen (by default, the file's own) showed nothing until its run had a
+   * verdict. Null with no value chosen.
+   */
+  private chosenVerdict(sweep: SweepView, run: RunView | null): VerdictView | null {
+    if (this.chosenValue(sweep) === null) return null;
+    if (run?.verdict) return run.verdict;
+    const why = !run
+      ? 'not started yet: its verdict comes with its first records'
+      : run.status === 'loading'
+        ? 'loading its data: its verdict comes with its first records'
+        : run.status === 'failed'
+          ? 'no label: its run failed (the file\'s problems say why)'
+          : SO_FAR.has(run.status)
+            ? 'no verdict yet: it comes with its first records'
+            : 'no label';
+    return { label: null, regime: why, criteria: [], reasons: [] };
   }
 
   /**
@@ -324,34 +376,62 @@ class TrainingPanel {
    * alone did not say it. Null outside a sweep, or with no value chosen (no verdict).
    */
   private which(sweep: SweepView | null): string | null {
-    const value = this.prefs.sweepRun;
-    return sweep && value !== null && this.chosenRun(sweep) ? `${sweep.key} = ${formatReadout(value)}` : null;
+    const value = this.chosenValue(sweep);
+    return sweep && value !== null ? `${sweep.key} = ${formatReadout(value)}` : null;
+  }
+
+  /** Chooses `value`'s run for the verdict, or none when it is the one chosen: the user's choice from now on. */
+  private toggleSweepValue(sweep: SweepView, value: number): void {
+    this.setPrefs({ sweepRun: this.chosenValue(sweep) === value ? null : value, sweepChosen: true });
+  }
+
+  /**
+   * A chart's key entry that is a sweep value's (a colour swatch of the sweep's key, in the values'
+   * order: chartSpecs.ts) chooses that value as the legend's button does; null for any other entry.
+   */
+  private keyChoice(entry: FigureKeyEntry, index: number, model: ChartModel): KeyChoice | null {
+    const sweep = this.last?.sweep;
+    if (!sweep || entry.mark !== 'swatch' || entry.group !== sweep.key) return null;
+    const first = model.key.findIndex((k) => k.mark === 'swatch' && k.group === sweep.key);
+    const value = sweep.values[index - first];
+    if (first < 0 || value === undefined) return null;
+    const pressed = this.chosenValue(sweep) === value;
+    return {
+      pressed,
+      // The entry's text first (as read and as seen), then which chart's key: the legend's button is "0.3 alignment".
+      name: `${entry.label} — key of ${model.title}`,
+      hint: pressed ? 'Its verdict is shown at the top; click again for none' : `Show the verdict of ${sweep.key} = ${formatReadout(value)}`,
+      choose: () => this.toggleSweepValue(sweep, value),
+    };
   }
 
   /**
    * One legend for a sweep, as the dynamics panel's: each value's colour, value and label (— until it
-   * has one); a click shows that run's verdict above, a second click none.
+   * has one); a click shows that run's verdict below, a second click none. Nothing in it moves when a
+   * value is chosen: its hint keeps the room of both its texts (`hintRoom`).
    */
   private showSweepLegend(sweep: SweepView | null): void {
     if (!sweep) return renderSweepLegend(this.sweepLegend, null);
     const colours = sweepColoursOf(this.palette, sweep.values.length);
+    const chosen = this.chosenValue(sweep);
     renderSweepLegend(this.sweepLegend, {
       key: sweep.key,
-      title: `${sweep.path}. The colours are the values in every chart; choose a value for its verdict.`,
+      title: `${sweep.path}. The colours are the values in every chart; choose a value for its verdict (here or in a chart's key).`,
       // Said, not only on hover: with none chosen the panel shows labels and no verdict, and a reader
-      // saw no way to the reasons (the chart's key under each chart, with the same words, is no button).
-      hint: this.chosenRun(sweep) ? null : 'choose a value for its verdict and reasons:',
+      // saw no way to the reasons.
+      hint: chosen === null ? NONE_CHOSEN : CHOSEN,
+      hintRoom: [NONE_CHOSEN, CHOSEN],
       entries: sweep.values.map((v, i) => {
         const run = sweep.runs[i];
-        const pressed = this.prefs.sweepRun === v;
+        const pressed = chosen === v;
         return {
           value: v,
           colour: colours[i],
           // A value still training (or stopped) is labelled by its records so far, as the verdict says.
           label: sweepRunLabel(run),
           pressed,
-          title: pressed ? 'Its verdict is shown above; click again for none' : 'Show this run\'s verdict',
-          onClick: () => this.setPrefs({ sweepRun: pressed ? null : v }),
+          title: pressed ? 'Its verdict is shown below; click again for none' : 'Show this run\'s verdict',
+          onClick: () => this.toggleSweepValue(sweep, v),
         };
       }),
     });
