@@ -752,7 +752,27 @@ describe('training panel webview', () => {
     assert.equal(await page.getByRole('button', { name: '0.3 alignment', exact: true }).count(), 1, 'the legend\'s');
     // What a click does, on hover and on focus (no title).
     assert.equal(await definitionOf(page, '[data-chart="loss"] .key-choice'), 'Show the verdict of init.scale = 0.1');
-    // By click: the value chosen, in the legend and in every key.
+    // By click: the value chosen, in the legend and in every key. The verdict comes in above the key,
+    // which stays under the pointer (the page scrolls by the verdict's height), and again once unchosen.
+    const keyBox = () => keyOf('loss').nth(1).evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    });
+    const unchosenBox = await keyBox();
+    await keyOf('loss').nth(1).scrollIntoViewIfNeeded();
+    const shownBox = await keyBox();
+    await keyOf('loss').nth(1).click();
+    await page.waitForFunction(() => document.querySelector('.verdict-which')?.textContent === 'for init.scale = 0.3');
+    // Within a pixel: the page scrolls by whole pixels, the verdict's height is not one.
+    const still = async (what: string) => {
+      const now = await keyBox();
+      assert.ok(Math.abs(now.x - shownBox.x) < 1 && Math.abs(now.y - shownBox.y) < 1, `${what}: ${JSON.stringify(now)}, was ${JSON.stringify(shownBox)}`);
+    };
+    await still('the key\'s value under the pointer once chosen');
+    await keyOf('loss').nth(1).click();
+    await page.waitForFunction(() => (document.querySelector('.verdict') as HTMLElement).hidden);
+    await still('and once unchosen');
+    assert.ok(unchosenBox.y > 0);
     await keyOf('loss').nth(1).click();
     await page.waitForFunction(() => document.querySelector('.verdict-which')?.textContent === 'for init.scale = 0.3');
     assert.equal(await page.locator('.sweep-item[data-sweep-value="0.3"]').getAttribute('aria-pressed'), 'true');

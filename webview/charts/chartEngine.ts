@@ -584,13 +584,14 @@ function options(current: () => ChartModel, view: ChartView, width: number, onSc
 /**
  * A chart key's entry that is a control (`Charts.keyChoice`): a sweep value's, which chooses that
  * value's run as the panel's legend does. `pressed`: it is the value chosen; `name`: the button's
- * accessible name (its text first); `hint`: what a click does, on hover and on focus; `choose`: the click.
+ * accessible name (its text first); `hint`: what a click does, on hover and on focus; `choose`: the
+ * click, given the button clicked (the panel keeps it under the pointer as the page changes above it).
  */
 export interface KeyChoice {
   pressed: boolean;
   name: string;
   hint: string;
-  choose(): void;
+  choose(button: HTMLElement): void;
 }
 
 interface Mounted {
@@ -840,7 +841,7 @@ export class Charts {
           button.setAttribute('aria-pressed', String(choice.pressed));
           button.setAttribute('aria-label', choice.name);
           button.append(mark, label);
-          button.addEventListener('click', () => choice.choose());
+          button.addEventListener('click', () => choice.choose(button));
           defineTerm(button, choice.hint, { control: true });
           item.append(button);
         } else item.append(mark, label);

@@ -380,9 +380,23 @@ class TrainingPanel {
     return sweep && value !== null ? `${sweep.key} = ${formatReadout(value)}` : null;
   }
 
-  /** Chooses `value`'s run for the verdict, or none when it is the one chosen: the user's choice from now on. */
-  private toggleSweepValue(sweep: SweepView, value: number): void {
-    this.setPrefs({ sweepRun: this.chosenValue(sweep) === value ? null : value, sweepChosen: true });
+  /**
+   * Chooses `value`'s run for the verdict, or none when it is the one chosen: the user's choice from now
+   * on. `from`: a chart key's button clicked, which the page then scrolls to keep under the pointer —
+   * the verdict above it comes or goes (about 250 px), and the key moved from under the pointer as the
+   * legend did (the legend, above the verdict, does not move).
+   */
+  private toggleSweepValue(sweep: SweepView, value: number, from?: HTMLElement): void {
+    const chart = from?.closest<HTMLElement>('[data-chart]')?.dataset.chart;
+    const index = from?.dataset.keyIndex;
+    const before = from?.getBoundingClientRect().top;
+    this.setPrefs({ sweepRun: this.chosenValue(sweep) === value ? null : value, sweepChosen: true }, false);
+    // The charts are not drawn anew (nothing in them depends on the choice): their keys say it in place,
+    // and the page's layout is final here (a chart drawn anew is sized by uPlot a moment later).
+    this.draw(false);
+    if (chart === undefined || index === undefined || before === undefined) return;
+    const after = this.containers.get(chart)?.querySelector<HTMLElement>(`.key-choice[data-key-index="${index}"]`)?.getBoundingClientRect().top;
+    if (after !== undefined && after !== before) window.scrollBy(0, after - before);
   }
 
   /**
@@ -401,7 +415,7 @@ class TrainingPanel {
       // The entry's text first (as read and as seen), then which chart's key: the legend's button is "0.3 alignment".
       name: `${entry.label} — key of ${model.title}`,
       hint: pressed ? 'Its verdict is shown at the top; click again for none' : `Show the verdict of ${sweep.key} = ${formatReadout(value)}`,
-      choose: () => this.toggleSweepValue(sweep, value),
+      choose: (button) => this.toggleSweepValue(sweep, value, button),
     };
   }
 

@@ -133,17 +133,31 @@ describe('training panel in code-server (user level)', function () {
     await s.wb.screenshot('training-4-after-edit');
   });
 
-  it('a network sweep\'s legend chooses a value, by click or keyboard, for its verdict and reasons', async function () {
+  it('a network sweep\'s legend chooses a value, by click or keyboard, for its verdict and reasons; the file\'s own value at first; a chart\'s key too', async function () {
     // A fresh-eyes tester on Fig. 2b's sweep saw each value's label and no reason: nothing said a value
     // could be chosen, and "0.3 alignment" clicked by its text was the chart's key, which is no button.
     this.timeout(300_000);
     await s.wb.openFile(SWEEP);
     await s.wb.runCommand(PANEL_TITLE_COMMAND);
+    // The file's own init.scale (1) is one of the sweep's values: its verdict from the first results.
+    await page().locator('.verdict .verdict-which:has-text("for init.scale = 1")').waitFor({ timeout: 60_000 });
     await page().locator('.training-panel[data-status="finished"]').waitFor({ timeout: 240_000 });
-    assert.match(await page().locator('.sweep-legend .sweep-hint').innerText(), /choose a value for its verdict and reasons/);
-    assert.equal(await page().locator('.verdict').isHidden(), true, 'none chosen: no verdict');
+    assert.equal(await page().locator('.sweep-legend [data-sweep-value="1"]').getAttribute('aria-pressed'), 'true', 'the file\'s value chosen');
+    assert.match(await page().locator('.sweep-legend .sweep-hint').innerText(), /the chosen value's verdict is below/);
+    await s.wb.screenshot('training-5-sweep-default');
+    // Nothing moves under the pointer as a value is chosen: the legend stands above the verdict. Its
+    // box in the panel's page (a click on a chart's key below scrolls the page to it).
+    const legendBox = () =>
+      page()
+        .locator('.sweep-legend')
+        .evaluate((e) => {
+          const r = e.getBoundingClientRect();
+          return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
+        });
+    const before = await legendBox();
     await page().getByRole('button', { name: '0.3 alignment', exact: true }).click();
     await page().locator('.verdict .verdict-which:has-text("for init.scale = 0.3")').waitFor({ timeout: 10_000 });
+    assert.deepEqual(await legendBox(), before, 'the legend where it was');
     assert.equal(await page().locator('.verdict .verdict-label').innerText(), 'alignment');
     assert.ok((await page().locator('.verdict .criterion').count()) >= 4, 'every criterion against its threshold');
     assert.match((await page().locator('.verdict .verdict-reason').allInnerTexts()).join(' '), /alignment/);
@@ -154,6 +168,20 @@ describe('training panel in code-server (user level)', function () {
     await page().locator('.verdict .verdict-which:has-text("for init.scale = 3")').waitFor({ timeout: 10_000 });
     assert.equal(await page().locator('.verdict .verdict-label').innerText(), 'rescaling');
     assert.match((await page().locator('.verdict .verdict-reason').allInnerTexts()).join(' '), /rescal/);
+    // A chart's key chooses too: the first value in the loss chart's key; a second click, none.
+    const key = page().locator('[data-chart="loss"] .chart-key .key-choice').first();
+    await key.click();
+    await page().locator('.verdict .verdict-which:has-text("for init.scale = 0.1")').waitFor({ timeout: 10_000 });
+    assert.equal(await page().locator('.sweep-legend [data-sweep-value="0.1"]').getAttribute('aria-pressed'), 'true');
+    await s.wb.screenshot('training-5-sweep-key-chosen');
+    const keyBox = await key.boundingBox();
+    await key.click();
+    await page().locator('.verdict').waitFor({ state: 'hidden', timeout: 10_000 });
+    // Within a pixel: the page scrolls by whole pixels to keep it there, the verdict's height is not one.
+    const keyNow = await page().locator('[data-chart="loss"] .chart-key .key-choice').first().boundingBox();
+    assert.ok(keyBox && keyNow && Math.abs(keyNow.x - keyBox.x) < 1 && Math.abs(keyNow.y - keyBox.y) < 1, `the key's value under the pointer still: ${JSON.stringify(keyNow)}, was ${JSON.stringify(keyBox)}`);
+    assert.match(await page().locator('.sweep-legend .sweep-hint').innerText(), /choose a value for its verdict and reasons/);
+    assert.deepEqual(await legendBox(), before, 'the legend where it was, none chosen');
     // The keyboard's focus back in the file's editor, out of the panel's page: Quick Open from inside
     // the page left the next file's tab inactive behind the panel.
     await s.wb.focusEditor(SWEEP);
