@@ -129,8 +129,21 @@ export interface TrainingJob {
   baseDir: string;
   /** One value of the file's sweep (its index), or null for the file as written. */
   sweepIndex: number | null;
-  /** Continue the training this worker stopped for the same text, when it has it. */
+  /** Continue the training this worker stopped for the same text and identity, when it has it. */
   resume: boolean;
+  /**
+   * What, besides its text and sweep value, makes a stopped run this job's to continue: the panel's
+   * identity of the data files (their size, time and inode), so that a run continues across a rename
+   * or a move of its file or folder; the folder (`baseDir`) when absent.
+   */
+  identity?: string;
+  /**
+   * The stopped run the panel remembers (docs/networks.md, "The panel"), by its text and identity: the
+   * worker keeps it (every value of a sweep) while this job trains; null or absent: none.
+   */
+  keep?: { text: string; identity?: string } | null;
+  /** With `resume`: only bring the kept run back (kept, answering a peek), without training; the job ends cancelled. */
+  hold?: boolean;
   /** Only parse: the file's kind, title and sweep, or its errors (for a file too long to parse on the host's main thread). */
   describeOnly?: boolean;
   /**

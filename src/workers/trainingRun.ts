@@ -29,8 +29,42 @@ import { abortError } from './workerServer';
 /** A snapshot is posted at most this often while training. */
 export const SNAPSHOT_EVERY_MS = 250;
 
-/** The training stopped here, kept for Resume (one per worker: the panel's own), with where its pace is measured from, and what a peek of it gets. */
-let paused: { key: string; run: NetworkRun; elapsedMs: number; pace: PaceWindow; step: number; soFar: () => TrainingSoFar } | null = null;
+/**
+ * A training stopped (by Stop, an invalid edit, or a newer job), kept for Resume, with where its pace
+ * is measured from, and what a peek of it gets. `key` is its text and identity (`runKey`).
+ */
+interface Kept { key: string; text: string; identity: string; run: NetworkRun; elapsedMs: number; pace: PaceWindow; step: number; soFar: () => TrainingSoFar }
+
+/**
+ * The trainings this worker keeps stopped, the last stopped last (docs/networks.md, "The panel"): at
+ * most two — the run the panel remembers as stopped (`TrainingJob.keep`), and the job's own when it
+ * is its Resume (a rename, a Resume) — every other one disposed when a job starts or parks one. The
+ * last one answers a peek.
+ */
+const kept: Kept[] = [];
+
+/**
+ * The training job last begun has let go (ended, or parked its run in `kept`): a job waits for it
+ * before it looks at `kept`. Until 2026-12-03 a job began at once, beside the one it superseded,
+ * which was still between two steps: a Resume (a rename) found nothing kept and trained from step 0,
+ * and the job superseded then set the kept run over the next job's (its tensors never freed).
+ */
+let lastTraining: Promise<void> = Promise.resolve();
+
+/** Disposes every kept run but those `wanted` says to keep. */
+function keepOnly(wanted: (k: Kept) => boolean): void {
+  for (let i = kept.length - 1; i >= 0; i--) {
+    if (wanted(kept[i])) continue;
+    kept[i].run.dispose();
+    kept.splice(i, 1);
+  }
+}
+
+/** Whether the job names `k` (its own run: same text, identity and sweep value) or the panel keeps it (`TrainingJob.keep`: same text and identity, any value). */
+function wantedBy(job: TrainingJob, own: boolean): (k: Kept) => boolean {
+  const key = runKey(job);
+  return (k) => (own && k.key === key) || (job.keep != null && k.text === job.keep.text && k.identity === (job.keep.identity ?? job.baseDir));
+}
 
 /**
  * A run as the panel asks for it during its training, or once stopped (`peekTraining`): the run as the
@@ -56,7 +90,7 @@ let underWay: { peekers: ((p: TrainingSoFar | null) => void)[] } | null = null;
  */
 export function peekTraining(answer: (p: TrainingSoFar | null) => void): void {
   if (underWay) underWay.peekers.push(answer);
-  else answer(paused ? paused.soFar() : null);
+  else answer(kept.length > 0 ? kept[kept.length - 1].soFar() : null);
 }
 
 /** The peeks waiting for `of`, answered with `soFar` (when there are any: a result of every record is not free). */
@@ -71,9 +105,9 @@ const MAX_READERS = 2;
 /** The data of the worker's last run: an edit that leaves `data` and its files alone trains on it again. */
 const dataCache = new LoadedDataCache();
 
-/** What is run: the file's text, and which value of its sweep. */
+/** What is run: the file's text, its identity (`TrainingJob.identity`, else its folder), and which value of its sweep. */
 function runKey(job: TrainingJob): string {
-  return `${job.baseDir}\u0000${job.sweepIndex ?? ''}\u0000${job.text}`;
+  return `${job.identity ?? job.baseDir}\u0000${job.sweepIndex ?? ''}\u0000${job.text}`;
 }
 
 function located(diagnostics: Diagnostic[]): TrainingOutcome {
@@ -197,6 +231,20 @@ async function checkpointsNotice(e: NetworkExperiment, job: TrainingJob): Promis
 }
 
 async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'network' }>['experiment'], signal: AbortSignal, snapshot: (run: RunView) => void): Promise<{ run: RunView; result: TrainResult }> {
+  // The training before this one lets go first (it parks its run at its next point between two steps).
+  const before = lastTraining;
+  let letGoOfWorker: () => void = () => undefined;
+  lastTraining = new Promise<void>((resolve) => (letGoOfWorker = resolve));
+  try {
+    await before;
+    if (signal.aborted) throw abortError('the training');
+    return await trainAfter(job, file, signal, snapshot);
+  } finally {
+    letGoOfWorker();
+  }
+}
+
+async function trainAfter(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'network' }>['experiment'], signal: AbortSignal, snapshot: (run: RunView) => void): Promise<{ run: RunView; result: TrainResult }> {
   const key = runKey(job);
   let run: NetworkRun;
   let elapsedBefore = 0;
@@ -205,14 +253,21 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   let pace = new PaceWindow();
   // The step the trainer is at (its progress, between records), and its epoch.
   let at: { step: number; epoch: number } | null = null;
-  if (job.resume && paused?.key === key) {
-    ({ run, elapsedMs: elapsedBefore, pace } = paused);
-    at = { step: paused.step, epoch: paused.step / Math.max(1, run.training.stepsPerEpoch) };
-    paused = null;
+  // What is kept and no longer wanted goes: a run of another text the panel does not remember, and
+  // this text's own unless this is its Resume.
+  keepOnly(wantedBy(job, job.resume));
+  const mineAt = kept.findIndex((k) => k.key === key);
+  const own = mineAt >= 0 ? kept.splice(mineAt, 1)[0] : null;
+  if (own && job.hold) {
+    // Only brought back: kept again, last (a peek answers it), nothing trained.
+    kept.push(own);
+    throw abortError('the training');
+  }
+  if (own) {
+    ({ run, elapsedMs: elapsedBefore, pace } = own);
+    at = { step: own.step, epoch: own.step / Math.max(1, run.training.stepsPerEpoch) };
   } else {
-    // A new text (or no Resume): whatever was kept is no longer wanted.
-    paused?.run.dispose();
-    paused = null;
+    if (job.hold) throw abortError('the training');
     const e = job.sweepIndex === null || !file.sweep ? file : networkVariant(file, file.sweep.path, file.sweep.values[job.sweepIndex]);
     snapshot(loadingRunView());
     // The panel's runs, redone on every edit, write no checkpoints: `flab train` does.
@@ -278,7 +333,8 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
       const r = run.result();
       return { run: networkView(r, 'stopped', run, stoppedAt, notices, drawn), result: r };
     };
-    paused = { key, run, elapsedMs: elapsed(), pace, step: at?.step ?? 0, soFar };
+    kept.push({ key, text: job.text, identity: job.identity ?? job.baseDir, run, elapsedMs: elapsed(), pace, step: at?.step ?? 0, soFar });
+    keepOnly(wantedBy(job, true));
     answerPeeks(mine, soFar);
     throw abortError('the training');
   }
@@ -489,8 +545,7 @@ export function dataTakenAgain(): number {
 /** Frees what the worker keeps (tests). */
 export function forgetKeptRuns(): void {
   if (underWay) answerPeeks(underWay, null);
-  paused?.run.dispose();
-  paused = null;
+  keepOnly(() => false);
   dataCache.clear();
   for (const r of readers.values()) r.close();
   readers.clear();
