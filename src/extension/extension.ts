@@ -53,6 +53,8 @@ export interface FeatureLearningLabApi {
     trainingPanels(): { documentUri: string; ready: boolean; version: number | undefined; title: string | undefined; description: string | null; status: string | undefined; step: number | undefined; label: string | null; records: number; cached: boolean; previous: boolean; stoppable: boolean; sweepValues: { done: number; count: number; sized: number } | null; exportDefault: string }[];
     /** Every message posted to a training panel's webview. */
     onDidPostTraining: vscode.Event<PostedMessage>;
+    /** A message from the training panel's page of `documentUri` (Stop: `{ type: 'stop' }`, Resume: `{ type: 'resume' }`), as if clicked; false when no panel has it or it is malformed. */
+    trainingReceive(documentUri: string, message: unknown): boolean;
     /** The open experiment files whose menus leave Open Phase Diagram out (the context key `PhaseMenus` sets: their paths). */
     phaseMenuHidden(): string[];
     /** The settings every panel reads now. */
@@ -126,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
           return { documentUri: p.uri.toString(), ready: p.isReady, version: m?.version, title: m?.title, description: m?.description ?? null, status: m?.run.status, step: m?.run.progress?.step, label: m?.run.verdict?.label ?? null, records: m?.run.curves.step.length ?? 0, cached: m?.cached ?? false, previous: m?.previous ?? false, stoppable: m?.stoppable ?? false, sweepValues: m?.run.progress?.values ?? null, exportDefault: exportDefaultUri(p.uri, 'csv', (u) => p.delegate.readsFile(u)).toString() };
         }),
       onDidPostTraining: training.onDidPost,
+      trainingReceive: (documentUri, message) => training.all().find((p) => p.uri.toString() === documentUri)?.delegate.receive(message) ?? false,
       phaseMenuHidden: () => phaseMenus.notLinear(),
       settings: readSettings,
       waitForPost: (documentUri, predicate, timeoutMs = 20_000) =>

@@ -182,6 +182,14 @@ export class TrainingDelegate implements PanelDelegate {
    * continues from its step (the worker kept it), and one the user had stopped shows as stopped again.
    */
   private interrupted: { text: string; resume: boolean; message: Training; export: Exported | null } | null = null;
+  /**
+   * The run last shown stopped (Stop, or an invalid edit), kept by its workers (`TrainingJob.keep`)
+   * while other texts train: the text coming back as it was (an undo), with its data files unchanged,
+   * shows it stopped again, its curves so far, and Resume continues it from its step. One: a stopped
+   * run holds its network, its optimizer's state and its records in each worker (docs/networks.md,
+   * "The panel"). Until 2026-12-03 a valid edit dropped it, and the undo trained from step 0.
+   */
+  private stoppedRun: { text: string; stamp: string; message: Training; export: Exported | null; sweepState: SweepState | null } | null = null;
 
   constructor(
     private readonly host: PanelHost,
@@ -272,7 +280,7 @@ export class TrainingDelegate implements PanelDelegate {
 
   async compute({ text, document, version, superseded }: ComputeRequest): Promise<ComputeResult> {
     const interrupted = this.interrupted?.text === text ? this.interrupted : null;
-    const resume = this.resumeNext || interrupted?.resume === true;
+    let resume = this.resumeNext || interrupted?.resume === true;
     this.resumeNext = false;
     this.stopFollowing();
     // What is on screen now: kept (greyed) while a new run loads, and again if it fails.
@@ -319,6 +327,30 @@ export class TrainingDelegate implements PanelDelegate {
       this.runningFailures = described.tree ? this.runningFailures.map((d) => ({ ...d, ...locatePath(described.tree, d.path) })) : [];
       this.services.diagnostics.set(this.host.uri, toVsDiagnostics(this.runningFailures, text, document));
       return this.show({ ...shown, version, title: this.header.title, description: described.description }, exported);
+    }
+    // The same text on the same data files as the run on screen, which is under way or stopped: the same
+    // run — a rename or move of the file (or its folder) computes again, and the run went on from step 0
+    // until 2026-12-03. One under way continues in its worker from the step it is at (the job superseded
+    // parks it, this one takes it), one stopped stays stopped (Resume continues it), under the new header.
+    if (described.kind === 'network' && !resume && shown && !shown.previous && this.runningText === text && this.runningStamp === stamp) {
+      if (shown.run.status === 'stopped') return this.show({ ...shown, version, title: this.header.title, description: described.description }, this.currentExport);
+      if (shown.run.status === 'training') resume = true;
+    }
+    // The run last stopped, its text back (an undo after a valid edit): shown stopped again, kept by its
+    // workers for Resume; a run of the same text on data files since changed is not it.
+    const stopped = this.stoppedRun?.text === text ? this.stoppedRun : null;
+    if (stopped && stopped.stamp !== stamp) this.stoppedRun = null;
+    if (stopped && stopped.stamp === stamp) {
+      if (resume) this.stoppedRun = null;
+      else if (described.kind === 'network') {
+        this.cancelAll();
+        this.runningText = text;
+        this.runningStamp = stamp;
+        this.runningFailures = [];
+        this.sweepState = stopped.sweepState;
+        this.holdStopped(stopped);
+        return this.show({ ...stopped.message, version, title: this.header.title, description: described.description, cached: false, previous: false }, stopped.export);
+      }
     }
     // The text, and the data files as they are now: a run of a CSV file since rewritten is not this run.
     const cacheKey = `${this.baseDir}\u0000${text}\u0000${stamp}`;
@@ -452,6 +484,7 @@ export class TrainingDelegate implements PanelDelegate {
     if (m && (m.run.status === 'training' || m.run.status === 'loading')) {
       const since = performance.now() - this.shownAt;
       this.show({ ...m, run: stoppedRun(m.run, since), sweep: m.sweep && { ...m.sweep, runs: m.sweep.runs.map((r) => r && stoppedRun(r, since)) } }, this.currentExport);
+      if (!m.previous && this.runningText !== null && this.runningStamp !== null) this.stoppedRun = { text: this.runningText, stamp: this.runningStamp, message: this.current!, export: this.currentExport, sweepState: this.sweepState };
     }
   }
 
@@ -516,8 +549,23 @@ export class TrainingDelegate implements PanelDelegate {
     return r.result.kind === 'invalid' ? r.result.diagnostics : null;
   }
 
+  /**
+   * A job of `text`: its identity is that of the data files of the run under way (`runningStamp`),
+   * which a rename leaves as it is; the stopped run the panel remembers is kept by the worker.
+   */
   private job(text: string, sweepIndex: number | null, resume: boolean): TrainingJob {
-    return { text, fileName: baseName(this.host.uri), baseDir: this.baseDir, sweepIndex, resume };
+    const keep = this.stoppedRun && { text: this.stoppedRun.text, identity: runIdentity(this.stoppedRun.stamp) };
+    return { text, fileName: baseName(this.host.uri), baseDir: this.baseDir, sweepIndex, resume, identity: runIdentity(this.runningStamp ?? ''), keep };
+  }
+
+  /**
+   * The stopped run `s` shown again: each of its workers brings it back (`TrainingJob.hold`), so that
+   * Export Data's peek gets it, not the run the edit trained since.
+   */
+  private holdStopped(s: NonNullable<TrainingDelegate['stoppedRun']>): void {
+    const state = s.sweepState;
+    const held = state && state.text === s.text ? state.workerOf.flatMap((w, i) => (w !== null && !state.ended[i] ? [{ w, i }] : [])) : [{ w: 0, i: null }];
+    for (const { w, i } of held) void this.channel(w).run({ ...this.job(s.text, i, true), hold: true });
   }
 
   private message(version: number, o: RunHeader | null, run: RunView, sweep: SweepView | null): Training {
@@ -664,6 +712,11 @@ function ownFailure(d: Diagnostic): boolean {
 /** The values of a sweep whose run failed (their indices): the CSV's status `failed`, not `not started`. */
 function failedOf(runs: readonly (RunView | null)[]): number[] {
   return runs.flatMap((r, i) => (r?.status === 'failed' ? [i] : []));
+}
+
+/** A run's identity in its worker (`TrainingJob.identity`): its data files' (`dataStamp`), whatever the file's name or folder. */
+function runIdentity(stamp: string): string {
+  return `data\u0000${stamp}`;
 }
 
 /** A run that failed before its first record, with no earlier run to show: nothing drawn, no progress. */

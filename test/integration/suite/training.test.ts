@@ -328,6 +328,100 @@ describe('training panel (extension host)', () => {
     assert.ok(resumed > stoppedAt, `the run started again at step ${-resumed} instead of continuing from ${stoppedAt}`);
   });
 
+  it('continues a run under way when its file is renamed, or its folder: the panel follows it and the records go on from the step reached, not from step 0; stopped, it stays stopped and Resume continues it', async function () {
+    // Until 2026-12-03 the rename computed the file again and its run trained again from step 0 (a tester's report).
+    this.timeout(240_000);
+    const testing = await testingApi();
+    const long = bridge.replace('"seed": 3', '"seed": 9').replace('"steps": 1500', '"steps": 3000000').replace('"every": 10', '"every": 1000');
+    const first = await fileWith('renamed-run.flab.json', long);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), first);
+    const at = (uri: vscode.Uri) => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    // Every step posted for the file after the rename, as the page draws it.
+    const steps: { uri: string; status: string; step: number | undefined }[] = [];
+    const sub = testing.onDidPostTraining((p) => {
+      const m = p.message as { type: string; run?: { status: string; progress: { step: number } | null } };
+      if (m.type === 'training' && m.run) steps.push({ uri: p.documentUri, status: m.run.status, step: m.run.progress?.step });
+    });
+    try {
+      const rename = async (from: vscode.Uri, to: vscode.Uri) => {
+        const edit = new vscode.WorkspaceEdit();
+        edit.renameFile(from, to);
+        assert.ok(await vscode.workspace.applyEdit(edit));
+      };
+      const before = await waitFor('the long run under way', () => (at(first)?.status === 'training' && (at(first)?.step ?? 0) >= 5_000 ? at(first)!.step! : undefined), 90_000);
+      const second = workspaceFile('renamed-run-2.flab.json');
+      steps.length = 0;
+      await rename(first, second);
+      const after = await waitFor('the panel on the new name, training past the step before the rename', () => (at(second)?.status === 'training' && at(second)!.step! > before ? at(second)!.step! : undefined), 60_000);
+      const restarted = steps.filter((s) => s.uri === second.toString() && (s.status === 'loading' || (s.step ?? 0) < before));
+      assert.deepEqual(restarted, [], `the run after the rename went back below step ${before} (then reached ${after})`);
+      // A folder renamed: the panel follows the file in it, and the run goes on.
+      const folder = workspaceFile('run-folder');
+      const inFolder = vscode.Uri.joinPath(folder, 'renamed-run.flab.json');
+      await rename(second, inFolder);
+      const inside = await waitFor('the run in the folder', () => (at(inFolder)?.status === 'training' ? at(inFolder)!.step! : undefined), 60_000);
+      const moved = workspaceFile('run-folder-2');
+      const movedFile = vscode.Uri.joinPath(moved, 'renamed-run.flab.json');
+      steps.length = 0;
+      await rename(folder, moved);
+      await waitFor('the panel on the file in the renamed folder, training on', () => (at(movedFile)?.status === 'training' && at(movedFile)!.step! > inside ? true : undefined), 60_000);
+      assert.deepEqual(steps.filter((s) => s.uri === movedFile.toString() && (s.status === 'loading' || (s.step ?? 0) < inside)), [], `the run after the folder's rename went back below step ${inside}`);
+      // Stopped, then renamed: still stopped at its step; Resume continues from it.
+      assert.ok(testing.trainingReceive(movedFile.toString(), { type: 'stop' }));
+      const stoppedAt = await waitFor('the run stopped', () => (at(movedFile)?.status === 'stopped' ? at(movedFile)!.step! : undefined), 30_000);
+      const last = workspaceFile('renamed-run-3.flab.json');
+      await rename(movedFile, last);
+      await waitFor('the panel on the last name', () => at(last), 30_000);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepEqual([at(last)?.status, at(last)?.step], ['stopped', stoppedAt], 'still stopped where it stopped');
+      steps.length = 0;
+      assert.ok(testing.trainingReceive(last.toString(), { type: 'resume' }));
+      await waitFor('the run resumed past its stop', () => (at(last)?.status === 'training' && at(last)!.step! > stoppedAt ? true : undefined), 60_000);
+      assert.deepEqual(steps.filter((s) => s.uri === last.toString() && s.status === 'training' && (s.step ?? 0) < stoppedAt), [], `Resume after the rename trained from below step ${stoppedAt}`);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('shows a stopped run again when its text comes back after a valid edit (an undo), its step and curves, and Resume continues it from there', async function () {
+    // Until 2026-12-03 the edit's run dropped the stopped one, and the undo trained from step 0 (while an
+    // invalid edit and its fix continued it: a tester's report).
+    this.timeout(240_000);
+    const testing = await testingApi();
+    const long = bridge.replace('"seed": 3', '"seed": 10').replace('"steps": 1500', '"steps": 3000000').replace('"every": 10', '"every": 1000');
+    const uri = await fileWith('stopped-undo.flab.json', long);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    await waitFor('the long run under way', () => (panel()?.status === 'training' && (panel()?.step ?? 0) >= 5_000 ? true : undefined), 90_000);
+    assert.ok(testing.trainingReceive(uri.toString(), { type: 'stop' }));
+    const stopped = await waitFor('the run stopped', () => (panel()?.status === 'stopped' ? panel() : undefined), 30_000);
+    // A valid edit: another learning rate trains, from step 0.
+    const edited = long.replace('"seed": 10', '"seed": 11');
+    assert.notEqual(edited, long);
+    await replaceText(doc, edited);
+    await waitFor('the edit\'s run under way', () => (panel()?.status === 'training' && (panel()?.step ?? 0) > 0 && (panel()?.step ?? 0) < stopped.step! ? true : undefined), 90_000);
+    // Undo: the stopped run, as it was.
+    await replaceText(doc, long);
+    const back = await waitFor('the stopped run back', () => (panel()?.status === 'stopped' ? panel() : panel()?.status === 'training' && (panel()?.step ?? 0) < stopped.step! ? panel() : undefined), 30_000);
+    assert.deepEqual([back.status, back.step, back.records], ['stopped', stopped.step, stopped.records], 'the stopped run, its step and its records');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(panel()?.status, 'stopped', 'and it stays stopped');
+    const steps: { status: string; step: number | undefined }[] = [];
+    const sub = testing.onDidPostTraining((p) => {
+      const m = p.message as { type: string; run?: { status: string; progress: { step: number } | null } };
+      if (p.documentUri === uri.toString() && m.type === 'training' && m.run) steps.push({ status: m.run.status, step: m.run.progress?.step });
+    });
+    try {
+      assert.ok(testing.trainingReceive(uri.toString(), { type: 'resume' }));
+      await waitFor('the run resumed past its stop', () => (panel()?.status === 'training' && panel()!.step! > stopped.step! ? true : undefined), 60_000);
+      assert.deepEqual(steps.filter((s) => s.status === 'loading' || (s.status === 'training' && (s.step ?? 0) < stopped.step!)), [], `Resume trained from below step ${stopped.step}`);
+    } finally {
+      sub.dispose();
+    }
+  });
+
   it('brings the last run back, without Resume, when an invalid edit interrupts a run before its first record', async function () {
     // Before, the panel showed "Stopped" over the greyed last run, with an animated bar and a Resume
     // that had nothing to resume (a fresh user's report, typing a rate digit by digit into "-1").
