@@ -51,6 +51,15 @@ const kept: Kept[] = [];
  */
 let lastTraining: Promise<void> = Promise.resolve();
 
+/**
+ * Settles once the training job last begun has taken what it keeps (`kept`), null when it has: a peek
+ * asked meanwhile waits for it (Export Data right after the panel brought a stopped run back, `hold`,
+ * got the run the edit had trained since).
+ */
+let choosing: Promise<void> | null = null;
+/** A training job is loading its data or building its network: a peek gets nothing yet. */
+let loading = false;
+
 /** Disposes every kept run but those `wanted` says to keep. */
 function keepOnly(wanted: (k: Kept) => boolean): void {
   for (let i = kept.length - 1; i >= 0; i--) {
@@ -81,7 +90,7 @@ export interface TrainingSoFar {
  * (`peekTraining`). A job superseded lets go at its next cancel point, after the next job has begun:
  * each training answers its own peeks, and clears this only while it is its own.
  */
-let underWay: { peekers: ((p: TrainingSoFar | null) => void)[] } | null = null;
+let underWay: { peekers: ((p: TrainingSoFar | null) => void)[]; signal: AbortSignal } | null = null;
 
 /**
  * What this worker has so far (the training panel's Export Data during a run, or after Stop), given to
@@ -89,8 +98,10 @@ let underWay: { peekers: ((p: TrainingSoFar | null) => void)[] } | null = null;
  * tensors are in use), else the training Stop kept, else null (none: loading its data, or no run).
  */
 export function peekTraining(answer: (p: TrainingSoFar | null) => void): void {
-  if (underWay) underWay.peekers.push(answer);
-  else answer(kept.length > 0 ? kept[kept.length - 1].soFar() : null);
+  // A training superseded by a job waiting for it answers nothing: the job after it does, once it has chosen.
+  if (underWay && !(underWay.signal.aborted && choosing)) underWay.peekers.push(answer);
+  else if (choosing) void choosing.then(() => peekTraining(answer));
+  else answer(!loading && kept.length > 0 ? kept[kept.length - 1].soFar() : null);
 }
 
 /** The peeks waiting for `of`, answered with `soFar` (when there are any: a result of every record is not free). */
@@ -235,16 +246,26 @@ async function train(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'net
   const before = lastTraining;
   let letGoOfWorker: () => void = () => undefined;
   lastTraining = new Promise<void>((resolve) => (letGoOfWorker = resolve));
+  let chosen: () => void = () => undefined;
+  const mine = new Promise<void>((resolve) => (chosen = resolve));
+  choosing = mine;
+  const choose = () => {
+    if (choosing === mine) choosing = null;
+    chosen();
+  };
   try {
     await before;
     if (signal.aborted) throw abortError('the training');
-    return await trainAfter(job, file, signal, snapshot);
+    return await trainAfter(job, file, signal, snapshot, choose);
   } finally {
+    choose();
+    loading = false;
     letGoOfWorker();
   }
 }
 
-async function trainAfter(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'network' }>['experiment'], signal: AbortSignal, snapshot: (run: RunView) => void): Promise<{ run: RunView; result: TrainResult }> {
+/** `train` once the training before has let go; `chosen`: called once what is kept is settled. */
+async function trainAfter(job: TrainingJob, file: Extract<AnyExperiment, { kind: 'network' }>['experiment'], signal: AbortSignal, snapshot: (run: RunView) => void, chosen: () => void): Promise<{ run: RunView; result: TrainResult }> {
   const key = runKey(job);
   let run: NetworkRun;
   let elapsedBefore = 0;
@@ -261,8 +282,11 @@ async function trainAfter(job: TrainingJob, file: Extract<AnyExperiment, { kind:
   if (own && job.hold) {
     // Only brought back: kept again, last (a peek answers it), nothing trained.
     kept.push(own);
+    chosen();
     throw abortError('the training');
   }
+  loading = !own && !job.hold;
+  chosen();
   if (own) {
     ({ run, elapsedMs: elapsedBefore, pace } = own);
     at = { step: own.step, epoch: own.step / Math.max(1, run.training.stepsPerEpoch) };
@@ -301,8 +325,9 @@ async function trainAfter(job: TrainingJob, file: Extract<AnyExperiment, { kind:
     const r = run.result();
     return { run: post(r), result: { ...r, summary: { ...r.summary, status: 'training' } } };
   };
-  const mine: { peekers: ((p: TrainingSoFar | null) => void)[] } = { peekers: [] };
+  const mine: { peekers: ((p: TrainingSoFar | null) => void)[]; signal: AbortSignal } = { peekers: [], signal };
   underWay = mine;
+  loading = false;
   const letGo = () => {
     if (underWay === mine) underWay = null;
   };

@@ -397,8 +397,8 @@ describe('training panel (extension host)', () => {
     await waitFor('the long run under way', () => (panel()?.status === 'training' && (panel()?.step ?? 0) >= 5_000 ? true : undefined), 90_000);
     assert.ok(testing.trainingReceive(uri.toString(), { type: 'stop' }));
     const stopped = await waitFor('the run stopped', () => (panel()?.status === 'stopped' ? panel() : undefined), 30_000);
-    // A valid edit: another learning rate trains, from step 0.
-    const edited = long.replace('"seed": 10', '"seed": 11');
+    // A valid edit: another length trains, from step 0.
+    const edited = long.replace('"steps": 3000000', '"steps": 2999000');
     assert.notEqual(edited, long);
     await replaceText(doc, edited);
     await waitFor('the edit\'s run under way', () => (panel()?.status === 'training' && (panel()?.step ?? 0) > 0 && (panel()?.step ?? 0) < stopped.step! ? true : undefined), 90_000);
@@ -406,6 +406,13 @@ describe('training panel (extension host)', () => {
     await replaceText(doc, long);
     const back = await waitFor('the stopped run back', () => (panel()?.status === 'stopped' ? panel() : panel()?.status === 'training' && (panel()?.step ?? 0) < stopped.step! ? panel() : undefined), 30_000);
     assert.deepEqual([back.status, back.step, back.records], ['stopped', stopped.step, stopped.records], 'the stopped run, its step and its records');
+    // Export Data at once: the stopped run's records, not the edit's run.
+    const json = workspaceFile('stopped-undo.json');
+    await vscode.commands.executeCommand(commandId('Export Data'), { format: 'json', target: json, documentUri: uri });
+    const exported = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(json))) as { step: number[]; summary: { status: string; totalSteps: number } };
+    assert.deepEqual([exported.summary.status, exported.summary.totalSteps], ['stopped', 3_000_000], 'the stopped run exported');
+    // (Its last record may be past the step shown at Stop: the worker took steps before Stop reached it.)
+    assert.ok(exported.step[exported.step.length - 1] > stopped.step! - 1000, `its records to step ${exported.step[exported.step.length - 1]}, stopped at ${stopped.step}`);
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(panel()?.status, 'stopped', 'and it stays stopped');
     const steps: { status: string; step: number | undefined }[] = [];

@@ -78,10 +78,11 @@ describe('training worker: runs kept stopped', { skip: !existsSync(workerPath) &
       const editing = channel.run(job(other, false, { keep: { text: long } }), (s) => edits.push(s));
       await until(() => edits.some((s) => s.status === 'training' && stepOf(s) > 50));
       // Undo: the panel shows the stopped run again and brings it back in the worker.
-      const held = await channel.run(job(long, true, { hold: true, keep: { text: long } }));
-      assert.equal((await editing).superseded, true);
-      assert.equal(held.superseded, true, 'nothing trained');
+      // Export Data at once (the peek right behind the hold): it waits for the hold to have brought it back.
+      const holding = channel.run(job(long, true, { hold: true, keep: { text: long } }));
       const again = await channel.peek<TrainingPeek>();
+      assert.equal((await editing).superseded, true);
+      assert.equal((await holding).superseded, true, 'nothing trained');
       assert.ok(again, 'the stopped run is still kept');
       const r = JSON.parse(new TextDecoder().decode(again.resultJson)) as TrainResult;
       assert.equal(r.summary.totalSteps, 400000, 'the stopped run, not the edit\'s');
