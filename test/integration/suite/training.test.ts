@@ -429,6 +429,45 @@ describe('training panel (extension host)', () => {
     }
   });
 
+  it('a sweep too: renamed while it trains it goes on from its steps; stopped, then a valid edit and its undo, it is back stopped and Resume continues it', async function () {
+    this.timeout(240_000);
+    const testing = await testingApi();
+    const text = bridge.replace('"seed": 3', '"seed": 12').replace('"steps": 1500, "record": { "every": 10 }', '"steps": 1500, "record": { "every": 1000 }').replace(/\n\}\s*$/, ',\n  "sweep": { "training.steps": [3000000, 3000001] }\n}\n');
+    assert.ok(text.includes('"sweep"') && text.includes('"every": 1000'), text);
+    const first = await fileWith('sweep-kept.flab.json', text);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), first);
+    const at = (uri: vscode.Uri) => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    const steps: { uri: string; status: string; step: number | undefined }[] = [];
+    const sub = testing.onDidPostTraining((p) => {
+      const m = p.message as { type: string; run?: { status: string; progress: { step: number } | null } };
+      if (m.type === 'training' && m.run) steps.push({ uri: p.documentUri, status: m.run.status, step: m.run.progress?.step });
+    });
+    try {
+      const before = await waitFor('the sweep under way', () => (at(first)?.status === 'training' && (at(first)?.step ?? 0) >= 5_000 ? at(first)!.step! : undefined), 90_000);
+      const second = workspaceFile('sweep-kept-2.flab.json');
+      steps.length = 0;
+      const edit = new vscode.WorkspaceEdit();
+      edit.renameFile(first, second);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await waitFor('the sweep training on under its new name', () => (at(second)?.status === 'training' && at(second)!.step! > before ? true : undefined), 60_000);
+      assert.deepEqual(steps.filter((s) => s.uri === second.toString() && (s.status === 'loading' || (s.step ?? 0) < before)), [], `the sweep after the rename went back below step ${before}`);
+      assert.ok(testing.trainingReceive(second.toString(), { type: 'stop' }));
+      const stopped = await waitFor('the sweep stopped', () => (at(second)?.status === 'stopped' ? at(second) : undefined), 30_000);
+      const doc = await vscode.workspace.openTextDocument(second);
+      await replaceText(doc, text.replace('3000001', '3000002'));
+      await waitFor('the edit\'s sweep under way', () => (at(second)?.status === 'training' && !at(second)?.previous && (at(second)?.step ?? 0) < stopped.step! ? true : undefined), 90_000);
+      await replaceText(doc, text);
+      const back = await waitFor('the stopped sweep back', () => (at(second)?.status === 'stopped' ? at(second) : undefined), 30_000);
+      assert.deepEqual([back.step, back.records], [stopped.step, stopped.records]);
+      steps.length = 0;
+      assert.ok(testing.trainingReceive(second.toString(), { type: 'resume' }));
+      await waitFor('the sweep resumed past its stop', () => (at(second)?.status === 'training' && at(second)!.step! > stopped.step! ? true : undefined), 60_000);
+      assert.deepEqual(steps.filter((s) => s.uri === second.toString() && (s.status === 'loading' || (s.status === 'training' && (s.step ?? 0) < stopped.step!))), [], `Resume trained the sweep from below step ${stopped.step}`);
+    } finally {
+      sub.dispose();
+    }
+  });
+
   it('brings the last run back, without Resume, when an invalid edit interrupts a run before its first record', async function () {
     // Before, the panel showed "Stopped" over the greyed last run, with an animated bar and a Resume
     // that had nothing to resume (a fresh user's report, typing a rate digit by digit into "-1").
