@@ -50,7 +50,7 @@ export interface FeatureLearningLabApi {
     /** Every message posted to a phase panel's webview. */
     onDidPostPhase: vscode.Event<PostedMessage>;
     /** The training panels: file, the shown run's status, step, label and records. */
-    trainingPanels(): { documentUri: string; ready: boolean; version: number | undefined; title: string | undefined; description: string | null; status: string | undefined; step: number | undefined; label: string | null; records: number; cached: boolean; previous: boolean; stoppable: boolean; sweepValues: { done: number; count: number; sized: number } | null; exportDefault: string }[];
+    trainingPanels(): { documentUri: string; ready: boolean; version: number | undefined; title: string | undefined; description: string | null; status: string | undefined; step: number | undefined; label: string | null; records: number; cached: boolean; previous: boolean; stoppable: boolean; sweepValues: { done: number; count: number; sized: number } | null; exportDefault: string; workersBusy: number }[];
     /** Every message posted to a training panel's webview. */
     onDidPostTraining: vscode.Event<PostedMessage>;
     /** A message from the training panel's page of `documentUri` (Stop: `{ type: 'stop' }`, Resume: `{ type: 'resume' }`), as if clicked; false when no panel has it or it is malformed. */
@@ -125,7 +125,7 @@ export function activate(context: vscode.ExtensionContext): FeatureLearningLabAp
       trainingPanels: () =>
         training.all().map((p) => {
           const m = p.delegate.shown;
-          return { documentUri: p.uri.toString(), ready: p.isReady, version: m?.version, title: m?.title, description: m?.description ?? null, status: m?.run.status, step: m?.run.progress?.step, label: m?.run.verdict?.label ?? null, records: m?.run.curves.step.length ?? 0, cached: m?.cached ?? false, previous: m?.previous ?? false, stoppable: m?.stoppable ?? false, sweepValues: m?.run.progress?.values ?? null, exportDefault: exportDefaultUri(p.uri, 'csv', (u) => p.delegate.readsFile(u)).toString() };
+          return { documentUri: p.uri.toString(), ready: p.isReady, version: m?.version, title: m?.title, description: m?.description ?? null, status: m?.run.status, step: m?.run.progress?.step, label: m?.run.verdict?.label ?? null, records: m?.run.curves.step.length ?? 0, cached: m?.cached ?? false, previous: m?.previous ?? false, stoppable: m?.stoppable ?? false, sweepValues: m?.run.progress?.values ?? null, exportDefault: exportDefaultUri(p.uri, 'csv', (u) => p.delegate.readsFile(u)).toString(), workersBusy: p.delegate.workersBusy };
         }),
       onDidPostTraining: training.onDidPost,
       trainingReceive: (documentUri, message) => training.all().find((p) => p.uri.toString() === documentUri)?.delegate.receive(message) ?? false,

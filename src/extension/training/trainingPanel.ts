@@ -273,6 +273,11 @@ export class TrainingDelegate implements PanelDelegate {
     return { message: this.current ?? m, export: { key, path, widthPower: state.widthPower, values, runs, failedValues: failedOf(state.runs), ...(failed.length > 0 ? { failed } : {}) } };
   }
 
+  /** How many of the panel's workers have a job under way (tests). */
+  get workersBusy(): number {
+    return this.channels.filter((c) => c.busy).length;
+  }
+
   /** The message the page shows now (tests). */
   get shown(): Training | null {
     return this.current;
@@ -453,7 +458,12 @@ export class TrainingDelegate implements PanelDelegate {
   }
 
   private cancelAll(): void {
-    for (const c of this.channels) c.cancel();
+    this.cancelFrom(0);
+  }
+
+  /** Cancels the jobs of the workers from the `from`-th on. */
+  private cancelFrom(from: number): void {
+    for (const c of this.channels.slice(from)) c.cancel();
   }
 
   /**
@@ -576,6 +586,8 @@ export class TrainingDelegate implements PanelDelegate {
 
   /** The file as written: one job, snapshots posted as they come. */
   private async runOne(text: string, version: number, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: HeldExport } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
+    // A sweep's values under way on the other workers are no longer wanted (they trained on to their end).
+    this.cancelFrom(1);
     const r = await this.channel(0).run(this.job(text, null, resume), (snapshot) => {
       if (this.running === version && !superseded()) this.showSnapshot(version, this.message(version, null, snapshot, null), LIVE);
     });
@@ -594,6 +606,7 @@ export class TrainingDelegate implements PanelDelegate {
   private async trainSweep(text: string, version: number, sweepHeader: RunHeader, resume: boolean, superseded: () => boolean): Promise<{ kind: 'run'; message: Training; export: HeldExport; failures?: Diagnostic[] } | { kind: 'invalid'; diagnostics: Diagnostic[] } | undefined> {
     const count = sweepHeader.sweep?.values.length ?? 0;
     const workers = Math.max(1, Math.min(count, availableParallelism()));
+    this.cancelFrom(workers);
     // Resume continues the sweep Stop left: its ended values kept, each stopped one on the worker that
     // holds it (Resume retrained the ended values, and a worker that took another value first dropped
     // the one it held), its time counted on.
@@ -619,7 +632,8 @@ export class TrainingDelegate implements PanelDelegate {
     };
     post();
     const lane = async (w: number): Promise<void> => {
-      while (!stopped && invalid === undefined) {
+      // A lane of a computation superseded takes no further value (it would supersede the newer one's job on its worker).
+      while (!stopped && invalid === undefined && !superseded()) {
         const i = nextSweepValue(ended, workerOf, w);
         if (i === null) return;
         workerOf[i] = w;

@@ -468,6 +468,24 @@ describe('training panel (extension host)', () => {
     }
   });
 
+  it('an edit of a sweep into one run leaves no value training on the other workers', async function () {
+    // Until 2026-12-03 the values under way on the workers past the first trained on to their end.
+    this.timeout(240_000);
+    if (availableParallelism() < 2) this.skip();
+    const testing = await testingApi();
+    const one = bridge.replace('"seed": 3', '"seed": 13').replace('"steps": 1500, "record": { "every": 10 }', '"steps": 3000000, "record": { "every": 1000 }');
+    const text = one.replace(/\n\}\s*$/, ',\n  "sweep": { "init.seed": [13, 14] }\n}\n');
+    const uri = await fileWith('sweep-to-one.flab.json', text);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), uri);
+    const panel = () => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
+    await waitFor('both values training', () => (panel()?.status === 'training' && panel()!.workersBusy === 2 && (panel()?.step ?? 0) > 2000 ? true : undefined), 90_000);
+    await replaceText(doc, one);
+    await waitFor('the one run training', () => (panel()?.status === 'training' && !panel()?.previous && panel()?.sweepValues === null ? true : undefined), 90_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(panel()?.workersBusy, 1, 'one worker at work: the one run\'s');
+  });
+
   it('brings the last run back, without Resume, when an invalid edit interrupts a run before its first record', async function () {
     // Before, the panel showed "Stopped" over the greyed last run, with an animated bar and a Resume
     // that had nothing to resume (a fresh user's report, typing a rate digit by digit into "-1").
