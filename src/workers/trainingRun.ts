@@ -2,7 +2,8 @@
  * The training worker's computation (no vscode import; the unit tests call it directly): a network
  * experiment trained, or a checkpoint folder read, for the training panel (docs/networks.md, "The
  * panel"), as `RunView`s the page draws. One module state per worker thread:
- * - a stopped training is kept (its tensors, its step), so that Resume continues it exactly;
+ * - a stopped training is kept (its tensors, its step), so that Resume continues it exactly — at most
+ *   two (`kept`): the panel's stopped run and the one a job continues (a rename);
  * - a checkpoint reader is kept per file, so that following the folder reads each checkpoint once.
  */
 import { sweepCheckpointCountRefusal, sweepCheckpointLimitRefusal, sweepRunError, sweepSetupRefusal, sweepValueTrainSet } from '../core/analysis/networkSweep';

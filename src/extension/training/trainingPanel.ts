@@ -2,7 +2,8 @@
  * The training panel: a network experiment trained live, or a checkpoint folder followed live
  * (docs/networks.md, "The panel"). Its delegate runs the training worker — one per core for a sweep —
  * and posts snapshots as records arrive; an edit stops the run in progress and trains the new text;
- * Stop keeps the trained state in the worker for Resume; finished runs are kept by their text so that
+ * Stop keeps the trained state in the worker for Resume (the run last stopped is kept while other
+ * texts train, and a rename continues the run on screen); finished runs are kept by their text so that
  * reopening or undoing shows them at once; a checkpoint folder is read again every second while the
  * panel is open, each checkpoint once.
  */
