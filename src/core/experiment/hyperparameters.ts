@@ -70,20 +70,82 @@ function keyOf(path: string, schema: SchemaNode): NumericKey {
   };
 }
 
-/** The schema node at a JSON path of a file of `kind` (object keys through `oneOf` branches, array indices through `items`), or null. */
-function schemaAt(path: string, kind: ExperimentKind): SchemaNode | null {
+/**
+ * The schema node at a JSON path of a file of `kind` (object keys through `oneOf` branches, array
+ * indices through `items`), or null. With `source` (the file's plain JSON value), a `oneOf` is the
+ * branch the file's object there is written in (`data`'s `"format": "npy"`: `branchOf`); without it,
+ * or when no branch is the file's, the key as all branches have it (`loosestNumeric`).
+ */
+function schemaAt(path: string, kind: ExperimentKind, source?: unknown): SchemaNode | null {
   let node: SchemaNode | null = kindSchema(kind);
+  let value: unknown = source;
   for (const seg of parsePath(path)) {
     if (!node) return null;
     if (typeof seg === 'number') {
       node = node.items ? resolveRef(node.items) : null;
+      value = Array.isArray(value) ? value[seg] : undefined;
       continue;
     }
     const branches: SchemaNode[] = node.oneOf ? node.oneOf.map(resolveRef) : [node];
-    const next: SchemaNode | undefined = branches.map((b) => ownValue(b.properties, seg) as SchemaNode | undefined).find((p) => p !== undefined);
-    node = next ? resolveRef(next) : null;
+    const own = branches.length > 1 ? branchOf(branches, value) : undefined;
+    const found = (own ? [own] : branches).map((b) => ownValue(b.properties, seg) as SchemaNode | undefined).filter((p): p is SchemaNode => p !== undefined).map(resolveRef);
+    node = found.length > 1 ? loosestNumeric(found) : (found[0] ?? null);
+    value = isObject(value) ? ownValue(value, seg) : undefined;
   }
   return node;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The one `oneOf` branch the object `value` is written in: it has every key the branch requires, no
+ * key a closed branch lacks, and each of its keys the branch fixes (`const`, `enum`) has a value
+ * allowed there. Undefined when none or several are.
+ */
+function branchOf(branches: readonly SchemaNode[], value: unknown): SchemaNode | undefined {
+  if (!isObject(value)) return undefined;
+  const fits = branches.filter((b) =>
+    (b.required ?? []).every((k) => Object.prototype.hasOwnProperty.call(value, k)) &&
+    (b.additionalProperties !== false || Object.keys(value).every((k) => ownValue(b.properties, k) !== undefined)) &&
+    Object.entries(b.properties ?? {}).every(([k, p]) => {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) return true;
+      const q = resolveRef(p);
+      return (q.const === undefined || q.const === value[k]) && (q.enum === undefined || q.enum.includes(value[k]));
+    }),
+  );
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
+/**
+ * One key as several `oneOf` branches have it (`data.train`: the embedded MNIST's count, at most its
+ * 10,000 digits, and each file form's, up to 2³² − 1): the loosest numeric form of them — the least
+ * minimum, the largest maximum (none when a branch has none), its reason only when every branch gives
+ * that maximum — so that a sweep value is refused only where no form of the file accepts it; the
+ * value's own file is then checked against its own form (`networkVariant`). The first branch's node
+ * when none is numeric. Until 2026-12-03 the first branch's, MNIST's: a sweep of `data.train` over
+ * 12,000 samples of a CIFAR-10 file was refused with "the embedded MNIST holds 10,000 digits".
+ */
+function loosestNumeric(nodes: readonly SchemaNode[]): SchemaNode {
+  const forms = nodes.map(numericForm).filter((f): f is SchemaNode => f !== null);
+  if (forms.length === 0) return nodes[0];
+  if (forms.every((f) => f === forms[0])) return forms[0];
+  const bound = (pick: (f: SchemaNode) => number | undefined, most: (...v: number[]) => number): number | undefined => {
+    const values = forms.map(pick);
+    return values.some((v) => v === undefined) ? undefined : most(...(values as number[]));
+  };
+  const types = (f: SchemaNode) => (Array.isArray(f.type) ? f.type : f.type === undefined ? [] : [f.type]);
+  const maximum = bound((f) => f.maximum, Math.max);
+  const reasons = new Set(forms.map((f) => (f.maximum === maximum ? f.maximumReason : undefined)));
+  return {
+    type: forms.every((f) => types(f).includes('integer') && !types(f).includes('number')) ? 'integer' : 'number',
+    minimum: bound((f) => f.minimum, Math.min),
+    exclusiveMinimum: bound((f) => f.exclusiveMinimum, Math.min),
+    maximum,
+    ...(maximum !== undefined && reasons.size === 1 && [...reasons][0] !== undefined ? { maximumReason: [...reasons][0] } : {}),
+    exclusiveMaximum: bound((f) => f.exclusiveMaximum, Math.max),
+  };
 }
 
 /** Every numeric key of a file of `kind` (default: the linear model's) that is not inside an array, by full JSON path. */
@@ -112,11 +174,13 @@ export function numericKeys(kind: ExperimentKind = 'linear'): NumericKey[] {
  * or the unique last segment of one. Returns an error message (with the candidates) when it names
  * nothing or several keys, or writes an array index other than as a plain number (`[00]`, `[01]`: the
  * same entry as `[0]`, `[1]`, but a table's column and a figure's axis would print it as written).
+ * With `source`, the file's JSON value, a key of several forms (`data.train`) has the constraints of
+ * the form the file writes (`schemaAt`).
  */
-export function resolveKey(key: string, kind: ExperimentKind = 'linear'): NumericKey | { error: string } {
+export function resolveKey(key: string, kind: ExperimentKind = 'linear', source?: unknown): NumericKey | { error: string } {
   const padded = /\[0\d+\]/.exec(key);
   if (padded) return { error: `\`${excerpt(key)}\` writes the index ${padded[0]}: write it as [${Number(padded[0].slice(1, -1))}]` };
-  const own = resolveOwnKey(key, kind);
+  const own = resolveOwnKey(key, kind, source);
   if (!('error' in own) || !own.unknown) return own;
   const other = otherKindKey(key, kind);
   if (!other) return { error: own.error };
@@ -210,8 +274,8 @@ function counterpartOf(path: string, kind: ExperimentKind): { linear: Counterpar
 }
 
 /** `resolveKey` within one kind's keys; `unknown` when the key names none of them (not a non-numeric or ambiguous one). */
-function resolveOwnKey(key: string, kind: ExperimentKind): NumericKey | { error: string; unknown?: true } {
-  const node = schemaAt(key, kind);
+function resolveOwnKey(key: string, kind: ExperimentKind, source?: unknown): NumericKey | { error: string; unknown?: true } {
+  const node = schemaAt(key, kind, source);
   if (node && isNumeric(node) && !NOT_HYPERPARAMETERS.includes(String(parsePath(key)[0]))) return keyOf(key, node);
   const all = numericKeys(kind);
   if (node) return { error: `\`${excerpt(key)}\` is not a numeric hyperparameter; numeric keys are ${all.map((k) => `\`${k.path}\``).join(', ')}${intoArrays(kind)}` };

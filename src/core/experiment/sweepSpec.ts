@@ -57,9 +57,12 @@ export function resolveSweep(raw: Record<string, number[] | SweepRange>, kind: E
   // and reported as one (`path`, `widthPower`): widthPowerKeyOfBase.
   const powered = source === undefined ? null : widthPowerKeyOfBase(source, named.path);
   const asKey = powered === null ? null : resolveKey(powered, kind);
-  const found = asKey && !('error' in asKey) ? asKey : named;
-  const missing = source === undefined ? null : (keyNotInFile(source, found.path, kind) ?? widthPowerPartProblem(source, found.path));
+  const resolved = asKey && !('error' in asKey) ? asKey : named;
+  const missing = source === undefined ? null : (keyNotInFile(source, resolved.path, kind) ?? widthPowerPartProblem(source, resolved.path));
   if (missing) return { problems: [{ path: where, message: `sweep: ${missing}` }] };
+  // A key of several forms (`data.train`) with the constraints of the form the file writes.
+  const inFile = source === undefined ? resolved : resolveKey(resolved.path, kind, source);
+  const found = 'error' in inFile ? resolved : inFile;
   const value = raw[key];
   if (!Array.isArray(value) && (value.scale ?? 'log') === 'log' && !(value.from > 0 && value.to > 0)) {
     return { problems: [{ path: where, message: `sweep.${key}: a log-spaced range needs from > 0 and to > 0 (got from = ${value.from}, to = ${value.to}); use "scale": "linear" otherwise` }] };

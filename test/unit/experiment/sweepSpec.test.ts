@@ -102,8 +102,26 @@ test('every refused value of a sweep list is said at its own entry, a range\'s f
   assert.deepEqual(problems({ 'model.outputScale': { from: -1, to: 1, count: 5, scale: 'linear' } }), ['sweep.model.outputScale: sweep value 0: model.outputScale must be > 0, got -1 (and 2 more values of the range)']);
   assert.deepEqual(problems({ 'model.outputScale': { from: -1, to: 1, count: 4, scale: 'linear' } }), ['sweep.model.outputScale: sweep value 0: model.outputScale must be > 0, got -1 (and 1 more value of the range)']);
   // A limit the schema gives the reason of says it in a sweep as in the file (the embedded MNIST's 10,000 digits).
-  const [mnist] = problems({ 'data.train': [100, 20000] });
+  const inFile = (raw: Parameters<typeof resolveSweep>[0], data: unknown): string[] => resolveSweep(raw, 'network', { model: { hidden: [4] }, data }).problems.map((p) => `${p.path}: ${p.message}`);
+  const [mnist] = inFile({ 'data.train': [100, 20000] }, { dataset: 'mnist', train: 100 });
   assert.match(mnist, /^sweep\.data\.train\[1\]: sweep value 1: data\.train must be ≤ 10,?000, got 20,?000: the embedded MNIST holds 10,000 digits/);
+});
+
+test('a sweep of a key of several data forms is checked against the form the file writes, not the embedded MNIST\'s (a CIFAR-10 file\'s 12,000 samples were refused with "the embedded MNIST holds 10,000 digits")', () => {
+  const inFile = (raw: Parameters<typeof resolveSweep>[0], data: unknown): string[] => resolveSweep(raw, 'network', { model: { hidden: [4] }, data }).problems.map((p) => `${p.path}: ${p.message}`);
+  for (const data of [
+    { format: 'cifar10', trainBatches: ['a.bin'] },
+    { format: 'npy', trainX: 'x.npy', trainY: 'y.npy' },
+    { format: 'csv', trainFile: 'a.csv', testFile: 'b.csv' },
+    { format: 'idx', trainImages: 'i', trainLabels: 'l' },
+  ]) {
+    assert.deepEqual(inFile({ 'data.train': [100, 12000] }, data), [], data.format);
+    assert.deepEqual(inFile({ 'data.test': [5, 20000] }, data), [], data.format);
+    assert.match(inFile({ 'data.train': [0, 10] }, data)[0], /sweep value 0: data\.train must be ≥ 1, got 0/, data.format);
+  }
+  // Without the file, a key of several forms has the loosest of their constraints: the variant's own file is checked after.
+  assert.deepEqual(resolveSweep({ 'data.train': [100, 20000] }, 'network').problems, []);
+  assert.match(resolveSweep({ 'data.train': [0, 10] }, 'network').problems[0].message, /data\.train must be ≥ 1, got 0/);
 });
 
 test('a range over a whole-number key whose values round alike is refused, saying how many whole numbers it holds (they were dropped without a word: count 3 ran 2)', () => {
