@@ -371,8 +371,9 @@ const PANDAS_UNNAMED = /^Unnamed: \d+(\.\d+)?$/;
  * The line must name another column, and a label column ends the index.
  */
 export function rowIndexColumns(names: readonly string[], labelColumns: readonly number[]): number {
+  const labels = new Set(labelColumns);
   let k = 0;
-  while (k < names.length && (names[k] === '' || PANDAS_UNNAMED.test(names[k])) && !labelColumns.includes(k)) k++;
+  while (k < names.length && (names[k] === '' || PANDAS_UNNAMED.test(names[k])) && !labels.has(k)) k++;
   return names.slice(k).some((n) => n !== '') ? k : 0;
 }
 
@@ -381,11 +382,23 @@ export function indexColumnsSaid(k: number): string {
   return k === 1 ? 'the unnamed first column' : `the ${k} unnamed first columns`;
 }
 
-/** The indices of the fields that are not labels (all of them when `labels` is null). */
+/** The indices of the fields that are not labels (all of them when `labels` is null). Linear in both: a regression may have 10⁵ label columns. */
 function featureIndices(count: number, labels: readonly number[] | null): number[] {
+  const label = new Uint8Array(count);
+  for (const j of labels ?? []) if (j >= 0 && j < count) label[j] = 1;
   const out: number[] = [];
-  for (let j = 0; j < count; j++) if (!labels?.includes(j)) out.push(j);
+  for (let j = 0; j < count; j++) if (!label[j]) out.push(j);
   return out;
+}
+
+/** Each field's first index by its text as trimmed, built once for a list of names to look up (not a search of the line per name). */
+function firstIndexByName(fields: readonly string[]): Map<string, number> {
+  const at = new Map<string, number>();
+  fields.forEach((f, j) => {
+    const name = f.trim();
+    if (!at.has(name)) at.set(name, j);
+  });
+  return at;
 }
 
 /**
@@ -393,7 +406,8 @@ function featureIndices(count: number, labels: readonly number[] | null): number
  * header would hold it); null when a label is neither.
  */
 function labelsInLine(fields: readonly string[], label: readonly CsvColumn[]): number[] | null {
-  const indices = label.map((c) => (typeof c === 'number' ? (c < 0 ? fields.length + c : c) : fields.findIndex((f) => f.trim() === c)));
+  const byName = label.some((c) => typeof c === 'string') ? firstIndexByName(fields) : null;
+  const indices = label.map((c) => (typeof c === 'number' ? (c < 0 ? fields.length + c : c) : (byName!.get(c) ?? -1)));
   return indices.every((j) => j >= 0 && j < fields.length) ? indices : null;
 }
 
@@ -748,13 +762,13 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     hint = delimiterHint(fields, o.delimiter);
     firstLineHint = notACsvLine(fields, o.delimiter);
     labelColumns = o.label.map((c, i) => resolveColumn(c, found, o.labelKeys[i]));
-    const duplicate = labelColumns.findIndex((c, i) => labelColumns.indexOf(c) !== i);
+    const seen = new Set<number>();
+    const duplicate = labelColumns.findIndex((c) => seen.size === seen.add(c).size);
     if (duplicate >= 0) throw new DataError(`column ${labelColumns[duplicate]}${names ? ` ("${names[labelColumns[duplicate]]}")` : ''} is named twice as a label (columns count from 0)`, joinPath(o.specPath, 'label'));
     if (o.task === 'classes' && labelColumns.length > 1) throw new DataError('class labels are one column; several label columns are regression targets (set "task": "regression")', joinPath(o.specPath, 'label'));
     // A test file without a header line takes the training file's row index (its columns are the same).
-    found.rowIndex = names ? rowIndexColumns(names, labelColumns) : Math.min(o.expect?.rowIndex ?? 0, ...labelColumns);
-    featureColumns = [];
-    for (let j = found.rowIndex; j < found.fieldCount; j++) if (!labelColumns.includes(j)) featureColumns.push(j);
+    found.rowIndex = names ? rowIndexColumns(names, labelColumns) : labelColumns.reduce((m, c) => Math.min(m, c), o.expect?.rowIndex ?? 0);
+    featureColumns = featureIndices(found.fieldCount, labelColumns).filter((j) => j >= found.rowIndex);
     if (featureColumns.length === 0) {
       const index = found.rowIndex ? ` but the row index (${indexColumnsSaid(found.rowIndex)}, left out; name it in the header to train on it)` : '';
       // A row index and labels alone: what pandas writes for one column (a Series) with its index.
@@ -768,6 +782,21 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
     return found;
   };
 
+  // Each header's names by position (first and second), built once for the label list's look-ups.
+  const positions = new WeakMap<readonly string[], Map<string, number[]>>();
+  const positionsIn = (header: readonly string[], name: string): number[] => {
+    let at = positions.get(header);
+    if (!at) {
+      at = new Map();
+      header.forEach((n, j) => {
+        const list = at!.get(n);
+        if (!list) at!.set(n, [j]);
+        else if (list.length < 2) list.push(j);
+      });
+      positions.set(header, at);
+    }
+    return at.get(name) ?? [];
+  };
   const resolveColumn = (c: CsvColumn, l: CsvLayout, path: string): number => {
     if (typeof c === 'number') {
       const j = c < 0 ? l.fieldCount + c : c;
@@ -775,7 +804,7 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
       return j;
     }
     // A test file without a header takes the training file's column names.
-    if (!l.header && o.expect?.header && o.expect.header.includes(c)) return o.expect.header.indexOf(c);
+    if (!l.header && o.expect?.header && positionsIn(o.expect.header, c).length > 0) return positionsIn(o.expect.header, c)[0];
     if (!l.header) {
       const first =
         o.header === false ? '"header" is false'
@@ -783,10 +812,9 @@ export async function readCsvSplit(ctx: ReadContext, ref: DataFileRef, o: CsvRea
         : `the first line of ${ref.display} is read as a sample, not a header, since its ${firstLineWhy || 'fields are not names'}`;
       throw new DataError(`a column name needs a header line, and ${first}: give the column's 0-based index${o.header === false ? '' : ', or set "header": true'}`, path);
     }
-    const j = l.header.indexOf(c);
+    const [j = -1, again = -1] = positionsIn(l.header, c);
     if (j < 0) throw new DataError(`no column "${c}" in the header of ${ref.display} (${l.header.slice(0, 12).map((n) => `"${n}"`).join(', ')}${l.header.length > 12 ? ', …' : ''})${hint}`, path);
     // A name the header holds twice names no one column: the first taken, the other was a feature (the target leaked into the inputs).
-    const again = l.header.indexOf(c, j + 1);
     if (again >= 0) throw new DataError(`the header of ${ref.display} names "${c}" more than once (columns ${j} and ${again}, counting from 0): give the label column by its index`, path);
     return j;
   };

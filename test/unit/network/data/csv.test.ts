@@ -899,3 +899,22 @@ test('a class name on one training sample a typo away from a class of many is re
     await loadDataset(spec({ trainFile: 'fine.csv' }), o);
   }
 });
+
+test('a regression of 150,000 label columns, by index or by name, reads in time linear in the columns (a label list spread as arguments overflowed the stack, and each column searched the list)', async () => {
+  const n = 150_000;
+  const row = (v: number) => `${Array(n).fill(String(v)).join(',')},${v + 1}\n`;
+  write(dir, 'wide-labels.csv', row(0) + row(1) + row(2));
+  write(dir, 'wide-named.csv', `${Array.from({ length: n + 1 }, (_, j) => `c${j}`).join(',')}\n${row(0)}${row(1)}`);
+  const byIndex = await loadDataset(spec({ trainFile: 'wide-labels.csv', task: 'regression', label: Array.from({ length: n }, (_, j) => j + 1) }), o);
+  assert.equal(byIndex.train.features, 1);
+  assert.equal(byIndex.train.count, 3);
+  assert.ok(byIndex.train.targets.kind === 'regression' && byIndex.train.targets.outputs === n);
+  // Column 0 holds the sample's value v; the label columns v and the last v + 1.
+  assert.deepEqual(Array.from(byIndex.train.x), [0, 1, 2]);
+  assert.deepEqual(byIndex.train.targets.kind === 'regression' ? [byIndex.train.targets.values[n - 1], byIndex.train.targets.values[2 * n - 2], byIndex.train.targets.values[3 * n - 1]] : [], [1, 1, 3]);
+  const byName = await loadDataset(spec({ trainFile: 'wide-named.csv', task: 'regression', label: Array.from({ length: n }, (_, j) => `c${j}`) }), o);
+  assert.equal(byName.train.features, 1);
+  assert.ok(byName.train.targets.kind === 'regression' && byName.train.targets.outputs === n);
+  // The features are the last column (c150000), the labels the first n.
+  assert.deepEqual(Array.from(byName.train.x), [1, 2]);
+});
