@@ -1387,13 +1387,18 @@ export function planLimitProblems(spec: NetworkSpec, train: Dataset): Experiment
  * The limits a run of `spec` passes on a training set of this shape, known from the data before it is
  * read (`LoadOptions.beforeAllocating`: an IDX or .npy header, a CSV file's first line): the layer
  * sizes' parameters — at least those of two outputs when the class count is known only once the
- * labels are read — and, with the count known, the steps of its epochs. A network of 80 hidden units
+ * labels are read — and, with the count known, the steps of its epochs; the records kept in memory
+ * when the run's steps are known and `recordEveryWritten` (the file writes `training.record.every`). A network of 80 hidden units
  * on 400,000 features was refused only after 7 s of reading and 1.1 GB (until 2026-12-03).
  */
-export function shapeLimitProblems(spec: NetworkSpec, shape: SplitShape): ExperimentError[] {
+export function shapeLimitProblems(spec: NetworkSpec, shape: SplitShape, recordEveryWritten = true): ExperimentError[] {
   const sizes = layerSizes(spec.model, shape.features, shape.outputs ?? 2);
   const out = [parameterProblem(spec, sizes, shape.outputs === undefined)];
   if (shape.count !== undefined) out.push(epochStepsProblem(spec, shape.count));
+  // The records kept, for a cadence the file writes (one left to the data is chosen within the limit).
+  const t = spec.training;
+  const steps = t.length.unit === 'steps' ? t.length.count : shape.count !== undefined ? t.length.count * stepsPerEpoch(spec, shape.count) : null;
+  if (recordEveryWritten && steps !== null && steps <= NETWORK_LIMITS.steps) out.push(recordsInMemoryProblem(recordCount(steps, t.record.every), t.record.every, steps, sizes.length - 1));
   return out.filter((p): p is ExperimentError => p !== null);
 }
 

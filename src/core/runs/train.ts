@@ -242,8 +242,8 @@ export class NetworkRun {
     // A network too large for the data's features, or epochs of too many steps, refused from the
     // data's header before the data is read (the limits are checked again on the data as read).
     const beforeAllocating = (shape: SplitShape) => {
-      const problems = shape.what === 'training' ? shapeLimitProblems(e.spec, shape) : [];
-      if (problems.length > 0) throw new TrainingSetupError(problems.map((p) => atWidthPowerBase(e, p)));
+      const problems = shape.what === 'training' ? shapeLimitProblems(e.spec, shape, !e.auto.record) : [];
+      if (problems.length > 0) throw new TrainingSetupError(problems.map((p) => (p.path === 'training.record.every' ? cadenceWithin(e, e.spec, shape.count ?? 1, options) ?? p : atWidthPowerBase(e, p))));
     };
     const loadOptions = { baseDir: options.baseDir, mnistDir: options.mnistDir, signal: options.signal, beforeAllocating };
     const data = await (options.dataCache ? options.dataCache.load(e.data, loadOptions) : loadDataset(e.data, loadOptions));

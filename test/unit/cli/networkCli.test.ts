@@ -463,6 +463,13 @@ test('a network too large for the data\'s features is refused from the header, b
   // Epochs past the step limit, from the header's sample count.
   const long = flab('train', write('wide-epochs.flab.json', { model: { hidden: [1] }, data: { ...idx, classes: 10 }, training: { epochs: 2_000_000, batchSize: 1 } }));
   assert.match(long.stderr, /wide-epochs.flab.json:\d+:\d+: error: 2,000,000 epochs × 100 steps exceed the limit of 100,000,000 steps\n$/);
+  // The records kept in memory, for a cadence the file writes.
+  const records = flab('train', write('wide-records.flab.json', { model: { hidden: [1] }, data: { ...idx, classes: 10 }, training: { steps: 1_000_001, record: { every: 1 } } }));
+  assert.match(records.stderr, /wide-records.flab.json:\d+:\d+: error: a record every 1 step over 1,000,001 steps makes 1,000,002 records of 2 weight matrices, over the limit of 2,000,000 matrices/);
+  // CIFAR-10's features are fixed: weighed before its batches are counted (a gzip batch cut short here).
+  writeFileSync(join(dir, 'cut.bin.gz'), gzipSync(Buffer.alloc(3073 * 2 + 5)));
+  const cifar = flab('train', write('wide-cifar.flab.json', { model: { hidden: [6000] }, data: { format: 'cifar10', trainBatches: ['cut.bin.gz'] }, training: { steps: 2 } }));
+  assert.match(cifar.stderr, /wide-cifar.flab.json:\d+:\d+: error: layer sizes 3072-6000-10 make 18,492,000 parameters, above the limit of 16,777,216/);
   // The embedded MNIST's ten classes are known before its labels are read.
   const mnist = flab('train', write('wider-mnist.flab.json', { model: { hidden: [30_000] }, data: { dataset: 'mnist', train: 1000 }, training: { steps: 2 } }));
   assert.match(mnist.stderr, /error: layer sizes 784-30000-10 make 23,820,000 parameters, above the limit of 16,777,216/);

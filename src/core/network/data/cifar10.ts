@@ -70,6 +70,8 @@ function otherFormat(head: Uint8Array): string {
 /** Reads the chosen samples of a split made of `refs` (the batches in order) as one sequence. */
 export async function readCifar10Split(ctx: ReadContext, refs: DataFileRef[], selection: Selection): Promise<RawSplit> {
   const what = selection.what;
+  // The features are fixed: the network is weighed before the batches are counted (gzip ones decompressed whole).
+  ctx.beforeAllocating?.({ what, features: PIXELS, task: 'classes' });
   const counts: number[] = [];
   for (const ref of refs) counts.push(await countRecords(ctx, ref));
   const total = counts.reduce((a, b) => a + b, 0);
