@@ -40,6 +40,19 @@ async function trainedOnCsv(stem: string, name: string, seed: number) {
 }
 
 /** Replaces the whole text of an open document, as a user's edit (unsaved). */
+/**
+ * Every training snapshot posted to any panel from now until `dispose`, as its page draws it: the file,
+ * the run's status and step (for the tests that a run does not go back to step 0).
+ */
+function postedSteps(testing: Awaited<ReturnType<typeof testingApi>>): { steps: { uri: string; status: string; step: number | undefined }[]; dispose: () => void } {
+  const steps: { uri: string; status: string; step: number | undefined }[] = [];
+  const sub = testing.onDidPostTraining((p) => {
+    const m = p.message as { type: string; run?: { status: string; progress: { step: number } | null } };
+    if (m.type === 'training' && m.run) steps.push({ uri: p.documentUri, status: m.run.status, step: m.run.progress?.step });
+  });
+  return { steps, dispose: () => sub.dispose() };
+}
+
 async function replaceText(doc: vscode.TextDocument, text: string): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
   edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
@@ -337,11 +350,7 @@ describe('training panel (extension host)', () => {
     await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), first);
     const at = (uri: vscode.Uri) => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
     // Every step posted for the file after the rename, as the page draws it.
-    const steps: { uri: string; status: string; step: number | undefined }[] = [];
-    const sub = testing.onDidPostTraining((p) => {
-      const m = p.message as { type: string; run?: { status: string; progress: { step: number } | null } };
-      if (m.type === 'training' && m.run) steps.push({ uri: p.documentUri, status: m.run.status, step: m.run.progress?.step });
-    });
+    const { steps, dispose } = postedSteps(testing);
     try {
       const rename = async (from: vscode.Uri, to: vscode.Uri) => {
         const edit = new vscode.WorkspaceEdit();
@@ -379,7 +388,7 @@ describe('training panel (extension host)', () => {
       await waitFor('the run resumed past its stop', () => (at(last)?.status === 'training' && at(last)!.step! > stoppedAt ? true : undefined), 60_000);
       assert.deepEqual(steps.filter((s) => s.uri === last.toString() && s.status === 'training' && (s.step ?? 0) < stoppedAt), [], `Resume after the rename trained from below step ${stoppedAt}`);
     } finally {
-      sub.dispose();
+      dispose();
     }
   });
 
@@ -415,17 +424,13 @@ describe('training panel (extension host)', () => {
     assert.ok(exported.step[exported.step.length - 1] > stopped.step! - 1000, `its records to step ${exported.step[exported.step.length - 1]}, stopped at ${stopped.step}`);
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(panel()?.status, 'stopped', 'and it stays stopped');
-    const steps: { status: string; step: number | undefined }[] = [];
-    const sub = testing.onDidPostTraining((p) => {
-      const m = p.message as { type: string; run?: { status: string; progress: { step: number } | null } };
-      if (p.documentUri === uri.toString() && m.type === 'training' && m.run) steps.push({ status: m.run.status, step: m.run.progress?.step });
-    });
+    const { steps, dispose } = postedSteps(testing);
     try {
       assert.ok(testing.trainingReceive(uri.toString(), { type: 'resume' }));
       await waitFor('the run resumed past its stop', () => (panel()?.status === 'training' && panel()!.step! > stopped.step! ? true : undefined), 60_000);
-      assert.deepEqual(steps.filter((s) => s.status === 'loading' || (s.status === 'training' && (s.step ?? 0) < stopped.step!)), [], `Resume trained from below step ${stopped.step}`);
+      assert.deepEqual(steps.filter((s) => s.uri === uri.toString() && (s.status === 'loading' || (s.status === 'training' && (s.step ?? 0) < stopped.step!))), [], `Resume trained from below step ${stopped.step}`);
     } finally {
-      sub.dispose();
+      dispose();
     }
   });
 
@@ -437,11 +442,7 @@ describe('training panel (extension host)', () => {
     const first = await fileWith('sweep-kept.flab.json', text);
     await vscode.commands.executeCommand(commandId('Open Dynamics Panel'), first);
     const at = (uri: vscode.Uri) => testing.trainingPanels().find((p) => p.documentUri === uri.toString());
-    const steps: { uri: string; status: string; step: number | undefined }[] = [];
-    const sub = testing.onDidPostTraining((p) => {
-      const m = p.message as { type: string; run?: { status: string; progress: { step: number } | null } };
-      if (m.type === 'training' && m.run) steps.push({ uri: p.documentUri, status: m.run.status, step: m.run.progress?.step });
-    });
+    const { steps, dispose } = postedSteps(testing);
     try {
       const before = await waitFor('the sweep under way', () => (at(first)?.status === 'training' && (at(first)?.step ?? 0) >= 5_000 ? at(first)!.step! : undefined), 90_000);
       const second = workspaceFile('sweep-kept-2.flab.json');
@@ -464,7 +465,7 @@ describe('training panel (extension host)', () => {
       await waitFor('the sweep resumed past its stop', () => (at(second)?.status === 'training' && at(second)!.step! > stopped.step! ? true : undefined), 60_000);
       assert.deepEqual(steps.filter((s) => s.uri === second.toString() && (s.status === 'loading' || (s.status === 'training' && (s.step ?? 0) < stopped.step!))), [], `Resume trained the sweep from below step ${stopped.step}`);
     } finally {
-      sub.dispose();
+      dispose();
     }
   });
 
