@@ -1388,8 +1388,9 @@ export function planLimitProblems(spec: NetworkSpec, train: Dataset): Experiment
  * read (`LoadOptions.beforeAllocating`: an IDX or .npy header, a CSV file's first line): the layer
  * sizes' parameters — at least those of two outputs when the class count is known only once the
  * labels are read — and, with the count known, the steps of its epochs; the records kept in memory
- * when the run's steps are known and `recordEveryWritten` (the file writes `training.record.every`). A network of 80 hidden units
- * on 400,000 features was refused only after 7 s of reading and 1.1 GB (until 2026-12-03).
+ * when the run's steps are known and `recordEveryWritten` (the file writes `training.record.every`).
+ * Until 2026-12-03 they were checked on the data as read: a network too wide for a huge IDX file's
+ * features was refused after 7 s of reading and 1.1 GB.
  */
 export function shapeLimitProblems(spec: NetworkSpec, shape: SplitShape, recordEveryWritten = true): ExperimentError[] {
   const sizes = layerSizes(spec.model, shape.features, shape.outputs ?? 2);

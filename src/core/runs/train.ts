@@ -239,8 +239,8 @@ export class NetworkRun {
    * position), a TrainingSetupError (problems at their keys), or an AbortError once `signal` fires.
    */
   static async load(e: NetworkExperiment, options: NetworkRunOptions): Promise<NetworkRun> {
-    // A network too large for the data's features, or epochs of too many steps, refused from the
-    // data's header before the data is read (the limits are checked again on the data as read).
+    // A network too large for the data's features, epochs of too many steps or too many records kept,
+    // refused from the data's header before the data is read (checked again on the data as read).
     const beforeAllocating = (shape: SplitShape) => {
       const problems = shape.what === 'training' ? shapeLimitProblems(e.spec, shape, !e.auto.record) : [];
       if (problems.length > 0) throw new TrainingSetupError(problems.map((p) => (p.path === 'training.record.every' ? cadenceWithin(e, e.spec, shape.count ?? 1, options) ?? p : atWidthPowerBase(e, p))));
