@@ -16,6 +16,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { FigureAxis, FigureChart, FigureKeyEntry, FigureSeries } from '../../src/core/figures/chartFigure';
 import { flatRange, isFlat, isFlatOnLog, LABEL_ROOM_PX, linearAxisTicks, logAxisTicks, logTickLabels, logTicks, clippedTo, ticksWithin, valueTicks } from '../../src/core/figures/ticks';
 import { defineTerm } from '../shared/definitionTip';
+import { rovingStep } from '../shared/dom';
 import { formatReadout } from '../shared/numberFormat';
 import type { Palette } from '../shared/theme';
 
@@ -645,10 +646,10 @@ function watchKeyChoices(key: HTMLElement): void {
     const all = choices();
     const at = all.indexOf(e.target as HTMLElement);
     if (at < 0) return;
-    const next = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? at + 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? all.length - 1 : null;
+    const next = rovingStep(e.key, at, all.length);
     if (next === null) return;
     e.preventDefault();
-    const to = all[Math.max(0, Math.min(all.length - 1, next))];
+    const to = all[next];
     stopAt(to);
     to.focus();
   });

@@ -14,7 +14,7 @@
  * makes the arrow keys move between them (APG, "Managing focus within components using a roving
  * tabindex"), so Tab goes past the list in one press.
  */
-import { el } from './dom';
+import { el, rovingStep } from './dom';
 
 interface Tip {
   term: HTMLElement;
@@ -255,10 +255,10 @@ export class RovingFocus {
     const terms = this.terms();
     const at = terms.indexOf(e.target as HTMLElement);
     if (at < 0) return;
-    const next = e.key === 'ArrowDown' || e.key === 'ArrowRight' ? at + 1 : e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? terms.length - 1 : null;
+    const next = rovingStep(e.key, at, terms.length);
     if (next === null) return;
     e.preventDefault();
-    const to = terms[Math.max(0, Math.min(terms.length - 1, next))];
+    const to = terms[next];
     this.select(to);
     to.focus();
   }

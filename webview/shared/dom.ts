@@ -9,6 +9,16 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: st
 }
 
 /**
+ * Where a key moves the focus within a row of controls that is one tab stop (a roving tab stop): from
+ * entry `at` of `count`, → and ↓ the next, ← and ↑ the previous (staying at the ends), Home the first,
+ * End the last; null for any other key.
+ */
+export function rovingStep(key: string, at: number, count: number): number | null {
+  const next = key === 'ArrowRight' || key === 'ArrowDown' ? at + 1 : key === 'ArrowLeft' || key === 'ArrowUp' ? at - 1 : key === 'Home' ? 0 : key === 'End' ? count - 1 : null;
+  return next === null ? null : Math.max(0, Math.min(count - 1, next));
+}
+
+/**
  * A formula in running text: a norm and what is attached to it without a space — `‖K − K₀‖/‖K₀‖`,
  * `ln‖W_l‖` — up to the punctuation after it.
  */
