@@ -69,12 +69,10 @@ export async function loadDataset(spec: DataSpec, options: LoadOptions): Promise
     budget: new MemoryBudget(options.maxBytes ?? MAX_DATA_BYTES),
     signal: options.signal,
   };
+  const classes = fixedClassCount(spec);
   const see = options.beforeAllocating;
-  if (see) {
-    const classes = fixedClassCount(spec);
-    ctx.beforeAllocating = (shape) => see(shape.task === 'classes' ? { ...shape, outputs: classes } : shape);
-  }
-  const { raw, normalize, classes, fixedNames } = await readRaw(spec, ctx, options);
+  if (see) ctx.beforeAllocating = (shape) => see(shape.task === 'classes' ? { ...shape, outputs: classes } : shape);
+  const { raw, normalize, fixedNames } = await readRaw(spec, ctx, options);
   if (raw.test) checkSameShapes(raw.train, raw.test, raw.testKey ?? path);
   // A subset the data block takes may keep one sample of a rare class above others it dropped (`checkStrayLabel`).
   const subset = 'train' in spec && typeof spec.train === 'number';
@@ -142,8 +140,6 @@ function fixedClassCount(spec: DataSpec): number | undefined {
 interface Read {
   raw: RawData;
   normalize: NormalizeMode;
-  /** The class count when fixed by the spec or the format. */
-  classes: number | undefined;
   fixedNames?: string[];
 }
 
@@ -152,7 +148,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
   const key = (k: string) => joinPath(path, k);
   if ('dataset' in spec) {
     const raw = await readEmbeddedMnist(ctx, spec, options.mnistDir ?? defaultMnistDir());
-    return { raw, normalize: spec.normalize ?? 'scale01', classes: MNIST_CLASSES };
+    return { raw, normalize: spec.normalize ?? 'scale01' };
   }
   const file = (name: string, k: string) => dataFileRef(name, ctx.baseDir, key(k));
   switch (spec.format) {
@@ -163,7 +159,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const hasTest = spec.testImages !== undefined && spec.testLabels !== undefined && spec.test !== 0;
       const test = hasTest ? (await readIdxPair(ctx, file(spec.testImages!, 'testImages'), file(spec.testLabels!, 'testLabels'), [choose(spec.test, 'test')], task))[0] : undefined;
       const source = `IDX ${spec.trainImages} + ${spec.trainLabels}: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training sample', sampleShapeSaid(train.sampleShape))}${test ? `; ${spec.testImages} + ${spec.testLabels}: ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
-      return { raw: { train, test, testKey: key('testImages'), source }, normalize: spec.normalize ?? 'scale01', classes: spec.classes };
+      return { raw: { train, test, testKey: key('testImages'), source }, normalize: spec.normalize ?? 'scale01' };
     }
     case 'cifar10': {
       const choose = (asked: number | undefined, what: string) => selectSamples(asked, spec.subsetSeed, key(what === 'test' ? 'test' : 'train'), what);
@@ -171,7 +167,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const hasTest = spec.testBatches !== undefined && spec.test !== 0;
       const test = hasTest ? await readCifar10Split(ctx, cifarBatchRefs(spec.testBatches!, ctx.baseDir, key('testBatches')), choose(spec.test, 'test')) : undefined;
       const source = `CIFAR-10 ${cifarBatchesSaid(spec.trainBatches)}: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training image', sampleShapeSaid(train.sampleShape))}${test ? `; ${cifarBatchesSaid(spec.testBatches!)}: ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test image')}` : ''}`;
-      return { raw: { train, test, source }, normalize: spec.normalize ?? 'scale01', classes: CIFAR10_CLASSES, fixedNames: CIFAR10_CLASS_NAMES };
+      return { raw: { train, test, source }, normalize: spec.normalize ?? 'scale01', fixedNames: CIFAR10_CLASS_NAMES };
     }
     case 'csv': {
       const task = spec.task ?? 'classes';
@@ -186,7 +182,7 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       if (test && train.namesLine?.alone && !testHasLabel(test, train.namesLine.label)) throw pandasNamesRefusal(train.namesLine, `${spec.trainFile} or ${spec.testFile}`);
       const header = (!train.layout.header ? 'no header line' : train.layout.rowIndex ? `with a header line; ${indexColumnsSaid(train.layout.rowIndex).replace(/^the/, 'its')}, a row index, left out` : 'with a header line') + namesGuessSaid(train);
       const source = `CSV ${spec.trainFile} (${header}): ${keptSaid(train.split.count, spec.train, spec.subsetSeed, 'training sample', sampleShapeSaid(train.split.sampleShape))}${test ? `; ${spec.testFile}: ${keptSaid(test.split.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
-      return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
+      return { raw: { train: train.split, test: test?.split, testKey: key('testFile'), source }, normalize: spec.normalize ?? 'none' };
     }
     case 'npy': {
       const choose = (asked: number | undefined, what: string) => selectSamples(asked, spec.subsetSeed, key(what === 'test' ? 'test' : 'train'), what);
@@ -194,14 +190,14 @@ async function readRaw(spec: DataSpec, ctx: ReadContext, options: LoadOptions): 
       const hasTest = spec.testX !== undefined && spec.testY !== undefined && spec.test !== 0;
       const test = hasTest ? await readNpySplit(ctx, file(spec.testX!, 'testX'), file(spec.testY!, 'testY'), choose(spec.test, 'test'), train.targets.kind) : undefined;
       const source = `NumPy ${spec.trainX} + ${spec.trainY}: ${keptSaid(train.count, spec.train, spec.subsetSeed, 'training sample', sampleShapeSaid(train.sampleShape))}${test ? `; ${spec.testX} + ${spec.testY}: ${keptSaid(test.count, spec.test, spec.subsetSeed, 'test sample')}` : ''}`;
-      return { raw: { train, test, testKey: key('testX'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
+      return { raw: { train, test, testKey: key('testX'), source }, normalize: spec.normalize ?? 'none' };
     }
     default: {
       const task = spec.task ?? (spec.classes !== undefined ? 'classes' : inlineTask(spec.train));
       const train = readInlineSplit(ctx, spec.train, key('train'), task, 'training');
       const test = spec.test ? readInlineSplit(ctx, spec.test, key('test'), task, 'test') : undefined;
       const source = `inline: ${countOf(train.count, 'training sample')}${sampleShapeSaid(train.sampleShape)}${test ? `, ${countOf(test.count, 'test sample')}` : ''}`;
-      return { raw: { train, test, testKey: joinPath(key('test'), 'x'), source }, normalize: spec.normalize ?? 'none', classes: spec.classes };
+      return { raw: { train, test, testKey: joinPath(key('test'), 'x'), source }, normalize: spec.normalize ?? 'none' };
     }
   }
 }
